@@ -1,0 +1,329 @@
+/* The format-independent part of every reader: channel table, events, stretches, warnings,
+ * span checks and unit conversion on read. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_impl.h"
+
+typedef struct stored_event {
+    psy_event ev;
+    size_t order; /* insertion order, for a stable sort */
+} stored_event;
+
+struct psy_reader {
+    char format[32];
+    psy_source *src;
+    const psy_reader_ops *ops;
+    void *impl;
+    psy_datetime start;
+    psy_channel_info *channels;
+    int n_channels, cap_channels;
+    stored_event *events;
+    size_t n_events, cap_events;
+    psy_stretch *stretches;
+    int n_stretches, cap_stretches;
+    char **warnings;
+    size_t n_warnings, cap_warnings;
+};
+
+/* Grows *array (of element size `size`) to hold at least need elements. 0 on failure. */
+static int grow(void *array, size_t size, size_t *cap, size_t need)
+{
+    if (need <= *cap) return 1;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / size) return 0;
+        n *= 2;
+    }
+    void *p = realloc(*(void **)array, n * size);
+    if (!p) return 0;
+    *(void **)array = p;
+    *cap = n;
+    return 1;
+}
+
+psy_reader *psy_reader_new(const char *format_name)
+{
+    psy_reader *r = calloc(1, sizeof *r);
+    if (r) psy_reader_set_format(r, format_name);
+    return r;
+}
+
+void psy_reader_set_format(psy_reader *r, const char *format_name)
+{
+    snprintf(r->format, sizeof r->format, "%s", format_name ? format_name : "");
+}
+
+void psy_reader_adopt_source(psy_reader *r, psy_source *src) { r->src = src; }
+void psy_reader_set_start(psy_reader *r, const psy_datetime *start) { r->start = *start; }
+
+void psy_reader_set_impl(psy_reader *r, const psy_reader_ops *ops, void *impl)
+{
+    r->ops = ops;
+    r->impl = impl;
+}
+
+static void convert_range(psy_channel_info *c)
+{
+    if (c->conversion == PSY_CONV_SCALE) {
+        c->physical_min *= c->conversion_scale;
+        c->physical_max *= c->conversion_scale;
+        c->resolution *= c->conversion_scale;
+    } else if (c->conversion == PSY_CONV_RECIPROCAL) {
+        /* G = k / R is monotonic decreasing; a range through 0 has no finite image. */
+        double lo = c->physical_min, hi = c->physical_max;
+        int finite = lo > 0 && hi > 0;
+        c->physical_min = finite ? c->conversion_scale / hi : NAN;
+        c->physical_max = finite ? c->conversion_scale / lo : NAN;
+        c->resolution = 0;
+    }
+}
+
+int psy_reader_add_channel(psy_reader *r, const psy_channel_info *info, int infer_type)
+{
+    size_t cap = (size_t)r->cap_channels;
+    if (!grow(&r->channels, sizeof *r->channels, &cap, (size_t)r->n_channels + 1)) return -1;
+    r->cap_channels = (int)cap;
+    psy_channel_info *c = &r->channels[r->n_channels];
+    *c = *info;
+    c->label[PSY_LABEL_SIZE - 1] = '\0';
+    c->file_unit[PSY_UNIT_SIZE - 1] = '\0';
+    if (infer_type && c->type == PSY_CH_OTHER) c->type = psy_infer_channel_type(c->label, c->file_unit);
+    psy_channel_apply_units(c);
+    convert_range(c);
+    return r->n_channels++;
+}
+
+psy_status psy_reader_set_channel_type(psy_reader *r, int ch, psy_channel_type type)
+{
+    if (!r || ch < 0 || ch >= r->n_channels || (unsigned)type >= PSY_CH_TYPE_COUNT)
+        return PSY_E_INVALID;
+    psy_channel_info *c = &r->channels[ch];
+    /* Undo the previous conversion of the declared range, then apply the new one. */
+    if (c->conversion == PSY_CONV_SCALE) {
+        c->physical_min /= c->conversion_scale;
+        c->physical_max /= c->conversion_scale;
+        c->resolution /= c->conversion_scale;
+    } else if (c->conversion == PSY_CONV_RECIPROCAL) {
+        double lo = c->physical_min, hi = c->physical_max;
+        c->physical_min = c->conversion_scale / hi;
+        c->physical_max = c->conversion_scale / lo;
+    }
+    c->type = type;
+    psy_channel_apply_units(c);
+    convert_range(c);
+    return PSY_OK;
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+psy_status psy_reader_add_event(psy_reader *r, const psy_event *ev)
+{
+    if (!grow(&r->events, sizeof *r->events, &r->cap_events, r->n_events + 1)) return PSY_E_NOMEM;
+    stored_event *s = &r->events[r->n_events];
+    s->ev = *ev;
+    s->ev.label = dup_or_empty(ev->label);
+    s->ev.detail = dup_or_empty(ev->detail);
+    if (!s->ev.label || !s->ev.detail) {
+        free((char *)s->ev.label);
+        free((char *)s->ev.detail);
+        return PSY_E_NOMEM;
+    }
+    s->order = r->n_events++;
+    return PSY_OK;
+}
+
+psy_status psy_reader_add_stretch(psy_reader *r, double onset_s, double duration_s)
+{
+    size_t cap = (size_t)r->cap_stretches;
+    if (!grow(&r->stretches, sizeof *r->stretches, &cap, (size_t)r->n_stretches + 1))
+        return PSY_E_NOMEM;
+    r->cap_stretches = (int)cap;
+    double offset = 0;
+    if (r->n_stretches) {
+        const psy_stretch *last = &r->stretches[r->n_stretches - 1];
+        offset = last->data_offset_s + last->duration_s;
+    }
+    r->stretches[r->n_stretches++] = (psy_stretch){onset_s, duration_s, offset};
+    return PSY_OK;
+}
+
+void psy_reader_warn(psy_reader *r, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < r->n_warnings; i++)
+        if (strcmp(r->warnings[i], buf) == 0) return; /* say each thing once */
+    if (!grow(&r->warnings, sizeof *r->warnings, &r->cap_warnings, r->n_warnings + 1)) return;
+    char *w = strdup(buf);
+    if (w) r->warnings[r->n_warnings++] = w;
+}
+
+static int compare_events(const void *a, const void *b)
+{
+    const stored_event *x = a, *y = b;
+    if (x->ev.onset_s < y->ev.onset_s) return -1;
+    if (x->ev.onset_s > y->ev.onset_s) return 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+psy_status psy_reader_finish(psy_reader *r)
+{
+    if (r->n_events > 1) qsort(r->events, r->n_events, sizeof *r->events, compare_events);
+    if (r->n_stretches == 0) {
+        double longest = 0;
+        for (int i = 0; i < r->n_channels; i++) {
+            const psy_channel_info *c = &r->channels[i];
+            double d = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
+            if (d > longest) longest = d;
+        }
+        if (longest == 0 && r->n_channels) { /* irregular only: up to the last sample time */
+            for (int i = 0; i < r->n_channels; i++) {
+                const psy_channel_info *c = &r->channels[i];
+                double t;
+                if (c->frames > 0 && r->ops && r->ops->read_times &&
+                    r->ops->read_times(r->impl, i, c->frames - 1, 1, &t) == PSY_OK && t > longest)
+                    longest = t;
+            }
+        }
+        if (psy_reader_add_stretch(r, 0, longest) != PSY_OK) return PSY_E_NOMEM;
+    }
+    return PSY_OK;
+}
+
+void psy_reader_discard(psy_reader *r)
+{
+    if (!r) return;
+    if (r->ops && r->ops->destroy) r->ops->destroy(r->impl);
+    for (size_t i = 0; i < r->n_events; i++) {
+        free((char *)r->events[i].ev.label);
+        free((char *)r->events[i].ev.detail);
+    }
+    for (size_t i = 0; i < r->n_warnings; i++) free(r->warnings[i]);
+    free(r->events);
+    free(r->warnings);
+    free(r->channels);
+    free(r->stretches);
+    free(r);
+}
+
+void psy_reader_close(psy_reader *r)
+{
+    if (!r) return;
+    psy_source *src = r->src;
+    psy_reader_discard(r);
+    psy_source_close(src);
+}
+
+/* ---- public accessors ---- */
+
+psy_open_options psy_open_options_default(void)
+{
+    psy_open_options o = {0};
+    o.use_libedf = 1;
+    return o;
+}
+
+const char *psy_reader_format(const psy_reader *r) { return r ? r->format : ""; }
+int psy_reader_channel_count(const psy_reader *r) { return r ? r->n_channels : 0; }
+
+const psy_channel_info *psy_reader_channel(const psy_reader *r, int ch)
+{
+    return r && ch >= 0 && ch < r->n_channels ? &r->channels[ch] : NULL;
+}
+
+int psy_reader_find_channel(const psy_reader *r, const char *label)
+{
+    if (!r || !label) return -1;
+    char want[PSY_LABEL_SIZE];
+    psy_copy_field(want, sizeof want, label, strlen(label));
+    for (int i = 0; i < r->n_channels; i++)
+        if (psy_strieq(r->channels[i].label, want)) return i;
+    return -1;
+}
+
+psy_datetime psy_reader_start(const psy_reader *r)
+{
+    psy_datetime none = {0};
+    return r ? r->start : none;
+}
+
+double psy_reader_duration(const psy_reader *r)
+{
+    if (!r || !r->n_stretches) return 0;
+    const psy_stretch *last = &r->stretches[r->n_stretches - 1];
+    return last->onset_s + last->duration_s;
+}
+
+int psy_reader_stretch_count(const psy_reader *r) { return r ? r->n_stretches : 0; }
+
+const psy_stretch *psy_reader_stretch(const psy_reader *r, int i)
+{
+    return r && i >= 0 && i < r->n_stretches ? &r->stretches[i] : NULL;
+}
+
+size_t psy_reader_event_count(const psy_reader *r) { return r ? r->n_events : 0; }
+
+const psy_event *psy_reader_event(const psy_reader *r, size_t i)
+{
+    return r && i < r->n_events ? &r->events[i].ev : NULL;
+}
+
+size_t psy_reader_warning_count(const psy_reader *r) { return r ? r->n_warnings : 0; }
+
+const char *psy_reader_warning(const psy_reader *r, size_t i)
+{
+    return r && i < r->n_warnings ? r->warnings[i] : NULL;
+}
+
+static psy_status check_span(const psy_reader *r, int ch, int64_t start, int64_t n, const void *out)
+{
+    if (!r || !out || ch < 0 || ch >= r->n_channels || !r->ops) return PSY_E_INVALID;
+    if (start < 0 || n < 0 || start > r->channels[ch].frames || n > r->channels[ch].frames - start)
+        return PSY_E_RANGE;
+    return PSY_OK;
+}
+
+psy_status psy_reader_read(psy_reader *r, int ch, int64_t start, int64_t n, double *out)
+{
+    psy_status st = check_span(r, ch, start, n, out);
+    if (st != PSY_OK || n == 0) return st;
+    st = r->ops->read(r->impl, ch, start, n, out);
+    if (st != PSY_OK) return st;
+    const psy_channel_info *c = &r->channels[ch];
+    if (c->conversion == PSY_CONV_SCALE) {
+        for (int64_t i = 0; i < n; i++) out[i] *= c->conversion_scale;
+    } else if (c->conversion == PSY_CONV_RECIPROCAL) {
+        /* zero or negative resistance is a disconnected or broken lead, not a conductance */
+        for (int64_t i = 0; i < n; i++) out[i] = out[i] > 0 ? c->conversion_scale / out[i] : NAN;
+    }
+    return PSY_OK;
+}
+
+psy_status psy_reader_read_times(psy_reader *r, int ch, int64_t start, int64_t n, double *out_s)
+{
+    psy_status st = check_span(r, ch, start, n, out_s);
+    if (st != PSY_OK || n == 0) return st;
+    const psy_channel_info *c = &r->channels[ch];
+    if (c->rate_hz <= 0) {
+        if (!r->ops->read_times) return PSY_E_INVALID;
+        return r->ops->read_times(r->impl, ch, start, n, out_s);
+    }
+    int k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double td = (double)(start + i) / c->rate_hz;
+        while (k + 1 < r->n_stretches && td >= r->stretches[k + 1].data_offset_s) k++;
+        const psy_stretch *s = &r->stretches[k];
+        out_s[i] = s->onset_s + (td - s->data_offset_s);
+    }
+    return PSY_OK;
+}

@@ -1,0 +1,95 @@
+/* Internal: how a format reader builds a psy_reader. Not installed.
+ *
+ * A format reader parses its header from a psy_source, then:
+ *   r = psy_reader_new("EDF+C", src);            (the reader takes the source on success)
+ *   psy_reader_add_channel(r, &info) ...          (regular or irregular channels)
+ *   psy_reader_add_event(r, ...), psy_reader_add_stretch(r, ...), psy_reader_warn(r, ...)
+ *   psy_reader_set_impl(r, &my_ops, my_state)     (read callbacks; my_state freed by ops->destroy)
+ * The core sorts events, applies unit conversions, checks spans and fills stretches
+ * (one covering the longest channel) when a format adds none. */
+#ifndef PSYPHYS_READER_IMPL_H
+#define PSYPHYS_READER_IMPL_H
+
+#include <stdarg.h>
+#include "psyphys/recording.h"
+
+typedef struct psy_reader_ops {
+    /* Samples [start, start+n) of channel ch (already range-checked) in the file's unit.
+     * Must fill all n values (NaN for missing samples). */
+    psy_status (*read)(void *impl, int ch, int64_t start, int64_t n, double *out);
+    /* Times (s from start) of an irregular channel's samples; NULL when every channel is regular. */
+    psy_status (*read_times)(void *impl, int ch, int64_t start, int64_t n, double *out_s);
+    void (*destroy)(void *impl);
+} psy_reader_ops;
+
+/* A new empty reader for format `format_name` (copied). Does not own src until
+ * psy_reader_adopt_source. NULL on allocation failure. */
+psy_reader *psy_reader_new(const char *format_name);
+
+/* Frees a reader under construction, without closing a source it has not adopted. */
+void psy_reader_discard(psy_reader *reader);
+
+/* The reader becomes the owner of src (closed by psy_reader_close). */
+void psy_reader_adopt_source(psy_reader *reader, psy_source *src);
+
+void psy_reader_set_format(psy_reader *reader, const char *format_name);
+void psy_reader_set_start(psy_reader *reader, const psy_datetime *start);
+void psy_reader_set_impl(psy_reader *reader, const psy_reader_ops *ops, void *impl);
+
+/* Appends a channel; label and file_unit are taken from info, unit/type/conversion are
+ * derived here (type inferred when info->type is PSY_CH_OTHER and infer != 0).
+ * Returns the channel index, or -1 on allocation failure. */
+int psy_reader_add_channel(psy_reader *reader, const psy_channel_info *info, int infer_type);
+
+psy_status psy_reader_add_event(psy_reader *reader, const psy_event *event);
+psy_status psy_reader_add_stretch(psy_reader *reader, double onset_s, double duration_s);
+
+/* Records a warning (printf-style, truncated at 255 bytes). Allocation failure drops it. */
+void psy_reader_warn(psy_reader *reader, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Finishes construction: sorts events, adds a default stretch. PSY_OK or PSY_E_NOMEM. */
+psy_status psy_reader_finish(psy_reader *reader);
+
+/* Fills a message (NULL-safe), printf-style. Returns `status` for tail calls. */
+psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Helpers for format readers --------------------------------------------------------------- */
+
+/* Checked arithmetic for sizes read from headers: 0 on overflow, 1 when *out is valid. */
+int psy_mul_i64(int64_t a, int64_t b, int64_t *out);
+int psy_add_i64(int64_t a, int64_t b, int64_t *out);
+
+/* Locale-independent number parsing of a whole (trimmed) field: 1 on success. strtod-compatible
+ * syntax with '.' as the decimal point; "nan"/"inf" are refused unless allowed by the caller. */
+int psy_parse_double(const char *text, size_t len, double *out);
+int psy_parse_int64(const char *text, size_t len, int64_t *out);
+
+/* Copies a field of len bytes into dst (size dst_size), trimming spaces and NULs, always
+ * NUL-terminated; non-UTF-8 bytes are replaced with '?'. Returns the number of replaced bytes. */
+int psy_copy_field(char *dst, size_t dst_size, const char *src, size_t len);
+
+/* Case-insensitive ASCII comparisons. */
+int psy_strieq(const char *a, const char *b);
+int psy_has_suffix_ci(const char *s, const char *suffix);
+
+/* Derives unit/conversion for a channel of `type` whose file unit is info->file_unit
+ * (fills info->unit, conversion, conversion_scale). */
+void psy_channel_apply_units(psy_channel_info *info);
+
+/* Format readers, each opening from a source (psy_reader_open_source dispatches). On success
+ * they return a finished reader that has adopted src. On failure they leave src open. */
+psy_status psy_open_edf(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_wfdb_annotations(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_sndfile(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+
+
+/* The WFDB header to open instead of `path`, or NULL: "rec" when rec.hea exists and rec does not;
+ * a signal file (.dat, FLAC, WAV, .mat) that a .hea in the same directory names. Malloc'd. */
+char *psy_wfdb_header_for_path(const char *path);
+
+#endif

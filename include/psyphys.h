@@ -1,0 +1,20 @@
+/* psyphys — umbrella header. */
+#ifndef PSYPHYS_H
+#define PSYPHYS_H
+
+#include "psyphys/status.h"
+#include "psyphys/source.h"
+#include "psyphys/recording.h"
+#include "psyphys/writer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library version, "MAJOR.MINOR.PATCH". */
+const char *psy_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

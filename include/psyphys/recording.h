@@ -1,0 +1,200 @@
+/* psyphys — the recording model and the reader API.
+ *
+ * A recording is a set of channels (each with its own sampling rate), a start date-time, the
+ * stretches of time it covers (one for continuous files, several for EDF+D), and events.
+ * Samples are read in blocks per channel, so no recording is ever loaded whole: memory is
+ * bounded by the caller's block size and the event list.
+ *
+ * Time base: a sample is addressed by its int64_t index on its channel's rate; times in
+ * seconds from the recording start are derived only where asked (psy_reader_read_times).
+ * Values are doubles in the channel's physical unit; NaN marks a missing sample.
+ *
+ * A psy_reader is not thread-safe; open one per thread (readers do not share state). */
+#ifndef PSYPHYS_RECORDING_H
+#define PSYPHYS_RECORDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/source.h"
+#include "psyphys/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum psy_channel_type {
+    PSY_CH_OTHER = 0,
+    PSY_CH_ECG,     /* electrocardiogram, mV */
+    PSY_CH_EDA,     /* skin conductance, uS (converted from nS, S, mS or resistance) */
+    PSY_CH_RESP,    /* respiration (belt, thermistor, impedance) */
+    PSY_CH_PPG,     /* photoplethysmogram / BVP */
+    PSY_CH_HR,      /* heart rate, bpm */
+    PSY_CH_RR,      /* inter-beat intervals, ms; usually irregular (one value per beat) */
+    PSY_CH_TRIGGER, /* trigger, status, photosensor or stimulus marker channel */
+    PSY_CH_TYPE_COUNT
+} psy_channel_type;
+
+/* "ECG", "EDA", "RESP", "PPG", "HR", "RR", "TRIGGER", "OTHER". Never NULL. */
+const char *psy_channel_type_name(psy_channel_type type);
+
+/* Parses a type name, case-insensitive; also accepts "IBI" (RR), "GSR"/"SC" (EDA), "RSP" (RESP),
+ * "BVP" (PPG), "STIM" (TRIGGER). Returns PSY_OK or PSY_E_INVALID. */
+psy_status psy_channel_type_parse(const char *name, psy_channel_type *out);
+
+/* Infers a channel type from its label and unit (either may be NULL or empty):
+ * ECG/EKG/MLII/lead names I, II, III, aVR/aVL/aVF, V1..V6 (alone or after "ECG"); EDA/GSR/SC/
+ * skin conductance/electrodermal, or a conductance unit (uS, nS, S, mS) with a non-ECG label;
+ * RESP/RSP/respiration/breathing/thorax/abdomen; PPG/BVP/pleth/pulse; HR/heart rate/pulse rate or
+ * unit bpm; RR/IBI/NN/inter-beat; trigger/status/stim/photosensor/marker/event/TTL.
+ * Anything else is PSY_CH_OTHER. Deterministic and locale-independent. */
+psy_channel_type psy_infer_channel_type(const char *label, const char *unit);
+
+#define PSY_LABEL_SIZE 80
+#define PSY_UNIT_SIZE 24
+
+/* How values read from the file are mapped to the channel's unit (applied by psy_reader_read). */
+typedef enum psy_unit_conversion {
+    PSY_CONV_NONE = 0,
+    PSY_CONV_SCALE,      /* value = file_value * scale (e.g. nS -> uS: 0.001) */
+    PSY_CONV_RECIPROCAL  /* value = scale / file_value (resistance -> conductance: kOhm -> uS: 1000) */
+} psy_unit_conversion;
+
+typedef struct psy_channel_info {
+    char label[PSY_LABEL_SIZE];     /* UTF-8, trimmed */
+    char unit[PSY_UNIT_SIZE];       /* unit of the values psy_reader_read returns */
+    char file_unit[PSY_UNIT_SIZE];  /* unit as the file states it ("" when none) */
+    psy_channel_type type;
+    double rate_hz;                 /* samples per second (> 0); 0 for an irregular channel, whose
+                                       sample times come from psy_reader_read_times (RR lists) */
+    int64_t frames;                 /* number of samples */
+    double physical_min, physical_max; /* range the file declares, in `unit`; NaN when unknown */
+    double resolution;              /* one digital step in `unit`; 0 when unknown or floating point */
+    psy_unit_conversion conversion;
+    double conversion_scale;
+} psy_channel_info;
+
+/* Civil start date-time as written by the file (no time zone unless the format has one). */
+typedef struct psy_datetime {
+    int known;          /* 0 when the file carries no start time; the fields are then 0 */
+    int year, month, day, hour, minute, second;
+    int64_t nanosecond; /* 0 .. 999 999 999: sub-second start (EDF+ time-keeping TAL, BIDS) */
+} psy_datetime;
+
+typedef enum psy_event_source {
+    PSY_EVENTS_ANNOTATION = 0, /* EDF+/BDF+ TAL annotations */
+    PSY_EVENTS_WFDB,           /* WFDB annotation file (.atr, .qrs, ...) */
+    PSY_EVENTS_FILE,           /* session event file: BIDS _events.tsv, CSV markers, physioevents */
+    PSY_EVENTS_TRIGGER,        /* derived from a trigger channel */
+    PSY_EVENTS_DEVICE,         /* device export (beat list, tags) */
+    PSY_EVENTS_SOURCE_COUNT
+} psy_event_source;
+
+/* "annotation", "wfdb", "file", "trigger", "device". Never NULL. */
+const char *psy_event_source_name(psy_event_source source);
+
+typedef struct psy_event {
+    double onset_s;     /* seconds from the recording start (may be negative: before the start) */
+    double duration_s;  /* 0 for an instant; NaN when the source gives none */
+    const char *label;  /* UTF-8, never NULL; for WFDB the mnemonic ("N", "V", "+") */
+    const char *detail; /* UTF-8, never NULL: WFDB aux string, BIDS value column, ... ("" if none) */
+    psy_event_source source;
+    int64_t sample;     /* sample index on the record's frame rate where the source has one, else -1 */
+    int channel;        /* index of the channel it refers to, or -1 */
+    int code;           /* WFDB annotation code (1 = N ...), else 0 */
+    int subtype, number;/* WFDB SUB and NUM fields, else 0 */
+} psy_event;
+
+/* A stretch of time covered by data. Continuous recordings have one; EDF+D one per run of
+ * adjacent data records. data_offset_s is the stretch's position in the concatenated data, so a
+ * sample at index i of a channel at rate f sits at onset_s + (i / f - data_offset_s) in the
+ * stretch whose [data_offset_s, data_offset_s + duration_s) contains i / f. */
+typedef struct psy_stretch {
+    double onset_s;
+    double duration_s;
+    double data_offset_s;
+} psy_stretch;
+
+/* Options for opening a recording; start from psy_open_options_default(). */
+typedef struct psy_open_options {
+    const char *format;         /* force a reader by name ("edf", "bdf", "wfdb", "sndfile", "csv",
+                                   "bids", "rr", "empatica", "ishne", ...); NULL: detect by content */
+    double sampling_rate_hz;    /* > 0: the true rate when the file has none or lies (CSV without a
+                                   time column, an audio file with a fake rate); 0: from the file */
+    const char *sidecar_path;   /* a JSON or WFDB .hea file describing the channels (rate, labels,
+                                   units, gains) of an audio or CSV file; NULL: look beside it */
+    int use_libedf;             /* 1 (default): conformant EDF/BDF files are read by EDFlib, the rest
+                                   by psyphys's tolerant parser; 0: always the tolerant parser */
+} psy_open_options;
+
+psy_open_options psy_open_options_default(void);
+
+typedef struct psy_reader psy_reader;
+
+/* Opens a recording from a source, detecting the format by content (magic bytes, header text)
+ * and only then by name. On success *out owns the source (psy_reader_close closes it); on failure
+ * the source is left to the caller and *out is NULL.
+ * Returns PSY_OK, PSY_E_UNKNOWN_FORMAT, PSY_E_UNSUPPORTED (e.g. GDF), PSY_E_FORMAT, PSY_E_TRUNCATED,
+ * PSY_E_IO, PSY_E_NOMEM or PSY_E_INVALID; `why` (may be NULL) gets the specific reason. */
+psy_status psy_reader_open_source(psy_source *src, const psy_open_options *options,
+                                  psy_reader **out, psy_message *why);
+
+/* Path wrapper of psy_reader_open_source. A WFDB record may be named by its .hea, its record
+ * name without extension, or one of its .dat files. */
+psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,
+                           psy_message *why);
+
+/* NULL-safe. */
+void psy_reader_close(psy_reader *reader);
+
+/* Short format name ("EDF+C", "EDF+D", "BDF", "WFDB", "FLAC", "CSV", ...). Never NULL. */
+const char *psy_reader_format(const psy_reader *reader);
+
+int psy_reader_channel_count(const psy_reader *reader);
+
+/* Channel metadata; NULL when ch is out of range. Valid until the reader is closed. */
+const psy_channel_info *psy_reader_channel(const psy_reader *reader, int ch);
+
+/* Index of the first channel whose label equals `label` (case-insensitive, trimmed), or -1. */
+int psy_reader_find_channel(const psy_reader *reader, const char *label);
+
+/* Sets a channel's type (the --channel-type override) and, for EDA, the unit conversion that
+ * follows from its file unit. Returns PSY_OK or PSY_E_INVALID. */
+psy_status psy_reader_set_channel_type(psy_reader *reader, int ch, psy_channel_type type);
+
+psy_datetime psy_reader_start(const psy_reader *reader);
+
+/* Duration in seconds from the start to the end of the last stretch (gaps included). */
+double psy_reader_duration(const psy_reader *reader);
+
+int psy_reader_stretch_count(const psy_reader *reader);
+const psy_stretch *psy_reader_stretch(const psy_reader *reader, int index);
+
+size_t psy_reader_event_count(const psy_reader *reader);
+/* Events in the order of their onset (stable for equal onsets); NULL when out of range. */
+const psy_event *psy_reader_event(const psy_reader *reader, size_t index);
+
+/* Warnings about non-conformant or suspicious content that was read anyway ("header byte 0xB0
+ * in the physical dimension of signal 9", "EDF+D: 3 gaps"). */
+size_t psy_reader_warning_count(const psy_reader *reader);
+const char *psy_reader_warning(const psy_reader *reader, size_t index);
+
+/* Reads samples [start, start + n) of channel ch into out (n doubles) in the channel's unit.
+ * Returns PSY_OK, PSY_E_INVALID (bad channel, NULL), PSY_E_RANGE (span outside 0..frames),
+ * PSY_E_IO, PSY_E_TRUNCATED or PSY_E_FORMAT (the file changed or lied about its size). */
+psy_status psy_reader_read(psy_reader *reader, int ch, int64_t start, int64_t n, double *out);
+
+/* Times in seconds from the recording start of samples [start, start + n) of channel ch:
+ * index / rate mapped through the stretches for regular channels, the stored times for
+ * irregular ones. Same return codes as psy_reader_read. */
+psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int64_t n, double *out_s);
+
+/* Adds the events of a session event file (BIDS _events.tsv, CSV/TSV markers with an onset
+ * column in seconds; a `duration`, `trial_type`/`value`/`label` column when present) to the
+ * recording, shifted by offset_s. Returns PSY_OK, PSY_E_FORMAT, PSY_E_IO, PSY_E_NOMEM. */
+psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
+                                  psy_message *why);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,43 @@
+/* psyphys — writing recordings (psyphys convert).
+ *
+ * EDF+/BDF+ are written through EDFlib with every channel at its own rate and the events as
+ * annotations; BIDS physio is a gzip-compressed TSV (one column per channel, all at one rate)
+ * with its JSON sidecar (SamplingFrequency, StartTime, Columns, units) and a _physioevents.tsv.gz
+ * for the events. Output goes to a temporary name beside the target and is renamed into place
+ * only when complete, so a failure never leaves a partial file. */
+#ifndef PSYPHYS_WRITER_H
+#define PSYPHYS_WRITER_H
+
+#include "psyphys/recording.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum psy_write_format {
+    PSY_WRITE_EDF = 0,  /* EDF+C, 16-bit */
+    PSY_WRITE_BDF,      /* BDF+C, 24-bit */
+    PSY_WRITE_BIDS_TSV  /* BIDS _physio.tsv.gz + .json (+ _physioevents.tsv.gz) */
+} psy_write_format;
+
+typedef struct psy_write_options {
+    int overwrite;      /* 0 (default): PSY_E_EXISTS when the target exists */
+} psy_write_options;
+
+/* Chooses the format from the name: .edf, .bdf, .tsv.gz (BIDS physio). PSY_E_INVALID otherwise. */
+psy_status psy_write_format_from_path(const char *path, psy_write_format *out);
+
+/* Writes the whole recording to `path`, reading it block by block (memory bounded by the block
+ * size and the channel count). Irregular channels (RR lists) cannot be stored in EDF or BIDS physio
+ * and are skipped with a warning; PSY_E_UNSUPPORTED when no channel is left. Gaps (EDF+D input)
+ * and NaN samples cannot be stored in EDF: the output keeps the true time axis, fills them with
+ * the lowest digital value and marks each gap with a "psyphys: gap" annotation of its duration.
+ * Returns PSY_OK, PSY_E_EXISTS,
+ * PSY_E_IO, PSY_E_UNSUPPORTED, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the input. */
+psy_status psy_write_recording(psy_reader *reader, const char *path, psy_write_format format,
+                               const psy_write_options *options, psy_message *why);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

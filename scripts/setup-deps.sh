@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs the Debian packages psyphys needs to build and test, when any is missing.
+# As root it runs apt-get itself; otherwise it prints the command to run.
+set -eu
+PACKAGES="build-essential cmake pkg-config libedf-dev libsndfile1-dev libfftw3-dev zlib1g-dev libjansson-dev libcmocka-dev"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "psyphys needs these Debian packages:$missing" >&2
+    echo "run as root: apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,63 @@
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *shared_path(const char *sub, const char *relative)
+{
+    static char buf[4096];
+    const char *root = getenv("PSYPHYS_SHARED_DIR");
+    if (!root || !*root) root = PSYPHYS_SHARED_DIR;
+    snprintf(buf, sizeof buf, "%s/%s/%s", root, sub, relative);
+    return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+const char *shared_data(const char *relative) { return shared_path("data", relative); }
+const char *shared_reference(const char *relative) { return shared_path("reference", relative); }
+
+void require_shared_data(void)
+{
+    if (!shared_data("INDEX.md")) {
+        fprintf(stderr, "skipped: ../shared/data is absent\n");
+        exit(PSY_TEST_SKIP);
+    }
+}
+
+const char *test_tmpdir(void)
+{
+    static char dir[256];
+    if (!dir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(dir, sizeof dir, "%s/psyphys-test-XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            exit(1);
+        }
+    }
+    return dir;
+}
+
+const char *write_temp_file(const char *name, const void *data, size_t n)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+    return path;
+}
+
+psy_reader *open_or_fail(const char *path)
+{
+    psy_open_options opt = psy_open_options_default();
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_reader_open(path, &opt, &r, &why);
+    if (st != PSY_OK) fail_msg("%s: %s (%s)", path, why.text, psy_strerror(st));
+    return r;
+}

@@ -1,0 +1,30 @@
+/* Helpers shared by the tests. Include after <cmocka.h>'s prerequisites. */
+#ifndef PSYPHYS_TEST_UTIL_H
+#define PSYPHYS_TEST_UTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "psyphys.h"
+
+#define PSY_TEST_SKIP 77
+
+/* Path of a file under ../shared/data (static buffer), or NULL when shared/ is absent. */
+const char *shared_data(const char *relative);
+/* Path of a file under ../shared/reference (static buffer), or NULL when absent. */
+const char *shared_reference(const char *relative);
+/* Exits with the CTest skip code when ../shared/data is absent. Call first in main(). */
+void require_shared_data(void);
+
+/* A fresh temporary directory for this test (removed by the OS tmp cleaner, not by us). */
+const char *test_tmpdir(void);
+/* Writes n bytes to dir/name and returns the path (static buffer, valid until the next call). */
+const char *write_temp_file(const char *name, const void *data, size_t n);
+
+/* Opens path with default options and fails the test with the reason when it cannot. */
+psy_reader *open_or_fail(const char *path);
+
+#endif
