@@ -88,6 +88,13 @@ psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_read
 psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 
 
+/* Device exports recognised inside psy_open_text before generic CSV: RR/IBI lists (ms or s,
+ * PhysioNet offset line, time+RR columns, beat-time lists), Empatica E4 CSVs, Garmin logs,
+ * vendor beat lists. Returns PSY_E_UNKNOWN_FORMAT (src untouched, why empty) when the content
+ * is not one of them, so the caller can go on with generic CSV. */
+psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
+                                psy_message *why);
+
 /* The WFDB header to open instead of `path`, or NULL: "rec" when rec.hea exists and rec does not;
  * a signal file (.dat, FLAC, WAV, .mat) that a .hea in the same directory names. Malloc'd. */
 char *psy_wfdb_header_for_path(const char *path);
