@@ -1,0 +1,77 @@
+/* libsndfile over a psy_source via sf_open_virtual. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "reader_impl.h"
+#include "sndfile_io.h"
+
+static sf_count_t vio_get_filelen(void *user) { return psy_source_size(((psy_sndfile *)user)->src); }
+
+static sf_count_t vio_seek(sf_count_t offset, int whence, void *user)
+{
+    psy_sndfile *f = user;
+    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->pos : psy_source_size(f->src);
+    int64_t pos;
+    if (base < 0 || !psy_add_i64(base, offset, &pos) || pos < 0) return -1;
+    f->pos = pos;
+    return pos;
+}
+
+static sf_count_t vio_read(void *ptr, sf_count_t count, void *user)
+{
+    psy_sndfile *f = user;
+    if (count <= 0) return 0;
+    int64_t got = psy_source_read(f->src, f->pos, ptr, (size_t)count);
+    if (got < 0) return 0;
+    f->pos += got;
+    return got;
+}
+
+static sf_count_t vio_write(const void *ptr, sf_count_t count, void *user)
+{
+    (void)ptr;
+    (void)count;
+    (void)user;
+    return 0;
+}
+
+static sf_count_t vio_tell(void *user) { return ((psy_sndfile *)user)->pos; }
+
+psy_status psy_sndfile_open(psy_source *src, psy_sndfile **out, psy_message *why)
+{
+    static SF_VIRTUAL_IO vio = {vio_get_filelen, vio_seek, vio_read, vio_write, vio_tell};
+    *out = NULL;
+    psy_sndfile *f = calloc(1, sizeof *f);
+    if (!f) return PSY_E_NOMEM;
+    f->src = src;
+    f->sf = sf_open_virtual(&vio, SFM_READ, &f->info, f);
+    if (!f->sf) {
+        psy_fail(why, PSY_E_FORMAT, "libsndfile cannot decode it: %s", sf_strerror(NULL));
+        free(f);
+        return PSY_E_FORMAT;
+    }
+    if (f->info.channels <= 0 || f->info.frames < 0) {
+        psy_sndfile_close(f);
+        return psy_fail(why, PSY_E_FORMAT, "audio header has %d channels and %lld frames",
+                        f->info.channels, (long long)f->info.frames);
+    }
+    sf_command(f->sf, SFC_SET_SCALE_FLOAT_INT_READ, NULL, SF_FALSE);
+    sf_command(f->sf, SFC_SET_NORM_DOUBLE, NULL, SF_FALSE);
+    *out = f;
+    return PSY_OK;
+}
+
+psy_status psy_sndfile_read_frames(psy_sndfile *f, int64_t start, int64_t n, double *buf)
+{
+    if (sf_seek(f->sf, start, SEEK_SET) != start) return PSY_E_IO;
+    sf_count_t got = sf_readf_double(f->sf, buf, n);
+    if (got < 0) return PSY_E_IO;
+    return got == n ? PSY_OK : PSY_E_TRUNCATED;
+}
+
+void psy_sndfile_close(psy_sndfile *f)
+{
+    if (!f) return;
+    if (f->sf) sf_close(f->sf);
+    free(f);
+}
