@@ -327,3 +327,10 @@ psy_status psy_reader_read_times(psy_reader *r, int ch, int64_t start, int64_t n
     }
     return PSY_OK;
 }
+
+const char *psy_event_source_name(psy_event_source source)
+{
+    static const char *const names[PSY_EVENTS_SOURCE_COUNT] = {"annotation", "wfdb", "file",
+                                                               "trigger", "device"};
+    return (unsigned)source < PSY_EVENTS_SOURCE_COUNT ? names[source] : "unknown";
+}

@@ -1,0 +1,42 @@
+/* The psyphys command: shared pieces of the subcommands. */
+#ifndef PSYPHYS_CLI_H
+#define PSYPHYS_CLI_H
+
+#include <stdio.h>
+#include "psyphys.h"
+
+/* Exit codes of every subcommand. */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+/* Options every subcommand that opens a recording understands. */
+typedef struct cli_input_options {
+    psy_open_options open;
+    const char *channel_types[64]; /* "LABEL=TYPE" overrides, in order */
+    int n_channel_types;
+    const char *events_path;       /* --events FILE */
+    double events_offset_s;        /* --events-offset S */
+} cli_input_options;
+
+void cli_input_options_init(cli_input_options *o);
+
+/* If argv[*i] is one of the common input options, consumes it (and its value) and returns 1;
+ * returns 0 when it is not one; -1 (after printing the reason) on a bad value. */
+int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i);
+
+/* The common options' help lines. */
+void cli_print_input_options_help(FILE *out);
+
+/* Opens `path` with the options, applies channel-type overrides and extra events. Prints one
+ * error line naming the file and the reason, and returns NULL, when anything fails. */
+psy_reader *cli_open_recording(const char *path, const cli_input_options *o);
+
+/* "psyphys: <path>: <reason>" on stderr. */
+void cli_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Formats a start date-time as ISO 8601 with the sub-second part when there is one. */
+void cli_format_datetime(const psy_datetime *t, char *buf, size_t size);
+
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif

@@ -1,0 +1,160 @@
+/* Options shared by every subcommand that opens a recording, and opening it. */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_error(const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "psyphys: ");
+    if (path) fprintf(stderr, "%s: ", path);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_input_options_init(cli_input_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->open = psy_open_options_default();
+}
+
+static int parse_number(const char *opt, const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end); /* the CLI runs in the C locale (never setlocale'd) */
+    if (!*text || *end || errno || !isfinite(v)) {
+        cli_error(NULL, "%s: '%s' is not a number", opt, text);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    static const char *const with_value[] = {"--fs", "--format", "--sidecar", "--channel-type",
+                                             "--events", "--events-offset", NULL};
+    int known = 0;
+    for (const char *const *w = with_value; *w; w++) known |= strcmp(a, *w) == 0;
+    if (strcmp(a, "--no-libedf") == 0) {
+        o->open.use_libedf = 0;
+        return 1;
+    }
+    if (!known) return 0;
+    if (*i + 1 >= argc) {
+        cli_error(NULL, "%s needs a value", a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (strcmp(a, "--fs") == 0) {
+        if (!parse_number(a, v, &o->open.sampling_rate_hz)) return -1;
+        if (o->open.sampling_rate_hz <= 0) {
+            cli_error(NULL, "--fs must be a positive rate in Hz, not '%s'", v);
+            return -1;
+        }
+    } else if (strcmp(a, "--format") == 0) {
+        o->open.format = v;
+    } else if (strcmp(a, "--sidecar") == 0) {
+        o->open.sidecar_path = v;
+    } else if (strcmp(a, "--channel-type") == 0) {
+        const char *eq = strrchr(v, '=');
+        psy_channel_type t;
+        if (!eq || eq == v || psy_channel_type_parse(eq + 1, &t) != PSY_OK) {
+            cli_error(NULL, "--channel-type wants LABEL=TYPE with TYPE one of ECG, EDA, RESP, PPG, "
+                            "HR, RR, TRIGGER, OTHER; got '%s'", v);
+            return -1;
+        }
+        if (o->n_channel_types == (int)(sizeof o->channel_types / sizeof o->channel_types[0])) {
+            cli_error(NULL, "too many --channel-type options");
+            return -1;
+        }
+        o->channel_types[o->n_channel_types++] = v;
+    } else if (strcmp(a, "--events") == 0) {
+        o->events_path = v;
+    } else if (strcmp(a, "--events-offset") == 0) {
+        if (!parse_number(a, v, &o->events_offset_s)) return -1;
+    }
+    return 1;
+}
+
+void cli_print_input_options_help(FILE *out)
+{
+    fprintf(out,
+            "input options:\n"
+            "  --fs HZ                  true sampling rate, for files without one (CSV without a time\n"
+            "                           column) or with a fake one (audio files)\n"
+            "  --format NAME            force a reader: edf, bdf, wfdb, sndfile, csv, tsv, bids, rr,\n"
+            "                           empatica, ishne, wfdb-annotations (default: by content)\n"
+            "  --sidecar FILE           JSON sidecar with rate, labels, units, gains of an audio file\n"
+            "  --channel-type LABEL=TYPE  set a channel's type (ECG, EDA, RESP, PPG, HR, RR, TRIGGER,\n"
+            "                           OTHER); repeatable\n"
+            "  --events FILE            add session events (BIDS _events.tsv, CSV markers)\n"
+            "  --events-offset S        seconds added to the event file's onsets\n"
+            "  --no-libedf              read EDF/BDF with psyphys's own parser only\n");
+}
+
+psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
+{
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_reader_open(path, &o->open, &r, &why);
+    if (st != PSY_OK) {
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        return NULL;
+    }
+    for (int i = 0; i < o->n_channel_types; i++) {
+        const char *spec = o->channel_types[i], *eq = strrchr(spec, '=');
+        char label[PSY_LABEL_SIZE];
+        snprintf(label, sizeof label, "%.*s", (int)(eq - spec), spec);
+        int ch = psy_reader_find_channel(r, label);
+        psy_channel_type t;
+        psy_channel_type_parse(eq + 1, &t);
+        if (ch < 0) {
+            cli_error(path, "--channel-type: no channel labelled '%s'", label);
+            psy_reader_close(r);
+            return NULL;
+        }
+        psy_reader_set_channel_type(r, ch, t);
+    }
+    if (o->events_path) {
+        psy_source *src = NULL;
+        if (psy_source_open_path(o->events_path, &src) != PSY_OK) {
+            cli_error(o->events_path, "cannot open the event file (missing or unreadable)");
+            psy_reader_close(r);
+            return NULL;
+        }
+        st = psy_reader_load_events(r, src, o->events_offset_s, &why);
+        psy_source_close(src);
+        if (st != PSY_OK) {
+            cli_error(o->events_path, "%s", why.text[0] ? why.text : psy_strerror(st));
+            psy_reader_close(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+void cli_format_datetime(const psy_datetime *t, char *buf, size_t size)
+{
+    if (!t->known) {
+        snprintf(buf, size, "unknown");
+        return;
+    }
+    int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d", t->year, t->month, t->day, t->hour,
+                     t->minute, t->second);
+    if (t->nanosecond > 0 && n > 0 && (size_t)n < size) {
+        char frac[24];
+        snprintf(frac, sizeof frac, "%09lld", (long long)t->nanosecond);
+        for (int k = 8; k > 0 && frac[k] == '0'; k--) frac[k] = '\0'; /* trim trailing zeros */
+        snprintf(buf + n, size - (size_t)n, ".%s", frac);
+    }
+}
