@@ -97,12 +97,9 @@ int psy_reader_add_channel(psy_reader *r, const psy_channel_info *info, int infe
     return r->n_channels++;
 }
 
-psy_status psy_reader_set_channel_type(psy_reader *r, int ch, psy_channel_type type)
+/* Undoes the conversion of the declared range, so it can be derived again. */
+static void unconvert_range(psy_channel_info *c)
 {
-    if (!r || ch < 0 || ch >= r->n_channels || (unsigned)type >= PSY_CH_TYPE_COUNT)
-        return PSY_E_INVALID;
-    psy_channel_info *c = &r->channels[ch];
-    /* Undo the previous conversion of the declared range, then apply the new one. */
     if (c->conversion == PSY_CONV_SCALE) {
         c->physical_min /= c->conversion_scale;
         c->physical_max /= c->conversion_scale;
@@ -112,7 +109,26 @@ psy_status psy_reader_set_channel_type(psy_reader *r, int ch, psy_channel_type t
         c->physical_min = c->conversion_scale / hi;
         c->physical_max = c->conversion_scale / lo;
     }
+}
+
+psy_status psy_reader_set_channel_type(psy_reader *r, int ch, psy_channel_type type)
+{
+    if (!r || ch < 0 || ch >= r->n_channels || (unsigned)type >= PSY_CH_TYPE_COUNT)
+        return PSY_E_INVALID;
+    psy_channel_info *c = &r->channels[ch];
+    unconvert_range(c);
     c->type = type;
+    psy_channel_apply_units(c);
+    convert_range(c);
+    return PSY_OK;
+}
+
+psy_status psy_reader_set_channel_unit(psy_reader *r, int ch, const char *unit)
+{
+    if (!r || !unit || ch < 0 || ch >= r->n_channels) return PSY_E_INVALID;
+    psy_channel_info *c = &r->channels[ch];
+    unconvert_range(c);
+    snprintf(c->file_unit, sizeof c->file_unit, "%s", unit);
     psy_channel_apply_units(c);
     convert_range(c);
     return PSY_OK;

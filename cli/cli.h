@@ -13,6 +13,8 @@ typedef struct cli_input_options {
     psy_open_options open;
     const char *channel_types[64]; /* "LABEL=TYPE" overrides, in order */
     int n_channel_types;
+    const char *channel_units[64]; /* "LABEL=UNIT" declarations, in order */
+    int n_channel_units;
     const char *events_path;       /* --events FILE */
     double events_offset_s;        /* --events-offset S */
 } cli_input_options;

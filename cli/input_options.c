@@ -38,11 +38,22 @@ static int parse_number(const char *opt, const char *text, double *out)
     return 1;
 }
 
+/* Keeps a LABEL=VALUE option; the arrays hold 64. */
+static int add_spec(const char *opt, const char **specs, int *n, const char *v)
+{
+    if (*n == 64) {
+        cli_error(NULL, "too many %s options", opt);
+        return -1;
+    }
+    specs[(*n)++] = v;
+    return 1;
+}
+
 int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     static const char *const with_value[] = {"--fs", "--format", "--sidecar", "--channel-type",
-                                             "--events", "--events-offset", NULL};
+                                             "--unit", "--events", "--events-offset", NULL};
     int known = 0;
     for (const char *const *w = with_value; *w; w++) known |= strcmp(a, *w) == 0;
     if (strcmp(a, "--no-libedf") == 0) {
@@ -73,11 +84,14 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
                             "HR, RR, TRIGGER, OTHER; got '%s'", v);
             return -1;
         }
-        if (o->n_channel_types == (int)(sizeof o->channel_types / sizeof o->channel_types[0])) {
-            cli_error(NULL, "too many --channel-type options");
+        return add_spec(a, o->channel_types, &o->n_channel_types, v);
+    } else if (strcmp(a, "--unit") == 0) {
+        const char *eq = strrchr(v, '=');
+        if (!eq || eq == v) {
+            cli_error(NULL, "--unit wants LABEL=UNIT (e.g. ECG=mV); got '%s'", v);
             return -1;
         }
-        o->channel_types[o->n_channel_types++] = v;
+        return add_spec(a, o->channel_units, &o->n_channel_units, v);
     } else if (strcmp(a, "--events") == 0) {
         o->events_path = v;
     } else if (strcmp(a, "--events-offset") == 0) {
@@ -97,9 +111,32 @@ void cli_print_input_options_help(FILE *out)
             "  --sidecar FILE           JSON sidecar with rate, labels, units, gains of an audio file\n"
             "  --channel-type LABEL=TYPE  set a channel's type (ECG, EDA, RESP, PPG, HR, RR, TRIGGER,\n"
             "                           OTHER); repeatable\n"
+            "  --unit LABEL=UNIT        declare a channel's unit where the file has none (CSV);\n"
+            "                           repeatable\n"
             "  --events FILE            add session events (BIDS _events.tsv, CSV markers)\n"
             "  --events-offset S        seconds added to the event file's onsets\n"
             "  --no-libedf              read EDF/BDF with psyphys's own parser only\n");
+}
+
+/* Applies "LABEL=VALUE" specs (already checked) of --channel-type or --unit. 0 when a label
+ * names no channel (after printing why). */
+static int apply_specs(psy_reader *r, const char *path, const char *opt, const char *const *specs,
+                       int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *eq = strrchr(specs[i], '=');
+        char label[PSY_LABEL_SIZE];
+        snprintf(label, sizeof label, "%.*s", (int)(eq - specs[i]), specs[i]);
+        int ch = psy_reader_find_channel(r, label);
+        if (ch < 0) {
+            cli_error(path, "%s: no channel labelled '%s'", opt, label);
+            return 0;
+        }
+        psy_channel_type t;
+        if (strcmp(opt, "--unit") == 0) psy_reader_set_channel_unit(r, ch, eq + 1);
+        else if (psy_channel_type_parse(eq + 1, &t) == PSY_OK) psy_reader_set_channel_type(r, ch, t);
+    }
+    return 1;
 }
 
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
@@ -111,19 +148,10 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return NULL;
     }
-    for (int i = 0; i < o->n_channel_types; i++) {
-        const char *spec = o->channel_types[i], *eq = strrchr(spec, '=');
-        char label[PSY_LABEL_SIZE];
-        snprintf(label, sizeof label, "%.*s", (int)(eq - spec), spec);
-        int ch = psy_reader_find_channel(r, label);
-        psy_channel_type t;
-        psy_channel_type_parse(eq + 1, &t);
-        if (ch < 0) {
-            cli_error(path, "--channel-type: no channel labelled '%s'", label);
-            psy_reader_close(r);
-            return NULL;
-        }
-        psy_reader_set_channel_type(r, ch, t);
+    if (!apply_specs(r, path, "--channel-type", o->channel_types, o->n_channel_types) ||
+        !apply_specs(r, path, "--unit", o->channel_units, o->n_channel_units)) {
+        psy_reader_close(r);
+        return NULL;
     }
     if (o->events_path) {
         psy_source *src = NULL;

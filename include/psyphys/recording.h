@@ -161,6 +161,11 @@ int psy_reader_find_channel(const psy_reader *reader, const char *label);
  * follows from its file unit. Returns PSY_OK or PSY_E_INVALID. */
 psy_status psy_reader_set_channel_type(psy_reader *reader, int ch, psy_channel_type type);
 
+/* Declares a channel's unit as the file states it (for files that carry none, e.g. CSV; the
+ * --unit override) and re-derives the unit conversion (an EDA channel in kOhm reads in uS).
+ * unit is copied (truncated to PSY_UNIT_SIZE - 1 bytes). Returns PSY_OK or PSY_E_INVALID. */
+psy_status psy_reader_set_channel_unit(psy_reader *reader, int ch, const char *unit);
+
 psy_datetime psy_reader_start(const psy_reader *reader);
 
 /* Duration in seconds from the start to the end of the last stretch (gaps included). */
