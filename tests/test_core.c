@@ -141,6 +141,15 @@ static void test_reader_core(void **state)
     assert_true(fabs(psy_reader_channel(r, 0)->physical_max - 1000) < 1e-9);
     assert_int_equal(psy_reader_read(r, 0, 0, 1, v), PSY_OK);
     assert_true(fabs(v[0] - 100) < 1e-12);
+
+    /* Declaring a unit re-derives the conversion: 100 nS -> 0.1 uS once typed EDA. */
+    assert_int_equal(psy_reader_set_channel_unit(r, 0, "nS"), PSY_OK);
+    assert_int_equal(psy_reader_set_channel_type(r, 0, PSY_CH_EDA), PSY_OK);
+    assert_string_equal(psy_reader_channel(r, 0)->unit, "uS");
+    assert_string_equal(psy_reader_channel(r, 0)->file_unit, "nS");
+    assert_int_equal(psy_reader_read(r, 0, 0, 1, v), PSY_OK);
+    assert_true(fabs(v[0] - 0.1) < 1e-12);
+    assert_int_equal(psy_reader_set_channel_unit(r, 5, "nS"), PSY_E_INVALID);
     psy_reader_close(r);
 }
 
