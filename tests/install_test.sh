@@ -1,0 +1,21 @@
+# Installs psyphys into a temporary prefix, then builds a program against it twice: with CMake's
+# find_package(psyphys) and with pkg-config (static and shared).
+# Arguments: BUILD_DIR SOURCE_DIR
+set -eu
+BUILD=$1
+SRC=$2
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/psyphys-install-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cmake --install "$BUILD" --prefix "$TMP/prefix" >/dev/null
+cmake -S "$SRC/tests/consumer" -B "$TMP/cmake-build" -DCMAKE_PREFIX_PATH="$TMP/prefix" >/dev/null
+cmake --build "$TMP/cmake-build" >/dev/null
+"$TMP/cmake-build/consumer"
+export PKG_CONFIG_PATH="$TMP/prefix/lib/pkgconfig:$(ls -d "$TMP"/prefix/lib/*/pkgconfig 2>/dev/null | tr '\n' ':')"
+cc -o "$TMP/shared" "$SRC/tests/consumer/main.c" $(pkg-config --cflags --libs psyphys)
+LD_LIBRARY_PATH=$(dirname "$(find "$TMP/prefix" -name 'libpsyphys.so' | head -n 1)") "$TMP/shared"
+# The static library with its dependencies' shared libraries (what Libs.private names).
+cc -o "$TMP/static" "$SRC/tests/consumer/main.c" $(pkg-config --cflags psyphys) \
+    "$(find "$TMP/prefix" -name 'libpsyphys.a' | head -n 1)" -ledf \
+    $(pkg-config --libs sndfile fftw3 jansson zlib) -lpthread -lm
+"$TMP/static"
+echo "installed library works with CMake and pkg-config"
