@@ -1,0 +1,632 @@
+/* Streaming R-peak detector (see include/psyphys/ecg.h for the method and its sources). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "biquad.h"
+#include "psyphys/ecg.h"
+
+#define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
+#define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
+#define QUEUE 128       /* output queue length (beats, gaps) */
+#define LEARN_S 2.0     /* initial learning period */
+
+typedef struct peak {
+    int64_t at;         /* index of the integral's maximum */
+    double level;       /* integral value there */
+    double slope;       /* largest |slope| in the window before it */
+    int64_t fiducial;   /* refined R-peak */
+    double amplitude;
+} peak;
+
+typedef struct ring {   /* last `len` values of a per-sample signal */
+    double *v;
+    int64_t len;
+} ring;
+
+struct psy_ecg_detector {
+    psy_ecg_detector_config cfg;
+    int64_t win, slope_lag, refractory, t_wave, flat_len, learn_len, max_peak_len, half_qrs;
+    double group_delay;          /* of the band-pass near the QRS energy peak, samples */
+    psy_biquad hp[2], lp[2];
+    ring raw, band, slope, square;
+
+    /* per-segment signal state */
+    int64_t n;                   /* samples consumed so far */
+    int64_t segment_start;       /* first sample after the last restart */
+    int restart;                 /* the next valid sample restarts the filters */
+    double integral_sum;
+    double last_x;
+    int64_t same_run;            /* consecutive samples equal to last_x */
+    int in_gap, gap_flat;
+    int64_t gap_start;
+    int finished;
+
+    /* integral peak tracking */
+    int in_peak;
+    double peak_max, prev_m;
+    int64_t peak_at;
+
+    /* learning */
+    int learned;
+    double learn_max, learn_sum;
+    int64_t learn_count;
+
+    /* adaptive levels */
+    double qrs_levels[LEVELS], noise_levels[LEVELS], rr[LEVELS];
+    int qrs_next, noise_next, rr_next, rr_count;
+    int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
+    int64_t last_emitted;        /* integral peak index of the last emitted beat, -1 when none */
+    int64_t last_fiducial;
+    int has_pending;             /* a premature beat waits for the next one (see hold_premature) */
+    peak pending;
+    int pending_searchback;
+    double pending_rr;           /* median RR when it was held */
+    int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
+    double pending_replaced;
+    int64_t end;                 /* first sample past the signal once finish() pads it, else -1 */
+    double last_slope;
+    int polarity_vote;           /* > 0: R-peaks are maxima; < 0: minima */
+
+    peak cand[CANDIDATES];       /* peaks since the last beat, not beats (yet) */
+    int n_cand;
+
+    psy_ecg_beat beats[QUEUE];
+    int beat_head, beat_count;
+    psy_ecg_gap gaps[QUEUE];
+    int gap_head, gap_count;
+};
+
+psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
+{
+    psy_ecg_detector_config c;
+    c.rate_hz = rate_hz;
+    c.band_low_hz = 8.0; /* Elgendi, Jonkman & DeBoer 2010 (BIOSIGNALS): best QRS SNR in 8-20 Hz */
+    c.band_high_hz = 20.0;
+    c.integration_s = 0.150;
+    c.refractory_s = 0.200;
+    c.t_wave_window_s = 0.360;
+    c.threshold_fraction = 0.3125;
+    c.searchback_rr = 1.66;
+    c.flat_s = 0.5;
+    return c;
+}
+
+static double ring_at(const ring *r, int64_t i) { return r->v[i % r->len]; }
+static void ring_put(ring *r, int64_t i, double x) { r->v[i % r->len] = x; }
+
+static int64_t samples(double seconds, double rate)
+{
+    int64_t k = (int64_t)llround(seconds * rate);
+    return k < 1 ? 1 : k;
+}
+
+static int valid_config(const psy_ecg_detector_config *c)
+{
+    return c && c->rate_hz >= 50 && c->rate_hz <= 20000 && c->band_low_hz > 0 &&
+           c->band_high_hz > c->band_low_hz && c->integration_s > 0 && c->integration_s <= 1 &&
+           c->refractory_s > 0 && c->refractory_s <= 1 && c->t_wave_window_s >= 0 &&
+           c->t_wave_window_s <= 1 && c->threshold_fraction > 0 && c->threshold_fraction < 1 &&
+           c->searchback_rr > 1 && c->searchback_rr <= 5 && c->flat_s > 0 && c->flat_s <= 60;
+}
+
+psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ecg_detector **out)
+{
+    if (!out) return PSY_E_INVALID;
+    *out = NULL;
+    if (!valid_config(config)) return PSY_E_INVALID;
+    psy_ecg_detector *d = calloc(1, sizeof *d);
+    if (!d) return PSY_E_NOMEM;
+    d->cfg = *config;
+    double fs = config->rate_hz;
+    double high = fmin(config->band_high_hz, 0.45 * fs);
+    for (int i = 0; i < 2; i++) {
+        psy_biquad_highpass(&d->hp[i], config->band_low_hz, fs);
+        psy_biquad_lowpass(&d->lp[i], high, fs);
+    }
+    double centre = sqrt(config->band_low_hz * high);
+    for (int i = 0; i < 2; i++)
+        d->group_delay += psy_biquad_group_delay(&d->hp[i], centre, fs) +
+                          psy_biquad_group_delay(&d->lp[i], centre, fs);
+    d->win = samples(config->integration_s, fs);
+    d->slope_lag = samples(0.010, fs);
+    d->refractory = samples(config->refractory_s, fs);
+    d->t_wave = samples(config->t_wave_window_s, fs);
+    d->flat_len = samples(config->flat_s, fs);
+    d->learn_len = samples(LEARN_S, fs);
+    d->max_peak_len = samples(0.300, fs);
+    d->half_qrs = samples(0.060, fs);
+    /* Look-back needed when a peak is confirmed: peak hold + window + filter delay + QRS. */
+    int64_t history = samples(1.0, fs) + d->win + (int64_t)ceil(d->group_delay);
+    ring *rings[] = {&d->raw, &d->band, &d->slope, &d->square};
+    for (int i = 0; i < 4; i++) {
+        rings[i]->len = history;
+        rings[i]->v = calloc((size_t)history, sizeof(double));
+        if (!rings[i]->v) {
+            psy_ecg_detector_destroy(d);
+            return PSY_E_NOMEM;
+        }
+    }
+    psy_ecg_detector_reset(d);
+    *out = d;
+    return PSY_OK;
+}
+
+void psy_ecg_detector_reset(psy_ecg_detector *d)
+{
+    if (!d) return;
+    ring rings[4] = {d->raw, d->band, d->slope, d->square};
+    psy_ecg_detector_config cfg = d->cfg;
+    int64_t keep[9] = {d->win, d->slope_lag, d->refractory, d->t_wave, d->flat_len, d->learn_len,
+                       d->max_peak_len, d->half_qrs, 0};
+    double gd = d->group_delay;
+    psy_biquad hp[2] = {d->hp[0], d->hp[1]}, lp[2] = {d->lp[0], d->lp[1]};
+    memset(d, 0, sizeof *d);
+    d->cfg = cfg;
+    d->win = keep[0], d->slope_lag = keep[1], d->refractory = keep[2], d->t_wave = keep[3];
+    d->flat_len = keep[4], d->learn_len = keep[5], d->max_peak_len = keep[6], d->half_qrs = keep[7];
+    d->group_delay = gd;
+    memcpy(d->hp, hp, sizeof hp);
+    memcpy(d->lp, lp, sizeof lp);
+    d->raw = rings[0], d->band = rings[1], d->slope = rings[2], d->square = rings[3];
+    for (int i = 0; i < 4; i++) memset(rings[i].v, 0, (size_t)rings[i].len * sizeof(double));
+    d->restart = 1;
+    d->last_beat = -1;
+    d->last_emitted = -1;
+    d->last_fiducial = -1;
+    d->end = -1;
+}
+
+/* ---- output queues ---- */
+
+static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
+{
+    if (p->fiducial <= d->last_fiducial || (d->end >= 0 && p->fiducial >= d->end - 1))
+        return; /* the same QRS seen twice, or no extremum before the signal ends */
+    if (d->last_emitted >= 0) {
+        d->rr[d->rr_next] = (double)(p->at - d->last_emitted);
+        d->rr_next = (d->rr_next + 1) % LEVELS;
+        d->rr_count++;
+    }
+    d->last_emitted = p->at;
+    psy_ecg_beat *b = &d->beats[(d->beat_head + d->beat_count) % QUEUE];
+    b->sample = p->fiducial;
+    b->amplitude = p->amplitude;
+    b->searchback = searchback;
+    d->beat_count++;
+    d->last_fiducial = p->fiducial;
+}
+
+static void emit_gap(psy_ecg_detector *d, int64_t start, int64_t end, int flat)
+{
+    psy_ecg_gap *g = &d->gaps[(d->gap_head + d->gap_count) % QUEUE];
+    g->start = start;
+    g->end = end;
+    g->flat = flat;
+    d->gap_count++;
+}
+
+/* ---- levels ---- */
+
+static double median_of(const double *v, int n)
+{
+    double s[LEVELS];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    for (int i = 1; i < n; i++) /* insertion sort: n <= 8 */
+        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
+            double t = s[j];
+            s[j] = s[j - 1];
+            s[j - 1] = t;
+        }
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+static double threshold(const psy_ecg_detector *d)
+{
+    double qrs = median_of(d->qrs_levels, LEVELS), noise = median_of(d->noise_levels, LEVELS);
+    return noise + d->cfg.threshold_fraction * (qrs - noise);
+}
+
+static double median_rr(const psy_ecg_detector *d)
+{
+    return d->rr_count ? median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
+}
+
+static void add_level(double *levels, int *next, double v)
+{
+    levels[*next] = v;
+    *next = (*next + 1) % LEVELS;
+}
+
+/* ---- fiducial point ---- */
+
+/* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
+ * signal is largest in the integration window before the peak, shifted back by the band-pass
+ * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity. */
+static void refine(psy_ecg_detector *d, peak *p)
+{
+    int64_t lo = p->at - d->win - d->half_qrs, hi = p->at;
+    int64_t oldest = d->n - d->raw.len + 1;
+    if (lo < d->segment_start) lo = d->segment_start;
+    if (lo < oldest) lo = oldest;
+    int64_t best = hi;
+    double best_abs = -1, best_slope = 0;
+    for (int64_t i = lo; i <= hi; i++) {
+        double a = fabs(ring_at(&d->band, i));
+        if (a > best_abs) best_abs = a, best = i;
+        double s = fabs(ring_at(&d->slope, i));
+        if (s > best_slope) best_slope = s;
+    }
+    p->slope = best_slope;
+    int64_t centre = best - (int64_t)llround(d->group_delay);
+    int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
+    if (a < lo) a = lo;
+    if (b > d->n - 1) b = d->n - 1;
+    if (a > b) a = b;
+    /* Local baseline: the mean of the window's edges. */
+    double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
+    int64_t imax = a, imin = a;
+    for (int64_t i = a; i <= b; i++) {
+        double x = ring_at(&d->raw, i);
+        if (x > ring_at(&d->raw, imax)) imax = i;
+        if (x < ring_at(&d->raw, imin)) imin = i;
+    }
+    double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
+    int positive;
+    if (up > 1.5 * down) positive = 1;
+    else if (down > 1.5 * up) positive = 0;
+    else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
+    p->fiducial = positive ? imax : imin;
+    p->amplitude = positive ? up : -down;
+}
+
+static void vote_polarity(psy_ecg_detector *d, const peak *p)
+{
+    if (p->amplitude > 0 && d->polarity_vote < 8) d->polarity_vote++;
+    if (p->amplitude < 0 && d->polarity_vote > -8) d->polarity_vote--;
+}
+
+/* ---- classification ---- */
+
+/* A premature beat (less than PREMATURE median RRs after the last) is held until the next
+ * one: when the next beat then lands where the rhythm expected it (the two intervals add up to
+ * PAIR_LO..PAIR_HI median RRs), the premature one split a normal interval and was noise, as the
+ * "extra beat" rule of Lipponen & Tarvainen 2019 (J Med Eng Technol 43(3):173-181) has it. A true
+ * premature beat (PVC, PAC) is followed by a (compensatory) pause and is kept. */
+#define PREMATURE 0.75
+#define PAIR_LO 0.7
+#define PAIR_HI 1.3
+
+static void release_pending(psy_ecg_detector *d)
+{
+    if (!d->has_pending) return;
+    d->has_pending = 0;
+    emit_beat(d, &d->pending, d->pending_searchback);
+}
+
+/* Decides on a held premature beat given the next beat at `next_at`. */
+static void settle_pending(psy_ecg_detector *d, int64_t next_at)
+{
+    if (!d->has_pending) return;
+    double span = (double)(next_at - d->last_emitted);
+    if (d->last_emitted >= 0 && span >= PAIR_LO * d->pending_rr && span <= PAIR_HI * d->pending_rr) {
+        /* an extra detection inside a normal interval: its level was noise */
+        d->has_pending = 0;
+        d->qrs_levels[d->pending_slot] = d->pending_replaced;
+        add_level(d->noise_levels, &d->noise_next, d->pending.level);
+    } else
+        release_pending(d);
+}
+
+static void accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
+{
+    if (p->fiducial <= d->last_fiducial) return;
+    settle_pending(d, p->at);
+    int slot = d->qrs_next;
+    double replaced = d->qrs_levels[slot];
+    add_level(d->qrs_levels, &d->qrs_next, p->level);
+    double rr = median_rr(d);
+    if (d->rr_count >= 4 && d->last_emitted >= 0 && d->last_emitted == d->last_beat &&
+        (double)(p->at - d->last_emitted) < PREMATURE * rr) {
+        d->has_pending = 1;
+        d->pending = *p;
+        d->pending_searchback = searchback;
+        d->pending_rr = rr;
+        d->pending_slot = slot;
+        d->pending_replaced = replaced;
+    } else {
+        emit_beat(d, p, searchback);
+    }
+    d->last_beat = p->at;
+    d->last_slope = p->slope;
+    vote_polarity(d, p);
+    /* Candidates before this beat can no longer be beats. */
+    int keep = 0;
+    for (int i = 0; i < d->n_cand; i++)
+        if (d->cand[i].at > p->at) d->cand[keep++] = d->cand[i];
+    d->n_cand = keep;
+}
+
+static void add_candidate(psy_ecg_detector *d, const peak *p)
+{
+    if (d->n_cand == CANDIDATES) { /* keep the larger ones */
+        int smallest = 0;
+        for (int i = 1; i < d->n_cand; i++)
+            if (d->cand[i].level < d->cand[smallest].level) smallest = i;
+        if (d->cand[smallest].level >= p->level) return;
+        memmove(&d->cand[smallest], &d->cand[smallest + 1],
+                (size_t)(d->n_cand - smallest - 1) * sizeof *d->cand);
+        d->n_cand--;
+    }
+    d->cand[d->n_cand++] = *p;
+}
+
+static void classify(psy_ecg_detector *d, peak *p)
+{
+    if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) return;
+    if (p->level > threshold(d)) {
+        int t_wave = d->last_beat >= 0 && p->at - d->last_beat < d->t_wave &&
+                     p->slope < 0.5 * d->last_slope;
+        if (!t_wave) {
+            accept_beat(d, p, 0);
+            return;
+        }
+    }
+    add_level(d->noise_levels, &d->noise_next, p->level);
+    add_candidate(d, p);
+}
+
+/* Search-back (Pan & Tompkins 1985): when no beat came for searchback_rr median RR intervals,
+ * the largest peak since the last beat above half the threshold is taken as a missed beat. */
+static void search_back(psy_ecg_detector *d, int at_end)
+{
+    double rr = median_rr(d);
+    if (d->last_beat < 0 || rr <= 0) return;
+    double horizon = d->cfg.searchback_rr * fmin(rr, 1.5 * d->cfg.rate_hz);
+    while (d->n_cand > 0 && (at_end || (double)(d->n - d->last_beat) > horizon)) {
+        int best = -1;
+        double th = 0.5 * threshold(d);
+        for (int i = 0; i < d->n_cand; i++) {
+            const peak *c = &d->cand[i];
+            if (c->at - d->last_beat < d->refractory || c->level <= th) continue;
+            if (best < 0 || c->level > d->cand[best].level) best = i;
+        }
+        if (best < 0) {
+            d->n_cand = 0;
+            return;
+        }
+        peak p = d->cand[best];
+        accept_beat(d, &p, 1);
+        if (!at_end) return; /* the next search-back waits for the horizon from this beat */
+    }
+}
+
+static void confirm_peak(psy_ecg_detector *d)
+{
+    peak p = {.at = d->peak_at, .level = d->peak_max};
+    refine(d, &p);
+    if (!d->learned) {
+        add_candidate(d, &p); /* classified when learning ends */
+        return;
+    }
+    classify(d, &p);
+}
+
+/* After the learning period: levels from its peaks, then its peaks are classified in order. */
+static void end_learning(psy_ecg_detector *d)
+{
+    double mean = d->learn_count ? d->learn_sum / (double)d->learn_count : 0;
+    for (int i = 0; i < LEVELS; i++) {
+        d->qrs_levels[i] = 0.5 * d->learn_max;
+        d->noise_levels[i] = mean;
+    }
+    d->learned = 1;
+    peak pending[CANDIDATES];
+    int n = d->n_cand;
+    memcpy(pending, d->cand, (size_t)n * sizeof *pending);
+    d->n_cand = 0;
+    for (int i = 0; i < n; i++) classify(d, &pending[i]);
+}
+
+/* ---- per sample ---- */
+
+/* A gap: what is held is released, and no RR or search-back spans it. */
+static void break_rhythm(psy_ecg_detector *d)
+{
+    release_pending(d);
+    d->n_cand = 0;
+    d->last_beat = -1;
+    d->last_emitted = -1;
+}
+
+static void start_segment(psy_ecg_detector *d, double x)
+{
+    for (int i = 0; i < 2; i++) {
+        psy_biquad_settle(&d->hp[i], x);
+        psy_biquad_settle(&d->lp[i], 0.0);
+    }
+    d->segment_start = d->n;
+    d->integral_sum = 0;
+    d->in_peak = 0;
+    d->peak_max = 0;
+    d->prev_m = 0;
+    d->restart = 0;
+    break_rhythm(d);
+}
+
+static void end_gap(psy_ecg_detector *d)
+{
+    if (!d->in_gap) return;
+    emit_gap(d, d->gap_start, d->n, d->gap_flat);
+    d->in_gap = 0;
+}
+
+static void step(psy_ecg_detector *d, double x)
+{
+    if (isnan(x)) {
+        if (!d->in_gap || d->gap_flat) {
+            end_gap(d);
+            d->in_gap = 1, d->gap_flat = 0, d->gap_start = d->n;
+        }
+        d->restart = 1;
+        d->same_run = 0;
+        d->n++;
+        return;
+    }
+    if (d->in_gap && !d->gap_flat) end_gap(d); /* a NaN gap ends here */
+    if (d->restart) start_segment(d, x);
+    else if (x == d->last_x) {
+        if (++d->same_run == d->flat_len) { /* a flat stretch: a gap from where it began */
+            d->in_gap = 1, d->gap_flat = 1, d->gap_start = d->n - d->flat_len;
+            break_rhythm(d);
+        }
+    } else {
+        if (d->in_gap && d->gap_flat) { /* signal again after a flat stretch */
+            d->same_run = 0;
+            end_gap(d);
+            start_segment(d, x);
+        }
+        d->same_run = 0;
+    }
+    d->last_x = x;
+    int64_t n = d->n;
+    double b = x;
+    for (int i = 0; i < 2; i++) b = psy_biquad_step(&d->lp[i], psy_biquad_step(&d->hp[i], b));
+    double prev_b = n - d->slope_lag >= d->segment_start ? ring_at(&d->band, n - d->slope_lag) : 0;
+    double s = (b - prev_b) * d->cfg.rate_hz / (double)d->slope_lag;
+    double sq = s * s;
+    double old = n - d->win >= d->segment_start ? ring_at(&d->square, n - d->win) : 0;
+    d->integral_sum += sq - old;
+    if (d->integral_sum < 0) d->integral_sum = 0; /* rounding */
+    ring_put(&d->raw, n, x);
+    ring_put(&d->band, n, b);
+    ring_put(&d->slope, n, s);
+    ring_put(&d->square, n, sq);
+    double m = d->integral_sum / (double)d->win;
+    d->n++;
+
+    if (!d->learned) {
+        if (m > d->learn_max) d->learn_max = m;
+        d->learn_sum += m;
+        d->learn_count++;
+    }
+    /* A peak of the integral: its maximum, confirmed once it has fallen to half (Hamilton &
+     * Tompkins) or held for 300 ms. */
+    if (d->in_peak) {
+        if (m > d->peak_max) d->peak_max = m, d->peak_at = n;
+        if (m < 0.5 * d->peak_max || n - d->peak_at > d->max_peak_len) {
+            if (!(d->in_gap && d->gap_flat)) confirm_peak(d);
+            d->in_peak = 0;
+        }
+    } else if (m > d->prev_m && m > 0) {
+        d->in_peak = 1;
+        d->peak_max = m;
+        d->peak_at = n;
+    }
+    d->prev_m = m;
+    if (!d->learned && d->n - d->segment_start >= d->learn_len) end_learning(d);
+    if (d->learned) search_back(d, 0);
+    if (d->has_pending && (double)(d->n - d->last_emitted) >
+                              PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
+        release_pending(d); /* no beat came to pair it with: a true premature beat */
+}
+
+psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used)
+{
+    if (used) *used = 0;
+    if (!d || (!x && n) || d->finished) return PSY_E_INVALID;
+    size_t i = 0;
+    /* Each sample can emit at most one beat and one gap; stop while there is room for both. */
+    for (; i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1; i++) step(d, x[i]);
+    if (used) *used = i;
+    return PSY_OK;
+}
+
+psy_status psy_ecg_detector_finish(psy_ecg_detector *d)
+{
+    if (!d || d->finished) return PSY_E_INVALID;
+    /* Pad with the last value so a QRS at the very end still reaches the integral's peak;
+     * nothing is reported from the padding itself. */
+    if (!d->restart && !d->in_gap) {
+        d->end = d->n;
+        int64_t pad = d->win + (int64_t)ceil(d->group_delay) + d->half_qrs + d->max_peak_len + 1;
+        for (int64_t i = 0; i < pad && d->beat_count < QUEUE - 1; i++) {
+            d->same_run = 0; /* padding is not a flat stretch */
+            step(d, d->last_x);
+        }
+        if (d->in_peak) confirm_peak(d);
+        d->in_peak = 0;
+        d->n = d->end;
+    }
+    if (!d->learned && d->n_cand) end_learning(d);
+    search_back(d, 1);
+    release_pending(d);
+    end_gap(d);
+    d->finished = 1;
+    return PSY_OK;
+}
+
+size_t psy_ecg_detector_pop_beats(psy_ecg_detector *d, psy_ecg_beat *out, size_t max)
+{
+    size_t k = 0;
+    for (; d && out && k < max && d->beat_count > 0; k++) {
+        out[k] = d->beats[d->beat_head];
+        d->beat_head = (d->beat_head + 1) % QUEUE;
+        d->beat_count--;
+    }
+    return k;
+}
+
+size_t psy_ecg_detector_pop_gaps(psy_ecg_detector *d, psy_ecg_gap *out, size_t max)
+{
+    size_t k = 0;
+    for (; d && out && k < max && d->gap_count > 0; k++) {
+        out[k] = d->gaps[d->gap_head];
+        d->gap_head = (d->gap_head + 1) % QUEUE;
+        d->gap_count--;
+    }
+    return k;
+}
+
+double psy_ecg_detector_latency(const psy_ecg_detector *d)
+{
+    if (!d) return 0;
+    /* R-peak -> integral peak (window + delay) -> confirmation (<= 300 ms) or search-back. */
+    double fs = d->cfg.rate_hz;
+    double confirm = ((double)d->win + d->group_delay + (double)d->half_qrs) / fs + 0.300;
+    double searchback = d->cfg.searchback_rr * 1.5 + 1.0 / fs;
+    return fmax(confirm, searchback);
+}
+
+psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **out)
+{
+    if (!out) return PSY_E_INVALID;
+    *out = NULL;
+    if (!d) return PSY_E_INVALID;
+    psy_ecg_detector *c = malloc(sizeof *c);
+    if (!c) return PSY_E_NOMEM;
+    *c = *d;
+    ring *rings[] = {&c->raw, &c->band, &c->slope, &c->square};
+    const ring *from[] = {&d->raw, &d->band, &d->slope, &d->square};
+    for (int i = 0; i < 4; i++) rings[i]->v = NULL;
+    for (int i = 0; i < 4; i++) {
+        rings[i]->v = malloc((size_t)from[i]->len * sizeof(double));
+        if (!rings[i]->v) {
+            psy_ecg_detector_destroy(c);
+            return PSY_E_NOMEM;
+        }
+        memcpy(rings[i]->v, from[i]->v, (size_t)from[i]->len * sizeof(double));
+    }
+    *out = c;
+    return PSY_OK;
+}
+
+void psy_ecg_detector_destroy(psy_ecg_detector *d)
+{
+    if (!d) return;
+    free(d->raw.v);
+    free(d->band.v);
+    free(d->slope.v);
+    free(d->square.v);
+    free(d);
+}

@@ -1,0 +1,95 @@
+/* psyphys — streaming ECG R-peak detection.
+ *
+ * A detector object is pushed blocks of ECG samples (any size, in any unit: the detector is
+ * amplitude-invariant) and emits R-peaks as sample indices counted from the first sample ever
+ * pushed. It allocates only in create(); push, pop and finish never allocate.
+ *
+ * Method (after Pan & Tompkins 1985, IEEE TBME 32(3):230-236, and Hamilton & Tompkins 1986, IEEE
+ * TBME 33(12):1157-1165): QRS band-pass (8-20 Hz, Elgendi et al. 2010; Butterworth sections),
+ * slope, squaring and a 150 ms moving-window integral; its peaks are classified with thresholds
+ * between the median of recent QRS peak levels and the median of recent noise peak levels, a
+ * 200 ms refractory period, a slope test against T waves within 360 ms, and search-back for a
+ * missed beat when no beat came for 1.66 median RR intervals. A premature detection is held until
+ * the next beat: if the two intervals add up to a normal one, it was an extra (noise) detection
+ * (the "extra beat" pattern of Lipponen & Tarvainen 2019); a true premature beat is followed by a
+ * pause and kept. The fiducial point is then refined on the raw signal: the extremum of the QRS,
+ * of the polarity that dominates the recording.
+ *
+ * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
+ * integration window, peak confirmation, premature-beat hold and search-back horizon, about 2.5 s
+ * at worst; most beats leave within 0.5 s); psy_ecg_detector_finish
+ * drains the rest at the end of the signal.
+ *
+ * Missing data: NaN samples and flat stretches (lead off, saturation: no change over 0.5 s) are
+ * gaps: no beat is ever reported inside one, no RR spans one, and each gap is reported with its
+ * start and end sample. After a gap the filters restart from the next sample. */
+#ifndef PSYPHYS_ECG_H
+#define PSYPHYS_ECG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct psy_ecg_detector_config {
+    double rate_hz;             /* sampling rate, 50 .. 20000 Hz (tested 100 .. 3000) */
+    double band_low_hz;         /* QRS band, default 8 Hz */
+    double band_high_hz;        /* default 20 Hz (capped at 0.45 rate) */
+    double integration_s;       /* moving-window integral, default 0.150 s */
+    double refractory_s;        /* no second beat within, default 0.200 s */
+    double t_wave_window_s;     /* slope test against T waves within, default 0.360 s */
+    double threshold_fraction;  /* threshold = noise + f (qrs - noise), default 0.3125 */
+    double searchback_rr;       /* search back after this many median RRs, default 1.66 */
+    double flat_s;              /* a stretch without change this long is a gap, default 0.5 s */
+} psy_ecg_detector_config;
+
+psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz);
+
+typedef struct psy_ecg_beat {
+    int64_t sample;     /* R-peak index from the first pushed sample */
+    double amplitude;   /* raw value at the R-peak minus the local baseline (signed, input unit) */
+    int searchback;     /* 1 when found by search-back (a low-amplitude beat) */
+} psy_ecg_beat;
+
+typedef struct psy_ecg_gap {
+    int64_t start, end; /* samples [start, end) without usable signal */
+    int flat;           /* 1: flat (lead off, saturation); 0: NaN (missing) */
+} psy_ecg_gap;
+
+typedef struct psy_ecg_detector psy_ecg_detector;
+
+/* PSY_OK, PSY_E_INVALID (a setting out of range), PSY_E_NOMEM. */
+psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ecg_detector **out);
+
+/* Pushes n samples. Consumes them all unless the output queue (at least 64 beats and 64 gaps)
+ * fills first: *used (may be NULL only when the caller pops after every push of at most one
+ * second) tells how many were consumed; pop, then push the rest. PSY_OK or PSY_E_INVALID. */
+psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used);
+
+/* Signals the end of the signal and classifies what is still pending. After it, push returns
+ * PSY_E_INVALID until reset. PSY_OK or PSY_E_INVALID. */
+psy_status psy_ecg_detector_finish(psy_ecg_detector *d);
+
+/* Pops up to max beats / gaps in time order; returns how many were written. */
+size_t psy_ecg_detector_pop_beats(psy_ecg_detector *d, psy_ecg_beat *out, size_t max);
+size_t psy_ecg_detector_pop_gaps(psy_ecg_detector *d, psy_ecg_gap *out, size_t max);
+
+/* The longest delay, in seconds, between an R-peak and its emission. */
+double psy_ecg_detector_latency(const psy_ecg_detector *d);
+
+/* Back to the state right after create (same settings). */
+void psy_ecg_detector_reset(psy_ecg_detector *d);
+
+/* A deep copy (same state, same future output). PSY_OK or PSY_E_NOMEM. */
+psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **out);
+
+/* NULL-safe. */
+void psy_ecg_detector_destroy(psy_ecg_detector *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
