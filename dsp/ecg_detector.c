@@ -17,6 +17,7 @@ typedef struct peak {
     double slope;       /* largest |slope| in the window before it */
     int64_t fiducial;   /* refined R-peak */
     double amplitude;
+    int is_peak;        /* the raw signal falls away from the fiducial on both sides */
 } peak;
 
 typedef struct ring {   /* last `len` values of a per-sample signal */
@@ -227,9 +228,14 @@ static double threshold(const psy_ecg_detector *d)
     return noise + d->cfg.threshold_fraction * (qrs - noise);
 }
 
+/* Median of the last RR intervals in samples, capped at RR_CAP_S so that search-back and the
+ * premature-beat hold, which wait in multiples of it, keep the latency bounded. */
+#define RR_CAP_S 1.5
 static double median_rr(const psy_ecg_detector *d)
 {
-    return d->rr_count ? median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
+    if (!d->rr_count) return 0;
+    double rr = median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS);
+    return fmin(rr, RR_CAP_S * d->cfg.rate_hz);
 }
 
 static void add_level(double *levels, int *next, double v)
@@ -239,6 +245,28 @@ static void add_level(double *levels, int *next, double v)
 }
 
 /* ---- fiducial point ---- */
+
+/* An R-peak is a local extremum: within a QRS half-width on each side the raw signal moves away
+ * from it by at least 15 % of its amplitude. A step (lead off, saturation) or a constant
+ * signal does not. Data past the end of the signal count as missing, not as flat. */
+static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positive, double amplitude)
+{
+    if (!(amplitude > 0)) return 0;
+    double peak_value = ring_at(&d->raw, f), need = 0.15 * amplitude;
+    int64_t oldest = d->n - d->raw.len + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
+    double fall_before = 0, fall_after = 0;
+    for (int64_t i = f - d->half_qrs; i < f; i++) {
+        if (i < oldest || i < d->segment_start) continue;
+        double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
+        if (fall > fall_before) fall_before = fall;
+    }
+    for (int64_t i = f + 1; i <= f + d->half_qrs && i <= last; i++) {
+        double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
+        if (fall > fall_after) fall_after = fall;
+    }
+    int truncated = f + d->half_qrs > last;
+    return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
+}
 
 /* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
  * signal is largest in the integration window before the peak, shifted back by the band-pass
@@ -278,6 +306,7 @@ static void refine(psy_ecg_detector *d, peak *p)
     else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
     p->fiducial = positive ? imax : imin;
     p->amplitude = positive ? up : -down;
+    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
 }
 
 static void vote_polarity(psy_ecg_detector *d, const peak *p)
@@ -382,7 +411,7 @@ static void search_back(psy_ecg_detector *d, int at_end)
 {
     double rr = median_rr(d);
     if (d->last_beat < 0 || rr <= 0) return;
-    double horizon = d->cfg.searchback_rr * fmin(rr, 1.5 * d->cfg.rate_hz);
+    double horizon = d->cfg.searchback_rr * rr;
     while (d->n_cand > 0 && (at_end || (double)(d->n - d->last_beat) > horizon)) {
         int best = -1;
         double th = 0.5 * threshold(d);
@@ -405,6 +434,7 @@ static void confirm_peak(psy_ecg_detector *d)
 {
     peak p = {.at = d->peak_at, .level = d->peak_max};
     refine(d, &p);
+    if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
         return;
@@ -591,11 +621,13 @@ size_t psy_ecg_detector_pop_gaps(psy_ecg_detector *d, psy_ecg_gap *out, size_t m
 double psy_ecg_detector_latency(const psy_ecg_detector *d)
 {
     if (!d) return 0;
-    /* R-peak -> integral peak (window + delay) -> confirmation (<= 300 ms) or search-back. */
+    /* R-peak -> integral peak (window + delay) -> confirmation (peak hold), then at worst a wait
+     * for search-back or for the beat after a held premature one, both in capped median RRs. */
     double fs = d->cfg.rate_hz;
-    double confirm = ((double)d->win + d->group_delay + (double)d->half_qrs) / fs + 0.300;
-    double searchback = d->cfg.searchback_rr * 1.5 + 1.0 / fs;
-    return fmax(confirm, searchback);
+    double to_peak = ((double)d->win + d->group_delay + (double)d->half_qrs) / fs;
+    double hold = (double)(d->max_peak_len + 1) / fs;
+    double wait = fmax(d->cfg.searchback_rr, PAIR_HI) * RR_CAP_S;
+    return to_peak + hold + wait;
 }
 
 psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **out)
