@@ -1,0 +1,305 @@
+/* RR beat classification and correction (Lipponen & Tarvainen 2019; see include/psyphys/rr.h).
+ *
+ * Indexing: interval i ends at beat i; dRR(i) = RR(i) - RR(i-1). A premature beat k has a short
+ * RR(k) and a long RR(k+1): the ectopic rule fires at i = k + 1 (dRR positive between negative
+ * neighbours), and for the opposite pattern (a late beat) at the short interval after it; in both
+ * cases the misplaced beat is beat i - 1. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psyphys/rr.h"
+
+psy_rr_config psy_rr_config_default(void)
+{
+    psy_rr_config c = {5.2, 91, 11, 0.13, 0.17};
+    return c;
+}
+
+const char *psy_beat_class_name(psy_beat_class c)
+{
+    static const char *const names[PSY_BEAT_CLASS_COUNT] = {"N", "ectopic", "missed",
+                                                            "extra", "long", "short"};
+    return (unsigned)c < PSY_BEAT_CLASS_COUNT ? names[c] : "N";
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The window of `w` values centred on i, shifted inwards at the edges: [*lo, *hi). */
+static void window(size_t i, size_t n, size_t w, size_t *lo, size_t *hi)
+{
+    if (w >= n) {
+        *lo = 0, *hi = n;
+        return;
+    }
+    size_t half = w / 2;
+    *lo = i > half ? i - half : 0;
+    if (*lo + w > n) *lo = n - w;
+    *hi = *lo + w;
+}
+
+/* Quantile q of sorted v[0..n) by linear interpolation between order statistics. */
+static double quantile(const double *v, size_t n, double q)
+{
+    double pos = q * (double)(n - 1);
+    size_t k = (size_t)pos;
+    double f = pos - (double)k;
+    return k + 1 < n ? v[k] + f * (v[k + 1] - v[k]) : v[k];
+}
+
+/* Sliding statistic of x over windows of w: median (kind 0) or quartile deviation (kind 1). */
+static void sliding(const double *x, size_t n, size_t w, int kind, double *scratch, double *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t lo, hi;
+        window(i, n, w, &lo, &hi);
+        size_t m = hi - lo;
+        memcpy(scratch, x + lo, m * sizeof *scratch);
+        qsort(scratch, m, sizeof *scratch, compare_doubles);
+        out[i] = kind == 0 ? quantile(scratch, m, 0.5)
+                           : 0.5 * (quantile(scratch, m, 0.75) - quantile(scratch, m, 0.25));
+    }
+}
+
+static int valid_config(const psy_rr_config *c)
+{
+    return c && c->alpha > 0 && c->qd_window >= 3 && c->qd_window % 2 == 1 &&
+           c->median_window >= 3 && c->median_window % 2 == 1 && c->c1 >= 0 && c->c2 >= 0;
+}
+
+/* The normalised series the decision rules work on. */
+typedef struct rr_features {
+    double *drr, *mrr, *med, *th2;
+} rr_features;
+
+static void free_features(rr_features *f)
+{
+    free(f->drr);
+    free(f->mrr);
+    free(f->med);
+    free(f->th2);
+}
+
+#define FLOOR 0.005
+#define CEILING 0.25
+
+static psy_status features(const double *rr, size_t n, const psy_rr_config *c, rr_features *f)
+{
+    memset(f, 0, sizeof *f);
+    double *scratch = malloc(n * sizeof *scratch), *tmp = malloc(n * sizeof *tmp),
+           *th = malloc(n * sizeof *th);
+    f->drr = malloc(n * sizeof *f->drr);
+    f->mrr = malloc(n * sizeof *f->mrr);
+    f->med = malloc(n * sizeof *f->med);
+    f->th2 = malloc(n * sizeof *f->th2);
+    if (!scratch || !tmp || !th || !f->drr || !f->mrr || !f->med || !f->th2) {
+        free(scratch), free(tmp), free(th), free_features(f);
+        return PSY_E_NOMEM;
+    }
+    sliding(rr, n, (size_t)c->median_window, 0, scratch, f->med);
+    /* Two guards on the published thresholds, both as shares of the local median RR: a floor
+     * (0.5 %), since a perfectly regular series has a quartile deviation of 0; and a ceiling
+     * (25 %, a plainly abnormal change between beats), since with frequent ectopy (bigeminy,
+     * trigeminy) the ectopic beats themselves inflate the quartile deviation until nothing
+     * exceeds the threshold. Ordinary sinus variability stays well inside both. */
+    for (size_t i = 0; i < n; i++) tmp[i] = i ? fabs(rr[i] - rr[i - 1]) : 0;
+    sliding(tmp, n, (size_t)c->qd_window, 1, scratch, th);
+    for (size_t i = 0; i < n; i++) {
+        double t = fmin(fmax(c->alpha * th[i], FLOOR * f->med[i]), CEILING * f->med[i]);
+        f->drr[i] = i ? (rr[i] - rr[i - 1]) / t : 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double m = rr[i] - f->med[i];
+        tmp[i] = fabs(m < 0 ? 2 * m : m);
+    }
+    sliding(tmp, n, (size_t)c->qd_window, 1, scratch, th);
+    for (size_t i = 0; i < n; i++) {
+        double m = rr[i] - f->med[i];
+        f->th2[i] = fmin(fmax(c->alpha * th[i], FLOOR * f->med[i]), CEILING * f->med[i]);
+        f->mrr[i] = (m < 0 ? 2 * m : m) / f->th2[i];
+    }
+    free(scratch), free(tmp), free(th);
+    return PSY_OK;
+}
+
+static double at(const double *v, size_t n, size_t i) { return i < n ? v[i] : 0; }
+
+/* The ectopic decision rules of Lipponen & Tarvainen on the normalised dRR around i. */
+static int npn(const double *d, size_t n, size_t i, const psy_rr_config *c)
+{
+    double s11 = d[i], s12 = fmax(d[i - 1], at(d, n, i + 1));
+    return s11 > 1 && s12 < -c->c1 * s11 - c->c2;
+}
+
+static int pnp(const double *d, size_t n, size_t i, const psy_rr_config *c)
+{
+    double s11 = d[i], s12 = fmin(d[i - 1], at(d, n, i + 1));
+    return s11 < -1 && s12 > -c->c1 * s11 + c->c2;
+}
+
+psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *config,
+                           psy_beat_class *out)
+{
+    psy_rr_config c = config ? *config : psy_rr_config_default();
+    if ((!rr || !out) && n) return PSY_E_INVALID;
+    if (!valid_config(&c)) return PSY_E_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(rr[i]) || rr[i] <= 0) return PSY_E_INVALID;
+    for (size_t i = 0; i < n; i++) out[i] = PSY_BEAT_NORMAL;
+    if (n < 3) return PSY_OK;
+    rr_features f;
+    psy_status st = features(rr, n, &c, &f);
+    if (st != PSY_OK) return st;
+    const double *d = f.drr;
+    /* Pass 1: ectopic beats. The NPN pattern of dRR at i marks a premature beat i - 1 (short
+     * interval, then its pause); the PNP pattern at i a late beat i - 1. A late beat also shows
+     * an NPN at i + 1 (and an alternating rhythm shows both everywhere): then the reading whose
+     * remaining interval is closer to the local median wins, the premature one on a tie. */
+    for (size_t i = 1; i < n; i++) {
+        if (npn(d, n, i, &c)) {
+            out[i - 1] = PSY_BEAT_ECTOPIC;
+            i++; /* the interval after it belongs to the same artefact */
+        } else if (pnp(d, n, i, &c)) {
+            int premature = i + 1 < n && npn(d, n, i + 1, &c) &&
+                            fabs(rr[i - 1] - f.med[i]) <= fabs(at(rr, n, i + 1) - f.med[i]);
+            out[premature ? i : i - 1] = PSY_BEAT_ECTOPIC;
+            i += premature ? 2 : 1;
+        }
+    }
+    /* Pass 2: long / short intervals, missed and extra beats, where no ectopic beat explains them. */
+    for (size_t i = 0; i < n; i++) {
+        if (out[i] != PSY_BEAT_NORMAL) continue;
+        if (i > 0 && (out[i - 1] == PSY_BEAT_ECTOPIC || out[i - 1] == PSY_BEAT_EXTRA)) continue;
+        /* dRR only speaks for interval i when interval i - 1 is itself clean (after an ectopic
+         * beat's compensatory pause the drop back to normal is no artefact). */
+        int clean_before = i == 0 || (out[i - 1] == PSY_BEAT_NORMAL &&
+                                      (i < 2 || out[i - 2] != PSY_BEAT_ECTOPIC));
+        double drr = clean_before ? d[i] : 0;
+        if (!(fabs(drr) > 1 || fabs(f.mrr[i]) > 3)) continue;
+        double s22 = drr >= 0 ? fmin(at(d, n, i + 1), at(d, n, i + 2))
+                              : fmax(at(d, n, i + 1), at(d, n, i + 2));
+        int is_long = (drr > 1 && s22 < -1) || (fabs(f.mrr[i]) > 3 && rr[i] > f.med[i]);
+        int is_short = (drr < -1 && s22 > 1) || (fabs(f.mrr[i]) > 3 && rr[i] < f.med[i]);
+        if (is_long)
+            out[i] = fabs(rr[i] / 2 - f.med[i]) < f.th2[i] ? PSY_BEAT_MISSED : PSY_BEAT_LONG;
+        else if (is_short)
+            out[i] = i + 1 < n && fabs(rr[i] + rr[i + 1] - f.med[i]) < f.th2[i] ? PSY_BEAT_EXTRA
+                                                                             : PSY_BEAT_SHORT;
+    }
+    free_features(&f);
+    return PSY_OK;
+}
+
+/* A normal interval that no neighbouring artefact has distorted (the interval after an ectopic,
+ * moved or extra beat is abnormal too). */
+static int usable(const psy_beat_class *cls, size_t k)
+{
+    return cls[k] == PSY_BEAT_NORMAL && (k == 0 || cls[k - 1] == PSY_BEAT_NORMAL);
+}
+
+/* An interpolated interval for beat i: a cubic through up to two usable neighbours on each side
+ * (Lagrange form on beat indices), fewer where the series has fewer, kept within their range. */
+static double interpolate(const double *rr, const psy_beat_class *cls, size_t n, size_t i)
+{
+    double xs[4], ys[4];
+    int m = 0;
+    for (size_t k = i, found = 0; k-- > 0 && found < 2;)
+        if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
+    for (size_t k = i + 1, found = 0; k < n && found < 2; k++)
+        if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
+    if (m == 0) return rr[i];
+    double v = 0, lo = ys[0], hi = ys[0];
+    for (int a = 0; a < m; a++) {
+        double w = 1;
+        for (int b = 0; b < m; b++)
+            if (b != a) w *= ((double)i - xs[b]) / (xs[a] - xs[b]);
+        v += w * ys[a];
+        lo = fmin(lo, ys[a]), hi = fmax(hi, ys[a]);
+    }
+    return fmin(fmax(v, lo), hi);
+}
+
+typedef struct out_series {
+    double *rr, *t;
+    uint8_t *corrected;
+    size_t n, max;
+} out_series;
+
+static int put(out_series *o, double t, double rr, int corrected)
+{
+    if (o->n == o->max) return 0;
+    o->t[o->n] = t;
+    o->rr[o->n] = rr;
+    if (o->corrected) o->corrected[o->n] = (uint8_t)corrected;
+    o->n++;
+    return 1;
+}
+
+psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy_rr_config *config,
+                          const psy_beat_class *classes, double *out_rr, double *out_t,
+                          uint8_t *out_corrected, size_t out_max, size_t *out_n,
+                          psy_rr_counts *counts)
+{
+    if (!out_n || ((!rr || !t || !out_rr || !out_t) && n)) return PSY_E_INVALID;
+    *out_n = 0;
+    psy_beat_class *own = NULL;
+    if (!classes) {
+        own = malloc((n ? n : 1) * sizeof *own);
+        if (!own) return PSY_E_NOMEM;
+        psy_status st = psy_rr_classify(rr, n, config, own);
+        if (st != PSY_OK) {
+            free(own);
+            return st;
+        }
+        classes = own;
+    }
+    if (counts) {
+        memset(counts, 0, sizeof *counts);
+        for (size_t i = 0; i < n; i++) counts->n[classes[i] < PSY_BEAT_CLASS_COUNT ? classes[i] : 0]++;
+    }
+    out_series o = {out_rr, out_t, out_corrected, 0, out_max};
+    double moved_t = NAN; /* time of the previous beat after correction, when it was moved */
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        double prev_t = !isnan(moved_t) ? moved_t : t[i] - rr[i] / 1000.0;
+        moved_t = NAN;
+        switch (classes[i]) {
+        case PSY_BEAT_EXTRA:
+            /* Removed: the next beat's interval spans both. */
+            if (i + 1 < n) moved_t = prev_t;
+            break;
+        case PSY_BEAT_MISSED: {
+            double med = interpolate(rr, classes, n, i);
+            int parts = (int)lround(rr[i] / med);
+            if (parts < 2) parts = 2;
+            double span = t[i] - prev_t;
+            for (int k = 1; k < parts && ok; k++)
+                ok = put(&o, prev_t + span * k / parts, 1000.0 * span / parts, 1);
+            if (ok) ok = put(&o, t[i], 1000.0 * span / parts, 1);
+            break;
+        }
+        case PSY_BEAT_ECTOPIC:
+        case PSY_BEAT_LONG:
+        case PSY_BEAT_SHORT: {
+            /* Misplaced beat: move it where the local rhythm puts it; the next interval follows. */
+            double v = interpolate(rr, classes, n, i);
+            double nt = prev_t + v / 1000.0;
+            if (i + 1 < n && nt >= t[i + 1]) nt = 0.5 * (prev_t + t[i + 1]);
+            ok = put(&o, nt, (nt - prev_t) * 1000.0, 1);
+            moved_t = nt;
+            break;
+        }
+        default: {
+            int changed = fabs((t[i] - prev_t) - rr[i] / 1000.0) > 1e-9;
+            ok = put(&o, t[i], changed ? (t[i] - prev_t) * 1000.0 : rr[i], changed);
+        }
+        }
+    }
+    free(own);
+    *out_n = o.n;
+    return ok ? PSY_OK : PSY_E_RANGE;
+}

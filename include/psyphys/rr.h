@@ -1,0 +1,72 @@
+/* psyphys — RR/NN interval series: beat classification and artefact correction.
+ *
+ * Method: Lipponen & Tarvainen 2019, "A robust algorithm for heart rate variability time series
+ * artefact correction using novel beat classification", J Med Eng Technol 43(3):173-181 (the
+ * method of Kubios HRV). Successive differences dRR and deviations from an 11-beat median mRR
+ * (negative deviations doubled) are normalised by time-varying thresholds, alpha = 5.2 times the
+ * quartile deviation over 91 beats; beats fall in the classes below by the published decision
+ * rules (c1 = 0.13, c2 = 0.17). Correction: an extra beat is removed (its two intervals merge), a
+ * missed beat is inserted (the interval is split in equal parts), ectopic, long and short
+ * intervals are replaced by cubic-spline interpolation of the neighbouring normal intervals.
+ *
+ * Series are arrays (one value per beat); a 24 h recording has about 100 000 beats, so memory is
+ * bounded by the beat list, never by the signal. Intervals in ms, times in s. */
+#ifndef PSYPHYS_RR_H
+#define PSYPHYS_RR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum psy_beat_class {
+    PSY_BEAT_NORMAL = 0,
+    PSY_BEAT_ECTOPIC,   /* premature beat followed by a compensatory pause (or the reverse) */
+    PSY_BEAT_MISSED,    /* interval holding an undetected beat: about twice the local median */
+    PSY_BEAT_EXTRA,     /* a detection splitting a normal interval in two */
+    PSY_BEAT_LONG,      /* too long, not explained by a missed beat */
+    PSY_BEAT_SHORT,     /* too short, not explained by an extra beat */
+    PSY_BEAT_CLASS_COUNT
+} psy_beat_class;
+
+/* "N", "ectopic", "missed", "extra", "long", "short". Never NULL. */
+const char *psy_beat_class_name(psy_beat_class c);
+
+typedef struct psy_rr_config {
+    double alpha;       /* threshold scale over the quartile deviation, default 5.2 */
+    int qd_window;      /* beats for the quartile deviation, odd, default 91 */
+    int median_window;  /* beats for the local median, odd, default 11 */
+    double c1, c2;      /* ectopic decision line, defaults 0.13 and 0.17 */
+} psy_rr_config;
+
+psy_rr_config psy_rr_config_default(void);
+
+/* Classifies each interval rr_ms[i] (i = 0 .. n-1; the interval ending at beat i). Needs no
+ * minimum length (short series get thresholds from what there is). out has n entries.
+ * PSY_OK, PSY_E_INVALID (NULL, a bad setting, a non-finite or non-positive interval). */
+psy_status psy_rr_classify(const double *rr_ms, size_t n, const psy_rr_config *config,
+                           psy_beat_class *out);
+
+/* The counts of each class. */
+typedef struct psy_rr_counts {
+    size_t n[PSY_BEAT_CLASS_COUNT];
+} psy_rr_counts;
+
+/* Corrects a series of intervals with their beat times t_s (the time of the beat that ends each
+ * interval). Writes at most out_max corrected intervals to out_rr_ms / out_t_s and, when
+ * out_corrected is not NULL, 1 for every interval that was changed or inserted. *out_n gets the
+ * count; out_max = 2 n is always enough. classes (from psy_rr_classify, n entries) may be NULL:
+ * the series is then classified here. counts (may be NULL) gets the class counts.
+ * PSY_OK, PSY_E_INVALID, PSY_E_RANGE (out_max too small), PSY_E_NOMEM. */
+psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
+                          const psy_rr_config *config, const psy_beat_class *classes,
+                          double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
+                          size_t out_max, size_t *out_n, psy_rr_counts *counts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,181 @@
+/* RR classification and correction on series with known artefacts. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psyphys/rr.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define N 600
+
+/* A sinus rhythm around 850 ms with respiratory and slow variability (deterministic). */
+static void sinus(double *rr, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rr[i] = 850 + 40 * sin(2 * M_PI * (double)i / 4.3) + 25 * sin(2 * M_PI * (double)i / 37.0);
+}
+
+static void times_of(const double *rr, size_t n, double *t)
+{
+    double acc = 0;
+    for (size_t i = 0; i < n; i++) t[i] = (acc += rr[i] / 1000.0);
+}
+
+static size_t count(const psy_beat_class *c, size_t n, psy_beat_class want)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += c[i] == want;
+    return k;
+}
+
+static void test_clean_series_is_normal(void **state)
+{
+    (void)state;
+    double rr[N];
+    psy_beat_class c[N];
+    sinus(rr, N);
+    assert_int_equal(psy_rr_classify(rr, N, NULL, c), PSY_OK);
+    assert_int_equal(count(c, N, PSY_BEAT_NORMAL), N);
+    /* A perfectly regular series too (its quartile deviation is 0). */
+    for (size_t i = 0; i < N; i++) rr[i] = 1000;
+    assert_int_equal(psy_rr_classify(rr, N, NULL, c), PSY_OK);
+    assert_int_equal(count(c, N, PSY_BEAT_NORMAL), N);
+}
+
+/* Builds a series with one artefact of each kind at known beats; returns its length. */
+static size_t with_artefacts(double *rr, double *t, size_t *ectopic, size_t *missed, size_t *extra,
+                             size_t *late)
+{
+    double clean[N];
+    sinus(clean, N);
+    size_t n = 0;
+    for (size_t i = 0; i < N - 10; i++) {
+        if (i == 100) { /* a PVC: 60 % then 140 % */
+            *ectopic = n;
+            rr[n++] = 0.6 * clean[i];
+            rr[n++] = 0.4 * clean[i] + clean[i + 1];
+            i++;
+        } else if (i == 200) { /* a missed beat: two intervals merge */
+            *missed = n;
+            rr[n++] = clean[i] + clean[i + 1];
+            i++;
+        } else if (i == 300) { /* an extra detection splits an interval */
+            *extra = n;
+            rr[n++] = 0.35 * clean[i];
+            rr[n++] = 0.65 * clean[i];
+        } else if (i == 400) { /* a late (misaligned) detection: +200 ms, then -200 ms */
+            *late = n;
+            rr[n++] = clean[i] + 200;
+            rr[n++] = clean[i + 1] - 200;
+            i++;
+        } else {
+            rr[n++] = clean[i];
+        }
+    }
+    times_of(rr, n, t);
+    return n;
+}
+
+static void test_classes(void **state)
+{
+    (void)state;
+    double rr[N + 10], t[N + 10];
+    size_t ectopic, missed, extra, late;
+    size_t n = with_artefacts(rr, t, &ectopic, &missed, &extra, &late);
+    psy_beat_class c[N + 10];
+    assert_int_equal(psy_rr_classify(rr, n, NULL, c), PSY_OK);
+    assert_int_equal(c[ectopic], PSY_BEAT_ECTOPIC);
+    assert_int_equal(c[missed], PSY_BEAT_MISSED);
+    assert_int_equal(c[extra], PSY_BEAT_EXTRA);
+    assert_int_equal(c[late], PSY_BEAT_ECTOPIC); /* a late beat */
+    /* Nothing else is flagged (the beat after an artefact stays normal). */
+    size_t flagged = 0;
+    for (size_t i = 0; i < n; i++) flagged += c[i] != PSY_BEAT_NORMAL;
+    assert_int_equal(flagged, 4);
+}
+
+static void test_correction(void **state)
+{
+    (void)state;
+    double rr[N + 10], t[N + 10];
+    size_t ectopic, missed, extra, late;
+    size_t n = with_artefacts(rr, t, &ectopic, &missed, &extra, &late);
+    double out_rr[2 * (N + 10)], out_t[2 * (N + 10)];
+    uint8_t corrected[2 * (N + 10)];
+    size_t m = 0;
+    psy_rr_counts counts;
+    assert_int_equal(psy_rr_correct(rr, t, n, NULL, NULL, out_rr, out_t, corrected, 2 * n, &m, &counts),
+                     PSY_OK);
+    /* One beat inserted (missed), one removed (extra): the same count. */
+    assert_int_equal(m, n);
+    assert_int_equal(counts.n[PSY_BEAT_MISSED], 1);
+    assert_int_equal(counts.n[PSY_BEAT_EXTRA], 1);
+    assert_int_equal(counts.n[PSY_BEAT_ECTOPIC] + counts.n[PSY_BEAT_LONG], 2);
+    /* The corrected series is a clean rhythm again: no interval far from its neighbours,
+     * times increase and agree with the intervals. */
+    double clean[N];
+    sinus(clean, N);
+    for (size_t i = 1; i < m; i++) {
+        assert_true(out_t[i] > out_t[i - 1]);
+        assert_true(fabs((out_t[i] - out_t[i - 1]) * 1000 - out_rr[i]) < 1e-6);
+        assert_true(out_rr[i] > 700 && out_rr[i] < 1000);
+    }
+    size_t n_corr = 0;
+    for (size_t i = 0; i < m; i++) n_corr += corrected[i];
+    assert_true(n_corr >= 6 && n_corr <= 10);
+    /* Reclassifying the corrected series finds at most one borderline interval (interpolation
+     * cannot follow a 4.3-beat respiratory oscillation exactly). */
+    psy_beat_class c[2 * (N + 10)];
+    assert_int_equal(psy_rr_classify(out_rr + 1, m - 1, NULL, c), PSY_OK);
+    assert_true(count(c, m - 1, PSY_BEAT_NORMAL) >= m - 2);
+}
+
+static void test_bigeminy_is_ectopic(void **state)
+{
+    (void)state;
+    /* Alternating PVCs (bigeminy) like the Polar H10 recording: 450 / 1000 ms. */
+    double rr[200];
+    sinus(rr, 40);
+    for (size_t i = 40; i < 200; i++) rr[i] = i % 2 ? 450 : 1000;
+    psy_beat_class c[200];
+    assert_int_equal(psy_rr_classify(rr, 200, NULL, c), PSY_OK);
+    /* Once the local thresholds adapt to the alternation the pattern is the rhythm; at its
+     * onset the first premature beats are ectopic. */
+    assert_int_equal(c[41], PSY_BEAT_ECTOPIC);
+    assert_int_equal(count(c, 40, PSY_BEAT_NORMAL), 40);
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    double rr[3] = {800, -1, 800}, t[3] = {0.8, 1.6, 2.4}, o[6], ot[6];
+    psy_beat_class c[3];
+    size_t m;
+    assert_int_equal(psy_rr_classify(rr, 3, NULL, c), PSY_E_INVALID);
+    rr[1] = NAN;
+    assert_int_equal(psy_rr_classify(rr, 3, NULL, c), PSY_E_INVALID);
+    rr[1] = 800;
+    psy_rr_config cfg = psy_rr_config_default();
+    cfg.qd_window = 90;
+    assert_int_equal(psy_rr_classify(rr, 3, &cfg, c), PSY_E_INVALID);
+    assert_int_equal(psy_rr_classify(rr, 3, NULL, c), PSY_OK);
+    assert_int_equal(psy_rr_correct(rr, t, 3, NULL, NULL, o, ot, NULL, 2, &m, NULL), PSY_E_RANGE);
+    assert_int_equal(psy_rr_correct(rr, t, 3, NULL, NULL, o, ot, NULL, 6, &m, NULL), PSY_OK);
+    assert_int_equal(m, 3);
+    assert_int_equal(psy_rr_classify(NULL, 0, NULL, NULL), PSY_OK);
+    assert_string_equal(psy_beat_class_name(PSY_BEAT_ECTOPIC), "ectopic");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_series_is_normal), cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_correction), cmocka_unit_test(test_bigeminy_is_ectopic),
+        cmocka_unit_test(test_bad_arguments)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
