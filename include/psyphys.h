@@ -6,6 +6,9 @@
 #include "psyphys/source.h"
 #include "psyphys/recording.h"
 #include "psyphys/writer.h"
+#include "psyphys/ecg.h"
+#include "psyphys/rr.h"
+#include "psyphys/beats.h"
 
 #ifdef __cplusplus
 extern "C" {

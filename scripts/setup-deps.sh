@@ -2,7 +2,7 @@
 # Installs the Debian packages psyphys needs to build and test, when any is missing.
 # As root it runs apt-get itself; otherwise it prints the command to run.
 set -eu
-PACKAGES="build-essential cmake pkg-config libedf-dev libsndfile1-dev libfftw3-dev zlib1g-dev libjansson-dev libcmocka-dev"
+PACKAGES="build-essential cmake pkg-config libedf-dev libsndfile1-dev libfftw3-dev zlib1g-dev libjansson-dev nettle-dev libcmocka-dev"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,237 @@
+/* Beats of a recording channel: the R-peak detector (or an RR channel) -> RR -> classes -> NN. */
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "psyphys/beats.h"
+
+psy_beats_config psy_beats_config_default(void)
+{
+    psy_beats_config c;
+    c.detector = psy_ecg_detector_config_default(0);
+    c.rr = psy_rr_config_default();
+    c.block = 65536;
+    return c;
+}
+
+void psy_beat_list_free(psy_beat_list *b)
+{
+    if (!b) return;
+    free(b->sample);
+    free(b->onset_s);
+    free(b->rr_ms);
+    free(b->cls);
+    free(b->amplitude);
+    free(b->gaps);
+    free(b->nn_ms);
+    free(b->nn_onset_s);
+    free(b->nn_corrected);
+    free(b);
+}
+
+/* Room for one more beat (and gap) in the list's arrays. */
+static int reserve_beat(psy_beat_list *b, size_t *cap)
+{
+    if (b->n < *cap) return 1;
+    size_t n = *cap ? 2 * *cap : 1024;
+    int64_t *s = realloc(b->sample, n * sizeof *s);
+    if (s) b->sample = s;
+    double *o = realloc(b->onset_s, n * sizeof *o);
+    if (o) b->onset_s = o;
+    double *a = realloc(b->amplitude, n * sizeof *a);
+    if (a) b->amplitude = a;
+    if (!s || !o || !a) return 0;
+    *cap = n;
+    return 1;
+}
+
+static int add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g)
+{
+    if (b->n_gaps == *cap) {
+        size_t n = *cap ? 2 * *cap : 16;
+        psy_ecg_gap *p = realloc(b->gaps, n * sizeof *p);
+        if (!p) return 0;
+        b->gaps = p;
+        *cap = n;
+    }
+    b->gaps[b->n_gaps++] = *g;
+    return 1;
+}
+
+/* Moves what the detector has emitted into the list. */
+static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, size_t *beat_cap, size_t *gap_cap)
+{
+    psy_ecg_beat beats[64];
+    psy_ecg_gap gaps[16];
+    size_t k;
+    while ((k = psy_ecg_detector_pop_beats(d, beats, 64)) > 0)
+        for (size_t i = 0; i < k; i++) {
+            if (!reserve_beat(b, beat_cap)) return PSY_E_NOMEM;
+            b->sample[b->n] = beats[i].sample;
+            b->amplitude[b->n] = beats[i].amplitude;
+            b->n_searchback += beats[i].searchback != 0;
+            b->n++;
+        }
+    while ((k = psy_ecg_detector_pop_gaps(d, gaps, 16)) > 0)
+        for (size_t i = 0; i < k; i++)
+            if (!add_gap(b, gap_cap, &gaps[i])) return PSY_E_NOMEM;
+    return PSY_OK;
+}
+
+/* Runs the detector over the channel block by block. */
+static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
+                             psy_message *why)
+{
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    psy_ecg_detector_config dc = cfg->detector;
+    dc.rate_hz = info->rate_hz;
+    psy_ecg_detector *d = NULL;
+    psy_status st = psy_ecg_detector_create(&dc, &d);
+    if (st != PSY_OK) {
+        snprintf(why->text, sizeof why->text,
+                 "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
+        return st;
+    }
+    size_t block = cfg->block ? cfg->block : 65536, beat_cap = 0, gap_cap = 0;
+    double *x = malloc(block * sizeof *x);
+    if (!x) st = PSY_E_NOMEM;
+    for (int64_t at = 0; st == PSY_OK && at < info->frames;) {
+        int64_t n = info->frames - at < (int64_t)block ? info->frames - at : (int64_t)block;
+        st = psy_reader_read(r, ch, at, n, x);
+        if (st != PSY_OK) {
+            snprintf(why->text, sizeof why->text, "reading channel '%s' at sample %lld: %s",
+                     info->label, (long long)at, psy_strerror(st));
+            break;
+        }
+        for (size_t off = 0; off < (size_t)n && st == PSY_OK;) {
+            size_t used = 0;
+            psy_ecg_detector_push(d, x + off, (size_t)n - off, &used);
+            off += used;
+            st = drain(d, b, &beat_cap, &gap_cap);
+        }
+        at += n;
+    }
+    if (st == PSY_OK) {
+        psy_ecg_detector_finish(d);
+        st = drain(d, b, &beat_cap, &gap_cap);
+    }
+    free(x);
+    psy_ecg_detector_destroy(d);
+    /* Onsets through the recording's time axis (EDF+D stretches). */
+    for (size_t i = 0; i < b->n && st == PSY_OK; i++)
+        st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
+    return st;
+}
+
+/* Takes an RR channel (intervals in ms) as it is. */
+static psy_status read_rr_channel(psy_reader *r, int ch, psy_beat_list *b, double **rr_out)
+{
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    size_t n = (size_t)info->frames;
+    b->sample = malloc((n ? n : 1) * sizeof *b->sample);
+    b->onset_s = malloc((n ? n : 1) * sizeof *b->onset_s);
+    b->amplitude = malloc((n ? n : 1) * sizeof *b->amplitude);
+    double *rr = malloc((n ? n : 1) * sizeof *rr);
+    if (!b->sample || !b->onset_s || !b->amplitude || !rr) {
+        free(rr);
+        return PSY_E_NOMEM;
+    }
+    psy_status st = n ? psy_reader_read(r, ch, 0, (int64_t)n, rr) : PSY_OK;
+    if (st == PSY_OK && n) st = psy_reader_read_times(r, ch, 0, (int64_t)n, b->onset_s);
+    if (st != PSY_OK) {
+        free(rr);
+        return st;
+    }
+    for (size_t i = 0; i < n; i++) {
+        b->sample[i] = -1;
+        b->amplitude[i] = NAN;
+        if (!(rr[i] > 0)) rr[i] = NAN; /* a zero, negative or missing interval breaks the series */
+    }
+    b->n = n;
+    *rr_out = rr;
+    return PSY_OK;
+}
+
+/* 1 when a detector gap lies between samples a and b. */
+static int gap_between(const psy_beat_list *b, int64_t a, int64_t c)
+{
+    for (size_t g = 0; g < b->n_gaps; g++)
+        if (b->gaps[g].start < c && b->gaps[g].end > a) return 1;
+    return 0;
+}
+
+/* Classification and correction of each run of consecutive valid intervals. */
+static psy_status classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
+{
+    size_t n = b->n;
+    b->cls = calloc(n ? n : 1, sizeof *b->cls);
+    b->nn_ms = malloc((2 * n + 1) * sizeof *b->nn_ms);
+    b->nn_onset_s = malloc((2 * n + 1) * sizeof *b->nn_onset_s);
+    b->nn_corrected = malloc(2 * n + 1);
+    if (!b->cls || !b->nn_ms || !b->nn_onset_s || !b->nn_corrected) return PSY_E_NOMEM;
+    memset(&b->counts, 0, sizeof b->counts);
+    for (size_t i = 0; i < n;) {
+        if (isnan(b->rr_ms[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !isnan(b->rr_ms[j])) j++;
+        psy_status st = psy_rr_classify(b->rr_ms + i, j - i, cfg, b->cls + i);
+        if (st != PSY_OK) return st;
+        size_t m = 0;
+        psy_rr_counts run;
+        st = psy_rr_correct(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
+                            b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn, b->nn_corrected + b->n_nn,
+                            2 * n + 1 - b->n_nn, &m, &run);
+        if (st != PSY_OK) return st;
+        b->n_nn += m;
+        for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) b->counts.n[k] += run.n[k];
+        i = j;
+    }
+    return PSY_OK;
+}
+
+psy_status psy_beats_detect(psy_reader *r, int ch, const psy_beats_config *config,
+                            psy_beat_list **out, psy_message *why)
+{
+    psy_message ignored;
+    if (!why) why = &ignored;
+    why->text[0] = '\0';
+    if (!out) return PSY_E_INVALID;
+    *out = NULL;
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    if (!info) return PSY_E_INVALID;
+    psy_beats_config cfg = config ? *config : psy_beats_config_default();
+    psy_beat_list *b = calloc(1, sizeof *b);
+    if (!b) return PSY_E_NOMEM;
+    psy_status st;
+    double *rr = NULL;
+    if (info->type == PSY_CH_RR) {
+        st = read_rr_channel(r, ch, b, &rr);
+    } else if (info->rate_hz > 0) {
+        st = detect_ecg(r, ch, &cfg, b, why);
+        if (st == PSY_OK && !(rr = malloc((b->n ? b->n : 1) * sizeof *rr))) st = PSY_E_NOMEM;
+        for (size_t i = 0; st == PSY_OK && i < b->n; i++) {
+            double dt = i ? (double)(b->sample[i] - b->sample[i - 1]) / info->rate_hz : 0;
+            /* No interval across a gap in the signal or in the recording's time axis. */
+            int broken = i == 0 || gap_between(b, b->sample[i - 1], b->sample[i]) ||
+                         fabs((b->onset_s[i] - b->onset_s[i - 1]) - dt) > 0.5 / info->rate_hz;
+            rr[i] = broken ? NAN : 1000.0 * dt;
+        }
+    } else {
+        snprintf(why->text, sizeof why->text,
+                 "channel '%s' is irregular and not an RR channel: no beats to take", info->label);
+        st = PSY_E_INVALID;
+    }
+    b->rr_ms = rr;
+    if (st == PSY_OK) st = classify_runs(b, &cfg.rr);
+    if (st != PSY_OK) {
+        if (!why->text[0]) snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
+        psy_beat_list_free(b);
+        return st;
+    }
+    *out = b;
+    return PSY_OK;
+}

@@ -1,0 +1,85 @@
+/* All-or-nothing output files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output.h"
+
+int cli_output_open(cli_output *o, const char *path, int overwrite)
+{
+    memset(o, 0, sizeof *o);
+    struct stat sb;
+    if (!overwrite && lstat(path, &sb) == 0) {
+        cli_error(path, "exists; give --overwrite to replace it");
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    o->path = strdup(path);
+    o->tmp = malloc(n);
+    if (!o->path || !o->tmp) {
+        cli_error(path, "out of memory");
+        return 0;
+    }
+    snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd >= 0) { /* mkstemp makes 0600 files: give the finished file the usual mode */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
+        cli_error(path, "cannot write there: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        free(o->tmp);
+        o->tmp = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+static void release(cli_output *o)
+{
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+}
+
+void cli_output_abort_all(cli_output *outs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (outs[i].fp) fclose(outs[i].fp);
+        if (outs[i].tmp) unlink(outs[i].tmp);
+        release(&outs[i]);
+    }
+}
+
+int cli_output_commit_all(cli_output *outs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!outs[i].fp) continue;
+        int bad = ferror(outs[i].fp);
+        bad |= fclose(outs[i].fp) != 0;
+        outs[i].fp = NULL;
+        if (bad) {
+            cli_error(outs[i].path, "writing failed (disk full?)");
+            cli_output_abort_all(outs, n);
+            return 0;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (!outs[i].tmp) continue;
+        if (rename(outs[i].tmp, outs[i].path) != 0) {
+            cli_error(outs[i].path, "cannot rename the finished file into place: %s", strerror(errno));
+            cli_output_abort_all(outs + i, n - i);
+            return 0;
+        }
+        release(&outs[i]);
+    }
+    return 1;
+}

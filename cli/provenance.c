@@ -1,0 +1,60 @@
+/* Sidecar provenance: version, input path and SHA-256 (nettle), format, start. */
+#include <nettle/sha2.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "provenance.h"
+
+int cli_sha256_file(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&ctx, n, buf);
+    int ok = !ferror(f);
+    fclose(f);
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return ok;
+}
+
+json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader *reader)
+{
+    char hex[65];
+    if (!cli_sha256_file(input_path, hex)) {
+        cli_error(input_path, "cannot read it to compute its SHA-256");
+        return NULL;
+    }
+    char start[64];
+    psy_datetime t = psy_reader_start(reader);
+    cli_format_datetime(&t, start, sizeof start);
+    json_t *o = json_object();
+    json_object_set_new(o, "psyphys_version", json_string(psy_version()));
+    json_object_set_new(o, "command", json_string(command));
+    json_object_set_new(o, "input", json_pack("{s:s,s:s,s:s,s:o}", "path", input_path, "sha256", hex,
+                                              "format", psy_reader_format(reader), "start",
+                                              t.known ? json_string(start) : json_null()));
+    return o;
+}
+
+void cli_sidecar_warnings(json_t *sidecar, psy_reader *reader)
+{
+    json_t *w = json_object_get(sidecar, "warnings");
+    if (!w) {
+        w = json_array();
+        json_object_set_new(sidecar, "warnings", w);
+    }
+    for (size_t i = 0; i < psy_reader_warning_count(reader); i++)
+        json_array_append_new(w, json_string(psy_reader_warning(reader, i)));
+}
+
+int cli_sidecar_write(json_t *sidecar, FILE *fp)
+{
+    if (json_dumpf(sidecar, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) != 0)
+        return 0;
+    return fputc('\n', fp) != EOF;
+}

@@ -1,0 +1,21 @@
+/* What every JSON sidecar records about the input: psyphys version, path, SHA-256, format. */
+#ifndef PSYPHYS_CLI_PROVENANCE_H
+#define PSYPHYS_CLI_PROVENANCE_H
+
+#include <jansson.h>
+#include "psyphys.h"
+
+/* SHA-256 of a file as 64 lowercase hex digits. 1 on success. */
+int cli_sha256_file(const char *path, char hex[65]);
+
+/* A new sidecar object: {"psyphys_version", "command", "input": {path, sha256, format, start}}.
+ * Returns NULL (after printing why) when the input cannot be hashed. */
+json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader *reader);
+
+/* Appends the reader's warnings, and `extra` ones, as "warnings". */
+void cli_sidecar_warnings(json_t *sidecar, psy_reader *reader);
+
+/* Writes the object to a file, indented, keys in insertion order, with a final newline. */
+int cli_sidecar_write(json_t *sidecar, FILE *fp);
+
+#endif

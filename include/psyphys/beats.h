@@ -1,0 +1,58 @@
+/* psyphys — beats of a recording: R-peaks from an ECG channel (or the beats of an RR/IBI
+ * channel), RR intervals, beat classes and the corrected NN series.
+ *
+ * The channel is read block by block; memory grows with the number of beats only (about
+ * 40 bytes a beat: 100 000 beats, 24 h, take 4 MB). */
+#ifndef PSYPHYS_BEATS_H
+#define PSYPHYS_BEATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/ecg.h"
+#include "psyphys/recording.h"
+#include "psyphys/rr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct psy_beat_list {
+    size_t n;
+    int64_t *sample;       /* R-peak index on the channel's rate (-1 for RR channels) */
+    double *onset_s;       /* seconds from the recording start */
+    double *rr_ms;         /* interval ending at this beat; NaN for the first beat of a stretch */
+    psy_beat_class *cls;   /* class of the beat (PSY_BEAT_NORMAL when the RR is NaN) */
+    double *amplitude;     /* R amplitude in the channel's unit (NaN for RR channels) */
+    size_t n_gaps;
+    psy_ecg_gap *gaps;     /* stretches without usable signal, in samples (ECG channels) */
+    psy_rr_counts counts;  /* beats per class */
+    size_t n_searchback;   /* beats found by search-back */
+    /* The corrected NN series: n_nn intervals ending at nn_onset_s, 1 in nn_corrected where an
+     * interval was interpolated, split or merged. */
+    size_t n_nn;
+    double *nn_ms, *nn_onset_s;
+    uint8_t *nn_corrected;
+} psy_beat_list;
+
+typedef struct psy_beats_config {
+    psy_ecg_detector_config detector; /* rate_hz is set from the channel */
+    psy_rr_config rr;
+    size_t block;                     /* samples read per block, default 65536 */
+} psy_beats_config;
+
+psy_beats_config psy_beats_config_default(void);
+
+/* Detects the beats of channel ch: an ECG-like channel (any regular channel) through the R-peak
+ * detector, or an RR channel (type PSY_CH_RR, values in ms; irregular or regular) taken as it
+ * is. Then classifies and corrects the RR series, stretch by stretch (no interval spans a gap).
+ * *out is NULL on failure. PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the channel. */
+psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
+                            psy_beat_list **out, psy_message *why);
+
+/* NULL-safe. */
+void psy_beat_list_free(psy_beat_list *list);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
