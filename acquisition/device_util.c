@@ -273,7 +273,7 @@ static int digits(const char *s, size_t n, size_t at, size_t count, int *out)
     return 1;
 }
 
-int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, double *unix_s)
+int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *unix_ns)
 {
     int y, mo, d, h, mi, se;
     if (!digits(s, n, 0, 4, &y) || n < 19 || s[4] != '-' || !digits(s, n, 5, 2, &mo) ||
@@ -281,7 +281,7 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, double *unix
         !digits(s, n, 11, 2, &h) || s[13] != ':' || !digits(s, n, 14, 2, &mi) || s[16] != ':' ||
         !digits(s, n, 17, 2, &se))
         return 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return 0;
+    if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return 0;
     size_t i = 19;
     int64_t ns = 0;
     if (i < n && s[i] == '.') {
@@ -308,6 +308,6 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, double *unix
     if (i != n) return 0;
     *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns};
     int64_t secs = dev_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
-    *unix_s = (double)secs + (double)ns * 1e-9;
+    *unix_ns = secs * 1000000000 + ns;
     return 1;
 }

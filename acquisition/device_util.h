@@ -85,8 +85,9 @@ int64_t dev_days_from_civil(int64_t y, int m, int d);
 psy_datetime dev_datetime_from_unix(double t);
 
 /* Parses ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff][Z|(+|-)HH:MM]". Fills *civil with the date-time as
- * written (local to the file) and *unix_s with the instant (offset applied; the civil time is
- * taken as UTC when there is no offset). Returns 1 on success. */
-int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, double *unix_s);
+ * written (local to the file) and *unix_ns with the instant in ns since 1970 (offset applied; the
+ * civil time is taken as UTC when there is no offset; integer so differences keep every digit).
+ * Years 1678..2261 only. Returns 1 on success. */
+int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *unix_ns);
 
 #endif
