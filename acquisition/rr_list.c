@@ -129,6 +129,26 @@ typedef struct parsed {
     char dropped_text[24];
 } parsed;
 
+/* A header row of one or two cells ("RR", "t_beat_s,RR_s", "RR (ms)"); a unit-only cell after a
+ * blank split ("RR (s)" → "RR", "(s)") belongs to the cell before it. 0 when not ours. */
+static int parse_header(const dev_field *f, size_t nf, parsed *p)
+{
+    int cells = 0;
+    if (nf < 1 || nf > 4) return 0;
+    for (size_t i = 0; i < nf; i++) {
+        column_header h;
+        if (!parse_header_cell(f[i], &h)) return 0;
+        if (h.role == ROLE_NONE && cells > 0 && p->head[cells - 1].unit == UNIT_NONE) {
+            p->head[cells - 1].unit = h.unit;
+            continue;
+        }
+        if (cells == 2) return 0;
+        p->head[cells++] = h;
+    }
+    p->has_header = cells;
+    return 1;
+}
+
 /* Reads the whole list. PSY_E_UNKNOWN_FORMAT when the first lines are not ours. */
 static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
 {
@@ -145,22 +165,18 @@ static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
     while ((got = dev_lines_next(&lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
         if (!delim) delim = pick_delimiter(line, len);
-        dev_field f[3];
-        size_t nf = dev_split(line, len, delim, f, 3);
-        double v[2];
-        int numeric = nf >= 1 && nf <= 2;
+        dev_field f[4];
+        size_t nf = dev_split(line, len, delim, f, 4);
+        double v[3];
+        int numeric = nf >= 1 && nf <= 3;
         for (size_t i = 0; numeric && i < nf; i++) numeric = psy_parse_double(f[i].p, f[i].n, &v[i]);
         if (p->columns == 0 && !p->has_header && !numeric) {
             /* the first line may be a header of our words; anything else is not ours */
-            if (nf < 1 || nf > 2) { st = PSY_E_UNKNOWN_FORMAT; break; }
-            for (size_t i = 0; i < nf; i++)
-                if (!parse_header_cell(f[i], &p->head[i])) { st = PSY_E_UNKNOWN_FORMAT; break; }
-            if (st != PSY_OK) break;
-            p->has_header = (int)nf;
+            if (!parse_header(f, nf, p)) { st = PSY_E_UNKNOWN_FORMAT; break; }
             continue;
         }
         if (p->columns == 0) {
-            if (!numeric) { st = PSY_E_UNKNOWN_FORMAT; break; }
+            if (!numeric || nf > 2) { st = PSY_E_UNKNOWN_FORMAT; break; }
             p->columns = (int)nf;
         }
         if (bad_line) {
