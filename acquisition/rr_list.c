@@ -339,12 +339,13 @@ static psy_status classify_one_column(const parsed *p, int forced, result *res, 
         if (!d) return psy_fail(why, PSY_E_NOMEM, "out of memory");
         int64_t rising = 0;
         for (int64_t i = 0; i < r->n - 1; i++) rising += d[i] > 0;
-        st = median_of(d, r->n - 1, &diff_median, why);
+        beat_times = (double)rising >= 0.9 * (double)(r->n - 1);
+        st = beat_times ? median_of(d, r->n - 1, &diff_median, why) : PSY_OK;
         free(d);
         if (st != PSY_OK) return st;
         int unit = h.unit != UNIT_NONE ? h.unit : unit_by_median(diff_median);
         double step_s = diff_median * unit_scale_to_s(unit);
-        beat_times = (double)rising >= 0.9 * (double)(r->n - 1) && step_s >= 0.2 && step_s <= 5.0;
+        beat_times = beat_times && step_s >= 0.2 && step_s <= 5.0;
     }
     if (beat_times) {
         if (h.unit == UNIT_NONE && diff_median == 0) {
