@@ -232,9 +232,10 @@ static psy_status add_channels(e4_state *s, const char *stem, psy_message *why)
         int64_t zeros = 0;
         while (zeros < s->store->ch[0].n && s->store->ch[0].values[zeros] == 0) zeros++;
         if (zeros)
-            psy_reader_warn(s->r, "EDA: the first %lld samples are 0.0 uS (sensor settling, not skin "
-                                  "conductance)", (long long)zeros);
+            psy_reader_warn(s->r, "EDA: the first %lld sample(s) are 0.0 uS (sensor settling, not "
+                                  "skin conductance)", (long long)zeros);
     }
+    if (s->store->n_channels && s->store->ch[0].n == 0) psy_reader_warn(s->r, "no samples after the header");
     return PSY_OK;
 }
 

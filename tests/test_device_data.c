@@ -172,7 +172,7 @@ static void test_empatica(void **state)
     check_e4("flirt_wearables/empatica/HR.csv", "HR", PSY_CH_HR, "bpm", 1, 4998, 93, 101, 49.52, 55);
 
     psy_reader *r = open_device("flirt_wearables/empatica/EDA.csv");
-    assert_true(has_warning(r, "first 1 samples are 0.0 uS"));
+    assert_true(has_warning(r, "first 1 sample(s) are 0.0 uS"));
     psy_reader_close(r);
 
     r = open_device("flirt_wearables/empatica/ACC.csv");
