@@ -277,6 +277,9 @@ static psy_status build_rr_list(const parsed *p, int unit, result *res, psy_mess
     return PSY_OK;
 }
 
+/* A time step agrees with the RR that ends it: within 10 ms or 5 % (rounding in exports). */
+static int steps_match(double step_s, double rr_s) { return fabs(step_s - rr_s) <= fmax(0.01, 0.05 * rr_s); }
+
 /* Time and RR columns: both from the file; rows where the time step and the RR disagree are
  * counted (Polar's recording-start artefact, dropped beats) but kept as written. */
 static psy_status build_time_rr(const parsed *p, const double *t, const double *rr, double t_to_s,
@@ -293,7 +296,7 @@ static psy_status build_time_rr(const parsed *p, const double *t, const double *
                             (long long)r->line[i], t[i], t[i - 1]);
         if (i > 0) {
             double step = (t[i] - t[i - 1]) * t_to_s, rr_s = rr[i] * rr_to_s;
-            if (fabs(step - rr_s) > fmax(0.01, 0.05 * rr_s)) {
+            if (!steps_match(step, rr_s)) {
                 if (!res->mismatches++) {
                     res->first_mismatch_line = r->line[i];
                     res->mismatch_step = step;
@@ -327,9 +330,13 @@ static psy_status classify_one_column(const parsed *p, int forced, result *res, 
 {
     const rows *r = &p->r;
     column_header h = p->has_header ? p->head[0] : (column_header){ROLE_NONE, UNIT_NONE};
-    if (r->n < 2 && !forced && !p->has_header) return PSY_E_UNKNOWN_FORMAT;
-    if (r->n < 2 && h.role != ROLE_RR)
-        return psy_fail(why, PSY_E_FORMAT, "a single value is neither an RR list nor beat times");
+    if (r->n < 2) {
+        /* one plausible RR (or a header saying so) is ours but too short to be a list */
+        double to_s = unit_scale_to_s(h.unit != UNIT_NONE ? h.unit : unit_by_median(r->a[0]));
+        if (!forced && !p->has_header && plausible_fraction(r->a, 1, to_s) < 1) return PSY_E_UNKNOWN_FORMAT;
+        return psy_fail(why, PSY_E_FORMAT, "a single value (%g) is neither an RR list nor beat times",
+                        r->a[0]);
+    }
     psy_status st;
     int beat_times = h.role == ROLE_TIME;
     double diff_median = 0;
@@ -391,15 +398,19 @@ static psy_status classify_two_columns(const parsed *p, int forced, result *res,
     }
     int rr_unit = p->has_header && rh->unit != UNIT_NONE ? rh->unit : unit_by_median(rr_median);
     int t_unit = p->has_header && th->unit != UNIT_NONE ? th->unit : unit_by_median(step_median);
+    double t_to_s = unit_scale_to_s(t_unit), rr_to_s = unit_scale_to_s(rr_unit);
+    /* Without a header, time steps that match the RR column at most rows make it ours; only
+     * then are bad rows (RR <= 0, time going back) errors rather than someone else's CSV. */
+    if (!forced && !p->has_header) {
+        int64_t match = 0;
+        for (int64_t i = 1; i < r->n; i++)
+            match += steps_match((t[i] - t[i - 1]) * t_to_s, rr[i] * rr_to_s);
+        if ((double)match < 0.5 * (double)(r->n - 1)) return PSY_E_UNKNOWN_FORMAT;
+    }
     res->unit_guessed = !(p->has_header && rh->unit != UNIT_NONE);
     res->unit = rr_unit;
     res->median = rr_median;
-    st = build_time_rr(p, t, rr, unit_scale_to_s(t_unit), unit_scale_to_s(rr_unit), res, why);
-    if (st != PSY_OK) return (!forced && !p->has_header) ? PSY_E_UNKNOWN_FORMAT : st;
-    /* Without a header, the time steps matching the RR column is what makes it ours. */
-    if (!forced && !p->has_header && (double)res->mismatches > 0.5 * (double)(r->n - 1))
-        return PSY_E_UNKNOWN_FORMAT;
-    return PSY_OK;
+    return build_time_rr(p, t, rr, t_to_s, rr_to_s, res, why);
 }
 
 static void warn_all(psy_reader *rd, const parsed *p, const result *res)

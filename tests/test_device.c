@@ -200,7 +200,12 @@ static void test_rr_malformed(void **state)
     expect_fail("negative.txt", "800\n810\n-790\n800\n820\n830\n840\n850\n860\n870\n880\n",
                 PSY_E_FORMAT, "line 3");
     expect_fail("empty.txt", "", PSY_E_FORMAT, "empty");
-    expect_fail("single.txt", "800\n", PSY_E_UNKNOWN_FORMAT, NULL);
+    expect_fail("single.txt", "800\n", PSY_E_FORMAT, "single value (800)");
+    expect_fail("single_hdr.txt", "RR\n0.8\n", PSY_E_FORMAT, "single value");
+    expect_fail("single_signal.txt", "-0.02\n", PSY_E_UNKNOWN_FORMAT, NULL);
+    /* headerless time + RR columns: recognised by matching steps, then bad rows are errors */
+    expect_fail("polar_zero.txt", "0.0 0.8\n0.8 0.8\n1.6 0.8\n2.4 0\n3.2 0.8\n", PSY_E_FORMAT, "line 4");
+    expect_fail("polar_back.txt", "0.8 0.8\n1.6 0.8\n2.4 0.8\n3.2 0.8\n3.1 0.8\n", PSY_E_FORMAT, "line 5");
     expect_fail("columns.txt", "0.8,0.8\n1.6,0.8,9\n", PSY_E_FORMAT, "line 2");
     expect_fail("header_only.txt", "RR\n", PSY_E_FORMAT, "no values");
     psy_open_options opt = psy_open_options_default();
