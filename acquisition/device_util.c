@@ -21,6 +21,16 @@ void dev_lines_close(dev_lines *lr)
     lr->buf = NULL;
 }
 
+int64_t dev_lines_tell(const dev_lines *lr) { return lr->pos - (int64_t)(lr->len - lr->off); }
+
+void dev_lines_seek(dev_lines *lr, int64_t offset, int64_t next_line_no)
+{
+    lr->pos = offset;
+    lr->len = lr->off = 0;
+    lr->eof = 0;
+    lr->line_no = next_line_no - 1;
+}
+
 /* Moves the unread bytes to the front and fills the rest of the buffer. */
 static psy_status refill(dev_lines *lr)
 {

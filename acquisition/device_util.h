@@ -27,6 +27,10 @@ psy_status dev_lines_open(dev_lines *lr, psy_source *src);
  * Returns 1 with a line, 0 at the end, -1 on error (*st and why set). */
 int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st, psy_message *why);
 void dev_lines_close(dev_lines *lr);
+/* File offset of the next line dev_lines_next would return. */
+int64_t dev_lines_tell(const dev_lines *lr);
+/* Continues from file offset `offset`, numbering the next line `next_line_no`. */
+void dev_lines_seek(dev_lines *lr, int64_t offset, int64_t next_line_no);
 
 /* A field of a line (not NUL-terminated). */
 typedef struct dev_field {

@@ -1,6 +1,7 @@
 /* Empatica E4 CSV exports (E4 connect "info.txt"): every file is one sensor.
  *  - EDA, BVP, TEMP, HR, ACC: line 1 = session start (unix s, UTC), line 2 = sample rate (Hz),
- *    repeated once per column (ACC has 3: x, y, z in 1/64 g); then one sample per line.
+ *    repeated once per column (ACC has 3: x, y, z in 1/64 g); then one sample per line, read
+ *    block by block through a line index (memory does not grow with the session length).
  *  - IBI: line 1 = "start, IBI"; then "t since start (s), IBI (s)" rows. Rows are missing where the
  *    device dropped beats, so times come from the file, never from running sums.
  *  - tags: one unix time per button press (possibly none). Tags carry no session start of their
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "device_readers.h"
+#include "device_index.h"
 #include "device_util.h"
 
 typedef enum e4_kind { E4_EDA, E4_BVP, E4_TEMP, E4_HR, E4_ACC, E4_IBI, E4_TAGS, E4_NONE } e4_kind;
@@ -75,7 +77,8 @@ typedef struct e4_state {
     dev_lines lr;
     e4_kind kind;
     psy_reader *r;
-    dev_store *store;
+    dev_store *store; /* IBI: beats in memory (a few per second at most) */
+    dev_index *index; /* sensor files: read block by block */
     double start, rate;
 } e4_state;
 
@@ -92,30 +95,6 @@ static psy_status push(e4_state *s, int ch, double v, double t, psy_message *why
     if (st == PSY_E_NOMEM) return psy_fail(why, st, "out of memory");
     if (st != PSY_OK) return psy_fail(why, st, "more values than the file size allows");
     return PSY_OK;
-}
-
-/* Samples of a regular sensor file (after its two header lines). */
-static psy_status read_samples(e4_state *s, int columns, psy_message *why)
-{
-    const char *line;
-    size_t len;
-    psy_status st = PSY_OK;
-    int got;
-    while ((got = dev_lines_next(&s->lr, &line, &len, &st, why)) == 1) {
-        if (dev_is_blank(line, len)) continue;
-        dev_field f[4];
-        size_t nf = dev_split(line, len, ',', f, 4);
-        if (nf != (size_t)columns)
-            return psy_fail(why, PSY_E_FORMAT, "line %lld: %zu columns where the file has %d",
-                            (long long)s->lr.line_no, nf, columns);
-        for (int c = 0; c < columns; c++) {
-            double v;
-            if (!psy_parse_double(f[c].p, f[c].n, &v))
-                return fail_line(why, s->lr.line_no, "not a number:", f[c].p, f[c].n);
-            if ((st = push(s, c, v, 0, why)) != PSY_OK) return st;
-        }
-    }
-    return got < 0 ? st : PSY_OK;
 }
 
 /* IBI rows "t, ibi" (both s) → RR in ms at time t; gaps where beats were dropped are counted. */
@@ -216,6 +195,7 @@ static psy_status read_header(e4_state *s, int columns, psy_message *why)
 static psy_status add_channels(e4_state *s, const char *stem, psy_message *why)
 {
     int columns = s->kind == E4_ACC ? 3 : 1;
+    int64_t frames = s->index ? dev_index_frames(s->index) : s->store->ch[0].n;
     for (int c = 0; c < columns; c++) {
         psy_channel_info info = {0};
         if (s->kind == E4_ACC) snprintf(info.label, sizeof info.label, "ACC %c", "XYZ"[c]);
@@ -223,19 +203,16 @@ static psy_status add_channels(e4_state *s, const char *stem, psy_message *why)
         snprintf(info.file_unit, sizeof info.file_unit, "%s", s->kind == E4_NONE ? "" : e4_files[s->kind].unit);
         info.type = s->kind == E4_NONE ? PSY_CH_OTHER : e4_files[s->kind].type;
         info.rate_hz = s->kind == E4_IBI ? 0 : s->rate;
-        info.frames = s->store->ch[c].n;
+        info.frames = frames;
         info.physical_min = info.physical_max = NAN;
         if (psy_reader_add_channel(s->r, &info, s->kind == E4_NONE) < 0)
             return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
-    if (s->kind == E4_EDA && s->store->ch[0].n) {
-        int64_t zeros = 0;
-        while (zeros < s->store->ch[0].n && s->store->ch[0].values[zeros] == 0) zeros++;
-        if (zeros)
-            psy_reader_warn(s->r, "EDA: the first %lld sample(s) are 0.0 uS (sensor settling, not "
-                                  "skin conductance)", (long long)zeros);
-    }
-    if (s->store->n_channels && s->store->ch[0].n == 0) psy_reader_warn(s->r, "no samples after the header");
+    int64_t zeros = s->kind == E4_EDA ? dev_index_leading_zeros(s->index) : 0;
+    if (zeros)
+        psy_reader_warn(s->r, "EDA: the first %lld sample(s) are 0.0 uS (sensor settling, not "
+                              "skin conductance)", (long long)zeros);
+    if (frames == 0) psy_reader_warn(s->r, "no samples after the header");
     return PSY_OK;
 }
 
@@ -275,13 +252,13 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
     if (st != PSY_OK) return psy_fail(why, st, "out of memory");
     int columns = s.kind == E4_NONE ? 1 : e4_files[s.kind].columns;
     s.r = psy_reader_new("Empatica E4");
-    s.store = dev_store_new(s.kind == E4_TAGS ? 0 : columns == 2 ? 1 : columns, s.kind == E4_IBI,
-                            dev_max_values(src));
-    if (!s.r || !s.store) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
+    if (s.kind == E4_IBI) s.store = dev_store_new(1, 1, dev_max_values(src));
+    if (!s.r || (s.kind == E4_IBI && !s.store)) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
     if (st == PSY_OK && s.kind == E4_TAGS) st = read_tags(&s, src, &local);
     if (st == PSY_OK && s.kind != E4_TAGS) st = read_header(&s, columns, &local);
     if (st == PSY_OK && s.kind == E4_IBI) st = read_ibi(&s, &local);
-    else if (st == PSY_OK && s.kind != E4_TAGS) st = read_samples(&s, columns, &local);
+    else if (st == PSY_OK && s.kind != E4_TAGS)
+        st = dev_index_build(src, dev_lines_tell(&s.lr), s.lr.line_no + 1, columns, &s.index, &local);
     if (st == PSY_OK && s.kind != E4_TAGS) {
         psy_datetime dt = dev_datetime_from_unix(s.start);
         psy_reader_set_start(s.r, &dt);
@@ -289,11 +266,14 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
     }
     dev_lines_close(&s.lr);
     if (st == PSY_OK) {
-        dev_store_attach(s.r, s.store);
+        if (s.index) dev_index_attach(s.r, s.index);
+        else if (s.store) dev_store_attach(s.r, s.store);
+        s.index = NULL;
         s.store = NULL;
         if (psy_reader_finish(s.r) != PSY_OK) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
     }
     dev_store_free(s.store);
+    dev_index_free(s.index);
     if (st != PSY_OK) {
         psy_reader_discard(s.r);
         if (why) *why = local;

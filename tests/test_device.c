@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,6 +325,41 @@ static void test_empatica(void **state)
     assert_non_null(strstr(why.text, "line 1"));
 }
 
+/* E4 sensor files are read block by block: odd chunks across block boundaries, backwards
+ * access, and a file that shrinks after opening (an error, never a crash). */
+static void test_empatica_blocks(void **state)
+{
+    (void)state;
+    enum { N = 10007 };
+    size_t cap = 64 + (size_t)N * 12, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "1560279825.000000\n64.000000\n");
+    for (int i = 0; i < N; i++) {
+        len += (size_t)snprintf(text + len, cap - len, "%d.%02d\n", i / 100, i % 100);
+        if (i == 5000) len += (size_t)snprintf(text + len, cap - len, "\n"); /* a blank line */
+    }
+    psy_reader *r = open_ok("BVP.csv", text);
+    assert_int_equal(psy_reader_channel(r, 0)->frames, N);
+    double v[777];
+    for (int64_t at = 0; at < N; at += 777) {
+        int64_t n = N - at < 777 ? N - at : 777;
+        assert_int_equal(psy_reader_read(r, 0, at, n, v), PSY_OK);
+        for (int64_t i = 0; i < n; i++) assert_float_equal(v[i], (double)(at + i) / 100, 1e-9);
+    }
+    assert_int_equal(psy_reader_read(r, 0, 4095, 2, v), PSY_OK);
+    assert_float_equal(v[0], 40.95, 1e-9);
+    assert_float_equal(v[1], 40.96, 1e-9);
+    assert_int_equal(psy_reader_read(r, 0, 10, 1, v), PSY_OK);
+    assert_float_equal(v[0], 0.10, 1e-9);
+    assert_int_equal(psy_reader_read(r, 0, N, 1, v), PSY_E_RANGE);
+    /* the file is cut after opening: reading the lost part fails cleanly */
+    write_temp_file("BVP.csv", text, 1000);
+    assert_int_not_equal(psy_reader_read(r, 0, N - 5, 5, v), PSY_OK);
+    psy_reader_close(r);
+    free(text);
+}
+
 static void test_garmin(void **state)
 {
     (void)state;
@@ -483,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_header_unit_wins),  cmocka_unit_test(test_beat_times),
         cmocka_unit_test(test_time_rr_columns),   cmocka_unit_test(test_rr_malformed),
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
+        cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),            cmocka_unit_test(test_beat_list_and_episodes),
         cmocka_unit_test(test_mutations_never_crash)};
     return cmocka_run_group_tests(tests, NULL, NULL);
