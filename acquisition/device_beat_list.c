@@ -26,7 +26,7 @@ static int all_digits(const char *s, size_t n)
 static int is_label(const dev_field *f)
 {
     double v;
-    if (f->n == 0 || f->n > 8 || psy_parse_double(f->p, f->n, &v)) return 0;
+    if (f->n == 0 || f->n > 8 || dev_parse_number(f->p, f->n, &v)) return 0;
     for (size_t i = 0; i < f->n; i++)
         if (!isgraph((unsigned char)f->p[i])) return 0;
     return 1;
@@ -75,7 +75,7 @@ static psy_status read_beats(psy_reader *r, dev_lines *lr, dev_store *store, psy
         double t;
         if (dev_split(line, len, ' ', f, 3) != 2 || !is_label(&f[1]))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: expected 'time label'", (long long)lr->line_no);
-        if (!psy_parse_double(f[0].p, f[0].n, &t))
+        if (!dev_parse_number(f[0].p, f[0].n, &t))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: beat time is not a number", (long long)lr->line_no);
         if (t < prev)
             return psy_fail(why, PSY_E_FORMAT, "line %lld: beat time %g is before the previous %g",
@@ -114,7 +114,7 @@ psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *wh
     dev_field f[3];
     double t;
     if (first_lines(src, head, sizeof head, l) < 2 || !all_digits(l[0].p, l[0].n) ||
-        dev_split(l[1].p, l[1].n, ' ', f, 3) != 2 || !psy_parse_double(f[0].p, f[0].n, &t) ||
+        dev_split(l[1].p, l[1].n, ' ', f, 3) != 2 || !dev_parse_number(f[0].p, f[0].n, &t) ||
         !is_label(&f[1]))
         return PSY_E_UNKNOWN_FORMAT;
     psy_message local = {{0}};
@@ -157,7 +157,7 @@ static int parse_clock(const dev_field *f, double *out)
     int64_t h, m;
     double s;
     if (c1 == 0 || c2 >= n || c2 - c1 != 3 || n - c2 < 3 || !psy_parse_int64(p, c1, &h) ||
-        !psy_parse_int64(p + c1 + 1, 2, &m) || !psy_parse_double(p + c2 + 1, n - c2 - 1, &s) ||
+        !psy_parse_int64(p + c1 + 1, 2, &m) || !dev_parse_number(p + c2 + 1, n - c2 - 1, &s) ||
         h < 0 || h > 10000 || m < 0 || m > 59 || s < 0 || s >= 60 || !isdigit((unsigned char)p[c2 + 1]))
         return 0;
     *out = (double)h * 3600 + (double)m * 60 + s;
@@ -193,7 +193,7 @@ static psy_status read_episodes(psy_reader *r, dev_lines *lr, psy_message *why)
         double onset, duration;
         if (!parse_clock(&f[0], &onset))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: start is not hh:mm:ss", (long long)lr->line_no);
-        if (!psy_parse_double(f[2].p, f[2].n, &duration) || duration < 0)
+        if (!dev_parse_number(f[2].p, f[2].n, &duration) || duration < 0)
             return psy_fail(why, PSY_E_FORMAT, "line %lld: duration is not a number >= 0",
                             (long long)lr->line_no);
         char label[PSY_LABEL_SIZE], detail[256] = "";

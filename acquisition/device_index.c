@@ -36,7 +36,7 @@ static int parse_row(const dev_index *ix, const char *line, size_t len, double *
         return 0;
     }
     for (int c = 0; c < ix->columns; c++)
-        if (!psy_parse_double(f[c].p, f[c].n, &out[c])) {
+        if (!dev_parse_number(f[c].p, f[c].n, &out[c])) {
             char shown[40];
             psy_copy_field(shown, sizeof shown, f[c].p, f[c].n);
             psy_fail(why, PSY_E_FORMAT, "line %lld: not a number: '%s'", (long long)ix->lr.line_no, shown);

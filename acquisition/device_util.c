@@ -210,6 +210,36 @@ void dev_store_attach(psy_reader *r, dev_store *s) { psy_reader_set_impl(r, &sto
 
 /* ---- numbers and time ----------------------------------------------------------------- */
 
+int dev_parse_number(const char *text, size_t len, double *out)
+{
+    static const double pow10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0, n = len;
+    while (i < n && (text[i] == ' ' || text[i] == '\t')) i++;
+    while (n > i && (text[n - 1] == ' ' || text[n - 1] == '\t')) n--;
+    int neg = 0;
+    if (i < n && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; i < n; i++) {
+        char c = text[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (uint64_t)(c - '0');
+            digits++;
+            if (frac >= 0) frac++;
+        } else if (c == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    if (i != n || digits == 0 || digits > 15) return psy_parse_double(text, len, out);
+    double v = (double)m;
+    if (frac > 0) v /= pow10[frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

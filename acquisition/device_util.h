@@ -80,6 +80,12 @@ int64_t dev_max_values(psy_source *src);
 
 /* ---- numbers and time ----------------------------------------------------------------- */
 
+/* psy_parse_double with a fast path for plain decimals ("-12.345", no exponent, at most 15
+ * digits): the digits form an exact integer m < 2^53 and 10^k is exact, so m / 10^k is the
+ * correctly rounded value (Clinger's fast path), identical to strtod. Others go to
+ * psy_parse_double. Returns 1 on success. */
+int dev_parse_number(const char *text, size_t len, double *out);
+
 /* Median of n values (copies them; 0 when n == 0 or on allocation failure, with *ok = 0). */
 double dev_median(const double *v, int64_t n, int *ok);
 

@@ -46,7 +46,7 @@ static int same_numbers(const char *line, size_t len, int columns, double *value
     if (dev_split(line, len, ',', f, 4) != (size_t)columns) return 0;
     for (int i = 0; i < columns; i++) {
         double v;
-        if (!psy_parse_double(f[i].p, f[i].n, &v) || (i > 0 && v != *value)) return 0;
+        if (!dev_parse_number(f[i].p, f[i].n, &v) || (i > 0 && v != *value)) return 0;
         *value = v;
     }
     return 1;
@@ -68,7 +68,7 @@ static int sibling_start(psy_source *src, double *start)
         char *nl = memchr(head, '\n', len);
         if (nl) len = (size_t)(nl - head);
         dev_split(head, len, ',', f, 1);
-        if (psy_parse_double(f[0].p, f[0].n, start) && is_unix_time(*start)) return 1;
+        if (dev_parse_number(f[0].p, f[0].n, start) && is_unix_time(*start)) return 1;
     }
     return 0;
 }
@@ -112,9 +112,9 @@ static psy_status read_ibi(e4_state *s, psy_message *why)
         double t, ibi;
         if (dev_split(line, len, ',', f, 3) != 2)
             return fail_line(why, s->lr.line_no, "expected 'time, IBI', got", line, len);
-        if (!psy_parse_double(f[0].p, f[0].n, &t))
+        if (!dev_parse_number(f[0].p, f[0].n, &t))
             return fail_line(why, s->lr.line_no, "time is not a number:", f[0].p, f[0].n);
-        if (!psy_parse_double(f[1].p, f[1].n, &ibi))
+        if (!dev_parse_number(f[1].p, f[1].n, &ibi))
             return fail_line(why, s->lr.line_no, "IBI is not a number:", f[1].p, f[1].n);
         if (!(ibi > 0))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: IBI %g is not positive",
@@ -146,7 +146,7 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
     while ((got = dev_lines_next(&s->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
         double t;
-        if (!psy_parse_double(line, len, &t) || !is_unix_time(t))
+        if (!dev_parse_number(line, len, &t) || !is_unix_time(t))
             return fail_line(why, s->lr.line_no, "not a unix time:", line, len);
         if (!have_start) {
             s->start = t;
@@ -174,7 +174,7 @@ static psy_status read_header(e4_state *s, int columns, psy_message *why)
     if (got == 0) return psy_fail(why, PSY_E_TRUNCATED, "the file is empty: no start time on line 1");
     if (s->kind == E4_IBI) {
         dev_field f[3];
-        if (dev_split(line, len, ',', f, 3) != 2 || !psy_parse_double(f[0].p, f[0].n, &s->start))
+        if (dev_split(line, len, ',', f, 3) != 2 || !dev_parse_number(f[0].p, f[0].n, &s->start))
             return fail_line(why, 1, "expected 'start time, IBI', got", line, len);
     } else if (!same_numbers(line, len, columns, &s->start)) {
         return fail_line(why, 1, "start time is not a number (one per column):", line, len);
@@ -237,14 +237,14 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
         if (nl) len = (size_t)(nl - head);
         double t;
         dev_split(head, len, ',', f, 1);
-        if (n == 0 || !psy_parse_double(f[0].p, f[0].n, &t) || !is_unix_time(t)) return PSY_E_UNKNOWN_FORMAT;
+        if (n == 0 || !dev_parse_number(f[0].p, f[0].n, &t) || !is_unix_time(t)) return PSY_E_UNKNOWN_FORMAT;
     }
     if (s.kind == E4_TAGS && !forced && n > 0) {
         double t;
         size_t len = (size_t)n;
         char *nl = memchr(head, '\n', len);
         if (nl) len = (size_t)(nl - head);
-        if (!psy_parse_double(head, len, &t) || !is_unix_time(t)) return PSY_E_UNKNOWN_FORMAT;
+        if (!dev_parse_number(head, len, &t) || !is_unix_time(t)) return PSY_E_UNKNOWN_FORMAT;
     }
 
     psy_message local = {{0}};

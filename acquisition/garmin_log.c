@@ -57,9 +57,9 @@ static int sniff(psy_source *src)
     int64_t t;
     double v;
     if (nf < 3 || nf > 4 || !dev_parse_iso8601(f[0].p, f[0].n, &dt, &t)) return 0;
-    if (nf == 3) return is_type_name(&f[1]) && psy_parse_double(f[2].p, f[2].n, &v) ? 3 : 0;
+    if (nf == 3) return is_type_name(&f[1]) && dev_parse_number(f[2].p, f[2].n, &v) ? 3 : 0;
     for (int i = 1; i < 4; i++)
-        if (!psy_parse_double(f[i].p, f[i].n, &v)) return 0;
+        if (!dev_parse_number(f[i].p, f[i].n, &v)) return 0;
     return 4;
 }
 
@@ -89,7 +89,7 @@ static psy_status row_time(garmin *g, const dev_field *f, double *rel, psy_messa
 
 static psy_status number(garmin *g, const dev_field *f, double *v, psy_message *why)
 {
-    if (psy_parse_double(f->p, f->n, v)) return PSY_OK;
+    if (dev_parse_number(f->p, f->n, v)) return PSY_OK;
     char shown[40];
     psy_copy_field(shown, sizeof shown, f->p, f->n);
     return psy_fail(why, PSY_E_FORMAT, "line %lld: value '%s' is not a number",

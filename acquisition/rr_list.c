@@ -169,7 +169,7 @@ static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
         size_t nf = dev_split(line, len, delim, f, 4);
         double v[3];
         int numeric = nf >= 1 && nf <= 3;
-        for (size_t i = 0; numeric && i < nf; i++) numeric = psy_parse_double(f[i].p, f[i].n, &v[i]);
+        for (size_t i = 0; numeric && i < nf; i++) numeric = dev_parse_number(f[i].p, f[i].n, &v[i]);
         if (p->columns == 0 && !p->has_header && !numeric) {
             /* the first line may be a header of our words; anything else is not ours */
             if (!parse_header(f, nf, p)) { st = PSY_E_UNKNOWN_FORMAT; break; }

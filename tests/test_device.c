@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_util.h"
 #include "reader_impl.h"
 
 /* Writes `text` to a temp file `name` and opens it with psy_open_device_text. */
@@ -512,6 +513,39 @@ static void test_mutations_never_crash(void **state)
     }
 }
 
+/* The fast number path agrees bit for bit with psy_parse_double (strtod) and rejects the same. */
+static void test_fast_numbers(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"0.1", "-0.00", "123456789012345", "1234567890123456",
+                                        "0.000000000000001", "1.", ".5", "+3", "1e3", " 12 ", "\t-7.25",
+                                        "1.2.3", "abc", "", "-", "nan", "0x10", "99999999999999.9",
+                                        "4.35", "1560279825.000000", "-18.86", "0.020499"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double a = 0, b = 0;
+        int ok_a = dev_parse_number(cases[i], strlen(cases[i]), &a);
+        int ok_b = psy_parse_double(cases[i], strlen(cases[i]), &b);
+        if (ok_a != ok_b || (ok_a && memcmp(&a, &b, sizeof a) != 0))
+            fail_msg("'%s': fast %d %.17g, strtod %d %.17g", cases[i], ok_a, a, ok_b, b);
+    }
+    uint64_t seed = 12345;
+    char text[32];
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        int frac = (int)(seed >> 60) % 12;
+        long long m = (long long)((seed >> 10) % 100000000000000ull);
+        int k = snprintf(text, sizeof text, "%s%lld", (seed & 1) ? "-" : "", m);
+        if (frac > 0 && k > frac) { /* insert the point */
+            memmove(text + k - frac + 1, text + k - frac, (size_t)frac + 1);
+            text[k - frac] = '.';
+            k++;
+        }
+        double a = 0, b = 0;
+        assert_int_equal(dev_parse_number(text, (size_t)k, &a), psy_parse_double(text, (size_t)k, &b));
+        if (memcmp(&a, &b, sizeof a) != 0) fail_msg("'%s': fast %.17g, strtod %.17g", text, a, b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +555,6 @@ int main(void)
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
         cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),            cmocka_unit_test(test_beat_list_and_episodes),
-        cmocka_unit_test(test_mutations_never_crash)};
+        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
