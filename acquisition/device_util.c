@@ -240,10 +240,29 @@ int dev_parse_number(const char *text, size_t len, double *out)
     return 1;
 }
 
-static int compare_doubles(const void *a, const void *b)
+/* Rearranges v so that v[k] is the k-th smallest, smaller ones before it, larger after
+ * (Hoare's selection with a median-of-three pivot: linear on average, unlike a full sort). */
+static void select_kth(double *v, int64_t n, int64_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int64_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        int64_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return;
+    }
 }
 
 double dev_median(const double *v, int64_t n, int *ok)
@@ -253,8 +272,14 @@ double dev_median(const double *v, int64_t n, int *ok)
     double *copy = malloc((size_t)n * sizeof *copy);
     if (!copy) return 0;
     memcpy(copy, v, (size_t)n * sizeof *copy);
-    qsort(copy, (size_t)n, sizeof *copy, compare_doubles);
-    double m = n % 2 ? copy[n / 2] : 0.5 * (copy[n / 2 - 1] + copy[n / 2]);
+    select_kth(copy, n, n / 2);
+    double m = copy[n / 2];
+    if (n % 2 == 0) { /* the lower middle is the largest of the lower part */
+        double below = copy[0];
+        for (int64_t i = 1; i < n / 2; i++)
+            if (copy[i] > below) below = copy[i];
+        m = 0.5 * (below + m);
+    }
     free(copy);
     *ok = 1;
     return m;

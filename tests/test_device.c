@@ -546,6 +546,34 @@ static void test_fast_numbers(void **state)
     }
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The selection-based median equals the sorted middle (mean of the two middles when even). */
+static void test_median(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    double v[101], sorted[101];
+    for (int n = 1; n <= 101; n++) {
+        for (int rep = 0; rep < 20; rep++) {
+            for (int i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                v[i] = (double)((seed >> 33) % (rep % 2 ? 5 : 1000)); /* with and without ties */
+            }
+            memcpy(sorted, v, (size_t)n * sizeof *v);
+            qsort(sorted, (size_t)n, sizeof *sorted, compare_doubles);
+            double want = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+            int ok;
+            assert_float_equal(dev_median(v, n, &ok), want, 0);
+            assert_true(ok);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
         cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),            cmocka_unit_test(test_beat_list_and_episodes),
-        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers)};
+        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers),
+        cmocka_unit_test(test_median)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
