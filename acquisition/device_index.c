@@ -7,7 +7,8 @@
 struct dev_index {
     psy_source *src;
     dev_lines lr;
-    int columns;
+    dev_index_layout layout;
+    int columns, lead;       /* value columns; 1 when a leading field precedes them */
     int64_t frames, leading_zeros;
     int64_t *block_offset, *block_line; /* byte offset and line number of each block's first sample */
     int64_t n_blocks;
@@ -25,23 +26,29 @@ void dev_index_free(dev_index *ix)
     free(ix);
 }
 
-/* Parses one non-blank line into `columns` values. 0 with *why filled on error. */
-static int parse_row(const dev_index *ix, const char *line, size_t len, double *out, psy_message *why)
+/* Parses one non-blank line into `columns` values (and its leading field into *lead_out when
+ * the layout has one). 0 with *why filled on error. */
+static int parse_row(const dev_index *ix, const char *line, size_t len, double *out,
+                     dev_field *lead_out, psy_message *why)
 {
-    dev_field f[DEV_INDEX_MAX_COLUMNS + 1];
-    size_t nf = dev_split(line, len, ',', f, DEV_INDEX_MAX_COLUMNS + 1);
-    if (nf != (size_t)ix->columns) {
-        psy_fail(why, PSY_E_FORMAT, "line %lld: %zu columns where the file has %d",
-                 (long long)ix->lr.line_no, nf, ix->columns);
+    dev_field f[DEV_INDEX_MAX_COLUMNS + 2];
+    size_t want = (size_t)(ix->columns + ix->lead);
+    size_t nf = dev_split(line, len, ix->layout.delim, f, DEV_INDEX_MAX_COLUMNS + 2);
+    if (nf != want) {
+        psy_fail(why, PSY_E_FORMAT, "line %lld: %zu fields where the file has %zu",
+                 (long long)ix->lr.line_no, nf, want);
         return 0;
     }
-    for (int c = 0; c < ix->columns; c++)
-        if (!dev_parse_number(f[c].p, f[c].n, &out[c])) {
+    if (lead_out) *lead_out = f[0];
+    for (int c = 0; c < ix->columns; c++) {
+        const dev_field *v = &f[c + ix->lead];
+        if (!dev_parse_number(v->p, v->n, &out[c])) {
             char shown[40];
-            psy_copy_field(shown, sizeof shown, f[c].p, f[c].n);
+            psy_copy_field(shown, sizeof shown, v->p, v->n);
             psy_fail(why, PSY_E_FORMAT, "line %lld: not a number: '%s'", (long long)ix->lr.line_no, shown);
             return 0;
         }
+    }
     return 1;
 }
 
@@ -62,15 +69,18 @@ static psy_status add_block(dev_index *ix, int64_t offset, int64_t line_no, int6
     return PSY_OK;
 }
 
-psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no, int columns,
-                           dev_index **out, psy_message *why)
+psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
+                           const dev_index_layout *layout, dev_index **out, psy_message *why)
 {
     *out = NULL;
+    int columns = layout->columns;
     if (columns < 1 || columns > DEV_INDEX_MAX_COLUMNS) return psy_fail(why, PSY_E_INVALID, "columns");
     dev_index *ix = calloc(1, sizeof *ix);
     if (!ix) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     ix->src = src;
+    ix->layout = *layout;
     ix->columns = columns;
+    ix->lead = layout->on_lead != NULL;
     ix->cached = -1;
     ix->cache = malloc((size_t)DEV_INDEX_BLOCK * (size_t)columns * sizeof *ix->cache);
     psy_status st = dev_lines_open(&ix->lr, src);
@@ -88,7 +98,9 @@ psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no, int
         int64_t at = dev_lines_tell(&ix->lr);
         if ((got = dev_lines_next(&ix->lr, &line, &len, &st, why)) != 1) break;
         if (dev_is_blank(line, len)) continue;
-        if (!parse_row(ix, line, len, v, why)) {
+        dev_field lead;
+        if (!parse_row(ix, line, len, v, &lead, why) ||
+            (ix->lead && !ix->layout.on_lead(ix->layout.ctx, &lead, ix->lr.line_no, why))) {
             got = -1;
             st = PSY_E_FORMAT;
             break;
@@ -130,7 +142,7 @@ static psy_status load_block(dev_index *ix, int64_t b)
         if (got < 0) return st;
         if (got == 0) return PSY_E_TRUNCATED;
         if (dev_is_blank(line, len)) continue;
-        if (!parse_row(ix, line, len, ix->cache + i * ix->columns, NULL)) return PSY_E_FORMAT;
+        if (!parse_row(ix, line, len, ix->cache + i * ix->columns, NULL, NULL)) return PSY_E_FORMAT;
         i++;
     }
     ix->cached = b;

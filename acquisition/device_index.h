@@ -12,11 +12,21 @@
 
 typedef struct dev_index dev_index;
 
+/* Row layout: `columns` numbers separated by `delim`, after one leading field (a timestamp)
+ * when on_lead is set; on_lead sees that field of every row during the build (0 = reject the
+ * row, with *why filled). */
+typedef struct dev_index_layout {
+    int columns;
+    char delim;
+    int (*on_lead)(void *ctx, const dev_field *lead, int64_t line_no, psy_message *why);
+    void *ctx;
+} dev_index_layout;
+
 /* Scans src from byte `offset` (whose first line is numbered `line_no`, for messages) to the
- * end. Blank lines are skipped; any other line must hold exactly `columns` numbers.
+ * end. Blank lines are skipped; any other line must match the layout.
  * Returns PSY_OK, PSY_E_FORMAT (naming the line), PSY_E_IO or PSY_E_NOMEM. */
-psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no, int columns,
-                           dev_index **out, psy_message *why);
+psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
+                           const dev_index_layout *layout, dev_index **out, psy_message *why);
 int64_t dev_index_frames(const dev_index *ix);
 /* Samples of column 0 equal to 0.0 at the start (E4 EDA settling). */
 int64_t dev_index_leading_zeros(const dev_index *ix);

@@ -258,7 +258,10 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
     if (st == PSY_OK && s.kind != E4_TAGS) st = read_header(&s, columns, &local);
     if (st == PSY_OK && s.kind == E4_IBI) st = read_ibi(&s, &local);
     else if (st == PSY_OK && s.kind != E4_TAGS)
-        st = dev_index_build(src, dev_lines_tell(&s.lr), s.lr.line_no + 1, columns, &s.index, &local);
+    {
+        dev_index_layout layout = {columns, ',', NULL, NULL};
+        st = dev_index_build(src, dev_lines_tell(&s.lr), s.lr.line_no + 1, &layout, &s.index, &local);
+    }
     if (st == PSY_OK && s.kind != E4_TAGS) {
         psy_datetime dt = dev_datetime_from_unix(s.start);
         psy_reader_set_start(s.r, &dt);

@@ -2,8 +2,8 @@
  *  - data.csv: "ISO-8601 timestamp;TYPE;value" rows, one TYPE per measurement
  *    (HEART_RATE_VARIABILITY = beat-to-beat interval in ms, HEART_RATE in bpm, STRESS score, ...)
  *    → one irregular channel per TYPE (in order of first appearance), timed from the first row;
- *  - acc.csv: "timestamp;x;y;z" → three regular channels at the median rate of the timestamps;
- *    gaps longer than a second start a new stretch so sample times stay true.
+ *  - acc.csv: "timestamp;x;y;z" → three regular channels at the median rate of the timestamps,
+ *    read block by block; gaps longer than a second start a new stretch so times stay true.
  * The start date-time is the first timestamp as written (local time; its UTC offset is used only
  * for the time differences). */
 #include <math.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "device_readers.h"
+#include "device_index.h"
 #include "device_util.h"
 
 #define GARMIN_MAX_TYPES 64
@@ -64,7 +65,7 @@ static int sniff(psy_source *src)
 }
 
 /* Timestamp of a row, relative to the first; rows must not go back in time. */
-static psy_status row_time(garmin *g, const dev_field *f, double *rel, psy_message *why)
+static psy_status row_time(garmin *g, const dev_field *f, int64_t line_no, double *rel, psy_message *why)
 {
     psy_datetime dt;
     int64_t t;
@@ -72,7 +73,7 @@ static psy_status row_time(garmin *g, const dev_field *f, double *rel, psy_messa
         char shown[40];
         psy_copy_field(shown, sizeof shown, f->p, f->n);
         return psy_fail(why, PSY_E_FORMAT, "line %lld: timestamp '%s' is not ISO 8601",
-                        (long long)g->lr.line_no, shown);
+                        (long long)line_no, shown);
     }
     if (g->rows == 0) {
         g->t0 = g->prev = t;
@@ -80,7 +81,7 @@ static psy_status row_time(garmin *g, const dev_field *f, double *rel, psy_messa
     }
     if (t < g->prev)
         return psy_fail(why, PSY_E_FORMAT, "line %lld: timestamp goes back %.3f s in time",
-                        (long long)g->lr.line_no, (double)(g->prev - t) * 1e-9);
+                        (long long)line_no, (double)(g->prev - t) * 1e-9);
     g->prev = t;
     g->rows++;
     *rel = (double)(t - g->t0) * 1e-9;
@@ -126,7 +127,8 @@ static psy_status read_data_log(garmin *g, psy_message *why)
             return psy_fail(why, PSY_E_FORMAT, "line %lld: expected 'timestamp;TYPE;value'",
                             (long long)g->lr.line_no);
         double t, v;
-        if ((st = row_time(g, &f[0], &t, why)) != PSY_OK || (st = number(g, &f[2], &v, why)) != PSY_OK)
+        if ((st = row_time(g, &f[0], g->lr.line_no, &t, why)) != PSY_OK ||
+            (st = number(g, &f[2], &v, why)) != PSY_OK)
             return st;
         if (!is_type_name(&f[1]))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: TYPE is not a name", (long long)g->lr.line_no);
@@ -166,95 +168,116 @@ static psy_status read_data_log(garmin *g, psy_message *why)
     return PSY_OK;
 }
 
-typedef struct time_list {
-    double *t;
-    int64_t n, cap, max;
-} time_list;
+/* Accelerometer rows are read block by block (device_index.h); the timestamps are scanned
+ * twice: once to find the median step (a histogram of 0.1 ms bins up to 2 s, so memory does not
+ * grow with the file), once to lay the stretches. */
+#define ACC_BINS 20000
+#define ACC_BIN_S 1e-4
 
-static psy_status times_push(time_list *tl, double t)
-{
-    if (tl->n == tl->cap) {
-        if (tl->n >= tl->max) return PSY_E_FORMAT;
-        int64_t cap = tl->cap ? tl->cap * 2 : 4096;
-        if (cap > tl->max) cap = tl->max;
-        double *p = realloc(tl->t, (size_t)cap * sizeof *p);
-        if (!p) return PSY_E_NOMEM;
-        tl->t = p;
-        tl->cap = cap;
-    }
-    tl->t[tl->n++] = t;
-    return PSY_OK;
-}
+typedef struct acc_scan {
+    garmin *g;
+    uint32_t *count;
+    double *sum;  /* sum of the steps in each bin: the period is their mean in the median bin */
+    int64_t over; /* steps of ACC_BINS * ACC_BIN_S or more */
+    double prev;
+} acc_scan;
 
-/* Rate from the median timestamp step; stretches where the clock jumps ahead of the grid. */
-static psy_status time_axis(garmin *g, const time_list *tl, double *rate, psy_message *why)
+static int acc_on_lead(void *ctx, const dev_field *lead, int64_t line_no, psy_message *why)
 {
-    if (tl->n < 2) return psy_fail(why, PSY_E_FORMAT, "fewer than 2 samples: no rate can be derived");
-    double *d = malloc((size_t)(tl->n - 1) * sizeof *d);
-    if (!d) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    for (int64_t i = 1; i < tl->n; i++) d[i - 1] = tl->t[i] - tl->t[i - 1];
-    int ok;
-    double period = dev_median(d, tl->n - 1, &ok);
-    int64_t irregular = 0;
-    for (int64_t i = 0; ok && i < tl->n - 1; i++) irregular += fabs(d[i] - period) > 0.25 * period;
-    free(d);
-    if (!ok) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    if (!(period > 0)) return psy_fail(why, PSY_E_FORMAT, "median timestamp step is 0: no rate");
-    *rate = 1.0 / period;
-    int64_t first = 0, gaps = 0;
-    double onset = 0;
-    for (int64_t i = 1; i <= tl->n; i++) {
-        double expected = onset + (double)(i - first) * period;
-        if (i < tl->n && tl->t[i] <= expected + GARMIN_GAP_S) continue;
-        if (psy_reader_add_stretch(g->r, onset, (double)(i - first) * period) != PSY_OK)
-            return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        if (i < tl->n) {
-            gaps++;
-            first = i;
-            onset = tl->t[i];
+    acc_scan *a = ctx;
+    double t;
+    int first = a->g->rows == 0;
+    if (row_time(a->g, lead, line_no, &t, why) != PSY_OK) return 0;
+    if (!first) {
+        double step = t - a->prev;
+        int64_t bin = (int64_t)llround(step / ACC_BIN_S);
+        if (bin < ACC_BINS) {
+            a->count[bin]++;
+            a->sum[bin] += step;
+        } else {
+            a->over++;
         }
     }
-    if (irregular)
-        psy_reader_warn(g->r, "irregular sampling: %lld of %lld timestamp steps differ from the "
-                              "median %.4f s by more than 25%%; %lld gaps over %.0f s start new stretches",
-                        (long long)irregular, (long long)tl->n - 1, period, (long long)gaps, GARMIN_GAP_S);
-    return PSY_OK;
+    a->prev = t;
+    return 1;
 }
 
-static psy_status read_acc(garmin *g, psy_source *src, psy_message *why)
+static psy_status median_step(const acc_scan *a, int64_t steps, double *period, psy_message *why)
+{
+    if (steps < 1) return psy_fail(why, PSY_E_FORMAT, "fewer than 2 samples: no rate can be derived");
+    int64_t seen = 0, half = (steps + 1) / 2;
+    for (int64_t bin = 0; bin < ACC_BINS; bin++) {
+        seen += a->count[bin];
+        if (seen < half) continue;
+        *period = a->sum[bin] / a->count[bin];
+        if (!(*period > 0)) return psy_fail(why, PSY_E_FORMAT, "median timestamp step is 0: no rate");
+        return PSY_OK;
+    }
+    return psy_fail(why, PSY_E_FORMAT, "median timestamp step is %g s or more: not a sampled signal",
+                    ACC_BINS * ACC_BIN_S);
+}
+
+/* Second pass over the timestamps: a new stretch wherever the clock runs ahead of the regular
+ * grid by more than GARMIN_GAP_S; steps off the median by over 25 %% are counted. */
+static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_message *why)
 {
     const char *line;
     size_t len;
     psy_status st = PSY_OK;
     int got;
-    time_list tl = {NULL, 0, 0, dev_max_values(src)};
-    while ((got = dev_lines_next(&g->lr, &line, &len, &st, why)) == 1) {
+    int64_t i = 0, first = 0, gaps = 0, irregular = 0;
+    double onset = 0, prev = 0;
+    dev_lines_seek(&g->lr, 0, 1);
+    while (i < rows && (got = dev_lines_next(&g->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
-        dev_field f[5];
-        if (dev_split(line, len, ';', f, 5) != 4) {
-            st = psy_fail(why, PSY_E_FORMAT, "line %lld: expected 'timestamp;x;y;z'",
-                          (long long)g->lr.line_no);
-            break;
+        dev_field f[1];
+        psy_datetime dt;
+        int64_t ns;
+        dev_split(line, len, ';', f, 1);
+        if (!dev_parse_iso8601(f[0].p, f[0].n, &dt, &ns))
+            return psy_fail(why, PSY_E_FORMAT, "the file changed while it was read");
+        double t = (double)(ns - g->t0) * 1e-9;
+        if (i > 0) {
+            irregular += fabs(t - prev - period) > 0.25 * period;
+            if (t > onset + (double)(i - first) * period + GARMIN_GAP_S) {
+                if (psy_reader_add_stretch(g->r, onset, (double)(i - first) * period) != PSY_OK)
+                    return psy_fail(why, PSY_E_NOMEM, "out of memory");
+                gaps++;
+                first = i;
+                onset = t;
+            }
         }
-        double t, v;
-        if ((st = row_time(g, &f[0], &t, why)) != PSY_OK) break;
-        if ((st = times_push(&tl, t)) != PSY_OK) {
-            st = psy_fail(why, st, st == PSY_E_NOMEM ? "out of memory" : "more rows than the file size allows");
-            break;
-        }
-        for (int c = 0; c < 3 && st == PSY_OK; c++)
-            if ((st = number(g, &f[c + 1], &v, why)) == PSY_OK) st = push(g, c, v, 0, why);
-        if (st != PSY_OK) break;
+        prev = t;
+        i++;
     }
-    double rate = 0;
-    if (got >= 0 && st == PSY_OK) st = time_axis(g, &tl, &rate, why);
-    free(tl.t);
+    if (st != PSY_OK) return st;
+    if (i != rows) return psy_fail(why, PSY_E_FORMAT, "the file changed while it was read");
+    if (psy_reader_add_stretch(g->r, onset, (double)(i - first) * period) != PSY_OK)
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (irregular)
+        psy_reader_warn(g->r, "irregular sampling: %lld of %lld timestamp steps differ from the "
+                              "median %.4f s by more than 25%%; %lld gaps over %.0f s start new stretches",
+                        (long long)irregular, (long long)rows - 1, period, (long long)gaps, GARMIN_GAP_S);
+    return PSY_OK;
+}
+
+static psy_status read_acc(garmin *g, psy_source *src, dev_index **index, psy_message *why)
+{
+    acc_scan a = {g, calloc(ACC_BINS, sizeof(uint32_t)), calloc(ACC_BINS, sizeof(double)), 0, 0};
+    psy_status st = a.count && a.sum ? PSY_OK : psy_fail(why, PSY_E_NOMEM, "out of memory");
+    dev_index_layout layout = {3, ';', acc_on_lead, &a};
+    if (st == PSY_OK) st = dev_index_build(src, 0, 1, &layout, index, why);
+    double period = 0;
+    if (st == PSY_OK) st = median_step(&a, g->rows - 1, &period, why);
+    free(a.count);
+    free(a.sum);
+    if (st == PSY_OK) st = lay_stretches(g, period, g->rows, why);
     if (st != PSY_OK) return st;
     for (int c = 0; c < 3; c++) {
         psy_channel_info info = {0};
         snprintf(info.label, sizeof info.label, "ACC %c", "XYZ"[c]);
-        info.rate_hz = rate;
-        info.frames = g->store->ch[c].n;
+        info.rate_hz = 1.0 / period;
+        info.frames = dev_index_frames(*index);
         info.physical_min = info.physical_max = NAN;
         if (psy_reader_add_channel(g->r, &info, 0) < 0) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
@@ -269,18 +292,22 @@ psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why)
     garmin *g = calloc(1, sizeof *g);
     if (!g) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     psy_message local = {{0}};
+    dev_index *index = NULL;
     psy_status st = dev_lines_open(&g->lr, src);
     g->r = psy_reader_new("Garmin log");
-    g->store = dev_store_new(layout == 4 ? 3 : 0, 0, dev_max_values(src));
-    if (st != PSY_OK || !g->r || !g->store) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
-    if (st == PSY_OK) st = layout == 3 ? read_data_log(g, &local) : read_acc(g, src, &local);
+    if (layout == 3) g->store = dev_store_new(0, 0, dev_max_values(src));
+    if (st != PSY_OK || !g->r || (layout == 3 && !g->store)) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
+    if (st == PSY_OK) st = layout == 3 ? read_data_log(g, &local) : read_acc(g, src, &index, &local);
     dev_lines_close(&g->lr);
     if (st == PSY_OK) {
         psy_reader_set_start(g->r, &g->start);
-        dev_store_attach(g->r, g->store);
+        if (index) dev_index_attach(g->r, index);
+        else dev_store_attach(g->r, g->store);
+        index = NULL;
         g->store = NULL;
         if (psy_reader_finish(g->r) != PSY_OK) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
     }
+    dev_index_free(index);
     dev_store_free(g->store);
     psy_reader *r = g->r;
     free(g);
