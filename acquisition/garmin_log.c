@@ -239,7 +239,8 @@ static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_mess
         double t = (double)(ns - g->t0) * 1e-9;
         if (i > 0) {
             irregular += fabs(t - prev - period) > 0.25 * period;
-            if (t > onset + (double)(i - first) * period + GARMIN_GAP_S) {
+            /* half a period more, so a drift of exactly GARMIN_GAP_S (ms timestamps) is no tie */
+            if (t > onset + (double)(i - first) * period + GARMIN_GAP_S + 0.5 * period) {
                 if (psy_reader_add_stretch(g->r, onset, (double)(i - first) * period) != PSY_OK)
                     return psy_fail(why, PSY_E_NOMEM, "out of memory");
                 gaps++;
