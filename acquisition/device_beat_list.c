@@ -38,7 +38,7 @@ static int first_lines(psy_source *src, char *head, size_t size, dev_field lines
     int64_t n = psy_source_read(src, 0, head, size);
     if (n <= 0) return 0;
     int count = 0;
-    size_t b = 0;
+    size_t b = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* UTF-8 BOM */
     for (size_t i = 0; i < (size_t)n && count < 2; i++) {
         if (head[i] != '\n') continue;
         size_t e = i;

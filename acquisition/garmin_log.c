@@ -47,13 +47,13 @@ static int sniff(psy_source *src)
     char head[512];
     int64_t n = psy_source_read(src, 0, head, sizeof head);
     if (n <= 0) return 0;
-    size_t len = (size_t)n;
+    size_t len = (size_t)n, bom = len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     char *nl = memchr(head, '\n', len);
     if (!nl) return 0;
     len = (size_t)(nl - head);
     if (len && head[len - 1] == '\r') len--;
     dev_field f[5];
-    size_t nf = dev_split(head, len, ';', f, 5);
+    size_t nf = dev_split(head + bom, len - bom, ';', f, 5);
     psy_datetime dt;
     int64_t t;
     double v;

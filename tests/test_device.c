@@ -450,6 +450,16 @@ static void test_beat_list_and_episodes(void **state)
     assert_string_equal(e->label, "APNEA");
     assert_string_equal(e->detail, "Value=0");
     psy_reader_close(r);
+    /* a UTF-8 BOM and CRLF line ends change nothing */
+    r = open_ok("bom.txt", "\xEF\xBB\xBFInit_Time\tResp_Events\tDurat\tSaO2\r\n"
+                           "00:01:30        GEN_HYPO\t12.0\t82.9\r\n");
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_string_equal(psy_reader_event(r, 0)->detail, "SaO2=82.9");
+    assert_float_equal(psy_reader_event(r, 0)->onset_s, 90, 0);
+    psy_reader_close(r);
+    r = open_ok("bom.csv", "\xEF\xBB\xBF" "2019-10-16T12:08:58.041Z;HEART_RATE;60\r\n");
+    assert_int_equal(psy_reader_start(r).hour, 12);
+    psy_reader_close(r);
     expect_fail("tags_bad.txt", "Init_time\tTag\tDurat\n0:12\tAPNEA\t1\n", PSY_E_FORMAT, "line 2");
     expect_fail("tags_dur.txt", "Init_time\tTag\tDurat\n00:00:12\tAPNEA\t-1\n", PSY_E_FORMAT, "line 2");
 }
