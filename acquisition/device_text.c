@@ -1,8 +1,31 @@
-/* Placeholder until the device-export readers land. */
-#include "reader_impl.h"
+/* Device and software exports that are not generic CSV, tried before it by psy_open_text.
+ * Order matters only for speed and safety: the readers with a distinctive first line
+ * (Garmin timestamps, Empatica start/rate lines with a known file name, a vendor beat list's
+ * "00000000", an episode table's "Init_time" header) go before the RR/beat-time list, whose
+ * content checks are statistical. */
+#include <string.h>
+
+#include "device_readers.h"
+
 psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
                                 psy_message *why)
 {
-    (void)src; (void)opt; (void)out; (void)why;
-    return PSY_E_UNKNOWN_FORMAT;
+    if (!out) return PSY_E_INVALID;
+    *out = NULL;
+    if (!src) return psy_fail(why, PSY_E_INVALID, "no source");
+    const char *format = opt ? opt->format : NULL;
+    int force_rr = format && psy_strieq(format, "rr");
+    int force_e4 = format && psy_strieq(format, "empatica");
+    /* A named generic format (csv, tsv, bids) or a set sampling rate means a sampled signal. */
+    if (format && !force_rr && !force_e4 && !psy_strieq(format, "text")) return PSY_E_UNKNOWN_FORMAT;
+    if (!format && opt && opt->sampling_rate_hz > 0) return PSY_E_UNKNOWN_FORMAT;
+
+    psy_status st;
+    if (force_rr) return psy_open_rr_list(src, 1, out, why);
+    if ((st = psy_open_empatica(src, force_e4, out, why)) != PSY_E_UNKNOWN_FORMAT || force_e4)
+        return st;
+    if ((st = psy_open_garmin(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
+    if ((st = psy_open_beat_list(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
+    if ((st = psy_open_episode_list(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
+    return psy_open_rr_list(src, 0, out, why);
 }

@@ -1,0 +1,17 @@
+/* Internal: the device-export readers tried in turn by psy_open_device_text. Each returns
+ * PSY_E_UNKNOWN_FORMAT (src untouched, why empty) when the content is not its format, so the
+ * next one (and finally generic CSV) can try; on success a finished reader that adopted src.
+ * `forced` is 1 when the caller named the format (psy_open_options.format), which relaxes the
+ * content checks that keep generic CSV files out. */
+#ifndef PSYPHYS_DEVICE_READERS_H
+#define PSYPHYS_DEVICE_READERS_H
+
+#include "reader_impl.h"
+
+psy_status psy_open_rr_list(psy_source *src, int forced, psy_reader **out, psy_message *why);
+psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_message *why);
+psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why);
+psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *why);
+psy_status psy_open_episode_list(psy_source *src, psy_reader **out, psy_message *why);
+
+#endif

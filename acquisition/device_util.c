@@ -1,0 +1,378 @@
+/* Helpers shared by the device-export readers: see device_util.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device_util.h"
+
+/* ---- lines ---------------------------------------------------------------------------- */
+
+psy_status dev_lines_open(dev_lines *lr, psy_source *src)
+{
+    memset(lr, 0, sizeof *lr);
+    lr->src = src;
+    lr->buf = malloc(DEV_MAX_LINE);
+    return lr->buf ? PSY_OK : PSY_E_NOMEM;
+}
+
+void dev_lines_close(dev_lines *lr)
+{
+    free(lr->buf);
+    lr->buf = NULL;
+}
+
+int64_t dev_lines_tell(const dev_lines *lr) { return lr->pos - (int64_t)(lr->len - lr->off); }
+
+void dev_lines_seek(dev_lines *lr, int64_t offset, int64_t next_line_no)
+{
+    lr->pos = offset;
+    lr->len = lr->off = 0;
+    lr->eof = 0;
+    lr->line_no = next_line_no - 1;
+}
+
+/* Moves the unread bytes to the front and fills the rest of the buffer. */
+static psy_status refill(dev_lines *lr)
+{
+    size_t keep = lr->len - lr->off;
+    memmove(lr->buf, lr->buf + lr->off, keep);
+    lr->len = keep;
+    lr->off = 0;
+    int64_t got = psy_source_read(lr->src, lr->pos, lr->buf + keep, DEV_MAX_LINE - keep);
+    if (got < 0) return PSY_E_IO;
+    if (got == 0) lr->eof = 1;
+    lr->len += (size_t)got;
+    lr->pos += got;
+    return PSY_OK;
+}
+
+int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st, psy_message *why)
+{
+    for (;;) {
+        char *start = lr->buf + lr->off;
+        size_t avail = lr->len - lr->off;
+        char *nl = memchr(start, '\n', avail);
+        if (nl || (lr->eof && avail)) {
+            size_t n = nl ? (size_t)(nl - start) : avail;
+            lr->off += nl ? n + 1 : n;
+            if (n && start[n - 1] == '\r') n--;
+            lr->line_no++;
+            if (lr->line_no == 1 && n >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0) {
+                start += 3;
+                n -= 3;
+            }
+            *line = start;
+            *len = n;
+            return 1;
+        }
+        if (lr->eof) return 0;
+        if (avail == DEV_MAX_LINE) {
+            *st = psy_fail(why, PSY_E_FORMAT, "line %lld is longer than %d bytes",
+                           (long long)lr->line_no + 1, DEV_MAX_LINE);
+            return -1;
+        }
+        if (refill(lr) != PSY_OK) {
+            *st = psy_fail(why, PSY_E_IO, "cannot read the file");
+            return -1;
+        }
+    }
+}
+
+static int is_blank_char(char c) { return c == ' ' || c == '\t'; }
+
+int dev_is_blank(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_blank_char(line[i]) && line[i] != '\r') return 0;
+    return 1;
+}
+
+size_t dev_split(const char *line, size_t len, char delim, dev_field *out, size_t max)
+{
+    size_t count = 0, i = 0;
+    if (delim == ' ') {
+        for (;;) {
+            while (i < len && is_blank_char(line[i])) i++;
+            if (i == len) return count;
+            size_t b = i;
+            while (i < len && !is_blank_char(line[i])) i++;
+            if (count < max) out[count] = (dev_field){line + b, i - b};
+            count++;
+        }
+    }
+    for (size_t b = 0;; i++) {
+        if (i == len || line[i] == delim) {
+            if (count < max) out[count] = (dev_field){line + b, i - b};
+            count++;
+            b = i + 1;
+            if (i == len) return count;
+        }
+    }
+}
+
+void dev_name_stem(const char *name, char *dst, size_t dst_size)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot ? (size_t)(dot - base) : strlen(base);
+    psy_copy_field(dst, dst_size, base, n);
+}
+
+/* ---- in-memory channels --------------------------------------------------------------- */
+
+int64_t dev_max_values(psy_source *src)
+{
+    int64_t size = psy_source_size(src);
+    return size > 0 ? size / 2 + 1 : INT64_MAX;
+}
+
+dev_store *dev_store_new(int n_channels, int irregular, int64_t max_values)
+{
+    dev_store *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->max_values = max_values;
+    for (int i = 0; i < n_channels; i++)
+        if (dev_store_add_series(s, irregular) < 0) {
+            dev_store_free(s);
+            return NULL;
+        }
+    return s;
+}
+
+int dev_store_add_series(dev_store *s, int irregular)
+{
+    dev_series *p = realloc(s->ch, ((size_t)s->n_channels + 1) * sizeof *p);
+    if (!p) return -1;
+    s->ch = p;
+    p[s->n_channels] = (dev_series){NULL, NULL, 0, 0};
+    if (irregular) p[s->n_channels].times = malloc(sizeof(double)); /* marks irregular */
+    if (irregular && !p[s->n_channels].times) return -1;
+    return s->n_channels++;
+}
+
+void dev_store_free(dev_store *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->n_channels; i++) {
+        free(s->ch[i].values);
+        free(s->ch[i].times);
+    }
+    free(s->ch);
+    free(s);
+}
+
+psy_status dev_store_push(dev_store *s, int ch, double value, double time_s)
+{
+    dev_series *c = &s->ch[ch];
+    if (s->total >= s->max_values) return PSY_E_FORMAT;
+    if (c->n == c->cap) {
+        int64_t cap = c->cap ? c->cap * 2 : 1024;
+        if (cap > s->max_values) cap = s->max_values;
+        if (cap <= c->n) cap = c->n + 1;
+        double *v = realloc(c->values, (size_t)cap * sizeof *v);
+        if (!v) return PSY_E_NOMEM;
+        c->values = v;
+        if (c->times) {
+            double *t = realloc(c->times, (size_t)cap * sizeof *t);
+            if (!t) return PSY_E_NOMEM;
+            c->times = t;
+        }
+        c->cap = cap;
+    }
+    c->values[c->n] = value;
+    if (c->times) c->times[c->n] = time_s;
+    c->n++;
+    s->total++;
+    return PSY_OK;
+}
+
+static psy_status store_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    const dev_store *s = impl;
+    memcpy(out, s->ch[ch].values + start, (size_t)n * sizeof *out);
+    return PSY_OK;
+}
+
+static psy_status store_read_times(void *impl, int ch, int64_t start, int64_t n, double *out_s)
+{
+    const dev_store *s = impl;
+    if (!s->ch[ch].times) return PSY_E_INVALID;
+    memcpy(out_s, s->ch[ch].times + start, (size_t)n * sizeof *out_s);
+    return PSY_OK;
+}
+
+static void store_destroy(void *impl) { dev_store_free(impl); }
+
+static const psy_reader_ops store_ops = {store_read, store_read_times, store_destroy};
+
+void dev_store_attach(psy_reader *r, dev_store *s) { psy_reader_set_impl(r, &store_ops, s); }
+
+/* ---- numbers and time ----------------------------------------------------------------- */
+
+int dev_parse_number(const char *text, size_t len, double *out)
+{
+    static const double pow10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0, n = len;
+    while (i < n && (text[i] == ' ' || text[i] == '\t')) i++;
+    while (n > i && (text[n - 1] == ' ' || text[n - 1] == '\t')) n--;
+    int neg = 0;
+    if (i < n && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; i < n; i++) {
+        char c = text[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (uint64_t)(c - '0');
+            digits++;
+            if (frac >= 0) frac++;
+        } else if (c == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    if (i != n || digits == 0 || digits > 15) return psy_parse_double(text, len, out);
+    double v = (double)m;
+    if (frac > 0) v /= pow10[frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* Rearranges v so that v[k] is the k-th smallest, smaller ones before it, larger after
+ * (Hoare's selection with a median-of-three pivot: linear on average, unlike a full sort). */
+static void select_kth(double *v, int64_t n, int64_t k)
+{
+    int64_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        int64_t mid = lo + (hi - lo) / 2;
+        double a = v[lo], b = v[mid], c = v[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return;
+    }
+}
+
+double dev_median(const double *v, int64_t n, int *ok)
+{
+    *ok = 0;
+    if (n <= 0) return 0;
+    double *copy = malloc((size_t)n * sizeof *copy);
+    if (!copy) return 0;
+    memcpy(copy, v, (size_t)n * sizeof *copy);
+    select_kth(copy, n, n / 2);
+    double m = copy[n / 2];
+    if (n % 2 == 0) { /* the lower middle is the largest of the lower part */
+        double below = copy[0];
+        for (int64_t i = 1; i < n / 2; i++)
+            if (copy[i] > below) below = copy[i];
+        m = 0.5 * (below + m);
+    }
+    free(copy);
+    *ok = 1;
+    return m;
+}
+
+/* Proleptic Gregorian day count via 400-year eras (146097 days each), with the year taken to
+ * start on March 1 so the leap day is the era's last day. */
+int64_t dev_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+psy_datetime dev_datetime_from_unix(double t)
+{
+    psy_datetime dt = {0};
+    double whole = floor(t);
+    int64_t secs = (int64_t)whole;
+    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    int64_t rem = secs - days * 86400;
+    /* inverse of dev_days_from_civil */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    dt.known = 1;
+    dt.year = (int)(yoe + era * 400 + (m <= 2));
+    dt.month = m;
+    dt.day = d;
+    dt.hour = (int)(rem / 3600);
+    dt.minute = (int)(rem / 60 % 60);
+    dt.second = (int)(rem % 60);
+    dt.nanosecond = (int64_t)llround((t - whole) * 1e9);
+    if (dt.nanosecond > 999999999) dt.nanosecond = 999999999;
+    return dt;
+}
+
+static int digits(const char *s, size_t n, size_t at, size_t count, int *out)
+{
+    if (at + count > n) return 0;
+    int v = 0;
+    for (size_t i = 0; i < count; i++) {
+        char c = s[at + i];
+        if (c < '0' || c > '9') return 0;
+        v = v * 10 + (c - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *unix_ns)
+{
+    int y, mo, d, h, mi, se;
+    if (!digits(s, n, 0, 4, &y) || n < 19 || s[4] != '-' || !digits(s, n, 5, 2, &mo) ||
+        s[7] != '-' || !digits(s, n, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
+        !digits(s, n, 11, 2, &h) || s[13] != ':' || !digits(s, n, 14, 2, &mi) || s[16] != ':' ||
+        !digits(s, n, 17, 2, &se))
+        return 0;
+    if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return 0;
+    size_t i = 19;
+    int64_t ns = 0;
+    if (i < n && s[i] == '.') {
+        i++;
+        int64_t scale = 100000000;
+        size_t start = i;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            ns += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+        if (i == start) return 0;
+    }
+    int offset_min = 0;
+    if (i < n && s[i] == 'Z') {
+        i++;
+    } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+        int oh, om;
+        if (!digits(s, n, i + 1, 2, &oh) || i + 3 >= n || s[i + 3] != ':' ||
+            !digits(s, n, i + 4, 2, &om) || oh > 23 || om > 59)
+            return 0;
+        offset_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+        i += 6;
+    }
+    if (i != n) return 0;
+    *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns};
+    int64_t secs = dev_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
+    *unix_ns = secs * 1000000000 + ns;
+    return 1;
+}

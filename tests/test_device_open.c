@@ -1,0 +1,70 @@
+/* Device exports through the public entry point psy_reader_open (content detection in open.c →
+ * psy_open_text → psy_open_device_text). Until the generic text reader replaces its placeholder,
+ * psy_open_text does not call psy_open_device_text: this test then SKIPS (exit 77) saying so;
+ * after integration it must pass. */
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static psy_reader *open_path(const char *path, const char *format)
+{
+    psy_open_options opt = psy_open_options_default();
+    opt.format = format;
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_reader_open(path, &opt, &r, &why);
+    if (st == PSY_E_UNSUPPORTED && strcmp(why.text, "reader not built yet") == 0) {
+        fprintf(stderr, "skipped: psy_open_text is still the placeholder (integration pending)\n");
+        exit(PSY_TEST_SKIP);
+    }
+    if (st != PSY_OK) fail_msg("%s: %s (%s)", path, why.text, psy_strerror(st));
+    return r;
+}
+
+static void test_generated(void **state)
+{
+    (void)state;
+    const char *text = "812\n790\n805\n";
+    psy_reader *r = open_path(write_temp_file("rr.txt", text, strlen(text)), NULL);
+    assert_string_equal(psy_reader_format(r), "RR list");
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 3);
+    psy_reader_close(r);
+    /* forced by name: small numbers without a unit that content checks alone would refuse */
+    const char *forced = "30\n31\n";
+    r = open_path(write_temp_file("forced.txt", forced, strlen(forced)), "rr");
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 2);
+    psy_reader_close(r);
+}
+
+static void test_shared(void **state)
+{
+    (void)state;
+    if (!shared_data("INDEX.md")) skip();
+    static const struct { const char *file, *format; int channels; size_t events; } cases[] = {
+        {"rr_devices/hrvfilter_samples/eliteSample01.txt", "RR list", 1, 0},
+        {"rr_devices/hrvfilter_samples/polarSample01.txt", "RR list", 1, 0},
+        {"rhrv_book/chapter6/a01.beats.txt", "beat times", 1, 0},
+        {"pcst_hrv_reference/ec57/HRV256_TP2.txt", "RR list", 1, 0},
+        {"flirt_wearables/empatica/EDA.csv", "Empatica E4", 1, 0},
+        {"flirt_wearables/empatica/ACC.csv", "Empatica E4", 3, 0},
+        {"flirt_wearables/empatica/IBI.csv", "Empatica E4", 1, 0},
+        {"flirt_wearables/garmin/data.csv", "Garmin log", 7, 0},
+        {"flirt_wearables/garmin/acc.csv", "Garmin log", 3, 0},
+        {"flirt_wearables/holter/holter.txt", "beat list", 1, 4786},
+        {"rhrv_book/chapter6/a01.tags.txt", "episode list", 0, 3}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        psy_reader *r = open_path(shared_data(cases[i].file), NULL);
+        assert_string_equal(psy_reader_format(r), cases[i].format);
+        assert_int_equal(psy_reader_channel_count(r), cases[i].channels);
+        assert_int_equal(psy_reader_event_count(r), cases[i].events);
+        psy_reader_close(r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_generated), cmocka_unit_test(test_shared)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
