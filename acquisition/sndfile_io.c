@@ -57,15 +57,20 @@ psy_status psy_sndfile_open(psy_source *src, psy_sndfile **out, psy_message *why
     }
     sf_command(f->sf, SFC_SET_SCALE_FLOAT_INT_READ, NULL, SF_FALSE);
     sf_command(f->sf, SFC_SET_NORM_DOUBLE, NULL, SF_FALSE);
+    f->next_frame = 0;
     *out = f;
     return PSY_OK;
 }
 
 psy_status psy_sndfile_read_frames(psy_sndfile *f, int64_t start, int64_t n, double *buf)
 {
-    if (sf_seek(f->sf, start, SEEK_SET) != start) return PSY_E_IO;
+    if (start != f->next_frame) {
+        f->next_frame = -1;
+        if (sf_seek(f->sf, start, SEEK_SET) != start) return PSY_E_IO;
+    }
     sf_count_t got = sf_readf_double(f->sf, buf, n);
     if (got < 0) return PSY_E_IO;
+    f->next_frame = start + got;
     return got == n ? PSY_OK : PSY_E_TRUNCATED;
 }
 

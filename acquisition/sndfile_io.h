@@ -11,6 +11,7 @@ typedef struct psy_sndfile {
     SF_INFO info;     /* as libsndfile reports it (its samplerate may be fake) */
     psy_source *src;  /* not owned */
     int64_t pos;      /* virtual file position */
+    int64_t next_frame; /* frame libsndfile decodes next (-1: unknown), to skip needless seeks */
 } psy_sndfile;
 
 /* Opens src for reading with libsndfile; raw integer scaling (no normalisation to [-1, 1)),
