@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "reader_impl.h"
-#include "riff_chunks.h"
+#include "sndfile_riff.h"
 #include "sidecar_json.h"
 #include "sndfile_io.h"
 

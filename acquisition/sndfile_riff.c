@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "riff_chunks.h"
+#include "sndfile_riff.h"
 
 enum { MAX_CHUNKS = 4096 };
 

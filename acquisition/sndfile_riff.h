@@ -1,7 +1,7 @@
 /* Internal: what libsndfile does not tell about a RIFF/WAVE file — its chunk list, the declared
  * data size and the valid bits per sample — read directly from the psy_source. */
-#ifndef PSYPHYS_RIFF_CHUNKS_H
-#define PSYPHYS_RIFF_CHUNKS_H
+#ifndef PSYPHYS_SNDFILE_RIFF_H
+#define PSYPHYS_SNDFILE_RIFF_H
 
 #include <stdint.h>
 #include "psyphys/source.h"
