@@ -177,6 +177,10 @@ static psy_status write_samples(edf_out *o, psy_message *why)
     return PSY_OK;
 }
 
+/* EDFlib prints header numbers by truncating digits: hand it the decimal nudged away from zero
+ * by far less than its last digit, so the field holds exactly psy_edf_field8's decimal. */
+static double for_edflib(double v) { return v + v * 1e-12; }
+
 static int set_signal(edf_out *o, int k, psy_message *why)
 {
     const edf_chan *c = &o->ch[k];
@@ -186,8 +190,8 @@ static int set_signal(edf_out *o, int k, psy_message *why)
     if (psy_edf_ascii(c->info->unit, unit, sizeof unit))
         psy_write_note(o->job, "unit '%s' written as '%s'", c->info->unit, unit);
     int h = o->handle;
-    if (edf_set_samplefrequency(h, k, c->count) || edf_set_physical_maximum(h, k, c->pmax) ||
-        edf_set_physical_minimum(h, k, c->pmin) || edf_set_digital_maximum(h, k, o->dmax) ||
+    if (edf_set_samplefrequency(h, k, c->count) || edf_set_physical_maximum(h, k, for_edflib(c->pmax)) ||
+        edf_set_physical_minimum(h, k, for_edflib(c->pmin)) || edf_set_digital_maximum(h, k, o->dmax) ||
         edf_set_digital_minimum(h, k, o->dmin) || edf_set_label(h, k, label) ||
         edf_set_physical_dimension(h, k, unit)) {
         psy_fail(why, PSY_E_IO, "EDFlib refused the header of channel '%s'", c->info->label);
@@ -299,6 +303,31 @@ static void release(edf_out *o)
     free(o->ch);
 }
 
+/* Reads back the physical min/max fields EDFlib wrote: the samples were scaled by our values,
+ * so a header that says anything else would shift every sample. */
+static psy_status verify_ranges(const edf_out *o, const char *path, psy_message *why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return psy_fail(why, PSY_E_IO, "cannot reopen the written file");
+    char field[9] = {0}, count[5] = {0};
+    int64_t ns = 0;
+    psy_status st = PSY_OK;
+    if (fseek(f, 252, SEEK_SET) != 0 || fread(count, 1, 4, f) != 4 || !psy_parse_int64(count, 4, &ns) ||
+        ns < o->job->n)
+        st = psy_fail(why, PSY_E_IO, "cannot read back the written header");
+    for (int pass = 0; st == PSY_OK && pass < 2; pass++) /* physical minimum, then maximum */
+        for (int k = 0; st == PSY_OK && k < o->job->n; k++) {
+            double v, want = pass ? o->ch[k].pmax : o->ch[k].pmin;
+            long at = 256 + (long)ns * (16 + 80 + 8 + 8 * pass) + 8L * k;
+            if (fseek(f, at, SEEK_SET) != 0 || fread(field, 1, 8, f) != 8 || !psy_parse_double(field, 8, &v) ||
+                v != want)
+                st = psy_fail(why, PSY_E_IO, "EDFlib wrote physical %s '%s' for channel '%s', not %.9g",
+                              pass ? "maximum" : "minimum", field, o->ch[k].info->label, want);
+        }
+    fclose(f);
+    return st;
+}
+
 psy_status psy_write_edf(psy_write_job *job, int bdf, psy_message *why)
 {
     if (job->n > EDFLIB_MAXSIGNALS)
@@ -338,6 +367,7 @@ psy_status psy_write_edf(psy_write_job *job, int bdf, psy_message *why)
         psy_edflib_unlock();
         if (rc != 0 && st == PSY_OK) st = psy_fail(why, PSY_E_IO, "EDFlib could not finish the file");
     }
+    if (st == PSY_OK) st = verify_ranges(&o, job->temps[0], why);
     if (st == PSY_OK) {
         for (int k = 0; k < job->n; k++)
             if (o.ch[k].clipped)
