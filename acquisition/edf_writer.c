@@ -37,8 +37,7 @@ typedef struct edf_out {
     psy_write_job *job;
     int handle, bdf, dmin, dmax;
     edf_chan *ch;
-    int64_t records, annot_capacity, annots, nan_notes, dropped;
-    char label_for_notes[PSY_LABEL_SIZE];
+    int64_t records, annot_capacity, annots, nan_notes, dropped, cut;
 } edf_out;
 
 /* Physical range of the data: the declared one when finite, else one pass over the samples. */
@@ -116,7 +115,7 @@ static void annotate(edf_out *o, double onset_s, double duration_s, const char *
     if (len > ANNOT_TEXT_MAX) {
         len = ANNOT_TEXT_MAX;
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) len--; /* whole characters */
-        psy_write_note(o->job, "annotation text cut to %d bytes: '%.40s...'", ANNOT_TEXT_MAX, text);
+        o->cut++;
     }
     memcpy(cut, text, len);
     cut[len] = '\0';
@@ -186,9 +185,9 @@ static int set_signal(edf_out *o, int k, psy_message *why)
     const edf_chan *c = &o->ch[k];
     char label[17], unit[9];
     if (psy_edf_ascii(c->info->label, label, sizeof label))
-        psy_write_note(o->job, "label '%s' written as '%s'", c->info->label, label);
+        psy_write_note(o->job, "label '%s' -> '%s'", c->info->label, label);
     if (psy_edf_ascii(c->info->unit, unit, sizeof unit))
-        psy_write_note(o->job, "unit '%s' written as '%s'", c->info->unit, unit);
+        psy_write_note(o->job, "unit '%s' -> '%s'", c->info->unit, unit);
     int h = o->handle;
     if (edf_set_samplefrequency(h, k, c->count) || edf_set_physical_maximum(h, k, for_edflib(c->pmax)) ||
         edf_set_physical_minimum(h, k, for_edflib(c->pmin)) || edf_set_digital_maximum(h, k, o->dmax) ||
@@ -204,7 +203,7 @@ static int set_start(edf_out *o, psy_message *why)
 {
     psy_datetime t = psy_reader_start(o->job->reader);
     if (!t.known) {
-        psy_write_note(o->job, "start date-time unknown: EDFlib's default written");
+        psy_write_note(o->job, "no start date-time: EDFlib's default written");
         return 1;
     }
     /* EDF's dd.mm.yy date covers 1985..2084 (EDF+ clipping date convention). */
@@ -377,7 +376,9 @@ psy_status psy_write_edf(psy_write_job *job, int bdf, psy_message *why)
             psy_write_note(job, "%lld NaN runs: only the first %d annotated", (long long)o.nan_notes,
                            MAX_NAN_NOTES);
         if (o.dropped)
-            psy_write_note(job, "%lld annotations did not fit and were dropped", (long long)o.dropped);
+            psy_write_note(job, "%lld annotations dropped (EDFlib's annotation space is full)",
+                           (long long)o.dropped);
+        if (o.cut) psy_write_note(job, "%lld annotation texts cut to %d bytes", (long long)o.cut, ANNOT_TEXT_MAX);
     }
     release(&o);
     return st;

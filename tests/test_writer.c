@@ -208,7 +208,7 @@ static void test_edf_and_bdf_round_trip(void **state)
         psy_message why = {{0}};
         psy_status st = psy_write_recording(r, path, fmt, NULL, &why);
         if (st != PSY_OK) fail_msg("%s: %s", psy_strerror(st), why.text);
-        assert_non_null(strstr(why.text, "unit '\xc2\xb5V' written as 'uV'")); /* warning on success */
+        assert_non_null(strstr(why.text, "unit '\xc2\xb5V' -> 'uV'")); /* warning on success */
         check_edf(path, bdf);
         /* existing target refused, then overwritten on request */
         assert_int_equal(psy_write_recording(r, path, fmt, NULL, &why), PSY_E_EXISTS);
@@ -405,6 +405,139 @@ static void test_bids_round_trip(void **state)
     assert_no_temporaries();
 }
 
+/* ---- gaps, irregular channels, long texts, many annotations ---- */
+
+typedef struct edge_rec {
+    int64_t frames;
+} edge_rec;
+
+static psy_status edge_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl;
+    for (int64_t i = 0; i < n; i++) out[i] = ch == 0 ? (double)(start + i) : 800 + 10.0 * (double)(start + i);
+    return PSY_OK;
+}
+
+static psy_status edge_times(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl;
+    (void)ch;
+    for (int64_t i = 0; i < n; i++) out[i] = 0.8 * (double)(start + i + 1);
+    return PSY_OK;
+}
+
+static void edge_destroy(void *impl) { free(impl); }
+
+/* EDF+D-like: 100 Hz "x" (values = input index) with data in [0, 1) s and [2, 4) s; an RR list;
+ * `n_events` events, the first with a 60-byte label and no duration. */
+static psy_reader *make_gapped(int n_events)
+{
+    static const psy_reader_ops ops = {edge_read, edge_times, edge_destroy};
+    psy_reader *r = psy_reader_new("memory");
+    assert_non_null(r);
+    psy_channel_info x = {0};
+    strcpy(x.label, "a label longer than sixteen bytes");
+    strcpy(x.file_unit, "mV");
+    x.rate_hz = 100;
+    x.frames = 300;
+    x.physical_min = 0;
+    x.physical_max = 300;
+    assert_int_equal(psy_reader_add_channel(r, &x, 0), 0);
+    psy_channel_info rr = {0};
+    strcpy(rr.label, "RR");
+    strcpy(rr.file_unit, "ms");
+    rr.frames = 4;
+    rr.physical_min = rr.physical_max = NAN;
+    assert_int_equal(psy_reader_add_channel(r, &rr, 0), 1);
+    for (int i = 0; i < n_events; i++) {
+        psy_event e = {.onset_s = 0.01 * i, .duration_s = i ? 0.005 : NAN, .sample = -1, .channel = -1,
+                       .label = i ? "tick" : "a very long event label that EDFlib cannot store whole"};
+        assert_int_equal(psy_reader_add_event(r, &e), PSY_OK);
+    }
+    assert_int_equal(psy_reader_add_stretch(r, 0, 1), PSY_OK);
+    assert_int_equal(psy_reader_add_stretch(r, 2, 2), PSY_OK);
+    psy_reader_set_impl(r, &ops, calloc(1, sizeof(edge_rec)));
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    return r;
+}
+
+static void test_gaps_and_edge_cases(void **state)
+{
+    (void)state;
+    psy_reader *r = make_gapped(1);
+    char path[512];
+    snprintf(path, sizeof path, "%s", tmp_path("gaps.edf"));
+    psy_message why = {{0}};
+    psy_status st = psy_write_recording(r, path, PSY_WRITE_EDF, NULL, &why);
+    if (st != PSY_OK) fail_msg("%s: %s", psy_strerror(st), why.text);
+    assert_non_null(strstr(why.text, "irregular channel 'RR' skipped"));
+    assert_non_null(strstr(why.text, "-> 'a label longer t'"));
+    assert_non_null(strstr(why.text, "1 annotation texts cut to 40 bytes"));
+
+    static struct edf_hdr_struct hdr;
+    int dig[400];
+    double phys[400];
+    struct edf_annotation_struct ann[2];
+    psy_edflib_lock();
+    assert_int_equal(edfopen_file_readonly(path, &hdr, EDFLIB_READ_ALL_ANNOTATIONS), 0);
+    assert_int_equal(hdr.edfsignals, 1);
+    assert_int_equal(hdr.signalparam[0].smp_in_file, 400); /* the true time axis: 4 s */
+    assert_int_equal(edfread_digital_samples(hdr.handle, 0, 400, dig), 400);
+    assert_int_equal(edfseek(hdr.handle, 0, 0, EDFSEEK_SET), 0);
+    assert_int_equal(edfread_physical_samples(hdr.handle, 0, 400, phys), 400);
+    assert_int_equal(hdr.annotations_in_file, 2);
+    for (int i = 0; i < 2; i++) assert_int_equal(edf_get_annotation(hdr.handle, i, &ann[i]), 0);
+    edfclose_file(hdr.handle);
+    psy_edflib_unlock();
+    double step = (hdr.signalparam[0].phys_max - hdr.signalparam[0].phys_min) / 65535;
+    for (int i = 0; i < 400; i++) {
+        if (i >= 100 && i < 200) {
+            assert_int_equal(dig[i], -32768);
+        } else {
+            double want = i < 100 ? i : i - 100;
+            if (fabs(phys[i] - want) > step) fail_msg("sample %d: %g != %g", i, phys[i], want);
+        }
+    }
+    const struct edf_annotation_struct *a = find_annotation(ann, 2, "psyphys: gap");
+    assert_int_equal(a->onset, 10000000);
+    assert_int_equal(a->duration_l, 10000000);
+    a = find_annotation(ann, 2, "a very long event label that EDFlib cann");
+    assert_int_equal(a->onset, 0);
+    assert_true(a->duration_l < 0); /* none given */
+
+    /* BIDS: the gap is n/a rows, the RR list is skipped */
+    snprintf(path, sizeof path, "%s", tmp_path("gaps_physio.tsv.gz"));
+    assert_int_equal(psy_write_recording(r, path, PSY_WRITE_BIDS_TSV, NULL, &why), PSY_OK);
+    char *tsv = gunzip(path);
+    char *line = tsv;
+    for (int i = 0; i < 400; i++) {
+        char *end = strchr(line, '\n');
+        assert_non_null(end);
+        *end = '\0';
+        if (i >= 100 && i < 200) assert_string_equal(line, "n/a");
+        else assert_true(strtod(line, NULL) == (i < 100 ? i : i - 100));
+        line = end + 1;
+    }
+    assert_string_equal(line, "");
+    free(tsv);
+    psy_reader_close(r);
+
+    /* more annotations than EDFlib can store in 4 one-second records */
+    r = make_gapped(400);
+    snprintf(path, sizeof path, "%s", tmp_path("many.edf"));
+    assert_int_equal(psy_write_recording(r, path, PSY_WRITE_EDF, NULL, &why), PSY_OK);
+    if (!strstr(why.text, "annotations dropped (EDFlib's annotation space is full)")) fail_msg("why: %s", why.text);
+    assert_non_null(strstr(why.text, "1 annotation texts cut to 40 bytes"));
+    psy_edflib_lock();
+    assert_int_equal(edfopen_file_readonly(path, &hdr, EDFLIB_READ_ALL_ANNOTATIONS), 0);
+    long long stored = hdr.annotations_in_file;
+    edfclose_file(hdr.handle);
+    psy_edflib_unlock();
+    assert_int_equal(stored, 4 * 64); /* 64 annotation signals x 4 records, all used */
+    psy_reader_close(r);
+    assert_no_temporaries();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_failure_leaves_no_file),
         cmocka_unit_test(test_never_onto_the_input),
         cmocka_unit_test(test_bids_round_trip),
+        cmocka_unit_test(test_gaps_and_edge_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
