@@ -23,6 +23,10 @@ psy_status psy_sndfile_open(psy_source *src, psy_sndfile **out, psy_message *why
  * PSY_OK, PSY_E_IO or PSY_E_TRUNCATED. */
 psy_status psy_sndfile_read_frames(psy_sndfile *f, int64_t start, int64_t n, double *buf);
 
+/* The same into 16-bit integers: exact for 16-bit PCM (FLAC, WAV, ...), where it is the fast path;
+ * other encodings are rescaled by libsndfile, so use psy_sndfile_read_frames for them. */
+psy_status psy_sndfile_read_frames_short(psy_sndfile *f, int64_t start, int64_t n, short *buf);
+
 void psy_sndfile_close(psy_sndfile *f);
 
 #endif

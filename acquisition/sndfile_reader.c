@@ -16,7 +16,7 @@
 #include "sidecar_json.h"
 #include "sndfile_io.h"
 
-enum { CACHE_DOUBLES = 1 << 18 }; /* 2 MiB of decoded frames */
+enum { CACHE_DOUBLES = 1 << 15 }; /* 256 KiB of decoded frames: stays in L2 */
 
 typedef struct snd_impl {
     psy_sndfile *sf;
@@ -24,6 +24,7 @@ typedef struct snd_impl {
     int64_t frames;
     double *scale, *baseline; /* per channel: physical = (raw - baseline) * scale */
     double *cache;            /* block_frames * channels interleaved raw values */
+    short *cache16;           /* the same for 16-bit PCM, decoded by the faster short path */
     int64_t block_frames;
     int64_t cache_start, cache_len; /* cached frames [cache_start, cache_start + cache_len) */
 } snd_impl;
@@ -36,6 +37,7 @@ static void snd_destroy(void *vimpl)
     free(s->scale);
     free(s->baseline);
     free(s->cache);
+    free(s->cache16);
     free(s);
 }
 
@@ -43,7 +45,8 @@ static psy_status load_block(snd_impl *s, int64_t block_start)
 {
     int64_t len = s->frames - block_start < s->block_frames ? s->frames - block_start : s->block_frames;
     s->cache_len = 0;
-    psy_status st = psy_sndfile_read_frames(s->sf, block_start, len, s->cache);
+    psy_status st = s->cache16 ? psy_sndfile_read_frames_short(s->sf, block_start, len, s->cache16)
+                               : psy_sndfile_read_frames(s->sf, block_start, len, s->cache);
     if (st != PSY_OK) return st;
     s->cache_start = block_start;
     s->cache_len = len;
@@ -63,8 +66,13 @@ static psy_status snd_read(void *vimpl, int ch, int64_t start, int64_t n, double
         int64_t off = start - s->cache_start;
         int64_t k = s->cache_start + s->cache_len - start;
         if (k > n) k = n;
-        const double *src = s->cache + off * stride + ch;
-        for (int64_t i = 0; i < k; i++) out[i] = (src[i * stride] - base) * scale;
+        if (s->cache16) {
+            const short *src = s->cache16 + off * stride + ch;
+            for (int64_t i = 0; i < k; i++) out[i] = (src[i * stride] - base) * scale;
+        } else {
+            const double *src = s->cache + off * stride + ch;
+            for (int64_t i = 0; i < k; i++) out[i] = (src[i * stride] - base) * scale;
+        }
         out += k;
         start += k;
         n -= k;
@@ -239,8 +247,10 @@ static psy_status build(psy_source *src, const psy_open_options *opt, psy_reader
     if (s->block_frames > s->frames && s->frames > 0) s->block_frames = s->frames;
     s->scale = calloc((size_t)s->channels, sizeof *s->scale);
     s->baseline = calloc((size_t)s->channels, sizeof *s->baseline);
-    s->cache = malloc((size_t)(s->block_frames * s->channels) * sizeof *s->cache);
-    if (!s->scale || !s->baseline || !s->cache) return PSY_E_NOMEM;
+    size_t cells = (size_t)(s->block_frames * s->channels);
+    if ((info->format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16) s->cache16 = malloc(cells * sizeof *s->cache16);
+    else s->cache = malloc(cells * sizeof *s->cache);
+    if (!s->scale || !s->baseline || (!s->cache && !s->cache16)) return PSY_E_NOMEM;
 
     psy_sidecar sc;
     int have_sidecar = 0;

@@ -286,6 +286,47 @@ static void test_malformed_wavs(void **state)
     psy_reader_close(r);
 }
 
+/* 24-bit PCM and 32-bit float go through the double path: raw values, not [-1, 1). */
+static void test_other_sample_formats(void **state)
+{
+    (void)state;
+    static const int formats[] = {SF_FORMAT_PCM_24, SF_FORMAT_FLOAT, SF_FORMAT_PCM_U8};
+    static const double values[3][4] = {{-8388608, 8388607, 12345, -1},
+                                        {-1.5e6, 3.25, 0.125, -7},
+                                        {-128, 127, 5, -1}};
+    for (int f = 0; f < 3; f++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/fmt%d.wav", test_tmpdir(), f);
+        SF_INFO info = {.samplerate = 500, .channels = 1, .format = SF_FORMAT_WAV | formats[f]};
+        SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+        assert_non_null(sf);
+        sf_command(sf, SFC_SET_NORM_DOUBLE, NULL, SF_FALSE);
+        if (formats[f] == SF_FORMAT_PCM_24) {
+            int v[4];
+            for (int i = 0; i < 4; i++) v[i] = (int)values[f][i] * 256; /* int I/O is left-justified */
+            assert_int_equal(sf_writef_int(sf, v, 4), 4);
+        } else if (formats[f] == SF_FORMAT_PCM_U8) {
+            short v[4];
+            for (int i = 0; i < 4; i++) v[i] = (short)(values[f][i] * 256);
+            assert_int_equal(sf_writef_short(sf, v, 4), 4);
+        } else {
+            assert_int_equal(sf_writef_double(sf, values[f], 4), 4);
+        }
+        sf_close(sf);
+        psy_reader *r = NULL;
+        psy_message why;
+        assert_int_equal(open_with(path, 0, NULL, &r, &why), PSY_OK);
+        double got[4];
+        assert_int_equal(psy_reader_read(r, 0, 0, 4, got), PSY_OK);
+        for (int i = 0; i < 4; i++)
+            if (got[i] != values[f][i]) fail_msg("format %d sample %d: %.17g != %.17g", f, i, got[i], values[f][i]);
+        const psy_channel_info *c = psy_reader_channel(r, 0);
+        if (f == 1) assert_true(isnan(c->physical_min) && c->resolution == 0);
+        else assert_true(c->physical_max == (f == 0 ? 8388607 : 127));
+        psy_reader_close(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_no_sidecar),
         cmocka_unit_test(test_malformed_sidecars),
         cmocka_unit_test(test_malformed_wavs),
+        cmocka_unit_test(test_other_sample_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
