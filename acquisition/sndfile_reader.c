@@ -16,16 +16,21 @@
 #include "sidecar_json.h"
 #include "sndfile_io.h"
 
-enum { CACHE_DOUBLES = 1 << 15 }; /* 256 KiB of decoded frames: stays in L2 */
+/* The cache holds whole blocks; it grows to cover one read request (so the next channel's read
+ * of the same span decodes nothing: FLAC cannot seek back cheaply), up to a cap. */
+enum {
+    BLOCK_CELLS = 1 << 15,    /* samples per block: 64 KiB (short) or 256 KiB (double), L2-sized */
+    MAX_CACHE_CELLS = 1 << 21 /* 4 MiB (short) or 16 MiB (double) at most */
+};
 
 typedef struct snd_impl {
     psy_sndfile *sf;
     int channels;
     int64_t frames;
     double *scale, *baseline; /* per channel: physical = (raw - baseline) * scale */
-    double *cache;            /* block_frames * channels interleaved raw values */
+    double *cache;            /* cache_cap frames * channels interleaved raw values */
     short *cache16;           /* the same for 16-bit PCM, decoded by the faster short path */
-    int64_t block_frames;
+    int64_t block_frames, max_frames, cache_cap; /* in frames */
     int64_t cache_start, cache_len; /* cached frames [cache_start, cache_start + cache_len) */
 } snd_impl;
 
@@ -41,14 +46,33 @@ static void snd_destroy(void *vimpl)
     free(s);
 }
 
-static psy_status load_block(snd_impl *s, int64_t block_start)
+static int grow_cache(snd_impl *s, int64_t frames)
 {
-    int64_t len = s->frames - block_start < s->block_frames ? s->frames - block_start : s->block_frames;
+    if (frames <= s->cache_cap) return 1;
+    size_t cells = (size_t)(frames * s->channels);
+    void *p = s->cache16 ? realloc(s->cache16, cells * sizeof *s->cache16)
+                         : realloc(s->cache, cells * sizeof *s->cache);
+    if (!p) return 0;
+    if (s->cache16) s->cache16 = p;
+    else s->cache = p;
+    s->cache_cap = frames;
+    return 1;
+}
+
+/* Decodes the whole blocks covering [start, start + n), as many as the cap allows. */
+static psy_status load_span(snd_impl *s, int64_t start, int64_t n)
+{
+    int64_t first = start - start % s->block_frames;
+    int64_t len = start + n - first;
+    len += (s->block_frames - len % s->block_frames) % s->block_frames;
+    if (len > s->max_frames) len = s->max_frames;
+    if (len > s->frames - first) len = s->frames - first;
     s->cache_len = 0;
-    psy_status st = s->cache16 ? psy_sndfile_read_frames_short(s->sf, block_start, len, s->cache16)
-                               : psy_sndfile_read_frames(s->sf, block_start, len, s->cache);
+    if (!grow_cache(s, len)) return PSY_E_NOMEM;
+    psy_status st = s->cache16 ? psy_sndfile_read_frames_short(s->sf, first, len, s->cache16)
+                               : psy_sndfile_read_frames(s->sf, first, len, s->cache);
     if (st != PSY_OK) return st;
-    s->cache_start = block_start;
+    s->cache_start = first;
     s->cache_len = len;
     return PSY_OK;
 }
@@ -60,7 +84,7 @@ static psy_status snd_read(void *vimpl, int ch, int64_t start, int64_t n, double
     const int stride = s->channels;
     while (n > 0) {
         if (s->cache_len == 0 || start < s->cache_start || start >= s->cache_start + s->cache_len) {
-            psy_status st = load_block(s, start - start % s->block_frames);
+            psy_status st = load_span(s, start, n);
             if (st != PSY_OK) return st;
         }
         int64_t off = start - s->cache_start;
@@ -243,14 +267,16 @@ static psy_status build(psy_source *src, const psy_open_options *opt, psy_reader
     if ((st = check_last_frame(s->sf, why)) != PSY_OK) return st;
     s->channels = info->channels;
     s->frames = info->frames;
-    s->block_frames = CACHE_DOUBLES / s->channels > 0 ? CACHE_DOUBLES / s->channels : 1;
-    if (s->block_frames > s->frames && s->frames > 0) s->block_frames = s->frames;
+    s->block_frames = BLOCK_CELLS / s->channels > 0 ? BLOCK_CELLS / s->channels : 1;
+    s->max_frames = MAX_CACHE_CELLS / s->channels > s->block_frames ? MAX_CACHE_CELLS / s->channels
+                                                                     : s->block_frames;
     s->scale = calloc((size_t)s->channels, sizeof *s->scale);
     s->baseline = calloc((size_t)s->channels, sizeof *s->baseline);
     size_t cells = (size_t)(s->block_frames * s->channels);
     if ((info->format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16) s->cache16 = malloc(cells * sizeof *s->cache16);
     else s->cache = malloc(cells * sizeof *s->cache);
     if (!s->scale || !s->baseline || (!s->cache && !s->cache16)) return PSY_E_NOMEM;
+    s->cache_cap = s->block_frames;
 
     psy_sidecar sc;
     int have_sidecar = 0;
