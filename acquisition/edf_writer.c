@@ -69,6 +69,8 @@ static psy_status data_range(psy_write_job *job, int k, double *buf, double *lo,
 static psy_status set_ranges(edf_out *o, psy_message *why)
 {
     psy_write_job *job = o->job;
+    int coarser = 0;
+    char first[PSY_LABEL_SIZE + 64] = "";
     for (int k = 0; k < job->n; k++) {
         edf_chan *c = &o->ch[k];
         double lo, hi;
@@ -80,12 +82,15 @@ static psy_status set_ranges(edf_out *o, psy_message *why)
             return psy_fail(why, PSY_E_UNSUPPORTED,
                             "channel '%s': physical range %g..%g does not fit EDF's 8-character fields",
                             c->info->label, lo, hi);
+        /* one code is kept for NaN, so 16-bit input gets steps 1.00003 adu: only real loss counts */
         double step = (c->pmax - c->pmin) / ((double)o->dmax - o->dmin);
-        if (c->info->resolution > 0 && step > c->info->resolution * 1.000001)
-            psy_write_note(job, "channel '%s': %s step %.3g %s is coarser than the input's %.3g",
-                           c->info->label, o->bdf ? "BDF" : "EDF", step, c->info->unit,
-                           c->info->resolution);
+        if (c->info->resolution > 0 && step > c->info->resolution * 1.01 && coarser++ == 0)
+            snprintf(first, sizeof first, "'%s' %.3g vs %.3g %s", c->info->label, step,
+                     c->info->resolution, c->info->unit);
     }
+    if (coarser)
+        psy_write_note(job, "%d channels get a coarser %s step than their input (%s)", coarser,
+                       o->bdf ? "BDF" : "EDF", first);
     return PSY_OK;
 }
 

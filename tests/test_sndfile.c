@@ -327,6 +327,55 @@ static void test_other_sample_formats(void **state)
     }
 }
 
+/* A source that counts the bytes read, to see what the frame cache decodes. */
+typedef struct counting {
+    const unsigned char *data;
+    size_t size, bytes_read;
+} counting;
+
+static int64_t counting_read(void *ctx, int64_t offset, void *buf, size_t n)
+{
+    counting *c = ctx;
+    if ((size_t)offset >= c->size) return 0;
+    size_t k = c->size - (size_t)offset < n ? c->size - (size_t)offset : n;
+    memcpy(buf, c->data + offset, k);
+    c->bytes_read += k;
+    return (int64_t)k;
+}
+
+static int64_t counting_size(void *ctx) { return (int64_t)((counting *)ctx)->size; }
+
+static void test_each_span_decoded_once(void **state)
+{
+    (void)state;
+    const char *path = write_wav("span.wav", 4, 1000, 300000);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static unsigned char data[44 + 300000 * 8];
+    assert_int_equal(fread(data, 1, sizeof data, f), sizeof data);
+    fclose(f);
+    counting ctx = {data, sizeof data, 0};
+    static const psy_source_callbacks cb = {counting_read, counting_size, NULL, NULL};
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_from_callbacks(&cb, &ctx, "span.wav", &src), PSY_OK);
+    psy_open_options opt = psy_open_options_default();
+    opt.sampling_rate_hz = 1000;
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(psy_reader_open_source(src, &opt, &r, &why), PSY_OK);
+    double *buf = malloc(100000 * sizeof *buf);
+    assert_non_null(buf);
+    assert_int_equal(psy_reader_read(r, 0, 150000, 100000, buf), PSY_OK);
+    size_t after_first = ctx.bytes_read;
+    for (int c = 1; c < 4; c++) {
+        assert_int_equal(psy_reader_read(r, c, 150000, 100000, buf), PSY_OK);
+        assert_true(buf[99999] == raw_value(249999, c));
+    }
+    assert_int_equal(ctx.bytes_read, after_first); /* channels 1..3 came from the cache */
+    free(buf);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_malformed_sidecars),
         cmocka_unit_test(test_malformed_wavs),
         cmocka_unit_test(test_other_sample_formats),
+        cmocka_unit_test(test_each_span_decoded_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
