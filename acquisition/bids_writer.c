@@ -12,6 +12,7 @@
 #include "reader_impl.h"
 #include "writer_impl.h"
 
+/* gzip level 1: at level 6 zlib took half the writing time for files only ~6% smaller. */
 enum { ROWS_PER_BATCH = 4096, CELL_MAX = 32 };
 
 static psy_status check_one_rate(psy_write_job *job, double *rate, psy_message *why)
@@ -85,7 +86,7 @@ static psy_status write_physio_tsv(psy_write_job *job, const char *path, psy_mes
         digits[k] = digits_for(psy_reader_channel(job->reader, job->chans[k]));
         if (!(bufs[k] = malloc(ROWS_PER_BATCH * sizeof **bufs))) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
-    gzFile gz = st == PSY_OK ? gzopen(path, "wb6") : NULL;
+    gzFile gz = st == PSY_OK ? gzopen(path, "wb1") : NULL;
     if (st == PSY_OK && !gz) st = psy_fail(why, PSY_E_IO, "cannot create the compressed TSV");
     if (st == PSY_OK) st = write_rows(job, gz, bufs, digits, text, why);
     if (gz && gzclose(gz) != Z_OK && st == PSY_OK)

@@ -37,8 +37,26 @@ void psy_write_note(psy_write_job *job, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Integers (the common case of raw adu) without printf's arbitrary-precision machinery; the
+ * text is what "%.*g" prints for them. */
+static int format_integer(char *buf, size_t size, double value)
+{
+    char tmp[24];
+    long long v = (long long)value;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    int n = 0;
+    do tmp[n++] = (char)('0' + u % 10); while ((u /= 10) > 0);
+    if (v < 0) tmp[n++] = '-';
+    if ((size_t)n >= size) return snprintf(buf, size, "%.0f", value);
+    for (int i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return n;
+}
+
 int psy_write_format_number(char *buf, size_t size, double value, int digits)
 {
+    if (value == floor(value) && fabs(value) < 1e9 && digits >= 10 && !(value == 0 && signbit(value)))
+        return format_integer(buf, size, value);
     int len = snprintf(buf, size, "%.*g", digits, value);
     for (char *p = buf; *p; p++)
         if (*p == ',') *p = '.'; /* a decimal comma from the caller's locale */
