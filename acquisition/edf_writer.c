@@ -208,8 +208,10 @@ static int set_start(edf_out *o, psy_message *why)
 {
     psy_datetime t = psy_reader_start(o->job->reader);
     if (!t.known) {
-        psy_write_note(o->job, "no start date-time: EDFlib's default written");
-        return 1;
+        /* EDFlib would write the current time; an unknown start gets EDF's earliest date, so the
+         * same input always gives the same file. */
+        psy_write_note(o->job, "no start date-time: 01.01.85 00.00.00 written");
+        t = (psy_datetime){1, 1985, 1, 1, 0, 0, 0, 0};
     }
     /* EDF's dd.mm.yy date covers 1985..2084 (EDF+ clipping date convention). */
     if (t.year < 1985 || t.year > 2084) {

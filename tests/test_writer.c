@@ -194,6 +194,20 @@ static void check_edf(const char *path, int bdf)
     assert_int_equal(a->duration_l, 2000000);
 }
 
+static unsigned char *read_all(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *data = malloc((size_t)*size);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)*size, f), (size_t)*size);
+    fclose(f);
+    return data;
+}
+
 static void test_edf_and_bdf_round_trip(void **state)
 {
     (void)state;
@@ -212,9 +226,16 @@ static void test_edf_and_bdf_round_trip(void **state)
         check_edf(path, bdf);
         /* existing target refused, then overwritten on request */
         assert_int_equal(psy_write_recording(r, path, fmt, NULL, &why), PSY_E_EXISTS);
+        long size1, size2;
+        unsigned char *first = read_all(path, &size1);
         psy_write_options opt = {.overwrite = 1};
         assert_int_equal(psy_write_recording(r, path, fmt, &opt, &why), PSY_OK);
         check_edf(path, bdf);
+        unsigned char *second = read_all(path, &size2);
+        assert_int_equal(size1, size2); /* same input, same bytes */
+        assert_memory_equal(first, second, (size_t)size1);
+        free(first);
+        free(second);
         psy_reader_close(r);
     }
     assert_no_temporaries();
@@ -471,6 +492,7 @@ static void test_gaps_and_edge_cases(void **state)
     psy_status st = psy_write_recording(r, path, PSY_WRITE_EDF, NULL, &why);
     if (st != PSY_OK) fail_msg("%s: %s", psy_strerror(st), why.text);
     assert_non_null(strstr(why.text, "irregular channel 'RR' skipped"));
+    assert_non_null(strstr(why.text, "no start date-time"));
     assert_non_null(strstr(why.text, "-> 'a label longer t'"));
     assert_non_null(strstr(why.text, "1 annotation texts cut to 40 bytes"));
 
@@ -482,6 +504,9 @@ static void test_gaps_and_edge_cases(void **state)
     assert_int_equal(edfopen_file_readonly(path, &hdr, EDFLIB_READ_ALL_ANNOTATIONS), 0);
     assert_int_equal(hdr.edfsignals, 1);
     assert_int_equal(hdr.signalparam[0].smp_in_file, 400); /* the true time axis: 4 s */
+    assert_int_equal(hdr.startdate_year, 1985); /* unknown start: EDF's earliest date, not "now" */
+    assert_int_equal(hdr.startdate_day, 1);
+    assert_int_equal(hdr.starttime_hour, 0);
     assert_int_equal(edfread_digital_samples(hdr.handle, 0, 400, dig), 400);
     assert_int_equal(edfseek(hdr.handle, 0, 0, EDFSEEK_SET), 0);
     assert_int_equal(edfread_physical_samples(hdr.handle, 0, 400, phys), 400);
