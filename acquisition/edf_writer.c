@@ -40,11 +40,13 @@ typedef struct edf_out {
     int64_t records, annot_capacity, annots, nan_notes, dropped, cut;
 } edf_out;
 
-/* Physical range of the data: the declared one when finite, else one pass over the samples. */
-static psy_status data_range(psy_write_job *job, int k, double *buf, double *lo, double *hi)
+/* Physical range of the data: the declared one when finite (and `declared`), else one pass over
+ * the samples. */
+static psy_status data_range(psy_write_job *job, int k, int declared, double *buf, double *lo, double *hi)
 {
     const psy_channel_info *c = psy_reader_channel(job->reader, job->chans[k]);
-    if (isfinite(c->physical_min) && isfinite(c->physical_max) && c->physical_max > c->physical_min) {
+    if (declared && isfinite(c->physical_min) && isfinite(c->physical_max) &&
+        c->physical_max > c->physical_min) {
         *lo = c->physical_min;
         *hi = c->physical_max;
         return PSY_OK;
@@ -66,6 +68,14 @@ static psy_status data_range(psy_write_job *job, int k, double *buf, double *lo,
     return PSY_OK;
 }
 
+/* Header range [pmin, pmax] for data in [lo, hi], one step kept below lo for NaN. 0 when it does
+ * not fit the 8-character fields. */
+static int header_range(const edf_out *o, edf_chan *c, double lo, double hi)
+{
+    double margin = (hi - lo) / ((double)o->dmax - o->dmin - 1);
+    return psy_edf_field8(lo - margin, -1, &c->pmin) && psy_edf_field8(hi, +1, &c->pmax);
+}
+
 static psy_status set_ranges(edf_out *o, psy_message *why)
 {
     psy_write_job *job = o->job;
@@ -74,11 +84,12 @@ static psy_status set_ranges(edf_out *o, psy_message *why)
     for (int k = 0; k < job->n; k++) {
         edf_chan *c = &o->ch[k];
         double lo, hi;
-        psy_status st = data_range(job, k, c->buf, &lo, &hi);
+        psy_status st = data_range(job, k, 1, c->buf, &lo, &hi);
+        /* a declared range too wide for the header (32-bit adu) may still hold narrower data */
+        if (st == PSY_OK && !header_range(o, c, lo, hi)) st = data_range(job, k, 0, c->buf, &lo, &hi);
         if (st != PSY_OK) return psy_fail(why, st, "reading channel '%s' failed: %s", c->info->label,
                                           psy_strerror(st));
-        double margin = (hi - lo) / ((double)o->dmax - o->dmin - 1);
-        if (!psy_edf_field8(lo - margin, -1, &c->pmin) || !psy_edf_field8(hi, +1, &c->pmax))
+        if (!header_range(o, c, lo, hi))
             return psy_fail(why, PSY_E_UNSUPPORTED,
                             "channel '%s': physical range %g..%g does not fit EDF's 8-character fields",
                             c->info->label, lo, hi);

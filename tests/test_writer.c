@@ -449,9 +449,9 @@ static psy_status edge_times(void *impl, int ch, int64_t start, int64_t n, doubl
 
 static void edge_destroy(void *impl) { free(impl); }
 
-/* EDF+D-like: 100 Hz "x" (values = input index) with data in [0, 1) s and [2, 4) s; an RR list;
+/* EDF+D-like: 100 Hz "x" (values = input index, declared range +-declared_max) with data in [0, 1) s and [2, 4) s; an RR list;
  * `n_events` events, the first with a 60-byte label and no duration. */
-static psy_reader *make_gapped(int n_events)
+static psy_reader *make_gapped(int n_events, double declared_max)
 {
     static const psy_reader_ops ops = {edge_read, edge_times, edge_destroy};
     psy_reader *r = psy_reader_new("memory");
@@ -461,8 +461,8 @@ static psy_reader *make_gapped(int n_events)
     strcpy(x.file_unit, "mV");
     x.rate_hz = 100;
     x.frames = 300;
-    x.physical_min = 0;
-    x.physical_max = 300;
+    x.physical_min = -declared_max;
+    x.physical_max = declared_max;
     assert_int_equal(psy_reader_add_channel(r, &x, 0), 0);
     psy_channel_info rr = {0};
     strcpy(rr.label, "RR");
@@ -485,7 +485,7 @@ static psy_reader *make_gapped(int n_events)
 static void test_gaps_and_edge_cases(void **state)
 {
     (void)state;
-    psy_reader *r = make_gapped(1);
+    psy_reader *r = make_gapped(1, 300);
     char path[512];
     snprintf(path, sizeof path, "%s", tmp_path("gaps.edf"));
     psy_message why = {{0}};
@@ -547,8 +547,19 @@ static void test_gaps_and_edge_cases(void **state)
     free(tsv);
     psy_reader_close(r);
 
+    /* a declared range too wide for EDF's 8-character fields: the data's own range is used */
+    r = make_gapped(0, 3e9);
+    snprintf(path, sizeof path, "%s", tmp_path("wide.edf"));
+    assert_int_equal(psy_write_recording(r, path, PSY_WRITE_EDF, NULL, &why), PSY_OK);
+    psy_edflib_lock();
+    assert_int_equal(edfopen_file_readonly(path, &hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS), 0);
+    edfclose_file(hdr.handle);
+    psy_edflib_unlock();
+    assert_true(hdr.signalparam[0].phys_max == 299 && hdr.signalparam[0].phys_min < 0);
+    psy_reader_close(r);
+
     /* more annotations than EDFlib can store in 4 one-second records */
-    r = make_gapped(400);
+    r = make_gapped(400, 300);
     snprintf(path, sizeof path, "%s", tmp_path("many.edf"));
     assert_int_equal(psy_write_recording(r, path, PSY_WRITE_EDF, NULL, &why), PSY_OK);
     if (!strstr(why.text, "annotations dropped (EDFlib's annotation space is full)")) fail_msg("why: %s", why.text);
