@@ -158,6 +158,9 @@ static psy_status load_sidecar(psy_source *src, const psy_open_options *opt, int
     psy_source *side = NULL;
     *found = 0;
     if (opt->sidecar_path) {
+        if (psy_has_suffix_ci(opt->sidecar_path, ".hea"))
+            return psy_fail(why, PSY_E_UNSUPPORTED, "a WFDB .hea sidecar is read by the WFDB reader: "
+                            "open the .hea itself");
         if (psy_source_open_path(opt->sidecar_path, &side) != PSY_OK)
             return psy_fail(why, PSY_E_IO, "cannot open the sidecar %s", opt->sidecar_path);
     } else {

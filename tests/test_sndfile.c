@@ -154,6 +154,8 @@ static void test_fs_override_and_explicit_sidecar(void **state)
     assert_true(has_warning(r, "overrides the sidecar"));
     assert_true(fabs(psy_reader_duration(r) - 2.0) < 1e-12);
     psy_reader_close(r);
+    assert_int_equal(open_with(path, 0, "rec.hea", &r, &why), PSY_E_UNSUPPORTED);
+    assert_non_null(strstr(why.text, "WFDB"));
     assert_int_equal(open_with(path, 0, "/nonexistent/side.json", &r, &why), PSY_E_IO);
     assert_null(r);
     assert_non_null(strstr(why.text, "sidecar"));
