@@ -281,7 +281,7 @@ static psy_status build(psy_source *src, const psy_open_options *opt, psy_reader
     if (!s->scale || !s->baseline || (!s->cache && !s->cache16)) return PSY_E_NOMEM;
     s->cache_cap = s->block_frames;
 
-    psy_sidecar sc;
+    psy_sidecar sc = {0};
     int have_sidecar = 0;
     if ((st = load_sidecar(src, opt, s->channels, &sc, &have_sidecar, why)) != PSY_OK) return st;
     double rate = choose_rate(r, opt, &sc, have_sidecar, info->samplerate);
