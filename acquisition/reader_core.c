@@ -58,6 +58,7 @@ void psy_reader_set_format(psy_reader *r, const char *format_name)
 }
 
 void psy_reader_adopt_source(psy_reader *r, psy_source *src) { r->src = src; }
+psy_source *psy_reader_source(const psy_reader *r) { return r ? r->src : NULL; }
 void psy_reader_set_start(psy_reader *r, const psy_datetime *start) { r->start = *start; }
 
 void psy_reader_set_impl(psy_reader *r, const psy_reader_ops *ops, void *impl)

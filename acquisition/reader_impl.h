@@ -32,6 +32,9 @@ void psy_reader_discard(psy_reader *reader);
 /* The reader becomes the owner of src (closed by psy_reader_close). */
 void psy_reader_adopt_source(psy_reader *reader, psy_source *src);
 
+/* The source the reader owns (NULL when none): writers use it to refuse overwriting the input. */
+psy_source *psy_reader_source(const psy_reader *reader);
+
 void psy_reader_set_format(psy_reader *reader, const char *format_name);
 void psy_reader_set_start(psy_reader *reader, const psy_datetime *start);
 void psy_reader_set_impl(psy_reader *reader, const psy_reader_ops *ops, void *impl);

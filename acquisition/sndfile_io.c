@@ -57,16 +57,35 @@ psy_status psy_sndfile_open(psy_source *src, psy_sndfile **out, psy_message *why
     }
     sf_command(f->sf, SFC_SET_SCALE_FLOAT_INT_READ, NULL, SF_FALSE);
     sf_command(f->sf, SFC_SET_NORM_DOUBLE, NULL, SF_FALSE);
+    f->next_frame = 0;
     *out = f;
     return PSY_OK;
 }
 
+static psy_status seek_to(psy_sndfile *f, int64_t start)
+{
+    if (start == f->next_frame) return PSY_OK;
+    f->next_frame = -1;
+    return sf_seek(f->sf, start, SEEK_SET) == start ? PSY_OK : PSY_E_IO;
+}
+
+static psy_status after_read(psy_sndfile *f, int64_t start, int64_t n, sf_count_t got)
+{
+    if (got < 0) return PSY_E_IO;
+    f->next_frame = start + got;
+    return got == n ? PSY_OK : PSY_E_TRUNCATED;
+}
+
 psy_status psy_sndfile_read_frames(psy_sndfile *f, int64_t start, int64_t n, double *buf)
 {
-    if (sf_seek(f->sf, start, SEEK_SET) != start) return PSY_E_IO;
-    sf_count_t got = sf_readf_double(f->sf, buf, n);
-    if (got < 0) return PSY_E_IO;
-    return got == n ? PSY_OK : PSY_E_TRUNCATED;
+    psy_status st = seek_to(f, start);
+    return st != PSY_OK ? st : after_read(f, start, n, sf_readf_double(f->sf, buf, n));
+}
+
+psy_status psy_sndfile_read_frames_short(psy_sndfile *f, int64_t start, int64_t n, short *buf)
+{
+    psy_status st = seek_to(f, start);
+    return st != PSY_OK ? st : after_read(f, start, n, sf_readf_short(f->sf, buf, n));
 }
 
 void psy_sndfile_close(psy_sndfile *f)

@@ -24,14 +24,30 @@ typedef struct psy_write_options {
     int overwrite;      /* 0 (default): PSY_E_EXISTS when the target exists */
 } psy_write_options;
 
-/* Chooses the format from the name: .edf, .bdf, .tsv.gz (BIDS physio). PSY_E_INVALID otherwise. */
+/* Chooses the format from the name (case-insensitive): .edf, .bdf, .tsv.gz (BIDS physio).
+ * PSY_E_INVALID otherwise. */
 psy_status psy_write_format_from_path(const char *path, psy_write_format *out);
 
 /* Writes the whole recording to `path`, reading it block by block (memory bounded by the block
  * size and the channel count). Irregular channels (RR lists) cannot be stored in EDF or BIDS physio
  * and are skipped with a warning; PSY_E_UNSUPPORTED when no channel is left. Gaps (EDF+D input)
  * and NaN samples cannot be stored in EDF: the output keeps the true time axis, fills them with
- * the lowest digital value and marks each gap with a "psyphys: gap" annotation of its duration.
+ * the lowest digital value and marks each gap with a "psyphys: gap" annotation of its duration
+ * (each NaN run with "psyphys: NaN <label>", at most 1000); BIDS physio writes "n/a" rows.
+ *
+ * EDF/BDF: each channel keeps its rate; the data-record duration is 1 s when every rate is an
+ * integer, else the shortest (<= 60 s, 10-us steps) giving whole samples per record within 1e-6
+ * relative (PSY_E_UNSUPPORTED naming the rates when none does). Physical min/max come from the
+ * channel info when finite, else from a first pass over the samples; samples round-trip within
+ * one digital step (16-bit EDF, 24-bit BDF). Labels (16 bytes) and units (8) are made ASCII
+ * ("µ" -> "u"); events become UTF-8 annotations (onset/duration at 100 us, texts cut at 40
+ * bytes, events before the start dropped). BIDS: all written channels must share one rate, else
+ * PSY_E_UNSUPPORTED; the events go to <name with _physio -> _physioevents>.tsv.gz + .json.
+ *
+ * `why` (may be NULL) gets the reason on failure and, on PSY_OK, the warnings ("; "-separated,
+ * "" when none): skipped channels, transliterated or cut labels, cut or dropped annotations.
+ * The target (and for BIDS each sidecar) must not exist unless options->overwrite; the input
+ * file itself is never overwritten (PSY_E_INVALID).
  * Returns PSY_OK, PSY_E_EXISTS,
  * PSY_E_IO, PSY_E_UNSUPPORTED, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the input. */
 psy_status psy_write_recording(psy_reader *reader, const char *path, psy_write_format format,

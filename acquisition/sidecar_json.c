@@ -1,0 +1,237 @@
+/* The JSON sidecar of an audio-stored recording (WAV, FLAC, AIFF, ...).
+ *
+ * Audio headers cannot say what a physiological signal is: their sampling rate is often fake
+ * (1 Hz, 96000 Hz) and their samples are bare integers (adu). A JSON file beside the audio file
+ * (`<stem>.json`, or the --sidecar path) supplies the truth. Keys, BIDS-like:
+ *
+ *   "SamplingFrequency": number > 0        true rate in Hz (overrides the audio header)
+ *   "Columns": ["ECG", "EDA", ...]         one label per channel, in file order (exactly N)
+ *   "Units": ["mV", "uS", ...] | "mV"      one unit per channel, or one for all
+ *   "<label>": {"Units": "mV", "Gain": g, "Baseline": b}
+ *                                          BIDS per-column objects; override the arrays
+ *   "Gain": [g1, ...] | g                  adu per physical unit (> 0); default 1
+ *   "Baseline": [b1, ...] | b              adu at physical zero; default 0
+ *   "StartTime": number                    BIDS: seconds from the reference start to the
+ *                                          first sample (>= 0 shifts the time axis)
+ *   "RecordingStart": "YYYY-MM-DDThh:mm:ss[.fff]"   civil start date-time (also accepted as a
+ *                                          string "StartTime")
+ *
+ * Physical value = (raw - Baseline) / Gain. Unknown keys are ignored. Every key is optional;
+ * a key present with the wrong type or an out-of-range value is an error naming the key. */
+#include <jansson.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_impl.h"
+#include "sidecar_json.h"
+
+enum { SIDECAR_MAX_BYTES = 1 << 20 };
+
+static int parse_digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9') return 0;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *out = v;
+    return 1;
+}
+
+/* ISO 8601 local date-time "YYYY-MM-DD[T ]hh:mm:ss[.fraction]" (no zone). 1 on success. */
+static int parse_datetime(const char *s, psy_datetime *dt)
+{
+    psy_datetime d = {0};
+    const char *p = s;
+    if (!parse_digits(&p, 4, &d.year) || *p++ != '-' || !parse_digits(&p, 2, &d.month) ||
+        *p++ != '-' || !parse_digits(&p, 2, &d.day) || (*p != 'T' && *p != ' '))
+        return 0;
+    p++;
+    if (!parse_digits(&p, 2, &d.hour) || *p++ != ':' || !parse_digits(&p, 2, &d.minute) ||
+        *p++ != ':' || !parse_digits(&p, 2, &d.second))
+        return 0;
+    if (*p == '.') {
+        p++;
+        int64_t scale = 100000000;
+        if (*p < '0' || *p > '9') return 0;
+        for (; *p >= '0' && *p <= '9'; p++, scale /= 10) d.nanosecond += (*p - '0') * scale;
+    }
+    if (*p || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 || d.hour > 23 ||
+        d.minute > 59 || d.second > 60)
+        return 0;
+    d.known = 1;
+    *dt = d;
+    return 1;
+}
+
+/* A number or an array of `n` numbers into out[i] (stride-free). */
+static psy_status per_channel_numbers(json_t *v, const char *key, int n, psy_sidecar *sc,
+                                      size_t field_offset, int positive, psy_message *why)
+{
+    for (int i = 0; i < n; i++) {
+        json_t *item = json_is_array(v) ? json_array_get(v, (size_t)i) : v;
+        if (json_is_array(v) && json_array_size(v) != (size_t)n)
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\" has %zu entries for %d channels", key,
+                            json_array_size(v), n);
+        if (!json_is_number(item))
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\" must be a number or an array of numbers",
+                            key);
+        double x = json_number_value(item);
+        if (!isfinite(x) || (positive && x <= 0))
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\" value %g is out of range", key, x);
+        *(double *)((char *)&sc->channels[i] + field_offset) = x;
+    }
+    return PSY_OK;
+}
+
+static psy_status copy_string(json_t *v, const char *key, char *dst, size_t size, psy_message *why)
+{
+    if (!json_is_string(v)) return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\" must be a string", key);
+    psy_copy_field(dst, size, json_string_value(v), json_string_length(v));
+    return PSY_OK;
+}
+
+static psy_status parse_units(json_t *v, int n, psy_sidecar *sc, psy_message *why)
+{
+    if (json_is_array(v) && json_array_size(v) != (size_t)n)
+        return psy_fail(why, PSY_E_FORMAT, "sidecar \"Units\" has %zu entries for %d channels",
+                        json_array_size(v), n);
+    for (int i = 0; i < n; i++) {
+        json_t *item = json_is_array(v) ? json_array_get(v, (size_t)i) : v;
+        psy_status st = copy_string(item, "Units", sc->channels[i].unit, PSY_UNIT_SIZE, why);
+        if (st != PSY_OK) return st;
+    }
+    return PSY_OK;
+}
+
+/* BIDS per-column objects: {"ECG": {"Units": "mV", "Gain": 200, "Baseline": 1024}}. */
+static psy_status parse_column_object(json_t *obj, const char *label, psy_sidecar_channel *c,
+                                      psy_message *why)
+{
+    json_t *v;
+    if ((v = json_object_get(obj, "Units")) && copy_string(v, "Units", c->unit, PSY_UNIT_SIZE, why))
+        return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\".\"Units\" must be a string", label);
+    if ((v = json_object_get(obj, "Gain"))) {
+        double g = json_is_number(v) ? json_number_value(v) : NAN;
+        if (!(g > 0) || !isfinite(g))
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\".\"Gain\" must be a positive number",
+                            label);
+        c->gain = g;
+    }
+    if ((v = json_object_get(obj, "Baseline"))) {
+        double b = json_is_number(v) ? json_number_value(v) : NAN;
+        if (!isfinite(b))
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"%s\".\"Baseline\" must be a number", label);
+        c->baseline = b;
+    }
+    return PSY_OK;
+}
+
+static psy_status parse_root(json_t *root, psy_sidecar *sc, psy_message *why)
+{
+    int n = sc->n_channels;
+    psy_status st = PSY_OK;
+    json_t *v;
+    if ((v = json_object_get(root, "SamplingFrequency"))) {
+        double f = json_is_number(v) ? json_number_value(v) : NAN;
+        if (!(f > 0) || !isfinite(f) || f > 1e9)
+            return json_is_number(v)
+                       ? psy_fail(why, PSY_E_FORMAT, "sidecar \"SamplingFrequency\" %g is not a positive rate", f)
+                       : psy_fail(why, PSY_E_FORMAT, "sidecar \"SamplingFrequency\" must be a number");
+        sc->rate_hz = f;
+    }
+    if ((v = json_object_get(root, "Columns"))) {
+        if (!json_is_array(v))
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"Columns\" must be an array of labels");
+        if (json_array_size(v) != (size_t)n)
+            return psy_fail(why, PSY_E_FORMAT, "sidecar \"Columns\" names %zu columns for %d channels",
+                            json_array_size(v), n);
+        for (int i = 0; i < n && st == PSY_OK; i++)
+            st = copy_string(json_array_get(v, (size_t)i), "Columns", sc->channels[i].label,
+                             PSY_LABEL_SIZE, why);
+        if (st != PSY_OK) return st;
+    }
+    if ((v = json_object_get(root, "Units")) && (st = parse_units(v, n, sc, why)) != PSY_OK) return st;
+    if ((v = json_object_get(root, "Gain")) &&
+        (st = per_channel_numbers(v, "Gain", n, sc, offsetof(psy_sidecar_channel, gain), 1, why)))
+        return st;
+    if ((v = json_object_get(root, "Baseline")) &&
+        (st = per_channel_numbers(v, "Baseline", n, sc, offsetof(psy_sidecar_channel, baseline), 0, why)))
+        return st;
+    for (int i = 0; i < n; i++) {
+        const char *label = sc->channels[i].label;
+        if (label[0] && (v = json_object_get(root, label)) && json_is_object(v) &&
+            (st = parse_column_object(v, label, &sc->channels[i], why)) != PSY_OK)
+            return st;
+    }
+    const char *const start_keys[] = {"StartTime", "RecordingStart"};
+    for (int k = 0; k < 2; k++) {
+        if (!(v = json_object_get(root, start_keys[k]))) continue;
+        if (k == 0 && json_is_number(v)) {
+            double t = json_number_value(v);
+            if (!isfinite(t))
+                return psy_fail(why, PSY_E_FORMAT, "sidecar \"StartTime\" must be finite");
+            sc->start_offset_s = t;
+            sc->has_start_offset = 1;
+        } else if (!json_is_string(v) || !parse_datetime(json_string_value(v), &sc->start)) {
+            return psy_fail(why, PSY_E_FORMAT,
+                            "sidecar \"%s\" must be a date-time like 2024-01-31T09:15:00.250",
+                            start_keys[k]);
+        }
+    }
+    return PSY_OK;
+}
+
+psy_status psy_sidecar_parse(const char *text, size_t len, int channels, psy_sidecar *out,
+                             psy_message *why)
+{
+    memset(out, 0, sizeof *out);
+    if (channels <= 0) return psy_fail(why, PSY_E_FORMAT, "sidecar for %d channels", channels);
+    json_error_t err;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return psy_fail(why, PSY_E_FORMAT, "sidecar is not valid JSON (line %d: %s)", err.line,
+                        err.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return psy_fail(why, PSY_E_FORMAT, "sidecar must be a JSON object");
+    }
+    out->n_channels = channels;
+    out->channels = calloc((size_t)channels, sizeof *out->channels);
+    if (!out->channels) {
+        json_decref(root);
+        return PSY_E_NOMEM;
+    }
+    for (int i = 0; i < channels; i++) out->channels[i].gain = 1;
+    psy_status st = parse_root(root, out, why);
+    json_decref(root);
+    if (st != PSY_OK) psy_sidecar_free(out);
+    return st;
+}
+
+psy_status psy_sidecar_load(psy_source *src, int channels, psy_sidecar *out, psy_message *why)
+{
+    memset(out, 0, sizeof *out);
+    int64_t size = psy_source_size(src);
+    if (size < 0) return psy_fail(why, PSY_E_IO, "cannot size the sidecar");
+    if (size > SIDECAR_MAX_BYTES)
+        return psy_fail(why, PSY_E_FORMAT, "sidecar is %lld bytes (more than 1 MiB)", (long long)size);
+    char *text = malloc((size_t)size + 1);
+    if (!text) return PSY_E_NOMEM;
+    psy_status st = psy_source_read_exact(src, 0, text, (size_t)size);
+    if (st == PSY_OK) st = psy_sidecar_parse(text, (size_t)size, channels, out, why);
+    else psy_fail(why, st, "cannot read the sidecar");
+    free(text);
+    return st;
+}
+
+void psy_sidecar_free(psy_sidecar *sc)
+{
+    if (!sc) return;
+    free(sc->channels);
+    sc->channels = NULL;
+    sc->n_channels = 0;
+}
