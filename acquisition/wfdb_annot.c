@@ -4,6 +4,7 @@
  * 16-bit word first); 60 NUM, 61 SUB, 62 CHN set fields of the current annotation (NUM and CHN
  * stay in force for later annotations); 63 AUX (I bytes of text follow, padded to even); A = 0,
  * I = 0 ends the file. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,24 +68,38 @@ typedef struct pending {
     char aux[256];
 } pending;
 
-static psy_status emit(psy_reader *r, const pending *p, double rate, int num, int chan,
+/* wrann starts a file with a NOTE "## time resolution: F" when the annotation times are on a
+ * clock other than the record's frame rate; WFDB readers consume it rather than show it. */
+static int time_resolution_note(const pending *p, int64_t emitted, double *resolution)
+{
+    static const char tag[] = "## time resolution:";
+    if (emitted || p->code != 22 || p->sample != 0 || strncmp(p->aux, tag, sizeof tag - 1) != 0) return 0;
+    double v;
+    const char *num = p->aux + sizeof tag - 1;
+    if (psy_parse_double(num, strlen(num), &v) && v > 0) *resolution = v;
+    return 1;
+}
+
+static psy_status emit(psy_reader *r, const pending *p, double rate, double *resolution, int num, int chan,
                        wfdb_annot_summary *sum, psy_message *why)
 {
+    if (time_resolution_note(p, sum->count, resolution)) return PSY_OK;
     char buf[8];
     psy_event ev = {0};
-    ev.onset_s = (double)p->sample / rate;
+    double tres = *resolution > 0 ? *resolution : rate;
+    ev.onset_s = (double)p->sample / tres;
     ev.duration_s = 0;
     ev.label = wfdb_annotation_mnemonic(p->code, buf);
     ev.detail = p->aux;
     ev.source = PSY_EVENTS_WFDB;
-    ev.sample = p->sample;
+    ev.sample = tres == rate ? p->sample : (int64_t)llround((double)p->sample * rate / tres);
     ev.channel = chan;
     ev.code = p->code;
     ev.subtype = p->subtype;
     ev.number = num;
     if (psy_reader_add_event(r, &ev) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory for annotations");
     sum->count++;
-    sum->last_sample = p->sample;
+    sum->last_sample = ev.sample;
     return PSY_OK;
 }
 
@@ -101,6 +116,7 @@ psy_status wfdb_read_annotations(psy_source *src, double rate, psy_reader *r, wf
     pending p = {0};
     int64_t time = 0;
     int num = 0, chan = -1;
+    double resolution = 0;
     psy_status st = PSY_OK;
     for (;;) {
         unsigned char w[2];
@@ -151,17 +167,17 @@ psy_status wfdb_read_annotations(psy_source *src, double rate, psy_reader *r, wf
         } else if (a >= 50) {
             continue; /* codes 50..58 are reserved: skip the word */
         } else {
-            if (p.active && (st = emit(r, &p, rate, num, chan, sum, why)) != PSY_OK) break;
+            if (p.active && (st = emit(r, &p, rate, &resolution, num, chan, sum, why)) != PSY_OK) break;
             time += i;
             if (time < 0) { st = psy_fail(why, PSY_E_FORMAT, "annotation time is negative at byte %lld",
                                           (long long)at); break; }
             memset(&p, 0, sizeof p);
-            p.active = 1;
+            p.active = a != 0; /* code 0 (NOTQRS) only moves the time: wrann's placeholder */
             p.code = a;
             p.sample = time;
         }
     }
-    if (st == PSY_OK && p.active) st = emit(r, &p, rate, num, chan, sum, why);
+    if (st == PSY_OK && p.active) st = emit(r, &p, rate, &resolution, num, chan, sum, why);
     free(s);
     return st;
 }
