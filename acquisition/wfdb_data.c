@@ -139,8 +139,9 @@ static psy_status group_files(const wfdb_header *h, wfdb_data *d, psy_message *w
     return PSY_OK;
 }
 
-static psy_status alloc_cache(const wfdb_header *h, wfdb_file *f)
+static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file)
 {
+    wfdb_file *f = &d->files[file];
     int64_t S = f->frame_samples;
     int64_t bf = CACHE_SAMPLES / S / 6 * 6;
     if (bf < 6) bf = 6;
@@ -165,8 +166,8 @@ static psy_status alloc_cache(const wfdb_header *h, wfdb_file *f)
         if (!f->prev || !f->initial) return PSY_E_NOMEM;
     }
     int p = 0;
-    for (int i = f->first_sig; i < f->first_sig + f->nsig; i++)
-        for (int k = 0; k < h->sig[i].spf; k++, p++) {
+    for (int i = f->first_sig; i < h->nsig; i++) /* null signals may sit between a file's signals */
+        for (int k = 0; d->chans[i].file == file && k < h->sig[i].spf; k++, p++) {
             f->gain[p] = h->sig[i].gain;
             f->baseline[p] = h->sig[i].baseline;
             if (f->initial) f->initial[p] = (int32_t)h->sig[i].initial_value;
@@ -196,7 +197,7 @@ psy_status wfdb_data_open(psy_source *hea, const wfdb_header *h, psy_reader *r, 
             if (d->files[i].frames < frames) frames = d->files[i].frames;
     }
     for (int i = 0; st == PSY_OK && i < d->nfiles; i++)
-        if (d->files[i].frames > 0 && alloc_cache(h, &d->files[i]) != PSY_OK)
+        if (d->files[i].frames > 0 && alloc_cache(h, d, i) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory for the block cache");
     if (st != PSY_OK) {
         wfdb_data_destroy(d);
