@@ -21,11 +21,16 @@ typedef struct wfdb_file {
     int64_t frames;            /* frames the file holds */
     int64_t block_frames;      /* frames per cache block: a multiple of 6 (whole packing groups) */
     int64_t cached_block;      /* -1: none */
-    double *cache;             /* block_frames * S physical values */
+    double *cache;             /* block_frames * S physical values, each signal's run contiguous
+                                  and in time order (reads are then plain copies) */
+    int64_t *dst_off;          /* per frame position: where frame 0's value goes in the cache */
+    int *dst_stride;           /* per frame position: the signal's samples per frame */
     int32_t *ints;             /* block_frames * S digital values */
     uint8_t *bytes;            /* the block's bytes */
     double *flac_buf;          /* block_frames * S doubles from libsndfile */
     double *gain, *baseline;   /* per frame position */
+    double *table;             /* small formats: physical value of every code, per frame position */
+    int32_t table_half;        /* codes run from -table_half to table_half - 1 */
     int32_t invalid;
     int32_t *prev, *initial;   /* format 8: running values per frame position */
     int64_t next_sequential;   /* format 8: the next block the running values lead to */
@@ -36,6 +41,7 @@ typedef struct wfdb_chan {
     int pos;    /* first position of the signal in its file's frame */
     int spf;
     int64_t skew_samples;
+    int64_t region;  /* start of the signal's run in its file's cache */
 } wfdb_chan;
 
 struct wfdb_data {
@@ -54,6 +60,9 @@ static void file_free(wfdb_file *f)
     free(f->flac_buf);
     free(f->gain);
     free(f->baseline);
+    free(f->table);
+    free(f->dst_off);
+    free(f->dst_stride);
     free(f->prev);
     free(f->initial);
 }
@@ -165,8 +174,22 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
         f->initial = malloc((size_t)S * sizeof *f->initial);
         if (!f->prev || !f->initial) return PSY_E_NOMEM;
     }
+    f->dst_off = malloc((size_t)S * sizeof *f->dst_off);
+    f->dst_stride = malloc((size_t)S * sizeof *f->dst_stride);
+    if (!f->dst_off || !f->dst_stride) return PSY_E_NOMEM;
     int p = 0;
-    for (int i = f->first_sig; i < h->nsig; i++) /* null signals may sit between a file's signals */
+    int64_t region = 0;
+    int pp = 0;
+    for (int i = f->first_sig; i < h->nsig; i++) { /* null signals may sit between a file's signals */
+        if (d->chans[i].file != file) continue;
+        d->chans[i].region = region;
+        for (int k = 0; k < h->sig[i].spf; k++, pp++) {
+            f->dst_off[pp] = region + k;
+            f->dst_stride[pp] = h->sig[i].spf;
+        }
+        region += bf * h->sig[i].spf;
+    }
+    for (int i = f->first_sig; i < h->nsig; i++)
         for (int k = 0; d->chans[i].file == file && k < h->sig[i].spf; k++, p++) {
             f->gain[p] = h->sig[i].gain;
             f->baseline[p] = h->sig[i].baseline;
@@ -174,6 +197,17 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
         }
     if (f->prev) memcpy(f->prev, f->initial, (size_t)S * sizeof *f->prev);
     f->invalid = wfdb_format_invalid(f->format);
+    /* 8- to 12-bit codes: one exact division per code up front instead of one per sample */
+    int bits = f->format == 212 ? 12 : (f->format == 310 || f->format == 311) ? 10 : f->format == 80 ? 8 : 0;
+    if (bits && S <= 256) {
+        int32_t half = (int32_t)1 << (bits - 1);
+        f->table = malloc((size_t)S * (size_t)(2 * half) * sizeof *f->table);
+        if (!f->table) return PSY_E_NOMEM;
+        f->table_half = half;
+        for (int64_t q = 0; q < S; q++)
+            for (int32_t v = -half; v < half; v++)
+                f->table[q * 2 * half + v + half] = v == f->invalid ? NAN : ((double)v - f->baseline[q]) / f->gain[q];
+    }
     return PSY_OK;
 }
 
@@ -241,7 +275,7 @@ static psy_status load_block(wfdb_file *f, int64_t b)
                 for (int64_t k = 0; k < spf; k++) {
                     int64_t p = sg * spf + k;
                     double v = f->flac_buf[(fr * spf + k) * f->nsig + sg];
-                    f->cache[fr * S + p] = v == (double)f->invalid ? NAN : (v - f->baseline[p]) / f->gain[p];
+                    f->cache[f->dst_off[p] + fr * f->dst_stride[p]] = v == (double)f->invalid ? NAN : (v - f->baseline[p]) / f->gain[p];
                 }
         f->cached_block = b;
         return PSY_OK;
@@ -258,12 +292,22 @@ static psy_status load_block(wfdb_file *f, int64_t b)
         f->next_sequential = b + 1;
     }
     if ((st = decode_binary(f, b, ns)) != PSY_OK) return st;
-    const int32_t *in = f->ints;
-    double *out = f->cache;
-    int32_t invalid = f->invalid;
-    for (int64_t fr = 0; fr < nf; fr++, in += S, out += S)
-        for (int64_t p = 0; p < S; p++)
-            out[p] = in[p] == invalid ? NAN : ((double)in[p] - f->baseline[p]) / f->gain[p];
+    for (int64_t p = 0; p < S; p++) { /* one frame position at a time: sequential writes */
+        const int32_t *in = f->ints + p;
+        double *out = f->cache + f->dst_off[p];
+        int64_t stride = f->dst_stride[p];
+        if (f->table) {
+            const double *t = f->table + p * 2 * (int64_t)f->table_half + f->table_half;
+            for (int64_t fr = 0; fr < nf; fr++) out[fr * stride] = t[in[fr * S]];
+        } else {
+            double base = f->baseline[p], gain = f->gain[p];
+            int32_t invalid = f->invalid;
+            for (int64_t fr = 0; fr < nf; fr++) {
+                int32_t v = in[fr * S];
+                out[fr * stride] = v == invalid ? NAN : ((double)v - base) / gain;
+            }
+        }
+    }
     f->cached_block = b;
     return PSY_OK;
 }
@@ -277,7 +321,7 @@ psy_status wfdb_data_read(void *impl, int ch, int64_t start, int64_t n, double *
         return PSY_OK;
     }
     wfdb_file *f = &d->files[c->file];
-    int64_t S = f->frame_samples, spf = c->spf, stored = f->frames * spf;
+    int64_t spf = c->spf, stored = f->frames * spf;
     int64_t q = start + c->skew_samples; /* index in the stored sample stream of this signal */
     while (n > 0) {
         if (q < 0 || q >= stored) { /* skew moved us off the stored data */
@@ -293,15 +337,7 @@ psy_status wfdb_data_read(void *impl, int ch, int64_t start, int64_t n, double *
         int64_t block_end = frame0 + f->block_frames < f->frames ? frame0 + f->block_frames : f->frames;
         int64_t run = block_end * spf - q; /* samples of this signal left in the block */
         if (run > n) run = n;
-        if (spf == 1) {
-            const double *src = f->cache + (frame - frame0) * S + c->pos;
-            for (int64_t i = 0; i < run; i++) out[i] = src[i * S];
-        } else {
-            for (int64_t i = 0; i < run; i++) {
-                int64_t qq = q + i, fr = qq / spf - frame0, k = qq % spf;
-                out[i] = f->cache[fr * S + c->pos + k];
-            }
-        }
+        memcpy(out, f->cache + c->region + (q - frame0 * spf), (size_t)run * sizeof *out);
         out += run;
         q += run;
         n -= run;
