@@ -199,7 +199,7 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
     f->invalid = wfdb_format_invalid(f->format);
     /* 8- to 12-bit codes: one exact division per code up front instead of one per sample */
     int bits = f->format == 212 ? 12 : (f->format == 310 || f->format == 311) ? 10 : f->format == 80 ? 8 : 0;
-    if (bits && S <= 256) {
+    if (bits && S <= 64) { /* at most 64 * 4096 doubles = 2 MiB */
         int32_t half = (int32_t)1 << (bits - 1);
         f->table = malloc((size_t)S * (size_t)(2 * half) * sizeof *f->table);
         if (!f->table) return PSY_E_NOMEM;

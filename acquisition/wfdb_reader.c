@@ -143,6 +143,16 @@ psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reade
         }
         psy_reader_set_impl(r, &wfdb_ops, data);
     }
+    for (int i = 0; i < h.nsig; i++) {
+        int64_t samples;
+        if (!psy_mul_i64(nframes, h.sig[i].spf, &samples)) {
+            st = psy_fail(why, PSY_E_FORMAT, "number of samples %lld times %d samples per frame overflows",
+                          (long long)nframes, h.sig[i].spf);
+            wfdb_header_free(&h);
+            psy_reader_discard(r);
+            return st;
+        }
+    }
     int ok = 1;
     add_channels(&h, nframes, r, &ok);
     if (h.start.known) psy_reader_set_start(r, &h.start);

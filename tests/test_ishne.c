@@ -45,6 +45,7 @@ static void test_holter(void **state)
     }
     assert_string_equal(psy_reader_channel(r, 0)->label, "ECG1 bipolar");
     assert_string_equal(psy_reader_channel(r, 2)->label, "ECG3 bipolar");
+    free(x);
     psy_reader_close(r);
 }
 

@@ -440,6 +440,7 @@ static void test_malformed_headers(void **state)
         {"m 2 360 6\nm.dat 16\nm.dat 16x3\n", PSY_E_TRUNCATED, "holds 5 frames but the header says 6"},
         {"m 1 360 40\nm.dat 212\n", PSY_E_TRUNCATED, "'m.dat' holds 26 frames but the header says 40"},
         {"m 1 360 10\nm.dat 516\n", PSY_E_FORMAT, ""}, /* not FLAC: libsndfile's reason */
+        {"m 1 360 9000000000000000000\n~ 0x1000\n", PSY_E_FORMAT, "overflows"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *path = write_text("m.hea", cases[i].hea);
