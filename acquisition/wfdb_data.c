@@ -199,7 +199,10 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
     f->invalid = wfdb_format_invalid(f->format);
     /* 8- to 12-bit codes: one exact division per code up front instead of one per sample */
     int bits = f->format == 212 ? 12 : (f->format == 310 || f->format == 311) ? 10 : f->format == 80 ? 8 : 0;
-    if (bits && S <= 64) { /* at most 64 * 4096 doubles = 2 MiB */
+    if (!bits && (f->format == 16 || f->format == 61 || f->format == 160) && S <= 4 &&
+        f->frames * S >= 8 * 65536)
+        bits = 16; /* 512 KiB per position: only for files much larger than their tables */
+    if (bits && S * ((int64_t)1 << bits) <= 1 << 18) { /* at most 2 MiB of doubles */
         int32_t half = (int32_t)1 << (bits - 1);
         f->table = malloc((size_t)S * (size_t)(2 * half) * sizeof *f->table);
         if (!f->table) return PSY_E_NOMEM;

@@ -186,21 +186,23 @@ static void test_formats_round_trip(void **state)
 }
 
 /* Reads that cross cache blocks, forwards and backwards, on a long single-signal 212 file with
- * an odd sample count, and on a long format-8 (difference) file. */
+ * an odd sample count, a long format-8 (difference) file and a long 2-signal format-16 file
+ * (large enough for its code table). */
 static void test_long_records(void **state)
 {
     (void)state;
-    for (int pass = 0; pass < 2; pass++) {
-        int fmt = pass ? 8 : 212, S = pass ? 2 : 1;
+    for (int pass = 0; pass < 3; pass++) {
+        int fmt = pass == 2 ? 16 : pass ? 8 : 212, S = pass ? 2 : 1;
         int nframes = 600001;
         size_t n = (size_t)nframes * (size_t)S;
         int *v = malloc(n * sizeof *v);
-        for (size_t i = 0; i < n; i++) v[i] = pass ? (int)((i / 2) % 200 < 100 ? (i / 2) % 200 : 200 - (i / 2) % 200) - 50 : (int)(i % 4000) - 2000 + (i % 4000 == 0);
+        for (size_t i = 0; i < n; i++) v[i] = pass == 2 ? (int)(i * 7 % 65535) - 32767 : pass ? (int)((i / 2) % 200 < 100 ? (i / 2) % 200 : 200 - (i / 2) % 200) - 50 : (int)(i % 4000) - 2000 + (i % 4000 == 0);
         bytes b = encode(fmt, v, n, (size_t)S);
         write_temp_file("long.dat", b.p, b.n);
         char hea[256];
         snprintf(hea, sizeof hea, "long %d 360 %d\n%s", S, nframes,
-                 pass ? "long.dat 8 1 8 0 0\nlong.dat 8 1 8 0 0\n" : "long.dat 212 1 12 0\n");
+                 pass == 2 ? "long.dat 16 1 16 0\nlong.dat 16 1 16 0\n"
+                 : pass ? "long.dat 8 1 8 0 0\nlong.dat 8 1 8 0 0\n" : "long.dat 212 1 12 0\n");
         psy_reader *r = NULL;
         psy_message why;
         if (open_path(write_text("long.hea", hea), 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
