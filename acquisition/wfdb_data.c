@@ -217,7 +217,6 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
 psy_status wfdb_data_open(psy_source *hea, const wfdb_header *h, psy_reader *r, wfdb_data **out,
                           int64_t *nframes, psy_message *why)
 {
-    (void)r;
     *out = NULL;
     wfdb_data *d = calloc(1, sizeof *d);
     if (!d) return psy_fail(why, PSY_E_NOMEM, "out of memory");
@@ -226,8 +225,13 @@ psy_status wfdb_data_open(psy_source *hea, const wfdb_header *h, psy_reader *r, 
     d->chans = calloc((size_t)h->nsig + 1, sizeof *d->chans);
     psy_status st = d->files && d->chans ? group_files(h, d, why) : psy_fail(why, PSY_E_NOMEM, "out of memory");
     int64_t frames = h->nframes;
-    for (int i = 0; st == PSY_OK && i < d->nfiles; i++)
+    for (int i = 0; st == PSY_OK && i < d->nfiles; i++) {
         st = open_file(hea, h, &d->files[i], h->nframes, why);
+        if (st == PSY_OK && h->nframes > 0 && d->files[i].frames > h->nframes)
+            psy_reader_warn(r, "signal file '%s' holds %lld frames, more than the header's %lld: the rest is ignored",
+                            h->sig[d->files[i].first_sig].file, (long long)d->files[i].frames,
+                            (long long)h->nframes);
+    }
     if (st == PSY_OK && frames == 0 && d->nfiles) { /* no count in the header: what the files hold */
         frames = d->files[0].frames;
         for (int i = 1; i < d->nfiles; i++)

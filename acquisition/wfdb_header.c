@@ -269,7 +269,7 @@ static psy_status parse_signal_line(const char *line, size_t end, int index, wfd
     strcpy(s->units, "mV");
     s->gain = 200;
     s->adc_resolution = wfdb_format_default_bits(s->format);
-    int baseline_given = 0, adczero_given = 0;
+    int baseline_given = 0;
     field f = next_field(line, end, &pos);
     int64_t v;
     if (f.n) {
@@ -290,7 +290,6 @@ static psy_status parse_signal_line(const char *line, size_t end, int index, wfd
             return psy_fail(why, PSY_E_FORMAT, "signal %d: ADC zero '%.*s' is not a whole number", index,
                             SHOW(f));
         s->adc_zero = v;
-        adczero_given = 1;
         f = next_field(line, end, &pos);
     }
     s->initial_value = s->adc_zero;
@@ -319,7 +318,6 @@ static psy_status parse_signal_line(const char *line, size_t end, int index, wfd
     if (psy_copy_field(s->description, sizeof s->description, line + pos, end - pos))
         WARN(warn_to, "WFDB signal %d: description holds bytes that are not UTF-8 (shown as '?')", index);
     if (!baseline_given) s->baseline = (double)s->adc_zero;
-    (void)adczero_given;
     return PSY_OK;
 }
 

@@ -258,6 +258,14 @@ static void test_header_fields(void **state)
     assert_true(x[0] == 0 && x[1] == 0.02 && x[3] == 0.06);
     psy_reader_close(r);
 
+    /* a signal file longer than the header says: read up to the header's count, with a warning */
+    path = write_text("hf.hea", "hf 2 250 3\nhf.dat 16 200 16 0\nhf.dat 16 200 16 0\n");
+    if (open_path(path, 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
+    assert_int_equal(psy_reader_channel(r, 1)->frames, 3);
+    assert_int_equal(psy_reader_warning_count(r), 1);
+    assert_non_null(strstr(psy_reader_warning(r, 0), "holds 4 frames, more than the header's 3"));
+    psy_reader_close(r);
+
     /* no sample count: taken from the file; no base date: start unknown, with a warning */
     path = write_text("hf.hea", "hf 2 250 0 10:00:00\nhf.dat 16 200 16 0\nhf.dat 16 200 16 0\n");
     if (open_path(path, 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
