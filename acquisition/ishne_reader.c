@@ -11,16 +11,25 @@
 
 enum {
     MAGIC_SIZE = 8,
-    FIXED_END = 522,    /* magic (8) + CRC (2) + fixed header (512) */
+    FIXED_END = 522, /* magic (8) + CRC (2) + fixed header (512) */
     MAX_LEADS = 12,
     BLOCK_FRAMES = 32768
 };
 
 /* Offsets in the file (fixed header fields). */
 enum {
-    OFF_CRC = 8, OFF_VAR_SIZE = 10, OFF_SAMPLES = 14, OFF_VAR_OFFSET = 18, OFF_ECG_OFFSET = 22,
-    OFF_VERSION = 26, OFF_RECORD_DATE = 138, OFF_START_TIME = 150, OFF_LEADS = 156, OFF_LEAD_SPEC = 158,
-    OFF_RESOLUTION = 206, OFF_RATE = 272
+    OFF_CRC = 8,
+    OFF_VAR_SIZE = 10,
+    OFF_SAMPLES = 14,
+    OFF_VAR_OFFSET = 18,
+    OFF_ECG_OFFSET = 22,
+    OFF_VERSION = 26,
+    OFF_RECORD_DATE = 138,
+    OFF_START_TIME = 150,
+    OFF_LEADS = 156,
+    OFF_LEAD_SPEC = 158,
+    OFF_RESOLUTION = 206,
+    OFF_RATE = 272
 };
 
 typedef struct ishne {
@@ -29,7 +38,7 @@ typedef struct ishne {
     int64_t frames, data_offset;
     double scale[MAX_LEADS]; /* mV per adu */
     int64_t cached_block;
-    double *cache;           /* BLOCK_FRAMES * leads */
+    double *cache; /* BLOCK_FRAMES * leads */
     unsigned char *bytes;
 } ishne;
 
@@ -66,9 +75,9 @@ static psy_status header_crc(psy_source *src, int64_t end, uint16_t *out)
 
 static const char *lead_name(int spec)
 {
-    static const char *const names[] = {"unknown", "bipolar", "X bipolar", "Y bipolar", "Z bipolar", "I", "II",
-                                        "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6", "ES",
-                                        "AS", "AI"};
+    static const char *const names[] = {
+        "unknown", "bipolar", "X bipolar", "Y bipolar", "Z bipolar", "I",  "II", "III", "aVR", "aVL",
+        "aVF",     "V1",      "V2",        "V3",        "V4",        "V5", "V6", "ES",  "AS",  "AI"};
     return spec >= 0 && spec < 20 ? names[spec] : "unknown";
 }
 
@@ -118,7 +127,8 @@ static const psy_reader_ops ishne_ops = {ishne_read, NULL, ishne_destroy};
 static psy_datetime start_of(const unsigned char *h)
 {
     psy_datetime t = {0};
-    int day = le16(h + OFF_RECORD_DATE), month = le16(h + OFF_RECORD_DATE + 2), year = le16(h + OFF_RECORD_DATE + 4);
+    int day = le16(h + OFF_RECORD_DATE), month = le16(h + OFF_RECORD_DATE + 2),
+        year = le16(h + OFF_RECORD_DATE + 4);
     int hh = le16(h + OFF_START_TIME), mm = le16(h + OFF_START_TIME + 2), ss = le16(h + OFF_START_TIME + 4);
     if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1900 || hh < 0 || hh > 23 || mm < 0 ||
         mm > 59 || ss < 0 || ss > 59)
@@ -134,26 +144,28 @@ static psy_status parse_and_build(psy_source *src, const unsigned char *h, int64
     int32_t ecg_offset = le32(h + OFF_ECG_OFFSET), var_offset = le32(h + OFF_VAR_OFFSET);
     int leads = le16(h + OFF_LEADS), rate = le16(h + OFF_RATE);
     if (var_size < 0 || var_size > size - FIXED_END)
-        return psy_fail(why, PSY_E_FORMAT, "variable-length block size %d does not fit in the file", (int)var_size);
+        return psy_fail(why, PSY_E_FORMAT, "variable-length block size %d does not fit in the file",
+                        (int)var_size);
     if (leads < 1 || leads > MAX_LEADS)
         return psy_fail(why, PSY_E_FORMAT, "number of leads %d is not 1..12", leads);
     if (rate <= 0) return psy_fail(why, PSY_E_FORMAT, "sampling rate %d Hz must be positive", rate);
     if (ecg_offset < FIXED_END || ecg_offset > size)
-        return psy_fail(why, PSY_E_FORMAT, "ECG data offset %d is outside the file (522..%lld)", (int)ecg_offset,
-                        (long long)size);
+        return psy_fail(why, PSY_E_FORMAT, "ECG data offset %d is outside the file (522..%lld)",
+                        (int)ecg_offset, (long long)size);
     if (samples < 0) return psy_fail(why, PSY_E_FORMAT, "samples per lead %d is negative", (int)samples);
     if (var_offset != FIXED_END)
         psy_reader_warn(r, "ISHNE variable block offset is %d, not 522", (int)var_offset);
     if (ecg_offset < FIXED_END + var_size)
-        psy_reader_warn(r, "ISHNE ECG data offset %d lies inside the variable block (ends at %d)", (int)ecg_offset,
-                        FIXED_END + (int)var_size);
+        psy_reader_warn(r, "ISHNE ECG data offset %d lies inside the variable block (ends at %d)",
+                        (int)ecg_offset, FIXED_END + (int)var_size);
     int64_t data_bytes, needed, frame_bytes = (int64_t)leads * 2;
     if (!psy_mul_i64(samples, frame_bytes, &data_bytes) || !psy_add_i64(ecg_offset, data_bytes, &needed))
         return psy_fail(why, PSY_E_FORMAT, "samples per lead %d overflow the file size", (int)samples);
     int64_t frames = samples;
     if (samples == 0) {
         frames = (size - ecg_offset) / frame_bytes;
-        psy_reader_warn(r, "ISHNE header gives 0 samples per lead: %lld read from the file size", (long long)frames);
+        psy_reader_warn(r, "ISHNE header gives 0 samples per lead: %lld read from the file size",
+                        (long long)frames);
     } else if (needed > size) {
         return psy_fail(why, PSY_E_TRUNCATED, "ISHNE data holds %lld samples per lead but the header says %d",
                         (long long)((size - ecg_offset) / frame_bytes), (int)samples);
@@ -172,13 +184,16 @@ static psy_status parse_and_build(psy_source *src, const unsigned char *h, int64
     char used[MAX_LEADS][PSY_LABEL_SIZE];
     for (int i = 0; i < leads; i++) {
         int spec = le16(h + OFF_LEAD_SPEC + 2 * i), res = le16(h + OFF_RESOLUTION + 2 * i);
-        if (res <= 0) return psy_fail(why, PSY_E_FORMAT, "lead %d resolution %d nV must be positive", i + 1, res);
+        if (res <= 0)
+            return psy_fail(why, PSY_E_FORMAT, "lead %d resolution %d nV must be positive", i + 1, res);
         s->scale[i] = res * 1e-6; /* nV per adu -> mV per adu */
         psy_channel_info c = {0};
         const char *name = lead_name(spec);
         int standard = spec >= 5 && spec <= 16;
-        if (standard) snprintf(c.label, sizeof c.label, "%s", name);
-        else snprintf(c.label, sizeof c.label, "ECG%d %s", i + 1, name);
+        if (standard)
+            snprintf(c.label, sizeof c.label, "%s", name);
+        else
+            snprintf(c.label, sizeof c.label, "ECG%d %s", i + 1, name);
         for (int j = 0; j < i; j++)
             if (strcmp(used[j], c.label) == 0) snprintf(c.label, sizeof c.label, "%s (lead %d)", name, i + 1);
         snprintf(used[i], sizeof used[i], "%s", c.label);
@@ -192,8 +207,10 @@ static psy_status parse_and_build(psy_source *src, const unsigned char *h, int64
         if (psy_reader_add_channel(r, &c, 0) < 0) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     psy_datetime t = start_of(h);
-    if (t.known) psy_reader_set_start(r, &t);
-    else psy_reader_warn(r, "ISHNE record date or start time is missing or invalid");
+    if (t.known)
+        psy_reader_set_start(r, &t);
+    else
+        psy_reader_warn(r, "ISHNE record date or start time is missing or invalid");
     int64_t bf = frames < BLOCK_FRAMES ? frames : BLOCK_FRAMES;
     if (bf > 0) {
         s->cache = malloc((size_t)(bf * leads) * sizeof *s->cache);
@@ -215,12 +232,14 @@ psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_read
     int64_t got = psy_source_read(src, 0, h, sizeof h);
     if (got < 0) return psy_fail(why, PSY_E_IO, "cannot read the ISHNE header");
     if (got >= MAGIC_SIZE && memcmp(h, "ANN  1.0", MAGIC_SIZE) == 0)
-        return psy_fail(why, PSY_E_UNSUPPORTED,
-                        "ISHNE annotation files (ANN 1.0) are not supported; open the Holter ECG (.ecg) file");
+        return psy_fail(
+            why, PSY_E_UNSUPPORTED,
+            "ISHNE annotation files (ANN 1.0) are not supported; open the Holter ECG (.ecg) file");
     if (got < MAGIC_SIZE || memcmp(h, "ISHNE1.0", MAGIC_SIZE) != 0)
         return psy_fail(why, PSY_E_FORMAT, "not an ISHNE 1.0 file (no 'ISHNE1.0' magic)");
     if (got < FIXED_END)
-        return psy_fail(why, PSY_E_TRUNCATED, "ISHNE header needs 522 bytes, the file has %lld", (long long)got);
+        return psy_fail(why, PSY_E_TRUNCATED, "ISHNE header needs 522 bytes, the file has %lld",
+                        (long long)got);
     psy_reader *r = psy_reader_new("ISHNE");
     ishne *s = calloc(1, sizeof *s);
     if (!r || !s) {

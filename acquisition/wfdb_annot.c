@@ -14,10 +14,10 @@
 enum { A_SKIP = 59, A_NUM = 60, A_SUB = 61, A_CHN = 62, A_AUX = 63, CHUNK = 65536 };
 
 /* ecgcodes.h of the WFDB library: code -> mnemonic (empty: undefined). */
-static const char *const mnemonics[50] = {
-    "",  "N", "L", "R", "a", "V", "F", "J", "A", "S", "E", "j", "/", "Q", "~", "",  "|",
-    "",  "s", "T", "*", "D", "\"", "=", "p", "B", "^", "t", "+", "u", "?", "!", "[", "]",
-    "e", "n", "@", "x", "f", "(", ")", "r", "",  "",  "",  "",  "",  "",  "",  ""};
+static const char *const mnemonics[50] = {"",  "N", "L", "R", "a", "V", "F", "J", "A", "S",  "E", "j", "/",
+                                          "Q", "~", "",  "|", "",  "s", "T", "*", "D", "\"", "=", "p", "B",
+                                          "^", "t", "+", "u", "?", "!", "[", "]", "e", "n",  "@", "x", "f",
+                                          "(", ")", "r", "",  "",  "",  "",  "",  "",  "",   ""};
 
 const char *wfdb_annotation_mnemonic(int code, char *buf)
 {
@@ -37,8 +37,8 @@ int wfdb_annotation_is_beat(int code)
 /* A buffered little-endian reader over the source. */
 typedef struct stream {
     psy_source *src;
-    int64_t pos;      /* file offset of buf[0] */
-    size_t len, at;   /* bytes in buf, read position */
+    int64_t pos; /* file offset of buf[0] */
+    size_t len, at; /* bytes in buf, read position */
     unsigned char buf[CHUNK];
 } stream;
 
@@ -97,7 +97,8 @@ static psy_status emit(psy_reader *r, const pending *p, double rate, double *res
     ev.code = p->code;
     ev.subtype = p->subtype;
     ev.number = num;
-    if (psy_reader_add_event(r, &ev) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory for annotations");
+    if (psy_reader_add_event(r, &ev) != PSY_OK)
+        return psy_fail(why, PSY_E_NOMEM, "out of memory for annotations");
     sum->count++;
     sum->last_sample = ev.sample;
     return PSY_OK;
@@ -122,7 +123,10 @@ psy_status wfdb_read_annotations(psy_source *src, double rate, psy_reader *r, wf
         unsigned char w[2];
         int64_t at = s->pos + (int64_t)s->at;
         int got = stream_get(s, w, 2);
-        if (got < 0) { st = psy_fail(why, PSY_E_IO, "cannot read the annotation file"); break; }
+        if (got < 0) {
+            st = psy_fail(why, PSY_E_IO, "cannot read the annotation file");
+            break;
+        }
         if (got == 0) {
             /* a trailing odd byte is a cut word; a missing end marker is tolerated */
             if (s->len - s->at == 1)
@@ -146,9 +150,12 @@ psy_status wfdb_read_annotations(psy_source *src, double rate, psy_reader *r, wf
             time += (int32_t)u;
         } else if (a == A_NUM || a == A_SUB || a == A_CHN) {
             if (!p.active) continue; /* a modifier before any annotation has nothing to modify */
-            if (a == A_NUM) num = (int8_t)(i & 0xFF);
-            else if (a == A_SUB) p.subtype = (int8_t)(i & 0xFF);
-            else chan = i & 0xFF;
+            if (a == A_NUM)
+                num = (int8_t)(i & 0xFF);
+            else if (a == A_SUB)
+                p.subtype = (int8_t)(i & 0xFF);
+            else
+                chan = i & 0xFF;
         } else if (a == A_AUX) {
             size_t n = (size_t)i + (i & 1);
             unsigned char aux[1024];
@@ -169,8 +176,10 @@ psy_status wfdb_read_annotations(psy_source *src, double rate, psy_reader *r, wf
         } else {
             if (p.active && (st = emit(r, &p, rate, &resolution, num, chan, sum, why)) != PSY_OK) break;
             time += i;
-            if (time < 0) { st = psy_fail(why, PSY_E_FORMAT, "annotation time is negative at byte %lld",
-                                          (long long)at); break; }
+            if (time < 0) {
+                st = psy_fail(why, PSY_E_FORMAT, "annotation time is negative at byte %lld", (long long)at);
+                break;
+            }
             memset(&p, 0, sizeof p);
             p.active = a != 0; /* code 0 (NOTQRS) only moves the time: wrann's placeholder */
             p.code = a;

@@ -14,7 +14,7 @@ const char *wfdb_annotation_mnemonic(int code, char *buf);
 int wfdb_annotation_is_beat(int code);
 
 typedef struct wfdb_annot_summary {
-    int64_t count;       /* annotations added */
+    int64_t count; /* annotations added */
     int64_t last_sample; /* sample of the last annotation, -1 when none */
 } wfdb_annot_summary;
 

@@ -17,31 +17,31 @@ typedef struct wfdb_file {
     int format;
     int64_t byte_offset;
     int first_sig, nsig;
-    int frame_samples;         /* samples per frame in this file (S) */
-    int64_t frames;            /* frames the file holds */
-    int64_t block_frames;      /* frames per cache block: a multiple of 6 (whole packing groups) */
-    int64_t cached_block;      /* -1: none */
-    double *cache;             /* block_frames * S physical values, each signal's run contiguous
+    int frame_samples; /* samples per frame in this file (S) */
+    int64_t frames; /* frames the file holds */
+    int64_t block_frames; /* frames per cache block: a multiple of 6 (whole packing groups) */
+    int64_t cached_block; /* -1: none */
+    double *cache; /* block_frames * S physical values, each signal's run contiguous
                                   and in time order (reads are then plain copies) */
-    int64_t *dst_off;          /* per frame position: where frame 0's value goes in the cache */
-    int *dst_stride;           /* per frame position: the signal's samples per frame */
-    int32_t *ints;             /* block_frames * S digital values */
-    uint8_t *bytes;            /* the block's bytes */
-    double *flac_buf;          /* block_frames * S doubles from libsndfile */
-    double *gain, *baseline;   /* per frame position */
-    double *table;             /* small formats: physical value of every code, per frame position */
-    int32_t table_half;        /* codes run from -table_half to table_half - 1 */
+    int64_t *dst_off; /* per frame position: where frame 0's value goes in the cache */
+    int *dst_stride; /* per frame position: the signal's samples per frame */
+    int32_t *ints; /* block_frames * S digital values */
+    uint8_t *bytes; /* the block's bytes */
+    double *flac_buf; /* block_frames * S doubles from libsndfile */
+    double *gain, *baseline; /* per frame position */
+    double *table; /* small formats: physical value of every code, per frame position */
+    int32_t table_half; /* codes run from -table_half to table_half - 1 */
     int32_t invalid;
-    int32_t *prev, *initial;   /* format 8: running values per frame position */
-    int64_t next_sequential;   /* format 8: the next block the running values lead to */
+    int32_t *prev, *initial; /* format 8: running values per frame position */
+    int64_t next_sequential; /* format 8: the next block the running values lead to */
 } wfdb_file;
 
 typedef struct wfdb_chan {
-    int file;   /* -1: null signal (format 0), read as NaN */
-    int pos;    /* first position of the signal in its file's frame */
+    int file; /* -1: null signal (format 0), read as NaN */
+    int pos; /* first position of the signal in its file's frame */
     int spf;
     int64_t skew_samples;
-    int64_t region;  /* start of the signal's run in its file's cache */
+    int64_t region; /* start of the signal's run in its file's cache */
 } wfdb_chan;
 
 struct wfdb_data {
@@ -130,7 +130,8 @@ static psy_status group_files(const wfdb_header *h, wfdb_data *d, psy_message *w
             last->byte_offset = s->byte_offset;
             last->cached_block = -1;
         } else if (last->format != s->format || last->byte_offset != s->byte_offset) {
-            return psy_fail(why, PSY_E_FORMAT, "signals %d and %d share file '%s' but differ in format or offset",
+            return psy_fail(why, PSY_E_FORMAT,
+                            "signals %d and %d share file '%s' but differ in format or offset",
                             last->first_sig, i, s->file);
         }
         if (wfdb_format_is_flac(s->format) && s->spf != h->sig[last->first_sig].spf)
@@ -197,7 +198,8 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
         }
     if (f->prev) memcpy(f->prev, f->initial, (size_t)S * sizeof *f->prev);
     f->invalid = wfdb_format_invalid(f->format);
-    /* 8- to 12-bit codes: one exact division per code up front instead of one per sample */
+    /* 8- to 12-bit codes (and 16-bit ones in large files): one exact division per code up front
+     * instead of one per sample */
     int bits = f->format == 212 ? 12 : (f->format == 310 || f->format == 311) ? 10 : f->format == 80 ? 8 : 0;
     if (!bits && (f->format == 16 || f->format == 61 || f->format == 160) && S <= 4 &&
         f->frames * S >= 8 * 65536)
@@ -209,7 +211,8 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
         f->table_half = half;
         for (int64_t q = 0; q < S; q++)
             for (int32_t v = -half; v < half; v++)
-                f->table[q * 2 * half + v + half] = v == f->invalid ? NAN : ((double)v - f->baseline[q]) / f->gain[q];
+                f->table[q * 2 * half + v + half] =
+                    v == f->invalid ? NAN : ((double)v - f->baseline[q]) / f->gain[q];
     }
     return PSY_OK;
 }
@@ -223,14 +226,15 @@ psy_status wfdb_data_open(psy_source *hea, const wfdb_header *h, psy_reader *r, 
     d->nchan = h->nsig;
     d->files = calloc((size_t)h->nsig + 1, sizeof *d->files);
     d->chans = calloc((size_t)h->nsig + 1, sizeof *d->chans);
-    psy_status st = d->files && d->chans ? group_files(h, d, why) : psy_fail(why, PSY_E_NOMEM, "out of memory");
+    psy_status st =
+        d->files && d->chans ? group_files(h, d, why) : psy_fail(why, PSY_E_NOMEM, "out of memory");
     int64_t frames = h->nframes;
     for (int i = 0; st == PSY_OK && i < d->nfiles; i++) {
         st = open_file(hea, h, &d->files[i], h->nframes, why);
         if (st == PSY_OK && h->nframes > 0 && d->files[i].frames > h->nframes)
-            psy_reader_warn(r, "signal file '%s' holds %lld frames, more than the header's %lld: the rest is ignored",
-                            h->sig[d->files[i].first_sig].file, (long long)d->files[i].frames,
-                            (long long)h->nframes);
+            psy_reader_warn(
+                r, "signal file '%s' holds %lld frames, more than the header's %lld: the rest is ignored",
+                h->sig[d->files[i].first_sig].file, (long long)d->files[i].frames, (long long)h->nframes);
     }
     if (st == PSY_OK && frames == 0 && d->nfiles) { /* no count in the header: what the files hold */
         frames = d->files[0].frames;
@@ -282,7 +286,8 @@ static psy_status load_block(wfdb_file *f, int64_t b)
                 for (int64_t k = 0; k < spf; k++) {
                     int64_t p = sg * spf + k;
                     double v = f->flac_buf[(fr * spf + k) * f->nsig + sg];
-                    f->cache[f->dst_off[p] + fr * f->dst_stride[p]] = v == (double)f->invalid ? NAN : (v - f->baseline[p]) / f->gain[p];
+                    f->cache[f->dst_off[p] + fr * f->dst_stride[p]] =
+                        v == (double)f->invalid ? NAN : (v - f->baseline[p]) / f->gain[p];
                 }
         f->cached_block = b;
         return PSY_OK;

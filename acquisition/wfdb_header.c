@@ -10,7 +10,10 @@
 #include "wfdb_header.h"
 #include "wfdb_signal.h"
 
-#define WARN(r, ...) do { if (r) psy_reader_warn(r, __VA_ARGS__); } while (0)
+#define WARN(r, ...)                                                                                         \
+    do {                                                                                                     \
+        if (r) psy_reader_warn(r, __VA_ARGS__);                                                              \
+    } while (0)
 #define MAX_HEADER_BYTES (16 << 20)
 
 typedef struct field {
@@ -36,10 +39,7 @@ static int parse_int_field(const char *p, size_t n, int64_t *out) { return n && 
 /* Shows a field in a message: at most 40 bytes. */
 #define SHOW(f) (int)((f).n < 40 ? (f).n : 40), (f).p
 
-static const char *find_char(const char *p, size_t n, char c)
-{
-    return n ? memchr(p, c, n) : NULL;
-}
+static const char *find_char(const char *p, size_t n, char c) { return n ? memchr(p, c, n) : NULL; }
 
 /* "freq[/counterfreq[(basecounter)]]" */
 static psy_status parse_frequency(field f, wfdb_header *h, psy_message *why)
@@ -59,8 +59,7 @@ static psy_status parse_frequency(field f, wfdb_header *h, psy_message *why)
     const char *paren = find_char(rest, rest_len, '(');
     size_t cf_len = paren ? (size_t)(paren - rest) : rest_len;
     if (!psy_parse_double(rest, cf_len, &v) || !(v > 0))
-        return psy_fail(why, PSY_E_FORMAT, "counter frequency in '%.*s' is not a positive number",
-                        SHOW(f));
+        return psy_fail(why, PSY_E_FORMAT, "counter frequency in '%.*s' is not a positive number", SHOW(f));
     h->counter_rate = v;
     if (paren) {
         size_t bc_len = rest_len - cf_len - 1;
@@ -127,8 +126,7 @@ static psy_status parse_record_line(const char *line, size_t end, wfdb_header *h
     const char *slash = find_char(name.p, name.n, '/');
     if (slash)
         return psy_fail(why, PSY_E_UNSUPPORTED,
-                        "multi-segment WFDB record '%.*s' is not supported; open its segments",
-                        SHOW(name));
+                        "multi-segment WFDB record '%.*s' is not supported; open its segments", SHOW(name));
     psy_copy_field(h->record, sizeof h->record, name.p, name.n);
     field nsig = next_field(line, end, &pos);
     int64_t v;
@@ -167,8 +165,10 @@ static psy_status parse_record_line(const char *line, size_t end, wfdb_header *h
     field bdate = next_field(line, end, &pos);
     if (bdate.n && bdate.p[bdate.n - 1] == ']') bdate.n--;
     if (bdate.n) {
-        if (parse_base_date(bdate, &t)) t.known = 1;
-        else WARN(warn_to, "WFDB base date '%.*s' is malformed and was ignored", SHOW(bdate));
+        if (parse_base_date(bdate, &t))
+            t.known = 1;
+        else
+            WARN(warn_to, "WFDB base date '%.*s' is malformed and was ignored", SHOW(bdate));
     }
     h->start = t;
     return PSY_OK;
@@ -183,8 +183,8 @@ static psy_status parse_format(field f, int index, wfdb_signal *s, psy_message *
     if (!parse_int_field(f.p, i, &v))
         return psy_fail(why, PSY_E_FORMAT, "signal %d: format '%.*s' is not a number", index, SHOW(f));
     if (!wfdb_format_supported((int)(v > 100000 ? 100000 : v)))
-        return psy_fail(why, PSY_E_UNSUPPORTED, "signal %d: WFDB signal format %lld is not supported",
-                        index, (long long)v);
+        return psy_fail(why, PSY_E_UNSUPPORTED, "signal %d: WFDB signal format %lld is not supported", index,
+                        (long long)v);
     s->format = (int)v;
     while (i < f.n) {
         char tag = f.p[i++];
@@ -194,8 +194,8 @@ static psy_status parse_format(field f, int index, wfdb_signal *s, psy_message *
             return psy_fail(why, PSY_E_FORMAT, "signal %d: format field '%.*s' is malformed", index, SHOW(f));
         if (tag == 'x') {
             if (v < 1 || v > 1000000)
-                return psy_fail(why, PSY_E_FORMAT, "signal %d: samples per frame %lld out of range",
-                                index, (long long)v);
+                return psy_fail(why, PSY_E_FORMAT, "signal %d: samples per frame %lld out of range", index,
+                                (long long)v);
             s->spf = (int)v;
         } else if (tag == ':') {
             if (v < -1000000000LL || v > 1000000000LL)
@@ -213,8 +213,8 @@ static psy_status parse_format(field f, int index, wfdb_signal *s, psy_message *
 }
 
 /* "gain[(baseline)][/units]" */
-static psy_status parse_gain(field f, int index, wfdb_signal *s, int *baseline_given,
-                             psy_reader *warn_to, psy_message *why)
+static psy_status parse_gain(field f, int index, wfdb_signal *s, int *baseline_given, psy_reader *warn_to,
+                             psy_message *why)
 {
     const char *slash = find_char(f.p, f.n, '/');
     size_t head = slash ? (size_t)(slash - f.p) : f.n;
@@ -256,8 +256,8 @@ static psy_status parse_signal_line(const char *line, size_t end, int index, wfd
     s->file[file.n] = '\0';
     if (strchr(s->file, '/') || strchr(s->file, '\\'))
         return psy_fail(why, PSY_E_FORMAT,
-                        "signal %d: file name '%s' has a directory part; only bare names are read",
-                        index, s->file);
+                        "signal %d: file name '%s' has a directory part; only bare names are read", index,
+                        s->file);
     if (strcmp(s->file, "-") == 0)
         return psy_fail(why, PSY_E_UNSUPPORTED, "signal %d: standard input as a signal file is not supported",
                         index);
@@ -344,7 +344,8 @@ psy_status wfdb_header_parse(const char *text, size_t len, wfdb_header *h, psy_r
     memset(h, 0, sizeof *h);
     if (memchr(text, '\0', len)) return psy_fail(why, PSY_E_FORMAT, "WFDB header holds a NUL byte: not text");
     size_t pos = 0, s, e;
-    if (!next_line(text, len, &pos, &s, &e)) return psy_fail(why, PSY_E_FORMAT, "WFDB header has no record line");
+    if (!next_line(text, len, &pos, &s, &e))
+        return psy_fail(why, PSY_E_FORMAT, "WFDB header has no record line");
     psy_status st = parse_record_line(text + s, e - s, h, warn_to, why);
     if (st != PSY_OK) return st;
     /* count the signal lines before allocating, so a lying nsig cannot make us allocate */
@@ -352,8 +353,8 @@ psy_status wfdb_header_parse(const char *text, size_t len, wfdb_header *h, psy_r
     int lines = 0;
     while (lines < h->nsig && next_line(text, len, &count_pos, &s, &e)) lines++;
     if (lines < h->nsig)
-        return psy_fail(why, PSY_E_FORMAT, "record line declares %d signals but the header has %d signal lines",
-                        h->nsig, lines);
+        return psy_fail(why, PSY_E_FORMAT,
+                        "record line declares %d signals but the header has %d signal lines", h->nsig, lines);
     if (h->nsig <= 0) return PSY_OK;
     h->sig = calloc((size_t)(unsigned)h->nsig, sizeof *h->sig);
     if (!h->sig) return psy_fail(why, PSY_E_NOMEM, "out of memory for %d signals", h->nsig);

@@ -87,8 +87,10 @@ char *psy_wfdb_header_for_path(const char *path)
         if (!psy_has_suffix_ci(e->d_name, ".hea")) continue;
         scanned++;
         char *candidate = join(path, dirlen, e->d_name);
-        if (candidate && header_names(candidate, base)) found = candidate;
-        else free(candidate);
+        if (candidate && header_names(candidate, base))
+            found = candidate;
+        else
+            free(candidate);
     }
     closedir(dp);
     return found;

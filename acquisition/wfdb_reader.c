@@ -10,8 +10,8 @@
 #include "wfdb_header.h"
 
 /* Annotators looked for beside a record, in this order (the usual PhysioNet extensions). */
-static const char *const annotators[] = {"atr", "qrs", "ecg", "ann", "pvc", "wqrs", "gqrs", "sqrs",
-                                         "man", "apn", "st", "arousal", NULL};
+static const char *const annotators[] = {"atr",  "qrs", "ecg", "ann", "pvc",     "wqrs", "gqrs",
+                                         "sqrs", "man", "apn", "st",  "arousal", NULL};
 
 /* The file name without directory and without its last extension, into buf. */
 static void record_stem(const char *name, char *buf, size_t size)
@@ -90,8 +90,10 @@ static void add_channels(const wfdb_header *h, int64_t nframes, psy_reader *r, i
     for (int i = 0; i < h->nsig && *ok; i++) {
         const wfdb_signal *s = &h->sig[i];
         psy_channel_info c = {0};
-        if (s->description[0]) snprintf(c.label, sizeof c.label, "%s", s->description);
-        else snprintf(c.label, sizeof c.label, "signal %d", i);
+        if (s->description[0])
+            snprintf(c.label, sizeof c.label, "%s", s->description);
+        else
+            snprintf(c.label, sizeof c.label, "signal %d", i);
         snprintf(c.file_unit, sizeof c.file_unit, "%s", s->units);
         c.rate_hz = h->frame_rate * s->spf;
         c.frames = nframes * s->spf;
@@ -155,7 +157,8 @@ psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reade
     }
     int ok = 1;
     add_channels(&h, nframes, r, &ok);
-    if (h.start.known) psy_reader_set_start(r, &h.start);
+    if (h.start.known)
+        psy_reader_set_start(r, &h.start);
     else if (h.has_base_time)
         psy_reader_warn(r, "WFDB base time %02d:%02d:%02d has no base date: the start time is left unknown",
                         h.start.hour, h.start.minute, h.start.second);
@@ -165,8 +168,9 @@ psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reade
     int64_t last_sample = -1;
     if (ok && load_annotations(src, stem, h.frame_rate, r, &last_sample) != PSY_OK) ok = 0;
     if (ok && h.nsig == 0) { /* annotation-only record: its span from the header or the events */
-        double dur = nframes > 0 ? (double)nframes / h.frame_rate
-                                 : last_sample >= 0 ? (double)last_sample / h.frame_rate : 0;
+        double dur = nframes > 0        ? (double)nframes / h.frame_rate
+                     : last_sample >= 0 ? (double)last_sample / h.frame_rate
+                                        : 0;
         if (psy_reader_add_stretch(r, 0, dur) != PSY_OK) ok = 0;
     }
     wfdb_header_free(&h);
@@ -198,8 +202,8 @@ psy_status psy_open_wfdb_annotations(psy_source *src, const psy_open_options *op
         psy_message ignored;
         have_header = wfdb_header_read(hea, &h, NULL, &ignored) == PSY_OK;
         psy_source_close(hea);
-        if (!have_header) psy_reader_warn(r, "the record header '%s' beside it is unreadable: %s", name,
-                                          ignored.text);
+        if (!have_header)
+            psy_reader_warn(r, "the record header '%s' beside it is unreadable: %s", name, ignored.text);
     }
     double rate;
     if (have_header) {
@@ -217,7 +221,8 @@ psy_status psy_open_wfdb_annotations(psy_source *src, const psy_open_options *op
     psy_status st = wfdb_read_annotations(src, rate, r, &sum, why);
     if (st == PSY_OK) {
         double dur = have_header && h.nframes > 0 ? (double)h.nframes / rate
-                                                  : sum.last_sample >= 0 ? (double)sum.last_sample / rate : 0;
+                     : sum.last_sample >= 0       ? (double)sum.last_sample / rate
+                                                  : 0;
         st = psy_reader_add_stretch(r, 0, dur);
         if (st == PSY_OK) st = psy_reader_finish(r);
         if (st != PSY_OK) psy_fail(why, st, "out of memory");

@@ -6,11 +6,21 @@
 int wfdb_format_supported(int f)
 {
     switch (f) {
-    case 0: case 8: case 16: case 61: case 80: case 160: case 212: case 310: case 311: case 24:
-    case 32: case 508: case 516: case 524:
-        return 1;
-    default:
-        return 0;
+    case 0:
+    case 8:
+    case 16:
+    case 61:
+    case 80:
+    case 160:
+    case 212:
+    case 310:
+    case 311:
+    case 24:
+    case 32:
+    case 508:
+    case 516:
+    case 524: return 1;
+    default: return 0;
     }
 }
 
@@ -19,10 +29,14 @@ int wfdb_format_is_flac(int f) { return f == 508 || f == 516 || f == 524; }
 int wfdb_format_default_bits(int f)
 {
     switch (f) {
-    case 8: case 80: case 508: return 8;
+    case 8:
+    case 80:
+    case 508: return 8;
     case 212: return 12;
-    case 310: case 311: return 10;
-    case 24: case 524: return 24;
+    case 310:
+    case 311: return 10;
+    case 24:
+    case 524: return 24;
     case 32: return 32;
     default: return 16;
     }
@@ -33,9 +47,12 @@ int wfdb_format_group_samples(int f) { return f == 212 ? 2 : (f == 310 || f == 3
 int wfdb_format_group_bytes(int f)
 {
     switch (f) {
-    case 8: case 80: return 1;
+    case 8:
+    case 80: return 1;
     case 212: return 3;
-    case 310: case 311: case 32: return 4;
+    case 310:
+    case 311:
+    case 32: return 4;
     case 24: return 3;
     case 0: return 0;
     default: return 2;
@@ -45,10 +62,13 @@ int wfdb_format_group_bytes(int f)
 int32_t wfdb_format_invalid(int f)
 {
     switch (f) {
-    case 80: case 508: return -128;
+    case 80:
+    case 508: return -128;
     case 212: return -2048;
-    case 310: case 311: return -512;
-    case 24: case 524: return -8388608;
+    case 310:
+    case 311: return -512;
+    case 24:
+    case 524: return -8388608;
     case 32: return INT32_MIN;
     case 8: return INT32_MIN; /* differences have no invalid code */
     default: return -32768;
@@ -59,7 +79,7 @@ int64_t wfdb_format_bytes_for(int f, int64_t n)
 {
     int gs = wfdb_format_group_samples(f), gb = wfdb_format_group_bytes(f);
     int64_t full = n / gs, rem = n % gs, tail = 0;
-    if (f == 212 && rem) tail = 2;                /* first sample: byte 0 + low nibble of byte 1 */
+    if (f == 212 && rem) tail = 2; /* first sample: byte 0 + low nibble of byte 1 */
     if (f == 310 && rem) tail = rem == 1 ? 2 : 4; /* samples 0 and 1 sit in words 0 and 1 */
     if (f == 311 && rem) tail = rem == 1 ? 2 : 3; /* bits 0-9, then 10-19 */
     return full * gb + tail;
@@ -109,12 +129,13 @@ static void decode_groups(int f, const uint8_t *b, size_t n, int32_t *out, int32
         break;
     case 24:
         for (; i < n; i++)
-            out[i] = sign_extend((uint32_t)b[3 * i] | (uint32_t)b[3 * i + 1] << 8 | (uint32_t)b[3 * i + 2] << 16, 24);
+            out[i] = sign_extend(
+                (uint32_t)b[3 * i] | (uint32_t)b[3 * i + 1] << 8 | (uint32_t)b[3 * i + 2] << 16, 24);
         break;
     case 32:
         for (; i < n; i++)
-            out[i] = (int32_t)((uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 | (uint32_t)b[4 * i + 2] << 16 |
-                               (uint32_t)b[4 * i + 3] << 24);
+            out[i] = (int32_t)((uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
+                               (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24);
         break;
     case 212: /* two 12-bit samples in 3 bytes; byte 1 holds the high nibbles */
         for (; i + 1 < n; i += 2, b += 3) {
@@ -139,14 +160,11 @@ static void decode_groups(int f, const uint8_t *b, size_t n, int32_t *out, int32
             if (i + 2 < n) out[i + 2] = sign_extend(w >> 20 & 0x3FF, 10);
         }
         break;
-    default:
-        memset(out, 0, n * sizeof *out);
-        break;
+    default: memset(out, 0, n * sizeof *out); break;
     }
 }
 
-void wfdb_decode(int f, const uint8_t *b, size_t avail, size_t n, int32_t *out, int32_t *prev,
-                 size_t slots)
+void wfdb_decode(int f, const uint8_t *b, size_t avail, size_t n, int32_t *out, int32_t *prev, size_t slots)
 {
     size_t gs = (size_t)wfdb_format_group_samples(f), gb = (size_t)wfdb_format_group_bytes(f);
     if (gb == 0) {

@@ -25,7 +25,7 @@ int64_t wfdb_format_samples_in(int format, int64_t bytes);
 /* Decodes n samples from bytes (which start on a group boundary) into out. Format 8 (first
  * differences) continues from *prev per sample slot: prev has `slots` entries and the sample at
  * flat index i belongs to slot i % slots; other formats ignore prev. Bytes past `avail` read as 0. */
-void wfdb_decode(int format, const uint8_t *bytes, size_t avail, size_t n, int32_t *out,
-                 int32_t *prev, size_t slots);
+void wfdb_decode(int format, const uint8_t *bytes, size_t avail, size_t n, int32_t *out, int32_t *prev,
+                 size_t slots);
 
 #endif

@@ -56,8 +56,8 @@ int main(int argc, char **argv)
     }
     double t_read = now_s() - t1;
     printf("format %s, %d channels, %lld samples, open %.3f s, read %.3f s, %.1f M samples/s (check %g)\n",
-           psy_reader_format(r), nch, (long long)total, t_open, t_read, t_read > 0 ? total / t_read / 1e6 : 0.0,
-           checksum);
+           psy_reader_format(r), nch, (long long)total, t_open, t_read,
+           t_read > 0 ? total / t_read / 1e6 : 0.0, checksum);
     free(buf);
     psy_reader_close(r);
     return 0;

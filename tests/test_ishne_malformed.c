@@ -9,7 +9,11 @@
 
 enum { VAR = 4, LEADS = 2, SAMPLES = 10, DATA_OFF = 522 + VAR, SIZE = DATA_OFF + LEADS * SAMPLES * 2 };
 
-static void put16(unsigned char *p, int v) { p[0] = (unsigned char)(v & 0xFF); p[1] = (unsigned char)((v >> 8) & 0xFF); }
+static void put16(unsigned char *p, int v)
+{
+    p[0] = (unsigned char)(v & 0xFF);
+    p[1] = (unsigned char)((v >> 8) & 0xFF);
+}
 static void put32(unsigned char *p, long v)
 {
     for (int i = 0; i < 4; i++) p[i] = (unsigned char)((unsigned long)v >> (8 * i) & 0xFF);
@@ -38,9 +42,9 @@ static void make_file(unsigned char *f)
     put32(f + 22, DATA_OFF);
     put16(f + 26, 1);
     put16(f + 138, 24), put16(f + 140, 12), put16(f + 142, 2021); /* record date 24/12/2021 */
-    put16(f + 150, 23), put16(f + 152, 59), put16(f + 154, 58);   /* start 23:59:58 */
+    put16(f + 150, 23), put16(f + 152, 59), put16(f + 154, 58); /* start 23:59:58 */
     put16(f + 156, LEADS);
-    put16(f + 158, 6), put16(f + 160, 15);                           /* II, V5 */
+    put16(f + 158, 6), put16(f + 160, 15); /* II, V5 */
     put16(f + 206, 1000), put16(f + 208, 1000);
     put16(f + 272, 200);
     memcpy(f + 522, "abcd", VAR);
@@ -175,10 +179,8 @@ static void test_not_ishne(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_bad_crc_warns),
-        cmocka_unit_test(test_lying_headers),
-        cmocka_unit_test(test_annotation_file_unsupported),
+        cmocka_unit_test(test_valid),         cmocka_unit_test(test_bad_crc_warns),
+        cmocka_unit_test(test_lying_headers), cmocka_unit_test(test_annotation_file_unsupported),
         cmocka_unit_test(test_not_ishne),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

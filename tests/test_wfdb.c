@@ -11,8 +11,8 @@
 
 static int is_beat_label(const char *l)
 {
-    static const char *const beats[] = {"N", "L", "R", "B", "A", "a", "J", "S", "V", "r", "F",
-                                        "e", "j", "n", "E", "/", "f", "Q", "?", NULL};
+    static const char *const beats[] = {"N", "L", "R", "B", "A", "a", "J", "S", "V", "r",
+                                        "F", "e", "j", "n", "E", "/", "f", "Q", "?", NULL};
     for (const char *const *b = beats; *b; b++)
         if (strcmp(*b, l) == 0) return 1;
     return 0;

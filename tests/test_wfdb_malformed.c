@@ -36,13 +36,34 @@ static bytes encode(int fmt, const int *v, size_t n, size_t slots)
     for (size_t i = 0; i < n; i++) {
         unsigned u = (unsigned)v[i];
         switch (fmt) {
-        case 8: put(&b, (unsigned)(v[i] - prev[i % slots])); prev[i % slots] = v[i]; break;
-        case 16: put(&b, u); put(&b, u >> 8); break;
-        case 61: put(&b, u >> 8); put(&b, u); break;
+        case 8:
+            put(&b, (unsigned)(v[i] - prev[i % slots]));
+            prev[i % slots] = v[i];
+            break;
+        case 16:
+            put(&b, u);
+            put(&b, u >> 8);
+            break;
+        case 61:
+            put(&b, u >> 8);
+            put(&b, u);
+            break;
         case 80: put(&b, u + 128); break;
-        case 160: put(&b, u + 32768); put(&b, (u + 32768) >> 8); break;
-        case 24: put(&b, u); put(&b, u >> 8); put(&b, u >> 16); break;
-        case 32: put(&b, u); put(&b, u >> 8); put(&b, u >> 16); put(&b, u >> 24); break;
+        case 160:
+            put(&b, u + 32768);
+            put(&b, (u + 32768) >> 8);
+            break;
+        case 24:
+            put(&b, u);
+            put(&b, u >> 8);
+            put(&b, u >> 16);
+            break;
+        case 32:
+            put(&b, u);
+            put(&b, u >> 8);
+            put(&b, u >> 16);
+            put(&b, u >> 24);
+            break;
         case 212:
             if (i % 2 == 0) {
                 unsigned w = i + 1 < n ? (unsigned)v[i + 1] & 0xFFF : 0;
@@ -56,8 +77,12 @@ static bytes encode(int fmt, const int *v, size_t n, size_t slots)
                 unsigned s0 = u & 0x3FF, s1 = i + 1 < n ? (unsigned)v[i + 1] & 0x3FF : 0,
                          s2 = i + 2 < n ? (unsigned)v[i + 2] & 0x3FF : 0;
                 unsigned w0 = s0 << 1 | (s2 & 0x1F) << 11, w1 = s1 << 1 | (s2 >> 5) << 11;
-                put(&b, w0); put(&b, w0 >> 8);
-                if (i + 1 < n) { put(&b, w1); put(&b, w1 >> 8); }
+                put(&b, w0);
+                put(&b, w0 >> 8);
+                if (i + 1 < n) {
+                    put(&b, w1);
+                    put(&b, w1 >> 8);
+                }
             }
             break;
         case 311:
@@ -79,7 +104,8 @@ static int invalid_of(int fmt)
     switch (fmt) {
     case 80: return -128;
     case 212: return -2048;
-    case 310: case 311: return -512;
+    case 310:
+    case 311: return -512;
     case 24: return -8388608;
     case 32: return INT32_MIN;
     case 8: return 0; /* no invalid code */
@@ -90,9 +116,11 @@ static int invalid_of(int fmt)
 static int max_of(int fmt)
 {
     switch (fmt) {
-    case 8: case 80: return 127;
+    case 8:
+    case 80: return 127;
     case 212: return 2047;
-    case 310: case 311: return 511;
+    case 310:
+    case 311: return 511;
     case 24: return 8388607;
     case 32: return 2000000000;
     default: return 32767;
@@ -112,12 +140,16 @@ static void expect(const char *path, psy_status want, const char *words)
     psy_reader *r = NULL;
     psy_message why;
     psy_status st = open_path(path, 0, &r, &why);
-    if (st != want) fail_msg("%s: expected '%s', got '%s' (%s)", path, psy_strerror(want), psy_strerror(st), why.text);
+    if (st != want)
+        fail_msg("%s: expected '%s', got '%s' (%s)", path, psy_strerror(want), psy_strerror(st), why.text);
     assert_null(r);
     if (!strstr(why.text, words)) fail_msg("'%s' not in '%s'", words, why.text);
 }
 
-static const char *write_text(const char *name, const char *text) { return write_temp_file(name, text, strlen(text)); }
+static const char *write_text(const char *name, const char *text)
+{
+    return write_temp_file(name, text, strlen(text));
+}
 
 /* Signal 0 (spf 1) and signal 1 (spf 3, or 1 for format 8) in one file, nframes frames; values
  * sweep the format's range and include its invalid code. */
@@ -137,8 +169,9 @@ static void round_trip(int fmt, int nframes)
     bytes b = encode(fmt, v, n, (size_t)S);
     write_temp_file("rt.dat", b.p, b.n);
     char hea[256];
-    snprintf(hea, sizeof hea, "rt 2 100 %d\nrt.dat %d 50(3)/uV 0 0 0\nrt.dat %dx%d 0.5/mmHg 16 -7 0 0 0 pressure\n",
-             nframes, fmt, fmt, spf1);
+    snprintf(hea, sizeof hea,
+             "rt 2 100 %d\nrt.dat %d 50(3)/uV 0 0 0\nrt.dat %dx%d 0.5/mmHg 16 -7 0 0 0 pressure\n", nframes,
+             fmt, fmt, spf1);
     const char *path = write_text("rt.hea", hea);
     psy_reader *r = NULL;
     psy_message why;
@@ -163,7 +196,8 @@ static void round_trip(int fmt, int nframes)
             int64_t frame = ch ? j / spf1 : j, k = ch ? j % spf1 : 0;
             int d = v[frame * S + (ch ? 1 + k : 0)];
             double want = ch ? (d - (-7)) / 0.5 : (d - 3) / 50.0;
-            if (fmt != 8 && d == invalid_of(fmt)) assert_true(isnan(x[j]));
+            if (fmt != 8 && d == invalid_of(fmt))
+                assert_true(isnan(x[j]));
             else if (fabs(x[j] - want) > 1e-9 * fabs(want) + 1e-12)
                 fail_msg("format %d ch %d sample %lld: %g, want %g (digital %d)", fmt, ch, (long long)j, x[j],
                          want, d);
@@ -196,13 +230,17 @@ static void test_long_records(void **state)
         int nframes = 600001;
         size_t n = (size_t)nframes * (size_t)S;
         int *v = malloc(n * sizeof *v);
-        for (size_t i = 0; i < n; i++) v[i] = pass == 2 ? (int)(i * 7 % 65535) - 32767 : pass ? (int)((i / 2) % 200 < 100 ? (i / 2) % 200 : 200 - (i / 2) % 200) - 50 : (int)(i % 4000) - 2000 + (i % 4000 == 0);
+        for (size_t i = 0; i < n; i++)
+            v[i] = pass == 2 ? (int)(i * 7 % 65535) - 32767
+                   : pass    ? (int)((i / 2) % 200 < 100 ? (i / 2) % 200 : 200 - (i / 2) % 200) - 50
+                             : (int)(i % 4000) - 2000 + (i % 4000 == 0);
         bytes b = encode(fmt, v, n, (size_t)S);
         write_temp_file("long.dat", b.p, b.n);
         char hea[256];
         snprintf(hea, sizeof hea, "long %d 360 %d\n%s", S, nframes,
                  pass == 2 ? "long.dat 16 1 16 0\nlong.dat 16 1 16 0\n"
-                 : pass ? "long.dat 8 1 8 0 0\nlong.dat 8 1 8 0 0\n" : "long.dat 212 1 12 0\n");
+                 : pass    ? "long.dat 8 1 8 0 0\nlong.dat 8 1 8 0 0\n"
+                           : "long.dat 212 1 12 0\n");
         psy_reader *r = NULL;
         psy_message why;
         if (open_path(write_text("long.hea", hea), 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
@@ -225,14 +263,13 @@ static void test_header_fields(void **state)
     (void)state;
     short d[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     write_temp_file("hf.dat", d, sizeof d);
-    const char *path = write_text("hf.hea",
-        "# a comment before the record line\r\n\r\n"
-        "hf 3 500/1000(20) 4 12:30:15.5 01/02/2020\r\n"
-        "# and between signal lines\n"
-        "hf.dat 16:1 0/mV 12 0 1 0 0 ECG lead II\n"
-        "~ 0 100 12 0 0 0 0 nothing\n"
-        "hf.dat 16 100(2) 12 0 2 0 0\n"
-        "# trailing comment\n");
+    const char *path = write_text("hf.hea", "# a comment before the record line\r\n\r\n"
+                                            "hf 3 500/1000(20) 4 12:30:15.5 01/02/2020\r\n"
+                                            "# and between signal lines\n"
+                                            "hf.dat 16:1 0/mV 12 0 1 0 0 ECG lead II\n"
+                                            "~ 0 100 12 0 0 0 0 nothing\n"
+                                            "hf.dat 16 100(2) 12 0 2 0 0\n"
+                                            "# trailing comment\n");
     psy_reader *r = NULL;
     psy_message why;
     if (open_path(path, 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
@@ -301,19 +338,22 @@ static void word(bytes *b, int a, int i)
 static bytes sample_annotations(void)
 {
     bytes b = {0};
-    word(&b, 28, 10);             /* + at 10 */
-    word(&b, 63, 5);              /* AUX "(AFIB" (5 bytes + pad) */
+    word(&b, 28, 10); /* + at 10 */
+    word(&b, 63, 5); /* AUX "(AFIB" (5 bytes + pad) */
     const char *aux = "(AFIB";
     for (int i = 0; i < 6; i++) put(&b, i < 5 ? (unsigned char)aux[i] : 0);
-    word(&b, 1, 90);              /* N at 100 */
-    word(&b, 61, 3);              /* SUB 3 */
-    word(&b, 62, 1);              /* CHN 1 (stays) */
-    word(&b, 60, 2);              /* NUM 2 (stays) */
-    word(&b, 59, 0);              /* SKIP 100000 */
-    put(&b, 0x01); put(&b, 0x00); put(&b, 0xA0); put(&b, 0x86); /* 0x000186A0, high word first */
-    word(&b, 5, 0);               /* V at 100100 */
-    word(&b, 14, 1023);           /* ~ at 101123 */
-    word(&b, 0, 0);               /* end */
+    word(&b, 1, 90); /* N at 100 */
+    word(&b, 61, 3); /* SUB 3 */
+    word(&b, 62, 1); /* CHN 1 (stays) */
+    word(&b, 60, 2); /* NUM 2 (stays) */
+    word(&b, 59, 0); /* SKIP 100000 */
+    put(&b, 0x01);
+    put(&b, 0x00);
+    put(&b, 0xA0);
+    put(&b, 0x86); /* 0x000186A0, high word first */
+    word(&b, 5, 0); /* V at 100100 */
+    word(&b, 14, 1023); /* ~ at 101123 */
+    word(&b, 0, 0); /* end */
     return b;
 }
 
@@ -416,7 +456,11 @@ static void test_malformed_headers(void **state)
     (void)state;
     short d[20] = {0};
     write_temp_file("m.dat", d, sizeof d);
-    static const struct { const char *hea; psy_status st; const char *words; } cases[] = {
+    static const struct {
+        const char *hea;
+        psy_status st;
+        const char *words;
+    } cases[] = {
         {"m 1 0 10\nm.dat 16\n", PSY_E_FORMAT, "frequency '0'"},
         {"m 1 -360 10\nm.dat 16\n", PSY_E_FORMAT, "frequency '-360'"},
         {"m 1 fast 10\nm.dat 16\n", PSY_E_FORMAT, "frequency 'fast'"},
@@ -503,12 +547,9 @@ static void test_file_shrinks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_formats_round_trip),
-        cmocka_unit_test(test_long_records),
-        cmocka_unit_test(test_header_fields),
-        cmocka_unit_test(test_annotations),
-        cmocka_unit_test(test_malformed_headers),
-        cmocka_unit_test(test_file_shrinks),
+        cmocka_unit_test(test_formats_round_trip), cmocka_unit_test(test_long_records),
+        cmocka_unit_test(test_header_fields),      cmocka_unit_test(test_annotations),
+        cmocka_unit_test(test_malformed_headers),  cmocka_unit_test(test_file_shrinks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
