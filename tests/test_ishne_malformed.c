@@ -1,0 +1,187 @@
+/* ISHNE reader on files made here: a valid one, then lying headers. Needs no shared data. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reader_impl.h"
+
+enum { VAR = 4, LEADS = 2, SAMPLES = 10, DATA_OFF = 522 + VAR, SIZE = DATA_OFF + LEADS * SAMPLES * 2 };
+
+static void put16(unsigned char *p, int v)
+{
+    p[0] = (unsigned char)(v & 0xFF);
+    p[1] = (unsigned char)((v >> 8) & 0xFF);
+}
+static void put32(unsigned char *p, long v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)((unsigned long)v >> (8 * i) & 0xFF);
+}
+
+static unsigned crc(const unsigned char *p, size_t n)
+{
+    unsigned c = 0xFFFF;
+    for (size_t i = 0; i < n; i++) {
+        c ^= (unsigned)p[i] << 8;
+        for (int b = 0; b < 8; b++) c = (c & 0x8000 ? c << 1 ^ 0x1021 : c << 1) & 0xFFFF;
+    }
+    return c;
+}
+
+static void fix_crc(unsigned char *f) { put16(f + 8, (int)crc(f + 10, 512 + VAR)); }
+
+/* A valid 2-lead (II, V5), 200 Hz file, 1000 nV/adu; sample i of lead L is (L + 1) * 100 - i. */
+static void make_file(unsigned char *f)
+{
+    memset(f, 0, SIZE);
+    memcpy(f, "ISHNE1.0", 8);
+    put32(f + 10, VAR);
+    put32(f + 14, SAMPLES);
+    put32(f + 18, 522);
+    put32(f + 22, DATA_OFF);
+    put16(f + 26, 1);
+    put16(f + 138, 24), put16(f + 140, 12), put16(f + 142, 2021); /* record date 24/12/2021 */
+    put16(f + 150, 23), put16(f + 152, 59), put16(f + 154, 58); /* start 23:59:58 */
+    put16(f + 156, LEADS);
+    put16(f + 158, 6), put16(f + 160, 15); /* II, V5 */
+    put16(f + 206, 1000), put16(f + 208, 1000);
+    put16(f + 272, 200);
+    memcpy(f + 522, "abcd", VAR);
+    for (int i = 0; i < SAMPLES; i++)
+        for (int l = 0; l < LEADS; l++) put16(f + DATA_OFF + (i * LEADS + l) * 2, (l + 1) * 100 - i);
+    fix_crc(f);
+}
+
+static psy_status open_bytes(const unsigned char *f, size_t n, psy_reader **r, psy_message *why)
+{
+    const char *path = write_temp_file("h.ecg", f, n);
+    psy_open_options opt = psy_open_options_default();
+    memset(why, 0, sizeof *why);
+    return psy_reader_open(path, &opt, r, why);
+}
+
+static void expect_failure(const unsigned char *f, size_t n, psy_status want, const char *words)
+{
+    psy_reader *r = NULL;
+    psy_message why;
+    psy_status st = open_bytes(f, n, &r, &why);
+    if (st != want) fail_msg("expected %s, got %s (%s)", psy_strerror(want), psy_strerror(st), why.text);
+    assert_null(r);
+    if (!strstr(why.text, words)) fail_msg("'%s' not in '%s'", words, why.text);
+}
+
+static void test_valid(void **state)
+{
+    (void)state;
+    unsigned char f[SIZE];
+    make_file(f);
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(open_bytes(f, SIZE, &r, &why), PSY_OK);
+    assert_string_equal(psy_reader_format(r), "ISHNE");
+    assert_int_equal(psy_reader_warning_count(r), 0);
+    assert_int_equal(psy_reader_channel_count(r), 2);
+    assert_string_equal(psy_reader_channel(r, 0)->label, "II");
+    assert_string_equal(psy_reader_channel(r, 1)->label, "V5");
+    assert_true(psy_reader_channel(r, 1)->rate_hz == 200.0);
+    assert_int_equal(psy_reader_channel(r, 1)->frames, SAMPLES);
+    psy_datetime t = psy_reader_start(r);
+    assert_true(t.known && t.year == 2021 && t.month == 12 && t.day == 24 && t.hour == 23 && t.minute == 59 &&
+                t.second == 58);
+    double x[SAMPLES];
+    for (int l = 0; l < LEADS; l++) {
+        assert_int_equal(psy_reader_read(r, l, 0, SAMPLES, x), PSY_OK);
+        for (int i = 0; i < SAMPLES; i++) assert_true(fabs(x[i] - ((l + 1) * 100 - i) * 1e-3) < 1e-12);
+    }
+    assert_int_equal(psy_reader_read(r, 1, 9, 2, x), PSY_E_RANGE);
+    psy_reader_close(r);
+}
+
+static void test_bad_crc_warns(void **state)
+{
+    (void)state;
+    unsigned char f[SIZE];
+    make_file(f);
+    f[8] ^= 0xFF;
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(open_bytes(f, SIZE, &r, &why), PSY_OK);
+    assert_int_equal(psy_reader_warning_count(r), 1);
+    assert_non_null(strstr(psy_reader_warning(r, 0), "CRC"));
+    psy_reader_close(r);
+}
+
+static void test_lying_headers(void **state)
+{
+    (void)state;
+    unsigned char f[SIZE];
+    make_file(f);
+    put32(f + 14, 1000000);
+    fix_crc(f);
+    expect_failure(f, SIZE, PSY_E_TRUNCATED, "1000000");
+    make_file(f);
+    put32(f + 14, 0x7FFFFFFF);
+    expect_failure(f, SIZE, PSY_E_TRUNCATED, "2147483647");
+    make_file(f);
+    put32(f + 14, -5);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "samples per lead -5");
+    make_file(f);
+    put32(f + 22, 1 << 30);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "ECG data offset");
+    make_file(f);
+    put32(f + 22, 100);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "ECG data offset 100");
+    make_file(f);
+    put32(f + 10, 0x7FFFFFF0);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "variable-length block");
+    make_file(f);
+    put16(f + 156, 0);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "leads 0");
+    make_file(f);
+    put16(f + 156, 13);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "leads 13");
+    make_file(f);
+    put16(f + 272, 0);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "sampling rate 0");
+    make_file(f);
+    put16(f + 272, -128);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "sampling rate -128");
+    make_file(f);
+    put16(f + 208, 0);
+    expect_failure(f, SIZE, PSY_E_FORMAT, "resolution 0");
+    make_file(f);
+    expect_failure(f, 300, PSY_E_TRUNCATED, "522");
+    expect_failure(f, SIZE - 3, PSY_E_TRUNCATED, "9 samples per lead but the header says 10");
+}
+
+static void test_annotation_file_unsupported(void **state)
+{
+    (void)state;
+    unsigned char f[600] = "ANN  1.0";
+    expect_failure(f, sizeof f, PSY_E_UNSUPPORTED, "ANN 1.0");
+}
+
+/* A forced ISHNE open of something else must fail cleanly. */
+static void test_not_ishne(void **state)
+{
+    (void)state;
+    psy_source *src = NULL;
+    static const char text[] = "hello";
+    assert_int_equal(psy_source_open_memory(text, 5, "x.ecg", &src), PSY_OK);
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_open_ishne(src, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    psy_source_close(src);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid),         cmocka_unit_test(test_bad_crc_warns),
+        cmocka_unit_test(test_lying_headers), cmocka_unit_test(test_annotation_file_unsupported),
+        cmocka_unit_test(test_not_ishne),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
