@@ -104,7 +104,10 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!path || !*path) return psy_fail(why, PSY_E_INVALID, "no file name");
-    char *hea = psy_wfdb_header_for_path(path);
+    /* A WFDB record may be named by its record name or a signal file, unless another reader
+     * is forced (a FLAC .dat opened as plain audio). */
+    int other_forced = options && options->format && !psy_strieq(options->format, "wfdb");
+    char *hea = other_forced ? NULL : psy_wfdb_header_for_path(path);
     psy_source *src = NULL;
     psy_status st = psy_source_open_path(hea ? hea : path, &src);
     free(hea);

@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "output.h"
 #include "provenance.h"
-#include "wfdb_annotations.h"
 
 static void help(FILE *out)
 {
@@ -153,6 +152,26 @@ static json_t *gaps_json(const psy_beat_list *b, psy_reader *r, int ch)
     return a;
 }
 
+/* The beats as WFDB annotations: 'N', 'Q' (an ectopic beat, class unknown) or '|' (an extra
+ * detection, not a beat). RR channels have no samples and are not written. */
+static int write_wfdb(FILE *fp, const psy_beat_list *b)
+{
+    int64_t *s = malloc((b->n ? b->n : 1) * sizeof *s);
+    int *code = malloc((b->n ? b->n : 1) * sizeof *code);
+    size_t m = 0;
+    for (size_t i = 0; s && code && i < b->n; i++) {
+        if (b->sample[i] < 0) continue;
+        s[m] = b->sample[i];
+        code[m++] = psy_wfdb_code(b->cls[i] == PSY_BEAT_EXTRA     ? "|"
+                                  : b->cls[i] == PSY_BEAT_ECTOPIC ? "Q"
+                                                                  : "N");
+    }
+    int ok = s && code && psy_write_wfdb_annotations(fp, s, code, m) == PSY_OK;
+    free(s);
+    free(code);
+    return ok;
+}
+
 /* The WFDB annotation file beside OUT: its stem + ".qrs". */
 static char *wfdb_path_for(const char *out)
 {
@@ -278,7 +297,7 @@ int cmd_beats(int argc, char **argv)
         if (ok && wfdb) {
             char *ann = wfdb_path_for(out_path);
             ok = ann && cli_output_open(&outs[n_out++], ann, overwrite) &&
-                 cli_write_wfdb_annotations(outs[n_out - 1].fp, b);
+                 write_wfdb(outs[n_out - 1].fp, b);
             free(ann);
         }
         if (!ok) {

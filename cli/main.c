@@ -11,6 +11,7 @@ static const struct {
 } commands[] = {
     {"info", cmd_info, "describe a recording: format, start, channels, events"},
     {"convert", cmd_convert, "write a recording as EDF+, BDF+ or BIDS physio TSV"},
+    {"beats", cmd_beats, "R-peaks, RR intervals, artefact classes and the NN series"},
 };
 
 static void usage(FILE *out)

@@ -8,6 +8,7 @@
 #ifndef PSYPHYS_WRITER_H
 #define PSYPHYS_WRITER_H
 
+#include <stdio.h>
 #include "psyphys/recording.h"
 
 #ifdef __cplusplus
@@ -52,6 +53,15 @@ psy_status psy_write_format_from_path(const char *path, psy_write_format *out);
  * PSY_E_IO, PSY_E_UNSUPPORTED, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the input. */
 psy_status psy_write_recording(psy_reader *reader, const char *path, psy_write_format format,
                                const psy_write_options *options, psy_message *why);
+
+/* The WFDB annotation code of a mnemonic ("N" = 1, "V" = 5, "Q" = 13, "|" = 16, ...), 0 when
+ * WFDB defines none. */
+int psy_wfdb_code(const char *mnemonic);
+
+/* Writes annotations in the WFDB MIT format (WFDB Programmer's Guide, annot(5)) to fp: n
+ * annotations at non-decreasing sample indices >= 0 with codes 1 .. 49, then the end mark.
+ * PSY_OK, PSY_E_INVALID (a sample out of order, a bad code, NULL), PSY_E_IO. */
+psy_status psy_write_wfdb_annotations(FILE *fp, const int64_t *sample, const int *code, size_t n);
 
 #ifdef __cplusplus
 }
