@@ -17,6 +17,8 @@ int psy_wfdb_code(const char *mnemonic)
     return 0;
 }
 
+int psy_wfdb_is_beat(int code) { return wfdb_annotation_is_beat(code); }
+
 static int put_word(FILE *fp, unsigned w)
 {
     return fputc((int)(w & 0xFF), fp) != EOF && fputc((int)((w >> 8) & 0xFF), fp) != EOF;

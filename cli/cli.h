@@ -41,5 +41,6 @@ void cli_format_datetime(const psy_datetime *t, char *buf, size_t size);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_beats(int argc, char **argv);
+int cmd_score_beats(int argc, char **argv);
 
 #endif

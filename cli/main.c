@@ -12,6 +12,7 @@ static const struct {
     {"info", cmd_info, "describe a recording: format, start, channels, events"},
     {"convert", cmd_convert, "write a recording as EDF+, BDF+ or BIDS physio TSV"},
     {"beats", cmd_beats, "R-peaks, RR intervals, artefact classes and the NN series"},
+    {"score-beats", cmd_score_beats, "compare beats with reference beats (ANSI/AAMI EC57)"},
 };
 
 static void usage(FILE *out)

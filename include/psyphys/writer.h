@@ -58,6 +58,9 @@ psy_status psy_write_recording(psy_reader *reader, const char *path, psy_write_f
  * WFDB defines none. */
 int psy_wfdb_code(const char *mnemonic);
 
+/* 1 for the WFDB beat codes (N L R B A a J S V r F e j n E / f Q ?), else 0. */
+int psy_wfdb_is_beat(int code);
+
 /* Writes annotations in the WFDB MIT format (WFDB Programmer's Guide, annot(5)) to fp: n
  * annotations at non-decreasing sample indices >= 0 with codes 1 .. 49, then the end mark.
  * PSY_OK, PSY_E_INVALID (a sample out of order, a bad code, NULL), PSY_E_IO. */
