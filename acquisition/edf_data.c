@@ -1,6 +1,7 @@
 /* Reading EDF/BDF samples: records are fetched in runs into one cache buffer (or, for huge
  * records, the needed bytes of one signal are read directly), then decoded: EDF samples are
  * 16-bit little-endian two's complement (Kemp 1992), BDF samples 24-bit little-endian (BioSemi). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,17 +90,24 @@ static psy_status cached_record(edf_data *d, int64_t rec, const unsigned char **
     return PSY_OK;
 }
 
-static void decode(const unsigned char *p, int64_t n, int bdf, double bv, double off, double *out)
+/* Digital values outside the header's digital range are clipped to it, as EDFlib and
+ * EDFbrowser do (the range is the ADC's extremes, EDF spec), so both paths agree. */
+static void decode(const unsigned char *p, int64_t n, int bdf, const edf_signal *s, double *out)
 {
+    const double bv = s->bitvalue, off = s->offset;
+    const int32_t lo = (int32_t)(s->dig_min < INT32_MIN ? INT32_MIN : s->dig_min);
+    const int32_t hi = (int32_t)(s->dig_max > INT32_MAX ? INT32_MAX : s->dig_max);
     if (bdf) {
         for (int64_t i = 0; i < n; i++, p += 3) {
             int32_t v = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16);
             if (v & 0x800000) v -= 0x1000000;
+            v = v < lo ? lo : v > hi ? hi : v;
             out[i] = bv * (off + (double)v);
         }
     } else {
         for (int64_t i = 0; i < n; i++, p += 2) {
-            int16_t v = (int16_t)(uint16_t)((uint16_t)p[0] | (uint16_t)p[1] << 8);
+            int32_t v = (int16_t)(uint16_t)((uint16_t)p[0] | (uint16_t)p[1] << 8);
+            v = v < lo ? lo : v > hi ? hi : v;
             out[i] = bv * (off + (double)v);
         }
     }
@@ -117,12 +125,12 @@ psy_status edf_data_read(edf_data *d, int sig, int64_t start, int64_t n, double 
             int64_t at = d->hdr.header_bytes + rec * d->hdr.record_bytes + s->offset_in_record + in_rec * w;
             psy_status st = read_bytes(d, at, d->buf, (size_t)(take * w));
             if (st != PSY_OK) return st;
-            decode(d->buf, take, d->hdr.is_bdf, s->bitvalue, s->offset, out);
+            decode(d->buf, take, d->hdr.is_bdf, s, out);
         } else {
             const unsigned char *p;
             psy_status st = cached_record(d, rec, &p);
             if (st != PSY_OK) return st;
-            decode(p + s->offset_in_record + in_rec * w, take, d->hdr.is_bdf, s->bitvalue, s->offset, out);
+            decode(p + s->offset_in_record + in_rec * w, take, d->hdr.is_bdf, s, out);
         }
         start += take;
         out += take;

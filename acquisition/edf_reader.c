@@ -146,7 +146,7 @@ static psy_status scan_annotations(edf_data *d, psy_reader *r, double t0, psy_me
     const edf_header *hdr = edf_data_header(d);
     scan_ctx ctx = {r, t0, PSY_OK};
     run_state run = {0, 0, 0, 0, 0};
-    int64_t missing_tk = 0, malformed = 0, first_bad_record = -1;
+    int64_t missing_tk = 0, malformed = 0, first_bad_record = -1, unterminated = 0;
     char first_problem[96] = "";
     const double dur = hdr->record_duration;
     const double tol = 1e-6 + dur * 1e-9;
@@ -164,6 +164,7 @@ static psy_status scan_annotations(edf_data *d, psy_reader *r, double t0, psy_me
             edf_tal_result res;
             edf_tal_parse(bytes, len, on_text, &ctx, &res);
             if (ctx.st != PSY_OK) return psy_fail(why, ctx.st, "out of memory for annotations");
+            unterminated += res.unterminated;
             if (res.malformed) {
                 if (!malformed) {
                     first_bad_record = rec;
@@ -197,11 +198,13 @@ static psy_status scan_annotations(edf_data *d, psy_reader *r, double t0, psy_me
     if (hdr->discontinuous) {
         psy_status st = close_run(r, hdr, &run);
         if (st != PSY_OK) return psy_fail(why, st, "out of memory for stretches");
-        if (run.gaps + run.overlaps)
-            psy_reader_warn(r, "%s: %lld gaps between data records%s", hdr->is_bdf ? "BDF+D" : "EDF+D",
+        psy_reader_warn(r, "%s: %lld gaps between data records%s", hdr->is_bdf ? "BDF+D" : "EDF+D",
                             (long long)(run.gaps + run.overlaps),
                             run.overlaps ? " (some records overlap or go back in time)" : "");
     }
+    if (unterminated)
+        psy_reader_warn(r, "%lld time-keeping TALs are not ended by a 0x00 byte before the next TAL (read as two TALs)",
+                        (long long)unterminated);
     if (missing_tk)
         psy_reader_warn(r, "%lld data records have no time-keeping TAL (taken as adjacent)", (long long)missing_tk);
     if (malformed)

@@ -21,6 +21,21 @@ static void problem(edf_tal_result *res, const char *what, const unsigned char *
     }
 }
 
+/* Length of a time stamp "+onset[\x15duration]" at t ending at a 0x14, or 0 when t does not
+ * start with one. */
+static size_t stamp_length(const unsigned char *t, size_t len)
+{
+    if (len == 0 || (t[0] != '+' && t[0] != '-')) return 0;
+    size_t i = 1;
+    while (i < len && ((t[i] >= '0' && t[i] <= '9') || t[i] == '.' || t[i] == 0x15)) i++;
+    double v;
+    size_t end = i;
+    for (size_t k = 0; k < i; k++)
+        if (t[k] == 0x15) end = k;
+    if (i == len || t[i] != 0x14 || !psy_parse_double((const char *)t, end, &v)) return 0;
+    return i;
+}
+
 /* One TAL of len bytes (without its terminating 0x00). */
 static void parse_one(const unsigned char *tal, size_t len, int first, edf_tal_fn fn, void *ctx,
                       edf_tal_result *res)
@@ -57,6 +72,13 @@ static void parse_one(const unsigned char *tal, size_t len, int first, edf_tal_f
         if (first && text_index == 0 && i == t) {
             res->has_timekeeping = 1;
             res->timekeeping = onset;
+            /* "+0\x14\x14+0\x14text\x14": a writer forgot the 0x00 after the time-keeping
+             * TAL (Nihon Kohden exports); what follows is the next TAL. */
+            if (i + 1 < len && stamp_length(tal + i + 1, len - i - 1)) {
+                res->unterminated++;
+                parse_one(tal + i + 1, len - i - 1, 0, fn, ctx, res);
+                return;
+            }
         } else if (i > t && !res->stopped) {
             if (!fn(ctx, onset, duration, (const char *)tal + t, i - t)) res->stopped = 1;
         }

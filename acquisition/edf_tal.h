@@ -14,6 +14,7 @@ typedef struct edf_tal_result {
     double timekeeping;    /* its onset (s from the header's start time) */
     int malformed;         /* TALs skipped as malformed */
     char first_problem[96];/* what was wrong with the first of them */
+    int unterminated;      /* time-keeping TALs not ended by 0x00 (the next TAL follows directly) */
     int stopped;           /* the callback returned 0 */
 } edf_tal_result;
 
