@@ -16,7 +16,9 @@ psy_status edf_add_event(psy_reader *r, double onset, double duration, const cha
 
 /* Tries EDFlib on `path`. On PSY_OK the reader reads samples through EDFlib and has its events.
  * PSY_E_UNSUPPORTED: EDFlib refused the file (reason in refusal), nothing was added to r, so
- * the caller falls back to its own parser. Other statuses are failures (reason in refusal). */
+ * the caller falls back to its own parser with a warning. PSY_E_NOT_FOUND: EDFlib is busy (its
+ * table is full or already holds this file), fall back without a warning. Other statuses are
+ * failures (reason in refusal). */
 psy_status edf_libedf_open(const char *path, const edf_header *hdr, psy_reader *r, char *refusal,
                            size_t refusal_size);
 

@@ -71,10 +71,13 @@ psy_status edf_libedf_open(const char *path, const edf_header *hdr, psy_reader *
     psy_edflib_lock();
     int rc = edfopen_file_readonly(path, h, EDFLIB_READ_ALL_ANNOTATIONS);
     psy_status st = PSY_OK;
-    int n_channels = hdr->n_signals - hdr->n_annotation_signals;
+    int busy = 0, n_channels = hdr->n_signals - hdr->n_annotation_signals;
     if (rc != 0) {
         snprintf(refusal, refusal_size, "%s (EDFlib code %d)", refusal_text(h->filetype), h->filetype);
-        st = PSY_E_UNSUPPORTED;
+        /* EDFlib's table is full or holds this file already (another reader has it open):
+         * nothing wrong with the file, the own parser reads it the same way. */
+        busy = h->filetype == EDFLIB_MAXFILES_REACHED || h->filetype == EDFLIB_FILE_ALREADY_OPENED;
+        st = busy ? PSY_E_NOT_FOUND : PSY_E_UNSUPPORTED;
     } else if (h->edfsignals != n_channels || h->datarecords_in_file != hdr->n_records) {
         snprintf(refusal, refusal_size, "EDFlib sees %d signals and %lld records, the header %d and %lld",
                  h->edfsignals, (long long)h->datarecords_in_file, n_channels, (long long)hdr->n_records);

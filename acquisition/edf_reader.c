@@ -269,6 +269,8 @@ psy_status psy_open_edf(psy_source *src, const psy_open_options *opt, psy_reader
         psy_status lst = edf_libedf_open(path, edf_data_header(d), r, refusal, sizeof refusal);
         if (lst == PSY_OK) {
             own = 0;
+        } else if (lst == PSY_E_NOT_FOUND) {
+            /* EDFlib busy: the own parser gives the same result */
         } else if (lst == PSY_E_UNSUPPORTED) {
             psy_reader_warn(r, "EDFlib refused the file: %s; read by psyphys's own parser", refusal);
         } else {

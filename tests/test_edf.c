@@ -243,6 +243,24 @@ static void test_edf_plus_both_paths(void **state)
     free(b);
 }
 
+/* EDFlib refuses a file it already has open; a second reader of it still opens (own parser),
+ * without a warning, and reads the same. */
+static void test_same_file_twice(void **state)
+{
+    (void)state;
+    tfile f = base_edf();
+    size_t n;
+    unsigned char *b = build(&f, &n);
+    const char *path = write_temp_file("twice.edf", b, n);
+    psy_reader *r1 = open_or_fail(path), *r2 = open_or_fail(path);
+    check_base(r1, &f);
+    check_base(r2, &f);
+    assert_int_equal(psy_reader_warning_count(r2), 0);
+    psy_reader_close(r1);
+    psy_reader_close(r2);
+    free(b);
+}
+
 static void test_bdf_plus(void **state)
 {
     (void)state;
@@ -553,6 +571,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edf_plus_both_paths),
+        cmocka_unit_test(test_same_file_twice),
         cmocka_unit_test(test_bdf_plus),
         cmocka_unit_test(test_plain_bdf_and_edf),
         cmocka_unit_test(test_edf_plus_d_gaps),
