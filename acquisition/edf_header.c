@@ -285,6 +285,10 @@ psy_status edf_header_parse(psy_source *src, psy_reader *r, edf_header *hdr, psy
     if (st == PSY_OK && hdr->record_duration == 0 && hdr->n_signals > hdr->n_annotation_signals)
         st = psy_fail(why, PSY_E_FORMAT, "duration of a data record is 0 but the file has %d ordinary signals",
                       hdr->n_signals - hdr->n_annotation_signals);
+    for (int i = 0; st == PSY_OK && hdr->record_duration > 0 && i < hdr->n_signals; i++)
+        if (!isfinite((double)hdr->signals[i].samples_per_record / hdr->record_duration))
+            st = psy_fail(why, PSY_E_FORMAT, "duration of a data record %g gives signal %d no finite rate",
+                          hdr->record_duration, i + 1);
     if (st == PSY_OK) st = check_records(src, r, hdr, why);
     if (st == PSY_OK && hdr->n_annotation_signals && !hdr->is_plus)
         psy_reader_warn(r, "annotation signal in a file not marked %s in its reserved field",
