@@ -12,6 +12,8 @@
 #include "edf_header.h"
 
 enum { FIXED = 256, PER_SIGNAL = 256, MAX_SIGNALS = 100000 };
+/* Annotation bytes per record we accept when the file size cannot bound them (EDFlib: 64 kB). */
+enum { MAX_UNSIZED_ANNOTATION = 16 << 20 };
 
 /* Per-signal field widths and their offsets (multiplied by the signal count) in the header. */
 enum {
@@ -168,9 +170,19 @@ static psy_status parse_signal(psy_reader *r, const edf_header *hdr, const unsig
 static psy_status check_records(psy_source *src, psy_reader *r, edf_header *hdr, psy_message *why)
 {
     int64_t size = psy_source_size(src);
-    if (size < 0) {
+    if (size < 0) { /* a stream of unknown size: the header alone must stay within bounds */
+        int64_t total;
         if (hdr->n_records < 0)
             return psy_fail(why, PSY_E_FORMAT, "number of data records is -1 and the file size is unknown");
+        if (!psy_mul_i64(hdr->n_records, hdr->record_bytes, &total) ||
+            !psy_add_i64(total, hdr->header_bytes, &total))
+            return psy_fail(why, PSY_E_FORMAT, "%lld data records of %lld bytes overflow a file offset",
+                            (long long)hdr->n_records, (long long)hdr->record_bytes);
+        for (int i = 0; i < hdr->n_signals; i++)
+            if (hdr->signals[i].is_annotation &&
+                hdr->signals[i].samples_per_record * hdr->bytes_per_sample > MAX_UNSIZED_ANNOTATION)
+                return psy_fail(why, PSY_E_FORMAT, "annotation signal %d has %lld samples per record", i + 1,
+                                (long long)hdr->signals[i].samples_per_record);
         return PSY_OK;
     }
     int64_t avail = (size - hdr->header_bytes) / hdr->record_bytes;

@@ -567,6 +567,48 @@ static void test_clipping_and_large_reads(void **state)
     psy_reader_close(r);
 }
 
+typedef struct mem_stream {
+    const unsigned char *data;
+    size_t n;
+} mem_stream;
+
+static int64_t stream_read(void *ctx, int64_t offset, void *buf, size_t n)
+{
+    const mem_stream *m = ctx;
+    if (offset < 0 || (size_t)offset >= m->n) return 0;
+    size_t k = m->n - (size_t)offset < n ? m->n - (size_t)offset : n;
+    memcpy(buf, m->data + offset, k);
+    return (int64_t)k;
+}
+
+static int64_t stream_size(void *ctx) { (void)ctx; return -1; }
+
+/* A source of unknown size: the header is trusted within bounds; -1 records cannot be resolved. */
+static void test_unknown_size_source(void **state)
+{
+    (void)state;
+    tfile f = base_edf();
+    size_t n;
+    unsigned char *b = build(&f, &n);
+    mem_stream m = {b, n};
+    psy_source_callbacks cb = {stream_read, stream_size, NULL, NULL};
+    psy_source *src;
+    psy_reader *r;
+    psy_message why;
+    assert_int_equal(psy_source_from_callbacks(&cb, &m, "stream", &src), PSY_OK);
+    assert_int_equal(psy_open_edf(src, NULL, &r, &why), PSY_OK);
+    check_base(r, &f);
+    psy_reader_close(r);
+    memcpy(b + 236, "-1      ", 8);
+    assert_int_equal(psy_source_from_callbacks(&cb, &m, "stream", &src), PSY_OK);
+    assert_int_equal(psy_open_edf(src, NULL, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "size is unknown"));
+    memcpy(b + 236, "9999999 ", 8); /* more records than the stream holds: reading fails, no crash */
+    assert_int_equal(psy_open_edf(src, NULL, &r, &why), PSY_E_TRUNCATED);
+    psy_source_close(src);
+    free(b);
+}
+
 /* Deterministic mutations of a valid file: every outcome is a status, never a crash; what opens
  * reads without NaN. (Run under ASan/UBSan by the sanitizer build.) */
 static void test_mutations(void **state)
@@ -633,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_unterminated_timekeeping),
         cmocka_unit_test(test_clipping_and_large_reads),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_unknown_size_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
