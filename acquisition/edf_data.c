@@ -66,11 +66,11 @@ void edf_data_free(edf_data *d)
 
 const edf_header *edf_data_header(const edf_data *d) { return &d->hdr; }
 
+/* The header was checked against the file size at open: PSY_E_TRUNCATED here means the file
+ * shrank since (or a stream of unknown size ended early). */
 static psy_status read_bytes(edf_data *d, int64_t offset, void *buf, size_t n)
 {
-    psy_status st = psy_source_read_exact(d->src, offset, buf, n);
-    /* the header was checked against the size at open: a short read means the file changed */
-    return st == PSY_E_TRUNCATED ? PSY_E_TRUNCATED : st;
+    return psy_source_read_exact(d->src, offset, buf, n);
 }
 
 /* Makes record rec available in the cache; returns a pointer to it. */
