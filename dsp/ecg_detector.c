@@ -20,7 +20,7 @@ typedef struct peak {
     int is_peak;        /* the raw signal falls away from the fiducial on both sides */
 } peak;
 
-typedef struct ring {   /* last `len` values of a per-sample signal */
+typedef struct ring {   /* last `len` values of a per-sample signal; len is a power of two */
     double *v;
     int64_t len;
 } ring;
@@ -55,6 +55,7 @@ struct psy_ecg_detector {
 
     /* adaptive levels */
     double qrs_levels[LEVELS], noise_levels[LEVELS], rr[LEVELS];
+    double threshold, rr_median;  /* cached: the medians change only when a level or RR does */
     int qrs_next, noise_next, rr_next, rr_count;
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
     int64_t last_emitted;        /* integral peak index of the last emitted beat, -1 when none */
@@ -93,8 +94,8 @@ psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
     return c;
 }
 
-static double ring_at(const ring *r, int64_t i) { return r->v[i % r->len]; }
-static void ring_put(ring *r, int64_t i, double x) { r->v[i % r->len] = x; }
+static double ring_at(const ring *r, int64_t i) { return r->v[i & (r->len - 1)]; }
+static void ring_put(ring *r, int64_t i, double x) { r->v[i & (r->len - 1)] = x; }
 
 static int64_t samples(double seconds, double rate)
 {
@@ -138,7 +139,8 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     d->max_peak_len = samples(0.300, fs);
     d->half_qrs = samples(0.060, fs);
     /* Look-back needed when a peak is confirmed: peak hold + window + filter delay + QRS. */
-    int64_t history = samples(1.0, fs) + d->win + (int64_t)ceil(d->group_delay);
+    int64_t need = samples(1.0, fs) + d->win + (int64_t)ceil(d->group_delay), history = 1;
+    while (history < need) history *= 2;
     ring *rings[] = {&d->raw, &d->band, &d->slope, &d->square};
     for (int i = 0; i < 4; i++) {
         rings[i]->len = history;
@@ -178,6 +180,47 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     d->end = -1;
 }
 
+/* ---- levels ---- */
+
+static double median_of(const double *v, int n)
+{
+    double s[LEVELS];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    for (int i = 1; i < n; i++) /* insertion sort: n <= 8 */
+        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
+            double t = s[j];
+            s[j] = s[j - 1];
+            s[j - 1] = t;
+        }
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+static void update_threshold(psy_ecg_detector *d)
+{
+    double qrs = median_of(d->qrs_levels, LEVELS), noise = median_of(d->noise_levels, LEVELS);
+    d->threshold = noise + d->cfg.threshold_fraction * (qrs - noise);
+}
+
+static double threshold(const psy_ecg_detector *d) { return d->threshold; }
+
+/* Median of the last RR intervals in samples, capped at RR_CAP_S so that search-back and the
+ * premature-beat hold, which wait in multiples of it, keep the latency bounded. */
+#define RR_CAP_S 1.5
+static void update_rr_median(psy_ecg_detector *d)
+{
+    double rr = d->rr_count ? median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
+    d->rr_median = fmin(rr, RR_CAP_S * d->cfg.rate_hz);
+}
+
+static double median_rr(const psy_ecg_detector *d) { return d->rr_median; }
+
+static void add_level(psy_ecg_detector *d, double *levels, int *next, double v)
+{
+    levels[*next] = v;
+    *next = (*next + 1) % LEVELS;
+    update_threshold(d);
+}
+
 /* ---- output queues ---- */
 
 static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
@@ -188,6 +231,7 @@ static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
         d->rr[d->rr_next] = (double)(p->at - d->last_emitted);
         d->rr_next = (d->rr_next + 1) % LEVELS;
         d->rr_count++;
+        update_rr_median(d);
     }
     d->last_emitted = p->at;
     psy_ecg_beat *b = &d->beats[(d->beat_head + d->beat_count) % QUEUE];
@@ -205,43 +249,6 @@ static void emit_gap(psy_ecg_detector *d, int64_t start, int64_t end, int flat)
     g->end = end;
     g->flat = flat;
     d->gap_count++;
-}
-
-/* ---- levels ---- */
-
-static double median_of(const double *v, int n)
-{
-    double s[LEVELS];
-    memcpy(s, v, (size_t)n * sizeof *s);
-    for (int i = 1; i < n; i++) /* insertion sort: n <= 8 */
-        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
-            double t = s[j];
-            s[j] = s[j - 1];
-            s[j - 1] = t;
-        }
-    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-static double threshold(const psy_ecg_detector *d)
-{
-    double qrs = median_of(d->qrs_levels, LEVELS), noise = median_of(d->noise_levels, LEVELS);
-    return noise + d->cfg.threshold_fraction * (qrs - noise);
-}
-
-/* Median of the last RR intervals in samples, capped at RR_CAP_S so that search-back and the
- * premature-beat hold, which wait in multiples of it, keep the latency bounded. */
-#define RR_CAP_S 1.5
-static double median_rr(const psy_ecg_detector *d)
-{
-    if (!d->rr_count) return 0;
-    double rr = median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS);
-    return fmin(rr, RR_CAP_S * d->cfg.rate_hz);
-}
-
-static void add_level(double *levels, int *next, double v)
-{
-    levels[*next] = v;
-    *next = (*next + 1) % LEVELS;
 }
 
 /* ---- fiducial point ---- */
@@ -342,7 +349,8 @@ static void settle_pending(psy_ecg_detector *d, int64_t next_at)
         /* an extra detection inside a normal interval: its level was noise */
         d->has_pending = 0;
         d->qrs_levels[d->pending_slot] = d->pending_replaced;
-        add_level(d->noise_levels, &d->noise_next, d->pending.level);
+        update_threshold(d);
+        add_level(d, d->noise_levels, &d->noise_next, d->pending.level);
     } else
         release_pending(d);
 }
@@ -353,7 +361,7 @@ static void accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
     settle_pending(d, p->at);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
-    add_level(d->qrs_levels, &d->qrs_next, p->level);
+    add_level(d, d->qrs_levels, &d->qrs_next, p->level);
     double rr = median_rr(d);
     if (d->rr_count >= 4 && d->last_emitted >= 0 && d->last_emitted == d->last_beat &&
         (double)(p->at - d->last_emitted) < PREMATURE * rr) {
@@ -401,7 +409,7 @@ static void classify(psy_ecg_detector *d, peak *p)
             return;
         }
     }
-    add_level(d->noise_levels, &d->noise_next, p->level);
+    add_level(d, d->noise_levels, &d->noise_next, p->level);
     add_candidate(d, p);
 }
 
@@ -410,7 +418,7 @@ static void classify(psy_ecg_detector *d, peak *p)
 static void search_back(psy_ecg_detector *d, int at_end)
 {
     double rr = median_rr(d);
-    if (d->last_beat < 0 || rr <= 0) return;
+    if (d->last_beat < 0 || rr <= 0 || d->n_cand == 0) return;
     double horizon = d->cfg.searchback_rr * rr;
     while (d->n_cand > 0 && (at_end || (double)(d->n - d->last_beat) > horizon)) {
         int best = -1;
@@ -450,6 +458,7 @@ static void end_learning(psy_ecg_detector *d)
         d->qrs_levels[i] = 0.5 * d->learn_max;
         d->noise_levels[i] = mean;
     }
+    update_threshold(d);
     d->learned = 1;
     peak pending[CANDIDATES];
     int n = d->n_cand;

@@ -23,12 +23,6 @@ const char *psy_beat_class_name(psy_beat_class c)
     return (unsigned)c < PSY_BEAT_CLASS_COUNT ? names[c] : "N";
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The window of `w` values centred on i, shifted inwards at the edges: [*lo, *hi). */
 static void window(size_t i, size_t n, size_t w, size_t *lo, size_t *hi)
 {
@@ -51,17 +45,38 @@ static double quantile(const double *v, size_t n, double q)
     return k + 1 < n ? v[k] + f * (v[k + 1] - v[k]) : v[k];
 }
 
-/* Sliding statistic of x over windows of w: median (kind 0) or quartile deviation (kind 1). */
-static void sliding(const double *x, size_t n, size_t w, int kind, double *scratch, double *out)
+/* Position of v in the sorted array a[0..n) (first index with a[k] >= v). */
+static size_t lower_bound(const double *a, size_t n, double v)
 {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Sliding statistic of x over windows of w: median (kind 0) or quartile deviation (kind 1).
+ * The window only moves forward, so a sorted copy of it is kept up to date by one removal and
+ * one insertion per step instead of a sort. */
+static void sliding(const double *x, size_t n, size_t w, int kind, double *sorted, double *out)
+{
+    size_t cur_lo = 0, cur_hi = 0, m = 0;
     for (size_t i = 0; i < n; i++) {
         size_t lo, hi;
         window(i, n, w, &lo, &hi);
-        size_t m = hi - lo;
-        memcpy(scratch, x + lo, m * sizeof *scratch);
-        qsort(scratch, m, sizeof *scratch, compare_doubles);
-        out[i] = kind == 0 ? quantile(scratch, m, 0.5)
-                           : 0.5 * (quantile(scratch, m, 0.75) - quantile(scratch, m, 0.25));
+        for (; cur_lo < lo; cur_lo++, m--) {
+            size_t k = lower_bound(sorted, m, x[cur_lo]);
+            memmove(sorted + k, sorted + k + 1, (m - k - 1) * sizeof *sorted);
+        }
+        for (; cur_hi < hi; cur_hi++, m++) {
+            size_t k = lower_bound(sorted, m, x[cur_hi]);
+            memmove(sorted + k + 1, sorted + k, (m - k) * sizeof *sorted);
+            sorted[k] = x[cur_hi];
+        }
+        out[i] = kind == 0 ? quantile(sorted, m, 0.5)
+                           : 0.5 * (quantile(sorted, m, 0.75) - quantile(sorted, m, 0.25));
     }
 }
 
