@@ -90,7 +90,7 @@ psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
     c.t_wave_window_s = 0.360;
     c.threshold_fraction = 0.3125;
     c.searchback_rr = 1.66;
-    c.flat_s = 0.5;
+    c.flat_s = 2.0;
     return c;
 }
 
@@ -563,7 +563,7 @@ static void step(psy_ecg_detector *d, double x)
         d->peak_at = n;
     }
     d->prev_m = m;
-    if (!d->learned && d->n - d->segment_start >= d->learn_len) end_learning(d);
+    if (!d->learned && d->learn_count >= d->learn_len) end_learning(d); /* valid samples */
     if (d->learned) search_back(d, 0);
     if (d->has_pending && (double)(d->n - d->last_emitted) >
                               PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))

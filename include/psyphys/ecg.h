@@ -20,7 +20,7 @@
  * at worst; most beats leave within 0.5 s); psy_ecg_detector_finish
  * drains the rest at the end of the signal.
  *
- * Missing data: NaN samples and flat stretches (lead off, saturation: no change over 0.5 s) are
+ * Missing data: NaN samples and flat stretches (lead off, saturation: no change for 2 s) are
  * gaps: no beat is ever reported inside one, no RR spans one, and each gap is reported with its
  * start and end sample. After a gap the filters restart from the next sample. */
 #ifndef PSYPHYS_ECG_H
@@ -43,7 +43,8 @@ typedef struct psy_ecg_detector_config {
     double t_wave_window_s;     /* slope test against T waves within, default 0.360 s */
     double threshold_fraction;  /* threshold = noise + f (qrs - noise), default 0.3125 */
     double searchback_rr;       /* search back after this many median RRs, default 1.66 */
-    double flat_s;              /* a stretch without change this long is a gap, default 0.5 s */
+    double flat_s;              /* a stretch without change this long is a gap, default 2 s (a
+                                   synthetic or coarsely quantised baseline can be flat for 1 s) */
 } psy_ecg_detector_config;
 
 psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz);
