@@ -1,4 +1,5 @@
 /* Lines and fields of delimited text (RFC 4180 quoting; TSV, ';' and blank-separated too). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,4 +212,57 @@ size_t text_bom_length(const char *p, size_t len)
 {
     return len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
                    (unsigned char)p[2] == 0xBF ? 3 : 0;
+}
+
+/* Exact powers of ten: every one up to 1e22 is a double without rounding. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+int text_parse_number(const char *p, size_t len, double *out)
+{
+    /* Clinger's fast path: a mantissa below 2^53 times or over an exact power of ten is one
+     * correctly rounded operation, so the result equals strtod's. Anything else (long
+     * mantissas, large exponents, odd syntax) goes to the general parser. */
+    const char *s = p, *end = p + len;
+    while (s < end && is_blank(*s)) s++;
+    while (end > s && is_blank(end[-1])) end--;
+    int neg = 0;
+    if (s < end && (*s == '-' || *s == '+')) neg = *s++ == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = 0, any = 0;
+    while (s < end && *s >= '0' && *s <= '9') {
+        if (m || *s != '0') digits++;
+        m = m * 10 + (uint64_t)(*s++ - '0');
+        any = 1;
+        if (digits > 18) return psy_parse_double(p, len, out);
+    }
+    if (s < end && *s == '.') {
+        s++;
+        while (s < end && *s >= '0' && *s <= '9') {
+            if (m || *s != '0') digits++;
+            m = m * 10 + (uint64_t)(*s++ - '0');
+            frac++;
+            any = 1;
+            if (digits > 18) return psy_parse_double(p, len, out);
+        }
+    }
+    if (!any) return 0;
+    int exp10 = 0;
+    if (s < end && (*s == 'e' || *s == 'E')) {
+        s++;
+        int eneg = 0, edigits = 0;
+        if (s < end && (*s == '-' || *s == '+')) eneg = *s++ == '-';
+        while (s < end && *s >= '0' && *s <= '9' && edigits < 5) exp10 = exp10 * 10 + (*s++ - '0'), edigits++;
+        if (!edigits) return 0;
+        if (s < end && *s >= '0' && *s <= '9') return psy_parse_double(p, len, out);
+        if (eneg) exp10 = -exp10;
+    }
+    if (s != end) return 0;
+    int e = exp10 - frac;
+    if (m > ((uint64_t)1 << 53) || e < -22 || e > 22) return psy_parse_double(p, len, out);
+    double v = (double)m;
+    v = e < 0 ? v / pow10_exact[-e] : v * pow10_exact[e];
+    *out = neg ? -v : v;
+    return 1;
 }

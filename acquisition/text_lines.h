@@ -44,6 +44,10 @@ int text_split(char *line, size_t len, char delim, text_field *fields, int max);
  * else ',' (a single column). */
 char text_guess_delimiter(const char *l1, size_t n1, const char *l2, size_t n2);
 
+/* Parses a whole (blank-trimmed) decimal number exactly as psy_parse_double does (same
+ * syntax, same correctly rounded value), with a fast path for the usual short decimals. */
+int text_parse_number(const char *p, size_t len, double *out);
+
 /* 1 for a missing-value cell: empty, NA, N/A, n/a, NaN, nan, null, -, "." */
 int text_is_missing(const char *p, size_t len);
 

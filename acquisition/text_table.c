@@ -11,6 +11,7 @@
 
 #define MAX_COLUMNS 4096
 #define STEP_SAMPLES 65536 /* time steps kept for the median */
+#define CACHE_BYTES ((size_t)16 << 20)
 
 typedef enum col_role { COL_CHANNEL, COL_TIME, COL_INDEX, COL_TEXT } col_role;
 
@@ -50,8 +51,11 @@ typedef struct text_table {
     int64_t n_cps, cap_cps;
     int *channel_col;      /* reader channel -> column */
     int n_channels, n_slots;
-    double *cache;         /* TEXT_BLOCK rows x n_slots */
-    int64_t cache_block;
+    double *cache;         /* n_cached blocks of TEXT_BLOCK rows x n_slots */
+    int64_t *cache_block;  /* block held by each cache slot, -1: none */
+    uint64_t *cache_used;  /* last use, for LRU eviction */
+    uint64_t use_clock;
+    int n_cached;
     text_lines lines;
     int64_t lines_row;     /* data row the line reader will return next, or -1 */
 } text_table;
@@ -68,6 +72,8 @@ static void table_free(text_table *t)
     free(t->cps);
     free(t->channel_col);
     free(t->cache);
+    free(t->cache_block);
+    free(t->cache_used);
     text_lines_free(&t->lines);
     free(t);
 }
@@ -226,7 +232,7 @@ static psy_status scan_row(text_table *t, scan_state *s, int64_t line_no, psy_me
             continue;
         }
         double v;
-        if (!psy_parse_double(f->p, f->len, &v)) {
+        if (!text_parse_number(f->p, f->len, &v)) {
             if (col->present == 0 && col->role == COL_CHANNEL) {
                 col->role = COL_TEXT; /* a label column, not a signal */
                 continue;
@@ -441,23 +447,45 @@ static psy_status make_channels(text_table *t, psy_reader *r, psy_message *why)
     }
     if (t->n_channels == 0) return psy_fail(why, PSY_E_FORMAT, "no numeric columns");
     if (t->n_slots) {
-        t->cache = malloc((size_t)TEXT_BLOCK * (size_t)t->n_slots * sizeof(double));
-        if (!t->cache) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        /* Enough blocks that reading every channel over a window of up to ~CACHE_BYTES parses
+         * each row once; at least 4 blocks, whatever the width. */
+        size_t block_bytes = (size_t)TEXT_BLOCK * (size_t)t->n_slots * sizeof(double);
+        t->n_cached = (int)(CACHE_BYTES / block_bytes);
+        if (t->n_cached < 4) t->n_cached = 4;
+        if (t->n_cached > 64) t->n_cached = 64;
+        int64_t blocks = (t->n_rows + TEXT_BLOCK - 1) / TEXT_BLOCK;
+        if (t->n_cached > blocks) t->n_cached = (int)blocks;
+        t->cache = malloc((size_t)t->n_cached * block_bytes);
+        t->cache_block = malloc((size_t)t->n_cached * sizeof *t->cache_block);
+        t->cache_used = calloc((size_t)t->n_cached, sizeof *t->cache_used);
+        if (!t->cache || !t->cache_block || !t->cache_used)
+            return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        for (int i = 0; i < t->n_cached; i++) t->cache_block[i] = -1;
     }
     return PSY_OK;
 }
 
 /* ---- reading ---- */
 
-static psy_status load_block(text_table *t, int64_t b)
+/* The cached rows of block b (parsing it into the least recently used slot when absent). */
+static psy_status load_block(text_table *t, int64_t b, const double **rows_out)
 {
-    if (t->cache_block == b) return PSY_OK;
+    int slot = 0;
+    for (int i = 0; i < t->n_cached; i++) {
+        if (t->cache_block[i] == b) {
+            t->cache_used[i] = ++t->use_clock;
+            *rows_out = t->cache + (size_t)i * TEXT_BLOCK * (size_t)t->n_slots;
+            return PSY_OK;
+        }
+        if (t->cache_used[i] < t->cache_used[slot]) slot = i;
+    }
+    double *block = t->cache + (size_t)slot * TEXT_BLOCK * (size_t)t->n_slots;
     int64_t first = b * TEXT_BLOCK;
     if (t->lines_row != first) {
         text_lines_seek(&t->lines, t->cps[b].offset, t->cps[b].line_no);
         t->lines_row = first;
     }
-    t->cache_block = -1;
+    t->cache_block[slot] = -1;
     int64_t rows = t->n_rows - first < TEXT_BLOCK ? t->n_rows - first : TEXT_BLOCK;
     for (int64_t i = 0; i < rows;) {
         char *line;
@@ -470,13 +498,13 @@ static psy_status load_block(text_table *t, int64_t b)
             return line ? PSY_E_FORMAT : PSY_E_TRUNCATED;
         }
         if (n == 0) continue;
-        double *dst = t->cache + i * t->n_slots;
+        double *dst = block + i * t->n_slots;
         for (int ch = 0; ch < t->n_channels; ch++) {
             const text_column *col = &t->cols[t->channel_col[ch]];
             if (col->irregular) continue;
             const text_field *f = &t->fields[t->channel_col[ch]];
             double v;
-            if (psy_parse_double(f->p, f->len, &v)) dst[col->slot] = v * col->scale;
+            if (text_parse_number(f->p, f->len, &v)) dst[col->slot] = v * col->scale;
             else if (text_is_missing(f->p, f->len)) dst[col->slot] = NAN;
             else {
                 t->lines_row = -1;
@@ -486,7 +514,9 @@ static psy_status load_block(text_table *t, int64_t b)
         i++;
     }
     t->lines_row = first + rows;
-    t->cache_block = b;
+    t->cache_block[slot] = b;
+    t->cache_used[slot] = ++t->use_clock;
+    *rows_out = block;
     return PSY_OK;
 }
 
@@ -500,10 +530,11 @@ static psy_status table_read(void *impl, int ch, int64_t start, int64_t n, doubl
     }
     while (n > 0) {
         int64_t b = start / TEXT_BLOCK, in = start % TEXT_BLOCK;
-        psy_status st = load_block(t, b);
+        const double *rows;
+        psy_status st = load_block(t, b, &rows);
         if (st != PSY_OK) return st;
         int64_t k = TEXT_BLOCK - in < n ? TEXT_BLOCK - in : n;
-        const double *src = t->cache + in * t->n_slots + col->slot;
+        const double *src = rows + in * t->n_slots + col->slot;
         for (int64_t i = 0; i < k; i++) out[i] = src[i * t->n_slots];
         out += k;
         start += k;
@@ -622,7 +653,6 @@ static psy_status open_table(text_table *t, const text_table_config *cfg, psy_re
             break;
         }
     if (st != PSY_OK) return st;
-    t->cache_block = -1;
     t->lines_row = -1;
     double duration = (double)t->n_rows / t->rate_hz;
     if (t->time_col >= 0 && t->n_rows > 1 && cfg->rate_hz <= 0)
