@@ -160,6 +160,14 @@ static int count_unquoted(const char *s, size_t n, char c)
     return count;
 }
 
+static int count_words(const char *s, size_t n)
+{
+    int words = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_blank(s[i]) && (i == 0 || is_blank(s[i - 1]))) words++;
+    return words;
+}
+
 char text_guess_delimiter(const char *l1, size_t n1, const char *l2, size_t n2)
 {
     static const char cand[] = {'\t', ';', ','};
@@ -172,8 +180,8 @@ char text_guess_delimiter(const char *l1, size_t n1, const char *l2, size_t n2)
     }
     if (best) return best;
     /* Blank-separated: both lines split into the same number (> 1) of words. */
-    if (count_unquoted(l1, n1, ' ') > 0) return ' ';
-    return ',';
+    int w1 = count_words(l1, n1), w2 = l2 ? count_words(l2, n2) : w1;
+    return w1 > 1 && w1 == w2 ? ' ' : ',';
 }
 
 int text_is_missing(const char *p, size_t len)

@@ -40,8 +40,8 @@ typedef struct text_field {
 int text_split(char *line, size_t len, char delim, text_field *fields, int max);
 
 /* Guesses the delimiter from the header line and the first data line (may be NULL): the most
- * frequent of tab, semicolon and comma whose count agrees on both lines, else runs of blanks,
- * else ',' (a single column). */
+ * frequent of tab, semicolon and comma whose count agrees on both lines, else runs of blanks
+ * when both lines have the same number (> 1) of words, else ',' (a single column). */
 char text_guess_delimiter(const char *l1, size_t n1, const char *l2, size_t n2);
 
 /* Parses a whole (blank-trimmed) decimal number exactly as psy_parse_double does (same

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "reader_impl.h"
+#include "text_lines.h"
+
 static psy_status open_with(const char *path, double fs, const char *sidecar, psy_reader **r,
                             psy_message *why)
 {
@@ -548,6 +551,104 @@ static void test_events_bids(void **state)
     psy_reader_close(r);
 }
 
+/* The fast number path gives strtod's value bit for bit, and the same accept/refuse answers. */
+static void test_number_parsing(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {"0", "-0", "1.", ".5", "-.25", "+3", "13.196867709029974",
+        "0.1", "1e22", "1e23", "123456789012345678", "1234567890123456789", "9007199254740993",
+        "0.000000000000000000001", "1.5e-300", "2.5E+3", " 7 ", "4.9e-324", "1e400", "",
+        "-", ".", "e5", "1e", "1e+", "0x10", "1,5", "nan", "inf", "1 2", "--1", "1.2.3"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        double a = 0, b = 0;
+        int ra = text_parse_number(fixed[i], strlen(fixed[i]), &a);
+        int rb = psy_parse_double(fixed[i], strlen(fixed[i]), &b);
+        if (ra != rb || (ra && memcmp(&a, &b, sizeof a) != 0))
+            fail_msg("'%s': fast %d %.17g, general %d %.17g", fixed[i], ra, a, rb, b);
+    }
+    unsigned seed = 7;
+    char buf[64];
+    for (int k = 0; k < 200000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned a = seed >> 3;
+        seed = seed * 1103515245u + 12345u;
+        int decimals = (int)(seed >> 20) % 12, e = (int)(seed >> 8) % 40 - 20;
+        snprintf(buf, sizeof buf, k % 3 ? "%s%u.%0*u" : "%s%u.%0*ue%d", k % 2 ? "-" : "", a % 100000,
+                 decimals, (a / 7) % 1000000, e);
+        double x, y = strtod(buf, NULL);
+        assert_int_equal(text_parse_number(buf, strlen(buf), &x), 1);
+        if (memcmp(&x, &y, sizeof x) != 0) fail_msg("'%s': %.17g vs strtod %.17g", buf, x, y);
+    }
+}
+
+static void test_more_layouts(void **state)
+{
+    (void)state;
+    /* One column whose name has a space: not blank-separated. */
+    const char *one = "Skin conductance (uS)\n1.5\n2.5\n";
+    psy_reader *r = open_ok(write_temp_file("onecol.csv", one, strlen(one)), 4);
+    assert_int_equal(psy_reader_channel_count(r), 1);
+    assert_string_equal(psy_reader_channel(r, 0)->label, "Skin conductance");
+    assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_EDA);
+    psy_reader_close(r);
+    /* Two gzip members back to back read as one stream (gzip(1) semantics). */
+    char path[600];
+    const char *p1 = write_gz("m1.gz", "ECG\n1\n2\n", 8);
+    FILE *f = fopen(p1, "rb");
+    assert_non_null(f);
+    unsigned char a[256], b[256];
+    size_t na = fread(a, 1, sizeof a, f);
+    fclose(f);
+    const char *p2 = write_gz("m2.gz", "3\n4\n", 4);
+    f = fopen(p2, "rb");
+    assert_non_null(f);
+    size_t nb = fread(b, 1, sizeof b, f);
+    fclose(f);
+    memcpy(a + na, b, nb);
+    snprintf(path, sizeof path, "%s", write_temp_file("two_members.csv.gz", a, na + nb));
+    r = open_ok(path, 10);
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 4);
+    double v[4];
+    read_all(r, 0, v);
+    assert_true(v[0] == 1 && v[3] == 4);
+    psy_reader_close(r);
+    /* A header that is data: columns named by number, with a warning. */
+    const char *nohdr = "1,2\n3,4\n";
+    r = open_ok(write_temp_file("nohdr.csv", nohdr, strlen(nohdr)), 10);
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 2);
+    assert_string_equal(psy_reader_channel(r, 1)->label, "2");
+    assert_true(psy_reader_warning_count(r) > 0);
+    psy_reader_close(r);
+}
+
+static void test_bids_bad_rates(void **state)
+{
+    (void)state;
+    static const char *const sidecars[] = {
+        "{\"SamplingFrequency\": 0, \"StartTime\": 0, \"Columns\": [\"cardiac\"]}",
+        "{\"SamplingFrequency\": -100, \"StartTime\": 0, \"Columns\": [\"cardiac\"]}",
+        "{\"SamplingFrequency\": \"100\", \"StartTime\": 0, \"Columns\": [\"cardiac\"]}",
+        "{\"SamplingFrequency\": 1e300, \"StartTime\": 0, \"Columns\": [\"cardiac\"]}",
+        "{\"SamplingFrequency\": 100, \"StartTime\": \"now\", \"Columns\": [\"cardiac\"]}",
+        "{\"SamplingFrequency\": 100, \"StartTime\": 0, \"Columns\": []}",
+        "{\"SamplingFrequency\": 100, \"StartTime\": 0, \"Columns\": [3]}",
+        "[1, 2]"};
+    static const char *const needles[] = {"SamplingFrequency", "SamplingFrequency",
+        "SamplingFrequency", "SamplingFrequency", "StartTime", "Columns", "Columns", "object"};
+    for (size_t i = 0; i < sizeof sidecars / sizeof sidecars[0]; i++) {
+        char name[64], path[512];
+        snprintf(name, sizeof name, "sub-9%zu_physio.tsv.gz", i);
+        write_gz(name, "1\n2\n", 4);
+        snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
+        snprintf(name, sizeof name, "sub-9%zu_physio.json", i);
+        write_temp_file(name, sidecars[i], strlen(sidecars[i]));
+        psy_reader *r = NULL;
+        psy_message why;
+        assert_int_equal(open_with(path, 0, NULL, &r, &why), PSY_E_FORMAT);
+        if (!strstr(why.text, needles[i])) fail_msg("sidecar %zu: '%s'", i, why.text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,7 +657,8 @@ int main(void)
         cmocka_unit_test(test_irregular_columns), cmocka_unit_test(test_cache_random_order),
         cmocka_unit_test(test_gz_equals_plain),  cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_bad_gzip),         cmocka_unit_test(test_bids_physio),
-        cmocka_unit_test(test_events_bids),
+        cmocka_unit_test(test_events_bids),      cmocka_unit_test(test_number_parsing),
+        cmocka_unit_test(test_more_layouts),     cmocka_unit_test(test_bids_bad_rates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
