@@ -229,8 +229,8 @@ psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_re
         types[i] = bids_column_type(names[i]);
     }
     text_table_config cfg = {0};
-    cfg.format_name = "BIDS physio";
-    cfg.delim = '\t';
+    cfg.format_name = bids_is_physio_name(psy_source_name(src)) ? "BIDS physio" : NULL;
+    cfg.delim = bids_is_physio_name(psy_source_name(src)) ? '\t' : 0; /* BIDS: TSV */
     cfg.names = names;
     cfg.units = units;
     cfg.types = types;

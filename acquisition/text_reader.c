@@ -13,7 +13,8 @@ static psy_status open_decoded(psy_source *src, const psy_open_options *opt, psy
     if (st != PSY_E_UNKNOWN_FORMAT) return st;
     if (why) why->text[0] = '\0';
     psy_reader *r = NULL;
-    int bids = bids_is_physio_name(psy_source_name(src)) ||
+    int generic = opt->format && (psy_strieq(opt->format, "csv") || psy_strieq(opt->format, "tsv"));
+    int bids = (bids_is_physio_name(psy_source_name(src)) && !generic) ||
                (opt->format && psy_strieq(opt->format, "bids")) ||
                (opt->sidecar_path && psy_has_suffix_ci(opt->sidecar_path, ".json"));
     if (bids) {

@@ -588,11 +588,22 @@ static psy_status open_table(text_table *t, const text_table_config *cfg, psy_re
         t->delim = text_guess_delimiter(first, first_len, line, line ? len : 0);
     }
     int header_is_data = 0;
+    int skip_first = 0;
+    if (!cfg->has_header) {
+        /* Names come from elsewhere (BIDS "Columns"); a line of names anyway is skipped. */
+        text_field f[8];
+        int n = text_split(first, first_len, t->delim, f, 8);
+        double v;
+        for (int c = 0; c < n && c < 8; c++)
+            if (!text_is_missing(f[c].p, f[c].len) && !text_parse_number(f[c].p, f[c].len, &v))
+                skip_first = 1;
+        if (skip_first) psy_reader_warn(r, "the first line holds names, not numbers: skipped as a header row");
+    }
     st = read_header(t, cfg, first, first_len, &header_is_data, r, why);
     free(first);
     if (st != PSY_OK) return st;
     int64_t data_offset = first_offset, data_line = first_line;
-    if (cfg->has_header && !header_is_data) {
+    if ((cfg->has_header && !header_is_data) || skip_first) {
         text_lines_seek(&t->lines, first_offset, first_line);
         st = text_lines_next(&t->lines, &line, &len, &off, why); /* the header again */
         if (st != PSY_OK) return st;

@@ -443,6 +443,20 @@ static void test_bids_physio(void **state)
     assert_int_equal(psy_reader_channel(r, 1)->frames, 4);
     psy_reader_close(r);
 
+    /* A CSV with a header row described by a JSON sidecar: the header line is skipped. */
+    const char *hdr = "cardiac,respiratory\n1,2\n3,4\n5,6\n";
+    const char *side_json = "{\"SamplingFrequency\": 20, \"Columns\": [\"ECG\", \"RSP\"]}";
+    snprintf(path, sizeof path, "%s", write_temp_file("with_header.csv", hdr, strlen(hdr)));
+    snprintf(side, sizeof side, "%s", write_temp_file("with_header.json", side_json, strlen(side_json)));
+    assert_int_equal(open_with(path, 0, side, &r, &why), PSY_OK);
+    assert_int_equal(psy_reader_channel_count(r), 2);
+    assert_string_equal(psy_reader_format(r), "CSV");
+    assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_ECG);
+    assert_int_equal(psy_reader_channel(r, 1)->frames, 3);
+    assert_true(psy_reader_channel(r, 1)->rate_hz == 20);
+    assert_true(psy_reader_warning_count(r) >= 2); /* no StartTime; the header line */
+    psy_reader_close(r);
+
     /* A sidecar without a sampling frequency is refused. */
     const char *nofs = "{\"StartTime\": 0, \"Columns\": [\"cardiac\"]}";
     write_gz("sub-03_physio.tsv.gz", "1\n2\n", 4);
