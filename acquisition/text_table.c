@@ -149,6 +149,21 @@ static psy_status add_checkpoint(text_table *t, int64_t offset, int64_t line_no)
     return PSY_OK;
 }
 
+/* A number cell. With ';' between fields a decimal comma ("0,25", European spreadsheet
+ * exports) is read as a decimal point. */
+static int cell_number(const text_table *t, const text_field *f, double *v)
+{
+    if (text_parse_number(f->p, f->len, v)) return 1;
+    if (t->delim != ';' || f->len >= 64) return 0;
+    const char *comma = memchr(f->p, ',', f->len);
+    if (!comma || memchr(f->p, '.', f->len) || memchr(comma + 1, ',', f->len - (size_t)(comma + 1 - f->p)))
+        return 0;
+    char buf[64];
+    memcpy(buf, f->p, f->len);
+    buf[comma - f->p] = '.';
+    return text_parse_number(buf, f->len, v);
+}
+
 /* Time of a cell relative to the first row's, in the column's unit. */
 static int parse_time(text_table *t, const text_field *f, int first, double *delta)
 {
@@ -165,7 +180,7 @@ static int parse_time(text_table *t, const text_field *f, int first, double *del
         else *delta = (double)vi - t->time0_d;
         return 1;
     }
-    if (!psy_parse_double(f->p, f->len, &vd)) return 0;
+    if (!cell_number(t, f, &vd)) return 0;
     if (first) {
         t->time_is_int = 0;
         t->time0_d = vd;
@@ -232,7 +247,7 @@ static psy_status scan_row(text_table *t, scan_state *s, int64_t line_no, psy_me
             continue;
         }
         double v;
-        if (!text_parse_number(f->p, f->len, &v)) {
+        if (!cell_number(t, f, &v)) {
             if (col->present == 0 && col->role == COL_CHANNEL) {
                 col->role = COL_TEXT; /* a label column, not a signal */
                 continue;
@@ -274,7 +289,7 @@ static psy_status read_header(text_table *t, const text_table_config *cfg, char 
         int numbers = 0;
         double v;
         for (int c = 0; c < n; c++)
-            numbers += psy_parse_double(t->fields[c].p, t->fields[c].len, &v);
+            numbers += cell_number(t, &t->fields[c], &v);
         *header_is_data = numbers == n;
         if (*header_is_data)
             psy_reader_warn(r, "no header row: columns are named by their number");
@@ -397,7 +412,7 @@ static psy_status collect_pairs(text_table *t, int64_t data_offset, int64_t data
             const text_field *f = &t->fields[c];
             double v;
             if (!col->irregular || text_is_missing(f->p, f->len)) continue;
-            if (col->n_pairs >= col->present || !psy_parse_double(f->p, f->len, &v))
+            if (col->n_pairs >= col->present || !cell_number(t, f, &v))
                 return psy_fail(why, PSY_E_FORMAT, "the file changed while being read");
             col->pair_t[col->n_pairs] = time_s;
             col->pair_v[col->n_pairs++] = v * col->scale;
@@ -488,7 +503,7 @@ static psy_status load_block(text_table *t, int64_t b, const double **rows_out)
     t->cache_block[slot] = -1;
     int64_t rows = t->n_rows - first < TEXT_BLOCK ? t->n_rows - first : TEXT_BLOCK;
     for (int64_t i = 0; i < rows;) {
-        char *line;
+        char *line = NULL;
         size_t len;
         int64_t off;
         int n;
@@ -504,7 +519,7 @@ static psy_status load_block(text_table *t, int64_t b, const double **rows_out)
             if (col->irregular) continue;
             const text_field *f = &t->fields[t->channel_col[ch]];
             double v;
-            if (text_parse_number(f->p, f->len, &v)) dst[col->slot] = v * col->scale;
+            if (cell_number(t, f, &v)) dst[col->slot] = v * col->scale;
             else if (text_is_missing(f->p, f->len)) dst[col->slot] = NAN;
             else {
                 t->lines_row = -1;

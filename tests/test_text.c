@@ -88,6 +88,7 @@ static void test_delimiters(void **state)
     check_small("comma.csv", "time,ECG,EDA\n0,0.5,10\n0.01,-1.25,10.5\n0.02,2,11\n");
     check_small("semi.csv", "time;ECG;EDA\n0;0.5;10\n0.01;-1.25;10.5\n0.02;2;11\n");
     check_small("spaces.txt", "  time   ECG  EDA\n0  0.5   10\n 0.01 -1.25 10.5\n0.02\t 2 11  \n");
+    check_small("decimal_comma.csv", "Time;ECG;EDA\n0;0,5;10\n0,01;-1,25;10,5\n0,02;2;11\n");
     check_small("crlf_bom.csv", "\xEF\xBB\xBFtime,ECG,EDA\r\n0,0.5,10\r\n0.01,-1.25,10.5\r\n0.02,2,11\r\n");
     check_small("no_final_newline.csv", "time,ECG,EDA\n0,0.5,10\n0.01,-1.25,10.5\n0.02,2,11");
     check_small("trailing_blank_lines.csv", "time,ECG,EDA\n0,0.5,10\n0.01,-1.25,10.5\n0.02,2,11\n\n\n");
