@@ -1,5 +1,15 @@
 /* Delimited text recordings: gzip is undone first, then device exports (RR/IBI lists, Empatica,
- * Garmin: psy_open_device_text), BIDS physio, and generic CSV/TSV with a header row. */
+ * Garmin: psy_open_device_text), BIDS physio, and generic CSV/TSV with a header row.
+ *
+ * Generic CSV/TSV (text_table.c): delimiter guessed (tab, ';', ',', runs of blanks), RFC 4180
+ * quotes within one line, CRLF, UTF-8 BOM, "name (unit)" / "name [unit]" headers, missing cells
+ * (empty, NA, n/a, NaN, ...) as NaN. A column named like a time (time, timestamp, t, seconds,
+ * time_ms, ns, ...) is the time base: its unit comes from the name, else from its size (Unix
+ * stamps in s/ms/us/ns set the start date-time, UTC), else seconds; the rate is the inverse
+ * median step, refined by the whole span when they agree within 1%. Relative times place the
+ * first row at their first value (the stretch onset). A first column "", "index" or
+ * "Unnamed: 0" holding consecutive integers is skipped. Columns with values in fewer than half
+ * the rows (device hr/rr reports) become irregular channels timed by their rows. */
 #include <string.h>
 
 #include "bids_physio.h"

@@ -328,6 +328,7 @@ static psy_status time_base(text_table *t, scan_state *s, const text_table_confi
                             psy_reader *r, psy_message *why)
 {
     const text_column *tc = &t->cols[t->time_col];
+    int unit_guessed = t->time_scale == 0;
     if (t->time_scale == 0) {
         /* No unit in the name: Unix epoch stamps are known by their size; else seconds. */
         double a = fabs(t->time0_d);
@@ -378,6 +379,9 @@ static psy_status time_base(text_table *t, scan_state *s, const text_table_confi
                         "would span %.6g s: gaps or drift; times assume the median step",
                         tc->name, span, (long long)t->n_rows, median, median * (double)(t->n_rows - 1));
     }
+    if (t->rate_hz < 1 && unit_guessed)
+        psy_reader_warn(r, "time column '%s' has no unit and was read as seconds, giving %.6g Hz; "
+                        "name it e.g. time_ms if it counts milliseconds", tc->name, t->rate_hz);
     if (off * 100 > s->n_steps)
         psy_reader_warn(r, "time column '%s' jitters: %lld of %lld steps differ from the median by "
                         "more than 10%%", tc->name, (long long)off, (long long)s->n_steps);

@@ -169,6 +169,13 @@ static void test_time_units(void **state)
     assert_int_equal(d.second, 0);
     assert_int_equal(d.nanosecond, 6020096);
     psy_reader_close(r);
+    /* A unit-less time column read as seconds at an implausible rate is warned about. */
+    const char *ms = "time,ECG\n0,1\n4,2\n8,3\n";
+    r = open_ok(write_temp_file("ms_nounit.csv", ms, strlen(ms)), 0);
+    assert_true(psy_reader_channel(r, 0)->rate_hz == 0.25);
+    assert_int_equal(psy_reader_warning_count(r), 1);
+    assert_non_null(strstr(psy_reader_warning(r, 0), "time_ms"));
+    psy_reader_close(r);
     /* Jitter is warned about. */
     const char *jit = "time,ECG\n0,1\n0.01,1\n0.03,1\n0.035,1\n0.04,1\n0.06,1\n0.061,1\n0.08,1\n";
     r = open_ok(write_temp_file("jitter.csv", jit, strlen(jit)), 0);
