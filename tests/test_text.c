@@ -331,6 +331,14 @@ static void test_malformed(void **state)
     expect_failure("onerow.csv", "time,ECG\n0,1\n", 0, PSY_E_FORMAT, "one row");
     expect_failure("textonly.csv", "name,city\nann,rome\n", 100, PSY_E_FORMAT, "no numeric columns");
     expect_failure("negrate.csv", "ECG\n1\n", -5, PSY_E_INVALID, "positive");
+    /* Absurd widths are refused before any per-column allocation. */
+    char *wide = malloc(5000 * 8 + 16);
+    assert_non_null(wide);
+    size_t o = 0;
+    for (int i = 0; i < 5000; i++) o += (size_t)sprintf(wide + o, "c%d,", i);
+    strcpy(wide + o - 1, "\n1\n");
+    expect_failure("wide.csv", wide, 100, PSY_E_FORMAT, "5000 columns");
+    free(wide);
     /* A huge line is refused, not buffered without end. */
     size_t big = (5u << 20);
     char *line = malloc(big + 16);
