@@ -193,9 +193,14 @@ static int compare_events(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-psy_status psy_reader_finish(psy_reader *r)
+void psy_reader_sort_events(psy_reader *r)
 {
     if (r->n_events > 1) qsort(r->events, r->n_events, sizeof *r->events, compare_events);
+}
+
+psy_status psy_reader_finish(psy_reader *r)
+{
+    psy_reader_sort_events(r);
     if (r->n_stretches == 0) {
         double longest = 0;
         for (int i = 0; i < r->n_channels; i++) {

@@ -54,6 +54,9 @@ void psy_reader_warn(psy_reader *reader, const char *fmt, ...)
 /* Finishes construction: sorts events, adds a default stretch. PSY_OK or PSY_E_NOMEM. */
 psy_status psy_reader_finish(psy_reader *reader);
 
+/* Re-sorts the events by onset (stable), for events added after psy_reader_finish. */
+void psy_reader_sort_events(psy_reader *reader);
+
 /* Fills a message (NULL-safe), printf-style. Returns `status` for tail calls. */
 psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
