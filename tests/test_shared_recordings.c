@@ -64,7 +64,7 @@ static const expectation cases[] = {
     {"neurokit/bio_resting_8min_100hz.csv", 100, PSY_OK, 4, 100, 506.82, -1},
     {"neurokit/ecg_1000hz.csv", 1000, PSY_OK, 1, 1000, 50, -1},
     {"neurokit/ecg_3000hz.csv", 3000, PSY_OK, 1, 3000, 50000 / 3000.0, -1},
-    {"neurokit/ecg_1000hz.csv", 0, PSY_E_INVALID, -1, -1, -1, -1}, /* no time column, no --fs */
+    {"neurokit/ecg_1000hz.csv", 0, PSY_E_FORMAT, -1, -1, -1, -1}, /* no time column, no --fs */
     {"rr_devices/polar_h10_detectPVC/polar_h10.csv", 0, PSY_OK, -1, -1, -1, -1},
     {"rr_devices/polar_h10_detectPVC/polar_h10.RData", 0, PSY_E_UNKNOWN_FORMAT, -1, -1, -1, -1},
     {"rr_devices/hrvfilter_samples/eliteSample01.txt", 0, PSY_OK, 1, 0, -1, -1},
