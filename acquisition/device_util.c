@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "device_util.h"
 
 /* ---- lines ---------------------------------------------------------------------------- */
@@ -285,46 +286,6 @@ double dev_median(const double *v, int64_t n, int *ok)
     return m;
 }
 
-/* Proleptic Gregorian day count via 400-year eras (146097 days each), with the year taken to
- * start on March 1 so the leap day is the era's last day. */
-int64_t dev_days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-psy_datetime dev_datetime_from_unix(double t)
-{
-    psy_datetime dt = {0};
-    double whole = floor(t);
-    int64_t secs = (int64_t)whole;
-    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    int64_t rem = secs - days * 86400;
-    /* inverse of dev_days_from_civil */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    dt.known = 1;
-    dt.year = (int)(yoe + era * 400 + (m <= 2));
-    dt.month = m;
-    dt.day = d;
-    dt.hour = (int)(rem / 3600);
-    dt.minute = (int)(rem / 60 % 60);
-    dt.second = (int)(rem % 60);
-    dt.nanosecond = (int64_t)llround((t - whole) * 1e9);
-    if (dt.nanosecond > 999999999) dt.nanosecond = 999999999;
-    return dt;
-}
-
 static int digits(const char *s, size_t n, size_t at, size_t count, int *out)
 {
     if (at + count > n) return 0;
@@ -372,7 +333,7 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *uni
     }
     if (i != n) return 0;
     *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns};
-    int64_t secs = dev_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
+    int64_t secs = psy_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
     *unix_ns = secs * 1000000000 + ns;
     return 1;
 }

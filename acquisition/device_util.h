@@ -89,11 +89,6 @@ int dev_parse_number(const char *text, size_t len, double *out);
 /* Median of n values (copies them; 0 when n == 0 or on allocation failure, with *ok = 0). */
 double dev_median(const double *v, int64_t n, int *ok);
 
-/* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
-int64_t dev_days_from_civil(int64_t y, int m, int d);
-/* Civil date-time (UTC) of unix time t (seconds, may have a fraction). */
-psy_datetime dev_datetime_from_unix(double t);
-
 /* Parses ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff][Z|(+|-)HH:MM]". Fills *civil with the date-time as
  * written (local to the file) and *unix_ns with the instant in ns since 1970 (offset applied; the
  * civil time is taken as UTC when there is no offset; integer so differences keep every digit).

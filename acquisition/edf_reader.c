@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "edf_build.h"
 #include "edf_data.h"
 #include "edf_tal.h"
@@ -34,52 +35,9 @@ static const psy_reader_ops own_ops = {own_read, NULL, own_destroy};
 
 /* ---- start date-time --------------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's civil algorithms). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* The header's start plus the first record's time-keeping onset (EDF+ 2.2.4: the start time of
  * the first sample is the header's start time plus that onset, which carries the sub-second). */
-static psy_datetime start_plus(psy_datetime dt, double t0)
-{
-    if (!dt.known || t0 == 0 || !(fabs(t0) < 1e9)) return dt;
-    double whole = floor(t0);
-    int64_t ns = llround((t0 - whole) * 1e9);
-    if (ns >= 1000000000) {
-        ns -= 1000000000;
-        whole += 1;
-    }
-    int64_t secs = days_from_civil(dt.year, dt.month, dt.day) * 86400 + dt.hour * 3600 +
-                   dt.minute * 60 + dt.second + (int64_t)whole;
-    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    int64_t sod = secs - days * 86400;
-    civil_from_days(days, &dt.year, &dt.month, &dt.day);
-    dt.hour = (int)(sod / 3600);
-    dt.minute = (int)(sod / 60 % 60);
-    dt.second = (int)(sod % 60);
-    dt.nanosecond = ns;
-    return dt;
-}
+static psy_datetime start_plus(psy_datetime dt, double t0) { return psy_datetime_add(dt, t0); }
 
 /* ---- annotations and record onsets (own parser) ------------------------------------------- */
 

@@ -13,6 +13,7 @@
 
 #include "device_readers.h"
 #include "device_index.h"
+#include "civil_time.h"
 #include "device_util.h"
 
 typedef enum e4_kind { E4_EDA, E4_BVP, E4_TEMP, E4_HR, E4_ACC, E4_IBI, E4_TAGS, E4_NONE } e4_kind;
@@ -157,7 +158,7 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
     }
     if (got < 0) return st;
     if (have_start) {
-        psy_datetime dt = dev_datetime_from_unix(s->start);
+        psy_datetime dt = psy_datetime_from_unix(s->start);
         psy_reader_set_start(s->r, &dt);
     }
     return PSY_OK;
@@ -263,7 +264,7 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
         st = dev_index_build(src, dev_lines_tell(&s.lr), s.lr.line_no + 1, &layout, &s.index, &local);
     }
     if (st == PSY_OK && s.kind != E4_TAGS) {
-        psy_datetime dt = dev_datetime_from_unix(s.start);
+        psy_datetime dt = psy_datetime_from_unix(s.start);
         psy_reader_set_start(s.r, &dt);
         st = add_channels(&s, stem, &local);
     }

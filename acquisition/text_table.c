@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "civil_time.h"
 #include "text_lines.h"
 #include "text_table.h"
 
@@ -337,23 +337,18 @@ static psy_status time_base(text_table *t, scan_state *s, const text_table_confi
     double first_s = t->time0_d * t->time_scale;
     if (first_s >= 9.466848e8 && first_s < 4.1e9) { /* 2000-01-01 .. 2099: Unix epoch */
         int64_t secs = (int64_t)floor(first_s);
-        time_t tt = (time_t)secs;
-        struct tm tm;
-        if (gmtime_r(&tt, &tm)) {
-            psy_datetime dt = {1, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                               tm.tm_min, tm.tm_sec, 0};
-            double frac_ns = 0;
-            if (t->time_is_int && t->time_scale < 1) {
-                int64_t per_s = (int64_t)llround(1 / t->time_scale);
-                frac_ns = (double)(t->time0_i % per_s) * t->time_scale * 1e9;
-            } else {
-                frac_ns = (first_s - (double)secs) * 1e9;
-            }
-            dt.nanosecond = (int64_t)llround(frac_ns);
-            if (dt.nanosecond > 999999999) dt.nanosecond = 999999999;
-            psy_reader_set_start(r, &dt);
-            psy_reader_warn(r, "time column '%s' read as Unix time (UTC)", tc->name);
+        double frac_ns;
+        if (t->time_is_int && t->time_scale < 1) { /* integer stamps keep every digit */
+            int64_t per_s = (int64_t)llround(1 / t->time_scale);
+            frac_ns = (double)(t->time0_i % per_s) * t->time_scale * 1e9;
+        } else {
+            frac_ns = (first_s - (double)secs) * 1e9;
         }
+        psy_datetime dt = psy_datetime_from_unix((double)secs);
+        dt.nanosecond = (int64_t)llround(frac_ns);
+        if (dt.nanosecond > 999999999) dt.nanosecond = 999999999;
+        psy_reader_set_start(r, &dt);
+        psy_reader_warn(r, "time column '%s' read as Unix time (UTC)", tc->name);
         t->onset_s = 0;
     } else {
         t->onset_s = first_s;
