@@ -10,6 +10,9 @@
 #define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
 #define QUEUE 128       /* output queue length (beats, gaps) */
 #define LEARN_S 2.0     /* initial learning period */
+#ifndef STAGES
+#define STAGES 2        /* cascaded high- and low-pass sections */
+#endif
 
 typedef struct peak {
     int64_t at;         /* index of the integral's maximum */
@@ -29,7 +32,9 @@ struct psy_ecg_detector {
     psy_ecg_detector_config cfg;
     int64_t win, slope_lag, refractory, t_wave, flat_len, learn_len, max_peak_len, half_qrs;
     double group_delay;          /* of the band-pass near the QRS energy peak, samples */
-    psy_biquad hp[2], lp[2];
+    double inv_win;              /* 1 / win */
+    double slope_scale;          /* rate / slope_lag: a difference over the lag in units/s */
+    psy_biquad hp[STAGES], lp[STAGES];
     ring raw, band, slope, square;
 
     /* per-segment signal state */
@@ -112,6 +117,31 @@ static int valid_config(const psy_ecg_detector_config *c)
            c->searchback_rr > 1 && c->searchback_rr <= 5 && c->flat_s > 0 && c->flat_s <= 60;
 }
 
+/* Everything derived from the settings: filters, window lengths in samples. No allocation. */
+static void configure(psy_ecg_detector *d)
+{
+    const psy_ecg_detector_config *c = &d->cfg;
+    double fs = c->rate_hz, high = fmin(c->band_high_hz, 0.45 * fs);
+    d->group_delay = 0;
+    for (int i = 0; i < STAGES; i++) {
+        psy_biquad_highpass(&d->hp[i], c->band_low_hz, fs);
+        psy_biquad_lowpass(&d->lp[i], high, fs);
+        double centre = sqrt(c->band_low_hz * high);
+        d->group_delay += psy_biquad_group_delay(&d->hp[i], centre, fs) +
+                          psy_biquad_group_delay(&d->lp[i], centre, fs);
+    }
+    d->win = samples(c->integration_s, fs);
+    d->inv_win = 1.0 / (double)d->win;
+    d->slope_lag = samples(0.010, fs);
+    d->slope_scale = fs / (double)d->slope_lag;
+    d->refractory = samples(c->refractory_s, fs);
+    d->t_wave = samples(c->t_wave_window_s, fs);
+    d->flat_len = samples(c->flat_s, fs);
+    d->learn_len = samples(LEARN_S, fs);
+    d->max_peak_len = samples(0.300, fs);
+    d->half_qrs = samples(0.060, fs);
+}
+
 psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ecg_detector **out)
 {
     if (!out) return PSY_E_INVALID;
@@ -120,26 +150,10 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     psy_ecg_detector *d = calloc(1, sizeof *d);
     if (!d) return PSY_E_NOMEM;
     d->cfg = *config;
-    double fs = config->rate_hz;
-    double high = fmin(config->band_high_hz, 0.45 * fs);
-    for (int i = 0; i < 2; i++) {
-        psy_biquad_highpass(&d->hp[i], config->band_low_hz, fs);
-        psy_biquad_lowpass(&d->lp[i], high, fs);
-    }
-    double centre = sqrt(config->band_low_hz * high);
-    for (int i = 0; i < 2; i++)
-        d->group_delay += psy_biquad_group_delay(&d->hp[i], centre, fs) +
-                          psy_biquad_group_delay(&d->lp[i], centre, fs);
-    d->win = samples(config->integration_s, fs);
-    d->slope_lag = samples(0.010, fs);
-    d->refractory = samples(config->refractory_s, fs);
-    d->t_wave = samples(config->t_wave_window_s, fs);
-    d->flat_len = samples(config->flat_s, fs);
-    d->learn_len = samples(LEARN_S, fs);
-    d->max_peak_len = samples(0.300, fs);
-    d->half_qrs = samples(0.060, fs);
+    configure(d);
     /* Look-back needed when a peak is confirmed: peak hold + window + filter delay + QRS. */
-    int64_t need = samples(1.0, fs) + d->win + (int64_t)ceil(d->group_delay), history = 1;
+    int64_t need = samples(1.0, config->rate_hz) + d->win + (int64_t)ceil(d->group_delay);
+    int64_t history = 1;
     while (history < need) history *= 2;
     ring *rings[] = {&d->raw, &d->band, &d->slope, &d->square};
     for (int i = 0; i < 4; i++) {
@@ -160,17 +174,9 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     if (!d) return;
     ring rings[4] = {d->raw, d->band, d->slope, d->square};
     psy_ecg_detector_config cfg = d->cfg;
-    int64_t keep[9] = {d->win, d->slope_lag, d->refractory, d->t_wave, d->flat_len, d->learn_len,
-                       d->max_peak_len, d->half_qrs, 0};
-    double gd = d->group_delay;
-    psy_biquad hp[2] = {d->hp[0], d->hp[1]}, lp[2] = {d->lp[0], d->lp[1]};
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
-    d->win = keep[0], d->slope_lag = keep[1], d->refractory = keep[2], d->t_wave = keep[3];
-    d->flat_len = keep[4], d->learn_len = keep[5], d->max_peak_len = keep[6], d->half_qrs = keep[7];
-    d->group_delay = gd;
-    memcpy(d->hp, hp, sizeof hp);
-    memcpy(d->lp, lp, sizeof lp);
+    configure(d);
     d->raw = rings[0], d->band = rings[1], d->slope = rings[2], d->square = rings[3];
     for (int i = 0; i < 4; i++) memset(rings[i].v, 0, (size_t)rings[i].len * sizeof(double));
     d->restart = 1;
@@ -478,12 +484,36 @@ static void break_rhythm(psy_ecg_detector *d)
     d->last_emitted = -1;
 }
 
-static void start_segment(psy_ecg_detector *d, double x)
+/* The band-pass, as a bank the per-sample loop keeps in local variables: hp0, lp0, hp1, ... */
+typedef struct filter_bank {
+    psy_biquad f[2 * STAGES];
+} filter_bank;
+
+static void bank_load(const psy_ecg_detector *d, filter_bank *b)
 {
-    for (int i = 0; i < 2; i++) {
-        psy_biquad_settle(&d->hp[i], x);
-        psy_biquad_settle(&d->lp[i], 0.0);
-    }
+    for (int i = 0; i < STAGES; i++) b->f[2 * i] = d->hp[i], b->f[2 * i + 1] = d->lp[i];
+}
+
+static void bank_store(psy_ecg_detector *d, const filter_bank *b)
+{
+    for (int i = 0; i < STAGES; i++) d->hp[i] = b->f[2 * i], d->lp[i] = b->f[2 * i + 1];
+}
+
+/* As if the input had been x forever: only the first high-pass sees the level. */
+static inline void bank_settle(filter_bank *b, double x)
+{
+    for (int i = 0; i < 2 * STAGES; i++) psy_biquad_settle(&b->f[i], i == 0 ? x : 0.0);
+}
+
+static inline double bank_step(filter_bank *b, double x)
+{
+    for (int i = 0; i < 2 * STAGES; i++) x = psy_biquad_step(&b->f[i], x);
+    return x;
+}
+
+/* A new stretch of valid signal from the current sample (the caller settles the filters). */
+static void start_segment(psy_ecg_detector *d)
+{
     d->segment_start = d->n;
     d->integral_sum = 0;
     d->in_peak = 0;
@@ -500,7 +530,8 @@ static void end_gap(psy_ecg_detector *d)
     d->in_gap = 0;
 }
 
-static void step(psy_ecg_detector *d, double x)
+static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, double x,
+                                                     filter_bank *bank)
 {
     if (isnan(x)) {
         if (!d->in_gap || d->gap_flat) {
@@ -513,8 +544,10 @@ static void step(psy_ecg_detector *d, double x)
         return;
     }
     if (d->in_gap && !d->gap_flat) end_gap(d); /* a NaN gap ends here */
-    if (d->restart) start_segment(d, x);
-    else if (x == d->last_x) {
+    if (d->restart) {
+        start_segment(d);
+        bank_settle(bank, x);
+    } else if (x == d->last_x) {
         if (++d->same_run == d->flat_len) { /* a flat stretch: a gap from where it began */
             d->in_gap = 1, d->gap_flat = 1, d->gap_start = d->n - d->flat_len;
             break_rhythm(d);
@@ -523,16 +556,16 @@ static void step(psy_ecg_detector *d, double x)
         if (d->in_gap && d->gap_flat) { /* signal again after a flat stretch */
             d->same_run = 0;
             end_gap(d);
-            start_segment(d, x);
+            start_segment(d);
+            bank_settle(bank, x);
         }
         d->same_run = 0;
     }
     d->last_x = x;
     int64_t n = d->n;
-    double b = x;
-    for (int i = 0; i < 2; i++) b = psy_biquad_step(&d->lp[i], psy_biquad_step(&d->hp[i], b));
+    double b = bank_step(bank, x);
     double prev_b = n - d->slope_lag >= d->segment_start ? ring_at(&d->band, n - d->slope_lag) : 0;
-    double s = (b - prev_b) * d->cfg.rate_hz / (double)d->slope_lag;
+    double s = (b - prev_b) * d->slope_scale;
     double sq = s * s;
     double old = n - d->win >= d->segment_start ? ring_at(&d->square, n - d->win) : 0;
     d->integral_sum += sq - old;
@@ -541,7 +574,7 @@ static void step(psy_ecg_detector *d, double x)
     ring_put(&d->band, n, b);
     ring_put(&d->slope, n, s);
     ring_put(&d->square, n, sq);
-    double m = d->integral_sum / (double)d->win;
+    double m = d->integral_sum * d->inv_win;
     d->n++;
 
     if (!d->learned) {
@@ -564,7 +597,7 @@ static void step(psy_ecg_detector *d, double x)
     }
     d->prev_m = m;
     if (!d->learned && d->learn_count >= d->learn_len) end_learning(d); /* valid samples */
-    if (d->learned) search_back(d, 0);
+    if (d->learned && d->n_cand) search_back(d, 0);
     if (d->has_pending && (double)(d->n - d->last_emitted) >
                               PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
         release_pending(d); /* no beat came to pair it with: a true premature beat */
@@ -575,8 +608,11 @@ psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n,
     if (used) *used = 0;
     if (!d || (!x && n) || d->finished) return PSY_E_INVALID;
     size_t i = 0;
+    filter_bank bank;
+    bank_load(d, &bank);
     /* Each sample can emit at most one beat and one gap; stop while there is room for both. */
-    for (; i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1; i++) step(d, x[i]);
+    for (; i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1; i++) step(d, x[i], &bank);
+    bank_store(d, &bank);
     if (used) *used = i;
     return PSY_OK;
 }
@@ -589,10 +625,13 @@ psy_status psy_ecg_detector_finish(psy_ecg_detector *d)
     if (!d->restart && !d->in_gap) {
         d->end = d->n;
         int64_t pad = d->win + (int64_t)ceil(d->group_delay) + d->half_qrs + d->max_peak_len + 1;
+        filter_bank bank;
+        bank_load(d, &bank);
         for (int64_t i = 0; i < pad && d->beat_count < QUEUE - 1; i++) {
             d->same_run = 0; /* padding is not a flat stretch */
-            step(d, d->last_x);
+            step(d, d->last_x, &bank);
         }
+        bank_store(d, &bank);
         if (d->in_peak) confirm_peak(d);
         d->in_peak = 0;
         d->n = d->end;
