@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <ftw.h>
 #include <unistd.h>
 
 static const char *shared_path(const char *sub, const char *relative)
@@ -26,16 +27,32 @@ void require_shared_data(void)
     }
 }
 
+static char tmpdir[256];
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tmpdir(void)
+{
+    if (tmpdir[0]) nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *test_tmpdir(void)
 {
-    static char dir[256];
+    char *dir = tmpdir;
     if (!dir[0]) {
         const char *base = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/psyphys-test-XXXXXX", base && *base ? base : "/tmp");
+        snprintf(dir, sizeof tmpdir, "%s/psyphys-test-XXXXXX", base && *base ? base : "/tmp");
         if (!mkdtemp(dir)) {
             perror("mkdtemp");
             exit(1);
         }
+        atexit(remove_tmpdir);
     }
     return dir;
 }

@@ -19,7 +19,7 @@ const char *shared_reference(const char *relative);
 /* Exits with the CTest skip code when ../shared/data is absent. Call first in main(). */
 void require_shared_data(void);
 
-/* A fresh temporary directory for this test (removed by the OS tmp cleaner, not by us). */
+/* A fresh temporary directory for this test, removed with its content when the test exits. */
 const char *test_tmpdir(void);
 /* Writes n bytes to dir/name and returns the path (static buffer, valid until the next call). */
 const char *write_temp_file(const char *name, const void *data, size_t n);
