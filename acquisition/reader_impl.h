@@ -95,7 +95,7 @@ psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reade
 
 
 /* Device exports recognised inside psy_open_text before generic CSV: RR/IBI lists (ms or s,
- * PhysioNet offset line, time+RR columns, beat-time lists), Empatica E4 CSVs, Garmin logs,
+ * time+RR columns, beat-time lists), Empatica E4 CSVs, Garmin logs,
  * vendor beat lists. Returns PSY_E_UNKNOWN_FORMAT (src untouched, why empty) when the content
  * is not one of them, so the caller can go on with generic CSV. */
 psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
