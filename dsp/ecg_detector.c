@@ -28,19 +28,31 @@ typedef struct ring {   /* last `len` values of a per-sample signal; len is a po
     int64_t len;
 } ring;
 
+/* Two time bases: the input's samples (n; gaps, the raw ring, R-peaks) and the detection
+ * samples (m), block means of k input samples, on which the band-pass, the integral and the
+ * thresholds run. Windows named *_d count detection samples. */
 struct psy_ecg_detector {
     psy_ecg_detector_config cfg;
-    int64_t win, slope_lag, refractory, t_wave, flat_len, learn_len, max_peak_len, half_qrs;
-    double group_delay;          /* of the band-pass near the QRS energy peak, samples */
+    int64_t k;                   /* input samples per detection sample */
+    double rate_d, inv_k;        /* detection rate (Hz), 1 / k */
+    int64_t win, slope_lag, refractory, t_wave, learn_len, max_peak_len, half_qrs_d; /* _d */
+    int64_t flat_len, half_qrs;  /* input samples */
+    double group_delay;          /* of the band-pass near the QRS energy, detection samples */
     double inv_win;              /* 1 / win */
-    double slope_scale;          /* rate / slope_lag: a difference over the lag in units/s */
+    double slope_scale;          /* rate_d / slope_lag: a difference over the lag in units/s */
     psy_biquad hp[STAGES], lp[STAGES];
-    ring raw, band, slope, square;
+    ring raw;                    /* input samples */
+    ring band, slope, square;    /* detection samples */
 
     /* per-segment signal state */
-    int64_t n;                   /* samples consumed so far */
-    int64_t segment_start;       /* first sample after the last restart */
+    int64_t n;                   /* input samples consumed so far */
+    int64_t m;                   /* detection samples made so far */
+    int64_t segment_start;       /* first detection sample after the last restart */
+    int64_t segment_first;       /* its first input sample */
     int restart;                 /* the next valid sample restarts the filters */
+    int settle;                  /* the next detection sample settles the filters */
+    double block_sum;            /* input samples summed towards the next detection sample */
+    int64_t block_count;
     double integral_sum;
     double last_x;
     int64_t same_run;            /* consecutive samples equal to last_x */
@@ -71,7 +83,7 @@ struct psy_ecg_detector {
     double pending_rr;           /* median RR when it was held */
     int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
     double pending_replaced;
-    int64_t end;                 /* first sample past the signal once finish() pads it, else -1 */
+    int64_t end;                 /* first input sample past the signal once finish() pads it, else -1 */
     double last_slope;
     int polarity_vote;           /* > 0: R-peaks are maxima; < 0: minima */
 
@@ -96,6 +108,7 @@ psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
     c.threshold_fraction = 0.3125;
     c.searchback_rr = 1.66;
     c.flat_s = 2.0;
+    c.detection_rate_hz = 180.0;
     return c;
 }
 
@@ -114,31 +127,37 @@ static int valid_config(const psy_ecg_detector_config *c)
            c->band_high_hz > c->band_low_hz && c->integration_s > 0 && c->integration_s <= 1 &&
            c->refractory_s > 0 && c->refractory_s <= 1 && c->t_wave_window_s >= 0 &&
            c->t_wave_window_s <= 1 && c->threshold_fraction > 0 && c->threshold_fraction < 1 &&
-           c->searchback_rr > 1 && c->searchback_rr <= 5 && c->flat_s > 0 && c->flat_s <= 60;
+           c->searchback_rr > 1 && c->searchback_rr <= 5 && c->flat_s > 0 && c->flat_s <= 60 &&
+           (c->detection_rate_hz == 0 || (c->detection_rate_hz >= 60 && c->detection_rate_hz <= 20000));
 }
 
-/* Everything derived from the settings: filters, window lengths in samples. No allocation. */
+/* Everything derived from the settings: the detection rate, filters, window lengths. */
 static void configure(psy_ecg_detector *d)
 {
     const psy_ecg_detector_config *c = &d->cfg;
-    double fs = c->rate_hz, high = fmin(c->band_high_hz, 0.45 * fs);
+    double fs = c->rate_hz;
+    d->k = c->detection_rate_hz > 0 ? (int64_t)floor(fs / c->detection_rate_hz) : 1;
+    if (d->k < 1) d->k = 1;
+    d->inv_k = 1.0 / (double)d->k;
+    double fd = d->rate_d = fs / (double)d->k, high = fmin(c->band_high_hz, 0.45 * fd);
     d->group_delay = 0;
     for (int i = 0; i < STAGES; i++) {
-        psy_biquad_highpass(&d->hp[i], c->band_low_hz, fs);
-        psy_biquad_lowpass(&d->lp[i], high, fs);
+        psy_biquad_highpass(&d->hp[i], c->band_low_hz, fd);
+        psy_biquad_lowpass(&d->lp[i], high, fd);
         double centre = sqrt(c->band_low_hz * high);
-        d->group_delay += psy_biquad_group_delay(&d->hp[i], centre, fs) +
-                          psy_biquad_group_delay(&d->lp[i], centre, fs);
+        d->group_delay += psy_biquad_group_delay(&d->hp[i], centre, fd) +
+                          psy_biquad_group_delay(&d->lp[i], centre, fd);
     }
-    d->win = samples(c->integration_s, fs);
+    d->win = samples(c->integration_s, fd);
     d->inv_win = 1.0 / (double)d->win;
-    d->slope_lag = samples(0.010, fs);
-    d->slope_scale = fs / (double)d->slope_lag;
-    d->refractory = samples(c->refractory_s, fs);
-    d->t_wave = samples(c->t_wave_window_s, fs);
+    d->slope_lag = samples(0.010, fd);
+    d->slope_scale = fd / (double)d->slope_lag;
+    d->refractory = samples(c->refractory_s, fd);
+    d->t_wave = samples(c->t_wave_window_s, fd);
+    d->learn_len = samples(LEARN_S, fd);
+    d->max_peak_len = samples(0.300, fd);
+    d->half_qrs_d = samples(0.060, fd);
     d->flat_len = samples(c->flat_s, fs);
-    d->learn_len = samples(LEARN_S, fs);
-    d->max_peak_len = samples(0.300, fs);
     d->half_qrs = samples(0.060, fs);
 }
 
@@ -152,12 +171,13 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     d->cfg = *config;
     configure(d);
     /* Look-back needed when a peak is confirmed: peak hold + window + filter delay + QRS. */
-    int64_t need = samples(1.0, config->rate_hz) + d->win + (int64_t)ceil(d->group_delay);
-    int64_t history = 1;
-    while (history < need) history *= 2;
+    int64_t need_d = samples(1.0, d->rate_d) + d->win + (int64_t)ceil(d->group_delay);
+    int64_t history_d = 1, history = 1;
+    while (history_d < need_d) history_d *= 2;
+    while (history < need_d * d->k + d->k) history *= 2;
     ring *rings[] = {&d->raw, &d->band, &d->slope, &d->square};
     for (int i = 0; i < 4; i++) {
-        rings[i]->len = history;
+        rings[i]->len = i == 0 ? history : history_d;
         rings[i]->v = calloc((size_t)history, sizeof(double));
         if (!rings[i]->v) {
             psy_ecg_detector_destroy(d);
@@ -215,7 +235,7 @@ static double threshold(const psy_ecg_detector *d) { return d->threshold; }
 static void update_rr_median(psy_ecg_detector *d)
 {
     double rr = d->rr_count ? median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
-    d->rr_median = fmin(rr, RR_CAP_S * d->cfg.rate_hz);
+    d->rr_median = fmin(rr, RR_CAP_S * d->rate_d);
 }
 
 static double median_rr(const psy_ecg_detector *d) { return d->rr_median; }
@@ -269,7 +289,7 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     int64_t oldest = d->n - d->raw.len + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
     double fall_before = 0, fall_after = 0;
     for (int64_t i = f - d->half_qrs; i < f; i++) {
-        if (i < oldest || i < d->segment_start) continue;
+        if (i < oldest || i < d->segment_first) continue;
         double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
         if (fall > fall_before) fall_before = fall;
     }
@@ -286,8 +306,8 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
  * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity. */
 static void refine(psy_ecg_detector *d, peak *p)
 {
-    int64_t lo = p->at - d->win - d->half_qrs, hi = p->at;
-    int64_t oldest = d->n - d->raw.len + 1;
+    int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
+    int64_t oldest = d->m - d->band.len + 1;
     if (lo < d->segment_start) lo = d->segment_start;
     if (lo < oldest) lo = oldest;
     int64_t best = hi;
@@ -299,9 +319,13 @@ static void refine(psy_ecg_detector *d, peak *p)
         if (s > best_slope) best_slope = s;
     }
     p->slope = best_slope;
-    int64_t centre = best - (int64_t)llround(d->group_delay);
+    /* Back to input samples: the middle of the detection sample's block, less the delay. */
+    int64_t centre = d->segment_first + (best - d->segment_start) * d->k + (d->k - 1) / 2 -
+                     (int64_t)llround(d->group_delay * (double)d->k);
     int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
-    if (a < lo) a = lo;
+    int64_t first = d->segment_first + (lo - d->segment_start) * d->k; /* the searched band */
+    if (first < d->n - d->raw.len + 1) first = d->n - d->raw.len + 1;
+    if (a < first) a = first;
     if (b > d->n - 1) b = d->n - 1;
     if (a > b) a = b;
     /* Local baseline: the mean of the window's edges. */
@@ -426,7 +450,7 @@ static void search_back(psy_ecg_detector *d, int at_end)
     double rr = median_rr(d);
     if (d->last_beat < 0 || rr <= 0 || d->n_cand == 0) return;
     double horizon = d->cfg.searchback_rr * rr;
-    while (d->n_cand > 0 && (at_end || (double)(d->n - d->last_beat) > horizon)) {
+    while (d->n_cand > 0 && (at_end || (double)(d->m - d->last_beat) > horizon)) {
         int best = -1;
         double th = 0.5 * threshold(d);
         for (int i = 0; i < d->n_cand; i++) {
@@ -514,7 +538,11 @@ static inline double bank_step(filter_bank *b, double x)
 /* A new stretch of valid signal from the current sample (the caller settles the filters). */
 static void start_segment(psy_ecg_detector *d)
 {
-    d->segment_start = d->n;
+    d->segment_start = d->m;
+    d->segment_first = d->n;
+    d->block_sum = 0;
+    d->block_count = 0;
+    d->settle = 1;
     d->integral_sum = 0;
     d->in_peak = 0;
     d->peak_max = 0;
@@ -530,6 +558,56 @@ static void end_gap(psy_ecg_detector *d)
     d->in_gap = 0;
 }
 
+/* One detection sample y (the mean of k input samples): band-pass, slope, squaring, integral,
+ * then the integral's peaks and the beat logic. */
+static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *d, double y,
+                                                            filter_bank *bank)
+{
+    if (d->settle) {
+        bank_settle(bank, y);
+        d->settle = 0;
+    }
+    int64_t m = d->m;
+    double b = bank_step(bank, y);
+    double prev_b = m - d->slope_lag >= d->segment_start ? ring_at(&d->band, m - d->slope_lag) : 0;
+    double s = (b - prev_b) * d->slope_scale;
+    double sq = s * s;
+    double old = m - d->win >= d->segment_start ? ring_at(&d->square, m - d->win) : 0;
+    d->integral_sum += sq - old;
+    if (d->integral_sum < 0) d->integral_sum = 0; /* rounding */
+    ring_put(&d->band, m, b);
+    ring_put(&d->slope, m, s);
+    ring_put(&d->square, m, sq);
+    double level = d->integral_sum * d->inv_win;
+    d->m++;
+
+    if (!d->learned) {
+        if (level > d->learn_max) d->learn_max = level;
+        d->learn_sum += level;
+        d->learn_count++;
+    }
+    /* A peak of the integral: its maximum, confirmed once it has fallen to half (Hamilton &
+     * Tompkins) or held for 300 ms. */
+    if (d->in_peak) {
+        if (level > d->peak_max) d->peak_max = level, d->peak_at = m;
+        if (level < 0.5 * d->peak_max || m - d->peak_at > d->max_peak_len) {
+            if (!(d->in_gap && d->gap_flat)) confirm_peak(d);
+            d->in_peak = 0;
+        }
+    } else if (level > d->prev_m && level > 0) {
+        d->in_peak = 1;
+        d->peak_max = level;
+        d->peak_at = m;
+    }
+    d->prev_m = level;
+    if (!d->learned && d->learn_count >= d->learn_len) end_learning(d); /* valid samples */
+    if (d->learned && d->n_cand) search_back(d, 0);
+    if (d->has_pending && (double)(d->m - d->last_emitted) >
+                              PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
+        release_pending(d); /* no beat came to pair it with: a true premature beat */
+}
+
+/* One input sample: gaps (NaN, flat), the raw ring, and the block mean for detection. */
 static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, double x,
                                                      filter_bank *bank)
 {
@@ -546,7 +624,6 @@ static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, doub
     if (d->in_gap && !d->gap_flat) end_gap(d); /* a NaN gap ends here */
     if (d->restart) {
         start_segment(d);
-        bank_settle(bank, x);
     } else if (x == d->last_x) {
         if (++d->same_run == d->flat_len) { /* a flat stretch: a gap from where it began */
             d->in_gap = 1, d->gap_flat = 1, d->gap_start = d->n - d->flat_len;
@@ -557,50 +634,19 @@ static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, doub
             d->same_run = 0;
             end_gap(d);
             start_segment(d);
-            bank_settle(bank, x);
         }
         d->same_run = 0;
     }
     d->last_x = x;
-    int64_t n = d->n;
-    double b = bank_step(bank, x);
-    double prev_b = n - d->slope_lag >= d->segment_start ? ring_at(&d->band, n - d->slope_lag) : 0;
-    double s = (b - prev_b) * d->slope_scale;
-    double sq = s * s;
-    double old = n - d->win >= d->segment_start ? ring_at(&d->square, n - d->win) : 0;
-    d->integral_sum += sq - old;
-    if (d->integral_sum < 0) d->integral_sum = 0; /* rounding */
-    ring_put(&d->raw, n, x);
-    ring_put(&d->band, n, b);
-    ring_put(&d->slope, n, s);
-    ring_put(&d->square, n, sq);
-    double m = d->integral_sum * d->inv_win;
+    ring_put(&d->raw, d->n, x);
     d->n++;
-
-    if (!d->learned) {
-        if (m > d->learn_max) d->learn_max = m;
-        d->learn_sum += m;
-        d->learn_count++;
+    d->block_sum += x;
+    if (++d->block_count == d->k) {
+        double y = d->block_sum * d->inv_k;
+        d->block_sum = 0;
+        d->block_count = 0;
+        detect_step(d, y, bank);
     }
-    /* A peak of the integral: its maximum, confirmed once it has fallen to half (Hamilton &
-     * Tompkins) or held for 300 ms. */
-    if (d->in_peak) {
-        if (m > d->peak_max) d->peak_max = m, d->peak_at = n;
-        if (m < 0.5 * d->peak_max || n - d->peak_at > d->max_peak_len) {
-            if (!(d->in_gap && d->gap_flat)) confirm_peak(d);
-            d->in_peak = 0;
-        }
-    } else if (m > d->prev_m && m > 0) {
-        d->in_peak = 1;
-        d->peak_max = m;
-        d->peak_at = n;
-    }
-    d->prev_m = m;
-    if (!d->learned && d->learn_count >= d->learn_len) end_learning(d); /* valid samples */
-    if (d->learned && d->n_cand) search_back(d, 0);
-    if (d->has_pending && (double)(d->n - d->last_emitted) >
-                              PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
-        release_pending(d); /* no beat came to pair it with: a true premature beat */
 }
 
 psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used)
@@ -624,7 +670,7 @@ psy_status psy_ecg_detector_finish(psy_ecg_detector *d)
      * nothing is reported from the padding itself. */
     if (!d->restart && !d->in_gap) {
         d->end = d->n;
-        int64_t pad = d->win + (int64_t)ceil(d->group_delay) + d->half_qrs + d->max_peak_len + 1;
+        int64_t pad = (d->win + (int64_t)ceil(d->group_delay) + d->half_qrs_d + d->max_peak_len + 2) * d->k;
         filter_bank bank;
         bank_load(d, &bank);
         for (int64_t i = 0; i < pad && d->beat_count < QUEUE - 1; i++) {
@@ -669,11 +715,12 @@ size_t psy_ecg_detector_pop_gaps(psy_ecg_detector *d, psy_ecg_gap *out, size_t m
 double psy_ecg_detector_latency(const psy_ecg_detector *d)
 {
     if (!d) return 0;
-    /* R-peak -> integral peak (window + delay) -> confirmation (peak hold), then at worst a wait
-     * for search-back or for the beat after a held premature one, both in capped median RRs. */
-    double fs = d->cfg.rate_hz;
-    double to_peak = ((double)d->win + d->group_delay + (double)d->half_qrs) / fs;
-    double hold = (double)(d->max_peak_len + 1) / fs;
+    /* R-peak -> integral peak (window + delay, in detection samples, plus filling a block) ->
+     * confirmation (peak hold), then at worst a wait for search-back or for the beat after a
+     * held premature one, both in capped median RRs. */
+    double to_peak = ((double)d->win + d->group_delay + (double)d->half_qrs_d) / d->rate_d +
+                     (double)d->k / d->cfg.rate_hz;
+    double hold = (double)(d->max_peak_len + 1) / d->rate_d;
     double wait = fmax(d->cfg.searchback_rr, PAIR_HI) * RR_CAP_S;
     return to_peak + hold + wait;
 }
