@@ -526,11 +526,13 @@ static void bank_store(psy_ecg_detector *d, const filter_bank *b)
 /* As if the input had been x forever: only the first high-pass sees the level. */
 static inline void bank_settle(filter_bank *b, double x)
 {
+#pragma GCC unroll 8
     for (int i = 0; i < 2 * STAGES; i++) psy_biquad_settle(&b->f[i], i == 0 ? x : 0.0);
 }
 
 static inline double bank_step(filter_bank *b, double x)
 {
+#pragma GCC unroll 8
     for (int i = 0; i < 2 * STAGES; i++) x = psy_biquad_step(&b->f[i], x);
     return x;
 }
