@@ -8,18 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static psy_reader *open_with_fs(const char *rel, double fs)
-{
-    const char *path = shared_data(rel);
-    if (!path) fail_msg("missing %s", rel);
-    psy_open_options opt = psy_open_options_default();
-    opt.sampling_rate_hz = fs;
-    psy_reader *r = NULL;
-    psy_message why = {{0}};
-    if (psy_reader_open(path, &opt, &r, &why) != PSY_OK) fail_msg("%s: %s", rel, why.text);
-    return r;
-}
-
 static psy_beat_list *beats_of(psy_reader *r, const char *label, size_t block)
 {
     int ch = psy_reader_find_channel(r, label);
@@ -49,7 +37,7 @@ static void test_mitdb_ec57(void **state)
     for (int k = 0; k < 3; k++) {
         char rel[64];
         snprintf(rel, sizeof rel, "mitdb/%s.hea", records[k]);
-        psy_reader *r = open_with_fs(rel, 0);
+        psy_reader *r = open_shared(rel, 0);
         double *ref = malloc(psy_reader_event_count(r) * sizeof *ref);
         size_t n_ref = 0;
         for (size_t i = 0; i < psy_reader_event_count(r); i++) {
@@ -86,7 +74,7 @@ static void test_mitdb_ec57(void **state)
 static void test_synthetic_60bpm(void **state)
 {
     (void)state;
-    psy_reader *r = open_with_fs("wfdb_python_samples/test_generator_2.edf", 0);
+    psy_reader *r = open_shared("wfdb_python_samples/test_generator_2.edf", 0);
     int ch = -1;
     for (int i = 0; i < psy_reader_channel_count(r); i++)
         if (psy_reader_channel(r, i)->type == PSY_CH_ECG) ch = i;
@@ -126,7 +114,7 @@ static void test_neurokit_peaks(void **state)
         {"neurokit/bio_resting_5min_100hz.csv", "neurokit/rpeaks_bio_resting_5min_100hz.tsv", "ECG",
          100, 0.993}};
     for (int k = 0; k < 2; k++) {
-        psy_reader *r = open_with_fs(cases[k].data, cases[k].fs);
+        psy_reader *r = open_shared(cases[k].data, cases[k].fs);
         psy_beat_list *b = beats_of(r, cases[k].channel, 0);
         double *ref = malloc(4096 * sizeof *ref), *test = malloc((b->n + 1) * sizeof *test);
         size_t n_ref = read_samples(cases[k].ref, cases[k].fs, ref, 4096);
@@ -210,7 +198,7 @@ static size_t walk(const psy_beat_list *b, const double *dev_rr, size_t i0, size
 static void test_polar_h10(void **state)
 {
     (void)state;
-    psy_reader *r = open_with_fs("rr_devices/polar_h10_detectPVC/polar_h10.csv", 0);
+    psy_reader *r = open_shared("rr_devices/polar_h10_detectPVC/polar_h10.csv", 0);
     int rr_ch = psy_reader_find_channel(r, "rr");
     assert_true(rr_ch >= 0);
     psy_beat_list *b = beats_of(r, "ecg", 0);

@@ -59,13 +59,6 @@ static void read_all(psy_reader *r, int ch, double *v, double *t, int64_t n)
     assert_int_equal(psy_reader_read_times(r, ch, 0, n, t), PSY_OK);
 }
 
-static int has_warning(const psy_reader *r, const char *needle)
-{
-    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
-        if (strstr(psy_reader_warning(r, i), needle)) return 1;
-    return 0;
-}
-
 static void assert_rr_channel(const psy_reader *r)
 {
     const psy_channel_info *c = psy_reader_channel(r, 0);

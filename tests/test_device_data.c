@@ -26,13 +26,6 @@ static psy_reader *open_device(const char *relative)
     return r;
 }
 
-static int has_warning(const psy_reader *r, const char *needle)
-{
-    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
-        if (strstr(psy_reader_warning(r, i), needle)) return 1;
-    return 0;
-}
-
 typedef struct expect_rr {
     const char *file, *format;
     int64_t frames;

@@ -152,13 +152,6 @@ static psy_status open_tfile(const tfile *f, psy_reader **r, psy_message *why)
     return psy_reader_open(path, &opt, r, why);
 }
 
-static int has_warning(const psy_reader *r, const char *part)
-{
-    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
-        if (strstr(psy_reader_warning(r, i), part)) return 1;
-    return 0;
-}
-
 static double expect_phys(const tsig *s, int sig, int r, int i)
 {
     double pmin = atof(s->pmin), pmax = atof(s->pmax), dmin = atof(s->dmin), dmax = atof(s->dmax);

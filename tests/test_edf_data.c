@@ -20,13 +20,6 @@ static psy_reader *open_with(const char *rel, int use_libedf)
     return r;
 }
 
-static int has_warning(const psy_reader *r, const char *part)
-{
-    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
-        if (strstr(psy_reader_warning(r, i), part)) return 1;
-    return 0;
-}
-
 static void check_start(const psy_reader *r, int y, int mo, int d, int h, int mi, int s, int64_t ns)
 {
     psy_datetime t = psy_reader_start(r);

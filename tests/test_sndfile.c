@@ -51,13 +51,6 @@ static psy_status open_with(const char *path, double fs, const char *sidecar, ps
     return psy_reader_open(path, &opt, r, why);
 }
 
-static int has_warning(const psy_reader *r, const char *needle)
-{
-    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
-        if (strstr(psy_reader_warning(r, i), needle)) return 1;
-    return 0;
-}
-
 static void test_wav_with_sidecar(void **state)
 {
     (void)state;

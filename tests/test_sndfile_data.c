@@ -18,13 +18,6 @@ static psy_status open_forced(const char *path, const psy_open_options *opt, psy
     return st;
 }
 
-static int has_warning(const psy_reader *r, const char *needle)
-{
-    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
-        if (strstr(psy_reader_warning(r, i), needle)) return 1;
-    return 0;
-}
-
 /* Sleep-EDF SC4001E0 PSG written by WFDB's WAV writer: fmt + data chunks only (no WFDB header
  * text inside), 7 channels, "1 Hz", 12 valid bits left-justified in 16-bit containers. */
 static void test_sleep_edf_wav(void **state)

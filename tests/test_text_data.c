@@ -6,23 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static psy_reader *open_fs(const char *rel, double fs)
-{
-    const char *path = shared_data(rel);
-    if (!path) fail_msg("missing %s", rel);
-    psy_open_options opt = psy_open_options_default();
-    opt.sampling_rate_hz = fs;
-    psy_reader *r = NULL;
-    psy_message why = {{0}};
-    psy_status st = psy_reader_open(path, &opt, &r, &why);
-    if (st != PSY_OK) fail_msg("%s: %s (%s)", rel, why.text, psy_strerror(st));
-    return r;
-}
-
 static void test_bio_eventrelated(void **state)
 {
     (void)state;
-    psy_reader *r = open_fs("neurokit/bio_eventrelated_100hz.csv", 100);
+    psy_reader *r = open_shared("neurokit/bio_eventrelated_100hz.csv", 100);
     assert_string_equal(psy_reader_format(r), "CSV");
     assert_int_equal(psy_reader_channel_count(r), 4);
     static const char *const labels[] = {"ECG", "EDA", "Photosensor", "RSP"};
@@ -60,7 +47,7 @@ static void test_bio_eventrelated(void **state)
 static void test_other_neurokit(void **state)
 {
     (void)state;
-    psy_reader *r = open_fs("neurokit/ecg_1000hz.csv", 1000);
+    psy_reader *r = open_shared("neurokit/ecg_1000hz.csv", 1000);
     assert_int_equal(psy_reader_channel_count(r), 1);
     assert_int_equal(psy_reader_channel(r, 0)->frames, 50000);
     assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_ECG);
@@ -72,7 +59,7 @@ static void test_other_neurokit(void **state)
     assert_true(fabs(psy_reader_duration(r) - 50) < 1e-9);
     psy_reader_close(r);
 
-    r = open_fs("neurokit/bio_resting_8min_100hz.csv", 100);
+    r = open_shared("neurokit/bio_resting_8min_100hz.csv", 100);
     assert_int_equal(psy_reader_channel_count(r), 4);
     assert_int_equal(psy_reader_channel(r, 0)->frames, 50682);
     assert_string_equal(psy_reader_channel(r, 3)->label, "PhotoSensor");
@@ -82,7 +69,7 @@ static void test_other_neurokit(void **state)
     assert_true(v[0] == 11.73400953 && v[1] == 11.74621657);
     psy_reader_close(r);
 
-    r = open_fs("neurokit/bio_resting_5min_100hz.csv", 100);
+    r = open_shared("neurokit/bio_resting_5min_100hz.csv", 100);
     assert_int_equal(psy_reader_channel_count(r), 3);
     assert_int_equal(psy_reader_channel(r, 1)->type, PSY_CH_PPG);
     assert_int_equal(psy_reader_channel(r, 0)->frames, 30000);
@@ -92,7 +79,7 @@ static void test_other_neurokit(void **state)
 static void test_polar_h10(void **state)
 {
     (void)state;
-    psy_reader *r = open_fs("rr_devices/polar_h10_detectPVC/polar_h10.csv", 0);
+    psy_reader *r = open_shared("rr_devices/polar_h10_detectPVC/polar_h10.csv", 0);
     assert_int_equal(psy_reader_channel_count(r), 3); /* time is the time base, not a channel */
     const psy_channel_info *ecg = psy_reader_channel(r, 0), *hr = psy_reader_channel(r, 1),
                            *rr = psy_reader_channel(r, 2);

@@ -78,3 +78,23 @@ psy_reader *open_or_fail(const char *path)
     if (st != PSY_OK) fail_msg("%s: %s (%s)", path, why.text, psy_strerror(st));
     return r;
 }
+
+psy_reader *open_shared(const char *relative, double fs)
+{
+    const char *path = shared_data(relative);
+    if (!path) fail_msg("missing shared/data/%s", relative);
+    psy_open_options opt = psy_open_options_default();
+    opt.sampling_rate_hz = fs;
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_reader_open(path, &opt, &r, &why);
+    if (st != PSY_OK) fail_msg("%s: %s (%s)", relative, why.text, psy_strerror(st));
+    return r;
+}
+
+int has_warning(const psy_reader *r, const char *needle)
+{
+    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
+        if (strstr(psy_reader_warning(r, i), needle)) return 1;
+    return 0;
+}

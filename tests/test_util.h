@@ -27,4 +27,11 @@ const char *write_temp_file(const char *name, const void *data, size_t n);
 /* Opens path with default options and fails the test with the reason when it cannot. */
 psy_reader *open_or_fail(const char *path);
 
+/* Opens shared/data/<relative> with sampling_rate_hz = fs (0: from the file); fails the test with
+ * the reason when it cannot. */
+psy_reader *open_shared(const char *relative, double fs);
+
+/* 1 when one of the reader's warnings contains needle. */
+int has_warning(const psy_reader *r, const char *needle);
+
 #endif
