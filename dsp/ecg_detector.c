@@ -73,6 +73,8 @@ struct psy_ecg_detector {
     /* adaptive levels */
     double qrs_levels[LEVELS], noise_levels[LEVELS], rr[LEVELS];
     double threshold, rr_median;  /* cached: the medians change only when a level or RR does */
+    int threshold_stale;          /* a level changed since the threshold was computed */
+    double searchback_after;      /* detection samples after the last beat (searchback_rr RRs) */
     int qrs_next, noise_next, rr_next, rr_count;
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
     int64_t last_emitted;        /* integral peak index of the last emitted beat, -1 when none */
@@ -204,6 +206,7 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     d->last_emitted = -1;
     d->last_fiducial = -1;
     d->end = -1;
+    d->searchback_after = INFINITY;
 }
 
 /* ---- levels ---- */
@@ -221,13 +224,18 @@ static double median_of(const double *v, int n)
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
-static void update_threshold(psy_ecg_detector *d)
-{
-    double qrs = median_of(d->qrs_levels, LEVELS), noise = median_of(d->noise_levels, LEVELS);
-    d->threshold = noise + d->cfg.threshold_fraction * (qrs - noise);
-}
+static void update_threshold(psy_ecg_detector *d) { d->threshold_stale = 1; }
 
-static double threshold(const psy_ecg_detector *d) { return d->threshold; }
+/* The threshold, computed when asked after a level changed (noise levels change often). */
+static double threshold(psy_ecg_detector *d)
+{
+    if (d->threshold_stale) {
+        double qrs = median_of(d->qrs_levels, LEVELS), noise = median_of(d->noise_levels, LEVELS);
+        d->threshold = noise + d->cfg.threshold_fraction * (qrs - noise);
+        d->threshold_stale = 0;
+    }
+    return d->threshold;
+}
 
 /* Median of the last RR intervals in samples, capped at RR_CAP_S so that search-back and the
  * premature-beat hold, which wait in multiples of it, keep the latency bounded. */
@@ -236,6 +244,7 @@ static void update_rr_median(psy_ecg_detector *d)
 {
     double rr = d->rr_count ? median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
     d->rr_median = fmin(rr, RR_CAP_S * d->rate_d);
+    d->searchback_after = d->rr_median > 0 ? d->cfg.searchback_rr * d->rr_median : INFINITY;
 }
 
 static double median_rr(const psy_ecg_detector *d) { return d->rr_median; }
@@ -603,7 +612,9 @@ static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *
     }
     d->prev_m = level;
     if (!d->learned && d->learn_count >= d->learn_len) end_learning(d); /* valid samples */
-    if (d->learned && d->n_cand) search_back(d, 0);
+    if (d->learned && d->n_cand && d->last_beat >= 0 &&
+        (double)(d->m - d->last_beat) > d->searchback_after)
+        search_back(d, 0);
     if (d->has_pending && (double)(d->m - d->last_emitted) >
                               PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
         release_pending(d); /* no beat came to pair it with: a true premature beat */
