@@ -217,6 +217,12 @@ psy_status psy_reader_finish(psy_reader *r)
                     longest = t;
             }
         }
+        if (longest == 0) /* annotation-only: the recording spans its events */
+            for (size_t i = 0; i < r->n_events; i++) {
+                const psy_event *e = &r->events[i].ev;
+                double end = e->onset_s + (e->duration_s > 0 ? e->duration_s : 0);
+                if (end > longest) longest = end;
+            }
         if (psy_reader_add_stretch(r, 0, longest) != PSY_OK) return PSY_E_NOMEM;
     }
     return PSY_OK;

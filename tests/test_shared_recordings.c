@@ -18,14 +18,14 @@ typedef struct expectation {
 
 static const expectation cases[] = {
     /* EDF / BDF */
-    {"edf_mne_testing/MB0400FU.EDF", 0, PSY_OK, 25, 200, -1, -1},
-    {"edf_mne_testing/SC4001EC-Hypnogram.edf", 0, PSY_OK, 0, -1, -1, 154},
+    {"edf_mne_testing/MB0400FU.EDF", 0, PSY_OK, 25, 200, 29, 2},
+    {"edf_mne_testing/SC4001EC-Hypnogram.edf", 0, PSY_OK, 0, -1, 86400, 154}, /* last stage ends */
     {"edf_mne_testing/chtypes_edf.edf", 0, PSY_OK, 42, 200, 5, -1},
     {"edf_mne_testing/multiple_annotation_chans.bdf", 0, PSY_OK, 19, 125, 247, -1},
     {"edf_mne_testing/subsecond_starttime.edf", 0, PSY_OK, 3, 512, 5, -1},
     {"edf_mne_testing/test_bdf_stim_channel.bdf", 0, PSY_OK, 4, 500, 10, -1},
     {"edf_mne_testing/test_edf_overlapping_annotations.edf", 0, PSY_OK, 64, 128, 124, -1},
-    {"edf_mne_testing/test_reduced.edf", 0, PSY_OK, 139, -1, 6, -1},
+    {"edf_mne_testing/test_reduced.edf", 0, PSY_OK, 139, 1, 6, 5},
     {"edf_mne_testing/test_utf8_annotations.edf", 0, PSY_OK, 11, 200, 10, -1},
     {"edf_mne_testing/test_1ch.gdf", 0, PSY_E_UNSUPPORTED, -1, -1, -1, -1},
     {"edf_pyedflib/test_generator.edf", 0, PSY_OK, 11, 200, 600, 2},
@@ -34,7 +34,7 @@ static const expectation cases[] = {
     {"edf_pyedflib/test_generator_datarec_generator_2.bdf", 0, PSY_OK, 5, 500, 30, -1},
     {"edf_pyedflib/test_subsecond.edf", 0, PSY_OK, 1, 128, 698, -1},
     {"edf_pyedflib/test_utf8.edf", 0, PSY_OK, 1, 128, 698, -1},
-    {"wfdb_python_samples/test_edfann.edf", 0, PSY_OK, 0, -1, -1, 856},
+    {"wfdb_python_samples/test_edfann.edf", 0, PSY_OK, 0, -1, 25620, 856},
     {"wfdb_python_samples/test_generator_2.edf", 0, PSY_OK, 11, 200, 600, -1},
     /* WFDB */
     {"mitdb/100.hea", 0, PSY_OK, 2, 360, 650000 / 360.0, 2274},
@@ -42,7 +42,7 @@ static const expectation cases[] = {
     {"mitdb/113.hea", 0, PSY_OK, 2, 360, 650000 / 360.0, -1},
     {"mitdb/100", 0, PSY_OK, 2, 360, 650000 / 360.0, 2274},
     {"mitdb/100.dat", 0, PSY_OK, 2, 360, 650000 / 360.0, 2274},
-    {"mitdb/100.atr", 0, PSY_OK, 0, -1, -1, 2274},
+    {"mitdb/100.atr", 0, PSY_OK, 0, -1, 650000 / 360.0, 2274},
     {"pcst_hrv_reference/icu/TestICU.hea", 0, PSY_OK, 6, 125, 300, -1},
     {"pcst_hrv_reference/mitdb_matlab/105m.hea", 0, PSY_OK, 2, 360, 650000 / 360.0, -1},
     {"pcst_hrv_reference/nsr2db/nsr001.hea", 0, PSY_OK, 0, -1, -1, 106835},
@@ -52,10 +52,10 @@ static const expectation cases[] = {
     {"pcst_hrv_reference/icu/TestICUdata.mat", 0, PSY_E_UNSUPPORTED, -1, -1, -1, -1},
     {"wfdb_python_samples/flacformats.hea", 0, PSY_OK, 3, 200, 499 / 200.0, -1},
     {"wfdb_python_samples/mixedsignals.hea", 0, PSY_OK, 6, 4 * 62.4725, 14400 / 62.4725, -1},
-    {"wfdb_python_samples/mixedsignals_e.dat", 0, PSY_OK, 6, -1, -1, -1},
+    {"wfdb_python_samples/mixedsignals_e.dat", 0, PSY_OK, 6, 4 * 62.4725, 14400 / 62.4725, -1},
     {"wfdb_python_samples/test_generator_2.hea", 0, PSY_E_NOT_FOUND, -1, -1, -1, -1},
     /* audio */
-    {"wfdb_python_samples/SC4001E0-PSG.wav", 0, PSY_OK, 7, -1, -1, -1},
+    {"wfdb_python_samples/SC4001E0-PSG.wav", 0, PSY_OK, 7, 1, 79500, 0}, /* the WAV claims 1 Hz */
     /* ISHNE */
     {"flirt_wearables/holter/holter.ecg", 0, PSY_OK, 3, 128, 597376 / 128.0, -1},
     /* text: CSV, device exports, RR lists */
@@ -65,7 +65,7 @@ static const expectation cases[] = {
     {"neurokit/ecg_1000hz.csv", 1000, PSY_OK, 1, 1000, 50, -1},
     {"neurokit/ecg_3000hz.csv", 3000, PSY_OK, 1, 3000, 50000 / 3000.0, -1},
     {"neurokit/ecg_1000hz.csv", 0, PSY_E_FORMAT, -1, -1, -1, -1}, /* no time column, no --fs */
-    {"rr_devices/polar_h10_detectPVC/polar_h10.csv", 0, PSY_OK, -1, -1, -1, -1},
+    {"rr_devices/polar_h10_detectPVC/polar_h10.csv", 0, PSY_OK, 3, 130.160760835, 599.996493, 0},
     {"rr_devices/polar_h10_detectPVC/polar_h10.RData", 0, PSY_E_UNKNOWN_FORMAT, -1, -1, -1, -1},
     {"rr_devices/hrvfilter_samples/eliteSample01.txt", 0, PSY_OK, 1, 0, -1, -1},
     {"rr_devices/hrvfilter_samples/eliteSample02.txt", 0, PSY_OK, 1, 0, -1, -1},
@@ -83,11 +83,11 @@ static const expectation cases[] = {
     {"flirt_wearables/empatica/EDA.csv", 0, PSY_OK, 1, 4, 9998 / 4.0, -1},
     {"flirt_wearables/empatica/BVP.csv", 0, PSY_OK, 1, 64, 9998 / 64.0, -1},
     {"flirt_wearables/empatica/TEMP.csv", 0, PSY_OK, 1, 4, 4998 / 4.0, -1},
-    {"flirt_wearables/empatica/HR.csv", 0, PSY_OK, 1, 1, -1, -1},
-    {"flirt_wearables/empatica/ACC.csv", 0, PSY_OK, 3, 32, -1, -1},
+    {"flirt_wearables/empatica/HR.csv", 0, PSY_OK, 1, 1, 4998, -1},
+    {"flirt_wearables/empatica/ACC.csv", 0, PSY_OK, 3, 32, 9998 / 32.0, -1},
     {"flirt_wearables/empatica/IBI.csv", 0, PSY_OK, 1, 0, -1, -1},
-    {"flirt_wearables/garmin/data.csv", 0, PSY_OK, -1, -1, -1, -1},
-    {"flirt_wearables/garmin/acc.csv", 0, PSY_OK, 3, -1, -1, -1},
+    {"flirt_wearables/garmin/data.csv", 0, PSY_OK, 7, 0, -1, -1},
+    {"flirt_wearables/garmin/acc.csv", 0, PSY_OK, 3, 25, -1, -1},
     {"flirt_wearables/holter/holter.txt", 0, PSY_OK, 1, 0, -1, 4786},
 };
 
