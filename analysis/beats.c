@@ -193,16 +193,172 @@ static psy_status classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
     return PSY_OK;
 }
 
+/* The stretches where both leads' gaps overlap (no usable signal in either). */
+static psy_status intersect_gaps(psy_beat_list *a, const psy_beat_list *b)
+{
+    size_t n = 0, cap = a->n_gaps + b->n_gaps + 1;
+    psy_ecg_gap *g = malloc(cap * sizeof *g);
+    if (!g) return PSY_E_NOMEM;
+    for (size_t i = 0, j = 0; i < a->n_gaps && j < b->n_gaps;) {
+        int64_t lo = a->gaps[i].start > b->gaps[j].start ? a->gaps[i].start : b->gaps[j].start;
+        int64_t hi = a->gaps[i].end < b->gaps[j].end ? a->gaps[i].end : b->gaps[j].end;
+        if (lo < hi && n < cap) g[n++] = (psy_ecg_gap){lo, hi, a->gaps[i].flat && b->gaps[j].flat};
+        if (a->gaps[i].end < b->gaps[j].end) i++;
+        else j++;
+    }
+    free(a->gaps);
+    a->gaps = g;
+    a->n_gaps = n;
+    return PSY_OK;
+}
+
+static int in_gap(const psy_beat_list *b, int64_t s)
+{
+    for (size_t g = 0; g < b->n_gaps; g++)
+        if (b->gaps[g].start <= s && s < b->gaps[g].end) return 1;
+    return 0;
+}
+
+static double median8(const double *v, int n)
+{
+    double s[8];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
+            double t = s[j];
+            s[j] = s[j - 1];
+            s[j - 1] = t;
+        }
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+/* Running median of the last 8 intervals between beats both leads saw. */
+typedef struct rhythm {
+    double rr[8];
+    int n, next;
+} rhythm;
+
+static void rhythm_add(rhythm *h, double rr)
+{
+    h->rr[h->next] = rr;
+    h->next = (h->next + 1) % 8;
+    if (h->n < 8) h->n++;
+}
+
+/* 1 when a beat at s between beats prev and next (-1: none) does not split a normal interval. */
+static int fits(const rhythm *h, int64_t prev, int64_t s, int64_t next)
+{
+    if (h->n < 4) return 1;
+    double med = median8(h->rr, h->n);
+    return (prev < 0 || (double)(s - prev) >= 0.7 * med) && (next < 0 || (double)(next - s) >= 0.7 * med);
+}
+
+/* Index of the beat of b nearest to s within tol, or -1. */
+static int64_t nearest_beat(const psy_beat_list *b, int64_t s, int64_t tol)
+{
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b->sample[mid] < s) lo = mid + 1;
+        else hi = mid;
+    }
+    int64_t best = -1;
+    for (size_t k = lo > 0 ? lo - 1 : 0; k <= lo && k < b->n; k++)
+        if (llabs(b->sample[k] - s) <= tol && (best < 0 || llabs(b->sample[k] - s) < llabs(b->sample[best] - s)))
+            best = (int64_t)k;
+    return best;
+}
+
+/* Combines the beats of a second lead b (same rate) into those of the first lead a. Beats both
+ * leads show (within 100 ms) stay, with the first lead's R-peak. A beat only the first lead shows
+ * stays where the second lead has no signal or where it does not split a normal interval (noise
+ * is rarely in both leads at once). A beat only the second lead shows is added where the first
+ * lead has no beat within 250 ms and it fits the rhythm the same way. */
+static psy_status merge_lead(psy_beat_list *a, const psy_beat_list *b, double rate)
+{
+    int64_t tol = (int64_t)llround(0.1 * rate), apart = (int64_t)llround(0.25 * rate);
+    size_t cap = a->n + b->n + 1, n = 0;
+    int64_t *sample = malloc(cap * sizeof *sample);
+    double *amp = malloc(cap * sizeof *amp);
+    char *both = malloc(cap);
+    if (!sample || !amp || !both) {
+        free(sample), free(amp), free(both);
+        return PSY_E_NOMEM;
+    }
+    rhythm h = {{0}, 0, 0};
+    /* First lead, confirmed or fitting. */
+    for (size_t i = 0; i < a->n; i++) {
+        int confirmed = nearest_beat(b, a->sample[i], tol) >= 0;
+        if (!confirmed && !in_gap(b, a->sample[i])) {
+            int64_t next = -1;
+            for (size_t j = i + 1; j < a->n && next < 0; j++)
+                if (nearest_beat(b, a->sample[j], tol) >= 0) next = a->sample[j];
+            if (!fits(&h, n ? sample[n - 1] : -1, a->sample[i], next)) continue;
+        }
+        if (confirmed && n && both[n - 1]) rhythm_add(&h, (double)(a->sample[i] - sample[n - 1]));
+        sample[n] = a->sample[i], amp[n] = a->amplitude[i], both[n++] = (char)confirmed;
+    }
+    /* Second lead only, where the first shows nothing near: collected in order, then merged. */
+    size_t m = n, n_add = 0;
+    int64_t *add_s = malloc((b->n + 1) * sizeof *add_s);
+    double *add_a = malloc((b->n + 1) * sizeof *add_a);
+    if (!add_s || !add_a) {
+        free(sample), free(amp), free(both), free(add_s), free(add_a);
+        return PSY_E_NOMEM;
+    }
+    for (size_t j = 0, k = 0; j < b->n; j++) {
+        int64_t s = b->sample[j];
+        while (k < m && sample[k] < s) k++; /* insertion point among the first lead's beats */
+        int64_t prev = k > 0 ? sample[k - 1] : -1, next = k < m ? sample[k] : -1;
+        if ((prev >= 0 && s - prev <= apart) || (next >= 0 && next - s <= apart)) continue;
+        if (!in_gap(a, s) && !fits(&h, prev, s, next)) continue;
+        add_s[n_add] = s, add_a[n_add++] = b->amplitude[j];
+    }
+    /* Merge the two ordered lists, from the back so that it works in place. */
+    for (size_t i = m, j = n_add, out = m + n_add; j > 0;) {
+        out--;
+        if (i > 0 && sample[i - 1] > add_s[j - 1]) sample[out] = sample[i - 1], amp[out] = amp[i - 1], i--;
+        else sample[out] = add_s[j - 1], amp[out] = add_a[j - 1], j--;
+    }
+    n = m + n_add;
+    free(add_s);
+    free(add_a);
+    free(both);
+    free(a->sample);
+    free(a->amplitude);
+    a->sample = sample;
+    a->amplitude = amp;
+    a->n = n;
+    a->n_searchback += b->n_searchback;
+    return intersect_gaps(a, b);
+}
+
 psy_status psy_beats_detect(psy_reader *r, int ch, const psy_beats_config *config,
                             psy_beat_list **out, psy_message *why)
+{
+    return psy_beats_detect_leads(r, &ch, 1, config, out, why);
+}
+
+psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_channels,
+                                  const psy_beats_config *config, psy_beat_list **out,
+                                  psy_message *why)
 {
     psy_message ignored;
     if (!why) why = &ignored;
     why->text[0] = '\0';
     if (!out) return PSY_E_INVALID;
     *out = NULL;
+    if (!channels || n_channels < 1 || n_channels > 2) return PSY_E_INVALID;
+    int ch = channels[0];
     const psy_channel_info *info = psy_reader_channel(r, ch);
     if (!info) return PSY_E_INVALID;
+    const psy_channel_info *second = n_channels == 2 ? psy_reader_channel(r, channels[1]) : NULL;
+    if (n_channels == 2 && (!second || second->rate_hz != info->rate_hz || info->rate_hz <= 0 ||
+                            info->type == PSY_CH_RR || second->type == PSY_CH_RR)) {
+        snprintf(why->text, sizeof why->text,
+                 "two leads are combined only when both are regular signals at one rate");
+        return PSY_E_INVALID;
+    }
     psy_beats_config cfg = config ? *config : psy_beats_config_default();
     psy_beat_list *b = calloc(1, sizeof *b);
     if (!b) return PSY_E_NOMEM;
@@ -212,6 +368,18 @@ psy_status psy_beats_detect(psy_reader *r, int ch, const psy_beats_config *confi
         st = read_rr_channel(r, ch, b, &rr);
     } else if (info->rate_hz > 0) {
         st = detect_ecg(r, ch, &cfg, b, why);
+        if (st == PSY_OK && second) {
+            psy_beat_list *b2 = calloc(1, sizeof *b2);
+            st = b2 ? detect_ecg(r, channels[1], &cfg, b2, why) : PSY_E_NOMEM;
+            if (st == PSY_OK) st = merge_lead(b, b2, info->rate_hz);
+            psy_beat_list_free(b2);
+            /* Onsets again: the merged list holds beats of the second lead too. */
+            double *onset = st == PSY_OK ? realloc(b->onset_s, (b->n + 1) * sizeof *onset) : NULL;
+            if (st == PSY_OK && !onset) st = PSY_E_NOMEM;
+            if (onset) b->onset_s = onset;
+            for (size_t i = 0; st == PSY_OK && i < b->n; i++)
+                st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
+        }
         if (st == PSY_OK && !(rr = malloc((b->n ? b->n : 1) * sizeof *rr))) st = PSY_E_NOMEM;
         for (size_t i = 0; st == PSY_OK && i < b->n; i++) {
             double dt = i ? (double)(b->sample[i] - b->sample[i - 1]) / info->rate_hz : 0;

@@ -10,12 +10,14 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: psyphys beats FILE [--channel LABEL] [-o BEATS.tsv] [--nn NN.tsv]\n"
+            "usage: psyphys beats FILE [--channel LABEL [--channel LABEL2]] [-o BEATS.tsv] [--nn NN.tsv]\n"
             "                          [--format wfdb] [--overwrite] [input options]\n\n"
             "Detects R-peaks on an ECG channel (or takes the beats of an RR/IBI channel), labels\n"
             "every beat N or an artefact class (ectopic, missed, extra, long, short; Lipponen &\n"
             "Tarvainen 2019) and corrects the series. Without -o the table goes to stdout.\n\n"
-            "  --channel LABEL   the channel (default: the first ECG channel, else the first RR)\n"
+            "  --channel LABEL   the channel (default: the first ECG channel, else the first RR);\n"
+            "                    given twice, two ECG leads at one rate are combined: beats both\n"
+            "                    show, and beats one shows where the other has none or no signal\n"
             "  -o FILE           beats table: onset (s), sample, rr_ms, label, corrected; and its\n"
             "                    JSON sidecar FILE.json with every setting and the counts\n"
             "  --nn FILE         the corrected NN series: onset (s), nn_ms, corrected\n"
@@ -189,7 +191,8 @@ int cmd_beats(int argc, char **argv)
 {
     cli_input_options in;
     cli_input_options_init(&in);
-    const char *path = NULL, *out_path = NULL, *nn_path = NULL, *label = NULL;
+    const char *path = NULL, *out_path = NULL, *nn_path = NULL, *labels[2] = {NULL, NULL};
+    int n_labels = 0;
     int overwrite = 0, wfdb = 0;
     for (int i = 1; i < argc; i++) {
         int used = cli_parse_input_option(&in, argc, argv, &i);
@@ -201,7 +204,11 @@ int cmd_beats(int argc, char **argv)
             help(stdout);
             return CLI_OK;
         } else if (strcmp(a, "--channel") == 0 && has_value) {
-            label = argv[++i];
+            if (n_labels == 2) {
+                cli_error(NULL, "beats: at most two --channel (two ECG leads)");
+                return CLI_USAGE;
+            }
+            labels[n_labels++] = argv[++i];
         } else if (strcmp(a, "-o") == 0 && has_value) {
             out_path = argv[++i];
         } else if (strcmp(a, "--nn") == 0 && has_value) {
@@ -236,15 +243,17 @@ int cmd_beats(int argc, char **argv)
     }
     psy_reader *r = cli_open_recording(path, &in);
     if (!r) return CLI_FAILED;
-    int ch = pick_channel(r, path, label);
-    if (ch < 0) {
+    int chs[2] = {pick_channel(r, path, labels[0]), -1};
+    if (chs[0] >= 0 && n_labels == 2) chs[1] = pick_channel(r, path, labels[1]);
+    if (chs[0] < 0 || (n_labels == 2 && chs[1] < 0)) {
         psy_reader_close(r);
         return CLI_FAILED;
     }
+    int ch = chs[0];
     psy_beats_config cfg = psy_beats_config_default();
     psy_beat_list *b = NULL;
     psy_message why = {{0}};
-    psy_status st = psy_beats_detect(r, ch, &cfg, &b, &why);
+    psy_status st = psy_beats_detect_leads(r, chs, n_labels == 2 ? 2 : 1, &cfg, &b, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         psy_reader_close(r);
@@ -260,6 +269,10 @@ int cmd_beats(int argc, char **argv)
                                                       psy_channel_type_name(c->type), "unit", c->unit,
                                                       "rate_hz", c->rate_hz > 0 ? json_real(c->rate_hz)
                                                                                 : json_null()));
+    if (chs[1] >= 0)
+        json_object_set_new(sidecar, "second_lead", json_pack("{s:s,s:i}", "label",
+                                                              psy_reader_channel(r, chs[1])->label,
+                                                              "index", chs[1]));
     json_object_set_new(sidecar, "settings", settings_json(&cfg, c));
     json_object_set_new(sidecar, "counts", counts_json(b));
     if (c->type != PSY_CH_RR) json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));

@@ -49,6 +49,16 @@ psy_beats_config psy_beats_config_default(void);
 psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
                             psy_beat_list **out, psy_message *why);
 
+/* The same from two ECG leads at one rate (channels[0] first; n_channels 1 or 2): each lead is
+ * detected on its own; a beat both leads show (within 100 ms) takes the first lead's R-peak; a
+ * beat one lead shows is kept where the other lead has no signal, or where it does not split a
+ * normal interval of the beats both leads agree on (noise is rarely in both leads at once).
+ * Gaps are the stretches where neither lead has signal. PSY_E_INVALID when the two channels
+ * differ in rate or are not regular signals. */
+psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,
+                                  const psy_beats_config *config, psy_beat_list **out,
+                                  psy_message *why);
+
 /* NULL-safe. */
 void psy_beat_list_free(psy_beat_list *list);
 

@@ -1,0 +1,171 @@
+/* Beats of a recording: two ECG leads combined, an RR channel taken as it is, bad requests. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_impl.h"
+
+#define RATE 250.0
+#define SECONDS 60
+#define N ((int64_t)(RATE * SECONDS))
+
+typedef struct two_leads {
+    double *lead[2];
+} two_leads;
+
+static psy_status leads_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    const two_leads *t = impl;
+    memcpy(out, t->lead[ch] + start, (size_t)n * sizeof *out);
+    return PSY_OK;
+}
+
+static void leads_destroy(void *impl)
+{
+    two_leads *t = impl;
+    free(t->lead[0]);
+    free(t->lead[1]);
+    free(t);
+}
+
+static double gauss(double t, double w) { return exp(-0.5 * (t / w) * (t / w)); }
+
+/* Beats every 0.8 s from 0.5 s; lead 0 loses 10 s to NaN and has sharp spikes between beats,
+ * lead 1 (smaller, other shape) is clean. */
+static psy_reader *make_two_leads(int64_t *truth, size_t *n_truth)
+{
+    two_leads *t = calloc(1, sizeof *t);
+    t->lead[0] = malloc((size_t)N * sizeof(double));
+    t->lead[1] = malloc((size_t)N * sizeof(double));
+    *n_truth = 0;
+    for (double b = 0.5; b < SECONDS - 0.5; b += 0.8) truth[(*n_truth)++] = (int64_t)llround(b * RATE);
+    for (int64_t i = 0; i < N; i++) {
+        double tt = (double)i / RATE, v0 = 0, v1 = 0;
+        for (size_t k = 0; k < *n_truth; k++) {
+            double d = tt - (double)truth[k] / RATE;
+            if (fabs(d) > 0.5) continue;
+            v0 += gauss(d, 0.010) + 0.3 * gauss(d - 0.25, 0.04);
+            v1 += 0.6 * gauss(d, 0.012) - 0.2 * gauss(d - 0.03, 0.01) + 0.2 * gauss(d - 0.26, 0.05);
+        }
+        t->lead[0][i] = tt >= 20 && tt < 30 ? NAN : v0;
+        t->lead[1][i] = v1 + 0.001 * sin(7.0 * i);
+    }
+    for (size_t k = 30; k + 1 < *n_truth; k += 9) { /* a spike half-way to the next beat */
+        int64_t mid = (truth[k] + truth[k + 1]) / 2;
+        for (int d = -2; d <= 2; d++) t->lead[0][mid + d] += 0.9 * (1 - abs(d) / 3.0);
+    }
+    static const psy_reader_ops ops = {leads_read, NULL, leads_destroy};
+    psy_reader *r = psy_reader_new("test");
+    psy_channel_info c = {0};
+    c.rate_hz = RATE;
+    c.frames = N;
+    c.type = PSY_CH_ECG;
+    strcpy(c.file_unit, "mV");
+    strcpy(c.label, "II");
+    psy_reader_add_channel(r, &c, 0);
+    strcpy(c.label, "V1");
+    psy_reader_add_channel(r, &c, 0);
+    psy_reader_set_impl(r, &ops, t);
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    return r;
+}
+
+static size_t found(const psy_beat_list *b, const int64_t *truth, size_t n_truth, int64_t tol)
+{
+    size_t hits = 0;
+    for (size_t k = 0; k < n_truth; k++)
+        for (size_t i = 0; i < b->n; i++)
+            if (llabs(b->sample[i] - truth[k]) <= tol && b->cls[i] != PSY_BEAT_EXTRA) {
+                hits++;
+                break;
+            }
+    return hits;
+}
+
+static void test_two_leads(void **state)
+{
+    (void)state;
+    int64_t truth[128];
+    size_t n_truth;
+    psy_reader *r = make_two_leads(truth, &n_truth);
+    psy_beat_list *one = NULL, *two = NULL;
+    psy_message why;
+    assert_int_equal(psy_beats_detect(r, 0, NULL, &one, &why), PSY_OK);
+    int ch[2] = {0, 1};
+    assert_int_equal(psy_beats_detect_leads(r, ch, 2, NULL, &two, &why), PSY_OK);
+    /* Lead II alone loses the beats in its NaN stretch (about 12). */
+    assert_true(found(one, truth, n_truth, 3) < n_truth - 10);
+    assert_int_equal(one->n_gaps, 1);
+    /* Combined: every beat, the NaN stretch bridged by V1, no spike taken for a beat, no gap. */
+    assert_int_equal(found(two, truth, n_truth, 5), n_truth);
+    size_t beats = 0; /* detections not classed as extra */
+    for (size_t i = 0; i < two->n; i++) beats += two->cls[i] != PSY_BEAT_EXTRA;
+    assert_int_equal(beats, n_truth);
+    assert_int_equal(two->n_gaps, 0);
+    for (size_t i = 1; i < two->n; i++) assert_true(two->sample[i] > two->sample[i - 1]);
+    psy_beat_list_free(one);
+    psy_beat_list_free(two);
+    /* Leads must share a rate and be signals. */
+    int bad[2] = {0, 0};
+    assert_int_equal(psy_beats_detect_leads(r, bad, 3, NULL, &two, &why), PSY_E_INVALID);
+    assert_null(two);
+    psy_reader_close(r);
+}
+
+/* An RR channel: its intervals are the beats' RR, classified and corrected. */
+static const double rr_values[] = {800, 810, 790, 805, 795, 800, 480, 1120, 800, 805, 798, 802};
+
+static psy_status rr_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl, (void)ch;
+    memcpy(out, rr_values + start, (size_t)n * sizeof *out);
+    return PSY_OK;
+}
+
+static psy_status rr_times(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl, (void)ch;
+    double t = 0;
+    for (int64_t i = 0; i < start + n; i++) {
+        t += rr_values[i] / 1000.0;
+        if (i >= start) out[i - start] = t;
+    }
+    return PSY_OK;
+}
+
+static void test_rr_channel(void **state)
+{
+    (void)state;
+    static const psy_reader_ops ops = {rr_read, rr_times, NULL};
+    psy_reader *r = psy_reader_new("test");
+    psy_channel_info c = {0};
+    strcpy(c.label, "RR");
+    strcpy(c.file_unit, "ms");
+    c.type = PSY_CH_RR;
+    c.frames = 12;
+    psy_reader_add_channel(r, &c, 0);
+    psy_reader_set_impl(r, &ops, NULL);
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    psy_beat_list *b = NULL;
+    psy_message why;
+    assert_int_equal(psy_beats_detect(r, 0, NULL, &b, &why), PSY_OK);
+    assert_int_equal(b->n, 12);
+    assert_int_equal(b->sample[0], -1);
+    assert_true(b->rr_ms[6] == 480 && fabs(b->onset_s[6] - 5.28) < 1e-9);
+    assert_int_equal(b->cls[6], PSY_BEAT_ECTOPIC); /* premature, then a compensatory pause */
+    assert_int_equal(b->counts.n[PSY_BEAT_ECTOPIC], 1);
+    assert_true(b->n_nn == 12);
+    psy_beat_list_free(b);
+    int two[2] = {0, 0};
+    assert_int_equal(psy_beats_detect_leads(r, two, 2, NULL, &b, &why), PSY_E_INVALID);
+    psy_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_leads),
+                                       cmocka_unit_test(test_rr_channel)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
