@@ -1,0 +1,56 @@
+# psyphys beats and score-beats on the bundled recording and on files the test writes.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/b.tsv" --nn "$TMP/nn.tsv" --format wfdb
+expect_grep '^onset	sample	rr_ms	label	corrected$' "$TMP/b.tsv"
+rows=$(($(wc -l <"$TMP/b.tsv") - 1))
+[ "$rows" -ge 140 ] && [ "$rows" -le 165 ] || fail "$rows beats in 150 s of a resting heart"
+expect_grep '"command": "beats"' "$TMP/b.json"
+expect_grep '"sha256": "[0-9a-f]{64}"' "$TMP/b.json"
+expect_grep '"label": "ECG"' "$TMP/b.json"
+expect_grep '"band_hz"' "$TMP/b.json"
+expect_grep '"alpha": 5.2' "$TMP/b.json"
+expect_grep '"beats": '"$rows" "$TMP/b.json"
+expect_grep '^onset	nn_ms	corrected$' "$TMP/nn.tsv"
+[ -s "$TMP/b.qrs" ] || fail "no WFDB annotation file"
+# The annotation file reads back (its time base given) with as many beats.
+expect_exit 0 "$PSYPHYS" info --fs 100 --first-events 0 "$TMP/b.qrs"
+expect_grep "^events +$rows" "$TMP/out"
+# Same input, same settings: byte-identical table and sidecar.
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/again.tsv"
+cmp -s "$TMP/b.tsv" "$TMP/again.tsv" || fail "beats table differs between two runs"
+sed 's/again/b/' "$TMP/again.json" | cmp -s - "$TMP/b.json" || fail "sidecar differs between two runs"
+# Without -o: the table on stdout.
+expect_exit 0 "$PSYPHYS" beats "$DEMO"
+expect_grep '^onset	sample' "$TMP/out"
+# The table scores perfectly against itself; against nothing it finds no beats.
+expect_exit 0 "$PSYPHYS" score-beats --ref "$TMP/b.tsv" --test "$TMP/b.tsv" --from 0
+expect_grep "TP $rows  FN 0  FP 0" "$TMP/out"
+expect_exit 0 "$PSYPHYS" score-beats --ref "$TMP/b.qrs" --test "$TMP/b.tsv" --fs 100 --from 0 --json
+expect_grep '"tp": '"$rows" "$TMP/out"
+
+# Outputs are never overwritten without --overwrite.
+expect_exit 1 "$PSYPHYS" beats "$DEMO" -o "$TMP/b.tsv"
+expect_grep 'exists' "$TMP/err"
+# A wrong channel names those that exist.
+expect_exit 1 "$PSYPHYS" beats "$DEMO" --channel Nope
+expect_grep "no channel labelled 'Nope'; it has 'ECG', 'EDA', 'Photosensor', 'RSP'" "$TMP/err"
+# A flat ECG: a warning with the reason, an empty table, success.
+{ echo "time,ECG"; i=0; while [ $i -lt 2000 ]; do echo "$i,0.5"; i=$((i + 1)); done; } >"$TMP/flat.csv"
+expect_exit 0 "$PSYPHYS" beats "$TMP/flat.csv" --fs 250 -o "$TMP/flat.tsv"
+expect_grep 'flat or missing' "$TMP/err"
+[ "$(wc -l <"$TMP/flat.tsv")" -eq 1 ] || fail "beats invented on a flat channel"
+expect_grep 'flat or missing' "$TMP/flat.json"
+# score-beats: bad tables and options.
+printf 'onset\n1\nx\n' >"$TMP/bad.tsv"
+expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/bad.tsv" --test "$TMP/b.tsv"
+expect_grep "line 3: 'x' is not a number" "$TMP/err"
+printf 'sample\n100\n200\n' >"$TMP/samples.tsv"
+expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/samples.tsv" --test "$TMP/b.tsv"
+expect_grep 'give their rate with --fs' "$TMP/err"
+expect_exit 2 "$PSYPHYS" score-beats --ref "$TMP/b.tsv"
+expect_exit 2 "$PSYPHYS" score-beats --ref "$TMP/b.tsv" --test "$TMP/b.tsv" --window 0
+expect_exit 0 "$PSYPHYS" beats --help
+expect_exit 0 "$PSYPHYS" score-beats --help
+finish
