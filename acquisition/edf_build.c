@@ -23,6 +23,8 @@ psy_status edf_add_channels(psy_reader *r, const edf_header *hdr, int **map, psy
         info.physical_min = s->phys_min;
         info.physical_max = s->phys_max;
         info.resolution = fabs(s->bitvalue);
+        info.digital_min = s->dig_min;
+        info.digital_max = s->dig_max;
         if (psy_reader_add_channel(r, &info, 1) < 0) {
             free(*map);
             *map = NULL;

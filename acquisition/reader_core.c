@@ -198,6 +198,25 @@ void psy_reader_sort_events(psy_reader *r)
     if (r->n_events > 1) qsort(r->events, r->n_events, sizeof *r->events, compare_events);
 }
 
+psy_status psy_reader_add_events(psy_reader *r, const psy_event *events, size_t n)
+{
+    if (!r || (!events && n)) return PSY_E_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(events[i].onset_s)) return PSY_E_INVALID;
+    size_t before = r->n_events;
+    for (size_t i = 0; i < n; i++) {
+        if (psy_reader_add_event(r, &events[i]) == PSY_OK) continue;
+        while (r->n_events > before) { /* all or nothing */
+            r->n_events--;
+            free((char *)r->events[r->n_events].ev.label);
+            free((char *)r->events[r->n_events].ev.detail);
+        }
+        return PSY_E_NOMEM;
+    }
+    psy_reader_sort_events(r);
+    return PSY_OK;
+}
+
 psy_status psy_reader_finish(psy_reader *r)
 {
     psy_reader_sort_events(r);

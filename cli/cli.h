@@ -15,6 +15,8 @@ typedef struct cli_input_options {
     int n_channel_types;
     const char *channel_units[64]; /* "LABEL=UNIT" declarations, in order */
     int n_channel_units;
+    const char *triggers[8];       /* --trigger CHANNEL[:THRESHOLD|:bits], in order */
+    int n_triggers;
     const char *events_path;       /* --events FILE */
     double events_offset_s;        /* --events-offset S */
 } cli_input_options;

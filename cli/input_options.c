@@ -53,7 +53,8 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     static const char *const with_value[] = {"--fs", "--format", "--sidecar", "--channel-type",
-                                             "--unit", "--events", "--events-offset", NULL};
+                                             "--unit", "--events", "--events-offset", "--trigger",
+                                             NULL};
     int known = 0;
     for (const char *const *w = with_value; *w; w++) known |= strcmp(a, *w) == 0;
     if (strcmp(a, "--no-libedf") == 0) {
@@ -92,6 +93,17 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
             return -1;
         }
         return add_spec(a, o->channel_units, &o->n_channel_units, v);
+    } else if (strcmp(a, "--trigger") == 0) {
+        const char *colon = strrchr(v, ':');
+        double level;
+        if (colon == v || (colon && strcmp(colon + 1, "bits") != 0 &&
+                           !parse_number("--trigger", colon + 1, &level)))
+            return -1;
+        if (o->n_triggers == 8) {
+            cli_error(NULL, "too many --trigger options");
+            return -1;
+        }
+        o->triggers[o->n_triggers++] = v;
     } else if (strcmp(a, "--events") == 0) {
         o->events_path = v;
     } else if (strcmp(a, "--events-offset") == 0) {
@@ -114,6 +126,10 @@ void cli_print_input_options_help(FILE *out)
             "  --unit LABEL=UNIT        declare a channel's unit where the file has none (CSV);\n"
             "                           repeatable\n"
             "  --events FILE            add session events (BIDS _events.tsv, CSV markers)\n"
+            "  --trigger CH[:LEVEL|:bits]  add events from a trigger channel: pulses past LEVEL\n"
+            "                           (default midway between its extremes, active on the side\n"
+            "                           it spends less time on), or integer codes (BDF Status,\n"
+            "                           the default for a channel named Status); repeatable\n"
             "  --events-offset S        seconds added to the event file's onsets\n"
             "  --no-libedf              read EDF/BDF with psyphys's own parser only\n");
 }
@@ -139,6 +155,30 @@ static int apply_specs(psy_reader *r, const char *path, const char *opt, const c
     return 1;
 }
 
+/* --trigger CHANNEL[:LEVEL|:bits]: events from a trigger channel. 0 after printing why. */
+static int add_trigger_events(psy_reader *r, const char *path, const char *spec)
+{
+    char label[PSY_LABEL_SIZE];
+    const char *colon = strrchr(spec, ':');
+    snprintf(label, sizeof label, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+    psy_trigger_config cfg = psy_trigger_config_default();
+    if (colon && strcmp(colon + 1, "bits") == 0) {
+        cfg.mode = PSY_TRIGGER_BITS;
+    } else if (colon) {
+        cfg.mode = PSY_TRIGGER_LEVEL;
+        if (!parse_number("--trigger", colon + 1, &cfg.threshold)) return 0;
+    }
+    int ch = psy_reader_find_channel(r, label);
+    if (ch < 0) {
+        cli_error(path, "--trigger: no channel labelled '%s'", label);
+        return 0;
+    }
+    psy_message why = {{0}};
+    psy_status st = psy_trigger_events(r, ch, &cfg, NULL, &why);
+    if (st != PSY_OK) cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+    return st == PSY_OK;
+}
+
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
 {
     psy_reader *r = NULL;
@@ -153,6 +193,11 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
         psy_reader_close(r);
         return NULL;
     }
+    for (int i = 0; i < o->n_triggers; i++)
+        if (!add_trigger_events(r, path, o->triggers[i])) {
+            psy_reader_close(r);
+            return NULL;
+        }
     if (o->events_path) {
         psy_source *src = NULL;
         if (psy_source_open_path(o->events_path, &src) != PSY_OK) {

@@ -10,6 +10,7 @@
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"
 #include "psyphys/score.h"
+#include "psyphys/triggers.h"
 
 #ifdef __cplusplus
 extern "C" {

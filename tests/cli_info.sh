@@ -28,6 +28,16 @@ expect_exit 1 "$PSYPHYS" info --channel-type Nope=ECG "$DEMO"
 expect_grep "no channel labelled 'Nope'" "$TMP/err"
 expect_exit 2 "$PSYPHYS" info --channel-type ECG=BANANA "$DEMO"
 
+# Trigger channels add events: four photosensor pulses beside the four annotations.
+expect_exit 0 "$PSYPHYS" info --trigger Photosensor "$DEMO"
+expect_grep '^events +8' "$TMP/out"
+expect_grep ' 92\.2400 +3\.0000 +trigger +Photosensor +channel=Photosensor' "$TMP/out"
+expect_exit 0 "$PSYPHYS" info --trigger Photosensor:1.0 --first-events 0 "$DEMO"
+expect_grep '^events +8' "$TMP/out"
+expect_exit 1 "$PSYPHYS" info --trigger Nope "$DEMO"
+expect_grep "no channel labelled 'Nope'" "$TMP/err"
+expect_exit 2 "$PSYPHYS" info --trigger Photosensor:abc "$DEMO"
+
 expect_exit 0 "$PSYPHYS" info --help
 expect_grep 'usage: psyphys info' "$TMP/out"
 expect_exit 0 "$PSYPHYS" convert --help

@@ -69,6 +69,11 @@ typedef struct psy_channel_info {
     int64_t frames;                 /* number of samples */
     double physical_min, physical_max; /* range the file declares, in `unit`; NaN when unknown */
     double resolution;              /* one digital step in `unit`; 0 when unknown or floating point */
+    int64_t digital_min, digital_max; /* the file's integer range for physical_min .. physical_max
+                                       (EDF/BDF); both 0 when the format has none. The stored
+                                       integer of a value x is digital_min + (x - physical_min) *
+                                       (digital_max - digital_min) / (physical_max - physical_min)
+                                       (trigger bit patterns live there: BDF Status) */
     psy_unit_conversion conversion;
     double conversion_scale;
 } psy_channel_info;
@@ -192,6 +197,10 @@ psy_status psy_reader_read(psy_reader *reader, int ch, int64_t start, int64_t n,
  * index / rate mapped through the stretches for regular channels, the stored times for
  * irregular ones. Same return codes as psy_reader_read. */
 psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int64_t n, double *out_s);
+
+/* Adds n events (copied, label and detail included) to the recording, keeping the events in
+ * onset order. PSY_OK, PSY_E_INVALID (NULL, a non-finite onset), PSY_E_NOMEM (then none added). */
+psy_status psy_reader_add_events(psy_reader *reader, const psy_event *events, size_t n);
 
 /* Adds the events of a session event file (BIDS _events.tsv, CSV/TSV markers with an onset
  * column in seconds; a `duration`, `trial_type`/`value`/`label` column when present) to the
