@@ -11,6 +11,7 @@
 #include "psyphys/beats.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
+#include "psyphys/resp.h"
 
 #ifdef __cplusplus
 extern "C" {

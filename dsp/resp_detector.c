@@ -1,0 +1,210 @@
+/* Streaming breath detection (see include/psyphys/resp.h for the method). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "biquad.h"
+#include "psyphys/resp.h"
+
+#define QUEUE 64
+#define LEVELS 8 /* median amplitude of the last 8 breaths */
+
+typedef struct extreme {
+    int64_t at;
+    double value;
+} extreme;
+
+struct psy_resp_detector {
+    psy_resp_config cfg;
+    psy_biquad hp, lp;
+    double power_alpha;     /* 1 / (10 s in samples) */
+    int64_t n;              /* samples consumed */
+    int restart;            /* the next valid sample restarts the filters */
+    int seeking;            /* +1 a peak (after a trough), -1 a trough, 0 not yet started */
+    extreme track;          /* the extreme since the last confirmed one */
+    double power;           /* running mean of y^2 (10 s), to size the first breaths */
+    int64_t since_start;    /* samples since the filters (re)started */
+    int have_trough, have_peak;
+    extreme trough, peak;   /* the breath being assembled */
+    double amp[LEVELS];
+    int n_amp, next_amp;
+    psy_breath queue[QUEUE];
+    int head, count;
+    int finished;
+};
+
+psy_resp_config psy_resp_config_default(double rate_hz)
+{
+    psy_resp_config c = {rate_hz, 0.05, 3.0, 0.5, 0.3};
+    return c;
+}
+
+static int valid_config(const psy_resp_config *c)
+{
+    return c && c->rate_hz >= 4 && c->rate_hz <= 20000 && c->band_low_hz > 0 &&
+           c->band_high_hz > c->band_low_hz && c->band_low_hz < 0.45 * c->rate_hz &&
+           c->hysteresis >= 0 && c->hysteresis < 1 && c->min_amplitude >= 0 &&
+           c->min_amplitude < 1;
+}
+
+static void configure(psy_resp_detector *d)
+{
+    const psy_resp_config *c = &d->cfg;
+    psy_biquad_highpass(&d->hp, c->band_low_hz, c->rate_hz);
+    psy_biquad_lowpass(&d->lp, fmin(c->band_high_hz, 0.45 * c->rate_hz), c->rate_hz);
+    d->power_alpha = 1.0 / (10.0 * c->rate_hz);
+}
+
+psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out)
+{
+    if (!out) return PSY_E_INVALID;
+    *out = NULL;
+    if (!valid_config(config)) return PSY_E_INVALID;
+    psy_resp_detector *d = calloc(1, sizeof *d);
+    if (!d) return PSY_E_NOMEM;
+    d->cfg = *config;
+    psy_resp_detector_reset(d);
+    *out = d;
+    return PSY_OK;
+}
+
+void psy_resp_detector_reset(psy_resp_detector *d)
+{
+    if (!d) return;
+    psy_resp_config cfg = d->cfg;
+    memset(d, 0, sizeof *d);
+    d->cfg = cfg;
+    configure(d);
+    d->restart = 1;
+}
+
+static double median_amplitude(const psy_resp_detector *d)
+{
+    double s[LEVELS];
+    int n = d->n_amp;
+    memcpy(s, d->amp, (size_t)n * sizeof *s);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
+            double t = s[j];
+            s[j] = s[j - 1];
+            s[j - 1] = t;
+        }
+    return n ? (n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : 0;
+}
+
+/* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
+ * (then the deeper trough starts the breath still being assembled). */
+static void close_breath(psy_resp_detector *d, extreme t)
+{
+    if (!d->have_trough || !d->have_peak) {
+        d->trough = t, d->have_trough = 1, d->have_peak = 0;
+        return;
+    }
+    double amp = d->peak.value - 0.5 * (d->trough.value + t.value);
+    if (d->n_amp && amp < d->cfg.min_amplitude * median_amplitude(d)) {
+        if (t.value < d->trough.value) d->trough = t;
+        d->have_peak = 0;
+        return;
+    }
+    psy_breath *b = &d->queue[(d->head + d->count) % QUEUE];
+    *b = (psy_breath){d->trough.at, d->peak.at, t.at, amp};
+    d->count++;
+    d->amp[d->next_amp] = amp;
+    d->next_amp = (d->next_amp + 1) % LEVELS;
+    if (d->n_amp < LEVELS) d->n_amp++;
+    d->trough = t;
+    d->have_peak = 0;
+}
+
+/* How far the signal must come back from an extreme to confirm it: a share of the median breath
+ * amplitude, or of a sinusoid's peak-to-trough (2.8 rms) until four breaths are known. */
+static double prominence(const psy_resp_detector *d)
+{
+    double scale = d->n_amp >= 4 ? median_amplitude(d) : 2.8 * sqrt(d->power);
+    return d->cfg.hysteresis * scale;
+}
+
+static void step(psy_resp_detector *d, double x)
+{
+    if (isnan(x)) { /* a gap: nothing spans it */
+        d->restart = 1;
+        d->seeking = 0;
+        d->have_trough = d->have_peak = 0;
+        d->n++;
+        return;
+    }
+    if (d->restart) {
+        psy_biquad_settle(&d->hp, x);
+        psy_biquad_settle(&d->lp, 0.0);
+        d->restart = 0;
+        d->since_start = 0;
+        d->power = 0;
+    }
+    double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
+    int64_t at = d->n++;
+    d->power += (y * y - d->power) * d->power_alpha;
+    double delta = prominence(d);
+    if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
+        if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
+        d->track = (extreme){at, y};
+        d->seeking = -1;
+        return;
+    }
+    if (d->seeking > 0) {
+        if (y > d->track.value) d->track = (extreme){at, y};
+        else if (y < d->track.value - delta) { /* the peak is confirmed */
+            if (d->have_trough) d->peak = d->track, d->have_peak = 1;
+            d->seeking = -1;
+            d->track = (extreme){at, y};
+        }
+    } else {
+        if (y < d->track.value) d->track = (extreme){at, y};
+        else if (y > d->track.value + delta) { /* the trough is confirmed */
+            close_breath(d, d->track);
+            d->seeking = +1;
+            d->track = (extreme){at, y};
+        }
+    }
+}
+
+psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used)
+{
+    if (used) *used = 0;
+    if (!d || (!x && n) || d->finished) return PSY_E_INVALID;
+    size_t i = 0;
+    for (; i < n && d->count < QUEUE - 1; i++) step(d, x[i]);
+    if (used) *used = i;
+    return PSY_OK;
+}
+
+psy_status psy_resp_detector_finish(psy_resp_detector *d)
+{
+    if (!d || d->finished) return PSY_E_INVALID;
+    d->finished = 1; /* an unclosed breath is not a breath */
+    return PSY_OK;
+}
+
+size_t psy_resp_detector_pop(psy_resp_detector *d, psy_breath *out, size_t max)
+{
+    size_t k = 0;
+    for (; d && out && k < max && d->count > 0; k++) {
+        out[k] = d->queue[d->head];
+        d->head = (d->head + 1) % QUEUE;
+        d->count--;
+    }
+    return k;
+}
+
+psy_status psy_resp_detector_copy(const psy_resp_detector *d, psy_resp_detector **out)
+{
+    if (!out) return PSY_E_INVALID;
+    *out = NULL;
+    if (!d) return PSY_E_INVALID;
+    psy_resp_detector *c = malloc(sizeof *c);
+    if (!c) return PSY_E_NOMEM;
+    *c = *d;
+    *out = c;
+    return PSY_OK;
+}
+
+void psy_resp_detector_destroy(psy_resp_detector *d) { free(d); }

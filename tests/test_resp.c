@@ -1,0 +1,149 @@
+/* Breath detection on synthetic breathing with known breaths, gaps, streaming, and NeuroKit's
+ * respiration rate on a real recording. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define MAX_BREATHS 512
+
+typedef struct breaths {
+    psy_breath b[MAX_BREATHS];
+    size_t n;
+} breaths;
+
+static void run(double rate, const double *x, size_t n, size_t chunk, breaths *out)
+{
+    psy_resp_config c = psy_resp_config_default(rate);
+    psy_resp_detector *d = NULL;
+    assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
+    out->n = 0;
+    uint64_t st = 99;
+    for (size_t at = 0; at < n;) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t len = chunk ? 1 + (size_t)(st >> 33) % chunk : n - at;
+        if (len > n - at) len = n - at;
+        for (size_t off = 0; off < len;) {
+            size_t used;
+            assert_int_equal(psy_resp_detector_push(d, x + at + off, len - off, &used), PSY_OK);
+            off += used;
+            out->n += psy_resp_detector_pop(d, out->b + out->n, MAX_BREATHS - out->n);
+        }
+        at += len;
+    }
+    assert_int_equal(psy_resp_detector_finish(d), PSY_OK);
+    out->n += psy_resp_detector_pop(d, out->b + out->n, MAX_BREATHS - out->n);
+    psy_resp_detector_destroy(d);
+}
+
+/* 4 s breaths (inhale 40 %, exhale 60 %), depth 0.6 .. 1.0, a 15 % ripple in every 5th
+ * exhalation, baseline drift and noise. Peak k at 4 k + 1.6 s. */
+static size_t make_breathing(double rate, double seconds, double *x)
+{
+    size_t n = (size_t)(seconds * rate);
+    uint64_t st = 7;
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate, phase = fmod(t, 4.0) / 4.0;
+        int k = (int)(t / 4.0);
+        double depth = 0.8 + 0.2 * sin(0.7 * k);
+        double v = phase < 0.4 ? 0.5 - 0.5 * cos(M_PI * phase / 0.4)
+                               : 0.5 + 0.5 * cos(M_PI * (phase - 0.4) / 0.6);
+        v *= depth;
+        if (k % 5 == 2 && phase > 0.6 && phase < 0.8) v += 0.15 * sin(M_PI * (phase - 0.6) / 0.2);
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        x[i] = v + 0.3 * sin(2 * M_PI * t / 100.0) + 0.01 * ((double)(st >> 11) / 9007199254740992.0 - 0.5);
+    }
+    return n;
+}
+
+static void test_synthetic(void **state)
+{
+    (void)state;
+    static const double rates[] = {10, 25, 100, 1000};
+    for (int r = 0; r < 4; r++) {
+        size_t n = (size_t)(240 * rates[r]);
+        double *x = malloc(n * sizeof *x);
+        make_breathing(rates[r], 240, x);
+        breaths got;
+        run(rates[r], x, n, 0, &got);
+        /* 60 breaths; the first starts before the detector's 2 s warm-up, the last is not
+         * closed by 240 s: 58 whole ones */
+        if (got.n != 58) fail_msg("%g Hz: %zu breaths", rates[r], got.n);
+        for (size_t i = 0; i < got.n; i++) {
+            double peak = (double)got.b[i].peak / rates[r];
+            double nearest = 4.0 * floor(peak / 4.0) + 1.6;
+            if (fabs(peak - nearest) > 0.25) fail_msg("%g Hz: peak at %.2f s", rates[r], peak);
+            assert_true(got.b[i].onset < got.b[i].peak && got.b[i].peak < got.b[i].end);
+            if (i) assert_int_equal(got.b[i].onset, got.b[i - 1].end);
+        }
+        free(x);
+    }
+}
+
+static void test_gap_and_streaming(void **state)
+{
+    (void)state;
+    double rate = 50;
+    size_t n = (size_t)(300 * rate);
+    double *x = malloc(n * sizeof *x);
+    make_breathing(rate, 300, x);
+    for (size_t i = 6000; i < 6500; i++) x[i] = NAN; /* 120 .. 130 s */
+    breaths once, chunked;
+    run(rate, x, n, 0, &once);
+    for (size_t i = 0; i < once.n; i++)
+        assert_false(once.b[i].onset < 6500 && once.b[i].end > 6000); /* nothing spans the gap */
+    run(rate, x, n, 97, &chunked);
+    assert_int_equal(chunked.n, once.n);
+    assert_memory_equal(chunked.b, once.b, once.n * sizeof once.b[0]);
+    /* copy mid-way and reset */
+    psy_resp_config c = psy_resp_config_default(rate);
+    psy_resp_detector *d = NULL, *copy = NULL;
+    assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
+    size_t used;
+    psy_breath tmp[64];
+    assert_int_equal(psy_resp_detector_push(d, x, 1000, &used), PSY_OK);
+    assert_int_equal(psy_resp_detector_copy(d, &copy), PSY_OK);
+    size_t a = psy_resp_detector_pop(d, tmp, 64), b = psy_resp_detector_pop(copy, tmp, 64);
+    assert_int_equal(a, b);
+    psy_resp_detector_reset(d);
+    assert_int_equal(psy_resp_detector_pop(d, tmp, 64), 0);
+    psy_resp_detector_destroy(d);
+    psy_resp_detector_destroy(copy);
+    free(x);
+    psy_resp_config bad = psy_resp_config_default(2);
+    assert_int_equal(psy_resp_detector_create(&bad, &d), PSY_E_INVALID);
+}
+
+/* NeuroKit2 0.2.12 on bio_resting_5min_100hz.csv: RSP_Rate_Mean 15.860 breaths/min
+ * (shared/reference/neurokit/intervalrelated.json). */
+static void test_neurokit_rate(void **state)
+{
+    (void)state;
+    if (!shared_data("neurokit/bio_resting_5min_100hz.csv")) skip();
+    psy_reader *r = open_shared("neurokit/bio_resting_5min_100hz.csv", 100);
+    int ch = psy_reader_find_channel(r, "RSP");
+    const psy_channel_info *c = psy_reader_channel(r, ch);
+    double *x = malloc((size_t)c->frames * sizeof *x);
+    assert_int_equal(psy_reader_read(r, ch, 0, c->frames, x), PSY_OK);
+    breaths got;
+    run(100, x, (size_t)c->frames, 0, &got);
+    double span = (double)(got.b[got.n - 1].end - got.b[0].onset) / 100.0;
+    double rate = 60.0 * (double)got.n / span;
+    print_message("bio_resting_5min: %zu breaths, %.2f /min (NeuroKit 15.86)\n", got.n, rate);
+    assert_true(fabs(rate - 15.860331451789804) / 15.860331451789804 < 0.03);
+    free(x);
+    psy_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
+                                       cmocka_unit_test(test_gap_and_streaming),
+                                       cmocka_unit_test(test_neurokit_rate)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
