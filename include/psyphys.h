@@ -12,6 +12,7 @@
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"
+#include "psyphys/hr_response.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,111 @@
+/* Event-locked heart-rate responses (see include/psyphys/hr_response.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "psyphys/hr_response.h"
+
+psy_hr_response_config psy_hr_response_config_default(void)
+{
+    psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN};
+    return c;
+}
+
+/* First index with t[i] >= x. */
+static size_t lower_bound(const double *t, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Fritsch-Carlson slope at interior knot k from its two secants (0 at a local extreme). */
+static double pchip_slope(const double *x, const double *y, size_t k)
+{
+    double h0 = x[k] - x[k - 1], h1 = x[k + 1] - x[k];
+    double d0 = (y[k] - y[k - 1]) / h0, d1 = (y[k + 1] - y[k]) / h1;
+    if (d0 * d1 <= 0) return 0;
+    double w0 = 2 * h1 + h0, w1 = h1 + 2 * h0; /* weighted harmonic mean */
+    return (w0 + w1) / (w0 / d0 + w1 / d1);
+}
+
+/* Monotone cubic through (x[k], y[k]), k = 0..m-1, at u (x[0] <= u <= x[m-1]). */
+static double pchip(const double *x, const double *y, size_t m, double u)
+{
+    if (m == 1) return y[0];
+    size_t k = lower_bound(x, m, u);
+    if (k == 0) k = 1;
+    if (k >= m) k = m - 1;
+    size_t a = k - 1;
+    double h = x[k] - x[a], s = (u - x[a]) / h, d = (y[k] - y[a]) / h;
+    double ma = a > 0 ? pchip_slope(x, y, a) : d, mb = k + 1 < m ? pchip_slope(x, y, k) : d;
+    double s2 = s * s, s3 = s2 * s;
+    return (2 * s3 - 3 * s2 + 1) * y[a] + (s3 - 2 * s2 + s) * h * ma + (-2 * s3 + 3 * s2) * y[k] +
+           (s3 - s2) * h * mb;
+}
+
+static psy_hr_response invalid(const char *why)
+{
+    psy_hr_response r = {0};
+    r.why = why;
+    r.baseline_bpm = r.mean_bpm = r.min_bpm = r.max_bpm = r.min_time_s = r.max_time_s = NAN;
+    r.corrected_share = NAN;
+    return r;
+}
+
+psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *corrected, size_t n,
+                              double onset, const psy_hr_response_config *config,
+                              psy_hr_response *out)
+{
+    psy_hr_response_config c = config ? *config : psy_hr_response_config_default();
+    if (!out || ((!t || !nn) && n) || !isfinite(onset) || !(c.pre_s >= 0) || !(c.post_s > 0) ||
+        !(c.grid_hz > 0) || c.grid_hz > 10000 || (c.pre_s + c.post_s) * c.grid_hz > 1e7)
+        return PSY_E_INVALID;
+    /* The beats around the epoch with a rate: one beyond each end, so the ends interpolate. */
+    double lo = onset - c.pre_s, hi = onset + c.post_s;
+    size_t first = lower_bound(t, n, lo), last = lower_bound(t, n, hi);
+    if (first > 0) first--;
+    if (last < n) last++;
+    size_t m = 0, cap = last > first ? last - first : 1, n_corr = 0, n_in = 0;
+    double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
+    if (!x || !y) {
+        free(x), free(y);
+        return PSY_E_NOMEM;
+    }
+    for (size_t i = first; i < last; i++) {
+        if (!(nn[i] > 0)) continue;
+        x[m] = t[i], y[m++] = 60000.0 / nn[i];
+        if (t[i] >= lo && t[i] <= hi) n_in++, n_corr += corrected && corrected[i];
+    }
+    if (m < 2 || x[0] > lo || x[m - 1] < hi) {
+        *out = invalid(m < 2 ? "fewer than two beats around the epoch"
+                              : "the beats do not cover the whole epoch (start, end or a gap)");
+    } else {
+        *out = invalid("");
+        out->valid = 1;
+        double base_sum = 0;
+        size_t base_n = 0;
+        int64_t steps_pre = (int64_t)floor(c.pre_s * c.grid_hz + 1e-9);
+        int64_t steps_post = (int64_t)floor(c.post_s * c.grid_hz + 1e-9);
+        for (int64_t k = -steps_pre; k < 0; k++) base_sum += pchip(x, y, m, onset + (double)k / c.grid_hz), base_n++;
+        out->baseline_bpm = c.baseline == PSY_HR_BASELINE_ONSET || base_n == 0
+                                ? pchip(x, y, m, onset)
+                                : base_sum / (double)base_n;
+        double sum = 0;
+        for (int64_t k = 1; k <= steps_post; k++) {
+            double dt = (double)k / c.grid_hz, v = pchip(x, y, m, onset + dt) - out->baseline_bpm;
+            sum += v;
+            /* the first time an extreme is reached (a plateau's rounding noise does not move it) */
+            if (k == 1 || v < out->min_bpm - 1e-9) out->min_bpm = v, out->min_time_s = dt;
+            if (k == 1 || v > out->max_bpm + 1e-9) out->max_bpm = v, out->max_time_s = dt;
+        }
+        out->mean_bpm = steps_post ? sum / (double)steps_post : NAN;
+        out->corrected_share = n_in ? (double)n_corr / (double)n_in : 0;
+    }
+    free(x);
+    free(y);
+    return PSY_OK;
+}
