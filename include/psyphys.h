@@ -13,6 +13,7 @@
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"
 #include "psyphys/hr_response.h"
+#include "psyphys/segments.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,36 @@
+/* psyphys — session phases (segments) from events, consecutive markers or fixed windows. */
+#ifndef PSYPHYS_SEGMENTS_H
+#define PSYPHYS_SEGMENTS_H
+
+#include <stddef.h>
+#include "psyphys/recording.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum psy_segment_rule {
+    PSY_SEGMENTS_EVENTS = 0, /* every event with a duration > 0 is a segment (baseline, exposure) */
+    PSY_SEGMENTS_MARKERS,    /* from each event to the next (the last: to the recording's end) */
+    PSY_SEGMENTS_WINDOWS     /* windows of window_s every step_s from the start, complete only */
+} psy_segment_rule;
+
+typedef struct psy_segment {
+    char label[PSY_LABEL_SIZE];
+    double onset_s, duration_s;  /* from the recording start */
+} psy_segment;
+
+/* 1 when an event is a session event: not a WFDB beat/rhythm annotation, a device's beat list,
+ * or one of psyphys's own gap marks ("psyphys: ..."). */
+int psy_is_session_event(const psy_event *event);
+
+/* The segments of a recording by a rule, the whole recording first (label "recording").
+ * Session events only (psy_is_session_event); segments are clipped to the recording and those
+ * left empty are dropped. *out is malloc'd (free it). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. */
+psy_status psy_segments_make(const psy_reader *reader, psy_segment_rule rule, double window_s,
+                             double step_s, psy_segment **out, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
