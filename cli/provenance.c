@@ -1,6 +1,8 @@
 /* Sidecar provenance: version, input path and SHA-256 (nettle), format, start. */
 #include <nettle/sha2.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "provenance.h"
@@ -57,4 +59,15 @@ int cli_sidecar_write(json_t *sidecar, FILE *fp)
     if (json_dumpf(sidecar, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) != 0)
         return 0;
     return fputc('\n', fp) != EOF;
+}
+
+char *cli_sidecar_path_for(const char *table_path)
+{
+    size_t len = strlen(table_path);
+    char *side = malloc(len + 6);
+    if (!side) return NULL;
+    memcpy(side, table_path, len + 1);
+    if (len > 4 && strcmp(side + len - 4, ".tsv") == 0) side[len - 4] = '\0';
+    strcat(side, ".json");
+    return side;
 }

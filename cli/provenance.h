@@ -15,6 +15,10 @@ json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader 
 /* Appends the reader's warnings, and `extra` ones, as "warnings". */
 void cli_sidecar_warnings(json_t *sidecar, psy_reader *reader);
 
+/* The sidecar's name for a table: "x.tsv" -> "x.json" (other names get ".json" added).
+ * Malloc'd; NULL when out of memory. */
+char *cli_sidecar_path_for(const char *table_path);
+
 /* Writes the object to a file, indented, keys in insertion order, with a final newline. */
 int cli_sidecar_write(json_t *sidecar, FILE *fp);
 

@@ -1,0 +1,163 @@
+/* The beats table and its sidecar. */
+#include <math.h>
+#include <string.h>
+
+#include "beats_table.h"
+#include "cli.h"
+#include "provenance.h"
+
+int cli_pick_channel(psy_reader *r, const char *path, const char *label,
+                     const psy_channel_type *types, int n_types, const char *what)
+{
+    if (label) {
+        int ch = psy_reader_find_channel(r, label);
+        if (ch >= 0) return ch;
+        char list[1024] = "";
+        for (int i = 0; i < psy_reader_channel_count(r); i++) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, "%s'%s'", i ? ", " : "",
+                     psy_reader_channel(r, i)->label);
+        }
+        cli_error(path, "no channel labelled '%s'; it has %s", label,
+                  psy_reader_channel_count(r) ? list : "no channels");
+        return -1;
+    }
+    for (int t = 0; t < n_types; t++)
+        for (int i = 0; i < psy_reader_channel_count(r); i++)
+            if (psy_reader_channel(r, i)->type == types[t]) return i;
+    cli_error(path, "no %s channel; name one with --channel LABEL", what);
+    return -1;
+}
+
+/* 1 when beat i's interval differs in the NN series (it or its predecessor was an artefact). */
+static int interval_corrected(const psy_beat_list *b, size_t i)
+{
+    if (b->cls[i] != PSY_BEAT_NORMAL) return 1;
+    return i > 0 && b->cls[i - 1] != PSY_BEAT_NORMAL && b->cls[i - 1] != PSY_BEAT_MISSED;
+}
+
+void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b)
+{
+    fprintf(fp, "onset\tsample\trr_ms\tlabel\tcorrected\n");
+    for (size_t i = 0; i < b->n; i++) {
+        fprintf(fp, "%.6f\t", b->onset_s[i]);
+        if (b->sample[i] >= 0) fprintf(fp, "%lld\t", (long long)b->sample[i]);
+        else fprintf(fp, "n/a\t");
+        if (isnan(b->rr_ms[i])) fprintf(fp, "n/a\t");
+        else fprintf(fp, "%.3f\t", b->rr_ms[i]);
+        fprintf(fp, "%s\t%d\n", psy_beat_class_name(b->cls[i]), interval_corrected(b, i));
+    }
+}
+
+/* Why a channel gave few or no beats, from its gaps. */
+static void explain(const psy_beat_list *b, const psy_channel_info *c, json_t *warnings)
+{
+    double gap_s = 0, flat_s = 0;
+    for (size_t g = 0; g < b->n_gaps; g++) {
+        double d = (double)(b->gaps[g].end - b->gaps[g].start) / c->rate_hz;
+        gap_s += d;
+        if (b->gaps[g].flat) flat_s += d;
+    }
+    double total = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
+    char text[256];
+    if (gap_s > 0) {
+        snprintf(text, sizeof text, "%.1f s of %.1f s without usable signal (%.1f s flat, %.1f s "
+                 "missing): no beats there", gap_s, total, flat_s, gap_s - flat_s);
+        json_array_append_new(warnings, json_string(text));
+    }
+    if (b->n < 2) {
+        snprintf(text, sizeof text, "%zu beat(s) found on channel '%s': %s", b->n, c->label,
+                 total < 2 ? "the signal is shorter than two heartbeats"
+                 : gap_s > 0.9 * total ? "the channel is flat or missing"
+                                       : "no QRS complexes stand out (wrong channel or very noisy?)");
+        json_array_append_new(warnings, json_string(text));
+    }
+}
+
+static json_t *settings_json(const psy_beats_config *cfg, const psy_channel_info *c)
+{
+    const psy_ecg_detector_config *d = &cfg->detector;
+    json_t *o = json_object();
+    if (c->type != PSY_CH_RR) {
+        json_object_set_new(o, "detector", json_pack(
+            "{s:s,s:[f,f],s:f,s:f,s:f,s:f,s:f,s:f}", "method",
+            "band-pass, slope, squaring, moving-window integral with adaptive median thresholds, "
+            "search-back and extra-beat hold; R-peak on the raw signal (Pan & Tompkins 1985; "
+            "Hamilton & Tompkins 1986; Elgendi et al. 2010)",
+            "band_hz", d->band_low_hz, d->band_high_hz, "integration_s", d->integration_s,
+            "refractory_s", d->refractory_s, "t_wave_window_s", d->t_wave_window_s,
+            "threshold_fraction", d->threshold_fraction, "searchback_rr", d->searchback_rr,
+            "flat_s", d->flat_s));
+    }
+    json_object_set_new(o, "correction", json_pack(
+        "{s:s,s:f,s:i,s:i,s:f,s:f,s:s}", "method",
+        "Lipponen & Tarvainen 2019 (J Med Eng Technol 43(3):173-181)", "alpha", cfg->rr.alpha,
+        "qd_window_beats", cfg->rr.qd_window, "median_window_beats", cfg->rr.median_window, "c1",
+        cfg->rr.c1, "c2", cfg->rr.c2, "threshold_guards",
+        "thresholds kept within 0.5 % .. 25 % of the local median RR"));
+    return o;
+}
+
+static json_t *counts_json(const psy_beat_list *b)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "beats", json_integer((json_int_t)b->n));
+    for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
+        json_object_set_new(o, psy_beat_class_name((psy_beat_class)k),
+                            json_integer((json_int_t)b->counts.n[k]));
+    json_object_set_new(o, "searchback", json_integer((json_int_t)b->n_searchback));
+    json_object_set_new(o, "nn_intervals", json_integer((json_int_t)b->n_nn));
+    size_t corrected = 0;
+    for (size_t i = 0; i < b->n_nn; i++) corrected += b->nn_corrected[i];
+    json_object_set_new(o, "nn_corrected", json_integer((json_int_t)corrected));
+    return o;
+}
+
+static json_t *gaps_json(const psy_beat_list *b, psy_reader *r, int ch)
+{
+    json_t *a = json_array();
+    const psy_channel_info *c = psy_reader_channel(r, ch);
+    for (size_t g = 0; g < b->n_gaps; g++) {
+        double onset = 0;
+        psy_reader_read_times(r, ch, b->gaps[g].start, 1, &onset);
+        json_array_append_new(a, json_pack("{s:f,s:f,s:s}", "onset", onset, "duration",
+                                           (double)(b->gaps[g].end - b->gaps[g].start) / c->rate_hz,
+                                           "kind", b->gaps[g].flat ? "flat" : "missing"));
+    }
+    return a;
+}
+
+void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
+                       const psy_beats_config *cfg, const psy_beat_list *b)
+{
+    int ch = chs[0];
+    const psy_channel_info *c = psy_reader_channel(r, ch);
+    json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s,s:s,s:o}", "label", c->label,
+                                                      "index", ch, "type",
+                                                      psy_channel_type_name(c->type), "unit", c->unit,
+                                                      "rate_hz", c->rate_hz > 0 ? json_real(c->rate_hz)
+                                                                                : json_null()));
+    if (chs[1] >= 0)
+        json_object_set_new(sidecar, "second_lead", json_pack("{s:s,s:i}", "label",
+                                                              psy_reader_channel(r, chs[1])->label,
+                                                              "index", chs[1]));
+    json_object_set_new(sidecar, "settings", settings_json(cfg, c));
+    json_object_set_new(sidecar, "counts", counts_json(b));
+    if (c->type != PSY_CH_RR) json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));
+    json_object_set_new(sidecar, "columns", json_pack(
+        "{s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s}}",
+        "onset", "Units", "s", "Description", "R-peak time from the recording start",
+        "sample", "Description", "R-peak sample index at the channel's rate",
+        "rr_ms", "Units", "ms", "Description", "interval ending at this beat (n/a after a gap)",
+        "label", "Description", "N or the artefact class of the beat",
+        "corrected", "Description", "1 when this beat's interval is changed in the NN series"));
+    cli_sidecar_warnings(sidecar, r);
+    explain(b, c, json_object_get(sidecar, "warnings"));
+}
+
+void cli_print_warnings(const char *path, json_t *sidecar)
+{
+    json_t *warnings = json_object_get(sidecar, "warnings");
+    for (size_t i = 0; i < json_array_size(warnings); i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(warnings, i)));
+}

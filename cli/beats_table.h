@@ -1,0 +1,26 @@
+/* The beats table and its sidecar, shared by psyphys beats and psyphys analyze. */
+#ifndef PSYPHYS_CLI_BEATS_TABLE_H
+#define PSYPHYS_CLI_BEATS_TABLE_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include "psyphys.h"
+
+/* The channel named label, else the first channel of the first of the given types. Prints why
+ * (naming the channels that exist, or that none of `what` exists) and returns -1 when none. */
+int cli_pick_channel(psy_reader *r, const char *path, const char *label,
+                     const psy_channel_type *types, int n_types, const char *what);
+
+/* onset, sample, rr_ms, label, corrected: one row per beat. */
+void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b);
+
+/* Adds to a sidecar what a beats table needs: the channel(s) (chs[1] -1 for one lead), every
+ * setting, the counts per class, the gaps, the columns, and the warnings (the reader's and why a
+ * channel gave few or no beats). */
+void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
+                       const psy_beats_config *cfg, const psy_beat_list *b);
+
+/* Prints a sidecar's warnings on stderr, one line each, naming the input. */
+void cli_print_warnings(const char *path, json_t *sidecar);
+
+#endif
