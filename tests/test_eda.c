@@ -159,11 +159,250 @@ static void deconv_4hz(void **state) { (void)state; check_rate(4, PSY_EDA_DECONV
 static void deconv_32hz(void **state) { (void)state; check_rate(32, PSY_EDA_DECONV); }
 static void deconv_1000hz(void **state) { (void)state; check_rate(1000, PSY_EDA_DECONV); }
 
+
+/* Pushes x in chunks (sizes from `seed`, 0 = all at once), popping as it goes. */
+static size_t stream_all(psy_eda_stream *st, const double *x, int64_t n, uint64_t seed,
+                         psy_eda_scr *out, size_t max)
+{
+    rng r = {seed};
+    size_t m = 0;
+    int64_t at = 0;
+    while (at < n) {
+        int64_t k = seed ? 1 + (int64_t)(uniform(&r) * 700) : n - at;
+        if (k > n - at) k = n - at;
+        size_t done = 0;
+        while (done < (size_t)k) {
+            size_t used = 0;
+            assert_int_equal(psy_eda_stream_push(st, x + at + done, (size_t)k - done, &used), PSY_OK);
+            done += used;
+            m += psy_eda_stream_pop(st, out + m, max - m);
+        }
+        at += k;
+    }
+    assert_int_equal(psy_eda_stream_finish(st), PSY_OK);
+    m += psy_eda_stream_pop(st, out + m, max - m);
+    return m;
+}
+
+static void stream_chunks_equal_one_shot(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(100, 600, 0.0005, 7, &tr, &n);
+    psy_eda_config c = psy_eda_config_default(100);
+    psy_eda_stream *a = NULL, *b = NULL, *cp = NULL;
+    assert_int_equal(psy_eda_stream_create(&c, &a), PSY_OK);
+    assert_int_equal(psy_eda_stream_create(&c, &b), PSY_OK);
+    static psy_eda_scr one[512], chunked[512], copied[512];
+    size_t n1 = stream_all(a, x, n, 0, one, 512);
+    size_t n2 = stream_all(b, x, n, 12345, chunked, 512);
+    assert_true(n1 >= tr.n - 1 && n1 <= tr.n + 1);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(one, chunked, n1 * sizeof *one);
+    /* a copy taken halfway gives the same future output */
+    psy_eda_stream_reset(a);
+    size_t half = (size_t)n / 2, m = 0, used = 0;
+    assert_int_equal(psy_eda_stream_push(a, x, half, &used), PSY_OK);
+    assert_int_equal(used, half);
+    m = psy_eda_stream_pop(a, copied, 512);
+    assert_int_equal(psy_eda_stream_copy(a, &cp), PSY_OK);
+    size_t m_copy = m;
+    static psy_eda_scr rest_a[512], rest_c[512];
+    size_t ra = stream_all(a, x + half, n - (int64_t)half, 99, rest_a, 512);
+    size_t rc = stream_all(cp, x + half, n - (int64_t)half, 0, rest_c, 512);
+    assert_int_equal(ra, rc);
+    assert_memory_equal(rest_a, rest_c, ra * sizeof *rest_a);
+    assert_int_equal(m_copy + ra, n1);
+    assert_memory_equal(rest_a, one + m_copy, ra * sizeof *rest_a);
+    /* push after finish is refused until reset */
+    assert_int_equal(psy_eda_stream_push(a, x, 1, NULL), PSY_E_INVALID);
+    assert_true(psy_eda_stream_latency(a) > 5 && psy_eda_stream_latency(a) < 30);
+    assert_true(fabs(psy_eda_stream_analysis_rate(a) - 100.0 / 3) < 1e-9);
+    psy_eda_stream_destroy(a);
+    psy_eda_stream_destroy(b);
+    psy_eda_stream_destroy(cp);
+    psy_eda_stream_destroy(NULL);
+    free(x);
+}
+
+/* One Bateman SCR on a level flat for 8 s (less than flat_s), no noise: amplitude, onset, rise and half recovery are
+ * known in closed form (the half-recovery time by bisection on the shape). */
+static void single_scr_analytic(void **state)
+{
+    (void)state;
+    double rate = 200, t0 = 8, amp = 0.5, tau1 = 0.75, tau2 = 2.0;
+    int64_t n = (int64_t)(40 * rate);
+    double *x = malloc((size_t)n * sizeof *x);
+    assert_non_null(x);
+    for (int64_t i = 0; i < n; i++) x[i] = 3.0 + amp * bateman((double)i / rate - t0, tau1, tau2);
+    double tp = log(tau2 / tau1) * tau1 * tau2 / (tau2 - tau1);
+    double lo = tp, hi = tp + 20;
+    for (int k = 0; k < 60; k++) {
+        double mid = 0.5 * (lo + hi);
+        if (bateman(mid, tau1, tau2) > 0.5) lo = mid;
+        else hi = mid;
+    }
+    double half_true = lo - tp;
+    for (int method = 0; method < 2; method++) {
+        psy_eda_config c = psy_eda_config_default(rate);
+        c.tau1_s = tau1; /* the generator's response: the driver is then one narrow burst */
+        c.tau2_s = tau2;
+        psy_eda_result *r = NULL;
+        assert_int_equal(psy_eda_analyze_signal(x, n, &c, (psy_eda_method)method, &r, NULL), PSY_OK);
+        print_message("%s: n %zu onset %.3f peak %.3f amp %.4f rise %.3f half %.3f (true %.3f, %.3f, %.3f)\n",
+                      psy_eda_method_name((psy_eda_method)method), r->n, r->n ? r->scr[0].onset_s : 0,
+                      r->n ? r->scr[0].peak_s : 0, r->n ? r->scr[0].amplitude_us : 0,
+                      r->n ? r->scr[0].rise_time_s : 0, r->n ? r->scr[0].half_recovery_s : 0, tp,
+                      amp, half_true);
+        assert_int_equal(r->n, 1);
+        assert_true(fabs(r->scr[0].onset_s - t0) < 0.1);
+        assert_true(fabs(r->scr[0].amplitude_us - amp) < 0.02 * amp);
+        assert_true(fabs(r->scr[0].rise_time_s - tp) < 0.15);
+        assert_true(fabs(r->scr[0].half_recovery_s - half_true) < 0.15);
+        assert_true(fabs(r->scl_us - 3.0) < 0.1);
+        assert_true(fabs(r->scr_amplitude_sum_us - r->scr[0].amplitude_us) < 1e-12);
+        if (method == PSY_EDA_DECONV) {
+            /* unit-area response: the phasic driver's area is the SCR's area */
+            double area = 0;
+            for (int64_t i = 0; i < n; i++) area += (x[i] - 3.0) / rate;
+            assert_true(fabs(r->phasic_driver_area_us_s - area) < 0.1 * area);
+        } else {
+            assert_true(isnan(r->phasic_driver_area_us_s));
+        }
+        psy_eda_result_free(r);
+    }
+    free(x);
+}
+
+static void event_related(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 3, &tr, &n);
+    psy_eda_config c = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    /* stimuli 2 s before every true SCR, and one in a quiet stretch */
+    double ev[MAX_TRUE + 1];
+    size_t ne = 0;
+    for (size_t k = 0; k < tr.n; k++) ev[ne++] = tr.onset[k] - 2.0;
+    ev[ne++] = tr.onset[0] - 8.0 > 0 ? tr.onset[0] - 8.0 : 0.5;
+    psy_eda_event_response out[MAX_TRUE + 1];
+    assert_int_equal(psy_eda_event_responses(r, ev, ne, 1.0, 4.0, out), PSY_OK);
+    size_t found = 0;
+    for (size_t k = 0; k < tr.n; k++) {
+        if (!out[k].found) continue;
+        found++;
+        assert_true(fabs(out[k].latency_s - 2.0) < 0.3);
+        assert_true(fabs(out[k].amplitude_us - tr.amp[k]) < 0.15 * tr.amp[k]);
+        assert_true(out[k].scl_us > 3 && out[k].scl_us < 6);
+    }
+    assert_true(found >= tr.n - 1);
+    assert_int_equal(out[ne - 1].found, 0);
+    assert_true(out[ne - 1].amplitude_us == 0.0);
+    assert_true(isnan(out[ne - 1].latency_s));
+    assert_int_equal(psy_eda_event_responses(r, ev, ne, 4.0, 1.0, out), PSY_E_INVALID);
+    psy_eda_result_free(r);
+    free(x);
+}
+
+static void relative_threshold(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 11, &tr, &n);
+    psy_eda_config c = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    double top = 0;
+    for (size_t i = 0; i < r->n; i++) top = fmax(top, r->scr[i].amplitude_us);
+    size_t keep = 0;
+    for (size_t i = 0; i < r->n; i++) keep += r->scr[i].amplitude_us >= 0.5 * top;
+    psy_eda_apply_relative_threshold(r, 0.5);
+    assert_int_equal(r->n, keep);
+    assert_true(keep >= 1 && keep < tr.n);
+    psy_eda_result_free(r);
+    free(x);
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    psy_eda_config c = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    psy_message why = {{0}};
+    int64_t n = 32 * 120;
+    double *x = malloc((size_t)n * sizeof *x);
+    assert_non_null(x);
+
+    /* flat (disconnected electrode): every sample after flat_s flagged, no SCR */
+    for (int64_t i = 0; i < n; i++) x[i] = 2.0;
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, &why), PSY_OK);
+    assert_int_equal(r->n, 0);
+    assert_true(r->artifacts.flat >= (int64_t)(0.9 * 110 * 32));
+    assert_true(r->valid_s < 11);
+    psy_eda_result_free(r);
+
+    /* negative conductance and NaN: out of range / missing, summaries n/a with a reason */
+    for (int64_t i = 0; i < n; i++) x[i] = i % 2 ? -1.0 : NAN;
+    for (int method = 0; method < 2; method++) {
+        assert_int_equal(psy_eda_analyze_signal(x, n, &c, (psy_eda_method)method, &r, &why), PSY_OK);
+        assert_int_equal(r->n, 0);
+        assert_true(isnan(r->scl_us));
+        assert_true(isnan(r->ns_scr_per_min));
+        assert_non_null(strstr(r->why_na, "no usable sample"));
+        assert_true(r->artifacts.out_of_range + r->artifacts.missing == r->artifacts.total);
+        psy_eda_result_free(r);
+    }
+
+    /* wrong unit (values in kOhm or nS cannot be uS): above max_us */
+    for (int64_t i = 0; i < n; i++) x[i] = 250.0 + 0.01 * (double)(i % 7);
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, &why), PSY_OK);
+    assert_int_equal(r->artifacts.above_max, r->artifacts.total);
+    psy_eda_result_free(r);
+
+    /* too short */
+    for (int64_t i = 0; i < n; i++) x[i] = 5.0 + 0.001 * sin((double)i);
+    assert_int_equal(psy_eda_analyze_signal(x, 32 * 4, &c, PSY_EDA_DECONV, &r, &why), PSY_OK);
+    assert_true(isnan(r->scl_us));
+    assert_non_null(strstr(r->why_na, "at least"));
+    psy_eda_result_free(r);
+    assert_int_equal(psy_eda_analyze_signal(x, 0, &c, PSY_EDA_FAST, &r, &why), PSY_OK);
+    assert_int_equal(r->n, 0);
+    psy_eda_result_free(r);
+
+    /* a step artefact (electrode movement): flagged by the slope test, no SCR from it */
+    for (int64_t i = 0; i < n; i++) x[i] = (i < n / 2 ? 5.0 : 9.0) + 0.001 * sin((double)i);
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, &why), PSY_OK);
+    assert_true(r->artifacts.slope > 0);
+    assert_int_equal(r->n, 0);
+    psy_eda_result_free(r);
+
+    /* bad settings name the setting */
+    c.tau2_s = 0.5;
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_DECONV, &r, &why), PSY_E_INVALID);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "tau2_s"));
+    c = psy_eda_config_default(0);
+    assert_int_equal(psy_eda_config_check(&c, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "rate_hz"));
+    psy_eda_stream *s = NULL;
+    assert_int_equal(psy_eda_stream_create(&c, &s), PSY_E_INVALID);
+    assert_null(s);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fast_4hz),   cmocka_unit_test(fast_32hz),   cmocka_unit_test(fast_1000hz),
         cmocka_unit_test(deconv_4hz), cmocka_unit_test(deconv_32hz), cmocka_unit_test(deconv_1000hz),
+        cmocka_unit_test(stream_chunks_equal_one_shot), cmocka_unit_test(single_scr_analytic),
+        cmocka_unit_test(event_related), cmocka_unit_test(relative_threshold),
+        cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
