@@ -211,18 +211,17 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
         end = bound - 1;
         cut = 1;
     }
-    /* the level's own first peak (a fall of one hysteresis) ends the search: past it, a
-       declining baseline extrapolated linearly would make the excess grow forever */
-    double run_max = -INFINITY;
-    int64_t run_at = o;
+    /* the level's own first peak ends the search (a fall of one hysteresis, or of a fifth of
+       the rise: smaller dips belong to one multi-peaked response): past it, a declining
+       baseline extrapolated linearly would make the excess grow forever */
+    double run_max = -INFINITY, start = lv(d, o);
     for (int64_t j = o; j <= end; j++) {
         double v = lv(d, j);
         if (isnan(v)) break;
         if (v > run_max) {
             run_max = v;
-            run_at = j;
-        } else if (v < run_max - d->hyst) {
-            end = run_at;
+        } else if (v < run_max - fmax(d->hyst, 0.2 * (run_max - start))) {
+            end = j; /* not run_at: on a plateau the excess over a falling baseline still grows */
             cut = 1;
             break;
         }
