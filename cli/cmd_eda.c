@@ -25,7 +25,9 @@ static void help(FILE *out)
             "  -o FILE                  SCR table: onset, peak_onset, amplitude_us, rise_time_s,\n"
             "                           half_recovery_s (s from the recording start); sidecar FILE.json\n"
             "  --epochs FILE            event-related SCRs, one row per event of the recording\n"
+            "  --segments FILE          SCL and SCR metrics per event with a duration (session phase)\n"
             "  --json                   summary on stdout: scl_us, ns_scr_per_min, scr_count, ...\n"
+            "                           (NS-SCRs: outside every event's latency window)\n"
             "  --overwrite              replace existing outputs\n\n"
             "settings (defaults):\n"
             "  --min-amplitude US       0.01       --relative-amplitude F   0 (off; fraction of the largest)\n"
@@ -119,12 +121,15 @@ static json_t *settings_json(const psy_eda_result *res, double lat_min, double l
     return o;
 }
 
-static json_t *summary_json(const psy_eda_result *r)
+/* ns_count: SCRs outside every event's latency window (all of them without events). */
+static json_t *summary_json(const psy_eda_result *r, size_t ns_count)
 {
     json_t *o = json_object();
+    double ns_rate = isnan(r->ns_scr_per_min) ? NAN : (double)ns_count / (r->valid_s / 60.0);
     json_object_set_new(o, "scl_us", num_or_null(r->scl_us));
-    json_object_set_new(o, "ns_scr_per_min", num_or_null(r->ns_scr_per_min));
+    json_object_set_new(o, "ns_scr_per_min", num_or_null(ns_rate));
     json_object_set_new(o, "scr_count", json_integer((json_int_t)r->n));
+    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)ns_count));
     json_object_set_new(o, "scr_amplitude_mean_us", num_or_null(r->scr_amplitude_mean_us));
     json_object_set_new(o, "scr_amplitude_sum_us", num_or_null(r->scr_amplitude_sum_us));
     json_object_set_new(o, "phasic_driver_area_us_s", num_or_null(r->phasic_driver_area_us_s));
@@ -211,6 +216,29 @@ static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_event_respo
     }
 }
 
+static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r, const double *ev,
+                               size_t n_ev, double lat_min, double lat_max)
+{
+    fprintf(fp, "onset\tduration\tlabel\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
+                "scr_amplitude_mean_us\tscr_amplitude_sum_us\n");
+    for (size_t i = 0; i < n_ev; i++) {
+        const psy_event *e = psy_reader_event(rd, i);
+        if (!(e->duration_s > 0)) continue;
+        psy_eda_summary s;
+        psy_eda_summarize(r, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
+        fprintf(fp, "%.4f\t%.4f\t", e->onset_s, e->duration_s);
+        for (const char *p = e->label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
+        double v[] = {s.scl_us, (double)s.scr_count, (double)s.ns_scr_count, s.ns_scr_per_min,
+                      s.scr_amplitude_mean_us, s.scr_amplitude_sum_us};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            if (isnan(v[k])) fprintf(fp, "\tn/a");
+            else if (k == 1 || k == 2) fprintf(fp, "\t%.0f", v[k]);
+            else fprintf(fp, "\t%.5f", v[k]);
+        }
+        fputc('\n', fp);
+    }
+}
+
 static char *sidecar_path(const char *out)
 {
     size_t len = strlen(out);
@@ -226,7 +254,8 @@ int cmd_eda(int argc, char **argv)
 {
     cli_input_options in;
     cli_input_options_init(&in);
-    const char *path = NULL, *out_path = NULL, *epochs_path = NULL, *label = NULL;
+    const char *path = NULL, *out_path = NULL, *epochs_path = NULL, *segments_path = NULL;
+    const char *label = NULL;
     int overwrite = 0, want_json = 0;
     psy_eda_method method = PSY_EDA_FAST;
     psy_eda_config cfg = psy_eda_config_default(1); /* rate set from the channel */
@@ -245,6 +274,7 @@ int cmd_eda(int argc, char **argv)
         else if (v && strcmp(a, "--channel") == 0) label = argv[++i];
         else if (v && strcmp(a, "-o") == 0) out_path = argv[++i];
         else if (v && strcmp(a, "--epochs") == 0) epochs_path = argv[++i];
+        else if (v && strcmp(a, "--segments") == 0) segments_path = argv[++i];
         else if (v && strcmp(a, "--method") == 0) {
             i++;
             if (strcmp(v, "fast") == 0) method = PSY_EDA_FAST;
@@ -309,15 +339,17 @@ int cmd_eda(int argc, char **argv)
     if (!ev_s || !resp) goto done;
     for (size_t i = 0; i < n_ev; i++) ev_s[i] = psy_reader_event(r, i)->onset_s;
     psy_eda_event_responses(res, ev_s, n_ev, lat_min, lat_max, resp);
+    psy_eda_summary whole;
+    psy_eda_summarize(res, -INFINITY, INFINITY, ev_s, n_ev, lat_min, lat_max, &whole);
 
-    sidecar = out_path || epochs_path ? cli_sidecar_new("eda", path, r) : json_object();
+    sidecar = out_path || epochs_path || segments_path ? cli_sidecar_new("eda", path, r) : json_object();
     if (!sidecar) goto done;
     json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s,s:s,s:s,s:f}", "label", c->label,
                                                       "index", ch, "type", psy_channel_type_name(c->type),
                                                       "unit", c->unit, "file_unit", c->file_unit,
                                                       "rate_hz", c->rate_hz));
     json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
-    json_object_set_new(sidecar, "summary", summary_json(res));
+    json_object_set_new(sidecar, "summary", summary_json(res, whole.ns_scr_count));
     json_object_set_new(sidecar, "artifacts", artifacts_json(res));
     json_object_set_new(sidecar, "columns", json_pack(
         "{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
@@ -327,7 +359,13 @@ int cmd_eda(int argc, char **argv)
         "rise_time_s", "Units", "s", "Description", "peak_onset - onset",
         "half_recovery_s", "Units", "s", "Description",
         "from the peak to half the amplitude (n/a: not reached before the next SCR or within recovery_max_s)"));
-    if (epochs_path) json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
+    json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
+    json_object_set_new(sidecar, "unit_conversion", json_pack(
+        "{s:s,s:s,s:f}", "file_unit", c->file_unit, "kind",
+        c->conversion == PSY_CONV_RECIPROCAL ? "reciprocal: uS = scale / file value (resistance)"
+        : c->conversion == PSY_CONV_SCALE    ? "scale: uS = file value x scale"
+                                             : "none",
+        "scale", c->conversion == PSY_CONV_NONE ? 1.0 : c->conversion_scale));
     cli_sidecar_warnings(sidecar, r);
     explain(res, c, json_object_get(sidecar, "warnings"));
     json_t *warnings = json_object_get(sidecar, "warnings");
@@ -337,7 +375,7 @@ int cmd_eda(int argc, char **argv)
         fprintf(stderr, "psyphys: %s: warning: the recording has no events (add them with --events "
                 "FILE): the epochs table is empty\n", path);
 
-    cli_output outs[4] = {{0}};
+    cli_output outs[5] = {{0}};
     int n_out = 0, ok = 1;
     if (out_path) {
         char *side = sidecar_path(out_path);
@@ -361,13 +399,17 @@ int cmd_eda(int argc, char **argv)
             free(side);
         }
     }
+    if (ok && segments_path) {
+        ok = cli_output_open(&outs[n_out++], segments_path, overwrite);
+        if (ok) write_segments_tsv(outs[n_out - 1].fp, r, res, ev_s, n_ev, lat_min, lat_max);
+    }
     if (!ok) {
         cli_output_abort_all(outs, n_out);
         goto done;
     }
     if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
     if (want_json) {
-        json_t *s = summary_json(res);
+        json_t *s = summary_json(res, whole.ns_scr_count);
         json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
         json_decref(s);

@@ -38,3 +38,45 @@ psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_
     }
     return PSY_OK;
 }
+
+/* 1 when t lies in the latency window of one of the (sorted or unsorted) events. */
+static int specific(double t, const double *ev, size_t n, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t >= ev[i] + lo && t <= ev[i] + hi) return 1;
+    return 0;
+}
+
+psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
+                             const double *event_s, size_t n_events, double latency_min_s,
+                             double latency_max_s, psy_eda_summary *out)
+{
+    if (!r || !out || (n_events && !event_s) || !(start_s <= end_s) ||
+        !(latency_min_s <= latency_max_s))
+        return PSY_E_INVALID;
+    psy_eda_summary s = {.start_s = start_s, .end_s = end_s, .scl_us = NAN, .ns_scr_per_min = NAN,
+                         .scr_amplitude_mean_us = NAN};
+    double sum = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < r->n_tonic; i++) {
+        double t = (double)i;
+        if (t < floor(start_s) || t + 1 > ceil(end_s) || isnan(r->tonic_1hz_us[i])) continue;
+        sum += r->tonic_1hz_us[i];
+        m++;
+    }
+    s.valid_s = (double)m;
+    if (m) s.scl_us = sum / (double)m;
+    double amp = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        double t = r->scr[i].onset_s;
+        if (t < start_s || t >= end_s) continue;
+        s.scr_count++;
+        amp += r->scr[i].amplitude_us;
+        if (!specific(t, event_s, n_events, latency_min_s, latency_max_s)) s.ns_scr_count++;
+    }
+    s.scr_amplitude_sum_us = amp;
+    if (s.scr_count) s.scr_amplitude_mean_us = amp / (double)s.scr_count;
+    if (m) s.ns_scr_per_min = (double)s.ns_scr_count / (s.valid_s / 60.0);
+    *out = s;
+    return PSY_OK;
+}

@@ -22,6 +22,12 @@ expect_grep '"highpass_hz": 0\.05' "$TMP/scr.json"
 expect_grep '^10\.2400	Negative	1	3\.[0-9]+	3\.[0-9]+	' "$TMP/ep.tsv"
 expect_grep '^49\.5800	Neutral	0	0\.00000	n/a	' "$TMP/ep.tsv"
 
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --segments "$TMP/seg.tsv" --json
+expect_grep '"ns_scr_count": ' "$TMP/out"
+expect_grep '^onset	duration	label	scl_us	scr_count	ns_scr_count	' "$TMP/seg.tsv"
+[ "$(wc -l <"$TMP/seg.tsv")" -eq 5 ] || fail "segments: want 4 rows + header"
+expect_grep '^129\.8400	3\.0000	Negative	14\.[0-9]+	1	0	' "$TMP/seg.tsv"
+
 # byte-identical on a second run; existing outputs kept without --overwrite
 cp "$TMP/scr.tsv" "$TMP/first.tsv"
 expect_exit 1 "$PSYPHYS" eda "$DEMO" -o "$TMP/scr.tsv"

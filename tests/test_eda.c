@@ -304,6 +304,28 @@ static void event_related(void **state)
     assert_true(out[ne - 1].amplitude_us == 0.0);
     assert_true(isnan(out[ne - 1].latency_s));
     assert_int_equal(psy_eda_event_responses(r, ev, ne, 4.0, 1.0, out), PSY_E_INVALID);
+
+    /* segments: the whole span counts every SCR; with the stimuli, the found ones are specific */
+    psy_eda_summary all, half;
+    assert_int_equal(psy_eda_summarize(r, 0, 600, NULL, 0, 1, 4, &all), PSY_OK);
+    assert_int_equal(all.scr_count, r->n);
+    assert_int_equal(all.ns_scr_count, r->n);
+    assert_true(fabs(all.scl_us - r->scl_us) < 0.01 * r->scl_us);
+    assert_true(fabs(all.valid_s - 600) <= 1);
+    assert_int_equal(psy_eda_summarize(r, 0, 600, ev, ne, 1, 4, &all), PSY_OK);
+    assert_int_equal(all.ns_scr_count, r->n - found);
+    assert_int_equal(psy_eda_summarize(r, 0, 300, NULL, 0, 1, 4, &half), PSY_OK);
+    size_t first_half = 0;
+    double amp = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->scr[i].onset_s < 300) {
+            first_half++;
+            amp += r->scr[i].amplitude_us;
+        }
+    assert_int_equal(half.scr_count, first_half);
+    assert_true(fabs(half.scr_amplitude_sum_us - amp) < 1e-12);
+    assert_true(fabs(half.ns_scr_per_min - (double)first_half / 5.0) < 0.05);
+    assert_int_equal(psy_eda_summarize(r, 10, 5, NULL, 0, 1, 4, &half), PSY_E_INVALID);
     psy_eda_result_free(r);
     free(x);
 }

@@ -186,6 +186,26 @@ psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_
                                    double latency_min_s, double latency_max_s,
                                    psy_eda_event_response *out);
 
+/* ---- Segments ---------------------------------------------------------------------------------- */
+
+typedef struct psy_eda_summary {
+    double start_s, end_s;
+    double valid_s;              /* seconds of the span with a valid tonic level (1 s resolution) */
+    double scl_us;               /* mean of the 1 s tonic levels in the span; NaN when none */
+    size_t scr_count;            /* SCRs with onset in [start_s, end_s) */
+    size_t ns_scr_count;         /* of them, not in the latency window of any event */
+    double ns_scr_per_min;       /* ns_scr_count per valid minute; NaN when valid_s is 0 */
+    double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0 */
+} psy_eda_summary;
+
+/* Metrics over the span [start_s, end_s) of an analysed channel (a session phase); SCRs whose
+ * onset lies in [event + latency_min_s, event + latency_max_s] of one of the n_events event
+ * times are specific, the rest non-specific (NS-SCRs). PSY_OK or PSY_E_INVALID (NULL, end_s <
+ * start_s, latency_min_s > latency_max_s). */
+psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
+                             const double *event_s, size_t n_events, double latency_min_s,
+                             double latency_max_s, psy_eda_summary *out);
+
 #ifdef __cplusplus
 }
 #endif
