@@ -25,14 +25,17 @@
  *    tonic SC; phasic driver = driver - tonic driver (its positive area is reported).
  *
  * SCR scoring (both methods): onsets are troughs of the phasic signal found with a hysteresis
- * of hysteresis_us, refined to the last sample before the steepest rise whose slope is below 10 %
- * of that steepest slope. The amplitude is measured on the skin conductance (fast) or phasic SC
- * (deconv) against the baseline extrapolated from the slope over baseline_s before the onset (so
- * a drifting level or the declining tail of an earlier, overlapping SCR is not counted): the
- * peak is the largest excess over that baseline within max_rise_s (and before the next onset).
- * An SCR counts when amplitude >= min_amplitude_us (absolute, default 0.01 uS) and min_rise_s <=
- * rise time < max_rise_s. Half recovery: time from the peak until the excess falls to half the
- * amplitude, within recovery_max_s and before the next onset (NaN otherwise). */
+ * of hysteresis_us, moved to the knee where the rise starts (the last sample before the steepest
+ * rise whose slope is within 10 % of the way from the median slope before it to the steepest).
+ * The amplitude is measured on the skin conductance (fast) or phasic SC (deconv) against the
+ * baseline extrapolated from the least-squares line over baseline_s before the onset (so a
+ * drifting level, or the declining tail of an earlier overlapping SCR, is not counted): the peak
+ * is the largest excess over that baseline within max_rise_s, before the next onset and before
+ * the level itself falls again (by the hysteresis or a fifth of the rise; smaller dips belong to
+ * one multi-peaked response). An SCR counts when amplitude >= min_amplitude_us (absolute,
+ * default 0.01 uS) and min_rise_s <= rise time < max_rise_s. Half recovery: time from the peak
+ * until the excess falls to half the amplitude, within recovery_max_s and before the next onset
+ * (NaN otherwise). */
 #ifndef PSYPHYS_EDA_H
 #define PSYPHYS_EDA_H
 
