@@ -14,6 +14,7 @@ typedef struct candidate {
 
 struct eda_scr {
     double rate, t0, min_amp, hyst;
+    double decay;           /* tau2 in samples: the recovery time constant of a falling baseline */
     int64_t max_rise, min_rise, recovery_max, baseline, guard;
     /* ring of the last `len` samples (len a power of two) */
     double *level, *phasic;
@@ -42,6 +43,7 @@ eda_scr *eda_scr_create(const psy_eda_config *c, double rate, double t0_s)
     d->rate = rate;
     d->t0 = t0_s;
     d->min_amp = c->min_amplitude_us;
+    d->decay = c->tau2_s * rate;
     d->hyst = c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005);
     d->max_rise = samples(c->max_rise_s, rate);
     if (d->max_rise < 2) d->max_rise = 2;
@@ -181,6 +183,15 @@ static double baseline_fit(const eda_scr *d, int64_t o, double *slope)
     return (sy - *slope * sx) / mm;
 }
 
+/* The baseline k samples after the fit's anchor: a rising level goes on linearly (drift); a
+ * falling one is the recovery of earlier responses, an exponential with the decay time constant
+ * tau2, so its decline is capped at slope x tau2 (a straight line would run away below it). */
+static double baseline_at(const eda_scr *d, double base, double slope, int64_t k)
+{
+    if (slope >= 0) return base + slope * (double)k;
+    return base + slope * d->decay * (1.0 - exp(-(double)k / d->decay));
+}
+
 static void emit(eda_scr *d, const psy_eda_scr *s)
 {
     if (d->q_len == EDA_SCR_QUEUE) return; /* cannot happen: callers check has_room */
@@ -234,7 +245,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
             cut = 1;
             break;
         }
-        double e = v - (base + slope * (double)(j - a));
+        double e = v - (baseline_at(d, base, slope, j - a));
         if (e > best) {
             best = e;
             pk = j;
@@ -250,7 +261,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
     for (int64_t j = pk + 1; j <= rend; j++) {
         double v = lv(d, j);
         if (isnan(v)) break;
-        double e = v - (base + slope * (double)(j - a));
+        double e = v - (baseline_at(d, base, slope, j - a));
         if (e <= 0.5 * best) {
             double frac = prev_e > e ? (prev_e - 0.5 * best) / (prev_e - e) : 1.0;
             half = ((double)(j - 1 - pk) + frac) / d->rate;

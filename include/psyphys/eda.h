@@ -28,8 +28,9 @@
  * of hysteresis_us, moved to the knee where the rise starts (the last sample before the steepest
  * rise whose slope is within 10 % of the way from the median slope before it to the steepest).
  * The amplitude is measured on the skin conductance (fast) or phasic SC (deconv) against the
- * baseline extrapolated from the least-squares line over baseline_s before the onset (so a
- * drifting level, or the declining tail of an earlier overlapping SCR, is not counted): the peak
+ * baseline extrapolated from the least-squares line over baseline_s before the onset, straight
+ * when rising (drift), an exponential recovery with time constant tau2_s when falling (the tail
+ * of an earlier, overlapping SCR), so neither is counted as response: the peak
  * is the largest excess over that baseline within max_rise_s, before the next onset and before
  * the level itself falls again (by the hysteresis or a fifth of the rise; smaller dips belong to
  * one multi-peaked response). An SCR counts when amplitude >= min_amplitude_us (absolute,
