@@ -35,7 +35,8 @@ static void help(FILE *out)
             "  --lowpass HZ             3          --analysis-rate HZ       32\n"
             "  --highpass HZ            0.05       --tau T1,T2              1,3.75 s (deconv)\n"
             "  --range MIN,MAX          0,100 uS   --max-slope US_PER_S     10\n"
-            "  --flat S                 10         --recovery-max S         10\n\n");
+            "  --flat S                 10         --recovery-max S         10\n"
+            "  deconv: --smooth S (Gaussian sigma) 0.2, --tonic-grid S 10, --tonic-quantile Q 0.25\n\n");
     cli_print_input_options_help(out);
 }
 
@@ -295,6 +296,9 @@ int cmd_eda(int argc, char **argv)
         else if (v && strcmp(a, "--max-slope") == 0) ok = number(a, argv[++i], &cfg.max_slope_us_per_s);
         else if (v && strcmp(a, "--flat") == 0) ok = number(a, argv[++i], &cfg.flat_s);
         else if (v && strcmp(a, "--recovery-max") == 0) ok = number(a, argv[++i], &cfg.recovery_max_s);
+        else if (v && strcmp(a, "--smooth") == 0) ok = number(a, argv[++i], &cfg.smooth_s);
+        else if (v && strcmp(a, "--tonic-grid") == 0) ok = number(a, argv[++i], &cfg.tonic_grid_s);
+        else if (v && strcmp(a, "--tonic-quantile") == 0) ok = number(a, argv[++i], &cfg.tonic_quantile);
         else if (a[0] == '-' && a[1]) {
             cli_error(NULL, "eda: unknown option '%s' or missing value (see psyphys eda --help)", a);
             return CLI_USAGE;

@@ -47,6 +47,14 @@ expect_exit 0 "$PSYPHYS" eda "$TMP/kohm.csv" --json
 expect_grep 'cannot be skin conductance' "$TMP/err"
 expect_grep '"scl_us": null' "$TMP/out"
 expect_grep 'n/a_reason' "$TMP/out"
+# declared as kOhm it reads as 1000 / 250 = 4 uS
+expect_exit 0 "$PSYPHYS" eda "$TMP/kohm.csv" --unit EDA=kOhm --json -o "$TMP/kohm.tsv"
+expect_grep '"scl_us": 3\.99' "$TMP/out"
+expect_grep '"kind": "reciprocal' "$TMP/kohm.json"
+if grep -q 'cannot be skin conductance' "$TMP/err"; then fail "kOhm declared, still warned"; fi
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --method deconv --smooth 0.3 --tonic-grid 20 --tonic-quantile 0.1 -o "$TMP/d2.tsv"
+expect_grep '"tonic_grid_s": 20' "$TMP/d2.json"
+expect_grep '"tonic_quantile": 0\.1' "$TMP/d2.json"
 awk 'BEGIN { print "time,EDA"; for (i = 0; i < 3200; i++) printf "%.5f,2.0\n", i / 32 }' >"$TMP/flat.csv"
 expect_exit 0 "$PSYPHYS" eda "$TMP/flat.csv" --json
 expect_grep 'flat' "$TMP/err"
