@@ -406,6 +406,12 @@ int cmd_eda(int argc, char **argv)
     if (ok && segments_path) {
         ok = cli_output_open(&outs[n_out++], segments_path, overwrite);
         if (ok) write_segments_tsv(outs[n_out - 1].fp, r, res, ev_s, n_ev, lat_min, lat_max);
+        if (ok && !out_path && !epochs_path) { /* the settings go beside the only table */
+            char *side = sidecar_path(segments_path);
+            ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
+                 cli_sidecar_write(sidecar, outs[n_out - 1].fp);
+            free(side);
+        }
     }
     if (!ok) {
         cli_output_abort_all(outs, n_out);
