@@ -223,6 +223,23 @@ static void stream_chunks_equal_one_shot(void **state)
     assert_memory_equal(rest_a, rest_c, ra * sizeof *rest_a);
     assert_int_equal(m_copy + ra, n1);
     assert_memory_equal(rest_a, one + m_copy, ra * sizeof *rest_a);
+    /* every SCR leaves within the stated latency of its onset (pushed 0.1 s at a time) */
+    psy_eda_stream_reset(a);
+    double latency = psy_eda_stream_latency(a), worst = 0;
+    size_t seen = 0;
+    for (int64_t at = 0; at < n; at += 10) {
+        int64_t k = n - at < 10 ? n - at : 10;
+        assert_int_equal(psy_eda_stream_push(a, x + at, (size_t)k, NULL), PSY_OK);
+        psy_eda_scr got[8];
+        size_t m2 = psy_eda_stream_pop(a, got, 8);
+        for (size_t i = 0; i < m2; i++) worst = fmax(worst, (double)(at + k) / 100.0 - got[i].onset_s);
+        seen += m2;
+    }
+    assert_int_equal(psy_eda_stream_finish(a), PSY_OK);
+    seen += psy_eda_stream_pop(a, copied, 512);
+    assert_int_equal(seen, n1);
+    assert_true(worst <= latency);
+    assert_true(worst > 0.5 * latency); /* the bound is not loose by much */
     /* push after finish is refused until reset */
     assert_int_equal(psy_eda_stream_push(a, x, 1, NULL), PSY_E_INVALID);
     assert_true(psy_eda_stream_latency(a) > 5 && psy_eda_stream_latency(a) < 30);
