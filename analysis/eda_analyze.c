@@ -191,6 +191,15 @@ static psy_status analyze(const sample_source *src, int64_t n, const psy_eda_con
                                                          : "the EDA channel cannot be read");
     }
     if (method == PSY_EDA_FAST) r->phasic_driver_area_us_s = NAN;
+    if (r->phasic_area_1hz_us_s) { /* one value per second of the tonic series */
+        double *p = realloc(r->phasic_area_1hz_us_s, (r->n_tonic ? r->n_tonic : 1) * sizeof *p);
+        if (!p) {
+            psy_eda_result_free(r);
+            return fail(why, PSY_E_NOMEM, "out of memory for the EDA analysis");
+        }
+        for (size_t i = c.n_area; i < r->n_tonic; i++) p[i] = 0;
+        r->phasic_area_1hz_us_s = p;
+    }
     summarize(r, c.tonic_sum, c.tonic_n);
     /* the median of the 1 s tonic means: a robust level for unit checks */
     size_t m = 0;
@@ -240,6 +249,7 @@ void psy_eda_result_free(psy_eda_result *r)
     if (!r) return;
     free(r->scr);
     free(r->tonic_1hz_us);
+    free(r->phasic_area_1hz_us_s);
     free(r);
 }
 

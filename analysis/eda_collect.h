@@ -26,6 +26,7 @@ typedef struct collector {
     int nomem;
     double tonic_sum;
     int64_t tonic_n;
+    size_t n_area;      /* length of r->phasic_area_1hz_us_s as the deconv run left it */
 } collector;
 
 psy_status eda_source_read(const sample_source *s, int64_t at, int64_t m, double *out);

@@ -25,7 +25,30 @@ typedef struct deconv_run {
     int tonic_started;
     eda_scr *scr;
     double area;
+    double *area_1hz;   /* per second */
+    size_t n_area, cap_area;
+    int nomem;
 } deconv_run;
+
+/* Adds a to second b of the per-second area. */
+static void add_area(deconv_run *d, int64_t b, double a)
+{
+    if (b < 0) b = 0;
+    while ((int64_t)d->n_area <= b) {
+        if (d->n_area == d->cap_area) {
+            size_t cap = d->cap_area ? d->cap_area * 2 : 1024;
+            double *p = realloc(d->area_1hz, cap * sizeof *p);
+            if (!p) {
+                d->nomem = 1;
+                return;
+            }
+            d->area_1hz = p;
+            d->cap_area = cap;
+        }
+        d->area_1hz[d->n_area++] = 0;
+    }
+    d->area_1hz[b] += a;
+}
 
 static int grid_push(deconv_run *d, const psy_eda_config *c)
 {
@@ -78,8 +101,13 @@ static void pass2_take(deconv_run *d, collector *c, size_t m)
         }
         double tonic = eda_bateman_step(&d->tonic_sc, td);
         double phasic = isnan(x) ? NAN : x - tonic;
-        if (!isnan(x) && d->dro[i] > td) d->area += (d->dro[i] - td) / d->prep.out_rate;
-        eda_collect_tonic(c, eda_prep_time(&d->prep, d->k), isnan(x) ? NAN : tonic);
+        double t = eda_prep_time(&d->prep, d->k);
+        if (!isnan(x) && d->dro[i] > td) {
+            double a = (d->dro[i] - td) / d->prep.out_rate;
+            d->area += a;
+            add_area(d, (int64_t)floor(t), a);
+        }
+        eda_collect_tonic(c, t, isnan(x) ? NAN : tonic);
         while (!eda_scr_has_room(d->scr)) {
             psy_eda_scr out[64];
             size_t k = eda_scr_pop(d->scr, out, 64);
@@ -153,6 +181,10 @@ psy_status eda_run_deconv(const sample_source *src, int64_t n, collector *c, dou
     while ((k = eda_scr_pop(d.scr, out, 64)) > 0) eda_collect_scrs(c, out, k);
     c->r->artifacts = d.prep.art;
     c->r->phasic_driver_area_us_s = d.area;
+    if (d.nomem) st = PSY_E_NOMEM;
+    c->r->phasic_area_1hz_us_s = d.area_1hz; /* the result owns it now */
+    c->n_area = d.n_area;
+    d.area_1hz = NULL;
 done:
     eda_deconv_destroy(d.dec);
     eda_scr_destroy(d.scr);
@@ -160,6 +192,7 @@ done:
     free(d.dro);
     free(d.win);
     free(d.grid);
+    free(d.area_1hz);
     return c->nomem ? PSY_E_NOMEM : st;
 }
 

@@ -221,7 +221,7 @@ static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r
                                size_t n_ev, double lat_min, double lat_max)
 {
     fprintf(fp, "onset\tduration\tlabel\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
-                "scr_amplitude_mean_us\tscr_amplitude_sum_us\n");
+                "scr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
     for (size_t i = 0; i < n_ev; i++) {
         const psy_event *e = psy_reader_event(rd, i);
         if (!(e->duration_s > 0)) continue;
@@ -230,7 +230,7 @@ static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r
         fprintf(fp, "%.4f\t%.4f\t", e->onset_s, e->duration_s);
         for (const char *p = e->label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
         double v[] = {s.scl_us, (double)s.scr_count, (double)s.ns_scr_count, s.ns_scr_per_min,
-                      s.scr_amplitude_mean_us, s.scr_amplitude_sum_us};
+                      s.scr_amplitude_mean_us, s.scr_amplitude_sum_us, s.phasic_driver_area_us_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             if (isnan(v[k])) fprintf(fp, "\tn/a");
             else if (k == 1 || k == 2) fprintf(fp, "\t%.0f", v[k]);

@@ -25,7 +25,10 @@ expect_grep '^49\.5800	Neutral	0	0\.00000	n/a	' "$TMP/ep.tsv"
 expect_exit 0 "$PSYPHYS" eda "$DEMO" --segments "$TMP/seg.tsv" --json
 expect_grep '"ns_scr_count": ' "$TMP/out"
 expect_grep '"latency_window_s"' "$TMP/seg.json"
-expect_grep '^onset	duration	label	scl_us	scr_count	ns_scr_count	' "$TMP/seg.tsv"
+expect_grep '^onset	duration	label	scl_us	scr_count	ns_scr_count	.*	phasic_driver_area_us_s$' "$TMP/seg.tsv"
+expect_grep '	n/a$' "$TMP/seg.tsv"
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --method deconv --segments "$TMP/segd.tsv" --json
+expect_grep '^129\.8400	3\.0000	Negative	.*	[0-9.]+$' "$TMP/segd.tsv"
 [ "$(wc -l <"$TMP/seg.tsv")" -eq 5 ] || fail "segments: want 4 rows + header"
 expect_grep '^129\.8400	3\.0000	Negative	14\.[0-9]+	1	0	' "$TMP/seg.tsv"
 

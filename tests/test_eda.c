@@ -292,8 +292,15 @@ static void single_scr_analytic(void **state)
             double area = 0;
             for (int64_t i = 0; i < n; i++) area += (x[i] - 3.0) / rate;
             assert_true(fabs(r->phasic_driver_area_us_s - area) < 0.1 * area);
+            /* per second: the whole span adds up to the total, the first 7 s hold nothing */
+            psy_eda_summary all, before;
+            assert_int_equal(psy_eda_summarize(r, 0, 40, NULL, 0, 1, 4, &all), PSY_OK);
+            assert_true(fabs(all.phasic_driver_area_us_s - r->phasic_driver_area_us_s) < 1e-9);
+            assert_int_equal(psy_eda_summarize(r, 0, 7, NULL, 0, 1, 4, &before), PSY_OK);
+            assert_true(before.phasic_driver_area_us_s < 0.01 * area);
         } else {
             assert_true(isnan(r->phasic_driver_area_us_s));
+            assert_null(r->phasic_area_1hz_us_s);
         }
         psy_eda_result_free(r);
     }

@@ -144,6 +144,8 @@ typedef struct psy_eda_result {
        none), for segment and epoch baselines */
     size_t n_tonic;
     double *tonic_1hz_us;
+    double *phasic_area_1hz_us_s; /* deconv: positive phasic driver area per second (n_tonic
+                                     values); NULL for the fast method */
     /* summary (NaN when undefined; `why_na` then says why) */
     double scl_us;              /* mean tonic level over valid samples */
     double ns_scr_per_min;      /* SCRs per valid minute */
@@ -200,6 +202,7 @@ typedef struct psy_eda_summary {
     size_t ns_scr_count;         /* of them, not in the latency window of any event */
     double ns_scr_per_min;       /* ns_scr_count per valid minute; NaN when valid_s is 0 */
     double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0 */
+    double phasic_driver_area_us_s; /* deconv: over the seconds of the span; NaN for fast */
 } psy_eda_summary;
 
 /* Metrics over the span [start_s, end_s) of an analysed channel (a session phase); SCRs whose
