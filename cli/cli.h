@@ -44,5 +44,6 @@ int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_beats(int argc, char **argv);
 int cmd_score_beats(int argc, char **argv);
+int cmd_eda(int argc, char **argv);
 
 #endif

@@ -1,0 +1,199 @@
+/* The deconvolution method over a whole channel, in two passes (see include/psyphys/eda.h):
+ * pass 1 deconvolves and takes the tonic driver's grid values, pass 2 deconvolves again,
+ * reconvolves the interpolated tonic driver, scores SCRs on the phasic SC and sums the phasic
+ * driver. Memory: the FFT block and the grid (one value per tonic_grid_s). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "eda_collect.h"
+#include "eda_deconv.h"
+#include "eda_prep.h"
+#include "eda_scr.h"
+
+typedef struct deconv_run {
+    eda_prep prep;
+    eda_deconv *dec;
+    double *xo, *dro;   /* hop-sized outputs */
+    int64_t k;          /* analysis samples released so far */
+    /* pass 1: tonic driver grid */
+    double *win;        /* driver samples of the current grid window */
+    int64_t win_len, win_n, win_valid;
+    double *grid;
+    size_t n_grid, cap_grid;
+    /* pass 2 */
+    eda_bateman tonic_sc;
+    int tonic_started;
+    eda_scr *scr;
+    double area;
+    double *area_1hz;   /* per second */
+    size_t n_area, cap_area;
+    int nomem;
+} deconv_run;
+
+/* Adds a to second b of the per-second area. */
+static void add_area(deconv_run *d, int64_t b, double a)
+{
+    if (b < 0) b = 0;
+    while ((int64_t)d->n_area <= b) {
+        if (d->n_area == d->cap_area) {
+            size_t cap = d->cap_area ? d->cap_area * 2 : 1024;
+            double *p = realloc(d->area_1hz, cap * sizeof *p);
+            if (!p) {
+                d->nomem = 1;
+                return;
+            }
+            d->area_1hz = p;
+            d->cap_area = cap;
+        }
+        d->area_1hz[d->n_area++] = 0;
+    }
+    d->area_1hz[b] += a;
+}
+
+static int grid_push(deconv_run *d, const psy_eda_config *c)
+{
+    double v = NAN;
+    if (d->win_valid >= d->win_len / 4 && d->win_valid > 0) {
+        qsort(d->win, (size_t)d->win_valid, sizeof *d->win, eda_cmp_double);
+        v = d->win[(size_t)floor(c->tonic_quantile * (double)(d->win_valid - 1))];
+    }
+    if (d->n_grid == d->cap_grid) {
+        size_t cap = d->cap_grid ? d->cap_grid * 2 : 256;
+        double *p = realloc(d->grid, cap * sizeof *p);
+        if (!p) return 0;
+        d->grid = p;
+        d->cap_grid = cap;
+    }
+    d->grid[d->n_grid++] = v;
+    d->win_n = d->win_valid = 0;
+    return 1;
+}
+
+/* Tonic driver at analysis sample k: linear between the grid window centres. */
+static double tonic_driver(const deconv_run *d, int64_t k)
+{
+    if (d->n_grid == 0) return NAN;
+    double pos = ((double)k + 0.5) / (double)d->win_len - 0.5;
+    if (pos <= 0) return d->grid[0];
+    size_t j = (size_t)floor(pos);
+    if (j + 1 >= d->n_grid) return d->grid[d->n_grid - 1];
+    double f = pos - (double)j;
+    return d->grid[j] + f * (d->grid[j + 1] - d->grid[j]);
+}
+
+static int pass1_take(deconv_run *d, const psy_eda_config *c, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        if (!isnan(d->xo[i])) d->win[d->win_valid++] = d->dro[i];
+        if (++d->win_n == d->win_len && !grid_push(d, c)) return 0;
+    }
+    d->k += (int64_t)m;
+    return 1;
+}
+
+static void pass2_take(deconv_run *d, collector *c, size_t m)
+{
+    for (size_t i = 0; i < m; i++, d->k++) {
+        double x = d->xo[i], td = tonic_driver(d, d->k);
+        if (!d->tonic_started) {
+            eda_bateman_init(&d->tonic_sc, &c->r->config, d->prep.out_rate, td);
+            d->tonic_started = 1;
+        }
+        double tonic = eda_bateman_step(&d->tonic_sc, td);
+        double phasic = isnan(x) ? NAN : x - tonic;
+        double t = eda_prep_time(&d->prep, d->k);
+        if (!isnan(x) && d->dro[i] > td) {
+            double a = (d->dro[i] - td) / d->prep.out_rate;
+            d->area += a;
+            add_area(d, (int64_t)floor(t), a);
+        }
+        eda_collect_tonic(c, t, isnan(x) ? NAN : tonic);
+        while (!eda_scr_has_room(d->scr)) {
+            psy_eda_scr out[64];
+            size_t k = eda_scr_pop(d->scr, out, 64);
+            eda_collect_scrs(c, out, k);
+        }
+        eda_scr_push(d->scr, phasic, phasic);
+    }
+}
+
+static psy_status deconv_pass(const sample_source *src, int64_t n, deconv_run *d, collector *c,
+                              int pass, double *buf)
+{
+    const psy_eda_config *cfg = &c->r->config;
+    eda_prep_init(&d->prep, cfg);
+    d->k = 0;
+    for (int64_t at = 0; at < n; at += EDA_BLOCK) {
+        int64_t m = n - at < EDA_BLOCK ? n - at : EDA_BLOCK;
+        psy_status st = eda_source_read(src, at, m, buf);
+        if (st != PSY_OK) return st;
+        if (pass == 1) eda_collect_range(c->r, buf, m);
+        for (int64_t i = 0; i < m; i++) {
+            double y;
+            if (!eda_prep_step(&d->prep, buf[i], &y)) continue;
+            size_t got = eda_deconv_push(d->dec, y, d->xo, d->dro);
+            if (!got) continue;
+            if (pass == 1 && !pass1_take(d, cfg, got)) return PSY_E_NOMEM;
+            if (pass == 2) pass2_take(d, c, got);
+            if (c->nomem) return PSY_E_NOMEM;
+        }
+    }
+    size_t got;
+    while ((got = eda_deconv_flush(d->dec, d->xo, d->dro)) > 0) {
+        if (pass == 1 && !pass1_take(d, cfg, got)) return PSY_E_NOMEM;
+        if (pass == 2) pass2_take(d, c, got);
+    }
+    if (pass == 1 && d->win_n > 0 && !grid_push(d, cfg)) return PSY_E_NOMEM;
+    if (pass == 1) {
+        /* windows without enough valid samples take the nearest valid neighbour */
+        for (size_t j = 1; j < d->n_grid; j++)
+            if (isnan(d->grid[j])) d->grid[j] = d->grid[j - 1];
+        for (size_t j = d->n_grid; j-- > 1;)
+            if (isnan(d->grid[j - 1])) d->grid[j - 1] = d->grid[j];
+    }
+    return c->nomem ? PSY_E_NOMEM : PSY_OK;
+}
+
+psy_status eda_run_deconv(const sample_source *src, int64_t n, collector *c, double *buf)
+{
+    deconv_run d = {0};
+    eda_prep_init(&d.prep, &c->r->config);
+    double rate = d.prep.out_rate;
+    c->r->analysis_rate_hz = rate;
+    psy_status st = PSY_E_NOMEM;
+    d.dec = eda_deconv_create(&c->r->config, rate);
+    d.win_len = (int64_t)llround(c->r->config.tonic_grid_s * rate);
+    if (d.win_len < 1) d.win_len = 1;
+    d.scr = eda_scr_create(&c->r->config, rate, -d.prep.delay_s);
+    if (!d.dec || !d.scr) goto done;
+    size_t hop = eda_deconv_hop(d.dec);
+    d.xo = malloc(hop * sizeof *d.xo);
+    d.dro = malloc(hop * sizeof *d.dro);
+    d.win = malloc((size_t)d.win_len * sizeof *d.win);
+    if (!d.xo || !d.dro || !d.win) goto done;
+    st = deconv_pass(src, n, &d, c, 1, buf);
+    if (st != PSY_OK) goto done;
+    st = deconv_pass(src, n, &d, c, 2, buf);
+    if (st != PSY_OK) goto done;
+    eda_scr_finish(d.scr);
+    psy_eda_scr out[64];
+    size_t k;
+    while ((k = eda_scr_pop(d.scr, out, 64)) > 0) eda_collect_scrs(c, out, k);
+    c->r->artifacts = d.prep.art;
+    c->r->phasic_driver_area_us_s = d.area;
+    if (d.nomem) st = PSY_E_NOMEM;
+    c->r->phasic_area_1hz_us_s = d.area_1hz; /* the result owns it now */
+    c->n_area = d.n_area;
+    d.area_1hz = NULL;
+done:
+    eda_deconv_destroy(d.dec);
+    eda_scr_destroy(d.scr);
+    free(d.xo);
+    free(d.dro);
+    free(d.win);
+    free(d.grid);
+    free(d.area_1hz);
+    return c->nomem ? PSY_E_NOMEM : st;
+}
+
+/* Summary metrics from the SCR list and the tonic totals. */

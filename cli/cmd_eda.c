@@ -1,0 +1,435 @@
+/* psyphys eda — skin conductance: SCRs (onset, peak, amplitude, rise, half recovery), SCL and
+ * the summary metrics, event-related SCRs; TSV tables with a JSON sidecar of every setting. */
+#include <errno.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "provenance.h"
+#include "psyphys/eda.h"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: psyphys eda FILE [--channel LABEL] [--method fast|deconv] [--min-amplitude US]\n"
+            "                        [-o SCR.tsv] [--epochs EPOCHS.tsv] [--json] [--overwrite]\n"
+            "                        [settings] [input options]\n\n"
+            "Scores skin conductance responses (absolute amplitude criterion) and the tonic level.\n"
+            "Without -o the SCR table goes to stdout (unless --json).\n\n"
+            "  --channel LABEL          the channel (default: the first EDA channel); values in uS\n"
+            "  --method fast|deconv     fast: causal 0.05 Hz high-pass split (streaming);\n"
+            "                           deconv: Bateman deconvolution (Benedek & Kaernbach 2010)\n"
+            "  -o FILE                  SCR table: onset, peak_onset, amplitude_us, rise_time_s,\n"
+            "                           half_recovery_s (s from the recording start); sidecar FILE.json\n"
+            "  --epochs FILE            event-related SCRs, one row per event of the recording\n"
+            "  --segments FILE          SCL and SCR metrics per event with a duration (session phase)\n"
+            "  --json                   summary on stdout: scl_us, ns_scr_per_min, scr_count, ...\n"
+            "                           (NS-SCRs: outside every event's latency window)\n"
+            "  --overwrite              replace existing outputs\n\n"
+            "settings (defaults):\n"
+            "  --min-amplitude US       0.01       --relative-amplitude F   0 (off; fraction of the largest)\n"
+            "  --latency MIN,MAX        1,4 s      --rise MIN,MAX           0.1,5 s\n"
+            "  --lowpass HZ             3          --analysis-rate HZ       32\n"
+            "  --highpass HZ            0.05       --tau T1,T2              1,3.75 s (deconv)\n"
+            "  --range MIN,MAX          0,100 uS   --max-slope US_PER_S     10\n"
+            "  --flat S                 10         --recovery-max S         10\n"
+            "  deconv: --smooth S (Gaussian sigma) 0.2, --tonic-grid S 10, --tonic-quantile Q 0.25\n\n");
+    cli_print_input_options_help(out);
+}
+
+static int number(const char *opt, const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!*text || *end || errno || !isfinite(v)) {
+        cli_error(NULL, "eda: %s: '%s' is not a number", opt, text);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int pair(const char *opt, const char *text, double *a, double *b)
+{
+    const char *comma = strchr(text, ',');
+    char first[64];
+    if (!comma || (size_t)(comma - text) >= sizeof first) {
+        cli_error(NULL, "eda: %s wants two numbers 'A,B', not '%s'", opt, text);
+        return 0;
+    }
+    memcpy(first, text, (size_t)(comma - text));
+    first[comma - text] = '\0';
+    return number(opt, first, a) && number(opt, comma + 1, b);
+}
+
+static int pick_channel(psy_reader *r, const char *path, const char *label)
+{
+    if (label) {
+        int ch = psy_reader_find_channel(r, label);
+        if (ch < 0) cli_error(path, "no channel labelled '%s'", label);
+        return ch;
+    }
+    for (int i = 0; i < psy_reader_channel_count(r); i++)
+        if (psy_reader_channel(r, i)->type == PSY_CH_EDA) return i;
+    cli_error(path, "no EDA channel; name one with --channel LABEL (and --channel-type LABEL=EDA)");
+    return -1;
+}
+
+static json_t *num_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *settings_json(const psy_eda_result *res, double lat_min, double lat_max)
+{
+    const psy_eda_config *c = &res->config;
+    json_t *o = json_object();
+    json_object_set_new(o, "method", json_string(psy_eda_method_name(res->method)));
+    json_object_set_new(o, "preprocessing", json_pack(
+        "{s:s,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "lowpass",
+        "two 2nd-order Butterworth sections at min(lowpass_hz, 0.35 rate), skipped below 0.2 Hz; "
+        "times corrected for its group delay", "lowpass_hz", c->lowpass_hz, "analysis_rate_target_hz",
+        c->analysis_rate_hz, "analysis_rate_hz", res->analysis_rate_hz, "valid_range_us", c->min_us,
+        c->max_us, "max_slope_us_per_s", c->max_slope_us_per_s, "flat_s", c->flat_s));
+    if (res->method == PSY_EDA_FAST)
+        json_object_set_new(o, "decomposition", json_pack(
+            "{s:s,s:f}", "method", "phasic = causal 2nd-order Butterworth high-pass; tonic = "
+            "low-passed signal minus phasic", "highpass_hz", c->highpass_hz));
+    else
+        json_object_set_new(o, "decomposition", json_pack(
+            "{s:s,s:f,s:f,s:f,s:f,s:f}", "method",
+            "deconvolution by the unit-area Bateman response with Gaussian smoothing (FFTW); tonic "
+            "driver = quantile of the driver per grid window, linear between window centres "
+            "(Benedek & Kaernbach 2010, J Neurosci Methods 190:80-91)",
+            "tau1_s", c->tau1_s, "tau2_s", c->tau2_s, "smooth_sigma_s", c->smooth_s, "tonic_grid_s",
+            c->tonic_grid_s, "tonic_quantile", c->tonic_quantile));
+    json_object_set_new(o, "scr", json_pack(
+        "{s:s,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "criteria",
+        "onset at the knee of the phasic rise; amplitude = peak minus the baseline extrapolated from "
+        "the slope before the onset; absolute minimum amplitude",
+        "min_amplitude_us", c->min_amplitude_us, "relative_amplitude", c->relative_amplitude,
+        "hysteresis_us", c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005),
+        "rise_time_s", c->min_rise_s, c->max_rise_s, "recovery_max_s", c->recovery_max_s,
+        "baseline_s", c->baseline_s));
+    json_object_set_new(o, "event_related", json_pack("{s:[f,f],s:s}", "latency_window_s", lat_min,
+                                                      lat_max, "rule",
+                                                      "largest SCR whose onset lies in the window; "
+                                                      "amplitude 0 when none"));
+    return o;
+}
+
+/* ns_count: SCRs outside every event's latency window (all of them without events). */
+static json_t *summary_json(const psy_eda_result *r, size_t ns_count)
+{
+    json_t *o = json_object();
+    double ns_rate = isnan(r->ns_scr_per_min) ? NAN : (double)ns_count / (r->valid_s / 60.0);
+    json_object_set_new(o, "scl_us", num_or_null(r->scl_us));
+    json_object_set_new(o, "ns_scr_per_min", num_or_null(ns_rate));
+    json_object_set_new(o, "scr_count", json_integer((json_int_t)r->n));
+    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)ns_count));
+    json_object_set_new(o, "scr_amplitude_mean_us", num_or_null(r->scr_amplitude_mean_us));
+    json_object_set_new(o, "scr_amplitude_sum_us", num_or_null(r->scr_amplitude_sum_us));
+    json_object_set_new(o, "phasic_driver_area_us_s", num_or_null(r->phasic_driver_area_us_s));
+    json_object_set_new(o, "duration_s", json_real(r->duration_s));
+    json_object_set_new(o, "valid_s", json_real(r->valid_s));
+    if (r->why_na[0]) json_object_set_new(o, "n/a_reason", json_string(r->why_na));
+    if (r->method == PSY_EDA_FAST)
+        json_object_set_new(o, "phasic_driver_area_n/a_reason", json_string("deconv method only"));
+    return o;
+}
+
+static json_t *artifacts_json(const psy_eda_result *r)
+{
+    const psy_eda_artifacts *a = &r->artifacts;
+    double dt = 1.0 / r->analysis_rate_hz;
+    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s", (double)a->missing * dt,
+                     "below_range_s", (double)a->below_min * dt, "above_range_s",
+                     (double)a->above_max * dt, "slope_s", (double)a->slope * dt, "flat_s",
+                     (double)a->flat * dt, "flagged_fraction",
+                     a->total ? (double)(a->missing + a->out_of_range + a->slope + a->flat) /
+                                    (double)a->total
+                              : 0.0);
+}
+
+static void warn(json_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(json_t *w, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    json_array_append_new(w, json_string(text));
+}
+
+/* Warnings a person must see: flagged stretches, impossible units, n/a values. */
+static void explain(const psy_eda_result *r, const psy_channel_info *c, json_t *w)
+{
+    const psy_eda_artifacts *a = &r->artifacts;
+    double dt = 1.0 / r->analysis_rate_hz, total = (double)a->total;
+    if (c->type != PSY_CH_EDA)
+        warn(w, "channel '%s' is typed %s (unit '%s'): its values are taken as uS", c->label,
+             psy_channel_type_name(c->type), c->unit);
+    if (total > 0 && (double)a->above_max > 0.5 * total)
+        warn(w, "%.0f %% of the samples are above %.0f uS: these values cannot be skin conductance "
+             "in uS (nS or kOhm?); declare the unit with --unit LABEL=UNIT",
+             100.0 * (double)a->above_max / total, r->config.max_us);
+    if (a->below_min > 0)
+        warn(w, "%.1f s of zero or negative conductance (disconnected electrode or wrong unit): "
+             "not used", (double)a->below_min * dt);
+    if (a->flat > 0)
+        warn(w, "%.1f s flat (no change for %.0f s: disconnected or saturated): not used",
+             (double)a->flat * dt, r->config.flat_s);
+    if (a->slope > 0)
+        warn(w, "%.1f s with slopes steeper than %g uS/s (movement artefacts): not used",
+             (double)a->slope * dt, r->config.max_slope_us_per_s);
+    if (a->missing > 0) warn(w, "%.1f s missing (NaN)", (double)a->missing * dt);
+    if (r->why_na[0]) warn(w, "n/a values: %s", r->why_na);
+}
+
+static void write_scr_tsv(FILE *fp, const psy_eda_result *r)
+{
+    fprintf(fp, "onset\tpeak_onset\tamplitude_us\trise_time_s\thalf_recovery_s\n");
+    for (size_t i = 0; i < r->n; i++) {
+        const psy_eda_scr *s = &r->scr[i];
+        fprintf(fp, "%.4f\t%.4f\t%.5f\t%.4f\t", s->onset_s, s->peak_s, s->amplitude_us, s->rise_time_s);
+        if (isnan(s->half_recovery_s)) fprintf(fp, "n/a\n");
+        else fprintf(fp, "%.4f\n", s->half_recovery_s);
+    }
+}
+
+static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_event_response *e, size_t n)
+{
+    fprintf(fp, "onset\tlabel\tscr\tamplitude_us\tlatency_s\trise_time_s\tpeak_onset\tscl_us\n");
+    for (size_t i = 0; i < n; i++) {
+        const psy_event *ev = psy_reader_event(rd, i);
+        fprintf(fp, "%.4f\t", e[i].event_s);
+        for (const char *p = ev->label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
+        fprintf(fp, "\t%d\t%.5f\t", e[i].found, e[i].amplitude_us);
+        if (e[i].found) fprintf(fp, "%.4f\t%.4f\t%.4f\t", e[i].latency_s, e[i].rise_time_s, e[i].peak_s);
+        else fprintf(fp, "n/a\tn/a\tn/a\t");
+        if (isnan(e[i].scl_us)) fprintf(fp, "n/a\n");
+        else fprintf(fp, "%.5f\n", e[i].scl_us);
+    }
+}
+
+static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r, const double *ev,
+                               size_t n_ev, double lat_min, double lat_max)
+{
+    fprintf(fp, "onset\tduration\tlabel\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
+                "scr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
+    for (size_t i = 0; i < n_ev; i++) {
+        const psy_event *e = psy_reader_event(rd, i);
+        if (!(e->duration_s > 0)) continue;
+        psy_eda_summary s;
+        psy_eda_summarize(r, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
+        fprintf(fp, "%.4f\t%.4f\t", e->onset_s, e->duration_s);
+        for (const char *p = e->label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
+        double v[] = {s.scl_us, (double)s.scr_count, (double)s.ns_scr_count, s.ns_scr_per_min,
+                      s.scr_amplitude_mean_us, s.scr_amplitude_sum_us, s.phasic_driver_area_us_s};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            if (isnan(v[k])) fprintf(fp, "\tn/a");
+            else if (k == 1 || k == 2) fprintf(fp, "\t%.0f", v[k]);
+            else fprintf(fp, "\t%.5f", v[k]);
+        }
+        fputc('\n', fp);
+    }
+}
+
+static char *sidecar_path(const char *out)
+{
+    size_t len = strlen(out);
+    char *side = malloc(len + 6);
+    if (!side) return NULL;
+    memcpy(side, out, len + 1);
+    if (len > 4 && strcmp(side + len - 4, ".tsv") == 0) side[len - 4] = '\0';
+    strcat(side, ".json");
+    return side;
+}
+
+int cmd_eda(int argc, char **argv)
+{
+    cli_input_options in;
+    cli_input_options_init(&in);
+    const char *path = NULL, *out_path = NULL, *epochs_path = NULL, *segments_path = NULL;
+    const char *label = NULL;
+    int overwrite = 0, want_json = 0;
+    psy_eda_method method = PSY_EDA_FAST;
+    psy_eda_config cfg = psy_eda_config_default(1); /* rate set from the channel */
+    double lat_min = 1.0, lat_max = 4.0;
+    for (int i = 1; i < argc; i++) {
+        int used = cli_parse_input_option(&in, argc, argv, &i);
+        if (used < 0) return CLI_USAGE;
+        if (used) continue;
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int ok = 1;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help(stdout);
+            return CLI_OK;
+        } else if (strcmp(a, "--json") == 0) want_json = 1;
+        else if (strcmp(a, "--overwrite") == 0) overwrite = 1;
+        else if (v && strcmp(a, "--channel") == 0) label = argv[++i];
+        else if (v && strcmp(a, "-o") == 0) out_path = argv[++i];
+        else if (v && strcmp(a, "--epochs") == 0) epochs_path = argv[++i];
+        else if (v && strcmp(a, "--segments") == 0) segments_path = argv[++i];
+        else if (v && strcmp(a, "--method") == 0) {
+            i++;
+            if (strcmp(v, "fast") == 0) method = PSY_EDA_FAST;
+            else if (strcmp(v, "deconv") == 0) method = PSY_EDA_DECONV;
+            else {
+                cli_error(NULL, "eda: --method is fast or deconv, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (v && strcmp(a, "--min-amplitude") == 0) ok = number(a, argv[++i], &cfg.min_amplitude_us);
+        else if (v && strcmp(a, "--relative-amplitude") == 0) ok = number(a, argv[++i], &cfg.relative_amplitude);
+        else if (v && strcmp(a, "--latency") == 0) ok = pair(a, argv[++i], &lat_min, &lat_max);
+        else if (v && strcmp(a, "--rise") == 0) ok = pair(a, argv[++i], &cfg.min_rise_s, &cfg.max_rise_s);
+        else if (v && strcmp(a, "--lowpass") == 0) ok = number(a, argv[++i], &cfg.lowpass_hz);
+        else if (v && strcmp(a, "--analysis-rate") == 0) ok = number(a, argv[++i], &cfg.analysis_rate_hz);
+        else if (v && strcmp(a, "--highpass") == 0) ok = number(a, argv[++i], &cfg.highpass_hz);
+        else if (v && strcmp(a, "--tau") == 0) ok = pair(a, argv[++i], &cfg.tau1_s, &cfg.tau2_s);
+        else if (v && strcmp(a, "--range") == 0) ok = pair(a, argv[++i], &cfg.min_us, &cfg.max_us);
+        else if (v && strcmp(a, "--max-slope") == 0) ok = number(a, argv[++i], &cfg.max_slope_us_per_s);
+        else if (v && strcmp(a, "--flat") == 0) ok = number(a, argv[++i], &cfg.flat_s);
+        else if (v && strcmp(a, "--recovery-max") == 0) ok = number(a, argv[++i], &cfg.recovery_max_s);
+        else if (v && strcmp(a, "--smooth") == 0) ok = number(a, argv[++i], &cfg.smooth_s);
+        else if (v && strcmp(a, "--tonic-grid") == 0) ok = number(a, argv[++i], &cfg.tonic_grid_s);
+        else if (v && strcmp(a, "--tonic-quantile") == 0) ok = number(a, argv[++i], &cfg.tonic_quantile);
+        else if (a[0] == '-' && a[1]) {
+            cli_error(NULL, "eda: unknown option '%s' or missing value (see psyphys eda --help)", a);
+            return CLI_USAGE;
+        } else if (!path) path = a;
+        else {
+            cli_error(NULL, "eda: one FILE at a time ('%s' is extra)", a);
+            return CLI_USAGE;
+        }
+        if (!ok) return CLI_USAGE;
+    }
+    if (!path) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    psy_message why = {{0}};
+    if (!(lat_min <= lat_max)) {
+        cli_error(NULL, "eda: --latency %g,%g: the first must not exceed the second", lat_min, lat_max);
+        return CLI_USAGE;
+    }
+    if (psy_eda_config_check(&cfg, &why) != PSY_OK) {
+        cli_error(NULL, "eda: %s", why.text);
+        return CLI_USAGE;
+    }
+    psy_reader *r = cli_open_recording(path, &in);
+    if (!r) return CLI_FAILED;
+    int rc = CLI_FAILED;
+    psy_eda_result *res = NULL;
+    psy_eda_event_response *resp = NULL;
+    double *ev_s = NULL;
+    json_t *sidecar = NULL;
+    int ch = pick_channel(r, path, label);
+    if (ch < 0) goto done;
+    psy_status st = psy_eda_analyze(r, ch, &cfg, method, &res, &why);
+    if (st != PSY_OK) {
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        goto done;
+    }
+    const psy_channel_info *c = psy_reader_channel(r, ch);
+    size_t n_ev = psy_reader_event_count(r);
+    ev_s = malloc((n_ev ? n_ev : 1) * sizeof *ev_s);
+    resp = malloc((n_ev ? n_ev : 1) * sizeof *resp);
+    if (!ev_s || !resp) goto done;
+    for (size_t i = 0; i < n_ev; i++) ev_s[i] = psy_reader_event(r, i)->onset_s;
+    psy_eda_event_responses(res, ev_s, n_ev, lat_min, lat_max, resp);
+    psy_eda_summary whole;
+    psy_eda_summarize(res, -INFINITY, INFINITY, ev_s, n_ev, lat_min, lat_max, &whole);
+
+    sidecar = out_path || epochs_path || segments_path ? cli_sidecar_new("eda", path, r) : json_object();
+    if (!sidecar) goto done;
+    json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s,s:s,s:s,s:f}", "label", c->label,
+                                                      "index", ch, "type", psy_channel_type_name(c->type),
+                                                      "unit", c->unit, "file_unit", c->file_unit,
+                                                      "rate_hz", c->rate_hz));
+    json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
+    json_object_set_new(sidecar, "summary", summary_json(res, whole.ns_scr_count));
+    json_object_set_new(sidecar, "artifacts", artifacts_json(res));
+    json_object_set_new(sidecar, "columns", json_pack(
+        "{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
+        "onset", "Units", "s", "Description", "SCR onset from the recording start",
+        "peak_onset", "Units", "s", "Description", "SCR peak from the recording start",
+        "amplitude_us", "Units", "uS", "Description", "peak minus the extrapolated pre-onset baseline",
+        "rise_time_s", "Units", "s", "Description", "peak_onset - onset",
+        "half_recovery_s", "Units", "s", "Description",
+        "from the peak to half the amplitude (n/a: not reached before the next SCR or within recovery_max_s)"));
+    json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
+    json_object_set_new(sidecar, "unit_conversion", json_pack(
+        "{s:s,s:s,s:f}", "file_unit", c->file_unit, "kind",
+        c->conversion == PSY_CONV_RECIPROCAL ? "reciprocal: uS = scale / file value (resistance)"
+        : c->conversion == PSY_CONV_SCALE    ? "scale: uS = file value x scale"
+                                             : "none",
+        "scale", c->conversion == PSY_CONV_NONE ? 1.0 : c->conversion_scale));
+    cli_sidecar_warnings(sidecar, r);
+    explain(res, c, json_object_get(sidecar, "warnings"));
+    json_t *warnings = json_object_get(sidecar, "warnings");
+    for (size_t i = 0; i < json_array_size(warnings); i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(warnings, i)));
+    if (epochs_path && n_ev == 0)
+        fprintf(stderr, "psyphys: %s: warning: the recording has no events (add them with --events "
+                "FILE): the epochs table is empty\n", path);
+
+    cli_output outs[5] = {{0}};
+    int n_out = 0, ok = 1;
+    if (out_path) {
+        char *side = sidecar_path(out_path);
+        ok = side && cli_output_open(&outs[n_out++], out_path, overwrite) &&
+             cli_output_open(&outs[n_out++], side, overwrite);
+        free(side);
+        if (ok) {
+            write_scr_tsv(outs[0].fp, res);
+            ok = cli_sidecar_write(sidecar, outs[1].fp);
+        }
+    } else if (!want_json) {
+        write_scr_tsv(stdout, res);
+    }
+    if (ok && epochs_path) {
+        ok = cli_output_open(&outs[n_out++], epochs_path, overwrite);
+        if (ok) write_epochs_tsv(outs[n_out - 1].fp, r, resp, n_ev);
+        if (ok && !out_path) {
+            char *side = sidecar_path(epochs_path);
+            ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
+                 cli_sidecar_write(sidecar, outs[n_out - 1].fp);
+            free(side);
+        }
+    }
+    if (ok && segments_path) {
+        ok = cli_output_open(&outs[n_out++], segments_path, overwrite);
+        if (ok) write_segments_tsv(outs[n_out - 1].fp, r, res, ev_s, n_ev, lat_min, lat_max);
+        if (ok && !out_path && !epochs_path) { /* the settings go beside the only table */
+            char *side = sidecar_path(segments_path);
+            ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
+                 cli_sidecar_write(sidecar, outs[n_out - 1].fp);
+            free(side);
+        }
+    }
+    if (!ok) {
+        cli_output_abort_all(outs, n_out);
+        goto done;
+    }
+    if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
+    if (want_json) {
+        json_t *s = summary_json(res, whole.ns_scr_count);
+        json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        fputc('\n', stdout);
+        json_decref(s);
+    }
+    rc = CLI_OK;
+done:
+    json_decref(sidecar);
+    free(ev_s);
+    free(resp);
+    psy_eda_result_free(res);
+    psy_reader_close(r);
+    return rc;
+}

@@ -1,0 +1,85 @@
+/* Event-related SCRs: the largest SCR whose onset lies in a latency window after a stimulus. */
+#include <math.h>
+
+#include "psyphys/eda.h"
+
+psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
+                                   double latency_min_s, double latency_max_s,
+                                   psy_eda_event_response *out)
+{
+    if (!r || (n_events && (!event_s || !out)) || !(latency_min_s <= latency_max_s))
+        return PSY_E_INVALID;
+    for (size_t e = 0; e < n_events; e++) {
+        double t = event_s[e], lo = t + latency_min_s, hi = t + latency_max_s;
+        psy_eda_event_response o = {.event_s = t, .found = 0, .amplitude_us = 0,
+                                    .latency_s = NAN, .rise_time_s = NAN, .peak_s = NAN,
+                                    .scl_us = NAN};
+        /* first SCR with onset >= lo (binary search: the list is in onset order) */
+        size_t a = 0, b = r->n;
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            if (r->scr[mid].onset_s < lo) a = mid + 1;
+            else b = mid;
+        }
+        for (size_t i = a; i < r->n && r->scr[i].onset_s <= hi; i++) {
+            const psy_eda_scr *s = &r->scr[i];
+            if (!o.found || s->amplitude_us > o.amplitude_us) {
+                o.found = 1;
+                o.amplitude_us = s->amplitude_us;
+                o.latency_s = s->onset_s - t;
+                o.rise_time_s = s->rise_time_s;
+                o.peak_s = s->peak_s;
+            }
+        }
+        /* tonic level in the second before the stimulus */
+        double sec = floor(t) - 1;
+        if (sec >= 0 && sec < (double)r->n_tonic) o.scl_us = r->tonic_1hz_us[(size_t)sec];
+        out[e] = o;
+    }
+    return PSY_OK;
+}
+
+/* 1 when t lies in the latency window of one of the (sorted or unsorted) events. */
+static int specific(double t, const double *ev, size_t n, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t >= ev[i] + lo && t <= ev[i] + hi) return 1;
+    return 0;
+}
+
+psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
+                             const double *event_s, size_t n_events, double latency_min_s,
+                             double latency_max_s, psy_eda_summary *out)
+{
+    if (!r || !out || (n_events && !event_s) || !(start_s <= end_s) ||
+        !(latency_min_s <= latency_max_s))
+        return PSY_E_INVALID;
+    psy_eda_summary s = {.start_s = start_s, .end_s = end_s, .scl_us = NAN, .ns_scr_per_min = NAN,
+                         .scr_amplitude_mean_us = NAN};
+    double sum = 0, area = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < r->n_tonic; i++) {
+        double t = (double)i;
+        if (t < floor(start_s) || t + 1 > ceil(end_s)) continue;
+        if (r->phasic_area_1hz_us_s) area += r->phasic_area_1hz_us_s[i];
+        if (isnan(r->tonic_1hz_us[i])) continue;
+        sum += r->tonic_1hz_us[i];
+        m++;
+    }
+    s.phasic_driver_area_us_s = r->phasic_area_1hz_us_s ? area : NAN;
+    s.valid_s = (double)m;
+    if (m) s.scl_us = sum / (double)m;
+    double amp = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        double t = r->scr[i].onset_s;
+        if (t < start_s || t >= end_s) continue;
+        s.scr_count++;
+        amp += r->scr[i].amplitude_us;
+        if (!specific(t, event_s, n_events, latency_min_s, latency_max_s)) s.ns_scr_count++;
+    }
+    s.scr_amplitude_sum_us = amp;
+    if (s.scr_count) s.scr_amplitude_mean_us = amp / (double)s.scr_count;
+    if (m) s.ns_scr_per_min = (double)s.ns_scr_count / (s.valid_s / 60.0);
+    *out = s;
+    return PSY_OK;
+}

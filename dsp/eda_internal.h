@@ -1,0 +1,16 @@
+/* Internal: hooks of the EDA stream used by the offline analysis. */
+#ifndef PSYPHYS_EDA_INTERNAL_H
+#define PSYPHYS_EDA_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/eda.h"
+
+/* Called for every analysis sample k with its time (s) and tonic level (NaN when flagged). */
+typedef void (*eda_tonic_sink)(void *ctx, double t_s, double tonic_us);
+
+/* psy_eda_stream_push that also hands every analysis sample's tonic level to sink (may be NULL). */
+psy_status eda_stream_push_sink(psy_eda_stream *s, const double *x, size_t n, size_t *used,
+                                eda_tonic_sink sink, void *ctx);
+
+#endif

@@ -1,0 +1,84 @@
+/* EDA preprocessing: low-pass, decimation, artifact flags (see include/psyphys/eda.h). */
+#include <math.h>
+
+#include "eda_prep.h"
+
+enum { EDA_BAD_MISSING = 1, EDA_BAD_LOW = 2, EDA_BAD_HIGH = 4, EDA_BAD_FLAT = 8 };
+
+void eda_prep_init(eda_prep *p, const psy_eda_config *c)
+{
+    p->factor = (int64_t)floor(c->rate_hz / c->analysis_rate_hz);
+    if (p->factor < 1) p->factor = 1;
+    p->out_rate = c->rate_hz / (double)p->factor;
+    double cutoff = fmin(c->lowpass_hz, 0.35 * c->rate_hz);
+    p->lowpass = cutoff >= 0.2;
+    p->delay_s = 0;
+    if (p->lowpass) {
+        for (int i = 0; i < 2; i++) psy_biquad_lowpass(&p->lp[i], cutoff, c->rate_hz);
+        /* group delay near DC, where SCR energy lies (< 1 Hz) */
+        p->delay_s = 2.0 * psy_biquad_group_delay(&p->lp[0], 0.2, c->rate_hz) / c->rate_hz;
+    }
+    p->min_us = c->min_us;
+    p->max_us = c->max_us;
+    p->max_step = c->max_slope_us_per_s / p->out_rate;
+    p->flat_samples = c->flat_s > 0 ? (int64_t)ceil(c->flat_s * c->rate_hz) : 0;
+    p->n_in = 0;
+    p->restart = 1;
+    p->last_raw = NAN;
+    p->same_run = 0;
+    p->last_out = NAN;
+    p->pending = 0;
+    p->art = (psy_eda_artifacts){0};
+}
+
+int eda_prep_step(eda_prep *p, double x, double *y)
+{
+    int64_t i = p->n_in++;
+    unsigned bad = 0;
+    if (isnan(x)) bad = EDA_BAD_MISSING;
+    else if (!(x > p->min_us)) bad = EDA_BAD_LOW;
+    else if (x > p->max_us) bad = EDA_BAD_HIGH;
+    if (!bad && p->flat_samples > 0) {
+        p->same_run = x == p->last_raw ? p->same_run + 1 : 0;
+        p->last_raw = x;
+        if (p->same_run >= p->flat_samples) bad = EDA_BAD_FLAT;
+    }
+    double v = NAN;
+    if (bad) {
+        p->restart = 1;
+        p->pending |= bad;
+    } else {
+        v = x;
+        if (p->lowpass) {
+            if (p->restart)
+                for (int k = 0; k < 2; k++) psy_biquad_settle(&p->lp[k], x);
+            for (int k = 0; k < 2; k++) v = psy_biquad_step(&p->lp[k], v);
+        }
+        p->restart = 0;
+    }
+    if (i % p->factor != 0) return 0;
+
+    unsigned flags = p->pending | bad;
+    p->pending = 0;
+    p->art.total++;
+    if (flags) {
+        if (flags & EDA_BAD_MISSING) p->art.missing++;
+        else if (flags & (EDA_BAD_LOW | EDA_BAD_HIGH)) {
+            p->art.out_of_range++;
+            if (flags & EDA_BAD_LOW) p->art.below_min++;
+            else p->art.above_max++;
+        } else p->art.flat++;
+        p->last_out = NAN;
+        *y = NAN;
+        return 1;
+    }
+    double prev = p->last_out;
+    p->last_out = v;
+    if (!isnan(prev) && fabs(v - prev) > p->max_step) {
+        p->art.slope++;
+        *y = NAN;
+        return 1;
+    }
+    *y = v;
+    return 1;
+}

@@ -1,0 +1,39 @@
+/* Internal: EDA preprocessing — low-pass, integer decimation to the analysis rate, artifact
+ * flags (see include/psyphys/eda.h). Fixed-size state: no allocation. */
+#ifndef PSYPHYS_EDA_PREP_H
+#define PSYPHYS_EDA_PREP_H
+
+#include <stdint.h>
+#include "biquad.h"
+#include "psyphys/eda.h"
+
+typedef struct eda_prep {
+    int lowpass;            /* 1 when the low-pass runs */
+    psy_biquad lp[2];
+    int64_t factor;         /* decimation factor */
+    double out_rate;        /* analysis rate */
+    double delay_s;         /* low-pass group delay, subtracted from reported times */
+    double min_us, max_us, max_step; /* max_step: per analysis sample */
+    int64_t n_in;           /* input samples seen */
+    int restart;            /* the next valid sample settles the filters */
+    double last_raw;        /* for the flat test (input rate) */
+    int64_t same_run;       /* input samples equal to last_raw */
+    int64_t flat_samples;   /* flat_s in input samples (0: off) */
+    double last_out;        /* previous analysis value, NaN after a gap (slope test) */
+    unsigned pending;       /* flags seen since the last analysis sample (EDA_BAD_*) */
+    psy_eda_artifacts art;
+} eda_prep;
+
+void eda_prep_init(eda_prep *p, const psy_eda_config *c);
+
+/* Feeds one input sample. Returns 1 when it produces an analysis sample: *y is the low-passed
+ * value, or NaN when flagged. */
+int eda_prep_step(eda_prep *p, double x, double *y);
+
+/* Time (s) of analysis sample k from the first input sample. */
+static inline double eda_prep_time(const eda_prep *p, int64_t k)
+{
+    return (double)k / p->out_rate - p->delay_s;
+}
+
+#endif

@@ -1,0 +1,32 @@
+/* Internal: SCR scoring on an analysis-rate signal (see include/psyphys/eda.h for the method).
+ * Pushed one sample at a time: `level` (skin conductance or phasic SC: amplitudes are measured
+ * on it) and `phasic` (drift-free: onsets are found on it), NaN when flagged. Allocates only in
+ * eda_scr_create. */
+#ifndef PSYPHYS_EDA_SCR_H
+#define PSYPHYS_EDA_SCR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/eda.h"
+
+#define EDA_SCR_PENDING 64  /* candidates awaiting their recovery window */
+#define EDA_SCR_QUEUE 128   /* scored SCRs awaiting pop */
+
+typedef struct eda_scr eda_scr;
+
+/* rate: analysis rate; t0_s: time of sample 0 (minus the preprocessing delay). NULL on ENOMEM. */
+eda_scr *eda_scr_create(const psy_eda_config *c, double rate, double t0_s);
+eda_scr *eda_scr_copy(const eda_scr *d);
+void eda_scr_reset(eda_scr *d);
+void eda_scr_destroy(eda_scr *d);
+
+/* Room for the SCRs one more sample can release (callers check before each push). */
+int eda_scr_has_room(const eda_scr *d);
+void eda_scr_push(eda_scr *d, double level, double phasic);
+/* Scores every pending candidate with the data at hand. */
+void eda_scr_finish(eda_scr *d);
+size_t eda_scr_pop(eda_scr *d, psy_eda_scr *out, size_t max);
+/* Samples between an onset and the emission of its SCR, at most. */
+int64_t eda_scr_latency(const eda_scr *d);
+
+#endif

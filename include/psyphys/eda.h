@@ -1,0 +1,219 @@
+/* psyphys — electrodermal activity: preprocessing, tonic/phasic decomposition, SCRs, SCL.
+ *
+ * Units: skin conductance in uS (readers convert nS, mS, S and resistance; see recording.h);
+ * times in seconds; amplitudes in uS. Time 0 is the first sample pushed (stream) or the
+ * recording start (psy_eda_analyze_*).
+ *
+ * Preprocessing (both methods): a low-pass (two cascaded 2nd-order Butterworth sections, cutoff
+ * min(lowpass_hz, 0.35 x rate), skipped when that is below 0.2 Hz) and decimation by an integer
+ * factor floor(rate / analysis_rate_hz) (so 100 Hz -> 33.3 Hz, 1000 Hz -> 32.3 Hz, 4 Hz stays
+ * 4 Hz); reported times are corrected for the low-pass group delay. Artifact flags per analysis
+ * sample: missing (NaN), out of range (<= min_us or > max_us: disconnected, negative or not uS),
+ * slope steeper than max_slope_us_per_s (electrode movement), flat (no change at all for flat_s:
+ * a disconnected or saturated amplifier). Flagged samples are not used: no SCR is scored across
+ * them and SCL is their complement's mean.
+ *
+ * Decomposition:
+ *  - PSY_EDA_FAST (streaming): phasic = causal 2nd-order Butterworth high-pass at highpass_hz
+ *    (0.05 Hz) of the low-passed signal, tonic = low-passed minus phasic.
+ *  - PSY_EDA_DECONV (offline, two passes over the signal): after Benedek & Kaernbach 2010,
+ *    "A continuous measure of phasic electrodermal activity", J Neurosci Methods 190:80-91.
+ *    The signal is deconvolved by the Bateman impulse response h(t) ~ exp(-t/tau2) - exp(-t/tau1)
+ *    (unit area, so the driver is in uS) and smoothed by a Gaussian (FFTW, overlap-save blocks);
+ *    the tonic driver is a low quantile of the driver in every tonic_grid_s window, interpolated
+ *    linearly between window centres; tonic SC = tonic driver convolved with h; phasic SC = SC -
+ *    tonic SC; phasic driver = driver - tonic driver (its positive area is reported).
+ *
+ * SCR scoring (both methods): onsets are troughs of the phasic signal found with a hysteresis
+ * of hysteresis_us, moved to the knee where the rise starts (the last sample before the steepest
+ * rise whose slope is within 10 % of the way from the median slope before it to the steepest).
+ * The amplitude is measured on the skin conductance (fast) or phasic SC (deconv) against the
+ * baseline extrapolated from the least-squares line over baseline_s before the onset, straight
+ * when rising (drift), an exponential recovery with time constant tau2_s when falling (the tail
+ * of an earlier, overlapping SCR), so neither is counted as response: the peak
+ * is the largest excess over that baseline within max_rise_s, before the next onset and before
+ * the level itself falls again (by the hysteresis or a fifth of the rise; smaller dips belong to
+ * one multi-peaked response). An SCR counts when amplitude >= min_amplitude_us (absolute,
+ * default 0.01 uS) and min_rise_s <= rise time < max_rise_s. Half recovery: time from the peak
+ * until the excess falls to half the amplitude, within recovery_max_s and before the next onset
+ * (NaN otherwise). */
+#ifndef PSYPHYS_EDA_H
+#define PSYPHYS_EDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/recording.h"
+#include "psyphys/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum psy_eda_method { PSY_EDA_FAST = 0, PSY_EDA_DECONV } psy_eda_method;
+
+/* "fast", "deconv". Never NULL. */
+const char *psy_eda_method_name(psy_eda_method method);
+
+typedef struct psy_eda_config {
+    double rate_hz;             /* input rate, 1 .. 100000 Hz */
+    double lowpass_hz;          /* default 3 Hz */
+    double analysis_rate_hz;    /* target, default 32 Hz; the actual rate is rate / factor */
+    double min_us, max_us;      /* valid range (min_us, max_us], default (0, 100] */
+    double max_slope_us_per_s;  /* default 10 uS/s */
+    double flat_s;              /* default 10 s; 0 disables */
+    double highpass_hz;         /* fast method, default 0.05 Hz */
+    double min_amplitude_us;    /* default 0.01 uS */
+    double relative_amplitude;  /* offline option: drop SCRs below this fraction of the largest;
+                                   default 0 (off) */
+    double hysteresis_us;       /* default 0 = half of min_amplitude_us (at most 0.005 uS) */
+    double min_rise_s, max_rise_s; /* default 0.1 s, 5 s */
+    double recovery_max_s;      /* default 10 s */
+    double baseline_s;          /* slope window before the onset, default 1 s */
+    /* deconvolution (Benedek & Kaernbach 2010; Ledalab's defaults tau1 = 1 s, tau2 = 3.75 s) */
+    double tau1_s, tau2_s;      /* rise and decay time constants, 0 < tau1 < tau2 */
+    double smooth_s;            /* Gaussian sigma of the driver smoothing, default 0.2 s */
+    double tonic_grid_s;        /* default 10 s */
+    double tonic_quantile;      /* default 0.25 */
+} psy_eda_config;
+
+psy_eda_config psy_eda_config_default(double rate_hz);
+
+/* PSY_OK or PSY_E_INVALID with the setting named in why (may be NULL). */
+psy_status psy_eda_config_check(const psy_eda_config *c, psy_message *why);
+
+typedef struct psy_eda_scr {
+    double onset_s;         /* SCR onset */
+    double peak_s;          /* time of the largest excess over the baseline */
+    double amplitude_us;    /* peak minus baseline */
+    double rise_time_s;     /* peak_s - onset_s */
+    double half_recovery_s; /* from the peak to half the amplitude; NaN when not reached */
+    double onset_level_us;  /* skin conductance (fast) or phasic SC (deconv) at the onset */
+} psy_eda_scr;
+
+/* Artifact counts, in analysis samples. */
+typedef struct psy_eda_artifacts {
+    int64_t total, missing, out_of_range, slope, flat;
+    int64_t below_min, above_max;   /* split of out_of_range */
+} psy_eda_artifacts;
+
+/* ---- Streaming: the fast method and SCR scoring as a push object --------------------------- */
+
+typedef struct psy_eda_stream psy_eda_stream;
+
+/* Allocates only here. PSY_OK, PSY_E_INVALID (see psy_eda_config_check), PSY_E_NOMEM. */
+psy_status psy_eda_stream_create(const psy_eda_config *config, psy_eda_stream **out);
+
+/* Pushes n samples (uS). Consumes them all unless the SCR queue (at least 64) fills: *used (may
+ * be NULL when the caller pops after every push of at most 60 s) tells how many were consumed.
+ * PSY_OK, or PSY_E_INVALID (NULL, or after finish). Never allocates. */
+psy_status psy_eda_stream_push(psy_eda_stream *s, const double *x, size_t n, size_t *used);
+
+/* Scores what is pending at the end of the signal; push fails until reset. */
+psy_status psy_eda_stream_finish(psy_eda_stream *s);
+
+/* Pops up to max SCRs in onset order; returns how many were written. */
+size_t psy_eda_stream_pop(psy_eda_stream *s, psy_eda_scr *out, size_t max);
+
+/* The analysis rate (Hz) and the longest delay (s) between an SCR onset and its emission. */
+double psy_eda_stream_analysis_rate(const psy_eda_stream *s);
+double psy_eda_stream_latency(const psy_eda_stream *s);
+
+/* Running totals: artifact counts, and the sum and count of valid tonic samples (SCL = sum/n). */
+psy_eda_artifacts psy_eda_stream_artifacts(const psy_eda_stream *s);
+void psy_eda_stream_tonic(const psy_eda_stream *s, double *sum_us, int64_t *n);
+
+void psy_eda_stream_reset(psy_eda_stream *s);
+/* PSY_OK or PSY_E_NOMEM. */
+psy_status psy_eda_stream_copy(const psy_eda_stream *s, psy_eda_stream **out);
+void psy_eda_stream_destroy(psy_eda_stream *s); /* NULL-safe */
+
+/* ---- Offline analysis of a whole channel ----------------------------------------------------- */
+
+typedef struct psy_eda_result {
+    psy_eda_method method;
+    psy_eda_config config;      /* as applied (rate_hz from the channel) */
+    double analysis_rate_hz;
+    double duration_s;          /* of the channel */
+    double valid_s;             /* not flagged */
+    psy_eda_artifacts artifacts;
+    double signal_min_us, signal_max_us, signal_median_us; /* raw valid values (median: of the
+                                   1 s tonic means) */
+    size_t n;                   /* SCRs */
+    psy_eda_scr *scr;
+    /* the tonic level once per second (mean of the valid tonic samples of that second, NaN when
+       none), for segment and epoch baselines */
+    size_t n_tonic;
+    double *tonic_1hz_us;
+    double *phasic_area_1hz_us_s; /* deconv: positive phasic driver area per second (n_tonic
+                                     values); NULL for the fast method */
+    /* summary (NaN when undefined; `why_na` then says why) */
+    double scl_us;              /* mean tonic level over valid samples */
+    double ns_scr_per_min;      /* SCRs per valid minute */
+    double scr_amplitude_mean_us, scr_amplitude_sum_us;
+    double phasic_driver_area_us_s; /* deconv: area of the positive phasic driver; fast: NaN */
+    char why_na[160];
+} psy_eda_result;
+
+/* Analyses n samples at config->rate_hz (the signal is read in blocks; x is not modified).
+ * PSY_OK (possibly with NaN summaries and why_na set: too short, all flagged), PSY_E_INVALID,
+ * PSY_E_NOMEM. *out is NULL on failure. */
+psy_status psy_eda_analyze_signal(const double *x, int64_t n, const psy_eda_config *config,
+                                  psy_eda_method method, psy_eda_result **out, psy_message *why);
+
+/* Same on channel ch of a reader (any regular channel, values taken as uS; rate_hz of config is
+ * replaced by the channel's). Memory is bounded by the block size and the SCR list; the deconv
+ * method reads the channel twice. PSY_OK, PSY_E_INVALID (irregular channel, bad setting),
+ * PSY_E_NOMEM or a read error. */
+psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_config *config,
+                           psy_eda_method method, psy_eda_result **out, psy_message *why);
+
+void psy_eda_result_free(psy_eda_result *r); /* NULL-safe */
+
+/* Drops SCRs below `fraction` of the largest amplitude and updates the summary (relative
+ * threshold, an option; the default scoring is absolute). */
+void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
+
+/* ---- Event-related SCRs ----------------------------------------------------------------------- */
+
+typedef struct psy_eda_event_response {
+    double event_s;          /* stimulus time */
+    int found;               /* 1 when an SCR onset lies in [event + latency_min, event + latency_max] */
+    double amplitude_us;     /* of the largest such SCR; 0 when none (magnitude = mean with zeros) */
+    double latency_s;        /* its onset - event_s; NaN when none */
+    double rise_time_s;      /* NaN when none */
+    double peak_s;           /* NaN when none */
+    double scl_us;           /* tonic level in the second before the event (NaN if unknown) */
+} psy_eda_event_response;
+
+/* For each stimulus time, the largest SCR whose onset falls in the latency window (inclusive).
+ * scr must be in onset order. Writes n_events responses. PSY_OK or PSY_E_INVALID
+ * (latency_min_s > latency_max_s, NULL). */
+psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
+                                   double latency_min_s, double latency_max_s,
+                                   psy_eda_event_response *out);
+
+/* ---- Segments ---------------------------------------------------------------------------------- */
+
+typedef struct psy_eda_summary {
+    double start_s, end_s;
+    double valid_s;              /* seconds of the span with a valid tonic level (1 s resolution) */
+    double scl_us;               /* mean of the 1 s tonic levels in the span; NaN when none */
+    size_t scr_count;            /* SCRs with onset in [start_s, end_s) */
+    size_t ns_scr_count;         /* of them, not in the latency window of any event */
+    double ns_scr_per_min;       /* ns_scr_count per valid minute; NaN when valid_s is 0 */
+    double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0 */
+    double phasic_driver_area_us_s; /* deconv: over the seconds of the span; NaN for fast */
+} psy_eda_summary;
+
+/* Metrics over the span [start_s, end_s) of an analysed channel (a session phase); SCRs whose
+ * onset lies in [event + latency_min_s, event + latency_max_s] of one of the n_events event
+ * times are specific, the rest non-specific (NS-SCRs). PSY_OK or PSY_E_INVALID (NULL, end_s <
+ * start_s, latency_min_s > latency_max_s). */
+psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
+                             const double *event_s, size_t n_events, double latency_min_s,
+                             double latency_max_s, psy_eda_summary *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

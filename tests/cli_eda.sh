@@ -1,0 +1,83 @@
+# psyphys eda on the bundled recording (both methods, the sidecar, epochs, --json) and on bad
+# input written here (wrong unit, flat, too short); usage errors.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --json
+expect_grep '"scl_us": 1[34]\.[0-9]+' "$TMP/out"
+expect_grep '"scr_count": [1-9][0-9]*' "$TMP/out"
+expect_grep '"ns_scr_per_min": ' "$TMP/out"
+expect_grep '"scr_amplitude_mean_us": 0\.[0-9]+' "$TMP/out"
+expect_grep '"scr_amplitude_sum_us": ' "$TMP/out"
+
+expect_exit 0 "$PSYPHYS" eda "$DEMO" -o "$TMP/scr.tsv" --epochs "$TMP/ep.tsv"
+expect_grep '^onset	peak_onset	amplitude_us	rise_time_s	half_recovery_s$' "$TMP/scr.tsv"
+# the big response to the first picture (NeuroKit: onset 13.21 s, peak 14.95 s)
+expect_grep '^13\.[2-7][0-9]*	1[45]\.[0-9]+	3\.[0-9]+	' "$TMP/scr.tsv"
+expect_grep '"sha256": "[0-9a-f]{64}"' "$TMP/scr.json"
+expect_grep '"min_amplitude_us": 0\.01' "$TMP/scr.json"
+expect_grep '"latency_window_s"' "$TMP/scr.json"
+expect_grep '"highpass_hz": 0\.05' "$TMP/scr.json"
+[ "$(wc -l <"$TMP/ep.tsv")" -eq 5 ] || fail "epochs: want 4 rows + header"
+expect_grep '^10\.2400	Negative	1	3\.[0-9]+	3\.[0-9]+	' "$TMP/ep.tsv"
+expect_grep '^49\.5800	Neutral	0	0\.00000	n/a	' "$TMP/ep.tsv"
+
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --segments "$TMP/seg.tsv" --json
+expect_grep '"ns_scr_count": ' "$TMP/out"
+expect_grep '"latency_window_s"' "$TMP/seg.json"
+expect_grep '^onset	duration	label	scl_us	scr_count	ns_scr_count	.*	phasic_driver_area_us_s$' "$TMP/seg.tsv"
+expect_grep '	n/a$' "$TMP/seg.tsv"
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --method deconv --segments "$TMP/segd.tsv" --json
+expect_grep '^129\.8400	3\.0000	Negative	.*	[0-9.]+$' "$TMP/segd.tsv"
+[ "$(wc -l <"$TMP/seg.tsv")" -eq 5 ] || fail "segments: want 4 rows + header"
+expect_grep '^129\.8400	3\.0000	Negative	14\.[0-9]+	1	0	' "$TMP/seg.tsv"
+
+# byte-identical on a second run; existing outputs kept without --overwrite
+cp "$TMP/scr.tsv" "$TMP/first.tsv"
+expect_exit 1 "$PSYPHYS" eda "$DEMO" -o "$TMP/scr.tsv"
+expect_exit 0 "$PSYPHYS" eda "$DEMO" -o "$TMP/scr.tsv" --overwrite
+cmp -s "$TMP/scr.tsv" "$TMP/first.tsv" || fail "second run differs"
+
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --method deconv -o "$TMP/dec.tsv" --min-amplitude 0.05
+expect_grep '"method": "deconv"' "$TMP/dec.json"
+expect_grep '"tau1_s": 1' "$TMP/dec.json"
+expect_grep '"phasic_driver_area_us_s": [0-9]' "$TMP/dec.json"
+awk -F'\t' 'NR > 1 && $3 < 0.05 { bad = 1 } END { exit bad }' "$TMP/dec.tsv" ||
+    fail "an SCR below --min-amplitude 0.05"
+
+# a resistance-like range (250 kOhm read as uS), a flat channel, a short one
+awk 'BEGIN { print "time,EDA"; for (i = 0; i < 3200; i++) printf "%.5f,%.4f\n", i / 32, 250 + (i % 5) / 100 }' >"$TMP/kohm.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/kohm.csv" --json
+expect_grep 'cannot be skin conductance' "$TMP/err"
+expect_grep '"scl_us": null' "$TMP/out"
+expect_grep 'n/a_reason' "$TMP/out"
+# declared as kOhm it reads as 1000 / 250 = 4 uS
+expect_exit 0 "$PSYPHYS" eda "$TMP/kohm.csv" --unit EDA=kOhm --json -o "$TMP/kohm.tsv"
+expect_grep '"scl_us": 3\.99' "$TMP/out"
+expect_grep '"kind": "reciprocal' "$TMP/kohm.json"
+if grep -q 'cannot be skin conductance' "$TMP/err"; then fail "kOhm declared, still warned"; fi
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --method deconv --smooth 0.3 --tonic-grid 20 --tonic-quantile 0.1 -o "$TMP/d2.tsv"
+expect_grep '"tonic_grid_s": 20' "$TMP/d2.json"
+expect_grep '"tonic_quantile": 0\.1' "$TMP/d2.json"
+awk 'BEGIN { print "time,EDA"; for (i = 0; i < 3200; i++) printf "%.5f,2.0\n", i / 32 }' >"$TMP/flat.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/flat.csv" --json
+expect_grep 'flat' "$TMP/err"
+expect_grep '"scr_count": 0' "$TMP/out"
+awk 'BEGIN { print "time,EDA"; for (i = 0; i < 64; i++) printf "%.5f,%.3f\n", i / 32, 3 + i / 1000 }' >"$TMP/short.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/short.csv" --json
+expect_grep 'at least 10 s' "$TMP/err"
+awk 'BEGIN { print "time,EDA"; for (i = 0; i < 3200; i++) printf "%.5f,%.3f\n", i / 32, -1 }' >"$TMP/neg.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/neg.csv" --json
+expect_grep 'negative conductance' "$TMP/err"
+
+# usage and input errors
+expect_exit 2 "$PSYPHYS" eda
+expect_exit 2 "$PSYPHYS" eda "$DEMO" --method magic
+expect_exit 2 "$PSYPHYS" eda "$DEMO" --latency 4,1
+expect_exit 2 "$PSYPHYS" eda "$DEMO" --tau 3,1
+expect_grep 'tau2_s' "$TMP/err"
+expect_exit 2 "$PSYPHYS" eda "$DEMO" --min-amplitude abc
+expect_exit 1 "$PSYPHYS" eda "$DEMO" --channel Nope
+expect_grep "no channel labelled 'Nope'" "$TMP/err"
+expect_exit 1 "$PSYPHYS" eda "$TMP/missing.edf"
+finish
