@@ -14,6 +14,7 @@
 #include "psyphys/resp.h"
 #include "psyphys/hr_response.h"
 #include "psyphys/segments.h"
+#include "psyphys/eda.h"
 
 #ifdef __cplusplus
 extern "C" {
