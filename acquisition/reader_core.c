@@ -59,6 +59,18 @@ void psy_reader_set_format(psy_reader *r, const char *format_name)
 
 void psy_reader_adopt_source(psy_reader *r, psy_source *src) { r->src = src; }
 psy_source *psy_reader_source(const psy_reader *r) { return r ? r->src : NULL; }
+
+size_t psy_reader_file_count(const psy_reader *r)
+{
+    const char *main = r ? psy_source_path(r->src) : NULL;
+    return main ? 1 + psy_source_related_count(r->src) : 0;
+}
+
+const char *psy_reader_file(const psy_reader *r, size_t i)
+{
+    if (i >= psy_reader_file_count(r)) return NULL;
+    return i == 0 ? psy_source_path(r->src) : psy_source_related_path(r->src, i - 1);
+}
 void psy_reader_set_start(psy_reader *r, const psy_datetime *start) { r->start = *start; }
 
 void psy_reader_set_impl(psy_reader *r, const psy_reader_ops *ops, void *impl)

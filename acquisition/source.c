@@ -12,6 +12,8 @@ struct psy_source {
     void *ctx;
     char *name;
     char *path; /* set for path sources only */
+    char **related; /* paths of the related files opened through this source, once each */
+    size_t n_related;
 };
 
 psy_status psy_source_from_callbacks(const psy_source_callbacks *cb, void *ctx, const char *name,
@@ -174,19 +176,41 @@ int64_t psy_source_size(const psy_source *src) { return src ? src->cb.size(src->
 const char *psy_source_name(const psy_source *src) { return src && src->name ? src->name : ""; }
 const char *psy_source_path(const psy_source *src) { return src ? src->path : NULL; }
 
+/* Remembers the path of a related file (provenance: every file a recording was read from). */
+static void remember(psy_source *src, const char *path)
+{
+    for (size_t i = 0; i < src->n_related; i++)
+        if (strcmp(src->related[i], path) == 0) return;
+    char **p = realloc(src->related, (src->n_related + 1) * sizeof *p);
+    if (!p) return;
+    src->related = p;
+    if ((p[src->n_related] = strdup(path))) src->n_related++;
+}
+
 psy_status psy_source_open_related(psy_source *src, const char *name, psy_source **out)
 {
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!src || !name || !*name) return PSY_E_INVALID;
     if (strchr(name, '/') || strchr(name, '\\') || !src->cb.open_related) return PSY_E_NOT_FOUND;
-    return src->cb.open_related(src->ctx, name, out);
+    psy_status st = src->cb.open_related(src->ctx, name, out);
+    if (st == PSY_OK && (*out)->path) remember(src, (*out)->path);
+    return st;
+}
+
+size_t psy_source_related_count(const psy_source *src) { return src ? src->n_related : 0; }
+
+const char *psy_source_related_path(const psy_source *src, size_t i)
+{
+    return src && i < src->n_related ? src->related[i] : NULL;
 }
 
 void psy_source_close(psy_source *src)
 {
     if (!src) return;
     if (src->cb.close) src->cb.close(src->ctx);
+    for (size_t i = 0; i < src->n_related; i++) free(src->related[i]);
+    free(src->related);
     free(src->name);
     free(src->path);
     free(src);

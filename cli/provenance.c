@@ -37,9 +37,23 @@ json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader 
     json_t *o = json_object();
     json_object_set_new(o, "psyphys_version", json_string(psy_version()));
     json_object_set_new(o, "command", json_string(command));
-    json_object_set_new(o, "input", json_pack("{s:s,s:s,s:s,s:o}", "path", input_path, "sha256", hex,
-                                              "format", psy_reader_format(reader), "start",
-                                              t.known ? json_string(start) : json_null()));
+    json_t *input = json_pack("{s:s,s:s,s:s,s:o}", "path", input_path, "sha256", hex, "format",
+                              psy_reader_format(reader), "start",
+                              t.known ? json_string(start) : json_null());
+    /* The other files the recording was read from (a WFDB record's .dat and annotations). */
+    json_t *files = json_array();
+    for (size_t i = 1; i < psy_reader_file_count(reader); i++) {
+        const char *f = psy_reader_file(reader, i);
+        if (!cli_sha256_file(f, hex)) {
+            cli_error(f, "cannot read it to compute its SHA-256");
+            json_decref(files), json_decref(input), json_decref(o);
+            return NULL;
+        }
+        json_array_append_new(files, json_pack("{s:s,s:s}", "path", f, "sha256", hex));
+    }
+    if (json_array_size(files)) json_object_set_new(input, "files", files);
+    else json_decref(files);
+    json_object_set_new(o, "input", input);
     return o;
 }
 

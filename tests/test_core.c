@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "reader_impl.h"
@@ -230,12 +231,33 @@ static void test_detection_errors(void **state)
     assert_int_equal(psy_reader_open(p, &opt, &r, &why), PSY_E_INVALID);
 }
 
+/* The files a recording was read from: the header, then the signal file it names. */
+static void test_provenance_files(void **state)
+{
+    (void)state;
+    static const short samples[4] = {1, 2, 3, 4};
+    write_temp_file("prov.dat", samples, sizeof samples);
+    const char *hea = "prov 1 100 4\nprov.dat 16 200 16 0 1 0 0 ECG\n";
+    char path[512];
+    snprintf(path, sizeof path, "%s", write_temp_file("prov.hea", hea, strlen(hea)));
+    psy_reader *r = open_or_fail(path);
+    assert_int_equal(psy_reader_file_count(r), 2);
+    assert_string_equal(psy_reader_file(r, 0), path);
+    assert_non_null(strstr(psy_reader_file(r, 1), "/prov.dat"));
+    assert_null(psy_reader_file(r, 2));
+    psy_reader_close(r);
+    psy_source *m = NULL;
+    assert_int_equal(psy_source_open_memory(hea, strlen(hea), "m.hea", &m), PSY_OK);
+    assert_int_equal(psy_source_related_count(m), 0);
+    psy_source_close(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type_inference), cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_eda_units),      cmocka_unit_test(test_reader_core),
         cmocka_unit_test(test_numbers),        cmocka_unit_test(test_memory_source),
-        cmocka_unit_test(test_detection_errors)};
+        cmocka_unit_test(test_detection_errors), cmocka_unit_test(test_provenance_files)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

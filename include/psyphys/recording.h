@@ -151,6 +151,12 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
 /* NULL-safe. */
 void psy_reader_close(psy_reader *reader);
 
+/* The files a recording was read from, for provenance: the one opened (index 0), then every
+ * related file the reader opened (a WFDB record's signal and annotation files, an audio file's
+ * sidecar beside it). Paths; 0 files for memory and callback sources. */
+size_t psy_reader_file_count(const psy_reader *reader);
+const char *psy_reader_file(const psy_reader *reader, size_t index);
+
 /* Short format name ("EDF+C", "EDF+D", "BDF", "WFDB", "FLAC", "CSV", ...). Never NULL. */
 const char *psy_reader_format(const psy_reader *reader);
 

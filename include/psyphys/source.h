@@ -62,6 +62,10 @@ const char *psy_source_path(const psy_source *src);
  * name contains a directory separator (a header cannot send us elsewhere). */
 psy_status psy_source_open_related(psy_source *src, const char *name, psy_source **out);
 
+/* The paths of the related files opened through src so far (path sources only), once each. */
+size_t psy_source_related_count(const psy_source *src);
+const char *psy_source_related_path(const psy_source *src, size_t i);
+
 /* NULL-safe. */
 void psy_source_close(psy_source *src);
 
