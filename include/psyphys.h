@@ -9,6 +9,7 @@
 #include "psyphys/ecg.h"
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"
+#include "psyphys/hrv.h"
 #include "psyphys/score.h"
 
 #ifdef __cplusplus
