@@ -40,7 +40,8 @@ psy_hrv_config psy_hrv_config_default(void)
     c.resample_hz = 4;
     c.detrend = PSY_HRV_DETREND_SMOOTHNESS;
     c.lambda = 500;
-    c.welch_segment_s = 120;
+    c.welch_segment_s = 300;
+    c.welch_segment_detrend = 2;
     c.welch_overlap = 0.5;
     c.welch_nfft_factor = 1;
     c.band_trapz = 0;
@@ -66,16 +67,15 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
     if (!name || !c) return PSY_E_INVALID;
     *c = psy_hrv_config_default();
     if (strcmp(name, "default") == 0) return PSY_OK;
-    if (strcmp(name, "kubios") == 0) { /* Kubios HRV: Welch 300 s windows, 50 % overlap */
-        c->welch_segment_s = 300;
+    if (strcmp(name, "kubios") == 0) /* the defaults follow Kubios HRV */
         return PSY_OK;
-    }
     if (strcmp(name, "neurokit") == 0) { /* NeuroKit2 0.2.12 hrv_time/frequency/nonlinear */
         c->pnn_per_interval = 1;
         c->sdann_neurokit = 1;
         c->detrend = PSY_HRV_DETREND_NONE;
         c->welch_segment_s = 0;
         c->welch_nfft_factor = 2;
+        c->welch_segment_detrend = 0;
         c->quadratic_spline = 1;
         c->band_trapz = 1;
         c->total_power_all_bands = 1;
@@ -115,6 +115,8 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
     BAD(!(c->welch_segment_s == 0 || (c->welch_segment_s >= 10 && c->welch_segment_s <= 3600)),
         "welch_segment_s %g not 0 or in [10, 3600]", c->welch_segment_s);
     BAD(!(c->welch_overlap >= 0 && c->welch_overlap < 1), "welch_overlap %g not in [0, 1)", c->welch_overlap);
+    BAD(c->welch_segment_detrend < 0 || c->welch_segment_detrend > 2, "welch_segment_detrend %d not 0, 1 or 2",
+        c->welch_segment_detrend);
     BAD(c->welch_nfft_factor < 1 || c->welch_nfft_factor > 16, "welch_nfft_factor %d not in 1..16",
         c->welch_nfft_factor);
     BAD(!(c->lomb_oversampling >= 1 && c->lomb_oversampling <= 16), "lomb_oversampling %g not in [1, 16]",
@@ -208,7 +210,8 @@ static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s
     size_t np_max = seg * (size_t)c->welch_nfft_factor / 2 + 1;
     h->welch_p = malloc(np_max * sizeof *h->welch_p);
     if (!h->welch_p) return PSY_E_NOMEM;
-    size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, c->welch_nfft_factor, &h->welch_fft, h->welch_p);
+    size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, c->welch_nfft_factor,
+                          c->welch_segment_detrend, &h->welch_fft, h->welch_p);
     if (!np) return PSY_E_NOMEM;
     double df = fs / (double)h->welch_fft.n;
     h->welch_f = freq_axis(np, df);

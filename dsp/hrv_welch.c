@@ -40,8 +40,23 @@ void hrv_fft_free(hrv_fft *f)
     f->n = 0;
 }
 
+/* Removes the mean (kind 1) or the least-squares line (kind 2) from v[0..n). */
+static void detrend_segment(double *v, size_t n, int kind)
+{
+    double mx = (double)(n - 1) / 2, my = 0, sxy = 0, sxx = 0;
+    for (size_t k = 0; k < n; k++) my += v[k];
+    my /= (double)n;
+    if (kind == 2)
+        for (size_t k = 0; k < n; k++) {
+            sxy += ((double)k - mx) * (v[k] - my);
+            sxx += ((double)k - mx) * ((double)k - mx);
+        }
+    double slope = sxx > 0 ? sxy / sxx : 0;
+    for (size_t k = 0; k < n; k++) v[k] -= my + slope * ((double)k - mx);
+}
+
 size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, int nfft_factor,
-                 hrv_fft *fft, double *psd)
+                 int seg_detrend, hrv_fft *fft, double *psd)
 {
     size_t nfft = seg * (size_t)nfft_factor;
     if (!hrv_fft_prepare(fft, nfft)) return 0;
@@ -56,8 +71,9 @@ size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overla
     for (size_t i = 0; i < np; i++) psd[i] = 0;
     for (size_t s = 0; s < n_seg; s++) {
         const double *xs = x + s * step;
-        for (size_t k = 0; k < seg; k++)
-            fft->in[k] = xs[k] * (0.5 - 0.5 * cos(2 * M_PI * (double)k / (double)seg));
+        for (size_t k = 0; k < seg; k++) fft->in[k] = xs[k];
+        if (seg_detrend) detrend_segment(fft->in, seg, seg_detrend);
+        for (size_t k = 0; k < seg; k++) fft->in[k] *= 0.5 - 0.5 * cos(2 * M_PI * (double)k / (double)seg);
         for (size_t k = seg; k < nfft; k++) fft->in[k] = 0;
         fftw_execute(fft->plan);
         for (size_t i = 0; i < np; i++)

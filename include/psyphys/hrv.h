@@ -76,8 +76,10 @@ typedef struct psy_hrv_config {
                                   interp1d kind='quadratic', as NeuroKit) */
     psy_hrv_detrend detrend;   /* default smoothness priors */
     double lambda;             /* smoothness priors lambda, default 500 (fc ~ 0.035 Hz at 4 Hz) */
-    double welch_segment_s;    /* Welch segment, default 120 s (shortened to the series when it is
-                                  shorter); 0 = half the series (NeuroKit's nperseg = N/2) */
+    double welch_segment_s;    /* Welch segment, default 300 s (Kubios HRV; shortened to the series
+                                  when it is shorter); 0 = half the series (NeuroKit's N/2) */
+    int welch_segment_detrend; /* each segment before the taper: 0 nothing (NeuroKit), 1 mean,
+                                  2 (default) least-squares line */
     double welch_overlap;      /* fraction, default 0.5; Hann taper always */
     int welch_nfft_factor;     /* FFT length = factor x segment (zero padding), default 1 (2 in NeuroKit) */
     int band_trapz;            /* 0 (default): band power = sum of PSD x df over lo <= f < hi;
@@ -103,8 +105,8 @@ psy_hrv_config psy_hrv_config_default(void);
 
 /* Settings that reproduce another tool where users compare:
  *   "default"  the defaults above;
- *   "kubios"   Welch segments of 300 s (Kubios HRV), otherwise the defaults (smoothness priors
- *              lambda 500, 4 Hz, SampEn m 2 r 0.2 SD, DFA 4-16 / 16-64);
+ *   "kubios"   the defaults, which follow Kubios HRV: smoothness priors lambda 500, 4 Hz cubic
+ *              spline, Welch 300 s segments with 50 % overlap, SampEn m 2 r 0.2 SD, DFA 4-16 / 16-64;
  *   "neurokit" NeuroKit2 0.2.12: pNNx over the number of intervals, NeuroKit's SDANN windows, no
  *              detrending, Welch nperseg = N/2 with nfft 2 nperseg, trapezoid band powers above
  *              4 fs / N, total power = sum of the bands, DFA alpha1 4-11 and alpha2 12-(N+1)/10
