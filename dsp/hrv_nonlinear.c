@@ -107,6 +107,10 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
     psy_hrv_key keys[2] = {PSY_HRV_DFA_ALPHA1, PSY_HRV_DFA_ALPHA2};
     for (int a = 0; a < 2; a++) {
         int need_fixed = a == 0 || c->dfa2_max > 0;
+        if (s->n < c->min_nonlinear_nn) {
+            hrv_na(v, keys[a], "fewer NN intervals than min_nonlinear_nn");
+            continue;
+        }
         if (his[a] < los[a] + 1 || (need_fixed && s->n < 4 * (size_t)his[a])) {
             hrv_na(v, keys[a], "fewer than 4 windows of the largest DFA scale");
             continue;

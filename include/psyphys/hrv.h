@@ -98,7 +98,7 @@ typedef struct psy_hrv_config {
     int dfa1_min, dfa1_max;    /* alpha1 scales in beats, default 4..16 */
     int dfa2_min, dfa2_max;    /* alpha2 scales, default 16..64; max 0 = (N + 1) / 10 (NeuroKit) */
     int dfa_overlap;           /* 0 (default): non-overlapping windows; 1: step = scale / 2 (NeuroKit) */
-    size_t min_nonlinear_nn;   /* SampEn/ApEn need this many intervals, default 100 */
+    size_t min_nonlinear_nn;   /* SampEn/ApEn/DFA need this many intervals, default 100 */
 } psy_hrv_config;
 
 psy_hrv_config psy_hrv_config_default(void);
