@@ -42,5 +42,6 @@ int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_beats(int argc, char **argv);
 int cmd_score_beats(int argc, char **argv);
+int cmd_hrv(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static const struct {
     {"convert", cmd_convert, "write a recording as EDF+, BDF+ or BIDS physio TSV"},
     {"beats", cmd_beats, "R-peaks, RR intervals, artefact classes and the NN series"},
     {"score-beats", cmd_score_beats, "compare beats with reference beats (ANSI/AAMI EC57)"},
+    {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,572 @@
+/* psyphys hrv — HRV of a recording (ECG or RR channel) or of a beats table, over the whole
+ * series or over windows; TSV or JSON with a sidecar holding every setting. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "provenance.h"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: psyphys hrv FILE|RR.txt|beats.tsv [--channel LABEL] [--correction lipponen|none]\n"
+            "                   [--preset default|kubios|neurokit|pcst] [--detrend smoothness|linear|none]\n"
+            "                   [--psd both|welch|lomb] [--window S [--step S]] [--json] [-o OUT]\n"
+            "                   [--overwrite] [input options]\n\n"
+            "Heart rate variability of the NN series: time domain, Welch and Lomb-Scargle spectra,\n"
+            "Poincare, SampEn/ApEn, DFA. FILE is a recording (R-peaks are detected on its ECG channel,\n"
+            "or its RR channel is used), an RR/IBI text file, or a beats table from 'psyphys beats'.\n"
+            "Metrics a series is too short for are n/a; the reasons go to the sidecar.\n\n"
+            "  --channel LABEL     the channel (default: the first ECG channel, else the first RR)\n"
+            "  --correction C      lipponen (default): artefacts corrected (Lipponen & Tarvainen 2019);\n"
+            "                      none: the raw RR series (for comparisons with other tools)\n"
+            "  --preset P          default = kubios (smoothness priors lambda 500, 4 Hz cubic spline,\n"
+            "                      Welch 300 s Hann segments 50 %% overlap, each detrended; Lomb);\n"
+            "                      neurokit (NeuroKit2 0.2.12: no detrending, quadratic spline, Welch\n"
+            "                      N/2 segments, trapezoid band powers, pNNx over the intervals, DFA\n"
+            "                      4-11 / 12-N/10 overlapping); pcst (PhysioNet Cardiovascular Signal\n"
+            "                      Toolbox: Lomb only, no detrending, SampEn r = 0.15 SD)\n"
+            "  --detrend D         smoothness | linear | none (overrides the preset)\n"
+            "  --psd S             both (default) | welch | lomb: with both, TSV columns lf_ms2 ...\n"
+            "                      are Welch's and lomb_lf_ms2 ... Lomb's; JSON nests them under\n"
+            "                      \"welch\" and \"lomb\"\n"
+            "  --window S          analyse windows of S seconds (one row each) ...\n"
+            "  --step S            ... starting every S seconds (default: the window length)\n"
+            "  --json              JSON instead of TSV\n"
+            "  -o FILE             output file (default stdout) and its sidecar: FILE without .tsv or\n"
+            "                      .json + .json (a JSON output's sidecar is FILE minus .json +\n"
+            "                      _sidecar.json)\n"
+            "  --overwrite         replace existing outputs\n\n");
+    cli_print_input_options_help(out);
+}
+
+/* The series to analyse: intervals (ms) ending at times t (s). */
+typedef struct series {
+    double *nn, *t;
+    size_t n;
+    size_t beats, corrected;
+    psy_rr_counts counts;
+} series;
+
+static void series_free(series *s)
+{
+    free(s->nn);
+    free(s->t);
+}
+
+/* "onset\tsample\trr_ms\tlabel\tcorrected": a table written by psyphys beats. */
+static int is_beats_table(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return 0;
+    char line[128] = "";
+    int yes = fgets(line, sizeof line, fp) && strncmp(line, "onset\tsample\trr_ms\tlabel", 24) == 0;
+    fclose(fp);
+    return yes;
+}
+
+/* Corrects the stretches (runs without n/a) of raw intervals rr at times t into s. */
+static int correct_stretches(const double *rr, const double *t, size_t n, series *s)
+{
+    psy_rr_config cfg = psy_rr_config_default();
+    s->nn = malloc((2 * n + 1) * sizeof *s->nn);
+    s->t = malloc((2 * n + 1) * sizeof *s->t);
+    uint8_t *corr = malloc(2 * n + 1);
+    if (!s->nn || !s->t || !corr) {
+        free(corr);
+        return 0;
+    }
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && isnan(rr[i])) i++;
+        size_t a = i;
+        while (i < n && !isnan(rr[i])) i++;
+        if (i == a) break;
+        size_t got = 0;
+        psy_rr_counts c;
+        if (psy_rr_correct(rr + a, t + a, i - a, &cfg, NULL, s->nn + s->n, s->t + s->n, corr + s->n,
+                           2 * n + 1 - s->n, &got, &c) != PSY_OK) {
+            free(corr);
+            return 0;
+        }
+        for (size_t k = 0; k < got; k++) s->corrected += corr[s->n + k];
+        for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) s->counts.n[k] += c.n[k];
+        s->n += got;
+    }
+    free(corr);
+    return 1;
+}
+
+/* Reads a beats table: onset, sample, rr_ms (n/a after a gap), label, corrected. */
+static int read_beats_table(const char *path, int correct, series *s)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        cli_error(path, "cannot open");
+        return 0;
+    }
+    size_t cap = 1024, n = 0, line_no = 1;
+    double *rr = malloc(cap * sizeof *rr), *t = malloc(cap * sizeof *t);
+    char line[512];
+    int ok = rr && t && fgets(line, sizeof line, fp);
+    while (ok && fgets(line, sizeof line, fp)) {
+        line_no++;
+        char *cells[5] = {0}, *save = NULL, *p = line;
+        int k = 0;
+        for (char *tok = strtok_r(p, "\t\r\n", &save); tok && k < 5; tok = strtok_r(NULL, "\t\r\n", &save))
+            cells[k++] = tok;
+        if (k < 4) {
+            cli_error(path, "line %zu: %d cells, want onset, sample, rr_ms, label, corrected", line_no, k);
+            ok = 0;
+            break;
+        }
+        char *end;
+        double onset = strtod(cells[0], &end);
+        if (*end || !isfinite(onset)) {
+            cli_error(path, "line %zu: onset '%s' is not a number", line_no, cells[0]);
+            ok = 0;
+            break;
+        }
+        double v = NAN;
+        if (strcmp(cells[2], "n/a") != 0) {
+            v = strtod(cells[2], &end);
+            if (*end) {
+                cli_error(path, "line %zu: rr_ms '%s' is not a number or n/a", line_no, cells[2]);
+                ok = 0;
+                break;
+            }
+        }
+        if (n == cap) {
+            cap *= 2;
+            double *a = realloc(rr, cap * sizeof *rr), *b = realloc(t, cap * sizeof *t);
+            if (a) rr = a;
+            if (b) t = b;
+            if (!a || !b) {
+                ok = 0;
+                break;
+            }
+        }
+        rr[n] = v, t[n] = onset, n++;
+    }
+    fclose(fp);
+    s->beats = n;
+    if (ok && correct) {
+        ok = correct_stretches(rr, t, n, s);
+    } else if (ok) {
+        s->nn = rr, s->t = t, s->n = n;
+        rr = t = NULL;
+    }
+    free(rr);
+    free(t);
+    return ok;
+}
+
+/* The channel: --channel, else the first ECG, else the first RR channel. */
+static int pick_channel(psy_reader *r, const char *path, const char *label)
+{
+    if (label) {
+        int ch = psy_reader_find_channel(r, label);
+        if (ch < 0) cli_error(path, "no channel labelled '%s'", label);
+        return ch;
+    }
+    for (int want = PSY_CH_ECG; want >= 0; want = want == PSY_CH_ECG ? PSY_CH_RR : -1)
+        for (int i = 0; i < psy_reader_channel_count(r); i++)
+            if ((int)psy_reader_channel(r, i)->type == want) return i;
+    cli_error(path, "no ECG or RR channel; name one with --channel LABEL");
+    return -1;
+}
+
+/* The beats of a recording's channel, corrected (their NN series) or raw. */
+static int recording_series(psy_reader *r, int ch, const char *path, int correct, series *s)
+{
+    psy_beats_config cfg = psy_beats_config_default();
+    psy_beat_list *b = NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_beats_detect(r, ch, &cfg, &b, &why);
+    if (st != PSY_OK) {
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        return 0;
+    }
+    size_t n = correct ? b->n_nn : b->n;
+    s->nn = malloc((n ? n : 1) * sizeof *s->nn);
+    s->t = malloc((n ? n : 1) * sizeof *s->t);
+    int ok = s->nn && s->t;
+    if (ok) {
+        memcpy(s->nn, correct ? b->nn_ms : b->rr_ms, n * sizeof *s->nn);
+        memcpy(s->t, correct ? b->nn_onset_s : b->onset_s, n * sizeof *s->t);
+        s->n = n;
+        s->beats = b->n;
+        s->counts = b->counts;
+        for (size_t i = 0; correct && i < b->n_nn; i++) s->corrected += b->nn_corrected[i];
+    }
+    psy_beat_list_free(b);
+    return ok;
+}
+
+static const char *detrend_name(psy_hrv_detrend d)
+{
+    return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
+}
+
+static json_t *settings_json(const psy_hrv_config *c, const char *preset, int correct, double window,
+                             double step)
+{
+    json_t *bands = json_object();
+    static const char *const names[PSY_HRV_BAND_COUNT] = {"ulf", "vlf", "lf", "hf", "vhf"};
+    for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
+        json_object_set_new(bands, names[b], json_pack("{s:[f,f],s:f}", "hz", c->band_hz[b][0],
+                                                       c->band_hz[b][1], "min_length_s", c->band_min_s[b]));
+    json_t *o = json_object();
+    json_object_set_new(o, "preset", json_string(preset));
+    json_object_set_new(o, "correction", json_string(correct ? "lipponen" : "none"));
+    json_object_set_new(o, "window_s", window > 0 ? json_real(window) : json_null());
+    json_object_set_new(o, "step_s", window > 0 ? json_real(step) : json_null());
+    json_object_set_new(o, "window_rule", json_string(
+        "windows [start, start + window) from the first beat, every step, complete windows only; "
+        "a window holds the intervals ending in (start, start + window]"));
+    json_object_set_new(o, "time_domain", json_pack(
+        "{s:f,s:s,s:f,s:s,s:f,s:s,s:s}", "histogram_bin_ms", c->hist_bin_ms, "pnn_denominator",
+        c->pnn_per_interval ? "intervals (NeuroKit)" : "successive differences (Task Force)",
+        "sdann_window_s", c->sdann_window_s, "sdann_windows",
+        c->sdann_neurokit ? "NeuroKit (round(total / window) windows, last interval of each dropped)"
+                          : "complete windows from the first beat, at least 3",
+        "min_geometric_s", c->min_geometric_s, "pnn_rule", "|dNN| strictly greater than 50 / 20 ms",
+        "tinn", "least-squares triangle over all histogram bins, apex at the mode (Task Force 1996)"));
+    json_object_set_new(o, "frequency_domain", json_pack(
+        "{s:s,s:f,s:s,s:s,s:f,s:{s:o,s:f,s:s,s:s,s:i,s:s},s:{s:s,s:f},s:f,s:s,s:s,s:o}",
+        "spectra", c->spectra == 3 ? "welch+lomb" : c->spectra == 1 ? "welch" : c->spectra == 2 ? "lomb" : "none",
+        "resample_hz", c->resample_hz,
+        "interpolation", c->quadratic_spline ? "quadratic B-spline (scipy interp1d 'quadratic')" : "natural cubic spline",
+        "detrend", detrend_name(c->detrend), "lambda", c->lambda,
+        "welch", "segment_s", c->welch_segment_s > 0 ? json_real(c->welch_segment_s) : json_string("half the series"),
+        "overlap", c->welch_overlap, "taper", "Hann (periodic)",
+        "segment_detrend", c->welch_segment_detrend == 2 ? "line" : c->welch_segment_detrend == 1 ? "mean" : "none",
+        "nfft_factor", c->welch_nfft_factor, "scaling", "density, one-sided (ms²/Hz)",
+        "lomb", "method", "Press & Rybicki 1989 fast algorithm (FFTW), on the uneven NN series minus the trend",
+        "oversampling", c->lomb_oversampling, "max_hz", c->max_hz,
+        "band_power", c->band_trapz ? "trapezoid over bins lo <= f < hi, bins below 4 fs / N dropped (NeuroKit)"
+                                    : "sum of PSD x df over bins lo <= f < hi",
+        "total_power", c->total_power_all_bands ? "sum of ULF..VHF" : "0 .. 0.4 Hz (Task Force)",
+        "bands", bands));
+    json_object_set_new(o, "nonlinear", json_pack(
+        "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
+        "entropy_rule", "Chebyshev distance <= r, r = entropy_r_sd x SDNN",
+        "dfa_alpha1_beats", c->dfa1_min, c->dfa1_max, "dfa_alpha2_beats", c->dfa2_min, c->dfa2_max,
+        "dfa_windows", c->dfa_overlap ? "half-overlapping" : "non-overlapping",
+        "min_nonlinear_nn", (int)c->min_nonlinear_nn,
+        "poincare", "SD1 = SDSD / sqrt 2, SD2 = SD of (NN_i + NN_i+1) / sqrt 2"));
+    return o;
+}
+
+/* A number or JSON null / "n/a". */
+static void put_tsv(FILE *fp, double v)
+{
+    if (isnan(v)) fprintf(fp, "\tn/a");
+    else fprintf(fp, "\t%.10g", v);
+}
+
+static json_t *num(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+typedef struct row {
+    double onset, duration;
+    psy_hrv_result r;
+} row;
+
+static void write_tsv(FILE *fp, const row *rows, size_t n, int spectra)
+{
+    int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
+    fprintf(fp, "onset\tduration\tn_nn");
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) fprintf(fp, "\t%s", psy_hrv_key_name((psy_hrv_key)k));
+    for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++)
+        fprintf(fp, "\tlomb_%s", psy_hrv_key_name((psy_hrv_key)k));
+    fprintf(fp, "\n");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(fp, "%.6f\t%.6f\t%zu", rows[i].onset, rows[i].duration, rows[i].r.n_nn);
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) put_tsv(fp, rows[i].r.values.v[k]);
+        for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++)
+            put_tsv(fp, rows[i].r.lomb.v[k]);
+        fprintf(fp, "\n");
+    }
+}
+
+static json_t *row_json(const row *w, int spectra)
+{
+    json_t *o = json_pack("{s:f,s:f,s:I}", "onset", w->onset, "duration", w->duration, "n_nn",
+                          (json_int_t)w->r.n_nn);
+    int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+        if (!both || !psy_hrv_key_is_frequency((psy_hrv_key)k))
+            json_object_set_new(o, psy_hrv_key_name((psy_hrv_key)k), num(w->r.values.v[k]));
+    if (both) {
+        json_t *wj = json_object(), *lj = json_object();
+        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) {
+            json_object_set_new(wj, psy_hrv_key_name((psy_hrv_key)k), num(w->r.welch.v[k]));
+            json_object_set_new(lj, psy_hrv_key_name((psy_hrv_key)k), num(w->r.lomb.v[k]));
+        }
+        json_object_set_new(o, "welch", wj);
+        json_object_set_new(o, "lomb", lj);
+    }
+    return o;
+}
+
+/* {"key": {"reason": windows}} over all rows (and the Lomb values with a "lomb_" prefix). */
+static json_t *na_json(const row *rows, size_t n)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < n; i++)
+        for (int pass = 0; pass < 2; pass++) {
+            const psy_hrv_values *v = pass ? &rows[i].r.lomb : &rows[i].r.values;
+            for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
+                if (!v->na[k] || (pass && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
+                char key[64];
+                snprintf(key, sizeof key, "%s%s", pass ? "lomb_" : "", psy_hrv_key_name((psy_hrv_key)k));
+                json_t *e = json_object_get(o, key);
+                if (!e) json_object_set_new(o, key, e = json_object());
+                json_t *c = json_object_get(e, v->na[k]);
+                json_object_set_new(e, v->na[k], json_integer(c ? json_integer_value(c) + 1 : 1));
+            }
+        }
+    return o;
+}
+
+static int parse_positive(const char *opt, const char *v, double *out)
+{
+    char *end;
+    *out = strtod(v, &end);
+    if (*end || !(*out > 0) || !isfinite(*out)) {
+        cli_error(NULL, "hrv: %s wants a positive number of seconds, not '%s'", opt, v);
+        return 0;
+    }
+    return 1;
+}
+
+/* The output and sidecar paths: OUT.tsv -> OUT.json; OUT.json -> OUT_sidecar.json. */
+static char *sidecar_path(const char *out, int json)
+{
+    size_t len = strlen(out);
+    char *p = malloc(len + 16);
+    if (!p) return NULL;
+    memcpy(p, out, len + 1);
+    const char *ext = json ? ".json" : ".tsv";
+    size_t el = strlen(ext);
+    if (len > el && strcmp(p + len - el, ext) == 0) p[len - el] = '\0';
+    strcat(p, json ? "_sidecar.json" : ".json");
+    return p;
+}
+
+int cmd_hrv(int argc, char **argv)
+{
+    cli_input_options in;
+    cli_input_options_init(&in);
+    const char *path = NULL, *out_path = NULL, *label = NULL, *preset = "default", *detrend = NULL,
+               *psd = NULL;
+    int overwrite = 0, json = 0, correct = 1;
+    double window = 0, step = 0;
+    for (int i = 1; i < argc; i++) {
+        int used = cli_parse_input_option(&in, argc, argv, &i);
+        if (used < 0) return CLI_USAGE;
+        if (used) continue;
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help(stdout);
+            return CLI_OK;
+        } else if (strcmp(a, "--channel") == 0 && has_value) {
+            label = argv[++i];
+        } else if (strcmp(a, "-o") == 0 && has_value) {
+            out_path = argv[++i];
+        } else if (strcmp(a, "--preset") == 0 && has_value) {
+            preset = argv[++i];
+        } else if (strcmp(a, "--detrend") == 0 && has_value) {
+            detrend = argv[++i];
+        } else if (strcmp(a, "--psd") == 0 && has_value) {
+            psd = argv[++i];
+        } else if (strcmp(a, "--correction") == 0 && has_value) {
+            const char *v = argv[++i];
+            if (strcmp(v, "none") == 0) correct = 0;
+            else if (strcmp(v, "lipponen") == 0) correct = 1;
+            else {
+                cli_error(NULL, "hrv: --correction is lipponen or none, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (strcmp(a, "--window") == 0 && has_value) {
+            if (!parse_positive(a, argv[++i], &window)) return CLI_USAGE;
+        } else if (strcmp(a, "--step") == 0 && has_value) {
+            if (!parse_positive(a, argv[++i], &step)) return CLI_USAGE;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--overwrite") == 0) {
+            overwrite = 1;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error(NULL, "hrv: unknown option or missing value '%s' (see psyphys hrv --help)", a);
+            return CLI_USAGE;
+        } else if (!path) {
+            path = a;
+        } else {
+            cli_error(NULL, "hrv: one FILE at a time ('%s' is extra)", a);
+            return CLI_USAGE;
+        }
+    }
+    if (!path) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    if (step > 0 && !(window > 0)) {
+        cli_error(NULL, "hrv: --step needs --window");
+        return CLI_USAGE;
+    }
+    if (window > 0 && !(step > 0)) step = window;
+    psy_hrv_config cfg;
+    if (psy_hrv_config_preset(preset, &cfg) != PSY_OK) {
+        cli_error(NULL, "hrv: --preset is default, kubios, neurokit or pcst, not '%s'", preset);
+        return CLI_USAGE;
+    }
+    if (detrend) {
+        if (strcmp(detrend, "smoothness") == 0) cfg.detrend = PSY_HRV_DETREND_SMOOTHNESS;
+        else if (strcmp(detrend, "linear") == 0) cfg.detrend = PSY_HRV_DETREND_LINEAR;
+        else if (strcmp(detrend, "none") == 0) cfg.detrend = PSY_HRV_DETREND_NONE;
+        else {
+            cli_error(NULL, "hrv: --detrend is smoothness, linear or none, not '%s'", detrend);
+            return CLI_USAGE;
+        }
+    }
+    if (psd) {
+        if (strcmp(psd, "both") == 0) cfg.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+        else if (strcmp(psd, "welch") == 0) cfg.spectra = PSY_HRV_WELCH;
+        else if (strcmp(psd, "lomb") == 0) cfg.spectra = PSY_HRV_LOMB;
+        else {
+            cli_error(NULL, "hrv: --psd is both, welch or lomb, not '%s'", psd);
+            return CLI_USAGE;
+        }
+    }
+    psy_hrv *h = NULL;
+    psy_message why = {{0}};
+    if (psy_hrv_create(&cfg, &h, &why) != PSY_OK) {
+        cli_error(NULL, "hrv: %s", why.text);
+        return CLI_FAILED;
+    }
+
+    series s = {0};
+    psy_reader *r = NULL;
+    json_t *sidecar = NULL;
+    row *rows = NULL;
+    size_t n_rows = 0;
+    int rc = CLI_FAILED, ch = -1;
+    if (is_beats_table(path)) {
+        if (!read_beats_table(path, correct, &s)) goto done;
+        char sha[65];
+        if (!cli_sha256_file(path, sha)) {
+            cli_error(path, "cannot read");
+            goto done;
+        }
+        sidecar = json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "psyphys_version", psy_version(), "command", "hrv",
+                            "input", "path", path, "sha256", sha, "format", "psyphys beats table");
+        json_object_set_new(sidecar, "warnings", json_array());
+    } else {
+        r = cli_open_recording(path, &in);
+        if (!r) goto done;
+        ch = pick_channel(r, path, label);
+        if (ch < 0 || !recording_series(r, ch, path, correct, &s)) goto done;
+        sidecar = cli_sidecar_new("hrv", path, r);
+        if (!sidecar) goto done;
+        const psy_channel_info *c = psy_reader_channel(r, ch);
+        json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s}", "label", c->label, "index", ch,
+                                                          "type", psy_channel_type_name(c->type)));
+        cli_sidecar_warnings(sidecar, r);
+    }
+    json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step));
+
+    /* rows: the whole series, or the windows */
+    double t_first = 0, t_last = 0;
+    size_t first = 0;
+    while (first < s.n && !(isfinite(s.nn[first]) && s.nn[first] > 0)) first++;
+    if (first < s.n) {
+        t_first = s.t[first] - s.nn[first] / 1000.0;
+        t_last = s.t[s.n - 1];
+    }
+    n_rows = window > 0 ? psy_hrv_window_count(t_first, t_last, window, step) : 1;
+    if (n_rows == 0) {
+        cli_error(path, "the series (%.1f s) is shorter than one window of %g s", t_last - t_first, window);
+        goto done;
+    }
+    rows = calloc(n_rows, sizeof *rows);
+    if (!rows) goto done;
+    size_t skipped_total = 0, lo = 0, computed = 0;
+    for (size_t w = 0; w < n_rows; w++) {
+        size_t a = 0, b = s.n, skipped = 0;
+        rows[w].onset = window > 0 ? t_first + (double)w * step : t_first;
+        rows[w].duration = window > 0 ? window : t_last - t_first;
+        if (window > 0) {
+            double start = rows[w].onset, end = start + window;
+            while (lo < s.n && s.t[lo] <= start) lo++;
+            a = lo, b = a;
+            while (b < s.n && s.t[b] <= end) b++;
+        }
+        if (psy_hrv_compute(h, s.nn + a, s.t + a, b - a, &rows[w].r, &skipped) != PSY_OK) {
+            cli_error(path, "out of memory");
+            goto done;
+        }
+        skipped_total += skipped;
+        computed += rows[w].r.n_nn > 0;
+    }
+    json_t *counts = json_pack("{s:I,s:I,s:I,s:I}", "beats", (json_int_t)s.beats, "intervals",
+                               (json_int_t)s.n, "corrected", (json_int_t)s.corrected, "skipped",
+                               (json_int_t)(window > 0 ? skipped_total : rows[0].r.n_nn ? skipped_total : s.n));
+    for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
+        json_object_set_new(counts, psy_beat_class_name((psy_beat_class)k),
+                            json_integer((json_int_t)s.counts.n[k]));
+    json_object_set_new(sidecar, "counts", counts);
+    json_object_set_new(sidecar, "na_reasons", na_json(rows, n_rows));
+    if (!computed) {
+        cli_error(path, "no usable NN intervals (%zu beats, %zu intervals): nothing to analyse", s.beats, s.n);
+        goto done;
+    }
+    if (skipped_total)
+        fprintf(stderr, "psyphys: %s: warning: %zu interval(s) NaN, <= 0, > 10 s or out of time order skipped\n",
+                path, skipped_total);
+
+    json_t *doc = NULL;
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t w = 0; w < n_rows; w++) json_array_append_new(arr, row_json(&rows[w], cfg.spectra));
+        doc = json_pack("{s:o}", "windows", arr);
+    }
+    if (!out_path) {
+        if (json) json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)), putchar('\n');
+        else write_tsv(stdout, rows, n_rows, cfg.spectra);
+        json_decref(doc);
+        rc = CLI_OK;
+        goto done;
+    }
+    cli_output outs[2] = {{0}};
+    char *side = sidecar_path(out_path, json);
+    int ok = side && cli_output_open(&outs[0], out_path, overwrite) && cli_output_open(&outs[1], side, overwrite);
+    free(side);
+    if (ok) {
+        if (json) {
+            ok = json_dumpf(doc, outs[0].fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) == 0;
+            fputc('\n', outs[0].fp);
+        } else {
+            write_tsv(outs[0].fp, rows, n_rows, cfg.spectra);
+        }
+        ok = ok && cli_sidecar_write(sidecar, outs[1].fp);
+    }
+    json_decref(doc);
+    if (!ok || !cli_output_commit_all(outs, 2)) {
+        cli_output_abort_all(outs, 2);
+        goto done;
+    }
+    rc = CLI_OK;
+done:
+    free(rows);
+    json_decref(sidecar);
+    series_free(&s);
+    psy_reader_close(r);
+    psy_hrv_destroy(h);
+    return rc;
+}
