@@ -255,19 +255,22 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     double fs = c->resample_hz, span = s->t[s->n - 1] - s->t[0];
     size_t m = (size_t)ceil(span * fs + 1); /* NeuroKit's arange(t0, t_last + 1/fs, 1/fs) */
     if (m < 3) m = 3;
-    size_t need = 2 * m + 6 * (m > s->n ? m : s->n);
-    double *z = malloc(need * sizeof *z);
+    /* the work buffer (spline, banded solver) is freed before the Lomb grid is made: the peak
+     * memory of a 24 h series stays under 64 MB */
+    double *z = malloc(2 * m * sizeof *z);
     double *x = malloc(s->n * sizeof *x);
-    if (!z || !x) {
-        free(z), free(x);
+    double *work = malloc((6 * (m > s->n ? m : s->n) + 3) * sizeof *work);
+    if (!z || !x || !work) {
+        free(z), free(x), free(work);
         return PSY_E_NOMEM;
     }
-    double *trend = z + m, *work = z + 2 * m;
+    double *trend = z + m;
     if (c->quadratic_spline) hrv_quadratic_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
     else hrv_spline_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
     memcpy(trend, z, m * sizeof *z);
     if (c->detrend == PSY_HRV_DETREND_SMOOTHNESS) hrv_detrend_smoothness(z, m, c->lambda, work);
     else if (c->detrend == PSY_HRV_DETREND_LINEAR) hrv_detrend_linear(z, m);
+    free(work);
     double mean = 0;
     for (size_t k = 0; k < m; k++) mean += z[k];
     mean /= (double)m;

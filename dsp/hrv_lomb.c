@@ -28,6 +28,21 @@ static void extirpolate(double *g, size_t m, double u, double y)
     }
 }
 
+/* The smallest size >= n whose only prime factors are 2, 3 and 5 (fast for FFTW; smaller than
+ * the next power of two by up to 40 %, which matters for a 24 h grid). */
+static size_t fft_size(size_t n)
+{
+    size_t best = 64;
+    while (best < n) best *= 2;
+    for (size_t p5 = 1; p5 < best; p5 *= 5)
+        for (size_t p3 = p5; p3 < best; p3 *= 3) {
+            size_t v = p3;
+            while (v < n) v *= 2;
+            if (v < best) best = v;
+        }
+    return best;
+}
+
 psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
                     hrv_fft *fft, double **psd, size_t *np, double *df_out)
 {
@@ -39,8 +54,7 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
     double df = 1.0 / (ofac * span);
     size_t nf = (size_t)floor(max_hz / df + 1e-9);
     if (nf < 1) return PSY_E_TOO_SHORT;
-    size_t m = 64;
-    while (m < 8 * nf) m *= 2; /* 2 nf <= m / 4 */
+    size_t m = fft_size(8 * nf); /* 2 nf <= m / 4 */
     if (!hrv_fft_prepare(fft, m)) return PSY_E_NOMEM;
     double *out = calloc(nf + 1, sizeof *out);
     double *cs = malloc(2 * (nf + 1) * sizeof *cs);
