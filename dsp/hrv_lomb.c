@@ -28,12 +28,14 @@ static void extirpolate(double *g, size_t m, double u, double y)
     }
 }
 
-/* The smallest size >= n whose only prime factors are 2, 3 and 5 (fast for FFTW; smaller than
- * the next power of two by up to 40 %, which matters for a 24 h grid). */
+/* The grid size for n: the next power of two up to 65536 (windows of similar length then share
+ * one FFTW plan), beyond that the smallest size >= n whose only prime factors are 2, 3 and 5
+ * (up to 40 % smaller than a power of two, which keeps a 24 h grid under the memory target). */
 static size_t fft_size(size_t n)
 {
     size_t best = 64;
     while (best < n) best *= 2;
+    if (best <= 65536) return best;
     for (size_t p5 = 1; p5 < best; p5 *= 5)
         for (size_t p3 = p5; p3 < best; p3 *= 3) {
             size_t v = p3;
