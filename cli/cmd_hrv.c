@@ -32,6 +32,16 @@ static void help(FILE *out)
             "  --psd S             both (default) | welch | lomb: with both, TSV columns lf_ms2 ...\n"
             "                      are Welch's and lomb_lf_ms2 ... Lomb's; JSON nests them under\n"
             "                      \"welch\" and \"lomb\"\n"
+            "  --resample HZ       even grid for Welch (default 4)\n"
+            "  --lambda L          smoothness priors lambda (default 500)\n"
+            "  --welch-segment S   Welch segment in s (default 300; 0 = half the series)\n"
+            "  --welch-overlap F   Welch overlap fraction (default 0.5; Hann taper)\n"
+            "  --lomb-oversampling F  Lomb frequency step 1 / (F x duration) (default 4)\n"
+            "  --sdann-window S    SDANN / SDNN index window (default 300; 60 and 120 are common)\n"
+            "  --entropy-m M       SampEn/ApEn dimension (default 2)\n"
+            "  --entropy-r F       SampEn/ApEn tolerance r = F x SDNN (default 0.2)\n"
+            "  --spectrum FILE     also write the spectra (method, frequency_hz, psd_ms2_per_hz) of\n"
+            "                      the whole series (not with --window)\n"
             "  --window S          analyse windows of S seconds (one row each) ...\n"
             "  --step S            ... starting every S seconds (default: the window length)\n"
             "  --json              JSON instead of TSV\n"
@@ -334,6 +344,22 @@ static json_t *na_json(const row *rows, size_t n)
     return o;
 }
 
+/* The spectra of the last analysis: method, frequency (Hz), PSD (ms²/Hz). */
+static void write_spectra(FILE *fp, const psy_hrv *h)
+{
+    fprintf(fp, "method\tfrequency_hz\tpsd_ms2_per_hz\n");
+    static const struct {
+        int method;
+        const char *name;
+    } m[] = {{PSY_HRV_WELCH, "welch"}, {PSY_HRV_LOMB, "lomb"}};
+    for (int k = 0; k < 2; k++) {
+        const double *f, *p;
+        size_t n;
+        psy_hrv_spectrum(h, m[k].method, &f, &p, &n);
+        for (size_t i = 0; i < n; i++) fprintf(fp, "%s\t%.8g\t%.8g\n", m[k].name, f[i], p[i]);
+    }
+}
+
 static int parse_positive(const char *opt, const char *v, double *out)
 {
     char *end;
@@ -367,12 +393,33 @@ int cmd_hrv(int argc, char **argv)
                *psd = NULL;
     int overwrite = 0, json = 0, correct = 1;
     double window = 0, step = 0;
+    const char *spectrum_path = NULL;
+    /* numeric settings applied over the preset (NaN: not given) */
+    struct {
+        const char *opt;
+        double v;
+    } num_opts[] = {{"--resample", NAN},       {"--lambda", NAN},       {"--welch-segment", NAN},
+                    {"--welch-overlap", NAN},  {"--lomb-oversampling", NAN}, {"--sdann-window", NAN},
+                    {"--entropy-m", NAN},      {"--entropy-r", NAN}};
+    enum { N_NUM = sizeof num_opts / sizeof num_opts[0] };
     for (int i = 1; i < argc; i++) {
         int used = cli_parse_input_option(&in, argc, argv, &i);
         if (used < 0) return CLI_USAGE;
         if (used) continue;
         const char *a = argv[i];
-        int has_value = i + 1 < argc;
+        int has_value = i + 1 < argc, numeric = 0;
+        for (int k = 0; k < N_NUM; k++)
+            if (strcmp(a, num_opts[k].opt) == 0 && has_value) {
+                char *end;
+                const char *v = argv[++i];
+                num_opts[k].v = strtod(v, &end);
+                if (*end || !isfinite(num_opts[k].v)) {
+                    cli_error(NULL, "hrv: %s wants a number, not '%s'", a, v);
+                    return CLI_USAGE;
+                }
+                numeric = 1;
+            }
+        if (numeric) continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help(stdout);
             return CLI_OK;
@@ -380,6 +427,8 @@ int cmd_hrv(int argc, char **argv)
             label = argv[++i];
         } else if (strcmp(a, "-o") == 0 && has_value) {
             out_path = argv[++i];
+        } else if (strcmp(a, "--spectrum") == 0 && has_value) {
+            spectrum_path = argv[++i];
         } else if (strcmp(a, "--preset") == 0 && has_value) {
             preset = argv[++i];
         } else if (strcmp(a, "--detrend") == 0 && has_value) {
@@ -444,11 +493,22 @@ int cmd_hrv(int argc, char **argv)
             return CLI_USAGE;
         }
     }
+    if (spectrum_path && window > 0) {
+        cli_error(NULL, "hrv: --spectrum is for the whole series, not with --window");
+        return CLI_USAGE;
+    }
+    double *slots[N_NUM] = {&cfg.resample_hz, &cfg.lambda, &cfg.welch_segment_s, &cfg.welch_overlap,
+                            &cfg.lomb_oversampling, &cfg.sdann_window_s, NULL, &cfg.entropy_r_sd};
+    for (int k = 0; k < N_NUM; k++) {
+        if (isnan(num_opts[k].v)) continue;
+        if (slots[k]) *slots[k] = num_opts[k].v;
+        else cfg.entropy_m = num_opts[k].v >= 0 && num_opts[k].v <= 100 ? (int)num_opts[k].v : -1;
+    }
     psy_hrv *h = NULL;
     psy_message why = {{0}};
     if (psy_hrv_create(&cfg, &h, &why) != PSY_OK) {
         cli_error(NULL, "hrv: %s", why.text);
-        return CLI_FAILED;
+        return CLI_USAGE;
     }
 
     series s = {0};
@@ -536,6 +596,11 @@ int cmd_hrv(int argc, char **argv)
         for (size_t w = 0; w < n_rows; w++) json_array_append_new(arr, row_json(&rows[w], cfg.spectra));
         doc = json_pack("{s:o}", "windows", arr);
     }
+    if (!out_path && spectrum_path) {
+        cli_error(path, "--spectrum needs -o (all outputs are written together)");
+        json_decref(doc);
+        goto done;
+    }
     if (!out_path) {
         if (json) json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)), putchar('\n');
         else write_tsv(stdout, rows, n_rows, cfg.spectra);
@@ -543,10 +608,16 @@ int cmd_hrv(int argc, char **argv)
         rc = CLI_OK;
         goto done;
     }
-    cli_output outs[2] = {{0}};
+    cli_output outs[3] = {{0}};
+    int n_out = 2;
     char *side = sidecar_path(out_path, json);
     int ok = side && cli_output_open(&outs[0], out_path, overwrite) && cli_output_open(&outs[1], side, overwrite);
     free(side);
+    if (ok && spectrum_path) {
+        ok = cli_output_open(&outs[2], spectrum_path, overwrite);
+        n_out = 3;
+        if (ok) write_spectra(outs[2].fp, h);
+    }
     if (ok) {
         if (json) {
             ok = json_dumpf(doc, outs[0].fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) == 0;
@@ -557,8 +628,8 @@ int cmd_hrv(int argc, char **argv)
         ok = ok && cli_sidecar_write(sidecar, outs[1].fp);
     }
     json_decref(doc);
-    if (!ok || !cli_output_commit_all(outs, 2)) {
-        cli_output_abort_all(outs, 2);
+    if (!ok || !cli_output_commit_all(outs, n_out)) {
+        cli_output_abort_all(outs, n_out);
         goto done;
     }
     rc = CLI_OK;

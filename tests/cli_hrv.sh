@@ -86,6 +86,18 @@ expect_exit 2 "$PSYPHYS" hrv "$DEMO" --preset kubiox
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --step 30
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window -5
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --correction maybe
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --welch-overlap 1.5
+expect_grep 'welch_overlap 1.5' "$TMP/err"
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window 60 --spectrum "$TMP/s.tsv"
+
+# Settings on the command line reach the sidecar; the spectra are written for plots.
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --welch-segment 100 --entropy-r 0.15 --sdann-window 60 \
+    -o "$TMP/set.tsv" --spectrum "$TMP/spec.tsv"
+expect_grep '"segment_s": 100' "$TMP/set.json"
+expect_grep '"entropy_r_sd": 0.15' "$TMP/set.json"
+expect_grep '"sdann_window_s": 60' "$TMP/set.json"
+expect_grep '^welch	0.01	' "$TMP/spec.tsv"
+expect_grep '^lomb	' "$TMP/spec.tsv"
 
 # NeuroKit2's value on its own RR list (shared data, when present).
 NK=$SHARED/reference/neurokit/rhrv_healthy_000_5min_rr_ms.txt
