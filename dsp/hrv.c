@@ -202,16 +202,21 @@ static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s
     const psy_hrv_config *c = &h->cfg;
     double fs = c->resample_hz;
     size_t seg = c->welch_segment_s > 0 ? (size_t)llround(c->welch_segment_s * fs) : m / 2;
-    if (seg > m) seg = m;
+    size_t nfft = seg * (size_t)c->welch_nfft_factor;
+    if (seg > m) {
+        /* a series shorter than the segment: one segment of all of it, zero-padded to a power
+         * of two, so that windows of similar length share one FFTW plan */
+        seg = m;
+        for (nfft = 64; nfft < seg * (size_t)c->welch_nfft_factor;) nfft *= 2;
+    }
     if (seg < 8) {
         freq_na(v, "too few resampled points for a Welch segment");
         return PSY_OK;
     }
-    size_t np_max = seg * (size_t)c->welch_nfft_factor / 2 + 1;
-    h->welch_p = malloc(np_max * sizeof *h->welch_p);
+    h->welch_p = malloc((nfft / 2 + 1) * sizeof *h->welch_p);
     if (!h->welch_p) return PSY_E_NOMEM;
-    size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, c->welch_nfft_factor,
-                          c->welch_segment_detrend, &h->welch_fft, h->welch_p);
+    size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend, &h->welch_fft,
+                          h->welch_p);
     if (!np) return PSY_E_NOMEM;
     double df = fs / (double)h->welch_fft.n;
     h->welch_f = freq_axis(np, df);

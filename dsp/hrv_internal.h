@@ -79,10 +79,10 @@ void hrv_fft_free(hrv_fft *f);
 
 /* Welch PSD of x[0..n) sampled at fs: Hann segments of seg samples (<= n), each first detrended
  * (seg_detrend 0 none, 1 mean, 2 line), overlap fraction,
- * FFT length seg x nfft_factor, density scaling, one-sided. psd gets fft->n / 2 + 1 values at
- * f = i fs / fft->n. Returns the number of values, 0 when out of memory. psd: caller-sized
- * (seg x nfft_factor / 2 + 1). */
-size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, int nfft_factor,
+ * FFT length nfft >= seg (zero padding), density scaling, one-sided. psd gets nfft / 2 + 1
+ * values at f = i fs / nfft. Returns the number of values, 0 when out of memory. psd:
+ * caller-sized (nfft / 2 + 1). */
+size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
                  int seg_detrend, hrv_fft *fft, double *psd);
 
 /* Lomb-Scargle PSD (ms²/Hz, scaled so that its integral is the variance) of x at uneven times t

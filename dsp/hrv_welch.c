@@ -55,10 +55,9 @@ static void detrend_segment(double *v, size_t n, int kind)
     for (size_t k = 0; k < n; k++) v[k] -= my + slope * ((double)k - mx);
 }
 
-size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, int nfft_factor,
+size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
                  int seg_detrend, hrv_fft *fft, double *psd)
 {
-    size_t nfft = seg * (size_t)nfft_factor;
     if (!hrv_fft_prepare(fft, nfft)) return 0;
     size_t noverlap = (size_t)floor((double)seg * overlap);
     if (noverlap >= seg) noverlap = seg - 1;

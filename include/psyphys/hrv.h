@@ -76,8 +76,9 @@ typedef struct psy_hrv_config {
                                   interp1d kind='quadratic', as NeuroKit) */
     psy_hrv_detrend detrend;   /* default smoothness priors */
     double lambda;             /* smoothness priors lambda, default 500 (fc ~ 0.035 Hz at 4 Hz) */
-    double welch_segment_s;    /* Welch segment, default 300 s (Kubios HRV; shortened to the series
-                                  when it is shorter); 0 = half the series (NeuroKit's N/2) */
+    double welch_segment_s;    /* Welch segment, default 300 s (Kubios HRV; a shorter series is one
+                                  segment, zero-padded to a power of two); 0 = half the series
+                                  (NeuroKit's nperseg = N/2) */
     int welch_segment_detrend; /* each segment before the taper: 0 nothing (NeuroKit), 1 mean,
                                   2 (default) least-squares line */
     double welch_overlap;      /* fraction, default 0.5; Hann taper always */
