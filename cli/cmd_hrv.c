@@ -287,7 +287,7 @@ typedef struct row {
     psy_hrv_result r;
 } row;
 
-static void write_tsv(FILE *fp, const row *rows, size_t n, int spectra)
+static void write_tsv_header(FILE *fp, int spectra)
 {
     int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
     fprintf(fp, "onset\tduration\tn_nn");
@@ -295,13 +295,15 @@ static void write_tsv(FILE *fp, const row *rows, size_t n, int spectra)
     for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++)
         fprintf(fp, "\tlomb_%s", psy_hrv_key_name((psy_hrv_key)k));
     fprintf(fp, "\n");
-    for (size_t i = 0; i < n; i++) {
-        fprintf(fp, "%.6f\t%.6f\t%zu", rows[i].onset, rows[i].duration, rows[i].r.n_nn);
-        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) put_tsv(fp, rows[i].r.values.v[k]);
-        for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++)
-            put_tsv(fp, rows[i].r.lomb.v[k]);
-        fprintf(fp, "\n");
-    }
+}
+
+static void write_tsv_row(FILE *fp, const row *w, int spectra)
+{
+    int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
+    fprintf(fp, "%.6f\t%.6f\t%zu", w->onset, w->duration, w->r.n_nn);
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) put_tsv(fp, w->r.values.v[k]);
+    for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++) put_tsv(fp, w->r.lomb.v[k]);
+    fprintf(fp, "\n");
 }
 
 static json_t *row_json(const row *w, int spectra)
@@ -324,24 +326,21 @@ static json_t *row_json(const row *w, int spectra)
     return o;
 }
 
-/* {"key": {"reason": windows}} over all rows (and the Lomb values with a "lomb_" prefix). */
-static json_t *na_json(const row *rows, size_t n)
+/* Adds a row's n/a reasons to o: {"key": {"reason": windows}} (Lomb keys prefixed "lomb_"). */
+static void na_add(json_t *o, const psy_hrv_result *r)
 {
-    json_t *o = json_object();
-    for (size_t i = 0; i < n; i++)
-        for (int pass = 0; pass < 2; pass++) {
-            const psy_hrv_values *v = pass ? &rows[i].r.lomb : &rows[i].r.values;
-            for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
-                if (!v->na[k] || (pass && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
-                char key[64];
-                snprintf(key, sizeof key, "%s%s", pass ? "lomb_" : "", psy_hrv_key_name((psy_hrv_key)k));
-                json_t *e = json_object_get(o, key);
-                if (!e) json_object_set_new(o, key, e = json_object());
-                json_t *c = json_object_get(e, v->na[k]);
-                json_object_set_new(e, v->na[k], json_integer(c ? json_integer_value(c) + 1 : 1));
-            }
+    for (int pass = 0; pass < 2; pass++) {
+        const psy_hrv_values *v = pass ? &r->lomb : &r->values;
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
+            if (!v->na[k] || (pass && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
+            char key[64];
+            snprintf(key, sizeof key, "%s%s", pass ? "lomb_" : "", psy_hrv_key_name((psy_hrv_key)k));
+            json_t *e = json_object_get(o, key);
+            if (!e) json_object_set_new(o, key, e = json_object());
+            json_t *c = json_object_get(e, v->na[k]);
+            json_object_set_new(e, v->na[k], json_integer(c ? json_integer_value(c) + 1 : 1));
         }
-    return o;
+    }
 }
 
 /* The spectra of the last analysis: method, frequency (Hz), PSD (ms²/Hz). */
@@ -514,8 +513,8 @@ int cmd_hrv(int argc, char **argv)
     series s = {0};
     psy_reader *r = NULL;
     json_t *sidecar = NULL;
-    row *rows = NULL;
-    size_t n_rows = 0;
+    cli_output outs[3] = {{0}};
+    int n_out = 0;
     int rc = CLI_FAILED, ch = -1;
     if (is_beats_table(path)) {
         if (!read_beats_table(path, correct, &s)) goto done;
@@ -541,100 +540,89 @@ int cmd_hrv(int argc, char **argv)
     }
     json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step));
 
-    /* rows: the whole series, or the windows */
+    /* rows: the whole series, or the windows; written as they are computed (memory does not grow
+     * with the number of windows) */
     double t_first = 0, t_last = 0;
-    size_t first = 0;
+    size_t first = 0, usable = 0;
     while (first < s.n && !(isfinite(s.nn[first]) && s.nn[first] > 0)) first++;
-    if (first < s.n) {
-        t_first = s.t[first] - s.nn[first] / 1000.0;
-        t_last = s.t[s.n - 1];
+    for (size_t i = 0; i < s.n; i++) usable += isfinite(s.nn[i]) && s.nn[i] > 0 && s.nn[i] <= 10000;
+    if (!usable) {
+        cli_error(path, "no usable NN intervals (%zu beats, %zu intervals): nothing to analyse", s.beats, s.n);
+        goto done;
     }
-    n_rows = window > 0 ? psy_hrv_window_count(t_first, t_last, window, step) : 1;
+    t_first = s.t[first] - s.nn[first] / 1000.0;
+    t_last = s.t[s.n - 1];
+    size_t n_rows = window > 0 ? psy_hrv_window_count(t_first, t_last, window, step) : 1;
     if (n_rows == 0) {
         cli_error(path, "the series (%.1f s) is shorter than one window of %g s", t_last - t_first, window);
         goto done;
     }
-    rows = calloc(n_rows, sizeof *rows);
-    if (!rows) goto done;
-    size_t skipped_total = 0, lo = 0, computed = 0;
-    for (size_t w = 0; w < n_rows; w++) {
+    if (!out_path && spectrum_path) {
+        cli_error(path, "--spectrum needs -o (all outputs are written together)");
+        goto done;
+    }
+    FILE *fp = stdout;
+    if (out_path) {
+        char *side = sidecar_path(out_path, json);
+        int ok = side && cli_output_open(&outs[0], out_path, overwrite) && cli_output_open(&outs[1], side, overwrite);
+        free(side);
+        n_out = 2;
+        if (ok && spectrum_path) ok = cli_output_open(&outs[n_out++], spectrum_path, overwrite);
+        if (!ok) goto done;
+        fp = outs[0].fp;
+    }
+    if (json) fprintf(fp, "{\n \"windows\": [\n");
+    else write_tsv_header(fp, cfg.spectra);
+    json_t *na = json_object();
+    size_t skipped_total = 0, lo = 0;
+    row w;
+    for (size_t k = 0; k < n_rows; k++) {
         size_t a = 0, b = s.n, skipped = 0;
-        rows[w].onset = window > 0 ? t_first + (double)w * step : t_first;
-        rows[w].duration = window > 0 ? window : t_last - t_first;
+        w.onset = window > 0 ? t_first + (double)k * step : t_first;
+        w.duration = window > 0 ? window : t_last - t_first;
         if (window > 0) {
-            double start = rows[w].onset, end = start + window;
+            double start = w.onset, end = start + window;
             while (lo < s.n && s.t[lo] <= start) lo++;
             a = lo, b = a;
             while (b < s.n && s.t[b] <= end) b++;
         }
-        if (psy_hrv_compute(h, s.nn + a, s.t + a, b - a, &rows[w].r, &skipped) != PSY_OK) {
+        if (psy_hrv_compute(h, s.nn + a, s.t + a, b - a, &w.r, &skipped) != PSY_OK) {
             cli_error(path, "out of memory");
+            json_decref(na);
             goto done;
         }
         skipped_total += skipped;
-        computed += rows[w].r.n_nn > 0;
+        na_add(na, &w.r);
+        if (json) {
+            json_t *o = row_json(&w, cfg.spectra);
+            fprintf(fp, "  ");
+            json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+            fprintf(fp, k + 1 < n_rows ? ",\n" : "\n");
+            json_decref(o);
+        } else {
+            write_tsv_row(fp, &w, cfg.spectra);
+        }
     }
+    if (json) fprintf(fp, " ]\n}\n");
+    if (spectrum_path) write_spectra(outs[2].fp, h);
     json_t *counts = json_pack("{s:I,s:I,s:I,s:I}", "beats", (json_int_t)s.beats, "intervals",
                                (json_int_t)s.n, "corrected", (json_int_t)s.corrected, "skipped",
-                               (json_int_t)(window > 0 ? skipped_total : rows[0].r.n_nn ? skipped_total : s.n));
+                               (json_int_t)skipped_total);
     for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
         json_object_set_new(counts, psy_beat_class_name((psy_beat_class)k),
                             json_integer((json_int_t)s.counts.n[k]));
     json_object_set_new(sidecar, "counts", counts);
-    json_object_set_new(sidecar, "na_reasons", na_json(rows, n_rows));
-    if (!computed) {
-        cli_error(path, "no usable NN intervals (%zu beats, %zu intervals): nothing to analyse", s.beats, s.n);
-        goto done;
-    }
+    json_object_set_new(sidecar, "na_reasons", na);
     if (skipped_total)
         fprintf(stderr, "psyphys: %s: warning: %zu interval(s) NaN, <= 0, > 10 s or out of time order skipped\n",
                 path, skipped_total);
-
-    json_t *doc = NULL;
-    if (json) {
-        json_t *arr = json_array();
-        for (size_t w = 0; w < n_rows; w++) json_array_append_new(arr, row_json(&rows[w], cfg.spectra));
-        doc = json_pack("{s:o}", "windows", arr);
-    }
-    if (!out_path && spectrum_path) {
-        cli_error(path, "--spectrum needs -o (all outputs are written together)");
-        json_decref(doc);
-        goto done;
-    }
-    if (!out_path) {
-        if (json) json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)), putchar('\n');
-        else write_tsv(stdout, rows, n_rows, cfg.spectra);
-        json_decref(doc);
-        rc = CLI_OK;
-        goto done;
-    }
-    cli_output outs[3] = {{0}};
-    int n_out = 2;
-    char *side = sidecar_path(out_path, json);
-    int ok = side && cli_output_open(&outs[0], out_path, overwrite) && cli_output_open(&outs[1], side, overwrite);
-    free(side);
-    if (ok && spectrum_path) {
-        ok = cli_output_open(&outs[2], spectrum_path, overwrite);
-        n_out = 3;
-        if (ok) write_spectra(outs[2].fp, h);
-    }
-    if (ok) {
-        if (json) {
-            ok = json_dumpf(doc, outs[0].fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) == 0;
-            fputc('\n', outs[0].fp);
-        } else {
-            write_tsv(outs[0].fp, rows, n_rows, cfg.spectra);
-        }
-        ok = ok && cli_sidecar_write(sidecar, outs[1].fp);
-    }
-    json_decref(doc);
-    if (!ok || !cli_output_commit_all(outs, n_out)) {
-        cli_output_abort_all(outs, n_out);
-        goto done;
+    if (out_path) {
+        if (!cli_sidecar_write(sidecar, outs[1].fp) || !cli_output_commit_all(outs, n_out)) goto done;
+        n_out = 0;
     }
     rc = CLI_OK;
 done:
-    free(rows);
+    if (n_out) cli_output_abort_all(outs, n_out);
     json_decref(sidecar);
     series_free(&s);
     psy_reader_close(r);

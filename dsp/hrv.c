@@ -8,6 +8,7 @@
 #include "reader_impl.h" /* psy_fail */
 
 #define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
+#define MAX_GRID 8e6            /* resampled points / Lomb grid: 23 days at 4 Hz */
 
 static const char *const key_names[PSY_HRV_KEY_COUNT] = {
     "mean_nn_ms", "sdnn_ms", "rmssd_ms", "sdsd_ms", "pnn50_pct", "pnn20_pct", "cvnn", "cvsd",
@@ -104,7 +105,7 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
 {
 #define BAD(cond, ...) \
     if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
-    BAD(!(c->hist_bin_ms > 0 && c->hist_bin_ms < 1000), "hist_bin_ms %g not in (0, 1000)", c->hist_bin_ms);
+    BAD(!(c->hist_bin_ms >= 0.1 && c->hist_bin_ms < 1000), "hist_bin_ms %g not in [0.1, 1000)", c->hist_bin_ms);
     BAD(!(c->sdann_window_s >= 10 && c->sdann_window_s <= 86400), "sdann_window_s %g not in [10, 86400]",
         c->sdann_window_s);
     BAD(!(c->resample_hz >= 1 && c->resample_hz <= 100), "resample_hz %g not in [1, 100]", c->resample_hz);
@@ -128,9 +129,9 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
             c->band_min_s[b]);
     BAD(c->entropy_m < 1 || c->entropy_m > 10, "entropy_m %d not in 1..10", c->entropy_m);
     BAD(!(c->entropy_r_sd > 0 && c->entropy_r_sd <= 10), "entropy_r_sd %g not in (0, 10]", c->entropy_r_sd);
-    BAD(c->dfa1_min < 2 || c->dfa1_max <= c->dfa1_min || c->dfa1_max > 100000, "dfa1 scales %d..%d invalid",
+    BAD(c->dfa1_min < 2 || c->dfa1_max <= c->dfa1_min || c->dfa1_max > 10000, "dfa1 scales %d..%d invalid",
         c->dfa1_min, c->dfa1_max);
-    BAD(c->dfa2_min < 2 || (c->dfa2_max != 0 && (c->dfa2_max <= c->dfa2_min || c->dfa2_max > 100000)),
+    BAD(c->dfa2_min < 2 || (c->dfa2_max != 0 && (c->dfa2_max <= c->dfa2_min || c->dfa2_max > 10000)),
         "dfa2 scales %d..%d invalid", c->dfa2_min, c->dfa2_max);
 #undef BAD
     return PSY_OK;
@@ -258,6 +259,14 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         return PSY_OK;
     }
     double fs = c->resample_hz, span = s->t[s->n - 1] - s->t[0];
+    /* Beat times, not the number of beats, size the grids: a series spanning weeks (a gap of days
+     * in a beats table) would make them unbounded. */
+    if (span * fs > MAX_GRID || span * c->lomb_oversampling * c->max_hz * 8 > MAX_GRID) {
+        const char *why = "the series spans too long for a spectrum (more than 8 M grid points)";
+        if (want_w) freq_na(&r->welch, why);
+        if (want_l) freq_na(&r->lomb, why);
+        return PSY_OK;
+    }
     size_t m = (size_t)ceil(span * fs + 1); /* NeuroKit's arange(t0, t_last + 1/fs, 1/fs) */
     if (m < 3) m = 3;
     /* the work buffer (spline, banded solver) is freed before the Lomb grid is made: the peak

@@ -58,9 +58,14 @@ expect_grep '"lf_ms2": \{' "$TMP/win.json"
 
 # JSON: spectra nested under welch and lomb; its sidecar beside it.
 expect_exit 0 "$PSYPHYS" hrv "$DEMO" --json -o "$TMP/h.json"
-expect_grep '"welch": \{' "$TMP/h.json"
-expect_grep '"lomb": \{' "$TMP/h.json"
-expect_grep '"rmssd_ms": [0-9]' "$TMP/h.json"
+expect_grep '"welch":\{"ulf_ms2"' "$TMP/h.json"
+expect_grep '"lomb":\{"ulf_ms2"' "$TMP/h.json"
+expect_grep '"rmssd_ms":[0-9]' "$TMP/h.json"
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --json --window 60 --step 30 -o "$TMP/hw.json"
+if command -v python3 >/dev/null; then
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["windows"]) == 3' "$TMP/hw.json" ||
+        fail "windowed JSON does not parse or has not 3 windows"
+fi
 [ -s "$TMP/h_sidecar.json" ] || fail "no sidecar for the JSON output"
 expect_exit 0 "$PSYPHYS" hrv "$DEMO" --psd lomb --preset pcst --detrend linear
 expect_grep '^onset' "$TMP/out"

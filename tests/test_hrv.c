@@ -296,6 +296,13 @@ static void test_bad_input(void **state)
     assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], (800 + 820 + 830) / 3.0, 1e-9);
     /* 800 -> 820 spans a gap (4 s for an 820 ms interval): only 820 -> 830 is a difference */
     assert_float_equal(r.values.v[PSY_HRV_RMSSD_MS], 10, 1e-9);
+    /* a gap of three years between beats: no unbounded spectrum grid, the rest is computed */
+    double far_rr[6] = {800, 810, 820, 800, 810, 820};
+    double far_t[6] = {0.8, 1.61, 2.43, 1e8, 1e8 + 0.81, 1e8 + 1.63};
+    assert_int_equal(psy_hrv_compute(h, far_rr, far_t, 6, &r, NULL), PSY_OK);
+    assert_true(isnan(r.welch.v[PSY_HRV_HF_MS2]));
+    assert_non_null(strstr(r.welch.na[PSY_HRV_HF_MS2], "spans too long"));
+    assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], 810, 1e-9);
     /* all artefacts */
     double bad[] = {NAN, NAN, -1};
     assert_int_equal(psy_hrv_compute(h, bad, NULL, 3, &r, &skipped), PSY_OK);
