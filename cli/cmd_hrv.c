@@ -29,9 +29,10 @@ static void help(FILE *out)
             "                      4-11 / 12-N/10 overlapping); pcst (PhysioNet Cardiovascular Signal\n"
             "                      Toolbox: Lomb only, no detrending, SampEn r = 0.15 SD)\n"
             "  --detrend D         smoothness | linear | none (overrides the preset)\n"
-            "  --psd S             both (default) | welch | lomb: with both, TSV columns lf_ms2 ...\n"
-            "                      are Welch's and lomb_lf_ms2 ... Lomb's; JSON nests them under\n"
-            "                      \"welch\" and \"lomb\"\n"
+            "  --psd S             both (default: Welch and Lomb) | all (also Burg AR, order 16) |\n"
+            "                      welch | lomb | ar. The first spectrum's keys are the TSV columns\n"
+            "                      lf_ms2 ..., the others' lomb_lf_ms2 ..., ar_lf_ms2 ...; JSON nests\n"
+            "                      them under \"welch\", \"lomb\", \"ar\" when there are several\n"
             "  --resample HZ       even grid for Welch (default 4)\n"
             "  --lambda L          smoothness priors lambda (default 500)\n"
             "  --welch-segment S   Welch segment in s (default 300; 0 = half the series)\n"
@@ -215,6 +216,22 @@ static int recording_series(psy_reader *r, int ch, const char *path, int correct
     return ok;
 }
 
+/* The spectra asked, in output order (Welch, Lomb, AR). */
+static const struct {
+    int flag;
+    const char *name;
+} spectra_names[] = {{PSY_HRV_WELCH, "welch"}, {PSY_HRV_LOMB, "lomb"}, {PSY_HRV_AR, "ar"}};
+
+static const psy_hrv_values *spectrum_values(const psy_hrv_result *r, int flag)
+{
+    return flag == PSY_HRV_WELCH ? &r->welch : flag == PSY_HRV_LOMB ? &r->lomb : &r->ar;
+}
+
+static int n_spectra(int spectra)
+{
+    return !!(spectra & PSY_HRV_WELCH) + !!(spectra & PSY_HRV_LOMB) + !!(spectra & PSY_HRV_AR);
+}
+
 static const char *detrend_name(psy_hrv_detrend d)
 {
     return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
@@ -244,9 +261,14 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, int co
                           : "complete windows from the first beat, at least 3",
         "min_geometric_s", c->min_geometric_s, "pnn_rule", "|dNN| strictly greater than 50 / 20 ms",
         "tinn", "least-squares triangle over all histogram bins, apex at the mode (Task Force 1996)"));
+    char spectra_text[32] = "";
+    for (int q = 0; q < 3; q++)
+        if (c->spectra & spectra_names[q].flag)
+            snprintf(spectra_text + strlen(spectra_text), sizeof spectra_text - strlen(spectra_text), "%s%s",
+                     spectra_text[0] ? "+" : "", spectra_names[q].name);
     json_object_set_new(o, "frequency_domain", json_pack(
         "{s:s,s:f,s:s,s:s,s:f,s:{s:o,s:f,s:s,s:s,s:i,s:s},s:{s:s,s:f},s:f,s:s,s:s,s:o}",
-        "spectra", c->spectra == 3 ? "welch+lomb" : c->spectra == 1 ? "welch" : c->spectra == 2 ? "lomb" : "none",
+        "spectra", spectra_text,
         "resample_hz", c->resample_hz,
         "interpolation", c->quadratic_spline ? "quadratic B-spline (scipy interp1d 'quadratic')" : "natural cubic spline",
         "detrend", detrend_name(c->detrend), "lambda", c->lambda,
@@ -260,6 +282,9 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, int co
                                     : "sum of PSD x df over bins lo <= f < hi",
         "total_power", c->total_power_all_bands ? "sum of ULF..VHF" : "0 .. 0.4 Hz (Task Force)",
         "bands", bands));
+    json_object_set_new(json_object_get(o, "frequency_domain"), "ar",
+                        json_pack("{s:s,s:i,s:s}", "method", "Burg, on the resampled detrended series", "order",
+                                  c->ar_order, "grid", "4097 points over 0 .. max_hz"));
     json_object_set_new(o, "nonlinear", json_pack(
         "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
         "entropy_rule", "Chebyshev distance <= r, r = entropy_r_sd x SDNN",
@@ -287,22 +312,30 @@ typedef struct row {
     psy_hrv_result r;
 } row;
 
+/* The first spectrum's frequency keys are plain columns, the others' are prefixed (lomb_, ar_). */
 static void write_tsv_header(FILE *fp, int spectra)
 {
-    int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
     fprintf(fp, "onset\tduration\tn_nn");
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) fprintf(fp, "\t%s", psy_hrv_key_name((psy_hrv_key)k));
-    for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++)
-        fprintf(fp, "\tlomb_%s", psy_hrv_key_name((psy_hrv_key)k));
+    int seen = 0;
+    for (int q = 0; q < 3; q++) {
+        if (!(spectra & spectra_names[q].flag) || !seen++) continue;
+        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++)
+            fprintf(fp, "\t%s_%s", spectra_names[q].name, psy_hrv_key_name((psy_hrv_key)k));
+    }
     fprintf(fp, "\n");
 }
 
 static void write_tsv_row(FILE *fp, const row *w, int spectra)
 {
-    int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
     fprintf(fp, "%.6f\t%.6f\t%zu", w->onset, w->duration, w->r.n_nn);
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) put_tsv(fp, w->r.values.v[k]);
-    for (int k = PSY_HRV_FIRST_FREQ_KEY; both && k <= PSY_HRV_LAST_FREQ_KEY; k++) put_tsv(fp, w->r.lomb.v[k]);
+    int seen = 0;
+    for (int q = 0; q < 3; q++) {
+        if (!(spectra & spectra_names[q].flag) || !seen++) continue;
+        const psy_hrv_values *v = spectrum_values(&w->r, spectra_names[q].flag);
+        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) put_tsv(fp, v->v[k]);
+    }
     fprintf(fp, "\n");
 }
 
@@ -310,36 +343,45 @@ static json_t *row_json(const row *w, int spectra)
 {
     json_t *o = json_pack("{s:f,s:f,s:I}", "onset", w->onset, "duration", w->duration, "n_nn",
                           (json_int_t)w->r.n_nn);
-    int both = spectra == (PSY_HRV_WELCH | PSY_HRV_LOMB);
+    int nest = n_spectra(spectra) > 1;
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
-        if (!both || !psy_hrv_key_is_frequency((psy_hrv_key)k))
+        if (!nest || !psy_hrv_key_is_frequency((psy_hrv_key)k))
             json_object_set_new(o, psy_hrv_key_name((psy_hrv_key)k), num(w->r.values.v[k]));
-    if (both) {
-        json_t *wj = json_object(), *lj = json_object();
-        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) {
-            json_object_set_new(wj, psy_hrv_key_name((psy_hrv_key)k), num(w->r.welch.v[k]));
-            json_object_set_new(lj, psy_hrv_key_name((psy_hrv_key)k), num(w->r.lomb.v[k]));
-        }
-        json_object_set_new(o, "welch", wj);
-        json_object_set_new(o, "lomb", lj);
+    for (int q = 0; nest && q < 3; q++) {
+        if (!(spectra & spectra_names[q].flag)) continue;
+        const psy_hrv_values *v = spectrum_values(&w->r, spectra_names[q].flag);
+        json_t *sj = json_object();
+        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++)
+            json_object_set_new(sj, psy_hrv_key_name((psy_hrv_key)k), num(v->v[k]));
+        json_object_set_new(o, spectra_names[q].name, sj);
     }
     return o;
 }
 
-/* Adds a row's n/a reasons to o: {"key": {"reason": windows}} (Lomb keys prefixed "lomb_"). */
-static void na_add(json_t *o, const psy_hrv_result *r)
+/* Adds a row's n/a reasons to o: {"key": {"reason": windows}}; the frequency keys of every
+ * spectrum but the first are prefixed (lomb_, ar_) as in the TSV. */
+static void add_reasons(json_t *o, const psy_hrv_values *v, const char *prefix, int freq_only)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        const psy_hrv_values *v = pass ? &r->lomb : &r->values;
-        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
-            if (!v->na[k] || (pass && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
-            char key[64];
-            snprintf(key, sizeof key, "%s%s", pass ? "lomb_" : "", psy_hrv_key_name((psy_hrv_key)k));
-            json_t *e = json_object_get(o, key);
-            if (!e) json_object_set_new(o, key, e = json_object());
-            json_t *c = json_object_get(e, v->na[k]);
-            json_object_set_new(e, v->na[k], json_integer(c ? json_integer_value(c) + 1 : 1));
-        }
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
+        if (!v->na[k] || (freq_only && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
+        char key[64];
+        snprintf(key, sizeof key, "%s%s", prefix, psy_hrv_key_name((psy_hrv_key)k));
+        json_t *e = json_object_get(o, key);
+        if (!e) json_object_set_new(o, key, e = json_object());
+        json_t *c = json_object_get(e, v->na[k]);
+        json_object_set_new(e, v->na[k], json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+}
+
+static void na_add(json_t *o, const psy_hrv_result *r, int spectra)
+{
+    add_reasons(o, &r->values, "", 0);
+    int seen = 0;
+    for (int q = 0; q < 3; q++) {
+        if (!(spectra & spectra_names[q].flag) || !seen++) continue;
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%s_", spectra_names[q].name);
+        add_reasons(o, spectrum_values(r, spectra_names[q].flag), prefix, 1);
     }
 }
 
@@ -350,8 +392,8 @@ static void write_spectra(FILE *fp, const psy_hrv *h)
     static const struct {
         int method;
         const char *name;
-    } m[] = {{PSY_HRV_WELCH, "welch"}, {PSY_HRV_LOMB, "lomb"}};
-    for (int k = 0; k < 2; k++) {
+    } m[] = {{PSY_HRV_WELCH, "welch"}, {PSY_HRV_LOMB, "lomb"}, {PSY_HRV_AR, "ar"}};
+    for (int k = 0; k < 3; k++) {
         const double *f, *p;
         size_t n;
         psy_hrv_spectrum(h, m[k].method, &f, &p, &n);
@@ -485,10 +527,12 @@ int cmd_hrv(int argc, char **argv)
     }
     if (psd) {
         if (strcmp(psd, "both") == 0) cfg.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+        else if (strcmp(psd, "all") == 0) cfg.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR;
         else if (strcmp(psd, "welch") == 0) cfg.spectra = PSY_HRV_WELCH;
         else if (strcmp(psd, "lomb") == 0) cfg.spectra = PSY_HRV_LOMB;
+        else if (strcmp(psd, "ar") == 0) cfg.spectra = PSY_HRV_AR;
         else {
-            cli_error(NULL, "hrv: --psd is both, welch or lomb, not '%s'", psd);
+            cli_error(NULL, "hrv: --psd is both, all, welch, lomb or ar, not '%s'", psd);
             return CLI_USAGE;
         }
     }
@@ -592,7 +636,7 @@ int cmd_hrv(int argc, char **argv)
             goto done;
         }
         skipped_total += skipped;
-        na_add(na, &w.r);
+        na_add(na, &w.r, cfg.spectra);
         if (json) {
             json_t *o = row_json(&w, cfg.spectra);
             fprintf(fp, "  ");

@@ -38,6 +38,7 @@ psy_hrv_config psy_hrv_config_default(void)
     c.sdann_neurokit = 0;
     c.min_geometric_s = 1200;
     c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+    c.ar_order = 16;
     c.resample_hz = 4;
     c.detrend = PSY_HRV_DETREND_SMOOTHNESS;
     c.lambda = 500;
@@ -97,8 +98,8 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
 struct psy_hrv {
     psy_hrv_config cfg;
     hrv_fft welch_fft, lomb_fft;
-    double *welch_f, *welch_p, *lomb_f, *lomb_p;
-    size_t welch_n, lomb_n;
+    double *welch_f, *welch_p, *lomb_f, *lomb_p, *ar_f, *ar_p;
+    size_t welch_n, lomb_n, ar_n;
 };
 
 static psy_status check_config(const psy_hrv_config *c, psy_message *why)
@@ -122,7 +123,8 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
         c->welch_nfft_factor);
     BAD(!(c->lomb_oversampling >= 1 && c->lomb_oversampling <= 16), "lomb_oversampling %g not in [1, 16]",
         c->lomb_oversampling);
-    BAD(c->spectra < 0 || c->spectra > 3, "spectra %d not a combination of WELCH and LOMB", c->spectra);
+    BAD(c->spectra < 0 || c->spectra > 7, "spectra %d not a combination of WELCH, LOMB and AR", c->spectra);
+    BAD(c->ar_order < 1 || c->ar_order > 100, "ar_order %d not in 1..100", c->ar_order);
     for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
         BAD(!(c->band_hz[b][0] >= 0 && c->band_hz[b][1] > c->band_hz[b][0]) || !(c->band_min_s[b] >= 0),
             "band %d edges %g..%g or minimum %g s invalid", b, c->band_hz[b][0], c->band_hz[b][1],
@@ -153,9 +155,9 @@ psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_messa
 
 static void free_spectra(psy_hrv *h)
 {
-    free(h->welch_f), free(h->welch_p), free(h->lomb_f), free(h->lomb_p);
-    h->welch_f = h->welch_p = h->lomb_f = h->lomb_p = NULL;
-    h->welch_n = h->lomb_n = 0;
+    free(h->welch_f), free(h->welch_p), free(h->lomb_f), free(h->lomb_p), free(h->ar_f), free(h->ar_p);
+    h->welch_f = h->welch_p = h->lomb_f = h->lomb_p = h->ar_f = h->ar_p = NULL;
+    h->welch_n = h->lomb_n = h->ar_n = 0;
 }
 
 void psy_hrv_destroy(psy_hrv *h)
@@ -228,6 +230,27 @@ static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s
     return PSY_OK;
 }
 
+/* Burg AR on the resampled, detrended series z[0..m); fills v. */
+static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, psy_hrv_values *v)
+{
+    const psy_hrv_config *c = &h->cfg;
+    enum { AR_POINTS = 4097 };
+    h->ar_p = malloc(AR_POINTS * sizeof *h->ar_p);
+    if (!h->ar_p) return PSY_E_NOMEM;
+    double df;
+    psy_status st = hrv_burg(z, m, c->ar_order, c->resample_hz, c->max_hz, AR_POINTS, h->ar_p, &df);
+    if (st == PSY_E_TOO_SHORT) {
+        freq_na(v, "too few resampled points for the AR model order");
+        return PSY_OK;
+    }
+    if (st != PSY_OK) return st;
+    h->ar_f = freq_axis(AR_POINTS, df);
+    if (!h->ar_f) return PSY_E_NOMEM;
+    h->ar_n = AR_POINTS;
+    hrv_bands(h->ar_p, AR_POINTS, df, 0, duration_s, c, v);
+    return PSY_OK;
+}
+
 /* Lomb on the uneven series x at t (trend removed by the caller); fills v. */
 static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, double duration_s,
                        psy_hrv_values *v)
@@ -252,10 +275,11 @@ static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, d
 static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
 {
     const psy_hrv_config *c = &h->cfg;
-    int want_w = c->spectra & PSY_HRV_WELCH, want_l = c->spectra & PSY_HRV_LOMB;
+    int want_w = c->spectra & PSY_HRV_WELCH, want_l = c->spectra & PSY_HRV_LOMB, want_a = c->spectra & PSY_HRV_AR;
     if (s->n < 3) {
         if (want_w) freq_na(&r->welch, "fewer than 3 NN intervals");
         if (want_l) freq_na(&r->lomb, "fewer than 3 NN intervals");
+        if (want_a) freq_na(&r->ar, "fewer than 3 NN intervals");
         return PSY_OK;
     }
     double fs = c->resample_hz, span = s->t[s->n - 1] - s->t[0];
@@ -265,6 +289,7 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         const char *why = "the series spans too long for a spectrum (more than 8 M grid points)";
         if (want_w) freq_na(&r->welch, why);
         if (want_l) freq_na(&r->lomb, why);
+        if (want_a) freq_na(&r->ar, why);
         return PSY_OK;
     }
     size_t m = (size_t)ceil(span * fs + 1); /* NeuroKit's arange(t0, t_last + 1/fs, 1/fs) */
@@ -292,6 +317,7 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     for (size_t k = 0; k < m; k++) trend[k] -= z[k]; /* trend + mean on the grid */
     psy_status st = PSY_OK;
     if (want_w) st = welch(h, z, m, s->duration_s, &r->welch);
+    if (st == PSY_OK && want_a) st = ar(h, z, m, s->duration_s, &r->ar);
     if (st == PSY_OK && want_l) {
         /* The uneven series minus the grid's trend (linear interpolation at the beat times). */
         double xm = 0;
@@ -323,6 +349,7 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
     values_init(&r->values);
     values_init(&r->welch);
     values_init(&r->lomb);
+    values_init(&r->ar);
     size_t alloc_n = n ? n : 1;
     double *nn = malloc(alloc_n * sizeof *nn), *t = malloc(alloc_n * sizeof *t);
     double *work = malloc(2 * alloc_n * sizeof *work);
@@ -352,6 +379,7 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
     /* the first spectrum computed also fills the frequency keys of values */
     const psy_hrv_values *first = (h->cfg.spectra & PSY_HRV_WELCH) ? &r->welch
                                   : (h->cfg.spectra & PSY_HRV_LOMB) ? &r->lomb
+                                  : (h->cfg.spectra & PSY_HRV_AR)   ? &r->ar
                                                                     : NULL;
     for (int q = PSY_HRV_FIRST_FREQ_KEY; q <= PSY_HRV_LAST_FREQ_KEY; q++) {
         if (first) r->values.v[q] = first->v[q], r->values.na[q] = first->na[q];
@@ -368,6 +396,7 @@ void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const doub
     if (!h) return;
     if (method == PSY_HRV_WELCH) *f = h->welch_f, *psd = h->welch_p, *n = h->welch_n;
     else if (method == PSY_HRV_LOMB) *f = h->lomb_f, *psd = h->lomb_p, *n = h->lomb_n;
+    else if (method == PSY_HRV_AR) *f = h->ar_f, *psd = h->ar_p, *n = h->ar_n;
 }
 
 size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s)

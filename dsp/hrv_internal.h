@@ -93,4 +93,10 @@ size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overla
 psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
                     hrv_fft *fft, double **psd, size_t *np, double *df);
 
+/* Burg AR spectrum of order `order` of x[0..n) (mean removed) sampled at fs: np values of the
+ * one-sided PSD (ms²/Hz) at f = i df, df = max_hz / (np - 1). PSY_OK, PSY_E_TOO_SHORT (n < 2 order
+ * + 2), PSY_E_NOMEM. */
+psy_status hrv_burg(const double *x, size_t n, int order, double fs, double max_hz, size_t np,
+                    double *psd, double *df);
+
 #endif

@@ -67,6 +67,8 @@ if command -v python3 >/dev/null; then
         fail "windowed JSON does not parse or has not 3 windows"
 fi
 [ -s "$TMP/h_sidecar.json" ] || fail "no sidecar for the JSON output"
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --psd all --json
+expect_grep '"ar":\{"ulf_ms2"' "$TMP/out"
 expect_exit 0 "$PSYPHYS" hrv "$DEMO" --psd lomb --preset pcst --detrend linear
 expect_grep '^onset' "$TMP/out"
 

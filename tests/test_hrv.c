@@ -115,10 +115,12 @@ static void test_band_power_of_sinusoids(void **state)
         size_t n = modulated(rr, t, 2000, cases[k].f, 40, 900);
         psy_hrv_config c = psy_hrv_config_default();
         c.detrend = PSY_HRV_DETREND_NONE;
+        c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR;
         psy_hrv *h = make(&c);
         psy_hrv_result r;
         assert_int_equal(psy_hrv_compute(h, rr, t, n, &r, NULL), PSY_OK);
         double want = 40.0 * 40.0 / 2;
+        assert_true(fabs(r.ar.v[cases[k].key] / want - 1) < 0.03); /* Burg AR(16) */
         assert_true(fabs(r.welch.v[cases[k].key] / want - 1) < 0.02);
         assert_true(fabs(r.lomb.v[cases[k].key] / want - 1) < 0.02);
         /* the other band is nearly empty, the peak sits at the modulation */
@@ -127,6 +129,7 @@ static void test_band_power_of_sinusoids(void **state)
         psy_hrv_key peak = cases[k].key == PSY_HRV_LF_MS2 ? PSY_HRV_LF_PEAK_HZ : PSY_HRV_HF_PEAK_HZ;
         assert_true(fabs(r.welch.v[peak] - cases[k].f) < 0.005);
         assert_true(fabs(r.lomb.v[peak] - cases[k].f) < 0.005);
+        assert_true(fabs(r.ar.v[peak] - cases[k].f) < 0.005);
         /* values carry the first spectrum (Welch) */
         assert_float_equal(r.values.v[cases[k].key], r.welch.v[cases[k].key], 0);
         /* the spectrum is available */

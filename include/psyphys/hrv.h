@@ -55,7 +55,7 @@ typedef enum psy_hrv_detrend {
 } psy_hrv_detrend;
 
 /* Spectra to compute (bit flags). */
-enum { PSY_HRV_WELCH = 1, PSY_HRV_LOMB = 2 };
+enum { PSY_HRV_WELCH = 1, PSY_HRV_LOMB = 2, PSY_HRV_AR = 4 };
 
 enum { PSY_HRV_ULF = 0, PSY_HRV_VLF, PSY_HRV_LF, PSY_HRV_HF, PSY_HRV_VHF, PSY_HRV_BAND_COUNT };
 
@@ -70,7 +70,8 @@ typedef struct psy_hrv_config {
                                   [k w, (k+1) w) from the first beat, complete windows only */
     double min_geometric_s;    /* HTI/TINN need this much data, default 1200 (Task Force: >= 20 min) */
     /* frequency domain */
-    int spectra;               /* PSY_HRV_WELCH | PSY_HRV_LOMB, default both */
+    int spectra;               /* PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR, default Welch and Lomb */
+    int ar_order;              /* Burg AR model order on the resampled series, default 16 (Kubios) */
     double resample_hz;        /* even grid for Welch, default 4 */
     int quadratic_spline;      /* 0 (default): natural cubic spline; 1: quadratic B-spline (scipy
                                   interp1d kind='quadratic', as NeuroKit) */
@@ -124,9 +125,11 @@ typedef struct psy_hrv_values {
 typedef struct psy_hrv_result {
     size_t n_nn;         /* intervals analysed */
     double duration_s;   /* sum of the intervals */
-    psy_hrv_values values; /* time + nonlinear; frequency keys of the first spectrum computed */
+    psy_hrv_values values; /* time + nonlinear; frequency keys of the first spectrum computed
+                              (in the order Welch, Lomb, AR) */
     psy_hrv_values welch;  /* frequency keys of the Welch spectrum (others NaN) */
     psy_hrv_values lomb;   /* frequency keys of the Lomb spectrum (others NaN) */
+    psy_hrv_values ar;     /* frequency keys of the Burg AR spectrum (others NaN) */
 } psy_hrv_result;
 
 typedef struct psy_hrv psy_hrv;
@@ -146,7 +149,7 @@ const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
 psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
                            psy_hrv_result *result, size_t *skipped);
 
-/* The last spectrum computed by psy_hrv_compute (method PSY_HRV_WELCH or PSY_HRV_LOMB), in
+/* The last spectrum computed by psy_hrv_compute (PSY_HRV_WELCH, PSY_HRV_LOMB or PSY_HRV_AR), in
  * ms²/Hz at frequencies f (Hz): valid until the next compute or destroy. *n = 0 when none. */
 void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n);
 
