@@ -36,7 +36,7 @@ static void mean_sd(const double *x, size_t n, double *mean, double *sd)
 /* HTI and TINN from a histogram of bin width b with edges k b from 0 (as numpy.histogram with
  * bins = arange(0, max + b, b): the last edge closes the last bin). TINN: the triangle q with
  * q(N) = q(M) = 0 and its apex at the modal bin, fitted by least squares over all bins (Task
- * Force 1996); the two sides are independent, so each is minimised on its own. */
+ * Force 1996); the two sides are independent, so each is minimised on its own, in O(bins). */
 static void geometric(const double *nn, size_t n, double b, double max_nn, psy_hrv_values *v)
 {
     size_t n_edges = (size_t)ceil((max_nn + b) / b);
@@ -58,26 +58,38 @@ static void geometric(const double *nn, size_t n, double b, double max_nn, psy_h
         if (d[k] > d[xm]) xm = k;
     double y = d[xm];
     v->v[PSY_HRV_HTI] = (double)n / y;
-    /* Left side: N = edge index nl < xm, q(k) = y (k - nl) / (xm - nl) for nl <= k < xm. */
+    /* Each side's squared error from prefix sums of d, k d and d² (O(bins), not O(bins²)):
+     * left, N = nl < xm: q(k) = y (k - nl) / L for nl <= k < xm, L = xm - nl, 0 below;
+     * right, M = mr > xm: q(k) = y (mr - k) / R for xm < k < mr, R = mr - xm, 0 from mr on. */
+    double *s0 = calloc(3 * (nb + 1), sizeof *s0);
+    if (!s0) {
+        free(d);
+        hrv_na(v, PSY_HRV_TINN_MS, "out of memory");
+        return;
+    }
+    double *s1 = s0 + nb + 1, *s2 = s1 + nb + 1;
+    for (size_t k = 0; k < nb; k++) {
+        s0[k + 1] = s0[k] + d[k];
+        s1[k + 1] = s1[k] + (double)k * d[k];
+        s2[k + 1] = s2[k] + d[k] * d[k];
+    }
     double best_l = INFINITY, best_r = INFINITY;
     size_t nl_best = xm, mr_best = xm;
     for (size_t nl = 0; nl < xm; nl++) {
-        double e = 0;
-        for (size_t k = 0; k < nl; k++) e += d[k] * d[k];
-        for (size_t k = nl; k < xm; k++) {
-            double q = y * (double)(k - nl) / (double)(xm - nl);
-            e += (d[k] - q) * (d[k] - q);
-        }
+        double L = (double)(xm - nl);
+        double dk = (s1[xm] - s1[nl]) - (double)nl * (s0[xm] - s0[nl]); /* sum d (k - nl) */
+        double kk = (L - 1) * L * (2 * L - 1) / 6;                     /* sum (k - nl)² */
+        double e = s2[xm] - 2 * y / L * dk + y * y / (L * L) * kk;
         if (e < best_l) best_l = e, nl_best = nl;
     }
     for (size_t mr = xm + 1; mr <= nb; mr++) {
-        double e = 0;
-        for (size_t k = xm + 1; k < nb; k++) {
-            double q = k < mr ? y * (double)(mr - k) / (double)(mr - xm) : 0;
-            e += (d[k] - q) * (d[k] - q);
-        }
+        double R = (double)(mr - xm);
+        double dk = (double)mr * (s0[mr] - s0[xm + 1]) - (s1[mr] - s1[xm + 1]); /* sum d (mr - k) */
+        double kk = (R - 1) * R * (2 * R - 1) / 6;
+        double e = (s2[nb] - s2[xm + 1]) - 2 * y / R * dk + y * y / (R * R) * kk;
         if (e < best_r) best_r = e, mr_best = mr;
     }
+    free(s0);
     v->v[PSY_HRV_TINN_MS] = (double)(mr_best - nl_best) * b;
     free(d);
 }

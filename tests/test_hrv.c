@@ -70,6 +70,27 @@ static void test_time_domain_alternating(void **state)
     psy_hrv_destroy(h);
 }
 
+static void test_triangular_histogram(void **state)
+{
+    (void)state;
+    /* counts on 7.8125 ms bins forming an exact triangle from bin 100 to bin 120, apex 10 at 110 */
+    double rr[200], b = 7.8125;
+    size_t n = 0;
+    for (int k = 100; k <= 120; k++) {
+        int count = k <= 110 ? k - 100 : 120 - k;
+        for (int j = 0; j < count; j++) rr[n++] = (k + 0.5) * b;
+    }
+    assert_int_equal(n, 100);
+    psy_hrv_config c = psy_hrv_config_default();
+    c.min_geometric_s = 0;
+    psy_hrv *h = make(&c);
+    psy_hrv_result r;
+    assert_int_equal(psy_hrv_compute(h, rr, NULL, n, &r, NULL), PSY_OK);
+    assert_float_equal(r.values.v[PSY_HRV_HTI], 100.0 / 10, 1e-12);
+    assert_float_equal(r.values.v[PSY_HRV_TINN_MS], 20 * b, 1e-12);
+    psy_hrv_destroy(h);
+}
+
 static void test_pnn_is_strict(void **state)
 {
     (void)state;
@@ -357,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_domain_alternating),
         cmocka_unit_test(test_pnn_is_strict),
+        cmocka_unit_test(test_triangular_histogram),
         cmocka_unit_test(test_band_power_of_sinusoids),
         cmocka_unit_test(test_detrending_keeps_hf_removes_trend),
         cmocka_unit_test(test_splines_reproduce_polynomials),
