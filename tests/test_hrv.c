@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psyphys/beats.h"
 #include "psyphys/hrv.h"
 
 #ifndef M_PI
@@ -344,6 +345,45 @@ static void test_bad_input(void **state)
     psy_hrv_destroy(NULL);
 }
 
+static void test_span_of_a_beat_list(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    static double rr[N], t[N], nn[N];
+    static int64_t sample[N];
+    static psy_beat_class cls[N];
+    static uint8_t corr[N];
+    size_t n = modulated(rr, t, N, 0.1, 30, 400);
+    for (size_t i = 0; i < n; i++) nn[i] = rr[i] + 1, sample[i] = -1, cls[i] = PSY_BEAT_NORMAL, corr[i] = 0;
+    rr[0] = NAN; /* the raw series starts a stretch */
+    psy_beat_list b = {0};
+    b.n = n, b.sample = sample, b.onset_s = t, b.rr_ms = rr, b.cls = cls;
+    b.n_nn = n, b.nn_ms = nn, b.nn_onset_s = t, b.nn_corrected = corr;
+    psy_hrv *h = make(NULL);
+    psy_hrv_result whole, part, direct;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, -INFINITY, INFINITY, &whole, NULL), PSY_OK);
+    assert_int_equal(whole.n_nn, n);
+    /* intervals ending in (60, 180] */
+    size_t a = 0;
+    while (t[a] <= 60) a++;
+    size_t e = a;
+    while (e < n && t[e] <= 180) e++;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, 60, 180, &part, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_compute(h, nn + a, t + a, e - a, &direct, NULL), PSY_OK);
+    assert_int_equal(part.n_nn, e - a);
+    assert_float_equal(part.values.v[PSY_HRV_RMSSD_MS], direct.values.v[PSY_HRV_RMSSD_MS], 0);
+    assert_float_equal(part.values.v[PSY_HRV_MEAN_NN_MS], direct.values.v[PSY_HRV_MEAN_NN_MS], 0);
+    /* the raw series: the NaN of the first beat is skipped; means differ by the +1 ms */
+    size_t skipped = 0;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 0, -INFINITY, INFINITY, &part, &skipped), PSY_OK);
+    assert_int_equal(skipped, 1);
+    assert_int_equal(part.n_nn, n - 1);
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, 500, 600, &part, NULL), PSY_OK);
+    assert_int_equal(part.n_nn, 0);
+    assert_int_equal(psy_hrv_compute_beats(h, NULL, 1, 0, 1, &part, NULL), PSY_E_INVALID);
+    psy_hrv_destroy(h);
+}
+
 static void test_config_and_names(void **state)
 {
     (void)state;
@@ -386,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_dfa_of_noise),
         cmocka_unit_test(test_minimum_lengths),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_span_of_a_beat_list),
         cmocka_unit_test(test_config_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,6 +149,15 @@ const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
 psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
                            psy_hrv_result *result, size_t *skipped);
 
+struct psy_beat_list; /* psyphys/beats.h */
+
+/* HRV of the beats of a recording (psy_beats_detect) over the intervals ending in (t0_s, t1_s]
+ * (seconds from the recording start; t1_s = INFINITY for all): the corrected NN series
+ * (corrected = 1) or the raw RR intervals (0; NaN after gaps, skipped). For segments and epochs
+ * defined by session events. Same returns as psy_hrv_compute. */
+psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,
+                                 double t1_s, psy_hrv_result *result, size_t *skipped);
+
 /* The last spectrum computed by psy_hrv_compute (PSY_HRV_WELCH, PSY_HRV_LOMB or PSY_HRV_AR), in
  * ms²/Hz at frequencies f (Hz): valid until the next compute or destroy. *n = 0 when none. */
 void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n);
