@@ -27,7 +27,8 @@ static void help(FILE *out)
             "                      neurokit (NeuroKit2 0.2.12: no detrending, quadratic spline, Welch\n"
             "                      N/2 segments, trapezoid band powers, pNNx over the intervals, DFA\n"
             "                      4-11 / 12-N/10 overlapping); pcst (PhysioNet Cardiovascular Signal\n"
-            "                      Toolbox: Lomb only, no detrending, SampEn r = 0.15 SD)\n"
+            "                      Toolbox: Lomb only, no detrending, SampEn r = 0.15 SD, successive\n"
+            "                      differences also across removed beats)\n"
             "  --detrend D         smoothness | linear | none (overrides the preset)\n"
             "  --psd S             both (default: Welch and Lomb) | all (also Burg AR, order 16) |\n"
             "                      welch | lomb | ar. The first spectrum's keys are the TSV columns\n"
@@ -259,7 +260,9 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, int co
         "sdann_window_s", c->sdann_window_s, "sdann_windows",
         c->sdann_neurokit ? "NeuroKit (round(total / window) windows, last interval of each dropped)"
                           : "complete windows from the first beat, at least 3",
-        "min_geometric_s", c->min_geometric_s, "pnn_rule", "|dNN| strictly greater than 50 / 20 ms",
+        "min_geometric_s", c->min_geometric_s, "pnn_rule",
+        c->successive_across_gaps ? "|dNN| strictly greater than 50 / 20 ms, also across removed beats"
+                                  : "|dNN| strictly greater than 50 / 20 ms, contiguous intervals only",
         "tinn", "least-squares triangle over all histogram bins, apex at the mode (Task Force 1996)"));
     char spectra_text[32] = "";
     for (int q = 0; q < 3; q++)

@@ -90,6 +90,7 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         c->detrend = PSY_HRV_DETREND_NONE;
         c->entropy_r_sd = 0.15;
         c->spectra = PSY_HRV_LOMB;
+        c->successive_across_gaps = 1;
         return PSY_OK;
     }
     return PSY_E_NOT_FOUND;
@@ -369,7 +370,7 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
         nn[k] = v, t[k] = ti, last_t = ti, dur += v, k++;
     }
     if (skipped) *skipped = n - k;
-    hrv_series s = {nn, t, k, dur};
+    hrv_series s = {nn, t, k, dur, h->cfg.successive_across_gaps};
     r->n_nn = k;
     r->duration_s = dur / 1000.0;
     s.duration_s = r->duration_s;

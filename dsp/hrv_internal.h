@@ -12,13 +12,14 @@ typedef struct hrv_series {
     const double *t;
     size_t n;
     double duration_s; /* sum of the intervals */
+    int across_gaps;   /* 1: every pair of neighbours counts as successive (PCST) */
 } hrv_series;
 
 /* Interval i directly follows interval i - 1: no gap or removed beat between them (successive
  * differences and Poincaré pairs use only these). */
 static inline int hrv_contiguous(const hrv_series *s, size_t i)
 {
-    return (s->t[i] - s->t[i - 1]) * 1000.0 <= 1.5 * s->nn[i] + 1.0;
+    return s->across_gaps || (s->t[i] - s->t[i - 1]) * 1000.0 <= 1.5 * s->nn[i] + 1.0;
 }
 
 /* Sets key k to NaN with a reason. */

@@ -64,6 +64,9 @@ typedef struct psy_hrv_config {
     double hist_bin_ms;        /* HTI/TINN histogram bin, default 7.8125 (1/128 s), edges from 0 */
     int pnn_per_interval;      /* 0 (default, Task Force): pNNx = count(|dNN| > x) / number of
                                   differences; 1 (NeuroKit): / number of intervals */
+    int successive_across_gaps; /* 0 (default): successive differences (RMSSD, pNNx, SDSD, SD1/SD2)
+                                  only between contiguous intervals; 1 (PCST): also across a gap
+                                  left by removed beats */
     double sdann_window_s;     /* SDANN/SDNNI window, default 300 (1 and 2 min are common too) */
     int sdann_neurokit;        /* 1: NeuroKit's windows (round(total / w) windows from the series
                                   start, each dropping its last interval); 0 (default): windows
@@ -113,7 +116,8 @@ psy_hrv_config psy_hrv_config_default(void);
  *              detrending, Welch nperseg = N/2 with nfft 2 nperseg, trapezoid band powers above
  *              4 fs / N, total power = sum of the bands, DFA alpha1 4-11 and alpha2 12-(N+1)/10
  *              with half-overlapping windows;
- *   "pcst"     PhysioNet Cardiovascular Signal Toolbox demo: Lomb only, no detrending, r 0.15 SD.
+ *   "pcst"     PhysioNet Cardiovascular Signal Toolbox demo: Lomb only, no detrending, r 0.15 SD,
+ *              successive differences also across removed beats.
  * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
 psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *out);
 
