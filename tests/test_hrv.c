@@ -327,6 +327,14 @@ static void test_bad_input(void **state)
     assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], (800 + 820 + 830) / 3.0, 1e-9);
     /* 800 -> 820 spans a gap (4 s for an 820 ms interval): only 820 -> 830 is a difference */
     assert_float_equal(r.values.v[PSY_HRV_RMSSD_MS], 10, 1e-9);
+    /* PCST counts the difference across the gap too: 800 -> 820 -> 830 */
+    psy_hrv_config pc;
+    assert_int_equal(psy_hrv_config_preset("pcst", &pc), PSY_OK);
+    psy_hrv *hp = make(&pc);
+    psy_hrv_result rp;
+    assert_int_equal(psy_hrv_compute(hp, rr, t, 8, &rp, NULL), PSY_OK);
+    assert_float_equal(rp.values.v[PSY_HRV_RMSSD_MS], sqrt((400.0 + 100.0) / 2), 1e-9);
+    psy_hrv_destroy(hp);
     /* a gap of three years between beats: no unbounded spectrum grid, the rest is computed */
     double far_rr[6] = {800, 810, 820, 800, 810, 820};
     double far_t[6] = {0.8, 1.61, 2.43, 1e8, 1e8 + 0.81, 1e8 + 1.63};
