@@ -514,6 +514,10 @@ int cmd_hrv(int argc, char **argv)
         return CLI_USAGE;
     }
     if (window > 0 && !(step > 0)) step = window;
+    if (window > 0 && (window < 10 || step < 1)) {
+        cli_error(NULL, "hrv: --window needs at least 10 s and --step at least 1 s");
+        return CLI_USAGE;
+    }
     psy_hrv_config cfg;
     if (psy_hrv_config_preset(preset, &cfg) != PSY_OK) {
         cli_error(NULL, "hrv: --preset is default, kubios, neurokit or pcst, not '%s'", preset);

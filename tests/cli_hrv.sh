@@ -92,6 +92,7 @@ expect_grep 'shorter than one window' "$TMP/err"
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --preset kubiox
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --step 30
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window -5
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window 60 --step 0.000001
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --correction maybe
 expect_exit 2 "$PSYPHYS" hrv "$DEMO" --welch-overlap 1.5
 expect_grep 'welch_overlap 1.5' "$TMP/err"
