@@ -45,5 +45,6 @@ int cmd_convert(int argc, char **argv);
 int cmd_beats(int argc, char **argv);
 int cmd_score_beats(int argc, char **argv);
 int cmd_eda(int argc, char **argv);
+int cmd_hrv(int argc, char **argv);
 
 #endif

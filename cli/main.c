@@ -14,6 +14,7 @@ static const struct {
     {"beats", cmd_beats, "R-peaks, RR intervals, artefact classes and the NN series"},
     {"score-beats", cmd_score_beats, "compare beats with reference beats (ANSI/AAMI EC57)"},
     {"eda", cmd_eda, "skin conductance: SCRs, SCL, event-related SCRs"},
+    {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
 };
 
 static void usage(FILE *out)

@@ -9,6 +9,7 @@
 #include "psyphys/ecg.h"
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"
+#include "psyphys/hrv.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"

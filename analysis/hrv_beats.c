@@ -1,0 +1,30 @@
+/* HRV over a time span of a recording's beats: the wiring between psy_beats_detect and
+ * psy_hrv_compute for segments and epochs. */
+#include <math.h>
+
+#include "psyphys/beats.h"
+#include "psyphys/hrv.h"
+
+/* First index in t[0..n) with t > v (t increasing). */
+static size_t upper_bound(const double *t, size_t n, double v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid] <= v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int corrected, double t0_s,
+                                 double t1_s, psy_hrv_result *result, size_t *skipped)
+{
+    if (!h || !beats || !result || isnan(t0_s) || isnan(t1_s)) return PSY_E_INVALID;
+    const double *v = corrected ? beats->nn_ms : beats->rr_ms;
+    const double *t = corrected ? beats->nn_onset_s : beats->onset_s;
+    size_t n = corrected ? beats->n_nn : beats->n;
+    size_t a = upper_bound(t, n, t0_s), b = upper_bound(t, n, t1_s);
+    if (b < a) b = a;
+    return psy_hrv_compute(h, v + a, t + a, b - a, result, skipped);
+}

@@ -1,0 +1,407 @@
+/* HRV analyser: settings, the cleaning of the input series, and the order of the analyses
+ * (time domain, nonlinear, Welch on the resampled series, Lomb on the uneven series). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hrv_internal.h"
+#include "reader_impl.h" /* psy_fail */
+
+#define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
+#define MAX_GRID 8e6            /* resampled points / Lomb grid: 23 days at 4 Hz */
+
+static const char *const key_names[PSY_HRV_KEY_COUNT] = {
+    "mean_nn_ms", "sdnn_ms", "rmssd_ms", "sdsd_ms", "pnn50_pct", "pnn20_pct", "cvnn", "cvsd",
+    "median_nn_ms", "mad_nn_ms", "iqr_nn_ms", "min_nn_ms", "max_nn_ms", "mean_hr_bpm",
+    "min_hr_bpm", "max_hr_bpm", "hti", "tinn_ms", "sdann_ms", "sdnni_ms", "ulf_ms2", "vlf_ms2",
+    "lf_ms2", "hf_ms2", "vhf_ms2", "total_power_ms2", "lf_hf", "lf_nu", "hf_nu", "lf_peak_hz",
+    "hf_peak_hz", "sd1_ms", "sd2_ms", "sd1_sd2", "ellipse_area_ms2", "sampen", "apen",
+    "dfa_alpha1", "dfa_alpha2"};
+
+const char *psy_hrv_key_name(psy_hrv_key key)
+{
+    return (unsigned)key < PSY_HRV_KEY_COUNT ? key_names[key] : "";
+}
+
+int psy_hrv_key_is_frequency(psy_hrv_key key)
+{
+    return key >= PSY_HRV_FIRST_FREQ_KEY && key <= PSY_HRV_LAST_FREQ_KEY;
+}
+
+psy_hrv_config psy_hrv_config_default(void)
+{
+    psy_hrv_config c;
+    memset(&c, 0, sizeof c);
+    c.hist_bin_ms = 1000.0 / 128.0;
+    c.pnn_per_interval = 0;
+    c.sdann_window_s = 300;
+    c.sdann_neurokit = 0;
+    c.min_geometric_s = 1200;
+    c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+    c.ar_order = 16;
+    c.resample_hz = 4;
+    c.detrend = PSY_HRV_DETREND_SMOOTHNESS;
+    c.lambda = 500;
+    c.welch_segment_s = 300;
+    c.welch_segment_detrend = 2;
+    c.welch_overlap = 0.5;
+    c.welch_nfft_factor = 1;
+    c.band_trapz = 0;
+    c.total_power_all_bands = 0;
+    c.lomb_oversampling = 4;
+    c.max_hz = 0.5;
+    static const double bands[PSY_HRV_BAND_COUNT][2] = {
+        {0, 0.0033}, {0.0033, 0.04}, {0.04, 0.15}, {0.15, 0.4}, {0.4, 0.5}};
+    static const double min_s[PSY_HRV_BAND_COUNT] = {3030, 300, 120, 60, 60};
+    memcpy(c.band_hz, bands, sizeof bands);
+    memcpy(c.band_min_s, min_s, sizeof min_s);
+    c.entropy_m = 2;
+    c.entropy_r_sd = 0.2;
+    c.dfa1_min = 4, c.dfa1_max = 16;
+    c.dfa2_min = 16, c.dfa2_max = 64;
+    c.dfa_overlap = 0;
+    c.min_nonlinear_nn = 100;
+    return c;
+}
+
+psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
+{
+    if (!name || !c) return PSY_E_INVALID;
+    *c = psy_hrv_config_default();
+    if (strcmp(name, "default") == 0) return PSY_OK;
+    if (strcmp(name, "kubios") == 0) /* the defaults follow Kubios HRV */
+        return PSY_OK;
+    if (strcmp(name, "neurokit") == 0) { /* NeuroKit2 0.2.12 hrv_time/frequency/nonlinear */
+        c->pnn_per_interval = 1;
+        c->sdann_neurokit = 1;
+        c->detrend = PSY_HRV_DETREND_NONE;
+        c->welch_segment_s = 0;
+        c->welch_nfft_factor = 2;
+        c->welch_segment_detrend = 0;
+        c->quadratic_spline = 1;
+        c->band_trapz = 1;
+        c->total_power_all_bands = 1;
+        c->dfa1_min = 4, c->dfa1_max = 11;
+        c->dfa2_min = 12, c->dfa2_max = 0;
+        c->dfa_overlap = 1;
+        return PSY_OK;
+    }
+    if (strcmp(name, "pcst") == 0) { /* PhysioNet Cardiovascular Signal Toolbox demo settings */
+        c->detrend = PSY_HRV_DETREND_NONE;
+        c->entropy_r_sd = 0.15;
+        c->spectra = PSY_HRV_LOMB;
+        c->successive_across_gaps = 1;
+        return PSY_OK;
+    }
+    return PSY_E_NOT_FOUND;
+}
+
+struct psy_hrv {
+    psy_hrv_config cfg;
+    hrv_fft welch_fft, lomb_fft;
+    double *welch_f, *welch_p, *lomb_f, *lomb_p, *ar_f, *ar_p;
+    size_t welch_n, lomb_n, ar_n;
+};
+
+static psy_status check_config(const psy_hrv_config *c, psy_message *why)
+{
+#define BAD(cond, ...) \
+    if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
+    BAD(!(c->hist_bin_ms >= 0.1 && c->hist_bin_ms < 1000), "hist_bin_ms %g not in [0.1, 1000)", c->hist_bin_ms);
+    BAD(!(c->sdann_window_s >= 10 && c->sdann_window_s <= 86400), "sdann_window_s %g not in [10, 86400]",
+        c->sdann_window_s);
+    BAD(!(c->resample_hz >= 1 && c->resample_hz <= 100), "resample_hz %g not in [1, 100]", c->resample_hz);
+    BAD(!(c->max_hz > 0 && c->max_hz <= c->resample_hz / 2), "max_hz %g not in (0, resample_hz / 2]",
+        c->max_hz);
+    BAD(!(c->lambda > 0 && c->lambda < 1e7), "lambda %g not in (0, 1e7)", c->lambda);
+    BAD((int)c->detrend < 0 || c->detrend > PSY_HRV_DETREND_SMOOTHNESS, "detrend %d unknown", (int)c->detrend);
+    BAD(!(c->welch_segment_s == 0 || (c->welch_segment_s >= 10 && c->welch_segment_s <= 3600)),
+        "welch_segment_s %g not 0 or in [10, 3600]", c->welch_segment_s);
+    BAD(!(c->welch_overlap >= 0 && c->welch_overlap < 1), "welch_overlap %g not in [0, 1)", c->welch_overlap);
+    BAD(c->welch_segment_detrend < 0 || c->welch_segment_detrend > 2, "welch_segment_detrend %d not 0, 1 or 2",
+        c->welch_segment_detrend);
+    BAD(c->welch_nfft_factor < 1 || c->welch_nfft_factor > 16, "welch_nfft_factor %d not in 1..16",
+        c->welch_nfft_factor);
+    BAD(!(c->lomb_oversampling >= 1 && c->lomb_oversampling <= 16), "lomb_oversampling %g not in [1, 16]",
+        c->lomb_oversampling);
+    BAD(c->spectra < 0 || c->spectra > 7, "spectra %d not a combination of WELCH, LOMB and AR", c->spectra);
+    BAD(c->ar_order < 1 || c->ar_order > 100, "ar_order %d not in 1..100", c->ar_order);
+    for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
+        BAD(!(c->band_hz[b][0] >= 0 && c->band_hz[b][1] > c->band_hz[b][0]) || !(c->band_min_s[b] >= 0),
+            "band %d edges %g..%g or minimum %g s invalid", b, c->band_hz[b][0], c->band_hz[b][1],
+            c->band_min_s[b]);
+    BAD(c->entropy_m < 1 || c->entropy_m > 10, "entropy_m %d not in 1..10", c->entropy_m);
+    BAD(!(c->entropy_r_sd > 0 && c->entropy_r_sd <= 10), "entropy_r_sd %g not in (0, 10]", c->entropy_r_sd);
+    BAD(c->dfa1_min < 2 || c->dfa1_max <= c->dfa1_min || c->dfa1_max > 10000, "dfa1 scales %d..%d invalid",
+        c->dfa1_min, c->dfa1_max);
+    BAD(c->dfa2_min < 2 || (c->dfa2_max != 0 && (c->dfa2_max <= c->dfa2_min || c->dfa2_max > 10000)),
+        "dfa2 scales %d..%d invalid", c->dfa2_min, c->dfa2_max);
+#undef BAD
+    return PSY_OK;
+}
+
+psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_message *why)
+{
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no output pointer");
+    *out = NULL;
+    psy_hrv_config c = config ? *config : psy_hrv_config_default();
+    psy_status st = check_config(&c, why);
+    if (st != PSY_OK) return st;
+    psy_hrv *h = calloc(1, sizeof *h);
+    if (!h) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    h->cfg = c;
+    *out = h;
+    return PSY_OK;
+}
+
+static void free_spectra(psy_hrv *h)
+{
+    free(h->welch_f), free(h->welch_p), free(h->lomb_f), free(h->lomb_p), free(h->ar_f), free(h->ar_p);
+    h->welch_f = h->welch_p = h->lomb_f = h->lomb_p = h->ar_f = h->ar_p = NULL;
+    h->welch_n = h->lomb_n = h->ar_n = 0;
+}
+
+void psy_hrv_destroy(psy_hrv *h)
+{
+    if (!h) return;
+    free_spectra(h);
+    hrv_fft_free(&h->welch_fft);
+    hrv_fft_free(&h->lomb_fft);
+    free(h);
+}
+
+const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h)
+{
+    return h ? &h->cfg : NULL;
+}
+
+void hrv_na(psy_hrv_values *v, psy_hrv_key k, const char *reason)
+{
+    v->v[k] = NAN;
+    v->na[k] = reason;
+}
+
+static void values_init(psy_hrv_values *v)
+{
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) v->v[k] = NAN, v->na[k] = NULL;
+}
+
+static void freq_na(psy_hrv_values *v, const char *why)
+{
+    for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) hrv_na(v, (psy_hrv_key)k, why);
+}
+
+/* Frequencies i df into a new array. */
+static double *freq_axis(size_t n, double df)
+{
+    double *f = malloc((n ? n : 1) * sizeof *f);
+    if (f)
+        for (size_t i = 0; i < n; i++) f[i] = (double)i * df;
+    return f;
+}
+
+/* Welch on the resampled, detrended series z[0..m); fills v. */
+static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s, psy_hrv_values *v)
+{
+    const psy_hrv_config *c = &h->cfg;
+    double fs = c->resample_hz;
+    size_t seg = c->welch_segment_s > 0 ? (size_t)llround(c->welch_segment_s * fs) : m / 2;
+    size_t nfft = seg * (size_t)c->welch_nfft_factor;
+    if (seg > m) {
+        /* a series shorter than the segment: one segment of all of it, zero-padded to a power
+         * of two, so that windows of similar length share one FFTW plan */
+        seg = m;
+        for (nfft = 64; nfft < seg * (size_t)c->welch_nfft_factor;) nfft *= 2;
+    }
+    if (seg < 8) {
+        freq_na(v, "too few resampled points for a Welch segment");
+        return PSY_OK;
+    }
+    h->welch_p = malloc((nfft / 2 + 1) * sizeof *h->welch_p);
+    if (!h->welch_p) return PSY_E_NOMEM;
+    size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend, &h->welch_fft,
+                          h->welch_p);
+    if (!np) return PSY_E_NOMEM;
+    double df = fs / (double)h->welch_fft.n;
+    h->welch_f = freq_axis(np, df);
+    if (!h->welch_f) return PSY_E_NOMEM;
+    h->welch_n = np;
+    double min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
+    hrv_bands(h->welch_p, np, df, min_hz, duration_s, c, v);
+    return PSY_OK;
+}
+
+/* Burg AR on the resampled, detrended series z[0..m); fills v. */
+static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, psy_hrv_values *v)
+{
+    const psy_hrv_config *c = &h->cfg;
+    enum { AR_POINTS = 4097 };
+    h->ar_p = malloc(AR_POINTS * sizeof *h->ar_p);
+    if (!h->ar_p) return PSY_E_NOMEM;
+    double df;
+    psy_status st = hrv_burg(z, m, c->ar_order, c->resample_hz, c->max_hz, AR_POINTS, h->ar_p, &df);
+    if (st == PSY_E_TOO_SHORT) {
+        freq_na(v, "too few resampled points for the AR model order");
+        return PSY_OK;
+    }
+    if (st != PSY_OK) return st;
+    h->ar_f = freq_axis(AR_POINTS, df);
+    if (!h->ar_f) return PSY_E_NOMEM;
+    h->ar_n = AR_POINTS;
+    hrv_bands(h->ar_p, AR_POINTS, df, 0, duration_s, c, v);
+    return PSY_OK;
+}
+
+/* Lomb on the uneven series x at t (trend removed by the caller); fills v. */
+static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, double duration_s,
+                       psy_hrv_values *v)
+{
+    const psy_hrv_config *c = &h->cfg;
+    double df;
+    size_t np;
+    psy_status st = hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->lomb_fft, &h->lomb_p, &np, &df);
+    if (st == PSY_E_TOO_SHORT) {
+        freq_na(v, "too few beats for a Lomb periodogram");
+        return PSY_OK;
+    }
+    if (st != PSY_OK) return st;
+    h->lomb_f = freq_axis(np, df);
+    if (!h->lomb_f) return PSY_E_NOMEM;
+    h->lomb_n = np;
+    hrv_bands(h->lomb_p, np, df, 0, duration_s, c, v);
+    return PSY_OK;
+}
+
+/* Both spectra of the series s. */
+static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
+{
+    const psy_hrv_config *c = &h->cfg;
+    int want_w = c->spectra & PSY_HRV_WELCH, want_l = c->spectra & PSY_HRV_LOMB, want_a = c->spectra & PSY_HRV_AR;
+    if (s->n < 3) {
+        if (want_w) freq_na(&r->welch, "fewer than 3 NN intervals");
+        if (want_l) freq_na(&r->lomb, "fewer than 3 NN intervals");
+        if (want_a) freq_na(&r->ar, "fewer than 3 NN intervals");
+        return PSY_OK;
+    }
+    double fs = c->resample_hz, span = s->t[s->n - 1] - s->t[0];
+    /* Beat times, not the number of beats, size the grids: a series spanning weeks (a gap of days
+     * in a beats table) would make them unbounded. */
+    if (span * fs > MAX_GRID || span * c->lomb_oversampling * c->max_hz * 8 > MAX_GRID) {
+        const char *why = "the series spans too long for a spectrum (more than 8 M grid points)";
+        if (want_w) freq_na(&r->welch, why);
+        if (want_l) freq_na(&r->lomb, why);
+        if (want_a) freq_na(&r->ar, why);
+        return PSY_OK;
+    }
+    size_t m = (size_t)ceil(span * fs + 1); /* NeuroKit's arange(t0, t_last + 1/fs, 1/fs) */
+    if (m < 3) m = 3;
+    /* the work buffer (spline, banded solver) is freed before the Lomb grid is made: the peak
+     * memory of a 24 h series stays under 64 MB */
+    double *z = malloc(2 * m * sizeof *z);
+    double *x = malloc(s->n * sizeof *x);
+    double *work = malloc((6 * (m > s->n ? m : s->n) + 3) * sizeof *work);
+    if (!z || !x || !work) {
+        free(z), free(x), free(work);
+        return PSY_E_NOMEM;
+    }
+    double *trend = z + m;
+    if (c->quadratic_spline) hrv_quadratic_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
+    else hrv_spline_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
+    memcpy(trend, z, m * sizeof *z);
+    if (c->detrend == PSY_HRV_DETREND_SMOOTHNESS) hrv_detrend_smoothness(z, m, c->lambda, work);
+    else if (c->detrend == PSY_HRV_DETREND_LINEAR) hrv_detrend_linear(z, m);
+    free(work);
+    double mean = 0;
+    for (size_t k = 0; k < m; k++) mean += z[k];
+    mean /= (double)m;
+    for (size_t k = 0; k < m; k++) z[k] -= mean;
+    for (size_t k = 0; k < m; k++) trend[k] -= z[k]; /* trend + mean on the grid */
+    psy_status st = PSY_OK;
+    if (want_w) st = welch(h, z, m, s->duration_s, &r->welch);
+    if (st == PSY_OK && want_a) st = ar(h, z, m, s->duration_s, &r->ar);
+    if (st == PSY_OK && want_l) {
+        /* The uneven series minus the grid's trend (linear interpolation at the beat times). */
+        double xm = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            double pos = (s->t[i] - s->t[0]) * fs;
+            size_t k = (size_t)pos;
+            double f = pos - (double)k, tr;
+            if (c->detrend == PSY_HRV_DETREND_NONE) tr = 0;
+            else if (k + 1 < m) tr = trend[k] + f * (trend[k + 1] - trend[k]);
+            else tr = trend[m - 1];
+            x[i] = s->nn[i] - tr;
+            xm += x[i];
+        }
+        xm /= (double)s->n;
+        for (size_t i = 0; i < s->n; i++) x[i] -= xm;
+        st = lomb(h, s->t, x, s->n, s->duration_s, &r->lomb);
+    }
+    free(z);
+    free(x);
+    return st;
+}
+
+psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
+                           psy_hrv_result *r, size_t *skipped)
+{
+    if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
+    free_spectra(h);
+    memset(r, 0, sizeof *r);
+    values_init(&r->values);
+    values_init(&r->welch);
+    values_init(&r->lomb);
+    values_init(&r->ar);
+    size_t alloc_n = n ? n : 1;
+    double *nn = malloc(alloc_n * sizeof *nn), *t = malloc(alloc_n * sizeof *t);
+    double *work = malloc(2 * alloc_n * sizeof *work);
+    if (!nn || !t || !work) {
+        free(nn), free(t), free(work);
+        return PSY_E_NOMEM;
+    }
+    /* Keep finite intervals in (0, 10 s] whose beat times increase. */
+    size_t k = 0;
+    double acc = 0, last_t = -INFINITY, dur = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = nn_ms[i];
+        int ok = isfinite(v) && v > 0 && v <= MAX_INTERVAL_MS;
+        if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
+        double ti = t_s ? t_s[i] : acc;
+        if (!ok || !isfinite(ti) || ti <= last_t) continue;
+        nn[k] = v, t[k] = ti, last_t = ti, dur += v, k++;
+    }
+    if (skipped) *skipped = n - k;
+    hrv_series s = {nn, t, k, dur, h->cfg.successive_across_gaps};
+    r->n_nn = k;
+    r->duration_s = dur / 1000.0;
+    s.duration_s = r->duration_s;
+    hrv_time_domain(&s, &h->cfg, work, &r->values);
+    psy_status st = hrv_nonlinear(&s, &h->cfg, &r->values);
+    if (st == PSY_OK) st = frequency(h, &s, r);
+    /* the first spectrum computed also fills the frequency keys of values */
+    const psy_hrv_values *first = (h->cfg.spectra & PSY_HRV_WELCH) ? &r->welch
+                                  : (h->cfg.spectra & PSY_HRV_LOMB) ? &r->lomb
+                                  : (h->cfg.spectra & PSY_HRV_AR)   ? &r->ar
+                                                                    : NULL;
+    for (int q = PSY_HRV_FIRST_FREQ_KEY; q <= PSY_HRV_LAST_FREQ_KEY; q++) {
+        if (first) r->values.v[q] = first->v[q], r->values.na[q] = first->na[q];
+        else hrv_na(&r->values, (psy_hrv_key)q, "no spectrum asked");
+    }
+    free(nn), free(t), free(work);
+    return st;
+}
+
+void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n)
+{
+    *f = *psd = NULL;
+    *n = 0;
+    if (!h) return;
+    if (method == PSY_HRV_WELCH) *f = h->welch_f, *psd = h->welch_p, *n = h->welch_n;
+    else if (method == PSY_HRV_LOMB) *f = h->lomb_f, *psd = h->lomb_p, *n = h->lomb_n;
+    else if (method == PSY_HRV_AR) *f = h->ar_f, *psd = h->ar_p, *n = h->ar_n;
+}
+
+size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s)
+{
+    if (!(window_s > 0) || !(step_s > 0) || !(t_last_s - t_first_s >= window_s - 1e-9)) return 0;
+    return (size_t)floor((t_last_s - t_first_s - window_s + 1e-9) / step_s) + 1;
+}

@@ -1,0 +1,85 @@
+/* Band powers of a one-sided PSD (ms²/Hz) and the derived frequency-domain keys. */
+#include <math.h>
+
+#include "hrv_internal.h"
+
+static const psy_hrv_key band_key[PSY_HRV_BAND_COUNT] = {PSY_HRV_ULF_MS2, PSY_HRV_VLF_MS2,
+                                                         PSY_HRV_LF_MS2, PSY_HRV_HF_MS2,
+                                                         PSY_HRV_VHF_MS2};
+
+/* Power over the bins lo <= f < hi (and min_hz <= f <= max_hz): rectangles psd x df, or the
+ * trapezoid rule between those bins. *peak gets the frequency of the largest bin. 0 bins: NaN. */
+static double band_power(const double *psd, size_t np, double df, double min_hz, double lo, double hi,
+                         const psy_hrv_config *c, double *peak)
+{
+    double sum = 0, prev = NAN, best = -1;
+    size_t bins = 0;
+    *peak = NAN;
+    for (size_t i = 0; i < np; i++) {
+        double f = (double)i * df;
+        if (f < lo || f >= hi || f < min_hz || f > c->max_hz) continue;
+        if (c->band_trapz) {
+            if (bins) sum += 0.5 * (prev + psd[i]) * df;
+            prev = psd[i];
+        } else {
+            sum += psd[i] * df;
+        }
+        if (psd[i] > best) best = psd[i], *peak = f;
+        bins++;
+    }
+    if (!bins || (c->band_trapz && bins < 2)) return NAN;
+    return sum;
+}
+
+void hrv_bands(const double *psd, size_t np, double df, double min_hz, double duration_s,
+               const psy_hrv_config *c, psy_hrv_values *v)
+{
+    double peak[PSY_HRV_BAND_COUNT];
+    for (int b = 0; b < PSY_HRV_BAND_COUNT; b++) {
+        double p = band_power(psd, np, df, min_hz, c->band_hz[b][0], c->band_hz[b][1], c, &peak[b]);
+        if (duration_s < c->band_min_s[b]) {
+            hrv_na(v, band_key[b], "shorter than the band's minimum length (band_min_s)");
+            peak[b] = NAN;
+        } else if (isnan(p)) {
+            hrv_na(v, band_key[b], "no spectral bins in the band (series too short)");
+        } else {
+            v->v[band_key[b]] = p;
+        }
+    }
+    double lf = v->v[PSY_HRV_LF_MS2], hf = v->v[PSY_HRV_HF_MS2];
+    if (c->total_power_all_bands) {
+        double tp = 0;
+        int any = 0;
+        for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
+            if (!isnan(v->v[band_key[b]])) tp += v->v[band_key[b]], any = 1;
+        if (any) v->v[PSY_HRV_TOTAL_POWER_MS2] = tp;
+        else hrv_na(v, PSY_HRV_TOTAL_POWER_MS2, "no band power");
+    } else if (duration_s < c->band_min_s[PSY_HRV_LF]) {
+        hrv_na(v, PSY_HRV_TOTAL_POWER_MS2, "shorter than the LF band's minimum length");
+    } else {
+        double dummy;
+        double tp = band_power(psd, np, df, min_hz, 0, c->band_hz[PSY_HRV_HF][1], c, &dummy);
+        if (isnan(tp)) hrv_na(v, PSY_HRV_TOTAL_POWER_MS2, "no spectral bins");
+        else v->v[PSY_HRV_TOTAL_POWER_MS2] = tp;
+    }
+    if (isnan(lf) || isnan(hf)) {
+        const char *why = "LF or HF power is n/a";
+        hrv_na(v, PSY_HRV_LF_HF, why);
+        hrv_na(v, PSY_HRV_LF_NU, why);
+        hrv_na(v, PSY_HRV_HF_NU, why);
+    } else {
+        if (hf > 0) v->v[PSY_HRV_LF_HF] = lf / hf;
+        else hrv_na(v, PSY_HRV_LF_HF, "HF power is 0");
+        if (lf + hf > 0) {
+            v->v[PSY_HRV_LF_NU] = 100 * lf / (lf + hf);
+            v->v[PSY_HRV_HF_NU] = 100 * hf / (lf + hf);
+        } else {
+            hrv_na(v, PSY_HRV_LF_NU, "LF + HF power is 0");
+            hrv_na(v, PSY_HRV_HF_NU, "LF + HF power is 0");
+        }
+    }
+    if (isnan(peak[PSY_HRV_LF])) hrv_na(v, PSY_HRV_LF_PEAK_HZ, "LF power is n/a");
+    else v->v[PSY_HRV_LF_PEAK_HZ] = peak[PSY_HRV_LF];
+    if (isnan(peak[PSY_HRV_HF])) hrv_na(v, PSY_HRV_HF_PEAK_HZ, "HF power is n/a");
+    else v->v[PSY_HRV_HF_PEAK_HZ] = peak[PSY_HRV_HF];
+}

@@ -1,0 +1,103 @@
+/* HRV internals shared by dsp/hrv_*.c (not a public header). */
+#ifndef PSYPHYS_HRV_INTERNAL_H
+#define PSYPHYS_HRV_INTERNAL_H
+
+#include <stddef.h>
+#include <fftw3.h>
+#include "psyphys/hrv.h"
+
+/* A cleaned NN series: n intervals (ms) ending at increasing times t (s). */
+typedef struct hrv_series {
+    const double *nn;
+    const double *t;
+    size_t n;
+    double duration_s; /* sum of the intervals */
+    int across_gaps;   /* 1: every pair of neighbours counts as successive (PCST) */
+} hrv_series;
+
+/* Interval i directly follows interval i - 1: no gap or removed beat between them (successive
+ * differences and Poincaré pairs use only these). */
+static inline int hrv_contiguous(const hrv_series *s, size_t i)
+{
+    return s->across_gaps || (s->t[i] - s->t[i - 1]) * 1000.0 <= 1.5 * s->nn[i] + 1.0;
+}
+
+/* Sets key k to NaN with a reason. */
+void hrv_na(psy_hrv_values *v, psy_hrv_key k, const char *reason);
+
+/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: 2 n doubles. */
+void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_hrv_values *v);
+
+/* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *v);
+
+/* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
+ * match when the distance <= r, self-matches counted for ApEn only). O(n) memory; the pairs
+ * are found through a grid of cells of width r, so time grows with the number of matches.
+ * NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
+
+/* DFA slope over scales lo..hi (every integer) of x[0..n). NaN when fewer than 2 scales fit. */
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
+
+/* Natural cubic spline through (t[i], y[i]) evaluated on t0 + k / fs, k = 0 .. m - 1, into out.
+ * work: 3 n doubles. t increasing, n >= 2; beyond the knots the end values are held. */
+void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
+                         double *out, double *work);
+
+/* The same with scipy's quadratic interpolating B-spline (interp1d kind='quadratic', i.e.
+ * make_interp_spline(k=2): knots x0 x3, the midpoints between x1..x(n-2), x(n-1) x3), which
+ * NeuroKit uses; the collocation matrix is tridiagonal. work: 5 n + 3 doubles. n >= 3. */
+void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
+                            size_t m, double *out, double *work);
+
+/* Smoothness priors detrending (Tarvainen 2002) in place: z -= (I + l² D2'D2)^-1 z, where D2 is the
+ * second-difference matrix, solved by a banded (pentadiagonal) LDL' factorisation in O(n).
+ * work: 6 n doubles. n >= 3. */
+void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
+
+/* Removes the least-squares line (against the index) from z. */
+void hrv_detrend_linear(double *z, size_t n);
+
+/* Band powers and derived frequency keys from a one-sided PSD (ms²/Hz) at frequencies
+ * f[i] = i * df (i = 0 .. np - 1). min_hz: bins below are ignored. duration_s: the data length,
+ * checked against the bands' minimum lengths. */
+void hrv_bands(const double *psd, size_t np, double df, double min_hz, double duration_s,
+               const psy_hrv_config *c, psy_hrv_values *v);
+
+/* A real-to-complex FFT of one size with its plan (FFTW_ESTIMATE, made only when the size
+ * changes) and its buffers (fftw_malloc: the plan's alignment holds for every use). */
+typedef struct hrv_fft {
+    size_t n;           /* transform size, 0 = none */
+    fftw_plan plan;
+    double *in;         /* n (in place: aliases out) */
+    fftw_complex *out;  /* n / 2 + 1 */
+} hrv_fft;
+
+/* Makes f ready for size n. 1 on success, 0 when out of memory. */
+int hrv_fft_prepare(hrv_fft *f, size_t n);
+void hrv_fft_free(hrv_fft *f);
+
+/* Welch PSD of x[0..n) sampled at fs: Hann segments of seg samples (<= n), each first detrended
+ * (seg_detrend 0 none, 1 mean, 2 line), overlap fraction,
+ * FFT length nfft >= seg (zero padding), density scaling, one-sided. psd gets nfft / 2 + 1
+ * values at f = i fs / nfft. Returns the number of values, 0 when out of memory. psd:
+ * caller-sized (nfft / 2 + 1). */
+size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
+                 int seg_detrend, hrv_fft *fft, double *psd);
+
+/* Lomb-Scargle PSD (ms²/Hz, scaled so that its integral is the variance) of x at uneven times t
+ * (mean already removed), at f = i df for i = 0 .. *np - 1 (psd[0] = 0), df = 1 / (ofac T), up to
+ * max_hz. Fast algorithm of Press & Rybicki 1989: the trigonometric sums come from two FFTs of
+ * the data spread ("extirpolated") onto a regular grid by 4-point Lagrange weights.
+ * *psd is allocated here (free()). PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
+psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
+                    hrv_fft *fft, double **psd, size_t *np, double *df);
+
+/* Burg AR spectrum of order `order` of x[0..n) (mean removed) sampled at fs: np values of the
+ * one-sided PSD (ms²/Hz) at f = i df, df = max_hz / (np - 1). PSY_OK, PSY_E_TOO_SHORT (n < 2 order
+ * + 2), PSY_E_NOMEM. */
+psy_status hrv_burg(const double *x, size_t n, int order, double fs, double max_hz, size_t np,
+                    double *psd, double *df);
+
+#endif

@@ -1,0 +1,123 @@
+/* Nonlinear HRV: Poincaré SD1/SD2 (Brennan et al. 2001, from SDSD and SDNN), SampEn/ApEn
+ * (hrv_entropy.c) and detrended fluctuation analysis (Peng et al. 1995). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "hrv_internal.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* Mean squared residual of the least-squares line through y[0..s) against its index. */
+static double residual_ms(const double *y, size_t s)
+{
+    double mx = (double)(s - 1) / 2, my = 0;
+    for (size_t k = 0; k < s; k++) my += y[k];
+    my /= (double)s;
+    double sxx = 0, sxy = 0, syy = 0;
+    for (size_t k = 0; k < s; k++) {
+        double dx = (double)k - mx, dy = y[k] - my;
+        sxx += dx * dx, sxy += dx * dy, syy += dy * dy;
+    }
+    double rss = syy - (sxx > 0 ? sxy * sxy / sxx : 0);
+    return (rss > 0 ? rss : 0) / (double)s;
+}
+
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap)
+{
+    if (lo < 2 || hi < lo || n < 4) return NAN;
+    double *y = malloc(n * sizeof *y);
+    if (!y) return NAN;
+    double mean = 0;
+    for (size_t i = 0; i < n; i++) mean += x[i];
+    mean /= (double)n;
+    double acc = 0;
+    for (size_t i = 0; i < n; i++) y[i] = (acc += x[i] - mean); /* the profile */
+    /* least squares of log F against log s */
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    size_t k = 0;
+    for (int sc = lo; sc <= hi; sc++) {
+        size_t s = (size_t)sc, step = overlap ? s / 2 : s, windows = 0;
+        if (step == 0) step = 1;
+        double sum = 0;
+        for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
+            sum += residual_ms(y + a, s);
+            windows++;
+        }
+        if (!windows || !(sum > 0)) continue;
+        double lf = log(sqrt(sum / (double)windows)), ls = log((double)s);
+        sx += ls, sy += lf, sxx += ls * ls, sxy += ls * lf;
+        k++;
+    }
+    free(y);
+    if (k < 2) return NAN;
+    double kd = (double)k;
+    return (kd * sxy - sx * sy) / (kd * sxx - sx * sx);
+}
+
+psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *v)
+{
+    double sdnn = v->v[PSY_HRV_SDNN_MS], sdsd = v->v[PSY_HRV_SDSD_MS];
+    if (s->n < 3 || isnan(sdnn) || isnan(sdsd)) {
+        const char *why = "fewer than 3 NN intervals or no successive differences";
+        hrv_na(v, PSY_HRV_SD1_MS, why);
+        hrv_na(v, PSY_HRV_SD2_MS, why);
+        hrv_na(v, PSY_HRV_SD1_SD2, why);
+        hrv_na(v, PSY_HRV_ELLIPSE_AREA_MS2, why);
+    } else {
+        /* SD1 = SDSD / sqrt 2; SD2 = SD (ddof 1) of (NN_i + NN_i+1) / sqrt 2 over the successive
+         * pairs of contiguous intervals (the Poincaré plot's own axis, not the approximation
+         * sqrt(2 SDNN² - SD1²), which counts the end intervals once). */
+        double sd1 = sqrt(0.5 * sdsd * sdsd), sum = 0, sum2 = 0;
+        size_t np = 0;
+        for (size_t i = 1; i < s->n; i++) {
+            if (!hrv_contiguous(s, i)) continue;
+            double u = (s->nn[i] + s->nn[i - 1]) / sqrt(2.0);
+            sum += u, np++;
+        }
+        double mu = np ? sum / (double)np : 0;
+        for (size_t i = 1; i < s->n; i++) {
+            if (!hrv_contiguous(s, i)) continue;
+            double u = (s->nn[i] + s->nn[i - 1]) / sqrt(2.0) - mu;
+            sum2 += u * u;
+        }
+        double sd2 = np >= 2 ? sqrt(sum2 / (double)(np - 1)) : 0;
+        v->v[PSY_HRV_SD1_MS] = sd1;
+        v->v[PSY_HRV_SD2_MS] = sd2;
+        if (sd2 > 0) v->v[PSY_HRV_SD1_SD2] = sd1 / sd2;
+        else hrv_na(v, PSY_HRV_SD1_SD2, "SD2 is 0");
+        v->v[PSY_HRV_ELLIPSE_AREA_MS2] = M_PI * sd1 * sd2;
+    }
+    if (s->n < c->min_nonlinear_nn || isnan(sdnn)) {
+        hrv_na(v, PSY_HRV_SAMPEN, "fewer NN intervals than min_nonlinear_nn");
+        hrv_na(v, PSY_HRV_APEN, "fewer NN intervals than min_nonlinear_nn");
+    } else {
+        double se, ae;
+        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, &se, &ae);
+        if (st != PSY_OK) return st;
+        if (isnan(se)) hrv_na(v, PSY_HRV_SAMPEN, "no template matches of length m + 1");
+        else v->v[PSY_HRV_SAMPEN] = se;
+        if (isnan(ae)) hrv_na(v, PSY_HRV_APEN, "undefined");
+        else v->v[PSY_HRV_APEN] = ae;
+    }
+    /* DFA: fixed scales need at least 4 windows of the largest; max 0 means (N + 1) / 10. */
+    int hi2 = c->dfa2_max > 0 ? c->dfa2_max : (int)((s->n + 1) / 10);
+    int his[2] = {c->dfa1_max, hi2}, los[2] = {c->dfa1_min, c->dfa2_min};
+    psy_hrv_key keys[2] = {PSY_HRV_DFA_ALPHA1, PSY_HRV_DFA_ALPHA2};
+    for (int a = 0; a < 2; a++) {
+        int need_fixed = a == 0 || c->dfa2_max > 0;
+        if (s->n < c->min_nonlinear_nn) {
+            hrv_na(v, keys[a], "fewer NN intervals than min_nonlinear_nn");
+            continue;
+        }
+        if (his[a] < los[a] + 1 || (need_fixed && s->n < 4 * (size_t)his[a])) {
+            hrv_na(v, keys[a], "fewer than 4 windows of the largest DFA scale");
+            continue;
+        }
+        double alpha = hrv_dfa(s->nn, s->n, los[a], his[a], c->dfa_overlap);
+        if (isnan(alpha)) hrv_na(v, keys[a], "DFA fluctuation undefined (flat series?)");
+        else v->v[keys[a]] = alpha;
+    }
+    return PSY_OK;
+}

@@ -1,0 +1,150 @@
+/* The NN series on an even grid (natural cubic spline) and its detrending (linear, or smoothness
+ * priors: Tarvainen, Ranta-aho & Karjalainen 2002, IEEE TBME 49(2):172-175). */
+#include <math.h>
+#include <string.h>
+
+#include "hrv_internal.h"
+
+void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
+                         double *out, double *work)
+{
+    /* Second derivatives M of the natural spline: tridiagonal system solved by the Thomas
+     * algorithm (M[0] = M[n-1] = 0). */
+    double *mm = work, *cp = work + n, *dp = work + 2 * n;
+    mm[0] = mm[n - 1] = 0;
+    if (n > 2) {
+        cp[0] = 0, dp[0] = 0;
+        for (size_t i = 1; i + 1 < n; i++) {
+            double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
+            double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
+            double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
+            double den = b - a * cp[i - 1];
+            cp[i] = c / den;
+            dp[i] = (r - a * dp[i - 1]) / den;
+        }
+        for (size_t i = n - 2; i >= 1; i--) mm[i] = dp[i] - cp[i] * mm[i + 1];
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < m; k++) {
+        double x = t0 + (double)k / fs;
+        if (x <= t[0]) {
+            out[k] = y[0];
+            continue;
+        }
+        if (x >= t[n - 1]) {
+            out[k] = y[n - 1];
+            continue;
+        }
+        while (j + 2 < n && t[j + 1] < x) j++;
+        double h = t[j + 1] - t[j], a = (t[j + 1] - x) / h, b = (x - t[j]) / h;
+        out[k] = a * y[j] + b * y[j + 1] +
+                 ((a * a * a - a) * mm[j] + (b * b * b - b) * mm[j + 1]) * h * h / 6;
+    }
+}
+
+void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work)
+{
+    /* A = I + l² D2'D2 is symmetric pentadiagonal: diagonal a, first and second off-diagonals
+     * b1, b2. Row r of D2 is (1, -2, 1) at columns r, r+1, r+2 (r = 0 .. n-3). */
+    double *a = work, *b1 = work + n, *b2 = work + 2 * n, *d = work + 3 * n;
+    double *l1 = work + 4 * n, *l2 = work + 5 * n;
+    double l2s = lambda * lambda;
+    static const double coef[3] = {1, -2, 1};
+    for (size_t i = 0; i < n; i++) a[i] = b1[i] = b2[i] = 0;
+    for (size_t r = 0; r + 2 < n; r++)
+        for (int p = 0; p < 3; p++) {
+            a[r + (size_t)p] += coef[p] * coef[p];
+            if (p < 2) b1[r + (size_t)p] += coef[p] * coef[p + 1];
+            if (p == 0) b2[r] += coef[0] * coef[2];
+        }
+    for (size_t i = 0; i < n; i++) a[i] = 1 + l2s * a[i], b1[i] *= l2s, b2[i] *= l2s;
+    /* LDL': l1[i] = L(i, i-1), l2[i] = L(i, i-2). */
+    for (size_t i = 0; i < n; i++) {
+        l2[i] = i >= 2 ? b2[i - 2] / d[i - 2] : 0;
+        l1[i] = i >= 1 ? (b1[i - 1] - (i >= 2 ? l2[i] * l1[i - 1] * d[i - 2] : 0)) / d[i - 1] : 0;
+        d[i] = a[i] - (i >= 1 ? l1[i] * l1[i] * d[i - 1] : 0) - (i >= 2 ? l2[i] * l2[i] * d[i - 2] : 0);
+    }
+    /* Solve A s = z into a (no longer needed): forward, diagonal, backward. */
+    double *s = a;
+    for (size_t i = 0; i < n; i++)
+        s[i] = z[i] - (i >= 1 ? l1[i] * s[i - 1] : 0) - (i >= 2 ? l2[i] * s[i - 2] : 0);
+    for (size_t i = 0; i < n; i++) s[i] /= d[i];
+    for (size_t i = n; i-- > 0;)
+        s[i] -= (i + 1 < n ? l1[i + 1] * s[i + 1] : 0) + (i + 2 < n ? l2[i + 2] * s[i + 2] : 0);
+    for (size_t i = 0; i < n; i++) z[i] -= s[i];
+}
+
+void hrv_detrend_linear(double *z, size_t n)
+{
+    double mx = (double)(n - 1) / 2, my = 0;
+    for (size_t i = 0; i < n; i++) my += z[i];
+    my /= (double)n;
+    double sxy = 0, sxx = 0;
+    for (size_t i = 0; i < n; i++) {
+        double dx = (double)i - mx;
+        sxy += dx * (z[i] - my);
+        sxx += dx * dx;
+    }
+    double slope = sxx > 0 ? sxy / sxx : 0;
+    for (size_t i = 0; i < n; i++) z[i] -= my + slope * ((double)i - mx);
+}
+
+/* The three degree-2 B-splines B(mu-2), B(mu-1), B(mu) at x, for knots k[mu] <= x <= k[mu+1]
+ * (Cox-de Boor recursion). */
+static void quad_basis(const double *k, size_t mu, double x, double b[3])
+{
+    double h = k[mu + 1] - k[mu];
+    double l1 = h > 0 ? (k[mu + 1] - x) / h : 0, r1 = h > 0 ? (x - k[mu]) / h : 1;
+    double d0 = k[mu + 1] - k[mu - 1], d1 = k[mu + 2] - k[mu];
+    b[0] = d0 > 0 ? (k[mu + 1] - x) / d0 * l1 : 0;
+    b[1] = (d0 > 0 ? (x - k[mu - 1]) / d0 * l1 : 0) + (d1 > 0 ? (k[mu + 2] - x) / d1 * r1 : 0);
+    b[2] = d1 > 0 ? (x - k[mu]) / d1 * r1 : 0;
+}
+
+void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
+                            size_t m, double *out, double *work)
+{
+    double *k = work, *sub = work + n + 3, *dia = sub + n, *sup = dia + n, *c = sup + n;
+    k[0] = k[1] = k[2] = t[0];
+    for (size_t j = 1; j + 2 < n; j++) k[2 + j] = (t[j] + t[j + 1]) / 2;
+    k[n] = k[n + 1] = k[n + 2] = t[n - 1];
+    /* collocation rows: data point i lies in knot interval mu(i), columns mu-2 .. mu */
+    size_t mu = 2;
+    for (size_t i = 0; i < n; i++) {
+        while (mu < n - 1 && k[mu + 1] <= t[i]) mu++;
+        double b[3];
+        quad_basis(k, mu, t[i], b);
+        sub[i] = dia[i] = sup[i] = 0;
+        for (int q = 0; q < 3; q++) {
+            size_t col = mu - 2 + (size_t)q;
+            if (col + 1 == i) sub[i] = b[q];
+            else if (col == i) dia[i] = b[q];
+            else if (col == i + 1) sup[i] = b[q];
+        }
+        c[i] = y[i];
+    }
+    /* Thomas algorithm (B-spline collocation matrices are totally positive: no pivoting). */
+    for (size_t i = 1; i < n; i++) {
+        double w = sub[i] / dia[i - 1];
+        dia[i] -= w * sup[i - 1];
+        c[i] -= w * c[i - 1];
+    }
+    c[n - 1] /= dia[n - 1];
+    for (size_t i = n - 1; i-- > 0;) c[i] = (c[i] - sup[i] * c[i + 1]) / dia[i];
+    mu = 2;
+    for (size_t q = 0; q < m; q++) {
+        double x = t0 + (double)q / fs;
+        if (x <= t[0]) {
+            out[q] = y[0];
+            continue;
+        }
+        if (x >= t[n - 1]) {
+            out[q] = y[n - 1];
+            continue;
+        }
+        while (mu < n - 1 && k[mu + 1] <= x) mu++;
+        double b[3];
+        quad_basis(k, mu, x, b);
+        out[q] = b[0] * c[mu - 2] + b[1] * c[mu - 1] + b[2] * c[mu];
+    }
+}

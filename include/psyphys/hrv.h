@@ -1,0 +1,178 @@
+/* psyphys — heart rate variability of an NN series: time domain, frequency domain (Welch on the
+ * resampled series, Lomb–Scargle on the uneven one; FFTW), nonlinear (Poincaré, SampEn, ApEn,
+ * DFA), over a whole series or over windows.
+ *
+ * References: Task Force of the ESC and NASPE 1996, "Heart rate variability: standards of
+ * measurement, physiological interpretation and clinical use", Circulation 93:1043-1065 (bands,
+ * definitions, minimum lengths); Tarvainen et al. 2002, IEEE TBME 49(2):172-175 (smoothness
+ * priors detrending); Press & Rybicki 1989, ApJ 338:277 (fast Lomb periodogram); Richman &
+ * Moorman 2000 (SampEn); Pincus 1991 (ApEn); Peng et al. 1995 (DFA); Brennan et al. 2001
+ * (Poincaré SD1/SD2).
+ *
+ * Units: intervals in ms, times in s, powers in ms² (absolute, never normalised to a peak),
+ * frequencies in Hz. A metric that cannot be computed is NaN with a static reason string.
+ * Memory: O(number of beats) for the sorted copies and O(resampled length) for the spectra; a
+ * 24 h series (100 000 beats) needs a few tens of MB at most. */
+#ifndef PSYPHYS_HRV_H
+#define PSYPHYS_HRV_H
+
+#include <stddef.h>
+#include "psyphys/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Metric keys: an interface other tools read (TSV columns, JSON keys); never rename. */
+typedef enum psy_hrv_key {
+    PSY_HRV_MEAN_NN_MS = 0, PSY_HRV_SDNN_MS, PSY_HRV_RMSSD_MS, PSY_HRV_SDSD_MS,
+    PSY_HRV_PNN50_PCT, PSY_HRV_PNN20_PCT, PSY_HRV_CVNN, PSY_HRV_CVSD, PSY_HRV_MEDIAN_NN_MS,
+    PSY_HRV_MAD_NN_MS, PSY_HRV_IQR_NN_MS, PSY_HRV_MIN_NN_MS, PSY_HRV_MAX_NN_MS,
+    PSY_HRV_MEAN_HR_BPM, PSY_HRV_MIN_HR_BPM, PSY_HRV_MAX_HR_BPM, PSY_HRV_HTI, PSY_HRV_TINN_MS,
+    PSY_HRV_SDANN_MS, PSY_HRV_SDNNI_MS,
+    /* frequency domain (one set per spectrum method) */
+    PSY_HRV_ULF_MS2, PSY_HRV_VLF_MS2, PSY_HRV_LF_MS2, PSY_HRV_HF_MS2, PSY_HRV_VHF_MS2,
+    PSY_HRV_TOTAL_POWER_MS2, PSY_HRV_LF_HF, PSY_HRV_LF_NU, PSY_HRV_HF_NU, PSY_HRV_LF_PEAK_HZ,
+    PSY_HRV_HF_PEAK_HZ,
+    /* nonlinear */
+    PSY_HRV_SD1_MS, PSY_HRV_SD2_MS, PSY_HRV_SD1_SD2, PSY_HRV_ELLIPSE_AREA_MS2, PSY_HRV_SAMPEN,
+    PSY_HRV_APEN, PSY_HRV_DFA_ALPHA1, PSY_HRV_DFA_ALPHA2,
+    PSY_HRV_KEY_COUNT
+} psy_hrv_key;
+
+#define PSY_HRV_FIRST_FREQ_KEY PSY_HRV_ULF_MS2
+#define PSY_HRV_LAST_FREQ_KEY PSY_HRV_HF_PEAK_HZ
+
+/* "mean_nn_ms", "sdnn_ms", ... Never NULL ("" out of range). */
+const char *psy_hrv_key_name(psy_hrv_key key);
+/* 1 for the frequency-domain keys (ulf_ms2 .. hf_peak_hz). */
+int psy_hrv_key_is_frequency(psy_hrv_key key);
+
+typedef enum psy_hrv_detrend {
+    PSY_HRV_DETREND_NONE = 0,   /* only the mean is removed */
+    PSY_HRV_DETREND_LINEAR,     /* least-squares line */
+    PSY_HRV_DETREND_SMOOTHNESS  /* smoothness priors (Tarvainen 2002), lambda on the resampled grid */
+} psy_hrv_detrend;
+
+/* Spectra to compute (bit flags). */
+enum { PSY_HRV_WELCH = 1, PSY_HRV_LOMB = 2, PSY_HRV_AR = 4 };
+
+enum { PSY_HRV_ULF = 0, PSY_HRV_VLF, PSY_HRV_LF, PSY_HRV_HF, PSY_HRV_VHF, PSY_HRV_BAND_COUNT };
+
+typedef struct psy_hrv_config {
+    /* time domain */
+    double hist_bin_ms;        /* HTI/TINN histogram bin, default 7.8125 (1/128 s), edges from 0 */
+    int pnn_per_interval;      /* 0 (default, Task Force): pNNx = count(|dNN| > x) / number of
+                                  differences; 1 (NeuroKit): / number of intervals */
+    int successive_across_gaps; /* 0 (default): successive differences (RMSSD, pNNx, SDSD, SD1/SD2)
+                                  only between contiguous intervals; 1 (PCST): also across a gap
+                                  left by removed beats */
+    double sdann_window_s;     /* SDANN/SDNNI window, default 300 (1 and 2 min are common too) */
+    int sdann_neurokit;        /* 1: NeuroKit's windows (round(total / w) windows from the series
+                                  start, each dropping its last interval); 0 (default): windows
+                                  [k w, (k+1) w) from the first beat, complete windows only */
+    double min_geometric_s;    /* HTI/TINN need this much data, default 1200 (Task Force: >= 20 min) */
+    /* frequency domain */
+    int spectra;               /* PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR, default Welch and Lomb */
+    int ar_order;              /* Burg AR model order on the resampled series, default 16 (Kubios) */
+    double resample_hz;        /* even grid for Welch, default 4 */
+    int quadratic_spline;      /* 0 (default): natural cubic spline; 1: quadratic B-spline (scipy
+                                  interp1d kind='quadratic', as NeuroKit) */
+    psy_hrv_detrend detrend;   /* default smoothness priors */
+    double lambda;             /* smoothness priors lambda, default 500 (fc ~ 0.035 Hz at 4 Hz) */
+    double welch_segment_s;    /* Welch segment, default 300 s (Kubios HRV; a shorter series is one
+                                  segment, zero-padded to a power of two); 0 = half the series
+                                  (NeuroKit's nperseg = N/2) */
+    int welch_segment_detrend; /* each segment before the taper: 0 nothing (NeuroKit), 1 mean,
+                                  2 (default) least-squares line */
+    double welch_overlap;      /* fraction, default 0.5; Hann taper always */
+    int welch_nfft_factor;     /* FFT length = factor x segment (zero padding), default 1 (2 in NeuroKit) */
+    int band_trapz;            /* 0 (default): band power = sum of PSD x df over lo <= f < hi;
+                                  1 (NeuroKit): trapezoid over those bins, bins below 4 fs / N dropped */
+    int total_power_all_bands; /* 0 (default, Task Force): total power is 0 .. 0.4 Hz;
+                                  1 (NeuroKit): the sum of ULF .. VHF that exist */
+    double lomb_oversampling;  /* Lomb frequency step = 1 / (oversampling x duration), default 4 */
+    double max_hz;             /* spectra up to this frequency, default 0.5 */
+    double band_hz[PSY_HRV_BAND_COUNT][2]; /* ULF 0-0.0033, VLF -0.04, LF -0.15, HF -0.4, VHF -0.5 */
+    double band_min_s[PSY_HRV_BAND_COUNT]; /* minimum data per band, default ULF 3030 s, VLF 300 s,
+                                  LF 120 s, HF 60 s, VHF 60 s (Task Force: >= 10 cycles of the lower
+                                  edge; ~1 min HF, ~2 min LF; VLF from <= 5 min "should be avoided") */
+    /* nonlinear */
+    int entropy_m;             /* embedding dimension, default 2 */
+    double entropy_r_sd;       /* tolerance r = this x SD(NN) (ddof 1), default 0.2 */
+    int dfa1_min, dfa1_max;    /* alpha1 scales in beats, default 4..16 */
+    int dfa2_min, dfa2_max;    /* alpha2 scales, default 16..64; max 0 = (N + 1) / 10 (NeuroKit) */
+    int dfa_overlap;           /* 0 (default): non-overlapping windows; 1: step = scale / 2 (NeuroKit) */
+    size_t min_nonlinear_nn;   /* SampEn/ApEn/DFA need this many intervals, default 100 */
+} psy_hrv_config;
+
+psy_hrv_config psy_hrv_config_default(void);
+
+/* Settings that reproduce another tool where users compare:
+ *   "default"  the defaults above;
+ *   "kubios"   the defaults, which follow Kubios HRV: smoothness priors lambda 500, 4 Hz cubic
+ *              spline, Welch 300 s segments with 50 % overlap, SampEn m 2 r 0.2 SD, DFA 4-16 / 16-64;
+ *   "neurokit" NeuroKit2 0.2.12: pNNx over the number of intervals, NeuroKit's SDANN windows, no
+ *              detrending, Welch nperseg = N/2 with nfft 2 nperseg, trapezoid band powers above
+ *              4 fs / N, total power = sum of the bands, DFA alpha1 4-11 and alpha2 12-(N+1)/10
+ *              with half-overlapping windows;
+ *   "pcst"     PhysioNet Cardiovascular Signal Toolbox demo: Lomb only, no detrending, r 0.15 SD,
+ *              successive differences also across removed beats.
+ * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
+psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *out);
+
+typedef struct psy_hrv_values {
+    double v[PSY_HRV_KEY_COUNT];      /* NaN = n/a */
+    const char *na[PSY_HRV_KEY_COUNT]; /* static reason when v is NaN and the metric was asked */
+} psy_hrv_values;
+
+typedef struct psy_hrv_result {
+    size_t n_nn;         /* intervals analysed */
+    double duration_s;   /* sum of the intervals */
+    psy_hrv_values values; /* time + nonlinear; frequency keys of the first spectrum computed
+                              (in the order Welch, Lomb, AR) */
+    psy_hrv_values welch;  /* frequency keys of the Welch spectrum (others NaN) */
+    psy_hrv_values lomb;   /* frequency keys of the Lomb spectrum (others NaN) */
+    psy_hrv_values ar;     /* frequency keys of the Burg AR spectrum (others NaN) */
+} psy_hrv_result;
+
+typedef struct psy_hrv psy_hrv;
+
+/* An analyser: keeps the FFTW plans (made once per transform size; Welch's size is fixed by the
+ * config) and the work buffers. Not thread-safe: one per thread.
+ * PSY_OK, PSY_E_INVALID (a setting out of range: why names it), PSY_E_NOMEM. */
+psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_message *why);
+void psy_hrv_destroy(psy_hrv *h);
+const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
+
+/* Analyses n NN intervals nn_ms[i] ending at beat times t_s[i] (seconds, increasing; NULL: the
+ * cumulative sum of the intervals). Intervals that are NaN, <= 0 or > 10 000 ms, and beats whose
+ * time does not increase, are skipped (counted in *skipped when not NULL). Metrics that lack data
+ * are NaN with their reason. PSY_OK (even when nothing could be computed: check result->n_nn),
+ * PSY_E_INVALID (NULL), PSY_E_NOMEM. */
+psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
+                           psy_hrv_result *result, size_t *skipped);
+
+struct psy_beat_list; /* psyphys/beats.h */
+
+/* HRV of the beats of a recording (psy_beats_detect) over the intervals ending in (t0_s, t1_s]
+ * (seconds from the recording start; t1_s = INFINITY for all): the corrected NN series
+ * (corrected = 1) or the raw RR intervals (0; NaN after gaps, skipped). For segments and epochs
+ * defined by session events. Same returns as psy_hrv_compute. */
+psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,
+                                 double t1_s, psy_hrv_result *result, size_t *skipped);
+
+/* The last spectrum computed by psy_hrv_compute (PSY_HRV_WELCH, PSY_HRV_LOMB or PSY_HRV_AR), in
+ * ms²/Hz at frequencies f (Hz): valid until the next compute or destroy. *n = 0 when none. */
+void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n);
+
+/* Number of complete windows [start, start + window_s) with start = t_first_s + k step_s and
+ * start + window_s <= t_last_s (1e-9 s slack). 0 when the span is shorter than one window or a
+ * length is not positive. The intervals of a window are those whose beat time t (end of the
+ * interval) lies in (start, start + window_s]. */
+size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

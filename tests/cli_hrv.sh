@@ -1,0 +1,117 @@
+# psyphys hrv: RR lists, recordings and beats tables, presets, windows, JSON, sidecars, bad input.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+
+# col NAME FILE [ROW]: the value of column NAME in data row ROW (default 1) of a TSV.
+col() {
+    awk -F '\t' -v name="$1" -v row="${3:-1}" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
+        NR == row + 1 { print (c ? $c : "no-such-column") }' "$2"
+}
+expect_value() { # NAME FILE WANT
+    got=$(col "$1" "$2")
+    [ "$got" = "$3" ] || fail "$1 = '$got', want '$3' in $2"
+}
+
+# 800, 900, 800, ... ms: RMSSD 100, pNN50 100 %, median 800; the raw series (no correction).
+awk 'BEGIN { for (i = 0; i < 401; i++) print (i % 2 ? 900 : 800) }' >"$TMP/alt.txt"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/alt.txt" --correction none -o "$TMP/alt.tsv"
+expect_value rmssd_ms "$TMP/alt.tsv" 100
+expect_value pnn50_pct "$TMP/alt.tsv" 100
+expect_value median_nn_ms "$TMP/alt.tsv" 800
+expect_value n_nn "$TMP/alt.tsv" 401
+expect_value hti "$TMP/alt.tsv" n/a   # 6 min < 20 min for geometric measures
+expect_grep '"preset": "default"' "$TMP/alt.json"
+expect_grep '"sha256": "[0-9a-f]{64}"' "$TMP/alt.json"
+expect_grep '"hti": \{' "$TMP/alt.json"                     # its n/a reason
+expect_grep '"correction": "none"' "$TMP/alt.json"
+head -1 "$TMP/alt.tsv" | grep -q 'lomb_lf_ms2' || fail "no Lomb columns with both spectra"
+# every key of the interface is a column
+for k in mean_nn_ms sdnn_ms rmssd_ms sdsd_ms pnn50_pct pnn20_pct cvnn cvsd median_nn_ms mad_nn_ms \
+    iqr_nn_ms min_nn_ms max_nn_ms mean_hr_bpm hti tinn_ms sdann_ms sdnni_ms ulf_ms2 vlf_ms2 lf_ms2 \
+    hf_ms2 vhf_ms2 total_power_ms2 lf_hf lf_nu hf_nu lf_peak_hz hf_peak_hz sd1_ms sd2_ms sd1_sd2 \
+    sampen apen dfa_alpha1 dfa_alpha2; do
+    head -1 "$TMP/alt.tsv" | tr '\t' '\n' | grep -qx "$k" || fail "column $k missing"
+done
+
+# Same input and settings: byte-identical tables; an existing output is kept without --overwrite.
+expect_exit 0 "$PSYPHYS" hrv "$TMP/alt.txt" --correction none -o "$TMP/alt2.tsv"
+cmp -s "$TMP/alt.tsv" "$TMP/alt2.tsv" || fail "two runs differ"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/alt.txt" -o "$TMP/alt.tsv"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/alt.txt" -o "$TMP/alt.tsv" --overwrite
+
+# A recording (ECG detected and corrected) and its beats table give the same numbers.
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" -o "$TMP/rec.tsv"
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/beats.tsv"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/beats.tsv" -o "$TMP/tab.tsv"
+for k in n_nn mean_nn_ms sdnn_ms rmssd_ms hf_ms2 sd1_ms; do
+    [ "$(col $k "$TMP/rec.tsv")" = "$(col $k "$TMP/tab.tsv")" ] || fail "$k differs: recording vs beats table"
+done
+expect_grep '"format": "psyphys beats table"' "$TMP/tab.json"
+expect_grep '"label": "ECG"' "$TMP/rec.json"
+
+# Windows: 148.9 s of beats, 60 s windows every 30 s -> 3 rows.
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --window 60 --step 30 -o "$TMP/win.tsv"
+[ "$(wc -l <"$TMP/win.tsv")" -eq 4 ] || fail "windows: $(wc -l <"$TMP/win.tsv") lines, want 4"
+[ "$(col onset "$TMP/win.tsv" 2)" = "30.490000" ] || fail "second window onset $(col onset "$TMP/win.tsv" 2)"
+expect_value lf_ms2 "$TMP/win.tsv" n/a # 60 s < 2 min for LF
+expect_grep '"lf_ms2": \{' "$TMP/win.json"
+
+# JSON: spectra nested under welch and lomb; its sidecar beside it.
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --json -o "$TMP/h.json"
+expect_grep '"welch":\{"ulf_ms2"' "$TMP/h.json"
+expect_grep '"lomb":\{"ulf_ms2"' "$TMP/h.json"
+expect_grep '"rmssd_ms":[0-9]' "$TMP/h.json"
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --json --window 60 --step 30 -o "$TMP/hw.json"
+if command -v python3 >/dev/null; then
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["windows"]) == 3' "$TMP/hw.json" ||
+        fail "windowed JSON does not parse or has not 3 windows"
+fi
+[ -s "$TMP/h_sidecar.json" ] || fail "no sidecar for the JSON output"
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --psd all --json
+expect_grep '"ar":\{"ulf_ms2"' "$TMP/out"
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --psd lomb --preset pcst --detrend linear
+expect_grep '^onset' "$TMP/out"
+
+# Bad input: a clear message, a non-zero exit only when nothing can be computed.
+: >"$TMP/empty.txt"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/empty.txt"
+printf '812\n' >"$TMP/one.txt" # the RR reader itself refuses one value
+expect_exit 1 "$PSYPHYS" hrv "$TMP/one.txt"
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n0.5\tn/a\tn/a\tN\t0\n1.312\tn/a\t812\tN\t0\n' >"$TMP/one.tsv.in"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/one.tsv.in" --correction none -o "$TMP/one.tsv"
+expect_value mean_nn_ms "$TMP/one.tsv" 812
+expect_value sdnn_ms "$TMP/one.tsv" n/a
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\tn/a\tn/a\tN\t0\n2.0\tn/a\t-5\tN\t0\n3.0\tn/a\t20000\tN\t0\n' >"$TMP/bad.tsv"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/bad.tsv" --correction none
+expect_grep 'nothing to analyse' "$TMP/err"
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\tn/a\tabc\tN\t0\n' >"$TMP/bad2.tsv"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/bad2.tsv"
+expect_grep "rr_ms 'abc'" "$TMP/err"
+expect_exit 1 "$PSYPHYS" hrv "$DEMO" --window 1000
+expect_grep 'shorter than one window' "$TMP/err"
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --preset kubiox
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --step 30
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window -5
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window 60 --step 0.000001
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --correction maybe
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --welch-overlap 1.5
+expect_grep 'welch_overlap 1.5' "$TMP/err"
+expect_exit 2 "$PSYPHYS" hrv "$DEMO" --window 60 --spectrum "$TMP/s.tsv"
+
+# Settings on the command line reach the sidecar; the spectra are written for plots.
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --welch-segment 100 --entropy-r 0.15 --sdann-window 60 \
+    -o "$TMP/set.tsv" --spectrum "$TMP/spec.tsv"
+expect_grep '"segment_s": 100' "$TMP/set.json"
+expect_grep '"entropy_r_sd": 0.15' "$TMP/set.json"
+expect_grep '"sdann_window_s": 60' "$TMP/set.json"
+expect_grep '^welch	0.01	' "$TMP/spec.tsv"
+expect_grep '^lomb	' "$TMP/spec.tsv"
+
+# NeuroKit2's value on its own RR list (shared data, when present).
+NK=$SHARED/reference/neurokit/rhrv_healthy_000_5min_rr_ms.txt
+if [ -f "$NK" ]; then
+    expect_exit 0 "$PSYPHYS" hrv "$NK" --correction none --preset neurokit -o "$TMP/nk.tsv"
+    expect_value rmssd_ms "$TMP/nk.tsv" 52.62234768 # HRV_RMSSD 52.62234768052292
+    expect_value sampen "$TMP/nk.tsv" 1.332080545   # HRV_SampEn 1.3320805445257433
+fi
+finish

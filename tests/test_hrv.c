@@ -1,0 +1,441 @@
+/* HRV on generated series with known answers: time domain, band powers of sinusoids (Welch and
+ * Lomb), entropy against a brute-force count, DFA of noise, detrending, minimum lengths, bad input. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psyphys/beats.h"
+#include "psyphys/hrv.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* internal (dsp/hrv_internal.h), checked directly */
+psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
+void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
+void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
+                            size_t m, double *out, double *work);
+void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
+                         double *out, double *work);
+
+/* A deterministic pseudo-random generator (xorshift), uniform in [0, 1). */
+static double uniform(unsigned long long *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+static psy_hrv *make(const psy_hrv_config *c)
+{
+    psy_hrv *h = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_hrv_create(c, &h, &why), PSY_OK);
+    return h;
+}
+
+static void test_time_domain_alternating(void **state)
+{
+    (void)state;
+    /* 800, 900, 800, ...: every |dNN| = 100 */
+    enum { N = 401 };
+    double rr[N];
+    for (int i = 0; i < N; i++) rr[i] = i % 2 ? 900 : 800;
+    psy_hrv_config c = psy_hrv_config_default();
+    c.min_geometric_s = 0;
+    psy_hrv *h = make(&c);
+    psy_hrv_result r;
+    size_t skipped = 99;
+    assert_int_equal(psy_hrv_compute(h, rr, NULL, N, &r, &skipped), PSY_OK);
+    assert_int_equal(skipped, 0);
+    assert_int_equal(r.n_nn, N);
+    const double *v = r.values.v;
+    double mean = (201.0 * 800 + 200.0 * 900) / N;
+    assert_float_equal(v[PSY_HRV_MEAN_NN_MS], mean, 1e-9);
+    double ss = 201.0 * (800 - mean) * (800 - mean) + 200.0 * (900 - mean) * (900 - mean);
+    assert_float_equal(v[PSY_HRV_SDNN_MS], sqrt(ss / (N - 1)), 1e-9);
+    assert_float_equal(v[PSY_HRV_RMSSD_MS], 100, 1e-9);
+    assert_float_equal(v[PSY_HRV_PNN50_PCT], 100, 1e-12);
+    assert_float_equal(v[PSY_HRV_PNN20_PCT], 100, 1e-12);
+    assert_float_equal(v[PSY_HRV_MEDIAN_NN_MS], 800, 0);
+    assert_float_equal(v[PSY_HRV_MIN_NN_MS], 800, 0);
+    assert_float_equal(v[PSY_HRV_MAX_NN_MS], 900, 0);
+    assert_float_equal(v[PSY_HRV_IQR_NN_MS], 100, 1e-12);
+    assert_float_equal(v[PSY_HRV_MEAN_HR_BPM], 60000 / mean, 1e-9);
+    assert_float_equal(v[PSY_HRV_SD1_MS], sqrt(0.5) * v[PSY_HRV_SDSD_MS], 1e-9);
+    /* two histogram bins of 201 and 200: HTI = 401 / 201 */
+    assert_float_equal(v[PSY_HRV_HTI], 401.0 / 201.0, 1e-12);
+    psy_hrv_destroy(h);
+}
+
+static void test_triangular_histogram(void **state)
+{
+    (void)state;
+    /* counts on 7.8125 ms bins forming an exact triangle from bin 100 to bin 120, apex 10 at 110 */
+    double rr[200], b = 7.8125;
+    size_t n = 0;
+    for (int k = 100; k <= 120; k++) {
+        int count = k <= 110 ? k - 100 : 120 - k;
+        for (int j = 0; j < count; j++) rr[n++] = (k + 0.5) * b;
+    }
+    assert_int_equal(n, 100);
+    psy_hrv_config c = psy_hrv_config_default();
+    c.min_geometric_s = 0;
+    psy_hrv *h = make(&c);
+    psy_hrv_result r;
+    assert_int_equal(psy_hrv_compute(h, rr, NULL, n, &r, NULL), PSY_OK);
+    assert_float_equal(r.values.v[PSY_HRV_HTI], 100.0 / 10, 1e-12);
+    assert_float_equal(r.values.v[PSY_HRV_TINN_MS], 20 * b, 1e-12);
+    psy_hrv_destroy(h);
+}
+
+static void test_pnn_is_strict(void **state)
+{
+    (void)state;
+    /* differences of exactly 50 and 20 ms do not count; 50.5 does */
+    double rr[] = {800, 850, 800, 820, 800, 850.5};
+    psy_hrv_config c = psy_hrv_config_default();
+    psy_hrv *h = make(&c);
+    psy_hrv_result r;
+    assert_int_equal(psy_hrv_compute(h, rr, NULL, 6, &r, NULL), PSY_OK);
+    /* 5 differences: 50, 50, 20, 20, 50.5 -> NN50 = 1, NN20 = 3 */
+    assert_float_equal(r.values.v[PSY_HRV_PNN50_PCT], 100.0 / 5, 1e-12);
+    assert_float_equal(r.values.v[PSY_HRV_PNN20_PCT], 300.0 / 5, 1e-12);
+    psy_hrv_destroy(h);
+    c.pnn_per_interval = 1; /* NeuroKit divides by the number of intervals */
+    h = make(&c);
+    assert_int_equal(psy_hrv_compute(h, rr, NULL, 6, &r, NULL), PSY_OK);
+    assert_float_equal(r.values.v[PSY_HRV_PNN50_PCT], 100.0 / 6, 1e-12);
+    psy_hrv_destroy(h);
+}
+
+/* A 10-min series whose RR is modulated at f_mod with amplitude a: its band power is a²/2. */
+static size_t modulated(double *rr, double *t, size_t max, double f_mod, double a, double seconds)
+{
+    size_t n = 0;
+    double time = 0;
+    while (n < max && time < seconds) {
+        double v = 850 + a * sin(2 * M_PI * f_mod * time);
+        time += v / 1000;
+        rr[n] = v, t[n] = time, n++;
+    }
+    return n;
+}
+
+static void test_band_power_of_sinusoids(void **state)
+{
+    (void)state;
+    static double rr[2000], t[2000];
+    const struct {
+        double f;
+        psy_hrv_key key;
+    } cases[] = {{0.1, PSY_HRV_LF_MS2}, {0.22, PSY_HRV_HF_MS2}};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = modulated(rr, t, 2000, cases[k].f, 40, 900);
+        psy_hrv_config c = psy_hrv_config_default();
+        c.detrend = PSY_HRV_DETREND_NONE;
+        c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR;
+        psy_hrv *h = make(&c);
+        psy_hrv_result r;
+        assert_int_equal(psy_hrv_compute(h, rr, t, n, &r, NULL), PSY_OK);
+        double want = 40.0 * 40.0 / 2;
+        assert_true(fabs(r.welch.v[cases[k].key] / want - 1) < 0.02);
+        assert_true(fabs(r.lomb.v[cases[k].key] / want - 1) < 0.02);
+        /* the other band is nearly empty, the peak sits at the modulation */
+        psy_hrv_key other = cases[k].key == PSY_HRV_LF_MS2 ? PSY_HRV_HF_MS2 : PSY_HRV_LF_MS2;
+        assert_true(r.welch.v[other] < 0.01 * want);
+        psy_hrv_key peak = cases[k].key == PSY_HRV_LF_MS2 ? PSY_HRV_LF_PEAK_HZ : PSY_HRV_HF_PEAK_HZ;
+        assert_true(fabs(r.welch.v[peak] - cases[k].f) < 0.005);
+        assert_true(fabs(r.lomb.v[peak] - cases[k].f) < 0.005);
+        /* values carry the first spectrum (Welch) */
+        assert_float_equal(r.values.v[cases[k].key], r.welch.v[cases[k].key], 0);
+        /* Burg AR(16) on the same modulation with a little white noise (a pure sinusoid makes
+         * an AR line narrower than any frequency grid) */
+        unsigned long long seed = 7;
+        for (size_t i = 0; i < n; i++) rr[i] += 4 * (uniform(&seed) - 0.5);
+        assert_int_equal(psy_hrv_compute(h, rr, t, n, &r, NULL), PSY_OK);
+        /* an AR model of a near-line spectrum puts a very sharp peak on the grid: 10 % */
+        assert_true(fabs(r.ar.v[cases[k].key] / want - 1) < 0.10);
+        assert_true(fabs(r.ar.v[peak] - cases[k].f) < 0.005);
+        /* the spectrum is available */
+        const double *f, *p;
+        size_t np;
+        psy_hrv_spectrum(h, PSY_HRV_LOMB, &f, &p, &np);
+        assert_true(np > 100);
+        assert_float_equal(f[1] - f[0], 1.0 / (4 * (t[n - 1] - t[0])), 1e-12);
+        psy_hrv_destroy(h);
+    }
+}
+
+static void test_detrending_keeps_hf_removes_trend(void **state)
+{
+    (void)state;
+    enum { M = 2400 };
+    static double z[M], work[6 * M];
+    for (int i = 0; i < M; i++) z[i] = 3.0 * i + 7; /* a line: D2 z = 0, so it is all trend */
+    hrv_detrend_smoothness(z, M, 500, work);
+    for (int i = 0; i < M; i++) assert_true(fabs(z[i]) < 1e-6);
+    /* a 0.25 Hz sinusoid at 4 Hz is far above the ~0.035 Hz cut-off: kept */
+    for (int i = 0; i < M; i++) z[i] = sin(2 * M_PI * 0.25 * i / 4.0);
+    hrv_detrend_smoothness(z, M, 500, work);
+    double peak = 0;
+    for (int i = M / 4; i < 3 * M / 4; i++) peak = fmax(peak, fabs(z[i]));
+    assert_true(peak > 0.99 && peak < 1.01);
+}
+
+static void test_splines_reproduce_polynomials(void **state)
+{
+    (void)state;
+    double t[7] = {0, 0.8, 1.7, 2.5, 3.1, 4.0, 5.2}, y[7], out[20], work[40];
+    for (int i = 0; i < 7; i++) y[i] = 2 * t[i] * t[i] - 3 * t[i] + 1;
+    hrv_quadratic_resample(t, y, 7, 0, 4, 20, out, work);
+    for (int k = 0; k < 20; k++) {
+        double x = k / 4.0;
+        assert_float_equal(out[k], 2 * x * x - 3 * x + 1, 1e-9);
+    }
+    for (int i = 0; i < 7; i++) y[i] = 5 * t[i] - 2;
+    hrv_spline_resample(t, y, 7, 0, 4, 20, out, work);
+    for (int k = 0; k < 20; k++) assert_float_equal(out[k], 5 * (k / 4.0) - 2, 1e-9);
+}
+
+/* SampEn / ApEn by the definition, O(N²). */
+static void brute_entropy(const double *x, size_t n, size_t m, double r, double *se, double *ae)
+{
+    double a = 0, b = 0, phi[2] = {0, 0};
+    for (size_t len = m; len <= m + 1; len++) {
+        size_t nt = n - len + 1;
+        for (size_t i = 0; i < nt; i++) {
+            size_t c = 0;
+            for (size_t j = 0; j < nt; j++) {
+                size_t k = 0;
+                while (k < len && fabs(x[i + k] - x[j + k]) <= r) k++;
+                c += k == len;
+            }
+            phi[len - m] += log((double)c / (double)nt);
+        }
+        phi[len - m] /= (double)nt;
+    }
+    for (size_t i = 0; i + m < n; i++)
+        for (size_t j = i + 1; j + m < n; j++) {
+            size_t k = 0;
+            while (k < m && fabs(x[i + k] - x[j + k]) <= r) k++;
+            if (k < m) continue;
+            b += 1;
+            a += fabs(x[i + m] - x[j + m]) <= r;
+        }
+    *se = -log(a / b);
+    *ae = fabs(phi[0] - phi[1]);
+}
+
+static void test_entropy_matches_brute_force(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    static double x[N];
+    unsigned long long s = 12345;
+    for (int q = 0; q < 2; q++) {
+        /* q = 0: continuous values; q = 1: values on a 8 ms grid (many ties and duplicates) */
+        for (int i = 0; i < N; i++) {
+            double v = 900 + 60 * sin(i / 5.0) + 40 * uniform(&s);
+            x[i] = q ? 8 * floor(v / 8) : v;
+        }
+        for (int m = 1; m <= 3; m++) {
+            double se, ae, bse, bae, r = q ? 16 : 13.7;
+            assert_int_equal(hrv_entropy(x, N, m, r, &se, &ae), PSY_OK);
+            brute_entropy(x, N, (size_t)m, r, &bse, &bae);
+            assert_float_equal(se, bse, 1e-12);
+            assert_float_equal(ae, bae, 1e-12);
+        }
+    }
+    /* a constant series: every template matches, SampEn 0, ApEn 0 */
+    for (int i = 0; i < N; i++) x[i] = 800;
+    double se, ae;
+    assert_int_equal(hrv_entropy(x, N, 2, 0, &se, &ae), PSY_OK);
+    assert_float_equal(se, 0, 1e-12);
+    assert_float_equal(ae, 0, 1e-12);
+}
+
+static void test_dfa_of_noise(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    static double x[N], walk[N];
+    unsigned long long s = 99;
+    double acc = 0;
+    for (int i = 0; i < N; i++) {
+        /* sum of 4 uniforms: near-Gaussian white noise */
+        x[i] = uniform(&s) + uniform(&s) + uniform(&s) + uniform(&s) - 2;
+        walk[i] = (acc += x[i]);
+    }
+    double a_white = hrv_dfa(x, N, 16, 64, 0), a_walk = hrv_dfa(walk, N, 16, 64, 0);
+    assert_true(fabs(a_white - 0.5) < 0.08); /* white noise: 0.5 */
+    assert_true(fabs(a_walk - 1.5) < 0.08);  /* Brownian motion: 1.5 */
+}
+
+static void test_minimum_lengths(void **state)
+{
+    (void)state;
+    static double rr[200], t[200];
+    size_t n = modulated(rr, t, 200, 0.25, 30, 80); /* 80 s, 94 beats */
+    psy_hrv_config c = psy_hrv_config_default();
+    psy_hrv *h = make(&c);
+    psy_hrv_result r;
+    assert_int_equal(psy_hrv_compute(h, rr, t, n, &r, NULL), PSY_OK);
+    assert_true(isnan(r.welch.v[PSY_HRV_LF_MS2]));
+    assert_non_null(r.welch.na[PSY_HRV_LF_MS2]);
+    assert_true(isnan(r.lomb.v[PSY_HRV_VLF_MS2]));
+    assert_true(isnan(r.values.v[PSY_HRV_LF_HF]));
+    assert_non_null(r.values.na[PSY_HRV_LF_HF]);
+    assert_false(isnan(r.welch.v[PSY_HRV_HF_MS2])); /* 80 s >= 60 s */
+    assert_false(isnan(r.lomb.v[PSY_HRV_HF_MS2]));
+    assert_true(isnan(r.values.v[PSY_HRV_HTI])); /* < 20 min */
+    assert_true(isnan(r.values.v[PSY_HRV_SAMPEN])); /* < 100 intervals */
+    assert_non_null(r.values.na[PSY_HRV_SAMPEN]);
+    assert_true(isnan(r.values.v[PSY_HRV_DFA_ALPHA2])); /* < 4 x 64 beats */
+    assert_false(isnan(r.values.v[PSY_HRV_RMSSD_MS]));
+    psy_hrv_destroy(h);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    psy_hrv *h = make(NULL);
+    psy_hrv_result r;
+    size_t skipped;
+    /* empty */
+    assert_int_equal(psy_hrv_compute(h, NULL, NULL, 0, &r, &skipped), PSY_OK);
+    assert_int_equal(r.n_nn, 0);
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
+        assert_true(isnan(r.values.v[k]));
+        assert_non_null(r.values.na[k]);
+    }
+    /* one beat */
+    double one = 812;
+    assert_int_equal(psy_hrv_compute(h, &one, NULL, 1, &r, NULL), PSY_OK);
+    assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], 812, 0);
+    assert_true(isnan(r.values.v[PSY_HRV_SDNN_MS]));
+    assert_true(isnan(r.values.v[PSY_HRV_RMSSD_MS]));
+    /* NaN, negative, zero and absurd (> 10 s) intervals, and a time going back, are skipped */
+    double rr[] = {800, NAN, -5, 0, 20000, 820, 810, 830};
+    double t[] = {0.8, 1.6, 2.4, 3.2, 4.0, 4.8, 4.7, 5.6};
+    assert_int_equal(psy_hrv_compute(h, rr, t, 8, &r, &skipped), PSY_OK);
+    assert_int_equal(skipped, 5);
+    assert_int_equal(r.n_nn, 3);
+    assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], (800 + 820 + 830) / 3.0, 1e-9);
+    /* 800 -> 820 spans a gap (4 s for an 820 ms interval): only 820 -> 830 is a difference */
+    assert_float_equal(r.values.v[PSY_HRV_RMSSD_MS], 10, 1e-9);
+    /* PCST counts the difference across the gap too: 800 -> 820 -> 830 */
+    psy_hrv_config pc;
+    assert_int_equal(psy_hrv_config_preset("pcst", &pc), PSY_OK);
+    psy_hrv *hp = make(&pc);
+    psy_hrv_result rp;
+    assert_int_equal(psy_hrv_compute(hp, rr, t, 8, &rp, NULL), PSY_OK);
+    assert_float_equal(rp.values.v[PSY_HRV_RMSSD_MS], sqrt((400.0 + 100.0) / 2), 1e-9);
+    psy_hrv_destroy(hp);
+    /* a gap of three years between beats: no unbounded spectrum grid, the rest is computed */
+    double far_rr[6] = {800, 810, 820, 800, 810, 820};
+    double far_t[6] = {0.8, 1.61, 2.43, 1e8, 1e8 + 0.81, 1e8 + 1.63};
+    assert_int_equal(psy_hrv_compute(h, far_rr, far_t, 6, &r, NULL), PSY_OK);
+    assert_true(isnan(r.welch.v[PSY_HRV_HF_MS2]));
+    assert_non_null(strstr(r.welch.na[PSY_HRV_HF_MS2], "spans too long"));
+    assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], 810, 1e-9);
+    /* all artefacts */
+    double bad[] = {NAN, NAN, -1};
+    assert_int_equal(psy_hrv_compute(h, bad, NULL, 3, &r, &skipped), PSY_OK);
+    assert_int_equal(r.n_nn, 0);
+    assert_int_equal(skipped, 3);
+    assert_int_equal(psy_hrv_compute(NULL, rr, NULL, 8, &r, NULL), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_compute(h, NULL, NULL, 3, &r, NULL), PSY_E_INVALID);
+    psy_hrv_destroy(h);
+    psy_hrv_destroy(NULL);
+}
+
+static void test_span_of_a_beat_list(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    static double rr[N], t[N], nn[N];
+    static int64_t sample[N];
+    static psy_beat_class cls[N];
+    static uint8_t corr[N];
+    size_t n = modulated(rr, t, N, 0.1, 30, 400);
+    for (size_t i = 0; i < n; i++) nn[i] = rr[i] + 1, sample[i] = -1, cls[i] = PSY_BEAT_NORMAL, corr[i] = 0;
+    rr[0] = NAN; /* the raw series starts a stretch */
+    psy_beat_list b = {0};
+    b.n = n, b.sample = sample, b.onset_s = t, b.rr_ms = rr, b.cls = cls;
+    b.n_nn = n, b.nn_ms = nn, b.nn_onset_s = t, b.nn_corrected = corr;
+    psy_hrv *h = make(NULL);
+    psy_hrv_result whole, part, direct;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, -INFINITY, INFINITY, &whole, NULL), PSY_OK);
+    assert_int_equal(whole.n_nn, n);
+    /* intervals ending in (60, 180] */
+    size_t a = 0;
+    while (t[a] <= 60) a++;
+    size_t e = a;
+    while (e < n && t[e] <= 180) e++;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, 60, 180, &part, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_compute(h, nn + a, t + a, e - a, &direct, NULL), PSY_OK);
+    assert_int_equal(part.n_nn, e - a);
+    assert_float_equal(part.values.v[PSY_HRV_RMSSD_MS], direct.values.v[PSY_HRV_RMSSD_MS], 0);
+    assert_float_equal(part.values.v[PSY_HRV_MEAN_NN_MS], direct.values.v[PSY_HRV_MEAN_NN_MS], 0);
+    /* the raw series: the NaN of the first beat is skipped; means differ by the +1 ms */
+    size_t skipped = 0;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 0, -INFINITY, INFINITY, &part, &skipped), PSY_OK);
+    assert_int_equal(skipped, 1);
+    assert_int_equal(part.n_nn, n - 1);
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, 500, 600, &part, NULL), PSY_OK);
+    assert_int_equal(part.n_nn, 0);
+    assert_int_equal(psy_hrv_compute_beats(h, NULL, 1, 0, 1, &part, NULL), PSY_E_INVALID);
+    psy_hrv_destroy(h);
+}
+
+static void test_config_and_names(void **state)
+{
+    (void)state;
+    psy_hrv_config c = psy_hrv_config_default();
+    c.resample_hz = 0.1;
+    psy_hrv *h = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_hrv_create(&c, &h, &why), PSY_E_INVALID);
+    assert_null(h);
+    assert_non_null(strstr(why.text, "resample_hz"));
+    c = psy_hrv_config_default();
+    c.entropy_m = 0;
+    assert_int_equal(psy_hrv_create(&c, &h, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "entropy_m"));
+    assert_int_equal(psy_hrv_config_preset("neurokit", &c), PSY_OK);
+    assert_int_equal(c.pnn_per_interval, 1);
+    assert_int_equal(psy_hrv_config_preset("pcst", &c), PSY_OK);
+    assert_float_equal(c.entropy_r_sd, 0.15, 0);
+    assert_int_equal(psy_hrv_config_preset("nope", &c), PSY_E_NOT_FOUND);
+    assert_string_equal(psy_hrv_key_name(PSY_HRV_RMSSD_MS), "rmssd_ms");
+    assert_string_equal(psy_hrv_key_name(PSY_HRV_DFA_ALPHA2), "dfa_alpha2");
+    assert_string_equal(psy_hrv_key_name(PSY_HRV_KEY_COUNT), "");
+    assert_true(psy_hrv_key_is_frequency(PSY_HRV_LF_NU));
+    assert_false(psy_hrv_key_is_frequency(PSY_HRV_SD1_MS));
+    assert_int_equal(psy_hrv_window_count(0, 600, 300, 30), 11);
+    assert_int_equal(psy_hrv_window_count(0, 299, 300, 30), 0);
+    assert_int_equal(psy_hrv_window_count(0, 600, 300, 0), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_domain_alternating),
+        cmocka_unit_test(test_pnn_is_strict),
+        cmocka_unit_test(test_triangular_histogram),
+        cmocka_unit_test(test_band_power_of_sinusoids),
+        cmocka_unit_test(test_detrending_keeps_hf_removes_trend),
+        cmocka_unit_test(test_splines_reproduce_polynomials),
+        cmocka_unit_test(test_entropy_matches_brute_force),
+        cmocka_unit_test(test_dfa_of_noise),
+        cmocka_unit_test(test_minimum_lengths),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_span_of_a_beat_list),
+        cmocka_unit_test(test_config_and_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
