@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "psyphys/beats.h"
+#include "small_median.h"
 
 psy_beats_config psy_beats_config_default(void)
 {
@@ -219,19 +220,6 @@ static int in_gap(const psy_beat_list *b, int64_t s)
     return 0;
 }
 
-static double median8(const double *v, int n)
-{
-    double s[8];
-    memcpy(s, v, (size_t)n * sizeof *s);
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
-            double t = s[j];
-            s[j] = s[j - 1];
-            s[j - 1] = t;
-        }
-    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
 /* Running median of the last 8 intervals between beats both leads saw. */
 typedef struct rhythm {
     double rr[8];
@@ -249,7 +237,7 @@ static void rhythm_add(rhythm *h, double rr)
 static int fits(const rhythm *h, int64_t prev, int64_t s, int64_t next)
 {
     if (h->n < 4) return 1;
-    double med = median8(h->rr, h->n);
+    double med = psy_small_median(h->rr, h->n);
     return (prev < 0 || (double)(s - prev) >= 0.7 * med) && (next < 0 || (double)(next - s) >= 0.7 * med);
 }
 

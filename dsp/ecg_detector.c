@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "small_median.h"
 #include "psyphys/ecg.h"
 
 #define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
@@ -211,26 +212,14 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
 
 /* ---- levels ---- */
 
-static double median_of(const double *v, int n)
-{
-    double s[LEVELS];
-    memcpy(s, v, (size_t)n * sizeof *s);
-    for (int i = 1; i < n; i++) /* insertion sort: n <= 8 */
-        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
-            double t = s[j];
-            s[j] = s[j - 1];
-            s[j - 1] = t;
-        }
-    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
 static void update_threshold(psy_ecg_detector *d) { d->threshold_stale = 1; }
 
 /* The threshold, computed when asked after a level changed (noise levels change often). */
 static double threshold(psy_ecg_detector *d)
 {
     if (d->threshold_stale) {
-        double qrs = median_of(d->qrs_levels, LEVELS), noise = median_of(d->noise_levels, LEVELS);
+        double qrs = psy_small_median(d->qrs_levels, LEVELS);
+        double noise = psy_small_median(d->noise_levels, LEVELS);
         d->threshold = noise + d->cfg.threshold_fraction * (qrs - noise);
         d->threshold_stale = 0;
     }
@@ -242,7 +231,7 @@ static double threshold(psy_ecg_detector *d)
 #define RR_CAP_S 1.5
 static void update_rr_median(psy_ecg_detector *d)
 {
-    double rr = d->rr_count ? median_of(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
+    double rr = d->rr_count ? psy_small_median(d->rr, d->rr_count < LEVELS ? d->rr_count : LEVELS) : 0;
     d->rr_median = fmin(rr, RR_CAP_S * d->rate_d);
     d->searchback_after = d->rr_median > 0 ? d->cfg.searchback_rr * d->rr_median : INFINITY;
 }

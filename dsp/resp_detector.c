@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "small_median.h"
 #include "psyphys/resp.h"
 
 #define QUEUE 64
@@ -80,16 +81,7 @@ void psy_resp_detector_reset(psy_resp_detector *d)
 
 static double median_amplitude(const psy_resp_detector *d)
 {
-    double s[LEVELS];
-    int n = d->n_amp;
-    memcpy(s, d->amp, (size_t)n * sizeof *s);
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
-            double t = s[j];
-            s[j] = s[j - 1];
-            s[j - 1] = t;
-        }
-    return n ? (n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])) : 0;
+    return psy_small_median(d->amp, d->n_amp);
 }
 
 /* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
