@@ -162,7 +162,16 @@ static int gap_between(const psy_beat_list *b, int64_t a, int64_t c)
     return 0;
 }
 
-/* Classification and correction of each run of consecutive valid intervals. */
+/* 1 when beat j's interval starts at beat j - 1: its time lies one interval after it (device
+ * RR lists drop beats: Empatica's IBI.csv jumps over them). Within 50 ms or 20 %. */
+static int follows(const psy_beat_list *b, size_t j)
+{
+    double dt_ms = 1000.0 * (b->onset_s[j] - b->onset_s[j - 1]);
+    return fabs(dt_ms - b->rr_ms[j]) <= fmax(50.0, 0.2 * b->rr_ms[j]);
+}
+
+/* Classifies and corrects each run of consecutive intervals: a run ends at a missing interval
+ * or where a beat does not follow the one before. */
 static psy_status classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
 {
     size_t n = b->n;
@@ -177,8 +186,8 @@ static psy_status classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
             i++;
             continue;
         }
-        size_t j = i;
-        while (j < n && !isnan(b->rr_ms[j])) j++;
+        size_t j = i + 1;
+        while (j < n && !isnan(b->rr_ms[j]) && follows(b, j)) j++;
         psy_status st = psy_rr_classify(b->rr_ms + i, j - i, cfg, b->cls + i);
         if (st != PSY_OK) return st;
         size_t m = 0;

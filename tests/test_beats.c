@@ -163,9 +163,54 @@ static void test_rr_channel(void **state)
     psy_reader_close(r);
 }
 
+/* A device RR list that drops beats (Empatica IBI.csv): the times jump over them. The intervals
+ * stay as they are; no interval or correction spans the jump. */
+static const double dropped_rr[] = {800, 802, 804, 806, 808, 800, 802, 804, 806, 808};
+static const double dropped_t[] = {0.8, 1.602, 2.406, 3.212, 4.02, 10.0, 10.802, 11.606, 12.412, 13.22};
+
+static psy_status dropped_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl, (void)ch;
+    memcpy(out, dropped_rr + start, (size_t)n * sizeof *out);
+    return PSY_OK;
+}
+
+static psy_status dropped_times(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl, (void)ch;
+    memcpy(out, dropped_t + start, (size_t)n * sizeof *out);
+    return PSY_OK;
+}
+
+static void test_rr_channel_with_dropped_beats(void **state)
+{
+    (void)state;
+    static const psy_reader_ops ops = {dropped_read, dropped_times, NULL};
+    psy_reader *r = psy_reader_new("test");
+    psy_channel_info c = {0};
+    strcpy(c.label, "IBI");
+    strcpy(c.file_unit, "ms");
+    c.type = PSY_CH_RR;
+    c.frames = 10;
+    psy_reader_add_channel(r, &c, 0);
+    psy_reader_set_impl(r, &ops, NULL);
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    psy_beat_list *b = NULL;
+    psy_message why;
+    assert_int_equal(psy_beats_detect(r, 0, NULL, &b, &why), PSY_OK);
+    assert_int_equal(b->n_nn, 10);
+    for (size_t i = 0; i < b->n_nn; i++) {
+        assert_true(fabs(b->nn_ms[i] - dropped_rr[i]) < 1e-9); /* never the 5.2 s jump */
+        assert_int_equal(b->nn_corrected[i], 0);
+    }
+    psy_beat_list_free(b);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_leads),
-                                       cmocka_unit_test(test_rr_channel)};
+                                       cmocka_unit_test(test_rr_channel),
+                                       cmocka_unit_test(test_rr_channel_with_dropped_beats)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
