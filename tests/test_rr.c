@@ -150,6 +150,21 @@ static void test_bigeminy_is_ectopic(void **state)
     assert_int_equal(count(c, 40, PSY_BEAT_NORMAL), 40);
 }
 
+/* Regression (fuzz_rr): a missed interval split into round(RR / median) parts needed more than
+ * the documented 2 n outputs; this series from the fuzzer returned PSY_E_RANGE. */
+static void test_output_bound(void **state)
+{
+    (void)state;
+    static const double rr[] = {480, 1971, 1071, 300, 300, 300, 364, 1692, 1715, 303, 1387, 1470, 1470, 768};
+    enum { n = sizeof rr / sizeof rr[0] };
+    double t[n], out_rr[2 * n], out_t[2 * n];
+    times_of(rr, n, t);
+    size_t m = 0;
+    assert_int_equal(psy_rr_correct(rr, t, n, NULL, NULL, out_rr, out_t, NULL, 2 * n, &m, NULL), PSY_OK);
+    assert_true(m <= 2 * n);
+    for (size_t i = 1; i < m; i++) assert_true(out_t[i] > out_t[i - 1]);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -176,6 +191,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_series_is_normal), cmocka_unit_test(test_classes),
         cmocka_unit_test(test_correction), cmocka_unit_test(test_bigeminy_is_ectopic),
-        cmocka_unit_test(test_bad_arguments)};
+        cmocka_unit_test(test_output_bound), cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

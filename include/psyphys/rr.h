@@ -6,7 +6,7 @@
  * (negative deviations doubled) are normalised by time-varying thresholds, alpha = 5.2 times the
  * quartile deviation over 91 beats; beats fall in the classes below by the published decision
  * rules (c1 = 0.13, c2 = 0.17). Correction: an extra beat is removed (its two intervals merge), a
- * missed beat is inserted (the interval is split in equal parts), ectopic, long and short
+ * missed beat is inserted (the interval is split in two), ectopic, long and short
  * intervals are replaced by cubic-spline interpolation of the neighbouring normal intervals.
  *
  * Series are arrays (one value per beat); a 24 h recording has about 100 000 beats, so memory is
