@@ -7,7 +7,7 @@
 set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
-for t in edf wfdb wfdb_annotations text bids sndfile ishne detect events ecg rr; do mkdir -p "$out/$t"; done
+for t in edf wfdb wfdb_annotations text bids sndfile ishne detect events ecg rr beats; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -45,6 +45,10 @@ cp "$out/sndfile/empty.wav" "$out/sndfile/with_sidecar"
     if [ $((i % 200)) -eq 100 ]; then printf '\000\020'; elif [ $((i % 200)) -eq 101 ]; then printf '\000\010'; else printf '\000\000'; fi
     i=$((i + 1)); done; } > "$out/ecg/beats250"
 { printf '\000\000'; i=0; while [ $i -lt 200 ]; do printf '\040\003\064\003\000\003\100\006\220\001'; i=$((i + 1)); done; } > "$out/rr/ectopy"
+
+# beats: the same ECG as a WFDB record (byte 1 = 0), and the RR series as a list (byte 1 = 1)
+cp "$out/ecg/beats250" "$out/beats/ecg250"
+{ printf '\003\001'; tail -c +3 "$out/rr/ectopy"; } > "$out/beats/rr_list"
 
 # --- bundled recordings and hostile files ---
 cp "$src/recordings/neurokit_eventrelated.edf" "$out/edf/neurokit_eventrelated.edf"
