@@ -397,6 +397,33 @@ static void test_many_channels(void **state)
     free(dat);
 }
 
+
+/* A CSV with 100 000 columns: refused by the column cap, naming the count. */
+static void test_csv_100000_columns(void **state)
+{
+    (void)state;
+    enum { NC = 100000 };
+    size_t cap = (size_t)NC * 16, n = 0; /* header <= 8 bytes a column, rows 2 */
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    for (int i = 0; i < NC; i++) n += (size_t)snprintf(csv + n, cap - n, i ? ",c%d" : "c%d", i);
+    for (int row = 0; row < 3; row++) {
+        csv[n++] = '\n';
+        for (int i = 0; i < NC; i++) n += (size_t)snprintf(csv + n, cap - n, i ? ",1" : "1");
+    }
+    csv[n++] = '\n';
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_open_memory(csv, n, "wide.csv", &src), PSY_OK);
+    psy_open_options opt = psy_open_options_default();
+    opt.sampling_rate_hz = 100;
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_open_source(src, &opt, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "100000 columns (more than 4096)"));
+    psy_source_close(src);
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_csv_gigabyte_line),
         cmocka_unit_test(test_edf_terabyte),
         cmocka_unit_test(test_many_channels),
+        cmocka_unit_test(test_csv_100000_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
