@@ -189,8 +189,8 @@ static psy_status check_riff(psy_source *src, psy_reader *r, psy_riff_info *riff
                         (long long)riff->data_declared);
     if (riff->valid_bits > 0 && riff->valid_bits < riff->bits_per_sample)
         psy_reader_warn(r, "WAV fmt declares %d valid bits in %d-bit containers: raw values are "
-                        "multiples of %d", riff->valid_bits, riff->bits_per_sample,
-                        1 << (riff->bits_per_sample - riff->valid_bits));
+                        "multiples of %lld", riff->valid_bits, riff->bits_per_sample,
+                        1LL << (riff->bits_per_sample - riff->valid_bits));
     if (riff->other_chunks[0])
         psy_reader_warn(r, "WAV chunks not read: %s", riff->other_chunks);
     return PSY_OK;

@@ -38,6 +38,10 @@ static void read_fmt(psy_source *src, int64_t pos, uint32_t size, psy_riff_info 
     /* A PCM wBitsPerSample that is not a multiple of 8 (e.g. 12) means that many valid bits,
      * left-justified in a container rounded up to whole bytes. */
     if (out->bits_per_sample % 8) out->bits_per_sample += 8 - out->bits_per_sample % 8;
+    /* Integer PCM containers hold at most 32 bits (RIFF fmt, WAVE_FORMAT_EXTENSIBLE); wider ones
+     * are float or bogus, where valid bits mean nothing (and 2^(bits - valid) would overflow). */
+    if (out->bits_per_sample > 32 || out->valid_bits > out->bits_per_sample)
+        out->valid_bits = out->bits_per_sample;
 }
 
 void psy_riff_scan(psy_source *src, psy_riff_info *out)

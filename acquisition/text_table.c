@@ -261,8 +261,14 @@ static psy_status scan_row(text_table *t, scan_state *s, int64_t line_no, psy_me
                             (int)(f->len > 40 ? 40 : f->len), f->p);
         }
         if (col->role == COL_INDEX) {
-            if (row == 0) s->index_first = (int64_t)v;
-            if (v != (double)(s->index_first + row)) s->index_ok = 0;
+            /* A row counter is an integer well inside int64_t; anything else (2.2e23, 1.5) is no
+             * index, and converting it to int64_t would be undefined (C11 6.3.1.4). */
+            if (!(fabs(v) < 9007199254740992.0) || v != floor(v)) {
+                s->index_ok = 0;
+            } else {
+                if (row == 0) s->index_first = (int64_t)v;
+                if (v != (double)(s->index_first + row)) s->index_ok = 0;
+            }
         }
         col->present++;
         col->sum_abs += fabs(v);
