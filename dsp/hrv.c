@@ -8,6 +8,7 @@
 #include "reader_impl.h" /* psy_fail */
 
 #define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
+#define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
 #define MAX_GRID 8e6            /* resampled points / Lomb grid: 23 days at 4 Hz */
 
 static const char *const key_names[PSY_HRV_KEY_COUNT] = {
@@ -363,7 +364,7 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
     double acc = 0, last_t = -INFINITY, dur = 0;
     for (size_t i = 0; i < n; i++) {
         double v = nn_ms[i];
-        int ok = isfinite(v) && v > 0 && v <= MAX_INTERVAL_MS;
+        int ok = isfinite(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS;
         if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
         double ti = t_s ? t_s[i] : acc;
         if (!ok || !isfinite(ti) || ti <= last_t) continue;

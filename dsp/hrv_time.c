@@ -94,6 +94,8 @@ static void geometric(const double *nn, size_t n, double b, double max_nn, psy_h
     free(d);
 }
 
+#define MAX_SDANN_WINDOWS 1e7 /* 3 years of 10 s windows */
+
 /* SDANN and SDNN index over windows of w ms. Positions c[i] (ms) of the interval ends from the
  * series start are computed into work. */
 static void sdann(const hrv_series *s, const psy_hrv_config *c, double *pos, psy_hrv_values *v)
@@ -105,6 +107,11 @@ static void sdann(const hrv_series *s, const psy_hrv_config *c, double *pos, psy
     for (size_t i = 0; i < n; i++) {
         acc += s->nn[i];
         pos[i] = c->sdann_neurokit ? acc : (s->t[i] - t0) * 1000.0;
+    }
+    if (!(pos[n - 1] / w < MAX_SDANN_WINDOWS)) { /* beat times spanning centuries: bound the loop */
+        hrv_na(v, PSY_HRV_SDANN_MS, "recording spans too long for SDANN windows");
+        hrv_na(v, PSY_HRV_SDNNI_MS, "recording spans too long for SDANN windows");
+        return;
     }
     size_t n_win;
     if (c->sdann_neurokit) {

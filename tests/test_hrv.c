@@ -342,6 +342,19 @@ static void test_bad_input(void **state)
     assert_true(isnan(r.welch.v[PSY_HRV_HF_MS2]));
     assert_non_null(strstr(r.welch.na[PSY_HRV_HF_MS2], "spans too long"));
     assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], 810, 1e-9);
+    /* sub-millisecond intervals (fuzz finding: max HR became inf) are skipped too */
+    double tiny[] = {800, 2e-23, 810, 0.5, 820};
+    assert_int_equal(psy_hrv_compute(h, tiny, NULL, 5, &r, &skipped), PSY_OK);
+    assert_int_equal(skipped, 2);
+    assert_int_equal(r.n_nn, 3);
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+        assert_true(isnan(r.values.v[k]) || isfinite(r.values.v[k]));
+    assert_true(isfinite(r.values.v[PSY_HRV_MAX_HR_BPM]));
+    /* beat times 1e225 s apart (fuzz finding): SDANN windows are not counted out, no overflow */
+    double huge_t[6] = {0.8, 1.61, 2.43, 1e225, 1e225 + 1e210, 2e225};
+    assert_int_equal(psy_hrv_compute(h, far_rr, huge_t, 6, &r, NULL), PSY_OK);
+    assert_true(isnan(r.values.v[PSY_HRV_SDANN_MS]));
+    assert_float_equal(r.values.v[PSY_HRV_MEAN_NN_MS], 810, 1e-9);
     /* all artefacts */
     double bad[] = {NAN, NAN, -1};
     assert_int_equal(psy_hrv_compute(h, bad, NULL, 3, &r, &skipped), PSY_OK);

@@ -146,7 +146,7 @@ void psy_hrv_destroy(psy_hrv *h);
 const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
 
 /* Analyses n NN intervals nn_ms[i] ending at beat times t_s[i] (seconds, increasing; NULL: the
- * cumulative sum of the intervals). Intervals that are NaN, <= 0 or > 10 000 ms, and beats whose
+ * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
  * time does not increase, are skipped (counted in *skipped when not NULL). Metrics that lack data
  * are NaN with their reason. PSY_OK (even when nothing could be computed: check result->n_nn),
  * PSY_E_INVALID (NULL), PSY_E_NOMEM. */

@@ -45,11 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t out_n = 0;
     psy_rr_counts counts;
     psy_status st = psy_rr_correct(rr, t, n, &cfg, NULL, out_rr, out_t, corrected, 2 * n, &out_n, &counts);
-    /* rr.h says out_max = 2 n is always enough, but a missed-beat interval of k local medians
-     * is split into k parts, so a series with long pauses needs more (tests/fuzz/KNOWN.md; the
-     * fix belongs in dsp/rr_correct.c and analysis/beats.c). Until then PSY_E_RANGE, a
-     * documented return, is accepted here; memory errors and UB are still findings. */
-    if (st == PSY_E_RANGE && out_n > 2 * n) abort();
+    if (st == PSY_E_RANGE) abort(); /* 2 n is documented as always enough */
     if (st == PSY_OK) {
         size_t total = 0;
         for (int c = 0; c < PSY_BEAT_CLASS_COUNT; c++) total += counts.n[c];
