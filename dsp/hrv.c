@@ -9,7 +9,12 @@
 
 #define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
 #define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
-#define MAX_GRID 8e6            /* resampled points / Lomb grid: 23 days at 4 Hz */
+/* Spectra are bounded so that one series never needs more than ~64 MB in one buffer, whatever a
+ * beats table claims (a gap of days): at most 48 h (window longer recordings), at most 1.2 M
+ * resampled points (the spline/detrend work is 6 doubles a point) and a 6 M-point Lomb grid. */
+#define MAX_SPECTRUM_S (48 * 3600.0)
+#define MAX_RESAMPLED 1.2e6
+#define MAX_LOMB_GRID 6e6
 
 static const char *const key_names[PSY_HRV_KEY_COUNT] = {
     "mean_nn_ms", "sdnn_ms", "rmssd_ms", "sdsd_ms", "pnn50_pct", "pnn20_pct", "cvnn", "cvsd",
@@ -287,8 +292,10 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     double fs = c->resample_hz, span = s->t[s->n - 1] - s->t[0];
     /* Beat times, not the number of beats, size the grids: a series spanning weeks (a gap of days
      * in a beats table) would make them unbounded. */
-    if (span * fs > MAX_GRID || span * c->lomb_oversampling * c->max_hz * 8 > MAX_GRID) {
-        const char *why = "the series spans too long for a spectrum (more than 8 M grid points)";
+    if (span > MAX_SPECTRUM_S || span * fs > MAX_RESAMPLED ||
+        span * c->lomb_oversampling * c->max_hz * 8 > MAX_LOMB_GRID) {
+        const char *why = "the series spans too long for a spectrum (over 48 h or 1.2 M resampled points: "
+                          "use windows)";
         if (want_w) freq_na(&r->welch, why);
         if (want_l) freq_na(&r->lomb, why);
         if (want_a) freq_na(&r->ar, why);

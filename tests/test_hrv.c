@@ -350,6 +350,10 @@ static void test_bad_input(void **state)
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         assert_true(isnan(r.values.v[k]) || isfinite(r.values.v[k]));
     assert_true(isfinite(r.values.v[PSY_HRV_MAX_HR_BPM]));
+    /* a gap of 49 h (fuzz finding: 67 MB in one buffer): no spectrum, and the reason stated */
+    far_t[3] = 49 * 3600.0, far_t[4] = far_t[3] + 0.81, far_t[5] = far_t[3] + 1.63;
+    assert_int_equal(psy_hrv_compute(h, far_rr, far_t, 6, &r, NULL), PSY_OK);
+    assert_non_null(strstr(r.lomb.na[PSY_HRV_HF_MS2], "spans too long"));
     /* beat times 1e225 s apart (fuzz finding): SDANN windows are not counted out, no overflow */
     double huge_t[6] = {0.8, 1.61, 2.43, 1e225, 1e225 + 1e210, 2e225};
     assert_int_equal(psy_hrv_compute(h, far_rr, huge_t, 6, &r, NULL), PSY_OK);

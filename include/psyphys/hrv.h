@@ -148,7 +148,8 @@ const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
 /* Analyses n NN intervals nn_ms[i] ending at beat times t_s[i] (seconds, increasing; NULL: the
  * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
  * time does not increase, are skipped (counted in *skipped when not NULL). Metrics that lack data
- * are NaN with their reason. PSY_OK (even when nothing could be computed: check result->n_nn),
+ * are NaN with their reason; spectra need a series spanning at most 48 h (and 1.2 M resampled
+ * points), which bounds memory: longer recordings are analysed in windows. PSY_OK (even when nothing could be computed: check result->n_nn),
  * PSY_E_INVALID (NULL), PSY_E_NOMEM. */
 psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
                            psy_hrv_result *result, size_t *skipped);
