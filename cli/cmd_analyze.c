@@ -573,18 +573,31 @@ static void stem_of(const char *path, char *out, size_t size)
     if (dot && dot != out) *dot = '\0';
 }
 
-/* Makes OUTDIR (one level) unless it is there. Prints why and returns 0 when it cannot. */
+/* Makes OUTDIR and its missing parents (as mkdir -p) unless it is there. Prints why and returns
+ * 0 when it cannot. */
 static int make_dir(const char *dir)
 {
-    struct stat sb;
-    if (stat(dir, &sb) == 0) {
-        if (S_ISDIR(sb.st_mode)) return 1;
-        cli_error(dir, "exists and is not a directory");
+    char path[4096];
+    if (!*dir || snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        cli_error(dir, "the output directory's path is empty or too long");
         return 0;
     }
-    if (mkdir(dir, 0777) == 0) return 1;
-    cli_error(dir, "cannot make the output directory: %s", strerror(errno));
-    return 0;
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char end = *p;
+        *p = '\0';
+        struct stat sb;
+        if (stat(path, &sb) != 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
+            cli_error(dir, "cannot make the output directory %s: %s", path, strerror(errno));
+            return 0;
+        }
+        if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+            cli_error(dir, "%s exists and is not a directory", path);
+            return 0;
+        }
+        if (end == '\0') return 1;
+        *p = end;
+    }
 }
 
 /* Opens OUTDIR/STEM_NAME.tsv and its sidecar as outputs k and k + 1. */

@@ -22,6 +22,12 @@ expect_grep '^label	onset	hr_baseline_bpm	hr_mean_bpm	hr_min_bpm	hr_max_bpm	hr_m
 expect_grep '^Negative	2	' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '^Neutral	2	' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '"method": "fast"' "$TMP/res/${S}_segments.json"
+# OUTDIR's missing parents are made (regression: the README's demo wrote to out/demo on a fresh clone).
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/deep/er/dir"
+[ -s "$TMP/deep/er/dir/${S}_epochs.tsv" ] || fail "no epochs table in a nested new OUTDIR"
+: >"$TMP/plainfile"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" -o "$TMP/plainfile/sub"
+expect_grep 'plainfile' "$TMP/err"
 # Same input, same settings: byte-identical tables and sidecars.
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/again"
 for f in "$TMP"/res/*; do cmp -s "$f" "$TMP/again/$(basename "$f")" || fail "$(basename "$f") differs"; done
