@@ -93,9 +93,8 @@ static psy_status read_beats(psy_reader *r, dev_lines *lr, dev_store *store, psy
             if (!(t > prev_beat))
                 return psy_fail(why, PSY_E_FORMAT, "line %lld: two beats at the same time %g",
                                 (long long)lr->line_no, t);
-            st = dev_store_push(store, 0, (t - prev_beat) * 1e3, t);
-            if (st == PSY_E_NOMEM) return nomem(why);
-            if (st != PSY_OK) return psy_fail(why, st, "more beats than the file size allows");
+            st = dev_store_push(store, 0, (t - prev_beat) * 1e3, t, why);
+            if (st != PSY_OK) return st;
         }
         prev_beat = t;
     }

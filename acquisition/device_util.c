@@ -163,20 +163,21 @@ void dev_store_free(dev_store *s)
     free(s);
 }
 
-psy_status dev_store_push(dev_store *s, int ch, double value, double time_s)
+psy_status dev_store_push(dev_store *s, int ch, double value, double time_s, psy_message *why)
 {
     dev_series *c = &s->ch[ch];
-    if (s->total >= s->max_values) return PSY_E_FORMAT;
+    if (s->total >= s->max_values)
+        return psy_fail(why, PSY_E_FORMAT, "more values than the file size allows");
     if (c->n == c->cap) {
         int64_t cap = c->cap ? c->cap * 2 : 1024;
         if (cap > s->max_values) cap = s->max_values;
         if (cap <= c->n) cap = c->n + 1;
         double *v = realloc(c->values, (size_t)cap * sizeof *v);
-        if (!v) return PSY_E_NOMEM;
+        if (!v) return psy_fail(why, PSY_E_NOMEM, "out of memory");
         c->values = v;
         if (c->times) {
             double *t = realloc(c->times, (size_t)cap * sizeof *t);
-            if (!t) return PSY_E_NOMEM;
+            if (!t) return psy_fail(why, PSY_E_NOMEM, "out of memory");
             c->times = t;
         }
         c->cap = cap;

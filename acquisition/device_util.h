@@ -68,8 +68,8 @@ typedef struct dev_store {
 dev_store *dev_store_new(int n_channels, int irregular, int64_t max_values);
 void dev_store_free(dev_store *s);
 /* Appends (value, time); time is ignored for regular series. PSY_E_NOMEM or PSY_E_FORMAT
- * (more values than the file size allows) on failure. */
-psy_status dev_store_push(dev_store *s, int ch, double value, double time_s);
+ * (more values than the file size allows) on failure, with why filled. */
+psy_status dev_store_push(dev_store *s, int ch, double value, double time_s, psy_message *why);
 /* Adds a channel slot at the end (for formats whose channels appear while reading). -1 on failure. */
 int dev_store_add_series(dev_store *s, int irregular);
 /* Hands the store to the reader as its implementation (the reader frees it). */

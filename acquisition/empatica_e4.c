@@ -90,14 +90,6 @@ static psy_status fail_line(psy_message *why, int64_t line, const char *what, co
     return psy_fail(why, PSY_E_FORMAT, "line %lld: %s '%s'", (long long)line, what, shown);
 }
 
-static psy_status push(e4_state *s, int ch, double v, double t, psy_message *why)
-{
-    psy_status st = dev_store_push(s->store, ch, v, t);
-    if (st == PSY_E_NOMEM) return psy_fail(why, st, "out of memory");
-    if (st != PSY_OK) return psy_fail(why, st, "more values than the file size allows");
-    return PSY_OK;
-}
-
 /* IBI rows "t, ibi" (both s) → RR in ms at time t; gaps where beats were dropped are counted. */
 static psy_status read_ibi(e4_state *s, psy_message *why)
 {
@@ -125,7 +117,7 @@ static psy_status read_ibi(e4_state *s, psy_message *why)
                             (long long)s->lr.line_no, t, prev);
         if (prev > -INFINITY && t - prev > ibi + fmax(0.01, 0.05 * ibi)) gaps++;
         prev = t;
-        if ((st = push(s, 0, ibi * 1e3, t, why)) != PSY_OK) return st;
+        if ((st = dev_store_push(s->store, 0, ibi * 1e3, t, why)) != PSY_OK) return st;
     }
     if (got < 0) return st;
     if (gaps)

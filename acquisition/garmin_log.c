@@ -106,14 +106,6 @@ static int type_index(garmin *g, const dev_field *f)
     return g->n_types++;
 }
 
-static psy_status push(garmin *g, int ch, double v, double t, psy_message *why)
-{
-    psy_status st = dev_store_push(g->store, ch, v, t);
-    if (st == PSY_E_NOMEM) return psy_fail(why, st, "out of memory");
-    if (st != PSY_OK) return psy_fail(why, st, "more values than the file size allows");
-    return PSY_OK;
-}
-
 static psy_status read_data_log(garmin *g, psy_message *why)
 {
     const char *line;
@@ -142,7 +134,7 @@ static psy_status read_data_log(garmin *g, psy_message *why)
             v = NAN;
             g->negative_stress++;
         }
-        if ((st = push(g, ch, v, t, why)) != PSY_OK) return st;
+        if ((st = dev_store_push(g->store, ch, v, t, why)) != PSY_OK) return st;
     }
     if (got < 0) return st;
     if (g->rows == 0) return psy_fail(why, PSY_E_FORMAT, "no rows");

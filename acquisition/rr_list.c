@@ -236,14 +236,6 @@ typedef struct result {
     double median;
 } result;
 
-static psy_status push_rr(result *res, double rr_ms, double t_s, psy_message *why)
-{
-    psy_status st = dev_store_push(res->store, 0, rr_ms, t_s);
-    if (st == PSY_E_NOMEM) return psy_fail(why, st, "out of memory");
-    if (st != PSY_OK) return psy_fail(why, st, "more values than the file size allows");
-    return PSY_OK;
-}
-
 /* Beat times a[i] → intervals between successive beats, timed at the later beat. */
 static psy_status build_beat_times(const parsed *p, int unit, result *res, psy_message *why)
 {
@@ -254,7 +246,8 @@ static psy_status build_beat_times(const parsed *p, int unit, result *res, psy_m
         if (!(r->a[i] > r->a[i - 1]))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: beat time %g is not after the previous %g",
                             (long long)r->line[i], r->a[i], r->a[i - 1]);
-        psy_status st = push_rr(res, (r->a[i] - r->a[i - 1]) * to_s * 1e3, r->a[i] * to_s, why);
+        double rr_ms = (r->a[i] - r->a[i - 1]) * to_s * 1e3;
+        psy_status st = dev_store_push(res->store, 0, rr_ms, r->a[i] * to_s, why);
         if (st != PSY_OK) return st;
     }
     return PSY_OK;
@@ -271,7 +264,7 @@ static psy_status build_rr_list(const parsed *p, int unit, result *res, psy_mess
             return psy_fail(why, PSY_E_FORMAT, "line %lld: RR interval %g is not positive",
                             (long long)r->line[i], r->a[i]);
         t += r->a[i] * to_s;
-        psy_status st = push_rr(res, r->a[i] * to_s * 1e3, t, why);
+        psy_status st = dev_store_push(res->store, 0, r->a[i] * to_s * 1e3, t, why);
         if (st != PSY_OK) return st;
     }
     return PSY_OK;
@@ -304,7 +297,7 @@ static psy_status build_time_rr(const parsed *p, const double *t, const double *
                 }
             }
         }
-        psy_status st = push_rr(res, rr[i] * rr_to_s * 1e3, t[i] * t_to_s, why);
+        psy_status st = dev_store_push(res->store, 0, rr[i] * rr_to_s * 1e3, t[i] * t_to_s, why);
         if (st != PSY_OK) return st;
     }
     return PSY_OK;

@@ -1,7 +1,5 @@
 /* Device exports through the public entry point psy_reader_open (content detection in open.c →
- * psy_open_text → psy_open_device_text). Until the generic text reader replaces its placeholder,
- * psy_open_text does not call psy_open_device_text: this test then SKIPS (exit 77) saying so;
- * after integration it must pass. */
+ * psy_open_text → psy_open_device_text). */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -15,10 +13,6 @@ static psy_reader *open_path(const char *path, const char *format)
     psy_reader *r = NULL;
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path, &opt, &r, &why);
-    if (st == PSY_E_UNSUPPORTED && strcmp(why.text, "reader not built yet") == 0) {
-        fprintf(stderr, "skipped: psy_open_text is still the placeholder (integration pending)\n");
-        exit(PSY_TEST_SKIP);
-    }
     if (st != PSY_OK) fail_msg("%s: %s (%s)", path, why.text, psy_strerror(st));
     return r;
 }
