@@ -135,19 +135,26 @@ static psy_status rr_times(void *impl, int ch, int64_t start, int64_t n, double 
     return PSY_OK;
 }
 
+/* A reader with one RR channel (ms) of n values served by ops. */
+static psy_reader *rr_reader(const char *label, int64_t n, const psy_reader_ops *ops)
+{
+    psy_reader *r = psy_reader_new("test");
+    psy_channel_info c = {0};
+    snprintf(c.label, sizeof c.label, "%s", label);
+    strcpy(c.file_unit, "ms");
+    c.type = PSY_CH_RR;
+    c.frames = n;
+    psy_reader_add_channel(r, &c, 0);
+    psy_reader_set_impl(r, ops, NULL);
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    return r;
+}
+
 static void test_rr_channel(void **state)
 {
     (void)state;
     static const psy_reader_ops ops = {rr_read, rr_times, NULL};
-    psy_reader *r = psy_reader_new("test");
-    psy_channel_info c = {0};
-    strcpy(c.label, "RR");
-    strcpy(c.file_unit, "ms");
-    c.type = PSY_CH_RR;
-    c.frames = 12;
-    psy_reader_add_channel(r, &c, 0);
-    psy_reader_set_impl(r, &ops, NULL);
-    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    psy_reader *r = rr_reader("RR", 12, &ops);
     psy_beat_list *b = NULL;
     psy_message why;
     assert_int_equal(psy_beats_detect(r, 0, NULL, &b, &why), PSY_OK);
@@ -186,15 +193,7 @@ static void test_rr_channel_with_dropped_beats(void **state)
 {
     (void)state;
     static const psy_reader_ops ops = {dropped_read, dropped_times, NULL};
-    psy_reader *r = psy_reader_new("test");
-    psy_channel_info c = {0};
-    strcpy(c.label, "IBI");
-    strcpy(c.file_unit, "ms");
-    c.type = PSY_CH_RR;
-    c.frames = 10;
-    psy_reader_add_channel(r, &c, 0);
-    psy_reader_set_impl(r, &ops, NULL);
-    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    psy_reader *r = rr_reader("IBI", 10, &ops);
     psy_beat_list *b = NULL;
     psy_message why;
     assert_int_equal(psy_beats_detect(r, 0, NULL, &b, &why), PSY_OK);
