@@ -148,7 +148,7 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         for (int k = 0; label_names[k]; k++)
             if (psy_strieq(names[c], label_names[k])) label_rank[c] = k;
     }
-    int64_t skipped = 0;
+    int64_t skipped = 0, negative = 0;
     for (;;) {
         st = text_lines_next(&tl, &line, &len, &off, why);
         if (st != PSY_OK || !line) break;
@@ -182,6 +182,10 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
                           fields[duration].p);
             break;
         }
+        if (e.duration_s < 0) {
+            e.duration_s = NAN;
+            negative++;
+        }
         if (sample >= 0 && !psy_parse_int64(fields[sample].p, fields[sample].len, &e.sample)) e.sample = -1;
         /* Label: the best-ranked label column with a value in this row; else the first text cell. */
         int label = -1;
@@ -213,6 +217,8 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         }
     }
     if (st == PSY_OK && skipped) psy_reader_warn(r, "%lld events without an onset (n/a) skipped", (long long)skipped);
+    if (st == PSY_OK && negative)
+        psy_reader_warn(r, "%lld events with a negative duration: duration taken as n/a", (long long)negative);
 done:
     text_lines_free(&tl);
     return st;

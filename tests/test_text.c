@@ -571,13 +571,23 @@ static void test_events_bids(void **state)
     assert_int_equal(load_events_text(r, "empty.tsv", "", 0, &why), PSY_E_FORMAT);
     assert_int_equal(psy_reader_event_count(r), 6);
 
+    /* A negative duration is not a duration: n/a, with a warning that counts them. */
+    size_t warnings = psy_reader_warning_count(r);
+    assert_int_equal(load_events_text(r, "negdur.tsv", "onset\tduration\tlabel\n1.5\t-2\tback\n", 0, &why),
+                     PSY_OK);
+    assert_int_equal(psy_reader_event_count(r), 7);
+    assert_string_equal(psy_reader_event(r, 2)->label, "back");
+    assert_true(isnan(psy_reader_event(r, 2)->duration_s));
+    assert_int_equal(psy_reader_warning_count(r), warnings + 1);
+    assert_non_null(strstr(psy_reader_warning(r, warnings), "negative duration"));
+
     /* Gzipped events read the same. */
     const char *gzev = "onset\tduration\ttrial_type\n2.25\t0.5\tx\n";
     psy_source *src = NULL;
     assert_int_equal(psy_source_open_path(write_gz("ev.tsv.gz", gzev, strlen(gzev)), &src), PSY_OK);
     assert_int_equal(psy_reader_load_events(r, src, 0, &why), PSY_OK);
     psy_source_close(src);
-    assert_int_equal(psy_reader_event_count(r), 7);
+    assert_int_equal(psy_reader_event_count(r), 8);
     psy_reader_close(r);
 }
 
