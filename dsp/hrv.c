@@ -102,6 +102,8 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         for (int b = 0; b < PSY_HRV_BAND_COUNT; b++) c->band_min_s[b] = 0;
         c->pnn_inclusive = 1;
         c->successive_across_gaps = 1;
+        c->sd2_from_sdnn = 1; /* PoincareMetrics */
+        c->sampen_pcst = 1;   /* fastSampen */
         return PSY_OK;
     }
     return PSY_E_NOT_FOUND;

@@ -37,6 +37,11 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
  * NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
 
+/* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
+ * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
+ * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
+
 /* DFA slope over scales lo..hi (every integer) of x[0..n). NaN when fewer than 2 scales fit. */
 double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
 

@@ -9,7 +9,8 @@
  *    on its demo's series (every annotation, samples / 125, the first 2 h), its cleaning
  *    (psy_rr_clean_pcst) and the pcst preset: NN mean, SDNN, RMSSD, pNN50 within 1 % and its Lomb
  *    ULF/VLF/LF/HF/total power within 5 %, each on >= 95 % of the windows (measured: all of them,
- *    with the same number of intervals in every window).
+ *    with the same number of intervals in every window); SD1, SD2 and SampEn within 1 % too (its
+ *    ApEn is not reproduced: the sources at hand give another value).
  */
 #include "test_util.h"
 
@@ -242,7 +243,10 @@ static size_t pcst_demo_series(const char *id, double *rr_ms, double *t_s, size_
 }
 
 /* The PCST table's columns this test reads. */
-enum { C_START, C_NNMEAN, C_SDNN, C_RMSSD, C_PNN50, C_BTSDET, C_ULF, C_VLF, C_LF, C_HF, C_TTLPWR, C_COUNT };
+enum {
+    C_START, C_NNMEAN, C_SDNN, C_RMSSD, C_PNN50, C_BTSDET, C_ULF, C_VLF, C_LF, C_HF, C_TTLPWR,
+    C_SD1, C_SD2, C_SAMPEN, C_COUNT
+};
 
 static const struct {
     const char *column;
@@ -262,6 +266,10 @@ static const struct {
     [C_LF] = {"lf", PSY_HRV_LF_MS2, 1, 1, 0.05},
     [C_HF] = {"hf", PSY_HRV_HF_MS2, 1, 1, 0.05},
     [C_TTLPWR] = {"ttlpwr", PSY_HRV_TOTAL_POWER_MS2, 1, 1, 0.05},
+    /* beyond the targets: Poincare (SD2 from SDNN, SDSD) and PCST's SampEn */
+    [C_SD1] = {"SD1", PSY_HRV_SD1_MS, 0, 1, 0.01},
+    [C_SD2] = {"SD2", PSY_HRV_SD2_MS, 0, 1, 0.01},
+    [C_SAMPEN] = {"SampEn", PSY_HRV_SAMPEN, 0, 1, 0.01},
 };
 
 /* Splits a CSV line in place into at most max cells. */
@@ -290,7 +298,6 @@ static size_t pcst_patient(const char *id, size_t within[C_COUNT], double worst[
                                           counts.invalid == n);
     psy_hrv_config c;
     assert_int_equal(psy_hrv_config_preset("pcst", &c), PSY_OK);
-    c.min_nonlinear_nn = (size_t)-1;
     psy_hrv *h = NULL;
     assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
     FILE *fp = fopen(shared_data("pcst_hrv_reference/reference/NSR_HRV_allwindows_allpatients.csv"), "r");

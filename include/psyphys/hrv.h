@@ -106,7 +106,14 @@ typedef struct psy_hrv_config {
                                   LF 120 s, HF 60 s, VHF 60 s (Task Force: >= 10 cycles of the lower
                                   edge; ~1 min HF, ~2 min LF; VLF from <= 5 min "should be avoided") */
     /* nonlinear */
+    int sd2_from_sdnn;         /* 0 (default): SD2 = SD of (NN_i + NN_i+1) / sqrt 2 over the
+                                  successive pairs; 1 (PCST): sqrt(2 SDNN² - SDSD² / 2), Brennan
+                                  et al. 2001's identity (counts the end intervals once) */
     int entropy_m;             /* embedding dimension, default 2 */
+    int sampen_pcst;           /* 0 (default): SampEn of Richman & Moorman 2000 (both template
+                                  lengths over the n - m templates, distance <= r); 1 (PCST's
+                                  fastSampen): each length over all its templates, distance < r,
+                                  matches as fractions of each length's own pairs */
     double entropy_r_sd;       /* tolerance r = this x SD(NN) (ddof 1), default 0.2 */
     int dfa1_min, dfa1_max;    /* alpha1 scales in beats, default 4..16 */
     int dfa2_min, dfa2_max;    /* alpha2 scales, default 16..64; max 0 = (N + 1) / 10 (NeuroKit) */
@@ -128,7 +135,7 @@ psy_hrv_config psy_hrv_config_default(void);
  *              only, PCST's periodogram (lomb_pcst) on the NN series minus its mean, closed band
  *              edges, total power = ULF + VLF + LF + HF, every band on every window (no minimum
  *              lengths), pNNx counting |dNN| >= x, successive differences also across removed
- *              beats, SampEn/ApEn r 0.15 SD. Its RR preprocessing is psy_rr_clean_pcst (rr.h),
+ *              beats, SD2 from SDNN and SDSD, PCST's SampEn (sampen_pcst), SampEn/ApEn r 0.15 SD. Its RR preprocessing is psy_rr_clean_pcst (rr.h),
  *              applied to the whole series before any window is cut.
  * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
 psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *out);
