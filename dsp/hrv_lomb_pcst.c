@@ -46,11 +46,14 @@ psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_
     double half_n = 0.5 * (double)n;
     for (size_t k = 1; k <= nf; k++) {
         double C = 0, S = 0, C2 = 0, S2 = 0;
-        for (size_t j = 0; j < n; j++) {
-            C += x[j] * ck[j];
-            S += x[j] * sk[j];
-            C2 += ck[j] * ck[j] - sk[j] * sk[j];
-            S2 += 2 * ck[j] * sk[j];
+        for (size_t j = 0; j < n; j++) { /* the sums at k, then the rotation to k + 1 */
+            double c = ck[j], s = sk[j];
+            C += x[j] * c;
+            S += x[j] * s;
+            C2 += c * c - s * s;
+            S2 += 2 * c * s;
+            ck[j] = c * c1[j] - s * s1[j];
+            sk[j] = s * c1[j] + c * s1[j];
         }
         double hyp = hypot(C2, S2);
         /* w tau is half of atan2(S2, C2), in (-pi/2, pi/2]: its cosine is >= 0 */
@@ -62,11 +65,6 @@ psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_
         /* a sum of squares of zero (beats all in phase) has a zero numerator too: no power */
         double eps = 1e-12 * (double)n;
         out[k] = (den_c > eps ? ct * ct / den_c : 0) + (den_s > eps ? st * st / den_s : 0);
-        for (size_t j = 0; j < n; j++) {
-            double c = ck[j] * c1[j] - sk[j] * s1[j];
-            sk[j] = sk[j] * c1[j] + ck[j] * s1[j];
-            ck[j] = c;
-        }
     }
     free(rot);
     *psd = out;
