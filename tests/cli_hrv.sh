@@ -141,6 +141,13 @@ done
 expect_grep '"beats_from": "the WFDB beat annotations"' "$TMP/wbq.json"
 expect_exit 0 "$PSYPHYS" hrv "$TMP/wb.qrs" --fs 100 --annotations all --preset pcst -o "$TMP/wba.tsv"
 expect_grep '"beats_from": "every WFDB annotation' "$TMP/wba.json"
+# a noise mark '~' at 1 s and one N beat at 2 s (100 Hz): one beat is no interval; with every
+# annotation the mark and the beat make one interval of 1000 ms
+printf '\144\070\144\004\000\000' >"$TMP/two.atr"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/two.atr" --fs 100
+expect_grep 'fewer than 2 WFDB beat annotations' "$TMP/err"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/two.atr" --fs 100 --annotations all --correction none -o "$TMP/two.tsv"
+expect_value mean_nn_ms "$TMP/two.tsv" 1000
 expect_exit 1 "$PSYPHYS" hrv "$DEMO" --annotations all
 expect_grep 'annotation records' "$TMP/err"
 expect_exit 2 "$PSYPHYS" hrv "$TMP/pc.txt" --annotations some
