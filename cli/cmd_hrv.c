@@ -41,11 +41,11 @@ static void help(FILE *out)
             "                      differ from the calibrated default Lomb), mean removed, no\n"
             "                      detrending, bands lo <= f <= hi, total = ULF+VLF+LF+HF, every band\n"
             "                      on every window; pNN50 counts |dNN| >= 50 ms, successive\n"
-            "                      differences also across removed beats; SampEn r = 0.15 SD; PCST's\n"
+            "                      differences also across removed beats; SD2 from SDNN and SDSD;\n"
+            "                      PCST's SampEn (all templates, distance < r), r = 0.15 SD; PCST's\n"
             "                      windows: intervals ending in [start, start + window), windows while\n"
             "                      start <= span - window + step, n/a below 85 %% of the window in\n"
-            "                      intervals\n"
-            );
+            "                      intervals\n");
     fprintf(out,
             "  --detrend D         smoothness | linear | none (overrides the preset)\n"
             "  --psd S             both (default: Welch and Lomb) | all (also Burg AR, order 16) |\n"
