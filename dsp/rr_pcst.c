@@ -15,13 +15,22 @@ psy_rr_pcst_config psy_rr_pcst_config_default(void)
     return c;
 }
 
+/* An interval in seconds as PCST holds it: sample counts / Fs, the double nearest the exact
+ * value. Intervals in ms computed from beat times carry rounding (816.0000000000001 for 102
+ * samples at 125 Hz); at 1 ns resolution they become the double nearest k / Fs again. */
+static double seconds(double ms)
+{
+    return round(ms * 1e6) / 1e9;
+}
+
 /* |x - m| / m >= change: x departs from the median m of its neighbours. PCST divides intervals
  * in seconds; intervals quantised to samples often change by exactly 20 % (85 -> 102 samples),
- * and then the rounding of the seconds decides, so the ratio is formed from seconds here too
+ * and then the rounding of the seconds decides, so the ratio is formed from the same seconds
  * (on nsr2db 004 the ratio formed from ms keeps one interval more in 10 of 231 windows). */
 static int departs(double x, double m, double change)
 {
-    return fabs(x / 1000 - m / 1000) / (m / 1000) >= change;
+    double xs = seconds(x), ms = seconds(m);
+    return fabs(xs - ms) / ms >= change;
 }
 
 psy_status psy_rr_clean_pcst(const double *rr_ms, const double *t_s, size_t n,

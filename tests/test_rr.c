@@ -212,6 +212,18 @@ static void test_pcst_cleaning(void **state)
     cfg.change = 0.05;
     assert_int_equal(psy_rr_clean_pcst(rr, t, M, &cfg, out, out_t, &m, NULL), PSY_OK);
     assert_int_equal(m, M - 1);
+    /* an exact 20 % change on a 125 Hz grid (85 -> 102 samples, 680 -> 816 ms): PCST's ratio of
+     * seconds is 0.19999999999999984, so the interval stays, also when the ms carry rounding from
+     * beat times; 83 -> 102 samples (+22.9 %) goes */
+    for (int i = 0; i < 11; i++) rr[i] = 680;
+    rr[5] = 816.0000000000001;
+    times_of(rr, 11, t);
+    assert_int_equal(psy_rr_clean_pcst(rr, t, 11, NULL, out, out_t, &m, &k), PSY_OK);
+    assert_int_equal(k.changes, 0);
+    for (int i = 0; i < 11; i++) rr[i] = 664;
+    rr[5] = 816;
+    assert_int_equal(psy_rr_clean_pcst(rr, t, 11, NULL, out, out_t, &m, &k), PSY_OK);
+    assert_int_equal(k.changes, 1);
     /* fewer than 11 intervals: only the middle ones have 5 on each side */
     assert_int_equal(psy_rr_clean_pcst(rr, t, 4, NULL, out, out_t, &m, NULL), PSY_OK);
     assert_int_equal(m, 4);

@@ -75,7 +75,9 @@ psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
  *   3. an interval is dropped when it differs by >= change (a fraction) from the median of the
  *      5 intervals before it AND from the median of the 5 after it (the first 5 have no "before"
  *      and the last 5 no "after": never dropped here; a series of fewer than 5 intervals keeps
- *      all of them);
+ *      all of them); the ratio is formed on the intervals in seconds rounded to 1 ns, as PCST
+ *      holds sample counts / Fs, so exact 20 % changes of sample-quantised intervals fall as in
+ *      PCST (85 -> 102 samples at 125 Hz gives 0.19999999999999984: kept);
  *   4. intervals < lower_ms, then > upper_ms, are dropped.
  * Each interval keeps its beat time: the times of removed intervals disappear with them (no
  * interval is merged or interpolated). */
