@@ -16,5 +16,8 @@ for f in 000 006 007; do
     /usr/bin/time -f "%e %M" -o /tmp/psyphys_hrv_time.$$ "$build/psyphys" hrv "$rr" --window 300 --step 30 >/dev/null
     read -r wall kb </tmp/psyphys_hrv_time.$$
     echo "     psyphys hrv --window 300 --step 30 (lipponen): $wall s, peak $kb kB"
+    /usr/bin/time -f "%e %U %M" -o /tmp/psyphys_hrv_time.$$ "$build/psyphys" hrv "$rr" --preset pcst --window 300 --step 30 >/dev/null
+    read -r wall user kb </tmp/psyphys_hrv_time.$$
+    echo "     psyphys hrv --preset pcst --window 300 --step 30: $wall s ($user s CPU), peak $kb kB"
 done
 rm -f /tmp/psyphys_hrv_time.$$

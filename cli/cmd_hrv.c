@@ -5,30 +5,48 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hrv_series.h"
 #include "output.h"
 #include "provenance.h"
 
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: psyphys hrv FILE|RR.txt|beats.tsv [--channel LABEL] [--correction lipponen|none]\n"
+            "usage: psyphys hrv FILE|RR.txt|beats.tsv [--channel LABEL] [--correction lipponen|pcst|none]\n"
             "                   [--preset default|kubios|neurokit|pcst] [--detrend smoothness|linear|none]\n"
             "                   [--psd both|welch|lomb] [--window S [--step S]] [--json] [-o OUT]\n"
             "                   [--overwrite] [input options]\n\n"
             "Heart rate variability of the NN series: time domain, Welch and Lomb-Scargle spectra,\n"
             "Poincare, SampEn/ApEn, DFA. FILE is a recording (R-peaks are detected on its ECG channel,\n"
-            "or its RR channel is used), an RR/IBI text file, or a beats table from 'psyphys beats'.\n"
+            "or its RR channel is used), a WFDB annotation record without signals (its annotations are\n"
+            "the beats), an RR/IBI text file, or a beats table from 'psyphys beats'.\n"
             "Metrics a series is too short for are n/a; the reasons go to the sidecar.\n\n"
             "  --channel LABEL     the channel (default: the first ECG channel, else the first RR)\n"
             "  --correction C      lipponen (default): artefacts corrected (Lipponen & Tarvainen 2019);\n"
+            "                      pcst (default of --preset pcst): PCST's removal, in order, of\n"
+            "                      intervals >= 4 s, of those changing >= 20 %% against both the median\n"
+            "                      of the 5 before and of the 5 after, of those < 0.375 s or > 2 s;\n"
             "                      none: the raw RR series (for comparisons with other tools)\n"
+            "  --annotations A     a WFDB annotation record's beats: beats (default: its beat\n"
+            "                      annotations) or all (every annotation, noise marks too, as PCST's\n"
+            "                      demo read them; with --fs 125 it reproduces PCST's nsr2db table)\n"
             "  --preset P          default = kubios (smoothness priors lambda 500, 4 Hz cubic spline,\n"
             "                      Welch 300 s Hann segments 50 %% overlap, each detrended; Lomb);\n"
             "                      neurokit (NeuroKit2 0.2.12: no detrending, quadratic spline, Welch\n"
             "                      N/2 segments, trapezoid band powers, pNNx over the intervals, DFA\n"
             "                      4-11 / 12-N/10 overlapping); pcst (PhysioNet Cardiovascular Signal\n"
-            "                      Toolbox: Lomb only, no detrending, SampEn r = 0.15 SD, successive\n"
-            "                      differences also across removed beats)\n"
+            "                      Toolbox, Vest et al. 2018, demo_NSR): --correction pcst; Lomb only,\n"
+            "                      PCST's periodogram (exact sums on f = k/1024 Hz, not normalised: its\n"
+            "                      powers are about the variance x the mean heart rate in Hz, so they\n"
+            "                      differ from the calibrated default Lomb), mean removed, no\n"
+            "                      detrending, bands lo <= f <= hi, total = ULF+VLF+LF+HF, every band\n"
+            "                      on every window; pNN50 counts |dNN| >= 50 ms, successive\n"
+            "                      differences also across removed beats; SD2 from SDNN and SDSD;\n"
+            "                      PCST's SampEn (all templates, distance < r), r = 0.15 SD; PCST's\n"
+            "                      windows: intervals ending in [start, start + window), windows while\n"
+            "                      start <= span - window + step, n/a below 85 %% of the window in\n"
+            "                      intervals\n");
+    fprintf(out,
             "  --detrend D         smoothness | linear | none (overrides the preset)\n"
             "  --psd S             both (default: Welch and Lomb) | all (also Burg AR, order 16) |\n"
             "                      welch | lomb | ar. The first spectrum's keys are the TSV columns\n"
@@ -54,20 +72,6 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-/* The series to analyse: intervals (ms) ending at times t (s). */
-typedef struct series {
-    double *nn, *t;
-    size_t n;
-    size_t beats, corrected;
-    psy_rr_counts counts;
-} series;
-
-static void series_free(series *s)
-{
-    free(s->nn);
-    free(s->t);
-}
-
 /* "onset\tsample\trr_ms\tlabel\tcorrected": a table written by psyphys beats. */
 static int is_beats_table(const char *path)
 {
@@ -79,40 +83,8 @@ static int is_beats_table(const char *path)
     return yes;
 }
 
-/* Corrects the stretches (runs without n/a) of raw intervals rr at times t into s. */
-static int correct_stretches(const double *rr, const double *t, size_t n, series *s)
-{
-    psy_rr_config cfg = psy_rr_config_default();
-    s->nn = malloc((2 * n + 1) * sizeof *s->nn);
-    s->t = malloc((2 * n + 1) * sizeof *s->t);
-    uint8_t *corr = malloc(2 * n + 1);
-    if (!s->nn || !s->t || !corr) {
-        free(corr);
-        return 0;
-    }
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && isnan(rr[i])) i++;
-        size_t a = i;
-        while (i < n && !isnan(rr[i])) i++;
-        if (i == a) break;
-        size_t got = 0;
-        psy_rr_counts c;
-        if (psy_rr_correct(rr + a, t + a, i - a, &cfg, NULL, s->nn + s->n, s->t + s->n, corr + s->n,
-                           2 * n + 1 - s->n, &got, &c) != PSY_OK) {
-            free(corr);
-            return 0;
-        }
-        for (size_t k = 0; k < got; k++) s->corrected += corr[s->n + k];
-        for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) s->counts.n[k] += c.n[k];
-        s->n += got;
-    }
-    free(corr);
-    return 1;
-}
-
 /* Reads a beats table: onset, sample, rr_ms (n/a after a gap), label, corrected. */
-static int read_beats_table(const char *path, int correct, series *s)
+static int read_beats_table(const char *path, hrv_correction correct, hrv_series *s)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
@@ -164,8 +136,8 @@ static int read_beats_table(const char *path, int correct, series *s)
     }
     fclose(fp);
     s->beats = n;
-    if (ok && correct) {
-        ok = correct_stretches(rr, t, n, s);
+    if (ok && correct == HRV_CORRECT_LIPPONEN) {
+        ok = hrv_correct_stretches(rr, t, n, s);
     } else if (ok) {
         s->nn = rr, s->t = t, s->n = n;
         rr = t = NULL;
@@ -191,7 +163,7 @@ static int pick_channel(psy_reader *r, const char *path, const char *label)
 }
 
 /* The beats of a recording's channel, corrected (their NN series) or raw. */
-static int recording_series(psy_reader *r, int ch, const char *path, int correct, series *s)
+static int recording_series(psy_reader *r, int ch, const char *path, int correct, hrv_series *s)
 {
     psy_beats_config cfg = psy_beats_config_default();
     psy_beat_list *b = NULL;
@@ -238,8 +210,14 @@ static const char *detrend_name(psy_hrv_detrend d)
     return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
 }
 
-static json_t *settings_json(const psy_hrv_config *c, const char *preset, int correct, double window,
-                             double step)
+/* PCST's windows (CreateWindowRRintervals): starts k step from the series start while start <=
+ * span - window + step (the last may reach one step past the last beat); a window holds the
+ * intervals ending at start <= t < start + window and is n/a with less than 85 % of its length
+ * in intervals (win_tol 0.15). */
+#define PCST_WINDOW_TOLERANCE 0.15
+
+static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_correction correct, double window,
+                             double step, int pcst_windows)
 {
     json_t *bands = json_object();
     static const char *const names[PSY_HRV_BAND_COUNT] = {"ulf", "vlf", "lf", "hf", "vhf"};
@@ -248,21 +226,36 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, int co
                                                        c->band_hz[b][1], "min_length_s", c->band_min_s[b]));
     json_t *o = json_object();
     json_object_set_new(o, "preset", json_string(preset));
-    json_object_set_new(o, "correction", json_string(correct ? "lipponen" : "none"));
+    json_object_set_new(o, "correction", json_string(hrv_correction_name(correct)));
+    if (correct == HRV_CORRECT_PCST) {
+        psy_rr_pcst_config pc = psy_rr_pcst_config_default();
+        json_object_set_new(o, "pcst_cleaning", json_pack(
+            "{s:f,s:f,s:f,s:f,s:s}", "gap_ms", pc.gap_ms, "change", pc.change, "lower_ms", pc.lower_ms,
+            "upper_ms", pc.upper_ms, "rule",
+            "removed in order: NaN or <= 0, >= gap_ms, |RR - median| / median >= change against both the "
+            "median of the 5 intervals before and of the 5 after, < lower_ms, > upper_ms (PCST "
+            "RRIntervalPreprocess, outliers removed)"));
+    }
     json_object_set_new(o, "window_s", window > 0 ? json_real(window) : json_null());
     json_object_set_new(o, "step_s", window > 0 ? json_real(step) : json_null());
     json_object_set_new(o, "window_rule", json_string(
-        "windows [start, start + window) from the first beat, every step, complete windows only; "
-        "a window holds the intervals ending in (start, start + window]"));
+        pcst_windows ? "PCST: windows from the first beat, every step, while start <= span - window + step; a "
+                       "window holds the intervals ending in [start, start + window) and is n/a when they sum "
+                       "to less than 85 % of the window"
+                     : "windows [start, start + window) from the first beat, every step, complete windows only; "
+                       "a window holds the intervals ending in (start, start + window]"));
+    const char *pnn_rule = c->successive_across_gaps
+                               ? (c->pnn_inclusive ? "|dNN| >= 50 / 20 ms (PCST), also across removed beats"
+                                                   : "|dNN| strictly greater than 50 / 20 ms, also across removed beats")
+                               : (c->pnn_inclusive ? "|dNN| >= 50 / 20 ms, contiguous intervals only"
+                                                   : "|dNN| strictly greater than 50 / 20 ms, contiguous intervals only");
     json_object_set_new(o, "time_domain", json_pack(
         "{s:f,s:s,s:f,s:s,s:f,s:s,s:s}", "histogram_bin_ms", c->hist_bin_ms, "pnn_denominator",
         c->pnn_per_interval ? "intervals (NeuroKit)" : "successive differences (Task Force)",
         "sdann_window_s", c->sdann_window_s, "sdann_windows",
         c->sdann_neurokit ? "NeuroKit (round(total / window) windows, last interval of each dropped)"
                           : "complete windows from the first beat, at least 3",
-        "min_geometric_s", c->min_geometric_s, "pnn_rule",
-        c->successive_across_gaps ? "|dNN| strictly greater than 50 / 20 ms, also across removed beats"
-                                  : "|dNN| strictly greater than 50 / 20 ms, contiguous intervals only",
+        "min_geometric_s", c->min_geometric_s, "pnn_rule", pnn_rule,
         "tinn", "least-squares triangle over all histogram bins, apex at the mode (Task Force 1996)"));
     char spectra_text[32] = "";
     for (int q = 0; q < 3; q++)
@@ -279,22 +272,30 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, int co
         "overlap", c->welch_overlap, "taper", "Hann (periodic)",
         "segment_detrend", c->welch_segment_detrend == 2 ? "line" : c->welch_segment_detrend == 1 ? "mean" : "none",
         "nfft_factor", c->welch_nfft_factor, "scaling", "density, one-sided (ms²/Hz)",
-        "lomb", "method", "Press & Rybicki 1989 fast algorithm (FFTW), on the uneven NN series minus the trend",
+        "lomb", "method", c->lomb_pcst ? "PCST (CalcLomb, unnormalised): exact sums on f = k / 1024 Hz, power "
+                                         "= sum of P / 1024 (about the variance x the mean heart rate in Hz)"
+                                       : "Press & Rybicki 1989 fast algorithm (FFTW), on the uneven NN series minus the trend",
         "oversampling", c->lomb_oversampling, "max_hz", c->max_hz,
         "band_power", c->band_trapz ? "trapezoid over bins lo <= f < hi, bins below 4 fs / N dropped (NeuroKit)"
-                                    : "sum of PSD x df over bins lo <= f < hi",
-        "total_power", c->total_power_all_bands ? "sum of ULF..VHF" : "0 .. 0.4 Hz (Task Force)",
+                      : c->band_closed ? "sum of PSD x df over bins lo <= f <= hi (PCST)"
+                                       : "sum of PSD x df over bins lo <= f < hi",
+        "total_power", c->total_power_all_bands == 2 ? "ULF + VLF + LF + HF (PCST)"
+                       : c->total_power_all_bands ? "sum of ULF..VHF" : "0 .. 0.4 Hz (Task Force)",
         "bands", bands));
     json_object_set_new(json_object_get(o, "frequency_domain"), "ar",
                         json_pack("{s:s,s:i,s:s}", "method", "Burg, on the resampled detrended series", "order",
                                   c->ar_order, "grid", "4097 points over 0 .. max_hz"));
     json_object_set_new(o, "nonlinear", json_pack(
         "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
-        "entropy_rule", "Chebyshev distance <= r, r = entropy_r_sd x SDNN",
+        "entropy_rule", c->sampen_pcst ? "SampEn as PCST's fastSampen (each template length over all its templates, "
+                                         "Chebyshev distance < r, fractions of pairs); ApEn: distance <= r; "
+                                         "r = entropy_r_sd x SDNN"
+                                       : "Chebyshev distance <= r, r = entropy_r_sd x SDNN",
         "dfa_alpha1_beats", c->dfa1_min, c->dfa1_max, "dfa_alpha2_beats", c->dfa2_min, c->dfa2_max,
         "dfa_windows", c->dfa_overlap ? "half-overlapping" : "non-overlapping",
         "min_nonlinear_nn", (int)c->min_nonlinear_nn,
-        "poincare", "SD1 = SDSD / sqrt 2, SD2 = SD of (NN_i + NN_i+1) / sqrt 2"));
+        "poincare", c->sd2_from_sdnn ? "SD1 = SDSD / sqrt 2, SD2 = sqrt(2 SDNN² - SDSD² / 2) (PCST)"
+                                     : "SD1 = SDSD / sqrt 2, SD2 = SD of (NN_i + NN_i+1) / sqrt 2"));
     return o;
 }
 
@@ -308,6 +309,15 @@ static void put_tsv(FILE *fp, double v)
 static json_t *num(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
+}
+
+/* Every value of r becomes n/a with this reason (a window too empty to analyse). */
+static void mark_window_na(psy_hrv_result *r, const char *why)
+{
+    psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
+    for (int q = 0; q < 4; q++)
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+            if (all[q]->na[k]) all[q]->na[k] = why;
 }
 
 typedef struct row {
@@ -435,7 +445,7 @@ int cmd_hrv(int argc, char **argv)
     cli_input_options_init(&in);
     const char *path = NULL, *out_path = NULL, *label = NULL, *preset = "default", *detrend = NULL,
                *psd = NULL;
-    int overwrite = 0, json = 0, correct = 1;
+    int overwrite = 0, json = 0, correction = -1, annotations = -1;
     double window = 0, step = 0;
     const char *spectrum_path = NULL;
     /* numeric settings applied over the preset (NaN: not given) */
@@ -481,10 +491,19 @@ int cmd_hrv(int argc, char **argv)
             psd = argv[++i];
         } else if (strcmp(a, "--correction") == 0 && has_value) {
             const char *v = argv[++i];
-            if (strcmp(v, "none") == 0) correct = 0;
-            else if (strcmp(v, "lipponen") == 0) correct = 1;
+            if (strcmp(v, "none") == 0) correction = HRV_CORRECT_NONE;
+            else if (strcmp(v, "lipponen") == 0) correction = HRV_CORRECT_LIPPONEN;
+            else if (strcmp(v, "pcst") == 0) correction = HRV_CORRECT_PCST;
             else {
-                cli_error(NULL, "hrv: --correction is lipponen or none, not '%s'", v);
+                cli_error(NULL, "hrv: --correction is lipponen, pcst or none, not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (strcmp(a, "--annotations") == 0 && has_value) {
+            const char *v = argv[++i];
+            if (strcmp(v, "beats") == 0) annotations = 0;
+            else if (strcmp(v, "all") == 0) annotations = 1;
+            else {
+                cli_error(NULL, "hrv: --annotations is beats or all, not '%s'", v);
                 return CLI_USAGE;
             }
         } else if (strcmp(a, "--window") == 0 && has_value) {
@@ -523,6 +542,10 @@ int cmd_hrv(int argc, char **argv)
         cli_error(NULL, "hrv: --preset is default, kubios, neurokit or pcst, not '%s'", preset);
         return CLI_USAGE;
     }
+    int pcst = strcmp(preset, "pcst") == 0;
+    hrv_correction correct = correction >= 0 ? (hrv_correction)correction
+                             : pcst            ? HRV_CORRECT_PCST
+                                               : HRV_CORRECT_LIPPONEN;
     if (detrend) {
         if (strcmp(detrend, "smoothness") == 0) cfg.detrend = PSY_HRV_DETREND_SMOOTHNESS;
         else if (strcmp(detrend, "linear") == 0) cfg.detrend = PSY_HRV_DETREND_LINEAR;
@@ -561,7 +584,7 @@ int cmd_hrv(int argc, char **argv)
         return CLI_USAGE;
     }
 
-    series s = {0};
+    hrv_series s = {0};
     psy_reader *r = NULL;
     json_t *sidecar = NULL;
     cli_output outs[3] = {{0}};
@@ -580,30 +603,54 @@ int cmd_hrv(int argc, char **argv)
     } else {
         r = cli_open_recording(path, &in);
         if (!r) goto done;
-        ch = pick_channel(r, path, label);
-        if (ch < 0 || !recording_series(r, ch, path, correct, &s)) goto done;
+        /* a record of annotations only (reference beats): its annotations are the beats */
+        int from_annotations = !label && psy_reader_channel_count(r) == 0 && hrv_wfdb_annotation_count(r) > 0;
+        if (annotations >= 0 && !from_annotations) {
+            cli_error(path, "--annotations is for WFDB annotation records without signals");
+            goto done;
+        }
+        if (from_annotations) {
+            if (!hrv_series_from_annotations(r, path, annotations == 1, correct, &s)) goto done;
+        } else {
+            ch = pick_channel(r, path, label);
+            if (ch < 0 || !recording_series(r, ch, path, correct == HRV_CORRECT_LIPPONEN, &s)) goto done;
+        }
         sidecar = cli_sidecar_new("hrv", path, r);
         if (!sidecar) goto done;
-        const psy_channel_info *c = psy_reader_channel(r, ch);
-        json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s}", "label", c->label, "index", ch,
-                                                          "type", psy_channel_type_name(c->type)));
+        if (from_annotations) {
+            json_object_set_new(sidecar, "beats_from",
+                                json_string(annotations == 1 ? "every WFDB annotation (PCST's demo)"
+                                                             : "the WFDB beat annotations"));
+        } else {
+            const psy_channel_info *c = psy_reader_channel(r, ch);
+            json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s}", "label", c->label, "index", ch,
+                                                              "type", psy_channel_type_name(c->type)));
+        }
         cli_sidecar_warnings(sidecar, r);
     }
-    json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step));
+    json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step, pcst));
 
     /* rows: the whole series, or the windows; written as they are computed (memory does not grow
      * with the number of windows) */
     double t_first = 0, t_last = 0;
     size_t first = 0, usable = 0;
+    /* the series starts at the first beat of the raw series (PCST's windows too) */
     while (first < s.n && !(isfinite(s.nn[first]) && s.nn[first] > 0)) first++;
+    if (first < s.n) t_first = s.t[first] - s.nn[first] / 1000.0;
+    if (correct == HRV_CORRECT_PCST && !hrv_series_clean_pcst(&s, path)) goto done;
     for (size_t i = 0; i < s.n; i++) usable += isfinite(s.nn[i]) && s.nn[i] > 0 && s.nn[i] <= 10000;
     if (!usable) {
         cli_error(path, "no usable NN intervals (%zu beats, %zu intervals): nothing to analyse", s.beats, s.n);
         goto done;
     }
-    t_first = s.t[first] - s.nn[first] / 1000.0;
     t_last = s.t[s.n - 1];
-    size_t n_rows = window > 0 ? psy_hrv_window_count(t_first, t_last, window, step) : 1;
+    size_t n_rows = 1;
+    if (window > 0 && pcst) {
+        double room = t_last - t_first - window + step; /* PCST: start <= span - window + step */
+        n_rows = room >= 0 ? (size_t)floor(room / step) + 1 : 0;
+    } else if (window > 0) {
+        n_rows = psy_hrv_window_count(t_first, t_last, window, step);
+    }
     if (n_rows == 0) {
         cli_error(path, "the series (%.1f s) is shorter than one window of %g s", t_last - t_first, window);
         goto done;
@@ -631,17 +678,26 @@ int cmd_hrv(int argc, char **argv)
         size_t a = 0, b = s.n, skipped = 0;
         w.onset = window > 0 ? t_first + (double)k * step : t_first;
         w.duration = window > 0 ? window : t_last - t_first;
-        if (window > 0) {
+        int too_little = 0;
+        if (window > 0 && pcst) { /* start <= t - t_first < start + window */
+            double start = (double)k * step;
+            while (lo < s.n && s.t[lo] - t_first < start) lo++;
+            a = lo, b = a;
+            double sum_ms = 0;
+            while (b < s.n && s.t[b] - t_first < start + window) sum_ms += s.nn[b++];
+            too_little = sum_ms < window * 1000.0 * (1 - PCST_WINDOW_TOLERANCE);
+        } else if (window > 0) {
             double start = w.onset, end = start + window;
             while (lo < s.n && s.t[lo] <= start) lo++;
             a = lo, b = a;
             while (b < s.n && s.t[b] <= end) b++;
         }
-        if (psy_hrv_compute(h, s.nn + a, s.t + a, b - a, &w.r, &skipped) != PSY_OK) {
+        if (psy_hrv_compute(h, s.nn + a, s.t + a, too_little ? 0 : b - a, &w.r, &skipped) != PSY_OK) {
             cli_error(path, "out of memory");
             json_decref(na);
             goto done;
         }
+        if (too_little) mark_window_na(&w.r, "the window holds less than 85 % of its length in NN intervals (PCST)");
         skipped_total += skipped;
         na_add(na, &w.r, cfg.spectra);
         if (json) {
@@ -662,6 +718,11 @@ int cmd_hrv(int argc, char **argv)
     for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
         json_object_set_new(counts, psy_beat_class_name((psy_beat_class)k),
                             json_integer((json_int_t)s.counts.n[k]));
+    if (correct == HRV_CORRECT_PCST)
+        json_object_set_new(counts, "pcst_removed",
+                            json_pack("{s:I,s:I,s:I,s:I,s:I}", "invalid", (json_int_t)s.pcst.invalid, "gaps",
+                                      (json_int_t)s.pcst.gaps, "changes", (json_int_t)s.pcst.changes, "too_short",
+                                      (json_int_t)s.pcst.too_short, "too_long", (json_int_t)s.pcst.too_long));
     json_object_set_new(sidecar, "counts", counts);
     json_object_set_new(sidecar, "na_reasons", na);
     if (skipped_total)
@@ -675,7 +736,7 @@ int cmd_hrv(int argc, char **argv)
 done:
     if (n_out) cli_output_abort_all(outs, n_out);
     json_decref(sidecar);
-    series_free(&s);
+    hrv_series_free(&s);
     psy_reader_close(r);
     psy_hrv_destroy(h);
     return rc;

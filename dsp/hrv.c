@@ -92,11 +92,18 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         c->dfa_overlap = 1;
         return PSY_OK;
     }
-    if (strcmp(name, "pcst") == 0) { /* PhysioNet Cardiovascular Signal Toolbox demo settings */
-        c->detrend = PSY_HRV_DETREND_NONE;
+    if (strcmp(name, "pcst") == 0) { /* PhysioNet Cardiovascular Signal Toolbox, demo_NSR */
+        c->detrend = PSY_HRV_DETREND_NONE; /* freq.zero_mean: only the mean is removed */
         c->entropy_r_sd = 0.15;
         c->spectra = PSY_HRV_LOMB;
+        c->lomb_pcst = 1;
+        c->band_closed = 1;
+        c->total_power_all_bands = 2;
+        for (int b = 0; b < PSY_HRV_BAND_COUNT; b++) c->band_min_s[b] = 0;
+        c->pnn_inclusive = 1;
         c->successive_across_gaps = 1;
+        c->sd2_from_sdnn = 1; /* PoincareMetrics */
+        c->sampen_pcst = 1;   /* fastSampen */
         return PSY_OK;
     }
     return PSY_E_NOT_FOUND;
@@ -130,6 +137,8 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
         c->welch_nfft_factor);
     BAD(!(c->lomb_oversampling >= 1 && c->lomb_oversampling <= 16), "lomb_oversampling %g not in [1, 16]",
         c->lomb_oversampling);
+    BAD(c->total_power_all_bands < 0 || c->total_power_all_bands > 2, "total_power_all_bands %d not 0, 1 or 2",
+        c->total_power_all_bands);
     BAD(c->spectra < 0 || c->spectra > 7, "spectra %d not a combination of WELCH, LOMB and AR", c->spectra);
     BAD(c->ar_order < 1 || c->ar_order > 100, "ar_order %d not in 1..100", c->ar_order);
     for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
@@ -265,7 +274,8 @@ static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, d
     const psy_hrv_config *c = &h->cfg;
     double df;
     size_t np;
-    psy_status st = hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->lomb_fft, &h->lomb_p, &np, &df);
+    psy_status st = c->lomb_pcst ? hrv_lomb_pcst(t, x, n, c->max_hz, &h->lomb_p, &np, &df)
+                                 : hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->lomb_fft, &h->lomb_p, &np, &df);
     if (st == PSY_E_TOO_SHORT) {
         freq_na(v, "too few beats for a Lomb periodogram");
         return PSY_OK;

@@ -17,7 +17,7 @@ static double band_power(const double *psd, size_t np, double df, double min_hz,
     *peak = NAN;
     for (size_t i = 0; i < np; i++) {
         double f = (double)i * df;
-        if (f < lo || f >= hi || f < min_hz || f > c->max_hz) continue;
+        if (f < lo || f > hi || (f == hi && !c->band_closed) || f < min_hz || f > c->max_hz) continue;
         if (c->band_trapz) {
             if (bins) sum += 0.5 * (prev + psd[i]) * df;
             prev = psd[i];
@@ -50,7 +50,8 @@ void hrv_bands(const double *psd, size_t np, double df, double min_hz, double du
     if (c->total_power_all_bands) {
         double tp = 0;
         int any = 0;
-        for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
+        int last = c->total_power_all_bands == 2 ? PSY_HRV_HF : PSY_HRV_VHF;
+        for (int b = 0; b <= last; b++)
             if (!isnan(v->v[band_key[b]])) tp += v->v[band_key[b]], any = 1;
         if (any) v->v[PSY_HRV_TOTAL_POWER_MS2] = tp;
         else hrv_na(v, PSY_HRV_TOTAL_POWER_MS2, "no band power");

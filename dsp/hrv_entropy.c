@@ -202,3 +202,32 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, double *sa
     free(cm), free(cm1);
     return PSY_OK;
 }
+
+/* PCST's fastSampen (Vest et al. 2018's toolbox): A = the fraction of pairs of the n - m + 1
+ * m-templates within r, B = the fraction of pairs of the n - m (m + 1)-templates within r, both
+ * with the strict distance < r, SampEn = -log(B / A). Richman & Moorman count both over the
+ * n - m templates instead and compare with <= r (hrv_entropy). */
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, double *sampen)
+{
+    *sampen = NAN;
+    if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 3 || !(r > 0)) return PSY_OK;
+    size_t m = (size_t)m_in, nt = n - m + 1;
+    size_t *c = malloc(nt * sizeof *c);
+    if (!c) return PSY_E_NOMEM;
+    double strict = nextafter(r, 0); /* |a - b| <= the double below r  <=>  |a - b| < r */
+    double frac[2];
+    for (size_t len = m; len <= m + 1; len++) {
+        size_t k = n - len + 1;
+        psy_status st = match_counts(x, k, len, strict, c);
+        if (st != PSY_OK) {
+            free(c);
+            return st;
+        }
+        double within = 0;
+        for (size_t i = 0; i < k; i++) within += (double)(c[i] - 1); /* self-match out */
+        frac[len - m] = within / ((double)k * (double)(k - 1)); /* ordered pairs: twice each */
+    }
+    free(c);
+    if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]);
+    return PSY_OK;
+}

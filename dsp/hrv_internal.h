@@ -37,6 +37,11 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
  * NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
 
+/* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
+ * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
+ * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
+
 /* DFA slope over scales lo..hi (every integer) of x[0..n). NaN when fewer than 2 scales fit. */
 double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
 
@@ -93,6 +98,13 @@ size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overla
  * *psd is allocated here (free()). PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
 psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
                     hrv_fft *fft, double **psd, size_t *np, double *df);
+
+/* PCST's Lomb periodogram (dsp/hrv_lomb_pcst.c): P(f) of x (mean removed, ms) at uneven times
+ * t (s) for f = k / 1024 Hz, k = 0 .. *np - 1 up to max_hz (psd[0] = 0), unnormalised, in ms²
+ * and summed x df as PCST does. *psd is allocated here (free()). PSY_OK, PSY_E_NOMEM,
+ * PSY_E_TOO_SHORT (n < 3). */
+psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, double **psd,
+                         size_t *np, double *df);
 
 /* Burg AR spectrum of order `order` of x[0..n) (mean removed) sampled at fs: np values of the
  * one-sided PSD (ms²/Hz) at f = i df, df = max_hz / (np - 1). PSY_OK, PSY_E_TOO_SHORT (n < 2 order

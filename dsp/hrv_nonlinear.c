@@ -83,6 +83,7 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
             sum2 += u * u;
         }
         double sd2 = np >= 2 ? sqrt(sum2 / (double)(np - 1)) : 0;
+        if (c->sd2_from_sdnn) sd2 = sqrt(fmax(2 * sdnn * sdnn - 0.5 * sdsd * sdsd, 0));
         v->v[PSY_HRV_SD1_MS] = sd1;
         v->v[PSY_HRV_SD2_MS] = sd2;
         if (sd2 > 0) v->v[PSY_HRV_SD1_SD2] = sd1 / sd2;
@@ -95,6 +96,8 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
     } else {
         double se, ae;
         psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, &se, &ae);
+        if (st == PSY_OK && c->sampen_pcst)
+            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, &se);
         if (st != PSY_OK) return st;
         if (isnan(se)) hrv_na(v, PSY_HRV_SAMPEN, "no template matches of length m + 1");
         else v->v[PSY_HRV_SAMPEN] = se;

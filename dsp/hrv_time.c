@@ -199,8 +199,9 @@ void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work,
             if (!hrv_contiguous(s, i)) continue;
             double d = s->nn[i] - s->nn[i - 1];
             sum += d, sum2 += d * d, nd++;
-            nn50 += fabs(d) > 50.0; /* strictly greater (Task Force 1996, NeuroKit) */
-            nn20 += fabs(d) > 20.0;
+            /* strictly greater (Task Force 1996, NeuroKit); PCST's pnna counts >= */
+            nn50 += c->pnn_inclusive ? fabs(d) >= 50.0 : fabs(d) > 50.0;
+            nn20 += c->pnn_inclusive ? fabs(d) >= 20.0 : fabs(d) > 20.0;
         }
         if (nd == 0) {
             for (int k = PSY_HRV_RMSSD_MS; k <= PSY_HRV_PNN20_PCT; k++)

@@ -107,6 +107,78 @@ expect_grep '"sdann_window_s": 60' "$TMP/set.json"
 expect_grep '^welch	0.01	' "$TMP/spec.tsv"
 expect_grep '^lomb	' "$TMP/spec.tsv"
 
+# PCST preset: its cleaning (a 4.5 s gap and a +29 % spike dropped, reported in the sidecar),
+# pNN50 counting >= 50 ms, and its window rule: starts while start <= span - window + step, and a
+# window holding < 85 % of its length in intervals is n/a.
+awk 'BEGIN { for (i = 0; i < 100; i++) print (i == 40 ? 1100 : i == 70 ? 4500 : i % 2 ? 850 : 800) }' >"$TMP/pc.txt"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/pc.txt" --preset pcst --window 20 --step 10 -o "$TMP/pc.tsv"
+expect_grep '"correction": "pcst"' "$TMP/pc.json"
+expect_grep '"gaps": 1' "$TMP/pc.json"
+expect_grep '"changes": 1' "$TMP/pc.json"
+expect_grep 'PCST: windows from the first beat' "$TMP/pc.json"
+expect_grep 'less than 85 % of its length' "$TMP/pc.json"
+# 85.3 s of beats: starts 0 .. 70 (70 <= 85.3 - 20 + 10); the gap ends at 62.55 s, so the window
+# at 50 s holds 15.5 s of intervals (< 17 s, n/a), the one at 60 s 17.45 s, the one at 70 s 15.3 s
+[ "$(wc -l <"$TMP/pc.tsv")" -eq 9 ] || fail "pcst windows: $(wc -l <"$TMP/pc.tsv") lines, want 9"
+expect_value pnn50_pct "$TMP/pc.tsv" 100 # |dNN| = 50 ms counts for PCST
+for row_want in 5:825 6:n/a 7:826.1904762 8:n/a; do
+    got=$(col mean_nn_ms "$TMP/pc.tsv" "${row_want%%:*}")
+    [ "$got" = "${row_want#*:}" ] || fail "pcst window row ${row_want%%:*}: mean NN $got, want ${row_want#*:}"
+done
+expect_exit 0 "$PSYPHYS" hrv "$TMP/pc.txt" --preset pcst --correction none -o "$TMP/pcn.tsv"
+expect_value pnn50_pct "$TMP/pcn.tsv" 100
+expect_grep '"correction": "none"' "$TMP/pcn.json"
+expect_exit 0 "$PSYPHYS" hrv "$DEMO" --correction pcst -o "$TMP/pcd.tsv"
+expect_grep '"pcst_removed"' "$TMP/pcd.json"
+# A WFDB annotation record without signals: its beat annotations are the beats (the same raw
+# series as the beats table they were written with), or every annotation with --annotations all.
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/wb.tsv" --format wfdb
+expect_exit 0 "$PSYPHYS" hrv "$TMP/wb.qrs" --fs 100 --correction none -o "$TMP/wbq.tsv"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/wb.tsv" --correction none -o "$TMP/wbt.tsv"
+for k in n_nn mean_nn_ms sdnn_ms rmssd_ms; do
+    [ "$(col $k "$TMP/wbq.tsv")" = "$(col $k "$TMP/wbt.tsv")" ] || fail "$k differs: annotations vs beats table"
+done
+expect_grep '"beats_from": "the WFDB beat annotations"' "$TMP/wbq.json"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/wb.qrs" --fs 100 --annotations all --preset pcst -o "$TMP/wba.tsv"
+expect_grep '"beats_from": "every WFDB annotation' "$TMP/wba.json"
+# a noise mark '~' at 1 s and one N beat at 2 s (100 Hz): one beat is no interval; with every
+# annotation the mark and the beat make one interval of 1000 ms
+printf '\144\070\144\004\000\000' >"$TMP/two.atr"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/two.atr" --fs 100
+expect_grep 'fewer than 2 WFDB beat annotations' "$TMP/err"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/two.atr" --fs 100 --annotations all --correction none -o "$TMP/two.tsv"
+expect_value mean_nn_ms "$TMP/two.tsv" 1000
+expect_exit 1 "$PSYPHYS" hrv "$DEMO" --annotations all
+expect_grep 'annotation records' "$TMP/err"
+expect_exit 2 "$PSYPHYS" hrv "$TMP/pc.txt" --annotations some
+
+# PCST's own output on nsr2db 004 (shared data, when present): the record's annotations at fs =
+# 125 as its demo read them; the first 231 windows against its table: NN mean, SDNN, RMSSD, pNN50
+# within 1 %, Lomb band powers within 5 %, each on >= 95 % of the windows (test_hrv_data checks
+# all three records on the demo's 2 h excerpt).
+NSR=$SHARED/data/pcst_hrv_reference/nsr2db/nsr004.hea
+PCST_CSV=$SHARED/data/pcst_hrv_reference/reference/NSR_HRV_allwindows_allpatients.csv
+if [ -f "$NSR" ] && [ -f "$PCST_CSV" ]; then
+    expect_exit 0 "$PSYPHYS" hrv "$NSR" --fs 125 --annotations all --preset pcst --window 300 --step 30 \
+        -o "$TMP/nsr.tsv"
+    expect_grep '"beats_from": "every WFDB annotation' "$TMP/nsr.json"
+    grep '^nsr004,' "$PCST_CSV" >"$TMP/nsr_ref.csv"
+    awk -F '\t' 'NR == FNR { if (FNR > 1) { for (i = 1; i <= NF; i++) v[FNR - 1, h[i]] = $i; n = FNR - 1 }
+                             else for (i = 1; i <= NF; i++) h[i] = $i; next }
+        { split($0, r, ","); k++
+          check(k, "mean_nn_ms", r[4], 1, 0.01); check(k, "sdnn_ms", r[11], 1, 0.01)
+          check(k, "rmssd_ms", r[12], 1, 0.01); check(k, "pnn50_pct", r[13], 0.01, 0.01)
+          check(k, "ulf_ms2", r[17], 1, 0.05); check(k, "vlf_ms2", r[18], 1, 0.05)
+          check(k, "lf_ms2", r[19], 1, 0.05); check(k, "hf_ms2", r[20], 1, 0.05)
+          check(k, "total_power_ms2", r[22], 1, 0.05) }
+        function check(row, name, want, scale, tol,   got, e) {
+            got = v[row, name] * scale; e = got - want; if (e < 0) e = -e
+            total[name]++; if (e <= tol * (want < 0 ? -want : want)) ok[name]++ }
+        END { for (m in total) { print m, ok[m] + 0, total[m]; if (total[m] != 231 || ok[m] < 0.95 * total[m]) bad = 1 }
+              exit bad }' "$TMP/nsr.tsv" "$TMP/nsr_ref.csv" >"$TMP/nsr_share.txt" ||
+        fail "PCST nsr004: $(cat "$TMP/nsr_share.txt")"
+fi
+
 # NeuroKit2's value on its own RR list (shared data, when present).
 NK=$SHARED/reference/neurokit/rhrv_healthy_000_5min_rr_ms.txt
 if [ -f "$NK" ]; then

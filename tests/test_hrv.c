@@ -15,6 +15,7 @@
 
 /* internal (dsp/hrv_internal.h), checked directly */
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
 double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
 void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
 void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
@@ -109,6 +110,61 @@ static void test_pnn_is_strict(void **state)
     h = make(&c);
     assert_int_equal(psy_hrv_compute(h, rr, NULL, 6, &r, NULL), PSY_OK);
     assert_float_equal(r.values.v[PSY_HRV_PNN50_PCT], 100.0 / 6, 1e-12);
+    psy_hrv_destroy(h);
+    c.pnn_per_interval = 0;
+    c.pnn_inclusive = 1; /* PCST's pnna counts |dNN| >= 50 ms: 50, 50, 50.5 and 20, 20 too */
+    h = make(&c);
+    assert_int_equal(psy_hrv_compute(h, rr, NULL, 6, &r, NULL), PSY_OK);
+    assert_float_equal(r.values.v[PSY_HRV_PNN50_PCT], 300.0 / 5, 1e-12);
+    assert_float_equal(r.values.v[PSY_HRV_PNN20_PCT], 500.0 / 5, 1e-12);
+    psy_hrv_destroy(h);
+}
+
+/* PCST's Lomb on 1024 beats one second apart, NN = 1000 + 10 sin(2 pi (100 / 1024) t): the
+ * sinusoid is orthogonal to every other frequency k / 1024 of the grid, so all the power sits in
+ * bin 100 (0.098 Hz, LF), P = N A² / 2, and PCST's power P / 1024 is A² / 2 = 50 ms² here (with
+ * beats 1 s apart PCST's "power" is the variance; with 2 beats a second it would double). */
+static void test_pcst_lomb_scaling(void **state)
+{
+    (void)state;
+    enum { N_BEATS = 1024 };
+    double nn[N_BEATS], t[N_BEATS];
+    for (int k = 0; k < N_BEATS; k++) {
+        t[k] = 1 + k;
+        nn[k] = 1000 + 10 * sin(2 * M_PI * 100.0 / 1024.0 * t[k]);
+    }
+    psy_hrv_config c;
+    assert_int_equal(psy_hrv_config_preset("pcst", &c), PSY_OK);
+    psy_hrv *h = make(&c);
+    psy_hrv_result r;
+    assert_int_equal(psy_hrv_compute(h, nn, t, N_BEATS, &r, NULL), PSY_OK);
+    const double *v = r.lomb.v;
+    assert_float_equal(v[PSY_HRV_LF_MS2], 50, 1e-9);
+    assert_float_equal(v[PSY_HRV_ULF_MS2] + v[PSY_HRV_VLF_MS2] + v[PSY_HRV_HF_MS2], 0, 1e-9);
+    assert_float_equal(v[PSY_HRV_TOTAL_POWER_MS2], 50, 1e-9);
+    assert_float_equal(v[PSY_HRV_LF_PEAK_HZ], 100.0 / 1024, 1e-12);
+    const double *f, *p;
+    size_t np;
+    psy_hrv_spectrum(h, PSY_HRV_LOMB, &f, &p, &np);
+    assert_int_equal(np, 513); /* 0, 1/1024 .. 512/1024 Hz */
+    assert_float_equal(f[512], 0.5, 1e-12);
+    assert_float_equal(p[100], N_BEATS * 100 / 2.0, 1e-6);
+    /* band edges are closed: a bin on 0.15 Hz (0.15 x 1024 is not an integer, so move the HF
+     * band's lower edge onto bin 100) counts in LF and in HF */
+    c.band_hz[PSY_HRV_LF][1] = c.band_hz[PSY_HRV_HF][0] = 100.0 / 1024;
+    psy_hrv_destroy(h);
+    h = make(&c);
+    assert_int_equal(psy_hrv_compute(h, nn, t, N_BEATS, &r, NULL), PSY_OK);
+    assert_float_equal(r.lomb.v[PSY_HRV_LF_MS2], 50, 1e-9);
+    assert_float_equal(r.lomb.v[PSY_HRV_HF_MS2], 50, 1e-9);
+    /* the default Lomb is calibrated to the variance whatever the beat rate: a²/2 too, within
+     * the leakage of its own grid */
+    psy_hrv_destroy(h);
+    c = psy_hrv_config_default();
+    c.detrend = PSY_HRV_DETREND_NONE;
+    h = make(&c);
+    assert_int_equal(psy_hrv_compute(h, nn, t, N_BEATS, &r, NULL), PSY_OK);
+    assert_float_equal(r.lomb.v[PSY_HRV_LF_MS2], 50, 1.0);
     psy_hrv_destroy(h);
 }
 
@@ -230,6 +286,24 @@ static void brute_entropy(const double *x, size_t n, size_t m, double r, double 
     *ae = fabs(phi[0] - phi[1]);
 }
 
+/* PCST's SampEn by its definition: fractions of template pairs within a distance < r. */
+static double brute_sampen_pcst(const double *x, size_t n, size_t m, double r)
+{
+    double frac[2];
+    for (size_t len = m; len <= m + 1; len++) {
+        size_t nt = n - len + 1;
+        double within = 0, pairs = 0;
+        for (size_t i = 0; i < nt; i++)
+            for (size_t j = i + 1; j < nt; j++) {
+                size_t k = 0;
+                while (k < len && fabs(x[i + k] - x[j + k]) < r) k++;
+                within += k == len, pairs += 1;
+            }
+        frac[len - m] = within / pairs;
+    }
+    return -log(frac[1] / frac[0]);
+}
+
 static void test_entropy_matches_brute_force(void **state)
 {
     (void)state;
@@ -248,6 +322,9 @@ static void test_entropy_matches_brute_force(void **state)
             brute_entropy(x, N, (size_t)m, r, &bse, &bae);
             assert_float_equal(se, bse, 1e-12);
             assert_float_equal(ae, bae, 1e-12);
+            /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
+            assert_int_equal(hrv_sampen_pcst(x, N, m, r, &se), PSY_OK);
+            assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
         }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
@@ -427,6 +504,11 @@ static void test_config_and_names(void **state)
     assert_int_equal(c.pnn_per_interval, 1);
     assert_int_equal(psy_hrv_config_preset("pcst", &c), PSY_OK);
     assert_float_equal(c.entropy_r_sd, 0.15, 0);
+    assert_int_equal(c.lomb_pcst, 1);
+    assert_int_equal(c.spectra, PSY_HRV_LOMB);
+    c.total_power_all_bands = 3;
+    assert_int_equal(psy_hrv_create(&c, &h, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "total_power_all_bands"));
     assert_int_equal(psy_hrv_config_preset("nope", &c), PSY_E_NOT_FOUND);
     assert_string_equal(psy_hrv_key_name(PSY_HRV_RMSSD_MS), "rmssd_ms");
     assert_string_equal(psy_hrv_key_name(PSY_HRV_DFA_ALPHA2), "dfa_alpha2");
@@ -443,6 +525,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_domain_alternating),
         cmocka_unit_test(test_pnn_is_strict),
+        cmocka_unit_test(test_pcst_lomb_scaling),
         cmocka_unit_test(test_triangular_histogram),
         cmocka_unit_test(test_band_power_of_sinusoids),
         cmocka_unit_test(test_detrending_keeps_hf_removes_trend),

@@ -165,6 +165,76 @@ static void test_output_bound(void **state)
     for (size_t i = 1; i < m; i++) assert_true(out_t[i] > out_t[i - 1]);
 }
 
+/* PCST's preprocessing: gaps, then changes of >= 20 % against the medians of the 5 intervals
+ * before AND the 5 after, then the physiological limits; kept intervals keep their times. */
+static void test_pcst_cleaning(void **state)
+{
+    (void)state;
+    enum { M = 24 };
+    double rr[M], t[M], out[M], out_t[M];
+    for (int i = 0; i < M; i++) rr[i] = 800;
+    rr[1] = 300;   /* among the first 5 (no 5 before it): too short, not a change */
+    rr[3] = 1000;  /* among the first 5: kept */
+    rr[8] = NAN;   /* invalid */
+    rr[10] = 1000; /* +25 % against both medians: a change */
+    rr[12] = 4500; /* a gap (>= 4 s), removed before the changes are looked for */
+    rr[21] = 1000; /* among the last 5: kept */
+    rr[23] = 2100; /* too long */
+    times_of(rr, M, t);
+    t[8] = 7.0;
+    size_t m = 0;
+    psy_rr_pcst_counts k;
+    assert_int_equal(psy_rr_clean_pcst(rr, t, M, NULL, out, out_t, &m, &k), PSY_OK);
+    assert_int_equal(k.invalid, 1);
+    assert_int_equal(k.gaps, 1);
+    assert_int_equal(k.changes, 1);
+    assert_int_equal(k.too_short, 1);
+    assert_int_equal(k.too_long, 1);
+    assert_int_equal(m, M - 5);
+    for (size_t i = 0, j = 0; i < M; i++) {
+        if (i == 1 || i == 8 || i == 10 || i == 12 || i == 23) continue;
+        assert_float_equal(out[j], rr[i], 0);
+        assert_float_equal(out_t[j], t[i], 0);
+        j++;
+    }
+    /* a step is not a spike: the first interval of a new level departs from the 5 before it
+     * but not from the 5 after it */
+    for (int i = 0; i < M; i++) rr[i] = i < 12 ? 800 : 1000;
+    times_of(rr, M, t);
+    assert_int_equal(psy_rr_clean_pcst(rr, t, M, NULL, out, out_t, &m, &k), PSY_OK);
+    assert_int_equal(m, M);
+    assert_int_equal(k.changes, 0);
+    /* a lower threshold catches a smaller spike */
+    rr[6] = 880;
+    psy_rr_pcst_config cfg = psy_rr_pcst_config_default();
+    assert_int_equal(psy_rr_clean_pcst(rr, t, M, &cfg, out, out_t, &m, NULL), PSY_OK);
+    assert_int_equal(m, M);
+    cfg.change = 0.05;
+    assert_int_equal(psy_rr_clean_pcst(rr, t, M, &cfg, out, out_t, &m, NULL), PSY_OK);
+    assert_int_equal(m, M - 1);
+    /* an exact 20 % change on a 125 Hz grid (85 -> 102 samples, 680 -> 816 ms): PCST's ratio of
+     * seconds is 0.19999999999999984, so the interval stays, also when the ms carry rounding from
+     * beat times; 83 -> 102 samples (+22.9 %) goes */
+    for (int i = 0; i < 11; i++) rr[i] = 680;
+    rr[5] = 816.0000000000001;
+    times_of(rr, 11, t);
+    assert_int_equal(psy_rr_clean_pcst(rr, t, 11, NULL, out, out_t, &m, &k), PSY_OK);
+    assert_int_equal(k.changes, 0);
+    for (int i = 0; i < 11; i++) rr[i] = 664;
+    rr[5] = 816;
+    assert_int_equal(psy_rr_clean_pcst(rr, t, 11, NULL, out, out_t, &m, &k), PSY_OK);
+    assert_int_equal(k.changes, 1);
+    /* fewer than 11 intervals: only the middle ones have 5 on each side */
+    assert_int_equal(psy_rr_clean_pcst(rr, t, 4, NULL, out, out_t, &m, NULL), PSY_OK);
+    assert_int_equal(m, 4);
+    assert_int_equal(psy_rr_clean_pcst(NULL, NULL, 0, NULL, NULL, NULL, &m, NULL), PSY_OK);
+    assert_int_equal(m, 0);
+    assert_int_equal(psy_rr_clean_pcst(rr, t, M, NULL, NULL, out_t, &m, NULL), PSY_E_INVALID);
+    cfg = psy_rr_pcst_config_default();
+    cfg.lower_ms = 3000;
+    assert_int_equal(psy_rr_clean_pcst(rr, t, M, &cfg, out, out_t, &m, NULL), PSY_E_INVALID);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -191,6 +261,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_series_is_normal), cmocka_unit_test(test_classes),
         cmocka_unit_test(test_correction), cmocka_unit_test(test_bigeminy_is_ectopic),
-        cmocka_unit_test(test_output_bound), cmocka_unit_test(test_bad_arguments)};
+        cmocka_unit_test(test_output_bound), cmocka_unit_test(test_pcst_cleaning),
+        cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,7 @@ typedef struct psy_hrv_config {
     double hist_bin_ms;        /* HTI/TINN histogram bin, default 7.8125 (1/128 s), edges from 0 */
     int pnn_per_interval;      /* 0 (default, Task Force): pNNx = count(|dNN| > x) / number of
                                   differences; 1 (NeuroKit): / number of intervals */
+    int pnn_inclusive;         /* 0 (default): pNNx counts |dNN| > x; 1 (PCST): |dNN| >= x */
     int successive_across_gaps; /* 0 (default): successive differences (RMSSD, pNNx, SDSD, SD1/SD2)
                                   only between contiguous intervals; 1 (PCST): also across a gap
                                   left by removed beats */
@@ -89,16 +90,30 @@ typedef struct psy_hrv_config {
     int welch_nfft_factor;     /* FFT length = factor x segment (zero padding), default 1 (2 in NeuroKit) */
     int band_trapz;            /* 0 (default): band power = sum of PSD x df over lo <= f < hi;
                                   1 (NeuroKit): trapezoid over those bins, bins below 4 fs / N dropped */
+    int band_closed;           /* 1 (PCST): bins lo <= f <= hi (a bin on an edge counts in both
+                                  bands); 0 (default): lo <= f < hi */
     int total_power_all_bands; /* 0 (default, Task Force): total power is 0 .. 0.4 Hz;
-                                  1 (NeuroKit): the sum of ULF .. VHF that exist */
+                                  1 (NeuroKit): the sum of ULF .. VHF that exist;
+                                  2 (PCST): ULF + VLF + LF + HF */
     double lomb_oversampling;  /* Lomb frequency step = 1 / (oversampling x duration), default 4 */
+    int lomb_pcst;             /* 0 (default): fast Lomb scaled so that its integral is the
+                                  variance, grid set by lomb_oversampling; 1: PCST's periodogram
+                                  (exact sums on f = k / 1024 Hz, unnormalised: its band powers
+                                  are about the variance x the mean heart rate in Hz) */
     double max_hz;             /* spectra up to this frequency, default 0.5 */
     double band_hz[PSY_HRV_BAND_COUNT][2]; /* ULF 0-0.0033, VLF -0.04, LF -0.15, HF -0.4, VHF -0.5 */
     double band_min_s[PSY_HRV_BAND_COUNT]; /* minimum data per band, default ULF 3030 s, VLF 300 s,
                                   LF 120 s, HF 60 s, VHF 60 s (Task Force: >= 10 cycles of the lower
                                   edge; ~1 min HF, ~2 min LF; VLF from <= 5 min "should be avoided") */
     /* nonlinear */
+    int sd2_from_sdnn;         /* 0 (default): SD2 = SD of (NN_i + NN_i+1) / sqrt 2 over the
+                                  successive pairs; 1 (PCST): sqrt(2 SDNN² - SDSD² / 2), Brennan
+                                  et al. 2001's identity (counts the end intervals once) */
     int entropy_m;             /* embedding dimension, default 2 */
+    int sampen_pcst;           /* 0 (default): SampEn of Richman & Moorman 2000 (both template
+                                  lengths over the n - m templates, distance <= r); 1 (PCST's
+                                  fastSampen): each length over all its templates, distance < r,
+                                  matches as fractions of each length's own pairs */
     double entropy_r_sd;       /* tolerance r = this x SD(NN) (ddof 1), default 0.2 */
     int dfa1_min, dfa1_max;    /* alpha1 scales in beats, default 4..16 */
     int dfa2_min, dfa2_max;    /* alpha2 scales, default 16..64; max 0 = (N + 1) / 10 (NeuroKit) */
@@ -116,8 +131,12 @@ psy_hrv_config psy_hrv_config_default(void);
  *              detrending, Welch nperseg = N/2 with nfft 2 nperseg, trapezoid band powers above
  *              4 fs / N, total power = sum of the bands, DFA alpha1 4-11 and alpha2 12-(N+1)/10
  *              with half-overlapping windows;
- *   "pcst"     PhysioNet Cardiovascular Signal Toolbox demo: Lomb only, no detrending, r 0.15 SD,
- *              successive differences also across removed beats.
+ *   "pcst"     PhysioNet Cardiovascular Signal Toolbox (Vest et al. 2018) demo_NSR settings: Lomb
+ *              only, PCST's periodogram (lomb_pcst) on the NN series minus its mean, closed band
+ *              edges, total power = ULF + VLF + LF + HF, every band on every window (no minimum
+ *              lengths), pNNx counting |dNN| >= x, successive differences also across removed
+ *              beats, SD2 from SDNN and SDSD, PCST's SampEn (sampen_pcst), SampEn/ApEn r 0.15 SD. Its RR preprocessing is psy_rr_clean_pcst (rr.h),
+ *              applied to the whole series before any window is cut.
  * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
 psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *out);
 

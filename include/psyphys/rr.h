@@ -66,6 +66,43 @@ psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
                           double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
                           size_t out_max, size_t *out_n, psy_rr_counts *counts);
 
+/* The RR preprocessing of the PhysioNet Cardiovascular Signal Toolbox (PCST; Vest et al. 2018,
+ * "An open source benchmarked toolbox for cardiovascular waveform and interval analysis",
+ * Physiol Meas 39(10):105004), whose outliers are removed, not interpolated (its default 'rem'),
+ * in its order:
+ *   1. intervals that are NaN or <= 0 (coincident annotations) are dropped;
+ *   2. intervals >= gap_ms are dropped (gaps in the recording);
+ *   3. an interval is dropped when it differs by >= change (a fraction) from the median of the
+ *      5 intervals before it AND from the median of the 5 after it (the first 5 have no "before"
+ *      and the last 5 no "after": never dropped here; a series of fewer than 5 intervals keeps
+ *      all of them); the ratio is formed on the intervals in seconds rounded to 1 ns, as PCST
+ *      holds sample counts / Fs, so exact 20 % changes of sample-quantised intervals fall as in
+ *      PCST (85 -> 102 samples at 125 Hz gives 0.19999999999999984: kept);
+ *   4. intervals < lower_ms, then > upper_ms, are dropped.
+ * Each interval keeps its beat time: the times of removed intervals disappear with them (no
+ * interval is merged or interpolated). */
+typedef struct psy_rr_pcst_config {
+    double gap_ms;   /* default 4000 (PCST gaplimit 4 s) */
+    double change;   /* default 0.2 (PCST per_limit) */
+    double lower_ms; /* default 375 (PCST lowerphysiolim 60/160 s) */
+    double upper_ms; /* default 2000 (PCST upperphysiolim 60/30 s) */
+} psy_rr_pcst_config;
+
+psy_rr_pcst_config psy_rr_pcst_config_default(void);
+
+/* What psy_rr_clean_pcst dropped, per step. */
+typedef struct psy_rr_pcst_counts {
+    size_t invalid, gaps, changes, too_short, too_long;
+} psy_rr_pcst_counts;
+
+/* Cleans n intervals rr_ms ending at beat times t_s (seconds) into out_rr_ms / out_t_s (n
+ * entries each; may not alias the inputs); *out_n gets the count kept. config NULL: defaults;
+ * counts may be NULL. O(n) time, no allocation.
+ * PSY_OK, PSY_E_INVALID (NULL pointers with n > 0, or a setting not positive / lower >= upper). */
+psy_status psy_rr_clean_pcst(const double *rr_ms, const double *t_s, size_t n,
+                             const psy_rr_pcst_config *config, double *out_rr_ms, double *out_t_s,
+                             size_t *out_n, psy_rr_pcst_counts *counts);
+
 #ifdef __cplusplus
 }
 #endif

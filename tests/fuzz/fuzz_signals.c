@@ -1,6 +1,7 @@
 /* libFuzzer target for the analyses fed arbitrary samples (NaN, Inf, huge, odd lengths): HRV of an
- * NN series, skin conductance (both methods), breaths, and event-locked heart rate. Contract
- * checked: no crash, no leak, no infinite HRV value (each is finite or NaN). */
+ * NN series (default settings, or PCST's cleaning and the pcst preset), skin conductance (both
+ * methods), breaths, and event-locked heart rate. Contract checked: no crash, no leak, no
+ * infinite HRV value (each is finite or NaN), PCST's cleaning keeps or counts every interval. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ enum { MAX_VALUES = 16384 };
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2) return 0;
-    int what = data[0] % 4, raw = data[1] & 1;
+    int what = data[0] % 4, raw = data[1] & 1, pcst = data[1] & 2;
     data += 2;
     size -= 2;
     size_t width = raw ? 8 : 2, n = size / width;
@@ -37,10 +38,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (what == 0) { /* HRV of an NN series */
         psy_hrv_config cfg = psy_hrv_config_default();
+        if (pcst) {
+            psy_hrv_config_preset("pcst", &cfg);
+            double *cx = malloc((n + 1) * sizeof *cx), *ct = malloc((n + 1) * sizeof *ct);
+            size_t m = 0;
+            psy_rr_pcst_counts k;
+            if (cx && ct && psy_rr_clean_pcst(x, t, n, NULL, cx, ct, &m, &k) == PSY_OK) {
+                if (m + k.invalid + k.gaps + k.changes + k.too_short + k.too_long != n) abort();
+                memcpy(x, cx, m * sizeof *x);
+                memcpy(t, ct, m * sizeof *t);
+                n = m;
+            }
+            free(cx);
+            free(ct);
+        }
         psy_hrv *h = NULL;
         if (psy_hrv_create(&cfg, &h, NULL) == PSY_OK) {
             psy_hrv_result r;
-            if (psy_hrv_compute(h, x, raw ? NULL : t, n, &r, NULL) == PSY_OK)
+            if (psy_hrv_compute(h, x, raw && !pcst ? NULL : t, n, &r, NULL) == PSY_OK)
                 for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
                     if (isinf(r.values.v[k])) abort();
             psy_hrv_destroy(h);
