@@ -1,0 +1,33 @@
+/* The segments and epochs tables as HTML tables, cells as analyze wrote them. */
+#include "report_sections.h"
+
+static void table(FILE *fp, const report_table *t, const char *id, const char *title)
+{
+    fprintf(fp, "<h3>%s (%zu rows)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"%s\">\n<thead><tr>", title,
+            t->n_rows, id);
+    for (size_t c = 0; c < t->n_cols; c++) {
+        fputs("<th>", fp);
+        report_html(fp, t->names[c]);
+        fputs("</th>", fp);
+    }
+    fputs("</tr></thead>\n<tbody>\n", fp);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        fputs("<tr>", fp);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            fputs("<td>", fp);
+            report_html(fp, report_table_str(t, r, (int)c));
+            fputs("</td>", fp);
+        }
+        fputs("</tr>\n", fp);
+    }
+    fputs("</tbody></table></div>\n", fp);
+}
+
+void report_section_tables(FILE *fp, const report_data *d)
+{
+    fputs("<section id=\"tables\">\n<h2>Tables</h2>\n", fp);
+    table(fp, &d->segments, "segments-table", "Segments");
+    if (d->has_epochs) table(fp, &d->epochs, "epochs-table", "Epochs");
+    else fputs("<p class=\"caption\">No epochs table (no events).</p>\n", fp);
+    fputs("</section>\n", fp);
+}
