@@ -74,6 +74,11 @@ static int write_report(const char *outdir, const char *stem, int overwrite)
     return ok;
 }
 
+int cli_report_stem(const char *outdir, const char *stem, int overwrite)
+{
+    return write_report(outdir, stem, overwrite) ? CLI_OK : CLI_FAILED;
+}
+
 int cli_report_dir(const char *outdir, int overwrite)
 {
     size_t n = 0;

@@ -13,6 +13,9 @@
  * reason (no output set found, a broken table, an unwritable folder). */
 int cli_report_dir(const char *outdir, int overwrite);
 
+/* The same for the one output set OUTDIR/STEM_* (psyphys analyze --report). */
+int cli_report_stem(const char *outdir, const char *stem, int overwrite);
+
 /* Writes the report of one output set (a whole HTML page). */
 void report_write_page(FILE *fp, const report_data *d);
 

@@ -106,6 +106,23 @@ static int nn_from_beats(report_data *d)
     return 1;
 }
 
+/* The recomputed series must be the analysed one: its corrected count is in the beats sidecar. */
+static void check_nn(report_data *d)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s_beats.json", d->dir, d->stem);
+    json_t *side = json_load_file(path, 0, NULL);
+    json_t *counts = json_object_get(side, "counts");
+    json_t *nn = json_object_get(counts, "nn_intervals"), *corr = json_object_get(counts, "nn_corrected");
+    if (!json_is_integer(nn) || !json_is_integer(corr))
+        note(d, "%s holds no NN counts: the recomputed NN series is unchecked", path);
+    else if ((size_t)json_integer_value(nn) != d->n_nn || (size_t)json_integer_value(corr) != d->nn_corrected_count)
+        note(d, "the NN series recomputed from the beats table (%zu intervals, %zu corrected) differs from the "
+                "analysis's (%lld, %lld)", d->n_nn, d->nn_corrected_count, (long long)json_integer_value(nn),
+             (long long)json_integer_value(corr));
+    json_decref(side);
+}
+
 static int copy_spectrum(const psy_hrv *h, int method, report_spectrum *s)
 {
     const double *f, *p;
@@ -164,15 +181,31 @@ static void open_recording(report_data *d)
         note(d, "the sidecar names no input recording: ECG strips and skin conductance signal left out");
         return;
     }
-    if (!cli_sha256_file(path, hex)) {
+    /* A relative path is relative to where analyze ran: here, or (the usual -o OUTDIR) OUTDIR's
+     * parent or OUTDIR itself; the SHA-256 tells whether it is the file analysed. */
+    char where[3][4096];
+    int n_where = 1;
+    snprintf(where[0], sizeof where[0], "%s", path);
+    if (path[0] != '/') {
+        snprintf(where[n_where++], sizeof where[0], "%s/../%s", d->dir, path);
+        snprintf(where[n_where++], sizeof where[0], "%s/%s", d->dir, path);
+    }
+    int found = -1, readable = 0;
+    for (int i = 0; i < n_where && found < 0; i++) {
+        if (!cli_sha256_file(where[i], hex)) continue;
+        readable = 1;
+        if (strcmp(hex, sha) == 0) found = i;
+    }
+    if (!readable) {
         note(d, "the recording %s cannot be read from here: ECG strips and skin conductance signal left out", path);
         return;
     }
-    if (strcmp(hex, sha) != 0) {
+    if (found < 0) {
         note(d, "the recording %s changed since the analysis (SHA-256 differs): ECG strips and skin "
                 "conductance signal left out", path);
         return;
     }
+    path = where[found];
     psy_open_options opt = psy_open_options_default();
     psy_message why = {{0}};
     if (psy_reader_open(path, &opt, &d->rec, &why) != PSY_OK) {
@@ -241,6 +274,7 @@ int report_data_load(const char *dir, const char *stem, report_data *d)
         cli_error(dir, "out of memory");
         return 0;
     }
+    if (d->has_beats) check_nn(d);
     open_recording(d);
     return 1;
 }

@@ -30,7 +30,7 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
     int corrected = report_table_num(b, beat, c_corr) == 1;
     snprintf(title, sizeof title, "%.2f s · %s%s", centre, strcmp(label, "N") == 0 ? "normal" : label,
              corrected ? " (interval corrected)" : "");
-    svg_axes ax = {title, "time (s)", NULL, centre - HALF_S, centre + HALF_S, -1, 1, 360, 180, 0};
+    svg_axes ax = {title, "time (s)", NULL, centre - HALF_S, centre + HALF_S, -1, 1, 360, 164, 0, 1};
     char ylabel[64];
     snprintf(ylabel, sizeof ylabel, "ECG (%s)", c->unit[0] ? c->unit : "?");
     ax.y_label = ylabel;

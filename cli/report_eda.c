@@ -32,7 +32,7 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id)
     fprintf(fp, "<p class=\"caption\">%zu SCRs (method %s). Signal reduced for display to the extremes of each "
                 "pixel column.</p>\n",
             d->has_scr ? d->scr.n_rows : d->eda->n, psy_eda_method_name(d->eda->method));
-    svg_axes a = {"Skin conductance", tx.label, "skin conductance (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 240, 0};
+    svg_axes a = {"Skin conductance", tx.label, "skin conductance (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 240, 0, 0};
     if (ok) svg_range(y, n, 0.06, &a.y0, &a.y1);
     for (size_t i = 0; ok && i < n; i++) x[i] *= tx.per_s;
     svg_plot p;
@@ -66,7 +66,7 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id)
 
     const psy_eda_result *dr = d->eda->phasic_area_1hz_us_s ? d->eda : d->driver;
     svg_axes b = {"Phasic driver (deconvolution, Benedek & Kaernbach 2010)", tx.label, "driver (µS)", 0,
-                  d->duration_s * tx.per_s, 0, 1, 0, 180, 0};
+                  d->duration_s * tx.per_s, 0, 1, 0, 180, 0, 0};
     if (dr && dr->phasic_area_1hz_us_s) svg_range(dr->phasic_area_1hz_us_s, dr->n_tonic, 0.06, &b.y0, &b.y1), b.y0 = 0;
     svg_plot_begin(&p, fp, &b, "eda-driver", (*plot_id)++);
     if (dr && dr->phasic_area_1hz_us_s)

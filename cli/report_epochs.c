@@ -37,7 +37,7 @@ static void plot_curves(FILE *fp, const char *title, const char *ylabel, const c
                         int shade_latency, int *plot_id)
 {
     double *mean = malloc((m + 1) * sizeof *mean);
-    svg_axes a = {title, "time from the event (s)", ylabel, x0, x0 + (double)(m - 1) / GRID_HZ, -1, 1, 340, 220, 0};
+    svg_axes a = {title, "time from the event (s)", ylabel, x0, x0 + (double)(m - 1) / GRID_HZ, -1, 1, 340, 220, 0, 0};
     if (n_ep) svg_range(curves, n_ep * m, 0.08, &a.y0, &a.y1);
     svg_plot p;
     svg_plot_begin(&p, fp, &a, name, (*plot_id)++);

@@ -9,7 +9,7 @@
 static void tachogram(FILE *fp, const report_data *d, int *plot_id)
 {
     report_time tx = report_time_axis(d->duration_s);
-    svg_axes a = {"RR tachogram", tx.label, "interval (ms)", 0, d->duration_s * tx.per_s, 400, 1200, 0, 220, 0};
+    svg_axes a = {"RR tachogram", tx.label, "interval (ms)", 0, d->duration_s * tx.per_s, 400, 1200, 0, 220, 0, 0};
     svg_range(d->nn_ms, d->n_nn, 0.15, &a.y0, &a.y1);
     double *rt = malloc((d->n_beats + 1) * sizeof *rt), *nt = malloc((d->n_nn + 1) * sizeof *nt);
     svg_plot p;
@@ -35,7 +35,7 @@ static void poincare(FILE *fp, const report_data *d, int *plot_id)
         if (fabs(1000 * (d->nn_t[i + 1] - d->nn_t[i]) - d->nn_ms[i + 1]) > 1) continue;
         x[m] = d->nn_ms[i], y[m++] = d->nn_ms[i + 1];
     }
-    svg_axes a = {"Poincaré plot", "NN(i) (ms)", "NN(i+1) (ms)", 400, 1200, 400, 1200, 340, 300, 1};
+    svg_axes a = {"Poincaré plot", "NN(i) (ms)", "NN(i+1) (ms)", 400, 1200, 400, 1200, 340, 284, 1, 1};
     double lo = 400, hi = 1200;
     if (m && svg_range(x, m, 0.05, &lo, &hi)) a.x0 = a.y0 = lo, a.x1 = a.y1 = hi;
     svg_plot p;
@@ -51,7 +51,7 @@ static void poincare(FILE *fp, const report_data *d, int *plot_id)
 static void spectrum(FILE *fp, const report_data *d, const report_spectrum *s, const char *title, const char *name,
                      int *plot_id)
 {
-    svg_axes a = {title, "frequency (Hz)", "PSD (ms²/Hz)", 0, 0.5, 0, 1, 340, 240, 0};
+    svg_axes a = {title, "frequency (Hz)", "PSD (ms²/Hz)", 0, 0.5, 0, 1, 340, 240, 0, 0};
     if (s->n) svg_range(s->psd, s->n, 0.05, &a.y0, &a.y1), a.y0 = 0;
     svg_plot p;
     svg_plot_begin(&p, fp, &a, name, (*plot_id)++);

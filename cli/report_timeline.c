@@ -63,7 +63,7 @@ void report_section_timeline(FILE *fp, const report_data *d, int *plot_id)
 {
     fputs("<section id=\"timeline\">\n<h2>Session timeline</h2>\n", fp);
     report_time tx = report_time_axis(d->duration_s);
-    svg_axes a = {"Heart rate", tx.label, "heart rate (bpm)", 0, d->duration_s * tx.per_s, 40, 120, 0, 200, 0};
+    svg_axes a = {"Heart rate", tx.label, "heart rate (bpm)", 0, d->duration_s * tx.per_s, 40, 120, 0, 220, 0, 0};
     size_t n = d->n_nn;
     double *hr = malloc((n + 1) * sizeof *hr), *t = malloc((n + 1) * sizeof *t);
     for (size_t i = 0; hr && t && i < n; i++) hr[i] = 60000.0 / d->nn_ms[i], t[i] = d->nn_t[i] * tx.per_s;
@@ -77,7 +77,7 @@ void report_section_timeline(FILE *fp, const report_data *d, int *plot_id)
     svg_plot_end(&p);
     free(hr), free(t);
 
-    svg_axes b = {"Skin conductance level", tx.label, "SCL (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 200, 0};
+    svg_axes b = {"Skin conductance level", tx.label, "SCL (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 220, 0, 0};
     const psy_eda_result *e = d->eda;
     if (e && e->n_tonic) svg_range(e->tonic_1hz_us, e->n_tonic, 0.08, &b.y0, &b.y1);
     svg_plot_begin(&p, fp, &b, "timeline-scl", (*plot_id)++);

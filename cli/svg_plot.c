@@ -64,7 +64,7 @@ void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, 
     p->fp = fp, p->id = id;
     p->width = a->width > 0 ? a->width : 720;
     p->height = a->height > 0 ? a->height : 240;
-    p->left = 62, p->right = p->width - 14, p->top = a->title ? 26 : 10, p->bottom = p->height - 54; /* ticks, axis label, legend row */
+    p->left = 62, p->right = p->width - 14, p->top = a->title ? 26 : 10, p->bottom = p->height - (a->no_legend ? 38 : 54); /* ticks, axis label, legend row */
     p->x0 = a->x0, p->x1 = a->x1 > a->x0 ? a->x1 : a->x0 + 1;
     p->y0 = a->y0, p->y1 = a->y1 > a->y0 ? a->y1 : a->y0 + 1;
     if (a->equal_xy) { /* widen the range whose unit is longer on screen */

@@ -28,6 +28,7 @@ typedef struct svg_axes {
     double x0, x1, y0, y1;  /* data ranges; svg_range gives them from data */
     double width, height;   /* of the whole figure in px (viewBox); 0: 720 x 240 */
     int equal_xy;           /* 1: one data unit is as long on both axes (Poincaré) */
+    int no_legend;          /* 1: no room kept under the axis label for svg_plot_legend */
 } svg_axes;
 
 typedef enum svg_marker { SVG_CIRCLE, SVG_TRIANGLE, SVG_CROSS, SVG_SQUARE } svg_marker;

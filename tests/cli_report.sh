@@ -1,0 +1,116 @@
+# psyphys report / analyze --report on the bundled session: every section and plot of the page,
+# the values it states, self-containment, determinism, refusals, the batch index.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+S=neurokit_eventrelated
+PAGE=$TMP/res/${S}_report.html
+
+# the <svg> of the plot named $1 (first one) in page $2
+plot_of() {
+    sed -n "/data-plot=\"$1\"/,/<\/svg>/p" "$2" | sed '/<\/svg>/q'
+}
+
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/res" --report
+expect_grep "wrote .*${S}_report.html" "$TMP/out"
+[ -s "$PAGE" ] || fail "no report page"
+# Sections, plots (2 timeline, 2 + 4 ECG strips, tachogram, Poincaré, Welch, Lomb, 2 EDA, 2 x 2 epochs).
+for id in header timeline ecg hrv eda epochs tables; do
+    expect_grep "<(section|header) id=\"$id\"" "$PAGE"
+done
+[ "$(grep -c '<svg class="plot"' "$PAGE")" -eq 18 ] || fail "18 plots expected, $(grep -c '<svg class="plot"' "$PAGE")"
+for plot in timeline-hr timeline-scl tachogram poincare welch lomb eda eda-driver; do
+    [ "$(grep -c "data-plot=\"$plot\"" "$PAGE")" -eq 1 ] || fail "plot $plot missing or repeated"
+done
+[ "$(grep -c 'data-plot="ecg-strip"' "$PAGE")" -eq 6 ] || fail "6 ECG strips expected (2 flagged + 4 normal)"
+[ "$(grep -c 'data-plot="epoch-hr"' "$PAGE")" -eq 2 ] || fail "2 labels: 2 heart-rate epoch plots"
+[ "$(grep -c 'data-plot="epoch-scr"' "$PAGE")" -eq 2 ] || fail "2 labels: 2 SCR epoch plots"
+# Every plot has axes labels with units, and its data.
+[ "$(grep -c '<text class="label"' "$PAGE")" -eq 36 ] || fail "two axis labels per plot"
+for plot in timeline-hr tachogram welch lomb eda eda-driver epoch-hr epoch-scr; do
+    plot_of $plot "$PAGE" | grep -q '<path fill="none" stroke=' || fail "plot $plot draws no line"
+done
+# The values the page states are the analysis's.
+expect_grep '<th>beats</th><td>152 beats, 1 not normal; 2 of 151 NN intervals corrected \(1\.32 %\)' "$PAGE"
+expect_grep '<th>skin conductance</th><td>24 SCRs' "$PAGE"
+expect_grep '<th>duration</th><td>150\.000 s \(0:02:30\)' "$PAGE"
+expect_grep '<h3>Negative \(2 events\)</h3>' "$PAGE"
+expect_grep '<h3>Neutral \(2 events\)</h3>' "$PAGE"
+expect_grep '<h3>Segments \(5 rows\)</h3>' "$PAGE"
+expect_grep '<h3>Epochs \(4 rows\)</h3>' "$PAGE"
+expect_grep '<td>Negative</td><td>10\.240000</td><td>62\.2629</td>' "$PAGE"
+expect_grep 'Warnings \(0\)' "$PAGE"
+# 24 SCR peaks and onsets marked, and one of each in the legend
+[ "$(plot_of eda "$PAGE" | grep -o '<circle' | wc -l)" -eq 25 ] || fail "24 SCR peaks marked"
+[ "$(plot_of eda "$PAGE" | grep -o '<path d="M[^"]*Z"/>' | wc -l)" -eq 25 ] || fail "24 SCR onsets marked"
+# 4 events marked on the heart-rate timeline, the 4 phases shaded.
+[ "$(plot_of timeline-hr "$PAGE" | grep -c 'stroke-dasharray')" -eq 4 ] || fail "4 event lines"
+[ "$(plot_of timeline-hr "$PAGE" | grep -c 'fill-opacity="0.22"')" -eq 4 ] || fail "4 shaded phases"
+# The flagged beat's strip comes first, with the triangle of a flagged beat.
+plot_of ecg-strip "$PAGE" | grep -q '107\.74 s · ectopic (interval corrected)' || fail "first strip: the ectopic beat"
+plot_of ecg-strip "$PAGE" | grep -q 'fill="#D55E00"' || fail "flagged beat not marked"
+# Self-contained: no script, no external resource, no link out.
+if grep -Eq '<script|<link|<img|src=|url\((["'"'"']?)(http|//)' "$PAGE"; then fail "page loads something"; fi
+[ "$(grep -o 'http[s]*://[^"]*' "$PAGE" | grep -vc '^http://www.w3.org/2000/svg$')" -eq 0 ] || fail "a URL besides the SVG namespace"
+size=$(wc -c <"$PAGE")
+[ "$size" -gt 50000 ] && [ "$size" -lt 1000000 ] || fail "page size $size"
+# Same outputs: byte-identical page; existing pages kept unless --overwrite; nothing half-written.
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/again" --report
+cmp -s "$PAGE" "$TMP/again/${S}_report.html" || fail "the page differs between two runs"
+expect_exit 1 "$PSYPHYS" report "$TMP/res"
+expect_grep "${S}_report.html: exists; give --overwrite" "$TMP/err"
+expect_exit 0 "$PSYPHYS" report "$TMP/res" --overwrite
+cmp -s "$PAGE" "$TMP/again/${S}_report.html" || fail "psyphys report differs from analyze --report"
+[ -z "$(ls "$TMP/res" | grep tmp)" ] || fail "temporary files left behind"
+# The recording gone or changed since: the page is still written, says why the signals are missing.
+cp "$DEMO" "$TMP/copy.edf"
+expect_exit 0 "$PSYPHYS" analyze "$TMP/copy.edf" -o "$TMP/gone" --report
+rm "$TMP/copy.edf"
+expect_exit 0 "$PSYPHYS" report "$TMP/gone" --overwrite
+expect_grep 'cannot be read from here' "$TMP/err"
+expect_grep 'No ECG strips: the recording is not available' "$TMP/gone/copy_report.html"
+[ "$(grep -c 'data-plot="tachogram"' "$TMP/gone/copy_report.html")" -eq 1 ] || fail "tables alone still give the tachogram"
+cp "$DEMO" "$TMP/copy.edf"
+printf 'x' >>"$TMP/copy.edf"
+expect_exit 0 "$PSYPHYS" report "$TMP/gone" --overwrite
+expect_grep 'changed since the analysis' "$TMP/gone/copy_report.html"
+# A recording without ECG or EDA: the sections say so.
+printf 'time,RSP\n' >"$TMP/resp.csv"
+i=0; while [ $i -lt 600 ]; do echo "$i,$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
+expect_exit 0 "$PSYPHYS" analyze "$TMP/resp.csv" --fs 10 -o "$TMP/resp" --report
+expect_grep 'No ECG strips: no beats table' "$TMP/resp/resp_report.html"
+expect_grep 'No NN intervals' "$TMP/resp/resp_report.html"
+# Batch index: failures first, key metrics, links.
+printf 'file\tstatus\terror\tseconds\toutputs\n%s\tok\t\t0.52\t%s\nbroken.edf\tfailed\tbroken.edf: truncated header\t0.01\t\nold.edf\tskipped\t\t0\t\n' \
+    "$DEMO" "$TMP/res/${S}_beats.tsv,$TMP/res/${S}_segments.tsv" >"$TMP/res/batch_status.tsv"
+expect_exit 0 "$PSYPHYS" report "$TMP/res" --overwrite
+expect_grep 'wrote .*/index.html' "$TMP/out"
+INDEX=$TMP/res/index.html
+expect_grep '3 files: 1 failed, 1 skipped or other, 1 ok' "$INDEX"
+first=$(grep -o '<tr class="[a-z]*"><td>[^<]*' "$INDEX" | head -1)
+[ "$first" = '<tr class="failed"><td>broken.edf' ] || fail "failures first: $first"
+expect_grep 'truncated header' "$INDEX"
+expect_grep "<td>60\.858</td><td>71\.5728</td><td>84\.7763</td>" "$INDEX"
+expect_grep "<a href=\"${S}_report.html\">report</a>" "$INDEX"
+expect_exit 1 "$PSYPHYS" report "$TMP/res"
+expect_grep 'exists' "$TMP/err"
+# Refusals: no outputs, a broken table, bad usage.
+mkdir "$TMP/empty"
+expect_exit 1 "$PSYPHYS" report "$TMP/empty"
+expect_grep 'no psyphys analyze outputs' "$TMP/err"
+expect_exit 1 "$PSYPHYS" report "$TMP/nowhere"
+expect_grep 'nowhere.*cannot read the folder' "$TMP/err"
+mkdir "$TMP/broken"
+cp "$TMP/res/${S}_segments.json" "$TMP/broken/"
+printf 'label\tonset\tduration\nrecording\t0\n' >"$TMP/broken/${S}_segments.tsv"
+expect_exit 1 "$PSYPHYS" report "$TMP/broken"
+expect_grep "${S}_segments.tsv: row 2 has 2 cells, the header 3" "$TMP/err"
+[ ! -e "$TMP/broken/${S}_report.html" ] || fail "a page from a broken table"
+printf 'file\n' >"$TMP/empty/batch_status.tsv"
+expect_exit 1 "$PSYPHYS" report "$TMP/empty"
+expect_grep 'needs the columns file and status' "$TMP/err"
+expect_exit 2 "$PSYPHYS" report
+expect_exit 2 "$PSYPHYS" report "$TMP/res" --colour
+expect_exit 2 "$PSYPHYS" analyze "$DEMO" --report
+expect_grep 'needs -o OUTDIR' "$TMP/err"
+expect_exit 0 "$PSYPHYS" report --help
+finish
