@@ -65,6 +65,25 @@ static void spectrum(FILE *fp, const report_data *d, const report_spectrum *s, c
     svg_plot_end(&p);
 }
 
+/* The whole recording's main HRV values (the segments table's first row) beside the Poincaré plot. */
+static void key_metrics(FILE *fp, const report_data *d)
+{
+    static const char *const keys[][2] = {
+        {"mean_hr_bpm", "mean HR (bpm)"}, {"mean_nn_ms", "mean NN (ms)"}, {"sdnn_ms", "SDNN (ms)"},
+        {"rmssd_ms", "RMSSD (ms)"},       {"pnn50_pct", "pNN50 (%)"},     {"vlf_ms2", "VLF (ms²)"},
+        {"lf_ms2", "LF (ms²)"},           {"hf_ms2", "HF (ms²)"},         {"lf_hf", "LF/HF"},
+        {"sd1_ms", "SD1 (ms)"},           {"sd2_ms", "SD2 (ms)"},         {"sampen", "SampEn"},
+        {"dfa_alpha1", "DFA α1"}};
+    fputs("<div class=\"keys\"><table class=\"data\" id=\"hrv-keys\"><thead><tr><th>whole recording</th><th>value</th>"
+          "</tr></thead>\n<tbody>\n", fp);
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        fprintf(fp, "<tr><td>%s</td><td>", keys[k][1]);
+        report_html(fp, report_table_str(&d->segments, 0, report_table_col(&d->segments, keys[k][0])));
+        fputs("</td></tr>\n", fp);
+    }
+    fputs("</tbody></table><p class=\"caption\">Welch values, as in the segments table.</p></div>\n", fp);
+}
+
 void report_section_hrv(FILE *fp, const report_data *d, int *plot_id)
 {
     fputs("<section id=\"hrv\">\n<h2>Heart rate variability</h2>\n", fp);
@@ -78,8 +97,9 @@ void report_section_hrv(FILE *fp, const report_data *d, int *plot_id)
             d->band_hz[PSY_HRV_LF][0], d->band_hz[PSY_HRV_LF][1], d->band_hz[PSY_HRV_HF][0], d->band_hz[PSY_HRV_HF][1]);
     tachogram(fp, d, plot_id);
     fputs("<div class=\"pair\">\n", fp);
-    poincare(fp, d, plot_id);
     spectrum(fp, d, &d->welch, "Welch spectrum", "welch", plot_id);
     spectrum(fp, d, &d->lomb, "Lomb–Scargle spectrum", "lomb", plot_id);
+    poincare(fp, d, plot_id);
+    key_metrics(fp, d);
     fputs("</div>\n</section>\n", fp);
 }

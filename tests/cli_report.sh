@@ -39,6 +39,10 @@ expect_grep '<h3>Segments \(5 rows\)</h3>' "$PAGE"
 expect_grep '<h3>Epochs \(4 rows\)</h3>' "$PAGE"
 expect_grep '<td>Negative</td><td>10\.240000</td><td>62\.2629</td>' "$PAGE"
 expect_grep 'Warnings \(0\)' "$PAGE"
+expect_grep '<tr><td>RMSSD \(ms\)</td><td>71\.5728</td></tr>' "$PAGE"
+# The segments table of 5 rows is turned: one row per column, the phases side by side.
+expect_grep '<thead><tr><th>label</th><th>recording</th><th>Negative</th><th>Neutral</th><th>Neutral</th><th>Negative</th></tr></thead>' "$PAGE"
+expect_grep '<tr><td>scr_count</td><td>24</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>' "$PAGE"
 # 24 SCR peaks and onsets marked, and one of each in the legend
 [ "$(plot_of eda "$PAGE" | grep -o '<circle' | wc -l)" -eq 25 ] || fail "24 SCR peaks marked"
 [ "$(plot_of eda "$PAGE" | grep -o '<path d="M[^"]*Z"/>' | wc -l)" -eq 25 ] || fail "24 SCR onsets marked"
