@@ -118,6 +118,15 @@ void report_section_epochs(FILE *fp, const report_data *d, int *plot_id)
                     1, plot_id);
         fputs("</div>\n", fp);
     }
+    size_t labels = 0;
+    for (size_t i = 0; i < e->n_rows; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) seen = strcmp(report_table_str(e, i, c_label), report_table_str(e, j, c_label)) == 0;
+        labels += !seen;
+    }
+    if (labels > MAX_LABELS)
+        fprintf(fp, "<p class=\"caption\">The first %d of %zu event labels are shown; all epochs are in the epochs "
+                    "table.</p>\n", MAX_LABELS, labels);
     free(hr), free(sc);
     fputs("</section>\n", fp);
 }

@@ -62,6 +62,10 @@ static void legend(svg_plot *p, const report_data *d, const svg_legend_item *fir
 void report_section_timeline(FILE *fp, const report_data *d, int *plot_id)
 {
     fputs("<section id=\"timeline\">\n<h2>Session timeline</h2>\n", fp);
+    size_t n_events = d->has_epochs ? d->epochs.n_rows : 0, n_phases = d->segments.n_rows - 1;
+    fprintf(fp, "<p class=\"caption\">%zu events (dashed lines%s), %zu session phases (%s).</p>\n", n_events,
+            n_events > MAX_EVENT_LABELS ? "; labels in the epochs table" : "", n_phases,
+            n_phases > MAX_SHADED ? "too many to shade: see the segments table" : "shaded");
     report_time tx = report_time_axis(d->duration_s);
     svg_axes a = {"Heart rate", tx.label, "heart rate (bpm)", 0, d->duration_s * tx.per_s, 40, 120, 0, 220, 0, 0};
     size_t n = d->n_nn;

@@ -57,6 +57,14 @@ if grep -Eq '<script|<link|<img|src=|url\((["'"'"']?)(http|//)' "$PAGE"; then fa
 [ "$(grep -o 'http[s]*://[^"]*' "$PAGE" | grep -vc '^http://www.w3.org/2000/svg$')" -eq 0 ] || fail "a URL besides the SVG namespace"
 size=$(wc -c <"$PAGE")
 [ "$size" -gt 50000 ] && [ "$size" -lt 1000000 ] || fail "page size $size"
+expect_grep '4 events \(dashed lines\), 4 session phases \(shaded\)' "$PAGE"
+# Many phases are not shaded, many labels not all plotted: the captions say so.
+printf 'onset\tduration\ttrial_type\n' >"$TMP/events.tsv"
+i=0; while [ $i -lt 14 ]; do echo "$((20 + i * 8))	0	label$i" >>"$TMP/events.tsv"; i=$((i + 1)); done
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/events.tsv" --segments window:2 -o "$TMP/many" --report
+expect_grep '1[89] events \(dashed lines\), 75 session phases \(too many to shade' "$TMP/many/${S}_report.html"
+expect_grep 'The first 12 of 1[46] event labels are shown' "$TMP/many/${S}_report.html"
+[ "$(grep -c 'data-plot="epoch-hr"' "$TMP/many/${S}_report.html")" -eq 12 ] || fail "12 labels plotted"
 # Same outputs: byte-identical page; existing pages kept unless --overwrite; nothing half-written.
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/again" --report
 cmp -s "$PAGE" "$TMP/again/${S}_report.html" || fail "the page differs between two runs"
