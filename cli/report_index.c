@@ -64,8 +64,13 @@ static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, c
     int has_seg = strcmp(status, "ok") == 0 && report_table_load(path, &seg, why, sizeof why);
     snprintf(path, sizeof path, "%s/%s_report.html", outdir, stem);
     int has_report = strcmp(status, "ok") == 0 && access(path, F_OK) == 0;
-    fprintf(fp, "<tr class=\"%s\"><td>", status_rank(status) == 0 ? "failed" : status_rank(status) == 1 ? "skipped" : "ok");
+    fprintf(fp, "<tr class=\"%s\"><td class=\"file\">", status_rank(status) == 0 ? "failed" : status_rank(status) == 1 ? "skipped" : "ok");
     report_html(fp, file);
+    if (*report_table_str(t, r, cols[2])) {
+        fputs("<div class=\"error\">", fp);
+        report_html(fp, report_table_str(t, r, cols[2]));
+        fputs("</div>", fp);
+    }
     fputs("</td><td>", fp);
     report_html(fp, status);
     fputs("</td><td>", fp);
@@ -79,8 +84,6 @@ static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, c
         report_html(fp, stem);
         fputs("_report.html\">report</a>", fp);
     }
-    fputs("</td><td class=\"error\">", fp);
-    report_html(fp, report_table_str(t, r, cols[2]));
     fputs("</td></tr>\n", fp);
     report_table_free(&seg);
 }
@@ -117,9 +120,9 @@ int report_write_index(const char *outdir, int overwrite)
     fprintf(out.fp, "<header id=\"header\"><h1>Batch QC index</h1>\n<p class=\"caption\">%zu files: %zu failed, "
                     "%zu skipped or other, %zu ok. Metrics of the whole recording (segments table); failures "
                     "first.</p></header>\n<section id=\"files\"><div class=\"scroll\"><table class=\"data\" "
-                    "id=\"index-table\">\n<thead><tr><th>file</th><th>status</th><th>seconds</th><th>mean HR "
+                    "id=\"index-table\">\n<thead><tr><th>file (error)</th><th>status</th><th>seconds</th><th>mean HR "
                     "(bpm)</th><th>RMSSD (ms)</th><th>SDNN (ms)</th><th>HF (ms²)</th><th>SCL (µS)</th><th>SCRs</th>"
-                    "<th>report</th><th>error</th></tr></thead>\n<tbody>\n",
+                    "<th>report</th></tr></thead>\n<tbody>\n",
             t.n_rows, counts[0], counts[1], counts[2]);
     for (int rank = 0; rank < 3; rank++)
         for (size_t r = 0; r < t.n_rows; r++)

@@ -1,13 +1,23 @@
 /* The segments and epochs tables as HTML tables, cells as analyze wrote them. */
 #include "report_sections.h"
 
+/* A column name that may wrap after its underscores (hr_baseline_bpm). */
+static void column_name(FILE *fp, const char *name)
+{
+    for (const char *p = name; *p; p++) {
+        char one[2] = {*p, 0};
+        report_html(fp, one);
+        if (*p == '_' && p[1]) fputs("<wbr>", fp);
+    }
+}
+
 static void table(FILE *fp, const report_table *t, const char *id, const char *title)
 {
     fprintf(fp, "<h3>%s (%zu rows)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"%s\">\n<thead><tr>", title,
             t->n_rows, id);
     for (size_t c = 0; c < t->n_cols; c++) {
         fputs("<th>", fp);
-        report_html(fp, t->names[c]);
+        column_name(fp, t->names[c]);
         fputs("</th>", fp);
     }
     fputs("</tr></thead>\n<tbody>\n", fp);

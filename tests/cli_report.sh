@@ -98,9 +98,11 @@ expect_exit 0 "$PSYPHYS" report "$TMP/res" --overwrite
 expect_grep 'wrote .*/index.html' "$TMP/out"
 INDEX=$TMP/res/index.html
 expect_grep '3 files: 1 failed, 1 skipped or other, 1 ok' "$INDEX"
-first=$(grep -o '<tr class="[a-z]*"><td>[^<]*' "$INDEX" | head -1)
-[ "$first" = '<tr class="failed"><td>broken.edf' ] || fail "failures first: $first"
-expect_grep 'truncated header' "$INDEX"
+first=$(grep -o '<tr class="[a-z]*"><td class="file">[^<]*' "$INDEX" | head -1)
+[ "$first" = '<tr class="failed"><td class="file">broken.edf' ] || fail "failures first: $first"
+expect_grep '<div class="error">broken.edf: truncated header</div>' "$INDEX"
+[ "$(grep -o '<tr class="[a-z]*">' "$INDEX" | tr '\n' ' ')" = '<tr class="failed"> <tr class="skipped"> <tr class="ok"> ' ] ||
+    fail "order: failed, skipped, ok"
 expect_grep "<td>60\.858</td><td>71\.5728</td><td>84\.7763</td>" "$INDEX"
 expect_grep "<a href=\"${S}_report.html\">report</a>" "$INDEX"
 expect_exit 1 "$PSYPHYS" report "$TMP/res"
