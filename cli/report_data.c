@@ -220,6 +220,9 @@ static void open_recording(report_data *d)
     d->eda_ch = eda ? psy_reader_find_channel(d->rec, eda) : -1;
     if (d->ecg_ch >= 0 && psy_reader_channel(d->rec, d->ecg_ch)->rate_hz <= 0) d->ecg_ch = -1; /* RR channel */
     if (d->eda_ch < 0) return;
+    /* analyzed as EDA (also when typed so by --channel-type): read in uS, as analyze did */
+    if (psy_reader_channel(d->rec, d->eda_ch)->type != PSY_CH_EDA)
+        psy_reader_set_channel_type(d->rec, d->eda_ch, PSY_CH_EDA);
     psy_eda_config ec = psy_eda_config_default(psy_reader_channel(d->rec, d->eda_ch)->rate_hz);
     ec.lowpass_hz = setting_num(d, "eda", "lowpass_hz", ec.lowpass_hz);
     ec.min_amplitude_us = setting_num(d, "eda", "min_amplitude_us", ec.min_amplitude_us);

@@ -8,7 +8,7 @@
 #include "report_sections.h"
 #include "svg_plot.h"
 
-enum { MAX_FLAGGED = 12, N_NORMAL = 4 };
+enum { MAX_FLAGGED = 24, N_NORMAL = 4 };
 #define HALF_S 2.0
 
 static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
@@ -61,6 +61,42 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
     free(y);
 }
 
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* `shown` of the nf flagged beats: the first of each class (every kind of correction is seen),
+ * then one at random from each stretch of the recording; in time order. */
+static void pick_flagged(const report_table *b, const size_t *flagged, size_t nf, size_t *picked, size_t shown)
+{
+    int c_label = report_table_col(b, "label");
+    size_t n = 0;
+    for (int c = 1; c < PSY_BEAT_CLASS_COUNT && n < shown; c++)
+        for (size_t i = 0; i < nf; i++)
+            if (strcmp(report_table_str(b, flagged[i], c_label), psy_beat_class_name((psy_beat_class)c)) == 0) {
+                picked[n++] = flagged[i];
+                break;
+            }
+    uint64_t state = 0x2545F4914F6CDD1Du; /* xorshift64, fixed seed: the same picks every run */
+    for (size_t k = 0; n < shown && k < shown; k++) {
+        /* one at random from each of `shown` equal runs of the flagged beats (stratified: spread
+           over the recording without locking onto a periodic artefact) */
+        size_t a = k * nf / shown, z = (k + 1) * nf / shown;
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        size_t cand = flagged[a + (z > a ? state % (z - a) : 0)], dup = 0;
+        for (size_t j = 0; j < n; j++) dup |= picked[j] == cand;
+        if (!dup) picked[n++] = cand;
+    }
+    for (size_t i = 0; n < shown && i < nf; i++) { /* fill what the spread hit twice */
+        size_t dup = 0;
+        for (size_t j = 0; j < n; j++) dup |= picked[j] == flagged[i];
+        if (!dup) picked[n++] = flagged[i];
+    }
+    qsort(picked, n, sizeof *picked, by_index);
+}
+
 void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
 {
     fputs("<section id=\"ecg\">\n<h2>ECG strips</h2>\n", fp);
@@ -79,12 +115,13 @@ void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
         if (strcmp(report_table_str(b, i, c_label), "N") != 0 || report_table_num(b, i, c_corr) == 1) flagged[nf++] = i;
         else normal[nn++] = i;
     }
-    size_t shown = nf < MAX_FLAGGED ? nf : MAX_FLAGGED;
+    size_t shown = nf < MAX_FLAGGED ? nf : MAX_FLAGGED, picked[MAX_FLAGGED];
+    pick_flagged(b, flagged, nf, picked, shown);
     fprintf(fp, "<p class=\"caption\">Raw ECG, %g s around %zu of the %zu corrected or flagged beats%s and %d normal "
                 "beats picked at random. Markers: <span class=\"k-blue\">●</span> R-peak of a normal beat, "
                 "<span class=\"k-vermillion\">▲</span> flagged beat or corrected interval.</p>\n<div class=\"strips\">\n",
-            2 * HALF_S, shown, nf, nf > shown ? " (evenly spread over the recording)" : "", nn < N_NORMAL ? (int)nn : N_NORMAL);
-    for (size_t k = 0; k < shown; k++) strip(fp, d, flagged[k * nf / shown], plot_id);
+            2 * HALF_S, shown, nf, nf > shown ? " (the first of each class, the rest picked at random over the whole recording)" : "", nn < N_NORMAL ? (int)nn : N_NORMAL);
+    for (size_t k = 0; k < shown; k++) strip(fp, d, picked[k], plot_id);
     uint64_t state = 0x9E3779B97F4A7C15u; /* xorshift64: fixed seed, same picks every run */
     for (int k = 0; k < N_NORMAL && nn; k++) {
         state ^= state << 13, state ^= state >> 7, state ^= state << 17;
