@@ -259,7 +259,7 @@ int report_data_load(const char *dir, const char *stem, report_data *d)
     }
     int c_dur = report_table_col(&d->segments, "duration");
     d->duration_s = d->segments.n_rows ? report_table_num(&d->segments, 0, c_dur) : NAN;
-    if (!(d->duration_s > 0)) {
+    if (!(d->duration_s > 0 && d->duration_s < 1e8)) {
         snprintf(path, sizeof path, "%s/%s_segments.tsv", dir, stem);
         cli_error(path, "its first row (the whole recording) has no duration");
         return 0;

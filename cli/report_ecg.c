@@ -11,6 +11,13 @@
 enum { MAX_FLAGGED = 24, N_NORMAL = 4 };
 #define HALF_S 2.0
 
+/* A beat's sample index from the table, or -1 when the cell is not a usable index. */
+static int64_t sample_of(const report_table *b, size_t row, int col)
+{
+    double v = report_table_num(b, row, col);
+    return v >= 0 && v < 9e18 ? (int64_t)v : -1;
+}
+
 static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
 {
     const report_table *b = &d->beats;
@@ -18,7 +25,8 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
         c_corr = report_table_col(b, "corrected");
     const psy_channel_info *c = psy_reader_channel(d->rec, d->ecg_ch);
     double centre = d->beat_t[beat];
-    int64_t s0 = (int64_t)report_table_num(b, beat, c_sample);
+    int64_t s0 = sample_of(b, beat, c_sample);
+    if (s0 < 0 || !isfinite(centre)) return;
     int64_t half = (int64_t)ceil(HALF_S * c->rate_hz), a = s0 - half, z = s0 + half + 1;
     if (a < 0) a = 0;
     if (z > c->frames) z = c->frames;
@@ -45,7 +53,7 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
         double nx[64], ny[64], fx[64], fy[64];
         size_t nn = 0, nf = 0;
         for (size_t i = beat > 20 ? beat - 20 : 0; i < d->n_beats && i < beat + 20; i++) {
-            int64_t s = (int64_t)report_table_num(b, i, c_sample);
+            int64_t s = sample_of(b, i, c_sample);
             if (s < a || s >= z) continue;
             int normal = strcmp(report_table_str(b, i, c_label), "N") == 0 && report_table_num(b, i, c_corr) != 1;
             double t = centre + (double)(s - s0) / c->rate_hz;

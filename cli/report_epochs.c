@@ -7,7 +7,7 @@
 #include "report_sections.h"
 #include "svg_plot.h"
 
-enum { MAX_LABELS = 12, GRID_HZ = 10 };
+enum { MAX_LABELS = 12, GRID_HZ = 10, MAX_FAINT = 150 };
 
 /* Skin conductance change from the event's level over [-pre, post] in 1 / GRID_HZ bins (bin
  * means); NaN where the recording has no valid sample. 0 when it cannot be read. */
@@ -15,6 +15,7 @@ static int scr_curve(const report_data *d, double onset, double *out, size_t m)
 {
     const psy_channel_info *c = psy_reader_channel(d->rec, d->eda_ch);
     double t0 = onset - d->pre_s, t1 = onset + d->post_s + 1.0 / GRID_HZ;
+    if (!(t0 >= 0 && t1 * c->rate_hz < 9e18)) return 0;
     int64_t a = (int64_t)floor(t0 * c->rate_hz), z = (int64_t)ceil(t1 * c->rate_hz);
     if (a < 0 || z > c->frames || z <= a) return 0;
     double *x = malloc((size_t)(z - a) * sizeof *x), *sum = calloc(m, sizeof *sum), *cnt = calloc(m, sizeof *cnt);
@@ -47,7 +48,10 @@ static void plot_curves(FILE *fp, const char *title, const char *ylabel, const c
                        SVG_YELLOW, 0.3);
     }
     svg_plot_vline(&p, 0, SVG_GREY, 1, NULL);
-    for (size_t e = 0; e < n_ep; e++) svg_plot_line(&p, NULL, curves + e * m, m, x0, 1.0 / GRID_HZ, faint, 0.8, 0.45);
+    /* at most MAX_FAINT epochs drawn (evenly chosen; the page stays small), all in the mean */
+    size_t drawn = n_ep < MAX_FAINT ? n_ep : MAX_FAINT;
+    for (size_t k = 0; k < drawn; k++)
+        svg_plot_line(&p, NULL, curves + (k * n_ep / drawn) * m, m, x0, 1.0 / GRID_HZ, faint, 0.8, 0.45);
     for (size_t k = 0; mean && k < m; k++) {
         double s = 0;
         size_t c = 0;
@@ -57,9 +61,11 @@ static void plot_curves(FILE *fp, const char *title, const char *ylabel, const c
     }
     if (n_ep && mean) svg_plot_line(&p, NULL, mean, m, x0, 1.0 / GRID_HZ, bold, 2.2, 1);
     if (!n_ep) svg_plot_note(&p, "no epoch with data");
-    char mean_label[48];
+    char mean_label[48], faint_label[48];
     snprintf(mean_label, sizeof mean_label, "mean of %zu", n_ep);
-    svg_legend_item items[] = {{"epoch", faint, 0, SVG_CIRCLE}, {mean_label, bold, 0, SVG_CIRCLE},
+    if (drawn < n_ep) snprintf(faint_label, sizeof faint_label, "%zu of the epochs", drawn);
+    else snprintf(faint_label, sizeof faint_label, "epoch");
+    svg_legend_item items[] = {{faint_label, faint, 0, SVG_CIRCLE}, {mean_label, bold, 0, SVG_CIRCLE},
                                {"SCR window", SVG_YELLOW, 2, SVG_CIRCLE}};
     svg_plot_legend(&p, items, shade_latency ? 3 : 2);
     svg_plot_end(&p);
@@ -72,6 +78,11 @@ void report_section_epochs(FILE *fp, const report_data *d, int *plot_id)
     const report_table *e = &d->epochs;
     if (!d->has_epochs || !e->n_rows) {
         fputs("<p class=\"caption\">No events: no epochs.</p>\n</section>\n", fp);
+        return;
+    }
+    if (!(d->pre_s >= 0 && d->post_s > 0 && (d->pre_s + d->post_s) * GRID_HZ <= 1e5)) {
+        fprintf(fp, "<p class=\"caption\">The epoch window (%g s before, %g s after) is too long to plot; the "
+                    "epochs are in the table.</p>\n</section>\n", d->pre_s, d->post_s);
         return;
     }
     int c_label = report_table_col(e, "label"), c_on = report_table_col(e, "onset");
