@@ -13,8 +13,8 @@ static void column_name(FILE *fp, const char *name)
 
 static void table(FILE *fp, const report_table *t, const char *id, const char *title)
 {
-    fprintf(fp, "<h3>%s (%zu rows)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"%s\">\n<thead><tr>", title,
-            t->n_rows, id);
+    fprintf(fp, "<h3>%s (%zu row%s)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"%s\">\n<thead><tr>", title,
+            t->n_rows, t->n_rows == 1 ? "" : "s", id);
     for (size_t c = 0; c < t->n_cols; c++) {
         fputs("<th>", fp);
         column_name(fp, t->names[c]);
@@ -36,8 +36,8 @@ static void table(FILE *fp, const report_table *t, const char *id, const char *t
 /* A wide table of a few rows, turned: one row per column, one column per row (fits A4). */
 static void table_turned(FILE *fp, const report_table *t, const char *id, const char *title)
 {
-    fprintf(fp, "<h3>%s (%zu rows)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"%s\">\n<thead><tr><th>%s</th>",
-            title, t->n_rows, id, t->n_cols ? t->names[0] : "");
+    fprintf(fp, "<h3>%s (%zu row%s)</h3>\n<div class=\"scroll\"><table class=\"data\" id=\"%s\">\n<thead><tr><th>%s</th>",
+            title, t->n_rows, t->n_rows == 1 ? "" : "s", id, t->n_cols ? t->names[0] : "");
     for (size_t r = 0; r < t->n_rows; r++) {
         fputs("<th>", fp);
         report_html(fp, report_table_str(t, r, 0));

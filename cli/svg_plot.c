@@ -52,9 +52,22 @@ static double tick_step(double span, int target)
 
 static void tick_label(char *buf, size_t size, double v, double step)
 {
-    int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
-    if (decimals > 6) decimals = 6;
     if (fabs(v) < step * 1e-6) v = 0; /* no "-0" */
+    if (step >= 1e5 || step < 1e-4) { /* 3e7, 2.5e-5: short enough for the axis */
+        char tmp[32], *e;
+        snprintf(tmp, sizeof tmp, "%.3g", v);
+        if ((e = strchr(tmp, 'e'))) {
+            const char *x = e + 1;
+            int neg = *x == '-';
+            if (*x == '+' || *x == '-') x++;
+            while (*x == '0' && x[1]) x++;
+            snprintf(buf, size, "%.*se%s%s", (int)(e - tmp), tmp, neg ? "-" : "", x);
+        } else {
+            snprintf(buf, size, "%s", tmp);
+        }
+        return;
+    }
+    int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
     snprintf(buf, size, "%.*f", decimals, v);
 }
 

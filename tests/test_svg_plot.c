@@ -80,6 +80,11 @@ static void test_ticks_and_escaping(void **state)
     assert_null(strstr(svg, ">-0.0<"));
     assert_non_null(strstr(svg, "value (µS)"));
     free(svg);
+    /* large values: short exponent labels (3e7, not 30000000) */
+    svg = render(y, 100, 0, 3.2e7, "psd");
+    assert_non_null(strstr(svg, "text-anchor=\"end\">3e7</text>"));
+    assert_null(strstr(svg, "30000000"));
+    free(svg);
 }
 
 static void test_points_and_range(void **state)
