@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "output.h"
 #include "report.h"
+#include "report_table.h"
 
 static void help(FILE *out)
 {
@@ -19,7 +20,9 @@ static void help(FILE *out)
             "timeline, ECG strips, RR tachogram, Poincare plot, Welch and Lomb spectra, skin\n"
             "conductance with its SCRs and phasic driver, event-locked responses and the tables.\n"
             "The recording named in the sidecar is re-opened (its SHA-256 checked) for the signals.\n"
-            "With OUTDIR/batch_status.tsv (psyphys batch) it also writes OUTDIR/index.html.\n\n"
+            "With OUTDIR/batch_status.tsv (psyphys batch) it also writes the reports of the\n"
+            "files whose outputs lie in folders below OUTDIR, and OUTDIR/index.html: one row per\n"
+            "file, failures first, key metrics and a link to its report.\n\n"
             "  --overwrite   replace existing pages\n");
 }
 
@@ -74,6 +77,31 @@ static int write_report(const char *outdir, const char *stem, int overwrite)
     return ok;
 }
 
+/* The reports of a batch's ok files whose outputs lie in folders below OUTDIR. */
+static int batch_reports(const char *outdir, const char *status_path, int overwrite)
+{
+    report_table t;
+    char why[256];
+    if (!report_table_load(status_path, &t, why, sizeof why)) {
+        cli_error(status_path, "%s", why);
+        return 0;
+    }
+    int ok = 1, c_file = report_table_col(&t, "file"), c_status = report_table_col(&t, "status"),
+        c_out = report_table_col(&t, "outputs");
+    for (size_t r = 0; r < t.n_rows; r++) {
+        if (strcmp(report_table_str(&t, r, c_status), "ok") != 0) continue;
+        char sub[2048], stem[512], dir[4096], seg[8192];
+        report_batch_output_set(report_table_str(&t, r, c_file), report_table_str(&t, r, c_out), sub, sizeof sub, stem,
+                                sizeof stem);
+        if (!*sub) continue; /* in OUTDIR itself: done with the folder's own sets */
+        snprintf(dir, sizeof dir, "%s/%s", outdir, sub);
+        snprintf(seg, sizeof seg, "%s/%s_segments.tsv", dir, stem);
+        if (access(seg, F_OK) == 0) ok &= write_report(dir, stem, overwrite);
+    }
+    report_table_free(&t);
+    return ok;
+}
+
 int cli_report_stem(const char *outdir, const char *stem, int overwrite)
 {
     return write_report(outdir, stem, overwrite) ? CLI_OK : CLI_FAILED;
@@ -93,6 +121,7 @@ int cli_report_dir(const char *outdir, int overwrite)
         ok = 0;
     }
     for (size_t i = 0; i < n; i++) ok &= write_report(outdir, stems[i], overwrite);
+    if (batch) ok &= batch_reports(outdir, status, overwrite);
     if (ok && batch) ok = report_write_index(outdir, overwrite);
     for (size_t i = 0; i < n; i++) free(stems[i]);
     free(stems);

@@ -206,12 +206,23 @@ static void open_recording(report_data *d)
         return;
     }
     path = where[found];
-    psy_open_options opt = psy_open_options_default();
+    /* the input options analyze recorded (settings.input_options, when the sidecar has them) */
+    cli_input_options in;
+    cli_input_options_init(&in);
+    json_t *io = report_setting(d, "input_options", NULL), *v;
+    if (json_is_number(v = json_object_get(io, "fs"))) in.open.sampling_rate_hz = json_number_value(v);
+    if (json_is_string(v = json_object_get(io, "format"))) in.open.format = json_string_value(v);
+    if (json_is_boolean(v = json_object_get(io, "libedf"))) in.open.use_libedf = json_is_true(v);
+    size_t k;
+    json_t *item;
+    json_array_foreach(json_object_get(io, "channel_types"), k, item)
+        if (json_is_string(item) && in.n_channel_types < 64) in.channel_types[in.n_channel_types++] = json_string_value(item);
+    json_array_foreach(json_object_get(io, "units"), k, item)
+        if (json_is_string(item) && in.n_channel_units < 64) in.channel_units[in.n_channel_units++] = json_string_value(item);
     psy_message why = {{0}};
-    if (psy_reader_open(path, &opt, &d->rec, &why) != PSY_OK) {
-        note(d, "the recording %s cannot be re-opened (%s): ECG strips and skin conductance signal left out",
-             path, why.text);
-        d->rec = NULL;
+    if (!(d->rec = cli_open_recording(path, &in))) {
+        note(d, "the recording %s cannot be re-opened with the analysis's input options (psyphys report "
+                "printed why): ECG strips and skin conductance signal left out", path);
         return;
     }
     const char *ecg = json_string_value(report_setting(d, "channels", "ecg"));

@@ -1,6 +1,7 @@
 /* index.html of a batch: one row per file of OUTDIR/batch_status.tsv (columns file, status
- * ok/failed/skipped, error, seconds, outputs), failures first, with the key metrics of the file's
- * segments table (the whole recording) and a link to its report. */
+ * ok/failed/skipped, error, seconds, outputs: `;`-separated, relative to OUTDIR; `n/a` for none),
+ * failures first, with the key metrics of the file's segments table (the whole recording) and a
+ * link to its report. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,26 +21,37 @@ static int col_of(const report_table *t, const char *const *names)
     return -1;
 }
 
-/* The output set of a row: the *_segments.tsv among its outputs (separated by commas, semicolons
- * or spaces), else the file's name without directory and extensions, as analyze names it. */
-static void stem_of_row(const char *file, const char *outputs, char *stem, size_t size)
+void report_batch_output_set(const char *file, const char *outputs, char *subdir, size_t subdir_size, char *stem,
+                             size_t stem_size)
 {
     static const char suffix[] = "_segments.tsv";
-    char list[4096];
+    char list[8192];
     snprintf(list, sizeof list, "%s", outputs);
-    for (char *save = NULL, *tok = strtok_r(list, ",; ", &save); tok; tok = strtok_r(NULL, ",; ", &save)) {
+    *subdir = '\0';
+    for (char *save = NULL, *tok = strtok_r(list, ";,", &save); tok; tok = strtok_r(NULL, ";,", &save)) {
         size_t l = strlen(tok), ls = strlen(suffix);
         if (l > ls && strcmp(tok + l - ls, suffix) == 0) {
             const char *base = strrchr(tok, '/');
+            if (base) snprintf(subdir, subdir_size, "%.*s", (int)(base - tok), tok);
             base = base ? base + 1 : tok;
-            snprintf(stem, size, "%.*s", (int)(strlen(base) - ls), base);
+            snprintf(stem, stem_size, "%.*s", (int)(strlen(base) - ls), base);
             return;
         }
     }
     const char *base = strrchr(file, '/');
-    snprintf(stem, size, "%s", base ? base + 1 : file);
+    snprintf(stem, stem_size, "%s", base ? base + 1 : file);
     char *dot = strchr(stem, '.');
     if (dot && dot != stem) *dot = '\0';
+}
+
+/* A relative path as a URL path: unreserved characters and '/' kept, the rest percent-encoded. */
+static void url_path(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~/", c)) fputc(c, fp);
+        else fprintf(fp, "%%%02X", c);
+    }
 }
 
 static int status_rank(const char *status)
@@ -57,16 +69,18 @@ static void metric(FILE *fp, const report_table *seg, const char *name)
 static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, const int cols[5])
 {
     const char *file = report_table_str(t, r, cols[0]), *status = report_table_str(t, r, cols[1]);
-    char stem[512], path[4096], why[256];
-    stem_of_row(file, report_table_str(t, r, cols[4]), stem, sizeof stem);
+    char stem[512], sub[2048], set[4096], path[8192], why[256];
+    report_batch_output_set(file, report_table_str(t, r, cols[4]), sub, sizeof sub, stem, sizeof stem);
+    snprintf(set, sizeof set, "%s%s%s", sub, *sub ? "/" : "", stem);
     report_table seg = {0};
-    snprintf(path, sizeof path, "%s/%s_segments.tsv", outdir, stem);
+    snprintf(path, sizeof path, "%s/%s_segments.tsv", outdir, set);
     int has_seg = strcmp(status, "ok") == 0 && report_table_load(path, &seg, why, sizeof why);
-    snprintf(path, sizeof path, "%s/%s_report.html", outdir, stem);
+    snprintf(path, sizeof path, "%s/%s_report.html", outdir, set);
     int has_report = strcmp(status, "ok") == 0 && access(path, F_OK) == 0;
     fprintf(fp, "<tr class=\"%s\"><td class=\"file\">", status_rank(status) == 0 ? "failed" : status_rank(status) == 1 ? "skipped" : "ok");
     report_html(fp, file);
-    if (*report_table_str(t, r, cols[2])) {
+    const char *error = report_table_str(t, r, cols[2]);
+    if (*error && strcmp(error, "n/a") != 0) {
         fputs("<div class=\"error\">", fp);
         report_html(fp, report_table_str(t, r, cols[2]));
         fputs("</div>", fp);
@@ -81,7 +95,7 @@ static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, c
     fputs("<td>", fp);
     if (has_report) {
         fputs("<a href=\"", fp);
-        report_html(fp, stem);
+        url_path(fp, set);
         fputs("_report.html\">report</a>", fp);
     }
     fputs("</td></tr>\n", fp);

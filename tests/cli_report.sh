@@ -85,26 +85,47 @@ cp "$DEMO" "$TMP/copy.edf"
 printf 'x' >>"$TMP/copy.edf"
 expect_exit 0 "$PSYPHYS" report "$TMP/gone" --overwrite
 expect_grep 'changed since the analysis' "$TMP/gone/copy_report.html"
+# The recording re-opened with the input options the sidecar records (settings.input_options):
+# a CSV without a time column needs its rate.
+awk 'BEGIN { print "EDA"; for (i = 0; i < 1200; i++) printf "%.4f\n", 5 + 0.5 * exp(-((i - 400) / 30) ^ 2) }' >"$TMP/eda.csv"
+expect_exit 0 "$PSYPHYS" analyze "$TMP/eda.csv" --fs 10 -o "$TMP/eda"
+expect_exit 0 "$PSYPHYS" report "$TMP/eda"
+expect_grep 'cannot be re-opened' "$TMP/eda/eda_report.html"
+sed 's/"settings": {/"settings": {"input_options": {"fs": 10, "channel_types": ["EDA=EDA"], "units": []},/' \
+    "$TMP/eda/eda_segments.json" >"$TMP/eda/side" && mv "$TMP/eda/side" "$TMP/eda/eda_segments.json"
+expect_exit 0 "$PSYPHYS" report "$TMP/eda" --overwrite
+if grep -q 'cannot be re-opened' "$TMP/eda/eda_report.html"; then fail "input_options not used"; fi
+plot_of eda "$TMP/eda/eda_report.html" | grep -q '<path fill="none" stroke="#000000"' || fail "no EDA signal drawn"
 # A recording without ECG or EDA: the sections say so.
 printf 'time,RSP\n' >"$TMP/resp.csv"
 i=0; while [ $i -lt 600 ]; do echo "$i,$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
 expect_exit 0 "$PSYPHYS" analyze "$TMP/resp.csv" --fs 10 -o "$TMP/resp" --report
 expect_grep 'No ECG strips: no beats table' "$TMP/resp/resp_report.html"
 expect_grep 'No NN intervals' "$TMP/resp/resp_report.html"
-# Batch index: failures first, key metrics, links.
-printf 'file\tstatus\terror\tseconds\toutputs\n%s\tok\t\t0.52\t%s\nbroken.edf\tfailed\tbroken.edf: truncated header\t0.01\t\nold.edf\tskipped\t\t0\t\n' \
-    "$DEMO" "$TMP/res/${S}_beats.tsv,$TMP/res/${S}_segments.tsv" >"$TMP/res/batch_status.tsv"
+# Batch index (psyphys batch's batch_status.tsv: error and outputs n/a when none, outputs
+# `;`-separated relative to OUTDIR, in the input's folder): failures first, key metrics, links;
+# the reports of output sets in folders below OUTDIR are written too.
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/res/site 2/a"
+printf 'file\tstatus\terror\tseconds\toutputs\n' >"$TMP/res/batch_status.tsv"
+printf '%s\tok\tn/a\t0.520\t%s\n' "$S.edf" "${S}_beats.tsv;${S}_segments.tsv" >>"$TMP/res/batch_status.tsv"
+printf 'broken.edf\tfailed\tbroken.edf: truncated header\t0.010\tn/a\n' >>"$TMP/res/batch_status.tsv"
+printf 'old.edf\tskipped\tn/a\t0.000\tn/a\n' >>"$TMP/res/batch_status.tsv"
+printf 'site 2/a/%s.edf\tok\tn/a\t0.610\t%s\n' "$S" "site 2/a/${S}_scr.tsv;site 2/a/${S}_segments.tsv" >>"$TMP/res/batch_status.tsv"
 expect_exit 0 "$PSYPHYS" report "$TMP/res" --overwrite
 expect_grep 'wrote .*/index.html' "$TMP/out"
+expect_grep "wrote .*/site 2/a/${S}_report.html" "$TMP/out"
+cmp -s "$PAGE" "$TMP/res/site 2/a/${S}_report.html" || fail "the page in a batch subfolder differs"
 INDEX=$TMP/res/index.html
-expect_grep '3 files: 1 failed, 1 skipped or other, 1 ok' "$INDEX"
+expect_grep '4 files: 1 failed, 1 skipped or other, 2 ok' "$INDEX"
 first=$(grep -o '<tr class="[a-z]*"><td class="file">[^<]*' "$INDEX" | head -1)
 [ "$first" = '<tr class="failed"><td class="file">broken.edf' ] || fail "failures first: $first"
 expect_grep '<div class="error">broken.edf: truncated header</div>' "$INDEX"
-[ "$(grep -o '<tr class="[a-z]*">' "$INDEX" | tr '\n' ' ')" = '<tr class="failed"> <tr class="skipped"> <tr class="ok"> ' ] ||
+[ "$(grep -c 'class="error"' "$INDEX")" -eq 1 ] || fail "n/a is no error"
+[ "$(grep -o '<tr class="[a-z]*">' "$INDEX" | tr '\n' ' ')" = '<tr class="failed"> <tr class="skipped"> <tr class="ok"> <tr class="ok"> ' ] ||
     fail "order: failed, skipped, ok"
-expect_grep "<td>60\.858</td><td>71\.5728</td><td>84\.7763</td>" "$INDEX"
+[ "$(grep -c "<td>60\.858</td><td>71\.5728</td><td>84\.7763</td>" "$INDEX")" -eq 2 ] || fail "metrics of both ok files"
 expect_grep "<a href=\"${S}_report.html\">report</a>" "$INDEX"
+expect_grep "<a href=\"site%202/a/${S}_report.html\">report</a>" "$INDEX"
 expect_exit 1 "$PSYPHYS" report "$TMP/res"
 expect_grep 'exists' "$TMP/err"
 # Refusals: no outputs, a broken table, bad usage.
