@@ -43,7 +43,7 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
     snprintf(ylabel, sizeof ylabel, "ECG (%s)", c->unit[0] ? c->unit : "?");
     ax.y_label = ylabel;
     int ok = psy_reader_read(d->rec, d->ecg_ch, a, z - a, y) == PSY_OK;
-    if (ok) svg_range(y, (size_t)(z - a), 0.08, &ax.y0, &ax.y1);
+    if (ok) svg_range(y, (size_t)(z - a), 0.15, &ax.y0, &ax.y1); /* room for the R-peak markers */
     svg_plot p;
     svg_plot_begin(&p, fp, &ax, "ecg-strip", (*plot_id)++);
     if (ok) {

@@ -47,7 +47,7 @@ static void legend(svg_plot *p, const report_data *d, const svg_legend_item *fir
     svg_legend_item items[2 + N_PHASE_COLOURS];
     int n = 0;
     items[n++] = *first;
-    if (d->has_epochs && d->epochs.n_rows) items[n++] = (svg_legend_item){"event", SVG_VERMILLION, 0, SVG_CIRCLE};
+    if (d->has_epochs && d->epochs.n_rows) items[n++] = (svg_legend_item){"event", SVG_VERMILLION, 3, SVG_CIRCLE};
     const report_table *s = &d->segments;
     int c_label = report_table_col(s, "label");
     if (s->n_rows - 1 <= MAX_SHADED)

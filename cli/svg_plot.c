@@ -259,9 +259,10 @@ void svg_plot_legend(svg_plot *p, const svg_legend_item *items, int n)
     fputs("</g>\n<g class=\"legend\">\n", p->fp);
     for (int i = 0; i < n; i++) {
         const svg_legend_item *it = &items[i];
-        if (it->kind == 0)
-            fprintf(p->fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>",
-                    x, cy, x + 18, cy, it->colour);
+        if (it->kind == 0 || it->kind == 3)
+            fprintf(p->fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%s\"%s/>",
+                    x, cy, x + 18, cy, it->colour, it->kind == 3 ? "1.2" : "2",
+                    it->kind == 3 ? " stroke-dasharray=\"4 3\"" : "");
         else if (it->kind == 2)
             fprintf(p->fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"9\" fill=\"%s\" fill-opacity=\"0.35\"/>",
                     x, cy - 4.5, it->colour);

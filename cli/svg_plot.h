@@ -36,7 +36,7 @@ typedef enum svg_marker { SVG_CIRCLE, SVG_TRIANGLE, SVG_CROSS, SVG_SQUARE } svg_
 typedef struct svg_legend_item {
     const char *label;
     const char *colour;
-    int kind;               /* 0 line, 1 marker (shape), 2 shaded band */
+    int kind;               /* 0 line, 1 marker (shape), 2 shaded band, 3 dashed line */
     svg_marker shape;
 } svg_legend_item;
 

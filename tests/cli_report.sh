@@ -47,7 +47,7 @@ expect_grep '<tr><td>scr_count</td><td>24</td><td>0</td><td>1</td><td>0</td><td>
 [ "$(plot_of eda "$PAGE" | grep -o '<circle' | wc -l)" -eq 25 ] || fail "24 SCR peaks marked"
 [ "$(plot_of eda "$PAGE" | grep -o '<path d="M[^"]*Z"/>' | wc -l)" -eq 25 ] || fail "24 SCR onsets marked"
 # 4 events marked on the heart-rate timeline, the 4 phases shaded.
-[ "$(plot_of timeline-hr "$PAGE" | grep -c 'stroke-dasharray')" -eq 4 ] || fail "4 event lines"
+[ "$(plot_of timeline-hr "$PAGE" | grep -c '<line x1[^>]*stroke-dasharray')" -eq 5 ] || fail "4 event lines (and the legend's)"
 [ "$(plot_of timeline-hr "$PAGE" | grep -c 'fill-opacity="0.22"')" -eq 4 ] || fail "4 shaded phases"
 # The flagged beat's strip comes first, with the triangle of a flagged beat.
 plot_of ecg-strip "$PAGE" | grep -q '107\.74 s · ectopic (interval corrected)' || fail "first strip: the ectopic beat"
