@@ -165,7 +165,8 @@ static int spectra(report_data *d)
     int ok = 1;
     if (psy_hrv_compute(h, d->nn_ms, d->nn_t, d->n_nn, &r, NULL) != PSY_OK) ok = 0;
     else ok = copy_spectrum(h, PSY_HRV_WELCH, &d->welch) && copy_spectrum(h, PSY_HRV_LOMB, &d->lomb);
-    if (ok && !d->welch.n && !d->lomb.n) note(d, "no spectra: the NN series is too short");
+    if (ok && !d->welch.n && !d->lomb.n)
+        note(d, "no spectra of the whole NN series (too short, or longer than the 48 h a spectrum covers)");
     psy_hrv_destroy(h);
     return ok;
 }
@@ -229,7 +230,9 @@ static void open_recording(report_data *d)
     const char *eda = json_string_value(report_setting(d, "channels", "eda"));
     d->ecg_ch = ecg ? psy_reader_find_channel(d->rec, ecg) : -1;
     d->eda_ch = eda ? psy_reader_find_channel(d->rec, eda) : -1;
-    if (d->ecg_ch >= 0 && psy_reader_channel(d->rec, d->ecg_ch)->rate_hz <= 0) d->ecg_ch = -1; /* RR channel */
+    if (d->ecg_ch >= 0 && (psy_reader_channel(d->rec, d->ecg_ch)->rate_hz <= 0 ||
+                           psy_reader_channel(d->rec, d->ecg_ch)->type == PSY_CH_RR))
+        d->ecg_ch = -1; /* beats of an RR channel: no ECG to show */
     if (d->eda_ch < 0) return;
     /* analyzed as EDA (also when typed so by --channel-type): read in uS, as analyze did */
     if (psy_reader_channel(d->rec, d->eda_ch)->type != PSY_CH_EDA)

@@ -21,7 +21,9 @@ void report_section_header(FILE *fp, const report_data *d)
     json_t *input = json_object_get(d->sidecar, "input");
     fputs("<header id=\"header\">\n<h1>Quality control: ", fp);
     report_html(fp, d->stem);
-    fputs("</h1>\n<table class=\"facts\">\n", fp);
+    fputs("</h1>\n<nav><a href=\"#timeline\">timeline</a> · <a href=\"#ecg\">ECG strips</a> · <a href=\"#hrv\">HRV</a> · "
+          "<a href=\"#eda\">EDA</a> · <a href=\"#epochs\">event-locked responses</a> · <a href=\"#tables\">tables</a></nav>\n"
+          "<table class=\"facts\">\n", fp);
     row(fp, "recording", str(json_object_get(input, "path")));
     row(fp, "format", str(json_object_get(input, "format")));
     row(fp, "start", str(json_object_get(input, "start")));

@@ -37,6 +37,8 @@ void report_page_head(FILE *fp, const char *title)
           "table.data td:first-child, table.data th:first-child { text-align: left; }\n"
           "tr.failed td { background: #fbe3d6; } tr.skipped td { background: #f3f3f3; }\n"
           "footer { margin-top: 16pt; font-size: 8pt; color: #555; }\n"
+          "nav { font-size: 9pt; margin: 0 0 6pt; } nav a { color: #0072B2; }\n"
+          "@media print { nav { display: none; } }\n"
           "@media print { .scroll { overflow: visible; } section { break-inside: auto; } svg.plot { break-inside: avoid; } }\n"
           "</style>\n</head>\n<body>\n",
           fp);

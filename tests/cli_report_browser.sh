@@ -1,6 +1,6 @@
 # The demo's QC report in headless Chromium at A4 width (794 px): the page loads with no console
 # error and no network request, every plot is there with a non-empty size and drawn content, the
-# page needs no horizontal scrolling, and a screenshot is taken. Exits 77 (skipped) without
+# page needs no horizontal scrolling, a screenshot is taken, and it prints on A4 pages. Exits 77 (skipped) without
 # Chromium, unless PSYPHYS_REQUIRE_INTEGRATION=1 (CI's integration stage): then it fails.
 . "$(dirname "$0")/lib_cli.sh"
 DEMO=$SRC/recordings/neurokit_eventrelated.edf
@@ -38,6 +38,14 @@ browse shot --screenshot="$TMP/shot.png" "file://$PAGE" >"$TMP/shot.out" 2>"$TMP
 [ "$(head -c 8 "$TMP/shot.png" | od -An -c | tr -d ' \n')" = '211PNG\r\n032\n' ] || fail "the screenshot is not a PNG"
 [ "$(wc -c <"$TMP/shot.png")" -gt 20000 ] || fail "the screenshot is nearly blank ($(wc -c <"$TMP/shot.png") bytes)"
 if grep -q 'CONSOLE' "$TMP/shot.err"; then fail "console messages: $(grep CONSOLE "$TMP/shot.err" | head -3)"; fi
+
+# Printed on A4 (what a supplement gets): a PDF of several pages.
+browse pdf --print-to-pdf="$TMP/page.pdf" "file://$PAGE" >"$TMP/pdf.out" 2>"$TMP/pdf.err"
+[ "$(head -c 5 "$TMP/page.pdf" 2>/dev/null)" = '%PDF-' ] || fail "no PDF printed: $(tail -3 "$TMP/pdf.err")"
+pages=$(grep -a -o '/Count [0-9]*' "$TMP/page.pdf" | awk '{ if ($2 > max) max = $2 } END { print max + 0 }')
+[ "$pages" -ge 3 ] && [ "$pages" -le 20 ] || fail "printed on $pages pages"
+grep -a -q '/MediaBox \[0 0 59[45]\.[0-9]* 84[12]\.[0-9]*\]' "$TMP/page.pdf" || fail "the printed pages are not A4"
+echo "printed on $pages A4 pages"
 
 # A copy with a probe: errors caught from the start, then every plot measured into the DOM.
 cat >"$TMP/head.html" <<'EOF'
