@@ -128,7 +128,9 @@ void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
     fprintf(fp, "<p class=\"caption\">Raw ECG, %g s around %zu of the %zu corrected or flagged beats%s and %d normal "
                 "beats picked at random. Markers: <span class=\"k-blue\">●</span> R-peak of a normal beat, "
                 "<span class=\"k-vermillion\">▲</span> flagged beat or corrected interval.</p>\n<div class=\"strips\">\n",
-            2 * HALF_S, shown, nf, nf > shown ? " (the first of each class, the rest picked at random over the whole recording)" : "", nn < N_NORMAL ? (int)nn : N_NORMAL);
+            2 * HALF_S, shown, nf,
+            nf > shown ? " (the first of each class, the rest picked at random over the whole recording)" : "",
+            nn < N_NORMAL ? (int)nn : N_NORMAL);
     for (size_t k = 0; k < shown; k++) strip(fp, d, picked[k], plot_id);
     uint64_t state = 0x9E3779B97F4A7C15u; /* xorshift64: fixed seed, same picks every run */
     for (int k = 0; k < N_NORMAL && nn; k++) {

@@ -103,9 +103,7 @@ void report_section_epochs(FILE *fp, const report_data *d, int *plot_id)
     int shown = 0;
     for (size_t i = 0; i < e->n_rows && shown < MAX_LABELS; i++) {
         const char *label = report_table_str(e, i, c_label);
-        int seen = 0;
-        for (size_t j = 0; j < i; j++) seen |= strcmp(label, report_table_str(e, j, c_label)) == 0;
-        if (seen) continue;
+        if (!report_first_of_label(e, i, c_label, 0)) continue;
         shown++;
         size_t n_hr = 0, n_sc = 0, total = 0;
         for (size_t j = i; j < e->n_rows; j++) {
@@ -130,11 +128,7 @@ void report_section_epochs(FILE *fp, const report_data *d, int *plot_id)
         fputs("</div>\n", fp);
     }
     size_t labels = 0;
-    for (size_t i = 0; i < e->n_rows; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++) seen = strcmp(report_table_str(e, i, c_label), report_table_str(e, j, c_label)) == 0;
-        labels += !seen;
-    }
+    for (size_t i = 0; i < e->n_rows; i++) labels += report_first_of_label(e, i, c_label, 0);
     if (labels > MAX_LABELS)
         fprintf(fp, "<p class=\"caption\">The first %d of %zu event labels are shown; all epochs are in the epochs "
                     "table.</p>\n", MAX_LABELS, labels);

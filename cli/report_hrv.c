@@ -60,7 +60,8 @@ static void spectrum(FILE *fp, const report_data *d, const report_spectrum *s, c
         svg_plot_xband(&p, d->band_hz[b][0], d->band_hz[b][1], band_colour[b], 0.3);
     if (s->n) svg_plot_line(&p, s->f_hz, s->psd, s->n, 0, 0, SVG_BLACK, 1.1, 1);
     else svg_plot_note(&p, "no spectrum (series too short)");
-    svg_legend_item items[] = {{"VLF", SVG_YELLOW, 2, SVG_CIRCLE}, {"LF", SVG_SKY, 2, SVG_CIRCLE}, {"HF", SVG_GREEN, 2, SVG_CIRCLE}};
+    svg_legend_item items[] = {
+        {"VLF", SVG_YELLOW, 2, SVG_CIRCLE}, {"LF", SVG_SKY, 2, SVG_CIRCLE}, {"HF", SVG_GREEN, 2, SVG_CIRCLE}};
     svg_plot_legend(&p, items, 3);
     svg_plot_end(&p);
 }

@@ -77,7 +77,8 @@ static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, c
     int has_seg = strcmp(status, "ok") == 0 && report_table_load(path, &seg, why, sizeof why);
     snprintf(path, sizeof path, "%s/%s_report.html", outdir, set);
     int has_report = strcmp(status, "ok") == 0 && access(path, F_OK) == 0;
-    fprintf(fp, "<tr class=\"%s\"><td class=\"file\">", status_rank(status) == 0 ? "failed" : status_rank(status) == 1 ? "skipped" : "ok");
+    static const char *const row_class[] = {"failed", "skipped", "ok"};
+    fprintf(fp, "<tr class=\"%s\"><td class=\"file\">", row_class[status_rank(status)]);
     report_html(fp, file);
     const char *error = report_table_str(t, r, cols[2]);
     if (*error && strcmp(error, "n/a") != 0) {

@@ -20,6 +20,9 @@ report_time report_time_axis(double duration_s);
 int report_signal_reduce(psy_reader *r, int ch, double t0_s, double t1_s, size_t columns, double **x,
                          double **y, size_t *n);
 
+/* 1 when rows first .. row - 1 of column col hold no cell equal to row's: the label's first row. */
+int report_first_of_label(const report_table *t, size_t row, int col, size_t first);
+
 /* Writes text as HTML (escaped). */
 void report_html(FILE *fp, const char *s);
 

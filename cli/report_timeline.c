@@ -16,9 +16,7 @@ static const char *phase_colour(const report_table *s, size_t row, int c_label)
     const char *label = report_table_str(s, row, c_label);
     size_t k = 0;
     for (size_t i = 1; i < row; i++) {
-        int seen = 0;
-        for (size_t j = 1; j < i; j++) seen |= strcmp(report_table_str(s, i, c_label), report_table_str(s, j, c_label)) == 0;
-        if (seen) continue;
+        if (!report_first_of_label(s, i, c_label, 1)) continue;
         if (strcmp(report_table_str(s, i, c_label), label) == 0) break;
         k++;
     }
@@ -52,9 +50,9 @@ static void legend(svg_plot *p, const report_data *d, const svg_legend_item *fir
     int c_label = report_table_col(s, "label");
     if (s->n_rows - 1 <= MAX_SHADED)
         for (size_t i = 1; i < s->n_rows && n < 2 + N_PHASE_COLOURS; i++) {
-            int seen = 0;
-            for (size_t j = 1; j < i; j++) seen |= strcmp(report_table_str(s, i, c_label), report_table_str(s, j, c_label)) == 0;
-            if (!seen) items[n++] = (svg_legend_item){report_table_str(s, i, c_label), phase_colour(s, i, c_label), 2, SVG_CIRCLE};
+            if (report_first_of_label(s, i, c_label, 1))
+                items[n++] = (svg_legend_item){report_table_str(s, i, c_label), phase_colour(s, i, c_label), 2,
+                                               SVG_CIRCLE};
         }
     svg_plot_legend(p, items, n);
 }

@@ -1,6 +1,7 @@
 /* Helpers shared by the QC report's sections: time axes, signal reduction, HTML text. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report_sections.h"
 #include "svg_plot.h"
@@ -10,6 +11,13 @@ report_time report_time_axis(double duration_s)
     if (duration_s <= 600) return (report_time){1.0, "time (s)"};
     if (duration_s <= 3 * 3600) return (report_time){1.0 / 60, "time (min)"};
     return (report_time){1.0 / 3600, "time (h)"};
+}
+
+int report_first_of_label(const report_table *t, size_t row, int col, size_t first)
+{
+    for (size_t j = first; j < row; j++)
+        if (strcmp(report_table_str(t, row, col), report_table_str(t, j, col)) == 0) return 0;
+    return 1;
 }
 
 void report_html(FILE *fp, const char *s)

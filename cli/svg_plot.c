@@ -77,7 +77,8 @@ void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, 
     p->fp = fp, p->id = id;
     p->width = a->width > 0 ? a->width : 720;
     p->height = a->height > 0 ? a->height : 240;
-    p->left = 62, p->right = p->width - 14, p->top = a->title ? 26 : 10, p->bottom = p->height - (a->no_legend ? 38 : 54); /* ticks, axis label, legend row */
+    p->left = 62, p->right = p->width - 14, p->top = a->title ? 26 : 10;
+    p->bottom = p->height - (a->no_legend ? 38 : 54); /* ticks, axis label, legend row */
     p->x0 = a->x0, p->x1 = a->x1 > a->x0 ? a->x1 : a->x0 + 1;
     p->y0 = a->y0, p->y1 = a->y1 > a->y0 ? a->y1 : a->y0 + 1;
     if (a->equal_xy) { /* widen the range whose unit is longer on screen */
@@ -203,7 +204,9 @@ static void marker(FILE *fp, double x, double y, svg_marker shape, double s)
 {
     switch (shape) {
     case SVG_CIRCLE: fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"/>", x, y, s / 2); break;
-    case SVG_SQUARE: fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", x - s / 2, y - s / 2, s, s); break;
+    case SVG_SQUARE:
+        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", x - s / 2, y - s / 2, s, s);
+        break;
     case SVG_TRIANGLE:
         fprintf(fp, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\"/>", x, y - s / 2, x + s / 2, y + s / 2, x - s / 2,
                 y + s / 2);
