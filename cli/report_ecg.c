@@ -38,7 +38,7 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
     int corrected = report_table_num(b, beat, c_corr) == 1;
     snprintf(title, sizeof title, "%.2f s · %s%s", centre, strcmp(label, "N") == 0 ? "normal" : label,
              corrected ? " (interval corrected)" : "");
-    svg_axes ax = {title, "time (s)", NULL, centre - HALF_S, centre + HALF_S, -1, 1, 360, 164, 0, 1};
+    svg_axes ax = {title, "time (s)", NULL, centre - HALF_S, centre + HALF_S, -1, 1, 360, 180, 0, 0};
     char ylabel[64];
     snprintf(ylabel, sizeof ylabel, "ECG (%s)", c->unit[0] ? c->unit : "?");
     ax.y_label = ylabel;
@@ -62,6 +62,8 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
         }
         svg_plot_points(&p, nx, ny, nn, SVG_CIRCLE, SVG_BLUE, 7, 0.9);
         svg_plot_points(&p, fx, fy, nf, SVG_TRIANGLE, SVG_VERMILLION, 9, 0.9);
+        svg_legend_item items[] = {{"R-peak", SVG_BLUE, 1, SVG_CIRCLE}, {"flagged / corrected", SVG_VERMILLION, 1, SVG_TRIANGLE}};
+        svg_plot_legend(&p, items, 2);
     } else {
         svg_plot_note(&p, "the recording could not be read here");
     }

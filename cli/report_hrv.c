@@ -35,7 +35,7 @@ static void poincare(FILE *fp, const report_data *d, int *plot_id)
         if (fabs(1000 * (d->nn_t[i + 1] - d->nn_t[i]) - d->nn_ms[i + 1]) > 1) continue;
         x[m] = d->nn_ms[i], y[m++] = d->nn_ms[i + 1];
     }
-    svg_axes a = {"Poincaré plot", "NN(i) (ms)", "NN(i+1) (ms)", 400, 1200, 400, 1200, 340, 284, 1, 1};
+    svg_axes a = {"Poincaré plot", "NN(i) (ms)", "NN(i+1) (ms)", 400, 1200, 400, 1200, 340, 300, 1, 0};
     double lo = 400, hi = 1200;
     if (m && svg_range(x, m, 0.05, &lo, &hi)) a.x0 = a.y0 = lo, a.x1 = a.y1 = hi;
     svg_plot p;
@@ -44,6 +44,8 @@ static void poincare(FILE *fp, const report_data *d, int *plot_id)
     svg_plot_line(&p, line, line, 2, 0, 0, SVG_GREY, 1, 1);
     if (m) svg_plot_points(&p, x, y, m, SVG_CIRCLE, SVG_BLUE, 3, 0.5);
     else svg_plot_note(&p, "no successive intervals");
+    svg_legend_item items[] = {{"successive NN", SVG_BLUE, 1, SVG_CIRCLE}, {"identity", SVG_GREY, 0, SVG_CIRCLE}};
+    svg_plot_legend(&p, items, 2);
     svg_plot_end(&p);
     free(x), free(y);
 }

@@ -51,7 +51,10 @@ expect_grep '<tr><td>scr_count</td><td>24</td><td>0</td><td>1</td><td>0</td><td>
 [ "$(plot_of timeline-hr "$PAGE" | grep -c 'fill-opacity="0.22"')" -eq 4 ] || fail "4 shaded phases"
 # The flagged beat's strip comes first, with the triangle of a flagged beat.
 plot_of ecg-strip "$PAGE" | grep -q '107\.74 s · ectopic (interval corrected)' || fail "first strip: the ectopic beat"
-plot_of ecg-strip "$PAGE" | grep -q 'fill="#D55E00"' || fail "flagged beat not marked"
+# its beats: one normal R-peak, two flagged (the ectopic one and the next, its interval corrected),
+# and one of each marker in the legend
+[ "$(plot_of ecg-strip "$PAGE" | grep -o '<circle' | wc -l)" -eq 2 ] || fail "first strip: 1 normal R-peak"
+[ "$(plot_of ecg-strip "$PAGE" | grep -o '<path d="M[^"]*Z"/>' | wc -l)" -eq 3 ] || fail "first strip: 2 flagged beats"
 # Self-contained: no script, no external resource, no link out.
 if grep -Eq '<script|<link|<img|src=|url\((["'"'"']?)(http|//)' "$PAGE"; then fail "page loads something"; fi
 [ "$(grep -o 'http[s]*://[^"]*' "$PAGE" | grep -vc '^http://www.w3.org/2000/svg$')" -eq 0 ] || fail "a URL besides the SVG namespace"
