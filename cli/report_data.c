@@ -171,42 +171,66 @@ static int spectra(report_data *d)
     return ok;
 }
 
+/* A recorded path where analyze ran (prefix 0), relative to OUTDIR's parent (1) or to OUTDIR (2). */
+static void resolve(const report_data *d, const char *path, int prefix, char *out, size_t size)
+{
+    if (path[0] == '/' || prefix == 0) snprintf(out, size, "%s", path);
+    else snprintf(out, size, prefix == 1 ? "%s/../%s" : "%s/%s", d->dir, path);
+}
+
+/* Finds a recorded file with its SHA-256, trying the places in order (only *prefix once one was
+ * found): 1 found unchanged, 2 readable but changed, 0 unreadable. */
+static int find_unchanged(const report_data *d, const char *path, const char *sha, int *prefix)
+{
+    int readable = 0;
+    for (int k = 0; k < 3; k++) {
+        if ((*prefix >= 0 && k != *prefix) || (k > 0 && path[0] == '/')) continue;
+        char where[4096], hex[65];
+        resolve(d, path, k, where, sizeof where);
+        if (!cli_sha256_file(where, hex)) continue;
+        readable = 1;
+        if (strcmp(hex, sha) == 0) {
+            *prefix = k;
+            return 1;
+        }
+    }
+    return readable ? 2 : 0;
+}
+
 /* Re-opens the recording the sidecar names, when it is still the file that was analysed. */
 static void open_recording(report_data *d)
 {
     json_t *input = json_object_get(d->sidecar, "input");
     const char *path = json_string_value(json_object_get(input, "path"));
     const char *sha = json_string_value(json_object_get(input, "sha256"));
-    char hex[65];
     if (!path || !sha) {
         note(d, "the sidecar names no input recording: ECG strips and skin conductance signal left out");
         return;
     }
     /* A relative path is relative to where analyze ran: here, or (the usual -o OUTDIR) OUTDIR's
-     * parent or OUTDIR itself; the SHA-256 tells whether it is the file analysed. */
-    char where[3][4096];
-    int n_where = 1;
-    snprintf(where[0], sizeof where[0], "%s", path);
-    if (path[0] != '/') {
-        snprintf(where[n_where++], sizeof where[0], "%s/../%s", d->dir, path);
-        snprintf(where[n_where++], sizeof where[0], "%s/%s", d->dir, path);
+     * parent or OUTDIR itself; the SHA-256 tells whether it is the file analysed. The files read
+     * with it (a WFDB record's signal files) must be unchanged too. */
+    int prefix = -1;
+    int st = find_unchanged(d, path, sha, &prefix);
+    json_t *file;
+    size_t i;
+    json_array_foreach(json_object_get(input, "files"), i, file) {
+        const char *fp = json_string_value(json_object_get(file, "path"));
+        const char *fsha = json_string_value(json_object_get(file, "sha256"));
+        if (st == 1 && fp && fsha && find_unchanged(d, fp, fsha, &prefix) != 1) st = 2;
     }
-    int found = -1, readable = 0;
-    for (int i = 0; i < n_where && found < 0; i++) {
-        if (!cli_sha256_file(where[i], hex)) continue;
-        readable = 1;
-        if (strcmp(hex, sha) == 0) found = i;
-    }
-    if (!readable) {
+    if (st == 0) {
         note(d, "the recording %s cannot be read from here: ECG strips and skin conductance signal left out", path);
         return;
     }
-    if (found < 0) {
-        note(d, "the recording %s changed since the analysis (SHA-256 differs): ECG strips and skin "
-                "conductance signal left out", path);
+    if (st == 2) {
+        note(d, "the recording %s (or a file read with it) changed since the analysis (SHA-256 differs): ECG "
+                "strips and skin conductance signal left out", path);
         return;
     }
-    path = where[found];
+    char where[4096];
+    resolve(d, path, prefix, where, sizeof where);
+    path = where;
     /* the input options analyze recorded (settings.input_options, when the sidecar has them) */
     cli_input_options in;
     cli_input_options_init(&in);

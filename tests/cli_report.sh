@@ -99,6 +99,14 @@ sed 's/"settings": {/"settings": {"input_options": {"fs": 10, "channel_types": [
 expect_exit 0 "$PSYPHYS" report "$TMP/eda" --overwrite
 if grep -q 'cannot be re-opened' "$TMP/eda/eda_report.html"; then fail "input_options not used"; fi
 plot_of eda "$TMP/eda/eda_report.html" | grep -q '<path fill="none" stroke="#000000"' || fail "no EDA signal drawn"
+# The files read with the recording (a WFDB record's signal files) are checked too.
+mkdir "$TMP/files"
+cp "$TMP/res/${S}"_*.tsv "$TMP/files/"
+sed 's|"format": "EDF+C",|"format": "EDF+C", "files": [{"path": "'"$DEMO"'", "sha256": "'"$(printf '0%.0s' $(seq 64))"'"}],|' \
+    "$TMP/res/${S}_segments.json" >"$TMP/files/${S}_segments.json"
+cp "$TMP/res/${S}_beats.json" "$TMP/files/"
+expect_exit 0 "$PSYPHYS" report "$TMP/files"
+expect_grep 'or a file read with it\) changed since the analysis' "$TMP/files/${S}_report.html"
 # A recording without ECG or EDA: the sections say so.
 printf 'time,RSP\n' >"$TMP/resp.csv"
 i=0; while [ $i -lt 600 ]; do echo "$i,$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
