@@ -44,8 +44,25 @@ static void poincare(FILE *fp, const report_data *d, int *plot_id)
     svg_plot_line(&p, line, line, 2, 0, 0, SVG_GREY, 1, 1);
     if (m) svg_plot_points(&p, x, y, m, SVG_CIRCLE, SVG_BLUE, 3, 0.5);
     else svg_plot_note(&p, "no successive intervals");
-    svg_legend_item items[] = {{"successive NN", SVG_BLUE, 1, SVG_CIRCLE}, {"identity", SVG_GREY, 0, SVG_CIRCLE}};
-    svg_plot_legend(&p, items, 2);
+    /* the SD1/SD2 ellipse of the analysis (Brennan et al. 2001): centred on the mean NN, SD2 along
+       the line of identity, SD1 across it */
+    const report_table *seg = &d->segments;
+    double mean = report_table_num(seg, 0, report_table_col(seg, "mean_nn_ms")),
+           sd1 = report_table_num(seg, 0, report_table_col(seg, "sd1_ms")),
+           sd2 = report_table_num(seg, 0, report_table_col(seg, "sd2_ms"));
+    int ellipse = isfinite(mean) && sd1 > 0 && sd2 > 0;
+    if (ellipse) {
+        double ex[73], ey[73];
+        for (int k = 0; k <= 72; k++) {
+            double phi = 2 * 3.14159265358979323846 * k / 72, u = sd2 * cos(phi), v = sd1 * sin(phi);
+            ex[k] = mean + (u - v) / sqrt(2), ey[k] = mean + (u + v) / sqrt(2);
+        }
+        svg_plot_line(&p, ex, ey, 73, 0, 0, SVG_VERMILLION, 1.4, 1);
+    }
+    svg_legend_item items[] = {{"NN pairs", SVG_BLUE, 1, SVG_CIRCLE},
+                               {"identity", SVG_GREY, 0, SVG_CIRCLE},
+                               {"SD1/SD2", SVG_VERMILLION, 0, SVG_CIRCLE}};
+    svg_plot_legend(&p, items, ellipse ? 3 : 2);
     svg_plot_end(&p);
     free(x), free(y);
 }

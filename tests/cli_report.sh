@@ -46,6 +46,8 @@ expect_grep '<tr><td>scr_count</td><td>24</td><td>0</td><td>1</td><td>0</td><td>
 # 24 SCR peaks and onsets marked, and one of each in the legend
 [ "$(plot_of eda "$PAGE" | grep -o '<circle' | wc -l)" -eq 25 ] || fail "24 SCR peaks marked"
 [ "$(plot_of eda "$PAGE" | grep -o '<path d="M[^"]*Z"/>' | wc -l)" -eq 25 ] || fail "24 SCR onsets marked"
+# the Poincaré plot has its SD1/SD2 ellipse (Brennan et al. 2001)
+plot_of poincare "$PAGE" | grep -q '<path fill="none" stroke="#D55E00" stroke-width="1.40"' || fail "no SD1/SD2 ellipse"
 # 4 events marked on the heart-rate timeline, the 4 phases shaded.
 [ "$(plot_of timeline-hr "$PAGE" | grep -c '<line x1[^>]*stroke-dasharray')" -eq 5 ] || fail "4 event lines (and the legend's)"
 [ "$(plot_of timeline-hr "$PAGE" | grep -c 'fill-opacity="0.22"')" -eq 4 ] || fail "4 shaded phases"
