@@ -47,6 +47,30 @@ static double pchip(const double *x, const double *y, size_t m, double u)
            (s3 - s2) * h * mb;
 }
 
+/* The beats around [lo, hi] with a rate, one beyond each end so that the ends interpolate: knots
+ * x (s) and y (bpm), malloc'd; *n_in beats inside, *n_corr of them corrected. 0 when out of memory. */
+static int epoch_knots(const double *t, const double *nn, const uint8_t *corrected, size_t n, double lo,
+                       double hi, double **xo, double **yo, size_t *m_out, size_t *n_in, size_t *n_corr)
+{
+    size_t first = lower_bound(t, n, lo), last = lower_bound(t, n, hi);
+    if (first > 0) first--;
+    if (last < n) last++;
+    size_t m = 0, cap = last > first ? last - first : 1;
+    double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
+    if (!x || !y) {
+        free(x), free(y);
+        return 0;
+    }
+    *n_in = *n_corr = 0;
+    for (size_t i = first; i < last; i++) {
+        if (!(nn[i] > 0)) continue;
+        x[m] = t[i], y[m++] = 60000.0 / nn[i];
+        if (t[i] >= lo && t[i] <= hi) (*n_in)++, *n_corr += corrected && corrected[i];
+    }
+    *xo = x, *yo = y, *m_out = m;
+    return 1;
+}
+
 static psy_hr_response invalid(const char *why)
 {
     psy_hr_response r = {0};
@@ -64,22 +88,10 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
     if (!out || ((!t || !nn) && n) || !isfinite(onset) || !(c.pre_s >= 0) || !(c.post_s > 0) ||
         !(c.grid_hz > 0) || c.grid_hz > 10000 || (c.pre_s + c.post_s) * c.grid_hz > 1e7)
         return PSY_E_INVALID;
-    /* The beats around the epoch with a rate: one beyond each end, so the ends interpolate. */
     double lo = onset - c.pre_s, hi = onset + c.post_s;
-    size_t first = lower_bound(t, n, lo), last = lower_bound(t, n, hi);
-    if (first > 0) first--;
-    if (last < n) last++;
-    size_t m = 0, cap = last > first ? last - first : 1, n_corr = 0, n_in = 0;
-    double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
-    if (!x || !y) {
-        free(x), free(y);
-        return PSY_E_NOMEM;
-    }
-    for (size_t i = first; i < last; i++) {
-        if (!(nn[i] > 0)) continue;
-        x[m] = t[i], y[m++] = 60000.0 / nn[i];
-        if (t[i] >= lo && t[i] <= hi) n_in++, n_corr += corrected && corrected[i];
-    }
+    size_t m = 0, n_corr = 0, n_in = 0;
+    double *x = NULL, *y = NULL;
+    if (!epoch_knots(t, nn, corrected, n, lo, hi, &x, &y, &m, &n_in, &n_corr)) return PSY_E_NOMEM;
     if (m < 2 || x[0] > lo || x[m - 1] < hi) {
         *out = invalid(m < 2 ? "fewer than two beats around the epoch"
                               : "the beats do not cover the whole epoch (start, end or a gap)");
@@ -105,6 +117,30 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
         out->mean_bpm = steps_post ? sum / (double)steps_post : NAN;
         out->corrected_share = n_in ? (double)n_corr / (double)n_in : 0;
     }
+    free(x);
+    free(y);
+    return PSY_OK;
+}
+
+psy_status psy_hr_response_curve(const double *t, const double *nn, size_t n, double onset,
+                                 const psy_hr_response_config *config, double *out, size_t max,
+                                 size_t *n_out)
+{
+    if (!n_out || (!out && max)) return PSY_E_INVALID;
+    *n_out = 0;
+    psy_hr_response_config c = config ? *config : psy_hr_response_config_default();
+    psy_hr_response r;
+    psy_status st = psy_hr_response_at(t, nn, NULL, n, onset, &c, &r);
+    if (st != PSY_OK || !r.valid) return st;
+    int64_t steps_pre = (int64_t)floor(c.pre_s * c.grid_hz + 1e-9);
+    int64_t steps_post = (int64_t)floor(c.post_s * c.grid_hz + 1e-9);
+    if ((uint64_t)(steps_pre + steps_post + 1) > max) return PSY_E_RANGE;
+    size_t m = 0, n_in, n_corr;
+    double *x = NULL, *y = NULL;
+    if (!epoch_knots(t, nn, NULL, n, onset - c.pre_s, onset + c.post_s, &x, &y, &m, &n_in, &n_corr))
+        return PSY_E_NOMEM;
+    for (int64_t k = -steps_pre; k <= steps_post; k++)
+        out[(*n_out)++] = pchip(x, y, m, onset + (double)k / c.grid_hz) - r.baseline_bpm;
     free(x);
     free(y);
     return PSY_OK;

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "output.h"
 #include "provenance.h"
+#include "report.h"
 
 static void help(FILE *out)
 {
@@ -20,7 +21,7 @@ static void help(FILE *out)
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
             "                       [--ecg LABEL] [--eda LABEL] [--rsp LABEL] [--eda-method fast|deconv]\n"
-            "                       [--hrv-window W:STEP] [--overwrite] [input options]\n\n"
+            "                       [--hrv-window W:STEP] [--report] [--overwrite] [input options]\n\n"
             "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, skin\n"
             "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
             "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
@@ -36,7 +37,8 @@ static void help(FILE *out)
             "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type)\n"
             "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
             "                    Kaernbach 2010)\n"
-            "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n\n");
+            "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n"
+            "  --report          also the QC page OUTDIR/STEM_report.html (as psyphys report)\n\n");
     cli_print_input_options_help(out);
 }
 
@@ -51,7 +53,7 @@ typedef struct analyze_options {
     double pre_s, post_s, latency_min_s, latency_max_s;
     psy_eda_method eda_method;
     double hrv_window_s, hrv_step_s;
-    int overwrite;
+    int overwrite, report;
 } analyze_options;
 
 /* "A:B" into two positive numbers (B optional when allow_single). */
@@ -92,6 +94,9 @@ static int parse_args(int argc, char **argv, analyze_options *o)
             return -1;
         } else if (strcmp(a, "--overwrite") == 0) {
             o->overwrite = 1;
+            continue;
+        } else if (strcmp(a, "--report") == 0) {
+            o->report = 1;
             continue;
         } else if (a[0] == '-' && a[1] && !v) {
             cli_error(NULL, "analyze: %s needs a value (see psyphys analyze --help)", a);
@@ -167,6 +172,10 @@ static int parse_args(int argc, char **argv, analyze_options *o)
     }
     if (!o->path) {
         help(stderr);
+        return CLI_USAGE;
+    }
+    if (o->report && !o->outdir) {
+        cli_error(NULL, "analyze: --report needs -o OUTDIR (the page is made from the tables there)");
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -736,7 +745,7 @@ int cmd_analyze(int argc, char **argv)
     }
     if (!cli_output_commit_all(outs, n_out)) goto done;
     printf("  wrote %d files to %s/ (%s_*.tsv with .json sidecars)\n", n_out, o.outdir, stem);
-    rc = CLI_OK;
+    rc = o.report ? cli_report_stem(o.outdir, stem, o.overwrite) : CLI_OK;
 done:
     if (rc != CLI_OK && st != PSY_OK) cli_error(o.path, "%s", psy_strerror(st));
     json_decref(base);

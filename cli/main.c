@@ -16,6 +16,7 @@ static const struct {
     {"score-beats", cmd_score_beats, "compare beats with reference beats (ANSI/AAMI EC57)"},
     {"eda", cmd_eda, "skin conductance: SCRs, SCL, event-related SCRs"},
     {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
+    {"report", cmd_report, "QC report pages (HTML) from the outputs of analyze"},
 };
 
 static void usage(FILE *out)

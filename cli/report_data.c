@@ -1,0 +1,336 @@
+/* Gathers what a QC report shows (see report_data.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "provenance.h"
+#include "report_data.h"
+
+static void note(report_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(report_data *d, const char *fmt, ...)
+{
+    if (d->n_notes == REPORT_MAX_NOTES) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->notes[d->n_notes++], sizeof d->notes[0], fmt, ap);
+    va_end(ap);
+}
+
+json_t *report_setting(const report_data *d, const char *a, const char *b)
+{
+    json_t *v = json_object_get(json_object_get(d->sidecar, "settings"), a);
+    return b ? json_object_get(v, b) : v;
+}
+
+static double setting_num(const report_data *d, const char *a, const char *b, double fallback)
+{
+    json_t *v = report_setting(d, a, b);
+    return json_is_number(v) ? json_number_value(v) : fallback;
+}
+
+/* OUTDIR/STEM_NAME.tsv into t when it exists: 1 loaded, 0 absent, -1 broken (printed). */
+static int load_table(const char *dir, const char *stem, const char *name, report_table *t)
+{
+    char path[4096], why[256];
+    snprintf(path, sizeof path, "%s/%s_%s.tsv", dir, stem, name);
+    if (access(path, F_OK) != 0) return 0;
+    if (report_table_load(path, t, why, sizeof why)) return 1;
+    cli_error(path, "%s", why);
+    return -1;
+}
+
+static psy_beat_class class_of(const char *label)
+{
+    for (int c = 0; c < PSY_BEAT_CLASS_COUNT; c++)
+        if (strcmp(label, psy_beat_class_name((psy_beat_class)c)) == 0) return (psy_beat_class)c;
+    return PSY_BEAT_NORMAL;
+}
+
+/* The corrected NN series from the beats table: runs of consecutive intervals (a run ends at a
+ * missing interval or where a beat does not follow the one before, as psy_beats_detect cuts
+ * them) corrected with the table's classes (Lipponen & Tarvainen 2019, psy_rr_correct). */
+static int nn_from_beats(report_data *d)
+{
+    const report_table *t = &d->beats;
+    int c_on = report_table_col(t, "onset"), c_rr = report_table_col(t, "rr_ms"),
+        c_lab = report_table_col(t, "label"), c_corr = report_table_col(t, "corrected");
+    if (c_on < 0 || c_rr < 0 || c_lab < 0) {
+        note(d, "the beats table lacks onset, rr_ms or label: no tachogram, spectra or epochs");
+        return 1;
+    }
+    size_t n = t->n_rows;
+    d->n_beats = n;
+    d->beat_t = malloc((n + 1) * sizeof *d->beat_t);
+    d->beat_rr = malloc((n + 1) * sizeof *d->beat_rr);
+    psy_beat_class *cls = malloc((n + 1) * sizeof *cls);
+    d->nn_t = malloc((2 * n + 1) * sizeof *d->nn_t);
+    d->nn_ms = malloc((2 * n + 1) * sizeof *d->nn_ms);
+    d->nn_corrected = malloc(2 * n + 1);
+    if (!d->beat_t || !d->beat_rr || !cls || !d->nn_t || !d->nn_ms || !d->nn_corrected) {
+        free(cls);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d->beat_t[i] = report_table_num(t, i, c_on);
+        d->beat_rr[i] = report_table_num(t, i, c_rr);
+        cls[i] = class_of(report_table_str(t, i, c_lab));
+        d->n_flagged += cls[i] != PSY_BEAT_NORMAL || report_table_num(t, i, c_corr) == 1;
+    }
+    psy_rr_config cfg = psy_rr_config_default(); /* analyze corrects with the defaults */
+    for (size_t i = 0; i < n;) {
+        if (!(d->beat_rr[i] > 0)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && d->beat_rr[j] > 0 &&
+               fabs(1000 * (d->beat_t[j] - d->beat_t[j - 1]) - d->beat_rr[j]) <= fmax(50.0, 0.2 * d->beat_rr[j]))
+            j++;
+        size_t m = 0;
+        psy_status st = psy_rr_correct(d->beat_rr + i, d->beat_t + i, j - i, &cfg, cls + i, d->nn_ms + d->n_nn,
+                                       d->nn_t + d->n_nn, d->nn_corrected + d->n_nn, 2 * n + 1 - d->n_nn, &m, NULL);
+        if (st != PSY_OK) {
+            note(d, "RR correction of the beats table failed (%s): the NN series stops at %.1f s",
+                 psy_strerror(st), d->beat_t[i]);
+            break;
+        }
+        d->n_nn += m;
+        i = j;
+    }
+    for (size_t i = 0; i < d->n_nn; i++) d->nn_corrected_count += d->nn_corrected[i];
+    free(cls);
+    return 1;
+}
+
+/* The recomputed series must be the analysed one: its corrected count is in the beats sidecar. */
+static void check_nn(report_data *d)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s_beats.json", d->dir, d->stem);
+    json_t *side = json_load_file(path, 0, NULL);
+    json_t *counts = json_object_get(side, "counts");
+    json_t *nn = json_object_get(counts, "nn_intervals"), *corr = json_object_get(counts, "nn_corrected");
+    if (!json_is_integer(nn) || !json_is_integer(corr))
+        note(d, "%s holds no NN counts: the recomputed NN series is unchecked", path);
+    else if ((size_t)json_integer_value(nn) != d->n_nn || (size_t)json_integer_value(corr) != d->nn_corrected_count)
+        note(d, "the NN series recomputed from the beats table (%zu intervals, %zu corrected) differs from the "
+                "analysis's (%lld, %lld)", d->n_nn, d->nn_corrected_count, (long long)json_integer_value(nn),
+             (long long)json_integer_value(corr));
+    json_decref(side);
+}
+
+static int copy_spectrum(const psy_hrv *h, int method, report_spectrum *s)
+{
+    const double *f, *p;
+    size_t n;
+    psy_hrv_spectrum(h, method, &f, &p, &n);
+    if (!n) return 1;
+    s->f_hz = malloc(n * sizeof *s->f_hz);
+    s->psd = malloc(n * sizeof *s->psd);
+    if (!s->f_hz || !s->psd) return 0;
+    memcpy(s->f_hz, f, n * sizeof *f);
+    memcpy(s->psd, p, n * sizeof *p);
+    s->n = n;
+    return 1;
+}
+
+/* Welch and Lomb spectra of the whole NN series with the analysis's settings (only the spectra:
+ * the nonlinear and geometric metrics are switched off, the tables hold them). */
+static int spectra(report_data *d)
+{
+    psy_hrv_config c = psy_hrv_config_default();
+    memcpy(d->band_hz, c.band_hz, sizeof d->band_hz);
+    if (d->n_nn < 2) return 1;
+    c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+    c.resample_hz = setting_num(d, "hrv", "resample_hz", c.resample_hz);
+    c.lambda = setting_num(d, "hrv", "lambda", c.lambda);
+    c.welch_segment_s = setting_num(d, "hrv", "welch_segment_s", c.welch_segment_s);
+    c.welch_overlap = setting_num(d, "hrv", "welch_overlap", c.welch_overlap);
+    const char *detrend = json_string_value(report_setting(d, "hrv", "detrend"));
+    if (detrend && strcmp(detrend, "linear") == 0) c.detrend = PSY_HRV_DETREND_LINEAR;
+    else if (detrend && strcmp(detrend, "none") == 0) c.detrend = PSY_HRV_DETREND_NONE;
+    c.min_nonlinear_nn = SIZE_MAX;
+    c.min_geometric_s = INFINITY;
+    psy_message why = {{0}};
+    psy_hrv *h = NULL;
+    if (psy_hrv_create(&c, &h, &why) != PSY_OK) {
+        note(d, "no spectra: %s", why.text);
+        return 1;
+    }
+    psy_hrv_result r;
+    int ok = 1;
+    if (psy_hrv_compute(h, d->nn_ms, d->nn_t, d->n_nn, &r, NULL) != PSY_OK) ok = 0;
+    else ok = copy_spectrum(h, PSY_HRV_WELCH, &d->welch) && copy_spectrum(h, PSY_HRV_LOMB, &d->lomb);
+    if (ok && !d->welch.n && !d->lomb.n)
+        note(d, "no spectra of the whole NN series (too short, or longer than the 48 h a spectrum covers)");
+    psy_hrv_destroy(h);
+    return ok;
+}
+
+/* A recorded path where analyze ran (prefix 0), relative to OUTDIR's parent (1) or to OUTDIR (2). */
+static void resolve(const report_data *d, const char *path, int prefix, char *out, size_t size)
+{
+    if (path[0] == '/' || prefix == 0) snprintf(out, size, "%s", path);
+    else snprintf(out, size, prefix == 1 ? "%s/../%s" : "%s/%s", d->dir, path);
+}
+
+/* Finds a recorded file with its SHA-256, trying the places in order (only *prefix once one was
+ * found): 1 found unchanged, 2 readable but changed, 0 unreadable. */
+static int find_unchanged(const report_data *d, const char *path, const char *sha, int *prefix)
+{
+    int readable = 0;
+    for (int k = 0; k < 3; k++) {
+        if ((*prefix >= 0 && k != *prefix) || (k > 0 && path[0] == '/')) continue;
+        char where[4096], hex[65];
+        resolve(d, path, k, where, sizeof where);
+        if (!cli_sha256_file(where, hex)) continue;
+        readable = 1;
+        if (strcmp(hex, sha) == 0) {
+            *prefix = k;
+            return 1;
+        }
+    }
+    return readable ? 2 : 0;
+}
+
+/* Re-opens the recording the sidecar names, when it is still the file that was analysed. */
+static void open_recording(report_data *d)
+{
+    json_t *input = json_object_get(d->sidecar, "input");
+    const char *path = json_string_value(json_object_get(input, "path"));
+    const char *sha = json_string_value(json_object_get(input, "sha256"));
+    if (!path || !sha) {
+        note(d, "the sidecar names no input recording: ECG strips and skin conductance signal left out");
+        return;
+    }
+    /* A relative path is relative to where analyze ran: here, or (the usual -o OUTDIR) OUTDIR's
+     * parent or OUTDIR itself; the SHA-256 tells whether it is the file analysed. The files read
+     * with it (a WFDB record's signal files) must be unchanged too. */
+    int prefix = -1;
+    int st = find_unchanged(d, path, sha, &prefix);
+    json_t *file;
+    size_t i;
+    json_array_foreach(json_object_get(input, "files"), i, file) {
+        const char *fp = json_string_value(json_object_get(file, "path"));
+        const char *fsha = json_string_value(json_object_get(file, "sha256"));
+        if (st == 1 && fp && fsha && find_unchanged(d, fp, fsha, &prefix) != 1) st = 2;
+    }
+    if (st == 0) {
+        note(d, "the recording %s cannot be read from here: ECG strips and skin conductance signal left out", path);
+        return;
+    }
+    if (st == 2) {
+        note(d, "the recording %s (or a file read with it) changed since the analysis (SHA-256 differs): ECG "
+                "strips and skin conductance signal left out", path);
+        return;
+    }
+    char where[4096];
+    resolve(d, path, prefix, where, sizeof where);
+    path = where;
+    /* the input options analyze recorded (settings.input_options, when the sidecar has them) */
+    cli_input_options in;
+    cli_input_options_init(&in);
+    json_t *io = report_setting(d, "input_options", NULL), *v;
+    if (json_is_number(v = json_object_get(io, "fs"))) in.open.sampling_rate_hz = json_number_value(v);
+    if (json_is_string(v = json_object_get(io, "format"))) in.open.format = json_string_value(v);
+    if (json_is_boolean(v = json_object_get(io, "libedf"))) in.open.use_libedf = json_is_true(v);
+    size_t k;
+    json_t *item;
+    json_array_foreach(json_object_get(io, "channel_types"), k, item)
+        if (json_is_string(item) && in.n_channel_types < 64) in.channel_types[in.n_channel_types++] = json_string_value(item);
+    json_array_foreach(json_object_get(io, "units"), k, item)
+        if (json_is_string(item) && in.n_channel_units < 64) in.channel_units[in.n_channel_units++] = json_string_value(item);
+    psy_message why = {{0}};
+    if (!(d->rec = cli_open_recording(path, &in))) {
+        note(d, "the recording %s cannot be re-opened with the analysis's input options (psyphys report "
+                "printed why): ECG strips and skin conductance signal left out", path);
+        return;
+    }
+    const char *ecg = json_string_value(report_setting(d, "channels", "ecg"));
+    const char *eda = json_string_value(report_setting(d, "channels", "eda"));
+    d->ecg_ch = ecg ? psy_reader_find_channel(d->rec, ecg) : -1;
+    d->eda_ch = eda ? psy_reader_find_channel(d->rec, eda) : -1;
+    if (d->ecg_ch >= 0 && (psy_reader_channel(d->rec, d->ecg_ch)->rate_hz <= 0 ||
+                           psy_reader_channel(d->rec, d->ecg_ch)->type == PSY_CH_RR))
+        d->ecg_ch = -1; /* beats of an RR channel: no ECG to show */
+    if (d->eda_ch < 0) return;
+    /* analyzed as EDA (also when typed so by --channel-type): read in uS, as analyze did */
+    if (psy_reader_channel(d->rec, d->eda_ch)->type != PSY_CH_EDA)
+        psy_reader_set_channel_type(d->rec, d->eda_ch, PSY_CH_EDA);
+    psy_eda_config ec = psy_eda_config_default(psy_reader_channel(d->rec, d->eda_ch)->rate_hz);
+    ec.lowpass_hz = setting_num(d, "eda", "lowpass_hz", ec.lowpass_hz);
+    ec.min_amplitude_us = setting_num(d, "eda", "min_amplitude_us", ec.min_amplitude_us);
+    ec.tau1_s = setting_num(d, "eda", "tau1_s", ec.tau1_s);
+    ec.tau2_s = setting_num(d, "eda", "tau2_s", ec.tau2_s);
+    const char *method = json_string_value(report_setting(d, "eda", "method"));
+    psy_eda_method m = method && strcmp(method, "deconv") == 0 ? PSY_EDA_DECONV : PSY_EDA_FAST;
+    if (psy_eda_analyze(d->rec, d->eda_ch, &ec, m, &d->eda, &why) != PSY_OK) {
+        note(d, "skin conductance not recomputed: %s", why.text);
+        return;
+    }
+    if (m == PSY_EDA_DECONV) return;
+    if (psy_eda_analyze(d->rec, d->eda_ch, &ec, PSY_EDA_DECONV, &d->driver, &why) != PSY_OK)
+        note(d, "no phasic driver: %s", why.text);
+}
+
+int report_data_load(const char *dir, const char *stem, report_data *d)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->stem, sizeof d->stem, "%s", stem);
+    d->dir = dir;
+    d->ecg_ch = d->eda_ch = -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s_segments.json", dir, stem);
+    json_error_t jerr;
+    d->sidecar = json_load_file(path, 0, &jerr);
+    if (!d->sidecar || !json_is_object(d->sidecar)) {
+        cli_error(path, "not a psyphys sidecar: %s", d->sidecar ? "not an object" : jerr.text);
+        return 0;
+    }
+    if (load_table(dir, stem, "segments", &d->segments) != 1) {
+        if (!d->segments.n_cols) cli_error(dir, "no %s_segments.tsv beside its sidecar", stem);
+        return 0;
+    }
+    int c_dur = report_table_col(&d->segments, "duration");
+    d->duration_s = d->segments.n_rows ? report_table_num(&d->segments, 0, c_dur) : NAN;
+    if (!(d->duration_s > 0 && d->duration_s < 1e8)) {
+        snprintf(path, sizeof path, "%s/%s_segments.tsv", dir, stem);
+        cli_error(path, "its first row (the whole recording) has no duration");
+        return 0;
+    }
+    d->pre_s = setting_num(d, "epochs", "pre_s", 1);
+    d->post_s = setting_num(d, "epochs", "post_s", 10);
+    int st;
+    if ((st = load_table(dir, stem, "beats", &d->beats)) < 0) return 0;
+    d->has_beats = st;
+    if ((st = load_table(dir, stem, "scr", &d->scr)) < 0) return 0;
+    d->has_scr = st;
+    if ((st = load_table(dir, stem, "epochs", &d->epochs)) < 0) return 0;
+    d->has_epochs = st;
+    if ((d->has_beats && !nn_from_beats(d)) || !spectra(d)) {
+        cli_error(dir, "out of memory");
+        return 0;
+    }
+    if (d->has_beats) check_nn(d);
+    open_recording(d);
+    return 1;
+}
+
+void report_data_free(report_data *d)
+{
+    json_decref(d->sidecar);
+    report_table_free(&d->segments);
+    report_table_free(&d->beats);
+    report_table_free(&d->scr);
+    report_table_free(&d->epochs);
+    free(d->beat_t), free(d->beat_rr), free(d->nn_t), free(d->nn_ms), free(d->nn_corrected);
+    free(d->welch.f_hz), free(d->welch.psd), free(d->lomb.f_hz), free(d->lomb.psd);
+    psy_eda_result_free(d->eda);
+    psy_eda_result_free(d->driver);
+    psy_reader_close(d->rec);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,55 @@
+/* What a QC report shows, gathered for one analyze output set (OUTDIR/STEM_*.tsv + sidecars):
+ * the tables as written, and what the tables do not hold, recomputed with the library: the
+ * corrected NN series (RR correction of the beats table), the Welch and Lomb spectra, the skin
+ * conductance tonic level and phasic driver, and the signals themselves from the recording the
+ * sidecar names (re-opened, its SHA-256 checked). */
+#ifndef PSYPHYS_CLI_REPORT_DATA_H
+#define PSYPHYS_CLI_REPORT_DATA_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "psyphys.h"
+#include "report_table.h"
+
+#define REPORT_MAX_NOTES 16
+
+typedef struct report_spectrum {
+    size_t n;
+    double *f_hz, *psd; /* ms²/Hz */
+} report_spectrum;
+
+typedef struct report_data {
+    char stem[256];
+    const char *dir;
+    json_t *sidecar;          /* the segments table's sidecar: input, settings, warnings */
+    report_table segments, beats, scr, epochs;
+    int has_beats, has_scr, has_epochs;
+    /* beats: raw RR (ms) at each beat's onset (NaN first after a gap), and the corrected NN series */
+    double *beat_t, *beat_rr;
+    size_t n_beats, n_flagged;  /* flagged: not N, or corrected */
+    double *nn_t, *nn_ms;
+    uint8_t *nn_corrected;
+    size_t n_nn, nn_corrected_count;
+    report_spectrum welch, lomb;
+    double band_hz[PSY_HRV_BAND_COUNT][2];
+    /* the recording (NULL when it could not be re-opened: notes say why) */
+    psy_reader *rec;
+    int ecg_ch, eda_ch;
+    psy_eda_result *eda;      /* with the analysis's method: tonic level */
+    psy_eda_result *driver;   /* deconvolution (Benedek & Kaernbach 2010): phasic driver */
+    double pre_s, post_s;     /* epoch window of the analysis */
+    double duration_s;
+    char notes[REPORT_MAX_NOTES][256]; /* what the report could not show, and why */
+    int n_notes;
+} report_data;
+
+/* Loads OUTDIR/STEM_segments.tsv and its sidecar (both required), the other tables when present,
+ * and recomputes the rest. Returns 1, or 0 after printing the file and the reason. */
+int report_data_load(const char *dir, const char *stem, report_data *d);
+
+void report_data_free(report_data *d);
+
+/* A setting from the sidecar ("settings" / a / b), or NULL. */
+json_t *report_setting(const report_data *d, const char *a, const char *b);
+
+#endif
