@@ -16,6 +16,7 @@ static const struct {
     {"score-beats", cmd_score_beats, "compare beats with reference beats (ANSI/AAMI EC57)"},
     {"eda", cmd_eda, "skin conductance: SCRs, SCL, event-related SCRs"},
     {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
+    {"stream", cmd_stream, "live beats, HR, HRV, resonance, EDA as JSON lines, OSC, LSL (biofeedback)"},
 };
 
 static void usage(FILE *out)
