@@ -1,0 +1,25 @@
+#!/bin/sh
+# psyphys stream: beat latency and CPU cost (bench/stream_bench.c, synthetic ECG and EDA).
+#  - latency from the arrival of each R-peak's sample to its beat output, over 1 h at 250 Hz and
+#    at 1 kHz, pushing one sample at a time (the algorithm's own delay) and in 1/32 s blocks;
+#  - CPU time of 1 h of 1 kHz ECG + 32 Hz EDA pushed at full speed (library), against the R-peak
+#    detector alone on the same signal (baseline, same run);
+#  - the whole command on the same hour as float32 frames on stdin (/usr/bin/time: Debian 'time').
+#   sh bench/stream_latency.sh [BUILD_DIR]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+bench=$build/bench/psyphys_stream_bench
+for rate in 250 1000; do
+    "$bench" latency "$rate" 1
+    "$bench" latency "$rate" 1 $((rate / 32))
+done
+"$bench" cpu 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$bench" frames 1000 1 >"$tmp/hour.f32"
+/usr/bin/time -f "%U %S %M" -o "$tmp/time" "$build/psyphys" stream --stdin float32 --ecg-rate 1000 --eda-rate 1000 \
+    <"$tmp/hour.f32" >"$tmp/out.jsonl"
+read -r user sys kb <"$tmp/time"
+echo "psyphys stream --stdin float32, 1 h of 1 kHz ECG + EDA frames: user $user s, system $sys s, peak $kb kB," \
+    "$(grep -c '"type":"beat"' "$tmp/out.jsonl") beats"
