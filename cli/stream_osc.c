@@ -10,10 +10,18 @@
  *   /psyphys/scl       onset f, scl_us f, ns_scr_per_min f
  *   /psyphys/scr       onset f, amplitude_us f, peak f, rise_time_s f
  *   /psyphys/status    onset f, condition s, detail s
+ * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
+ * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
+ * stdout, then osc_send_ok once it has taken messages for a second.
  * Input address space: /psyphys/in/ecg and /psyphys/in/eda (one or more samples, f d or i),
  * /psyphys/in/rr (intervals in ms), /psyphys/in/end (the end of the stream). */
+#include <errno.h>
 #include <lo/lo.h>
 #include <math.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +30,10 @@
 #include "stream_cli.h"
 
 struct stream_osc_out {
-    lo_address addr;
-    int failing; /* sends fail: the peer is gone or unreachable */
+    int fd;      /* a connected UDP socket: a peer that has gone away shows as ECONNREFUSED */
+    int failing;        /* sends fail: the peer is gone or unreachable */
+    double last_error;  /* monotonic time (s) of the last failed send */
+    char errtext[128];
 };
 
 stream_osc_out *stream_osc_out_open(const char *host_port)
@@ -38,35 +48,85 @@ stream_osc_out *stream_osc_out_open(const char *host_port)
     char *end = NULL;
     long port = strtol(colon + 1, &end, 10);
     if (*end || port < 1 || port > 65535) return NULL;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0 || !res) return NULL;
+    int fd = -1;
+    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0) return NULL;
     stream_osc_out *o = calloc(1, sizeof *o);
-    if (!o) return NULL;
-    o->addr = lo_address_new(host, colon + 1);
-    if (!o->addr) {
-        free(o);
+    if (!o) {
+        close(fd);
         return NULL;
     }
+    o->fd = fd;
     return o;
 }
 
 void stream_osc_out_close(stream_osc_out *o)
 {
     if (!o) return;
-    lo_address_free(o->addr);
+    close(o->fd);
     free(o);
 }
 
-/* A send's result: a failing peer is reported once, and again when it answers. */
+/* Serialises m and sends it without ever waiting (a full socket buffer drops the message).
+ * Returns 0, or -1 with the reason in o->errtext. */
+static int send_message(stream_osc_out *o, const char *path, lo_message m)
+{
+    char buf[2048];
+    size_t len = lo_message_length(m, path);
+    int rc = -1;
+    if (len <= sizeof buf && lo_message_serialise(m, path, buf, &len)) {
+        ssize_t k = send(o->fd, buf, len, MSG_DONTWAIT);
+        if (k == (ssize_t)len) rc = 0;
+        else snprintf(o->errtext, sizeof o->errtext, "%s", k < 0 ? strerror(errno) : "short send");
+    } else {
+        snprintf(o->errtext, sizeof o->errtext, "message too long");
+    }
+    lo_message_free(m);
+    return rc;
+}
+
+/* A message of floats after the onset. */
+static int send_floats(stream_osc_out *o, const char *path, float onset, int n, const double *v)
+{
+    lo_message m = lo_message_new();
+    if (!m) return -1;
+    lo_message_add_float(m, onset);
+    for (int i = 0; i < n; i++) lo_message_add_float(m, (float)v[i]);
+    return send_message(o, path, m);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A send's result: a failing peer is reported once, and again when it has taken messages for a
+ * second (a refused datagram shows only on the send after it, so single successes prove nothing). */
 static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
 {
-    int failing = rc < 0;
+    if (rc < 0) o->last_error = now_s();
+    int failing = rc < 0 || (o->failing && now_s() - o->last_error < 1.0);
     if (failing == o->failing) return;
     o->failing = failing;
     if (!report) return;
-    char detail[256];
-    snprintf(detail, sizeof detail, "%s", failing ? lo_address_errstr(o->addr) : "sends succeed again");
     stream_osc_out *keep = report->osc;
-    report->osc = NULL; /* the status goes to stdout only */
-    stream_out_status(report, onset_s, failing ? "osc_send_failed" : "osc_send_ok", detail);
+    report->osc = NULL; /* the status goes to stdout (and LSL) only */
+    stream_out_status(report, onset_s, failing ? "osc_send_failed" : "osc_send_ok",
+                      failing ? o->errtext : "OSC messages are delivered again");
     report->osc = keep;
 }
 
@@ -74,49 +134,65 @@ void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_o
 {
     float t = (float)x->onset_s;
     int rc = 0;
+    lo_message m;
     switch (x->kind) {
     case PSY_STREAM_BEAT:
-        rc = lo_send(o->addr, "/psyphys/beat", "fif", t, (int)x->u.beat.sample, (float)x->u.beat.rr_ms);
+        if (!(m = lo_message_new())) return;
+        lo_message_add_float(m, t);
+        lo_message_add_int32(m, (int32_t)x->u.beat.sample);
+        lo_message_add_float(m, (float)x->u.beat.rr_ms);
+        rc = send_message(o, "/psyphys/beat", m);
         break;
     case PSY_STREAM_HR:
-        rc = lo_send(o->addr, "/psyphys/hr", "ff", t, (float)x->u.hr.bpm);
+        rc = send_floats(o, "/psyphys/hr", t, 1, &x->u.hr.bpm);
         break;
     case PSY_STREAM_LABEL:
-        rc = lo_send(o->addr, "/psyphys/label", "fisi", t, (int)x->u.label.sample,
-                     psy_beat_class_name(x->u.label.label), x->u.label.corrected);
+        if (!(m = lo_message_new())) return;
+        lo_message_add_float(m, t);
+        lo_message_add_int32(m, (int32_t)x->u.label.sample);
+        lo_message_add_string(m, psy_beat_class_name(x->u.label.label));
+        lo_message_add_int32(m, x->u.label.corrected);
+        rc = send_message(o, "/psyphys/label", m);
         break;
-    case PSY_STREAM_HRV:
-        rc = lo_send(o->addr, "/psyphys/rmssd", "fff", t, (float)x->u.hrv.rmssd_ms, (float)x->u.hrv.sdnn_ms);
-        if (rc >= 0)
-            rc = lo_send(o->addr, "/psyphys/lfhf", "ffff", t, (float)x->u.hrv.lf_hf, (float)x->u.hrv.lf_ms2,
-                         (float)x->u.hrv.hf_ms2);
-        if (rc >= 0)
-            rc = lo_send(o->addr, "/psyphys/resonance", "fff", t, (float)x->u.hrv.peak_hz,
-                         (float)x->u.hrv.peak_power_ms2);
+    case PSY_STREAM_HRV: {
+        double a[2] = {x->u.hrv.rmssd_ms, x->u.hrv.sdnn_ms}, b[3] = {x->u.hrv.lf_hf, x->u.hrv.lf_ms2, x->u.hrv.hf_ms2},
+               c[2] = {x->u.hrv.peak_hz, x->u.hrv.peak_power_ms2};
+        rc = send_floats(o, "/psyphys/rmssd", t, 2, a);
+        if (rc == 0) rc = send_floats(o, "/psyphys/lfhf", t, 3, b);
+        if (rc == 0) rc = send_floats(o, "/psyphys/resonance", t, 2, c);
         break;
-    case PSY_STREAM_SCL:
-        rc = lo_send(o->addr, "/psyphys/scl", "fff", t, (float)x->u.scl.scl_us, (float)x->u.scl.ns_scr_per_min);
+    }
+    case PSY_STREAM_SCL: {
+        double a[2] = {x->u.scl.scl_us, x->u.scl.ns_scr_per_min};
+        rc = send_floats(o, "/psyphys/scl", t, 2, a);
         break;
-    case PSY_STREAM_SCR:
-        rc = lo_send(o->addr, "/psyphys/scr", "ffff", t, (float)x->u.scr.amplitude_us, (float)x->u.scr.peak_s,
-                     (float)x->u.scr.rise_time_s);
+    }
+    case PSY_STREAM_SCR: {
+        double a[3] = {x->u.scr.amplitude_us, x->u.scr.peak_s, x->u.scr.rise_time_s};
+        rc = send_floats(o, "/psyphys/scr", t, 3, a);
         break;
+    }
     case PSY_STREAM_STATUS: {
         char detail[64] = "";
         if (x->u.status.condition == PSY_STREAM_DROPPED)
             snprintf(detail, sizeof detail, "%lld outputs dropped", (long long)x->u.status.count);
-        rc = lo_send(o->addr, "/psyphys/status", "fss", t, psy_stream_condition_name(x->u.status.condition), detail);
-        break;
+        stream_osc_out_status(o, x->onset_s, psy_stream_condition_name(x->u.status.condition), detail);
+        return;
     }
     default:
-        break;
+        return;
     }
     sent(o, rc, x->onset_s, report);
 }
 
 void stream_osc_out_status(stream_osc_out *o, double onset_s, const char *condition, const char *detail)
 {
-    lo_send(o->addr, "/psyphys/status", "fss", (float)onset_s, condition, detail ? detail : "");
+    lo_message m = lo_message_new();
+    if (!m) return;
+    lo_message_add_float(m, (float)onset_s);
+    lo_message_add_string(m, condition);
+    lo_message_add_string(m, detail ? detail : "");
+    send_message(o, "/psyphys/status", m);
 }
 
 /* ---- input ---------------------------------------------------------------------------------- */

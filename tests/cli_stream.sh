@@ -94,9 +94,25 @@ else
     expect_grep '^/psyphys/label fisi [0-9.]+ [0-9]+ "N" 0' "$TMP/osc.msgs"
     for a in hr rmssd lfhf resonance scl scr; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
 fi
-# The peer gone (nobody listens): the stream goes on, says so, and every beat is still on stdout.
+# The peer gone (nobody listens): the stream goes on, says so once, and every beat is still on
+# stdout; when a peer listens again, that is said too and the messages arrive.
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --osc-out "127.0.0.1:${port:-9}"
 [ "$(grep -c '"type":"beat"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "beats lost without an OSC peer"
+[ "$(grep -c '"condition":"osc_send_failed","detail":"Connection refused"' "$TMP/out")" -eq 1 ] ||
+    fail "an OSC peer gone is not reported once: $(grep -c osc_send "$TMP/out") status lines"
+if [ -n "$port" ]; then
+    "$PSYPHYS" stream --replay "$DEMO" --speed 20 --osc-out "127.0.0.1:$port" >"$TMP/back.jsonl" 2>"$TMP/back.err" &
+    replay=$!
+    sleep 2
+    oscdump -L "$port" >"$TMP/osc2.txt" 2>/dev/null &
+    dump=$!
+    wait "$replay" || fail "replay with a late OSC peer failed"
+    kill "$dump" 2>/dev/null
+    wait "$dump" 2>/dev/null
+    expect_grep '"condition":"osc_send_failed"' "$TMP/back.jsonl"
+    expect_grep '"condition":"osc_send_ok"' "$TMP/back.jsonl"
+    expect_grep '/psyphys/beat fif' "$TMP/osc2.txt"
+fi
 
 # OSC in: samples sent to /psyphys/in/ecg give the beats of the recording.
 "$PSYPHYS" stream --osc-in 0 --ecg-rate 100 >"$TMP/oscin.jsonl" 2>"$TMP/oscin.err" &
