@@ -6,6 +6,8 @@
  *        own delay; a block adds up to its length): median, p90, p99, max
  *   psyphys_stream_bench cpu HOURS                      CPU time to push HOURS of 1 kHz ECG and
  *        32 Hz EDA in 1/32 s blocks, polling after each (signal generation not counted)
+ *   psyphys_stream_bench latency-file RECORDING CHANNEL [BLOCK [FS]]  the same on a real
+ *        recording's channel (e.g. MIT-BIH: mitdb/105.hea MLII; FS for a CSV without time column)
  *   psyphys_stream_bench frames RATE_HZ HOURS           the same ECG + EDA (at RATE_HZ) as
  *        interleaved float32 frames on stdout, for psyphys stream --stdin float32 */
 #include <math.h>
@@ -85,14 +87,13 @@ static double cpu_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int latency(double rate, double hours, size_t block)
+/* Pushes x[0..n) in blocks and prints the latency distribution of the beat outputs. */
+static int measure_latency(const char *what, const double *x, int64_t n, double rate, size_t block)
 {
-    int64_t n = (int64_t)(hours * 3600 * rate);
-    double *x = make_ecg(rate, n, NULL, NULL);
     psy_stream_config cfg = psy_stream_config_default(rate, 0);
     psy_stream *s = NULL;
-    if (!x || psy_stream_create(&cfg, &s, NULL) != PSY_OK) return 1;
-    size_t cap = (size_t)(hours * 3600 * 3.5) + 16, k = 0;
+    if (psy_stream_create(&cfg, &s, NULL) != PSY_OK) return 1;
+    size_t cap = (size_t)((double)n / rate * 4) + 16, k = 0;
     double *lat = malloc(cap * sizeof *lat);
     psy_stream_output o[64];
     for (int64_t at = 0; at < n && lat;) {
@@ -107,13 +108,45 @@ static int latency(double rate, double hours, size_t block)
     }
     if (!lat || k == 0) return 1;
     qsort(lat, k, sizeof *lat, cmp);
-    printf("%g Hz, %g h, blocks of %zu: %zu beats, latency median %.0f ms, p90 %.0f ms, p99 %.0f ms, "
+    printf("%s, %g Hz, blocks of %zu: %zu beats, latency median %.0f ms, p90 %.0f ms, p99 %.0f ms, "
            "max %.0f ms (documented bound %.0f ms)\n",
-           rate, hours, block, k, 1000 * lat[k / 2], 1000 * lat[(size_t)(0.9 * (double)k)],
+           what, rate, block, k, 1000 * lat[k / 2], 1000 * lat[(size_t)(0.9 * (double)k)],
            1000 * lat[(size_t)(0.99 * (double)k)], 1000 * lat[k - 1], 1000 * psy_stream_beat_latency(s));
     psy_stream_destroy(s);
-    free(lat), free(x);
+    free(lat);
     return 0;
+}
+
+static int latency(double rate, double hours, size_t block)
+{
+    int64_t n = (int64_t)(hours * 3600 * rate);
+    double *x = make_ecg(rate, n, NULL, NULL);
+    char what[64];
+    snprintf(what, sizeof what, "synthetic %g h", hours);
+    int rc = x ? measure_latency(what, x, n, rate, block) : 1;
+    free(x);
+    return rc;
+}
+
+static int latency_file(const char *path, const char *label, size_t block, double fs)
+{
+    psy_open_options opt = psy_open_options_default();
+    opt.sampling_rate_hz = fs;
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    if (psy_reader_open(path, &opt, &r, &why) != PSY_OK) {
+        fprintf(stderr, "%s: %s\n", path, why.text);
+        return 1;
+    }
+    int ch = psy_reader_find_channel(r, label);
+    const psy_channel_info *c = ch >= 0 ? psy_reader_channel(r, ch) : NULL;
+    double *x = c ? malloc((size_t)(c->frames ? c->frames : 1) * sizeof *x) : NULL;
+    int rc = 1;
+    if (x && psy_reader_read(r, ch, 0, c->frames, x) == PSY_OK) rc = measure_latency(path, x, c->frames, c->rate_hz, block);
+    else fprintf(stderr, "%s: no channel '%s' to read\n", path, label);
+    free(x);
+    psy_reader_close(r);
+    return rc;
 }
 
 static int cpu(double hours)
@@ -181,8 +214,11 @@ int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "latency") == 0)
         return latency(atof(argv[2]), atof(argv[3]), argc > 4 ? (size_t)atol(argv[4]) : 1);
+    if (argc >= 4 && strcmp(argv[1], "latency-file") == 0)
+        return latency_file(argv[2], argv[3], argc > 4 ? (size_t)atol(argv[4]) : 1, argc > 5 ? atof(argv[5]) : 0);
     if (argc >= 3 && strcmp(argv[1], "cpu") == 0) return cpu(atof(argv[2]));
     if (argc >= 4 && strcmp(argv[1], "frames") == 0) return frames(atof(argv[2]), atof(argv[3]));
-    fprintf(stderr, "usage: psyphys_stream_bench latency RATE_HZ HOURS [BLOCK] | cpu HOURS | frames RATE_HZ HOURS\n");
+    fprintf(stderr, "usage: psyphys_stream_bench latency RATE_HZ HOURS [BLOCK] | latency-file RECORDING CHANNEL [BLOCK [FS]] |\n"
+                    "       cpu HOURS | frames RATE_HZ HOURS\n");
     return 2;
 }

@@ -5,14 +5,19 @@
 #  - CPU time of 1 h of 1 kHz ECG + 32 Hz EDA pushed at full speed (library), against the R-peak
 #    detector alone on the same signal (baseline, same run);
 #  - the whole command on the same hour as float32 frames on stdin (/usr/bin/time: Debian 'time').
-#   sh bench/stream_latency.sh [BUILD_DIR]
+#  - the latency on real ECG when ../shared/data is there: MIT-BIH 100, 105, 113 (360 Hz, 30 min).
+#   sh bench/stream_latency.sh [BUILD_DIR [SHARED_DATA_DIR]]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
+data=${2:-$here/../../shared/data}
 bench=$build/bench/psyphys_stream_bench
 for rate in 250 1000; do
     "$bench" latency "$rate" 1
     "$bench" latency "$rate" 1 $((rate / 32))
+done
+for r in 100 105 113; do
+    [ -f "$data/mitdb/$r.hea" ] && "$bench" latency-file "$data/mitdb/$r.hea" MLII
 done
 "$bench" cpu 1
 tmp=$(mktemp -d)
