@@ -89,7 +89,8 @@ int stream_out_init(stream_out *o, int live)
         o->cap = LIVE_BUFFER;
         o->buf = malloc(o->cap);
         if (!o->buf) return 0;
-        o->stdout_flags = fcntl(STDOUT_FILENO, F_GETFL);
+        /* Not on a terminal: its file description is usually stdin's too, which must block. */
+        o->stdout_flags = isatty(STDOUT_FILENO) ? -1 : fcntl(STDOUT_FILENO, F_GETFL);
         if (o->stdout_flags >= 0) fcntl(STDOUT_FILENO, F_SETFL, o->stdout_flags | O_NONBLOCK);
     }
     return 1;

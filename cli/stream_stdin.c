@@ -3,6 +3,7 @@
  * input is reported as a status and skipped; the stream goes on. */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,20 @@
 #include "stream_cli.h"
 
 #define MAX_FILL_S 60.0 /* a time jump is filled with at most this much missing signal */
+
+/* read() on stdin; when stdin does not block (shared with a non-blocking descriptor), waits for
+ * data in steps of 100 ms so that a stop request is seen. */
+static ssize_t read_stdin(void *buf, size_t n)
+{
+    for (;;) {
+        ssize_t k = read(STDIN_FILENO, buf, n);
+        if (k >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return k;
+        struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+        poll(&p, 1, 100);
+        errno = EINTR; /* the caller checks its stop flag and reads again */
+        return -1;
+    }
+}
 
 /* Pushes one frame's ECG / EDA values (already scaled). */
 static void push_frame(stream_input *in, const double *v)
@@ -32,7 +47,7 @@ static int read_raw(stream_input *in, int int16)
     int64_t frames = 0;
     for (;;) {
         if (*in->stop) break;
-        ssize_t k = read(STDIN_FILENO, buf + have, sizeof buf - have);
+        ssize_t k = read_stdin(buf + have, sizeof buf - have);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) break;
         have += (size_t)k;
@@ -185,7 +200,7 @@ static int read_csv(stream_input *in)
     int too_long = 0;
     for (;;) {
         if (*in->stop) break;
-        ssize_t k = read(STDIN_FILENO, buf + have, sizeof buf - 1 - have);
+        ssize_t k = read_stdin(buf + have, sizeof buf - 1 - have);
         if (k < 0 && errno == EINTR) continue;
         int eof = k <= 0;
         if (!eof) have += (size_t)k;

@@ -24,6 +24,20 @@ beat_samples "$TMP/replay.jsonl" >"$TMP/replay.samples"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
 cmp -s "$TMP/out" "$TMP/replay.jsonl" || fail "two replays differ"
 
+# Device RR lists (../shared when present): replay gives psyphys beats' labels, across the time
+# jump at the start of polarSample01 too.
+for f in eliteSample01 polarSample01; do
+    rr=$SHARED/data/rr_devices/hrvfilter_samples/$f.txt
+    [ -f "$rr" ] || continue
+    expect_exit 0 "$PSYPHYS" beats "$rr"
+    awk 'NR > 1 { print $1, $4, $5 }' "$TMP/out" >"$TMP/rr_offline"
+    expect_exit 0 "$PSYPHYS" stream --replay "$rr" --speed max
+    grep '"type":"label"' "$TMP/out" |
+        sed 's/.*"onset":\([0-9.]*\),.*"label":"\([^"]*\)","corrected":\([01]\).*/\1 \2 \3/' >"$TMP/rr_live"
+    [ "$(wc -l <"$TMP/rr_live")" -gt 600 ] || fail "$f: few labels"
+    cmp -s "$TMP/rr_offline" "$TMP/rr_live" || fail "$f: replayed RR labels differ from psyphys beats"
+done
+
 # The same signal on stdin: CSV, float32 and int16 frames give the same beats.
 expect_exit 0 "$PSYPHYS" convert "$DEMO" "$TMP/p.tsv.gz"
 gzip -dc "$TMP/p.tsv.gz" | awk -F'\t' '{ print $1 "," $2 }' >"$TMP/frames.csv"
