@@ -203,16 +203,22 @@ typedef struct osc_in {
     double values[1024];
 } osc_in;
 
-/* The message's numbers into ctx->values; -1 when an argument is not a number. */
+/* The message's numbers into ctx->values; -1 when an argument is not a number. liblo's argument
+ * pointers need not be aligned for the lo_arg union, so each value is copied out bytewise. */
 static int numbers(osc_in *c, const char *types, lo_arg **argv, int argc)
 {
     int n = 0;
     for (int i = 0; i < argc && n < (int)(sizeof c->values / sizeof c->values[0]); i++) {
+        const void *p = argv[i];
+        float f;
+        double d;
+        int32_t i32;
+        int64_t i64;
         switch (types[i]) {
-        case LO_FLOAT: c->values[n++] = argv[i]->f; break;
-        case LO_DOUBLE: c->values[n++] = argv[i]->d; break;
-        case LO_INT32: c->values[n++] = argv[i]->i; break;
-        case LO_INT64: c->values[n++] = (double)argv[i]->h; break;
+        case LO_FLOAT: memcpy(&f, p, sizeof f), c->values[n++] = f; break;
+        case LO_DOUBLE: memcpy(&d, p, sizeof d), c->values[n++] = d; break;
+        case LO_INT32: memcpy(&i32, p, sizeof i32), c->values[n++] = i32; break;
+        case LO_INT64: memcpy(&i64, p, sizeof i64), c->values[n++] = (double)i64; break;
         default: return -1;
         }
     }
