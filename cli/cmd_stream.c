@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "beats_table.h"
 #include "cli.h"
@@ -54,8 +56,9 @@ static void help(FILE *out)
             "                        ones; fewer: earlier labels and HRV that may differ near artefacts)\n"
             "  --queue N             outputs held between polls (default 4096)\n\n"
             "Bad input (malformed lines, NaN, time jumps, a sensor unplugged, an OSC peer gone) is\n"
-            "reported as a status line and the stream goes on. Live inputs never wait for a slow\n"
-            "reader of stdout: lines that do not fit are dropped and counted.\n\n");
+            "reported as a status line and the stream goes on. Live inputs (not a replay at max speed,\n"
+            "not a file on stdin) never wait for a slow reader of stdout: lines that do not fit in\n"
+            "1 MiB are dropped and counted.\n\n");
     cli_print_input_options_help(out);
 }
 
@@ -296,7 +299,11 @@ int cmd_stream(int argc, char **argv)
         return CLI_FAILED;
     }
     stream_out out;
-    int live = !(o.replay && o.speed == 0); /* replay at max speed: every line, blocking */
+    /* Replay at max speed and a file on stdin are not live: every line is written, waiting for the
+     * reader; live inputs never wait for it. */
+    struct stat st_in;
+    int stdin_file = o.stdin_format && fstat(STDIN_FILENO, &st_in) == 0 && S_ISREG(st_in.st_mode);
+    int live = !(o.replay && o.speed == 0) && !stdin_file;
     if (!stream_out_init(&out, live)) {
         psy_stream_destroy(in.s);
         psy_reader_close(r);

@@ -196,6 +196,13 @@ void stream_out_close(stream_out *o)
     if (o->live) {
         /* the rest, blocking now: the stream has ended */
         if (o->stdout_flags >= 0) fcntl(STDOUT_FILENO, F_SETFL, o->stdout_flags);
+        char line[128];
+        int n = o->dropped_lines ? snprintf(line, sizeof line,
+                                            "{\"type\":\"status\",\"onset\":null,\"condition\":\"output_dropped\","
+                                            "\"count\":%lld}\n", (long long)o->dropped_lines)
+                                 : 0;
+        if (n > 0 && o->len + (size_t)n > o->cap) o->len = o->cap - (size_t)n; /* room: the count matters more */
+        if (n > 0) memcpy(o->buf + o->len, line, (size_t)n), o->len += (size_t)n;
         size_t done = 0;
         while (o->stdout_ok && done < o->len) {
             ssize_t k = write(STDOUT_FILENO, o->buf + done, o->len - done);

@@ -66,6 +66,7 @@ static int read_raw(stream_input *in, int int16)
                 }
             }
             push_frame(in, v);
+            if (frames % 4096 == 4095) stream_out_drain(in->out, in->s);
         }
         memmove(buf, buf + off, have - off);
         have -= off;
@@ -211,6 +212,7 @@ static int read_csv(stream_input *in)
             st.line++;
             if (too_long) malformed(in, &st, "longer than 64 KiB");
             else if (buf[start]) csv_line(in, &st, buf + start);
+            if (st.line % 256 == 0) stream_out_drain(in->out, in->s); /* RR lines: 4 outputs each */
             too_long = 0;
             start = i + 1;
         }
