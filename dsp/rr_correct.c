@@ -5,6 +5,7 @@
  * neighbours), and for the opposite pattern (a late beat) at the short interval after it; in both
  * cases the misplaced beat is beat i - 1. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,7 @@ size_t psy_rr_classify_work_size(size_t n)
 psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *config,
                            psy_beat_class *out)
 {
+    if (n > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
     double *work = malloc(psy_rr_classify_work_size(n) * sizeof *work);
     if (!work) return PSY_E_NOMEM;
     psy_status st = psy_rr_classify_work(rr, n, config, out, work);
