@@ -24,6 +24,20 @@ beat_samples "$TMP/replay.jsonl" >"$TMP/replay.samples"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
 cmp -s "$TMP/out" "$TMP/replay.jsonl" || fail "two replays differ"
 
+# Settings: windows, lookahead, queue, channel labels.
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --ecg ECG --eda EDA --time-window-beats 10 --freq-window 60
+expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":10,"lf_ms2":null,"hf_ms2":[0-9.]+' "$TMP/out"
+# (at most 70 beats in 60 s at this heart rate; the default 128 s window holds 131)
+grep '"type":"hrv"' "$TMP/out" | grep -Eq '"n_freq":([7-9][0-9]|1[0-9][0-9])' && fail "--freq-window 60 kept more than 60 s of beats"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window 30
+expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":(2[5-9]|3[0-9]),' "$TMP/out"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lookahead 5
+[ "$(grep -c '"type":"label"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "--lookahead 5: a label per beat"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --queue 16
+expect_grep '"type":"status","onset":[0-9.]+,"condition":"dropped","count":[0-9]+' "$TMP/out"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --queue 3
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --lookahead 500
+
 # Device RR lists (../shared when present): replay gives psyphys beats' labels, across the time
 # jump at the start of polarSample01 too.
 for f in eliteSample01 polarSample01; do
@@ -44,6 +58,12 @@ gzip -dc "$TMP/p.tsv.gz" | awk -F'\t' '{ print $1 "," $2 }' >"$TMP/frames.csv"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 <\"$TMP/frames.csv\""
 beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin CSV beats differ from the replay"
 expect_grep '"type":"scr"' "$TMP/out"
+# a column to skip (here a copy of the EDA), named in --columns
+awk -F, '{ print $2 "," $1 "," $2 }' "$TMP/frames.csv" >"$TMP/frames3.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 --columns skip,ecg,eda <\"$TMP/frames3.csv\""
+beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin CSV with a skipped column: beats differ"
+expect_exit 2 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --columns ecg,bogus </dev/null"
+expect_grep 'each column is ecg, eda, rr, time or skip' "$TMP/err"
 perl -ne 'chomp; my ($e, $s) = split /,/; print pack("f<f<", $e, $s)' "$TMP/frames.csv" >"$TMP/frames.f32"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin float32 --ecg-rate 100 --eda-rate 100 <\"$TMP/frames.f32\""
 beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin float32 beats differ from the replay"
