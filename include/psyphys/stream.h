@@ -9,8 +9,10 @@
  * and NN intervals, and the same HRV values as psy_hrv_compute over the same window.
  *
  * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
- *  - PSY_STREAM_BEAT  each R-peak as soon as the detector confirms it (see
- *                     psy_ecg_detector_latency; most within 0.5 s), with its raw RR interval;
+ *  - PSY_STREAM_BEAT  each R-peak as soon as the detector confirms it, with its raw RR interval
+ *                     (median about 0.21 s after the R-peak sample arrives; a held premature
+ *                     beat or a search-back waits longer, at most psy_stream_beat_latency();
+ *                     bench/stream_latency.sh);
  *  - PSY_STREAM_HR    instantaneous heart rate 60000 / RR, right after each beat with an RR;
  *  - PSY_STREAM_LABEL the final artefact class of a beat and whether its interval is corrected in
  *                     the NN series: the Lipponen–Tarvainen classifier looks ahead, so a label is
