@@ -116,8 +116,6 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
     s->cfg = *config;
     s->cfg.detector.rate_hz = config->ecg_rate_hz;
     s->cfg.eda.rate_hz = config->eda_rate_hz;
-    s->last_beat = -1;
-    s->rr_last_t = -INFINITY;
     st = stream_queue_init(&s->queue, s->cfg.queue_capacity);
     if (st == PSY_OK && s->cfg.ecg_rate_hz > 0 && psy_ecg_detector_create(&s->cfg.detector, &s->det) != PSY_OK)
         st = psy_fail(why, PSY_E_INVALID, "the R-peak detector settings are invalid at %g Hz", s->cfg.ecg_rate_hz);
@@ -129,14 +127,33 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
         st = psy_eda_config_check(&s->cfg.eda, why);
         if (st == PSY_OK && psy_eda_stream_create(&s->cfg.eda, &s->eda) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-        s->scl_next_t = s->cfg.scl_interval_s;
     }
     if (st != PSY_OK) {
         psy_stream_destroy(s);
         return st;
     }
+    psy_stream_reset(s);
     *out = s;
     return PSY_OK;
+}
+
+void psy_stream_reset(psy_stream *s)
+{
+    if (!s) return;
+    psy_ecg_detector_reset(s->det);
+    if (s->eda) psy_eda_stream_reset(s->eda);
+    if (s->det || s->cfg.rr_input) {
+        stream_labels_reset(&s->labels);
+        stream_hrv_reset(&s->hrv);
+    }
+    stream_queue_clear(&s->queue);
+    s->finished = 0;
+    s->n_gaps = s->gap_next = 0;
+    s->ecg_n = 0, s->last_beat = -1;
+    s->ecg_lost = 0, s->ecg_last = 0, s->ecg_same = 0;
+    s->rr_clock_s = 0, s->rr_last_t = -INFINITY, s->rr_any = 0;
+    s->scl_sum = 0, s->scl_n = 0, s->scl_next_t = s->cfg.scl_interval_s;
+    s->eda_lost = 0, s->scr_head = s->scr_n = 0, s->eda_now_t = 0;
 }
 
 void psy_stream_destroy(psy_stream *s)

@@ -62,8 +62,14 @@ psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_mess
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     for (size_t k = 0; k < n_sizes; k++)
         if (!hrv_fft_prepare(&h->ffts[k], sizes[k])) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    h->last_t = -INFINITY;
+    stream_hrv_reset(h);
     return PSY_OK;
+}
+
+void stream_hrv_reset(stream_hrv *h)
+{
+    h->head = h->n = 0;
+    h->last_t = -INFINITY;
 }
 
 void stream_hrv_free(stream_hrv *h)

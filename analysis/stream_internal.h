@@ -17,6 +17,7 @@ typedef struct stream_queue {
 
 psy_status stream_queue_init(stream_queue *q, size_t cap);
 void stream_queue_free(stream_queue *q);
+void stream_queue_clear(stream_queue *q);
 void stream_queue_put(stream_queue *q, const psy_stream_output *o);
 size_t stream_queue_pop(stream_queue *q, psy_stream_output *out, size_t max);
 
@@ -36,6 +37,7 @@ typedef struct stream_hrv {
 
 psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_message *why);
 void stream_hrv_free(stream_hrv *h);
+void stream_hrv_reset(stream_hrv *h);
 /* Adds one NN interval (ms) ending at t_s and fills o (kind PSY_STREAM_HRV). 0 when the interval
  * is skipped (as psy_hrv_compute skips it: outside 1 .. 10000 ms or not after the last one). */
 int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o);
@@ -61,6 +63,7 @@ typedef void (*stream_emit)(void *ctx, const psy_stream_output *o);
 
 psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg);
 void stream_labels_free(stream_labels *l);
+void stream_labels_reset(stream_labels *l);
 /* One beat in time order. new_stretch (or rr_ms NaN: a beat without an interval) ends the
  * current stretch first (its pending labels go out). */
 void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_ms, int new_stretch,

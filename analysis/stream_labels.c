@@ -36,9 +36,17 @@ psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg)
     l->nn_corrected = malloc(2 * l->cap);
     if (!l->rr || !l->t || !l->sample || !l->cls || !l->work || !l->nn_rr || !l->nn_t || !l->nn_corrected)
         return PSY_E_NOMEM;
-    l->at_run_start = 1;
-    l->nn_emitted_t = -INFINITY;
+    stream_labels_reset(l);
     return PSY_OK;
+}
+
+void stream_labels_reset(stream_labels *l)
+{
+    l->n = l->n_final = 0;
+    l->at_run_start = 1;
+    l->last_label = PSY_BEAT_NORMAL;
+    l->any_label = 0;
+    l->nn_emitted_t = -INFINITY;
 }
 
 void stream_labels_free(stream_labels *l)

@@ -26,6 +26,14 @@ void stream_queue_free(stream_queue *q)
     q->buf = NULL;
 }
 
+void stream_queue_clear(stream_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->head = q->n = 0;
+    q->dropped = 0;
+    pthread_mutex_unlock(&q->lock);
+}
+
 void stream_queue_put(stream_queue *q, const psy_stream_output *o)
 {
     pthread_mutex_lock(&q->lock);

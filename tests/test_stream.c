@@ -97,32 +97,6 @@ static double *synthetic_eda(double rate, double seconds, size_t *n)
     return x;
 }
 
-/* Pushes ECG and EDA in blocks of ecg_block (EDA in proportion), collecting as it goes. */
-static outs run(const psy_stream_config *cfg, const double *ecg, size_t n_ecg, const double *eda,
-                size_t n_eda, size_t ecg_block)
-{
-    psy_stream *s = NULL;
-    psy_message why = {{0}};
-    if (psy_stream_create(cfg, &s, &why) != PSY_OK) fail_msg("create: %s", why.text);
-    outs l = {0};
-    size_t eda_at = 0;
-    for (size_t at = 0; at < n_ecg || eda_at < n_eda;) {
-        size_t k = n_ecg - at < ecg_block ? n_ecg - at : ecg_block;
-        if (k) assert_int_equal(psy_stream_push_ecg(s, ecg + at, k), PSY_OK);
-        at += k;
-        size_t want = n_ecg ? (size_t)((double)at / (double)n_ecg * (double)n_eda) : n_eda;
-        if (want > eda_at) assert_int_equal(psy_stream_push_eda(s, eda + eda_at, want - eda_at), PSY_OK);
-        eda_at = want;
-        collect(s, &l);
-        ecg_block = ecg_block * 7 % 1013 + 1; /* vary the block size */
-    }
-    assert_int_equal(psy_stream_finish(s), PSY_OK);
-    assert_int_equal(psy_stream_finish(s), PSY_E_INVALID);
-    collect(s, &l);
-    psy_stream_destroy(s);
-    return l;
-}
-
 /* 1 for the outputs of the EDA channel (their order against the ECG's follows the pushes). */
 static int from_eda(const psy_stream_output *o)
 {
@@ -147,6 +121,45 @@ static void same_outputs(const outs *a, const outs *b)
             if (memcmp(&a->o[i], &b->o[j], sizeof a->o[i]) != 0)
                 fail_msg("output %zu (%s at %.3f s) differs", i, psy_stream_kind_name(a->o[i].kind), a->o[i].onset_s);
         }
+}
+
+/* Pushes ECG and EDA in blocks of ecg_block (EDA in proportion), collecting as it goes. */
+static outs run(const psy_stream_config *cfg, const double *ecg, size_t n_ecg, const double *eda,
+                size_t n_eda, size_t ecg_block)
+{
+    psy_stream *s = NULL;
+    psy_message why = {{0}};
+    if (psy_stream_create(cfg, &s, &why) != PSY_OK) fail_msg("create: %s", why.text);
+    outs l = {0};
+    size_t eda_at = 0;
+    for (size_t at = 0; at < n_ecg || eda_at < n_eda;) {
+        size_t k = n_ecg - at < ecg_block ? n_ecg - at : ecg_block;
+        if (k) assert_int_equal(psy_stream_push_ecg(s, ecg + at, k), PSY_OK);
+        at += k;
+        size_t want = n_ecg ? (size_t)((double)at / (double)n_ecg * (double)n_eda) : n_eda;
+        if (want > eda_at) assert_int_equal(psy_stream_push_eda(s, eda + eda_at, want - eda_at), PSY_OK);
+        eda_at = want;
+        collect(s, &l);
+        ecg_block = ecg_block * 7 % 1013 + 1; /* vary the block size */
+    }
+    assert_int_equal(psy_stream_finish(s), PSY_OK);
+    assert_int_equal(psy_stream_finish(s), PSY_E_INVALID);
+    collect(s, &l);
+    /* reset: the same input gives the same outputs again */
+    psy_stream_reset(s);
+    outs again = {0};
+    size_t half_ecg = n_ecg / 2, half_eda = n_eda / 2;
+    if (n_ecg) assert_int_equal(psy_stream_push_ecg(s, ecg, half_ecg), PSY_OK);
+    if (n_eda) assert_int_equal(psy_stream_push_eda(s, eda, half_eda), PSY_OK);
+    psy_stream_reset(s); /* mid-stream too */
+    if (n_ecg) psy_stream_push_ecg(s, ecg, n_ecg);
+    if (n_eda) psy_stream_push_eda(s, eda, n_eda);
+    psy_stream_finish(s);
+    collect(s, &again);
+    same_outputs(&l, &again);
+    free(again.o);
+    psy_stream_destroy(s);
+    return l;
 }
 
 static void test_chunked_equals_one_push(void **state)

@@ -161,6 +161,10 @@ size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max);
 /* The longest delay (s) between an R-peak and its PSY_STREAM_BEAT output, 0 without ECG. */
 double psy_stream_beat_latency(const psy_stream *s);
 
+/* Back to the state right after create (same settings; pending outputs are discarded), e.g.
+ * between the blocks of a session. Not while another thread polls. */
+void psy_stream_reset(psy_stream *s);
+
 /* The settings in use (rates and defaults filled in). */
 const psy_stream_config *psy_stream_get_config(const psy_stream *s);
 
