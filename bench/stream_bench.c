@@ -9,7 +9,10 @@
  *   psyphys_stream_bench latency-file RECORDING CHANNEL [BLOCK [FS]]  the same on a real
  *        recording's channel (e.g. MIT-BIH: mitdb/105.hea MLII; FS for a CSV without time column)
  *   psyphys_stream_bench frames RATE_HZ HOURS           the same ECG + EDA (at RATE_HZ) as
- *        interleaved float32 frames on stdout, for psyphys stream --stdin float32 */
+ *        interleaved float32 frames on stdout, for psyphys stream --stdin float32
+ *   psyphys_stream_bench wfdb DIR HOURS                 the same 1 kHz ECG and 32 Hz EDA as one WFDB
+ *        record DIR/stream_hour.hea (frames of 1/8 s: 125 ECG and 4 EDA samples, format 16), for
+ *        psyphys stream --replay */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -210,6 +213,40 @@ static int frames(double rate, double hours)
     return 0;
 }
 
+static int wfdb(const char *dir, double hours)
+{
+    int64_t frames = (int64_t)(hours * 3600 * 8);
+    double *ecg = make_ecg(1000, frames * 125, NULL, NULL), *eda = make_eda(32, frames * 4);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/stream_hour.hea", dir);
+    FILE *hea = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/stream_hour.dat", dir);
+    FILE *dat = fopen(path, "wb");
+    if (!ecg || !eda || !hea || !dat) {
+        perror(path);
+        return 1;
+    }
+    /* WFDB header(5): 8 frames per second, 125 ECG and 4 EDA samples per frame */
+    fprintf(hea, "stream_hour 2 8 %lld\nstream_hour.dat 16x125 1000/mV 16 0 0 0 0 ECG\n"
+                 "stream_hour.dat 16x4 1000/uS 16 0 0 0 0 EDA\n", (long long)frames);
+    for (int64_t f = 0; f < frames; f++) {
+        unsigned char buf[2 * 129];
+        for (int k = 0; k < 129; k++) {
+            double v = k < 125 ? ecg[f * 125 + k] : eda[f * 4 + (k - 125)];
+            long d = lround(v * 1000);
+            if (d > 32767) d = 32767;
+            if (d < -32767) d = -32767;
+            buf[2 * k] = (unsigned char)(d & 0xff);
+            buf[2 * k + 1] = (unsigned char)((d >> 8) & 0xff);
+        }
+        if (fwrite(buf, sizeof buf, 1, dat) != 1) return 1;
+    }
+    fclose(hea);
+    fclose(dat);
+    free(ecg), free(eda);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "latency") == 0)
@@ -218,7 +255,8 @@ int main(int argc, char **argv)
         return latency_file(argv[2], argv[3], argc > 4 ? (size_t)atol(argv[4]) : 1, argc > 5 ? atof(argv[5]) : 0);
     if (argc >= 3 && strcmp(argv[1], "cpu") == 0) return cpu(atof(argv[2]));
     if (argc >= 4 && strcmp(argv[1], "frames") == 0) return frames(atof(argv[2]), atof(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "wfdb") == 0) return wfdb(argv[2], atof(argv[3]));
     fprintf(stderr, "usage: psyphys_stream_bench latency RATE_HZ HOURS [BLOCK] | latency-file RECORDING CHANNEL [BLOCK [FS]] |\n"
-                    "       cpu HOURS | frames RATE_HZ HOURS\n");
+                    "       cpu HOURS | frames RATE_HZ HOURS | wfdb DIR HOURS\n");
     return 2;
 }
