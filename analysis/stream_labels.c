@@ -5,7 +5,11 @@
  * depends on intervals up to qd_window / 2 + median_window / 2 + 3 beats ahead) and, while the
  * stretch is shorter than qd_window, once it is qd_window long (the offline windows then cover the
  * whole stretch). The buffer keeps `back` beats before the first pending one, more than the
- * classifier reaches back, so labels equal those of psy_beats_detect on the whole recording. */
+ * classifier's windows reach back, so labels equal those of psy_beats_detect on the whole
+ * recording (tested on MIT-BIH 100, 105, 113 and a bigeminy strap recording). One reach is not
+ * bounded: the first pass carries a "skip the next beat" state through consecutive ectopic
+ * detections, so a chain of them longer than `back` (148 beats at the defaults) could be read
+ * from a different start than offline. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

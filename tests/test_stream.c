@@ -324,6 +324,17 @@ static void test_replay_mitdb(void **state)
     assert_true(artefacts > 10); /* 105's noise: the labels were put to the test */
 }
 
+/* A Polar H10 chest-strap ECG (130 Hz) with bigeminy: 240 ectopic beats in 10 minutes, long
+ * chains of consecutive ectopic detections for the classifier's first pass. */
+static void test_replay_bigeminy(void **state)
+{
+    (void)state;
+    if (!shared_data("rr_devices/polar_h10_detectPVC/polar_h10.csv")) skip();
+    psy_reader *r = open_shared("rr_devices/polar_h10_detectPVC/polar_h10.csv", 0);
+    assert_true(check_replay(r, "ecg") > 200);
+    psy_reader_close(r);
+}
+
 /* ---- threads ------------------------------------------------------------------------------ */
 
 typedef struct pusher {
@@ -533,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_chunked_equals_one_push),
         cmocka_unit_test(test_replay_recording),
         cmocka_unit_test(test_replay_mitdb),
+        cmocka_unit_test(test_replay_bigeminy),
         cmocka_unit_test(test_push_and_poll_threads),
         cmocka_unit_test(test_unplugged_and_back),
         cmocka_unit_test(test_rr_input),
