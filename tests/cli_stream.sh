@@ -103,6 +103,20 @@ expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --rr <\"$TMP/rr.csv\""
 expect_grep '"condition":"rr_invalid"' "$TMP/out"
 expect_grep '"type":"hrv".*"rmssd_ms":[0-9]' "$TMP/out"
 
+# A reader of stdout that stalls never stalls the stream: it takes all its (live) input while
+# nobody reads, drops what does not fit and says how much. The reader starts reading only once
+# the writer of stdin has finished (bounded wait), which it cannot if psyphys waits on stdout.
+awk 'BEGIN { for (i = 0; i < 20000; i++) print 800 + 40 * sin(i) }' >"$TMP/many.csv"
+rm -f "$TMP/consumed" "$TMP/slow_flag"
+{ cat "$TMP/many.csv"; : >"$TMP/consumed"; } | "$PSYPHYS" stream --stdin csv --rr 2>"$TMP/err" | {
+    i=0
+    while [ ! -f "$TMP/consumed" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -f "$TMP/consumed" ] && : >"$TMP/slow_flag"
+    cat >"$TMP/slow.jsonl"
+}
+[ -f "$TMP/slow_flag" ] || fail "psyphys stream waited for a stalled reader of stdout"
+expect_grep '"type":"status","onset":null,"condition":"output_dropped","count":[0-9]+' "$TMP/slow.jsonl"
+
 # OSC out on loopback: every beat arrives (replay 20 times faster than real time, so that the
 # receiver keeps up). A free port: oscdump exits at once when its port is taken.
 port=""
