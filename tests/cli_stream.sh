@@ -210,20 +210,20 @@ if ! ldconfig -p 2>/dev/null | grep -q 'liblsl'; then
     expect_grep 'warning: --lsl-out ignored: liblsl' "$TMP/err"
     [ "$(grep -c '"type":"beat"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "beats lost without liblsl"
 fi
-# LSL in and out through a stand-in liblsl (tests/lsl_stub.c, loaded with dlopen like the real
+# LSL in and out through a stand-in liblsl (tests/fake_liblsl.c, loaded with dlopen like the real
 # one): the ECG pulled from the inlet gives the replay's beats; every JSON line reaches the outlet.
-stub=$(dirname "$PSYPHYS")/tests/lsl_stub
-if [ -f "$stub/liblsl.so" ]; then
+fake=$(dirname "$PSYPHYS")/tests/fake_liblsl
+if [ -f "$fake/liblsl.so" ]; then
     cut -d, -f1 "$TMP/frames.csv" >"$TMP/lsl_in.txt"
-    expect_exit 0 env LD_LIBRARY_PATH="$stub" LSL_STUB_INPUT="$TMP/lsl_in.txt" LSL_STUB_OUTPUT="$TMP/lsl_out.txt" \
+    expect_exit 0 env LD_LIBRARY_PATH="$fake" FAKE_LSL_INPUT="$TMP/lsl_in.txt" FAKE_LSL_OUTPUT="$TMP/lsl_out.txt" \
         "$PSYPHYS" stream --lsl-in ECG --ecg-rate 100 --lsl-out psyphys
     beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "LSL-in beats differ from the replay"
     cmp -s "$TMP/out" "$TMP/lsl_out.txt" || fail "the LSL outlet did not get every JSON line"
-    expect_exit 1 env LD_LIBRARY_PATH="$stub" "$PSYPHYS" stream --lsl-in EEG --ecg-rate 100
+    expect_exit 1 env LD_LIBRARY_PATH="$fake" "$PSYPHYS" stream --lsl-in EEG --ecg-rate 100
     expect_grep "no LSL stream of type 'EEG' found" "$TMP/err"
-    expect_exit 1 env LD_LIBRARY_PATH="$stub" LSL_STUB_RATE=250 "$PSYPHYS" stream --lsl-in ECG --ecg-rate 100
+    expect_exit 1 env LD_LIBRARY_PATH="$fake" FAKE_LSL_RATE=250 "$PSYPHYS" stream --lsl-in ECG --ecg-rate 100
     expect_grep 'runs at 250 Hz' "$TMP/err"
 else
-    fail "no stand-in liblsl at $stub"
+    fail "no stand-in liblsl at $fake"
 fi
 finish

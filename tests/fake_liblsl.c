@@ -1,10 +1,10 @@
-/* A stand-in for liblsl, built as tests/lsl_stub/liblsl.so, so that cli_stream can check
+/* A stand-in for liblsl, built as tests/fake_liblsl/liblsl.so, so that cli_stream can check
  * psyphys stream's LSL input and output (loaded with dlopen like the real library) on machines
  * without liblsl. It implements the few C API calls psyphys uses, with liblsl's prototypes:
- *  - one stream of type "ECG" resolves: LSL_STUB_CHANNELS channels (default 1) at LSL_STUB_RATE Hz
- *    (default 100); its inlet returns the numbers of the file LSL_STUB_INPUT (one per line), then,
+ *  - one stream of type "ECG" resolves: FAKE_LSL_CHANNELS channels (default 1) at FAKE_LSL_RATE Hz
+ *    (default 100); its inlet returns the numbers of the file FAKE_LSL_INPUT (one per line), then,
  *    the source exhausted, sends the process SIGTERM (as a person stopping it would);
- *  - an outlet appends every string sample to the file LSL_STUB_OUTPUT, one per line. */
+ *  - an outlet appends every string sample to the file FAKE_LSL_OUTPUT, one per line. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,16 +12,16 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct stub {
+typedef struct fake {
     char name[64], type[64];
     int channels;
     double rate;
     FILE *fp;
-} stub;
+} fake;
 
-static stub *stub_new(const char *name, const char *type, int channels, double rate)
+static fake *fake_new(const char *name, const char *type, int channels, double rate)
 {
-    stub *s = calloc(1, sizeof *s);
+    fake *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     snprintf(s->name, sizeof s->name, "%s", name ? name : "");
     snprintf(s->type, sizeof s->type, "%s", type ? type : "");
@@ -36,17 +36,17 @@ void *lsl_create_streaminfo(const char *name, const char *type, int32_t channels
                             const char *source_id)
 {
     (void)format, (void)source_id;
-    return stub_new(name, type, channels, rate);
+    return fake_new(name, type, channels, rate);
 }
 
 void lsl_destroy_streaminfo(void *info);
 void lsl_destroy_streaminfo(void *info) { free(info); }
 
 int32_t lsl_get_channel_count(void *info);
-int32_t lsl_get_channel_count(void *info) { return ((stub *)info)->channels; }
+int32_t lsl_get_channel_count(void *info) { return ((fake *)info)->channels; }
 
 double lsl_get_nominal_srate(void *info);
-double lsl_get_nominal_srate(void *info) { return ((stub *)info)->rate; }
+double lsl_get_nominal_srate(void *info) { return ((fake *)info)->rate; }
 
 int32_t lsl_resolve_byprop(void **buffer, uint32_t n, const char *prop, const char *value, int32_t minimum,
                            double timeout);
@@ -55,8 +55,8 @@ int32_t lsl_resolve_byprop(void **buffer, uint32_t n, const char *prop, const ch
 {
     (void)minimum, (void)timeout;
     if (n < 1 || strcmp(prop, "type") != 0 || strcmp(value, "ECG") != 0) return 0;
-    const char *ch = getenv("LSL_STUB_CHANNELS"), *rate = getenv("LSL_STUB_RATE");
-    buffer[0] = stub_new("stub", value, ch ? atoi(ch) : 1, rate ? atof(rate) : 100);
+    const char *ch = getenv("FAKE_LSL_CHANNELS"), *rate = getenv("FAKE_LSL_RATE");
+    buffer[0] = fake_new("fake", value, ch ? atoi(ch) : 1, rate ? atof(rate) : 100);
     return buffer[0] ? 1 : 0;
 }
 
@@ -64,8 +64,8 @@ void *lsl_create_inlet(void *info, int32_t max_buflen, int32_t max_chunklen, int
 void *lsl_create_inlet(void *info, int32_t max_buflen, int32_t max_chunklen, int32_t recover)
 {
     (void)max_buflen, (void)max_chunklen, (void)recover;
-    stub *in = stub_new("inlet", ((stub *)info)->type, ((stub *)info)->channels, ((stub *)info)->rate);
-    const char *path = getenv("LSL_STUB_INPUT");
+    fake *in = fake_new("inlet", ((fake *)info)->type, ((fake *)info)->channels, ((fake *)info)->rate);
+    const char *path = getenv("FAKE_LSL_INPUT");
     if (in && path) in->fp = fopen(path, "r");
     return in;
 }
@@ -73,7 +73,7 @@ void *lsl_create_inlet(void *info, int32_t max_buflen, int32_t max_chunklen, int
 void lsl_destroy_inlet(void *in);
 void lsl_destroy_inlet(void *in)
 {
-    if (((stub *)in)->fp) fclose(((stub *)in)->fp);
+    if (((fake *)in)->fp) fclose(((fake *)in)->fp);
     free(in);
 }
 
@@ -83,7 +83,7 @@ unsigned long lsl_pull_chunk_d(void *in, double *data, double *stamps, unsigned 
                                double timeout, int32_t *ec)
 {
     (void)stamps, (void)n_stamps, (void)timeout;
-    stub *s = in;
+    fake *s = in;
     *ec = 0;
     unsigned long k = 0;
     while (s->fp && k < n_data && k < 64 && fscanf(s->fp, "%lf", &data[k]) == 1) k++;
@@ -95,8 +95,8 @@ void *lsl_create_outlet(void *info, int32_t chunk_size, int32_t max_buffered);
 void *lsl_create_outlet(void *info, int32_t chunk_size, int32_t max_buffered)
 {
     (void)chunk_size, (void)max_buffered;
-    stub *out = stub_new(((stub *)info)->name, ((stub *)info)->type, 1, 0);
-    const char *path = getenv("LSL_STUB_OUTPUT");
+    fake *out = fake_new(((fake *)info)->name, ((fake *)info)->type, 1, 0);
+    const char *path = getenv("FAKE_LSL_OUTPUT");
     if (out && path) out->fp = fopen(path, "w");
     return out;
 }
@@ -104,14 +104,14 @@ void *lsl_create_outlet(void *info, int32_t chunk_size, int32_t max_buffered)
 void lsl_destroy_outlet(void *out);
 void lsl_destroy_outlet(void *out)
 {
-    if (((stub *)out)->fp) fclose(((stub *)out)->fp);
+    if (((fake *)out)->fp) fclose(((fake *)out)->fp);
     free(out);
 }
 
 int32_t lsl_push_sample_str(void *out, const char **sample);
 int32_t lsl_push_sample_str(void *out, const char **sample)
 {
-    stub *s = out;
+    fake *s = out;
     if (s->fp) fprintf(s->fp, "%s\n", sample[0]);
     return 0;
 }
