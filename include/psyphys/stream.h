@@ -145,8 +145,10 @@ psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
 
 /* Pushes n RR intervals (ms). t_s (may be NULL: the running sum of the intervals) gives each
  * interval's end time in seconds; a beat that does not follow the one before (time jump by more
- * than 50 ms or 20 %, as psy_beats_detect treats device lists) starts a new stretch. Invalid
- * intervals are skipped with a PSY_STREAM_RR_INVALID status and break the stretch.
+ * than 50 ms or 20 %, as psy_beats_detect treats device lists) starts a new stretch. An interval
+ * that is not a positive finite number gets a PSY_STREAM_RR_INVALID status and breaks the
+ * stretch; with a time of its own (t_s) it stays a beat without an interval, as offline, else it
+ * is skipped. A time that does not increase is skipped too.
  * PSY_OK, PSY_E_INVALID (NULL, no RR input, after finish). */
 psy_status psy_stream_push_rr(psy_stream *s, const double *rr_ms, const double *t_s, size_t n);
 
