@@ -11,6 +11,7 @@
 #define MIN_NN_MS 1.0 /* psy_hrv_compute's bounds on an interval */
 #define MAX_NN_MS 10000.0
 #define MAX_BPM 300.0 /* sizes the ring: the most beats a window can hold */
+#define MAX_FFT_SIZES 2048 /* FFTW plans made at init, one per transform size */
 
 /* Welch's segment and FFT length for m resampled points, as dsp/hrv.c chooses them. */
 static void welch_sizes(const psy_hrv_config *c, size_t m, size_t *seg, size_t *nfft)
@@ -33,19 +34,21 @@ psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_mess
     h->cap = (size_t)ceil(longest * MAX_BPM / 60.0) + cfg->time_window_beats + 8;
     h->max_m = (size_t)ceil(cfg->freq_window_s * c->resample_hz + 1) + 2;
     size_t work_n = 6 * (h->max_m > h->cap ? h->max_m : h->cap) + 3;
-    /* every transform size a window of up to max_m points can ask for */
-    size_t sizes[40], n_sizes = 0, biggest = 0;
+    /* Every transform size a window of up to max_m points can ask for: the FFT length grows with
+     * the window (powers of two while the window is shorter than a segment, then the segment's;
+     * half the window with welch_segment_s = 0), so a new size differs from the last one. */
+    h->ffts = calloc(h->max_m, sizeof *h->ffts);
+    if (!h->ffts) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    size_t biggest = 0;
     for (size_t m = 3; m <= h->max_m; m++) {
         size_t seg, nfft;
         welch_sizes(c, m, &seg, &nfft);
-        if (seg < 8) continue;
-        size_t k = 0;
-        while (k < n_sizes && sizes[k] != nfft) k++;
-        if (k == n_sizes) {
-            if (n_sizes == sizeof sizes / sizeof sizes[0])
-                return psy_fail(why, PSY_E_INVALID, "the HRV window needs too many FFT sizes");
-            sizes[n_sizes++] = nfft;
-        }
+        if (seg < 8 || (h->n_ffts && h->ffts[h->n_ffts - 1].n == nfft)) continue;
+        if (h->n_ffts == MAX_FFT_SIZES)
+            return psy_fail(why, PSY_E_INVALID, "the HRV window needs more than %d FFT sizes (welch_segment_s 0 "
+                            "with a long freq_window_s): give a Welch segment", MAX_FFT_SIZES);
+        if (!hrv_fft_prepare(&h->ffts[h->n_ffts], nfft)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        h->n_ffts++;
         if (nfft > biggest) biggest = nfft;
     }
     h->ring_nn = malloc(h->cap * sizeof *h->ring_nn);
@@ -56,12 +59,8 @@ psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_mess
     h->work = malloc(work_n * sizeof *h->work);
     h->max_bins = biggest / 2 + 1;
     h->psd = malloc(h->max_bins * sizeof *h->psd);
-    h->ffts = calloc(n_sizes ? n_sizes : 1, sizeof *h->ffts);
-    h->n_ffts = n_sizes;
-    if (!h->ring_nn || !h->ring_t || !h->nn || !h->t || !h->z || !h->work || !h->psd || !h->ffts)
+    if (!h->ring_nn || !h->ring_t || !h->nn || !h->t || !h->z || !h->work || !h->psd)
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    for (size_t k = 0; k < n_sizes; k++)
-        if (!hrv_fft_prepare(&h->ffts[k], sizes[k])) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     stream_hrv_reset(h);
     return PSY_OK;
 }

@@ -52,6 +52,8 @@ static void help(FILE *out)
             "  --time-window S       RMSSD and SDNN over the last S seconds (default 60)\n"
             "  --time-window-beats N ... or over the last N intervals\n"
             "  --freq-window S       LF, HF, LF/HF and resonance over the last S seconds (default 128)\n"
+            "  --preset P            HRV settings as psyphys hrv --preset: default (= kubios), neurokit,\n"
+            "                        pcst (the spectrum here is always Welch)\n"
             "  --lookahead N         beats before a label is final (default 53: labels equal the offline\n"
             "                        ones; fewer: earlier labels and HRV that may differ near artefacts)\n"
             "  --queue N             outputs held between polls (default 4096)\n\n"
@@ -108,7 +110,7 @@ static int parse_gains(const char *s, double *gain)
 
 typedef struct options {
     const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label;
-    const char *columns, *gains;
+    const char *columns, *gains, *preset;
     double speed; /* replay: 1 real time, 2 twice as fast, ...; 0 as fast as possible */
     int rr;
     double ecg_rate, eda_rate;
@@ -147,6 +149,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         else if (strcmp(a, "--ecg") == 0) o->ecg_label = v;
         else if (strcmp(a, "--eda") == 0) o->eda_label = v;
         else if (strcmp(a, "--columns") == 0) o->columns = v;
+        else if (strcmp(a, "--preset") == 0) o->preset = v;
         else if (strcmp(a, "--gain") == 0) o->gains = v;
         else if (strcmp(a, "--speed") == 0) {
             if (strcmp(v, "max") == 0) o->speed = 0;
@@ -287,6 +290,11 @@ int cmd_stream(int argc, char **argv)
     /* the defaults of the channels' rates, with the settings given */
     psy_stream_config cfg = psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
     cfg.rr_input = o.cfg.rr_input;
+    if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
+        cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
+        psy_reader_close(r);
+        return CLI_USAGE;
+    }
     if (o.cfg.time_window_s > 0) cfg.time_window_s = o.cfg.time_window_s;
     if (o.cfg.freq_window_s > 0) cfg.freq_window_s = o.cfg.freq_window_s;
     cfg.time_window_beats = o.cfg.time_window_beats;

@@ -35,6 +35,12 @@ expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lookahead 5
 [ "$(grep -c '"type":"label"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "--lookahead 5: a label per beat"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --queue 16
 expect_grep '"type":"status","onset":[0-9.]+,"condition":"dropped","count":[0-9]+' "$TMP/out"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --preset neurokit
+grep '"type":"hrv"' "$TMP/out" | tail -1 >"$TMP/nk"
+grep '"type":"hrv"' "$TMP/replay.jsonl" | tail -1 | cmp -s - "$TMP/nk" && fail "--preset neurokit changed nothing"
+expect_grep '"lf_hf":[0-9.]+' "$TMP/nk"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --preset matlab
+expect_grep "preset is default, kubios, neurokit or pcst" "$TMP/err"
 expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --queue 3
 expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --lookahead 500
 

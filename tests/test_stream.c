@@ -238,7 +238,7 @@ static double rel_diff(double a, double b)
 
 /* Beats, labels and HRV windows of the stream equal the offline ones. Returns the number of
  * non-N labels seen. */
-static size_t check_replay(psy_reader *r, const char *label)
+static size_t check_replay_preset(psy_reader *r, const char *label, const char *preset)
 {
     int ch = psy_reader_find_channel(r, label);
     assert_true(ch >= 0);
@@ -246,6 +246,7 @@ static size_t check_replay(psy_reader *r, const char *label)
     psy_beat_list *b = NULL;
     assert_int_equal(psy_beats_detect(r, ch, &bc, &b, NULL), PSY_OK);
     psy_stream_config cfg = psy_stream_config_default(psy_reader_channel(r, ch)->rate_hz, 0);
+    assert_int_equal(psy_hrv_config_preset(preset, &cfg.hrv), PSY_OK);
     outs l = replay(r, ch, &cfg);
     /* beats to the sample, with the same intervals */
     size_t nb = 0, nl = 0, artefacts = 0;
@@ -302,11 +303,19 @@ static size_t check_replay(psy_reader *r, const char *label)
     return artefacts;
 }
 
+static size_t check_replay(psy_reader *r, const char *label)
+{
+    return check_replay_preset(r, label, "default");
+}
+
 static void test_replay_recording(void **state)
 {
     (void)state;
     psy_reader *r = open_or_fail(PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf");
     check_replay(r, "ECG");
+    /* NeuroKit's settings: half-window Welch segments (a transform size per window length),
+     * quadratic spline, no detrending, trapezoid band powers */
+    check_replay_preset(r, "ECG", "neurokit");
     psy_reader_close(r);
 }
 
