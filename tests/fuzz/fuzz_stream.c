@@ -11,8 +11,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { MAX_SAMPLES = 20000 }; /* per input: every beat runs the classifier and a spectrum, so a
-                                 longer input only slows the search */
+enum { MAX_SAMPLES = 8000 }; /* per input: every beat runs the classifier and a spectrum, so a
+                                longer input only slows the search */
 
 typedef struct tally {
     int64_t last_beat, last_label;
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.rr_input = rr_input;
     if (mode & 32) cfg.rr_lookahead = 2 + extra % 8;
     if (mode & 64) cfg.time_window_beats = 2 + extra % 30;
-    cfg.queue_capacity = 1 << 16;
+    cfg.queue_capacity = 4096; /* polled after every block: enough, and cheap to make */
     psy_stream *s = NULL;
     if (psy_stream_create(&cfg, &s, NULL) != PSY_OK) return 0;
     tally t = {-1, -1, 0, 0, 0};
