@@ -48,5 +48,6 @@ int cmd_score_beats(int argc, char **argv);
 int cmd_eda(int argc, char **argv);
 int cmd_hrv(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
 
 #endif

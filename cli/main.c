@@ -17,6 +17,7 @@ static const struct {
     {"eda", cmd_eda, "skin conductance: SCRs, SCL, event-related SCRs"},
     {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
     {"report", cmd_report, "QC report pages (HTML) from the outputs of analyze"},
+    {"stream", cmd_stream, "live beats, HR, HRV, resonance, EDA as JSON lines, OSC, LSL (biofeedback)"},
 };
 
 static void usage(FILE *out)

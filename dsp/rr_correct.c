@@ -5,6 +5,7 @@
  * neighbours), and for the opposite pattern (a late beat) at the short interval after it; in both
  * cases the misplaced beat is beat i - 1. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,30 +92,17 @@ typedef struct rr_features {
     double *drr, *mrr, *med, *th2;
 } rr_features;
 
-static void free_features(rr_features *f)
-{
-    free(f->drr);
-    free(f->mrr);
-    free(f->med);
-    free(f->th2);
-}
-
 #define FLOOR 0.005
 #define CEILING 0.25
 
-static psy_status features(const double *rr, size_t n, const psy_rr_config *c, rr_features *f)
+/* The features in a caller's workspace of 7 n doubles (see psy_rr_classify_work_size). */
+static void features(const double *rr, size_t n, const psy_rr_config *c, double *ws, rr_features *f)
 {
-    memset(f, 0, sizeof *f);
-    double *scratch = malloc(n * sizeof *scratch), *tmp = malloc(n * sizeof *tmp),
-           *th = malloc(n * sizeof *th);
-    f->drr = malloc(n * sizeof *f->drr);
-    f->mrr = malloc(n * sizeof *f->mrr);
-    f->med = malloc(n * sizeof *f->med);
-    f->th2 = malloc(n * sizeof *f->th2);
-    if (!scratch || !tmp || !th || !f->drr || !f->mrr || !f->med || !f->th2) {
-        free(scratch), free(tmp), free(th), free_features(f);
-        return PSY_E_NOMEM;
-    }
+    double *scratch = ws, *tmp = ws + n, *th = ws + 2 * n;
+    f->drr = ws + 3 * n;
+    f->mrr = ws + 4 * n;
+    f->med = ws + 5 * n;
+    f->th2 = ws + 6 * n;
     sliding(rr, n, (size_t)c->median_window, 0, scratch, f->med);
     /* Two guards on the published thresholds, both as shares of the local median RR: a floor
      * (0.5 %), since a perfectly regular series has a quartile deviation of 0; and a ceiling
@@ -137,8 +125,6 @@ static psy_status features(const double *rr, size_t n, const psy_rr_config *c, r
         f->th2[i] = fmin(fmax(c->alpha * th[i], FLOOR * f->med[i]), CEILING * f->med[i]);
         f->mrr[i] = (m < 0 ? 2 * m : m) / f->th2[i];
     }
-    free(scratch), free(tmp), free(th);
-    return PSY_OK;
 }
 
 static double at(const double *v, size_t n, size_t i) { return i < n ? v[i] : 0; }
@@ -156,19 +142,34 @@ static int pnp(const double *d, size_t n, size_t i, const psy_rr_config *c)
     return s11 < -1 && s12 > -c->c1 * s11 + c->c2;
 }
 
+size_t psy_rr_classify_work_size(size_t n)
+{
+    return 7 * (n ? n : 1);
+}
+
 psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *config,
                            psy_beat_class *out)
 {
+    if (n > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
+    double *work = malloc(psy_rr_classify_work_size(n) * sizeof *work);
+    if (!work) return PSY_E_NOMEM;
+    psy_status st = psy_rr_classify_work(rr, n, config, out, work);
+    free(work);
+    return st;
+}
+
+psy_status psy_rr_classify_work(const double *rr, size_t n, const psy_rr_config *config,
+                                psy_beat_class *out, double *work)
+{
     psy_rr_config c = config ? *config : psy_rr_config_default();
-    if ((!rr || !out) && n) return PSY_E_INVALID;
+    if ((!rr || !out || !work) && n) return PSY_E_INVALID;
     if (!valid_config(&c)) return PSY_E_INVALID;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(rr[i]) || rr[i] <= 0) return PSY_E_INVALID;
     for (size_t i = 0; i < n; i++) out[i] = PSY_BEAT_NORMAL;
     if (n < 3) return PSY_OK;
     rr_features f;
-    psy_status st = features(rr, n, &c, &f);
-    if (st != PSY_OK) return st;
+    features(rr, n, &c, work, &f);
     const double *d = f.drr;
     /* Pass 1: ectopic beats. The NPN pattern of dRR at i marks a premature beat i - 1 (short
      * interval, then its pause); the PNP pattern at i a late beat i - 1. A late beat also shows
@@ -205,7 +206,6 @@ psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *conf
             out[i] = i + 1 < n && fabs(rr[i] + rr[i + 1] - f.med[i]) < f.th2[i] ? PSY_BEAT_EXTRA
                                                                              : PSY_BEAT_SHORT;
     }
-    free_features(&f);
     return PSY_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "psyphys/hr_response.h"
 #include "psyphys/segments.h"
 #include "psyphys/eda.h"
+#include "psyphys/stream.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -50,6 +50,13 @@ psy_rr_config psy_rr_config_default(void);
 psy_status psy_rr_classify(const double *rr_ms, size_t n, const psy_rr_config *config,
                            psy_beat_class *out);
 
+/* The same without allocating: work holds psy_rr_classify_work_size(n) doubles (7 n). For live
+ * streams (psyphys/stream.h), which classify a sliding buffer of beats on every beat.
+ * PSY_OK or PSY_E_INVALID. */
+size_t psy_rr_classify_work_size(size_t n);
+psy_status psy_rr_classify_work(const double *rr_ms, size_t n, const psy_rr_config *config,
+                                psy_beat_class *out, double *work);
+
 /* The counts of each class. */
 typedef struct psy_rr_counts {
     size_t n[PSY_BEAT_CLASS_COUNT];

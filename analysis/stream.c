@@ -1,0 +1,380 @@
+/* The live streaming object: ECG -> R-peak detector -> beats, HR, labels, NN -> rolling HRV;
+ * EDA -> psy_eda_stream -> SCL, SCRs, NS-SCR rate; RR intervals -> the same beat path.
+ * See include/psyphys/stream.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eda_internal.h"
+#include "reader_impl.h" /* psy_fail */
+#include "stream_internal.h"
+
+#define SCR_RING 1024 /* recent SCR onsets for the NS-SCR rate: > 10 a minute over 10 min */
+
+struct psy_stream {
+    psy_stream_config cfg;
+    stream_queue queue;
+    int finished;
+    /* ECG */
+    psy_ecg_detector *det;
+    psy_ecg_gap gaps[16];     /* recent detector gaps, to break RR across them */
+    size_t n_gaps, gap_next;
+    int64_t ecg_n, last_beat;  /* samples pushed; sample of the previous beat (-1 none) */
+    int ecg_lost;
+    double ecg_last;
+    int64_t ecg_same;          /* run of equal samples, for the flat-lead status */
+    /* RR input */
+    double rr_clock_s, rr_last_t;
+    int rr_any;
+    /* beats -> labels, NN, HRV */
+    stream_labels labels;
+    stream_hrv hrv;
+    /* EDA */
+    psy_eda_stream *eda;
+    double scl_sum;
+    int64_t scl_n;
+    double scl_next_t;
+    int eda_lost;
+    double scr_onsets[SCR_RING];
+    size_t scr_head, scr_n;
+    double eda_now_t;
+};
+
+psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz)
+{
+    psy_stream_config c;
+    memset(&c, 0, sizeof c);
+    c.ecg_rate_hz = ecg_rate_hz;
+    c.eda_rate_hz = eda_rate_hz;
+    c.detector = psy_ecg_detector_config_default(ecg_rate_hz);
+    c.rr = psy_rr_config_default();
+    c.rr_lookahead = c.rr.qd_window / 2 + c.rr.median_window / 2 + 3;
+    c.eda = psy_eda_config_default(eda_rate_hz > 0 ? eda_rate_hz : 32);
+    c.hrv = psy_hrv_config_default();
+    c.time_window_s = 60;
+    c.freq_window_s = 128;
+    c.resonance_band_hz[0] = 0.04;
+    c.resonance_band_hz[1] = 0.15;
+    c.resonance_halfwidth_hz = 0.015;
+    c.scl_interval_s = 1;
+    c.ns_scr_window_s = 60;
+    c.queue_capacity = 4096;
+    return c;
+}
+
+const char *psy_stream_kind_name(psy_stream_kind k)
+{
+    static const char *const names[PSY_STREAM_KIND_COUNT] = {"beat", "hr", "label", "hrv",
+                                                             "scl", "scr", "status"};
+    return (unsigned)k < PSY_STREAM_KIND_COUNT ? names[k] : "";
+}
+
+const char *psy_stream_condition_name(psy_stream_condition c)
+{
+    static const char *const names[PSY_STREAM_CONDITION_COUNT] = {
+        "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped"};
+    return (unsigned)c < PSY_STREAM_CONDITION_COUNT ? names[c] : "";
+}
+
+static psy_status check(const psy_stream_config *c, psy_message *why)
+{
+#define BAD(cond, ...) \
+    if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
+    BAD(!(c->ecg_rate_hz == 0 || (c->ecg_rate_hz >= 50 && c->ecg_rate_hz <= 20000)),
+        "ECG rate %g Hz not 0 or in [50, 20000]", c->ecg_rate_hz);
+    BAD(!(c->eda_rate_hz == 0 || (c->eda_rate_hz >= 1 && c->eda_rate_hz <= 100000)),
+        "EDA rate %g Hz not 0 or in [1, 100000]", c->eda_rate_hz);
+    BAD(c->ecg_rate_hz == 0 && c->eda_rate_hz == 0 && !c->rr_input, "no channel: give an ECG or EDA rate or RR input");
+    BAD(c->ecg_rate_hz > 0 && c->rr_input, "ECG and RR input together: beats come from one of them");
+    BAD(c->rr_lookahead < 2 || c->rr_lookahead > 200, "rr_lookahead %d not in 2..200", c->rr_lookahead);
+    BAD(!(c->time_window_s >= 5 && c->time_window_s <= 3600), "time_window_s %g not in [5, 3600]", c->time_window_s);
+    BAD(c->time_window_beats == 1 || c->time_window_beats > 4096, "time_window_beats %zu not 0 or in 2..4096",
+        c->time_window_beats);
+    BAD(!(c->freq_window_s >= 30 && c->freq_window_s <= 600), "freq_window_s %g not in [30, 600]", c->freq_window_s);
+    BAD(!(c->resonance_band_hz[0] >= 0 && c->resonance_band_hz[1] > c->resonance_band_hz[0] &&
+          c->resonance_band_hz[1] <= c->hrv.max_hz),
+        "resonance band %g..%g Hz invalid", c->resonance_band_hz[0], c->resonance_band_hz[1]);
+    BAD(!(c->resonance_halfwidth_hz > 0 && c->resonance_halfwidth_hz <= 0.1), "resonance_halfwidth_hz %g not in (0, 0.1]",
+        c->resonance_halfwidth_hz);
+    BAD(!(c->scl_interval_s >= 0.1 && c->scl_interval_s <= 60), "scl_interval_s %g not in [0.1, 60]", c->scl_interval_s);
+    BAD(!(c->ns_scr_window_s >= 10 && c->ns_scr_window_s <= 600), "ns_scr_window_s %g not in [10, 600]",
+        c->ns_scr_window_s);
+    BAD(c->queue_capacity < 16 || c->queue_capacity > ((size_t)1 << 20), "queue_capacity %zu not in 16..1048576",
+        c->queue_capacity);
+#undef BAD
+    return PSY_OK;
+}
+
+psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, psy_message *why)
+{
+    if (!config || !out) return psy_fail(why, PSY_E_INVALID, "no configuration or output pointer");
+    *out = NULL;
+    psy_status st = check(config, why);
+    if (st != PSY_OK) return st;
+    psy_stream *s = calloc(1, sizeof *s);
+    if (!s) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    s->cfg = *config;
+    s->cfg.detector.rate_hz = config->ecg_rate_hz;
+    s->cfg.eda.rate_hz = config->eda_rate_hz;
+    st = stream_queue_init(&s->queue, s->cfg.queue_capacity);
+    if (st == PSY_OK && s->cfg.ecg_rate_hz > 0 && psy_ecg_detector_create(&s->cfg.detector, &s->det) != PSY_OK)
+        st = psy_fail(why, PSY_E_INVALID, "the R-peak detector settings are invalid at %g Hz", s->cfg.ecg_rate_hz);
+    if (st == PSY_OK && (s->cfg.ecg_rate_hz > 0 || s->cfg.rr_input)) {
+        if (stream_labels_init(&s->labels, &s->cfg) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+        if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, why);
+    }
+    if (st == PSY_OK && s->cfg.eda_rate_hz > 0) {
+        st = psy_eda_config_check(&s->cfg.eda, why);
+        if (st == PSY_OK && psy_eda_stream_create(&s->cfg.eda, &s->eda) != PSY_OK)
+            st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    if (st != PSY_OK) {
+        psy_stream_destroy(s);
+        return st;
+    }
+    psy_stream_reset(s);
+    *out = s;
+    return PSY_OK;
+}
+
+void psy_stream_reset(psy_stream *s)
+{
+    if (!s) return;
+    psy_ecg_detector_reset(s->det);
+    if (s->eda) psy_eda_stream_reset(s->eda);
+    if (s->det || s->cfg.rr_input) {
+        stream_labels_reset(&s->labels);
+        stream_hrv_reset(&s->hrv);
+    }
+    stream_queue_clear(&s->queue);
+    s->finished = 0;
+    s->n_gaps = s->gap_next = 0;
+    s->ecg_n = 0, s->last_beat = -1;
+    s->ecg_lost = 0, s->ecg_last = 0, s->ecg_same = 0;
+    s->rr_clock_s = 0, s->rr_last_t = -INFINITY, s->rr_any = 0;
+    s->scl_sum = 0, s->scl_n = 0, s->scl_next_t = s->cfg.scl_interval_s;
+    s->eda_lost = 0, s->scr_head = s->scr_n = 0, s->eda_now_t = 0;
+}
+
+void psy_stream_destroy(psy_stream *s)
+{
+    if (!s) return;
+    psy_ecg_detector_destroy(s->det);
+    psy_eda_stream_destroy(s->eda);
+    if (s->labels.rr || s->labels.cap) stream_labels_free(&s->labels);
+    stream_hrv_free(&s->hrv);
+    stream_queue_free(&s->queue);
+    free(s);
+}
+
+const psy_stream_config *psy_stream_get_config(const psy_stream *s)
+{
+    return s ? &s->cfg : NULL;
+}
+
+double psy_stream_beat_latency(const psy_stream *s)
+{
+    return s && s->det ? psy_ecg_detector_latency(s->det) : 0;
+}
+
+size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max)
+{
+    if (!s || !out) return 0;
+    return stream_queue_pop(&s->queue, out, max);
+}
+
+static void put(void *ctx, const psy_stream_output *o)
+{
+    stream_queue_put(&((psy_stream *)ctx)->queue, o);
+}
+
+static void status(psy_stream *s, psy_stream_condition c, double onset_s, int64_t count)
+{
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_STATUS;
+    o.onset_s = onset_s;
+    o.u.status.condition = c;
+    o.u.status.count = count;
+    put(s, &o);
+}
+
+/* A beat of either source: its output, its HR, then the labeller. */
+static void beat(psy_stream *s, int64_t sample, double t_s, double rr_ms, int new_stretch)
+{
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_BEAT;
+    o.onset_s = t_s;
+    o.u.beat.sample = sample;
+    o.u.beat.rr_ms = rr_ms;
+    put(s, &o);
+    if (!isnan(rr_ms)) {
+        o.kind = PSY_STREAM_HR;
+        memset(&o.u, 0, sizeof o.u);
+        o.u.hr.bpm = 60000.0 / rr_ms;
+        put(s, &o);
+    }
+    stream_labels_beat(&s->labels, sample, t_s, rr_ms, new_stretch, &s->hrv, put, s);
+}
+
+/* ---- ECG ---------------------------------------------------------------------------------- */
+
+static int gap_between(const psy_stream *s, int64_t a, int64_t b)
+{
+    for (size_t g = 0; g < s->n_gaps; g++)
+        if (s->gaps[g].start < b && s->gaps[g].end > a) return 1;
+    return 0;
+}
+
+/* Moves what the detector has emitted into outputs; gaps first (they break the RR series). */
+static void drain_detector(psy_stream *s)
+{
+    psy_ecg_gap g;
+    while (psy_ecg_detector_pop_gaps(s->det, &g, 1) == 1) {
+        s->gaps[s->gap_next] = g;
+        s->gap_next = (s->gap_next + 1) % (sizeof s->gaps / sizeof s->gaps[0]);
+        if (s->n_gaps < sizeof s->gaps / sizeof s->gaps[0]) s->n_gaps++;
+    }
+    psy_ecg_beat b;
+    double rate = s->cfg.ecg_rate_hz;
+    while (psy_ecg_detector_pop_beats(s->det, &b, 1) == 1) {
+        double rr = NAN;
+        if (s->last_beat >= 0 && !gap_between(s, s->last_beat, b.sample))
+            rr = 1000.0 * (double)(b.sample - s->last_beat) / rate;
+        s->last_beat = b.sample;
+        beat(s, b.sample, (double)b.sample / rate, rr, isnan(rr));
+    }
+}
+
+/* Lead-off status as samples arrive: NaN at once, flat after the detector's flat_s. */
+static void watch_ecg(psy_stream *s, double x)
+{
+    double rate = s->cfg.ecg_rate_hz;
+    int64_t flat_len = (int64_t)llround(s->cfg.detector.flat_s * rate);
+    if (x == s->ecg_last) s->ecg_same++;
+    else s->ecg_same = 0;
+    s->ecg_last = x;
+    int bad = isnan(x) || (flat_len > 0 && s->ecg_same >= flat_len);
+    if (bad && !s->ecg_lost) {
+        int64_t from = isnan(x) ? s->ecg_n : s->ecg_n - flat_len;
+        status(s, PSY_STREAM_ECG_LOST, (double)from / rate, 0);
+    } else if (!bad && s->ecg_lost) {
+        status(s, PSY_STREAM_ECG_BACK, (double)s->ecg_n / rate, 0);
+    }
+    s->ecg_lost = bad;
+}
+
+psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n)
+{
+    if (!s || !s->det || (!x && n) || s->finished) return PSY_E_INVALID;
+    for (size_t off = 0; off < n;) {
+        /* small steps: the detector's queues never fill, and statuses keep their order */
+        size_t step = n - off < 256 ? n - off : 256, used = 0;
+        for (size_t i = 0; i < step; i++) {
+            watch_ecg(s, x[off + i]);
+            s->ecg_n++;
+        }
+        for (size_t done = 0; done < step;) {
+            psy_ecg_detector_push(s->det, x + off + done, step - done, &used);
+            done += used;
+            drain_detector(s);
+        }
+        off += step;
+    }
+    return PSY_OK;
+}
+
+/* ---- RR ----------------------------------------------------------------------------------- */
+
+psy_status psy_stream_push_rr(psy_stream *s, const double *rr_ms, const double *t_s, size_t n)
+{
+    if (!s || !s->cfg.rr_input || (!rr_ms && n) || s->finished) return PSY_E_INVALID;
+    for (size_t i = 0; i < n; i++) {
+        double rr = rr_ms[i];
+        int valid = rr > 0 && isfinite(rr);
+        double t = t_s ? t_s[i] : s->rr_clock_s + (valid ? rr / 1000.0 : 0);
+        if (!valid) status(s, PSY_STREAM_RR_INVALID, isfinite(t) ? t : s->rr_clock_s, 0);
+        if (!isfinite(t) || !(t > s->rr_last_t)) continue; /* no time for it: nothing to place */
+        /* A stretch continues while each beat follows the one before by its interval (within
+         * 50 ms or 20 %: psy_beats_detect's rule for device lists that drop beats). */
+        int follows = valid && s->rr_any && fabs(1000.0 * (t - s->rr_last_t) - rr) <= fmax(50.0, 0.2 * rr);
+        beat(s, -1, t, valid ? rr : NAN, !follows);
+        s->rr_any = valid;
+        s->rr_last_t = t;
+        s->rr_clock_s = t;
+    }
+    return PSY_OK;
+}
+
+/* ---- EDA ---------------------------------------------------------------------------------- */
+
+static void drain_eda(psy_stream *s)
+{
+    psy_eda_scr r;
+    while (psy_eda_stream_pop(s->eda, &r, 1) == 1) {
+        psy_stream_output o;
+        memset(&o, 0, sizeof o);
+        o.kind = PSY_STREAM_SCR;
+        o.onset_s = r.onset_s;
+        o.u.scr = r;
+        put(s, &o);
+        if (s->scr_n == SCR_RING) s->scr_head = (s->scr_head + 1) % SCR_RING, s->scr_n--;
+        s->scr_onsets[(s->scr_head + s->scr_n++) % SCR_RING] = r.onset_s;
+    }
+}
+
+/* Each analysis sample: SCRs scored so far go out first (so the order of outputs does not depend
+ * on how the samples were cut into blocks), then the lost/back status and the SCL. */
+static void scl_sample(void *ctx, double t_s, double tonic_us)
+{
+    psy_stream *s = ctx;
+    drain_eda(s);
+    s->eda_now_t = t_s;
+    int bad = isnan(tonic_us);
+    if (bad != s->eda_lost) status(s, bad ? PSY_STREAM_EDA_LOST : PSY_STREAM_EDA_BACK, t_s, 0);
+    s->eda_lost = bad;
+    if (!bad) s->scl_sum += tonic_us, s->scl_n++;
+    if (t_s + 1e-9 < s->scl_next_t) return;
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_SCL;
+    o.onset_s = s->scl_next_t;
+    o.u.scl.scl_us = s->scl_n ? s->scl_sum / (double)s->scl_n : NAN;
+    size_t recent = 0;
+    for (size_t k = 0; k < s->scr_n; k++)
+        recent += s->scr_onsets[(s->scr_head + k) % SCR_RING] > t_s - s->cfg.ns_scr_window_s;
+    o.u.scl.ns_scr_per_min = (double)recent * 60.0 / s->cfg.ns_scr_window_s;
+    put(s, &o);
+    s->scl_sum = 0, s->scl_n = 0;
+    s->scl_next_t += s->cfg.scl_interval_s;
+}
+
+psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n)
+{
+    if (!s || !s->eda || (!x && n) || s->finished) return PSY_E_INVALID;
+    for (size_t off = 0; off < n;) {
+        size_t used = 0;
+        psy_status st = eda_stream_push_sink(s->eda, x + off, n - off, &used, scl_sample, s);
+        if (st != PSY_OK) return st;
+        off += used;
+        drain_eda(s);
+    }
+    return PSY_OK;
+}
+
+psy_status psy_stream_finish(psy_stream *s)
+{
+    if (!s || s->finished) return PSY_E_INVALID;
+    s->finished = 1;
+    if (s->det) {
+        psy_ecg_detector_finish(s->det);
+        drain_detector(s);
+    }
+    if (s->det || s->cfg.rr_input) stream_labels_flush(&s->labels, &s->hrv, put, s);
+    if (s->eda) {
+        psy_eda_stream_finish(s->eda);
+        drain_eda(s);
+    }
+    return PSY_OK;
+}

@@ -1,0 +1,74 @@
+/* Pieces of the streaming object (analysis/stream*.c); not a public header. */
+#ifndef PSYPHYS_STREAM_INTERNAL_H
+#define PSYPHYS_STREAM_INTERNAL_H
+
+#include <pthread.h>
+#include "hrv_internal.h"
+#include "psyphys/stream.h"
+
+/* The output queue: a ring guarded by a mutex; when full the oldest output is overwritten and
+ * counted, and the next poll reports the count first. */
+typedef struct stream_queue {
+    psy_stream_output *buf;
+    size_t cap, head, n;
+    int64_t dropped;
+    pthread_mutex_t lock;
+} stream_queue;
+
+psy_status stream_queue_init(stream_queue *q, size_t cap);
+void stream_queue_free(stream_queue *q);
+void stream_queue_clear(stream_queue *q);
+void stream_queue_put(stream_queue *q, const psy_stream_output *o);
+size_t stream_queue_pop(stream_queue *q, psy_stream_output *out, size_t max);
+
+/* Rolling HRV over the corrected NN series: a ring of intervals and the Welch spectrum of the
+ * last freq_window_s, all buffers and FFTW plans made at init. */
+typedef struct stream_hrv {
+    const psy_stream_config *cfg;
+    size_t cap, head, n;      /* ring of NN intervals */
+    double *ring_nn, *ring_t;
+    double last_t;
+    double *nn, *t;           /* the window, linear */
+    double *z, *work, *psd;   /* resampled series, spline / detrend work, spectrum */
+    size_t max_m, max_bins;
+    hrv_fft *ffts;            /* one per transform size a window can need */
+    size_t n_ffts;
+} stream_hrv;
+
+psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_message *why);
+void stream_hrv_free(stream_hrv *h);
+void stream_hrv_reset(stream_hrv *h);
+/* Adds one NN interval (ms) ending at t_s and fills o (kind PSY_STREAM_HRV). 0 when the interval
+ * is skipped (as psy_hrv_compute skips it: outside 1 .. 10000 ms or not after the last one). */
+int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o);
+
+/* Beats -> labels and NN: the sliding-buffer artefact classification with bounded lookahead. */
+typedef struct stream_labels {
+    const psy_stream_config *cfg;
+    size_t cap, back;         /* buffer capacity; beats kept before the first pending one */
+    size_t n, n_final;        /* beats in the buffer; how many of them have their label out */
+    int at_run_start;         /* 1 while the buffer still begins at the run's first interval */
+    double *rr, *t, *work, *nn_rr, *nn_t;
+    int64_t *sample;
+    psy_beat_class *cls;
+    uint8_t *nn_corrected;
+    psy_beat_class last_label; /* of the last beat labelled (the offline table's `corrected`
+                                  looks at the beat before, across stretches too) */
+    double nn_emitted_t;      /* NN intervals up to this time are out */
+    int any_label;
+} stream_labels;
+
+/* Called for each output the labeller makes (labels, then HRV after each NN interval). */
+typedef void (*stream_emit)(void *ctx, const psy_stream_output *o);
+
+psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg);
+void stream_labels_free(stream_labels *l);
+void stream_labels_reset(stream_labels *l);
+/* One beat in time order. new_stretch (or rr_ms NaN: a beat without an interval) ends the
+ * current stretch first (its pending labels go out). */
+void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_ms, int new_stretch,
+                        stream_hrv *h, stream_emit emit, void *ctx);
+/* The end of the current stretch: every pending label out. */
+void stream_labels_flush(stream_labels *l, stream_hrv *h, stream_emit emit, void *ctx);
+
+#endif

@@ -1,0 +1,150 @@
+/* Labels and NN intervals of live beats: the Lipponen–Tarvainen classification (dsp/rr_correct.c)
+ * run on a sliding buffer of the current stretch's intervals each time a beat arrives. A beat's
+ * label is final once `rr_lookahead` beats follow it (53 by default: the classifier reads the
+ * quartile deviation over qd_window beats of deviations from an 11-beat median, so a class
+ * depends on intervals up to qd_window / 2 + median_window / 2 + 3 beats ahead) and, while the
+ * stretch is shorter than qd_window, once it is qd_window long (the offline windows then cover the
+ * whole stretch). The buffer keeps `back` beats before the first pending one, more than the
+ * classifier's windows reach back, so labels equal those of psy_beats_detect on the whole
+ * recording (tested on MIT-BIH 100, 105, 113 and a bigeminy strap recording). One reach is not
+ * bounded: the first pass carries a "skip the next beat" state through consecutive ectopic
+ * detections, so a chain of them longer than `back` (148 beats at the defaults) could be read
+ * from a different start than offline. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream_internal.h"
+
+#define NN_REACH 4 /* an NN interval is final this many labelled beats later (the interpolation
+                      reads two usable neighbours on each side) */
+
+static int exact_lookahead(const psy_rr_config *c)
+{
+    return c->qd_window / 2 + c->median_window / 2 + 3;
+}
+
+psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg)
+{
+    memset(l, 0, sizeof *l);
+    l->cfg = cfg;
+    l->back = (size_t)exact_lookahead(&cfg->rr) + (size_t)cfg->rr.qd_window + NN_REACH;
+    l->cap = l->back + (size_t)cfg->rr_lookahead + (size_t)cfg->rr.qd_window + 64;
+    l->rr = malloc(l->cap * sizeof *l->rr);
+    l->t = malloc(l->cap * sizeof *l->t);
+    l->sample = malloc(l->cap * sizeof *l->sample);
+    l->cls = malloc(l->cap * sizeof *l->cls);
+    l->work = malloc(psy_rr_classify_work_size(l->cap) * sizeof *l->work);
+    l->nn_rr = malloc(2 * l->cap * sizeof *l->nn_rr);
+    l->nn_t = malloc(2 * l->cap * sizeof *l->nn_t);
+    l->nn_corrected = malloc(2 * l->cap);
+    if (!l->rr || !l->t || !l->sample || !l->cls || !l->work || !l->nn_rr || !l->nn_t || !l->nn_corrected)
+        return PSY_E_NOMEM;
+    stream_labels_reset(l);
+    return PSY_OK;
+}
+
+void stream_labels_reset(stream_labels *l)
+{
+    l->n = l->n_final = 0;
+    l->at_run_start = 1;
+    l->last_label = PSY_BEAT_NORMAL;
+    l->any_label = 0;
+    l->nn_emitted_t = -INFINITY;
+}
+
+void stream_labels_free(stream_labels *l)
+{
+    free(l->rr), free(l->t), free(l->sample), free(l->cls), free(l->work);
+    free(l->nn_rr), free(l->nn_t), free(l->nn_corrected);
+    memset(l, 0, sizeof *l);
+}
+
+/* The offline beats table's `corrected`: this beat's class, or the one before it, changes its
+ * interval in the NN series (cli/beats_table.c). */
+static int corrected(psy_beat_class cls, int has_prev, psy_beat_class prev)
+{
+    if (cls != PSY_BEAT_NORMAL) return 1;
+    return has_prev && prev != PSY_BEAT_NORMAL && prev != PSY_BEAT_MISSED;
+}
+
+static void emit_label(stream_labels *l, int64_t sample, double t, double rr, psy_beat_class cls,
+                       stream_emit emit, void *ctx)
+{
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_LABEL;
+    o.onset_s = t;
+    o.u.label.sample = sample;
+    o.u.label.rr_ms = rr;
+    o.u.label.label = cls;
+    o.u.label.corrected = corrected(cls, l->any_label, l->last_label);
+    emit(ctx, &o);
+    l->last_label = cls;
+    l->any_label = 1;
+}
+
+/* NN intervals of the buffer up to time t_max that are not out yet, each followed by its HRV. */
+static void emit_nn(stream_labels *l, double t_max, stream_hrv *h, stream_emit emit, void *ctx)
+{
+    size_t m = 0;
+    if (psy_rr_correct(l->rr, l->t, l->n, &l->cfg->rr, l->cls, l->nn_rr, l->nn_t, l->nn_corrected,
+                       2 * l->cap, &m, NULL) != PSY_OK)
+        return;
+    for (size_t k = 0; k < m; k++) {
+        if (!(l->nn_t[k] > l->nn_emitted_t) || l->nn_t[k] > t_max) continue;
+        l->nn_emitted_t = l->nn_t[k];
+        psy_stream_output o;
+        if (h && stream_hrv_add(h, l->nn_rr[k], l->nn_t[k], &o)) emit(ctx, &o);
+    }
+}
+
+/* Drops the oldest beats the classifier no longer reaches. */
+static void shift(stream_labels *l)
+{
+    if (l->n_final <= l->back) return;
+    size_t drop = l->n_final - l->back;
+    memmove(l->rr, l->rr + drop, (l->n - drop) * sizeof *l->rr);
+    memmove(l->t, l->t + drop, (l->n - drop) * sizeof *l->t);
+    memmove(l->sample, l->sample + drop, (l->n - drop) * sizeof *l->sample);
+    l->n -= drop;
+    l->n_final -= drop;
+    l->at_run_start = 0;
+}
+
+void stream_labels_flush(stream_labels *l, stream_hrv *h, stream_emit emit, void *ctx)
+{
+    if (l->n == 0) return;
+    psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+    for (size_t i = l->n_final; i < l->n; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], l->cls[i], emit, ctx);
+    emit_nn(l, INFINITY, h, emit, ctx);
+    l->n = l->n_final = 0;
+    l->at_run_start = 1;
+}
+
+void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_ms, int new_stretch,
+                        stream_hrv *h, stream_emit emit, void *ctx)
+{
+    int no_interval = !(rr_ms > 0) || !isfinite(rr_ms);
+    if (new_stretch || no_interval) stream_labels_flush(l, h, emit, ctx); /* the old one is complete */
+    if (no_interval) { /* a beat without an interval is N, as offline */
+        emit_label(l, sample, t_s, NAN, PSY_BEAT_NORMAL, emit, ctx);
+        return;
+    }
+    if (l->n == l->cap) shift(l);
+    if (l->n == l->cap) { /* cannot happen: cap leaves room for the lookahead */
+        stream_labels_flush(l, h, emit, ctx);
+    }
+    l->rr[l->n] = rr_ms, l->t[l->n] = t_s, l->sample[l->n] = sample;
+    l->n++;
+    size_t ahead = (size_t)l->cfg->rr_lookahead;
+    int exact = l->cfg->rr_lookahead >= exact_lookahead(&l->cfg->rr);
+    if (l->n < l->n_final + ahead + 1) return;
+    if (exact && l->at_run_start && l->n < (size_t)l->cfg->rr.qd_window) return;
+    psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+    size_t upto = l->n - ahead; /* beats [n_final, upto) become final */
+    for (size_t i = l->n_final; i < upto; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], l->cls[i], emit, ctx);
+    l->n_final = upto;
+    if (upto > NN_REACH) emit_nn(l, l->t[upto - 1 - NN_REACH], h, emit, ctx);
+    shift(l);
+}

@@ -1,0 +1,301 @@
+/* psyphys stream over OSC (liblo): outputs sent as UDP messages, and an input port.
+ *
+ * Output address space (every message starts with the onset in seconds, float32):
+ *   /psyphys/beat      onset f, sample i (-1 for RR input), rr_ms f (NaN first of a stretch)
+ *   /psyphys/hr        onset f, bpm f
+ *   /psyphys/label     onset f, sample i, label s ("N", "ectopic", ...), corrected i
+ *   /psyphys/rmssd     onset f, rmssd_ms f, sdnn_ms f
+ *   /psyphys/lfhf      onset f, lf_hf f, lf_ms2 f, hf_ms2 f
+ *   /psyphys/resonance onset f, peak_hz f, peak_power_ms2 f
+ *   /psyphys/scl       onset f, scl_us f, ns_scr_per_min f
+ *   /psyphys/scr       onset f, amplitude_us f, peak f, rise_time_s f
+ *   /psyphys/status    onset f, condition s, detail s
+ * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
+ * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
+ * stdout, then osc_send_ok once it has taken messages for a second.
+ * Input address space: /psyphys/in/ecg and /psyphys/in/eda (one or more samples, f d or i),
+ * /psyphys/in/rr (intervals in ms), /psyphys/in/end (the end of the stream). */
+#include <errno.h>
+#include <lo/lo.h>
+#include <math.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "stream_cli.h"
+
+struct stream_osc_out {
+    int fd;      /* a connected UDP socket: a peer that has gone away shows as ECONNREFUSED */
+    int failing;        /* sends fail: the peer is gone or unreachable */
+    double last_error;  /* monotonic time (s) of the last failed send */
+    char errtext[128];
+};
+
+stream_osc_out *stream_osc_out_open(const char *host_port)
+{
+    const char *colon = strrchr(host_port, ':');
+    if (!colon || colon == host_port || !colon[1]) return NULL;
+    char host[256];
+    size_t hl = (size_t)(colon - host_port);
+    if (hl >= sizeof host) return NULL;
+    memcpy(host, host_port, hl);
+    host[hl] = '\0';
+    char *end = NULL;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535) return NULL;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0 || !res) return NULL;
+    int fd = -1;
+    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0) return NULL;
+    stream_osc_out *o = calloc(1, sizeof *o);
+    if (!o) {
+        close(fd);
+        return NULL;
+    }
+    o->fd = fd;
+    return o;
+}
+
+void stream_osc_out_close(stream_osc_out *o)
+{
+    if (!o) return;
+    close(o->fd);
+    free(o);
+}
+
+/* Serialises m and sends it without ever waiting (a full socket buffer drops the message).
+ * Returns 0, or -1 with the reason in o->errtext. */
+static int send_message(stream_osc_out *o, const char *path, lo_message m)
+{
+    char buf[2048];
+    size_t len = lo_message_length(m, path);
+    int rc = -1;
+    if (len <= sizeof buf && lo_message_serialise(m, path, buf, &len)) {
+        ssize_t k = send(o->fd, buf, len, MSG_DONTWAIT);
+        if (k == (ssize_t)len) rc = 0;
+        else snprintf(o->errtext, sizeof o->errtext, "%s", k < 0 ? strerror(errno) : "short send");
+    } else {
+        snprintf(o->errtext, sizeof o->errtext, "message too long");
+    }
+    lo_message_free(m);
+    return rc;
+}
+
+/* A message of floats after the onset. */
+static int send_floats(stream_osc_out *o, const char *path, float onset, int n, const double *v)
+{
+    lo_message m = lo_message_new();
+    if (!m) return -1;
+    lo_message_add_float(m, onset);
+    for (int i = 0; i < n; i++) lo_message_add_float(m, (float)v[i]);
+    return send_message(o, path, m);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A send's result: a failing peer is reported once, and again when it has taken messages for a
+ * second (a refused datagram shows only on the send after it, so single successes prove nothing). */
+static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
+{
+    if (rc < 0) o->last_error = now_s();
+    int failing = rc < 0 || (o->failing && now_s() - o->last_error < 1.0);
+    if (failing == o->failing) return;
+    o->failing = failing;
+    if (!report) return;
+    stream_osc_out *keep = report->osc;
+    report->osc = NULL; /* the status goes to stdout (and LSL) only */
+    stream_out_status(report, onset_s, failing ? "osc_send_failed" : "osc_send_ok",
+                      failing ? o->errtext : "OSC messages are delivered again");
+    report->osc = keep;
+}
+
+void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report)
+{
+    float t = (float)x->onset_s;
+    int rc = 0;
+    lo_message m;
+    switch (x->kind) {
+    case PSY_STREAM_BEAT:
+        if (!(m = lo_message_new())) return;
+        lo_message_add_float(m, t);
+        lo_message_add_int32(m, (int32_t)x->u.beat.sample);
+        lo_message_add_float(m, (float)x->u.beat.rr_ms);
+        rc = send_message(o, "/psyphys/beat", m);
+        break;
+    case PSY_STREAM_HR:
+        rc = send_floats(o, "/psyphys/hr", t, 1, &x->u.hr.bpm);
+        break;
+    case PSY_STREAM_LABEL:
+        if (!(m = lo_message_new())) return;
+        lo_message_add_float(m, t);
+        lo_message_add_int32(m, (int32_t)x->u.label.sample);
+        lo_message_add_string(m, psy_beat_class_name(x->u.label.label));
+        lo_message_add_int32(m, x->u.label.corrected);
+        rc = send_message(o, "/psyphys/label", m);
+        break;
+    case PSY_STREAM_HRV: {
+        double a[2] = {x->u.hrv.rmssd_ms, x->u.hrv.sdnn_ms}, b[3] = {x->u.hrv.lf_hf, x->u.hrv.lf_ms2, x->u.hrv.hf_ms2},
+               c[2] = {x->u.hrv.peak_hz, x->u.hrv.peak_power_ms2};
+        rc = send_floats(o, "/psyphys/rmssd", t, 2, a);
+        if (rc == 0) rc = send_floats(o, "/psyphys/lfhf", t, 3, b);
+        if (rc == 0) rc = send_floats(o, "/psyphys/resonance", t, 2, c);
+        break;
+    }
+    case PSY_STREAM_SCL: {
+        double a[2] = {x->u.scl.scl_us, x->u.scl.ns_scr_per_min};
+        rc = send_floats(o, "/psyphys/scl", t, 2, a);
+        break;
+    }
+    case PSY_STREAM_SCR: {
+        double a[3] = {x->u.scr.amplitude_us, x->u.scr.peak_s, x->u.scr.rise_time_s};
+        rc = send_floats(o, "/psyphys/scr", t, 3, a);
+        break;
+    }
+    case PSY_STREAM_STATUS: {
+        char detail[64] = "";
+        if (x->u.status.condition == PSY_STREAM_DROPPED)
+            snprintf(detail, sizeof detail, "%lld outputs dropped", (long long)x->u.status.count);
+        stream_osc_out_status(o, x->onset_s, psy_stream_condition_name(x->u.status.condition), detail);
+        return;
+    }
+    default:
+        return;
+    }
+    sent(o, rc, x->onset_s, report);
+}
+
+void stream_osc_out_status(stream_osc_out *o, double onset_s, const char *condition, const char *detail)
+{
+    lo_message m = lo_message_new();
+    if (!m) return;
+    lo_message_add_float(m, (float)onset_s);
+    lo_message_add_string(m, condition);
+    lo_message_add_string(m, detail ? detail : "");
+    send_message(o, "/psyphys/status", m);
+}
+
+/* ---- input ---------------------------------------------------------------------------------- */
+
+typedef struct osc_in {
+    stream_input *in;
+    int ended;
+    double values[1024];
+} osc_in;
+
+/* The message's numbers into ctx->values; -1 when an argument is not a number. liblo's argument
+ * pointers need not be aligned for the lo_arg union, so each value is copied out bytewise. */
+static int numbers(osc_in *c, const char *types, lo_arg **argv, int argc)
+{
+    int n = 0;
+    for (int i = 0; i < argc && n < (int)(sizeof c->values / sizeof c->values[0]); i++) {
+        const void *p = argv[i];
+        float f;
+        double d;
+        int32_t i32;
+        int64_t i64;
+        switch (types[i]) {
+        case LO_FLOAT: memcpy(&f, p, sizeof f), c->values[n++] = f; break;
+        case LO_DOUBLE: memcpy(&d, p, sizeof d), c->values[n++] = d; break;
+        case LO_INT32: memcpy(&i32, p, sizeof i32), c->values[n++] = i32; break;
+        case LO_INT64: memcpy(&i64, p, sizeof i64), c->values[n++] = (double)i64; break;
+        default: return -1;
+        }
+    }
+    return n;
+}
+
+static int on_samples(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg, void *data)
+{
+    (void)msg;
+    osc_in *c = data;
+    int n = numbers(c, types, argv, argc);
+    if (n < 0) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "%s with arguments '%s': numbers expected", path, types);
+        stream_out_status(c->in->out, NAN, "malformed_input", detail);
+        return 0;
+    }
+    psy_status st = PSY_E_INVALID;
+    if (strcmp(path, "/psyphys/in/ecg") == 0) st = psy_stream_push_ecg(c->in->s, c->values, (size_t)n);
+    else if (strcmp(path, "/psyphys/in/eda") == 0) st = psy_stream_push_eda(c->in->s, c->values, (size_t)n);
+    else st = psy_stream_push_rr(c->in->s, c->values, NULL, (size_t)n);
+    if (st != PSY_OK) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "%s: no such channel in this stream (see --ecg-rate, --eda-rate, --rr)", path);
+        stream_out_status(c->in->out, NAN, "malformed_input", detail);
+    }
+    return 0;
+}
+
+static int on_end(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg, void *data)
+{
+    (void)path, (void)types, (void)argv, (void)argc, (void)msg;
+    ((osc_in *)data)->ended = 1;
+    return 0;
+}
+
+static int on_other(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg, void *data)
+{
+    (void)types, (void)argv, (void)argc, (void)msg;
+    osc_in *c = data;
+    char detail[300];
+    snprintf(detail, sizeof detail, "unknown OSC address %s", path);
+    stream_out_status(c->in->out, NAN, "malformed_input", detail);
+    return 0;
+}
+
+static void on_error(int num, const char *msg, const char *where)
+{
+    fprintf(stderr, "psyphys: stream: OSC error %d: %s%s%s\n", num, msg ? msg : "", where ? " at " : "",
+            where ? where : "");
+}
+
+int stream_osc_in(stream_input *in, const char *port)
+{
+    /* port 0: any free port (printed below) */
+    lo_server srv = lo_server_new_with_proto(strcmp(port, "0") == 0 ? NULL : port, LO_UDP, on_error);
+    if (!srv) {
+        cli_error(NULL, "stream: cannot listen for OSC on UDP port %s (in use or not a port)", port);
+        return CLI_FAILED;
+    }
+    osc_in *c = calloc(1, sizeof *c);
+    if (!c) {
+        lo_server_free(srv);
+        return CLI_FAILED;
+    }
+    c->in = in;
+    lo_server_add_method(srv, "/psyphys/in/ecg", NULL, on_samples, c);
+    lo_server_add_method(srv, "/psyphys/in/eda", NULL, on_samples, c);
+    lo_server_add_method(srv, "/psyphys/in/rr", NULL, on_samples, c);
+    lo_server_add_method(srv, "/psyphys/in/end", NULL, on_end, c);
+    lo_server_add_method(srv, NULL, NULL, on_other, c);
+    fprintf(stderr, "psyphys: stream: listening for OSC on UDP port %d\n", lo_server_get_port(srv));
+    while (!c->ended && !*in->stop && stream_out_alive(in->out)) {
+        lo_server_recv_noblock(srv, 100);
+        stream_out_drain(in->out, in->s);
+    }
+    free(c);
+    lo_server_free(srv);
+    return CLI_OK;
+}

@@ -1,0 +1,220 @@
+/* psyphys stream outputs: one JSON object per line on stdout, and the same outputs to OSC and
+ * LSL when asked. Live inputs never wait for a slow reader of stdout: lines that do not fit in a
+ * 1 MiB buffer are dropped and counted (a status line says how many once there is room). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stream_cli.h"
+
+#define LIVE_BUFFER (1 << 20)
+
+/* A number, or null for NaN (JSON has no NaN). */
+static int num(char *buf, size_t size, const char *key, double v, int decimals)
+{
+    if (!isfinite(v)) return snprintf(buf, size, ",\"%s\":null", key);
+    return snprintf(buf, size, ",\"%s\":%.*f", key, decimals, v);
+}
+
+size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
+{
+    size_t n = 0;
+#define ADD(call)                                  \
+    do {                                           \
+        int k_ = (call);                           \
+        if (k_ > 0 && (size_t)k_ < size - n) n += (size_t)k_; \
+    } while (0)
+    ADD(snprintf(buf, size, "{\"type\":\"%s\",\"onset\":%.6f", psy_stream_kind_name(x->kind), x->onset_s));
+    switch (x->kind) {
+    case PSY_STREAM_BEAT:
+        if (x->u.beat.sample >= 0) ADD(snprintf(buf + n, size - n, ",\"sample\":%lld", (long long)x->u.beat.sample));
+        else ADD(snprintf(buf + n, size - n, ",\"sample\":null"));
+        ADD(num(buf + n, size - n, "rr_ms", x->u.beat.rr_ms, 3));
+        break;
+    case PSY_STREAM_HR:
+        ADD(num(buf + n, size - n, "bpm", x->u.hr.bpm, 3));
+        break;
+    case PSY_STREAM_LABEL:
+        if (x->u.label.sample >= 0) ADD(snprintf(buf + n, size - n, ",\"sample\":%lld", (long long)x->u.label.sample));
+        else ADD(snprintf(buf + n, size - n, ",\"sample\":null"));
+        ADD(num(buf + n, size - n, "rr_ms", x->u.label.rr_ms, 3));
+        ADD(snprintf(buf + n, size - n, ",\"label\":\"%s\",\"corrected\":%d", psy_beat_class_name(x->u.label.label),
+                     x->u.label.corrected));
+        break;
+    case PSY_STREAM_HRV:
+        ADD(num(buf + n, size - n, "rmssd_ms", x->u.hrv.rmssd_ms, 3));
+        ADD(num(buf + n, size - n, "sdnn_ms", x->u.hrv.sdnn_ms, 3));
+        ADD(snprintf(buf + n, size - n, ",\"n_time\":%zu", x->u.hrv.n_time));
+        ADD(num(buf + n, size - n, "lf_ms2", x->u.hrv.lf_ms2, 3));
+        ADD(num(buf + n, size - n, "hf_ms2", x->u.hrv.hf_ms2, 3));
+        ADD(num(buf + n, size - n, "lf_hf", x->u.hrv.lf_hf, 4));
+        ADD(num(buf + n, size - n, "peak_hz", x->u.hrv.peak_hz, 4));
+        ADD(num(buf + n, size - n, "peak_power_ms2", x->u.hrv.peak_power_ms2, 3));
+        ADD(snprintf(buf + n, size - n, ",\"n_freq\":%zu", x->u.hrv.n_freq));
+        break;
+    case PSY_STREAM_SCL:
+        ADD(num(buf + n, size - n, "scl_us", x->u.scl.scl_us, 4));
+        ADD(num(buf + n, size - n, "ns_scr_per_min", x->u.scl.ns_scr_per_min, 3));
+        break;
+    case PSY_STREAM_SCR:
+        ADD(num(buf + n, size - n, "peak", x->u.scr.peak_s, 6));
+        ADD(num(buf + n, size - n, "amplitude_us", x->u.scr.amplitude_us, 4));
+        ADD(num(buf + n, size - n, "rise_time_s", x->u.scr.rise_time_s, 3));
+        ADD(num(buf + n, size - n, "half_recovery_s", x->u.scr.half_recovery_s, 3));
+        break;
+    case PSY_STREAM_STATUS:
+        ADD(snprintf(buf + n, size - n, ",\"condition\":\"%s\"", psy_stream_condition_name(x->u.status.condition)));
+        if (x->u.status.condition == PSY_STREAM_DROPPED)
+            ADD(snprintf(buf + n, size - n, ",\"count\":%lld", (long long)x->u.status.count));
+        break;
+    default:
+        break;
+    }
+    ADD(snprintf(buf + n, size - n, "}\n"));
+#undef ADD
+    return n;
+}
+
+int stream_out_init(stream_out *o, int live)
+{
+    memset(o, 0, sizeof *o);
+    o->live = live;
+    o->stdout_ok = 1;
+    signal(SIGPIPE, SIG_IGN); /* a reader that goes away is an EPIPE, handled below */
+    if (live) {
+        o->cap = LIVE_BUFFER;
+        o->buf = malloc(o->cap);
+        if (!o->buf) return 0;
+        /* Not on a terminal: its file description is usually stdin's too, which must block. */
+        o->stdout_flags = isatty(STDOUT_FILENO) ? -1 : fcntl(STDOUT_FILENO, F_GETFL);
+        if (o->stdout_flags >= 0) fcntl(STDOUT_FILENO, F_SETFL, o->stdout_flags | O_NONBLOCK);
+    }
+    return 1;
+}
+
+void stream_out_flush(stream_out *o)
+{
+    if (!o->live) {
+        if (o->stdout_ok && fflush(stdout) != 0) o->stdout_ok = 0;
+        return;
+    }
+    size_t done = 0;
+    while (o->stdout_ok && done < o->len) {
+        ssize_t k = write(STDOUT_FILENO, o->buf + done, o->len - done);
+        if (k > 0) {
+            done += (size_t)k;
+        } else if (k < 0 && errno == EINTR) {
+            continue;
+        } else {
+            if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) o->stdout_ok = 0; /* EPIPE: gone */
+            break;
+        }
+    }
+    memmove(o->buf, o->buf + done, o->len - done);
+    o->len -= done;
+}
+
+static void write_line(stream_out *o, const char *line, size_t n)
+{
+    if (!o->stdout_ok) return;
+    if (!o->live) {
+        if (fwrite(line, 1, n, stdout) != n) o->stdout_ok = 0;
+        return;
+    }
+    if (o->dropped_lines && o->len + 128 + n <= o->cap) {
+        int k = snprintf(o->buf + o->len, o->cap - o->len,
+                         "{\"type\":\"status\",\"onset\":null,\"condition\":\"output_dropped\",\"count\":%lld}\n",
+                         (long long)o->dropped_lines);
+        if (k > 0) o->len += (size_t)k;
+        o->dropped_lines = 0;
+    }
+    if (o->len + n > o->cap) {
+        o->dropped_lines++;
+        return;
+    }
+    memcpy(o->buf + o->len, line, n);
+    o->len += n;
+}
+
+void stream_out_drain(stream_out *o, psy_stream *s)
+{
+    psy_stream_output x[64];
+    char line[1024];
+    size_t k;
+    while ((k = psy_stream_poll(s, x, 64)) > 0)
+        for (size_t i = 0; i < k; i++) {
+            size_t n = stream_json_line(&x[i], line, sizeof line);
+            write_line(o, line, n);
+            if (o->osc) stream_osc_out_send(o->osc, &x[i], o);
+            if (o->lsl) stream_lsl_push(o->lsl, line);
+        }
+    stream_out_flush(o);
+}
+
+/* A JSON string of text (quotes and control characters escaped). */
+static void json_string(char *buf, size_t size, const char *text)
+{
+    size_t n = 0;
+    if (size < 3) return;
+    buf[n++] = '"';
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 8 < size; p++) {
+        if (*p == '"' || *p == '\\') buf[n++] = '\\', buf[n++] = (char)*p;
+        else if (*p < 0x20) n += (size_t)snprintf(buf + n, size - n, "\\u%04x", *p);
+        else buf[n++] = (char)*p;
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+}
+
+void stream_out_status(stream_out *o, double onset_s, const char *condition, const char *detail)
+{
+    char line[768], text[512], when[64];
+    json_string(text, sizeof text, detail ? detail : "");
+    if (isfinite(onset_s)) snprintf(when, sizeof when, "%.6f", onset_s);
+    else snprintf(when, sizeof when, "null");
+    int n = snprintf(line, sizeof line, "{\"type\":\"status\",\"onset\":%s,\"condition\":\"%s\",\"detail\":%s}\n",
+                     when, condition, text);
+    if (n > 0 && (size_t)n < sizeof line) {
+        write_line(o, line, (size_t)n);
+        if (o->lsl) stream_lsl_push(o->lsl, line);
+    }
+    if (o->osc) stream_osc_out_status(o->osc, onset_s, condition, detail);
+    stream_out_flush(o);
+}
+
+int stream_out_alive(const stream_out *o)
+{
+    return o->stdout_ok || o->osc || o->lsl;
+}
+
+void stream_out_close(stream_out *o)
+{
+    if (o->live) {
+        /* the rest, blocking now: the stream has ended */
+        if (o->stdout_flags >= 0) fcntl(STDOUT_FILENO, F_SETFL, o->stdout_flags);
+        char line[128];
+        int n = o->dropped_lines ? snprintf(line, sizeof line,
+                                            "{\"type\":\"status\",\"onset\":null,\"condition\":\"output_dropped\","
+                                            "\"count\":%lld}\n", (long long)o->dropped_lines)
+                                 : 0;
+        if (n > 0 && o->len + (size_t)n > o->cap) o->len = o->cap - (size_t)n; /* room: the count matters more */
+        if (n > 0) memcpy(o->buf + o->len, line, (size_t)n), o->len += (size_t)n;
+        size_t done = 0;
+        while (o->stdout_ok && done < o->len) {
+            ssize_t k = write(STDOUT_FILENO, o->buf + done, o->len - done);
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0) break;
+            done += (size_t)k;
+        }
+        free(o->buf);
+    } else {
+        fflush(stdout);
+    }
+    if (o->osc) stream_osc_out_close(o->osc);
+    if (o->lsl) stream_lsl_close(o->lsl);
+    memset(o, 0, sizeof *o);
+}

@@ -1,0 +1,179 @@
+/* psyphys — live streaming: beats, heart rate, rolling HRV, resonance and EDA markers from
+ * pushed blocks of ECG, EDA and/or RR intervals, for biofeedback.
+ *
+ * One object per session, configured with the live channels: an ECG channel at ecg_rate_hz, an
+ * EDA channel (µS) at eda_rate_hz, and/or RR intervals (ms, e.g. from a chest strap). Blocks of
+ * any size are pushed; outputs are polled from a queue. The same code as the offline analysis
+ * runs underneath (psy_ecg_detector, psy_rr_classify, the HRV Welch spectrum, psy_eda_stream),
+ * so replaying a recording gives the beats of psy_beats_detect to the sample, the same labels
+ * and NN intervals, and the same HRV values as psy_hrv_compute over the same window.
+ *
+ * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
+ *  - PSY_STREAM_BEAT  each R-peak as soon as the detector confirms it, with its raw RR interval
+ *                     (median about 0.21 s after the R-peak sample arrives; a held premature
+ *                     beat or a search-back waits longer, at most psy_stream_beat_latency();
+ *                     bench/stream_latency.sh);
+ *  - PSY_STREAM_HR    instantaneous heart rate 60000 / RR, right after each beat with an RR;
+ *  - PSY_STREAM_LABEL the final artefact class of a beat and whether its interval is corrected in
+ *                     the NN series: the Lipponen–Tarvainen classifier looks ahead, so a label is
+ *                     final rr_lookahead beats later (default 53: qd_window / 2 + median_window /
+ *                     2 + 3 beats, the classifier's full reach, so labels equal the offline ones;
+ *                     fewer beats give earlier labels that may differ near artefacts); at the end
+ *                     of a stretch (a gap, finish) at once;
+ *  - PSY_STREAM_HRV   after each corrected NN interval (4 beats after its label, the reach of the
+ *                     interpolation): RMSSD and SDNN over the last time_window_s seconds (or
+ *                     time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
+ *                     peak (frequency and power within ±resonance_halfwidth_hz of it) over the last
+ *                     freq_window_s seconds;
+ *  - PSY_STREAM_SCL   the mean tonic skin conductance over each scl_interval_s, with the rate of
+ *                     SCRs that began in the last ns_scr_window_s;
+ *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
+ *  - PSY_STREAM_STATUS a condition: a channel lost (NaN, flat, out of range) or back, outputs
+ *                     dropped because nobody polled.
+ *
+ * Memory and threads: everything is allocated in create; push, finish and poll never allocate.
+ * One thread may push (and finish) while another polls: the output queue is the only shared part
+ * and is guarded by a mutex held for a copy only; pushes from several threads at once, or polls
+ * from several threads at once, must be serialised by the caller. Push never waits for the
+ * consumer: when the queue is full the oldest outputs are dropped and a PSY_STREAM_DROPPED status
+ * says how many. */
+#ifndef PSYPHYS_STREAM_H
+#define PSYPHYS_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "psyphys/ecg.h"
+#include "psyphys/eda.h"
+#include "psyphys/hrv.h"
+#include "psyphys/rr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct psy_stream_config {
+    double ecg_rate_hz;          /* ECG input rate (50 .. 20000 Hz); 0: no ECG channel */
+    double eda_rate_hz;          /* EDA input rate (1 .. 100000 Hz), µS; 0: no EDA channel */
+    int rr_input;                /* 1: RR intervals come through psy_stream_push_rr (not with ECG) */
+    psy_ecg_detector_config detector; /* rate_hz is set from ecg_rate_hz */
+    psy_rr_config rr;            /* artefact classification */
+    int rr_lookahead;            /* beats before a label is final, 2 .. 200; default 53 (exact) */
+    psy_eda_config eda;          /* rate_hz is set from eda_rate_hz */
+    psy_hrv_config hrv;          /* Welch settings, bands and band minimum lengths */
+    double time_window_s;        /* RMSSD / SDNN window, default 60 s (5 .. 3600) */
+    size_t time_window_beats;    /* > 0: instead the last this many NN intervals (2 .. 4096) */
+    double freq_window_s;        /* LF / HF / resonance window, default 128 s (30 .. 600); the LF
+                                    band needs 120 s of intervals (hrv.band_min_s) */
+    double resonance_band_hz[2]; /* where the resonance peak is looked for, default 0.04 .. 0.15 */
+    double resonance_halfwidth_hz; /* peak power over peak ± this, default 0.015 Hz */
+    double scl_interval_s;       /* SCL output period, default 1 s (0.1 .. 60) */
+    double ns_scr_window_s;      /* NS-SCR rate window, default 60 s (10 .. 600) */
+    size_t queue_capacity;       /* outputs held for poll, default 4096 (16 .. 1 << 20) */
+} psy_stream_config;
+
+/* Defaults for the given channels (either rate may be 0). */
+psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz);
+
+typedef enum psy_stream_kind {
+    PSY_STREAM_BEAT = 0, PSY_STREAM_HR, PSY_STREAM_LABEL, PSY_STREAM_HRV, PSY_STREAM_SCL,
+    PSY_STREAM_SCR, PSY_STREAM_STATUS, PSY_STREAM_KIND_COUNT
+} psy_stream_kind;
+
+/* "beat", "hr", "label", "hrv", "scl", "scr", "status". Never NULL. */
+const char *psy_stream_kind_name(psy_stream_kind kind);
+
+typedef enum psy_stream_condition {
+    PSY_STREAM_ECG_LOST = 0, /* no usable ECG from onset_s (NaN, flat or unplugged) */
+    PSY_STREAM_ECG_BACK,     /* usable ECG again from onset_s */
+    PSY_STREAM_EDA_LOST,     /* EDA samples flagged (missing, out of range, too steep, flat) */
+    PSY_STREAM_EDA_BACK,
+    PSY_STREAM_RR_INVALID,   /* a pushed RR interval was not a positive finite number: skipped */
+    PSY_STREAM_DROPPED,      /* count outputs were dropped: the queue was full */
+    PSY_STREAM_CONDITION_COUNT
+} psy_stream_condition;
+
+/* "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped". Never NULL. */
+const char *psy_stream_condition_name(psy_stream_condition c);
+
+typedef struct psy_stream_output {
+    psy_stream_kind kind;
+    double onset_s;            /* beat: R-peak time; label: the beat's time; hr/hrv: the time of
+                                  the beat they follow; scl: end of its interval; scr: onset;
+                                  status: when the condition began */
+    union {
+        struct {
+            int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input) */
+            double rr_ms;      /* interval ending here; NaN for the first beat of a stretch */
+        } beat;
+        struct {
+            double bpm;
+        } hr;
+        struct {
+            int64_t sample;
+            double rr_ms;
+            psy_beat_class label;
+            int corrected;     /* 1: this beat's interval differs in the NN series */
+        } label;
+        struct {
+            double rmssd_ms, sdnn_ms; /* time window; NaN when fewer than 2 intervals */
+            size_t n_time;            /* intervals in the time window */
+            double lf_ms2, hf_ms2, lf_hf; /* frequency window; NaN when too short */
+            double peak_hz, peak_power_ms2; /* resonance peak; NaN when too short */
+            size_t n_freq;            /* intervals in the frequency window */
+        } hrv;
+        struct {
+            double scl_us;          /* mean tonic level over the interval; NaN when all flagged */
+            double ns_scr_per_min;  /* SCRs beginning in the last ns_scr_window_s, per minute */
+        } scl;
+        psy_eda_scr scr;
+        struct {
+            psy_stream_condition condition;
+            int64_t count;          /* dropped: how many outputs */
+        } status;
+    } u;
+} psy_stream_output;
+
+typedef struct psy_stream psy_stream;
+
+/* PSY_OK, PSY_E_INVALID (no channel, a setting out of range: why names it), PSY_E_NOMEM. */
+psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, psy_message *why);
+
+/* Pushes n ECG samples (any unit; NaN = missing) or n EDA samples (µS; NaN = missing). Every
+ * sample is consumed. PSY_OK, PSY_E_INVALID (NULL, no such channel, after finish). */
+psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n);
+psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
+
+/* Pushes n RR intervals (ms). t_s (may be NULL: the running sum of the intervals) gives each
+ * interval's end time in seconds; a beat that does not follow the one before (time jump by more
+ * than 50 ms or 20 %, as psy_beats_detect treats device lists) starts a new stretch. An interval
+ * that is not a positive finite number gets a PSY_STREAM_RR_INVALID status and breaks the
+ * stretch; with a time of its own (t_s) it stays a beat without an interval, as offline, else it
+ * is skipped. A time that does not increase is skipped too.
+ * PSY_OK, PSY_E_INVALID (NULL, no RR input, after finish). */
+psy_status psy_stream_push_rr(psy_stream *s, const double *rr_ms, const double *t_s, size_t n);
+
+/* The end of every channel: drains the detectors' lookahead and makes all labels final.
+ * PSY_OK or PSY_E_INVALID (called twice). */
+psy_status psy_stream_finish(psy_stream *s);
+
+/* Pops up to max outputs in the order they were made; returns how many. Never blocks for long
+ * (the mutex is held for a copy). */
+size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max);
+
+/* The longest delay (s) between an R-peak and its PSY_STREAM_BEAT output, 0 without ECG. */
+double psy_stream_beat_latency(const psy_stream *s);
+
+/* Back to the state right after create (same settings; pending outputs are discarded), e.g.
+ * between the blocks of a session. Not while another thread polls. */
+void psy_stream_reset(psy_stream *s);
+
+/* The settings in use (rates and defaults filled in). */
+const psy_stream_config *psy_stream_get_config(const psy_stream *s);
+
+/* NULL-safe. */
+void psy_stream_destroy(psy_stream *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

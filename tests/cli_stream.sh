@@ -1,0 +1,235 @@
+# psyphys stream: replay equals psyphys beats; stdin CSV / float32 / int16 equal the replay;
+# bad input reported as status lines while the stream goes on; OSC out and in on loopback; usage
+# errors; LSL without liblsl.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+
+# samples of the beat lines of a JSON-lines file, one per line
+beat_samples() { grep '"type":"beat"' "$1" | sed 's/.*"sample":\([0-9]*\).*/\1/'; }
+
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
+cp "$TMP/out" "$TMP/replay.jsonl"
+for t in beat hr label hrv scl scr; do expect_grep "^\{\"type\":\"$t\",\"onset\":[0-9.]+" "$TMP/replay.jsonl"; done
+expect_grep '"type":"hrv".*"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+.*"lf_hf":[0-9.]+,"peak_hz":0\.[01][0-9]+' "$TMP/replay.jsonl"
+expect_grep '"type":"beat","onset":1\.470000,"sample":147,"rr_ms":980\.000' "$TMP/replay.jsonl"
+# Replay gives the offline beats to the sample, with the same labels and corrected flags.
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/b.tsv"
+awk 'NR > 1 { print $2, $4, $5 }' "$TMP/b.tsv" >"$TMP/offline"
+grep '"type":"label"' "$TMP/replay.jsonl" |
+    sed 's/.*"sample":\([0-9]*\),"rr_ms":[^,]*,"label":"\([^"]*\)","corrected":\([01]\).*/\1 \2 \3/' >"$TMP/live"
+[ "$(wc -l <"$TMP/offline")" -ge 140 ] || fail "offline beats missing"
+cmp -s "$TMP/offline" "$TMP/live" || fail "replayed labels differ from psyphys beats: $(diff "$TMP/offline" "$TMP/live" | head -5)"
+beat_samples "$TMP/replay.jsonl" >"$TMP/replay.samples"
+# Same input, same outputs.
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
+cmp -s "$TMP/out" "$TMP/replay.jsonl" || fail "two replays differ"
+
+# Settings: windows, lookahead, queue, channel labels.
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --ecg ECG --eda EDA --time-window-beats 10 --freq-window 60
+expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":10,"lf_ms2":null,"hf_ms2":[0-9.]+' "$TMP/out"
+# (at most 70 beats in 60 s at this heart rate; the default 128 s window holds 131)
+grep '"type":"hrv"' "$TMP/out" | grep -Eq '"n_freq":([7-9][0-9]|1[0-9][0-9])' && fail "--freq-window 60 kept more than 60 s of beats"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window 30
+expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":(2[5-9]|3[0-9]),' "$TMP/out"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lookahead 5
+[ "$(grep -c '"type":"label"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "--lookahead 5: a label per beat"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --queue 16
+expect_grep '"type":"status","onset":[0-9.]+,"condition":"dropped","count":[0-9]+' "$TMP/out"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --preset neurokit
+grep '"type":"hrv"' "$TMP/out" | tail -1 >"$TMP/nk"
+grep '"type":"hrv"' "$TMP/replay.jsonl" | tail -1 | cmp -s - "$TMP/nk" && fail "--preset neurokit changed nothing"
+expect_grep '"lf_hf":[0-9.]+' "$TMP/nk"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --preset matlab
+expect_grep "preset is default, kubios, neurokit or pcst" "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --queue 3
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --lookahead 500
+
+# Device RR lists (../shared when present): replay gives psyphys beats' labels, across the time
+# jump at the start of polarSample01 too.
+for f in eliteSample01 polarSample01; do
+    rr=$SHARED/data/rr_devices/hrvfilter_samples/$f.txt
+    [ -f "$rr" ] || continue
+    expect_exit 0 "$PSYPHYS" beats "$rr"
+    awk 'NR > 1 { print $1, $4, $5 }' "$TMP/out" >"$TMP/rr_offline"
+    expect_exit 0 "$PSYPHYS" stream --replay "$rr" --speed max
+    grep '"type":"label"' "$TMP/out" |
+        sed 's/.*"onset":\([0-9.]*\),.*"label":"\([^"]*\)","corrected":\([01]\).*/\1 \2 \3/' >"$TMP/rr_live"
+    [ "$(wc -l <"$TMP/rr_live")" -gt 600 ] || fail "$f: few labels"
+    cmp -s "$TMP/rr_offline" "$TMP/rr_live" || fail "$f: replayed RR labels differ from psyphys beats"
+done
+
+# The same signal on stdin: CSV, float32 and int16 frames give the same beats.
+expect_exit 0 "$PSYPHYS" convert "$DEMO" "$TMP/p.tsv.gz"
+gzip -dc "$TMP/p.tsv.gz" | awk -F'\t' '{ print $1 "," $2 }' >"$TMP/frames.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 <\"$TMP/frames.csv\""
+beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin CSV beats differ from the replay"
+expect_grep '"type":"scr"' "$TMP/out"
+# a column to skip (here a copy of the EDA), named in --columns
+awk -F, '{ print $2 "," $1 "," $2 }' "$TMP/frames.csv" >"$TMP/frames3.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 --columns skip,ecg,eda <\"$TMP/frames3.csv\""
+beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin CSV with a skipped column: beats differ"
+expect_exit 2 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --columns ecg,bogus </dev/null"
+expect_grep 'each column is ecg, eda, rr, time or skip' "$TMP/err"
+perl -ne 'chomp; my ($e, $s) = split /,/; print pack("f<f<", $e, $s)' "$TMP/frames.csv" >"$TMP/frames.f32"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin float32 --ecg-rate 100 --eda-rate 100 <\"$TMP/frames.f32\""
+beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin float32 beats differ from the replay"
+# int16 counts (ECG in uV, EDA in 1/1000 uS) scaled back by --gain
+perl -ne 'chomp; my ($e, $s) = split /,/; print pack("s<s<", int($e * 1000), int($s * 1000))' "$TMP/frames.csv" >"$TMP/frames.i16"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin int16 --ecg-rate 100 --eda-rate 100 --gain 0.001,0.001 <\"$TMP/frames.i16\""
+n_i16=$(beat_samples "$TMP/out" | wc -l)
+[ "$n_i16" -ge 145 ] && [ "$n_i16" -le 160 ] || fail "int16: $n_i16 beats"
+expect_grep '"type":"scl","onset":10\.000000,"scl_us":1[0-9]\.' "$TMP/out"
+
+# Bad input on stdin: malformed lines, NaN, a time jump, backwards time, a cut frame. Each is a
+# status line; the stream goes on and finds the beats after them.
+awk -F, 'BEGIN { OFS = "," }
+    NR == 1 { print "time,ecg" }
+    { t = (NR - 1) / 100; if (NR > 6000) t += 20 }
+    NR == 2000 { print "1.0,2.0,3.0"; print "abc,def" }
+    NR >= 3000 && NR < 3500 { print t, "nan"; next }
+    NR == 4000 { print 0.5, $1 }
+    { print t, $1 }' "$TMP/frames.csv" >"$TMP/bad.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --columns time,ecg <\"$TMP/bad.csv\""
+expect_grep '"condition":"malformed_input","detail":"stdin line 2001: 3 fields, 2 expected; skipped"' "$TMP/out"
+expect_grep '"condition":"malformed_input","detail":"stdin line 2002: a field is not a number; skipped"' "$TMP/out"
+expect_grep '"condition":"ecg_lost"' "$TMP/out"
+expect_grep '"condition":"ecg_back"' "$TMP/out"
+expect_grep '"condition":"malformed_input","detail":"stdin line [0-9]+: time does not increase; skipped"' "$TMP/out"
+expect_grep '"condition":"time_jump","detail":"stdin line [0-9]+: time jumps by 20\.010 s; 2000 missing frames"' "$TMP/out"
+# beats after the jump, on the shifted clock (beat at about 100 s of the recording -> 120 s)
+expect_grep '"type":"beat","onset":1[3-6][0-9]\.' "$TMP/out"
+printf 'abc' | "$PSYPHYS" stream --stdin float32 --ecg-rate 250 >"$TMP/out" 2>"$TMP/err" || fail "a cut frame ends the stream with an error"
+expect_grep '"condition":"truncated_input"' "$TMP/out"
+
+# RR intervals from a strap, one per line; a bad one is reported and skipped (without a time
+# column it has no place of its own).
+awk 'BEGIN { for (i = 0; i < 150; i++) print (i == 70 ? "-5" : 800 + 30 * sin(i)) }' >"$TMP/rr.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --rr <\"$TMP/rr.csv\""
+[ "$(grep -c '"type":"beat"' "$TMP/out")" -eq 149 ] || fail "RR input: $(grep -c '"type":"beat"' "$TMP/out") beats, 149 expected"
+expect_grep '"condition":"rr_invalid"' "$TMP/out"
+expect_grep '"type":"hrv".*"rmssd_ms":[0-9]' "$TMP/out"
+
+# A reader of stdout that stalls never stalls the stream: it takes all its (live) input while
+# nobody reads, drops what does not fit and says how much. The reader starts reading only once
+# the writer of stdin has finished (bounded wait), which it cannot if psyphys waits on stdout.
+awk 'BEGIN { for (i = 0; i < 20000; i++) print 800 + 40 * sin(i) }' >"$TMP/many.csv"
+rm -f "$TMP/consumed" "$TMP/slow_flag"
+{ cat "$TMP/many.csv"; : >"$TMP/consumed"; } | "$PSYPHYS" stream --stdin csv --rr 2>"$TMP/err" | {
+    i=0
+    while [ ! -f "$TMP/consumed" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -f "$TMP/consumed" ] && : >"$TMP/slow_flag"
+    cat >"$TMP/slow.jsonl"
+}
+[ -f "$TMP/slow_flag" ] || fail "psyphys stream waited for a stalled reader of stdout"
+expect_grep '"type":"status","onset":null,"condition":"output_dropped","count":[0-9]+' "$TMP/slow.jsonl"
+
+# OSC out on loopback: every beat arrives (replay 20 times faster than real time, so that the
+# receiver keeps up). A free port: oscdump exits at once when its port is taken.
+port=""
+for try in 1 2 3 4 5 6 7 8 9 10; do
+    p=$(awk -v s="$$$try" 'BEGIN { srand(s); print 20000 + int(rand() * 40000) }')
+    oscdump -L "$p" >"$TMP/osc.txt" 2>"$TMP/osc.err" &
+    dump=$!
+    sleep 0.3
+    if kill -0 "$dump" 2>/dev/null; then port=$p; break; fi
+done
+if [ -z "$port" ]; then
+    fail "no free UDP port for oscdump"
+else
+    expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed 20 --osc-out "127.0.0.1:$port"
+    sleep 0.5
+    kill "$dump" 2>/dev/null
+    wait "$dump" 2>/dev/null
+    sed 's/^[0-9a-f]*\.[0-9a-f]* //' "$TMP/osc.txt" >"$TMP/osc.msgs" # without oscdump's time tags
+    n_json=$(grep -c '"type":"beat"' "$TMP/out")
+    n_osc=$(grep -c '^/psyphys/beat fif ' "$TMP/osc.msgs")
+    [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/beat messages, $n_json beats"
+    expect_grep '^/psyphys/beat fif 1\.470000 147 980\.000000' "$TMP/osc.msgs"
+    expect_grep '^/psyphys/label fisi [0-9.]+ [0-9]+ "N" 0' "$TMP/osc.msgs"
+    for a in hr rmssd lfhf resonance scl scr; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
+fi
+# The peer gone (nobody listens): the stream goes on, says so once, and every beat is still on
+# stdout; when a peer listens again, that is said too and the messages arrive.
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --osc-out "127.0.0.1:${port:-9}"
+[ "$(grep -c '"type":"beat"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "beats lost without an OSC peer"
+[ "$(grep -c '"condition":"osc_send_failed","detail":"Connection refused"' "$TMP/out")" -eq 1 ] ||
+    fail "an OSC peer gone is not reported once: $(grep -c osc_send "$TMP/out") status lines"
+if [ -n "$port" ]; then
+    "$PSYPHYS" stream --replay "$DEMO" --speed 20 --osc-out "127.0.0.1:$port" >"$TMP/back.jsonl" 2>"$TMP/back.err" &
+    replay=$!
+    sleep 2
+    oscdump -L "$port" >"$TMP/osc2.txt" 2>/dev/null &
+    dump=$!
+    wait "$replay" || fail "replay with a late OSC peer failed"
+    kill "$dump" 2>/dev/null
+    wait "$dump" 2>/dev/null
+    expect_grep '"condition":"osc_send_failed"' "$TMP/back.jsonl"
+    expect_grep '"condition":"osc_send_ok"' "$TMP/back.jsonl"
+    expect_grep '/psyphys/beat fif' "$TMP/osc2.txt"
+fi
+
+# OSC in: samples sent to /psyphys/in/ecg give the beats of the recording.
+"$PSYPHYS" stream --osc-in 0 --ecg-rate 100 >"$TMP/oscin.jsonl" 2>"$TMP/oscin.err" &
+srv=$!
+in_port=""
+for try in 1 2 3 4 5 6 7 8 9 10; do
+    in_port=$(sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$TMP/oscin.err")
+    [ -n "$in_port" ] && break
+    sleep 0.2
+done
+if [ -z "$in_port" ]; then
+    fail "psyphys stream --osc-in 0 did not say its port"
+else
+    awk -F, '{ v[n++] = $1 } END { for (i = 0; i < n; i += 100) { s = ""; t = ""; for (k = i; k < i + 100 && k < n; k++) { s = s "f"; t = t " " v[k] } print s t } }' \
+        "$TMP/frames.csv" | while read -r types values; do
+        # shellcheck disable=SC2086
+        oscsend localhost "$in_port" /psyphys/in/ecg "$types" $values
+        sleep 0.005
+    done
+    oscsend localhost "$in_port" /psyphys/in/ecg s oops
+    oscsend localhost "$in_port" /psyphys/in/end
+    wait "$srv" || fail "psyphys stream --osc-in failed"
+    beat_samples "$TMP/oscin.jsonl" | cmp -s - "$TMP/replay.samples" || fail "OSC-in beats differ from the replay"
+    expect_grep '"condition":"malformed_input","detail":"/psyphys/in/ecg with arguments .s.: numbers expected"' "$TMP/oscin.jsonl"
+fi
+
+# Usage errors and the missing liblsl.
+expect_exit 2 "$PSYPHYS" stream
+expect_grep 'give one input' "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --stdin csv
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --speed fast
+expect_exit 2 "$PSYPHYS" stream --stdin csv
+expect_grep 'name the live channels' "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --stdin float32 --ecg-rate 250 --eda-rate 32
+expect_grep 'share one rate' "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --stdin wav --ecg-rate 250
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --osc-out nowhere
+expect_grep "not HOST:PORT" "$TMP/err"
+expect_exit 1 "$PSYPHYS" stream --replay "$TMP/missing.edf"
+expect_grep "missing.edf" "$TMP/err"
+expect_exit 1 "$PSYPHYS" stream --replay "$DEMO" --ecg Nope
+expect_grep "no channel labelled 'Nope'" "$TMP/err"
+if ! ldconfig -p 2>/dev/null | grep -q 'liblsl'; then
+    expect_exit 1 "$PSYPHYS" stream --lsl-in ECG --ecg-rate 250
+    expect_grep 'liblsl \(the Lab Streaming Layer library\) is not installed' "$TMP/err"
+    expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lsl-out psyphys
+    expect_grep 'warning: --lsl-out ignored: liblsl' "$TMP/err"
+    [ "$(grep -c '"type":"beat"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "beats lost without liblsl"
+fi
+# LSL in and out through a stand-in liblsl (tests/fake_liblsl.c, loaded with dlopen like the real
+# one): the ECG pulled from the inlet gives the replay's beats; every JSON line reaches the outlet.
+fake=$(dirname "$PSYPHYS")/tests/fake_liblsl
+if [ -f "$fake/liblsl.so" ]; then
+    cut -d, -f1 "$TMP/frames.csv" >"$TMP/lsl_in.txt"
+    expect_exit 0 env LD_LIBRARY_PATH="$fake" FAKE_LSL_INPUT="$TMP/lsl_in.txt" FAKE_LSL_OUTPUT="$TMP/lsl_out.txt" \
+        "$PSYPHYS" stream --lsl-in ECG --ecg-rate 100 --lsl-out psyphys
+    beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "LSL-in beats differ from the replay"
+    cmp -s "$TMP/out" "$TMP/lsl_out.txt" || fail "the LSL outlet did not get every JSON line"
+    expect_exit 1 env LD_LIBRARY_PATH="$fake" "$PSYPHYS" stream --lsl-in EEG --ecg-rate 100
+    expect_grep "no LSL stream of type 'EEG' found" "$TMP/err"
+    expect_exit 1 env LD_LIBRARY_PATH="$fake" FAKE_LSL_RATE=250 "$PSYPHYS" stream --lsl-in ECG --ecg-rate 100
+    expect_grep 'runs at 250 Hz' "$TMP/err"
+else
+    fail "no stand-in liblsl at $fake"
+fi
+finish

@@ -1,0 +1,565 @@
+/* The live streaming object: chunked pushes equal one push; replay equals the offline beats,
+ * labels and HRV windows (recordings/ and MIT-BIH when ../shared exists); push and poll from two
+ * threads; statuses for lost signals, invalid intervals and dropped outputs; bad settings. */
+#include "test_util.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Allocation counting: this program's malloc, calloc and realloc (glibc lets a program replace
+ * them; its own versions do the work) count the calls, so a test can see that push and poll make
+ * none. Not under AddressSanitizer, which replaces them itself. */
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define COUNT_ALLOCATIONS 1
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+static long allocations;
+void *malloc(size_t n)
+{
+    __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t size)
+{
+    __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
+    return __libc_calloc(n, size);
+}
+void *realloc(void *p, size_t n)
+{
+    __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
+    return __libc_realloc(p, n);
+}
+#endif
+
+/* A growing list of outputs. */
+typedef struct outs {
+    psy_stream_output *o;
+    size_t n, cap;
+} outs;
+
+static void collect(psy_stream *s, outs *l)
+{
+    psy_stream_output buf[64];
+    size_t k;
+    while ((k = psy_stream_poll(s, buf, 64)) > 0)
+        for (size_t i = 0; i < k; i++) {
+            if (l->n == l->cap) {
+                l->cap = l->cap ? 2 * l->cap : 1024;
+                l->o = realloc(l->o, l->cap * sizeof *l->o);
+                assert_non_null(l->o);
+            }
+            l->o[l->n++] = buf[i];
+        }
+}
+
+static size_t count_kind(const outs *l, psy_stream_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) n += l->o[i].kind == k;
+    return n;
+}
+
+/* Synthetic ECG (Gaussian QRS, respiratory sinus arrhythmia at 0.1 Hz, one premature beat) at
+ * rate, and EDA with three responses at 32 Hz. */
+static double *synthetic_ecg(double rate, double seconds, size_t *n)
+{
+    *n = (size_t)(rate * seconds);
+    double *x = calloc(*n, sizeof *x);
+    double t = 0.5;
+    for (int k = 0; t < seconds; k++) {
+        double rr = 0.85 + 0.06 * sin(2 * M_PI * 0.1 * t);
+        if (k == 120) rr *= 0.6; /* premature beat, then a pause */
+        if (k == 121) rr *= 1.4;
+        for (long i = (long)((t - 0.05) * rate); i < (long)((t + 0.05) * rate); i++)
+            if (i >= 0 && (size_t)i < *n) x[i] += exp(-pow(((double)i / rate - t) / 0.008, 2));
+        t += rr;
+    }
+    for (size_t i = 0; i < *n; i++) x[i] += 0.02 * sin(2 * M_PI * 0.3 * (double)i / rate);
+    return x;
+}
+
+static double *synthetic_eda(double rate, double seconds, size_t *n)
+{
+    *n = (size_t)(rate * seconds);
+    double *x = malloc(*n * sizeof *x);
+    for (size_t i = 0; i < *n; i++) {
+        double t = (double)i / rate, v = 5 + 0.002 * t;
+        for (int k = 0; k < 3; k++) {
+            double d = t - (20 + 40 * k);
+            if (d > 0) v += 0.4 * (exp(-d / 4) - exp(-d / 0.75));
+        }
+        x[i] = v;
+    }
+    return x;
+}
+
+/* 1 for the outputs of the EDA channel (their order against the ECG's follows the pushes). */
+static int from_eda(const psy_stream_output *o)
+{
+    return o->kind == PSY_STREAM_SCL || o->kind == PSY_STREAM_SCR ||
+           (o->kind == PSY_STREAM_STATUS && (o->u.status.condition == PSY_STREAM_EDA_LOST ||
+                                             o->u.status.condition == PSY_STREAM_EDA_BACK));
+}
+
+/* The same outputs of each channel in the same order, bit for bit. */
+static void same_outputs(const outs *a, const outs *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (int eda = 0; eda < 2; eda++)
+        for (size_t i = 0, j = 0;; i++, j++) {
+            while (i < a->n && from_eda(&a->o[i]) != eda) i++;
+            while (j < b->n && from_eda(&b->o[j]) != eda) j++;
+            if (i >= a->n || j >= b->n) {
+                assert_true(i >= a->n && j >= b->n);
+                break;
+            }
+            assert_int_equal(a->o[i].kind, b->o[j].kind);
+            if (memcmp(&a->o[i], &b->o[j], sizeof a->o[i]) != 0)
+                fail_msg("output %zu (%s at %.3f s) differs", i, psy_stream_kind_name(a->o[i].kind), a->o[i].onset_s);
+        }
+}
+
+/* Pushes ECG and EDA in blocks of ecg_block (EDA in proportion), collecting as it goes. */
+static outs run(const psy_stream_config *cfg, const double *ecg, size_t n_ecg, const double *eda,
+                size_t n_eda, size_t ecg_block)
+{
+    psy_stream *s = NULL;
+    psy_message why = {{0}};
+    if (psy_stream_create(cfg, &s, &why) != PSY_OK) fail_msg("create: %s", why.text);
+    outs l = {0};
+    size_t eda_at = 0;
+    for (size_t at = 0; at < n_ecg || eda_at < n_eda;) {
+        size_t k = n_ecg - at < ecg_block ? n_ecg - at : ecg_block;
+        if (k) assert_int_equal(psy_stream_push_ecg(s, ecg + at, k), PSY_OK);
+        at += k;
+        size_t want = n_ecg ? (size_t)((double)at / (double)n_ecg * (double)n_eda) : n_eda;
+        if (want > eda_at) assert_int_equal(psy_stream_push_eda(s, eda + eda_at, want - eda_at), PSY_OK);
+        eda_at = want;
+        collect(s, &l);
+        ecg_block = ecg_block * 7 % 1013 + 1; /* vary the block size */
+    }
+    assert_int_equal(psy_stream_finish(s), PSY_OK);
+    assert_int_equal(psy_stream_finish(s), PSY_E_INVALID);
+    collect(s, &l);
+    /* reset: the same input gives the same outputs again */
+    psy_stream_reset(s);
+    outs again = {0};
+    size_t half_ecg = n_ecg / 2, half_eda = n_eda / 2;
+    if (n_ecg) assert_int_equal(psy_stream_push_ecg(s, ecg, half_ecg), PSY_OK);
+    if (n_eda) assert_int_equal(psy_stream_push_eda(s, eda, half_eda), PSY_OK);
+    psy_stream_reset(s); /* mid-stream too */
+    if (n_ecg) psy_stream_push_ecg(s, ecg, n_ecg);
+    if (n_eda) psy_stream_push_eda(s, eda, n_eda);
+    psy_stream_finish(s);
+    collect(s, &again);
+    same_outputs(&l, &again);
+    free(again.o);
+    psy_stream_destroy(s);
+    return l;
+}
+
+static void test_chunked_equals_one_push(void **state)
+{
+    (void)state;
+    size_t n_ecg, n_eda;
+    double *ecg = synthetic_ecg(1000, 300, &n_ecg), *eda = synthetic_eda(32, 300, &n_eda);
+    psy_stream_config cfg = psy_stream_config_default(1000, 32);
+    cfg.queue_capacity = 1 << 18;
+    outs one = run(&cfg, ecg, n_ecg, eda, n_eda, n_ecg);
+    outs chunked = run(&cfg, ecg, n_ecg, eda, n_eda, 1);
+    same_outputs(&one, &chunked);
+    /* a beat every 0.85 s, each with its HR and its label; HRV after each NN interval */
+    size_t beats = count_kind(&one, PSY_STREAM_BEAT);
+    assert_in_range(beats, 340, 360);
+    assert_int_equal(count_kind(&one, PSY_STREAM_LABEL), beats);
+    assert_int_equal(count_kind(&one, PSY_STREAM_HR), beats - 1);
+    assert_in_range(count_kind(&one, PSY_STREAM_HRV), beats - 3, beats);
+    assert_int_equal(count_kind(&one, PSY_STREAM_SCR), 3);
+    assert_in_range(count_kind(&one, PSY_STREAM_SCL), 298, 300);
+    /* the premature beat is labelled ectopic; the resonance peak sits at the 0.1 Hz rhythm */
+    size_t ectopic = 0;
+    double peak = NAN, scl = NAN;
+    for (size_t i = 0; i < one.n; i++) {
+        const psy_stream_output *o = &one.o[i];
+        if (o->kind == PSY_STREAM_LABEL && o->u.label.label == PSY_BEAT_ECTOPIC) ectopic++;
+        if (o->kind == PSY_STREAM_HRV && !isnan(o->u.hrv.peak_hz)) peak = o->u.hrv.peak_hz;
+        if (o->kind == PSY_STREAM_SCL && o->onset_s == 10) scl = o->u.scl.scl_us;
+        if (o->kind == PSY_STREAM_HR) assert_in_range((long)o->u.hr.bpm, 40, 120);
+    }
+    assert_int_equal(ectopic, 1);
+    assert_true(fabs(peak - 0.1) < 0.01);
+    assert_true(fabs(scl - 5.02) < 0.05);
+    free(one.o), free(chunked.o), free(ecg), free(eda);
+}
+
+/* ---- replay against the offline analysis ------------------------------------------------- */
+
+/* Replays channel ch of r through a stream (blocks of 97 samples); returns the outputs. */
+static outs replay(psy_reader *r, int ch, const psy_stream_config *cfg_in)
+{
+    const psy_channel_info *c = psy_reader_channel(r, ch);
+    psy_stream_config cfg = *cfg_in;
+    cfg.ecg_rate_hz = c->rate_hz;
+    cfg.detector.rate_hz = c->rate_hz;
+    cfg.queue_capacity = 1 << 20;
+    psy_stream *s = NULL;
+    psy_message why = {{0}};
+    if (psy_stream_create(&cfg, &s, &why) != PSY_OK) fail_msg("create: %s", why.text);
+    double x[97];
+    outs l = {0};
+    for (int64_t at = 0; at < c->frames; at += 97) {
+        int64_t k = c->frames - at < 97 ? c->frames - at : 97;
+        assert_int_equal(psy_reader_read(r, ch, at, k, x), PSY_OK);
+        assert_int_equal(psy_stream_push_ecg(s, x, (size_t)k), PSY_OK);
+        collect(s, &l);
+    }
+    psy_stream_finish(s);
+    collect(s, &l);
+    psy_stream_destroy(s);
+    return l;
+}
+
+/* The offline beats table's `corrected` (cli/beats_table.c). */
+static int offline_corrected(const psy_beat_list *b, size_t i)
+{
+    if (b->cls[i] != PSY_BEAT_NORMAL) return 1;
+    return i > 0 && b->cls[i - 1] != PSY_BEAT_NORMAL && b->cls[i - 1] != PSY_BEAT_MISSED;
+}
+
+static double rel_diff(double a, double b)
+{
+    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b) ? 0 : INFINITY;
+    return fabs(a - b) / fmax(1e-12, fmax(fabs(a), fabs(b)));
+}
+
+/* Beats, labels and HRV windows of the stream equal the offline ones. Returns the number of
+ * non-N labels seen. */
+static size_t check_replay_preset(psy_reader *r, const char *label, const char *preset)
+{
+    int ch = psy_reader_find_channel(r, label);
+    assert_true(ch >= 0);
+    psy_beats_config bc = psy_beats_config_default();
+    psy_beat_list *b = NULL;
+    assert_int_equal(psy_beats_detect(r, ch, &bc, &b, NULL), PSY_OK);
+    psy_stream_config cfg = psy_stream_config_default(psy_reader_channel(r, ch)->rate_hz, 0);
+    assert_int_equal(psy_hrv_config_preset(preset, &cfg.hrv), PSY_OK);
+    outs l = replay(r, ch, &cfg);
+    /* beats to the sample, with the same intervals */
+    size_t nb = 0, nl = 0, artefacts = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const psy_stream_output *o = &l.o[i];
+        if (o->kind == PSY_STREAM_BEAT) {
+            assert_true(nb < b->n);
+            assert_int_equal(o->u.beat.sample, b->sample[nb]);
+            assert_true(rel_diff(o->u.beat.rr_ms, b->rr_ms[nb]) < 1e-12);
+            nb++;
+        } else if (o->kind == PSY_STREAM_LABEL) {
+            assert_true(nl < b->n);
+            assert_int_equal(o->u.label.sample, b->sample[nl]);
+            if (o->u.label.label != b->cls[nl] || o->u.label.corrected != offline_corrected(b, nl))
+                fail_msg("%s beat %zu at %.3f s: stream %s/%d, offline %s/%d", label, nl, o->onset_s,
+                         psy_beat_class_name(o->u.label.label), o->u.label.corrected,
+                         psy_beat_class_name(b->cls[nl]), offline_corrected(b, nl));
+            artefacts += b->cls[nl] != PSY_BEAT_NORMAL;
+            nl++;
+        }
+    }
+    assert_int_equal(nb, b->n);
+    assert_int_equal(nl, b->n);
+    /* every HRV output equals psy_hrv_compute over the offline NN intervals of its windows */
+    psy_hrv_config hc = cfg.hrv;
+    hc.spectra = PSY_HRV_WELCH;
+    psy_hrv *h = NULL;
+    assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
+    size_t n_hrv = 0, n_lf = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const psy_stream_output *o = &l.o[i];
+        if (o->kind != PSY_STREAM_HRV || (n_hrv++ % 7 && i + 50 < l.n)) continue; /* a sample of them */
+        double T = o->onset_s;
+        psy_hrv_result res;
+        assert_int_equal(psy_hrv_compute_beats(h, b, 1, T - cfg.time_window_s, T, &res, NULL), PSY_OK);
+        assert_int_equal(res.n_nn, o->u.hrv.n_time);
+        assert_true(rel_diff(res.values.v[PSY_HRV_RMSSD_MS], o->u.hrv.rmssd_ms) < 1e-9);
+        assert_true(rel_diff(res.values.v[PSY_HRV_SDNN_MS], o->u.hrv.sdnn_ms) < 1e-9);
+        assert_int_equal(psy_hrv_compute_beats(h, b, 1, T - cfg.freq_window_s, T, &res, NULL), PSY_OK);
+        assert_int_equal(res.n_nn, o->u.hrv.n_freq);
+        if (rel_diff(res.welch.v[PSY_HRV_LF_MS2], o->u.hrv.lf_ms2) > 1e-9 ||
+            rel_diff(res.welch.v[PSY_HRV_HF_MS2], o->u.hrv.hf_ms2) > 1e-9 ||
+            rel_diff(res.welch.v[PSY_HRV_LF_HF], o->u.hrv.lf_hf) > 1e-9)
+            fail_msg("%s HRV at %.3f s: stream LF %g HF %g, offline %g %g", label, T, o->u.hrv.lf_ms2,
+                     o->u.hrv.hf_ms2, res.welch.v[PSY_HRV_LF_MS2], res.welch.v[PSY_HRV_HF_MS2]);
+        n_lf += !isnan(o->u.hrv.lf_ms2);
+    }
+    assert_true(n_hrv > 0);
+    print_message("%s: %zu beats, %zu artefact labels, %zu HRV outputs (%zu checked with LF) equal offline\n",
+                  label, b->n, artefacts, n_hrv, n_lf);
+    psy_hrv_destroy(h);
+    psy_beat_list_free(b);
+    free(l.o);
+    return artefacts;
+}
+
+static size_t check_replay(psy_reader *r, const char *label)
+{
+    return check_replay_preset(r, label, "default");
+}
+
+static void test_replay_recording(void **state)
+{
+    (void)state;
+    psy_reader *r = open_or_fail(PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf");
+    check_replay(r, "ECG");
+    /* NeuroKit's settings: half-window Welch segments (a transform size per window length),
+     * quadratic spline, no detrending, trapezoid band powers */
+    check_replay_preset(r, "ECG", "neurokit");
+    psy_reader_close(r);
+}
+
+static void test_replay_mitdb(void **state)
+{
+    (void)state;
+    if (!shared_data("mitdb/105.hea")) skip();
+    static const char *const records[] = {"mitdb/100.hea", "mitdb/105.hea", "mitdb/113.hea"};
+    size_t artefacts = 0;
+    for (int k = 0; k < 3; k++) {
+        psy_reader *r = open_shared(records[k], 0);
+        artefacts += check_replay(r, "MLII");
+        psy_reader_close(r);
+    }
+    assert_true(artefacts > 10); /* 105's noise: the labels were put to the test */
+}
+
+/* A Polar H10 chest-strap ECG (130 Hz) with bigeminy: 240 ectopic beats in 10 minutes, long
+ * chains of consecutive ectopic detections for the classifier's first pass. */
+static void test_replay_bigeminy(void **state)
+{
+    (void)state;
+    if (!shared_data("rr_devices/polar_h10_detectPVC/polar_h10.csv")) skip();
+    psy_reader *r = open_shared("rr_devices/polar_h10_detectPVC/polar_h10.csv", 0);
+    assert_true(check_replay(r, "ecg") > 200);
+    psy_reader_close(r);
+}
+
+/* ---- threads ------------------------------------------------------------------------------ */
+
+typedef struct pusher {
+    psy_stream *s;
+    const double *x;
+    size_t n;
+    volatile int done;
+} pusher;
+
+static void *push_thread(void *arg)
+{
+    pusher *p = arg;
+    for (size_t at = 0; at < p->n; at += 50) {
+        size_t k = p->n - at < 50 ? p->n - at : 50;
+        psy_stream_push_ecg(p->s, p->x + at, k);
+    }
+    psy_stream_finish(p->s);
+    __atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void test_push_and_poll_threads(void **state)
+{
+    (void)state;
+    size_t n;
+    double *ecg = synthetic_ecg(250, 600, &n);
+    psy_stream_config cfg = psy_stream_config_default(250, 0);
+    cfg.queue_capacity = 1 << 16;
+    outs ref = run(&cfg, ecg, n, NULL, 0, n);
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    pusher p = {s, ecg, n, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, push_thread, &p), 0);
+    outs l = {0};
+    while (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE)) collect(s, &l);
+    pthread_join(th, NULL);
+    collect(s, &l);
+    same_outputs(&ref, &l);
+    psy_stream_destroy(s);
+    free(ref.o), free(l.o), free(ecg);
+}
+
+/* ---- conditions --------------------------------------------------------------------------- */
+
+static size_t count_status(const outs *l, psy_stream_condition c, double *first_onset)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->o[i].kind == PSY_STREAM_STATUS && l->o[i].u.status.condition == c) {
+            if (!n && first_onset) *first_onset = l->o[i].onset_s;
+            n++;
+        }
+    return n;
+}
+
+static void test_unplugged_and_back(void **state)
+{
+    (void)state;
+    size_t n_ecg, n_eda;
+    double *ecg = synthetic_ecg(500, 200, &n_ecg), *eda = synthetic_eda(32, 200, &n_eda);
+    for (size_t i = 50 * 500; i < 60 * 500; i++) ecg[i] = NAN;  /* unplugged */
+    for (size_t i = 120 * 500; i < 130 * 500; i++) ecg[i] = 0;  /* flat lead */
+    for (size_t i = 100 * 32; i < 105 * 32; i++) eda[i] = NAN;
+    psy_stream_config cfg = psy_stream_config_default(500, 32);
+    cfg.queue_capacity = 1 << 16;
+    outs l = run(&cfg, ecg, n_ecg, eda, n_eda, 333);
+    double t_lost = 0, t_back = 0, t_eda = 0;
+    assert_int_equal(count_status(&l, PSY_STREAM_ECG_LOST, &t_lost), 2);
+    assert_int_equal(count_status(&l, PSY_STREAM_ECG_BACK, &t_back), 2);
+    assert_true(fabs(t_lost - 50) < 1e-9 && fabs(t_back - 60) < 1e-9);
+    assert_int_equal(count_status(&l, PSY_STREAM_EDA_LOST, &t_eda), 1);
+    assert_true(fabs(t_eda - 100) < 1);
+    assert_int_equal(count_status(&l, PSY_STREAM_EDA_BACK, NULL), 1);
+    /* no beat in the gaps, and beats again after them: no interval spans a gap */
+    size_t after = 0, first_after = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const psy_stream_output *o = &l.o[i];
+        if (o->kind != PSY_STREAM_BEAT) continue;
+        assert_false(o->onset_s > 50 && o->onset_s < 60);
+        if (o->onset_s > 60 && !first_after++) assert_true(isnan(o->u.beat.rr_ms));
+        after += o->onset_s > 130;
+    }
+    assert_true(after > 70);
+    free(l.o), free(ecg), free(eda);
+}
+
+static void test_rr_input(void **state)
+{
+    (void)state;
+    psy_stream_config cfg = psy_stream_config_default(0, 0);
+    cfg.rr_input = 1;
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    double rr[200];
+    for (int i = 0; i < 200; i++) rr[i] = 800 + 40 * sin(2 * M_PI * i / 10.0);
+    rr[100] = NAN; /* a malformed value from the strap */
+    assert_int_equal(psy_stream_push_rr(s, rr, NULL, 200), PSY_OK);
+    assert_int_equal(psy_stream_push_ecg(s, rr, 1), PSY_E_INVALID);
+    psy_stream_finish(s);
+    outs l = {0};
+    collect(s, &l);
+    assert_int_equal(count_kind(&l, PSY_STREAM_BEAT), 199);
+    assert_int_equal(count_kind(&l, PSY_STREAM_LABEL), 199);
+    assert_int_equal(count_status(&l, PSY_STREAM_RR_INVALID, NULL), 1);
+    /* RMSSD of the sine: successive differences of 40 sin(2 pi i / 10) */
+    double rmssd = NAN;
+    for (size_t i = 0; i < l.n; i++)
+        if (l.o[i].kind == PSY_STREAM_HRV) rmssd = l.o[i].u.hrv.rmssd_ms;
+    double ss = 0;
+    for (int i = 1; i < 10; i++) ss += pow(40 * (sin(2 * M_PI * i / 10.0) - sin(2 * M_PI * (i - 1) / 10.0)), 2);
+    ss += pow(40 * (sin(0) - sin(2 * M_PI * 9 / 10.0)), 2);
+    assert_true(fabs(rmssd - sqrt(ss / 10)) < 1e-6);
+    psy_stream_destroy(s);
+    free(l.o);
+}
+
+static void test_dropped_when_nobody_polls(void **state)
+{
+    (void)state;
+    size_t n;
+    double *ecg = synthetic_ecg(250, 120, &n);
+    psy_stream_config cfg = psy_stream_config_default(250, 0);
+    cfg.queue_capacity = 16;
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    assert_int_equal(psy_stream_push_ecg(s, ecg, n), PSY_OK);
+    psy_stream_output o[32];
+    size_t k = psy_stream_poll(s, o, 32);
+    assert_int_equal(k, 17);
+    assert_int_equal(o[0].kind, PSY_STREAM_STATUS);
+    assert_int_equal(o[0].u.status.condition, PSY_STREAM_DROPPED);
+    assert_true(o[0].u.status.count > 100);
+    assert_int_equal(psy_stream_poll(s, o, 32), 0);
+    psy_stream_destroy(s);
+    free(ecg);
+}
+
+/* Push, finish and poll allocate nothing over 20 minutes of ECG and EDA with beats, labels, HRV
+ * spectra and SCRs. */
+static void test_no_allocation_after_create(void **state)
+{
+    (void)state;
+#ifndef COUNT_ALLOCATIONS
+    skip();
+#else
+    size_t n_ecg, n_eda;
+    double *ecg = synthetic_ecg(500, 1200, &n_ecg), *eda = synthetic_eda(32, 1200, &n_eda);
+    psy_stream_config cfg = psy_stream_config_default(500, 32);
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    psy_stream_output o[256];
+    size_t beats = 0, hrv = 0;
+    long before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
+    for (size_t b = 0; b * 500 < n_ecg; b++) { /* one second at a time */
+        psy_stream_push_ecg(s, ecg + b * 500, 500);
+        if (b * 32 + 32 <= n_eda) psy_stream_push_eda(s, eda + b * 32, 32);
+        size_t k;
+        while ((k = psy_stream_poll(s, o, 256)) > 0)
+            for (size_t i = 0; i < k; i++) beats += o[i].kind == PSY_STREAM_BEAT, hrv += o[i].kind == PSY_STREAM_HRV;
+    }
+    psy_stream_finish(s);
+    while (psy_stream_poll(s, o, 256) > 0) {
+    }
+    assert_int_equal(__atomic_load_n(&allocations, __ATOMIC_RELAXED), before);
+    assert_true(beats > 1300 && hrv > 1200);
+    psy_stream *counted = NULL; /* the counter counts: create allocates */
+    assert_int_equal(psy_stream_create(&cfg, &counted, NULL), PSY_OK);
+    assert_true(__atomic_load_n(&allocations, __ATOMIC_RELAXED) > before + 10);
+    psy_stream_destroy(counted);
+    psy_stream_destroy(s);
+    free(ecg), free(eda);
+#endif
+}
+
+static void test_bad_settings(void **state)
+{
+    (void)state;
+    psy_stream *s = NULL;
+    psy_message why = {{0}};
+    psy_stream_config cfg = psy_stream_config_default(0, 0);
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "no channel"));
+    cfg = psy_stream_config_default(10, 0);
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_E_INVALID);
+    cfg = psy_stream_config_default(250, 0);
+    cfg.rr_input = 1;
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_E_INVALID);
+    cfg = psy_stream_config_default(250, 0);
+    cfg.freq_window_s = 5;
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_E_INVALID);
+    assert_null(s);
+    cfg = psy_stream_config_default(250, 0);
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_OK);
+    double x = 0;
+    assert_int_equal(psy_stream_push_eda(s, &x, 1), PSY_E_INVALID); /* no EDA channel */
+    assert_int_equal(psy_stream_push_rr(s, &x, NULL, 1), PSY_E_INVALID);
+    psy_stream_destroy(s);
+    psy_stream_destroy(NULL);
+    assert_string_equal(psy_stream_kind_name(PSY_STREAM_HRV), "hrv");
+    assert_string_equal(psy_stream_condition_name(PSY_STREAM_DROPPED), "dropped");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chunked_equals_one_push),
+        cmocka_unit_test(test_replay_recording),
+        cmocka_unit_test(test_replay_mitdb),
+        cmocka_unit_test(test_replay_bigeminy),
+        cmocka_unit_test(test_push_and_poll_threads),
+        cmocka_unit_test(test_unplugged_and_back),
+        cmocka_unit_test(test_rr_input),
+        cmocka_unit_test(test_dropped_when_nobody_polls),
+        cmocka_unit_test(test_no_allocation_after_create),
+        cmocka_unit_test(test_bad_settings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
