@@ -18,7 +18,7 @@
 typedef struct analyze_options {
     cli_input_options in;
     const char *path, *outdir;
-    const char *ecg, *eda, *rsp;
+    const char *ecg, *eda, *rsp, *hr;
     psy_segment_rule rule;
     double window_s, step_s;
     const char *epoch_labels[32];
@@ -50,6 +50,9 @@ typedef struct epoch_row {
 typedef struct analyze_session {
     psy_reader *r;
     int ecg, eda, rsp;                 /* channel indices, -1 when absent */
+    int hr;                            /* a bpm channel, used only without an ECG or RR one */
+    double *hr_t_s, *hr_bpm, *hr_nn_ms;/* its valid samples (at most 4 per s), 60000 / bpm */
+    size_t n_hr;
     psy_beat_list *beats;
     psy_beats_config beats_cfg;
     psy_eda_result *scr;
@@ -81,6 +84,15 @@ void analyze_session_free(analyze_session *s);
 
 /* The epochs around the chosen session events into s->rows. 1, or 0 when out of memory. */
 int analyze_make_epochs(analyze_session *s, const analyze_options *o);
+
+/* ---- a heart-rate (bpm) channel instead of beats (analyze_hr_series.c) ---- */
+
+/* Reads channel s->hr into s->hr_t_s / hr_bpm / hr_nn_ms: valid samples (finite, > 0), those
+ * closer than 0.25 s averaged. PSY_OK, PSY_E_NOMEM or a read error. */
+psy_status analyze_hr_series_read(analyze_session *s);
+
+/* Mean of the samples in [start, end); NaN without. */
+double analyze_hr_series_mean(const analyze_session *s, double start, double end);
 
 /* ---- per-interval markers (analyze_series.c) ---- */
 

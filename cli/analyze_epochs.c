@@ -36,6 +36,8 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
         if (s->beats)
             psy_hr_response_at(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->nn_corrected,
                                s->beats->n_nn, e->onset_s, &hc, &row->hr);
+        else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
+            psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
         if (!row->hr.valid)
             analyze_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);
         row->has_scr = s->scr && psy_eda_event_responses(s->scr, &e->onset_s, 1, o->latency_min_s,

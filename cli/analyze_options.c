@@ -11,8 +11,9 @@ static void help(FILE *out)
     fprintf(out,
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
-            "                       [--ecg LABEL] [--eda LABEL] [--rsp LABEL] [--eda-method fast|deconv]\n"
-            "                       [--hrv-window W:STEP] [--layout auto|bids|flat] [--config FILE]\n"
+            "                       [--ecg LABEL|--hr LABEL] [--eda LABEL] [--rsp LABEL]\n"
+            "                       [--eda-method fast|deconv] [--hrv-window W:STEP]\n"
+            "                       [--layout auto|bids|flat] [--config FILE]\n"
             "                       [--overwrite] [input options]\n\n"
             "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, skin\n"
             "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
@@ -30,11 +31,14 @@ static void help(FILE *out)
             "  --pre S, --post S epoch window before and after the onset (default 1 and 10 s)\n"
             "  --latency MIN:MAX SCR latency window after an event (default 1:4 s)\n"
             "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type)\n"
+            "  --hr LABEL        a heart-rate channel (bpm) instead of beats (default: the first\n"
+            "                    HR channel when there is no ECG or RR channel): mean HR per\n"
+            "                    segment and epoch HR responses, no HRV\n"
             "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
             "                    Kaernbach 2010)\n"
             "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n"
             "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
-            "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp,\n"
+            "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp, hr,\n"
             "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
             "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s, libedf);\n"
             "                    flags on the command line override them\n"
@@ -103,6 +107,7 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
     else if (strcmp(a, "--ecg") == 0) o->ecg = v;
     else if (strcmp(a, "--eda") == 0) o->eda = v;
     else if (strcmp(a, "--rsp") == 0) o->rsp = v;
+    else if (strcmp(a, "--hr") == 0) o->hr = v;
     else if (strcmp(a, "--layout") == 0) {
         if (!cli_layout_parse(v, &o->layout)) {
             cli_error(NULL, "analyze: --layout is auto, bids or flat, not '%s'", v);
@@ -192,6 +197,10 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
     for (int i = 1; rc == CLI_OK && i < argc; i++)
         rc = parse_one(argc, argv, &i, o, 1, &epochs_given, &triggers_given);
     if (rc != CLI_OK) return rc;
+    if (o->hr && o->ecg) {
+        cli_error(NULL, "analyze: --ecg and --hr exclude each other (beats or a bpm channel)");
+        return CLI_USAGE;
+    }
     if (!o->path) {
         help(stderr);
         return CLI_USAGE;

@@ -39,9 +39,9 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
             "min_rise_s", e->min_rise_s, "max_rise_s", e->max_rise_s));
     }
     json_t *ch = json_object();
-    const char *names[] = {"ecg", "eda", "rsp"};
-    int idx[] = {s->ecg, s->eda, s->rsp};
-    for (int k = 0; k < 3; k++)
+    const char *names[] = {"ecg", "eda", "rsp", "hr"};
+    int idx[] = {s->ecg, s->eda, s->rsp, s->hr};
+    for (int k = 0; k < 4; k++)
         json_object_set_new(ch, names[k], idx[k] >= 0 ? json_string(psy_reader_channel(s->r, idx[k])->label)
                                                       : json_null());
     json_object_set_new(j, "channels", ch);

@@ -17,9 +17,10 @@ void analyze_warn(analyze_session *s, const char *fmt, ...)
     json_array_append_new(s->warnings, json_string(text));
 }
 
-/* The channel of a type: named, else the first of the types; -1 (and a warning) when absent. */
+/* The channel of a type: named, else the first of the types; -1 (and a warning when
+ * warn_absent) when absent. */
 static int channel_of(analyze_session *s, const char *path, const char *label, const psy_channel_type *types,
-                      int n_types, const char *what, int *failed)
+                      int n_types, const char *what, int warn_absent, int *failed)
 {
     if (label) {
         int ch = cli_pick_channel(s->r, path, label, types, n_types, what);
@@ -29,7 +30,7 @@ static int channel_of(analyze_session *s, const char *path, const char *label, c
     for (int t = 0; t < n_types; t++)
         for (int i = 0; i < psy_reader_channel_count(s->r); i++)
             if (psy_reader_channel(s->r, i)->type == types[t]) return i;
-    analyze_warn(s, "no %s channel: its markers are n/a", what);
+    if (warn_absent) analyze_warn(s, "no %s channel: its markers are n/a", what);
     return -1;
 }
 
@@ -76,7 +77,7 @@ static psy_status detect_breaths(analyze_session *s)
 int analyze_session_open(analyze_session *s, const analyze_options *o)
 {
     memset(s, 0, sizeof *s);
-    s->ecg = s->eda = s->rsp = -1;
+    s->ecg = s->eda = s->rsp = s->hr = -1;
     s->warnings = json_array();
     if (!s->warnings) {
         cli_error(o->path, "out of memory");
@@ -85,11 +86,24 @@ int analyze_session_open(analyze_session *s, const analyze_options *o)
     s->r = cli_open_recording(o->path, &o->in);
     if (!s->r) return CLI_FAILED;
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
-                                  resp[] = {PSY_CH_RESP};
+                                  resp[] = {PSY_CH_RESP}, rate[] = {PSY_CH_HR};
     int failed = 0;
-    s->ecg = channel_of(s, o->path, o->ecg, heart, 2, "ECG or RR", &failed);
-    s->eda = channel_of(s, o->path, o->eda, skin, 1, "EDA", &failed);
-    s->rsp = channel_of(s, o->path, o->rsp, resp, 1, "RSP", &failed);
+    s->hr = -1;
+    if (o->hr) { /* --hr: the bpm channel, even where an ECG exists */
+        s->hr = channel_of(s, o->path, o->hr, rate, 1, "HR", 1, &failed);
+        s->ecg = -1;
+    } else {
+        s->ecg = channel_of(s, o->path, o->ecg, heart, 2, "ECG or RR", 0, &failed);
+        if (s->ecg < 0 && !failed) s->hr = channel_of(s, o->path, NULL, rate, 1, "HR", 0, &failed);
+        if (s->ecg < 0 && s->hr < 0 && !failed) analyze_warn(s, "no ECG, RR or HR channel: its markers are n/a");
+    }
+    if (s->hr >= 0)
+        analyze_warn(s, "heart rate from the bpm channel '%s' (no beats): mean HR per segment and the "
+                        "epochs' HR responses; HRV n/a (a heart rate averaged over seconds is not "
+                        "beat-to-beat), epoch quality n/a (no beats to correct)",
+                     psy_reader_channel(s->r, s->hr)->label);
+    s->eda = channel_of(s, o->path, o->eda, skin, 1, "EDA", 1, &failed);
+    s->rsp = channel_of(s, o->path, o->rsp, resp, 1, "RSP", 1, &failed);
     return failed ? CLI_FAILED : CLI_OK;
 }
 
@@ -124,6 +138,12 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
         else if (s->scr->why_na[0])
             analyze_warn(s, "skin conductance: %s", s->scr->why_na);
     }
+    if (s->hr >= 0 && (st = analyze_hr_series_read(s)) != PSY_OK) {
+        cli_error(o->path, "HR channel: %s", psy_strerror(st));
+        return 0;
+    }
+    if (s->hr >= 0 && !s->n_hr) analyze_warn(s, "HR channel '%s' holds no valid heart rate: its markers are n/a",
+                                             psy_reader_channel(s->r, s->hr)->label);
     if (s->rsp >= 0 && (st = detect_breaths(s)) != PSY_OK) {
         cli_error(o->path, "RSP channel: %s", psy_strerror(st));
         return 0;
@@ -146,6 +166,9 @@ void analyze_session_free(analyze_session *s)
     free(s->events);
     free(s->seg);
     free(s->breaths);
+    free(s->hr_t_s);
+    free(s->hr_bpm);
+    free(s->hr_nn_ms);
     psy_hrv_destroy(s->hrv);
     psy_eda_result_free(s->scr);
     psy_beat_list_free(s->beats);

@@ -1,4 +1,6 @@
 /* psyphys analyze: the short human summary on stdout. */
+#include <math.h>
+
 #include "analyze.h"
 
 /* One line per epoch: the heart-rate changes and the SCR. */
@@ -31,6 +33,9 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
                s->beats->n - s->beats->counts.n[PSY_BEAT_NORMAL], h.values.v[PSY_HRV_MEAN_HR_BPM],
                h.values.v[PSY_HRV_RMSSD_MS], h.values.v[PSY_HRV_SDNN_MS]);
     }
+    if (s->hr >= 0)
+        printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)\n",
+               psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY));
     if (s->scr)
         printf("  skin    '%s': %zu SCRs, SCL %.2f uS, %.1f NS-SCR/min\n",
                psy_reader_channel(s->r, s->eda)->label, s->scr->n, s->scr->scl_us, s->scr->ns_scr_per_min);

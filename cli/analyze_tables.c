@@ -25,7 +25,7 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
         psy_hrv_result h;
         analyze_hrv_of(s, start, end, &h);
         fprintf(fp, "%s\t%.6f\t%.6f\t", seg[i].label, start, seg[i].duration_s);
-        put_number(fp, h.values.v[PSY_HRV_MEAN_HR_BPM], 3);
+        put_number(fp, s->hr >= 0 ? analyze_hr_series_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM], 3);
         for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
             fputc('\t', fp);
             put_number(fp, h.values.v[analyze_hrv_columns[k]], -1);
@@ -64,7 +64,7 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s)
                       h->valid ? h->min_bpm : NAN, h->valid ? h->max_bpm : NAN,
                       h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
                       r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
-                      h->valid ? 1.0 - h->corrected_share : NAN};
+                      h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN};
         fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fputc('\t', fp);
