@@ -51,6 +51,9 @@ typedef struct analyze_session {
     psy_reader *r;
     int ecg, eda, rsp;                 /* channel indices, -1 when absent */
     int hr;                            /* a bpm channel, used only without an ECG or RR one */
+    int n_leads;                       /* ECG leads scored to choose s->ecg (0: not chosen so) */
+    int lead_ch[16];
+    psy_ecg_lead_quality lead_q[16];
     double *hr_t_s, *hr_bpm, *hr_nn_ms;/* its valid samples (at most 4 per s), 60000 / bpm */
     size_t n_hr;
     psy_beat_list *beats;
@@ -75,6 +78,15 @@ void analyze_warn(analyze_session *s, const char *fmt, ...) __attribute__((forma
 /* Opens the recording and picks the channels. Returns CLI_OK, else CLI_FAILED after printing why
  * (the session then needs analyze_session_free all the same). */
 int analyze_session_open(analyze_session *s, const analyze_options *o);
+
+/* With several regular ECG channels and none named: scores each over the first
+ * ANALYZE_LEAD_EXCERPT_S seconds (psyphys/ecg_quality.h) and sets s->ecg to the best. 1, or 0
+ * after printing why. */
+#define ANALYZE_LEAD_EXCERPT_S 300.0
+int analyze_choose_ecg_lead(analyze_session *s, const analyze_options *o);
+
+/* The choice for the sidecar: method, excerpt, chosen label, per-lead scores. */
+json_t *analyze_lead_choice_json(const analyze_session *s);
 
 /* Beats, NN, skin conductance, breaths, segments, epochs. 1, or 0 after printing why. */
 int analyze_session_compute(analyze_session *s, const analyze_options *o);

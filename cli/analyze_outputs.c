@@ -45,6 +45,7 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
         json_object_set_new(ch, names[k], idx[k] >= 0 ? json_string(psy_reader_channel(s->r, idx[k])->label)
                                                       : json_null());
     json_object_set_new(j, "channels", ch);
+    if (s->n_leads) json_object_set_new(j, "ecg_lead_choice", analyze_lead_choice_json(s));
     static const char *const layouts[] = {"auto", "bids", "flat"};
     json_object_set_new(j, "layout", json_string(layouts[o->layout]));
     json_t *in = json_object(), *types = json_array(), *units = json_array(), *trig = json_array();

@@ -104,7 +104,8 @@ int analyze_session_open(analyze_session *s, const analyze_options *o)
                      psy_reader_channel(s->r, s->hr)->label);
     s->eda = channel_of(s, o->path, o->eda, skin, 1, "EDA", 1, &failed);
     s->rsp = channel_of(s, o->path, o->rsp, resp, 1, "RSP", 1, &failed);
-    return failed ? CLI_FAILED : CLI_OK;
+    if (failed || !analyze_choose_ecg_lead(s, o)) return CLI_FAILED;
+    return CLI_OK;
 }
 
 /* Onsets of the session events (not WFDB beat labels or gap marks). */
