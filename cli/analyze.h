@@ -70,6 +70,8 @@ typedef struct analyze_session {
     epoch_row *rows;                   /* one per epoch */
     size_t n_rows;
     json_t *warnings;                  /* strings: every n/a and every event skipped, and why */
+    json_t *skipped;                   /* {label, onset_s, source, reason} per skipped event */
+    unsigned char *event_skipped;      /* per reader event: 1 when it gets no epoch */
 } analyze_session;
 
 /* Adds a warning (also printed with the summary). */
@@ -93,6 +95,18 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o);
 
 /* NULL-safe members; leaves the struct zeroed. */
 void analyze_session_free(analyze_session *s);
+
+/* Marks the session events that get no epoch (outside the recording, in a gap, repeated), with
+ * the reason in s->skipped and the warnings; warns about --epochs labels no event has. 1, or 0
+ * when out of memory (analyze_checks.c). */
+int analyze_check_events(analyze_session *s, const analyze_options *o);
+
+/* Drops repeated segments; notes segments clipped to the recording, spanning a gap or
+ * overlapping another (analyze_checks.c). */
+void analyze_check_segments(analyze_session *s, const analyze_options *o);
+
+/* 1 when [a, b] (s) lies in one stretch of the recording (no gap, inside it). */
+int analyze_covered(const psy_reader *r, double a, double b);
 
 /* The epochs around the chosen session events into s->rows. 1, or 0 when out of memory. */
 int analyze_make_epochs(analyze_session *s, const analyze_options *o);

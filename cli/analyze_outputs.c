@@ -110,6 +110,7 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         json_object_set_new(base, "settings", analyze_settings_json(s, o));
         cli_sidecar_warnings(base, s->r);
         json_array_extend(json_object_get(base, "warnings"), s->warnings);
+        json_object_set(base, "skipped_events", s->skipped);
     }
     const char *stem = place.stem, *dir = place.dir;
     if (ok && s->beats) {

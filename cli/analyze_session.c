@@ -153,16 +153,19 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
         cli_error(o->path, "segments: %s", psy_strerror(st));
         return 0;
     }
-    if (!collect_events(s) || !analyze_make_epochs(s, o)) {
+    if (!collect_events(s) || !analyze_check_events(s, o) || !analyze_make_epochs(s, o)) {
         cli_error(o->path, "out of memory");
         return 0;
     }
+    analyze_check_segments(s, o);
     return 1;
 }
 
 void analyze_session_free(analyze_session *s)
 {
     json_decref(s->warnings);
+    json_decref(s->skipped);
+    free(s->event_skipped);
     free(s->rows);
     free(s->events);
     free(s->seg);
