@@ -134,10 +134,11 @@ double analyze_breath_rate(const analyze_session *s, double start, double end);
 
 /* ---- tables (analyze_tables.c) ---- */
 
-void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o);
+/* na (a JSON object) gets, per column, the reasons of its n/a cells and how many rows each. */
+void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
 void analyze_write_epochs(FILE *fp, const analyze_session *s);
 void analyze_write_epoch_means(FILE *fp, const analyze_session *s);
-void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o);
+void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
 void analyze_write_scr(FILE *fp, const psy_eda_result *r);
 
 /* ---- sidecars and files (analyze_outputs.c), stdout (analyze_summary.c) ---- */

@@ -134,8 +134,11 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
     }
     if (ok) ok = open_table(outs, &n_out, dir, stem, "segments", o->overwrite);
     if (ok) {
-        analyze_write_segments(outs[n_out - 2].fp, s, o);
-        ok = write_sidecar(outs[n_out - 1].fp, base, "segments", NULL);
+        json_t *extra = json_object(), *na = json_object();
+        analyze_write_segments(outs[n_out - 2].fp, s, o, na);
+        json_object_set_new(extra, "na_reasons", na);
+        ok = write_sidecar(outs[n_out - 1].fp, base, "segments", extra);
+        json_decref(extra);
     }
     if (ok && s->n_rows) {
         ok = open_table(outs, &n_out, dir, stem, "epochs", o->overwrite) &&
@@ -150,8 +153,11 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
     if (ok && s->beats && psy_reader_duration(s->r) >= 2 * o->hrv_window_s) {
         ok = open_table(outs, &n_out, dir, stem, "hrv-windows", o->overwrite);
         if (ok) {
-            analyze_write_hrv_windows(outs[n_out - 2].fp, s, o);
-            ok = write_sidecar(outs[n_out - 1].fp, base, "hrv-windows", NULL);
+            json_t *extra = json_object(), *na = json_object();
+            analyze_write_hrv_windows(outs[n_out - 2].fp, s, o, na);
+            json_object_set_new(extra, "na_reasons", na);
+            ok = write_sidecar(outs[n_out - 1].fp, base, "hrv-windows", extra);
+            json_decref(extra);
         }
     }
     json_decref(base);
