@@ -59,8 +59,15 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(in, "fs", o->in.open.sampling_rate_hz > 0 ? json_real(o->in.open.sampling_rate_hz) : json_null());
     json_object_set_new(in, "format", o->in.open.format ? json_string(o->in.open.format) : json_null());
     json_object_set_new(in, "libedf", json_boolean(o->in.open.use_libedf));
+    /* The event files read besides the recording: a BIDS run's (paired) and --events. */
+    json_t *ev = json_array();
+    char paired[4096], hex[65];
+    if (cli_bids_events_for(o->path, paired, sizeof paired) && cli_sha256_file(paired, hex))
+        json_array_append_new(ev, json_pack("{s:s,s:s,s:b}", "path", paired, "sha256", hex, "paired", 1));
+    if (o->in.events_path && cli_sha256_file(o->in.events_path, hex))
+        json_array_append_new(ev, json_pack("{s:s,s:s,s:b}", "path", o->in.events_path, "sha256", hex, "paired", 0));
+    json_object_set_new(in, "events_files", ev);
     json_object_set_new(j, "input_options", in);
-    char hex[65];
     if (o->config_path && cli_sha256_file(o->config_path, hex))
         json_object_set_new(j, "config_file", json_pack("{s:s,s:s}", "path", o->config_path, "sha256", hex));
     return j;
