@@ -176,6 +176,7 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
 {
     memset(o, 0, sizeof *o);
     cli_input_options_init(&o->in);
+    o->in.pair_bids_events = 1;
     o->rule = PSY_SEGMENTS_EVENTS;
     o->pre_s = 1, o->post_s = 10, o->latency_min_s = 1, o->latency_max_s = 4;
     o->eda_method = PSY_EDA_FAST;

@@ -229,7 +229,7 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
         }
     /* A BIDS data file's run events (EEG's _eeg.edf + _events.tsv ...), found beside it. */
     char paired[4096];
-    int has_paired = cli_bids_events_for(path, paired, sizeof paired);
+    int has_paired = o->pair_bids_events && cli_bids_events_for(path, paired, sizeof paired);
     if (has_paired && !load_events_file(r, paired, 0)) {
         psy_reader_close(r);
         return NULL;
