@@ -1,0 +1,151 @@
+/* psyphys batch — the pieces: discovery, resumable state, worker pool, status table, group tables,
+ * progress and Slurm. cmd_batch.c wires them. */
+#ifndef PSYPHYS_CLI_BATCH_H
+#define PSYPHYS_CLI_BATCH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* One recording of the archive. */
+typedef struct batch_item {
+    char *path;      /* as opened: INPUT joined with the path below it */
+    char *rel;       /* relative to its INPUT root (a directory), else as given: names it in the tables
+                        and places its outputs (OUTDIR/<rel's directory>/) */
+    char *events;    /* the paired events file (BIDS _events.tsv or STEM_events.tsv/.csv), or NULL */
+} batch_item;
+
+typedef struct batch_list {
+    batch_item *items;
+    size_t n, cap;
+} batch_list;
+
+/* What to look for. */
+typedef struct batch_filter {
+    const char **include, **exclude; /* fnmatch globs on rel ('*' crosses '/'); include: any, or all
+                                        when none given; exclude: none may match */
+    int n_include, n_exclude;
+    const char *skip_dir;            /* a resolved directory never walked (OUTDIR), or NULL */
+} batch_filter;
+
+/* Adds the recordings of every INPUT (a file, a directory walked recursively, a BIDS dataset root,
+ * or @LIST: one path a line, relative to the list's directory, '#' comments) to `out`, sorted by
+ * rel then path, each file once. Prints why and returns 0 when an INPUT cannot be read. */
+int batch_discover(char *const *inputs, int n_inputs, const batch_filter *f, batch_list *out);
+void batch_list_free(batch_list *l);
+
+/* BIDS entities of a file name ("sub-01_ses-2_task-rest_physio..."): value of `key` ("sub", "ses",
+ * "task", "run") copied to out, or "n/a". */
+void batch_bids_entity(const char *path, const char *key, char *out, size_t size);
+
+/* The realpath of `path`, or of its nearest existing parent joined with the rest (malloc'd). */
+char *batch_resolve(const char *path);
+
+/* ---- resumable state under OUTDIR/.psyphys-batch/ ----------------------------------------- */
+
+/* Input fingerprint: SHA-256 of the recording, its WFDB/BIDS companions and the events file. */
+int batch_fingerprint(const batch_item *it, char hex[65]);
+
+/* Outputs recorded for an input by an earlier run (NULL when none). state: "done" or "moving". */
+typedef struct batch_record {
+    char input_sha[65], settings_sha[65];
+    char state[16];
+    char **outputs; /* relative to OUTDIR */
+    size_t n_outputs;
+} batch_record;
+
+int batch_record_load(const char *outdir, const char *rel, batch_record *rec);
+/* Writes the record atomically (temp + rename). Returns 1 on success. */
+int batch_record_save(const char *outdir, const char *rel, const batch_record *rec);
+void batch_record_free(batch_record *rec);
+/* 1 when the record says done for these fingerprints and every output is there. */
+int batch_record_current(const char *outdir, const batch_record *rec, const char *input_sha,
+                         const char *settings_sha);
+
+/* Moves every file under `staging` to the same place under `outdir`, recording the intent first so
+ * that a rerun after a kill may replace them. A file already there that no record of this input
+ * lists is left alone (the input fails) unless overwrite. On success rec holds the done record. */
+int batch_commit(const char *outdir, const char *rel, const char *staging, const char *input_sha,
+                 const char *settings_sha, int overwrite, batch_record *rec, char *err, size_t err_size);
+
+/* snprintf for paths: 1 when it fitted (a too-long path is then refused, never truncated silently). */
+int batch_path(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* mkdir -p. Returns 1 on success. */
+int batch_mkdirs(const char *dir);
+/* rm -r (no following of symlinks). */
+void batch_remove_tree(const char *path);
+
+/* ---- one file's result ------------------------------------------------------------------- */
+
+typedef enum { BATCH_OK, BATCH_FAILED, BATCH_SKIPPED } batch_state;
+
+typedef struct batch_result {
+    char *rel;
+    batch_state state;
+    char *error;     /* "" when none */
+    double seconds;
+    char *outputs;   /* outputs relative to OUTDIR, separated by ';' */
+} batch_result;
+
+void batch_result_free(batch_result *r);
+
+/* batch_status.tsv: file, status, error, seconds, outputs. Written temp + rename. */
+int batch_status_write(const char *path, const batch_result *rows, size_t n);
+/* Reads a status table written by batch_status_write; 0 (after printing why) when unreadable. */
+int batch_status_read(const char *path, batch_result **rows, size_t *n);
+
+/* group_segments.tsv, group_epochs.tsv, group_hrv.tsv (+ .json) in OUTDIR from the outputs of the ok
+ * and skipped rows, in row order. They are the batch's own files: rebuilt (replaced) on every run.
+ * Returns 1 on success (prints why otherwise). */
+int batch_group_tables(const char *outdir, const batch_result *rows, size_t n);
+
+/* ---- progress ---------------------------------------------------------------------------- */
+
+typedef enum { PROGRESS_AUTO, PROGRESS_QUIET, PROGRESS_JSON } batch_progress_mode;
+
+typedef struct batch_progress {
+    batch_progress_mode mode;
+    int tty;
+    size_t total, done, failed, skipped;
+    double t0;
+    FILE *out;
+} batch_progress;
+
+void batch_progress_start(batch_progress *p, batch_progress_mode mode, size_t total);
+void batch_progress_file(batch_progress *p, const batch_result *r);
+void batch_progress_end(batch_progress *p);
+double batch_now(void);
+
+/* ---- worker pool ------------------------------------------------------------------------- */
+
+/* A job: argv for the worker program (NULL-terminated), the staging dir it writes into, its log. */
+typedef struct batch_job {
+    char **argv;
+    char *log;
+    double t0;
+    int pid;
+} batch_job;
+
+/* Starts `argv` as a worker process (stdout and stderr to `log`; killed when the batch dies).
+ * Returns the pid or -1. */
+int batch_spawn(char *const *argv, const char *log);
+
+/* Waits for any worker; returns its pid and fills *status (as waitpid), or -1 when none is left. */
+int batch_wait_any(int *status);
+
+/* The last line of a worker's log that names an error, or a description of its death. */
+void batch_describe_failure(int wait_status, const char *log, char *out, size_t size);
+
+/* ---- Slurm ------------------------------------------------------------------------------- */
+
+typedef struct batch_slurm_options {
+    int shards;             /* array tasks */
+    const char *partition, *time, *mem, *account, *job_name;
+    int cpus;               /* per task; the shard runs -j cpus */
+} batch_slurm_options;
+
+/* Writes the sbatch script to `out`: one array task per shard; each runs `self_args` (the batch
+ * command line without --slurm-script and its options) with --shard K/N. */
+int batch_slurm_script(FILE *out, const batch_slurm_options *o, char *const *self_args, int n_args);
+
+#endif

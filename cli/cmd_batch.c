@@ -1,0 +1,606 @@
+/* psyphys batch — a whole archive through psyphys analyze: parallel worker processes, resumable,
+ * fault-isolated; Slurm job arrays by shards. The pieces are in batch_*.c. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "cli.h"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: psyphys batch INPUT... -o OUTDIR [-j N] [--include GLOB]... [--exclude GLOB]...\n"
+            "                     [--shard K/N] [--quiet | --json-log] [--overwrite]\n"
+            "                     [--allow-outdir-in-input] [analyze options]\n"
+            "       psyphys batch INPUT... -o OUTDIR --slurm-script --shards N [--cpus-per-task C]\n"
+            "                     [--partition P] [--time T] [--mem M] [--account A] [--job-name NAME]\n"
+            "                     [batch and analyze options] > job.sbatch\n"
+            "       psyphys batch --merge OUTDIR [--quiet | --json-log]\n\n"
+            "Runs psyphys analyze on every recording of the INPUTs, each in its own process, and writes\n"
+            "OUTDIR/batch_status.tsv (file, status ok/failed/skipped, error, seconds, outputs) and the\n"
+            "dataset tables group_segments.tsv, group_epochs.tsv, group_hrv.tsv (+ .json). Exit status 1\n"
+            "when any file failed.\n\n"
+            "  INPUT             a recording, a directory (recursive), a BIDS dataset root (its sub-*\n"
+            "                    folders), or @LIST (one path a line, relative to the list's folder)\n"
+            "  -o OUTDIR         outputs; a recording's go to OUTDIR/<its folder below INPUT>/\n"
+            "  -j N              worker processes (default: the number of CPUs)\n"
+            "  --include GLOB    only files whose path below INPUT matches (repeatable; * crosses /)\n"
+            "  --exclude GLOB    leave out files whose path below INPUT matches (repeatable)\n"
+            "  --shard K/N       only the K-th of N equal parts of the sorted file list (1 <= K <= N)\n"
+            "  --quiet           no progress, no summary\n"
+            "  --json-log        one JSON object per file, then a summary, on stdout\n"
+            "  --overwrite       replace outputs in OUTDIR that no earlier batch run wrote\n"
+            "  --allow-outdir-in-input  accept an OUTDIR inside a directory INPUT (it is not searched)\n"
+            "  --slurm-script    print a Slurm job-array script (task K runs --shard K/N) and exit\n"
+            "  --shards N        array tasks; --cpus-per-task C (default 1, each task runs -j C),\n"
+            "                    --partition, --time, --mem, --account, --job-name: #SBATCH values\n"
+            "  --merge OUTDIR    after every shard has ended: batch_status.tsv and group tables\n\n"
+            "Rerunning skips files whose outputs exist for the same input SHA-256 and settings.\n"
+            "Analyze options (see psyphys analyze --help) apply to every file; each file's events\n"
+            "are paired by name (BIDS _events.tsv, or STEM_events.tsv / STEM_events.csv).\n");
+}
+
+/* analyze's options that take a value, passed to every worker (--events, --sidecar: per file). */
+static const char *const analyze_with_value[] = {
+    "--segments", "--epochs", "--pre", "--post", "--latency", "--ecg", "--eda", "--rsp", "--eda-method",
+    "--hrv-window", "--fs", "--format", "--channel-type", "--unit", "--events-offset", "--trigger", NULL};
+
+typedef struct batch_options {
+    char **inputs;
+    int n_inputs;
+    const char *outdir, *merge;
+    int jobs, overwrite, allow_inside, slurm, shard_k, shard_n;
+    batch_progress_mode progress;
+    const char **include, **exclude;
+    int n_include, n_exclude;
+    char **analyze_args; /* passed through */
+    int n_analyze_args;
+    char **self_args;    /* for the Slurm script: everything but the Slurm options */
+    int n_self_args;
+    batch_slurm_options so;
+} batch_options;
+
+static int positive_int(const char *opt, const char *v, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < 1 || n > 100000) {
+        cli_error(NULL, "batch: %s wants a whole number from 1, not '%s'", opt, v);
+        return 0;
+    }
+    *out = (int)n;
+    return 1;
+}
+
+static int plain_value(const char *opt, const char *v)
+{
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 32) {
+            cli_error(NULL, "batch: %s: control characters are not allowed", opt);
+            return 0;
+        }
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, batch_options *o)
+{
+    memset(o, 0, sizeof *o);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cpus > 0 ? (int)cpus : 1;
+    o->so.cpus = 1;
+    size_t cap = (size_t)argc + 1;
+    o->inputs = calloc(cap, sizeof *o->inputs);
+    o->include = calloc(cap, sizeof *o->include);
+    o->exclude = calloc(cap, sizeof *o->exclude);
+    o->analyze_args = calloc(cap, sizeof *o->analyze_args);
+    o->self_args = calloc(cap, sizeof *o->self_args);
+    if (!o->inputs || !o->include || !o->exclude || !o->analyze_args || !o->self_args) return CLI_FAILED;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int self = 1; /* goes into the Slurm tasks' command line */
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help(stdout);
+            return -1;
+        } else if (a[0] != '-' || !a[1]) {
+            o->inputs[o->n_inputs++] = argv[i];
+        } else if (strcmp(a, "--overwrite") == 0) {
+            o->overwrite = 1;
+        } else if (strcmp(a, "--allow-outdir-in-input") == 0) {
+            o->allow_inside = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            o->progress = PROGRESS_QUIET;
+        } else if (strcmp(a, "--json-log") == 0) {
+            o->progress = PROGRESS_JSON;
+        } else if (strcmp(a, "--slurm-script") == 0) {
+            o->slurm = 1, self = 0;
+        } else if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -jN */
+            if (!positive_int("-j", a + 2, &o->jobs)) return CLI_USAGE;
+            self = 0;
+        } else if (strcmp(a, "--no-libedf") == 0) {
+            o->analyze_args[o->n_analyze_args++] = argv[i];
+        } else if (!v) {
+            cli_error(NULL, "batch: %s needs a value (or is unknown; see psyphys batch --help)", a);
+            return CLI_USAGE;
+        } else {
+            int is_analyze = 0;
+            for (const char *const *w = analyze_with_value; *w; w++) is_analyze |= strcmp(a, *w) == 0;
+            i++;
+            if (is_analyze) {
+                o->analyze_args[o->n_analyze_args++] = argv[i - 1];
+                o->analyze_args[o->n_analyze_args++] = argv[i];
+            } else if (strcmp(a, "-o") == 0) {
+                o->outdir = v;
+            } else if (strcmp(a, "--merge") == 0) {
+                o->merge = v;
+            } else if (strcmp(a, "-j") == 0) {
+                if (!positive_int(a, v, &o->jobs)) return CLI_USAGE;
+                self = 0; /* the tasks run -j CPUS-PER-TASK */
+            } else if (strcmp(a, "--include") == 0) {
+                o->include[o->n_include++] = v;
+            } else if (strcmp(a, "--exclude") == 0) {
+                o->exclude[o->n_exclude++] = v;
+            } else if (strcmp(a, "--shard") == 0) {
+                char extra;
+                if (sscanf(v, "%d/%d%c", &o->shard_k, &o->shard_n, &extra) != 2 || o->shard_n < 1 ||
+                    o->shard_k < 1 || o->shard_k > o->shard_n) {
+                    cli_error(NULL, "batch: --shard wants K/N with 1 <= K <= N, not '%s'", v);
+                    return CLI_USAGE;
+                }
+                self = 0;
+            } else if (strcmp(a, "--shards") == 0) {
+                if (!positive_int(a, v, &o->so.shards)) return CLI_USAGE;
+                self = 0;
+            } else if (strcmp(a, "--cpus-per-task") == 0) {
+                if (!positive_int(a, v, &o->so.cpus)) return CLI_USAGE;
+                self = 0;
+            } else if (strcmp(a, "--partition") == 0 || strcmp(a, "--time") == 0 || strcmp(a, "--mem") == 0 ||
+                       strcmp(a, "--account") == 0 || strcmp(a, "--job-name") == 0) {
+                if (!plain_value(a, v)) return CLI_USAGE;
+                const char **slot = a[2] == 'p' ? &o->so.partition : a[2] == 't' ? &o->so.time
+                                  : a[2] == 'm' ? &o->so.mem : a[2] == 'a' ? &o->so.account : &o->so.job_name;
+                *slot = v;
+                self = 0;
+            } else if (strcmp(a, "--events") == 0 || strcmp(a, "--sidecar") == 0) {
+                cli_error(NULL, "batch: %s names one file's companion; batch pairs events by name", a);
+                return CLI_USAGE;
+            } else {
+                cli_error(NULL, "batch: unknown option '%s' (see psyphys batch --help)", a);
+                return CLI_USAGE;
+            }
+            if (self) o->self_args[o->n_self_args++] = argv[i - 1];
+        }
+        if (self) o->self_args[o->n_self_args++] = argv[i];
+    }
+    if (o->merge) {
+        if (o->n_inputs || o->outdir || o->slurm || o->shard_n) {
+            cli_error(NULL, "batch: --merge OUTDIR takes no INPUT, -o, --shard or --slurm-script");
+            return CLI_USAGE;
+        }
+        return CLI_OK;
+    }
+    if (!o->n_inputs || !o->outdir) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    if (o->slurm && (!o->so.shards || o->shard_n)) {
+        cli_error(NULL, "batch: --slurm-script needs --shards N (and no --shard: each task gets its own)");
+        return CLI_USAGE;
+    }
+    if (!o->slurm && (o->so.shards || o->so.partition || o->so.time || o->so.mem || o->so.account ||
+                      o->so.job_name || o->so.cpus != 1)) {
+        cli_error(NULL, "batch: --shards, --cpus-per-task and the #SBATCH options go with --slurm-script");
+        return CLI_USAGE;
+    }
+    if (!o->shard_n) o->shard_k = o->shard_n = 1;
+    return CLI_OK;
+}
+
+static void free_options(batch_options *o)
+{
+    free(o->inputs);
+    free(o->include);
+    free(o->exclude);
+    free(o->analyze_args);
+    free(o->self_args);
+}
+
+/* SHA-256 of what decides a file's outputs besides its own bytes: version and analyze options. */
+static void settings_fingerprint(const batch_options *o, char hex[65])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    const char *v = psy_version();
+    sha256_update(&ctx, strlen(v) + 1, (const uint8_t *)v);
+    for (int i = 0; i < o->n_analyze_args; i++)
+        sha256_update(&ctx, strlen(o->analyze_args[i]) + 1, (const uint8_t *)o->analyze_args[i]);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* An OUTDIR inside (or equal to) a directory INPUT is refused: a rerun would find the outputs. */
+static int check_outdir(const batch_options *o, char **outdir_real)
+{
+    *outdir_real = batch_resolve(o->outdir);
+    if (!*outdir_real) {
+        cli_error(o->outdir, "cannot resolve the output directory");
+        return 0;
+    }
+    size_t n = strlen(*outdir_real);
+    for (int i = 0; i < o->n_inputs; i++) {
+        struct stat sb;
+        if (o->inputs[i][0] == '@' || stat(o->inputs[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) continue;
+        char *in = realpath(o->inputs[i], NULL);
+        if (!in) continue;
+        size_t k = strlen(in);
+        int same = strcmp(in, *outdir_real) == 0;
+        int inside = n > k && strncmp(in, *outdir_real, k) == 0 && ((*outdir_real)[k] == '/' || k == 1);
+        free(in);
+        if (same) {
+            cli_error(o->outdir, "is the INPUT directory itself: outputs would mix with the recordings");
+            return 0;
+        }
+        if (inside && !o->allow_inside) {
+            cli_error(o->outdir, "lies inside the INPUT directory %s; choose another OUTDIR or give "
+                      "--allow-outdir-in-input", o->inputs[i]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Holds OUTDIR/.psyphys-batch/lock-K-of-N for this run: one process per shard at a time. */
+static int take_lock(const char *outdir, int k, int n)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/.psyphys-batch", outdir);
+    if (!batch_mkdirs(path)) {
+        cli_error(outdir, "cannot make the output directory: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/.psyphys-batch/lock-%d-of-%d", outdir, k, n);
+    int fd = open(path, O_RDWR | O_CREAT, 0666);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) {
+        cli_error(outdir, "another psyphys batch is writing shard %d/%d there", k, n);
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static char *join_outputs(const batch_record *rec)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < rec->n_outputs; i++) len += strlen(rec->outputs[i]) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s) return NULL;
+    *p = '\0';
+    for (size_t i = 0; i < rec->n_outputs; i++) p += sprintf(p, "%s%s", i ? ";" : "", rec->outputs[i]);
+    return s;
+}
+
+static void set_result(batch_result *r, const char *rel, batch_state st, const char *error, double seconds,
+                       char *outputs)
+{
+    r->rel = strdup(rel);
+    r->state = st;
+    r->error = strdup(error);
+    r->seconds = seconds;
+    r->outputs = outputs ? outputs : strdup("");
+}
+
+/* The directory part of rel ("" for none). */
+static void dir_of(const char *rel, char *out, size_t size)
+{
+    const char *slash = strrchr(rel, '/');
+    snprintf(out, size, "%.*s", slash ? (int)(slash - rel) : 0, rel);
+}
+
+/* Two inputs whose outputs would share names (same folder and stem): the later one is refused. */
+static const char *collides_with(const batch_list *l, size_t i)
+{
+    const char *a = l->items[i].rel;
+    const char *sa = strrchr(a, '/');
+    size_t ka = (size_t)((sa ? sa + 1 : a) - a), sta = strcspn(a + ka + 1, ".") + 1;
+    for (size_t j = 0; j < i; j++) {
+        const char *b = l->items[j].rel;
+        const char *sb = strrchr(b, '/');
+        size_t kb = (size_t)((sb ? sb + 1 : b) - b), stb = strcspn(b + kb + 1, ".") + 1;
+        if (ka + sta == kb + stb && strncmp(a, b, ka + sta) == 0) return b;
+    }
+    return NULL;
+}
+
+typedef struct run_state {
+    const batch_options *o;
+    const char *outdir, *staging, *worker;
+    char settings[65];
+    batch_progress progress;
+    int usage_error;
+} run_state;
+
+typedef struct slot {
+    int pid;
+    size_t index;
+    double t0;
+    char sha[65];
+    char dir[PATH_MAX];
+} slot;
+
+static int start_job(run_state *rs, const batch_item *it, size_t seq, slot *s)
+{
+    char out[PATH_MAX], sub[PATH_MAX], log[PATH_MAX + 8];
+    dir_of(it->rel, sub, sizeof sub);
+    if (!batch_path(s->dir, sizeof s->dir, "%s/%zu", rs->staging, seq) ||
+        !batch_path(out, sizeof out, "%s/out%s%s", s->dir, *sub ? "/" : "", sub) ||
+        !batch_path(log, sizeof log, "%s/log", s->dir) || !batch_mkdirs(out))
+        return 0;
+    const batch_options *o = rs->o;
+    char **argv = calloc((size_t)o->n_analyze_args + 10, sizeof *argv);
+    if (!argv) return 0;
+    int n = 0;
+    argv[n++] = (char *)rs->worker;
+    argv[n++] = "analyze";
+    argv[n++] = it->path;
+    argv[n++] = "-o";
+    argv[n++] = out;
+    if (it->events) argv[n++] = "--events", argv[n++] = it->events;
+    for (int i = 0; i < o->n_analyze_args; i++) argv[n++] = o->analyze_args[i];
+    s->t0 = batch_now();
+    s->pid = batch_spawn(argv, log);
+    free(argv);
+    return s->pid > 0;
+}
+
+static void finish_job(run_state *rs, const batch_item *it, slot *s, int wait_status, batch_result *r)
+{
+    double dt = batch_now() - s->t0;
+    char err[1024] = "", log[PATH_MAX + 8], out[PATH_MAX + 8];
+    batch_path(log, sizeof log, "%s/log", s->dir);
+    batch_path(out, sizeof out, "%s/out", s->dir);
+    if (!(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == CLI_OK)) {
+        batch_describe_failure(wait_status, log, err, sizeof err);
+        if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == CLI_USAGE) rs->usage_error = 1;
+        set_result(r, it->rel, BATCH_FAILED, err, dt, NULL);
+    } else {
+        batch_record rec;
+        if (batch_commit(rs->outdir, it->rel, out, s->sha, rs->settings, rs->o->overwrite, &rec, err, sizeof err)) {
+            set_result(r, it->rel, BATCH_OK, "", batch_now() - s->t0, join_outputs(&rec));
+            batch_record_free(&rec);
+        } else {
+            set_result(r, it->rel, BATCH_FAILED, err, dt, NULL);
+        }
+    }
+    batch_remove_tree(s->dir);
+    batch_progress_file(&rs->progress, r);
+}
+
+/* Processes the shard's files; rows[i] for each. Returns 0 when the batch had to stop. */
+static int run_files(run_state *rs, const batch_list *l, const size_t *mine, size_t n, batch_result *rows)
+{
+    int jobs = rs->o->jobs < (int)n ? rs->o->jobs : (int)(n ? n : 1);
+    slot *slots = calloc((size_t)jobs, sizeof *slots);
+    if (!slots) return 0;
+    int running = 0, ok = 1;
+    size_t next = 0;
+    while (next < n || running) {
+        while (ok && !rs->usage_error && running < jobs && next < n) {
+            size_t i = next++;
+            const batch_item *it = &l->items[mine[i]];
+            const char *other = collides_with(l, mine[i]);
+            if (other) {
+                char err[PATH_MAX + 64];
+                snprintf(err, sizeof err, "its outputs would have the names of %s's", other);
+                set_result(&rows[i], it->rel, BATCH_FAILED, err, 0, NULL);
+                batch_progress_file(&rs->progress, &rows[i]);
+                continue;
+            }
+            int k = 0;
+            while (slots[k].pid) k++;
+            slot *s = &slots[k];
+            s->index = i;
+            if (!batch_fingerprint(it, s->sha)) {
+                set_result(&rows[i], it->rel, BATCH_FAILED, "cannot read it (or its companions) to hash it", 0, NULL);
+                batch_progress_file(&rs->progress, &rows[i]);
+                continue;
+            }
+            batch_record rec;
+            if (batch_record_load(rs->outdir, it->rel, &rec)) {
+                int current = batch_record_current(rs->outdir, &rec, s->sha, rs->settings);
+                if (current) set_result(&rows[i], it->rel, BATCH_SKIPPED, "", 0, join_outputs(&rec));
+                batch_record_free(&rec);
+                if (current) {
+                    batch_progress_file(&rs->progress, &rows[i]);
+                    continue;
+                }
+            }
+            if (!start_job(rs, it, i, s)) {
+                cli_error(rs->staging, "cannot start a worker: %s", strerror(errno));
+                s->pid = 0;
+                ok = 0;
+                break;
+            }
+            running++;
+        }
+        if (!running) break;
+        int status;
+        int pid = batch_wait_any(&status);
+        if (pid < 0) break;
+        for (int k = 0; k < jobs; k++) {
+            if (slots[k].pid != pid) continue;
+            slots[k].pid = 0;
+            running--;
+            size_t i = slots[k].index;
+            finish_job(rs, &l->items[mine[i]], &slots[k], status, &rows[i]);
+        }
+    }
+    free(slots);
+    return ok && !rs->usage_error;
+}
+
+static int rows_failed(const batch_result *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].state == BATCH_FAILED) return 1;
+    return 0;
+}
+
+static void free_rows(batch_result *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
+    free(rows);
+}
+
+static int run_batch(batch_options *o)
+{
+    char *outdir_real = NULL;
+    if (!check_outdir(o, &outdir_real)) return CLI_FAILED;
+    batch_filter f = {o->include, o->exclude, o->n_include, o->n_exclude, outdir_real};
+    batch_list l = {0};
+    int rc = CLI_FAILED;
+    if (!batch_discover(o->inputs, o->n_inputs, &f, &l)) goto done_list;
+    if (!l.n) {
+        cli_error(NULL, "batch: no recordings found in the INPUTs");
+        goto done_list;
+    }
+    int lock = take_lock(o->outdir, o->shard_k, o->shard_n);
+    if (lock < 0) goto done_list;
+    /* the shard: every N-th file from the K-th, of the sorted list every node builds alike */
+    size_t n = 0, *mine = calloc(l.n, sizeof *mine);
+    batch_result *rows = calloc(l.n, sizeof *rows);
+    char staging[PATH_MAX], worker[PATH_MAX];
+    snprintf(staging, sizeof staging, "%s/.psyphys-batch/staging-%d-of-%d", o->outdir, o->shard_k, o->shard_n);
+    batch_remove_tree(staging); /* what a killed run left unfinished */
+    const char *env = getenv("PSYPHYS_BATCH_WORKER");
+    ssize_t wn = env ? 0 : readlink("/proc/self/exe", worker, sizeof worker - 1);
+    if (env) snprintf(worker, sizeof worker, "%s", env);
+    else if (wn > 0) worker[wn] = '\0';
+    if (!mine || !rows || (!env && wn <= 0) || !batch_mkdirs(staging)) {
+        cli_error(o->outdir, "cannot prepare the batch (staging folder, worker program)");
+        goto done;
+    }
+    for (size_t i = 0; i < l.n; i++)
+        if ((int)(i % (size_t)o->shard_n) == o->shard_k - 1) mine[n++] = i;
+    run_state rs = {.o = o, .outdir = o->outdir, .staging = staging, .worker = worker};
+    settings_fingerprint(o, rs.settings);
+    batch_progress_start(&rs.progress, o->progress, n);
+    int finished = run_files(&rs, &l, mine, n, rows);
+    batch_progress_end(&rs.progress);
+    if (!finished) {
+        if (rs.usage_error)
+            cli_error(NULL, "batch: analyze refused the options (see the status of the first file); stopped");
+        rc = rs.usage_error ? CLI_USAGE : CLI_FAILED;
+        goto done;
+    }
+    batch_remove_tree(staging);
+    char status[PATH_MAX];
+    if (o->shard_n == 1) snprintf(status, sizeof status, "%s/batch_status.tsv", o->outdir);
+    else snprintf(status, sizeof status, "%s/batch_status.shard-%d-of-%d.tsv", o->outdir, o->shard_k, o->shard_n);
+    if (!batch_status_write(status, rows, n)) goto done;
+    if (o->shard_n == 1 && !batch_group_tables(o->outdir, rows, n)) goto done;
+    rc = rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
+done:
+    if (rows) free_rows(rows, n);
+    free(mine);
+    close(lock);
+done_list:
+    batch_list_free(&l);
+    free(outdir_real);
+    return rc;
+}
+
+/* --merge: the shards' status tables, interleaved back into the one sorted order. */
+static int merge(const batch_options *o)
+{
+    /* N from the tables' names; all of one N */
+    int shards = 0;
+    DIR *d = opendir(o->merge);
+    if (!d) {
+        cli_error(o->merge, "cannot read the directory: %s", strerror(errno));
+        return CLI_FAILED;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int k, n;
+        char tail[8];
+        if (sscanf(e->d_name, "batch_status.shard-%d-of-%d.ts%7s", &k, &n, tail) != 3 || strcmp(tail, "v") != 0)
+            continue;
+        if (shards && n != shards) {
+            cli_error(o->merge, "holds status tables of %d and of %d shards: remove the stale ones", shards, n);
+            closedir(d);
+            return CLI_FAILED;
+        }
+        shards = n;
+    }
+    closedir(d);
+    char path[PATH_MAX];
+    if (!shards) {
+        cli_error(o->merge, "no shard status tables (batch_status.shard-K-of-N.tsv) there");
+        return CLI_FAILED;
+    }
+    batch_result **parts = calloc((size_t)shards, sizeof *parts);
+    size_t *counts = calloc((size_t)shards, sizeof *counts), total = 0;
+    int ok = parts && counts, rc = CLI_FAILED;
+    for (int k = 0; ok && k < shards; k++) {
+        snprintf(path, sizeof path, "%s/batch_status.shard-%d-of-%d.tsv", o->merge, k + 1, shards);
+        ok = batch_status_read(path, &parts[k], &counts[k]);
+        total += counts[k];
+    }
+    batch_result *rows = ok ? calloc(total + 1, sizeof *rows) : NULL;
+    if (ok && rows) {
+        for (size_t i = 0; i < total; i++) {
+            size_t k = i % (size_t)shards, at = i / (size_t)shards;
+            if (at >= counts[k]) {
+                cli_error(o->merge, "the shard status tables do not add up (a shard of a different run?)");
+                ok = 0;
+                break;
+            }
+            rows[i] = parts[k][at];
+        }
+        char status[PATH_MAX];
+        snprintf(status, sizeof status, "%s/batch_status.tsv", o->merge);
+        if (ok && batch_status_write(status, rows, total) && batch_group_tables(o->merge, rows, total)) {
+            batch_progress p;
+            batch_progress_start(&p, o->progress, total);
+            p.tty = 0;
+            for (size_t i = 0; i < total; i++) {
+                p.done++;
+                p.failed += rows[i].state == BATCH_FAILED;
+                p.skipped += rows[i].state == BATCH_SKIPPED;
+            }
+            batch_progress_end(&p);
+            rc = rows_failed(rows, total) ? CLI_FAILED : CLI_OK;
+        }
+    }
+    free(rows);
+    for (int k = 0; parts && k < shards; k++) free_rows(parts[k], counts[k]);
+    free(parts);
+    free(counts);
+    return rc;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    batch_options o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc == CLI_OK) {
+        if (o.merge) rc = merge(&o);
+        else if (o.slurm) rc = batch_slurm_script(stdout, &o.so, o.self_args, o.n_self_args) ? CLI_OK : CLI_FAILED;
+        else rc = run_batch(&o);
+    } else if (rc < 0) {
+        rc = CLI_OK;
+    }
+    free_options(&o);
+    return rc;
+}
