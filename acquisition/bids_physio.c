@@ -171,6 +171,46 @@ done:
     return st;
 }
 
+/* The run's _events.tsv: the physio name without its recording-<label> entity and with
+ * _events.tsv for _physio.tsv[.gz] (BIDS 1.10, "Physiological recordings": StartTime is relative to
+ * that file's time zero). NULL when the name is not a BIDS physio name. */
+static char *run_events_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *suffix = psy_has_suffix_ci(base, ".gz") ? "_physio.tsv.gz" : "_physio.tsv";
+    size_t n = strlen(base), k = strlen(suffix);
+    if (n <= k || !psy_strieq(base + n - k, suffix)) return NULL;
+    char *s = malloc(n + sizeof "_events.tsv");
+    if (!s) return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n - k;) { /* copy the entities, all but recording-<label> */
+        size_t j = i + 1;
+        while (j < n - k && base[j] != '_') j++;
+        const char *ent = base + i + (i > 0); /* past the '_' */
+        if (!(i > 0 && strncmp(ent, "recording-", 10) == 0)) memcpy(s + o, base + i, j - i), o += j - i;
+        i = j;
+    }
+    strcpy(s + o, "_events.tsv");
+    return s;
+}
+
+/* The run's _events.tsv beside the physio file, when there is one. */
+static psy_status load_run_events(psy_reader *r, psy_source *src, psy_message *why)
+{
+    char *name = run_events_name(psy_source_name(src));
+    psy_source *ev = name ? open_first_related(src, &name, 1) : NULL;
+    psy_status st = ev ? text_events_load(r, ev, 1, NULL, 0, 0, why) : PSY_OK;
+    if (st != PSY_OK && why) {
+        char inner[PSY_MESSAGE_SIZE];
+        snprintf(inner, sizeof inner, "%s", why->text);
+        psy_fail(why, st, "%s: %s", name, inner);
+    }
+    psy_source_close(ev);
+    free(name);
+    return st;
+}
+
 psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_reader **out,
                             psy_message *why)
 {
@@ -244,6 +284,7 @@ psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_re
         psy_reader_warn(r, "sampling rate %g Hz given overrides the sidecar's %g Hz", rate,
                         json_number_value(fs));
     st = load_physioevents(r, src, why);
+    if (st == PSY_OK && bids_is_physio_name(psy_source_name(src))) st = load_run_events(r, src, why);
     if (st != PSY_OK) {
         psy_reader_discard(r);
         r = NULL;

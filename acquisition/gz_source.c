@@ -153,6 +153,11 @@ psy_status psy_gz_source_open(psy_source *raw, psy_source **out, gz_ctx **ctx, p
     }
     static const psy_source_callbacks cb = {gz_read_at, gz_size, gz_open_related, gz_close};
     st = psy_source_from_callbacks(&cb, g, psy_source_name(raw), out);
+    if (st == PSY_OK && psy_source_path(raw) && psy_source_set_path(*out, psy_source_path(raw)) != PSY_OK) {
+        psy_source_close(*out); /* closes g */
+        *out = NULL;
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
     if (st != PSY_OK) {
         gz_close(g);
         return psy_fail(why, st, "out of memory");

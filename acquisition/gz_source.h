@@ -20,4 +20,8 @@ typedef struct gz_ctx gz_ctx;
 psy_status psy_gz_source_open(psy_source *raw, psy_source **out, gz_ctx **ctx, psy_message *why);
 void psy_gz_own_raw(gz_ctx *ctx);
 
+/* Gives a wrapping source the path of the file under it (the decoded view answers to the .gz
+ * file's path: provenance, psy_reader_file). PSY_OK or PSY_E_NOMEM. Defined in source.c. */
+psy_status psy_source_set_path(psy_source *src, const char *path);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gz_source.h"
 #include "psyphys/source.h"
 
 struct psy_source {
@@ -175,6 +176,15 @@ psy_status psy_source_read_exact(psy_source *src, int64_t offset, void *buf, siz
 int64_t psy_source_size(const psy_source *src) { return src ? src->cb.size(src->ctx) : -1; }
 const char *psy_source_name(const psy_source *src) { return src && src->name ? src->name : ""; }
 const char *psy_source_path(const psy_source *src) { return src ? src->path : NULL; }
+
+psy_status psy_source_set_path(psy_source *src, const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy) return PSY_E_NOMEM;
+    free(src->path);
+    src->path = copy;
+    return PSY_OK;
+}
 
 /* Remembers the path of a related file (provenance: every file a recording was read from). */
 static void remember(psy_source *src, const char *path)

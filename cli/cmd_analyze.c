@@ -12,6 +12,7 @@
 #include "psyphys/hrv.h"
 #include "cli.h"
 #include "output.h"
+#include "output_layout.h"
 #include "provenance.h"
 
 static void help(FILE *out)
@@ -20,12 +21,16 @@ static void help(FILE *out)
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
             "                       [--ecg LABEL] [--eda LABEL] [--rsp LABEL] [--eda-method fast|deconv]\n"
-            "                       [--hrv-window W:STEP] [--overwrite] [input options]\n\n"
+            "                       [--hrv-window W:STEP] [--layout auto|bids|flat] [--overwrite]\n"
+            "                       [input options]\n\n"
             "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, skin\n"
             "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
             "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
             "with -o writes into OUTDIR: STEM_beats, _scr, _segments, _epochs, _epoch-means and, for\n"
-            "recordings of at least two HRV windows, _hrv-windows (.tsv, each with a .json sidecar).\n\n"
+            "recordings of at least two HRV windows, _hrv-windows (.tsv, each with a .json sidecar).\n"
+            "An input in a BIDS dataset (sub-X/[ses-Y/]DATATYPE/sub-X_..._physio.tsv.gz) writes the\n"
+            "BIDS derivatives layout: OUTDIR/sub-X/[ses-Y/]DATATYPE/sub-X_..._beats.tsv, ... and\n"
+            "OUTDIR/dataset_description.json.\n\n"
             "  --segments RULE   phases: each event with a duration (events, default), from each\n"
             "                    event to the next (markers), or windows of W s every STEP s;\n"
             "                    the whole recording is always the first segment\n"
@@ -36,7 +41,10 @@ static void help(FILE *out)
             "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type)\n"
             "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
             "                    Kaernbach 2010)\n"
-            "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n\n");
+            "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n"
+            "  --layout L        auto (default: BIDS derivatives for an input in a BIDS dataset,\n"
+            "                    else flat), bids (an error outside a BIDS dataset) or flat\n"
+            "                    (OUTDIR/STEM_*.tsv always)\n\n");
     cli_print_input_options_help(out);
 }
 
@@ -51,6 +59,7 @@ typedef struct analyze_options {
     double pre_s, post_s, latency_min_s, latency_max_s;
     psy_eda_method eda_method;
     double hrv_window_s, hrv_step_s;
+    cli_layout layout;
     int overwrite;
 } analyze_options;
 
@@ -110,6 +119,12 @@ static int parse_args(int argc, char **argv, analyze_options *o)
         else if (strcmp(a, "--ecg") == 0) o->ecg = v;
         else if (strcmp(a, "--eda") == 0) o->eda = v;
         else if (strcmp(a, "--rsp") == 0) o->rsp = v;
+        else if (strcmp(a, "--layout") == 0) {
+            if (!cli_layout_parse(v, &o->layout)) {
+                cli_error(NULL, "analyze: --layout is auto, bids or flat, not '%s'", v);
+                return CLI_USAGE;
+            }
+        }
         else if (strcmp(a, "--segments") == 0) {
             if (strcmp(v, "events") == 0) o->rule = PSY_SEGMENTS_EVENTS;
             else if (strcmp(v, "markers") == 0) o->rule = PSY_SEGMENTS_MARKERS;
@@ -563,43 +578,6 @@ static void print_summary(session *s, const char *path, const epoch_row *rows, s
     }
 }
 
-/* STEM of the input: its file name without directory and extension(s) (.tsv.gz, .edf, ...). */
-static void stem_of(const char *path, char *out, size_t size)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    snprintf(out, size, "%s", base);
-    char *dot = strchr(out, '.');
-    if (dot && dot != out) *dot = '\0';
-}
-
-/* Makes OUTDIR and its missing parents (as mkdir -p) unless it is there. Prints why and returns
- * 0 when it cannot. */
-static int make_dir(const char *dir)
-{
-    char path[4096];
-    if (!*dir || snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        cli_error(dir, "the output directory's path is empty or too long");
-        return 0;
-    }
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0') continue;
-        char end = *p;
-        *p = '\0';
-        struct stat sb;
-        if (stat(path, &sb) != 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
-            cli_error(dir, "cannot make the output directory %s: %s", path, strerror(errno));
-            return 0;
-        }
-        if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-            cli_error(dir, "%s exists and is not a directory", path);
-            return 0;
-        }
-        if (end == '\0') return 1;
-        *p = end;
-    }
-}
-
 /* Opens OUTDIR/STEM_NAME.tsv and its sidecar as outputs k and k + 1. */
 static int open_table(cli_output *outs, int *n, const char *dir, const char *stem, const char *name,
                       int overwrite)
@@ -680,17 +658,26 @@ int cmd_analyze(int argc, char **argv)
         rc = CLI_OK;
         goto done;
     }
-    if (!make_dir(o.outdir)) goto done;
+    cli_output_place place;
+    char why_place[512];
+    if (!cli_output_place_for(o.path, o.outdir, o.layout, &place, why_place, sizeof why_place)) {
+        cli_error(o.path, "--layout bids: %s", why_place);
+        goto done;
+    }
+    if (!cli_make_dir(place.dir)) goto done;
+    if (place.bids) {
+        if (!cli_derivative_description_open(o.outdir, &outs[n_out])) goto done;
+        if (outs[n_out].fp) n_out++;
+    }
     base = cli_sidecar_new("analyze", o.path, s.r);
     if (!base) goto done;
     json_object_set_new(base, "settings", settings_json(&s, &o));
     cli_sidecar_warnings(base, s.r);
     json_array_extend(json_object_get(base, "warnings"), s.warnings);
-    char stem[256];
-    stem_of(o.path, stem, sizeof stem);
+    const char *stem = place.stem, *dir = place.dir;
     int ok = 1;
     if (s.beats) {
-        ok = open_table(outs, &n_out, o.outdir, stem, "beats", o.overwrite);
+        ok = open_table(outs, &n_out, dir, stem, "beats", o.overwrite);
         if (ok) {
             cli_write_beats_tsv(outs[n_out - 2].fp, s.beats);
             json_t *b = json_object();
@@ -702,20 +689,20 @@ int cmd_analyze(int argc, char **argv)
         }
     }
     if (ok && s.scr) {
-        ok = open_table(outs, &n_out, o.outdir, stem, "scr", o.overwrite);
+        ok = open_table(outs, &n_out, dir, stem, "scr", o.overwrite);
         if (ok) {
             write_scr(outs[n_out - 2].fp, s.scr);
             ok = write_sidecar(outs[n_out - 1].fp, base, "scr", NULL);
         }
     }
-    if (ok) ok = open_table(outs, &n_out, o.outdir, stem, "segments", o.overwrite);
+    if (ok) ok = open_table(outs, &n_out, dir, stem, "segments", o.overwrite);
     if (ok) {
         write_segments(outs[n_out - 2].fp, &s, seg, n_seg, events, n_events, &o);
         ok = write_sidecar(outs[n_out - 1].fp, base, "segments", NULL);
     }
     if (ok && n_rows) {
-        ok = open_table(outs, &n_out, o.outdir, stem, "epochs", o.overwrite) &&
-             open_table(outs, &n_out, o.outdir, stem, "epoch-means", o.overwrite);
+        ok = open_table(outs, &n_out, dir, stem, "epochs", o.overwrite) &&
+             open_table(outs, &n_out, dir, stem, "epoch-means", o.overwrite);
         if (ok) {
             write_epochs(outs[n_out - 4].fp, rows, n_rows);
             write_epoch_means(outs[n_out - 2].fp, rows, n_rows);
@@ -724,20 +711,17 @@ int cmd_analyze(int argc, char **argv)
         }
     }
     if (ok && s.beats && psy_reader_duration(s.r) >= 2 * o.hrv_window_s) {
-        ok = open_table(outs, &n_out, o.outdir, stem, "hrv-windows", o.overwrite);
+        ok = open_table(outs, &n_out, dir, stem, "hrv-windows", o.overwrite);
         if (ok) {
             write_hrv_windows(outs[n_out - 2].fp, &s, &o);
             ok = write_sidecar(outs[n_out - 1].fp, base, "hrv-windows", NULL);
         }
     }
-    if (!ok) {
-        cli_output_abort_all(outs, n_out);
-        goto done;
-    }
-    if (!cli_output_commit_all(outs, n_out)) goto done;
-    printf("  wrote %d files to %s/ (%s_*.tsv with .json sidecars)\n", n_out, o.outdir, stem);
+    if (!ok || !cli_output_commit_all(outs, n_out)) goto done;
+    printf("  wrote %d files to %s/ (%s_*.tsv with .json sidecars)\n", n_out, dir, stem);
     rc = CLI_OK;
 done:
+    cli_output_abort_all(outs, n_out); /* the outputs not committed */
     if (rc != CLI_OK && st != PSY_OK) cli_error(o.path, "%s", psy_strerror(st));
     json_decref(base);
     json_decref(s.warnings);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -179,6 +180,17 @@ static int add_trigger_events(psy_reader *r, const char *path, const char *spec)
     return st == PSY_OK;
 }
 
+/* 1 when `path` is one of the files the recording was read from (a BIDS run's _events.tsv the
+ * reader paired by itself). */
+static int already_read(const psy_reader *r, const char *path)
+{
+    struct stat a, b;
+    if (stat(path, &a) != 0) return 0;
+    for (size_t i = 0; i < psy_reader_file_count(r); i++)
+        if (stat(psy_reader_file(r, i), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return 1;
+    return 0;
+}
+
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
 {
     psy_reader *r = NULL;
@@ -198,7 +210,10 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
             psy_reader_close(r);
             return NULL;
         }
-    if (o->events_path) {
+    if (o->events_path && already_read(r, o->events_path) && o->events_offset_s == 0) {
+        fprintf(stderr, "psyphys: %s: note: --events %s is the recording's own event file, read once\n",
+                path, o->events_path);
+    } else if (o->events_path) {
         psy_source *src = NULL;
         if (psy_source_open_path(o->events_path, &src) != PSY_OK) {
             cli_error(o->events_path, "cannot open the event file (missing or unreadable)");
