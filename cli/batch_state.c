@@ -234,6 +234,8 @@ static int list_files(const char *root, const char *sub, batch_record *rec)
     struct dirent *e;
     while (ok && (e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        /* the derivatives' description: the batch writes OUTDIR's once (cmd_batch.c) */
+        if (!*sub && strcmp(e->d_name, "dataset_description.json") == 0) continue;
         char rel[PATH_MAX], path[PATH_MAX];
         struct stat sb;
         if (!batch_path(rel, sizeof rel, "%s%s%s", sub, *sub ? "/" : "", e->d_name) ||

@@ -14,6 +14,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "output_layout.h"
 
 static void help(FILE *out)
 {
@@ -52,7 +53,7 @@ static void help(FILE *out)
 /* analyze's options that take a value, passed to every worker (--events, --sidecar: per file). */
 static const char *const analyze_with_value[] = {
     "--segments", "--epochs", "--pre", "--post", "--latency", "--ecg", "--eda", "--rsp", "--eda-method",
-    "--hrv-window", "--fs", "--format", "--channel-type", "--unit", "--events-offset", "--trigger", NULL};
+    "--hrv-window", "--layout", "--fs", "--format", "--channel-type", "--unit", "--events-offset", "--trigger", NULL};
 
 typedef struct batch_options {
     char **inputs;
@@ -62,6 +63,7 @@ typedef struct batch_options {
     batch_progress_mode progress;
     const char **include, **exclude;
     int n_include, n_exclude;
+    cli_layout layout;   /* analyze's --layout, to place outputs alike */
     char **analyze_args; /* passed through */
     int n_analyze_args;
     char **self_args;    /* for the Slurm script: everything but the Slurm options */
@@ -135,6 +137,10 @@ static int parse_args(int argc, char **argv, batch_options *o)
             int is_analyze = 0;
             for (const char *const *w = analyze_with_value; *w; w++) is_analyze |= strcmp(a, *w) == 0;
             i++;
+            if (is_analyze && strcmp(a, "--layout") == 0 && !cli_layout_parse(v, &o->layout)) {
+                cli_error(NULL, "batch: --layout is auto, bids or flat, not '%s'", v);
+                return CLI_USAGE;
+            }
             if (is_analyze) {
                 o->analyze_args[o->n_analyze_args++] = argv[i - 1];
                 o->analyze_args[o->n_analyze_args++] = argv[i];
@@ -307,18 +313,34 @@ static void dir_of(const char *rel, char *out, size_t size)
     snprintf(out, size, "%.*s", slash ? (int)(slash - rel) : 0, rel);
 }
 
-/* Two inputs whose outputs would share names (same folder and stem): the later one is refused. */
-static const char *collides_with(const batch_list *l, size_t i)
+/* Where an input's tables go below a root: analyze's layout (BIDS derivatives for a BIDS input),
+ * and for a flat one the input's folder below its INPUT, so equal names in two folders stay apart.
+ * *bids: 1 when analyze nests them itself (it is then given the root). */
+static int place_of(const batch_item *it, const char *root, cli_layout layout, char *dir, size_t dir_size,
+                    char *stem, size_t stem_size, int *bids)
 {
-    const char *a = l->items[i].rel;
-    const char *sa = strrchr(a, '/');
-    size_t ka = (size_t)((sa ? sa + 1 : a) - a), sta = strcspn(a + ka + 1, ".") + 1;
-    for (size_t j = 0; j < i; j++) {
-        const char *b = l->items[j].rel;
-        const char *sb = strrchr(b, '/');
-        size_t kb = (size_t)((sb ? sb + 1 : b) - b), stb = strcspn(b + kb + 1, ".") + 1;
-        if (ka + sta == kb + stb && strncmp(a, b, ka + sta) == 0) return b;
-    }
+    cli_output_place p;
+    char why[512], sub[PATH_MAX];
+    *bids = 0;
+    if (!cli_output_place_for(it->path, root, layout, &p, why, sizeof why))
+        return batch_path(dir, dir_size, "%s", root) && (snprintf(stem, stem_size, "?"), 1); /* analyze says why */
+    *bids = p.bids;
+    snprintf(stem, stem_size, "%s", p.stem);
+    if (p.bids) return batch_path(dir, dir_size, "%s", p.dir);
+    dir_of(it->rel, sub, sizeof sub);
+    return batch_path(dir, dir_size, "%s%s%s", root, *sub ? "/" : "", sub);
+}
+
+/* Two inputs whose outputs would share names (same folder and stem): the later one is refused. */
+static const char *collides_with(const batch_list *l, size_t i, cli_layout layout)
+{
+    char da[PATH_MAX], sa[256], db[PATH_MAX], sb[256];
+    int bids;
+    if (!place_of(&l->items[i], ".", layout, da, sizeof da, sa, sizeof sa, &bids)) return NULL;
+    for (size_t j = 0; j < i; j++)
+        if (place_of(&l->items[j], ".", layout, db, sizeof db, sb, sizeof sb, &bids) && strcmp(da, db) == 0 &&
+            strcmp(sa, sb) == 0)
+            return l->items[j].rel;
     return NULL;
 }
 
@@ -340,12 +362,14 @@ typedef struct slot {
 
 static int start_job(run_state *rs, const batch_item *it, size_t seq, slot *s)
 {
-    char out[PATH_MAX], sub[PATH_MAX], log[PATH_MAX + 8];
-    dir_of(it->rel, sub, sizeof sub);
+    char out[PATH_MAX], root[PATH_MAX], log[PATH_MAX + 8], stem[256];
+    int bids = 0;
     if (!batch_path(s->dir, sizeof s->dir, "%s/%zu", rs->staging, seq) ||
-        !batch_path(out, sizeof out, "%s/out%s%s", s->dir, *sub ? "/" : "", sub) ||
+        !batch_path(root, sizeof root, "%s/out", s->dir) ||
+        !place_of(it, root, rs->o->layout, out, sizeof out, stem, sizeof stem, &bids) ||
         !batch_path(log, sizeof log, "%s/log", s->dir) || !batch_mkdirs(out))
         return 0;
+    if (bids) snprintf(out, sizeof out, "%s", root); /* analyze nests sub-X/[ses-Y/]datatype/ */
     const batch_options *o = rs->o;
     char **argv = calloc((size_t)o->n_analyze_args + 10, sizeof *argv);
     if (!argv) return 0;
@@ -398,7 +422,7 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
         while (ok && !rs->usage_error && running < jobs && next < n) {
             size_t i = next++;
             const batch_item *it = &l->items[mine[i]];
-            const char *other = collides_with(l, mine[i]);
+            const char *other = collides_with(l, mine[i], rs->o->layout);
             if (other) {
                 char err[PATH_MAX + 64];
                 snprintf(err, sizeof err, "its outputs would have the names of %s's", other);
@@ -462,6 +486,22 @@ static void free_rows(batch_result *rows, size_t n)
     free(rows);
 }
 
+/* OUTDIR/dataset_description.json once, when any input goes into the BIDS derivatives layout
+ * (the workers' own copies stay in staging). */
+static int describe_derivatives(const batch_options *o, const batch_list *l, const size_t *mine, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char dir[PATH_MAX], stem[256];
+        int bids = 0;
+        place_of(&l->items[mine[i]], o->outdir, o->layout, dir, sizeof dir, stem, sizeof stem, &bids);
+        if (!bids) continue;
+        cli_output d;
+        if (!cli_derivative_description_open(o->outdir, &d)) return 0;
+        return !d.fp || cli_output_commit_all(&d, 1);
+    }
+    return 1;
+}
+
 static int run_batch(batch_options *o)
 {
     char *outdir_real = NULL;
@@ -492,6 +532,7 @@ static int run_batch(batch_options *o)
     }
     for (size_t i = 0; i < l.n; i++)
         if ((int)(i % (size_t)o->shard_n) == o->shard_k - 1) mine[n++] = i;
+    if (!describe_derivatives(o, &l, mine, n)) goto done;
     run_state rs = {.o = o, .outdir = o->outdir, .staging = staging, .worker = worker};
     settings_fingerprint(o, rs.settings);
     batch_progress_start(&rs.progress, o->progress, n);
