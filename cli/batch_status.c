@@ -52,7 +52,7 @@ int batch_status_read(const char *path, batch_result **rows, size_t *n)
         return 0;
     }
     char line[8192];
-    int ok = fgets(line, sizeof line, fp) && strncmp(line, "file\tstatus\terror\tseconds\toutputs", 34) == 0;
+    int ok = fgets(line, sizeof line, fp) && strcmp(line, "file\tstatus\terror\tseconds\toutputs\n") == 0;
     size_t cap = 0;
     while (ok && fgets(line, sizeof line, fp)) {
         line[strcspn(line, "\n")] = '\0';
