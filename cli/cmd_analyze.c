@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analyze_config.h"
 #include "beats_table.h"
 #include "psyphys/eda.h"
 #include "psyphys/hrv.h"
@@ -21,8 +22,8 @@ static void help(FILE *out)
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
             "                       [--ecg LABEL] [--eda LABEL] [--rsp LABEL] [--eda-method fast|deconv]\n"
-            "                       [--hrv-window W:STEP] [--layout auto|bids|flat] [--overwrite]\n"
-            "                       [input options]\n\n"
+            "                       [--hrv-window W:STEP] [--layout auto|bids|flat] [--config FILE]\n"
+            "                       [--overwrite] [input options]\n\n"
             "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, skin\n"
             "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
             "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
@@ -42,6 +43,11 @@ static void help(FILE *out)
             "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
             "                    Kaernbach 2010)\n"
             "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n"
+            "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
+            "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp,\n"
+            "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
+            "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s, libedf);\n"
+            "                    flags on the command line override them\n"
             "  --layout L        auto (default: BIDS derivatives for an input in a BIDS dataset,\n"
             "                    else flat), bids (an error outside a BIDS dataset) or flat\n"
             "                    (OUTDIR/STEM_*.tsv always)\n\n");
@@ -61,6 +67,8 @@ typedef struct analyze_options {
     double hrv_window_s, hrv_step_s;
     cli_layout layout;
     int overwrite;
+    const char *config_path;           /* --config FILE */
+    analyze_config_args config;        /* the options it stands for (owned) */
 } analyze_options;
 
 /* "A:B" into two positive numbers (B optional when allow_single). */
@@ -83,6 +91,110 @@ bad:
     return 0;
 }
 
+/* Options argv[*i ..] (one option and its value); the first FILE-like word is the input.
+ * from_cli: the command line (its --epochs and --trigger replace the config file's). Returns
+ * CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
+static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int from_cli,
+                     int *epochs_given, int *triggers_given)
+{
+    int i = *ip;
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (from_cli && strcmp(a, "--trigger") == 0 && !*triggers_given) {
+        *triggers_given = 1;
+        o->in.n_triggers = 0;
+    }
+    int used = cli_parse_input_option(&o->in, argc, argv, ip);
+    if (used < 0) return CLI_USAGE;
+    if (used) return CLI_OK;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        help(stdout);
+        return -1;
+    } else if (strcmp(a, "--overwrite") == 0) {
+        o->overwrite = 1;
+        return CLI_OK;
+    } else if (a[0] == '-' && a[1] && !v) {
+        cli_error(NULL, "analyze: %s needs a value (see psyphys analyze --help)", a);
+        return CLI_USAGE;
+    } else if (a[0] != '-' || !a[1]) {
+        if (o->path) {
+            cli_error(NULL, "analyze: one FILE at a time ('%s' is extra)", a);
+            return CLI_USAGE;
+        }
+        o->path = a;
+        return CLI_OK;
+    }
+    ++*ip;
+    double pre = 0, post = 0;
+    if (strcmp(a, "-o") == 0) o->outdir = v;
+    else if (strcmp(a, "--config") == 0) o->config_path = v;
+    else if (strcmp(a, "--ecg") == 0) o->ecg = v;
+    else if (strcmp(a, "--eda") == 0) o->eda = v;
+    else if (strcmp(a, "--rsp") == 0) o->rsp = v;
+    else if (strcmp(a, "--layout") == 0) {
+        if (!cli_layout_parse(v, &o->layout)) {
+            cli_error(NULL, "analyze: --layout is auto, bids or flat, not '%s'", v);
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--segments") == 0) {
+        if (strcmp(v, "events") == 0) o->rule = PSY_SEGMENTS_EVENTS;
+        else if (strcmp(v, "markers") == 0) o->rule = PSY_SEGMENTS_MARKERS;
+        else if (strncmp(v, "window:", 7) == 0) {
+            o->rule = PSY_SEGMENTS_WINDOWS;
+            o->step_s = 0;
+            if (!parse_pair("--segments window:", v + 7, &o->window_s, &o->step_s, 1)) return CLI_USAGE;
+            if (o->step_s == 0) o->step_s = o->window_s;
+            if (!(o->window_s > 0 && o->step_s > 0)) {
+                cli_error(NULL, "analyze: windows need positive lengths");
+                return CLI_USAGE;
+            }
+        } else {
+            cli_error(NULL, "analyze: --segments is events, markers or window:W[:STEP], not '%s'", v);
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--epochs") == 0) {
+        if (from_cli && !*epochs_given) o->n_epoch_labels = 0;
+        *epochs_given = 1;
+        if (o->n_epoch_labels == 32) {
+            cli_error(NULL, "analyze: at most 32 --epochs labels");
+            return CLI_USAGE;
+        }
+        o->epoch_labels[o->n_epoch_labels++] = v;
+    } else if (strcmp(a, "--pre") == 0 || strcmp(a, "--post") == 0) {
+        if (!parse_pair(a, v, &pre, &post, 1) || pre < 0 || (strcmp(a, "--post") == 0 && pre == 0)) {
+            cli_error(NULL, "analyze: %s wants seconds (> 0 for --post)", a);
+            return CLI_USAGE;
+        }
+        if (strcmp(a, "--pre") == 0) o->pre_s = pre;
+        else o->post_s = pre;
+    } else if (strcmp(a, "--latency") == 0) {
+        if (!parse_pair(a, v, &o->latency_min_s, &o->latency_max_s, 0) ||
+            o->latency_min_s < 0 || o->latency_max_s <= o->latency_min_s) {
+            cli_error(NULL, "analyze: --latency wants MIN:MAX seconds with MIN < MAX");
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--eda-method") == 0) {
+        if (strcmp(v, "fast") == 0) o->eda_method = PSY_EDA_FAST;
+        else if (strcmp(v, "deconv") == 0) o->eda_method = PSY_EDA_DECONV;
+        else {
+            cli_error(NULL, "analyze: --eda-method is fast or deconv, not '%s'", v);
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--hrv-window") == 0) {
+        o->hrv_step_s = 0;
+        if (!parse_pair(a, v, &o->hrv_window_s, &o->hrv_step_s, 1)) return CLI_USAGE;
+        if (o->hrv_step_s == 0) o->hrv_step_s = o->hrv_window_s;
+        if (!(o->hrv_window_s > 0 && o->hrv_step_s > 0)) {
+            cli_error(NULL, "analyze: --hrv-window wants positive lengths");
+            return CLI_USAGE;
+        }
+    } else {
+        cli_error(NULL, "analyze: unknown option '%s' (see psyphys analyze --help)", a);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* Defaults, then the --config file's settings, then the command line's flags. */
 static int parse_args(int argc, char **argv, analyze_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -91,95 +203,23 @@ static int parse_args(int argc, char **argv, analyze_options *o)
     o->pre_s = 1, o->post_s = 10, o->latency_min_s = 1, o->latency_max_s = 4;
     o->eda_method = PSY_EDA_FAST;
     o->hrv_window_s = 300, o->hrv_step_s = 300;
-    for (int i = 1; i < argc; i++) {
-        int used = cli_parse_input_option(&o->in, argc, argv, &i);
-        if (used < 0) return CLI_USAGE;
-        if (used) continue;
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(stdout);
-            return -1;
-        } else if (strcmp(a, "--overwrite") == 0) {
-            o->overwrite = 1;
-            continue;
-        } else if (a[0] == '-' && a[1] && !v) {
-            cli_error(NULL, "analyze: %s needs a value (see psyphys analyze --help)", a);
-            return CLI_USAGE;
-        } else if (a[0] != '-' || !a[1]) {
-            if (o->path) {
-                cli_error(NULL, "analyze: one FILE at a time ('%s' is extra)", a);
-                return CLI_USAGE;
-            }
-            o->path = a;
-            continue;
+    int epochs_given = 0, triggers_given = 0, rc = CLI_OK;
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--config") == 0) o->config_path = argv[i + 1];
+    if (o->config_path) {
+        if (!analyze_config_load(o->config_path, &o->config)) return CLI_FAILED;
+        for (int i = 0; rc == CLI_OK && i < o->config.n; i++) {
+            rc = parse_one(o->config.n, o->config.args, &i, o, 0, &epochs_given, &triggers_given);
+            if (rc != CLI_OK)
+                cli_error(o->config_path, "config key \"%s\" has a value the option refuses (above)",
+                          o->config.keys[i]);
         }
-        i++;
-        double pre = 0, post = 0;
-        if (strcmp(a, "-o") == 0) o->outdir = v;
-        else if (strcmp(a, "--ecg") == 0) o->ecg = v;
-        else if (strcmp(a, "--eda") == 0) o->eda = v;
-        else if (strcmp(a, "--rsp") == 0) o->rsp = v;
-        else if (strcmp(a, "--layout") == 0) {
-            if (!cli_layout_parse(v, &o->layout)) {
-                cli_error(NULL, "analyze: --layout is auto, bids or flat, not '%s'", v);
-                return CLI_USAGE;
-            }
-        }
-        else if (strcmp(a, "--segments") == 0) {
-            if (strcmp(v, "events") == 0) o->rule = PSY_SEGMENTS_EVENTS;
-            else if (strcmp(v, "markers") == 0) o->rule = PSY_SEGMENTS_MARKERS;
-            else if (strncmp(v, "window:", 7) == 0) {
-                o->rule = PSY_SEGMENTS_WINDOWS;
-                o->step_s = 0;
-                if (!parse_pair("--segments window:", v + 7, &o->window_s, &o->step_s, 1)) return CLI_USAGE;
-                if (o->step_s == 0) o->step_s = o->window_s;
-                if (!(o->window_s > 0 && o->step_s > 0)) {
-                    cli_error(NULL, "analyze: windows need positive lengths");
-                    return CLI_USAGE;
-                }
-            } else {
-                cli_error(NULL, "analyze: --segments is events, markers or window:W[:STEP], not '%s'", v);
-                return CLI_USAGE;
-            }
-        } else if (strcmp(a, "--epochs") == 0) {
-            if (o->n_epoch_labels == 32) {
-                cli_error(NULL, "analyze: at most 32 --epochs labels");
-                return CLI_USAGE;
-            }
-            o->epoch_labels[o->n_epoch_labels++] = v;
-        } else if (strcmp(a, "--pre") == 0 || strcmp(a, "--post") == 0) {
-            if (!parse_pair(a, v, &pre, &post, 1) || pre < 0 || (strcmp(a, "--post") == 0 && pre == 0)) {
-                cli_error(NULL, "analyze: %s wants seconds (> 0 for --post)", a);
-                return CLI_USAGE;
-            }
-            if (strcmp(a, "--pre") == 0) o->pre_s = pre;
-            else o->post_s = pre;
-        } else if (strcmp(a, "--latency") == 0) {
-            if (!parse_pair(a, v, &o->latency_min_s, &o->latency_max_s, 0) ||
-                o->latency_min_s < 0 || o->latency_max_s <= o->latency_min_s) {
-                cli_error(NULL, "analyze: --latency wants MIN:MAX seconds with MIN < MAX");
-                return CLI_USAGE;
-            }
-        } else if (strcmp(a, "--eda-method") == 0) {
-            if (strcmp(v, "fast") == 0) o->eda_method = PSY_EDA_FAST;
-            else if (strcmp(v, "deconv") == 0) o->eda_method = PSY_EDA_DECONV;
-            else {
-                cli_error(NULL, "analyze: --eda-method is fast or deconv, not '%s'", v);
-                return CLI_USAGE;
-            }
-        } else if (strcmp(a, "--hrv-window") == 0) {
-            o->hrv_step_s = 0;
-            if (!parse_pair(a, v, &o->hrv_window_s, &o->hrv_step_s, 1)) return CLI_USAGE;
-            if (o->hrv_step_s == 0) o->hrv_step_s = o->hrv_window_s;
-            if (!(o->hrv_window_s > 0 && o->hrv_step_s > 0)) {
-                cli_error(NULL, "analyze: --hrv-window wants positive lengths");
-                return CLI_USAGE;
-            }
-        } else {
-            cli_error(NULL, "analyze: unknown option '%s' (see psyphys analyze --help)", a);
-            return CLI_USAGE;
-        }
+        if (rc != CLI_OK) return CLI_FAILED;
     }
+    epochs_given = triggers_given = 0;
+    for (int i = 1; rc == CLI_OK && i < argc; i++)
+        rc = parse_one(argc, argv, &i, o, 1, &epochs_given, &triggers_given);
+    if (rc != CLI_OK) return rc;
     if (!o->path) {
         help(stderr);
         return CLI_USAGE;
@@ -544,6 +584,23 @@ static json_t *settings_json(const session *s, const analyze_options *o)
         json_object_set_new(ch, names[k], idx[k] >= 0 ? json_string(psy_reader_channel(s->r, idx[k])->label)
                                                       : json_null());
     json_object_set_new(j, "channels", ch);
+    static const char *const layouts[] = {"auto", "bids", "flat"};
+    json_object_set_new(j, "layout", json_string(layouts[o->layout]));
+    json_t *in = json_object(), *types = json_array(), *units = json_array(), *trig = json_array();
+    for (int i = 0; i < o->in.n_channel_types; i++) json_array_append_new(types, json_string(o->in.channel_types[i]));
+    for (int i = 0; i < o->in.n_channel_units; i++) json_array_append_new(units, json_string(o->in.channel_units[i]));
+    for (int i = 0; i < o->in.n_triggers; i++) json_array_append_new(trig, json_string(o->in.triggers[i]));
+    json_object_set_new(in, "channel_types", types);
+    json_object_set_new(in, "units", units);
+    json_object_set_new(in, "triggers", trig);
+    json_object_set_new(in, "events_offset_s", json_real(o->in.events_offset_s));
+    json_object_set_new(in, "fs", o->in.open.sampling_rate_hz > 0 ? json_real(o->in.open.sampling_rate_hz) : json_null());
+    json_object_set_new(in, "format", o->in.open.format ? json_string(o->in.open.format) : json_null());
+    json_object_set_new(in, "libedf", json_boolean(o->in.open.use_libedf));
+    json_object_set_new(j, "input_options", in);
+    char hex[65];
+    if (o->config_path && cli_sha256_file(o->config_path, hex))
+        json_object_set_new(j, "config_file", json_pack("{s:s,s:s}", "path", o->config_path, "sha256", hex));
     return j;
 }
 
@@ -605,12 +662,16 @@ int cmd_analyze(int argc, char **argv)
 {
     analyze_options o;
     int rc = parse_args(argc, argv, &o);
-    if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+    if (rc != CLI_OK) {
+        analyze_config_args_free(&o.config);
+        return rc < 0 ? CLI_OK : rc;
+    }
     session s = {0};
     s.warnings = json_array();
     s.r = cli_open_recording(o.path, &o.in);
     if (!s.r) {
         json_decref(s.warnings);
+        analyze_config_args_free(&o.config);
         return CLI_FAILED;
     }
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
@@ -733,5 +794,6 @@ done:
     psy_eda_result_free(s.scr);
     psy_beat_list_free(s.beats);
     psy_reader_close(s.r);
+    analyze_config_args_free(&o.config);
     return rc;
 }

@@ -1,0 +1,73 @@
+# psyphys analyze --config FILE: settings from JSON, flags override them, the sidecar records
+# them, unknown keys and wrong types name the file and the key.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+CFG=$SRC/tests/data/analyze_study.json
+S=neurokit_eventrelated
+
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$CFG" -o "$TMP/c"
+# epochs: Neutral only, window -2 .. +8 s; windows of 60 s every 30 s; HRV windows of 60 s.
+[ "$(wc -l <"$TMP/c/${S}_epochs.tsv")" -eq 3 ] || fail "config epochs: 2 Neutral rows expected"
+if grep -q '^Negative' "$TMP/c/${S}_epochs.tsv"; then fail "config epochs: Negative listed"; fi
+expect_grep '^window 1	0\.000000	60\.000000	' "$TMP/c/${S}_segments.tsv"
+expect_grep '^window 4	90\.000000	60\.000000	' "$TMP/c/${S}_segments.tsv"
+[ -s "$TMP/c/${S}_hrv-windows.tsv" ] || fail "config hrv_window_s: no hrv-windows table"
+J=$TMP/c/${S}_epochs.json
+expect_grep '"pre_s": 2\.0' "$J"
+expect_grep '"post_s": 8\.0' "$J"
+expect_grep '"method": "deconv"' "$J"
+expect_grep '"Photosensor=TRIGGER"' "$J"
+expect_grep '"layout": "flat"' "$J"
+expect_grep '"config_file": \{' "$J"
+expect_grep '"sha256": "[0-9a-f]{64}"' "$J"
+tr -d ' \n' <"$J" | grep -q '"scr_latency_s":\[1\.0,3\.5\]' || fail "latency_s not recorded as [1, 3.5]"
+# Flags override the file; --epochs on the command line replaces the file's list.
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$CFG" --epochs Negative --pre 1 --eda-method fast -o "$TMP/o"
+[ "$(wc -l <"$TMP/o/${S}_epochs.tsv")" -eq 3 ] || fail "override: 2 Negative rows expected"
+expect_grep '^Negative	10\.240000	' "$TMP/o/${S}_epochs.tsv"
+expect_grep '"pre_s": 1\.0' "$TMP/o/${S}_epochs.json"
+expect_grep '"post_s": 8\.0' "$TMP/o/${S}_epochs.json"
+expect_grep '"method": "fast"' "$TMP/o/${S}_epochs.json"
+# The same settings from flags give the same tables.
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:60:30 --epochs Neutral --pre 2 --post 8 \
+    --latency 1:3.5 --hrv-window 60:30 --eda-method deconv --channel-type Photosensor=TRIGGER -o "$TMP/f"
+for t in beats scr segments epochs epoch-means hrv-windows; do
+    cmp -s "$TMP/c/${S}_$t.tsv" "$TMP/f/${S}_$t.tsv" || fail "$t: config and flags differ"
+done
+# Every key works: channels, triggers, input options.
+cat >"$TMP/all.json" <<'JSON'
+{"ecg": "ECG", "eda": "EDA", "rsp": "RSP", "triggers": ["Photosensor"], "units": {"RSP": "V"},
+ "events_offset_s": 0, "format": "edf", "libedf": false, "segments": "markers"}
+JSON
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$TMP/all.json" -o "$TMP/a"
+[ "$(wc -l <"$TMP/a/${S}_epochs.tsv")" -eq 9 ] || fail "config triggers: annotations + pulses, 8 epochs"
+expect_grep '"libedf": false' "$TMP/a/${S}_epochs.json"
+expect_grep '"RSP=V"' "$TMP/a/${S}_epochs.json"
+expect_grep '"rule": "markers"' "$TMP/a/${S}_epochs.json"
+# Errors name the file and the key; nothing is written.
+echo '{"pre_s": "2"}' >"$TMP/type.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/type.json" -o "$TMP/x"
+expect_grep 'type\.json: config key "pre_s" must be a number' "$TMP/err"
+echo '{"pre": 2}' >"$TMP/unknown.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/unknown.json" -o "$TMP/x"
+expect_grep 'unknown\.json: unknown config key "pre"' "$TMP/err"
+echo '{"latency_s": [4, 1]}' >"$TMP/value.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/value.json" -o "$TMP/x"
+expect_grep 'value\.json: config key "latency_s" has a value the option refuses' "$TMP/err"
+echo '{"channel_types": {"ECG": 3}}' >"$TMP/map.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/map.json"
+expect_grep 'config key "channel_types" must be an object of strings' "$TMP/err"
+echo '{"epochs": "Neutral"}' >"$TMP/list.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/list.json"
+expect_grep 'config key "epochs" must be an array of strings' "$TMP/err"
+echo '{"pre_s": 1, "pre_s": 2}' >"$TMP/dup.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/dup.json"
+expect_grep 'dup\.json: config: duplicate object key' "$TMP/err"
+echo '[1]' >"$TMP/array.json"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/array.json"
+expect_grep 'array\.json: config: not a JSON object' "$TMP/err"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/missing.json"
+expect_grep 'missing\.json' "$TMP/err"
+expect_exit 2 "$PSYPHYS" analyze "$DEMO" --config
+[ ! -e "$TMP/x" ] || fail "a refused config wrote outputs"
+finish
