@@ -15,6 +15,8 @@
 #include "batch.h"
 #include "cli.h"
 #include "output_layout.h"
+#include "analyze_config.h"
+#include "provenance.h"
 
 static void help(FILE *out)
 {
@@ -46,14 +48,15 @@ static void help(FILE *out)
             "                    --partition, --time, --mem, --account, --job-name: #SBATCH values\n"
             "  --merge OUTDIR    after every shard has ended: batch_status.tsv and group tables\n\n"
             "Rerunning skips files whose outputs exist for the same input SHA-256 and settings.\n"
-            "Analyze options (see psyphys analyze --help) apply to every file; each file's events\n"
-            "are paired by name (BIDS _events.tsv, or STEM_events.tsv / STEM_events.csv).\n");
+            "Analyze options (see psyphys analyze --help), --config FILE among them, apply to every\n"
+            "file; each file's events are paired by name (BIDS _events.tsv, or STEM_events.tsv /\n"
+            "STEM_events.csv).\n");
 }
 
 /* analyze's options that take a value, passed to every worker (--events, --sidecar: per file). */
 static const char *const analyze_with_value[] = {
     "--segments", "--epochs", "--pre", "--post", "--latency", "--ecg", "--eda", "--rsp", "--eda-method",
-    "--hrv-window", "--layout", "--fs", "--format", "--channel-type", "--unit", "--events-offset", "--trigger", NULL};
+    "--hrv-window", "--layout", "--config", "--fs", "--format", "--channel-type", "--unit", "--events-offset", "--trigger", NULL};
 
 typedef struct batch_options {
     char **inputs;
@@ -64,6 +67,8 @@ typedef struct batch_options {
     const char **include, **exclude;
     int n_include, n_exclude;
     cli_layout layout;   /* analyze's --layout, to place outputs alike */
+    int layout_given;
+    const char *config;  /* analyze's --config FILE */
     char **analyze_args; /* passed through */
     int n_analyze_args;
     char **self_args;    /* for the Slurm script: everything but the Slurm options */
@@ -141,6 +146,8 @@ static int parse_args(int argc, char **argv, batch_options *o)
                 cli_error(NULL, "batch: --layout is auto, bids or flat, not '%s'", v);
                 return CLI_USAGE;
             }
+            if (strcmp(a, "--layout") == 0) o->layout_given = 1;
+            if (strcmp(a, "--config") == 0) o->config = v;
             if (is_analyze) {
                 o->analyze_args[o->n_analyze_args++] = argv[i - 1];
                 o->analyze_args[o->n_analyze_args++] = argv[i];
@@ -208,6 +215,17 @@ static int parse_args(int argc, char **argv, batch_options *o)
         return CLI_USAGE;
     }
     if (!o->shard_n) o->shard_k = o->shard_n = 1;
+    if (o->config) { /* checked once here (it names the file and key); its layout places outputs */
+        analyze_config_args c = {0};
+        if (!analyze_config_load(o->config, &c)) return CLI_USAGE;
+        for (int i = 0; i + 1 < c.n; i++)
+            if (strcmp(c.args[i], "--layout") == 0 && !o->layout_given && !cli_layout_parse(c.args[i + 1], &o->layout)) {
+                cli_error(o->config, "\"layout\" is auto, bids or flat, not '%s'", c.args[i + 1]);
+                analyze_config_args_free(&c);
+                return CLI_USAGE;
+            }
+        analyze_config_args_free(&c);
+    }
     return CLI_OK;
 }
 
@@ -220,11 +238,18 @@ static void free_options(batch_options *o)
     free(o->self_args);
 }
 
-/* SHA-256 of what decides a file's outputs besides its own bytes: version and analyze options. */
-static void settings_fingerprint(const batch_options *o, char hex[65])
+/* SHA-256 of what decides a file's outputs besides its own bytes: version, analyze options and the
+ * --config file's content. */
+static int settings_fingerprint(const batch_options *o, char hex[65])
 {
     struct sha256_ctx ctx;
     sha256_init(&ctx);
+    char config_sha[65] = "";
+    if (o->config && !cli_sha256_file(o->config, config_sha)) {
+        cli_error(o->config, "cannot read the config file");
+        return 0;
+    }
+    sha256_update(&ctx, sizeof config_sha, (const uint8_t *)config_sha);
     const char *v = psy_version();
     sha256_update(&ctx, strlen(v) + 1, (const uint8_t *)v);
     for (int i = 0; i < o->n_analyze_args; i++)
@@ -232,6 +257,7 @@ static void settings_fingerprint(const batch_options *o, char hex[65])
     uint8_t d[SHA256_DIGEST_SIZE];
     sha256_digest(&ctx, sizeof d, d);
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return 1;
 }
 
 /* An OUTDIR inside (or equal to) a directory INPUT is refused: a rerun would find the outputs. */
@@ -534,7 +560,7 @@ static int run_batch(batch_options *o)
         if ((int)(i % (size_t)o->shard_n) == o->shard_k - 1) mine[n++] = i;
     if (!describe_derivatives(o, &l, mine, n)) goto done;
     run_state rs = {.o = o, .outdir = o->outdir, .staging = staging, .worker = worker};
-    settings_fingerprint(o, rs.settings);
+    if (!settings_fingerprint(o, rs.settings)) goto done;
     batch_progress_start(&rs.progress, o->progress, n);
     int finished = run_files(&rs, &l, mine, n, rows);
     batch_progress_end(&rs.progress);

@@ -182,6 +182,22 @@ expect_exit 0 "$PSYPHYS" batch "$A/plain/reference.edf" -o "$TMP/j" --json-log
 expect_grep '^\{"event":"file","file":"reference\.edf","status":"ok","error":"","seconds":[0-9.e-]+,"done":1,"total":1\}$' "$TMP/out"
 expect_grep '^\{"event":"summary","total":1,"ok":1,"failed":0,"skipped":0,' "$TMP/out"
 
+# ---- analyze's --config: the layout it names places the outputs; its content is a setting ----
+printf '{"epochs": ["Neutral"], "pre_s": 2, "layout": "flat"}\n' >"$TMP/study.json"
+C=$TMP/configured
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$C" --config "$TMP/study.json"
+expect_grep '^sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio\.tsv\.gz	ok	n/a	[0-9.]+	sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio_beats\.json;' "$C/batch_status.tsv"
+expect_grep '	Neutral	49\.580000	' "$C/group_epochs.tsv"
+[ -z "$(grep -c '	Negative	' "$C/group_epochs.tsv" | grep -v '^0$')" ] || fail "--config epochs (Neutral only) not applied"
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$C" --config "$TMP/study.json"
+expect_grep '^2 files: 0 ok, 0 failed, 2 skipped' "$TMP/err"
+sed -i 's/"pre_s": 2/"pre_s": 3/' "$TMP/study.json"
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$C" --config "$TMP/study.json"
+expect_grep '^2 files: 2 ok, 0 failed, 0 skipped' "$TMP/err"
+echo '{"pre_seconds": 2}' >"$TMP/bad.json"
+expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/u" --config "$TMP/bad.json"
+expect_grep 'bad\.json.*pre_seconds' "$TMP/err"
+
 # ---- bad usage ----
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --bogus 1
 expect_grep "unknown option '--bogus'" "$TMP/err"
