@@ -357,22 +357,52 @@ static int place_of(const batch_item *it, const char *root, cli_layout layout, c
     return batch_path(dir, dir_size, "%s%s%s", root, *sub ? "/" : "", sub);
 }
 
-/* Two inputs whose outputs would share names (same folder and stem): the later one is refused. */
-static const char *collides_with(const batch_list *l, size_t i, cli_layout layout)
+/* Two inputs whose outputs would share names (same folder and stem): the later one in the sorted
+ * list is refused. first[i] = the index of the first input with i's names (i itself when none). */
+typedef struct keyed {
+    char *key;
+    size_t index;
+} keyed;
+
+static int by_key(const void *a, const void *b)
 {
-    char da[PATH_MAX], sa[256], db[PATH_MAX], sb[256];
-    int bids;
-    if (!place_of(&l->items[i], ".", layout, da, sizeof da, sa, sizeof sa, &bids)) return NULL;
-    for (size_t j = 0; j < i; j++)
-        if (place_of(&l->items[j], ".", layout, db, sizeof db, sb, sizeof sb, &bids) && strcmp(da, db) == 0 &&
-            strcmp(sa, sb) == 0)
-            return l->items[j].rel;
-    return NULL;
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static size_t *find_collisions(const batch_list *l, cli_layout layout)
+{
+    keyed *k = calloc(l->n + 1, sizeof *k);
+    size_t *first = calloc(l->n + 1, sizeof *first);
+    int ok = k && first;
+    for (size_t i = 0; ok && i < l->n; i++) {
+        char dir[PATH_MAX], stem[256], key[PATH_MAX + 260];
+        int bids;
+        place_of(&l->items[i], ".", layout, dir, sizeof dir, stem, sizeof stem, &bids);
+        batch_path(key, sizeof key, "%s/%s", dir, stem);
+        k[i].key = strdup(key);
+        k[i].index = i;
+        ok = k[i].key != NULL;
+    }
+    if (ok) {
+        qsort(k, l->n, sizeof *k, by_key);
+        for (size_t i = 0; i < l->n; i++)
+            first[k[i].index] = i && strcmp(k[i].key, k[i - 1].key) == 0 ? first[k[i - 1].index] : k[i].index;
+    }
+    for (size_t i = 0; k && i < l->n; i++) free(k[i].key);
+    free(k);
+    if (!ok) {
+        free(first);
+        return NULL;
+    }
+    return first;
 }
 
 typedef struct run_state {
     const batch_options *o;
     const char *outdir, *staging, *worker;
+    const size_t *first; /* find_collisions */
     char settings[65];
     batch_progress progress;
     int usage_error;
@@ -448,10 +478,9 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
         while (ok && !rs->usage_error && running < jobs && next < n) {
             size_t i = next++;
             const batch_item *it = &l->items[mine[i]];
-            const char *other = collides_with(l, mine[i], rs->o->layout);
-            if (other) {
+            if (rs->first[mine[i]] != mine[i]) {
                 char err[PATH_MAX + 64];
-                snprintf(err, sizeof err, "its outputs would have the names of %s's", other);
+                snprintf(err, sizeof err, "its outputs would have the names of %s's", l->items[rs->first[mine[i]]].rel);
                 set_result(&rows[i], it->rel, BATCH_FAILED, err, 0, NULL);
                 batch_progress_file(&rs->progress, &rows[i]);
                 continue;
@@ -543,7 +572,7 @@ static int run_batch(batch_options *o)
     int lock = take_lock(o->outdir, o->shard_k, o->shard_n);
     if (lock < 0) goto done_list;
     /* the shard: every N-th file from the K-th, of the sorted list every node builds alike */
-    size_t n = 0, *mine = calloc(l.n, sizeof *mine);
+    size_t n = 0, *mine = calloc(l.n, sizeof *mine), *first = NULL;
     batch_result *rows = calloc(l.n, sizeof *rows);
     char staging[PATH_MAX], worker[PATH_MAX];
     snprintf(staging, sizeof staging, "%s/.psyphys-batch/staging-%d-of-%d", o->outdir, o->shard_k, o->shard_n);
@@ -559,7 +588,9 @@ static int run_batch(batch_options *o)
     for (size_t i = 0; i < l.n; i++)
         if ((int)(i % (size_t)o->shard_n) == o->shard_k - 1) mine[n++] = i;
     if (!describe_derivatives(o, &l, mine, n)) goto done;
-    run_state rs = {.o = o, .outdir = o->outdir, .staging = staging, .worker = worker};
+    first = find_collisions(&l, o->layout);
+    if (!first) goto done;
+    run_state rs = {.o = o, .outdir = o->outdir, .staging = staging, .worker = worker, .first = first};
     if (!settings_fingerprint(o, rs.settings)) goto done;
     batch_progress_start(&rs.progress, o->progress, n);
     int finished = run_files(&rs, &l, mine, n, rows);
@@ -580,6 +611,7 @@ static int run_batch(batch_options *o)
 done:
     if (rows) free_rows(rows, n);
     free(mine);
+    free(first);
     close(lock);
 done_list:
     batch_list_free(&l);

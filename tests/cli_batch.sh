@@ -143,6 +143,14 @@ expect_grep 'no recordings found' "$TMP/err"
 expect_exit 1 "$PSYPHYS" batch "@$TMP/lists/missing.txt" -o "$TMP/none"
 expect_grep 'missing\.txt: cannot read the list' "$TMP/err"
 
+# ---- two inputs whose outputs would have the same names: the later one is refused ----
+mkdir -p "$TMP/coll"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/coll/x.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/coll/x.bdf"
+expect_exit 1 "$PSYPHYS" batch "$TMP/coll" -o "$TMP/coll_out"
+expect_grep '^x\.bdf	ok	' "$TMP/coll_out/batch_status.tsv"
+expect_grep "^x\\.edf	failed	its outputs would have the names of x\\.bdf's	" "$TMP/coll_out/batch_status.tsv"
+
 # ---- shards + merge = one run ----
 SH=$TMP/sharded
 expect_exit 0 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$SH" --shard 2/3 -j 1
