@@ -54,8 +54,9 @@ typedef struct batch_record {
 } batch_record;
 
 int batch_record_load(const char *outdir, const char *rel, batch_record *rec);
-/* Writes the record atomically (temp + rename). Returns 1 on success. */
-int batch_record_save(const char *outdir, const char *rel, const batch_record *rec);
+/* Writes the record atomically: a temporary file in tmpdir (the job's staging folder, removed with
+ * it after a kill; same filesystem), renamed into place. Returns 1 on success. */
+int batch_record_save(const char *outdir, const char *rel, const batch_record *rec, const char *tmpdir);
 void batch_record_free(batch_record *rec);
 /* 1 when the record says done for these fingerprints and every output is there. */
 int batch_record_current(const char *outdir, const batch_record *rec, const char *input_sha,
@@ -64,11 +65,15 @@ int batch_record_current(const char *outdir, const batch_record *rec, const char
 /* Moves every file under `staging` to the same place under `outdir`, recording the intent first so
  * that a rerun after a kill may replace them. A file already there that no record of this input
  * lists is left alone (the input fails) unless overwrite. On success rec holds the done record. */
-int batch_commit(const char *outdir, const char *rel, const char *staging, const char *input_sha,
+int batch_commit(const char *outdir, const char *rel, const char *staging, const char *tmpdir, const char *input_sha,
                  const char *settings_sha, int overwrite, batch_record *rec, char *err, size_t err_size);
 
 /* snprintf for paths: 1 when it fitted (a too-long path is then refused, never truncated silently). */
 int batch_path(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Removes OUTDIR's files whose names start with `prefix` and hold ".tmp-": the temporaries of
+ * batch-owned tables a killed run was writing. */
+void batch_remove_temporaries(const char *outdir, const char *prefix);
 
 /* mkdir -p. Returns 1 on success. */
 int batch_mkdirs(const char *dir);

@@ -140,12 +140,12 @@ int batch_record_load(const char *outdir, const char *rel, batch_record *rec)
     return ok;
 }
 
-int batch_record_save(const char *outdir, const char *rel, const batch_record *rec)
+int batch_record_save(const char *outdir, const char *rel, const batch_record *rec, const char *tmpdir)
 {
     char path[PATH_MAX], tmp[PATH_MAX + 16];
     if (!batch_path(path, sizeof path, "%s/" STATE_DIR "/records", outdir) || !batch_mkdirs(path)) return 0;
     record_path(outdir, rel, path, sizeof path);
-    int fd = batch_path(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) ? mkstemp(tmp) : -1;
+    int fd = batch_path(tmp, sizeof tmp, "%s/record.tmp-XXXXXX", tmpdir) ? mkstemp(tmp) : -1;
     if (fd < 0) return 0;
     FILE *fp = fdopen(fd, "w");
     if (!fp) {
@@ -224,6 +224,20 @@ void batch_remove_tree(const char *path)
     }
 }
 
+void batch_remove_temporaries(const char *outdir, const char *prefix)
+{
+    DIR *d = opendir(outdir);
+    struct dirent *e;
+    size_t k = strlen(prefix);
+    while (d && (e = readdir(d))) {
+        char path[PATH_MAX];
+        if (strncmp(e->d_name, prefix, k) == 0 && strstr(e->d_name, ".tmp-") &&
+            batch_path(path, sizeof path, "%s/%s", outdir, e->d_name))
+            unlink(path);
+    }
+    if (d) closedir(d);
+}
+
 /* Every regular file below root/sub, as paths relative to root, appended to rec. */
 static int list_files(const char *root, const char *sub, batch_record *rec)
 {
@@ -255,7 +269,7 @@ static int listed(const batch_record *rec, const char *out)
     return 0;
 }
 
-int batch_commit(const char *outdir, const char *rel, const char *staging, const char *input_sha,
+int batch_commit(const char *outdir, const char *rel, const char *staging, const char *tmpdir, const char *input_sha,
                  const char *settings_sha, int overwrite, batch_record *rec, char *err, size_t err_size)
 {
     batch_record old;
@@ -285,7 +299,7 @@ int batch_commit(const char *outdir, const char *rel, const char *staging, const
             if (!listed(rec, old.outputs[i])) ok = record_add(&both, old.outputs[i]);
         intent = both;
     }
-    if (ok && !(ok = batch_record_save(outdir, rel, &intent)))
+    if (ok && !(ok = batch_record_save(outdir, rel, &intent, tmpdir)))
         snprintf(err, err_size, "cannot write the batch record under %s/" STATE_DIR, outdir);
     for (size_t i = 0; ok && had && i < old.n_outputs; i++) {
         if (listed(rec, old.outputs[i])) continue;
@@ -308,7 +322,7 @@ int batch_commit(const char *outdir, const char *rel, const char *staging, const
         }
     }
     snprintf(rec->state, sizeof rec->state, "done");
-    if (ok && !(ok = batch_record_save(outdir, rel, rec)))
+    if (ok && !(ok = batch_record_save(outdir, rel, rec, tmpdir)))
         snprintf(err, err_size, "cannot write the batch record under %s/" STATE_DIR, outdir);
     for (size_t i = 0; i < both.n_outputs; i++) free(both.outputs[i]);
     free(both.outputs);

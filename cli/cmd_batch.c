@@ -301,7 +301,7 @@ static int take_lock(const char *outdir, int k, int n)
         return -1;
     }
     snprintf(path, sizeof path, "%s/.psyphys-batch/lock-%d-of-%d", outdir, k, n);
-    int fd = open(path, O_RDWR | O_CREAT, 0666);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) {
         cli_error(outdir, "another psyphys batch is writing shard %d/%d there", k, n);
@@ -455,7 +455,7 @@ static void finish_job(run_state *rs, const batch_item *it, slot *s, int wait_st
         set_result(r, it->rel, BATCH_FAILED, err, dt, NULL);
     } else {
         batch_record rec;
-        if (batch_commit(rs->outdir, it->rel, out, s->sha, rs->settings, rs->o->overwrite, &rec, err, sizeof err)) {
+        if (batch_commit(rs->outdir, it->rel, out, s->dir, s->sha, rs->settings, rs->o->overwrite, &rec, err, sizeof err)) {
             set_result(r, it->rel, BATCH_OK, "", batch_now() - s->t0, join_outputs(&rec));
             batch_record_free(&rec);
         } else {
@@ -576,7 +576,17 @@ static int run_batch(batch_options *o)
     batch_result *rows = calloc(l.n, sizeof *rows);
     char staging[PATH_MAX], worker[PATH_MAX];
     snprintf(staging, sizeof staging, "%s/.psyphys-batch/staging-%d-of-%d", o->outdir, o->shard_k, o->shard_n);
-    batch_remove_tree(staging); /* what a killed run left unfinished */
+    /* what a killed run left unfinished */
+    batch_remove_tree(staging);
+    if (o->shard_n == 1) {
+        batch_remove_temporaries(o->outdir, "batch_status.tsv");
+        batch_remove_temporaries(o->outdir, "group_");
+        batch_remove_temporaries(o->outdir, "dataset_description.json");
+    } else {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "batch_status.shard-%d-of-%d.tsv", o->shard_k, o->shard_n);
+        batch_remove_temporaries(o->outdir, prefix);
+    }
     const char *env = getenv("PSYPHYS_BATCH_WORKER");
     ssize_t wn = env ? 0 : readlink("/proc/self/exe", worker, sizeof worker - 1);
     if (env) snprintf(worker, sizeof worker, "%s", env);
@@ -648,6 +658,8 @@ static int merge(const batch_options *o)
         cli_error(o->merge, "no shard status tables (batch_status.shard-K-of-N.tsv) there");
         return CLI_FAILED;
     }
+    batch_remove_temporaries(o->merge, "batch_status.tsv");
+    batch_remove_temporaries(o->merge, "group_");
     batch_result **parts = calloc((size_t)shards, sizeof *parts);
     size_t *counts = calloc((size_t)shards, sizeof *counts), total = 0;
     int ok = parts && counts, rc = CLI_FAILED;

@@ -206,6 +206,15 @@ echo '{"pre_seconds": 2}' >"$TMP/bad.json"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/u" --config "$TMP/bad.json"
 expect_grep 'bad\.json.*pre_seconds' "$TMP/err"
 
+# ---- on a terminal: the live bar (script(1) gives the batch a pseudo-terminal) ----
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$PSYPHYS' batch '$A/plain' -o '$TMP/tty' -j 1" /dev/null >"$TMP/tty.txt" 2>&1 ||
+        fail "batch on a terminal: $(cat "$TMP/tty.txt")"
+    expect_grep '\[#{30}\] 2/2  0 failed  [0-9.]+ files/s' "$TMP/tty.txt"
+    expect_grep '\[#{15}\.{15}\] 1/2  0 failed  [0-9.]+ files/s  ETA 0:00:[0-9]{2}' "$TMP/tty.txt"
+    grep -q '^\[1/2\]' "$TMP/tty.txt" && fail "per-file log lines on a terminal"
+fi
+
 # ---- bad usage ----
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --bogus 1
 expect_grep "unknown option '--bogus'" "$TMP/err"
