@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "output_layout.h"
+
 /* One recording of the archive. */
 typedef struct batch_item {
     char *path;      /* as opened: INPUT joined with the path below it */
@@ -94,6 +96,11 @@ typedef struct batch_result {
 
 void batch_result_free(batch_result *r);
 
+/* 1 when any row failed. */
+int batch_rows_failed(const batch_result *rows, size_t n);
+/* Frees the rows and the array. */
+void batch_rows_free(batch_result *rows, size_t n);
+
 /* batch_status.tsv: file, status, error, seconds, outputs. Written temp + rename. */
 int batch_status_write(const char *path, const batch_result *rows, size_t n);
 /* Reads a status table written by batch_status_write; 0 (after printing why) when unreadable. */
@@ -123,14 +130,6 @@ double batch_now(void);
 
 /* ---- worker pool ------------------------------------------------------------------------- */
 
-/* A job: argv for the worker program (NULL-terminated), the staging dir it writes into, its log. */
-typedef struct batch_job {
-    char **argv;
-    char *log;
-    double t0;
-    int pid;
-} batch_job;
-
 /* Starts `argv` as a worker process (stdout and stderr to `log`; killed when the batch dies).
  * Returns the pid or -1. */
 int batch_spawn(char *const *argv, const char *log);
@@ -140,6 +139,25 @@ int batch_wait_any(int *status);
 
 /* The last line of a worker's log that names an error, or a description of its death. */
 void batch_describe_failure(int wait_status, const char *log, char *out, size_t size);
+
+/* ---- outputs' places ---------------------------------------------------------------------- */
+
+/* Where an input's tables go below `root`: analyze's place (BIDS derivatives for a BIDS input,
+ * *bids = 1: analyze is given the root and nests them itself), for a flat one root/<the input's
+ * folder below INPUT>, so equal names in two folders stay apart. Returns 0 for a too-long path. */
+int batch_place_of(const batch_item *it, const char *root, cli_layout layout, char *dir, size_t dir_size,
+                   char *stem, size_t stem_size, int *bids);
+
+/* Inputs whose outputs would share names (same place and stem): first[i] = the index of the first
+ * such input in list order (i itself when none). Malloc'd; NULL when out of memory. */
+size_t *batch_find_collisions(const batch_list *l, cli_layout layout);
+
+/* ---- --merge ----------------------------------------------------------------------------- */
+
+/* Reads OUTDIR/batch_status.shard-K-of-N.tsv for every K (all must be there, of one N), interleaves
+ * them back into the sorted order (shard K holds files K-1, K-1+N, ...), writes batch_status.tsv
+ * and the group tables. Returns the exit status (1 when a file failed or a shard is missing). */
+int batch_merge(const char *outdir, batch_progress_mode mode);
 
 /* ---- Slurm ------------------------------------------------------------------------------- */
 

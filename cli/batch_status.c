@@ -91,3 +91,17 @@ int batch_status_read(const char *path, batch_result **rows, size_t *n)
     }
     return ok;
 }
+
+int batch_rows_failed(const batch_result *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].state == BATCH_FAILED) return 1;
+    return 0;
+}
+
+void batch_rows_free(batch_result *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
+    free(rows);
+}
+

@@ -1,7 +1,6 @@
 /* psyphys batch — a whole archive through psyphys analyze: parallel worker processes, resumable,
  * fault-isolated; Slurm job arrays by shards. The pieces are in batch_*.c. */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -332,73 +331,6 @@ static void set_result(batch_result *r, const char *rel, batch_state st, const c
     r->outputs = outputs ? outputs : strdup("");
 }
 
-/* The directory part of rel ("" for none). */
-static void dir_of(const char *rel, char *out, size_t size)
-{
-    const char *slash = strrchr(rel, '/');
-    snprintf(out, size, "%.*s", slash ? (int)(slash - rel) : 0, rel);
-}
-
-/* Where an input's tables go below a root: analyze's layout (BIDS derivatives for a BIDS input),
- * and for a flat one the input's folder below its INPUT, so equal names in two folders stay apart.
- * *bids: 1 when analyze nests them itself (it is then given the root). */
-static int place_of(const batch_item *it, const char *root, cli_layout layout, char *dir, size_t dir_size,
-                    char *stem, size_t stem_size, int *bids)
-{
-    cli_output_place p;
-    char why[512], sub[PATH_MAX];
-    *bids = 0;
-    if (!cli_output_place_for(it->path, root, layout, &p, why, sizeof why))
-        return batch_path(dir, dir_size, "%s", root) && (snprintf(stem, stem_size, "?"), 1); /* analyze says why */
-    *bids = p.bids;
-    snprintf(stem, stem_size, "%s", p.stem);
-    if (p.bids) return batch_path(dir, dir_size, "%s", p.dir);
-    dir_of(it->rel, sub, sizeof sub);
-    return batch_path(dir, dir_size, "%s%s%s", root, *sub ? "/" : "", sub);
-}
-
-/* Two inputs whose outputs would share names (same folder and stem): the later one in the sorted
- * list is refused. first[i] = the index of the first input with i's names (i itself when none). */
-typedef struct keyed {
-    char *key;
-    size_t index;
-} keyed;
-
-static int by_key(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-static size_t *find_collisions(const batch_list *l, cli_layout layout)
-{
-    keyed *k = calloc(l->n + 1, sizeof *k);
-    size_t *first = calloc(l->n + 1, sizeof *first);
-    int ok = k && first;
-    for (size_t i = 0; ok && i < l->n; i++) {
-        char dir[PATH_MAX], stem[256], key[PATH_MAX + 260];
-        int bids;
-        place_of(&l->items[i], ".", layout, dir, sizeof dir, stem, sizeof stem, &bids);
-        batch_path(key, sizeof key, "%s/%s", dir, stem);
-        k[i].key = strdup(key);
-        k[i].index = i;
-        ok = k[i].key != NULL;
-    }
-    if (ok) {
-        qsort(k, l->n, sizeof *k, by_key);
-        for (size_t i = 0; i < l->n; i++)
-            first[k[i].index] = i && strcmp(k[i].key, k[i - 1].key) == 0 ? first[k[i - 1].index] : k[i].index;
-    }
-    for (size_t i = 0; k && i < l->n; i++) free(k[i].key);
-    free(k);
-    if (!ok) {
-        free(first);
-        return NULL;
-    }
-    return first;
-}
-
 typedef struct run_state {
     const batch_options *o;
     const char *outdir, *staging, *worker;
@@ -422,7 +354,7 @@ static int start_job(run_state *rs, const batch_item *it, size_t seq, slot *s)
     int bids = 0;
     if (!batch_path(s->dir, sizeof s->dir, "%s/%zu", rs->staging, seq) ||
         !batch_path(root, sizeof root, "%s/out", s->dir) ||
-        !place_of(it, root, rs->o->layout, out, sizeof out, stem, sizeof stem, &bids) ||
+        !batch_place_of(it, root, rs->o->layout, out, sizeof out, stem, sizeof stem, &bids) ||
         !batch_path(log, sizeof log, "%s/log", s->dir) || !batch_mkdirs(out))
         return 0;
     if (bids) snprintf(out, sizeof out, "%s", root); /* analyze nests sub-X/[ses-Y/]datatype/ */
@@ -528,19 +460,6 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
     return ok && !rs->usage_error;
 }
 
-static int rows_failed(const batch_result *rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].state == BATCH_FAILED) return 1;
-    return 0;
-}
-
-static void free_rows(batch_result *rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
-    free(rows);
-}
-
 /* OUTDIR/dataset_description.json once, when any input goes into the BIDS derivatives layout
  * (the workers' own copies stay in staging). */
 static int describe_derivatives(const batch_options *o, const batch_list *l, const size_t *mine, size_t n)
@@ -548,7 +467,7 @@ static int describe_derivatives(const batch_options *o, const batch_list *l, con
     for (size_t i = 0; i < n; i++) {
         char dir[PATH_MAX], stem[256];
         int bids = 0;
-        place_of(&l->items[mine[i]], o->outdir, o->layout, dir, sizeof dir, stem, sizeof stem, &bids);
+        batch_place_of(&l->items[mine[i]], o->outdir, o->layout, dir, sizeof dir, stem, sizeof stem, &bids);
         if (!bids) continue;
         cli_output d;
         if (!cli_derivative_description_open(o->outdir, &d)) return 0;
@@ -598,7 +517,7 @@ static int run_batch(batch_options *o)
     for (size_t i = 0; i < l.n; i++)
         if ((int)(i % (size_t)o->shard_n) == o->shard_k - 1) mine[n++] = i;
     if (!describe_derivatives(o, &l, mine, n)) goto done;
-    first = find_collisions(&l, o->layout);
+    first = batch_find_collisions(&l, o->layout);
     if (!first) goto done;
     run_state rs = {.o = o, .outdir = o->outdir, .staging = staging, .worker = worker, .first = first};
     if (!settings_fingerprint(o, rs.settings)) goto done;
@@ -617,9 +536,9 @@ static int run_batch(batch_options *o)
     else snprintf(status, sizeof status, "%s/batch_status.shard-%d-of-%d.tsv", o->outdir, o->shard_k, o->shard_n);
     if (!batch_status_write(status, rows, n)) goto done;
     if (o->shard_n == 1 && !batch_group_tables(o->outdir, rows, n)) goto done;
-    rc = rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
+    rc = batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
 done:
-    if (rows) free_rows(rows, n);
+    if (rows) batch_rows_free(rows, n);
     free(mine);
     free(first);
     close(lock);
@@ -629,84 +548,12 @@ done_list:
     return rc;
 }
 
-/* --merge: the shards' status tables, interleaved back into the one sorted order. */
-static int merge(const batch_options *o)
-{
-    /* N from the tables' names; all of one N */
-    int shards = 0;
-    DIR *d = opendir(o->merge);
-    if (!d) {
-        cli_error(o->merge, "cannot read the directory: %s", strerror(errno));
-        return CLI_FAILED;
-    }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        int k, n;
-        char tail[8];
-        if (sscanf(e->d_name, "batch_status.shard-%d-of-%d.ts%7s", &k, &n, tail) != 3 || strcmp(tail, "v") != 0)
-            continue;
-        if (shards && n != shards) {
-            cli_error(o->merge, "holds status tables of %d and of %d shards: remove the stale ones", shards, n);
-            closedir(d);
-            return CLI_FAILED;
-        }
-        shards = n;
-    }
-    closedir(d);
-    char path[PATH_MAX];
-    if (!shards) {
-        cli_error(o->merge, "no shard status tables (batch_status.shard-K-of-N.tsv) there");
-        return CLI_FAILED;
-    }
-    batch_remove_temporaries(o->merge, "batch_status.tsv");
-    batch_remove_temporaries(o->merge, "group_");
-    batch_result **parts = calloc((size_t)shards, sizeof *parts);
-    size_t *counts = calloc((size_t)shards, sizeof *counts), total = 0;
-    int ok = parts && counts, rc = CLI_FAILED;
-    for (int k = 0; ok && k < shards; k++) {
-        snprintf(path, sizeof path, "%s/batch_status.shard-%d-of-%d.tsv", o->merge, k + 1, shards);
-        ok = batch_status_read(path, &parts[k], &counts[k]);
-        total += counts[k];
-    }
-    batch_result *rows = ok ? calloc(total + 1, sizeof *rows) : NULL;
-    if (ok && rows) {
-        for (size_t i = 0; i < total; i++) {
-            size_t k = i % (size_t)shards, at = i / (size_t)shards;
-            if (at >= counts[k]) {
-                cli_error(o->merge, "the shard status tables do not add up (a shard of a different run?)");
-                ok = 0;
-                break;
-            }
-            rows[i] = parts[k][at];
-        }
-        char status[PATH_MAX];
-        snprintf(status, sizeof status, "%s/batch_status.tsv", o->merge);
-        if (ok && batch_status_write(status, rows, total) && batch_group_tables(o->merge, rows, total)) {
-            batch_progress p;
-            batch_progress_start(&p, o->progress, total);
-            p.tty = 0;
-            for (size_t i = 0; i < total; i++) {
-                p.done++;
-                p.failed += rows[i].state == BATCH_FAILED;
-                p.skipped += rows[i].state == BATCH_SKIPPED;
-            }
-            batch_progress_end(&p);
-            rc = rows_failed(rows, total) ? CLI_FAILED : CLI_OK;
-        }
-    }
-    free(rows);
-    for (int k = 0; parts && k < shards; k++) free_rows(parts[k], counts[k]);
-    free(parts);
-    free(counts);
-    return rc;
-}
-
 int cmd_batch(int argc, char **argv)
 {
     batch_options o;
     int rc = parse_args(argc, argv, &o);
     if (rc == CLI_OK) {
-        if (o.merge) rc = merge(&o);
+        if (o.merge) rc = batch_merge(o.merge, o.progress);
         else if (o.slurm) rc = batch_slurm_script(stdout, &o.so, o.self_args, o.n_self_args) ? CLI_OK : CLI_FAILED;
         else rc = run_batch(&o);
     } else if (rc < 0) {
