@@ -222,7 +222,7 @@ int batch_discover(char *const *inputs, int n_inputs, const batch_filter *f, bat
 {
     for (int i = 0; i < n_inputs; i++)
         if (!discover_one(out, f, inputs[i], NULL)) return 0;
-    qsort(out->items, out->n, sizeof *out->items, by_rel);
+    if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, by_rel);
     /* each file once, even when two INPUTs reach it */
     size_t kept = 0;
     char **real = calloc(out->n + 1, sizeof *real);

@@ -479,7 +479,10 @@ static int describe_derivatives(const batch_options *o, const batch_list *l, con
 static int run_batch(batch_options *o)
 {
     char *outdir_real = NULL;
-    if (!check_outdir(o, &outdir_real)) return CLI_FAILED;
+    if (!check_outdir(o, &outdir_real)) {
+        free(outdir_real);
+        return CLI_FAILED;
+    }
     batch_filter f = {o->include, o->exclude, o->n_include, o->n_exclude, outdir_real};
     batch_list l = {0};
     int rc = CLI_FAILED;
