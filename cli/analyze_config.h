@@ -14,7 +14,7 @@ typedef struct analyze_config_args {
 /* Reads the JSON object in `path` into options. Keys (each optional):
  *   "segments" string ("events", "markers", "window:W[:STEP]"), "epochs" array of strings,
  *   "pre_s", "post_s" numbers, "latency_s" [MIN, MAX], "hrv_window_s" [W, STEP],
- *   "ecg", "eda", "rsp" strings (channel labels), "eda_method" string ("fast", "deconv"),
+ *   "ecg", "eda", "rsp", "hr" strings (channel labels), "eda_method" string ("fast", "deconv"),
  *   "layout" string ("auto", "bids", "flat"), "fs" number, "format" string,
  *   "channel_types" and "units" objects {"LABEL": "VALUE"}, "triggers" array of strings
  *   ("CH[:LEVEL|:bits]"), "events_offset_s" number, "libedf" boolean.

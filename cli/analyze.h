@@ -1,0 +1,129 @@
+/* psyphys analyze, internal: the options, what one run computes from a recording, and the
+ * pieces that write it. cmd_analyze (cmd_analyze.c) wires them; every run owns its state, so
+ * the command can run many times in one process. */
+#ifndef PSYPHYS_CLI_ANALYZE_H
+#define PSYPHYS_CLI_ANALYZE_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "analyze_config.h"
+#include "cli.h"
+#include "output_layout.h"
+#include "psyphys/eda.h"
+#include "psyphys/hrv.h"
+
+/* ---- options (analyze_options.c) ---- */
+
+typedef struct analyze_options {
+    cli_input_options in;
+    const char *path, *outdir;
+    const char *ecg, *eda, *rsp, *hr;
+    psy_segment_rule rule;
+    double window_s, step_s;
+    const char *epoch_labels[32];
+    int n_epoch_labels;
+    double pre_s, post_s, latency_min_s, latency_max_s;
+    psy_eda_method eda_method;
+    double hrv_window_s, hrv_step_s;
+    cli_layout layout;
+    int overwrite;
+    const char *config_path;           /* --config FILE */
+    analyze_config_args config;        /* the options it stands for (owned) */
+} analyze_options;
+
+/* Defaults, then the --config file's settings, then the command line's flags. Returns CLI_OK,
+ * CLI_USAGE or CLI_FAILED (a bad config file) after printing why, or -1 after --help. Free with
+ * analyze_options_free whatever it returns. */
+int analyze_parse_args(int argc, char **argv, analyze_options *o);
+void analyze_options_free(analyze_options *o);
+
+/* ---- what one run computes (analyze_session.c, analyze_epochs.c) ---- */
+
+typedef struct epoch_row {
+    const psy_event *event;
+    psy_hr_response hr;
+    psy_eda_event_response scr;
+    int has_scr;
+} epoch_row;
+
+typedef struct analyze_session {
+    psy_reader *r;
+    int ecg, eda, rsp;                 /* channel indices, -1 when absent */
+    int hr;                            /* a bpm channel, used only without an ECG or RR one */
+    double *hr_t_s, *hr_bpm, *hr_nn_ms;/* its valid samples (at most 4 per s), 60000 / bpm */
+    size_t n_hr;
+    psy_beat_list *beats;
+    psy_beats_config beats_cfg;
+    psy_eda_result *scr;
+    psy_breath *breaths;
+    size_t n_breaths;
+    psy_hrv *hrv;
+    psy_hrv_config hrv_cfg;
+    psy_segment *seg;                  /* the whole recording first, then the phases */
+    size_t n_seg;
+    double *events;                    /* onsets of the session events (for NS-SCR counts) */
+    size_t n_events;
+    epoch_row *rows;                   /* one per epoch */
+    size_t n_rows;
+    json_t *warnings;                  /* strings: every n/a and every event skipped, and why */
+} analyze_session;
+
+/* Adds a warning (also printed with the summary). */
+void analyze_warn(analyze_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the recording and picks the channels. Returns CLI_OK, else CLI_FAILED after printing why
+ * (the session then needs analyze_session_free all the same). */
+int analyze_session_open(analyze_session *s, const analyze_options *o);
+
+/* Beats, NN, skin conductance, breaths, segments, epochs. 1, or 0 after printing why. */
+int analyze_session_compute(analyze_session *s, const analyze_options *o);
+
+/* NULL-safe members; leaves the struct zeroed. */
+void analyze_session_free(analyze_session *s);
+
+/* The epochs around the chosen session events into s->rows. 1, or 0 when out of memory. */
+int analyze_make_epochs(analyze_session *s, const analyze_options *o);
+
+/* ---- a heart-rate (bpm) channel instead of beats (analyze_hr_series.c) ---- */
+
+/* Reads channel s->hr into s->hr_t_s / hr_bpm / hr_nn_ms: valid samples (finite, > 0), those
+ * closer than 0.25 s averaged. PSY_OK, PSY_E_NOMEM or a read error. */
+psy_status analyze_hr_series_read(analyze_session *s);
+
+/* Mean of the samples in [start, end); NaN without. */
+double analyze_hr_series_mean(const analyze_session *s, double start, double end);
+
+/* ---- per-interval markers (analyze_series.c) ---- */
+
+/* The HRV columns of the segment and window tables, in order. */
+extern const psy_hrv_key analyze_hrv_columns[];
+extern const size_t analyze_n_hrv_columns;
+
+/* HRV of the NN intervals ending in (start, end]; all NaN ("no beats") without beats. */
+void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result *out);
+
+/* Breaths per minute over the whole breaths in [start, end); NaN without. */
+double analyze_breath_rate(const analyze_session *s, double start, double end);
+
+/* ---- tables (analyze_tables.c) ---- */
+
+void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o);
+void analyze_write_epochs(FILE *fp, const analyze_session *s);
+void analyze_write_epoch_means(FILE *fp, const analyze_session *s);
+void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o);
+void analyze_write_scr(FILE *fp, const psy_eda_result *r);
+
+/* ---- sidecars and files (analyze_outputs.c), stdout (analyze_summary.c) ---- */
+
+/* The resolved settings recorded in every sidecar. */
+json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o);
+
+/* Every table and its sidecar under -o OUTDIR (the layout decides where), all or nothing.
+ * 1, or 0 after printing why. */
+int analyze_write_outputs(analyze_session *s, const analyze_options *o);
+
+/* The human summary on stdout, then the warnings on stderr. */
+void analyze_print_summary(analyze_session *s, const analyze_options *o);
+
+#endif

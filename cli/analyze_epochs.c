@@ -1,0 +1,48 @@
+/* psyphys analyze: event-locked epochs (heart-rate response, SCR in the latency window). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+
+static int wanted(const analyze_options *o, const psy_event *e)
+{
+    if (!psy_is_session_event(e)) return 0;
+    if (!o->n_epoch_labels) return 1;
+    for (int i = 0; i < o->n_epoch_labels; i++)
+        if (strcmp(o->epoch_labels[i], e->label) == 0) return 1;
+    return 0;
+}
+
+int analyze_make_epochs(analyze_session *s, const analyze_options *o)
+{
+    size_t ne = psy_reader_event_count(s->r), n = 0;
+    epoch_row *rows = s->rows = calloc(ne + 1, sizeof *rows);
+    if (!rows) return 0;
+    psy_hr_response_config hc = psy_hr_response_config_default();
+    hc.pre_s = o->pre_s, hc.post_s = o->post_s;
+    double end = psy_reader_duration(s->r);
+    for (size_t i = 0; i < ne; i++) {
+        const psy_event *e = psy_reader_event(s->r, i);
+        if (!wanted(o, e)) continue;
+        if (e->onset_s < 0 || e->onset_s >= end) {
+            analyze_warn(s, "event '%s' at %.3f s lies outside the recording (0 .. %.3f s): no epoch",
+                         e->label, e->onset_s, end);
+            continue;
+        }
+        epoch_row *row = &rows[n++];
+        row->event = e;
+        row->hr.valid = 0;
+        row->hr.why = "no beats";
+        if (s->beats)
+            psy_hr_response_at(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->nn_corrected,
+                               s->beats->n_nn, e->onset_s, &hc, &row->hr);
+        else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
+            psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
+        if (!row->hr.valid)
+            analyze_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);
+        row->has_scr = s->scr && psy_eda_event_responses(s->scr, &e->onset_s, 1, o->latency_min_s,
+                                                         o->latency_max_s, &row->scr) == PSY_OK;
+    }
+    s->n_rows = n;
+    return 1;
+}

@@ -1,0 +1,211 @@
+/* psyphys analyze: its options, from defaults, a --config file and the command line. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
+            "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
+            "                       [--ecg LABEL|--hr LABEL] [--eda LABEL] [--rsp LABEL]\n"
+            "                       [--eda-method fast|deconv] [--hrv-window W:STEP]\n"
+            "                       [--layout auto|bids|flat] [--config FILE]\n"
+            "                       [--overwrite] [input options]\n\n"
+            "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, skin\n"
+            "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
+            "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
+            "with -o writes into OUTDIR: STEM_beats, _scr, _segments, _epochs, _epoch-means and, for\n"
+            "recordings of at least two HRV windows, _hrv-windows (.tsv, each with a .json sidecar).\n"
+            "An input in a BIDS dataset (sub-X/[ses-Y/]DATATYPE/sub-X_..._physio.tsv.gz) writes the\n"
+            "BIDS derivatives layout: OUTDIR/sub-X/[ses-Y/]DATATYPE/sub-X_..._beats.tsv, ... and\n"
+            "OUTDIR/dataset_description.json.\n\n"
+            "  --segments RULE   phases: each event with a duration (events, default), from each\n"
+            "                    event to the next (markers), or windows of W s every STEP s;\n"
+            "                    the whole recording is always the first segment\n"
+            "  --epochs LABEL    events to take epochs around (repeatable; default: every session\n"
+            "                    event, i.e. not WFDB beat labels or gap marks)\n"
+            "  --pre S, --post S epoch window before and after the onset (default 1 and 10 s)\n"
+            "  --latency MIN:MAX SCR latency window after an event (default 1:4 s)\n"
+            "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type)\n"
+            "  --hr LABEL        a heart-rate channel (bpm) instead of beats (default: the first\n"
+            "                    HR channel when there is no ECG or RR channel): mean HR per\n"
+            "                    segment and epoch HR responses, no HRV\n"
+            "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
+            "                    Kaernbach 2010)\n"
+            "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n"
+            "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
+            "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp, hr,\n"
+            "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
+            "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s, libedf);\n"
+            "                    flags on the command line override them\n"
+            "  --layout L        auto (default: BIDS derivatives for an input in a BIDS dataset,\n"
+            "                    else flat), bids (an error outside a BIDS dataset) or flat\n"
+            "                    (OUTDIR/STEM_*.tsv always)\n\n");
+    cli_print_input_options_help(out);
+}
+
+/* "A:B" into two positive numbers (B optional when allow_single). */
+static int parse_pair(const char *opt, const char *text, double *a, double *b, int allow_single)
+{
+    char *end;
+    errno = 0;
+    *a = strtod(text, &end);
+    if (end == text || errno || !isfinite(*a)) goto bad;
+    if (*end == ':') {
+        const char *second = end + 1;
+        *b = strtod(second, &end);
+        if (end == second || *end || errno || !isfinite(*b)) goto bad;
+    } else if (*end || !allow_single) {
+        goto bad;
+    }
+    return 1;
+bad:
+    cli_error(NULL, "analyze: %s wants %s, not '%s'", opt, allow_single ? "W or W:STEP" : "A:B", text);
+    return 0;
+}
+
+/* Options argv[*i ..] (one option and its value); the first FILE-like word is the input.
+ * from_cli: the command line (its --epochs and --trigger replace the config file's). Returns
+ * CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
+static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int from_cli,
+                     int *epochs_given, int *triggers_given)
+{
+    int i = *ip;
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (from_cli && strcmp(a, "--trigger") == 0 && !*triggers_given) {
+        *triggers_given = 1;
+        o->in.n_triggers = 0;
+    }
+    int used = cli_parse_input_option(&o->in, argc, argv, ip);
+    if (used < 0) return CLI_USAGE;
+    if (used) return CLI_OK;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        help(stdout);
+        return -1;
+    } else if (strcmp(a, "--overwrite") == 0) {
+        o->overwrite = 1;
+        return CLI_OK;
+    } else if (a[0] == '-' && a[1] && !v) {
+        cli_error(NULL, "analyze: %s needs a value (see psyphys analyze --help)", a);
+        return CLI_USAGE;
+    } else if (a[0] != '-' || !a[1]) {
+        if (o->path) {
+            cli_error(NULL, "analyze: one FILE at a time ('%s' is extra)", a);
+            return CLI_USAGE;
+        }
+        o->path = a;
+        return CLI_OK;
+    }
+    ++*ip;
+    double pre = 0, post = 0;
+    if (strcmp(a, "-o") == 0) o->outdir = v;
+    else if (strcmp(a, "--config") == 0) o->config_path = v;
+    else if (strcmp(a, "--ecg") == 0) o->ecg = v;
+    else if (strcmp(a, "--eda") == 0) o->eda = v;
+    else if (strcmp(a, "--rsp") == 0) o->rsp = v;
+    else if (strcmp(a, "--hr") == 0) o->hr = v;
+    else if (strcmp(a, "--layout") == 0) {
+        if (!cli_layout_parse(v, &o->layout)) {
+            cli_error(NULL, "analyze: --layout is auto, bids or flat, not '%s'", v);
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--segments") == 0) {
+        if (strcmp(v, "events") == 0) o->rule = PSY_SEGMENTS_EVENTS;
+        else if (strcmp(v, "markers") == 0) o->rule = PSY_SEGMENTS_MARKERS;
+        else if (strncmp(v, "window:", 7) == 0) {
+            o->rule = PSY_SEGMENTS_WINDOWS;
+            o->step_s = 0;
+            if (!parse_pair("--segments window:", v + 7, &o->window_s, &o->step_s, 1)) return CLI_USAGE;
+            if (o->step_s == 0) o->step_s = o->window_s;
+            if (!(o->window_s > 0 && o->step_s > 0)) {
+                cli_error(NULL, "analyze: windows need positive lengths");
+                return CLI_USAGE;
+            }
+        } else {
+            cli_error(NULL, "analyze: --segments is events, markers or window:W[:STEP], not '%s'", v);
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--epochs") == 0) {
+        if (from_cli && !*epochs_given) o->n_epoch_labels = 0;
+        *epochs_given = 1;
+        if (o->n_epoch_labels == 32) {
+            cli_error(NULL, "analyze: at most 32 --epochs labels");
+            return CLI_USAGE;
+        }
+        o->epoch_labels[o->n_epoch_labels++] = v;
+    } else if (strcmp(a, "--pre") == 0 || strcmp(a, "--post") == 0) {
+        if (!parse_pair(a, v, &pre, &post, 1) || pre < 0 || (strcmp(a, "--post") == 0 && pre == 0)) {
+            cli_error(NULL, "analyze: %s wants seconds (> 0 for --post)", a);
+            return CLI_USAGE;
+        }
+        if (strcmp(a, "--pre") == 0) o->pre_s = pre;
+        else o->post_s = pre;
+    } else if (strcmp(a, "--latency") == 0) {
+        if (!parse_pair(a, v, &o->latency_min_s, &o->latency_max_s, 0) ||
+            o->latency_min_s < 0 || o->latency_max_s <= o->latency_min_s) {
+            cli_error(NULL, "analyze: --latency wants MIN:MAX seconds with MIN < MAX");
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--eda-method") == 0) {
+        if (strcmp(v, "fast") == 0) o->eda_method = PSY_EDA_FAST;
+        else if (strcmp(v, "deconv") == 0) o->eda_method = PSY_EDA_DECONV;
+        else {
+            cli_error(NULL, "analyze: --eda-method is fast or deconv, not '%s'", v);
+            return CLI_USAGE;
+        }
+    } else if (strcmp(a, "--hrv-window") == 0) {
+        o->hrv_step_s = 0;
+        if (!parse_pair(a, v, &o->hrv_window_s, &o->hrv_step_s, 1)) return CLI_USAGE;
+        if (o->hrv_step_s == 0) o->hrv_step_s = o->hrv_window_s;
+        if (!(o->hrv_window_s > 0 && o->hrv_step_s > 0)) {
+            cli_error(NULL, "analyze: --hrv-window wants positive lengths");
+            return CLI_USAGE;
+        }
+    } else {
+        cli_error(NULL, "analyze: unknown option '%s' (see psyphys analyze --help)", a);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+int analyze_parse_args(int argc, char **argv, analyze_options *o)
+{
+    memset(o, 0, sizeof *o);
+    cli_input_options_init(&o->in);
+    o->rule = PSY_SEGMENTS_EVENTS;
+    o->pre_s = 1, o->post_s = 10, o->latency_min_s = 1, o->latency_max_s = 4;
+    o->eda_method = PSY_EDA_FAST;
+    o->hrv_window_s = 300, o->hrv_step_s = 300;
+    int epochs_given = 0, triggers_given = 0, rc = CLI_OK;
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--config") == 0) o->config_path = argv[i + 1];
+    if (o->config_path) {
+        if (!analyze_config_load(o->config_path, &o->config)) return CLI_FAILED;
+        for (int i = 0; rc == CLI_OK && i < o->config.n; i++) {
+            rc = parse_one(o->config.n, o->config.args, &i, o, 0, &epochs_given, &triggers_given);
+            if (rc != CLI_OK)
+                cli_error(o->config_path, "config key \"%s\" has a value the option refuses (above)",
+                          o->config.keys[i]);
+        }
+        if (rc != CLI_OK) return CLI_FAILED;
+    }
+    epochs_given = triggers_given = 0;
+    for (int i = 1; rc == CLI_OK && i < argc; i++)
+        rc = parse_one(argc, argv, &i, o, 1, &epochs_given, &triggers_given);
+    if (rc != CLI_OK) return rc;
+    if (o->hr && o->ecg) {
+        cli_error(NULL, "analyze: --ecg and --hr exclude each other (beats or a bpm channel)");
+        return CLI_USAGE;
+    }
+    if (!o->path) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+void analyze_options_free(analyze_options *o) { analyze_config_args_free(&o->config); }

@@ -1,0 +1,48 @@
+/* psyphys analyze: the short human summary on stdout. */
+#include <math.h>
+
+#include "analyze.h"
+
+/* One line per epoch: the heart-rate changes and the SCR. */
+static void print_epochs(const epoch_row *rows, size_t n_rows)
+{
+    printf("  %-16s %9s %9s %9s %9s %10s\n", "epoch", "onset_s", "dHR_mean", "dHR_min", "dHR_max", "SCR_uS");
+    for (size_t i = 0; i < n_rows; i++) {
+        const epoch_row *r = &rows[i];
+        printf("  %-16.16s %9.2f ", r->event->label, r->event->onset_s);
+        if (r->hr.valid) printf("%+9.2f %+9.2f %+9.2f ", r->hr.mean_bpm, r->hr.min_bpm, r->hr.max_bpm);
+        else printf("%9s %9s %9s ", "n/a", "n/a", "n/a");
+        if (r->has_scr) printf("%10.3f\n", r->scr.amplitude_us);
+        else printf("%10s\n", "n/a");
+    }
+}
+
+void analyze_print_summary(analyze_session *s, const analyze_options *o)
+{
+    const char *path = o->path;
+    const epoch_row *rows = s->rows;
+    size_t n_rows = s->n_rows;
+    const psy_segment *seg = s->seg;
+    printf("%s: %s, %.1f s, %zu events\n", path, psy_reader_format(s->r), psy_reader_duration(s->r),
+           psy_reader_event_count(s->r));
+    if (s->beats) {
+        psy_hrv_result h;
+        analyze_hrv_of(s, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &h);
+        printf("  heart   '%s': %zu beats (%zu artefacts, corrected), mean HR %.1f bpm, RMSSD %.1f ms, SDNN %.1f ms\n",
+               psy_reader_channel(s->r, s->ecg)->label, s->beats->n,
+               s->beats->n - s->beats->counts.n[PSY_BEAT_NORMAL], h.values.v[PSY_HRV_MEAN_HR_BPM],
+               h.values.v[PSY_HRV_RMSSD_MS], h.values.v[PSY_HRV_SDNN_MS]);
+    }
+    if (s->hr >= 0)
+        printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)\n",
+               psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY));
+    if (s->scr)
+        printf("  skin    '%s': %zu SCRs, SCL %.2f uS, %.1f NS-SCR/min\n",
+               psy_reader_channel(s->r, s->eda)->label, s->scr->n, s->scr->scl_us, s->scr->ns_scr_per_min);
+    if (s->rsp >= 0)
+        printf("  breath  '%s': %zu breaths, %.1f /min\n", psy_reader_channel(s->r, s->rsp)->label,
+               s->n_breaths, analyze_breath_rate(s, 0, psy_reader_duration(s->r)));
+    if (n_rows) print_epochs(rows, n_rows);
+    for (size_t i = 0; i < json_array_size(s->warnings); i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(s->warnings, i)));
+}

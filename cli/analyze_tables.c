@@ -1,0 +1,138 @@
+/* psyphys analyze: the TSV tables (n/a for missing, fixed decimals: byte-identical runs). */
+#include <math.h>
+#include <string.h>
+
+#include "analyze.h"
+
+/* A number with `decimals` places (-1: 6 significant digits), or n/a. */
+static void put_number(FILE *fp, double v, int decimals)
+{
+    if (!isfinite(v)) fputs("n/a", fp);
+    else if (decimals < 0) fprintf(fp, "%.6g", v);
+    else fprintf(fp, "%.*f", decimals, v);
+}
+
+void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o)
+{
+    const psy_segment *seg = s->seg;
+    size_t n = s->n_seg;
+    fprintf(fp, "label\tonset\tduration\tmean_hr_bpm");
+    for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
+    fprintf(fp, "\tscl_us\tns_scr_per_min\tscr_count\tscr_amplitude_sum_us\tscr_amplitude_mean_us"
+                "\tresp_rate_per_min\n");
+    for (size_t i = 0; i < n; i++) {
+        double start = seg[i].onset_s, end = start + seg[i].duration_s;
+        psy_hrv_result h;
+        analyze_hrv_of(s, start, end, &h);
+        fprintf(fp, "%s\t%.6f\t%.6f\t", seg[i].label, start, seg[i].duration_s);
+        put_number(fp, s->hr >= 0 ? analyze_hr_series_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM], 3);
+        for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
+            fputc('\t', fp);
+            put_number(fp, h.values.v[analyze_hrv_columns[k]], -1);
+        }
+        psy_eda_summary e = {0};
+        e.scl_us = e.ns_scr_per_min = e.scr_amplitude_sum_us = e.scr_amplitude_mean_us = NAN;
+        int has_eda = s->scr && psy_eda_summarize(s->scr, start, end, s->events, s->n_events, o->latency_min_s,
+                                                  o->latency_max_s, &e) == PSY_OK;
+        fputc('\t', fp);
+        put_number(fp, e.scl_us, -1);
+        fputc('\t', fp);
+        put_number(fp, e.ns_scr_per_min, -1);
+        fputc('\t', fp);
+        if (has_eda) fprintf(fp, "%zu", e.scr_count);
+        else fputs("n/a", fp);
+        fputc('\t', fp);
+        put_number(fp, has_eda ? e.scr_amplitude_sum_us : NAN, -1);
+        fputc('\t', fp);
+        put_number(fp, e.scr_amplitude_mean_us, -1);
+        fputc('\t', fp);
+        put_number(fp, analyze_breath_rate(s, start, end), 3);
+        fputc('\n', fp);
+    }
+}
+
+void analyze_write_epochs(FILE *fp, const analyze_session *s)
+{
+    const epoch_row *rows = s->rows;
+    size_t n = s->n_rows;
+    fprintf(fp, "label\tonset\thr_baseline_bpm\thr_mean_bpm\thr_min_bpm\thr_max_bpm\thr_min_time_s"
+                "\thr_max_time_s\tscr_amplitude_us\tscr_latency_s\tquality\n");
+    for (size_t i = 0; i < n; i++) {
+        const epoch_row *r = &rows[i];
+        const psy_hr_response *h = &r->hr;
+        double v[] = {h->valid ? h->baseline_bpm : NAN, h->valid ? h->mean_bpm : NAN,
+                      h->valid ? h->min_bpm : NAN, h->valid ? h->max_bpm : NAN,
+                      h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
+                      r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
+                      h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN};
+        fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fputc('\t', fp);
+            put_number(fp, v[k], k == 4 || k == 5 || k == 7 ? 3 : 4);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* Per label: the count and the means of the responses (SCR magnitude: zeros included). */
+void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
+{
+    const epoch_row *rows = s->rows;
+    size_t n = s->n_rows;
+    fprintf(fp, "label\tn\thr_mean_bpm\thr_min_bpm\thr_max_bpm\tscr_magnitude_us\tscr_count\n");
+    for (size_t i = 0; i < n; i++) {
+        int first = 1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rows[j].event->label, rows[i].event->label) == 0) first = 0;
+        if (!first) continue;
+        double sum[4] = {0}, cnt[4] = {0};
+        size_t total = 0, found = 0;
+        for (size_t j = i; j < n; j++) {
+            const epoch_row *r = &rows[j];
+            if (strcmp(r->event->label, rows[i].event->label) != 0) continue;
+            total++;
+            if (r->hr.valid) {
+                sum[0] += r->hr.mean_bpm, sum[1] += r->hr.min_bpm, sum[2] += r->hr.max_bpm;
+                cnt[0]++, cnt[1]++, cnt[2]++;
+            }
+            if (r->has_scr) sum[3] += r->scr.amplitude_us, cnt[3]++, found += r->scr.found;
+        }
+        fprintf(fp, "%s\t%zu", rows[i].event->label, total);
+        for (int k = 0; k < 4; k++) {
+            fputc('\t', fp);
+            put_number(fp, cnt[k] ? sum[k] / cnt[k] : NAN, 4);
+        }
+        if (cnt[3]) fprintf(fp, "\t%zu\n", found);
+        else fputs("\tn/a\n", fp);
+    }
+}
+
+/* HRV over windows of the whole recording (long recordings only). */
+void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o)
+{
+    fprintf(fp, "onset\tduration\tn_nn");
+    for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
+    fputc('\n', fp);
+    double end = psy_reader_duration(s->r);
+    for (double start = 0; start + o->hrv_window_s <= end + 1e-9; start += o->hrv_step_s) {
+        psy_hrv_result h;
+        analyze_hrv_of(s, start, start + o->hrv_window_s, &h);
+        fprintf(fp, "%.3f\t%.3f\t%zu", start, o->hrv_window_s, h.n_nn);
+        for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
+            fputc('\t', fp);
+            put_number(fp, h.values.v[analyze_hrv_columns[k]], -1);
+        }
+        fputc('\n', fp);
+    }
+}
+
+void analyze_write_scr(FILE *fp, const psy_eda_result *r)
+{
+    fprintf(fp, "onset\tpeak_onset\tamplitude_us\trise_time_s\thalf_recovery_s\n");
+    for (size_t i = 0; i < r->n; i++) {
+        const psy_eda_scr *c = &r->scr[i];
+        fprintf(fp, "%.4f\t%.4f\t%.5f\t%.4f\t", c->onset_s, c->peak_s, c->amplitude_us, c->rise_time_s);
+        put_number(fp, c->half_recovery_s, 4);
+        fputc('\n', fp);
+    }
+}

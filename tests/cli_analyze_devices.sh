@@ -1,0 +1,47 @@
+# psyphys analyze on heart-rate-only and RR-only recordings (Empatica E4 HR.csv and IBI.csv):
+# every marker their data support, the rest n/a with the reason.
+. "$(dirname "$0")/lib_cli.sh"
+E4=$SRC/tests/data/e4
+
+# HR only (1 Hz bpm): mean HR per segment (the plain means of the samples), epoch HR responses;
+# HRV and epoch quality n/a with the reason; no beats table.
+expect_exit 0 "$PSYPHYS" analyze "$E4/HR.csv" --events "$E4/events.tsv" -o "$TMP/hr"
+expect_grep "heart +'HR': bpm channel, 600 samples, mean HR 74\.9 bpm \(HRV n/a" "$TMP/out"
+expect_grep 'HRV n/a \(a heart rate averaged over seconds is not beat-to-beat\)' "$TMP/err"
+expect_grep '^recording	0\.000000	600\.000000	74\.867	n/a	n/a	n/a	' "$TMP/hr/HR_segments.tsv"
+expect_grep '^stress	100\.000000	60\.000000	76\.532	n/a	' "$TMP/hr/HR_segments.tsv"
+expect_grep '^rest	400\.000000	60\.000000	80\.167	n/a	' "$TMP/hr/HR_segments.tsv"
+# baseline: the rate over the second before 100 s, between the samples 74.28 (99 s) and 74.48 (100 s)
+expect_grep '^stress	100\.000000	74\.3[0-9]+	0\.[0-9]+	0\.[0-9]+	0\.[0-9]+	[0-9.]+	[0-9.]+	n/a	n/a	n/a$' "$TMP/hr/HR_epochs.tsv"
+expect_grep '^late	595\.000000	n/a	' "$TMP/hr/HR_epochs.tsv"
+expect_grep "epoch 'late' at 595\.000 s: heart rate n/a" "$TMP/err"
+expect_grep '"hr": "HR"' "$TMP/hr/HR_segments.json"
+expect_grep 'not beat-to-beat' "$TMP/hr/HR_segments.json"
+[ ! -e "$TMP/hr/HR_beats.tsv" ] || fail "an HR-only recording wrote a beats table"
+# RR only (IBI): beats, NN and HRV as from an ECG; epochs from the beats.
+expect_exit 0 "$PSYPHYS" analyze "$E4/IBI.csv" --events "$E4/events.tsv" -o "$TMP/ibi"
+expect_grep "heart +'IBI': 219 beats" "$TMP/out"
+# 4 intervals end in (100, 160] (the E4 drops beats): mean 785.192 ms, SD 14.96 ms
+expect_grep '^stress	100\.000000	60\.000000	[0-9.]+	785\.192	14\.960[0-9]	' "$TMP/ibi/IBI_segments.tsv"
+expect_grep '^recording	0\.000000	599\.746203	[0-9.]+	848\.926	' "$TMP/ibi/IBI_segments.tsv"
+expect_grep '^stress	100\.000000	[0-9.]+	[0-9.-]+	[0-9.-]+	[0-9.-]+	[0-9.]+	[0-9.]+	n/a	n/a	1\.0000$' "$TMP/ibi/IBI_epochs.tsv"
+[ "$(wc -l <"$TMP/ibi/IBI_beats.tsv")" -eq 220 ] || fail "IBI: 219 beats expected"
+# --hr picks a bpm channel even beside an ECG; --ecg and --hr together are refused.
+printf 'time,ECG,HR\n' >"$TMP/both.csv"
+i=0; while [ $i -lt 120 ]; do echo "$i,0,$((60 + i % 10))" >>"$TMP/both.csv"; i=$((i + 1)); done
+expect_exit 0 "$PSYPHYS" analyze "$TMP/both.csv" --channel-type HR=HR --hr HR -o "$TMP/both"
+expect_grep '^recording	0\.000000	120\.000000	64\.500	n/a	' "$TMP/both/both_segments.tsv"
+expect_exit 2 "$PSYPHYS" analyze "$TMP/both.csv" --hr HR --ecg ECG
+expect_grep '\-\-ecg and --hr exclude each other' "$TMP/err"
+expect_exit 1 "$PSYPHYS" analyze "$TMP/both.csv" --hr Nope
+# The whole E4 exports, when ../shared is here.
+FULL=$SHARED/data/flirt_wearables/empatica
+if [ -f "$FULL/HR.csv" ]; then
+    expect_exit 0 "$PSYPHYS" analyze "$FULL/HR.csv" -o "$TMP/full"
+    expect_grep '^recording	0\.000000	4998\.000000	70\.666	n/a	' "$TMP/full/HR_segments.tsv"
+    expect_exit 0 "$PSYPHYS" analyze "$FULL/IBI.csv" --segments window:600 -o "$TMP/fullibi"
+    expect_grep "heart +'IBI': 4999 beats" "$TMP/out"
+    [ -s "$TMP/fullibi/IBI_hrv-windows.tsv" ] || fail "full IBI: no HRV windows"
+    expect_grep '^window 1	0\.000000	600\.000000	[0-9.]+	[0-9.]+	[0-9.]+	[0-9.]+	' "$TMP/fullibi/IBI_segments.tsv"
+fi
+finish
