@@ -14,7 +14,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "output_layout.h"
-#include "analyze_config.h"
+#include "analyze.h"
 #include "provenance.h"
 
 static void help(FILE *out)
@@ -49,13 +49,9 @@ static void help(FILE *out)
             "Rerunning skips files whose outputs exist for the same input SHA-256 and settings.\n"
             "Analyze options (see psyphys analyze --help), --config FILE among them, apply to every\n"
             "file; each file's events are paired by name (BIDS _events.tsv, or STEM_events.tsv /\n"
-            "STEM_events.csv).\n");
+            "STEM_events.csv). PSYPHYS_BATCH_WORKER=PROGRAM runs 'PROGRAM analyze ...' for each file\n"
+            "instead of this psyphys (a wrapper script, another build).\n");
 }
-
-/* analyze's options that take a value, passed to every worker (--events, --sidecar: per file). */
-static const char *const analyze_with_value[] = {
-    "--segments", "--epochs", "--pre", "--post", "--latency", "--ecg", "--eda", "--rsp", "--eda-method",
-    "--hrv-window", "--layout", "--config", "--fs", "--format", "--channel-type", "--unit", "--events-offset", "--trigger", NULL};
 
 typedef struct batch_options {
     char **inputs;
@@ -65,8 +61,7 @@ typedef struct batch_options {
     batch_progress_mode progress;
     const char **include, **exclude;
     int n_include, n_exclude;
-    cli_layout layout;   /* analyze's --layout, to place outputs alike */
-    int layout_given;
+    cli_layout layout;   /* analyze's layout (flag or config), to place outputs alike */
     const char *config;  /* analyze's --config FILE */
     char **analyze_args; /* passed through */
     int n_analyze_args;
@@ -96,6 +91,23 @@ static int plain_value(const char *opt, const char *v)
             return 0;
         }
     return 1;
+}
+
+/* The analyze options (and --config file) checked once by analyze's own parser, as a worker
+ * would; analyze's messages name the option or the config key. Takes the layout they choose. */
+static int check_analyze_options(batch_options *o)
+{
+    char **argv = calloc((size_t)o->n_analyze_args + 3, sizeof *argv);
+    if (!argv) return CLI_FAILED;
+    argv[0] = "analyze";
+    argv[1] = "INPUT";
+    for (int i = 0; i < o->n_analyze_args; i++) argv[i + 2] = o->analyze_args[i];
+    analyze_options ao;
+    int rc = analyze_parse_args(o->n_analyze_args + 2, argv, &ao);
+    if (rc == CLI_OK) o->layout = ao.layout;
+    analyze_options_free(&ao);
+    free(argv);
+    return rc == CLI_OK ? CLI_OK : CLI_USAGE;
 }
 
 static int parse_args(int argc, char **argv, batch_options *o)
@@ -138,19 +150,8 @@ static int parse_args(int argc, char **argv, batch_options *o)
             cli_error(NULL, "batch: %s needs a value (or is unknown; see psyphys batch --help)", a);
             return CLI_USAGE;
         } else {
-            int is_analyze = 0;
-            for (const char *const *w = analyze_with_value; *w; w++) is_analyze |= strcmp(a, *w) == 0;
             i++;
-            if (is_analyze && strcmp(a, "--layout") == 0 && !cli_layout_parse(v, &o->layout)) {
-                cli_error(NULL, "batch: --layout is auto, bids or flat, not '%s'", v);
-                return CLI_USAGE;
-            }
-            if (strcmp(a, "--layout") == 0) o->layout_given = 1;
-            if (strcmp(a, "--config") == 0) o->config = v;
-            if (is_analyze) {
-                o->analyze_args[o->n_analyze_args++] = argv[i - 1];
-                o->analyze_args[o->n_analyze_args++] = argv[i];
-            } else if (strcmp(a, "-o") == 0) {
+            if (strcmp(a, "-o") == 0) {
                 o->outdir = v;
             } else if (strcmp(a, "--merge") == 0) {
                 o->merge = v;
@@ -185,9 +186,10 @@ static int parse_args(int argc, char **argv, batch_options *o)
             } else if (strcmp(a, "--events") == 0 || strcmp(a, "--sidecar") == 0) {
                 cli_error(NULL, "batch: %s names one file's companion; batch pairs events by name", a);
                 return CLI_USAGE;
-            } else {
-                cli_error(NULL, "batch: unknown option '%s' (see psyphys batch --help)", a);
-                return CLI_USAGE;
+            } else { /* analyze's, with its value: checked by analyze's parser below */
+                if (strcmp(a, "--config") == 0) o->config = v;
+                o->analyze_args[o->n_analyze_args++] = argv[i - 1];
+                o->analyze_args[o->n_analyze_args++] = argv[i];
             }
             if (self) o->self_args[o->n_self_args++] = argv[i - 1];
         }
@@ -214,17 +216,7 @@ static int parse_args(int argc, char **argv, batch_options *o)
         return CLI_USAGE;
     }
     if (!o->shard_n) o->shard_k = o->shard_n = 1;
-    if (o->config) { /* checked once here (it names the file and key); its layout places outputs */
-        analyze_config_args c = {0};
-        if (!analyze_config_load(o->config, &c)) return CLI_USAGE;
-        for (int i = 0; i + 1 < c.n; i++)
-            if (strcmp(c.args[i], "--layout") == 0 && !o->layout_given && !cli_layout_parse(c.args[i + 1], &o->layout)) {
-                cli_error(o->config, "\"layout\" is auto, bids or flat, not '%s'", c.args[i + 1]);
-                analyze_config_args_free(&c);
-                return CLI_USAGE;
-            }
-        analyze_config_args_free(&c);
-    }
+    return check_analyze_options(o);
     return CLI_OK;
 }
 

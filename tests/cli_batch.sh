@@ -222,9 +222,20 @@ expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --events x.tsv
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 0
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --shard 4/3
 expect_exit 2 "$PSYPHYS" batch "$A/plain"
-# analyze refuses the settings: the batch stops at once, exit 2
+# analyze's options are checked once, by analyze's parser, before any file
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 1 --segments bogus
+expect_grep "analyze: --segments is events, markers or window:W\[:STEP\], not 'bogus'" "$TMP/err"
+[ ! -e "$TMP/u/batch_status.tsv" ] || fail "files processed with refused options"
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --hr
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --ecg ECG --hr HR
+expect_grep 'exclude each other' "$TMP/err"
+# a worker program refusing them (PSYPHYS_BATCH_WORKER: another psyphys build) stops the batch, exit 2
+printf '#!/bin/sh\necho "psyphys: analyze: unknown option --x" >&2\nexit 2\n' >"$TMP/refusing_worker"
+chmod +x "$TMP/refusing_worker"
+PSYPHYS_BATCH_WORKER=$TMP/refusing_worker expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 1
 expect_grep 'analyze refused the options' "$TMP/err"
+expect_grep '^\[1/2\] failed reference\.edf \([0-9.]+ s\): analyze: unknown option --x$' "$TMP/err"
+grep -q '^\[2/2\]' "$TMP/err" && fail "the batch went on after a usage error"
 expect_exit 1 "$PSYPHYS" batch "$TMP/nowhere" -o "$TMP/u"
 expect_grep 'nowhere: cannot read it' "$TMP/err"
 expect_exit 0 "$PSYPHYS" batch --help
