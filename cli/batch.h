@@ -14,6 +14,9 @@ typedef struct batch_item {
     char *rel;       /* relative to its INPUT root (a directory), else as given: names it in the tables
                         and places its outputs (OUTDIR/<rel's directory>/) */
     char *events;    /* the paired events file (BIDS _events.tsv or STEM_events.tsv/.csv), or NULL */
+    char **companions; /* files read with it, sorted: same folder, STEM.* (WFDB .dat and annotations,
+                          BIDS .json) and STEMevents.* (BIDS physioevents) */
+    size_t n_companions;
 } batch_item;
 
 typedef struct batch_list {
@@ -44,7 +47,7 @@ char *batch_resolve(const char *path);
 
 /* ---- resumable state under OUTDIR/.psyphys-batch/ ----------------------------------------- */
 
-/* Input fingerprint: SHA-256 of the recording, its WFDB/BIDS companions and the events file. */
+/* Input fingerprint: SHA-256 of the recording, its companions and its events file. */
 int batch_fingerprint(const batch_item *it, char hex[65]);
 
 /* Outputs recorded for an input by an earlier run (NULL when none). state: "done" or "moving". */

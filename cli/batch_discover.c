@@ -101,7 +101,81 @@ static int wanted(const batch_filter *f, const char *rel)
     return in;
 }
 
-static int add(batch_list *l, const batch_filter *f, const char *path, const char *rel)
+/* A directory's entry names, sorted (hidden ones left out: ., .., batch state). */
+typedef struct names {
+    char **v;
+    size_t n;
+} names;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(names *nm)
+{
+    for (size_t i = 0; i < nm->n; i++) free(nm->v[i]);
+    free(nm->v);
+    memset(nm, 0, sizeof *nm);
+}
+
+static int read_names(const char *dir, names *nm)
+{
+    memset(nm, 0, sizeof *nm);
+    DIR *d = opendir(dir);
+    if (!d) {
+        cli_error(dir, "cannot read the directory: %s", strerror(errno));
+        return 0;
+    }
+    size_t cap = 0;
+    int ok = 1;
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        if (nm->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **p = realloc(nm->v, cap * sizeof *p);
+            if (!p) {
+                ok = 0;
+                break;
+            }
+            nm->v = p;
+        }
+        ok = (nm->v[nm->n] = strdup(e->d_name)) != NULL;
+        nm->n += ok;
+    }
+    closedir(d);
+    if (ok && nm->n > 1) qsort(nm->v, nm->n, sizeof *nm->v, by_name);
+    if (!ok) names_free(nm);
+    return ok;
+}
+
+/* The files a reader may read with the recording `base` in dir: name = STEM + ".…" (WFDB .dat and
+ * annotations, BIDS .json sidecar) or STEM + "events.…" (BIDS physioevents), found by binary search
+ * in the sorted names. */
+static int find_companions(const char *dir, const names *nm, const char *base, batch_item *it)
+{
+    size_t stem = strcspn(base + 1, ".") + 1, lo = 0, hi = nm->n;
+    while (lo < hi) { /* the first name >= the stem */
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(nm->v[mid], base, stem) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t i = lo; i < nm->n && strncmp(nm->v[i], base, stem) == 0; i++) {
+        const char *rest = nm->v[i] + stem;
+        if (strcmp(nm->v[i], base) == 0 || (rest[0] != '.' && strncmp(rest, "events.", 7) != 0)) continue;
+        char **p = realloc(it->companions, (it->n_companions + 1) * sizeof *p);
+        if (!p) return 0;
+        it->companions = p;
+        if (!(p[it->n_companions] = join(dir, nm->v[i]))) return 0;
+        it->n_companions++;
+    }
+    return 1;
+}
+
+/* Adds the recording dir/name (nm: dir's names, or NULL to read them here). */
+static int add(batch_list *l, const batch_filter *f, const char *dir, const char *name, const names *nm,
+               const char *rel)
 {
     if (!wanted(f, rel)) return 1;
     if (l->n == l->cap) {
@@ -111,12 +185,16 @@ static int add(batch_list *l, const batch_filter *f, const char *path, const cha
         l->items = p, l->cap = nc;
     }
     batch_item *it = &l->items[l->n];
-    it->path = strdup(path);
+    memset(it, 0, sizeof *it);
+    l->n++; /* freed with the list whatever happens below */
+    names own = {0};
+    if (!nm && !read_names(*dir ? dir : ".", &own)) return 0;
+    it->path = join(dir, name);
     it->rel = strdup(rel);
-    it->events = pair_events(path);
-    if (!it->path || !it->rel) return 0;
-    l->n++;
-    return 1;
+    int ok = it->path && it->rel && find_companions(dir, nm ? nm : &own, name, it);
+    names_free(&own);
+    if (ok) it->events = pair_events(it->path);
+    return ok;
 }
 
 static int is_bids_root(const char *dir)
@@ -130,33 +208,29 @@ static int is_bids_root(const char *dir)
 /* Walks dir (rel: its path below the INPUT root, "" at the root). */
 static int walk(batch_list *l, const batch_filter *f, const char *dir, const char *rel, int bids_root)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
-        cli_error(dir, "cannot read the directory: %s", strerror(errno));
-        return 0;
-    }
+    names nm;
+    if (!read_names(dir, &nm)) return 0;
     int ok = 1;
-    struct dirent *e;
-    while (ok && (e = readdir(d))) {
-        if (e->d_name[0] == '.') continue; /* hidden, ., .. and batch state */
-        char *path = join(dir, e->d_name), *sub = join(rel, e->d_name);
+    for (size_t i = 0; ok && i < nm.n; i++) {
+        const char *name = nm.v[i];
+        char *path = join(dir, name), *sub = join(rel, name);
         struct stat sb;
         if (!path || !sub) ok = 0;
         else if (lstat(path, &sb) != 0) ok = 1; /* vanished meanwhile */
         else if (S_ISDIR(sb.st_mode)) {
             char *real = realpath(path, NULL);
-            int skip = (bids_root && strncmp(e->d_name, "sub-", 4) != 0) ||
+            int skip = (bids_root && strncmp(name, "sub-", 4) != 0) ||
                        (real && f->skip_dir && strcmp(real, f->skip_dir) == 0);
             free(real);
             if (!skip) ok = walk(l, f, path, sub, 0);
         } else if (!bids_root && (S_ISREG(sb.st_mode) || (S_ISLNK(sb.st_mode) && exists_file(path))) &&
-                   is_recording(path, e->d_name)) {
-            ok = add(l, f, path, sub);
+                   is_recording(path, name)) {
+            ok = add(l, f, dir, name, &nm, sub);
         }
         free(path);
         free(sub);
     }
-    closedir(d);
+    names_free(&nm);
     return ok;
 }
 
@@ -208,7 +282,31 @@ static int discover_one(batch_list *l, const batch_filter *f, const char *input,
         cli_error(input, "is neither a file nor a directory");
         return 0;
     }
-    return add(l, f, input, rel_as ? rel_as : base_name(input));
+    const char *name = base_name(input);
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", (int)(name - input), input);
+    if (name > input + 1) dir[name - input - 1] = '\0'; /* "a/b.edf" -> "a"; "/b.edf" -> "/" */
+    return add(l, f, dir, name, NULL, rel_as ? rel_as : name);
+}
+
+static void item_free(batch_item *it)
+{
+    free(it->path), free(it->rel), free(it->events);
+    for (size_t i = 0; i < it->n_companions; i++) free(it->companions[i]);
+    free(it->companions);
+}
+
+/* A realpath and the item's index: equal paths sort together, the lower index first. */
+typedef struct keyed {
+    char *real;
+    size_t index;
+} keyed;
+
+static int by_real(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = x->real && y->real ? strcmp(x->real, y->real) : (x->real != NULL) - (y->real != NULL);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
 static int by_rel(const void *a, const void *b)
@@ -223,30 +321,33 @@ int batch_discover(char *const *inputs, int n_inputs, const batch_filter *f, bat
     for (int i = 0; i < n_inputs; i++)
         if (!discover_one(out, f, inputs[i], NULL)) return 0;
     if (out->n > 1) qsort(out->items, out->n, sizeof *out->items, by_rel);
-    /* each file once, even when two INPUTs reach it */
-    size_t kept = 0;
-    char **real = calloc(out->n + 1, sizeof *real);
-    if (!real) return 0;
+    /* each file once, even when two INPUTs reach it: the first in sorted order is kept */
+    keyed *k = calloc(out->n + 1, sizeof *k);
+    if (!k) return 0;
     for (size_t i = 0; i < out->n; i++) {
-        batch_item *it = &out->items[i];
-        real[i] = realpath(it->path, NULL);
-        int dup = 0;
-        for (size_t j = 0; j < i && real[i] && !dup; j++) dup = real[j] && strcmp(real[i], real[j]) == 0;
-        if (dup) {
-            free(it->path), free(it->rel), free(it->events);
-            continue;
-        }
-        out->items[kept++] = *it;
+        k[i].real = realpath(out->items[i].path, NULL);
+        k[i].index = i;
     }
-    for (size_t i = 0; i < out->n; i++) free(real[i]);
-    free(real);
+    if (out->n > 1) qsort(k, out->n, sizeof *k, by_real);
+    char *drop = calloc(out->n + 1, 1);
+    for (size_t i = 1; drop && i < out->n; i++)
+        if (k[i].real && k[i - 1].real && strcmp(k[i].real, k[i - 1].real) == 0) drop[k[i].index] = 1;
+    size_t kept = 0;
+    for (size_t i = 0; drop && i < out->n; i++) {
+        if (drop[i]) item_free(&out->items[i]);
+        else out->items[kept++] = out->items[i];
+    }
+    for (size_t i = 0; i < out->n; i++) free(k[i].real);
+    free(k);
+    if (!drop) return 0;
+    free(drop);
     out->n = kept;
     return 1;
 }
 
 void batch_list_free(batch_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) free(l->items[i].path), free(l->items[i].rel), free(l->items[i].events);
+    for (size_t i = 0; i < l->n; i++) item_free(&l->items[i]);
     free(l->items);
     memset(l, 0, sizeof *l);
 }

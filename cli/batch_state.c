@@ -35,57 +35,15 @@ static int by_string(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files a reader may read with the recording: same directory, name = STEM + ".…" (WFDB .dat and
- * annotations, BIDS .json sidecar) or STEM + "events.…" (BIDS physioevents). Sorted. */
-static int companions(const char *path, char ***out, size_t *n)
-{
-    *out = NULL, *n = 0;
-    const char *slash = strrchr(path, '/');
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-    const char *base = slash ? slash + 1 : path;
-    size_t stem = strcspn(base + 1, ".") + 1;
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    size_t cap = 0;
-    struct dirent *e;
-    int ok = 1;
-    while (ok && (e = readdir(d))) {
-        if (strncmp(e->d_name, base, stem) != 0 || strcmp(e->d_name, base) == 0) continue;
-        const char *rest = e->d_name + stem;
-        if (rest[0] != '.' && strncmp(rest, "events.", 7) != 0) continue;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 8;
-            char **p = realloc(*out, cap * sizeof *p);
-            if (!p) {
-                ok = 0;
-                break;
-            }
-            *out = p;
-        }
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        (*out)[*n] = malloc(len);
-        if (!(*out)[*n]) ok = 0;
-        else snprintf((*out)[(*n)++], len, "%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    if (*n) qsort(*out, *n, sizeof **out, by_string);
-    return ok;
-}
-
 int batch_fingerprint(const batch_item *it, char hex[65])
 {
-    char **comp = NULL;
-    size_t n = 0;
-    int ok = companions(it->path, &comp, &n);
     /* the hashes, one a line, hashed again */
-    size_t size = (n + 2) * 66 + 1;
+    size_t size = (it->n_companions + 2) * 66 + 1, used = 0;
     char *all = calloc(size, 1), file_hex[65];
-    size_t used = 0;
-    ok = ok && all && cli_sha256_file(it->path, file_hex);
+    int ok = all && cli_sha256_file(it->path, file_hex);
     if (ok) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);
-    for (size_t i = 0; ok && i < n; i++) {
-        ok = cli_sha256_file(comp[i], file_hex);
+    for (size_t i = 0; ok && i < it->n_companions; i++) {
+        ok = cli_sha256_file(it->companions[i], file_hex);
         if (ok) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);
     }
     if (ok && it->events) {
@@ -93,8 +51,6 @@ int batch_fingerprint(const batch_item *it, char hex[65])
         if (ok) used += (size_t)snprintf(all + used, size - used, "e%s\n", file_hex);
     }
     if (ok) sha256_hex(all, used, hex);
-    for (size_t i = 0; i < n; i++) free(comp[i]);
-    free(comp);
     free(all);
     return ok;
 }

@@ -86,6 +86,16 @@ expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$OUT" -j 2 --pre 2
 expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	ok	' "$S"
 expect_grep '^reference\.edf	skipped	' "$S"
 cp "$SRC/recordings/neurokit_eventrelated_events.tsv" "$A/plain/sub-04/sub-04_task-emo_ecg_events.tsv"
+# a changed companion (the BIDS physio .json sidecar): that recording again
+echo >>"$A/bids/sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio.json"
+expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$OUT" -j 2 --pre 2
+expect_grep '^sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio\.tsv\.gz	ok	' "$S"
+expect_grep '^sub-02/func/sub-02_task-demo_recording-ecg_physio\.tsv\.gz	skipped	' "$S"
+# a file reached twice (its folder and itself) is processed once
+expect_exit 0 "$PSYPHYS" batch "$A/plain/reference.edf" "$A/plain/sub-04" -o "$TMP/twice" --quiet
+[ "$(wc -l <"$TMP/twice/batch_status.tsv")" -eq 3 ] || fail "twice: $(cat "$TMP/twice/batch_status.tsv")"
+expect_exit 0 "$PSYPHYS" batch "$A/plain/sub-04" "$A/plain/sub-04/sub-04_task-emo_ecg.edf" -o "$TMP/twice2" --quiet
+[ "$(wc -l <"$TMP/twice2/batch_status.tsv")" -eq 2 ] || fail "twice2: $(cat "$TMP/twice2/batch_status.tsv")"
 
 # ---- kill -9 at random moments, then rerun: the same outputs as one uninterrupted run ----
 rm -rf "$A/plain/bad"
