@@ -3,9 +3,17 @@
 # from ../shared/data), and the per-file overhead of batch beyond psyphys analyze: batch -j 1
 # against a shell loop running analyze on the same files (the baseline, measured in the same run),
 # on those records and on 200 copies of a 2 s EDF where analyze itself is nearly free. Each timing
-# is the fastest of 3 runs (wall clock, date +%s%N).
+# is the best of 3 runs (/usr/bin/time: wall clock, and user + system CPU). Needs bc and time.
 #   sh bench/batch_jobs.sh [BUILD_DIR [SHARED_DATA_DIR]]
 set -eu
+# analyze on each file in turn, as a shell loop would (the baseline)
+if [ "${1:-}" = --analyze-loop ]; then
+    for f in $(find "$2" -name '*.hea' -o -name '*.edf' | sort); do
+        d=${f%/*}
+        "$3" analyze "$f" -o "$4/${d##*/}" >/dev/null 2>&1
+    done
+    exit 0
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 data=${2:-$here/../../shared/data}
@@ -26,32 +34,30 @@ while [ $i -le 200 ]; do
     i=$((i + 1))
 done
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# best of 3 wall milliseconds of a command; outputs are removed before each run
-best_ms() {
+# best of 3 runs: "WALL_MS CPU_MS" (CPU: user + system of the command and its children, the least of
+# the 3 — the figure a busy shared machine disturbs least); outputs are removed before each run
+measure() {
     best=""
+    cpu=""
     for run in 1 2 3; do
         rm -rf "$tmp/out"
-        t0=$(now_ms)
-        "$@" >/dev/null 2>&1 || true
-        dt=$(($(now_ms) - t0))
-        if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then best=$dt; fi
+        /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
+        read -r e u s <"$tmp/t"
+        w=$(echo "$e * 1000 / 1" | bc)
+        c=$(echo "($u + $s) * 1000 / 1" | bc)
+        if [ -z "$best" ] || [ "$w" -lt "$best" ]; then best=$w; fi
+        if [ -z "$cpu" ] || [ "$c" -lt "$cpu" ]; then cpu=$c; fi
     done
-    echo "$best"
+    echo "$best $cpu"
 }
-analyze_loop() {
-    for f in $(find "$1" -name '*.hea' -o -name '*.edf' | sort); do
-        "$psyphys" analyze "$f" -o "$tmp/out/$(basename "$(dirname "$f")")" >/dev/null 2>&1
-    done
-}
+loop() { echo sh "$here/batch_jobs.sh" --analyze-loop "$1" "$psyphys" "$tmp/out"; }
 
-j1=$(best_ms "$psyphys" batch "$tmp/records" -o "$tmp/out" -j 1 --quiet)
-j2=$(best_ms "$psyphys" batch "$tmp/records" -o "$tmp/out" -j 2 --quiet)
-loop=$(best_ms analyze_loop "$tmp/records")
-tiny_batch=$(best_ms "$psyphys" batch "$tmp/tiny" -o "$tmp/out" -j 1 --quiet)
-tiny_loop=$(best_ms analyze_loop "$tmp/tiny")
-echo "20 x MIT-BIH 100 (30 min): analyze loop $loop ms, batch -j 1 $j1 ms, batch -j 2 $j2 ms"
+set -- $(measure "$psyphys" batch "$tmp/records" -o "$tmp/out" -j 1 --quiet); j1=$1 j1_cpu=$2
+set -- $(measure "$psyphys" batch "$tmp/records" -o "$tmp/out" -j 2 --quiet); j2=$1
+set -- $(measure $(loop "$tmp/records")); loop_ms=$1 loop_cpu=$2
+set -- $(measure "$psyphys" batch "$tmp/tiny" -o "$tmp/out" -j 1 --quiet); tiny=$1 tiny_cpu=$2
+set -- $(measure $(loop "$tmp/tiny")); tiny_loop=$1 tiny_loop_cpu=$2
+echo "20 x MIT-BIH 100 (30 min): analyze loop $loop_ms ms ($loop_cpu ms CPU), batch -j 1 $j1 ms ($j1_cpu ms CPU), batch -j 2 $j2 ms"
 echo "speed-up -j 2 / -j 1:      $(echo "scale=2; $j1 / $j2" | bc)"
-echo "overhead per file (30 min records): $(echo "scale=1; ($j1 - $loop) / 20" | bc) ms"
-echo "overhead per file (200 x 2 s EDF):  $(echo "scale=1; ($tiny_batch - $tiny_loop) / 200" | bc) ms" \
-     "(analyze loop $tiny_loop ms, batch -j 1 $tiny_batch ms)"
+echo "overhead per file beyond analyze, 30 min records: wall $(echo "scale=1; ($j1 - $loop_ms) / 20" | bc) ms, CPU $(echo "scale=1; ($j1_cpu - $loop_cpu) / 20" | bc) ms"
+echo "overhead per file beyond analyze, 200 x 2 s EDF:  wall $(echo "scale=1; ($tiny - $tiny_loop) / 200" | bc) ms, CPU $(echo "scale=1; ($tiny_cpu - $tiny_loop_cpu) / 200" | bc) ms"
