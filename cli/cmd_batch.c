@@ -293,10 +293,14 @@ static int take_lock(const char *outdir, int k, int n)
     }
     snprintf(path, sizeof path, "%s/.psyphys-batch/lock-%d-of-%d", outdir, k, n);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        cli_error(path, "cannot create the lock file: %s", strerror(errno));
+        return -1;
+    }
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) {
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
         cli_error(outdir, "another psyphys batch is writing shard %d/%d there", k, n);
-        if (fd >= 0) close(fd);
+        close(fd);
         return -1;
     }
     return fd;

@@ -118,6 +118,15 @@ cmp -s "$TMP/ref_sums" "$TMP/killed_sums" || fail "killed + rerun differs from o
 [ -z "$(find "$K" -name '*.tmp-*')" ] || fail "temporary files left: $(find "$K" -name '*.tmp-*')"
 expect_grep '^4 files: ' "$TMP/err"
 
+# ---- one batch per OUTDIR and shard at a time ----
+PSYPHYS_BATCH_WORKER=$TMP/slow_worker "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1 --quiet &
+first=$!
+for _ in $(seq 100); do [ -d "$TMP/locked/.psyphys-batch/staging-1-of-1" ] && break; sleep 0.05; done
+expect_exit 1 "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1
+expect_grep 'another psyphys batch is writing shard 1/1 there' "$TMP/err"
+wait "$first" || fail "the first batch failed"
+expect_grep '^reference\.edf	ok	' "$TMP/locked/batch_status.tsv"
+
 # ---- OUTDIR inside an INPUT: refused unless told; never searched ----
 expect_exit 1 "$PSYPHYS" batch "$A/plain" -o "$A/plain/derived"
 expect_grep 'lies inside the INPUT directory .*--allow-outdir-in-input' "$TMP/err"
