@@ -317,10 +317,20 @@ static char *join_outputs(const batch_record *rec)
     return s;
 }
 
+/* 1 when a name holds a tab, line break or other control character (a TSV cell cannot). */
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 32) return 1;
+    return 0;
+}
+
 static void set_result(batch_result *r, const char *rel, batch_state st, const char *error, double seconds,
                        char *outputs)
 {
     r->rel = strdup(rel);
+    for (char *p = r->rel; p && *p; p++)
+        if ((unsigned char)*p < 32) *p = '?';
     r->state = st;
     r->error = strdup(error);
     r->seconds = seconds;
@@ -406,6 +416,12 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
         while (ok && !rs->usage_error && running < jobs && next < n) {
             size_t i = next++;
             const batch_item *it = &l->items[mine[i]];
+            if (has_control(it->rel)) {
+                set_result(&rows[i], it->rel, BATCH_FAILED,
+                           "its path holds a tab, line break or control character (the tables are TSV)", 0, NULL);
+                batch_progress_file(&rs->progress, &rows[i]);
+                continue;
+            }
             if (rs->first[mine[i]] != mine[i]) {
                 char err[PATH_MAX + 64];
                 snprintf(err, sizeof err, "its outputs would have the names of %s's", l->items[rs->first[mine[i]]].rel);

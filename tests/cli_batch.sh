@@ -170,6 +170,13 @@ expect_exit 1 "$PSYPHYS" batch "$TMP/coll" -o "$TMP/coll_out"
 expect_grep '^x\.bdf	ok	' "$TMP/coll_out/batch_status.tsv"
 expect_grep "^x\\.edf	failed	its outputs would have the names of x\\.bdf's	" "$TMP/coll_out/batch_status.tsv"
 
+# ---- a name a TSV cell cannot hold: a failed row, its name with ? ----
+mkdir -p "$TMP/tab"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/tab/$(printf 'a\tb.edf')"
+expect_exit 1 "$PSYPHYS" batch "$TMP/tab" -o "$TMP/tab_out"
+expect_grep '^a\?b\.edf	failed	its path holds a tab, line break or control character' "$TMP/tab_out/batch_status.tsv"
+[ "$(wc -l <"$TMP/tab_out/batch_status.tsv")" -eq 2 ] || fail "tab: $(cat "$TMP/tab_out/batch_status.tsv")"
+
 # ---- shards + merge = one run ----
 SH=$TMP/sharded
 expect_exit 0 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$SH" --shard 2/3 -j 1
