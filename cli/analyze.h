@@ -51,6 +51,9 @@ typedef struct analyze_session {
     psy_reader *r;
     int ecg, eda, rsp;                 /* channel indices, -1 when absent */
     int hr;                            /* a bpm channel, used only without an ECG or RR one */
+    int n_leads;                       /* ECG leads scored to choose s->ecg (0: not chosen so) */
+    int lead_ch[16];
+    psy_ecg_lead_quality lead_q[16];
     double *hr_t_s, *hr_bpm, *hr_nn_ms;/* its valid samples (at most 4 per s), 60000 / bpm */
     size_t n_hr;
     psy_beat_list *beats;
@@ -67,6 +70,8 @@ typedef struct analyze_session {
     epoch_row *rows;                   /* one per epoch */
     size_t n_rows;
     json_t *warnings;                  /* strings: every n/a and every event skipped, and why */
+    json_t *skipped;                   /* {label, onset_s, source, reason} per skipped event */
+    unsigned char *event_skipped;      /* per reader event: 1 when it gets no epoch */
 } analyze_session;
 
 /* Adds a warning (also printed with the summary). */
@@ -76,11 +81,32 @@ void analyze_warn(analyze_session *s, const char *fmt, ...) __attribute__((forma
  * (the session then needs analyze_session_free all the same). */
 int analyze_session_open(analyze_session *s, const analyze_options *o);
 
+/* With several regular ECG channels and none named: scores each over the first
+ * ANALYZE_LEAD_EXCERPT_S seconds (psyphys/ecg_quality.h) and sets s->ecg to the best. 1, or 0
+ * after printing why. */
+#define ANALYZE_LEAD_EXCERPT_S 300.0
+int analyze_choose_ecg_lead(analyze_session *s, const analyze_options *o);
+
+/* The choice for the sidecar: method, excerpt, chosen label, per-lead scores. */
+json_t *analyze_lead_choice_json(const analyze_session *s);
+
 /* Beats, NN, skin conductance, breaths, segments, epochs. 1, or 0 after printing why. */
 int analyze_session_compute(analyze_session *s, const analyze_options *o);
 
 /* NULL-safe members; leaves the struct zeroed. */
 void analyze_session_free(analyze_session *s);
+
+/* Marks the session events that get no epoch (outside the recording, in a gap, repeated), with
+ * the reason in s->skipped and the warnings; warns about --epochs labels no event has. 1, or 0
+ * when out of memory (analyze_checks.c). */
+int analyze_check_events(analyze_session *s, const analyze_options *o);
+
+/* Drops repeated segments; notes segments clipped to the recording, spanning a gap or
+ * overlapping another (analyze_checks.c). */
+void analyze_check_segments(analyze_session *s, const analyze_options *o);
+
+/* 1 when [a, b] (s) lies in one stretch of the recording (no gap, inside it). */
+int analyze_covered(const psy_reader *r, double a, double b);
 
 /* The epochs around the chosen session events into s->rows. 1, or 0 when out of memory. */
 int analyze_make_epochs(analyze_session *s, const analyze_options *o);
@@ -108,10 +134,11 @@ double analyze_breath_rate(const analyze_session *s, double start, double end);
 
 /* ---- tables (analyze_tables.c) ---- */
 
-void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o);
+/* na (a JSON object) gets, per column, the reasons of its n/a cells and how many rows each. */
+void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
 void analyze_write_epochs(FILE *fp, const analyze_session *s);
 void analyze_write_epoch_means(FILE *fp, const analyze_session *s);
-void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o);
+void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
 void analyze_write_scr(FILE *fp, const psy_eda_result *r);
 
 /* ---- sidecars and files (analyze_outputs.c), stdout (analyze_summary.c) ---- */

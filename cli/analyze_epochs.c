@@ -13,6 +13,20 @@ static int wanted(const analyze_options *o, const psy_event *e)
     return 0;
 }
 
+/* 1 when one of the ECG's gaps (flat or missing signal) meets [a, b] (s). */
+static int ecg_gap_in(analyze_session *s, double a, double b)
+{
+    for (size_t g = 0; g < s->beats->n_gaps; g++) {
+        double t[2];
+        int64_t last = s->beats->gaps[g].end - 1;
+        if (psy_reader_read_times(s->r, s->ecg, s->beats->gaps[g].start, 1, &t[0]) != PSY_OK ||
+            psy_reader_read_times(s->r, s->ecg, last, 1, &t[1]) != PSY_OK)
+            continue;
+        if (t[0] <= b && t[1] >= a) return 1;
+    }
+    return 0;
+}
+
 int analyze_make_epochs(analyze_session *s, const analyze_options *o)
 {
     size_t ne = psy_reader_event_count(s->r), n = 0;
@@ -20,15 +34,10 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
     if (!rows) return 0;
     psy_hr_response_config hc = psy_hr_response_config_default();
     hc.pre_s = o->pre_s, hc.post_s = o->post_s;
-    double end = psy_reader_duration(s->r);
     for (size_t i = 0; i < ne; i++) {
         const psy_event *e = psy_reader_event(s->r, i);
         if (!wanted(o, e)) continue;
-        if (e->onset_s < 0 || e->onset_s >= end) {
-            analyze_warn(s, "event '%s' at %.3f s lies outside the recording (0 .. %.3f s): no epoch",
-                         e->label, e->onset_s, end);
-            continue;
-        }
+        if (s->event_skipped[i]) continue; /* outside, in a gap or repeated: in s->skipped */
         epoch_row *row = &rows[n++];
         row->event = e;
         row->hr.valid = 0;
@@ -38,6 +47,14 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
                                s->beats->n_nn, e->onset_s, &hc, &row->hr);
         else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
             psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
+        if (row->hr.valid && !analyze_covered(s->r, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
+            row->hr.valid = 0; /* the grid would bridge the gap */
+            row->hr.why = "the epoch window crosses a gap of the recording";
+        }
+        if (row->hr.valid && s->beats && ecg_gap_in(s, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
+            row->hr.valid = 0;
+            row->hr.why = "the ECG has no usable signal (flat or missing) in the epoch window";
+        }
         if (!row->hr.valid)
             analyze_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);
         row->has_scr = s->scr && psy_eda_event_responses(s->scr, &e->onset_s, 1, o->latency_min_s,

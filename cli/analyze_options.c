@@ -30,7 +30,9 @@ static void help(FILE *out)
             "                    event, i.e. not WFDB beat labels or gap marks)\n"
             "  --pre S, --post S epoch window before and after the onset (default 1 and 10 s)\n"
             "  --latency MIN:MAX SCR latency window after an event (default 1:4 s)\n"
-            "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type)\n"
+            "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type; of several\n"
+            "                    ECG leads the best by quality over the first 300 s: share of\n"
+            "                    usable 10-s windows, Orphanidou et al. 2015)\n"
             "  --hr LABEL        a heart-rate channel (bpm) instead of beats (default: the first\n"
             "                    HR channel when there is no ECG or RR channel): mean HR per\n"
             "                    segment and epoch HR responses, no HRV\n"
@@ -176,6 +178,7 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
 {
     memset(o, 0, sizeof *o);
     cli_input_options_init(&o->in);
+    o->in.pair_bids_events = 1;
     o->rule = PSY_SEGMENTS_EVENTS;
     o->pre_s = 1, o->post_s = 10, o->latency_min_s = 1, o->latency_max_s = 4;
     o->eda_method = PSY_EDA_FAST;

@@ -45,6 +45,7 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
         json_object_set_new(ch, names[k], idx[k] >= 0 ? json_string(psy_reader_channel(s->r, idx[k])->label)
                                                       : json_null());
     json_object_set_new(j, "channels", ch);
+    if (s->n_leads) json_object_set_new(j, "ecg_lead_choice", analyze_lead_choice_json(s));
     static const char *const layouts[] = {"auto", "bids", "flat"};
     json_object_set_new(j, "layout", json_string(layouts[o->layout]));
     json_t *in = json_object(), *types = json_array(), *units = json_array(), *trig = json_array();
@@ -58,8 +59,15 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(in, "fs", o->in.open.sampling_rate_hz > 0 ? json_real(o->in.open.sampling_rate_hz) : json_null());
     json_object_set_new(in, "format", o->in.open.format ? json_string(o->in.open.format) : json_null());
     json_object_set_new(in, "libedf", json_boolean(o->in.open.use_libedf));
+    /* The event files read besides the recording: a BIDS run's (paired) and --events. */
+    json_t *ev = json_array();
+    char paired[4096], hex[65];
+    if (cli_bids_events_for(o->path, paired, sizeof paired) && cli_sha256_file(paired, hex))
+        json_array_append_new(ev, json_pack("{s:s,s:s,s:b}", "path", paired, "sha256", hex, "paired", 1));
+    if (o->in.events_path && cli_sha256_file(o->in.events_path, hex))
+        json_array_append_new(ev, json_pack("{s:s,s:s,s:b}", "path", o->in.events_path, "sha256", hex, "paired", 0));
+    json_object_set_new(in, "events_files", ev);
     json_object_set_new(j, "input_options", in);
-    char hex[65];
     if (o->config_path && cli_sha256_file(o->config_path, hex))
         json_object_set_new(j, "config_file", json_pack("{s:s,s:s}", "path", o->config_path, "sha256", hex));
     return j;
@@ -109,6 +117,7 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         json_object_set_new(base, "settings", analyze_settings_json(s, o));
         cli_sidecar_warnings(base, s->r);
         json_array_extend(json_object_get(base, "warnings"), s->warnings);
+        json_object_set(base, "skipped_events", s->skipped);
     }
     const char *stem = place.stem, *dir = place.dir;
     if (ok && s->beats) {
@@ -132,8 +141,11 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
     }
     if (ok) ok = open_table(outs, &n_out, dir, stem, "segments", o->overwrite);
     if (ok) {
-        analyze_write_segments(outs[n_out - 2].fp, s, o);
-        ok = write_sidecar(outs[n_out - 1].fp, base, "segments", NULL);
+        json_t *extra = json_object(), *na = json_object();
+        analyze_write_segments(outs[n_out - 2].fp, s, o, na);
+        json_object_set_new(extra, "na_reasons", na);
+        ok = write_sidecar(outs[n_out - 1].fp, base, "segments", extra);
+        json_decref(extra);
     }
     if (ok && s->n_rows) {
         ok = open_table(outs, &n_out, dir, stem, "epochs", o->overwrite) &&
@@ -148,8 +160,11 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
     if (ok && s->beats && psy_reader_duration(s->r) >= 2 * o->hrv_window_s) {
         ok = open_table(outs, &n_out, dir, stem, "hrv-windows", o->overwrite);
         if (ok) {
-            analyze_write_hrv_windows(outs[n_out - 2].fp, s, o);
-            ok = write_sidecar(outs[n_out - 1].fp, base, "hrv-windows", NULL);
+            json_t *extra = json_object(), *na = json_object();
+            analyze_write_hrv_windows(outs[n_out - 2].fp, s, o, na);
+            json_object_set_new(extra, "na_reasons", na);
+            ok = write_sidecar(outs[n_out - 1].fp, base, "hrv-windows", extra);
+            json_decref(extra);
         }
     }
     json_decref(base);

@@ -104,7 +104,8 @@ int analyze_session_open(analyze_session *s, const analyze_options *o)
                      psy_reader_channel(s->r, s->hr)->label);
     s->eda = channel_of(s, o->path, o->eda, skin, 1, "EDA", 1, &failed);
     s->rsp = channel_of(s, o->path, o->rsp, resp, 1, "RSP", 1, &failed);
-    return failed ? CLI_FAILED : CLI_OK;
+    if (failed || !analyze_choose_ecg_lead(s, o)) return CLI_FAILED;
+    return CLI_OK;
 }
 
 /* Onsets of the session events (not WFDB beat labels or gap marks). */
@@ -152,16 +153,19 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
         cli_error(o->path, "segments: %s", psy_strerror(st));
         return 0;
     }
-    if (!collect_events(s) || !analyze_make_epochs(s, o)) {
+    if (!collect_events(s) || !analyze_check_events(s, o) || !analyze_make_epochs(s, o)) {
         cli_error(o->path, "out of memory");
         return 0;
     }
+    analyze_check_segments(s, o);
     return 1;
 }
 
 void analyze_session_free(analyze_session *s)
 {
     json_decref(s->warnings);
+    json_decref(s->skipped);
+    free(s->event_skipped);
     free(s->rows);
     free(s->events);
     free(s->seg);

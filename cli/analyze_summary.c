@@ -33,6 +33,16 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
                s->beats->n - s->beats->counts.n[PSY_BEAT_NORMAL], h.values.v[PSY_HRV_MEAN_HR_BPM],
                h.values.v[PSY_HRV_RMSSD_MS], h.values.v[PSY_HRV_SDNN_MS]);
     }
+    if (s->n_leads) {
+        printf("  leads  ");
+        for (int k = 0; k < s->n_leads; k++) {
+            const psy_ecg_lead_quality *q = &s->lead_q[k];
+            printf(" '%s' %zu/%zu (r %.2f)%s%s", psy_reader_channel(s->r, s->lead_ch[k])->label, q->n_usable,
+                   q->n_windows, q->template_r, s->lead_ch[k] == s->ecg ? " chosen" : "",
+                   k + 1 < s->n_leads ? "," : "");
+        }
+        printf(" — usable 10-s windows of the first %.0f s\n", ANALYZE_LEAD_EXCERPT_S);
+    }
     if (s->hr >= 0)
         printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)\n",
                psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY));

@@ -12,7 +12,42 @@ static void put_number(FILE *fp, double v, int decimals)
     else fprintf(fp, "%.*f", decimals, v);
 }
 
-void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o)
+/* Counts a row's n/a: na {"column": {"reason": rows}}. */
+static void na_note(json_t *na, const char *column, const char *reason)
+{
+    json_t *e = json_object_get(na, column);
+    if (!e) json_object_set_new(na, column, e = json_object());
+    json_t *c = json_object_get(e, reason);
+    json_object_set_new(e, reason, json_integer(c ? json_integer_value(c) + 1 : 1));
+}
+
+/* Why the heart's columns are n/a when there are no beats at all. */
+static const char *no_beats_reason(const analyze_session *s)
+{
+    if (s->hr >= 0) return "a heart rate averaged over seconds (bpm channel) is not beat-to-beat";
+    if (s->ecg < 0) return "no ECG, RR or HR channel";
+    return "no beats detected";
+}
+
+/* A value of the table; n/a noted with its reason. */
+static void put_or_note(FILE *fp, json_t *na, const char *column, double v, int decimals, const char *reason)
+{
+    fputc('\t', fp);
+    put_number(fp, v, decimals);
+    if (!isfinite(v)) na_note(na, column, reason);
+}
+
+/* The HRV columns of a row, their n/a reasons noted. */
+static void put_hrv(FILE *fp, json_t *na, const analyze_session *s, const psy_hrv_result *h)
+{
+    for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
+        psy_hrv_key key = analyze_hrv_columns[k];
+        const char *why = s->beats ? (h->values.na[key] ? h->values.na[key] : "not computed") : no_beats_reason(s);
+        put_or_note(fp, na, psy_hrv_key_name(key), h->values.v[key], -1, why);
+    }
+}
+
+void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na)
 {
     const psy_segment *seg = s->seg;
     size_t n = s->n_seg;
@@ -24,29 +59,28 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
         double start = seg[i].onset_s, end = start + seg[i].duration_s;
         psy_hrv_result h;
         analyze_hrv_of(s, start, end, &h);
-        fprintf(fp, "%s\t%.6f\t%.6f\t", seg[i].label, start, seg[i].duration_s);
-        put_number(fp, s->hr >= 0 ? analyze_hr_series_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM], 3);
-        for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
-            fputc('\t', fp);
-            put_number(fp, h.values.v[analyze_hrv_columns[k]], -1);
-        }
+        fprintf(fp, "%s\t%.6f\t%.6f", seg[i].label, start, seg[i].duration_s);
+        double hr = s->hr >= 0 ? analyze_hr_series_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM];
+        const char *hr_why = s->hr >= 0 ? "no heart-rate sample in the segment"
+                             : s->beats ? (h.values.na[PSY_HRV_MEAN_HR_BPM] ? h.values.na[PSY_HRV_MEAN_HR_BPM] : "")
+                                        : no_beats_reason(s);
+        put_or_note(fp, na, "mean_hr_bpm", hr, 3, hr_why);
+        put_hrv(fp, na, s, &h);
         psy_eda_summary e = {0};
         e.scl_us = e.ns_scr_per_min = e.scr_amplitude_sum_us = e.scr_amplitude_mean_us = NAN;
         int has_eda = s->scr && psy_eda_summarize(s->scr, start, end, s->events, s->n_events, o->latency_min_s,
                                                   o->latency_max_s, &e) == PSY_OK;
-        fputc('\t', fp);
-        put_number(fp, e.scl_us, -1);
-        fputc('\t', fp);
-        put_number(fp, e.ns_scr_per_min, -1);
+        const char *eda_why = s->eda < 0 ? "no EDA channel" : !s->scr ? "no skin conductance analysis"
+                              : !has_eda ? "no skin conductance in the segment" : "no SCR in the segment";
+        put_or_note(fp, na, "scl_us", e.scl_us, -1, eda_why);
+        put_or_note(fp, na, "ns_scr_per_min", e.ns_scr_per_min, -1, eda_why);
         fputc('\t', fp);
         if (has_eda) fprintf(fp, "%zu", e.scr_count);
-        else fputs("n/a", fp);
-        fputc('\t', fp);
-        put_number(fp, has_eda ? e.scr_amplitude_sum_us : NAN, -1);
-        fputc('\t', fp);
-        put_number(fp, e.scr_amplitude_mean_us, -1);
-        fputc('\t', fp);
-        put_number(fp, analyze_breath_rate(s, start, end), 3);
+        else fputs("n/a", fp), na_note(na, "scr_count", eda_why);
+        put_or_note(fp, na, "scr_amplitude_sum_us", has_eda ? e.scr_amplitude_sum_us : NAN, -1, eda_why);
+        put_or_note(fp, na, "scr_amplitude_mean_us", e.scr_amplitude_mean_us, -1, eda_why);
+        put_or_note(fp, na, "resp_rate_per_min", analyze_breath_rate(s, start, end), 3,
+                    s->rsp < 0 ? "no RSP channel" : "no whole breath in the segment");
         fputc('\n', fp);
     }
 }
@@ -108,7 +142,7 @@ void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
 }
 
 /* HRV over windows of the whole recording (long recordings only). */
-void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o)
+void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na)
 {
     fprintf(fp, "onset\tduration\tn_nn");
     for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
@@ -118,10 +152,7 @@ void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_optio
         psy_hrv_result h;
         analyze_hrv_of(s, start, start + o->hrv_window_s, &h);
         fprintf(fp, "%.3f\t%.3f\t%zu", start, o->hrv_window_s, h.n_nn);
-        for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
-            fputc('\t', fp);
-            put_number(fp, h.values.v[analyze_hrv_columns[k]], -1);
-        }
+        put_hrv(fp, na, s, &h);
         fputc('\n', fp);
     }
 }

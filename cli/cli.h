@@ -19,6 +19,8 @@ typedef struct cli_input_options {
     int n_triggers;
     const char *events_path;       /* --events FILE */
     double events_offset_s;        /* --events-offset S */
+    int pair_bids_events;          /* 1: load a BIDS data file's run _events.tsv found beside it
+                                      (analyze, which counts events given twice once) */
 } cli_input_options;
 
 void cli_input_options_init(cli_input_options *o);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "output_layout.h"
 
 void cli_error(const char *path, const char *fmt, ...)
 {
@@ -180,15 +181,31 @@ static int add_trigger_events(psy_reader *r, const char *path, const char *spec)
     return st == PSY_OK;
 }
 
-/* 1 when `path` is one of the files the recording was read from (a BIDS run's _events.tsv the
- * reader paired by itself). */
-static int already_read(const psy_reader *r, const char *path)
+/* 1 when `path` is one of the files the recording was read from (a BIDS physio run's
+ * _events.tsv the reader paired by itself) or `paired`. */
+static int already_read(const psy_reader *r, const char *path, const char *paired)
 {
     struct stat a, b;
     if (stat(path, &a) != 0) return 0;
+    if (paired && stat(paired, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return 1;
     for (size_t i = 0; i < psy_reader_file_count(r); i++)
         if (stat(psy_reader_file(r, i), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return 1;
     return 0;
+}
+
+/* Adds the events of an event file; 0 after printing why. */
+static int load_events_file(psy_reader *r, const char *events_path, double offset_s)
+{
+    psy_source *src = NULL;
+    psy_message why = {{0}};
+    if (psy_source_open_path(events_path, &src) != PSY_OK) {
+        cli_error(events_path, "cannot open the event file (missing or unreadable)");
+        return 0;
+    }
+    psy_status st = psy_reader_load_events(r, src, offset_s, &why);
+    psy_source_close(src);
+    if (st != PSY_OK) cli_error(events_path, "%s", why.text[0] ? why.text : psy_strerror(st));
+    return st == PSY_OK;
 }
 
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
@@ -210,23 +227,19 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
             psy_reader_close(r);
             return NULL;
         }
-    if (o->events_path && already_read(r, o->events_path) && o->events_offset_s == 0) {
+    /* A BIDS data file's run events (EEG's _eeg.edf + _events.tsv ...), found beside it. */
+    char paired[4096];
+    int has_paired = o->pair_bids_events && cli_bids_events_for(path, paired, sizeof paired);
+    if (has_paired && !load_events_file(r, paired, 0)) {
+        psy_reader_close(r);
+        return NULL;
+    }
+    if (o->events_path && already_read(r, o->events_path, has_paired ? paired : NULL) && o->events_offset_s == 0) {
         fprintf(stderr, "psyphys: %s: note: --events %s is the recording's own event file, read once\n",
                 path, o->events_path);
-    } else if (o->events_path) {
-        psy_source *src = NULL;
-        if (psy_source_open_path(o->events_path, &src) != PSY_OK) {
-            cli_error(o->events_path, "cannot open the event file (missing or unreadable)");
-            psy_reader_close(r);
-            return NULL;
-        }
-        st = psy_reader_load_events(r, src, o->events_offset_s, &why);
-        psy_source_close(src);
-        if (st != PSY_OK) {
-            cli_error(o->events_path, "%s", why.text[0] ? why.text : psy_strerror(st));
-            psy_reader_close(r);
-            return NULL;
-        }
+    } else if (o->events_path && !load_events_file(r, o->events_path, o->events_offset_s)) {
+        psy_reader_close(r);
+        return NULL;
     }
     return r;
 }

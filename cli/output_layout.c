@@ -126,6 +126,19 @@ int cli_output_place_for(const char *input, const char *root, cli_layout layout,
     return 1;
 }
 
+int cli_bids_events_for(const char *input, char *out, size_t size)
+{
+    cli_output_place place;
+    const char *slash = strrchr(input, '/');
+    const char *base = slash ? slash + 1 : input;
+    size_t name_len = strcspn(base, ".");
+    if (name_len >= 7 && strncmp(base + name_len - 7, "_physio", 7) == 0) return 0;
+    if (!bids_place(input, ".", &place, NULL, 0)) return 0;
+    int n = snprintf(out, size, "%.*s%s_events.tsv", slash ? (int)(slash - input + 1) : 0, input, place.stem);
+    struct stat sb;
+    return n > 0 && (size_t)n < size && stat(out, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 int cli_make_dir(const char *dir)
 {
     char path[4096];

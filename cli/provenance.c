@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "provenance.h"
@@ -27,6 +28,10 @@ int cli_sha256_file(const char *path, char hex[65])
 json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader *reader)
 {
     char hex[65];
+    /* A WFDB record may be named without a file ("mitdb/100"): hash the header it was read from. */
+    struct stat sb;
+    if ((stat(input_path, &sb) != 0 || !S_ISREG(sb.st_mode)) && psy_reader_file(reader, 0))
+        input_path = psy_reader_file(reader, 0);
     if (!cli_sha256_file(input_path, hex)) {
         cli_error(input_path, "cannot read it to compute its SHA-256");
         return NULL;

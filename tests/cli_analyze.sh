@@ -22,6 +22,10 @@ expect_grep '^label	onset	hr_baseline_bpm	hr_mean_bpm	hr_min_bpm	hr_max_bpm	hr_m
 expect_grep '^Negative	2	' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '^Neutral	2	' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '"method": "fast"' "$TMP/res/${S}_segments.json"
+# Every n/a cell of the segments has its reason in the sidecar, counted per column.
+tr -d ' \n' <"$TMP/res/${S}_segments.json" >"$TMP/segflat"
+grep -q '"na_reasons":{' "$TMP/segflat" || fail "segments sidecar: no na_reasons"
+grep -q '"sdann_ms":{"fewerthan3SDANNwindows":5}' "$TMP/segflat" || fail "na_reasons: sdann_ms of the 5 rows"
 # OUTDIR's missing parents are made (regression: the README's demo wrote to out/demo on a fresh clone).
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/deep/er/dir"
 [ -s "$TMP/deep/er/dir/${S}_epochs.tsv" ] || fail "no epochs table in a nested new OUTDIR"
@@ -39,7 +43,7 @@ expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/res" --overwrite
 # Options: markers, windows, chosen epochs, a trigger channel, the fast EDA method.
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:60:30 --epochs Neutral --eda-method deconv
 expect_grep '^  Neutral +49\.58' "$TMP/out"
-if grep -q '^  Negative' "$TMP/res"; then fail "--epochs Neutral still lists Negative"; fi
+if grep -q '^  Negative' "$TMP/out"; then fail "--epochs Neutral still lists Negative"; fi
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --trigger Photosensor -o "$TMP/trig"
 [ "$(wc -l <"$TMP/trig/${S}_epochs.tsv")" -eq 9 ] || fail "annotations + trigger pulses: 8 epochs"
 # Without ECG or EDA: what can be computed is, the rest is n/a with a warning.
@@ -49,6 +53,9 @@ expect_exit 0 "$PSYPHYS" analyze "$TMP/resp.csv" --fs 10 -o "$TMP/resp"
 expect_grep 'no ECG, RR or HR channel: its markers are n/a' "$TMP/err"
 expect_grep 'no EDA channel' "$TMP/err"
 expect_grep 'n/a' "$TMP/resp/resp_segments.tsv"
+expect_grep '"rmssd_ms": \{' "$TMP/resp/resp_segments.json"
+expect_grep '"no ECG, RR or HR channel": 1' "$TMP/resp/resp_segments.json"
+expect_grep '"no EDA channel": 1' "$TMP/resp/resp_segments.json"
 # Bad options.
 expect_exit 2 "$PSYPHYS" analyze "$DEMO" --segments weekly
 expect_exit 2 "$PSYPHYS" analyze "$DEMO" --latency 4:1

@@ -76,4 +76,24 @@ expect_exit 1 "$PSYPHYS" analyze "$TMP/ds/sub-07/ses-1/beh/sub-01_ses-1_task-dem
 expect_grep 'says sub-01 but it is not in a sub-01 directory' "$TMP/err"
 [ ! -e "$TMP/lb" ] || fail "a refused layout made the output directory"
 expect_exit 2 "$PSYPHYS" analyze "$ONE" --layout tree
+
+# A BIDS EEG recording (EDF with its own annotations) and its run's _events.tsv beside it: paired;
+# the events both give count once, the new one is added, both files are in the provenance.
+mkdir -p "$TMP/eeg/sub-03/eeg"
+cp "$DS/dataset_description.json" "$TMP/eeg/"
+EEG=$TMP/eeg/sub-03/eeg/sub-03_task-demo_run-1_eeg.edf
+cp "$SRC/recordings/neurokit_eventrelated.edf" "$EEG"
+{ cat "$SRC/recordings/neurokit_eventrelated_events.tsv"; printf '70.00\t0\tExtra\n'; } \
+    >"$TMP/eeg/sub-03/eeg/sub-03_task-demo_run-1_events.tsv"
+expect_exit 0 "$PSYPHYS" analyze "$EEG" -o "$TMP/eegout"
+E=$TMP/eegout/sub-03/eeg/sub-03_task-demo_run-1
+[ "$(wc -l <"${E}_epochs.tsv")" -eq 6 ] || fail "EEG: 4 annotations + Extra = 5 epochs"
+expect_grep '^Extra	70\.000000	' "${E}_epochs.tsv"
+expect_grep "event 'Negative' at 129\.840 s skipped: it repeats the event at 129\.840 s \(annotation\)" "$TMP/err"
+tr -d ' \n' <"${E}_epochs.json" >"$TMP/eegflat"
+grep -q '"events_files":\[{"path":"[^"]*sub-03_task-demo_run-1_events.tsv","sha256":"[0-9a-f]*","paired":true}\]' "$TMP/eegflat" \
+    || fail "EEG: the paired events file is not in the provenance"
+# Given again with --events: read once.
+expect_exit 0 "$PSYPHYS" analyze "$EEG" --events "$TMP/eeg/sub-03/eeg/sub-03_task-demo_run-1_events.tsv"
+expect_grep 'own event file, read once' "$TMP/err"
 finish

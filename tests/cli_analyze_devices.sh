@@ -16,7 +16,8 @@ expect_grep '^stress	100\.000000	74\.3[0-9]+	0\.[0-9]+	0\.[0-9]+	0\.[0-9]+	[0-9.
 expect_grep '^late	595\.000000	n/a	' "$TMP/hr/HR_epochs.tsv"
 expect_grep "epoch 'late' at 595\.000 s: heart rate n/a" "$TMP/err"
 expect_grep '"hr": "HR"' "$TMP/hr/HR_segments.json"
-expect_grep 'not beat-to-beat' "$TMP/hr/HR_segments.json"
+tr -d '\n' <"$TMP/hr/HR_segments.json" | grep -q '"rmssd_ms": {  *"a heart rate averaged over seconds (bpm channel) is not beat-to-beat": 4' \
+    || fail "HR only: rmssd_ms n/a reason missing from na_reasons (4 rows)"
 [ ! -e "$TMP/hr/HR_beats.tsv" ] || fail "an HR-only recording wrote a beats table"
 # RR only (IBI): beats, NN and HRV as from an ECG; epochs from the beats.
 expect_exit 0 "$PSYPHYS" analyze "$E4/IBI.csv" --events "$E4/events.tsv" -o "$TMP/ibi"

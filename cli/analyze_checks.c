@@ -1,0 +1,147 @@
+/* psyphys analyze: the session events it leaves out or treats specially, and why — nothing is
+ * dropped silently. Events outside the recording or in a gap between EDF+D stretches get no
+ * epoch; a repeated event (same label, same onset) counts once; epochs that cross a gap have no
+ * heart-rate response; segments clipped to the recording, spanning a gap or overlapping another
+ * are noted. Every skipped event is in the sidecars' "skipped_events", every note a warning. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+
+/* Two onsets this close (s) with the same label are one event given twice. */
+#define SAME_ONSET_S 0.001
+
+static int skip(analyze_session *s, size_t i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int skip(analyze_session *s, size_t i, const char *fmt, ...)
+{
+    const psy_event *e = psy_reader_event(s->r, i);
+    char reason[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    s->event_skipped[i] = 1;
+    json_array_append_new(s->skipped, json_pack("{s:s,s:f,s:s,s:s}", "label", e->label, "onset_s", e->onset_s,
+                                                "source", psy_event_source_name(e->source), "reason", reason));
+    analyze_warn(s, "event '%s' at %.3f s skipped: %s", e->label, e->onset_s, reason);
+    return 1;
+}
+
+/* The stretch holding time t, or -1 (in a gap, before the start or after the end). */
+static int stretch_at(const psy_reader *r, double t)
+{
+    for (int k = 0; k < psy_reader_stretch_count(r); k++) {
+        const psy_stretch *st = psy_reader_stretch(r, k);
+        if (t >= st->onset_s && t < st->onset_s + st->duration_s) return k;
+    }
+    return -1;
+}
+
+/* 1 when [a, b] lies in one stretch. */
+int analyze_covered(const psy_reader *r, double a, double b)
+{
+    int k = stretch_at(r, a);
+    if (k < 0) return 0;
+    const psy_stretch *st = psy_reader_stretch(r, k);
+    return b <= st->onset_s + st->duration_s + 1e-9;
+}
+
+/* The gap (between stretches) around t: its start and end. */
+static void gap_around(const psy_reader *r, double t, double *from, double *to)
+{
+    *from = 0, *to = psy_reader_duration(r);
+    for (int k = 0; k < psy_reader_stretch_count(r); k++) {
+        const psy_stretch *st = psy_reader_stretch(r, k);
+        double end = st->onset_s + st->duration_s;
+        if (end <= t && end > *from) *from = end;
+        if (st->onset_s > t && st->onset_s < *to) *to = st->onset_s;
+    }
+}
+
+int analyze_check_events(analyze_session *s, const analyze_options *o)
+{
+    size_t ne = psy_reader_event_count(s->r);
+    s->event_skipped = calloc(ne + 1, 1);
+    s->skipped = json_array();
+    if (!s->event_skipped || !s->skipped) return 0;
+    double end = psy_reader_duration(s->r);
+    for (size_t i = 0; i < ne; i++) {
+        const psy_event *e = psy_reader_event(s->r, i);
+        if (!psy_is_session_event(e)) continue;
+        if (e->onset_s < 0 || e->onset_s >= end) {
+            skip(s, i, "it lies outside the recording (0 .. %.3f s): no epoch", end);
+            continue;
+        }
+        if (stretch_at(s->r, e->onset_s) < 0) {
+            double from, to;
+            gap_around(s->r, e->onset_s, &from, &to);
+            skip(s, i, "it lies in a gap of the recording (no data from %.3f to %.3f s): no epoch", from, to);
+            continue;
+        }
+        /* Events are in onset order: an earlier twin is among the few just before. */
+        for (size_t j = i; j-- > 0;) {
+            const psy_event *f = psy_reader_event(s->r, j);
+            if (e->onset_s - f->onset_s > SAME_ONSET_S) break;
+            if (psy_is_session_event(f) && !s->event_skipped[j] && strcmp(f->label, e->label) == 0 &&
+                (f->duration_s == e->duration_s || (isnan(f->duration_s) && isnan(e->duration_s)))) {
+                skip(s, i, "it repeats the event at %.3f s (%s): counted once", f->onset_s,
+                     psy_event_source_name(f->source));
+                break;
+            }
+        }
+    }
+    /* --epochs labels that name no event. */
+    for (int k = 0; k < o->n_epoch_labels; k++) {
+        int found = 0;
+        for (size_t i = 0; i < ne && !found; i++)
+            found = psy_is_session_event(psy_reader_event(s->r, i)) &&
+                    strcmp(psy_reader_event(s->r, i)->label, o->epoch_labels[k]) == 0;
+        if (!found) analyze_warn(s, "--epochs '%s': no session event has this label", o->epoch_labels[k]);
+    }
+    return 1;
+}
+
+/* Drops repeated segments (a repeated event's) and notes clipped, gap-spanning and overlapping
+ * ones. */
+void analyze_check_segments(analyze_session *s, const analyze_options *o)
+{
+    if (o->rule == PSY_SEGMENTS_WINDOWS) return; /* windows: laid out by the rule itself */
+    double end = psy_reader_duration(s->r);
+    size_t kept = 1;
+    for (size_t i = 1; i < s->n_seg; i++) {
+        psy_segment g = s->seg[i];
+        int repeat = 0;
+        for (size_t j = kept; j-- > 1 && s->seg[j].onset_s == g.onset_s && !repeat;)
+            repeat = s->seg[j].duration_s == g.duration_s && strcmp(s->seg[j].label, g.label) == 0;
+        if (repeat) {
+            analyze_warn(s, "segment '%s' (%.3f .. %.3f s) repeats an earlier one: one row", g.label,
+                         g.onset_s, g.onset_s + g.duration_s);
+            continue;
+        }
+        if (!analyze_covered(s->r, g.onset_s, g.onset_s + g.duration_s - 1e-9))
+            analyze_warn(s, "segment '%s' (%.3f .. %.3f s) spans a gap of the recording: its markers "
+                            "cover the data only", g.label, g.onset_s, g.onset_s + g.duration_s);
+        s->seg[kept++] = g;
+    }
+    s->n_seg = kept;
+    for (size_t i = 0; o->rule == PSY_SEGMENTS_EVENTS && i < psy_reader_event_count(s->r); i++) {
+        const psy_event *e = psy_reader_event(s->r, i);
+        double a = e->onset_s, b = a + e->duration_s;
+        if (psy_is_session_event(e) && e->duration_s > 0 && (a < 0 || b > end) && b > 0 && a < end)
+            analyze_warn(s, "segment '%s' (%.3f .. %.3f s) clipped to the recording: %.3f .. %.3f s",
+                         e->label, a, b, fmax(a, 0), fmin(b, end));
+    }
+    /* Overlaps (in onset order): each segment against the one reaching furthest before it. */
+    size_t far = 0;
+    for (size_t i = 1; i < s->n_seg; i++) {
+        const psy_segment *g = &s->seg[i], *f = &s->seg[far];
+        if (far > 0 && g->onset_s < f->onset_s + f->duration_s - 1e-9)
+            analyze_warn(s, "segments '%s' (%.3f .. %.3f s) and '%s' (%.3f .. %.3f s) overlap: beats and "
+                            "SCRs in the overlap count in both", f->label, f->onset_s, f->onset_s + f->duration_s,
+                         g->label, g->onset_s, g->onset_s + g->duration_s);
+        if (far == 0 || g->onset_s + g->duration_s > f->onset_s + f->duration_s) far = i;
+    }
+}
