@@ -4,6 +4,7 @@
 #define PSYPHYS_CLI_BATCH_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include <stdio.h>
 
 #include "output_layout.h"
@@ -104,8 +105,9 @@ int batch_rows_failed(const batch_result *rows, size_t n);
 /* Frees the rows and the array. */
 void batch_rows_free(batch_result *rows, size_t n);
 
-/* batch_status.tsv: file, status, error, seconds, outputs. Written temp + rename. */
-int batch_status_write(const char *path, const batch_result *rows, size_t n);
+/* batch_status.tsv (file, status, error, seconds, outputs) and its .json sidecar: psyphys version,
+ * the counts, and `about` (what the run was: inputs, settings) merged in. Written temp + rename. */
+int batch_status_write(const char *path, const batch_result *rows, size_t n, json_t *about);
 /* Reads a status table written by batch_status_write; 0 (after printing why) when unreadable. */
 int batch_status_read(const char *path, batch_result **rows, size_t *n);
 

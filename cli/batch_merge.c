@@ -39,6 +39,7 @@ int batch_merge(const char *outdir, batch_progress_mode mode)
         return CLI_FAILED;
     }
     batch_remove_temporaries(outdir, "batch_status.tsv");
+    batch_remove_temporaries(outdir, "batch_status.json");
     batch_remove_temporaries(outdir, "group_");
     batch_result **parts = calloc((size_t)shards, sizeof *parts);
     size_t *counts = calloc((size_t)shards, sizeof *counts), total = 0;
@@ -61,7 +62,10 @@ int batch_merge(const char *outdir, batch_progress_mode mode)
         }
         char status[PATH_MAX];
         snprintf(status, sizeof status, "%s/batch_status.tsv", outdir);
-        if (ok && batch_status_write(status, rows, total) && batch_group_tables(outdir, rows, total)) {
+        json_t *about = json_pack("{s:s,s:i}", "command", "batch --merge", "shards", shards);
+        int written = ok && batch_status_write(status, rows, total, about);
+        json_decref(about);
+        if (written && batch_group_tables(outdir, rows, total)) {
             batch_progress p;
             batch_progress_start(&p, mode, total);
             p.tty = 0;

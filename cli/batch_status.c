@@ -5,6 +5,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "output.h"
+#include "provenance.h"
 
 static const char *const state_names[] = {"ok", "failed", "skipped"};
 
@@ -16,17 +17,41 @@ void batch_result_free(batch_result *r)
     memset(r, 0, sizeof *r);
 }
 
-int batch_status_write(const char *path, const batch_result *rows, size_t n)
+int batch_status_write(const char *path, const batch_result *rows, size_t n, json_t *about)
 {
-    cli_output o;
-    if (!cli_output_open(&o, path, 1)) return 0;
-    fprintf(o.fp, "file\tstatus\terror\tseconds\toutputs\n");
+    cli_output o[2];
+    char *side = cli_sidecar_path_for(path);
+    int opened = side && cli_output_open(&o[0], path, 1);
+    if (opened && !cli_output_open(&o[1], side, 1)) {
+        cli_output_abort_all(o, 1);
+        opened = 0;
+    }
+    free(side);
+    if (!opened) return 0;
+    fprintf(o[0].fp, "file\tstatus\terror\tseconds\toutputs\n");
+    size_t count[3] = {0};
     for (size_t i = 0; i < n; i++) {
         const batch_result *r = &rows[i];
-        fprintf(o.fp, "%s\t%s\t%s\t%.3f\t%s\n", r->rel, state_names[r->state], *r->error ? r->error : "n/a",
+        count[r->state]++;
+        fprintf(o[0].fp, "%s\t%s\t%s\t%.3f\t%s\n", r->rel, state_names[r->state], *r->error ? r->error : "n/a",
                 r->seconds, r->outputs && *r->outputs ? r->outputs : "n/a");
     }
-    return cli_output_commit_all(&o, 1);
+    json_t *j = json_pack("{s:s,s:s}", "psyphys_version", psy_version(), "table", "batch_status");
+    json_object_update(j, about);
+    json_object_set_new(j, "files", json_pack("{s:I,s:I,s:I,s:I}", "total", (json_int_t)n, "ok",
+                                              (json_int_t)count[BATCH_OK], "failed", (json_int_t)count[BATCH_FAILED],
+                                              "skipped", (json_int_t)count[BATCH_SKIPPED]));
+    json_object_set_new(j, "columns", json_string("file (relative to its INPUT), status ok/failed/skipped "
+                                                  "(skipped: done by an earlier run for the same input and "
+                                                  "settings), error, seconds (wall), outputs (';'-separated, "
+                                                  "relative to the output directory)"));
+    int ok = cli_sidecar_write(j, o[1].fp);
+    json_decref(j);
+    if (!ok) {
+        cli_output_abort_all(o, 2);
+        return 0;
+    }
+    return cli_output_commit_all(o, 2);
 }
 
 /* Splits a line at tabs into at most `max` fields (in place); returns their count. */

@@ -472,6 +472,30 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
     return ok && !rs->usage_error;
 }
 
+/* What a run was, for batch_status.json: inputs, filters, analyze options, the config file and the
+ * settings fingerprint that decides what a rerun skips, the shard. */
+static json_t *run_description(const batch_options *o, const char *settings_sha)
+{
+    json_t *j = json_object(), *in = json_array(), *inc = json_array(), *exc = json_array(), *args = json_array();
+    for (int i = 0; i < o->n_inputs; i++) json_array_append_new(in, json_string(o->inputs[i]));
+    for (int i = 0; i < o->n_include; i++) json_array_append_new(inc, json_string(o->include[i]));
+    for (int i = 0; i < o->n_exclude; i++) json_array_append_new(exc, json_string(o->exclude[i]));
+    for (int i = 0; i < o->n_analyze_args; i++) json_array_append_new(args, json_string(o->analyze_args[i]));
+    json_object_set_new(j, "command", json_string("batch"));
+    json_object_set_new(j, "inputs", in);
+    json_object_set_new(j, "include", inc);
+    json_object_set_new(j, "exclude", exc);
+    json_object_set_new(j, "analyze_options", args);
+    char sha[65];
+    json_object_set_new(j, "config", o->config && cli_sha256_file(o->config, sha)
+                                         ? json_pack("{s:s,s:s}", "path", o->config, "sha256", sha) : json_null());
+    json_object_set_new(j, "settings_sha256", json_string(settings_sha));
+    char shard[32];
+    snprintf(shard, sizeof shard, "%d/%d", o->shard_k, o->shard_n);
+    json_object_set_new(j, "shard", json_string(shard));
+    return j;
+}
+
 /* OUTDIR/dataset_description.json once, when any input goes into the BIDS derivatives layout
  * (the workers' own copies stay in staging). */
 static int describe_derivatives(const batch_options *o, const batch_list *l, const size_t *mine, size_t n)
@@ -514,11 +538,12 @@ static int run_batch(batch_options *o)
     batch_remove_tree(staging);
     if (o->shard_n == 1) {
         batch_remove_temporaries(o->outdir, "batch_status.tsv");
+        batch_remove_temporaries(o->outdir, "batch_status.json");
         batch_remove_temporaries(o->outdir, "group_");
         batch_remove_temporaries(o->outdir, "dataset_description.json");
     } else {
         char prefix[64];
-        snprintf(prefix, sizeof prefix, "batch_status.shard-%d-of-%d.tsv", o->shard_k, o->shard_n);
+        snprintf(prefix, sizeof prefix, "batch_status.shard-%d-of-%d.", o->shard_k, o->shard_n);
         batch_remove_temporaries(o->outdir, prefix);
     }
     const char *env = getenv("PSYPHYS_BATCH_WORKER");
@@ -549,7 +574,10 @@ static int run_batch(batch_options *o)
     char status[PATH_MAX];
     if (o->shard_n == 1) snprintf(status, sizeof status, "%s/batch_status.tsv", o->outdir);
     else snprintf(status, sizeof status, "%s/batch_status.shard-%d-of-%d.tsv", o->outdir, o->shard_k, o->shard_n);
-    if (!batch_status_write(status, rows, n)) goto done;
+    json_t *about = run_description(o, rs.settings);
+    int written = about && batch_status_write(status, rows, n, about);
+    json_decref(about);
+    if (!written) goto done;
     if (o->shard_n == 1 && !batch_group_tables(o->outdir, rows, n)) goto done;
     rc = batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
 done:

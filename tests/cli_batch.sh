@@ -63,10 +63,18 @@ segs=$(($(wc -l <"$OUT/sub-04/sub-04_task-emo_ecg_segments.tsv") + $(wc -l <"$OU
 [ "$(wc -l <"$G")" -eq "$segs" ] || fail "group_segments.tsv: $(wc -l <"$G") lines, want $segs"
 expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	Negative	10\.240000	' "$OUT/group_epochs.tsv"
 expect_grep '"rows": ' "$OUT/group_segments.json"
+# the status sidecar: what the run was and its counts
+J=$OUT/batch_status.json
+expect_grep '"command": "batch"' "$J"
+expect_grep '"analyze_options": \[\]' "$J"
+expect_grep '"settings_sha256": "[0-9a-f]{64}"' "$J"
+expect_grep '"shard": "1/1"' "$J"
+expect_grep '"total": 7,' "$J"
+expect_grep '"failed": 3,' "$J"
 [ -s "$OUT/group_hrv.tsv" ] || fail "no group_hrv.tsv"
 
 # ---- rerun: the finished files are skipped, the failed ones tried again; nothing rewritten ----
-sum_outputs() { (cd "$1" && find . -path ./.psyphys-batch -prune -o -type f ! -name batch_status.tsv -print |
+sum_outputs() { (cd "$1" && find . -path ./.psyphys-batch -prune -o -type f ! -name 'batch_status.*' -print |
                  LC_ALL=C sort | xargs cksum); }
 sum_outputs "$OUT" >"$TMP/sums1"
 touch -d '2001-01-01' "$OUT/reference_segments.tsv"
@@ -188,6 +196,9 @@ expect_exit 0 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$SH" --shard 3/3 -j 1
 [ ! -e "$SH/group_segments.tsv" ] || fail "a shard wrote group tables"
 expect_exit 0 "$PSYPHYS" batch --merge "$SH"
 expect_grep '^4 files: 4 ok' "$TMP/err"
+expect_grep '"shard": "2/3"' "$SH/batch_status.shard-2-of-3.json"
+expect_grep '"command": "batch --merge"' "$SH/batch_status.json"
+expect_grep '"shards": 3' "$SH/batch_status.json"
 for t in group_segments group_epochs group_hrv; do
     cmp -s "$SH/$t.tsv" "$REF/$t.tsv" || fail "$t.tsv of the merged shards differs from one run's"
     cmp -s "$SH/$t.json" "$REF/$t.json" || fail "$t.json of the merged shards differs from one run's"
