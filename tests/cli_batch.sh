@@ -178,6 +178,24 @@ expect_exit 1 "$PSYPHYS" batch "$TMP/coll" -o "$TMP/coll_out"
 expect_grep '^x\.bdf	ok	' "$TMP/coll_out/batch_status.tsv"
 expect_grep "^x\\.edf	failed	its outputs would have the names of x\\.bdf's	" "$TMP/coll_out/batch_status.tsv"
 
+# ---- group tables of files with different columns (a worker of another version): their union ----
+cat >"$TMP/older_worker" <<EOF
+#!/bin/sh
+"$PSYPHYS" "\$@" || exit \$?
+case "\$2" in *reference*)
+    f="\$4/reference_segments.tsv"
+    cut -f1-3,5- "\$f" >"\$f.cut" && mv "\$f.cut" "\$f" ;;
+esac
+EOF
+chmod +x "$TMP/older_worker"
+PSYPHYS_BATCH_WORKER=$TMP/older_worker expect_exit 0 "$PSYPHYS" batch "$A/plain" -o "$TMP/union" --quiet
+U=$TMP/union/group_segments.tsv
+# the union in first-seen order: reference (first) lacks mean_hr_bpm, so it comes last
+expect_grep '^file	subject	session	task	run	label	onset	duration	mean_nn_ms	.*	resp_rate_per_min	mean_hr_bpm$' "$U"
+expect_grep '^reference\.edf	n/a	n/a	n/a	n/a	recording	0\.000000	2\.000000	.*	n/a$' "$U"
+expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	recording	0\.000000	150\.000000	985\.894	.*	60\.858$' "$U"
+[ "$(awk -F'\t' '{ print NF }' "$U" | sort -u | wc -l)" -eq 1 ] || fail "rows of different widths in $U"
+
 # ---- a name a TSV cell cannot hold: a failed row, its name with ? ----
 mkdir -p "$TMP/tab"
 cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/tab/$(printf 'a\tb.edf')"
