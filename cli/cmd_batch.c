@@ -116,6 +116,7 @@ static int parse_args(int argc, char **argv, batch_options *o)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus > 0 ? (int)cpus : 1;
     o->so.cpus = 1;
+    int slurm_options = 0, jobs_given = 0;
     size_t cap = (size_t)argc + 1;
     o->inputs = calloc(cap, sizeof *o->inputs);
     o->include = calloc(cap, sizeof *o->include);
@@ -143,7 +144,7 @@ static int parse_args(int argc, char **argv, batch_options *o)
             o->slurm = 1, self = 0;
         } else if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -jN */
             if (!positive_int("-j", a + 2, &o->jobs)) return CLI_USAGE;
-            self = 0;
+            self = 0, jobs_given = 1;
         } else if (strcmp(a, "--no-libedf") == 0) {
             o->analyze_args[o->n_analyze_args++] = argv[i];
         } else if (!v) {
@@ -157,7 +158,7 @@ static int parse_args(int argc, char **argv, batch_options *o)
                 o->merge = v;
             } else if (strcmp(a, "-j") == 0) {
                 if (!positive_int(a, v, &o->jobs)) return CLI_USAGE;
-                self = 0; /* the tasks run -j CPUS-PER-TASK */
+                self = 0, jobs_given = 1; /* the tasks run -j CPUS-PER-TASK */
             } else if (strcmp(a, "--include") == 0) {
                 o->include[o->n_include++] = v;
             } else if (strcmp(a, "--exclude") == 0) {
@@ -172,17 +173,17 @@ static int parse_args(int argc, char **argv, batch_options *o)
                 self = 0;
             } else if (strcmp(a, "--shards") == 0) {
                 if (!positive_int(a, v, &o->so.shards)) return CLI_USAGE;
-                self = 0;
+                self = 0, slurm_options++;
             } else if (strcmp(a, "--cpus-per-task") == 0) {
                 if (!positive_int(a, v, &o->so.cpus)) return CLI_USAGE;
-                self = 0;
+                self = 0, slurm_options++;
             } else if (strcmp(a, "--partition") == 0 || strcmp(a, "--time") == 0 || strcmp(a, "--mem") == 0 ||
                        strcmp(a, "--account") == 0 || strcmp(a, "--job-name") == 0) {
                 if (!plain_value(a, v)) return CLI_USAGE;
                 const char **slot = a[2] == 'p' ? &o->so.partition : a[2] == 't' ? &o->so.time
                                   : a[2] == 'm' ? &o->so.mem : a[2] == 'a' ? &o->so.account : &o->so.job_name;
                 *slot = v;
-                self = 0;
+                self = 0, slurm_options++;
             } else if (strcmp(a, "--events") == 0 || strcmp(a, "--sidecar") == 0) {
                 cli_error(NULL, "batch: %s names one file's companion; batch pairs events by name", a);
                 return CLI_USAGE;
@@ -210,8 +211,11 @@ static int parse_args(int argc, char **argv, batch_options *o)
         cli_error(NULL, "batch: --slurm-script needs --shards N (and no --shard: each task gets its own)");
         return CLI_USAGE;
     }
-    if (!o->slurm && (o->so.shards || o->so.partition || o->so.time || o->so.mem || o->so.account ||
-                      o->so.job_name || o->so.cpus != 1)) {
+    if (o->slurm && jobs_given) {
+        cli_error(NULL, "batch: with --slurm-script the tasks' workers are --cpus-per-task, not -j");
+        return CLI_USAGE;
+    }
+    if (!o->slurm && slurm_options) {
         cli_error(NULL, "batch: --shards, --cpus-per-task and the #SBATCH options go with --slurm-script");
         return CLI_USAGE;
     }

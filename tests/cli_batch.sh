@@ -238,6 +238,10 @@ expect_grep "^exec '[^']*psyphys' batch '.*/archive/bids' '-o' '.*/s' '--pre' '2
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script
 expect_grep 'needs --shards N' "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --partition short
+expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --cpus-per-task 1
+expect_grep 'go with --slurm-script' "$TMP/err"
+expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 2 -j 4
+expect_grep 'are --cpus-per-task, not -j' "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 2 --time "$(printf '1\n#SBATCH --x')"
 
 # ---- --json-log ----
