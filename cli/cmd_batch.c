@@ -463,7 +463,11 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
         if (!running) break;
         int status;
         int pid = batch_wait_any(&status);
-        if (pid < 0) break;
+        if (pid < 0) {
+            cli_error(NULL, "batch: lost track of the workers: %s", strerror(errno));
+            ok = 0;
+            break;
+        }
         for (int k = 0; k < jobs; k++) {
             if (slots[k].pid != pid) continue;
             slots[k].pid = 0;
