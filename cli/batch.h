@@ -145,6 +145,43 @@ int batch_wait_any(int *status);
 /* The last line of a worker's log that names an error, or a description of its death. */
 void batch_describe_failure(int wait_status, const char *log, char *out, size_t size);
 
+/* ---- Slurm ------------------------------------------------------------------------------- */
+
+typedef struct batch_slurm_options {
+    int shards;             /* array tasks */
+    const char *partition, *time, *mem, *account, *job_name;
+    int cpus;               /* per task; the shard runs -j cpus */
+} batch_slurm_options;
+
+/* Writes the sbatch script to `out`: one array task per shard; each runs `self_args` (the batch
+ * command line without --slurm-script and its options) with --shard K/N. */
+int batch_slurm_script(FILE *out, const batch_slurm_options *o, char *const *self_args, int n_args);
+
+/* ---- the command line (batch_options.c) ---------------------------------------------------- */
+
+typedef struct batch_options {
+    char **inputs;
+    int n_inputs;
+    const char *outdir, *merge;
+    int jobs, overwrite, allow_inside, slurm, shard_k, shard_n;
+    batch_progress_mode progress;
+    const char **include, **exclude;
+    int n_include, n_exclude;
+    cli_layout layout;   /* analyze's layout (flag or config), to place outputs alike */
+    const char *config;  /* analyze's --config FILE */
+    char **analyze_args; /* passed through */
+    int n_analyze_args;
+    char **self_args;    /* for the Slurm script: everything but the Slurm options */
+    int n_self_args;
+    batch_slurm_options so;
+} batch_options;
+
+/* Parses `psyphys batch` arguments (argv[0] = "batch"); analyze's options are checked by analyze's
+ * parser. Returns CLI_OK, CLI_USAGE (after printing why) or -1 after --help. Free with
+ * batch_options_free whatever it returns. */
+int batch_parse_args(int argc, char **argv, batch_options *o);
+void batch_options_free(batch_options *o);
+
 /* ---- outputs' places ---------------------------------------------------------------------- */
 
 /* Where an input's tables go below `root`: analyze's place (BIDS derivatives for a BIDS input,
@@ -163,17 +200,5 @@ size_t *batch_find_collisions(const batch_list *l, cli_layout layout);
  * them back into the sorted order (shard K holds files K-1, K-1+N, ...), writes batch_status.tsv
  * and the group tables. Returns the exit status (1 when a file failed or a shard is missing). */
 int batch_merge(const char *outdir, batch_progress_mode mode);
-
-/* ---- Slurm ------------------------------------------------------------------------------- */
-
-typedef struct batch_slurm_options {
-    int shards;             /* array tasks */
-    const char *partition, *time, *mem, *account, *job_name;
-    int cpus;               /* per task; the shard runs -j cpus */
-} batch_slurm_options;
-
-/* Writes the sbatch script to `out`: one array task per shard; each runs `self_args` (the batch
- * command line without --slurm-script and its options) with --shard K/N. */
-int batch_slurm_script(FILE *out, const batch_slurm_options *o, char *const *self_args, int n_args);
 
 #endif
