@@ -1,5 +1,7 @@
-/* psyphys batch — the pieces: discovery, resumable state, worker pool, status table, group tables,
- * progress and Slurm. cmd_batch.c wires them. */
+/* psyphys batch — the pieces: command line (batch_options.c), discovery (batch_discover.c),
+ * resumable state (batch_state.c), output places (batch_place.c), worker pool (batch_pool.c), status
+ * table (batch_status.c), group tables (batch_group.c), progress (batch_progress.c), --merge
+ * (batch_merge.c) and the Slurm script (batch_slurm.c). cmd_batch.c wires them. */
 #ifndef PSYPHYS_CLI_BATCH_H
 #define PSYPHYS_CLI_BATCH_H
 
@@ -159,6 +161,7 @@ int batch_slurm_script(FILE *out, const batch_slurm_options *o, char *const *sel
 
 /* ---- the command line (batch_options.c) ---------------------------------------------------- */
 
+/* What `psyphys batch` was asked (see its --help); shard_k/shard_n are 1/1 without --shard. */
 typedef struct batch_options {
     char **inputs;
     int n_inputs;
