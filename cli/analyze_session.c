@@ -88,7 +88,6 @@ int analyze_session_open(analyze_session *s, const analyze_options *o)
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
                                   resp[] = {PSY_CH_RESP}, rate[] = {PSY_CH_HR};
     int failed = 0;
-    s->hr = -1;
     if (o->hr) { /* --hr: the bpm channel, even where an ECG exists */
         s->hr = channel_of(s, o->path, o->hr, rate, 1, "HR", 1, &failed);
         s->ecg = -1;

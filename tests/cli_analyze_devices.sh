@@ -45,4 +45,13 @@ if [ -f "$FULL/HR.csv" ]; then
     [ -s "$TMP/fullibi/IBI_hrv-windows.tsv" ] || fail "full IBI: no HRV windows"
     expect_grep '^window 1	0\.000000	600\.000000	[0-9.]+	[0-9.]+	[0-9.]+	[0-9.]+	' "$TMP/fullibi/IBI_segments.tsv"
 fi
+# An RR list (Polar export): beats, NN and HRV of the whole recording and of windows.
+POLAR=$SHARED/data/rr_devices/hrvfilter_samples/polarSample01.txt
+if [ -f "$POLAR" ]; then
+    expect_exit 0 "$PSYPHYS" analyze "$POLAR" --segments window:120 -o "$TMP/polar"
+    expect_grep "heart +'RR': [0-9]+ beats" "$TMP/out"
+    expect_grep '^recording	0\.000000	480\.427000	86\.269	695\.499	62\.7329	38\.5737	' "$TMP/polar/polarSample01_segments.tsv"
+    expect_grep '^window 4	360\.000000	120\.000000	[0-9.]+	[0-9.]+	[0-9.]+	[0-9.]+	' "$TMP/polar/polarSample01_segments.tsv"
+    [ -s "$TMP/polar/polarSample01_beats.tsv" ] || fail "Polar RR list: no beats table"
+fi
 finish
