@@ -84,6 +84,19 @@ static char *pair_events(const char *path)
     if (us && strncmp(base, "sub-", 4) == 0) {
         snprintf(cand, sizeof cand, "%.*s_events.tsv", (int)(us - path), path);
         if (exists_file(cand)) return strdup(cand);
+        /* the run's events carry no recording-<label> entity (BIDS 1.10, physiological recordings) */
+        size_t n = 0;
+        for (const char *p = path; p < us;) {
+            const char *next = strchr(p + 1, '_');
+            if (!next || next > us) next = us;
+            if (!(p >= base && *p == '_' && strncmp(p + 1, "recording-", 10) == 0) && n + (size_t)(next - p) < sizeof cand)
+                memcpy(cand + n, p, (size_t)(next - p)), n += (size_t)(next - p);
+            p = next;
+        }
+        if (n + sizeof "_events.tsv" <= sizeof cand) {
+            memcpy(cand + n, "_events.tsv", sizeof "_events.tsv");
+            if (exists_file(cand)) return strdup(cand);
+        }
     }
     static const char *const forms[] = {"_events.tsv", "_events.csv"};
     for (int k = 0; k < 2; k++) {

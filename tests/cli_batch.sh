@@ -99,6 +99,12 @@ echo >>"$A/bids/sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio.json"
 expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$OUT" -j 2 --pre 2
 expect_grep '^sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio\.tsv\.gz	ok	' "$S"
 expect_grep '^sub-02/func/sub-02_task-demo_recording-ecg_physio\.tsv\.gz	skipped	' "$S"
+# the BIDS run's events (named without the recording-<label> entity) are part of its fingerprint
+printf '30.00\t2.00\tExtra\n' >>"$A/bids/sub-02/func/sub-02_task-demo_events.tsv"
+expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" -o "$OUT" -j 2 --pre 2
+expect_grep '^sub-02/func/sub-02_task-demo_recording-ecg_physio\.tsv\.gz	ok	' "$S"
+expect_grep '^sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio\.tsv\.gz	skipped	' "$S"
+cp "$SRC/tests/data/bids/sub-02/func/sub-02_task-demo_events.tsv" "$A/bids/sub-02/func/"
 # a file reached twice (its folder and itself) is processed once
 expect_exit 0 "$PSYPHYS" batch "$A/plain/reference.edf" "$A/plain/sub-04" -o "$TMP/twice" --quiet
 [ "$(wc -l <"$TMP/twice/batch_status.tsv")" -eq 3 ] || fail "twice: $(cat "$TMP/twice/batch_status.tsv")"
