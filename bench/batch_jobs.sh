@@ -52,6 +52,7 @@ measure() {
 }
 loop() { echo sh "$here/batch_jobs.sh" --analyze-loop "$1" "$psyphys" "$tmp/out"; }
 
+load0=$(cut -d' ' -f1 /proc/loadavg)
 set -- $(measure "$psyphys" batch "$tmp/records" -o "$tmp/out" -j 1 --quiet); j1=$1 j1_cpu=$2
 set -- $(measure "$psyphys" batch "$tmp/records" -o "$tmp/out" -j 2 --quiet); j2=$1
 set -- $(measure $(loop "$tmp/records")); loop_ms=$1 loop_cpu=$2
@@ -61,3 +62,4 @@ echo "20 x MIT-BIH 100 (30 min): analyze loop $loop_ms ms ($loop_cpu ms CPU), ba
 echo "speed-up -j 2 / -j 1:      $(echo "scale=2; $j1 / $j2" | bc)"
 echo "overhead per file beyond analyze, 30 min records: wall $(echo "scale=1; ($j1 - $loop_ms) / 20" | bc) ms, CPU $(echo "scale=1; ($j1_cpu - $loop_cpu) / 20" | bc) ms"
 echo "overhead per file beyond analyze, 200 x 2 s EDF:  wall $(echo "scale=1; ($tiny - $tiny_loop) / 200" | bc) ms, CPU $(echo "scale=1; ($tiny_cpu - $tiny_loop_cpu) / 200" | bc) ms"
+echo "load average (1 min) before and after: $load0, $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs (a busy machine hides the speed-up)"
