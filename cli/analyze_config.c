@@ -25,6 +25,7 @@ static const struct {
     {"format", V_STRING, "--format"},         {"channel_types", V_MAP, "--channel-type"},
     {"units", V_MAP, "--unit"},               {"triggers", V_STRINGS, "--trigger"},
     {"events_offset_s", V_NUMBER, "--events-offset"}, {"libedf", V_BOOL, "--no-libedf"},
+    {"events_columns", V_STRING, "--events-columns"},
 };
 
 static const char *const kind_names[] = {"a string", "a number", "an array of two numbers",

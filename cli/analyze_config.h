@@ -17,7 +17,8 @@ typedef struct analyze_config_args {
  *   "ecg", "eda", "rsp", "hr" strings (channel labels), "eda_method" string ("fast", "deconv"),
  *   "layout" string ("auto", "bids", "flat"), "fs" number, "format" string,
  *   "channel_types" and "units" objects {"LABEL": "VALUE"}, "triggers" array of strings
- *   ("CH[:LEVEL|:bits]"), "events_offset_s" number, "libedf" boolean.
+ *   ("CH[:LEVEL|:bits]"), "events_offset_s" number, "events_columns" string
+ *   ("onset=COL[,duration=COL][,label=COL]"), "libedf" boolean.
  * Returns 1, or 0 after printing one line naming the file and, for an unknown key or a value of
  * the wrong type, the key. */
 int analyze_config_load(const char *path, analyze_config_args *out);

@@ -42,7 +42,8 @@ static void help(FILE *out)
             "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
             "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp, hr,\n"
             "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
-            "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s, libedf);\n"
+            "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s,\n"
+            "                    events_columns, libedf);\n"
             "                    flags on the command line override them\n"
             "  --layout L        auto (default: BIDS derivatives for an input in a BIDS dataset,\n"
             "                    else flat), bids (an error outside a BIDS dataset) or flat\n"
@@ -70,16 +71,20 @@ bad:
     return 0;
 }
 
+/* What the command line has given so far (it replaces the config file's lists and choices). */
+typedef struct given {
+    int epochs, triggers, ecg, hr;
+} given;
+
 /* Options argv[*i ..] (one option and its value); the first FILE-like word is the input.
- * from_cli: the command line (its --epochs and --trigger replace the config file's). Returns
- * CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
-static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int from_cli,
-                     int *epochs_given, int *triggers_given)
+ * from_cli: the command line (its --epochs, --trigger, --ecg and --hr replace the config
+ * file's). Returns CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
+static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int from_cli, given *seen)
 {
     int i = *ip;
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (from_cli && strcmp(a, "--trigger") == 0 && !*triggers_given) {
-        *triggers_given = 1;
+    if (from_cli && strcmp(a, "--trigger") == 0 && !seen->triggers) {
+        seen->triggers = 1;
         o->in.n_triggers = 0;
     }
     int used = cli_parse_input_option(&o->in, argc, argv, ip);
@@ -106,10 +111,18 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
     double pre = 0, post = 0;
     if (strcmp(a, "-o") == 0) o->outdir = v;
     else if (strcmp(a, "--config") == 0) o->config_path = v;
-    else if (strcmp(a, "--ecg") == 0) o->ecg = v;
+    else if (strcmp(a, "--ecg") == 0) {
+        o->ecg = v;
+        if (from_cli && !seen->hr) o->hr = NULL; /* the command line's choice replaces the file's */
+        seen->ecg |= from_cli;
+    }
     else if (strcmp(a, "--eda") == 0) o->eda = v;
     else if (strcmp(a, "--rsp") == 0) o->rsp = v;
-    else if (strcmp(a, "--hr") == 0) o->hr = v;
+    else if (strcmp(a, "--hr") == 0) {
+        o->hr = v;
+        if (from_cli && !seen->ecg) o->ecg = NULL;
+        seen->hr |= from_cli;
+    }
     else if (strcmp(a, "--layout") == 0) {
         if (!cli_layout_parse(v, &o->layout)) {
             cli_error(NULL, "analyze: --layout is auto, bids or flat, not '%s'", v);
@@ -132,8 +145,8 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
             return CLI_USAGE;
         }
     } else if (strcmp(a, "--epochs") == 0) {
-        if (from_cli && !*epochs_given) o->n_epoch_labels = 0;
-        *epochs_given = 1;
+        if (from_cli && !seen->epochs) o->n_epoch_labels = 0;
+        seen->epochs |= from_cli;
         if (o->n_epoch_labels == 32) {
             cli_error(NULL, "analyze: at most 32 --epochs labels");
             return CLI_USAGE;
@@ -183,22 +196,22 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
     o->pre_s = 1, o->post_s = 10, o->latency_min_s = 1, o->latency_max_s = 4;
     o->eda_method = PSY_EDA_FAST;
     o->hrv_window_s = 300, o->hrv_step_s = 300;
-    int epochs_given = 0, triggers_given = 0, rc = CLI_OK;
+    given seen = {0};
+    int rc = CLI_OK;
     for (int i = 1; i + 1 < argc; i++)
         if (strcmp(argv[i], "--config") == 0) o->config_path = argv[i + 1];
     if (o->config_path) {
         if (!analyze_config_load(o->config_path, &o->config)) return CLI_FAILED;
         for (int i = 0; rc == CLI_OK && i < o->config.n; i++) {
-            rc = parse_one(o->config.n, o->config.args, &i, o, 0, &epochs_given, &triggers_given);
+            rc = parse_one(o->config.n, o->config.args, &i, o, 0, &seen);
             if (rc != CLI_OK)
                 cli_error(o->config_path, "config key \"%s\" has a value the option refuses (above)",
                           o->config.keys[i]);
         }
         if (rc != CLI_OK) return CLI_FAILED;
     }
-    epochs_given = triggers_given = 0;
     for (int i = 1; rc == CLI_OK && i < argc; i++)
-        rc = parse_one(argc, argv, &i, o, 1, &epochs_given, &triggers_given);
+        rc = parse_one(argc, argv, &i, o, 1, &seen);
     if (rc != CLI_OK) return rc;
     if (o->hr && o->ecg) {
         cli_error(NULL, "analyze: --ecg and --hr exclude each other (beats or a bpm channel)");

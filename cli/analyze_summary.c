@@ -3,6 +3,9 @@
 
 #include "analyze.h"
 
+/* 0 for a change that prints as -0.00 (a flat rate's rounding noise). */
+static double no_minus_zero(double v) { return fabs(v) < 0.005 ? 0.0 : v; }
+
 /* One line per epoch: the heart-rate changes and the SCR. */
 static void print_epochs(const epoch_row *rows, size_t n_rows)
 {
@@ -10,7 +13,9 @@ static void print_epochs(const epoch_row *rows, size_t n_rows)
     for (size_t i = 0; i < n_rows; i++) {
         const epoch_row *r = &rows[i];
         printf("  %-16.16s %9.2f ", r->event->label, r->event->onset_s);
-        if (r->hr.valid) printf("%+9.2f %+9.2f %+9.2f ", r->hr.mean_bpm, r->hr.min_bpm, r->hr.max_bpm);
+        if (r->hr.valid)
+            printf("%+9.2f %+9.2f %+9.2f ", no_minus_zero(r->hr.mean_bpm), no_minus_zero(r->hr.min_bpm),
+                   no_minus_zero(r->hr.max_bpm));
         else printf("%9s %9s %9s ", "n/a", "n/a", "n/a");
         if (r->has_scr) printf("%10.3f\n", r->scr.amplitude_us);
         else printf("%10s\n", "n/a");

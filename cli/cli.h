@@ -19,6 +19,7 @@ typedef struct cli_input_options {
     int n_triggers;
     const char *events_path;       /* --events FILE */
     double events_offset_s;        /* --events-offset S */
+    const char *events_columns;    /* --events-columns onset=COL[,duration=COL][,label=COL] */
     int pair_bids_events;          /* 1: load a BIDS data file's run _events.tsv found beside it
                                       (analyze, which counts events given twice once) */
 } cli_input_options;
@@ -35,6 +36,14 @@ void cli_print_input_options_help(FILE *out);
 /* Opens `path` with the options, applies channel-type overrides and extra events. Prints one
  * error line naming the file and the reason, and returns NULL, when anything fails. */
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o);
+
+/* --events-columns: 1 when the mapping is well formed, else 0 after printing why. */
+int cli_events_columns_valid(const char *spec);
+
+/* Adds the events of the marker file at path, its columns renamed by the --events-columns spec
+ * (cli/events_columns.c). PSY_OK, or an error status after printing why (naming the file, and
+ * for a mapped column it lacks, the columns it has). */
+psy_status cli_load_events_mapped(psy_reader *r, const char *path, const char *spec, double offset_s);
 
 /* "psyphys: <path>: <reason>" on stderr. */
 void cli_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -56,7 +56,7 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
     const char *a = argv[*i];
     static const char *const with_value[] = {"--fs", "--format", "--sidecar", "--channel-type",
                                              "--unit", "--events", "--events-offset", "--trigger",
-                                             NULL};
+                                             "--events-columns", NULL};
     int known = 0;
     for (const char *const *w = with_value; *w; w++) known |= strcmp(a, *w) == 0;
     if (strcmp(a, "--no-libedf") == 0) {
@@ -108,6 +108,9 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
         o->triggers[o->n_triggers++] = v;
     } else if (strcmp(a, "--events") == 0) {
         o->events_path = v;
+    } else if (strcmp(a, "--events-columns") == 0) {
+        if (!cli_events_columns_valid(v)) return -1;
+        o->events_columns = v;
     } else if (strcmp(a, "--events-offset") == 0) {
         if (!parse_number(a, v, &o->events_offset_s)) return -1;
     }
@@ -133,6 +136,8 @@ void cli_print_input_options_help(FILE *out)
             "                           it spends less time on), or integer codes (BDF Status,\n"
             "                           the default for a channel named Status); repeatable\n"
             "  --events-offset S        seconds added to the event file's onsets\n"
+            "  --events-columns onset=COL[,duration=COL][,label=COL]  the --events file's columns\n"
+            "                           when their names differ from onset, duration, trial_type\n"
             "  --no-libedf              read EDF/BDF with psyphys's own parser only\n");
 }
 
@@ -204,7 +209,9 @@ static int load_events_file(psy_reader *r, const char *events_path, double offse
     }
     psy_status st = psy_reader_load_events(r, src, offset_s, &why);
     psy_source_close(src);
-    if (st != PSY_OK) cli_error(events_path, "%s", why.text[0] ? why.text : psy_strerror(st));
+    if (st != PSY_OK)
+        cli_error(events_path, "%s%s", why.text[0] ? why.text : psy_strerror(st),
+                  strstr(why.text, "no onset column") ? " (name yours with --events-columns onset=COLUMN)" : "");
     return st == PSY_OK;
 }
 
@@ -237,7 +244,17 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
     if (o->events_path && already_read(r, o->events_path, has_paired ? paired : NULL) && o->events_offset_s == 0) {
         fprintf(stderr, "psyphys: %s: note: --events %s is the recording's own event file, read once\n",
                 path, o->events_path);
+    } else if (o->events_path && o->events_columns) {
+        if (cli_load_events_mapped(r, o->events_path, o->events_columns, o->events_offset_s) != PSY_OK) {
+            psy_reader_close(r);
+            return NULL;
+        }
     } else if (o->events_path && !load_events_file(r, o->events_path, o->events_offset_s)) {
+        psy_reader_close(r);
+        return NULL;
+    }
+    if (o->events_columns && !o->events_path) {
+        cli_error(path, "--events-columns maps the columns of an --events file: give one");
         psy_reader_close(r);
         return NULL;
     }

@@ -38,7 +38,9 @@ static int window_fits(const double *x, size_t n, int64_t peak, int64_t half)
 psy_status psy_ecg_quality_of(const double *x, size_t n, double rate_hz, const int64_t *peaks,
                               size_t n_peaks, psy_ecg_quality *out)
 {
-    if (!out || (!x && n) || (!peaks && n_peaks) || !(rate_hz > 0)) return PSY_E_INVALID;
+    if (!out || (!x && n) || (!peaks && n_peaks) || !(rate_hz > 0) || !isfinite(rate_hz)) return PSY_E_INVALID;
+    for (size_t k = 0; k < n_peaks; k++) /* inside x and strictly ascending */
+        if (peaks[k] < 0 || peaks[k] >= (int64_t)n || (k > 0 && peaks[k] <= peaks[k - 1])) return PSY_E_INVALID;
     memset(out, 0, sizeof *out);
     out->n_beats = n_peaks;
     out->mean_hr_bpm = out->max_rr_s = out->rr_ratio = out->template_r = NAN;

@@ -44,10 +44,21 @@ expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$TMP/all.json" -o "$TMP/a"
 expect_grep '"libedf": false' "$TMP/a/${S}_epochs.json"
 expect_grep '"RSP=V"' "$TMP/a/${S}_epochs.json"
 expect_grep '"rule": "markers"' "$TMP/a/${S}_epochs.json"
+printf 'time,ECG,HR\n' >"$TMP/both.csv"
+i=0; while [ $i -lt 600 ]; do echo "$(awk -v i=$i 'BEGIN { printf "%.3f", i / 5 }'),$(( i % 5 == 0 ? 1 : 0 )),$((60 + i % 7))" >>"$TMP/both.csv"; i=$((i + 1)); done
 echo '{"hr": "HR"}' >"$TMP/hr.json"
 expect_exit 0 "$PSYPHYS" analyze "$SRC/tests/data/e4/HR.csv" --config "$TMP/hr.json" -o "$TMP/h"
 expect_grep '"hr": "HR"' "$TMP/h/HR_segments.json"
 expect_grep "heart +'HR': bpm channel" "$TMP/out"
+# The command line's --ecg replaces the file's hr (and the other way round); both on the command
+# line are refused.
+expect_exit 0 "$PSYPHYS" analyze "$TMP/both.csv" --config "$TMP/hr.json" --ecg ECG -o "$TMP/be"
+expect_grep '"ecg": "ECG"' "$TMP/be/both_segments.json"
+expect_grep '"hr": null' "$TMP/be/both_segments.json"
+echo '{"ecg": "ECG"}' >"$TMP/ecg.json"
+expect_exit 0 "$PSYPHYS" analyze "$TMP/both.csv" --config "$TMP/ecg.json" --hr HR
+expect_grep "heart +'HR': bpm channel" "$TMP/out"
+expect_exit 2 "$PSYPHYS" analyze "$TMP/both.csv" --hr HR --ecg ECG
 # Errors name the file and the key; nothing is written.
 echo '{"pre_s": "2"}' >"$TMP/type.json"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/type.json" -o "$TMP/x"

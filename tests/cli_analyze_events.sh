@@ -38,6 +38,25 @@ expect_grep 'overlap: beats and SCRs in the overlap count in both' "$J"
 printf 'when\twhat\n1\ta\n' >"$TMP/wrong.tsv"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/wrong.tsv" -o "$TMP/w"
 expect_grep 'wrong\.tsv: no onset column \(onset, time, latency, \.\.\.\); columns: when, what' "$TMP/err"
+expect_grep 'name yours with --events-columns onset=COLUMN' "$TMP/err"
+# --events-columns maps other names (any delimiter; a column already named onset is kept as
+# onset_original); a mapped column the file lacks, a bad mapping, a mapping without --events.
+printf 'When;Len;What;onset\n20;5;stim A;x\n70.5;0;stim B;y\n' >"$TMP/mapped.csv"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=When,duration=Len,label=What -o "$TMP/m"
+expect_grep '^stim A	20\.000000	5\.000000	' "$TMP/m/${S}_segments.tsv"
+expect_grep '^stim B	70\.500000	' "$TMP/m/${S}_epochs.tsv"
+expect_grep '"events_columns": "onset=When,duration=Len,label=What"' "$TMP/m/${S}_epochs.json"
+expect_exit 0 "$PSYPHYS" info "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=When,label=What
+expect_grep '20\.0000 +n/a +file +stim A +Len=5;onset_original=x' "$TMP/out"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=Time
+expect_grep "mapped\.csv: --events-columns: no column 'Time' \(for onset\); columns: When, Len, What, onset" "$TMP/err"
+expect_exit 2 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns start=When
+expect_exit 2 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=When,onset=Len
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events-columns onset=When
+expect_grep 'events-columns maps the columns of an --events file' "$TMP/err"
+echo '{"events_columns": "onset=When,label=What"}' >"$TMP/map.json"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$TMP/map.json" --events "$TMP/mapped.csv"
+expect_grep '^  stim B +70\.50 ' "$TMP/out"
 [ ! -e "$TMP/w" ] || fail "a refused events file made outputs"
 printf 'onset\tduration\ttrial_type\n12\tlong\tx\n' >"$TMP/badnum.tsv"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/badnum.tsv"

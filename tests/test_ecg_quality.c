@@ -98,6 +98,10 @@ static void test_rules(void **state)
     assert_true(isnan(q.mean_hr_bpm) && isnan(q.template_r));
     assert_false(q.usable);
     assert_int_equal(psy_ecg_quality_of(x, n, 0, p2, np, &q), PSY_E_INVALID);
+    int64_t unordered[] = {500, 250, 750}, outside[] = {250, 2500};
+    assert_int_equal(psy_ecg_quality_of(x, n, RATE, unordered, 3, &q), PSY_E_INVALID);
+    assert_int_equal(psy_ecg_quality_of(x, n, RATE, outside, 2, &q), PSY_E_INVALID);
+    assert_int_equal(psy_ecg_quality_of(x, n, NAN, p2, np, &q), PSY_E_INVALID);
     free(x);
 }
 

@@ -40,8 +40,9 @@ typedef struct psy_ecg_quality {
     int usable;           /* plausible_rate and template_r >= 0.66 (psyphys's lead choice) */
 } psy_ecg_quality;
 
-/* Quality of x[0 .. n) (rate_hz > 0) from its R-peaks (sample indices into x, ascending).
- * Allocates one median-RR window. PSY_OK, PSY_E_INVALID (NULL, rate <= 0), PSY_E_NOMEM. */
+/* Quality of x[0 .. n) (rate_hz > 0) from its R-peaks (sample indices into x, strictly
+ * ascending). Allocates one median-RR window. PSY_OK, PSY_E_INVALID (NULL, rate <= 0 or not
+ * finite, a peak outside x or out of order), PSY_E_NOMEM. */
 psy_status psy_ecg_quality_of(const double *x, size_t n, double rate_hz, const int64_t *peaks,
                               size_t n_peaks, psy_ecg_quality *out);
 
