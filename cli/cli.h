@@ -52,6 +52,7 @@ void cli_error(const char *path, const char *fmt, ...) __attribute__((format(pri
 void cli_format_datetime(const psy_datetime *t, char *buf, size_t size);
 
 int cmd_analyze(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_beats(int argc, char **argv);

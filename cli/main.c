@@ -10,6 +10,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"analyze", cmd_analyze, "a session: beats, HRV, SCRs, breathing per phase and per event"},
+    {"batch", cmd_batch, "a whole archive through analyze: parallel, resumable; Slurm job arrays"},
     {"info", cmd_info, "describe a recording: format, start, channels, events"},
     {"convert", cmd_convert, "write a recording as EDF+, BDF+ or BIDS physio TSV"},
     {"beats", cmd_beats, "R-peaks, RR intervals, artefact classes and the NN series"},
