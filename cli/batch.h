@@ -117,6 +117,9 @@ int batch_status_read(const char *path, batch_result **rows, size_t *n);
  * and skipped rows, in row order. They are the batch's own files: rebuilt (replaced) on every run.
  * Returns 1 on success (prints why otherwise). */
 int batch_group_tables(const char *outdir, const batch_result *rows, size_t n);
+/* The group tables and, when the files' outputs hold QC pages (analyze --report passed through),
+ * OUTDIR/index.html linking them, failures first. Returns 1 on success (prints why otherwise). */
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n);
 
 /* ---- progress ---------------------------------------------------------------------------- */
 

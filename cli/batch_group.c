@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "output.h"
 #include "provenance.h"
+#include "report.h"
 
 static const struct {
     const char *suffix, *name, *what;
@@ -183,4 +184,12 @@ int batch_group_tables(const char *outdir, const batch_result *rows, size_t n)
 fail:
     cli_output_abort_all(outs, n_out);
     return 0;
+}
+
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n)
+{
+    if (!batch_group_tables(outdir, rows, n)) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].outputs && strstr(rows[i].outputs, "_report.html")) return report_write_index(outdir, 1);
+    return 1;
 }

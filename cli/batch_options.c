@@ -36,7 +36,9 @@ static void help(FILE *out)
             "  --slurm-script    print a Slurm job-array script (task K runs --shard K/N) and exit\n"
             "  --shards N        array tasks; --cpus-per-task C (default 1, each task runs -j C),\n"
             "                    --partition, --time, --mem, --account, --job-name: #SBATCH values\n"
-            "  --merge OUTDIR    after every shard has ended: batch_status.tsv and group tables\n\n"
+            "  --merge OUTDIR    after every shard has ended: batch_status.tsv and group tables\n"
+            "  --report          every file's QC page (analyze --report) and OUTDIR/index.html: one\n"
+            "                    row per file, failures first, key metrics, a link to its page\n\n"
             "Rerunning skips files whose outputs exist for the same input SHA-256 and settings.\n"
             "Analyze options (see psyphys analyze --help), --config FILE among them, apply to every\n"
             "file; each file's events are paired by name (BIDS _events.tsv, or STEM_events.tsv /\n"
@@ -72,13 +74,15 @@ static int plain_value(const char *opt, const char *v)
  * would; analyze's messages name the option or the config key. Takes the layout they choose. */
 static int check_analyze_options(batch_options *o)
 {
-    char **argv = calloc((size_t)o->n_analyze_args + 3, sizeof *argv);
+    char **argv = calloc((size_t)o->n_analyze_args + 5, sizeof *argv);
     if (!argv) return CLI_FAILED;
     argv[0] = "analyze";
     argv[1] = "INPUT";
-    for (int i = 0; i < o->n_analyze_args; i++) argv[i + 2] = o->analyze_args[i];
+    argv[2] = "-o";
+    argv[3] = "OUTDIR";
+    for (int i = 0; i < o->n_analyze_args; i++) argv[i + 4] = o->analyze_args[i];
     analyze_options ao;
-    int rc = analyze_parse_args(o->n_analyze_args + 2, argv, &ao);
+    int rc = analyze_parse_args(o->n_analyze_args + 4, argv, &ao);
     if (rc == CLI_OK) o->layout = ao.layout;
     analyze_options_free(&ao);
     free(argv);
@@ -120,7 +124,7 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
         } else if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -jN */
             if (!positive_int("-j", a + 2, &o->jobs)) return CLI_USAGE;
             self = 0, jobs_given = 1;
-        } else if (strcmp(a, "--no-libedf") == 0) {
+        } else if (strcmp(a, "--no-libedf") == 0 || strcmp(a, "--report") == 0) { /* analyze's flags */
             o->analyze_args[o->n_analyze_args++] = argv[i];
         } else if (!v) {
             cli_error(NULL, "batch: %s needs a value (or is unknown; see psyphys batch --help)", a);

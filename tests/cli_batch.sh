@@ -231,6 +231,23 @@ cut -f1,2,5 "$REF/batch_status.tsv" >"$TMP/st_ref"
 cut -f1,2,5 "$SH/batch_status.tsv" >"$TMP/st_sh"
 cmp -s "$TMP/st_ref" "$TMP/st_sh" || fail "merged status differs: $(diff "$TMP/st_ref" "$TMP/st_sh")"
 
+# ---- --report: each file's QC page (made by its worker) and index.html, failures first ----
+RP=$TMP/reports
+mkdir -p "$TMP/rep_bad" && cp "$SRC/tests/data/bad/edf_cut_data_record.edf" "$TMP/rep_bad/broken.edf"
+expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" "$TMP/rep_bad" -o "$RP" -j 2 --report
+expect_grep 'href="sub-04/sub-04_task-emo_ecg_report\.html"' "$RP/index.html"
+[ -s "$RP/sub-04/sub-04_task-emo_ecg_report.html" ] || fail "no QC page for sub-04"
+[ "$(find "$RP" -name '*_report.html' | wc -l)" -eq 4 ] || fail "4 ok files, 4 pages: $(find "$RP" -name '*_report.html')"
+first_failed=$(grep -n 'broken\.edf' "$RP/index.html" | head -1 | cut -d: -f1)
+first_ok=$(grep -n 'sub-04_task-emo_ecg_report' "$RP/index.html" | head -1 | cut -d: -f1)
+[ "$first_failed" -lt "$first_ok" ] || fail "failures are not listed first in index.html"
+# the shards' pages, indexed by --merge
+RS=$TMP/reports_sharded
+for k in 1 2; do expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$RS" --shard $k/2 -j 1 --report; done
+[ ! -e "$RS/index.html" ] || fail "a shard wrote index.html"
+expect_exit 0 "$PSYPHYS" batch --merge "$RS"
+[ "$(grep -c '_report\.html"' "$RS/index.html")" -eq 2 ] || fail "merged index links 2 pages"
+
 # ---- the Slurm script ----
 expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 3 --cpus-per-task 2 \
     --time 00:10:00 --partition short --mem 2G --account lab --pre 2
