@@ -43,7 +43,7 @@ struct psy_ecg_detector {
     double slope_scale;          /* rate_d / slope_lag: a difference over the lag in units/s */
     psy_biquad hp[STAGES], lp[STAGES];
     ring raw;                    /* input samples */
-    ring band, slope, square;    /* detection samples */
+    ring band, slope, square, integral; /* detection samples */
 
     /* per-segment signal state */
     int64_t n;                   /* input samples consumed so far */
@@ -115,6 +115,13 @@ psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
     return c;
 }
 
+/* The rings, the input one first. */
+#define RINGS 5
+static void list_rings(psy_ecg_detector *d, ring *out[RINGS])
+{
+    out[0] = &d->raw, out[1] = &d->band, out[2] = &d->slope, out[3] = &d->square, out[4] = &d->integral;
+}
+
 static double ring_at(const ring *r, int64_t i) { return r->v[i & (r->len - 1)]; }
 static void ring_put(ring *r, int64_t i, double x) { r->v[i & (r->len - 1)] = x; }
 
@@ -178,10 +185,11 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     int64_t history_d = 1, history = 1;
     while (history_d < need_d) history_d *= 2;
     while (history < need_d * d->k + d->k) history *= 2;
-    ring *rings[] = {&d->raw, &d->band, &d->slope, &d->square};
-    for (int i = 0; i < 4; i++) {
+    ring *rings[RINGS];
+    list_rings(d, rings);
+    for (int i = 0; i < RINGS; i++) {
         rings[i]->len = i == 0 ? history : history_d;
-        rings[i]->v = calloc((size_t)history, sizeof(double));
+        rings[i]->v = calloc((size_t)rings[i]->len, sizeof(double));
         if (!rings[i]->v) {
             psy_ecg_detector_destroy(d);
             return PSY_E_NOMEM;
@@ -195,13 +203,17 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
 void psy_ecg_detector_reset(psy_ecg_detector *d)
 {
     if (!d) return;
-    ring rings[4] = {d->raw, d->band, d->slope, d->square};
+    ring *where[RINGS], rings[RINGS];
+    list_rings(d, where);
+    for (int i = 0; i < RINGS; i++) rings[i] = *where[i];
     psy_ecg_detector_config cfg = d->cfg;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
     configure(d);
-    d->raw = rings[0], d->band = rings[1], d->slope = rings[2], d->square = rings[3];
-    for (int i = 0; i < 4; i++) memset(rings[i].v, 0, (size_t)rings[i].len * sizeof(double));
+    for (int i = 0; i < RINGS; i++) {
+        *where[i] = rings[i];
+        memset(rings[i].v, 0, (size_t)rings[i].len * sizeof(double));
+    }
     d->restart = 1;
     d->last_beat = -1;
     d->last_emitted = -1;
@@ -299,6 +311,27 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
 }
 
+/* The R-peak in raw samples [a, b]: the extremum of the polarity that stands out (or, when
+ * neither does, of the recording's dominant one), measured from the mean of the edges. */
+static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t b)
+{
+    double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
+    int64_t imax = a, imin = a;
+    for (int64_t i = a; i <= b; i++) {
+        double x = ring_at(&d->raw, i);
+        if (x > ring_at(&d->raw, imax)) imax = i;
+        if (x < ring_at(&d->raw, imin)) imin = i;
+    }
+    double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
+    int positive;
+    if (up > 1.5 * down) positive = 1;
+    else if (down > 1.5 * up) positive = 0;
+    else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
+    p->fiducial = positive ? imax : imin;
+    p->amplitude = positive ? up : -down;
+    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
+}
+
 /* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
  * signal is largest in the integration window before the peak, shifted back by the band-pass
  * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity. */
@@ -326,22 +359,33 @@ static void refine(psy_ecg_detector *d, peak *p)
     if (a < first) a = first;
     if (b > d->n - 1) b = d->n - 1;
     if (a > b) a = b;
-    /* Local baseline: the mean of the window's edges. */
-    double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
-    int64_t imax = a, imin = a;
-    for (int64_t i = a; i <= b; i++) {
-        double x = ring_at(&d->raw, i);
-        if (x > ring_at(&d->raw, imax)) imax = i;
-        if (x < ring_at(&d->raw, imin)) imin = i;
-    }
-    double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
-    int positive;
-    if (up > 1.5 * down) positive = 1;
-    else if (down > 1.5 * up) positive = 0;
-    else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
-    p->fiducial = positive ? imax : imin;
-    p->amplitude = positive ? up : -down;
-    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
+    pick_extremum(d, p, a, b);
+}
+
+/* A wide QRS (a ventricular beat, bundle-branch block) can outlast the integration window: its
+ * band-passed energy then peaks on a late notch and its R-peak lies before the stretch refine()
+ * searches. The whole complex is in the band samples that fed the integral while it stayed above
+ * half its peak (the QRS energy region of Hamilton & Tompkins 1986); the R-peak is the extremum of
+ * the raw signal there. Used only when refine() finds no R-peak shape. */
+static void refine_wide(psy_ecg_detector *d, peak *p)
+{
+    int64_t floor_m = d->m - d->integral.len + 1;
+    if (floor_m < d->segment_start) floor_m = d->segment_start;
+    if (floor_m < p->at - d->max_peak_len) floor_m = p->at - d->max_peak_len;
+    int64_t first = p->at;
+    while (first > floor_m && ring_at(&d->integral, first - 1) >= 0.5 * p->level) first--;
+    int64_t lo = first - d->win + 1;
+    if (lo < d->segment_start) lo = d->segment_start;
+    int64_t delay = (int64_t)llround(d->group_delay * (double)d->k);
+    int64_t a = d->segment_first + (lo - d->segment_start) * d->k - delay - d->half_qrs;
+    int64_t b = d->segment_first + (p->at - d->segment_start) * d->k + d->k - 1 - delay + d->half_qrs;
+    if (a < d->n - d->raw.len + 1) a = d->n - d->raw.len + 1;
+    if (a < d->segment_first) a = d->segment_first;
+    if (b > d->n - 1) b = d->n - 1;
+    if (a > b) return;
+    peak wide = *p;
+    pick_extremum(d, &wide, a, b);
+    if (wide.is_peak) *p = wide;
 }
 
 static void vote_polarity(psy_ecg_detector *d, const peak *p)
@@ -470,6 +514,7 @@ static void confirm_peak(psy_ecg_detector *d)
 {
     peak p = {.at = d->peak_at, .level = d->peak_max};
     refine(d, &p);
+    if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
@@ -579,6 +624,7 @@ static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *
     ring_put(&d->slope, m, s);
     ring_put(&d->square, m, sq);
     double level = d->integral_sum * d->inv_win;
+    ring_put(&d->integral, m, level);
     d->m++;
 
     if (!d->learned) {
@@ -735,10 +781,11 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
     psy_ecg_detector *c = malloc(sizeof *c);
     if (!c) return PSY_E_NOMEM;
     *c = *d;
-    ring *rings[] = {&c->raw, &c->band, &c->slope, &c->square};
-    const ring *from[] = {&d->raw, &d->band, &d->slope, &d->square};
-    for (int i = 0; i < 4; i++) rings[i]->v = NULL;
-    for (int i = 0; i < 4; i++) {
+    ring *rings[RINGS], *from[RINGS];
+    list_rings(c, rings);
+    list_rings((psy_ecg_detector *)d, from);
+    for (int i = 0; i < RINGS; i++) rings[i]->v = NULL;
+    for (int i = 0; i < RINGS; i++) {
         rings[i]->v = malloc((size_t)from[i]->len * sizeof(double));
         if (!rings[i]->v) {
             psy_ecg_detector_destroy(c);
@@ -753,9 +800,8 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
 void psy_ecg_detector_destroy(psy_ecg_detector *d)
 {
     if (!d) return;
-    free(d->raw.v);
-    free(d->band.v);
-    free(d->slope.v);
-    free(d->square.v);
+    ring *rings[RINGS];
+    list_rings(d, rings);
+    for (int i = 0; i < RINGS; i++) free(rings[i]->v);
     free(d);
 }

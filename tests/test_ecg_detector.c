@@ -36,9 +36,33 @@ static double gauss(double t, double centre, double width)
     return exp(-0.5 * z * z);
 }
 
-/* One P-QRS-T complex (mV) around an R-peak at time 0; wide = 1 for a PVC-like complex. */
+/* A very wide ventricular beat: NeuroKit's bio_resting_5min_100hz.csv, ECG samples 21736 .. 21784
+ * (its R-peak at 21745; the sharpest part is a notch 0.28 s after the slow, rounded R, so its
+ * band-passed energy peaks long after the R-peak). */
+static const double wide_beat_mv[] = {
+    0.031, 0.026, 0.038, 0.049, 0.087, 0.131, 0.165, 0.210, 0.265, 0.284, 0.262, 0.233, 0.169,
+    0.118, 0.089, 0.032, -0.029, -0.129, -0.197, -0.213, -0.210, -0.150, -0.138, -0.145, -0.200,
+    -0.239, -0.246, -0.233, -0.232, -0.230, -0.220, -0.185, -0.154, -0.096, -0.051, -0.071, -0.210,
+    -0.227, -0.138, -0.096, -0.059, -0.049, -0.029, -0.024, -0.027, -0.025, -0.019, -0.019, -0.018};
+
+/* The recorded wide beat around t = 0 (s), interpolated, less the line between its ends, and
+ * scaled as our normal R (1 mV) to that recording's (0.136 mV). */
+static double recorded_wide_beat(double t)
+{
+    const int n = (int)(sizeof wide_beat_mv / sizeof wide_beat_mv[0]);
+    double u = (t + 0.09) * 100;
+    if (u < 0 || u >= n - 1) return 0;
+    int i = (int)u;
+    double f = u - i, v = (1 - f) * wide_beat_mv[i] + f * wide_beat_mv[i + 1];
+    double line = wide_beat_mv[0] + (wide_beat_mv[n - 1] - wide_beat_mv[0]) * u / (n - 1);
+    return (v - line) / 0.136;
+}
+
+/* One P-QRS-T complex (mV) around an R-peak at time 0; wide = 1 for a PVC-like complex, 2 for the
+ * recorded very wide one. */
 static double complex_at(double t, int wide)
 {
+    if (wide == 2) return recorded_wide_beat(t);
     if (wide) return 1.6 * gauss(t, 0, 0.030) - 0.5 * gauss(t, 0.08, 0.04) - 0.3 * gauss(t, 0.3, 0.06);
     return 0.12 * gauss(t, -0.18, 0.025) - 0.1 * gauss(t, -0.025, 0.008) +
            1.0 * gauss(t, 0, 0.010) - 0.2 * gauss(t, 0.025, 0.008) + 0.3 * gauss(t, 0.28, 0.045);
@@ -52,6 +76,7 @@ typedef struct synth {
     double noise_mv;    /* uniform noise amplitude */
     double sign;        /* +1 or -1 (inverted leads) */
     int pvc_every;      /* every k-th beat premature (0.6 RR) and wide, then a 1.4 RR pause */
+    int pvc_shape;      /* 0: complex_at(, 1); 1: complex_at(, 2) */
 } synth;
 
 /* Fills x (n samples) and the true R-peak sample indices. */
@@ -65,7 +90,7 @@ static size_t make_ecg(const synth *s, double *x, size_t n, int64_t *truth, size
         int k = (int)nb + 1;
         int is_pvc = s->pvc_every && k % s->pvc_every == 0;
         r_times[nb] = t;
-        wide[nb] = is_pvc;
+        wide[nb] = is_pvc ? 1 + s->pvc_shape : 0;
         nb++;
         double rr = s->rr_s * (1.0 + 0.05 * sin(2 * M_PI * 0.25 * t)); /* respiratory sinus arrhythmia */
         int next_pvc = s->pvc_every && (k + 1) % s->pvc_every == 0;
@@ -156,7 +181,7 @@ static void test_rates_and_polarity(void **state)
     static const double rates[] = {100, 130, 250, 360, 500, 1000, 3000};
     for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++)
         for (int sign = -1; sign <= 1; sign += 2) {
-            synth s = {rates[r], 60, 0.8, 0.4, 0.03, sign, 0};
+            synth s = {rates[r], 60, 0.8, 0.4, 0.03, sign, 0, 0};
             size_t n = (size_t)(s.seconds * s.rate);
             double *x = alloc_signal(n);
             int64_t truth[MAX_BEATS];
@@ -174,7 +199,7 @@ static void test_rates_and_polarity(void **state)
 static void test_premature_beats_kept_and_spikes_dropped(void **state)
 {
     (void)state;
-    synth s = {360, 60, 0.8, 0.2, 0.02, 1, 4};
+    synth s = {360, 60, 0.8, 0.2, 0.02, 1, 4, 0};
     size_t n = (size_t)(s.seconds * s.rate);
     double *x = alloc_signal(n);
     int64_t truth[MAX_BEATS];
@@ -184,7 +209,7 @@ static void test_premature_beats_kept_and_spikes_dropped(void **state)
     expect_beats(&got, truth, nt, s.rate, 0.03, "PVC every 4th beat");
 
     /* Narrow artefact spikes half-way between beats are not beats. */
-    synth clean = {360, 60, 0.8, 0.2, 0.02, 1, 0};
+    synth clean = {360, 60, 0.8, 0.2, 0.02, 1, 0, 0};
     nt = make_ecg(&clean, x, n, truth, MAX_BEATS);
     for (size_t b = 6; b + 1 < nt; b += 7) {
         int64_t mid = (truth[b] + truth[b + 1]) / 2;
@@ -195,10 +220,30 @@ static void test_premature_beats_kept_and_spikes_dropped(void **state)
     free(x);
 }
 
+/* A ventricular beat wider than the integration window is found at its R-peak. */
+static void test_very_wide_beats(void **state)
+{
+    (void)state;
+    static const double rates[] = {100, 360, 1000};
+    for (size_t r = 0; r < 3; r++) {
+        synth s = {rates[r], 60, 0.75, 0.1, 0.01, 1, 5, 1};
+        size_t n = (size_t)(s.seconds * s.rate);
+        double *x = alloc_signal(n);
+        int64_t truth[MAX_BEATS];
+        size_t nt = make_ecg(&s, x, n, truth, MAX_BEATS);
+        beats got;
+        detect_fresh(s.rate, x, n, 0, &got, NULL, NULL);
+        char what[64];
+        snprintf(what, sizeof what, "very wide PVC every 5th beat, %g Hz", rates[r]);
+        expect_beats(&got, truth, nt, s.rate, 0.02, what);
+        free(x);
+    }
+}
+
 static void test_gaps(void **state)
 {
     (void)state;
-    synth s = {250, 60, 0.9, 0.2, 0.02, 1, 0};
+    synth s = {250, 60, 0.9, 0.2, 0.02, 1, 0, 0};
     size_t n = (size_t)(s.seconds * s.rate);
     double *x = alloc_signal(n);
     int64_t truth[MAX_BEATS], kept[MAX_BEATS];
@@ -266,7 +311,7 @@ static void test_no_signal(void **state)
 static void test_streaming_copy_reset(void **state)
 {
     (void)state;
-    synth s = {1000, 40, 0.75, 0.3, 0.05, 1, 5};
+    synth s = {1000, 40, 0.75, 0.3, 0.05, 1, 5, 0};
     size_t n = (size_t)(s.seconds * s.rate);
     double *x = alloc_signal(n);
     int64_t truth[MAX_BEATS];
@@ -340,6 +385,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rates_and_polarity),
         cmocka_unit_test(test_premature_beats_kept_and_spikes_dropped),
+        cmocka_unit_test(test_very_wide_beats),
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_no_signal),
         cmocka_unit_test(test_streaming_copy_reset),
