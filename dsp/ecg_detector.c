@@ -29,6 +29,11 @@ typedef struct ring {   /* last `len` values of a per-sample signal; len is a po
     int64_t len;
 } ring;
 
+/* push() runs stretches of up to FAST_D detection samples in three passes (input samples, then
+ * filters, then peaks), so the rings hold FAST_D detection samples (and their input samples)
+ * beyond the look-back the peak logic may use (hist, hist_d). */
+#define FAST_D 64
+
 /* Two time bases: the input's samples (n; gaps, the raw ring, R-peaks) and the detection
  * samples (m), block means of k input samples, on which the band-pass, the integral and the
  * thresholds run. Windows named *_d count detection samples. */
@@ -38,6 +43,7 @@ struct psy_ecg_detector {
     double rate_d, inv_k;        /* detection rate (Hz), 1 / k */
     int64_t win, slope_lag, refractory, t_wave, learn_len, max_peak_len, half_qrs_d; /* _d */
     int64_t flat_len, half_qrs;  /* input samples */
+    int64_t hist, hist_d;        /* look-back kept for the peak logic: input, detection samples */
     double group_delay;          /* of the band-pass near the QRS energy, detection samples */
     double inv_win;              /* 1 / win */
     double slope_scale;          /* rate_d / slope_lag: a difference over the lag in units/s */
@@ -185,6 +191,9 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     int64_t history_d = 1, history = 1;
     while (history_d < need_d) history_d *= 2;
     while (history < need_d * d->k + d->k) history *= 2;
+    d->hist = history, d->hist_d = history_d;
+    while (history < d->hist + (FAST_D + 1) * d->k) history *= 2;
+    while (history_d < d->hist_d + FAST_D + 1) history_d *= 2;
     ring *rings[RINGS];
     list_rings(d, rings);
     for (int i = 0; i < RINGS; i++) {
@@ -207,8 +216,10 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     list_rings(d, where);
     for (int i = 0; i < RINGS; i++) rings[i] = *where[i];
     psy_ecg_detector_config cfg = d->cfg;
+    int64_t hist = d->hist, hist_d = d->hist_d;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
+    d->hist = hist, d->hist_d = hist_d;
     configure(d);
     for (int i = 0; i < RINGS; i++) {
         *where[i] = rings[i];
@@ -296,7 +307,7 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
 {
     if (!(amplitude > 0)) return 0;
     double peak_value = ring_at(&d->raw, f), need = 0.15 * amplitude;
-    int64_t oldest = d->n - d->raw.len + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
+    int64_t oldest = d->n - d->hist + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
     double fall_before = 0, fall_after = 0;
     for (int64_t i = f - d->half_qrs; i < f; i++) {
         if (i < oldest || i < d->segment_first) continue;
@@ -338,7 +349,7 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
 static void refine(psy_ecg_detector *d, peak *p)
 {
     int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
-    int64_t oldest = d->m - d->band.len + 1;
+    int64_t oldest = d->m - d->hist_d + 1;
     if (lo < d->segment_start) lo = d->segment_start;
     if (lo < oldest) lo = oldest;
     int64_t best = hi;
@@ -355,7 +366,7 @@ static void refine(psy_ecg_detector *d, peak *p)
                      (int64_t)llround(d->group_delay * (double)d->k);
     int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
     int64_t first = d->segment_first + (lo - d->segment_start) * d->k; /* the searched band */
-    if (first < d->n - d->raw.len + 1) first = d->n - d->raw.len + 1;
+    if (first < d->n - d->hist + 1) first = d->n - d->hist + 1;
     if (a < first) a = first;
     if (b > d->n - 1) b = d->n - 1;
     if (a > b) a = b;
@@ -369,7 +380,7 @@ static void refine(psy_ecg_detector *d, peak *p)
  * the raw signal there. Used only when refine() finds no R-peak shape. */
 static void refine_wide(psy_ecg_detector *d, peak *p)
 {
-    int64_t floor_m = d->m - d->integral.len + 1;
+    int64_t floor_m = d->m - d->hist_d + 1;
     if (floor_m < d->segment_start) floor_m = d->segment_start;
     if (floor_m < p->at - d->max_peak_len) floor_m = p->at - d->max_peak_len;
     int64_t first = p->at;
@@ -379,7 +390,7 @@ static void refine_wide(psy_ecg_detector *d, peak *p)
     int64_t delay = (int64_t)llround(d->group_delay * (double)d->k);
     int64_t a = d->segment_first + (lo - d->segment_start) * d->k - delay - d->half_qrs;
     int64_t b = d->segment_first + (p->at - d->segment_start) * d->k + d->k - 1 - delay + d->half_qrs;
-    if (a < d->n - d->raw.len + 1) a = d->n - d->raw.len + 1;
+    if (a < d->n - d->hist + 1) a = d->n - d->hist + 1;
     if (a < d->segment_first) a = d->segment_first;
     if (b > d->n - 1) b = d->n - 1;
     if (a > b) return;
@@ -603,30 +614,43 @@ static void end_gap(psy_ecg_detector *d)
     d->in_gap = 0;
 }
 
-/* One detection sample y (the mean of k input samples): band-pass, slope, squaring, integral,
- * then the integral's peaks and the beat logic. */
-static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *d, double y,
-                                                            filter_bank *bank)
+/* Detection samples m0 .. m0 + n - 1, y (each the mean of k input samples): band-pass, slope,
+ * squaring and the integral, whose values go to level. Kept in locals: this is the hot loop. */
+static inline __attribute__((always_inline)) void filter_block(psy_ecg_detector *d, int64_t m0,
+                                                             const double *y, double *level,
+                                                             int n, filter_bank *bank)
 {
-    if (d->settle) {
-        bank_settle(bank, y);
+    if (n > 0 && d->settle) {
+        bank_settle(bank, y[0]);
         d->settle = 0;
     }
-    int64_t m = d->m;
-    double b = bank_step(bank, y);
-    double prev_b = m - d->slope_lag >= d->segment_start ? ring_at(&d->band, m - d->slope_lag) : 0;
-    double s = (b - prev_b) * d->slope_scale;
-    double sq = s * s;
-    double old = m - d->win >= d->segment_start ? ring_at(&d->square, m - d->win) : 0;
-    d->integral_sum += sq - old;
-    if (d->integral_sum < 0) d->integral_sum = 0; /* rounding */
-    ring_put(&d->band, m, b);
-    ring_put(&d->slope, m, s);
-    ring_put(&d->square, m, sq);
-    double level = d->integral_sum * d->inv_win;
-    ring_put(&d->integral, m, level);
-    d->m++;
+    double *band = d->band.v, *slope = d->slope.v, *square = d->square.v, *integral = d->integral.v;
+    const int64_t mask = d->band.len - 1, lag = d->slope_lag, win = d->win, start = d->segment_start;
+    const double scale = d->slope_scale, inv_win = d->inv_win;
+    double sum = d->integral_sum;
+    for (int j = 0; j < n; j++) {
+        int64_t m = m0 + j;
+        double b = bank_step(bank, y[j]);
+        double prev_b = m - lag >= start ? band[(m - lag) & mask] : 0;
+        double sl = (b - prev_b) * scale;
+        double sq = sl * sl;
+        double old = m - win >= start ? square[(m - win) & mask] : 0;
+        sum += sq - old;
+        if (sum < 0) sum = 0; /* rounding */
+        band[m & mask] = b;
+        slope[m & mask] = sl;
+        square[m & mask] = sq;
+        level[j] = sum * inv_win;
+        integral[m & mask] = level[j];
+    }
+    d->integral_sum = sum;
+}
 
+/* The integral's value at detection sample m (d->m is m + 1, d->n the input samples up to the end
+ * of its block): its peaks and the beat logic. */
+static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d, int64_t m,
+                                                          double level)
+{
     if (!d->learned) {
         if (level > d->learn_max) d->learn_max = level;
         d->learn_sum += level;
@@ -653,6 +677,16 @@ static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *
     if (d->has_pending && (double)(d->m - d->last_emitted) >
                               PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
         release_pending(d); /* no beat came to pair it with: a true premature beat */
+}
+
+static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *d, double y,
+                                                            filter_bank *bank)
+{
+    int64_t m = d->m;
+    double level;
+    filter_block(d, m, &y, &level, 1, bank);
+    d->m++;
+    peak_step(d, m, level);
 }
 
 /* One input sample: gaps (NaN, flat), the raw ring, and the block mean for detection. */
@@ -697,6 +731,76 @@ static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, doub
     }
 }
 
+/* Takes input samples from x[0] (at most n, and up to the end of FAST_D detection samples) as
+ * long as step() would take them without starting or ending a gap or a segment, in three passes:
+ * the input samples into the raw ring and block means, the filters over the block means, then
+ * the peak logic on the integral, each detection sample seeing the state it would have seen one
+ * sample at a time. Returns the samples taken (0: step() takes the next one). */
+static size_t run_plain(psy_ecg_detector *d, const double *x, size_t n, filter_bank *bank)
+{
+    if (d->restart || (d->in_gap && !d->gap_flat)) return 0;
+    double y[FAST_D], level[FAST_D];
+    int64_t y_end[FAST_D]; /* input samples consumed when each block was complete */
+    int ny = 0;
+    const int64_t k = d->k, flat_len = d->flat_len, mask = d->raw.len - 1;
+    const int flat = d->in_gap && d->gap_flat;
+    const double inv_k = d->inv_k;
+    size_t max = (size_t)(FAST_D * k - d->block_count), i = 0;
+    if (n > max) n = max;
+    int64_t at = d->n, count = d->block_count, same = d->same_run;
+    double sum = d->block_sum, last = d->last_x, *raw = d->raw.v;
+    if (!flat && same + (int64_t)n < flat_len) {
+        /* No flat stretch can start here: only a NaN stops the run. */
+        for (; i < n; i++) {
+            double v = x[i];
+            if (isnan(v)) break;
+            raw[(at + (int64_t)i) & mask] = v;
+            sum += v;
+            if (++count == k) {
+                y[ny] = sum * inv_k;
+                y_end[ny++] = at + (int64_t)i + 1;
+                sum = 0;
+                count = 0;
+            }
+        }
+        if (i > 0) { /* repeats at the end: samples equal to the one before, back to last_x */
+            size_t j = i - 1;
+            while (j > 0 && x[j] == x[j - 1]) j--;
+            same = j == 0 && x[0] == last ? same + (int64_t)i : (int64_t)(i - 1 - j);
+            last = x[i - 1];
+        }
+        at += (int64_t)i;
+    } else {
+        for (; i < n; i++) {
+            double v = x[i];
+            int repeat = v == last;
+            int64_t run = repeat ? same + 1 : 0;
+            if (isnan(v) | (run == flat_len) | (flat & !repeat)) break; /* for step() */
+            same = run;
+            last = v;
+            raw[at & mask] = v;
+            at++;
+            sum += v;
+            if (++count == k) {
+                y[ny] = sum * inv_k;
+                y_end[ny++] = at;
+                sum = 0;
+                count = 0;
+            }
+        }
+    }
+    d->block_sum = sum, d->block_count = count, d->same_run = same, d->last_x = last;
+    int64_t m0 = d->m;
+    filter_block(d, m0, y, level, ny, bank);
+    for (int j = 0; j < ny; j++) {
+        d->m = m0 + j + 1;
+        d->n = y_end[j];
+        peak_step(d, m0 + j, level[j]);
+    }
+    d->n = at;
+    return i;
+}
+
 psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used)
 {
     if (used) *used = 0;
@@ -704,8 +808,22 @@ psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n,
     size_t i = 0;
     filter_bank bank;
     bank_load(d, &bank);
-    /* Each sample can emit at most one beat and one gap; stop while there is room for both. */
-    for (; i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1; i++) step(d, x[i], &bank);
+    /* Each sample can emit at most one beat and one gap; stop while there is room for both. A
+     * plain run of FAST_D detection samples emits at most FAST_D + 2 beats (beats are a
+     * refractory period apart, plus a held one) and no gap: with less room than that, a caller
+     * who is told what was used pops first; one who is not pops after every short push and
+     * gets the rest one sample at a time. */
+    while (i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1) {
+        int room = d->beat_count < QUEUE - FAST_D - 4;
+        if (!room && used) break;
+        size_t len = d->learned && room ? run_plain(d, x + i, n - i, &bank) : 0;
+        if (len) {
+            i += len;
+        } else {
+            step(d, x[i], &bank);
+            i++;
+        }
+    }
     bank_store(d, &bank);
     if (used) *used = i;
     return PSY_OK;

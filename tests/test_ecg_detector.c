@@ -317,6 +317,8 @@ static void test_streaming_copy_reset(void **state)
     int64_t truth[MAX_BEATS];
     make_ecg(&s, x, n, truth, MAX_BEATS);
     for (size_t i = 12000; i < 12500; i++) x[i] = NAN;
+    for (size_t i = 20000; i < 23000; i++) x[i] = 0.5; /* flat (lead off) for 3 s */
+    for (size_t i = 30000; i < 31500; i++) x[i] = 0.25; /* flat for 1.5 s: shorter than a gap */
     beats once, chunked;
     detect_fresh(s.rate, x, n, 0, &once, NULL, NULL);
     assert_true(once.n > 40);
@@ -325,6 +327,26 @@ static void test_streaming_copy_reset(void **state)
         detect_fresh(s.rate, x, n, chunks[c], &chunked, NULL, NULL);
         assert_int_equal(chunked.n, once.n);
         assert_memory_equal(chunked.at, once.at, once.n * sizeof once.at[0]);
+    }
+    /* Without `used`: pushes of one second, popping after each, take everything. */
+    {
+        psy_ecg_detector_config cfg = psy_ecg_detector_config_default(s.rate);
+        psy_ecg_detector *p = NULL;
+        assert_int_equal(psy_ecg_detector_create(&cfg, &p), PSY_OK);
+        beats second = {.n = 0};
+        psy_ecg_beat b[64];
+        size_t k, step = (size_t)s.rate;
+        for (size_t at = 0; at < n; at += step) {
+            assert_int_equal(psy_ecg_detector_push(p, x + at, n - at < step ? n - at : step, NULL), PSY_OK);
+            while ((k = psy_ecg_detector_pop_beats(p, b, 64)) > 0)
+                for (size_t i = 0; i < k; i++) second.at[second.n++] = b[i].sample;
+        }
+        assert_int_equal(psy_ecg_detector_finish(p), PSY_OK);
+        while ((k = psy_ecg_detector_pop_beats(p, b, 64)) > 0)
+            for (size_t i = 0; i < k; i++) second.at[second.n++] = b[i].sample;
+        assert_int_equal(second.n, once.n);
+        assert_memory_equal(second.at, once.at, once.n * sizeof once.at[0]);
+        psy_ecg_detector_destroy(p);
     }
     /* A copy taken mid-stream continues exactly like the original. */
     psy_ecg_detector_config c = psy_ecg_detector_config_default(s.rate);
