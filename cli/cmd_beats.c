@@ -7,6 +7,7 @@
 #include "output.h"
 #include "provenance.h"
 #include "beats_table.h"
+#include "fixed_format.h"
 
 static void help(FILE *out)
 {
@@ -29,9 +30,17 @@ static void help(FILE *out)
 
 static void write_nn_tsv(FILE *fp, const psy_beat_list *b)
 {
-    fprintf(fp, "onset\tnn_ms\tcorrected\n");
-    for (size_t i = 0; i < b->n_nn; i++)
-        fprintf(fp, "%.6f\t%.3f\t%d\n", b->nn_onset_s[i], b->nn_ms[i], b->nn_corrected[i]);
+    fputs("onset\tnn_ms\tcorrected\n", fp);
+    char row[2 * CLI_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
+    for (size_t i = 0; i < b->n_nn; i++) {
+        size_t len = cli_format_fixed(row, b->nn_onset_s[i], 6);
+        row[len++] = '\t';
+        len += cli_format_fixed(row + len, b->nn_ms[i], 3);
+        row[len++] = '\t';
+        len += cli_format_int(row + len, b->nn_corrected[i]);
+        row[len++] = '\n';
+        fwrite(row, 1, len, fp);
+    }
 }
 
 /* The beats as WFDB annotations: 'N', 'Q' (an ectopic beat, class unknown) or '|' (an extra
