@@ -140,17 +140,20 @@ int cmd_beats(int argc, char **argv)
         return CLI_FAILED;
     }
     int ch = chs[0];
+    /* The input's SHA-256 for the sidecar, computed while the beats are found. */
+    cli_hashes *hashes = out_path ? cli_hashes_start(path, r) : NULL;
     psy_beats_config cfg = psy_beats_config_default();
     psy_beat_list *b = NULL;
     psy_message why = {{0}};
     psy_status st = psy_beats_detect_leads(r, chs, n_labels == 2 ? 2 : 1, &cfg, &b, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        cli_hashes_cancel(hashes);
         psy_reader_close(r);
         return CLI_FAILED;
     }
     cfg.detector.rate_hz = psy_reader_channel(r, ch)->rate_hz;
-    json_t *sidecar = out_path ? cli_sidecar_new("beats", path, r) : json_object();
+    json_t *sidecar = out_path ? cli_sidecar_new_hashed("beats", path, r, hashes) : json_object();
     int rc = CLI_FAILED;
     if (!sidecar) goto done;
     cli_beats_sidecar(sidecar, r, chs, &cfg, b);
