@@ -628,9 +628,10 @@ static inline __attribute__((always_inline)) void filter_block(psy_ecg_detector 
     const int64_t mask = d->band.len - 1, lag = d->slope_lag, win = d->win, start = d->segment_start;
     const double scale = d->slope_scale, inv_win = d->inv_win;
     double sum = d->integral_sum;
+    filter_bank f = *bank; /* a copy the compiler keeps in registers, not on the stack */
     for (int j = 0; j < n; j++) {
         int64_t m = m0 + j;
-        double b = bank_step(bank, y[j]);
+        double b = bank_step(&f, y[j]);
         double prev_b = m - lag >= start ? band[(m - lag) & mask] : 0;
         double sl = (b - prev_b) * scale;
         double sq = sl * sl;
@@ -643,6 +644,7 @@ static inline __attribute__((always_inline)) void filter_block(psy_ecg_detector 
         level[j] = sum * inv_win;
         integral[m & mask] = level[j];
     }
+    *bank = f;
     d->integral_sum = sum;
 }
 
