@@ -733,6 +733,40 @@ static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, doub
     }
 }
 
+/* Integral values level[j ..] (detection samples m0 + j ..) that only move the peak tracking,
+ * applied with the state in locals; returns the first one on which peak_step() has more to do
+ * (a peak to confirm, search-back or a held beat due; learning is over), with the state as it
+ * was before it, or ny. */
+static inline __attribute__((always_inline)) int quiet_samples(psy_ecg_detector *d, int64_t m0,
+                                                             const double *level, int j, int ny)
+{
+    int in_peak = d->in_peak;
+    double peak_max = d->peak_max, prev = d->prev_m;
+    int64_t peak_at = d->peak_at;
+    const int64_t hold = d->max_peak_len, last_beat = d->last_beat, last_emitted = d->last_emitted;
+    const int search = d->n_cand && last_beat >= 0, pending = d->has_pending;
+    const double search_after = d->searchback_after;
+    const double pending_limit = PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1);
+    for (; j < ny; j++) {
+        double v = level[j];
+        int64_t m = m0 + j;
+        if ((search && (double)(m + 1 - last_beat) > search_after) ||
+            (pending && (double)(m + 1 - last_emitted) > pending_limit))
+            break;
+        if (in_peak) {
+            double max = v > peak_max ? v : peak_max;
+            int64_t at = v > peak_max ? m : peak_at;
+            if (v < 0.5 * max || m - at > hold) break;
+            peak_max = max, peak_at = at;
+        } else if (v > prev && v > 0) {
+            in_peak = 1, peak_max = v, peak_at = m;
+        }
+        prev = v;
+    }
+    d->in_peak = in_peak, d->peak_max = peak_max, d->peak_at = peak_at, d->prev_m = prev;
+    return j;
+}
+
 /* Takes input samples from x[0] (at most n, and up to the end of FAST_D detection samples) as
  * long as step() would take them without starting or ending a gap or a segment, in three passes:
  * the input samples into the raw ring and block means, the filters over the block means, then
@@ -795,10 +829,13 @@ static size_t run_plain(psy_ecg_detector *d, const double *x, size_t n, filter_b
     int64_t m0 = d->m;
     filter_block(d, m0, y, level, ny, bank);
     for (int j = 0; j < ny; j++) {
+        j = quiet_samples(d, m0, level, j, ny);
+        if (j == ny) break;
         d->m = m0 + j + 1;
         d->n = y_end[j];
         peak_step(d, m0 + j, level[j]);
     }
+    d->m = m0 + ny;
     d->n = at;
     return i;
 }
