@@ -80,7 +80,8 @@ struct psy_ecg_detector {
     /* adaptive levels */
     double qrs_levels[LEVELS], noise_levels[LEVELS], rr[LEVELS];
     double threshold, rr_median;  /* cached: the medians change only when a level or RR does */
-    int threshold_stale;          /* a level changed since the threshold was computed */
+    double qrs_median, noise_median; /* cached: each changes only when its levels do */
+    int qrs_stale, noise_stale;   /* a level changed since its median was computed */
     double searchback_after;      /* detection samples after the last beat (searchback_rr RRs) */
     int qrs_next, noise_next, rr_next, rr_count;
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
@@ -235,16 +236,18 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
 
 /* ---- levels ---- */
 
-static void update_threshold(psy_ecg_detector *d) { d->threshold_stale = 1; }
+static void update_threshold(psy_ecg_detector *d) { d->qrs_stale = d->noise_stale = 1; }
 
-/* The threshold, computed when asked after a level changed (noise levels change often). */
+/* The threshold, computed when asked after a level changed; the two medians are kept apart, as
+ * noise levels change several times as often as QRS levels. */
 static double threshold(psy_ecg_detector *d)
 {
-    if (d->threshold_stale) {
-        double qrs = psy_small_median(d->qrs_levels, LEVELS);
-        double noise = psy_small_median(d->noise_levels, LEVELS);
+    if (d->qrs_stale || d->noise_stale) {
+        if (d->qrs_stale) d->qrs_median = psy_small_median(d->qrs_levels, LEVELS);
+        if (d->noise_stale) d->noise_median = psy_small_median(d->noise_levels, LEVELS);
+        double qrs = d->qrs_median, noise = d->noise_median;
         d->threshold = noise + d->cfg.threshold_fraction * (qrs - noise);
-        d->threshold_stale = 0;
+        d->qrs_stale = d->noise_stale = 0;
     }
     return d->threshold;
 }
@@ -265,7 +268,8 @@ static void add_level(psy_ecg_detector *d, double *levels, int *next, double v)
 {
     levels[*next] = v;
     *next = (*next + 1) % LEVELS;
-    update_threshold(d);
+    if (levels == d->qrs_levels) d->qrs_stale = 1;
+    else d->noise_stale = 1;
 }
 
 /* ---- output queues ---- */
