@@ -312,16 +312,25 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     if (!(amplitude > 0)) return 0;
     double peak_value = ring_at(&d->raw, f), need = 0.15 * amplitude;
     int64_t oldest = d->n - d->hist + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
-    double fall_before = 0, fall_after = 0;
-    for (int64_t i = f - d->half_qrs; i < f; i++) {
-        if (i < oldest || i < d->segment_first) continue;
-        double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
-        if (fall > fall_before) fall_before = fall;
+    /* The largest fall is from the extreme value on each side (rounding is monotonic). */
+    int64_t first = f - d->half_qrs;
+    if (first < oldest) first = oldest;
+    if (first < d->segment_first) first = d->segment_first;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = first; i < f; i++) {
+        double x = ring_at(&d->raw, i);
+        lo = x < lo ? x : lo, hi = x > hi ? x : hi;
     }
-    for (int64_t i = f + 1; i <= f + d->half_qrs && i <= last; i++) {
-        double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
-        if (fall > fall_after) fall_after = fall;
+    double fall_before = first < f ? (positive ? peak_value - lo : hi - peak_value) : 0;
+    lo = INFINITY, hi = -INFINITY;
+    int64_t end = f + d->half_qrs < last ? f + d->half_qrs : last;
+    for (int64_t i = f + 1; i <= end; i++) {
+        double x = ring_at(&d->raw, i);
+        lo = x < lo ? x : lo, hi = x > hi ? x : hi;
     }
+    double fall_after = f + 1 <= end ? (positive ? peak_value - lo : hi - peak_value) : 0;
+    if (!(fall_before > 0)) fall_before = 0;
+    if (!(fall_after > 0)) fall_after = 0;
     int truncated = f + d->half_qrs > last;
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
 }
@@ -332,10 +341,11 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
 {
     double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
     int64_t imax = a, imin = a;
-    for (int64_t i = a; i <= b; i++) {
+    double vmax = ring_at(&d->raw, a), vmin = vmax;
+    for (int64_t i = a + 1; i <= b; i++) {
         double x = ring_at(&d->raw, i);
-        if (x > ring_at(&d->raw, imax)) imax = i;
-        if (x < ring_at(&d->raw, imin)) imin = i;
+        if (x > vmax) vmax = x, imax = i;
+        if (x < vmin) vmin = x, imin = i;
     }
     double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
     int positive;
