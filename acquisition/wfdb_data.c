@@ -287,25 +287,39 @@ static psy_status decode_binary(wfdb_file *f, int64_t b, int64_t ns)
     return st;
 }
 
-/* Frame position p of the cached block into the cache: straight from the bytes for format 212
- * with an even number of samples per frame (p then always sits in the same half of the 3-byte
- * groups), else from the decoded ints. */
+/* 1 when frame position p of a format-212 file with an even number of samples per frame can be
+ * converted straight from the bytes (p then always sits in the same half of the 3-byte groups). */
+static int direct_212(const wfdb_file *f)
+{
+    return f->format == 212 && f->table && f->frame_samples % 2 == 0;
+}
+
+/* Frames fr0 .. fr0 + n - 1 of position p of the cached block, from its bytes (direct_212), to
+ * out[0], out[stride], ... */
+static void convert_212(const wfdb_file *f, int64_t p, int64_t fr0, int64_t n, double *out,
+                        int64_t stride)
+{
+    /* code ^ 0x800 is the 12-bit two's complement value plus 2048: the table's index */
+    const double *t = f->table + p * 2 * (int64_t)f->table_half;
+    int64_t step = 3 * (f->frame_samples / 2);
+    const uint8_t *g = f->bytes + 3 * (p / 2) + fr0 * step;
+    if (p % 2 == 0)
+        for (int64_t fr = 0; fr < n; fr++, g += step)
+            out[fr * stride] = t[((uint32_t)g[0] | (uint32_t)(g[1] & 0x0F) << 8) ^ 0x800];
+    else
+        for (int64_t fr = 0; fr < n; fr++, g += step)
+            out[fr * stride] = t[((uint32_t)g[2] | (uint32_t)(g[1] & 0xF0) << 4) ^ 0x800];
+}
+
+/* Frame position p of the cached block into the cache: straight from the bytes (direct_212),
+ * else from the decoded ints. */
 static void convert_position(wfdb_file *f, int64_t p)
 {
     int64_t S = f->frame_samples, nf = f->cached_frames;
     double *out = f->cache + f->dst_off[p];
     int64_t stride = f->dst_stride[p];
-    if (f->format == 212 && f->table && S % 2 == 0) {
-        /* code ^ 0x800 is the 12-bit two's complement value plus 2048: the table's index */
-        const double *t = f->table + p * 2 * (int64_t)f->table_half;
-        const uint8_t *g = f->bytes + 3 * (p / 2);
-        int64_t step = 3 * (S / 2);
-        if (p % 2 == 0)
-            for (int64_t fr = 0; fr < nf; fr++, g += step)
-                out[fr * stride] = t[((uint32_t)g[0] | (uint32_t)(g[1] & 0x0F) << 8) ^ 0x800];
-        else
-            for (int64_t fr = 0; fr < nf; fr++, g += step)
-                out[fr * stride] = t[((uint32_t)g[2] | (uint32_t)(g[1] & 0xF0) << 4) ^ 0x800];
+    if (direct_212(f)) {
+        convert_212(f, p, 0, nf, out, stride);
         f->ready[p] = 1;
         return;
     }
@@ -402,13 +416,17 @@ psy_status wfdb_data_read(void *impl, int ch, int64_t start, int64_t n, double *
         int64_t frame = q / spf, b = frame / f->block_frames;
         psy_status st = load_block(f, b);
         if (st != PSY_OK) return st;
-        for (int64_t p = c->pos; p < c->pos + spf; p++)
-            if (!f->ready[p]) convert_position(f, p);
         int64_t frame0 = b * f->block_frames;
         int64_t block_end = frame0 + f->block_frames < f->frames ? frame0 + f->block_frames : f->frames;
         int64_t run = block_end * spf - q; /* samples of this signal left in the block */
         if (run > n) run = n;
-        memcpy(out, f->cache + c->region + (q - frame0 * spf), (size_t)run * sizeof *out);
+        if (spf == 1 && !f->ready[c->pos] && direct_212(f)) { /* no copy through the cache */
+            convert_212(f, c->pos, q - frame0, run, out, 1);
+        } else {
+            for (int64_t p = c->pos; p < c->pos + spf; p++)
+                if (!f->ready[p]) convert_position(f, p);
+            memcpy(out, f->cache + c->region + (q - frame0 * spf), (size_t)run * sizeof *out);
+        }
         out += run;
         q += run;
         n -= run;
