@@ -9,7 +9,7 @@
 
 #define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
 #define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
-#define QUEUE 128       /* output queue length (beats, gaps) */
+#define QUEUE 256       /* output queue length (beats, gaps) */
 #define LEARN_S 2.0     /* initial learning period */
 #ifndef STAGES
 #define STAGES 2        /* cascaded high- and low-pass sections */
