@@ -452,9 +452,10 @@ static void settle_pending(psy_ecg_detector *d, int64_t next_at)
         release_pending(d);
 }
 
-static void accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
+/* Takes p as a beat; 0 when its R-peak is not after the last one (the same QRS seen again). */
+static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
-    if (p->fiducial <= d->last_fiducial) return;
+    if (p->fiducial <= d->last_fiducial) return 0;
     settle_pending(d, p->at);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
@@ -479,6 +480,7 @@ static void accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
     for (int i = 0; i < d->n_cand; i++)
         if (d->cand[i].at > p->at) d->cand[keep++] = d->cand[i];
     d->n_cand = keep;
+    return 1;
 }
 
 static void add_candidate(psy_ecg_detector *d, const peak *p)
@@ -530,7 +532,11 @@ static void search_back(psy_ecg_detector *d, int at_end)
             return;
         }
         peak p = d->cand[best];
-        accept_beat(d, &p, 1);
+        if (!accept_beat(d, &p, 1)) { /* its R-peak is a beat's already: not a candidate */
+            memmove(&d->cand[best], &d->cand[best + 1], (size_t)(d->n_cand - best - 1) * sizeof *d->cand);
+            d->n_cand--;
+            continue;
+        }
         if (!at_end) return; /* the next search-back waits for the horizon from this beat */
     }
 }

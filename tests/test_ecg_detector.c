@@ -3,6 +3,7 @@
  * streaming in random chunks, copy and reset give the one-shot beats exactly. */
 #include "test_util.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,6 +381,51 @@ static void test_streaming_copy_reset(void **state)
     free(x);
 }
 
+/* The detector's fuzz findings (tests/fuzz/regressions/ecg/, decoded as fuzz_ecg does: byte 0
+ * the rate, byte 1 the coding, then int16 samples at 5 uV or raw doubles) run to the end with
+ * beats in order. searchback-rpeak-already-a-beat: search-back at the end picked, again and
+ * again, a candidate whose R-peak (found by the wide-QRS search) was the last beat's: it hung. */
+static void test_fuzz_findings(void **state)
+{
+    (void)state;
+    static const double rates[] = {50, 100, 128, 250, 256, 360, 500, 1000, 3000, 20000, 51.2, 99.9};
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/tests/fuzz/regressions/ecg", PSYPHYS_SOURCE_DIR);
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static unsigned char data[1 << 18];
+        size_t size = fread(data, 1, sizeof data, f);
+        fclose(f);
+        assert_true(size >= 2);
+        int raw = data[1] & 1;
+        size_t width = raw ? 8 : 2, n = (size - 2) / width;
+        double *x = alloc_signal(n ? n : 1);
+        for (size_t i = 0; i < n; i++) {
+            if (raw) {
+                memcpy(&x[i], data + 2 + 8 * i, 8);
+            } else {
+                int16_t v;
+                memcpy(&v, data + 2 + 2 * i, 2);
+                x[i] = v * 0.005;
+            }
+        }
+        beats got;
+        detect_fresh(rates[data[0] % (sizeof rates / sizeof rates[0])], x, n, 97, &got, NULL, NULL);
+        for (size_t i = 1; i < got.n; i++) assert_true(got.at[i] > got.at[i - 1]);
+        free(x);
+        files++;
+    }
+    closedir(dp);
+    assert_true(files >= 1);
+}
+
 static void test_config(void **state)
 {
     (void)state;
@@ -411,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_no_signal),
         cmocka_unit_test(test_streaming_copy_reset),
+        cmocka_unit_test(test_fuzz_findings),
         cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
