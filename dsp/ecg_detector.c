@@ -701,6 +701,7 @@ static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d,
         release_pending(d); /* no beat came to pair it with: a true premature beat */
 }
 
+/* One detection sample y (the mean of k input samples), for step(): filters, then peak logic. */
 static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *d, double y,
                                                             filter_bank *bank)
 {
