@@ -1,7 +1,8 @@
 #!/bin/sh
 # Time and peak memory of `psyphys beats` on a 24 h, 2-channel, 360 Hz record (bench/tile_100.sh).
 # RUNS (default 7) rounds, each running every program once in turn, so that a busy machine slows
-# all of them alike; medians of the wall times, the largest peak memory. Measured in the same
+# all of them alike; medians of the wall and CPU (user + system) times, the largest peak memory.
+# Measured in the same
 # rounds as baselines: reading the record (psyphys_read_bench) and, when BASELINE_BUILD_DIR is
 # given (a build of another commit), its `psyphys beats`, with the ratio of the medians and
 # whether both wrote the same table. Needs /usr/bin/time (Debian package 'time').
@@ -15,12 +16,14 @@ runs=${RUNS:-7}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$here/tile_100.sh" "$tmp" "$data"
-# one run of a command: appends "wall_s peak_kB" to $tmp/$1
+# one run of a command: appends "wall_s peak_kB" to $tmp/$1 and "cpu_s" (user + system, all
+# threads) to $tmp/$1.cpu
 run() {
     name=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
-    cat "$tmp/t" >> "$tmp/$name"
+    /usr/bin/time -f "%e %M %U %S" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
+    awk '{ print $1, $2 }' "$tmp/t" >> "$tmp/$name"
+    awk '{ print $3 + $4 }' "$tmp/t" >> "$tmp/$name.cpu"
 }
 median() { sort -n "$1" | awk '{ w[NR] = $1 } END { print (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }'; }
 range() { sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
@@ -34,11 +37,11 @@ while [ "$i" -lt "$runs" ]; do
 done
 beats_s=$(median "$tmp/beats")
 echo "read (both channels):  median $(median "$tmp/read") s ($(range "$tmp/read")), peak $(peak "$tmp/read") kB"
-echo "beats (MLII, 24 h):    median $beats_s s ($(range "$tmp/beats")), peak $(peak "$tmp/beats") kB, $(($(wc -l < "$tmp/beats.tsv") - 1)) beats"
+echo "beats (MLII, 24 h):    median $beats_s s ($(range "$tmp/beats")), CPU $(median "$tmp/beats.cpu") s, peak $(peak "$tmp/beats") kB, $(($(wc -l < "$tmp/beats.tsv") - 1)) beats"
 echo "ratio beats/read:      $(echo "scale=2; $beats_s / $(median "$tmp/read")" | bc)"
 if [ -n "$base" ]; then
-    echo "baseline beats:        median $(median "$tmp/base") s ($(range "$tmp/base")), peak $(peak "$tmp/base") kB"
-    echo "ratio beats/baseline:  $(echo "scale=2; $beats_s / $(median "$tmp/base")" | bc)"
+    echo "baseline beats:        median $(median "$tmp/base") s ($(range "$tmp/base")), CPU $(median "$tmp/base.cpu") s, peak $(peak "$tmp/base") kB"
+    echo "ratio beats/baseline:  $(echo "scale=2; $beats_s / $(median "$tmp/base")" | bc) (CPU $(echo "scale=2; $(median "$tmp/beats.cpu") / $(median "$tmp/base.cpu")" | bc))"
     if cmp -s "$tmp/beats.tsv" "$tmp/base.tsv"; then echo "tables:                identical"; else echo "tables:                differ"; fi
 fi
 echo "($runs rounds)"
