@@ -2,10 +2,9 @@
 # Time and peak memory of `psyphys beats` on a 24 h, 2-channel, 360 Hz record (bench/tile_100.sh).
 # RUNS (default 7) rounds, each running every program once in turn, so that a busy machine slows
 # all of them alike; medians of the wall and CPU (user + system) times, the largest peak memory.
-# Measured in the same
-# rounds as baselines: reading the record (psyphys_read_bench) and, when BASELINE_BUILD_DIR is
-# given (a build of another commit), its `psyphys beats`, with the ratio of the medians and
-# whether both wrote the same table. Needs /usr/bin/time (Debian package 'time').
+# Measured in the same rounds as baselines: reading the record (psyphys_read_bench) and, when
+# BASELINE_BUILD_DIR is given (a build of another commit), its `psyphys beats`, with the ratio of
+# the medians and whether both wrote the same table. Needs /usr/bin/time (Debian package 'time').
 #   [RUNS=N] sh bench/beats_24h.sh [BUILD_DIR [SHARED_DATA_DIR [BASELINE_BUILD_DIR]]]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
