@@ -50,7 +50,7 @@ void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b)
     fputs("onset\tsample\trr_ms\tlabel\tcorrected\n", fp);
     /* Each row is built in memory and written once (as "%.6f\t%lld\t%.3f\t%s\t%d\n" would be):
      * a 24 h recording has over 100 000 rows. */
-    char row[3 * CLI_FIXED_MAX + 64];
+    char row[3 * CLI_FIXED_MAX + 16]; /* two numbers, an integer, a label of at most 7 */
     for (size_t i = 0; i < b->n; i++) {
         size_t len = cli_format_fixed(row, b->onset_s[i], 6);
         row[len++] = '\t';

@@ -31,7 +31,7 @@ static void help(FILE *out)
 static void write_nn_tsv(FILE *fp, const psy_beat_list *b)
 {
     fputs("onset\tnn_ms\tcorrected\n", fp);
-    char row[2 * CLI_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
+    char row[3 * CLI_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
     for (size_t i = 0; i < b->n_nn; i++) {
         size_t len = cli_format_fixed(row, b->nn_onset_s[i], 6);
         row[len++] = '\t';

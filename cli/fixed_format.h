@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define CLI_FIXED_MAX 48 /* room cli_format_fixed may need, with the terminating NUL */
+#define CLI_FIXED_MAX 330 /* room for any double (-DBL_MAX with 9 decimals: 320 characters) */
 
 /* Writes v with `decimals` (0 .. 9) digits after the point into out (CLI_FIXED_MAX bytes), the
  * same characters printf's "%.*f" writes in the C locale (the exact binary value rounded half to
