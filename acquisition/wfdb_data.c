@@ -25,7 +25,8 @@ typedef struct wfdb_file {
     uint8_t *ready; /* per frame position: converted into the cache for the cached block */
     int ints_ready; /* the cached block's bytes are decoded into ints */
     double *cache; /* block_frames * S physical values, each signal's run contiguous
-                                  and in time order (reads are then plain copies) */
+                                  and in time order (reads are then plain copies; a 212
+                                  signal of one sample per frame skips it, see direct_212) */
     int64_t *dst_off; /* per frame position: where frame 0's value goes in the cache */
     int *dst_stride; /* per frame position: the signal's samples per frame */
     int32_t *ints; /* block_frames * S digital values */
