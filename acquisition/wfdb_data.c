@@ -21,8 +21,12 @@ typedef struct wfdb_file {
     int64_t frames; /* frames the file holds */
     int64_t block_frames; /* frames per cache block: a multiple of 6 (whole packing groups) */
     int64_t cached_block; /* -1: none */
+    int64_t cached_frames; /* frames in the cached block */
+    uint8_t *ready; /* per frame position: converted into the cache for the cached block */
+    int ints_ready; /* the cached block's bytes are decoded into ints */
     double *cache; /* block_frames * S physical values, each signal's run contiguous
-                                  and in time order (reads are then plain copies) */
+                                  and in time order (reads are then plain copies; a 212
+                                  signal of one sample per frame skips it, see direct_212) */
     int64_t *dst_off; /* per frame position: where frame 0's value goes in the cache */
     int *dst_stride; /* per frame position: the signal's samples per frame */
     int32_t *ints; /* block_frames * S digital values */
@@ -63,6 +67,7 @@ static void file_free(wfdb_file *f)
     free(f->table);
     free(f->dst_off);
     free(f->dst_stride);
+    free(f->ready);
     free(f->prev);
     free(f->initial);
 }
@@ -177,7 +182,8 @@ static psy_status alloc_cache(const wfdb_header *h, const wfdb_data *d, int file
     }
     f->dst_off = malloc((size_t)S * sizeof *f->dst_off);
     f->dst_stride = malloc((size_t)S * sizeof *f->dst_stride);
-    if (!f->dst_off || !f->dst_stride) return PSY_E_NOMEM;
+    f->ready = calloc((size_t)S, 1);
+    if (!f->dst_off || !f->dst_stride || !f->ready) return PSY_E_NOMEM;
     int p = 0;
     int64_t region = 0;
     int pp = 0;
@@ -253,8 +259,8 @@ psy_status wfdb_data_open(psy_source *hea, const wfdb_header *h, psy_reader *r, 
     return PSY_OK;
 }
 
-/* Decodes block b of a binary file into f->ints (ns samples). */
-static psy_status decode_binary(wfdb_file *f, int64_t b, int64_t ns)
+/* Reads the bytes of block b of a binary file (ns samples) into f->bytes. */
+static psy_status read_bytes(wfdb_file *f, int64_t b, int64_t ns)
 {
     int64_t S = f->frame_samples;
     int64_t s0 = b * f->block_frames * S;
@@ -264,10 +270,81 @@ static psy_status decode_binary(wfdb_file *f, int64_t b, int64_t ns)
     int64_t got = psy_source_read(f->src, off, f->bytes, nbytes);
     if (got < 0) return PSY_E_IO;
     if ((size_t)got < nbytes) return PSY_E_TRUNCATED; /* the file shrank since it was opened */
-    wfdb_decode(f->format, f->bytes, nbytes, (size_t)ns, f->ints, f->prev, (size_t)S);
     return PSY_OK;
 }
 
+/* Decodes the bytes of a block of ns samples into f->ints. */
+static void decode_ints(wfdb_file *f, int64_t ns)
+{
+    size_t nbytes = (size_t)wfdb_format_bytes_for(f->format, ns);
+    wfdb_decode(f->format, f->bytes, nbytes, (size_t)ns, f->ints, f->prev, (size_t)f->frame_samples);
+}
+
+/* Decodes block b of a binary file into f->ints (ns samples). */
+static psy_status decode_binary(wfdb_file *f, int64_t b, int64_t ns)
+{
+    psy_status st = read_bytes(f, b, ns);
+    if (st == PSY_OK) decode_ints(f, ns);
+    return st;
+}
+
+/* 1 when frame position p of a format-212 file with an even number of samples per frame can be
+ * converted straight from the bytes (p then always sits in the same half of the 3-byte groups). */
+static int direct_212(const wfdb_file *f)
+{
+    return f->format == 212 && f->table && f->frame_samples % 2 == 0;
+}
+
+/* Frames fr0 .. fr0 + n - 1 of position p of the cached block, from its bytes (direct_212), to
+ * out[0], out[stride], ... */
+static void convert_212(const wfdb_file *f, int64_t p, int64_t fr0, int64_t n, double *out,
+                        int64_t stride)
+{
+    /* code ^ 0x800 is the 12-bit two's complement value plus 2048: the table's index */
+    const double *t = f->table + p * 2 * (int64_t)f->table_half;
+    int64_t step = 3 * (f->frame_samples / 2);
+    const uint8_t *g = f->bytes + 3 * (p / 2) + fr0 * step;
+    if (p % 2 == 0)
+        for (int64_t fr = 0; fr < n; fr++, g += step)
+            out[fr * stride] = t[((uint32_t)g[0] | (uint32_t)(g[1] & 0x0F) << 8) ^ 0x800];
+    else
+        for (int64_t fr = 0; fr < n; fr++, g += step)
+            out[fr * stride] = t[((uint32_t)g[2] | (uint32_t)(g[1] & 0xF0) << 4) ^ 0x800];
+}
+
+/* Frame position p of the cached block into the cache: straight from the bytes (direct_212),
+ * else from the decoded ints. */
+static void convert_position(wfdb_file *f, int64_t p)
+{
+    int64_t S = f->frame_samples, nf = f->cached_frames;
+    double *out = f->cache + f->dst_off[p];
+    int64_t stride = f->dst_stride[p];
+    if (direct_212(f)) {
+        convert_212(f, p, 0, nf, out, stride);
+        f->ready[p] = 1;
+        return;
+    }
+    if (!f->ints_ready) {
+        decode_ints(f, nf * S);
+        f->ints_ready = 1;
+    }
+    const int32_t *in = f->ints + p;
+    if (f->table) {
+        const double *t = f->table + p * 2 * (int64_t)f->table_half + f->table_half;
+        for (int64_t fr = 0; fr < nf; fr++) out[fr * stride] = t[in[fr * S]];
+    } else {
+        double base = f->baseline[p], gain = f->gain[p];
+        int32_t invalid = f->invalid;
+        for (int64_t fr = 0; fr < nf; fr++) {
+            int32_t v = in[fr * S];
+            out[fr * stride] = v == invalid ? NAN : ((double)v - base) / gain;
+        }
+    }
+    f->ready[p] = 1;
+}
+
+/* Makes block b the cached one. FLAC and format 8 (differences, decoded in order) are converted
+ * whole; other formats only read the bytes, and each signal is converted when first read. */
 static psy_status load_block(wfdb_file *f, int64_t b)
 {
     if (f->cached_block == b) return PSY_OK;
@@ -289,6 +366,8 @@ static psy_status load_block(wfdb_file *f, int64_t b)
                     f->cache[f->dst_off[p] + fr * f->dst_stride[p]] =
                         v == (double)f->invalid ? NAN : (v - f->baseline[p]) / f->gain[p];
                 }
+        memset(f->ready, 1, (size_t)S);
+        f->cached_frames = nf;
         f->cached_block = b;
         return PSY_OK;
     }
@@ -302,24 +381,17 @@ static psy_status load_block(wfdb_file *f, int64_t b)
             f->next_sequential++;
         }
         f->next_sequential = b + 1;
+        if ((st = decode_binary(f, b, ns)) != PSY_OK) return st;
+        f->cached_frames = nf;
+        f->ints_ready = 1;
+        for (int64_t p = 0; p < S; p++) convert_position(f, p);
+        f->cached_block = b;
+        return PSY_OK;
     }
-    if ((st = decode_binary(f, b, ns)) != PSY_OK) return st;
-    for (int64_t p = 0; p < S; p++) { /* one frame position at a time: sequential writes */
-        const int32_t *in = f->ints + p;
-        double *out = f->cache + f->dst_off[p];
-        int64_t stride = f->dst_stride[p];
-        if (f->table) {
-            const double *t = f->table + p * 2 * (int64_t)f->table_half + f->table_half;
-            for (int64_t fr = 0; fr < nf; fr++) out[fr * stride] = t[in[fr * S]];
-        } else {
-            double base = f->baseline[p], gain = f->gain[p];
-            int32_t invalid = f->invalid;
-            for (int64_t fr = 0; fr < nf; fr++) {
-                int32_t v = in[fr * S];
-                out[fr * stride] = v == invalid ? NAN : ((double)v - base) / gain;
-            }
-        }
-    }
+    if ((st = read_bytes(f, b, ns)) != PSY_OK) return st;
+    f->cached_frames = nf;
+    f->ints_ready = 0;
+    memset(f->ready, 0, (size_t)S);
     f->cached_block = b;
     return PSY_OK;
 }
@@ -349,7 +421,13 @@ psy_status wfdb_data_read(void *impl, int ch, int64_t start, int64_t n, double *
         int64_t block_end = frame0 + f->block_frames < f->frames ? frame0 + f->block_frames : f->frames;
         int64_t run = block_end * spf - q; /* samples of this signal left in the block */
         if (run > n) run = n;
-        memcpy(out, f->cache + c->region + (q - frame0 * spf), (size_t)run * sizeof *out);
+        if (spf == 1 && !f->ready[c->pos] && direct_212(f)) { /* no copy through the cache */
+            convert_212(f, c->pos, q - frame0, run, out, 1);
+        } else {
+            for (int64_t p = c->pos; p < c->pos + spf; p++)
+                if (!f->ready[p]) convert_position(f, p);
+            memcpy(out, f->cache + c->region + (q - frame0 * spf), (size_t)run * sizeof *out);
+        }
         out += run;
         q += run;
         n -= run;

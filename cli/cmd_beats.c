@@ -7,6 +7,7 @@
 #include "output.h"
 #include "provenance.h"
 #include "beats_table.h"
+#include "fixed_format.h"
 
 static void help(FILE *out)
 {
@@ -29,9 +30,17 @@ static void help(FILE *out)
 
 static void write_nn_tsv(FILE *fp, const psy_beat_list *b)
 {
-    fprintf(fp, "onset\tnn_ms\tcorrected\n");
-    for (size_t i = 0; i < b->n_nn; i++)
-        fprintf(fp, "%.6f\t%.3f\t%d\n", b->nn_onset_s[i], b->nn_ms[i], b->nn_corrected[i]);
+    fputs("onset\tnn_ms\tcorrected\n", fp);
+    char row[3 * CLI_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
+    for (size_t i = 0; i < b->n_nn; i++) {
+        size_t len = cli_format_fixed(row, b->nn_onset_s[i], 6);
+        row[len++] = '\t';
+        len += cli_format_fixed(row + len, b->nn_ms[i], 3);
+        row[len++] = '\t';
+        len += cli_format_int(row + len, b->nn_corrected[i]);
+        row[len++] = '\n';
+        fwrite(row, 1, len, fp);
+    }
 }
 
 /* The beats as WFDB annotations: 'N', 'Q' (an ectopic beat, class unknown) or '|' (an extra
@@ -131,17 +140,20 @@ int cmd_beats(int argc, char **argv)
         return CLI_FAILED;
     }
     int ch = chs[0];
+    /* The input's SHA-256 for the sidecar, computed while the beats are found. */
+    cli_hashes *hashes = out_path ? cli_hashes_start(path, r) : NULL;
     psy_beats_config cfg = psy_beats_config_default();
     psy_beat_list *b = NULL;
     psy_message why = {{0}};
     psy_status st = psy_beats_detect_leads(r, chs, n_labels == 2 ? 2 : 1, &cfg, &b, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        cli_hashes_cancel(hashes);
         psy_reader_close(r);
         return CLI_FAILED;
     }
     cfg.detector.rate_hz = psy_reader_channel(r, ch)->rate_hz;
-    json_t *sidecar = out_path ? cli_sidecar_new("beats", path, r) : json_object();
+    json_t *sidecar = out_path ? cli_sidecar_new_hashed("beats", path, r, hashes) : json_object();
     int rc = CLI_FAILED;
     if (!sidecar) goto done;
     cli_beats_sidecar(sidecar, r, chs, &cfg, b);

@@ -12,6 +12,20 @@ int cli_sha256_file(const char *path, char hex[65]);
  * Returns NULL (after printing why) when the input cannot be hashed. */
 json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader *reader);
 
+/* The SHA-256 of a recording's files (input_path and the reader's other files), computed in a
+ * background thread while the command reads the recording. NULL when the thread cannot start
+ * (then cli_sidecar_new hashes them itself). */
+typedef struct cli_hashes cli_hashes;
+cli_hashes *cli_hashes_start(const char *input_path, psy_reader *reader);
+
+/* cli_sidecar_new with the hashes a cli_hashes_start (NULL: none) computed; waits for them and
+ * frees them. */
+json_t *cli_sidecar_new_hashed(const char *command, const char *input_path, psy_reader *reader,
+                               cli_hashes *hashes);
+
+/* Waits for and frees hashes that are not needed after all (NULL-safe). */
+void cli_hashes_cancel(cli_hashes *hashes);
+
 /* Appends the reader's warnings, and `extra` ones, as "warnings". */
 void cli_sidecar_warnings(json_t *sidecar, psy_reader *reader);
 

@@ -9,7 +9,7 @@
 
 #define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
 #define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
-#define QUEUE 128       /* output queue length (beats, gaps) */
+#define QUEUE 256       /* output queue length (beats, gaps) */
 #define LEARN_S 2.0     /* initial learning period */
 #ifndef STAGES
 #define STAGES 2        /* cascaded high- and low-pass sections */
@@ -29,6 +29,11 @@ typedef struct ring {   /* last `len` values of a per-sample signal; len is a po
     int64_t len;
 } ring;
 
+/* push() runs stretches of up to FAST_D detection samples in three passes (input samples, then
+ * filters, then peaks), so the rings hold FAST_D detection samples (and their input samples)
+ * beyond the look-back the peak logic may use (hist, hist_d). */
+#define FAST_D 64
+
 /* Two time bases: the input's samples (n; gaps, the raw ring, R-peaks) and the detection
  * samples (m), block means of k input samples, on which the band-pass, the integral and the
  * thresholds run. Windows named *_d count detection samples. */
@@ -38,12 +43,13 @@ struct psy_ecg_detector {
     double rate_d, inv_k;        /* detection rate (Hz), 1 / k */
     int64_t win, slope_lag, refractory, t_wave, learn_len, max_peak_len, half_qrs_d; /* _d */
     int64_t flat_len, half_qrs;  /* input samples */
+    int64_t hist, hist_d;        /* look-back kept for the peak logic: input, detection samples */
     double group_delay;          /* of the band-pass near the QRS energy, detection samples */
     double inv_win;              /* 1 / win */
     double slope_scale;          /* rate_d / slope_lag: a difference over the lag in units/s */
     psy_biquad hp[STAGES], lp[STAGES];
     ring raw;                    /* input samples */
-    ring band, slope, square;    /* detection samples */
+    ring band, slope, square, integral; /* detection samples */
 
     /* per-segment signal state */
     int64_t n;                   /* input samples consumed so far */
@@ -74,7 +80,8 @@ struct psy_ecg_detector {
     /* adaptive levels */
     double qrs_levels[LEVELS], noise_levels[LEVELS], rr[LEVELS];
     double threshold, rr_median;  /* cached: the medians change only when a level or RR does */
-    int threshold_stale;          /* a level changed since the threshold was computed */
+    double qrs_median, noise_median; /* cached: each changes only when its levels do */
+    int qrs_stale, noise_stale;   /* a level changed since its median was computed */
     double searchback_after;      /* detection samples after the last beat (searchback_rr RRs) */
     int qrs_next, noise_next, rr_next, rr_count;
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
@@ -113,6 +120,13 @@ psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
     c.flat_s = 2.0;
     c.detection_rate_hz = 180.0;
     return c;
+}
+
+/* The rings, the input one first. */
+#define RINGS 5
+static void list_rings(psy_ecg_detector *d, ring *out[RINGS])
+{
+    out[0] = &d->raw, out[1] = &d->band, out[2] = &d->slope, out[3] = &d->square, out[4] = &d->integral;
 }
 
 static double ring_at(const ring *r, int64_t i) { return r->v[i & (r->len - 1)]; }
@@ -178,10 +192,14 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     int64_t history_d = 1, history = 1;
     while (history_d < need_d) history_d *= 2;
     while (history < need_d * d->k + d->k) history *= 2;
-    ring *rings[] = {&d->raw, &d->band, &d->slope, &d->square};
-    for (int i = 0; i < 4; i++) {
+    d->hist = history, d->hist_d = history_d;
+    while (history < d->hist + (FAST_D + 1) * d->k) history *= 2;
+    while (history_d < d->hist_d + FAST_D + 1) history_d *= 2;
+    ring *rings[RINGS];
+    list_rings(d, rings);
+    for (int i = 0; i < RINGS; i++) {
         rings[i]->len = i == 0 ? history : history_d;
-        rings[i]->v = calloc((size_t)history, sizeof(double));
+        rings[i]->v = calloc((size_t)rings[i]->len, sizeof(double));
         if (!rings[i]->v) {
             psy_ecg_detector_destroy(d);
             return PSY_E_NOMEM;
@@ -195,13 +213,19 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
 void psy_ecg_detector_reset(psy_ecg_detector *d)
 {
     if (!d) return;
-    ring rings[4] = {d->raw, d->band, d->slope, d->square};
+    ring *where[RINGS], rings[RINGS];
+    list_rings(d, where);
+    for (int i = 0; i < RINGS; i++) rings[i] = *where[i];
     psy_ecg_detector_config cfg = d->cfg;
+    int64_t hist = d->hist, hist_d = d->hist_d;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
+    d->hist = hist, d->hist_d = hist_d;
     configure(d);
-    d->raw = rings[0], d->band = rings[1], d->slope = rings[2], d->square = rings[3];
-    for (int i = 0; i < 4; i++) memset(rings[i].v, 0, (size_t)rings[i].len * sizeof(double));
+    for (int i = 0; i < RINGS; i++) {
+        *where[i] = rings[i];
+        memset(rings[i].v, 0, (size_t)rings[i].len * sizeof(double));
+    }
     d->restart = 1;
     d->last_beat = -1;
     d->last_emitted = -1;
@@ -212,16 +236,18 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
 
 /* ---- levels ---- */
 
-static void update_threshold(psy_ecg_detector *d) { d->threshold_stale = 1; }
+static void update_threshold(psy_ecg_detector *d) { d->qrs_stale = d->noise_stale = 1; }
 
-/* The threshold, computed when asked after a level changed (noise levels change often). */
+/* The threshold, computed when asked after a level changed; the two medians are kept apart, as
+ * noise levels change several times as often as QRS levels. */
 static double threshold(psy_ecg_detector *d)
 {
-    if (d->threshold_stale) {
-        double qrs = psy_small_median(d->qrs_levels, LEVELS);
-        double noise = psy_small_median(d->noise_levels, LEVELS);
+    if (d->qrs_stale || d->noise_stale) {
+        if (d->qrs_stale) d->qrs_median = psy_small_median(d->qrs_levels, LEVELS);
+        if (d->noise_stale) d->noise_median = psy_small_median(d->noise_levels, LEVELS);
+        double qrs = d->qrs_median, noise = d->noise_median;
         d->threshold = noise + d->cfg.threshold_fraction * (qrs - noise);
-        d->threshold_stale = 0;
+        d->qrs_stale = d->noise_stale = 0;
     }
     return d->threshold;
 }
@@ -242,7 +268,8 @@ static void add_level(psy_ecg_detector *d, double *levels, int *next, double v)
 {
     levels[*next] = v;
     *next = (*next + 1) % LEVELS;
-    update_threshold(d);
+    if (levels == d->qrs_levels) d->qrs_stale = 1;
+    else d->noise_stale = 1;
 }
 
 /* ---- output queues ---- */
@@ -284,19 +311,50 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
 {
     if (!(amplitude > 0)) return 0;
     double peak_value = ring_at(&d->raw, f), need = 0.15 * amplitude;
-    int64_t oldest = d->n - d->raw.len + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
-    double fall_before = 0, fall_after = 0;
-    for (int64_t i = f - d->half_qrs; i < f; i++) {
-        if (i < oldest || i < d->segment_first) continue;
-        double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
-        if (fall > fall_before) fall_before = fall;
+    int64_t oldest = d->n - d->hist + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
+    /* The largest fall is from the extreme value on each side (rounding is monotonic). */
+    int64_t first = f - d->half_qrs;
+    if (first < oldest) first = oldest;
+    if (first < d->segment_first) first = d->segment_first;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = first; i < f; i++) {
+        double x = ring_at(&d->raw, i);
+        lo = x < lo ? x : lo, hi = x > hi ? x : hi;
     }
-    for (int64_t i = f + 1; i <= f + d->half_qrs && i <= last; i++) {
-        double fall = positive ? peak_value - ring_at(&d->raw, i) : ring_at(&d->raw, i) - peak_value;
-        if (fall > fall_after) fall_after = fall;
+    double fall_before = first < f ? (positive ? peak_value - lo : hi - peak_value) : 0;
+    lo = INFINITY, hi = -INFINITY;
+    int64_t end = f + d->half_qrs < last ? f + d->half_qrs : last;
+    for (int64_t i = f + 1; i <= end; i++) {
+        double x = ring_at(&d->raw, i);
+        lo = x < lo ? x : lo, hi = x > hi ? x : hi;
     }
+    double fall_after = f + 1 <= end ? (positive ? peak_value - lo : hi - peak_value) : 0;
+    if (!(fall_before > 0)) fall_before = 0;
+    if (!(fall_after > 0)) fall_after = 0;
     int truncated = f + d->half_qrs > last;
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
+}
+
+/* The R-peak in raw samples [a, b]: the extremum of the polarity that stands out (or, when
+ * neither does, of the recording's dominant one), measured from the mean of the edges. */
+static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t b)
+{
+    double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
+    int64_t imax = a, imin = a;
+    double vmax = ring_at(&d->raw, a), vmin = vmax;
+    for (int64_t i = a + 1; i <= b; i++) {
+        double x = ring_at(&d->raw, i);
+        if (x > vmax) vmax = x, imax = i;
+        if (x < vmin) vmin = x, imin = i;
+    }
+    double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
+    int positive;
+    if (up > 1.5 * down) positive = 1;
+    else if (down > 1.5 * up) positive = 0;
+    else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
+    p->fiducial = positive ? imax : imin;
+    p->amplitude = positive ? up : -down;
+    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
 }
 
 /* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
@@ -305,7 +363,7 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
 static void refine(psy_ecg_detector *d, peak *p)
 {
     int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
-    int64_t oldest = d->m - d->band.len + 1;
+    int64_t oldest = d->m - d->hist_d + 1;
     if (lo < d->segment_start) lo = d->segment_start;
     if (lo < oldest) lo = oldest;
     int64_t best = hi;
@@ -322,26 +380,37 @@ static void refine(psy_ecg_detector *d, peak *p)
                      (int64_t)llround(d->group_delay * (double)d->k);
     int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
     int64_t first = d->segment_first + (lo - d->segment_start) * d->k; /* the searched band */
-    if (first < d->n - d->raw.len + 1) first = d->n - d->raw.len + 1;
+    if (first < d->n - d->hist + 1) first = d->n - d->hist + 1;
     if (a < first) a = first;
     if (b > d->n - 1) b = d->n - 1;
     if (a > b) a = b;
-    /* Local baseline: the mean of the window's edges. */
-    double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
-    int64_t imax = a, imin = a;
-    for (int64_t i = a; i <= b; i++) {
-        double x = ring_at(&d->raw, i);
-        if (x > ring_at(&d->raw, imax)) imax = i;
-        if (x < ring_at(&d->raw, imin)) imin = i;
-    }
-    double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
-    int positive;
-    if (up > 1.5 * down) positive = 1;
-    else if (down > 1.5 * up) positive = 0;
-    else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
-    p->fiducial = positive ? imax : imin;
-    p->amplitude = positive ? up : -down;
-    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
+    pick_extremum(d, p, a, b);
+}
+
+/* A wide QRS (a ventricular beat, bundle-branch block) can outlast the integration window: its
+ * band-passed energy then peaks on a late notch and its R-peak lies before the stretch refine()
+ * searches. The whole complex is in the band samples that fed the integral while it stayed above
+ * half its peak (the QRS energy region of Hamilton & Tompkins 1986); the R-peak is the extremum of
+ * the raw signal there. Used only when refine() finds no R-peak shape. */
+static void refine_wide(psy_ecg_detector *d, peak *p)
+{
+    int64_t floor_m = d->m - d->hist_d + 1;
+    if (floor_m < d->segment_start) floor_m = d->segment_start;
+    if (floor_m < p->at - d->max_peak_len) floor_m = p->at - d->max_peak_len;
+    int64_t first = p->at;
+    while (first > floor_m && ring_at(&d->integral, first - 1) >= 0.5 * p->level) first--;
+    int64_t lo = first - d->win + 1;
+    if (lo < d->segment_start) lo = d->segment_start;
+    int64_t delay = (int64_t)llround(d->group_delay * (double)d->k);
+    int64_t a = d->segment_first + (lo - d->segment_start) * d->k - delay - d->half_qrs;
+    int64_t b = d->segment_first + (p->at - d->segment_start) * d->k + d->k - 1 - delay + d->half_qrs;
+    if (a < d->n - d->hist + 1) a = d->n - d->hist + 1;
+    if (a < d->segment_first) a = d->segment_first;
+    if (b > d->n - 1) b = d->n - 1;
+    if (a > b) return;
+    peak wide = *p;
+    pick_extremum(d, &wide, a, b);
+    if (wide.is_peak) *p = wide;
 }
 
 static void vote_polarity(psy_ecg_detector *d, const peak *p)
@@ -383,9 +452,10 @@ static void settle_pending(psy_ecg_detector *d, int64_t next_at)
         release_pending(d);
 }
 
-static void accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
+/* Takes p as a beat; 0 when its R-peak is not after the last one (the same QRS seen again). */
+static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
-    if (p->fiducial <= d->last_fiducial) return;
+    if (p->fiducial <= d->last_fiducial) return 0;
     settle_pending(d, p->at);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
@@ -410,6 +480,7 @@ static void accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
     for (int i = 0; i < d->n_cand; i++)
         if (d->cand[i].at > p->at) d->cand[keep++] = d->cand[i];
     d->n_cand = keep;
+    return 1;
 }
 
 static void add_candidate(psy_ecg_detector *d, const peak *p)
@@ -461,7 +532,11 @@ static void search_back(psy_ecg_detector *d, int at_end)
             return;
         }
         peak p = d->cand[best];
-        accept_beat(d, &p, 1);
+        if (!accept_beat(d, &p, 1)) { /* its R-peak is a beat's already: not a candidate */
+            memmove(&d->cand[best], &d->cand[best + 1], (size_t)(d->n_cand - best - 1) * sizeof *d->cand);
+            d->n_cand--;
+            continue;
+        }
         if (!at_end) return; /* the next search-back waits for the horizon from this beat */
     }
 }
@@ -470,6 +545,7 @@ static void confirm_peak(psy_ecg_detector *d)
 {
     peak p = {.at = d->peak_at, .level = d->peak_max};
     refine(d, &p);
+    if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
@@ -558,29 +634,45 @@ static void end_gap(psy_ecg_detector *d)
     d->in_gap = 0;
 }
 
-/* One detection sample y (the mean of k input samples): band-pass, slope, squaring, integral,
- * then the integral's peaks and the beat logic. */
-static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *d, double y,
-                                                            filter_bank *bank)
+/* Detection samples m0 .. m0 + n - 1, y (each the mean of k input samples): band-pass, slope,
+ * squaring and the integral, whose values go to level. Kept in locals: this is the hot loop. */
+static inline __attribute__((always_inline)) void filter_block(psy_ecg_detector *d, int64_t m0,
+                                                             const double *y, double *level,
+                                                             int n, filter_bank *bank)
 {
-    if (d->settle) {
-        bank_settle(bank, y);
+    if (n > 0 && d->settle) {
+        bank_settle(bank, y[0]);
         d->settle = 0;
     }
-    int64_t m = d->m;
-    double b = bank_step(bank, y);
-    double prev_b = m - d->slope_lag >= d->segment_start ? ring_at(&d->band, m - d->slope_lag) : 0;
-    double s = (b - prev_b) * d->slope_scale;
-    double sq = s * s;
-    double old = m - d->win >= d->segment_start ? ring_at(&d->square, m - d->win) : 0;
-    d->integral_sum += sq - old;
-    if (d->integral_sum < 0) d->integral_sum = 0; /* rounding */
-    ring_put(&d->band, m, b);
-    ring_put(&d->slope, m, s);
-    ring_put(&d->square, m, sq);
-    double level = d->integral_sum * d->inv_win;
-    d->m++;
+    double *band = d->band.v, *slope = d->slope.v, *square = d->square.v, *integral = d->integral.v;
+    const int64_t mask = d->band.len - 1, lag = d->slope_lag, win = d->win, start = d->segment_start;
+    const double scale = d->slope_scale, inv_win = d->inv_win;
+    double sum = d->integral_sum;
+    filter_bank f = *bank; /* a copy the compiler keeps in registers, not on the stack */
+    for (int j = 0; j < n; j++) {
+        int64_t m = m0 + j;
+        double b = bank_step(&f, y[j]);
+        double prev_b = m - lag >= start ? band[(m - lag) & mask] : 0;
+        double sl = (b - prev_b) * scale;
+        double sq = sl * sl;
+        double old = m - win >= start ? square[(m - win) & mask] : 0;
+        sum += sq - old;
+        if (sum < 0) sum = 0; /* rounding */
+        band[m & mask] = b;
+        slope[m & mask] = sl;
+        square[m & mask] = sq;
+        level[j] = sum * inv_win;
+        integral[m & mask] = level[j];
+    }
+    *bank = f;
+    d->integral_sum = sum;
+}
 
+/* The integral's value at detection sample m (d->m is m + 1, d->n the input samples up to the end
+ * of its block): its peaks and the beat logic. */
+static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d, int64_t m,
+                                                          double level)
+{
     if (!d->learned) {
         if (level > d->learn_max) d->learn_max = level;
         d->learn_sum += level;
@@ -607,6 +699,17 @@ static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *
     if (d->has_pending && (double)(d->m - d->last_emitted) >
                               PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
         release_pending(d); /* no beat came to pair it with: a true premature beat */
+}
+
+/* One detection sample y (the mean of k input samples), for step(): filters, then peak logic. */
+static inline __attribute__((always_inline)) void detect_step(psy_ecg_detector *d, double y,
+                                                            filter_bank *bank)
+{
+    int64_t m = d->m;
+    double level;
+    filter_block(d, m, &y, &level, 1, bank);
+    d->m++;
+    peak_step(d, m, level);
 }
 
 /* One input sample: gaps (NaN, flat), the raw ring, and the block mean for detection. */
@@ -651,6 +754,113 @@ static inline __attribute__((always_inline)) void step(psy_ecg_detector *d, doub
     }
 }
 
+/* Integral values level[j ..] (detection samples m0 + j ..) that only move the peak tracking,
+ * applied with the state in locals; returns the first one on which peak_step() has more to do
+ * (a peak to confirm, search-back or a held beat due; learning is over), with the state as it
+ * was before it, or ny. */
+static inline __attribute__((always_inline)) int quiet_samples(psy_ecg_detector *d, int64_t m0,
+                                                             const double *level, int j, int ny)
+{
+    int in_peak = d->in_peak;
+    double peak_max = d->peak_max, prev = d->prev_m;
+    int64_t peak_at = d->peak_at;
+    const int64_t hold = d->max_peak_len, last_beat = d->last_beat, last_emitted = d->last_emitted;
+    const int search = d->n_cand && last_beat >= 0, pending = d->has_pending;
+    const double search_after = d->searchback_after;
+    const double pending_limit = PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1);
+    for (; j < ny; j++) {
+        double v = level[j];
+        int64_t m = m0 + j;
+        if ((search && (double)(m + 1 - last_beat) > search_after) ||
+            (pending && (double)(m + 1 - last_emitted) > pending_limit))
+            break;
+        if (in_peak) {
+            double max = v > peak_max ? v : peak_max;
+            int64_t at = v > peak_max ? m : peak_at;
+            if (v < 0.5 * max || m - at > hold) break;
+            peak_max = max, peak_at = at;
+        } else if (v > prev && v > 0) {
+            in_peak = 1, peak_max = v, peak_at = m;
+        }
+        prev = v;
+    }
+    d->in_peak = in_peak, d->peak_max = peak_max, d->peak_at = peak_at, d->prev_m = prev;
+    return j;
+}
+
+/* Takes input samples from x[0] (at most n, and up to the end of FAST_D detection samples) as
+ * long as step() would take them without starting or ending a gap or a segment, in three passes:
+ * the input samples into the raw ring and block means, the filters over the block means, then
+ * the peak logic on the integral, each detection sample seeing the state it would have seen one
+ * sample at a time. Returns the samples taken (0: step() takes the next one). */
+static size_t run_plain(psy_ecg_detector *d, const double *x, size_t n, filter_bank *bank)
+{
+    if (d->restart || (d->in_gap && !d->gap_flat)) return 0;
+    double y[FAST_D], level[FAST_D];
+    int64_t y_end[FAST_D]; /* input samples consumed when each block was complete */
+    int ny = 0;
+    const int64_t k = d->k, flat_len = d->flat_len, mask = d->raw.len - 1;
+    const int flat = d->in_gap && d->gap_flat;
+    const double inv_k = d->inv_k;
+    size_t max = (size_t)(FAST_D * k - d->block_count), i = 0;
+    if (n > max) n = max;
+    int64_t at = d->n, count = d->block_count, same = d->same_run;
+    double sum = d->block_sum, last = d->last_x, *raw = d->raw.v;
+    if (!flat && same + (int64_t)n < flat_len) {
+        /* No flat stretch can start here: only a NaN stops the run. */
+        for (; i < n; i++) {
+            double v = x[i];
+            if (isnan(v)) break;
+            raw[(at + (int64_t)i) & mask] = v;
+            sum += v;
+            if (++count == k) {
+                y[ny] = sum * inv_k;
+                y_end[ny++] = at + (int64_t)i + 1;
+                sum = 0;
+                count = 0;
+            }
+        }
+        if (i > 0) { /* repeats at the end: samples equal to the one before, back to last_x */
+            size_t j = i - 1;
+            while (j > 0 && x[j] == x[j - 1]) j--;
+            same = j == 0 && x[0] == last ? same + (int64_t)i : (int64_t)(i - 1 - j);
+            last = x[i - 1];
+        }
+        at += (int64_t)i;
+    } else {
+        for (; i < n; i++) {
+            double v = x[i];
+            int repeat = v == last;
+            int64_t run = repeat ? same + 1 : 0;
+            if (isnan(v) | (run == flat_len) | (flat & !repeat)) break; /* for step() */
+            same = run;
+            last = v;
+            raw[at & mask] = v;
+            at++;
+            sum += v;
+            if (++count == k) {
+                y[ny] = sum * inv_k;
+                y_end[ny++] = at;
+                sum = 0;
+                count = 0;
+            }
+        }
+    }
+    d->block_sum = sum, d->block_count = count, d->same_run = same, d->last_x = last;
+    int64_t m0 = d->m;
+    filter_block(d, m0, y, level, ny, bank);
+    for (int j = 0; j < ny; j++) {
+        j = quiet_samples(d, m0, level, j, ny);
+        if (j == ny) break;
+        d->m = m0 + j + 1;
+        d->n = y_end[j];
+        peak_step(d, m0 + j, level[j]);
+    }
+    d->m = m0 + ny;
+    d->n = at;
+    return i;
+}
+
 psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used)
 {
     if (used) *used = 0;
@@ -658,8 +868,22 @@ psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n,
     size_t i = 0;
     filter_bank bank;
     bank_load(d, &bank);
-    /* Each sample can emit at most one beat and one gap; stop while there is room for both. */
-    for (; i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1; i++) step(d, x[i], &bank);
+    /* Each sample can emit at most one beat and one gap; stop while there is room for both. A
+     * plain run of FAST_D detection samples emits at most FAST_D + 2 beats (beats are a
+     * refractory period apart, plus a held one) and no gap: with less room than that, a caller
+     * who is told what was used pops first; one who is not pops after every short push and
+     * gets the rest one sample at a time. */
+    while (i < n && d->beat_count < QUEUE - 1 && d->gap_count < QUEUE - 1) {
+        int room = d->beat_count < QUEUE - FAST_D - 4;
+        if (!room && used) break;
+        size_t len = d->learned && room ? run_plain(d, x + i, n - i, &bank) : 0;
+        if (len) {
+            i += len;
+        } else {
+            step(d, x[i], &bank);
+            i++;
+        }
+    }
     bank_store(d, &bank);
     if (used) *used = i;
     return PSY_OK;
@@ -735,10 +959,11 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
     psy_ecg_detector *c = malloc(sizeof *c);
     if (!c) return PSY_E_NOMEM;
     *c = *d;
-    ring *rings[] = {&c->raw, &c->band, &c->slope, &c->square};
-    const ring *from[] = {&d->raw, &d->band, &d->slope, &d->square};
-    for (int i = 0; i < 4; i++) rings[i]->v = NULL;
-    for (int i = 0; i < 4; i++) {
+    ring *rings[RINGS], *from[RINGS];
+    list_rings(c, rings);
+    list_rings((psy_ecg_detector *)d, from);
+    for (int i = 0; i < RINGS; i++) rings[i]->v = NULL;
+    for (int i = 0; i < RINGS; i++) {
         rings[i]->v = malloc((size_t)from[i]->len * sizeof(double));
         if (!rings[i]->v) {
             psy_ecg_detector_destroy(c);
@@ -753,9 +978,8 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
 void psy_ecg_detector_destroy(psy_ecg_detector *d)
 {
     if (!d) return;
-    free(d->raw.v);
-    free(d->band.v);
-    free(d->slope.v);
-    free(d->square.v);
+    ring *rings[RINGS];
+    list_rings(d, rings);
+    for (int i = 0; i < RINGS; i++) free(rings[i]->v);
     free(d);
 }

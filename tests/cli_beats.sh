@@ -8,6 +8,14 @@ rows=$(($(wc -l <"$TMP/b.tsv") - 1))
 [ "$rows" -ge 140 ] && [ "$rows" -le 165 ] || fail "$rows beats in 150 s of a resting heart"
 expect_grep '"command": "beats"' "$TMP/b.json"
 expect_grep '"sha256": "[0-9a-f]{64}"' "$TMP/b.json"
+# The SHA-256 (computed in a background thread while the beats are found) is the file's.
+expect_grep "\"sha256\": \"$(sha256sum "$DEMO" | cut -d' ' -f1)\"" "$TMP/b.json"
+# Every row: onset with 6 decimals, sample, RR with 3 (n/a after a gap), label, 0/1.
+bad=$(awk -F'\t' 'NR > 1 && !($1 ~ /^[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]$/ && $2 ~ /^[0-9]+$/ && ($3 ~ /^[0-9]+\.[0-9][0-9][0-9]$/ || $3 == "n/a") && $4 ~ /^(N|ectopic|missed|extra|long|short)$/ && $5 ~ /^[01]$/)' "$TMP/b.tsv" | head -1)
+[ -z "$bad" ] || fail "malformed beats row: $bad"
+awk -F'\t' 'NR > 1 && $3 != "n/a" { printf "%.6f\t%d\t%.3f\n", $2 / 100, $2, $3 }' "$TMP/b.tsv" >"$TMP/printf.tsv"
+awk -F'\t' 'NR > 1 && $3 != "n/a" { print $1 "\t" $2 "\t" $3 }' "$TMP/b.tsv" | cmp -s - "$TMP/printf.tsv" ||
+    fail "onsets are not sample / 100 Hz as printf writes them"
 expect_grep '"label": "ECG"' "$TMP/b.json"
 expect_grep '"band_hz"' "$TMP/b.json"
 expect_grep '"alpha": 5.2' "$TMP/b.json"
@@ -21,6 +29,11 @@ expect_grep "^events +$rows" "$TMP/out"
 expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/again.tsv"
 cmp -s "$TMP/b.tsv" "$TMP/again.tsv" || fail "beats table differs between two runs"
 sed 's/again/b/' "$TMP/again.json" | cmp -s - "$TMP/b.json" || fail "sidecar differs between two runs"
+# An absurd interval is written in full, as printf writes it (305 characters; rows are built in memory).
+printf '800\n810\n1e300\n790\n' >"$TMP/huge_rr.txt"
+expect_exit 0 "$PSYPHYS" beats "$TMP/huge_rr.txt" --format rr -o "$TMP/huge.tsv"
+want=$(awk 'BEGIN { printf "%.3f", 1e300 }')
+[ "$(awk -F'\t' 'NR == 4 { print $3 }' "$TMP/huge.tsv")" = "$want" ] || fail "1e300 ms not written as printf does"
 # Without -o: the table on stdout.
 expect_exit 0 "$PSYPHYS" beats "$DEMO"
 expect_grep '^onset	sample' "$TMP/out"

@@ -101,18 +101,33 @@ static size_t read_samples(const char *rel, double fs, double *t, size_t max)
     return n;
 }
 
+/* 1 when t (s) is within tol of one of the n sorted times. */
+static int has_time(const double *t, size_t n, double want, double tol)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fabs(t[i] - want) <= tol) return 1;
+    return 0;
+}
+
+/* NeuroKit's R-peaks on bio_resting_5min_100hz.csv that the signal contradicts, found by
+ * reading the raw ECG around every disagreement (its QRS complexes are a sharp R 0.1-0.2 mV high
+ * followed within 20-30 ms by a sharp S; the rhythm there is 0.55-0.75 s):
+ * - 9273 (92.73 s): NeuroKit has no beat between 9209 and 9351 (1.42 s, twice the RR around);
+ *   the signal has a QRS at 9273 (R 0.195 mV, S -0.208 mV at 9283), RR 0.64 / 0.78 s.
+ * - 22666 (226.66 s): NeuroKit's peak is on a rounded bump after the sharp QRS whose R is at 22659
+ *   (0.134 mV, S -0.084 mV at 22661); RR 0.70 / 0.69 s with 22659, 0.77 / 0.62 s with 22666.
+ * - 23157 (231.57 s): NeuroKit's peak is on a 0.06 mV bump 0.36 s after the beat at 23121; the QRS
+ *   is at 23180 (R 0.091 mV, S -0.100 mV at 23182), RR 0.59 / 0.60 s.
+ * {NeuroKit's sample, the R-peak the signal shows (-1: none)} */
+static const long nk_resting_errors[][2] = {{-1, 9273}, {22666, 22659}, {23157, 23180}};
+
 static void test_neurokit_peaks(void **state)
 {
     (void)state;
-    /* bio_resting_5min's last minute is noisy and its reference has errors that the signal
-     * shows: NeuroKit skips the small QRS at sample 9273 (RR 0.70/0.64/0.78 s around it) and puts
-     * the R-peak on a broad bump after (22666) or before (23157) the sharp QRS we mark at 22659
-     * and 23180. We miss one wide premature beat (21745; our RR classes call its interval
-     * 'missed'). Hence 99.3 % there, 99.5 % elsewhere. */
-    static const struct { const char *data, *ref, *channel; double fs, min; } cases[] = {
-        {"neurokit/ecg_1000hz.csv", "neurokit/rpeaks_ecg_1000hz.tsv", "ECG", 1000, 0.995},
+    static const struct { const char *data, *ref, *channel; double fs; } cases[] = {
+        {"neurokit/ecg_1000hz.csv", "neurokit/rpeaks_ecg_1000hz.tsv", "ECG", 1000},
         {"neurokit/bio_resting_5min_100hz.csv", "neurokit/rpeaks_bio_resting_5min_100hz.tsv", "ECG",
-         100, 0.993}};
+         100}};
     for (int k = 0; k < 2; k++) {
         psy_reader *r = open_shared(cases[k].data, cases[k].fs);
         psy_beat_list *b = beats_of(r, cases[k].channel, 0);
@@ -125,7 +140,40 @@ static void test_neurokit_peaks(void **state)
         assert_int_equal(psy_score_beats(ref, n_ref, test, n_test, 0.1, 0.05, &s), PSY_OK);
         print_message("%s: TP %zu FN %zu FP %zu Se %.2f%% +P %.2f%%\n", cases[k].data, s.tp, s.fn,
                       s.fp, 100 * s.se, 100 * s.ppv);
-        if (s.se < cases[k].min || s.ppv < cases[k].min) fail_msg("%s: below target", cases[k].data);
+        if (s.se < 0.995) fail_msg("%s: Se below 99.5 %%", cases[k].data);
+        if (k == 0 && s.ppv < 0.995) fail_msg("%s: +P below 99.5 %%", cases[k].data);
+        if (k == 1) {
+            /* Every disagreement left is one of NeuroKit's documented errors (each costs one FP,
+             * a moved peak one FN too); against the reference with them put right, >= 99.5 %. */
+            assert_true(s.fp <= 3 && s.fn <= 2);
+            size_t n_fixed = 0;
+            double *fixed = malloc((n_ref + 4) * sizeof *fixed);
+            for (size_t i = 0; i < n_ref; i++) {
+                int wrong = 0;
+                for (size_t e = 0; e < 3; e++) wrong |= fabs(ref[i] * 100 - (double)nk_resting_errors[e][0]) < 0.5;
+                if (!wrong) fixed[n_fixed++] = ref[i];
+            }
+            assert_int_equal(n_fixed, n_ref - 2); /* both moved peaks are in NeuroKit's list */
+            for (size_t e = 0; e < 3; e++) {
+                double t = (double)nk_resting_errors[e][1] / 100;
+                assert_true(has_time(test, n_test, t, 0.015)); /* we mark the QRS the signal shows */
+                assert_false(has_time(ref, n_ref, t, 0.05));   /* NeuroKit does not */
+                size_t at = n_fixed;
+                while (at > 0 && fixed[at - 1] > t) at--;
+                memmove(fixed + at + 1, fixed + at, (n_fixed - at) * sizeof *fixed);
+                fixed[at] = t;
+                n_fixed++;
+            }
+            psy_beat_score c;
+            assert_int_equal(psy_score_beats(fixed, n_fixed, test, n_test, 0.1, 0.05, &c), PSY_OK);
+            print_message("  against NeuroKit's peaks with its 3 errors put right: TP %zu FN %zu FP %zu "
+                          "Se %.2f%% +P %.2f%%\n", c.tp, c.fn, c.fp, 100 * c.se, 100 * c.ppv);
+            if (c.se < 0.995 || c.ppv < 0.995) fail_msg("%s: below target", cases[k].data);
+            /* The wide premature beat at 217.45 s (R 0.284 mV, 0.47 s early, then a 0.92 s pause)
+             * that both find: its band-passed energy peaks on a late notch, 0.4 s after its R. */
+            assert_true(has_time(test, n_test, 217.45, 0.015));
+            free(fixed);
+        }
         free(ref);
         free(test);
         psy_beat_list_free(b);

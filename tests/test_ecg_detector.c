@@ -3,6 +3,7 @@
  * streaming in random chunks, copy and reset give the one-shot beats exactly. */
 #include "test_util.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +37,33 @@ static double gauss(double t, double centre, double width)
     return exp(-0.5 * z * z);
 }
 
-/* One P-QRS-T complex (mV) around an R-peak at time 0; wide = 1 for a PVC-like complex. */
+/* A very wide ventricular beat: NeuroKit's bio_resting_5min_100hz.csv, ECG samples 21736 .. 21784
+ * (its R-peak at 21745; the sharpest part is a notch 0.28 s after the slow, rounded R, so its
+ * band-passed energy peaks long after the R-peak). */
+static const double wide_beat_mv[] = {
+    0.031, 0.026, 0.038, 0.049, 0.087, 0.131, 0.165, 0.210, 0.265, 0.284, 0.262, 0.233, 0.169,
+    0.118, 0.089, 0.032, -0.029, -0.129, -0.197, -0.213, -0.210, -0.150, -0.138, -0.145, -0.200,
+    -0.239, -0.246, -0.233, -0.232, -0.230, -0.220, -0.185, -0.154, -0.096, -0.051, -0.071, -0.210,
+    -0.227, -0.138, -0.096, -0.059, -0.049, -0.029, -0.024, -0.027, -0.025, -0.019, -0.019, -0.018};
+
+/* The recorded wide beat around t = 0 (s), interpolated, less the line between its ends, and
+ * scaled as our normal R (1 mV) to that recording's (0.136 mV). */
+static double recorded_wide_beat(double t)
+{
+    const int n = (int)(sizeof wide_beat_mv / sizeof wide_beat_mv[0]);
+    double u = (t + 0.09) * 100;
+    if (u < 0 || u >= n - 1) return 0;
+    int i = (int)u;
+    double f = u - i, v = (1 - f) * wide_beat_mv[i] + f * wide_beat_mv[i + 1];
+    double line = wide_beat_mv[0] + (wide_beat_mv[n - 1] - wide_beat_mv[0]) * u / (n - 1);
+    return (v - line) / 0.136;
+}
+
+/* One P-QRS-T complex (mV) around an R-peak at time 0; wide = 1 for a PVC-like complex, 2 for the
+ * recorded very wide one. */
 static double complex_at(double t, int wide)
 {
+    if (wide == 2) return recorded_wide_beat(t);
     if (wide) return 1.6 * gauss(t, 0, 0.030) - 0.5 * gauss(t, 0.08, 0.04) - 0.3 * gauss(t, 0.3, 0.06);
     return 0.12 * gauss(t, -0.18, 0.025) - 0.1 * gauss(t, -0.025, 0.008) +
            1.0 * gauss(t, 0, 0.010) - 0.2 * gauss(t, 0.025, 0.008) + 0.3 * gauss(t, 0.28, 0.045);
@@ -52,6 +77,7 @@ typedef struct synth {
     double noise_mv;    /* uniform noise amplitude */
     double sign;        /* +1 or -1 (inverted leads) */
     int pvc_every;      /* every k-th beat premature (0.6 RR) and wide, then a 1.4 RR pause */
+    int pvc_shape;      /* 0: complex_at(, 1); 1: complex_at(, 2) */
 } synth;
 
 /* Fills x (n samples) and the true R-peak sample indices. */
@@ -65,7 +91,7 @@ static size_t make_ecg(const synth *s, double *x, size_t n, int64_t *truth, size
         int k = (int)nb + 1;
         int is_pvc = s->pvc_every && k % s->pvc_every == 0;
         r_times[nb] = t;
-        wide[nb] = is_pvc;
+        wide[nb] = is_pvc ? 1 + s->pvc_shape : 0;
         nb++;
         double rr = s->rr_s * (1.0 + 0.05 * sin(2 * M_PI * 0.25 * t)); /* respiratory sinus arrhythmia */
         int next_pvc = s->pvc_every && (k + 1) % s->pvc_every == 0;
@@ -156,7 +182,7 @@ static void test_rates_and_polarity(void **state)
     static const double rates[] = {100, 130, 250, 360, 500, 1000, 3000};
     for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++)
         for (int sign = -1; sign <= 1; sign += 2) {
-            synth s = {rates[r], 60, 0.8, 0.4, 0.03, sign, 0};
+            synth s = {rates[r], 60, 0.8, 0.4, 0.03, sign, 0, 0};
             size_t n = (size_t)(s.seconds * s.rate);
             double *x = alloc_signal(n);
             int64_t truth[MAX_BEATS];
@@ -174,7 +200,7 @@ static void test_rates_and_polarity(void **state)
 static void test_premature_beats_kept_and_spikes_dropped(void **state)
 {
     (void)state;
-    synth s = {360, 60, 0.8, 0.2, 0.02, 1, 4};
+    synth s = {360, 60, 0.8, 0.2, 0.02, 1, 4, 0};
     size_t n = (size_t)(s.seconds * s.rate);
     double *x = alloc_signal(n);
     int64_t truth[MAX_BEATS];
@@ -184,7 +210,7 @@ static void test_premature_beats_kept_and_spikes_dropped(void **state)
     expect_beats(&got, truth, nt, s.rate, 0.03, "PVC every 4th beat");
 
     /* Narrow artefact spikes half-way between beats are not beats. */
-    synth clean = {360, 60, 0.8, 0.2, 0.02, 1, 0};
+    synth clean = {360, 60, 0.8, 0.2, 0.02, 1, 0, 0};
     nt = make_ecg(&clean, x, n, truth, MAX_BEATS);
     for (size_t b = 6; b + 1 < nt; b += 7) {
         int64_t mid = (truth[b] + truth[b + 1]) / 2;
@@ -195,10 +221,30 @@ static void test_premature_beats_kept_and_spikes_dropped(void **state)
     free(x);
 }
 
+/* A ventricular beat wider than the integration window is found at its R-peak. */
+static void test_very_wide_beats(void **state)
+{
+    (void)state;
+    static const double rates[] = {100, 360, 1000};
+    for (size_t r = 0; r < 3; r++) {
+        synth s = {rates[r], 60, 0.75, 0.1, 0.01, 1, 5, 1};
+        size_t n = (size_t)(s.seconds * s.rate);
+        double *x = alloc_signal(n);
+        int64_t truth[MAX_BEATS];
+        size_t nt = make_ecg(&s, x, n, truth, MAX_BEATS);
+        beats got;
+        detect_fresh(s.rate, x, n, 0, &got, NULL, NULL);
+        char what[64];
+        snprintf(what, sizeof what, "very wide PVC every 5th beat, %g Hz", rates[r]);
+        expect_beats(&got, truth, nt, s.rate, 0.02, what);
+        free(x);
+    }
+}
+
 static void test_gaps(void **state)
 {
     (void)state;
-    synth s = {250, 60, 0.9, 0.2, 0.02, 1, 0};
+    synth s = {250, 60, 0.9, 0.2, 0.02, 1, 0, 0};
     size_t n = (size_t)(s.seconds * s.rate);
     double *x = alloc_signal(n);
     int64_t truth[MAX_BEATS], kept[MAX_BEATS];
@@ -266,12 +312,14 @@ static void test_no_signal(void **state)
 static void test_streaming_copy_reset(void **state)
 {
     (void)state;
-    synth s = {1000, 40, 0.75, 0.3, 0.05, 1, 5};
+    synth s = {1000, 40, 0.75, 0.3, 0.05, 1, 5, 0};
     size_t n = (size_t)(s.seconds * s.rate);
     double *x = alloc_signal(n);
     int64_t truth[MAX_BEATS];
     make_ecg(&s, x, n, truth, MAX_BEATS);
     for (size_t i = 12000; i < 12500; i++) x[i] = NAN;
+    for (size_t i = 20000; i < 23000; i++) x[i] = 0.5; /* flat (lead off) for 3 s */
+    for (size_t i = 30000; i < 31500; i++) x[i] = 0.25; /* flat for 1.5 s: shorter than a gap */
     beats once, chunked;
     detect_fresh(s.rate, x, n, 0, &once, NULL, NULL);
     assert_true(once.n > 40);
@@ -280,6 +328,26 @@ static void test_streaming_copy_reset(void **state)
         detect_fresh(s.rate, x, n, chunks[c], &chunked, NULL, NULL);
         assert_int_equal(chunked.n, once.n);
         assert_memory_equal(chunked.at, once.at, once.n * sizeof once.at[0]);
+    }
+    /* Without `used`: pushes of one second, popping after each, take everything. */
+    {
+        psy_ecg_detector_config cfg = psy_ecg_detector_config_default(s.rate);
+        psy_ecg_detector *p = NULL;
+        assert_int_equal(psy_ecg_detector_create(&cfg, &p), PSY_OK);
+        beats second = {.n = 0};
+        psy_ecg_beat b[64];
+        size_t k, step = (size_t)s.rate;
+        for (size_t at = 0; at < n; at += step) {
+            assert_int_equal(psy_ecg_detector_push(p, x + at, n - at < step ? n - at : step, NULL), PSY_OK);
+            while ((k = psy_ecg_detector_pop_beats(p, b, 64)) > 0)
+                for (size_t i = 0; i < k; i++) second.at[second.n++] = b[i].sample;
+        }
+        assert_int_equal(psy_ecg_detector_finish(p), PSY_OK);
+        while ((k = psy_ecg_detector_pop_beats(p, b, 64)) > 0)
+            for (size_t i = 0; i < k; i++) second.at[second.n++] = b[i].sample;
+        assert_int_equal(second.n, once.n);
+        assert_memory_equal(second.at, once.at, once.n * sizeof once.at[0]);
+        psy_ecg_detector_destroy(p);
     }
     /* A copy taken mid-stream continues exactly like the original. */
     psy_ecg_detector_config c = psy_ecg_detector_config_default(s.rate);
@@ -313,6 +381,51 @@ static void test_streaming_copy_reset(void **state)
     free(x);
 }
 
+/* The detector's fuzz findings (tests/fuzz/regressions/ecg/, decoded as fuzz_ecg does: byte 0
+ * the rate, byte 1 the coding, then int16 samples at 5 uV or raw doubles) run to the end with
+ * beats in order. searchback-rpeak-already-a-beat: search-back at the end picked, again and
+ * again, a candidate whose R-peak (found by the wide-QRS search) was the last beat's: it hung. */
+static void test_fuzz_findings(void **state)
+{
+    (void)state;
+    static const double rates[] = {50, 100, 128, 250, 256, 360, 500, 1000, 3000, 20000, 51.2, 99.9};
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/tests/fuzz/regressions/ecg", PSYPHYS_SOURCE_DIR);
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static unsigned char data[1 << 18];
+        size_t size = fread(data, 1, sizeof data, f);
+        fclose(f);
+        assert_true(size >= 2);
+        int raw = data[1] & 1;
+        size_t width = raw ? 8 : 2, n = (size - 2) / width;
+        double *x = alloc_signal(n ? n : 1);
+        for (size_t i = 0; i < n; i++) {
+            if (raw) {
+                memcpy(&x[i], data + 2 + 8 * i, 8);
+            } else {
+                int16_t v;
+                memcpy(&v, data + 2 + 2 * i, 2);
+                x[i] = v * 0.005;
+            }
+        }
+        beats got;
+        detect_fresh(rates[data[0] % (sizeof rates / sizeof rates[0])], x, n, 97, &got, NULL, NULL);
+        for (size_t i = 1; i < got.n; i++) assert_true(got.at[i] > got.at[i - 1]);
+        free(x);
+        files++;
+    }
+    closedir(dp);
+    assert_true(files >= 1);
+}
+
 static void test_config(void **state)
 {
     (void)state;
@@ -340,9 +453,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rates_and_polarity),
         cmocka_unit_test(test_premature_beats_kept_and_spikes_dropped),
+        cmocka_unit_test(test_very_wide_beats),
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_no_signal),
         cmocka_unit_test(test_streaming_copy_reset),
+        cmocka_unit_test(test_fuzz_findings),
         cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

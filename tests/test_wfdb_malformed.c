@@ -220,25 +220,28 @@ static void test_formats_round_trip(void **state)
 }
 
 /* Reads that cross cache blocks, forwards and backwards, on a long single-signal 212 file with
- * an odd sample count, a long format-8 (difference) file and a long 2-signal format-16 file
- * (large enough for its code table). */
+ * an odd sample count, a long format-8 (difference) file, a long 2-signal format-16 file
+ * (large enough for its code table) and a long 2-signal 212 file read alternately by signal
+ * (each signal of a cached block is converted when first read). */
 static void test_long_records(void **state)
 {
     (void)state;
-    for (int pass = 0; pass < 3; pass++) {
-        int fmt = pass == 2 ? 16 : pass ? 8 : 212, S = pass ? 2 : 1;
+    for (int pass = 0; pass < 4; pass++) {
+        int fmt = pass == 3 ? 212 : pass == 2 ? 16 : pass ? 8 : 212, S = pass ? 2 : 1;
         int nframes = 600001;
         size_t n = (size_t)nframes * (size_t)S;
         int *v = malloc(n * sizeof *v);
         for (size_t i = 0; i < n; i++)
-            v[i] = pass == 2 ? (int)(i * 7 % 65535) - 32767
+            v[i] = pass == 3 ? (int)(i * 13 % 4095) - 2047
+                   : pass == 2 ? (int)(i * 7 % 65535) - 32767
                    : pass    ? (int)((i / 2) % 200 < 100 ? (i / 2) % 200 : 200 - (i / 2) % 200) - 50
                              : (int)(i % 4000) - 2000 + (i % 4000 == 0);
         bytes b = encode(fmt, v, n, (size_t)S);
         write_temp_file("long.dat", b.p, b.n);
         char hea[256];
         snprintf(hea, sizeof hea, "long %d 360 %d\n%s", S, nframes,
-                 pass == 2 ? "long.dat 16 1 16 0\nlong.dat 16 1 16 0\n"
+                 pass == 3   ? "long.dat 212 1 12 0\nlong.dat 212 1 12 0\n"
+                 : pass == 2 ? "long.dat 16 1 16 0\nlong.dat 16 1 16 0\n"
                  : pass    ? "long.dat 8 1 8 0 0\nlong.dat 8 1 8 0 0\n"
                            : "long.dat 212 1 12 0\n");
         psy_reader *r = NULL;
@@ -246,12 +249,15 @@ static void test_long_records(void **state)
         if (open_path(write_text("long.hea", hea), 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
         static const int64_t starts[] = {599990, 262130, 0, 524270, 131060, 300000};
         double x[64];
-        for (int ch = 0; ch < S; ch++)
-            for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
-                int64_t cnt = nframes - starts[k] < 11 ? nframes - starts[k] : 11;
-                assert_int_equal(psy_reader_read(r, ch, starts[k], cnt, x), PSY_OK);
-                for (int64_t i = 0; i < cnt; i++) assert_true(x[i] == v[(starts[k] + i) * S + ch]);
-            }
+        size_t n_starts = sizeof starts / sizeof starts[0];
+        /* every start for each signal in turn; in pass 3, the signals alternately */
+        for (size_t q = 0; q < (size_t)S * n_starts; q++) {
+            size_t k = q % n_starts;
+            int ch = pass == 3 ? (int)((q + q / n_starts) % 2) : (int)(q / n_starts);
+            int64_t cnt = nframes - starts[k] < 11 ? nframes - starts[k] : 11;
+            assert_int_equal(psy_reader_read(r, ch, starts[k], cnt, x), PSY_OK);
+            for (int64_t i = 0; i < cnt; i++) assert_true(x[i] == v[(starts[k] + i) * S + ch]);
+        }
         psy_reader_close(r);
         free(v);
         free(b.p);

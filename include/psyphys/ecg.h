@@ -14,7 +14,8 @@
  * the next beat: if the two intervals add up to a normal one, it was an extra (noise) detection
  * (the "extra beat" pattern of Lipponen & Tarvainen 2019); a true premature beat is followed by a
  * pause and kept. The fiducial point is then refined on the raw signal: the extremum of the QRS,
- * of the polarity that dominates the recording.
+ * of the polarity that dominates the recording; a QRS wider than the integration window (a
+ * ventricular beat) is searched over all the signal that fed the integral's peak.
  *
  * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
  * integration window, peak confirmation, premature-beat hold and search-back horizon, about 2.5 s
