@@ -33,9 +33,10 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
     if (s->beats) {
         psy_hrv_result h;
         analyze_hrv_of(s, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &h);
+        size_t artefacts = 0; /* beats of a class other than normal (a stretch's first beat has none) */
+        for (int c = PSY_BEAT_NORMAL + 1; c < PSY_BEAT_CLASS_COUNT; c++) artefacts += s->beats->counts.n[c];
         printf("  heart   '%s': %zu beats (%zu artefacts, corrected), mean HR %.1f bpm, RMSSD %.1f ms, SDNN %.1f ms\n",
-               psy_reader_channel(s->r, s->ecg)->label, s->beats->n,
-               s->beats->n - s->beats->counts.n[PSY_BEAT_NORMAL], h.values.v[PSY_HRV_MEAN_HR_BPM],
+               psy_reader_channel(s->r, s->ecg)->label, s->beats->n, artefacts, h.values.v[PSY_HRV_MEAN_HR_BPM],
                h.values.v[PSY_HRV_RMSSD_MS], h.values.v[PSY_HRV_SDNN_MS]);
     }
     if (s->n_leads) {

@@ -5,6 +5,10 @@ S=neurokit_eventrelated
 
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/res"
 expect_grep 'heart +.ECG.: 15[0-9] beats' "$TMP/out"
+# the artefacts counted are the beats labelled other than N in the beats table (the first beat,
+# without an RR, is not one)
+artefacts=$(awk -F'\t' 'NR > 1 && $4 != "N"' "$TMP/res/neurokit_eventrelated_beats.tsv" | wc -l)
+expect_grep "heart +.ECG.: 15[0-9] beats \($artefacts artefacts, corrected\)" "$TMP/out"
 expect_grep 'skin +.EDA.: [0-9]+ SCRs, SCL 14\.[0-9]+ uS' "$TMP/out"
 expect_grep 'breath +.RSP.: [0-9]+ breaths' "$TMP/out"
 expect_grep '^  Negative +10\.24 ' "$TMP/out"
