@@ -88,6 +88,9 @@ int batch_mkdirs(const char *dir);
 /* rm -r (no following of symlinks). */
 void batch_remove_tree(const char *path);
 
+/* How the batch reports: live bar or log lines (auto), nothing (--quiet), JSON lines (--json-log). */
+typedef enum { PROGRESS_AUTO, PROGRESS_QUIET, PROGRESS_JSON } batch_progress_mode;
+
 /* ---- one file's result ------------------------------------------------------------------- */
 
 typedef enum { BATCH_OK, BATCH_FAILED, BATCH_SKIPPED } batch_state;
@@ -118,12 +121,11 @@ int batch_status_read(const char *path, batch_result **rows, size_t *n);
  * Returns 1 on success (prints why otherwise). */
 int batch_group_tables(const char *outdir, const batch_result *rows, size_t n);
 /* The group tables and, when the files' outputs hold QC pages (analyze --report passed through),
- * OUTDIR/index.html linking them, failures first. Returns 1 on success (prints why otherwise). */
-int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n);
+ * OUTDIR/index.html linking them, failures first ("wrote OUTDIR/index.html" on stdout in the
+ * PROGRESS_AUTO mode only). Returns 1 on success (prints why otherwise). */
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, batch_progress_mode mode);
 
 /* ---- progress ---------------------------------------------------------------------------- */
-
-typedef enum { PROGRESS_AUTO, PROGRESS_QUIET, PROGRESS_JSON } batch_progress_mode;
 
 typedef struct batch_progress {
     batch_progress_mode mode;

@@ -368,7 +368,7 @@ static int run_batch(batch_options *o)
     int written = about && batch_status_write(status, rows, n, about);
     json_decref(about);
     if (!written) goto done;
-    if (o->shard_n == 1 && !batch_dataset_tables(o->outdir, rows, n)) goto done;
+    if (o->shard_n == 1 && !batch_dataset_tables(o->outdir, rows, n, o->progress)) goto done;
     rc = batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
 done:
     if (rows) batch_rows_free(rows, n);

@@ -30,7 +30,8 @@ void report_batch_output_set(const char *file, const char *outputs, char *subdir
                              size_t stem_size);
 
 /* Writes index.html for OUTDIR/batch_status.tsv: one row per file, failures first, key metrics
- * and a link to its report. Returns 1, or 0 after printing why. */
+ * and a link to its report. Prints nothing on success (the caller says it wrote it). Returns 1,
+ * or 0 after printing why. */
 int report_write_index(const char *outdir, int overwrite);
 
 #endif

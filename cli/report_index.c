@@ -144,7 +144,5 @@ int report_write_index(const char *outdir, int overwrite)
             if (status_rank(report_table_str(&t, r, cols[1])) == rank) row(out.fp, outdir, &t, r, cols);
     fputs("</tbody></table></div></section>\n</body>\n</html>\n", out.fp);
     report_table_free(&t);
-    if (!cli_output_commit_all(&out, 1)) return 0;
-    printf("wrote %s\n", path);
-    return 1;
+    return cli_output_commit_all(&out, 1);
 }

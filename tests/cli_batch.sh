@@ -236,6 +236,7 @@ RP=$TMP/reports
 mkdir -p "$TMP/rep_bad" && cp "$SRC/tests/data/bad/edf_cut_data_record.edf" "$TMP/rep_bad/broken.edf"
 expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" "$TMP/rep_bad" -o "$RP" -j 2 --report
 expect_grep 'href="sub-04/sub-04_task-emo_ecg_report\.html"' "$RP/index.html"
+expect_grep "^wrote $RP/index\\.html\$" "$TMP/out"
 [ -s "$RP/sub-04/sub-04_task-emo_ecg_report.html" ] || fail "no QC page for sub-04"
 [ "$(find "$RP" -name '*_report.html' | wc -l)" -eq 4 ] || fail "4 ok files, 4 pages: $(find "$RP" -name '*_report.html')"
 first_failed=$(grep -n 'broken\.edf' "$RP/index.html" | head -1 | cut -d: -f1)
@@ -245,8 +246,16 @@ first_ok=$(grep -n 'sub-04_task-emo_ecg_report' "$RP/index.html" | head -1 | cut
 RS=$TMP/reports_sharded
 for k in 1 2; do expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$RS" --shard $k/2 -j 1 --report; done
 [ ! -e "$RS/index.html" ] || fail "a shard wrote index.html"
-expect_exit 0 "$PSYPHYS" batch --merge "$RS"
+expect_exit 0 "$PSYPHYS" batch --merge "$RS" --quiet
+[ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ] || fail "--merge --quiet printed: $(cat "$TMP/out" "$TMP/err")"
 [ "$(grep -c '_report\.html"' "$RS/index.html")" -eq 2 ] || fail "merged index links 2 pages"
+# --quiet: nothing at all on a successful run, the index too; --json-log: stdout stays JSON lines
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/rep_quiet" -j 2 --report --quiet
+[ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ] || fail "--report --quiet printed: $(cat "$TMP/out" "$TMP/err")"
+[ -s "$TMP/rep_quiet/index.html" ] || fail "--report --quiet wrote no index.html"
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/rep_json" -j 2 --report --json-log
+grep -qv '^{' "$TMP/out" && fail "--report --json-log printed a line that is not JSON: $(grep -v '^{' "$TMP/out")"
+[ -s "$TMP/rep_json/index.html" ] || fail "--report --json-log wrote no index.html"
 
 # ---- the Slurm script ----
 expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 3 --cpus-per-task 2 \
