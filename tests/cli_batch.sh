@@ -132,6 +132,78 @@ cmp -s "$TMP/ref_sums" "$TMP/killed_sums" || fail "killed + rerun differs from o
 [ -z "$(find "$K" -name '*.tmp-*')" ] || fail "temporary files left: $(find "$K" -name '*.tmp-*')"
 expect_grep '^4 files: ' "$TMP/err"
 
+# ---- a worker that hangs, floods its log, or leaves a process behind; the batch stopped by SIGTERM ----
+H=$TMP/hang
+mkdir -p "$H"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$H/a.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$H/hang_me.edf"
+# gone: no such process, or a zombie waiting for its (new) parent to reap it
+gone() {
+    for _ in $(seq 60); do
+        [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# hangs, deaf to SIGTERM, with a child of its own: SIGKILL to its process group after the grace
+cat >"$TMP/hanging_worker" <<EOF
+#!/bin/sh
+case "\$2" in *hang_me*) trap '' TERM; sleep 300 & echo \$! >"$TMP/hung_child"; wait; sleep 300 ;; esac
+exec "$PSYPHYS" "\$@"
+EOF
+# floods its log (RLIMIT_FSIZE stops it at --max-file-mib)
+cat >"$TMP/flooding_worker" <<EOF
+#!/bin/sh
+case "\$2" in *hang_me*) yes "psyphys: over and over" ;; esac
+exec "$PSYPHYS" "\$@"
+EOF
+# succeeds but leaves a process running (it would write on into its staging folder)
+cat >"$TMP/leaving_worker" <<EOF
+#!/bin/sh
+"$PSYPHYS" "\$@"
+rc=\$?
+sleep 300 &
+echo \$! >>"$TMP/left_children"
+exit \$rc
+EOF
+# every file hangs (to stop the batch while its workers run)
+cat >"$TMP/stuck_worker" <<EOF
+#!/bin/sh
+sleep 300 &
+echo \$! >>"$TMP/stuck_children"
+wait
+EOF
+chmod +x "$TMP/hanging_worker" "$TMP/flooding_worker" "$TMP/leaving_worker" "$TMP/stuck_worker"
+PSYPHYS_BATCH_WORKER=$TMP/hanging_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/hung" -j 2 --timeout 1
+expect_grep '^hang_me\.edf	failed	timed out after 1 s	[0-9.]+	n/a$' "$TMP/hung/batch_status.tsv"
+expect_grep '^a\.edf	ok	' "$TMP/hung/batch_status.tsv"
+expect_grep '^2 files: 1 ok, 1 failed' "$TMP/err"
+gone "$(cat "$TMP/hung_child")" || fail "the hung worker's child survived its timeout"
+[ ! -d "$TMP/hung/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind after a timeout"
+expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/hung" -j 2 --timeout 30 # a timed-out file is resumed as any failure
+expect_grep '^hang_me\.edf	ok	' "$TMP/hung/batch_status.tsv"
+expect_grep '^a\.edf	skipped	' "$TMP/hung/batch_status.tsv"
+PSYPHYS_BATCH_WORKER=$TMP/flooding_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/flood" -j 2 --max-file-mib 1
+expect_grep '^hang_me\.edf	failed	its log reached the size limit of 1 MiB \(--max-file-mib\)	' "$TMP/flood/batch_status.tsv"
+expect_grep '^a\.edf	ok	' "$TMP/flood/batch_status.tsv"
+[ ! -d "$TMP/flood/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind after a flood"
+PSYPHYS_BATCH_WORKER=$TMP/leaving_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/left" -j 2
+[ "$(wc -l <"$TMP/left_children")" -eq 2 ] || fail "leaving_worker ran $(wc -l <"$TMP/left_children") times"
+for c in $(cat "$TMP/left_children"); do gone "$c" || fail "a worker's leftover process $c lives on"; done
+PSYPHYS_BATCH_WORKER=$TMP/stuck_worker "$PSYPHYS" batch "$H" -o "$TMP/stopped" -j 2 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 100); do [ "$(cat "$TMP/stuck_children" 2>/dev/null | wc -l)" -eq 2 ] && break; sleep 0.05; done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM: exit $rc, want 143 (128 + 15): $(cat "$TMP/err")"
+expect_grep 'batch: stopped by Terminated after 0 of 2 files; rerun the same command to resume' "$TMP/err"
+for c in $(cat "$TMP/stuck_children"); do gone "$c" || fail "a worker's process $c outlived the stopped batch"; done
+[ ! -e "$TMP/stopped/batch_status.tsv" ] || fail "a stopped batch wrote a status table"
+[ ! -d "$TMP/stopped/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind by a stopped batch"
+expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/stopped" -j 2
+expect_grep '^2 files: 2 ok, 0 failed, 0 skipped' "$TMP/err"
+
 # ---- one batch per OUTDIR and shard at a time ----
 PSYPHYS_BATCH_WORKER=$TMP/slow_worker "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1 --quiet &
 first=$!
@@ -267,6 +339,9 @@ expect_grep '^#SBATCH --partition=short$' "$TMP/out"
 expect_grep '^#SBATCH --mem=2G$' "$TMP/out"
 expect_grep '^#SBATCH --account=lab$' "$TMP/out"
 expect_grep "^exec '[^']*psyphys' batch '.*/archive/bids' '-o' '.*/s' '--pre' '2' -j 2 --shard \"\\\$SLURM_ARRAY_TASK_ID/3\"$" "$TMP/out"
+# the batch options go to every task
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 2 --timeout 600 --max-file-mib 64
+expect_grep "^exec '[^']*psyphys' batch '.*/archive/bids' '-o' '.*/s' '--timeout' '600' '--max-file-mib' '64' -j 1 --shard " "$TMP/out"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script
 expect_grep 'needs --shards N' "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --partition short
@@ -312,6 +387,11 @@ expect_grep "unknown option '--bogus'" "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --events x.tsv
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 0
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --shard 4/3
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --timeout 0
+expect_grep "batch: --timeout wants seconds above 0 \(at most a year\), not '0'" "$TMP/err"
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --timeout 1s
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --max-file-mib -1
+expect_grep "batch: --max-file-mib wants a whole number of MiB from 0 \(no limit\), not '-1'" "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/plain"
 # analyze's options are checked once, by analyze's parser, before any file
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 1 --segments bogus
