@@ -187,6 +187,7 @@ static void stop_worker(slot *s, double now)
 {
     if (s->stage == WORKER_RUNNING) {
         batch_kill_worker(s->pid, SIGTERM);
+        batch_kill_worker(s->pid, SIGCONT); /* a stopped worker would hold SIGTERM until the SIGKILL */
         s->stage = WORKER_TERMINATED;
         s->deadline = now + BATCH_KILL_GRACE_S;
     } else {

@@ -190,6 +190,33 @@ expect_grep '^a\.edf	ok	' "$TMP/flood/batch_status.tsv"
 PSYPHYS_BATCH_WORKER=$TMP/leaving_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/left" -j 2
 [ "$(wc -l <"$TMP/left_children")" -eq 2 ] || fail "leaving_worker ran $(wc -l <"$TMP/left_children") times"
 for c in $(cat "$TMP/left_children"); do gone "$c" || fail "a worker's leftover process $c lives on"; done
+# the signals the batch waits for are blocked in the batch only, not in its workers
+# (a shell clears its signal mask when it starts: the worker here is perl, Debian's perl-base)
+if [ -x /usr/bin/perl ]; then
+    cat >"$TMP/mask_worker" <<EOF
+#!/usr/bin/perl
+open(my \$st, '<', '/proc/self/status') or die;
+open(my \$log, '>>', '$TMP/worker_masks') or die;
+while (<\$st>) { print \$log "\$1\\n" if /^SigBlk:\\s*(\\S+)/; }
+close(\$log);
+exec('$PSYPHYS', @ARGV);
+EOF
+    chmod +x "$TMP/mask_worker"
+    PSYPHYS_BATCH_WORKER=$TMP/mask_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/masks" -j 2
+    [ "$(wc -l <"$TMP/worker_masks")" -eq 2 ] || fail "mask_worker: $(cat "$TMP/worker_masks")"
+    for m in $(cat "$TMP/worker_masks"); do # SIGHUP, SIGINT, SIGTERM, SIGCHLD: bits 0, 1, 14, 16
+        [ $((0x${m#"${m%?????}"} & 0x14003)) -eq 0 ] || fail "a worker started with signals blocked: $m"
+    done
+fi
+# a worker that stops itself (SIGSTOP) is still ended at its deadline (SIGCONT goes with the SIGTERM)
+cat >"$TMP/stopping_worker" <<EOF
+#!/bin/sh
+case "\$2" in *hang_me*) kill -STOP \$\$ ;; esac
+exec "$PSYPHYS" "\$@"
+EOF
+chmod +x "$TMP/stopping_worker"
+PSYPHYS_BATCH_WORKER=$TMP/stopping_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/stopped_worker" -j 2 --timeout 1
+expect_grep '^hang_me\.edf	failed	timed out after 1 s	' "$TMP/stopped_worker/batch_status.tsv"
 PSYPHYS_BATCH_WORKER=$TMP/stuck_worker "$PSYPHYS" batch "$H" -o "$TMP/stopped" -j 2 >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 for _ in $(seq 100); do [ "$(cat "$TMP/stuck_children" 2>/dev/null | wc -l)" -eq 2 ] && break; sleep 0.05; done
