@@ -105,11 +105,12 @@ static char *join_outputs(const batch_record *rec)
     return s;
 }
 
-/* 1 when a name holds a tab, line break or other control character (a TSV cell cannot). */
-static int has_control(const char *s)
+/* 1 when a name holds a tab, line break or other control character (a TSV cell cannot) or ';'
+ * (it separates the outputs in batch_status.tsv, and a file's outputs carry its name). */
+static int unlistable(const char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 32) return 1;
+        if ((unsigned char)*s < 32 || *s == ';') return 1;
     return 0;
 }
 
@@ -275,9 +276,9 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
         while (ok && !rs->usage_error && !rs->interrupted && running < jobs && next < n) {
             size_t i = next++;
             const batch_item *it = &l->items[mine[i]];
-            if (has_control(it->rel)) {
-                set_result(&rows[i], it->rel, BATCH_FAILED,
-                           "its path holds a tab, line break or control character (the tables are TSV)", 0, NULL);
+            if (unlistable(it->rel)) {
+                set_result(&rows[i], it->rel, BATCH_FAILED, "its path holds a tab, line break or control character "
+                           "(the tables are TSV) or ';' (it separates the outputs)", 0, NULL);
                 batch_progress_file(&rs->progress, &rows[i]);
                 continue;
             }

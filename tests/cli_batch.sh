@@ -307,6 +307,15 @@ cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/tab/$(printf 'a\tb.edf')"
 expect_exit 1 "$PSYPHYS" batch "$TMP/tab" -o "$TMP/tab_out"
 expect_grep '^a\?b\.edf	failed	its path holds a tab, line break or control character' "$TMP/tab_out/batch_status.tsv"
 [ "$(wc -l <"$TMP/tab_out/batch_status.tsv")" -eq 2 ] || fail "tab: $(cat "$TMP/tab_out/batch_status.tsv")"
+# ';' separates the outputs: such a file fails alone, the others and the group tables are complete
+mkdir -p "$TMP/semi"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/semi/x;y.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/semi/y.edf"
+expect_exit 1 "$PSYPHYS" batch "$TMP/semi" -o "$TMP/semi_out"
+expect_grep "^x;y\.edf	failed	its path holds .* or ';' \(it separates the outputs\)	" "$TMP/semi_out/batch_status.tsv"
+expect_grep '^y\.edf	ok	' "$TMP/semi_out/batch_status.tsv"
+[ "$(cut -f1 "$TMP/semi_out/group_segments.tsv" | sort -u | tr '\n' ' ')" = "file y.edf " ] ||
+    fail "group tables with a ';' file: $(cut -f1 "$TMP/semi_out/group_segments.tsv")"
 
 # ---- shards + merge = one run ----
 SH=$TMP/sharded
