@@ -24,7 +24,8 @@ void report_write_page(FILE *fp, const report_data *d);
 void report_page_head(FILE *fp, const char *title);
 
 /* The output set of a batch_status.tsv row: the folder below OUTDIR ("" for OUTDIR itself) and
- * the stem of the *_segments.tsv among its outputs (`;`-separated, relative to OUTDIR), else the
+ * the stem of the *_segments.tsv among its outputs (`;`-separated, relative to OUTDIR; `,` when
+ * the list holds no `;`), else the
  * file's name without folder and extensions (as analyze names a flat output). */
 void report_batch_output_set(const char *file, const char *outputs, char *subdir, size_t subdir_size, char *stem,
                              size_t stem_size);

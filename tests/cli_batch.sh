@@ -364,6 +364,13 @@ expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/rep_quiet" -j 2 --report --qui
 expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/rep_json" -j 2 --report --json-log
 grep -qv '^{' "$TMP/out" && fail "--report --json-log printed a line that is not JSON: $(grep -v '^{' "$TMP/out")"
 [ -s "$TMP/rep_json/index.html" ] || fail "--report --json-log wrote no index.html"
+# a ',' in a file's name: its index row links its own page, not that of the file after the ','
+mkdir -p "$TMP/comma"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/comma/p,q.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/comma/q.edf"
+expect_exit 0 "$PSYPHYS" batch "$TMP/comma" -o "$TMP/comma_out" --report --quiet
+expect_grep 'href="p%2Cq_report\.html"' "$TMP/comma_out/index.html"
+[ "$(grep -c 'href="q_report\.html"' "$TMP/comma_out/index.html")" -eq 1 ] || fail "two index rows link q_report.html"
 
 # ---- the Slurm script ----
 expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 3 --cpus-per-task 2 \
