@@ -190,6 +190,17 @@ expect_grep '^a\.edf	ok	' "$TMP/flood/batch_status.tsv"
 PSYPHYS_BATCH_WORKER=$TMP/leaving_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/left" -j 2
 [ "$(wc -l <"$TMP/left_children")" -eq 2 ] || fail "leaving_worker ran $(wc -l <"$TMP/left_children") times"
 for c in $(cat "$TMP/left_children"); do gone "$c" || fail "a worker's leftover process $c lives on"; done
+# outputs that are not regular files (the group tables would read through them): that file fails
+cat >"$TMP/linking_worker" <<EOF
+#!/bin/sh
+"$PSYPHYS" "\$@" || exit \$?
+case "\$2" in *hang_me*) rm "\$4/hang_me_segments.tsv"; ln -s /dev/zero "\$4/hang_me_segments.tsv" ;; esac
+EOF
+chmod +x "$TMP/linking_worker"
+PSYPHYS_BATCH_WORKER=$TMP/linking_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/linked" -j 2
+expect_grep '^hang_me\.edf	failed	its output hang_me_segments\.tsv is not a regular file \(a symlink, FIFO or device\)	' "$TMP/linked/batch_status.tsv"
+[ ! -e "$TMP/linked/hang_me_segments.tsv" ] || fail "a symlink output was moved into OUTDIR"
+expect_grep '^a\.edf	n/a	n/a	n/a	n/a	recording	' "$TMP/linked/group_segments.tsv"
 # the signals the batch waits for are blocked in the batch only, not in its workers
 # (a shell clears its signal mask when it starts: the worker here is perl, Debian's perl-base)
 if [ -x /usr/bin/perl ]; then
