@@ -252,7 +252,7 @@ static int wait_worker(run_state *rs, slot *slots, int jobs, int *status)
                 if (rs->interrupted && slots[k].stage == WORKER_TERMINATED) stop_worker(&slots[k], now);
                 else if (slots[k].stage == WORKER_RUNNING) stop_worker(&slots[k], now);
             }
-            rs->interrupted = sig;
+            if (!rs->interrupted) rs->interrupted = sig; /* the message names the first */
             continue;
         }
         for (int k = 0; k < jobs; k++) {
