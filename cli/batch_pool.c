@@ -4,6 +4,7 @@
  * worker that ended). The batch waits for them without polling: SIGCHLD and the interrupting
  * signals are blocked and taken with sigtimedwait, its timeout the nearest worker deadline. */
 #define _XOPEN_SOURCE 700 /* WNOWAIT */
+#define _DEFAULT_SOURCE   /* closefrom (glibc 2.34) */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -65,8 +66,9 @@ int batch_spawn(char *const *argv, const char *log, const sigset_t *child_mask, 
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     int null = open("/dev/null", O_RDONLY);
     if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(127);
-    close(fd);
-    close(null);
+    /* nothing else the batch holds (its caller's pipes among them) passes to the worker, or to
+     * what it starts and might leave running after a kill -9 of the batch */
+    closefrom(3);
     execv(argv[0], argv);
     dprintf(2, "psyphys: %s: cannot start the worker: %s\n", argv[0], strerror(errno));
     _exit(127);

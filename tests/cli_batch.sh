@@ -160,6 +160,7 @@ EOF
 # succeeds but leaves a process running (it would write on into its staging folder)
 cat >"$TMP/leaving_worker" <<EOF
 #!/bin/sh
+[ -e /proc/\$\$/fd/7 ] && echo "fd 7 open" >>"$TMP/worker_fds"
 "$PSYPHYS" "\$@"
 rc=\$?
 sleep 300 &
@@ -187,7 +188,9 @@ PSYPHYS_BATCH_WORKER=$TMP/flooding_worker expect_exit 1 "$PSYPHYS" batch "$H" -o
 expect_grep '^hang_me\.edf	failed	its log reached the size limit of 1 MiB \(--max-file-mib\)	' "$TMP/flood/batch_status.tsv"
 expect_grep '^a\.edf	ok	' "$TMP/flood/batch_status.tsv"
 [ ! -d "$TMP/flood/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind after a flood"
-PSYPHYS_BATCH_WORKER=$TMP/leaving_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/left" -j 2
+# (the batch has fd 7 open, as a caller's pipe: its workers do not get it)
+PSYPHYS_BATCH_WORKER=$TMP/leaving_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/left" -j 2 7>"$TMP/fd7"
+[ ! -e "$TMP/worker_fds" ] || fail "a worker inherited the batch's file descriptors: $(cat "$TMP/worker_fds")"
 [ "$(wc -l <"$TMP/left_children")" -eq 2 ] || fail "leaving_worker ran $(wc -l <"$TMP/left_children") times"
 for c in $(cat "$TMP/left_children"); do gone "$c" || fail "a worker's leftover process $c lives on"; done
 # outputs that are not regular files (the group tables would read through them): that file fails
