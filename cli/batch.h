@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "output_layout.h"
@@ -88,6 +89,9 @@ int batch_mkdirs(const char *dir);
 /* rm -r (no following of symlinks). */
 void batch_remove_tree(const char *path);
 
+/* How the batch reports: live bar or log lines (auto), nothing (--quiet), JSON lines (--json-log). */
+typedef enum { PROGRESS_AUTO, PROGRESS_QUIET, PROGRESS_JSON } batch_progress_mode;
+
 /* ---- one file's result ------------------------------------------------------------------- */
 
 typedef enum { BATCH_OK, BATCH_FAILED, BATCH_SKIPPED } batch_state;
@@ -118,12 +122,11 @@ int batch_status_read(const char *path, batch_result **rows, size_t *n);
  * Returns 1 on success (prints why otherwise). */
 int batch_group_tables(const char *outdir, const batch_result *rows, size_t n);
 /* The group tables and, when the files' outputs hold QC pages (analyze --report passed through),
- * OUTDIR/index.html linking them, failures first. Returns 1 on success (prints why otherwise). */
-int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n);
+ * OUTDIR/index.html linking them, failures first ("wrote OUTDIR/index.html" on stdout in the
+ * PROGRESS_AUTO mode only). Returns 1 on success (prints why otherwise). */
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, batch_progress_mode mode);
 
 /* ---- progress ---------------------------------------------------------------------------- */
-
-typedef enum { PROGRESS_AUTO, PROGRESS_QUIET, PROGRESS_JSON } batch_progress_mode;
 
 typedef struct batch_progress {
     batch_progress_mode mode;
@@ -140,15 +143,29 @@ double batch_now(void);
 
 /* ---- worker pool ------------------------------------------------------------------------- */
 
-/* Starts `argv` as a worker process (stdout and stderr to `log`; killed when the batch dies).
- * Returns the pid or -1. */
-int batch_spawn(char *const *argv, const char *log);
+/* Blocks the signals batch_wait_any takes (SIGCHLD, SIGINT, SIGTERM, SIGHUP) while the workers
+ * run; *saved receives the mask to restore (batch_pool_end) and to give the workers. */
+void batch_pool_begin(sigset_t *saved);
+void batch_pool_end(const sigset_t *saved);
 
-/* Waits for any worker; returns its pid and fills *status (as waitpid), or -1 when none is left. */
-int batch_wait_any(int *status);
+/* Starts `argv` as a worker process: the leader of its own process group, stdout and stderr to
+ * `log`, signal mask `child_mask`, every file it writes limited to max_file_bytes (0: no limit;
+ * beyond it SIGXFSZ), killed when the batch dies (SIGKILL as parent-death signal; what it started
+ * itself lives on after a kill -9 of the batch). Returns the pid or -1. */
+int batch_spawn(char *const *argv, const char *log, const sigset_t *child_mask, long long max_file_bytes);
 
-/* The last line of a worker's log that names an error, or a description of its death. */
-void batch_describe_failure(int wait_status, const char *log, char *out, size_t size);
+/* Sends `sig` to a worker's process group: the worker and what it started. */
+void batch_kill_worker(int pid, int sig);
+
+/* Waits, without polling, for whichever comes first: a worker's end (returns its pid and fills
+ * *status as waitpid; its process group is killed before it is reaped, so nothing it left running
+ * writes on), `timeout` seconds (< 0: none; returns 0), or SIGINT/SIGTERM/SIGHUP (returns 0 with
+ * *sig set; else *sig = 0). Returns -1 when no worker is left. Needs batch_pool_begin. */
+int batch_wait_any(int *status, double timeout, int *sig);
+
+/* The last line of a worker's log that names an error, or a description of its death; a log or
+ * death (SIGXFSZ) at the max_file_bytes limit says so. */
+void batch_describe_failure(int wait_status, const char *log, long long max_file_bytes, char *out, size_t size);
 
 /* ---- Slurm ------------------------------------------------------------------------------- */
 
@@ -170,6 +187,8 @@ typedef struct batch_options {
     int n_inputs;
     const char *outdir, *merge;
     int jobs, overwrite, allow_inside, slurm, shard_k, shard_n;
+    double timeout;             /* --timeout: seconds of wall-clock time per file, 0 for no limit */
+    long long max_file_bytes;   /* --max-file-mib in bytes: the largest file a worker may write, 0 for none */
     batch_progress_mode progress;
     const char **include, **exclude;
     int n_include, n_exclude;

@@ -186,10 +186,15 @@ fail:
     return 0;
 }
 
-int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n)
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, batch_progress_mode mode)
 {
     if (!batch_group_tables(outdir, rows, n)) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].outputs && strstr(rows[i].outputs, "_report.html")) return report_write_index(outdir, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].outputs || !strstr(rows[i].outputs, "_report.html")) continue;
+        if (!report_write_index(outdir, 1)) return 0;
+        /* --quiet prints nothing; --json-log keeps stdout JSON (the index is always OUTDIR/index.html) */
+        if (mode == PROGRESS_AUTO) printf("wrote %s/index.html\n", outdir);
+        return 1;
+    }
     return 1;
 }

@@ -65,7 +65,7 @@ int batch_merge(const char *outdir, batch_progress_mode mode)
         json_t *about = json_pack("{s:s,s:i}", "command", "batch --merge", "shards", shards);
         int written = ok && batch_status_write(status, rows, total, about);
         json_decref(about);
-        if (written && batch_dataset_tables(outdir, rows, total)) {
+        if (written && batch_dataset_tables(outdir, rows, total, mode)) {
             batch_progress p;
             batch_progress_start(&p, mode, total);
             p.tty = 0;

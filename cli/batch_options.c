@@ -12,7 +12,8 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: psyphys batch INPUT... -o OUTDIR [-j N] [--include GLOB]... [--exclude GLOB]...\n"
-            "                     [--shard K/N] [--quiet | --json-log] [--overwrite]\n"
+            "                     [--shard K/N] [--timeout SECONDS] [--max-file-mib N]\n"
+            "                     [--quiet | --json-log] [--overwrite]\n"
             "                     [--allow-outdir-in-input] [analyze options]\n"
             "       psyphys batch INPUT... -o OUTDIR --slurm-script --shards N [--cpus-per-task C]\n"
             "                     [--partition P] [--time T] [--mem M] [--account A] [--job-name NAME]\n"
@@ -29,6 +30,10 @@ static void help(FILE *out)
             "  --include GLOB    only files whose path below INPUT matches (repeatable; * crosses /)\n"
             "  --exclude GLOB    leave out files whose path below INPUT matches (repeatable)\n"
             "  --shard K/N       only the K-th of N equal parts of the sorted file list (1 <= K <= N)\n"
+            "  --timeout SECONDS a file's worker that runs longer fails ('timed out after N s'): it and\n"
+            "                    what it started get SIGTERM, then SIGKILL 2 s later (default: no limit)\n"
+            "  --max-file-mib N  a worker writing a file (its log too) beyond N MiB fails (default 1024;\n"
+            "                    0: no limit)\n"
             "  --quiet           no progress, no summary\n"
             "  --json-log        one JSON object per file, then a summary, on stdout\n"
             "  --overwrite       replace outputs in OUTDIR that no earlier batch run wrote\n"
@@ -40,6 +45,7 @@ static void help(FILE *out)
             "  --report          every file's QC page (analyze --report) and OUTDIR/index.html: one\n"
             "                    row per file, failures first, key metrics, a link to its page\n\n"
             "Rerunning skips files whose outputs exist for the same input SHA-256 and settings.\n"
+            "SIGINT, SIGTERM or SIGHUP stop the workers (exit 128 + the signal); a rerun resumes.\n"
             "Analyze options (see psyphys analyze --help), --config FILE among them, apply to every\n"
             "file; each file's events are paired by name (BIDS _events.tsv, or STEM_events.tsv /\n"
             "STEM_events.csv). PSYPHYS_BATCH_WORKER=PROGRAM runs 'PROGRAM analyze ...' for each file\n"
@@ -57,6 +63,34 @@ static int positive_int(const char *opt, const char *v, int *out)
         return 0;
     }
     *out = (int)n;
+    return 1;
+}
+
+/* A number of seconds, > 0 and at most a year. */
+static int seconds_value(const char *opt, const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (!*v || *end || errno || !(x > 0) || x > 366 * 86400.0) {
+        cli_error(NULL, "batch: %s wants seconds above 0 (at most a year), not '%s'", opt, v);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/* A whole number of MiB from 0 (no limit) to 2^30. */
+static int mib_value(const char *opt, const char *v, long long *bytes)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno || n < 0 || n > (1LL << 30)) {
+        cli_error(NULL, "batch: %s wants a whole number of MiB from 0 (no limit), not '%s'", opt, v);
+        return 0;
+    }
+    *bytes = n << 20;
     return 1;
 }
 
@@ -95,6 +129,7 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus > 0 ? (int)cpus : 1;
     o->so.cpus = 1;
+    o->max_file_bytes = 1024LL << 20; /* far above any analyze output (a week of beats: tens of MB) */
     int slurm_options = 0, jobs_given = 0;
     size_t cap = (size_t)argc + 1;
     o->inputs = calloc(cap, sizeof *o->inputs);
@@ -138,6 +173,10 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
             } else if (strcmp(a, "-j") == 0) {
                 if (!positive_int(a, v, &o->jobs)) return CLI_USAGE;
                 self = 0, jobs_given = 1; /* the tasks run -j CPUS-PER-TASK */
+            } else if (strcmp(a, "--timeout") == 0) {
+                if (!seconds_value(a, v, &o->timeout)) return CLI_USAGE;
+            } else if (strcmp(a, "--max-file-mib") == 0) {
+                if (!mib_value(a, v, &o->max_file_bytes)) return CLI_USAGE;
             } else if (strcmp(a, "--include") == 0) {
                 o->include[o->n_include++] = v;
             } else if (strcmp(a, "--exclude") == 0) {

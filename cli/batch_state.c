@@ -194,8 +194,10 @@ void batch_remove_temporaries(const char *outdir, const char *prefix)
     if (d) closedir(d);
 }
 
-/* Every regular file below root/sub, as paths relative to root, appended to rec. */
-static int list_files(const char *root, const char *sub, batch_record *rec)
+/* Every regular file below root/sub, as paths relative to root, appended to rec. Anything else (a
+ * symlink, FIFO or device a worker made) is refused, with why in err: the group tables would read
+ * through it (a FIFO blocks the batch, /dev/zero never ends). */
+static int list_files(const char *root, const char *sub, batch_record *rec, char *err, size_t err_size)
 {
     char dir[PATH_MAX];
     DIR *d = batch_path(dir, sizeof dir, "%s%s%s", root, *sub ? "/" : "", sub) ? opendir(dir) : NULL;
@@ -211,8 +213,9 @@ static int list_files(const char *root, const char *sub, batch_record *rec)
         if (!batch_path(rel, sizeof rel, "%s%s%s", sub, *sub ? "/" : "", e->d_name) ||
             !batch_path(path, sizeof path, "%s/%s", root, rel) || lstat(path, &sb) != 0)
             ok = 0;
-        else if (S_ISDIR(sb.st_mode)) ok = list_files(root, rel, rec);
-        else ok = record_add(rec, rel);
+        else if (S_ISDIR(sb.st_mode)) ok = list_files(root, rel, rec, err, err_size);
+        else if (S_ISREG(sb.st_mode)) ok = record_add(rec, rel);
+        else ok = 0, snprintf(err, err_size, "its output %s is not a regular file (a symlink, FIFO or device)", rel);
     }
     closedir(d);
     return ok;
@@ -234,8 +237,9 @@ int batch_commit(const char *outdir, const char *rel, const char *staging, const
     snprintf(rec->input_sha, sizeof rec->input_sha, "%s", input_sha);
     snprintf(rec->settings_sha, sizeof rec->settings_sha, "%s", settings_sha);
     snprintf(rec->state, sizeof rec->state, "moving");
-    int ok = list_files(staging, "", rec);
-    if (!ok) snprintf(err, err_size, "cannot list the finished outputs in %s", staging);
+    *err = '\0';
+    int ok = list_files(staging, "", rec, err, err_size);
+    if (!ok && !*err) snprintf(err, err_size, "cannot list the finished outputs in %s", staging);
     if (ok && rec->n_outputs > 1) qsort(rec->outputs, rec->n_outputs, sizeof *rec->outputs, by_string);
     for (size_t i = 0; ok && i < rec->n_outputs; i++) {
         if (!overwrite && exists(outdir, rec->outputs[i]) && !(had && listed(&old, rec->outputs[i]))) {

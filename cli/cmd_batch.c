@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <nettle/sha2.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -103,11 +105,12 @@ static char *join_outputs(const batch_record *rec)
     return s;
 }
 
-/* 1 when a name holds a tab, line break or other control character (a TSV cell cannot). */
-static int has_control(const char *s)
+/* 1 when a name holds a tab, line break or other control character (a TSV cell cannot) or ';'
+ * (it separates the outputs in batch_status.tsv, and a file's outputs carry its name). */
+static int unlistable(const char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 32) return 1;
+        if ((unsigned char)*s < 32 || *s == ';') return 1;
     return 0;
 }
 
@@ -129,13 +132,23 @@ typedef struct run_state {
     const size_t *first; /* find_collisions */
     char settings[65];
     batch_progress progress;
+    sigset_t worker_mask; /* the signal mask the batch had: the workers' */
     int usage_error;
+    int interrupted;      /* the signal that stopped the batch, or 0 */
 } run_state;
+
+/* SIGTERM to a worker's group at its deadline, SIGKILL this much later (a wrapper may clean up). */
+#define BATCH_KILL_GRACE_S 2.0
+
+typedef enum { WORKER_RUNNING, WORKER_TERMINATED, WORKER_KILLED } worker_stage;
 
 typedef struct slot {
     int pid;
     size_t index;
     double t0;
+    double deadline;      /* when the next step of stopping it is due (INFINITY: never) */
+    worker_stage stage;
+    int timed_out;
     char sha[65];
     char dir[PATH_MAX];
 } slot;
@@ -162,9 +175,27 @@ static int start_job(run_state *rs, const batch_item *it, size_t seq, slot *s)
     if (it->events) argv[n++] = "--events", argv[n++] = it->events;
     for (int i = 0; i < o->n_analyze_args; i++) argv[n++] = o->analyze_args[i];
     s->t0 = batch_now();
-    s->pid = batch_spawn(argv, log);
+    s->deadline = o->timeout > 0 ? s->t0 + o->timeout : INFINITY;
+    s->stage = WORKER_RUNNING;
+    s->timed_out = 0;
+    s->pid = batch_spawn(argv, log, &rs->worker_mask, o->max_file_bytes);
     free(argv);
     return s->pid > 0;
+}
+
+/* The next step of stopping a worker: SIGTERM to its group, then SIGKILL after the grace. */
+static void stop_worker(slot *s, double now)
+{
+    if (s->stage == WORKER_RUNNING) {
+        batch_kill_worker(s->pid, SIGTERM);
+        batch_kill_worker(s->pid, SIGCONT); /* a stopped worker would hold SIGTERM until the SIGKILL */
+        s->stage = WORKER_TERMINATED;
+        s->deadline = now + BATCH_KILL_GRACE_S;
+    } else {
+        batch_kill_worker(s->pid, SIGKILL);
+        s->stage = WORKER_KILLED;
+        s->deadline = INFINITY;
+    }
 }
 
 static void finish_job(run_state *rs, const batch_item *it, slot *s, int wait_status, batch_result *r)
@@ -173,8 +204,13 @@ static void finish_job(run_state *rs, const batch_item *it, slot *s, int wait_st
     char err[1024] = "", log[PATH_MAX + 8], out[PATH_MAX + 8];
     batch_path(log, sizeof log, "%s/log", s->dir);
     batch_path(out, sizeof out, "%s/out", s->dir);
-    if (!(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == CLI_OK)) {
-        batch_describe_failure(wait_status, log, err, sizeof err);
+    if (rs->interrupted) {
+        /* stopped with the batch: no row; its staging goes, a rerun does it */
+    } else if (s->timed_out) {
+        snprintf(err, sizeof err, "timed out after %g s", rs->o->timeout);
+        set_result(r, it->rel, BATCH_FAILED, err, dt, NULL);
+    } else if (!(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == CLI_OK)) {
+        batch_describe_failure(wait_status, log, rs->o->max_file_bytes, err, sizeof err);
         if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == CLI_USAGE) rs->usage_error = 1;
         set_result(r, it->rel, BATCH_FAILED, err, dt, NULL);
     } else {
@@ -187,7 +223,44 @@ static void finish_job(run_state *rs, const batch_item *it, slot *s, int wait_st
         }
     }
     batch_remove_tree(s->dir);
-    batch_progress_file(&rs->progress, r);
+    if (!rs->interrupted) batch_progress_file(&rs->progress, r);
+}
+
+/* Seconds until the nearest worker deadline (0 when one is due), or -1 when none has one. */
+static double next_deadline(const slot *slots, int jobs)
+{
+    double nearest = INFINITY;
+    for (int k = 0; k < jobs; k++)
+        if (slots[k].pid && slots[k].deadline < nearest) nearest = slots[k].deadline;
+    if (isinf(nearest)) return -1;
+    double left = nearest - batch_now();
+    return left > 0 ? left : 0;
+}
+
+/* Waits for the next worker to end, stopping those past their deadline meanwhile and all of them
+ * on SIGINT/SIGTERM/SIGHUP (a second one: SIGKILL at once). Returns its pid or -1. */
+static int wait_worker(run_state *rs, slot *slots, int jobs, int *status)
+{
+    for (;;) {
+        int sig;
+        int pid = batch_wait_any(status, next_deadline(slots, jobs), &sig);
+        if (pid != 0) return pid;
+        double now = batch_now();
+        if (sig) {
+            for (int k = 0; k < jobs; k++) {
+                if (!slots[k].pid) continue;
+                if (rs->interrupted && slots[k].stage == WORKER_TERMINATED) stop_worker(&slots[k], now);
+                else if (slots[k].stage == WORKER_RUNNING) stop_worker(&slots[k], now);
+            }
+            if (!rs->interrupted) rs->interrupted = sig; /* the message names the first */
+            continue;
+        }
+        for (int k = 0; k < jobs; k++) {
+            if (!slots[k].pid || slots[k].deadline > now) continue;
+            if (slots[k].stage == WORKER_RUNNING) slots[k].timed_out = 1;
+            stop_worker(&slots[k], now);
+        }
+    }
 }
 
 /* Processes the shard's files; rows[i] for each. Returns 0 when the batch had to stop. */
@@ -198,13 +271,14 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
     if (!slots) return 0;
     int running = 0, ok = 1;
     size_t next = 0;
+    batch_pool_begin(&rs->worker_mask);
     while (next < n || running) {
-        while (ok && !rs->usage_error && running < jobs && next < n) {
+        while (ok && !rs->usage_error && !rs->interrupted && running < jobs && next < n) {
             size_t i = next++;
             const batch_item *it = &l->items[mine[i]];
-            if (has_control(it->rel)) {
-                set_result(&rows[i], it->rel, BATCH_FAILED,
-                           "its path holds a tab, line break or control character (the tables are TSV)", 0, NULL);
+            if (unlistable(it->rel)) {
+                set_result(&rows[i], it->rel, BATCH_FAILED, "its path holds a tab, line break or control character "
+                           "(the tables are TSV) or ';' (it separates the outputs)", 0, NULL);
                 batch_progress_file(&rs->progress, &rows[i]);
                 continue;
             }
@@ -244,7 +318,7 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
         }
         if (!running) break;
         int status;
-        int pid = batch_wait_any(&status);
+        int pid = wait_worker(rs, slots, jobs, &status);
         if (pid < 0) {
             cli_error(NULL, "batch: lost track of the workers: %s", strerror(errno));
             ok = 0;
@@ -258,8 +332,9 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
             finish_job(rs, &l->items[mine[i]], &slots[k], status, &rows[i]);
         }
     }
+    batch_pool_end(&rs->worker_mask);
     free(slots);
-    return ok && !rs->usage_error;
+    return ok && !rs->usage_error && !rs->interrupted;
 }
 
 /* What a run was, for batch_status.json: inputs, filters, analyze options, the config file and the
@@ -353,7 +428,18 @@ static int run_batch(batch_options *o)
     if (!settings_fingerprint(o, rs.settings)) goto done;
     batch_progress_start(&rs.progress, o->progress, n);
     int finished = run_files(&rs, &l, mine, n, rows);
-    batch_progress_end(&rs.progress);
+    if (rs.interrupted) {
+        if (rs.progress.tty) fputc('\n', stderr); /* below the bar */
+    } else {
+        batch_progress_end(&rs.progress);
+    }
+    if (rs.interrupted) {
+        batch_remove_tree(staging);
+        cli_error(NULL, "batch: stopped by %s after %zu of %zu files; rerun the same command to resume",
+                  strsignal(rs.interrupted), rs.progress.done, n);
+        rc = 128 + rs.interrupted;
+        goto done;
+    }
     if (!finished) {
         if (rs.usage_error)
             cli_error(NULL, "batch: analyze refused the options (see the status of the first file); stopped");
@@ -368,7 +454,7 @@ static int run_batch(batch_options *o)
     int written = about && batch_status_write(status, rows, n, about);
     json_decref(about);
     if (!written) goto done;
-    if (o->shard_n == 1 && !batch_dataset_tables(o->outdir, rows, n)) goto done;
+    if (o->shard_n == 1 && !batch_dataset_tables(o->outdir, rows, n, o->progress)) goto done;
     rc = batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
 done:
     if (rows) batch_rows_free(rows, n);

@@ -122,7 +122,10 @@ int cli_report_dir(const char *outdir, int overwrite)
     }
     for (size_t i = 0; i < n; i++) ok &= write_report(outdir, stems[i], overwrite);
     if (batch) ok &= batch_reports(outdir, status, overwrite);
-    if (ok && batch) ok = report_write_index(outdir, overwrite);
+    if (ok && batch) {
+        ok = report_write_index(outdir, overwrite);
+        if (ok) printf("wrote %s/index.html\n", outdir);
+    }
     for (size_t i = 0; i < n; i++) free(stems[i]);
     free(stems);
     return ok ? CLI_OK : CLI_FAILED;

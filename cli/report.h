@@ -24,13 +24,15 @@ void report_write_page(FILE *fp, const report_data *d);
 void report_page_head(FILE *fp, const char *title);
 
 /* The output set of a batch_status.tsv row: the folder below OUTDIR ("" for OUTDIR itself) and
- * the stem of the *_segments.tsv among its outputs (`;`-separated, relative to OUTDIR), else the
+ * the stem of the *_segments.tsv among its outputs (`;`-separated, relative to OUTDIR; `,` when
+ * the list holds no `;`), else the
  * file's name without folder and extensions (as analyze names a flat output). */
 void report_batch_output_set(const char *file, const char *outputs, char *subdir, size_t subdir_size, char *stem,
                              size_t stem_size);
 
 /* Writes index.html for OUTDIR/batch_status.tsv: one row per file, failures first, key metrics
- * and a link to its report. Returns 1, or 0 after printing why. */
+ * and a link to its report. Prints nothing on success (the caller says it wrote it). Returns 1,
+ * or 0 after printing why. */
 int report_write_index(const char *outdir, int overwrite);
 
 #endif

@@ -28,7 +28,10 @@ void report_batch_output_set(const char *file, const char *outputs, char *subdir
     char list[8192];
     snprintf(list, sizeof list, "%s", outputs);
     *subdir = '\0';
-    for (char *save = NULL, *tok = strtok_r(list, ";,", &save); tok; tok = strtok_r(NULL, ";,", &save)) {
+    /* psyphys batch separates by ';' (its file names never hold one); ',' only in a list without
+     * ';', or a name like "p,q.edf" would be cut and its row linked to another file's page */
+    const char *sep = strchr(list, ';') ? ";" : ";,";
+    for (char *save = NULL, *tok = strtok_r(list, sep, &save); tok; tok = strtok_r(NULL, sep, &save)) {
         size_t l = strlen(tok), ls = strlen(suffix);
         if (l > ls && strcmp(tok + l - ls, suffix) == 0) {
             const char *base = strrchr(tok, '/');
@@ -144,7 +147,5 @@ int report_write_index(const char *outdir, int overwrite)
             if (status_rank(report_table_str(&t, r, cols[1])) == rank) row(out.fp, outdir, &t, r, cols);
     fputs("</tbody></table></div></section>\n</body>\n</html>\n", out.fp);
     report_table_free(&t);
-    if (!cli_output_commit_all(&out, 1)) return 0;
-    printf("wrote %s\n", path);
-    return 1;
+    return cli_output_commit_all(&out, 1);
 }

@@ -132,6 +132,119 @@ cmp -s "$TMP/ref_sums" "$TMP/killed_sums" || fail "killed + rerun differs from o
 [ -z "$(find "$K" -name '*.tmp-*')" ] || fail "temporary files left: $(find "$K" -name '*.tmp-*')"
 expect_grep '^4 files: ' "$TMP/err"
 
+# ---- a worker that hangs, floods its log, or leaves a process behind; the batch stopped by SIGTERM ----
+H=$TMP/hang
+mkdir -p "$H"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$H/a.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$H/hang_me.edf"
+# gone: no such process, or a zombie waiting for its (new) parent to reap it
+gone() {
+    for _ in $(seq 60); do
+        [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# hangs, deaf to SIGTERM, with a child of its own: SIGKILL to its process group after the grace
+cat >"$TMP/hanging_worker" <<EOF
+#!/bin/sh
+case "\$2" in *hang_me*) trap '' TERM; sleep 300 & echo \$! >"$TMP/hung_child"; wait; sleep 300 ;; esac
+exec "$PSYPHYS" "\$@"
+EOF
+# floods its log (RLIMIT_FSIZE stops it at --max-file-mib)
+cat >"$TMP/flooding_worker" <<EOF
+#!/bin/sh
+case "\$2" in *hang_me*) yes "psyphys: over and over" ;; esac
+exec "$PSYPHYS" "\$@"
+EOF
+# succeeds but leaves a process running (it would write on into its staging folder)
+cat >"$TMP/leaving_worker" <<EOF
+#!/bin/sh
+[ -e /proc/\$\$/fd/7 ] && echo "fd 7 open" >>"$TMP/worker_fds"
+"$PSYPHYS" "\$@"
+rc=\$?
+sleep 300 &
+echo \$! >>"$TMP/left_children"
+exit \$rc
+EOF
+# every file hangs (to stop the batch while its workers run)
+cat >"$TMP/stuck_worker" <<EOF
+#!/bin/sh
+sleep 300 &
+echo \$! >>"$TMP/stuck_children"
+wait
+EOF
+chmod +x "$TMP/hanging_worker" "$TMP/flooding_worker" "$TMP/leaving_worker" "$TMP/stuck_worker"
+PSYPHYS_BATCH_WORKER=$TMP/hanging_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/hung" -j 2 --timeout 1
+expect_grep '^hang_me\.edf	failed	timed out after 1 s	[0-9.]+	n/a$' "$TMP/hung/batch_status.tsv"
+expect_grep '^a\.edf	ok	' "$TMP/hung/batch_status.tsv"
+expect_grep '^2 files: 1 ok, 1 failed' "$TMP/err"
+gone "$(cat "$TMP/hung_child")" || fail "the hung worker's child survived its timeout"
+[ ! -d "$TMP/hung/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind after a timeout"
+expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/hung" -j 2 --timeout 30 # a timed-out file is resumed as any failure
+expect_grep '^hang_me\.edf	ok	' "$TMP/hung/batch_status.tsv"
+expect_grep '^a\.edf	skipped	' "$TMP/hung/batch_status.tsv"
+PSYPHYS_BATCH_WORKER=$TMP/flooding_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/flood" -j 2 --max-file-mib 1
+expect_grep '^hang_me\.edf	failed	its log reached the size limit of 1 MiB \(--max-file-mib\)	' "$TMP/flood/batch_status.tsv"
+expect_grep '^a\.edf	ok	' "$TMP/flood/batch_status.tsv"
+[ ! -d "$TMP/flood/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind after a flood"
+# (the batch has fd 7 open, as a caller's pipe: its workers do not get it)
+PSYPHYS_BATCH_WORKER=$TMP/leaving_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/left" -j 2 7>"$TMP/fd7"
+[ ! -e "$TMP/worker_fds" ] || fail "a worker inherited the batch's file descriptors: $(cat "$TMP/worker_fds")"
+[ "$(wc -l <"$TMP/left_children")" -eq 2 ] || fail "leaving_worker ran $(wc -l <"$TMP/left_children") times"
+for c in $(cat "$TMP/left_children"); do gone "$c" || fail "a worker's leftover process $c lives on"; done
+# outputs that are not regular files (the group tables would read through them): that file fails
+cat >"$TMP/linking_worker" <<EOF
+#!/bin/sh
+"$PSYPHYS" "\$@" || exit \$?
+case "\$2" in *hang_me*) rm "\$4/hang_me_segments.tsv"; ln -s /dev/zero "\$4/hang_me_segments.tsv" ;; esac
+EOF
+chmod +x "$TMP/linking_worker"
+PSYPHYS_BATCH_WORKER=$TMP/linking_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/linked" -j 2
+expect_grep '^hang_me\.edf	failed	its output hang_me_segments\.tsv is not a regular file \(a symlink, FIFO or device\)	' "$TMP/linked/batch_status.tsv"
+[ ! -e "$TMP/linked/hang_me_segments.tsv" ] || fail "a symlink output was moved into OUTDIR"
+expect_grep '^a\.edf	n/a	n/a	n/a	n/a	recording	' "$TMP/linked/group_segments.tsv"
+# the signals the batch waits for are blocked in the batch only, not in its workers
+# (a shell clears its signal mask when it starts: the worker here is perl, Debian's perl-base)
+if [ -x /usr/bin/perl ]; then
+    cat >"$TMP/mask_worker" <<EOF
+#!/usr/bin/perl
+open(my \$st, '<', '/proc/self/status') or die;
+open(my \$log, '>>', '$TMP/worker_masks') or die;
+while (<\$st>) { print \$log "\$1\\n" if /^SigBlk:\\s*(\\S+)/; }
+close(\$log);
+exec('$PSYPHYS', @ARGV);
+EOF
+    chmod +x "$TMP/mask_worker"
+    PSYPHYS_BATCH_WORKER=$TMP/mask_worker expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/masks" -j 2
+    [ "$(wc -l <"$TMP/worker_masks")" -eq 2 ] || fail "mask_worker: $(cat "$TMP/worker_masks")"
+    for m in $(cat "$TMP/worker_masks"); do # SIGHUP, SIGINT, SIGTERM, SIGCHLD: bits 0, 1, 14, 16
+        [ $((0x${m#"${m%?????}"} & 0x14003)) -eq 0 ] || fail "a worker started with signals blocked: $m"
+    done
+fi
+# a worker that stops itself (SIGSTOP) is still ended at its deadline (SIGCONT goes with the SIGTERM)
+cat >"$TMP/stopping_worker" <<EOF
+#!/bin/sh
+case "\$2" in *hang_me*) kill -STOP \$\$ ;; esac
+exec "$PSYPHYS" "\$@"
+EOF
+chmod +x "$TMP/stopping_worker"
+PSYPHYS_BATCH_WORKER=$TMP/stopping_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/stopped_worker" -j 2 --timeout 1
+expect_grep '^hang_me\.edf	failed	timed out after 1 s	' "$TMP/stopped_worker/batch_status.tsv"
+PSYPHYS_BATCH_WORKER=$TMP/stuck_worker "$PSYPHYS" batch "$H" -o "$TMP/stopped" -j 2 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 100); do [ "$(cat "$TMP/stuck_children" 2>/dev/null | wc -l)" -eq 2 ] && break; sleep 0.05; done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM: exit $rc, want 143 (128 + 15): $(cat "$TMP/err")"
+expect_grep 'batch: stopped by Terminated after 0 of 2 files; rerun the same command to resume' "$TMP/err"
+for c in $(cat "$TMP/stuck_children"); do gone "$c" || fail "a worker's process $c outlived the stopped batch"; done
+[ ! -e "$TMP/stopped/batch_status.tsv" ] || fail "a stopped batch wrote a status table"
+[ ! -d "$TMP/stopped/.psyphys-batch/staging-1-of-1" ] || fail "staging left behind by a stopped batch"
+expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/stopped" -j 2
+expect_grep '^2 files: 2 ok, 0 failed, 0 skipped' "$TMP/err"
+
 # ---- one batch per OUTDIR and shard at a time ----
 PSYPHYS_BATCH_WORKER=$TMP/slow_worker "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1 --quiet &
 first=$!
@@ -208,6 +321,15 @@ cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/tab/$(printf 'a\tb.edf')"
 expect_exit 1 "$PSYPHYS" batch "$TMP/tab" -o "$TMP/tab_out"
 expect_grep '^a\?b\.edf	failed	its path holds a tab, line break or control character' "$TMP/tab_out/batch_status.tsv"
 [ "$(wc -l <"$TMP/tab_out/batch_status.tsv")" -eq 2 ] || fail "tab: $(cat "$TMP/tab_out/batch_status.tsv")"
+# ';' separates the outputs: such a file fails alone, the others and the group tables are complete
+mkdir -p "$TMP/semi"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/semi/x;y.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/semi/y.edf"
+expect_exit 1 "$PSYPHYS" batch "$TMP/semi" -o "$TMP/semi_out"
+expect_grep "^x;y\.edf	failed	its path holds .* or ';' \(it separates the outputs\)	" "$TMP/semi_out/batch_status.tsv"
+expect_grep '^y\.edf	ok	' "$TMP/semi_out/batch_status.tsv"
+[ "$(cut -f1 "$TMP/semi_out/group_segments.tsv" | sort -u | tr '\n' ' ')" = "file y.edf " ] ||
+    fail "group tables with a ';' file: $(cut -f1 "$TMP/semi_out/group_segments.tsv")"
 
 # ---- shards + merge = one run ----
 SH=$TMP/sharded
@@ -236,6 +358,7 @@ RP=$TMP/reports
 mkdir -p "$TMP/rep_bad" && cp "$SRC/tests/data/bad/edf_cut_data_record.edf" "$TMP/rep_bad/broken.edf"
 expect_exit 1 "$PSYPHYS" batch "$A/bids" "$A/plain" "$TMP/rep_bad" -o "$RP" -j 2 --report
 expect_grep 'href="sub-04/sub-04_task-emo_ecg_report\.html"' "$RP/index.html"
+expect_grep "^wrote $RP/index\\.html\$" "$TMP/out"
 [ -s "$RP/sub-04/sub-04_task-emo_ecg_report.html" ] || fail "no QC page for sub-04"
 [ "$(find "$RP" -name '*_report.html' | wc -l)" -eq 4 ] || fail "4 ok files, 4 pages: $(find "$RP" -name '*_report.html')"
 first_failed=$(grep -n 'broken\.edf' "$RP/index.html" | head -1 | cut -d: -f1)
@@ -245,8 +368,23 @@ first_ok=$(grep -n 'sub-04_task-emo_ecg_report' "$RP/index.html" | head -1 | cut
 RS=$TMP/reports_sharded
 for k in 1 2; do expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$RS" --shard $k/2 -j 1 --report; done
 [ ! -e "$RS/index.html" ] || fail "a shard wrote index.html"
-expect_exit 0 "$PSYPHYS" batch --merge "$RS"
+expect_exit 0 "$PSYPHYS" batch --merge "$RS" --quiet
+[ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ] || fail "--merge --quiet printed: $(cat "$TMP/out" "$TMP/err")"
 [ "$(grep -c '_report\.html"' "$RS/index.html")" -eq 2 ] || fail "merged index links 2 pages"
+# --quiet: nothing at all on a successful run, the index too; --json-log: stdout stays JSON lines
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/rep_quiet" -j 2 --report --quiet
+[ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ] || fail "--report --quiet printed: $(cat "$TMP/out" "$TMP/err")"
+[ -s "$TMP/rep_quiet/index.html" ] || fail "--report --quiet wrote no index.html"
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/rep_json" -j 2 --report --json-log
+grep -qv '^{' "$TMP/out" && fail "--report --json-log printed a line that is not JSON: $(grep -v '^{' "$TMP/out")"
+[ -s "$TMP/rep_json/index.html" ] || fail "--report --json-log wrote no index.html"
+# a ',' in a file's name: its index row links its own page, not that of the file after the ','
+mkdir -p "$TMP/comma"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/comma/p,q.edf"
+cp "$SRC/tests/data/bad/edf_valid_reference.edf" "$TMP/comma/q.edf"
+expect_exit 0 "$PSYPHYS" batch "$TMP/comma" -o "$TMP/comma_out" --report --quiet
+expect_grep 'href="p%2Cq_report\.html"' "$TMP/comma_out/index.html"
+[ "$(grep -c 'href="q_report\.html"' "$TMP/comma_out/index.html")" -eq 1 ] || fail "two index rows link q_report.html"
 
 # ---- the Slurm script ----
 expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 3 --cpus-per-task 2 \
@@ -258,6 +396,9 @@ expect_grep '^#SBATCH --partition=short$' "$TMP/out"
 expect_grep '^#SBATCH --mem=2G$' "$TMP/out"
 expect_grep '^#SBATCH --account=lab$' "$TMP/out"
 expect_grep "^exec '[^']*psyphys' batch '.*/archive/bids' '-o' '.*/s' '--pre' '2' -j 2 --shard \"\\\$SLURM_ARRAY_TASK_ID/3\"$" "$TMP/out"
+# the batch options go to every task
+expect_exit 0 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script --shards 2 --timeout 600 --max-file-mib 64
+expect_grep "^exec '[^']*psyphys' batch '.*/archive/bids' '-o' '.*/s' '--timeout' '600' '--max-file-mib' '64' -j 1 --shard " "$TMP/out"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --slurm-script
 expect_grep 'needs --shards N' "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/bids" -o "$TMP/s" --partition short
@@ -303,6 +444,11 @@ expect_grep "unknown option '--bogus'" "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --events x.tsv
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 0
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --shard 4/3
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --timeout 0
+expect_grep "batch: --timeout wants seconds above 0 \(at most a year\), not '0'" "$TMP/err"
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --timeout 1s
+expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" --max-file-mib -1
+expect_grep "batch: --max-file-mib wants a whole number of MiB from 0 \(no limit\), not '-1'" "$TMP/err"
 expect_exit 2 "$PSYPHYS" batch "$A/plain"
 # analyze's options are checked once, by analyze's parser, before any file
 expect_exit 2 "$PSYPHYS" batch "$A/plain" -o "$TMP/u" -j 1 --segments bogus
