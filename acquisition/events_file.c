@@ -45,15 +45,17 @@ static int find_column(char names[][PSY_LABEL_SIZE], int n, const char *const *w
     return -1;
 }
 
-static char *field_dup(const text_field *f)
+/* The cell as a string; *replaced counts its control and non-UTF-8 bytes, shown as '?'. */
+static char *field_dup(const text_field *f, int *replaced)
 {
     char *s = malloc(f->len * 4 + 1); /* room for '?' replacements never exceeds len */
-    if (s) psy_copy_field(s, f->len * 4 + 1, f->p, f->len);
+    if (s) *replaced += psy_copy_field(s, f->len * 4 + 1, f->p, f->len);
     return s;
 }
 
 /* detail: "key=value;key=value" of the row's other non-missing cells. */
-static char *join_detail(char names[][PSY_LABEL_SIZE], const text_field *f, int n, const int *skip)
+static char *join_detail(char names[][PSY_LABEL_SIZE], const text_field *f, int n, const int *skip,
+                         int *replaced)
 {
     size_t size = 1;
     for (int c = 0; c < n; c++) size += strlen(names[c]) + f[c].len * 4 + 2;
@@ -64,7 +66,7 @@ static char *join_detail(char names[][PSY_LABEL_SIZE], const text_field *f, int 
         if (skip[c] || text_is_missing(f[c].p, f[c].len)) continue;
         if (o != s) *o++ = ';';
         o += sprintf(o, "%s=", names[c]);
-        psy_copy_field(o, size - (size_t)(o - s), f[c].p, f[c].len);
+        *replaced += psy_copy_field(o, size - (size_t)(o - s), f[c].p, f[c].len);
         o += strlen(o);
     }
     return s;
@@ -148,7 +150,7 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         for (int k = 0; label_names[k]; k++)
             if (psy_strieq(names[c], label_names[k])) label_rank[c] = k;
     }
-    int64_t skipped = 0, negative = 0;
+    int64_t skipped = 0, negative = 0, garbled = 0;
     for (;;) {
         st = text_lines_next(&tl, &line, &len, &off, why);
         if (st != PSY_OK || !line) break;
@@ -205,8 +207,10 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         if (duration >= 0) skip[duration] = 1;
         if (sample >= 0) skip[sample] = 1;
         if (label >= 0) skip[label] = 1;
-        char *lab = label >= 0 ? field_dup(&fields[label]) : strdup("");
-        char *det = join_detail(names, fields, n_cols, skip);
+        int replaced = 0;
+        char *lab = label >= 0 ? field_dup(&fields[label], &replaced) : strdup("");
+        char *det = join_detail(names, fields, n_cols, skip, &replaced);
+        garbled += replaced > 0;
         e.label = lab;
         e.detail = det;
         if (!lab || !det || !list_push(list, &e)) {
@@ -219,6 +223,9 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
     if (st == PSY_OK && skipped) psy_reader_warn(r, "%lld events without an onset (n/a) skipped", (long long)skipped);
     if (st == PSY_OK && negative)
         psy_reader_warn(r, "%lld events with a negative duration: duration taken as n/a", (long long)negative);
+    if (st == PSY_OK && garbled)
+        psy_reader_warn(r, "%lld events with control characters or invalid UTF-8 in their text: shown as '?'",
+                        (long long)garbled);
 done:
     text_lines_free(&tl);
     return st;

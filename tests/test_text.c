@@ -581,13 +581,20 @@ static void test_events_bids(void **state)
     assert_int_equal(psy_reader_warning_count(r), warnings + 1);
     assert_non_null(strstr(psy_reader_warning(r, warnings), "negative duration"));
 
+    /* Control characters in a label are shown as '?', with a warning that counts the events. */
+    warnings = psy_reader_warning_count(r);
+    assert_int_equal(load_events_text(r, "ctrl.tsv", "onset\tlabel\n40\tbe\001ep\n41\tfine\n", 0, &why), PSY_OK);
+    assert_string_equal(psy_reader_event(r, psy_reader_event_count(r) - 2)->label, "be?ep");
+    assert_int_equal(psy_reader_warning_count(r), warnings + 1);
+    assert_non_null(strstr(psy_reader_warning(r, warnings), "1 events with control characters"));
+
     /* Gzipped events read the same. */
     const char *gzev = "onset\tduration\ttrial_type\n2.25\t0.5\tx\n";
     psy_source *src = NULL;
     assert_int_equal(psy_source_open_path(write_gz("ev.tsv.gz", gzev, strlen(gzev)), &src), PSY_OK);
     assert_int_equal(psy_reader_load_events(r, src, 0, &why), PSY_OK);
     psy_source_close(src);
-    assert_int_equal(psy_reader_event_count(r), 8);
+    assert_int_equal(psy_reader_event_count(r), 10);
     psy_reader_close(r);
 }
 
