@@ -64,6 +64,15 @@ static int sniff(psy_source *src)
     return 4;
 }
 
+/* Seconds from one ns timestamp to another: exact when the difference fits in int64 (centuries
+ * apart do not), else in double. */
+static double seconds_between(int64_t later, int64_t earlier)
+{
+    int64_t d;
+    if (!__builtin_sub_overflow(later, earlier, &d)) return (double)d * 1e-9;
+    return ((double)later - (double)earlier) * 1e-9;
+}
+
 /* Timestamp of a row, relative to the first; rows must not go back in time. */
 static psy_status row_time(garmin *g, const dev_field *f, int64_t line_no, double *rel, psy_message *why)
 {
@@ -81,10 +90,10 @@ static psy_status row_time(garmin *g, const dev_field *f, int64_t line_no, doubl
     }
     if (t < g->prev)
         return psy_fail(why, PSY_E_FORMAT, "line %lld: timestamp goes back %.3f s in time",
-                        (long long)line_no, (double)(g->prev - t) * 1e-9);
+                        (long long)line_no, seconds_between(g->prev, t));
     g->prev = t;
     g->rows++;
-    *rel = (double)(t - g->t0) * 1e-9;
+    *rel = seconds_between(t, g->t0);
     return PSY_OK;
 }
 
@@ -228,7 +237,7 @@ static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_mess
         dev_split(line, len, ';', f, 1);
         if (!dev_parse_iso8601(f[0].p, f[0].n, &dt, &ns))
             return psy_fail(why, PSY_E_FORMAT, "the file changed while it was read");
-        double t = (double)(ns - g->t0) * 1e-9;
+        double t = seconds_between(ns, g->t0);
         if (i > 0) {
             irregular += fabs(t - prev - period) > 0.25 * period;
             /* half a period more, so a drift of exactly GARMIN_GAP_S (ms timestamps) is no tie */
