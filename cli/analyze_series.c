@@ -3,25 +3,6 @@
 
 #include "analyze.h"
 
-/* First index whose time is > t (times ascending). */
-static size_t after(const double *times, size_t n, double t)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (times[mid] <= t) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-/* NN intervals ending in (start, end]: indices [*a, *z). */
-static void nn_span(const psy_beat_list *b, double start, double end, size_t *a, size_t *z)
-{
-    *a = after(b->nn_onset_s, b->n_nn, start);
-    *z = after(b->nn_onset_s, b->n_nn, end);
-}
-
 double analyze_breath_rate(const analyze_session *s, double start, double end)
 {
     if (s->rsp < 0 || !s->n_breaths) return NAN;
@@ -51,7 +32,5 @@ void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = "no beats";
     out->n_nn = 0;
     if (!s->beats || !s->hrv) return;
-    size_t a, z;
-    nn_span(s->beats, start, end, &a, &z);
-    psy_hrv_compute(s->hrv, s->beats->nn_ms + a, s->beats->nn_onset_s + a, z - a, out, NULL);
+    psy_hrv_compute_beats(s->hrv, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
 }
