@@ -286,13 +286,14 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_co
                         json_pack("{s:s,s:i,s:s}", "method", "Burg, on the resampled detrended series", "order",
                                   c->ar_order, "grid", "4097 points over 0 .. max_hz"));
     json_object_set_new(o, "nonlinear", json_pack(
-        "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
+        "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:f,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
         "entropy_rule", c->sampen_pcst ? "SampEn as PCST's fastSampen (each template length over all its templates, "
                                          "Chebyshev distance < r, fractions of pairs); ApEn: distance <= r; "
                                          "r = entropy_r_sd x SDNN"
                                        : "Chebyshev distance <= r, r = entropy_r_sd x SDNN",
         "dfa_alpha1_beats", c->dfa1_min, c->dfa1_max, "dfa_alpha2_beats", c->dfa2_min, c->dfa2_max,
         "dfa_windows", c->dfa_overlap ? "half-overlapping" : "non-overlapping",
+        "dfa_min_variance_ms2", c->dfa_min_variance,
         "min_nonlinear_nn", (int)c->min_nonlinear_nn,
         "poincare", c->sd2_from_sdnn ? "SD1 = SDSD / sqrt 2, SD2 = sqrt(2 SDNN² - SDSD² / 2) (PCST)"
                                      : "SD1 = SDSD / sqrt 2, SD2 = SD of (NN_i + NN_i+1) / sqrt 2"));

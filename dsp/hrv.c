@@ -90,6 +90,7 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         c->dfa1_min = 4, c->dfa1_max = 11;
         c->dfa2_min = 12, c->dfa2_max = 0;
         c->dfa_overlap = 1;
+        c->dfa_min_variance = 1e-8; /* its fractal_dfa drops windows with var <= 1e-8 */
         return PSY_OK;
     }
     if (strcmp(name, "pcst") == 0) { /* PhysioNet Cardiovascular Signal Toolbox, demo_NSR */
@@ -149,6 +150,8 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
     BAD(!(c->entropy_r_sd > 0 && c->entropy_r_sd <= 10), "entropy_r_sd %g not in (0, 10]", c->entropy_r_sd);
     BAD(c->dfa1_min < 2 || c->dfa1_max <= c->dfa1_min || c->dfa1_max > 10000, "dfa1 scales %d..%d invalid",
         c->dfa1_min, c->dfa1_max);
+    BAD(!(c->dfa_min_variance >= 0 && c->dfa_min_variance < 1e6), "dfa_min_variance %g not in [0, 1e6)",
+        c->dfa_min_variance);
     BAD(c->dfa2_min < 2 || (c->dfa2_max != 0 && (c->dfa2_max <= c->dfa2_min || c->dfa2_max > 10000)),
         "dfa2 scales %d..%d invalid", c->dfa2_min, c->dfa2_max);
 #undef BAD

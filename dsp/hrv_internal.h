@@ -42,8 +42,10 @@ psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampe
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
 
-/* DFA slope over scales lo..hi (every integer) of x[0..n). NaN when fewer than 2 scales fit. */
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
+/* DFA slope over scales lo..hi (every integer) of x[0..n). min_var > 0: windows whose mean
+ * squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2 scales
+ * fit, or (min_var > 0) when a scale keeps no window. */
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var);
 
 /* Natural cubic spline through (t[i], y[i]) evaluated on t0 + k / fs, k = 0 .. m - 1, into out.
  * work: 3 n doubles. t increasing, n >= 2; beyond the knots the end values are held. */

@@ -9,22 +9,28 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* Mean squared residual of the least-squares line through y[0..s) against its index. */
+/* Mean squared residual of the least-squares line through y[0..s) against its index, from the
+ * residuals themselves (not syy - sxy²/sxx, whose cancellation leaves ~1e-6 on a profile of large
+ * values: a perfectly straight window must come out ~0 for min_var below). */
 static double residual_ms(const double *y, size_t s)
 {
     double mx = (double)(s - 1) / 2, my = 0;
     for (size_t k = 0; k < s; k++) my += y[k];
     my /= (double)s;
-    double sxx = 0, sxy = 0, syy = 0;
+    double sxx = 0, sxy = 0;
     for (size_t k = 0; k < s; k++) {
-        double dx = (double)k - mx, dy = y[k] - my;
-        sxx += dx * dx, sxy += dx * dy, syy += dy * dy;
+        double dx = (double)k - mx;
+        sxx += dx * dx, sxy += dx * (y[k] - my);
     }
-    double rss = syy - (sxx > 0 ? sxy * sxy / sxx : 0);
-    return (rss > 0 ? rss : 0) / (double)s;
+    double b = sxx > 0 ? sxy / sxx : 0, rss = 0;
+    for (size_t k = 0; k < s; k++) {
+        double e = y[k] - my - b * ((double)k - mx);
+        rss += e * e;
+    }
+    return rss / (double)s;
 }
 
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap)
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var)
 {
     if (lo < 2 || hi < lo || n < 4) return NAN;
     double *y = malloc(n * sizeof *y);
@@ -37,21 +43,25 @@ double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap)
     /* least squares of log F against log s */
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     size_t k = 0;
+    int empty_scale = 0;
     for (int sc = lo; sc <= hi; sc++) {
         size_t s = (size_t)sc, step = overlap ? s / 2 : s, windows = 0;
         if (step == 0) step = 1;
         double sum = 0;
         for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
-            sum += residual_ms(y + a, s);
+            double v = residual_ms(y + a, s);
+            if (min_var > 0 && !(v > min_var)) continue; /* NeuroKit 0.2.12 leaves flat windows out */
+            sum += v;
             windows++;
         }
+        if (min_var > 0 && !windows) empty_scale = 1;
         if (!windows || !(sum > 0)) continue;
         double lf = log(sqrt(sum / (double)windows)), ls = log((double)s);
         sx += ls, sy += lf, sxx += ls * ls, sxy += ls * lf;
         k++;
     }
     free(y);
-    if (k < 2) return NAN;
+    if (k < 2 || empty_scale) return NAN;
     double kd = (double)k;
     return (kd * sxy - sx * sy) / (kd * sxx - sx * sx);
 }
@@ -118,7 +128,7 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
             hrv_na(v, keys[a], "fewer than 4 windows of the largest DFA scale");
             continue;
         }
-        double alpha = hrv_dfa(s->nn, s->n, los[a], his[a], c->dfa_overlap);
+        double alpha = hrv_dfa(s->nn, s->n, los[a], his[a], c->dfa_overlap, c->dfa_min_variance);
         if (isnan(alpha)) hrv_na(v, keys[a], "DFA fluctuation undefined (flat series?)");
         else v->v[keys[a]] = alpha;
     }

@@ -94,6 +94,15 @@ static void geometric(const double *nn, size_t n, double b, double max_nn, psy_h
     free(d);
 }
 
+/* |dNN| past x ms: a difference within 1 ns of x is x itself (the float noise of intervals
+ * formed from beat times, 0.684 s - 0.352 s, or scaled from s to ms), so exact ties count as
+ * the rule says, > x or >= x, whatever path the interval took. */
+#define PNN_TIE_MS 1e-6
+static int over(double d, double x, int inclusive)
+{
+    return inclusive ? d >= x - PNN_TIE_MS : d > x + PNN_TIE_MS;
+}
+
 #define MAX_SDANN_WINDOWS 1e7 /* 3 years of 10 s windows */
 
 /* SDANN and SDNN index over windows of w ms. Positions c[i] (ms) of the interval ends from the
@@ -200,8 +209,8 @@ void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work,
             double d = s->nn[i] - s->nn[i - 1];
             sum += d, sum2 += d * d, nd++;
             /* strictly greater (Task Force 1996, NeuroKit); PCST's pnna counts >= */
-            nn50 += c->pnn_inclusive ? fabs(d) >= 50.0 : fabs(d) > 50.0;
-            nn20 += c->pnn_inclusive ? fabs(d) >= 20.0 : fabs(d) > 20.0;
+            nn50 += over(fabs(d), 50.0, c->pnn_inclusive);
+            nn20 += over(fabs(d), 20.0, c->pnn_inclusive);
         }
         if (nd == 0) {
             for (int k = PSY_HRV_RMSSD_MS; k <= PSY_HRV_PNN20_PCT; k++)

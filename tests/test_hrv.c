@@ -16,7 +16,7 @@
 /* internal (dsp/hrv_internal.h), checked directly */
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
 psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap);
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var);
 void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
 void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
                             size_t m, double *out, double *work);
@@ -347,7 +347,7 @@ static void test_dfa_of_noise(void **state)
         x[i] = uniform(&s) + uniform(&s) + uniform(&s) + uniform(&s) - 2;
         walk[i] = (acc += x[i]);
     }
-    double a_white = hrv_dfa(x, N, 16, 64, 0), a_walk = hrv_dfa(walk, N, 16, 64, 0);
+    double a_white = hrv_dfa(x, N, 16, 64, 0, 0), a_walk = hrv_dfa(walk, N, 16, 64, 0, 0);
     assert_true(fabs(a_white - 0.5) < 0.08); /* white noise: 0.5 */
     assert_true(fabs(a_walk - 1.5) < 0.08);  /* Brownian motion: 1.5 */
 }

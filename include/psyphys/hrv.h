@@ -118,6 +118,11 @@ typedef struct psy_hrv_config {
     int dfa1_min, dfa1_max;    /* alpha1 scales in beats, default 4..16 */
     int dfa2_min, dfa2_max;    /* alpha2 scales, default 16..64; max 0 = (N + 1) / 10 (NeuroKit) */
     int dfa_overlap;           /* 0 (default): non-overlapping windows; 1: step = scale / 2 (NeuroKit) */
+    double dfa_min_variance;   /* 0 (default): every window counts; > 0 (NeuroKit 0.2.12: 1e-8 ms²):
+                                  windows whose detrended variance is <= this are left out of the
+                                  scale's fluctuation (a straight profile: identical intervals, common
+                                  at scales of 4-11 beats in quantised RR series); DFA is n/a when a
+                                  scale keeps none */
     size_t min_nonlinear_nn;   /* SampEn/ApEn/DFA need this many intervals, default 100 */
 } psy_hrv_config;
 
@@ -130,7 +135,7 @@ psy_hrv_config psy_hrv_config_default(void);
  *   "neurokit" NeuroKit2 0.2.12: pNNx over the number of intervals, NeuroKit's SDANN windows, no
  *              detrending, Welch nperseg = N/2 with nfft 2 nperseg, trapezoid band powers above
  *              4 fs / N, total power = sum of the bands, DFA alpha1 4-11 and alpha2 12-(N+1)/10
- *              with half-overlapping windows;
+ *              with half-overlapping windows, windows of detrended variance <= 1e-8 ms² left out;
  *   "pcst"     PhysioNet Cardiovascular Signal Toolbox (Vest et al. 2018) demo_NSR settings: Lomb
  *              only, PCST's periodogram (lomb_pcst) on the NN series minus its mean, closed band
  *              edges, total power = ULF + VLF + LF + HF, every band on every window (no minimum
