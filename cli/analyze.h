@@ -129,6 +129,12 @@ extern const size_t analyze_n_hrv_columns;
 /* HRV of the NN intervals ending in (start, end]; all NaN ("no beats") without beats. */
 void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result *out);
 
+/* Skin conductance over [start, end) (psy_eda_summarize with the session's events and latency
+ * window: the one source of the segments' and the summary's figures). 0 without an analysis
+ * (e then all NaN / 0). */
+int analyze_eda_of(const analyze_session *s, const analyze_options *o, double start, double end,
+                   psy_eda_summary *e);
+
 /* Breaths per minute over the whole breaths in [start, end); NaN without. */
 double analyze_breath_rate(const analyze_session *s, double start, double end);
 

@@ -1,5 +1,6 @@
 /* psyphys analyze: markers over an interval of the recording (HRV, breathing rate). */
 #include <math.h>
+#include <string.h>
 
 #include "analyze.h"
 
@@ -15,6 +16,15 @@ double analyze_breath_rate(const analyze_session *s, double start, double end)
         last = z, n++;
     }
     return n ? 60.0 * (double)n / (last - first) : NAN;
+}
+
+int analyze_eda_of(const analyze_session *s, const analyze_options *o, double start, double end,
+                   psy_eda_summary *e)
+{
+    memset(e, 0, sizeof *e);
+    e->scl_us = e->ns_scr_per_min = e->scr_amplitude_sum_us = e->scr_amplitude_mean_us = NAN;
+    return s->scr && psy_eda_summarize(s->scr, start, end, s->events, s->n_events, o->latency_min_s,
+                                       o->latency_max_s, e) == PSY_OK;
 }
 
 const psy_hrv_key analyze_hrv_columns[] = {

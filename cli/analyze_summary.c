@@ -52,9 +52,14 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
     if (s->hr >= 0)
         printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)\n",
                psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY));
-    if (s->scr)
-        printf("  skin    '%s': %zu SCRs, SCL %.2f uS, %.1f NS-SCR/min\n",
-               psy_reader_channel(s->r, s->eda)->label, s->scr->n, s->scr->scl_us, s->scr->ns_scr_per_min);
+    psy_eda_summary e;
+    if (analyze_eda_of(s, o, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &e)) {
+        /* the segments table's first row: the same call, so the same figures */
+        printf("  skin    '%s': %zu SCRs, SCL %.2f uS, ", psy_reader_channel(s->r, s->eda)->label, e.scr_count,
+               e.scl_us);
+        if (isnan(e.ns_scr_per_min)) printf("NS-SCR/min n/a (%s)\n", e.ns_scr_per_min_na ? e.ns_scr_per_min_na : "");
+        else printf("%.1f NS-SCR/min\n", e.ns_scr_per_min);
+    }
     if (s->rsp >= 0)
         printf("  breath  '%s': %zu breaths, %.1f /min\n", psy_reader_channel(s->r, s->rsp)->label,
                s->n_breaths, analyze_breath_rate(s, 0, psy_reader_duration(s->r)));

@@ -66,14 +66,13 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
                                         : no_beats_reason(s);
         put_or_note(fp, na, "mean_hr_bpm", hr, 3, hr_why);
         put_hrv(fp, na, s, &h);
-        psy_eda_summary e = {0};
-        e.scl_us = e.ns_scr_per_min = e.scr_amplitude_sum_us = e.scr_amplitude_mean_us = NAN;
-        int has_eda = s->scr && psy_eda_summarize(s->scr, start, end, s->events, s->n_events, o->latency_min_s,
-                                                  o->latency_max_s, &e) == PSY_OK;
+        psy_eda_summary e;
+        int has_eda = analyze_eda_of(s, o, start, end, &e);
         const char *eda_why = s->eda < 0 ? "no EDA channel" : !s->scr ? "no skin conductance analysis"
                               : !has_eda ? "no skin conductance in the segment" : "no SCR in the segment";
         put_or_note(fp, na, "scl_us", e.scl_us, -1, eda_why);
-        put_or_note(fp, na, "ns_scr_per_min", e.ns_scr_per_min, -1, eda_why);
+        put_or_note(fp, na, "ns_scr_per_min", e.ns_scr_per_min, -1,
+                    has_eda && e.ns_scr_per_min_na ? e.ns_scr_per_min_na : eda_why);
         fputc('\t', fp);
         if (has_eda) fprintf(fp, "%zu", e.scr_count);
         else fputs("n/a", fp), na_note(na, "scr_count", eda_why);

@@ -122,21 +122,22 @@ static json_t *settings_json(const psy_eda_result *res, double lat_min, double l
     return o;
 }
 
-/* ns_count: SCRs outside every event's latency window (all of them without events). */
-static json_t *summary_json(const psy_eda_result *r, size_t ns_count)
+/* whole: psy_eda_summarize over the whole channel (NS-SCRs: outside every event's latency window,
+ * all of them without events), the same rate the --segments table gives a span. */
+static json_t *summary_json(const psy_eda_result *r, const psy_eda_summary *whole)
 {
     json_t *o = json_object();
-    double ns_rate = isnan(r->ns_scr_per_min) ? NAN : (double)ns_count / (r->valid_s / 60.0);
     json_object_set_new(o, "scl_us", num_or_null(r->scl_us));
-    json_object_set_new(o, "ns_scr_per_min", num_or_null(ns_rate));
+    json_object_set_new(o, "ns_scr_per_min", num_or_null(isnan(r->scl_us) ? NAN : whole->ns_scr_per_min));
     json_object_set_new(o, "scr_count", json_integer((json_int_t)r->n));
-    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)ns_count));
+    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)whole->ns_scr_count));
     json_object_set_new(o, "scr_amplitude_mean_us", num_or_null(r->scr_amplitude_mean_us));
     json_object_set_new(o, "scr_amplitude_sum_us", num_or_null(r->scr_amplitude_sum_us));
     json_object_set_new(o, "phasic_driver_area_us_s", num_or_null(r->phasic_driver_area_us_s));
     json_object_set_new(o, "duration_s", json_real(r->duration_s));
     json_object_set_new(o, "valid_s", json_real(r->valid_s));
     if (r->why_na[0]) json_object_set_new(o, "n/a_reason", json_string(r->why_na));
+    else if (whole->ns_scr_per_min_na) json_object_set_new(o, "n/a_reason", json_string(whole->ns_scr_per_min_na));
     if (r->method == PSY_EDA_FAST)
         json_object_set_new(o, "phasic_driver_area_n/a_reason", json_string("deconv method only"));
     return o;
@@ -353,7 +354,7 @@ int cmd_eda(int argc, char **argv)
                                                       "unit", c->unit, "file_unit", c->file_unit,
                                                       "rate_hz", c->rate_hz));
     json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
-    json_object_set_new(sidecar, "summary", summary_json(res, whole.ns_scr_count));
+    json_object_set_new(sidecar, "summary", summary_json(res, &whole));
     json_object_set_new(sidecar, "artifacts", artifacts_json(res));
     json_object_set_new(sidecar, "columns", json_pack(
         "{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
@@ -419,7 +420,7 @@ int cmd_eda(int argc, char **argv)
     }
     if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
     if (want_json) {
-        json_t *s = summary_json(res, whole.ns_scr_count);
+        json_t *s = summary_json(res, &whole);
         json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
         json_decref(s);

@@ -79,7 +79,9 @@ psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end
     }
     s.scr_amplitude_sum_us = amp;
     if (s.scr_count) s.scr_amplitude_mean_us = amp / (double)s.scr_count;
-    if (m) s.ns_scr_per_min = (double)s.ns_scr_count / (s.valid_s / 60.0);
+    if (s.valid_s >= PSY_EDA_MIN_RATE_S) s.ns_scr_per_min = (double)s.ns_scr_count / (s.valid_s / 60.0);
+    else s.ns_scr_per_min_na = m ? "less than 60 s of valid skin conductance for a rate per minute"
+                                 : "no valid skin conductance in the span";
     *out = s;
     return PSY_OK;
 }

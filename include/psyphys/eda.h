@@ -148,7 +148,8 @@ typedef struct psy_eda_result {
                                      values); NULL for the fast method */
     /* summary (NaN when undefined; `why_na` then says why) */
     double scl_us;              /* mean tonic level over valid samples */
-    double ns_scr_per_min;      /* SCRs per valid minute */
+    double ns_scr_per_min;      /* every SCR per valid minute (no events known here: the NS-SCR
+                                   rate of a span, events excluded, is psy_eda_summarize's) */
     double scr_amplitude_mean_us, scr_amplitude_sum_us;
     double phasic_driver_area_us_s; /* deconv: area of the positive phasic driver; fast: NaN */
     char why_na[160];
@@ -203,11 +204,19 @@ typedef struct psy_eda_summary {
     double ns_scr_per_min;       /* ns_scr_count per valid minute; NaN when valid_s is 0 */
     double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0 */
     double phasic_driver_area_us_s; /* deconv: over the seconds of the span; NaN for fast */
+    const char *ns_scr_per_min_na;  /* static reason when ns_scr_per_min is NaN, else NULL */
 } psy_eda_summary;
+
+/* A rate per minute needs a minute of valid signal: below it one SCR more or less moves the rate
+ * by more than the 1-3 NS-SCRs/min typical at rest (Dawson, Schell & Filion 2017, Handbook of
+ * Psychophysiology, ch. 10), so psy_eda_summarize leaves ns_scr_per_min NaN. */
+#define PSY_EDA_MIN_RATE_S 60.0
 
 /* Metrics over the span [start_s, end_s) of an analysed channel (a session phase); SCRs whose
  * onset lies in [event + latency_min_s, event + latency_max_s] of one of the n_events event
- * times are specific, the rest non-specific (NS-SCRs). PSY_OK or PSY_E_INVALID (NULL, end_s <
+ * times are specific, the rest non-specific (NS-SCRs). The one definition of a span's NS-SCR rate
+ * (per valid minute, 1 s resolution; n/a below PSY_EDA_MIN_RATE_S of valid signal): the analyze
+ * summary, segments table and `psyphys eda` all print it. PSY_OK or PSY_E_INVALID (NULL, end_s <
  * start_s, latency_min_s > latency_max_s). */
 psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
                              const double *event_s, size_t n_events, double latency_min_s,
