@@ -26,5 +26,10 @@ psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int cor
     size_t n = corrected ? beats->n_nn : beats->n;
     size_t a = upper_bound(t, n, t0_s), b = upper_bound(t, n, t1_s);
     if (b < a) b = a;
-    return psy_hrv_compute(h, v + a, t + a, b - a, result, skipped);
+    if (!corrected) {
+        psy_status st = psy_hrv_compute(h, v + a, t + a, b - a, result, skipped);
+        result->nn_corrected_pct = result->n_nn ? 0 : NAN; /* the raw intervals: none corrected */
+        return st;
+    }
+    return psy_hrv_compute_flagged(h, v + a, t + a, beats->nn_corrected + a, b - a, result, skipped);
 }

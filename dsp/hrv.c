@@ -66,7 +66,19 @@ psy_hrv_config psy_hrv_config_default(void)
     c.dfa1_min = 4, c.dfa1_max = 16;
     c.dfa2_min = 16, c.dfa2_max = 64;
     c.dfa_overlap = 0;
-    c.min_nonlinear_nn = 100;
+    c.min_nonlinear_nn = 200;
+    c.dfa_min_windows = 10;
+    static const struct {
+        psy_hrv_key key;
+        double s;
+    } spans[] = {{PSY_HRV_RMSSD_MS, 10},  {PSY_HRV_SDSD_MS, 10},   {PSY_HRV_CVSD, 10},
+                 {PSY_HRV_SD1_MS, 10},    {PSY_HRV_SDNN_MS, 30},   {PSY_HRV_CVNN, 30},
+                 {PSY_HRV_MAD_NN_MS, 30}, {PSY_HRV_IQR_NN_MS, 30}, {PSY_HRV_SD2_MS, 30},
+                 {PSY_HRV_SD1_SD2, 30},   {PSY_HRV_ELLIPSE_AREA_MS2, 30},
+                 {PSY_HRV_PNN50_PCT, 60}, {PSY_HRV_PNN20_PCT, 60}};
+    for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++) c.min_span_s[spans[k].key] = spans[k].s;
+    c.max_corrected_pct = 5;
+    c.keep_corrected = 0;
     return c;
 }
 
@@ -101,6 +113,7 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         c->band_closed = 1;
         c->total_power_all_bands = 2;
         for (int b = 0; b < PSY_HRV_BAND_COUNT; b++) c->band_min_s[b] = 0;
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) c->min_span_s[k] = 0; /* its rule: win_tol */
         c->pnn_inclusive = 1;
         c->successive_across_gaps = 1;
         c->sd2_from_sdnn = 1; /* PoincareMetrics */
@@ -152,6 +165,11 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
         c->dfa1_min, c->dfa1_max);
     BAD(!(c->dfa_min_variance >= 0 && c->dfa_min_variance < 1e6), "dfa_min_variance %g not in [0, 1e6)",
         c->dfa_min_variance);
+    BAD(c->dfa_min_windows < 1 || c->dfa_min_windows > 1000, "dfa_min_windows %d not in 1..1000",
+        c->dfa_min_windows);
+    BAD(!(c->max_corrected_pct >= 0), "max_corrected_pct %g is negative or NaN", c->max_corrected_pct);
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+        BAD(!(c->min_span_s[k] >= 0), "min_span_s of %s (%g) is negative or NaN", key_names[k], c->min_span_s[k]);
     BAD(c->dfa2_min < 2 || (c->dfa2_max != 0 && (c->dfa2_max <= c->dfa2_min || c->dfa2_max > 10000)),
         "dfa2 scales %d..%d invalid", c->dfa2_min, c->dfa2_max);
 #undef BAD
@@ -362,8 +380,29 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     return st;
 }
 
+/* The level of the series: kept whatever the share corrected (interpolation keeps the mean). */
+static int is_level_key(int k)
+{
+    return k == PSY_HRV_MEAN_NN_MS || k == PSY_HRV_MEDIAN_NN_MS || k == PSY_HRV_MEAN_HR_BPM;
+}
+
+/* Keys below their minimum span (min_span_s) become n/a; a reason already given stays. */
+static void apply_min_spans(const psy_hrv_config *c, double duration_s, psy_hrv_values *v)
+{
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+        if (c->min_span_s[k] > 0 && duration_s < c->min_span_s[k] && !v->na[k])
+            hrv_na(v, (psy_hrv_key)k, "shorter than the metric's minimum span of NN intervals (min_span_s)");
+}
+
 psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
                            psy_hrv_result *r, size_t *skipped)
+{
+    return psy_hrv_compute_flagged(h, nn_ms, t_s, NULL, n, r, skipped);
+}
+
+psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
+                                   const uint8_t *corrected, size_t n, psy_hrv_result *r,
+                                   size_t *skipped)
 {
     if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
     free_spectra(h);
@@ -380,7 +419,7 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
         return PSY_E_NOMEM;
     }
     /* Keep finite intervals in (0, 10 s] whose beat times increase. */
-    size_t k = 0;
+    size_t k = 0, n_corrected = 0;
     double acc = 0, last_t = -INFINITY, dur = 0;
     for (size_t i = 0; i < n; i++) {
         double v = nn_ms[i];
@@ -389,14 +428,17 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
         double ti = t_s ? t_s[i] : acc;
         if (!ok || !isfinite(ti) || ti <= last_t) continue;
         nn[k] = v, t[k] = ti, last_t = ti, dur += v, k++;
+        n_corrected += corrected && corrected[i];
     }
     if (skipped) *skipped = n - k;
     hrv_series s = {nn, t, k, dur, h->cfg.successive_across_gaps};
     r->n_nn = k;
     r->duration_s = dur / 1000.0;
     s.duration_s = r->duration_s;
+    r->nn_corrected_pct = corrected && k ? 100.0 * (double)n_corrected / (double)k : NAN;
     hrv_time_domain(&s, &h->cfg, work, &r->values);
     psy_status st = hrv_nonlinear(&s, &h->cfg, &r->values);
+    apply_min_spans(&h->cfg, r->duration_s, &r->values);
     if (st == PSY_OK) st = frequency(h, &s, r);
     /* the first spectrum computed also fills the frequency keys of values */
     const psy_hrv_values *first = (h->cfg.spectra & PSY_HRV_WELCH) ? &r->welch
@@ -406,6 +448,14 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
     for (int q = PSY_HRV_FIRST_FREQ_KEY; q <= PSY_HRV_LAST_FREQ_KEY; q++) {
         if (first) r->values.v[q] = first->v[q], r->values.na[q] = first->na[q];
         else hrv_na(&r->values, (psy_hrv_key)q, "no spectrum asked");
+    }
+    r->over_corrected = r->nn_corrected_pct > h->cfg.max_corrected_pct;
+    if (r->over_corrected && !h->cfg.keep_corrected) {
+        psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
+        for (int q = 0; q < 4; q++)
+            for (int key = 0; key < PSY_HRV_KEY_COUNT; key++)
+                if (!is_level_key(key) && (all[q]->na[key] || !isnan(all[q]->v[key])))
+                    hrv_na(all[q], (psy_hrv_key)key, PSY_HRV_OVER_CORRECTED_REASON);
     }
     free(nn), free(t), free(work);
     return st;

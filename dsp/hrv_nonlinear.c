@@ -114,7 +114,7 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
         if (isnan(ae)) hrv_na(v, PSY_HRV_APEN, "undefined");
         else v->v[PSY_HRV_APEN] = ae;
     }
-    /* DFA: fixed scales need at least 4 windows of the largest; max 0 means (N + 1) / 10. */
+    /* DFA: fixed scales need dfa_min_windows windows of the largest; max 0 means (N + 1) / 10. */
     int hi2 = c->dfa2_max > 0 ? c->dfa2_max : (int)((s->n + 1) / 10);
     int his[2] = {c->dfa1_max, hi2}, los[2] = {c->dfa1_min, c->dfa2_min};
     psy_hrv_key keys[2] = {PSY_HRV_DFA_ALPHA1, PSY_HRV_DFA_ALPHA2};
@@ -124,8 +124,8 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
             hrv_na(v, keys[a], "fewer NN intervals than min_nonlinear_nn");
             continue;
         }
-        if (his[a] < los[a] + 1 || (need_fixed && s->n < 4 * (size_t)his[a])) {
-            hrv_na(v, keys[a], "fewer than 4 windows of the largest DFA scale");
+        if (his[a] < los[a] + 1 || (need_fixed && s->n < (size_t)c->dfa_min_windows * (size_t)his[a])) {
+            hrv_na(v, keys[a], "fewer intervals than dfa_min_windows x the largest DFA scale");
             continue;
         }
         double alpha = hrv_dfa(s->nn, s->n, los[a], his[a], c->dfa_overlap, c->dfa_min_variance);

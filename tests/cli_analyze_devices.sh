@@ -22,8 +22,12 @@ tr -d '\n' <"$TMP/hr/HR_segments.json" | grep -q '"rmssd_ms": {  *"a heart rate 
 # RR only (IBI): beats, NN and HRV as from an ECG; epochs from the beats.
 expect_exit 0 "$PSYPHYS" analyze "$E4/IBI.csv" --events "$E4/events.tsv" -o "$TMP/ibi"
 expect_grep "heart +'IBI': 219 beats" "$TMP/out"
-# 4 intervals end in (100, 160] (the E4 drops beats): mean 785.192 ms, SD 14.96 ms
-expect_grep '^stress	100\.000000	60\.000000	[0-9.]+	785\.192	14\.960[0-9]	' "$TMP/ibi/IBI_segments.tsv"
+# 4 intervals end in (100, 160] (the E4 drops beats): mean 785.192 ms; their 3.1 s are below
+# SDNN's 30 s and RMSSD's 10 s minimum (it gave SDNN 14.96 ms from them): n/a with the reason
+expect_grep '^stress	100\.000000	60\.000000	[0-9.]+	785\.192	n/a	n/a	' "$TMP/ibi/IBI_segments.tsv"
+tr -d ' \n' <"$TMP/ibi/IBI_segments.json" >"$TMP/ibiflat"
+grep -q '"sdnn_ms":{"shorterthanthemetric'"'"'sminimumspanofNNintervals(min_span_s)"' "$TMP/ibiflat" ||
+    fail "IBI: sdnn_ms minimum-span reason missing"
 expect_grep '^recording	0\.000000	599\.746203	[0-9.]+	848\.926	' "$TMP/ibi/IBI_segments.tsv"
 expect_grep '^stress	100\.000000	[0-9.]+	[0-9.-]+	[0-9.-]+	[0-9.-]+	[0-9.]+	[0-9.]+	n/a	n/a	1\.0000$' "$TMP/ibi/IBI_epochs.tsv"
 [ "$(wc -l <"$TMP/ibi/IBI_beats.tsv")" -eq 220 ] || fail "IBI: 219 beats expected"

@@ -273,6 +273,9 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
     /* every HRV output equals psy_hrv_compute over the offline NN intervals of its windows */
     psy_hrv_config hc = cfg.hrv;
     hc.spectra = PSY_HRV_WELCH;
+    /* the stream reports every window (its own sliding computation): no minima, no limit */
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) hc.min_span_s[k] = 0;
+    hc.max_corrected_pct = INFINITY;
     psy_hrv *h = NULL;
     assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
     size_t n_hrv = 0, n_lf = 0;

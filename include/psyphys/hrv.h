@@ -17,6 +17,7 @@
 #define PSYPHYS_HRV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "psyphys/status.h"
 
 #ifdef __cplusplus
@@ -123,7 +124,31 @@ typedef struct psy_hrv_config {
                                   scale's fluctuation (a straight profile: identical intervals, common
                                   at scales of 4-11 beats in quantised RR series); DFA is n/a when a
                                   scale keeps none */
-    size_t min_nonlinear_nn;   /* SampEn/ApEn/DFA need this many intervals, default 100 */
+    size_t min_nonlinear_nn;   /* SampEn/ApEn need this many intervals, default 200 (Yentes et al.
+                                  2013, Ann Biomed Eng 41:349: SampEn/ApEn unstable below ~200 points;
+                                  Pincus: 10^m-30^m points for ApEn, 100-900 at m = 2); DFA too */
+    int dfa_min_windows;       /* each DFA range needs N >= this x its largest scale, default 10
+                                  (boxes up to N / 10: Hardstone et al. 2012, Front Physiol 3:450;
+                                  alpha1 (16 beats) from 160 intervals, alpha2 (64) from 640) */
+    /* Minimum data per key (the README's table): a key is NaN, with its reason, when the series
+     * spans less than min_span_s[key] seconds of NN intervals (their sum). Defaults: 10 s for
+     * RMSSD, SDSD, CVSD, SD1 (ultra-short RMSSD from one 10-s ECG: Munoz et al. 2015, PLoS One
+     * 10:e0138921); 30 s for SDNN, CVNN, MAD, IQR, SD2, SD1/SD2, ellipse (SDNN from 30 s: Munoz et
+     * al. 2015); 60 s for pNN50, pNN20 (a share of the successive differences: ~60 of them for a
+     * resolution under 2 %); 0 for the level of the series (mean, median, min, max NN, heart rate).
+     * The bands keep band_min_s, HTI/TINN min_geometric_s, SDANN 3 windows, SampEn/ApEn
+     * min_nonlinear_nn, DFA dfa_min_windows. */
+    double min_span_s[PSY_HRV_KEY_COUNT];
+    /* Corrected share: psy_hrv_compute_flagged / _beats give result->nn_corrected_pct, the share
+     * of the analysed intervals that correction changed, inserted or interpolated. Above
+     * max_corrected_pct (default 5 %; > 100 = no limit) every key but the level of the series
+     * (mean_nn_ms, median_nn_ms, mean_hr_bpm) is NaN with the reason, unless keep_corrected (then
+     * kept and result->over_corrected = 1, for a warning). 5 %: editing biases RMSSD, pNN50 and
+     * HF power already at a few percent of edited beats (Salo, Huikuri & Seppanen 2001, Ann
+     * Noninvasive Electrocardiol 6:5-17; Peltola 2012, Front Physiol 3:148, a review that asks
+     * for the share to be reported), and 5 % is the exclusion threshold HRV studies commonly use. */
+    double max_corrected_pct;
+    int keep_corrected;
 } psy_hrv_config;
 
 psy_hrv_config psy_hrv_config_default(void);
@@ -132,14 +157,16 @@ psy_hrv_config psy_hrv_config_default(void);
  *   "default"  the defaults above;
  *   "kubios"   the defaults, which follow Kubios HRV: smoothness priors lambda 500, 4 Hz cubic
  *              spline, Welch 300 s segments with 50 % overlap, SampEn m 2 r 0.2 SD, DFA 4-16 / 16-64;
- *   "neurokit" NeuroKit2 0.2.12: pNNx over the number of intervals, NeuroKit's SDANN windows, no
+ *   "neurokit" NeuroKit2 0.2.12 (psyphys's minima kept: NeuroKit computes every key on any
+ *              length, its reference values are all from >= 5 min): pNNx over the number of intervals, NeuroKit's SDANN windows, no
  *              detrending, Welch nperseg = N/2 with nfft 2 nperseg, trapezoid band powers above
  *              4 fs / N, total power = sum of the bands, DFA alpha1 4-11 and alpha2 12-(N+1)/10
  *              with half-overlapping windows, windows of detrended variance <= 1e-8 ms² left out;
  *   "pcst"     PhysioNet Cardiovascular Signal Toolbox (Vest et al. 2018) demo_NSR settings: Lomb
  *              only, PCST's periodogram (lomb_pcst) on the NN series minus its mean, closed band
- *              edges, total power = ULF + VLF + LF + HF, every band on every window (no minimum
- *              lengths), pNNx counting |dNN| >= x, successive differences also across removed
+ *              edges, total power = ULF + VLF + LF + HF, every band and time-domain key on every
+ *              window (no band_min_s or min_span_s: PCST's own rule is its 85 % window
+ *              tolerance), pNNx counting |dNN| >= x, successive differences also across removed
  *              beats, SD2 from SDNN and SDSD, PCST's SampEn (sampen_pcst), SampEn/ApEn r 0.15 SD. Its RR preprocessing is psy_rr_clean_pcst (rr.h),
  *              applied to the whole series before any window is cut.
  * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
@@ -153,6 +180,10 @@ typedef struct psy_hrv_values {
 typedef struct psy_hrv_result {
     size_t n_nn;         /* intervals analysed */
     double duration_s;   /* sum of the intervals */
+    double nn_corrected_pct; /* share (0-100) of those intervals correction changed, inserted or
+                            interpolated; NaN when unknown (psy_hrv_compute: no flags) */
+    int over_corrected;  /* 1: nn_corrected_pct is above max_corrected_pct (values n/a, or kept
+                            with keep_corrected) */
     psy_hrv_values values; /* time + nonlinear; frequency keys of the first spectrum computed
                               (in the order Welch, Lomb, AR) */
     psy_hrv_values welch;  /* frequency keys of the Welch spectrum (others NaN) */
@@ -178,12 +209,23 @@ const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
 psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
                            psy_hrv_result *result, size_t *skipped);
 
+/* psy_hrv_compute with the intervals' correction flags (corrected[i] = 1 where correction
+ * changed, inserted or interpolated interval i; NULL: unknown): fills nn_corrected_pct and
+ * applies max_corrected_pct / keep_corrected. Same returns. */
+psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
+                                   const uint8_t *corrected, size_t n, psy_hrv_result *result,
+                                   size_t *skipped);
+
+/* The reason every limited key gets above max_corrected_pct. */
+#define PSY_HRV_OVER_CORRECTED_REASON "more of the NN intervals corrected than max_corrected_pct"
+
 struct psy_beat_list; /* psyphys/beats.h */
 
 /* HRV of the beats of a recording (psy_beats_detect) over the intervals ending in (t0_s, t1_s]
  * (seconds from the recording start; t1_s = INFINITY for all): the corrected NN series
- * (corrected = 1) or the raw RR intervals (0; NaN after gaps, skipped). For segments and epochs
- * defined by session events. Same returns as psy_hrv_compute. */
+ * (corrected = 1, its flags giving nn_corrected_pct and the limit) or the raw RR intervals (0;
+ * NaN after gaps, skipped; nn_corrected_pct 0). For segments and epochs defined by session
+ * events. Same returns as psy_hrv_compute. */
 psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,
                                  double t1_s, psy_hrv_result *result, size_t *skipped);
 
