@@ -26,6 +26,8 @@ typedef struct analyze_options {
     double pre_s, post_s, latency_min_s, latency_max_s;
     psy_eda_method eda_method;
     double hrv_window_s, hrv_step_s;
+    double max_corrected_pct;          /* --max-corrected-pct (default: the library's, 5 %) */
+    int keep_corrected;                /* --keep-corrected */
     cli_layout layout;
     int overwrite, report;             /* --overwrite, --report */
     const char *config_path;           /* --config FILE */
@@ -65,6 +67,9 @@ typedef struct analyze_session {
     psy_hrv_config hrv_cfg;
     psy_segment *seg;                  /* the whole recording first, then the phases */
     size_t n_seg;
+    psy_hrv_result *seg_hrv;           /* HRV of each segment, computed once (tables, summary) */
+    psy_hrv_result *win_hrv;           /* HRV of each --hrv-window window (n_win; 0: no table) */
+    size_t n_win;
     double *events;                    /* onsets of the session events (for NS-SCR counts) */
     size_t n_events;
     epoch_row *rows;                   /* one per epoch */
@@ -128,6 +133,10 @@ extern const size_t analyze_n_hrv_columns;
 
 /* HRV of the NN intervals ending in (start, end]; all NaN ("no beats") without beats. */
 void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result *out);
+
+/* The HRV of every segment and window into s->seg_hrv / s->win_hrv, with a warning for the rows
+ * above the corrected-share limit. 1, or 0 when out of memory. */
+int analyze_hrv_rows(analyze_session *s, const analyze_options *o);
 
 /* Skin conductance over [start, end) (psy_eda_summarize with the session's events and latency
  * window: the one source of the segments' and the summary's figures). 0 without an analysis

@@ -7,7 +7,7 @@
 #include "analyze_config.h"
 #include "cli.h"
 
-typedef enum value_kind { V_STRING, V_NUMBER, V_PAIR, V_STRINGS, V_MAP, V_BOOL } value_kind;
+typedef enum value_kind { V_STRING, V_NUMBER, V_PAIR, V_STRINGS, V_MAP, V_BOOL, V_FLAG } value_kind;
 
 /* Each key, the JSON type it takes and the option it stands for. */
 static const struct {
@@ -26,11 +26,12 @@ static const struct {
     {"units", V_MAP, "--unit"},               {"triggers", V_STRINGS, "--trigger"},
     {"events_offset_s", V_NUMBER, "--events-offset"}, {"libedf", V_BOOL, "--no-libedf"},
     {"events_columns", V_STRING, "--events-columns"},
+    {"max_corrected_pct", V_NUMBER, "--max-corrected-pct"}, {"keep_corrected", V_FLAG, "--keep-corrected"},
 };
 
 static const char *const kind_names[] = {"a string", "a number", "an array of two numbers",
                                          "an array of strings", "an object of strings",
-                                         "true or false"};
+                                         "true or false", "true or false"};
 
 static int push(analyze_config_args *a, const char *key, const char *text)
 {
@@ -120,6 +121,10 @@ static int add_key(analyze_config_args *a, const char *path, const char *key, va
     case V_BOOL:
         if (!json_is_boolean(v)) return wrong_type(path, key, kind);
         if (json_is_false(v)) ok = push(a, key, option);
+        break;
+    case V_FLAG: /* true gives the flag */
+        if (!json_is_boolean(v)) return wrong_type(path, key, kind);
+        if (json_is_true(v)) ok = push(a, key, option);
         break;
     }
     if (!ok) cli_error(path, "out of memory");

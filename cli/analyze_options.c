@@ -39,6 +39,8 @@ static void help(FILE *out)
             "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
             "                    Kaernbach 2010)\n"
             "  --hrv-window W:STEP  HRV windows (default 300:300 s, consecutive 5 min)\n"
+            "  --max-corrected-pct P  HRV of a row n/a when more than P %% of its NN intervals were\n"
+            "                    corrected (default 5); --keep-corrected keeps it with a warning\n"
             "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
             "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp, hr,\n"
             "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
@@ -99,6 +101,9 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
         return CLI_OK;
     } else if (strcmp(a, "--report") == 0) {
         o->report = 1;
+        return CLI_OK;
+    } else if (strcmp(a, "--keep-corrected") == 0) {
+        o->keep_corrected = 1;
         return CLI_OK;
     } else if (a[0] == '-' && a[1] && !v) {
         cli_error(NULL, "analyze: %s needs a value (see psyphys analyze --help)", a);
@@ -176,6 +181,13 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
             cli_error(NULL, "analyze: --eda-method is fast or deconv, not '%s'", v);
             return CLI_USAGE;
         }
+    } else if (strcmp(a, "--max-corrected-pct") == 0) {
+        char *end;
+        o->max_corrected_pct = strtod(v, &end);
+        if (*end || !(o->max_corrected_pct >= 0 && o->max_corrected_pct <= 100)) {
+            cli_error(NULL, "analyze: --max-corrected-pct wants a percentage in [0, 100], not '%s'", v);
+            return CLI_USAGE;
+        }
     } else if (strcmp(a, "--hrv-window") == 0) {
         o->hrv_step_s = 0;
         if (!parse_pair(a, v, &o->hrv_window_s, &o->hrv_step_s, 1)) return CLI_USAGE;
@@ -200,6 +212,7 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
     o->pre_s = 1, o->post_s = 10, o->latency_min_s = 1, o->latency_max_s = 4;
     o->eda_method = PSY_EDA_FAST;
     o->hrv_window_s = 300, o->hrv_step_s = 300;
+    o->max_corrected_pct = psy_hrv_config_default().max_corrected_pct;
     given seen = {0};
     int rc = CLI_OK;
     for (int i = 1; i + 1 < argc; i++)

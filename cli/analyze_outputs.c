@@ -31,6 +31,15 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
         h->detrend == PSY_HRV_DETREND_SMOOTHNESS ? "smoothness priors" : h->detrend == PSY_HRV_DETREND_LINEAR ? "linear" : "none",
         "lambda", h->lambda, "welch_segment_s", h->welch_segment_s, "welch_overlap", h->welch_overlap,
         "entropy_m", h->entropy_m, "entropy_r_sd", h->entropy_r_sd, "hist_bin_ms", h->hist_bin_ms));
+    json_t *min_span = json_object();
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+        if (h->min_span_s[k] > 0) json_object_set_new(min_span, psy_hrv_key_name((psy_hrv_key)k), json_real(h->min_span_s[k]));
+    json_t *hj = json_object_get(j, "hrv");
+    json_object_set_new(hj, "min_span_s", min_span);
+    json_object_set_new(hj, "min_nonlinear_nn", json_integer((json_int_t)h->min_nonlinear_nn));
+    json_object_set_new(hj, "dfa_min_windows", json_integer(h->dfa_min_windows));
+    json_object_set_new(hj, "max_corrected_pct", json_real(h->max_corrected_pct));
+    json_object_set_new(hj, "keep_corrected", json_boolean(h->keep_corrected));
     if (s->scr) {
         const psy_eda_config *e = &s->scr->config;
         json_object_set_new(j, "eda", json_pack(
@@ -159,7 +168,7 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
                  write_sidecar(outs[n_out - 1].fp, base, "epoch-means", NULL);
         }
     }
-    if (ok && s->beats && psy_reader_duration(s->r) >= 2 * o->hrv_window_s) {
+    if (ok && s->n_win) {
         ok = open_table(outs, &n_out, dir, stem, "hrv-windows", o->overwrite);
         if (ok) {
             json_t *extra = json_object(), *na = json_object();

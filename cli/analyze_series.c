@@ -1,5 +1,6 @@
 /* psyphys analyze: markers over an interval of the recording (HRV, breathing rate). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
@@ -41,6 +42,42 @@ void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result
 {
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = "no beats";
     out->n_nn = 0;
+    out->nn_corrected_pct = NAN;
+    out->over_corrected = 0;
     if (!s->beats || !s->hrv) return;
     psy_hrv_compute_beats(s->hrv, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
+}
+
+/* Window k of the HRV windows table: [k step, k step + window). */
+static size_t n_hrv_windows(const analyze_session *s, const analyze_options *o)
+{
+    double end = psy_reader_duration(s->r);
+    if (!s->beats || end < 2 * o->hrv_window_s) return 0;
+    size_t n = 0;
+    for (double start = 0; start + o->hrv_window_s <= end + 1e-9; start += o->hrv_step_s) n++;
+    return n;
+}
+
+int analyze_hrv_rows(analyze_session *s, const analyze_options *o)
+{
+    s->n_win = n_hrv_windows(s, o);
+    s->seg_hrv = calloc(s->n_seg ? s->n_seg : 1, sizeof *s->seg_hrv);
+    s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
+    if (!s->seg_hrv || !s->win_hrv) return 0;
+    size_t over[2] = {0, 0};
+    for (size_t i = 0; i < s->n_seg; i++) {
+        analyze_hrv_of(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
+        over[0] += s->seg_hrv[i].over_corrected;
+    }
+    double start = 0;
+    for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
+        analyze_hrv_of(s, start, start + o->hrv_window_s, &s->win_hrv[k]);
+        over[1] += s->win_hrv[k].over_corrected;
+    }
+    if (over[0] || over[1])
+        analyze_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
+                        "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,
+                     o->keep_corrected ? "kept (--keep-corrected): interpret it with care"
+                                       : "n/a (--max-corrected-pct sets the limit, --keep-corrected keeps it)");
+    return 1;
 }

@@ -126,6 +126,8 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
         analyze_warn(s, "no beats: %s", why.text);
     s->hrv_cfg = psy_hrv_config_default();
     s->hrv_cfg.spectra = PSY_HRV_WELCH;
+    s->hrv_cfg.max_corrected_pct = o->max_corrected_pct;
+    s->hrv_cfg.keep_corrected = o->keep_corrected;
     psy_status st = psy_hrv_create(&s->hrv_cfg, &s->hrv, &why);
     if (st != PSY_OK) {
         cli_error(o->path, "HRV: %s", why.text[0] ? why.text : psy_strerror(st));
@@ -157,6 +159,10 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
         return 0;
     }
     analyze_check_segments(s, o);
+    if (!analyze_hrv_rows(s, o)) {
+        cli_error(o->path, "out of memory");
+        return 0;
+    }
     return 1;
 }
 
@@ -168,6 +174,8 @@ void analyze_session_free(analyze_session *s)
     free(s->rows);
     free(s->events);
     free(s->seg);
+    free(s->seg_hrv);
+    free(s->win_hrv);
     free(s->breaths);
     free(s->hr_t_s);
     free(s->hr_bpm);

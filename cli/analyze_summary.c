@@ -31,13 +31,22 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
     printf("%s: %s, %.1f s, %zu events\n", path, psy_reader_format(s->r), psy_reader_duration(s->r),
            psy_reader_event_count(s->r));
     if (s->beats) {
-        psy_hrv_result h;
-        analyze_hrv_of(s, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &h);
+        const psy_hrv_result *h = &s->seg_hrv[0]; /* the segments table's first row */
         size_t artefacts = 0; /* beats of a class other than normal (a stretch's first beat has none) */
         for (int c = PSY_BEAT_NORMAL + 1; c < PSY_BEAT_CLASS_COUNT; c++) artefacts += s->beats->counts.n[c];
-        printf("  heart   '%s': %zu beats (%zu artefacts, corrected), mean HR %.1f bpm, RMSSD %.1f ms, SDNN %.1f ms\n",
-               psy_reader_channel(s->r, s->ecg)->label, s->beats->n, artefacts, h.values.v[PSY_HRV_MEAN_HR_BPM],
-               h.values.v[PSY_HRV_RMSSD_MS], h.values.v[PSY_HRV_SDNN_MS]);
+        printf("  heart   '%s': %zu beats (%zu artefacts, corrected; %.1f %% of NN intervals), mean HR %.1f bpm",
+               psy_reader_channel(s->r, s->ecg)->label, s->beats->n, artefacts, h->nn_corrected_pct,
+               h->values.v[PSY_HRV_MEAN_HR_BPM]);
+        const psy_hrv_key keys[2] = {PSY_HRV_RMSSD_MS, PSY_HRV_SDNN_MS};
+        for (int k = 0; k < 2; k++) {
+            const char *name = k ? "SDNN" : "RMSSD";
+            if (isnan(h->values.v[keys[k]])) printf(", %s n/a", name);
+            else printf(", %s %.1f ms", name, h->values.v[keys[k]]);
+        }
+        if (h->over_corrected)
+            printf(" (over the %g %% corrected limit%s)", o->max_corrected_pct,
+                   o->keep_corrected ? ": kept, --keep-corrected" : "");
+        printf("\n");
     }
     if (s->n_leads) {
         printf("  leads  ");

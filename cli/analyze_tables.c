@@ -54,11 +54,10 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
     fprintf(fp, "label\tonset\tduration\tmean_hr_bpm");
     for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
     fprintf(fp, "\tscl_us\tns_scr_per_min\tscr_count\tscr_amplitude_sum_us\tscr_amplitude_mean_us"
-                "\tresp_rate_per_min\n");
+                "\tresp_rate_per_min\tnn_corrected_pct\n");
     for (size_t i = 0; i < n; i++) {
         double start = seg[i].onset_s, end = start + seg[i].duration_s;
-        psy_hrv_result h;
-        analyze_hrv_of(s, start, end, &h);
+        const psy_hrv_result h = s->seg_hrv[i];
         fprintf(fp, "%s\t%.6f\t%.6f", seg[i].label, start, seg[i].duration_s);
         double hr = s->hr >= 0 ? analyze_hr_series_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM];
         const char *hr_why = s->hr >= 0 ? "no heart-rate sample in the segment"
@@ -80,6 +79,8 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
         put_or_note(fp, na, "scr_amplitude_mean_us", e.scr_amplitude_mean_us, -1, eda_why);
         put_or_note(fp, na, "resp_rate_per_min", analyze_breath_rate(s, start, end), 3,
                     s->rsp < 0 ? "no RSP channel" : "no whole breath in the segment");
+        put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2,
+                    s->beats ? "no NN interval in the segment" : no_beats_reason(s));
         fputc('\n', fp);
     }
 }
@@ -89,7 +90,7 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s)
     const epoch_row *rows = s->rows;
     size_t n = s->n_rows;
     fprintf(fp, "label\tonset\thr_baseline_bpm\thr_mean_bpm\thr_min_bpm\thr_max_bpm\thr_min_time_s"
-                "\thr_max_time_s\tscr_amplitude_us\tscr_latency_s\tquality\n");
+                "\thr_max_time_s\tscr_amplitude_us\tscr_latency_s\tquality\tnn_corrected_pct\n");
     for (size_t i = 0; i < n; i++) {
         const epoch_row *r = &rows[i];
         const psy_hr_response *h = &r->hr;
@@ -97,11 +98,12 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s)
                       h->valid ? h->min_bpm : NAN, h->valid ? h->max_bpm : NAN,
                       h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
                       r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
-                      h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN};
+                      h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
+                      h->valid && s->hr < 0 ? 100.0 * h->corrected_share : NAN};
         fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fputc('\t', fp);
-            put_number(fp, v[k], k == 4 || k == 5 || k == 7 ? 3 : 4);
+            put_number(fp, v[k], k == 4 || k == 5 || k == 7 ? 3 : k == 9 ? 2 : 4);
         }
         fputc('\n', fp);
     }
@@ -143,15 +145,15 @@ void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
 /* HRV over windows of the whole recording (long recordings only). */
 void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na)
 {
-    fprintf(fp, "onset\tduration\tn_nn");
+    fprintf(fp, "onset\tduration\tn_nn\tnn_corrected_pct");
     for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
     fputc('\n', fp);
-    double end = psy_reader_duration(s->r);
-    for (double start = 0; start + o->hrv_window_s <= end + 1e-9; start += o->hrv_step_s) {
-        psy_hrv_result h;
-        analyze_hrv_of(s, start, start + o->hrv_window_s, &h);
-        fprintf(fp, "%.3f\t%.3f\t%zu", start, o->hrv_window_s, h.n_nn);
-        put_hrv(fp, na, s, &h);
+    double start = 0;
+    for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
+        const psy_hrv_result *h = &s->win_hrv[k];
+        fprintf(fp, "%.3f\t%.3f\t%zu", start, o->hrv_window_s, h->n_nn);
+        put_or_note(fp, na, "nn_corrected_pct", h->nn_corrected_pct, 2, "no NN interval in the window");
+        put_hrv(fp, na, s, h);
         fputc('\n', fp);
     }
 }

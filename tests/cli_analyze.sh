@@ -8,7 +8,7 @@ expect_grep 'heart +.ECG.: 15[0-9] beats' "$TMP/out"
 # the artefacts counted are the beats labelled other than N in the beats table (the first beat,
 # without an RR, is not one)
 artefacts=$(awk -F'\t' 'NR > 1 && $4 != "N"' "$TMP/res/neurokit_eventrelated_beats.tsv" | wc -l)
-expect_grep "heart +.ECG.: 15[0-9] beats \($artefacts artefacts, corrected\)" "$TMP/out"
+expect_grep "heart +.ECG.: 15[0-9] beats \($artefacts artefacts, corrected; " "$TMP/out"
 expect_grep 'skin +.EDA.: [0-9]+ SCRs, SCL 14\.[0-9]+ uS' "$TMP/out"
 expect_grep 'breath +.RSP.: [0-9]+ breaths' "$TMP/out"
 expect_grep '^  Negative +10\.24 ' "$TMP/out"
@@ -21,7 +21,7 @@ done
 expect_grep '^label	onset	duration	mean_hr_bpm	mean_nn_ms	sdnn_ms	rmssd_ms' "$TMP/res/${S}_segments.tsv"
 expect_grep '^recording	0\.000000	150\.000000	' "$TMP/res/${S}_segments.tsv"
 [ "$(wc -l <"$TMP/res/${S}_segments.tsv")" -eq 6 ] || fail "segments: recording + 4 phases + header"
-expect_grep '^label	onset	hr_baseline_bpm	hr_mean_bpm	hr_min_bpm	hr_max_bpm	hr_min_time_s	hr_max_time_s	scr_amplitude_us	scr_latency_s	quality$' "$TMP/res/${S}_epochs.tsv"
+expect_grep '^label	onset	hr_baseline_bpm	hr_mean_bpm	hr_min_bpm	hr_max_bpm	hr_min_time_s	hr_max_time_s	scr_amplitude_us	scr_latency_s	quality	nn_corrected_pct$' "$TMP/res/${S}_epochs.tsv"
 [ "$(wc -l <"$TMP/res/${S}_epochs.tsv")" -eq 5 ] || fail "4 epochs expected"
 expect_grep '^Negative	2	' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '^Neutral	2	' "$TMP/res/${S}_epoch-means.tsv"

@@ -26,4 +26,49 @@ tr -d ' \n' <"$TMP/demo/${S}_segments.json" >"$TMP/flat"
 grep -q '"ns_scr_per_min":{"lessthan60sofvalidskinconductanceforaratepermin' "$TMP/flat" ||
     fail "ns_scr_per_min of the 3-s phases: no minimum reason"
 [ "$(col ns_scr_per_min "$TMP/demo/${S}_segments.tsv" 2)" = "n/a" ] || fail "3-s phase has an NS-SCR rate"
+
+# --- the corrected share: every row carries nn_corrected_pct
+expect_grep '	nn_corrected_pct$' "$TMP/demo/${S}_segments.tsv"
+expect_grep '	quality	nn_corrected_pct$' "$TMP/demo/${S}_epochs.tsv"
+[ "$(col nn_corrected_pct "$TMP/demo/${S}_segments.tsv" 1)" = "1.32" ] || fail "demo: 2 of 151 NN intervals corrected"
+expect_grep "corrected; 1\.3 % of NN intervals\), mean HR 60\.9 bpm, RMSSD 71\.6 ms" "$TMP/demo.out"
+# the demo's 150 s / 151 intervals are below SampEn's 200 intervals: n/a with the reason
+[ "$(col sampen "$TMP/demo/${S}_segments.tsv" 1)" = "n/a" ] || fail "demo SampEn from 151 intervals"
+grep -q '"sampen":{"fewerNNintervalsthanmin_nonlinear_nn":5}' "$TMP/flat" || fail "sampen reason"
+# a 3-s phase (2-3 intervals) gets no RMSSD, pNN50 or SD1 (it did)
+for k in rmssd_ms pnn50_pct sd1_ms sdnn_ms; do
+    [ "$(col $k "$TMP/demo/${S}_segments.tsv" 2)" = "n/a" ] || fail "3-s phase has $k"
+done
+grep -q '"pnn50_pct":{"shorterthanthemetric'"'"'sminimumspanofNNintervals(min_span_s)":4}' "$TMP/flat" ||
+    fail "pnn50_pct minimum-span reason"
+
+# Polar H10 strap ECG with bigeminy: 488 of 796 NN intervals corrected (61 %); analyze reported
+# RMSSD 69 ms with no warning. Now: the share in the summary and the table, HRV n/a with the
+# reason, a warning; --keep-corrected keeps it with a warning; --max-corrected-pct moves the limit.
+POLAR=$SHARED/data/rr_devices/polar_h10_detectPVC/polar_h10.csv
+if [ -f "$POLAR" ]; then
+    expect_exit 0 "$PSYPHYS" analyze "$POLAR" -o "$TMP/polar"
+    expect_grep "corrected; 61\.3 % of NN intervals\), mean HR 79\.7 bpm, RMSSD n/a, SDNN n/a \(over the 5 % corrected limit\)" "$TMP/out"
+    expect_grep 'more than 5 % of their NN intervals corrected .*n/a' "$TMP/err"
+    P=$TMP/polar/polar_h10_segments.tsv
+    [ "$(col nn_corrected_pct "$P" 1)" = "61.31" ] || fail "polar nn_corrected_pct $(col nn_corrected_pct "$P" 1)"
+    [ "$(col rmssd_ms "$P" 1)" = "n/a" ] || fail "polar RMSSD $(col rmssd_ms "$P" 1) above the limit"
+    [ "$(col mean_nn_ms "$P" 1)" != "n/a" ] || fail "polar: the mean NN (a level) is kept"
+    tr -d ' \n' <"$TMP/polar/polar_h10_segments.json" >"$TMP/pflat"
+    grep -q '"rmssd_ms":{"moreoftheNNintervalscorrectedthanmax_corrected_pct":1}' "$TMP/pflat" || fail "polar reason"
+    grep -q '"max_corrected_pct":5' "$TMP/pflat" || fail "polar: the limit not in the sidecar"
+    expect_exit 0 "$PSYPHYS" analyze "$POLAR" --keep-corrected -o "$TMP/polar_keep"
+    expect_grep 'RMSSD 69\.1 ms, SDNN 67\.8 ms \(over the 5 % corrected limit: kept, --keep-corrected\)' "$TMP/out"
+    expect_grep 'their HRV is kept \(--keep-corrected\)' "$TMP/err"
+    expect_exit 0 "$PSYPHYS" analyze "$POLAR" --max-corrected-pct 70
+    expect_grep 'RMSSD 69\.1 ms' "$TMP/out"
+    if grep -q 'corrected limit' "$TMP/out"; then fail "61 % is under a 70 % limit"; fi
+    printf '{"max_corrected_pct": 70, "keep_corrected": false}\n' >"$TMP/c.json"
+    expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/c.json"
+    expect_grep 'RMSSD 69\.1 ms' "$TMP/out"
+    printf '{"keep_corrected": true}\n' >"$TMP/k.json"
+    expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/k.json"
+    expect_grep 'kept, --keep-corrected' "$TMP/out"
+    expect_exit 2 "$PSYPHYS" analyze "$POLAR" --max-corrected-pct 120
+fi
 finish
