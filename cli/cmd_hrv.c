@@ -369,6 +369,21 @@ static json_t *row_json(const row *w, int spectra)
             json_object_set_new(sj, psy_hrv_key_name((psy_hrv_key)k), num(v->v[k]));
         json_object_set_new(o, spectra_names[q].name, sj);
     }
+    /* why each null is null, in the row itself (the sidecar counts them over the rows) */
+    json_t *na = json_object();
+    int seen = 0;
+    for (int q = -1; q < 3; q++) {
+        if (q >= 0 && (!(spectra & spectra_names[q].flag) || !seen++)) continue;
+        const psy_hrv_values *v = q < 0 ? &w->r.values : spectrum_values(&w->r, spectra_names[q].flag);
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
+            if (!v->na[k] || (q >= 0 && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
+            char key[64];
+            snprintf(key, sizeof key, "%s%s%s", q >= 0 ? spectra_names[q].name : "", q >= 0 ? "_" : "",
+                     psy_hrv_key_name((psy_hrv_key)k));
+            json_object_set_new(na, key, json_string(v->na[k]));
+        }
+    }
+    json_object_set_new(o, "na_reasons", na);
     return o;
 }
 

@@ -94,7 +94,8 @@ static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, c
     fputs("</td><td>", fp);
     report_html(fp, report_table_str(t, r, cols[3]));
     fputs("</td>", fp);
-    static const char *const keys[] = {"mean_hr_bpm", "rmssd_ms", "sdnn_ms", "hf_ms2", "scl_us", "scr_count"};
+    static const char *const keys[] = {"mean_hr_bpm", "nn_corrected_pct", "rmssd_ms", "sdnn_ms", "hf_ms2",
+                                       "scl_us", "scr_count"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) metric(fp, has_seg ? &seg : NULL, keys[k]);
     fputs("<td>", fp);
     if (has_report) {
@@ -139,7 +140,7 @@ int report_write_index(const char *outdir, int overwrite)
                     "%zu skipped or other, %zu ok. Metrics of the whole recording (segments table); failures "
                     "first.</p></header>\n<section id=\"files\"><div class=\"scroll\"><table class=\"data\" "
                     "id=\"index-table\">\n<thead><tr><th>file (error)</th><th>status</th><th>seconds</th><th>mean HR "
-                    "(bpm)</th><th>RMSSD (ms)</th><th>SDNN (ms)</th><th>HF (ms²)</th><th>SCL (µS)</th><th>SCRs</th>"
+                    "(bpm)</th><th>NN corrected (%%)</th><th>RMSSD (ms)</th><th>SDNN (ms)</th><th>HF (ms²)</th><th>SCL (µS)</th><th>SCRs</th>"
                     "<th>report</th></tr></thead>\n<tbody>\n",
             t.n_rows, counts[0], counts[1], counts[2]);
     for (int rank = 0; rank < 3; rank++)

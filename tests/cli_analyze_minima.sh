@@ -42,6 +42,13 @@ done
 grep -q '"pnn50_pct":{"shorterthanthemetric'"'"'sminimumspanofNNintervals(min_span_s)":4}' "$TMP/flat" ||
     fail "pnn50_pct minimum-span reason"
 
+# psyphys hrv --json: each row says why its nulls are null (7 intervals, 5.7 s: no SDNN)
+printf '800\n850\n800\n850\n800\n820\n800\n' >"$TMP/short.txt"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/short.txt" --correction none --json
+expect_grep '"sdnn_ms":null' "$TMP/out"
+expect_grep '"na_reasons":\{[^}]*"sdnn_ms":"shorter than the metric.s minimum span of NN intervals \(min_span_s\)"' "$TMP/out"
+expect_grep '"mean_nn_ms":817\.14' "$TMP/out"
+
 # Polar H10 strap ECG with bigeminy: 488 of 796 NN intervals corrected (61 %); analyze reported
 # RMSSD 69 ms with no warning. Now: the share in the summary and the table, HRV n/a with the
 # reason, a warning; --keep-corrected keeps it with a warning; --max-corrected-pct moves the limit.

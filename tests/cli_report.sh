@@ -135,7 +135,7 @@ expect_grep '<div class="error">broken.edf: truncated header</div>' "$INDEX"
 [ "$(grep -c 'class="error"' "$INDEX")" -eq 1 ] || fail "n/a is no error"
 [ "$(grep -o '<tr class="[a-z]*">' "$INDEX" | tr '\n' ' ')" = '<tr class="failed"> <tr class="skipped"> <tr class="ok"> <tr class="ok"> ' ] ||
     fail "order: failed, skipped, ok"
-[ "$(grep -c "<td>60\.858</td><td>71\.5728</td><td>84\.7763</td>" "$INDEX")" -eq 2 ] || fail "metrics of both ok files"
+[ "$(grep -c "<td>60\.858</td><td>1\.32</td><td>71\.5728</td><td>84\.7763</td>" "$INDEX")" -eq 2 ] || fail "metrics of both ok files"
 expect_grep "<a href=\"${S}_report.html\">report</a>" "$INDEX"
 expect_grep "<a href=\"site%202/a/${S}_report.html\">report</a>" "$INDEX"
 expect_exit 1 "$PSYPHYS" report "$TMP/res"
