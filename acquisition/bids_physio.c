@@ -243,8 +243,10 @@ psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_re
     psy_reader *r = NULL;
     json_t *fs = json_object_get(root, "SamplingFrequency");
     json_t *start = json_object_get(root, "StartTime");
-    double rate = json_is_number(fs) ? json_number_value(fs) : 0;
-    if (opt->sampling_rate_hz > 0) rate = opt->sampling_rate_hz;
+    /* The rate rule (recording.h): the sidecar's rate wins; the given one only stands in for a
+     * missing SamplingFrequency (which BIDS requires). */
+    int declared = json_is_number(fs);
+    double rate = declared ? json_number_value(fs) : opt->sampling_rate_hz;
     if (!(rate > 0) || rate > 1e9) {
         st = psy_fail(why, PSY_E_FORMAT, "BIDS sidecar: \"SamplingFrequency\" must be a positive number");
         goto done;
@@ -280,9 +282,8 @@ psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_re
     st = text_table_open(src, &cfg, &r, why);
     if (st != PSY_OK) goto done;
     if (!start) psy_reader_warn(r, "BIDS sidecar has no \"StartTime\" (REQUIRED): 0 assumed");
-    if (opt->sampling_rate_hz > 0 && json_is_number(fs) && json_number_value(fs) != rate)
-        psy_reader_warn(r, "sampling rate %g Hz given overrides the sidecar's %g Hz", rate,
-                        json_number_value(fs));
+    psy_reader_set_rate_origin(r, declared ? PSY_RATE_FILE : PSY_RATE_GIVEN);
+    if (!declared) psy_reader_warn(r, "BIDS sidecar has no \"SamplingFrequency\" (REQUIRED): the given %g Hz is used", rate);
     st = load_physioevents(r, src, why);
     if (st == PSY_OK && bids_is_physio_name(psy_source_name(src))) st = load_run_events(r, src, why);
     if (st != PSY_OK) {

@@ -2,13 +2,16 @@
  * PSY_E_UNKNOWN_FORMAT (src untouched, why empty) when the content is not its format, so the
  * next one (and finally generic CSV) can try; on success a finished reader that adopted src.
  * `forced` is 1 when the caller named the format (psy_open_options.format), which relaxes the
- * content checks that keep generic CSV files out. */
+ * content checks that keep generic CSV files out. `rate_given` is 1 when the caller gave a
+ * sampling rate (the rate rule, recording.h): a bare column of numbers without a header, which
+ * content cannot tell from a sampled signal, is then left to generic CSV as a signal. */
 #ifndef PSYPHYS_DEVICE_READERS_H
 #define PSYPHYS_DEVICE_READERS_H
 
 #include "reader_impl.h"
 
-psy_status psy_open_rr_list(psy_source *src, int forced, psy_reader **out, psy_message *why);
+psy_status psy_open_rr_list(psy_source *src, int forced, int rate_given, psy_reader **out,
+                            psy_message *why);
 psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_message *why);
 psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *why);

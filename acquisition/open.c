@@ -1,4 +1,5 @@
 /* Opening a recording: choose the reader by content (magic bytes, header text), then by name. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,23 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
     return NULL;
 }
 
+/* The rate rule (recording.h) for a file that declares its rate: the given rate replaces it
+ * only when asked to, and is otherwise left unused with a warning when it differs. */
+static void apply_given_rate(psy_reader *r, const psy_open_options *opt)
+{
+    double given = opt->sampling_rate_hz, declared = psy_reader_declared_rate(r);
+    if (!(given > 0) || psy_reader_rate_origin(r) != PSY_RATE_FILE || !(declared > 0) ||
+        fabs(given - declared) <= 1e-9 * declared)
+        return;
+    if (!opt->override_rate) {
+        psy_reader_warn(r, "the file declares %.9g Hz: the given rate %.9g Hz, meant for files without "
+                        "a rate, is not used (an explicit override replaces a declared rate)", declared, given);
+        return;
+    }
+    psy_reader_rescale_clock(r, given / declared);
+    psy_reader_note_override(r, declared, given);
+}
+
 psy_status psy_reader_open_source(psy_source *src, const psy_open_options *options,
                                   psy_reader **out, psy_message *why)
 {
@@ -84,18 +102,22 @@ psy_status psy_reader_open_source(psy_source *src, const psy_open_options *optio
     psy_open_options opt = options ? *options : psy_open_options_default();
     if (opt.sampling_rate_hz < 0 || opt.sampling_rate_hz != opt.sampling_rate_hz)
         return psy_fail(why, PSY_E_INVALID, "the sampling rate must be positive");
+    open_fn open = NULL;
+    psy_status st = PSY_OK;
     if (opt.format) {
-        for (size_t i = 0; i < sizeof forced_formats / sizeof forced_formats[0]; i++)
-            if (psy_strieq(opt.format, forced_formats[i].name))
-                return forced_formats[i].open(src, &opt, out, why);
-        return psy_fail(why, PSY_E_INVALID, "unknown format name '%s'", opt.format);
+        for (size_t i = 0; i < sizeof forced_formats / sizeof forced_formats[0] && !open; i++)
+            if (psy_strieq(opt.format, forced_formats[i].name)) open = forced_formats[i].open;
+        if (!open) return psy_fail(why, PSY_E_INVALID, "unknown format name '%s'", opt.format);
+    } else {
+        unsigned char head[512];
+        int64_t n = psy_source_read(src, 0, head, sizeof head);
+        if (n < 0) return psy_fail(why, PSY_E_IO, "cannot read the file");
+        open = choose_reader(src, head, (size_t)n, why, &st);
     }
-    unsigned char head[512];
-    int64_t n = psy_source_read(src, 0, head, sizeof head);
-    if (n < 0) return psy_fail(why, PSY_E_IO, "cannot read the file");
-    psy_status st;
-    open_fn open = choose_reader(src, head, (size_t)n, why, &st);
-    return open ? open(src, &opt, out, why) : st;
+    if (!open) return st;
+    st = open(src, &opt, out, why);
+    if (st == PSY_OK) apply_given_rate(*out, &opt);
+    return st;
 }
 
 psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,

@@ -27,6 +27,9 @@ struct psy_reader {
     int n_stretches, cap_stretches;
     char **warnings;
     size_t n_warnings, cap_warnings;
+    psy_rate_origin rate_origin;
+    double declared_hz; /* < 0: the fastest channel's rate */
+    double time_scale; /* irregular sample times are the stored ones times this (1 unless overridden) */
 };
 
 /* Grows *array (of element size `size`) to hold at least need elements. 0 on failure. */
@@ -48,8 +51,50 @@ static int grow(void *array, size_t size, size_t *cap, size_t need)
 psy_reader *psy_reader_new(const char *format_name)
 {
     psy_reader *r = calloc(1, sizeof *r);
-    if (r) psy_reader_set_format(r, format_name);
+    if (r) {
+        psy_reader_set_format(r, format_name);
+        r->time_scale = 1;
+        r->declared_hz = -1;
+    }
     return r;
+}
+
+void psy_reader_set_rate_origin(psy_reader *r, psy_rate_origin origin) { r->rate_origin = origin; }
+void psy_reader_set_declared_rate(psy_reader *r, double rate_hz) { r->declared_hz = rate_hz; }
+
+psy_rate_origin psy_reader_rate_origin(const psy_reader *r) { return r ? r->rate_origin : PSY_RATE_FILE; }
+
+double psy_reader_declared_rate(const psy_reader *r)
+{
+    if (!r || r->rate_origin == PSY_RATE_GIVEN) return 0;
+    if (r->declared_hz >= 0) return r->declared_hz;
+    double fastest = 0;
+    for (int i = 0; i < r->n_channels; i++)
+        if (r->channels[i].rate_hz > fastest) fastest = r->channels[i].rate_hz;
+    return fastest * r->time_scale; /* as before an override */
+}
+
+void psy_reader_note_override(psy_reader *r, double declared_hz, double given_hz)
+{
+    r->rate_origin = PSY_RATE_OVERRIDDEN;
+    psy_reader_warn(r, "the file declares %.9g Hz; overridden by the given %.9g Hz as asked: every "
+                    "channel's rate and every time in the file scale by %.9g", declared_hz, given_hz,
+                    given_hz / declared_hz);
+}
+
+void psy_reader_rescale_clock(psy_reader *r, double factor)
+{
+    for (int i = 0; i < r->n_channels; i++) r->channels[i].rate_hz *= factor;
+    for (int i = 0; i < r->n_stretches; i++) {
+        psy_stretch *s = &r->stretches[i];
+        s->onset_s /= factor, s->duration_s /= factor, s->data_offset_s /= factor;
+    }
+    for (size_t i = 0; i < r->n_events; i++) {
+        psy_event *e = &r->events[i].ev;
+        e->onset_s /= factor;
+        if (isfinite(e->duration_s)) e->duration_s /= factor;
+    }
+    r->time_scale /= factor;
 }
 
 void psy_reader_set_format(psy_reader *r, const char *format_name)
@@ -375,7 +420,10 @@ psy_status psy_reader_read_times(psy_reader *r, int ch, int64_t start, int64_t n
     const psy_channel_info *c = &r->channels[ch];
     if (c->rate_hz <= 0) {
         if (!r->ops->read_times) return PSY_E_INVALID;
-        return r->ops->read_times(r->impl, ch, start, n, out_s);
+        st = r->ops->read_times(r->impl, ch, start, n, out_s);
+        if (st == PSY_OK && r->time_scale != 1)
+            for (int64_t i = 0; i < n; i++) out_s[i] *= r->time_scale;
+        return st;
     }
     int k = 0;
     for (int64_t i = 0; i < n; i++) {

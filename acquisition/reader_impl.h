@@ -47,6 +47,20 @@ int psy_reader_add_channel(psy_reader *reader, const psy_channel_info *info, int
 psy_status psy_reader_add_event(psy_reader *reader, const psy_event *event);
 psy_status psy_reader_add_stretch(psy_reader *reader, double onset_s, double duration_s);
 
+/* The rate rule (recording.h): a reader that took options->sampling_rate_hz as the rate of a
+ * file without one marks it PSY_RATE_GIVEN. The declared rate is by default the fastest
+ * channel's; a reader sets it where that is wrong: 0 for a rate from an untrusted source (an
+ * audio header), the header's rate for a record without channels (WFDB annotations). */
+void psy_reader_set_rate_origin(psy_reader *reader, psy_rate_origin origin);
+void psy_reader_set_declared_rate(psy_reader *reader, double rate_hz);
+
+/* Marks the rate PSY_RATE_OVERRIDDEN and records the warning that says so. */
+void psy_reader_note_override(psy_reader *reader, double declared_hz, double given_hz);
+
+/* The override_rate step, once the reader is finished: every regular channel's rate times
+ * `factor`, every stated time (stretches, events, irregular sample times) divided by it. */
+void psy_reader_rescale_clock(psy_reader *reader, double factor);
+
 /* Records a warning (printf-style, truncated at 255 bytes). Allocation failure drops it. */
 void psy_reader_warn(psy_reader *reader, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -200,6 +200,8 @@ static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
         if (st != PSY_OK) break;
     }
     dev_lines_close(&lr);
+    if (st != PSY_OK && got < 0 && p->columns == 0 && !p->has_header)
+        return PSY_E_UNKNOWN_FORMAT; /* a first line no list has (a wide CSV's header) */
     if (st != PSY_OK) return st;
     if (got < 0) return st;
     if (p->columns == 0) {
@@ -319,14 +321,16 @@ static double *differences(const double *v, int64_t n)
     return d;
 }
 
-static psy_status classify_one_column(const parsed *p, int forced, result *res, psy_message *why)
+static psy_status classify_one_column(const parsed *p, int forced, int rate_given, result *res,
+                                      psy_message *why)
 {
     const rows *r = &p->r;
     column_header h = p->has_header ? p->head[0] : (column_header){ROLE_NONE, UNIT_NONE};
     if (r->n < 2) {
         /* one plausible RR (or a header saying so) is ours but too short to be a list */
         double to_s = unit_scale_to_s(h.unit != UNIT_NONE ? h.unit : unit_by_median(r->a[0]));
-        if (!forced && !p->has_header && plausible_fraction(r->a, 1, to_s) < 1) return PSY_E_UNKNOWN_FORMAT;
+        if (!forced && !p->has_header && (rate_given || plausible_fraction(r->a, 1, to_s) < 1))
+            return PSY_E_UNKNOWN_FORMAT;
         return psy_fail(why, PSY_E_FORMAT, "a single value (%g) is neither an RR list nor beat times",
                         r->a[0]);
     }
@@ -361,6 +365,7 @@ static psy_status classify_one_column(const parsed *p, int forced, result *res, 
         res->median = diff_median;
         return build_beat_times(p, unit, res, why);
     }
+    if (!forced && !p->has_header && rate_given) return PSY_E_UNKNOWN_FORMAT; /* a signal */
     double median;
     if ((st = median_of(r->a, r->n, &median, why)) != PSY_OK) return st;
     int unit = h.unit != UNIT_NONE ? h.unit : unit_by_median(median);
@@ -424,7 +429,8 @@ static void warn_all(psy_reader *rd, const parsed *p, const result *res)
                         res->mismatch_step, res->mismatch_rr);
 }
 
-psy_status psy_open_rr_list(psy_source *src, int forced, psy_reader **out, psy_message *why)
+psy_status psy_open_rr_list(psy_source *src, int forced, int rate_given, psy_reader **out,
+                            psy_message *why)
 {
     *out = NULL;
     if (psy_source_size(src) == 0) return psy_fail(why, PSY_E_FORMAT, "the file is empty");
@@ -439,7 +445,7 @@ psy_status psy_open_rr_list(psy_source *src, int forced, psy_reader **out, psy_m
         if (!res.store) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
     }
     if (st == PSY_OK)
-        st = p.columns == 1 ? classify_one_column(&p, forced, &res, &local)
+        st = p.columns == 1 ? classify_one_column(&p, forced, rate_given, &res, &local)
                             : classify_two_columns(&p, forced, &res, &local);
     if (st == PSY_E_UNKNOWN_FORMAT && forced)
         st = psy_fail(&local, PSY_E_FORMAT, "not an RR list: expected one or two numeric columns");

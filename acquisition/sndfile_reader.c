@@ -1,9 +1,10 @@
 /* Audio-stored recordings (WAV, FLAC, AIFF, ... anything libsndfile decodes).
  *
  * Audio headers lie about physiological data: the rate is often fake (1 Hz, 96000 Hz) and the
- * samples are bare integers. The truth comes, in this order, from --fs (opt->sampling_rate_hz),
- * a JSON sidecar (opt->sidecar_path, else `<stem>.json` beside the file; schema in
- * sidecar_json.c), and only then from the audio header, with a warning. Values are read as the
+ * samples are bare integers. The truth comes, in this order, from a JSON sidecar
+ * (opt->sidecar_path, else `<stem>.json` beside the file; schema in sidecar_json.c), the given
+ * rate (opt->sampling_rate_hz; it overrides a sidecar's only with opt->override_rate, see the
+ * rate rule in recording.h), and only then from the audio header, with a warning. Values are read as the
  * stored integers (no [-1, 1) normalisation) and mapped to physical = (raw - baseline) / gain.
  * Frames are decoded in blocks through a one-block cache, so reading every channel of the same
  * span decodes it once. */
@@ -214,13 +215,12 @@ static psy_status check_last_frame(psy_sndfile *f, psy_message *why)
 static double choose_rate(psy_reader *r, const psy_open_options *opt, const psy_sidecar *sc,
                           int have_sidecar, double header_rate)
 {
+    if (have_sidecar && sc->rate_hz > 0) return sc->rate_hz; /* declared: the rate rule applies */
     if (opt->sampling_rate_hz > 0) {
-        if (have_sidecar && sc->rate_hz > 0 && sc->rate_hz != opt->sampling_rate_hz)
-            psy_reader_warn(r, "the given rate %g Hz overrides the sidecar's SamplingFrequency %g Hz",
-                            opt->sampling_rate_hz, sc->rate_hz);
+        psy_reader_set_rate_origin(r, PSY_RATE_GIVEN);
         return opt->sampling_rate_hz;
     }
-    if (have_sidecar && sc->rate_hz > 0) return sc->rate_hz;
+    psy_reader_set_declared_rate(r, 0); /* an audio header's rate is no declaration */
     psy_reader_warn(r, "the sampling rate (%g Hz) comes from the audio header, which is often fake "
                     "for physiological data", header_rate);
     if (header_rate >= 8000 || header_rate <= 1)

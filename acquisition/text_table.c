@@ -330,8 +330,7 @@ static psy_status read_header(text_table *t, const text_table_config *cfg, char 
 
 /* Rate and onset from the time column: median step, refined by the whole span when the two
  * agree (ns stamps rounded by their writer make single steps coarse). */
-static psy_status time_base(text_table *t, scan_state *s, const text_table_config *cfg,
-                            psy_reader *r, psy_message *why)
+static psy_status time_base(text_table *t, scan_state *s, psy_reader *r, psy_message *why)
 {
     const text_column *tc = &t->cols[t->time_col];
     int unit_guessed = t->time_scale == 0;
@@ -359,7 +358,6 @@ static psy_status time_base(text_table *t, scan_state *s, const text_table_confi
     } else {
         t->onset_s = first_s;
     }
-    if (cfg->rate_hz > 0) return PSY_OK;
     if (t->n_rows < 2)
         return psy_fail(why, PSY_E_FORMAT, "one row only: no sampling rate from the time column '%s'",
                         tc->name);
@@ -667,12 +665,12 @@ static psy_status open_table(text_table *t, const text_table_config *cfg, psy_re
     if (st == PSY_OK) {
         t->rate_hz = cfg->rate_hz;
         t->onset_s = cfg->start_s;
-        if (t->time_col >= 0) {
-            st = time_base(t, &s, cfg, r, why);
-            if (st == PSY_OK && cfg->rate_hz > 0) t->rate_hz = cfg->rate_hz;
-        } else if (!(cfg->rate_hz > 0)) {
+        if (t->time_col >= 0)
+            st = time_base(t, &s, r, why);
+        else if (cfg->rate_hz > 0)
+            psy_reader_set_rate_origin(r, PSY_RATE_GIVEN);
+        else
             st = psy_fail(why, PSY_E_FORMAT, "no time column and no sampling rate: give --fs");
-        }
     }
     free(s.steps);
     if (st != PSY_OK) return st;
@@ -686,7 +684,7 @@ static psy_status open_table(text_table *t, const text_table_config *cfg, psy_re
     if (st != PSY_OK) return st;
     t->lines_row = -1;
     double duration = (double)t->n_rows / t->rate_hz;
-    if (t->time_col >= 0 && t->n_rows > 1 && cfg->rate_hz <= 0)
+    if (t->time_col >= 0 && t->n_rows > 1)
         duration = s.last_delta * t->time_scale + 1 / t->rate_hz;
     if (psy_reader_add_stretch(r, t->onset_s, duration) != PSY_OK)
         return psy_fail(why, PSY_E_NOMEM, "out of memory");

@@ -17,7 +17,8 @@ typedef struct text_table_config {
     const psy_channel_type *types; /* NULL or per-name types (PSY_CH_OTHER: infer) */
     int n_names;
     int find_time_column;       /* 1: look for a time column by name */
-    double rate_hz;             /* > 0: the sampling rate (overrides a time column) */
+    double rate_hz;             /* > 0: the sampling rate when there is no time column (the
+                                   reader is then marked PSY_RATE_GIVEN); a time column's wins */
     double start_s;             /* time of the first row when there is no time column */
 } text_table_config;
 

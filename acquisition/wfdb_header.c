@@ -138,10 +138,8 @@ static psy_status parse_record_line(const char *line, size_t end, wfdb_header *h
     h->nsig = (int)v;
     h->frame_rate = h->counter_rate = 250; /* header(5): the default frequency */
     field freq = next_field(line, end, &pos);
-    if (!freq.n) {
-        WARN(warn_to, "WFDB header gives no sampling frequency: the default 250 Hz is assumed");
-        return PSY_OK;
-    }
+    if (!freq.n) return PSY_OK; /* the reader says what it assumed */
+    h->has_frequency = 1;
     psy_status st = parse_frequency(freq, h, why);
     if (st != PSY_OK) return st;
     field nsamp = next_field(line, end, &pos);

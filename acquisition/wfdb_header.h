@@ -30,7 +30,8 @@ typedef struct wfdb_signal {
 typedef struct wfdb_header {
     char record[WFDB_NAME_SIZE];
     int nsig;
-    double frame_rate; /* frames per second */
+    double frame_rate; /* frames per second (250, header(5)'s default, when absent) */
+    int has_frequency; /* 0: the header gives no frequency (the file declares no rate) */
     double counter_rate; /* counter frequency; equals frame_rate when absent */
     double base_counter;
     int64_t nframes; /* 0 when the header does not say */

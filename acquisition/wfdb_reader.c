@@ -110,14 +110,27 @@ static void add_channels(const wfdb_header *h, int64_t nframes, psy_reader *r, i
 
 static const psy_reader_ops wfdb_ops = {wfdb_data_read, NULL, wfdb_data_destroy};
 
-/* An override of the header's frame rate by the caller (--fs). */
-static double effective_rate(double header_rate, const psy_open_options *opt, psy_reader *r)
+/* The frame rate under the rate rule (recording.h): the header's, or the given rate where the
+ * header has none or it is overridden; the fastest channel (spf samples a frame) gets the given
+ * rate. The override is applied here rather than by psy_reader_rescale_clock so that annotation
+ * times stay exact multiples of the sample period. */
+static double frame_rate(const wfdb_header *h, const psy_open_options *opt, psy_reader *r)
 {
-    if (!opt || !(opt->sampling_rate_hz > 0)) return header_rate;
-    if (fabs(opt->sampling_rate_hz - header_rate) > 1e-9 * header_rate)
-        psy_reader_warn(r, "the WFDB header says %.9g Hz; the given rate %.9g Hz is used", header_rate,
-                        opt->sampling_rate_hz);
-    return opt->sampling_rate_hz;
+    int max_spf = 1;
+    for (int i = 0; i < h->nsig; i++)
+        if (h->sig[i].spf > max_spf) max_spf = h->sig[i].spf;
+    double given = opt ? opt->sampling_rate_hz : 0;
+    if (!h->has_frequency && given > 0) {
+        psy_reader_set_rate_origin(r, PSY_RATE_GIVEN);
+        return given / max_spf;
+    }
+    if (!h->has_frequency)
+        psy_reader_warn(r, "WFDB header gives no sampling frequency: the default 250 Hz is assumed");
+    double declared = h->frame_rate * max_spf;
+    psy_reader_set_declared_rate(r, declared);
+    if (!(given > 0) || !opt->override_rate || fabs(given - declared) <= 1e-9 * declared) return h->frame_rate;
+    psy_reader_note_override(r, declared, given);
+    return given / max_spf;
 }
 
 psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why)
@@ -133,7 +146,7 @@ psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reade
         psy_reader_discard(r);
         return st;
     }
-    h.frame_rate = effective_rate(h.frame_rate, opt, r);
+    h.frame_rate = frame_rate(&h, opt, r);
     wfdb_data *data = NULL;
     int64_t nframes = h.nframes;
     if (h.nsig > 0) {
@@ -207,10 +220,11 @@ psy_status psy_open_wfdb_annotations(psy_source *src, const psy_open_options *op
     }
     double rate;
     if (have_header) {
-        rate = effective_rate(h.frame_rate, opt, r);
+        rate = frame_rate(&h, opt, r);
         if (h.start.known) psy_reader_set_start(r, &h.start);
     } else if (opt && opt->sampling_rate_hz > 0) {
         rate = opt->sampling_rate_hz;
+        psy_reader_set_rate_origin(r, PSY_RATE_GIVEN);
     } else {
         psy_reader_discard(r);
         return psy_fail(why, PSY_E_INVALID,

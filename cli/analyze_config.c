@@ -27,6 +27,7 @@ static const struct {
     {"events_offset_s", V_NUMBER, "--events-offset"}, {"libedf", V_BOOL, "--no-libedf"},
     {"events_columns", V_STRING, "--events-columns"},
     {"max_corrected_pct", V_NUMBER, "--max-corrected-pct"}, {"keep_corrected", V_FLAG, "--keep-corrected"},
+    {"override_fs", V_FLAG, "--override-fs"},
 };
 
 static const char *const kind_names[] = {"a string", "a number", "an array of two numbers",

@@ -68,6 +68,9 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(in, "events_offset_s", json_real(o->in.events_offset_s));
     json_object_set_new(in, "events_columns", o->in.events_columns ? json_string(o->in.events_columns) : json_null());
     json_object_set_new(in, "fs", o->in.open.sampling_rate_hz > 0 ? json_real(o->in.open.sampling_rate_hz) : json_null());
+    json_object_set_new(in, "override_fs", json_boolean(o->in.open.override_rate));
+    static const char *const rate_origins[] = {"file", "given", "overridden"}; /* psy_rate_origin */
+    json_object_set_new(in, "rate_origin", json_string(rate_origins[psy_reader_rate_origin(s->r)]));
     json_object_set_new(in, "format", o->in.open.format ? json_string(o->in.open.format) : json_null());
     json_object_set_new(in, "libedf", json_boolean(o->in.open.use_libedf));
     /* The event files read besides the recording: a BIDS run's (paired) and --events. */

@@ -159,7 +159,8 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
         } else if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -jN */
             if (!positive_int("-j", a + 2, &o->jobs)) return CLI_USAGE;
             self = 0, jobs_given = 1;
-        } else if (strcmp(a, "--no-libedf") == 0 || strcmp(a, "--report") == 0) { /* analyze's flags */
+        } else if (strcmp(a, "--no-libedf") == 0 || strcmp(a, "--override-fs") == 0 ||
+                   strcmp(a, "--report") == 0) { /* analyze's flags */
             o->analyze_args[o->n_analyze_args++] = argv[i];
         } else if (!v) {
             cli_error(NULL, "batch: %s needs a value (or is unknown; see psyphys batch --help)", a);

@@ -13,7 +13,7 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: psyphys score-beats --ref REF --test TEST [--from S] [--window S] [--fs HZ]\n"
-            "                           [--json]\n\n"
+            "                           [--override-fs] [--json]\n\n"
             "Beat-by-beat comparison per ANSI/AAMI EC57: each reference beat matches at most one\n"
             "test beat within the window (closest first); beats from --from seconds on are scored\n"
             "(default 300: the standard's 5-minute learning period; window default 0.15 s).\n"
@@ -22,7 +22,8 @@ static void help(FILE *out)
             "REF and TEST may each be a WFDB annotation file (.atr, .qrs, ...; beat codes only;\n"
             "its record's .hea beside it or --fs give the time base), rdann text output, or a\n"
             "TSV/CSV table with an 'onset' column in seconds or a 'sample' column (with --fs);\n"
-            "rows whose 'label' is 'extra' or a non-beat WFDB code are left out.\n");
+            "rows whose 'label' is 'extra' or a non-beat WFDB code are left out. A header's rate\n"
+            "wins over --fs unless --override-fs is given.\n");
 }
 
 typedef struct times {
@@ -44,17 +45,16 @@ static int push(times *t, double v)
 }
 
 /* Beats of a WFDB annotation file (or any recording with WFDB beat annotations). */
-static int load_wfdb(const char *path, double fs, times *t)
+static int load_wfdb(const char *path, const psy_open_options *opt, times *t)
 {
-    psy_open_options opt = psy_open_options_default();
-    opt.sampling_rate_hz = fs;
     psy_reader *r = NULL;
     psy_message why = {{0}};
-    psy_status st = psy_reader_open(path, &opt, &r, &why);
+    psy_status st = psy_reader_open(path, opt, &r, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return 0;
     }
+    cli_note_rate(path, r, opt);
     int ok = 1;
     for (size_t i = 0; ok && i < psy_reader_event_count(r); i++) {
         const psy_event *e = psy_reader_event(r, i);
@@ -173,9 +173,9 @@ static int looks_like_text(const char *path)
     return n > 0;
 }
 
-static int load_beats(const char *path, double fs, times *t)
+static int load_beats(const char *path, const psy_open_options *opt, times *t)
 {
-    int ok = looks_like_text(path) ? load_text(path, fs, t) : load_wfdb(path, fs, t);
+    int ok = looks_like_text(path) ? load_text(path, opt->sampling_rate_hz, t) : load_wfdb(path, opt, t);
     for (size_t i = 1; ok && i < t->n; i++)
         if (t->v[i] < t->v[i - 1]) {
             cli_error(path, "beat times are not in order (beat %zu)", i + 1);
@@ -188,7 +188,7 @@ int cmd_score_beats(int argc, char **argv)
 {
     const char *ref_path = NULL, *test_path = NULL;
     double from = 300, window = 0.15, fs = 0;
-    int as_json = 0;
+    int as_json = 0, override_fs = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
@@ -202,6 +202,8 @@ int cmd_score_beats(int argc, char **argv)
             test_path = argv[++i];
         } else if (strcmp(a, "--json") == 0) {
             as_json = 1;
+        } else if (strcmp(a, "--override-fs") == 0) {
+            override_fs = 1;
         } else if (strcmp(a, "--from") == 0 && has_value) {
             number = &from;
         } else if (strcmp(a, "--window") == 0 && has_value) {
@@ -222,10 +224,17 @@ int cmd_score_beats(int argc, char **argv)
         help(stderr);
         return CLI_USAGE;
     }
+    if (override_fs && !(fs > 0)) {
+        cli_error(NULL, "score-beats: --override-fs replaces a header's rate by --fs HZ: give --fs");
+        return CLI_USAGE;
+    }
+    psy_open_options opt = psy_open_options_default();
+    opt.sampling_rate_hz = fs;
+    opt.override_rate = override_fs;
     times ref = {0}, test = {0};
     psy_beat_score s;
     int rc = CLI_FAILED;
-    if (load_beats(ref_path, fs, &ref) && load_beats(test_path, fs, &test) &&
+    if (load_beats(ref_path, &opt, &ref) && load_beats(test_path, &opt, &test) &&
         psy_score_beats(ref.v, ref.n, test.v, test.n, from, window, &s) == PSY_OK) {
         if (as_json) {
             json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f}",

@@ -63,6 +63,10 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i)
         o->open.use_libedf = 0;
         return 1;
     }
+    if (strcmp(a, "--override-fs") == 0) {
+        o->open.override_rate = 1;
+        return 1;
+    }
     if (!known) return 0;
     if (*i + 1 >= argc) {
         cli_error(NULL, "%s needs a value", a);
@@ -121,8 +125,10 @@ void cli_print_input_options_help(FILE *out)
 {
     fprintf(out,
             "input options:\n"
-            "  --fs HZ                  true sampling rate, for files without one (CSV without a time\n"
-            "                           column) or with a fake one (audio files)\n"
+            "  --fs HZ                  sampling rate of files without one (CSV without a time\n"
+            "                           column) or with a fake one (audio files); a file that\n"
+            "                           declares its rate keeps it\n"
+            "  --override-fs            let --fs replace a declared rate too (a warning says so)\n"
             "  --format NAME            force a reader: edf, bdf, wfdb, sndfile, csv, tsv, bids, rr,\n"
             "                           empatica, ishne, wfdb-annotations (default: by content)\n"
             "  --sidecar FILE           JSON sidecar with rate, labels, units, gains of an audio file\n"
@@ -215,15 +221,32 @@ static int load_events_file(psy_reader *r, const char *events_path, double offse
     return st == PSY_OK;
 }
 
+void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options *open)
+{
+    double declared = psy_reader_declared_rate(r), given = open->sampling_rate_hz;
+    if (psy_reader_rate_origin(r) == PSY_RATE_OVERRIDDEN)
+        fprintf(stderr, "psyphys: %s: warning: the file declares %.9g Hz; --override-fs: --fs %.9g Hz "
+                        "is used instead, every time in the file scaled\n", path, declared, given);
+    else if (given > 0 && psy_reader_rate_origin(r) == PSY_RATE_FILE && declared > 0 &&
+             fabs(given - declared) > 1e-9 * declared)
+        fprintf(stderr, "psyphys: %s: note: the file declares %.9g Hz, which it keeps: --fs is for files "
+                        "without a rate (--override-fs replaces a declared one)\n", path, declared);
+}
+
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
 {
     psy_reader *r = NULL;
     psy_message why = {{0}};
+    if (o->open.override_rate && !(o->open.sampling_rate_hz > 0)) {
+        cli_error(path, "--override-fs replaces a file's rate by --fs HZ: give --fs");
+        return NULL;
+    }
     psy_status st = psy_reader_open(path, &o->open, &r, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return NULL;
     }
+    cli_note_rate(path, r, &o->open);
     if (!apply_specs(r, path, "--channel-type", o->channel_types, o->n_channel_types) ||
         !apply_specs(r, path, "--unit", o->channel_units, o->n_channel_units)) {
         psy_reader_close(r);

@@ -238,6 +238,7 @@ static void open_recording(report_data *d)
     if (json_is_number(v = json_object_get(io, "fs"))) in.open.sampling_rate_hz = json_number_value(v);
     if (json_is_string(v = json_object_get(io, "format"))) in.open.format = json_string_value(v);
     if (json_is_boolean(v = json_object_get(io, "libedf"))) in.open.use_libedf = json_is_true(v);
+    if (json_is_boolean(v = json_object_get(io, "override_fs"))) in.open.override_rate = json_is_true(v);
     size_t k;
     json_t *item;
     json_array_foreach(json_object_get(io, "channel_types"), k, item)

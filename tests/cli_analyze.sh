@@ -51,8 +51,8 @@ if grep -q '^  Negative' "$TMP/out"; then fail "--epochs Neutral still lists Neg
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --trigger Photosensor -o "$TMP/trig"
 [ "$(wc -l <"$TMP/trig/${S}_epochs.tsv")" -eq 9 ] || fail "annotations + trigger pulses: 8 epochs"
 # Without ECG or EDA: what can be computed is, the rest is n/a with a warning.
-printf 'time,RSP\n' >"$TMP/resp.csv"
-i=0; while [ $i -lt 3000 ]; do echo "$i,$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
+printf 'RSP\n' >"$TMP/resp.csv"
+i=0; while [ $i -lt 3000 ]; do echo "$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
 expect_exit 0 "$PSYPHYS" analyze "$TMP/resp.csv" --fs 10 -o "$TMP/resp"
 expect_grep 'no ECG, RR or HR channel: its markers are n/a' "$TMP/err"
 expect_grep 'no EDA channel' "$TMP/err"

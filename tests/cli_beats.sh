@@ -50,7 +50,7 @@ expect_grep 'exists' "$TMP/err"
 expect_exit 1 "$PSYPHYS" beats "$DEMO" --channel Nope
 expect_grep "no channel labelled 'Nope'; it has 'ECG', 'EDA', 'Photosensor', 'RSP'" "$TMP/err"
 # A flat ECG: a warning with the reason, an empty table, success.
-{ echo "time,ECG"; i=0; while [ $i -lt 2000 ]; do echo "$i,0.5"; i=$((i + 1)); done; } >"$TMP/flat.csv"
+{ echo "ECG"; i=0; while [ $i -lt 2000 ]; do echo "0.5"; i=$((i + 1)); done; } >"$TMP/flat.csv"
 expect_exit 0 "$PSYPHYS" beats "$TMP/flat.csv" --fs 250 -o "$TMP/flat.tsv"
 expect_grep 'flat or missing' "$TMP/err"
 [ "$(wc -l <"$TMP/flat.tsv")" -eq 1 ] || fail "beats invented on a flat channel"

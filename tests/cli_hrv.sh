@@ -159,8 +159,15 @@ expect_exit 2 "$PSYPHYS" hrv "$TMP/pc.txt" --annotations some
 NSR=$SHARED/data/pcst_hrv_reference/nsr2db/nsr004.hea
 PCST_CSV=$SHARED/data/pcst_hrv_reference/reference/NSR_HRV_allwindows_allpatients.csv
 if [ -f "$NSR" ] && [ -f "$PCST_CSV" ]; then
-    expect_exit 0 "$PSYPHYS" hrv "$NSR" --fs 125 --annotations all --preset pcst --window 300 --step 30 \
-        -o "$TMP/nsr.tsv"
+    # the header's 128 Hz is declared: --fs alone does not replace it (a note says so) ...
+    expect_exit 0 "$PSYPHYS" hrv "$NSR" --fs 125 --annotations all --preset pcst -o "$TMP/nsr128.tsv"
+    expect_grep 'declares 128 Hz, which it keeps' "$TMP/err"
+    expect_grep 'declares 128 Hz: the given rate 125 Hz' "$TMP/nsr128.json"
+    # ... --override-fs does, with a warning on stderr and in the sidecar
+    expect_exit 0 "$PSYPHYS" hrv "$NSR" --fs 125 --override-fs --annotations all --preset pcst --window 300 \
+        --step 30 -o "$TMP/nsr.tsv"
+    expect_grep 'warning: the file declares 128 Hz; --override-fs' "$TMP/err"
+    expect_grep 'overridden by the given 125 Hz' "$TMP/nsr.json"
     expect_grep '"beats_from": "every WFDB annotation' "$TMP/nsr.json"
     grep '^nsr004,' "$PCST_CSV" >"$TMP/nsr_ref.csv"
     awk -F '\t' 'NR == FNR { if (FNR > 1) { for (i = 1; i <= NF; i++) v[FNR - 1, h[i]] = $i; n = FNR - 1 }

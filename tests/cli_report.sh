@@ -109,8 +109,8 @@ cp "$TMP/res/${S}_beats.json" "$TMP/files/"
 expect_exit 0 "$PSYPHYS" report "$TMP/files"
 expect_grep 'or a file read with it\) changed since the analysis' "$TMP/files/${S}_report.html"
 # A recording without ECG or EDA: the sections say so.
-printf 'time,RSP\n' >"$TMP/resp.csv"
-i=0; while [ $i -lt 600 ]; do echo "$i,$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
+printf 'RSP\n' >"$TMP/resp.csv"
+i=0; while [ $i -lt 600 ]; do echo "$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
 expect_exit 0 "$PSYPHYS" analyze "$TMP/resp.csv" --fs 10 -o "$TMP/resp" --report
 expect_grep 'No ECG strips: no beats table' "$TMP/resp/resp_report.html"
 expect_grep 'No NN intervals' "$TMP/resp/resp_report.html"

@@ -142,9 +142,22 @@ static void test_fs_override_and_explicit_sidecar(void **state)
     assert_true(psy_reader_channel(r, 1)->rate_hz == 200);
     assert_string_equal(psy_reader_channel(r, 1)->label, "b");
     psy_reader_close(r);
+    /* the sidecar declares the rate: a given rate is not used ... */
     assert_int_equal(open_with(path, 500, side, &r, &why), PSY_OK);
+    assert_true(psy_reader_channel(r, 0)->rate_hz == 200);
+    assert_int_equal(psy_reader_rate_origin(r), PSY_RATE_FILE);
+    assert_true(has_warning(r, "declares 200 Hz: the given rate 500 Hz"));
+    psy_reader_close(r);
+    /* ... unless it overrides the declared one */
+    psy_open_options opt = psy_open_options_default();
+    opt.sampling_rate_hz = 500;
+    opt.override_rate = 1;
+    opt.sidecar_path = side;
+    assert_int_equal(psy_reader_open(path, &opt, &r, &why), PSY_OK);
     assert_true(psy_reader_channel(r, 0)->rate_hz == 500);
-    assert_true(has_warning(r, "overrides the sidecar"));
+    assert_int_equal(psy_reader_rate_origin(r), PSY_RATE_OVERRIDDEN);
+    assert_true(psy_reader_declared_rate(r) == 200);
+    assert_true(has_warning(r, "overridden by the given 500 Hz"));
     assert_true(fabs(psy_reader_duration(r) - 2.0) < 1e-12);
     psy_reader_close(r);
     assert_int_equal(open_with(path, 0, "rec.hea", &r, &why), PSY_E_UNSUPPORTED);

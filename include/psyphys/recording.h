@@ -123,14 +123,28 @@ typedef struct psy_stretch {
 typedef struct psy_open_options {
     const char *format;         /* force a reader by name ("edf", "bdf", "wfdb", "sndfile", "csv",
                                    "bids", "rr", "empatica", "ishne", ...); NULL: detect by content */
-    double sampling_rate_hz;    /* > 0: the true rate when the file has none or lies (CSV without a
-                                   time column, an audio file with a fake rate); 0: from the file */
+    double sampling_rate_hz;    /* > 0: the rate of a file that has none or a known-fake one (see
+                                   the rate rule below); 0: none given */
     const char *sidecar_path;   /* a JSON or WFDB .hea file describing the channels (rate, labels,
                                    units, gains) of an audio or CSV file; NULL: look beside it */
     int use_libedf;             /* 1 (default): conformant EDF/BDF files are read by EDFlib, the rest
                                    by psyphys's tolerant parser; 0: always the tolerant parser */
+    int override_rate;          /* 1: sampling_rate_hz replaces the rate the file declares too
+                                   (default 0; see the rate rule) */
 } psy_open_options;
 
+/* The rate rule. sampling_rate_hz is the rate of files that have none -- CSV/TSV/text without a
+ * time column, a WFDB header without a frequency, a WFDB annotation file without its header --
+ * or whose rate is known to be fake: audio containers (WAV, FLAC, AIFF, ... through libsndfile)
+ * without a sidecar that states the rate. A file that declares its rate (EDF/BDF, WFDB header,
+ * ISHNE, a CSV time column, a BIDS physio or audio sidecar JSON, Empatica E4 files) keeps it, and
+ * the reader records a warning when the given rate differs; so one sampling_rate_hz can be given
+ * for a whole folder of mixed files. Files of irregular channels only (RR/IBI lists, device beat
+ * lists) have no rate to set.
+ * With override_rate, a declared rate is replaced: the file's clock is taken to run at the given
+ * rate, so the fastest channel gets sampling_rate_hz, every other channel keeps its ratio to it,
+ * and every time the file states (stretches, annotations, irregular sample times) scales by
+ * declared / given; a reader warning says so. The start date-time is kept. */
 psy_open_options psy_open_options_default(void);
 
 typedef struct psy_reader psy_reader;
@@ -150,6 +164,19 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
 
 /* NULL-safe. */
 void psy_reader_close(psy_reader *reader);
+
+/* Where the channels' rates come from (the rate rule at psy_open_options). */
+typedef enum psy_rate_origin {
+    PSY_RATE_FILE = 0,   /* the file's (a given sampling_rate_hz, if any, was not used) */
+    PSY_RATE_GIVEN,      /* sampling_rate_hz: the file has no rate of its own or a fake one */
+    PSY_RATE_OVERRIDDEN  /* sampling_rate_hz replaced the file's rate (override_rate) */
+} psy_rate_origin;
+
+psy_rate_origin psy_reader_rate_origin(const psy_reader *reader);
+
+/* The rate the file declares for its fastest channel, Hz, before any override; 0 when it
+ * declares none (PSY_RATE_GIVEN, irregular channels only, an audio header's untrusted rate). */
+double psy_reader_declared_rate(const psy_reader *reader);
 
 /* The files a recording was read from, for provenance: the one opened (index 0), then every
  * related file the reader opened (a WFDB record's signal and annotation files, an audio file's
