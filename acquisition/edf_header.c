@@ -70,10 +70,27 @@ static int two_digits(const unsigned char *p)
 }
 
 /* "dd.mm.yy" and "hh.mm.ss" (EDF spec; yy 85..99 -> 19yy, 00..84 -> 20yy). EDF+ (Kemp & Olivan
- * 2003, 2.1.3.2) puts the 4-digit year in the recording field: "Startdate dd-MMM-yyyy ...". */
+ * 2003, 2.1.3.2) puts the 4-digit year in the recording field, "Startdate dd-MMM-yyyy ...", and
+ * an unknown start there as "Startdate X" (an unknown subfield is "X"); the header's date fields
+ * must still hold digits. Plain EDF cannot say "unknown": 01.01.85 00.00.00, its first date at
+ * midnight, is the convention for an unknown or anonymised start (EDFlib's documentation), so it
+ * reads as unknown in every variant (no recording starts at that instant). */
 static void parse_start(psy_reader *r, const unsigned char *h, int is_plus, psy_datetime *dt)
 {
     memset(dt, 0, sizeof *dt);
+    int placeholder = memcmp(h + 168, "01.01.8500.00.00", 16) == 0;
+    if (memcmp(h + 88, "Startdate X", 11) == 0 && h[99] == ' ') {
+        if (!placeholder) /* a date beside "unknown": say which was believed */
+            psy_reader_warn(r, "the recording field says \"Startdate X\" (EDF+: unknown): the start is "
+                               "unknown (the header's %.8s %.8s is not used)", (const char *)h + 168,
+                            (const char *)h + 176);
+        return;
+    }
+    if (placeholder) {
+        psy_reader_warn(r, "start 01.01.85 00.00.00, EDF's placeholder for an unknown or anonymised "
+                           "start: the start is unknown");
+        return;
+    }
     const unsigned char *d = h + 168, *t = h + 176;
     int dd = two_digits(d), mm = two_digits(d + 3), yy = two_digits(d + 6);
     int hh = two_digits(t), mi = two_digits(t + 3), ss = two_digits(t + 6);

@@ -215,19 +215,27 @@ static int set_signal(edf_out *o, int k, psy_message *why)
     return 1;
 }
 
+/* 1 when the start is written as unknown: none known, or a year EDF cannot hold. */
+static int start_unknown(const psy_write_job *job)
+{
+    psy_datetime t = psy_reader_start(job->reader);
+    return !t.known || t.year < 1985 || t.year > 2084;
+}
+
 static int set_start(edf_out *o, psy_message *why)
 {
     psy_datetime t = psy_reader_start(o->job->reader);
-    if (!t.known) {
-        /* EDFlib would write the current time; an unknown start gets EDF's earliest date, so the
-         * same input always gives the same file. */
-        psy_write_note(o->job, "no start date-time: 01.01.85 00.00.00 written");
+    /* EDF's dd.mm.yy date covers 1985..2084 (EDF+ clipping date convention); EDFlib takes no
+     * later year in the recording field either. */
+    if (t.known && (t.year < 1985 || t.year > 2084))
+        psy_write_note(o->job, "start year %d outside EDF's 1985..2084", t.year);
+    if (start_unknown(o->job)) {
+        /* EDFlib would write the current time. An unknown start is EDF's placeholder 01.01.85
+         * 00.00.00 in the header and EDF+'s "Startdate X" in the recording field (mark_start_unknown,
+         * once EDFlib has written the file), so the same input always gives the same file and it
+         * reads back as unknown. */
+        psy_write_note(o->job, "no start date-time: written as unknown");
         t = (psy_datetime){1, 1985, 1, 1, 0, 0, 0, 0};
-    }
-    /* EDF's dd.mm.yy date covers 1985..2084 (EDF+ clipping date convention). */
-    if (t.year < 1985 || t.year > 2084) {
-        psy_write_note(o->job, "start year %d outside EDF's 1985..2084: not written", t.year);
-        return 1;
     }
     if (edf_set_startdatetime(o->handle, t.year, t.month, t.day, t.hour, t.minute,
                               t.second > 59 ? 59 : t.second) ||
@@ -236,6 +244,29 @@ static int set_start(edf_out *o, psy_message *why)
         return 0;
     }
     return 1;
+}
+
+/* EDF+'s unknown start (Kemp & Olivan 2003, 2.1.3.2: an unknown subfield is "X"): the recording
+ * field EDFlib wrote, "Startdate dd-MMM-yyyy admin technician equipment ...", becomes
+ * "Startdate X admin technician equipment ...". */
+static psy_status mark_start_unknown(const char *path, psy_message *why)
+{
+    FILE *f = fopen(path, "r+b");
+    if (!f) return psy_fail(why, PSY_E_IO, "cannot reopen the written file");
+    char field[81] = {0}, out[81];
+    psy_status st = PSY_OK;
+    if (fseek(f, 88, SEEK_SET) != 0 || fread(field, 1, 80, f) != 80 || memcmp(field, "Startdate ", 10) != 0 ||
+        field[21] != ' ')
+        st = psy_fail(why, PSY_E_IO, "EDFlib wrote no \"Startdate dd-MMM-yyyy\" recording field");
+    if (st == PSY_OK) {
+        memset(out, ' ', 80);
+        memcpy(out, "Startdate X", 11);
+        memcpy(out + 11, field + 21, 80 - 21);
+        if (fseek(f, 88, SEEK_SET) != 0 || fwrite(out, 1, 80, f) != 80)
+            st = psy_fail(why, PSY_E_IO, "cannot write the recording field");
+    }
+    if (fclose(f) != 0 && st == PSY_OK) st = psy_fail(why, PSY_E_IO, "cannot write the recording field");
+    return st;
 }
 
 /* Annotation storage: EDFlib writes one annotation per annotation signal per data record. */
@@ -385,6 +416,7 @@ psy_status psy_write_edf(psy_write_job *job, int bdf, psy_message *why)
         if (rc != 0 && st == PSY_OK) st = psy_fail(why, PSY_E_IO, "EDFlib could not finish the file");
     }
     if (st == PSY_OK) st = verify_ranges(&o, job->temps[0], why);
+    if (st == PSY_OK && start_unknown(job)) st = mark_start_unknown(job->temps[0], why);
     if (st == PSY_OK) {
         for (int k = 0; k < job->n; k++)
             if (o.ch[k].clipped)

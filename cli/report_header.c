@@ -26,7 +26,8 @@ void report_section_header(FILE *fp, const report_data *d)
           "<table class=\"facts\">\n", fp);
     row(fp, "recording", str(json_object_get(input, "path")));
     row(fp, "format", str(json_object_get(input, "format")));
-    row(fp, "start", str(json_object_get(input, "start")));
+    row(fp, "start", json_is_string(json_object_get(input, "start")) ? str(json_object_get(input, "start"))
+                                                                      : "unknown"); /* null: unknown */
     char text[512];
     long total = lround(d->duration_s);
     snprintf(text, sizeof text, "%.3f s (%ld:%02ld:%02ld)", d->duration_s, total / 3600, total / 60 % 60, total % 60);

@@ -14,7 +14,12 @@ expect_grep '^events +4' "$TMP/out"
 expect_grep ' 10\.2400 +3\.0000 +annotation +Negative' "$TMP/out"
 expect_grep ' 129\.8400 +3\.0000 +annotation +Negative' "$TMP/out"
 
+# The demo's start is unknown (the CSV it came from has none): said so, not 1985-01-01.
+expect_grep '^start +unknown$' "$TMP/out"
+if grep -q 'warning' "$TMP/out"; then fail "EDF+'s Startdate X is conformant: no warning"; fi
+
 expect_exit 0 "$PSYPHYS" info --json "$DEMO"
+expect_grep '"start": null,' "$TMP/out"
 expect_grep '"format": "EDF\+C"' "$TMP/out"
 expect_grep '"event_count": 4' "$TMP/out"
 expect_grep '"type": "EDA"' "$TMP/out"

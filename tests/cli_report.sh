@@ -13,6 +13,9 @@ plot_of() {
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/res" --report
 expect_grep "wrote .*${S}_report.html" "$TMP/out"
 [ -s "$PAGE" ] || fail "no report page"
+# An unknown start is said to be unknown (sidecar: null), not 1985-01-01.
+expect_grep '<tr><th>start</th><td>unknown</td></tr>' "$PAGE"
+expect_grep '"start": null' "$TMP/res/${S}_segments.json"
 # Sections, plots (2 timeline, 2 + 4 ECG strips, tachogram, Poincaré, Welch, Lomb, 2 EDA, 2 x 2 epochs).
 for id in header timeline ecg hrv eda epochs tables; do
     expect_grep "<(section|header) id=\"$id\"" "$PAGE"

@@ -23,6 +23,7 @@ typedef struct tfile {
     const char *ns;         /* number of signals field; NULL: nsig */
     const char *hdr_bytes;  /* header bytes field; NULL: the right value */
     const char *date, *time;
+    const char *recording;  /* recording field; NULL: "Startdate 02-MAR-2021 X X X" */
     int nsig;
     tsig sig[4];
     int records;            /* data records actually written */
@@ -57,7 +58,7 @@ static unsigned char *build(const tfile *f, size_t *n)
     if (f->bdf) memcpy(b, "\xff" "BIOSEMI", 8);
     else put(b, 8, "0");
     put(b + 8, 80, "X X X X");
-    put(b + 88, 80, "Startdate 02-MAR-2021 X X X");
+    put(b + 88, 80, f->recording ? f->recording : "Startdate 02-MAR-2021 X X X");
     put(b + 168, 8, f->date ? f->date : "02.03.21");
     put(b + 176, 8, f->time ? f->time : "10.20.30");
     snprintf(tmp, sizeof tmp, "%zu", hdr);
@@ -324,6 +325,53 @@ static void test_plain_bdf_and_edf(void **state)
     assert_int_equal(psy_reader_start(r).year, 1999);
     assert_int_equal(psy_reader_event_count(r), 0);
     psy_reader_close(r);
+}
+
+/* A start the file does not know reads as unknown, by both paths: EDF+'s "Startdate X" and EDF's
+ * placeholder 01.01.85 00.00.00 (what psyphys's own writer stored for an unknown start before:
+ * the demo recording read back as 1985-01-01). */
+static void test_unknown_start(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *reserved, *recording, *date, *time;
+        int known;
+        const char *warning; /* NULL: none */
+    } cases[] = {
+        {"EDF+C", "Startdate X X X psyphys", "01.01.85", "00.00.00", 0, NULL},
+        {"EDF+C", "Startdate X X X X", "02.03.21", "10.20.30", 0, "the header's 02.03.21 10.20.30 is not used"},
+        {"EDF+C", "Startdate 01-JAN-1985 X X psyphys", "01.01.85", "00.00.00", 0, "placeholder"},
+        {"", "a lab's own text", "01.01.85", "00.00.00", 0, "placeholder"},
+        {"", "a lab's own text", "01.01.85", "10.00.00", 1, NULL},
+        {"EDF+C", "Startdate 02-MAR-2021 X X X", "02.03.21", "10.20.30", 1, NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        tfile f = base_edf();
+        f.reserved = cases[k].reserved;
+        f.recording = cases[k].recording;
+        f.date = cases[k].date;
+        f.time = cases[k].time;
+        if (!cases[k].reserved[0]) f.nsig = 2; /* plain EDF: no annotation signal */
+        size_t n;
+        unsigned char *b = build(&f, &n);
+        const char *path = write_temp_file("start.edf", b, n);
+        free(b);
+        for (int libedf = 0; libedf < 2; libedf++) {
+            psy_open_options opt = psy_open_options_default();
+            opt.use_libedf = libedf;
+            psy_reader *r = NULL;
+            psy_message why = {{0}};
+            if (psy_reader_open(path, &opt, &r, &why) != PSY_OK) fail_msg("case %zu: %s", k, why.text);
+            assert_false(has_warning(r, "EDFlib refused"));
+            psy_datetime t = psy_reader_start(r);
+            if (t.known != cases[k].known) fail_msg("case %zu, libedf %d: known %d", k, libedf, t.known);
+            if (t.known) assert_int_equal(t.year, cases[k].date[7] == '5' ? 1985 : 2021);
+            if (cases[k].warning && !has_warning(r, cases[k].warning))
+                fail_msg("case %zu: no warning '%s'", k, cases[k].warning);
+            if (!cases[k].warning && has_warning(r, "start")) fail_msg("case %zu: a warning about the start", k);
+            psy_reader_close(r);
+        }
+    }
 }
 
 static void test_edf_plus_d_gaps(void **state)
@@ -658,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_same_file_twice),
         cmocka_unit_test(test_bdf_plus),
         cmocka_unit_test(test_plain_bdf_and_edf),
+        cmocka_unit_test(test_unknown_start),
         cmocka_unit_test(test_edf_plus_d_gaps),
         cmocka_unit_test(test_annotation_only),
         cmocka_unit_test(test_records_unknown_and_truncated),

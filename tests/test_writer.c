@@ -523,12 +523,41 @@ static void test_gaps_and_edge_cases(void **state)
             if (fabs(phys[i] - want) > step) fail_msg("sample %d: %g != %g", i, phys[i], want);
         }
     }
+    /* the unknown start is EDF+'s "Startdate X" in the recording field and reads back unknown,
+     * by EDFlib and by the own parser (was: read back as 1985-01-01) */
+    FILE *f = fopen(path, "rb");
+    char field[12] = {0};
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 88, SEEK_SET), 0);
+    assert_int_equal(fread(field, 1, 11, f), 11);
+    fclose(f);
+    assert_string_equal(field, "Startdate X");
+    for (int libedf = 0; libedf < 2; libedf++) {
+        psy_open_options opt = psy_open_options_default();
+        opt.use_libedf = libedf;
+        psy_reader *back = NULL;
+        assert_int_equal(psy_reader_open(path, &opt, &back, NULL), PSY_OK);
+        assert_int_equal(psy_reader_start(back).known, 0);
+        assert_false(has_warning(back, "EDFlib refused"));
+        psy_reader_close(back);
+    }
     const struct edf_annotation_struct *a = find_annotation(ann, 2, "psyphys: gap");
     assert_int_equal(a->onset, 10000000);
     assert_int_equal(a->duration_l, 10000000);
     a = find_annotation(ann, 2, "a very long event label that EDFlib cann");
     assert_int_equal(a->onset, 0);
     assert_true(a->duration_l < 0); /* none given */
+
+    /* a start EDF cannot hold (before 1985) is written as unknown, not as EDFlib's "now" */
+    psy_reader *old = make_gapped(0, 300);
+    psy_reader_set_start(old, &(psy_datetime){1, 1980, 5, 6, 7, 8, 9, 0});
+    snprintf(path, sizeof path, "%s", tmp_path("1980.edf"));
+    assert_int_equal(psy_write_recording(old, path, PSY_WRITE_EDF, NULL, &why), PSY_OK);
+    assert_non_null(strstr(why.text, "start year 1980 outside EDF's 1985..2084"));
+    psy_reader_close(old);
+    old = open_or_fail(path);
+    assert_int_equal(psy_reader_start(old).known, 0);
+    psy_reader_close(old);
 
     /* BIDS: the gap is n/a rows, the RR list is skipped */
     snprintf(path, sizeof path, "%s", tmp_path("gaps_physio.tsv.gz"));
