@@ -2,6 +2,7 @@
  * from a type (skin conductance is always reported in uS). */
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "reader_impl.h"
@@ -25,6 +26,22 @@ psy_status psy_channel_type_parse(const char *name, psy_channel_type *out)
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
         if (psy_strieq(name, aliases[i].name)) return *out = aliases[i].type, PSY_OK;
     return PSY_E_INVALID;
+}
+
+psy_status psy_channel_type_check(const psy_channel_info *c, const psy_channel_type *wanted, int n_wanted,
+                                  psy_message *why)
+{
+    if (!c || !wanted || n_wanted < 1) return psy_fail(why, PSY_E_INVALID, "no channel or no wanted type");
+    if (c->type == PSY_CH_OTHER) return PSY_OK;
+    char names[64] = "";
+    for (int i = 0; i < n_wanted; i++) {
+        if (c->type == wanted[i]) return PSY_OK;
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%s", i == 0 ? "" : i + 1 < n_wanted ? ", " : " or ",
+                 psy_channel_type_name(wanted[i]));
+    }
+    return psy_fail(why, PSY_E_INVALID, "channel '%s' is %s, not %s", c->label, psy_channel_type_name(c->type),
+                    names);
 }
 
 /* Lower-cases label into buf and splits it into words at anything not alphanumeric. */

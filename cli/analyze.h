@@ -12,6 +12,7 @@
 #include "output_layout.h"
 #include "psyphys/eda.h"
 #include "psyphys/hrv.h"
+#include "psyphys/plausibility.h"
 
 /* ---- options (analyze_options.c) ---- */
 
@@ -74,6 +75,7 @@ typedef struct analyze_session {
     size_t n_events;
     epoch_row *rows;                   /* one per epoch */
     size_t n_rows;
+    int implausible[PSY_CHECK_COUNT];  /* 1 where a plausibility check found something */
     json_t *warnings;                  /* strings: every n/a and every event skipped, and why */
     json_t *skipped;                   /* {label, onset_s, source, reason} per skipped event */
     unsigned char *event_skipped;      /* per reader event: 1 when it gets no epoch */
@@ -109,6 +111,11 @@ int analyze_check_events(analyze_session *s, const analyze_options *o);
 /* Drops repeated segments; notes segments clipped to the recording, spanning a gap or
  * overlapping another (analyze_checks.c). */
 void analyze_check_segments(analyze_session *s, const analyze_options *o);
+
+/* The plausibility checks (psyphys/plausibility.h) on the heart rate, breathing rate, skin
+ * conductance level and EDA unit, each finding a warning. 1, or 0 when out of memory
+ * (analyze_plausibility.c). */
+int analyze_check_plausibility(analyze_session *s);
 
 /* 1 when [a, b] (s) lies in one stretch of the recording (no gap, inside it). */
 int analyze_covered(const psy_reader *r, double a, double b);

@@ -159,7 +159,7 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
         return 0;
     }
     analyze_check_segments(s, o);
-    if (!analyze_hrv_rows(s, o)) {
+    if (!analyze_hrv_rows(s, o) || !analyze_check_plausibility(s)) {
         cli_error(o->path, "out of memory");
         return 0;
     }

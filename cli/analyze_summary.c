@@ -22,6 +22,13 @@ static void print_epochs(const epoch_row *rows, size_t n_rows)
     }
 }
 
+/* The mark a summary line gets when a plausibility check found its numbers implausible. */
+static const char *mark(const analyze_session *s, psy_check check)
+{
+    if (!s->implausible[check]) return "";
+    return check == PSY_CHECK_EDA_UNIT ? " (values taken as uS: see the warnings)" : " (implausible: see the warnings)";
+}
+
 void analyze_print_summary(analyze_session *s, const analyze_options *o)
 {
     const char *path = o->path;
@@ -46,7 +53,7 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         if (h->over_corrected)
             printf(" (over the %g %% corrected limit%s)", o->max_corrected_pct,
                    o->keep_corrected ? ": kept, --keep-corrected" : "");
-        printf("\n");
+        printf("%s\n", mark(s, PSY_CHECK_HEART_RATE));
     }
     if (s->n_leads) {
         printf("  leads  ");
@@ -59,19 +66,22 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         printf(" — usable 10-s windows of the first %.0f s\n", ANALYZE_LEAD_EXCERPT_S);
     }
     if (s->hr >= 0)
-        printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)\n",
-               psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY));
+        printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)%s\n",
+               psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY),
+               mark(s, PSY_CHECK_HEART_RATE));
     psy_eda_summary e;
     if (analyze_eda_of(s, o, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &e)) {
         /* the segments table's first row: the same call, so the same figures */
         printf("  skin    '%s': %zu SCRs, SCL %.2f uS, ", psy_reader_channel(s->r, s->eda)->label, e.scr_count,
                e.scl_us);
-        if (isnan(e.ns_scr_per_min)) printf("NS-SCR/min n/a (%s)\n", e.ns_scr_per_min_na ? e.ns_scr_per_min_na : "");
-        else printf("%.1f NS-SCR/min\n", e.ns_scr_per_min);
+        if (isnan(e.ns_scr_per_min)) printf("NS-SCR/min n/a (%s)", e.ns_scr_per_min_na ? e.ns_scr_per_min_na : "");
+        else printf("%.1f NS-SCR/min", e.ns_scr_per_min);
+        printf("%s%s\n", mark(s, PSY_CHECK_SCL_FLOOR), mark(s, PSY_CHECK_EDA_UNIT));
     }
     if (s->rsp >= 0)
-        printf("  breath  '%s': %zu breaths, %.1f /min\n", psy_reader_channel(s->r, s->rsp)->label,
-               s->n_breaths, analyze_breath_rate(s, 0, psy_reader_duration(s->r)));
+        printf("  breath  '%s': %zu breaths, %.1f /min%s\n", psy_reader_channel(s->r, s->rsp)->label,
+               s->n_breaths, analyze_breath_rate(s, 0, psy_reader_duration(s->r)),
+               mark(s, PSY_CHECK_BREATHING_RATE));
     if (n_rows) print_epochs(rows, n_rows);
     for (size_t i = 0; i < json_array_size(s->warnings); i++)
         fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(s->warnings, i)));

@@ -12,6 +12,13 @@ int cli_pick_channel(psy_reader *r, const char *path, const char *label,
 {
     if (label) {
         int ch = psy_reader_find_channel(r, label);
+        psy_message why = {{0}};
+        if (ch >= 0 && psy_channel_type_check(psy_reader_channel(r, ch), types, n_types, &why) != PSY_OK) {
+            cli_error(path, "%s: refused; if it is %s, say so with --channel-type '%s=%s'", why.text,
+                      psy_channel_type_name(types[0]), psy_reader_channel(r, ch)->label,
+                      psy_channel_type_name(types[0]));
+            return -1;
+        }
         if (ch >= 0) return ch;
         char list[1024] = "";
         for (int i = 0; i < psy_reader_channel_count(r); i++) {

@@ -7,7 +7,8 @@
 #include "psyphys.h"
 
 /* The channel named label, else the first channel of the first of the given types. Prints why
- * (naming the channels that exist, or that none of `what` exists) and returns -1 when none. */
+ * and returns -1 when none: the channels that exist, that none of `what` exists, or that the
+ * named channel is of another known type (psy_channel_type_check) and how to say otherwise. */
 int cli_pick_channel(psy_reader *r, const char *path, const char *label,
                      const psy_channel_type *types, int n_types, const char *what);
 

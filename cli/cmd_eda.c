@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beats_table.h"
 #include "cli.h"
 #include "output.h"
 #include "provenance.h"
@@ -64,19 +65,6 @@ static int pair(const char *opt, const char *text, double *a, double *b)
     memcpy(first, text, (size_t)(comma - text));
     first[comma - text] = '\0';
     return number(opt, first, a) && number(opt, comma + 1, b);
-}
-
-static int pick_channel(psy_reader *r, const char *path, const char *label)
-{
-    if (label) {
-        int ch = psy_reader_find_channel(r, label);
-        if (ch < 0) cli_error(path, "no channel labelled '%s'", label);
-        return ch;
-    }
-    for (int i = 0; i < psy_reader_channel_count(r); i++)
-        if (psy_reader_channel(r, i)->type == PSY_CH_EDA) return i;
-    cli_error(path, "no EDA channel; name one with --channel LABEL (and --channel-type LABEL=EDA)");
-    return -1;
 }
 
 static json_t *num_or_null(double v)
@@ -330,7 +318,8 @@ int cmd_eda(int argc, char **argv)
     psy_eda_event_response *resp = NULL;
     double *ev_s = NULL;
     json_t *sidecar = NULL;
-    int ch = pick_channel(r, path, label);
+    static const psy_channel_type skin[] = {PSY_CH_EDA};
+    int ch = cli_pick_channel(r, path, label, skin, 1, "EDA");
     if (ch < 0) goto done;
     psy_status st = psy_eda_analyze(r, ch, &cfg, method, &res, &why);
     if (st != PSY_OK) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beats_table.h"
 #include "cli.h"
 #include "hrv_series.h"
 #include "output.h"
@@ -145,21 +146,6 @@ static int read_beats_table(const char *path, hrv_correction correct, hrv_series
     free(rr);
     free(t);
     return ok;
-}
-
-/* The channel: --channel, else the first ECG, else the first RR channel. */
-static int pick_channel(psy_reader *r, const char *path, const char *label)
-{
-    if (label) {
-        int ch = psy_reader_find_channel(r, label);
-        if (ch < 0) cli_error(path, "no channel labelled '%s'", label);
-        return ch;
-    }
-    for (int want = PSY_CH_ECG; want >= 0; want = want == PSY_CH_ECG ? PSY_CH_RR : -1)
-        for (int i = 0; i < psy_reader_channel_count(r); i++)
-            if ((int)psy_reader_channel(r, i)->type == want) return i;
-    cli_error(path, "no ECG or RR channel; name one with --channel LABEL");
-    return -1;
 }
 
 /* The beats of a recording's channel, corrected (their NN series) or raw. */
@@ -628,7 +614,8 @@ int cmd_hrv(int argc, char **argv)
         if (from_annotations) {
             if (!hrv_series_from_annotations(r, path, annotations == 1, correct, &s)) goto done;
         } else {
-            ch = pick_channel(r, path, label);
+            static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}; /* --channel, else these */
+            ch = cli_pick_channel(r, path, label, heart, 2, "ECG or RR");
             if (ch < 0 || !recording_series(r, ch, path, correct == HRV_CORRECT_LIPPONEN, &s)) goto done;
         }
         sidecar = cli_sidecar_new("hrv", path, r);

@@ -18,6 +18,7 @@
 #include "psyphys/segments.h"
 #include "psyphys/eda.h"
 #include "psyphys/stream.h"
+#include "psyphys/plausibility.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -78,6 +78,16 @@ typedef struct psy_channel_info {
     double conversion_scale;
 } psy_channel_info;
 
+/* Whether a channel may be analysed as one of the n_wanted types (a caller naming it for the ECG
+ * detector, the EDA analysis, a breathing or heart-rate series). A channel of a wanted type may,
+ * and so may one of unknown type (PSY_CH_OTHER: its label said nothing); a channel of another
+ * known type may not: the ECG detector on a PPG channel or the EDA analysis on a temperature
+ * gives numbers without meaning. Whoever knows better sets the type first
+ * (psy_reader_set_channel_type). Returns PSY_OK, or PSY_E_INVALID (a NULL argument, n_wanted < 1,
+ * or another known type: `why` then says "channel 'BVP' is PPG, not ECG or RR"). */
+psy_status psy_channel_type_check(const psy_channel_info *channel, const psy_channel_type *wanted,
+                                  int n_wanted, psy_message *why);
+
 /* Civil start date-time as written by the file (no time zone unless the format has one). */
 typedef struct psy_datetime {
     int known;          /* 0 when the file carries no start time; the fields are then 0 */

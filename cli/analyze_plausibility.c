@@ -1,0 +1,41 @@
+/* psyphys analyze: the library's plausibility checks (psyphys/plausibility.h) on what one run
+ * computed, each finding a warning (summary, sidecars, report). */
+#include <stdlib.h>
+
+#include "analyze.h"
+
+static void warn_if(analyze_session *s, const psy_implausible *f)
+{
+    if (!f->found) return;
+    s->implausible[f->check] = 1;
+    analyze_warn(s, "%s%s", f->check == PSY_CHECK_EDA_UNIT ? "" : "implausible: ", f->text);
+}
+
+int analyze_check_plausibility(analyze_session *s)
+{
+    psy_plausibility_config c = psy_plausibility_config_default();
+    psy_implausible f;
+    if (s->beats && psy_check_heart_rate(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &c, &f) == PSY_OK)
+        warn_if(s, &f);
+    if (s->hr >= 0 && psy_check_heart_rate(s->hr_t_s, s->hr_nn_ms, s->n_hr, &c, &f) == PSY_OK) warn_if(s, &f);
+    if (s->rsp >= 0 && s->n_breaths) {
+        double rate = psy_reader_channel(s->r, s->rsp)->rate_hz;
+        double *onset = malloc(s->n_breaths * sizeof *onset), *end = malloc(s->n_breaths * sizeof *end);
+        if (!onset || !end) {
+            free(onset);
+            free(end);
+            return 0;
+        }
+        for (size_t i = 0; i < s->n_breaths; i++) {
+            onset[i] = (double)s->breaths[i].onset / rate;
+            end[i] = (double)s->breaths[i].end / rate;
+        }
+        if (psy_check_breathing_rate(onset, end, s->n_breaths, &c, &f) == PSY_OK) warn_if(s, &f);
+        free(onset);
+        free(end);
+    }
+    if (s->eda >= 0 && psy_check_eda_unit(psy_reader_channel(s->r, s->eda), &f) == PSY_OK) warn_if(s, &f);
+    if (s->scr && psy_check_scl_floor(s->scr->tonic_1hz_us, s->scr->n_tonic, 1.0, &c, &f) == PSY_OK)
+        warn_if(s, &f);
+    return 1;
+}
