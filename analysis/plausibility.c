@@ -55,19 +55,27 @@ static void close_stretch(merger *m)
     m->open = 0;
 }
 
-/* Adds the flagged window of items [i, j) to the stretch it overlaps, or starts a new one. */
-static void add_window(merger *m, const series *s, size_t i, size_t j)
+/* Adds the flagged window of items [i, j), trimmed to its first and last item outside [lo, hi]
+ * (the window's edges may hold plausible ones), to the stretch it overlaps, or starts a new one. */
+static void add_window(merger *m, const series *s, size_t i, size_t j, double lo, double hi)
 {
     double a, b, v;
-    item_at(s, i, &a, &b, &v);
-    if (m->open && a > m->end + 1e-9) close_stretch(m);
-    if (!m->open) m->open = 1, m->start = a, m->weighted = 0, m->next = i;
-    for (size_t k = m->next > i ? m->next : i; k < j; k++) {
+    size_t first = j, last = i;
+    for (size_t k = i; k < j; k++)
+        if (item_at(s, k, &a, &b, &v) && (v < lo || v > hi)) {
+            if (first == j) first = k;
+            last = k;
+        }
+    if (first == j) return;
+    item_at(s, first, &a, &b, &v);
+    if (m->open && (first >= m->next ? a > m->end + 1e-9 : 0)) close_stretch(m);
+    if (!m->open) m->open = 1, m->start = a, m->weighted = 0, m->next = first;
+    for (size_t k = m->next > first ? m->next : first; k <= last; k++) {
         item_at(s, k, &a, &b, &v);
         m->weighted += v * (b - a);
         m->end = b;
     }
-    m->next = j;
+    if (last + 1 > m->next) m->next = last + 1;
 }
 
 /* Windows of adjacent items at least min_s long (the whole series when it is shorter) whose
@@ -104,7 +112,7 @@ static void find_stretches(const series *s, double lo, double hi, double min_s, 
             int full = window_end - ai >= min_s;
             if (!full && !(whole && i == b0)) break; /* no window left that is long enough */
             double mean = sum_w / sum_d;
-            if (mean < lo || mean > hi) add_window(&m, s, i, j);
+            if (mean < lo || mean > hi) add_window(&m, s, i, j, lo, hi);
             sum_w -= vi * (bi - ai), sum_d -= bi - ai;
         }
         close_stretch(&m);
@@ -129,6 +137,15 @@ static void describe(psy_implausible *out, const char *what, const char *unit, c
              out->longest_onset_s, out->longest_mean, unit, advice);
 }
 
+static void describe_heart_rate(const psy_plausibility_config *c, psy_implausible *out)
+{
+    char what[64];
+    snprintf(what, sizeof what, "heart rate outside %g-%g bpm", c->hr_min_bpm, c->hr_max_bpm);
+    describe(out, what, "bpm",
+             "no heart beats this slowly or fast for that long: beats missed or counted twice (noise, "
+             "a lead off), not an ECG channel, or the wrong sampling rate");
+}
+
 typedef struct interval_series {
     const double *t_s, *nn_ms;
 } interval_series;
@@ -150,11 +167,32 @@ psy_status psy_check_heart_rate(const double *t_s, const double *nn_ms, size_t n
     interval_series is = {t_s, nn_ms};
     series s = {heart_item, &is, n};
     find_stretches(&s, config->hr_min_bpm, config->hr_max_bpm, config->hr_stretch_s, out);
-    char what[64];
-    snprintf(what, sizeof what, "heart rate outside %g-%g bpm", config->hr_min_bpm, config->hr_max_bpm);
-    describe(out, what, "bpm",
-             "no heart beats this slowly or fast for that long: beats missed or counted twice (noise, "
-             "a lead off), not an ECG channel, or the wrong sampling rate");
+    describe_heart_rate(config, out);
+    return PSY_OK;
+}
+
+typedef struct bpm_series {
+    const double *t_s, *bpm;
+    double max_step_s;
+} bpm_series;
+
+static void bpm_item(const void *ctx, size_t i, double *start, double *end, double *value)
+{
+    const bpm_series *s = ctx;
+    *end = s->t_s[i];
+    *start = i > 0 && s->t_s[i] - s->t_s[i - 1] <= s->max_step_s ? s->t_s[i - 1] : s->t_s[i];
+    *value = s->bpm[i];
+}
+
+psy_status psy_check_heart_rate_bpm(const double *t_s, const double *bpm, size_t n,
+                                    const psy_plausibility_config *config, psy_implausible *out)
+{
+    if (!out || !config_ok(config) || (n && (!t_s || !bpm))) return PSY_E_INVALID;
+    reset(out, PSY_CHECK_HEART_RATE);
+    bpm_series bs = {t_s, bpm, config->hr_stretch_s};
+    series s = {bpm_item, &bs, n};
+    find_stretches(&s, config->hr_min_bpm, config->hr_max_bpm, config->hr_stretch_s, out);
+    describe_heart_rate(config, out);
     return PSY_OK;
 }
 

@@ -17,7 +17,7 @@ int analyze_check_plausibility(analyze_session *s)
     psy_implausible f;
     if (s->beats && psy_check_heart_rate(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &c, &f) == PSY_OK)
         warn_if(s, &f);
-    if (s->hr >= 0 && psy_check_heart_rate(s->hr_t_s, s->hr_nn_ms, s->n_hr, &c, &f) == PSY_OK) warn_if(s, &f);
+    if (s->hr >= 0 && psy_check_heart_rate_bpm(s->hr_t_s, s->hr_bpm, s->n_hr, &c, &f) == PSY_OK) warn_if(s, &f);
     if (s->rsp >= 0 && s->n_breaths) {
         double rate = psy_reader_channel(s->r, s->rsp)->rate_hz;
         double *onset = malloc(s->n_breaths * sizeof *onset), *end = malloc(s->n_breaths * sizeof *end);

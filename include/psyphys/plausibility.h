@@ -64,12 +64,16 @@ typedef struct psy_implausible {
 } psy_implausible;
 
 /* Heart rate of n intervals: nn_ms[i] (ms; NaN or <= 0: none, which ends a stretch) ends at
- * t_s[i] (s, ascending) and so starts at t_s[i] - nn_ms[i] / 1000; its rate is 60000 / nn_ms[i].
- * The NN series of a beat list, or a bpm channel's samples as intervals (60000 / bpm).
- * PSY_OK, PSY_E_INVALID (NULL with n > 0, NULL config or out, a config with min >= max or a
- * negative stretch). */
+ * t_s[i] (s, ascending) and so starts at t_s[i] - nn_ms[i] / 1000; its rate is 60000 / nn_ms[i]
+ * (the NN series of a beat list). PSY_OK, PSY_E_INVALID (NULL with n > 0, NULL config or out, a
+ * config with min >= max or a negative stretch). */
 psy_status psy_check_heart_rate(const double *t_s, const double *nn_ms, size_t n,
                                 const psy_plausibility_config *config, psy_implausible *out);
+
+/* The same for a sampled heart rate (a bpm channel): bpm[i] (NaN: none) at t_s[i] (s, ascending)
+ * stands for the time since the sample before; a step longer than hr_stretch_s is a gap. */
+psy_status psy_check_heart_rate_bpm(const double *t_s, const double *bpm, size_t n,
+                                    const psy_plausibility_config *config, psy_implausible *out);
 
 /* Breathing rate of n breaths from onset_s[i] to end_s[i] (s, ascending; rate 60 / duration).
  * Same return codes. */
