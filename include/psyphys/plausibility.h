@@ -15,9 +15,9 @@
  *  - tonic skin conductance below 0.05 uS for 60 s: palmar SCL is usually 2-20 uS (Braithwaite et
  *    al. 2013, "A guide for analysing electrodermal activity"; Boucsein 2012, Electrodermal
  *    Activity, 2nd ed.), dry wrist skin much lower but rarely below 0.05 uS (the Empatica E4 wrist
- *    recordings in ../shared: 1st-5th percentiles 0.06-0.2 uS), and devices bottom out just below
- *    (E4's range starts at 0.01 uS): lower means an electrode off the skin, an amplifier at its
- *    floor, or values in another unit;
+ *    recordings of FLIRT and WESAD in ../shared: 5th percentiles 0.06-4.2 uS, none below 0.05 uS
+ *    for a minute), and devices bottom out just below (E4's range starts at 0.01 uS): lower means
+ *    an electrode off the skin, an amplifier at its floor, or values in another unit;
  *  - an EDA channel whose unit is not a conductance (none stated, adu, V): its values are taken as
  *    uS, which only the person who recorded them can confirm.
  * Thread-safe (no state); never allocates. */
