@@ -124,8 +124,11 @@ static double frame_rate(const wfdb_header *h, const psy_open_options *opt, psy_
         psy_reader_set_rate_origin(r, PSY_RATE_GIVEN);
         return given / max_spf;
     }
-    if (!h->has_frequency)
+    if (!h->has_frequency) {
         psy_reader_warn(r, "WFDB header gives no sampling frequency: the default 250 Hz is assumed");
+        psy_reader_set_declared_rate(r, 0);
+        return h->frame_rate;
+    }
     double declared = h->frame_rate * max_spf;
     psy_reader_set_declared_rate(r, declared);
     if (!(given > 0) || !opt->override_rate || fabs(given - declared) <= 1e-9 * declared) return h->frame_rate;
