@@ -81,9 +81,12 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
 static void apply_given_rate(psy_reader *r, const psy_open_options *opt)
 {
     double given = opt->sampling_rate_hz, declared = psy_reader_declared_rate(r);
-    if (!(given > 0) || psy_reader_rate_origin(r) != PSY_RATE_FILE || !(declared > 0) ||
-        fabs(given - declared) <= 1e-9 * declared)
+    if (!(given > 0) || psy_reader_rate_origin(r) != PSY_RATE_FILE) return;
+    if (!(declared > 0)) {
+        psy_reader_warn(r, "the given rate %.9g Hz is not used: the file has no sampled channel", given);
         return;
+    }
+    if (fabs(given - declared) <= 1e-9 * declared) return;
     if (!opt->override_rate) {
         psy_reader_warn(r, "the file declares %.9g Hz: the given rate %.9g Hz, meant for files without "
                         "a rate, is not used (an explicit override replaces a declared rate)", declared, given);

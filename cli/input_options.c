@@ -231,6 +231,8 @@ void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options
              fabs(given - declared) > 1e-9 * declared)
         fprintf(stderr, "psyphys: %s: note: the file declares %.9g Hz, which it keeps: --fs is for files "
                         "without a rate (--override-fs replaces a declared one)\n", path, declared);
+    else if (given > 0 && psy_reader_rate_origin(r) == PSY_RATE_FILE && !(declared > 0))
+        fprintf(stderr, "psyphys: %s: note: --fs is not used: the file has no sampled channel\n", path);
 }
 
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)

@@ -181,9 +181,10 @@ static void test_device_files_ignore_the_given_rate(void **state)
     assert_true(psy_reader_channel(r, 0)->rate_hz == 1);
     assert_true(has_warning(r, "declares 1 Hz: the given rate 100 Hz"));
     psy_reader_close(r);
-    r = open_rate(PSYPHYS_SOURCE_DIR "/tests/data/e4/IBI.csv", 100, 0, PSY_OK); /* irregular */
+    r = open_rate(PSYPHYS_SOURCE_DIR "/tests/data/e4/IBI.csv", 100, 1, PSY_OK); /* irregular */
     assert_true(psy_reader_channel(r, 0)->rate_hz == 0);
     assert_int_equal(psy_reader_rate_origin(r), PSY_RATE_FILE);
+    assert_true(has_warning(r, "the given rate 100 Hz is not used: the file has no sampled channel"));
     psy_reader_close(r);
     static const char rr_header[] = "RR (ms)\n800\n810\n790\n805\n";
     r = open_rate(write_temp_file("rr.txt", rr_header, strlen(rr_header)), 100, 0, PSY_OK);
