@@ -74,6 +74,11 @@ bad:
     return 0;
 }
 
+/* analyze's own options that take a value (the input options are cli_parse_input_option's). */
+static const char *const value_options[] = {"-o", "--config", "--ecg", "--eda", "--rsp", "--hr", "--layout",
+                                            "--segments", "--epochs", "--pre", "--post", "--latency",
+                                            "--eda-method", "--hrv-window", NULL};
+
 /* What the command line has given so far (it replaces the config file's lists and choices). */
 typedef struct given {
     int epochs, triggers, ecg, hr;
@@ -106,8 +111,7 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
         o->keep_corrected = 1;
         return CLI_OK;
     } else if (a[0] == '-' && a[1] && !v) {
-        cli_error(NULL, "analyze: %s needs a value (see psyphys analyze --help)", a);
-        return CLI_USAGE;
+        return cli_refuse_option("analyze", a, value_options);
     } else if (a[0] != '-' || !a[1]) {
         if (o->path) {
             cli_error(NULL, "analyze: one FILE at a time ('%s' is extra)", a);
@@ -197,8 +201,7 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
             return CLI_USAGE;
         }
     } else {
-        cli_error(NULL, "analyze: unknown option '%s' (see psyphys analyze --help)", a);
-        return CLI_USAGE;
+        return cli_refuse_option("analyze", a, NULL);
     }
     return CLI_OK;
 }

@@ -163,8 +163,13 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
                    strcmp(a, "--report") == 0) { /* analyze's flags */
             o->analyze_args[o->n_analyze_args++] = argv[i];
         } else if (!v) {
-            cli_error(NULL, "batch: %s needs a value (or is unknown; see psyphys batch --help)", a);
-            return CLI_USAGE;
+            static const char *const with_value[] = {
+                "-o", "--merge", "-j", "--timeout", "--max-file-mib", "--include", "--exclude", "--shard",
+                "--shards", "--cpus-per-task", "--partition", "--time", "--mem", "--account", "--job-name",
+                "--subject-pattern", NULL};
+            for (const char *const *w = with_value; *w; w++)
+                if (strcmp(a, *w) == 0) return cli_refuse_option("batch", a, with_value);
+            o->analyze_args[o->n_analyze_args++] = argv[i]; /* analyze's parser says what is wrong */
         } else {
             i++;
             if (strcmp(a, "-o") == 0) {

@@ -49,6 +49,14 @@ int cli_events_columns_valid(const char *spec);
  * for a mapped column it lacks, the columns it has). */
 psy_status cli_load_events_mapped(psy_reader *r, const char *path, const char *spec, double offset_s);
 
+/* The name of `names` nearest to a misspelt word (a few letters apart), or NULL. */
+const char *cli_nearest(const char *word, const char *const *names, int n);
+
+/* Refuses an option the command did not take: "COMMAND: OPT needs a value" when OPT is one of
+ * with_value (NULL-terminated: the command's options that take a value; it stood last), else
+ * "COMMAND: unknown option 'OPT'". Returns CLI_USAGE. */
+int cli_refuse_option(const char *command, const char *opt, const char *const *with_value);
+
 /* "psyphys: <path>: <reason>" on stderr. */
 void cli_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

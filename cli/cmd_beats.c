@@ -108,8 +108,8 @@ int cmd_beats(int argc, char **argv)
         } else if (strcmp(a, "--overwrite") == 0) {
             overwrite = 1;
         } else if (a[0] == '-' && a[1]) {
-            cli_error(NULL, "beats: unknown option '%s' (see psyphys beats --help)", a);
-            return CLI_USAGE;
+            static const char *const with_value[] = {"--channel", "-o", "--nn", NULL};
+            return cli_refuse_option("beats", a, with_value);
         } else if (!path) {
             path = a;
         } else {

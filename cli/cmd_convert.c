@@ -42,8 +42,7 @@ int cmd_convert(int argc, char **argv)
         } else if (strcmp(argv[i], "--overwrite") == 0) {
             wo.overwrite = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_error(NULL, "convert: unknown option '%s' (see psyphys convert --help)", argv[i]);
-            return CLI_USAGE;
+            return cli_refuse_option("convert", argv[i], NULL);
         } else if (n_paths < 2) {
             paths[n_paths++] = argv[i];
         } else {

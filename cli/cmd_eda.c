@@ -289,8 +289,12 @@ int cmd_eda(int argc, char **argv)
         else if (v && strcmp(a, "--tonic-grid") == 0) ok = number(a, argv[++i], &cfg.tonic_grid_s);
         else if (v && strcmp(a, "--tonic-quantile") == 0) ok = number(a, argv[++i], &cfg.tonic_quantile);
         else if (a[0] == '-' && a[1]) {
-            cli_error(NULL, "eda: unknown option '%s' or missing value (see psyphys eda --help)", a);
-            return CLI_USAGE;
+            static const char *const with_value[] = {
+                "--channel", "-o", "--epochs", "--segments", "--method", "--min-amplitude",
+                "--relative-amplitude", "--latency", "--rise", "--lowpass", "--analysis-rate", "--highpass",
+                "--tau", "--range", "--max-slope", "--flat", "--recovery-max", "--smooth", "--tonic-grid",
+                "--tonic-quantile", NULL};
+            return cli_refuse_option("eda", a, with_value);
         } else if (!path) path = a;
         else {
             cli_error(NULL, "eda: one FILE at a time ('%s' is extra)", a);

@@ -518,8 +518,11 @@ int cmd_hrv(int argc, char **argv)
         } else if (strcmp(a, "--overwrite") == 0) {
             overwrite = 1;
         } else if (a[0] == '-' && a[1]) {
-            cli_error(NULL, "hrv: unknown option or missing value '%s' (see psyphys hrv --help)", a);
-            return CLI_USAGE;
+            static const char *const with_value[] = {
+                "--channel", "-o", "--spectrum", "--preset", "--detrend", "--psd", "--correction",
+                "--annotations", "--window", "--step", "--resample", "--lambda", "--welch-segment",
+                "--welch-overlap", "--lomb-oversampling", "--sdann-window", "--entropy-m", "--entropy-r", NULL};
+            return cli_refuse_option("hrv", a, with_value);
         } else if (!path) {
             path = a;
         } else {

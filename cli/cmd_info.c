@@ -159,8 +159,8 @@ int cmd_info(int argc, char **argv)
                 return CLI_USAGE;
             }
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_error(NULL, "info: unknown option '%s' (see psyphys info --help)", argv[i]);
-            return CLI_USAGE;
+            static const char *const with_value[] = {"--first-events", NULL};
+            return cli_refuse_option("info", argv[i], with_value);
         } else if (!path) {
             path = argv[i];
         } else {

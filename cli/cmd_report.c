@@ -142,8 +142,7 @@ int cmd_report(int argc, char **argv)
         } else if (strcmp(argv[i], "--overwrite") == 0) {
             overwrite = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_error(NULL, "report: unknown option '%s' (see psyphys report --help)", argv[i]);
-            return CLI_USAGE;
+            return cli_refuse_option("report", argv[i], NULL);
         } else if (outdir) {
             cli_error(NULL, "report: one OUTDIR at a time ('%s' is extra)", argv[i]);
             return CLI_USAGE;

@@ -210,8 +210,11 @@ int cmd_score_beats(int argc, char **argv)
             number = &window;
         } else if (strcmp(a, "--fs") == 0 && has_value) {
             number = &fs;
+        } else if (a[0] == '-' && a[1]) {
+            static const char *const with_value[] = {"--ref", "--test", "--from", "--window", "--fs", NULL};
+            return cli_refuse_option("score-beats", a, with_value);
         } else {
-            cli_error(NULL, "score-beats: unknown or incomplete option '%s' (see --help)", a);
+            cli_error(NULL, "score-beats: unexpected argument '%s' (REF and TEST go with --ref and --test)", a);
             return CLI_USAGE;
         }
         if (number && (!parse_number(argv[++i], number) || *number < 0 ||

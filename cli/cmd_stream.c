@@ -135,10 +135,15 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             o->rr = 1;
             continue;
         }
-        if (!v || a[0] != '-') {
-            cli_error(NULL, "stream: %s '%s' (see psyphys stream --help)", a[0] == '-' ? "option needs a value:" : "unexpected argument", a);
+        if (a[0] != '-' || !a[1]) {
+            cli_error(NULL, "stream: unexpected argument '%s' (see psyphys stream --help)", a);
             return CLI_USAGE;
         }
+        static const char *const with_value[] = {
+            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--columns",
+            "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--time-window", "--time-window-beats",
+            "--freq-window", "--lookahead", "--queue", NULL};
+        if (!v) return cli_refuse_option("stream", a, with_value);
         i++;
         if (strcmp(a, "--replay") == 0) o->replay = v;
         else if (strcmp(a, "--stdin") == 0) o->stdin_format = v;
@@ -172,8 +177,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             if (!parse_number(a, v, 16, 1 << 20, &x)) return CLI_USAGE;
             o->cfg.queue_capacity = (size_t)x;
         } else {
-            cli_error(NULL, "stream: unknown option '%s' (see psyphys stream --help)", a);
-            return CLI_USAGE;
+            return cli_refuse_option("stream", a, NULL);
         }
     }
     int inputs = !!o->replay + !!o->stdin_format + !!o->osc_in + !!o->lsl_in;

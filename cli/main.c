@@ -20,13 +20,33 @@ static const struct {
     {"report", cmd_report, "QC report pages (HTML) from the outputs of analyze"},
     {"stream", cmd_stream, "live beats, HR, HRV, resonance, EDA as JSON lines, OSC, LSL (biofeedback)"},
 };
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: psyphys COMMAND [OPTIONS] ...\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'psyphys COMMAND --help' describes a command; 'psyphys --version' the version.\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'psyphys help COMMAND' (or 'psyphys COMMAND --help') describes a command; "
+                 "'psyphys --version' the version.\n");
+}
+
+static int find(const char *name)
+{
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0) return i;
+    return -1;
+}
+
+/* "unknown command", with the nearest command name when one is close (a typo, British spelling). */
+static int unknown(const char *name)
+{
+    const char *names[N_COMMANDS];
+    for (int i = 0; i < N_COMMANDS; i++) names[i] = commands[i].name;
+    const char *near = cli_nearest(name, names, N_COMMANDS);
+    if (near) fprintf(stderr, "psyphys: unknown command '%s'; did you mean '%s'?\n", name, near);
+    else fprintf(stderr, "psyphys: unknown command '%s'\n", name);
+    usage(stderr);
+    return CLI_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -36,6 +56,12 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 && argc > 2) { /* psyphys help COMMAND: that command's help */
+        int k = find(argv[2]);
+        if (k < 0) return unknown(argv[2]);
+        char *help_argv[] = {argv[2], "--help", NULL};
+        return commands[k].run(2, help_argv);
+    }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return CLI_OK;
@@ -44,9 +70,6 @@ int main(int argc, char **argv)
         printf("psyphys %s\n", psy_version());
         return CLI_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(cmd, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "psyphys: unknown command '%s'\n", cmd);
-    usage(stderr);
-    return CLI_USAGE;
+    int k = find(cmd);
+    return k >= 0 ? commands[k].run(argc - 1, argv + 1) : unknown(cmd);
 }
