@@ -126,10 +126,12 @@ int cmd_beats(int argc, char **argv)
         help(stderr);
         return CLI_USAGE;
     }
-    if (wfdb && !out_path) {
-        cli_error(NULL, "beats: --format wfdb needs -o (the annotation file goes beside it)");
+    if (wfdb && (!out_path || cli_output_is_stream(out_path))) {
+        cli_error(NULL, "beats: --format wfdb needs -o FILE (the annotation file goes beside it)");
         return CLI_USAGE;
     }
+    const char *outputs[] = {out_path, nn_path};
+    if (!cli_outputs_share_stdout("beats", outputs, 2, !out_path)) return CLI_USAGE;
     psy_reader *r = cli_open_recording(path, &in);
     if (!r) return CLI_FAILED;
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR};
@@ -164,14 +166,15 @@ int cmd_beats(int argc, char **argv)
     if (!out_path) {
         cli_write_beats_tsv(stdout, b);
     } else {
+        int stream = cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
         char *side = cli_sidecar_path_for(out_path);
         if (!side) goto done;
         int ok = cli_output_open(&outs[n_out++], out_path, overwrite) &&
-                 cli_output_open(&outs[n_out++], side, overwrite);
+                 (stream || cli_output_open(&outs[n_out++], side, overwrite));
         free(side);
         if (ok) {
             cli_write_beats_tsv(outs[0].fp, b);
-            ok = cli_sidecar_write(sidecar, outs[1].fp);
+            ok = stream || cli_sidecar_write(sidecar, outs[1].fp);
         }
         if (ok && wfdb) {
             char *ann = wfdb_path_for(out_path);

@@ -315,6 +315,8 @@ int cmd_eda(int argc, char **argv)
         cli_error(NULL, "eda: %s", why.text);
         return CLI_USAGE;
     }
+    const char *outputs[] = {out_path, epochs_path, segments_path};
+    if (!cli_outputs_share_stdout("eda", outputs, 3, !out_path || want_json)) return CLI_USAGE;
     psy_reader *r = cli_open_recording(path, &in);
     if (!r) return CLI_FAILED;
     int rc = CLI_FAILED;
@@ -376,13 +378,14 @@ int cmd_eda(int argc, char **argv)
     cli_output outs[5] = {{0}};
     int n_out = 0, ok = 1;
     if (out_path) {
+        int stream = cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
         char *side = sidecar_path(out_path);
         ok = side && cli_output_open(&outs[n_out++], out_path, overwrite) &&
-             cli_output_open(&outs[n_out++], side, overwrite);
+             (stream || cli_output_open(&outs[n_out++], side, overwrite));
         free(side);
         if (ok) {
             write_scr_tsv(outs[0].fp, res);
-            ok = cli_sidecar_write(sidecar, outs[1].fp);
+            ok = stream || cli_sidecar_write(sidecar, outs[1].fp);
         }
     } else if (!want_json) {
         write_scr_tsv(stdout, res);
@@ -390,7 +393,7 @@ int cmd_eda(int argc, char **argv)
     if (ok && epochs_path) {
         ok = cli_output_open(&outs[n_out++], epochs_path, overwrite);
         if (ok) write_epochs_tsv(outs[n_out - 1].fp, r, resp, n_ev);
-        if (ok && !out_path) {
+        if (ok && !out_path && !cli_output_is_stream(epochs_path)) {
             char *side = sidecar_path(epochs_path);
             ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
                  cli_sidecar_write(sidecar, outs[n_out - 1].fp);
@@ -400,7 +403,7 @@ int cmd_eda(int argc, char **argv)
     if (ok && segments_path) {
         ok = cli_output_open(&outs[n_out++], segments_path, overwrite);
         if (ok) write_segments_tsv(outs[n_out - 1].fp, r, res, ev_s, n_ev, lat_min, lat_max);
-        if (ok && !out_path && !epochs_path) { /* the settings go beside the only table */
+        if (ok && !out_path && !epochs_path && !cli_output_is_stream(segments_path)) { /* beside the only table */
             char *side = sidecar_path(segments_path);
             ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
                  cli_sidecar_write(sidecar, outs[n_out - 1].fp);

@@ -666,10 +666,14 @@ int cmd_hrv(int argc, char **argv)
         cli_error(path, "--spectrum needs -o (all outputs are written together)");
         goto done;
     }
+    const char *outputs[] = {out_path, spectrum_path};
+    if (!cli_outputs_share_stdout("hrv", outputs, 2, 0)) goto done;
     FILE *fp = stdout;
+    int stream = out_path && cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
     if (out_path) {
         char *side = sidecar_path(out_path, json);
-        int ok = side && cli_output_open(&outs[0], out_path, overwrite) && cli_output_open(&outs[1], side, overwrite);
+        int ok = side && cli_output_open(&outs[0], out_path, overwrite) &&
+                 (stream || cli_output_open(&outs[1], side, overwrite));
         free(side);
         n_out = 2;
         if (ok && spectrum_path) ok = cli_output_open(&outs[n_out++], spectrum_path, overwrite);
@@ -736,7 +740,7 @@ int cmd_hrv(int argc, char **argv)
         fprintf(stderr, "psyphys: %s: warning: %zu interval(s) NaN, <= 0, > 10 s or out of time order skipped\n",
                 path, skipped_total);
     if (out_path) {
-        if (!cli_sidecar_write(sidecar, outs[1].fp) || !cli_output_commit_all(outs, n_out)) goto done;
+        if ((!stream && !cli_sidecar_write(sidecar, outs[1].fp)) || !cli_output_commit_all(outs, n_out)) goto done;
         n_out = 0;
     }
     rc = CLI_OK;

@@ -8,9 +8,35 @@
 #include "cli.h"
 #include "output.h"
 
+int cli_output_is_stream(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode));
+}
+
+int cli_outputs_share_stdout(const char *command, const char *const *paths, int n, int stdout_taken)
+{
+    int uses = stdout_taken;
+    for (int i = 0; i < n; i++) uses += paths[i] && strcmp(paths[i], "-") == 0;
+    if (uses <= 1) return 1;
+    cli_error(NULL, "%s: one output at most goes to stdout ('-')", command);
+    return 0;
+}
+
+/* A stream output: stdout, or the device or FIFO opened as it is. */
+static int open_stream(cli_output *o, const char *path)
+{
+    o->stream = 1;
+    o->path = strdup(path);
+    o->fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (!o->fp) cli_error(path, "cannot write there: %s", strerror(errno));
+    return o->path && o->fp;
+}
+
 int cli_output_open(cli_output *o, const char *path, int overwrite)
 {
     memset(o, 0, sizeof *o);
+    if (cli_output_is_stream(path)) return open_stream(o, path);
     struct stat sb;
     if (!overwrite && lstat(path, &sb) == 0) {
         cli_error(path, "exists; give --overwrite to replace it");
@@ -53,7 +79,7 @@ static void release(cli_output *o)
 void cli_output_abort_all(cli_output *outs, int n)
 {
     for (int i = 0; i < n; i++) {
-        if (outs[i].fp) fclose(outs[i].fp);
+        if (outs[i].fp && outs[i].fp != stdout) fclose(outs[i].fp);
         if (outs[i].tmp) unlink(outs[i].tmp);
         release(&outs[i]);
     }
@@ -64,7 +90,7 @@ int cli_output_commit_all(cli_output *outs, int n)
     for (int i = 0; i < n; i++) {
         if (!outs[i].fp) continue;
         int bad = ferror(outs[i].fp);
-        bad |= fclose(outs[i].fp) != 0;
+        bad |= (outs[i].fp == stdout ? fflush(stdout) : fclose(outs[i].fp)) != 0;
         outs[i].fp = NULL;
         if (bad) {
             cli_error(outs[i].path, "writing failed (disk full?)");
@@ -73,6 +99,7 @@ int cli_output_commit_all(cli_output *outs, int n)
         }
     }
     for (int i = 0; i < n; i++) {
+        if (outs[i].stream) release(&outs[i]);
         if (!outs[i].tmp) continue;
         if (rename(outs[i].tmp, outs[i].path) != 0) {
             cli_error(outs[i].path, "cannot rename the finished file into place: %s", strerror(errno));

@@ -1,5 +1,7 @@
 /* All-or-nothing output files: written under a temporary name beside the target, renamed into
- * place only when every file of a command is complete. */
+ * place only when every file of a command is complete. A stream is written directly: "-" is
+ * stdout, and an existing file that is not a regular one (a device such as /dev/null, a FIFO)
+ * is opened as it is (nothing is replaced, so --overwrite is not needed). */
 #ifndef PSYPHYS_CLI_OUTPUT_H
 #define PSYPHYS_CLI_OUTPUT_H
 
@@ -8,11 +10,20 @@
 typedef struct cli_output {
     FILE *fp;      /* write here */
     char *path;    /* the target */
-    char *tmp;     /* the temporary file */
+    char *tmp;     /* the temporary file (NULL for a stream) */
+    int stream;    /* 1: written directly (stdout or a device) */
 } cli_output;
 
-/* Opens a temporary file for `path`. Fails (after printing why) when path exists and
- * overwrite is 0, or when the directory is not writable. Returns 1 on success. */
+/* 1 when path names a stream: "-" or an existing file that is not a regular file or a folder.
+ * A sidecar beside a stream has no place: commands write none for it. */
+int cli_output_is_stream(const char *path);
+
+/* 1 when at most one of the n paths (NULL: not given) is "-", counting stdout_taken (the command
+ * writes something else there); else 0 after printing why. */
+int cli_outputs_share_stdout(const char *command, const char *const *paths, int n, int stdout_taken);
+
+/* Opens a temporary file for `path` (a stream: itself). Fails (after printing why) when path
+ * exists and overwrite is 0, or when the directory is not writable. Returns 1 on success. */
 int cli_output_open(cli_output *o, const char *path, int overwrite);
 
 /* Closes and renames every output of a command into place (all opened ones). Returns 1 when all

@@ -54,4 +54,37 @@ expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --speed
 expect_grep "^psyphys: stream: --speed needs a value" "$TMP/err"
 expect_exit 2 "$PSYPHYS" score-beats --ref a --fs
 expect_grep "^psyphys: score-beats: --fs needs a value" "$TMP/err"
+
+# Output to a device or to stdout ('-') where a command writes one table: no --overwrite needed,
+# nothing replaced, no sidecar beside it (it would have no place); a regular file is still kept.
+cd "$TMP" || exit 1
+for c in beats hrv eda; do
+    expect_exit 0 "$PSYPHYS" "$c" "$DEMO" -o /dev/null
+    [ ! -s "$TMP/out" ] || fail "$c -o /dev/null printed the table: $(head -c 200 "$TMP/out")"
+    expect_exit 0 "$PSYPHYS" "$c" "$DEMO" -o -
+    expect_grep '^onset	' "$TMP/out"
+    [ ! -e "$TMP/-" ] && [ ! -e "$TMP/-.json" ] || fail "$c -o - wrote a file named '-'"
+done
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/b.tsv" --nn -
+expect_grep '^onset	nn_ms	corrected$' "$TMP/out"
+[ -s "$TMP/b.json" ] || fail "beats -o FILE --nn -: no sidecar beside FILE"
+expect_exit 0 "$PSYPHYS" eda "$DEMO" -o /dev/null --epochs -
+expect_grep 'scl_us' "$TMP/out"
+expect_exit 2 "$PSYPHYS" beats "$DEMO" -o - --nn -
+expect_grep "one output at most goes to stdout" "$TMP/err"
+expect_exit 2 "$PSYPHYS" beats "$DEMO" --nn -
+expect_exit 2 "$PSYPHYS" eda "$DEMO" --json -o -
+expect_exit 2 "$PSYPHYS" beats "$DEMO" -o - --format wfdb
+expect_grep 'needs -o FILE' "$TMP/err"
+if command -v mkfifo >/dev/null; then
+    mkfifo "$TMP/fifo"
+    timeout 20 cat "$TMP/fifo" >"$TMP/from_fifo" &
+    expect_exit 0 timeout 20 "$PSYPHYS" beats "$DEMO" -o "$TMP/fifo"
+    wait
+    [ "$(wc -l <"$TMP/from_fifo")" -eq 153 ] || fail "beats -o FIFO: $(wc -l <"$TMP/from_fifo") lines"
+    [ -p "$TMP/fifo" ] || fail "the FIFO was replaced"
+fi
+printf 'keep' >"$TMP/kept.tsv"
+expect_exit 1 "$PSYPHYS" beats "$DEMO" -o "$TMP/kept.tsv"
+expect_grep 'exists; give --overwrite' "$TMP/err"
 finish
