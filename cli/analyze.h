@@ -159,6 +159,9 @@ double analyze_breath_rate(const analyze_session *s, double start, double end);
 /* na (a JSON object) gets, per column, the reasons of its n/a cells and how many rows each. */
 void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
 void analyze_write_epochs(FILE *fp, const analyze_session *s);
+/* What the epochs and epoch-means columns hold (their sidecars' "columns"). */
+json_t *analyze_epochs_columns(void);
+json_t *analyze_epoch_means_columns(void);
 void analyze_write_epoch_means(FILE *fp, const analyze_session *s);
 void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
 void analyze_write_scr(FILE *fp, const psy_eda_result *r);

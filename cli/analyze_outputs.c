@@ -167,8 +167,12 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         if (ok) {
             analyze_write_epochs(outs[n_out - 4].fp, s);
             analyze_write_epoch_means(outs[n_out - 2].fp, s);
-            ok = write_sidecar(outs[n_out - 3].fp, base, "epochs", NULL) &&
-                 write_sidecar(outs[n_out - 1].fp, base, "epoch-means", NULL);
+            json_t *ep = json_pack("{s:o}", "columns", analyze_epochs_columns()),
+                   *means = json_pack("{s:o}", "columns", analyze_epoch_means_columns());
+            ok = write_sidecar(outs[n_out - 3].fp, base, "epochs", ep) &&
+                 write_sidecar(outs[n_out - 1].fp, base, "epoch-means", means);
+            json_decref(ep);
+            json_decref(means);
         }
     }
     if (ok && s->n_win) {

@@ -89,8 +89,8 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s)
 {
     const epoch_row *rows = s->rows;
     size_t n = s->n_rows;
-    fprintf(fp, "label\tonset\thr_baseline_bpm\thr_mean_bpm\thr_min_bpm\thr_max_bpm\thr_min_time_s"
-                "\thr_max_time_s\tscr_amplitude_us\tscr_latency_s\tquality\tnn_corrected_pct\n");
+    fprintf(fp, "label\tonset\thr_baseline_bpm\thr_mean_change_bpm\thr_min_change_bpm\thr_max_change_bpm"
+                "\thr_min_time_s\thr_max_time_s\tscr_amplitude_us\tscr_latency_s\tquality\tnn_corrected_pct\n");
     for (size_t i = 0; i < n; i++) {
         const epoch_row *r = &rows[i];
         const psy_hr_response *h = &r->hr;
@@ -109,12 +109,47 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s)
     }
 }
 
+json_t *analyze_epochs_columns(void)
+{
+    json_t *c = json_object();
+    static const char *const d[][3] = {
+        {"label", "", "the event's label"},
+        {"onset", "s", "the event's onset from the recording start"},
+        {"hr_baseline_bpm", "bpm", "mean heart rate over the pre-event window [-pre, 0)"},
+        {"hr_mean_change_bpm", "bpm", "mean heart rate over (0, post] minus the baseline"},
+        {"hr_min_change_bpm", "bpm", "lowest heart rate over (0, post] minus the baseline (deceleration)"},
+        {"hr_max_change_bpm", "bpm", "highest heart rate over (0, post] minus the baseline (acceleration)"},
+        {"hr_min_time_s", "s", "when the lowest rate occurs, from the onset"},
+        {"hr_max_time_s", "s", "when the highest rate occurs, from the onset"},
+        {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none"},
+        {"scr_latency_s", "s", "its onset minus the event's onset (n/a when none)"},
+        {"quality", "", "1 - share of the epoch's beats whose interval was corrected"},
+        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"}};
+    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
+        json_t *o = json_pack("{s:s}", "Description", d[k][2]);
+        if (*d[k][1]) json_object_set_new(o, "Units", json_string(d[k][1]));
+        json_object_set_new(c, d[k][0], o);
+    }
+    return c;
+}
+
+json_t *analyze_epoch_means_columns(void)
+{
+    return json_pack("{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s}}", "label",
+                     "Description", "the event label", "n", "Description", "its epochs", "hr_mean_change_bpm",
+                     "Units", "bpm", "Description", "mean of the epochs' hr_mean_change_bpm", "hr_min_change_bpm",
+                     "Units", "bpm", "Description", "mean of the epochs' hr_min_change_bpm", "hr_max_change_bpm",
+                     "Units", "bpm", "Description", "mean of the epochs' hr_max_change_bpm", "scr_magnitude_us",
+                     "Units", "uS", "Description", "mean SCR amplitude, zeros included (magnitude)", "scr_count",
+                     "Description", "epochs with an SCR in the latency window");
+}
+
 /* Per label: the count and the means of the responses (SCR magnitude: zeros included). */
 void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
 {
     const epoch_row *rows = s->rows;
     size_t n = s->n_rows;
-    fprintf(fp, "label\tn\thr_mean_bpm\thr_min_bpm\thr_max_bpm\tscr_magnitude_us\tscr_count\n");
+    fprintf(fp, "label\tn\thr_mean_change_bpm\thr_min_change_bpm\thr_max_change_bpm\tscr_magnitude_us\tscr_count\n");
     for (size_t i = 0; i < n; i++) {
         int first = 1;
         for (size_t j = 0; j < i; j++)

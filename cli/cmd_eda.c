@@ -191,14 +191,31 @@ static void write_scr_tsv(FILE *fp, const psy_eda_result *r)
     }
 }
 
+static char *sidecar_path(const char *out)
+{
+    size_t len = strlen(out);
+    char *side = malloc(len + 6);
+    if (!side) return NULL;
+    memcpy(side, out, len + 1);
+    if (len > 4 && strcmp(side + len - 4, ".tsv") == 0) side[len - 4] = '\0';
+    strcat(side, ".json");
+    return side;
+}
+
+/* An event's label as a TSV cell (tabs and line breaks as spaces). */
+static void put_label(FILE *fp, const char *label)
+{
+    for (const char *p = label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
+}
+
+/* Columns as analyze's epochs table names them (label, onset first; scr_ for the response). */
 static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_event_response *e, size_t n)
 {
-    fprintf(fp, "onset\tlabel\tscr\tamplitude_us\tlatency_s\trise_time_s\tpeak_onset\tscl_us\n");
+    fprintf(fp, "label\tonset\tscr_found\tscr_amplitude_us\tscr_latency_s\tscr_rise_time_s\tscr_peak_onset"
+                "\tscl_baseline_us\n");
     for (size_t i = 0; i < n; i++) {
-        const psy_event *ev = psy_reader_event(rd, i);
-        fprintf(fp, "%.4f\t", e[i].event_s);
-        for (const char *p = ev->label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
-        fprintf(fp, "\t%d\t%.5f\t", e[i].found, e[i].amplitude_us);
+        put_label(fp, psy_reader_event(rd, i)->label);
+        fprintf(fp, "\t%.4f\t%d\t%.5f\t", e[i].event_s, e[i].found, e[i].amplitude_us);
         if (e[i].found) fprintf(fp, "%.4f\t%.4f\t%.4f\t", e[i].latency_s, e[i].rise_time_s, e[i].peak_s);
         else fprintf(fp, "n/a\tn/a\tn/a\t");
         if (isnan(e[i].scl_us)) fprintf(fp, "n/a\n");
@@ -206,18 +223,19 @@ static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_event_respo
     }
 }
 
+/* Columns as analyze's segments table names them (label, onset, duration first). */
 static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r, const double *ev,
                                size_t n_ev, double lat_min, double lat_max)
 {
-    fprintf(fp, "onset\tduration\tlabel\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
+    fprintf(fp, "label\tonset\tduration\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
                 "scr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
     for (size_t i = 0; i < n_ev; i++) {
         const psy_event *e = psy_reader_event(rd, i);
         if (!(e->duration_s > 0)) continue;
         psy_eda_summary s;
         psy_eda_summarize(r, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
-        fprintf(fp, "%.4f\t%.4f\t", e->onset_s, e->duration_s);
-        for (const char *p = e->label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
+        put_label(fp, e->label);
+        fprintf(fp, "\t%.4f\t%.4f", e->onset_s, e->duration_s);
         double v[] = {s.scl_us, (double)s.scr_count, (double)s.ns_scr_count, s.ns_scr_per_min,
                       s.scr_amplitude_mean_us, s.scr_amplitude_sum_us, s.phasic_driver_area_us_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
@@ -229,16 +247,62 @@ static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r
     }
 }
 
-static char *sidecar_path(const char *out)
+/* What each table's columns hold (its sidecar's "columns", BIDS-style Units and Description). */
+static json_t *scr_columns(void)
 {
-    size_t len = strlen(out);
-    char *side = malloc(len + 6);
-    if (!side) return NULL;
-    memcpy(side, out, len + 1);
-    if (len > 4 && strcmp(side + len - 4, ".tsv") == 0) side[len - 4] = '\0';
-    strcat(side, ".json");
-    return side;
+    return json_pack(
+        "{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
+        "onset", "Units", "s", "Description", "SCR onset from the recording start",
+        "peak_onset", "Units", "s", "Description", "SCR peak from the recording start",
+        "amplitude_us", "Units", "uS", "Description", "peak minus the extrapolated pre-onset baseline",
+        "rise_time_s", "Units", "s", "Description", "peak_onset - onset",
+        "half_recovery_s", "Units", "s", "Description",
+        "from the peak to half the amplitude (n/a: not reached before the next SCR or within recovery_max_s)");
 }
+
+static json_t *epochs_columns(void)
+{
+    return json_pack(
+        "{s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
+        "label", "Description", "the event's label", "onset", "Units", "s", "Description",
+        "the event's onset from the recording start", "scr_found", "Description",
+        "1 when an SCR has its onset in the latency window after the event, else 0", "scr_amplitude_us", "Units",
+        "uS", "Description", "amplitude of the largest SCR with its onset in the latency window; 0 when none",
+        "scr_latency_s", "Units", "s", "Description", "its onset minus the event's onset (n/a when none)",
+        "scr_rise_time_s", "Units", "s", "Description", "its rise time (n/a when none)", "scr_peak_onset", "Units",
+        "s", "Description", "its peak from the recording start (n/a when none)", "scl_baseline_us", "Units", "uS",
+        "Description", "mean tonic level over the second before the event");
+}
+
+static json_t *segments_columns(void)
+{
+    return json_pack("{s:s,s:s}", "rows", "one per event with a duration (a session phase)", "metrics",
+                     "as the --json summary, over the seconds of the phase");
+}
+
+/* A table's own sidecar: the shared one with the table's name and columns. 1 when written. */
+static int write_table_sidecar(FILE *fp, json_t *base, const char *table, json_t *columns)
+{
+    json_t *o = json_deep_copy(base);
+    json_object_set_new(o, "table", json_string(table));
+    json_object_set_new(o, "columns", columns);
+    int ok = cli_sidecar_write(o, fp);
+    json_decref(o);
+    return ok;
+}
+
+/* TABLE and, unless it is a stream (stdout, a device), its sidecar beside it, as outputs n and
+ * n + 1. 1 when opened. */
+static int open_table(cli_output *outs, int *n, const char *path, int overwrite, int *with_sidecar)
+{
+    *with_sidecar = !cli_output_is_stream(path);
+    char *side = sidecar_path(path);
+    int ok = side && cli_output_open(&outs[(*n)++], path, overwrite) &&
+             (!*with_sidecar || cli_output_open(&outs[(*n)++], side, overwrite));
+    free(side);
+    return ok;
+}
+
 
 int cmd_eda(int argc, char **argv)
 {
@@ -351,14 +415,6 @@ int cmd_eda(int argc, char **argv)
     json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
     json_object_set_new(sidecar, "summary", summary_json(res, &whole));
     json_object_set_new(sidecar, "artifacts", artifacts_json(res));
-    json_object_set_new(sidecar, "columns", json_pack(
-        "{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
-        "onset", "Units", "s", "Description", "SCR onset from the recording start",
-        "peak_onset", "Units", "s", "Description", "SCR peak from the recording start",
-        "amplitude_us", "Units", "uS", "Description", "peak minus the extrapolated pre-onset baseline",
-        "rise_time_s", "Units", "s", "Description", "peak_onset - onset",
-        "half_recovery_s", "Units", "s", "Description",
-        "from the peak to half the amplitude (n/a: not reached before the next SCR or within recovery_max_s)"));
     json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
     json_object_set_new(sidecar, "unit_conversion", json_pack(
         "{s:s,s:s,s:f}", "file_unit", c->file_unit, "kind",
@@ -375,40 +431,27 @@ int cmd_eda(int argc, char **argv)
         fprintf(stderr, "psyphys: %s: warning: the recording has no events (add them with --events "
                 "FILE): the epochs table is empty\n", path);
 
-    cli_output outs[5] = {{0}};
-    int n_out = 0, ok = 1;
+    /* every table with its own sidecar (the settings, the summary, its columns) */
+    cli_output outs[6] = {{0}};
+    int n_out = 0, ok = 1, side;
     if (out_path) {
-        int stream = cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
-        char *side = sidecar_path(out_path);
-        ok = side && cli_output_open(&outs[n_out++], out_path, overwrite) &&
-             (stream || cli_output_open(&outs[n_out++], side, overwrite));
-        free(side);
-        if (ok) {
-            write_scr_tsv(outs[0].fp, res);
-            ok = stream || cli_sidecar_write(sidecar, outs[1].fp);
-        }
+        ok = open_table(outs, &n_out, out_path, overwrite, &side);
+        if (ok) write_scr_tsv(outs[0].fp, res);
+        if (ok && side) ok = write_table_sidecar(outs[1].fp, sidecar, "scr", scr_columns());
     } else if (!want_json) {
         write_scr_tsv(stdout, res);
     }
     if (ok && epochs_path) {
-        ok = cli_output_open(&outs[n_out++], epochs_path, overwrite);
-        if (ok) write_epochs_tsv(outs[n_out - 1].fp, r, resp, n_ev);
-        if (ok && !out_path && !cli_output_is_stream(epochs_path)) {
-            char *side = sidecar_path(epochs_path);
-            ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
-                 cli_sidecar_write(sidecar, outs[n_out - 1].fp);
-            free(side);
-        }
+        int k = n_out;
+        ok = open_table(outs, &n_out, epochs_path, overwrite, &side);
+        if (ok) write_epochs_tsv(outs[k].fp, r, resp, n_ev);
+        if (ok && side) ok = write_table_sidecar(outs[k + 1].fp, sidecar, "epochs", epochs_columns());
     }
     if (ok && segments_path) {
-        ok = cli_output_open(&outs[n_out++], segments_path, overwrite);
-        if (ok) write_segments_tsv(outs[n_out - 1].fp, r, res, ev_s, n_ev, lat_min, lat_max);
-        if (ok && !out_path && !epochs_path && !cli_output_is_stream(segments_path)) { /* beside the only table */
-            char *side = sidecar_path(segments_path);
-            ok = side && cli_output_open(&outs[n_out++], side, overwrite) &&
-                 cli_sidecar_write(sidecar, outs[n_out - 1].fp);
-            free(side);
-        }
+        int k = n_out;
+        ok = open_table(outs, &n_out, segments_path, overwrite, &side);
+        if (ok) write_segments_tsv(outs[k].fp, r, res, ev_s, n_ev, lat_min, lat_max);
+        if (ok && side) ok = write_table_sidecar(outs[k + 1].fp, sidecar, "segments", segments_columns());
     }
     if (!ok) {
         cli_output_abort_all(outs, n_out);

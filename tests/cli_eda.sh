@@ -19,18 +19,24 @@ expect_grep '"min_amplitude_us": 0\.01' "$TMP/scr.json"
 expect_grep '"latency_window_s"' "$TMP/scr.json"
 expect_grep '"highpass_hz": 0\.05' "$TMP/scr.json"
 [ "$(wc -l <"$TMP/ep.tsv")" -eq 5 ] || fail "epochs: want 4 rows + header"
-expect_grep '^10\.2400	Negative	1	3\.[0-9]+	3\.[0-9]+	' "$TMP/ep.tsv"
-expect_grep '^49\.5800	Neutral	0	0\.00000	n/a	' "$TMP/ep.tsv"
+# analyze's column order and names (label, onset first; scr_ for the response), its own sidecar
+expect_grep '^label	onset	scr_found	scr_amplitude_us	scr_latency_s	scr_rise_time_s	scr_peak_onset	scl_baseline_us$' "$TMP/ep.tsv"
+expect_grep '^Negative	10\.2400	1	3\.[0-9]+	3\.[0-9]+	' "$TMP/ep.tsv"
+expect_grep '^Neutral	49\.5800	0	0\.00000	n/a	' "$TMP/ep.tsv"
+expect_grep '"table": "epochs"' "$TMP/ep.json"
+expect_grep '"scl_baseline_us": \{' "$TMP/ep.json"
+expect_grep '"sha256": "[0-9a-f]{64}"' "$TMP/ep.json"
+expect_grep '"table": "scr"' "$TMP/scr.json"
 
 expect_exit 0 "$PSYPHYS" eda "$DEMO" --segments "$TMP/seg.tsv" --json
 expect_grep '"ns_scr_count": ' "$TMP/out"
 expect_grep '"latency_window_s"' "$TMP/seg.json"
-expect_grep '^onset	duration	label	scl_us	scr_count	ns_scr_count	.*	phasic_driver_area_us_s$' "$TMP/seg.tsv"
+expect_grep '^label	onset	duration	scl_us	scr_count	ns_scr_count	.*	phasic_driver_area_us_s$' "$TMP/seg.tsv"
 expect_grep '	n/a$' "$TMP/seg.tsv"
 expect_exit 0 "$PSYPHYS" eda "$DEMO" --method deconv --segments "$TMP/segd.tsv" --json
-expect_grep '^129\.8400	3\.0000	Negative	.*	[0-9.]+$' "$TMP/segd.tsv"
+expect_grep '^Negative	129\.8400	3\.0000	.*	[0-9.]+$' "$TMP/segd.tsv"
 [ "$(wc -l <"$TMP/seg.tsv")" -eq 5 ] || fail "segments: want 4 rows + header"
-expect_grep '^129\.8400	3\.0000	Negative	14\.[0-9]+	1	0	' "$TMP/seg.tsv"
+expect_grep '^Negative	129\.8400	3\.0000	14\.[0-9]+	1	0	' "$TMP/seg.tsv"
 
 # byte-identical on a second run; existing outputs kept without --overwrite
 cp "$TMP/scr.tsv" "$TMP/first.tsv"

@@ -69,7 +69,7 @@ expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/b.tsv" --nn -
 expect_grep '^onset	nn_ms	corrected$' "$TMP/out"
 [ -s "$TMP/b.json" ] || fail "beats -o FILE --nn -: no sidecar beside FILE"
 expect_exit 0 "$PSYPHYS" eda "$DEMO" -o /dev/null --epochs -
-expect_grep 'scl_us' "$TMP/out"
+expect_grep '^label	onset	' "$TMP/out"
 expect_exit 2 "$PSYPHYS" beats "$DEMO" -o - --nn -
 expect_grep "one output at most goes to stdout" "$TMP/err"
 expect_exit 2 "$PSYPHYS" beats "$DEMO" --nn -
