@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include "report_data.h"
 
-/* Writes OUTDIR/STEM_report.html for every OUTDIR/STEM_segments.tsv (with its sidecar) found, in
- * name order, and, when OUTDIR/batch_status.tsv exists, the report of every ok file whose outputs
- * lie in a folder below OUTDIR (psyphys batch keeps the inputs' folders) and OUTDIR/index.html. Existing pages are
- * replaced only with overwrite; each page is written to a temporary name and renamed. Prints
- * one line per page written. Returns CLI_OK, or CLI_FAILED after printing the file and the
- * reason (no output set found, a broken table, an unwritable folder). */
+/* Writes OUTDIR/STEM_report.html for every analyze output set OUTDIR/STEM_segments.tsv (with its
+ * sidecar) found, in name order. With OUTDIR/batch_status.tsv (a batch's folder) it also writes the
+ * report of every done (ok or skipped) file whose outputs lie in a folder below OUTDIR (psyphys
+ * batch keeps the inputs' folders), keeps existing pages unless overwrite, names the files without
+ * outputs, and rebuilds OUTDIR/index.html from what is on disk. Elsewhere an existing page is an
+ * error unless overwrite. Each page is written to a temporary name and renamed; one line per page
+ * written. Returns CLI_OK, or CLI_FAILED after printing the file and the reason (no output set
+ * found, a broken table, an unwritable folder). */
 int cli_report_dir(const char *outdir, int overwrite);
 
 /* The same for the one output set OUTDIR/STEM_* (psyphys analyze --report). */

@@ -1,7 +1,7 @@
 /* index.html of a batch: one row per file of OUTDIR/batch_status.tsv (columns file, status
  * ok/failed/skipped, error, seconds, outputs: `;`-separated, relative to OUTDIR; `n/a` for none),
  * failures first, with the key metrics of the file's segments table (the whole recording) and a
- * link to its report. */
+ * link to its report, as they are on disk (a file skipped by a rerun has them too). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,11 +75,13 @@ static void row(FILE *fp, const char *outdir, const report_table *t, size_t r, c
     char stem[512], sub[2048], set[4096], path[8192], why[256];
     report_batch_output_set(file, report_table_str(t, r, cols[4]), sub, sizeof sub, stem, sizeof stem);
     snprintf(set, sizeof set, "%s%s%s", sub, *sub ? "/" : "", stem);
+    /* what is on disk: a file skipped by a rerun (done earlier) has its tables and page as an ok one */
+    int done = strcmp(status, "failed") != 0;
     report_table seg = {0};
     snprintf(path, sizeof path, "%s/%s_segments.tsv", outdir, set);
-    int has_seg = strcmp(status, "ok") == 0 && report_table_load(path, &seg, why, sizeof why);
+    int has_seg = done && report_table_load(path, &seg, why, sizeof why);
     snprintf(path, sizeof path, "%s/%s_report.html", outdir, set);
-    int has_report = strcmp(status, "ok") == 0 && access(path, F_OK) == 0;
+    int has_report = done && access(path, F_OK) == 0;
     static const char *const row_class[] = {"failed", "skipped", "ok"};
     fprintf(fp, "<tr class=\"%s\"><td class=\"file\">", row_class[status_rank(status)]);
     report_html(fp, file);

@@ -1,0 +1,41 @@
+# A batch folder as a user reuses it: the QC index after a rerun (files skipped because they were
+# done), psyphys report on the batch folder, subjects and sessions of a non-BIDS archive.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+
+# A non-BIDS archive: s01/session1, s01/session2, s02/session1 (the demo recording each time).
+A=$TMP/study
+for d in s01/session1 s01/session2 s02/session1; do
+    mkdir -p "$A/$d"
+    cp "$DEMO" "$A/$d/rec.edf"
+done
+OUT=$TMP/res
+expect_exit 0 "$PSYPHYS" batch "$A" -o "$OUT" -j 2 --report --quiet
+INDEX=$OUT/index.html
+[ "$(grep -c 'href="s0[12]/session[12]/rec_report\.html"' "$INDEX")" -eq 3 ] || fail "first run: 3 links"
+[ "$(grep -c '<td>60\.858</td><td>71\.5728</td>' "$INDEX")" -eq 3 ] || fail "first run: 3 rows of metrics"
+cp "$INDEX" "$TMP/first_index.html"
+
+# ---- item: a rerun with everything done skips every file; its index is complete all the same ----
+expect_exit 0 "$PSYPHYS" batch "$A" -o "$OUT" -j 2 --report
+expect_grep '3 files: 0 ok, 0 failed, 3 skipped' "$TMP/err"
+[ "$(grep -c 'href="s0[12]/session[12]/rec_report\.html"' "$INDEX")" -eq 3 ] || fail "rerun: links lost"
+[ "$(grep -c '<td>60\.858</td><td>71\.5728</td>' "$INDEX")" -eq 3 ] || fail "rerun: metrics lost"
+
+# ---- item: psyphys report on the batch folder rebuilds the index and the pages it can ----
+expect_exit 0 "$PSYPHYS" report "$OUT"
+expect_grep "^wrote $OUT/index\\.html\$" "$TMP/out"
+expect_grep 'kept 3 existing pages \(--overwrite rebuilds them\)' "$TMP/err"
+[ ! -e "$OUT/group_report.html" ] || fail "a page was made from the batch's group tables"
+expect_grep 'group_segments\.tsv skipped: not an analyze output set' "$TMP/err"
+if grep -q 'sidecar names no input' "$TMP/err"; then fail "the group table was taken for an output set"; fi
+[ "$(grep -c 'href="s0[12]/session[12]/rec_report\.html"' "$INDEX")" -eq 3 ] || fail "report: links lost"
+# a page deleted by hand is made again; a file whose tables are gone is named
+rm "$OUT/s01/session2/rec_report.html" "$OUT/s02/session1/rec_segments.tsv"
+expect_exit 0 "$PSYPHYS" report "$OUT"
+expect_grep "wrote $OUT/s01/session2/rec_report\\.html" "$TMP/out"
+expect_grep 's02/session1/rec\.edf: no page \(s02/session1/rec_segments\.tsv is not there\)' "$TMP/err"
+expect_grep 'kept 1 existing page \(' "$TMP/err"
+expect_exit 0 "$PSYPHYS" report "$OUT" --overwrite
+[ "$(grep -c '_report\.html$' "$TMP/out")" -eq 2 ] || fail "--overwrite: both pages with tables rebuilt"
+finish
