@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -45,6 +46,29 @@ void batch_list_free(batch_list *l);
 /* BIDS entities of a file name ("sub-01_ses-2_task-rest_physio..."): value of `key` ("sub", "ses",
  * "task", "run") copied to out, or "n/a". */
 void batch_bids_entity(const char *path, const char *key, char *out, size_t size);
+
+/* ---- subjects and sessions of the files (batch_subjects.c) --------------------------------- */
+
+/* The entities of the group tables, in their column order: subject, session, task, run. */
+enum { BATCH_ENTITIES = 4 };
+
+/* --subject-pattern: a POSIX extended regular expression on the path below INPUT whose groups
+ * (?<sub>...) (required), (?<ses>...), (?<task>...), (?<run>...) give the entities; '\d' is [0-9]. */
+typedef struct batch_subjects {
+    regex_t re;
+    int compiled;
+    int group[BATCH_ENTITIES]; /* the group of each entity, 0 when the pattern has none */
+    const char *pattern;       /* as given (not owned) */
+} batch_subjects;
+
+/* 1, or 0 with the reason in err (a (?...) form POSIX lacks, no subject group, regcomp's error). */
+int batch_subjects_compile(batch_subjects *s, const char *pattern, char *err, size_t err_size);
+void batch_subjects_free(batch_subjects *s);
+
+/* The entities of a file (rel: its path below INPUT): the pattern's groups where it matches (s
+ * may be NULL), else the BIDS entities of the file name, else "n/a". 0 when a pattern was given
+ * and the path does not match it. */
+int batch_entities(const batch_subjects *s, const char *rel, char out[BATCH_ENTITIES][64]);
 
 /* The realpath of `path`, or of its nearest existing parent joined with the rest (malloc'd). */
 char *batch_resolve(const char *path);
@@ -118,13 +142,17 @@ int batch_status_write(const char *path, const batch_result *rows, size_t n, jso
 int batch_status_read(const char *path, batch_result **rows, size_t *n);
 
 /* group_segments.tsv, group_epochs.tsv, group_hrv.tsv (+ .json) in OUTDIR from the outputs of the ok
- * and skipped rows, in row order. They are the batch's own files: rebuilt (replaced) on every run.
- * Returns 1 on success (prints why otherwise). */
-int batch_group_tables(const char *outdir, const batch_result *rows, size_t n);
+ * and skipped rows, in row order, each row prefixed by its file and entities (batch_entities with
+ * `subjects`, which may be uncompiled; files it does not match are listed in the sidecars and, unless
+ * quiet, warned about). They are the batch's own files: rebuilt (replaced) on every
+ * run. Returns 1 on success (prints why otherwise). */
+int batch_group_tables(const char *outdir, const batch_result *rows, size_t n, const batch_subjects *subjects,
+                       int quiet);
 /* The group tables and, when the files' outputs hold QC pages (analyze --report passed through),
  * OUTDIR/index.html linking them, failures first ("wrote OUTDIR/index.html" on stdout in the
  * PROGRESS_AUTO mode only). Returns 1 on success (prints why otherwise). */
-int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, batch_progress_mode mode);
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, const batch_subjects *subjects,
+                         batch_progress_mode mode);
 
 /* ---- progress ---------------------------------------------------------------------------- */
 
@@ -192,6 +220,7 @@ typedef struct batch_options {
     batch_progress_mode progress;
     const char **include, **exclude;
     int n_include, n_exclude;
+    batch_subjects subjects; /* --subject-pattern (compiled when given) */
     cli_layout layout;   /* analyze's layout (flag or config), to place outputs alike */
     const char *config;  /* analyze's --config FILE */
     char **analyze_args; /* passed through */
@@ -223,7 +252,8 @@ size_t *batch_find_collisions(const batch_list *l, cli_layout layout);
 
 /* Reads OUTDIR/batch_status.shard-K-of-N.tsv for every K (all must be there, of one N), interleaves
  * them back into the sorted order (shard K holds files K-1, K-1+N, ...), writes batch_status.tsv
- * and the group tables. Returns the exit status (1 when a file failed or a shard is missing). */
-int batch_merge(const char *outdir, batch_progress_mode mode);
+ * and the group tables (entities by `subjects` when compiled, else by the --subject-pattern the
+ * first shard recorded). Returns the exit status (1 when a file failed or a shard is missing). */
+int batch_merge(const char *outdir, const batch_subjects *subjects, batch_progress_mode mode);
 
 #endif

@@ -102,18 +102,16 @@ static int add_header(const char *path, columns *c)
 }
 
 /* Appends one table's rows under the union's columns, each prefixed by the file and its entities. */
-static int append(FILE *to, const char *path, const batch_result *r, const columns *c, int *rows)
+static int append(FILE *to, const char *path, const batch_result *r, const batch_subjects *subjects,
+                  const columns *c, int *rows)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
         cli_error(path, "cannot read it for the group tables");
         return 0;
     }
-    char sub[64], ses[64], task[64], run[64];
-    batch_bids_entity(r->rel, "sub", sub, sizeof sub);
-    batch_bids_entity(r->rel, "ses", ses, sizeof ses);
-    batch_bids_entity(r->rel, "task", task, sizeof task);
-    batch_bids_entity(r->rel, "run", run, sizeof run);
+    char ent[BATCH_ENTITIES][64];
+    batch_entities(subjects, r->rel, ent);
     char *header = NULL, *line = NULL, *head[MAX_COLUMNS], *cell[MAX_COLUMNS];
     size_t hcap = 0, cap = 0, nh = 0;
     long *from = calloc(c->n + 1, sizeof *from);
@@ -126,7 +124,7 @@ static int append(FILE *to, const char *path, const batch_result *r, const colum
     }
     while (ok && getline(&line, &cap, fp) > 0) {
         size_t nc = split(line, cell, MAX_COLUMNS);
-        fprintf(to, "%s\t%s\t%s\t%s\t%s", r->rel, sub, ses, task, run);
+        fprintf(to, "%s\t%s\t%s\t%s\t%s", r->rel, ent[0], ent[1], ent[2], ent[3]);
         for (size_t i = 0; i < c->n; i++)
             fprintf(to, "\t%s", from[i] >= 0 && (size_t)from[i] < nc ? cell[from[i]] : "n/a");
         fputc('\n', to);
@@ -139,8 +137,26 @@ static int append(FILE *to, const char *path, const batch_result *r, const colum
     return ok;
 }
 
-int batch_group_tables(const char *outdir, const batch_result *rows, size_t n)
+/* The done files whose path the --subject-pattern does not match (a JSON array), warned once. */
+static json_t *unmatched_files(const batch_result *rows, size_t n, const batch_subjects *subjects, int quiet)
 {
+    json_t *files = json_array();
+    for (size_t i = 0; subjects && subjects->compiled && i < n; i++) {
+        char ent[BATCH_ENTITIES][64];
+        if (rows[i].state != BATCH_FAILED && !batch_entities(subjects, rows[i].rel, ent))
+            json_array_append_new(files, json_string(rows[i].rel));
+    }
+    if (json_array_size(files) && !quiet)
+        fprintf(stderr, "psyphys: batch: warning: %zu files do not match --subject-pattern (their subject and "
+                        "session come from BIDS names, else n/a), the first: %s\n",
+                json_array_size(files), json_string_value(json_array_get(files, 0)));
+    return files;
+}
+
+int batch_group_tables(const char *outdir, const batch_result *rows, size_t n, const batch_subjects *subjects,
+                       int quiet)
+{
+    json_t *unmatched = unmatched_files(rows, n, subjects, quiet);
     cli_output outs[2 * N_TABLES];
     int n_out = 0;
     for (size_t t = 0; t < N_TABLES; t++) {
@@ -162,7 +178,8 @@ int batch_group_tables(const char *outdir, const batch_result *rows, size_t n)
                     !find_output(rows[i].outputs, tables[t].suffix, rel, sizeof rel))
                     continue;
                 snprintf(src, sizeof src, "%s/%s", outdir, rel);
-                if (pass == 0 ? !add_header(src, &c) : !append(outs[n_out - 1].fp, src, &rows[i], &c, &count)) {
+                if (pass == 0 ? !add_header(src, &c)
+                              : !append(outs[n_out - 1].fp, src, &rows[i], subjects, &c, &count)) {
                     columns_free(&c);
                     goto fail;
                 }
@@ -173,22 +190,29 @@ int batch_group_tables(const char *outdir, const batch_result *rows, size_t n)
         if (!cli_output_open(&outs[n_out++], side, 1)) goto fail;
         json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:s}", "psyphys_version", psy_version(), "command", "batch",
                               "table", tables[t].name, "description", tables[t].what, "files", files, "rows", count,
-                              "columns", "file (relative to its INPUT), BIDS entities subject/session/task/run "
-                              "from the file name (n/a when absent), then the per-file tables' columns (their "
-                              "union in first-seen order; n/a where a file has no such column)");
+                              "columns", "file (relative to its INPUT), subject/session/task/run from the "
+                              "--subject-pattern groups where it matches, else the BIDS entities of the file "
+                              "name (n/a when absent), then the per-file tables' columns (their union in "
+                              "first-seen order; n/a where a file has no such column)");
+        json_object_set_new(j, "subject_pattern", subjects && subjects->compiled ? json_string(subjects->pattern)
+                                                                                  : json_null());
+        if (subjects && subjects->compiled) json_object_set(j, "subject_pattern_unmatched", unmatched);
         int ok = cli_sidecar_write(j, outs[n_out - 1].fp);
         json_decref(j);
         if (!ok) goto fail;
     }
+    json_decref(unmatched);
     return cli_output_commit_all(outs, n_out);
 fail:
+    json_decref(unmatched);
     cli_output_abort_all(outs, n_out);
     return 0;
 }
 
-int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, batch_progress_mode mode)
+int batch_dataset_tables(const char *outdir, const batch_result *rows, size_t n, const batch_subjects *subjects,
+                         batch_progress_mode mode)
 {
-    if (!batch_group_tables(outdir, rows, n)) return 0;
+    if (!batch_group_tables(outdir, rows, n, subjects, mode == PROGRESS_QUIET)) return 0;
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].outputs || !strstr(rows[i].outputs, "_report.html")) continue;
         if (!report_write_index(outdir, 1)) return 0;

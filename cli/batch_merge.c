@@ -10,7 +10,21 @@
 #include "cli.h"
 
 /* --merge: the shards' status tables, interleaved back into the one sorted order. */
-int batch_merge(const char *outdir, batch_progress_mode mode)
+/* The --subject-pattern the first shard's run recorded (its status sidecar), compiled into s; 1
+ * when there is none to use, 0 after printing why it does not compile. */
+static int recorded_subjects(const char *outdir, int shards, batch_subjects *s, json_t **side)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/batch_status.shard-1-of-%d.json", outdir, shards);
+    *side = json_load_file(path, 0, NULL);
+    const char *pattern = json_string_value(json_object_get(*side, "subject_pattern"));
+    char why[256];
+    if (!pattern || batch_subjects_compile(s, pattern, why, sizeof why)) return 1;
+    cli_error(path, "subject_pattern '%s': %s", pattern, why);
+    return 0;
+}
+
+int batch_merge(const char *outdir, const batch_subjects *given, batch_progress_mode mode)
 {
     /* N from the tables' names; all of one N */
     int shards = 0;
@@ -38,6 +52,13 @@ int batch_merge(const char *outdir, batch_progress_mode mode)
         cli_error(outdir, "no shard status tables (batch_status.shard-K-of-N.tsv) there");
         return CLI_FAILED;
     }
+    batch_subjects recorded = {0};
+    json_t *side = NULL; /* holds the recorded pattern's text */
+    if (!given->compiled && !recorded_subjects(outdir, shards, &recorded, &side)) {
+        json_decref(side);
+        return CLI_FAILED;
+    }
+    const batch_subjects *subjects = given->compiled ? given : &recorded;
     batch_remove_temporaries(outdir, "batch_status.tsv");
     batch_remove_temporaries(outdir, "batch_status.json");
     batch_remove_temporaries(outdir, "group_");
@@ -63,9 +84,10 @@ int batch_merge(const char *outdir, batch_progress_mode mode)
         char status[PATH_MAX];
         snprintf(status, sizeof status, "%s/batch_status.tsv", outdir);
         json_t *about = json_pack("{s:s,s:i}", "command", "batch --merge", "shards", shards);
+        json_object_set_new(about, "subject_pattern", subjects->compiled ? json_string(subjects->pattern) : json_null());
         int written = ok && batch_status_write(status, rows, total, about);
         json_decref(about);
-        if (written && batch_dataset_tables(outdir, rows, total, mode)) {
+        if (written && batch_dataset_tables(outdir, rows, total, subjects, mode)) {
             batch_progress p;
             batch_progress_start(&p, mode, total);
             p.tty = 0;
@@ -82,6 +104,8 @@ int batch_merge(const char *outdir, batch_progress_mode mode)
     for (int k = 0; parts && k < shards; k++) batch_rows_free(parts[k], counts[k]);
     free(parts);
     free(counts);
+    batch_subjects_free(&recorded);
+    json_decref(side);
     return rc;
 }
 

@@ -18,7 +18,7 @@ static void help(FILE *out)
             "       psyphys batch INPUT... -o OUTDIR --slurm-script --shards N [--cpus-per-task C]\n"
             "                     [--partition P] [--time T] [--mem M] [--account A] [--job-name NAME]\n"
             "                     [batch and analyze options] > job.sbatch\n"
-            "       psyphys batch --merge OUTDIR [--quiet | --json-log]\n\n"
+            "       psyphys batch --merge OUTDIR [--subject-pattern REGEX] [--quiet | --json-log]\n\n"
             "Runs psyphys analyze on every recording of the INPUTs, each in its own process, and writes\n"
             "OUTDIR/batch_status.tsv (file, status ok/failed/skipped, error, seconds, outputs) and the\n"
             "dataset tables group_segments.tsv, group_epochs.tsv, group_hrv.tsv (+ .json). Exit status 1\n"
@@ -42,6 +42,10 @@ static void help(FILE *out)
             "  --shards N        array tasks; --cpus-per-task C (default 1, each task runs -j C),\n"
             "                    --partition, --time, --mem, --account, --job-name: #SBATCH values\n"
             "  --merge OUTDIR    after every shard has ended: batch_status.tsv and group tables\n"
+            "  --subject-pattern REGEX  subject/session of files outside BIDS, for the group tables and\n"
+            "                    the index's trends: a POSIX extended regex on the path below INPUT with\n"
+            "                    groups (?<sub>...) and optionally (?<ses>...), (?<task>...), (?<run>...);\n"
+            "                    \\d is [0-9]. E.g. 's(?<sub>\\d+)/session(?<ses>\\d+)/'\n"
             "  --report          every file's QC page (analyze --report) and OUTDIR/index.html: one\n"
             "                    row per file, failures first, key metrics, a link to its page\n\n"
             "Rerunning skips files whose outputs exist for the same input SHA-256 and settings.\n"
@@ -176,6 +180,13 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
                 o->outdir = v;
             } else if (strcmp(a, "--merge") == 0) {
                 o->merge = v;
+            } else if (strcmp(a, "--subject-pattern") == 0) {
+                char why[256];
+                batch_subjects_free(&o->subjects);
+                if (!batch_subjects_compile(&o->subjects, v, why, sizeof why)) {
+                    cli_error(NULL, "batch: --subject-pattern '%s': %s", v, why);
+                    return CLI_USAGE;
+                }
             } else if (strcmp(a, "-j") == 0) {
                 if (!positive_int(a, v, &o->jobs)) return CLI_USAGE;
                 self = 0, jobs_given = 1; /* the tasks run -j CPUS-PER-TASK */
@@ -222,7 +233,8 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
     }
     if (o->merge) {
         if (o->n_inputs || o->outdir || o->slurm || o->shard_n) {
-            cli_error(NULL, "batch: --merge OUTDIR takes no INPUT, -o, --shard or --slurm-script");
+            cli_error(NULL, "batch: --merge OUTDIR takes no INPUT, -o, --shard or --slurm-script (its options: "
+                            "--subject-pattern, --quiet, --json-log)");
             return CLI_USAGE;
         }
         return CLI_OK;
@@ -250,6 +262,7 @@ int batch_parse_args(int argc, char **argv, batch_options *o)
 
 void batch_options_free(batch_options *o)
 {
+    batch_subjects_free(&o->subjects);
     free(o->inputs);
     free(o->include);
     free(o->exclude);

@@ -355,6 +355,7 @@ static json_t *run_description(const batch_options *o, const char *settings_sha)
     json_object_set_new(j, "config", o->config && cli_sha256_file(o->config, sha)
                                          ? json_pack("{s:s,s:s}", "path", o->config, "sha256", sha) : json_null());
     json_object_set_new(j, "settings_sha256", json_string(settings_sha));
+    json_object_set_new(j, "subject_pattern", o->subjects.compiled ? json_string(o->subjects.pattern) : json_null());
     char shard[32];
     snprintf(shard, sizeof shard, "%d/%d", o->shard_k, o->shard_n);
     json_object_set_new(j, "shard", json_string(shard));
@@ -454,7 +455,7 @@ static int run_batch(batch_options *o)
     int written = about && batch_status_write(status, rows, n, about);
     json_decref(about);
     if (!written) goto done;
-    if (o->shard_n == 1 && !batch_dataset_tables(o->outdir, rows, n, o->progress)) goto done;
+    if (o->shard_n == 1 && !batch_dataset_tables(o->outdir, rows, n, &o->subjects, o->progress)) goto done;
     rc = batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
 done:
     if (rows) batch_rows_free(rows, n);
@@ -472,7 +473,7 @@ int cmd_batch(int argc, char **argv)
     batch_options o;
     int rc = batch_parse_args(argc, argv, &o);
     if (rc == CLI_OK) {
-        if (o.merge) rc = batch_merge(o.merge, o.progress);
+        if (o.merge) rc = batch_merge(o.merge, &o.subjects, o.progress);
         else if (o.slurm) rc = batch_slurm_script(stdout, &o.so, o.self_args, o.n_self_args) ? CLI_OK : CLI_FAILED;
         else rc = run_batch(&o);
     } else if (rc < 0) {

@@ -148,7 +148,10 @@ int report_write_index(const char *outdir, int overwrite)
     for (int rank = 0; rank < 3; rank++)
         for (size_t r = 0; r < t.n_rows; r++)
             if (status_rank(report_table_str(&t, r, cols[1])) == rank) row(out.fp, outdir, &t, r, cols);
-    fputs("</tbody></table></div></section>\n</body>\n</html>\n", out.fp);
+    fputs("</tbody></table></div></section>\n", out.fp);
+    int plot_id = 0;
+    report_section_trends(out.fp, outdir, &plot_id);
+    fputs("</body>\n</html>\n", out.fp);
     report_table_free(&t);
     return cli_output_commit_all(&out, 1);
 }

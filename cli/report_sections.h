@@ -34,4 +34,8 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id);
 void report_section_epochs(FILE *fp, const report_data *d, int *plot_id);
 void report_section_tables(FILE *fp, const report_data *d);
 
+/* The batch index's per-subject trends of the key markers across sessions, from
+ * OUTDIR/group_segments.tsv (nothing without it; a caption when it holds fewer than two sessions). */
+void report_section_trends(FILE *fp, const char *outdir, int *plot_id);
+
 #endif

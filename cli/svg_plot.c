@@ -71,7 +71,8 @@ static void tick_label(char *buf, size_t size, double v, double step)
     snprintf(buf, size, "%.*f", decimals, v);
 }
 
-void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, int id)
+static void begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *const *x_names, int n_x_names,
+                  const char *name, int id)
 {
     memset(p, 0, sizeof *p);
     p->fp = fp, p->id = id;
@@ -104,13 +105,22 @@ void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, 
             p->top, p->right - p->left, p->bottom - p->top);
     char buf[32];
     double sx = tick_step(p->x1 - p->x0, (int)((p->right - p->left) / 90) + 1);
+    if (x_names) /* categories: every k-th name, as many as fit */
+        sx = ceil(n_x_names / fmax(1, floor((p->right - p->left) / 60)));
     for (double v = ceil(p->x0 / sx) * sx; v <= p->x1 + sx * 1e-9; v += sx) {
         double x = px_x(p, v);
+        long k = lround(v);
+        if (x_names && (k < 0 || k >= n_x_names)) continue;
         fprintf(fp, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, p->top, x,
                 p->bottom + 4);
-        tick_label(buf, sizeof buf, v, sx);
-        fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x,
-                p->bottom + 16, buf);
+        fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x, p->bottom + 16);
+        if (x_names) {
+            svg_text(fp, x_names[k]);
+        } else {
+            tick_label(buf, sizeof buf, v, sx);
+            fputs(buf, fp);
+        }
+        fputs("</text>\n", fp);
     }
     double sy = tick_step(p->y1 - p->y0, (int)((p->bottom - p->top) / 40) + 1);
     for (double v = ceil(p->y0 / sy) * sy; v <= p->y1 + sy * 1e-9; v += sy) {
@@ -131,6 +141,17 @@ void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, 
     fprintf(fp, "</text>\n<clipPath id=\"clip%d\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>"
                 "</clipPath>\n<g clip-path=\"url(#clip%d)\">\n",
             id, p->left, p->top, p->right - p->left, p->bottom - p->top, id);
+}
+
+void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, int id)
+{
+    begin(p, fp, a, NULL, 0, name, id);
+}
+
+void svg_plot_begin_categories(svg_plot *p, FILE *fp, const svg_axes *a, const char *const *names, int n_names,
+                               const char *name, int id)
+{
+    begin(p, fp, a, names, n_names, name, id);
 }
 
 void svg_plot_xband(svg_plot *p, double xa, double xb, const char *fill, double opacity)
@@ -280,6 +301,15 @@ void svg_plot_legend(svg_plot *p, const svg_legend_item *items, int n)
         x += 22 + 6.3 * (double)strlen(it->label) + 14;
     }
     fprintf(p->fp, "</g>\n<g clip-path=\"url(#clip%d)\">\n", p->id);
+}
+
+void svg_plot_label(svg_plot *p, double x, double y, const char *colour, const char *text)
+{
+    if (!isfinite(x) || !isfinite(y)) return;
+    fprintf(p->fp, "<text class=\"mark\" x=\"%.1f\" y=\"%.1f\" style=\"fill:%s\">", px_x(p, x) + 5,
+            px_y(p, y) + 3, colour);
+    svg_text(p->fp, text);
+    fputs("</text>\n", p->fp);
 }
 
 void svg_plot_note(svg_plot *p, const char *text)

@@ -56,6 +56,10 @@ int svg_range(const double *v, size_t n, double pad, double *lo, double *hi);
  * makes the clip path's id unique in the page. */
 void svg_plot_begin(svg_plot *p, FILE *fp, const svg_axes *a, const char *name, int id);
 
+/* svg_plot_begin with categories on the x axis: names[k] at x = k (ticks thinned to what fits). */
+void svg_plot_begin_categories(svg_plot *p, FILE *fp, const svg_axes *a, const char *const *names, int n_names,
+                               const char *name, int id);
+
 /* A shaded band over x in [xa, xb] (the whole height). */
 void svg_plot_xband(svg_plot *p, double xa, double xb, const char *fill, double opacity);
 
@@ -78,6 +82,9 @@ void svg_plot_vline(svg_plot *p, double x, const char *colour, int dashed, const
 
 /* A legend row under the axis label (outside the data; the plot reserves room for it). */
 void svg_plot_legend(svg_plot *p, const svg_legend_item *items, int n);
+
+/* A short label at (x, y), left-aligned just right of the point, in the colour (names a line). */
+void svg_plot_label(svg_plot *p, double x, double y, const char *colour, const char *text);
 
 /* Centered text in the plot area (for "no data" notes). */
 void svg_plot_note(svg_plot *p, const char *text);
