@@ -1,10 +1,13 @@
 /* Session event files: BIDS _events.tsv / _physioevents.tsv.gz (BIDS 1.10: onset and duration
- * in seconds, n/a for missing) and CSV/TSV marker lists with an onset column in seconds. */
+ * in seconds, n/a for missing) and CSV/TSV marker lists with an onset column in seconds. Which
+ * column holds what is decided once, from the header (or named by the caller), and reported: a
+ * file whose names leave it open is refused rather than read one way silently. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gz_source.h"
 #include "text_lines.h"
 #include "text_table.h"
 
@@ -37,12 +40,42 @@ static int list_push(event_list *l, const psy_event *e)
     return 1;
 }
 
-static int find_column(char names[][PSY_LABEL_SIZE], int n, const char *const *wanted)
+/* The columns' names as a list for a message: "a, b, c" (cut to fit). */
+static void list_names(char names[][PSY_LABEL_SIZE], int n, char *out, size_t size)
 {
-    for (const char *const *w = wanted; *w; w++)
+    out[0] = '\0';
+    for (int c = 0; c < n && strlen(out) + strlen(names[c]) + 3 < size; c++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", c ? ", " : "", names[c]);
+}
+
+/* The column of one role: the one named by the caller, else the BIDS name, else the one
+ * synonym present. -1 for none; -2 after failing (a named column missing, two synonyms). */
+static int role_column(char names[][PSY_LABEL_SIZE], int n, const char *role, const char *given,
+                       const char *bids, const char *const *synonyms, psy_events_info *info, psy_message *why)
+{
+    char list[200];
+    if (given) {
         for (int c = 0; c < n; c++)
-            if (psy_strieq(names[c], *w)) return c;
-    return -1;
+            if (psy_strieq(names[c], given)) return c;
+        list_names(names, n, list, sizeof list);
+        psy_fail(why, PSY_E_FORMAT, "no column '%s' (for the %s); columns: %s", given, role, list);
+        return -2;
+    }
+    for (int c = 0; c < n; c++)
+        if (psy_strieq(names[c], bids)) return c;
+    int found = -1;
+    for (int c = 0; c < n; c++)
+        for (const char *const *w = synonyms; *w; w++) {
+            if (!psy_strieq(names[c], *w)) continue;
+            if (found >= 0) {
+                snprintf(info->ambiguous, sizeof info->ambiguous, "%s", role);
+                psy_fail(why, PSY_E_FORMAT, "columns '%s' and '%s' could both hold the %s: name the one to use",
+                         names[found], names[c], role);
+                return -2;
+            }
+            found = c;
+        }
+    return found;
 }
 
 /* The cell as a string; *replaced counts its control and non-UTF-8 bytes, shown as '?'. */
@@ -72,16 +105,30 @@ static char *join_detail(char names[][PSY_LABEL_SIZE], const text_field *f, int 
     return s;
 }
 
-static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
-                              const char *const *given, int n_given, double offset_s,
-                              event_list *list, psy_message *why)
+/* Keeps a row that gives no event (the first PSY_EVENTS_UNPLACED_KEPT; all counted). */
+static void unplaced(psy_events_info *info, int64_t line, const text_field *label, const char *reason)
 {
-    static const char *const onset_names[] = {"onset", "time", "timestamp", "latency", "start",
-                                              "onset_s", "time_s", "start_s", "seconds", NULL};
-    static const char *const duration_names[] = {"duration", "duration_s", "dur", NULL};
-    static const char *const label_names[] = {"trial_type", "label", "event", "marker", "condition",
-                                              "type", "description", "value", "message", "name",
-                                              NULL};
+    if (info->n_unplaced < PSY_EVENTS_UNPLACED_KEPT) {
+        psy_unplaced_event *u = &info->unplaced[info->n_unplaced];
+        u->line = line;
+        u->label[0] = '\0';
+        if (label) psy_copy_field(u->label, sizeof u->label, label->p, label->len);
+        snprintf(u->reason, sizeof u->reason, "%s", reason);
+    }
+    info->n_unplaced++;
+}
+
+static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
+                              const char *const *given, int n_given, const psy_events_options *opt,
+                              event_list *list, psy_events_info *info, psy_message *why)
+{
+    static const char *const onset_names[] = {"time", "timestamp", "latency", "start", "onset_s",
+                                              "time_s", "start_s", "seconds", NULL};
+    static const char *const duration_names[] = {"duration_s", "dur", "length", NULL};
+    /* ranked: the first is the label column; a row where it is n/a takes the next with a value */
+    static const char *const label_names[] = {"trial_type", "label", "event", "marker", "condition", "cond",
+                                              "type", "description", "value", "message", "name", NULL};
+    const double offset_s = opt->offset_s;
     text_lines tl;
     psy_status st = text_lines_init(&tl, src);
     if (st != PSY_OK) return psy_fail(why, st, "out of memory");
@@ -132,25 +179,36 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         n_cols = n_given < MAX_EVENT_COLUMNS ? n_given : MAX_EVENT_COLUMNS;
         for (int c = 0; c < n_cols; c++) psy_copy_field(names[c], PSY_LABEL_SIZE, given[c], strlen(given[c]));
     }
-    int onset = find_column(names, n_cols, onset_names);
-    if (onset < 0) {
-        char list_text[200] = "";
-        for (int c = 0; c < n_cols && strlen(list_text) + strlen(names[c]) + 3 < sizeof list_text; c++)
-            snprintf(list_text + strlen(list_text), sizeof list_text - strlen(list_text), "%s%s",
-                     c ? ", " : "", names[c]);
-        st = psy_fail(why, PSY_E_FORMAT, "no onset column (onset, time, latency, ...); columns: %s",
-                      list_text);
+    int onset = role_column(names, n_cols, "onset", opt->onset_column, "onset", onset_names, info, why);
+    if (onset == -1) {
+        char list_text[200];
+        list_names(names, n_cols, list_text, sizeof list_text);
+        psy_fail(why, PSY_E_FORMAT, "no onset column (onset, time, latency, ...); columns: %s", list_text);
+    }
+    int duration = onset < 0 ? -2
+                             : role_column(names, n_cols, "duration", opt->duration_column, "duration",
+                                           duration_names, info, why);
+    int label_col = duration < -1 ? -2
+                                  : role_column(names, n_cols, "label", opt->label_column, label_names[0],
+                                                label_names + 1, info, why);
+    if (onset < 0 || duration < -1 || label_col < -1) {
+        st = PSY_E_FORMAT;
         goto done;
     }
-    int duration = find_column(names, n_cols, duration_names);
-    int sample = find_column(names, n_cols, (const char *const[]){"sample", NULL});
+    int sample = -1;
+    for (int c = 0; c < n_cols; c++)
+        if (sample < 0 && psy_strieq(names[c], "sample")) sample = c;
     int label_rank[MAX_EVENT_COLUMNS];
     for (int c = 0; c < n_cols; c++) {
         label_rank[c] = -1;
         for (int k = 0; label_names[k]; k++)
-            if (psy_strieq(names[c], label_names[k])) label_rank[c] = k;
+            if (psy_strieq(names[c], label_names[k])) label_rank[c] = k + 1;
+        if (c == label_col) label_rank[c] = 0; /* first, also when named by the caller */
     }
-    int64_t skipped = 0, negative = 0, garbled = 0;
+    snprintf(info->onset_column, sizeof info->onset_column, "%s", names[onset]);
+    snprintf(info->duration_column, sizeof info->duration_column, "%s", duration >= 0 ? names[duration] : "");
+    snprintf(info->label_column, sizeof info->label_column, "%s", label_col >= 0 ? names[label_col] : "");
+    int64_t negative = 0, garbled = 0;
     for (;;) {
         st = text_lines_next(&tl, &line, &len, &off, why);
         if (st != PSY_OK || !line) break;
@@ -167,7 +225,7 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         e.source = PSY_EVENTS_FILE;
         const text_field *f = &fields[onset];
         if (text_is_missing(f->p, f->len)) {
-            skipped++;
+            unplaced(info, tl.line_no, label_col >= 0 ? &fields[label_col] : NULL, "no onset (n/a)");
             continue;
         }
         if (!psy_parse_double(f->p, f->len, &e.onset_s)) {
@@ -220,7 +278,8 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
             break;
         }
     }
-    if (st == PSY_OK && skipped) psy_reader_warn(r, "%lld events without an onset (n/a) skipped", (long long)skipped);
+    if (st == PSY_OK && info->n_unplaced)
+        psy_reader_warn(r, "%zu events without an onset (n/a) skipped", info->n_unplaced);
     if (st == PSY_OK && negative)
         psy_reader_warn(r, "%lld events with a negative duration: duration taken as n/a", (long long)negative);
     if (st == PSY_OK && garbled)
@@ -231,19 +290,60 @@ done:
     return st;
 }
 
-psy_status text_events_load(psy_reader *r, psy_source *src, int has_header,
-                            const char *const *names, int n_names, double offset_s,
-                            psy_message *why)
+/* Events of an event file (header row, or the given column names) with the options. */
+static psy_status load(psy_reader *r, psy_source *src, int has_header, const char *const *names, int n_names,
+                       const psy_events_options *opt, psy_events_info *info, psy_message *why)
 {
+    psy_events_info scratch;
+    if (!info) info = &scratch;
+    memset(info, 0, sizeof *info);
     event_list list = {0};
-    psy_status st = read_events(r, src, has_header, names, n_names, offset_s, &list, why);
-    size_t added = 0;
-    for (size_t i = 0; st == PSY_OK && i < list.n; i++, added++)
+    psy_status st = read_events(r, src, has_header, names, n_names, opt, &list, info, why);
+    for (size_t i = 0; st == PSY_OK && i < list.n; i++, info->n_events++)
         if (psy_reader_add_event(r, &list.ev[i]) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     /* all or nothing: an allocation failure midway cannot be undone, but is reported */
     list_free(&list);
     psy_reader_sort_events(r);
-    (void)added;
     return st;
+}
+
+psy_status text_events_load(psy_reader *r, psy_source *src, int has_header,
+                            const char *const *names, int n_names, double offset_s,
+                            psy_message *why)
+{
+    psy_events_options opt = psy_events_options_default();
+    opt.offset_s = offset_s;
+    return load(r, src, has_header, names, n_names, &opt, NULL, why);
+}
+
+psy_events_options psy_events_options_default(void)
+{
+    psy_events_options o = {0};
+    return o;
+}
+
+psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
+                                       psy_events_info *info, psy_message *why)
+{
+    psy_events_options opt = options ? *options : psy_events_options_default();
+    if (info) memset(info, 0, sizeof *info);
+    if (!reader || !events) return psy_fail(why, PSY_E_INVALID, "no reader or no event source");
+    if (opt.offset_s != opt.offset_s) return psy_fail(why, PSY_E_INVALID, "the event offset is not a number");
+    if (!psy_gz_is_gzip(events)) return load(reader, events, 1, NULL, 0, &opt, info, why);
+    psy_source *dec = NULL;
+    gz_ctx *g = NULL;
+    psy_status st = psy_gz_source_open(events, &dec, &g, why);
+    if (st != PSY_OK) return st;
+    st = load(reader, dec, 1, NULL, 0, &opt, info, why);
+    psy_source_close(dec);
+    return st;
+}
+
+psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
+                                  psy_message *why)
+{
+    psy_events_options opt = psy_events_options_default();
+    opt.offset_s = offset_s;
+    return psy_reader_load_events_with(reader, events, &opt, NULL, why);
 }

@@ -62,18 +62,3 @@ psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reade
     else psy_source_close(dec);          /* leaves src open for the caller */
     return st;
 }
-
-psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
-                                  psy_message *why)
-{
-    if (!reader || !events) return psy_fail(why, PSY_E_INVALID, "no reader or no event source");
-    if (offset_s != offset_s) return psy_fail(why, PSY_E_INVALID, "the event offset is not a number");
-    if (!psy_gz_is_gzip(events)) return text_events_load(reader, events, 1, NULL, 0, offset_s, why);
-    psy_source *dec = NULL;
-    gz_ctx *g = NULL;
-    psy_status st = psy_gz_source_open(events, &dec, &g, why);
-    if (st != PSY_OK) return st;
-    st = text_events_load(reader, dec, 1, NULL, 0, offset_s, why);
-    psy_source_close(dec);
-    return st;
-}

@@ -79,6 +79,7 @@ typedef struct analyze_session {
     json_t *warnings;                  /* strings: every n/a and every event skipped, and why */
     json_t *skipped;                   /* {label, onset_s, source, reason} per skipped event */
     unsigned char *event_skipped;      /* per reader event: 1 when it gets no epoch */
+    cli_events_read events_read;       /* the event files and what they were read as */
 } analyze_session;
 
 /* Adds a warning (also printed with the summary). */

@@ -93,6 +93,22 @@ int analyze_check_events(analyze_session *s, const analyze_options *o)
             }
         }
     }
+    /* Rows of the event files that gave no event (no onset): skipped too, with their line. */
+    for (int f = 0; f < s->events_read.n; f++) {
+        const psy_events_info *in = &s->events_read.info[f];
+        for (size_t k = 0; k < in->n_unplaced && k < PSY_EVENTS_UNPLACED_KEPT; k++) {
+            const psy_unplaced_event *u = &in->unplaced[k];
+            char reason[4200];
+            snprintf(reason, sizeof reason, "line %lld of %s: %s", (long long)u->line, s->events_read.path[f],
+                     u->reason);
+            json_array_append_new(s->skipped, json_pack("{s:s,s:n,s:s,s:s}", "label", u->label, "onset_s", "source",
+                                                         psy_event_source_name(PSY_EVENTS_FILE), "reason", reason));
+            analyze_warn(s, "event '%s' skipped: %s", u->label, reason);
+        }
+        if (in->n_unplaced > PSY_EVENTS_UNPLACED_KEPT)
+            analyze_warn(s, "%s: %zu more rows without an onset skipped", s->events_read.path[f],
+                         in->n_unplaced - PSY_EVENTS_UNPLACED_KEPT);
+    }
     /* --epochs labels that name no event. */
     for (int k = 0; k < o->n_epoch_labels; k++) {
         int found = 0;

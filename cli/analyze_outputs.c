@@ -73,14 +73,10 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(in, "rate_origin", json_string(rate_origins[psy_reader_rate_origin(s->r)]));
     json_object_set_new(in, "format", o->in.open.format ? json_string(o->in.open.format) : json_null());
     json_object_set_new(in, "libedf", json_boolean(o->in.open.use_libedf));
-    /* The event files read besides the recording: a BIDS run's (paired) and --events. */
-    json_t *ev = json_array();
-    char paired[4096], hex[65];
-    if (cli_bids_events_for(o->path, paired, sizeof paired) && cli_sha256_file(paired, hex))
-        json_array_append_new(ev, json_pack("{s:s,s:s,s:b}", "path", paired, "sha256", hex, "paired", 1));
-    if (o->in.events_path && cli_sha256_file(o->in.events_path, hex))
-        json_array_append_new(ev, json_pack("{s:s,s:s,s:b}", "path", o->in.events_path, "sha256", hex, "paired", 0));
-    json_object_set_new(in, "events_files", ev);
+    /* The event files read besides the recording (a BIDS run's, paired, and --events): which
+       columns gave onset, duration and label, and how many events. */
+    json_object_set_new(in, "events_files", cli_events_files_json(&s->events_read));
+    char hex[65];
     json_object_set_new(j, "input_options", in);
     if (o->config_path && cli_sha256_file(o->config_path, hex))
         json_object_set_new(j, "config_file", json_pack("{s:s,s:s}", "path", o->config_path, "sha256", hex));

@@ -83,7 +83,7 @@ int analyze_session_open(analyze_session *s, const analyze_options *o)
         cli_error(o->path, "out of memory");
         return CLI_FAILED;
     }
-    s->r = cli_open_recording(o->path, &o->in);
+    s->r = cli_open_recording_events(o->path, &o->in, &s->events_read);
     if (!s->r) return CLI_FAILED;
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
                                   resp[] = {PSY_CH_RESP}, rate[] = {PSY_CH_HR};

@@ -2,6 +2,7 @@
 #ifndef PSYPHYS_CLI_H
 #define PSYPHYS_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 #include "psyphys.h"
 
@@ -33,6 +34,15 @@ int cli_parse_input_option(cli_input_options *o, int argc, char **argv, int *i);
 /* The common options' help lines. */
 void cli_print_input_options_help(FILE *out);
 
+/* The event files a recording was opened with (a BIDS run's paired _events.tsv, --events) and
+ * what each was read as. */
+typedef struct cli_events_read {
+    int n;
+    char path[2][4096];
+    int paired[2];
+    psy_events_info info[2];
+} cli_events_read;
+
 /* Opens `path` with the options, applies channel-type overrides and extra events. Prints one
  * error line naming the file and the reason, and returns NULL, when anything fails. */
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o);
@@ -41,13 +51,20 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o);
  * used because the file declares its rate (the rate rule, psyphys/recording.h). */
 void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options *open);
 
+/* The same, with what the event files were read as in *events (may be NULL). */
+psy_reader *cli_open_recording_events(const char *path, const cli_input_options *o, cli_events_read *events);
+
 /* --events-columns: 1 when the mapping is well formed, else 0 after printing why. */
 int cli_events_columns_valid(const char *spec);
 
-/* Adds the events of the marker file at path, its columns renamed by the --events-columns spec
- * (cli/events_columns.c). PSY_OK, or an error status after printing why (naming the file, and
- * for a mapped column it lacks, the columns it has). */
-psy_status cli_load_events_mapped(psy_reader *r, const char *path, const char *spec, double offset_s);
+/* Adds the events of the event file at path, its columns named by the --events-columns spec (NULL:
+ * by their names), with what was read in *info, and says which columns were used (a note on
+ * stderr). PSY_OK, or an error status after printing why (naming the file; for an ambiguous
+ * mapping, how to name the column). */
+psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, psy_events_info *info);
+
+/* The event files for a sidecar: path, SHA-256, paired, events, rows without onset, columns. */
+json_t *cli_events_files_json(const cli_events_read *events);
 
 /* The name of `names` nearest to a misspelt word (a few letters apart), or NULL. */
 const char *cli_nearest(const char *word, const char *const *names, int n);

@@ -381,8 +381,12 @@ int cmd_eda(int argc, char **argv)
     }
     const char *outputs[] = {out_path, epochs_path, segments_path};
     if (!cli_outputs_share_stdout("eda", outputs, 3, !out_path || want_json)) return CLI_USAGE;
-    psy_reader *r = cli_open_recording(path, &in);
-    if (!r) return CLI_FAILED;
+    cli_events_read *events_read = malloc(sizeof *events_read);
+    psy_reader *r = events_read ? cli_open_recording_events(path, &in, events_read) : NULL;
+    if (!r) {
+        free(events_read);
+        return CLI_FAILED;
+    }
     int rc = CLI_FAILED;
     psy_eda_result *res = NULL;
     psy_eda_event_response *resp = NULL;
@@ -416,6 +420,7 @@ int cmd_eda(int argc, char **argv)
     json_object_set_new(sidecar, "summary", summary_json(res, &whole));
     json_object_set_new(sidecar, "artifacts", artifacts_json(res));
     json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
+    json_object_set_new(sidecar, "events_files", cli_events_files_json(events_read));
     json_object_set_new(sidecar, "unit_conversion", json_pack(
         "{s:s,s:s,s:f}", "file_unit", c->file_unit, "kind",
         c->conversion == PSY_CONV_RECIPROCAL ? "reciprocal: uS = scale / file value (resistance)"
@@ -466,6 +471,7 @@ int cmd_eda(int argc, char **argv)
     }
     rc = CLI_OK;
 done:
+    free(events_read);
     json_decref(sidecar);
     free(ev_s);
     free(resp);

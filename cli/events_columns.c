@@ -1,20 +1,15 @@
-/* --events-columns onset=COL[,duration=COL][,label=COL]: a marker file whose columns have other
- * names. The header row is renamed to the names the event reader knows (onset, duration,
- * trial_type) and the file read from memory; a column already bearing one of those names, when
- * another is mapped onto it, becomes NAME_original. */
+/* --events-columns onset=COL[,duration=COL][,label=COL]: the --events file's columns named by
+ * the user (psy_events_options), and how an event file was read, said and recorded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
-
-#define MAX_EVENTS_FILE (256 << 20)
+#include "provenance.h"
 
 static const char *const roles[] = {"onset", "duration", "label"};
-static const char *const canonical[] = {"onset", "duration", "trial_type"};
 
-/* The spec's column for each role (NULL when not mapped), in `cols` (malloc'd copy in *buf). */
+/* The spec's column for each role (NULL when not mapped), pointing into *buf (a malloc'd copy). */
 static int parse_spec(const char *spec, char **buf, const char *cols[3])
 {
     cols[0] = cols[1] = cols[2] = NULL;
@@ -51,130 +46,58 @@ int cli_events_columns_valid(const char *spec)
     return ok;
 }
 
-/* The whole file (at most MAX_EVENTS_FILE bytes); NULL after printing why. */
-static char *slurp(const char *path, size_t *n)
+psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, psy_events_info *info)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cli_error(path, "cannot open the event file (missing or unreadable)");
-        return NULL;
+    char *buf = NULL;
+    const char *cols[3] = {NULL, NULL, NULL};
+    if (spec && !parse_spec(spec, &buf, cols)) {
+        cli_events_columns_valid(spec);
+        return PSY_E_INVALID;
     }
-    char *data = NULL;
-    size_t cap = 0;
-    *n = 0;
-    for (;;) {
-        if (*n == cap) {
-            if (cap >= MAX_EVENTS_FILE) {
-                cli_error(path, "event file larger than %d MB", MAX_EVENTS_FILE >> 20);
-                break;
-            }
-            char *p = realloc(data, (cap = cap ? 2 * cap : 65536) + 1);
-            if (!p) {
-                cli_error(path, "out of memory");
-                break;
-            }
-            data = p;
-        }
-        size_t got = fread(data + *n, 1, cap - *n, f);
-        *n += got;
-        if (got == 0) {
-            int bad = ferror(f);
-            fclose(f);
-            if (bad) {
-                cli_error(path, "cannot read the event file");
-                free(data);
-                return NULL;
-            }
-            data[*n] = '\0';
-            return data;
-        }
-    }
-    fclose(f);
-    free(data);
-    return NULL;
-}
-
-/* The header row's delimiter: the most frequent of tab, comma, semicolon (tab on a tie). */
-static char delimiter(const char *line, size_t len)
-{
-    const char cand[] = {'\t', ',', ';'};
-    size_t best = 0, count[3] = {0};
-    for (size_t i = 0; i < len; i++)
-        for (int k = 0; k < 3; k++) count[k] += line[i] == cand[k];
-    for (size_t k = 1; k < 3; k++)
-        if (count[k] > count[best]) best = k;
-    return cand[best];
-}
-
-/* A header field without surrounding quotes and blanks, into out. */
-static void field_name(const char *p, size_t len, char *out, size_t size)
-{
-    while (len && (*p == ' ' || *p == '"')) p++, len--;
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '"' || p[len - 1] == '\r')) len--;
-    snprintf(out, size, "%.*s", (int)len, p);
-}
-
-psy_status cli_load_events_mapped(psy_reader *r, const char *path, const char *spec, double offset_s)
-{
-    char *buf = NULL, *data = NULL, *text = NULL;
-    const char *cols[3];
-    size_t n = 0;
-    psy_status st = PSY_E_FORMAT;
-    if (!parse_spec(spec, &buf, cols) || !(data = slurp(path, &n))) goto done;
-    if (n >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
-        cli_error(path, "--events-columns reads uncompressed event files only (gunzip it first)");
-        goto done;
-    }
-    size_t skip = n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0; /* UTF-8 BOM */
-    while (skip < n && (data[skip] == '\n' || data[skip] == '\r')) skip++;
-    const char *line = data + skip, *nl = memchr(line, '\n', n - skip);
-    size_t len = nl ? (size_t)(nl - line) : n - skip;
-    char delim = delimiter(line, len);
-    text = malloc(n + 256); /* at most 6 names change, each by at most 10 bytes */
-    if (!text) {
-        cli_error(path, "out of memory");
-        goto done;
-    }
-    size_t o = 0;
-    int found[3] = {0};
-    char names[1024] = "";
-    for (const char *f = line; f <= line + len;) {
-        const char *e = memchr(f, delim, (size_t)(line + len - f));
-        if (!e) e = line + len;
-        char name[256];
-        field_name(f, (size_t)(e - f), name, sizeof name);
-        const char *out = name;
-        char renamed[300];
-        for (int k = 0; k < 3; k++) {
-            if (cols[k] && strcasecmp(name, cols[k]) == 0) out = canonical[k], found[k] = 1;
-            else if (cols[k] && strcasecmp(name, canonical[k]) == 0)
-                snprintf(renamed, sizeof renamed, "%s_original", name), out = renamed;
-        }
-        if (strlen(names) + strlen(name) + 3 < sizeof names)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", name);
-        if (f != line) text[o++] = delim;
-        size_t out_len = out == name ? (size_t)(e - f) : strlen(out); /* unchanged: as written */
-        memcpy(text + o, out == name ? f : out, out_len);
-        o += out_len;
-        f = e + 1;
-    }
-    for (int k = 0; k < 3; k++)
-        if (cols[k] && !found[k]) {
-            cli_error(path, "--events-columns: no column '%s' (for %s); columns: %s", cols[k], roles[k], names);
-            goto done;
-        }
-    size_t rest = nl ? (size_t)(data + n - nl) : 0;
-    memcpy(text + o, nl ? nl : "", rest);
-    o += rest;
+    psy_events_options opt = psy_events_options_default();
+    opt.offset_s = offset_s;
+    opt.onset_column = cols[0], opt.duration_column = cols[1], opt.label_column = cols[2];
     psy_source *src = NULL;
     psy_message why = {{0}};
-    st = psy_source_open_memory(text, o, path, &src);
-    if (st == PSY_OK) st = psy_reader_load_events(r, src, offset_s, &why);
-    psy_source_close(src);
-    if (st != PSY_OK) cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
-done:
+    psy_status st = psy_source_open_path(path, &src);
+    if (st != PSY_OK) {
+        cli_error(path, "cannot open the event file (missing or unreadable)");
+    } else {
+        st = psy_reader_load_events_with(r, src, &opt, info, &why);
+        psy_source_close(src);
+        if (st != PSY_OK)
+            cli_error(path, "%s%s%s%s", why.text[0] ? why.text : psy_strerror(st),
+                      info->ambiguous[0] ? " (say which: --events-columns " : "", info->ambiguous,
+                      info->ambiguous[0] ? "=COLUMN)"
+                      : strstr(why.text, "no onset column") ? " (name yours with --events-columns onset=COLUMN)" : "");
+    }
     free(buf);
-    free(data);
-    free(text);
+    if (st == PSY_OK) {
+        fprintf(stderr, "psyphys: %s: note: %zu events; onset from '%s', duration from %s%s%s, label from %s%s%s\n",
+                path, info->n_events, info->onset_column, info->duration_column[0] ? "'" : "",
+                info->duration_column[0] ? info->duration_column : "none", info->duration_column[0] ? "'" : "",
+                info->label_column[0] ? "'" : "", info->label_column[0] ? info->label_column : "each row's first text cell",
+                info->label_column[0] ? "'" : "");
+        if (info->n_unplaced)
+            fprintf(stderr, "psyphys: %s: warning: %zu rows without an onset give no event (line %lld first)\n", path,
+                    info->n_unplaced, (long long)info->unplaced[0].line);
+    }
     return st;
+}
+
+json_t *cli_events_files_json(const cli_events_read *ev)
+{
+    json_t *a = json_array();
+    for (int i = 0; ev && i < ev->n; i++) {
+        const psy_events_info *in = &ev->info[i];
+        char hex[65] = "";
+        cli_sha256_file(ev->path[i], hex);
+        json_t *f = json_pack("{s:s,s:s,s:b,s:I,s:I}", "path", ev->path[i], "sha256", hex, "paired", ev->paired[i],
+                              "events", (json_int_t)in->n_events, "rows_without_onset", (json_int_t)in->n_unplaced);
+        json_object_set_new(f, "columns", json_pack("{s:s,s:s?,s:s?}", "onset", in->onset_column, "duration",
+                                                    in->duration_column[0] ? in->duration_column : NULL, "label",
+                                                    in->label_column[0] ? in->label_column : NULL));
+        json_array_append_new(a, f);
+    }
+    return a;
 }

@@ -204,23 +204,6 @@ static int already_read(const psy_reader *r, const char *path, const char *paire
     return 0;
 }
 
-/* Adds the events of an event file; 0 after printing why. */
-static int load_events_file(psy_reader *r, const char *events_path, double offset_s)
-{
-    psy_source *src = NULL;
-    psy_message why = {{0}};
-    if (psy_source_open_path(events_path, &src) != PSY_OK) {
-        cli_error(events_path, "cannot open the event file (missing or unreadable)");
-        return 0;
-    }
-    psy_status st = psy_reader_load_events(r, src, offset_s, &why);
-    psy_source_close(src);
-    if (st != PSY_OK)
-        cli_error(events_path, "%s%s", why.text[0] ? why.text : psy_strerror(st),
-                  strstr(why.text, "no onset column") ? " (name yours with --events-columns onset=COLUMN)" : "");
-    return st == PSY_OK;
-}
-
 void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options *open)
 {
     double declared = psy_reader_declared_rate(r), given = open->sampling_rate_hz;
@@ -237,6 +220,14 @@ void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options
 
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
 {
+    return cli_open_recording_events(path, o, NULL);
+}
+
+psy_reader *cli_open_recording_events(const char *path, const cli_input_options *o, cli_events_read *events)
+{
+    cli_events_read scratch;
+    if (!events) events = &scratch;
+    memset(events, 0, sizeof *events);
     psy_reader *r = NULL;
     psy_message why = {{0}};
     if (o->open.override_rate && !(o->open.sampling_rate_hz > 0)) {
@@ -262,21 +253,25 @@ psy_reader *cli_open_recording(const char *path, const cli_input_options *o)
     /* A BIDS data file's run events (EEG's _eeg.edf + _events.tsv ...), found beside it. */
     char paired[4096];
     int has_paired = o->pair_bids_events && cli_bids_events_for(path, paired, sizeof paired);
-    if (has_paired && !load_events_file(r, paired, 0)) {
-        psy_reader_close(r);
-        return NULL;
+    if (has_paired) {
+        snprintf(events->path[events->n], sizeof events->path[0], "%s", paired);
+        events->paired[events->n] = 1;
+        if (cli_load_events(r, paired, NULL, 0, &events->info[events->n++]) != PSY_OK) {
+            psy_reader_close(r);
+            return NULL;
+        }
     }
     if (o->events_path && already_read(r, o->events_path, has_paired ? paired : NULL) && o->events_offset_s == 0) {
         fprintf(stderr, "psyphys: %s: note: --events %s is the recording's own event file, read once\n",
                 path, o->events_path);
-    } else if (o->events_path && o->events_columns) {
-        if (cli_load_events_mapped(r, o->events_path, o->events_columns, o->events_offset_s) != PSY_OK) {
+    } else if (o->events_path) {
+        snprintf(events->path[events->n], sizeof events->path[0], "%s", o->events_path);
+        events->paired[events->n] = 0;
+        if (cli_load_events(r, o->events_path, o->events_columns, o->events_offset_s, &events->info[events->n++]) !=
+            PSY_OK) {
             psy_reader_close(r);
             return NULL;
         }
-    } else if (o->events_path && !load_events_file(r, o->events_path, o->events_offset_s)) {
-        psy_reader_close(r);
-        return NULL;
     }
     if (o->events_columns && !o->events_path) {
         cli_error(path, "--events-columns maps the columns of an --events file: give one");

@@ -91,7 +91,7 @@ E=$TMP/eegout/sub-03/eeg/sub-03_task-demo_run-1
 expect_grep '^Extra	70\.000000	' "${E}_epochs.tsv"
 expect_grep "event 'Negative' at 129\.840 s skipped: it repeats the event at 129\.840 s \(annotation\)" "$TMP/err"
 tr -d ' \n' <"${E}_epochs.json" >"$TMP/eegflat"
-grep -q '"events_files":\[{"path":"[^"]*sub-03_task-demo_run-1_events.tsv","sha256":"[0-9a-f]*","paired":true}\]' "$TMP/eegflat" \
+grep -q '"events_files":\[{"path":"[^"]*sub-03_task-demo_run-1_events.tsv","sha256":"[0-9a-f]*","paired":true,"events":[0-9]*,"rows_without_onset":0,"columns":{"onset":"onset","duration":"duration","label":"trial_type"}}\]' "$TMP/eegflat" \
     || fail "EEG: the paired events file is not in the provenance"
 # Given again with --events: read once.
 expect_exit 0 "$PSYPHYS" analyze "$EEG" --events "$TMP/eeg/sub-03/eeg/sub-03_task-demo_run-1_events.tsv"

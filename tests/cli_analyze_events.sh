@@ -39,17 +39,17 @@ printf 'when\twhat\n1\ta\n' >"$TMP/wrong.tsv"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/wrong.tsv" -o "$TMP/w"
 expect_grep 'wrong\.tsv: no onset column \(onset, time, latency, \.\.\.\); columns: when, what' "$TMP/err"
 expect_grep 'name yours with --events-columns onset=COLUMN' "$TMP/err"
-# --events-columns maps other names (any delimiter; a column already named onset is kept as
-# onset_original); a mapped column the file lacks, a bad mapping, a mapping without --events.
+# --events-columns maps other names (any delimiter; a column named onset that is not the onset
+# stays in the detail); a mapped column the file lacks, a bad mapping, a mapping without --events.
 printf 'When;Len;What;onset\n20;5;stim A;x\n70.5;0;stim B;y\n' >"$TMP/mapped.csv"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=When,duration=Len,label=What -o "$TMP/m"
 expect_grep '^stim A	20\.000000	5\.000000	' "$TMP/m/${S}_segments.tsv"
 expect_grep '^stim B	70\.500000	' "$TMP/m/${S}_epochs.tsv"
 expect_grep '"events_columns": "onset=When,duration=Len,label=What"' "$TMP/m/${S}_epochs.json"
 expect_exit 0 "$PSYPHYS" info "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=When,label=What
-expect_grep '20\.0000 +n/a +file +stim A +Len=5;onset_original=x' "$TMP/out"
+expect_grep '20\.0000 +n/a +file +stim A +Len=5;onset=x' "$TMP/out"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=Time
-expect_grep "mapped\.csv: --events-columns: no column 'Time' \(for onset\); columns: When, Len, What, onset" "$TMP/err"
+expect_grep "mapped\.csv: no column 'Time' \(for the onset\); columns: When, Len, What, onset" "$TMP/err"
 expect_exit 2 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns start=When
 expect_exit 2 "$PSYPHYS" analyze "$DEMO" --events "$TMP/mapped.csv" --events-columns onset=When,onset=Len
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events-columns onset=When
@@ -63,6 +63,39 @@ expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/badnum.tsv"
 expect_grep "badnum\.tsv: line 2: duration 'long' is not a number" "$TMP/err"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/none.tsv"
 expect_grep 'none\.tsv: cannot open the event file' "$TMP/err"
+# Which columns an events file was read by: said on stderr and recorded in the sidecars
+# (settings.input_options.events_files); common names for duration (dur, length) and label.
+printf 'time,dur,cond\n20,2,A\n60,3,B\n' >"$TMP/tdc.csv"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/tdc.csv" -o "$TMP/tdc"
+expect_grep "tdc\.csv: note: 2 events; onset from 'time', duration from 'dur', label from 'cond'" "$TMP/err"
+expect_grep '"columns": \{' "$TMP/tdc/${S}_epochs.json"
+tr -d ' \n' <"$TMP/tdc/${S}_segments.json" | grep -q '"path":"[^"]*tdc\.csv","sha256":"[0-9a-f]*","paired":false,"events":2,"rows_without_onset":0,"columns":{"onset":"time","duration":"dur","label":"cond"}' ||
+    fail "the events file's columns are not in the sidecar"
+expect_grep '^A	20\.000000	2\.000000	' "$TMP/tdc/${S}_segments.tsv"
+printf 'start,length,name\n20,2,A\nn/a,3,lost\n60,3,B\n' >"$TMP/sln.csv"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/sln.csv" -o "$TMP/sln"
+expect_grep "note: 2 events; onset from 'start', duration from 'length', label from 'name'" "$TMP/err"
+expect_grep "sln\.csv: warning: 1 rows without an onset give no event \(line 3 first\)" "$TMP/err"
+expect_grep '^B	60\.000000	3\.000000	' "$TMP/sln/${S}_segments.tsv"
+expect_grep '^A	20\.000000	' "$TMP/sln/${S}_epochs.tsv"
+# an event that cannot be placed (no onset) is in skipped_events, with its file and line
+tr -d '\n' <"$TMP/sln/${S}_epochs.json" | grep -Eq '"skipped_events": \[ *\{ *"label": "lost", *"onset_s": null, *"source": "file", *"reason": "line 3 of [^"]*sln\.csv: no onset \(n/a\)"' ||
+    fail "the row without an onset is not in skipped_events"
+# Ambiguous mappings are refused with the way to say which; naming the column reads the file.
+printf 'time,start,label\n20,21,A\n' >"$TMP/two.csv"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/two.csv"
+expect_grep "two\.csv: columns 'time' and 'start' could both hold the onset: name the one to use \(say which: --events-columns onset=COLUMN\)" "$TMP/err"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/two.csv" --events-columns onset=start
+expect_grep "onset from 'start'" "$TMP/err"
+expect_grep '^  A +21\.00 ' "$TMP/out"
+printf 'onset\ttype\tvalue\n20\tstim\tS 1\n' >"$TMP/tv.tsv"
+expect_exit 1 "$PSYPHYS" info "$DEMO" --events "$TMP/tv.tsv"
+expect_grep "columns 'type' and 'value' could both hold the label.*--events-columns label=COLUMN" "$TMP/err"
+expect_exit 0 "$PSYPHYS" info "$DEMO" --events "$TMP/tv.tsv" --events-columns label=value
+expect_grep '20\.0000 +n/a +file +S 1 +type=stim' "$TMP/out"
+printf 'onset\tdur\tlength\ttrial_type\n20\t1\t2\tx\n' >"$TMP/dd.tsv"
+expect_exit 1 "$PSYPHYS" analyze "$DEMO" --events "$TMP/dd.tsv"
+expect_grep "could both hold the duration" "$TMP/err"
 # An --epochs label no event has.
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --epochs Positive
 expect_grep "\-\-epochs 'Positive': no session event has this label" "$TMP/err"

@@ -598,6 +598,74 @@ static void test_events_bids(void **state)
     psy_reader_close(r);
 }
 
+static psy_status load_events_with(psy_reader *r, const char *name, const char *text, const psy_events_options *o,
+                                   psy_events_info *info, psy_message *why)
+{
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_open_path(write_temp_file(name, text, strlen(text)), &src), PSY_OK);
+    memset(why, 0, sizeof *why);
+    psy_status st = psy_reader_load_events_with(r, src, o, info, why);
+    psy_source_close(src);
+    return st;
+}
+
+/* Which column holds what: reported; decided once from the header; ambiguity refused. */
+static void test_events_columns(void **state)
+{
+    (void)state;
+    psy_reader *r = small_recording();
+    psy_message why;
+    psy_events_info info;
+    /* common names: time, dur, cond; a row without an onset is reported with its line */
+    assert_int_equal(load_events_with(r, "tdc.csv", "time,dur,cond\n2,1,A\nn/a,1,lost\n3,0.5,B\n", NULL, &info, &why),
+                     PSY_OK);
+    assert_string_equal(info.onset_column, "time");
+    assert_string_equal(info.duration_column, "dur");
+    assert_string_equal(info.label_column, "cond");
+    assert_int_equal(info.n_events, 2);
+    assert_int_equal(info.n_unplaced, 1);
+    assert_int_equal(info.unplaced[0].line, 3);
+    assert_string_equal(info.unplaced[0].label, "lost");
+    assert_non_null(strstr(info.unplaced[0].reason, "no onset"));
+    assert_true(psy_reader_event(r, 0)->duration_s == 1);
+    /* start, length, name: the event has its duration */
+    assert_int_equal(load_events_with(r, "sln.csv", "start,length,name\n1.5,2,S\n", NULL, &info, &why), PSY_OK);
+    assert_string_equal(info.duration_column, "length");
+    assert_true(psy_reader_event(r, 0)->onset_s == 1.5 && psy_reader_event(r, 0)->duration_s == 2);
+    /* no label column: each row's first text cell labels, reported as none */
+    assert_int_equal(load_events_with(r, "plain.csv", "latency;what\n0.5;blink\n", NULL, &info, &why), PSY_OK);
+    assert_string_equal(info.label_column, "");
+    assert_string_equal(info.duration_column, "");
+    size_t n = psy_reader_event_count(r);
+    /* two candidates for a role: refused, nothing added, the role named */
+    assert_int_equal(load_events_with(r, "two.csv", "time,start\n1,2\n", NULL, &info, &why), PSY_E_FORMAT);
+    assert_string_equal(info.ambiguous, "onset");
+    assert_non_null(strstr(why.text, "'time' and 'start'"));
+    assert_int_equal(load_events_with(r, "tv.tsv", "onset\ttype\tvalue\n1\ta\tb\n", NULL, &info, &why),
+                     PSY_E_FORMAT);
+    assert_string_equal(info.ambiguous, "label");
+    assert_int_equal(psy_reader_event_count(r), n);
+    /* the BIDS names decide without ambiguity; the caller's names decide any file */
+    assert_int_equal(load_events_with(r, "bids.tsv", "onset\ttime\ttrial_type\tvalue\n1\t9\tgo\t3\n", NULL, &info,
+                                      &why), PSY_OK);
+    assert_string_equal(info.onset_column, "onset");
+    assert_string_equal(info.label_column, "trial_type");
+    psy_events_options o = psy_events_options_default();
+    o.onset_column = "START", o.label_column = "value", o.offset_s = 10;
+    assert_int_equal(load_events_with(r, "two2.csv", "time,start,type,value\n1,2,a,b\n", &o, &info, &why), PSY_OK);
+    assert_string_equal(info.onset_column, "start");
+    assert_string_equal(info.label_column, "value");
+    const psy_event *e = psy_reader_event(r, psy_reader_event_count(r) - 1);
+    assert_true(e->onset_s == 12);
+    assert_string_equal(e->label, "b");
+    assert_string_equal(e->detail, "time=1;type=a");
+    o = psy_events_options_default();
+    o.duration_column = "len";
+    assert_int_equal(load_events_with(r, "miss.csv", "onset,dur\n1,2\n", &o, &info, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "no column 'len' (for the duration); columns: onset, dur"));
+    psy_reader_close(r);
+}
+
 /* The fast number path gives strtod's value bit for bit, and the same accept/refuse answers. */
 static void test_number_parsing(void **state)
 {
@@ -704,7 +772,7 @@ int main(void)
         cmocka_unit_test(test_irregular_columns), cmocka_unit_test(test_cache_random_order),
         cmocka_unit_test(test_gz_equals_plain),  cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_bad_gzip),         cmocka_unit_test(test_bids_physio),
-        cmocka_unit_test(test_events_bids),      cmocka_unit_test(test_number_parsing),
+        cmocka_unit_test(test_events_bids),      cmocka_unit_test(test_events_columns),      cmocka_unit_test(test_number_parsing),
         cmocka_unit_test(test_more_layouts),     cmocka_unit_test(test_bids_bad_rates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

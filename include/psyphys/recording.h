@@ -246,10 +246,61 @@ psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int6
 psy_status psy_reader_add_events(psy_reader *reader, const psy_event *events, size_t n);
 
 /* Adds the events of a session event file (BIDS _events.tsv, CSV/TSV markers with an onset
- * column in seconds; a `duration`, `trial_type`/`value`/`label` column when present) to the
- * recording, shifted by offset_s. Returns PSY_OK, PSY_E_FORMAT, PSY_E_IO, PSY_E_NOMEM. */
+ * column in seconds, gzipped or not) to the recording, shifted by offset_s: psy_reader_load_events_with
+ * and its default options. */
 psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
                                   psy_message *why);
+
+/* Which columns of an event file hold what (NULL: found by name, below), and the shift. */
+typedef struct psy_events_options {
+    double offset_s;             /* seconds added to every onset (default 0) */
+    const char *onset_column;    /* names, matched case-insensitively; NULL: by name */
+    const char *duration_column;
+    const char *label_column;
+} psy_events_options;
+
+psy_events_options psy_events_options_default(void);
+
+/* A row of an event file that gave no event (its onset is n/a or empty). */
+typedef struct psy_unplaced_event {
+    int64_t line;                /* 1-based line in the file */
+    char label[PSY_LABEL_SIZE];  /* the row's label, "" when none */
+    char reason[64];
+} psy_unplaced_event;
+
+#define PSY_EVENTS_UNPLACED_KEPT 32
+
+/* What psy_reader_load_events_with read: the columns it used ("" for none: no duration; the
+ * label then comes from each row's first text cell) and the rows it could not place. */
+typedef struct psy_events_info {
+    char onset_column[PSY_LABEL_SIZE];
+    char duration_column[PSY_LABEL_SIZE];
+    char label_column[PSY_LABEL_SIZE];
+    char ambiguous[16];          /* after PSY_E_FORMAT for an ambiguous mapping: "onset",
+                                    "duration" or "label" (name that column); else "" */
+    size_t n_events;             /* events added */
+    size_t n_unplaced;           /* rows without an onset; the first PSY_EVENTS_UNPLACED_KEPT: */
+    psy_unplaced_event unplaced[PSY_EVENTS_UNPLACED_KEPT];
+} psy_events_info;
+
+/* Adds the events of a session event file: a header row, then one event per row; delimiter tab,
+ * comma or semicolon; onsets and durations in seconds ("n/a" or empty: missing). Columns, when
+ * options do not name them (case-insensitive), by name:
+ *   onset     `onset` (BIDS), else the one of time, timestamp, latency, start, onset_s, time_s,
+ *             start_s, seconds;
+ *   duration  `duration` (BIDS), else the one of duration_s, dur, length (none: NaN);
+ *   label     `trial_type` (BIDS), else the one of label, event, marker, condition, cond, type,
+ *             description, value, message, name; none: each row's first text cell. A row whose
+ *             label cell is n/a takes the next such column that has a value (BIDS `value`).
+ * Two candidates for one role and no BIDS name is ambiguous: PSY_E_FORMAT naming them, with
+ * info->ambiguous set. The other cells go to the event's detail ("column=value;..."). A row
+ * without an onset adds no event: it is counted in info (and a reader warning); a negative
+ * duration reads as NaN (a warning). info (may be NULL) is filled on success, and on failure as
+ * far as it got. Returns PSY_OK, PSY_E_INVALID (NULL reader or source, NaN offset), PSY_E_FORMAT
+ * (no onset column, a named column missing, an ambiguous mapping, a value that is not a number,
+ * a ragged row), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
+psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
+                                       psy_events_info *info, psy_message *why);
 
 #ifdef __cplusplus
 }
