@@ -22,4 +22,10 @@ psy_status edf_add_event(psy_reader *r, double onset, double duration, const cha
 psy_status edf_libedf_open(const char *path, const edf_header *hdr, psy_reader *r, char *refusal,
                            size_t refusal_size);
 
+/* psyphys convert's marks of what is not signal (edf_fill.c), applied to a continuous file's
+ * reader once its events are read: a "psyphys: gap" reaching data_end_s (the records' end) ends
+ * the channels where it begins; other "psyphys: gap" spans, and "psyphys: NaN LABEL" spans of
+ * channel LABEL, read as NaN. PSY_OK or PSY_E_NOMEM. */
+psy_status edf_apply_fill_marks(psy_reader *r, double data_end_s);
+
 #endif

@@ -206,6 +206,8 @@ psy_status psy_open_edf(psy_source *src, const psy_open_options *opt, psy_reader
         hdr.discontinuous = 0;
     }
     psy_reader_set_format(r, edf_header_format(&hdr));
+    const int continuous = !hdr.discontinuous;
+    const double data_end_s = (double)hdr.n_records * hdr.record_duration;
     edf_data *d = edf_data_new(src, &hdr);
     if (!d) {
         edf_header_free(&hdr);
@@ -241,6 +243,7 @@ psy_status psy_open_edf(psy_source *src, const psy_open_options *opt, psy_reader
     }
     edf_data_free(d);
     free(map);
+    if (st == PSY_OK && continuous) st = edf_apply_fill_marks(r, data_end_s);
     if (st == PSY_OK) st = psy_reader_finish(r);
     if (st != PSY_OK) {
         psy_reader_discard(r);

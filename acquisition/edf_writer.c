@@ -273,7 +273,7 @@ static psy_status mark_start_unknown(const char *path, psy_message *why)
 static int64_t annotations_wanted(const psy_write_job *job)
 {
     return (int64_t)psy_reader_event_count(job->reader) + psy_reader_stretch_count(job->reader) +
-           MAX_NAN_NOTES;
+           MAX_NAN_NOTES + job->n + 1;
 }
 
 static psy_status set_header(edf_out *o, int64_t units, psy_message *why)
@@ -297,6 +297,27 @@ static psy_status set_header(edf_out *o, int64_t units, psy_message *why)
     if (ok) edf_set_equipment(o->handle, "psyphys");
     psy_edflib_unlock();
     return ok ? PSY_OK : PSY_E_IO;
+}
+
+/* A data record holds whole samples of every channel, so the last one is padded past the data
+ * (MIT-BIH's 1805.556 s in 1-s records: 0.444 s). The padding holds the lowest digital value, as
+ * gaps do, and is marked the same way: "psyphys: gap" after the longest channel, "psyphys: NaN
+ * LABEL" over the tail of a channel that ends before it. psyphys's readers read them as no signal
+ * (edf_fill.c), others see the annotations. */
+static void mark_padding(edf_out *o, double record_s)
+{
+    psy_write_job *job = o->job;
+    double longest = 0;
+    for (int k = 0; k < job->n; k++) longest = fmax(longest, (double)job->frames[k] / o->ch[k].info->rate_hz);
+    for (int k = 0; k < job->n; k++) {
+        double end = (double)job->frames[k] / o->ch[k].info->rate_hz;
+        if (longest - end < 1e-9) continue;
+        char text[PSY_LABEL_SIZE + 16];
+        snprintf(text, sizeof text, "psyphys: NaN %s", o->ch[k].info->label);
+        annotate(o, end, longest - end, text);
+    }
+    double file_end = (double)o->records * record_s;
+    if (file_end - longest > 1e-9) annotate(o, longest, file_end - longest, "psyphys: gap");
 }
 
 static void write_events(edf_out *o)
@@ -407,6 +428,7 @@ psy_status psy_write_edf(psy_write_job *job, int bdf, psy_message *why)
     if (st == PSY_OK) st = set_header(&o, units, why);
     if (st == PSY_OK) {
         write_events(&o);
+        mark_padding(&o, (double)units / 100000.0);
         st = write_samples(&o, why);
     }
     if (o.handle >= 0) {

@@ -13,6 +13,12 @@ typedef struct stored_event {
     size_t order; /* insertion order, for a stable sort */
 } stored_event;
 
+/* Samples [start, end) of a channel that read as NaN whatever the file holds. */
+typedef struct missing_span {
+    int ch;
+    int64_t start, end;
+} missing_span;
+
 struct psy_reader {
     char format[32];
     psy_source *src;
@@ -21,6 +27,8 @@ struct psy_reader {
     psy_datetime start;
     psy_channel_info *channels;
     int n_channels, cap_channels;
+    missing_span *missing;
+    size_t n_missing, cap_missing;
     stored_event *events;
     size_t n_events, cap_events;
     psy_stretch *stretches;
@@ -228,6 +236,20 @@ psy_status psy_reader_add_stretch(psy_reader *r, double onset_s, double duration
     return PSY_OK;
 }
 
+psy_status psy_reader_mark_missing(psy_reader *r, int ch, int64_t start, int64_t end)
+{
+    if (ch < 0 || ch >= r->n_channels || end <= start) return PSY_OK;
+    if (!grow(&r->missing, sizeof *r->missing, &r->cap_missing, r->n_missing + 1)) return PSY_E_NOMEM;
+    r->missing[r->n_missing++] = (missing_span){ch, start, end};
+    return PSY_OK;
+}
+
+void psy_reader_trim_channel(psy_reader *r, int ch, int64_t frames)
+{
+    if (ch >= 0 && ch < r->n_channels && frames >= 0 && frames < r->channels[ch].frames)
+        r->channels[ch].frames = frames;
+}
+
 void psy_reader_warn(psy_reader *r, const char *fmt, ...)
 {
     char buf[256];
@@ -316,6 +338,7 @@ void psy_reader_discard(psy_reader *r)
     free(r->events);
     free(r->warnings);
     free(r->channels);
+    free(r->missing);
     free(r->stretches);
     free(r);
 }
@@ -409,6 +432,11 @@ psy_status psy_reader_read(psy_reader *r, int ch, int64_t start, int64_t n, doub
     } else if (c->conversion == PSY_CONV_RECIPROCAL) {
         /* zero or negative resistance is a disconnected or broken lead, not a conductance */
         for (int64_t i = 0; i < n; i++) out[i] = out[i] > 0 ? c->conversion_scale / out[i] : NAN;
+    }
+    for (size_t k = 0; k < r->n_missing; k++) {
+        const missing_span *m = &r->missing[k];
+        if (m->ch != ch || m->end <= start || m->start >= start + n) continue;
+        for (int64_t i = m->start > start ? m->start : start; i < m->end && i < start + n; i++) out[i - start] = NAN;
     }
     return PSY_OK;
 }

@@ -61,6 +61,13 @@ void psy_reader_note_override(psy_reader *reader, double declared_hz, double giv
  * `factor`, every stated time (stretches, events, irregular sample times) divided by it. */
 void psy_reader_rescale_clock(psy_reader *reader, double factor);
 
+/* Samples [start, end) of channel ch read as NaN (missing) whatever the file holds: a writer's
+ * fill that the file marks as such. PSY_OK or PSY_E_NOMEM. */
+psy_status psy_reader_mark_missing(psy_reader *reader, int ch, int64_t start, int64_t end);
+
+/* Shortens channel ch to `frames` samples (what follows was padding); longer values are ignored. */
+void psy_reader_trim_channel(psy_reader *reader, int ch, int64_t frames);
+
 /* Records a warning (printf-style, truncated at 255 bytes). Allocation failure drops it. */
 void psy_reader_warn(psy_reader *reader, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

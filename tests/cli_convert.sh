@@ -34,6 +34,33 @@ cp "$DEMO" "$TMP/self.edf"
 expect_exit 1 "$PSYPHYS" convert --overwrite "$TMP/self.edf" "$TMP/self.edf"
 cmp -s "$TMP/self.edf" "$DEMO" || fail "the input was changed"
 
+# A recording whose length is not a whole number of data records (149.55 s in 1-s records): the
+# padding of the last record is marked and read back as no signal (the duration is the data's).
+mkdir "$TMP/cut"
+expect_exit 0 "$PSYPHYS" convert "$DEMO" "$TMP/cut/full_physio.tsv.gz"
+gunzip -c "$TMP/cut/full_physio.tsv.gz" | head -n 14955 | gzip -n >"$TMP/cut/part_physio.tsv.gz"
+cp "$TMP/cut/full_physio.json" "$TMP/cut/part_physio.json"
+expect_exit 0 "$PSYPHYS" convert "$TMP/cut/part_physio.tsv.gz" "$TMP/cut/part.edf"
+expect_exit 0 "$PSYPHYS" info "$TMP/cut/part.edf" --first-events 10
+expect_grep '^duration +149\.550 s' "$TMP/out"
+expect_grep ' ECG +ECG +mV +100 +14955 +149\.550' "$TMP/out"
+expect_grep ' 149\.5500 +0\.4500 +annotation +psyphys: gap' "$TMP/out"
+expect_grep "padding of the last data record: the channels end at 149\\.5500 s" "$TMP/out"
+expect_exit 0 "$PSYPHYS" beats "$TMP/cut/part_physio.tsv.gz" -o "$TMP/cut/a.tsv"
+expect_exit 0 "$PSYPHYS" beats "$TMP/cut/part.edf" -o "$TMP/cut/b.tsv"
+cmp -s "$TMP/cut/a.tsv" "$TMP/cut/b.tsv" || fail "beats differ between the recording and its EDF copy"
+rm -r "$TMP/cut"
+# MIT-BIH 105 (650000 samples at 360 Hz = 1805.556 s): no beat at the padding's edge.
+R105=$SHARED/data/mitdb/105.hea
+if [ -f "$R105" ]; then
+    expect_exit 0 "$PSYPHYS" convert "$R105" "$TMP/105.edf"
+    expect_exit 0 "$PSYPHYS" beats "$R105" -o "$TMP/105_hea.tsv"
+    expect_exit 0 "$PSYPHYS" beats "$TMP/105.edf" -o "$TMP/105_edf.tsv"
+    cmp -s "$TMP/105_hea.tsv" "$TMP/105_edf.tsv" || fail "105: beats of the EDF copy differ: $(tail -1 "$TMP/105_edf.tsv")"
+    if grep -q '	649999	' "$TMP/105_edf.tsv"; then fail "105: a beat at the last sample"; fi
+    rm -f "$TMP"/105*
+fi
+
 # A failed conversion leaves no output and no temporary file.
 printf 'GDF 2.10 xxxxxxxxxxxx' >"$TMP/x.gdf"
 expect_exit 1 "$PSYPHYS" convert "$TMP/x.gdf" "$TMP/none.edf"

@@ -547,6 +547,14 @@ static void test_gaps_and_edge_cases(void **state)
     a = find_annotation(ann, 2, "a very long event label that EDFlib cann");
     assert_int_equal(a->onset, 0);
     assert_true(a->duration_l < 0); /* none given */
+    /* psyphys reads the gap it filled as no signal (NaN), the rest as written */
+    psy_reader *back = NULL;
+    assert_int_equal(psy_reader_open(path, NULL, &back, &why), PSY_OK);
+    assert_int_equal(psy_reader_read(back, 0, 0, 400, phys), PSY_OK);
+    for (int i = 0; i < 400; i++)
+        if (i >= 100 && i < 200) assert_true(isnan(phys[i]));
+        else assert_true(fabs(phys[i] - (i < 100 ? i : i - 100)) <= step);
+    psy_reader_close(back);
 
     /* a start EDF cannot hold (before 1985) is written as unknown, not as EDFlib's "now" */
     psy_reader *old = make_gapped(0, 300);
@@ -603,6 +611,73 @@ static void test_gaps_and_edge_cases(void **state)
     assert_no_temporaries();
 }
 
+/* Two 360 Hz channels, "A" 3780 samples (10.5 s: the last 1-s data record half padding) and "B"
+ * 3600 (10 s): values 1 + i / 1000, never the fill. */
+static psy_status ramp_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)impl, (void)ch;
+    for (int64_t i = 0; i < n; i++) out[i] = 1 + (double)(start + i) / 1000;
+    return PSY_OK;
+}
+
+static psy_reader *make_unequal(void)
+{
+    static const psy_reader_ops ops = {ramp_read, NULL, NULL};
+    psy_reader *r = psy_reader_new("memory");
+    for (int c = 0; c < 2; c++) {
+        psy_channel_info info = {0};
+        strcpy(info.label, c ? "B" : "A");
+        strcpy(info.file_unit, "mV");
+        info.rate_hz = 360;
+        info.frames = c ? 3600 : 3780;
+        info.physical_min = 0, info.physical_max = 5;
+        assert_true(psy_reader_add_channel(r, &info, 0) >= 0);
+    }
+    psy_reader_set_impl(r, &ops, NULL);
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    return r;
+}
+
+/* The padding of the last data record is marked ("psyphys: gap"; a shorter channel's tail
+ * "psyphys: NaN B") and psyphys reads it back as no signal: the channels end with the data, the
+ * shorter one's tail is NaN; by EDFlib and by the own parser alike. */
+static void test_padding_marked(void **state)
+{
+    (void)state;
+    psy_reader *r = make_unequal();
+    for (int bdf = 0; bdf < 2; bdf++) {
+        const char *path = tmp_path(bdf ? "pad.bdf" : "pad.edf");
+        psy_message why = {{0}};
+        psy_status st = psy_write_recording(r, path, bdf ? PSY_WRITE_BDF : PSY_WRITE_EDF, NULL, &why);
+        if (st != PSY_OK) fail_msg("%s: %s", psy_strerror(st), why.text);
+        for (int libedf = 0; libedf < 2; libedf++) {
+            psy_open_options o = psy_open_options_default();
+            o.use_libedf = libedf;
+            psy_reader *back = NULL;
+            assert_int_equal(psy_reader_open(path, &o, &back, &why), PSY_OK);
+            assert_int_equal(psy_reader_channel(back, 0)->frames, 3780);
+            assert_int_equal(psy_reader_channel(back, 1)->frames, 3780);
+            assert_true(fabs(psy_reader_duration(back) - 10.5) < 1e-9);
+            int gap = 0, nan_b = 0;
+            for (size_t i = 0; i < psy_reader_event_count(back); i++) {
+                const psy_event *e = psy_reader_event(back, i);
+                gap += strcmp(e->label, "psyphys: gap") == 0 && e->onset_s == 10.5 && e->duration_s == 0.5;
+                nan_b += strcmp(e->label, "psyphys: NaN B") == 0 && e->onset_s == 10 && e->duration_s == 0.5;
+            }
+            assert_int_equal(gap, 1);
+            assert_int_equal(nan_b, 1);
+            double x[180];
+            assert_int_equal(psy_reader_read(back, 0, 3600, 180, x), PSY_OK);
+            for (int i = 0; i < 180; i++) assert_true(fabs(x[i] - (1 + (3600 + i) / 1000.0)) < 1e-3);
+            assert_int_equal(psy_reader_read(back, 1, 3590, 180, x), PSY_OK);
+            for (int i = 0; i < 180; i++) assert_true(i < 10 ? fabs(x[i] - (1 + (3590 + i) / 1000.0)) < 1e-3 : isnan(x[i]));
+            psy_reader_close(back);
+        }
+    }
+    psy_reader_close(r);
+    assert_no_temporaries();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_never_onto_the_input),
         cmocka_unit_test(test_bids_round_trip),
         cmocka_unit_test(test_gaps_and_edge_cases),
+        cmocka_unit_test(test_padding_marked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
