@@ -70,7 +70,8 @@ static int nn_from_beats(report_data *d)
     d->nn_t = malloc((2 * n + 1) * sizeof *d->nn_t);
     d->nn_ms = malloc((2 * n + 1) * sizeof *d->nn_ms);
     d->nn_corrected = malloc(2 * n + 1);
-    if (!d->beat_t || !d->beat_rr || !cls || !d->nn_t || !d->nn_ms || !d->nn_corrected) {
+    d->nn_run_start = calloc(2 * n + 1, 1);
+    if (!d->beat_t || !d->beat_rr || !cls || !d->nn_t || !d->nn_ms || !d->nn_corrected || !d->nn_run_start) {
         free(cls);
         return 0;
     }
@@ -98,6 +99,7 @@ static int nn_from_beats(report_data *d)
                  psy_strerror(st), d->beat_t[i]);
             break;
         }
+        if (m) d->nn_run_start[d->n_nn] = 1;
         d->n_nn += m;
         i = j;
     }
@@ -328,7 +330,7 @@ void report_data_free(report_data *d)
     report_table_free(&d->beats);
     report_table_free(&d->scr);
     report_table_free(&d->epochs);
-    free(d->beat_t), free(d->beat_rr), free(d->nn_t), free(d->nn_ms), free(d->nn_corrected);
+    free(d->beat_t), free(d->beat_rr), free(d->nn_t), free(d->nn_ms), free(d->nn_corrected), free(d->nn_run_start);
     free(d->welch.f_hz), free(d->welch.psd), free(d->lomb.f_hz), free(d->lomb.psd);
     psy_eda_result_free(d->eda);
     psy_eda_result_free(d->driver);

@@ -29,6 +29,8 @@ typedef struct report_data {
     size_t n_beats, n_flagged;  /* flagged: not N, or corrected */
     double *nn_t, *nn_ms;
     uint8_t *nn_corrected;
+    uint8_t *nn_run_start;      /* 1 where a run of consecutive intervals begins (after a gap, a
+                                   missing interval or the start): lines break there */
     size_t n_nn, nn_corrected_count;
     report_spectrum welch, lomb;
     double band_hz[PSY_HRV_BAND_COUNT][2];

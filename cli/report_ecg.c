@@ -8,7 +8,9 @@
 #include "report_sections.h"
 #include "svg_plot.h"
 
-enum { MAX_FLAGGED = 24, N_NORMAL = 4 };
+/* Strips of flagged beats at most (the first of each class, the rest at random): a page of them
+ * shows what the detector and the correction did; the summary line counts the rest. */
+enum { MAX_FLAGGED = 8, N_NORMAL = 4 };
 #define HALF_S 2.0
 
 /* A beat's sample index from the table, or -1 when the cell is not a usable index. */
@@ -107,6 +109,26 @@ static void pick_flagged(const report_table *b, const size_t *flagged, size_t nf
     qsort(picked, n, sizeof *picked, by_index);
 }
 
+/* One line: how many beats are flagged, by class, and how many intervals were corrected. */
+static void summary(FILE *fp, const report_data *d, const size_t *flagged, size_t nf)
+{
+    const report_table *b = &d->beats;
+    int c_label = report_table_col(b, "label"), c_corr = report_table_col(b, "corrected");
+    size_t count[PSY_BEAT_CLASS_COUNT] = {0}, corrected = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const char *label = report_table_str(b, flagged[i], c_label);
+        for (int c = 1; c < PSY_BEAT_CLASS_COUNT; c++)
+            count[c] += strcmp(label, psy_beat_class_name((psy_beat_class)c)) == 0;
+        corrected += report_table_num(b, flagged[i], c_corr) == 1;
+    }
+    fprintf(fp, "<p class=\"caption\" id=\"ecg-summary\">%zu of %zu beats (%.1f %%) flagged or corrected:", nf, d->n_beats,
+            d->n_beats ? 100.0 * (double)nf / (double)d->n_beats : 0.0);
+    const char *sep = " ";
+    for (int c = 1; c < PSY_BEAT_CLASS_COUNT; c++)
+        if (count[c]) fprintf(fp, "%s%zu %s", sep, count[c], psy_beat_class_name((psy_beat_class)c)), sep = ", ";
+    fprintf(fp, "%s%zu with a corrected interval.</p>\n", sep, corrected);
+}
+
 void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
 {
     fputs("<section id=\"ecg\">\n<h2>ECG strips</h2>\n", fp);
@@ -127,6 +149,7 @@ void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
     }
     size_t shown = nf < MAX_FLAGGED ? nf : MAX_FLAGGED, picked[MAX_FLAGGED];
     pick_flagged(b, flagged, nf, picked, shown);
+    summary(fp, d, flagged, nf);
     fprintf(fp, "<p class=\"caption\">Raw ECG, %g s around %zu of the %zu corrected or flagged beats%s and %d normal "
                 "beats picked at random. Markers: <span class=\"k-blue\">●</span> R-peak of a normal beat, "
                 "<span class=\"k-vermillion\">▲</span> flagged beat or corrected interval.</p>\n<div class=\"strips\">\n",

@@ -65,13 +65,16 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id)
     free(x), free(y);
 
     const psy_eda_result *dr = d->eda->phasic_area_1hz_us_s ? d->eda : d->driver;
+    if (!dr || !dr->phasic_area_1hz_us_s) { /* no empty plot: say why */
+        fputs("<p class=\"caption\">No phasic driver plot: the deconvolution failed (see the warnings).</p>\n"
+              "</section>\n", fp);
+        return;
+    }
     svg_axes b = {"Phasic driver (deconvolution, Benedek & Kaernbach 2010)", tx.label, "driver (µS)", 0,
                   d->duration_s * tx.per_s, 0, 1, 0, 180, 0, 0};
-    if (dr && dr->phasic_area_1hz_us_s) svg_range(dr->phasic_area_1hz_us_s, dr->n_tonic, 0.06, &b.y0, &b.y1), b.y0 = 0;
+    svg_range(dr->phasic_area_1hz_us_s, dr->n_tonic, 0.06, &b.y0, &b.y1), b.y0 = 0;
     svg_plot_begin(&p, fp, &b, "eda-driver", (*plot_id)++);
-    if (dr && dr->phasic_area_1hz_us_s)
-        svg_plot_line(&p, NULL, dr->phasic_area_1hz_us_s, dr->n_tonic, 0.5 * tx.per_s, tx.per_s, SVG_PURPLE, 1.1, 1);
-    else svg_plot_note(&p, "no phasic driver (see the warnings)");
+    svg_plot_line(&p, NULL, dr->phasic_area_1hz_us_s, dr->n_tonic, 0.5 * tx.per_s, tx.per_s, SVG_PURPLE, 1.1, 1);
     svg_legend_item di[] = {{"positive phasic driver, 1 s means", SVG_PURPLE, 0, SVG_CIRCLE}};
     svg_plot_legend(&p, di, 1);
     svg_plot_end(&p);

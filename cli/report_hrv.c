@@ -11,19 +11,20 @@ static void tachogram(FILE *fp, const report_data *d, int *plot_id)
     report_time tx = report_time_axis(d->duration_s);
     svg_axes a = {"RR tachogram", tx.label, "interval (ms)", 0, d->duration_s * tx.per_s, 400, 1200, 0, 220, 0, 0};
     svg_range(d->nn_ms, d->n_nn, 0.15, &a.y0, &a.y1);
-    double *rt = malloc((d->n_beats + 1) * sizeof *rt), *nt = malloc((d->n_nn + 1) * sizeof *nt);
+    double *rt = malloc((d->n_beats + 1) * sizeof *rt), *nx = NULL, *ny = NULL;
+    size_t n = report_nn_line(d, d->nn_ms, tx.per_s, &nx, &ny); /* broken at gaps */
     svg_plot p;
     svg_plot_begin(&p, fp, &a, "tachogram", (*plot_id)++);
-    if (rt && nt) {
+    if (rt && n) {
+        /* raw RR: n/a (NaN) for the first beat after a gap, so it breaks there too */
         for (size_t i = 0; i < d->n_beats; i++) rt[i] = d->beat_t[i] * tx.per_s;
-        for (size_t i = 0; i < d->n_nn; i++) nt[i] = d->nn_t[i] * tx.per_s;
         svg_plot_line(&p, rt, d->beat_rr, d->n_beats, 0, 0, SVG_ORANGE, 1, 0.9);
-        svg_plot_line(&p, nt, d->nn_ms, d->n_nn, 0, 0, SVG_BLUE, 1.2, 1);
+        svg_plot_line(&p, nx, ny, n, 0, 0, SVG_BLUE, 1.2, 1);
     }
     svg_legend_item items[] = {{"raw RR", SVG_ORANGE, 0, SVG_CIRCLE}, {"corrected NN", SVG_BLUE, 0, SVG_CIRCLE}};
     svg_plot_legend(&p, items, 2);
     svg_plot_end(&p);
-    free(rt), free(nt);
+    free(rt), free(nx), free(ny);
 }
 
 static void poincare(FILE *fp, const report_data *d, int *plot_id)

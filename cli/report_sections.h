@@ -20,6 +20,11 @@ report_time report_time_axis(double duration_s);
 int report_signal_reduce(psy_reader *r, int ch, double t0_s, double t1_s, size_t columns, double **x,
                          double **y, size_t *n);
 
+/* A value per NN interval (y[i] for d->nn_t[i]) as a line over time: x = nn_t * per_s, with a
+ * NaN point before each run of consecutive intervals but the first, so the line breaks at gaps
+ * instead of bridging them. *x and *y are malloc'd (NULL when out of memory); returns the count. */
+size_t report_nn_line(const report_data *d, const double *y, double per_s, double **x, double **yo);
+
 /* 1 when rows first .. row - 1 of column col hold no cell equal to row's: the label's first row. */
 int report_first_of_label(const report_table *t, size_t row, int col, size_t first);
 

@@ -66,27 +66,35 @@ void report_section_timeline(FILE *fp, const report_data *d, int *plot_id)
             n_phases > MAX_SHADED ? "too many to shade: see the segments table" : "shaded");
     report_time tx = report_time_axis(d->duration_s);
     svg_axes a = {"Heart rate", tx.label, "heart rate (bpm)", 0, d->duration_s * tx.per_s, 40, 120, 0, 220, 0, 0};
-    size_t n = d->n_nn;
-    double *hr = malloc((n + 1) * sizeof *hr), *t = malloc((n + 1) * sizeof *t);
-    for (size_t i = 0; hr && t && i < n; i++) hr[i] = 60000.0 / d->nn_ms[i], t[i] = d->nn_t[i] * tx.per_s;
-    if (hr && t && n) svg_range(hr, n, 0.08, &a.y0, &a.y1);
+    double *hr = malloc((d->n_nn + 1) * sizeof *hr), *x = NULL, *y = NULL;
+    for (size_t i = 0; hr && i < d->n_nn; i++) hr[i] = 60000.0 / d->nn_ms[i];
+    size_t n = hr ? report_nn_line(d, hr, tx.per_s, &x, &y) : 0;
     svg_plot p;
-    svg_plot_begin(&p, fp, &a, "timeline-hr", (*plot_id)++);
-    decorate(&p, d, tx, 1);
-    if (hr && t && n) svg_plot_line(&p, t, hr, n, 0, 0, SVG_BLUE, 1.2, 1);
-    else svg_plot_note(&p, "no beats");
-    legend(&p, d, &(svg_legend_item){"heart rate (corrected NN)", SVG_BLUE, 0, SVG_CIRCLE});
-    svg_plot_end(&p);
-    free(hr), free(t);
+    if (n) { /* no plot without a heart rate: a caption says why */
+        svg_range(hr, d->n_nn, 0.08, &a.y0, &a.y1);
+        svg_plot_begin(&p, fp, &a, "timeline-hr", (*plot_id)++);
+        decorate(&p, d, tx, 1);
+        svg_plot_line(&p, x, y, n, 0, 0, SVG_BLUE, 1.2, 1);
+        legend(&p, d, &(svg_legend_item){"heart rate (corrected NN)", SVG_BLUE, 0, SVG_CIRCLE});
+        svg_plot_end(&p);
+    } else {
+        fputs("<p class=\"caption\">No heart-rate plot: no beats (no ECG or RR channel analysed, or no beat "
+              "found).</p>\n", fp);
+    }
+    free(hr), free(x), free(y);
 
     svg_axes b = {"Skin conductance level", tx.label, "SCL (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 220, 0, 0};
     const psy_eda_result *e = d->eda;
-    if (e && e->n_tonic) svg_range(e->tonic_1hz_us, e->n_tonic, 0.08, &b.y0, &b.y1);
-    svg_plot_begin(&p, fp, &b, "timeline-scl", (*plot_id)++);
-    decorate(&p, d, tx, 0);
-    if (e && e->n_tonic) svg_plot_line(&p, NULL, e->tonic_1hz_us, e->n_tonic, 0.5 * tx.per_s, tx.per_s, SVG_GREEN, 1.2, 1);
-    else svg_plot_note(&p, d->rec ? "no skin conductance channel" : "recording not available");
-    legend(&p, d, &(svg_legend_item){"tonic level (1 s means)", SVG_GREEN, 0, SVG_CIRCLE});
-    svg_plot_end(&p);
+    if (e && e->n_tonic) {
+        svg_range(e->tonic_1hz_us, e->n_tonic, 0.08, &b.y0, &b.y1);
+        svg_plot_begin(&p, fp, &b, "timeline-scl", (*plot_id)++);
+        decorate(&p, d, tx, 0);
+        svg_plot_line(&p, NULL, e->tonic_1hz_us, e->n_tonic, 0.5 * tx.per_s, tx.per_s, SVG_GREEN, 1.2, 1);
+        legend(&p, d, &(svg_legend_item){"tonic level (1 s means)", SVG_GREEN, 0, SVG_CIRCLE});
+        svg_plot_end(&p);
+    } else {
+        fprintf(fp, "<p class=\"caption\">No skin conductance plot: %s.</p>\n",
+                d->rec ? "no EDA channel analysed" : "the recording is not available (see the warnings)");
+    }
     fputs("</section>\n", fp);
 }

@@ -13,6 +13,22 @@ report_time report_time_axis(double duration_s)
     return (report_time){1.0 / 3600, "time (h)"};
 }
 
+size_t report_nn_line(const report_data *d, const double *y, double per_s, double **x, double **yo)
+{
+    *x = malloc((2 * d->n_nn + 1) * sizeof **x), *yo = malloc((2 * d->n_nn + 1) * sizeof **yo);
+    if (!*x || !*yo) {
+        free(*x), free(*yo);
+        *x = *yo = NULL;
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_nn; i++) {
+        if (i && d->nn_run_start[i]) (*x)[n] = d->nn_t[i] * per_s, (*yo)[n++] = NAN;
+        (*x)[n] = d->nn_t[i] * per_s, (*yo)[n++] = y[i];
+    }
+    return n;
+}
+
 int report_first_of_label(const report_table *t, size_t row, int col, size_t first)
 {
     for (size_t j = first; j < row; j++)
