@@ -191,17 +191,6 @@ static void write_scr_tsv(FILE *fp, const psy_eda_result *r)
     }
 }
 
-static char *sidecar_path(const char *out)
-{
-    size_t len = strlen(out);
-    char *side = malloc(len + 6);
-    if (!side) return NULL;
-    memcpy(side, out, len + 1);
-    if (len > 4 && strcmp(side + len - 4, ".tsv") == 0) side[len - 4] = '\0';
-    strcat(side, ".json");
-    return side;
-}
-
 /* An event's label as a TSV cell (tabs and line breaks as spaces). */
 static void put_label(FILE *fp, const char *label)
 {
@@ -296,7 +285,7 @@ static int write_table_sidecar(FILE *fp, json_t *base, const char *table, json_t
 static int open_table(cli_output *outs, int *n, const char *path, int overwrite, int *with_sidecar)
 {
     *with_sidecar = !cli_output_is_stream(path);
-    char *side = sidecar_path(path);
+    char *side = cli_sidecar_path_for(path);
     int ok = side && cli_output_open(&outs[(*n)++], path, overwrite) &&
              (!*with_sidecar || cli_output_open(&outs[(*n)++], side, overwrite));
     free(side);

@@ -1,6 +1,7 @@
 /* psyphys report OUTDIR — QC report pages from the outputs of psyphys analyze. */
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include "output.h"
 #include "report.h"
 #include "report_table.h"
-
-#include <jansson.h>
 
 static void help(FILE *out)
 {
