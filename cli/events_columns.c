@@ -46,6 +46,20 @@ int cli_events_columns_valid(const char *spec)
     return ok;
 }
 
+/* "note: 2 events; onset from 'time', duration from 'dur', label from 'cond'" (and the rows that
+ * gave none) on stderr. */
+static void say_columns(const char *path, const psy_events_info *in)
+{
+    char duration[PSY_LABEL_SIZE + 2] = "none", label[PSY_LABEL_SIZE + 2] = "each row's first text cell";
+    if (in->duration_column[0]) snprintf(duration, sizeof duration, "'%s'", in->duration_column);
+    if (in->label_column[0]) snprintf(label, sizeof label, "'%s'", in->label_column);
+    fprintf(stderr, "psyphys: %s: note: %zu events; onset from '%s', duration from %s, label from %s\n", path,
+            in->n_events, in->onset_column, duration, label);
+    if (in->n_unplaced)
+        fprintf(stderr, "psyphys: %s: warning: %zu rows without an onset give no event (line %lld first)\n", path,
+                in->n_unplaced, (long long)in->unplaced[0].line);
+}
+
 psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, psy_events_info *info)
 {
     char *buf = NULL;
@@ -65,23 +79,13 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
     } else {
         st = psy_reader_load_events_with(r, src, &opt, info, &why);
         psy_source_close(src);
-        if (st != PSY_OK)
-            cli_error(path, "%s%s%s%s", why.text[0] ? why.text : psy_strerror(st),
-                      info->ambiguous[0] ? " (say which: --events-columns " : "", info->ambiguous,
-                      info->ambiguous[0] ? "=COLUMN)"
-                      : strstr(why.text, "no onset column") ? " (name yours with --events-columns onset=COLUMN)" : "");
+        char hint[64] = ""; /* how to say which column */
+        if (info->ambiguous[0]) snprintf(hint, sizeof hint, " (say which: --events-columns %s=COLUMN)", info->ambiguous);
+        else if (strstr(why.text, "no onset column")) snprintf(hint, sizeof hint, " (name yours with --events-columns onset=COLUMN)");
+        if (st != PSY_OK) cli_error(path, "%s%s", why.text[0] ? why.text : psy_strerror(st), hint);
     }
     free(buf);
-    if (st == PSY_OK) {
-        fprintf(stderr, "psyphys: %s: note: %zu events; onset from '%s', duration from %s%s%s, label from %s%s%s\n",
-                path, info->n_events, info->onset_column, info->duration_column[0] ? "'" : "",
-                info->duration_column[0] ? info->duration_column : "none", info->duration_column[0] ? "'" : "",
-                info->label_column[0] ? "'" : "", info->label_column[0] ? info->label_column : "each row's first text cell",
-                info->label_column[0] ? "'" : "");
-        if (info->n_unplaced)
-            fprintf(stderr, "psyphys: %s: warning: %zu rows without an onset give no event (line %lld first)\n", path,
-                    info->n_unplaced, (long long)info->unplaced[0].line);
-    }
+    if (st == PSY_OK) say_columns(path, info);
     return st;
 }
 
