@@ -49,9 +49,11 @@ static void list_names(char names[][PSY_LABEL_SIZE], int n, char *out, size_t si
 }
 
 /* The column of one role: the one named by the caller, else the BIDS name, else the one
- * synonym present. -1 for none; -2 after failing (a named column missing, two synonyms). */
+ * synonym present (strict), or the first-ranked synonym present (a BIDS reader's own event
+ * files). -1 for none; -2 after failing (a named column missing, two synonyms when strict). */
 static int role_column(char names[][PSY_LABEL_SIZE], int n, const char *role, const char *given,
-                       const char *bids, const char *const *synonyms, psy_events_info *info, psy_message *why)
+                       const char *bids, const char *const *synonyms, int strict, psy_events_info *info,
+                       psy_message *why)
 {
     char list[200];
     if (given) {
@@ -63,6 +65,9 @@ static int role_column(char names[][PSY_LABEL_SIZE], int n, const char *role, co
     }
     for (int c = 0; c < n; c++)
         if (psy_strieq(names[c], bids)) return c;
+    for (const char *const *w = synonyms; !strict && *w; w++)
+        for (int c = 0; c < n; c++)
+            if (psy_strieq(names[c], *w)) return c;
     int found = -1;
     for (int c = 0; c < n; c++)
         for (const char *const *w = synonyms; *w; w++) {
@@ -119,7 +124,7 @@ static void unplaced(psy_events_info *info, int64_t line, const text_field *labe
 }
 
 static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
-                              const char *const *given, int n_given, const psy_events_options *opt,
+                              const char *const *given, int n_given, const psy_events_options *opt, int strict,
                               event_list *list, psy_events_info *info, psy_message *why)
 {
     static const char *const onset_names[] = {"time", "timestamp", "latency", "start", "onset_s",
@@ -179,7 +184,7 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         n_cols = n_given < MAX_EVENT_COLUMNS ? n_given : MAX_EVENT_COLUMNS;
         for (int c = 0; c < n_cols; c++) psy_copy_field(names[c], PSY_LABEL_SIZE, given[c], strlen(given[c]));
     }
-    int onset = role_column(names, n_cols, "onset", opt->onset_column, "onset", onset_names, info, why);
+    int onset = role_column(names, n_cols, "onset", opt->onset_column, "onset", onset_names, strict, info, why);
     if (onset == -1) {
         char list_text[200];
         list_names(names, n_cols, list_text, sizeof list_text);
@@ -187,10 +192,10 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
     }
     int duration = onset < 0 ? -2
                              : role_column(names, n_cols, "duration", opt->duration_column, "duration",
-                                           duration_names, info, why);
+                                           duration_names, strict, info, why);
     int label_col = duration < -1 ? -2
                                   : role_column(names, n_cols, "label", opt->label_column, label_names[0],
-                                                label_names + 1, info, why);
+                                                label_names + 1, strict, info, why);
     if (onset < 0 || duration < -1 || label_col < -1) {
         st = PSY_E_FORMAT;
         goto done;
@@ -290,15 +295,17 @@ done:
     return st;
 }
 
-/* Events of an event file (header row, or the given column names) with the options. */
+/* Events of an event file (header row, or the given column names) with the options; strict:
+ * two candidates for a role are refused (a file the user gives), else the first-ranked is taken
+ * (the BIDS run and physioevents files a reader pairs itself, whose columns BIDS defines). */
 static psy_status load(psy_reader *r, psy_source *src, int has_header, const char *const *names, int n_names,
-                       const psy_events_options *opt, psy_events_info *info, psy_message *why)
+                       const psy_events_options *opt, int strict, psy_events_info *info, psy_message *why)
 {
     psy_events_info scratch;
     if (!info) info = &scratch;
     memset(info, 0, sizeof *info);
     event_list list = {0};
-    psy_status st = read_events(r, src, has_header, names, n_names, opt, &list, info, why);
+    psy_status st = read_events(r, src, has_header, names, n_names, opt, strict, &list, info, why);
     for (size_t i = 0; st == PSY_OK && i < list.n; i++, info->n_events++)
         if (psy_reader_add_event(r, &list.ev[i]) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
@@ -314,7 +321,7 @@ psy_status text_events_load(psy_reader *r, psy_source *src, int has_header,
 {
     psy_events_options opt = psy_events_options_default();
     opt.offset_s = offset_s;
-    return load(r, src, has_header, names, n_names, &opt, NULL, why);
+    return load(r, src, has_header, names, n_names, &opt, 0, NULL, why);
 }
 
 psy_events_options psy_events_options_default(void)
@@ -330,12 +337,12 @@ psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, c
     if (info) memset(info, 0, sizeof *info);
     if (!reader || !events) return psy_fail(why, PSY_E_INVALID, "no reader or no event source");
     if (opt.offset_s != opt.offset_s) return psy_fail(why, PSY_E_INVALID, "the event offset is not a number");
-    if (!psy_gz_is_gzip(events)) return load(reader, events, 1, NULL, 0, &opt, info, why);
+    if (!psy_gz_is_gzip(events)) return load(reader, events, 1, NULL, 0, &opt, 1, info, why);
     psy_source *dec = NULL;
     gz_ctx *g = NULL;
     psy_status st = psy_gz_source_open(events, &dec, &g, why);
     if (st != PSY_OK) return st;
-    st = load(reader, dec, 1, NULL, 0, &opt, info, why);
+    st = load(reader, dec, 1, NULL, 0, &opt, 1, info, why);
     psy_source_close(dec);
     return st;
 }

@@ -1,5 +1,6 @@
 /* libFuzzer target for session event files (BIDS _events.tsv, CSV markers) added to a small
- * recording with psy_reader_load_events. */
+ * recording with psy_reader_load_events, then with named columns (psy_reader_load_events_with),
+ * whose report must count the events it added. */
 #include "fuzz_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,6 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         psy_message why;
         psy_status st = psy_reader_load_events(r, ev, 1.25, &why);
         if (st != PSY_OK && psy_reader_event_count(r) != before) abort(); /* all or nothing */
+        psy_source_close(ev);
+    }
+    if (psy_source_open_memory(size ? (const void *)data : "", size, "markers.csv", &ev) == PSY_OK) {
+        psy_events_options o = psy_events_options_default();
+        o.onset_column = "time", o.label_column = "value";
+        psy_events_info info;
+        psy_message why;
+        before = psy_reader_event_count(r);
+        psy_status st = psy_reader_load_events_with(r, ev, &o, &info, &why);
+        if (st == PSY_OK && psy_reader_event_count(r) != before + info.n_events) abort();
+        if (st != PSY_OK && psy_reader_event_count(r) != before) abort();
         psy_source_close(ev);
     }
     fuzz_exercise_reader(r);
