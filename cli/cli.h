@@ -47,12 +47,12 @@ typedef struct cli_events_read {
  * error line naming the file and the reason, and returns NULL, when anything fails. */
 psy_reader *cli_open_recording(const char *path, const cli_input_options *o);
 
+/* The same, with what the event files were read as in *events (may be NULL). */
+psy_reader *cli_open_recording_events(const char *path, const cli_input_options *o, cli_events_read *events);
+
 /* On stderr: a warning when --override-fs replaced the file's rate, a note when --fs was not
  * used because the file declares its rate (the rate rule, psyphys/recording.h). */
 void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options *open);
-
-/* The same, with what the event files were read as in *events (may be NULL). */
-psy_reader *cli_open_recording_events(const char *path, const cli_input_options *o, cli_events_read *events);
 
 /* --events-columns: 1 when the mapping is well formed, else 0 after printing why. */
 int cli_events_columns_valid(const char *spec);
