@@ -41,20 +41,26 @@ static double block_of(const report_data *d, const char *label, double onset)
 }
 
 /* Skin conductance change from the event's level over the window in 1 / grid_hz bins (bin
- * means); NaN where the recording has no valid sample. 0 when it cannot be read. */
+ * means); NaN where the recording has no valid sample. 0 when it cannot be read. The signal is
+ * read in blocks: a day-long block costs no more memory than a short one. */
 static int scr_curve(const report_data *d, double onset, const window *w, double *out)
 {
+    enum { BLOCK = 65536 };
     const psy_channel_info *c = psy_reader_channel(d->rec, d->eda_ch);
     double t0 = onset + w->x0, t1 = onset + w->post_s + 1.0 / w->grid_hz;
     if (!(t0 >= 0 && t1 * c->rate_hz < 9e18)) return 0;
     int64_t a = (int64_t)floor(t0 * c->rate_hz), z = (int64_t)ceil(t1 * c->rate_hz);
     if (a < 0 || z > c->frames || z <= a) return 0;
-    double *x = malloc((size_t)(z - a) * sizeof *x), *sum = calloc(w->m, sizeof *sum), *cnt = calloc(w->m, sizeof *cnt);
-    int ok = x && sum && cnt && psy_reader_read(d->rec, d->eda_ch, a, z - a, x) == PSY_OK;
-    for (int64_t i = 0; ok && i < z - a; i++) {
-        double t = (double)(a + i) / c->rate_hz - onset;
-        long k = lround((t - w->x0) * w->grid_hz);
-        if (k >= 0 && (size_t)k < w->m && isfinite(x[i])) sum[k] += x[i], cnt[k]++;
+    double *x = malloc(BLOCK * sizeof *x), *sum = calloc(w->m, sizeof *sum), *cnt = calloc(w->m, sizeof *cnt);
+    int ok = x && sum && cnt;
+    for (int64_t at = a; ok && at < z; at += BLOCK) {
+        int64_t n = z - at < BLOCK ? z - at : BLOCK;
+        ok = psy_reader_read(d->rec, d->eda_ch, at, n, x) == PSY_OK;
+        for (int64_t i = 0; ok && i < n; i++) {
+            double t = (double)(at + i) / c->rate_hz - onset;
+            long k = lround((t - w->x0) * w->grid_hz);
+            if (k >= 0 && (size_t)k < w->m && isfinite(x[i])) sum[k] += x[i], cnt[k]++;
+        }
     }
     size_t zero = (size_t)lround(-w->x0 * w->grid_hz);
     double ref = ok && zero < w->m && cnt[zero] ? sum[zero] / cnt[zero] : NAN;
