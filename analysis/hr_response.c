@@ -47,10 +47,18 @@ static double pchip(const double *x, const double *y, size_t m, double u)
            (s3 - s2) * h * mb;
 }
 
+/* What the knots of an epoch hold. */
+typedef struct knot_counts {
+    size_t in, corrected; /* beats in [lo, hi], of them corrected */
+    size_t after_onset;   /* beats with a rate in (onset, hi] */
+    size_t bridged;       /* beats without a rate (the first after a gap) between the first and the
+                             last knot: the curve would bridge the gap */
+} knot_counts;
+
 /* The beats around [lo, hi] with a rate, one beyond each end so that the ends interpolate: knots
- * x (s) and y (bpm), malloc'd; *n_in beats inside, *n_corr of them corrected. 0 when out of memory. */
+ * x (s) and y (bpm), malloc'd, and what they hold (*k). 0 when out of memory. */
 static int epoch_knots(const double *t, const double *nn, const uint8_t *corrected, size_t n, double lo,
-                       double hi, double **xo, double **yo, size_t *m_out, size_t *n_in, size_t *n_corr)
+                       double onset, double hi, double **xo, double **yo, size_t *m_out, knot_counts *k)
 {
     size_t first = lower_bound(t, n, lo), last = lower_bound(t, n, hi);
     if (first > 0) first--;
@@ -61,11 +69,15 @@ static int epoch_knots(const double *t, const double *nn, const uint8_t *correct
         free(x), free(y);
         return 0;
     }
-    *n_in = *n_corr = 0;
+    *k = (knot_counts){0, 0, 0, 0};
     for (size_t i = first; i < last; i++) {
-        if (!(nn[i] > 0)) continue;
+        if (!(nn[i] > 0)) {
+            k->bridged += m > 0; /* a gap before the first knot only shortens the coverage */
+            continue;
+        }
         x[m] = t[i], y[m++] = 60000.0 / nn[i];
-        if (t[i] >= lo && t[i] <= hi) (*n_in)++, *n_corr += corrected && corrected[i];
+        if (t[i] >= lo && t[i] <= hi) k->in++, k->corrected += corrected && corrected[i];
+        k->after_onset += t[i] > onset && t[i] <= hi;
     }
     *xo = x, *yo = y, *m_out = m;
     return 1;
@@ -89,19 +101,26 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
         !(c.grid_hz > 0) || c.grid_hz > 10000 || (c.pre_s + c.post_s) * c.grid_hz > 1e7)
         return PSY_E_INVALID;
     double lo = onset - c.pre_s, hi = onset + c.post_s;
-    size_t m = 0, n_corr = 0, n_in = 0;
+    size_t m = 0;
+    knot_counts kc;
     double *x = NULL, *y = NULL;
-    if (!epoch_knots(t, nn, corrected, n, lo, hi, &x, &y, &m, &n_in, &n_corr)) return PSY_E_NOMEM;
+    if (!epoch_knots(t, nn, corrected, n, lo, onset, hi, &x, &y, &m, &kc)) return PSY_E_NOMEM;
+    int64_t steps_pre = (int64_t)floor(c.pre_s * c.grid_hz + 1e-9);
+    int64_t steps_post = (int64_t)floor(c.post_s * c.grid_hz + 1e-9);
     if (m < 2 || x[0] > lo || x[m - 1] < hi) {
         *out = invalid(m < 2 ? "fewer than two beats around the epoch"
                               : "the beats do not cover the whole epoch (start, end or a gap)");
+    } else if (kc.bridged) {
+        *out = invalid("a beat without an interval (after a gap) in the epoch: the rate would bridge the gap");
+    } else if (kc.after_onset < PSY_HR_RESPONSE_MIN_BEATS_AFTER) {
+        *out = invalid("fewer than 2 beats (one whole interval) in the response window");
+    } else if (steps_post < 1) {
+        *out = invalid("the response window is shorter than one grid step");
     } else {
         *out = invalid("");
         out->valid = 1;
         double base_sum = 0;
         size_t base_n = 0;
-        int64_t steps_pre = (int64_t)floor(c.pre_s * c.grid_hz + 1e-9);
-        int64_t steps_post = (int64_t)floor(c.post_s * c.grid_hz + 1e-9);
         for (int64_t k = -steps_pre; k < 0; k++) base_sum += pchip(x, y, m, onset + (double)k / c.grid_hz), base_n++;
         out->baseline_bpm = c.baseline == PSY_HR_BASELINE_ONSET || base_n == 0
                                 ? pchip(x, y, m, onset)
@@ -114,8 +133,8 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
             if (k == 1 || v < out->min_bpm - 1e-9) out->min_bpm = v, out->min_time_s = dt;
             if (k == 1 || v > out->max_bpm + 1e-9) out->max_bpm = v, out->max_time_s = dt;
         }
-        out->mean_bpm = steps_post ? sum / (double)steps_post : NAN;
-        out->corrected_share = n_in ? (double)n_corr / (double)n_in : 0;
+        out->mean_bpm = sum / (double)steps_post;
+        out->corrected_share = kc.in ? (double)kc.corrected / (double)kc.in : 0;
     }
     free(x);
     free(y);
@@ -135,9 +154,10 @@ psy_status psy_hr_response_curve(const double *t, const double *nn, size_t n, do
     int64_t steps_pre = (int64_t)floor(c.pre_s * c.grid_hz + 1e-9);
     int64_t steps_post = (int64_t)floor(c.post_s * c.grid_hz + 1e-9);
     if ((uint64_t)(steps_pre + steps_post + 1) > max) return PSY_E_RANGE;
-    size_t m = 0, n_in, n_corr;
+    size_t m = 0;
+    knot_counts kc;
     double *x = NULL, *y = NULL;
-    if (!epoch_knots(t, nn, NULL, n, onset - c.pre_s, onset + c.post_s, &x, &y, &m, &n_in, &n_corr))
+    if (!epoch_knots(t, nn, NULL, n, onset - c.pre_s, onset, onset + c.post_s, &x, &y, &m, &kc))
         return PSY_E_NOMEM;
     for (int64_t k = -steps_pre; k <= steps_post; k++)
         out[(*n_out)++] = pchip(x, y, m, onset + (double)k / c.grid_hz) - r.baseline_bpm;

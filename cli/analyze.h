@@ -13,6 +13,7 @@
 #include "psyphys/eda.h"
 #include "psyphys/hrv.h"
 #include "psyphys/plausibility.h"
+#include "psyphys/resp.h"
 
 /* ---- options (analyze_options.c) ---- */
 
@@ -152,14 +153,15 @@ int analyze_hrv_rows(analyze_session *s, const analyze_options *o);
 int analyze_eda_of(const analyze_session *s, const analyze_options *o, double start, double end,
                    psy_eda_summary *e);
 
-/* Breaths per minute over the whole breaths in [start, end); NaN without. */
-double analyze_breath_rate(const analyze_session *s, double start, double end);
+/* Breathing rate over the whole breaths in [start, end] (psy_breath_rate_over: NaN with the
+ * reason below its minimum, or without an RSP channel). */
+psy_breath_rate analyze_breath_rate(const analyze_session *s, double start, double end);
 
 /* ---- tables (analyze_tables.c) ---- */
 
 /* na (a JSON object) gets, per column, the reasons of its n/a cells and how many rows each. */
 void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na);
-void analyze_write_epochs(FILE *fp, const analyze_session *s);
+void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na);
 /* What the epochs and epoch-means columns hold (their sidecars' "columns"). */
 json_t *analyze_epochs_columns(void);
 json_t *analyze_epoch_means_columns(void);

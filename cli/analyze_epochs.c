@@ -61,5 +61,11 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
                                                          o->latency_max_s, &row->scr) == PSY_OK;
     }
     s->n_rows = n;
+    size_t over = 0; /* kept, unlike HRV: a rate survives correction (psyphys/hr_response.h) */
+    for (size_t i = 0; s->beats && i < n; i++) over += rows[i].hr.valid && 100.0 * rows[i].hr.corrected_share > o->max_corrected_pct;
+    if (over)
+        analyze_warn(s, "%zu epoch(s) have more than %g %% of their beats corrected (nn_corrected_pct): their "
+                        "heart-rate responses are kept (a rate survives correction, beat-to-beat variability "
+                        "does not)", over, o->max_corrected_pct);
     return 1;
 }

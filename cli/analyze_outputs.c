@@ -161,13 +161,14 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         ok = open_table(outs, &n_out, dir, stem, "epochs", o->overwrite) &&
              open_table(outs, &n_out, dir, stem, "epoch-means", o->overwrite);
         if (ok) {
-            analyze_write_epochs(outs[n_out - 4].fp, s);
+            json_t *extra = json_pack("{s:o}", "columns", analyze_epochs_columns()), *na = json_object();
+            analyze_write_epochs(outs[n_out - 4].fp, s, na);
+            json_object_set_new(extra, "na_reasons", na);
             analyze_write_epoch_means(outs[n_out - 2].fp, s);
-            json_t *ep = json_pack("{s:o}", "columns", analyze_epochs_columns()),
-                   *means = json_pack("{s:o}", "columns", analyze_epoch_means_columns());
-            ok = write_sidecar(outs[n_out - 3].fp, base, "epochs", ep) &&
+            json_t *means = json_pack("{s:o}", "columns", analyze_epoch_means_columns());
+            ok = write_sidecar(outs[n_out - 3].fp, base, "epochs", extra) &&
                  write_sidecar(outs[n_out - 1].fp, base, "epoch-means", means);
-            json_decref(ep);
+            json_decref(extra);
             json_decref(means);
         }
     }

@@ -5,18 +5,12 @@
 
 #include "analyze.h"
 
-double analyze_breath_rate(const analyze_session *s, double start, double end)
+psy_breath_rate analyze_breath_rate(const analyze_session *s, double start, double end)
 {
-    if (s->rsp < 0 || !s->n_breaths) return NAN;
-    double rate = psy_reader_channel(s->r, s->rsp)->rate_hz, first = NAN, last = NAN;
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_breaths; i++) {
-        double a = (double)s->breaths[i].onset / rate, z = (double)s->breaths[i].end / rate;
-        if (a < start || z > end) continue;
-        if (!n) first = a;
-        last = z, n++;
-    }
-    return n ? 60.0 * (double)n / (last - first) : NAN;
+    psy_breath_rate b = {NAN, 0, 0, s->rsp < 0 ? "no RSP channel" : "no whole breath in the span"};
+    if (s->rsp >= 0)
+        psy_breath_rate_over(s->breaths, s->n_breaths, psy_reader_channel(s->r, s->rsp)->rate_hz, start, end, &b);
+    return b;
 }
 
 int analyze_eda_of(const analyze_session *s, const analyze_options *o, double start, double end,

@@ -78,10 +78,13 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         else printf("%.1f NS-SCR/min", e.ns_scr_per_min);
         printf("%s%s\n", mark(s, PSY_CHECK_SCL_FLOOR), mark(s, PSY_CHECK_EDA_UNIT));
     }
-    if (s->rsp >= 0)
-        printf("  breath  '%s': %zu breaths, %.1f /min%s\n", psy_reader_channel(s->r, s->rsp)->label,
-               s->n_breaths, analyze_breath_rate(s, 0, psy_reader_duration(s->r)),
-               mark(s, PSY_CHECK_BREATHING_RATE));
+    if (s->rsp >= 0) { /* the segments table's first row */
+        psy_breath_rate b = analyze_breath_rate(s, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s);
+        printf("  breath  '%s': %zu breaths, ", psy_reader_channel(s->r, s->rsp)->label, s->n_breaths);
+        if (isnan(b.per_min)) printf("rate n/a (%s)", b.why);
+        else printf("%.1f /min", b.per_min);
+        printf("%s\n", mark(s, PSY_CHECK_BREATHING_RATE));
+    }
     if (n_rows) print_epochs(rows, n_rows);
     for (size_t i = 0; i < json_array_size(s->warnings); i++)
         fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(s->warnings, i)));

@@ -77,34 +77,42 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
         else fputs("n/a", fp), na_note(na, "scr_count", eda_why);
         put_or_note(fp, na, "scr_amplitude_sum_us", has_eda ? e.scr_amplitude_sum_us : NAN, -1, eda_why);
         put_or_note(fp, na, "scr_amplitude_mean_us", e.scr_amplitude_mean_us, -1, eda_why);
-        put_or_note(fp, na, "resp_rate_per_min", analyze_breath_rate(s, start, end), 3,
-                    s->rsp < 0 ? "no RSP channel" : "no whole breath in the segment");
+        psy_breath_rate br = analyze_breath_rate(s, start, end);
+        put_or_note(fp, na, "resp_rate_per_min", br.per_min, 3, br.why ? br.why : "");
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2,
                     s->beats ? "no NN interval in the segment" : no_beats_reason(s));
         fputc('\n', fp);
     }
 }
 
-void analyze_write_epochs(FILE *fp, const analyze_session *s)
+void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na)
 {
-    const epoch_row *rows = s->rows;
-    size_t n = s->n_rows;
-    fprintf(fp, "label\tonset\thr_baseline_bpm\thr_mean_change_bpm\thr_min_change_bpm\thr_max_change_bpm"
-                "\thr_min_time_s\thr_max_time_s\tscr_amplitude_us\tscr_latency_s\tquality\tnn_corrected_pct\n");
-    for (size_t i = 0; i < n; i++) {
-        const epoch_row *r = &rows[i];
+    static const char *const columns[] = {"hr_baseline_bpm",   "hr_mean_change_bpm", "hr_min_change_bpm",
+                                          "hr_max_change_bpm", "hr_min_time_s",      "hr_max_time_s",
+                                          "scr_amplitude_us",  "scr_latency_s",      "quality",
+                                          "nn_corrected_pct"};
+    enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
+    fprintf(fp, "label\tonset");
+    for (size_t k = 0; k < N_COLUMNS; k++) fprintf(fp, "\t%s", columns[k]);
+    fputc('\n', fp);
+    const char *scr_why = s->eda < 0 ? "no EDA channel" : "no skin conductance analysis";
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const epoch_row *r = &s->rows[i];
         const psy_hr_response *h = &r->hr;
-        double v[] = {h->valid ? h->baseline_bpm : NAN, h->valid ? h->mean_bpm : NAN,
-                      h->valid ? h->min_bpm : NAN, h->valid ? h->max_bpm : NAN,
-                      h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
-                      r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
-                      h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
-                      h->valid && s->hr < 0 ? 100.0 * h->corrected_share : NAN};
+        double v[N_COLUMNS] = {h->valid ? h->baseline_bpm : NAN, h->valid ? h->mean_bpm : NAN,
+                               h->valid ? h->min_bpm : NAN, h->valid ? h->max_bpm : NAN,
+                               h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
+                               r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
+                               h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
+                               h->valid && s->hr < 0 ? 100.0 * h->corrected_share : NAN};
+        const char *why[N_COLUMNS];
+        for (size_t k = 0; k < 6; k++) why[k] = h->why;
+        why[6] = why[7] = scr_why;
+        if (r->has_scr) why[7] = "no SCR in the latency window";
+        why[8] = why[9] = h->valid ? no_beats_reason(s) : h->why;
         fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fputc('\t', fp);
-            put_number(fp, v[k], k == 4 || k == 5 || k == 7 ? 3 : k == 9 ? 2 : 4);
-        }
+        for (size_t k = 0; k < N_COLUMNS; k++)
+            put_or_note(fp, na, columns[k], v[k], k == 4 || k == 5 || k == 7 ? 3 : k == 9 ? 2 : 4, why[k]);
         fputc('\n', fp);
     }
 }

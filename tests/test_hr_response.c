@@ -67,6 +67,49 @@ static void test_analytic(void **state)
     assert_int_equal(psy_hr_response_at(t, nn, NULL, n, 20, &c, &r), PSY_E_INVALID);
 }
 
+/* The minimum data: a curve from real intervals over the whole epoch (no gap bridged), one whole
+ * interval after the onset; a baseline shorter than an interval is enough. */
+static void test_minimum_data(void **state)
+{
+    (void)state;
+    static double t[512], nn[512];
+    size_t n = beats_of(steady, 60, t, nn, 512); /* a beat every 0.8 s */
+    psy_hr_response_config c = psy_hr_response_config_default();
+    psy_hr_response r;
+    /* a 0.3-s baseline between two beats: the rate of the interval overlapping it */
+    c.pre_s = 0.3;
+    double onset = t[20] + 0.35; /* t[20] + 0.05 .. t[20] + 0.35: no beat inside */
+    assert_int_equal(psy_hr_response_at(t, nn, NULL, n, onset, &c, &r), PSY_OK);
+    assert_true(r.valid);
+    assert_true(fabs(r.baseline_bpm - 75) < 1e-9);
+    /* a response window with one beat only (0.6 s at 75 bpm): no whole interval after the onset */
+    c.pre_s = 1, c.post_s = 0.6;
+    assert_int_equal(psy_hr_response_at(t, nn, NULL, n, t[20] + 0.1, &c, &r), PSY_OK);
+    assert_false(r.valid);
+    assert_string_equal(r.why, "fewer than 2 beats (one whole interval) in the response window");
+    assert_true(isnan(r.mean_bpm) && isnan(r.baseline_bpm));
+    c.post_s = 1.6; /* two beats after the onset: valid */
+    assert_int_equal(psy_hr_response_at(t, nn, NULL, n, t[20] + 0.1, &c, &r), PSY_OK);
+    assert_true(r.valid);
+    /* a beat without an interval (the first after a gap) in the epoch: the curve would bridge */
+    c = psy_hr_response_config_default();
+    nn[30] = NAN;
+    assert_int_equal(psy_hr_response_at(t, nn, NULL, n, t[28], &c, &r), PSY_OK);
+    assert_false(r.valid);
+    assert_non_null(strstr(r.why, "bridge the gap"));
+    assert_int_equal(psy_hr_response_at(t, nn, NULL, n, t[28] - 12, &c, &r), PSY_OK); /* epoch before it */
+    assert_true(r.valid);
+    /* the epoch starting inside the unknown interval: its start is not covered */
+    assert_int_equal(psy_hr_response_at(t, nn, NULL, n, t[30] + 1.5, &c, &r), PSY_OK);
+    assert_false(r.valid);
+    assert_non_null(strstr(r.why, "cover"));
+    /* the response curve follows the same rule */
+    double curve[200];
+    size_t got = 99;
+    assert_int_equal(psy_hr_response_curve(t, nn, n, t[28], &c, curve, 200, &got), PSY_OK);
+    assert_int_equal(got, 0);
+}
+
 /* NeuroKit2 0.2.12 event-related analysis (shared/reference/neurokit/eventrelated.json): epochs
  * -0.1 .. 4 s around the photosensor onsets; ECG_Rate_Baseline is the rate at the onset; Max, Min
  * and Mean are changes from it. */
@@ -106,6 +149,7 @@ static void test_neurokit_epochs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_analytic),
+                                       cmocka_unit_test(test_minimum_data),
                                        cmocka_unit_test(test_neurokit_epochs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,6 +119,41 @@ static void test_gap_and_streaming(void **state)
     assert_int_equal(psy_resp_detector_create(&bad, &d), PSY_E_INVALID);
 }
 
+/* The rate over a span: whole breaths only, n/a below 3 breaths or a 30-s span. */
+static void test_rate_minimum(void **state)
+{
+    (void)state;
+    psy_breath b[20];
+    for (int i = 0; i < 20; i++) /* 4-s breaths at 10 Hz from 1 s: 15 /min */
+        b[i] = (psy_breath){10 + 40 * i, 26 + 40 * i, 50 + 40 * i, 1.0};
+    psy_breath_rate r;
+    assert_int_equal(psy_breath_rate_over(b, 20, 10, 0, 81, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 20);
+    assert_true(fabs(r.span_s - 80) < 1e-12 && fabs(r.per_min - 15) < 1e-12);
+    assert_null(r.why);
+    /* [0.5, 34]: the first 8 breaths are whole (1 .. 33 s: 8 breaths over 32 s) */
+    assert_int_equal(psy_breath_rate_over(b, 20, 10, 0.5, 34, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 8);
+    assert_true(fabs(r.per_min - 15) < 1e-12);
+    /* [0, 29.5]: 7 whole breaths over 28 s, under 30 s */
+    assert_int_equal(psy_breath_rate_over(b, 20, 10, 0, 29.5, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 7);
+    assert_true(isnan(r.per_min));
+    assert_string_equal(r.why, "whole breaths span less than 30 s for a rate");
+    /* slow breathing: 2 breaths of 20 s span 40 s, still too few */
+    psy_breath slow[2] = {{0, 80, 200, 1.0}, {200, 280, 400, 1.0}};
+    assert_int_equal(psy_breath_rate_over(slow, 2, 10, 0, 60, &r), PSY_OK);
+    assert_true(isnan(r.per_min));
+    assert_string_equal(r.why, "fewer than 3 whole breaths for a rate");
+    assert_int_equal(psy_breath_rate_over(b, 20, 10, 90, 100, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 0);
+    assert_string_equal(r.why, "no whole breath in the span");
+    assert_int_equal(psy_breath_rate_over(NULL, 0, 10, 0, 10, &r), PSY_OK);
+    assert_int_equal(psy_breath_rate_over(b, 20, 0, 0, 10, &r), PSY_E_INVALID);
+    assert_int_equal(psy_breath_rate_over(b, 20, 10, 10, 0, &r), PSY_E_INVALID);
+    assert_int_equal(psy_breath_rate_over(NULL, 3, 10, 0, 10, &r), PSY_E_INVALID);
+}
+
 /* NeuroKit2 0.2.12 on bio_resting_5min_100hz.csv: RSP_Rate_Mean 15.860 breaths/min
  * (shared/reference/neurokit/intervalrelated.json). */
 static void test_neurokit_rate(void **state)
@@ -132,8 +167,10 @@ static void test_neurokit_rate(void **state)
     assert_int_equal(psy_reader_read(r, ch, 0, c->frames, x), PSY_OK);
     breaths got;
     run(100, x, (size_t)c->frames, 0, &got);
-    double span = (double)(got.b[got.n - 1].end - got.b[0].onset) / 100.0;
-    double rate = 60.0 * (double)got.n / span;
+    psy_breath_rate br;
+    assert_int_equal(psy_breath_rate_over(got.b, got.n, 100, 0, 300, &br), PSY_OK);
+    assert_int_equal(br.n_breaths, got.n);
+    double rate = br.per_min;
     print_message("bio_resting_5min: %zu breaths, %.2f /min (NeuroKit 15.86)\n", got.n, rate);
     assert_true(fabs(rate - 15.860331451789804) / 15.860331451789804 < 0.03);
     free(x);
@@ -144,6 +181,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
                                        cmocka_unit_test(test_gap_and_streaming),
+                                       cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_neurokit_rate)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

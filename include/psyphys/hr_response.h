@@ -5,7 +5,25 @@
  * (Fritsch & Carlson 1980, SIAM J Numer Anal 17(2):238-246; no overshoot between beats) onto an
  * even grid over [onset - pre, onset + post]; never extrapolated past the first or last beat.
  * The response is the change from the baseline: its mean, minimum and maximum after the onset and
- * when they occur. */
+ * when they occur.
+ *
+ * Minimum data (else not valid, with the reason): the rate curve defined over the whole epoch by
+ * real intervals — a beat at or before its start and one at or after its end, and no beat without
+ * an interval (the first after a gap) in between, so the curve never bridges a gap. The baseline
+ * needs no beat inside it: a baseline shorter than an interval takes the rate of the interval(s)
+ * overlapping it, as second-by-second heart rate weights each interval by its overlap (Graham
+ * 1978, Psychophysiology 15:492-495). The response window needs at least 2 beats with a rate
+ * (PSY_HR_RESPONSE_MIN_BEATS_AFTER: one whole interval begun after the onset — the heart's timing
+ * after the event is its response; the interval spanning the onset began before it) and one grid
+ * step.
+ *
+ * Corrected beats: the response keeps its value whatever their share (corrected_share reports it).
+ * A rate survives correction, variability does not: an interpolated ectopic pair or a split missed
+ * beat keeps the intervals' sum, so the rate over the seconds of a response is the true one to
+ * within one or two beats, while the beat-to-beat differences HRV measures are invented; and the
+ * one or two intervals an ectopic beat corrects are 7-18 % of the 11-15 beats of an 11-s epoch,
+ * so HRV's 5 % limit (psy_hrv_config.max_corrected_pct) would drop a response for one ectopic
+ * beat. */
 #ifndef PSYPHYS_HR_RESPONSE_H
 #define PSYPHYS_HR_RESPONSE_H
 
@@ -31,8 +49,11 @@ typedef struct psy_hr_response_config {
 
 psy_hr_response_config psy_hr_response_config_default(void);
 
+/* Beats with a rate the response window (onset, onset + post_s] must hold. */
+#define PSY_HR_RESPONSE_MIN_BEATS_AFTER 2
+
 typedef struct psy_hr_response {
-    int valid;                /* 0: the beats do not cover the epoch (see why) */
+    int valid;                /* 0: below the minimum data above (see why) */
     const char *why;          /* static text when not valid, else "" */
     double baseline_bpm;
     double mean_bpm, min_bpm, max_bpm; /* changes from the baseline over (0, post] */
