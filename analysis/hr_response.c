@@ -6,7 +6,7 @@
 
 psy_hr_response_config psy_hr_response_config_default(void)
 {
-    psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN};
+    psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN, 20.0, 0};
     return c;
 }
 
@@ -98,6 +98,7 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
 {
     psy_hr_response_config c = config ? *config : psy_hr_response_config_default();
     if (!out || ((!t || !nn) && n) || !isfinite(onset) || !(c.pre_s >= 0) || !(c.post_s > 0) ||
+        !(c.max_corrected_pct >= 0) ||
         !(c.grid_hz > 0) || c.grid_hz > 10000 || (c.pre_s + c.post_s) * c.grid_hz > 1e7)
         return PSY_E_INVALID;
     double lo = onset - c.pre_s, hi = onset + c.post_s;
@@ -116,6 +117,9 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
         *out = invalid("fewer than 2 beats (one whole interval) in the response window");
     } else if (steps_post < 1) {
         *out = invalid("the response window is shorter than one grid step");
+    } else if (100.0 * (double)kc.corrected > c.max_corrected_pct * (double)kc.in && !c.keep_corrected) {
+        *out = invalid(PSY_HR_RESPONSE_OVER_CORRECTED_REASON);
+        out->corrected_share = (double)kc.corrected / (double)kc.in;
     } else {
         *out = invalid("");
         out->valid = 1;
@@ -135,6 +139,7 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
         }
         out->mean_bpm = sum / (double)steps_post;
         out->corrected_share = kc.in ? (double)kc.corrected / (double)kc.in : 0;
+        out->over_corrected = 100.0 * out->corrected_share > c.max_corrected_pct;
     }
     free(x);
     free(y);

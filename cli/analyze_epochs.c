@@ -34,6 +34,7 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
     if (!rows) return 0;
     psy_hr_response_config hc = psy_hr_response_config_default();
     hc.pre_s = o->pre_s, hc.post_s = o->post_s;
+    hc.keep_corrected = o->keep_corrected;
     for (size_t i = 0; i < ne; i++) {
         const psy_event *e = psy_reader_event(s->r, i);
         if (!wanted(o, e)) continue;
@@ -61,11 +62,11 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
                                                          o->latency_max_s, &row->scr) == PSY_OK;
     }
     s->n_rows = n;
-    size_t over = 0; /* kept, unlike HRV: a rate survives correction (psyphys/hr_response.h) */
-    for (size_t i = 0; s->beats && i < n; i++) over += rows[i].hr.valid && 100.0 * rows[i].hr.corrected_share > o->max_corrected_pct;
+    size_t over = 0; /* above the responses' own limit (psyphys/hr_response.h), kept */
+    for (size_t i = 0; i < n; i++) over += rows[i].hr.over_corrected;
     if (over)
         analyze_warn(s, "%zu epoch(s) have more than %g %% of their beats corrected (nn_corrected_pct): their "
-                        "heart-rate responses are kept (a rate survives correction, beat-to-beat variability "
-                        "does not)", over, o->max_corrected_pct);
+                        "heart-rate responses are kept (--keep-corrected): interpret them with care",
+                     over, hc.max_corrected_pct);
     return 1;
 }

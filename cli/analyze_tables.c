@@ -104,7 +104,7 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na)
                                h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
                                r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
                                h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
-                               h->valid && s->hr < 0 ? 100.0 * h->corrected_share : NAN};
+                               s->hr < 0 ? 100.0 * h->corrected_share : NAN}; /* also why n/a */
         const char *why[N_COLUMNS];
         for (size_t k = 0; k < 6; k++) why[k] = h->why;
         why[6] = why[7] = scr_why;

@@ -49,6 +49,42 @@ expect_grep '"sdnn_ms":null' "$TMP/out"
 expect_grep '"na_reasons":\{[^}]*"sdnn_ms":"shorter than the metric.s minimum span of NN intervals \(min_span_s\)"' "$TMP/out"
 expect_grep '"mean_nn_ms":817\.14' "$TMP/out"
 
+# --- breathing rate (psy_breath_rate_over): whole breaths spanning >= 30 s, >= 3 of them. The
+# summary line is the segments table's first row; 20-s windows are n/a with the reason.
+summary_rate=$(sed -n "s/.*breath  'RSP': 38 breaths, \([0-9.]*\) \/min\$/\1/p" "$TMP/demo.out")
+[ "$summary_rate" = "$(printf '%.1f' "$(col resp_rate_per_min "$TMP/demo/${S}_segments.tsv" 1)")" ] ||
+    fail "breath rate: summary '$summary_rate', table $(col resp_rate_per_min "$TMP/demo/${S}_segments.tsv" 1)"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:20 -o "$TMP/w20"
+[ "$(col resp_rate_per_min "$TMP/w20/${S}_segments.tsv" 2)" = "n/a" ] || fail "a 20-s window has a breathing rate"
+tr -d ' \n' <"$TMP/w20/${S}_segments.json" >"$TMP/w20flat"
+grep -q '"resp_rate_per_min":{"wholebreathsspanlessthan30sforarate":7}' "$TMP/w20flat" ||
+    fail "20-s windows: breathing-rate minimum reason"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:40 -o "$TMP/w40"
+[ "$(col resp_rate_per_min "$TMP/w40/${S}_segments.tsv" 2)" != "n/a" ] || fail "a 40-s window has no breathing rate"
+# --- epoch heart-rate responses: one whole interval after the onset (0.6 s at ~60 bpm has none)
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --post 0.6 -o "$TMP/post"
+expect_grep 'heart rate n/a \(fewer than 2 beats \(one whole interval\) in the response window\)' "$TMP/err"
+[ "$(col hr_mean_bpm "$TMP/post/${S}_epochs.tsv" 1)" = "n/a" ] || fail "a 0.6-s response window has a rate"
+tr -d ' \n' <"$TMP/post/${S}_epochs.json" >"$TMP/postflat"
+grep -q '"hr_mean_bpm":{"fewerthan2beats(onewholeinterval)intheresponsewindow":4}' "$TMP/postflat" ||
+    fail "epochs sidecar: na_reasons of the heart-rate response"
+grep -q '"scr_latency_s":{"noSCRinthelatencywindow":2}' "$TMP/postflat" || fail "epochs sidecar: SCR reasons"
+
+# MIT-BIH 208 (frequent ventricular ectopy) with a cue every minute: 30-75 % of each epoch's beats
+# corrected gave responses up to +46 bpm. Above 20 % a response is n/a with the reason;
+# --keep-corrected keeps it with a warning.
+if [ -f "$SHARED/data/mitdb/208.hea" ]; then
+    printf 'onset\tduration\ttrial_type\n60\t0\tcue\n120\t0\tcue\n180\t0\tcue\n240\t0\tcue\n' >"$TMP/cues.tsv"
+    expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" -o "$TMP/m208"
+    E=$TMP/m208/208_epochs.tsv
+    [ "$(col hr_mean_bpm "$E" 2)" = "n/a" ] || fail "208 at 120 s: a response from 75 % corrected beats"
+    [ "$(col nn_corrected_pct "$E" 2)" = "75.00" ] || fail "208 at 120 s: the share $(col nn_corrected_pct "$E" 2) not shown"
+    expect_grep "epoch 'cue' at 120\.000 s: heart rate n/a \(more of the epoch's beats corrected than" "$TMP/err"
+    expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" --keep-corrected -o "$TMP/m208k"
+    [ "$(col hr_mean_bpm "$TMP/m208k/208_epochs.tsv" 2)" != "n/a" ] || fail "208: --keep-corrected did not keep the response"
+    expect_grep '4 epoch\(s\) have more than 20 % of their beats corrected .*kept \(--keep-corrected\)' "$TMP/err"
+fi
+
 # Polar H10 strap ECG with bigeminy: 488 of 796 NN intervals corrected (61 %); analyze reported
 # RMSSD 69 ms with no warning. Now: the share in the summary and the table, HRV n/a with the
 # reason, a warning; --keep-corrected keeps it with a warning; --max-corrected-pct moves the limit.

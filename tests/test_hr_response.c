@@ -91,6 +91,29 @@ static void test_minimum_data(void **state)
     c.post_s = 1.6; /* two beats after the onset: valid */
     assert_int_equal(psy_hr_response_at(t, nn, NULL, n, t[20] + 0.1, &c, &r), PSY_OK);
     assert_true(r.valid);
+    /* more than 20 % of the epoch's beats corrected: n/a, unless kept */
+    static uint8_t corr[512];
+    for (int i = 18; i < 22; i++) corr[i] = 1; /* 4 of the 14 beats in [t[16] - 1, t[16] + 10] */
+    c = psy_hr_response_config_default();
+    assert_int_equal(psy_hr_response_at(t, nn, corr, n, t[16], &c, &r), PSY_OK);
+    assert_false(r.valid);
+    assert_string_equal(r.why, PSY_HR_RESPONSE_OVER_CORRECTED_REASON);
+    assert_true(fabs(r.corrected_share - 4.0 / 14.0) < 1e-12);
+    c.keep_corrected = 1;
+    assert_int_equal(psy_hr_response_at(t, nn, corr, n, t[16], &c, &r), PSY_OK);
+    assert_true(r.valid && r.over_corrected);
+    c.keep_corrected = 0, c.max_corrected_pct = 30;
+    assert_int_equal(psy_hr_response_at(t, nn, corr, n, t[16], &c, &r), PSY_OK);
+    assert_true(r.valid && !r.over_corrected);
+    corr[21] = 0; /* 3 of 14: 21.4 %, still over 20 % */
+    c.max_corrected_pct = 20;
+    assert_int_equal(psy_hr_response_at(t, nn, corr, n, t[16], &c, &r), PSY_OK);
+    assert_false(r.valid);
+    corr[20] = 0; /* 2 of 14: 14.3 % */
+    assert_int_equal(psy_hr_response_at(t, nn, corr, n, t[16], &c, &r), PSY_OK);
+    assert_true(r.valid);
+    c.max_corrected_pct = NAN;
+    assert_int_equal(psy_hr_response_at(t, nn, corr, n, t[16], &c, &r), PSY_E_INVALID);
     /* a beat without an interval (the first after a gap) in the epoch: the curve would bridge */
     c = psy_hr_response_config_default();
     nn[30] = NAN;
