@@ -22,7 +22,7 @@ import tempfile
 
 
 def epochs(psyphys, path, events, out):
-    subprocess.run([psyphys, "analyze", path, "--events", events, "-o", out, "--overwrite"],
+    subprocess.run([psyphys, "analyze", path, "--events", events, "--keep-corrected", "-o", out, "--overwrite"],
                    capture_output=True, check=True)
     rows = [line.rstrip("\n").split("\t") for line in open(glob.glob(out + "/*_epochs.tsv")[0])]
     return [dict(zip(rows[0], r)) for r in rows[1:]]
@@ -91,7 +91,7 @@ def main():
                     continue
                 found.append((float(b["nn_corrected_pct"]), [abs(float(a[k]) - float(b[k])) for k in keys]))
     print("nn_corrected_pct  epochs  |error| median / 90th percentile (bpm): " + ", ".join(keys))
-    for lo, hi in ((0, 0.01), (0.01, 10), (10, 20), (20, 30), (30, 50), (50, 101)):
+    for lo, hi in ((0, 0.01), (0.01, 10), (10, 15), (15, 20), (20, 25), (25, 30), (30, 40), (40, 101)):
         rows = [e for p, e in found if lo <= p < hi]
         if not rows:
             continue
