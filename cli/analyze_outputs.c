@@ -21,6 +21,8 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
                                                "10 Hz, monotone cubic (Fritsch & Carlson 1980)",
                                                "hr_baseline", "mean rate over [-pre, 0)",
                                                "quality", "1 - share of the epoch's beats corrected"));
+    json_object_set_new(json_object_get(j, "epochs"), "max_corrected_pct",
+                        json_real(psy_hr_response_config_default().max_corrected_pct));
     json_object_set_new(j, "scr_latency_s", json_pack("[f,f]", o->latency_min_s, o->latency_max_s));
     json_object_set_new(j, "hrv_windows", json_pack("{s:f,s:f}", "window_s", o->hrv_window_s,
                                                     "step_s", o->hrv_step_s));

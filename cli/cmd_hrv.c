@@ -64,6 +64,12 @@ static void help(FILE *out)
             "  --entropy-r F       SampEn/ApEn tolerance r = F x SDNN (default 0.2)\n"
             "  --spectrum FILE     also write the spectra (method, frequency_hz, psd_ms2_per_hz) of\n"
             "                      the whole series (not with --window)\n"
+            "  --max-corrected-pct P  every key but the level (mean/median NN, mean HR) n/a in a\n"
+            "                      row with more than P %% of its NN intervals corrected (default 5;\n"
+            "                      no limit with --preset pcst, whose rule is its 85 %% windows);\n"
+            "                      the share is the nn_corrected_pct column (0 with --correction\n"
+            "                      none or pcst: no interval is altered)\n"
+            "  --keep-corrected    keep those values, with a warning\n"
             "  --window S          analyse windows of S seconds (one row each) ...\n"
             "  --step S            ... starting every S seconds (default: the window length)\n"
             "  --json              JSON instead of TSV\n"
@@ -141,7 +147,7 @@ static int read_beats_table(const char *path, hrv_correction correct, hrv_series
     if (ok && correct == HRV_CORRECT_LIPPONEN) {
         ok = hrv_correct_stretches(rr, t, n, s);
     } else if (ok) {
-        s->nn = rr, s->t = t, s->n = n;
+        ok = hrv_series_take_raw(s, rr, t, n);
         rr = t = NULL;
     }
     free(rr);
@@ -163,10 +169,12 @@ static int recording_series(psy_reader *r, int ch, const char *path, int correct
     size_t n = correct ? b->n_nn : b->n;
     s->nn = malloc((n ? n : 1) * sizeof *s->nn);
     s->t = malloc((n ? n : 1) * sizeof *s->t);
-    int ok = s->nn && s->t;
+    s->flags = calloc(n ? n : 1, 1);
+    int ok = s->nn && s->t && s->flags;
     if (ok) {
         memcpy(s->nn, correct ? b->nn_ms : b->rr_ms, n * sizeof *s->nn);
         memcpy(s->t, correct ? b->nn_onset_s : b->onset_s, n * sizeof *s->t);
+        if (correct) memcpy(s->flags, b->nn_corrected, n);
         s->n = n;
         s->beats = b->n;
         s->counts = b->counts;
@@ -223,6 +231,15 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_co
             "median of the 5 intervals before and of the 5 after, < lower_ms, > upper_ms (PCST "
             "RRIntervalPreprocess, outliers removed)"));
     }
+    json_object_set_new(o, "max_corrected_pct", isfinite(c->max_corrected_pct) ? json_real(c->max_corrected_pct)
+                                                                                : json_null());
+    json_object_set_new(o, "keep_corrected", json_boolean(c->keep_corrected));
+    json_object_set_new(o, "nn_corrected_pct", json_string(
+        correct == HRV_CORRECT_LIPPONEN
+            ? "share of each row's NN intervals the correction changed, inserted or interpolated"
+            : correct == HRV_CORRECT_PCST
+                  ? "0: PCST's cleaning removes intervals and alters none it keeps (counts.pcst_removed)"
+                  : "0: the intervals are analysed as given (--correction none), none corrected"));
     json_object_set_new(o, "window_s", window > 0 ? json_real(window) : json_null());
     json_object_set_new(o, "step_s", window > 0 ? json_real(step) : json_null());
     json_object_set_new(o, "window_rule", json_string(
@@ -316,7 +333,7 @@ typedef struct row {
 /* The first spectrum's frequency keys are plain columns, the others' are prefixed (lomb_, ar_). */
 static void write_tsv_header(FILE *fp, int spectra)
 {
-    fprintf(fp, "onset\tduration\tn_nn");
+    fprintf(fp, "onset\tduration\tn_nn\tnn_corrected_pct");
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) fprintf(fp, "\t%s", psy_hrv_key_name((psy_hrv_key)k));
     int seen = 0;
     for (int q = 0; q < 3; q++) {
@@ -330,6 +347,7 @@ static void write_tsv_header(FILE *fp, int spectra)
 static void write_tsv_row(FILE *fp, const row *w, int spectra)
 {
     fprintf(fp, "%.6f\t%.6f\t%zu", w->onset, w->duration, w->r.n_nn);
+    put_tsv(fp, w->r.nn_corrected_pct);
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) put_tsv(fp, w->r.values.v[k]);
     int seen = 0;
     for (int q = 0; q < 3; q++) {
@@ -342,8 +360,8 @@ static void write_tsv_row(FILE *fp, const row *w, int spectra)
 
 static json_t *row_json(const row *w, int spectra)
 {
-    json_t *o = json_pack("{s:f,s:f,s:I}", "onset", w->onset, "duration", w->duration, "n_nn",
-                          (json_int_t)w->r.n_nn);
+    json_t *o = json_pack("{s:f,s:f,s:I,s:o}", "onset", w->onset, "duration", w->duration, "n_nn",
+                          (json_int_t)w->r.n_nn, "nn_corrected_pct", num(w->r.nn_corrected_pct));
     int nest = n_spectra(spectra) > 1;
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         if (!nest || !psy_hrv_key_is_frequency((psy_hrv_key)k))
@@ -448,8 +466,8 @@ int cmd_hrv(int argc, char **argv)
     cli_input_options_init(&in);
     const char *path = NULL, *out_path = NULL, *label = NULL, *preset = "default", *detrend = NULL,
                *psd = NULL;
-    int overwrite = 0, json = 0, correction = -1, annotations = -1;
-    double window = 0, step = 0;
+    int overwrite = 0, json = 0, correction = -1, annotations = -1, keep_corrected = 0;
+    double window = 0, step = 0, max_corrected_pct = NAN;
     const char *spectrum_path = NULL;
     /* numeric settings applied over the preset (NaN: not given) */
     struct {
@@ -513,6 +531,16 @@ int cmd_hrv(int argc, char **argv)
             if (!parse_positive(a, argv[++i], &window)) return CLI_USAGE;
         } else if (strcmp(a, "--step") == 0 && has_value) {
             if (!parse_positive(a, argv[++i], &step)) return CLI_USAGE;
+        } else if (strcmp(a, "--max-corrected-pct") == 0 && has_value) {
+            char *end;
+            const char *v = argv[++i];
+            max_corrected_pct = strtod(v, &end);
+            if (*end || !(max_corrected_pct >= 0 && max_corrected_pct <= 100)) {
+                cli_error(NULL, "hrv: --max-corrected-pct wants a percentage in [0, 100], not '%s'", v);
+                return CLI_USAGE;
+            }
+        } else if (strcmp(a, "--keep-corrected") == 0) {
+            keep_corrected = 1;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
         } else if (strcmp(a, "--overwrite") == 0) {
@@ -576,6 +604,8 @@ int cmd_hrv(int argc, char **argv)
         cli_error(NULL, "hrv: --spectrum is for the whole series, not with --window");
         return CLI_USAGE;
     }
+    if (!isnan(max_corrected_pct)) cfg.max_corrected_pct = max_corrected_pct;
+    cfg.keep_corrected = keep_corrected;
     double *slots[N_NUM] = {&cfg.resample_hz, &cfg.lambda, &cfg.welch_segment_s, &cfg.welch_overlap,
                             &cfg.lomb_oversampling, &cfg.sdann_window_s, NULL, &cfg.entropy_r_sd};
     for (int k = 0; k < N_NUM; k++) {
@@ -683,7 +713,7 @@ int cmd_hrv(int argc, char **argv)
     if (json) fprintf(fp, "{\n \"windows\": [\n");
     else write_tsv_header(fp, cfg.spectra);
     json_t *na = json_object();
-    size_t skipped_total = 0, lo = 0;
+    size_t skipped_total = 0, lo = 0, over = 0;
     row w;
     for (size_t k = 0; k < n_rows; k++) {
         size_t a = 0, b = s.n, skipped = 0;
@@ -703,13 +733,15 @@ int cmd_hrv(int argc, char **argv)
             a = lo, b = a;
             while (b < s.n && s.t[b] <= end) b++;
         }
-        if (psy_hrv_compute(h, s.nn + a, s.t + a, too_little ? 0 : b - a, &w.r, &skipped) != PSY_OK) {
+        if (psy_hrv_compute_flagged(h, s.nn + a, s.t + a, s.flags + a, too_little ? 0 : b - a, &w.r, &skipped) !=
+            PSY_OK) {
             cli_error(path, "out of memory");
             json_decref(na);
             goto done;
         }
         if (too_little) mark_window_na(&w.r, "the window holds less than 85 % of its length in NN intervals (PCST)");
         skipped_total += skipped;
+        over += w.r.over_corrected;
         na_add(na, &w.r, cfg.spectra);
         if (json) {
             json_t *o = row_json(&w, cfg.spectra);
@@ -739,6 +771,15 @@ int cmd_hrv(int argc, char **argv)
     if (skipped_total)
         fprintf(stderr, "psyphys: %s: warning: %zu interval(s) NaN, <= 0, > 10 s or out of time order skipped\n",
                 path, skipped_total);
+    if (over) {
+        char text[320];
+        snprintf(text, sizeof text, "%zu of %zu row(s) have more than %g %% of their NN intervals corrected "
+                 "(nn_corrected_pct): their HRV is %s", over, n_rows, cfg.max_corrected_pct,
+                 cfg.keep_corrected ? "kept (--keep-corrected): interpret it with care"
+                                    : "n/a (--max-corrected-pct sets the limit, --keep-corrected keeps it)");
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, text);
+        json_array_append_new(json_object_get(sidecar, "warnings"), json_string(text));
+    }
     if (out_path) {
         if ((!stream && !cli_sidecar_write(sidecar, outs[1].fp)) || !cli_output_commit_all(outs, n_out)) goto done;
         n_out = 0;

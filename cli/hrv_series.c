@@ -14,7 +14,16 @@ void hrv_series_free(hrv_series *s)
 {
     free(s->nn);
     free(s->t);
+    free(s->flags);
     s->nn = s->t = NULL;
+    s->flags = NULL;
+}
+
+int hrv_series_take_raw(hrv_series *s, double *nn, double *t, size_t n)
+{
+    s->nn = nn, s->t = t, s->n = n;
+    s->flags = calloc(n ? n : 1, 1);
+    return s->flags != NULL;
 }
 
 int hrv_correct_stretches(const double *rr, const double *t, size_t n, hrv_series *s)
@@ -22,11 +31,8 @@ int hrv_correct_stretches(const double *rr, const double *t, size_t n, hrv_serie
     psy_rr_config cfg = psy_rr_config_default();
     s->nn = malloc((2 * n + 1) * sizeof *s->nn);
     s->t = malloc((2 * n + 1) * sizeof *s->t);
-    uint8_t *corr = malloc(2 * n + 1);
-    if (!s->nn || !s->t || !corr) {
-        free(corr);
-        return 0;
-    }
+    uint8_t *corr = s->flags = malloc(2 * n + 1);
+    if (!s->nn || !s->t || !corr) return 0;
     size_t i = 0;
     while (i < n) {
         while (i < n && isnan(rr[i])) i++;
@@ -36,15 +42,12 @@ int hrv_correct_stretches(const double *rr, const double *t, size_t n, hrv_serie
         size_t got = 0;
         psy_rr_counts c;
         if (psy_rr_correct(rr + a, t + a, i - a, &cfg, NULL, s->nn + s->n, s->t + s->n, corr + s->n,
-                           2 * n + 1 - s->n, &got, &c) != PSY_OK) {
-            free(corr);
+                           2 * n + 1 - s->n, &got, &c) != PSY_OK)
             return 0;
-        }
         for (size_t k = 0; k < got; k++) s->corrected += corr[s->n + k];
         for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) s->counts.n[k] += c.n[k];
         s->n += got;
     }
-    free(corr);
     return 1;
 }
 
@@ -83,7 +86,10 @@ int hrv_series_from_annotations(psy_reader *r, const char *path, int all, hrv_co
         if (!ok) cli_error(path, "out of memory");
         return ok;
     }
-    s->nn = rr, s->t = t, s->n = n;
+    if (!hrv_series_take_raw(s, rr, t, n)) {
+        cli_error(path, "out of memory");
+        return 0;
+    }
     return 1;
 }
 
@@ -97,6 +103,9 @@ int hrv_series_clean_pcst(hrv_series *s, const char *path)
         return 0;
     }
     hrv_series_free(s);
-    s->nn = nn, s->t = t, s->n = m;
+    if (!hrv_series_take_raw(s, nn, t, m)) { /* removal alters no interval it keeps */
+        cli_error(path, "out of memory");
+        return 0;
+    }
     return 1;
 }

@@ -13,9 +13,12 @@ typedef enum hrv_correction {
 
 const char *hrv_correction_name(hrv_correction c);
 
-/* The series to analyse: intervals (ms) ending at times t (s). */
+/* The series to analyse: intervals (ms) ending at times t (s); flags[i] = 1 where correction
+ * changed, inserted or interpolated interval i (all 0 for the raw intervals and PCST's removal:
+ * nothing left in the series was altered). */
 typedef struct hrv_series {
     double *nn, *t;
+    uint8_t *flags;
     size_t n;
     size_t beats, corrected;
     psy_rr_counts counts;     /* Lipponen classes */
@@ -39,5 +42,9 @@ int hrv_correct_stretches(const double *rr, const double *t, size_t n, hrv_serie
 
 /* Replaces s's raw intervals by those PCST's preprocessing keeps (counts in s->pcst). */
 int hrv_series_clean_pcst(hrv_series *s, const char *path);
+
+/* Takes n raw intervals (malloc'd nn and t, owned by s from now on: hrv_series_free) as s's
+ * series, none flagged. 0 when out of memory. */
+int hrv_series_take_raw(hrv_series *s, double *nn, double *t, size_t n);
 
 #endif

@@ -114,6 +114,7 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         c->total_power_all_bands = 2;
         for (int b = 0; b < PSY_HRV_BAND_COUNT; b++) c->band_min_s[b] = 0;
         for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) c->min_span_s[k] = 0; /* its rule: win_tol */
+        c->max_corrected_pct = INFINITY; /* likewise: its cleaning removes, never interpolates */
         c->pnn_inclusive = 1;
         c->successive_across_gaps = 1;
         c->sd2_from_sdnn = 1; /* PoincareMetrics */

@@ -49,6 +49,39 @@ expect_grep '"sdnn_ms":null' "$TMP/out"
 expect_grep '"na_reasons":\{[^}]*"sdnn_ms":"shorter than the metric.s minimum span of NN intervals \(min_span_s\)"' "$TMP/out"
 expect_grep '"mean_nn_ms":817\.14' "$TMP/out"
 
+# --- psyphys hrv: nn_corrected_pct on every row and the same limit as analyze (it had neither).
+# 400 intervals, every 10th beat premature (60 %, full compensatory pause): 20 % corrected.
+awk 'BEGIN { for (i = 0; i < 400; i++) { r = 800 + 40 * sin(i / 3.0)
+    if (i % 10 == 5) { print r * 0.6; extra = r * 0.4 } else { print r + extra; extra = 0 } } }' >"$TMP/ect.txt"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/ect.txt" -o "$TMP/ect.tsv"
+[ "$(col nn_corrected_pct "$TMP/ect.tsv" 1)" = "20" ] || fail "hrv: nn_corrected_pct $(col nn_corrected_pct "$TMP/ect.tsv" 1)"
+[ "$(col rmssd_ms "$TMP/ect.tsv" 1)" = "n/a" ] || fail "hrv: RMSSD of a 20 % corrected series"
+[ "$(col mean_nn_ms "$TMP/ect.tsv" 1)" != "n/a" ] || fail "hrv: the mean NN (a level) is kept"
+expect_grep '1 of 1 row\(s\) have more than 5 % of their NN intervals corrected .*n/a' "$TMP/err"
+tr -d ' \n' <"$TMP/ect.json" >"$TMP/ectflat"
+grep -q '"rmssd_ms":{"moreoftheNNintervalscorrectedthanmax_corrected_pct":1}' "$TMP/ectflat" || fail "hrv: limit reason"
+grep -q '"max_corrected_pct":5' "$TMP/ectflat" || fail "hrv: the limit not in the sidecar"
+grep -q '"warnings":\[[^]]*morethan5%oftheirNNintervalscorrected' "$TMP/ectflat" || fail "hrv: sidecar warning"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/ect.txt" --window 60 --json
+expect_grep '"n_nn":74,"nn_corrected_pct":18\.9189189189,.*"rmssd_ms":null' "$TMP/out"
+expect_grep '"rmssd_ms":"more of the NN intervals corrected than max_corrected_pct"' "$TMP/out"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/ect.txt" --keep-corrected -o "$TMP/ectk.tsv"
+[ "$(col rmssd_ms "$TMP/ectk.tsv" 1)" != "n/a" ] || fail "hrv --keep-corrected: RMSSD n/a"
+expect_grep 'their HRV is kept \(--keep-corrected\)' "$TMP/err"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/ect.txt" --max-corrected-pct 30 -o "$TMP/ect30.tsv"
+[ "$(col rmssd_ms "$TMP/ect30.tsv" 1)" != "n/a" ] || fail "hrv: 20 % is under a 30 % limit"
+expect_exit 2 "$PSYPHYS" hrv "$TMP/ect.txt" --max-corrected-pct 101
+# the raw intervals (--correction none): nothing corrected, the share is 0 and the sidecar says why
+expect_exit 0 "$PSYPHYS" hrv "$TMP/ect.txt" --correction none -o "$TMP/ectn.tsv"
+[ "$(col nn_corrected_pct "$TMP/ectn.tsv" 1)" = "0" ] || fail "hrv --correction none: share $(col nn_corrected_pct "$TMP/ectn.tsv" 1)"
+expect_grep 'analysed as given \(--correction none\), none corrected' "$TMP/ectn.json"
+# --preset pcst: no limit (PCST's rule is its 85 % windows), even over Lipponen's correction
+expect_exit 0 "$PSYPHYS" hrv "$TMP/ect.txt" --preset pcst --correction lipponen -o "$TMP/ectp.tsv"
+[ "$(col rmssd_ms "$TMP/ectp.tsv" 1)" != "n/a" ] || fail "hrv --preset pcst: a corrected-share limit"
+[ "$(col nn_corrected_pct "$TMP/ectp.tsv" 1)" = "20" ] || fail "hrv --preset pcst: share not shown"
+tr -d ' \n' <"$TMP/ectp.json" >"$TMP/ectpflat"
+grep -q '"max_corrected_pct":null' "$TMP/ectpflat" || fail "hrv --preset pcst: the limit should be null"
+
 # --- breathing rate (psy_breath_rate_over): whole breaths spanning >= 30 s, >= 3 of them. The
 # summary line is the segments table's first row; 20-s windows are n/a with the reason.
 summary_rate=$(sed -n "s/.*breath  'RSP': 38 breaths, \([0-9.]*\) \/min\$/\1/p" "$TMP/demo.out")
@@ -113,5 +146,10 @@ if [ -f "$POLAR" ]; then
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/k.json"
     expect_grep 'kept, --keep-corrected' "$TMP/out"
     expect_exit 2 "$PSYPHYS" analyze "$POLAR" --max-corrected-pct 120
+    # psyphys hrv on the same recording: the same share and the same n/a
+    expect_exit 0 "$PSYPHYS" hrv "$POLAR" -o "$TMP/polar_hrv.tsv"
+    [ "$(col nn_corrected_pct "$TMP/polar_hrv.tsv" 1)" = "61.30653266" ] ||
+        fail "polar hrv nn_corrected_pct $(col nn_corrected_pct "$TMP/polar_hrv.tsv" 1)"
+    [ "$(col rmssd_ms "$TMP/polar_hrv.tsv" 1)" = "n/a" ] || fail "polar hrv: RMSSD above the limit"
 fi
 finish

@@ -165,8 +165,8 @@ psy_hrv_config psy_hrv_config_default(void);
  *   "pcst"     PhysioNet Cardiovascular Signal Toolbox (Vest et al. 2018) demo_NSR settings: Lomb
  *              only, PCST's periodogram (lomb_pcst) on the NN series minus its mean, closed band
  *              edges, total power = ULF + VLF + LF + HF, every band and time-domain key on every
- *              window (no band_min_s or min_span_s: PCST's own rule is its 85 % window
- *              tolerance), pNNx counting |dNN| >= x, successive differences also across removed
+ *              window (no band_min_s, min_span_s or max_corrected_pct: PCST's own rule is its 85 % window
+ *              tolerance, and its cleaning removes intervals, never interpolates), pNNx counting |dNN| >= x, successive differences also across removed
  *              beats, SD2 from SDNN and SDSD, PCST's SampEn (sampen_pcst), SampEn/ApEn r 0.15 SD. Its RR preprocessing is psy_rr_clean_pcst (rr.h),
  *              applied to the whole series before any window is cut.
  * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
