@@ -97,12 +97,16 @@ static size_t window(stream_hrv *h, double t_end, double window_s, size_t beats)
     return k;
 }
 
-/* SDNN (ddof 1) and RMSSD of contiguous intervals, as hrv_time_domain. */
+/* SDNN (ddof 1) and RMSSD of contiguous intervals, as hrv_time_domain, with its reasons and the
+ * keys' minimum spans (apply_min_spans of dsp/hrv.c). */
 static void time_domain(const stream_hrv *h, size_t n, psy_stream_output *o)
 {
     o->u.hrv.sdnn_ms = o->u.hrv.rmssd_ms = NAN;
     o->u.hrv.n_time = n;
+    o->u.hrv.sdnn_na = o->u.hrv.rmssd_na = n ? "fewer than 2 NN intervals" : "no NN intervals";
     if (n < 2) return;
+    o->u.hrv.sdnn_na = NULL;
+    o->u.hrv.rmssd_na = "no successive NN intervals";
     double mean = 0, ss = 0, sum2 = 0;
     for (size_t i = 0; i < n; i++) mean += h->nn[i];
     mean /= (double)n;
@@ -115,7 +119,15 @@ static void time_domain(const stream_hrv *h, size_t n, psy_stream_output *o)
         double d = h->nn[i] - h->nn[i - 1];
         sum2 += d * d, nd++;
     }
-    if (nd) o->u.hrv.rmssd_ms = sqrt(sum2 / (double)nd);
+    if (nd) o->u.hrv.rmssd_ms = sqrt(sum2 / (double)nd), o->u.hrv.rmssd_na = NULL;
+    double span_s = 0;
+    for (size_t i = 0; i < n; i++) span_s += h->nn[i];
+    span_s /= 1000.0;
+    const double *min_s = h->cfg->hrv.min_span_s;
+    if (!o->u.hrv.rmssd_na && span_s < min_s[PSY_HRV_RMSSD_MS])
+        o->u.hrv.rmssd_ms = NAN, o->u.hrv.rmssd_na = HRV_MIN_SPAN_REASON;
+    if (!o->u.hrv.sdnn_na && span_s < min_s[PSY_HRV_SDNN_MS])
+        o->u.hrv.sdnn_ms = NAN, o->u.hrv.sdnn_na = HRV_MIN_SPAN_REASON;
 }
 
 static hrv_fft *fft_of_size(stream_hrv *h, size_t n)
@@ -137,27 +149,42 @@ static void resonance(const stream_hrv *h, size_t np, double df, psy_stream_outp
         if (f >= c->resonance_band_hz[0] && f <= c->resonance_band_hz[1] && h->psd[i] > best)
             best = h->psd[i], peak = f;
     }
-    if (isnan(peak)) return;
+    if (isnan(peak)) {
+        o->u.hrv.peak_na = "no spectral bin in the resonance band";
+        return;
+    }
+    o->u.hrv.peak_na = NULL;
     for (size_t i = 0; i < np; i++)
         if (fabs((double)i * df - peak) <= c->resonance_halfwidth_hz + 1e-12) power += h->psd[i] * df;
     o->u.hrv.peak_hz = peak;
     o->u.hrv.peak_power_ms2 = power;
 }
 
-/* Welch bands of the n intervals in h->nn / h->t (frequency() and welch() of dsp/hrv.c). */
+/* Every frequency value of o NaN with this reason. */
+static void frequency_na(psy_stream_output *o, const char *why)
+{
+    o->u.hrv.lf_ms2 = o->u.hrv.hf_ms2 = o->u.hrv.lf_hf = NAN;
+    o->u.hrv.peak_hz = o->u.hrv.peak_power_ms2 = NAN;
+    o->u.hrv.lf_na = o->u.hrv.hf_na = o->u.hrv.lf_hf_na = o->u.hrv.peak_na = why;
+}
+
+/* Welch bands of the n intervals in h->nn / h->t (frequency() and welch() of dsp/hrv.c, with
+ * their reasons). */
 static void frequency_domain(stream_hrv *h, size_t n, psy_stream_output *o)
 {
     const psy_hrv_config *c = &h->cfg->hrv;
-    o->u.hrv.lf_ms2 = o->u.hrv.hf_ms2 = o->u.hrv.lf_hf = NAN;
-    o->u.hrv.peak_hz = o->u.hrv.peak_power_ms2 = NAN;
     o->u.hrv.n_freq = n;
+    frequency_na(o, "fewer than 3 NN intervals");
     if (n < 3) return;
     double fs = c->resample_hz, span = h->t[n - 1] - h->t[0], dur = 0;
     for (size_t i = 0; i < n; i++) dur += h->nn[i];
     dur /= 1000.0;
     size_t m = (size_t)ceil(span * fs + 1);
     if (m < 3) m = 3;
-    if (m > h->max_m) return; /* cannot happen: the window bounds the span */
+    if (m > h->max_m) { /* cannot happen: the window bounds the span */
+        frequency_na(o, "the window spans too long");
+        return;
+    }
     double *z = h->z;
     if (c->quadratic_spline) hrv_quadratic_resample(h->t, h->nn, n, h->t[0], fs, m, z, h->work);
     else hrv_spline_resample(h->t, h->nn, n, h->t[0], fs, m, z, h->work);
@@ -170,18 +197,25 @@ static void frequency_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     size_t seg, nfft;
     welch_sizes(c, m, &seg, &nfft);
     hrv_fft *fft = fft_of_size(h, nfft);
-    if (seg < 8 || !fft) return;
+    if (seg < 8 || !fft) {
+        frequency_na(o, "too few resampled points for a Welch segment");
+        return;
+    }
     size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend, fft, h->psd);
-    if (!np) return;
+    if (!np) {
+        frequency_na(o, "no Welch spectrum");
+        return;
+    }
     double df = fs / (double)fft->n;
     double min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
     psy_hrv_values v;
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) v.v[k] = NAN, v.na[k] = NULL;
     hrv_bands(h->psd, np, df, min_hz, dur, c, &v);
-    o->u.hrv.lf_ms2 = v.v[PSY_HRV_LF_MS2];
-    o->u.hrv.hf_ms2 = v.v[PSY_HRV_HF_MS2];
-    o->u.hrv.lf_hf = v.v[PSY_HRV_LF_HF];
-    if (!isnan(o->u.hrv.lf_ms2)) resonance(h, np, df, o); /* as long as the LF band is */
+    o->u.hrv.lf_ms2 = v.v[PSY_HRV_LF_MS2], o->u.hrv.lf_na = v.na[PSY_HRV_LF_MS2];
+    o->u.hrv.hf_ms2 = v.v[PSY_HRV_HF_MS2], o->u.hrv.hf_na = v.na[PSY_HRV_HF_MS2];
+    o->u.hrv.lf_hf = v.v[PSY_HRV_LF_HF], o->u.hrv.lf_hf_na = v.na[PSY_HRV_LF_HF];
+    o->u.hrv.peak_na = o->u.hrv.lf_na; /* as long as the LF band is */
+    if (!isnan(o->u.hrv.lf_ms2)) resonance(h, np, df, o);
 }
 
 int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o)

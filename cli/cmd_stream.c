@@ -50,7 +50,9 @@ static void help(FILE *out)
             "  --lsl-out NAME        also push each JSON line to an LSL outlet (type Markers)\n"
             "settings:\n"
             "  --time-window S       RMSSD and SDNN over the last S seconds (default 60)\n"
-            "  --time-window-beats N ... or over the last N intervals\n"
+            "  --time-window-beats N ... or over the last N intervals; as in psyphys hrv, RMSSD\n"
+            "                        needs 10 s of intervals, SDNN 30 s, LF 120 s (null with the\n"
+            "                        reason in na_reasons while a window fills)\n"
             "  --freq-window S       LF, HF, LF/HF and resonance over the last S seconds (default 128)\n"
             "  --preset P            HRV settings as psyphys hrv --preset: default (= kubios), neurokit,\n"
             "                        pcst (the spectrum here is always Welch)\n"
@@ -268,6 +270,27 @@ static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *r
     return 1;
 }
 
+/* A time window that can never hold a key's minimum span (psyphys hrv's minima) is said once:
+ * every hrv line's na_reasons says it too. */
+static void window_minimum_notes(const psy_stream_config *c)
+{
+    double rmssd = c->hrv.min_span_s[PSY_HRV_RMSSD_MS], sdnn = c->hrv.min_span_s[PSY_HRV_SDNN_MS];
+    if (c->time_window_beats && (rmssd > 0 || sdnn > 0)) {
+        fprintf(stderr, "psyphys: warning: --time-window-beats %zu: RMSSD needs %g s and SDNN %g s of intervals "
+                        "(their minimum spans): each is null while the beats span less\n",
+                c->time_window_beats, rmssd, sdnn);
+        return;
+    }
+    const struct {
+        const char *name, *key;
+        double min_s;
+    } k[] = {{"RMSSD", "rmssd_ms", rmssd}, {"SDNN", "sdnn_ms", sdnn}};
+    for (int i = 0; i < 2; i++)
+        if (c->time_window_s < k[i].min_s)
+            fprintf(stderr, "psyphys: warning: --time-window %g s is shorter than the minimum span of %s (%g s): "
+                            "%s stays null\n", c->time_window_s, k[i].name, k[i].min_s, k[i].key);
+}
+
 int cmd_stream(int argc, char **argv)
 {
     cli_input_options io;
@@ -310,6 +333,7 @@ int cmd_stream(int argc, char **argv)
         psy_reader_close(r);
         return CLI_FAILED;
     }
+    window_minimum_notes(&cfg);
     stream_out out;
     /* Replay at max speed and a file on stdin are not live: every line is written, waiting for the
      * reader; live inputs never wait for it. */

@@ -20,6 +20,50 @@ static int num(char *buf, size_t size, const char *key, double v, int decimals)
     return snprintf(buf, size, ",\"%s\":%.*f", key, decimals, v);
 }
 
+/* A JSON string of text (quotes and control characters escaped). */
+static void json_string(char *buf, size_t size, const char *text)
+{
+    size_t n = 0;
+    if (size < 3) return;
+    buf[n++] = '"';
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 8 < size; p++) {
+        if (*p == '"' || *p == '\\') buf[n++] = '\\', buf[n++] = (char)*p;
+        else if (*p < 0x20) n += (size_t)snprintf(buf + n, size - n, "\\u%04x", *p);
+        else buf[n++] = (char)*p;
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+}
+
+/* "na_reasons": why each null of an hrv line is null (as psyphys hrv --json); nothing when none. */
+static int hrv_reasons(char *buf, size_t size, const psy_stream_output *x)
+{
+    const struct {
+        const char *key;
+        double v;
+        const char *why;
+    } k[] = {{"rmssd_ms", x->u.hrv.rmssd_ms, x->u.hrv.rmssd_na}, {"sdnn_ms", x->u.hrv.sdnn_ms, x->u.hrv.sdnn_na},
+             {"lf_ms2", x->u.hrv.lf_ms2, x->u.hrv.lf_na},         {"hf_ms2", x->u.hrv.hf_ms2, x->u.hrv.hf_na},
+             {"lf_hf", x->u.hrv.lf_hf, x->u.hrv.lf_hf_na},        {"peak_hz", x->u.hrv.peak_hz, x->u.hrv.peak_na},
+             {"peak_power_ms2", x->u.hrv.peak_power_ms2, x->u.hrv.peak_na}};
+    size_t n = 0;
+    int open = 0;
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        if (isfinite(k[i].v)) continue;
+        char text[160];
+        json_string(text, sizeof text, k[i].why ? k[i].why : "not computed");
+        int w = snprintf(buf + n, size - n, "%s\"%s\":%s", open++ ? "," : ",\"na_reasons\":{", k[i].key, text);
+        if (w < 0 || (size_t)w >= size - n) return 0;
+        n += (size_t)w;
+    }
+    if (open) {
+        int w = snprintf(buf + n, size - n, "}");
+        if (w < 0 || (size_t)w >= size - n) return 0;
+        n += (size_t)w;
+    }
+    return (int)n;
+}
+
 size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
 {
     size_t n = 0;
@@ -55,6 +99,7 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "peak_hz", x->u.hrv.peak_hz, 4));
         ADD(num(buf + n, size - n, "peak_power_ms2", x->u.hrv.peak_power_ms2, 3));
         ADD(snprintf(buf + n, size - n, ",\"n_freq\":%zu", x->u.hrv.n_freq));
+        ADD(hrv_reasons(buf + n, size - n, x));
         break;
     case PSY_STREAM_SCL:
         ADD(num(buf + n, size - n, "scl_us", x->u.scl.scl_us, 4));
@@ -143,7 +188,7 @@ static void write_line(stream_out *o, const char *line, size_t n)
 void stream_out_drain(stream_out *o, psy_stream *s)
 {
     psy_stream_output x[64];
-    char line[1024];
+    char line[2048]; /* the longest, an hrv line with every reason, is about 1000 bytes */
     size_t k;
     while ((k = psy_stream_poll(s, x, 64)) > 0)
         for (size_t i = 0; i < k; i++) {
@@ -153,21 +198,6 @@ void stream_out_drain(stream_out *o, psy_stream *s)
             if (o->lsl) stream_lsl_push(o->lsl, line);
         }
     stream_out_flush(o);
-}
-
-/* A JSON string of text (quotes and control characters escaped). */
-static void json_string(char *buf, size_t size, const char *text)
-{
-    size_t n = 0;
-    if (size < 3) return;
-    buf[n++] = '"';
-    for (const unsigned char *p = (const unsigned char *)text; *p && n + 8 < size; p++) {
-        if (*p == '"' || *p == '\\') buf[n++] = '\\', buf[n++] = (char)*p;
-        else if (*p < 0x20) n += (size_t)snprintf(buf + n, size - n, "\\u%04x", *p);
-        else buf[n++] = (char)*p;
-    }
-    buf[n++] = '"';
-    buf[n] = '\0';
 }
 
 void stream_out_status(stream_out *o, double onset_s, const char *condition, const char *detail)

@@ -392,7 +392,7 @@ static void apply_min_spans(const psy_hrv_config *c, double duration_s, psy_hrv_
 {
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         if (c->min_span_s[k] > 0 && duration_s < c->min_span_s[k] && !v->na[k])
-            hrv_na(v, (psy_hrv_key)k, "shorter than the metric's minimum span of NN intervals (min_span_s)");
+            hrv_na(v, (psy_hrv_key)k, HRV_MIN_SPAN_REASON);
 }
 
 psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,

@@ -22,6 +22,9 @@ static inline int hrv_contiguous(const hrv_series *s, size_t i)
     return s->across_gaps || (s->t[i] - s->t[i - 1]) * 1000.0 <= 1.5 * s->nn[i] + 1.0;
 }
 
+/* The reason of a key below its min_span_s (psy_hrv_compute and the stream's windows). */
+#define HRV_MIN_SPAN_REASON "shorter than the metric's minimum span of NN intervals (min_span_s)"
+
 /* Sets key k to NaN with a reason. */
 void hrv_na(psy_hrv_values *v, psy_hrv_key k, const char *reason);
 

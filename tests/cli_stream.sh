@@ -25,10 +25,24 @@ expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
 cmp -s "$TMP/out" "$TMP/replay.jsonl" || fail "two replays differ"
 
 # Settings: windows, lookahead, queue, channel labels.
-expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --ecg ECG --eda EDA --time-window-beats 10 --freq-window 60
-expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":10,"lf_ms2":null,"hf_ms2":[0-9.]+' "$TMP/out"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --ecg ECG --eda EDA --time-window-beats 40 --freq-window 60
+expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":40,"lf_ms2":null,"hf_ms2":[0-9.]+' "$TMP/out"
 # (at most 70 beats in 60 s at this heart rate; the default 128 s window holds 131)
 grep '"type":"hrv"' "$TMP/out" | grep -Eq '"n_freq":([7-9][0-9]|1[0-9][0-9])' && fail "--freq-window 60 kept more than 60 s of beats"
+# The offline minima (psyphys hrv): a window still filling, or too short for good, has nulls with
+# their reasons — RMSSD needs 10 s of intervals, SDNN 30 s, LF 120 s (it reported numbers from 2
+# intervals); a full window is unchanged.
+grep '"type":"hrv"' "$TMP/replay.jsonl" | head -1 >"$TMP/first"
+expect_grep '"rmssd_ms":null,"sdnn_ms":null,"n_time":1,.*"na_reasons":\{"rmssd_ms":"fewer than 2 NN intervals"' "$TMP/first"
+grep '"type":"hrv","onset":(1[2-9]|2[0-8])\.' -E "$TMP/replay.jsonl" | head -1 >"$TMP/filling"
+expect_grep '"rmssd_ms":[0-9.]+,"sdnn_ms":null,.*"na_reasons":\{"sdnn_ms":"shorter than the metric.s minimum span of NN intervals \(min_span_s\)","lf_ms2":"shorter than the band.s minimum length \(band_min_s\)"' "$TMP/filling"
+grep '"type":"hrv","onset":14[0-9]\.' "$TMP/replay.jsonl" | grep -q 'na_reasons' && fail "a full window still has na_reasons"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window-beats 5
+grep '"type":"hrv"' "$TMP/out" | grep -q '"rmssd_ms":[0-9]' && fail "5 beats (under 10 s) gave an RMSSD"
+expect_grep '"type":"hrv".*"n_time":5,.*"rmssd_ms":"shorter than the metric.s minimum span' "$TMP/out"
+expect_grep 'warning: --time-window-beats 5: RMSSD needs 10 s and SDNN 30 s of intervals' "$TMP/err"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window 20
+expect_grep 'warning: --time-window 20 s is shorter than the minimum span of SDNN \(30 s\): sdnn_ms stays null' "$TMP/err"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window 30
 expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":(2[5-9]|3[0-9]),' "$TMP/out"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lookahead 5

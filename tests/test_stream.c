@@ -236,6 +236,13 @@ static double rel_diff(double a, double b)
     return fabs(a - b) / fmax(1e-12, fmax(fabs(a), fabs(b)));
 }
 
+/* The same reason for a NaN (or none for a value). */
+static void same_reason(const char *offline, const char *stream)
+{
+    if (!offline || !stream) assert_true(offline == stream);
+    else assert_string_equal(offline, stream);
+}
+
 /* Beats, labels and HRV windows of the stream equal the offline ones. Returns the number of
  * non-N labels seen. */
 static size_t check_replay_preset(psy_reader *r, const char *label, const char *preset)
@@ -273,12 +280,11 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
     /* every HRV output equals psy_hrv_compute over the offline NN intervals of its windows */
     psy_hrv_config hc = cfg.hrv;
     hc.spectra = PSY_HRV_WELCH;
-    /* the stream reports every window (its own sliding computation): no minima, no limit */
-    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) hc.min_span_s[k] = 0;
+    /* the stream keeps the minima (min_span_s, band_min_s), not the corrected-share limit */
     hc.max_corrected_pct = INFINITY;
     psy_hrv *h = NULL;
     assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
-    size_t n_hrv = 0, n_lf = 0;
+    size_t n_hrv = 0, n_lf = 0, n_filling = 0;
     for (size_t i = 0; i < l.n; i++) {
         const psy_stream_output *o = &l.o[i];
         if (o->kind != PSY_STREAM_HRV || (n_hrv++ % 7 && i + 50 < l.n)) continue; /* a sample of them */
@@ -288,8 +294,14 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
         assert_int_equal(res.n_nn, o->u.hrv.n_time);
         assert_true(rel_diff(res.values.v[PSY_HRV_RMSSD_MS], o->u.hrv.rmssd_ms) < 1e-9);
         assert_true(rel_diff(res.values.v[PSY_HRV_SDNN_MS], o->u.hrv.sdnn_ms) < 1e-9);
+        same_reason(res.values.na[PSY_HRV_RMSSD_MS], o->u.hrv.rmssd_na);
+        same_reason(res.values.na[PSY_HRV_SDNN_MS], o->u.hrv.sdnn_na);
+        n_filling += isnan(o->u.hrv.sdnn_ms);
         assert_int_equal(psy_hrv_compute_beats(h, b, 1, T - cfg.freq_window_s, T, &res, NULL), PSY_OK);
         assert_int_equal(res.n_nn, o->u.hrv.n_freq);
+        same_reason(res.welch.na[PSY_HRV_LF_MS2], o->u.hrv.lf_na);
+        same_reason(res.welch.na[PSY_HRV_HF_MS2], o->u.hrv.hf_na);
+        same_reason(res.welch.na[PSY_HRV_LF_HF], o->u.hrv.lf_hf_na);
         if (rel_diff(res.welch.v[PSY_HRV_LF_MS2], o->u.hrv.lf_ms2) > 1e-9 ||
             rel_diff(res.welch.v[PSY_HRV_HF_MS2], o->u.hrv.hf_ms2) > 1e-9 ||
             rel_diff(res.welch.v[PSY_HRV_LF_HF], o->u.hrv.lf_hf) > 1e-9)
@@ -298,8 +310,9 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
         n_lf += !isnan(o->u.hrv.lf_ms2);
     }
     assert_true(n_hrv > 0);
-    print_message("%s: %zu beats, %zu artefact labels, %zu HRV outputs (%zu checked with LF) equal offline\n",
-                  label, b->n, artefacts, n_hrv, n_lf);
+    assert_true(n_filling > 0); /* the first 30 s: SDNN n/a, as offline */
+    print_message("%s: %zu beats, %zu artefact labels, %zu HRV outputs (%zu checked with LF, %zu filling) equal "
+                  "offline\n", label, b->n, artefacts, n_hrv, n_lf, n_filling);
     psy_hrv_destroy(h);
     psy_beat_list_free(b);
     free(l.o);

@@ -24,7 +24,11 @@
  *                     interpolation): RMSSD and SDNN over the last time_window_s seconds (or
  *                     time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
  *                     peak (frequency and power within ±resonance_halfwidth_hz of it) over the last
- *                     freq_window_s seconds;
+ *                     freq_window_s seconds; each NaN, with its reason, below the minimum data of
+ *                     hrv (min_span_s of RMSSD and SDNN, band_min_s), as psy_hrv_compute over the
+ *                     same intervals — while a window fills, and for good when it is shorter
+ *                     (time_window_beats spanning under 10 s has no RMSSD); no corrected-share
+ *                     limit (max_corrected_pct: the labels say which beats are corrected);
  *  - PSY_STREAM_SCL   the mean tonic skin conductance over each scl_interval_s, with the rate of
  *                     SCRs that began in the last ns_scr_window_s;
  *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
@@ -115,11 +119,14 @@ typedef struct psy_stream_output {
             int corrected;     /* 1: this beat's interval differs in the NN series */
         } label;
         struct {
-            double rmssd_ms, sdnn_ms; /* time window; NaN when fewer than 2 intervals */
+            double rmssd_ms, sdnn_ms; /* time window; NaN below the data psy_hrv_compute needs */
             size_t n_time;            /* intervals in the time window */
             double lf_ms2, hf_ms2, lf_hf; /* frequency window; NaN when too short */
             double peak_hz, peak_power_ms2; /* resonance peak; NaN when too short */
             size_t n_freq;            /* intervals in the frequency window */
+            /* why each NaN above is NaN (static text; NULL for a value): psy_hrv_compute's
+             * reasons over the same window, so a window still filling says so */
+            const char *rmssd_na, *sdnn_na, *lf_na, *hf_na, *lf_hf_na, *peak_na;
         } hrv;
         struct {
             double scl_us;          /* mean tonic level over the interval; NaN when all flagged */
