@@ -120,6 +120,7 @@ static void label_curves(const report_data *d, size_t first, const window *w, do
 {
     const report_table *e = &d->epochs;
     int c_label = report_table_col(e, "label"), c_on = report_table_col(e, "onset");
+    int c_base = report_table_col(e, "hr_baseline_bpm"); /* n/a: no response (the table decides) */
     const char *label = report_table_str(e, first, c_label);
     psy_hr_response_config hc = psy_hr_response_config_default();
     hc.pre_s = w->pre_s, hc.post_s = w->post_s, hc.grid_hz = w->grid_hz;
@@ -128,8 +129,10 @@ static void label_curves(const report_data *d, size_t first, const window *w, do
         if (strcmp(label, report_table_str(e, j, c_label)) != 0) continue;
         double onset = report_table_num(e, j, c_on), end = fmax(d->post_s, block_of(d, label, onset));
         size_t got = 0, keep = (size_t)(floor((end - w->x0) * w->grid_hz + 1e-9)) + 1;
-        if (hr && psy_hr_response_curve(d->nn_t, d->nn_ms, d->n_nn, onset, &hc, hr + *n_hr * w->m, w->m, &got) ==
-                      PSY_OK && got == w->m) {
+        int has_hr = c_base < 0 || !isnan(report_table_num(e, j, c_base)); /* e.g. over-corrected */
+        if (hr && has_hr &&
+            psy_hr_response_curve(d->nn_t, d->nn_ms, d->n_nn, onset, &hc, hr + *n_hr * w->m, w->m, &got) == PSY_OK &&
+            got == w->m) {
             for (size_t k = keep; k < w->m; k++) hr[*n_hr * w->m + k] = NAN; /* past its own block */
             (*n_hr)++;
         }

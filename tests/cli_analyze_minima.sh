@@ -108,7 +108,9 @@ grep -q '"scr_latency_s":{"noSCRinthelatencywindow":2}' "$TMP/postflat" || fail 
 # --keep-corrected keeps it with a warning.
 if [ -f "$SHARED/data/mitdb/208.hea" ]; then
     printf 'onset\tduration\ttrial_type\n60\t0\tcue\n120\t0\tcue\n180\t0\tcue\n240\t0\tcue\n' >"$TMP/cues.tsv"
-    expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" -o "$TMP/m208"
+    expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" -o "$TMP/m208" --report
+    # the report plots the responses the table has, none here (it drew all 4)
+    grep -q 'mean of 4' "$TMP/m208/208_report.html" && fail "208 report: over-corrected epochs plotted"
     E=$TMP/m208/208_epochs.tsv
     [ "$(col hr_mean_bpm "$E" 2)" = "n/a" ] || fail "208 at 120 s: a response from 75 % corrected beats"
     [ "$(col nn_corrected_pct "$E" 2)" = "75.00" ] || fail "208 at 120 s: the share $(col nn_corrected_pct "$E" 2) not shown"
@@ -116,6 +118,8 @@ if [ -f "$SHARED/data/mitdb/208.hea" ]; then
     expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" --keep-corrected -o "$TMP/m208k"
     [ "$(col hr_mean_bpm "$TMP/m208k/208_epochs.tsv" 2)" != "n/a" ] || fail "208: --keep-corrected did not keep the response"
     expect_grep '4 epoch\(s\) have more than 20 % of their beats corrected .*kept \(--keep-corrected\)' "$TMP/err"
+    expect_exit 0 "$PSYPHYS" report "$TMP/m208k"
+    grep -q 'mean of 4' "$TMP/m208k/208_report.html" || fail "208 --keep-corrected: the 4 responses not plotted"
 fi
 
 # Polar H10 strap ECG with bigeminy: 488 of 796 NN intervals corrected (61 %); analyze reported
