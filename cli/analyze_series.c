@@ -7,7 +7,7 @@
 
 psy_breath_rate analyze_breath_rate(const analyze_session *s, double start, double end)
 {
-    psy_breath_rate b = {NAN, 0, 0, s->rsp < 0 ? "no RSP channel" : "no whole breath in the span"};
+    psy_breath_rate b = {NAN, 0, 0, s->rsp < 0 ? "no RSP channel" : "no whole breath in the segment"};
     if (s->rsp >= 0)
         psy_breath_rate_over(s->breaths, s->n_breaths, psy_reader_channel(s->r, s->rsp)->rate_hz, start, end, &b);
     return b;

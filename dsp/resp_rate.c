@@ -19,7 +19,7 @@ psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, d
     out->span_s = k ? last - first : 0;
     out->per_min = NAN;
     out->why = NULL;
-    if (!k) out->why = "no whole breath in the span";
+    if (!k) out->why = "no whole breath in the segment";
     else if (k < PSY_RESP_RATE_MIN_BREATHS) out->why = "fewer than 3 whole breaths for a rate";
     else if (out->span_s < PSY_RESP_RATE_MIN_SPAN_S) out->why = "whole breaths span less than 30 s for a rate";
     else out->per_min = 60.0 * (double)k / out->span_s;

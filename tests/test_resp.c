@@ -147,7 +147,7 @@ static void test_rate_minimum(void **state)
     assert_string_equal(r.why, "fewer than 3 whole breaths for a rate");
     assert_int_equal(psy_breath_rate_over(b, 20, 10, 90, 100, &r), PSY_OK);
     assert_int_equal(r.n_breaths, 0);
-    assert_string_equal(r.why, "no whole breath in the span");
+    assert_string_equal(r.why, "no whole breath in the segment");
     assert_int_equal(psy_breath_rate_over(NULL, 0, 10, 0, 10, &r), PSY_OK);
     assert_int_equal(psy_breath_rate_over(b, 20, 0, 0, 10, &r), PSY_E_INVALID);
     assert_int_equal(psy_breath_rate_over(b, 20, 10, 10, 0, &r), PSY_E_INVALID);
