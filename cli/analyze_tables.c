@@ -99,12 +99,14 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na)
     for (size_t i = 0; i < s->n_rows; i++) {
         const epoch_row *r = &s->rows[i];
         const psy_hr_response *h = &r->hr;
+        /* the share is shown with a response, and where it is why there is none */
+        int share = s->hr < 0 && (h->valid || strcmp(h->why, PSY_HR_RESPONSE_OVER_CORRECTED_REASON) == 0);
         double v[N_COLUMNS] = {h->valid ? h->baseline_bpm : NAN, h->valid ? h->mean_bpm : NAN,
                                h->valid ? h->min_bpm : NAN, h->valid ? h->max_bpm : NAN,
                                h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
                                r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
                                h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
-                               s->hr < 0 ? 100.0 * h->corrected_share : NAN}; /* also why n/a */
+                               share ? 100.0 * h->corrected_share : NAN};
         const char *why[N_COLUMNS];
         for (size_t k = 0; k < 6; k++) why[k] = h->why;
         why[6] = why[7] = scr_why;

@@ -78,9 +78,10 @@ psy_status psy_hr_response_at(const double *beat_t_s, const double *nn_ms, const
                               psy_hr_response *out);
 
 /* The response curve itself, for plots: the rate minus the baseline of psy_hr_response_at (bpm)
+ * — its minimum data, but not the corrected share (no flags here: psy_hr_response_at decides) —
  * at the grid times onset + k / grid_hz, k = -floor(pre_s grid_hz) .. floor(post_s grid_hz),
  * written to out (at most max values; *n_out gets the count, which 1 + (pre_s + post_s) grid_hz
- * bounds). Same arguments as psy_hr_response_at; when the beats do not cover the epoch *n_out is 0.
+ * bounds). Same arguments as psy_hr_response_at; below its minimum data *n_out is 0.
  * PSY_OK, PSY_E_INVALID (bad arguments or settings), PSY_E_RANGE (max too small), PSY_E_NOMEM. */
 psy_status psy_hr_response_curve(const double *beat_t_s, const double *nn_ms, size_t n, double onset_s,
                                  const psy_hr_response_config *config, double *out, size_t max,
