@@ -94,6 +94,13 @@ grep -q '"resp_rate_per_min":{"wholebreathsspanlessthan30sforarate":7}' "$TMP/w2
     fail "20-s windows: breathing-rate minimum reason"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:40 -o "$TMP/w40"
 [ "$(col resp_rate_per_min "$TMP/w40/${S}_segments.tsv" 2)" != "n/a" ] || fail "a 40-s window has no breathing rate"
+# a 25-s recording: its breaths span less than 30 s, the summary says n/a and why
+NK=$SHARED/data/neurokit/bio_eventrelated_100hz.csv
+if [ -f "$NK" ]; then
+    head -2501 "$NK" >"$TMP/short25.csv"
+    expect_exit 0 "$PSYPHYS" analyze "$TMP/short25.csv" --fs 100
+    expect_grep "breath  'RSP': 5 breaths, rate n/a \(whole breaths span less than 30 s for a rate\)" "$TMP/out"
+fi
 # --- epoch heart-rate responses: one whole interval after the onset (0.6 s at ~60 bpm has none)
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --post 0.6 -o "$TMP/post"
 expect_grep 'heart rate n/a \(fewer than 2 beats \(one whole interval\) in the response window\)' "$TMP/err"
