@@ -37,8 +37,9 @@ expect_grep "channel 'Photosensor' is TRIGGER, not ECG or RR: refused" "$TMP/err
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER --rsp RSP
 expect_grep "breath +'RSP': [0-9]+ breaths" "$TMP/out"
 
-# Plausibility. A 100 Hz respiration CSV (15 /min) read at 1000 Hz: 150 /min, a warning.
-awk 'BEGIN { print "RSP"; for (i = 0; i < 12000; i++) printf "%.4f\n", sin(6.2831853 * 0.25 * i / 100) }' >"$TMP/rsp.csv"
+# Plausibility. A 100 Hz respiration CSV (15 /min) read at 1000 Hz: 150 /min, a warning (40 s
+# at 1000 Hz: the 30 s of breaths a rate needs).
+awk 'BEGIN { print "RSP"; for (i = 0; i < 40000; i++) printf "%.4f\n", sin(6.2831853 * 0.25 * i / 100) }' >"$TMP/rsp.csv"
 expect_exit 0 "$PSYPHYS" analyze "$TMP/rsp.csv" --fs 100
 expect_grep "breath +'RSP': [0-9]+ breaths, 15\.0 /min$" "$TMP/out"
 if grep -q 'implausible' "$TMP/err"; then fail "15 /min called implausible"; fi

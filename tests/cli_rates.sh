@@ -37,7 +37,7 @@ expect_grep 'give --fs' "$TMP/err"
 expect_exit 0 "$PSYPHYS" batch "$TMP/in" --fs 250 --override-fs -o "$TMP/out2" -j 1
 expect_grep '^recording	0\.000000	60\.000000	' "$TMP/out2/demo_segments.tsv"
 # A CSV with a time column declares its rate: --fs does not bend it (was: silently overridden).
-awk 'BEGIN { print "time,RSP"; for (i = 0; i < 3000; i++) printf "%.2f,%.4f\n", i / 100, sin(6.2831853 * i / 400) }' \
+awk 'BEGIN { print "time,RSP"; for (i = 0; i < 4000; i++) printf "%.2f,%.4f\n", i / 100, sin(6.2831853 * i / 400) }' \
     >"$TMP/timed.csv"
 expect_exit 0 "$PSYPHYS" analyze "$TMP/timed.csv" --fs 1000
 expect_grep 'breath +.RSP.: [0-9]+ breaths, 15\.[0-9] /min' "$TMP/out"
