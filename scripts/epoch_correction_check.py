@@ -68,7 +68,7 @@ def main():
     files = sorted(glob.glob(shared + pattern))
     if not files:
         sys.exit("no RR series under " + shared)
-    keys = ["hr_baseline_bpm", "hr_mean_bpm", "hr_min_bpm", "hr_max_bpm"]
+    keys = ["hr_baseline_bpm", "hr_mean_change_bpm", "hr_min_change_bpm", "hr_max_change_bpm"]
     found = []  # (nn_corrected_pct, |error| per key)
     tmp = tempfile.mkdtemp()
     for fi, f in enumerate(files):
@@ -87,7 +87,8 @@ def main():
             series = inject(rr, density, fi * 100 + int(density * 100))
             open(injected, "w").write("\n".join("%g" % x for x in series) + "\n")
             for a, b in zip(base, epochs(psyphys, injected, events, f"{tmp}/i{fi}")):
-                if "n/a" in (a["hr_mean_bpm"], b["hr_mean_bpm"]) or float(a["nn_corrected_pct"]) > 0:
+                mean = "hr_mean_change_bpm"
+                if "n/a" in (a[mean], b[mean]) or float(a["nn_corrected_pct"]) > 0:
                     continue
                 found.append((float(b["nn_corrected_pct"]), [abs(float(a[k]) - float(b[k])) for k in keys]))
     print("nn_corrected_pct  epochs  |error| median / 90th percentile (bpm): " + ", ".join(keys))

@@ -104,9 +104,9 @@ fi
 # --- epoch heart-rate responses: one whole interval after the onset (0.6 s at ~60 bpm has none)
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --post 0.6 -o "$TMP/post"
 expect_grep 'heart rate n/a \(fewer than 2 beats \(one whole interval\) in the response window\)' "$TMP/err"
-[ "$(col hr_mean_bpm "$TMP/post/${S}_epochs.tsv" 1)" = "n/a" ] || fail "a 0.6-s response window has a rate"
+[ "$(col hr_mean_change_bpm "$TMP/post/${S}_epochs.tsv" 1)" = "n/a" ] || fail "a 0.6-s response window has a rate"
 tr -d ' \n' <"$TMP/post/${S}_epochs.json" >"$TMP/postflat"
-grep -q '"hr_mean_bpm":{"fewerthan2beats(onewholeinterval)intheresponsewindow":4}' "$TMP/postflat" ||
+grep -q '"hr_mean_change_bpm":{"fewerthan2beats(onewholeinterval)intheresponsewindow":4}' "$TMP/postflat" ||
     fail "epochs sidecar: na_reasons of the heart-rate response"
 grep -q '"scr_latency_s":{"noSCRinthelatencywindow":2}' "$TMP/postflat" || fail "epochs sidecar: SCR reasons"
 
@@ -119,11 +119,11 @@ if [ -f "$SHARED/data/mitdb/208.hea" ]; then
     # the report plots the responses the table has, none here (it drew all 4)
     grep -q 'mean of 4' "$TMP/m208/208_report.html" && fail "208 report: over-corrected epochs plotted"
     E=$TMP/m208/208_epochs.tsv
-    [ "$(col hr_mean_bpm "$E" 2)" = "n/a" ] || fail "208 at 120 s: a response from 75 % corrected beats"
+    [ "$(col hr_mean_change_bpm "$E" 2)" = "n/a" ] || fail "208 at 120 s: a response from 75 % corrected beats"
     [ "$(col nn_corrected_pct "$E" 2)" = "75.00" ] || fail "208 at 120 s: the share $(col nn_corrected_pct "$E" 2) not shown"
     expect_grep "epoch 'cue' at 120\.000 s: heart rate n/a \(more of the epoch's beats corrected than" "$TMP/err"
     expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" --keep-corrected -o "$TMP/m208k"
-    [ "$(col hr_mean_bpm "$TMP/m208k/208_epochs.tsv" 2)" != "n/a" ] || fail "208: --keep-corrected did not keep the response"
+    [ "$(col hr_mean_change_bpm "$TMP/m208k/208_epochs.tsv" 2)" != "n/a" ] || fail "208: --keep-corrected did not keep the response"
     expect_grep '4 epoch\(s\) have more than 20 % of their beats corrected .*kept \(--keep-corrected\)' "$TMP/err"
     expect_exit 0 "$PSYPHYS" report "$TMP/m208k"
     grep -q 'mean of 4' "$TMP/m208k/208_report.html" || fail "208 --keep-corrected: the 4 responses not plotted"
