@@ -101,9 +101,14 @@ psy_channel_type psy_infer_channel_type(const char *label, const char *unit)
     static const char *const trig[] = {"trigger", "trig", "status", "stim", "stimulus",
                                        "photosensor", "marker", "markers", "event", "events",
                                        "ttl", "sync", "digital", NULL};
+    static const char *const derived[] = {"differentiated", "derivative", NULL};
     char w[8][32];
     size_t n = words_of(label ? label : "", w, 8);
     const char *u = unit ? unit : "";
+
+    /* A computed derivative ("EDA filtered, differentiated") is not the signal it came from. */
+    for (size_t i = 0; i < n; i++)
+        if (word_in(w[i], derived)) return PSY_CH_OTHER;
 
     /* "ECG ECG1", "EKG II", "ECG_V1": any ECG word decides. Single lead names only count alone
      * or next to ECG, so an EEG "I" or "Fp1" is not taken for a lead. */
@@ -140,7 +145,7 @@ void psy_channel_apply_units(psy_channel_info *info)
 {
     static const struct { const char *unit; psy_unit_conversion conv; double scale; } eda[] = {
         {"uS", PSY_CONV_NONE, 1}, {"µS", PSY_CONV_NONE, 1}, {"μS", PSY_CONV_NONE, 1},
-        {"microS", PSY_CONV_NONE, 1}, {"microsiemens", PSY_CONV_NONE, 1},
+        {"microS", PSY_CONV_NONE, 1}, {"microsiemens", PSY_CONV_NONE, 1}, {"microsiemen", PSY_CONV_NONE, 1},
         {"umho", PSY_CONV_NONE, 1}, {"nS", PSY_CONV_SCALE, 1e-3},
         {"nanosiemens", PSY_CONV_SCALE, 1e-3}, {"mS", PSY_CONV_SCALE, 1e3},
         {"S", PSY_CONV_SCALE, 1e6}, {"siemens", PSY_CONV_SCALE, 1e6}, {"mho", PSY_CONV_SCALE, 1e6},

@@ -1,5 +1,6 @@
-/* Streaming gunzip behind the psy_source interface (zlib inflate with gzip wrapper, RFC 1952;
- * concatenated members are one stream, as gzip(1) treats them). */
+/* Streaming inflate behind the psy_source interface: gzip files (zlib inflate with the gzip
+ * wrapper, RFC 1952; concatenated members are one stream, as gzip(1) treats them) and zlib
+ * streams (RFC 1950) inside a byte range of a file. */
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -15,6 +16,9 @@ struct gz_ctx {
     z_stream zs;
     int z_ready;
     unsigned char in[GZ_IN_SIZE];
+    int64_t start, end; /* the compressed bytes: [start, end) of raw (end -1: to the end) */
+    int gzip;           /* 1: gzip members; 0: one zlib stream */
+    int64_t limit;      /* zlib: the decoded size the header gives (the pass stops beyond it) */
     int64_t in_offset; /* raw offset of the next compressed byte to fetch */
     int64_t pos;       /* decoded offset of the next byte inflate produces */
     int at_end;
@@ -31,8 +35,8 @@ static int gz_restart(gz_ctx *g)
 {
     if (g->z_ready) inflateEnd(&g->zs);
     memset(&g->zs, 0, sizeof g->zs);
-    g->z_ready = inflateInit2(&g->zs, 16 + MAX_WBITS) == Z_OK;
-    g->in_offset = 0;
+    g->z_ready = inflateInit2(&g->zs, g->gzip ? 16 + MAX_WBITS : MAX_WBITS) == Z_OK;
+    g->in_offset = g->start;
     g->pos = 0;
     g->at_end = 0;
     return g->z_ready;
@@ -46,14 +50,16 @@ static int64_t gz_inflate(gz_ctx *g, unsigned char *buf, size_t n, psy_status *s
     *st = PSY_OK;
     while ((size_t)produced < n && !g->at_end) {
         if (g->zs.avail_in == 0) {
-            int64_t got = psy_source_read(g->raw, g->in_offset, g->in, sizeof g->in);
+            size_t ask = sizeof g->in;
+            if (g->end >= 0 && g->end - g->in_offset < (int64_t)ask) ask = (size_t)(g->end - g->in_offset);
+            int64_t got = ask ? psy_source_read(g->raw, g->in_offset, g->in, ask) : 0;
             if (got < 0) {
                 *st = psy_fail(why, PSY_E_IO, "cannot read the compressed data");
                 return produced;
             }
             if (got == 0) {
-                *st = psy_fail(why, PSY_E_TRUNCATED,
-                               "gzip stream truncated after %lld decoded bytes", (long long)g->pos);
+                *st = psy_fail(why, PSY_E_TRUNCATED, "%s stream truncated after %lld decoded bytes",
+                               g->gzip ? "gzip" : "zlib", (long long)g->pos);
                 return produced;
             }
             g->in_offset += got;
@@ -70,7 +76,9 @@ static int64_t gz_inflate(gz_ctx *g, unsigned char *buf, size_t n, psy_status *s
         int64_t made = (int64_t)(want - g->zs.avail_out);
         produced += made;
         g->pos += made;
-        if (rc == Z_STREAM_END) {
+        if (rc == Z_STREAM_END && !g->gzip) {
+            g->at_end = 1;
+        } else if (rc == Z_STREAM_END) {
             /* Another member may follow (gzip -c a b > c); anything else ends the stream. */
             if (g->zs.avail_in == 0) {
                 unsigned char m[2];
@@ -85,11 +93,11 @@ static int64_t gz_inflate(gz_ctx *g, unsigned char *buf, size_t n, psy_status *s
                 g->at_end = 1;
             }
         } else if (rc == Z_BUF_ERROR && made == 0 && g->zs.avail_in != 0) {
-            *st = psy_fail(why, PSY_E_FORMAT, "gzip stream is corrupt");
+            *st = psy_fail(why, PSY_E_FORMAT, "%s stream is corrupt", g->gzip ? "gzip" : "zlib");
             return produced;
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            *st = psy_fail(why, PSY_E_FORMAT, "gzip stream is corrupt at decoded byte %lld (%s)",
-                           (long long)g->pos, g->zs.msg ? g->zs.msg : "inflate error");
+            *st = psy_fail(why, PSY_E_FORMAT, "%s stream is corrupt at decoded byte %lld (%s)",
+                           g->gzip ? "gzip" : "zlib", (long long)g->pos, g->zs.msg ? g->zs.msg : "inflate error");
             return produced;
         }
     }
@@ -129,19 +137,25 @@ static void gz_close(void *vctx)
 
 void psy_gz_own_raw(gz_ctx *g) { g->own_raw = 1; }
 
-psy_status psy_gz_source_open(psy_source *raw, psy_source **out, gz_ctx **ctx, psy_message *why)
+/* Opens the view: one validating pass learns the decoded size (and stops a zlib stream that
+ * decodes to more than its limit), then the decoder restarts for reading. */
+static psy_status view_open(gz_ctx *g, psy_source **out, psy_message *why)
 {
     *out = NULL;
-    gz_ctx *g = calloc(1, sizeof *g);
-    if (!g) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    g->raw = raw;
     if (!gz_restart(g)) {
         free(g);
-        return psy_fail(why, PSY_E_NOMEM, "cannot start the gzip decoder");
+        return psy_fail(why, PSY_E_NOMEM, "cannot start the decoder");
     }
-    /* One validating pass: learns the decoded size, catches truncation and corruption now. */
     psy_status st = PSY_OK;
-    while (!g->at_end && st == PSY_OK) gz_inflate(g, NULL, 1 << 20, &st, why);
+    while (!g->at_end && st == PSY_OK) {
+        gz_inflate(g, NULL, 1 << 20, &st, why);
+        if (st == PSY_OK && !g->gzip && g->pos > g->limit)
+            st = psy_fail(why, PSY_E_FORMAT, "zlib stream decodes to more than the %lld bytes the header gives",
+                          (long long)g->limit);
+    }
+    if (st == PSY_OK && !g->gzip && g->pos != g->limit)
+        st = psy_fail(why, PSY_E_FORMAT, "zlib stream decodes to %lld bytes, the header gives %lld",
+                      (long long)g->pos, (long long)g->limit);
     if (st != PSY_OK) {
         gz_close(g);
         return st;
@@ -149,19 +163,46 @@ psy_status psy_gz_source_open(psy_source *raw, psy_source **out, gz_ctx **ctx, p
     g->size = g->pos;
     if (!gz_restart(g)) {
         gz_close(g);
-        return psy_fail(why, PSY_E_NOMEM, "cannot start the gzip decoder");
+        return psy_fail(why, PSY_E_NOMEM, "cannot start the decoder");
     }
     static const psy_source_callbacks cb = {gz_read_at, gz_size, gz_open_related, gz_close};
-    st = psy_source_from_callbacks(&cb, g, psy_source_name(raw), out);
-    if (st == PSY_OK && psy_source_path(raw) && psy_source_set_path(*out, psy_source_path(raw)) != PSY_OK) {
-        psy_source_close(*out); /* closes g */
-        *out = NULL;
-        return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    }
+    st = psy_source_from_callbacks(&cb, g, psy_source_name(g->raw), out);
     if (st != PSY_OK) {
         gz_close(g);
         return psy_fail(why, st, "out of memory");
     }
+    return PSY_OK;
+}
+
+psy_status psy_gz_source_open(psy_source *raw, psy_source **out, gz_ctx **ctx, psy_message *why)
+{
+    *out = NULL;
+    gz_ctx *g = calloc(1, sizeof *g);
+    if (!g) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    g->raw = raw;
+    g->end = -1;
+    g->gzip = 1;
+    psy_status st = view_open(g, out, why);
+    if (st != PSY_OK) return st;
+    if (psy_source_path(raw) && psy_source_set_path(*out, psy_source_path(raw)) != PSY_OK) {
+        psy_source_close(*out); /* closes g */
+        *out = NULL;
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
     *ctx = g;
     return PSY_OK;
+}
+
+psy_status psy_zlib_source_open(psy_source *raw, int64_t offset, int64_t length, int64_t size,
+                                psy_source **out, psy_message *why)
+{
+    *out = NULL;
+    if (offset < 0 || length < 0 || size < 0) return psy_fail(why, PSY_E_INVALID, "bad zlib stream range");
+    gz_ctx *g = calloc(1, sizeof *g);
+    if (!g) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    g->raw = raw;
+    g->start = offset;
+    g->end = offset + length;
+    g->limit = size;
+    return view_open(g, out, why);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "acq_format.h"
 #include "reader_impl.h"
 
 typedef psy_status (*open_fn)(psy_source *, const psy_open_options *, psy_reader **, psy_message *);
@@ -17,7 +18,8 @@ static const struct {
     {"wfdb-annotations", psy_open_wfdb_annotations},      {"sndfile", psy_open_sndfile},
     {"wav", psy_open_sndfile}, {"flac", psy_open_sndfile}, {"ishne", psy_open_ishne},
     {"csv", psy_open_text},  {"tsv", psy_open_text},      {"bids", psy_open_text},
-    {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text}};
+    {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text},
+    {"acq", psy_open_acq}};
 
 static int has_prefix(const unsigned char *buf, size_t n, const char *magic, size_t len)
 {
@@ -68,6 +70,7 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
                        "MATLAB .mat files are not supported (a wfdb2mat .mat is read through its .hea)");
         return NULL;
     }
+    if (psy_acq_probe(buf, n) || (psy_has_suffix_ci(name, ".acq") && !is_text(buf, n))) return psy_open_acq;
     if (is_wfdb_annotation_name(name) && !is_text(buf, n)) return psy_open_wfdb_annotations;
     if (psy_has_suffix_ci(name, ".hea")) return psy_open_wfdb;
     if (has_prefix(buf, n, "\x1f\x8b", 2) || is_text(buf, n)) return psy_open_text;

@@ -97,6 +97,13 @@ int psy_parse_int64(const char *text, size_t len, int64_t *out);
  * NUL-terminated; non-UTF-8 bytes are replaced with '?'. Returns the number of replaced bytes. */
 int psy_copy_field(char *dst, size_t dst_size, const char *src, size_t len);
 
+/* 1 when the len bytes at s are valid UTF-8. */
+int psy_is_utf8(const char *s, size_t len);
+
+/* Converts Windows-1252 (a superset of ISO 8859-1 in the printable range) to UTF-8 into dst,
+ * always NUL-terminated (truncated at a character boundary). Returns the bytes written. */
+size_t psy_cp1252_to_utf8(char *dst, size_t dst_size, const char *src, size_t len);
+
 /* Case-insensitive ASCII comparisons. */
 int psy_strieq(const char *a, const char *b);
 int psy_has_suffix_ci(const char *s, const char *suffix);
@@ -113,6 +120,7 @@ psy_status psy_open_wfdb_annotations(psy_source *src, const psy_open_options *op
 psy_status psy_open_sndfile(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_acq(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 
 
 /* Device exports recognised inside psy_open_text before generic CSV: RR/IBI lists (ms or s,

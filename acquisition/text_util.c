@@ -155,3 +155,41 @@ int psy_has_suffix_ci(const char *s, const char *suffix)
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && psy_strieq(s + n - k, suffix);
 }
+
+int psy_is_utf8(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_sequence((const unsigned char *)s + i, len - i);
+        if (!k) return 0;
+        i += k;
+    }
+    return 1;
+}
+
+size_t psy_cp1252_to_utf8(char *dst, size_t dst_size, const char *src, size_t len)
+{
+    /* Windows-1252 0x80..0x9F (unassigned codes stay U+FFFD-free: shown as '?'); the rest is
+     * ISO 8859-1, whose code points equal the byte values. */
+    static const unsigned short high[32] = {
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+        0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+    if (!dst || !dst_size) return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = (unsigned char)src[i];
+        if (c >= 0x80 && c < 0xA0) c = high[c - 0x80] ? high[c - 0x80] : '?';
+        char enc[3];
+        size_t k;
+        if (c < 0x80) enc[0] = (char)c, k = 1;
+        else if (c < 0x800) enc[0] = (char)(0xC0 | c >> 6), enc[1] = (char)(0x80 | (c & 0x3F)), k = 2;
+        else
+            enc[0] = (char)(0xE0 | c >> 12), enc[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
+            enc[2] = (char)(0x80 | (c & 0x3F)), k = 3;
+        if (o + k >= dst_size) break;
+        memcpy(dst + o, enc, k);
+        o += k;
+    }
+    dst[o] = '\0';
+    return o;
+}

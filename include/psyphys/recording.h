@@ -46,7 +46,8 @@ psy_status psy_channel_type_parse(const char *name, psy_channel_type *out);
  * skin conductance/electrodermal, or a conductance unit (uS, nS, S, mS) with a non-ECG label;
  * RESP/RSP/respiration/breathing/thorax/abdomen; PPG/BVP/pleth/pulse; HR/heart rate/pulse rate or
  * unit bpm; RR/IBI/NN/inter-beat; trigger/status/stim/photosensor/marker/event/TTL.
- * Anything else is PSY_CH_OTHER. Deterministic and locale-independent. */
+ * A label naming a derived signal ("differentiated", "derivative") and anything else is
+ * PSY_CH_OTHER. Deterministic and locale-independent. */
 psy_channel_type psy_infer_channel_type(const char *label, const char *unit);
 
 #define PSY_LABEL_SIZE 80
