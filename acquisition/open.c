@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "acq_format.h"
+#include "brainvision.h"
 #include "reader_impl.h"
 
 typedef psy_status (*open_fn)(psy_source *, const psy_open_options *, psy_reader **, psy_message *);
@@ -19,7 +20,7 @@ static const struct {
     {"wav", psy_open_sndfile}, {"flac", psy_open_sndfile}, {"ishne", psy_open_ishne},
     {"csv", psy_open_text},  {"tsv", psy_open_text},      {"bids", psy_open_text},
     {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text},
-    {"acq", psy_open_acq}};
+    {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}};
 
 static int has_prefix(const unsigned char *buf, size_t n, const char *magic, size_t len)
 {
@@ -70,6 +71,10 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
                        "MATLAB .mat files are not supported (a wfdb2mat .mat is read through its .hea)");
         return NULL;
     }
+    if (bv_is_header_line((const char *)buf, n) || bv_is_marker_line((const char *)buf, n) ||
+        psy_has_suffix_ci(name, ".vhdr") || psy_has_suffix_ci(name, ".vmrk") ||
+        (psy_has_suffix_ci(name, ".eeg") && !is_text(buf, n)))
+        return psy_open_brainvision;
     if (psy_acq_probe(buf, n) || (psy_has_suffix_ci(name, ".acq") && !is_text(buf, n))) return psy_open_acq;
     if (is_wfdb_annotation_name(name) && !is_text(buf, n)) return psy_open_wfdb_annotations;
     if (psy_has_suffix_ci(name, ".hea")) return psy_open_wfdb;

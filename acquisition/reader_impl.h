@@ -121,6 +121,7 @@ psy_status psy_open_sndfile(psy_source *src, const psy_open_options *opt, psy_re
 psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_acq(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_brainvision(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 
 
 /* Device exports recognised inside psy_open_text before generic CSV: RR/IBI lists (ms or s,
