@@ -20,7 +20,7 @@ static const struct {
     {"wav", psy_open_sndfile}, {"flac", psy_open_sndfile}, {"ishne", psy_open_ishne},
     {"csv", psy_open_text},  {"tsv", psy_open_text},      {"bids", psy_open_text},
     {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text},
-    {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}};
+    {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}, {"opensignals", psy_open_opensignals}};
 
 static int has_prefix(const unsigned char *buf, size_t n, const char *magic, size_t len)
 {
@@ -71,6 +71,7 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
                        "MATLAB .mat files are not supported (a wfdb2mat .mat is read through its .hea)");
         return NULL;
     }
+    if (psy_opensignals_probe(buf, n)) return psy_open_opensignals;
     if (bv_is_header_line((const char *)buf, n) || bv_is_marker_line((const char *)buf, n) ||
         psy_has_suffix_ci(name, ".vhdr") || psy_has_suffix_ci(name, ".vmrk") ||
         (psy_has_suffix_ci(name, ".eeg") && !is_text(buf, n)))

@@ -122,6 +122,9 @@ psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_read
 psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_acq(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_brainvision(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_opensignals(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+/* 1 when the first bytes are an OpenSignals text file's first line. */
+int psy_opensignals_probe(const unsigned char *head, size_t n);
 
 
 /* Device exports recognised inside psy_open_text before generic CSV: RR/IBI lists (ms or s,
