@@ -20,7 +20,8 @@ static const struct {
     {"wav", psy_open_sndfile}, {"flac", psy_open_sndfile}, {"ishne", psy_open_ishne},
     {"csv", psy_open_text},  {"tsv", psy_open_text},      {"bids", psy_open_text},
     {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text},
-    {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}, {"opensignals", psy_open_opensignals}};
+    {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}, {"opensignals", psy_open_opensignals},
+    {"xdf", psy_open_xdf}};
 
 static int has_prefix(const unsigned char *buf, size_t n, const char *magic, size_t len)
 {
@@ -71,6 +72,7 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
                        "MATLAB .mat files are not supported (a wfdb2mat .mat is read through its .hea)");
         return NULL;
     }
+    if (psy_xdf_probe(buf, n)) return psy_open_xdf;
     if (psy_opensignals_probe(buf, n)) return psy_open_opensignals;
     if (bv_is_header_line((const char *)buf, n) || bv_is_marker_line((const char *)buf, n) ||
         psy_has_suffix_ci(name, ".vhdr") || psy_has_suffix_ci(name, ".vmrk") ||
@@ -81,7 +83,7 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
     if (psy_has_suffix_ci(name, ".hea")) return psy_open_wfdb;
     if (has_prefix(buf, n, "\x1f\x8b", 2) || is_text(buf, n)) return psy_open_text;
     *st = psy_fail(why, PSY_E_UNKNOWN_FORMAT,
-                   "unknown format: not EDF/BDF, WFDB, audio (WAV/FLAC/...), ISHNE or delimited text");
+                   "unknown format: not EDF/BDF, WFDB, audio (WAV/FLAC/...), ISHNE, AcqKnowledge, XDF, BrainVision, OpenSignals or delimited text");
     return NULL;
 }
 

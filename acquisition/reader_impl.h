@@ -123,6 +123,9 @@ psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reade
 psy_status psy_open_acq(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_brainvision(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
 psy_status psy_open_opensignals(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+psy_status psy_open_xdf(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why);
+/* 1 when the first bytes are an XDF file's magic "XDF:". */
+int psy_xdf_probe(const unsigned char *head, size_t n);
 /* 1 when the first bytes are an OpenSignals text file's first line. */
 int psy_opensignals_probe(const unsigned char *head, size_t n);
 

@@ -16,6 +16,6 @@ LD_LIBRARY_PATH=$(dirname "$(find "$TMP/prefix" -name 'libpsyphys.so' | head -n 
 # The static library with its dependencies' shared libraries (what Libs.private names).
 cc -o "$TMP/static" "$SRC/tests/consumer/main.c" $(pkg-config --cflags psyphys) \
     "$(find "$TMP/prefix" -name 'libpsyphys.a' | head -n 1)" -ledf \
-    $(pkg-config --libs sndfile fftw3 jansson zlib) -lpthread -lm
+    $(pkg-config --libs sndfile fftw3 jansson expat zlib) -lpthread -lm
 "$TMP/static"
 echo "installed library works with CMake and pkg-config"
