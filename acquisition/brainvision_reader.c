@@ -208,19 +208,18 @@ static double seconds_between(const psy_datetime *a, const psy_datetime *b)
  * dates that would overlap the previous segment, leave the data continuous. */
 static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double fs, psy_message *why)
 {
-    int dated = 1;
+    segment first = {0, 0, {0}};
+    int have_first = 0;
     size_t used = 0;
     for (size_t k = 0; k < l->n_seg; k++) {
+        if (l->seg[k].index == 0 && !have_first) first = l->seg[k], have_first = 1;
         if (l->seg[k].index <= 0 || l->seg[k].index >= frames) continue; /* the start, or outside */
         l->seg[used++] = l->seg[k];
     }
     int64_t start_index = 0;
-    const segment *first = NULL;
-    for (size_t k = 0; k < l->n_seg; k++)
-        if (l->v && l->seg[k].index == 0) first = &l->seg[k];
-    if (first && first->has_date) psy_reader_set_start(r, &first->date);
+    if (have_first && first.has_date) psy_reader_set_start(r, &first.date);
     if (!used) return PSY_OK;
-    dated = first && first->has_date;
+    int dated = have_first && first.has_date;
     for (size_t k = 0; k < used; k++) dated &= l->seg[k].has_date;
     if (!dated) {
         psy_reader_warn(r, "%zu BrainVision New Segment markers without dates: the pauses between segments are "
@@ -235,7 +234,7 @@ static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double
     for (size_t k = 0; k < used; k++) {
         int64_t from = k ? l->seg[k - 1].index : start_index;
         prev_end = onsets[k] + (double)(l->seg[k].index - from) / fs;
-        onset = (double)start_index / fs + seconds_between(&first->date, &l->seg[k].date);
+        onset = (double)start_index / fs + seconds_between(&first.date, &l->seg[k].date);
         if (onset < prev_end - 1.0 / fs) { /* dates that overlap the data before: not trusted */
             free(onsets);
             psy_reader_warn(r, "BrainVision New Segment dates overlap the data before them: the data are read as "
