@@ -26,6 +26,10 @@ refused wfdb_100000_signals.hea "declares 100000 signals"
 refused wfdb_samples_terabytes.hea "holds 100 frames but the header says 999999999999999"
 refused csv_ragged_rows.csv "line 3 has 2 fields, the header has 3"
 refused rr_nan.txt "line 3: 'nan' is not a number"
+refused acq_samples_terabytes.acq "the channels need 4294967294 bytes of samples"
+refused xdf_samples_billion.xdf "claims 1000000000 samples"
+refused bv_path_escape.vhdr "DataFile: file name '\.\./\.\./etc/passwd' has a directory part"
+refused opensignals_ragged.txt "line 5 has 4 columns, the header names 3"
 
 # Read, with a warning naming what is non-conformant.
 expect_exit 0 "$PSYPHYS" info "$BAD/edf_tal_non_utf8.edf"

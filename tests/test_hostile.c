@@ -61,6 +61,13 @@ static const struct {
     {"csv_time_nan_inf.csv", PSY_E_FORMAT, "line 3: the time column 'time' is empty"},
     {"rr_nan.txt", PSY_E_FORMAT, "line 3: 'nan' is not a number"},
     {"rr_negative_zero_huge.txt", PSY_E_FORMAT, "no time column and no sampling rate"},
+    {"acq_channels_zero.acq", PSY_E_FORMAT, "number of channels 0 is not 1..1024"},
+    {"acq_samples_terabytes.acq", PSY_E_TRUNCATED, "the channels need 4294967294 bytes of samples from byte 2204"},
+    {"xdf_length_field.xdf", PSY_E_FORMAT, "chunk at byte 4: its length field is 3 bytes, not 1, 4 or 8"},
+    {"xdf_samples_billion.xdf", PSY_E_FORMAT, "a Samples chunk of 17 bytes claims 1000000000 samples"},
+    {"bv_path_escape.vhdr", PSY_E_FORMAT, "DataFile: file name '../../etc/passwd' has a directory part"},
+    {"bv_points_lying.vhdr", PSY_E_TRUNCATED, "says 999999999999 data points but the data file holds 8"},
+    {"opensignals_ragged.txt", PSY_E_FORMAT, "line 5 has 4 columns, the header names 3"},
 };
 
 static void test_corpus_refused(void **state)

@@ -81,3 +81,35 @@ printf '812\n790\nnan\n805\n' > rr_nan.txt
 # Events: an onset that is no number, control characters in labels.
 printf 'onset\tduration\ttrial_type\nabc\t1\tgo\n' > events_onset_text.tsv
 printf 'onset\tduration\ttrial_type\n1.0\t-5\tg\001o\377\n' > events_control_label.tsv
+
+# AcqKnowledge (revision 41, little-endian): le16/le32 write integers, the graph header is padded
+# to its 1944 bytes. No channels; one channel claiming 2^31 - 1 samples.
+le16() { printf "\\$(printf '%03o' $(($1 & 255)))\\$(printf '%03o' $(($1 >> 8 & 255)))"; }
+le32() { le16 $(($1 & 65535)); le16 $(($1 >> 16 & 65535)); }
+acq_graph() { # CHANNELS
+    le16 0; le32 41; le32 1944; le16 "$1"; le16 0; le16 0; printf '\000\000\000\000\000\000\340\077' # 0.5 ms
+    head -c $((1944 - 24)) /dev/zero
+}
+{ acq_graph 0; } > acq_channels_zero.acq
+# channel header (252 bytes): length, number, label (40), 42 bytes to the sample count at 88,
+# scale 1.0, offset 0, order, zeros up to the divider at 250
+{ acq_graph 1; le32 252; le16 1; pad "ECG" 40; head -c 42 /dev/zero; le32 2147483647
+  printf '\000\000\000\000\000\000\360\077'; head -c 8 /dev/zero; le16 1; head -c 140 /dev/zero
+  le16 1; le16 4; le16 0; le16 2; le16 2; rep 'AB' 50; } > acq_samples_terabytes.acq
+# XDF: a chunk length field of 3 bytes; a Samples chunk claiming a billion samples in 24 bytes.
+printf 'XDF:\003\001\002\003' > xdf_length_field.xdf
+xml='<?xml version="1.0"?><info><name>x</name><channel_count>2</channel_count><nominal_srate>100</nominal_srate><channel_format>float32</channel_format></info>'
+{ printf 'XDF:'; printf "\\001\\$(printf '%03o' $((${#xml} + 6)))\\002\\000\\001\\000\\000\\000"; printf '%s' "$xml"
+  printf '\001\034\003\000\001\000\000\000\004\000\312\232\073'; head -c 17 /dev/zero; } > xdf_samples_billion.xdf
+# BrainVision: a data file outside the directory; DataPoints beyond what the data file holds.
+bv_head() { printf 'Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\nDataFile=%s\n' "$1"
+    printf 'NumberOfChannels=1\nSamplingInterval=1000\n%s[Binary Infos]\nBinaryFormat=INT_16\n' "$2"
+    printf '[Channel Infos]\nCh1=ECG,,1,uV\n'; }
+bv_head ../../etc/passwd "" > bv_path_escape.vhdr
+bv_head bv_points_lying.eeg "DataPoints=999999999999
+" > bv_points_lying.vhdr
+rep 'AB' 8 > bv_points_lying.eeg
+# OpenSignals: a row with more columns than the header names.
+{ printf '# OpenSignals Text File Format\n'
+  printf '# {"A": {"sensor": ["ECG"], "column": ["nSeq", "DI", "CH1"], "sampling rate": 100, "label": ["CH1"], "resolution": [16]}}\n'
+  printf '# EndOfHeader\n0\t0\t1\n1\t0\t2\t7\n'; } > opensignals_ragged.txt
