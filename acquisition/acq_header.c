@@ -355,20 +355,48 @@ static int64_t parse_markers_post4(const rd *d, acq_file *f, int64_t m, psy_read
 
 static int zlib_header_at(const unsigned char *p) { return (p[0] & 0x0F) == 8 && (p[0] * 256 + p[1]) % 31 == 0; }
 
-/* One channel compression header at q: 44 bytes, int32 label length, int32 unit length, int32
- * decoded length, int32 compressed length, the label and unit texts, then the zlib stream. */
-static int compression_header(const rd *d, int64_t q, int64_t *z_off, int64_t *z_len, int64_t *decoded)
+/* One channel compression header at q (its first 60 bytes in h): 44 bytes, int32 label length,
+ * int32 unit length, int32 decoded length, int32 compressed length, the label and unit texts,
+ * then the zlib stream. */
+static int compression_fields(const rd *d, const unsigned char *h, int64_t q, int64_t *z_off, int64_t *z_len,
+                              int64_t *decoded)
 {
-    unsigned char h[60], z[2];
-    if (q < 0 || q > d->size - 60 || psy_source_read_exact(d->src, q, h, 60) != PSY_OK) return 0;
     int32_t ll = i32(d, h + 44), ul = i32(d, h + 48), dl = i32(d, h + 52), cl = i32(d, h + 56);
     if (ll < 0 || ul < 0 || dl < 0 || cl < 2 || ll > 65536 || ul > 65536) return 0;
     int64_t at = q + 60 + ll + ul;
-    if (at > d->size - cl || psy_source_read_exact(d->src, at, z, 2) != PSY_OK || !zlib_header_at(z)) return 0;
+    if (at > d->size - cl) return 0;
     *z_off = at;
     *z_len = cl;
     *decoded = dl;
     return 1;
+}
+
+static int compression_header(const rd *d, int64_t q, int64_t *z_off, int64_t *z_len, int64_t *decoded)
+{
+    unsigned char h[60], z[2];
+    if (q < 0 || q > d->size - 60 || psy_source_read_exact(d->src, q, h, 60) != PSY_OK) return 0;
+    return compression_fields(d, h, q, z_off, z_len, decoded) &&
+           psy_source_read_exact(d->src, *z_off, z, 2) == PSY_OK && zlib_header_at(z);
+}
+
+/* The first place in [from, from + ZLIB_SCAN) holding a compression header whose stream decodes
+ * to `expect` bytes, or -1. */
+static int64_t find_compression_header(const rd *d, int64_t from, int64_t expect)
+{
+    int64_t span = d->size - from < ZLIB_SCAN + 60 ? d->size - from : ZLIB_SCAN + 60;
+    if (from < 0 || span < 60) return -1;
+    unsigned char *b = malloc((size_t)span);
+    if (!b || psy_source_read_exact(d->src, from, b, (size_t)span) != PSY_OK) {
+        free(b);
+        return -1;
+    }
+    int64_t found = -1, zo, zl, dl;
+    for (int64_t s = 0; s + 60 <= span && found < 0; s++)
+        if (compression_fields(d, b + s, from + s, &zo, &zl, &dl) && dl == expect &&
+            compression_header(d, from + s, &zo, &zl, &dl))
+            found = from + s;
+    free(b);
+    return found;
 }
 
 /* Compressed files: a main compression header (pre-4: 34 bytes, int32 text length, the text;
@@ -390,9 +418,7 @@ static psy_status parse_compressed(const rd *d, acq_file *f, int64_t at, psy_rea
     }
     int64_t zo, zl, dl, expect = f->ch[0].frames * f->ch[0].size;
     if (!compression_header(d, q, &zo, &zl, &dl)) {
-        int64_t from = at >= 0 ? at : f->data_start, found = -1;
-        for (int64_t s = from; s < from + ZLIB_SCAN && found < 0; s++)
-            if (compression_header(d, s, &zo, &zl, &dl) && dl == expect) found = s;
+        int64_t from = at >= 0 ? at : f->data_start, found = find_compression_header(d, from, expect);
         if (found < 0)
             return psy_fail(why, PSY_E_FORMAT, "cannot find the compressed data of channel 1 (after byte %lld)",
                             (long long)from);

@@ -7,7 +7,8 @@
 set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
-for t in edf wfdb wfdb_annotations text bids sndfile ishne detect events ecg rr beats signals stream; do mkdir -p "$out/$t"; done
+for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg rr beats \
+    signals stream; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -37,6 +38,18 @@ printf 'onset,duration,label\n0.1,1,"a, quoted"\n3,0,b\n' > "$out/events/csv"
 # annotation file: N at 18, SKIP, NUM, AUX "(N", then the end (WFDB annot(5) byte pairs)
 printf '\022\004\000\354\020\000\000\000\001\004\003\374a\000\003\370(N\004\000\000\000' > "$out/wfdb_annotations/atr"
 printf 'ISHNE1.0' > "$out/ishne/magic_only"
+# the lab formats: valid AcqKnowledge, XDF and BrainVision files from the tests' writers, when the
+# fuzz build made its seed writer (tests/fuzz/lab_seeds.c); OpenSignals text here
+lab_seeds="$(dirname "$out")/tests/fuzz/fuzz_lab_seeds"
+if [ -x "$lab_seeds" ]; then "$lab_seeds" "$out"; fi
+{ printf '# OpenSignals Text File Format\n# {"00:07": {"sensor": ["ECG", "EDA"], "column": ["nSeq", "DI", "CH1", '
+  printf '"CH2"], "sampling rate": 100, "label": ["CH1", "CH2"], "resolution": [16, 16], "device": "biosignalsplux", '
+  printf '"date": "2020-1-2", "time": "3:04:05.6"}}\n# EndOfHeader\n0\t0\t32768\t100\n1\t1\t30000\t200\t\n4\t0\t1\t3\n'; } \
+    > "$out/opensignals/plux"
+{ printf '# OpenSignals Text File Format\n# {"20:16": {"sensor": ["EDABITREV", "PZTBITREV"], "column": ["nSeq", "I1", '
+  printf '"I2", "O1", "O2", "A3", "A4"], "sampling rate": 10, "label": ["A3", "A4"], "resolution": [4, 1, 1, 1, 1, 10, 10], '
+  printf '"device": "bitalino_rev"}}\n# EndOfHeader\n15\t0\t0\t0\t0\t460\t512\n0\t0\t0\t0\t0\t461\t500\n'; } \
+    > "$out/opensignals/bitalino"
 printf 'RIFF\044\000\000\000WAVEfmt \020\000\000\000\001\000\001\000\372\000\000\000\364\001\000\000\002\000\020\000data\000\000\000\000' > "$out/sndfile/empty.wav"
 cp "$out/sndfile/empty.wav" "$out/sndfile/with_sidecar"
 { part fz.json; printf '{"SamplingFrequency": 250, "Columns": ["ECG"], "Units": ["mV"], "Gain": [200]}'; } >> "$out/sndfile/with_sidecar"
@@ -71,6 +84,12 @@ if [ -d "$src/tests/data/bad" ]; then
         case "$b" in
             *.edf|*.bdf) cp "$f" "$out/edf/bad_$b" ;;
             *.hea) cp "$f" "$out/wfdb/bad_$b" ;;
+            *.acq) cp "$f" "$out/acq/bad_$b" ;;
+            *.xdf) cp "$f" "$out/xdf/bad_$b" ;;
+            *.vhdr) { cat "$f"; if [ -f "${f%.vhdr}.eeg" ]; then part fz.eeg; cat "${f%.vhdr}.eeg"; fi; } \
+                > "$out/brainvision/bad_$b" ;;
+            *.eeg) ;;
+            opensignals_*) cp "$f" "$out/opensignals/bad_$b" ;;
             *.csv|*.tsv|*.txt) cp "$f" "$out/text/bad_$b" ;;
             *) cp "$f" "$out/detect/bad_$b" ;;
         esac
@@ -108,5 +127,16 @@ done
 for f in "$shared"/wfdb_python_samples/*.wav "$shared"/wfdb_python_samples/*.d0; do
     [ -f "$f" ] && cut_into "$f" "$out/sndfile/$(basename "$f")" 16384
 done
-for f in "$out"/edf/* "$out"/wfdb_annotations/* "$out"/sndfile/* "$out"/text/*; do cp "$f" "$out/detect/"; done
+for f in "$shared"/formats/acq/*.acq; do # the small ones whole, the others cut (their headers)
+    [ -f "$f" ] && cut_into "$f" "$out/acq/$(basename "$f")" 131072
+done
+for f in "$shared"/formats/xdf/*.xdf; do [ -f "$f" ] && cp "$f" "$out/xdf/"; done
+for f in "$shared"/formats/opensignals/*.txt; do [ -f "$f" ] && cut_into "$f" "$out/opensignals/$(basename "$f")" 4096; done
+for h in "$shared"/formats/brainvision/*.vhdr; do
+    [ -f "$h" ] || continue
+    { cat "$h"; part test.eeg; head -c 16384 "${h%.vhdr}.eeg"; part test.vmrk; cat "${h%.vhdr}.vmrk"; } \
+        > "$out/brainvision/$(basename "$h")"
+done
+for f in "$out"/edf/* "$out"/wfdb_annotations/* "$out"/sndfile/* "$out"/text/* "$out"/acq/* "$out"/xdf/* \
+         "$out"/opensignals/*; do cp "$f" "$out/detect/"; done
 exit 0
