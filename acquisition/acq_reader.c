@@ -202,6 +202,26 @@ static double decode(const acq_channel *ch, const unsigned char *p, int big_endi
     return v;
 }
 
+/* k samples of a channel from use t of the iteration at p: m uses per iteration of ib bytes, at
+ * offsets off[]. The usual int16 little-endian case has its own loop. */
+static void decode_run(const acq_channel *ch, const unsigned char *p, int64_t ib, const int32_t *off, int64_t m,
+                       int64_t t, int64_t k, int big_endian, double *out)
+{
+    if (ch->size == 2 && !big_endian) {
+        const double sc = ch->scale, of = ch->offset;
+        for (int64_t q = 0; q < k; q++) {
+            const unsigned char *b = p + off[t];
+            out[q] = (int16_t)(uint16_t)(b[0] | b[1] << 8) * sc + of;
+            if (++t == m) t = 0, p += ib;
+        }
+        return;
+    }
+    for (int64_t q = 0; q < k; q++) {
+        out[q] = decode(ch, p + off[t], big_endian);
+        if (++t == m) t = 0, p += ib;
+    }
+}
+
 static psy_status read_interleaved(acq *a, int c, int64_t start, int64_t n, double *out)
 {
     const acq_channel *ch = &a->f.ch[c];
@@ -210,17 +230,17 @@ static psy_status read_interleaved(acq *a, int c, int64_t start, int64_t n, doub
         int64_t it = start / s->k, t = start % s->k;
         int j = interval_of(a, it);
         const interval *v = &a->iv[j];
-        int64_t at = v->byte + (it - v->first) * v->bytes;
+        int64_t at = v->byte + (it - v->first) * v->bytes, m = uses(a, c, it); /* m: the same in the interval */
         psy_status st = offsets_for(a, c, j);
         if (st == PSY_OK) st = load_window(a, at, v->bytes);
         if (st != PSY_OK) return st;
-        int64_t stop = j + 1 < a->n_iv ? a->iv[j + 1].first : INT64_MAX;
-        /* iterations of this interval that are in the window */
-        for (; n > 0 && it < stop && at + v->bytes <= a->win_at + a->win_len; it++, at += v->bytes, t = 0) {
-            int64_t m = uses(a, c, it);
-            const unsigned char *base = a->win + (at - a->win_at);
-            for (; t < m && n > 0; t++, n--, start++) *out++ = decode(ch, base + s->off[t], a->f.big_endian);
-        }
+        /* whole iterations of this interval in the window, from this one */
+        int64_t iters = (a->win_at + a->win_len - at) / v->bytes;
+        if (j + 1 < a->n_iv && iters > a->iv[j + 1].first - it) iters = a->iv[j + 1].first - it;
+        int64_t k = iters * m - t;
+        if (k > n) k = n;
+        decode_run(ch, a->win + (at - a->win_at), v->bytes, s->off, m, t, k, a->f.big_endian, out);
+        out += k, start += k, n -= k;
     }
     return PSY_OK;
 }

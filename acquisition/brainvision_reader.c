@@ -58,6 +58,23 @@ static double decode(const bv *b, const unsigned char *p)
     }
 }
 
+/* k values every `stride` bytes from p, times res; a loop per format keeps the common cases fast. */
+static void decode_run(const bv *b, const unsigned char *p, int64_t stride, int64_t k, double res, double *out)
+{
+    if (!b->big_endian && b->format == BV_INT16) {
+        for (int64_t i = 0; i < k; i++, p += stride) out[i] = (int16_t)(uint16_t)(p[0] | p[1] << 8) * res;
+    } else if (!b->big_endian && b->format == BV_FLOAT32) {
+        for (int64_t i = 0; i < k; i++, p += stride) {
+            float f;
+            uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+            memcpy(&f, &u, 4);
+            out[i] = f * res;
+        }
+    } else {
+        for (int64_t i = 0; i < k; i++, p += stride) out[i] = decode(b, p) * res;
+    }
+}
+
 static psy_status bv_read(void *impl, int ch, int64_t start, int64_t n, double *out)
 {
     bv *b = impl;
@@ -72,7 +89,7 @@ static psy_status bv_read(void *impl, int ch, int64_t start, int64_t n, double *
             psy_status st = psy_source_read_exact(b->data, ((int64_t)ch * b->frames + start) * b->bytes, b->win,
                                                   (size_t)(k * b->bytes));
             if (st != PSY_OK) return st;
-            for (int64_t i = 0; i < k; i++) out[i] = decode(b, b->win + i * b->bytes) * res;
+            decode_run(b, b->win, b->bytes, k, res, out);
             out += k, start += k, n -= k;
             continue;
         }
@@ -86,8 +103,7 @@ static psy_status bv_read(void *impl, int ch, int64_t start, int64_t n, double *
         }
         int64_t k = b->win_first + b->win_n - start;
         if (k > n) k = n;
-        const unsigned char *p = b->win + (start - b->win_first) * frame + (int64_t)ch * b->bytes;
-        for (int64_t i = 0; i < k; i++, p += frame) out[i] = decode(b, p) * res;
+        decode_run(b, b->win + (start - b->win_first) * frame + (int64_t)ch * b->bytes, frame, k, res, out);
         out += k, start += k, n -= k;
     }
     return PSY_OK;

@@ -14,7 +14,7 @@
 #include "reader_impl.h"
 #include "text_lines.h"
 
-enum { BLOCK = 4096, MAX_COLUMNS = 1024 };
+enum { BLOCK = 4096, MAX_COLUMNS = 1024, CACHE_BYTES = 16 << 20, MAX_CACHED = 64 };
 
 typedef enum tf_kind {
     TF_RAW,           /* no published transfer function used: ADC counts */
@@ -56,8 +56,10 @@ typedef struct os {
     text_lines lines;
     int lines_ready;
     text_field *fields;
-    double *cache;         /* BLOCK rows x channels, channel-major */
-    int64_t cache_block;
+    double *cache;         /* n_cached blocks of BLOCK rows x channels, channel-major */
+    int64_t *cache_block;  /* block held by each cache slot, -1: none */
+    uint64_t *cache_used, use_clock; /* last use, for least-recently-used eviction */
+    int n_cached;
     psy_channel_info *infos; /* while opening: the channels, added once their length is known */
 } os;
 
@@ -72,6 +74,8 @@ static void os_destroy(void *impl)
     free(o->gaps);
     free(o->fields);
     free(o->cache);
+    free(o->cache_block);
+    free(o->cache_used);
     free(o->infos);
     free(o);
 }
@@ -313,6 +317,24 @@ static psy_status parse_header(os *o, psy_reader *r, const char *json, size_t le
 
 /* ---- rows ----------------------------------------------------------------------------- */
 
+/* A field's number: plain integers (what OpenSignals writes) directly, anything else as
+ * text_parse_number does. */
+static int number(const text_field *f, double *out)
+{
+    const char *p = f->p;
+    size_t n = f->len, i = p && n && (p[0] == '-' || p[0] == '+');
+    if (n > i && n - i <= 15) {
+        int64_t v = 0;
+        size_t k = i;
+        for (; k < n && p[k] >= '0' && p[k] <= '9'; k++) v = v * 10 + (p[k] - '0');
+        if (k == n) {
+            *out = (double)(p[0] == '-' ? -v : v);
+            return 1;
+        }
+    }
+    return text_parse_number(p, n, out);
+}
+
 /* Splits a data row into the columns (a trailing tab is allowed). 1 when it has them all. */
 static int split_row(os *o, char *line, size_t len)
 {
@@ -370,7 +392,7 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
                             text_split(line, len, '\t', o->fields, o->n_cols + 1), o->n_cols);
         for (int c = 0; c < o->n_cols; c++) {
             double x;
-            if (!text_parse_number(o->fields[c].p, o->fields[c].len, &x))
+            if (!number(&o->fields[c], &x))
                 return psy_fail(why, PSY_E_FORMAT, "line %lld, column %d: '%.*s' is not a number",
                                 (long long)o->lines.line_no, c + 1, (int)(o->fields[c].len < 32 ? o->fields[c].len : 32),
                                 o->fields[c].p);
@@ -395,10 +417,20 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
     return PSY_OK;
 }
 
-static psy_status load_block(os *o, int64_t b)
+/* The cached values of block b (all channels), parsing it into the least recently used slot
+ * when absent. NULL when the file changed after it was opened. */
+static const double *load_block(os *o, int64_t b)
 {
-    if (o->cache_block == b) return PSY_OK;
-    o->cache_block = -1;
+    int slot = 0;
+    for (int k = 0; k < o->n_cached; k++) {
+        if (o->cache_block[k] == b) {
+            o->cache_used[k] = ++o->use_clock;
+            return o->cache + (int64_t)k * o->n_channels * BLOCK;
+        }
+        if (o->cache_used[k] < o->cache_used[slot]) slot = k;
+    }
+    o->cache_block[slot] = -1;
+    double *v = o->cache + (int64_t)slot * o->n_channels * BLOCK;
     const checkpoint *cp = &o->cps[b];
     text_lines_seek(&o->lines, cp->offset, cp->line_no);
     int64_t rows = o->n_rows - b * BLOCK < BLOCK ? o->n_rows - b * BLOCK : BLOCK;
@@ -406,20 +438,19 @@ static psy_status load_block(os *o, int64_t b)
         char *line;
         size_t len;
         int64_t at;
-        if (text_lines_next(&o->lines, &line, &len, &at, NULL) != PSY_OK || !line) return PSY_E_FORMAT;
+        if (text_lines_next(&o->lines, &line, &len, &at, NULL) != PSY_OK || !line) return NULL;
         if (!len || line[0] == '#') continue;
-        if (!split_row(o, line, len)) return PSY_E_FORMAT; /* the file changed after it was opened */
+        if (!split_row(o, line, len)) return NULL;
         for (int ch = 0; ch < o->n_channels; ch++) {
-            const os_column *c = &o->cols[o->chan_col[ch]];
             double x;
-            if (!text_parse_number(o->fields[o->chan_col[ch]].p, o->fields[o->chan_col[ch]].len, &x))
-                return PSY_E_FORMAT;
-            o->cache[(int64_t)ch * BLOCK + i] = convert(c, x);
+            if (!number(&o->fields[o->chan_col[ch]], &x)) return NULL;
+            v[(int64_t)ch * BLOCK + i] = convert(&o->cols[o->chan_col[ch]], x);
         }
         i++;
     }
-    o->cache_block = b;
-    return PSY_OK;
+    o->cache_block[slot] = b;
+    o->cache_used[slot] = ++o->use_clock;
+    return v;
 }
 
 /* Lost samples before row `row` (gaps at or before it). */
@@ -448,9 +479,9 @@ static psy_status os_read(void *impl, int ch, int64_t start, int64_t n, double *
             int64_t in_block = BLOCK - row % BLOCK;
             if (run > in_block) run = in_block;
             if (run > n) run = n;
-            psy_status st = load_block(o, row / BLOCK);
-            if (st != PSY_OK) return st;
-            memcpy(out, o->cache + (int64_t)ch * BLOCK + row % BLOCK, (size_t)run * sizeof *out);
+            const double *v = load_block(o, row / BLOCK);
+            if (!v) return PSY_E_FORMAT; /* the file changed after it was opened */
+            memcpy(out, v + (int64_t)ch * BLOCK + row % BLOCK, (size_t)run * sizeof *out);
         }
         out += run, start += run, n -= run;
     }
@@ -501,8 +532,13 @@ static psy_status build(os *o, psy_source *src, psy_reader *r, psy_message *why)
     if (!header) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals header has no JSON line");
     if (!o->n_channels) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals header names no channels");
     o->fields = malloc((size_t)(o->n_cols + 1) * sizeof *o->fields);
-    o->cache = malloc((size_t)o->n_channels * BLOCK * sizeof *o->cache);
-    if (!o->fields || !o->cache) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    int64_t per_block = (int64_t)o->n_channels * BLOCK * (int64_t)sizeof *o->cache;
+    o->n_cached = CACHE_BYTES / per_block < 1 ? 1 : CACHE_BYTES / per_block > MAX_CACHED ? MAX_CACHED : (int)(CACHE_BYTES / per_block);
+    o->cache = malloc((size_t)(o->n_cached * per_block));
+    o->cache_block = malloc((size_t)o->n_cached * sizeof *o->cache_block);
+    o->cache_used = calloc((size_t)o->n_cached, sizeof *o->cache_used);
+    if (!o->fields || !o->cache || !o->cache_block || !o->cache_used) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    for (int k = 0; k < o->n_cached; k++) o->cache_block[k] = -1;
     if ((st = scan(o, r, why)) != PSY_OK) return st;
     if (!o->n_rows) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals file has a header but no data rows");
     int64_t frames = o->n_rows + (o->n_gaps ? o->gaps[o->n_gaps - 1].cum : 0);
@@ -529,7 +565,6 @@ psy_status psy_open_opensignals(psy_source *src, const psy_open_options *opt, ps
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     o->src = src;
-    o->cache_block = -1;
     psy_reader_set_impl(r, &os_ops, o);
     psy_status st = build(o, src, r, why);
     if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");

@@ -28,7 +28,8 @@ enum {
     CURSOR_BYTES = 1 << 16,
     MAX_XML = 16 << 20,
     MAX_STREAMS = 4096,
-    MAX_MARKER_TEXT = 4096
+    MAX_MARKER_TEXT = 4096,
+    WINDOW = 4 << 20            /* bytes of the file read at once for regular streams */
 };
 
 typedef enum stream_kind { K_REGULAR, K_IRREGULAR, K_MARKER, K_SKIPPED } stream_kind;
@@ -84,12 +85,13 @@ typedef struct xdf {
     int *chan_stream, *chan_index;
     int n_channels;
     int64_t stored, max_stored;   /* values kept in memory, and the bound the file size sets */
-    /* block cache of a regular stream */
+    /* a window of the file, and the block of a regular stream decoded last */
+    unsigned char *win;
+    int64_t win_at, win_len;
     int cache_stream;
     size_t cache_block;
-    unsigned char *cache;
-    int64_t cache_cap;
-    int32_t *cache_offs;
+    const unsigned char *cache;   /* the block's bytes in the window */
+    int32_t *cache_offs;          /* where each of its samples' values start */
 } xdf;
 
 /* ---- little-endian values ------------------------------------------------------------- */
@@ -205,7 +207,7 @@ static void xdf_destroy(void *impl)
     free(x->s);
     free(x->chan_stream);
     free(x->chan_index);
-    free(x->cache);
+    free(x->win);
     free(x->cache_offs);
     free(x);
 }
@@ -680,23 +682,38 @@ static psy_status load_block(xdf *x, int si, size_t b)
     const xstream *s = &x->s[si];
     const xblock *k = &s->blocks[b];
     x->cache_stream = -1;
-    if (k->bytes > x->cache_cap) {
-        unsigned char *p = realloc(x->cache, (size_t)k->bytes);
-        if (!p) return PSY_E_NOMEM;
-        x->cache = p;
-        x->cache_cap = k->bytes;
+    if (k->offset < x->win_at || k->offset + k->bytes > x->win_at + x->win_len) {
+        int64_t len = k->bytes > WINDOW ? k->bytes : WINDOW;
+        if (len > x->size - k->offset) len = x->size - k->offset;
+        if (len < k->bytes) return PSY_E_FORMAT;
+        if (!x->win && !(x->win = malloc(WINDOW))) return PSY_E_NOMEM;
+        if (len > WINDOW) {
+            unsigned char *p = realloc(x->win, (size_t)len);
+            if (!p) return PSY_E_NOMEM;
+            x->win = p;
+        }
+        x->win_len = 0;
+        psy_status st = psy_source_read_exact(x->src, k->offset, x->win, (size_t)len);
+        if (st != PSY_OK) return st; /* the file changed after it was opened */
+        x->win_at = k->offset;
+        x->win_len = len;
     }
     if (!x->cache_offs && !(x->cache_offs = malloc(BLOCK_SAMPLES * sizeof *x->cache_offs))) return PSY_E_NOMEM;
-    psy_status st = psy_source_read_exact(x->src, k->offset, x->cache, (size_t)k->bytes);
-    if (st != PSY_OK) return st; /* the file changed after it was opened */
+    x->cache = x->win + (k->offset - x->win_at);
     int64_t values = s->info.channel_count * s->value_size, at = 0;
-    for (int32_t i = 0; i < k->count; i++) { /* where each sample's values start */
-        if (at >= k->bytes) return PSY_E_FORMAT;
-        int tsb = x->cache[at] == 8 ? 8 : 0;
-        x->cache_offs[i] = (int32_t)(at + 1 + tsb);
-        at += 1 + tsb + values;
+    if (k->ts_bytes >= 0) { /* every sample the same size */
+        int64_t stride = 1 + k->ts_bytes + values;
+        if (stride * k->count > k->bytes) return PSY_E_FORMAT;
+        for (int32_t i = 0; i < k->count; i++) x->cache_offs[i] = (int32_t)(i * stride + 1 + k->ts_bytes);
+    } else {
+        for (int32_t i = 0; i < k->count; i++) { /* where each sample's values start */
+            if (at >= k->bytes) return PSY_E_FORMAT;
+            int tsb = x->cache[at] == 8 ? 8 : 0;
+            x->cache_offs[i] = (int32_t)(at + 1 + tsb);
+            at += 1 + tsb + values;
+        }
+        if (at > k->bytes) return PSY_E_FORMAT;
     }
-    if (at > k->bytes) return PSY_E_FORMAT;
     x->cache_stream = si;
     x->cache_block = b;
     return PSY_OK;
@@ -706,20 +723,31 @@ static psy_status load_block(xdf *x, int si, size_t b)
 static psy_status read_samples(xdf *x, int si, int j, int64_t i, int64_t n, double *out)
 {
     const xstream *s = &x->s[si];
-    while (n > 0) {
-        size_t lo = 0, hi = s->n_blocks - 1;
-        while (lo < hi) {
-            size_t mid = (lo + hi + 1) / 2;
-            if (s->blocks[mid].first <= i) lo = mid;
-            else hi = mid - 1;
-        }
+    size_t lo = 0, hi = s->n_blocks - 1;
+    while (lo < hi) { /* the block holding sample i; the next ones follow in order */
+        size_t mid = (lo + hi + 1) / 2;
+        if (s->blocks[mid].first <= i) lo = mid;
+        else hi = mid - 1;
+    }
+    for (; n > 0; lo++) {
         psy_status st = load_block(x, si, lo);
         if (st != PSY_OK) return st;
         const xblock *k = &s->blocks[lo];
         int64_t from = i - k->first, m = k->count - from;
         if (m > n) m = n;
         const unsigned char *base = x->cache + (int64_t)j * s->value_size;
-        for (int64_t q = 0; q < m; q++) out[q] = value_of(s->info.format, base + x->cache_offs[from + q]);
+        const int32_t *off = x->cache_offs + from;
+        if (s->info.format == XDF_FLOAT32) {
+            for (int64_t q = 0; q < m; q++) {
+                const unsigned char *p = base + off[q];
+                uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+                float f;
+                memcpy(&f, &u, 4);
+                out[q] = f;
+            }
+        } else {
+            for (int64_t q = 0; q < m; q++) out[q] = value_of(s->info.format, base + off[q]);
+        }
         out += m, i += m, n -= m;
     }
     return PSY_OK;
@@ -822,6 +850,7 @@ psy_status psy_open_xdf(psy_source *src, const psy_open_options *opt, psy_reader
     x->src = src;
     x->size = size;
     x->cache_stream = -1;
+    x->win_at = -1;
     x->max_stored = size + 1024;
     psy_reader_set_impl(r, &xdf_ops, x);
     psy_message local = {{0}};
