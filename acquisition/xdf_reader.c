@@ -46,6 +46,7 @@ typedef struct xseg {
     double mx, my, cxx, cxy;      /* running means and co-moments of (index - first, t - t_ref) */
     size_t seen;                  /* clock measurements before its first sample */
     int64_t pos;                  /* output index of its first sample */
+    int stamped;                  /* 1 when one of its samples had a time stamp of its own */
 } xseg;
 
 typedef struct xmark {
@@ -60,6 +61,7 @@ typedef struct xstream {
     stream_kind kind;
     int value_size;
     double last_ts;
+    int stamped;                  /* a sample with a time stamp of its own was seen */
     int64_t n_samples;
     xdf_clock clock;
     xblock *blocks;
@@ -306,8 +308,9 @@ static psy_status note_regular(xstream *s, int64_t at, int64_t end, int ts_bytes
     if (!g || ts - g->t_last > period + tol || ts - g->t_last < -tol) {
         if (!grow(&s->segs, sizeof *s->segs, &s->cap_segs, s->n_segs + 1)) return PSY_E_NOMEM;
         g = &s->segs[s->n_segs++];
-        *g = (xseg){s->n_samples, 0, ts, ts, 0, 0, 0, 0, s->clock.n, 0};
+        *g = (xseg){s->n_samples, 0, ts, ts, 0, 0, 0, 0, s->clock.n, 0, 0};
     }
+    g->stamped |= s->stamped;
     /* Welford's running means and co-moments */
     double dx = (double)(s->n_samples - g->first), dy = ts - g->t_ref;
     g->n++;
@@ -404,11 +407,15 @@ static psy_status samples_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *w
             st = psy_fail(why, PSY_E_FORMAT, "stream '%s': time stamp %g is not a time", name, ts);
             break;
         }
+        s->stamped |= tsb == 8;
+        /* samples before the stream's first time stamp: irregular ones get it (below, in build);
+         * regular ones are placed just before it (place_segments) */
+        double stamp = s->stamped || s->kind == K_REGULAR ? ts : NAN;
         if (s->kind == K_REGULAR) {
             if ((st = cur_read(c, NULL, cc * vs)) == PSY_OK) st = note_regular(s, at, c->pos, tsb, ts);
             if (st == PSY_E_NOMEM) st = psy_fail(why, st, "out of memory");
         } else if (s->kind == K_IRREGULAR) {
-            if ((st = cur_read(c, raw, cc * vs)) == PSY_OK) st = note_irregular(x, s, raw, ts, why);
+            if ((st = cur_read(c, raw, cc * vs)) == PSY_OK) st = note_irregular(x, s, raw, stamp, why);
         } else {
             size_t used = 0;
             for (int64_t j = 0; j < cc && st == PSY_OK; j++) {
@@ -429,7 +436,7 @@ static psy_status samples_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *w
                 if ((st = cur_read(c, text + used, (int64_t)keep)) == PSY_OK) st = cur_read(c, NULL, (int64_t)(len - keep));
                 used += keep;
             }
-            if (st == PSY_OK) st = note_marker(x, s, text ? text : "", used, ts, why);
+            if (st == PSY_OK) st = note_marker(x, s, text ? text : "", used, stamp, why);
         }
         if (st == PSY_OK) {
             s->last_ts = ts;
@@ -528,7 +535,12 @@ static double earliest(const xdf *x)
     double t0 = INFINITY, marks = INFINITY;
     for (int i = 0; i < x->n_streams; i++) {
         const xstream *s = &x->s[i];
-        if (s->kind == K_REGULAR && s->n_segs) t0 = fmin(t0, seg_time(s, &s->segs[0], 0));
+        int64_t head = 0; /* samples before the first time stamp, placed just before it */
+        for (size_t k = 0; s->kind == K_REGULAR && k < s->n_segs; head += s->segs[k++].n)
+            if (s->segs[k].stamped) {
+                t0 = fmin(t0, seg_time(s, &s->segs[k], 0) - (double)head / s->info.nominal_srate);
+                break;
+            }
         for (int64_t k = 0; s->kind == K_IRREGULAR && k < s->n_samples; k++)
             t0 = fmin(t0, xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k], s->seen[k]), s->times[k]));
         for (size_t k = 0; s->kind == K_MARKER && k < s->n_marks; k++)
@@ -538,35 +550,61 @@ static double earliest(const xdf *x)
     return isfinite(t0) ? t0 : isfinite(marks) ? marks : 0;
 }
 
-/* Places a regular stream's segments on its nominal grid from time 0 = t0. */
+/* Places a regular stream's segments on its nominal grid from time 0 = t0. Segments without a
+ * time stamp of their own (samples before the stream's first one) go just before the next
+ * segment (at the start when there is none). */
 static void place_segments(xstream *s, psy_reader *r, double t0)
 {
     double fs = s->info.nominal_srate, worst = 0;
-    int64_t end = 0, overlaps = 0;
+    int64_t end = 0, overlaps = 0, gaps = 0;
     for (size_t k = 0; k < s->n_segs; k++) {
         xseg *g = &s->segs[k];
         double p = (seg_time(s, g, g->mx) - t0) * fs - g->mx;
+        if (!g->stamped) {
+            size_t q = k + 1;
+            while (q < s->n_segs && !s->segs[q].stamped) q++;
+            p = q < s->n_segs ? (seg_time(s, &s->segs[q], s->segs[q].mx) - t0) * fs - s->segs[q].mx : 0;
+            for (size_t m = k; m < q; m++) p -= (double)s->segs[m].n;
+        }
         int64_t pos = p < 0 ? 0 : p > 9e15 ? (int64_t)9e15 : llround(p);
         if (pos < end) {
             overlaps += pos < end - 1;
             pos = end;
         }
+        gaps += k && pos > end;
         g->pos = pos;
         end = pos + g->n;
-        for (int e = 0; e < 2; e++) { /* the fit against the grid at both ends */
+        for (int e = 0; e < 2 && g->stamped; e++) { /* the fit against the grid at both ends */
             double xe = e ? (double)(g->n - 1) : 0;
             double dev = fabs((seg_time(s, g, xe) - t0) * fs - xe - (double)pos) / fs;
             if (dev > worst) worst = dev;
         }
     }
     s->frames = end;
-    if (s->n_segs > 1)
-        psy_reader_warn(r, "stream '%s': %zu pauses or losses in its time stamps: NaN between the parts", s->info.name,
-                        s->n_segs - 1);
+    if (!s->stamped) psy_reader_warn(r, "stream '%s' has no time stamps: its samples start the recording", s->info.name);
+    if (gaps)
+        psy_reader_warn(r, "stream '%s': %lld pauses or losses in its time stamps: NaN between the parts", s->info.name,
+                        (long long)gaps);
     if (overlaps) psy_reader_warn(r, "stream '%s': parts whose time stamps overlap: put one after the other", s->info.name);
     if (worst > fmax(0.01, 2 / fs))
         psy_reader_warn(r, "stream '%s': its time stamps drift up to %.3g s from the nominal %g Hz grid (its clock "
                            "runs at another rate)", s->info.name, worst, fs);
+}
+
+/* Irregular samples and markers before their stream's first time stamp take it. */
+static void stamp_heads(xstream *s, psy_reader *r)
+{
+    double first = NAN;
+    for (int64_t k = 0; s->kind == K_IRREGULAR && k < s->n_samples && isnan(first); k++) first = s->times[k];
+    for (size_t k = 0; s->kind == K_MARKER && k < s->n_marks && isnan(first); k++) first = s->marks[k].t;
+    int64_t n = s->kind == K_IRREGULAR ? s->n_samples : (int64_t)s->n_marks;
+    if (!n || !isnan(s->kind == K_IRREGULAR ? s->times[0] : s->marks[0].t)) return;
+    if (isnan(first)) psy_reader_warn(r, "stream '%s' has no time stamps: its samples are put at time 0", s->info.name);
+    for (int64_t k = 0; k < n; k++) {
+        double *t = s->kind == K_IRREGULAR ? &s->times[k] : &s->marks[k].t;
+        if (!isnan(*t)) break;
+        *t = first;
+    }
 }
 
 /* Irregular samples in time order with clock-corrected times from t0. */
@@ -574,7 +612,9 @@ static psy_status order_irregular(xstream *s, psy_reader *r, double t0)
 {
     int sorted = 1;
     for (int64_t k = 0; k < s->n_samples; k++) {
-        s->times[k] = xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k], s->seen[k]), s->times[k]) - t0;
+        s->times[k] = isnan(s->times[k]) ? 0 /* no time stamp at all */
+                                         : xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k],
+                                                                                          s->seen[k]), s->times[k]) - t0;
         if (k && s->times[k] < s->times[k - 1]) sorted = 0;
     }
     if (sorted) return PSY_OK;
@@ -663,7 +703,7 @@ static psy_status add_markers(xdf *x, psy_reader *r, xstream *s, double t0, psy_
     for (size_t k = 0; k < s->n_marks; k++) {
         const xmark *m = &s->marks[k];
         psy_event e = {0};
-        e.onset_s = xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, m->t, m->seen), m->t) - t0;
+        e.onset_s = isnan(m->t) ? 0 : xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, m->t, m->seen), m->t) - t0;
         e.label = m->text;
         e.detail = s->info.name;
         e.source = PSY_EVENTS_ANNOTATION;
@@ -808,6 +848,7 @@ static psy_status build(xdf *x, psy_reader *r, psy_message *why)
     if (st != PSY_OK) return st;
     for (int i = 0; i < x->n_streams; i++) {
         xstream *s = &x->s[i];
+        stamp_heads(s, r);
         int resets = xdf_clock_fit(&s->clock);
         if (resets < 0) return psy_fail(why, PSY_E_NOMEM, "out of memory");
         if (resets)

@@ -364,7 +364,8 @@ void lab_xdf_strings(FILE *f, uint32_t id, int cc, int n, const char *const *tex
     put_int(&b, 1, 1);
     put_int(&b, (uint64_t)n, 1);
     for (int k = 0; k < n; k++) {
-        put_int(&b, 8, 1), put_double(&b, ts[k]);
+        if (isnan(ts[k])) put_int(&b, 0, 1);
+        else put_int(&b, 8, 1), put_double(&b, ts[k]);
         for (int j = 0; j < cc; j++) {
             size_t len = strlen(text[k * cc + j]);
             put_int(&b, 4, 1), put_int(&b, len, 4);

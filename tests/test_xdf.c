@@ -134,6 +134,36 @@ static void test_clock_reset(void **state)
     psy_reader_close(r);
 }
 
+/* Samples before a stream's first time stamp (code-generated files): regular ones go just before
+ * it, irregular ones take it; they never pull time 0 back to the clock's zero. */
+static void test_unstamped_head(void **state)
+{
+    (void)state;
+    FILE *f = lab_xdf_open(path_of("head.xdf"));
+    lab_xdf_stream_header(f, 1, "ECG", "ECG", 1, 100, "float32", NULL);
+    lab_xdf_stream_header(f, 2, "Markers", "Markers", 1, 0, "string", NULL);
+    double v[10], none[10], ts[10];
+    for (int k = 0; k < 10; k++) v[k] = k, none[k] = NAN, ts[k] = k ? NAN : 5000.1;
+    lab_xdf_samples(f, 1, "float32", 1, 10, v, none); /* no time stamps */
+    lab_xdf_strings(f, 2, 1, 1, (const char *const[]){"early"}, (const double[]){NAN});
+    for (int k = 0; k < 10; k++) v[k] = 10 + k;
+    lab_xdf_samples(f, 1, "float32", 1, 10, v, ts); /* stamped from 5000.1 */
+    lab_xdf_strings(f, 2, 1, 1, (const char *const[]){"late"}, (const double[]){5000.15});
+    lab_xdf_close(f);
+    psy_reader *r = open_or_fail(path_of("head.xdf"));
+    const psy_channel_info *c = psy_reader_channel(r, 0);
+    assert_int_equal(c->frames, 20);
+    double x[20];
+    assert_int_equal(psy_reader_read(r, 0, 0, 20, x), PSY_OK);
+    for (int k = 0; k < 20; k++) assert_true(x[k] == k);
+    /* time 0 is the first stamped sample less the 10 before it: 5000.0 */
+    assert_int_equal(psy_reader_event_count(r), 2);
+    assert_string_equal(psy_reader_event(r, 0)->label, "early"); /* takes its stream's first stamp */
+    assert_true(fabs(psy_reader_event(r, 0)->onset_s - 0.15) < 1e-9);
+    assert_true(fabs(psy_reader_event(r, 1)->onset_s - 0.15) < 1e-9);
+    psy_reader_close(r);
+}
+
 /* A recording cut short inside a chunk: what is complete is read, with a warning. */
 static void test_cut_short(void **state)
 {
@@ -224,6 +254,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_clock_reset),
+        cmocka_unit_test(test_unstamped_head),
         cmocka_unit_test(test_cut_short),
         cmocka_unit_test(test_hostile),
     };
