@@ -10,14 +10,14 @@
 #include "acq_format.h"
 
 enum {
-    GRAPH_POST4_COMPRESSED = 972,  /* int32 bCompressed, revision >= 61 */
-    GRAPH_PRE4_COMPRESSED = 1936,  /* int32 bCompressed, revisions 41..60 */
-    GRAPH_PADDINGS = 2398,         /* int16 number of padding headers, revision >= 124 */
-    CHANNEL_MIN = 112,             /* fields every revision has, up to nDispSize */
-    JOURNAL_SCAN = 1 << 16,        /* how far past the markers a pre-4 journal tag is looked for */
-    DTYPE_SCAN = 4096,             /* how far past the foreign data the data types are looked for */
-    ZLIB_SCAN = 1 << 16,           /* how far a misplaced first compression header is looked for */
-    MAX_TEXT = 1 << 20             /* journal bytes kept */
+    GRAPH_POST4_COMPRESSED = 972, /* int32 bCompressed, revision >= 61 */
+    GRAPH_PRE4_COMPRESSED = 1936, /* int32 bCompressed, revisions 41..60 */
+    GRAPH_PADDINGS = 2398,        /* int16 number of padding headers, revision >= 124 */
+    CHANNEL_MIN = 112,            /* fields every revision has, up to nDispSize */
+    JOURNAL_SCAN = 1 << 16,       /* how far past the markers a pre-4 journal tag is looked for */
+    DTYPE_SCAN = 4096,            /* how far past the foreign data the data types are looked for */
+    ZLIB_SCAN = 1 << 16,          /* how far a misplaced first compression header is looked for */
+    MAX_TEXT = 1 << 20            /* journal bytes kept */
 };
 
 /* A reader of fixed-layout fields in the file's byte order. */
@@ -109,7 +109,8 @@ static psy_status parse_graph(const rd *d, acq_file *f, int64_t *channels_at, ps
         return psy_fail(why, PSY_E_FORMAT, "graph header length %d is outside the file (%lld bytes)",
                         (int)ext, (long long)d->size);
     int at = f->revision >= ACQ_REV_400 ? GRAPH_POST4_COMPRESSED
-             : f->revision >= ACQ_REV_381 ? GRAPH_PRE4_COMPRESSED : -1;
+        : f->revision >= ACQ_REV_381    ? GRAPH_PRE4_COMPRESSED
+                                        : -1;
     f->compressed = at > 0 && at + 4 <= ext && i32(d, h + at) != 0;
     int64_t off = ext;
     if (f->revision >= ACQ_REV_430 && GRAPH_PADDINGS + 2 <= ext) {
@@ -204,8 +205,10 @@ static psy_status parse_dtypes(const rd *d, acq_file *f, int64_t off, psy_messag
         return PSY_OK;
     }
     free(b);
-    return psy_fail(why, PSY_E_FORMAT, "no channel data types (int16 or double) after the foreign data header "
-                                       "(byte %lld)", (long long)off);
+    return psy_fail(why, PSY_E_FORMAT,
+                    "no channel data types (int16 or double) after the foreign data header "
+                    "(byte %lld)",
+                    (long long)off);
 }
 
 static psy_status add_marker(acq_file *f, size_t *cap, int64_t sample, int channel, const char *code,
@@ -274,7 +277,8 @@ static int64_t parse_markers_pre4(const rd *d, acq_file *f, int64_t m, psy_reade
     int hdr = f->revision >= ACQ_REV_35X ? 12 : 10;
     for (int32_t k = 0; k < count && p >= 0; k++) p = read_marker(d, f, &cap, p, end, hdr, st, why);
     if (*st != PSY_OK) return -1;
-    if (p < 0) psy_reader_warn(r, "AcqKnowledge event markers end early: %zu of %d read", f->n_markers, (int)count);
+    if (p < 0)
+        psy_reader_warn(r, "AcqKnowledge event markers end early: %zu of %d read", f->n_markers, (int)count);
     /* the journal tag, in either byte order */
     static const unsigned char tag_le[4] = {0x44, 0x33, 0x22, 0x11}, tag_be[4] = {0x11, 0x22, 0x33, 0x44};
     int64_t j = end;
@@ -329,12 +333,14 @@ static int64_t parse_markers_post4(const rd *d, acq_file *f, int64_t m, psy_read
     size_t cap = 0;
     for (int32_t k = 0; k < count && p >= 0; k++) p = read_marker(d, f, &cap, p, end, item, st, why);
     if (*st != PSY_OK) return -1;
-    if (p < 0) psy_reader_warn(r, "AcqKnowledge event markers end early: %zu of %d read", f->n_markers, (int)count);
+    if (p < 0)
+        psy_reader_warn(r, "AcqKnowledge event markers end early: %zu of %d read", f->n_markers, (int)count);
     unsigned char jl[4];
     if (get(d, end, jl, 4, "journal", NULL) != PSY_OK) return -1;
     int32_t total = i32(d, jl);
     if (total < 4 || total > d->size - end) return -1;
-    int pre = 262 + 4 + 290 + (f->revision >= ACQ_REV_420 ? 26 + 8 : 0) + (f->revision >= ACQ_REV_440 ? 4 : 0);
+    int pre =
+        262 + 4 + 290 + (f->revision >= ACQ_REV_420 ? 26 + 8 : 0) + (f->revision >= ACQ_REV_440 ? 4 : 0);
     if (pre + 4 <= total) {
         unsigned char b[4];
         int64_t len_at = f->revision >= ACQ_REV_420 ? end + 4 + pre - 4 : end + 4 + 262;
@@ -353,7 +359,10 @@ static int64_t parse_markers_post4(const rd *d, acq_file *f, int64_t m, psy_read
     return end + total;
 }
 
-static int zlib_header_at(const unsigned char *p) { return (p[0] & 0x0F) == 8 && (p[0] * 256 + p[1]) % 31 == 0; }
+static int zlib_header_at(const unsigned char *p)
+{
+    return (p[0] & 0x0F) == 8 && (p[0] * 256 + p[1]) % 31 == 0;
+}
 
 /* One channel compression header at q (its first 60 bytes in h): 44 bytes, int32 label length,
  * int32 unit length, int32 decoded length, int32 compressed length, the label and unit texts,
@@ -376,7 +385,7 @@ static int compression_header(const rd *d, int64_t q, int64_t *z_off, int64_t *z
     unsigned char h[60], z[2];
     if (q < 0 || q > d->size - 60 || psy_source_read_exact(d->src, q, h, 60) != PSY_OK) return 0;
     return compression_fields(d, h, q, z_off, z_len, decoded) &&
-           psy_source_read_exact(d->src, *z_off, z, 2) == PSY_OK && zlib_header_at(z);
+        psy_source_read_exact(d->src, *z_off, z, 2) == PSY_OK && zlib_header_at(z);
 }
 
 /* The first place in [from, from + ZLIB_SCAN) holding a compression header whose stream decodes
@@ -420,7 +429,8 @@ static psy_status parse_compressed(const rd *d, acq_file *f, int64_t at, psy_rea
     if (!compression_header(d, q, &zo, &zl, &dl)) {
         int64_t from = at >= 0 ? at : f->data_start, found = find_compression_header(d, from, expect);
         if (found < 0)
-            return psy_fail(why, PSY_E_FORMAT, "cannot find the compressed data of channel 1 (after byte %lld)",
+            return psy_fail(why, PSY_E_FORMAT,
+                            "cannot find the compressed data of channel 1 (after byte %lld)",
                             (long long)from);
         psy_reader_warn(r, "AcqKnowledge compression headers found by search at byte %lld", (long long)found);
         q = found;
@@ -428,12 +438,12 @@ static psy_status parse_compressed(const rd *d, acq_file *f, int64_t at, psy_rea
     for (int i = 0; i < f->n_channels; i++) {
         acq_channel *c = &f->ch[i];
         if (!compression_header(d, q, &zo, &zl, &dl))
-            return psy_fail(why, PSY_E_FORMAT, "compression header of channel %d (byte %lld) is not valid", i + 1,
-                            (long long)q);
+            return psy_fail(why, PSY_E_FORMAT, "compression header of channel %d (byte %lld) is not valid",
+                            i + 1, (long long)q);
         int64_t want;
         if (!psy_mul_i64(c->frames, c->size, &want) || dl % c->size != 0 || dl != want) {
-            psy_reader_warn(r, "channel '%s': the header gives %lld samples, its compressed data %lld", c->label,
-                            (long long)c->frames, (long long)(dl / c->size));
+            psy_reader_warn(r, "channel '%s': the header gives %lld samples, its compressed data %lld",
+                            c->label, (long long)c->frames, (long long)(dl / c->size));
             c->frames = dl / c->size;
         }
         c->z_offset = zo;
@@ -460,8 +470,11 @@ static void journal_to_text(acq_file *f)
             continue;
         }
         if (html && c == '&') {
-            static const struct { const char *name; char c; } ent[] = {
-                {"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
+            static const struct {
+                const char *name;
+                char c;
+            } ent[] = {{"amp;", '&'},  {"lt;", '<'},    {"gt;", '>'},
+                       {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
             for (size_t k = 0; k < sizeof ent / sizeof ent[0]; k++)
                 if (strncmp(p, ent[k].name, strlen(ent[k].name)) == 0) {
                     c = ent[k].c;
@@ -501,8 +514,8 @@ psy_status acq_parse(psy_source *src, psy_reader *r, acq_file *f, psy_message *w
     d.be = 1;
     int32_t be = i32(&d, h + 2);
     if (!plausible_revision(le) && !plausible_revision(be))
-        return psy_fail(why, PSY_E_FORMAT, "not an AcqKnowledge file (file revision %d / %d unknown)", (int)le,
-                        (int)be);
+        return psy_fail(why, PSY_E_FORMAT, "not an AcqKnowledge file (file revision %d / %d unknown)",
+                        (int)le, (int)be);
     d.be = !plausible_revision(le) || (plausible_revision(be) && be < le);
     f->big_endian = d.be;
     f->revision = d.be ? be : le;
@@ -519,8 +532,8 @@ psy_status acq_parse(psy_source *src, psy_reader *r, acq_file *f, psy_message *w
         }
     if (data > d.size - f->data_start)
         return psy_fail(why, PSY_E_TRUNCATED,
-                        "the channels need %lld bytes of samples from byte %lld but the file has %lld", (long long)data,
-                        (long long)f->data_start, (long long)d.size);
+                        "the channels need %lld bytes of samples from byte %lld but the file has %lld",
+                        (long long)data, (long long)f->data_start, (long long)d.size);
     int64_t after = f->revision >= ACQ_REV_400 ? parse_markers_post4(&d, f, f->data_start + data, r, &st, why)
                                                : parse_markers_pre4(&d, f, f->data_start + data, r, &st, why);
     if (st != PSY_OK && (f->compressed || st == PSY_E_NOMEM)) return st;

@@ -19,36 +19,36 @@
 #include "gz_source.h"
 
 enum {
-    MAX_PATTERN = 1 << 16,        /* least common multiple of the dividers */
-    MAX_SLOTS = 1 << 22,          /* pattern slots of all channels (L x channels) */
-    WINDOW = 4 << 20              /* bytes of interleaved data read at once */
+    MAX_PATTERN = 1 << 16, /* least common multiple of the dividers */
+    MAX_SLOTS = 1 << 22,   /* pattern slots of all channels (L x channels) */
+    WINDOW = 4 << 20       /* bytes of interleaved data read at once */
 };
 
 typedef struct interval {
-    int64_t first;   /* first iteration */
-    int64_t byte;    /* its offset from the start of the data */
-    int64_t bytes;   /* size of each of its iterations */
+    int64_t first; /* first iteration */
+    int64_t byte;  /* its offset from the start of the data */
+    int64_t bytes; /* size of each of its iterations */
 } interval;
 
 typedef struct acq_chan_state {
-    int64_t k;       /* samples per full iteration */
-    int64_t full;    /* F: full iterations */
-    int table_of;    /* interval the offsets below are for (-1: none) */
-    int32_t *off;    /* byte offset in an iteration of each of its samples (k entries) */
-    psy_source *z;   /* compressed: the decoded stream */
+    int64_t k;     /* samples per full iteration */
+    int64_t full;  /* F: full iterations */
+    int table_of;  /* interval the offsets below are for (-1: none) */
+    int32_t *off;  /* byte offset in an iteration of each of its samples (k entries) */
+    psy_source *z; /* compressed: the decoded stream */
 } acq_chan_state;
 
 typedef struct acq {
     acq_file f;
     psy_source *src;
-    int64_t pattern;       /* L */
-    int64_t data_len;      /* bytes of interleaved samples */
+    int64_t pattern;  /* L */
+    int64_t data_len; /* bytes of interleaved samples */
     interval *iv;
     int n_iv;
     acq_chan_state *cs;
-    unsigned char *win;    /* a window of the interleaved data */
+    unsigned char *win; /* a window of the interleaved data */
     int64_t win_at, win_len;
-    unsigned char *zbuf;   /* compressed: raw bytes of one read */
+    unsigned char *zbuf; /* compressed: raw bytes of one read */
 } acq;
 
 static void acq_destroy(void *impl)
@@ -149,8 +149,10 @@ static int interval_of(const acq *a, int64_t i)
     int lo = 0, hi = a->n_iv - 1;
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
-        if (a->iv[mid].first <= i) lo = mid;
-        else hi = mid - 1;
+        if (a->iv[mid].first <= i)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     return lo;
 }
@@ -204,8 +206,8 @@ static double decode(const acq_channel *ch, const unsigned char *p, int big_endi
 
 /* k samples of a channel from use t of the iteration at p: m uses per iteration of ib bytes, at
  * offsets off[]. The usual int16 little-endian case has its own loop. */
-static void decode_run(const acq_channel *ch, const unsigned char *p, int64_t ib, const int32_t *off, int64_t m,
-                       int64_t t, int64_t k, int big_endian, double *out)
+static void decode_run(const acq_channel *ch, const unsigned char *p, int64_t ib, const int32_t *off,
+                       int64_t m, int64_t t, int64_t k, int big_endian, double *out)
 {
     if (ch->size == 2 && !big_endian) {
         const double sc = ch->scale, of = ch->offset;
@@ -230,7 +232,8 @@ static psy_status read_interleaved(acq *a, int c, int64_t start, int64_t n, doub
         int64_t it = start / s->k, t = start % s->k;
         int j = interval_of(a, it);
         const interval *v = &a->iv[j];
-        int64_t at = v->byte + (it - v->first) * v->bytes, m = uses(a, c, it); /* m: the same in the interval */
+        int64_t at = v->byte + (it - v->first) * v->bytes,
+                m = uses(a, c, it); /* m: the same in the interval */
         psy_status st = offsets_for(a, c, j);
         if (st == PSY_OK) st = load_window(a, at, v->bytes);
         if (st != PSY_OK) return st;
@@ -254,7 +257,8 @@ static psy_status read_compressed(acq *a, int c, int64_t start, int64_t n, doubl
         int64_t k = n < CHUNK ? n : CHUNK;
         psy_status st = psy_source_read_exact(a->cs[c].z, start * ch->size, a->zbuf, (size_t)(k * ch->size));
         if (st != PSY_OK) return st == PSY_E_TRUNCATED ? PSY_E_FORMAT : st;
-        for (int64_t i = 0; i < k; i++) out[i] = decode(ch, a->zbuf + i * ch->size, 0); /* always little-endian */
+        for (int64_t i = 0; i < k; i++)
+            out[i] = decode(ch, a->zbuf + i * ch->size, 0); /* always little-endian */
         out += k;
         start += k;
         n -= k;
@@ -291,8 +295,11 @@ static psy_status add_events(acq *a, psy_reader *r, psy_message *why)
     double base_hz = 1000.0 / f->sample_ms;
     int64_t shift = marker_shift(f), longest = 0, outside = 0, segments = 0;
     if (shift)
-        psy_reader_warn(r, "AcqKnowledge markers start at sample %lld: moved by %lld samples so the first segment "
-                           "starts the recording", (long long)-shift, (long long)shift);
+        psy_reader_warn(
+            r,
+            "AcqKnowledge markers start at sample %lld: moved by %lld samples so the first segment "
+            "starts the recording",
+            (long long)-shift, (long long)shift);
     for (int c = 0; c < f->n_channels; c++)
         if (f->ch[c].frames * f->ch[c].divider > longest) longest = f->ch[c].frames * f->ch[c].divider;
     for (size_t i = 0; i < f->n_markers; i++) {
@@ -311,10 +318,14 @@ static psy_status add_events(acq *a, psy_reader *r, psy_message *why)
         segments += strcmp(m->code, "apnd") == 0 || (!m->code[0] && strncmp(m->text, "Segment ", 8) == 0);
         if (psy_reader_add_event(r, &e) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
-    if (outside) psy_reader_warn(r, "%lld AcqKnowledge markers lie outside the recording", (long long)outside);
+    if (outside)
+        psy_reader_warn(r, "%lld AcqKnowledge markers lie outside the recording", (long long)outside);
     if (segments > 1)
-        psy_reader_warn(r, "%lld acquisition segments appended: the pauses between them are not in the file, the "
-                           "samples are read as one continuous recording", (long long)segments);
+        psy_reader_warn(
+            r,
+            "%lld acquisition segments appended: the pauses between them are not in the file, the "
+            "samples are read as one continuous recording",
+            (long long)segments);
     if (f->journal) {
         psy_event e = {0};
         e.label = "psyphys: journal";
@@ -338,7 +349,8 @@ static psy_status build(acq *a, psy_source *src, psy_reader *r, psy_message *why
     if (f->compressed) {
         for (int c = 0; c < f->n_channels; c++) {
             const acq_channel *ch = &f->ch[c];
-            st = psy_zlib_source_open(src, ch->z_offset, ch->z_length, ch->frames * ch->size, &a->cs[c].z, why);
+            st = psy_zlib_source_open(src, ch->z_offset, ch->z_length, ch->frames * ch->size, &a->cs[c].z,
+                                      why);
             if (st != PSY_OK) {
                 char inner[sizeof why->text];
                 snprintf(inner, sizeof inner, "%s", why ? why->text : "");

@@ -21,22 +21,22 @@ typedef struct bv_header {
     char data_file[256], marker_file[256]; /* as written ("" when absent) */
     int ascii, vectorized, big_endian, utf8, codepage_given;
     bv_format format;
-    int bytes;                 /* per binary sample */
+    int bytes; /* per binary sample */
     int n_channels;
     double rate_hz;
-    int64_t data_points;       /* DataPoints, -1 when absent */
-    char decimal;              /* ASCII: '.' or ',' */
+    int64_t data_points; /* DataPoints, -1 when absent */
+    char decimal;        /* ASCII: '.' or ',' */
     long skip_lines, skip_columns;
     bv_channel *ch;
 } bv_header;
 
 typedef struct bv_marker {
     char type[PSY_LABEL_SIZE], description[PSY_LABEL_SIZE * 2];
-    int64_t position;          /* 1-based data point */
-    int64_t points;            /* length in data points */
-    int channel;               /* 1-based; 0: all channels */
+    int64_t position; /* 1-based data point */
+    int64_t points;   /* length in data points */
+    int channel;      /* 1-based; 0: all channels */
     int has_date;
-    psy_datetime date;         /* New Segment markers */
+    psy_datetime date; /* New Segment markers */
 } bv_marker;
 
 /* 1 when a first line is a BrainVision header's / marker file's. */

@@ -49,7 +49,8 @@ static int key_is(const char *line, size_t len, const char *key, const char **va
 static void copy_value(char *dst, size_t size, const char *v, size_t n) { psy_copy_field(dst, size, v, n); }
 
 /* "Ch12=..." or "Mk3=...": the number after prefix, and where the value starts. 0 when not. */
-static int numbered(const char *line, size_t len, const char *prefix, long *num, const char **value, size_t *vlen)
+static int numbered(const char *line, size_t len, const char *prefix, long *num, const char **value,
+                    size_t *vlen)
 {
     size_t p = strlen(prefix), i = p;
     if (len <= p || strncmp(line, prefix, p) != 0) return 0;
@@ -64,8 +65,9 @@ static int numbered(const char *line, size_t len, const char *prefix, long *num,
 
 int bv_is_header_line(const char *line, size_t len)
 {
-    static const char *const heads[] = {"Brain Vision Data Exchange Header File", "BrainVision Data Exchange Header File",
-                                        "Brain Vision Core Data Format", "BrainVision Core Data Format", NULL};
+    static const char *const heads[] = {
+        "Brain Vision Data Exchange Header File", "BrainVision Data Exchange Header File",
+        "Brain Vision Core Data Format", "BrainVision Core Data Format", NULL};
     for (const char *const *h = heads; *h; h++)
         if (len >= strlen(*h) && strncmp(line, *h, strlen(*h)) == 0) return 1;
     return 0;
@@ -73,8 +75,8 @@ int bv_is_header_line(const char *line, size_t len)
 
 int bv_is_marker_line(const char *line, size_t len)
 {
-    static const char *const heads[] = {"Brain Vision Data Exchange Marker File", "BrainVision Data Exchange Marker File",
-                                        NULL};
+    static const char *const heads[] = {"Brain Vision Data Exchange Marker File",
+                                        "BrainVision Data Exchange Marker File", NULL};
     for (const char *const *h = heads; *h; h++)
         if (len >= strlen(*h) && strncmp(line, *h, strlen(*h)) == 0) return 1;
     /* a Core Data Format marker file has the same first line as its header: told by [Marker Infos] */
@@ -132,8 +134,9 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
         if (first) {
             first = 0;
             if (!bv_is_header_line(line, len)) {
-                st = psy_fail(why, PSY_E_FORMAT, "not a BrainVision header (first line is not 'Brain Vision Data "
-                                                 "Exchange Header File ...')");
+                st = psy_fail(why, PSY_E_FORMAT,
+                              "not a BrainVision header (first line is not 'Brain Vision Data "
+                              "Exchange Header File ...')");
                 break;
             }
             continue;
@@ -159,16 +162,19 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
                 decode(h->marker_file, sizeof h->marker_file, v, vl, 1);
             } else if (key_is(line, len, "DataFormat", &v, &vl)) {
                 copy_value(text, sizeof text, v, vl);
-                if (psy_strieq(text, "ASCII")) h->ascii = 1;
+                if (psy_strieq(text, "ASCII"))
+                    h->ascii = 1;
                 else if (!psy_strieq(text, "BINARY")) {
                     st = psy_fail(why, PSY_E_UNSUPPORTED, "DataFormat '%s' is not BINARY or ASCII", text);
                     break;
                 }
             } else if (key_is(line, len, "DataOrientation", &v, &vl)) {
                 copy_value(text, sizeof text, v, vl);
-                if (psy_strieq(text, "VECTORIZED")) h->vectorized = 1;
+                if (psy_strieq(text, "VECTORIZED"))
+                    h->vectorized = 1;
                 else if (!psy_strieq(text, "MULTIPLEXED")) {
-                    st = psy_fail(why, PSY_E_FORMAT, "DataOrientation '%s' is not MULTIPLEXED or VECTORIZED", text);
+                    st = psy_fail(why, PSY_E_FORMAT, "DataOrientation '%s' is not MULTIPLEXED or VECTORIZED",
+                                  text);
                     break;
                 }
             } else if (key_is(line, len, "DataType", &v, &vl)) {
@@ -181,14 +187,16 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
                 int64_t x;
                 if (!psy_parse_int64(v, vl, &x) || x < 1 || x > BV_MAX_CHANNELS) {
                     copy_value(text, sizeof text, v, vl);
-                    st = psy_fail(why, PSY_E_FORMAT, "NumberOfChannels '%s' is not 1..%d", text, BV_MAX_CHANNELS);
+                    st = psy_fail(why, PSY_E_FORMAT, "NumberOfChannels '%s' is not 1..%d", text,
+                                  BV_MAX_CHANNELS);
                     break;
                 }
                 nch = (long)x;
             } else if (key_is(line, len, "SamplingInterval", &v, &vl)) {
                 if (!psy_parse_double(v, vl, &interval) || !(interval > 0) || interval > 3.6e9) {
                     copy_value(text, sizeof text, v, vl);
-                    st = psy_fail(why, PSY_E_FORMAT, "SamplingInterval '%s' (microseconds) must be positive", text);
+                    st = psy_fail(why, PSY_E_FORMAT, "SamplingInterval '%s' (microseconds) must be positive",
+                                  text);
                     break;
                 }
             } else if (key_is(line, len, "DataPoints", &v, &vl)) {
@@ -198,9 +206,14 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
         } else if (psy_strieq(section, "Binary Infos")) {
             if (key_is(line, len, "BinaryFormat", &v, &vl)) {
                 copy_value(text, sizeof text, v, vl);
-                static const struct { const char *name; bv_format f; int bytes; } fmts[] = {
-                    {"INT_16", BV_INT16, 2}, {"UINT_16", BV_UINT16, 2}, {"INT_32", BV_INT32, 4},
-                    {"IEEE_FLOAT_32", BV_FLOAT32, 4}};
+                static const struct {
+                    const char *name;
+                    bv_format f;
+                    int bytes;
+                } fmts[] = {{"INT_16", BV_INT16, 2},
+                            {"UINT_16", BV_UINT16, 2},
+                            {"INT_32", BV_INT32, 4},
+                            {"IEEE_FLOAT_32", BV_FLOAT32, 4}};
                 h->bytes = 0;
                 for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
                     if (psy_strieq(text, fmts[i].name)) h->format = fmts[i].f, h->bytes = fmts[i].bytes;
@@ -246,9 +259,12 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
     if (got == 0 && first) st = psy_fail(why, PSY_E_FORMAT, "the BrainVision header is empty");
     dev_lines_close(&lr);
     if (st == PSY_OK && got >= 0) {
-        if (nch < 0) st = psy_fail(why, PSY_E_FORMAT, "no NumberOfChannels in [Common Infos]");
-        else if (!(interval > 0)) st = psy_fail(why, PSY_E_FORMAT, "no SamplingInterval in [Common Infos]");
-        else if (!h->ascii && !h->bytes) st = psy_fail(why, PSY_E_FORMAT, "no BinaryFormat in [Binary Infos]");
+        if (nch < 0)
+            st = psy_fail(why, PSY_E_FORMAT, "no NumberOfChannels in [Common Infos]");
+        else if (!(interval > 0))
+            st = psy_fail(why, PSY_E_FORMAT, "no SamplingInterval in [Common Infos]");
+        else if (!h->ascii && !h->bytes)
+            st = psy_fail(why, PSY_E_FORMAT, "no BinaryFormat in [Binary Infos]");
     }
     if (st == PSY_OK && got >= 0) {
         h->n_channels = (int)nch;
@@ -270,7 +286,8 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
             }
         }
         for (long i = 0; st == PSY_OK && i < nch; i++)
-            if (!h->ch[i].label[0]) st = psy_fail(why, PSY_E_FORMAT, "no line Ch%ld in [Channel Infos]", i + 1);
+            if (!h->ch[i].label[0])
+                st = psy_fail(why, PSY_E_FORMAT, "no line Ch%ld in [Channel Infos]", i + 1);
     }
     for (size_t i = 0; i < n_rc; i++) free(rc[i].text);
     free(rc);
@@ -319,8 +336,9 @@ psy_status bv_parse_markers(psy_source *src, int utf8, bv_marker_fn fn, void *ct
         if (first) {
             first = 0;
             if (!bv_is_marker_line(line, len) && !bv_is_header_line(line, len)) {
-                st = psy_fail(why, PSY_E_FORMAT, "not a BrainVision marker file (first line is not 'Brain Vision "
-                                                 "Data Exchange Marker File ...')");
+                st = psy_fail(why, PSY_E_FORMAT,
+                              "not a BrainVision marker file (first line is not 'Brain Vision "
+                              "Data Exchange Marker File ...')");
                 break;
             }
             continue;
@@ -340,7 +358,8 @@ psy_status bv_parse_markers(psy_source *src, int utf8, bv_marker_fn fn, void *ct
         bv_marker m = {0};
         int64_t pos = 0, points = 0, chan = 0;
         if (n < 3 || !psy_parse_int64(f[2].p, f[2].n, &pos)) {
-            st = psy_fail(why, PSY_E_FORMAT, "line %lld: marker Mk%ld has no position", (long long)lr.line_no, num);
+            st = psy_fail(why, PSY_E_FORMAT, "line %lld: marker Mk%ld has no position", (long long)lr.line_no,
+                          num);
             break;
         }
         if (n >= 4 && !dev_is_blank(f[3].p, f[3].n) && !psy_parse_int64(f[3].p, f[3].n, &points)) points = 0;

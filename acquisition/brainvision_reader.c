@@ -22,7 +22,7 @@ typedef struct bv {
     int bytes, n_channels, vectorized, big_endian;
     int64_t frames;
     double *resolution;
-    unsigned char *win;               /* multiplexed: frames [win_first, win_first + win_n) */
+    unsigned char *win; /* multiplexed: frames [win_first, win_first + win_n) */
     int64_t win_first, win_n;
 } bv;
 
@@ -49,7 +49,8 @@ static double decode(const bv *b, const unsigned char *p)
     switch (b->format) {
     case BV_INT16: return (int16_t)(uint16_t)(q[0] | q[1] << 8);
     case BV_UINT16: return (uint16_t)(q[0] | q[1] << 8);
-    case BV_INT32: return (int32_t)((uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
+    case BV_INT32:
+        return (int32_t)((uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
     default: {
         float f;
         memcpy(&f, q, 4);
@@ -59,7 +60,8 @@ static double decode(const bv *b, const unsigned char *p)
 }
 
 /* k values every `stride` bytes from p, times res; a loop per format keeps the common cases fast. */
-static void decode_run(const bv *b, const unsigned char *p, int64_t stride, int64_t k, double res, double *out)
+static void decode_run(const bv *b, const unsigned char *p, int64_t stride, int64_t k, double res,
+                       double *out)
 {
     if (!b->big_endian && b->format == BV_INT16) {
         for (int64_t i = 0; i < k; i++, p += stride) out[i] = (int16_t)(uint16_t)(p[0] | p[1] << 8) * res;
@@ -86,8 +88,8 @@ static psy_status bv_read(void *impl, int ch, int64_t start, int64_t n, double *
     while (n > 0) {
         if (b->vectorized) {
             int64_t k = n < cap ? n : cap;
-            psy_status st = psy_source_read_exact(b->data, ((int64_t)ch * b->frames + start) * b->bytes, b->win,
-                                                  (size_t)(k * b->bytes));
+            psy_status st = psy_source_read_exact(b->data, ((int64_t)ch * b->frames + start) * b->bytes,
+                                                  b->win, (size_t)(k * b->bytes));
             if (st != PSY_OK) return st;
             decode_run(b, b->win, b->bytes, k, res, out);
             out += k, start += k, n -= k;
@@ -137,10 +139,12 @@ static psy_status open_beside(psy_source *src, psy_reader *r, const char *key, c
     if (st != PSY_OK && st != PSY_E_NOT_FOUND) return psy_fail(why, st, "cannot open %s '%s'", key, name);
     if (st == PSY_OK) return st;
     if (strcmp(fallback, name) != 0 && open_named(src, fallback, out) == PSY_OK) {
-        if (name[0]) psy_reader_warn(r, "%s '%s' is missing: read '%s' beside the header", key, name, fallback);
+        if (name[0])
+            psy_reader_warn(r, "%s '%s' is missing: read '%s' beside the header", key, name, fallback);
         return PSY_OK;
     }
-    return psy_fail(why, PSY_E_NOT_FOUND, "%s '%s' named by the header is missing", key, name[0] ? name : fallback);
+    return psy_fail(why, PSY_E_NOT_FOUND, "%s '%s' named by the header is missing", key,
+                    name[0] ? name : fallback);
 }
 
 /* ---- markers, segments and events ---------------------------------------------------- */
@@ -168,7 +172,8 @@ typedef struct mk_list {
 static psy_status collect(void *ctx, const bv_marker *m, psy_message *why)
 {
     mk_list *l = ctx;
-    if ((int64_t)l->n >= l->max_values) return psy_fail(why, PSY_E_FORMAT, "more markers than the file can hold");
+    if ((int64_t)l->n >= l->max_values)
+        return psy_fail(why, PSY_E_FORMAT, "more markers than the file can hold");
     if (l->n == l->cap) {
         size_t nc = l->cap ? 2 * l->cap : 64;
         mk *p = realloc(l->v, nc * sizeof *p);
@@ -213,7 +218,8 @@ static void mk_list_free(mk_list *l)
 
 static double seconds_between(const psy_datetime *a, const psy_datetime *b)
 {
-    int64_t da = psy_days_from_civil(a->year, a->month, a->day), db = psy_days_from_civil(b->year, b->month, b->day);
+    int64_t da = psy_days_from_civil(a->year, a->month, a->day),
+            db = psy_days_from_civil(b->year, b->month, b->day);
     int64_t sa = da * 86400 + a->hour * 3600 + a->minute * 60 + a->second;
     int64_t sb = db * 86400 + b->hour * 3600 + b->minute * 60 + b->second;
     return (double)(sb - sa) + (double)(b->nanosecond - a->nanosecond) * 1e-9;
@@ -238,8 +244,10 @@ static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double
     int dated = have_first && first.has_date;
     for (size_t k = 0; k < used; k++) dated &= l->seg[k].has_date;
     if (!dated) {
-        psy_reader_warn(r, "%zu BrainVision New Segment markers without dates: the pauses between segments are "
-                           "unknown, the data are read as continuous", used);
+        psy_reader_warn(r,
+                        "%zu BrainVision New Segment markers without dates: the pauses between segments are "
+                        "unknown, the data are read as continuous",
+                        used);
         return PSY_OK;
     }
     double onset = 0, prev_end = 0;
@@ -253,12 +261,16 @@ static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double
         onset = (double)start_index / fs + seconds_between(&first.date, &l->seg[k].date);
         if (onset < prev_end - 1.0 / fs) { /* dates that overlap the data before: not trusted */
             free(onsets);
-            psy_reader_warn(r, "BrainVision New Segment dates overlap the data before them: the data are read as "
-                               "continuous");
+            psy_reader_warn(
+                r,
+                "BrainVision New Segment dates overlap the data before them: the data are read as "
+                "continuous");
             return PSY_OK;
         }
-        if (onset < prev_end + 1.0 / fs) onset = prev_end;
-        else gaps++;
+        if (onset < prev_end + 1.0 / fs)
+            onset = prev_end;
+        else
+            gaps++;
         onsets[k + 1] = onset;
     }
     if (!gaps) {
@@ -273,7 +285,8 @@ static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double
         }
     }
     free(onsets);
-    psy_reader_warn(r, "BrainVision recording paused %d times (New Segment markers): the pauses are gaps", gaps);
+    psy_reader_warn(r, "BrainVision recording paused %d times (New Segment markers): the pauses are gaps",
+                    gaps);
     return PSY_OK;
 }
 
@@ -318,11 +331,13 @@ static psy_status add_markers(psy_reader *r, psy_source *src, const bv_header *h
 
 /* Multiplexed ASCII: a line per data point (after SkipLines), values separated by blanks after
  * SkipColumns columns, decimal comma or point. Loaded into memory (ASCII exports are small). */
-static psy_status load_ascii(psy_reader *r, psy_source *data, const bv_header *h, int64_t *frames, psy_message *why)
+static psy_status load_ascii(psy_reader *r, psy_source *data, const bv_header *h, int64_t *frames,
+                             psy_message *why)
 {
     if (h->vectorized)
-        return psy_fail(why, PSY_E_UNSUPPORTED, "vectorised ASCII BrainVision data are not supported (export it as "
-                                                "BINARY or MULTIPLEXED)");
+        return psy_fail(why, PSY_E_UNSUPPORTED,
+                        "vectorised ASCII BrainVision data are not supported (export it as "
+                        "BINARY or MULTIPLEXED)");
     dev_store *s = dev_store_new(h->n_channels, 0, dev_max_values(data));
     dev_lines lr;
     if (!s || dev_lines_open(&lr, data) != PSY_OK) {
@@ -338,7 +353,8 @@ static psy_status load_ascii(psy_reader *r, psy_source *data, const bv_header *h
     while ((got = dev_lines_next(&lr, &line, &len, &st, why)) == 1 && st == PSY_OK) {
         if (lr.line_no <= h->skip_lines || dev_is_blank(line, len)) continue;
         dev_field *fields = f;
-        size_t nf = dev_split(line, len, ' ', NULL, 0), want = (size_t)h->skip_columns + (size_t)h->n_channels;
+        size_t nf = dev_split(line, len, ' ', NULL, 0),
+               want = (size_t)h->skip_columns + (size_t)h->n_channels;
         if (nf != want) {
             st = psy_fail(why, PSY_E_FORMAT, "line %lld of the ASCII data has %zu values, not %zu",
                           (long long)lr.line_no, nf, want);
@@ -360,7 +376,8 @@ static psy_status load_ascii(psy_reader *r, psy_source *data, const bv_header *h
                     if (*p == ',') *p = '.';
             double x;
             if (!dev_parse_number(num, k, &x))
-                st = psy_fail(why, PSY_E_FORMAT, "line %lld: '%s' is not a number", (long long)lr.line_no, num);
+                st = psy_fail(why, PSY_E_FORMAT, "line %lld: '%s' is not a number", (long long)lr.line_no,
+                              num);
             else
                 st = dev_store_push(s, c, x * h->ch[c].resolution, 0, why);
         }
@@ -387,8 +404,10 @@ static psy_status binary_frames(psy_reader *r, psy_source *data, const bv_header
         return psy_fail(why, PSY_E_TRUNCATED, "the header says %lld data points but the data file holds %lld",
                         (long long)h->data_points, (long long)held);
     if (h->vectorized && h->data_points < 0 && size % frame)
-        return psy_fail(why, PSY_E_FORMAT, "vectorised data of %lld bytes is not a whole number of %d-channel "
-                                           "points and the header gives no DataPoints", (long long)size, h->n_channels);
+        return psy_fail(why, PSY_E_FORMAT,
+                        "vectorised data of %lld bytes is not a whole number of %d-channel "
+                        "points and the header gives no DataPoints",
+                        (long long)size, h->n_channels);
     *frames = h->data_points >= 0 ? h->data_points : held;
     if (size - *frames * frame > 0)
         psy_reader_warn(r, "the BrainVision data file has %lld bytes after the last data point",
@@ -488,7 +507,8 @@ static psy_status build(bv *b, psy_source *src, psy_reader *r, psy_message *why)
     return st;
 }
 
-psy_status psy_open_brainvision(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why)
+psy_status psy_open_brainvision(psy_source *src, const psy_open_options *opt, psy_reader **out,
+                                psy_message *why)
 {
     (void)opt;
     if (!out) return PSY_E_INVALID;

@@ -27,16 +27,16 @@ typedef enum col_role { COL_SEQ, COL_DIGITAL, COL_ANALOG } col_role;
 typedef struct os_column {
     col_role role;
     int device;
-    int channel;   /* reader channel, -1 for nSeq */
-    int bits;      /* ADC resolution n */
+    int channel; /* reader channel, -1 for nSeq */
+    int bits;    /* ADC resolution n */
     tf_kind tf;
     double a, b;
 } os_column;
 
 typedef struct gap {
-    int64_t row;   /* first row after the lost samples */
-    int64_t lost;  /* samples lost before it */
-    int64_t cum;   /* lost samples up to and including this gap */
+    int64_t row;  /* first row after the lost samples */
+    int64_t lost; /* samples lost before it */
+    int64_t cum;  /* lost samples up to and including this gap */
 } gap;
 
 typedef struct checkpoint {
@@ -56,8 +56,8 @@ typedef struct os {
     text_lines lines;
     int lines_ready;
     text_field *fields;
-    double *cache;         /* n_cached blocks of BLOCK rows x channels, channel-major */
-    int64_t *cache_block;  /* block held by each cache slot, -1: none */
+    double *cache;                   /* n_cached blocks of BLOCK rows x channels, channel-major */
+    int64_t *cache_block;            /* block held by each cache slot, -1: none */
     uint64_t *cache_used, use_clock; /* last use, for least-recently-used eviction */
     int n_cached;
     psy_channel_info *infos; /* while opening: the channels, added once their length is known */
@@ -87,10 +87,13 @@ static void os_destroy(void *impl)
 static void sensor_base(const char *sensor, char *dst, size_t size)
 {
     size_t n = 0;
-    for (; sensor[n] && n + 1 < size; n++) dst[n] = (char)(sensor[n] >= 'a' && sensor[n] <= 'z' ? sensor[n] - 32 : sensor[n]);
+    for (; sensor[n] && n + 1 < size; n++)
+        dst[n] = (char)(sensor[n] >= 'a' && sensor[n] <= 'z' ? sensor[n] - 32 : sensor[n]);
     dst[n] = '\0';
-    if (n > 6 && strcmp(dst + n - 6, "BITREV") == 0) dst[n - 6] = '\0';
-    else if (n > 3 && strcmp(dst + n - 3, "BIT") == 0) dst[n - 3] = '\0';
+    if (n > 6 && strcmp(dst + n - 6, "BITREV") == 0)
+        dst[n - 6] = '\0';
+    else if (n > 3 && strcmp(dst + n - 3, "BIT") == 0)
+        dst[n - 3] = '\0';
 }
 
 static int is_any(const char *s, const char *const *list)
@@ -130,8 +133,10 @@ static int transfer(os_column *c, const char *sensor, const char *device, char *
         strcpy(unit, "mV");
         *type = PSY_CH_ECG;
     } else if (strcmp(base, "EDA") == 0 || strcmp(base, "GSR") == 0) {
-        if (original_board) c->tf = TF_EDA_RECIPROCAL;
-        else c->a = bitalino ? 3.3 / 0.132 / full : 3.0 / 0.12 / full;
+        if (original_board)
+            c->tf = TF_EDA_RECIPROCAL;
+        else
+            c->a = bitalino ? 3.3 / 0.132 / full : 3.0 / 0.12 / full;
         strcpy(unit, "uS");
         *type = PSY_CH_EDA;
     } else if (strcmp(base, "BVP") == 0 || strcmp(base, "PPG") == 0) {
@@ -187,8 +192,8 @@ static void parse_start(psy_reader *r, json_t *dev)
     char tail;
     if (sscanf(json_str(dev, "date"), "%d-%d-%d%c", &y, &mo, &d, &tail) != 3) return;
     if (sscanf(json_str(dev, "time"), "%d:%d:%lf%c", &h, &mi, &s, &tail) != 3) return;
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || !(s >= 0) ||
-        s >= 61)
+    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        !(s >= 0) || s >= 61)
         return;
     psy_datetime t = {1, y, mo, d, h, mi, (int)s, (int64_t)llround((s - floor(s)) * 1e9)};
     if (t.nanosecond > 999999999) t.nanosecond = 999999999;
@@ -215,7 +220,8 @@ static psy_status add_device(os *o, psy_reader *r, const char *mac, json_t *dev,
     if (json_is_array(sensors) && json_array_size(sensors) != na)
         return psy_fail(why, PSY_E_FORMAT, "device %s: %zu sensors for %zu analog channels", mac,
                         json_array_size(sensors), na);
-    if (o->n_cols + (int)nc > MAX_COLUMNS) return psy_fail(why, PSY_E_FORMAT, "more than %d columns", MAX_COLUMNS);
+    if (o->n_cols + (int)nc > MAX_COLUMNS)
+        return psy_fail(why, PSY_E_FORMAT, "more than %d columns", MAX_COLUMNS);
     os_column *p = realloc(o->cols, (size_t)(o->n_cols + (int)nc) * sizeof *p);
     if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     o->cols = p;
@@ -229,35 +235,43 @@ static psy_status add_device(os *o, psy_reader *r, const char *mac, json_t *dev,
         c->channel = -1;
         size_t analog = na;
         for (size_t k = 0; k < na; k++)
-            if (json_is_string(json_array_get(labels, k)) && strcmp(json_string_value(json_array_get(labels, k)), name) == 0)
+            if (json_is_string(json_array_get(labels, k)) &&
+                strcmp(json_string_value(json_array_get(labels, k)), name) == 0)
                 analog = k;
         c->role = strcmp(name, "nSeq") == 0 ? COL_SEQ : analog < na ? COL_ANALOG : COL_DIGITAL;
         /* resolution: one per column, or one per analog channel */
-        json_t *bits = nres == nc ? json_array_get(res, i) : nres == na && analog < na ? json_array_get(res, analog) : NULL;
+        json_t *bits = nres == nc       ? json_array_get(res, i)
+            : nres == na && analog < na ? json_array_get(res, analog)
+                                        : NULL;
         c->bits = json_is_integer(bits) ? (int)json_integer_value(bits) : 0;
         if (c->role == COL_SEQ) continue;
         psy_channel_info info = {0};
         char unit[PSY_UNIT_SIZE] = "";
         const char *sensor = analog < na && json_is_string(json_array_get(sensors, analog))
-                                 ? json_string_value(json_array_get(sensors, analog)) : "";
+            ? json_string_value(json_array_get(sensors, analog))
+            : "";
         char base[64];
         sensor_base(sensor, base, sizeof base);
         if (c->role == COL_DIGITAL) {
-            if (!is_digital(name)) psy_reader_warn(r, "column '%s' is neither nSeq, digital nor a labelled channel: read as a trigger", name);
+            if (!is_digital(name))
+                psy_reader_warn(
+                    r, "column '%s' is neither nSeq, digital nor a labelled channel: read as a trigger",
+                    name);
             snprintf(info.label, sizeof info.label, "%s", name);
             info.type = PSY_CH_TRIGGER;
         } else {
             if (c->bits < 1 || c->bits > 24) {
                 c->bits = strstr(device, "bitalino") ? (analog >= 4 ? 6 : 10) : 16;
-                psy_reader_warn(r, "channel '%s': no resolution in the header, %d bits assumed", name, c->bits);
+                psy_reader_warn(r, "channel '%s': no resolution in the header, %d bits assumed", name,
+                                c->bits);
             }
             snprintf(info.label, sizeof info.label, "%s %s", base[0] ? base : "CH", name);
             if (o->converted) {
                 c->tf = TF_RAW;
                 transfer(&(os_column){.bits = c->bits}, sensor, device, unit, &info.type);
             } else if (!transfer(c, sensor, device, unit, &info.type)) {
-                psy_reader_warn(r, "sensor '%s' (%s): no transfer function, raw ADC values", sensor[0] ? sensor : "?",
-                                info.label);
+                psy_reader_warn(r, "sensor '%s' (%s): no transfer function, raw ADC values",
+                                sensor[0] ? sensor : "?", info.label);
             }
             if (c->tf == TF_AFFINE) {
                 info.physical_min = fmin(c->b, c->a * (ldexp(1.0, c->bits) - 1) + c->b);
@@ -302,7 +316,8 @@ static psy_status parse_header(os *o, psy_reader *r, const char *json, size_t le
     psy_status st = PSY_OK;
     double rate = 0;
     int i = 0, n = (int)json_object_size(root);
-    json_object_foreach(root, mac, dev) {
+    json_object_foreach(root, mac, dev)
+    {
         if (!json_is_object(dev)) {
             st = psy_fail(why, PSY_E_FORMAT, "device %s in the header is not a JSON object", mac);
             break;
@@ -368,7 +383,8 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
         if (o->cols[c].role == COL_SEQ && seq < 0) seq = c;
     }
     if (devices > 1) seq = -1;
-    int64_t wrap = seq >= 0 && o->cols[seq].bits > 0 && o->cols[seq].bits < 40 ? (int64_t)1 << o->cols[seq].bits : 0;
+    int64_t wrap =
+        seq >= 0 && o->cols[seq].bits > 0 && o->cols[seq].bits < 40 ? (int64_t)1 << o->cols[seq].bits : 0;
     int64_t prev = -1, cap_cps = 0, cap_gaps = 0, resets = 0, lost = 0;
     for (;;) {
         char *line;
@@ -388,14 +404,15 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
             o->cps[o->n_cps++] = (checkpoint){at, o->lines.line_no};
         }
         if (!split_row(o, line, len))
-            return psy_fail(why, PSY_E_FORMAT, "line %lld has %d columns, the header names %d", (long long)o->lines.line_no,
+            return psy_fail(why, PSY_E_FORMAT, "line %lld has %d columns, the header names %d",
+                            (long long)o->lines.line_no,
                             text_split(line, len, '\t', o->fields, o->n_cols + 1), o->n_cols);
         for (int c = 0; c < o->n_cols; c++) {
             double x;
             if (!number(&o->fields[c], &x))
                 return psy_fail(why, PSY_E_FORMAT, "line %lld, column %d: '%.*s' is not a number",
-                                (long long)o->lines.line_no, c + 1, (int)(o->fields[c].len < 32 ? o->fields[c].len : 32),
-                                o->fields[c].p);
+                                (long long)o->lines.line_no, c + 1,
+                                (int)(o->fields[c].len < 32 ? o->fields[c].len : 32), o->fields[c].p);
             if (c != seq) continue;
             int64_t s = (int64_t)x, expect = prev + 1, miss = 0;
             if (wrap) expect %= wrap;
@@ -411,9 +428,12 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
         }
         o->n_rows++;
     }
-    if (lost) psy_reader_warn(r, "%lld samples lost in transmission (nSeq skips %lld times): NaN in their place",
-                              (long long)lost, (long long)o->n_gaps);
-    if (resets) psy_reader_warn(r, "nSeq goes back %lld times: the samples are read as consecutive", (long long)resets);
+    if (lost)
+        psy_reader_warn(r, "%lld samples lost in transmission (nSeq skips %lld times): NaN in their place",
+                        (long long)lost, (long long)o->n_gaps);
+    if (resets)
+        psy_reader_warn(r, "nSeq goes back %lld times: the samples are read as consecutive",
+                        (long long)resets);
     return PSY_OK;
 }
 
@@ -464,8 +484,10 @@ static psy_status os_read(void *impl, int ch, int64_t start, int64_t n, double *
         int64_t lo = 0, hi = o->n_gaps - 1, k = -1;
         while (lo <= hi) {
             int64_t mid = (lo + hi) / 2;
-            if (o->gaps[mid].row + lost_before(o, mid - 1) <= start) k = mid, lo = mid + 1;
-            else hi = mid - 1;
+            if (o->gaps[mid].row + lost_before(o, mid - 1) <= start)
+                k = mid, lo = mid + 1;
+            else
+                hi = mid - 1;
         }
         int64_t run;
         if (k >= 0 && start < o->gaps[k].row + o->gaps[k].cum) { /* inside the lost samples */
@@ -513,7 +535,8 @@ static psy_status build(os *o, psy_source *src, psy_reader *r, psy_message *why)
         line += bom, len -= bom;
         if (o->lines.line_no == 1) {
             if (!psy_opensignals_probe((const unsigned char *)line, len))
-                return psy_fail(why, PSY_E_FORMAT, "not an OpenSignals text file (no '# OpenSignals Text File Format')");
+                return psy_fail(why, PSY_E_FORMAT,
+                                "not an OpenSignals text file (no '# OpenSignals Text File Format')");
             continue;
         }
         if (len < 1 || line[0] != '#')
@@ -533,25 +556,30 @@ static psy_status build(os *o, psy_source *src, psy_reader *r, psy_message *why)
     if (!o->n_channels) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals header names no channels");
     o->fields = malloc((size_t)(o->n_cols + 1) * sizeof *o->fields);
     int64_t per_block = (int64_t)o->n_channels * BLOCK * (int64_t)sizeof *o->cache;
-    o->n_cached = CACHE_BYTES / per_block < 1 ? 1 : CACHE_BYTES / per_block > MAX_CACHED ? MAX_CACHED : (int)(CACHE_BYTES / per_block);
+    o->n_cached = CACHE_BYTES / per_block < 1  ? 1
+        : CACHE_BYTES / per_block > MAX_CACHED ? MAX_CACHED
+                                               : (int)(CACHE_BYTES / per_block);
     o->cache = malloc((size_t)(o->n_cached * per_block));
     o->cache_block = malloc((size_t)o->n_cached * sizeof *o->cache_block);
     o->cache_used = calloc((size_t)o->n_cached, sizeof *o->cache_used);
-    if (!o->fields || !o->cache || !o->cache_block || !o->cache_used) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (!o->fields || !o->cache || !o->cache_block || !o->cache_used)
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     for (int k = 0; k < o->n_cached; k++) o->cache_block[k] = -1;
     if ((st = scan(o, r, why)) != PSY_OK) return st;
     if (!o->n_rows) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals file has a header but no data rows");
     int64_t frames = o->n_rows + (o->n_gaps ? o->gaps[o->n_gaps - 1].cum : 0);
     for (int ch = 0; ch < o->n_channels; ch++) {
         o->infos[ch].frames = frames;
-        if (psy_reader_add_channel(r, &o->infos[ch], 1) < 0) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        if (psy_reader_add_channel(r, &o->infos[ch], 1) < 0)
+            return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     free(o->infos);
     o->infos = NULL;
     return PSY_OK;
 }
 
-psy_status psy_open_opensignals(psy_source *src, const psy_open_options *opt, psy_reader **out, psy_message *why)
+psy_status psy_open_opensignals(psy_source *src, const psy_open_options *opt, psy_reader **out,
+                                psy_message *why)
 {
     (void)opt;
     if (!out) return PSY_E_INVALID;

@@ -11,7 +11,14 @@
 enum { XDF_MAX_CHANNELS = 65536 };
 
 typedef enum xdf_format {
-    XDF_FLOAT32, XDF_DOUBLE64, XDF_STRING, XDF_INT8, XDF_INT16, XDF_INT32, XDF_INT64, XDF_FORMAT_UNKNOWN
+    XDF_FLOAT32,
+    XDF_DOUBLE64,
+    XDF_STRING,
+    XDF_INT8,
+    XDF_INT16,
+    XDF_INT32,
+    XDF_INT64,
+    XDF_FORMAT_UNKNOWN
 } xdf_format;
 
 typedef struct xdf_channel_desc {
@@ -24,10 +31,10 @@ typedef struct xdf_channel_desc {
 typedef struct xdf_stream_info {
     char name[PSY_LABEL_SIZE];
     char type[64];
-    long channel_count;        /* -1 when absent or not a number */
-    double nominal_srate;      /* 0: irregular; NaN when absent */
+    long channel_count;   /* -1 when absent or not a number */
+    double nominal_srate; /* 0: irregular; NaN when absent */
     xdf_format format;
-    xdf_channel_desc *desc;    /* desc/channels/channel entries, in order */
+    xdf_channel_desc *desc; /* desc/channels/channel entries, in order */
     long n_desc;
 } xdf_stream_info;
 
@@ -43,14 +50,14 @@ int xdf_file_datetime(const char *xml, size_t len, psy_datetime *out);
 /* A stream's clock offset measurements (ClockOffset chunks: at time t on the stream's clock, add
  * v to its time stamps to get the recorder's) and the fits made from them. */
 typedef struct xdf_clock_range {
-    size_t first, last;        /* measurements [first, last] */
-    double a, b;               /* correction v = a + b * t */
+    size_t first, last; /* measurements [first, last] */
+    double a, b;        /* correction v = a + b * t */
 } xdf_clock_range;
 
 typedef struct xdf_clock {
     double *t, *v;
     size_t n, cap;
-    xdf_clock_range *ranges;   /* after xdf_clock_fit */
+    xdf_clock_range *ranges; /* after xdf_clock_fit */
     size_t n_ranges;
 } xdf_clock;
 

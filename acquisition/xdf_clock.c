@@ -53,12 +53,14 @@ static void fit_range(const xdf_clock *c, xdf_clock_range *r)
     for (int it = 0; it < FIT_ITERATIONS; it++) {
         double sw = 0, sx = 0, sy = 0;
         for (size_t i = 0; i < n; i++) {
-            double r_i = it ? v[i] - (a + b * (t[i] - t0)) : 0, w = fabs(r_i) <= HUBER_S ? 1 : HUBER_S / fabs(r_i);
+            double r_i = it ? v[i] - (a + b * (t[i] - t0)) : 0,
+                   w = fabs(r_i) <= HUBER_S ? 1 : HUBER_S / fabs(r_i);
             sw += w, sx += w * (t[i] - t0), sy += w * v[i];
         }
         double mx = sx / sw, my = sy / sw, sxx = 0, sxy = 0;
         for (size_t i = 0; i < n; i++) {
-            double r_i = it ? v[i] - (a + b * (t[i] - t0)) : 0, w = fabs(r_i) <= HUBER_S ? 1 : HUBER_S / fabs(r_i);
+            double r_i = it ? v[i] - (a + b * (t[i] - t0)) : 0,
+                   w = fabs(r_i) <= HUBER_S ? 1 : HUBER_S / fabs(r_i);
             sxx += w * (t[i] - t0 - mx) * (t[i] - t0 - mx);
             sxy += w * (t[i] - t0 - mx) * (v[i] - my);
         }
@@ -128,7 +130,8 @@ long xdf_clock_range_for(const xdf_clock *c, double t, size_t seen)
 {
     if (!c->n_ranges) return -1;
     /* the measurement before the sample (in the file) and the one after it */
-    long before = range_of_index(c, seen ? seen - 1 : 0), after = range_of_index(c, seen < c->n ? seen : c->n - 1);
+    long before = range_of_index(c, seen ? seen - 1 : 0),
+         after = range_of_index(c, seen < c->n ? seen : c->n - 1);
     if (before == after) return before;
     /* between two ranges (a reset just happened): the one whose times are nearer to t */
     const xdf_clock_range *p = &c->ranges[before], *q = &c->ranges[after];

@@ -23,13 +23,13 @@
 #include "xdf.h"
 
 enum {
-    BLOCK_SAMPLES = 1024,       /* samples per indexed block of a regular stream */
-    BLOCK_BYTES = 1 << 20,      /* ... and at most this many bytes (unless one sample is larger) */
+    BLOCK_SAMPLES = 1024,  /* samples per indexed block of a regular stream */
+    BLOCK_BYTES = 1 << 20, /* ... and at most this many bytes (unless one sample is larger) */
     CURSOR_BYTES = 1 << 16,
     MAX_XML = 16 << 20,
     MAX_STREAMS = 4096,
     MAX_MARKER_TEXT = 4096,
-    WINDOW = 4 << 20            /* bytes of the file read at once for regular streams */
+    WINDOW = 4 << 20 /* bytes of the file read at once for regular streams */
 };
 
 typedef enum stream_kind { K_REGULAR, K_IRREGULAR, K_MARKER, K_SKIPPED } stream_kind;
@@ -37,16 +37,16 @@ typedef enum stream_kind { K_REGULAR, K_IRREGULAR, K_MARKER, K_SKIPPED } stream_
 typedef struct xblock {
     int64_t offset, bytes, first; /* file bytes of `count` samples from sample `first` */
     int32_t count;
-    int8_t ts_bytes;              /* 0 or 8 for every sample, -1 when mixed */
+    int8_t ts_bytes; /* 0 or 8 for every sample, -1 when mixed */
 } xblock;
 
 typedef struct xseg {
-    int64_t first, n;             /* samples */
-    double t_ref, t_last;         /* raw time stamps of the first and last */
-    double mx, my, cxx, cxy;      /* running means and co-moments of (index - first, t - t_ref) */
-    size_t seen;                  /* clock measurements before its first sample */
-    int64_t pos;                  /* output index of its first sample */
-    int stamped;                  /* 1 when one of its samples had a time stamp of its own */
+    int64_t first, n;        /* samples */
+    double t_ref, t_last;    /* raw time stamps of the first and last */
+    double mx, my, cxx, cxy; /* running means and co-moments of (index - first, t - t_ref) */
+    size_t seen;             /* clock measurements before its first sample */
+    int64_t pos;             /* output index of its first sample */
+    int stamped;             /* 1 when one of its samples had a time stamp of its own */
 } xseg;
 
 typedef struct xmark {
@@ -61,16 +61,16 @@ typedef struct xstream {
     stream_kind kind;
     int value_size;
     double last_ts;
-    int stamped;                  /* a sample with a time stamp of its own was seen */
+    int stamped; /* a sample with a time stamp of its own was seen */
     int64_t n_samples;
     xdf_clock clock;
     xblock *blocks;
     size_t n_blocks, cap_blocks;
-    int block_open;               /* 1 while samples may join the last block */
+    int block_open; /* 1 while samples may join the last block */
     int32_t block_cap;
     xseg *segs;
     size_t n_segs, cap_segs;
-    double *values, *times;       /* irregular: n_samples x channels, and times */
+    double *values, *times; /* irregular: n_samples x channels, and times */
     size_t *seen;
     int64_t cap_values;
     xmark *marks;
@@ -86,14 +86,14 @@ typedef struct xdf {
     int n_streams;
     int *chan_stream, *chan_index;
     int n_channels;
-    int64_t stored, max_stored;   /* values kept in memory, and the bound the file size sets */
+    int64_t stored, max_stored; /* values kept in memory, and the bound the file size sets */
     /* a window of the file, and the block of a regular stream decoded last */
     unsigned char *win;
     int64_t win_at, win_len;
     int cache_stream;
     size_t cache_block;
-    const unsigned char *cache;   /* the block's bytes in the window */
-    int32_t *cache_offs;          /* where each of its samples' values start */
+    const unsigned char *cache; /* the block's bytes in the window */
+    int32_t *cache_offs;        /* where each of its samples' values start */
 } xdf;
 
 /* ---- little-endian values ------------------------------------------------------------- */
@@ -243,7 +243,8 @@ static psy_status stream_header(xdf *x, psy_reader *r, cursor *c, psy_message *w
     if (st != PSY_OK) return psy_fail(why, PSY_E_FORMAT, "StreamHeader chunk shorter than its stream id");
     uint32_t id = (uint32_t)le(idb, 4);
     int64_t len = c->end - c->pos;
-    if (len > MAX_XML) return psy_fail(why, PSY_E_FORMAT, "stream %u: XML header of %lld bytes", id, (long long)len);
+    if (len > MAX_XML)
+        return psy_fail(why, PSY_E_FORMAT, "stream %u: XML header of %lld bytes", id, (long long)len);
     if (find_stream(x, id)) {
         psy_reader_warn(r, "stream %u has a second StreamHeader: ignored", id);
         return PSY_OK;
@@ -286,7 +287,9 @@ static psy_status stream_header(xdf *x, psy_reader *r, cursor *c, psy_message *w
     s->kind = in->format == XDF_STRING ? K_MARKER : in->nominal_srate > 0 ? K_REGULAR : K_IRREGULAR;
     s->value_size = format_size(in->format);
     int64_t sample = 9 + in->channel_count * (int64_t)s->value_size;
-    s->block_cap = sample >= BLOCK_BYTES ? 1 : BLOCK_BYTES / sample < BLOCK_SAMPLES ? (int32_t)(BLOCK_BYTES / sample) : BLOCK_SAMPLES;
+    s->block_cap = sample >= BLOCK_BYTES       ? 1
+        : BLOCK_BYTES / sample < BLOCK_SAMPLES ? (int32_t)(BLOCK_BYTES / sample)
+                                               : BLOCK_SAMPLES;
     return PSY_OK;
 }
 
@@ -355,7 +358,8 @@ static psy_status note_marker(xdf *x, xstream *s, const char *text, size_t len, 
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     char clean[MAX_MARKER_TEXT + 1], tmp[MAX_MARKER_TEXT];
     size_t n = len < sizeof tmp ? len : sizeof tmp;
-    for (size_t i = 0; i < n; i++) tmp[i] = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
     psy_copy_field(clean, sizeof clean, tmp, n);
     x->stored += (int64_t)(strlen(clean) / 8 + 1);
     xmark *m = &s->marks[s->n_marks];
@@ -369,7 +373,8 @@ static psy_status note_marker(xdf *x, xstream *s, const char *text, size_t len, 
 static psy_status samples_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *why)
 {
     unsigned char b[16];
-    if (cur_read(c, b, 4) != PSY_OK) return psy_fail(why, PSY_E_FORMAT, "Samples chunk shorter than its stream id");
+    if (cur_read(c, b, 4) != PSY_OK)
+        return psy_fail(why, PSY_E_FORMAT, "Samples chunk shorter than its stream id");
     uint32_t id = (uint32_t)le(b, 4);
     xstream *s = find_stream(x, id);
     if (!s) {
@@ -379,15 +384,17 @@ static psy_status samples_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *w
     if (s->kind == K_SKIPPED) return PSY_OK;
     const char *name = s->info.name;
     uint64_t count;
-    if (cur_varlen(c, &count) != PSY_OK) return psy_fail(why, PSY_E_FORMAT, "stream '%s': bad sample count", name);
+    if (cur_varlen(c, &count) != PSY_OK)
+        return psy_fail(why, PSY_E_FORMAT, "stream '%s': bad sample count", name);
     int64_t cc = s->info.channel_count, vs = s->value_size;
     int64_t least = 1 + (s->kind == K_MARKER ? 2 * cc : cc * vs);
     if (count > (uint64_t)((c->end - c->pos) / least))
-        return psy_fail(why, PSY_E_FORMAT, "stream '%s': a Samples chunk of %lld bytes claims %llu samples", name,
-                        (long long)(c->end - c->pos), (unsigned long long)count);
+        return psy_fail(why, PSY_E_FORMAT, "stream '%s': a Samples chunk of %lld bytes claims %llu samples",
+                        name, (long long)(c->end - c->pos), (unsigned long long)count);
     s->block_open = 0;
     unsigned char *raw = NULL;
-    if (s->kind == K_IRREGULAR && !(raw = malloc((size_t)(cc * vs)))) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (s->kind == K_IRREGULAR && !(raw = malloc((size_t)(cc * vs))))
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     char *text = NULL;
     psy_status st = PSY_OK;
     double dt = s->info.nominal_srate > 0 ? 1 / s->info.nominal_srate : 0;
@@ -433,7 +440,8 @@ static psy_status samples_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *w
                 }
                 text = p;
                 if (j) text[used++] = ';', text[used++] = ' ';
-                if ((st = cur_read(c, text + used, (int64_t)keep)) == PSY_OK) st = cur_read(c, NULL, (int64_t)(len - keep));
+                if ((st = cur_read(c, text + used, (int64_t)keep)) == PSY_OK)
+                    st = cur_read(c, NULL, (int64_t)(len - keep));
                 used += keep;
             }
             if (st == PSY_OK) st = note_marker(x, s, text ? text : "", used, stamp, why);
@@ -446,7 +454,8 @@ static psy_status samples_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *w
     free(raw);
     free(text);
     if (st == PSY_E_FORMAT && !why->text[0])
-        psy_fail(why, st, "stream '%s': sample %lld runs past the end of its chunk", name, (long long)s->n_samples + 1);
+        psy_fail(why, st, "stream '%s': sample %lld runs past the end of its chunk", name,
+                 (long long)s->n_samples + 1);
     return st;
 }
 
@@ -454,7 +463,8 @@ static psy_status clock_chunk(xdf *x, psy_reader *r, cursor *c, psy_message *why
 {
     unsigned char b[20];
     if (c->end - c->pos != 20 || cur_read(c, b, 20) != PSY_OK) {
-        psy_reader_warn(r, "a ClockOffset chunk of %lld bytes (20 expected): skipped", (long long)(c->end - c->pos));
+        psy_reader_warn(r, "a ClockOffset chunk of %lld bytes (20 expected): skipped",
+                        (long long)(c->end - c->pos));
         return PSY_OK;
     }
     xstream *s = find_stream(x, (uint32_t)le(b, 4));
@@ -481,33 +491,41 @@ static psy_status scan(xdf *x, psy_reader *r, psy_message *why)
         c.end = x->size;
         if ((st = cur_read(&c, &nb, 1)) != PSY_OK) break;
         if (nb != 1 && nb != 4 && nb != 8) {
-            st = psy_fail(why, PSY_E_FORMAT, "chunk at byte %lld: its length field is %u bytes, not 1, 4 or 8",
-                          (long long)at, nb);
+            st =
+                psy_fail(why, PSY_E_FORMAT, "chunk at byte %lld: its length field is %u bytes, not 1, 4 or 8",
+                         (long long)at, nb);
             break;
         }
         if (x->size - c.pos >= nb && (st = cur_read(&c, lb, nb)) != PSY_OK) break;
         if (x->size - at - 1 >= nb) len = le(lb, nb);
         if (x->size - at - 1 < nb || len > (uint64_t)(x->size - c.pos)) {
-            psy_reader_warn(r, "the file ends inside a chunk at byte %lld (the recording was cut short): the rest "
-                               "is not read", (long long)at);
+            psy_reader_warn(
+                r,
+                "the file ends inside a chunk at byte %lld (the recording was cut short): the rest "
+                "is not read",
+                (long long)at);
             break;
         }
         if (len < 2) {
-            st = psy_fail(why, PSY_E_FORMAT, "chunk at byte %lld is %llu bytes long (a tag needs 2)", (long long)at,
-                          (unsigned long long)len);
+            st = psy_fail(why, PSY_E_FORMAT, "chunk at byte %lld is %llu bytes long (a tag needs 2)",
+                          (long long)at, (unsigned long long)len);
             break;
         }
         c.end = c.pos + (int64_t)len;
         if ((st = cur_read(&c, tb, 2)) != PSY_OK) break;
         int tag = (int)le(tb, 2);
         chunks++;
-        if (tag == 2) st = stream_header(x, r, &c, why);
-        else if (tag == 3) st = samples_chunk(x, r, &c, why);
-        else if (tag == 4) st = clock_chunk(x, r, &c, why);
+        if (tag == 2)
+            st = stream_header(x, r, &c, why);
+        else if (tag == 3)
+            st = samples_chunk(x, r, &c, why);
+        else if (tag == 4)
+            st = clock_chunk(x, r, &c, why);
         else if (tag == 1 && !psy_reader_start(r).known && len - 2 < MAX_XML) {
             char *xml = malloc((size_t)len);
             psy_datetime t;
-            if (xml && cur_read(&c, xml, (int64_t)len - 2) == PSY_OK && xdf_file_datetime(xml, (size_t)len - 2, &t))
+            if (xml && cur_read(&c, xml, (int64_t)len - 2) == PSY_OK &&
+                xdf_file_datetime(xml, (size_t)len - 2, &t))
                 psy_reader_set_start(r, &t);
             free(xml);
         } else if (tag < 1 || tag > 6) {
@@ -516,7 +534,8 @@ static psy_status scan(xdf *x, psy_reader *r, psy_message *why)
         c.pos = c.end; /* past this chunk, whatever was read of it */
     }
     free(c.buf);
-    if (st == PSY_OK && !x->n_streams) st = psy_fail(why, PSY_E_FORMAT, "no stream header in %lld chunks", (long long)chunks);
+    if (st == PSY_OK && !x->n_streams)
+        st = psy_fail(why, PSY_E_FORMAT, "no stream header in %lld chunks", (long long)chunks);
     return st;
 }
 
@@ -542,10 +561,14 @@ static double earliest(const xdf *x)
                 break;
             }
         for (int64_t k = 0; s->kind == K_IRREGULAR && k < s->n_samples; k++)
-            t0 = fmin(t0, xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k], s->seen[k]), s->times[k]));
+            t0 = fmin(t0,
+                      xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k], s->seen[k]),
+                                      s->times[k]));
         for (size_t k = 0; s->kind == K_MARKER && k < s->n_marks; k++)
-            marks = fmin(marks, xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->marks[k].t, s->marks[k].seen),
-                                                s->marks[k].t));
+            marks = fmin(marks,
+                         xdf_clock_apply(&s->clock,
+                                         xdf_clock_range_for(&s->clock, s->marks[k].t, s->marks[k].seen),
+                                         s->marks[k].t));
     }
     return isfinite(t0) ? t0 : isfinite(marks) ? marks : 0;
 }
@@ -581,14 +604,20 @@ static void place_segments(xstream *s, psy_reader *r, double t0)
         }
     }
     s->frames = end;
-    if (!s->stamped) psy_reader_warn(r, "stream '%s' has no time stamps: its samples start the recording", s->info.name);
+    if (!s->stamped)
+        psy_reader_warn(r, "stream '%s' has no time stamps: its samples start the recording", s->info.name);
     if (gaps)
-        psy_reader_warn(r, "stream '%s': %lld pauses or losses in its time stamps: NaN between the parts", s->info.name,
-                        (long long)gaps);
-    if (overlaps) psy_reader_warn(r, "stream '%s': parts whose time stamps overlap: put one after the other", s->info.name);
+        psy_reader_warn(r, "stream '%s': %lld pauses or losses in its time stamps: NaN between the parts",
+                        s->info.name, (long long)gaps);
+    if (overlaps)
+        psy_reader_warn(r, "stream '%s': parts whose time stamps overlap: put one after the other",
+                        s->info.name);
     if (worst > fmax(0.01, 2 / fs))
-        psy_reader_warn(r, "stream '%s': its time stamps drift up to %.3g s from the nominal %g Hz grid (its clock "
-                           "runs at another rate)", s->info.name, worst, fs);
+        psy_reader_warn(
+            r,
+            "stream '%s': its time stamps drift up to %.3g s from the nominal %g Hz grid (its clock "
+            "runs at another rate)",
+            s->info.name, worst, fs);
 }
 
 /* Irregular samples and markers before their stream's first time stamp take it. */
@@ -599,7 +628,8 @@ static void stamp_heads(xstream *s, psy_reader *r)
     for (size_t k = 0; s->kind == K_MARKER && k < s->n_marks && isnan(first); k++) first = s->marks[k].t;
     int64_t n = s->kind == K_IRREGULAR ? s->n_samples : (int64_t)s->n_marks;
     if (!n || !isnan(s->kind == K_IRREGULAR ? s->times[0] : s->marks[0].t)) return;
-    if (isnan(first)) psy_reader_warn(r, "stream '%s' has no time stamps: its samples are put at time 0", s->info.name);
+    if (isnan(first))
+        psy_reader_warn(r, "stream '%s' has no time stamps: its samples are put at time 0", s->info.name);
     for (int64_t k = 0; k < n; k++) {
         double *t = s->kind == K_IRREGULAR ? &s->times[k] : &s->marks[k].t;
         if (!isnan(*t)) break;
@@ -612,9 +642,11 @@ static psy_status order_irregular(xstream *s, psy_reader *r, double t0)
 {
     int sorted = 1;
     for (int64_t k = 0; k < s->n_samples; k++) {
-        s->times[k] = isnan(s->times[k]) ? 0 /* no time stamp at all */
-                                         : xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k],
-                                                                                          s->seen[k]), s->times[k]) - t0;
+        s->times[k] = isnan(s->times[k])
+            ? 0 /* no time stamp at all */
+            : xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, s->times[k], s->seen[k]),
+                              s->times[k]) -
+                t0;
         if (k && s->times[k] < s->times[k - 1]) sorted = 0;
     }
     if (sorted) return PSY_OK;
@@ -644,9 +676,12 @@ static void channel_label(const xdf *x, psy_reader *r, const xstream *s, long j,
 {
     const xdf_channel_desc *d = j < s->info.n_desc ? &s->info.desc[j] : NULL;
     char tmp[2 * PSY_LABEL_SIZE + 32];
-    if (d && d->label[0]) snprintf(tmp, sizeof tmp, "%s", d->label);
-    else if (s->info.channel_count == 1) snprintf(tmp, sizeof tmp, "%s", s->info.name);
-    else snprintf(tmp, sizeof tmp, "%s %ld", s->info.name, j + 1);
+    if (d && d->label[0])
+        snprintf(tmp, sizeof tmp, "%s", d->label);
+    else if (s->info.channel_count == 1)
+        snprintf(tmp, sizeof tmp, "%s", s->info.name);
+    else
+        snprintf(tmp, sizeof tmp, "%s %ld", s->info.name, j + 1);
     for (int c = 0; c < x->n_channels; c++)
         if (psy_strieq(psy_reader_channel(r, c)->label, tmp)) { /* the same label in another stream */
             char base[PSY_LABEL_SIZE];
@@ -703,7 +738,9 @@ static psy_status add_markers(xdf *x, psy_reader *r, xstream *s, double t0, psy_
     for (size_t k = 0; k < s->n_marks; k++) {
         const xmark *m = &s->marks[k];
         psy_event e = {0};
-        e.onset_s = isnan(m->t) ? 0 : xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, m->t, m->seen), m->t) - t0;
+        e.onset_s = isnan(m->t)
+            ? 0
+            : xdf_clock_apply(&s->clock, xdf_clock_range_for(&s->clock, m->t, m->seen), m->t) - t0;
         e.label = m->text;
         e.detail = s->info.name;
         e.source = PSY_EVENTS_ANNOTATION;
@@ -738,7 +775,8 @@ static psy_status load_block(xdf *x, int si, size_t b)
         x->win_at = k->offset;
         x->win_len = len;
     }
-    if (!x->cache_offs && !(x->cache_offs = malloc(BLOCK_SAMPLES * sizeof *x->cache_offs))) return PSY_E_NOMEM;
+    if (!x->cache_offs && !(x->cache_offs = malloc(BLOCK_SAMPLES * sizeof *x->cache_offs)))
+        return PSY_E_NOMEM;
     x->cache = x->win + (k->offset - x->win_at);
     int64_t values = s->info.channel_count * s->value_size, at = 0;
     if (k->ts_bytes >= 0) { /* every sample the same size */
@@ -766,8 +804,10 @@ static psy_status read_samples(xdf *x, int si, int j, int64_t i, int64_t n, doub
     size_t lo = 0, hi = s->n_blocks - 1;
     while (lo < hi) { /* the block holding sample i; the next ones follow in order */
         size_t mid = (lo + hi + 1) / 2;
-        if (s->blocks[mid].first <= i) lo = mid;
-        else hi = mid - 1;
+        if (s->blocks[mid].first <= i)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     for (; n > 0; lo++) {
         psy_status st = load_block(x, si, lo);
@@ -780,7 +820,8 @@ static psy_status read_samples(xdf *x, int si, int j, int64_t i, int64_t n, doub
         if (s->info.format == XDF_FLOAT32) {
             for (int64_t q = 0; q < m; q++) {
                 const unsigned char *p = base + off[q];
-                uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+                uint32_t u =
+                    (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
                 float f;
                 memcpy(&f, &u, 4);
                 out[q] = f;
@@ -808,8 +849,10 @@ static psy_status xdf_read(void *impl, int ch, int64_t start, int64_t n, double 
         size_t lo = 0, hi = s->n_segs - 1;
         while (lo < hi) {
             size_t mid = (lo + hi + 1) / 2;
-            if (s->segs[mid].pos <= start) lo = mid;
-            else hi = mid - 1;
+            if (s->segs[mid].pos <= start)
+                lo = mid;
+            else
+                hi = mid - 1;
         }
         const xseg *g = &s->segs[lo];
         int64_t run;
@@ -852,14 +895,17 @@ static psy_status build(xdf *x, psy_reader *r, psy_message *why)
         int resets = xdf_clock_fit(&s->clock);
         if (resets < 0) return psy_fail(why, PSY_E_NOMEM, "out of memory");
         if (resets)
-            psy_reader_warn(r, "stream '%s': %d clock resets (its computer restarted?): each part synchronised on its own",
-                            s->info.name, resets);
+            psy_reader_warn(
+                r,
+                "stream '%s': %d clock resets (its computer restarted?): each part synchronised on its own",
+                s->info.name, resets);
     }
     double t0 = earliest(x);
     for (int i = 0; i < x->n_streams && st == PSY_OK; i++) {
         xstream *s = &x->s[i];
         if (s->kind == K_REGULAR) place_segments(s, r, t0);
-        if (s->kind == K_IRREGULAR && order_irregular(s, r, t0) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+        if (s->kind == K_IRREGULAR && order_irregular(s, r, t0) != PSY_OK)
+            st = psy_fail(why, PSY_E_NOMEM, "out of memory");
         if (st == PSY_OK) st = add_channels(x, r, s, why);
         if (st == PSY_OK && s->kind == K_MARKER) st = add_markers(x, r, s, t0, why);
     }

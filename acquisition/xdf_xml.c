@@ -34,8 +34,10 @@ static int at(const xml_state *s, const char *const *want, int n)
 /* Element names are interned to the few we match; others are kept as NULL. */
 static const char *intern(const char *name)
 {
-    static const char *const names[] = {"info", "name", "type", "channel_count", "nominal_srate", "channel_format",
-                                        "desc", "channels", "channel", "label", "unit", "datetime", NULL};
+    static const char *const names[] = {
+        "info",           "name",     "type",     "channel_count", "nominal_srate",
+        "channel_format", "desc",     "channels", "channel",       "label",
+        "unit",           "datetime", NULL};
     for (const char *const *p = names; *p; p++)
         if (strcmp(*p, name) == 0) return *p;
     return NULL;
@@ -69,15 +71,20 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     }
 }
 
-static void copy_text(char *dst, size_t size, const xml_state *s) { psy_copy_field(dst, size, s->text, s->text_len); }
+static void copy_text(char *dst, size_t size, const xml_state *s)
+{
+    psy_copy_field(dst, size, s->text, s->text_len);
+}
 
 static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
     (void)name;
     xml_state *s = ud;
     static const char *const p_name[] = {"info", "name"}, *const p_type[] = {"info", "type"},
-                             *const p_count[] = {"info", "channel_count"}, *const p_rate[] = {"info", "nominal_srate"},
-                             *const p_fmt[] = {"info", "channel_format"}, *const p_dt[] = {"info", "datetime"},
+                             *const p_count[] = {"info", "channel_count"},
+                             *const p_rate[] = {"info", "nominal_srate"},
+                             *const p_fmt[] = {"info", "channel_format"},
+                             *const p_dt[] = {"info", "datetime"},
                              *const c_label[] = {"info", "desc", "channels", "channel", "label"},
                              *const c_unit[] = {"info", "desc", "channels", "channel", "unit"},
                              *const c_type[] = {"info", "desc", "channels", "channel", "type"};
@@ -85,25 +92,32 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (at(s, p_dt, 2)) copy_text(s->datetime, sizeof s->datetime, s);
     if (in) {
         xdf_channel_desc *d = in->n_desc ? &in->desc[in->n_desc - 1] : NULL;
-        if (at(s, p_name, 2)) copy_text(in->name, sizeof in->name, s);
-        else if (at(s, p_type, 2)) copy_text(in->type, sizeof in->type, s);
+        if (at(s, p_name, 2))
+            copy_text(in->name, sizeof in->name, s);
+        else if (at(s, p_type, 2))
+            copy_text(in->type, sizeof in->type, s);
         else if (at(s, p_count, 2)) {
             int64_t v;
-            in->channel_count = psy_parse_int64(s->text, s->text_len, &v) && v >= 0 && v <= 1000000000 ? (long)v : -1;
+            in->channel_count =
+                psy_parse_int64(s->text, s->text_len, &v) && v >= 0 && v <= 1000000000 ? (long)v : -1;
         } else if (at(s, p_rate, 2)) {
             double v;
             in->nominal_srate = psy_parse_double(s->text, s->text_len, &v) ? v : -1;
         } else if (at(s, p_fmt, 2)) {
-            static const char *const fmts[] = {"float32", "double64", "string", "int8", "int16", "int32", "int64"};
+            static const char *const fmts[] = {"float32", "double64", "string", "int8",
+                                               "int16",   "int32",    "int64"};
             char f[32];
             copy_text(f, sizeof f, s);
             in->format = XDF_FORMAT_UNKNOWN;
             for (int k = 0; k < 7; k++)
                 if (psy_strieq(f, fmts[k])) in->format = (xdf_format)k;
             if (psy_strieq(f, "double")) in->format = XDF_DOUBLE64;
-        } else if (d && at(s, c_label, 5)) copy_text(d->label, sizeof d->label, s);
-        else if (d && at(s, c_unit, 5)) copy_text(d->unit, sizeof d->unit, s);
-        else if (d && at(s, c_type, 5)) copy_text(d->type, sizeof d->type, s);
+        } else if (d && at(s, c_label, 5))
+            copy_text(d->label, sizeof d->label, s);
+        else if (d && at(s, c_unit, 5))
+            copy_text(d->unit, sizeof d->unit, s);
+        else if (d && at(s, c_type, 5))
+            copy_text(d->type, sizeof d->type, s);
     }
     s->depth--;
     s->text_len = 0;
@@ -137,12 +151,16 @@ static psy_status parse(const char *xml, size_t len, xml_state *s, psy_message *
     XML_SetParamEntityParsing(s->parser, XML_PARAM_ENTITY_PARSING_NEVER);
     enum XML_Status rc = XML_Parse(s->parser, xml, (int)len, 1);
     psy_status st = PSY_OK;
-    if (s->nomem) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-    else if (s->refused) st = psy_fail(why, PSY_E_FORMAT, "XML header with a DOCTYPE (refused)");
+    if (s->nomem)
+        st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    else if (s->refused)
+        st = psy_fail(why, PSY_E_FORMAT, "XML header with a DOCTYPE (refused)");
     else if (rc != XML_STATUS_OK)
         st = psy_fail(why, PSY_E_FORMAT, "XML header is not well-formed (line %lu: %s)",
-                      (unsigned long)XML_GetCurrentLineNumber(s->parser), XML_ErrorString(XML_GetErrorCode(s->parser)));
-    else if (!s->seen_info) st = psy_fail(why, PSY_E_FORMAT, "XML header has no <info> element");
+                      (unsigned long)XML_GetCurrentLineNumber(s->parser),
+                      XML_ErrorString(XML_GetErrorCode(s->parser)));
+    else if (!s->seen_info)
+        st = psy_fail(why, PSY_E_FORMAT, "XML header has no <info> element");
     XML_ParserFree(s->parser);
     return st;
 }
@@ -175,7 +193,8 @@ int xdf_file_datetime(const char *xml, size_t len, psy_datetime *out)
     int y, mo, d, h, mi, sec;
     char rest[32] = "";
     if (sscanf(s.datetime, "%4d-%2d-%2dT%2d:%2d:%2d%31s", &y, &mo, &d, &h, &mi, &sec, rest) < 6) return 0;
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+        sec > 60)
         return 0;
     *out = (psy_datetime){1, y, mo, d, h, mi, sec, 0};
     return 1;

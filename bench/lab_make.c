@@ -32,13 +32,19 @@ int main(int argc, char **argv)
     double scale[NCH], offset[NCH], res[NCH];
     for (int c = 0; c < NCH; c++) frames[c] = n, scale[c] = 0.001, offset[c] = 0, res[c] = 0.5;
     for (int comp = 0; comp < 2; comp++) {
-        lab_acq a = {132, 0, comp, 1000.0 / RATE, NCH, labels, units, NULL, NULL, frames, scale, offset, value, NULL,
-                     NULL, 0, NULL};
+        lab_acq a = {132,    0,     comp,   1000.0 / RATE, NCH,  labels, units, NULL, NULL,
+                     frames, scale, offset, value,         NULL, NULL,   0,     NULL};
         snprintf(path, sizeof path, "%s/day%s.acq", dir, comp ? "_c" : "");
         if (lab_write_acq(path, &a)) return 1;
     }
-    lab_bv b = {"day", NCH, n, 1e6 / RATE, "INT_16", 0, 0, 0, labels, units, res, value, NULL,
-                "Mk1=New Segment,,1,1,0\r\nMk2=Stimulus,S  1,1000,1,0\r\n", NULL, NULL};
+    lab_bv b = {"day",    NCH,
+                n,        1e6 / RATE,
+                "INT_16", 0,
+                0,        0,
+                labels,   units,
+                res,      value,
+                NULL,     "Mk1=New Segment,,1,1,0\r\nMk2=Stimulus,S  1,1000,1,0\r\n",
+                NULL,     NULL};
     if (lab_write_brainvision(dir, &b)) return 1;
     b.stem = "day_vec", b.binary_format = "IEEE_FLOAT_32", b.vectorized = 1;
     if (lab_write_brainvision(dir, &b)) return 1;
@@ -60,11 +66,16 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/day_opensignals.txt", dir);
     f = fopen(path, "w");
     if (!f) return 1;
-    fprintf(f, "# OpenSignals Text File Format\n# {\"00:07:80:3B:46:61\": {\"sensor\": [\"ECG\", \"EDA\", \"RESPIRATION\", "
-               "\"BVP\", \"EMG\", \"EMG\", \"TEMP\", \"ECG\"], \"column\": [\"nSeq\", \"DI\", \"CH1\", \"CH2\", \"CH3\", "
-               "\"CH4\", \"CH5\", \"CH6\", \"CH7\", \"CH8\"], \"sampling rate\": %d, \"label\": [\"CH1\", \"CH2\", \"CH3\", "
-               "\"CH4\", \"CH5\", \"CH6\", \"CH7\", \"CH8\"], \"resolution\": [16, 16, 16, 16, 16, 16, 16, 16], \"device\": "
-               "\"biosignalsplux\"}}\n# EndOfHeader\n",
+    fprintf(f,
+            "# OpenSignals Text File Format\n# {\"00:07:80:3B:46:61\": {\"sensor\": [\"ECG\", \"EDA\", "
+            "\"RESPIRATION\", "
+            "\"BVP\", \"EMG\", \"EMG\", \"TEMP\", \"ECG\"], \"column\": [\"nSeq\", \"DI\", \"CH1\", \"CH2\", "
+            "\"CH3\", "
+            "\"CH4\", \"CH5\", \"CH6\", \"CH7\", \"CH8\"], \"sampling rate\": %d, \"label\": [\"CH1\", "
+            "\"CH2\", \"CH3\", "
+            "\"CH4\", \"CH5\", \"CH6\", \"CH7\", \"CH8\"], \"resolution\": [16, 16, 16, 16, 16, 16, 16, 16], "
+            "\"device\": "
+            "\"biosignalsplux\"}}\n# EndOfHeader\n",
             RATE);
     for (int64_t i = 0; i < n; i++) {
         fprintf(f, "%lld\t0", (long long)i);

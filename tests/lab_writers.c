@@ -23,8 +23,10 @@ static void put(buf *b, const void *src, size_t n)
         if (!b->p) abort();
         b->cap = cap;
     }
-    if (src) memcpy(b->p + b->n, src, n);
-    else memset(b->p + b->n, 0, n);
+    if (src)
+        memcpy(b->p + b->n, src, n);
+    else
+        memset(b->p + b->n, 0, n);
     b->n += n;
 }
 
@@ -44,7 +46,8 @@ static void put_double(buf *b, double d)
 
 static void set_int(buf *b, size_t at, uint64_t v, int bytes)
 {
-    for (int i = 0; i < bytes; i++) b->p[at + (size_t)(b->be ? bytes - 1 - i : i)] = (unsigned char)(v >> (8 * i));
+    for (int i = 0; i < bytes; i++)
+        b->p[at + (size_t)(b->be ? bytes - 1 - i : i)] = (unsigned char)(v >> (8 * i));
 }
 
 static void set_double(buf *b, size_t at, double d)
@@ -71,8 +74,10 @@ static int size_of(const lab_acq *a, int c) { return a->is_float && a->is_float[
 static void put_sample(buf *b, const lab_acq *a, int c, int64_t i)
 {
     double v = a->value(c, i, a->ctx);
-    if (size_of(a, c) == 8) put_double(b, v);
-    else put_int(b, (uint16_t)(int16_t)lround(v), 2);
+    if (size_of(a, c) == 8)
+        put_double(b, v);
+    else
+        put_int(b, (uint16_t)(int16_t)lround(v), 2);
 }
 
 /* The interleaved data: iterations of the dividers' pattern; channels keep only the samples they
@@ -155,8 +160,10 @@ static void put_markers(buf *b, const lab_acq *a)
     size_t jl = a->journal ? strlen(a->journal) : 0, js = b->n;
     put_int(b, 0, 4);
     put(b, NULL, (size_t)pre);
-    if (a->revision >= 108) set_int(b, js + 4 + (size_t)pre - 4, jl, 4);
-    else set_int(b, js + 4 + 262, jl, 4);
+    if (a->revision >= 108)
+        set_int(b, js + 4 + (size_t)pre - 4, jl, 4);
+    else
+        set_int(b, js + 4 + 262, jl, 4);
     put(b, a->journal, jl);
     set_int(b, js, b->n - js, 4);
 }
@@ -202,8 +209,10 @@ int lab_write_acq(const char *path, const lab_acq *a)
     set_int(&b, 6, ext, 4);
     set_int(&b, 10, (uint64_t)a->n_channels, 2);
     set_double(&b, 16, a->sample_ms);
-    if (post4) set_int(&b, 972, (uint64_t)a->compressed, 4);
-    else if (a->revision >= 41) set_int(&b, 1936, (uint64_t)a->compressed, 4);
+    if (post4)
+        set_int(&b, 972, (uint64_t)a->compressed, 4);
+    else if (a->revision >= 41)
+        set_int(&b, 1936, (uint64_t)a->compressed, 4);
     if (pads) {
         set_int(&b, 2398, 1, 2);
         put_int(&b, 40, 4);
@@ -221,11 +230,15 @@ int lab_write_acq(const char *path, const lab_acq *a)
         set_double(&b, at + 92, a->scale ? a->scale[c] : 1);
         set_double(&b, at + 100, a->offset ? a->offset[c] : 0);
         set_int(&b, at + 108, (uint64_t)c + 1, 2);
-        if (post4) set_int(&b, at + 152, (uint64_t)divider(a, c), 2);
-        else if (a->revision >= 38) set_int(&b, at + 250, (uint64_t)divider(a, c), 2);
+        if (post4)
+            set_int(&b, at + 152, (uint64_t)divider(a, c), 2);
+        else if (a->revision >= 38)
+            set_int(&b, at + 250, (uint64_t)divider(a, c), 2);
     }
-    if (post4) put_int(&b, 8, 4), put(&b, NULL, 4);
-    else put_int(&b, 4, 2), put(&b, NULL, 2);
+    if (post4)
+        put_int(&b, 8, 4), put(&b, NULL, 4);
+    else
+        put_int(&b, 4, 2), put(&b, NULL, 2);
     for (int c = 0; c < a->n_channels; c++) {
         put_int(&b, (uint64_t)size_of(a, c), 2);
         put_int(&b, size_of(a, c) == 8 ? 1 : 2, 2);
@@ -248,8 +261,10 @@ int lab_write_brainvision(const char *dir, const lab_bv *v)
     snprintf(path, sizeof path, "%s/%s.vhdr", dir, v->stem);
     FILE *f = fopen(path, "wb");
     if (!f) return -1;
-    fprintf(f, "Brain Vision Data Exchange Header File Version 1.0\r\n; a test file\r\n\r\n[Common Infos]\r\n");
-    fprintf(f, "Codepage=%s\r\nDataFile=%s\r\n", v->ansi ? "ANSI" : "UTF-8", v->data_file ? v->data_file : eeg);
+    fprintf(f,
+            "Brain Vision Data Exchange Header File Version 1.0\r\n; a test file\r\n\r\n[Common Infos]\r\n");
+    fprintf(f, "Codepage=%s\r\nDataFile=%s\r\n", v->ansi ? "ANSI" : "UTF-8",
+            v->data_file ? v->data_file : eeg);
     if (v->markers) fprintf(f, "MarkerFile=%s\r\n", v->marker_file ? v->marker_file : vmrk);
     fprintf(f, "DataFormat=BINARY\r\nDataOrientation=%s\r\nNumberOfChannels=%d\r\nSamplingInterval=%.17g\r\n",
             v->vectorized ? "VECTORIZED" : "MULTIPLEXED", v->n_channels, v->interval_us);
@@ -258,7 +273,8 @@ int lab_write_brainvision(const char *dir, const lab_bv *v)
     if (v->big_endian) fprintf(f, "UseBigEndianOrder=YES\r\n");
     fprintf(f, "\r\n[Channel Infos]\r\n");
     for (int c = 0; c < v->n_channels; c++)
-        fprintf(f, "Ch%d=%s,,%.17g,%s\r\n", c + 1, v->labels[c], v->resolution[c], v->units ? v->units[c] : "");
+        fprintf(f, "Ch%d=%s,,%.17g,%s\r\n", c + 1, v->labels[c], v->resolution[c],
+                v->units ? v->units[c] : "");
     fprintf(f, "\r\n[Comment]\r\nfree text\r\n");
     if (fclose(f) != 0) return -1;
     int bytes = strcmp(v->binary_format, "INT_16") == 0 ? 2 : 4;
@@ -284,8 +300,10 @@ int lab_write_brainvision(const char *dir, const lab_bv *v)
     snprintf(path, sizeof path, "%s/%s", dir, vmrk);
     f = fopen(path, "wb");
     if (!f) return -1;
-    fprintf(f, "Brain Vision Data Exchange Marker File, Version 1.0\r\n\r\n[Common Infos]\r\nCodepage=%s\r\nDataFile=%s\r\n\r\n"
-               "[Marker Infos]\r\n%s",
+    fprintf(f,
+            "Brain Vision Data Exchange Marker File, Version 1.0\r\n\r\n[Common "
+            "Infos]\r\nCodepage=%s\r\nDataFile=%s\r\n\r\n"
+            "[Marker Infos]\r\n%s",
             v->ansi ? "ANSI" : "UTF-8", eeg, v->markers);
     return fclose(f);
 }
@@ -316,14 +334,15 @@ void lab_xdf_chunk(FILE *f, int tag, const void *content, uint64_t len)
     free(b.p);
 }
 
-void lab_xdf_stream_header(FILE *f, uint32_t id, const char *name, const char *type, int channels, double srate,
-                           const char *format, const char *channel_xml)
+void lab_xdf_stream_header(FILE *f, uint32_t id, const char *name, const char *type, int channels,
+                           double srate, const char *format, const char *channel_xml)
 {
     char xml[65536];
-    int n = snprintf(xml + 4, sizeof xml - 4,
-                     "<?xml version=\"1.0\"?><info><name>%s</name><type>%s</type><channel_count>%d</channel_count>"
-                     "<nominal_srate>%.17g</nominal_srate><channel_format>%s</channel_format><desc>%s</desc></info>",
-                     name, type, channels, srate, format, channel_xml ? channel_xml : "");
+    int n = snprintf(
+        xml + 4, sizeof xml - 4,
+        "<?xml version=\"1.0\"?><info><name>%s</name><type>%s</type><channel_count>%d</channel_count>"
+        "<nominal_srate>%.17g</nominal_srate><channel_format>%s</channel_format><desc>%s</desc></info>",
+        name, type, channels, srate, format, channel_xml ? channel_xml : "");
     for (int i = 0; i < 4; i++) xml[i] = (char)(id >> (8 * i));
     lab_xdf_chunk(f, 2, xml, (uint64_t)n + 4);
 }
@@ -342,15 +361,18 @@ static void put_value(buf *b, const char *format, double v)
     }
 }
 
-void lab_xdf_samples(FILE *f, uint32_t id, const char *format, int cc, int n, const double *values, const double *ts)
+void lab_xdf_samples(FILE *f, uint32_t id, const char *format, int cc, int n, const double *values,
+                     const double *ts)
 {
     buf b = {0};
     put_int(&b, id, 4);
     put_int(&b, 4, 1);
     put_int(&b, (uint64_t)n, 4);
     for (int k = 0; k < n; k++) {
-        if (ts && !isnan(ts[k])) put_int(&b, 8, 1), put_double(&b, ts[k]);
-        else put_int(&b, 0, 1);
+        if (ts && !isnan(ts[k]))
+            put_int(&b, 8, 1), put_double(&b, ts[k]);
+        else
+            put_int(&b, 0, 1);
         for (int j = 0; j < cc; j++) put_value(&b, format, values[(size_t)k * (size_t)cc + (size_t)j]);
     }
     lab_xdf_chunk(f, 3, b.p, b.n);
@@ -364,8 +386,10 @@ void lab_xdf_strings(FILE *f, uint32_t id, int cc, int n, const char *const *tex
     put_int(&b, 1, 1);
     put_int(&b, (uint64_t)n, 1);
     for (int k = 0; k < n; k++) {
-        if (isnan(ts[k])) put_int(&b, 0, 1);
-        else put_int(&b, 8, 1), put_double(&b, ts[k]);
+        if (isnan(ts[k]))
+            put_int(&b, 0, 1);
+        else
+            put_int(&b, 8, 1), put_double(&b, ts[k]);
         for (int j = 0; j < cc; j++) {
             size_t len = strlen(text[k * cc + j]);
             put_int(&b, 4, 1), put_int(&b, len, 4);

@@ -12,19 +12,19 @@
 
 typedef struct lab_acq_marker {
     int64_t sample;
-    int channel;          /* display order number, -1 global (revision >= 61 only) */
-    const char *code;     /* 4 characters (revision >= 61 only) */
+    int channel;      /* display order number, -1 global (revision >= 61 only) */
+    const char *code; /* 4 characters (revision >= 61 only) */
     const char *text;
 } lab_acq_marker;
 
 typedef struct lab_acq {
-    int revision;         /* e.g. 41 (3.8.1), 84 (4.1), 132 (5.0.1) */
+    int revision; /* e.g. 41 (3.8.1), 84 (4.1), 132 (5.0.1) */
     int big_endian, compressed;
     double sample_ms;
     int n_channels;
     const char *const *labels, *const *units;
-    const int *dividers;  /* NULL: all 1 */
-    const int *is_float;  /* NULL: all int16 */
+    const int *dividers; /* NULL: all 1 */
+    const int *is_float; /* NULL: all int16 */
     const int64_t *frames;
     const double *scale, *offset;
     /* sample i of channel c: the raw int16, or the double of a float channel */
@@ -32,7 +32,7 @@ typedef struct lab_acq {
     void *ctx;
     const lab_acq_marker *markers;
     int n_markers;
-    const char *journal;  /* NULL: none */
+    const char *journal; /* NULL: none */
 } lab_acq;
 
 /* Writes the file; 0 on success. */
@@ -41,7 +41,7 @@ int lab_write_acq(const char *path, const lab_acq *a);
 /* ---- BrainVision ---- */
 
 typedef struct lab_bv {
-    const char *stem;     /* writes dir/stem.vhdr, .eeg, .vmrk */
+    const char *stem; /* writes dir/stem.vhdr, .eeg, .vmrk */
     int n_channels;
     int64_t frames;
     double interval_us;
@@ -51,7 +51,7 @@ typedef struct lab_bv {
     const double *resolution;
     double (*value)(int c, int64_t i, void *ctx); /* the stored number */
     void *ctx;
-    const char *markers;  /* the [Marker Infos] lines, or NULL for no .vmrk */
+    const char *markers;                 /* the [Marker Infos] lines, or NULL for no .vmrk */
     const char *data_file, *marker_file; /* NULL: stem.eeg / stem.vmrk */
 } lab_bv;
 
@@ -62,10 +62,11 @@ int lab_write_brainvision(const char *dir, const lab_bv *b);
 /* Chunk by chunk: open, then headers, samples, clock offsets in any order, then close. */
 FILE *lab_xdf_open(const char *path);
 void lab_xdf_chunk(FILE *f, int tag, const void *content, uint64_t len);
-void lab_xdf_stream_header(FILE *f, uint32_t id, const char *name, const char *type, int channels, double srate,
-                           const char *format, const char *channel_xml);
+void lab_xdf_stream_header(FILE *f, uint32_t id, const char *name, const char *type, int channels,
+                           double srate, const char *format, const char *channel_xml);
 /* n samples of cc numbers (format "float32", "double64", "int16", "int32"); ts[k] NaN: none. */
-void lab_xdf_samples(FILE *f, uint32_t id, const char *format, int cc, int n, const double *values, const double *ts);
+void lab_xdf_samples(FILE *f, uint32_t id, const char *format, int cc, int n, const double *values,
+                     const double *ts);
 /* n samples of cc strings (text[k * cc + j]). */
 void lab_xdf_strings(FILE *f, uint32_t id, int cc, int n, const char *const *text, const double *ts);
 void lab_xdf_clock(FILE *f, uint32_t id, double t, double v);

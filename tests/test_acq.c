@@ -13,7 +13,8 @@
 
 enum { NCH = 4 };
 
-static const char *const labels[NCH] = {"ECG lead II", "EDA - GSR100C", "RESP - RSP100C", "EDA filtered, differentiated"};
+static const char *const labels[NCH] = {"ECG lead II", "EDA - GSR100C", "RESP - RSP100C",
+                                        "EDA filtered, differentiated"};
 static const char *const units[NCH] = {"mV", "microsiemens", "Volts", "microsiemens"};
 static const int dividers[NCH] = {1, 2, 4, 1};
 static const int is_float[NCH] = {0, 0, 0, 1};
@@ -32,10 +33,25 @@ static const lab_acq_marker markers[] = {
 
 static lab_acq spec(int revision, int big_endian, int compressed)
 {
-    lab_acq a = {revision, big_endian, compressed, 0.5, NCH, labels, units, dividers, is_float, frames, scale, offset,
-                 raw_value, NULL, markers, 3,
-                 revision >= 108 ? "<html><head><style>p {}</style></head><body><p>Hello &amp; bye</p></body></html>"
-                                 : "Line one\r\nLine two"};
+    lab_acq a = {revision,
+                 big_endian,
+                 compressed,
+                 0.5,
+                 NCH,
+                 labels,
+                 units,
+                 dividers,
+                 is_float,
+                 frames,
+                 scale,
+                 offset,
+                 raw_value,
+                 NULL,
+                 markers,
+                 3,
+                 revision >= 108
+                     ? "<html><head><style>p {}</style></head><body><p>Hello &amp; bye</p></body></html>"
+                     : "Line one\r\nLine two"};
     return a;
 }
 
@@ -65,7 +81,8 @@ static void check_file(const char *path, const lab_acq *a)
         assert_int_equal(psy_reader_read(r, c, 0, frames[c], x), PSY_OK);
         for (int64_t i = 0; i < frames[c]; i++) {
             double want = is_float[c] ? raw_value(c, i, NULL) : raw_value(c, i, NULL) * scale[c] + offset[c];
-            if (fabs(x[i] - want) > 1e-12) fail_msg("%s channel %d sample %lld: %g, want %g", path, c, (long long)i, x[i], want);
+            if (fabs(x[i] - want) > 1e-12)
+                fail_msg("%s channel %d sample %lld: %g, want %g", path, c, (long long)i, x[i], want);
         }
         /* a block read from the middle agrees with the whole */
         double y[7];
@@ -97,7 +114,9 @@ static void check_file(const char *path, const lab_acq *a)
 static void test_variants(void **state)
 {
     (void)state;
-    static const struct { int rev, be; } v[] = {{41, 0}, {41, 1}, {84, 0}, {132, 1}, {132, 0}};
+    static const struct {
+        int rev, be;
+    } v[] = {{41, 0}, {41, 1}, {84, 0}, {132, 1}, {132, 0}};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         for (int comp = 0; comp < 2; comp++) {
             lab_acq a = spec(v[i].rev, v[i].be, comp);
@@ -249,7 +268,8 @@ static void test_lying_headers(void **state)
     expect_refused(c, n, PSY_E_FORMAT, "sample interval 0 ms must be positive");
     memcpy(c, b, n), put_le32(c + 6, 0x7fffffff);
     expect_refused(c, n, PSY_E_FORMAT, "graph header length");
-    memcpy(c, b, n), c[ch0 + 152] = 0xFF, c[ch0 + 153] = 0x7F, c[ch0 + 200 + 152] = 0xFD, c[ch0 + 200 + 153] = 0x7F;
+    memcpy(c, b, n), c[ch0 + 152] = 0xFF, c[ch0 + 153] = 0x7F, c[ch0 + 200 + 152] = 0xFD,
+                             c[ch0 + 200 + 153] = 0x7F;
     expect_refused(c, n, PSY_E_UNSUPPORTED, "sample dividers make a pattern");
     free(b);
     /* compressed: a corrupt stream, and a stream that decodes to other than its header says */
@@ -266,10 +286,8 @@ static void test_lying_headers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_variants),
-        cmocka_unit_test(test_memory_source),
-        cmocka_unit_test(test_convert_round_trip),
-        cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_variants),           cmocka_unit_test(test_memory_source),
+        cmocka_unit_test(test_convert_round_trip), cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_lying_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,17 +23,16 @@ static double stored(int c, int64_t i, void *ctx)
     return (double)((i * (c + 3)) % 500 - 250 + c);
 }
 
-static const char markers[] =
-    "Mk1=New Segment,,1,1,0,20240506101112123456\r\n"
-    "Mk2=Stimulus,S  1,101,1,0\r\n"
-    "Mk3=Response,R\\1 2,201,50,2\r\n"
-    "Mk4=New Segment,,601,1,0,20240506101122623456\r\n"
-    "Mk5=Stimulus,S  3,701,1,0\r\n";
+static const char markers[] = "Mk1=New Segment,,1,1,0,20240506101112123456\r\n"
+                              "Mk2=Stimulus,S  1,101,1,0\r\n"
+                              "Mk3=Response,R\\1 2,201,50,2\r\n"
+                              "Mk4=New Segment,,601,1,0,20240506101122623456\r\n"
+                              "Mk5=Stimulus,S  3,701,1,0\r\n";
 
 static lab_bv spec(const char *stem, const char *format, int vectorized, int big_endian)
 {
-    lab_bv b = {stem, NCH, FRAMES, 1000, format, vectorized, big_endian, 0, labels, units, resolution,
-                stored, NULL, markers, NULL, NULL};
+    lab_bv b = {stem,   NCH,   FRAMES,     1000,   format, vectorized, big_endian, 0,
+                labels, units, resolution, stored, NULL,   markers,    NULL,       NULL};
     return b;
 }
 
@@ -63,7 +62,8 @@ static void check(const char *name, const lab_bv *b)
         assert_int_equal(psy_reader_read(r, c, 0, FRAMES, x), PSY_OK);
         for (int i = 0; i < FRAMES; i++) {
             double want = stored(c, i, NULL) * resolution[c];
-            if (strcmp(b->binary_format, "IEEE_FLOAT_32") == 0) want = (float)stored(c, i, NULL) * resolution[c];
+            if (strcmp(b->binary_format, "IEEE_FLOAT_32") == 0)
+                want = (float)stored(c, i, NULL) * resolution[c];
             if (fabs(x[i] - want) > 1e-12) fail_msg("%s ch %d sample %d: %g want %g", name, c, i, x[i], want);
         }
     }
@@ -91,8 +91,14 @@ static void check(const char *name, const lab_bv *b)
 static void test_variants(void **state)
 {
     (void)state;
-    static const struct { const char *fmt; int vec, be; } v[] = {
-        {"INT_16", 0, 0}, {"INT_32", 0, 1}, {"IEEE_FLOAT_32", 0, 0}, {"INT_16", 1, 0}, {"IEEE_FLOAT_32", 1, 1}};
+    static const struct {
+        const char *fmt;
+        int vec, be;
+    } v[] = {{"INT_16", 0, 0},
+             {"INT_32", 0, 1},
+             {"IEEE_FLOAT_32", 0, 0},
+             {"INT_16", 1, 0},
+             {"IEEE_FLOAT_32", 1, 1}};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         char stem[32], name[48];
         snprintf(stem, sizeof stem, "bv%zu", i);
@@ -135,7 +141,8 @@ static void expect_refused(const char *name, psy_status want, const char *words)
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path_of(name), NULL, &r, &why);
     if (st != want || !strstr(why.text, words))
-        fail_msg("%s: got %s '%s', want %s '%s'", name, psy_strerror(st), why.text, psy_strerror(want), words);
+        fail_msg("%s: got %s '%s', want %s '%s'", name, psy_strerror(st), why.text, psy_strerror(want),
+                 words);
     assert_null(r);
 }
 
@@ -145,37 +152,52 @@ static void test_hostile(void **state)
     static const unsigned char data[16] = {0};
     write_temp_file("h.eeg", data, sizeof data);
     char text[1024];
-    snprintf(text, sizeof text, "%sDataFile=../../etc/passwd\nNumberOfChannels=1\nSamplingInterval=1000\n"
-             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n", header_head);
+    snprintf(text, sizeof text,
+             "%sDataFile=../../etc/passwd\nNumberOfChannels=1\nSamplingInterval=1000\n"
+             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
+             header_head);
     write_text("escape.vhdr", text);
-    expect_refused("escape.vhdr", PSY_E_FORMAT, "DataFile: file name '../../etc/passwd' has a directory part");
-    snprintf(text, sizeof text, "%sDataFile=/etc/passwd\nNumberOfChannels=1\nSamplingInterval=1000\n"
-             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n", header_head);
+    expect_refused("escape.vhdr", PSY_E_FORMAT,
+                   "DataFile: file name '../../etc/passwd' has a directory part");
+    snprintf(text, sizeof text,
+             "%sDataFile=/etc/passwd\nNumberOfChannels=1\nSamplingInterval=1000\n"
+             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
+             header_head);
     write_text("absolute.vhdr", text);
     expect_refused("absolute.vhdr", PSY_E_FORMAT, "has a directory part");
-    snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=1000\nDataPoints=999999999999\n"
-             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n", header_head);
+    snprintf(text, sizeof text,
+             "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=1000\nDataPoints=999999999999\n"
+             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
+             header_head);
     write_text("lying.vhdr", text);
     expect_refused("lying.vhdr", PSY_E_TRUNCATED, "says 999999999999 data points but the data file holds 8");
-    snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=99999999\nSamplingInterval=1000\n", header_head);
+    snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=99999999\nSamplingInterval=1000\n",
+             header_head);
     write_text("many.vhdr", text);
     expect_refused("many.vhdr", PSY_E_FORMAT, "NumberOfChannels '99999999' is not 1..65536");
-    snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=2\nSamplingInterval=1000\n"
-             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n", header_head);
+    snprintf(text, sizeof text,
+             "%sDataFile=h.eeg\nNumberOfChannels=2\nSamplingInterval=1000\n"
+             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
+             header_head);
     write_text("missing_ch.vhdr", text);
     expect_refused("missing_ch.vhdr", PSY_E_FORMAT, "no line Ch2 in [Channel Infos]");
     snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=0\n", header_head);
     write_text("rate0.vhdr", text);
     expect_refused("rate0.vhdr", PSY_E_FORMAT, "SamplingInterval '0' (microseconds) must be positive");
-    snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=1000\n"
-             "[Binary Infos]\nBinaryFormat=INT_64\n", header_head);
+    snprintf(text, sizeof text,
+             "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=1000\n"
+             "[Binary Infos]\nBinaryFormat=INT_64\n",
+             header_head);
     write_text("int64.vhdr", text);
     expect_refused("int64.vhdr", PSY_E_UNSUPPORTED, "BinaryFormat 'INT_64'");
-    snprintf(text, sizeof text, "%sDataFile=nothere.eeg\nNumberOfChannels=1\nSamplingInterval=1000\n"
-             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n", header_head);
+    snprintf(text, sizeof text,
+             "%sDataFile=nothere.eeg\nNumberOfChannels=1\nSamplingInterval=1000\n"
+             "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
+             header_head);
     write_text("nodata.vhdr", text);
     expect_refused("nodata.vhdr", PSY_E_NOT_FOUND, "DataFile 'nothere.eeg' named by the header is missing");
-    write_text("lonely.vmrk", "Brain Vision Data Exchange Marker File, Version 1.0\n[Marker Infos]\nMk1=a,b,1,1,0\n");
+    write_text("lonely.vmrk",
+               "Brain Vision Data Exchange Marker File, Version 1.0\n[Marker Infos]\nMk1=a,b,1,1,0\n");
     expect_refused("lonely.vmrk", PSY_E_FORMAT, "without its header 'lonely.vhdr'");
 }
 
@@ -185,8 +207,10 @@ static void test_ascii(void **state)
     (void)state;
     write_text("asc.dat", "time ch1 ch2\n0 1,5 -2\n1 2,5 -3\n2 3,5 -4\n");
     char text[1024];
-    snprintf(text, sizeof text, "%sDataFile=asc.dat\nDataFormat=ASCII\nNumberOfChannels=2\nSamplingInterval=4000\n"
-             "[ASCII Infos]\nDecimalSymbol=,\nSkipLines=1\nSkipColumns=1\n[Channel Infos]\nCh1=ECG,,2,mV\nCh2=RESP,,,\n",
+    snprintf(text, sizeof text,
+             "%sDataFile=asc.dat\nDataFormat=ASCII\nNumberOfChannels=2\nSamplingInterval=4000\n"
+             "[ASCII Infos]\nDecimalSymbol=,\nSkipLines=1\nSkipColumns=1\n[Channel "
+             "Infos]\nCh1=ECG,,2,mV\nCh2=RESP,,,\n",
              header_head);
     write_text("asc.vhdr", text);
     psy_reader *r = open_or_fail(path_of("asc.vhdr"));

@@ -32,7 +32,8 @@ static const psy_event *find_event(const psy_reader *r, const char *label, int n
 
 static void check_physio(psy_reader *r)
 {
-    static const char *const labels[4] = {"EDA filtered, differentiated", "EKG - ERS100C", "RESP - RSP100C", "EDA - GSR100C"};
+    static const char *const labels[4] = {"EDA filtered, differentiated", "EKG - ERS100C", "RESP - RSP100C",
+                                          "EDA - GSR100C"};
     static const char *const units[4] = {"microsiemens", "mV", "Volts", "uS"};
     static const psy_channel_type types[4] = {PSY_CH_OTHER, PSY_CH_ECG, PSY_CH_RESP, PSY_CH_EDA};
     static const double rates[4] = {2000, 1000, 2000.0 / 512, 2000};
@@ -53,14 +54,16 @@ static void check_physio(psy_reader *r)
     assert_true(fabs(find_event(r, "EDA Peak", 1)->onset_s - 19138 / 2000.0) < 1e-9);
     assert_true(fabs(find_event(r, "EDA Trough", 0)->onset_s - 34807 / 2000.0) < 1e-9);
     assert_true(find_event(r, "Segment 1", 0)->onset_s == 0);
-    assert_non_null(strstr(find_event(r, "psyphys: journal", 0)->detail,
-                           "EKG for heart rate, EDA for skin conductance, and a respiration belt. I took three deep breaths."));
+    assert_non_null(strstr(
+        find_event(r, "psyphys: journal", 0)->detail,
+        "EKG for heart rate, EDA for skin conductance, and a respiration belt. I took three deep breaths."));
 }
 
 static void test_acq_physio(void **state)
 {
     (void)state;
-    psy_reader *v3 = open_shared("formats/acq/physio-3.8.1.acq", 0), *v5 = open_shared("formats/acq/physio-5.0.1.acq", 0),
+    psy_reader *v3 = open_shared("formats/acq/physio-3.8.1.acq", 0),
+               *v5 = open_shared("formats/acq/physio-5.0.1.acq", 0),
                *v5c = open_shared("formats/acq/physio-5.0.1-c.acq", 0);
     check_physio(v3);
     check_physio(v5);
@@ -111,7 +114,7 @@ static void test_brainvision(void **state)
         assert_true(ch->rate_hz == 1000 && ch->frames == 7900);
     }
     assert_string_equal(psy_reader_channel(r, 0)->label, "FP1");
-    assert_string_equal(psy_reader_channel(r, 2)->unit, "\xc2\xb5V"); /* no unit given: microvolts */
+    assert_string_equal(psy_reader_channel(r, 2)->unit, "\xc2\xb5V");  /* no unit given: microvolts */
     static const char *const units[5] = {"uS", "ARU", "uS", "S", "C"}; /* CP6, HL, HR, Vb, ReRef */
     for (int c = 27; c < 32; c++) assert_string_equal(psy_reader_channel(r, c)->unit, units[c - 27]);
     assert_int_equal(psy_reader_channel(r, 27)->type, PSY_CH_EDA);
@@ -121,7 +124,8 @@ static void test_brainvision(void **state)
     assert_string_equal(e->detail, "Stimulus");
     assert_true(fabs(find_event(r, "O  1", 0)->onset_s - 7.699) < 1e-12);
     psy_datetime t = psy_reader_start(r);
-    assert_true(t.known && t.year == 2013 && t.month == 11 && t.day == 13 && t.hour == 16 && t.minute == 14 && t.second == 3);
+    assert_true(t.known && t.year == 2013 && t.month == 11 && t.day == 13 && t.hour == 16 && t.minute == 14 &&
+                t.second == 3);
     /* the stored int16 times 0.5 uV, checked against the file bytes */
     FILE *f = fopen(shared_data("formats/brainvision/test.eeg"), "rb");
     assert_non_null(f);
@@ -143,8 +147,9 @@ static void test_xdf_minimal(void **state)
     (void)state;
     psy_reader *r = open_shared("formats/xdf/minimal.xdf", 0);
     assert_int_equal(psy_reader_channel_count(r), 3);
-    static const double table[9][3] = {{192, 255, 238}, {12, 22, 32}, {13, 23, 33}, {14, 24, 34}, {15, 25, 35},
-                                       {12, 22, 32},    {13, 23, 33}, {14, 24, 34}, {15, 25, 35}};
+    static const double table[9][3] = {{192, 255, 238}, {12, 22, 32}, {13, 23, 33},
+                                       {14, 24, 34},    {15, 25, 35}, {12, 22, 32},
+                                       {13, 23, 33},    {14, 24, 34}, {15, 25, 35}};
     for (int c = 0; c < 3; c++) {
         const psy_channel_info *ch = psy_reader_channel(r, c);
         assert_true(ch->rate_hz == 10 && ch->frames == 9);
@@ -221,7 +226,8 @@ static void test_opensignals(void **state)
         assert_string_equal(c->unit, files[i].unit);
         double x;
         assert_int_equal(psy_reader_read(r, files[i].channel, 0, 1, &x), PSY_OK);
-        if (fabs(x - files[i].first) > 1e-12) fail_msg("%s: %.15g, want %.15g", files[i].file, x, files[i].first);
+        if (fabs(x - files[i].first) > 1e-12)
+            fail_msg("%s: %.15g, want %.15g", files[i].file, x, files[i].first);
         assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_TRIGGER);
         assert_int_equal(psy_reader_warning_count(r), 0);
         psy_reader_close(r);
@@ -232,8 +238,8 @@ int main(void)
 {
     require_shared_data();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_acq_physio),   cmocka_unit_test(test_acq_r42),
-        cmocka_unit_test(test_brainvision),  cmocka_unit_test(test_xdf_minimal),
+        cmocka_unit_test(test_acq_physio),        cmocka_unit_test(test_acq_r42),
+        cmocka_unit_test(test_brainvision),       cmocka_unit_test(test_xdf_minimal),
         cmocka_unit_test(test_xdf_empty_streams), cmocka_unit_test(test_opensignals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,8 +32,10 @@ static void test_plux(void **state)
     (void)state;
     const char *text =
         "# OpenSignals Text File Format. Version 1\n"
-        "# {\"00:07:80:3B:46:61\": {\"sensor\": [\"ECG\", \"EDA\", \"RESPIRATION\"], \"column\": [\"nSeq\", \"DI\", "
-        "\"CH1\", \"CH2\", \"CH3\"], \"sampling rate\": 500, \"label\": [\"CH1\", \"CH2\", \"CH3\"], \"resolution\": "
+        "# {\"00:07:80:3B:46:61\": {\"sensor\": [\"ECG\", \"EDA\", \"RESPIRATION\"], \"column\": [\"nSeq\", "
+        "\"DI\", "
+        "\"CH1\", \"CH2\", \"CH3\"], \"sampling rate\": 500, \"label\": [\"CH1\", \"CH2\", \"CH3\"], "
+        "\"resolution\": "
         "[16, 16, 16], \"device\": \"biosignalsplux\", \"date\": \"2020-3-4\", \"time\": \"9:08:07.250\"}}\n"
         "# EndOfHeader\n"
         "0\t0\t32768\t13107\t49152\t\n"
@@ -43,7 +45,8 @@ static void test_plux(void **state)
     psy_reader *r = open_text("plux.txt", text);
     assert_string_equal(psy_reader_format(r), "OpenSignals");
     assert_int_equal(psy_reader_channel_count(r), 4);
-    const psy_channel_info *ecg = psy_reader_channel(r, 1), *eda = psy_reader_channel(r, 2), *resp = psy_reader_channel(r, 3);
+    const psy_channel_info *ecg = psy_reader_channel(r, 1), *eda = psy_reader_channel(r, 2),
+                           *resp = psy_reader_channel(r, 3);
     assert_string_equal(psy_reader_channel(r, 0)->label, "DI");
     assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_TRIGGER);
     assert_string_equal(ecg->label, "ECG CH1");
@@ -81,15 +84,16 @@ static void test_plux(void **state)
 static void test_bitalino(void **state)
 {
     (void)state;
-    const char *rev =
-        "# OpenSignals Text File Format\n"
-        "# {\"20:16:11:02:85:30\": {\"sensor\": [\"ECGBITREV\", \"EDABITREV\", \"EMGBITREV\"], \"column\": [\"nSeq\", "
-        "\"I1\", \"I2\", \"O1\", \"O2\", \"A1\", \"A3\", \"A4\"], \"sampling rate\": 100, \"label\": [\"A1\", \"A3\", \"A4\"], "
-        "\"resolution\": [4, 1, 1, 1, 1, 10, 10, 10], \"device\": \"bitalino_rev\"}}\n"
-        "# EndOfHeader\n"
-        "14\t0\t0\t0\t0\t512\t460\t1\n"
-        "15\t0\t0\t0\t0\t1023\t0\t2\n"
-        "0\t1\t0\t0\t0\t0\t1023\t3\n";
+    const char *rev = "# OpenSignals Text File Format\n"
+                      "# {\"20:16:11:02:85:30\": {\"sensor\": [\"ECGBITREV\", \"EDABITREV\", \"EMGBITREV\"], "
+                      "\"column\": [\"nSeq\", "
+                      "\"I1\", \"I2\", \"O1\", \"O2\", \"A1\", \"A3\", \"A4\"], \"sampling rate\": 100, "
+                      "\"label\": [\"A1\", \"A3\", \"A4\"], "
+                      "\"resolution\": [4, 1, 1, 1, 1, 10, 10, 10], \"device\": \"bitalino_rev\"}}\n"
+                      "# EndOfHeader\n"
+                      "14\t0\t0\t0\t0\t512\t460\t1\n"
+                      "15\t0\t0\t0\t0\t1023\t0\t2\n"
+                      "0\t1\t0\t0\t0\t0\t1023\t3\n";
     psy_reader *r = open_text("bit.txt", rev);
     assert_int_equal(psy_reader_channel_count(r), 7);
     assert_int_equal(psy_reader_channel(r, 4)->frames, 3); /* nSeq wraps at 16: nothing lost */
@@ -107,12 +111,13 @@ static void test_bitalino(void **state)
     assert_true(x[2] == 3);
     psy_reader_close(r);
 
-    const char *original =
-        "# OpenSignals Text File Format\n"
-        "# {\"98:D3:31:B2:11:34\": {\"sensor\": [\"EDA\"], \"column\": [\"nSeq\", \"I1\", \"I2\", \"O1\", \"O2\", \"A3\"], "
-        "\"sampling rate\": 10, \"label\": [\"A3\"], \"resolution\": [4, 1, 1, 1, 1, 10], \"device\": \"bitalino\"}}\n"
-        "# EndOfHeader\n"
-        "0\t0\t0\t0\t0\t512\n";
+    const char *original = "# OpenSignals Text File Format\n"
+                           "# {\"98:D3:31:B2:11:34\": {\"sensor\": [\"EDA\"], \"column\": [\"nSeq\", \"I1\", "
+                           "\"I2\", \"O1\", \"O2\", \"A3\"], "
+                           "\"sampling rate\": 10, \"label\": [\"A3\"], \"resolution\": [4, 1, 1, 1, 1, 10], "
+                           "\"device\": \"bitalino\"}}\n"
+                           "# EndOfHeader\n"
+                           "0\t0\t0\t0\t0\t512\n";
     r = open_text("bit_orig.txt", original);
     /* original BITalino EDA: uS = 1 / (1 - ADC/2^n) */
     assert_int_equal(psy_reader_read(r, 4, 0, 1, x), PSY_OK);
@@ -123,15 +128,17 @@ static void test_bitalino(void **state)
 static void test_two_devices_and_converted(void **state)
 {
     (void)state;
-    const char *two =
-        "# OpenSignals Text File Format\n"
-        "# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"DI\", \"CH1\"], \"sampling rate\": 1000, \"label\": "
-        "[\"CH1\"], \"resolution\": [16], \"device\": \"biosignalsplux\"}, \"B\": {\"sensor\": [\"BVP\"], \"column\": "
-        "[\"nSeq\", \"DI\", \"CH1\"], \"sampling rate\": 1000, \"label\": [\"CH1\"], \"resolution\": [12], \"device\": "
-        "\"biosignalsplux\"}}\n"
-        "# EndOfHeader\n"
-        "0\t0\t100\t0\t0\t2048\n"
-        "1\t0\t200\t1\t0\t4095\n";
+    const char *two = "# OpenSignals Text File Format\n"
+                      "# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"DI\", \"CH1\"], \"sampling "
+                      "rate\": 1000, \"label\": "
+                      "[\"CH1\"], \"resolution\": [16], \"device\": \"biosignalsplux\"}, \"B\": {\"sensor\": "
+                      "[\"BVP\"], \"column\": "
+                      "[\"nSeq\", \"DI\", \"CH1\"], \"sampling rate\": 1000, \"label\": [\"CH1\"], "
+                      "\"resolution\": [12], \"device\": "
+                      "\"biosignalsplux\"}}\n"
+                      "# EndOfHeader\n"
+                      "0\t0\t100\t0\t0\t2048\n"
+                      "1\t0\t200\t1\t0\t4095\n";
     psy_reader *r = open_text("two.txt", two);
     assert_int_equal(psy_reader_channel_count(r), 4);
     assert_string_equal(psy_reader_channel(r, 1)->label, "ECG CH1 (A)");
@@ -144,7 +151,8 @@ static void test_two_devices_and_converted(void **state)
 
     const char *conv =
         "# OpenSignals Text File Format\n"
-        "# {\"A\": {\"sensor\": [\"EDA\"], \"column\": [\"nSeq\", \"DI\", \"CH1\"], \"sampling rate\": 10, \"label\": "
+        "# {\"A\": {\"sensor\": [\"EDA\"], \"column\": [\"nSeq\", \"DI\", \"CH1\"], \"sampling rate\": 10, "
+        "\"label\": "
         "[\"CH1\"], \"resolution\": [16], \"device\": \"biosignalsplux\", \"convertedValues\": 1}}\n"
         "# EndOfHeader\n"
         "0\t0\t5.25\n";
@@ -161,7 +169,8 @@ static void expect_refused(const char *name, const char *text, const char *words
     psy_reader *r = NULL;
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path_of(name), NULL, &r, &why);
-    if (st != PSY_E_FORMAT || !strstr(why.text, words)) fail_msg("%s: got %s '%s', want '%s'", name, psy_strerror(st), why.text, words);
+    if (st != PSY_E_FORMAT || !strstr(why.text, words))
+        fail_msg("%s: got %s '%s', want '%s'", name, psy_strerror(st), why.text, words);
     assert_null(r);
 }
 
@@ -172,20 +181,30 @@ static void test_hostile(void **state)
     char t[2048];
     snprintf(t, sizeof t, "%s# {\"A\": {\"column\": [\"nSeq\"\n# EndOfHeader\n0\n", head);
     expect_refused("badjson.txt", t, "the OpenSignals header line is not a JSON object");
-    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 10, "
-             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n0\t1\n", head);
+    snprintf(t, sizeof t,
+             "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 10, "
+             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n0\t1\n",
+             head);
     expect_refused("noend.txt", t, "the header ends without '# EndOfHeader'");
-    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 10, "
-             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t1\n1\t2\t3\n", head);
+    snprintf(t, sizeof t,
+             "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 10, "
+             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t1\n1\t2\t3\n",
+             head);
     expect_refused("ragged.txt", t, "line 5 has 3 columns, the header names 2");
-    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": -5, "
-             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t1\n", head);
+    snprintf(t, sizeof t,
+             "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": -5, "
+             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t1\n",
+             head);
     expect_refused("rate.txt", t, "\"sampling rate\" is missing or not positive");
-    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 5, "
-             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\tabc\n", head);
+    snprintf(t, sizeof t,
+             "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 5, "
+             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\tabc\n",
+             head);
     expect_refused("text.txt", t, "line 4, column 2: 'abc' is not a number");
-    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 5, "
-             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n", head);
+    snprintf(t, sizeof t,
+             "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 5, "
+             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n",
+             head);
     expect_refused("norows.txt", t, "a header but no data rows");
 }
 

@@ -27,10 +27,12 @@ static void write_main(const char *path)
 {
     FILE *f = lab_xdf_open(path);
     assert_non_null(f);
-    lab_xdf_stream_header(f, 1, "BioAmp ECG", "ECG", 1, 250, "float32",
-                          "<channels><channel><label>ECG II</label><unit>mV</unit><type>ECG</type></channel></channels>");
-    lab_xdf_stream_header(f, 7, "Heart rate", "HR", 1, 0, "double64", "<channels><channel><label>HR</label>"
-                                                                       "<unit>bpm</unit></channel></channels>");
+    lab_xdf_stream_header(
+        f, 1, "BioAmp ECG", "ECG", 1, 250, "float32",
+        "<channels><channel><label>ECG II</label><unit>mV</unit><type>ECG</type></channel></channels>");
+    lab_xdf_stream_header(f, 7, "Heart rate", "HR", 1, 0, "double64",
+                          "<channels><channel><label>HR</label>"
+                          "<unit>bpm</unit></channel></channels>");
     lab_xdf_stream_header(f, 9, "PsychoPy", "Markers", 2, 0, "string", NULL);
     lab_xdf_stream_header(f, 4, "GSR", "GSR", 1, 4, "int16", NULL);
     int64_t i = 0;
@@ -65,7 +67,8 @@ static void test_streams(void **state)
     psy_datetime t = psy_reader_start(r);
     assert_true(t.known && t.year == 2024 && t.hour == 10);
     /* time 0 is the first numeric sample: HR at R = 0.3 */
-    const psy_channel_info *ecg = psy_reader_channel(r, 0), *hr = psy_reader_channel(r, 1), *gsr = psy_reader_channel(r, 2);
+    const psy_channel_info *ecg = psy_reader_channel(r, 0), *hr = psy_reader_channel(r, 1),
+                           *gsr = psy_reader_channel(r, 2);
     assert_string_equal(ecg->label, "ECG II");
     assert_int_equal(ecg->type, PSY_CH_ECG);
     assert_string_equal(ecg->unit, "mV");
@@ -190,7 +193,8 @@ static void test_cut_short(void **state)
         }
         double x[8];
         for (int c = 0; c < psy_reader_channel_count(r); c++)
-            if (psy_reader_channel(r, c)->frames >= 8) assert_int_equal(psy_reader_read(r, c, 0, 8, x), PSY_OK);
+            if (psy_reader_channel(r, c)->frames >= 8)
+                assert_int_equal(psy_reader_read(r, c, 0, 8, x), PSY_OK);
         psy_reader_close(r);
     }
 }
@@ -201,7 +205,8 @@ static void expect_refused(const char *name, psy_status want, const char *words)
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path_of(name), NULL, &r, &why);
     if (st != want || !strstr(why.text, words))
-        fail_msg("%s: got %s '%s', want %s '%s'", name, psy_strerror(st), why.text, psy_strerror(want), words);
+        fail_msg("%s: got %s '%s', want %s '%s'", name, psy_strerror(st), why.text, psy_strerror(want),
+                 words);
     assert_null(r);
 }
 
@@ -252,10 +257,8 @@ static void test_hostile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_streams),
-        cmocka_unit_test(test_clock_reset),
-        cmocka_unit_test(test_unstamped_head),
-        cmocka_unit_test(test_cut_short),
+        cmocka_unit_test(test_streams),        cmocka_unit_test(test_clock_reset),
+        cmocka_unit_test(test_unstamped_head), cmocka_unit_test(test_cut_short),
         cmocka_unit_test(test_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

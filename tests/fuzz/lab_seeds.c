@@ -45,11 +45,29 @@ int main(int argc, char **argv)
     static const int64_t frames[3] = {61, 30, 59};
     static const double scale[3] = {0.01, 0.001, 1}, offset[3] = {0, 1, 0};
     static const lab_acq_marker marks[2] = {{0, -1, "apnd", "Segment 1"}, {20, 2, "flag", "stim"}};
-    static const struct { int rev, be, comp; } acq[] = {{41, 0, 0}, {41, 1, 1}, {84, 0, 0}, {84, 0, 1}, {132, 1, 0}, {132, 0, 1}};
+    static const struct {
+        int rev, be, comp;
+    } acq[] = {{41, 0, 0}, {41, 1, 1}, {84, 0, 0}, {84, 0, 1}, {132, 1, 0}, {132, 0, 1}};
     for (size_t i = 0; i < sizeof acq / sizeof acq[0]; i++) {
-        lab_acq a = {acq[i].rev, acq[i].be, acq[i].comp, 1.0, 3, labels, units, dividers, is_float, frames, scale, offset,
-                     value, NULL, marks, 2, acq[i].rev >= 108 ? "<html><body>note &amp; more</body></html>" : "a note"};
-        snprintf(path, sizeof path, "%s/acq/rev%d_%s%s", out, acq[i].rev, acq[i].be ? "be" : "le", acq[i].comp ? "_c" : "");
+        lab_acq a = {acq[i].rev,
+                     acq[i].be,
+                     acq[i].comp,
+                     1.0,
+                     3,
+                     labels,
+                     units,
+                     dividers,
+                     is_float,
+                     frames,
+                     scale,
+                     offset,
+                     value,
+                     NULL,
+                     marks,
+                     2,
+                     acq[i].rev >= 108 ? "<html><body>note &amp; more</body></html>" : "a note"};
+        snprintf(path, sizeof path, "%s/acq/rev%d_%s%s", out, acq[i].rev, acq[i].be ? "be" : "le",
+                 acq[i].comp ? "_c" : "");
         if (lab_write_acq(path, &a)) return 1;
     }
 
@@ -75,12 +93,29 @@ int main(int argc, char **argv)
 
     static const char *const bv_labels[2] = {"ECG", "GSR"}, *const bv_units[2] = {"mV", "\xc2\xb5S"};
     static const double res[2] = {0.1, 0.01};
-    static const struct { const char *fmt; int vec, be; } bv[] = {{"INT_16", 0, 0}, {"IEEE_FLOAT_32", 1, 1}, {"INT_32", 0, 0}};
+    static const struct {
+        const char *fmt;
+        int vec, be;
+    } bv[] = {{"INT_16", 0, 0}, {"IEEE_FLOAT_32", 1, 1}, {"INT_32", 0, 0}};
     for (size_t i = 0; i < sizeof bv / sizeof bv[0]; i++) {
         snprintf(dir, sizeof dir, "%s/brainvision", out);
-        lab_bv b = {"fz", 2, 40, 2000, bv[i].fmt, bv[i].vec, bv[i].be, 0, bv_labels, bv_units, res, value, NULL,
+        lab_bv b = {"fz",
+                    2,
+                    40,
+                    2000,
+                    bv[i].fmt,
+                    bv[i].vec,
+                    bv[i].be,
+                    0,
+                    bv_labels,
+                    bv_units,
+                    res,
+                    value,
+                    NULL,
                     "Mk1=New Segment,,1,1,0,20240101120000000000\r\nMk2=Stimulus,S  1,5,1,0\r\n"
-                    "Mk3=New Segment,,21,1,0,20240101120005000000\r\n", NULL, NULL};
+                    "Mk3=New Segment,,21,1,0,20240101120005000000\r\n",
+                    NULL,
+                    NULL};
         if (lab_write_brainvision(dir, &b)) return 1;
         snprintf(path, sizeof path, "%s/brainvision/seed%zu", out, i);
         FILE *o = fopen(path, "wb");
