@@ -338,8 +338,9 @@ static psy_status add_events(acq *a, psy_reader *r, psy_message *why)
     return PSY_OK;
 }
 
-static psy_status build(acq *a, psy_source *src, psy_reader *r, psy_message *why)
+static psy_status build(void *impl, psy_source *src, psy_reader *r, psy_message *why)
 {
+    acq *a = impl;
     acq_file *f = &a->f;
     psy_status st = acq_parse(src, r, f, why);
     if (st != PSY_OK) return st;
@@ -392,23 +393,9 @@ psy_status psy_open_acq(psy_source *src, const psy_open_options *opt, psy_reader
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!src) return psy_fail(why, PSY_E_INVALID, "no source");
-    psy_reader *r = psy_reader_new("AcqKnowledge");
     acq *a = calloc(1, sizeof *a);
-    if (!r || !a) {
-        psy_reader_discard(r);
-        free(a);
-        return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    }
+    if (!a) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     a->src = src;
     a->win_at = -1;
-    psy_reader_set_impl(r, &acq_ops, a);
-    psy_status st = build(a, src, r, why);
-    if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_build("AcqKnowledge", src, &acq_ops, a, build, out, why);
 }

@@ -106,6 +106,18 @@ static psy_status parse_channel(bv_header *h, const raw_channel *rc, int utf8, p
     return PSY_OK;
 }
 
+/* Leading blanks off; 1 when the line holds nothing to parse: blank, a comment (';') or a section
+ * header ("[Common Infos]", which becomes the current section). */
+static int not_a_key(const char **line, size_t *len, char *section, size_t size)
+{
+    while (*len && (**line == ' ' || **line == '\t')) (*line)++, (*len)--;
+    if (!*len || **line == ';') return 1;
+    if (**line != '[') return 0;
+    const char *end = memchr(*line, ']', *len);
+    psy_copy_field(section, size, *line + 1, end ? (size_t)(end - *line - 1) : *len - 1);
+    return 1;
+}
+
 static int parse_yes(const char *v, size_t n)
 {
     char b[8];
@@ -141,13 +153,7 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
             }
             continue;
         }
-        while (len && (line[0] == ' ' || line[0] == '\t')) line++, len--;
-        if (!len || line[0] == ';') continue;
-        if (line[0] == '[') {
-            const char *end = memchr(line, ']', len);
-            psy_copy_field(section, sizeof section, line + 1, end ? (size_t)(end - line - 1) : len - 1);
-            continue;
-        }
+        if (not_a_key(&line, &len, section, sizeof section)) continue;
         const char *v;
         size_t vl;
         long num;
@@ -343,12 +349,7 @@ psy_status bv_parse_markers(psy_source *src, int utf8, bv_marker_fn fn, void *ct
             }
             continue;
         }
-        if (!len || line[0] == ';') continue;
-        if (line[0] == '[') {
-            const char *end = memchr(line, ']', len);
-            psy_copy_field(section, sizeof section, line + 1, end ? (size_t)(end - line - 1) : len - 1);
-            continue;
-        }
+        if (not_a_key(&line, &len, section, sizeof section)) continue;
         const char *v;
         size_t vl;
         long num;

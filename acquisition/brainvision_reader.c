@@ -225,23 +225,22 @@ static double seconds_between(const psy_datetime *a, const psy_datetime *b)
     return (double)(sb - sa) + (double)(b->nanosecond - a->nanosecond) * 1e-9;
 }
 
-/* Stretches from "New Segment" markers: segment k starts at its data point and, when every
- * segment has a date, at its date's distance from the first. Pauses of less than a sample, or
- * dates that would overlap the previous segment, leave the data continuous. */
+/* Stretches from "New Segment" markers: segment k starts at its data point and, when the first
+ * segment (at point 0) and every later one have a date, at its date's distance from the first.
+ * Pauses of less than a sample leave the data continuous; dates that would overlap the segment
+ * before are not trusted (continuous, with a warning). */
 static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double fs, psy_message *why)
 {
-    segment first = {0, 0, {0}};
-    int have_first = 0;
+    const segment *first = NULL;
     size_t used = 0;
-    for (size_t k = 0; k < l->n_seg; k++) {
-        if (l->seg[k].index == 0 && !have_first) first = l->seg[k], have_first = 1;
-        if (l->seg[k].index <= 0 || l->seg[k].index >= frames) continue; /* the start, or outside */
-        l->seg[used++] = l->seg[k];
-    }
-    int64_t start_index = 0;
-    if (have_first && first.has_date) psy_reader_set_start(r, &first.date);
+    for (size_t k = 0; k < l->n_seg; k++)
+        if (l->seg[k].index == 0 && !first) first = &l->seg[k];
+    if (first && first->has_date) psy_reader_set_start(r, &first->date);
+    segment start = first ? *first : (segment){0, 0, {0}};
+    for (size_t k = 0; k < l->n_seg; k++)
+        if (l->seg[k].index > 0 && l->seg[k].index < frames) l->seg[used++] = l->seg[k]; /* the later ones */
     if (!used) return PSY_OK;
-    int dated = have_first && first.has_date;
+    int dated = start.has_date;
     for (size_t k = 0; k < used; k++) dated &= l->seg[k].has_date;
     if (!dated) {
         psy_reader_warn(r,
@@ -250,44 +249,34 @@ static psy_status add_segments(psy_reader *r, mk_list *l, int64_t frames, double
                         used);
         return PSY_OK;
     }
-    double onset = 0, prev_end = 0;
-    int gaps = 0;
     double *onsets = malloc((used + 1) * sizeof *onsets);
     if (!onsets) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     onsets[0] = 0;
+    int gaps = 0;
     for (size_t k = 0; k < used; k++) {
-        int64_t from = k ? l->seg[k - 1].index : start_index;
-        prev_end = onsets[k] + (double)(l->seg[k].index - from) / fs;
-        onset = (double)start_index / fs + seconds_between(&first.date, &l->seg[k].date);
-        if (onset < prev_end - 1.0 / fs) { /* dates that overlap the data before: not trusted */
+        double prev_end = onsets[k] + (double)(l->seg[k].index - (k ? l->seg[k - 1].index : 0)) / fs;
+        double onset = seconds_between(&start.date, &l->seg[k].date);
+        if (onset < prev_end - 1.0 / fs) {
             free(onsets);
-            psy_reader_warn(
-                r,
-                "BrainVision New Segment dates overlap the data before them: the data are read as "
-                "continuous");
+            psy_reader_warn(r,
+                            "BrainVision New Segment dates overlap the data before them: the data are read "
+                            "as continuous");
             return PSY_OK;
         }
-        if (onset < prev_end + 1.0 / fs)
-            onset = prev_end;
-        else
-            gaps++;
-        onsets[k + 1] = onset;
+        gaps += onset >= prev_end + 1.0 / fs;
+        onsets[k + 1] = onset < prev_end + 1.0 / fs ? prev_end : onset;
     }
-    if (!gaps) {
-        free(onsets);
-        return PSY_OK;
-    }
-    for (size_t k = 0; k <= used; k++) {
-        int64_t from = k ? l->seg[k - 1].index : start_index, to = k < used ? l->seg[k].index : frames;
-        if (psy_reader_add_stretch(r, onsets[k], (double)(to - from) / fs) != PSY_OK) {
-            free(onsets);
-            return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        }
+    psy_status st = PSY_OK;
+    for (size_t k = 0; gaps && k <= used && st == PSY_OK; k++) {
+        int64_t from = k ? l->seg[k - 1].index : 0, to = k < used ? l->seg[k].index : frames;
+        if (psy_reader_add_stretch(r, onsets[k], (double)(to - from) / fs) != PSY_OK)
+            st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     free(onsets);
-    psy_reader_warn(r, "BrainVision recording paused %d times (New Segment markers): the pauses are gaps",
-                    gaps);
-    return PSY_OK;
+    if (gaps && st == PSY_OK)
+        psy_reader_warn(r, "BrainVision recording paused %d times (New Segment markers): the pauses are gaps",
+                        gaps);
+    return st;
 }
 
 /* Seconds from the start of data point `index`, through the stretches. */
@@ -436,8 +425,9 @@ static int first_line_is(psy_source *src, int (*is)(const char *, size_t))
     return is(p, nl ? (size_t)(nl - p) : n);
 }
 
-static psy_status build(bv *b, psy_source *src, psy_reader *r, psy_message *why)
+static psy_status build(void *impl, psy_source *src, psy_reader *r, psy_message *why)
 {
+    bv *b = impl;
     const char *name = psy_source_name(src);
     char vhdr[256], eeg[256], vmrk[256];
     stem_with(name, ".vhdr", vhdr, sizeof vhdr);
@@ -514,23 +504,9 @@ psy_status psy_open_brainvision(psy_source *src, const psy_open_options *opt, ps
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!src) return psy_fail(why, PSY_E_INVALID, "no source");
-    psy_reader *r = psy_reader_new("BrainVision");
     bv *b = calloc(1, sizeof *b);
-    if (!r || !b) {
-        psy_reader_discard(r);
-        free(b);
-        return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    }
+    if (!b) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     b->own = src;
     b->win_first = -1;
-    psy_reader_set_impl(r, &bv_ops, b);
-    psy_status st = build(b, src, r, why);
-    if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_build("BrainVision", src, &bv_ops, b, build, out, why);
 }

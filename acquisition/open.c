@@ -78,12 +78,13 @@ static open_fn choose_reader(psy_source *src, const unsigned char *buf, size_t n
         psy_has_suffix_ci(name, ".vhdr") || psy_has_suffix_ci(name, ".vmrk") ||
         (psy_has_suffix_ci(name, ".eeg") && !is_text(buf, n)))
         return psy_open_brainvision;
-    if (psy_acq_probe(buf, n) || (psy_has_suffix_ci(name, ".acq") && !is_text(buf, n))) return psy_open_acq;
     if (is_wfdb_annotation_name(name) && !is_text(buf, n)) return psy_open_wfdb_annotations;
+    if (psy_acq_probe(buf, n) || (psy_has_suffix_ci(name, ".acq") && !is_text(buf, n))) return psy_open_acq;
     if (psy_has_suffix_ci(name, ".hea")) return psy_open_wfdb;
     if (has_prefix(buf, n, "\x1f\x8b", 2) || is_text(buf, n)) return psy_open_text;
     *st = psy_fail(why, PSY_E_UNKNOWN_FORMAT,
-                   "unknown format: not EDF/BDF, WFDB, audio (WAV/FLAC/...), ISHNE, AcqKnowledge, XDF, BrainVision, OpenSignals or delimited text");
+                   "unknown format: not EDF/BDF, WFDB, audio (WAV/FLAC/...), ISHNE, AcqKnowledge, XDF, "
+                   "BrainVision, OpenSignals or delimited text");
     return NULL;
 }
 

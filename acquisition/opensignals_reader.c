@@ -266,9 +266,10 @@ static psy_status add_device(os *o, psy_reader *r, const char *mac, json_t *dev,
                                 c->bits);
             }
             snprintf(info.label, sizeof info.label, "%s %s", base[0] ? base : "CH", name);
-            if (o->converted) {
+            if (o->converted) { /* OpenSignals converted them: only the unit and type are wanted */
+                os_column unused = *c;
+                transfer(&unused, sensor, device, unit, &info.type);
                 c->tf = TF_RAW;
-                transfer(&(os_column){.bits = c->bits}, sensor, device, unit, &info.type);
             } else if (!transfer(c, sensor, device, unit, &info.type)) {
                 psy_reader_warn(r, "sensor '%s' (%s): no transfer function, raw ADC values",
                                 sensor[0] ? sensor : "?", info.label);
@@ -519,8 +520,9 @@ int psy_opensignals_probe(const unsigned char *head, size_t n)
     return n >= skip + sizeof magic - 1 && memcmp(head + skip, magic, sizeof magic - 1) == 0;
 }
 
-static psy_status build(os *o, psy_source *src, psy_reader *r, psy_message *why)
+static psy_status build(void *impl, psy_source *src, psy_reader *r, psy_message *why)
 {
+    os *o = impl;
     if (text_lines_init(&o->lines, src) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     o->lines_ready = 1;
     char *line;
@@ -585,22 +587,8 @@ psy_status psy_open_opensignals(psy_source *src, const psy_open_options *opt, ps
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!src) return psy_fail(why, PSY_E_INVALID, "no source");
-    psy_reader *r = psy_reader_new("OpenSignals");
     os *o = calloc(1, sizeof *o);
-    if (!r || !o) {
-        psy_reader_discard(r);
-        free(o);
-        return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    }
+    if (!o) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     o->src = src;
-    psy_reader_set_impl(r, &os_ops, o);
-    psy_status st = build(o, src, r, why);
-    if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_build("OpenSignals", src, &os_ops, o, build, out, why);
 }

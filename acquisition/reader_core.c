@@ -326,6 +326,26 @@ psy_status psy_reader_finish(psy_reader *r)
     return PSY_OK;
 }
 
+psy_status psy_reader_build(const char *format_name, psy_source *src, const psy_reader_ops *ops, void *impl,
+                            psy_reader_build_fn build, psy_reader **out, psy_message *why)
+{
+    psy_reader *r = psy_reader_new(format_name);
+    if (!r) {
+        ops->destroy(impl);
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    psy_reader_set_impl(r, ops, impl);
+    psy_status st = build(impl, src, r, why);
+    if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (st != PSY_OK) {
+        psy_reader_discard(r);
+        return st;
+    }
+    psy_reader_adopt_source(r, src);
+    *out = r;
+    return PSY_OK;
+}
+
 void psy_reader_discard(psy_reader *r)
 {
     if (!r) return;

@@ -72,6 +72,14 @@ void psy_reader_trim_channel(psy_reader *reader, int ch, int64_t frames);
 void psy_reader_warn(psy_reader *reader, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The common part of a format's open: a new reader named format_name with ops and impl (owned
+ * from the call on: ops->destroy frees it, on failure too), filled by build(impl, src, reader,
+ * why), then finished; on success it adopts src and is stored in *out. Returns build's status,
+ * PSY_E_NOMEM, or PSY_OK. */
+typedef psy_status (*psy_reader_build_fn)(void *impl, psy_source *src, psy_reader *reader, psy_message *why);
+psy_status psy_reader_build(const char *format_name, psy_source *src, const psy_reader_ops *ops, void *impl,
+                            psy_reader_build_fn build, psy_reader **out, psy_message *why);
+
 /* Finishes construction: sorts events, adds a default stretch. PSY_OK or PSY_E_NOMEM. */
 psy_status psy_reader_finish(psy_reader *reader);
 

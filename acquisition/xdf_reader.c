@@ -732,9 +732,8 @@ static psy_status add_channels(xdf *x, psy_reader *r, xstream *s, psy_message *w
     return PSY_OK;
 }
 
-static psy_status add_markers(xdf *x, psy_reader *r, xstream *s, double t0, psy_message *why)
+static psy_status add_markers(psy_reader *r, xstream *s, double t0, psy_message *why)
 {
-    (void)x;
     for (size_t k = 0; k < s->n_marks; k++) {
         const xmark *m = &s->marks[k];
         psy_event e = {0};
@@ -885,8 +884,10 @@ static const psy_reader_ops xdf_ops = {xdf_read, xdf_read_times, xdf_destroy};
 
 /* ---- opening -------------------------------------------------------------------------- */
 
-static psy_status build(xdf *x, psy_reader *r, psy_message *why)
+static psy_status build(void *impl, psy_source *src, psy_reader *r, psy_message *why)
 {
+    (void)src;
+    xdf *x = impl;
     psy_status st = scan(x, r, why);
     if (st != PSY_OK) return st;
     for (int i = 0; i < x->n_streams; i++) {
@@ -907,7 +908,7 @@ static psy_status build(xdf *x, psy_reader *r, psy_message *why)
         if (s->kind == K_IRREGULAR && order_irregular(s, r, t0) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
         if (st == PSY_OK) st = add_channels(x, r, s, why);
-        if (st == PSY_OK && s->kind == K_MARKER) st = add_markers(x, r, s, t0, why);
+        if (st == PSY_OK && s->kind == K_MARKER) st = add_markers(r, s, t0, why);
     }
     if (st == PSY_OK && !x->n_channels && !psy_reader_event_count(r))
         st = psy_fail(why, PSY_E_FORMAT, "no samples and no markers in any stream");
@@ -927,29 +928,15 @@ psy_status psy_open_xdf(psy_source *src, const psy_open_options *opt, psy_reader
     if (size < 0) return psy_fail(why, PSY_E_IO, "cannot tell the file size");
     if (psy_source_read(src, 0, magic, 4) != 4 || !psy_xdf_probe(magic, 4))
         return psy_fail(why, PSY_E_FORMAT, "not an XDF file (no 'XDF:' at the start)");
-    psy_reader *r = psy_reader_new("XDF");
     xdf *x = calloc(1, sizeof *x);
-    if (!r || !x) {
-        psy_reader_discard(r);
-        free(x);
-        return psy_fail(why, PSY_E_NOMEM, "out of memory");
-    }
+    if (!x) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     x->src = src;
     x->size = size;
     x->cache_stream = -1;
     x->win_at = -1;
     x->max_stored = size + 1024;
-    psy_reader_set_impl(r, &xdf_ops, x);
     psy_message local = {{0}};
-    if (!why) why = &local;
+    if (!why) why = &local; /* the scan reads what it wrote */
     why->text[0] = '\0';
-    psy_status st = build(x, r, why);
-    if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_build("XDF", src, &xdf_ops, x, build, out, why);
 }

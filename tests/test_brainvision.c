@@ -36,16 +36,9 @@ static lab_bv spec(const char *stem, const char *format, int vectorized, int big
     return b;
 }
 
-static const char *path_of(const char *name)
-{
-    static char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
-    return path;
-}
-
 static void check(const char *name, const lab_bv *b)
 {
-    psy_reader *r = open_or_fail(path_of(name));
+    psy_reader *r = open_or_fail(temp_path(name));
     assert_string_equal(psy_reader_format(r), "BrainVision");
     assert_int_equal(psy_reader_channel_count(r), NCH);
     static const char *const want_label[NCH] = {"ECG", "GSR,left", "Fp1"};
@@ -124,7 +117,7 @@ static void test_ansi_and_renamed(void **state)
     b.units = ansi_units;
     b.data_file = "old_name.eeg";
     assert_int_equal(lab_write_brainvision(test_tmpdir(), &b), 0);
-    psy_reader *r = open_or_fail(path_of("ansi.vhdr"));
+    psy_reader *r = open_or_fail(temp_path("ansi.vhdr"));
     assert_string_equal(psy_reader_channel(r, 1)->unit, "uS");
     assert_string_equal(psy_reader_channel(r, 2)->unit, "\xc2\xb5V");
     assert_true(has_warning(r, "DataFile 'old_name.eeg' is missing: read 'ansi.eeg'"));
@@ -134,17 +127,6 @@ static void test_ansi_and_renamed(void **state)
 static void write_text(const char *name, const char *text) { write_temp_file(name, text, strlen(text)); }
 
 static const char header_head[] = "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\n";
-
-static void expect_refused(const char *name, psy_status want, const char *words)
-{
-    psy_reader *r = NULL;
-    psy_message why = {{0}};
-    psy_status st = psy_reader_open(path_of(name), NULL, &r, &why);
-    if (st != want || !strstr(why.text, words))
-        fail_msg("%s: got %s '%s', want %s '%s'", name, psy_strerror(st), why.text, psy_strerror(want),
-                 words);
-    assert_null(r);
-}
 
 static void test_hostile(void **state)
 {
@@ -157,48 +139,51 @@ static void test_hostile(void **state)
              "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
              header_head);
     write_text("escape.vhdr", text);
-    expect_refused("escape.vhdr", PSY_E_FORMAT,
-                   "DataFile: file name '../../etc/passwd' has a directory part");
+    expect_open_refused(temp_path("escape.vhdr"), PSY_E_FORMAT,
+                        "DataFile: file name '../../etc/passwd' has a directory part");
     snprintf(text, sizeof text,
              "%sDataFile=/etc/passwd\nNumberOfChannels=1\nSamplingInterval=1000\n"
              "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
              header_head);
     write_text("absolute.vhdr", text);
-    expect_refused("absolute.vhdr", PSY_E_FORMAT, "has a directory part");
+    expect_open_refused(temp_path("absolute.vhdr"), PSY_E_FORMAT, "has a directory part");
     snprintf(text, sizeof text,
              "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=1000\nDataPoints=999999999999\n"
              "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
              header_head);
     write_text("lying.vhdr", text);
-    expect_refused("lying.vhdr", PSY_E_TRUNCATED, "says 999999999999 data points but the data file holds 8");
+    expect_open_refused(temp_path("lying.vhdr"), PSY_E_TRUNCATED,
+                        "says 999999999999 data points but the data file holds 8");
     snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=99999999\nSamplingInterval=1000\n",
              header_head);
     write_text("many.vhdr", text);
-    expect_refused("many.vhdr", PSY_E_FORMAT, "NumberOfChannels '99999999' is not 1..65536");
+    expect_open_refused(temp_path("many.vhdr"), PSY_E_FORMAT, "NumberOfChannels '99999999' is not 1..65536");
     snprintf(text, sizeof text,
              "%sDataFile=h.eeg\nNumberOfChannels=2\nSamplingInterval=1000\n"
              "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
              header_head);
     write_text("missing_ch.vhdr", text);
-    expect_refused("missing_ch.vhdr", PSY_E_FORMAT, "no line Ch2 in [Channel Infos]");
+    expect_open_refused(temp_path("missing_ch.vhdr"), PSY_E_FORMAT, "no line Ch2 in [Channel Infos]");
     snprintf(text, sizeof text, "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=0\n", header_head);
     write_text("rate0.vhdr", text);
-    expect_refused("rate0.vhdr", PSY_E_FORMAT, "SamplingInterval '0' (microseconds) must be positive");
+    expect_open_refused(temp_path("rate0.vhdr"), PSY_E_FORMAT,
+                        "SamplingInterval '0' (microseconds) must be positive");
     snprintf(text, sizeof text,
              "%sDataFile=h.eeg\nNumberOfChannels=1\nSamplingInterval=1000\n"
              "[Binary Infos]\nBinaryFormat=INT_64\n",
              header_head);
     write_text("int64.vhdr", text);
-    expect_refused("int64.vhdr", PSY_E_UNSUPPORTED, "BinaryFormat 'INT_64'");
+    expect_open_refused(temp_path("int64.vhdr"), PSY_E_UNSUPPORTED, "BinaryFormat 'INT_64'");
     snprintf(text, sizeof text,
              "%sDataFile=nothere.eeg\nNumberOfChannels=1\nSamplingInterval=1000\n"
              "[Binary Infos]\nBinaryFormat=INT_16\n[Channel Infos]\nCh1=a,,1,uV\n",
              header_head);
     write_text("nodata.vhdr", text);
-    expect_refused("nodata.vhdr", PSY_E_NOT_FOUND, "DataFile 'nothere.eeg' named by the header is missing");
+    expect_open_refused(temp_path("nodata.vhdr"), PSY_E_NOT_FOUND,
+                        "DataFile 'nothere.eeg' named by the header is missing");
     write_text("lonely.vmrk",
                "Brain Vision Data Exchange Marker File, Version 1.0\n[Marker Infos]\nMk1=a,b,1,1,0\n");
-    expect_refused("lonely.vmrk", PSY_E_FORMAT, "without its header 'lonely.vhdr'");
+    expect_open_refused(temp_path("lonely.vmrk"), PSY_E_FORMAT, "without its header 'lonely.vhdr'");
 }
 
 /* Multiplexed ASCII with a decimal comma, a skipped header line and a skipped time column. */
@@ -213,7 +198,7 @@ static void test_ascii(void **state)
              "Infos]\nCh1=ECG,,2,mV\nCh2=RESP,,,\n",
              header_head);
     write_text("asc.vhdr", text);
-    psy_reader *r = open_or_fail(path_of("asc.vhdr"));
+    psy_reader *r = open_or_fail(temp_path("asc.vhdr"));
     assert_string_equal(psy_reader_format(r), "BrainVision (ASCII)");
     assert_true(psy_reader_channel(r, 0)->rate_hz == 250);
     double x[3];

@@ -9,17 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *path_of(const char *name)
-{
-    static char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
-    return path;
-}
-
 static psy_reader *open_text(const char *name, const char *text)
 {
     write_temp_file(name, text, strlen(text));
-    return open_or_fail(path_of(name));
+    return open_or_fail(temp_path(name));
 }
 
 static void near(double got, double want)
@@ -165,13 +158,7 @@ static void test_two_devices_and_converted(void **state)
 
 static void expect_refused(const char *name, const char *text, const char *words)
 {
-    write_temp_file(name, text, strlen(text));
-    psy_reader *r = NULL;
-    psy_message why = {{0}};
-    psy_status st = psy_reader_open(path_of(name), NULL, &r, &why);
-    if (st != PSY_E_FORMAT || !strstr(why.text, words))
-        fail_msg("%s: got %s '%s', want '%s'", name, psy_strerror(st), why.text, words);
-    assert_null(r);
+    expect_open_refused(write_temp_file(name, text, strlen(text)), PSY_E_FORMAT, words);
 }
 
 static void test_hostile(void **state)

@@ -98,3 +98,20 @@ int has_warning(const psy_reader *r, const char *needle)
         if (strstr(psy_reader_warning(r, i), needle)) return 1;
     return 0;
 }
+
+const char *temp_path(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
+    return path;
+}
+
+void expect_open_refused(const char *path, psy_status want, const char *words)
+{
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_reader_open(path, NULL, &r, &why);
+    if (st != want || !strstr(why.text, words))
+        fail_msg("%s: got %s '%s', want %s '%s'", path, psy_strerror(st), why.text, psy_strerror(want), words);
+    assert_null(r);
+}

@@ -24,12 +24,18 @@ const char *test_tmpdir(void);
 /* Writes n bytes to dir/name and returns the path (static buffer, valid until the next call). */
 const char *write_temp_file(const char *name, const void *data, size_t n);
 
+/* Path of name in test_tmpdir() (static buffer, valid until the next call). */
+const char *temp_path(const char *name);
+
 /* Opens path with default options and fails the test with the reason when it cannot. */
 psy_reader *open_or_fail(const char *path);
 
 /* Opens shared/data/<relative> with sampling_rate_hz = fs (0: from the file); fails the test with
  * the reason when it cannot. */
 psy_reader *open_shared(const char *relative, double fs);
+
+/* Opening path (default options) must fail with status want and a reason containing words. */
+void expect_open_refused(const char *path, psy_status want, const char *words);
 
 /* 1 when one of the reader's warnings contains needle. */
 int has_warning(const psy_reader *r, const char *needle);

@@ -11,13 +11,6 @@
 
 #include "lab_writers.h"
 
-static const char *path_of(const char *name)
-{
-    static char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
-    return path;
-}
-
 /* Recorder time R; the ECG stream's clock S = R + 1000 - 1e-5 R (it runs slow), so the offset the
  * recorder measures is v = R - S = -1000 + 1e-5 R. ECG 250 Hz from R = 2 s, paused R in [12, 14). */
 static double stream_clock(double rt) { return rt + 1000 - 1e-5 * rt; }
@@ -60,8 +53,8 @@ static void write_main(const char *path)
 static void test_streams(void **state)
 {
     (void)state;
-    write_main(path_of("main.xdf"));
-    psy_reader *r = open_or_fail(path_of("main.xdf"));
+    write_main(temp_path("main.xdf"));
+    psy_reader *r = open_or_fail(temp_path("main.xdf"));
     assert_string_equal(psy_reader_format(r), "XDF");
     assert_int_equal(psy_reader_channel_count(r), 3);
     psy_datetime t = psy_reader_start(r);
@@ -114,7 +107,7 @@ static void test_streams(void **state)
 static void test_clock_reset(void **state)
 {
     (void)state;
-    FILE *f = lab_xdf_open(path_of("reset.xdf"));
+    FILE *f = lab_xdf_open(temp_path("reset.xdf"));
     lab_xdf_stream_header(f, 3, "EDA", "EDA", 1, 10, "double64", NULL);
     for (int rt = 0; rt < 105; rt++) {
         double clock = rt < 50 ? rt + 1000.0 : rt - 45.0; /* reset between R = 50 and 55 */
@@ -125,7 +118,7 @@ static void test_clock_reset(void **state)
         lab_xdf_samples(f, 3, "double64", 1, 10, v, ts);
     }
     lab_xdf_close(f);
-    psy_reader *r = open_or_fail(path_of("reset.xdf"));
+    psy_reader *r = open_or_fail(temp_path("reset.xdf"));
     assert_true(has_warning(r, "stream 'EDA': 1 clock resets"));
     const psy_channel_info *c = psy_reader_channel(r, 0);
     assert_int_equal(c->frames, 1050);
@@ -142,7 +135,7 @@ static void test_clock_reset(void **state)
 static void test_unstamped_head(void **state)
 {
     (void)state;
-    FILE *f = lab_xdf_open(path_of("head.xdf"));
+    FILE *f = lab_xdf_open(temp_path("head.xdf"));
     lab_xdf_stream_header(f, 1, "ECG", "ECG", 1, 100, "float32", NULL);
     lab_xdf_stream_header(f, 2, "Markers", "Markers", 1, 0, "string", NULL);
     double v[10], none[10], ts[10];
@@ -153,7 +146,7 @@ static void test_unstamped_head(void **state)
     lab_xdf_samples(f, 1, "float32", 1, 10, v, ts); /* stamped from 5000.1 */
     lab_xdf_strings(f, 2, 1, 1, (const char *const[]){"late"}, (const double[]){5000.15});
     lab_xdf_close(f);
-    psy_reader *r = open_or_fail(path_of("head.xdf"));
+    psy_reader *r = open_or_fail(temp_path("head.xdf"));
     const psy_channel_info *c = psy_reader_channel(r, 0);
     assert_int_equal(c->frames, 20);
     double x[20];
@@ -171,8 +164,8 @@ static void test_unstamped_head(void **state)
 static void test_cut_short(void **state)
 {
     (void)state;
-    write_main(path_of("full.xdf"));
-    FILE *f = fopen(path_of("full.xdf"), "rb");
+    write_main(temp_path("full.xdf"));
+    FILE *f = fopen(temp_path("full.xdf"), "rb");
     static unsigned char b[1 << 20];
     size_t n = fread(b, 1, sizeof b, f);
     fclose(f);
@@ -199,59 +192,48 @@ static void test_cut_short(void **state)
     }
 }
 
-static void expect_refused(const char *name, psy_status want, const char *words)
-{
-    psy_reader *r = NULL;
-    psy_message why = {{0}};
-    psy_status st = psy_reader_open(path_of(name), NULL, &r, &why);
-    if (st != want || !strstr(why.text, words))
-        fail_msg("%s: got %s '%s', want %s '%s'", name, psy_strerror(st), why.text, psy_strerror(want),
-                 words);
-    assert_null(r);
-}
-
 static void test_hostile(void **state)
 {
     (void)state;
     /* a chunk length field of 3 bytes */
     write_temp_file("nlb.xdf", "XDF:\003\001\002\003", 8);
-    expect_refused("nlb.xdf", PSY_E_FORMAT, "its length field is 3 bytes, not 1, 4 or 8");
+    expect_open_refused(temp_path("nlb.xdf"), PSY_E_FORMAT, "its length field is 3 bytes, not 1, 4 or 8");
     /* a Samples chunk claiming a billion samples */
-    FILE *f = lab_xdf_open(path_of("count.xdf"));
+    FILE *f = lab_xdf_open(temp_path("count.xdf"));
     lab_xdf_stream_header(f, 1, "x", "EEG", 2, 100, "float32", NULL);
     unsigned char s[24] = {1, 0, 0, 0, 4, 0, 0xCA, 0x9A, 0x3B};
     lab_xdf_chunk(f, 3, s, sizeof s);
     lab_xdf_close(f);
-    expect_refused("count.xdf", PSY_E_FORMAT, "claims 1000000000 samples");
+    expect_open_refused(temp_path("count.xdf"), PSY_E_FORMAT, "claims 1000000000 samples");
     /* huge channel count */
-    f = lab_xdf_open(path_of("channels.xdf"));
+    f = lab_xdf_open(temp_path("channels.xdf"));
     lab_xdf_stream_header(f, 1, "x", "EEG", 100000, 100, "float32", NULL);
     lab_xdf_close(f);
-    expect_refused("channels.xdf", PSY_E_FORMAT, "channel_count 100000 is not 1..65536");
+    expect_open_refused(temp_path("channels.xdf"), PSY_E_FORMAT, "channel_count 100000 is not 1..65536");
     /* an entity bomb: refused for its DOCTYPE */
-    f = lab_xdf_open(path_of("entity.xdf"));
+    f = lab_xdf_open(temp_path("entity.xdf"));
     static const char bomb[] = "\001\000\000\000<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
                                "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><info><name>&lol2;</name></info>";
     lab_xdf_chunk(f, 2, bomb, sizeof bomb - 1);
     lab_xdf_close(f);
-    expect_refused("entity.xdf", PSY_E_FORMAT, "XML header with a DOCTYPE (refused)");
+    expect_open_refused(temp_path("entity.xdf"), PSY_E_FORMAT, "XML header with a DOCTYPE (refused)");
     /* a time stamp of 5 bytes */
-    f = lab_xdf_open(path_of("tsb.xdf"));
+    f = lab_xdf_open(temp_path("tsb.xdf"));
     lab_xdf_stream_header(f, 1, "x", "EEG", 1, 100, "int16", NULL);
     unsigned char t[] = {1, 0, 0, 0, 1, 1, 5, 0, 0};
     lab_xdf_chunk(f, 3, t, sizeof t);
     lab_xdf_close(f);
-    expect_refused("tsb.xdf", PSY_E_FORMAT, "a time stamp of 5 bytes");
+    expect_open_refused(temp_path("tsb.xdf"), PSY_E_FORMAT, "a time stamp of 5 bytes");
     /* XML that is not well-formed */
-    f = lab_xdf_open(path_of("xml.xdf"));
+    f = lab_xdf_open(temp_path("xml.xdf"));
     lab_xdf_chunk(f, 2, "\001\000\000\000<info><name>x</nam", 22);
     lab_xdf_close(f);
-    expect_refused("xml.xdf", PSY_E_FORMAT, "XML header is not well-formed");
+    expect_open_refused(temp_path("xml.xdf"), PSY_E_FORMAT, "XML header is not well-formed");
     /* samples of a stream never declared, and nothing else */
-    f = lab_xdf_open(path_of("orphan.xdf"));
+    f = lab_xdf_open(temp_path("orphan.xdf"));
     lab_xdf_samples(f, 5, "int16", 1, 1, (const double[]){1}, (const double[]){1});
     lab_xdf_close(f);
-    expect_refused("orphan.xdf", PSY_E_FORMAT, "no stream header");
+    expect_open_refused(temp_path("orphan.xdf"), PSY_E_FORMAT, "no stream header");
 }
 
 int main(void)
