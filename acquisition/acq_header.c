@@ -214,13 +214,8 @@ static psy_status parse_dtypes(const rd *d, acq_file *f, int64_t off, psy_messag
 static psy_status add_marker(acq_file *f, size_t *cap, int64_t sample, int channel, const char *code,
                              const char *text, psy_message *why)
 {
-    if (f->n_markers == *cap) {
-        size_t nc = *cap ? 2 * *cap : 16;
-        acq_marker *p = realloc(f->markers, nc * sizeof *p);
-        if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        f->markers = p;
-        *cap = nc;
-    }
+    if (!psy_grow(&f->markers, sizeof *f->markers, cap, f->n_markers + 1))
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     acq_marker *m = &f->markers[f->n_markers];
     m->sample = sample;
     m->channel_order = channel;

@@ -11,6 +11,7 @@
  * the data into a few intervals of equal iterations. Compressed files keep each channel as one
  * zlib stream, read through a decoding source. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,20 +144,6 @@ static psy_status build_layout(acq *a, psy_message *why)
     return PSY_OK;
 }
 
-/* The interval holding iteration i (the intervals start at 0 and are sorted). */
-static int interval_of(const acq *a, int64_t i)
-{
-    int lo = 0, hi = a->n_iv - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (a->iv[mid].first <= i)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
-}
-
 /* Offsets of channel c's samples within an iteration of interval j, walking the pattern. */
 static psy_status offsets_for(acq *a, int c, int j)
 {
@@ -230,7 +217,8 @@ static psy_status read_interleaved(acq *a, int c, int64_t start, int64_t n, doub
     const acq_chan_state *s = &a->cs[c];
     while (n > 0) {
         int64_t it = start / s->k, t = start % s->k;
-        int j = interval_of(a, it);
+        int j =
+            (int)psy_last_at_or_before(a->iv, (size_t)a->n_iv, sizeof *a->iv, offsetof(interval, first), it);
         const interval *v = &a->iv[j];
         int64_t at = v->byte + (it - v->first) * v->bytes,
                 m = uses(a, c, it); /* m: the same in the interval */

@@ -174,13 +174,7 @@ static psy_status collect(void *ctx, const bv_marker *m, psy_message *why)
     mk_list *l = ctx;
     if ((int64_t)l->n >= l->max_values)
         return psy_fail(why, PSY_E_FORMAT, "more markers than the file can hold");
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? 2 * l->cap : 64;
-        mk *p = realloc(l->v, nc * sizeof *p);
-        if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        l->v = p;
-        l->cap = nc;
-    }
+    if (!psy_grow(&l->v, sizeof *l->v, &l->cap, l->n + 1)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     mk *e = &l->v[l->n];
     e->index = m->position - 1;
     e->points = m->points;
@@ -194,13 +188,8 @@ static psy_status collect(void *ctx, const bv_marker *m, psy_message *why)
     }
     l->n++;
     if (psy_strieq(m->type, "New Segment")) {
-        if (l->n_seg == l->cap_seg) {
-            size_t nc = l->cap_seg ? 2 * l->cap_seg : 8;
-            segment *p = realloc(l->seg, nc * sizeof *p);
-            if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-            l->seg = p;
-            l->cap_seg = nc;
-        }
+        if (!psy_grow(&l->seg, sizeof *l->seg, &l->cap_seg, l->n_seg + 1))
+            return psy_fail(why, PSY_E_NOMEM, "out of memory");
         l->seg[l->n_seg++] = (segment){m->position - 1, m->has_date, m->date};
     }
     return PSY_OK;

@@ -7,6 +7,7 @@
  * BLOCK-th row, and reads parse one block of rows at a time. */
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ typedef struct gap {
     int64_t row;  /* first row after the lost samples */
     int64_t lost; /* samples lost before it */
     int64_t cum;  /* lost samples up to and including this gap */
+    int64_t out;  /* output index of its first lost sample */
 } gap;
 
 typedef struct checkpoint {
@@ -50,9 +52,9 @@ typedef struct os {
     int *chan_col;
     int64_t n_rows;
     checkpoint *cps;
-    int64_t n_cps;
+    size_t n_cps;
     gap *gaps;
-    int64_t n_gaps;
+    size_t n_gaps;
     text_lines lines;
     int lines_ready;
     text_field *fields;
@@ -359,17 +361,12 @@ static int split_row(os *o, char *line, size_t len)
     return n == o->n_cols;
 }
 
-static psy_status add_gap(os *o, int64_t row, int64_t lost, int64_t *cap, psy_message *why)
+static psy_status add_gap(os *o, int64_t row, int64_t lost, size_t *cap, psy_message *why)
 {
-    if (o->n_gaps == *cap) {
-        int64_t nc = *cap ? 2 * *cap : 16;
-        gap *p = realloc(o->gaps, (size_t)nc * sizeof *p);
-        if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        o->gaps = p;
-        *cap = nc;
-    }
+    if (!psy_grow(&o->gaps, sizeof *o->gaps, cap, o->n_gaps + 1))
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     int64_t before = o->n_gaps ? o->gaps[o->n_gaps - 1].cum : 0;
-    o->gaps[o->n_gaps++] = (gap){row, lost, before + lost};
+    o->gaps[o->n_gaps++] = (gap){row, lost, before + lost, row + before};
     return PSY_OK;
 }
 
@@ -386,7 +383,8 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
     if (devices > 1) seq = -1;
     int64_t wrap =
         seq >= 0 && o->cols[seq].bits > 0 && o->cols[seq].bits < 40 ? (int64_t)1 << o->cols[seq].bits : 0;
-    int64_t prev = -1, cap_cps = 0, cap_gaps = 0, resets = 0, lost = 0;
+    int64_t prev = -1, resets = 0, lost = 0;
+    size_t cap_cps = 0, cap_gaps = 0;
     for (;;) {
         char *line;
         size_t len;
@@ -396,12 +394,8 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
         if (!line) break;
         if (!len || line[0] == '#') continue;
         if (o->n_rows % BLOCK == 0) {
-            if (o->n_cps == cap_cps) {
-                cap_cps = cap_cps ? 2 * cap_cps : 64;
-                checkpoint *p = realloc(o->cps, (size_t)cap_cps * sizeof *p);
-                if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-                o->cps = p;
-            }
+            if (!psy_grow(&o->cps, sizeof *o->cps, &cap_cps, o->n_cps + 1))
+                return psy_fail(why, PSY_E_NOMEM, "out of memory");
             o->cps[o->n_cps++] = (checkpoint){at, o->lines.line_no};
         }
         if (!split_row(o, line, len))
@@ -481,15 +475,10 @@ static psy_status os_read(void *impl, int ch, int64_t start, int64_t n, double *
 {
     os *o = impl;
     while (n > 0) {
-        /* the last gap whose lost samples begin at or before `start` */
-        int64_t lo = 0, hi = o->n_gaps - 1, k = -1;
-        while (lo <= hi) {
-            int64_t mid = (lo + hi) / 2;
-            if (o->gaps[mid].row + lost_before(o, mid - 1) <= start)
-                k = mid, lo = mid + 1;
-            else
-                hi = mid - 1;
-        }
+        /* the last gap whose lost samples begin at or before `start` (-1: none) */
+        int64_t k = !o->n_gaps || o->gaps[0].out > start
+            ? -1
+            : (int64_t)psy_last_at_or_before(o->gaps, o->n_gaps, sizeof *o->gaps, offsetof(gap, out), start);
         int64_t run;
         if (k >= 0 && start < o->gaps[k].row + o->gaps[k].cum) { /* inside the lost samples */
             run = o->gaps[k].row + o->gaps[k].cum - start;
@@ -497,7 +486,7 @@ static psy_status os_read(void *impl, int ch, int64_t start, int64_t n, double *
             for (int64_t i = 0; i < run; i++) out[i] = NAN;
         } else {
             int64_t row = start - lost_before(o, k);
-            int64_t next = k + 1 < o->n_gaps ? o->gaps[k + 1].row : o->n_rows;
+            int64_t next = (size_t)(k + 1) < o->n_gaps ? o->gaps[k + 1].row : o->n_rows;
             run = next - row;
             int64_t in_block = BLOCK - row % BLOCK;
             if (run > in_block) run = in_block;

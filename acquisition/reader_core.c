@@ -40,8 +40,7 @@ struct psy_reader {
     double time_scale; /* irregular sample times are the stored ones times this (1 unless overridden) */
 };
 
-/* Grows *array (of element size `size`) to hold at least need elements. 0 on failure. */
-static int grow(void *array, size_t size, size_t *cap, size_t need)
+int psy_grow(void *array, size_t size, size_t *cap, size_t need)
 {
     if (need <= *cap) return 1;
     size_t n = *cap ? *cap : 8;
@@ -151,7 +150,7 @@ static void convert_range(psy_channel_info *c)
 int psy_reader_add_channel(psy_reader *r, const psy_channel_info *info, int infer_type)
 {
     size_t cap = (size_t)r->cap_channels;
-    if (!grow(&r->channels, sizeof *r->channels, &cap, (size_t)r->n_channels + 1)) return -1;
+    if (!psy_grow(&r->channels, sizeof *r->channels, &cap, (size_t)r->n_channels + 1)) return -1;
     r->cap_channels = (int)cap;
     psy_channel_info *c = &r->channels[r->n_channels];
     *c = *info;
@@ -207,7 +206,7 @@ static char *dup_or_empty(const char *s)
 
 psy_status psy_reader_add_event(psy_reader *r, const psy_event *ev)
 {
-    if (!grow(&r->events, sizeof *r->events, &r->cap_events, r->n_events + 1)) return PSY_E_NOMEM;
+    if (!psy_grow(&r->events, sizeof *r->events, &r->cap_events, r->n_events + 1)) return PSY_E_NOMEM;
     stored_event *s = &r->events[r->n_events];
     s->ev = *ev;
     s->ev.label = dup_or_empty(ev->label);
@@ -224,7 +223,7 @@ psy_status psy_reader_add_event(psy_reader *r, const psy_event *ev)
 psy_status psy_reader_add_stretch(psy_reader *r, double onset_s, double duration_s)
 {
     size_t cap = (size_t)r->cap_stretches;
-    if (!grow(&r->stretches, sizeof *r->stretches, &cap, (size_t)r->n_stretches + 1))
+    if (!psy_grow(&r->stretches, sizeof *r->stretches, &cap, (size_t)r->n_stretches + 1))
         return PSY_E_NOMEM;
     r->cap_stretches = (int)cap;
     double offset = 0;
@@ -259,7 +258,7 @@ void psy_reader_warn(psy_reader *r, const char *fmt, ...)
     va_end(ap);
     for (size_t i = 0; i < r->n_warnings; i++)
         if (strcmp(r->warnings[i], buf) == 0) return; /* say each thing once */
-    if (!grow(&r->warnings, sizeof *r->warnings, &r->cap_warnings, r->n_warnings + 1)) return;
+    if (!psy_grow(&r->warnings, sizeof *r->warnings, &r->cap_warnings, r->n_warnings + 1)) return;
     char *w = strdup(buf);
     if (w) r->warnings[r->n_warnings++] = w;
 }
@@ -324,6 +323,19 @@ psy_status psy_reader_finish(psy_reader *r)
         if (psy_reader_add_stretch(r, 0, longest) != PSY_OK) return PSY_E_NOMEM;
     }
     return PSY_OK;
+}
+
+size_t psy_last_at_or_before(const void *base, size_t n, size_t size, size_t key_offset, int64_t x)
+{
+    size_t lo = 0, hi = n ? n - 1 : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        int64_t key;
+        memcpy(&key, (const char *)base + mid * size + key_offset, sizeof key);
+        if (key <= x) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
 }
 
 psy_status psy_reader_build(const char *format_name, psy_source *src, const psy_reader_ops *ops, void *impl,

@@ -92,6 +92,14 @@ psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
 
 /* Helpers for format readers --------------------------------------------------------------- */
 
+/* Grows *array (elements of `size` bytes, *cap of them) to hold at least need, doubling. 0 when
+ * out of memory (the array is then unchanged). */
+int psy_grow(void *array, size_t size, size_t *cap, size_t need);
+
+/* Of n elements of `size` bytes sorted by the int64_t at key_offset, the index of the last whose
+ * key is <= x (0 when none is, or n is 0). */
+size_t psy_last_at_or_before(const void *base, size_t n, size_t size, size_t key_offset, int64_t x);
+
 /* Checked arithmetic for sizes read from headers: 0 on overflow, 1 when *out is valid. */
 int psy_mul_i64(int64_t a, int64_t b, int64_t *out);
 int psy_add_i64(int64_t a, int64_t b, int64_t *out);

@@ -16,6 +16,7 @@
  *   - string streams are markers: session events.
  * Time 0 is the earliest corrected time stamp of a numeric stream (of a marker when there is none). */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,21 +222,6 @@ static xstream *find_stream(xdf *x, uint32_t id)
     return NULL;
 }
 
-static int grow(void *array, size_t size, size_t *cap, size_t need)
-{
-    if (need <= *cap) return 1;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > SIZE_MAX / 2 / size) return 0;
-        n *= 2;
-    }
-    void *p = realloc(*(void **)array, n * size);
-    if (!p) return 0;
-    *(void **)array = p;
-    *cap = n;
-    return 1;
-}
-
 static psy_status stream_header(xdf *x, psy_reader *r, cursor *c, psy_message *why)
 {
     unsigned char idb[4];
@@ -298,7 +284,7 @@ static psy_status note_regular(xstream *s, int64_t at, int64_t end, int ts_bytes
 {
     xblock *b = s->n_blocks ? &s->blocks[s->n_blocks - 1] : NULL;
     if (!s->block_open || b->count >= s->block_cap) {
-        if (!grow(&s->blocks, sizeof *s->blocks, &s->cap_blocks, s->n_blocks + 1)) return PSY_E_NOMEM;
+        if (!psy_grow(&s->blocks, sizeof *s->blocks, &s->cap_blocks, s->n_blocks + 1)) return PSY_E_NOMEM;
         b = &s->blocks[s->n_blocks++];
         *b = (xblock){at, 0, s->n_samples, 0, (int8_t)ts_bytes};
         s->block_open = 1;
@@ -309,7 +295,7 @@ static psy_status note_regular(xstream *s, int64_t at, int64_t end, int ts_bytes
     double period = 1 / s->info.nominal_srate, tol = fmax(0.1, 5 * period);
     xseg *g = s->n_segs ? &s->segs[s->n_segs - 1] : NULL;
     if (!g || ts - g->t_last > period + tol || ts - g->t_last < -tol) {
-        if (!grow(&s->segs, sizeof *s->segs, &s->cap_segs, s->n_segs + 1)) return PSY_E_NOMEM;
+        if (!psy_grow(&s->segs, sizeof *s->segs, &s->cap_segs, s->n_segs + 1)) return PSY_E_NOMEM;
         g = &s->segs[s->n_segs++];
         *g = (xseg){s->n_samples, 0, ts, ts, 0, 0, 0, 0, s->clock.n, 0, 0};
     }
@@ -354,7 +340,7 @@ static psy_status note_irregular(xdf *x, xstream *s, const unsigned char *raw, d
 /* Marker text: line ends and tabs become spaces; other control bytes and invalid UTF-8 '?'. */
 static psy_status note_marker(xdf *x, xstream *s, const char *text, size_t len, double ts, psy_message *why)
 {
-    if (!grow(&s->marks, sizeof *s->marks, &s->cap_marks, s->n_marks + 1))
+    if (!psy_grow(&s->marks, sizeof *s->marks, &s->cap_marks, s->n_marks + 1))
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     char clean[MAX_MARKER_TEXT + 1], tmp[MAX_MARKER_TEXT];
     size_t n = len < sizeof tmp ? len : sizeof tmp;
@@ -800,14 +786,8 @@ static psy_status load_block(xdf *x, int si, size_t b)
 static psy_status read_samples(xdf *x, int si, int j, int64_t i, int64_t n, double *out)
 {
     const xstream *s = &x->s[si];
-    size_t lo = 0, hi = s->n_blocks - 1;
-    while (lo < hi) { /* the block holding sample i; the next ones follow in order */
-        size_t mid = (lo + hi + 1) / 2;
-        if (s->blocks[mid].first <= i)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
+    /* the block holding sample i; the next ones follow in order */
+    size_t lo = psy_last_at_or_before(s->blocks, s->n_blocks, sizeof *s->blocks, offsetof(xblock, first), i);
     for (; n > 0; lo++) {
         psy_status st = load_block(x, si, lo);
         if (st != PSY_OK) return st;
@@ -844,15 +824,7 @@ static psy_status xdf_read(void *impl, int ch, int64_t start, int64_t n, double 
         return PSY_OK;
     }
     while (n > 0) {
-        /* the last segment starting at or before `start` */
-        size_t lo = 0, hi = s->n_segs - 1;
-        while (lo < hi) {
-            size_t mid = (lo + hi + 1) / 2;
-            if (s->segs[mid].pos <= start)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
+        size_t lo = psy_last_at_or_before(s->segs, s->n_segs, sizeof *s->segs, offsetof(xseg, pos), start);
         const xseg *g = &s->segs[lo];
         int64_t run;
         if (start >= g->pos && start < g->pos + g->n) {
