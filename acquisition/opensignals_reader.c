@@ -36,7 +36,6 @@ typedef struct os_column {
 
 typedef struct gap {
     int64_t row;  /* first row after the lost samples */
-    int64_t lost; /* samples lost before it */
     int64_t cum;  /* lost samples up to and including this gap */
     int64_t out;  /* output index of its first lost sample */
 } gap;
@@ -366,7 +365,7 @@ static psy_status add_gap(os *o, int64_t row, int64_t lost, size_t *cap, psy_mes
     if (!psy_grow(&o->gaps, sizeof *o->gaps, cap, o->n_gaps + 1))
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     int64_t before = o->n_gaps ? o->gaps[o->n_gaps - 1].cum : 0;
-    o->gaps[o->n_gaps++] = (gap){row, lost, before + lost, row + before};
+    o->gaps[o->n_gaps++] = (gap){row, before + lost, row + before};
     return PSY_OK;
 }
 
