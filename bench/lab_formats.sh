@@ -3,8 +3,9 @@
 # 28.8 M samples) written by psyphys_lab_make as AcqKnowledge 5 (uncompressed, compressed),
 # BrainVision (INT_16 multiplexed, IEEE_FLOAT_32 vectorised), XDF (float32) and OpenSignals text;
 # each read whole by psyphys_read_bench (blocks of 65536 samples per channel), best of 3 runs,
-# against the same signals converted to EDF+ (psyphys convert) read in the same run. Peak memory
-# from /usr/bin/time (Debian package 'time').
+# against the same signals converted to EDF+ (psyphys convert) read in the same run, through
+# EDFlib (the default for conformant files) and psyphys's own EDF parser. Peak memory from
+# /usr/bin/time (Debian package 'time').
 #   sh bench/lab_formats.sh [BUILD_DIR [MINUTES]]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 measure() {
     best=0 peak=0
     for run in 1 2 3; do
-        /usr/bin/time -f "%M" -o "$tmp/t" "$build/bench/psyphys_read_bench" "$1" > "$tmp/out"
+        /usr/bin/time -f "%M" -o "$tmp/t" "$build/bench/psyphys_read_bench" "$@" > "$tmp/out"
         speed=$(sed -n 's/.* \([0-9.]*\) M samples\/s.*/\1/p' "$tmp/out")
         kb=$(cat "$tmp/t")
         best=$(awk -v a="$speed" -v b="$best" 'BEGIN { print (a > b ? a : b) }')
@@ -28,8 +29,12 @@ measure() {
 }
 set -- $(measure "$tmp/day.edf")
 edf=$1
-printf '%-36s %8s M samples/s  peak %6s kB\n' "EDF+ (baseline, same signals)" "$1" "$2"
+printf '%-32s %8s M samples/s  peak %6s kB\n' "EDF+ through EDFlib (baseline)" "$1" "$2"
+set -- $(measure "$tmp/day.edf" --no-libedf)
+own=$1
+printf '%-32s %8s M samples/s  peak %6s kB\n' "EDF+, own parser (baseline)" "$1" "$2"
 for f in day.acq day_c.acq day.vhdr day_vec.vhdr day.xdf day_opensignals.txt; do
     set -- $(measure "$tmp/$f")
-    printf '%-36s %8s M samples/s  peak %6s kB  %.2f x EDF\n' "$f" "$1" "$2" "$(awk -v a="$1" -v b="$edf" 'BEGIN { print a / b }')"
+    printf '%-32s %8s M samples/s  peak %6s kB  %.2f x EDFlib, %.2f x own EDF\n' "$f" "$1" "$2" \
+        "$(awk -v a="$1" -v b="$edf" 'BEGIN { print a / b }')" "$(awk -v a="$1" -v b="$own" 'BEGIN { print a / b }')"
 done

@@ -19,11 +19,14 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s RECORDING [--fs HZ]\n", argv[0]);
+        fprintf(stderr, "usage: %s RECORDING [--fs HZ] [--no-libedf]\n", argv[0]);
         return 2;
     }
     psy_open_options opt = psy_open_options_default();
-    if (argc >= 4 && strcmp(argv[2], "--fs") == 0) opt.sampling_rate_hz = atof(argv[3]);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--fs") == 0 && i + 1 < argc) opt.sampling_rate_hz = atof(argv[++i]);
+        else if (strcmp(argv[i], "--no-libedf") == 0) opt.use_libedf = 0;
+    }
     double t0 = now_s();
     psy_reader *r = NULL;
     psy_message why = {{0}};
