@@ -175,6 +175,9 @@ static psy_status parse_dtypes(const rd *d, acq_file *f, int64_t off, psy_messag
     psy_status st = get(d, off, h, f->revision >= ACQ_REV_400 ? 4 : 2, "foreign data header", why);
     if (st != PSY_OK) return st;
     int64_t len = f->revision >= ACQ_REV_400 ? i32(d, h) : i16(d, h);
+    /* early 4.x files begin it with an int16 length and an int16 type (bioread's older notes): the
+     * int16 alone, the scan below finding what follows */
+    if (f->revision >= ACQ_REV_400 && (len < 0 || len > d->size - off)) len = (uint16_t)i16(d, h);
     if (len < 0 || len > d->size - off)
         return psy_fail(why, PSY_E_FORMAT, "foreign data length %lld is outside the file", (long long)len);
     off += len;

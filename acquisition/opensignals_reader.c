@@ -219,8 +219,8 @@ static psy_status add_device(os *o, psy_reader *r, const char *mac, json_t *dev,
     *rate = json_number_value(fs);
     size_t nc = json_array_size(cols), na = json_is_array(labels) ? json_array_size(labels) : 0;
     if (json_is_array(sensors) && json_array_size(sensors) != na)
-        return psy_fail(why, PSY_E_FORMAT, "device %s: %zu sensors for %zu analog channels", mac,
-                        json_array_size(sensors), na);
+        psy_reader_warn(r, "device %s: %zu sensors for %zu analog channels: the unmatched ones read as raw counts",
+                        mac, json_array_size(sensors), na);
     if (o->n_cols + (int)nc > MAX_COLUMNS)
         return psy_fail(why, PSY_E_FORMAT, "more than %d columns", MAX_COLUMNS);
     os_column *p = realloc(o->cols, (size_t)(o->n_cols + (int)nc) * sizeof *p);

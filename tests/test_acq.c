@@ -271,6 +271,12 @@ static void test_lying_headers(void **state)
     memcpy(c, b, n), c[ch0 + 152] = 0xFF, c[ch0 + 153] = 0x7F, c[ch0 + 200 + 152] = 0xFD,
                              c[ch0 + 200 + 153] = 0x7F;
     expect_refused(c, n, PSY_E_UNSUPPORTED, "sample dividers make a pattern");
+    /* an early-4.x foreign data header: int16 length, int16 type (read through its length) */
+    memcpy(c, b, n), c[ch0 + 4 * 200 + 2] = 1;
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(open_bytes(c, n, &r, &why), PSY_OK);
+    psy_reader_close(r);
     free(b);
     /* compressed: a corrupt stream, and a stream that decodes to other than its header says */
     lab_acq z = spec(132, 0, 1);

@@ -132,7 +132,17 @@ static void test_two_devices_and_converted(void **state)
                       "# EndOfHeader\n"
                       "0\t0\t100\t0\t0\t2048\n"
                       "1\t0\t200\t1\t0\t4095\n";
-    psy_reader *r = open_text("two.txt", two);
+    const char *fewer =
+        "# OpenSignals Text File Format\n"
+        "# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\", \"CH2\"], \"sampling rate\": 10, "
+        "\"label\": [\"CH1\", \"CH2\"], \"resolution\": [16, 16], \"device\": \"biosignalsplux\"}}\n"
+        "# EndOfHeader\n"
+        "0\t32768\t5\n";
+    psy_reader *r = open_text("fewer.txt", fewer);
+    assert_true(has_warning(r, "1 sensors for 2 analog channels"));
+    assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_ECG);
+    psy_reader_close(r);
+    r = open_text("two.txt", two);
     assert_int_equal(psy_reader_channel_count(r), 4);
     assert_string_equal(psy_reader_channel(r, 1)->label, "ECG CH1 (A)");
     assert_string_equal(psy_reader_channel(r, 3)->label, "BVP CH1 (B)");

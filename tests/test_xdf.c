@@ -109,9 +109,16 @@ static void test_clock_reset(void **state)
     (void)state;
     FILE *f = lab_xdf_open(temp_path("reset.xdf"));
     lab_xdf_stream_header(f, 3, "EDA", "EDA", 1, 10, "double64", NULL);
+    lab_xdf_stream_header(f, 4, "Markers", "Markers", 1, 0, "string", NULL); /* same computer */
     for (int rt = 0; rt < 105; rt++) {
         double clock = rt < 50 ? rt + 1000.0 : rt - 45.0; /* reset between R = 50 and 55 */
-        if (rt % 5 == 0 && (rt < 50 || rt >= 55)) lab_xdf_clock(f, 3, clock, rt - clock);
+        if (rt % 5 == 0 && (rt < 50 || rt >= 55)) {
+            lab_xdf_clock(f, 3, clock, rt - clock);
+            lab_xdf_clock(f, 4, clock + 0.001, rt - clock);
+        }
+        if (rt == 20 || rt == 80)
+            lab_xdf_strings(f, 4, 1, 1, (const char *const[]){rt == 20 ? "before" : "after"},
+                            (const double[]){clock + 0.5});
         if (rt >= 50 && rt < 55) continue; /* no samples while restarting */
         double v[10], ts[10];
         for (int k = 0; k < 10; k++) v[k] = rt * 10 + k, ts[k] = clock + k / 10.0;
@@ -127,6 +134,10 @@ static void test_clock_reset(void **state)
     assert_true(x[0] == 499 && isnan(x[1]) && isnan(x[2]));
     assert_int_equal(psy_reader_read(r, 0, 550, 1, x), PSY_OK);
     assert_true(x[0] == 550);
+    /* markers of the same computer, before and after its restart, at their recorder times */
+    assert_int_equal(psy_reader_event_count(r), 2);
+    assert_true(fabs(psy_reader_event(r, 0)->onset_s - 20.5) < 1e-6);
+    assert_true(fabs(psy_reader_event(r, 1)->onset_s - 80.5) < 1e-6);
     psy_reader_close(r);
 }
 
