@@ -133,7 +133,8 @@ typedef struct psy_stretch {
 /* Options for opening a recording; start from psy_open_options_default(). */
 typedef struct psy_open_options {
     const char *format;         /* force a reader by name ("edf", "bdf", "wfdb", "sndfile", "csv",
-                                   "bids", "rr", "empatica", "ishne", ...); NULL: detect by content */
+                                   "bids", "rr", "empatica", "ishne", "acq", "xdf", "brainvision",
+                                   "opensignals", ...); NULL: detect by content */
     double sampling_rate_hz;    /* > 0: the rate of a file that has none or a known-fake one (see
                                    the rate rule below); 0: none given */
     const char *sidecar_path;   /* a JSON or WFDB .hea file describing the channels (rate, labels,
