@@ -42,11 +42,12 @@ static int is_ishne(const char *path)
 }
 
 /* Formats the readers open (acquisition/open.c): EDF/BDF, WFDB headers, audio, delimited text and
- * BIDS physio, RR/IBI lists, ISHNE. */
+ * BIDS physio, RR/IBI lists, ISHNE, AcqKnowledge, XDF, BrainVision headers (their .eeg and .vmrk
+ * are read through them), OpenSignals text. */
 static int is_recording(const char *path, const char *name)
 {
-    static const char *const ext[] = {".edf", ".bdf", ".hea", ".wav", ".flac", ".ogg", ".aif",
-                                      ".aiff", ".csv", ".tsv", ".tsv.gz", ".txt", NULL};
+    static const char *const ext[] = {".edf", ".bdf", ".hea", ".wav",    ".flac", ".ogg", ".aif", ".aiff",
+                                      ".csv", ".tsv", ".tsv.gz", ".txt", ".acq",  ".xdf", ".vhdr", NULL};
     if (name[0] == '.' || is_metadata(name)) return 0;
     for (const char *const *e = ext; *e; e++)
         if (ends_with(name, *e)) return 1;

@@ -46,4 +46,13 @@ expect_grep "heart +'EKG - ERS100C': 6[0-9] beats" "$TMP/out"
 expect_grep "skin +'EDA - GSR100C': [1-9][0-9]* SCRs" "$TMP/out"
 [ -s "$TMP/an/physio-5_epochs.tsv" ] || fail "no epochs table"
 expect_grep '^Deep Breath 3' "$TMP/an/physio-5_epochs.tsv"
+
+# batch over a folder of them: the .acq, .xdf and .vhdr are recordings (not the .eeg and .vmrk)
+mkdir "$TMP/lab"
+cp "$F/acq/r42_test.acq" "$F/xdf/minimal.xdf" "$F"/brainvision/test.* "$TMP/lab/"
+expect_exit 0 "$PSYPHYS" batch "$TMP/lab" -o "$TMP/lab_out"
+expect_grep '^3 files: 3 ok' "$TMP/err"
+for f in r42_test.acq minimal.xdf test.vhdr; do
+    expect_grep "^$f	ok	" "$TMP/lab_out/batch_status.tsv"
+done
 finish
