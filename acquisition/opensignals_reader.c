@@ -397,7 +397,13 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
                 return psy_fail(why, PSY_E_NOMEM, "out of memory");
             o->cps[o->n_cps++] = (checkpoint){at, o->lines.line_no};
         }
-        if (!split_row(o, line, len))
+        int complete = split_row(o, line, len);
+        if (!complete && at + (int64_t)len + 1 > psy_source_size(o->src)) { /* the last line, no end */
+            psy_reader_warn(r, "the last line (%lld) is incomplete, the file was cut: left out",
+                            (long long)o->lines.line_no);
+            break;
+        }
+        if (!complete)
             return psy_fail(why, PSY_E_FORMAT, "line %lld has %d columns, the header names %d",
                             (long long)o->lines.line_no,
                             text_split(line, len, '\t', o->fields, o->n_cols + 1), o->n_cols);

@@ -203,6 +203,14 @@ static void test_hostile(void **state)
              "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n",
              head);
     expect_refused("norows.txt", t, "a header but no data rows");
+    /* a file cut inside its last row: the complete rows are read */
+    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"DI\", \"CH1\"], "
+             "\"sampling rate\": 5, \"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t0\t1\n1\t0",
+             head);
+    psy_reader *r = open_text("cut.txt", t);
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 1);
+    assert_true(has_warning(r, "the last line (5) is incomplete"));
+    psy_reader_close(r);
 }
 
 int main(void)
