@@ -15,7 +15,13 @@
 #include "reader_impl.h"
 #include "text_lines.h"
 
-enum { BLOCK = 4096, MAX_COLUMNS = 1024, CACHE_BYTES = 16 << 20, MAX_CACHED = 64 };
+enum {
+    BLOCK = 4096,
+    MAX_COLUMNS = 1024,
+    CACHE_BYTES = 16 << 20,
+    MAX_CACHED = 64,
+    MAX_LOST = 1 << 24 /* nSeq jumps up to this (4.7 h at 1 kHz) are lost samples */
+};
 
 typedef enum tf_kind {
     TF_RAW,           /* no published transfer function used: ADC counts */
@@ -414,11 +420,16 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
                                 (long long)o->lines.line_no, c + 1,
                                 (int)(o->fields[c].len < 32 ? o->fields[c].len : 32), o->fields[c].p);
             if (c != seq) continue;
+            if (!(x >= 0 && x < 9007199254740992.0) || x != floor(x))
+                return psy_fail(why, PSY_E_FORMAT, "line %lld: nSeq '%.*s' is not a sequence number",
+                                (long long)o->lines.line_no, (int)(o->fields[c].len < 32 ? o->fields[c].len : 32),
+                                o->fields[c].p);
             int64_t s = (int64_t)x, expect = prev + 1, miss = 0;
             if (wrap) expect %= wrap;
             if (prev >= 0 && s != expect) {
                 miss = wrap ? ((s - expect) % wrap + wrap) % wrap : s - expect;
-                if (!wrap && miss < 0) resets++, miss = 0;
+                /* going back, or a jump of more than MAX_LOST: the counter restarted, nothing known lost */
+                if (!wrap && (miss < 0 || miss > MAX_LOST)) resets++, miss = 0;
             }
             if (miss > 0) {
                 if ((st = add_gap(o, o->n_rows, miss, &cap_gaps, why)) != PSY_OK) return st;
@@ -432,7 +443,7 @@ static psy_status scan(os *o, psy_reader *r, psy_message *why)
         psy_reader_warn(r, "%lld samples lost in transmission (nSeq skips %lld times): NaN in their place",
                         (long long)lost, (long long)o->n_gaps);
     if (resets)
-        psy_reader_warn(r, "nSeq goes back %lld times: the samples are read as consecutive",
+        psy_reader_warn(r, "nSeq goes back or jumps by hours %lld times: the samples are read as consecutive",
                         (long long)resets);
     return PSY_OK;
 }
@@ -551,18 +562,19 @@ static psy_status build(void *impl, psy_source *src, psy_reader *r, psy_message 
     if (!header) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals header has no JSON line");
     if (!o->n_channels) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals header names no channels");
     o->fields = malloc((size_t)(o->n_cols + 1) * sizeof *o->fields);
+    if (!o->fields) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if ((st = scan(o, r, why)) != PSY_OK) return st;
+    if (!o->n_rows) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals file has a header but no data rows");
+    /* the cache: CACHE_BYTES of parsed blocks, no more blocks than the file has */
     int64_t per_block = (int64_t)o->n_channels * BLOCK * (int64_t)sizeof *o->cache;
-    o->n_cached = CACHE_BYTES / per_block < 1  ? 1
-        : CACHE_BYTES / per_block > MAX_CACHED ? MAX_CACHED
-                                               : (int)(CACHE_BYTES / per_block);
+    int64_t blocks = (o->n_rows + BLOCK - 1) / BLOCK, fit = CACHE_BYTES / per_block;
+    o->n_cached = (int)(fit < 1 ? 1 : fit > MAX_CACHED ? MAX_CACHED : fit);
+    if (o->n_cached > blocks) o->n_cached = (int)blocks;
     o->cache = malloc((size_t)(o->n_cached * per_block));
     o->cache_block = malloc((size_t)o->n_cached * sizeof *o->cache_block);
     o->cache_used = calloc((size_t)o->n_cached, sizeof *o->cache_used);
-    if (!o->fields || !o->cache || !o->cache_block || !o->cache_used)
-        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (!o->cache || !o->cache_block || !o->cache_used) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     for (int k = 0; k < o->n_cached; k++) o->cache_block[k] = -1;
-    if ((st = scan(o, r, why)) != PSY_OK) return st;
-    if (!o->n_rows) return psy_fail(why, PSY_E_FORMAT, "the OpenSignals file has a header but no data rows");
     int64_t frames = o->n_rows + (o->n_gaps ? o->gaps[o->n_gaps - 1].cum : 0);
     for (int ch = 0; ch < o->n_channels; ch++) {
         o->infos[ch].frames = frames;

@@ -18,7 +18,9 @@ static const struct {
     {"edf", "edf", "fz.edf"},        {"wfdb", "wfdb", "fz.hea"},
     {"wfdb_annotations", "wfdb-annotations", "fz.atr"}, {"text", "text", "fz.csv"},
     {"bids", "bids", "sub-01_physio.tsv"}, {"sndfile", "sndfile", "fz.wav"},
-    {"ishne", "ishne", "fz.ecg"},     {"detect", NULL, "fz.dat"},
+    {"ishne", "ishne", "fz.ecg"},     {"acq", "acq", "fz.acq"},
+    {"xdf", "xdf", "fz.xdf"},         {"brainvision", "brainvision", "fz.vhdr"},
+    {"opensignals", "opensignals", "fz.txt"}, {"detect", NULL, "fz.dat"},
 };
 
 static size_t replay_dir(const char *target, const char *format, const char *name)

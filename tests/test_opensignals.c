@@ -203,6 +203,9 @@ static void test_hostile(void **state)
              "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n",
              head);
     expect_refused("norows.txt", t, "a header but no data rows");
+    snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], \"sampling rate\": 5, "
+             "\"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t1\n1e40\t2\n", head);
+    expect_refused("nseq.txt", t, "line 5: nSeq '1e40' is not a sequence number");
     /* a file cut inside its last row: the complete rows are read */
     snprintf(t, sizeof t, "%s# {\"A\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"DI\", \"CH1\"], "
              "\"sampling rate\": 5, \"label\": [\"CH1\"], \"resolution\": [16]}}\n# EndOfHeader\n0\t0\t1\n1\t0",
