@@ -103,8 +103,9 @@ static psy_status parse_graph(const rd *d, acq_file *f, int64_t *channels_at, ps
     if (f->n_channels < 1 || f->n_channels > ACQ_MAX_CHANNELS)
         return psy_fail(why, PSY_E_FORMAT, "number of channels %d is not 1..%d", f->n_channels,
                         ACQ_MAX_CHANNELS);
-    if (!isfinite(f->sample_ms) || f->sample_ms <= 0 || f->sample_ms > 3.6e6)
-        return psy_fail(why, PSY_E_FORMAT, "sample interval %g ms must be positive", f->sample_ms);
+    if (!isfinite(f->sample_ms) || f->sample_ms < 1e-6 || f->sample_ms > 3.6e6) /* 1 GHz .. 1 per hour */
+        return psy_fail(why, PSY_E_FORMAT, "sample interval %g ms must be positive (1e-6 to 3.6e6 ms)",
+                        f->sample_ms);
     if (ext < 24 || ext > d->size)
         return psy_fail(why, PSY_E_FORMAT, "graph header length %d is outside the file (%lld bytes)",
                         (int)ext, (long long)d->size);

@@ -199,7 +199,7 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
                 }
                 nch = (long)x;
             } else if (key_is(line, len, "SamplingInterval", &v, &vl)) {
-                if (!psy_parse_double(v, vl, &interval) || !(interval > 0) || interval > 3.6e9) {
+                if (!psy_parse_double(v, vl, &interval) || !(interval >= 1e-3) || interval > 3.6e9) {
                     copy_value(text, sizeof text, v, vl);
                     st = psy_fail(why, PSY_E_FORMAT, "SamplingInterval '%s' (microseconds) must be positive",
                                   text);
