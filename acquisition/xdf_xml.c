@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "civil_time.h"
 #include "xdf.h"
 
 enum { MAX_DEPTH = 32, TEXT_SIZE = 256 };
