@@ -238,7 +238,7 @@ psy_status psy_reader_add_stretch(psy_reader *r, double onset_s, double duration
 psy_status psy_reader_mark_missing(psy_reader *r, int ch, int64_t start, int64_t end)
 {
     if (ch < 0 || ch >= r->n_channels || end <= start) return PSY_OK;
-    if (!grow(&r->missing, sizeof *r->missing, &r->cap_missing, r->n_missing + 1)) return PSY_E_NOMEM;
+    if (!psy_grow(&r->missing, sizeof *r->missing, &r->cap_missing, r->n_missing + 1)) return PSY_E_NOMEM;
     r->missing[r->n_missing++] = (missing_span){ch, start, end};
     return PSY_OK;
 }

@@ -34,11 +34,12 @@ for f in acq/physio-5.0.1.acq brainvision/test.vhdr xdf/minimal.xdf opensignals/
     expect_exit 0 "$PSYPHYS" convert "$F/$f" "$out"
     expect_exit 0 "$PSYPHYS" info "$out"
 done
-expect_exit 0 "$PSYPHYS" info "$TMP/physio-5.0.1.acq.edf"
-expect_grep ' EKG - ERS100C +ECG +mV +1000 ' "$TMP/out"
-expect_grep '^events +11' "$TMP/out"
-expect_exit 0 "$PSYPHYS" info "$TMP/test.vhdr.edf"
-expect_grep '^events +14' "$TMP/out"
+expect_exit 0 "$PSYPHYS" info "$TMP/physio-5.0.1.acq.edf" --first-events 20
+expect_grep ' EKG - ERS100C +ECG +mV +1000 +6189[34] ' "$TMP/out"
+expect_grep ' 36\.7660 +0\.0000 +annotation +Deep Breath 3' "$TMP/out"
+expect_exit 0 "$PSYPHYS" info "$TMP/test.vhdr.edf" --first-events 20
+expect_grep ' 0\.4860 +0\.0000 +annotation +S253' "$TMP/out"
+expect_grep ' 7\.6990 +0\.0000 +annotation +O  1' "$TMP/out"
 
 # analyze: heart and skin from the Biopac file, one epoch per marker
 expect_exit 0 "$PSYPHYS" analyze "$F/acq/physio-5.0.1.acq" -o "$TMP/an"
