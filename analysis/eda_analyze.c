@@ -130,6 +130,7 @@ static psy_status run_fast(const sample_source *src, int64_t n, collector *c, do
         size_t k;
         while ((k = psy_eda_stream_pop(s, out, 64)) > 0) eda_collect_scrs(c, out, k);
         c->r->artifacts = psy_eda_stream_artifacts(s);
+        c->r->noise = psy_eda_stream_noise(s);
     }
     psy_eda_stream_destroy(s);
     return st;
@@ -180,6 +181,7 @@ static psy_status analyze(const sample_source *src, int64_t n, const psy_eda_con
     r->duration_s = (double)n / config->rate_hz;
     r->signal_min_us = r->signal_max_us = r->signal_median_us = NAN;
     r->phasic_driver_area_us_s = NAN;
+    r->noise = (psy_eda_noise){NAN, NAN, NAN, NAN, 0, NAN};
     collector c = {.r = r, .bin = -1};
     st = method == PSY_EDA_DECONV ? eda_run_deconv(src, n, &c, buf) : run_fast(src, n, &c, buf);
     eda_collect_flush(&c);

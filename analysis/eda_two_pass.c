@@ -7,13 +7,15 @@
 
 #include "eda_collect.h"
 #include "eda_deconv.h"
+#include "eda_noise.h"
 #include "eda_prep.h"
 #include "eda_scr.h"
 
 typedef struct deconv_run {
     eda_prep prep;
+    eda_noise *noise;
     eda_deconv *dec;
-    double *xo, *dro;   /* hop-sized outputs */
+    double *xo, *no, *dro; /* hop-sized outputs: signal, noise estimate, driver */
     int64_t k;          /* analysis samples released so far */
     /* pass 1: tonic driver grid */
     double *win;        /* driver samples of the current grid window */
@@ -113,7 +115,7 @@ static void pass2_take(deconv_run *d, collector *c, size_t m)
             size_t k = eda_scr_pop(d->scr, out, 64);
             eda_collect_scrs(c, out, k);
         }
-        eda_scr_push(d->scr, phasic, phasic);
+        eda_scr_push(d->scr, phasic, d->no[i]);
     }
 }
 
@@ -122,6 +124,8 @@ static psy_status deconv_pass(const sample_source *src, int64_t n, deconv_run *d
 {
     const psy_eda_config *cfg = &c->r->config;
     eda_prep_init(&d->prep, cfg);
+    eda_noise_reset(d->noise);
+    d->prep.noise = d->noise;
     d->k = 0;
     for (int64_t at = 0; at < n; at += EDA_BLOCK) {
         int64_t m = n - at < EDA_BLOCK ? n - at : EDA_BLOCK;
@@ -131,7 +135,7 @@ static psy_status deconv_pass(const sample_source *src, int64_t n, deconv_run *d
         for (int64_t i = 0; i < m; i++) {
             double y;
             if (!eda_prep_step(&d->prep, buf[i], &y)) continue;
-            size_t got = eda_deconv_push(d->dec, y, d->xo, d->dro);
+            size_t got = eda_deconv_push(d->dec, y, eda_noise_current(d->noise), d->xo, d->no, d->dro);
             if (!got) continue;
             if (pass == 1 && !pass1_take(d, cfg, got)) return PSY_E_NOMEM;
             if (pass == 2) pass2_take(d, c, got);
@@ -139,7 +143,7 @@ static psy_status deconv_pass(const sample_source *src, int64_t n, deconv_run *d
         }
     }
     size_t got;
-    while ((got = eda_deconv_flush(d->dec, d->xo, d->dro)) > 0) {
+    while ((got = eda_deconv_flush(d->dec, d->xo, d->no, d->dro)) > 0) {
         if (pass == 1 && !pass1_take(d, cfg, got)) return PSY_E_NOMEM;
         if (pass == 2) pass2_take(d, c, got);
     }
@@ -164,13 +168,15 @@ psy_status eda_run_deconv(const sample_source *src, int64_t n, collector *c, dou
     d.dec = eda_deconv_create(&c->r->config, rate);
     d.win_len = (int64_t)llround(c->r->config.tonic_grid_s * rate);
     if (d.win_len < 1) d.win_len = 1;
-    d.scr = eda_scr_create(&c->r->config, rate, -d.prep.delay_s);
-    if (!d.dec || !d.scr) goto done;
+    d.scr = eda_scr_create(&c->r->config, &d.prep);
+    d.noise = eda_noise_create(c->r->config.rate_hz);
+    if (!d.dec || !d.scr || !d.noise) goto done;
     size_t hop = eda_deconv_hop(d.dec);
     d.xo = malloc(hop * sizeof *d.xo);
+    d.no = malloc(hop * sizeof *d.no);
     d.dro = malloc(hop * sizeof *d.dro);
     d.win = malloc((size_t)d.win_len * sizeof *d.win);
-    if (!d.xo || !d.dro || !d.win) goto done;
+    if (!d.xo || !d.no || !d.dro || !d.win) goto done;
     st = deconv_pass(src, n, &d, c, 1, buf);
     if (st != PSY_OK) goto done;
     st = deconv_pass(src, n, &d, c, 2, buf);
@@ -180,6 +186,7 @@ psy_status eda_run_deconv(const sample_source *src, int64_t n, collector *c, dou
     size_t k;
     while ((k = eda_scr_pop(d.scr, out, 64)) > 0) eda_collect_scrs(c, out, k);
     c->r->artifacts = d.prep.art;
+    c->r->noise = eda_scr_noise_summary(d.scr, d.noise);
     c->r->phasic_driver_area_us_s = d.area;
     if (d.nomem) st = PSY_E_NOMEM;
     c->r->phasic_area_1hz_us_s = d.area_1hz; /* the result owns it now */
@@ -189,7 +196,9 @@ done:
     eda_deconv_destroy(d.dec);
     eda_scr_destroy(d.scr);
     free(d.xo);
+    free(d.no);
     free(d.dro);
+    eda_noise_destroy(d.noise);
     free(d.win);
     free(d.grid);
     free(d.area_1hz);

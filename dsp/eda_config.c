@@ -21,6 +21,7 @@ psy_eda_config psy_eda_config_default(double rate_hz)
         .flat_s = 10.0,
         .highpass_hz = 0.05,
         .min_amplitude_us = 0.01,
+        .noise_factor = 8.0,
         .relative_amplitude = 0.0,
         .hysteresis_us = 0.0,
         .min_rise_s = 0.1,
@@ -60,6 +61,7 @@ psy_status psy_eda_config_check(const psy_eda_config *c, psy_message *why)
     if (!in(c->flat_s, 0, 86400)) return bad(why, "flat_s", c->flat_s, "0 .. 86400 s");
     if (!in(c->highpass_hz, 0.001, 1)) return bad(why, "highpass_hz", c->highpass_hz, "0.001 .. 1 Hz");
     if (!in(c->min_amplitude_us, 0, 100)) return bad(why, "min_amplitude_us", c->min_amplitude_us, "0 .. 100 uS");
+    if (!in(c->noise_factor, 0, 100)) return bad(why, "noise_factor", c->noise_factor, "0 .. 100");
     if (!in(c->relative_amplitude, 0, 1)) return bad(why, "relative_amplitude", c->relative_amplitude, "0 .. 1");
     if (!in(c->hysteresis_us, 0, 10)) return bad(why, "hysteresis_us", c->hysteresis_us, "0 .. 10 uS");
     if (!in(c->max_rise_s, 0.1, 60)) return bad(why, "max_rise_s", c->max_rise_s, "0.1 .. 60 s");

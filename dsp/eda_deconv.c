@@ -13,7 +13,7 @@
 
 struct eda_deconv {
     size_t n, edge, hop, fill;
-    double *in, *raw, *out;
+    double *in, *raw, *aux, *out;
     fftw_complex *spec, *mult;
     fftw_plan fwd, inv;
     double hold;
@@ -49,9 +49,10 @@ eda_deconv *eda_deconv_create(const psy_eda_config *c, double rate)
     d->in = fftw_malloc(d->n * sizeof *d->in);
     d->out = fftw_malloc(d->n * sizeof *d->out);
     d->raw = malloc(d->n * sizeof *d->raw);
+    d->aux = malloc(d->n * sizeof *d->aux);
     d->spec = fftw_malloc(nc * sizeof *d->spec);
     d->mult = fftw_malloc(nc * sizeof *d->mult);
-    if (!d->in || !d->out || !d->raw || !d->spec || !d->mult) {
+    if (!d->in || !d->out || !d->raw || !d->aux || !d->spec || !d->mult) {
         eda_deconv_destroy(d);
         return NULL;
     }
@@ -86,6 +87,7 @@ void eda_deconv_destroy(eda_deconv *d)
     fftw_free(d->spec);
     fftw_free(d->mult);
     free(d->raw);
+    free(d->aux);
     free(d);
 }
 
@@ -95,7 +97,8 @@ size_t eda_deconv_hop(const eda_deconv *d)
 }
 
 /* Transforms the full buffer and releases positions [edge, edge + count). */
-static size_t run_block(eda_deconv *d, size_t count, double *x_out, double *driver_out)
+static size_t run_block(eda_deconv *d, size_t count, double *x_out, double *aux_out,
+                        double *driver_out)
 {
     fftw_execute(d->fwd);
     for (size_t k = 0; k < d->n / 2 + 1; k++) {
@@ -103,15 +106,18 @@ static size_t run_block(eda_deconv *d, size_t count, double *x_out, double *driv
     }
     fftw_execute(d->inv);
     memcpy(x_out, d->raw + d->edge, count * sizeof *x_out);
+    memcpy(aux_out, d->aux + d->edge, count * sizeof *aux_out);
     memcpy(driver_out, d->out + d->edge, count * sizeof *driver_out);
     /* keep the last 2 edge samples as the next block's lead-in */
     memmove(d->in, d->in + d->hop, 2 * d->edge * sizeof *d->in);
     memmove(d->raw, d->raw + d->hop, 2 * d->edge * sizeof *d->raw);
+    memmove(d->aux, d->aux + d->hop, 2 * d->edge * sizeof *d->aux);
     d->fill = 2 * d->edge;
     return count;
 }
 
-size_t eda_deconv_push(eda_deconv *d, double x, double *x_out, double *driver_out)
+size_t eda_deconv_push(eda_deconv *d, double x, double aux, double *x_out, double *aux_out,
+                       double *driver_out)
 {
     if (!isnan(x)) d->hold = x;
     if (!d->started) {
@@ -119,28 +125,29 @@ size_t eda_deconv_push(eda_deconv *d, double x, double *x_out, double *driver_ou
         if (isnan(x)) d->hold = 0;
         for (size_t i = 0; i < d->edge; i++) {
             d->in[i] = d->hold;
-            d->raw[i] = NAN;
+            d->raw[i] = d->aux[i] = NAN;
         }
         d->fill = d->edge;
         d->started = 1;
     }
     d->in[d->fill] = d->hold;
     d->raw[d->fill] = x;
+    d->aux[d->fill] = aux;
     d->fill++;
     if (d->fill < d->n) return 0;
-    return run_block(d, d->hop, x_out, driver_out);
+    return run_block(d, d->hop, x_out, aux_out, driver_out);
 }
 
-size_t eda_deconv_flush(eda_deconv *d, double *x_out, double *driver_out)
+size_t eda_deconv_flush(eda_deconv *d, double *x_out, double *aux_out, double *driver_out)
 {
     if (!d->started || d->fill <= d->edge) return 0;
     size_t end = d->fill, count = end - d->edge;
     if (count > d->hop) count = d->hop;
     for (size_t i = end; i < d->n; i++) {
         d->in[i] = d->hold;
-        d->raw[i] = NAN;
+        d->raw[i] = d->aux[i] = NAN;
     }
-    size_t m = run_block(d, count, x_out, driver_out);
+    size_t m = run_block(d, count, x_out, aux_out, driver_out);
     if (end - d->edge > d->hop) d->fill = end - d->hop; /* more to release: call again */
     else d->started = 0;
     return m;

@@ -18,13 +18,15 @@ void eda_deconv_destroy(eda_deconv *d);
 /* Samples a completed block releases; callers' output arrays hold this many. */
 size_t eda_deconv_hop(const eda_deconv *d);
 
-/* Feeds one sample (NaN: flagged, held at the last value for the transform). When a block
- * completes, writes the next hop samples — the input as given (x_out) and the driver — and
- * returns how many; otherwise 0. Output lags input but stays in order, sample for sample. */
-size_t eda_deconv_push(eda_deconv *d, double x, double *x_out, double *driver_out);
+/* Feeds one sample (NaN: flagged, held at the last value for the transform) and a value that
+ * travels with it unchanged (aux: the noise estimate). When a block completes, writes the next
+ * hop samples — the input as given (x_out), its aux and the driver — and returns how many;
+ * otherwise 0. Output lags input but stays in order, sample for sample. */
+size_t eda_deconv_push(eda_deconv *d, double x, double aux, double *x_out, double *aux_out,
+                       double *driver_out);
 
 /* Releases samples still held (end of the signal), at most hop per call: call until 0. */
-size_t eda_deconv_flush(eda_deconv *d, double *x_out, double *driver_out);
+size_t eda_deconv_flush(eda_deconv *d, double *x_out, double *aux_out, double *driver_out);
 
 /* The Bateman response as a unit-gain recursion: y = a1 y[-1] + a2 y[-2] + b u[-1]. */
 typedef struct eda_bateman {

@@ -1,5 +1,6 @@
 /* EDA preprocessing: low-pass, decimation, artifact flags (see include/psyphys/eda.h). */
 #include <math.h>
+#include <stdlib.h>
 
 #include "eda_prep.h"
 
@@ -43,6 +44,7 @@ int eda_prep_step(eda_prep *p, double x, double *y)
         p->last_raw = x;
         if (p->same_run >= p->flat_samples) bad = EDA_BAD_FLAT;
     }
+    if (p->noise) eda_noise_push(p->noise, bad ? NAN : x);
     double v = NAN;
     if (bad) {
         p->restart = 1;
@@ -81,4 +83,44 @@ int eda_prep_step(eda_prep *p, double x, double *y)
     }
     *y = v;
     return 1;
+}
+
+double eda_prep_noise_gain(const eda_prep *p, const double *w, int m, int64_t lag)
+{
+    /* the low-pass impulse response at the input rate, until it has died away */
+    size_t cap = 1024, len = 0;
+    double *h = malloc(cap * sizeof *h), peak = 0;
+    if (!h) return NAN;
+    psy_biquad lp[2] = {p->lp[0], p->lp[1]};
+    for (int k = 0; k < 2; k++) lp[k].z1 = lp[k].z2 = 0;
+    for (size_t quiet = 0; quiet < 64 && len < ((size_t)1 << 22); len++) {
+        double v = len == 0 ? 1.0 : 0.0;
+        if (p->lowpass)
+            for (int k = 0; k < 2; k++) v = psy_biquad_step(&lp[k], v);
+        if (len == cap) {
+            double *q = realloc(h, 2 * cap * sizeof *h);
+            if (!q) {
+                free(h);
+                return NAN;
+            }
+            h = q;
+            cap *= 2;
+        }
+        h[len] = v;
+        peak = fmax(peak, fabs(v));
+        quiet = fabs(v) < 1e-9 * peak ? quiet + 1 : 0;
+        if (!p->lowpass) quiet = 64;
+    }
+    int64_t d = lag * p->factor, total = (int64_t)len + (int64_t)(m - 1) * d;
+    double ss = 0;
+    for (int64_t i = 0; i < total; i++) {
+        double g = 0;
+        for (int j = 0; j < m; j++) {
+            int64_t at = i - j * d;
+            if (at >= 0 && at < (int64_t)len) g += w[j] * h[at];
+        }
+        ss += g * g;
+    }
+    free(h);
+    return sqrt(ss);
 }

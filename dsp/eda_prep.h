@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "biquad.h"
+#include "eda_noise.h"
 #include "psyphys/eda.h"
 
 typedef struct eda_prep {
@@ -22,13 +23,21 @@ typedef struct eda_prep {
     double last_out;        /* previous analysis value, NaN after a gap (slope test) */
     unsigned pending;       /* flags seen since the last analysis sample (EDA_BAD_*) */
     psy_eda_artifacts art;
+    eda_noise *noise;       /* fed every raw sample (NaN when flagged); NULL: none */
 } eda_prep;
 
+/* Sets every field but `noise`, which the owner sets (and resets) itself. */
 void eda_prep_init(eda_prep *p, const psy_eda_config *c);
 
 /* Feeds one input sample. Returns 1 when it produces an analysis sample: *y is the low-passed
  * value, or NaN when flagged. */
 int eda_prep_step(eda_prep *p, double x, double *y);
+
+/* The standard deviation of sum_j w[j] y[k - j lag] (m terms over analysis samples y) when the
+ * input is white noise of unit standard deviation: how the low-pass and decimation carry sensor
+ * noise into a statistic of the analysis signal. Allocates a scratch buffer: call at create. NaN
+ * on ENOMEM. */
+double eda_prep_noise_gain(const eda_prep *p, const double *w, int m, int64_t lag);
 
 /* Time (s) of analysis sample k from the first input sample. */
 static inline double eda_prep_time(const eda_prep *p, int64_t k)

@@ -1,5 +1,6 @@
-/* SCR scoring: hysteresis troughs on the phasic signal, onset refinement, amplitude against the
- * extrapolated pre-onset baseline (see include/psyphys/eda.h). */
+/* SCR scoring: candidate onsets from the level's first-order driver, onset refinement,
+ * amplitude against the extrapolated pre-onset baseline, noise-aware criteria (see
+ * include/psyphys/eda.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,19 +9,29 @@
 
 enum { SEEK = 0, FALLING, RISING };
 
+/* Thresholds that follow the noise are this many standard deviations of the tracked signal. */
+#define HYST_SD 3.0
+
 typedef struct candidate {
-    int64_t trough, peak;   /* on the phasic signal */
+    int64_t trough, peak;   /* on the onset signal */
 } candidate;
 
 struct eda_scr {
-    double rate, t0, min_amp, hyst;
+    double rate, t0, min_amp, hyst, noise_factor;
     double decay;           /* tau2 in samples: the recovery time constant of a falling baseline */
     int64_t max_rise, min_rise, recovery_max, baseline, guard;
-    /* ring of the last `len` samples (len a power of two) */
-    double *level, *phasic;
+    /* onset signal u[j] = level[j] + tau2 x slope over [j - w, j + w]: the driver of a
+       first-order (tau2) recovery, flat on an earlier response's recovery and stepping up
+       where a new one starts, so responses that overlap still show as separate rises */
+    int64_t w;
+    double ucoef;           /* tau2 x rate / (2 w) */
+    double hyst_u;          /* floor of the hysteresis on u */
+    double gain_level, gain_u; /* sd of level and of u per unit sd of raw white noise */
+    /* rings of the last `len` samples (len a power of two) */
+    double *level, *u, *noise;
     int64_t len;
     int64_t n;              /* samples pushed */
-    /* hysteresis tracker */
+    /* hysteresis tracker on u */
     int mode;
     double ext;             /* current min (FALLING) or max (RISING) */
     int64_t ext_at, trough;
@@ -36,15 +47,21 @@ static int64_t samples(double s, double rate)
     return (int64_t)llround(s * rate);
 }
 
-eda_scr *eda_scr_create(const psy_eda_config *c, double rate, double t0_s)
+eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
 {
     eda_scr *d = calloc(1, sizeof *d);
     if (!d) return NULL;
+    double rate = p->out_rate;
     d->rate = rate;
-    d->t0 = t0_s;
+    d->t0 = -p->delay_s;
     d->min_amp = c->min_amplitude_us;
+    d->noise_factor = c->noise_factor;
     d->decay = c->tau2_s * rate;
     d->hyst = c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005);
+    d->w = samples(0.25, rate);
+    if (d->w < 1) d->w = 1;
+    d->ucoef = c->tau2_s * rate / (2.0 * (double)d->w);
+    d->hyst_u = d->hyst * (1.0 + c->tau2_s);
     d->max_rise = samples(c->max_rise_s, rate);
     if (d->max_rise < 2) d->max_rise = 2;
     d->min_rise = samples(c->min_rise_s, rate);
@@ -52,12 +69,17 @@ eda_scr *eda_scr_create(const psy_eda_config *c, double rate, double t0_s)
     d->baseline = samples(c->baseline_s, rate);
     if (d->baseline < 2) d->baseline = 2;
     d->guard = (int64_t)ceil(0.15 * rate);
-    int64_t need = d->baseline + d->guard + 2 * d->max_rise + d->recovery_max + samples(4.0, rate) + 16;
+    double one = 1.0, wu[3] = {d->ucoef, 1.0, -d->ucoef};
+    d->gain_level = eda_prep_noise_gain(p, &one, 1, 1);
+    d->gain_u = eda_prep_noise_gain(p, wu, 3, d->w);
+    int64_t need = d->baseline + d->guard + 2 * d->max_rise + d->recovery_max + samples(4.0, rate) +
+                   2 * d->w + 16;
     d->len = 64;
     while (d->len < need) d->len *= 2;
     d->level = malloc((size_t)d->len * sizeof *d->level);
-    d->phasic = malloc((size_t)d->len * sizeof *d->phasic);
-    if (!d->level || !d->phasic) {
+    d->u = malloc((size_t)d->len * sizeof *d->u);
+    d->noise = malloc((size_t)d->len * sizeof *d->noise);
+    if (!d->level || !d->u || !d->noise || isnan(d->gain_level) || isnan(d->gain_u)) {
         eda_scr_destroy(d);
         return NULL;
     }
@@ -65,25 +87,31 @@ eda_scr *eda_scr_create(const psy_eda_config *c, double rate, double t0_s)
     return d;
 }
 
+static double *ring_copy(const double *src, int64_t len)
+{
+    double *p = malloc((size_t)len * sizeof *p);
+    if (p) memcpy(p, src, (size_t)len * sizeof *p);
+    return p;
+}
+
 eda_scr *eda_scr_copy(const eda_scr *d)
 {
     eda_scr *c = malloc(sizeof *c);
     if (!c) return NULL;
     *c = *d;
-    c->level = malloc((size_t)d->len * sizeof *c->level);
-    c->phasic = malloc((size_t)d->len * sizeof *c->phasic);
-    if (!c->level || !c->phasic) {
+    c->level = ring_copy(d->level, d->len);
+    c->u = ring_copy(d->u, d->len);
+    c->noise = ring_copy(d->noise, d->len);
+    if (!c->level || !c->u || !c->noise) {
         eda_scr_destroy(c);
         return NULL;
     }
-    memcpy(c->level, d->level, (size_t)d->len * sizeof *c->level);
-    memcpy(c->phasic, d->phasic, (size_t)d->len * sizeof *c->phasic);
     return c;
 }
 
 void eda_scr_reset(eda_scr *d)
 {
-    for (int64_t i = 0; i < d->len; i++) d->level[i] = d->phasic[i] = NAN;
+    for (int64_t i = 0; i < d->len; i++) d->level[i] = d->u[i] = d->noise[i] = NAN;
     d->n = 0;
     d->mode = SEEK;
     d->n_pend = 0;
@@ -94,13 +122,20 @@ void eda_scr_destroy(eda_scr *d)
 {
     if (!d) return;
     free(d->level);
-    free(d->phasic);
+    free(d->u);
+    free(d->noise);
     free(d);
 }
 
 int64_t eda_scr_latency(const eda_scr *d)
 {
-    return 2 * d->max_rise + d->recovery_max + 1;
+    return 2 * d->max_rise + d->recovery_max + d->w + 1;
+}
+
+double eda_scr_criterion(const eda_scr *d, double noise_us)
+{
+    double sd = isnan(noise_us) ? 0 : noise_us * d->gain_level;
+    return fmax(d->min_amp, d->noise_factor * sd);
 }
 
 int eda_scr_has_room(const eda_scr *d)
@@ -113,9 +148,23 @@ static double lv(const eda_scr *d, int64_t k)
     return d->level[k & (d->len - 1)];
 }
 
-static double ph(const eda_scr *d, int64_t k)
+psy_eda_noise eda_scr_noise_summary(const eda_scr *d, eda_noise *n)
 {
-    return d->phasic[k & (d->len - 1)];
+    psy_eda_noise o = {.noise_us = eda_noise_quantile(n, 0.5), .noise_max_us = eda_noise_quantile(n, 1.0),
+                       .current_us = eda_noise_current(n)};
+    o.criterion_us = isnan(o.noise_us) ? NAN : eda_scr_criterion(d, o.noise_us);
+    o.criterion_max_us = isnan(o.noise_max_us) ? NAN : eda_scr_criterion(d, o.noise_max_us);
+    o.raised_s = d->noise_factor > 0 && d->gain_level > 0
+                     ? eda_noise_seconds_above(n, d->min_amp / (d->noise_factor * d->gain_level))
+                     : 0;
+    return o;
+}
+
+/* The noise estimate (uS, raw) at sample k; 0 while unknown. */
+static double noise_at(const eda_scr *d, int64_t k)
+{
+    double v = d->noise[k & (d->len - 1)];
+    return isnan(v) ? 0 : v;
 }
 
 static double at_time(const eda_scr *d, double k)
@@ -123,24 +172,13 @@ static double at_time(const eda_scr *d, double k)
     return k / d->rate + d->t0;
 }
 
-/* The onset: the last sample before the steepest phasic rise in [lo, peak] whose slope is within
- * 10 % of the way from the median slope before it to the steepest (the knee where the rise
- * starts, also on a recovering or declining level), or lo. */
-static int64_t refine_onset(const eda_scr *d, int64_t lo, int64_t peak)
+/* The last sample before steep whose slope is within 10 % of the way from the median slope of
+ * [lo, ref_end) to the steepest, smax; lo when none. */
+static int64_t knee_below(const eda_scr *d, int64_t lo, int64_t steep, double smax, int64_t ref_end)
 {
-    int64_t steep = lo;
-    double smax = -INFINITY;
-    for (int64_t j = lo; j < peak; j++) {
-        double s = ph(d, j + 1) - ph(d, j);
-        if (s > smax) {
-            smax = s;
-            steep = j;
-        }
-    }
-    /* the typical slope before the rise: the median of those in [lo, steep) */
     double before[64];
     int m = 0;
-    for (int64_t j = steep - 1; j >= lo && m < 64; j--) before[m++] = ph(d, j + 1) - ph(d, j);
+    for (int64_t j = ref_end - 1; j >= lo && m < 64; j--) before[m++] = lv(d, j + 1) - lv(d, j);
     double ref = smax;
     if (m > 0) {
         for (int i = 1; i < m; i++) /* insertion sort: at most 64 values */
@@ -153,8 +191,35 @@ static int64_t refine_onset(const eda_scr *d, int64_t lo, int64_t peak)
     }
     double level = ref + 0.1 * (smax - ref);
     for (int64_t j = steep; j >= lo; j--)
-        if (ph(d, j + 1) - ph(d, j) <= level) return j + 1 <= steep ? j + 1 : steep;
+        if (lv(d, j + 1) - lv(d, j) <= level) return j + 1 <= steep ? j + 1 : steep;
     return lo;
+}
+
+/* The onset: the last sample before the steepest rise of the level in [lo, peak] whose slope is
+ * within 10 % of the way from the median slope before it to the steepest (the knee where the
+ * rise starts, also on a recovering or declining level), or lo; when the level still falls by
+ * more than `fall` after that knee, its lowest point before the steepest rise (trough-to-peak
+ * scoring of a response on a recovering level, Boucsein 2012, Electrodermal Activity, 2nd ed.). */
+static int64_t refine_onset(const eda_scr *d, int64_t lo, int64_t peak, double fall)
+{
+    int64_t steep = lo;
+    double smax = -INFINITY;
+    for (int64_t j = lo; j < peak; j++) {
+        double s = lv(d, j + 1) - lv(d, j);
+        if (s > smax) {
+            smax = s;
+            steep = j;
+        }
+    }
+    /* the knee for the typical slope before the rise: first the median of those in [lo, steep),
+       then, once, the median of those before that first knee (the first median may lie on the
+       rise when lo is well before it) */
+    int64_t knee = knee_below(d, lo, steep, smax, steep);
+    if (knee - lo >= 3) knee = knee_below(d, lo, steep, smax, knee);
+    int64_t o = knee;
+    for (int64_t j = knee + 1; j <= steep; j++)
+        if (lv(d, j) < lv(d, o)) o = j;
+    return lv(d, knee) - lv(d, o) > fall ? o : knee;
 }
 
 /* Least-squares line through level[o - baseline .. o] (the valid suffix of it); returns the
@@ -204,12 +269,17 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
 {
     int64_t oldest = d->n - d->len + 1;
     if (oldest < 0) oldest = 0;
+    /* the rise: from the trough of u to its peak, plus the w samples u looks ahead */
+    int64_t hi = c->peak + d->w < d->n - 1 ? c->peak + d->w : d->n - 1;
     int64_t lo = c->peak - d->max_rise;
     if (lo < c->trough) lo = c->trough;
     if (lo < oldest + d->baseline) lo = oldest + d->baseline < c->peak ? oldest + d->baseline : c->peak;
-    for (int64_t j = lo; j <= c->peak; j++)
-        if (isnan(ph(d, j)) || isnan(lv(d, j))) return; /* a flagged sample inside the rise */
-    int64_t o = refine_onset(d, lo, c->peak);
+    for (int64_t j = lo; j <= hi; j++)
+        if (isnan(lv(d, j))) return; /* a flagged sample inside the rise */
+    /* noise-aware thresholds: the estimate as it stands when the candidate is scored */
+    double sd_level = noise_at(d, d->n - 1) * d->gain_level;
+    double fall = fmax(d->hyst, HYST_SD * sd_level);
+    int64_t o = refine_onset(d, lo, hi, fall);
     /* the baseline is fitted up to a guard before the onset: the low-pass smears the start of
        the rise over about 0.15 s */
     int64_t a = o - d->guard;
@@ -231,7 +301,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
         if (isnan(v)) break;
         if (v > run_max) {
             run_max = v;
-        } else if (v < run_max - fmax(d->hyst, 0.2 * (run_max - start))) {
+        } else if (v < run_max - fmax(fall, 0.2 * (run_max - start))) {
             end = j; /* not run_at: on a plateau the excess over a falling baseline still grows */
             cut = 1;
             break;
@@ -251,7 +321,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
             pk = j;
         }
     }
-    if (best < d->min_amp) return;
+    if (best < eda_scr_criterion(d, noise_at(d, d->n - 1))) return;
     if (pk - o < d->min_rise) return;
     if (pk == o + d->max_rise && !cut) return; /* still rising at the limit */
     double half = NAN;
@@ -290,40 +360,46 @@ static void release_oldest(eda_scr *d, int64_t newest_trough)
     d->n_pend--;
 }
 
-void eda_scr_push(eda_scr *d, double level, double phasic)
+void eda_scr_push(eda_scr *d, double level, double noise_us)
 {
-    int64_t k = d->n;
-    if (isnan(level) || isnan(phasic)) level = phasic = NAN;
-    d->level[k & (d->len - 1)] = level;
-    d->phasic[k & (d->len - 1)] = phasic;
+    int64_t k = d->n, mask = d->len - 1;
+    d->level[k & mask] = level;
+    d->noise[k & mask] = noise_us;
     d->n++;
+    /* u at j = k - w, from the level over [j - w, j + w] */
+    int64_t j = k - d->w;
+    if (j < d->w) return;
+    double a = lv(d, j - d->w), b = lv(d, j);
+    double u = isnan(a) || isnan(b) || isnan(level) ? NAN : b + d->ucoef * (level - a);
+    d->u[j & mask] = u;
 
-    if (isnan(phasic)) {
+    double hyst = fmax(d->hyst_u, HYST_SD * d->gain_u * noise_at(d, j));
+    if (isnan(u)) {
         d->mode = SEEK;
     } else if (d->mode == SEEK) {
         d->mode = FALLING;
-        d->ext = phasic;
-        d->ext_at = k;
+        d->ext = u;
+        d->ext_at = j;
     } else if (d->mode == FALLING) {
-        if (phasic < d->ext) {
-            d->ext = phasic;
-            d->ext_at = k;
-        } else if (phasic > d->ext + d->hyst) {
+        if (u < d->ext) {
+            d->ext = u;
+            d->ext_at = j;
+        } else if (u > d->ext + hyst) {
             d->trough = d->ext_at;
             d->mode = RISING;
-            d->ext = phasic;
-            d->ext_at = k;
+            d->ext = u;
+            d->ext_at = j;
         }
     } else {
-        if (phasic > d->ext) {
-            d->ext = phasic;
-            d->ext_at = k;
-        } else if (phasic < d->ext - d->hyst) {
+        if (u > d->ext) {
+            d->ext = u;
+            d->ext_at = j;
+        } else if (u < d->ext - hyst) {
             if (d->n_pend == EDA_SCR_PENDING) release_oldest(d, d->trough);
             d->pend[d->n_pend++] = (candidate){d->trough, d->ext_at};
             d->mode = FALLING;
-            d->ext = phasic;
-            d->ext_at = k;
+            d->ext = u;
+            d->ext_at = j;
         }
     }
     /* the latest trough after the pending ones bounds the last candidate's recovery */

@@ -5,12 +5,14 @@
 
 #include "biquad.h"
 #include "eda_internal.h"
+#include "eda_noise.h"
 #include "eda_prep.h"
 #include "eda_scr.h"
 
 struct psy_eda_stream {
     psy_eda_config cfg;
     eda_prep prep;
+    eda_noise *noise;
     psy_biquad hp;
     int hp_restart;
     eda_scr *scr;
@@ -28,9 +30,10 @@ psy_status psy_eda_stream_create(const psy_eda_config *config, psy_eda_stream **
     if (!s) return PSY_E_NOMEM;
     s->cfg = *config;
     eda_prep_init(&s->prep, config);
-    s->scr = eda_scr_create(config, s->prep.out_rate, -s->prep.delay_s);
-    if (!s->scr) {
-        free(s);
+    s->scr = eda_scr_create(config, &s->prep);
+    s->noise = eda_noise_create(config->rate_hz);
+    if (!s->scr || !s->noise) {
+        psy_eda_stream_destroy(s);
         return PSY_E_NOMEM;
     }
     psy_eda_stream_reset(s);
@@ -42,6 +45,8 @@ void psy_eda_stream_reset(psy_eda_stream *s)
 {
     if (!s) return;
     eda_prep_init(&s->prep, &s->cfg);
+    eda_noise_reset(s->noise);
+    s->prep.noise = s->noise;
     psy_biquad_highpass(&s->hp, s->cfg.highpass_hz, s->prep.out_rate);
     s->hp_restart = 1;
     eda_scr_reset(s->scr);
@@ -77,7 +82,7 @@ psy_status eda_stream_push_sink(psy_eda_stream *s, const double *x, size_t n, si
             s->hp_restart = 1;
         }
         if (sink) sink(ctx, eda_prep_time(&s->prep, s->prep.art.total - 1), y - phasic);
-        eda_scr_push(s->scr, y, phasic);
+        eda_scr_push(s->scr, y, eda_noise_current(s->noise));
     }
     if (used) *used = i;
     return PSY_OK;
@@ -118,6 +123,12 @@ void psy_eda_stream_tonic(const psy_eda_stream *s, double *sum_us, int64_t *n)
     if (n) *n = s ? s->tonic_n : 0;
 }
 
+psy_eda_noise psy_eda_stream_noise(const psy_eda_stream *s)
+{
+    if (!s) return (psy_eda_noise){NAN, NAN, NAN, NAN, NAN, NAN};
+    return eda_scr_noise_summary(s->scr, s->noise);
+}
+
 psy_status psy_eda_stream_copy(const psy_eda_stream *s, psy_eda_stream **out)
 {
     if (!s || !out) return PSY_E_INVALID;
@@ -125,8 +136,10 @@ psy_status psy_eda_stream_copy(const psy_eda_stream *s, psy_eda_stream **out)
     if (!c) return PSY_E_NOMEM;
     *c = *s;
     c->scr = eda_scr_copy(s->scr);
-    if (!c->scr) {
-        free(c);
+    c->noise = eda_noise_copy(s->noise);
+    c->prep.noise = c->noise;
+    if (!c->scr || !c->noise) {
+        psy_eda_stream_destroy(c);
         return PSY_E_NOMEM;
     }
     *out = c;
@@ -137,5 +150,6 @@ void psy_eda_stream_destroy(psy_eda_stream *s)
 {
     if (!s) return;
     eda_scr_destroy(s->scr);
+    eda_noise_destroy(s->noise);
     free(s);
 }

@@ -1,10 +1,14 @@
 /* EDA under sensor noise: a synthetic benchmark with known SCRs across input rates (4, 8, 32,
  * 1000 Hz) and white noise levels (0, 3, 6 nS), both methods. The generator is this file's own:
  * Bateman-shaped SCRs (amplitudes log-uniform 0.05-1 uS, time constants varied so that the rise
- * to the peak lasts 1-3 s, half recovery 1-8 s), 1-10 SCRs per minute with overlapping responses
- * (the next may start 1 s after the previous peak), tonic levels 0.5-20 uS with slow drift,
- * seeded RNG (deterministic). Scores F1 (onset within 1 s), the count ratio found / true and the
- * median amplitude error, prints the table, then asserts the targets of issue 16. */
+ * to the peak lasts 1-3 s, tau2 2-8 s), 1-10 SCRs per minute with overlapping responses (the next
+ * may start 1 s after the previous peak), tonic levels 0.5-20 uS with slow drift, seeded RNG
+ * (deterministic). Scores F1 (onset within 1 s), the count ratio found / true and the median
+ * amplitude error, prints the table, then asserts the targets of issue 16.
+ * The truth is the responses trough-to-peak scoring can see: a response that starts on the
+ * steep recovery of a larger one may not make the clean level rise by the 0.01 uS criterion at
+ * all (about 8 % here: a shoulder, no trough); such a hidden response is left out of the truth,
+ * and a detection that matches one is counted neither as a hit nor as a false one. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@ static double gauss(rng *r)
 typedef struct truth {
     size_t n;
     double onset[MAX_SCR], amp[MAX_SCR], tau1[MAX_SCR], tau2[MAX_SCR];
+    int visible[MAX_SCR]; /* trough-to-peak >= 0.01 uS on the clean signal */
 } truth;
 
 /* One recording: its tonic level and SCR rate. */
@@ -113,8 +118,24 @@ static double *make_signal(const profile *p, const truth *tr, double rate, doubl
     return x;
 }
 
+/* Marks the SCRs whose rise shows on the clean signal x (at rate): from the onset to 0.5 s after
+ * the peak the level climbs at least 0.01 uS above its lowest point so far. */
+static void mark_visible(truth *tr, const double *x, int64_t n, double rate)
+{
+    for (size_t k = 0; k < tr->n; k++) {
+        int64_t a = (int64_t)ceil(tr->onset[k] * rate);
+        int64_t b = (int64_t)((tr->onset[k] + peak_time(tr->tau1[k], tr->tau2[k]) + 0.5) * rate);
+        double low = INFINITY, rise = 0;
+        for (int64_t i = a; i <= b && i < n; i++) {
+            low = fmin(low, x[i]);
+            rise = fmax(rise, x[i] - low);
+        }
+        tr->visible[k] = rise >= 0.01;
+    }
+}
+
 typedef struct tally {
-    size_t truth, found, tp, small_truth, small_tp;
+    size_t truth, found, tp, small_truth, small_tp, hidden, hidden_tp;
     size_t n_err;
     double err[4 * MAX_SCR]; /* relative amplitude errors of the matches */
     double onset_err[4 * MAX_SCR];
@@ -125,8 +146,7 @@ static void score(const truth *tr, const psy_eda_result *r, tally *t)
 {
     char *used = calloc(r->n + 1, 1);
     assert_non_null(used);
-    t->truth += tr->n;
-    t->found += r->n;
+    size_t hidden_found = 0;
     for (size_t k = 0; k < tr->n; k++) {
         size_t best = r->n;
         double bd = MATCH_S;
@@ -137,16 +157,18 @@ static void score(const truth *tr, const psy_eda_result *r, tally *t)
                 best = i;
             }
         }
-        int small = tr->amp[k] < 0.07;
+        int small = tr->amp[k] < 0.07 && tr->visible[k];
         t->small_truth += small;
+        t->hidden += !tr->visible[k];
+        t->truth += tr->visible[k];
         if (best == r->n) {
             if (getenv("EDA_DEBUG")) {
                 size_t near = 0;
                 for (size_t i = 1; i < r->n; i++)
                     if (fabs(r->scr[i].onset_s - tr->onset[k]) < fabs(r->scr[near].onset_s - tr->onset[k]))
                         near = i;
-                print_message("  missed %.2f s amp %.3f rise %.2f (previous %.3f uS %.1f s before); "
-                              "nearest found %.2f s amp %.3f\n", tr->onset[k], tr->amp[k],
+                print_message("  missed%s %.2f s amp %.3f rise %.2f (previous %.3f uS %.1f s before); "
+                              "nearest found %.2f s amp %.3f\n", tr->visible[k] ? "" : " (hidden)", tr->onset[k], tr->amp[k],
                               peak_time(tr->tau1[k], tr->tau2[k]), k ? tr->amp[k - 1] : 0,
                               k ? tr->onset[k] - tr->onset[k - 1] : 0, r->n ? r->scr[near].onset_s : -1,
                               r->n ? r->scr[near].amplitude_us : 0);
@@ -154,6 +176,11 @@ static void score(const truth *tr, const psy_eda_result *r, tally *t)
             continue;
         }
         used[best] = 1;
+        if (!tr->visible[k]) { /* found though hidden: neither a hit nor a false one */
+            t->hidden_tp++;
+            hidden_found++;
+            continue;
+        }
         t->tp++;
         t->small_tp += small;
         if (t->n_err < sizeof t->err / sizeof t->err[0]) {
@@ -161,6 +188,7 @@ static void score(const truth *tr, const psy_eda_result *r, tally *t)
             t->err[t->n_err++] = fabs(r->scr[best].amplitude_us - tr->amp[k]) / tr->amp[k];
         }
     }
+    t->found += r->n - hidden_found;
     if (getenv("EDA_DEBUG"))
         for (size_t i = 0; i < r->n; i++)
             if (!used[i])
@@ -184,7 +212,7 @@ static double quantile(double *v, size_t n, double q)
 
 typedef struct cell {
     double f1, ratio, amp_med, amp_p90, onset_med, small_recall;
-    size_t truth, found;
+    size_t truth, found, hidden, hidden_tp;
 } cell;
 
 static cell run_cell(double rate, double noise_us, double q_us, psy_eda_method method)
@@ -195,6 +223,9 @@ static cell run_cell(double rate, double noise_us, double q_us, psy_eda_method m
         static truth tr;
         make_truth(&profiles[p], 0x51ed2700 + p, &tr);
         int64_t n;
+        double *clean = make_signal(&profiles[p], &tr, rate, 0, 0, 0xa5a5 + 977 * p, &n);
+        mark_visible(&tr, clean, n, rate);
+        free(clean);
         double *x = make_signal(&profiles[p], &tr, rate, noise_us, q_us,
                                 0xa5a5 + 977 * p + (uint64_t)(noise_us * 1e6), &n);
         if (getenv("EDA_DUMP")) { /* debug: the signal as text, one sample per line */
@@ -216,7 +247,7 @@ static cell run_cell(double rate, double noise_us, double q_us, psy_eda_method m
         psy_eda_result_free(r);
         free(x);
     }
-    cell c = {.truth = t.truth, .found = t.found};
+    cell c = {.truth = t.truth, .found = t.found, .hidden = t.hidden, .hidden_tp = t.hidden_tp};
     c.f1 = 2.0 * (double)t.tp / (double)(t.truth + t.found);
     c.ratio = (double)t.found / (double)t.truth;
     c.onset_med = quantile(t.onset_err, t.n_err, 0.5);
@@ -241,9 +272,9 @@ static void benchmark(psy_eda_method method, cell out[4][3])
             if (only && strcmp(only, name) != 0) continue;
             cell c = run_cell(rates[i], noises[j], 0, method);
             out[i][j] = c;
-            print_message("  %4.0f Hz %.0f nS | %4zu %4zu | %.3f | %.3f | %4.1f %% %4.1f %% | %.2f s | %.2f\n",
+            print_message("  %4.0f Hz %.0f nS | %4zu %4zu | %.3f | %.3f | %4.1f %% %4.1f %% | %.2f s | %.2f | hidden %zu, found %zu\n",
                           rates[i], noises[j] * 1e3, c.truth, c.found, c.f1, c.ratio,
-                          100 * c.amp_med, 100 * c.amp_p90, c.onset_med, c.small_recall);
+                          100 * c.amp_med, 100 * c.amp_p90, c.onset_med, c.small_recall, c.hidden, c.hidden_tp);
         }
 }
 

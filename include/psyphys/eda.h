@@ -63,6 +63,8 @@ typedef struct psy_eda_config {
     double flat_s;              /* default 10 s; 0 disables */
     double highpass_hz;         /* fast method, default 0.05 Hz */
     double min_amplitude_us;    /* default 0.01 uS */
+    double noise_factor;        /* an SCR must also reach this many standard deviations of the
+                                   sensor noise on the analysis signal; default 8, 0 = off */
     double relative_amplitude;  /* offline option: drop SCRs below this fraction of the largest;
                                    default 0 (off) */
     double hysteresis_us;       /* default 0 = half of min_amplitude_us (at most 0.005 uS) */
@@ -96,6 +98,22 @@ typedef struct psy_eda_artifacts {
     int64_t below_min, above_max;   /* split of out_of_range */
 } psy_eda_artifacts;
 
+/* Sensor noise and the amplitude criterion it sets. The noise is the standard deviation of white
+ * noise on the raw signal (uS, at the input rate), estimated from second differences in 5 s
+ * blocks, robustly (the mean of the smaller half of |d2|), as the median of the last 12 blocks
+ * (one minute, causal). The criterion an SCR must reach is max(min_amplitude_us, noise_factor x
+ * that noise's standard deviation on the analysis signal, after the low-pass). NaN while
+ * unknown. */
+typedef struct psy_eda_noise {
+    double noise_us;          /* median over the recording (block by block, resolution 6 %) */
+    double noise_max_us;      /* largest */
+    double criterion_us;      /* the criterion at noise_us */
+    double criterion_max_us;  /* the criterion at noise_max_us */
+    double raised_s;          /* seconds in which the noise set the criterion above
+                                 min_amplitude_us */
+    double current_us;        /* the estimate at the newest sample */
+} psy_eda_noise;
+
 /* ---- Streaming: the fast method and SCR scoring as a push object --------------------------- */
 
 typedef struct psy_eda_stream psy_eda_stream;
@@ -121,6 +139,8 @@ double psy_eda_stream_latency(const psy_eda_stream *s);
 /* Running totals: artifact counts, and the sum and count of valid tonic samples (SCL = sum/n). */
 psy_eda_artifacts psy_eda_stream_artifacts(const psy_eda_stream *s);
 void psy_eda_stream_tonic(const psy_eda_stream *s, double *sum_us, int64_t *n);
+/* The noise so far (all NaN for NULL). */
+psy_eda_noise psy_eda_stream_noise(const psy_eda_stream *s);
 
 void psy_eda_stream_reset(psy_eda_stream *s);
 /* PSY_OK or PSY_E_NOMEM. */
@@ -136,6 +156,7 @@ typedef struct psy_eda_result {
     double duration_s;          /* of the channel */
     double valid_s;             /* not flagged */
     psy_eda_artifacts artifacts;
+    psy_eda_noise noise;
     double signal_min_us, signal_max_us, signal_median_us; /* raw valid values (median: of the
                                    1 s tonic means) */
     size_t n;                   /* SCRs */
