@@ -11,6 +11,8 @@ enum { SEEK = 0, FALLING, RISING };
 
 /* Thresholds that follow the noise are this many standard deviations of the tracked signal. */
 #define HYST_SD 3.0
+/* The rise over which the noise of an amplitude is rated: a typical SCR's (Boucsein 2012: 1-3 s). */
+#define AMP_RISE_S 2.0
 
 typedef struct candidate {
     int64_t trough, peak;   /* on the onset signal */
@@ -27,6 +29,7 @@ struct eda_scr {
     double ucoef;           /* tau2 x rate / (2 w) */
     double hyst_u;          /* floor of the hysteresis on u */
     double gain_level, gain_u; /* sd of level and of u per unit sd of raw white noise */
+    double gain_amp;        /* sd of an amplitude measured on pure noise (AMP_RISE_S rise) */
     /* rings of the last `len` samples (len a power of two) */
     double *level, *u, *noise;
     int64_t len;
@@ -35,6 +38,7 @@ struct eda_scr {
     int mode;
     double ext;             /* current min (FALLING) or max (RISING) */
     int64_t ext_at, trough;
+    int64_t last_peak;      /* of the last SCR scored, -1 before */
     /* candidates and output */
     candidate pend[EDA_SCR_PENDING];
     int n_pend;
@@ -45,6 +49,27 @@ struct eda_scr {
 static int64_t samples(double s, double rate)
 {
     return (int64_t)llround(s * rate);
+}
+
+/* The standard deviation, per unit sd of raw white noise, of an amplitude as score() measures it
+ * on noise alone: the level AMP_RISE_S after the onset minus the least-squares line over the
+ * baseline window (ending a guard before the onset) extrapolated to there. NaN on ENOMEM. */
+static double amplitude_gain(const eda_scr *d, const eda_prep *p)
+{
+    int64_t ahead = d->guard + (int64_t)llround(AMP_RISE_S * d->rate), b = d->baseline + 1;
+    int m = (int)(ahead + b);
+    double *w = calloc((size_t)m, sizeof *w);
+    if (!w) return NAN;
+    /* lags from the peak: 0 the peak, ahead .. ahead + b - 1 the fit window, x = -lag */
+    double xbar = -(double)ahead - (double)(b - 1) / 2.0, sxx = (double)b * ((double)b * b - 1) / 12.0;
+    w[0] = 1;
+    for (int64_t j = 0; j < b; j++) {
+        double x = -(double)(ahead + j);
+        w[ahead + j] = -(1.0 / (double)b + (x - xbar) * (0.0 - xbar) / sxx);
+    }
+    double g = eda_prep_noise_gain(p, w, m, 1);
+    free(w);
+    return g;
 }
 
 eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
@@ -72,6 +97,7 @@ eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
     double one = 1.0, wu[3] = {d->ucoef, 1.0, -d->ucoef};
     d->gain_level = eda_prep_noise_gain(p, &one, 1, 1);
     d->gain_u = eda_prep_noise_gain(p, wu, 3, d->w);
+    d->gain_amp = amplitude_gain(d, p);
     int64_t need = d->baseline + d->guard + 2 * d->max_rise + d->recovery_max + samples(4.0, rate) +
                    2 * d->w + 16;
     d->len = 64;
@@ -79,7 +105,8 @@ eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
     d->level = malloc((size_t)d->len * sizeof *d->level);
     d->u = malloc((size_t)d->len * sizeof *d->u);
     d->noise = malloc((size_t)d->len * sizeof *d->noise);
-    if (!d->level || !d->u || !d->noise || isnan(d->gain_level) || isnan(d->gain_u)) {
+    if (!d->level || !d->u || !d->noise || isnan(d->gain_level) || isnan(d->gain_u) ||
+        isnan(d->gain_amp)) {
         eda_scr_destroy(d);
         return NULL;
     }
@@ -115,6 +142,7 @@ void eda_scr_reset(eda_scr *d)
     d->n = 0;
     d->mode = SEEK;
     d->n_pend = 0;
+    d->last_peak = -1;
     d->q_head = d->q_len = 0;
 }
 
@@ -134,7 +162,7 @@ int64_t eda_scr_latency(const eda_scr *d)
 
 double eda_scr_criterion(const eda_scr *d, double noise_us)
 {
-    double sd = isnan(noise_us) ? 0 : noise_us * d->gain_level;
+    double sd = isnan(noise_us) ? 0 : noise_us * d->gain_amp;
     return fmax(d->min_amp, d->noise_factor * sd);
 }
 
@@ -154,8 +182,8 @@ psy_eda_noise eda_scr_noise_summary(const eda_scr *d, eda_noise *n)
                        .current_us = eda_noise_current(n)};
     o.criterion_us = isnan(o.noise_us) ? NAN : eda_scr_criterion(d, o.noise_us);
     o.criterion_max_us = isnan(o.noise_max_us) ? NAN : eda_scr_criterion(d, o.noise_max_us);
-    o.raised_s = d->noise_factor > 0 && d->gain_level > 0
-                     ? eda_noise_seconds_above(n, d->min_amp / (d->noise_factor * d->gain_level))
+    o.raised_s = d->noise_factor > 0 && d->gain_amp > 0
+                     ? eda_noise_seconds_above(n, d->min_amp / (d->noise_factor * d->gain_amp))
                      : 0;
     return o;
 }
@@ -286,6 +314,9 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
     if (a < lo - d->guard) a = lo - d->guard;
     if (a < oldest) a = oldest;
     double slope, base = baseline_fit(d, a, &slope);
+    /* a level still rising from an earlier response that peaked inside the fit window is not
+       drift: its rise ends there, so the baseline is flat */
+    if (slope > 0 && d->last_peak >= a - d->baseline) slope = 0;
     int64_t end = o + d->max_rise;
     int cut = 0;
     if (end >= bound) {
@@ -347,6 +378,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
         .half_recovery_s = half,
         .onset_level_us = lv(d, o),
     };
+    d->last_peak = pk;
     emit(d, &s);
 }
 
