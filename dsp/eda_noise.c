@@ -94,11 +94,11 @@ static double block_sd(double *vals, int64_t m)
     return sum / (double)half / (LOWER_HALF_MEAN * D2_SD);
 }
 
-static double window_median(const eda_noise *n)
+/* The median of the last m block estimates (m <= n_win). */
+static double window_median(const eda_noise *n, int m)
 {
     double w[EDA_NOISE_WINDOW];
-    int m = n->n_win;
-    memcpy(w, n->win, (size_t)m * sizeof *w);
+    for (int i = 0; i < m; i++) w[i] = n->win[(n->head - 1 - i + EDA_NOISE_WINDOW) % EDA_NOISE_WINDOW];
     select_kth(w, m, m / 2);
     double hi = w[m / 2];
     if (m % 2) return hi;
@@ -120,7 +120,9 @@ static void end_block(eda_noise *n)
         n->win[n->head] = block_sd(n->vals, n->n_vals);
         n->head = (n->head + 1) % EDA_NOISE_WINDOW;
         if (n->n_win < EDA_NOISE_WINDOW) n->n_win++;
-        n->current = window_median(n);
+        /* the minute's median, raised by the last EDA_NOISE_LOCAL blocks' when they are noisier */
+        int local = n->n_win < EDA_NOISE_LOCAL ? n->n_win : EDA_NOISE_LOCAL;
+        n->current = fmax(window_median(n, n->n_win), window_median(n, local));
     }
     if (!isnan(n->current)) {
         n->hist[bin_of(n->current)]++;
