@@ -1,4 +1,5 @@
 /* psyphys analyze: the settings every sidecar records, and the tables written under -o. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,11 @@
 #include "output.h"
 #include "provenance.h"
 #include "report.h"
+
+static json_t *json_num_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
 
 json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o)
 {
@@ -44,11 +50,16 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(hj, "keep_corrected", json_boolean(h->keep_corrected));
     if (s->scr) {
         const psy_eda_config *e = &s->scr->config;
+        const psy_eda_noise *nz = &s->scr->noise;
         json_object_set_new(j, "eda", json_pack(
-            "{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "method", psy_eda_method_name(s->scr->method),
-            "lowpass_hz", e->lowpass_hz, "analysis_rate_hz", s->scr->analysis_rate_hz,
-            "min_amplitude_us", e->min_amplitude_us, "tau1_s", e->tau1_s, "tau2_s", e->tau2_s,
-            "min_rise_s", e->min_rise_s, "max_rise_s", e->max_rise_s));
+            "{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:{s:o,s:o,s:o,s:o,s:f}}", "method",
+            psy_eda_method_name(s->scr->method), "lowpass_hz", e->lowpass_hz, "analysis_rate_hz",
+            s->scr->analysis_rate_hz, "min_amplitude_us", e->min_amplitude_us, "noise_factor",
+            e->noise_factor, "tau1_s", e->tau1_s, "tau2_s", e->tau2_s, "min_rise_s", e->min_rise_s,
+            "max_rise_s", e->max_rise_s, "noise", "noise_us", json_num_or_null(nz->noise_us),
+            "noise_max_us", json_num_or_null(nz->noise_max_us), "criterion_us",
+            json_num_or_null(nz->criterion_us), "criterion_max_us",
+            json_num_or_null(nz->criterion_max_us), "criterion_raised_s", nz->raised_s));
     }
     json_t *ch = json_object();
     const char *names[] = {"ecg", "eda", "rsp", "hr"};

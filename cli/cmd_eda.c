@@ -32,6 +32,7 @@ static void help(FILE *out)
             "  --overwrite              replace existing outputs\n\n"
             "settings (defaults):\n"
             "  --min-amplitude US       0.01       --relative-amplitude F   0 (off; fraction of the largest)\n"
+            "  --noise-factor K         2.5 (SCRs reach K sd of the sensor noise on an amplitude; 0: off)\n"
             "  --latency MIN,MAX        1,4 s      --rise MIN,MAX           0.1,5 s\n"
             "  --lowpass HZ             3          --analysis-rate HZ       32\n"
             "  --highpass HZ            0.05       --tau T1,T2              1,3.75 s (deconv)\n"
@@ -96,10 +97,13 @@ static json_t *settings_json(const psy_eda_result *res, double lat_min, double l
             "tau1_s", c->tau1_s, "tau2_s", c->tau2_s, "smooth_sigma_s", c->smooth_s, "tonic_grid_s",
             c->tonic_grid_s, "tonic_quantile", c->tonic_quantile));
     json_object_set_new(o, "scr", json_pack(
-        "{s:s,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "criteria",
-        "onset at the knee of the phasic rise; amplitude = peak minus the baseline extrapolated from "
-        "the slope before the onset; absolute minimum amplitude",
-        "min_amplitude_us", c->min_amplitude_us, "relative_amplitude", c->relative_amplitude,
+        "{s:s,s:f,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "criteria",
+        "candidates where the first-order driver (level + tau2 x slope) rises; onset at the knee of "
+        "the rise (the trough on a falling level); amplitude = peak minus the baseline extrapolated "
+        "from the slope before the onset; amplitude >= max(min_amplitude_us, noise_factor x the "
+        "noise's standard deviation on such an amplitude)",
+        "min_amplitude_us", c->min_amplitude_us, "noise_factor", c->noise_factor,
+        "relative_amplitude", c->relative_amplitude,
         "hysteresis_us", c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005),
         "rise_time_s", c->min_rise_s, c->max_rise_s, "recovery_max_s", c->recovery_max_s,
         "baseline_s", c->baseline_s));
@@ -124,6 +128,11 @@ static json_t *summary_json(const psy_eda_result *r, const psy_eda_summary *whol
     json_object_set_new(o, "phasic_driver_area_us_s", num_or_null(r->phasic_driver_area_us_s));
     json_object_set_new(o, "duration_s", json_real(r->duration_s));
     json_object_set_new(o, "valid_s", json_real(r->valid_s));
+    const psy_eda_noise *nz = &r->noise;
+    json_object_set_new(o, "noise", json_pack(
+        "{s:o,s:o,s:o,s:o,s:f}", "noise_us", num_or_null(nz->noise_us), "noise_max_us",
+        num_or_null(nz->noise_max_us), "criterion_us", num_or_null(nz->criterion_us),
+        "criterion_max_us", num_or_null(nz->criterion_max_us), "criterion_raised_s", nz->raised_s));
     if (r->why_na[0]) json_object_set_new(o, "n/a_reason", json_string(r->why_na));
     else if (whole->ns_scr_per_min_na) json_object_set_new(o, "n/a_reason", json_string(whole->ns_scr_per_min_na));
     if (r->method == PSY_EDA_FAST)

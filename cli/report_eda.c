@@ -32,6 +32,12 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id)
     fprintf(fp, "<p class=\"caption\">%zu SCRs (method %s). Signal reduced for display to the extremes of each "
                 "pixel column.</p>\n",
             d->has_scr ? d->scr.n_rows : d->eda->n, psy_eda_method_name(d->eda->method));
+    const psy_eda_noise *nz = &d->eda->noise;
+    if (!isnan(nz->noise_us))
+        fprintf(fp, "<p class=\"caption\">Sensor noise %.1f nS (median; largest %.1f nS): SCR amplitude "
+                    "criterion %.3f µS (up to %.3f µS; above the %.3f µS floor for %.0f s).</p>\n",
+                1e3 * nz->noise_us, 1e3 * nz->noise_max_us, nz->criterion_us, nz->criterion_max_us,
+                d->eda->config.min_amplitude_us, nz->raised_s);
     svg_axes a = {"Skin conductance", tx.label, "skin conductance (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 240, 0, 0};
     if (ok) svg_range(y, n, 0.06, &a.y0, &a.y1);
     for (size_t i = 0; ok && i < n; i++) x[i] *= tx.per_s;

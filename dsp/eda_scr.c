@@ -38,6 +38,7 @@ struct eda_scr {
     int mode;
     double ext;             /* current min (FALLING) or max (RISING) */
     int64_t ext_at, trough;
+    double trough_u;        /* u at the trough */
     int64_t last_peak;      /* of the last SCR scored, -1 before */
     /* candidates and output */
     candidate pend[EDA_SCR_PENDING];
@@ -418,6 +419,7 @@ void eda_scr_push(eda_scr *d, double level, double noise_us)
             d->ext_at = j;
         } else if (u > d->ext + hyst) {
             d->trough = d->ext_at;
+            d->trough_u = d->ext;
             d->mode = RISING;
             d->ext = u;
             d->ext_at = j;
@@ -426,7 +428,9 @@ void eda_scr_push(eda_scr *d, double level, double noise_us)
         if (u > d->ext) {
             d->ext = u;
             d->ext_at = j;
-        } else if (u < d->ext - hyst) {
+        } else if (u < d->ext - fmax(hyst, 0.2 * (d->ext - d->trough_u))) {
+            /* a dip of a fifth of the rise: smaller ones (filter ringing, a multi-peaked
+               response) stay in one candidate */
             if (d->n_pend == EDA_SCR_PENDING) release_oldest(d, d->trough);
             d->pend[d->n_pend++] = (candidate){d->trough, d->ext_at};
             d->mode = FALLING;
