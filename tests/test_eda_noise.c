@@ -228,13 +228,6 @@ static cell run_cell(double rate, double noise_us, double q_us, psy_eda_method m
         free(clean);
         double *x = make_signal(&profiles[p], &tr, rate, noise_us, q_us,
                                 0xa5a5 + 977 * p + (uint64_t)(noise_us * 1e6), &n);
-        if (getenv("EDA_DUMP")) { /* debug: the signal as text, one sample per line */
-            char path[64];
-            snprintf(path, sizeof path, "/tmp/eda_bench_p%zu.txt", p);
-            FILE *fp = fopen(path, "w");
-            for (int64_t i = 0; fp && i < n; i++) fprintf(fp, "%.6f\n", x[i]);
-            if (fp) fclose(fp);
-        }
         psy_eda_config c = psy_eda_config_default(rate);
         psy_eda_result *r = NULL;
         psy_message why = {{0}};
