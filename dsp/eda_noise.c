@@ -5,16 +5,16 @@
 
 #include "eda_noise.h"
 
-/* For Gaussian d2 with sd s: E|d2| over its smaller half = s x 4 (phi(0) - phi(0.6745)). */
+/* For Gaussian d3 with sd s: E|d3| over its smaller half = s x 4 (phi(0) - phi(0.6745)). */
 #define LOWER_HALF_MEAN 0.324661
-#define D2_SD 2.449490 /* sd of x[i] - 2 x[i-1] + x[i-2] in units of the noise sd: sqrt(6) */
+#define D3_SD 4.472136 /* sd of x[i] - 3 x[i-1] + 3 x[i-2] - x[i-3] per unit noise sd: sqrt(20) */
 
 struct eda_noise {
-    int64_t block_len, stride;  /* input samples per block; keep every stride-th |d2| */
+    int64_t block_len, stride;  /* input samples per block; keep every stride-th |d3| */
     int64_t in_block, n_vals;
     double vals[EDA_NOISE_MAX_VALUES];
-    double x1, x2;              /* the last two valid samples */
-    int run;                    /* valid samples in a row (capped at 2) */
+    double x1, x2, x3;          /* the last three valid samples */
+    int run;                    /* valid samples in a row (capped at 3) */
     double win[EDA_NOISE_WINDOW];
     int n_win, head;
     double current;
@@ -91,7 +91,7 @@ static double block_sd(double *vals, int64_t m)
     select_kth(vals, m, half - 1);
     double sum = 0;
     for (int64_t i = 0; i < half; i++) sum += vals[i];
-    return sum / (double)half / (LOWER_HALF_MEAN * D2_SD);
+    return sum / (double)half / (LOWER_HALF_MEAN * D3_SD);
 }
 
 /* The median of the last m block estimates (m <= n_win). */
@@ -120,9 +120,7 @@ static void end_block(eda_noise *n)
         n->win[n->head] = block_sd(n->vals, n->n_vals);
         n->head = (n->head + 1) % EDA_NOISE_WINDOW;
         if (n->n_win < EDA_NOISE_WINDOW) n->n_win++;
-        /* the minute's median, raised by the last EDA_NOISE_LOCAL blocks' when they are noisier */
-        int local = n->n_win < EDA_NOISE_LOCAL ? n->n_win : EDA_NOISE_LOCAL;
-        n->current = fmax(window_median(n, n->n_win), window_median(n, local));
+        n->current = window_median(n, n->n_win);
     }
     if (!isnan(n->current)) {
         n->hist[bin_of(n->current)]++;
@@ -136,11 +134,12 @@ void eda_noise_push(eda_noise *n, double x)
     if (isnan(x)) {
         n->run = 0;
     } else {
-        if (n->run == 2 && (n->in_block % n->stride) == 0 && n->n_vals < EDA_NOISE_MAX_VALUES)
-            n->vals[n->n_vals++] = fabs(x - 2 * n->x1 + n->x2);
+        if (n->run == 3 && (n->in_block % n->stride) == 0 && n->n_vals < EDA_NOISE_MAX_VALUES)
+            n->vals[n->n_vals++] = fabs(x - 3 * n->x1 + 3 * n->x2 - n->x3);
+        n->x3 = n->x2;
         n->x2 = n->x1;
         n->x1 = x;
-        if (n->run < 2) n->run++;
+        if (n->run < 3) n->run++;
     }
     if (++n->in_block == n->block_len) end_block(n);
 }

@@ -85,12 +85,17 @@ int eda_prep_step(eda_prep *p, double x, double *y)
     return 1;
 }
 
-double eda_prep_noise_gain(const eda_prep *p, const double *w, int m, int64_t lag)
+double *eda_prep_noise_acf(const eda_prep *p, int64_t m)
 {
     /* the low-pass impulse response at the input rate, until it has died away */
     size_t cap = 1024, len = 0;
     double *h = malloc(cap * sizeof *h), peak = 0;
-    if (!h) return NAN;
+    double *r = calloc((size_t)(m > 0 ? m : 1), sizeof *r);
+    if (!h || !r) {
+        free(h);
+        free(r);
+        return NULL;
+    }
     psy_biquad lp[2] = {p->lp[0], p->lp[1]};
     for (int k = 0; k < 2; k++) lp[k].z1 = lp[k].z2 = 0;
     for (size_t quiet = 0; quiet < 64 && len < ((size_t)1 << 22); len++) {
@@ -101,7 +106,8 @@ double eda_prep_noise_gain(const eda_prep *p, const double *w, int m, int64_t la
             double *q = realloc(h, 2 * cap * sizeof *h);
             if (!q) {
                 free(h);
-                return NAN;
+                free(r);
+                return NULL;
             }
             h = q;
             cap *= 2;
@@ -111,16 +117,23 @@ double eda_prep_noise_gain(const eda_prep *p, const double *w, int m, int64_t la
         quiet = fabs(v) < 1e-9 * peak ? quiet + 1 : 0;
         if (!p->lowpass) quiet = 64;
     }
-    int64_t d = lag * p->factor, total = (int64_t)len + (int64_t)(m - 1) * d;
-    double ss = 0;
-    for (int64_t i = 0; i < total; i++) {
-        double g = 0;
-        for (int j = 0; j < m; j++) {
-            int64_t at = i - j * d;
-            if (at >= 0 && at < (int64_t)len) g += w[j] * h[at];
-        }
-        ss += g * g;
+    for (int64_t k = 0; k < m; k++) {
+        int64_t d = k * p->factor;
+        for (int64_t i = 0; i + d < (int64_t)len; i++) r[k] += h[i] * h[i + d];
     }
     free(h);
-    return sqrt(ss);
+    return r;
+}
+
+double eda_noise_sd_of(const double *acf, int64_t m_acf, const double *w, int64_t m)
+{
+    double v = 0;
+    for (int64_t i = 0; i < m; i++) {
+        if (w[i] == 0) continue;
+        for (int64_t j = 0; j < m; j++) {
+            int64_t k = i > j ? i - j : j - i;
+            if (w[j] != 0 && k < m_acf) v += w[i] * w[j] * acf[k];
+        }
+    }
+    return sqrt(v);
 }

@@ -33,11 +33,15 @@ void eda_prep_init(eda_prep *p, const psy_eda_config *c);
  * value, or NaN when flagged. */
 int eda_prep_step(eda_prep *p, double x, double *y);
 
-/* The standard deviation of sum_j w[j] y[k - j lag] (m terms over analysis samples y) when the
- * input is white noise of unit standard deviation: how the low-pass and decimation carry sensor
- * noise into a statistic of the analysis signal. Allocates a scratch buffer: call at create. NaN
- * on ENOMEM. */
-double eda_prep_noise_gain(const eda_prep *p, const double *w, int m, int64_t lag);
+/* How the low-pass and decimation carry white sensor noise into the analysis signal y: the
+ * autocovariance of y, acf[k] = cov(y[i], y[i + k]) for k = 0 .. m - 1, when the input is white
+ * noise of unit standard deviation. Allocates (call at create; the caller frees); NULL on
+ * ENOMEM. */
+double *eda_prep_noise_acf(const eda_prep *p, int64_t m);
+
+/* The standard deviation of sum_j w[j] y[k - j] (m weights, zeros skipped) for y with
+ * autocovariance acf[0 .. m_acf) (0 beyond). */
+double eda_noise_sd_of(const double *acf, int64_t m_acf, const double *w, int64_t m);
 
 /* Time (s) of analysis sample k from the first input sample. */
 static inline double eda_prep_time(const eda_prep *p, int64_t k)

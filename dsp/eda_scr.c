@@ -21,7 +21,8 @@ typedef struct candidate {
 struct eda_scr {
     double rate, t0, min_amp, hyst, noise_factor;
     double decay;           /* tau2 in samples: the recovery time constant of a falling baseline */
-    int64_t max_rise, min_rise, recovery_max, baseline, guard;
+    int64_t max_rise, min_rise, recovery_max, guard;
+    int64_t baseline;       /* samples of the baseline fit before an onset */
     /* onset signal u[j] = level[j] + tau2 x slope over [j - w, j + w]: the driver of a
        first-order (tau2) recovery, flat on an earlier response's recovery and stepping up
        where a new one starts, so responses that overlap still show as separate rises */
@@ -29,7 +30,8 @@ struct eda_scr {
     double ucoef;           /* tau2 x rate / (2 w) */
     double hyst_u;          /* floor of the hysteresis on u */
     double gain_level, gain_u; /* sd of level and of u per unit sd of raw white noise */
-    double gain_amp;        /* sd of an amplitude measured on pure noise (AMP_RISE_S rise) */
+    double *acf;            /* autocovariance of the analysis signal per unit raw white noise */
+    int64_t n_acf;          /* lags kept (beyond: below 1e-9 of acf[0]) */
     /* rings of the last `len` samples (len a power of two) */
     double *level, *u, *noise;
     int64_t len;
@@ -52,25 +54,58 @@ static int64_t samples(double s, double rate)
     return (int64_t)llround(s * rate);
 }
 
-/* The standard deviation, per unit sd of raw white noise, of an amplitude as score() measures it
- * on noise alone: the level AMP_RISE_S after the onset minus the least-squares line over the
- * baseline window (ending a guard before the onset) extrapolated to there. NaN on ENOMEM. */
-static double amplitude_gain(const eda_scr *d, const eda_prep *p)
+static double acf_at(const eda_scr *d, int64_t k)
 {
-    int64_t ahead = d->guard + (int64_t)llround(AMP_RISE_S * d->rate), b = d->baseline + 1;
-    int m = (int)(ahead + b);
-    double *w = calloc((size_t)m, sizeof *w);
-    if (!w) return NAN;
-    /* lags from the peak: 0 the peak, ahead .. ahead + b - 1 the fit window, x = -lag */
-    double xbar = -(double)ahead - (double)(b - 1) / 2.0, sxx = (double)b * ((double)b * b - 1) / 12.0;
-    w[0] = 1;
-    for (int64_t j = 0; j < b; j++) {
-        double x = -(double)(ahead + j);
-        w[ahead + j] = -(1.0 / (double)b + (x - xbar) * (0.0 - xbar) / sxx);
+    if (k < 0) k = -k;
+    return k < d->n_acf ? d->acf[k] : 0;
+}
+
+/* The standard deviation, per unit sd of raw white noise, of p0 y[peak] + sum_j (alpha + beta
+ * (x_j - xbar)) y[j] over the m samples y[j] of a window that ends `ahead` samples before the
+ * peak (x_j = j - its last sample, xbar their mean): the noise of a baseline fit's slope, and of
+ * an amplitude measured against the fit. */
+static double window_sd(const eda_scr *d, int64_t m, int64_t ahead, double p0, double alpha,
+                        double beta)
+{
+    double v = p0 * p0 * acf_at(d, 0), xbar = -(double)(m - 1) / 2.0;
+    for (int64_t i = 0; i < m; i++) {
+        double wi = alpha + beta * ((double)(i - (m - 1)) - xbar);
+        v += 2 * p0 * wi * acf_at(d, ahead + (m - 1 - i));
+        int64_t lo = i - d->n_acf + 1 > 0 ? i - d->n_acf + 1 : 0;
+        int64_t hi = i + d->n_acf - 1 < m - 1 ? i + d->n_acf - 1 : m - 1;
+        for (int64_t j = lo; j <= hi; j++)
+            v += wi * (alpha + beta * ((double)(j - (m - 1)) - xbar)) * acf_at(d, i - j);
     }
-    double g = eda_prep_noise_gain(p, w, m, 1);
+    return v > 0 ? sqrt(v) : 0;
+}
+
+static double sum_sq_dev(int64_t m)
+{
+    return (double)m * ((double)m * (double)m - 1) / 12.0;
+}
+
+/* The noise gains of the level and of the onset signal u, and the autocovariance the amplitude's
+ * is computed from. Returns 0, or -1 on ENOMEM. */
+static int noise_gains(eda_scr *d, const eda_prep *p)
+{
+    int64_t m = d->baseline + d->guard + d->max_rise + 2;
+    if (m < 2 * d->w + 1) m = 2 * d->w + 1;
+    d->acf = eda_prep_noise_acf(p, m);
+    double *w = calloc((size_t)m, sizeof *w);
+    if (!d->acf || !w) {
+        free(w);
+        return -1;
+    }
+    d->n_acf = m;
+    while (d->n_acf > 1 && fabs(d->acf[d->n_acf - 1]) < 1e-9 * d->acf[0]) d->n_acf--;
+    /* u = level[j] + ucoef (level[j + w] - level[j - w]) */
+    w[0] = d->ucoef;
+    w[d->w] = 1.0;
+    w[2 * d->w] = -d->ucoef;
+    d->gain_u = eda_noise_sd_of(d->acf, d->n_acf, w, 2 * d->w + 1);
+    d->gain_level = sqrt(d->acf[0]);
     free(w);
-    return g;
+    return 0;
 }
 
 eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
@@ -94,11 +129,9 @@ eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
     d->recovery_max = samples(c->recovery_max_s, rate);
     d->baseline = samples(c->baseline_s, rate);
     if (d->baseline < 2) d->baseline = 2;
+
     d->guard = (int64_t)ceil(0.15 * rate);
-    double one = 1.0, wu[3] = {d->ucoef, 1.0, -d->ucoef};
-    d->gain_level = eda_prep_noise_gain(p, &one, 1, 1);
-    d->gain_u = eda_prep_noise_gain(p, wu, 3, d->w);
-    d->gain_amp = amplitude_gain(d, p);
+    int gains = noise_gains(d, p);
     int64_t need = d->baseline + d->guard + 2 * d->max_rise + d->recovery_max + samples(4.0, rate) +
                    2 * d->w + 16;
     d->len = 64;
@@ -106,8 +139,7 @@ eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
     d->level = malloc((size_t)d->len * sizeof *d->level);
     d->u = malloc((size_t)d->len * sizeof *d->u);
     d->noise = malloc((size_t)d->len * sizeof *d->noise);
-    if (!d->level || !d->u || !d->noise || isnan(d->gain_level) || isnan(d->gain_u) ||
-        isnan(d->gain_amp)) {
+    if (!d->level || !d->u || !d->noise || gains != 0) {
         eda_scr_destroy(d);
         return NULL;
     }
@@ -115,7 +147,7 @@ eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
     return d;
 }
 
-static double *ring_copy(const double *src, int64_t len)
+static double *dup_doubles(const double *src, int64_t len)
 {
     double *p = malloc((size_t)len * sizeof *p);
     if (p) memcpy(p, src, (size_t)len * sizeof *p);
@@ -127,10 +159,11 @@ eda_scr *eda_scr_copy(const eda_scr *d)
     eda_scr *c = malloc(sizeof *c);
     if (!c) return NULL;
     *c = *d;
-    c->level = ring_copy(d->level, d->len);
-    c->u = ring_copy(d->u, d->len);
-    c->noise = ring_copy(d->noise, d->len);
-    if (!c->level || !c->u || !c->noise) {
+    c->level = dup_doubles(d->level, d->len);
+    c->u = dup_doubles(d->u, d->len);
+    c->noise = dup_doubles(d->noise, d->len);
+    c->acf = dup_doubles(d->acf, d->n_acf);
+    if (!c->level || !c->u || !c->noise || !c->acf) {
         eda_scr_destroy(c);
         return NULL;
     }
@@ -153,6 +186,7 @@ void eda_scr_destroy(eda_scr *d)
     free(d->level);
     free(d->u);
     free(d->noise);
+    free(d->acf);
     free(d);
 }
 
@@ -161,10 +195,23 @@ int64_t eda_scr_latency(const eda_scr *d)
     return 2 * d->max_rise + d->recovery_max + d->w + 1;
 }
 
+/* The criterion for an amplitude whose noise has standard deviation unit_sd per unit raw noise. */
+static double criterion(const eda_scr *d, double noise_us, double unit_sd)
+{
+    return fmax(d->min_amp, d->noise_factor * (isnan(noise_us) ? 0 : noise_us) * unit_sd);
+}
+
+/* unit_sd of a typical response: a 2 s rise over a straight baseline, its slope taken in full */
+static double typical_sd(const eda_scr *d)
+{
+    int64_t k = d->guard + samples(AMP_RISE_S, d->rate), m = d->baseline + 1;
+    double xbar = -(double)(m - 1) / 2.0;
+    return window_sd(d, m, k, 1, -1.0 / (double)m, -((double)k - xbar) / sum_sq_dev(m));
+}
+
 double eda_scr_criterion(const eda_scr *d, double noise_us)
 {
-    double sd = isnan(noise_us) ? 0 : noise_us * d->gain_amp;
-    return fmax(d->min_amp, d->noise_factor * sd);
+    return criterion(d, noise_us, typical_sd(d));
 }
 
 int eda_scr_has_room(const eda_scr *d)
@@ -183,9 +230,8 @@ psy_eda_noise eda_scr_noise_summary(const eda_scr *d, eda_noise *n)
                        .current_us = eda_noise_current(n)};
     o.criterion_us = isnan(o.noise_us) ? NAN : eda_scr_criterion(d, o.noise_us);
     o.criterion_max_us = isnan(o.noise_max_us) ? NAN : eda_scr_criterion(d, o.noise_max_us);
-    o.raised_s = d->noise_factor > 0 && d->gain_amp > 0
-                     ? eda_noise_seconds_above(n, d->min_amp / (d->noise_factor * d->gain_amp))
-                     : 0;
+    double g = d->noise_factor * typical_sd(d);
+    o.raised_s = g > 0 ? eda_noise_seconds_above(n, d->min_amp / g) : 0;
     return o;
 }
 
@@ -251,39 +297,64 @@ static int64_t refine_onset(const eda_scr *d, int64_t lo, int64_t peak, double f
     return lv(d, knee) - lv(d, o) > fall ? o : knee;
 }
 
-/* Least-squares line through level[o - baseline .. o] (the valid suffix of it); returns the
- * fitted value at o and the slope per sample (0 with fewer than 3 points). */
-static double baseline_fit(const eda_scr *d, int64_t o, double *slope)
+/* The baseline before an onset: the least-squares line through level[first .. anchor], taken
+ * on, when the level rises, straight (drift), when it falls, as an exponential recovery with the
+ * decay time constant tau2 (the tail of earlier responses; a straight line would run away below
+ * it), flat when it rises from an earlier response that peaked inside the window (its rise ends
+ * there: no drift). */
+typedef struct baseline {
+    int64_t first, anchor;
+    double mean, xbar;      /* of the level and of x = j - anchor over the window */
+    double slope;           /* per sample */
+    int flat;
+} baseline;
+
+/* The window ending at a: baseline samples, the valid ones. */
+static int64_t baseline_start(const eda_scr *d, int64_t a)
 {
-    int64_t first = o;
-    while (first > o - d->baseline && first > 0 && first - 1 > d->n - d->len &&
-           !isnan(lv(d, first - 1)))
-        first--;
-    int64_t m = o - first + 1;
-    if (m < 3) {
-        *slope = 0;
-        return lv(d, o);
-    }
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (int64_t j = first; j <= o; j++) {
-        double x = (double)(j - o), y = lv(d, j);
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
-    }
-    double mm = (double)m, den = mm * sxx - sx * sx;
-    *slope = den > 0 ? (mm * sxy - sx * sy) / den : 0;
-    return (sy - *slope * sx) / mm;
+    int64_t j = a;
+    while (j > a - d->baseline && j > 0 && j - 1 > d->n - d->len && !isnan(lv(d, j - 1))) j--;
+    return j;
 }
 
-/* The baseline k samples after the fit's anchor: a rising level goes on linearly (drift); a
- * falling one is the recovery of earlier responses, an exponential with the decay time constant
- * tau2, so its decline is capped at slope x tau2 (a straight line would run away below it). */
-static double baseline_at(const eda_scr *d, double base, double slope, int64_t k)
+static baseline baseline_fit(const eda_scr *d, int64_t a)
 {
-    if (slope >= 0) return base + slope * (double)k;
-    return base + slope * d->decay * (1.0 - exp(-(double)k / d->decay));
+    baseline b = {.first = baseline_start(d, a), .anchor = a, .mean = lv(d, a)};
+    int64_t m = a - b.first + 1;
+    if (m < 3) return b;
+    double sy = 0, sxy = 0, sxx = sum_sq_dev(m);
+    b.xbar = -(double)(m - 1) / 2.0;
+    for (int64_t j = b.first; j <= a; j++) {
+        double y = lv(d, j);
+        sy += y;
+        sxy += ((double)(j - a) - b.xbar) * y;
+    }
+    b.mean = sy / (double)m;
+    b.slope = sxy / sxx;
+    if (b.slope > 0 && d->last_peak >= b.first) b.flat = 1;
+    return b;
+}
+
+/* What the slope is multiplied by k samples after the anchor. */
+static double baseline_psi(const eda_scr *d, const baseline *b, int64_t k)
+{
+    if (b->flat) return 0;
+    if (b->slope >= 0) return (double)k;
+    return d->decay * (1.0 - exp(-(double)k / d->decay));
+}
+
+static double baseline_at(const eda_scr *d, const baseline *b, int64_t k)
+{
+    return b->mean + b->slope * (baseline_psi(d, b, k) - b->xbar);
+}
+
+/* unit_sd of an amplitude measured at k samples after the anchor against b. */
+static double amplitude_sd(const eda_scr *d, const baseline *b, int64_t k)
+{
+    int64_t m = b->anchor - b->first + 1;
+    if (m < 3) return window_sd(d, 1, k, 1, -1, 0);
+    double g = (baseline_psi(d, b, k) - b->xbar) / sum_sq_dev(m);
+    return window_sd(d, m, k, 1, -1.0 / (double)m, -g);
 }
 
 static void emit(eda_scr *d, const psy_eda_scr *s)
@@ -314,10 +385,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
     int64_t a = o - d->guard;
     if (a < lo - d->guard) a = lo - d->guard;
     if (a < oldest) a = oldest;
-    double slope, base = baseline_fit(d, a, &slope);
-    /* a level still rising from an earlier response that peaked inside the fit window is not
-       drift: its rise ends there, so the baseline is flat */
-    if (slope > 0 && d->last_peak >= a - d->baseline) slope = 0;
+    baseline bl = baseline_fit(d, a);
     int64_t end = o + d->max_rise;
     int cut = 0;
     if (end >= bound) {
@@ -347,13 +415,13 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
             cut = 1;
             break;
         }
-        double e = v - (baseline_at(d, base, slope, j - a));
+        double e = v - (baseline_at(d, &bl, j - a));
         if (e > best) {
             best = e;
             pk = j;
         }
     }
-    if (best < eda_scr_criterion(d, noise_at(d, d->n - 1))) return;
+    if (best < criterion(d, noise_at(d, d->n - 1), amplitude_sd(d, &bl, pk - a))) return;
     if (pk - o < d->min_rise) return;
     if (pk == o + d->max_rise && !cut) return; /* still rising at the limit */
     double half = NAN;
@@ -363,7 +431,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
     for (int64_t j = pk + 1; j <= rend; j++) {
         double v = lv(d, j);
         if (isnan(v)) break;
-        double e = v - (baseline_at(d, base, slope, j - a));
+        double e = v - (baseline_at(d, &bl, j - a));
         if (e <= 0.5 * best) {
             double frac = prev_e > e ? (prev_e - 0.5 * best) / (prev_e - e) : 1.0;
             half = ((double)(j - 1 - pk) + frac) / d->rate;

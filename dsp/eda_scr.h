@@ -30,8 +30,10 @@ void eda_scr_finish(eda_scr *d);
 size_t eda_scr_pop(eda_scr *d, psy_eda_scr *out, size_t max);
 /* Samples between an onset and the emission of its SCR, at most. */
 int64_t eda_scr_latency(const eda_scr *d);
-/* The amplitude criterion (uS) for a raw noise estimate: max(min_amplitude_us, noise_factor x
- * the noise's standard deviation on the analysis signal). */
+/* The amplitude criterion (uS) of a typical response (2 s rise, a straight baseline over the
+ * longest window) for a raw noise estimate: max(min_amplitude_us, noise_factor x the standard
+ * deviation that noise gives such an amplitude). Each response is held to the same with the
+ * standard deviation of its own measurement. */
 double eda_scr_criterion(const eda_scr *d, double noise_us);
 /* The noise summary of a recording from its estimator (see psy_eda_noise). */
 psy_eda_noise eda_scr_noise_summary(const eda_scr *d, eda_noise *n);
