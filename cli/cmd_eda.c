@@ -336,6 +336,7 @@ int cmd_eda(int argc, char **argv)
                 return CLI_USAGE;
             }
         } else if (v && strcmp(a, "--min-amplitude") == 0) ok = number(a, argv[++i], &cfg.min_amplitude_us);
+        else if (v && strcmp(a, "--noise-factor") == 0) ok = number(a, argv[++i], &cfg.noise_factor);
         else if (v && strcmp(a, "--relative-amplitude") == 0) ok = number(a, argv[++i], &cfg.relative_amplitude);
         else if (v && strcmp(a, "--latency") == 0) ok = pair(a, argv[++i], &lat_min, &lat_max);
         else if (v && strcmp(a, "--rise") == 0) ok = pair(a, argv[++i], &cfg.min_rise_s, &cfg.max_rise_s);

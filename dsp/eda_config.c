@@ -21,7 +21,7 @@ psy_eda_config psy_eda_config_default(double rate_hz)
         .flat_s = 10.0,
         .highpass_hz = 0.05,
         .min_amplitude_us = 0.01,
-        .noise_factor = 3.0,
+        .noise_factor = 3.5,
         .relative_amplitude = 0.0,
         .hysteresis_us = 0.0,
         .min_rise_s = 0.5,

@@ -11,8 +11,11 @@ enum { SEEK = 0, FALLING, RISING };
 
 /* Thresholds that follow the noise are this many standard deviations of the tracked signal. */
 #define HYST_SD 3.0
-/* The rise over which the noise of an amplitude is rated: a typical SCR's (Boucsein 2012: 1-3 s). */
+/* The rise of a typical SCR (Boucsein 2012: 1-3 s), at which the reported criterion is rated. */
 #define AMP_RISE_S 2.0
+/* The significance test averages the level over +-SIG_HALF_S: a response (rise 0.5-5 s, its peak
+   broad) hardly changes, the sensor noise is averaged over a second. */
+#define SIG_HALF_S 0.5
 
 typedef struct candidate {
     int64_t trough, peak;   /* on the onset signal */
@@ -32,6 +35,9 @@ struct eda_scr {
     double gain_level, gain_u; /* sd of level and of u per unit sd of raw white noise */
     double *acf;            /* autocovariance of the analysis signal per unit raw white noise */
     int64_t n_acf;          /* lags kept (beyond: below 1e-9 of acf[0]) */
+    int64_t h;              /* the significance test averages the level over +-h samples */
+    double *acf_s;          /* autocovariance of that average */
+    int64_t n_acf_s;
     /* rings of the last `len` samples (len a power of two) */
     double *level, *u, *noise;
     int64_t len;
@@ -54,27 +60,32 @@ static int64_t samples(double s, double rate)
     return (int64_t)llround(s * rate);
 }
 
-static double acf_at(const eda_scr *d, int64_t k)
+typedef struct noise_acf {
+    const double *r;
+    int64_t n;
+} noise_acf;
+
+static double acf_at(noise_acf a, int64_t k)
 {
     if (k < 0) k = -k;
-    return k < d->n_acf ? d->acf[k] : 0;
+    return k < a.n ? a.r[k] : 0;
 }
 
 /* The standard deviation, per unit sd of raw white noise, of p0 y[peak] + sum_j (alpha + beta
  * (x_j - xbar)) y[j] over the m samples y[j] of a window that ends `ahead` samples before the
  * peak (x_j = j - its last sample, xbar their mean): the noise of a baseline fit's slope, and of
  * an amplitude measured against the fit. */
-static double window_sd(const eda_scr *d, int64_t m, int64_t ahead, double p0, double alpha,
+static double window_sd(noise_acf a, int64_t m, int64_t ahead, double p0, double alpha,
                         double beta)
 {
-    double v = p0 * p0 * acf_at(d, 0), xbar = -(double)(m - 1) / 2.0;
+    double v = p0 * p0 * acf_at(a, 0), xbar = -(double)(m - 1) / 2.0;
     for (int64_t i = 0; i < m; i++) {
         double wi = alpha + beta * ((double)(i - (m - 1)) - xbar);
-        v += 2 * p0 * wi * acf_at(d, ahead + (m - 1 - i));
-        int64_t lo = i - d->n_acf + 1 > 0 ? i - d->n_acf + 1 : 0;
-        int64_t hi = i + d->n_acf - 1 < m - 1 ? i + d->n_acf - 1 : m - 1;
+        v += 2 * p0 * wi * acf_at(a, ahead + (m - 1 - i));
+        int64_t lo = i - a.n + 1 > 0 ? i - a.n + 1 : 0;
+        int64_t hi = i + a.n - 1 < m - 1 ? i + a.n - 1 : m - 1;
         for (int64_t j = lo; j <= hi; j++)
-            v += wi * (alpha + beta * ((double)(j - (m - 1)) - xbar)) * acf_at(d, i - j);
+            v += wi * (alpha + beta * ((double)(j - (m - 1)) - xbar)) * acf_at(a, i - j);
     }
     return v > 0 ? sqrt(v) : 0;
 }
@@ -90,14 +101,22 @@ static int noise_gains(eda_scr *d, const eda_prep *p)
 {
     int64_t m = d->baseline + d->guard + d->max_rise + 2;
     if (m < 2 * d->w + 1) m = 2 * d->w + 1;
-    d->acf = eda_prep_noise_acf(p, m);
+    d->acf = eda_prep_noise_acf(p, m + 2 * d->h + 1);
+    d->acf_s = calloc((size_t)m, sizeof *d->acf_s);
     double *w = calloc((size_t)m, sizeof *w);
-    if (!d->acf || !w) {
+    if (!d->acf || !d->acf_s || !w) {
         free(w);
         return -1;
     }
+    /* the boxcar of 2h + 1 samples: acf_s[k] = sum_t (2h + 1 - |t|) acf[k + t] / (2h + 1)^2 */
+    double n2 = (double)(2 * d->h + 1) * (double)(2 * d->h + 1);
+    for (int64_t k = 0; k < m; k++)
+        for (int64_t t = -2 * d->h; t <= 2 * d->h; t++)
+            d->acf_s[k] += (double)(2 * d->h + 1 - (t < 0 ? -t : t)) / n2 * d->acf[k + t < 0 ? -(k + t) : k + t];
     d->n_acf = m;
     while (d->n_acf > 1 && fabs(d->acf[d->n_acf - 1]) < 1e-9 * d->acf[0]) d->n_acf--;
+    d->n_acf_s = m;
+    while (d->n_acf_s > 1 && fabs(d->acf_s[d->n_acf_s - 1]) < 1e-9 * d->acf_s[0]) d->n_acf_s--;
     /* u = level[j] + ucoef (level[j + w] - level[j - w]) */
     w[0] = d->ucoef;
     w[d->w] = 1.0;
@@ -121,6 +140,8 @@ eda_scr *eda_scr_create(const psy_eda_config *c, const eda_prep *p)
     d->hyst = c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005);
     d->w = samples(0.25, rate);
     if (d->w < 1) d->w = 1;
+    d->h = samples(SIG_HALF_S, rate);
+    if (d->h < 1) d->h = 1;
     d->ucoef = c->tau2_s * rate / (2.0 * (double)d->w);
     d->hyst_u = d->hyst * (1.0 + c->tau2_s);
     d->max_rise = samples(c->max_rise_s, rate);
@@ -163,7 +184,8 @@ eda_scr *eda_scr_copy(const eda_scr *d)
     c->u = dup_doubles(d->u, d->len);
     c->noise = dup_doubles(d->noise, d->len);
     c->acf = dup_doubles(d->acf, d->n_acf);
-    if (!c->level || !c->u || !c->noise || !c->acf) {
+    c->acf_s = dup_doubles(d->acf_s, d->n_acf_s);
+    if (!c->level || !c->u || !c->noise || !c->acf || !c->acf_s) {
         eda_scr_destroy(c);
         return NULL;
     }
@@ -187,6 +209,7 @@ void eda_scr_destroy(eda_scr *d)
     free(d->u);
     free(d->noise);
     free(d->acf);
+    free(d->acf_s);
     free(d);
 }
 
@@ -206,7 +229,8 @@ static double typical_sd(const eda_scr *d)
 {
     int64_t k = d->guard + samples(AMP_RISE_S, d->rate), m = d->baseline + 1;
     double xbar = -(double)(m - 1) / 2.0;
-    return window_sd(d, m, k, 1, -1.0 / (double)m, -((double)k - xbar) / sum_sq_dev(m));
+    noise_acf a = {d->acf_s, d->n_acf_s};
+    return window_sd(a, m, k, 1, -1.0 / (double)m, -((double)k - xbar) / sum_sq_dev(m));
 }
 
 double eda_scr_criterion(const eda_scr *d, double noise_us)
@@ -317,15 +341,17 @@ static int64_t baseline_start(const eda_scr *d, int64_t a)
     return j;
 }
 
-static baseline baseline_fit(const eda_scr *d, int64_t a)
+typedef double (*series)(const eda_scr *d, int64_t k);
+
+static baseline baseline_fit(const eda_scr *d, int64_t a, series val)
 {
-    baseline b = {.first = baseline_start(d, a), .anchor = a, .mean = lv(d, a)};
+    baseline b = {.first = baseline_start(d, a), .anchor = a, .mean = val(d, a)};
     int64_t m = a - b.first + 1;
     if (m < 3) return b;
     double sy = 0, sxy = 0, sxx = sum_sq_dev(m);
     b.xbar = -(double)(m - 1) / 2.0;
     for (int64_t j = b.first; j <= a; j++) {
-        double y = lv(d, j);
+        double y = val(d, j);
         sy += y;
         sxy += ((double)(j - a) - b.xbar) * y;
     }
@@ -348,13 +374,55 @@ static double baseline_at(const eda_scr *d, const baseline *b, int64_t k)
     return b->mean + b->slope * (baseline_psi(d, b, k) - b->xbar);
 }
 
-/* unit_sd of an amplitude measured at k samples after the anchor against b. */
-static double amplitude_sd(const eda_scr *d, const baseline *b, int64_t k)
+/* unit_sd of an amplitude measured at k samples after the anchor against b (on a series with
+ * autocovariance a). */
+static double amplitude_sd(const eda_scr *d, noise_acf a, const baseline *b, int64_t k)
 {
     int64_t m = b->anchor - b->first + 1;
-    if (m < 3) return window_sd(d, 1, k, 1, -1, 0);
+    if (m < 3) return window_sd(a, 1, k, 1, -1, 0);
     double g = (baseline_psi(d, b, k) - b->xbar) / sum_sq_dev(m);
-    return window_sd(d, m, k, 1, -1.0 / (double)m, -g);
+    return window_sd(a, m, k, 1, -1.0 / (double)m, -g);
+}
+
+/* The level averaged over [k - h, k + h]; NaN when a sample is flagged or not at hand. */
+static double smooth_lv(const eda_scr *d, int64_t k)
+{
+    if (k - d->h < d->n - d->len + 1 || k - d->h < 0 || k + d->h > d->n - 1) return NAN;
+    double s = 0;
+    for (int64_t j = k - d->h; j <= k + d->h; j++) s += lv(d, j);
+    return s / (double)(2 * d->h + 1);
+}
+
+/* The largest rise of the level in [lo, pk] (above its lowest point so far): an SCR is a rise
+ * of the level (trough to peak, Boucsein 2012). A pause in a declining level exceeds the
+ * extrapolated decline without any rise, a staircase of sensor steps does it every step. */
+static double visible_rise(const eda_scr *d, int64_t lo, int64_t pk)
+{
+    double low = INFINITY, rise = 0;
+    for (int64_t j = lo; j <= pk; j++) {
+        low = fmin(low, lv(d, j));
+        rise = fmax(rise, lv(d, j) - low);
+    }
+    return rise;
+}
+
+/* The largest excess of the averaged level over its baseline in [o + min_rise, end], in units of
+ * the standard deviation pure noise of unit sd would give it. */
+static double significance(const eda_scr *d, int64_t o, int64_t a, int64_t end)
+{
+    baseline b = baseline_fit(d, a, smooth_lv);
+    noise_acf acf = {d->acf_s, d->n_acf_s};
+    double best = -INFINITY;
+    int64_t at = -1;
+    for (int64_t j = o + d->min_rise; j <= end; j++) {
+        double e = smooth_lv(d, j) - baseline_at(d, &b, j - a);
+        if (e > best) {
+            best = e;
+            at = j;
+        }
+    }
+    if (at < 0 || isnan(b.mean)) return NAN;
+    return best / amplitude_sd(d, acf, &b, at - a);
 }
 
 static void emit(eda_scr *d, const psy_eda_scr *s)
@@ -380,12 +448,13 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
     double sd_level = noise_at(d, d->n - 1) * d->gain_level;
     double fall = fmax(d->hyst, HYST_SD * sd_level);
     int64_t o = refine_onset(d, lo, hi, fall);
+
     /* the baseline is fitted up to a guard before the onset: the low-pass smears the start of
        the rise over about 0.15 s */
     int64_t a = o - d->guard;
     if (a < lo - d->guard) a = lo - d->guard;
     if (a < oldest) a = oldest;
-    baseline bl = baseline_fit(d, a);
+    baseline bl = baseline_fit(d, a, lv);
     int64_t end = o + d->max_rise;
     int cut = 0;
     if (end >= bound) {
@@ -421,8 +490,18 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
             pk = j;
         }
     }
-    if (best < criterion(d, noise_at(d, d->n - 1), amplitude_sd(d, &bl, pk - a))) return;
+    double noise = noise_at(d, d->n - 1);
+    if (best < d->min_amp) return;
+    if (noise > 0 && d->noise_factor > 0) {
+        double z = significance(d, o, a, end);
+        if (isnan(z)) {
+            noise_acf acf = {d->acf, d->n_acf};
+            z = best / amplitude_sd(d, acf, &bl, pk - a);
+        }
+        if (z < d->noise_factor * noise) return;
+    }
     if (pk - o < d->min_rise) return;
+    if (visible_rise(d, lo, pk) < d->hyst) return;
     if (pk == o + d->max_rise && !cut) return; /* still rising at the limit */
     double half = NAN;
     int64_t rend = pk + d->recovery_max;
