@@ -126,7 +126,7 @@ static psy_status run_fast(const sample_source *src, int64_t n, collector *c, do
         }
     }
     if (st == PSY_OK) {
-        psy_eda_stream_finish(s);
+        eda_stream_finish_sink(s, eda_collect_tonic, c);
         size_t k;
         while ((k = psy_eda_stream_pop(s, out, 64)) > 0) eda_collect_scrs(c, out, k);
         c->r->artifacts = psy_eda_stream_artifacts(s);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "eda_artifact.h"
 #include "eda_collect.h"
 #include "eda_deconv.h"
 #include "eda_noise.h"
@@ -14,6 +15,7 @@
 typedef struct deconv_run {
     eda_prep prep;
     eda_noise *noise;
+    eda_artifact *artifact;
     eda_deconv *dec;
     double *xo, *no, *dro; /* hop-sized outputs: signal, noise estimate, driver */
     int64_t k;          /* analysis samples released so far */
@@ -119,28 +121,38 @@ static void pass2_take(deconv_run *d, collector *c, size_t m)
     }
 }
 
+/* One analysis sample into the deconvolution; what a completed block releases to the pass. */
+static psy_status deconv_take(deconv_run *d, collector *c, int pass, double y)
+{
+    size_t got = eda_deconv_push(d->dec, y, eda_noise_current(d->noise), d->xo, d->no, d->dro);
+    if (got && pass == 1 && !pass1_take(d, &c->r->config, got)) return PSY_E_NOMEM;
+    if (got && pass == 2) pass2_take(d, c, got);
+    return c->nomem ? PSY_E_NOMEM : PSY_OK;
+}
+
 static psy_status deconv_pass(const sample_source *src, int64_t n, deconv_run *d, collector *c,
                               int pass, double *buf)
 {
     const psy_eda_config *cfg = &c->r->config;
     eda_prep_init(&d->prep, cfg);
     eda_noise_reset(d->noise);
+    eda_artifact_reset(d->artifact);
     d->prep.noise = d->noise;
+    d->prep.artifact = d->artifact;
     d->k = 0;
+    double y;
     for (int64_t at = 0; at < n; at += EDA_BLOCK) {
         int64_t m = n - at < EDA_BLOCK ? n - at : EDA_BLOCK;
         psy_status st = eda_source_read(src, at, m, buf);
         if (st != PSY_OK) return st;
         if (pass == 1) eda_collect_range(c->r, buf, m);
-        for (int64_t i = 0; i < m; i++) {
-            double y;
-            if (!eda_prep_step(&d->prep, buf[i], &y)) continue;
-            size_t got = eda_deconv_push(d->dec, y, eda_noise_current(d->noise), d->xo, d->no, d->dro);
-            if (!got) continue;
-            if (pass == 1 && !pass1_take(d, cfg, got)) return PSY_E_NOMEM;
-            if (pass == 2) pass2_take(d, c, got);
-            if (c->nomem) return PSY_E_NOMEM;
-        }
+        for (int64_t i = 0; i < m; i++)
+            if (eda_prep_step(&d->prep, buf[i], &y) && (st = deconv_take(d, c, pass, y)) != PSY_OK)
+                return st;
+    }
+    while (eda_prep_flush(&d->prep, &y)) {
+        psy_status st = deconv_take(d, c, pass, y);
+        if (st != PSY_OK) return st;
     }
     size_t got;
     while ((got = eda_deconv_flush(d->dec, d->xo, d->no, d->dro)) > 0) {
@@ -170,7 +182,8 @@ psy_status eda_run_deconv(const sample_source *src, int64_t n, collector *c, dou
     if (d.win_len < 1) d.win_len = 1;
     d.scr = eda_scr_create(&c->r->config, &d.prep);
     d.noise = eda_noise_create(c->r->config.rate_hz);
-    if (!d.dec || !d.scr || !d.noise) goto done;
+    d.artifact = eda_artifact_create(&c->r->config, c->r->config.rate_hz, rate);
+    if (!d.dec || !d.scr || !d.noise || !d.artifact) goto done;
     size_t hop = eda_deconv_hop(d.dec);
     d.xo = malloc(hop * sizeof *d.xo);
     d.no = malloc(hop * sizeof *d.no);
@@ -199,6 +212,7 @@ done:
     free(d.no);
     free(d.dro);
     eda_noise_destroy(d.noise);
+    eda_artifact_destroy(d.artifact);
     free(d.win);
     free(d.grid);
     free(d.area_1hz);

@@ -373,7 +373,8 @@ psy_status psy_stream_finish(psy_stream *s)
     }
     if (s->det || s->cfg.rr_input) stream_labels_flush(&s->labels, &s->hrv, put, s);
     if (s->eda) {
-        psy_eda_stream_finish(s->eda);
+        drain_eda(s);
+        eda_stream_finish_sink(s->eda, scl_sample, s);
         drain_eda(s);
     }
     return PSY_OK;

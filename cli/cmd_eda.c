@@ -144,13 +144,14 @@ static json_t *artifacts_json(const psy_eda_result *r)
 {
     const psy_eda_artifacts *a = &r->artifacts;
     double dt = 1.0 / r->analysis_rate_hz;
-    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s", (double)a->missing * dt,
-                     "below_range_s", (double)a->below_min * dt, "above_range_s",
-                     (double)a->above_max * dt, "slope_s", (double)a->slope * dt, "flat_s",
-                     (double)a->flat * dt, "flagged_fraction",
-                     a->total ? (double)(a->missing + a->out_of_range + a->slope + a->flat) /
-                                    (double)a->total
-                              : 0.0);
+    int64_t flagged = a->missing + a->out_of_range + a->slope + a->flat + a->drop + a->near;
+    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s",
+                     (double)a->missing * dt, "below_range_s", (double)a->below_min * dt,
+                     "above_range_s", (double)a->above_max * dt, "slope_s", (double)a->slope * dt,
+                     "flat_s", (double)a->flat * dt, "drop_s", (double)a->drop * dt,
+                     "transition_s", (double)a->near * dt, "excluded_s", (double)flagged * dt,
+                     "spike_repaired_s", (double)a->spike * dt, "flagged_fraction",
+                     a->total ? (double)flagged / (double)a->total : 0.0);
 }
 
 static void warn(json_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

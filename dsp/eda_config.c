@@ -15,10 +15,13 @@ psy_eda_config psy_eda_config_default(double rate_hz)
         .rate_hz = rate_hz,
         .lowpass_hz = 3.0,
         .analysis_rate_hz = 32.0,
-        .min_us = 0.0,
+        .min_us = 0.05,
         .max_us = 100.0,
         .max_slope_us_per_s = 10.0,
         .flat_s = 10.0,
+        .spike_max_s = 1.0,
+        .drop_fraction = 0.5,
+        .artifact_radius_s = 5.0,
         .highpass_hz = 0.05,
         .min_amplitude_us = 0.01,
         .noise_factor = 3.5,
@@ -59,6 +62,10 @@ psy_status psy_eda_config_check(const psy_eda_config *c, psy_message *why)
         return bad(why, "min_us", c->min_us, "finite, below max_us");
     if (!(c->max_slope_us_per_s > 0)) return bad(why, "max_slope_us_per_s", c->max_slope_us_per_s, "> 0");
     if (!in(c->flat_s, 0, 86400)) return bad(why, "flat_s", c->flat_s, "0 .. 86400 s");
+    if (!in(c->spike_max_s, 0, 10)) return bad(why, "spike_max_s", c->spike_max_s, "0 .. 10 s");
+    if (!in(c->drop_fraction, 0, 1)) return bad(why, "drop_fraction", c->drop_fraction, "0 .. 1");
+    if (!in(c->artifact_radius_s, 0, 60))
+        return bad(why, "artifact_radius_s", c->artifact_radius_s, "0 .. 60 s");
     if (!in(c->highpass_hz, 0.001, 1)) return bad(why, "highpass_hz", c->highpass_hz, "0.001 .. 1 Hz");
     if (!in(c->min_amplitude_us, 0, 100)) return bad(why, "min_amplitude_us", c->min_amplitude_us, "0 .. 100 uS");
     if (!in(c->noise_factor, 0, 100)) return bad(why, "noise_factor", c->noise_factor, "0 .. 100");

@@ -13,4 +13,7 @@ typedef void (*eda_tonic_sink)(void *ctx, double t_s, double tonic_us);
 psy_status eda_stream_push_sink(psy_eda_stream *s, const double *x, size_t n, size_t *used,
                                 eda_tonic_sink sink, void *ctx);
 
+/* psy_eda_stream_finish that hands the samples the artefact rules held back to sink too. */
+psy_status eda_stream_finish_sink(psy_eda_stream *s, eda_tonic_sink sink, void *ctx);
+
 #endif

@@ -4,8 +4,6 @@
 
 #include "eda_prep.h"
 
-enum { EDA_BAD_MISSING = 1, EDA_BAD_LOW = 2, EDA_BAD_HIGH = 4, EDA_BAD_FLAT = 8 };
-
 void eda_prep_init(eda_prep *p, const psy_eda_config *c)
 {
     p->factor = (int64_t)floor(c->rate_hz / c->analysis_rate_hz);
@@ -32,23 +30,23 @@ void eda_prep_init(eda_prep *p, const psy_eda_config *c)
     p->art = (psy_eda_artifacts){0};
 }
 
-int eda_prep_step(eda_prep *p, double x, double *y)
+/* One (repaired) input sample with the flags stage 1 gave it: range and flat tests, noise,
+ * low-pass, decimation, slope test. Returns 1 with an analysis sample (NaN when flagged). */
+static int core(eda_prep *p, double x, unsigned bad, double *y, unsigned *flags)
 {
     int64_t i = p->n_in++;
-    unsigned bad = 0;
-    if (isnan(x)) bad = EDA_BAD_MISSING;
-    else if (!(x > p->min_us)) bad = EDA_BAD_LOW;
-    else if (x > p->max_us) bad = EDA_BAD_HIGH;
-    if (!bad && p->flat_samples > 0) {
+    if (isnan(x)) bad |= EDA_BAD_MISSING;
+    else if (!(x > p->min_us)) bad |= EDA_BAD_LOW;
+    else if (x > p->max_us) bad |= EDA_BAD_HIGH;
+    if (!(bad & EDA_BAD_ANY) && p->flat_samples > 0) {
         p->same_run = x == p->last_raw ? p->same_run + 1 : 0;
         p->last_raw = x;
-        if (p->same_run >= p->flat_samples) bad = EDA_BAD_FLAT;
+        if (p->same_run >= p->flat_samples) bad |= EDA_BAD_FLAT;
     }
-    if (p->noise) eda_noise_push(p->noise, bad ? NAN : x);
+    int usable = !(bad & EDA_BAD_ANY);
     double v = NAN;
-    if (bad) {
+    if (!usable) {
         p->restart = 1;
-        p->pending |= bad;
     } else {
         v = x;
         if (p->lowpass) {
@@ -58,18 +56,12 @@ int eda_prep_step(eda_prep *p, double x, double *y)
         }
         p->restart = 0;
     }
+    p->pending |= bad;
     if (i % p->factor != 0) return 0;
 
-    unsigned flags = p->pending | bad;
+    *flags = p->pending;
     p->pending = 0;
-    p->art.total++;
-    if (flags) {
-        if (flags & EDA_BAD_MISSING) p->art.missing++;
-        else if (flags & (EDA_BAD_LOW | EDA_BAD_HIGH)) {
-            p->art.out_of_range++;
-            if (flags & EDA_BAD_LOW) p->art.below_min++;
-            else p->art.above_max++;
-        } else p->art.flat++;
+    if (*flags & EDA_BAD_ANY) {
         p->last_out = NAN;
         *y = NAN;
         return 1;
@@ -77,12 +69,74 @@ int eda_prep_step(eda_prep *p, double x, double *y)
     double prev = p->last_out;
     p->last_out = v;
     if (!isnan(prev) && fabs(v - prev) > p->max_step) {
-        p->art.slope++;
+        *flags |= EDA_BAD_SLOPE;
         *y = NAN;
         return 1;
     }
     *y = v;
     return 1;
+}
+
+/* Counts an analysis sample by its first flag. */
+static void count(psy_eda_artifacts *a, unsigned f)
+{
+    a->total++;
+    if (f & EDA_FIXED_SPIKE) a->spike++;
+    if (f & EDA_BAD_MISSING) a->missing++;
+    else if (f & (EDA_BAD_LOW | EDA_BAD_HIGH)) {
+        a->out_of_range++;
+        if (f & EDA_BAD_LOW) a->below_min++;
+        else a->above_max++;
+    } else if (f & EDA_BAD_FLAT) a->flat++;
+    else if (f & EDA_BAD_SLOPE) a->slope++;
+    else if (f & EDA_BAD_DROP) a->drop++;
+    else if (f & EDA_BAD_NEAR) a->near++;
+}
+
+/* Stage 2 (transition radius) of analysis sample y, or its drain (end). */
+static int release(eda_prep *p, double y, unsigned f, int end, double *out)
+{
+    unsigned g = f;
+    if (p->artifact) {
+        if (!eda_artifact_output(p->artifact, y, f, end, out, &g)) return 0;
+    } else if (end) {
+        return 0;
+    } else {
+        *out = y;
+    }
+    count(&p->art, g);
+    return 1;
+}
+
+static double noise_sd(const eda_prep *p)
+{
+    return p->noise ? eda_noise_current(p->noise) : NAN;
+}
+
+int eda_prep_step(eda_prep *p, double x, double *y)
+{
+    double v = x, a;
+    unsigned f = 0, af;
+    /* the noise from the raw input: the spike rule must not lower its own threshold */
+    if (p->noise) eda_noise_push(p->noise, x > p->min_us && x <= p->max_us ? x : NAN);
+    if (p->artifact && !eda_artifact_input(p->artifact, x, noise_sd(p), 0, &v, &f)) return 0;
+    return core(p, v, f, &a, &af) && release(p, a, af, 0, y);
+}
+
+int eda_prep_flush(eda_prep *p, double *y)
+{
+    double v, a;
+    unsigned f, af;
+    while (p->artifact && eda_artifact_input(p->artifact, 0, noise_sd(p), 1, &v, &f))
+        if (core(p, v, f, &a, &af) && release(p, a, af, 0, y)) return 1;
+    return release(p, 0, 0, 1, y);
+}
+
+double eda_prep_latency_s(const eda_prep *p, double in_rate)
+{
+    if (!p->artifact) return 0;
+    return (double)eda_artifact_input_delay(p->artifact) / in_rate +
+           (double)eda_artifact_output_delay(p->artifact) / p->out_rate;
 }
 
 double *eda_prep_noise_acf(const eda_prep *p, int64_t m)

@@ -1,10 +1,12 @@
-/* Internal: EDA preprocessing — low-pass, integer decimation to the analysis rate, artifact
- * flags (see include/psyphys/eda.h). Fixed-size state: no allocation. */
+/* Internal: EDA preprocessing — artefact rules (eda_artifact.h), low-pass, integer decimation to
+ * the analysis rate, flags (see include/psyphys/eda.h). Fixed-size state: no allocation; the
+ * noise estimator and the artefact rules are objects its owner creates. */
 #ifndef PSYPHYS_EDA_PREP_H
 #define PSYPHYS_EDA_PREP_H
 
 #include <stdint.h>
 #include "biquad.h"
+#include "eda_artifact.h"
 #include "eda_noise.h"
 #include "psyphys/eda.h"
 
@@ -22,16 +24,24 @@ typedef struct eda_prep {
     int64_t flat_samples;   /* flat_s in input samples (0: off) */
     double last_out;        /* previous analysis value, NaN after a gap (slope test) */
     unsigned pending;       /* flags seen since the last analysis sample (EDA_BAD_*) */
-    psy_eda_artifacts art;
-    eda_noise *noise;       /* fed every raw sample (NaN when flagged); NULL: none */
+    psy_eda_artifacts art;  /* of the analysis samples released */
+    eda_noise *noise;       /* fed every repaired raw sample (NaN when flagged); NULL: none */
+    eda_artifact *artifact; /* spikes, drops, transition radius; NULL: none */
 } eda_prep;
 
-/* Sets every field but `noise`, which the owner sets (and resets) itself. */
+/* Sets every field but `noise` and `artifact`, which the owner sets (and resets) itself. */
 void eda_prep_init(eda_prep *p, const psy_eda_config *c);
 
-/* Feeds one input sample. Returns 1 when it produces an analysis sample: *y is the low-passed
- * value, or NaN when flagged. */
+/* Feeds one input sample. Returns 1 when an analysis sample is released: *y is the low-passed
+ * value, or NaN when flagged. The artefact rules hold samples back (eda_prep_latency_s). */
 int eda_prep_step(eda_prep *p, double x, double *y);
+
+/* After the last input sample: releases the samples held back, one per call (returns 0 when
+ * none is left). */
+int eda_prep_flush(eda_prep *p, double *y);
+
+/* How long (s) the artefact rules hold a sample back. */
+double eda_prep_latency_s(const eda_prep *p, double in_rate);
 
 /* How the low-pass and decimation carry white sensor noise into the analysis signal y: the
  * autocovariance of y, acf[k] = cov(y[i], y[i + k]) for k = 0 .. m - 1, when the input is white

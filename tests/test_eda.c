@@ -190,10 +190,12 @@ static void stream_chunks_equal_one_shot(void **state)
     truth tr;
     int64_t n;
     double *x = synth(100, 600, 0.0005, 7, &tr, &n);
-    /* a missing stretch, a disconnected one (0 uS) and a movement step exercise the restarts */
+    /* a missing stretch, a disconnected one (0 uS), a 1 s knock (a spike, repaired) and a 3 s
+       movement step (too steep at both edges, flagged with 5 s around) exercise the restarts */
     for (int64_t i = 100 * 100; i < 103 * 100; i++) x[i] = NAN;
     for (int64_t i = 200 * 100; i < 204 * 100; i++) x[i] = 0.0;
     for (int64_t i = 300 * 100; i < 301 * 100; i++) x[i] += 3.0;
+    for (int64_t i = 400 * 100; i < 403 * 100; i++) x[i] += 3.0;
     psy_eda_config c = psy_eda_config_default(100);
     psy_eda_stream *a = NULL, *b = NULL, *cp = NULL;
     assert_int_equal(psy_eda_stream_create(&c, &a), PSY_OK);
@@ -206,7 +208,10 @@ static void stream_chunks_equal_one_shot(void **state)
     psy_eda_artifacts art = psy_eda_stream_artifacts(a);
     assert_true(art.missing >= 99 && art.missing <= 101);             /* 3 s at 33.3 Hz */
     assert_true(art.below_min >= 132 && art.below_min <= 134);        /* 4 s */
+    assert_true(art.spike >= 33 && art.spike <= 35);                  /* 1 s */
     assert_true(art.slope >= 2);
+    /* 5 s either side of the 0 uS stretch and of the step (the step's own 3 s too) */
+    assert_true(art.near >= 33 * 23 && art.near <= 34 * 23);
     assert_memory_equal(one, chunked, n1 * sizeof *one);
     /* a copy taken halfway gives the same future output */
     psy_eda_stream_reset(a);

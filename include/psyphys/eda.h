@@ -58,9 +58,13 @@ typedef struct psy_eda_config {
     double rate_hz;             /* input rate, 1 .. 100000 Hz */
     double lowpass_hz;          /* default 3 Hz */
     double analysis_rate_hz;    /* target, default 32 Hz; the actual rate is rate / factor */
-    double min_us, max_us;      /* valid range (min_us, max_us], default (0, 100] */
+    double min_us, max_us;      /* valid range (min_us, max_us], default (0.05, 100] */
     double max_slope_us_per_s;  /* default 10 uS/s */
     double flat_s;              /* default 10 s; 0 disables */
+    double spike_max_s;         /* longest spike repaired, default 1 s; 0 disables */
+    double drop_fraction;       /* a fall below this fraction of the last second's largest
+                                   value is a drop, default 0.5; 0 disables */
+    double artifact_radius_s;   /* flagged around every artefact, default 5 s; 0 disables */
     double highpass_hz;         /* fast method, default 0.05 Hz */
     double min_amplitude_us;    /* default 0.01 uS */
     double noise_factor;        /* an SCR must also reach this many standard deviations of the
@@ -92,10 +96,13 @@ typedef struct psy_eda_scr {
     double onset_level_us;  /* skin conductance (fast) or phasic SC (deconv) at the onset */
 } psy_eda_scr;
 
-/* Artifact counts, in analysis samples. */
+/* Artifact counts, in analysis samples, each by its first kind in this order: missing, out of
+ * range, flat, slope, drop, near (within artifact_radius_s of one of the others but missing). */
 typedef struct psy_eda_artifacts {
     int64_t total, missing, out_of_range, slope, flat;
     int64_t below_min, above_max;   /* split of out_of_range */
+    int64_t drop, near;
+    int64_t spike;                  /* valid samples with repaired spike samples in them */
 } psy_eda_artifacts;
 
 /* Sensor noise and the amplitude criterion it sets. The noise is the standard deviation of white
@@ -126,7 +133,9 @@ psy_status psy_eda_stream_create(const psy_eda_config *config, psy_eda_stream **
  * PSY_OK, or PSY_E_INVALID (NULL, or after finish). Never allocates. */
 psy_status psy_eda_stream_push(psy_eda_stream *s, const double *x, size_t n, size_t *used);
 
-/* Scores what is pending at the end of the signal; push fails until reset. */
+/* Scores the samples the artefact rules held back and what is pending at the end of the signal;
+ * push fails until reset. Call it with the SCR queue popped empty (as after every push).
+ * PSY_OK, or PSY_E_INVALID (NULL, finished, or SCRs left unpopped). */
 psy_status psy_eda_stream_finish(psy_eda_stream *s);
 
 /* Pops up to max SCRs in onset order; returns how many were written. */
