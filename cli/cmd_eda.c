@@ -348,6 +348,9 @@ int cmd_eda(int argc, char **argv)
         else if (v && strcmp(a, "--range") == 0) ok = pair(a, argv[++i], &cfg.min_us, &cfg.max_us);
         else if (v && strcmp(a, "--max-slope") == 0) ok = number(a, argv[++i], &cfg.max_slope_us_per_s);
         else if (v && strcmp(a, "--flat") == 0) ok = number(a, argv[++i], &cfg.flat_s);
+        else if (v && strcmp(a, "--spike") == 0) ok = number(a, argv[++i], &cfg.spike_max_s);
+        else if (v && strcmp(a, "--drop") == 0) ok = number(a, argv[++i], &cfg.drop_fraction);
+        else if (v && strcmp(a, "--artifact-radius") == 0) ok = number(a, argv[++i], &cfg.artifact_radius_s);
         else if (v && strcmp(a, "--recovery-max") == 0) ok = number(a, argv[++i], &cfg.recovery_max_s);
         else if (v && strcmp(a, "--smooth") == 0) ok = number(a, argv[++i], &cfg.smooth_s);
         else if (v && strcmp(a, "--tonic-grid") == 0) ok = number(a, argv[++i], &cfg.tonic_grid_s);

@@ -501,7 +501,7 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
         if (z < d->noise_factor * noise) return;
     }
     if (pk - o < d->min_rise) return;
-    if (visible_rise(d, lo, pk) < d->hyst) return;
+    if (visible_rise(d, lo, pk) < d->min_amp) return;
     if (pk == o + d->max_rise && !cut) return; /* still rising at the limit */
     double half = NAN;
     int64_t rend = pk + d->recovery_max;
