@@ -18,7 +18,7 @@
  *
  * Stage 1 runs on the input samples (held for spike_max_s to see whether an excursion returns),
  * stage 2 on the analysis samples: every sample within radius_s of a flagged one (out of range,
- * too steep, flat, drop; not missing, not a repaired spike) is flagged as a transition (held for
+ * too steep, drop; not missing, flat or a repaired spike) is flagged as a transition (held for
  * radius_s). Allocates only in create. */
 #ifndef PSYPHYS_EDA_ARTIFACT_H
 #define PSYPHYS_EDA_ARTIFACT_H
@@ -40,8 +40,9 @@ enum {
 /* Flags that make a sample unusable. */
 #define EDA_BAD_ANY (EDA_BAD_MISSING | EDA_BAD_LOW | EDA_BAD_HIGH | EDA_BAD_FLAT | EDA_BAD_SLOPE | \
                      EDA_BAD_DROP | EDA_BAD_NEAR)
-/* Artefacts whose surroundings are flagged too. */
-#define EDA_BAD_ARTEFACT (EDA_BAD_LOW | EDA_BAD_HIGH | EDA_BAD_FLAT | EDA_BAD_SLOPE | EDA_BAD_DROP)
+/* Artefacts whose surroundings are flagged too (Kleckner's rules: range, slope; and drops). A
+ * flat stretch may be a quiet, coarsely quantised signal: only itself is flagged. */
+#define EDA_BAD_ARTEFACT (EDA_BAD_LOW | EDA_BAD_HIGH | EDA_BAD_SLOPE | EDA_BAD_DROP)
 
 #define EDA_SPIKE_SD 6.0       /* a spike leaves the level by this many noise sd */
 #define EDA_SPIKE_CONTRAST 2.0 /* ... and this many times the level's change on either side */

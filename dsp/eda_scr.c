@@ -13,6 +13,9 @@ enum { SEEK = 0, FALLING, RISING };
 #define HYST_SD 3.0
 /* The rise of a typical SCR (Boucsein 2012: 1-3 s), at which the reported criterion is rated. */
 #define AMP_RISE_S 2.0
+/* The visible rise may fall short of min_amplitude_us by this many sd of the noise of a
+   difference of two samples of the level. */
+#define VISIBLE_SD 3.0
 /* The significance test averages the level over +-SIG_HALF_S: a response (rise 0.5-5 s, its peak
    broad) hardly changes, the sensor noise is averaged over a second. */
 #define SIG_HALF_S 0.5
@@ -501,7 +504,9 @@ static void score(eda_scr *d, const candidate *c, int64_t bound)
         if (z < d->noise_factor * noise) return;
     }
     if (pk - o < d->min_rise) return;
-    if (visible_rise(d, lo, pk) < d->min_amp) return;
+    /* a rise of the amplitude criterion, less what the noise can take off a peak-minus-trough */
+    double need = fmax(d->hyst, d->min_amp - VISIBLE_SD * sqrt(2.0) * sd_level);
+    if (visible_rise(d, lo, pk) < need) return;
     if (pk == o + d->max_rise && !cut) return; /* still rising at the limit */
     double half = NAN;
     int64_t rend = pk + d->recovery_max;

@@ -7,7 +7,7 @@ expect_exit 0 "$PSYPHYS" eda "$DEMO" --json
 expect_grep '"scl_us": 1[34]\.[0-9]+' "$TMP/out"
 expect_grep '"scr_count": [1-9][0-9]*' "$TMP/out"
 expect_grep '"ns_scr_per_min": ' "$TMP/out"
-expect_grep '"scr_amplitude_mean_us": 0\.[0-9]+' "$TMP/out"
+expect_grep '"scr_amplitude_mean_us": 1\.[0-9]+' "$TMP/out"
 expect_grep '"scr_amplitude_sum_us": ' "$TMP/out"
 
 expect_exit 0 "$PSYPHYS" eda "$DEMO" -o "$TMP/scr.tsv" --epochs "$TMP/ep.tsv"
