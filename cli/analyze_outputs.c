@@ -5,6 +5,7 @@
 
 #include "analyze.h"
 #include "beats_table.h"
+#include "eda_json.h"
 #include "output.h"
 #include "provenance.h"
 #include "report.h"
@@ -60,6 +61,9 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
             "noise_max_us", json_num_or_null(nz->noise_max_us), "criterion_us",
             json_num_or_null(nz->criterion_us), "criterion_max_us",
             json_num_or_null(nz->criterion_max_us), "criterion_raised_s", nz->raised_s));
+        json_t *ej = json_object_get(j, "eda");
+        json_object_set_new(ej, "artifact_rules", cli_eda_artifact_rules_json(e));
+        json_object_set_new(ej, "artifacts", cli_eda_artifacts_json(s->scr));
     }
     json_t *ch = json_object();
     const char *names[] = {"ecg", "eda", "rsp", "hr"};

@@ -139,6 +139,11 @@ int analyze_session_compute(analyze_session *s, const analyze_options *o)
             analyze_warn(s, "no skin conductance analysis: %s", why.text);
         else if (s->scr->why_na[0])
             analyze_warn(s, "skin conductance: %s", s->scr->why_na);
+        if (s->scr && s->scr->duration_s - s->scr->valid_s >= 1)
+            analyze_warn(s, "skin conductance: %.1f s excluded as artefacts or gaps (out of range, too "
+                         "steep, flat, drops, and %.0f s around them; settings.eda.artifacts): no SCR "
+                         "scored there, not in the minutes of the NS-SCR rate",
+                         s->scr->duration_s - s->scr->valid_s, s->scr->config.artifact_radius_s);
     }
     if (s->hr >= 0 && (st = analyze_hr_series_read(s)) != PSY_OK) {
         cli_error(o->path, "HR channel: %s", psy_strerror(st));

@@ -76,6 +76,7 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
                e.scl_us);
         if (isnan(e.ns_scr_per_min)) printf("NS-SCR/min n/a (%s)", e.ns_scr_per_min_na ? e.ns_scr_per_min_na : "");
         else printf("%.1f NS-SCR/min", e.ns_scr_per_min);
+        if (e.excluded_s > 0) printf(" (%.0f s excluded)", e.excluded_s);
         printf("%s%s\n", mark(s, PSY_CHECK_SCL_FLOOR), mark(s, PSY_CHECK_EDA_UNIT));
     }
     if (s->rsp >= 0) { /* the segments table's first row */

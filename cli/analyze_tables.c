@@ -53,8 +53,8 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
     size_t n = s->n_seg;
     fprintf(fp, "label\tonset\tduration\tmean_hr_bpm");
     for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
-    fprintf(fp, "\tscl_us\tns_scr_per_min\tscr_count\tscr_amplitude_sum_us\tscr_amplitude_mean_us"
-                "\tresp_rate_per_min\tnn_corrected_pct\n");
+    fprintf(fp, "\tscl_us\tns_scr_per_min\teda_excluded_s\tscr_count\tscr_amplitude_sum_us"
+                "\tscr_amplitude_mean_us\tresp_rate_per_min\tnn_corrected_pct\n");
     for (size_t i = 0; i < n; i++) {
         double start = seg[i].onset_s, end = start + seg[i].duration_s;
         const psy_hrv_result h = s->seg_hrv[i];
@@ -72,6 +72,7 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
         put_or_note(fp, na, "scl_us", e.scl_us, -1, eda_why);
         put_or_note(fp, na, "ns_scr_per_min", e.ns_scr_per_min, -1,
                     has_eda && e.ns_scr_per_min_na ? e.ns_scr_per_min_na : eda_why);
+        put_or_note(fp, na, "eda_excluded_s", has_eda ? e.excluded_s : NAN, 0, eda_why);
         fputc('\t', fp);
         if (has_eda) fprintf(fp, "%zu", e.scr_count);
         else fputs("n/a", fp), na_note(na, "scr_count", eda_why);

@@ -8,6 +8,7 @@
 
 #include "beats_table.h"
 #include "cli.h"
+#include "eda_json.h"
 #include "output.h"
 #include "provenance.h"
 #include "psyphys/eda.h"
@@ -32,12 +33,16 @@ static void help(FILE *out)
             "  --overwrite              replace existing outputs\n\n"
             "settings (defaults):\n"
             "  --min-amplitude US       0.01       --relative-amplitude F   0 (off; fraction of the largest)\n"
-            "  --noise-factor K         2.5 (SCRs reach K sd of the sensor noise on an amplitude; 0: off)\n"
-            "  --latency MIN,MAX        1,4 s      --rise MIN,MAX           0.1,5 s\n"
+            "  --noise-factor K         3.5 (SCRs reach K sd of the sensor noise on their amplitude;\n"
+            "                           0: off)\n"
+            "  --latency MIN,MAX        1,4 s      --rise MIN,MAX           0.5,5 s\n"
             "  --lowpass HZ             3          --analysis-rate HZ       32\n"
             "  --highpass HZ            0.05       --tau T1,T2              1,3.75 s (deconv)\n"
-            "  --range MIN,MAX          0,100 uS   --max-slope US_PER_S     10\n"
+            "  --range MIN,MAX          0.05,100 uS --max-slope US_PER_S    10\n"
             "  --flat S                 10         --recovery-max S         10\n"
+            "  --spike S                1 (spikes up to S repaired; 0: off)\n"
+            "  --drop F                 0.5 (a fall below F x the last second's largest value; 0: off)\n"
+            "  --artifact-radius S      5 (flagged around every artefact; 0: off)\n"
             "  deconv: --smooth S (Gaussian sigma) 0.2, --tonic-grid S 10, --tonic-quantile Q 0.25\n\n");
     cli_print_input_options_help(out);
 }
@@ -84,6 +89,7 @@ static json_t *settings_json(const psy_eda_result *res, double lat_min, double l
         "times corrected for its group delay", "lowpass_hz", c->lowpass_hz, "analysis_rate_target_hz",
         c->analysis_rate_hz, "analysis_rate_hz", res->analysis_rate_hz, "valid_range_us", c->min_us,
         c->max_us, "max_slope_us_per_s", c->max_slope_us_per_s, "flat_s", c->flat_s));
+    json_object_set_new(o, "artifacts", cli_eda_artifact_rules_json(c));
     if (res->method == PSY_EDA_FAST)
         json_object_set_new(o, "decomposition", json_pack(
             "{s:s,s:f}", "method", "phasic = causal 2nd-order Butterworth high-pass; tonic = "
@@ -100,8 +106,10 @@ static json_t *settings_json(const psy_eda_result *res, double lat_min, double l
         "{s:s,s:f,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "criteria",
         "candidates where the first-order driver (level + tau2 x slope) rises; onset at the knee of "
         "the rise (the trough on a falling level); amplitude = peak minus the baseline extrapolated "
-        "from the slope before the onset; amplitude >= max(min_amplitude_us, noise_factor x the "
-        "noise's standard deviation on such an amplitude)",
+        "from the slope before the onset, >= min_amplitude_us; a trough-to-peak rise of the level of "
+        "min_amplitude_us (less 3 sd of the noise); rise time within rise_time_s; the amplitude on "
+        "the level averaged over +-0.5 s >= noise_factor x the standard deviation the sensor noise "
+        "gives that measurement",
         "min_amplitude_us", c->min_amplitude_us, "noise_factor", c->noise_factor,
         "relative_amplitude", c->relative_amplitude,
         "hysteresis_us", c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005),
@@ -128,6 +136,7 @@ static json_t *summary_json(const psy_eda_result *r, const psy_eda_summary *whol
     json_object_set_new(o, "phasic_driver_area_us_s", num_or_null(r->phasic_driver_area_us_s));
     json_object_set_new(o, "duration_s", json_real(r->duration_s));
     json_object_set_new(o, "valid_s", json_real(r->valid_s));
+    json_object_set_new(o, "excluded_s", json_real(fmax(0, r->duration_s - r->valid_s)));
     const psy_eda_noise *nz = &r->noise;
     json_object_set_new(o, "noise", json_pack(
         "{s:o,s:o,s:o,s:o,s:f}", "noise_us", num_or_null(nz->noise_us), "noise_max_us",
@@ -138,20 +147,6 @@ static json_t *summary_json(const psy_eda_result *r, const psy_eda_summary *whol
     if (r->method == PSY_EDA_FAST)
         json_object_set_new(o, "phasic_driver_area_n/a_reason", json_string("deconv method only"));
     return o;
-}
-
-static json_t *artifacts_json(const psy_eda_result *r)
-{
-    const psy_eda_artifacts *a = &r->artifacts;
-    double dt = 1.0 / r->analysis_rate_hz;
-    int64_t flagged = a->missing + a->out_of_range + a->slope + a->flat + a->drop + a->near;
-    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s",
-                     (double)a->missing * dt, "below_range_s", (double)a->below_min * dt,
-                     "above_range_s", (double)a->above_max * dt, "slope_s", (double)a->slope * dt,
-                     "flat_s", (double)a->flat * dt, "drop_s", (double)a->drop * dt,
-                     "transition_s", (double)a->near * dt, "excluded_s", (double)flagged * dt,
-                     "spike_repaired_s", (double)a->spike * dt, "flagged_fraction",
-                     a->total ? (double)flagged / (double)a->total : 0.0);
 }
 
 static void warn(json_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -178,8 +173,17 @@ static void explain(const psy_eda_result *r, const psy_channel_info *c, json_t *
              "in uS (nS or kOhm?); declare the unit with --unit LABEL=UNIT",
              100.0 * (double)a->above_max / total, r->config.max_us);
     if (a->below_min > 0)
-        warn(w, "%.1f s of zero or negative conductance (disconnected electrode or wrong unit): "
-             "not used", (double)a->below_min * dt);
+        warn(w, "%.1f s at or below %g uS (contact lost, electrode disconnected, or a wrong unit): "
+             "not used", (double)a->below_min * dt, r->config.min_us);
+    if (a->drop > 0)
+        warn(w, "%.1f s of sudden drops below %g of the last second's level (contact or pressure "
+             "artefacts): not used", (double)a->drop * dt, r->config.drop_fraction);
+    if (a->near > 0)
+        warn(w, "%.1f s within %g s of an artefact: not used (no SCR scored, not in the valid "
+             "minutes of the NS-SCR rate)", (double)a->near * dt, r->config.artifact_radius_s);
+    if (a->spike > 0)
+        warn(w, "%.1f s with spikes repaired (excursions that return within %g s: motion or contact)",
+             (double)a->spike * dt, r->config.spike_max_s);
     if (a->flat > 0)
         warn(w, "%.1f s flat (no change for %.0f s: disconnected or saturated): not used",
              (double)a->flat * dt, r->config.flat_s);
@@ -227,7 +231,7 @@ static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r
                                size_t n_ev, double lat_min, double lat_max)
 {
     fprintf(fp, "label\tonset\tduration\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
-                "scr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
+                "excluded_s\tscr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
     for (size_t i = 0; i < n_ev; i++) {
         const psy_event *e = psy_reader_event(rd, i);
         if (!(e->duration_s > 0)) continue;
@@ -236,10 +240,11 @@ static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r
         put_label(fp, e->label);
         fprintf(fp, "\t%.4f\t%.4f", e->onset_s, e->duration_s);
         double v[] = {s.scl_us, (double)s.scr_count, (double)s.ns_scr_count, s.ns_scr_per_min,
-                      s.scr_amplitude_mean_us, s.scr_amplitude_sum_us, s.phasic_driver_area_us_s};
+                      s.excluded_s, s.scr_amplitude_mean_us, s.scr_amplitude_sum_us,
+                      s.phasic_driver_area_us_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             if (isnan(v[k])) fprintf(fp, "\tn/a");
-            else if (k == 1 || k == 2) fprintf(fp, "\t%.0f", v[k]);
+            else if (k == 1 || k == 2 || k == 4) fprintf(fp, "\t%.0f", v[k]);
             else fprintf(fp, "\t%.5f", v[k]);
         }
         fputc('\n', fp);
@@ -421,7 +426,7 @@ int cmd_eda(int argc, char **argv)
                                                       "rate_hz", c->rate_hz));
     json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
     json_object_set_new(sidecar, "summary", summary_json(res, &whole));
-    json_object_set_new(sidecar, "artifacts", artifacts_json(res));
+    json_object_set_new(sidecar, "artifacts", cli_eda_artifacts_json(res));
     json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
     json_object_set_new(sidecar, "events_files", cli_events_files_json(events_read));
     json_object_set_new(sidecar, "unit_conversion", json_pack(
@@ -468,6 +473,7 @@ int cmd_eda(int argc, char **argv)
     if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
     if (want_json) {
         json_t *s = summary_json(res, &whole);
+        json_object_set_new(s, "artifacts", cli_eda_artifacts_json(res));
         json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
         json_decref(s);

@@ -38,6 +38,18 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id)
                     "criterion %.3f µS (up to %.3f µS; above the %.3f µS floor for %.0f s).</p>\n",
                 1e3 * nz->noise_us, 1e3 * nz->noise_max_us, nz->criterion_us, nz->criterion_max_us,
                 d->eda->config.min_amplitude_us, nz->raised_s);
+    const psy_eda_artifacts *art = &d->eda->artifacts;
+    double dt = 1.0 / d->eda->analysis_rate_hz;
+    double excluded = (double)(art->missing + art->out_of_range + art->slope + art->flat + art->drop + art->near) * dt;
+    if (excluded > 0 || art->spike > 0)
+        fprintf(fp, "<p class=\"caption\">Artefacts (Kleckner et al. 2018 rules): %.1f s excluded from SCR "
+                    "scoring and the NS-SCR rate (%.1f %%): out of range %.1f s, too steep %.1f s, flat "
+                    "%.1f s, drops %.1f s, within %.0f s of them %.1f s, missing %.1f s; spikes repaired in "
+                    "%.1f s.</p>\n",
+                excluded, 100.0 * excluded / fmax(d->duration_s, 1e-9), (double)art->out_of_range * dt,
+                (double)art->slope * dt, (double)art->flat * dt, (double)art->drop * dt,
+                d->eda->config.artifact_radius_s, (double)art->near * dt, (double)art->missing * dt,
+                (double)art->spike * dt);
     svg_axes a = {"Skin conductance", tx.label, "skin conductance (µS)", 0, d->duration_s * tx.per_s, 0, 1, 0, 240, 0, 0};
     if (ok) svg_range(y, n, 0.06, &a.y0, &a.y1);
     for (size_t i = 0; ok && i < n; i++) x[i] *= tx.per_s;

@@ -57,10 +57,11 @@ psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end
     psy_eda_summary s = {.start_s = start_s, .end_s = end_s, .scl_us = NAN, .ns_scr_per_min = NAN,
                          .scr_amplitude_mean_us = NAN};
     double sum = 0, area = 0;
-    size_t m = 0;
+    size_t m = 0, seconds = 0;
     for (size_t i = 0; i < r->n_tonic; i++) {
         double t = (double)i;
         if (t < floor(start_s) || t + 1 > ceil(end_s)) continue;
+        seconds++;
         if (r->phasic_area_1hz_us_s) area += r->phasic_area_1hz_us_s[i];
         if (isnan(r->tonic_1hz_us[i])) continue;
         sum += r->tonic_1hz_us[i];
@@ -68,6 +69,7 @@ psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end
     }
     s.phasic_driver_area_us_s = r->phasic_area_1hz_us_s ? area : NAN;
     s.valid_s = (double)m;
+    s.excluded_s = (double)(seconds - m);
     if (m) s.scl_us = sum / (double)m;
     double amp = 0;
     for (size_t i = 0; i < r->n; i++) {

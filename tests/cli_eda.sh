@@ -74,7 +74,25 @@ expect_exit 0 "$PSYPHYS" eda "$TMP/short.csv" --json
 expect_grep 'at least 10 s' "$TMP/err"
 awk 'BEGIN { print "time,EDA"; for (i = 0; i < 3200; i++) printf "%.5f,%.3f\n", i / 32, -1 }' >"$TMP/neg.csv"
 expect_exit 0 "$PSYPHYS" eda "$TMP/neg.csv" --json
-expect_grep 'negative conductance' "$TMP/err"
+expect_grep 'at or below 0\.05 uS' "$TMP/err"
+# contact lost for 20 s in 5 min at 32 Hz: those 20 s and 5 s either side are excluded (--json, the
+# sidecar, the segments table), said in a warning; --artifact-radius 0 leaves the 20 s
+awk 'BEGIN { print "time,EDA"; for (i = 0; i < 9600; i++) { t = i / 32;
+    printf "%.5f,%.4f\n", t, (t >= 100 && t < 120) ? 0.01 : 2 + 0.1 * sin(t / 50) } }' >"$TMP/loss.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/loss.csv" --json
+expect_grep '"excluded_s": 30\.' "$TMP/out"
+expect_grep '"transition_s": 10\.' "$TMP/out"
+expect_grep 'within 5 s of an artefact' "$TMP/err"
+expect_exit 0 "$PSYPHYS" eda "$TMP/loss.csv" --json --artifact-radius 0
+expect_grep '"excluded_s": 20\.' "$TMP/out"
+printf 'onset,duration,label\n60,120,loss\n200,90,after\n' >"$TMP/loss_events.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/loss.csv" --events "$TMP/loss_events.csv" --segments "$TMP/loss_seg.tsv"
+# (1 s resolution: a second with one valid sample counts as valid)
+awk -F '\t' 'NR == 2 && $8 >= 29 && $8 <= 30 { ok = 1 } END { exit !ok }' "$TMP/loss_seg.tsv" ||
+    fail "segment with the loss: 29-30 s excluded"
+[ "$(awk -F '\t' 'NR == 3 { print $8 }' "$TMP/loss_seg.tsv")" = "0" ] || fail "segment after it: none excluded"
+expect_grep '"artifact_radius_s": 5' "$TMP/loss_seg.json"
+expect_exit 2 "$PSYPHYS" eda "$TMP/loss.csv" --drop 2
 
 # usage and input errors
 expect_exit 2 "$PSYPHYS" eda

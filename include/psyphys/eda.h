@@ -228,6 +228,7 @@ psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_
 typedef struct psy_eda_summary {
     double start_s, end_s;
     double valid_s;              /* seconds of the span with a valid tonic level (1 s resolution) */
+    double excluded_s;           /* seconds of the span's signal without one (artefacts, gaps) */
     double scl_us;               /* mean of the 1 s tonic levels in the span; NaN when none */
     size_t scr_count;            /* SCRs with onset in [start_s, end_s) */
     size_t ns_scr_count;         /* of them, not in the latency window of any event */
