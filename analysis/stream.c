@@ -10,6 +10,7 @@
 #include "stream_internal.h"
 
 #define SCR_RING 1024 /* recent SCR onsets for the NS-SCR rate: > 10 a minute over 10 min */
+#define VALID_RING 601 /* valid EDA samples per second over the longest NS-SCR window (600 s) */
 
 struct psy_stream {
     psy_stream_config cfg;
@@ -38,6 +39,9 @@ struct psy_stream {
     double scr_onsets[SCR_RING];
     size_t scr_head, scr_n;
     double eda_now_t;
+    /* valid analysis samples per second: the NS-SCR rate divides by the valid time */
+    int32_t valid_per_s[VALID_RING];
+    int64_t valid_sec;         /* the second the newest sample fell in (-1: none yet) */
 };
 
 psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz)
@@ -154,6 +158,8 @@ void psy_stream_reset(psy_stream *s)
     s->rr_clock_s = 0, s->rr_last_t = -INFINITY, s->rr_any = 0;
     s->scl_sum = 0, s->scl_n = 0, s->scl_next_t = s->cfg.scl_interval_s;
     s->eda_lost = 0, s->scr_head = s->scr_n = 0, s->eda_now_t = 0;
+    memset(s->valid_per_s, 0, sizeof s->valid_per_s);
+    s->valid_sec = -1;
 }
 
 void psy_stream_destroy(psy_stream *s)
@@ -326,6 +332,23 @@ static void drain_eda(psy_stream *s)
 
 /* Each analysis sample: SCRs scored so far go out first (so the order of outputs does not depend
  * on how the samples were cut into blocks), then the lost/back status and the SCL. */
+/* Counts a valid analysis sample at t_s (a second's bucket emptied when the clock enters it). */
+static void count_valid(psy_stream *s, double t_s, int valid)
+{
+    int64_t sec = t_s < 0 ? 0 : (int64_t)floor(t_s);
+    while (s->valid_sec < sec) s->valid_per_s[++s->valid_sec % VALID_RING] = 0;
+    s->valid_per_s[sec % VALID_RING] += valid;
+}
+
+/* Seconds of valid skin conductance in the window of the last w seconds before t_s. */
+static double valid_seconds(const psy_stream *s, double t_s, double w)
+{
+    int64_t n = 0, last = s->valid_sec, first = (int64_t)floor(t_s - w);
+    for (int64_t sec = last; sec > first && sec >= 0 && last - sec < VALID_RING - 1; sec--)
+        n += s->valid_per_s[sec % VALID_RING];
+    return (double)n / psy_eda_stream_analysis_rate(s->eda);
+}
+
 static void scl_sample(void *ctx, double t_s, double tonic_us)
 {
     psy_stream *s = ctx;
@@ -334,6 +357,7 @@ static void scl_sample(void *ctx, double t_s, double tonic_us)
     int bad = isnan(tonic_us);
     if (bad != s->eda_lost) status(s, bad ? PSY_STREAM_EDA_LOST : PSY_STREAM_EDA_BACK, t_s, 0);
     s->eda_lost = bad;
+    count_valid(s, t_s, !bad);
     if (!bad) s->scl_sum += tonic_us, s->scl_n++;
     if (t_s + 1e-9 < s->scl_next_t) return;
     psy_stream_output o;
@@ -344,7 +368,11 @@ static void scl_sample(void *ctx, double t_s, double tonic_us)
     size_t recent = 0;
     for (size_t k = 0; k < s->scr_n; k++)
         recent += s->scr_onsets[(s->scr_head + k) % SCR_RING] > t_s - s->cfg.ns_scr_window_s;
-    o.u.scl.ns_scr_per_min = (double)recent * 60.0 / s->cfg.ns_scr_window_s;
+    /* per valid minute of the window (artefacts excluded); n/a below half of it */
+    double valid = valid_seconds(s, t_s, s->cfg.ns_scr_window_s);
+    o.u.scl.ns_scr_per_min = valid >= 0.5 * fmin(s->cfg.ns_scr_window_s, t_s) && valid > 0
+                                 ? (double)recent * 60.0 / valid
+                                 : NAN;
     put(s, &o);
     s->scl_sum = 0, s->scl_n = 0;
     s->scl_next_t += s->cfg.scl_interval_s;

@@ -30,7 +30,7 @@
  *                     (time_window_beats spanning under 10 s has no RMSSD); no corrected-share
  *                     limit (max_corrected_pct: the labels say which beats are corrected);
  *  - PSY_STREAM_SCL   the mean tonic skin conductance over each scl_interval_s, with the rate of
- *                     SCRs that began in the last ns_scr_window_s;
+ *                     SCRs that began in the last ns_scr_window_s per valid minute in it;
  *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
  *  - PSY_STREAM_STATUS a condition: a channel lost (NaN, flat, out of range) or back, outputs
  *                     dropped because nobody polled.
@@ -130,7 +130,10 @@ typedef struct psy_stream_output {
         } hrv;
         struct {
             double scl_us;          /* mean tonic level over the interval; NaN when all flagged */
-            double ns_scr_per_min;  /* SCRs beginning in the last ns_scr_window_s, per minute */
+            double ns_scr_per_min;  /* SCRs beginning in the last ns_scr_window_s, per minute
+                                       of valid skin conductance in it (artefacts excluded);
+                                       NaN when less than half of it (of the time so far, at
+                                       the start) is valid */
         } scl;
         psy_eda_scr scr;
         struct {
