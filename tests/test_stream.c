@@ -447,8 +447,8 @@ static void test_unplugged_and_back(void **state)
     free(l.o), free(ecg), free(eda);
 }
 
-/* Contact lost for 20 s at 100 s (0.01 uS, below the 0.05 uS floor): EDA lost from 95 s (the
- * 5 s transition radius) and back at 125 s; the NS-SCR rate of the 60 s window divides by its
+/* Contact lost for 30 s at 100 s (0.01 uS, below the 0.05 uS floor): EDA lost from 95 s (the
+ * 5 s transition radius) and back at 135 s; the NS-SCR rate of the 60 s window divides by its
  * valid seconds, and is NaN while less than half of them are valid. */
 static void test_eda_artifacts_in_the_rate(void **state)
 {
@@ -459,7 +459,7 @@ static void test_eda_artifacts_in_the_rate(void **state)
     for (size_t i = 0; i < n_eda; i++) { /* an SCR every 15 s from 10 s */
         double t = (double)i / 32, v = 5 + 0.001 * t;
         for (double t0 = 10; t0 < t; t0 += 15) v += 0.3 * (exp(-(t - t0) / 4) - exp(-(t - t0) / 0.75));
-        eda[i] = t >= 100 && t < 120 ? 0.01 : v;
+        eda[i] = t >= 100 && t < 130 ? 0.01 : v;
     }
     psy_stream_config cfg = psy_stream_config_default(0, 32);
     cfg.queue_capacity = 1 << 16;
@@ -467,16 +467,16 @@ static void test_eda_artifacts_in_the_rate(void **state)
     double t_lost = 0, t_back = 0;
     assert_int_equal(count_status(&l, PSY_STREAM_EDA_LOST, &t_lost), 1);
     assert_int_equal(count_status(&l, PSY_STREAM_EDA_BACK, &t_back), 1);
-    assert_true(fabs(t_lost - 95) < 0.5 && fabs(t_back - 125) < 0.5);
+    assert_true(fabs(t_lost - 95) < 0.5 && fabs(t_back - 135) < 0.5);
     size_t checked = 0, nan_seen = 0;
     for (size_t i = 0; i < l.n; i++) {
         const psy_stream_output *o = &l.o[i];
-        if (o->kind == PSY_STREAM_SCR) assert_false(o->u.scr.onset_s > 95 && o->u.scr.onset_s < 125);
+        if (o->kind == PSY_STREAM_SCR) assert_false(o->u.scr.onset_s > 95 && o->u.scr.onset_s < 135);
         if (o->kind != PSY_STREAM_SCL) continue;
         size_t recent = 0; /* the SCRs of the window, from the outputs so far */
         for (size_t k = 0; k < i; k++)
             recent += l.o[k].kind == PSY_STREAM_SCR && l.o[k].u.scr.onset_s > o->onset_s - 60;
-        double invalid = fmax(0, fmin(o->onset_s, 125) - fmax(o->onset_s - 60, 95));
+        double invalid = fmax(0, fmin(o->onset_s, 135) - fmax(o->onset_s - 60, 95));
         if (o->onset_s < 60 || o->onset_s > 200) continue; /* SCRs not scored yet near the ends */
         if (invalid > 31.5) assert_true(isnan(o->u.scl.ns_scr_per_min)), nan_seen++;
         else if (invalid < 28.5 && recent)
