@@ -483,7 +483,7 @@ static void test_eda_artifacts_in_the_rate(void **state)
             assert_true(fabs(o->u.scl.ns_scr_per_min - (double)recent * 60 / (60 - invalid)) <
                         0.05 * o->u.scl.ns_scr_per_min), checked++;
     }
-    assert_true(checked > 100 && nan_seen > 0);
+    assert_true(checked >= 80 && nan_seen >= 30);
     free(l.o), free(eda);
 }
 
