@@ -16,21 +16,31 @@ struct eda_artifact {
        context after it) */
     int64_t spike_len;      /* longest spike, input samples (0: off) */
     double spike_floor;     /* smallest excursion that is a spike, uS */
-    held *in;               /* ring of 2 spike_len + 1 */
-    int64_t in_head, in_n;
+    held *in;               /* ring of in_mask + 1 >= 2 spike_len + 1 (rings: powers of two) */
+    int64_t in_mask, in_head, in_n;
     double ref;             /* the last released value (NaN after a gap) */
-    double *past;           /* the last spike_len released values: the context before */
+    double *past;           /* the last released values (past_mask + 1 >= spike_len): the
+                               context before */
+    int64_t past_mask;
     /* the largest released value of the last second: a monotonic queue */
     double drop_fraction;
     int64_t win_len, released;
     int64_t *max_at;
     double *max_v;
-    int64_t max_head, max_n;
+    int64_t max_mask, max_head, max_n;
     /* stage 2: analysis samples waiting for radius more behind them */
     int64_t radius;
-    held *out;              /* ring of radius + 1 */
-    int64_t out_pushed, out_emitted, last_bad;
+    held *out;              /* ring of out_mask + 1 >= radius + 1 */
+    int64_t out_mask, out_pushed, out_emitted, last_bad;
 };
+
+/* 2^k - 1 for the least 2^k >= n */
+static int64_t mask_for(int64_t n)
+{
+    int64_t m = 1;
+    while (m < n) m *= 2;
+    return m - 1;
+}
 
 eda_artifact *eda_artifact_create(const psy_eda_config *c, double in_rate, double out_rate)
 {
@@ -42,11 +52,15 @@ eda_artifact *eda_artifact_create(const psy_eda_config *c, double in_rate, doubl
     a->win_len = (int64_t)llround(in_rate);
     if (a->win_len < 1) a->win_len = 1;
     a->radius = (int64_t)llround(c->artifact_radius_s * out_rate);
-    a->in = malloc((size_t)(2 * a->spike_len + 1) * sizeof *a->in);
-    a->past = malloc((size_t)(a->spike_len + 1) * sizeof *a->past);
-    a->max_at = malloc((size_t)(a->win_len + 1) * sizeof *a->max_at);
-    a->max_v = malloc((size_t)(a->win_len + 1) * sizeof *a->max_v);
-    a->out = malloc((size_t)(a->radius + 1) * sizeof *a->out);
+    a->in_mask = mask_for(2 * a->spike_len + 1);
+    a->past_mask = mask_for(a->spike_len + 1);
+    a->max_mask = mask_for(a->win_len + 1);
+    a->out_mask = mask_for(a->radius + 1);
+    a->in = malloc((size_t)(a->in_mask + 1) * sizeof *a->in);
+    a->past = malloc((size_t)(a->past_mask + 1) * sizeof *a->past);
+    a->max_at = malloc((size_t)(a->max_mask + 1) * sizeof *a->max_at);
+    a->max_v = malloc((size_t)(a->max_mask + 1) * sizeof *a->max_v);
+    a->out = malloc((size_t)(a->out_mask + 1) * sizeof *a->out);
     if (!a->in || !a->past || !a->max_at || !a->max_v || !a->out) {
         eda_artifact_destroy(a);
         return NULL;
@@ -66,11 +80,11 @@ eda_artifact *eda_artifact_copy(const eda_artifact *a)
 {
     eda_artifact *c = dup(a, sizeof *a);
     if (!c) return NULL;
-    c->in = dup(a->in, (size_t)(2 * a->spike_len + 1) * sizeof *a->in);
-    c->past = dup(a->past, (size_t)(a->spike_len + 1) * sizeof *a->past);
-    c->max_at = dup(a->max_at, (size_t)(a->win_len + 1) * sizeof *a->max_at);
-    c->max_v = dup(a->max_v, (size_t)(a->win_len + 1) * sizeof *a->max_v);
-    c->out = dup(a->out, (size_t)(a->radius + 1) * sizeof *a->out);
+    c->in = dup(a->in, (size_t)(a->in_mask + 1) * sizeof *a->in);
+    c->past = dup(a->past, (size_t)(a->past_mask + 1) * sizeof *a->past);
+    c->max_at = dup(a->max_at, (size_t)(a->max_mask + 1) * sizeof *a->max_at);
+    c->max_v = dup(a->max_v, (size_t)(a->max_mask + 1) * sizeof *a->max_v);
+    c->out = dup(a->out, (size_t)(a->out_mask + 1) * sizeof *a->out);
     if (!c->in || !c->past || !c->max_at || !c->max_v || !c->out) {
         eda_artifact_destroy(c);
         return NULL;
@@ -82,7 +96,7 @@ void eda_artifact_reset(eda_artifact *a)
 {
     a->in_head = a->in_n = 0;
     a->ref = NAN;
-    for (int64_t i = 0; i <= a->spike_len; i++) a->past[i] = NAN;
+    for (int64_t i = 0; i <= a->past_mask; i++) a->past[i] = NAN;
     a->released = 0;
     a->max_head = a->max_n = 0;
     a->out_pushed = a->out_emitted = 0;
@@ -110,9 +124,9 @@ int64_t eda_artifact_output_delay(const eda_artifact *a)
     return a->radius;
 }
 
-static held *in_at(eda_artifact *a, int64_t i)
+static held *in_at(const eda_artifact *a, int64_t i)
 {
-    return &a->in[(a->in_head + i) % (2 * a->spike_len + 1)];
+    return &a->in[(a->in_head + i) & a->in_mask];
 }
 
 /* The largest change of the level over lag samples: within the held samples from .. to, and
@@ -122,14 +136,13 @@ static double largest_change(const eda_artifact *a, int64_t from, int64_t to, in
 {
     double s = 0;
     for (int64_t i = from + lag; i <= to && i < a->in_n; i++) {
-        double v = a->in[(a->in_head + i) % (2 * a->spike_len + 1)].v;
-        double u = a->in[(a->in_head + i - lag) % (2 * a->spike_len + 1)].v;
+        double v = in_at(a, i)->v, u = in_at(a, i - lag)->v;
         if (!isnan(v) && !isnan(u)) s = fmax(s, fabs(v - u));
     }
     if (n > a->released) n = a->released;
     for (int64_t r = 1; r + lag <= n; r++) {
-        double v = a->past[(a->released - r) % a->spike_len];
-        double u = a->past[(a->released - r - lag) % a->spike_len];
+        double v = a->past[(a->released - r) & a->past_mask];
+        double u = a->past[(a->released - r - lag) & a->past_mask];
         if (!isnan(v) && !isnan(u)) s = fmax(s, fabs(v - u));
     }
     return s;
@@ -166,18 +179,18 @@ static void repair_spike(eda_artifact *a, double sd_us)
 /* A drop: v below drop_fraction of the largest released value of the last second. */
 static unsigned drop_test(eda_artifact *a, double v)
 {
-    int64_t now = a->released++, cap = a->win_len + 1;
+    int64_t now = a->released++, mask = a->max_mask;
     while (a->max_n > 0 && a->max_at[a->max_head] <= now - a->win_len) {
-        a->max_head = (a->max_head + 1) % cap;
+        a->max_head = (a->max_head + 1) & mask;
         a->max_n--;
     }
     if (isnan(v)) return 0;
     unsigned flags = 0;
     if (a->drop_fraction > 0 && a->max_n > 0 && v < a->drop_fraction * a->max_v[a->max_head])
         flags = EDA_BAD_DROP;
-    while (a->max_n > 0 && a->max_v[(a->max_head + a->max_n - 1) % cap] <= v) a->max_n--;
-    a->max_at[(a->max_head + a->max_n) % cap] = now;
-    a->max_v[(a->max_head + a->max_n) % cap] = v;
+    while (a->max_n > 0 && a->max_v[(a->max_head + a->max_n - 1) & mask] <= v) a->max_n--;
+    a->max_at[(a->max_head + a->max_n) & mask] = now;
+    a->max_v[(a->max_head + a->max_n) & mask] = v;
     a->max_n++;
     return flags;
 }
@@ -194,9 +207,9 @@ int eda_artifact_input(eda_artifact *a, double x, double sd_us, int end, double 
     }
     repair_spike(a, sd_us);
     held h = *in_at(a, 0);
-    a->in_head = (a->in_head + 1) % (2 * a->spike_len + 1);
+    a->in_head = (a->in_head + 1) & a->in_mask;
     a->in_n--;
-    if (a->spike_len > 0) a->past[a->released % a->spike_len] = h.v;
+    a->past[a->released & a->past_mask] = h.v;
     a->ref = h.v;
     *out = h.v;
     *flags = h.flags | drop_test(a, h.v);
@@ -206,17 +219,16 @@ int eda_artifact_input(eda_artifact *a, double x, double sd_us, int end, double 
 int eda_artifact_output(eda_artifact *a, double y, unsigned flags, int end, double *out,
                         unsigned *out_flags)
 {
-    int64_t cap = a->radius + 1;
     if (!end) {
         if (flags & EDA_BAD_ARTEFACT) a->last_bad = a->out_pushed;
-        a->out[a->out_pushed % cap] = (held){y, flags};
+        a->out[a->out_pushed & a->out_mask] = (held){y, flags};
         a->out_pushed++;
         if (a->out_pushed - a->out_emitted <= a->radius) return 0;
     } else if (a->out_emitted == a->out_pushed) {
         return 0;
     }
     int64_t k = a->out_emitted++;
-    held h = a->out[k % cap];
+    held h = a->out[k & a->out_mask];
     if (!(h.flags & EDA_BAD_ANY) && a->last_bad >= k - a->radius) {
         h.v = NAN;
         h.flags |= EDA_BAD_NEAR;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eda_noise.h"
+#include "small_median.h"
 
 /* For Gaussian d3 with sd s: E|d3| over its smaller half = s x 4 (phi(0) - phi(0.6745)). */
 #define LOWER_HALF_MEAN 0.324661
@@ -54,41 +55,11 @@ void eda_noise_destroy(eda_noise *n)
     free(n);
 }
 
-static void swap(double *v, int64_t i, int64_t j)
-{
-    double t = v[i];
-    v[i] = v[j];
-    v[j] = t;
-}
-
-/* Reorders v[0 .. m) so that v[k] is the k-th smallest and no larger value lies before it
- * (quickselect, Hoare 1961; in place: qsort may allocate, and this runs in push paths). */
-static void select_kth(double *v, int64_t m, int64_t k)
-{
-    int64_t lo = 0, hi = m - 1;
-    while (hi > lo) {
-        int64_t mid = lo + (hi - lo) / 2; /* median of three as the pivot */
-        if (v[mid] < v[lo]) swap(v, mid, lo);
-        if (v[hi] < v[lo]) swap(v, hi, lo);
-        if (v[hi] < v[mid]) swap(v, hi, mid);
-        double pivot = v[mid];
-        int64_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i <= j) swap(v, i++, j--);
-        }
-        if (k <= j) hi = j;
-        else if (k >= i) lo = i;
-        else return;
-    }
-}
-
 /* The block statistic of vals[0 .. m) (reorders them). */
 static double block_sd(double *vals, int64_t m)
 {
     int64_t half = (m + 1) / 2;
-    select_kth(vals, m, half - 1);
+    psy_select_kth(vals, m, half - 1);
     double sum = 0;
     for (int64_t i = 0; i < half; i++) sum += vals[i];
     return sum / (double)half / (LOWER_HALF_MEAN * D3_SD);
@@ -97,9 +68,9 @@ static double block_sd(double *vals, int64_t m)
 /* The median of the last m block estimates (m <= n_win). */
 static double window_median(const eda_noise *n, int m)
 {
-    double w[EDA_NOISE_WINDOW];
+    double w[EDA_NOISE_WINDOW] = {0};
     for (int i = 0; i < m; i++) w[i] = n->win[(n->head - 1 - i + EDA_NOISE_WINDOW) % EDA_NOISE_WINDOW];
-    select_kth(w, m, m / 2);
+    psy_select_kth(w, m, m / 2);
     double hi = w[m / 2];
     if (m % 2) return hi;
     double lo = w[0]; /* the largest of the lower half */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eda_scr.h"
+#include "small_median.h"
 
 enum { SEEK = 0, FALLING, RISING };
 
@@ -283,12 +284,7 @@ static int64_t knee_below(const eda_scr *d, int64_t lo, int64_t steep, double sm
     for (int64_t j = ref_end - 1; j >= lo && m < 64; j--) before[m++] = lv(d, j + 1) - lv(d, j);
     double ref = smax;
     if (m > 0) {
-        for (int i = 1; i < m; i++) /* insertion sort: at most 64 values */
-            for (int k = i; k > 0 && before[k - 1] > before[k]; k--) {
-                double t = before[k];
-                before[k] = before[k - 1];
-                before[k - 1] = t;
-            }
+        psy_select_kth(before, m, m / 2);
         ref = before[m / 2];
     }
     double level = ref + 0.1 * (smax - ref);
