@@ -11,6 +11,7 @@
 #include "eda_noise.h"
 #include "eda_prep.h"
 #include "eda_scr.h"
+#include "small_median.h"
 
 typedef struct deconv_run {
     eda_prep prep;
@@ -58,8 +59,9 @@ static int grid_push(deconv_run *d, const psy_eda_config *c)
 {
     double v = NAN;
     if (d->win_valid >= d->win_len / 4 && d->win_valid > 0) {
-        qsort(d->win, (size_t)d->win_valid, sizeof *d->win, eda_cmp_double);
-        v = d->win[(size_t)floor(c->tonic_quantile * (double)(d->win_valid - 1))];
+        int64_t k = (int64_t)floor(c->tonic_quantile * (double)(d->win_valid - 1));
+        psy_select_kth(d->win, d->win_valid, k); /* the k-th smallest, as sorting would give */
+        v = d->win[k];
     }
     if (d->n_grid == d->cap_grid) {
         size_t cap = d->cap_grid ? d->cap_grid * 2 : 256;

@@ -124,6 +124,12 @@ int64_t eda_artifact_output_delay(const eda_artifact *a)
     return a->radius;
 }
 
+/* max of two numbers that are not NaN (fmax is a library call in these loops) */
+static inline double larger(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 static held *in_at(const eda_artifact *a, int64_t i)
 {
     return &a->in[(a->in_head + i) & a->in_mask];
@@ -137,13 +143,13 @@ static double largest_change(const eda_artifact *a, int64_t from, int64_t to, in
     double s = 0;
     for (int64_t i = from + lag; i <= to && i < a->in_n; i++) {
         double v = in_at(a, i)->v, u = in_at(a, i - lag)->v;
-        if (!isnan(v) && !isnan(u)) s = fmax(s, fabs(v - u));
+        if (!isnan(v) && !isnan(u)) s = larger(s, fabs(v - u));
     }
     if (n > a->released) n = a->released;
     for (int64_t r = 1; r + lag <= n; r++) {
         double v = a->past[(a->released - r) & a->past_mask];
         double u = a->past[(a->released - r - lag) & a->past_mask];
-        if (!isnan(v) && !isnan(u)) s = fmax(s, fabs(v - u));
+        if (!isnan(v) && !isnan(u)) s = larger(s, fabs(v - u));
     }
     return s;
 }
@@ -161,10 +167,10 @@ static void repair_spike(eda_artifact *a, double sd_us)
     if (fabs(v0 - level) < floor) return;
     double excursion = 0;
     for (int64_t j = 1; j <= a->spike_len && j < a->in_n; j++) {
-        excursion = fmax(excursion, fabs(in_at(a, j - 1)->v - level));
+        excursion = larger(excursion, fabs(in_at(a, j - 1)->v - level));
         double v = in_at(a, j)->v;
         if (isnan(v)) return;
-        if (fabs(v - level) > fmax(floor, 0.25 * excursion)) continue;
+        if (fabs(v - level) > larger(floor, 0.25 * excursion)) continue;
         double context = largest_change(a, j, j + a->spike_len, a->spike_len, j);
         if (!(excursion >= EDA_SPIKE_CONTRAST * context)) return;
         for (int64_t i = 0; i < j; i++) {

@@ -4,14 +4,28 @@
  * times in seconds; amplitudes in uS. Time 0 is the first sample pushed (stream) or the
  * recording start (psy_eda_analyze_*).
  *
- * Preprocessing (both methods): a low-pass (two cascaded 2nd-order Butterworth sections, cutoff
- * min(lowpass_hz, 0.35 x rate), skipped when that is below 0.2 Hz) and decimation by an integer
- * factor floor(rate / analysis_rate_hz) (so 100 Hz -> 33.3 Hz, 1000 Hz -> 32.3 Hz, 4 Hz stays
- * 4 Hz); reported times are corrected for the low-pass group delay. Artifact flags per analysis
- * sample: missing (NaN), out of range (<= min_us or > max_us: disconnected, negative or not uS),
- * slope steeper than max_slope_us_per_s (electrode movement), flat (no change at all for flat_s:
- * a disconnected or saturated amplifier). Flagged samples are not used: no SCR is scored across
- * them and SCL is their complement's mean.
+ * Preprocessing (both methods): artefact rules on the input (after Kleckner et al. 2018, IEEE
+ * TBME 65(7):1460-1467, and what physiology allows an SCR: Boucsein et al. 2012, Psychophysiology
+ * 49:1017-1034): a spike, an excursion of at least the larger of a quarter of min_amplitude_us and
+ * 6 noise sd that comes back within spike_max_s while the level moves less than half as much
+ * around it, is repaired (the line between its neighbours; counted in psy_eda_artifacts.spike);
+ * a drop below drop_fraction of the last second's largest value is flagged (contact or
+ * pressure: a response's recovery halves at most its phasic part in a second). Then a low-pass
+ * (two cascaded 2nd-order Butterworth sections, cutoff min(lowpass_hz, 0.35 x rate), skipped when
+ * that is below 0.2 Hz) and decimation by an integer factor floor(rate / analysis_rate_hz) (so
+ * 100 Hz -> 33.3 Hz, 1000 Hz -> 32.3 Hz, 4 Hz stays 4 Hz); reported times are corrected for the
+ * low-pass group delay. Flags per analysis sample: missing (NaN), out of range (<= min_us, the
+ * 0.05 uS floor of Kleckner et al., or > max_us: contact lost, negative or not uS), slope
+ * steeper than max_slope_us_per_s (electrode movement), flat (no change at all for flat_s: a
+ * disconnected or saturated amplifier), drop, and near: within artifact_radius_s of an out of
+ * range, too steep or drop sample (Kleckner's transition radius). Flagged samples are not used:
+ * no SCR is scored across them, SCL is their complement's mean, and rates per minute divide by
+ * the valid time only. The rules hold samples back spike_max_s (input) and artifact_radius_s
+ * (analysis samples).
+ *
+ * Sensor noise (psy_eda_noise): the sd of white noise on the raw input, from third differences
+ * in 5 s blocks (the mean of their smaller half, robust to SCR onsets and continuous on quantised
+ * data), the median of the last minute's blocks (causal).
  *
  * Decomposition:
  *  - PSY_EDA_FAST (streaming): phasic = causal 2nd-order Butterworth high-pass at highpass_hz
@@ -24,19 +38,26 @@
  *    linearly between window centres; tonic SC = tonic driver convolved with h; phasic SC = SC -
  *    tonic SC; phasic driver = driver - tonic driver (its positive area is reported).
  *
- * SCR scoring (both methods): onsets are troughs of the phasic signal found with a hysteresis
- * of hysteresis_us, moved to the knee where the rise starts (the last sample before the steepest
- * rise whose slope is within 10 % of the way from the median slope before it to the steepest).
- * The amplitude is measured on the skin conductance (fast) or phasic SC (deconv) against the
- * baseline extrapolated from the least-squares line over baseline_s before the onset, straight
- * when rising (drift), an exponential recovery with time constant tau2_s when falling (the tail
- * of an earlier, overlapping SCR), so neither is counted as response: the peak
- * is the largest excess over that baseline within max_rise_s, before the next onset and before
- * the level itself falls again (by the hysteresis or a fifth of the rise; smaller dips belong to
- * one multi-peaked response). An SCR counts when amplitude >= min_amplitude_us (absolute,
- * default 0.01 uS) and min_rise_s <= rise time < max_rise_s. Half recovery: time from the peak
- * until the excess falls to half the amplitude, within recovery_max_s and before the next onset
- * (NaN otherwise). */
+ * SCR scoring (both methods, on the skin conductance (fast) or phasic SC (deconv)): candidates
+ * are the rises of the level's first-order driver, level + tau2 x slope (slope over 0.5 s), which
+ * stays flat on the recovery of an earlier response and steps up where a new one starts. The
+ * onset is the knee where the level's rise starts (the last sample before the steepest rise whose
+ * slope is within 10 % of the way from the median slope before it to the steepest), or the
+ * trough when the level still falls after it. The amplitude is measured against the baseline
+ * extrapolated from the least-squares line over baseline_s before the onset, straight when
+ * rising (drift; flat when an earlier SCR peaked inside the window), an exponential recovery with
+ * time constant tau2_s when falling (the tail of an earlier, overlapping SCR): the peak is the
+ * largest excess over it within max_rise_s, before the next onset and before the level itself
+ * falls again (by the hysteresis or a fifth of the rise). An SCR counts when
+ *  - its amplitude >= min_amplitude_us (absolute, default 0.01 uS);
+ *  - the level itself rises, trough to peak, by min_amplitude_us less 3 sd of the noise of a
+ *    difference of two samples (at least the hysteresis): a pause in a declining level is none;
+ *  - min_rise_s <= rise time < max_rise_s (0.5-5 s, Boucsein et al. 2012);
+ *  - the amplitude measured the same way on the level averaged over +-0.5 s reaches noise_factor
+ *    standard deviations of what the sensor noise gives that measurement (its baseline window and
+ *    extrapolation distance, through the low-pass: computed from the filter's autocovariance).
+ * Half recovery: time from the peak until the excess falls to half the amplitude, within
+ * recovery_max_s and before the next onset (NaN otherwise). */
 #ifndef PSYPHYS_EDA_H
 #define PSYPHYS_EDA_H
 
@@ -67,12 +88,12 @@ typedef struct psy_eda_config {
     double artifact_radius_s;   /* flagged around every artefact, default 5 s; 0 disables */
     double highpass_hz;         /* fast method, default 0.05 Hz */
     double min_amplitude_us;    /* default 0.01 uS */
-    double noise_factor;        /* an SCR must also reach this many standard deviations of the
-                                   sensor noise on the analysis signal; default 8, 0 = off */
+    double noise_factor;        /* an SCR must also reach this many standard deviations of what
+                                   the sensor noise gives its amplitude; default 3.5, 0 = off */
     double relative_amplitude;  /* offline option: drop SCRs below this fraction of the largest;
                                    default 0 (off) */
     double hysteresis_us;       /* default 0 = half of min_amplitude_us (at most 0.005 uS) */
-    double min_rise_s, max_rise_s; /* default 0.1 s, 5 s */
+    double min_rise_s, max_rise_s; /* default 0.5 s, 5 s */
     double recovery_max_s;      /* default 10 s */
     double baseline_s;          /* slope window before the onset, default 1 s */
     /* deconvolution (Benedek & Kaernbach 2010; Ledalab's defaults tau1 = 1 s, tau2 = 3.75 s) */
@@ -106,11 +127,12 @@ typedef struct psy_eda_artifacts {
 } psy_eda_artifacts;
 
 /* Sensor noise and the amplitude criterion it sets. The noise is the standard deviation of white
- * noise on the raw signal (uS, at the input rate), estimated from second differences in 5 s
- * blocks, robustly (the mean of the smaller half of |d2|), as the median of the last 12 blocks
- * (one minute, causal). The criterion an SCR must reach is max(min_amplitude_us, noise_factor x
- * that noise's standard deviation on the analysis signal, after the low-pass). NaN while
- * unknown. */
+ * noise on the raw signal (uS, at the input rate), estimated from third differences in 5 s
+ * blocks, robustly (the mean of the smaller half of |d3|), as the median of the last 12 blocks
+ * (one minute, causal). The criterion is max(min_amplitude_us, noise_factor x the standard
+ * deviation that noise gives the amplitude of a typical response: a 2 s rise against a straight
+ * baseline over baseline_s, on the level averaged over +-0.5 s); each response is held to the
+ * same with its own rise and baseline. NaN while unknown. */
 typedef struct psy_eda_noise {
     double noise_us;          /* median over the recording (block by block, resolution 6 %) */
     double noise_max_us;      /* largest */
