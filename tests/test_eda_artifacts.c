@@ -10,24 +10,6 @@
 #include "psyphys/eda.h"
 #include "test_util.h"
 
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static double uniform(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return ((double)(r->s >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double gauss(rng *r)
-{
-    double u = uniform(r), v = uniform(r);
-    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
-
 /* A Bateman SCR of amplitude amp (peak) starting at t0, at time t. */
 static double scr(double t, double t0, double amp)
 {
@@ -46,11 +28,11 @@ static void noise_white(void **state)
     const double rates[] = {4, 32, 1000};
     for (int k = 0; k < 3; k++) {
         double rate = rates[k], sd = 0.005;
-        rng r = {42 + (uint64_t)k};
+        test_rng r = {42 + (uint64_t)k};
         eda_noise *n = eda_noise_create(rate);
         assert_non_null(n);
         for (int64_t i = 0; i < (int64_t)(300 * rate); i++)
-            eda_noise_push(n, 5 + 0.2 * sin((double)i / rate / 60) + sd * gauss(&r));
+            eda_noise_push(n, 5 + 0.2 * sin((double)i / rate / 60) + sd * test_gauss(&r));
         double est = eda_noise_quantile(n, 0.5);
         print_message("white %g nS at %g Hz: median estimate %.2f nS, now %.2f nS\n", sd * 1e3,
                       rate, est * 1e3, eda_noise_current(n) * 1e3);
@@ -66,10 +48,10 @@ static void noise_quantised(void **state)
 {
     (void)state;
     const double q = 0.00128, sd = 0.0008, want = sqrt(sd * sd + q * q / 12);
-    rng r = {7};
+    test_rng r = {7};
     eda_noise *n = eda_noise_create(4);
     for (int64_t i = 0; i < 4 * 600; i++)
-        eda_noise_push(n, q * round((0.08 + 0.002 * sin(i / 400.0) + sd * gauss(&r)) / q));
+        eda_noise_push(n, q * round((0.08 + 0.002 * sin(i / 400.0) + sd * test_gauss(&r)) / q));
     double est = eda_noise_quantile(n, 0.5);
     print_message("quantised: estimate %.3f nS, sd delivered %.3f nS\n", est * 1e3, want * 1e3);
     assert_true(fabs(est - want) < 0.2 * want);
@@ -82,12 +64,12 @@ static void noise_nonstationary(void **state)
 {
     (void)state;
     const double rate = 32;
-    rng r = {11};
+    test_rng r = {11};
     eda_noise *n = eda_noise_create(rate);
     double at_high = NAN, at_low = NAN;
     for (int64_t i = 0; i < (int64_t)(600 * rate); i++) {
         double t = (double)i / rate, sd = t >= 300 && t < 420 ? 0.012 : 0.003;
-        eda_noise_push(n, 5 + sd * gauss(&r));
+        eda_noise_push(n, 5 + sd * test_gauss(&r));
         if (i == (int64_t)(340 * rate)) at_high = eda_noise_current(n);
         if (i == (int64_t)(460 * rate)) at_low = eda_noise_current(n);
     }
@@ -111,12 +93,12 @@ static void noise_under_scrs(void **state)
     const double rates[] = {4, 32};
     for (int k = 0; k < 2; k++) {
         double rate = rates[k], sd = 0.003;
-        rng r = {5};
+        test_rng r = {5};
         eda_noise *n = eda_noise_create(rate);
         for (int64_t i = 0; i < (int64_t)(300 * rate); i++) {
             double t = (double)i / rate, v = 3;
             for (double t0 = 2; t0 < t; t0 += 10) v += scr(t, t0, 0.5);
-            eda_noise_push(n, v + sd * gauss(&r));
+            eda_noise_push(n, v + sd * test_gauss(&r));
         }
         double est = eda_noise_quantile(n, 0.5);
         print_message("under SCRs at %g Hz: %.2f nS for 3 nS\n", rate, est * 1e3);
@@ -134,11 +116,11 @@ static double *wrist(double rate, double sd, int64_t *n_out)
     int64_t n = (int64_t)(600 * rate);
     double *x = malloc((size_t)n * sizeof *x);
     assert_non_null(x);
-    rng r = {3};
+    test_rng r = {3};
     for (int64_t i = 0; i < n; i++) {
         double t = (double)i / rate, v = 2 + 0.1 * sin(t / 100);
         for (double t0 = 15; t0 < t; t0 += 30) v += scr(t, t0, 0.3);
-        x[i] = v + sd * gauss(&r);
+        x[i] = v + sd * test_gauss(&r);
     }
     *n_out = n;
     return x;

@@ -20,24 +20,6 @@
 #define MAX_SCR 1024
 #define MATCH_S 1.0
 
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static double uniform(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return ((double)(r->s >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double gauss(rng *r)
-{
-    double u = uniform(r), v = uniform(r);
-    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
-
 typedef struct truth {
     size_t n;
     double onset[MAX_SCR], amp[MAX_SCR], tau1[MAX_SCR], tau2[MAX_SCR];
@@ -64,23 +46,23 @@ static double peak_time(double tau1, double tau2)
 /* SCR times and shapes of one recording (independent of rate and noise). */
 static void make_truth(const profile *p, uint64_t seed, truth *tr)
 {
-    rng r = {seed};
+    test_rng r = {seed};
     tr->n = 0;
-    double t = 3 + 5 * uniform(&r), end = MINUTES * 60.0 - 12;
+    double t = 3 + 5 * test_uniform(&r), end = MINUTES * 60.0 - 12;
     while (t < end && tr->n < MAX_SCR) {
         double tau1, tau2, tp;
         do { /* rise 1-3 s */
-            tau1 = 0.4 + 1.1 * uniform(&r);
-            tau2 = 2.0 + 6.0 * uniform(&r);
+            tau1 = 0.4 + 1.1 * test_uniform(&r);
+            tau2 = 2.0 + 6.0 * test_uniform(&r);
             tp = peak_time(tau1, tau2);
         } while (tp < 1.0 || tp > 3.0);
         tr->onset[tr->n] = t;
-        tr->amp[tr->n] = 0.05 * pow(20.0, uniform(&r));
+        tr->amp[tr->n] = 0.05 * pow(20.0, test_uniform(&r));
         tr->tau1[tr->n] = tau1;
         tr->tau2[tr->n] = tau2;
         tr->n++;
         /* exponential intervals at the profile's rate, at least 1 s after this peak */
-        double gap = -60.0 / p->scr_per_min * log(uniform(&r));
+        double gap = -60.0 / p->scr_per_min * log(test_uniform(&r));
         t += fmax(gap, tp + 1.0);
     }
 }
@@ -89,10 +71,10 @@ static void make_truth(const profile *p, uint64_t seed, truth *tr)
 static double *make_signal(const profile *p, const truth *tr, double rate, double noise_us,
                            double q_us, uint64_t seed, int64_t *n_out)
 {
-    rng r = {seed};
-    double period = 300 + 300 * uniform(&r), phase = 6.283185307179586 * uniform(&r);
+    test_rng r = {seed};
+    double period = 300 + 300 * test_uniform(&r), phase = 6.283185307179586 * test_uniform(&r);
     double swing = fmin(0.3 * p->tonic_us, 0.2 + 0.05 * p->tonic_us);
-    double trend = (uniform(&r) - 0.5) * 0.2 * p->tonic_us / 600.0;
+    double trend = (test_uniform(&r) - 0.5) * 0.2 * p->tonic_us / 600.0;
     int64_t n = (int64_t)(MINUTES * 60 * rate);
     double *x = malloc((size_t)n * sizeof *x);
     assert_non_null(x);
@@ -111,7 +93,7 @@ static double *make_signal(const profile *p, const truth *tr, double rate, doubl
             x[i] += norm * (e2 - e1);
     }
     for (int64_t i = 0; i < n; i++) {
-        x[i] += noise_us * gauss(&r);
+        x[i] += noise_us * test_gauss(&r);
         if (q_us > 0) x[i] = q_us * round(x[i] / q_us);
     }
     *n_out = n;

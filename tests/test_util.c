@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,4 +115,18 @@ void expect_open_refused(const char *path, psy_status want, const char *words)
     if (st != want || !strstr(why.text, words))
         fail_msg("%s: got %s '%s', want %s '%s'", path, psy_strerror(st), why.text, psy_strerror(want), words);
     assert_null(r);
+}
+
+double test_uniform(test_rng *r)
+{
+    r->s ^= r->s << 13;
+    r->s ^= r->s >> 7;
+    r->s ^= r->s << 17;
+    return ((double)(r->s >> 11) + 0.5) / 9007199254740992.0;
+}
+
+double test_gauss(test_rng *r)
+{
+    double u = test_uniform(r), v = test_uniform(r);
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
 }

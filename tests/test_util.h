@@ -40,4 +40,14 @@ void expect_open_refused(const char *path, psy_status want, const char *words);
 /* 1 when one of the reader's warnings contains needle. */
 int has_warning(const psy_reader *r, const char *needle);
 
+/* A seeded generator (xorshift64, Marsaglia 2003) for synthetic signals: the same numbers on every
+ * machine. */
+typedef struct test_rng {
+    uint64_t s;
+} test_rng;
+/* Uniform in (0, 1). */
+double test_uniform(test_rng *r);
+/* Standard normal (Box-Muller). */
+double test_gauss(test_rng *r);
+
 #endif
