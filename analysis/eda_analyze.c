@@ -58,19 +58,23 @@ void eda_collect_flush(collector *c)
         if (r->n_tonic == c->cap_tonic) {
             size_t cap = c->cap_tonic ? c->cap_tonic * 2 : 1024;
             double *p = realloc(r->tonic_1hz_us, cap * sizeof *p);
-            if (!p) {
+            if (p) r->tonic_1hz_us = p;
+            unsigned char *f = realloc(r->flags_1hz, cap * sizeof *f);
+            if (f) r->flags_1hz = f;
+            if (!p || !f) {
                 c->nomem = 1;
                 return;
             }
-            r->tonic_1hz_us = p;
             c->cap_tonic = cap;
         }
+        r->flags_1hz[r->n_tonic] = 0;
         r->tonic_1hz_us[r->n_tonic++] = NAN;
     }
     r->tonic_1hz_us[c->bin] = c->bin_n ? c->bin_sum / (double)c->bin_n : NAN;
+    r->flags_1hz[c->bin] = (unsigned char)c->bin_flags;
 }
 
-void eda_collect_tonic(void *ctx, double t_s, double tonic)
+void eda_collect_tonic(void *ctx, double t_s, double tonic, unsigned flags)
 {
     collector *c = ctx;
     int64_t b = t_s < 0 ? 0 : (int64_t)floor(t_s);
@@ -79,7 +83,9 @@ void eda_collect_tonic(void *ctx, double t_s, double tonic)
         c->bin = b;
         c->bin_sum = 0;
         c->bin_n = 0;
+        c->bin_flags = 0;
     }
+    c->bin_flags |= flags;
     if (!isnan(tonic)) {
         c->bin_sum += tonic;
         c->bin_n++;
@@ -251,6 +257,7 @@ void psy_eda_result_free(psy_eda_result *r)
     if (!r) return;
     free(r->scr);
     free(r->tonic_1hz_us);
+    free(r->flags_1hz);
     free(r->phasic_area_1hz_us_s);
     free(r);
 }

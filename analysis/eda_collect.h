@@ -22,6 +22,7 @@ typedef struct collector {
     psy_eda_result *r;
     size_t cap_scr, cap_tonic;
     double bin_sum;
+    unsigned bin_flags;     /* the current second's psy_eda_flag bits */
     int64_t bin_n, bin; /* current second */
     int nomem;
     double tonic_sum;
@@ -34,7 +35,7 @@ void eda_collect_scrs(collector *c, const psy_eda_scr *s, size_t n);
 /* Closes the current 1 s tonic bin. */
 void eda_collect_flush(collector *c);
 /* An eda_tonic_sink: ctx is a collector. */
-void eda_collect_tonic(void *ctx, double t_s, double tonic);
+void eda_collect_tonic(void *ctx, double t_s, double tonic, unsigned flags);
 /* Tracks the smallest and largest valid raw value. */
 void eda_collect_range(psy_eda_result *r, const double *x, int64_t m);
 int eda_cmp_double(const void *a, const void *b);

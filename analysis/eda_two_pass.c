@@ -19,6 +19,8 @@ typedef struct deconv_run {
     eda_artifact *artifact;
     eda_deconv *dec;
     double *xo, *no, *dro; /* hop-sized outputs: signal, noise estimate, driver */
+    unsigned char *flags;  /* the psy_eda_flag bits of the samples the deconvolution holds */
+    size_t flags_cap, flags_in, flags_out;
     int64_t k;          /* analysis samples released so far */
     /* pass 1: tonic driver grid */
     double *win;        /* driver samples of the current grid window */
@@ -113,7 +115,8 @@ static void pass2_take(deconv_run *d, collector *c, size_t m)
             d->area += a;
             add_area(d, (int64_t)floor(t), a);
         }
-        eda_collect_tonic(c, t, isnan(x) ? NAN : tonic);
+        unsigned f = d->flags[d->flags_out++ % d->flags_cap];
+        eda_collect_tonic(c, t, isnan(x) ? NAN : tonic, f);
         while (!eda_scr_has_room(d->scr)) {
             psy_eda_scr out[64];
             size_t k = eda_scr_pop(d->scr, out, 64);
@@ -126,6 +129,7 @@ static void pass2_take(deconv_run *d, collector *c, size_t m)
 /* One analysis sample into the deconvolution; what a completed block releases to the pass. */
 static psy_status deconv_take(deconv_run *d, collector *c, int pass, double y)
 {
+    d->flags[d->flags_in++ % d->flags_cap] = (unsigned char)d->prep.flags;
     size_t got = eda_deconv_push(d->dec, y, eda_noise_current(d->noise), d->xo, d->no, d->dro);
     if (got && pass == 1 && !pass1_take(d, &c->r->config, got)) return PSY_E_NOMEM;
     if (got && pass == 2) pass2_take(d, c, got);
@@ -142,6 +146,7 @@ static psy_status deconv_pass(const sample_source *src, int64_t n, deconv_run *d
     d->prep.noise = d->noise;
     d->prep.artifact = d->artifact;
     d->k = 0;
+    d->flags_in = d->flags_out = 0;
     double y;
     for (int64_t at = 0; at < n; at += EDA_BLOCK) {
         int64_t m = n - at < EDA_BLOCK ? n - at : EDA_BLOCK;
@@ -190,8 +195,10 @@ psy_status eda_run_deconv(const sample_source *src, int64_t n, collector *c, dou
     d.xo = malloc(hop * sizeof *d.xo);
     d.no = malloc(hop * sizeof *d.no);
     d.dro = malloc(hop * sizeof *d.dro);
+    d.flags_cap = eda_deconv_held_max(d.dec) + 1;
+    d.flags = malloc(d.flags_cap * sizeof *d.flags);
     d.win = malloc((size_t)d.win_len * sizeof *d.win);
-    if (!d.xo || !d.no || !d.dro || !d.win) goto done;
+    if (!d.xo || !d.no || !d.dro || !d.win || !d.flags) goto done;
     st = deconv_pass(src, n, &d, c, 1, buf);
     if (st != PSY_OK) goto done;
     st = deconv_pass(src, n, &d, c, 2, buf);
@@ -213,6 +220,7 @@ done:
     free(d.xo);
     free(d.no);
     free(d.dro);
+    free(d.flags);
     eda_noise_destroy(d.noise);
     eda_artifact_destroy(d.artifact);
     free(d.win);

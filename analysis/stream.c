@@ -349,8 +349,9 @@ static double valid_seconds(const psy_stream *s, double t_s, double w)
     return (double)n / psy_eda_stream_analysis_rate(s->eda);
 }
 
-static void scl_sample(void *ctx, double t_s, double tonic_us)
+static void scl_sample(void *ctx, double t_s, double tonic_us, unsigned flags)
 {
+    (void)flags;
     psy_stream *s = ctx;
     drain_eda(s);
     s->eda_now_t = t_s;

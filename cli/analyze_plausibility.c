@@ -1,5 +1,6 @@
 /* psyphys analyze: the library's plausibility checks (psyphys/plausibility.h) on what one run
  * computed, each finding a warning (summary, sidecars, report). */
+#include <math.h>
 #include <stdlib.h>
 
 #include "analyze.h"
@@ -35,7 +36,16 @@ int analyze_check_plausibility(analyze_session *s)
         free(end);
     }
     if (s->eda >= 0 && psy_check_eda_unit(psy_reader_channel(s->r, s->eda), &f) == PSY_OK) warn_if(s, &f);
-    if (s->scr && psy_check_scl_floor(s->scr->tonic_1hz_us, s->scr->n_tonic, 1.0, &c, &f) == PSY_OK)
-        warn_if(s, &f);
+    if (s->scr) {
+        /* the seconds the analysis left out as below its range are at the floor too */
+        const psy_eda_result *r = s->scr;
+        double *level = malloc((r->n_tonic ? r->n_tonic : 1) * sizeof *level);
+        if (!level) return 0;
+        for (size_t i = 0; i < r->n_tonic; i++)
+            level[i] = isnan(r->tonic_1hz_us[i]) && (r->flags_1hz[i] & PSY_EDA_BELOW_RANGE) ? 0.0
+                                                                                           : r->tonic_1hz_us[i];
+        if (psy_check_scl_floor(level, r->n_tonic, 1.0, &c, &f) == PSY_OK) warn_if(s, &f);
+        free(level);
+    }
     return 1;
 }

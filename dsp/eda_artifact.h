@@ -26,16 +26,16 @@
 #include <stdint.h>
 #include "psyphys/eda.h"
 
-/* Flags of a sample. */
+/* Flags of a sample (the public psy_eda_flag). */
 enum {
-    EDA_BAD_MISSING = 1,
-    EDA_BAD_LOW = 2,
-    EDA_BAD_HIGH = 4,
-    EDA_BAD_FLAT = 8,
-    EDA_BAD_SLOPE = 16,
-    EDA_BAD_DROP = 32,
-    EDA_BAD_NEAR = 64,   /* within the transition radius of an artefact */
-    EDA_FIXED_SPIKE = 128 /* repaired: the sample is valid */
+    EDA_BAD_MISSING = PSY_EDA_MISSING,
+    EDA_BAD_LOW = PSY_EDA_BELOW_RANGE,
+    EDA_BAD_HIGH = PSY_EDA_ABOVE_RANGE,
+    EDA_BAD_FLAT = PSY_EDA_FLAT,
+    EDA_BAD_SLOPE = PSY_EDA_SLOPE,
+    EDA_BAD_DROP = PSY_EDA_DROP,
+    EDA_BAD_NEAR = PSY_EDA_NEAR,          /* within the transition radius of an artefact */
+    EDA_FIXED_SPIKE = PSY_EDA_SPIKE_REPAIRED /* repaired: the sample is valid */
 };
 /* Flags that make a sample unusable. */
 #define EDA_BAD_ANY (EDA_BAD_MISSING | EDA_BAD_LOW | EDA_BAD_HIGH | EDA_BAD_FLAT | EDA_BAD_SLOPE | \

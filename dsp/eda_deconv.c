@@ -96,6 +96,11 @@ size_t eda_deconv_hop(const eda_deconv *d)
     return d->hop;
 }
 
+size_t eda_deconv_held_max(const eda_deconv *d)
+{
+    return d->n;
+}
+
 /* Transforms the full buffer and releases positions [edge, edge + count). */
 static size_t run_block(eda_deconv *d, size_t count, double *x_out, double *aux_out,
                         double *driver_out)

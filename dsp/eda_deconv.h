@@ -18,6 +18,9 @@ void eda_deconv_destroy(eda_deconv *d);
 /* Samples a completed block releases; callers' output arrays hold this many. */
 size_t eda_deconv_hop(const eda_deconv *d);
 
+/* The most samples held between a push and their release (the block length). */
+size_t eda_deconv_held_max(const eda_deconv *d);
+
 /* Feeds one sample (NaN: flagged, held at the last value for the transform) and a value that
  * travels with it unchanged (aux: the noise estimate). When a block completes, writes the next
  * hop samples — the input as given (x_out), its aux and the driver — and returns how many;

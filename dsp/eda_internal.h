@@ -6,8 +6,9 @@
 #include <stdint.h>
 #include "psyphys/eda.h"
 
-/* Called for every analysis sample k with its time (s) and tonic level (NaN when flagged). */
-typedef void (*eda_tonic_sink)(void *ctx, double t_s, double tonic_us);
+/* Called for every analysis sample with its time (s), tonic level (NaN when flagged) and
+ * psy_eda_flag bits. */
+typedef void (*eda_tonic_sink)(void *ctx, double t_s, double tonic_us, unsigned flags);
 
 /* psy_eda_stream_push that also hands every analysis sample's tonic level to sink (may be NULL). */
 psy_status eda_stream_push_sink(psy_eda_stream *s, const double *x, size_t n, size_t *used,

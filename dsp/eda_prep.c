@@ -105,6 +105,7 @@ static int release(eda_prep *p, double y, unsigned f, int end, double *out)
         *out = y;
     }
     count(&p->art, g);
+    p->flags = g;
     return 1;
 }
 

@@ -25,6 +25,7 @@ typedef struct eda_prep {
     double last_out;        /* previous analysis value, NaN after a gap (slope test) */
     unsigned pending;       /* flags seen since the last analysis sample (EDA_BAD_*) */
     psy_eda_artifacts art;  /* of the analysis samples released */
+    unsigned flags;         /* EDA_BAD_* of the last one */
     eda_noise *noise;       /* fed every repaired raw sample (NaN when flagged); NULL: none */
     eda_artifact *artifact; /* spikes, drops, transition radius; NULL: none */
 } eda_prep;

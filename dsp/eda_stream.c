@@ -79,7 +79,7 @@ static void take(psy_eda_stream *s, double y, eda_tonic_sink sink, void *ctx)
     } else {
         s->hp_restart = 1;
     }
-    if (sink) sink(ctx, eda_prep_time(&s->prep, s->prep.art.total - 1), y - phasic);
+    if (sink) sink(ctx, eda_prep_time(&s->prep, s->prep.art.total - 1), y - phasic, s->prep.flags);
     eda_scr_push(s->scr, y, eda_noise_current(s->noise));
 }
 

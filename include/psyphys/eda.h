@@ -117,6 +117,18 @@ typedef struct psy_eda_scr {
     double onset_level_us;  /* skin conductance (fast) or phasic SC (deconv) at the onset */
 } psy_eda_scr;
 
+/* What was wrong with a sample (analysis samples; or'ed per second in psy_eda_result.flags_1hz). */
+typedef enum psy_eda_flag {
+    PSY_EDA_MISSING = 1,
+    PSY_EDA_BELOW_RANGE = 2,   /* <= min_us: contact lost, disconnected */
+    PSY_EDA_ABOVE_RANGE = 4,
+    PSY_EDA_FLAT = 8,
+    PSY_EDA_SLOPE = 16,        /* steeper than max_slope_us_per_s */
+    PSY_EDA_DROP = 32,
+    PSY_EDA_NEAR = 64,         /* within artifact_radius_s of an artefact */
+    PSY_EDA_SPIKE_REPAIRED = 128 /* valid: a spike in it was repaired */
+} psy_eda_flag;
+
 /* Artifact counts, in analysis samples, each by its first kind in this order: missing, out of
  * range, flat, slope, drop, near (within artifact_radius_s of one of the others but missing). */
 typedef struct psy_eda_artifacts {
@@ -196,6 +208,7 @@ typedef struct psy_eda_result {
        none), for segment and epoch baselines */
     size_t n_tonic;
     double *tonic_1hz_us;
+    unsigned char *flags_1hz;   /* the psy_eda_flag bits of that second's samples (n_tonic) */
     double *phasic_area_1hz_us_s; /* deconv: positive phasic driver area per second (n_tonic
                                      values); NULL for the fast method */
     /* summary (NaN when undefined; `why_na` then says why) */
