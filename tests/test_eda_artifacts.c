@@ -126,13 +126,18 @@ static double *wrist(double rate, double sd, int64_t *n_out)
     return x;
 }
 
-static psy_eda_result *analyse(const double *x, int64_t n, double rate)
+static psy_eda_result *analyse_by(const double *x, int64_t n, double rate, psy_eda_method m)
 {
     psy_eda_config c = psy_eda_config_default(rate);
     psy_eda_result *r = NULL;
     psy_message why = {{0}};
-    if (psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, &why) != PSY_OK) fail_msg("%s", why.text);
+    if (psy_eda_analyze_signal(x, n, &c, m, &r, &why) != PSY_OK) fail_msg("%s", why.text);
     return r;
+}
+
+static psy_eda_result *analyse(const double *x, int64_t n, double rate)
+{
+    return analyse_by(x, n, rate, PSY_EDA_FAST);
 }
 
 /* the number of SCRs with onset in [t0, t1) */
@@ -158,6 +163,7 @@ static void clean_has_no_artefact(void **state)
         assert_int_equal(r->n, 20);
         assert_int_equal(a.spike + a.drop + a.near + a.slope + a.out_of_range + a.flat, 0);
         assert_true(fabs(r->valid_s - 600) < 1);
+        for (size_t i = 0; i < r->n_tonic; i++) assert_int_equal(r->flags_1hz[i], 0);
         psy_eda_result_free(r);
         free(x);
     }
@@ -224,6 +230,20 @@ static void contact_loss(void **state)
     assert_true(isnan(s.ns_scr_per_min));
     assert_non_null(s.ns_scr_per_min_na);
     psy_eda_result_free(r);
+    /* the seconds say why they have no level, by either method */
+    for (int m = 0; m < 2; m++) {
+        r = analyse_by(x, n, rate, m ? PSY_EDA_DECONV : PSY_EDA_FAST);
+        assert_true(r->n_tonic >= 599);
+        for (size_t i = 101; i < 119; i++) {
+            assert_true(r->flags_1hz[i] & PSY_EDA_BELOW_RANGE);
+            assert_true(isnan(r->tonic_1hz_us[i]));
+        }
+        for (size_t i = 96; i < 99; i++) assert_int_equal(r->flags_1hz[i], PSY_EDA_NEAR);
+        for (size_t i = 121; i < 124; i++) assert_int_equal(r->flags_1hz[i], PSY_EDA_NEAR);
+        for (size_t i = 0; i < 90; i++) assert_int_equal(r->flags_1hz[i], 0);
+        for (size_t i = 130; i < 590; i++) assert_int_equal(r->flags_1hz[i], 0);
+        psy_eda_result_free(r);
+    }
     free(x);
 }
 
