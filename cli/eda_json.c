@@ -5,7 +5,7 @@ json_t *cli_eda_artifacts_json(const psy_eda_result *r)
 {
     const psy_eda_artifacts *a = &r->artifacts;
     double dt = 1.0 / r->analysis_rate_hz;
-    int64_t flagged = a->missing + a->out_of_range + a->slope + a->flat + a->drop + a->near;
+    int64_t flagged = psy_eda_artifacts_excluded(a);
     return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s",
                      (double)a->missing * dt, "below_range_s", (double)a->below_min * dt,
                      "above_range_s", (double)a->above_max * dt, "slope_s", (double)a->slope * dt,

@@ -40,7 +40,7 @@ void report_section_eda(FILE *fp, const report_data *d, int *plot_id)
                 d->eda->config.min_amplitude_us, nz->raised_s);
     const psy_eda_artifacts *art = &d->eda->artifacts;
     double dt = 1.0 / d->eda->analysis_rate_hz;
-    double excluded = (double)(art->missing + art->out_of_range + art->slope + art->flat + art->drop + art->near) * dt;
+    double excluded = (double)psy_eda_artifacts_excluded(art) * dt;
     if (excluded > 0 || art->spike > 0)
         fprintf(fp, "<p class=\"caption\">Artefacts (Kleckner et al. 2018 rules): %.1f s excluded from SCR "
                     "scoring and the NS-SCR rate (%.1f %%): out of range %.1f s, too steep %.1f s, flat "

@@ -132,6 +132,11 @@ double psy_eda_stream_latency(const psy_eda_stream *s)
              : 0;
 }
 
+int64_t psy_eda_artifacts_excluded(const psy_eda_artifacts *a)
+{
+    return a ? a->missing + a->out_of_range + a->slope + a->flat + a->drop + a->near : 0;
+}
+
 psy_eda_artifacts psy_eda_stream_artifacts(const psy_eda_stream *s)
 {
     return s ? s->prep.art : (psy_eda_artifacts){0};

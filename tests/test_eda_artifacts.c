@@ -219,6 +219,7 @@ static void contact_loss(void **state)
                   (double)a.near * dt, r->valid_s, scrs_in(r, 90, 130));
     assert_true(fabs((double)(a.below_min + a.drop) * dt - 20) < 0.5);
     assert_true(fabs((double)a.near * dt - 10) < 0.5);
+    assert_true(fabs((double)psy_eda_artifacts_excluded(&a) * dt - 30) < 0.5);
     assert_true(fabs(r->valid_s - 570) < 1);
     assert_int_equal(scrs_in(r, 95, 125), 0); /* the SCR at 105 s is lost with the contact */
     assert_int_equal(r->n, 19);

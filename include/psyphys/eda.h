@@ -138,6 +138,9 @@ typedef struct psy_eda_artifacts {
     int64_t spike;                  /* valid samples with repaired spike samples in them */
 } psy_eda_artifacts;
 
+/* Analysis samples left out as artefacts or gaps: every kind but the repaired spikes. */
+int64_t psy_eda_artifacts_excluded(const psy_eda_artifacts *a);
+
 /* Sensor noise and the amplitude criterion it sets. The noise is the standard deviation of white
  * noise on the raw signal (uS, at the input rate), estimated from third differences in 5 s
  * blocks, robustly (the mean of the smaller half of |d3|), as the median of the last 12 blocks
