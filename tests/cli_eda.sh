@@ -93,6 +93,28 @@ awk -F '\t' 'NR == 2 && $8 >= 29 && $8 <= 30 { ok = 1 } END { exit !ok }' "$TMP/
 [ "$(awk -F '\t' 'NR == 3 { print $8 }' "$TMP/loss_seg.tsv")" = "0" ] || fail "segment after it: none excluded"
 expect_grep '"artifact_radius_s": 5' "$TMP/loss_seg.json"
 expect_exit 2 "$PSYPHYS" eda "$TMP/loss.csv" --drop 2
+# 10 min at 4 Hz with 6 nS of white noise, a 0.1 uS one-sample dip every 20 s, and the level
+# falling from 2 to 0.8 uS at 500 s: no SCR, the dips repaired, the fall a drop. Each rule's flag
+# switches it off: --noise-factor 0 lets the noise through as SCRs, --spike 0 repairs nothing,
+# --drop 0 excludes nothing.
+awk 'BEGIN { srand(7); print "time,EDA"; for (i = 0; i < 2400; i++) { u = rand(); v = rand();
+    if (u < 1e-12) u = 1e-12; x = 2 + 0.006 * sqrt(-2 * log(u)) * cos(6.283185307 * v);
+    if (i % 80 == 40) x -= 0.1; if (i >= 2000) x -= i == 2000 ? 0.6 : 1.2; printf "%.2f,%.4f\n", i / 4, x } }' \
+    >"$TMP/noisy.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/noisy.csv" --json -o "$TMP/noisy.tsv"
+expect_grep '"scr_count": 0,' "$TMP/out"
+expect_grep '"spike_repaired_s": 7\.[5-9]' "$TMP/out"
+expect_grep '"drop_s": 0\.5' "$TMP/out"
+expect_grep '"excluded_s": 10\.5' "$TMP/out"
+expect_grep '"noise_factor": 3\.5' "$TMP/noisy.json"
+expect_exit 0 "$PSYPHYS" eda "$TMP/noisy.csv" --json --noise-factor 0 -o "$TMP/noisy0.tsv"
+expect_grep '"scr_count": [1-9][0-9],' "$TMP/out"
+expect_grep '"noise_factor": 0' "$TMP/noisy0.json"
+expect_exit 0 "$PSYPHYS" eda "$TMP/noisy.csv" --json --spike 0
+expect_grep '"spike_repaired_s": 0\.0' "$TMP/out"
+expect_exit 0 "$PSYPHYS" eda "$TMP/noisy.csv" --json --drop 0
+expect_grep '"drop_s": 0\.0' "$TMP/out"
+expect_grep '"excluded_s": 0\.0' "$TMP/out"
 
 # usage and input errors
 expect_exit 2 "$PSYPHYS" eda
