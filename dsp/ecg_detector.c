@@ -4,13 +4,70 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "qrs_shapes.h"
 #include "small_median.h"
 #include "psyphys/ecg.h"
+#ifdef ECG_DEBUG
+#include <stdio.h>
+#define DBG(...) fprintf(stderr, __VA_ARGS__)
+#else
+#define DBG(...) ((void)0)
+#endif
 
 #define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
 #define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
 #define QUEUE 256       /* output queue length (beats, gaps) */
 #define LEARN_S 2.0     /* initial learning period */
+#ifndef SHAPE_HALF_S
+#define SHAPE_HALF_S 0.100
+#endif
+#define SHAPE_HALF_S_DOC /* a QRS template spans its centre +- this */
+#define SHAPE_LAG_S 0.017  /* and is matched within +- this of it */
+#ifndef SHAPE_SAME
+#define SHAPE_SAME 0.90    /* correlation at which a beat joins a template */
+#endif
+#ifndef SHAPE_MATCH
+#define SHAPE_MATCH 0.80   /* a QRS this like a template is a beat whatever the noise */
+#endif
+#ifndef SHAPE_CLEAN
+#define SHAPE_CLEAN 15.0
+#endif
+#ifndef EXPECTED
+#define EXPECTED 0.75
+#endif
+#ifndef SHAPE_UPDATE
+#define SHAPE_UPDATE 5.0
+#endif
+#ifndef SHAPE_LQ
+#define SHAPE_LQ 0.6
+#endif
+#ifndef SB_SHAPE
+#define SB_SHAPE 0
+#endif
+#ifndef COMPETE
+#define COMPETE 0
+#endif
+#ifndef NEW_FID
+#define NEW_FID 1
+#endif
+#ifndef HOLD
+#define HOLD 1
+#endif
+#ifndef DOMINANT_ONLY
+#define DOMINANT_ONLY 1
+#endif
+#ifndef PAIR_LO
+#define PAIR_LO 0.7
+#endif
+#ifndef PAIR_HI
+#define PAIR_HI 1.3
+#endif
+#ifndef SHAPE_NEW
+#define SHAPE_NEW 0.5
+#endif
+#ifndef SHAPE_SNR
+#define SHAPE_SNR 12.0
+#endif
 #ifndef STAGES
 #define STAGES 2        /* cascaded high- and low-pass sections */
 #endif
@@ -20,8 +77,12 @@ typedef struct peak {
     double level;       /* integral value there */
     double slope;       /* largest |slope| in the window before it */
     int64_t fiducial;   /* refined R-peak */
+    int64_t centre;     /* input sample where the band-passed QRS is largest */
+    double snr;         /* that largest value over the band-passed RMS before the QRS */
     double amplitude;
     int is_peak;        /* the raw signal falls away from the fiducial on both sides */
+    qrs_match shape;    /* against the recording's QRS templates */
+    int searchback;     /* found by search-back */
 } peak;
 
 typedef struct ring {   /* last `len` values of a per-sample signal; len is a power of two */
@@ -87,15 +148,22 @@ struct psy_ecg_detector {
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
     int64_t last_emitted;        /* integral peak index of the last emitted beat, -1 when none */
     int64_t last_fiducial;
-    int has_pending;             /* a premature beat waits for the next one (see hold_premature) */
-    peak pending;
-    int pending_searchback;
-    double pending_rr;           /* median RR when it was held */
-    int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
-    double pending_replaced;
     int64_t end;                 /* first input sample past the signal once finish() pads it, else -1 */
     double last_slope;
     int polarity_vote;           /* > 0: R-peaks are maxima; < 0: minima */
+    qrs_shapes shapes;           /* the QRS shapes seen so far (detection samples) */
+    int has_pending;             /* an ambiguous premature beat waits for the next one */
+    peak pending;
+    double pending_rr;           /* median RR when it was held */
+    int pending_premature;       /* it came early: dropped if it splits a normal interval */
+    int pending_held;            /* its QRS is in `held` */
+    double pending_due;          /* detection sample after which it is emitted */
+    int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
+    double pending_replaced;
+    double *snippet;             /* the QRS being decided, shapes.len + 2 shapes.lag samples */
+    double *held;                /* the held beat's snippet */
+    int64_t shape_half;          /* detection samples each side of a QRS's centre in a template */
+    int64_t snippet_at;          /* the integral peak whose QRS the snippet holds */
 
     peak cand[CANDIDATES];       /* peaks since the last beat, not beats (yet) */
     int n_cand;
@@ -205,6 +273,14 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
             return PSY_E_NOMEM;
         }
     }
+    d->shape_half = samples(SHAPE_HALF_S, d->rate_d);
+    int lag = (int)samples(SHAPE_LAG_S, d->rate_d);
+    if (qrs_shapes_init(&d->shapes, 2 * (int)d->shape_half + 1, lag, (int)d->half_qrs_d) ||
+        !(d->snippet = calloc((size_t)(d->shapes.len + 2 * lag), sizeof *d->snippet)) ||
+        !(d->held = calloc((size_t)(d->shapes.len + 2 * lag), sizeof *d->held))) {
+        psy_ecg_detector_destroy(d);
+        return PSY_E_NOMEM;
+    }
     psy_ecg_detector_reset(d);
     *out = d;
     return PSY_OK;
@@ -217,10 +293,14 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     list_rings(d, where);
     for (int i = 0; i < RINGS; i++) rings[i] = *where[i];
     psy_ecg_detector_config cfg = d->cfg;
-    int64_t hist = d->hist, hist_d = d->hist_d;
+    int64_t hist = d->hist, hist_d = d->hist_d, shape_half = d->shape_half;
+    qrs_shapes shapes = d->shapes;
+    double *snippet = d->snippet, *held = d->held;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
-    d->hist = hist, d->hist_d = hist_d;
+    d->hist = hist, d->hist_d = hist_d, d->shape_half = shape_half;
+    d->shapes = shapes, d->snippet = snippet, d->held = held;
+    qrs_shapes_clear(&d->shapes);
     configure(d);
     for (int i = 0; i < RINGS; i++) {
         *where[i] = rings[i];
@@ -360,6 +440,23 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
 /* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
  * signal is largest in the integration window before the peak, shifted back by the band-pass
  * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity. */
+/* The band-passed signal's RMS in the stretch before a QRS whose band peak is at detection
+ * sample `at` (PRE_QUIET_S..POST... before it: the TP-P segment at normal rates), the noise the
+ * QRS must stand out from; never 0. */
+#define QUIET_FROM_S 0.350
+#define QUIET_TO_S 0.120
+static double quiet_rms(const psy_ecg_detector *d, int64_t at)
+{
+    int64_t lo = at - (int64_t)llround(QUIET_FROM_S * d->rate_d), hi = at - (int64_t)llround(QUIET_TO_S * d->rate_d);
+    int64_t oldest = d->m - d->hist_d + 1;
+    if (lo < d->segment_start) lo = d->segment_start;
+    if (lo < oldest) lo = oldest;
+    double sum = 0;
+    int64_t n = 0;
+    for (int64_t i = lo; i < hi; i++, n++) sum += ring_at(&d->band, i) * ring_at(&d->band, i);
+    return n > 0 && sum > 0 ? sqrt(sum / (double)n) : 1e-300;
+}
+
 static void refine(psy_ecg_detector *d, peak *p)
 {
     int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
@@ -375,9 +472,11 @@ static void refine(psy_ecg_detector *d, peak *p)
         if (s > best_slope) best_slope = s;
     }
     p->slope = best_slope;
+    p->snr = best_abs / quiet_rms(d, best);
     /* Back to input samples: the middle of the detection sample's block, less the delay. */
     int64_t centre = d->segment_first + (best - d->segment_start) * d->k + (d->k - 1) / 2 -
                      (int64_t)llround(d->group_delay * (double)d->k);
+    p->centre = centre;
     int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
     int64_t first = d->segment_first + (lo - d->segment_start) * d->k; /* the searched band */
     if (first < d->n - d->hist + 1) first = d->n - d->hist + 1;
@@ -413,6 +512,65 @@ static void refine_wide(psy_ecg_detector *d, peak *p)
     if (wide.is_peak) *p = wide;
 }
 
+/* The QRS around p->centre as detection samples (block means of the input, shape_half + lag
+ * each side) into d->snippet, and its match with the recording's templates. Samples outside
+ * the signal kept repeat the nearest one. */
+static void match_shape(psy_ecg_detector *d, peak *p)
+{
+    int64_t half = d->shape_half + d->shapes.lag, k = d->k;
+    int64_t oldest = d->n - d->hist + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
+    if (oldest < d->segment_first) oldest = d->segment_first;
+    int64_t start = p->centre - half * k - (k - 1) / 2;
+    for (int64_t j = 0; j <= 2 * half; j++) {
+        double sum = 0;
+        for (int64_t i = 0; i < k; i++) {
+            int64_t at = start + j * k + i;
+            at = at < oldest ? oldest : at > last ? last : at;
+            sum += ring_at(&d->raw, at);
+        }
+        d->snippet[j] = sum * d->inv_k;
+    }
+    p->shape = qrs_shapes_match(&d->shapes, d->snippet);
+    d->snippet_at = p->at;
+}
+
+/* The fiducial point: the QRS's largest deflection (from the line through its surroundings, as
+ * qrs_shapes_peak has it), on the input samples. A beat of a known shape takes its template's:
+ * the same wave of every beat of one shape, even where two waves are about as large (a small R
+ * and a deep S). */
+static void place_fiducial(psy_ecg_detector *d, peak *p)
+{
+    qrs_match m = p->shape;
+    int half = (int)d->shape_half + d->shapes.lag, at;
+    if (m.which >= 0 && m.corr >= SHAPE_SAME) {
+        int t = d->shapes.peak[m.which];
+        at = (t > 0 ? t : -t) - 1 + d->shapes.lag + m.shift;
+        at = t > 0 ? at + 1 : -(at + 1);
+    } else {
+        int t = qrs_shapes_peak(&d->shapes, d->snippet + d->shapes.lag);
+        at = t > 0 ? t + d->shapes.lag : t - d->shapes.lag;
+    }
+    int positive = at > 0;
+    int64_t idx = (positive ? at : -at) - 1;
+    int64_t mid = p->centre + (idx - half) * d->k, r = d->k + samples(0.004, d->cfg.rate_hz);
+    int64_t a = mid - r, b = mid + r;
+    int64_t oldest = d->n - d->hist + 1, last = (d->end >= 0 ? d->end : d->n) - 1;
+    if (oldest < d->segment_first) oldest = d->segment_first;
+    a = a < oldest ? oldest : a > last ? last : a;
+    b = b < oldest ? oldest : b > last ? last : b;
+    int64_t best = a;
+    for (int64_t i = a + 1; i <= b; i++) {
+        double x = ring_at(&d->raw, i), y = ring_at(&d->raw, best);
+        if (positive ? x > y : x < y) best = i;
+    }
+    int64_t e0 = best - d->half_qrs < oldest ? oldest : best - d->half_qrs;
+    int64_t e1 = best + d->half_qrs > last ? last : best + d->half_qrs;
+    double base = 0.5 * (ring_at(&d->raw, e0) + ring_at(&d->raw, e1));
+    p->fiducial = best;
+    p->amplitude = ring_at(&d->raw, best) - base;
+    p->is_peak = falls_on_both_sides(d, best, positive, fabs(p->amplitude));
+}
+
 static void vote_polarity(psy_ecg_detector *d, const peak *p)
 {
     if (p->amplitude > 0 && d->polarity_vote < 8) d->polarity_vote++;
@@ -421,56 +579,81 @@ static void vote_polarity(psy_ecg_detector *d, const peak *p)
 
 /* ---- classification ---- */
 
-/* A premature beat (less than PREMATURE median RRs after the last) is held until the next
- * one: when the next beat then lands where the rhythm expected it (the two intervals add up to
- * PAIR_LO..PAIR_HI median RRs), the premature one split a normal interval and was noise, as the
- * "extra beat" rule of Lipponen & Tarvainen 2019 (J Med Eng Technol 43(3):173-181) has it. A true
- * premature beat (PVC, PAC) is followed by a (compensatory) pause and is kept. */
-#define PREMATURE 0.75
-#define PAIR_LO 0.7
-#define PAIR_HI 1.3
+/* A beat's shape joins the template it matched, or, unlike all, starts a new one. */
+static void learn_shape(psy_ecg_detector *d, const peak *p)
+{
+    qrs_match m = p->shape;
+    if (m.which >= 0 && m.corr < SHAPE_SAME) {
+        if (m.corr > SHAPE_NEW) return; /* a known shape distorted (by noise?): learn nothing */
+        m.which = -1;
+    }
+    if (!(p->snr > (m.which < 0 ? SHAPE_CLEAN : SHAPE_UPDATE))) return; /* maybe noise */
+    DBG("learn %lld which %d corr %.3f snr %.2f\n", (long long)p->fiducial, m.which, p->shape.corr, p->snr);
+    qrs_shapes_learn(&d->shapes, d->snippet, m, p->at);
+}
+
+/* Takes p as a beat; 0 when its R-peak is not after the last one (the same QRS seen again). */
+static int unclear(const psy_ecg_detector *d, const peak *p);
+static int premature(const psy_ecg_detector *d, const peak *p);
 
 static void release_pending(psy_ecg_detector *d)
 {
     if (!d->has_pending) return;
     d->has_pending = 0;
-    emit_beat(d, &d->pending, d->pending_searchback);
+    emit_beat(d, &d->pending, d->pending.searchback);
 }
 
-/* Decides on a held premature beat given the next beat at `next_at`. */
-static void settle_pending(psy_ecg_detector *d, int64_t next_at)
+/* A held beat was noise: its level goes to the noise levels, the beat before is the last. */
+static void drop_pending(psy_ecg_detector *d)
+{
+    d->has_pending = 0;
+    DBG("drop %lld\n", (long long)d->pending.fiducial);
+    d->qrs_levels[d->pending_slot] = d->pending_replaced;
+    update_threshold(d);
+    add_level(d, d->noise_levels, &d->noise_next, d->pending.level);
+    if (d->last_beat == d->pending.at) d->last_beat = d->last_emitted;
+}
+
+/* Decides on a held beat given the next beat at `next_at`. */
+static void settle_pending(psy_ecg_detector *d, int64_t next_at, int next_shown)
 {
     if (!d->has_pending) return;
     double span = (double)(next_at - d->last_emitted);
-    if (d->last_emitted >= 0 && span >= PAIR_LO * d->pending_rr && span <= PAIR_HI * d->pending_rr) {
-        /* an extra detection inside a normal interval: its level was noise */
-        d->has_pending = 0;
-        d->qrs_levels[d->pending_slot] = d->pending_replaced;
-        update_threshold(d);
-        add_level(d, d->noise_levels, &d->noise_next, d->pending.level);
-    } else
+    DBG("settle %lld prem %d span %.3f sim %.3f\n", (long long)d->pending.fiducial, d->pending_premature, span / d->pending_rr, next_shown && d->pending_held ? qrs_shapes_similarity(&d->shapes, d->held, d->snippet) : -9.0);
+    if (d->pending_premature && d->last_emitted >= 0 && span >= PAIR_LO * d->pending_rr &&
+        span <= PAIR_HI * d->pending_rr && !(next_shown && d->pending_held &&
+        qrs_shapes_similarity(&d->shapes, d->held, d->snippet) >= SHAPE_SAME))
+        drop_pending(d);
+    else
         release_pending(d);
 }
 
-/* Takes p as a beat; 0 when its R-peak is not after the last one (the same QRS seen again). */
 static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
     if (p->fiducial <= d->last_fiducial) return 0;
-    settle_pending(d, p->at);
+    settle_pending(d, p->at, p->at == d->snippet_at);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
     add_level(d, d->qrs_levels, &d->qrs_next, p->level);
-    double rr = median_rr(d);
-    if (d->rr_count >= 4 && d->last_emitted >= 0 && d->last_emitted == d->last_beat &&
-        (double)(p->at - d->last_emitted) < PREMATURE * rr) {
+    if (HOLD && d->last_emitted >= 0 && d->last_emitted == d->last_beat && unclear(d, p)) {
+        DBG("hold %lld\n", (long long)p->fiducial);
         d->has_pending = 1;
         d->pending = *p;
-        d->pending_searchback = searchback;
-        d->pending_rr = rr;
+        d->pending.searchback = searchback;
+        d->pending_rr = median_rr(d);
+        d->pending_premature = premature(d, p);
+        d->pending_due = d->pending_premature
+                             ? (double)d->last_emitted + PAIR_HI * d->pending_rr
+                             : (double)(p->at + d->refractory);
+        d->pending_due += (double)(d->max_peak_len + 1);
         d->pending_slot = slot;
         d->pending_replaced = replaced;
+        d->pending_held = p->at == d->snippet_at;
+        if (d->pending_held)
+            memcpy(d->held, d->snippet, (size_t)(d->shapes.len + 2 * d->shapes.lag) * sizeof *d->held);
     } else {
         emit_beat(d, p, searchback);
+        if (p->at == d->snippet_at) learn_shape(d, p);
     }
     d->last_beat = p->at;
     d->last_slope = p->slope;
@@ -497,13 +680,43 @@ static void add_candidate(psy_ecg_detector *d, const peak *p)
     d->cand[d->n_cand++] = *p;
 }
 
+/* Noise, by the signal alone: a QRS of a shape unlike every beat seen so far whose energy does
+ * not stand clearly above the noise peaks. */
+static int unclear(const psy_ecg_detector *d, const peak *p)
+{
+#if DOMINANT_ONLY
+    if (p->shape.dominant >= SHAPE_MATCH) return 0;
+#else
+    if (p->shape.known >= SHAPE_MATCH) return 0;
+#endif
+    return !(p->snr > SHAPE_SNR && p->level > SHAPE_LQ * d->qrs_median);
+}
+static int premature(const psy_ecg_detector *d, const peak *p)
+{
+    double rr = median_rr(d);
+    return d->rr_count >= 4 && d->last_beat >= 0 && (double)(p->at - d->last_beat) < EXPECTED * rr;
+}
+static int ambiguous(const psy_ecg_detector *d, const peak *p) { return unclear(d, p) && premature(d, p); }
+static int looks_like_noise(psy_ecg_detector *d, const peak *p) { return !HOLD && ambiguous(d, p); }
+
 static void classify(psy_ecg_detector *d, peak *p)
 {
-    if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) return;
+    DBG("cand %lld %lld %.5g %.5g %.5g %.5g %.4f %d %d %lld %.5g %.4g\n", (long long)p->fiducial, (long long)p->at,
+        p->level, threshold(d), d->noise_median, d->qrs_median, (DOMINANT_ONLY ? p->shape.dominant : p->shape.known), p->shape.which,
+        d->shapes.count, (long long)d->last_beat, p->slope, p->snr);
+    if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) {
+        /* One QRS within the refractory period: a held, unclear beat gives way to a clear one. */
+        if (!(d->has_pending && d->pending.at == d->last_beat && p->level > threshold(d) &&
+              (!unclear(d, p) || (COMPETE && p->shape.dominant > d->pending.shape.dominant + COMPETE))))
+            return;
+        drop_pending(d);
+        if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) return;
+    }
     if (p->level > threshold(d)) {
         int t_wave = d->last_beat >= 0 && p->at - d->last_beat < d->t_wave &&
                      p->slope < 0.5 * d->last_slope;
-        if (!t_wave) {
+        if (!t_wave && !looks_like_noise(d, p)) {
+            DBG("acc %lld %.3f\n", (long long)p->fiducial, d->last_beat >= 0 && median_rr(d) > 0 ? (double)(p->at - d->last_beat) / median_rr(d) : -1.0);
             accept_beat(d, p, 0);
             return;
         }
@@ -525,13 +738,18 @@ static void search_back(psy_ecg_detector *d, int at_end)
         for (int i = 0; i < d->n_cand; i++) {
             const peak *c = &d->cand[i];
             if (c->at - d->last_beat < d->refractory || c->level <= th) continue;
+#if SB_SHAPE
+            if (best < 0 || c->shape.dominant > d->cand[best].shape.dominant) best = i;
+#else
             if (best < 0 || c->level > d->cand[best].level) best = i;
+#endif
         }
         if (best < 0) {
             d->n_cand = 0;
             return;
         }
         peak p = d->cand[best];
+        DBG("sb %lld\n", (long long)p.fiducial);
         if (!accept_beat(d, &p, 1)) { /* its R-peak is a beat's already: not a candidate */
             memmove(&d->cand[best], &d->cand[best + 1], (size_t)(d->n_cand - best - 1) * sizeof *d->cand);
             d->n_cand--;
@@ -545,8 +763,16 @@ static void confirm_peak(psy_ecg_detector *d)
 {
     peak p = {.at = d->peak_at, .level = d->peak_max};
     refine(d, &p);
+#if NEW_FID
+    match_shape(d, &p);
+    place_fiducial(d, &p);
     if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
+#else
+    if (!p.is_peak) refine_wide(d, &p);
+    if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
+    match_shape(d, &p);
+#endif
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
         return;
@@ -696,9 +922,8 @@ static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d,
     if (d->learned && d->n_cand && d->last_beat >= 0 &&
         (double)(d->m - d->last_beat) > d->searchback_after)
         search_back(d, 0);
-    if (d->has_pending && (double)(d->m - d->last_emitted) >
-                              PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1))
-        release_pending(d); /* no beat came to pair it with: a true premature beat */
+    if (d->has_pending && (double)d->m > d->pending_due)
+        release_pending(d); /* nothing better came, nor a beat it split an interval with */
 }
 
 /* One detection sample y (the mean of k input samples), for step(): filters, then peak logic. */
@@ -764,15 +989,15 @@ static inline __attribute__((always_inline)) int quiet_samples(psy_ecg_detector 
     int in_peak = d->in_peak;
     double peak_max = d->peak_max, prev = d->prev_m;
     int64_t peak_at = d->peak_at;
-    const int64_t hold = d->max_peak_len, last_beat = d->last_beat, last_emitted = d->last_emitted;
+    const int64_t hold = d->max_peak_len, last_beat = d->last_beat;
     const int search = d->n_cand && last_beat >= 0, pending = d->has_pending;
+    const double pending_due = d->pending_due;
     const double search_after = d->searchback_after;
-    const double pending_limit = PAIR_HI * d->pending_rr + (double)(d->max_peak_len + 1);
     for (; j < ny; j++) {
         double v = level[j];
         int64_t m = m0 + j;
         if ((search && (double)(m + 1 - last_beat) > search_after) ||
-            (pending && (double)(m + 1 - last_emitted) > pending_limit))
+            (pending && (double)(m + 1) > pending_due))
             break;
         if (in_peak) {
             double max = v > peak_max ? v : peak_max;
@@ -963,6 +1188,16 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
     list_rings(c, rings);
     list_rings((psy_ecg_detector *)d, from);
     for (int i = 0; i < RINGS; i++) rings[i]->v = NULL;
+    c->shapes.tmpl = c->shapes.sum = c->shapes.work = NULL;
+    c->snippet = c->held = NULL;
+    size_t snip = (size_t)(d->shapes.len + 2 * d->shapes.lag);
+    if (qrs_shapes_copy(&d->shapes, &c->shapes) || !(c->snippet = malloc(snip * sizeof *c->snippet)) ||
+        !(c->held = malloc(snip * sizeof *c->held))) {
+        psy_ecg_detector_destroy(c);
+        return PSY_E_NOMEM;
+    }
+    memcpy(c->snippet, d->snippet, snip * sizeof *c->snippet);
+    memcpy(c->held, d->held, snip * sizeof *c->held);
     for (int i = 0; i < RINGS; i++) {
         rings[i]->v = malloc((size_t)from[i]->len * sizeof(double));
         if (!rings[i]->v) {
@@ -981,5 +1216,8 @@ void psy_ecg_detector_destroy(psy_ecg_detector *d)
     ring *rings[RINGS];
     list_rings(d, rings);
     for (int i = 0; i < RINGS; i++) free(rings[i]->v);
+    qrs_shapes_free(&d->shapes);
+    free(d->snippet);
+    free(d->held);
     free(d);
 }

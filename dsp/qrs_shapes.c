@@ -1,0 +1,186 @@
+/* QRS templates and their matching (see qrs_shapes.h). */
+#include "qrs_shapes.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AVERAGE 8 /* a template follows the last ~8 beats that matched it */
+
+
+int qrs_shapes_init(qrs_shapes *s, int len, int lag, int core)
+{
+    memset(s, 0, sizeof *s);
+    s->len = len;
+    s->lag = lag;
+    s->core = core < len / 2 ? core : len / 2;
+    s->tmpl = calloc((size_t)QRS_SHAPES * (size_t)len, sizeof *s->tmpl);
+    s->sum = calloc((size_t)QRS_SHAPES * (size_t)len, sizeof *s->sum);
+    s->work = calloc((size_t)len, sizeof *s->work);
+    if (!s->tmpl || !s->sum || !s->work) {
+        qrs_shapes_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void qrs_shapes_free(qrs_shapes *s)
+{
+    if (!s) return;
+    free(s->tmpl);
+    free(s->sum);
+    free(s->work);
+    s->tmpl = s->sum = s->work = NULL;
+}
+
+void qrs_shapes_clear(qrs_shapes *s)
+{
+    s->count = 0;
+    memset(s->used, 0, sizeof s->used);
+    memset(s->matches, 0, sizeof s->matches);
+}
+
+int qrs_shapes_copy(const qrs_shapes *from, qrs_shapes *to)
+{
+    if (qrs_shapes_init(to, from->len, from->lag, from->core)) return -1;
+    size_t n = (size_t)QRS_SHAPES * (size_t)from->len;
+    memcpy(to->tmpl, from->tmpl, n * sizeof *to->tmpl);
+    memcpy(to->sum, from->sum, n * sizeof *to->sum);
+    to->count = from->count;
+    memcpy(to->used, from->used, sizeof to->used);
+    memcpy(to->matches, from->matches, sizeof to->matches);
+    memcpy(to->peak, from->peak, sizeof to->peak);
+    return 0;
+}
+
+/* w[0 .. n) less its least-squares line, into out; returns the norm of what is left. */
+static double detrend(const double *w, int n, double *out)
+{
+    double mid = 0.5 * (n - 1), sw = 0, swi = 0, sii = 0;
+    for (int i = 0; i < n; i++) {
+        sw += w[i];
+        swi += w[i] * (i - mid);
+        sii += (i - mid) * (i - mid);
+    }
+    double mean = sw / n, slope = sii > 0 ? swi / sii : 0, norm = 0;
+    for (int i = 0; i < n; i++) {
+        out[i] = w[i] - mean - slope * (i - mid);
+        norm += out[i] * out[i];
+    }
+    return sqrt(norm);
+}
+
+/* The norm of w[0 .. n) less its least-squares line, without writing it out. */
+static double detrended_norm(const double *w, int n)
+{
+    double mid = 0.5 * (n - 1), sw = 0, swi = 0, sii = 0, sww = 0;
+    for (int i = 0; i < n; i++) {
+        sw += w[i];
+        swi += w[i] * (i - mid);
+        sii += (i - mid) * (i - mid);
+        sww += w[i] * w[i];
+    }
+    double left = sww - sw * sw / n - (sii > 0 ? swi * swi / sii : 0);
+    return left > 0 ? sqrt(left) : 0;
+}
+
+qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
+{
+    qrs_match m = {-1.0, -1, 0, -1.0, -1.0};
+    int dominant = -1;
+    for (int k = 0; k < s->count; k++)
+        if (s->matches[k] >= QRS_CONFIRM && (dominant < 0 || s->matches[k] > s->matches[dominant])) dominant = k;
+    for (int o = 0; o <= 2 * s->lag; o++) {
+        const double *w = x + o;
+        double norm = detrended_norm(w, s->len);
+        if (!(norm > 0)) continue;
+        /* A template is orthogonal to constants and lines, so its dot product with the window
+         * equals that with the detrended window. */
+        for (int k = 0; k < s->count; k++) {
+            const double *t = s->tmpl + (size_t)k * (size_t)s->len;
+            double dot = 0;
+            for (int i = 0; i < s->len; i++) dot += w[i] * t[i];
+            double c = dot / norm;
+            if (c > m.corr) m.corr = c, m.which = k, m.shift = o - s->lag;
+            /* a shape seen only once or twice may be an artefact's */
+            if (s->matches[k] >= QRS_CONFIRM && c > m.known) m.known = c;
+            if (k == dominant && c > m.dominant) m.dominant = c;
+        }
+    }
+    return m;
+}
+
+static int largest(const double *t, int len, int core)
+{
+    int best = len / 2;
+    for (int i = len / 2 - core; i <= len / 2 + core; i++)
+        if (fabs(t[i]) > fabs(t[best])) best = i;
+    return t[best] >= 0 ? best + 1 : -(best + 1);
+}
+
+/* A template's fiducial wave stays the same as it is averaged (where a small R and a deep S are
+ * about as large, each beat does not flip it): the extremum of the same sign next to the old
+ * index, unless another wave has grown SWITCH times larger. */
+#define SWITCH 1.5
+static int keep_peak(const double *t, int len, int core, int old)
+{
+    int i = (old > 0 ? old : -old) - 1, sign = old > 0 ? 1 : -1;
+    for (int moved = 1; moved;) {
+        moved = 0;
+        for (int j = i - 1; j <= i + 1; j += 2)
+            if (j >= len / 2 - core && j <= len / 2 + core && sign * t[j] > sign * t[i]) i = j, moved = 1;
+    }
+    int now = largest(t, len, core), at = (now > 0 ? now : -now) - 1;
+    if (fabs(t[at]) > SWITCH * fabs(t[i])) return now;
+    return sign > 0 ? i + 1 : -(i + 1);
+}
+
+int qrs_shapes_peak(qrs_shapes *s, const double *w)
+{
+    detrend(w, s->len, s->work);
+    return largest(s->work, s->len, s->core);
+}
+
+double qrs_shapes_similarity(qrs_shapes *s, const double *a, const double *x)
+{
+    double *t = s->work, best = -1;
+    double tn = detrend(a + s->lag, s->len, t);
+    if (!(tn > 0)) return best;
+    for (int o = 0; o <= 2 * s->lag; o++) {
+        double norm = detrended_norm(x + o, s->len), dot = 0;
+        if (!(norm > 0)) continue;
+        for (int i = 0; i < s->len; i++) dot += x[o + i] * t[i];
+        if (dot / (norm * tn) > best) best = dot / (norm * tn);
+    }
+    return best;
+}
+
+void qrs_shapes_learn(qrs_shapes *s, const double *x, qrs_match m, int64_t now)
+{
+    int k = m.which, n = s->len;
+    double *sum, *t, *w = s->work;
+    if (k < 0) {
+        if (s->count < QRS_SHAPES) {
+            k = s->count++;
+        } else {
+            k = 0;
+            for (int i = 1; i < s->count; i++)
+                if (s->used[i] < s->used[k]) k = i;
+        }
+        s->matches[k] = 0;
+        m.shift = 0;
+    }
+    sum = s->sum + (size_t)k * (size_t)n;
+    t = s->tmpl + (size_t)k * (size_t)n;
+    double norm = detrend(x + s->lag + m.shift, n, w);
+    if (!(norm > 0)) return;
+    int seen = s->matches[k] < AVERAGE ? s->matches[k] : AVERAGE - 1;
+    double a = 1.0 / (seen + 1);
+    for (int i = 0; i < n; i++) sum[i] = (1 - a) * (seen ? sum[i] : 0) + a * w[i] / norm;
+    double tn = detrend(sum, n, t);
+    if (tn > 0)
+        for (int i = 0; i < n; i++) t[i] /= tn;
+    s->matches[k]++;
+    s->used[k] = now;
+    s->peak[k] = s->matches[k] == 1 ? largest(t, n, s->core) : keep_peak(t, n, s->core, s->peak[k]);
+}
