@@ -7,67 +7,22 @@
 #include "qrs_shapes.h"
 #include "small_median.h"
 #include "psyphys/ecg.h"
-#ifdef ECG_DEBUG
-#include <stdio.h>
-#define DBG(...) fprintf(stderr, __VA_ARGS__)
-#else
-#define DBG(...) ((void)0)
-#endif
 
 #define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
 #define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
 #define QUEUE 256       /* output queue length (beats, gaps) */
 #define LEARN_S 2.0     /* initial learning period */
-#ifndef SHAPE_HALF_S
-#define SHAPE_HALF_S 0.100
-#endif
-#define SHAPE_HALF_S_DOC /* a QRS template spans its centre +- this */
+/* The decision stage compares each QRS with running templates of the recording's beats (see
+ * qrs_shapes.h): correlations of the QRS +-SHAPE_HALF_S around its band-passed peak. */
+#define SHAPE_HALF_S 0.100 /* a QRS template spans its centre +- this */
 #define SHAPE_LAG_S 0.017  /* and is matched within +- this of it */
-#ifndef SHAPE_SAME
 #define SHAPE_SAME 0.90    /* correlation at which a beat joins a template */
-#endif
-#ifndef SHAPE_MATCH
-#define SHAPE_MATCH 0.80   /* a QRS this like a template is a beat whatever the noise */
-#endif
-#ifndef SHAPE_CLEAN
-#define SHAPE_CLEAN 15.0
-#endif
-#ifndef EXPECTED
-#define EXPECTED 0.75
-#endif
-#ifndef SHAPE_UPDATE
-#define SHAPE_UPDATE 5.0
-#endif
-#ifndef SHAPE_LQ
-#define SHAPE_LQ 0.6
-#endif
-#ifndef SB_SHAPE
-#define SB_SHAPE 0
-#endif
-#ifndef COMPETE
-#define COMPETE 0
-#endif
-#ifndef NEW_FID
-#define NEW_FID 1
-#endif
-#ifndef HOLD
-#define HOLD 1
-#endif
-#ifndef DOMINANT_ONLY
-#define DOMINANT_ONLY 1
-#endif
-#ifndef PAIR_LO
-#define PAIR_LO 0.7
-#endif
-#ifndef PAIR_HI
-#define PAIR_HI 1.3
-#endif
-#ifndef SHAPE_NEW
-#define SHAPE_NEW 0.5
-#endif
-#ifndef SHAPE_SNR
-#define SHAPE_SNR 12.0
-#endif
+#define SHAPE_NEW 0.5      /* below this, a beat's shape is a new one */
+#define SHAPE_MATCH 0.80   /* a QRS this like the dominant template is a beat whatever the noise */
+#define SHAPE_CLEAN 15.0   /* band-passed peak over the noise before it for a new template */
+#define SHAPE_UPDATE 5.0   /* the same, to update one */
+#define CLEAR_SNR 12.0     /* a QRS of another shape is clear with this SNR */
+#define CLEAR_LEVEL 0.6    /* and this fraction of the median QRS energy */
 #ifndef STAGES
 #define STAGES 2        /* cascaded high- and low-pass sections */
 #endif
@@ -152,16 +107,12 @@ struct psy_ecg_detector {
     double last_slope;
     int polarity_vote;           /* > 0: R-peaks are maxima; < 0: minima */
     qrs_shapes shapes;           /* the QRS shapes seen so far (detection samples) */
-    int has_pending;             /* an ambiguous premature beat waits for the next one */
+    int has_pending;             /* an unclear beat waits out its refractory period */
     peak pending;
-    double pending_rr;           /* median RR when it was held */
-    int pending_premature;       /* it came early: dropped if it splits a normal interval */
-    int pending_held;            /* its QRS is in `held` */
     double pending_due;          /* detection sample after which it is emitted */
     int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
     double pending_replaced;
     double *snippet;             /* the QRS being decided, shapes.len + 2 shapes.lag samples */
-    double *held;                /* the held beat's snippet */
     int64_t shape_half;          /* detection samples each side of a QRS's centre in a template */
     int64_t snippet_at;          /* the integral peak whose QRS the snippet holds */
 
@@ -276,8 +227,7 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
     d->shape_half = samples(SHAPE_HALF_S, d->rate_d);
     int lag = (int)samples(SHAPE_LAG_S, d->rate_d);
     if (qrs_shapes_init(&d->shapes, 2 * (int)d->shape_half + 1, lag, (int)d->half_qrs_d) ||
-        !(d->snippet = calloc((size_t)(d->shapes.len + 2 * lag), sizeof *d->snippet)) ||
-        !(d->held = calloc((size_t)(d->shapes.len + 2 * lag), sizeof *d->held))) {
+        !(d->snippet = calloc((size_t)(d->shapes.len + 2 * lag), sizeof *d->snippet))) {
         psy_ecg_detector_destroy(d);
         return PSY_E_NOMEM;
     }
@@ -295,11 +245,11 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     psy_ecg_detector_config cfg = d->cfg;
     int64_t hist = d->hist, hist_d = d->hist_d, shape_half = d->shape_half;
     qrs_shapes shapes = d->shapes;
-    double *snippet = d->snippet, *held = d->held;
+    double *snippet = d->snippet;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
     d->hist = hist, d->hist_d = hist_d, d->shape_half = shape_half;
-    d->shapes = shapes, d->snippet = snippet, d->held = held;
+    d->shapes = shapes, d->snippet = snippet;
     qrs_shapes_clear(&d->shapes);
     configure(d);
     for (int i = 0; i < RINGS; i++) {
@@ -332,8 +282,8 @@ static double threshold(psy_ecg_detector *d)
     return d->threshold;
 }
 
-/* Median of the last RR intervals in samples, capped at RR_CAP_S so that search-back and the
- * premature-beat hold, which wait in multiples of it, keep the latency bounded. */
+/* Median of the last RR intervals in samples, capped at RR_CAP_S so that search-back, which
+ * waits a multiple of it, keeps the latency bounded. */
 #define RR_CAP_S 1.5
 static void update_rr_median(psy_ecg_detector *d)
 {
@@ -437,12 +387,9 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
     p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
 }
 
-/* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
- * signal is largest in the integration window before the peak, shifted back by the band-pass
- * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity. */
-/* The band-passed signal's RMS in the stretch before a QRS whose band peak is at detection
- * sample `at` (PRE_QUIET_S..POST... before it: the TP-P segment at normal rates), the noise the
- * QRS must stand out from; never 0. */
+/* The band-passed signal's RMS in the stretch QUIET_FROM_S..QUIET_TO_S before a QRS whose band
+ * peak is at detection sample `at` (the TP-P segment at normal rates): the noise the QRS must
+ * stand out from; never 0. */
 #define QUIET_FROM_S 0.350
 #define QUIET_TO_S 0.120
 static double quiet_rms(const psy_ecg_detector *d, int64_t at)
@@ -457,6 +404,10 @@ static double quiet_rms(const psy_ecg_detector *d, int64_t at)
     return n > 0 && sum > 0 ? sqrt(sum / (double)n) : 1e-300;
 }
 
+/* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
+ * signal is largest in the integration window before the peak, shifted back by the band-pass
+ * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity (place_fiducial
+ * then takes the largest deflection of the QRS's shape). */
 static void refine(psy_ecg_detector *d, peak *p)
 {
     int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
@@ -588,13 +539,10 @@ static void learn_shape(psy_ecg_detector *d, const peak *p)
         m.which = -1;
     }
     if (!(p->snr > (m.which < 0 ? SHAPE_CLEAN : SHAPE_UPDATE))) return; /* maybe noise */
-    DBG("learn %lld which %d corr %.3f snr %.2f\n", (long long)p->fiducial, m.which, p->shape.corr, p->snr);
     qrs_shapes_learn(&d->shapes, d->snippet, m, p->at);
 }
 
-/* Takes p as a beat; 0 when its R-peak is not after the last one (the same QRS seen again). */
 static int unclear(const psy_ecg_detector *d, const peak *p);
-static int premature(const psy_ecg_detector *d, const peak *p);
 
 static void release_pending(psy_ecg_detector *d)
 {
@@ -603,54 +551,33 @@ static void release_pending(psy_ecg_detector *d)
     emit_beat(d, &d->pending, d->pending.searchback);
 }
 
-/* A held beat was noise: its level goes to the noise levels, the beat before is the last. */
+/* A held beat gave way to a clear QRS within its refractory period: its level was noise, the
+ * beat before is the last. */
 static void drop_pending(psy_ecg_detector *d)
 {
     d->has_pending = 0;
-    DBG("drop %lld\n", (long long)d->pending.fiducial);
     d->qrs_levels[d->pending_slot] = d->pending_replaced;
     update_threshold(d);
     add_level(d, d->noise_levels, &d->noise_next, d->pending.level);
     if (d->last_beat == d->pending.at) d->last_beat = d->last_emitted;
 }
 
-/* Decides on a held beat given the next beat at `next_at`. */
-static void settle_pending(psy_ecg_detector *d, int64_t next_at, int next_shown)
-{
-    if (!d->has_pending) return;
-    double span = (double)(next_at - d->last_emitted);
-    DBG("settle %lld prem %d span %.3f sim %.3f\n", (long long)d->pending.fiducial, d->pending_premature, span / d->pending_rr, next_shown && d->pending_held ? qrs_shapes_similarity(&d->shapes, d->held, d->snippet) : -9.0);
-    if (d->pending_premature && d->last_emitted >= 0 && span >= PAIR_LO * d->pending_rr &&
-        span <= PAIR_HI * d->pending_rr && !(next_shown && d->pending_held &&
-        qrs_shapes_similarity(&d->shapes, d->held, d->snippet) >= SHAPE_SAME))
-        drop_pending(d);
-    else
-        release_pending(d);
-}
-
+/* Takes p as a beat; 0 when its R-peak is not after the last one (the same QRS seen again). An
+ * unclear one (see unclear()) is held for its refractory period, for a clear QRS to replace. */
 static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
     if (p->fiducial <= d->last_fiducial) return 0;
-    settle_pending(d, p->at, p->at == d->snippet_at);
+    release_pending(d);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
     add_level(d, d->qrs_levels, &d->qrs_next, p->level);
-    if (HOLD && d->last_emitted >= 0 && d->last_emitted == d->last_beat && unclear(d, p)) {
-        DBG("hold %lld\n", (long long)p->fiducial);
+    if (d->last_emitted >= 0 && d->last_emitted == d->last_beat && unclear(d, p)) {
         d->has_pending = 1;
         d->pending = *p;
         d->pending.searchback = searchback;
-        d->pending_rr = median_rr(d);
-        d->pending_premature = premature(d, p);
-        d->pending_due = d->pending_premature
-                             ? (double)d->last_emitted + PAIR_HI * d->pending_rr
-                             : (double)(p->at + d->refractory);
-        d->pending_due += (double)(d->max_peak_len + 1);
+        d->pending_due = (double)(p->at + d->refractory + d->max_peak_len + 1);
         d->pending_slot = slot;
         d->pending_replaced = replaced;
-        d->pending_held = p->at == d->snippet_at;
-        if (d->pending_held)
-            memcpy(d->held, d->snippet, (size_t)(d->shapes.len + 2 * d->shapes.lag) * sizeof *d->held);
     } else {
         emit_beat(d, p, searchback);
         if (p->at == d->snippet_at) learn_shape(d, p);
@@ -680,34 +607,21 @@ static void add_candidate(psy_ecg_detector *d, const peak *p)
     d->cand[d->n_cand++] = *p;
 }
 
-/* Noise, by the signal alone: a QRS of a shape unlike every beat seen so far whose energy does
- * not stand clearly above the noise peaks. */
+/* A QRS the detector cannot yet call clear by the signal: unlike the recording's dominant shape
+ * (its template of the most beats), and not standing well above the noise before it and near
+ * the energy of the recent beats. Shape against templates as in Hamilton 2002 (qrs_shapes.h). */
 static int unclear(const psy_ecg_detector *d, const peak *p)
 {
-#if DOMINANT_ONLY
     if (p->shape.dominant >= SHAPE_MATCH) return 0;
-#else
-    if (p->shape.known >= SHAPE_MATCH) return 0;
-#endif
-    return !(p->snr > SHAPE_SNR && p->level > SHAPE_LQ * d->qrs_median);
+    return !(p->snr > CLEAR_SNR && p->level > CLEAR_LEVEL * d->qrs_median);
 }
-static int premature(const psy_ecg_detector *d, const peak *p)
-{
-    double rr = median_rr(d);
-    return d->rr_count >= 4 && d->last_beat >= 0 && (double)(p->at - d->last_beat) < EXPECTED * rr;
-}
-static int ambiguous(const psy_ecg_detector *d, const peak *p) { return unclear(d, p) && premature(d, p); }
-static int looks_like_noise(psy_ecg_detector *d, const peak *p) { return !HOLD && ambiguous(d, p); }
 
 static void classify(psy_ecg_detector *d, peak *p)
 {
-    DBG("cand %lld %lld %.5g %.5g %.5g %.5g %.4f %d %d %lld %.5g %.4g\n", (long long)p->fiducial, (long long)p->at,
-        p->level, threshold(d), d->noise_median, d->qrs_median, (DOMINANT_ONLY ? p->shape.dominant : p->shape.known), p->shape.which,
-        d->shapes.count, (long long)d->last_beat, p->slope, p->snr);
     if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) {
         /* One QRS within the refractory period: a held, unclear beat gives way to a clear one. */
         if (!(d->has_pending && d->pending.at == d->last_beat && p->level > threshold(d) &&
-              (!unclear(d, p) || (COMPETE && p->shape.dominant > d->pending.shape.dominant + COMPETE))))
+              !unclear(d, p)))
             return;
         drop_pending(d);
         if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) return;
@@ -715,8 +629,7 @@ static void classify(psy_ecg_detector *d, peak *p)
     if (p->level > threshold(d)) {
         int t_wave = d->last_beat >= 0 && p->at - d->last_beat < d->t_wave &&
                      p->slope < 0.5 * d->last_slope;
-        if (!t_wave && !looks_like_noise(d, p)) {
-            DBG("acc %lld %.3f\n", (long long)p->fiducial, d->last_beat >= 0 && median_rr(d) > 0 ? (double)(p->at - d->last_beat) / median_rr(d) : -1.0);
+        if (!t_wave) {
             accept_beat(d, p, 0);
             return;
         }
@@ -738,18 +651,13 @@ static void search_back(psy_ecg_detector *d, int at_end)
         for (int i = 0; i < d->n_cand; i++) {
             const peak *c = &d->cand[i];
             if (c->at - d->last_beat < d->refractory || c->level <= th) continue;
-#if SB_SHAPE
-            if (best < 0 || c->shape.dominant > d->cand[best].shape.dominant) best = i;
-#else
             if (best < 0 || c->level > d->cand[best].level) best = i;
-#endif
         }
         if (best < 0) {
             d->n_cand = 0;
             return;
         }
         peak p = d->cand[best];
-        DBG("sb %lld\n", (long long)p.fiducial);
         if (!accept_beat(d, &p, 1)) { /* its R-peak is a beat's already: not a candidate */
             memmove(&d->cand[best], &d->cand[best + 1], (size_t)(d->n_cand - best - 1) * sizeof *d->cand);
             d->n_cand--;
@@ -763,16 +671,10 @@ static void confirm_peak(psy_ecg_detector *d)
 {
     peak p = {.at = d->peak_at, .level = d->peak_max};
     refine(d, &p);
-#if NEW_FID
     match_shape(d, &p);
     place_fiducial(d, &p);
     if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
-#else
-    if (!p.is_peak) refine_wide(d, &p);
-    if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
-    match_shape(d, &p);
-#endif
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
         return;
@@ -923,7 +825,7 @@ static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d,
         (double)(d->m - d->last_beat) > d->searchback_after)
         search_back(d, 0);
     if (d->has_pending && (double)d->m > d->pending_due)
-        release_pending(d); /* nothing better came, nor a beat it split an interval with */
+        release_pending(d); /* no clear QRS came to replace it */
 }
 
 /* One detection sample y (the mean of k input samples), for step(): filters, then peak logic. */
@@ -1167,12 +1069,12 @@ double psy_ecg_detector_latency(const psy_ecg_detector *d)
 {
     if (!d) return 0;
     /* R-peak -> integral peak (window + delay, in detection samples, plus filling a block) ->
-     * confirmation (peak hold), then at worst a wait for search-back or for the beat after a
-     * held premature one, both in capped median RRs. */
+     * confirmation (peak hold), then at worst a wait for search-back, in capped median RRs (an
+     * unclear beat's hold, a refractory period, is shorter). */
     double to_peak = ((double)d->win + d->group_delay + (double)d->half_qrs_d) / d->rate_d +
                      (double)d->k / d->cfg.rate_hz;
     double hold = (double)(d->max_peak_len + 1) / d->rate_d;
-    double wait = fmax(d->cfg.searchback_rr, PAIR_HI) * RR_CAP_S;
+    double wait = d->cfg.searchback_rr * RR_CAP_S;
     return to_peak + hold + wait;
 }
 
@@ -1189,15 +1091,13 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
     list_rings((psy_ecg_detector *)d, from);
     for (int i = 0; i < RINGS; i++) rings[i]->v = NULL;
     c->shapes.tmpl = c->shapes.sum = c->shapes.work = NULL;
-    c->snippet = c->held = NULL;
+    c->snippet = NULL;
     size_t snip = (size_t)(d->shapes.len + 2 * d->shapes.lag);
-    if (qrs_shapes_copy(&d->shapes, &c->shapes) || !(c->snippet = malloc(snip * sizeof *c->snippet)) ||
-        !(c->held = malloc(snip * sizeof *c->held))) {
+    if (qrs_shapes_copy(&d->shapes, &c->shapes) || !(c->snippet = malloc(snip * sizeof *c->snippet))) {
         psy_ecg_detector_destroy(c);
         return PSY_E_NOMEM;
     }
     memcpy(c->snippet, d->snippet, snip * sizeof *c->snippet);
-    memcpy(c->held, d->held, snip * sizeof *c->held);
     for (int i = 0; i < RINGS; i++) {
         rings[i]->v = malloc((size_t)from[i]->len * sizeof(double));
         if (!rings[i]->v) {
@@ -1218,6 +1118,5 @@ void psy_ecg_detector_destroy(psy_ecg_detector *d)
     for (int i = 0; i < RINGS; i++) free(rings[i]->v);
     qrs_shapes_free(&d->shapes);
     free(d->snippet);
-    free(d->held);
     free(d);
 }

@@ -141,20 +141,6 @@ int qrs_shapes_peak(qrs_shapes *s, const double *w)
     return largest(s->work, s->len, s->core);
 }
 
-double qrs_shapes_similarity(qrs_shapes *s, const double *a, const double *x)
-{
-    double *t = s->work, best = -1;
-    double tn = detrend(a + s->lag, s->len, t);
-    if (!(tn > 0)) return best;
-    for (int o = 0; o <= 2 * s->lag; o++) {
-        double norm = detrended_norm(x + o, s->len), dot = 0;
-        if (!(norm > 0)) continue;
-        for (int i = 0; i < s->len; i++) dot += x[o + i] * t[i];
-        if (dot / (norm * tn) > best) best = dot / (norm * tn);
-    }
-    return best;
-}
-
 void qrs_shapes_learn(qrs_shapes *s, const double *x, qrs_match m, int64_t now)
 {
     int k = m.which, n = s->len;

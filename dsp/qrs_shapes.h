@@ -46,9 +46,6 @@ typedef struct qrs_match {
  * every template at every lag. */
 qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x);
 
-/* The largest normalised correlation of the QRS in a with x (both as for match) at any lag. */
-double qrs_shapes_similarity(qrs_shapes *s, const double *a, const double *x);
-
 /* The QRS's largest deflection: the index in w[0 .. len) (within the core) where w less its
  * least-squares line is largest in magnitude, signed +(i + 1) for a maximum, -(i + 1) for a
  * minimum. */

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Beat detection accuracy: runs `psyphys beats` on every record of the MIT-BIH Arrhythmia
+# (../shared/data/mitdb) and Noise Stress Test (../shared/data/nstdb) directories and scores it
+# against the expert annotations with `psyphys score-beats` (ANSI/AAMI EC57: from minute 5,
+# 150 ms window). Prints one row per record, then the gross figures (sums of TP, FN, FP over the
+# records) of each database, and the median of the per-record median timing errors.
+#   sh bench/validate_beats.sh [BUILD_DIR [SHARED_DATA_DIR]] [RECORD...]
+# With RECORD names (e.g. 118e12 made by bench/nst_make), only those, looked up in both dirs.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+data=${2:-$here/../../shared/data}
+[ $# -ge 2 ] && shift 2 || shift $#
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+score() { # db record
+    hea=$data/$1/$2.hea
+    [ -f "$hea" ] && [ -f "$data/$1/$2.atr" ] || return 0
+    "$build/psyphys" beats "$hea" -o "$tmp/$2.tsv" --overwrite >/dev/null 2>"$tmp/err" ||
+        { echo "$2: psyphys beats failed: $(cat "$tmp/err")" >&2; exit 1; }
+    "$build/psyphys" score-beats --ref "$data/$1/$2.atr" --test "$tmp/$2.tsv" --json | tr -d '\n' |
+        sed 's/[{}" ]//g' | tr ',' '\n' | awk -F: -v db="$1" -v rec="$2" '
+            { v[$1] = $2 }
+            END { printf "%s %s %d %d %d %.2f %.2f %.1f\n", db, rec, v["n_reference"], v["fn"], v["fp"],
+                         v["se_percent"], v["ppv_percent"], v["median_error_ms"] }'
+}
+for db in mitdb nstdb; do
+    if [ $# -gt 0 ]; then
+        for r in "$@"; do score "$db" "$r"; done
+    else
+        for hea in "$data/$db"/*.hea; do
+            r=$(basename "$hea" .hea)
+            score "$db" "$r"
+        done
+    fi
+done > "$tmp/rows"
+awk '
+    BEGIN { printf "%-6s %-8s %7s %5s %5s %7s %7s %9s\n", "db", "record", "beats", "FN", "FP", "Se %", "+P %", "err ms" }
+    { printf "%-6s %-8s %7d %5d %5d %7.2f %7.2f %9.1f\n", $1, $2, $3, $4, $5, $6, $7, $8
+      n[$1] += $3; fn[$1] += $4; fp[$1] += $5; k[$1]++; e[$1, k[$1]] = $8 }
+    END {
+        for (db in n) {
+            tp = n[db] - fn[db]
+            m = k[db]
+            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
+                if (e[db, j] < e[db, i]) { t = e[db, i]; e[db, i] = e[db, j]; e[db, j] = t }
+            med = m % 2 ? e[db, (m + 1) / 2] : (e[db, m / 2] + e[db, m / 2 + 1]) / 2
+            printf "%s gross (%d records): beats %d, FN %d, FP %d, Se %.2f %%, +P %.2f %%, median timing error %.1f ms\n",
+                   db, m, n[db], fn[db], fp[db], 100 * tp / n[db], 100 * tp / (tp + fp[db]), med
+        }
+    }' "$tmp/rows"
