@@ -8,12 +8,11 @@
 #define AVERAGE 8 /* a template follows the last ~8 beats that matched it */
 
 
-int qrs_shapes_init(qrs_shapes *s, int len, int lag, int core)
+int qrs_shapes_init(qrs_shapes *s, int len, int lag)
 {
     memset(s, 0, sizeof *s);
     s->len = len;
     s->lag = lag;
-    s->core = core < len / 2 ? core : len / 2;
     s->tmpl = calloc((size_t)QRS_SHAPES * (size_t)len, sizeof *s->tmpl);
     s->sum = calloc((size_t)QRS_SHAPES * (size_t)len, sizeof *s->sum);
     s->work = calloc((size_t)len, sizeof *s->work);
@@ -42,14 +41,13 @@ void qrs_shapes_clear(qrs_shapes *s)
 
 int qrs_shapes_copy(const qrs_shapes *from, qrs_shapes *to)
 {
-    if (qrs_shapes_init(to, from->len, from->lag, from->core)) return -1;
+    if (qrs_shapes_init(to, from->len, from->lag)) return -1;
     size_t n = (size_t)QRS_SHAPES * (size_t)from->len;
     memcpy(to->tmpl, from->tmpl, n * sizeof *to->tmpl);
     memcpy(to->sum, from->sum, n * sizeof *to->sum);
     to->count = from->count;
     memcpy(to->used, from->used, sizeof to->used);
     memcpy(to->matches, from->matches, sizeof to->matches);
-    memcpy(to->peak, from->peak, sizeof to->peak);
     return 0;
 }
 
@@ -110,37 +108,6 @@ qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
     return m;
 }
 
-static int largest(const double *t, int len, int core)
-{
-    int best = len / 2;
-    for (int i = len / 2 - core; i <= len / 2 + core; i++)
-        if (fabs(t[i]) > fabs(t[best])) best = i;
-    return t[best] >= 0 ? best + 1 : -(best + 1);
-}
-
-/* A template's fiducial wave stays the same as it is averaged (where a small R and a deep S are
- * about as large, each beat does not flip it): the extremum of the same sign next to the old
- * index, unless another wave has grown SWITCH times larger. */
-#define SWITCH 1.5
-static int keep_peak(const double *t, int len, int core, int old)
-{
-    int i = (old > 0 ? old : -old) - 1, sign = old > 0 ? 1 : -1;
-    for (int moved = 1; moved;) {
-        moved = 0;
-        for (int j = i - 1; j <= i + 1; j += 2)
-            if (j >= len / 2 - core && j <= len / 2 + core && sign * t[j] > sign * t[i]) i = j, moved = 1;
-    }
-    int now = largest(t, len, core), at = (now > 0 ? now : -now) - 1;
-    if (fabs(t[at]) > SWITCH * fabs(t[i])) return now;
-    return sign > 0 ? i + 1 : -(i + 1);
-}
-
-int qrs_shapes_peak(qrs_shapes *s, const double *w)
-{
-    detrend(w, s->len, s->work);
-    return largest(s->work, s->len, s->core);
-}
-
 void qrs_shapes_learn(qrs_shapes *s, const double *x, qrs_match m, int64_t now)
 {
     int k = m.which, n = s->len;
@@ -168,5 +135,4 @@ void qrs_shapes_learn(qrs_shapes *s, const double *x, qrs_match m, int64_t now)
         for (int i = 0; i < n; i++) t[i] /= tn;
     s->matches[k]++;
     s->used[k] = now;
-    s->peak[k] = s->matches[k] == 1 ? largest(t, n, s->core) : keep_peak(t, n, s->core, s->peak[k]);
 }

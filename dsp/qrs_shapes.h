@@ -16,19 +16,16 @@
 typedef struct qrs_shapes {
     int len;                  /* samples per template */
     int lag;                  /* alignment searched, +- samples */
-    int core;                 /* the QRS proper: +- samples around the middle */
     int count;                /* templates in use */
     double *tmpl;             /* QRS_SHAPES x len, each detrended and of unit norm */
     double *sum;              /* QRS_SHAPES x len: the running averages the templates come from */
     double *work;             /* len */
     int64_t used[QRS_SHAPES]; /* when each last matched (caller's clock) */
     int matches[QRS_SHAPES];  /* beats averaged into each */
-    int peak[QRS_SHAPES];     /* each template's largest deflection (index; see qrs_shapes_peak) */
 } qrs_shapes;
 
-/* Allocates for templates of len samples matched at +- lag, whose QRS spans the middle +- core
- * samples; 0 on success, -1 out of memory. */
-int qrs_shapes_init(qrs_shapes *s, int len, int lag, int core);
+/* Allocates for templates of len samples matched at +- lag; 0 on success, -1 out of memory. */
+int qrs_shapes_init(qrs_shapes *s, int len, int lag);
 void qrs_shapes_free(qrs_shapes *s);
 void qrs_shapes_clear(qrs_shapes *s);
 /* A deep copy into an uninitialised `to`; 0 or -1. */
@@ -45,11 +42,6 @@ typedef struct qrs_match {
 /* Matches x[0 .. len + 2 lag) (a QRS and lag samples on each side; detrended here) against
  * every template at every lag. */
 qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x);
-
-/* The QRS's largest deflection: the index in w[0 .. len) (within the core) where w less its
- * least-squares line is largest in magnitude, signed +(i + 1) for a maximum, -(i + 1) for a
- * minimum. */
-int qrs_shapes_peak(qrs_shapes *s, const double *w);
 
 /* Learns the beat x (as for match) that matched m: averaged into m.which at m.shift, or, with
  * m.which < 0, a new template (replacing the least recently used one). */
