@@ -616,6 +616,18 @@ static void classify(psy_ecg_detector *d, peak *p)
 
 /* Search-back (Pan & Tompkins 1985): when no beat came for searchback_rr median RR intervals,
  * the largest peak since the last beat above half the threshold is taken as a missed beat. */
+/* Search-back (Pan & Tompkins 1985) halves the threshold, which is a fraction of the QRS level:
+ * a run of beats of another, smaller shape (an idioventricular run, PVCs far smaller than the
+ * sinus QRS) stays under it however clean the signal. A candidate also qualifies when its energy
+ * stands above the noise: SB_NOISE times the median noise peak, its band-passed peak SB_SNR times
+ * the RMS before it. */
+#define SB_SNR 3.0
+#define SB_NOISE 5.0
+static int stands_out(const psy_ecg_detector *d, const peak *c)
+{
+    return c->snr > SB_SNR && c->level > SB_NOISE * d->noise_median;
+}
+
 static void search_back(psy_ecg_detector *d, int at_end)
 {
     double rr = median_rr(d);
@@ -626,7 +638,7 @@ static void search_back(psy_ecg_detector *d, int at_end)
         double th = 0.5 * threshold(d);
         for (int i = 0; i < d->n_cand; i++) {
             const peak *c = &d->cand[i];
-            if (c->at - d->last_beat < d->refractory || c->level <= th) continue;
+            if (c->at - d->last_beat < d->refractory || !(c->level > th || stands_out(d, c))) continue;
             if (best < 0 || c->level > d->cand[best].level) best = i;
         }
         if (best < 0) {
