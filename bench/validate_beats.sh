@@ -5,20 +5,26 @@
 # 150 ms window). Prints one row per record, then the gross figures (sums of TP, FN, FP over the
 # records) of each database, and the median of the per-record median timing errors.
 #   sh bench/validate_beats.sh [BUILD_DIR [SHARED_DATA_DIR]] [RECORD...]
-# With RECORD names (e.g. 118e12 made by bench/nst_make), only those, looked up in both dirs.
+# With RECORD names, only those, looked up in both dirs. PSYPHYS=binary overrides BUILD_DIR/psyphys;
+# NSTDB=dir scores that dir's records in place of SHARED_DATA_DIR/nstdb (bench/nst_make.sh writes
+# more noise-stress records there).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 data=${2:-$here/../../shared/data}
 [ $# -ge 2 ] && shift 2 || shift $#
+psyphys=${PSYPHYS:-$build/psyphys}
+nstdb=${NSTDB:-$data/nstdb}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 score() { # db record
-    hea=$data/$1/$2.hea
-    [ -f "$hea" ] && [ -f "$data/$1/$2.atr" ] || return 0
-    "$build/psyphys" beats "$hea" -o "$tmp/$2.tsv" --overwrite >/dev/null 2>"$tmp/err" ||
+    dir=$data/$1
+    [ "$1" = nstdb ] && dir=$nstdb
+    hea=$dir/$2.hea
+    [ -f "$hea" ] && [ -f "$dir/$2.atr" ] || return 0
+    "$psyphys" beats "$hea" -o "$tmp/$2.tsv" --overwrite >/dev/null 2>"$tmp/err" ||
         { echo "$2: psyphys beats failed: $(cat "$tmp/err")" >&2; exit 1; }
-    "$build/psyphys" score-beats --ref "$data/$1/$2.atr" --test "$tmp/$2.tsv" --json | tr -d '\n' |
+    "$psyphys" score-beats --ref "$dir/$2.atr" --test "$tmp/$2.tsv" --json | tr -d '\n' |
         sed 's/[{}" ]//g' | tr ',' '\n' | awk -F: -v db="$1" -v rec="$2" '
             { v[$1] = $2 }
             END { printf "%s %s %d %d %d %.2f %.2f %.1f\n", db, rec, v["n_reference"], v["fn"], v["fp"],
@@ -28,7 +34,9 @@ for db in mitdb nstdb; do
     if [ $# -gt 0 ]; then
         for r in "$@"; do score "$db" "$r"; done
     else
-        for hea in "$data/$db"/*.hea; do
+        dir=$data/$db
+        [ "$db" = nstdb ] && dir=$nstdb
+        for hea in "$dir"/*.hea; do
             r=$(basename "$hea" .hea)
             score "$db" "$r"
         done
