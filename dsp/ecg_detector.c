@@ -366,8 +366,15 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
 }
 
-/* The R-peak in raw samples [a, b]: the extremum of the polarity that stands out (or, when
- * neither does, of the recording's dominant one), measured from the mean of the edges. */
+/* Whether p's QRS has the recording's dominant shape (or none is known yet). */
+static int sinus_shaped(const peak *p) { return isnan(p->shape.dominant) || p->shape.dominant >= SHAPE_MATCH; }
+
+/* The R-peak in raw samples [a, b], measured from the mean of the edges: the extremum of the
+ * polarity that stands out (or, when neither does, of the recording's dominant one). One kind of
+ * wave for every beat of a recording: a QRS of another shape than the dominant one (an ectopic
+ * beat) takes the polarity the dominant beats have shown (polarity_vote: the R peak where they
+ * point up, the S trough where they point down), the other one only where it has no deflection
+ * of that polarity. */
 static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t b)
 {
     double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
@@ -379,13 +386,17 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
         if (x < vmin) vmin = x, imin = i;
     }
     double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
-    int positive;
-    if (up > 1.5 * down) positive = 1;
+    int positive, follow = d->polarity_vote != 0 && !sinus_shaped(p);
+    if (follow) positive = d->polarity_vote > 0;
+    else if (up > 1.5 * down) positive = 1;
     else if (down > 1.5 * up) positive = 0;
     else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
-    p->fiducial = positive ? imax : imin;
-    p->amplitude = positive ? up : -down;
-    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
+    for (int pass = 0; pass < 2; pass++, positive = !positive) {
+        p->fiducial = positive ? imax : imin;
+        p->amplitude = positive ? up : -down;
+        p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
+        if (p->is_peak || !follow) break;
+    }
 }
 
 /* The band-passed signal's RMS in the stretch QUIET_FROM_S..QUIET_TO_S before a QRS whose band
@@ -407,8 +418,9 @@ static double quiet_rms(const psy_ecg_detector *d, int64_t at)
 
 /* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
  * signal is largest in the integration window before the peak, shifted back by the band-pass
- * delay; the R-peak is the extremum of the raw signal around it, of the dominant polarity (place_fiducial
- * then takes the largest deflection of the QRS's shape). */
+ * delay; the R-peak is the extremum of the raw signal around it (see pick_extremum). */
+static void match_shape(psy_ecg_detector *d, peak *p);
+
 static void refine(psy_ecg_detector *d, peak *p)
 {
     int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
@@ -430,6 +442,7 @@ static void refine(psy_ecg_detector *d, peak *p)
     int64_t centre = d->segment_first + (best - d->segment_start) * d->k + (d->k - 1) / 2 -
                      (int64_t)llround(d->group_delay * (double)d->k);
     p->centre = centre;
+    match_shape(d, p);
     int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
     int64_t first = d->segment_first + (lo - d->segment_start) * d->k; /* the searched band */
     if (first < d->n - d->hist + 1) first = d->n - d->hist + 1;
@@ -549,7 +562,7 @@ static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
     }
     d->last_beat = p->at;
     d->last_slope = p->slope;
-    vote_polarity(d, p);
+    if (sinus_shaped(p)) vote_polarity(d, p);
     /* Candidates before this beat can no longer be beats. */
     int keep = 0;
     for (int i = 0; i < d->n_cand; i++)
@@ -661,7 +674,6 @@ static void confirm_peak(psy_ecg_detector *d)
     refine(d, &p);
     if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
-    match_shape(d, &p);
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
         return;

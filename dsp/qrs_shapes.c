@@ -84,7 +84,7 @@ static double detrended_norm(const double *w, int n)
 
 qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
 {
-    qrs_match m = {-1.0, -1, 0, -1.0, -1.0};
+    qrs_match m = {-1.0, -1, 0, -1.0, NAN};
     int dominant = -1;
     for (int k = 0; k < s->count; k++)
         if (s->matches[k] >= QRS_CONFIRM && (dominant < 0 || s->matches[k] > s->matches[dominant])) dominant = k;
@@ -102,7 +102,7 @@ qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
             if (c > m.corr) m.corr = c, m.which = k, m.shift = o - s->lag;
             /* a shape seen only once or twice may be an artefact's */
             if (s->matches[k] >= QRS_CONFIRM && c > m.known) m.known = c;
-            if (k == dominant && c > m.dominant) m.dominant = c;
+            if (k == dominant && !(c <= m.dominant)) m.dominant = c; /* NaN at first */
         }
     }
     return m;

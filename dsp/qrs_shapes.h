@@ -36,7 +36,8 @@ typedef struct qrs_match {
     int which;     /* that template, -1 when none */
     int shift;     /* the lag where x matched it, -lag .. lag */
     double known;  /* largest correlation with a confirmed template (QRS_CONFIRM beats), or -1 */
-    double dominant; /* correlation with the template most beats matched, or -1 */
+    double dominant; /* correlation with the template most beats matched (of QRS_CONFIRM or
+                        more), NaN while there is none */
 } qrs_match;
 
 /* Matches x[0 .. len + 2 lag) (a QRS and lag samples on each side; detrended here) against
