@@ -217,9 +217,11 @@ static int usable(const psy_beat_class *cls, size_t k)
 }
 
 /* An interpolated interval for beat i: a cubic through up to two usable neighbours on each side
- * (Lagrange form on beat indices), fewer where the series has fewer, kept within their range. */
-static double interpolate(const double *rr, const psy_beat_class *cls, size_t n, size_t i)
+ * (Lagrange form on beat indices), fewer where the series has fewer, kept within their range
+ * (its lower end in *shortest, NaN when there are none). */
+static double interpolate(const double *rr, const psy_beat_class *cls, size_t n, size_t i, double *shortest)
 {
+    *shortest = NAN;
     double xs[4], ys[4];
     int m = 0;
     for (size_t k = i, found = 0; k-- > 0 && found < 2;)
@@ -228,6 +230,8 @@ static double interpolate(const double *rr, const psy_beat_class *cls, size_t n,
         if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
     if (m == 0) return rr[i];
     double v = 0, lo = ys[0], hi = ys[0];
+    for (int a = 1; a < m; a++) lo = fmin(lo, ys[a]);
+    *shortest = lo;
     for (int a = 0; a < m; a++) {
         double w = 1;
         for (int b = 0; b < m; b++)
@@ -298,9 +302,16 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
         case PSY_BEAT_LONG:
         case PSY_BEAT_SHORT: {
             /* Misplaced beat: move it where the local rhythm puts it; the next interval follows. */
-            double v = interpolate(rr, classes, n, i);
+            double shortest, v = interpolate(rr, classes, n, i, &shortest);
             double nt = prev_t + v / 1000.0;
-            if (i + 1 < n && nt >= t[i + 1]) nt = 0.5 * (prev_t + t[i + 1]);
+            /* Nor may the move leave the next interval shorter than the local normal rhythm's
+             * shortest (a following beat itself misplaced, in bigeminy say, could otherwise
+             * get an "NN" interval no heart produced): between the two beats then, where
+             * they are too close for two such intervals, both intervals equal. */
+            if (i + 1 < n && (nt >= t[i + 1] || t[i + 1] - nt < shortest / 1000.0)) {
+                double room = t[i + 1] - shortest / 1000.0;
+                nt = room - prev_t >= shortest / 1000.0 ? room : 0.5 * (prev_t + t[i + 1]);
+            }
             ok = put(&o, nt, (nt - prev_t) * 1000.0, 1);
             moved_t = nt;
             break;

@@ -165,6 +165,30 @@ static void test_output_bound(void **state)
     for (size_t i = 1; i < m; i++) assert_true(out_t[i] > out_t[i - 1]);
 }
 
+/* Regression (issue 14): the Polar H10 bigeminy recording's NN series held 260.8 and 291.6 ms.
+ * Two misplaced beats in a row (a "short" beat, then the PVC after it) were each moved to the
+ * local rhythm, leaving the interval to the next beat far shorter than any the heart produced.
+ * Intervals of that recording's beats at 440-470 s. */
+static void test_moves_leave_no_short_interval(void **state)
+{
+    (void)state;
+    static const double rr[] = {768.281, 414.872, 1114.007, 768.281, 422.554, 1129.373, 752.915,
+                                414.872, 1121.690, 752.915, 468.651, 1021.813, 783.646, 422.554,
+                                422.554, 1213.884, 407.189, 1114.007, 745.232, 468.651, 1052.545,
+                                737.549, 430.237, 1067.910, 752.915, 430.237, 1106.324, 760.598,
+                                468.651, 1129.373, 783.646, 460.968, 1137.055, 768.281, 453.286,
+                                1090.959, 745.232, 422.554, 1114.007};
+    enum { n = sizeof rr / sizeof rr[0] };
+    double t[n], out_rr[2 * n], out_t[2 * n];
+    times_of(rr, n, t);
+    psy_beat_class c[n];
+    assert_int_equal(psy_rr_classify(rr, n, NULL, c), PSY_OK);
+    size_t m = 0;
+    assert_int_equal(psy_rr_correct(rr, t, n, NULL, c, out_rr, out_t, NULL, 2 * n, &m, NULL), PSY_OK);
+    for (size_t i = 0; i < m; i++)
+        if (out_rr[i] < 400) fail_msg("NN interval %zu: %.1f ms, shorter than any in the series", i, out_rr[i]);
+}
+
 /* PCST's preprocessing: gaps, then changes of >= 20 % against the medians of the 5 intervals
  * before AND the 5 after, then the physiological limits; kept intervals keep their times. */
 static void test_pcst_cleaning(void **state)
@@ -261,6 +285,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_series_is_normal), cmocka_unit_test(test_classes),
         cmocka_unit_test(test_correction), cmocka_unit_test(test_bigeminy_is_ectopic),
+        cmocka_unit_test(test_moves_leave_no_short_interval),
         cmocka_unit_test(test_output_bound), cmocka_unit_test(test_pcst_cleaning),
         cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests(tests, NULL, NULL);
