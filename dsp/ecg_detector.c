@@ -366,15 +366,8 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
 }
 
-/* Whether p's QRS has the recording's dominant shape (or none is known yet). */
-static int sinus_shaped(const peak *p) { return isnan(p->shape.dominant) || p->shape.dominant >= SHAPE_MATCH; }
-
-/* The R-peak in raw samples [a, b], measured from the mean of the edges: the extremum of the
- * polarity that stands out (or, when neither does, of the recording's dominant one). One kind of
- * wave for every beat of a recording: a QRS of another shape than the dominant one (an ectopic
- * beat) takes the polarity the dominant beats have shown (polarity_vote: the R peak where they
- * point up, the S trough where they point down), the other one only where it has no deflection
- * of that polarity. */
+/* The R-peak in raw samples [a, b]: the extremum of the polarity that stands out (or, when
+ * neither does, of the recording's dominant one), measured from the mean of the edges. */
 static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t b)
 {
     double base = 0.5 * (ring_at(&d->raw, a) + ring_at(&d->raw, b));
@@ -386,17 +379,13 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
         if (x < vmin) vmin = x, imin = i;
     }
     double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
-    int positive, follow = d->polarity_vote != 0 && !sinus_shaped(p);
-    if (follow) positive = d->polarity_vote > 0;
-    else if (up > 1.5 * down) positive = 1;
+    int positive;
+    if (up > 1.5 * down) positive = 1;
     else if (down > 1.5 * up) positive = 0;
     else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
-    for (int pass = 0; pass < 2; pass++, positive = !positive) {
-        p->fiducial = positive ? imax : imin;
-        p->amplitude = positive ? up : -down;
-        p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
-        if (p->is_peak || !follow) break;
-    }
+    p->fiducial = positive ? imax : imin;
+    p->amplitude = positive ? up : -down;
+    p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
 }
 
 /* The band-passed signal's RMS in the stretch QUIET_FROM_S..QUIET_TO_S before a QRS whose band
@@ -562,7 +551,7 @@ static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
     }
     d->last_beat = p->at;
     d->last_slope = p->slope;
-    if (sinus_shaped(p)) vote_polarity(d, p);
+    vote_polarity(d, p);
     /* Candidates before this beat can no longer be beats. */
     int keep = 0;
     for (int i = 0; i < d->n_cand; i++)
@@ -605,6 +594,20 @@ static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
     return unclear(d, p) && p->noise > NOISY * sqrt(d->qrs_median) && p->level < NOISE_PEAKS * d->noise_median;
 }
 
+/* A QRS under the threshold that stands clear of the noise is a beat too: a premature beat far
+ * smaller than the sinus QRS (208's PVCs, 201's aberrated atrial beats, at 1/8 of its energy)
+ * comes before search-back would look for it. Clear by two measures of the signal: its energy
+ * CLEAR_NOISE times the median noise peak, and its band-passed peak CLEAR_BAND_SNR times the
+ * band's RMS in the 120-350 ms before it, where a T wave's own QRS lies; and not within the
+ * T-wave interval after a beat, where a sub-threshold peak is more likely a later wave of it. */
+#define CLEAR_BAND_SNR 6.0
+#define CLEAR_NOISE 8.0
+static int stands_clear(const psy_ecg_detector *d, const peak *p)
+{
+    if (d->last_beat >= 0 && p->at - d->last_beat < d->t_wave) return 0; /* the beat's own waves */
+    return p->snr > CLEAR_BAND_SNR && p->level > CLEAR_NOISE * d->noise_median;
+}
+
 static void classify(psy_ecg_detector *d, peak *p)
 {
     if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) {
@@ -615,7 +618,7 @@ static void classify(psy_ecg_detector *d, peak *p)
         drop_pending(d);
         if (d->last_beat >= 0 && p->at - d->last_beat < d->refractory) return;
     }
-    if (p->level > threshold(d)) {
+    if (p->level > threshold(d) || stands_clear(d, p)) {
         int t_wave = d->last_beat >= 0 && p->at - d->last_beat < d->t_wave &&
                      p->slope < 0.5 * d->last_slope;
         if (!t_wave && !looks_like_noise(d, p)) {
@@ -628,8 +631,8 @@ static void classify(psy_ecg_detector *d, peak *p)
 }
 
 /* Search-back (Pan & Tompkins 1985): when no beat came for searchback_rr median RR intervals,
- * the largest peak since the last beat above half the threshold is taken as a missed beat. */
-/* Search-back (Pan & Tompkins 1985) halves the threshold, which is a fraction of the QRS level:
+ * the largest peak since the last beat above half the threshold is taken as a missed beat.
+ * Half the threshold, a fraction of the QRS level:
  * a run of beats of another, smaller shape (an idioventricular run, PVCs far smaller than the
  * sinus QRS) stays under it however clean the signal. A candidate also qualifies when its energy
  * stands above the noise: SB_NOISE times the median noise peak, its band-passed peak SB_SNR times
