@@ -408,8 +408,6 @@ static double quiet_rms(const psy_ecg_detector *d, int64_t at)
 /* Refines an integral peak to the R-peak on the raw signal: the QRS is where the band-passed
  * signal is largest in the integration window before the peak, shifted back by the band-pass
  * delay; the R-peak is the extremum of the raw signal around it (see pick_extremum). */
-static void match_shape(psy_ecg_detector *d, peak *p);
-
 static void refine(psy_ecg_detector *d, peak *p)
 {
     int64_t lo = p->at - d->win - d->half_qrs_d, hi = p->at;
@@ -431,7 +429,6 @@ static void refine(psy_ecg_detector *d, peak *p)
     int64_t centre = d->segment_first + (best - d->segment_start) * d->k + (d->k - 1) / 2 -
                      (int64_t)llround(d->group_delay * (double)d->k);
     p->centre = centre;
-    match_shape(d, p);
     int64_t a = centre - d->half_qrs, b = centre + d->half_qrs;
     int64_t first = d->segment_first + (lo - d->segment_start) * d->k; /* the searched band */
     if (first < d->n - d->hist + 1) first = d->n - d->hist + 1;
@@ -677,6 +674,12 @@ static void confirm_peak(psy_ecg_detector *d)
     refine(d, &p);
     if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
+    /* Its shape, where a decision may need it (a peak far under every threshold below is noise
+     * whatever its shape; matching every one of them would cost a third of the detector's time). */
+    if (!d->learned || p.level > 0.5 * threshold(d) || p.level > SB_NOISE * d->noise_median)
+        match_shape(d, &p);
+    else
+        p.shape = (qrs_match){-1.0, -1, 0, -1.0, NAN};
     if (!d->learned) {
         add_candidate(d, &p); /* classified when learning ends */
         return;
