@@ -304,13 +304,15 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
             /* Misplaced beat: move it where the local rhythm puts it; the next interval follows. */
             double shortest, v = interpolate(rr, classes, n, i, &shortest);
             double nt = prev_t + v / 1000.0;
-            /* Nor may the move leave the next interval shorter than the local normal rhythm's
-             * shortest (a following beat itself misplaced, in bigeminy say, could otherwise
-             * get an "NN" interval no heart produced): between the two beats then, where
-             * they are too close for two such intervals, both intervals equal. */
-            if (i + 1 < n && (nt >= t[i + 1] || t[i + 1] - nt < shortest / 1000.0)) {
-                double room = t[i + 1] - shortest / 1000.0;
-                nt = room - prev_t >= shortest / 1000.0 ? room : 0.5 * (prev_t + t[i + 1]);
+            /* Nor may the move leave the next interval short by the classifier's own measure
+             * (CEILING: a change of more than 25 % is plainly abnormal) against the shortest
+             * normal neighbour (a following beat itself misplaced, in bigeminy say, could
+             * otherwise get an "NN" interval no heart produced): where the two beats are too
+             * close for that, both intervals equal. */
+            double least = (1 - CEILING) * shortest / 1000.0;
+            if (i + 1 < n && (nt >= t[i + 1] || t[i + 1] - nt < least)) {
+                double room = t[i + 1] - least;
+                nt = room - prev_t >= least ? room : 0.5 * (prev_t + t[i + 1]);
             }
             ok = put(&o, nt, (nt - prev_t) * 1000.0, 1);
             moved_t = nt;

@@ -32,7 +32,7 @@ grep -q '"ns_scr_per_min":{"lessthan60sofvalidskinconductanceforaratepermin' "$T
 expect_grep '	nn_corrected_pct$' "$TMP/demo/${S}_segments.tsv"
 expect_grep '	quality	nn_corrected_pct$' "$TMP/demo/${S}_epochs.tsv"
 [ "$(col nn_corrected_pct "$TMP/demo/${S}_segments.tsv" 1)" = "1.32" ] || fail "demo: 2 of 151 NN intervals corrected"
-expect_grep "corrected; 1\.3 % of NN intervals\), mean HR 60\.9 bpm, RMSSD 69\.5 ms" "$TMP/demo.out"
+expect_grep "corrected; 1\.3 % of NN intervals\), mean HR 60\.9 bpm, RMSSD 71\.6 ms" "$TMP/demo.out"
 # the demo's 150 s / 151 intervals are below SampEn's 200 intervals: n/a with the reason
 [ "$(col sampen "$TMP/demo/${S}_segments.tsv" 1)" = "n/a" ] || fail "demo SampEn from 151 intervals"
 grep -q '"sampen":{"fewerNNintervalsthanmin_nonlinear_nn":5}' "$TMP/flat" || fail "sampen reason"
@@ -146,14 +146,14 @@ if [ -f "$POLAR" ]; then
     grep -q '"rmssd_ms":{"moreoftheNNintervalscorrectedthanmax_corrected_pct":1}' "$TMP/pflat" || fail "polar reason"
     grep -q '"max_corrected_pct":5' "$TMP/pflat" || fail "polar: the limit not in the sidecar"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --keep-corrected -o "$TMP/polar_keep"
-    expect_grep 'RMSSD 50\.5 ms, SDNN 58\.3 ms \(over the 5 % corrected limit: kept, --keep-corrected\)' "$TMP/out"
+    expect_grep 'RMSSD 54\.0 ms, SDNN 59\.1 ms \(over the 5 % corrected limit: kept, --keep-corrected\)' "$TMP/out"
     expect_grep 'their HRV is kept \(--keep-corrected\)' "$TMP/err"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --max-corrected-pct 70
-    expect_grep 'RMSSD 50\.5 ms' "$TMP/out"
+    expect_grep 'RMSSD 54\.0 ms' "$TMP/out"
     if grep -q 'corrected limit' "$TMP/out"; then fail "61 % is under a 70 % limit"; fi
     printf '{"max_corrected_pct": 70, "keep_corrected": false}\n' >"$TMP/c.json"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/c.json"
-    expect_grep 'RMSSD 50\.5 ms' "$TMP/out"
+    expect_grep 'RMSSD 54\.0 ms' "$TMP/out"
     printf '{"keep_corrected": true}\n' >"$TMP/k.json"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/k.json"
     expect_grep 'kept, --keep-corrected' "$TMP/out"
