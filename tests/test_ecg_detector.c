@@ -221,6 +221,46 @@ static void test_premature_beats_kept_and_spikes_dropped(void **state)
     free(x);
 }
 
+/* Regression (issue 14): premature beats whose two intervals add up to one normal interval (an
+ * interpolated PVC; an atrial premature beat resetting the sinus node) were held and deleted as
+ * "an extra detection inside a normal interval". Whether a detection is a beat is the signal's
+ * call: every such beat is found, narrow (atrial) or wide (ventricular), at 250 and 360 Hz. */
+static void test_interpolated_premature_beats_kept(void **state)
+{
+    (void)state;
+    static const double rates[] = {250, 360};
+    for (size_t r = 0; r < 2; r++) {
+        for (int wide = 0; wide < 2; wide++) {
+            double rate = rates[r];
+            size_t n = (size_t)(60 * rate);
+            double *x = alloc_signal(n);
+            int64_t truth[MAX_BEATS];
+            double at[MAX_BEATS];
+            int kind[MAX_BEATS];
+            size_t nt = 0;
+            for (int k = 0; 0.5 + k * 0.9 < 59.5; k++) {
+                at[nt] = 0.5 + k * 0.9, kind[nt++] = 0;
+                if (k % 5 == 4) at[nt] = 0.5 + k * 0.9 + 0.45, kind[nt++] = wide; /* 0.45 + 0.45 s */
+            }
+            uint64_t st = 7;
+            for (size_t i = 0; i < n; i++) {
+                double t = (double)i / rate, v = 0.1 * sin(2 * M_PI * 0.3 * t) + 0.02 * noise(&st);
+                for (size_t b = 0; b < nt; b++)
+                    if (fabs(t - at[b]) < 0.6) v += (kind[b] ? 0.8 : 1.0) * complex_at(t - at[b], kind[b]);
+                x[i] = v;
+            }
+            for (size_t b = 0; b < nt; b++) truth[b] = (int64_t)llround(at[b] * rate);
+            beats got;
+            detect_fresh(rate, x, n, 0, &got, NULL, NULL);
+            char what[96];
+            snprintf(what, sizeof what, "%s premature beat half-way between two on time, %g Hz",
+                     wide ? "wide" : "narrow", rate);
+            expect_beats(&got, truth, nt, rate, 0.03, what);
+            free(x);
+        }
+    }
+}
+
 /* A ventricular beat wider than the integration window is found at its R-peak. */
 static void test_very_wide_beats(void **state)
 {
@@ -453,6 +493,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rates_and_polarity),
         cmocka_unit_test(test_premature_beats_kept_and_spikes_dropped),
+        cmocka_unit_test(test_interpolated_premature_beats_kept),
         cmocka_unit_test(test_very_wide_beats),
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_no_signal),
