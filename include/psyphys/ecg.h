@@ -10,15 +10,19 @@
  * peaks are classified with thresholds
  * between the median of recent QRS peak levels and the median of recent noise peak levels, a
  * 200 ms refractory period, a slope test against T waves within 360 ms, and search-back for a
- * missed beat when no beat came for 1.66 median RR intervals. A premature detection is held until
- * the next beat: if the two intervals add up to a normal one, it was an extra (noise) detection
- * (the "extra beat" pattern of Lipponen & Tarvainen 2019); a true premature beat is followed by a
- * pause and kept. The fiducial point is then refined on the raw signal: the extremum of the QRS,
+ * missed beat when no beat came for 1.66 median RR intervals. Whether a detection is a beat is
+ * decided from the signal, never from how its intervals add up: each QRS is compared with running
+ * templates of the recording's QRS shapes (Hamilton 2002, Computers in Cardiology 29:101-104) and
+ * with the noise before it; one unlike the dominant shape that does not stand clear of the noise
+ * is held for its refractory period (a clear QRS there replaces it) and is noise in a noisy
+ * stretch when its energy does not stand above the noise peaks; a QRS under the threshold that
+ * stands clear of the noise is a beat (premature beats far smaller than the sinus QRS), and
+ * search-back also takes one well above the noise peaks. The fiducial point is then refined on the raw signal: the extremum of the QRS,
  * of the polarity that dominates the recording; a QRS wider than the integration window (a
  * ventricular beat) is searched over all the signal that fed the integral's peak.
  *
  * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
- * integration window, peak confirmation, premature-beat hold and search-back horizon, about 2.5 s
+ * integration window, peak confirmation, an unclear beat's hold and the search-back horizon, about 3 s
  * at worst; most beats leave within 0.5 s); psy_ecg_detector_finish
  * drains the rest at the end of the signal.
  *
