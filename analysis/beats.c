@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "psyphys/beats.h"
+#include "beats_internal.h"
 #include "small_median.h"
 
 psy_beats_config psy_beats_config_default(void)
@@ -28,6 +28,9 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b->nn_ms);
     free(b->nn_onset_s);
     free(b->nn_corrected);
+    free(b->peak_sample);
+    free(b->quality);
+    free(b->gap_reason);
     free(b);
 }
 
@@ -162,6 +165,22 @@ static int gap_between(const psy_beat_list *b, int64_t a, int64_t c)
     return 0;
 }
 
+psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, double rate_hz)
+{
+    double *rr = malloc((b->n ? b->n : 1) * sizeof *rr);
+    if (!rr) return PSY_E_NOMEM;
+    for (size_t i = 0; i < b->n; i++) {
+        double dt = i ? (position ? position[i] - position[i - 1] : (double)(b->sample[i] - b->sample[i - 1])) / rate_hz : 0;
+        /* No interval across a gap in the signal or in the recording's time axis. */
+        int broken = i == 0 || gap_between(b, b->sample[i - 1], b->sample[i]) ||
+                     fabs((b->onset_s[i] - b->onset_s[i - 1]) - dt) > 0.5 / rate_hz;
+        rr[i] = broken ? NAN : 1000.0 * dt;
+    }
+    free(b->rr_ms);
+    b->rr_ms = rr;
+    return PSY_OK;
+}
+
 /* 1 when beat j's interval starts at beat j - 1: its time lies one interval after it (device
  * RR lists drop beats: Empatica's IBI.csv jumps over them). Within 50 ms or 20 %. */
 static int follows(const psy_beat_list *b, size_t j)
@@ -172,7 +191,7 @@ static int follows(const psy_beat_list *b, size_t j)
 
 /* Classifies and corrects each run of consecutive intervals: a run ends at a missing interval
  * or where a beat does not follow the one before. */
-static psy_status classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
+psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
 {
     size_t n = b->n;
     b->cls = calloc(n ? n : 1, sizeof *b->cls);
@@ -377,21 +396,14 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
             for (size_t i = 0; st == PSY_OK && i < b->n; i++)
                 st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
         }
-        if (st == PSY_OK && !(rr = malloc((b->n ? b->n : 1) * sizeof *rr))) st = PSY_E_NOMEM;
-        for (size_t i = 0; st == PSY_OK && i < b->n; i++) {
-            double dt = i ? (double)(b->sample[i] - b->sample[i - 1]) / info->rate_hz : 0;
-            /* No interval across a gap in the signal or in the recording's time axis. */
-            int broken = i == 0 || gap_between(b, b->sample[i - 1], b->sample[i]) ||
-                         fabs((b->onset_s[i] - b->onset_s[i - 1]) - dt) > 0.5 / info->rate_hz;
-            rr[i] = broken ? NAN : 1000.0 * dt;
-        }
+        if (st == PSY_OK) st = beats_rr_from_positions(b, NULL, info->rate_hz);
     } else {
         snprintf(why->text, sizeof why->text,
                  "channel '%s' is irregular and not an RR channel: no beats to take", info->label);
         st = PSY_E_INVALID;
     }
-    b->rr_ms = rr;
-    if (st == PSY_OK) st = classify_runs(b, &cfg.rr);
+    if (rr) b->rr_ms = rr;
+    if (st == PSY_OK) st = beats_classify_runs(b, &cfg.rr);
     if (st != PSY_OK) {
         if (!why->text[0]) snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
         psy_beat_list_free(b);

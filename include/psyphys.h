@@ -7,6 +7,7 @@
 #include "psyphys/recording.h"
 #include "psyphys/writer.h"
 #include "psyphys/ecg.h"
+#include "psyphys/ppg.h"
 #include "psyphys/ecg_quality.h"
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"

@@ -1,5 +1,6 @@
 /* psyphys — beats of a recording: R-peaks from an ECG channel (or the beats of an RR/IBI
- * channel), RR intervals, beat classes and the corrected NN series.
+ * channel, or the pulses of a PPG channel), RR intervals, beat classes and the corrected NN
+ * series.
  *
  * The channel is read block by block; memory grows with the number of beats only (about
  * 40 bytes a beat: 100 000 beats, 24 h, take 4 MB). */
@@ -9,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "psyphys/ecg.h"
+#include "psyphys/ppg.h"
 #include "psyphys/recording.h"
 #include "psyphys/rr.h"
 
@@ -32,6 +34,16 @@ typedef struct psy_beat_list {
     size_t n_nn;
     double *nn_ms, *nn_onset_s;
     uint8_t *nn_corrected;
+    /* Pulses of a PPG channel (psy_pulses_detect; 0 and NULL for R-peaks and RR channels). The
+     * beats are then pulse feet: sample is the foot's sample, onset_s its exact (interpolated)
+     * time and rr_ms the foot-to-foot interval, amplitude the pulse amplitude; gaps are the
+     * unusable stretches, gap_reason says why (gaps[i].flat is 0 for missing samples only). Their
+     * intervals make pulse rate variability, not heart rate variability (psyphys/ppg.h). */
+    int pulses;
+    int64_t *peak_sample;          /* systolic peak of each pulse */
+    double *quality;               /* template correlation, -1 .. 1 (NaN for the first pulses) */
+    psy_ppg_reason *gap_reason;    /* n_gaps entries */
+    int polarity;                  /* +1: pulses rise in the channel, -1: they fall (inverted) */
 } psy_beat_list;
 
 typedef struct psy_beats_config {
@@ -58,6 +70,22 @@ psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *
 psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,
                                   const psy_beats_config *config, psy_beat_list **out,
                                   psy_message *why);
+
+typedef struct psy_pulses_config {
+    psy_ppg_detector_config detector; /* rate_hz is set from the channel */
+    psy_rr_config rr;
+    size_t block;                     /* samples read per block, default 65536 */
+} psy_pulses_config;
+
+psy_pulses_config psy_pulses_config_default(void);
+
+/* Detects the pulses of a PPG channel ch (any regular channel, 25 .. 1000 Hz) through the pulse
+ * detector (psyphys/ppg.h) and takes the intervals between their feet through the same
+ * classification and correction as R-peaks (no interval spans an unusable stretch or a gap of
+ * the recording). *out is NULL on failure. PSY_OK, PSY_E_INVALID (an irregular channel, a rate
+ * outside the detector's range: `why` says so), PSY_E_NOMEM, or a read error of the channel. */
+psy_status psy_pulses_detect(psy_reader *reader, int ch, const psy_pulses_config *config,
+                             psy_beat_list **out, psy_message *why);
 
 /* NULL-safe. */
 void psy_beat_list_free(psy_beat_list *list);

@@ -1,0 +1,16 @@
+/* Internal: the steps of a beat list shared by R-peaks (beats.c) and PPG pulses (pulses.c). */
+#ifndef PSYPHYS_BEATS_INTERNAL_H
+#define PSYPHYS_BEATS_INTERNAL_H
+
+#include "psyphys/beats.h"
+
+/* b->rr_ms from the beats' positions on the channel (fractional samples; b->sample when
+ * position is NULL) at rate_hz: NaN for the first beat and for every interval across one of
+ * b->gaps or a jump of the recording's time axis (b->onset_s). PSY_OK or PSY_E_NOMEM. */
+psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, double rate_hz);
+
+/* Classes, NN series and counts of b from b->rr_ms, run by run (a run ends at a NaN interval or
+ * where a beat does not follow the one before). PSY_OK, PSY_E_NOMEM or a psy_rr_* error. */
+psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg);
+
+#endif

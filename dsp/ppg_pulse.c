@@ -1,0 +1,258 @@
+/* PPG pulses: the fiducial points of a candidate, its quality against the template of recent
+ * pulses, and the decision to emit it or mark an artefact (method: include/psyphys/ppg.h). */
+#include <math.h>
+#include <string.h>
+
+#include "ppg_internal.h"
+#include "small_median.h"
+
+/* The fiducial signal in the pulses' polarity (pulses rise). */
+static inline double up(psy_ppg_detector *d, int64_t j) { return d->polarity * *ppg_f(d, j); }
+
+static double up_at(psy_ppg_detector *d, double t)
+{
+    int64_t j = (int64_t)floor(t);
+    double a = t - (double)j;
+    return a > 0 ? (1 - a) * up(d, j) + a * up(d, j + 1) : up(d, j);
+}
+
+/* Vertex offset (-0.5 .. 0.5) of the parabola through (-1, a), (0, b), (1, c) with b a maximum. */
+static double vertex(double a, double b, double c)
+{
+    double den = a - 2 * b + c;
+    if (!(den < 0)) return 0;
+    double v = 0.5 * (a - c) / den;
+    return v < -0.5 ? -0.5 : v > 0.5 ? 0.5 : v;
+}
+
+/* The median pulse interval (processing samples), 1 s until three are known; 0.3 .. 2 s. */
+static double pulse_interval(const psy_ppg_detector *d)
+{
+    double t = d->n_ivals >= 3 ? psy_small_median(d->ivals, d->n_ivals) : d->rate_p;
+    return fmin(fmax(t, 0.3 * d->rate_p), 2.0 * d->rate_p);
+}
+
+static void push_history(double *v, int *n, int *next, double x)
+{
+    v[*next] = x;
+    *next = (*next + 1) % PPG_HISTORY;
+    if (*n < PPG_HISTORY) (*n)++;
+}
+
+/* Fiducial points of the pulse whose moving-average block is [c0, c1): 0 when it has none (no
+ * upstroke within the signal). */
+static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate *c)
+{
+    int64_t seg = d->b_seg, end = d->f_done;
+    int64_t lo = c0 - d->delay_b - d->h1, hi = c1 - 1 - d->delay_b + d->h1;
+    if (lo < seg) lo = seg;
+    if (hi >= end) hi = end - 1;
+    if (hi <= lo) return 0;
+    int64_t p = lo;
+    for (int64_t j = lo + 1; j <= hi; j++)
+        if (up(d, j) > up(d, p)) p = j;
+    for (int64_t climb = 0; climb < d->h2 && p + 1 < end && up(d, p + 1) > up(d, p); climb++) p++;
+    for (int64_t climb = 0; climb < d->h2 && p - 1 >= seg && up(d, p - 1) > up(d, p); climb++) p--;
+    /* The foot lies between the previous pulse's peak and this one, at most 0.75 interval back. */
+    double span = fmin(0.75 * pulse_interval(d), 1.2 * d->rate_p);
+    int64_t from = p - (int64_t)llround(span);
+    if (from < seg) from = seg;
+    if ((double)from < d->last_cand_peak && d->last_cand_peak < (double)p) from = (int64_t)ceil(d->last_cand_peak);
+    int64_t mi = p;
+    for (int64_t j = p - 1; j >= from; j--)
+        if (up(d, j) < up(d, mi)) mi = j;
+    if (p - mi < 2) return 0;
+    /* The steepest point of the upstroke (central differences, parabolic refinement). */
+    int64_t ks = mi + 1;
+    double best = -INFINITY;
+    for (int64_t j = mi + 1; j < p; j++) {
+        double s = up(d, j + 1) - up(d, j - 1);
+        if (s > best) best = s, ks = j;
+    }
+    if (!(best > 0)) return 0;
+    double dk = 0, slope = 0.5 * best;
+    if (ks - 2 >= seg && ks + 2 < end) {
+        double a = up(d, ks) - up(d, ks - 2), b = up(d, ks + 2) - up(d, ks);
+        dk = vertex(a, best, b);
+        slope = 0.5 * (best - 0.25 * (a - b) * dk);
+    }
+    double t = (double)ks + dk, base = up(d, mi);
+    /* Intersecting tangents: the tangent at the steepest point meets the horizontal through the
+     * minimum before it. */
+    double foot = t - (up_at(d, t) - base) / slope;
+    if (foot < (double)mi) foot = (double)mi;
+    if (foot > t) foot = t;
+    double dp = p - 1 >= seg && p + 1 < end ? vertex(up(d, p - 1), up(d, p), up(d, p + 1)) : 0;
+    *c = (ppg_candidate){foot, t, (double)p + dp, p, from, up(d, p) - base};
+    return c->amplitude > 0;
+}
+
+/* The pulse one interval wide around its peak (0.4 before, 0.6 after), resampled, without its
+ * mean and linear trend, of unit norm: 0 when the window leaves the known signal. */
+static int pulse_shape(psy_ppg_detector *d, const ppg_candidate *c, double *shape)
+{
+    double T = pulse_interval(d), a = c->peak - 0.4 * T, step = T / (PPG_SHAPE - 1);
+    if (a < (double)d->b_seg || (int64_t)ceil(a + T) >= d->f_done) return 0;
+    double mean = 0, norm = 0;
+    for (int i = 0; i < PPG_SHAPE; i++) {
+        shape[i] = up_at(d, a + i * step);
+        if (isnan(shape[i])) return 0;
+        mean += shape[i];
+    }
+    mean /= PPG_SHAPE;
+    /* Without its linear trend: the baseline wanders with breathing within a pulse. */
+    double sxy = 0, sxx = 0, c0 = 0.5 * (PPG_SHAPE - 1);
+    for (int i = 0; i < PPG_SHAPE; i++) sxy += (i - c0) * (shape[i] - mean), sxx += (i - c0) * (i - c0);
+    double slope = sxy / sxx;
+    for (int i = 0; i < PPG_SHAPE; i++) {
+        shape[i] -= mean + slope * (i - c0);
+        norm += shape[i] * shape[i];
+    }
+    if (!(norm > 0)) return 0;
+    norm = sqrt(norm);
+    for (int i = 0; i < PPG_SHAPE; i++) shape[i] /= norm;
+    return 1;
+}
+
+/* Correlation of a unit shape with the mean of n unit shapes. */
+static double correlation(const double *shape, double shapes[][PPG_SHAPE], int n)
+{
+    double dot = 0, norm = 0;
+    for (int i = 0; i < PPG_SHAPE; i++) {
+        double t = 0;
+        for (int k = 0; k < n; k++) t += shapes[k][i];
+        dot += shape[i] * t;
+        norm += t * t;
+    }
+    return norm > 0 ? dot / sqrt(norm) : NAN;
+}
+
+static int overlaps_clip(const psy_ppg_detector *d, int64_t start, int64_t end)
+{
+    for (int i = 0; i < d->n_clips; i++)
+        if (d->clips[i].start < end && d->clips[i].end > start) return 1;
+    return 0;
+}
+
+/* PPG_REJECTS rejected pulses in a row that look alike (and alike in amplitude) are the signal
+ * changing -- a sensor moved, the vessels constricted -- not an artefact: they become the
+ * template and the amplitude reference. The rejected pulses stay rejected. */
+static void maybe_adopt_rejects(psy_ppg_detector *d)
+{
+    if (d->n_rejects < PPG_REJECTS) return;
+    double lo = INFINITY, hi = 0;
+    for (int k = 0; k < PPG_REJECTS; k++) {
+        if (correlation(d->rejects[k], d->rejects, PPG_REJECTS) < 0.8) goto shift;
+        lo = fmin(lo, d->reject_amps[k]), hi = fmax(hi, d->reject_amps[k]);
+    }
+    if (hi > 2 * lo) goto shift;
+    memcpy(d->shapes, d->rejects, sizeof d->rejects);
+    d->n_shapes = PPG_REJECTS, d->shape_next = PPG_REJECTS % PPG_TEMPLATE;
+    memcpy(d->amps, d->reject_amps, sizeof d->reject_amps);
+    d->n_amps = PPG_REJECTS, d->amp_next = PPG_REJECTS;
+    d->n_rejects = 0;
+    return;
+shift:
+    memmove(d->rejects[0], d->rejects[1], (PPG_REJECTS - 1) * sizeof d->rejects[0]);
+    memmove(d->reject_amps, d->reject_amps + 1, (PPG_REJECTS - 1) * sizeof d->reject_amps[0]);
+    d->n_rejects = PPG_REJECTS - 1;
+}
+
+static void accept(psy_ppg_detector *d, const ppg_candidate *c, const double *shape, double q)
+{
+    int after_artefact = d->artefact_open;
+    if (d->artefact_open) {
+        ppg_emit_unusable(d, d->artefact_start, (int64_t)floor(ppg_input_pos(d, c->foot)), PSY_PPG_ARTEFACT);
+        d->artefact_open = 0;
+    }
+    if (!after_artefact && isfinite(d->last_accepted) && c->peak - d->last_accepted < 2.5 * d->rate_p)
+        push_history(d->ivals, &d->n_ivals, &d->ival_next, c->peak - d->last_accepted);
+    push_history(d->amps, &d->n_amps, &d->amp_next, c->amplitude);
+    if (shape && !(q < d->cfg.min_quality)) {
+        memcpy(d->shapes[d->shape_next], shape, sizeof d->shapes[0]);
+        d->shape_next = (d->shape_next + 1) % PPG_TEMPLATE;
+        if (d->n_shapes < PPG_TEMPLATE) d->n_shapes++;
+    }
+    d->last_accepted = c->peak;
+    d->n_rejects = 0;
+    if (d->pulse_count == PPG_QUEUE) return;
+    psy_ppg_pulse p = {ppg_input_pos(d, c->foot), ppg_input_pos(d, c->upstroke),
+                       (int64_t)llround(ppg_input_pos(d, c->peak)), c->amplitude, q};
+    d->pulses[(d->pulse_head + d->pulse_count++) % PPG_QUEUE] = p;
+}
+
+static void decide(psy_ppg_detector *d, const ppg_candidate *c)
+{
+    double shape[PPG_SHAPE];
+    int have_shape = pulse_shape(d, c, shape);
+    double q = have_shape && d->n_shapes >= 3 ? correlation(shape, d->shapes, d->n_shapes) : NAN;
+    int64_t start = (int64_t)floor(ppg_input_pos(d, (double)c->lo));
+    if (overlaps_clip(d, start, (int64_t)ceil(ppg_input_pos(d, c->peak + (double)d->h1)))) return;
+    double ratio = d->cfg.amplitude_ratio;
+    double med = d->n_amps >= 3 ? psy_small_median(d->amps, d->n_amps) : NAN;
+    /* An amplitude far from the recent ones is an artefact unless the shape is a pulse's: finger
+     * pulses shrink several-fold within a few beats when the vessels constrict (a sigh). */
+    int odd_amplitude = ratio > 0 && (c->amplitude > ratio * med || c->amplitude * ratio < med);
+    int bad = (odd_amplitude && !(q >= PPG_SHAPE_TRUST)) || q < d->cfg.min_quality;
+    if (!bad) {
+        accept(d, c, have_shape ? shape : NULL, q);
+        return;
+    }
+    if (!d->artefact_open) {
+        d->artefact_open = 1;
+        d->artefact_start = start;
+    }
+    if (have_shape) {
+        memcpy(d->rejects[d->n_rejects], shape, sizeof d->rejects[0]);
+        d->reject_amps[d->n_rejects++] = c->amplitude;
+        maybe_adopt_rejects(d);
+    }
+}
+
+void ppg_decide_pending(psy_ppg_detector *d, int all)
+{
+    while (d->n_pend > 0) {
+        const ppg_candidate *c = &d->pend[0];
+        if (!all && c->peak_at + (int64_t)ceil(0.6 * pulse_interval(d)) + 2 >= d->f_done) break;
+        decide(d, c);
+        memmove(d->pend, d->pend + 1, (size_t)(--d->n_pend) * sizeof d->pend[0]);
+    }
+}
+
+void ppg_candidate_from_block(psy_ppg_detector *d, int64_t c0, int64_t c1)
+{
+    ppg_candidate c;
+    if (!fiducials(d, c0, c1, &c)) return;
+    if ((double)c.peak_at - d->last_cand_peak < (double)d->refractory) {
+        /* Two candidates within the refractory period: the larger pulse, if still pending (its
+         * foot then searched back from the candidate before). */
+        ppg_candidate *last = d->n_pend ? &d->pend[d->n_pend - 1] : NULL;
+        if (!last || (double)last->peak_at != d->last_cand_peak || !(c.amplitude > last->amplitude)) return;
+        double keep = d->last_cand_peak;
+        d->last_cand_peak = d->prev_cand_peak;
+        if (fiducials(d, c0, c1, &c) && c.amplitude > last->amplitude) {
+            *last = c;
+            keep = (double)c.peak_at;
+        }
+        d->last_cand_peak = keep;
+        return;
+    }
+    if (d->n_pend == PPG_PENDING) {
+        decide(d, &d->pend[0]);
+        memmove(d->pend, d->pend + 1, (size_t)(--d->n_pend) * sizeof d->pend[0]);
+    }
+    d->pend[d->n_pend++] = c;
+    d->prev_cand_peak = d->last_cand_peak;
+    d->last_cand_peak = (double)c.peak_at;
+}
+
+void ppg_segment_end(psy_ppg_detector *d, int64_t at)
+{
+    ppg_decide_pending(d, 1);
+    if (d->artefact_open) {
+        ppg_emit_unusable(d, d->artefact_start, at * d->k, PSY_PPG_ARTEFACT);
+        d->artefact_open = 0;
+    }
+    d->last_accepted = -INFINITY;
+    d->last_cand_peak = d->prev_cand_peak = -INFINITY;
+}
