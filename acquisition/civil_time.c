@@ -60,7 +60,7 @@ psy_datetime psy_datetime_add(psy_datetime dt, double seconds)
 
 psy_datetime psy_datetime_from_unix(double t)
 {
-    psy_datetime epoch = {1, 1970, 1, 1, 0, 0, 0, 0};
+    psy_datetime epoch = {1, 1970, 1, 1, 0, 0, 0, 0, 1, 0};
     if (!(fabs(t) < 1e12)) return epoch;
     int64_t whole, ns;
     split_seconds(t, &whole, &ns);

@@ -15,7 +15,7 @@ psy_datetime psy_datetime_shift(psy_datetime dt, int64_t secs, int64_t ns);
 /* dt moved by `seconds` (sub-second part to the nanosecond). Unknown or absurd input: dt. */
 psy_datetime psy_datetime_add(psy_datetime dt, double seconds);
 
-/* The UTC civil date-time of Unix time t (seconds, may carry a fraction). */
+/* The UTC civil date-time of Unix time t (seconds, may carry a fraction); zone_known = 1. */
 psy_datetime psy_datetime_from_unix(double t);
 
 #endif

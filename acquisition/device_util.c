@@ -321,9 +321,10 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *uni
         }
         if (i == start) return 0;
     }
-    int offset_min = 0;
+    int offset_min = 0, zone = 0;
     if (i < n && s[i] == 'Z') {
         i++;
+        zone = 1;
     } else if (i < n && (s[i] == '+' || s[i] == '-')) {
         int oh, om;
         if (!digits(s, n, i + 1, 2, &oh) || i + 3 >= n || s[i + 3] != ':' ||
@@ -331,9 +332,10 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *uni
             return 0;
         offset_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
         i += 6;
+        zone = 1;
     }
     if (i != n) return 0;
-    *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns};
+    *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns, zone, offset_min};
     int64_t secs = psy_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
     *unix_ns = secs * 1000000000 + ns;
     return 1;

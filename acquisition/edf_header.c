@@ -111,7 +111,7 @@ static void parse_start(psy_reader *r, const unsigned char *h, int is_plus, psy_
         psy_reader_warn(r, "start year \"%.2s\" is not a number: start unknown", (const char *)d + 6);
         return;
     }
-    *dt = (psy_datetime){1, year, mm, dd, hh, mi, ss, 0};
+    *dt = (psy_datetime){1, year, mm, dd, hh, mi, ss, 0, 0, 0};
 }
 
 static psy_status number(const unsigned char *p, size_t len, const char *what, int signal,

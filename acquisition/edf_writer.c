@@ -235,7 +235,7 @@ static int set_start(edf_out *o, psy_message *why)
          * once EDFlib has written the file), so the same input always gives the same file and it
          * reads back as unknown. */
         psy_write_note(o->job, "no start date-time: written as unknown");
-        t = (psy_datetime){1, 1985, 1, 1, 0, 0, 0, 0};
+        t = (psy_datetime){1, 1985, 1, 1, 0, 0, 0, 0, 0, 0};
     }
     if (edf_set_startdatetime(o->handle, t.year, t.month, t.day, t.hour, t.minute,
                               t.second > 59 ? 59 : t.second) ||

@@ -133,7 +133,7 @@ static psy_datetime start_of(const unsigned char *h)
     if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1900 || hh < 0 || hh > 23 || mm < 0 ||
         mm > 59 || ss < 0 || ss > 59)
         return t;
-    t = (psy_datetime){1, year, month, day, hh, mm, ss, 0};
+    t = (psy_datetime){1, year, month, day, hh, mm, ss, 0, 0, 0};
     return t;
 }
 

@@ -150,8 +150,7 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
     free(hea);
     if (st == PSY_E_IO) {
         struct stat sb;
-        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-            return psy_fail(why, st, "is a directory, not a recording");
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return psy_open_e4_folder(path, out, why);
         return psy_fail(why, st, "cannot open the file (missing or unreadable)");
     }
     if (st != PSY_OK) return psy_fail(why, st, "%s", psy_strerror(st));

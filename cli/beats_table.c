@@ -54,10 +54,11 @@ static size_t put(char *row, size_t len, const char *text)
 
 void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b)
 {
-    fputs("onset\tsample\trr_ms\tlabel\tcorrected\n", fp);
+    fputs(b->pulses ? "onset\tsample\trr_ms\tlabel\tcorrected\tpeak_sample\tquality\n"
+                    : "onset\tsample\trr_ms\tlabel\tcorrected\n", fp);
     /* Each row is built in memory and written once (as "%.6f\t%lld\t%.3f\t%s\t%d\n" would be):
      * a 24 h recording has over 100 000 rows. */
-    char row[3 * CLI_FIXED_MAX + 16]; /* two numbers, an integer, a label of at most 7 */
+    char row[5 * CLI_FIXED_MAX + 24]; /* three numbers, two integers, a label of at most 7 */
     for (size_t i = 0; i < b->n; i++) {
         size_t len = cli_format_fixed(row, b->onset_s[i], 6);
         row[len++] = '\t';
@@ -68,7 +69,15 @@ void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b)
         else len += cli_format_fixed(row + len, b->rr_ms[i], 3);
         row[len++] = '\t';
         len = put(row, len, psy_beat_class_name(b->cls[i]));
-        len = put(row, len, interval_corrected(b, i) ? "\t1\n" : "\t0\n");
+        len = put(row, len, interval_corrected(b, i) ? "\t1" : "\t0");
+        if (b->pulses) {
+            row[len++] = '\t';
+            len += cli_format_int(row + len, (long long)b->peak_sample[i]);
+            row[len++] = '\t';
+            if (isnan(b->quality[i])) len = put(row, len, "n/a");
+            else len += cli_format_fixed(row + len, b->quality[i], 3);
+        }
+        row[len++] = '\n';
         fwrite(row, 1, len, fp);
     }
 }
@@ -85,17 +94,50 @@ static void explain(const psy_beat_list *b, const psy_channel_info *c, json_t *w
     double total = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
     char text[256];
     if (gap_s > 0) {
-        snprintf(text, sizeof text, "%.1f s of %.1f s without usable signal (%.1f s flat, %.1f s "
-                 "missing): no beats there", gap_s, total, flat_s, gap_s - flat_s);
+        if (b->pulses)
+            snprintf(text, sizeof text, "%.1f s of %.1f s without usable pulses (missing, flat, clipped "
+                     "or artefact: see gaps): no pulses there", gap_s, total);
+        else
+            snprintf(text, sizeof text, "%.1f s of %.1f s without usable signal (%.1f s flat, %.1f s "
+                     "missing): no beats there", gap_s, total, flat_s, gap_s - flat_s);
         json_array_append_new(warnings, json_string(text));
     }
     if (b->n < 2) {
-        snprintf(text, sizeof text, "%zu beat(s) found on channel '%s': %s", b->n, c->label,
-                 total < 2 ? "the signal is shorter than two heartbeats"
-                 : gap_s > 0.9 * total ? "the channel is flat or missing"
-                                       : "no QRS complexes stand out (wrong channel or very noisy?)");
+        snprintf(text, sizeof text, "%zu %s found on channel '%s': %s", b->n, b->pulses ? "pulse(s)" : "beat(s)",
+                 c->label, total < 2 ? "the signal is shorter than two heartbeats"
+                 : gap_s > 0.9 * total ? "the channel is flat, missing or unusable"
+                 : b->pulses ? "no pulses stand out (wrong channel or very noisy?)"
+                             : "no QRS complexes stand out (wrong channel or very noisy?)");
         json_array_append_new(warnings, json_string(text));
     }
+}
+
+static json_t *correction_json(const psy_rr_config *rr)
+{
+    return json_pack("{s:s,s:f,s:i,s:i,s:f,s:f,s:s}", "method",
+                     "Lipponen & Tarvainen 2019 (J Med Eng Technol 43(3):173-181)", "alpha", rr->alpha,
+                     "qd_window_beats", rr->qd_window, "median_window_beats", rr->median_window, "c1",
+                     rr->c1, "c2", rr->c2, "threshold_guards",
+                     "thresholds kept within 0.5 % .. 25 % of the local median RR");
+}
+
+static json_t *pulse_settings_json(const psy_pulses_config *cfg, const psy_beat_list *b)
+{
+    const psy_ppg_detector_config *d = &cfg->detector;
+    json_t *o = json_object();
+    json_object_set_new(o, "detector", json_pack(
+        "{s:s,s:s,s:i,s:[f,f],s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "method",
+        "PPG pulses: 0.5-8 Hz band-pass, two moving averages with an offset threshold (Elgendi et al. "
+        "2013, PLoS ONE 8(10):e76585); foot by intersecting tangents on a 12 Hz linear-phase low-pass; "
+        "quality = correlation with the template of the last accepted pulses (Li & Clifford 2012; "
+        "Orphanidou et al. 2015)",
+        "fiducial", "foot (intervals are foot to foot: pulse rate variability)", "polarity", b->polarity,
+        "band_hz", d->band_low_hz, d->band_high_hz, "peak_window_s", d->peak_window_s,
+        "pulse_window_s", d->pulse_window_s, "offset_beta", d->offset_beta, "lowpass_hz", d->lowpass_hz,
+        "refractory_s", d->refractory_s, "flat_s", d->flat_s, "clip_s", d->clip_s, "min_quality",
+        d->min_quality, "amplitude_ratio", d->amplitude_ratio));
+    json_object_set_new(o, "correction", correction_json(&cfg->rr));
+    return o;
 }
 
 static json_t *settings_json(const psy_beats_config *cfg, const psy_channel_info *c)
@@ -113,12 +155,7 @@ static json_t *settings_json(const psy_beats_config *cfg, const psy_channel_info
             "threshold_fraction", d->threshold_fraction, "searchback_rr", d->searchback_rr,
             "flat_s", d->flat_s));
     }
-    json_object_set_new(o, "correction", json_pack(
-        "{s:s,s:f,s:i,s:i,s:f,s:f,s:s}", "method",
-        "Lipponen & Tarvainen 2019 (J Med Eng Technol 43(3):173-181)", "alpha", cfg->rr.alpha,
-        "qd_window_beats", cfg->rr.qd_window, "median_window_beats", cfg->rr.median_window, "c1",
-        cfg->rr.c1, "c2", cfg->rr.c2, "threshold_guards",
-        "thresholds kept within 0.5 % .. 25 % of the local median RR"));
+    json_object_set_new(o, "correction", correction_json(&cfg->rr));
     return o;
 }
 
@@ -146,13 +183,30 @@ static json_t *gaps_json(const psy_beat_list *b, psy_reader *r, int ch)
         psy_reader_read_times(r, ch, b->gaps[g].start, 1, &onset);
         json_array_append_new(a, json_pack("{s:f,s:f,s:s}", "onset", onset, "duration",
                                            (double)(b->gaps[g].end - b->gaps[g].start) / c->rate_hz,
-                                           "kind", b->gaps[g].flat ? "flat" : "missing"));
+                                           "kind", b->pulses ? psy_ppg_reason_name(b->gap_reason[g])
+                                                   : b->gaps[g].flat ? "flat" : "missing"));
     }
     return a;
 }
 
+static void add_sidecar(json_t *sidecar, psy_reader *r, const int chs[2], json_t *settings,
+                        const psy_beat_list *b);
+
 void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
                        const psy_beats_config *cfg, const psy_beat_list *b)
+{
+    add_sidecar(sidecar, r, chs, settings_json(cfg, psy_reader_channel(r, chs[0])), b);
+}
+
+void cli_pulses_sidecar(json_t *sidecar, psy_reader *r, int ch, const psy_pulses_config *cfg,
+                        const psy_beat_list *b)
+{
+    const int chs[2] = {ch, -1};
+    add_sidecar(sidecar, r, chs, pulse_settings_json(cfg, b), b);
+}
+
+static void add_sidecar(json_t *sidecar, psy_reader *r, const int chs[2], json_t *settings,
+                        const psy_beat_list *b)
 {
     int ch = chs[0];
     const psy_channel_info *c = psy_reader_channel(r, ch);
@@ -165,16 +219,27 @@ void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
         json_object_set_new(sidecar, "second_lead", json_pack("{s:s,s:i}", "label",
                                                               psy_reader_channel(r, chs[1])->label,
                                                               "index", chs[1]));
-    json_object_set_new(sidecar, "settings", settings_json(cfg, c));
+    json_object_set_new(sidecar, "settings", settings);
     json_object_set_new(sidecar, "counts", counts_json(b));
     if (c->type != PSY_CH_RR) json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));
-    json_object_set_new(sidecar, "columns", json_pack(
+    json_t *columns = json_pack(
         "{s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s}}",
-        "onset", "Units", "s", "Description", "R-peak time from the recording start",
-        "sample", "Description", "R-peak sample index at the channel's rate",
-        "rr_ms", "Units", "ms", "Description", "interval ending at this beat (n/a after a gap)",
+        "onset", "Units", "s", "Description", b->pulses ? "pulse onset (foot) from the recording start"
+                                                         : "R-peak time from the recording start",
+        "sample", "Description", b->pulses ? "sample index of the pulse foot at the channel's rate"
+                                           : "R-peak sample index at the channel's rate",
+        "rr_ms", "Units", "ms", "Description", b->pulses ? "pulse interval (foot to foot) ending at this pulse (n/a after a gap)"
+                                                         : "interval ending at this beat (n/a after a gap)",
         "label", "Description", "N or the artefact class of the beat",
-        "corrected", "Description", "1 when this beat's interval is changed in the NN series"));
+        "corrected", "Description", "1 when this beat's interval is changed in the NN series");
+    if (b->pulses) {
+        json_object_set_new(columns, "peak_sample", json_pack("{s:s}", "Description", "systolic peak sample index"));
+        json_object_set_new(columns, "quality", json_pack("{s:s}", "Description",
+            "correlation of the pulse with the template of the last accepted pulses (n/a for the first ones)"));
+        json_object_set_new(sidecar, "beats", json_string("PPG pulses: intervals are pulse intervals, "
+                                                          "their variability is pulse rate variability"));
+    }
+    json_object_set_new(sidecar, "columns", columns);
     cli_sidecar_warnings(sidecar, r);
     explain(b, c, json_object_get(sidecar, "warnings"));
 }

@@ -12,7 +12,7 @@
 int cli_pick_channel(psy_reader *r, const char *path, const char *label,
                      const psy_channel_type *types, int n_types, const char *what);
 
-/* onset, sample, rr_ms, label, corrected: one row per beat. */
+/* onset, sample, rr_ms, label, corrected (and for pulses peak_sample, quality): one row per beat. */
 void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b);
 
 /* Adds to a sidecar what a beats table needs: the channel(s) (chs[1] -1 for one lead), every
@@ -20,6 +20,11 @@ void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b);
  * channel gave few or no beats). */
 void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
                        const psy_beats_config *cfg, const psy_beat_list *b);
+
+/* The same for the pulses of a PPG channel (psy_pulses_detect): the pulse detector's settings,
+ * the unusable stretches with their reasons, the peak_sample and quality columns. */
+void cli_pulses_sidecar(json_t *sidecar, psy_reader *r, int ch, const psy_pulses_config *cfg,
+                        const psy_beat_list *b);
 
 /* Prints a sidecar's warnings on stderr, one line each, naming the input. */
 void cli_print_warnings(const char *path, json_t *sidecar);

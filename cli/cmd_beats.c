@@ -14,10 +14,12 @@ static void help(FILE *out)
     fprintf(out,
             "usage: psyphys beats FILE [--channel LABEL [--channel LABEL2]] [-o BEATS.tsv] [--nn NN.tsv]\n"
             "                          [--format wfdb] [--overwrite] [input options]\n\n"
-            "Detects R-peaks on an ECG channel (or takes the beats of an RR/IBI channel), labels\n"
-            "every beat N or an artefact class (ectopic, missed, extra, long, short; Lipponen &\n"
-            "Tarvainen 2019) and corrects the series. Without -o the table goes to stdout.\n\n"
-            "  --channel LABEL   the channel (default: the first ECG channel, else the first RR);\n"
+            "Detects R-peaks on an ECG channel (or takes the beats of an RR/IBI channel, or detects\n"
+            "the pulses of a PPG/BVP channel: feet, systolic peaks, quality, unusable stretches),\n"
+            "labels every beat N or an artefact class (ectopic, missed, extra, long, short; Lipponen\n"
+            "& Tarvainen 2019) and corrects the series. Without -o the table goes to stdout.\n\n"
+            "  --channel LABEL   the channel (default: the first ECG channel, else the first RR,\n"
+            "                    else the first PPG);\n"
             "                    given twice, two ECG leads at one rate are combined: beats both\n"
             "                    show, and beats one shows where the other has none or no signal\n"
             "  -o FILE           beats table: onset (s), sample, rr_ms, label, corrected; and its\n"
@@ -134,31 +136,40 @@ int cmd_beats(int argc, char **argv)
     if (!cli_outputs_share_stdout("beats", outputs, 2, !out_path)) return CLI_USAGE;
     psy_reader *r = cli_open_recording(path, &in);
     if (!r) return CLI_FAILED;
-    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR};
-    int chs[2] = {cli_pick_channel(r, path, labels[0], heart, 2, "ECG or RR"), -1};
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG};
+    int chs[2] = {cli_pick_channel(r, path, labels[0], heart, 3, "ECG, RR or PPG"), -1};
     if (chs[0] >= 0 && n_labels == 2) chs[1] = cli_pick_channel(r, path, labels[1], heart, 2, "ECG or RR");
     if (chs[0] < 0 || (n_labels == 2 && chs[1] < 0)) {
         psy_reader_close(r);
         return CLI_FAILED;
     }
     int ch = chs[0];
+    int pulses = psy_reader_channel(r, ch)->type == PSY_CH_PPG;
+    if (pulses && n_labels == 2) {
+        cli_error(path, "beats: two --channel combine two ECG leads; '%s' is a PPG channel", labels[0]);
+        psy_reader_close(r);
+        return CLI_USAGE;
+    }
     /* The input's SHA-256 for the sidecar, computed while the beats are found. */
     cli_hashes *hashes = out_path ? cli_hashes_start(path, r) : NULL;
     psy_beats_config cfg = psy_beats_config_default();
+    psy_pulses_config pcfg = psy_pulses_config_default();
     psy_beat_list *b = NULL;
     psy_message why = {{0}};
-    psy_status st = psy_beats_detect_leads(r, chs, n_labels == 2 ? 2 : 1, &cfg, &b, &why);
+    psy_status st = pulses ? psy_pulses_detect(r, ch, &pcfg, &b, &why)
+                           : psy_beats_detect_leads(r, chs, n_labels == 2 ? 2 : 1, &cfg, &b, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         cli_hashes_cancel(hashes);
         psy_reader_close(r);
         return CLI_FAILED;
     }
-    cfg.detector.rate_hz = psy_reader_channel(r, ch)->rate_hz;
+    cfg.detector.rate_hz = pcfg.detector.rate_hz = psy_reader_channel(r, ch)->rate_hz;
     json_t *sidecar = out_path ? cli_sidecar_new_hashed("beats", path, r, hashes) : json_object();
     int rc = CLI_FAILED;
     if (!sidecar) goto done;
-    cli_beats_sidecar(sidecar, r, chs, &cfg, b);
+    if (pulses) cli_pulses_sidecar(sidecar, r, ch, &pcfg, b);
+    else cli_beats_sidecar(sidecar, r, chs, &cfg, b);
     cli_print_warnings(path, sidecar);
 
     cli_output outs[4] = {{0}};

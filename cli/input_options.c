@@ -294,6 +294,11 @@ void cli_format_datetime(const psy_datetime *t, char *buf, size_t size)
         char frac[24];
         snprintf(frac, sizeof frac, "%09lld", (long long)t->nanosecond);
         for (int k = 8; k > 0 && frac[k] == '0'; k--) frac[k] = '\0'; /* trim trailing zeros */
-        snprintf(buf + n, size - (size_t)n, ".%s", frac);
+        n += snprintf(buf + n, size - (size_t)n, ".%s", frac);
+    }
+    if (t->zone_known && n > 0 && (size_t)n < size) { /* ISO 8601: Z for UTC, else the offset */
+        int off = t->utc_offset_min < 0 ? -t->utc_offset_min : t->utc_offset_min;
+        if (t->utc_offset_min == 0) snprintf(buf + n, size - (size_t)n, "Z");
+        else snprintf(buf + n, size - (size_t)n, "%c%02d:%02d", t->utc_offset_min < 0 ? '-' : '+', off / 60, off % 60);
     }
 }

@@ -74,7 +74,7 @@ static psy_reader *make_recording(int n, const double *rates, int64_t fail_at)
     psy_event b = {.onset_s = 3.75, .duration_s = 2.25, .label = "rest", .sample = -1, .channel = -1};
     assert_int_equal(psy_reader_add_event(r, &b), PSY_OK);
     assert_int_equal(psy_reader_add_event(r, &a), PSY_OK);
-    psy_datetime start = {1, 2024, 3, 4, 10, 20, 30, 250000000};
+    psy_datetime start = {1, 2024, 3, 4, 10, 20, 30, 250000000, 0, 0};
     psy_reader_set_start(r, &start);
     psy_reader_set_impl(r, &ops, m);
     assert_int_equal(psy_reader_finish(r), PSY_OK);
@@ -558,7 +558,7 @@ static void test_gaps_and_edge_cases(void **state)
 
     /* a start EDF cannot hold (before 1985) is written as unknown, not as EDFlib's "now" */
     psy_reader *old = make_gapped(0, 300);
-    psy_reader_set_start(old, &(psy_datetime){1, 1980, 5, 6, 7, 8, 9, 0});
+    psy_reader_set_start(old, &(psy_datetime){1, 1980, 5, 6, 7, 8, 9, 0, 0, 0});
     snprintf(path, sizeof path, "%s", tmp_path("1980.edf"));
     assert_int_equal(psy_write_recording(old, path, PSY_WRITE_EDF, NULL, &why), PSY_OK);
     assert_non_null(strstr(why.text, "start year 1980 outside EDF's 1985..2084"));

@@ -89,11 +89,15 @@ typedef struct psy_channel_info {
 psy_status psy_channel_type_check(const psy_channel_info *channel, const psy_channel_type *wanted,
                                   int n_wanted, psy_message *why);
 
-/* Civil start date-time as written by the file (no time zone unless the format has one). */
+/* Civil start date-time as written by the file. Most formats (EDF, WFDB, BIDS) store the local
+ * wall-clock time without its zone; files that count Unix time (Empatica E4, CSV time columns in
+ * Unix seconds) give UTC, and say so in zone_known. */
 typedef struct psy_datetime {
     int known;          /* 0 when the file carries no start time; the fields are then 0 */
     int year, month, day, hour, minute, second;
     int64_t nanosecond; /* 0 .. 999 999 999: sub-second start (EDF+ time-keeping TAL, BIDS) */
+    int zone_known;     /* 1: the fields are UTC + utc_offset_min; 0: a wall clock of unknown zone */
+    int utc_offset_min; /* minutes east of UTC (0 for UTC) when zone_known */
 } psy_datetime;
 
 typedef enum psy_event_source {

@@ -1,0 +1,193 @@
+/* A session folder read as one recording: an Empatica E4 export (ACC.csv, BVP.csv, EDA.csv,
+ * HR.csv, IBI.csv, TEMP.csv, tags.csv; each sensor file states its own Unix start and rate).
+ *
+ * Each file is opened by its own reader; the folder's reader lists their channels on one time
+ * base. The recording starts at the earliest file's start; a file that starts later (E4's HR.csv
+ * starts 10 s after the others: its first value averages the first 10 s) has its channels begin
+ * with missing samples (NaN) up to its start, so that sample i of every regular channel sits at
+ * i / rate seconds from the recording's start, as in every other recording; irregular channels
+ * (IBI) have their times shifted. A start that is not a whole number of samples after the
+ * recording's is rounded to the nearest sample, with a warning giving the error. tags.csv's
+ * button presses are events. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "civil_time.h"
+#include "reader_impl.h"
+
+#define FOLDER_FILES 8
+
+typedef struct folder_channel {
+    int file, ch;      /* the file's reader and its channel */
+    int64_t pad;       /* leading missing samples (regular channels) */
+    double shift_s;    /* added to the times of an irregular channel */
+} folder_channel;
+
+typedef struct folder {
+    psy_reader *files[FOLDER_FILES];
+    int n_files;
+    folder_channel *ch;
+} folder;
+
+static psy_status folder_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    folder *f = impl;
+    const folder_channel *c = &f->ch[ch];
+    int64_t lead = start < c->pad ? (c->pad - start < n ? c->pad - start : n) : 0;
+    for (int64_t i = 0; i < lead; i++) out[i] = NAN;
+    if (lead == n) return PSY_OK;
+    return psy_reader_read(f->files[c->file], c->ch, start + lead - c->pad, n - lead, out + lead);
+}
+
+static psy_status folder_read_times(void *impl, int ch, int64_t start, int64_t n, double *out_s)
+{
+    folder *f = impl;
+    const folder_channel *c = &f->ch[ch];
+    psy_status st = psy_reader_read_times(f->files[c->file], c->ch, start, n, out_s);
+    for (int64_t i = 0; st == PSY_OK && i < n; i++) out_s[i] += c->shift_s;
+    return st;
+}
+
+static void folder_free(void *impl)
+{
+    folder *f = impl;
+    if (!f) return;
+    for (int i = 0; i < f->n_files; i++) psy_reader_close(f->files[i]);
+    free(f->ch);
+    free(f);
+}
+
+static const psy_reader_ops folder_ops = {folder_read, folder_read_times, folder_free};
+
+/* Seconds since the Unix epoch of a start date-time. */
+static double unix_seconds(const psy_datetime *t)
+{
+    return (double)(psy_days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
+                    t->minute * 60 + t->second) + (double)t->nanosecond * 1e-9;
+}
+
+/* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) as an E4 file. */
+static psy_status open_file(const char *dir, const char *name, psy_source **anchor, psy_reader **out,
+                            psy_message *why)
+{
+    psy_source *src = NULL;
+    psy_status st;
+    if (*anchor) {
+        st = psy_source_open_related(*anchor, name, &src);
+    } else {
+        size_t len = strlen(dir) + strlen(name) + 2;
+        char *path = malloc(len);
+        if (!path) return PSY_E_NOMEM;
+        snprintf(path, len, "%s/%s", dir, name);
+        st = psy_source_open_path(path, &src);
+        /* The folder's reader holds its own handle on the first file: it names the recording's
+         * files (psy_reader_file) and opens the others beside it. */
+        if (st == PSY_OK && psy_source_open_path(path, anchor) != PSY_OK) *anchor = NULL;
+        free(path);
+    }
+    if (st != PSY_OK) return st;
+    psy_open_options opt = psy_open_options_default();
+    opt.format = "empatica";
+    st = psy_reader_open_source(src, &opt, out, why);
+    if (st != PSY_OK) psy_source_close(src);
+    return st;
+}
+
+static psy_status add_file_channels(psy_reader *r, folder *f, int file, double offset_s, psy_message *why)
+{
+    psy_reader *s = f->files[file];
+    for (int c = 0; c < psy_reader_channel_count(s); c++) {
+        const psy_channel_info *in = psy_reader_channel(s, c);
+        psy_channel_info info = *in;
+        snprintf(info.file_unit, sizeof info.file_unit, "%s", in->unit); /* read converted */
+        folder_channel fc = {file, c, 0, offset_s};
+        if (in->rate_hz > 0) {
+            double exact = offset_s * in->rate_hz;
+            fc.pad = (int64_t)llround(exact);
+            if (fabs(exact - (double)fc.pad) > 1e-6)
+                psy_reader_warn(r, "%s starts %.6f s after the recording: its samples are placed %.3f ms off",
+                                info.label, offset_s, 1e3 * fabs(exact - (double)fc.pad) / in->rate_hz);
+            info.frames += fc.pad;
+            fc.shift_s = 0;
+        }
+        int k = psy_reader_add_channel(r, &info, 0);
+        folder_channel *grown = k < 0 ? NULL : realloc(f->ch, (size_t)(k + 1) * sizeof *grown);
+        if (!grown) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        f->ch = grown;
+        f->ch[k] = fc;
+    }
+    for (size_t i = 0; i < psy_reader_event_count(s); i++) {
+        psy_event e = *psy_reader_event(s, i);
+        e.onset_s += offset_s;
+        if (psy_reader_add_event(r, &e) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
+    if (slash) name = slash + 1;
+    for (size_t i = 0; i < psy_reader_warning_count(s); i++)
+        psy_reader_warn(r, "%s: %s", name, psy_reader_warning(s, i));
+    return PSY_OK;
+}
+
+psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why)
+{
+    static const char *const names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
+    *out = NULL;
+    folder *f = calloc(1, sizeof *f);
+    psy_reader *r = psy_reader_new("Empatica E4 folder");
+    psy_source *anchor = NULL;
+    psy_status st = f && r ? PSY_OK : PSY_E_NOMEM;
+    double start = INFINITY, starts[FOLDER_FILES];
+    int tags = -1;
+    for (size_t i = 0; st == PSY_OK && i < sizeof names / sizeof names[0]; i++) {
+        psy_reader *s = NULL;
+        psy_message sub = {{0}};
+        psy_status fs = open_file(dir, names[i], &anchor, &s, &sub);
+        if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) continue; /* not in this export */
+        if (fs != PSY_OK) {
+            st = psy_fail(why, fs, "%s: %s", names[i], sub.text);
+            break;
+        }
+        psy_datetime t = psy_reader_start(s);
+        f->files[f->n_files] = s;
+        starts[f->n_files] = t.known ? unix_seconds(&t) : NAN;
+        if (i == sizeof names / sizeof names[0] - 1) tags = f->n_files;
+        else if (t.known && starts[f->n_files] < start) start = starts[f->n_files];
+        f->n_files++;
+    }
+    if (st == PSY_OK && (f->n_files == 0 || (tags >= 0 && f->n_files == 1)))
+        st = psy_fail(why, PSY_E_UNKNOWN_FORMAT, "is a directory, not a recording (no Empatica E4 "
+                                                 "sensor files such as BVP.csv or EDA.csv in it)");
+    for (int i = 0; st == PSY_OK && i < f->n_files; i++)
+        st = add_file_channels(r, f, i, isnan(starts[i]) ? 0 : starts[i] - start, why);
+    /* One stretch up to the last sample of any channel (IBI's beats may outlast the signals). */
+    double longest = 0;
+    for (int i = 0; st == PSY_OK && i < psy_reader_channel_count(r); i++) {
+        const psy_channel_info *c = psy_reader_channel(r, i);
+        double end = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
+        if (c->rate_hz <= 0 && c->frames > 0) {
+            st = folder_read_times(f, i, c->frames - 1, 1, &end);
+            if (st != PSY_OK) st = psy_fail(why, st, "reading the times of '%s'", c->label);
+        }
+        if (end > longest) longest = end;
+    }
+    if (st == PSY_OK && psy_reader_add_stretch(r, 0, longest) != PSY_OK)
+        st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (st == PSY_OK) {
+        psy_datetime t = psy_datetime_from_unix(start);
+        psy_reader_set_start(r, &t);
+        psy_reader_set_impl(r, &folder_ops, f);
+        f = NULL;
+        if (psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    if (st != PSY_OK) {
+        folder_free(f);
+        psy_reader_discard(r);
+        psy_source_close(anchor);
+        return st;
+    }
+    psy_reader_adopt_source(r, anchor);
+    *out = r;
+    return PSY_OK;
+}
