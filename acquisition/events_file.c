@@ -1,12 +1,15 @@
 /* Session event files: BIDS _events.tsv / _physioevents.tsv.gz (BIDS 1.10: onset and duration
- * in seconds, n/a for missing) and CSV/TSV marker lists with an onset column in seconds. Which
- * column holds what is decided once, from the header (or named by the caller), and reported: a
- * file whose names leave it open is refused rather than read one way silently. */
+ * in seconds, n/a for missing) and CSV/TSV marker lists with an onset column in seconds or in
+ * clock time (ISO 8601). Which column holds what is decided once, from the header (or named by
+ * the caller), and reported: a file whose names leave it open is refused rather than read one way
+ * silently. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
+#include "device_util.h"
 #include "gz_source.h"
 #include "text_lines.h"
 #include "text_table.h"
@@ -108,6 +111,38 @@ static char *join_detail(char names[][PSY_LABEL_SIZE], const text_field *f, int 
         o += strlen(o);
     }
     return s;
+}
+
+/* Whole seconds and nanoseconds of a civil date-time on its own wall clock. */
+static int64_t civil_seconds(const psy_datetime *t)
+{
+    return psy_days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 + t->minute * 60 + t->second;
+}
+
+/* An onset given as an ISO 8601 date-time, in seconds from the recording's start: with a zone,
+ * the instant (the recording's start must have a zone too); without one, a time on the same
+ * wall clock as the recording's start. */
+static psy_status clock_onset(psy_reader *r, const char *p, size_t len, int64_t line, double *onset_s,
+                              psy_message *why)
+{
+    int shown = (int)(len > 40 ? 40 : len);
+    psy_datetime t, start = psy_reader_start(r);
+    int64_t unix_ns;
+    if (!dev_parse_iso8601(p, len, &t, &unix_ns))
+        return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is not a number (seconds) nor an ISO 8601 "
+                        "date-time (2019-06-11T19:13:45[.fff][Z|+02:00])", (long long)line, shown, p);
+    if (!start.known)
+        return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is a clock time, but the recording's start "
+                        "is unknown: give onsets in seconds from the start", (long long)line, shown, p);
+    if (t.zone_known && !start.zone_known)
+        return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' names a time zone, but the recording's start "
+                        "(%04d-%02d-%02dT%02d:%02d:%02d) is a wall clock of unknown zone: give the onset without "
+                        "its zone, on the recording's clock", (long long)line, shown, p, start.year, start.month,
+                        start.day, start.hour, start.minute, start.second);
+    int64_t secs = civil_seconds(&t) - civil_seconds(&start);
+    if (t.zone_known) secs -= 60 * (int64_t)(t.utc_offset_min - start.utc_offset_min);
+    *onset_s = (double)secs + (double)(t.nanosecond - start.nanosecond) * 1e-9;
+    return PSY_OK;
 }
 
 /* Keeps a row that gives no event (the first PSY_EVENTS_UNPLACED_KEPT; all counted). */
@@ -233,11 +268,9 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
             unplaced(info, tl.line_no, label_col >= 0 ? &fields[label_col] : NULL, "no onset (n/a)");
             continue;
         }
-        if (!psy_parse_double(f->p, f->len, &e.onset_s)) {
-            st = psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is not a number",
-                          (long long)tl.line_no, (int)(f->len > 40 ? 40 : f->len), f->p);
+        if (!psy_parse_double(f->p, f->len, &e.onset_s) &&
+            (st = clock_onset(r, f->p, f->len, tl.line_no, &e.onset_s, why)) != PSY_OK)
             break;
-        }
         e.onset_s += offset_s;
         e.duration_s = NAN;
         if (duration >= 0 && !text_is_missing(fields[duration].p, fields[duration].len) &&

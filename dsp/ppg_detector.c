@@ -16,7 +16,7 @@ psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz)
     psy_ppg_detector_config c;
     c.rate_hz = rate_hz;
     c.polarity = 0;
-    c.polarity_s = 8.0;
+    c.polarity_s = 10.0;
     c.band_low_hz = 0.5; /* Elgendi et al. 2013: 2nd-order Butterworth 0.5-8 Hz */
     c.band_high_hz = 8.0;
     c.peak_window_s = 0.111;
@@ -108,7 +108,8 @@ psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_pp
                                   psy_biquad_group_delay(&d->lp, 1.5, rate_p));
     design_lowpass(d);
     d->refractory = (int64_t)llround(config->refractory_s * rate_p);
-    d->pol_needed = (int64_t)llround(config->polarity_s * rate_p);
+    d->pol_block = (int64_t)llround(2.0 * rate_p);
+    d->pol_needed = d->pol_block * (int64_t)ceil(config->polarity_s / 2.0);
     d->settle_len = (int64_t)llround(1.0 * rate_p);
     d->flat_len = (int64_t)llround(config->flat_s * config->rate_hz);
     d->clip_len = (int64_t)llround(config->clip_s * config->rate_hz);
@@ -220,8 +221,20 @@ static void run_stage_b(psy_ppg_detector *d)
 
 static void decide_polarity(psy_ppg_detector *d)
 {
-    /* A pulse rises fast and decays slowly: fewer samples rise than fall. */
-    d->polarity = d->pol_rise <= d->pol_fall ? 1 : -1;
+    d->polarity = d->pol_votes >= 0 ? 1 : -1;
+}
+
+/* A pulse rises faster than it falls: in each 2-s block the steepest rise of the band-passed
+ * signal outdoes its steepest fall (a vote per block, so that one artefact cannot decide). */
+static void polarity_vote(psy_ppg_detector *d, double y)
+{
+    double dy = y - d->pol_prev;
+    if (dy > d->pol_rise) d->pol_rise = dy;
+    if (-dy > d->pol_fall) d->pol_fall = -dy;
+    if (++d->pol_count % d->pol_block) return;
+    d->pol_votes += d->pol_rise > d->pol_fall ? 1 : -1;
+    d->pol_rise = d->pol_fall = 0;
+    if (d->pol_count >= d->pol_needed) decide_polarity(d);
 }
 
 /* The low-pass at j over the segment's samples only (truncated at its edges). */
@@ -258,11 +271,7 @@ static void process_sample(psy_ppg_detector *d, double v)
         double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, v));
         *ppg_y(d, m) = y;
         *ppg_f(d, m) = NAN;
-        if (!d->polarity && m - d->seg_start > d->settle_len) {
-            d->pol_rise += y > d->pol_prev;
-            d->pol_fall += y < d->pol_prev;
-            if (++d->pol_count >= d->pol_needed) decide_polarity(d);
-        }
+        if (!d->polarity && m - d->seg_start > d->settle_len) polarity_vote(d, y);
         d->pol_prev = y;
         int64_t j = m - d->taps_half;
         if (j >= d->seg_start) {

@@ -36,7 +36,7 @@ struct psy_ppg_detector {
     int64_t taps_half;            /* the low-pass is 2 taps_half + 1 taps */
     double taps[PPG_MAX_TAPS];
     int64_t delay_b;              /* band-pass group delay, processing samples (rounded) */
-    int64_t refractory, ring_len, pol_needed, settle_len;
+    int64_t refractory, ring_len, pol_needed, pol_block, settle_len;
     int64_t flat_len, clip_len;   /* input samples */
     double env_rate;              /* envelope relaxation per input sample */
     psy_biquad hp, lp;
@@ -59,8 +59,8 @@ struct psy_ppg_detector {
     int seg_active;
     int64_t seg_start;
     int polarity;
-    int64_t pol_rise, pol_fall, pol_count;
-    double pol_prev;
+    double pol_rise, pol_fall, pol_prev;   /* steepest rise and fall in the current block */
+    int64_t pol_count, pol_votes;
 
     /* moving averages (stage B), at processing sample b, centred at b - h2 */
     int64_t b, b_seg;

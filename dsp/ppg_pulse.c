@@ -76,6 +76,9 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
         dk = vertex(a, best, b);
         slope = 0.5 * (best - 0.25 * (a - b) * dk);
     }
+    /* The systolic peak: the first maximum after the upstroke (the block's largest value may
+     * be a dicrotic or reflected wave). */
+    for (p = ks; p + 1 < end && up(d, p + 1) >= up(d, p);) p++;
     double t = (double)ks + dk, base = up(d, mi);
     /* Intersecting tangents: the tangent at the steepest point meets the horizontal through the
      * minimum before it. */

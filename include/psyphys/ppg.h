@@ -32,9 +32,9 @@
  *
  * Polarity. Some devices store the light the tissue lets through (falling with each pulse)
  * rather than blood volume (rising). The detector decides from the signal's asymmetry -- a pulse
- * rises fast and decays slowly, so the derivative of the band-passed signal is skewed towards
- * the upstroke -- over the first `polarity_s` seconds of usable signal (held back until then),
- * unless the polarity is given.
+ * rises fast and decays slowly -- over the first `polarity_s` seconds of usable signal (held back
+ * until then), unless the polarity is given: each 2-s block votes for the direction whose
+ * steepest slope (of the band-passed signal) is the larger, the majority decides.
  *
  * Unusable stretches (no pulse is ever reported inside one, and no interval spans one), each with
  * its reason:
@@ -70,7 +70,7 @@ typedef struct psy_ppg_detector_config {
     double rate_hz;          /* sampling rate, 25 .. 1000 Hz */
     int polarity;            /* +1: pulses rise (blood volume), -1: pulses fall (inverted), 0: decide
                                 from the signal (default) */
-    double polarity_s;       /* usable signal the decision takes, default 8 s (2 .. 60) */
+    double polarity_s;       /* usable signal the decision takes, default 10 s (2 .. 30) */
     double band_low_hz;      /* detection band, default 0.5 Hz */
     double band_high_hz;     /* default 8 Hz (capped at 0.4 rate) */
     double peak_window_s;    /* Elgendi's W1, default 0.111 s */

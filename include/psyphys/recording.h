@@ -252,8 +252,14 @@ psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int6
 psy_status psy_reader_add_events(psy_reader *reader, const psy_event *events, size_t n);
 
 /* Adds the events of a session event file (BIDS _events.tsv, CSV/TSV markers with an onset
- * column in seconds, gzipped or not) to the recording, shifted by offset_s: psy_reader_load_events_with
- * and its default options. */
+ * column, gzipped or not) to the recording, shifted by offset_s: psy_reader_load_events_with
+ * and its default options. An onset is seconds from the recording's start, or a clock time in
+ * ISO 8601 ("2019-06-11T19:13:45", fraction and zone optional: "...45.250Z", "...45+02:00"),
+ * converted to seconds from the start: an onset without a zone is a time on the recording's own
+ * wall clock (the one its start is written in: local time for EDF, UTC for an Empatica E4); an
+ * onset with a zone is an instant, and needs a start whose zone is known (psy_datetime.zone_known).
+ * Refused (PSY_E_FORMAT, `why` names the line) when the recording's start is unknown or has no
+ * zone for an onset that has one. */
 psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
                                   psy_message *why);
 
