@@ -89,7 +89,8 @@ psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_pp
     /* Above 250 Hz: block means down to 128-250 Hz (a pulse has nothing above 15 Hz). */
     int k = config->rate_hz > 250 ? (int)floor(config->rate_hz / 128.0) : 1;
     double rate_p = config->rate_hz / k;
-    int64_t ring_len = (int64_t)ceil((config->polarity_s + 8.0) * rate_p);
+    int64_t ring_len = 1, need = (int64_t)ceil((config->polarity_s + 8.0) * rate_p);
+    while (ring_len < need) ring_len *= 2;
     psy_ppg_detector *d = calloc(1, sizeof *d + 3 * (size_t)ring_len * sizeof(double));
     if (!d) return PSY_E_NOMEM;
     d->cfg = *config;
@@ -116,6 +117,7 @@ psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_pp
     if (d->clip_len < 3) d->clip_len = 3;
     if (d->flat_len <= d->clip_len) d->flat_len = d->clip_len + 1;
     d->env_rate = 1.0 / (3.0 * config->rate_hz);
+    d->zbar_rate = 1.0 / (10.0 * rate_p);
     clear_state(d);
     *out = d;
     return PSY_OK;
@@ -196,7 +198,7 @@ static void stage_b(psy_ppg_detector *d)
         d->zbar = ma_pulse;
         d->zbar_init = 1;
     }
-    d->zbar += (z - d->zbar) / (10.0 * d->rate_p); /* the squared signal's mean over ~10 s */
+    d->zbar += (z - d->zbar) * d->zbar_rate; /* the squared signal's mean over ~10 s */
     int above = ma_peak > ma_pulse + d->cfg.offset_beta * d->zbar;
     if (above && !d->in_block) {
         d->in_block = 1;
@@ -242,12 +244,14 @@ static void lowpass_at(psy_ppg_detector *d, int64_t j, int64_t seg_end)
 {
     int64_t lo = j - d->taps_half < d->seg_start ? d->seg_start : j - d->taps_half;
     int64_t hi = j + d->taps_half >= seg_end ? seg_end - 1 : j + d->taps_half;
+    const double *taps = d->taps + d->taps_half - j;
     double s = 0, w = 0;
-    for (int64_t i = lo; i <= hi; i++) {
-        double t = d->taps[i - j + d->taps_half];
-        s += t * *ppg_x(d, i);
-        w += t;
+    for (int64_t i = lo; i <= hi; i++) s += taps[i] * *ppg_x(d, i);
+    if (hi - lo == 2 * d->taps_half) { /* the taps sum to 1 */
+        *ppg_f(d, j) = s;
+        return;
     }
+    for (int64_t i = lo; i <= hi; i++) w += taps[i];
     *ppg_f(d, j) = s / w;
 }
 

@@ -39,6 +39,7 @@ struct psy_ppg_detector {
     int64_t refractory, ring_len, pol_needed, pol_block, settle_len;
     int64_t flat_len, clip_len;   /* input samples */
     double env_rate;              /* envelope relaxation per input sample */
+    double zbar_rate;             /* the squared signal's running mean, per processing sample */
     psy_biquad hp, lp;
 
     /* input level */
@@ -75,6 +76,7 @@ struct psy_ppg_detector {
     double prev_cand_peak;        /* of the candidate before it */
     double amps[PPG_HISTORY], ivals[PPG_HISTORY];
     int n_amps, amp_next, n_ivals, ival_next;
+    double interval;              /* median of ivals (0 until known), see pulse_interval */
     double last_accepted;         /* peak of the last accepted pulse; -inf none */
     double shapes[PPG_TEMPLATE][PPG_SHAPE];
     int n_shapes, shape_next;
@@ -94,9 +96,10 @@ struct psy_ppg_detector {
     double ring[];                /* x, y, f rings of ring_len processing samples each */
 };
 
-static inline double *ppg_x(psy_ppg_detector *d, int64_t j) { return &d->ring[j % d->ring_len]; }
-static inline double *ppg_y(psy_ppg_detector *d, int64_t j) { return &d->ring[d->ring_len + j % d->ring_len]; }
-static inline double *ppg_f(psy_ppg_detector *d, int64_t j) { return &d->ring[2 * d->ring_len + j % d->ring_len]; }
+/* ring_len is a power of two: a mask, not a division, per access. */
+static inline double *ppg_x(psy_ppg_detector *d, int64_t j) { return &d->ring[j & (d->ring_len - 1)]; }
+static inline double *ppg_y(psy_ppg_detector *d, int64_t j) { return &d->ring[d->ring_len + (j & (d->ring_len - 1))]; }
+static inline double *ppg_f(psy_ppg_detector *d, int64_t j) { return &d->ring[2 * d->ring_len + (j & (d->ring_len - 1))]; }
 
 /* Input sample of a processing-rate position (the centre of its block). */
 static inline double ppg_input_pos(const psy_ppg_detector *d, double j) { return j * d->k + 0.5 * (d->k - 1); }

@@ -25,11 +25,17 @@ static double vertex(double a, double b, double c)
     return v < -0.5 ? -0.5 : v > 0.5 ? 0.5 : v;
 }
 
-/* The median pulse interval (processing samples), 1 s until three are known; 0.3 .. 2 s. */
+/* The median pulse interval (processing samples), 1 s until three are known; 0.3 .. 2 s. Cached:
+ * it changes only with an accepted pulse (and is asked for on every sample). */
 static double pulse_interval(const psy_ppg_detector *d)
 {
+    return d->interval > 0 ? d->interval : d->rate_p;
+}
+
+static void update_interval(psy_ppg_detector *d)
+{
     double t = d->n_ivals >= 3 ? psy_small_median(d->ivals, d->n_ivals) : d->rate_p;
-    return fmin(fmax(t, 0.3 * d->rate_p), 2.0 * d->rate_p);
+    d->interval = fmin(fmax(t, 0.3 * d->rate_p), 2.0 * d->rate_p);
 }
 
 static void push_history(double *v, int *n, int *next, double x)
@@ -169,7 +175,10 @@ static void accept(psy_ppg_detector *d, const ppg_candidate *c, const double *sh
         d->artefact_open = 0;
     }
     if (!after_artefact && isfinite(d->last_accepted) && c->peak - d->last_accepted < 2.5 * d->rate_p)
+    {
         push_history(d->ivals, &d->n_ivals, &d->ival_next, c->peak - d->last_accepted);
+        update_interval(d);
+    }
     push_history(d->amps, &d->n_amps, &d->amp_next, c->amplitude);
     if (shape && !(q < d->cfg.min_quality)) {
         memcpy(d->shapes[d->shape_next], shape, sizeof d->shapes[0]);
@@ -216,7 +225,7 @@ void ppg_decide_pending(psy_ppg_detector *d, int all)
 {
     while (d->n_pend > 0) {
         const ppg_candidate *c = &d->pend[0];
-        if (!all && c->peak_at + (int64_t)ceil(0.6 * pulse_interval(d)) + 2 >= d->f_done) break;
+        if (!all && (double)(d->f_done - c->peak_at - 2) <= 0.6 * pulse_interval(d) + 1) break;
         decide(d, c);
         memmove(d->pend, d->pend + 1, (size_t)(--d->n_pend) * sizeof d->pend[0]);
     }

@@ -1,0 +1,32 @@
+# An Empatica E4 folder as one recording (psyphys info), pulses of its BVP channel (psyphys beats
+# --channel BVP), clock-time event onsets; needs ../shared (skips otherwise).
+. "$(dirname "$0")/lib_cli.sh"
+E4=$SHARED/data/wesad_wrist/S7/S7_E4_Data
+[ -d "$E4" ] || exit 77
+
+expect_exit 0 "$PSYPHYS" info "$E4"
+expect_grep '^format +Empatica E4 folder' "$TMP/out"
+expect_grep '^start +2017-07-06T11:11:04Z' "$TMP/out"
+expect_grep ' BVP +PPG +- +64 ' "$TMP/out"
+expect_grep ' HR +HR +bpm +1 ' "$TMP/out"
+expect_grep ' IBI +RR +ms +irregular ' "$TMP/out"
+expect_grep ' device +tag' "$TMP/out"
+
+expect_exit 0 "$PSYPHYS" beats "$E4" --channel BVP -o "$TMP/bvp.tsv" --nn "$TMP/nn.tsv"
+expect_grep '^onset	sample	rr_ms	label	corrected	peak_sample	quality$' "$TMP/bvp.tsv"
+expect_grep '"beats": "PPG pulses' "$TMP/bvp.json"
+expect_grep '"fiducial": "foot' "$TMP/bvp.json"
+expect_grep '"kind": "artefact"' "$TMP/bvp.json"
+rows=$(wc -l < "$TMP/bvp.tsv")
+[ "$rows" -gt 5000 ] || fail "only $rows pulses in 6494 s"
+
+# Clock-time onsets: UTC instants and the recording's (UTC) wall clock.
+printf 'onset\tduration\ttrial_type\n2017-07-06T13:21:04+02:00\t60\tbaseline\n2017-07-06T11:21:05\t0\tnote\n' > "$TMP/ev.tsv"
+expect_exit 0 "$PSYPHYS" info "$E4" --events "$TMP/ev.tsv"
+expect_grep ' 600\.0000 +60\.0000 +file +baseline' "$TMP/out"
+expect_grep ' 601\.0000 +0\.0000 +file +note' "$TMP/out"
+# An EDF's start has no zone: a zoned onset is refused with the reason.
+printf 'onset\tlabel\n2011-04-04T12:58:02Z\tx\n' > "$TMP/evz.tsv"
+expect_exit 1 "$PSYPHYS" info "$SHARED/data/edf_pyedflib/test_generator.edf" --events "$TMP/evz.tsv"
+expect_grep 'names a time zone, but the recording.s start' "$TMP/err"
+finish
