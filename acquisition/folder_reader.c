@@ -157,7 +157,7 @@ psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *wh
         f->n_files++;
     }
     if (st == PSY_OK && (f->n_files == 0 || (tags >= 0 && f->n_files == 1)))
-        st = psy_fail(why, PSY_E_UNKNOWN_FORMAT, "is a directory, not a recording (no Empatica E4 "
+        st = psy_fail(why, PSY_E_IO, "is a directory, not a recording (no Empatica E4 "
                                                  "sensor files such as BVP.csv or EDA.csv in it)");
     for (int i = 0; st == PSY_OK && i < f->n_files; i++)
         st = add_file_channels(r, f, i, isnan(starts[i]) ? 0 : starts[i] - start, why);

@@ -153,8 +153,8 @@ int psy_opensignals_probe(const unsigned char *head, size_t n);
 psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
                                 psy_message *why);
 
-/* A session folder as one recording (folder_reader.c): an Empatica E4 export. PSY_E_UNKNOWN_FORMAT
- * ("is a directory, not a recording ...") when dir holds none. */
+/* A session folder as one recording (folder_reader.c): an Empatica E4 export. PSY_E_IO ("is a
+ * directory, not a recording ...") when dir holds none. */
 psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why);
 
 /* The WFDB header to open instead of `path`, or NULL: "rec" when rec.hea exists and rec does not;

@@ -105,7 +105,7 @@ static void explain(const psy_beat_list *b, const psy_channel_info *c, json_t *w
     if (b->n < 2) {
         snprintf(text, sizeof text, "%zu %s found on channel '%s': %s", b->n, b->pulses ? "pulse(s)" : "beat(s)",
                  c->label, total < 2 ? "the signal is shorter than two heartbeats"
-                 : gap_s > 0.9 * total ? "the channel is flat, missing or unusable"
+                 : gap_s > 0.9 * total ? (b->pulses ? "the channel is flat, missing or unusable" : "the channel is flat or missing")
                  : b->pulses ? "no pulses stand out (wrong channel or very noisy?)"
                              : "no QRS complexes stand out (wrong channel or very noisy?)");
         json_array_append_new(warnings, json_string(text));

@@ -123,7 +123,7 @@ static void test_e4_folder(void **state)
     psy_reader_close(r);
     /* A folder without E4 files. */
     psy_message w = {{0}};
-    assert_int_equal(psy_reader_open(shared_data("marsh"), NULL, &r, &w), PSY_E_UNKNOWN_FORMAT);
+    assert_int_equal(psy_reader_open(shared_data("marsh"), NULL, &r, &w), PSY_E_IO);
     assert_non_null(strstr(w.text, "is a directory, not a recording"));
 }
 
