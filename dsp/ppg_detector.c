@@ -78,7 +78,7 @@ static void clear_state(psy_ppg_detector *d)
     d->polarity = d->cfg.polarity;
     d->last_cand_peak = d->prev_cand_peak = -INFINITY;
     d->last_accepted = -INFINITY;
-    for (int64_t i = 0; i < 3 * d->ring_len; i++) d->ring[i] = NAN;
+    for (int64_t i = 0; i < PPG_RINGS * d->ring_len; i++) d->ring[i] = NAN;
 }
 
 psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_ppg_detector **out)
@@ -91,7 +91,7 @@ psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_pp
     double rate_p = config->rate_hz / k;
     int64_t ring_len = 1, need = (int64_t)ceil((config->polarity_s + 8.0) * rate_p);
     while (ring_len < need) ring_len *= 2;
-    psy_ppg_detector *d = calloc(1, sizeof *d + 3 * (size_t)ring_len * sizeof(double));
+    psy_ppg_detector *d = calloc(1, sizeof *d + PPG_RINGS * (size_t)ring_len * sizeof(double));
     if (!d) return PSY_E_NOMEM;
     d->cfg = *config;
     d->k = k;
@@ -112,12 +112,14 @@ psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_pp
     d->pol_block = (int64_t)llround(2.0 * rate_p);
     d->pol_needed = d->pol_block * (int64_t)ceil(config->polarity_s / 2.0);
     d->settle_len = (int64_t)llround(1.0 * rate_p);
+    d->lookback = (int64_t)ceil(4.0 * rate_p);
     d->flat_len = (int64_t)llround(config->flat_s * config->rate_hz);
     d->clip_len = (int64_t)llround(config->clip_s * config->rate_hz);
     if (d->clip_len < 3) d->clip_len = 3;
     if (d->flat_len <= d->clip_len) d->flat_len = d->clip_len + 1;
     d->env_rate = 1.0 / (3.0 * config->rate_hz);
     d->zbar_rate = 1.0 / (10.0 * rate_p);
+    d->inv_k = 1.0 / k;
     clear_state(d);
     *out = d;
     return PSY_OK;
@@ -136,7 +138,7 @@ psy_status psy_ppg_detector_copy(const psy_ppg_detector *d, psy_ppg_detector **o
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!d) return PSY_E_INVALID;
-    size_t size = sizeof *d + 3 * (size_t)d->ring_len * sizeof(double);
+    size_t size = sizeof *d + PPG_RINGS * (size_t)d->ring_len * sizeof(double);
     psy_ppg_detector *c = malloc(size);
     if (!c) return PSY_E_NOMEM;
     memcpy(c, d, size);
@@ -164,6 +166,8 @@ void ppg_emit_unusable(psy_ppg_detector *d, int64_t start, int64_t end, psy_ppg_
 
 /* ---- moving averages (stage B) ---- */
 
+/* The squared positive part of the band-passed signal at j, computed once when stage B reaches
+ * j (ppg_z holds it from then on). */
 static inline double squared_part(psy_ppg_detector *d, int64_t j)
 {
     double v = d->polarity * *ppg_y(d, j);
@@ -180,19 +184,19 @@ static void stage_b(psy_ppg_detector *d)
         d->b_seg = b + 1;
         return;
     }
+    double z = *ppg_z(d, b) = squared_part(d, b);
     int64_t from = d->b_seg + d->settle_len; /* the band-pass settles first */
     if (b - d->w2 + 1 < from) return;
     int64_t c = b - d->h2;
     if ((b - d->w2 + 1 - from) % d->w2 == 0) { /* exact sums now and then: no drift */
         d->sum_pulse = 0;
-        for (int64_t j = b - d->w2 + 1; j <= b; j++) d->sum_pulse += squared_part(d, j);
+        for (int64_t j = b - d->w2 + 1; j <= b; j++) d->sum_pulse += *ppg_z(d, j);
         d->sum_peak = 0;
-        for (int64_t j = c - d->h1; j <= c + d->h1; j++) d->sum_peak += squared_part(d, j);
+        for (int64_t j = c - d->h1; j <= c + d->h1; j++) d->sum_peak += *ppg_z(d, j);
     } else {
-        d->sum_pulse += squared_part(d, b) - squared_part(d, b - d->w2);
-        d->sum_peak += squared_part(d, c + d->h1) - squared_part(d, c - d->h1 - 1);
+        d->sum_pulse += z - *ppg_z(d, b - d->w2);
+        d->sum_peak += *ppg_z(d, c + d->h1) - *ppg_z(d, c - d->h1 - 1);
     }
-    double z = squared_part(d, b);
     double ma_pulse = d->sum_pulse / (double)d->w2, ma_peak = d->sum_peak / (double)d->w1;
     if (!d->zbar_init) {
         d->zbar = ma_pulse;
@@ -215,7 +219,7 @@ static void run_stage_b(psy_ppg_detector *d)
     if (!d->polarity) return;
     while (d->b < d->f_done) {
         stage_b(d);
-        ppg_decide_pending(d, 0);
+        if (d->n_pend) ppg_decide_pending(d, 0);
     }
 }
 
@@ -284,7 +288,7 @@ static void process_sample(psy_ppg_detector *d, double v)
         }
     }
     /* The ring would overwrite what stage B still needs: decide with what there is. */
-    if (!d->polarity && m - d->b >= d->ring_len - (int64_t)ceil(4.0 * d->rate_p)) decide_polarity(d);
+    if (!d->polarity && m - d->b >= d->ring_len - d->lookback) decide_polarity(d);
     run_stage_b(d);
 }
 
@@ -336,8 +340,9 @@ static void input_sample(psy_ppg_detector *d, double x)
             d->env_init = 1;
         }
         double range = d->env_hi - d->env_lo;
-        d->env_hi = fmax(x, d->env_hi - range * d->env_rate);
-        d->env_lo = fmin(x, d->env_lo + range * d->env_rate);
+        double hi = d->env_hi - range * d->env_rate, lo = d->env_lo + range * d->env_rate;
+        d->env_hi = x > hi ? x : hi;
+        d->env_lo = x < lo ? x : lo;
         if (d->have_last && x == d->last_x) {
             if (++d->run_len == d->flat_len) open_gap(d, d->run_start, PSY_PPG_FLAT);
         } else {
@@ -355,7 +360,7 @@ static void input_sample(psy_ppg_detector *d, double x)
     d->block_sum += x;
     d->block_nan |= isnan(x) || flat;
     if (++d->block_count == d->k) {
-        process_sample(d, d->block_nan ? NAN : d->block_sum / d->k);
+        process_sample(d, d->block_nan ? NAN : d->k == 1 ? d->block_sum : d->block_sum * d->inv_k);
         d->block_sum = 0;
         d->block_count = 0;
         d->block_nan = 0;

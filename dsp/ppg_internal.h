@@ -17,6 +17,7 @@
 #define PPG_REJECTS 4    /* consecutive rejected pulses alike enough to become the new template */
 #define PPG_CLIPS 8      /* recent clipped stretches */
 #define PPG_MAX_TAPS 129 /* of the fiducial low-pass */
+#define PPG_RINGS 4
 #define PPG_SHAPE_TRUST 0.9 /* a pulse this like the template is one, whatever its amplitude */
 
 /* A pulse found by the moving averages, with its fiducial points (processing-rate indices). */
@@ -37,9 +38,11 @@ struct psy_ppg_detector {
     double taps[PPG_MAX_TAPS];
     int64_t delay_b;              /* band-pass group delay, processing samples (rounded) */
     int64_t refractory, ring_len, pol_needed, pol_block, settle_len;
+    int64_t lookback;             /* the ring stage B may still read behind it */
     int64_t flat_len, clip_len;   /* input samples */
     double env_rate;              /* envelope relaxation per input sample */
     double zbar_rate;             /* the squared signal's running mean, per processing sample */
+    double inv_k;
     psy_biquad hp, lp;
 
     /* input level */
@@ -79,6 +82,7 @@ struct psy_ppg_detector {
     double interval;              /* median of ivals (0 until known), see pulse_interval */
     double last_accepted;         /* peak of the last accepted pulse; -inf none */
     double shapes[PPG_TEMPLATE][PPG_SHAPE];
+    double template_sum[PPG_SHAPE]; /* the sum of the n_shapes shapes */
     int n_shapes, shape_next;
     double rejects[PPG_REJECTS][PPG_SHAPE], reject_amps[PPG_REJECTS];
     int n_rejects;
@@ -93,13 +97,15 @@ struct psy_ppg_detector {
     psy_ppg_unusable unusable[PPG_QUEUE];
     int unusable_head, unusable_count;
 
-    double ring[];                /* x, y, f rings of ring_len processing samples each */
+    double ring[];                /* PPG_RINGS rings of ring_len processing samples: the input (x),
+                                     the band-pass (y), the low-pass (f), the squared part (z) */
 };
 
 /* ring_len is a power of two: a mask, not a division, per access. */
 static inline double *ppg_x(psy_ppg_detector *d, int64_t j) { return &d->ring[j & (d->ring_len - 1)]; }
 static inline double *ppg_y(psy_ppg_detector *d, int64_t j) { return &d->ring[d->ring_len + (j & (d->ring_len - 1))]; }
 static inline double *ppg_f(psy_ppg_detector *d, int64_t j) { return &d->ring[2 * d->ring_len + (j & (d->ring_len - 1))]; }
+static inline double *ppg_z(psy_ppg_detector *d, int64_t j) { return &d->ring[3 * d->ring_len + (j & (d->ring_len - 1))]; }
 
 /* Input sample of a processing-rate position (the centre of its block). */
 static inline double ppg_input_pos(const psy_ppg_detector *d, double j) { return j * d->k + 0.5 * (d->k - 1); }

@@ -11,7 +11,7 @@ static inline double up(psy_ppg_detector *d, int64_t j) { return d->polarity * *
 
 static double up_at(psy_ppg_detector *d, double t)
 {
-    int64_t j = (int64_t)floor(t);
+    int64_t j = (int64_t)t; /* t >= 0 */
     double a = t - (double)j;
     return a > 0 ? (1 - a) * up(d, j) + a * up(d, j + 1) : up(d, j);
 }
@@ -55,8 +55,11 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
     if (hi >= end) hi = end - 1;
     if (hi <= lo) return 0;
     int64_t p = lo;
-    for (int64_t j = lo + 1; j <= hi; j++)
-        if (up(d, j) > up(d, p)) p = j;
+    double best_up = up(d, lo);
+    for (int64_t j = lo + 1; j <= hi; j++) {
+        double v = up(d, j);
+        if (v > best_up) best_up = v, p = j;
+    }
     for (int64_t climb = 0; climb < d->h2 && p + 1 < end && up(d, p + 1) > up(d, p); climb++) p++;
     for (int64_t climb = 0; climb < d->h2 && p - 1 >= seg && up(d, p - 1) > up(d, p); climb++) p--;
     /* The foot lies between the previous pulse's peak and this one, at most 0.75 interval back. */
@@ -65,8 +68,11 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
     if (from < seg) from = seg;
     if ((double)from < d->last_cand_peak && d->last_cand_peak < (double)p) from = (int64_t)ceil(d->last_cand_peak);
     int64_t mi = p;
-    for (int64_t j = p - 1; j >= from; j--)
-        if (up(d, j) < up(d, mi)) mi = j;
+    double low = up(d, p);
+    for (int64_t j = p - 1; j >= from; j--) {
+        double v = up(d, j);
+        if (v < low) low = v, mi = j;
+    }
     if (p - mi < 2) return 0;
     /* The steepest point of the upstroke (central differences, parabolic refinement). */
     int64_t ks = mi + 1;
@@ -123,17 +129,23 @@ static int pulse_shape(psy_ppg_detector *d, const ppg_candidate *c, double *shap
     return 1;
 }
 
-/* Correlation of a unit shape with the mean of n unit shapes. */
-static double correlation(const double *shape, double shapes[][PPG_SHAPE], int n)
+/* Correlation of a unit shape with a template (the sum of unit shapes). */
+static double correlation(const double *shape, const double *sum)
 {
     double dot = 0, norm = 0;
     for (int i = 0; i < PPG_SHAPE; i++) {
-        double t = 0;
-        for (int k = 0; k < n; k++) t += shapes[k][i];
-        dot += shape[i] * t;
-        norm += t * t;
+        dot += shape[i] * sum[i];
+        norm += sum[i] * sum[i];
     }
     return norm > 0 ? dot / sqrt(norm) : NAN;
+}
+
+static void sum_shapes(double shapes[][PPG_SHAPE], int n, double *sum)
+{
+    for (int i = 0; i < PPG_SHAPE; i++) {
+        sum[i] = 0;
+        for (int k = 0; k < n; k++) sum[i] += shapes[k][i];
+    }
 }
 
 static int overlaps_clip(const psy_ppg_detector *d, int64_t start, int64_t end)
@@ -149,14 +161,17 @@ static int overlaps_clip(const psy_ppg_detector *d, int64_t start, int64_t end)
 static void maybe_adopt_rejects(psy_ppg_detector *d)
 {
     if (d->n_rejects < PPG_REJECTS) return;
-    double lo = INFINITY, hi = 0;
+    double lo = INFINITY, hi = 0, sum[PPG_SHAPE];
+    sum_shapes(d->rejects, PPG_REJECTS, sum);
     for (int k = 0; k < PPG_REJECTS; k++) {
-        if (correlation(d->rejects[k], d->rejects, PPG_REJECTS) < 0.8) goto shift;
-        lo = fmin(lo, d->reject_amps[k]), hi = fmax(hi, d->reject_amps[k]);
+        if (correlation(d->rejects[k], sum) < 0.8) goto shift;
+        if (d->reject_amps[k] < lo) lo = d->reject_amps[k];
+        if (d->reject_amps[k] > hi) hi = d->reject_amps[k];
     }
     if (hi > 2 * lo) goto shift;
     memcpy(d->shapes, d->rejects, sizeof d->rejects);
     d->n_shapes = PPG_REJECTS, d->shape_next = PPG_REJECTS % PPG_TEMPLATE;
+    memcpy(d->template_sum, sum, sizeof sum);
     memcpy(d->amps, d->reject_amps, sizeof d->reject_amps);
     d->n_amps = PPG_REJECTS, d->amp_next = PPG_REJECTS;
     d->n_rejects = 0;
@@ -181,9 +196,12 @@ static void accept(psy_ppg_detector *d, const ppg_candidate *c, const double *sh
     }
     push_history(d->amps, &d->n_amps, &d->amp_next, c->amplitude);
     if (shape && !(q < d->cfg.min_quality)) {
-        memcpy(d->shapes[d->shape_next], shape, sizeof d->shapes[0]);
+        double *slot = d->shapes[d->shape_next];
+        int full = d->n_shapes == PPG_TEMPLATE; /* then the oldest shape leaves the template */
+        for (int i = 0; i < PPG_SHAPE; i++) d->template_sum[i] += shape[i] - (full ? slot[i] : 0);
+        memcpy(slot, shape, sizeof d->shapes[0]);
+        if (!full) d->n_shapes++;
         d->shape_next = (d->shape_next + 1) % PPG_TEMPLATE;
-        if (d->n_shapes < PPG_TEMPLATE) d->n_shapes++;
     }
     d->last_accepted = c->peak;
     d->n_rejects = 0;
@@ -197,7 +215,7 @@ static void decide(psy_ppg_detector *d, const ppg_candidate *c)
 {
     double shape[PPG_SHAPE];
     int have_shape = pulse_shape(d, c, shape);
-    double q = have_shape && d->n_shapes >= 3 ? correlation(shape, d->shapes, d->n_shapes) : NAN;
+    double q = have_shape && d->n_shapes >= 3 ? correlation(shape, d->template_sum) : NAN;
     int64_t start = (int64_t)floor(ppg_input_pos(d, (double)c->lo));
     if (overlaps_clip(d, start, (int64_t)ceil(ppg_input_pos(d, c->peak + (double)d->h1)))) return;
     double ratio = d->cfg.amplitude_ratio;
