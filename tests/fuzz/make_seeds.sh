@@ -7,8 +7,8 @@
 set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
-for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg rr beats \
-    signals stream; do mkdir -p "$out/$t"; done
+for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg ppg rr \
+    beats signals stream; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -61,6 +61,7 @@ cp "$out/sndfile/empty.wav" "$out/sndfile/with_sidecar"
 
 # beats: the same ECG as a WFDB record (byte 1 = 0), and the RR series as a list (byte 1 = 1)
 cp "$out/ecg/beats250" "$out/beats/ecg250"
+cp "$out/ecg/beats250" "$out/ppg/signal250"
 # signals: byte 0 picks the analysis (0 HRV, 1 EDA, 2 breaths, 3 heart-rate responses)
 for k in 0 1 2 3; do { printf "\\00$k\\000"; tail -c +3 "$out/rr/ectopy"; } > "$out/signals/seed$k"; done
 { printf '\003\001'; tail -c +3 "$out/rr/ectopy"; } > "$out/beats/rr_list"
