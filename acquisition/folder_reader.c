@@ -1,14 +1,21 @@
-/* A session folder read as one recording: an Empatica E4 export (ACC.csv, BVP.csv, EDA.csv,
- * HR.csv, IBI.csv, TEMP.csv, tags.csv; each sensor file states its own Unix start and rate).
+/* Recordings made of several files, read as one:
+ *  - an Empatica E4 session folder (ACC.csv, BVP.csv, EDA.csv, HR.csv, IBI.csv, TEMP.csv,
+ *    tags.csv; each sensor file states its own Unix start and rate);
+ *  - a BIDS physio run split by rate (BIDS 1.10: sub-01_task-x_recording-<label>_physio.tsv.gz,
+ *    one file per rate, each with its StartTime), named by the run's physio name without the
+ *    recording entity (sub-01_task-x_physio.tsv.gz), which no file has.
  *
- * Each file is opened by its own reader; the folder's reader lists their channels on one time
- * base. The recording starts at the earliest file's start; a file that starts later (E4's HR.csv
- * starts 10 s after the others: its first value averages the first 10 s) has its channels begin
- * with missing samples (NaN) up to its start, so that sample i of every regular channel sits at
- * i / rate seconds from the recording's start, as in every other recording; irregular channels
- * (IBI) have their times shifted. A start that is not a whole number of samples after the
- * recording's is rounded to the nearest sample, with a warning giving the error. tags.csv's
- * button presses are events. */
+ * Each file is opened by its own reader; the combined reader lists their channels on one time
+ * base. It starts with the earliest file; a file that starts later (E4's HR.csv starts 10 s after
+ * the others: its first value averages the first 10 s) has its channels begin with missing
+ * samples (NaN) up to its start, so that sample i of every regular channel sits at i / rate
+ * seconds from the recording's start (plus the stretch onset: a BIDS StartTime), as in every
+ * other recording; irregular channels (IBI) have their times shifted. A start that is not a whole
+ * number of samples after the recording's is rounded to the nearest sample, with a warning giving
+ * the error. Events of every file are kept once (a run's _events.tsv, which every file of the run
+ * loads, and tags.csv's button presses). */
+#include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,9 +75,10 @@ static double unix_seconds(const psy_datetime *t)
                     t->minute * 60 + t->second) + (double)t->nanosecond * 1e-9;
 }
 
-/* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) as an E4 file. */
-static psy_status open_file(const char *dir, const char *name, psy_source **anchor, psy_reader **out,
-                            psy_message *why)
+/* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) with the reader of
+ * `format` (NULL: detected). */
+static psy_status open_file(const char *dir, const char *name, const char *format, psy_source **anchor,
+                            psy_reader **out, psy_message *why)
 {
     psy_source *src = NULL;
     psy_status st;
@@ -89,13 +97,29 @@ static psy_status open_file(const char *dir, const char *name, psy_source **anch
     }
     if (st != PSY_OK) return st;
     psy_open_options opt = psy_open_options_default();
-    opt.format = "empatica";
+    opt.format = format;
     st = psy_reader_open_source(src, &opt, out, why);
     if (st != PSY_OK) psy_source_close(src);
     return st;
 }
 
-static psy_status add_file_channels(psy_reader *r, folder *f, int file, double offset_s, psy_message *why)
+/* 1 when the recording has an event like e already (the same run events from another file). */
+static int has_event(const psy_reader *r, const psy_event *e)
+{
+    for (size_t i = 0; i < psy_reader_event_count(r); i++) {
+        const psy_event *o = psy_reader_event(r, i);
+        if (o->onset_s == e->onset_s && o->source == e->source && strcmp(o->label, e->label) == 0 &&
+            strcmp(o->detail, e->detail) == 0 &&
+            (o->duration_s == e->duration_s || (isnan(o->duration_s) && isnan(e->duration_s))))
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds file's channels, `offset_s` after the recording's start, and its events shifted by
+ * event_shift_s (E4 files time events from their own start; BIDS files in the run's frame). */
+static psy_status add_file_channels(psy_reader *r, folder *f, int file, double offset_s, double event_shift_s,
+                                    psy_message *why)
 {
     psy_reader *s = f->files[file];
     for (int c = 0; c < psy_reader_channel_count(s); c++) {
@@ -120,7 +144,8 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
     }
     for (size_t i = 0; i < psy_reader_event_count(s); i++) {
         psy_event e = *psy_reader_event(s, i);
-        e.onset_s += offset_s;
+        e.onset_s += event_shift_s;
+        if (has_event(r, &e)) continue;
         if (psy_reader_add_event(r, &e) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
@@ -130,37 +155,54 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
     return PSY_OK;
 }
 
-psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why)
+/* How the files' starts are compared: E4 files by their Unix start, BIDS files by their
+ * StartTime (the onset of their first stretch). */
+typedef enum time_base { BY_UNIX_START, BY_STRETCH_ONSET } time_base;
+
+static double file_start(psy_reader *s, time_base base)
 {
-    static const char *const names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
+    if (base == BY_STRETCH_ONSET) return psy_reader_stretch(s, 0)->onset_s;
+    psy_datetime t = psy_reader_start(s);
+    return t.known ? unix_seconds(&t) : NAN;
+}
+
+/* Opens the files `names` (those absent are skipped; `optional` marks files that make no
+ * recording alone) in dir as one recording named `format_name`. */
+static psy_status combine(const char *dir, const char *const *names, const int *optional, size_t n,
+                          const char *file_format, time_base base, const char *format_name,
+                          const char *none, psy_reader **out, psy_message *why)
+{
     *out = NULL;
     folder *f = calloc(1, sizeof *f);
-    psy_reader *r = psy_reader_new("Empatica E4 folder");
+    psy_reader *r = psy_reader_new(format_name);
     psy_source *anchor = NULL;
     psy_status st = f && r ? PSY_OK : PSY_E_NOMEM;
     double start = INFINITY, starts[FOLDER_FILES];
-    int tags = -1;
-    for (size_t i = 0; st == PSY_OK && i < sizeof names / sizeof names[0]; i++) {
+    int essential = 0;
+    for (size_t i = 0; st == PSY_OK && i < n && f->n_files < FOLDER_FILES; i++) {
         psy_reader *s = NULL;
         psy_message sub = {{0}};
-        psy_status fs = open_file(dir, names[i], &anchor, &s, &sub);
+        psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
         if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) continue; /* not in this export */
         if (fs != PSY_OK) {
             st = psy_fail(why, fs, "%s: %s", names[i], sub.text);
             break;
         }
-        psy_datetime t = psy_reader_start(s);
         f->files[f->n_files] = s;
-        starts[f->n_files] = t.known ? unix_seconds(&t) : NAN;
-        if (i == sizeof names / sizeof names[0] - 1) tags = f->n_files;
-        else if (t.known && starts[f->n_files] < start) start = starts[f->n_files];
+        starts[f->n_files] = file_start(s, base);
+        if (!optional || !optional[i]) {
+            essential++;
+            if (starts[f->n_files] < start) start = starts[f->n_files];
+        }
         f->n_files++;
     }
-    if (st == PSY_OK && (f->n_files == 0 || (tags >= 0 && f->n_files == 1)))
-        st = psy_fail(why, PSY_E_IO, "is a directory, not a recording (no Empatica E4 "
-                                                 "sensor files such as BVP.csv or EDA.csv in it)");
+    if (st == PSY_OK && !essential) st = psy_fail(why, PSY_E_IO, "%s", none);
+    if (st == PSY_OK && start == INFINITY) start = 0;
     for (int i = 0; st == PSY_OK && i < f->n_files; i++)
-        st = add_file_channels(r, f, i, isnan(starts[i]) ? 0 : starts[i] - start, why);
+    {
+        double offset = isnan(starts[i]) ? 0 : starts[i] - start;
+        st = add_file_channels(r, f, i, offset, base == BY_UNIX_START ? offset : 0, why);
+    }
     /* One stretch up to the last sample of any channel (IBI's beats may outlast the signals). */
     double longest = 0;
     for (int i = 0; st == PSY_OK && i < psy_reader_channel_count(r); i++) {
@@ -169,13 +211,14 @@ psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *wh
         if (c->rate_hz <= 0 && c->frames > 0) {
             st = folder_read_times(f, i, c->frames - 1, 1, &end);
             if (st != PSY_OK) st = psy_fail(why, st, "reading the times of '%s'", c->label);
+            if (base == BY_STRETCH_ONSET) end -= start;
         }
         if (end > longest) longest = end;
     }
-    if (st == PSY_OK && psy_reader_add_stretch(r, 0, longest) != PSY_OK)
+    if (st == PSY_OK && psy_reader_add_stretch(r, base == BY_STRETCH_ONSET ? start : 0, longest) != PSY_OK)
         st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     if (st == PSY_OK) {
-        psy_datetime t = psy_datetime_from_unix(start);
+        psy_datetime t = base == BY_UNIX_START ? psy_datetime_from_unix(start) : psy_reader_start(f->files[0]);
         psy_reader_set_start(r, &t);
         psy_reader_set_impl(r, &folder_ops, f);
         f = NULL;
@@ -190,4 +233,65 @@ psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *wh
     psy_reader_adopt_source(r, anchor);
     *out = r;
     return PSY_OK;
+}
+
+psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why)
+{
+    static const char *const names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
+    static const int optional[] = {0, 0, 0, 0, 0, 0, 1}; /* tags alone are no recording */
+    return combine(dir, names, optional, 7, "empatica", BY_UNIX_START, "Empatica E4 folder",
+                   "is a directory, not a recording (no Empatica E4 sensor files such as BVP.csv or "
+                   "EDA.csv in it)", out, why);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when `name` is `prefix` + "_recording-<label>" + `suffix` (label: letters and digits). */
+static int is_recording_of(const char *name, const char *prefix, const char *suffix)
+{
+    size_t np = strlen(prefix), ns = strlen(suffix), n = strlen(name);
+    if (n <= np + 11 + ns || strncmp(name, prefix, np) != 0 || strncmp(name + np, "_recording-", 11) != 0 ||
+        strcmp(name + n - ns, suffix) != 0)
+        return 0;
+    for (size_t i = np + 11; i < n - ns; i++)
+        if (!isalnum((unsigned char)name[i])) return 0;
+    return 1;
+}
+
+psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *why)
+{
+    *out = NULL;
+    const char *suffix = psy_has_suffix_ci(path, "_physio.tsv.gz") ? "_physio.tsv.gz"
+                         : psy_has_suffix_ci(path, "_physio.tsv")  ? "_physio.tsv"
+                                                                   : NULL;
+    if (!suffix) return PSY_E_NOT_FOUND;
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) : 1;
+    char *dir = malloc(dir_len + 1), *prefix = strdup(slash ? slash + 1 : path);
+    if (!dir || !prefix) {
+        free(dir), free(prefix);
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    memcpy(dir, slash ? path : ".", dir_len);
+    dir[dir_len] = '\0';
+    prefix[strlen(prefix) - strlen(suffix)] = '\0';
+    char *names[FOLDER_FILES];
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL && n < FOLDER_FILES;)
+        if (is_recording_of(e->d_name, prefix, suffix) && (names[n] = strdup(e->d_name)) != NULL) n++;
+    if (d) closedir(d);
+    psy_status st = PSY_E_NOT_FOUND;
+    if (n) {
+        qsort(names, n, sizeof names[0], compare_names);
+        st = combine(dir, (const char *const *)names, NULL, n, "bids", BY_STRETCH_ONSET, "BIDS physio run",
+                     "no file of the run", out, why);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(dir);
+    free(prefix);
+    return st;
 }

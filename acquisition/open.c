@@ -151,6 +151,8 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
     if (st == PSY_E_IO) {
         struct stat sb;
         if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return psy_open_e4_folder(path, out, why);
+        psy_status run = psy_open_bids_run(path, out, why); /* a BIDS run split by rate */
+        if (run != PSY_E_NOT_FOUND) return run;
         return psy_fail(why, st, "cannot open the file (missing or unreadable)");
     }
     if (st != PSY_OK) return psy_fail(why, st, "%s", psy_strerror(st));

@@ -1,0 +1,112 @@
+/* Recordings of several files read as one, on files written here: an Empatica E4 folder whose
+ * files start at different times (with a button press), and a BIDS physio run split by rate. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_e4_folder(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/e4", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "BVP.csv", "1560279825.000000\n4.000000\n1.5\n2.5\n3.5\n4.5\n5.5\n6.5\n7.5\n8.5\n");
+    write_text(dir, "HR.csv", "1560279826.500000\n2.000000\n70\n71\n");     /* 1.5 s later */
+    write_text(dir, "IBI.csv", "1560279825.000000, IBI\n0.9,0.85\n1.75,0.85\n");
+    write_text(dir, "tags.csv", "1560279827.25\n");
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_int_equal(psy_reader_channel_count(r), 3);
+    int hr = psy_reader_find_channel(r, "HR"), ibi = psy_reader_find_channel(r, "IBI");
+    const psy_channel_info *c = psy_reader_channel(r, hr);
+    assert_int_equal(c->frames, 3 + 2); /* 1.5 s at 2 Hz: 3 missing samples */
+    double v[5], t[2];
+    assert_int_equal(psy_reader_read(r, hr, 0, 5, v), PSY_OK);
+    assert_true(isnan(v[0]) && isnan(v[1]) && isnan(v[2]) && v[3] == 70 && v[4] == 71);
+    assert_int_equal(psy_reader_read(r, hr, 2, 2, v), PSY_OK); /* a block across the start */
+    assert_true(isnan(v[0]) && v[1] == 70);
+    assert_int_equal(psy_reader_read_times(r, hr, 3, 1, t), PSY_OK);
+    assert_true(t[0] == 1.5);
+    assert_int_equal(psy_reader_read_times(r, ibi, 0, 2, t), PSY_OK);
+    assert_true(t[0] == 0.9 && t[1] == 1.75);
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_true(psy_reader_event(r, 0)->onset_s == 2.25);
+    psy_datetime s = psy_reader_start(r);
+    assert_true(s.known && s.zone_known && s.hour == 19 && s.minute == 3 && s.second == 45);
+    assert_true(psy_reader_duration(r) == 2.5);
+    assert_int_equal(psy_reader_file_count(r), 4);
+    psy_reader_close(r);
+    /* A start that is not a whole number of samples later: rounded, with a warning. */
+    write_text(dir, "HR.csv", "1560279826.300000\n2.000000\n70\n71\n");
+    r = open_or_fail(dir);
+    assert_int_equal(psy_reader_channel(r, psy_reader_find_channel(r, "HR"))->frames, 3 + 2); /* 2.6 samples */
+    assert_true(has_warning(r, "HR starts 1.300000 s after the recording"));
+    psy_reader_close(r);
+    /* A broken file names itself; a folder without sensor files is not a recording. */
+    write_text(dir, "EDA.csv", "not a time\n4\n0.1\n");
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "EDA.csv: "));
+    char empty[1024];
+    snprintf(empty, sizeof empty, "%s/empty", test_tmpdir());
+    assert_int_equal(mkdir(empty, 0700), 0);
+    write_text(empty, "tags.csv", "1560279827.25\n");
+    assert_int_equal(psy_reader_open(empty, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "is a directory, not a recording"));
+}
+
+static void test_bids_run(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir();
+    write_text(dir, "sub-01_task-rest_recording-fast_physio.tsv", "0.1\n0.2\n0.3\n0.4\n0.5\n0.6\n0.7\n0.8\n");
+    write_text(dir, "sub-01_task-rest_recording-fast_physio.json",
+               "{\"SamplingFrequency\": 4, \"StartTime\": -1.0, \"Columns\": [\"cardiac\"]}");
+    write_text(dir, "sub-01_task-rest_recording-slow_physio.tsv", "2.0\n2.5\n");
+    write_text(dir, "sub-01_task-rest_recording-slow_physio.json",
+               "{\"SamplingFrequency\": 1, \"StartTime\": 0.0, \"Columns\": [\"eda\"], \"eda\": {\"Units\": \"uS\"}}");
+    write_text(dir, "sub-01_task-rest_events.tsv", "onset\tduration\ttrial_type\n0.5\t1\tgo\n");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sub-01_task-rest_physio.tsv", dir);
+    psy_reader *r = open_or_fail(path);
+    assert_string_equal(psy_reader_format(r), "BIDS physio run");
+    assert_int_equal(psy_reader_channel_count(r), 2);
+    int eda = psy_reader_find_channel(r, "eda");
+    assert_int_equal(psy_reader_channel(r, eda)->frames, 1 + 2); /* starts 1 s after the fast file */
+    double v[3], t[3];
+    assert_int_equal(psy_reader_read(r, eda, 0, 3, v), PSY_OK);
+    assert_true(isnan(v[0]) && v[1] == 2.0 && v[2] == 2.5);
+    assert_int_equal(psy_reader_read_times(r, eda, 1, 1, t), PSY_OK);
+    assert_true(t[0] == 0.0); /* the run's time frame: StartTime kept */
+    assert_int_equal(psy_reader_read_times(r, 0, 0, 1, t), PSY_OK);
+    assert_true(t[0] == -1.0);
+    assert_int_equal(psy_reader_event_count(r), 1); /* the run's events once */
+    assert_true(psy_reader_event(r, 0)->onset_s == 0.5);
+    psy_reader_close(r);
+    psy_message why = {{0}};
+    snprintf(path, sizeof path, "%s/sub-02_task-rest_physio.tsv", dir);
+    assert_int_equal(psy_reader_open(path, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "missing or unreadable"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_e4_folder),
+        cmocka_unit_test(test_bids_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
