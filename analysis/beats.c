@@ -83,23 +83,13 @@ static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, size_t *beat_cap,
     return PSY_OK;
 }
 
-/* Runs the detector over the channel block by block. */
-static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
-                             psy_message *why)
+psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn push, void *ctx,
+                              psy_message *why)
 {
     const psy_channel_info *info = psy_reader_channel(r, ch);
-    psy_ecg_detector_config dc = cfg->detector;
-    dc.rate_hz = info->rate_hz;
-    psy_ecg_detector *d = NULL;
-    psy_status st = psy_ecg_detector_create(&dc, &d);
-    if (st != PSY_OK) {
-        snprintf(why->text, sizeof why->text,
-                 "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
-        return st;
-    }
-    size_t block = cfg->block ? cfg->block : 65536, beat_cap = 0, gap_cap = 0;
+    if (!block) block = 65536;
     double *x = malloc(block * sizeof *x);
-    if (!x) st = PSY_E_NOMEM;
+    psy_status st = x ? PSY_OK : PSY_E_NOMEM;
     for (int64_t at = 0; st == PSY_OK && at < info->frames;) {
         int64_t n = info->frames - at < (int64_t)block ? info->frames - at : (int64_t)block;
         st = psy_reader_read(r, ch, at, n, x);
@@ -110,18 +100,48 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
         }
         for (size_t off = 0; off < (size_t)n && st == PSY_OK;) {
             size_t used = 0;
-            psy_ecg_detector_push(d, x + off, (size_t)n - off, &used);
+            st = push(ctx, x + off, (size_t)n - off, &used);
             off += used;
-            st = drain(d, b, &beat_cap, &gap_cap);
         }
         at += n;
     }
-    if (st == PSY_OK) {
-        psy_ecg_detector_finish(d);
-        st = drain(d, b, &beat_cap, &gap_cap);
-    }
     free(x);
-    psy_ecg_detector_destroy(d);
+    return st;
+}
+
+typedef struct ecg_feed {
+    psy_ecg_detector *d;
+    psy_beat_list *b;
+    size_t beat_cap, gap_cap;
+} ecg_feed;
+
+static psy_status push_ecg(void *ctx, const double *x, size_t n, size_t *used)
+{
+    ecg_feed *f = ctx;
+    psy_ecg_detector_push(f->d, x, n, used);
+    return drain(f->d, f->b, &f->beat_cap, &f->gap_cap);
+}
+
+/* Runs the detector over the channel block by block. */
+static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
+                             psy_message *why)
+{
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    psy_ecg_detector_config dc = cfg->detector;
+    dc.rate_hz = info->rate_hz;
+    ecg_feed f = {NULL, b, 0, 0};
+    psy_status st = psy_ecg_detector_create(&dc, &f.d);
+    if (st != PSY_OK) {
+        snprintf(why->text, sizeof why->text,
+                 "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
+        return st;
+    }
+    st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
+    if (st == PSY_OK) {
+        psy_ecg_detector_finish(f.d);
+        st = drain(f.d, b, &f.beat_cap, &f.gap_cap);
+    }
+    psy_ecg_detector_destroy(f.d);
     /* Onsets through the recording's time axis (EDF+D stretches). */
     for (size_t i = 0; i < b->n && st == PSY_OK; i++)
         st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);

@@ -4,6 +4,13 @@
 
 #include "psyphys/beats.h"
 
+/* Pushes channel ch of r, read block by block (block samples, 0: 65536), through push (a
+ * detector's push and drain; *used: how many it consumed) until every sample is consumed.
+ * PSY_OK, PSY_E_NOMEM, a read error (`why` names the channel and sample) or push's error. */
+typedef psy_status (*beats_push_fn)(void *ctx, const double *x, size_t n, size_t *used);
+psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn push, void *ctx,
+                              psy_message *why);
+
 /* b->rr_ms from the beats' positions on the channel (fractional samples; b->sample when
  * position is NULL) at rate_hz: NaN for the first beat and for every interval across one of
  * b->gaps or a jump of the recording's time axis (b->onset_s). PSY_OK or PSY_E_NOMEM. */

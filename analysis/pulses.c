@@ -79,6 +79,18 @@ static int compare_gaps(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
+typedef struct ppg_feed {
+    psy_ppg_detector *d;
+    pulse_lists *l;
+} ppg_feed;
+
+static psy_status push_ppg(void *ctx, const double *x, size_t n, size_t *used)
+{
+    ppg_feed *f = ctx;
+    psy_ppg_detector_push(f->d, x, n, used);
+    return drain(f->d, f->l);
+}
+
 /* Runs the detector over the channel block by block. */
 static psy_status detect(psy_reader *r, int ch, const psy_pulses_config *cfg, pulse_lists *l,
                          psy_message *why)
@@ -94,31 +106,13 @@ static psy_status detect(psy_reader *r, int ch, const psy_pulses_config *cfg, pu
                  info->rate_hz);
         return st;
     }
-    size_t block = cfg->block ? cfg->block : 65536;
-    double *x = malloc(block * sizeof *x);
-    if (!x) st = PSY_E_NOMEM;
-    for (int64_t at = 0; st == PSY_OK && at < info->frames;) {
-        int64_t n = info->frames - at < (int64_t)block ? info->frames - at : (int64_t)block;
-        st = psy_reader_read(r, ch, at, n, x);
-        if (st != PSY_OK) {
-            snprintf(why->text, sizeof why->text, "reading channel '%s' at sample %lld: %s",
-                     info->label, (long long)at, psy_strerror(st));
-            break;
-        }
-        for (size_t off = 0; off < (size_t)n && st == PSY_OK;) {
-            size_t used = 0;
-            psy_ppg_detector_push(d, x + off, (size_t)n - off, &used);
-            off += used;
-            st = drain(d, l);
-        }
-        at += n;
-    }
+    ppg_feed f = {d, l};
+    st = beats_feed_channel(r, ch, cfg->block, push_ppg, &f, why);
     if (st == PSY_OK) {
         psy_ppg_detector_finish(d);
         st = drain(d, l);
     }
     l->b->polarity = psy_ppg_detector_polarity(d);
-    free(x);
     psy_ppg_detector_destroy(d);
     /* Stretches come out as they close (an artefact after the flat run it contains): in order. */
     if (st == PSY_OK && l->b->n_gaps > 1) {
