@@ -103,23 +103,42 @@ static psy_status open_file(const char *dir, const char *name, const char *forma
     return st;
 }
 
-/* 1 when the recording has an event like e already (the same run events from another file). */
-static int has_event(const psy_reader *r, const psy_event *e)
+/* Events of every file, to be added once each (sorted, duplicates dropped). */
+typedef struct event_pool {
+    psy_event *ev;
+    size_t n, cap;
+} event_pool;
+
+static int compare_events(const void *a, const void *b)
 {
-    for (size_t i = 0; i < psy_reader_event_count(r); i++) {
-        const psy_event *o = psy_reader_event(r, i);
-        if (o->onset_s == e->onset_s && o->source == e->source && strcmp(o->label, e->label) == 0 &&
-            strcmp(o->detail, e->detail) == 0 &&
-            (o->duration_s == e->duration_s || (isnan(o->duration_s) && isnan(e->duration_s))))
-            return 1;
-    }
-    return 0;
+    const psy_event *x = a, *y = b;
+    if (x->onset_s != y->onset_s) return x->onset_s < y->onset_s ? -1 : 1;
+    int c = strcmp(x->label, y->label);
+    if (c) return c;
+    if ((c = strcmp(x->detail, y->detail)) != 0) return c;
+    if (x->source != y->source) return x->source < y->source ? -1 : 1;
+    int xn = isnan(x->duration_s), yn = isnan(y->duration_s);
+    if (xn || yn) return xn - yn;
+    return (x->duration_s > y->duration_s) - (x->duration_s < y->duration_s);
 }
 
-/* Adds file's channels, `offset_s` after the recording's start, and its events shifted by
- * event_shift_s (E4 files time events from their own start; BIDS files in the run's frame). */
+/* Adds the pool's events to r, each distinct one once (a run's _events.tsv is loaded by every
+ * file of the run). The labels stay owned by the files' readers. */
+static psy_status add_pooled_events(psy_reader *r, event_pool *p, psy_message *why)
+{
+    if (p->n) qsort(p->ev, p->n, sizeof *p->ev, compare_events);
+    for (size_t i = 0; i < p->n; i++) {
+        if (i && compare_events(&p->ev[i - 1], &p->ev[i]) == 0) continue;
+        if (psy_reader_add_event(r, &p->ev[i]) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    return PSY_OK;
+}
+
+/* Adds file's channels, `offset_s` after the recording's start, and puts its events in the pool
+ * shifted by event_shift_s (E4 files time events from their own start; BIDS files in the run's
+ * frame). */
 static psy_status add_file_channels(psy_reader *r, folder *f, int file, double offset_s, double event_shift_s,
-                                    psy_message *why)
+                                    event_pool *pool, psy_message *why)
 {
     psy_reader *s = f->files[file];
     for (int c = 0; c < psy_reader_channel_count(s); c++) {
@@ -142,11 +161,17 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
         f->ch = grown;
         f->ch[k] = fc;
     }
-    for (size_t i = 0; i < psy_reader_event_count(s); i++) {
+    size_t n_ev = psy_reader_event_count(s);
+    if (pool->n + n_ev > pool->cap) {
+        psy_event *grown = realloc(pool->ev, (pool->n + n_ev) * sizeof *grown);
+        if (!grown) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        pool->ev = grown;
+        pool->cap = pool->n + n_ev;
+    }
+    for (size_t i = 0; i < n_ev; i++) {
         psy_event e = *psy_reader_event(s, i);
         e.onset_s += event_shift_s;
-        if (has_event(r, &e)) continue;
-        if (psy_reader_add_event(r, &e) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        pool->ev[pool->n++] = e;
     }
     const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
     if (slash) name = slash + 1;
@@ -198,11 +223,13 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     }
     if (st == PSY_OK && !essential) st = psy_fail(why, PSY_E_IO, "%s", none);
     if (st == PSY_OK && start == INFINITY) start = 0;
-    for (int i = 0; st == PSY_OK && i < f->n_files; i++)
-    {
+    event_pool pool = {NULL, 0, 0};
+    for (int i = 0; st == PSY_OK && i < f->n_files; i++) {
         double offset = isnan(starts[i]) ? 0 : starts[i] - start;
-        st = add_file_channels(r, f, i, offset, base == BY_UNIX_START ? offset : 0, why);
+        st = add_file_channels(r, f, i, offset, base == BY_UNIX_START ? offset : 0, &pool, why);
     }
+    if (st == PSY_OK) st = add_pooled_events(r, &pool, why);
+    free(pool.ev);
     /* One stretch up to the last sample of any channel (IBI's beats may outlast the signals). */
     double longest = 0;
     for (int i = 0; st == PSY_OK && i < psy_reader_channel_count(r); i++) {
