@@ -52,9 +52,9 @@
  * latter's usable-PPG level is 0.86 over a 10-s window).
  *
  * Latency: a pulse is emitted at most psy_ppg_detector_latency() seconds after its peak (the
- * moving averages' half width, the end of the pulse's block and the quality window after the
- * peak, about 1.5 s at 40 bpm), plus, once, the polarity decision at the start; finish drains
- * the rest. */
+ * low-pass, the moving averages' width, the end of the pulse's block and the quality window
+ * after the peak: about 2 s), plus, once, the polarity decision at the start; finish drains the
+ * rest. */
 #ifndef PSYPHYS_PPG_H
 #define PSYPHYS_PPG_H
 
