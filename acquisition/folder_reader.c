@@ -29,7 +29,7 @@
 typedef struct folder_channel {
     int file, ch;      /* the file's reader and its channel */
     int64_t pad;       /* leading missing samples (regular channels) */
-    double shift_s;    /* added to the times of an irregular channel */
+    double shift_s;    /* added to the times of an irregular channel (its file's start) */
 } folder_channel;
 
 typedef struct folder {
@@ -145,7 +145,7 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
         const psy_channel_info *in = psy_reader_channel(s, c);
         psy_channel_info info = *in;
         snprintf(info.file_unit, sizeof info.file_unit, "%s", in->unit); /* read converted */
-        folder_channel fc = {file, c, 0, offset_s};
+        folder_channel fc = {file, c, 0, event_shift_s};
         if (in->rate_hz > 0) {
             double exact = offset_s * in->rate_hz;
             fc.pad = (int64_t)llround(exact);
@@ -308,11 +308,17 @@ psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *wh
     char *names[FOLDER_FILES];
     size_t n = 0;
     DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d)) != NULL && n < FOLDER_FILES;)
-        if (is_recording_of(e->d_name, prefix, suffix) && (names[n] = strdup(e->d_name)) != NULL) n++;
+    size_t more = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (!is_recording_of(e->d_name, prefix, suffix)) continue;
+        if (n < FOLDER_FILES && (names[n] = strdup(e->d_name)) != NULL) n++;
+        else more++;
+    }
     if (d) closedir(d);
     psy_status st = PSY_E_NOT_FOUND;
-    if (n) {
+    if (more) {
+        st = psy_fail(why, PSY_E_UNSUPPORTED, "the run has more than %d recording files", FOLDER_FILES);
+    } else if (n) {
         qsort(names, n, sizeof names[0], compare_names);
         st = combine(dir, (const char *const *)names, NULL, n, "bids", BY_STRETCH_ONSET, "BIDS physio run",
                      "no file of the run", out, why);
