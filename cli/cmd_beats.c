@@ -22,7 +22,8 @@ static void help(FILE *out)
             "                    else the first PPG);\n"
             "                    given twice, two ECG leads at one rate are combined: beats both\n"
             "                    show, and beats one shows where the other has none or no signal\n"
-            "  -o FILE           beats table: onset (s), sample, rr_ms, label, corrected; and its\n"
+            "  -o FILE           beats table: onset (s), sample, rr_ms, label, corrected (pulses:\n"
+            "                    the foot, and peak_sample, quality); and its\n"
             "                    JSON sidecar FILE.json with every setting and the counts\n"
             "  --nn FILE         the corrected NN series: onset (s), nn_ms, corrected\n"
             "  --format wfdb     also write a WFDB annotation file (annotator 'qrs') beside -o\n"
@@ -145,8 +146,10 @@ int cmd_beats(int argc, char **argv)
     }
     int ch = chs[0];
     int pulses = psy_reader_channel(r, ch)->type == PSY_CH_PPG;
-    if (pulses && n_labels == 2) {
-        cli_error(path, "beats: two --channel combine two ECG leads; '%s' is a PPG channel", labels[0]);
+    int ppg_second = n_labels == 2 && psy_reader_channel(r, chs[1])->type == PSY_CH_PPG;
+    if (n_labels == 2 && (pulses || ppg_second)) {
+        cli_error(path, "beats: two --channel combine two ECG leads; '%s' is a PPG channel",
+                  labels[pulses ? 0 : 1]);
         psy_reader_close(r);
         return CLI_USAGE;
     }

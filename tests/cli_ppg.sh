@@ -20,6 +20,10 @@ expect_grep '"kind": "artefact"' "$TMP/bvp.json"
 rows=$(wc -l < "$TMP/bvp.tsv")
 [ "$rows" -gt 5000 ] || fail "only $rows pulses in 6494 s"
 
+# A PPG channel is no second ECG lead.
+expect_exit 2 "$PSYPHYS" beats "$E4" --channel IBI --channel BVP
+expect_grep "'BVP' is a PPG channel" "$TMP/err"
+
 # Clock-time onsets: UTC instants and the recording's (UTC) wall clock.
 printf 'onset\tduration\ttrial_type\n2017-07-06T13:21:04+02:00\t60\tbaseline\n2017-07-06T11:21:05\t0\tnote\n' > "$TMP/ev.tsv"
 expect_exit 0 "$PSYPHYS" info "$E4" --events "$TMP/ev.tsv"
