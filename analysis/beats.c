@@ -395,6 +395,13 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
                  "two leads are combined only when both are regular signals at one rate");
         return PSY_E_INVALID;
     }
+    for (int i = 0; i < n_channels; i++)
+        if (psy_reader_channel(r, channels[i])->type == PSY_CH_PPG) {
+            /* The R-peak detector finds nothing meaningful on a pulse wave. */
+            snprintf(why->text, sizeof why->text, "channel '%s' is PPG: its beats are pulses "
+                     "(psy_pulses_detect), not R-peaks", psy_reader_channel(r, channels[i])->label);
+            return PSY_E_INVALID;
+        }
     psy_beats_config cfg = config ? *config : psy_beats_config_default();
     psy_beat_list *b = calloc(1, sizeof *b);
     if (!b) return PSY_E_NOMEM;

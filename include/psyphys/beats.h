@@ -54,9 +54,10 @@ typedef struct psy_beats_config {
 
 psy_beats_config psy_beats_config_default(void);
 
-/* Detects the beats of channel ch: an ECG-like channel (any regular channel) through the R-peak
- * detector, or an RR channel (type PSY_CH_RR, values in ms; irregular or regular) taken as it
- * is. Then classifies and corrects the RR series, stretch by stretch (no interval spans a gap).
+/* Detects the beats of channel ch: an ECG-like channel (any regular channel but a PPG one) through
+ * the R-peak detector, or an RR channel (type PSY_CH_RR, values in ms; irregular or regular)
+ * taken as it is. Then classifies and corrects the RR series, stretch by stretch (no interval
+ * spans a gap). A PPG channel is refused (PSY_E_INVALID, `why` says so): psy_pulses_detect.
  * *out is NULL on failure. PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the channel. */
 psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
                             psy_beat_list **out, psy_message *why);
