@@ -149,10 +149,16 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
     psy_status st = psy_source_open_path(hea ? hea : path, &src);
     free(hea);
     if (st == PSY_E_IO) {
+        /* Several files as one: an E4 folder, a BIDS run split by rate (named without its
+         * recording entity). Each file declares its rate: the rate rule applies to the whole. */
         struct stat sb;
-        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return psy_open_e4_folder(path, out, why);
-        psy_status run = psy_open_bids_run(path, out, why); /* a BIDS run split by rate */
-        if (run != PSY_E_NOT_FOUND) return run;
+        int dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+        psy_status many = dir ? psy_open_e4_folder(path, out, why) : psy_open_bids_run(path, out, why);
+        if (many == PSY_OK) {
+            psy_open_options opt = options ? *options : psy_open_options_default();
+            apply_given_rate(*out, &opt);
+        }
+        if (many != PSY_E_NOT_FOUND) return many;
         return psy_fail(why, st, "cannot open the file (missing or unreadable)");
     }
     if (st != PSY_OK) return psy_fail(why, st, "%s", psy_strerror(st));

@@ -146,10 +146,8 @@ int cmd_beats(int argc, char **argv)
     }
     int ch = chs[0];
     int pulses = psy_reader_channel(r, ch)->type == PSY_CH_PPG;
-    int ppg_second = n_labels == 2 && psy_reader_channel(r, chs[1])->type == PSY_CH_PPG;
-    if (n_labels == 2 && (pulses || ppg_second)) {
-        cli_error(path, "beats: two --channel combine two ECG leads; '%s' is a PPG channel",
-                  labels[pulses ? 0 : 1]);
+    if (pulses && n_labels == 2) { /* the second was checked as ECG or RR */
+        cli_error(path, "beats: two --channel combine two ECG leads; '%s' is a PPG channel", labels[0]);
         psy_reader_close(r);
         return CLI_USAGE;
     }

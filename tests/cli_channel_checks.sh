@@ -26,7 +26,7 @@ expect_grep "channel 'EDA' is EDA, not RESP: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --hr ECG
 expect_grep "channel 'ECG' is ECG, not HR: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" beats "$DEMO" --channel EDA
-expect_grep "channel 'EDA' is EDA, not ECG or RR: refused" "$TMP/err"
+expect_grep "channel 'EDA' is EDA, not ECG, RR or PPG: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" hrv "$DEMO" --channel RSP
 expect_grep "channel 'RSP' is RESP, not ECG or RR: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" eda "$DEMO" --channel ECG

@@ -20,9 +20,17 @@ expect_grep '"kind": "artefact"' "$TMP/bvp.json"
 rows=$(wc -l < "$TMP/bvp.tsv")
 [ "$rows" -gt 5000 ] || fail "only $rows pulses in 6494 s"
 
-# A PPG channel is no second ECG lead.
-expect_exit 2 "$PSYPHYS" beats "$E4" --channel IBI --channel BVP
+# A PPG channel is no ECG lead to combine with another.
+expect_exit 1 "$PSYPHYS" beats "$E4" --channel IBI --channel BVP
+expect_grep "channel 'BVP' is PPG, not ECG or RR" "$TMP/err"
+expect_exit 2 "$PSYPHYS" beats "$E4" --channel BVP --channel IBI
 expect_grep "'BVP' is a PPG channel" "$TMP/err"
+# --fs on a folder whose files declare their rates: kept, with a note; --override-fs scales them.
+expect_exit 0 "$PSYPHYS" info "$E4" --fs 100
+expect_grep 'the file declares 64 Hz' "$TMP/out"
+expect_exit 0 "$PSYPHYS" info "$E4" --fs 128 --override-fs
+expect_grep ' BVP +PPG +- +128 ' "$TMP/out"
+expect_grep ' HR +HR +bpm +2 ' "$TMP/out"
 
 # Clock-time onsets: UTC instants and the recording's (UTC) wall clock.
 printf 'onset\tduration\ttrial_type\n2017-07-06T13:21:04+02:00\t60\tbaseline\n2017-07-06T11:21:05\t0\tnote\n' > "$TMP/ev.tsv"
