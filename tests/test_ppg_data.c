@@ -82,6 +82,45 @@ static void test_marsh_floors(void **state)
     }
 }
 
+/* Real finger PPG stored upside down (as devices recording transmitted light do): the detector
+ * decides the polarity from the signal and finds the same feet. */
+static void test_marsh_inverted(void **state)
+{
+    (void)state;
+    psy_reader *r = open_shared("marsh/0017_ppg.hea", 0);
+    const psy_channel_info *c = psy_reader_channel(r, 0);
+    int64_t n = c->frames < 300 * 500 ? c->frames : 300 * 500;
+    double *x = malloc((size_t)n * sizeof *x);
+    assert_int_equal(psy_reader_read(r, 0, 0, n, x), PSY_OK);
+    double *feet[2];
+    size_t count[2];
+    for (int k = 0; k < 2; k++) {
+        psy_ppg_detector_config cfg = psy_ppg_detector_config_default(c->rate_hz);
+        psy_ppg_detector *d = NULL;
+        assert_int_equal(psy_ppg_detector_create(&cfg, &d), PSY_OK);
+        feet[k] = malloc(2000 * sizeof(double));
+        count[k] = 0;
+        psy_ppg_pulse p[64];
+        psy_ppg_unusable u[64];
+        for (int64_t at = 0; at <= n; at += 1000) {
+            size_t used = 0, m;
+            if (at < n) psy_ppg_detector_push(d, x + at, (size_t)(n - at < 1000 ? n - at : 1000), &used);
+            else psy_ppg_detector_finish(d);
+            while ((m = psy_ppg_detector_pop_pulses(d, p, 64)) > 0)
+                for (size_t i = 0; i < m && count[k] < 2000; i++) feet[k][count[k]++] = p[i].foot;
+            while (psy_ppg_detector_pop_unusable(d, u, 64) > 0) {}
+        }
+        assert_int_equal(psy_ppg_detector_polarity(d), k ? -1 : 1);
+        psy_ppg_detector_destroy(d);
+        for (int64_t i = 0; i < n; i++) x[i] = -x[i];
+    }
+    print_message("marsh 0017, 300 s: %zu pulses as recorded, %zu inverted\n", count[0], count[1]);
+    assert_int_equal(count[0], count[1]);
+    for (size_t i = 0; i < count[0]; i++) assert_true(fabs(feet[0][i] - feet[1][i]) < 1e-6);
+    free(feet[0]), free(feet[1]), free(x);
+    psy_reader_close(r);
+}
+
 static void test_e4_folder(void **state)
 {
     (void)state;
@@ -192,6 +231,7 @@ int main(void)
     require_shared_data();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marsh_floors),
+        cmocka_unit_test(test_marsh_inverted),
         cmocka_unit_test(test_e4_folder),
         cmocka_unit_test(test_clock_time_events),
     };
