@@ -29,6 +29,7 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b->nn_onset_s);
     free(b->nn_corrected);
     free(b->peak_sample);
+    free(b->upstroke_s);
     free(b->quality);
     free(b->gap_reason);
     free(b);

@@ -17,6 +17,7 @@ psy_pulses_config psy_pulses_config_default(void)
 typedef struct pulse_lists {
     psy_beat_list *b;
     double *foot;       /* fractional sample of each foot */
+    double *upstroke;   /* and of its steepest upstroke */
     size_t cap, gap_cap;
 } pulse_lists;
 
@@ -34,7 +35,8 @@ static int add_pulse(pulse_lists *l, const psy_ppg_pulse *p)
         size_t n = l->cap ? 2 * l->cap : 1024;
         if (!grow(&b->sample, sizeof *b->sample, n) || !grow(&b->amplitude, sizeof *b->amplitude, n) ||
             !grow(&b->peak_sample, sizeof *b->peak_sample, n) || !grow(&b->quality, sizeof *b->quality, n) ||
-            !grow(&b->onset_s, sizeof *b->onset_s, n) || !grow(&l->foot, sizeof *l->foot, n))
+            !grow(&b->onset_s, sizeof *b->onset_s, n) || !grow(&b->upstroke_s, sizeof *b->upstroke_s, n) ||
+            !grow(&l->foot, sizeof *l->foot, n) || !grow(&l->upstroke, sizeof *l->upstroke, n))
             return 0;
         l->cap = n;
     }
@@ -42,6 +44,7 @@ static int add_pulse(pulse_lists *l, const psy_ppg_pulse *p)
     b->amplitude[b->n] = p->amplitude;
     b->peak_sample[b->n] = p->peak;
     b->quality[b->n] = p->quality;
+    l->upstroke[b->n] = p->upstroke;
     l->foot[b->n++] = p->foot;
     return 1;
 }
@@ -132,6 +135,7 @@ static psy_status detect(psy_reader *r, int ch, const psy_pulses_config *cfg, pu
     for (size_t i = 0; i < l->b->n && st == PSY_OK; i++) {
         st = psy_reader_read_times(r, ch, l->b->sample[i], 1, &l->b->onset_s[i]);
         l->b->onset_s[i] += (l->foot[i] - (double)l->b->sample[i]) / info->rate_hz;
+        l->b->upstroke_s[i] = l->b->onset_s[i] + (l->upstroke[i] - l->foot[i]) / info->rate_hz;
     }
     return st;
 }
@@ -152,13 +156,14 @@ psy_status psy_pulses_detect(psy_reader *r, int ch, const psy_pulses_config *con
         return PSY_E_INVALID;
     }
     psy_pulses_config cfg = config ? *config : psy_pulses_config_default();
-    pulse_lists l = {calloc(1, sizeof *l.b), NULL, 0, 0};
+    pulse_lists l = {calloc(1, sizeof *l.b), NULL, NULL, 0, 0};
     if (!l.b) return PSY_E_NOMEM;
     l.b->pulses = 1;
     psy_status st = detect(r, ch, &cfg, &l, why);
     if (st == PSY_OK) st = beats_rr_from_positions(l.b, l.foot, info->rate_hz);
     if (st == PSY_OK) st = beats_classify_runs(l.b, &cfg.rr);
     free(l.foot);
+    free(l.upstroke);
     if (st != PSY_OK) {
         if (!why->text[0]) snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
         psy_beat_list_free(l.b);

@@ -11,6 +11,7 @@
 #include "psyphys/ecg_quality.h"
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"
+#include "psyphys/pat.h"
 #include "psyphys/hrv.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"

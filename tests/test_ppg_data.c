@@ -64,6 +64,10 @@ static void test_marsh_floors(void **state)
                       subjects[s].id, b->n, n_r, count_pct, med_pct);
         assert_true(fabs(count_pct) <= subjects[s].count_pct);
         assert_true(fabs(med_pct) <= 1.0);
+        for (size_t i = 0; i < b->n; i++) { /* the steepest upstroke between the foot and the peak */
+            assert_true(b->upstroke_s[i] >= b->onset_s[i]);
+            assert_true(b->upstroke_s[i] <= b->onset_s[i] + (double)(b->peak_sample[i] - b->sample[i]) / rate);
+        }
         if (s == 0) { /* read in small blocks: the same pulses (streaming = one-shot) */
             psy_pulses_config cfg = psy_pulses_config_default();
             cfg.block = 777;
@@ -71,6 +75,7 @@ static void test_marsh_floors(void **state)
             assert_int_equal(psy_pulses_detect(ppg, 0, &cfg, &small, &why), PSY_OK);
             assert_int_equal(small->n, b->n);
             assert_memory_equal(small->onset_s, b->onset_s, b->n * sizeof b->onset_s[0]);
+            assert_memory_equal(small->upstroke_s, b->upstroke_s, b->n * sizeof b->upstroke_s[0]);
             assert_int_equal(small->n_gaps, b->n_gaps);
             psy_beat_list_free(small);
         }

@@ -41,6 +41,8 @@ typedef struct psy_beat_list {
      * intervals make pulse rate variability, not heart rate variability (psyphys/ppg.h). */
     int pulses;
     int64_t *peak_sample;          /* systolic peak of each pulse */
+    double *upstroke_s;            /* the steepest point of each pulse's upstroke, seconds from the
+                                      recording start (interpolated) */
     double *quality;               /* template correlation, -1 .. 1 (NaN for the first pulses) */
     psy_ppg_reason *gap_reason;    /* n_gaps entries */
     int polarity;                  /* +1: pulses rise in the channel, -1: they fall (inverted) */
