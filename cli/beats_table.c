@@ -244,6 +244,25 @@ static void add_sidecar(json_t *sidecar, psy_reader *r, const int chs[2], json_t
     explain(b, c, json_object_get(sidecar, "warnings"));
 }
 
+const char cli_prv_text[] = "pulse rate variability (PRV): intervals between PPG pulse feet, not heart rate "
+                            "variability (the pulse transit time varies with breathing and blood pressure; PRV "
+                            "runs a little higher at rest, further off in movement)";
+
+void cli_pulses_variability_sidecar(const char *path, json_t *sidecar, psy_reader *r, int ch, const psy_beat_list *b)
+{
+    json_object_set_new(sidecar, "variability", json_string(cli_prv_text));
+    psy_pulses_config cfg = psy_pulses_config_default();
+    json_t *settings = pulse_settings_json(&cfg, b);
+    json_object_set(sidecar, "pulse_detector", json_object_get(settings, "detector"));
+    json_decref(settings);
+    json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));
+    json_t *warnings = json_object_get(sidecar, "warnings");
+    size_t before = json_array_size(warnings);
+    explain(b, psy_reader_channel(r, ch), warnings);
+    for (size_t i = before; i < json_array_size(warnings); i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(warnings, i)));
+}
+
 void cli_print_warnings(const char *path, json_t *sidecar)
 {
     json_t *warnings = json_object_get(sidecar, "warnings");

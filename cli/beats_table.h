@@ -26,6 +26,15 @@ void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
 void cli_pulses_sidecar(json_t *sidecar, psy_reader *r, int ch, const psy_pulses_config *cfg,
                         const psy_beat_list *b);
 
+/* What the variability of pulse intervals is, for a sidecar's "variability". */
+extern const char cli_prv_text[];
+
+/* For the variability of a PPG channel's pulses (psyphys hrv): says in the sidecar that it is
+ * pulse rate variability, records the pulse detector's settings ("pulse_detector") and the
+ * unusable stretches ("gaps"), and adds (and prints) the warnings about them to its "warnings". */
+void cli_pulses_variability_sidecar(const char *path, json_t *sidecar, psy_reader *r, int ch,
+                                    const psy_beat_list *b);
+
 /* Prints a sidecar's warnings on stderr, one line each, naming the input. */
 void cli_print_warnings(const char *path, json_t *sidecar);
 

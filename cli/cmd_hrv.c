@@ -1,5 +1,6 @@
-/* psyphys hrv — HRV of a recording (ECG or RR channel) or of a beats table, over the whole
- * series or over windows; TSV or JSON with a sidecar holding every setting. */
+/* psyphys hrv — HRV of a recording (ECG or RR channel; pulse rate variability of a PPG channel)
+ * or of a beats table, over the whole series or over windows; TSV or JSON with a sidecar holding
+ * every setting. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@ static void help(FILE *out)
             "                   [--overwrite] [input options]\n\n"
             "Heart rate variability of the NN series: time domain, Welch and Lomb-Scargle spectra,\n"
             "Poincare, SampEn/ApEn, DFA. FILE is a recording (R-peaks are detected on its ECG channel,\n"
-            "or its RR channel is used), a WFDB annotation record without signals (its annotations are\n"
-            "the beats), an RR/IBI text file, or a beats table from 'psyphys beats'.\n"
+            "or its RR channel is used, or pulses on its PPG channel: pulse rate variability, said in\n"
+            "the sidecar with the unusable stretches), a WFDB annotation record without signals (its\n"
+            "annotations are the beats), an RR/IBI text file, or a beats table from 'psyphys beats'.\n"
             "Metrics a series is too short for are n/a; the reasons go to the sidecar.\n\n"
-            "  --channel LABEL     the channel (default: the first ECG channel, else the first RR)\n"
+            "  --channel LABEL     the channel (default: the first ECG channel, else the first RR,\n"
+            "                      else the first PPG)\n"
             "  --correction C      lipponen (default): artefacts corrected (Lipponen & Tarvainen 2019);\n"
             "                      pcst (default of --preset pcst): PCST's removal, in order, of\n"
             "                      intervals >= 4 s, of those changing >= 20 %% against both the median\n"
@@ -80,7 +83,8 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-/* "onset\tsample\trr_ms\tlabel\tcorrected": a table written by psyphys beats. */
+/* "onset\tsample\trr_ms\tlabel\tcorrected": a table written by psyphys beats (1; 2: of the pulses
+ * of a PPG channel, with peak_sample and quality). */
 static int is_beats_table(const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -88,7 +92,7 @@ static int is_beats_table(const char *path)
     char line[128] = "";
     int yes = fgets(line, sizeof line, fp) && strncmp(line, "onset\tsample\trr_ms\tlabel", 24) == 0;
     fclose(fp);
-    return yes;
+    return yes ? 1 + (strstr(line, "\tpeak_sample\t") != NULL) : 0;
 }
 
 /* Reads a beats table: onset, sample, rr_ms (n/a after a gap), label, corrected. */
@@ -155,13 +159,15 @@ static int read_beats_table(const char *path, hrv_correction correct, hrv_series
     return ok;
 }
 
-/* The beats of a recording's channel, corrected (their NN series) or raw. */
-static int recording_series(psy_reader *r, int ch, const char *path, int correct, hrv_series *s)
+/* The beats of a recording's channel (the pulses of a PPG channel: kept in *pulses for the
+ * sidecar), corrected (their NN series) or raw. */
+static int recording_series(psy_reader *r, int ch, const char *path, int correct, hrv_series *s,
+                            psy_beat_list **pulses)
 {
-    psy_beats_config cfg = psy_beats_config_default();
     psy_beat_list *b = NULL;
     psy_message why = {{0}};
-    psy_status st = psy_beats_detect(r, ch, &cfg, &b, &why);
+    psy_status st = psy_reader_channel(r, ch)->type == PSY_CH_PPG ? psy_pulses_detect(r, ch, NULL, &b, &why)
+                                                                  : psy_beats_detect(r, ch, NULL, &b, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return 0;
@@ -180,7 +186,8 @@ static int recording_series(psy_reader *r, int ch, const char *path, int correct
         s->counts = b->counts;
         for (size_t i = 0; correct && i < b->n_nn; i++) s->corrected += b->nn_corrected[i];
     }
-    psy_beat_list_free(b);
+    if (ok && b->pulses) *pulses = b;
+    else psy_beat_list_free(b);
     return ok;
 }
 
@@ -621,12 +628,14 @@ int cmd_hrv(int argc, char **argv)
     }
 
     hrv_series s = {0};
+    psy_beat_list *pulses = NULL;
     psy_reader *r = NULL;
     json_t *sidecar = NULL;
     cli_output outs[3] = {{0}};
     int n_out = 0;
     int rc = CLI_FAILED, ch = -1;
-    if (is_beats_table(path)) {
+    int table = is_beats_table(path);
+    if (table) {
         if (!read_beats_table(path, correct, &s)) goto done;
         char sha[65];
         if (!cli_sha256_file(path, sha)) {
@@ -636,6 +645,7 @@ int cmd_hrv(int argc, char **argv)
         sidecar = json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "psyphys_version", psy_version(), "command", "hrv",
                             "input", "path", path, "sha256", sha, "format", "psyphys beats table");
         json_object_set_new(sidecar, "warnings", json_array());
+        if (table == 2) json_object_set_new(sidecar, "variability", json_string(cli_prv_text));
     } else {
         r = cli_open_recording(path, &in);
         if (!r) goto done;
@@ -648,9 +658,9 @@ int cmd_hrv(int argc, char **argv)
         if (from_annotations) {
             if (!hrv_series_from_annotations(r, path, annotations == 1, correct, &s)) goto done;
         } else {
-            static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}; /* --channel, else these */
-            ch = cli_pick_channel(r, path, label, heart, 2, "ECG or RR");
-            if (ch < 0 || !recording_series(r, ch, path, correct == HRV_CORRECT_LIPPONEN, &s)) goto done;
+            static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG}; /* --channel, else */
+            ch = cli_pick_channel(r, path, label, heart, 3, "ECG, RR or PPG");
+            if (ch < 0 || !recording_series(r, ch, path, correct == HRV_CORRECT_LIPPONEN, &s, &pulses)) goto done;
         }
         sidecar = cli_sidecar_new("hrv", path, r);
         if (!sidecar) goto done;
@@ -664,6 +674,7 @@ int cmd_hrv(int argc, char **argv)
                                                               "type", psy_channel_type_name(c->type)));
         }
         cli_sidecar_warnings(sidecar, r);
+        if (pulses) cli_pulses_variability_sidecar(path, sidecar, r, ch, pulses);
     }
     json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step, pcst));
 
@@ -789,6 +800,7 @@ done:
     if (n_out) cli_output_abort_all(outs, n_out);
     json_decref(sidecar);
     hrv_series_free(&s);
+    psy_beat_list_free(pulses);
     psy_reader_close(r);
     psy_hrv_destroy(h);
     return rc;

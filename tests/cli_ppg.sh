@@ -1,5 +1,6 @@
 # An Empatica E4 folder as one recording (psyphys info), pulses of its BVP channel (psyphys beats
-# --channel BVP), clock-time event onsets; needs ../shared (skips otherwise).
+# --channel BVP) and their pulse rate variability (psyphys hrv), clock-time event onsets; needs
+# ../shared (skips otherwise).
 . "$(dirname "$0")/lib_cli.sh"
 E4=$SHARED/data/wesad_wrist/S7/S7_E4_Data
 [ -d "$E4" ] || exit 77
@@ -19,6 +20,22 @@ expect_grep '"fiducial": "foot' "$TMP/bvp.json"
 expect_grep '"kind": "artefact"' "$TMP/bvp.json"
 rows=$(wc -l < "$TMP/bvp.tsv")
 [ "$rows" -gt 5000 ] || fail "only $rows pulses in 6494 s"
+
+# Pulse rate variability of the BVP channel, and of its pulses table: said in the sidecars, with
+# the unusable stretches (warned about on stderr).
+expect_exit 0 "$PSYPHYS" hrv "$E4" --channel BVP --window 300 -o "$TMP/prv.tsv"
+expect_grep '"variability": "pulse rate variability' "$TMP/prv.json"
+expect_grep '"type": "PPG"' "$TMP/prv.json"
+expect_grep '"fiducial": "foot' "$TMP/prv.json"
+expect_grep '"kind": "artefact"' "$TMP/prv.json"
+expect_grep 'warning: .* without usable pulses' "$TMP/err"
+[ "$(wc -l < "$TMP/prv.tsv")" -gt 15 ] || fail "fewer than 15 five-minute windows of PRV"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/bvp.tsv" -o "$TMP/prv_table.tsv"
+expect_grep '"variability": "pulse rate variability' "$TMP/prv_table.json"
+# Without --channel: the E4's own IBI list (an RR channel) before the BVP.
+expect_exit 0 "$PSYPHYS" hrv "$E4" -o "$TMP/ibi.tsv"
+expect_grep '"label": "IBI"' "$TMP/ibi.json"
+if grep -q '"variability"' "$TMP/ibi.json"; then fail "the IBI list's HRV called PRV"; fi
 
 # A PPG channel is no ECG lead to combine with another.
 expect_exit 1 "$PSYPHYS" beats "$E4" --channel IBI --channel BVP
