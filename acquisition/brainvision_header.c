@@ -325,7 +325,7 @@ static int parse_date(const char *s, size_t n, psy_datetime *t)
         }
     if (v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60)
         return 0;
-    *t = (psy_datetime){1, v[0], v[1], v[2], v[3], v[4], v[5], (int64_t)v[6] * 1000};
+    *t = (psy_datetime){1, v[0], v[1], v[2], v[3], v[4], v[5], (int64_t)v[6] * 1000, 0, 0}; /* zone unknown */
     return 1;
 }
 

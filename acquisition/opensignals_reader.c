@@ -202,7 +202,7 @@ static void parse_start(psy_reader *r, json_t *dev)
     if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
         !(s >= 0) || s >= 61)
         return;
-    psy_datetime t = {1, y, mo, d, h, mi, (int)s, (int64_t)llround((s - floor(s)) * 1e9)};
+    psy_datetime t = {1, y, mo, d, h, mi, (int)s, (int64_t)llround((s - floor(s)) * 1e9), 0, 0}; /* local */
     if (t.nanosecond > 999999999) t.nanosecond = 999999999;
     psy_reader_set_start(r, &t);
 }

@@ -195,6 +195,12 @@ int xdf_file_datetime(const char *xml, size_t len, psy_datetime *out)
     if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
         sec > 60)
         return 0;
-    *out = (psy_datetime){1, y, mo, d, h, mi, sec, 0};
+    /* LabRecorder writes the zone as +HHMM (Z and +HH:MM taken too); a fraction is skipped */
+    const char *z = rest;
+    if (*z == '.') z += 1 + strspn(z + 1, "0123456789");
+    int oh = 0, om = 0, zone = *z == 'Z', sign = *z == '-' ? -1 : 1;
+    if ((*z == '+' || *z == '-') && (sscanf(z + 1, "%2d:%2d", &oh, &om) == 2 || sscanf(z + 1, "%2d%2d", &oh, &om) == 2))
+        zone = oh <= 23 && om >= 0 && om <= 59;
+    *out = (psy_datetime){1, y, mo, d, h, mi, sec, 0, zone, zone ? sign * (oh * 60 + om) : 0};
     return 1;
 }

@@ -59,6 +59,7 @@ static void test_streams(void **state)
     assert_int_equal(psy_reader_channel_count(r), 3);
     psy_datetime t = psy_reader_start(r);
     assert_true(t.known && t.year == 2024 && t.hour == 10);
+    assert_true(t.zone_known && t.utc_offset_min == 120); /* LabRecorder's +0200 */
     /* time 0 is the first numeric sample: HR at R = 0.3 */
     const psy_channel_info *ecg = psy_reader_channel(r, 0), *hr = psy_reader_channel(r, 1),
                            *gsr = psy_reader_channel(r, 2);
