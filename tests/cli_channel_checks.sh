@@ -28,7 +28,7 @@ expect_grep "channel 'ECG' is ECG, not HR: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" beats "$DEMO" --channel EDA
 expect_grep "channel 'EDA' is EDA, not ECG, RR or PPG: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" hrv "$DEMO" --channel RSP
-expect_grep "channel 'RSP' is RESP, not ECG or RR: refused" "$TMP/err"
+expect_grep "channel 'RSP' is RESP, not ECG, RR or PPG: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" eda "$DEMO" --channel ECG
 expect_grep "channel 'ECG' is ECG, not EDA: refused" "$TMP/err"
 expect_exit 1 "$PSYPHYS" stream --replay "$DEMO" --speed max --ecg Photosensor
