@@ -1,5 +1,6 @@
 /* The live streaming object: ECG -> R-peak detector -> beats, HR, labels, NN -> rolling HRV;
- * EDA -> psy_eda_stream -> SCL, SCRs, NS-SCR rate; RR intervals -> the same beat path.
+ * EDA -> psy_eda_stream -> SCL, SCRs, NS-SCR rate; PPG -> pulse detector and RR intervals -> the
+ * same beat path.
  * See include/psyphys/stream.h. */
 #include <math.h>
 #include <stdlib.h>
@@ -18,12 +19,15 @@ struct psy_stream {
     int finished;
     /* ECG */
     psy_ecg_detector *det;
-    psy_ecg_gap gaps[16];     /* recent detector gaps, to break RR across them */
+    psy_ecg_gap gaps[16];     /* recent detector gaps (unusable PPG stretches), to break RR across them */
     size_t n_gaps, gap_next;
     int64_t ecg_n, last_beat;  /* samples pushed; sample of the previous beat (-1 none) */
     int ecg_lost;
     double ecg_last;
     int64_t ecg_same;          /* run of equal samples, for the flat-lead status */
+    /* PPG */
+    psy_ppg_detector *ppg;
+    double last_foot;          /* fractional sample of the previous pulse's foot (NaN none) */
     /* RR input */
     double rr_clock_s, rr_last_t;
     int rr_any;
@@ -63,6 +67,7 @@ psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_
     c.scl_interval_s = 1;
     c.ns_scr_window_s = 60;
     c.queue_capacity = 4096;
+    c.ppg_detector = psy_ppg_detector_config_default(0);
     return c;
 }
 
@@ -76,7 +81,7 @@ const char *psy_stream_kind_name(psy_stream_kind k)
 const char *psy_stream_condition_name(psy_stream_condition c)
 {
     static const char *const names[PSY_STREAM_CONDITION_COUNT] = {
-        "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped"};
+        "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped", "ppg_lost", "ppg_back"};
     return (unsigned)c < PSY_STREAM_CONDITION_COUNT ? names[c] : "";
 }
 
@@ -88,8 +93,13 @@ static psy_status check(const psy_stream_config *c, psy_message *why)
         "ECG rate %g Hz not 0 or in [50, 20000]", c->ecg_rate_hz);
     BAD(!(c->eda_rate_hz == 0 || (c->eda_rate_hz >= 1 && c->eda_rate_hz <= 100000)),
         "EDA rate %g Hz not 0 or in [1, 100000]", c->eda_rate_hz);
-    BAD(c->ecg_rate_hz == 0 && c->eda_rate_hz == 0 && !c->rr_input, "no channel: give an ECG or EDA rate or RR input");
-    BAD(c->ecg_rate_hz > 0 && c->rr_input, "ECG and RR input together: beats come from one of them");
+    BAD(!(c->ppg_rate_hz == 0 || (c->ppg_rate_hz >= 25 && c->ppg_rate_hz <= 1000)),
+        "PPG rate %g Hz not 0 or in [25, 1000]", c->ppg_rate_hz);
+    BAD(c->ecg_rate_hz == 0 && c->ppg_rate_hz == 0 && c->eda_rate_hz == 0 && !c->rr_input,
+        "no channel: give an ECG, PPG or EDA rate or RR input");
+    BAD((c->ecg_rate_hz > 0) + (c->ppg_rate_hz > 0) + !!c->rr_input > 1,
+        "%s input together: beats come from one of them",
+        c->ecg_rate_hz > 0 ? (c->ppg_rate_hz > 0 ? "ECG and PPG" : "ECG and RR") : "PPG and RR");
     BAD(c->rr_lookahead < 2 || c->rr_lookahead > 200, "rr_lookahead %d not in 2..200", c->rr_lookahead);
     BAD(!(c->time_window_s >= 5 && c->time_window_s <= 3600), "time_window_s %g not in [5, 3600]", c->time_window_s);
     BAD(c->time_window_beats == 1 || c->time_window_beats > 4096, "time_window_beats %zu not 0 or in 2..4096",
@@ -120,10 +130,17 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
     s->cfg = *config;
     s->cfg.detector.rate_hz = config->ecg_rate_hz;
     s->cfg.eda.rate_hz = config->eda_rate_hz;
+    s->cfg.ppg_detector.rate_hz = config->ppg_rate_hz;
     st = stream_queue_init(&s->queue, s->cfg.queue_capacity);
     if (st == PSY_OK && s->cfg.ecg_rate_hz > 0 && psy_ecg_detector_create(&s->cfg.detector, &s->det) != PSY_OK)
         st = psy_fail(why, PSY_E_INVALID, "the R-peak detector settings are invalid at %g Hz", s->cfg.ecg_rate_hz);
-    if (st == PSY_OK && (s->cfg.ecg_rate_hz > 0 || s->cfg.rr_input)) {
+    if (st == PSY_OK && s->cfg.ppg_rate_hz > 0) {
+        st = psy_ppg_detector_create(&s->cfg.ppg_detector, &s->ppg);
+        if (st != PSY_OK)
+            st = psy_fail(why, st, st == PSY_E_NOMEM ? "out of memory" : "the pulse detector settings are invalid at %g Hz",
+                          s->cfg.ppg_rate_hz);
+    }
+    if (st == PSY_OK && (s->cfg.ecg_rate_hz > 0 || s->cfg.ppg_rate_hz > 0 || s->cfg.rr_input)) {
         if (stream_labels_init(&s->labels, &s->cfg) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
         if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, why);
     }
@@ -145,15 +162,16 @@ void psy_stream_reset(psy_stream *s)
 {
     if (!s) return;
     psy_ecg_detector_reset(s->det);
+    psy_ppg_detector_reset(s->ppg);
     if (s->eda) psy_eda_stream_reset(s->eda);
-    if (s->det || s->cfg.rr_input) {
+    if (s->det || s->ppg || s->cfg.rr_input) {
         stream_labels_reset(&s->labels);
         stream_hrv_reset(&s->hrv);
     }
     stream_queue_clear(&s->queue);
     s->finished = 0;
     s->n_gaps = s->gap_next = 0;
-    s->ecg_n = 0, s->last_beat = -1;
+    s->ecg_n = 0, s->last_beat = -1, s->last_foot = NAN;
     s->ecg_lost = 0, s->ecg_last = 0, s->ecg_same = 0;
     s->rr_clock_s = 0, s->rr_last_t = -INFINITY, s->rr_any = 0;
     s->scl_sum = 0, s->scl_n = 0, s->scl_next_t = s->cfg.scl_interval_s;
@@ -166,6 +184,7 @@ void psy_stream_destroy(psy_stream *s)
 {
     if (!s) return;
     psy_ecg_detector_destroy(s->det);
+    psy_ppg_detector_destroy(s->ppg);
     psy_eda_stream_destroy(s->eda);
     if (s->labels.rr || s->labels.cap) stream_labels_free(&s->labels);
     stream_hrv_free(&s->hrv);
@@ -180,7 +199,7 @@ const psy_stream_config *psy_stream_get_config(const psy_stream *s)
 
 double psy_stream_beat_latency(const psy_stream *s)
 {
-    return s && s->det ? psy_ecg_detector_latency(s->det) : 0;
+    return !s ? 0 : s->det ? psy_ecg_detector_latency(s->det) : s->ppg ? psy_ppg_detector_latency(s->ppg) : 0;
 }
 
 size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max)
@@ -203,6 +222,13 @@ static void status(psy_stream *s, psy_stream_condition c, double onset_s, int64_
     o.u.status.condition = c;
     o.u.status.count = count;
     put(s, &o);
+}
+
+static void remember_gap(psy_stream *s, psy_ecg_gap g)
+{
+    s->gaps[s->gap_next] = g;
+    s->gap_next = (s->gap_next + 1) % (sizeof s->gaps / sizeof s->gaps[0]);
+    if (s->n_gaps < sizeof s->gaps / sizeof s->gaps[0]) s->n_gaps++;
 }
 
 /* A beat of either source: its output, its HR, then the labeller. */
@@ -237,11 +263,7 @@ static int gap_between(const psy_stream *s, int64_t a, int64_t b)
 static void drain_detector(psy_stream *s)
 {
     psy_ecg_gap g;
-    while (psy_ecg_detector_pop_gaps(s->det, &g, 1) == 1) {
-        s->gaps[s->gap_next] = g;
-        s->gap_next = (s->gap_next + 1) % (sizeof s->gaps / sizeof s->gaps[0]);
-        if (s->n_gaps < sizeof s->gaps / sizeof s->gaps[0]) s->n_gaps++;
-    }
+    while (psy_ecg_detector_pop_gaps(s->det, &g, 1) == 1) remember_gap(s, g);
     psy_ecg_beat b;
     double rate = s->cfg.ecg_rate_hz;
     while (psy_ecg_detector_pop_beats(s->det, &b, 1) == 1) {
@@ -285,6 +307,52 @@ psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n)
             psy_ecg_detector_push(s->det, x + off + done, step - done, &used);
             done += used;
             drain_detector(s);
+        }
+        off += step;
+    }
+    return PSY_OK;
+}
+
+/* ---- PPG ---------------------------------------------------------------------------------- */
+
+/* Unusable stretches first (they break the pulse intervals, as offline: psy_pulses_detect), each
+ * as a lost / back status pair; then the pulses: beats at their feet. */
+static void drain_ppg(psy_stream *s)
+{
+    double rate = s->cfg.ppg_rate_hz;
+    psy_ppg_unusable u;
+    while (psy_ppg_detector_pop_unusable(s->ppg, &u, 1) == 1) {
+        remember_gap(s, (psy_ecg_gap){u.start, u.end, u.reason != PSY_PPG_MISSING});
+        psy_stream_output o;
+        memset(&o, 0, sizeof o);
+        o.kind = PSY_STREAM_STATUS;
+        o.onset_s = (double)u.start / rate;
+        o.u.status.condition = PSY_STREAM_PPG_LOST;
+        o.u.status.reason = (int)u.reason;
+        put(s, &o);
+        status(s, PSY_STREAM_PPG_BACK, (double)u.end / rate, 0);
+    }
+    psy_ppg_pulse p;
+    while (psy_ppg_detector_pop_pulses(s->ppg, &p, 1) == 1) {
+        int64_t sample = (int64_t)floor(p.foot), last = (int64_t)floor(s->last_foot);
+        double rr = NAN;
+        if (!isnan(s->last_foot) && !gap_between(s, last, sample)) rr = 1000.0 * (p.foot - s->last_foot) / rate;
+        s->last_foot = p.foot;
+        /* the time as psy_pulses_detect takes it: the sample's, plus the foot's fraction */
+        beat(s, sample, (double)sample / rate + (p.foot - (double)sample) / rate, rr, isnan(rr));
+    }
+}
+
+psy_status psy_stream_push_ppg(psy_stream *s, const double *x, size_t n)
+{
+    if (!s || !s->ppg || (!x && n) || s->finished) return PSY_E_INVALID;
+    for (size_t off = 0; off < n;) {
+        /* small steps: the detector's queues (64 pulses, 64 stretches) never fill */
+        size_t step = n - off < 256 ? n - off : 256, used = 0;
+        for (size_t done = 0; done < step;) {
+            psy_ppg_detector_push(s->ppg, x + off + done, step - done, &used);
+            done += used;
+            drain_ppg(s);
         }
         off += step;
     }
@@ -400,7 +468,11 @@ psy_status psy_stream_finish(psy_stream *s)
         psy_ecg_detector_finish(s->det);
         drain_detector(s);
     }
-    if (s->det || s->cfg.rr_input) stream_labels_flush(&s->labels, &s->hrv, put, s);
+    if (s->ppg) {
+        psy_ppg_detector_finish(s->ppg);
+        drain_ppg(s);
+    }
+    if (s->det || s->ppg || s->cfg.rr_input) stream_labels_flush(&s->labels, &s->hrv, put, s);
     if (s->eda) {
         drain_eda(s);
         eda_stream_finish_sink(s->eda, scl_sample, s);

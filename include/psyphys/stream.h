@@ -1,18 +1,23 @@
 /* psyphys — live streaming: beats, heart rate, rolling HRV, resonance and EDA markers from
- * pushed blocks of ECG, EDA and/or RR intervals, for biofeedback.
+ * pushed blocks of ECG, PPG, EDA and/or RR intervals, for biofeedback.
  *
- * One object per session, configured with the live channels: an ECG channel at ecg_rate_hz, an
- * EDA channel (µS) at eda_rate_hz, and/or RR intervals (ms, e.g. from a chest strap). Blocks of
- * any size are pushed; outputs are polled from a queue. The same code as the offline analysis
- * runs underneath (psy_ecg_detector, psy_rr_classify, the HRV Welch spectrum, psy_eda_stream),
- * so replaying a recording gives the beats of psy_beats_detect to the sample, the same labels
- * and NN intervals, and the same HRV values as psy_hrv_compute over the same window.
+ * One object per session, configured with the live channels: an ECG channel at ecg_rate_hz (or a
+ * PPG channel at ppg_rate_hz, or RR intervals in ms, e.g. from a chest strap: the beats come from
+ * one of them) and/or an EDA channel (µS) at eda_rate_hz. Blocks of any size are pushed; outputs
+ * are polled from a queue. The same code as the offline analysis runs underneath
+ * (psy_ecg_detector or psy_ppg_detector, psy_rr_classify, the HRV Welch spectrum,
+ * psy_eda_stream), so replaying a recording gives the beats of psy_beats_detect (the pulses of
+ * psy_pulses_detect) to the sample, the same labels and NN intervals, and the same HRV values as
+ * psy_hrv_compute over the same window. From a PPG, beats are pulse feet, their intervals pulse
+ * intervals and the "HRV" pulse rate variability (psyphys/ppg.h).
  *
  * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
- *  - PSY_STREAM_BEAT  each R-peak as soon as the detector confirms it, with its raw RR interval
+ *  - PSY_STREAM_BEAT  each R-peak (pulse foot) as soon as the detector confirms it, with its raw
+ *                     RR (pulse) interval
  *                     (median about 0.21 s after the R-peak sample arrives; a held premature
  *                     beat or a search-back waits longer, at most psy_stream_beat_latency();
- *                     bench/stream_latency.sh);
+ *                     bench/stream_latency.sh; a pulse about 2 s after its peak, and none in
+ *                     the first polarity_s of usable PPG, psy_ppg_detector_latency);
  *  - PSY_STREAM_HR    instantaneous heart rate 60000 / RR, right after each beat with an RR;
  *  - PSY_STREAM_LABEL the final artefact class of a beat and whether its interval is corrected in
  *                     the NN series: the Lipponen–Tarvainen classifier looks ahead, so a label is
@@ -33,7 +38,9 @@
  *                     SCRs that began in the last ns_scr_window_s per valid minute in it;
  *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
  *  - PSY_STREAM_STATUS a condition: a channel lost (NaN, flat, out of range) or back, outputs
- *                     dropped because nobody polled.
+ *                     dropped because nobody polled; an unusable PPG stretch (missing, flat,
+ *                     clipped or artefact: ppg_lost with its reason, then ppg_back) once it has
+ *                     closed, as the pulse detector finds its end.
  *
  * Memory and threads: everything is allocated in create; push, finish and poll never allocate.
  * One thread may push (and finish) while another polls: the output queue is the only shared part
@@ -49,6 +56,7 @@
 #include "psyphys/ecg.h"
 #include "psyphys/eda.h"
 #include "psyphys/hrv.h"
+#include "psyphys/ppg.h"
 #include "psyphys/rr.h"
 
 #ifdef __cplusplus
@@ -58,7 +66,8 @@ extern "C" {
 typedef struct psy_stream_config {
     double ecg_rate_hz;          /* ECG input rate (50 .. 20000 Hz); 0: no ECG channel */
     double eda_rate_hz;          /* EDA input rate (1 .. 100000 Hz), µS; 0: no EDA channel */
-    int rr_input;                /* 1: RR intervals come through psy_stream_push_rr (not with ECG) */
+    int rr_input;                /* 1: RR intervals come through psy_stream_push_rr (not with ECG or
+                                    PPG) */
     psy_ecg_detector_config detector; /* rate_hz is set from ecg_rate_hz */
     psy_rr_config rr;            /* artefact classification */
     int rr_lookahead;            /* beats before a label is final, 2 .. 200; default 53 (exact) */
@@ -73,9 +82,13 @@ typedef struct psy_stream_config {
     double scl_interval_s;       /* SCL output period, default 1 s (0.1 .. 60) */
     double ns_scr_window_s;      /* NS-SCR rate window, default 60 s (10 .. 600) */
     size_t queue_capacity;       /* outputs held for poll, default 4096 (16 .. 1 << 20) */
+    double ppg_rate_hz;          /* PPG input rate (25 .. 1000 Hz); 0: no PPG channel (default);
+                                    not with ECG or RR input */
+    psy_ppg_detector_config ppg_detector; /* rate_hz is set from ppg_rate_hz */
 } psy_stream_config;
 
-/* Defaults for the given channels (either rate may be 0). */
+/* Defaults for the given channels (either rate may be 0; for a PPG channel set ppg_rate_hz and
+ * leave ecg_rate_hz 0). */
 psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz);
 
 typedef enum psy_stream_kind {
@@ -93,10 +106,13 @@ typedef enum psy_stream_condition {
     PSY_STREAM_EDA_BACK,
     PSY_STREAM_RR_INVALID,   /* a pushed RR interval was not a positive finite number: skipped */
     PSY_STREAM_DROPPED,      /* count outputs were dropped: the queue was full */
+    PSY_STREAM_PPG_LOST,     /* no usable pulses from onset_s (reason: psy_ppg_reason) */
+    PSY_STREAM_PPG_BACK,     /* usable PPG again from onset_s */
     PSY_STREAM_CONDITION_COUNT
 } psy_stream_condition;
 
-/* "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped". Never NULL. */
+/* "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped", "ppg_lost",
+ * "ppg_back". Never NULL. */
 const char *psy_stream_condition_name(psy_stream_condition c);
 
 typedef struct psy_stream_output {
@@ -106,7 +122,8 @@ typedef struct psy_stream_output {
                                   status: when the condition began */
     union {
         struct {
-            int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input) */
+            int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input; a PPG pulse's
+                                  foot: the sample it lies in, onset_s its exact time) */
             double rr_ms;      /* interval ending here; NaN for the first beat of a stretch */
         } beat;
         struct {
@@ -139,6 +156,7 @@ typedef struct psy_stream_output {
         struct {
             psy_stream_condition condition;
             int64_t count;          /* dropped: how many outputs */
+            int reason;             /* ppg_lost: the psy_ppg_reason */
         } status;
     } u;
 } psy_stream_output;
@@ -148,9 +166,11 @@ typedef struct psy_stream psy_stream;
 /* PSY_OK, PSY_E_INVALID (no channel, a setting out of range: why names it), PSY_E_NOMEM. */
 psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, psy_message *why);
 
-/* Pushes n ECG samples (any unit; NaN = missing) or n EDA samples (µS; NaN = missing). Every
- * sample is consumed. PSY_OK, PSY_E_INVALID (NULL, no such channel, after finish). */
+/* Pushes n ECG samples (any unit; NaN = missing), n PPG samples (any unit, either polarity; NaN
+ * = missing) or n EDA samples (µS; NaN = missing). Every sample is consumed. PSY_OK,
+ * PSY_E_INVALID (NULL, no such channel, after finish). */
 psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n);
+psy_status psy_stream_push_ppg(psy_stream *s, const double *x, size_t n);
 psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
 
 /* Pushes n RR intervals (ms). t_s (may be NULL: the running sum of the intervals) gives each
@@ -170,7 +190,8 @@ psy_status psy_stream_finish(psy_stream *s);
  * (the mutex is held for a copy). */
 size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max);
 
-/* The longest delay (s) between an R-peak and its PSY_STREAM_BEAT output, 0 without ECG. */
+/* The longest delay (s) between an R-peak (a pulse's peak) and its PSY_STREAM_BEAT output, 0
+ * without ECG or PPG. */
 double psy_stream_beat_latency(const psy_stream *s);
 
 /* Back to the state right after create (same settings; pending outputs are discarded), e.g.

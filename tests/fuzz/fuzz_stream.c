@@ -1,6 +1,6 @@
 /* libFuzzer target for the live streaming object (include/psyphys/stream.h) fed arbitrary ECG,
- * EDA and RR blocks: plausible int16 signals or raw doubles (NaN, Inf, huge), blocks of any size,
- * ECG or RR beats, short or exact label lookahead. Contract checked: every output has a valid kind
+ * PPG, EDA and RR blocks: plausible int16 signals or raw doubles (NaN, Inf, huge), blocks of any
+ * size, ECG, PPG or RR beats, short or exact label lookahead. Contract checked: every output has a valid kind
  * and a finite or NaN onset; beats come in sample order; every beat gets exactly one label, in the
  * same order; HRV values are NaN or non-negative; finish makes every label final. */
 #include <math.h>
@@ -50,12 +50,15 @@ static void check(psy_stream *s, tally *t)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2) return 0;
-    static const double rates[4] = {50, 100, 250, 1000};
+    static const double rates[4] = {50, 100, 250, 1000}, ppg_rates[4] = {25, 64, 125, 500};
     uint8_t mode = data[0], extra = data[1];
     data += 2, size -= 2;
     int rr_input = (mode & 4) != 0, with_eda = (mode & 8) != 0, raw = (mode & 16) != 0;
-    psy_stream_config cfg = psy_stream_config_default(rr_input ? 0 : rates[mode & 3], with_eda ? 4 + extra % 60 : 0);
+    int ppg = !rr_input && (mode & 128) != 0;
+    psy_stream_config cfg =
+        psy_stream_config_default(rr_input || ppg ? 0 : rates[mode & 3], with_eda ? 4 + extra % 60 : 0);
     cfg.rr_input = rr_input;
+    if (ppg) cfg.ppg_rate_hz = ppg_rates[mode & 3];
     if (mode & 32) cfg.rr_lookahead = 2 + extra % 8;
     if (mode & 64) cfg.time_window_beats = 2 + extra % 30;
     cfg.queue_capacity = 4096; /* polled after every block: enough, and cheap to make */
@@ -87,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if ((h & 0x80) && with_eda) {
             psy_stream_push_eda(s, block, n);
         } else if (!(h & 0x80)) {
-            psy_stream_push_ecg(s, block, n);
+            (ppg ? psy_stream_push_ppg : psy_stream_push_ecg)(s, block, n);
         }
         check(s, &t);
         if (n == 0) break;

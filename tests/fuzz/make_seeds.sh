@@ -65,12 +65,15 @@ cp "$out/ecg/beats250" "$out/ppg/signal250"
 # signals: byte 0 picks the analysis (0 HRV, 1 EDA, 2 breaths, 3 heart-rate responses)
 for k in 0 1 2 3; do { printf "\\00$k\\000"; tail -c +3 "$out/rr/ectopy"; } > "$out/signals/seed$k"; done
 { printf '\003\001'; tail -c +3 "$out/rr/ectopy"; } > "$out/beats/rr_list"
-# stream: byte 0 = mode (bits 0-1 ECG rate 50/100/250/1000 Hz, 4 RR input, 8 EDA, 16 raw doubles),
+# stream: byte 0 = mode (bits 0-1 ECG rate 50/100/250/1000 Hz or PPG 25/64/125/500 Hz, 4 RR
+# input, 8 EDA, 16 raw doubles, 128 PPG instead of ECG),
 # byte 1 = EDA rate - 4; then blocks, each a header byte (bit 7: EDA, bits 0-6: 2 k + 1 samples)
 tail -c +3 "$out/ecg/beats250" > "$out/stream/.ecg_body"
 { printf '\012\034'; i=0; while [ $i -lt 9 ]; do
     printf '\177'; dd if="$out/stream/.ecg_body" bs=510 skip=$i count=1 2>/dev/null
     printf '\203\000\001\000\002\000\003\000\004\000\005\000\006\000\007'; i=$((i + 1)); done; } > "$out/stream/ecg_eda"
+{ printf '\202\000'; i=0; while [ $i -lt 9 ]; do
+    printf '\177'; dd if="$out/stream/.ecg_body" bs=510 skip=$i count=1 2>/dev/null; i=$((i + 1)); done; } > "$out/stream/ppg"
 { printf '\004\000'; i=0; while [ $i -lt 12 ]; do printf '\020'; tail -c +3 "$out/rr/ectopy" | dd bs=66 skip=$i count=1 2>/dev/null
     i=$((i + 1)); done; } > "$out/stream/rr"
 rm -f "$out/stream/.ecg_body"
