@@ -43,7 +43,8 @@ static void help(FILE *out)
             "  --gain LIST           multiply each column by this (e.g. int16 counts to uS), default 1\n"
             "channels (--replay):\n"
             "  --ecg LABEL, --eda LABEL  the channels (default: the first ECG, else the first RR\n"
-            "                        channel, and the first EDA channel)\n"
+            "                        channel, else the first PPG, and the first EDA channel)\n"
+            "  --ppg LABEL           beats from this PPG channel's pulses (pulse rate variability)\n"
             "outputs:\n"
             "  --osc-out HOST:PORT   also send OSC messages (/psyphys/beat, /hr, /label, /rmssd, /lfhf,\n"
             "                        /resonance, /scl, /scr, /status; see the README)\n"
@@ -111,7 +112,7 @@ static int parse_gains(const char *s, double *gain)
 }
 
 typedef struct options {
-    const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label;
+    const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label, *ppg_label;
     const char *columns, *gains, *preset;
     double speed; /* replay: 1 real time, 2 twice as fast, ...; 0 as fast as possible */
     int rr;
@@ -142,7 +143,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             return CLI_USAGE;
         }
         static const char *const with_value[] = {
-            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--columns",
+            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg", "--columns",
             "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--time-window", "--time-window-beats",
             "--freq-window", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
@@ -155,6 +156,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         else if (strcmp(a, "--lsl-out") == 0) o->lsl_out = v;
         else if (strcmp(a, "--ecg") == 0) o->ecg_label = v;
         else if (strcmp(a, "--eda") == 0) o->eda_label = v;
+        else if (strcmp(a, "--ppg") == 0) o->ppg_label = v;
         else if (strcmp(a, "--columns") == 0) o->columns = v;
         else if (strcmp(a, "--preset") == 0) o->preset = v;
         else if (strcmp(a, "--gain") == 0) o->gains = v;
@@ -185,6 +187,11 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
     int inputs = !!o->replay + !!o->stdin_format + !!o->osc_in + !!o->lsl_in;
     if (inputs != 1) {
         cli_error(NULL, "stream: give one input: --replay FILE, --stdin FORMAT, --osc-in PORT or --lsl-in TYPE");
+        return CLI_USAGE;
+    }
+    if (o->ppg_label && (o->ecg_label || !o->replay)) {
+        cli_error(NULL, "stream: --ppg LABEL names a replayed recording's PPG channel; beats come from it or from "
+                        "--ecg, not both");
         return CLI_USAGE;
     }
     if (o->stdin_format && strcmp(o->stdin_format, "float32") != 0 && strcmp(o->stdin_format, "int16") != 0 &&
@@ -240,19 +247,23 @@ static int live_channels(options *o, stream_input *in)
     return 1;
 }
 
-/* Channels of the replayed recording. */
+/* Channels of the replayed recording: *ecg is the ECG or the PPG channel the beats come from. */
 static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *rr)
 {
     *ecg = *eda = *rr = -1;
-    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA};
-    int any_heart = 0, any_skin = 0;
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, pulse[] = {PSY_CH_PPG}, skin[] = {PSY_CH_EDA};
+    int any_heart = 0, any_pulse = 0, any_skin = 0;
     for (int i = 0; i < psy_reader_channel_count(r); i++) {
         any_heart |= psy_reader_channel(r, i)->type == PSY_CH_ECG || psy_reader_channel(r, i)->type == PSY_CH_RR;
+        any_pulse |= psy_reader_channel(r, i)->type == PSY_CH_PPG;
         any_skin |= psy_reader_channel(r, i)->type == PSY_CH_EDA;
     }
     int h = -1;
-    if (o->ecg_label || any_heart) h = cli_pick_channel(r, o->replay, o->ecg_label, heart, 2, "ECG or RR");
-    if (o->ecg_label && h < 0) return 0;
+    if (o->ppg_label || (!o->ecg_label && !any_heart && any_pulse)) /* a PPG only when asked or alone */
+        h = cli_pick_channel(r, o->replay, o->ppg_label, pulse, 1, "PPG");
+    else if (o->ecg_label || any_heart)
+        h = cli_pick_channel(r, o->replay, o->ecg_label, heart, 2, "ECG or RR");
+    if ((o->ecg_label || o->ppg_label) && h < 0) return 0;
     if (o->eda_label || any_skin) *eda = cli_pick_channel(r, o->replay, o->eda_label, skin, 1, "EDA");
     if (o->eda_label && *eda < 0) return 0;
     if (h >= 0) {
@@ -261,10 +272,12 @@ static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *r
         else *ecg = h;
     }
     if (*ecg < 0 && *rr < 0 && *eda < 0) {
-        cli_error(o->replay, "no ECG, RR or EDA channel to stream; name one with --ecg LABEL or --eda LABEL");
+        cli_error(o->replay, "no ECG, RR, PPG or EDA channel to stream; name one with --ecg, --ppg or --eda LABEL");
         return 0;
     }
-    o->cfg.ecg_rate_hz = *ecg >= 0 ? psy_reader_channel(r, *ecg)->rate_hz : 0;
+    int ppg = *ecg >= 0 && psy_reader_channel(r, *ecg)->type == PSY_CH_PPG;
+    o->cfg.ecg_rate_hz = *ecg >= 0 && !ppg ? psy_reader_channel(r, *ecg)->rate_hz : 0;
+    o->cfg.ppg_rate_hz = ppg ? psy_reader_channel(r, *ecg)->rate_hz : 0;
     o->cfg.eda_rate_hz = *eda >= 0 ? psy_reader_channel(r, *eda)->rate_hz : 0;
     o->cfg.rr_input = *rr >= 0;
     return 1;
@@ -317,6 +330,7 @@ int cmd_stream(int argc, char **argv)
     /* the defaults of the channels' rates, with the settings given */
     psy_stream_config cfg = psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
     cfg.rr_input = o.cfg.rr_input;
+    cfg.ppg_rate_hz = o.cfg.ppg_rate_hz;
     if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
         cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
         psy_reader_close(r);

@@ -176,6 +176,8 @@ void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_o
         char detail[64] = "";
         if (x->u.status.condition == PSY_STREAM_DROPPED)
             snprintf(detail, sizeof detail, "%lld outputs dropped", (long long)x->u.status.count);
+        if (x->u.status.condition == PSY_STREAM_PPG_LOST)
+            snprintf(detail, sizeof detail, "%s", psy_ppg_reason_name((psy_ppg_reason)x->u.status.reason));
         stream_osc_out_status(o, x->onset_s, psy_stream_condition_name(x->u.status.condition), detail);
         return;
     }

@@ -115,6 +115,9 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(snprintf(buf + n, size - n, ",\"condition\":\"%s\"", psy_stream_condition_name(x->u.status.condition)));
         if (x->u.status.condition == PSY_STREAM_DROPPED)
             ADD(snprintf(buf + n, size - n, ",\"count\":%lld", (long long)x->u.status.count));
+        if (x->u.status.condition == PSY_STREAM_PPG_LOST)
+            ADD(snprintf(buf + n, size - n, ",\"reason\":\"%s\"",
+                         psy_ppg_reason_name((psy_ppg_reason)x->u.status.reason)));
         break;
     default:
         break;

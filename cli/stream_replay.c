@@ -42,6 +42,7 @@ static psy_status feed(stream_input *in, psy_reader *r, channel_feed *f, double 
         psy_status st = psy_reader_read(r, f->ch, f->at, k, f->x);
         if (st != PSY_OK) return st;
         if (eda) psy_stream_push_eda(in->s, f->x, (size_t)k);
+        else if (psy_reader_channel(r, f->ch)->type == PSY_CH_PPG) psy_stream_push_ppg(in->s, f->x, (size_t)k);
         else psy_stream_push_ecg(in->s, f->x, (size_t)k);
         f->at += k;
     }

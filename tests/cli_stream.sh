@@ -246,4 +246,21 @@ if [ -f "$fake/liblsl.so" ]; then
 else
     fail "no stand-in liblsl at $fake"
 fi
+
+# A PPG channel replayed (--ppg): the pulses of psyphys beats, the unusable stretches as
+# ppg_lost (with the reason) and ppg_back.
+ICU=$SHARED/data/wfdb_python_samples/mixedsignals.hea
+if [ -f "$ICU" ]; then
+    expect_exit 0 "$PSYPHYS" stream --replay "$ICU" --ppg Pleth --speed max
+    grep '"type":"beat"' "$TMP/out" | sed 's/.*"sample":\([0-9]*\).*/\1/' >"$TMP/ppg.samples"
+    expect_exit 0 "$PSYPHYS" beats "$ICU" --channel Pleth
+    tail -n +2 "$TMP/out" | cut -f2 | cmp -s - "$TMP/ppg.samples" || fail "streamed pulses differ from psyphys beats"
+    expect_exit 0 "$PSYPHYS" stream --replay "$ICU" --ppg Pleth --speed max
+    expect_grep '"condition":"ppg_lost","reason":"artefact"' "$TMP/out"
+    expect_grep '"condition":"ppg_back"' "$TMP/out"
+    expect_exit 2 "$PSYPHYS" stream --replay "$ICU" --ppg Pleth --ecg II
+    expect_grep 'beats come from it or from --ecg, not both' "$TMP/err"
+    expect_exit 1 "$PSYPHYS" stream --replay "$ICU" --ppg II --speed max
+    expect_grep "channel 'II' is ECG, not PPG: refused" "$TMP/err"
+fi
 finish
