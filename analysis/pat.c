@@ -24,7 +24,8 @@ const char *psy_pat_reason_text(psy_pat_reason reason)
     case PSY_PAT_NO_PULSE: return "no pulse foot near the expected arrival";
     case PSY_PAT_PULSE_NOT_NORMAL: return "the pulse is not a normal pulse";
     case PSY_PAT_IMPLAUSIBLE: return "the delay is outside the plausible range";
-    case PSY_PAT_NOT_FOLLOWING: return "the pulses do not follow the R-peaks beat by beat (ECG and PPG not on one clock?)";
+    case PSY_PAT_NOT_FOLLOWING:
+        return "the pulses do not follow the R-peaks beat by beat (ECG and PPG not on one clock?)";
     default: return "unknown";
     }
 }
@@ -168,7 +169,8 @@ static psy_status check_following(psy_pat_list *l, const size_t *pulse, const ps
     free(d);
     l->trend_ms = trend_ms(l);
     size_t with_ppg = l->n - l->counts[PSY_PAT_NO_PPG];
-    int following = l->n_valid > 0 && !(l->jitter_ms > c->max_jitter_ms) && !(fabs(l->trend_ms) > c->max_trend_ms) &&
+    int following = l->n_valid > 0 && !(l->jitter_ms > c->max_jitter_ms) &&
+                    !(fabs(l->trend_ms) > c->max_trend_ms) &&
                     100.0 * (double)l->n_valid >= c->min_valid_pct * (double)with_ppg;
     if (following) return PSY_OK;
     for (size_t i = 0; i < l->n; i++) {
@@ -187,9 +189,9 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     psy_pat_config c = config ? *config : psy_pat_config_default();
-    if (!b || !p || b->pulses || (b->n && b->sample[0] < 0) || !p->pulses ||
-        (p->n && !p->upstroke_s) || !(c.min_s >= 0) || !(c.max_s > c.min_s) || !(c.max_s < 60) ||
-        !(c.tolerance_s > 0) || !(c.max_jitter_ms > 0) || !(c.max_trend_ms > 0) || !(c.min_valid_pct >= 0 && c.min_valid_pct <= 100))
+    if (!b || !p || b->pulses || (b->n && b->sample[0] < 0) || !p->pulses || (p->n && !p->upstroke_s) ||
+        !(c.min_s >= 0) || !(c.max_s > c.min_s) || !(c.max_s < 60) || !(c.tolerance_s > 0) ||
+        !(c.max_jitter_ms > 0) || !(c.max_trend_ms > 0) || !(c.min_valid_pct >= 0 && c.min_valid_pct <= 100))
         return PSY_E_INVALID;
     psy_pat_list *l = alloc_list(b->n);
     size_t *pulse = malloc((b->n + 1) * sizeof *pulse);

@@ -137,7 +137,8 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
     if (st == PSY_OK && s->cfg.ppg_rate_hz > 0) {
         st = psy_ppg_detector_create(&s->cfg.ppg_detector, &s->ppg);
         if (st != PSY_OK)
-            st = psy_fail(why, st, st == PSY_E_NOMEM ? "out of memory" : "the pulse detector settings are invalid at %g Hz",
+            st = psy_fail(why, st, st == PSY_E_NOMEM ? "out of memory"
+                                                     : "the pulse detector settings are invalid at %g Hz",
                           s->cfg.ppg_rate_hz);
     }
     if (st == PSY_OK && (s->cfg.ecg_rate_hz > 0 || s->cfg.ppg_rate_hz > 0 || s->cfg.rr_input)) {

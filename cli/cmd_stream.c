@@ -143,7 +143,8 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             return CLI_USAGE;
         }
         static const char *const with_value[] = {
-            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg", "--columns",
+            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg",
+            "--columns",
             "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--time-window", "--time-window-beats",
             "--freq-window", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
