@@ -335,9 +335,10 @@ static void drain_ppg(psy_stream *s)
     }
     psy_ppg_pulse p;
     while (psy_ppg_detector_pop_pulses(s->ppg, &p, 1) == 1) {
-        int64_t sample = (int64_t)floor(p.foot), last = (int64_t)floor(s->last_foot);
+        int64_t sample = (int64_t)floor(p.foot);
         double rr = NAN;
-        if (!isnan(s->last_foot) && !gap_between(s, last, sample)) rr = 1000.0 * (p.foot - s->last_foot) / rate;
+        if (!isnan(s->last_foot) && !gap_between(s, (int64_t)floor(s->last_foot), sample))
+            rr = 1000.0 * (p.foot - s->last_foot) / rate;
         s->last_foot = p.foot;
         /* the time as psy_pulses_detect takes it: the sample's, plus the foot's fraction */
         beat(s, sample, (double)sample / rate + (p.foot - (double)sample) / rate, rr, isnan(rr));
