@@ -19,6 +19,7 @@
 #include "psyphys/eda.h"
 #include "psyphys/stream.h"
 #include "psyphys/plausibility.h"
+#include "psyphys/sync.h"
 
 #ifdef __cplusplus
 extern "C" {
