@@ -259,6 +259,19 @@ psy_status psy_sync_compute(const double *a, const double *b, size_t n, const ps
     }
     res->config = c;
     res->n_windows = n_win;
+    res->n_lags = 2 * L + 1;
+    if (c.keep_profiles && n_win) {
+        res->profile = malloc(n_win * res->n_lags * sizeof *res->profile);
+        if (!res->profile) {
+            psy_sync_result_free(res);
+            free(acc);
+            free(z);
+            free(shift);
+            xcorr_destroy(x);
+            return psy_fail(why, PSY_E_NOMEM, "out of memory for the lag profiles");
+        }
+        for (size_t k = 0; k < n_win * res->n_lags; k++) res->profile[k] = NAN;
+    }
     res->n_spans = n_spans;
     double *zs = z + n_win, *lags = zs + n_win;
 
@@ -271,7 +284,7 @@ psy_status psy_sync_compute(const double *a, const double *b, size_t n, const ps
         z[k] = NAN;
         if (s0 < L || s0 + w + L > n || !xcorr_load(x, k, a + s0, b + s0 - L)) continue;
         int lag;
-        xcorr_peak(x, k, k, &win->r, &lag);
+        xcorr_peak(x, k, k, &win->r, &lag, res->profile ? res->profile + k * res->n_lags : NULL);
         win->lag_s = lag / c.grid_hz;
         z[k] = fisher_z(win->r);
     }
@@ -313,7 +326,7 @@ psy_status psy_sync_compute(const double *a, const double *b, size_t n, const ps
                 if (!isfinite(z[k]) || !isfinite(z[j])) continue;
                 double r;
                 int lag;
-                xcorr_peak(x, k, j, &r, &lag);
+                xcorr_peak(x, k, j, &r, &lag, NULL);
                 zs[k] = fisher_z(r);
             }
         for (size_t s = 0; s < n_spans; s++) {
@@ -362,6 +375,7 @@ void psy_sync_result_free(psy_sync_result *r)
 {
     if (!r) return;
     free(r->windows);
+    free(r->profile);
     free(r->spans);
     free(r);
 }

@@ -90,5 +90,6 @@ int cmd_eda(int argc, char **argv);
 int cmd_hrv(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const struct {
     {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
     {"report", cmd_report, "QC report pages (HTML) from the outputs of analyze"},
     {"stream", cmd_stream, "live beats, HR, HRV, resonance, EDA as JSON lines, OSC, LSL (biofeedback)"},
+    {"sync", cmd_sync, "two people's synchrony: lagged correlation, concordance, surrogate p"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

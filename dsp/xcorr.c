@@ -147,7 +147,7 @@ int xcorr_load(xcorr *x, size_t k, const double *a, const double *b_ext)
     return 1;
 }
 
-void xcorr_peak(xcorr *x, size_t i, size_t j, double *r, int *lag)
+void xcorr_peak(xcorr *x, size_t i, size_t j, double *r, int *lag, double *profile)
 {
     fftw_complex *fa = x->fa + i * x->nc, *fb = x->fb + j * x->nc;
     for (size_t k = 0; k < x->nc; k++) {
@@ -162,6 +162,7 @@ void xcorr_peak(xcorr *x, size_t i, size_t j, double *r, int *lag)
     for (size_t m = 0; m < lags; m++) {
         double v = x->cc[m] * scale / sqrt(x->ssa[i] * ssb[m]);
         int l = (int)m - (int)x->L;
+        if (profile) profile[m] = v;
         if (v > best || (v == best && abs(l) < abs(best_lag))) {
             best = v;
             best_lag = l;

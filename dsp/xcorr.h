@@ -22,7 +22,8 @@ void xcorr_destroy(xcorr *x); /* NULL-safe */
 int xcorr_load(xcorr *x, size_t k, const double *a, const double *b_ext);
 
 /* The largest Pearson r over the lags of A's window in slot i against B's window in slot j (both
- * usable), and its lag (-L..L samples; > 0: B later; ties: the smallest |lag|). */
-void xcorr_peak(xcorr *x, size_t i, size_t j, double *r, int *lag);
+ * usable), and its lag (-L..L samples; > 0: B later; ties: the smallest |lag|); every lag's r in
+ * profile[0..2L] (lag -L first) when profile is not NULL. */
+void xcorr_peak(xcorr *x, size_t i, size_t j, double *r, int *lag, double *profile);
 
 #endif

@@ -49,6 +49,7 @@ typedef struct psy_sync_config {
     double max_lag_s;      /* largest lag either way, default 5 s (0 .. window_s / 2) */
     size_t n_surrogates;   /* default 1000 (0: no p values; at most 100000) */
     uint64_t seed;         /* surrogate draws, default 1 */
+    int keep_profiles;     /* 1: keep every window's r at every lag (psy_sync_result.profile) */
     int concordance;       /* 1: also the Marci et al. 2007 concordance index (skin conductance;
                               grid_hz >= 1) */
 } psy_sync_config;
@@ -94,6 +95,9 @@ typedef struct psy_sync_result {
     psy_sync_config config; /* as applied: window, step and lag in whole grid samples */
     size_t n_windows;
     psy_sync_window *windows; /* every window start, used or not */
+    size_t n_lags;            /* 2 max_lag grid samples + 1 */
+    double *profile;          /* keep_profiles: r of window k at lag (i - (n_lags - 1) / 2) / grid_hz in
+                                 profile[k * n_lags + i] (NaN for unused windows); else NULL */
     size_t n_spans;
     psy_sync_summary *spans;  /* one per span given, in order */
 } psy_sync_result;
