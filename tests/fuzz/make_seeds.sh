@@ -21,6 +21,7 @@ printf '812\n790\n1605\n402\n830\n815\n' > "$out/text/rr_ms"
 printf 'RR\n0.812\n0.790\n0.805\n' > "$out/text/rr_s"
 printf '1495437325.000000\n4.000000\n0.01\n0.02\n0.03\n0.05\n' > "$out/text/e4_eda"
 printf '"a";"b"\n1;2\n3;4\n' > "$out/text/semicolon"
+printf '%80sECG%77s25.01.2516.42.59200 \nTimestamp,Sample\n1737823380.3569,0\n1737823380.3619,-3\n1737823380.3669,12\n1737823381.5,40\n1737823381.505,-2\n' '' '' > "$out/text/movesense"
 { printf '0.1\t2.0\n0.2\t2.1\n0.3\t2.2\n'; part sub-01_physio.json
   printf '{"SamplingFrequency": 100, "StartTime": -0.5, "Columns": ["cardiac", "eda"]}\n'; } > "$out/bids/physio"
 { printf '1\t0\n0\t1\n'; part sub-01_physio.json
