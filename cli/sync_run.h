@@ -28,6 +28,9 @@ int sync_parse_segments(const char *text, sync_run_options *o);
 /* Runs sync on recordings a and b. CLI_OK, or CLI_FAILED after printing why (naming the file). */
 int sync_run(const char *a, const char *b, const sync_run_options *o);
 
+/* psyphys batch --dyads FILE ... (sync_batch.c). */
+int sync_batch(int argc, char **argv);
+
 /* The files a run writes, relative to OUTDIR, ';'-separated (for batch's status). */
 void sync_output_names(const char *stem, int report, char *out, size_t size);
 

@@ -61,6 +61,30 @@ expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/short.csv" -o "$TMP/bad"
 expect_grep 'overlap for' "$TMP/err"
 [ ! -e "$TMP/bad/A_short_sync.tsv" ] || fail "a table written for a short overlap"
 
+# batch over dyads: one process each, a failing dyad does not stop the others, group table
+awk -v seed=4 -v who=A -f "$SRC/tests/data/sync_dyad.awk" >"$TMP/A4.csv"
+awk -v seed=4 -v who=B -f "$SRC/tests/data/sync_dyad.awk" >"$TMP/B4.csv"
+printf 'dyad\ta\tb\tevents\nd3\tA.csv\tB.csv\tev.csv\nd4\tA4.csv\tB4.csv\tev.csv\nbad\tA.csv\tmissing.csv\tn/a\n' \
+    >"$TMP/dyads.tsv"
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group" -j 2 --signal hr
+expect_grep '^d3	ok	n/a	' "$TMP/group/batch_status.tsv"
+expect_grep '^d4	ok	n/a	' "$TMP/group/batch_status.tsv"
+expect_grep '^bad	failed	.*missing\.csv' "$TMP/group/batch_status.tsv"
+G=$TMP/group/group_sync.tsv
+expect_grep '^dyad	a	b	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
+[ "$(grep -v '	eda	' "$T")" = "$(cat "$TMP/group/d3_sync.tsv")" ] || fail "batch: d3's table differs from the single run's"
+[ "$(grep -c '^d3	' "$G")" -eq 3 ] && [ "$(grep -c '^d4	' "$G")" -eq 3 ] || fail "group table: want 3 rows per dyad"
+[ "$(grep -c '^bad	' "$G")" -eq 0 ] || fail "group table: rows of a failed dyad"
+expect_grep '"dyad": "d4"' "$TMP/group/group_sync.json"
+# rerun: outputs kept unless --overwrite
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group" --signal hr
+expect_grep '^d3	failed	.*exists' "$TMP/group/batch_status.tsv"
+printf 'x\ty\nA.csv\tB.csv\n' >"$TMP/nodyad.tsv"
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/nodyad.tsv" -o "$TMP/group2"
+expect_grep "no column 'a' or 'b'" "$TMP/err"
+expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group3" --window 20 --max-lag 15
+expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv"
+
 # usage errors: exit 2
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" -o "$TMP/bad"
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv"
