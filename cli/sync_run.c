@@ -485,8 +485,9 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
     if (!o->quiet) {
         printf("%s + %s: %.1f s together (B starts %+.3f s after A)\n", a, b, t1 - t0, offset);
         print_summary(seg, n_seg, sig, n_sig);
-        printf("  wrote %s/%s_sync.tsv, %s_sync-windows.tsv%s (with .json sidecars)\n", o->outdir, stem, stem,
-               o->report ? ", _sync-report.html" : "");
+        printf("  wrote %s/%s_sync.tsv, %s_sync-windows.tsv (with .json sidecars)", o->outdir, stem, stem);
+        if (o->report) printf(", %s_sync-report.html", stem);
+        putchar('\n');
     }
     rc = CLI_OK;
 done:
