@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "svg_plot.h"
 #include "sync_report.h"
 
@@ -55,7 +56,7 @@ static void correlation_map(FILE *fp, const sync_report_data *d, int i, int id)
     snprintf(title, sizeof title, "%s: r at each lag and time (window %.0f s every %.1f s)",
              psy_sync_signal_name(d->signal[i]), c->window_s, c->step_s);
     svg_axes ax = {title, "window centre, from A's start (s)", "lag (s; > 0: B follows A)", d->t0, d->t1,
-                   -c->max_lag_s - 0.5 / c->grid_hz, c->max_lag_s + 0.5 / c->grid_hz, 720, 260, 0, 1};
+                   -c->max_lag_s - 0.5 / c->grid_hz, c->max_lag_s + 0.5 / c->grid_hz, 720, 260, 0, 0};
     svg_plot p;
     svg_plot_begin(&p, fp, &ax, "sync-map", id);
     size_t nw = res->n_windows, nl = res->n_lags, per = (nw + MAP_COLUMNS - 1) / MAP_COLUMNS;
@@ -77,8 +78,9 @@ static void correlation_map(FILE *fp, const sync_report_data *d, int i, int id)
             char col[8];
             colour_of(s / (double)m, col);
             double lag = -L + (double)l * dl, ya = px_y(&p, lag + dl / 2), yb = px_y(&p, lag - dl / 2);
+            /* 0.4 px wider and taller: no hairline between neighbouring cells */
             fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n", px_x(&p, xa), ya,
-                    fmax(0.1, px_x(&p, xb) - px_x(&p, xa)), yb - ya, col);
+                    fmax(0.1, px_x(&p, xb) - px_x(&p, xa)) + 0.4, yb - ya + 0.4, col);
         }
     }
     /* the peaks, and the segments' edges */
@@ -136,7 +138,7 @@ static void put_cell(FILE *fp, double v, int decimals)
 
 static void summary_table(FILE *fp, const sync_report_data *d)
 {
-    fputs("<table><tr><th>segment</th><th>onset (s)</th><th>duration (s)</th><th>signal</th><th>r</th>"
+    fputs("<table class=\"data\"><tr><th>segment</th><th>onset (s)</th><th>duration (s)</th><th>signal</th><th>r</th>"
           "<th>lag (s)</th><th>p</th><th>windows</th><th>concordance</th><th>p</th></tr>\n", fp);
     for (size_t g = 0; g < d->n_seg; g++)
         for (int i = 0; i < d->n_sig; i++) {
@@ -158,10 +160,7 @@ static void summary_table(FILE *fp, const sync_report_data *d)
 
 int sync_report_write(FILE *fp, const sync_report_data *d)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>psyphys sync</title>\n"
-          "<style>body{font-family:sans-serif;max-width:760px;margin:auto;font-size:13px}svg{width:100%;height:auto}"
-          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-          "td:first-child{text-align:left}.mark{font-size:9px}.note{font-size:12px}</style></head><body>\n", fp);
+    report_page_head(fp, "psyphys sync");
     fputs("<h1>Physiological synchrony</h1>\n<p>A: ", fp);
     html_text(fp, d->a);
     fputs("<br>B: ", fp);
