@@ -88,7 +88,7 @@ int cmd_sync(int argc, char **argv)
             for (int k = 0; with_value[k]; k++) known |= strcmp(a, with_value[k]) == 0;
             if (!known || i + 1 >= argc) return cli_refuse_option("sync", a, with_value);
             const char *v = argv[++i];
-            double d;
+            double d = 0;
             if (strcmp(a, "-o") == 0) o.outdir = v;
             else if (strcmp(a, "--stem") == 0) o.stem = v;
             else if (strcmp(a, "--ecg") == 0 || strcmp(a, "--hr") == 0) o.channel[PSY_SYNC_HR] = v;

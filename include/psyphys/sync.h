@@ -29,7 +29,10 @@
  * missing sample. A window is used only when every sample it needs (A's window, B's window with
  * all its lags) is present and neither side is flat.
  *
- * Determinism: the same inputs, settings and seed give the same results bit for bit. */
+ * Determinism: the same inputs, settings and seed give the same results bit for bit. Threads:
+ * psy_sync_compute keeps its state in the call; its two FFTW plans are made at its start, before
+ * any transform runs. FFTW's planner is not thread-safe: until the library's planner lock
+ * (DESIGN) covers them, calls in several threads must not start at the same time. */
 #ifndef PSYPHYS_SYNC_H
 #define PSYPHYS_SYNC_H
 
