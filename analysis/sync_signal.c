@@ -6,6 +6,7 @@
 
 #include "civil_time.h"
 #include "psyphys/beats.h"
+#include "psyphys/eda.h"
 #include "psyphys/sync.h"
 #include "reader_impl.h" /* psy_fail, psy_strieq */
 
@@ -13,7 +14,7 @@
  * (the longest interval psyphys's RR correction keeps). */
 #define MAX_INTERVAL_S 3.0
 
-static const char *const names[PSY_SYNC_SIGNAL_COUNT] = {"hr", "eda", "resp"};
+static const char *const names[PSY_SYNC_SIGNAL_COUNT] = {"hr", "eda", "resp", "scl", "phasic"};
 
 const char *psy_sync_signal_name(psy_sync_signal s)
 {
@@ -47,7 +48,9 @@ int psy_sync_find_channel(const psy_reader *r, psy_sync_signal signal)
         if (ch < 0) ch = first_of_type(r, PSY_CH_RR);
         return ch >= 0 ? ch : first_of_type(r, PSY_CH_HR);
     }
-    case PSY_SYNC_EDA: return first_of_type(r, PSY_CH_EDA);
+    case PSY_SYNC_EDA:
+    case PSY_SYNC_SCL:
+    case PSY_SYNC_PHASIC: return first_of_type(r, PSY_CH_EDA);
     case PSY_SYNC_RESP: return first_of_type(r, PSY_CH_RESP);
     default: return -1;
     }
@@ -148,6 +151,34 @@ static psy_status step_means(psy_reader *r, int ch, double t0, double grid_hz, s
     return PSY_OK;
 }
 
+/* The tonic level (psy_eda_analyze, fast method) on the grid, or the signal minus it. */
+static psy_status skin_conductance_part(psy_reader *r, int ch, int phasic, double t0, double grid_hz, size_t n,
+                                        double *out, psy_message *why)
+{
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    psy_eda_result *e = NULL;
+    psy_status st = psy_eda_analyze(r, ch, NULL, PSY_EDA_FAST, &e, why);
+    if (st != PSY_OK) return st;
+    size_t m = e->n_tonic;
+    double *t = malloc((m ? m : 1) * sizeof *t), *tonic = phasic ? malloc((n ? n : 1) * sizeof *tonic) : out;
+    if (!t || !tonic) st = psy_fail(why, PSY_E_NOMEM, "out of memory for the tonic level");
+    /* second k of the analysis: its middle sample's time (the recording's gaps included) */
+    for (size_t k = 0; st == PSY_OK && k < m; k++) {
+        int64_t i = (int64_t)floor(((double)k + 0.5) * info->rate_hz);
+        if (i >= info->frames) i = info->frames - 1;
+        st = psy_reader_read_times(r, ch, i < 0 ? 0 : i, 1, &t[k]);
+    }
+    if (st == PSY_OK) points_on_grid(t, e->tonic_1hz_us, m, 1.5, t0, grid_hz, n, tonic);
+    if (st == PSY_OK && phasic) {
+        st = step_means(r, ch, t0, grid_hz, n, out, why);
+        for (size_t k = 0; st == PSY_OK && k < n; k++) out[k] -= tonic[k];
+    }
+    free(t);
+    if (phasic) free(tonic);
+    psy_eda_result_free(e);
+    return st;
+}
+
 psy_status psy_sync_signal_on_grid(psy_reader *r, int ch, psy_sync_signal signal, double t0_s,
                                    double grid_hz, size_t n, double *out, psy_message *why)
 {
@@ -162,13 +193,16 @@ psy_status psy_sync_signal_on_grid(psy_reader *r, int ch, psy_sync_signal signal
         return psy_fail(why, PSY_E_INVALID, "channel '%s' is %s: no heart rate from it", info->label,
                         psy_channel_type_name(info->type));
     case PSY_SYNC_EDA:
-    case PSY_SYNC_RESP: {
-        psy_channel_type want = signal == PSY_SYNC_EDA ? PSY_CH_EDA : PSY_CH_RESP;
+    case PSY_SYNC_RESP:
+    case PSY_SYNC_SCL:
+    case PSY_SYNC_PHASIC: {
+        psy_channel_type want = signal == PSY_SYNC_RESP ? PSY_CH_RESP : PSY_CH_EDA;
         if (info->rate_hz <= 0 || (info->type != want && info->type != PSY_CH_OTHER))
             return psy_fail(why, PSY_E_INVALID, "channel '%s' is %s%s, not %s", info->label,
                             info->rate_hz <= 0 ? "irregular " : "", psy_channel_type_name(info->type),
                             psy_channel_type_name(want));
-        return step_means(r, ch, t0_s, grid_hz, n, out, why);
+        if (signal == PSY_SYNC_EDA || signal == PSY_SYNC_RESP) return step_means(r, ch, t0_s, grid_hz, n, out, why);
+        return skin_conductance_part(r, ch, signal == PSY_SYNC_PHASIC, t0_s, grid_hz, n, out, why);
     }
     default: return psy_fail(why, PSY_E_INVALID, "unknown signal");
     }

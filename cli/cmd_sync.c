@@ -15,7 +15,7 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: psyphys sync A B -o OUTDIR [--signal hr|eda|resp]... [--events FILE]\n"
+            "usage: psyphys sync A B -o OUTDIR [--signal hr|eda|resp|scl|phasic]... [--events FILE]\n"
             "                    [--segments events|markers|window:W[:STEP]] [--offset S] [settings]\n"
             "                    [--stem STEM] [--overwrite] [input options]\n\n"
             "Physiological synchrony of two people recorded in one session (therapist and client):\n"
@@ -27,9 +27,11 @@ static void help(FILE *out)
             "whole session. Writes OUTDIR/STEM_sync.tsv (label, onset, duration, signal, r, lag_s,\n"
             "p_surrogate, n_windows, n_surrogates, concordance, p_concordance) and\n"
             "OUTDIR/STEM_sync-windows.tsv (onset, signal, r, lag_s), each with a JSON sidecar.\n\n"
-            "  --signal S         hr (ECG, RR or HR channel), eda (skin conductance), resp; repeat for\n"
-            "                     several (default: every signal both recordings have)\n"
-            "  --ecg/--hr/--eda/--rsp LABEL   the channel of that kind, in both recordings\n"
+            "  --signal S         hr (ECG, RR or HR channel), eda (skin conductance), resp, scl (tonic\n"
+            "                     level), phasic (eda minus scl); repeat for several (default: hr, eda\n"
+            "                     and resp where both recordings have them)\n"
+            "  --ecg/--hr/--eda/--rsp LABEL   the channel of that kind, in both recordings (--eda also\n"
+            "                     for scl and phasic)\n"
             "  --events FILE      session events (on A's clock; Unix-time onsets are taken as such)\n"
             "  --segments RULE    events (default: every event with a duration), markers (from each\n"
             "                     event to the next), window:W[:STEP] (s)\n"
@@ -97,7 +99,7 @@ int cmd_sync(int argc, char **argv)
             else if (strcmp(a, "--signal") == 0) {
                 psy_sync_signal s;
                 if (psy_sync_signal_parse(v, &s) != PSY_OK) {
-                    cli_error(NULL, "sync: --signal: '%s' is not hr, eda or resp", v);
+                    cli_error(NULL, "sync: --signal: '%s' is not hr, eda, resp, scl or phasic", v);
                     return CLI_USAGE;
                 }
                 o.want[s] = 1;

@@ -101,10 +101,11 @@ static int open_both(const char *path[2], const sync_run_options *o, psy_reader 
 static int find_channel(psy_reader *r, const char *path, const sync_run_options *o, psy_sync_signal s,
                         int *ch)
 {
-    if (o->channel[s]) {
-        *ch = psy_reader_find_channel(r, o->channel[s]);
+    const char *label = o->channel[s == PSY_SYNC_SCL || s == PSY_SYNC_PHASIC ? PSY_SYNC_EDA : s];
+    if (label) {
+        *ch = psy_reader_find_channel(r, label);
         if (*ch < 0) {
-            cli_error(path, "no channel '%s' (for %s)", o->channel[s], psy_sync_signal_name(s));
+            cli_error(path, "no channel '%s' (for %s)", label, psy_sync_signal_name(s));
             return 0;
         }
         return 1;
@@ -117,7 +118,10 @@ static const char *const signal_source[PSY_SYNC_SIGNAL_COUNT] = {
     "heart rate (bpm): beats of the ECG or RR channel (psyphys beats, corrected NN), the rate at each beat "
     "joined linearly, never across a gap or more than 3 s; or an HR channel's samples joined linearly",
     "skin conductance (uS): the mean of the samples in each grid step",
-    "respiration (channel unit): the mean of the samples in each grid step"};
+    "respiration (channel unit): the mean of the samples in each grid step",
+    "tonic skin conductance level (uS): psyphys eda's 1-s tonic means (fast method, defaults), linear between "
+    "seconds",
+    "phasic skin conductance (uS): the mean of the samples in each grid step minus the tonic level"};
 
 static void put_num(FILE *fp, double v, int decimals)
 {
@@ -267,7 +271,7 @@ static int write_outputs(const char *path[2], psy_reader *r[2], const sync_run_o
             "label", column(NULL, "segment: 'session' is the time both recordings cover; then the session's "
                                   "segments, clipped to it"),
             "onset", column("s", "from A's start"), "duration", column("s", "segment length"),
-            "signal", column(NULL, "hr, eda or resp"),
+            "signal", column(NULL, "hr, eda, resp, scl or phasic (see settings.channels)"),
             "r", column(NULL, "tanh(mean atanh) of the window peak correlations wholly inside the segment"),
             "lag_s", column("s", "median lag of the window peaks; > 0: B follows A"),
             "p_surrogate", column(NULL, "share of surrogate (shifted) pairings whose r is at least r, (1 + k) / (1 + n)"),
@@ -288,7 +292,7 @@ static int write_outputs(const char *path[2], psy_reader *r[2], const sync_run_o
         }
         json_object_set_new(side[1], "columns", json_pack(
             "{s:o,s:o,s:o,s:o}", "onset", column("s", "window start, from A's start"),
-            "signal", column(NULL, "hr, eda or resp"),
+            "signal", column(NULL, "hr, eda, resp, scl or phasic (see settings.channels)"),
             "r", column(NULL, "peak Pearson r over the lags; n/a: a sample missing or a flat stretch in the window"),
             "lag_s", column("s", "lag of the peak; > 0: B follows A")));
         ok = cli_sidecar_write(side[0], out[1].fp) && cli_sidecar_write(side[1], out[3].fp);
@@ -330,7 +334,7 @@ static void print_summary(const psy_segment *seg, size_t n_seg, const sync_signa
     for (size_t g = 0; g < n_seg; g++)
         for (int i = 0; i < n_sig; i++) {
             const psy_sync_summary *s = &sig[i].res->spans[g];
-            printf("  %-20s %-4s ", seg[g].label, psy_sync_signal_name(sig[i].signal));
+            printf("  %-20s %-6s ", seg[g].label, psy_sync_signal_name(sig[i].signal));
             if (isnan(s->r)) {
                 printf("r n/a (%s)\n", s->why_r);
                 continue;
@@ -362,7 +366,8 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
     int any_wanted = 0;
     for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) any_wanted |= o->want[s];
     for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) {
-        if (any_wanted && !o->want[s]) continue;
+        /* by default hr, eda and resp; scl and phasic when asked for */
+        if (any_wanted ? !o->want[s] : s == PSY_SYNC_SCL || s == PSY_SYNC_PHASIC) continue;
         int ch[2];
         if (!find_channel(r[0], a, o, (psy_sync_signal)s, &ch[0]) || !find_channel(r[1], b, o, (psy_sync_signal)s, &ch[1]))
             goto done;
@@ -370,8 +375,8 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
             if (any_wanted) {
                 cli_error(path[ch[0] < 0 ? 0 : 1], "no channel for %s (%s): name it with --%s LABEL or "
                           "--channel-type LABEL=TYPE", psy_sync_signal_name((psy_sync_signal)s),
-                          s == PSY_SYNC_HR ? "ECG, RR or HR" : s == PSY_SYNC_EDA ? "EDA" : "RESP",
-                          s == PSY_SYNC_HR ? "ecg" : s == PSY_SYNC_EDA ? "eda" : "rsp");
+                          s == PSY_SYNC_HR ? "ECG, RR or HR" : s == PSY_SYNC_RESP ? "RESP" : "EDA",
+                          s == PSY_SYNC_HR ? "ecg" : s == PSY_SYNC_RESP ? "rsp" : "eda");
                 goto done;
             }
             continue;

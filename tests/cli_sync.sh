@@ -44,6 +44,14 @@ expect_grep '^talk	300\.000	290\.000	hr	0\.[5-9][0-9]{3}	(3\.[0-9]{2}|4\.[0-9]{2
 [ "$(grep -c eda "$TMP/res/off_sync.tsv")" -eq 0 ] || fail "--signal hr wrote eda rows"
 expect_grep '"no surrogates asked for"' "$TMP/res/off_sync.json"
 
+# the tonic level and the phasic part of skin conductance, on request only
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/ev.csv" -o "$TMP/res" --stem parts \
+    --signal scl --signal phasic
+expect_grep '^talk	300\.000	290\.000	scl	0\.[0-9]{4}	' "$TMP/res/parts_sync.tsv"
+expect_grep '^talk	300\.000	290\.000	phasic	0\.[0-9]{4}	[12]\.[0-9]{2}	0\.0100	' "$TMP/res/parts_sync.tsv"
+[ "$(grep -c '	eda	\|	hr	' "$TMP/res/parts_sync.tsv")" -eq 0 ] || fail "--signal scl/phasic wrote other signals"
+expect_grep '"tonic skin conductance level' "$TMP/res/parts_sync.json"
+
 # Unix-time events are read as such
 printf 'onset,duration,trial_type\n1700000300,290,talk\n' >"$TMP/unix.csv"
 expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/unix.csv" -o "$TMP/res" --stem unix --signal hr

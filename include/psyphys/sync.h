@@ -124,16 +124,19 @@ typedef enum psy_sync_signal {
                               interval above 3 s), or an HR channel's samples (linear) */
     PSY_SYNC_EDA,          /* skin conductance (uS), the mean of each grid step */
     PSY_SYNC_RESP,         /* respiration waveform (channel unit), the mean of each grid step */
+    PSY_SYNC_SCL,          /* tonic skin conductance level (uS): psy_eda_analyze's (fast method,
+                              defaults) 1-s tonic means, linear between seconds */
+    PSY_SYNC_PHASIC,       /* phasic skin conductance (uS): PSY_SYNC_EDA minus PSY_SYNC_SCL */
     PSY_SYNC_SIGNAL_COUNT
 } psy_sync_signal;
 
-/* "hr", "eda", "resp". NULL for an unknown value. */
+/* "hr", "eda", "resp", "scl", "phasic". NULL for an unknown value. */
 const char *psy_sync_signal_name(psy_sync_signal signal);
 /* PSY_OK or PSY_E_INVALID for an unknown name. */
 psy_status psy_sync_signal_parse(const char *name, psy_sync_signal *out);
 
 /* The channel of a recording a signal is taken from: for HR an ECG channel, else RR, else HR; for
- * EDA the first EDA channel; for RESP the first RESP channel. -1 when there is none. */
+ * EDA, SCL and PHASIC the first EDA channel; for RESP the first RESP channel. -1 when none. */
 int psy_sync_find_channel(const psy_reader *reader, psy_sync_signal signal);
 
 /* Signal `signal` of channel ch of a recording on a grid: out[k] is the value at reader time
