@@ -204,7 +204,8 @@ static psy_status concordance(const double *a, const double *b, size_t n, const 
         sum[s].p_concordance = NAN;
         if (!isfinite(acc[s].obs_conc)) continue;
         if (acc[s].n_shift_conc < PSY_SYNC_MIN_SHIFTS) {
-            if (c->n_surrogates) sum[s].why_concordance = "session too short for surrogates (fewer than 19 shifts)";
+            sum[s].why_concordance = c->n_surrogates ? "session too short for surrogates (fewer than 19 shifts)"
+                                                     : "no surrogates asked for";
             continue;
         }
         sum[s].p_concordance = (1.0 + (double)acc[s].ge_conc) / (1.0 + (double)acc[s].n_shift_conc);
