@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* cmocka's assert_float_equal compares floats: doubles here. */
+#define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
 #define GRID 4.0
 #define SESSION_S 1200
 #define N ((size_t)(SESSION_S * GRID))
@@ -136,7 +139,7 @@ static void windows_equal_direct_computation(void **state)
     size_t w = 120, L = 20, checked = 0;
     for (size_t k = 0; k < res->n_windows; k++) {
         size_t s0 = k * 20;
-        assert_float_equal(res->windows[k].onset_s, s0 / GRID, 1e-12);
+        assert_near(res->windows[k].onset_s, s0 / GRID, 1e-12);
         if (s0 < L || s0 + w + L > N) {
             assert_true(isnan(res->windows[k].r));
             continue;
@@ -163,8 +166,8 @@ static void windows_equal_direct_computation(void **state)
                 best_lag = lag;
             }
         }
-        assert_float_equal(res->windows[k].r, best, 1e-9);
-        assert_float_equal(res->windows[k].lag_s, best_lag / GRID, 1e-12);
+        assert_near(res->windows[k].r, best, 1e-9);
+        assert_near(res->windows[k].lag_s, best_lag / GRID, 1e-12);
         checked++;
     }
     assert_true(checked > 200);
@@ -346,6 +349,51 @@ static void settings_refused(void **state)
     assert_string_equal(psy_sync_signal_name(PSY_SYNC_RESP), "resp");
 }
 
+/* Signals from recordings: heart rate from an RR list (constant 800 ms: 75 bpm between the first
+ * and last beat, NaN outside), skin conductance as grid-step means, the start offset. */
+static void signals_from_recordings(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t at = (size_t)snprintf(text, sizeof text, "time,EDA (uS)\n");
+    for (int k = 0; k < 400; k++) at += (size_t)snprintf(text + at, sizeof text - at, "%.3f,%.1f\n",
+                                                         1700000010.0 + k / 8.0, k % 2 ? 2.0 : 4.0);
+    psy_reader *eda = open_or_fail(write_temp_file("eda.csv", text, at));
+    at = (size_t)snprintf(text, sizeof text, "RR\n");
+    for (int k = 0; k < 60; k++) at += (size_t)snprintf(text + at, sizeof text - at, "800\n");
+    psy_reader *rr = open_or_fail(write_temp_file("rr.txt", text, at));
+
+    int ch = psy_sync_find_channel(eda, PSY_SYNC_EDA);
+    assert_int_equal(ch, 0);
+    assert_int_equal(psy_sync_find_channel(eda, PSY_SYNC_HR), -1);
+    double g[300];
+    psy_message why;
+    /* 4 Hz grid from 1 s: each step [t - 1/8, t + 1/8) holds two samples, 2 and 4 uS */
+    assert_int_equal(psy_sync_signal_on_grid(eda, ch, PSY_SYNC_EDA, 1.0, 4, 10, g, &why), PSY_OK);
+    for (int k = 0; k < 10; k++) assert_near(g[k], 3.0, 1e-12);
+    assert_int_equal(psy_sync_signal_on_grid(eda, ch, PSY_SYNC_HR, 0, 4, 10, g, &why), PSY_E_INVALID);
+
+    ch = psy_sync_find_channel(rr, PSY_SYNC_HR);
+    assert_true(ch >= 0);
+    assert_int_equal(psy_sync_signal_on_grid(rr, ch, PSY_SYNC_HR, 0, 4, 300, g, &why), PSY_OK);
+    size_t known = 0;
+    for (int k = 0; k < 300; k++)
+        if (!isnan(g[k])) {
+            assert_near(g[k], 75.0, 1e-9);
+            known++;
+        }
+    assert_true(known > 150 && known < 200); /* from the second beat (0.8 s) to the last (48 s) */
+
+    double off;
+    int both;
+    assert_int_equal(psy_sync_start_offset(eda, rr, 2.5, &off, &both), PSY_OK);
+    assert_false(both); /* an RR list has no start */
+    assert_near(off, 2.5, 0);
+    assert_near(psy_sync_start_unix(eda), 1700000010.0, 1e-6);
+    psy_reader_close(eda);
+    psy_reader_close(rr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +403,7 @@ int main(void)
         cmocka_unit_test(skin_conductance_concordance),
         cmocka_unit_test(gaps_short_spans_and_determinism),
         cmocka_unit_test(settings_refused),
+        cmocka_unit_test(signals_from_recordings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
