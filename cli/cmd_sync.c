@@ -36,6 +36,8 @@ static void help(FILE *out)
             "  --segments RULE    events (default: every event with a duration), markers (from each\n"
             "                     event to the next), window:W[:STEP] (s)\n"
             "  --offset S         seconds added to B's start (a clock that is off)\n"
+            "  --align-starts     take the recordings to start together (+ --offset), whatever their\n"
+            "                     clocks say (recordings of different sessions: pseudo-dyads)\n"
             "  --stem STEM        output name stem (default: A's name, and B's when it differs)\n"
             "  --report           also OUTDIR/STEM_sync-report.html: lag x time correlation maps\n"
             "  --overwrite        replace existing outputs\n\n"
@@ -83,6 +85,10 @@ int cmd_sync(int argc, char **argv)
         }
         if (strcmp(a, "--report") == 0) {
             o.report = 1;
+            continue;
+        }
+        if (strcmp(a, "--align-starts") == 0) {
+            o.align_starts = 1;
             continue;
         }
         if (a[0] == '-' && a[1] != '\0') {

@@ -1,6 +1,8 @@
 /* psyphys batch --dyads FILE: psyphys sync over the dyads of a study, in parallel worker
  * processes (one failing dyad does not stop the others), with batch_status.tsv and the group
- * table group_sync.tsv (every dyad's STEM_sync.tsv rows, prefixed by the dyad and its two files).
+ * table group_sync.tsv (every dyad's STEM_sync.tsv rows, prefixed by the dyad and its two files);
+ * with --pseudo-dyads also every A with every other dyad's B, and each real dyad's session r
+ * tested against them (group_sync-pseudo.tsv).
  *
  * FILE is a TSV with a header: columns `a` and `b` (the two recordings, relative to FILE's folder
  * unless absolute), optional `dyad` (its name: the output stem; default dyad-N, N its row) and
@@ -33,7 +35,11 @@ static void help(FILE *out)
                  "session's events), N at a time, each in its own process. Writes OUTDIR/DYAD_sync*.tsv\n"
                  "per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds, outputs) and\n"
                  "OUTDIR/group_sync.tsv (dyad, a, b and the columns of STEM_sync.tsv), with sidecars.\n"
-                 "Outputs of an earlier run are replaced only with --overwrite.\n");
+                 "Outputs of an earlier run are replaced only with --overwrite.\n\n"
+                 "  --pseudo-dyads   also every pair of one dyad's A with another dyad's B (started together,\n"
+                 "                   --align-starts; no surrogates), and OUTDIR/group_sync-pseudo.tsv: per\n"
+                 "                   dyad and signal the session's r against those of all pseudo-dyads\n"
+                 "                   (Bernieri et al. 1988; Moulder et al. 2018)\n");
 }
 
 /* Splits a TSV line in place into at most max fields. */
@@ -197,10 +203,179 @@ static int write_group(const char *outdir, const dyad *d, size_t n, const batch_
     return ok;
 }
 
+/* One worker run: its argv (pointers into the caller's strings), its log, its end. */
+typedef struct job {
+    char **argv;
+    char log[PATH_MAX + 200];
+    int pid, status, ran;
+    double t0, seconds;
+} job;
+
+/* Runs the jobs, max_jobs at a time; stops starting new ones on a usage error (exit 2) or a
+ * signal (then the running ones get SIGTERM). */
+static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_sig)
+{
+    sigset_t mask;
+    batch_pool_begin(&mask);
+    size_t next = 0, running = 0;
+    while (next < n || running) {
+        while (!*usage && !*stop_sig && running < (size_t)max_jobs && next < n) {
+            job *j = &jobs[next++];
+            j->t0 = batch_now();
+            j->pid = batch_spawn(j->argv, j->log, &mask, 0);
+            if (j->pid > 0) running++;
+        }
+        if (!running) break;
+        int status, sig;
+        int pid = batch_wait_any(&status, -1, &sig);
+        if (pid == 0 && sig) {
+            *stop_sig = sig;
+            for (size_t i = 0; i < n; i++)
+                if (jobs[i].pid > 0) batch_kill_worker(jobs[i].pid, SIGTERM);
+            continue;
+        }
+        if (pid < 0) break;
+        for (size_t i = 0; i < n; i++) {
+            if (jobs[i].pid != pid) continue;
+            jobs[i].pid = 0;
+            jobs[i].ran = 1;
+            jobs[i].status = status;
+            jobs[i].seconds = batch_now() - jobs[i].t0;
+            running--;
+            if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_USAGE) *usage = 1;
+        }
+    }
+    batch_pool_end(&mask);
+}
+
+static int job_ok(const job *j)
+{
+    return j->ran && WIFEXITED(j->status) && WEXITSTATUS(j->status) == CLI_OK;
+}
+
+/* argv of `psyphys sync A B -o OUT --stem STEM [--events E] [extra...] [pass...]` in a[] (room for
+ * 16 + n_pass). */
+static void sync_argv(char **a, const char *worker, const char *A, const char *B, const char *out, const char *stem,
+                      const char *events, const char *const *extra, int n_extra, char **pass, int n_pass)
+{
+    int k = 0;
+    a[k++] = (char *)worker;
+    a[k++] = "sync";
+    a[k++] = (char *)A;
+    a[k++] = (char *)B;
+    a[k++] = "-o";
+    a[k++] = (char *)out;
+    a[k++] = "--stem";
+    a[k++] = (char *)stem;
+    if (events && events[0]) a[k++] = "--events", a[k++] = (char *)events;
+    for (int i = 0; i < n_extra; i++) a[k++] = (char *)extra[i];
+    for (int i = 0; i < n_pass; i++) a[k++] = pass[i];
+    a[k] = NULL;
+}
+
+/* The session rows of a sync table: r per signal name into r[] (NaN when absent). */
+static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
+{
+    for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) r[s] = NAN;
+    FILE *fp = fopen(path, "r");
+    if (!fp) return;
+    char line[4096], *f[16];
+    while (fgets(line, sizeof line, fp)) {
+        if (split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
+        psy_sync_signal sig;
+        char *end;
+        double v = strtod(f[4], &end);
+        if (psy_sync_signal_parse(f[3], &sig) == PSY_OK && *end == '\0' && end != f[4]) r[sig] = v;
+    }
+    fclose(fp);
+}
+
+/* group_sync-pseudo.tsv: each real dyad's session r per signal against every pseudo-dyad's. */
+static int write_pseudo(const char *outdir, const dyad *d, size_t n, const job *real, const job *pseudo,
+                        const char *pseudo_dir)
+{
+    size_t np = n * (n - 1);
+    double *pr = malloc((np ? np : 1) * PSY_SYNC_SIGNAL_COUNT * sizeof *pr);
+    if (!pr) return 0;
+    for (size_t p = 0, i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (i == j) continue;
+            char path[PATH_MAX + 300];
+            snprintf(path, sizeof path, "%s/%s+%s_sync.tsv", pseudo_dir, d[i].name, d[j].name);
+            double r[PSY_SYNC_SIGNAL_COUNT];
+            if (job_ok(&pseudo[p])) session_r(path, r);
+            else for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) r[s] = NAN;
+            memcpy(pr + p * PSY_SYNC_SIGNAL_COUNT, r, sizeof r);
+            p++;
+        }
+    char path[PATH_MAX + 40];
+    snprintf(path, sizeof path, "%s/group_sync-pseudo.tsv", outdir);
+    char *side = cli_sidecar_path_for(path);
+    cli_output o[2];
+    int ok = side && cli_output_open(&o[0], path, 1);
+    if (ok && !cli_output_open(&o[1], side, 1)) {
+        cli_output_abort_all(o, 1);
+        ok = 0;
+    }
+    free(side);
+    if (!ok) {
+        free(pr);
+        return 0;
+    }
+    fputs("dyad\tsignal\tr\tn_pseudo\tr_pseudo_median\tp_pseudo\n", o[0].fp);
+    double *v = malloc((np ? np : 1) * sizeof *v);
+    for (size_t i = 0; v && i < n; i++) {
+        char path_i[PATH_MAX + 200];
+        snprintf(path_i, sizeof path_i, "%s/%s_sync.tsv", outdir, d[i].name);
+        double r[PSY_SYNC_SIGNAL_COUNT];
+        if (job_ok(&real[i])) session_r(path_i, r);
+        else for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) r[s] = NAN;
+        for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) {
+            if (isnan(r[s])) continue;
+            size_t m = 0, ge = 0;
+            for (size_t p = 0; p < np; p++) {
+                double x = pr[p * PSY_SYNC_SIGNAL_COUNT + s];
+                if (isnan(x)) continue;
+                v[m++] = x;
+                ge += x >= r[s];
+            }
+            fprintf(o[0].fp, "%s\t%s\t%.4f\t%zu", d[i].name, psy_sync_signal_name((psy_sync_signal)s), r[s], m);
+            if (m == 0) {
+                fputs("\tn/a\tn/a\n", o[0].fp);
+                continue;
+            }
+            /* median by selection sort of the few hundred values */
+            for (size_t a = 0; a <= m / 2; a++)
+                for (size_t b = a + 1; b < m; b++)
+                    if (v[b] < v[a]) {
+                        double t = v[a];
+                        v[a] = v[b];
+                        v[b] = t;
+                    }
+            double med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+            fprintf(o[0].fp, "\t%.4f\t%.4f\n", med, (1.0 + (double)ge) / (1.0 + (double)m));
+        }
+    }
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "psyphys_version", psy_version(), "table", "group_sync-pseudo",
+                          "method", "pseudo-dyads (Bernieri, Reznick & Rosenthal 1988; Moulder et al. 2018): every "
+                          "dyad's A with every other dyad's B, the two taken to start together (--align-starts), "
+                          "A's events; each real dyad's session r against the session r of all pseudo-dyads of "
+                          "the signal: p_pseudo = (1 + pseudo-dyads with r >= the dyad's) / (1 + n_pseudo)",
+                          "columns", "dyad, signal, r (the dyad's session r), n_pseudo (pseudo-dyads with an r), "
+                          "r_pseudo_median, p_pseudo; the pseudo-dyads' tables are in pseudo-dyads/");
+    ok = v && cli_sidecar_write(j, o[1].fp);
+    json_decref(j);
+    free(v);
+    free(pr);
+    if (ok) ok = cli_output_commit_all(o, 2);
+    else cli_output_abort_all(o, 2);
+    return ok;
+}
+
 int sync_batch(int argc, char **argv)
 {
     const char *dyads = NULL, *outdir = NULL;
-    int jobs = 1, overwrite = 0, n_pass = 0;
+    int max_jobs = 1, overwrite = 0, pseudo_on = 0, n_pass = 0;
     char **pass = calloc((size_t)argc + 1, sizeof *pass);
     if (!pass) return CLI_FAILED;
     for (int i = 1; i < argc; i++) {
@@ -226,16 +401,17 @@ int sync_batch(int argc, char **argv)
                 free(pass);
                 return CLI_USAGE;
             }
-            jobs = (int)j;
+            max_jobs = (int)j;
         } else if (strcmp(a, "--overwrite") == 0) overwrite = 1;
-        else if (strcmp(a, "--stem") == 0 || strcmp(a, "--events") == 0) {
-            cli_error(NULL, "batch: %s is per dyad here (the dyad and events columns of the dyads file)", a);
+        else if (strcmp(a, "--pseudo-dyads") == 0) pseudo_on = 1;
+        else if (strcmp(a, "--stem") == 0 || strcmp(a, "--events") == 0 || strcmp(a, "--align-starts") == 0) {
+            cli_error(NULL, "batch: %s is per dyad here (the dyads file's columns; --pseudo-dyads)", a);
             free(pass);
             return CLI_USAGE;
         } else pass[n_pass++] = argv[i];
     }
     if (!dyads || !outdir) {
-        cli_error(NULL, "batch: --dyads FILE and -o OUTDIR are required (see psyphys batch --dyads --help)");
+        cli_error(NULL, "batch: --dyads FILE and -o OUTDIR are required (see psyphys batch --dyads x --help)");
         free(pass);
         return CLI_USAGE;
     }
@@ -246,105 +422,87 @@ int sync_batch(int argc, char **argv)
         free(d);
         return CLI_FAILED;
     }
-    char worker[PATH_MAX], logdir[PATH_MAX + 32];
+    if (pseudo_on && n < 2) {
+        cli_error(dyads, "--pseudo-dyads needs at least two dyads");
+        free(pass);
+        free(d);
+        return CLI_USAGE;
+    }
+    char worker[PATH_MAX], logdir[PATH_MAX + 32], pseudo_dir[PATH_MAX + 32];
     const char *env = getenv("PSYPHYS_BATCH_WORKER");
     ssize_t wn = env ? 0 : readlink("/proc/self/exe", worker, sizeof worker - 1);
     if (env) snprintf(worker, sizeof worker, "%s", env);
     else if (wn > 0) worker[wn] = '\0';
     snprintf(logdir, sizeof logdir, "%s/.psyphys-batch/dyads", outdir);
+    snprintf(pseudo_dir, sizeof pseudo_dir, "%s/pseudo-dyads", outdir);
+    size_t np = pseudo_on ? n * (n - 1) : 0, argc_w = (size_t)n_pass + 20;
+    job *jobs = calloc(n + np, sizeof *jobs);
+    char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
+    char (*stems)[300] = calloc(np ? np : 1, sizeof *stems);
     batch_result *rows = calloc(n, sizeof *rows);
-    int *pid = calloc(n, sizeof *pid);
-    double *t0 = calloc(n, sizeof *t0);
-    char **argv_w = calloc((size_t)n_pass + 16, sizeof *argv_w);
-    if (!rows || !pid || !t0 || !argv_w || (!env && wn <= 0) || !batch_mkdirs(logdir)) {
-        cli_error(outdir, "cannot prepare the batch (log folder, worker program)");
-        free(pass), free(d), free(rows), free(pid), free(t0), free(argv_w);
-        return CLI_FAILED;
-    }
-    sigset_t mask;
-    batch_pool_begin(&mask);
-    size_t next = 0, running = 0;
-    int usage = 0, stop_sig = 0;
-    while (next < n || running) {
-        while (!usage && !stop_sig && running < (size_t)jobs && next < n) {
-            size_t i = next++;
-            int k = 0;
-            argv_w[k++] = worker;
-            argv_w[k++] = "sync";
-            argv_w[k++] = d[i].a;
-            argv_w[k++] = d[i].b;
-            argv_w[k++] = "-o";
-            argv_w[k++] = (char *)outdir;
-            argv_w[k++] = "--stem";
-            argv_w[k++] = d[i].name;
-            if (d[i].events[0]) argv_w[k++] = "--events", argv_w[k++] = d[i].events;
-            if (overwrite) argv_w[k++] = "--overwrite";
-            for (int p = 0; p < n_pass; p++) argv_w[k++] = pass[p];
-            argv_w[k] = NULL;
-            char log[PATH_MAX + 200];
-            snprintf(log, sizeof log, "%s/%s.log", logdir, d[i].name);
-            t0[i] = batch_now();
-            pid[i] = batch_spawn(argv_w, log, &mask, 0);
-            if (pid[i] <= 0) {
-                rows[i].rel = strdup(d[i].name);
-                rows[i].state = BATCH_FAILED;
-                rows[i].error = strdup("cannot start a worker");
-                rows[i].outputs = strdup("");
-                continue;
-            }
-            running++;
-        }
-        if (!running) break;
-        int status, sig;
-        int p = batch_wait_any(&status, -1, &sig);
-        if (p == 0 && sig) {
-            stop_sig = sig;
-            for (size_t i = 0; i < n; i++)
-                if (pid[i] > 0) batch_kill_worker(pid[i], SIGTERM);
-            continue;
-        }
-        if (p < 0) break;
-        for (size_t i = 0; i < n; i++) {
-            if (pid[i] != p) continue;
-            pid[i] = 0;
-            running--;
-            char log[PATH_MAX + 200], err[1024] = "", outs[1024];
-            snprintf(log, sizeof log, "%s/%s.log", logdir, d[i].name);
-            int ok = WIFEXITED(status) && WEXITSTATUS(status) == CLI_OK;
-            if (!ok) batch_describe_failure(status, log, 0, err, sizeof err);
-            if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_USAGE) usage = 1;
-            sync_output_names(d[i].name, 0, outs, sizeof outs);
-            rows[i].rel = strdup(d[i].name);
-            rows[i].state = ok ? BATCH_OK : BATCH_FAILED;
-            rows[i].error = strdup(err);
-            rows[i].seconds = batch_now() - t0[i];
-            rows[i].outputs = strdup(ok ? outs : "");
-        }
-    }
-    batch_pool_end(&mask);
     int rc = CLI_FAILED;
-    size_t done = 0;
+    if (!jobs || !argvs || !stems || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
+        (pseudo_on && !batch_mkdirs(pseudo_dir))) {
+        cli_error(outdir, "cannot prepare the batch (log folder, worker program)");
+        goto done;
+    }
+    static const char *const overwrite_arg[] = {"--overwrite"};
+    static const char *const pseudo_args[] = {"--align-starts", "--surrogates", "0", "--overwrite"};
     for (size_t i = 0; i < n; i++) {
-        if (!rows[i].rel) {
-            rows[i].rel = strdup(d[i].name);
-            rows[i].state = BATCH_FAILED;
-            rows[i].error = strdup(stop_sig ? "not run: the batch was stopped" : "not run: sync refused the options");
-            rows[i].outputs = strdup("");
+        jobs[i].argv = argvs + i * argc_w;
+        sync_argv(jobs[i].argv, worker, d[i].a, d[i].b, outdir, d[i].name, d[i].events, overwrite_arg, overwrite,
+                  pass, n_pass);
+        snprintf(jobs[i].log, sizeof jobs[i].log, "%s/%s.log", logdir, d[i].name);
+    }
+    for (size_t p = 0, i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (i == j || !pseudo_on) continue;
+            job *jb = &jobs[n + p];
+            snprintf(stems[p], sizeof stems[p], "%s+%s", d[i].name, d[j].name);
+            jb->argv = argvs + (n + p) * argc_w;
+            sync_argv(jb->argv, worker, d[i].a, d[j].b, pseudo_dir, stems[p], d[i].events, pseudo_args, 4, pass,
+                      n_pass);
+            snprintf(jb->log, sizeof jb->log, "%s/%s.log", logdir, stems[p]);
+            p++;
         }
-        done += rows[i].state == BATCH_OK;
+    int usage = 0, stop_sig = 0;
+    run_pool(jobs, n + np, max_jobs, &usage, &stop_sig);
+    size_t done_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        char err[1024] = "", outs[1024] = "";
+        if (job_ok(&jobs[i])) sync_output_names(d[i].name, 0, outs, sizeof outs);
+        else if (jobs[i].ran) batch_describe_failure(jobs[i].status, jobs[i].log, 0, err, sizeof err);
+        else snprintf(err, sizeof err, "%s", stop_sig ? "not run: the batch was stopped"
+                                            : usage ? "not run: sync refused the options" : "cannot start a worker");
+        rows[i].rel = strdup(d[i].name);
+        rows[i].state = job_ok(&jobs[i]) ? BATCH_OK : BATCH_FAILED;
+        rows[i].error = strdup(err);
+        rows[i].seconds = jobs[i].seconds;
+        rows[i].outputs = strdup(outs);
+        done_n += rows[i].state == BATCH_OK;
     }
     char status_path[PATH_MAX + 32];
     snprintf(status_path, sizeof status_path, "%s/batch_status.tsv", outdir);
     json_t *args = json_array();
     for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
-    json_t *about = json_pack("{s:s,s:o,s:i}", "dyads_file", dyads, "sync_options", args, "jobs", jobs);
-    if (batch_status_write(status_path, rows, n, about) && write_group(outdir, d, n, rows, pass, n_pass)) {
-        if (usage) cli_error(NULL, "batch: sync refused the options (see %s/.psyphys-batch/dyads/)", outdir);
-        else printf("%zu of %zu dyads done: %s/group_sync.tsv, batch_status.tsv\n", done, n, outdir);
+    json_t *about = json_pack("{s:s,s:o,s:i,s:b}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
+                              "pseudo_dyads", pseudo_on);
+    if (batch_status_write(status_path, rows, n, about) && write_group(outdir, d, n, rows, pass, n_pass) &&
+        (!pseudo_on || write_pseudo(outdir, d, n, jobs, jobs + n, pseudo_dir))) {
+        if (usage) cli_error(NULL, "batch: sync refused the options (see %s)", logdir);
+        else printf("%zu of %zu dyads done: %s/group_sync.tsv%s, batch_status.tsv\n", done_n, n, outdir,
+                    pseudo_on ? ", group_sync-pseudo.tsv" : "");
         rc = usage ? CLI_USAGE : stop_sig ? 128 + stop_sig : batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
     }
     json_decref(about);
-    for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
-    free(rows), free(pid), free(t0), free(argv_w), free(pass), free(d);
+done:
+    if (rows)
+        for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
+    free(rows);
+    free(jobs);
+    free(argvs);
+    free(stems);
+    free(pass);
+    free(d);
     return rc;
 }

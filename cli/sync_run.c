@@ -160,6 +160,7 @@ static json_t *settings_json(const sync_run_options *o, const psy_sync_config *c
     json_object_set_new(s, "offset_s", json_real(o->offset_s));
     json_object_set_new(s, "b_start_minus_a_start_s", json_real(offset));
     json_object_set_new(s, "starts_known", json_boolean(known));
+    json_object_set_new(s, "align", json_string(o->align_starts ? "start" : "clock"));
     json_object_set_new(s, "common_span_s", json_pack("[f,f]", t0, t1));
     json_object_set_new(s, "segments", json_string(o->segments_text));
     json_object_set_new(s, "method", json_pack(
@@ -394,7 +395,8 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
     double offset;
     int known;
     psy_sync_start_offset(r[0], r[1], o->offset_s, &offset, &known);
-    if (!known) {
+    if (o->align_starts) offset = o->offset_s; /* pseudo-dyads: recordings of different sessions */
+    else if (!known) {
         fprintf(stderr, "psyphys: %s: warning: a start time is unknown: the recordings are taken to start "
                 "together (plus --offset)\n", b);
         json_array_append_new(warn, json_string("a start time is unknown: the recordings are taken to start "

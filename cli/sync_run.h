@@ -16,6 +16,8 @@ typedef struct sync_run_options {
     double seg_window_s, seg_step_s;
     const char *segments_text;
     double offset_s;
+    int align_starts;                         /* 1: the recordings start together (+ offset_s),
+                                                 whatever their clocks say (pseudo-dyads) */
     int overwrite, report;
     int quiet;                                /* 1: no summary on stdout (batch) */
 } sync_run_options;

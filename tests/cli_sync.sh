@@ -84,6 +84,18 @@ expect_grep '^dyad	a	b	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
 [ "$(grep -c '^d3	' "$G")" -eq 3 ] && [ "$(grep -c '^d4	' "$G")" -eq 3 ] || fail "group table: want 3 rows per dyad"
 [ "$(grep -c '^bad	' "$G")" -eq 0 ] || fail "group table: rows of a failed dyad"
 expect_grep '"dyad": "d4"' "$TMP/group/group_sync.json"
+# pseudo-dyads: each A with the other dyad's B, started together; the real dyads' r above theirs
+printf 'dyad\ta\tb\tevents\nd3\tA.csv\tB.csv\tev.csv\nd4\tA4.csv\tB4.csv\tev.csv\n' >"$TMP/two.tsv"
+expect_exit 0 "$PSYPHYS" batch --dyads "$TMP/two.tsv" -o "$TMP/pseudo" --signal hr --pseudo-dyads
+P=$TMP/pseudo/group_sync-pseudo.tsv
+expect_grep '^dyad	signal	r	n_pseudo	r_pseudo_median	p_pseudo$' "$P"
+expect_grep '^d3	hr	0\.5587	2	0\.[0-4][0-9]{3}	0\.3333$' "$P"
+expect_grep '^d4	hr	0\.[0-9]{4}	2	' "$P"
+expect_grep '"align": "start"' "$TMP/pseudo/pseudo-dyads/d3+d4_sync.json"
+expect_grep 'Bernieri' "$TMP/pseudo/group_sync-pseudo.json"
+printf 'dyad\ta\tb\nd3\tA.csv\tB.csv\n' >"$TMP/one.tsv"
+expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/one.tsv" -o "$TMP/pseudo1" --pseudo-dyads
+
 # rerun: outputs kept unless --overwrite
 expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group" --signal hr
 expect_grep '^d3	failed	.*exists' "$TMP/group/batch_status.tsv"
