@@ -1,7 +1,8 @@
 /* Movesense sensor exports (the Movesense Showcase app's CSV): a fixed-width banner line (the
  * measurement's name, then `DD.MM.YYhh.mm.ss` and the nominal rate run together, e.g.
- * "ECG ... 25.01.2516.42.59200"), a header `Timestamp,<name>`, then one row per sample: Unix
- * time (s) and the value (ADC units for ECG; no scale is given).
+ * "ECG ... 25.01.2516.42.59200"), a header `Timestamp,<name>[,<name>...]`, then one row per
+ * sample: Unix time (s) and the values, a channel per column (ADC units for ECG; no scale is
+ * given).
  *
  * The timestamps are the truth, not the banner's rate: the sensor stamps packets, so samples
  * come at the clock's true rate (e.g. 198.96 Hz for a nominal 200) and the stream stops while
@@ -109,15 +110,17 @@ psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *wh
     const char *nl2 = memchr(l2, '\n', rest);
     size_t len2 = nl2 ? (size_t)(nl2 - l2) : rest;
     if (len2 && l2[len2 - 1] == '\r') len2--;
-    dev_field h[3];
-    if (dev_split(l2, len2, ',', h, 3) != 2 || h[0].n != 9 || memcmp(h[0].p, "Timestamp", 9) != 0)
+    dev_field h[DEV_INDEX_MAX_COLUMNS + 2];
+    size_t nh = dev_split(l2, len2, ',', h, DEV_INDEX_MAX_COLUMNS + 2);
+    if (nh < 2 || nh > DEV_INDEX_MAX_COLUMNS + 1 || h[0].n != 9 || memcmp(h[0].p, "Timestamp", 9) != 0)
         return PSY_E_UNKNOWN_FORMAT;
+    int columns = (int)nh - 1; /* one channel per column after the timestamp (IMU: X, Y, Z) */
 
     /* From here on it is a Movesense export: failures are errors. */
     psy_message local = {{0}};
     ms_scan scan = {nominal, 0, NULL, 0, 0, PSY_OK};
     dev_index *ix = NULL;
-    dev_index_layout layout = {1, ',', on_timestamp, &scan};
+    dev_index_layout layout = {columns, ',', on_timestamp, &scan};
     int64_t body = (int64_t)((l2 - head) + len2) + 1;
     if (nl2 && l2[len2] == '\r') body++;
     psy_status st = dev_index_build(src, body, 3, &layout, &ix, &local);
@@ -136,13 +139,15 @@ psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *wh
     if (st == PSY_OK) {
         psy_datetime dt = psy_datetime_from_unix(scan.st[0].first_s);
         psy_reader_set_start(r, &dt);
-        psy_channel_info info = {0};
-        psy_copy_field(info.label, sizeof info.label, h[1].p, h[1].n);
-        info.type = psy_strieq(kind, "ECG") ? PSY_CH_ECG : PSY_CH_OTHER;
-        info.rate_hz = rate;
-        info.frames = dev_index_frames(ix);
-        info.physical_min = info.physical_max = NAN;
-        if (psy_reader_add_channel(r, &info, 1) < 0) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
+        for (int c = 0; st == PSY_OK && c < columns; c++) {
+            psy_channel_info info = {0};
+            psy_copy_field(info.label, sizeof info.label, h[c + 1].p, h[c + 1].n);
+            info.type = psy_strieq(kind, "ECG") && columns == 1 ? PSY_CH_ECG : PSY_CH_OTHER;
+            info.rate_hz = rate;
+            info.frames = dev_index_frames(ix);
+            info.physical_min = info.physical_max = NAN;
+            if (psy_reader_add_channel(r, &info, 1) < 0) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");
+        }
     }
     double end_s = 0;
     for (int64_t i = 0; st == PSY_OK && i < scan.n_st; i++) {

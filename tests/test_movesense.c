@@ -64,6 +64,26 @@ static void rate_and_stretches_from_timestamps(void **state)
     psy_reader_close(r);
 }
 
+/* Several value columns (an accelerometer export): a channel each, typed by their labels. */
+static void several_columns(void **state)
+{
+    (void)state;
+    char text[4096];
+    int at = snprintf(text, sizeof text, "%80sAcc%77s25.01.2516.42.5952 \nTimestamp,X,Y,Z\n", "", "");
+    for (int k = 0; k < 20; k++)
+        at += snprintf(text + at, sizeof text - (size_t)at, "%.4f,%d,%d,%d\n", 1737823380.0 + k / 52.0, k, -k, 9);
+    psy_reader *r = open_or_fail(write_temp_file("acc.csv", text, (size_t)at));
+    assert_int_equal(psy_reader_channel_count(r), 3);
+    assert_string_equal(psy_reader_channel(r, 2)->label, "Z");
+    assert_int_equal(psy_reader_channel(r, 0)->type, PSY_CH_OTHER);
+    assert_near(psy_reader_channel(r, 1)->rate_hz, 52, 0.05); /* timestamps at 0.1 ms */
+    double v[2];
+    assert_int_equal(psy_reader_read(r, 1, 3, 2, v), PSY_OK);
+    assert_near(v[0], -3, 0);
+    assert_near(v[1], -4, 0);
+    psy_reader_close(r);
+}
+
 static void refusals_name_the_line(void **state)
 {
     (void)state;
@@ -89,6 +109,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rate_and_stretches_from_timestamps),
+        cmocka_unit_test(several_columns),
         cmocka_unit_test(refusals_name_the_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
