@@ -68,9 +68,8 @@ typedef struct sync_signal_run {
 } sync_signal_run;
 
 static int open_both(const char *path[2], const sync_run_options *o, psy_reader *r[2], cli_events_read *ev,
-                     json_t *warn, double *events_shift)
+                     json_t *warn)
 {
-    *events_shift = 0;
     r[0] = cli_open_recording_events(path[0], &o->input, ev);
     if (!r[0]) return 0;
     if (o->input.events_path && events_in_unix_time(r[0])) {
@@ -82,7 +81,6 @@ static int open_both(const char *path[2], const sync_run_options *o, psy_reader 
         }
         cli_input_options in = o->input;
         in.events_offset_s -= start;
-        *events_shift = -start;
         psy_reader_close(r[0]);
         r[0] = cli_open_recording_events(path[0], &in, ev);
         if (!r[0]) return 0;
@@ -361,8 +359,8 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
     int n_sig = 0, rc = CLI_FAILED;
     psy_segment *seg = NULL;
     size_t n_seg = 0;
-    double *grid = NULL, shift;
-    if (!open_both(path, o, r, &ev, warn, &shift)) goto done;
+    double *grid = NULL;
+    if (!open_both(path, o, r, &ev, warn)) goto done;
 
     int any_wanted = 0;
     for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) any_wanted |= o->want[s];
