@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include "psyphys/recording.h"
+#include "psy_core.h" /* psy_fail */
 
 typedef struct psy_reader_ops {
     /* Samples [start, start+n) of channel ch (already range-checked) in the file's unit.
@@ -85,10 +86,6 @@ psy_status psy_reader_finish(psy_reader *reader);
 
 /* Re-sorts the events by onset (stable), for events added after psy_reader_finish. */
 void psy_reader_sort_events(psy_reader *reader);
-
-/* Fills a message (NULL-safe), printf-style. Returns `status` for tail calls. */
-psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Helpers for format readers --------------------------------------------------------------- */
 
