@@ -13,15 +13,7 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* internal (dsp/hrv_internal.h), checked directly */
-psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var);
-void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
-void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
-                            size_t m, double *out, double *work);
-void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
-                         double *out, double *work);
+#include "hrv_internal.h" /* internals checked directly */
 
 /* A deterministic pseudo-random generator (xorshift), uniform in [0, 1). */
 static double uniform(unsigned long long *s)
@@ -309,6 +301,7 @@ static void test_entropy_matches_brute_force(void **state)
     (void)state;
     enum { N = 1500 };
     static double x[N];
+    psy_arena arena = {0};
     unsigned long long s = 12345;
     for (int q = 0; q < 2; q++) {
         /* q = 0: continuous values; q = 1: values on a 8 ms grid (many ties and duplicates) */
@@ -318,21 +311,23 @@ static void test_entropy_matches_brute_force(void **state)
         }
         for (int m = 1; m <= 3; m++) {
             double se, ae, bse, bae, r = q ? 16 : 13.7;
-            assert_int_equal(hrv_entropy(x, N, m, r, &se, &ae), PSY_OK);
+            assert_int_equal(hrv_entropy(x, N, m, r, &arena, &se, &ae), PSY_OK);
             brute_entropy(x, N, (size_t)m, r, &bse, &bae);
             assert_float_equal(se, bse, 1e-12);
             assert_float_equal(ae, bae, 1e-12);
             /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
-            assert_int_equal(hrv_sampen_pcst(x, N, m, r, &se), PSY_OK);
+            assert_int_equal(hrv_sampen_pcst(x, N, m, r, &arena, &se), PSY_OK);
             assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
         }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
     for (int i = 0; i < N; i++) x[i] = 800;
     double se, ae;
-    assert_int_equal(hrv_entropy(x, N, 2, 0, &se, &ae), PSY_OK);
+    assert_int_equal(hrv_entropy(x, N, 2, 0, &arena, &se, &ae), PSY_OK);
     assert_float_equal(se, 0, 1e-12);
     assert_float_equal(ae, 0, 1e-12);
+    assert_int_equal(psy_arena_mark(&arena), 0); /* all the scratch given back */
+    psy_arena_free(&arena);
 }
 
 static void test_dfa_of_noise(void **state)
@@ -347,9 +342,15 @@ static void test_dfa_of_noise(void **state)
         x[i] = uniform(&s) + uniform(&s) + uniform(&s) + uniform(&s) - 2;
         walk[i] = (acc += x[i]);
     }
-    double a_white = hrv_dfa(x, N, 16, 64, 0, 0), a_walk = hrv_dfa(walk, N, 16, 64, 0, 0);
+    psy_arena arena = {0};
+    psy_status st;
+    double a_white = hrv_dfa(x, N, 16, 64, 0, 0, &arena, &st);
+    assert_int_equal(st, PSY_OK);
+    double a_walk = hrv_dfa(walk, N, 16, 64, 0, 0, &arena, &st);
+    assert_int_equal(st, PSY_OK);
     assert_true(fabs(a_white - 0.5) < 0.08); /* white noise: 0.5 */
     assert_true(fabs(a_walk - 1.5) < 0.08);  /* Brownian motion: 1.5 */
+    psy_arena_free(&arena);
 }
 
 static void test_minimum_lengths(void **state)

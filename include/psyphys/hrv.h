@@ -107,6 +107,8 @@ typedef struct psy_hrv_config {
                                   LF 120 s, HF 60 s, VHF 60 s (Task Force: >= 10 cycles of the lower
                                   edge; ~1 min HF, ~2 min LF; VLF from <= 5 min "should be avoided") */
     /* nonlinear */
+    int nonlinear;             /* 1 (default): Poincaré SD1/SD2, SampEn, ApEn, DFA; 0: those keys
+                                  n/a ("not asked"), e.g. for live windows */
     int sd2_from_sdnn;         /* 0 (default): SD2 = SD of (NN_i + NN_i+1) / sqrt 2 over the
                                   successive pairs; 1 (PCST): sqrt(2 SDNN² - SDSD² / 2), Brennan
                                   et al. 2001's identity (counts the end intervals once) */
@@ -193,12 +195,22 @@ typedef struct psy_hrv_result {
 
 typedef struct psy_hrv psy_hrv;
 
-/* An analyser: keeps the FFTW plans (made once per transform size; Welch's size is fixed by the
- * config) and the work buffers. Not thread-safe: one per thread.
+/* An analyser: keeps its FFTW plans (one per transform size, up to 8 sizes unless reserved;
+ * made under the library's planner lock) and its work buffers (kept at the size of the largest
+ * series analysed so far), so a call on a series no longer than one before allocates nothing.
+ * Analysers share nothing: one per thread, any number of threads.
  * PSY_OK, PSY_E_INVALID (a setting out of range: why names it), PSY_E_NOMEM. */
 psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_message *why);
 void psy_hrv_destroy(psy_hrv *h);
 const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
+
+/* Makes now every buffer and FFTW plan that a series of at most max_nn intervals spanning at
+ * most max_span_s seconds (beat times) can need, so that psy_hrv_compute on such series never
+ * allocates: for live windows (psyphys/stream.h). Costs one analysis of that size and the plans
+ * of every transform size in range. max_nn 3 .. 1048576, max_span_s (0, 3600].
+ * PSY_OK, PSY_E_INVALID (a bound out of range; more than 2048 transform sizes in range, which
+ * welch_segment_s 0 over a long span asks), PSY_E_NOMEM. */
+psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_message *why);
 
 /* Analyses n NN intervals nn_ms[i] ending at beat times t_s[i] (seconds, increasing; NULL: the
  * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
