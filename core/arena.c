@@ -8,30 +8,27 @@
 
 struct psy_arena_block {
     psy_arena_block *next;
-    unsigned char *data;
+    void *data;
 };
 
 static size_t round_up(size_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 
 void *psy_arena_alloc(psy_arena *a, size_t bytes)
 {
-    if (bytes > SIZE_MAX / 2) return NULL;
+    if (bytes > SIZE_MAX / 4 || a->top > SIZE_MAX / 4) return NULL;
     size_t size = round_up(bytes ? bytes : 1);
-    if (a->top + size > SIZE_MAX / 2) return NULL;
     void *p;
-    if (a->top + size <= a->cap) { /* everything live lies below top: [top, top + size) is free */
+    if (a->top + size <= a->cap) { /* what is in use lies below top: [top, top + size) is free */
         p = a->base + a->top;
     } else {
         psy_arena_block *b = malloc(sizeof *b);
-        void *data = NULL;
-        if (!b || posix_memalign(&data, ALIGN, size) != 0) {
+        if (!b || posix_memalign(&b->data, ALIGN, size) != 0) {
             free(b);
             return NULL;
         }
-        b->data = data;
         b->next = a->extra;
         a->extra = b;
-        p = data;
+        p = b->data;
     }
     a->top += size;
     if (a->top > a->high) a->high = a->top;
@@ -44,9 +41,9 @@ void *psy_arena_array(psy_arena *a, size_t n, size_t size)
     return psy_arena_alloc(a, n * size);
 }
 
-void psy_arena_release(psy_arena *a, size_t mark)
+void psy_arena_reset(psy_arena *a)
 {
-    if (mark < a->top) a->top = mark;
+    a->top = a->high = 0;
 }
 
 static void free_extra(psy_arena *a)
@@ -63,22 +60,21 @@ int psy_arena_reserve(psy_arena *a, size_t bytes)
 {
     bytes = round_up(bytes);
     if (bytes <= a->cap) return 1;
+    free(a->base); /* first: the old and the new block are never held together */
+    a->base = NULL;
+    a->cap = 0;
     void *p = NULL;
     if (posix_memalign(&p, ALIGN, bytes) != 0) return 0;
-    free(a->base);
     a->base = p;
     a->cap = bytes;
     return 1;
 }
 
-int psy_arena_reset(psy_arena *a)
+int psy_arena_settle(psy_arena *a)
 {
-    int grow = a->extra != NULL;
+    if (!a->extra) return 1;
     free_extra(a);
-    a->top = 0;
-    size_t want = a->high;
-    a->high = 0;
-    return grow ? psy_arena_reserve(a, want) : 1;
+    return psy_arena_reserve(a, a->high);
 }
 
 void psy_arena_free(psy_arena *a)

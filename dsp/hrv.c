@@ -125,15 +125,15 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
     return PSY_E_NOT_FOUND;
 }
 
-/* The analyser: settings, the FFT plans by size and one arena for every other buffer (the
- * series, the spectra, the work of each metric), kept between calls at the size of the largest
- * call so far, so a call on a series no longer than one before allocates nothing. */
+/* The analyser: settings, the FFT plans by size, the last spectra, and one arena for every
+ * other buffer (the series, the work of each metric), all kept between calls at the size of the
+ * largest call so far, so a call on a series no longer than one before allocates nothing. */
 struct psy_hrv {
     psy_hrv_config cfg;
     hrv_ffts ffts;
     psy_arena arena;
-    double *welch_f, *welch_p, *lomb_f, *lomb_p, *ar_f, *ar_p; /* the last spectra, in the arena */
-    size_t welch_n, lomb_n, ar_n;
+    hrv_buf welch_f, welch_p, lomb_f, lomb_p, ar_f, ar_p;
+    size_t welch_n, lomb_n, ar_n; /* values of the last spectra (0: none) */
 };
 
 static psy_status check_config(const psy_hrv_config *c, psy_message *why)
@@ -196,9 +196,18 @@ psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_messa
     return PSY_OK;
 }
 
+double *hrv_buf_size(hrv_buf *b, size_t n)
+{
+    if (n <= b->cap && b->v) return b->v;
+    double *v = realloc(b->v, (n ? n : 1) * sizeof *v);
+    if (!v) return NULL;
+    b->v = v;
+    b->cap = n;
+    return v;
+}
+
 static void forget_spectra(psy_hrv *h)
 {
-    h->welch_f = h->welch_p = h->lomb_f = h->lomb_p = h->ar_f = h->ar_p = NULL;
     h->welch_n = h->lomb_n = h->ar_n = 0;
 }
 
@@ -207,6 +216,8 @@ void psy_hrv_destroy(psy_hrv *h)
     if (!h) return;
     hrv_ffts_free(&h->ffts);
     psy_arena_free(&h->arena);
+    hrv_buf *bufs[] = {&h->welch_f, &h->welch_p, &h->lomb_f, &h->lomb_p, &h->ar_f, &h->ar_p};
+    for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++) free(bufs[k]->v);
     free(h);
 }
 
@@ -231,13 +242,12 @@ static void freq_na(psy_hrv_values *v, const char *why)
     for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) hrv_na(v, (psy_hrv_key)k, why);
 }
 
-/* Frequencies i df into a new array of the arena. */
-static double *freq_axis(psy_arena *a, size_t n, double df)
+/* Frequencies i df, i = 0 .. n - 1, into f. 1, or 0 when out of memory. */
+static int freq_axis(hrv_buf *f, size_t n, double df)
 {
-    double *f = psy_arena_array(a, n, sizeof *f);
-    if (f)
-        for (size_t i = 0; i < n; i++) f[i] = (double)i * df;
-    return f;
+    if (!hrv_buf_size(f, n)) return 0;
+    for (size_t i = 0; i < n; i++) f->v[i] = (double)i * df;
+    return 1;
 }
 
 /* Welch's segment and FFT length for m resampled points. */
@@ -264,18 +274,15 @@ static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s
         freq_na(v, "too few resampled points for a Welch segment");
         return PSY_OK;
     }
-    double *p = psy_arena_array(&h->arena, nfft / 2 + 1, sizeof *p);
+    double *p = hrv_buf_size(&h->welch_p, nfft / 2 + 1);
     size_t np = p ? hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend,
                               hrv_ffts_get(&h->ffts, nfft), p)
                   : 0;
-    if (!np) return PSY_E_NOMEM;
     double df = fs / (double)nfft;
-    h->welch_f = freq_axis(&h->arena, np, df);
-    if (!h->welch_f) return PSY_E_NOMEM;
-    h->welch_p = p;
+    if (!np || !freq_axis(&h->welch_f, np, df)) return PSY_E_NOMEM;
     h->welch_n = np;
     double min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
-    hrv_bands(h->welch_p, np, df, min_hz, duration_s, c, v);
+    hrv_bands(p, np, df, min_hz, duration_s, c, v);
     return PSY_OK;
 }
 
@@ -284,7 +291,7 @@ static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, p
 {
     const psy_hrv_config *c = &h->cfg;
     enum { AR_POINTS = 4097 };
-    double *p = psy_arena_array(&h->arena, AR_POINTS, sizeof *p);
+    double *p = hrv_buf_size(&h->ar_p, AR_POINTS);
     if (!p) return PSY_E_NOMEM;
     double df;
     psy_status st = hrv_burg(z, m, c->ar_order, c->resample_hz, c->max_hz, AR_POINTS, &h->arena, p, &df);
@@ -293,11 +300,9 @@ static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, p
         return PSY_OK;
     }
     if (st != PSY_OK) return st;
-    h->ar_f = freq_axis(&h->arena, AR_POINTS, df);
-    if (!h->ar_f) return PSY_E_NOMEM;
-    h->ar_p = p;
+    if (!freq_axis(&h->ar_f, AR_POINTS, df)) return PSY_E_NOMEM;
     h->ar_n = AR_POINTS;
-    hrv_bands(h->ar_p, AR_POINTS, df, 0, duration_s, c, v);
+    hrv_bands(p, AR_POINTS, df, 0, duration_s, c, v);
     return PSY_OK;
 }
 
@@ -306,21 +311,19 @@ static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, d
                        psy_hrv_values *v)
 {
     const psy_hrv_config *c = &h->cfg;
-    double df, *p;
+    double df;
     size_t np;
-    psy_status st = c->lomb_pcst ? hrv_lomb_pcst(t, x, n, c->max_hz, &h->arena, &p, &np, &df)
-                                 : hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->ffts, &h->arena, &p,
-                                            &np, &df);
+    psy_status st = c->lomb_pcst ? hrv_lomb_pcst(t, x, n, c->max_hz, &h->arena, &h->lomb_p, &np, &df)
+                                 : hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->ffts, &h->arena,
+                                            &h->lomb_p, &np, &df);
     if (st == PSY_E_TOO_SHORT) {
         freq_na(v, "too few beats for a Lomb periodogram");
         return PSY_OK;
     }
     if (st != PSY_OK) return st;
-    h->lomb_f = freq_axis(&h->arena, np, df);
-    if (!h->lomb_f) return PSY_E_NOMEM;
-    h->lomb_p = p;
+    if (!freq_axis(&h->lomb_f, np, df)) return PSY_E_NOMEM;
     h->lomb_n = np;
-    hrv_bands(h->lomb_p, np, df, 0, duration_s, c, v);
+    hrv_bands(h->lomb_p.v, np, df, 0, duration_s, c, v);
     return PSY_OK;
 }
 
@@ -428,14 +431,11 @@ static psy_status nonlinear(const psy_hrv *h, const hrv_series *s, psy_arena *a,
     return PSY_OK;
 }
 
-psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
-                                   const uint8_t *corrected, size_t n, psy_hrv_result *r,
-                                   size_t *skipped)
+/* psy_hrv_compute_flagged between the arena's reset and settle. */
+static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
+                          size_t n, psy_hrv_result *r, size_t *skipped)
 {
-    if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
-    forget_spectra(h);
     psy_arena *a = &h->arena;
-    psy_arena_reset(a); /* on failure (no memory to merge its blocks) it still works, in blocks */
     memset(r, 0, sizeof *r);
     values_init(&r->values);
     values_init(&r->welch);
@@ -489,6 +489,18 @@ psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double
     return st;
 }
 
+psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
+                                   const uint8_t *corrected, size_t n, psy_hrv_result *r,
+                                   size_t *skipped)
+{
+    if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
+    forget_spectra(h);
+    psy_arena_reset(&h->arena);
+    psy_status st = analyse(h, nn_ms, t_s, corrected, n, r, skipped);
+    if (!psy_arena_settle(&h->arena) && st == PSY_OK) st = PSY_E_NOMEM;
+    return st;
+}
+
 /* Worst cases for psy_hrv_reserve: a live window never holds more. */
 #define RESERVE_MAX_NN ((size_t)1 << 20)
 #define RESERVE_MAX_SPAN_S 3600.0
@@ -538,8 +550,9 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
         if (!hrv_ffts_get(&h->ffts, sizes[i])) st = psy_fail(why, PSY_E_NOMEM, "out of memory for FFTW plans");
     free(sizes);
     if (st != PSY_OK) return st;
-    /* The buffers: one call on the largest series (the widest histogram, the longest span), then
-     * room for the largest Welch spectrum, which a shorter series may need (zero padding). */
+    /* The buffers: one call on the largest series (the widest histogram, the longest span: the
+     * deepest arena, the largest Lomb grid), then room for the largest Welch spectrum, which a
+     * shorter series may need (zero padding to a power of two). */
     double *nn = malloc(max_nn * sizeof *nn), *t = malloc(max_nn * sizeof *t);
     if (!nn || !t) {
         free(nn), free(t);
@@ -552,10 +565,9 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
     psy_hrv_result r;
     st = psy_hrv_compute(h, nn, t, max_nn, &r, NULL);
     free(nn), free(t);
-    size_t spectrum = 2 * (max_nfft / 2 + 1) * sizeof(double) + 128; /* values and frequencies */
-    if (st == PSY_OK && !psy_arena_reset(&h->arena)) st = PSY_E_NOMEM;
-    if (st == PSY_OK && !psy_arena_reserve(&h->arena, psy_arena_capacity(&h->arena) + spectrum)) st = PSY_E_NOMEM;
     forget_spectra(h);
+    if (st == PSY_OK && (!hrv_buf_size(&h->welch_p, max_nfft / 2 + 1) || !hrv_buf_size(&h->welch_f, max_nfft / 2 + 1)))
+        st = PSY_E_NOMEM;
     return st == PSY_OK ? PSY_OK : psy_fail(why, st, "out of memory");
 }
 
@@ -564,9 +576,12 @@ void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const doub
     *f = *psd = NULL;
     *n = 0;
     if (!h) return;
-    if (method == PSY_HRV_WELCH) *f = h->welch_f, *psd = h->welch_p, *n = h->welch_n;
-    else if (method == PSY_HRV_LOMB) *f = h->lomb_f, *psd = h->lomb_p, *n = h->lomb_n;
-    else if (method == PSY_HRV_AR) *f = h->ar_f, *psd = h->ar_p, *n = h->ar_n;
+    const hrv_buf *fb = NULL, *pb = NULL;
+    if (method == PSY_HRV_WELCH) fb = &h->welch_f, pb = &h->welch_p, *n = h->welch_n;
+    else if (method == PSY_HRV_LOMB) fb = &h->lomb_f, pb = &h->lomb_p, *n = h->lomb_n;
+    else if (method == PSY_HRV_AR) fb = &h->ar_f, pb = &h->ar_p, *n = h->ar_n;
+    if (fb && *n) *f = fb->v, *psd = pb->v;
+    else *n = 0;
 }
 
 size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s)

@@ -29,6 +29,15 @@ static inline int hrv_contiguous(const hrv_series *s, size_t i)
 /* Sets key k to NaN with a reason. */
 void hrv_na(psy_hrv_values *v, psy_hrv_key k, const char *reason);
 
+/* A buffer kept by an analyser: it grows to the largest size asked. */
+typedef struct hrv_buf {
+    double *v;
+    size_t cap;
+} hrv_buf;
+
+/* b->v with room for n values (b->v kept when it has), NULL when out of memory. */
+double *hrv_buf_size(hrv_buf *b, size_t n);
+
 /* Every function below that takes an arena takes its scratch memory from it (released before
  * it returns, unless it returns a buffer) and never calls malloc. */
 
@@ -123,16 +132,16 @@ size_t hrv_lomb_fft_size(size_t nf);
  * (mean already removed), at f = i df for i = 0 .. *np - 1 (psd[0] = 0), df = 1 / (ofac T), up to
  * max_hz. Fast algorithm of Press & Rybicki 1989: the trigonometric sums come from two FFTs of
  * the data spread ("extirpolated") onto a regular grid by 4-point Lagrange weights.
- * *psd is taken from the arena. PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
+ * psd->v gets the values. PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
 psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
-                    hrv_ffts *ffts, psy_arena *a, double **psd, size_t *np, double *df);
+                    hrv_ffts *ffts, psy_arena *a, hrv_buf *psd, size_t *np, double *df);
 
 /* PCST's Lomb periodogram (dsp/hrv_lomb_pcst.c): P(f) of x (mean removed, ms) at uneven times
  * t (s) for f = k / 1024 Hz, k = 0 .. *np - 1 up to max_hz (psd[0] = 0), unnormalised, in ms²
- * and summed x df as PCST does. *psd is taken from the arena. PSY_OK, PSY_E_NOMEM,
- * PSY_E_TOO_SHORT (n < 3). */
+ * and summed x df as PCST does. psd->v gets the values. PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT
+ * (n < 3). */
 psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, psy_arena *a,
-                         double **psd, size_t *np, double *df);
+                         hrv_buf *psd, size_t *np, double *df);
 
 /* Burg AR spectrum of order `order` of x[0..n) (mean removed) sampled at fs: np values of the
  * one-sided PSD (ms²/Hz) at f = i df, df = max_hz / (np - 1). PSY_OK, PSY_E_TOO_SHORT (n < 2 order

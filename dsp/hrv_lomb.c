@@ -55,9 +55,8 @@ size_t hrv_lomb_fft_size(size_t nf)
 }
 
 psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
-                    hrv_ffts *ffts, psy_arena *a, double **psd, size_t *np, double *df_out)
+                    hrv_ffts *ffts, psy_arena *a, hrv_buf *psd, size_t *np, double *df_out)
 {
-    *psd = NULL;
     *np = 0;
     if (n < 3) return PSY_E_TOO_SHORT;
     double t0 = t[0], span = t[n - 1] - t[0];
@@ -67,7 +66,7 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
     if (nf < 1) return PSY_E_TOO_SHORT;
     size_t m = hrv_lomb_fft_size(nf);
     hrv_fft *fft = hrv_ffts_get(ffts, m);
-    double *out = psy_arena_array(a, nf + 1, sizeof *out);
+    double *out = hrv_buf_size(psd, nf + 1);
     size_t mark = psy_arena_mark(a);
     double *cs = psy_arena_array(a, 2 * (nf + 1), sizeof *cs);
     if (!fft || !out || !cs) return PSY_E_NOMEM;
@@ -99,7 +98,6 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
         out[k] = 2 * p * span / nd; /* ms²/Hz: the integral over f is the variance */
     }
     psy_arena_release(a, mark);
-    *psd = out;
     *np = nf + 1;
     *df_out = df;
     return PSY_OK;

@@ -21,14 +21,13 @@
 #define PCST_LOMB_GRID_HZ (1.0 / 1024.0)
 
 psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, psy_arena *a,
-                         double **psd, size_t *np, double *df_out)
+                         hrv_buf *psd, size_t *np, double *df_out)
 {
-    *psd = NULL;
     *np = 0;
     if (n < 3) return PSY_E_TOO_SHORT;
     size_t nf = (size_t)floor(max_hz / PCST_LOMB_GRID_HZ + 1e-9);
     if (nf < 1) return PSY_E_TOO_SHORT;
-    double *out = psy_arena_array(a, nf + 1, sizeof *out);
+    double *out = hrv_buf_size(psd, nf + 1);
     size_t mark = psy_arena_mark(a);
     double *rot = psy_arena_array(a, 4 * n, sizeof *rot); /* cos, sin of theta; cos, sin of k theta */
     if (!out || !rot) return PSY_E_NOMEM;
@@ -64,7 +63,6 @@ psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_
         out[k] = (den_c > eps ? ct * ct / den_c : 0) + (den_s > eps ? st * st / den_s : 0);
     }
     psy_arena_release(a, mark);
-    *psd = out;
     *np = nf + 1;
     *df_out = PCST_LOMB_GRID_HZ;
     return PSY_OK;
