@@ -58,9 +58,10 @@ psy_status psy_sndfile_open(psy_source *src, psy_sndfile **out, psy_message *why
         return PSY_E_FORMAT;
     }
     if (f->info.channels <= 0 || f->info.frames < 0) {
+        psy_fail(why, PSY_E_FORMAT, "audio header has %d channels and %lld frames", f->info.channels,
+                 (long long)f->info.frames);
         psy_sndfile_close(f);
-        return psy_fail(why, PSY_E_FORMAT, "audio header has %d channels and %lld frames",
-                        f->info.channels, (long long)f->info.frames);
+        return PSY_E_FORMAT;
     }
     sf_command(f->sf, SFC_SET_SCALE_FLOAT_INT_READ, NULL, SF_FALSE);
     sf_command(f->sf, SFC_SET_NORM_DOUBLE, NULL, SF_FALSE);
