@@ -57,7 +57,12 @@ static int write_wfdb(FILE *fp, const psy_beat_list *b)
                                   : b->cls[i] == PSY_BEAT_ECTOPIC ? "Q"
                                                                   : "N");
     }
-    int ok = s && code && psy_write_wfdb_annotations(fp, s, code, m) == PSY_OK;
+    size_t len = 0;
+    uint8_t *bytes = NULL;
+    int ok = s && code && psy_wfdb_annotations_encode(s, code, m, NULL, 0, &len) == PSY_OK &&
+             (bytes = malloc(len)) && psy_wfdb_annotations_encode(s, code, m, bytes, len, &len) == PSY_OK &&
+             fwrite(bytes, 1, len, fp) == len;
+    free(bytes);
     free(s);
     free(code);
     return ok;

@@ -2,6 +2,7 @@
 #ifndef PSYPHYS_H
 #define PSYPHYS_H
 
+#include "psyphys/version.h"
 #include "psyphys/status.h"
 #include "psyphys/source.h"
 #include "psyphys/recording.h"
@@ -20,14 +21,4 @@
 #include "psyphys/stream.h"
 #include "psyphys/plausibility.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* The library version, "MAJOR.MINOR.PATCH". */
-const char *psy_version(void);
-
-#ifdef __cplusplus
-}
-#endif
 #endif

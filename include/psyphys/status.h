@@ -6,6 +6,8 @@
 #ifndef PSYPHYS_STATUS_H
 #define PSYPHYS_STATUS_H
 
+#include "psyphys/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,7 +29,7 @@ typedef enum psy_status {
 } psy_status;
 
 /* A static, human-readable description of a status ("malformed content", ...). Never NULL. */
-const char *psy_strerror(psy_status status);
+PSY_API const char *psy_strerror(psy_status status);
 
 /* The specific reason for a failure, filled by calls that take a `psy_message *why` (may be NULL).
  * The text names the field or value at fault, not the file path: the caller knows the path. */
