@@ -128,6 +128,7 @@ static double *make_resp(uint64_t seed, double rate, double seconds, size_t *n)
 
 typedef struct job_files {
     char wfdb[512], csv[512], wav[512];
+    char mitdb[4096]; /* "" when ../shared is absent */
 } job_files;
 
 static job_files files[THREADS];
@@ -143,9 +144,15 @@ static void write_file(const char *path, const void *data, size_t n)
 static void le16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8); }
 static void le32(unsigned char *p, uint32_t v) { le16(p, v & 0xFFFF), le16(p + 2, v >> 16); }
 
-/* A 2-minute ECG of job k as a WFDB record (format 16), a CSV column and a 16-bit WAV file. */
+/* A 2-minute ECG of job k as a WFDB record (format 16), a CSV column and a 16-bit WAV file;
+ * and the MIT-BIH record it reads (shared_data's buffer is not for threads). */
 static void write_job_files(int k)
 {
+    static const char *const mitdb[THREADS] = {"100", "101", "103", "105", "107", "111", "112", "113"};
+    char rel[64];
+    snprintf(rel, sizeof rel, "mitdb/%s.hea", mitdb[k]);
+    const char *shared = shared_data(rel);
+    snprintf(files[k].mitdb, sizeof files[k].mitdb, "%s", shared ? shared : "");
     size_t n;
     double *x = make_ecg(1000 + (uint64_t)k, 360, 120, &n);
     assert_non_null(x);
@@ -293,11 +300,7 @@ static void beats_job(int k, record *r)
     snprintf(edf, sizeof edf, "%s/recordings/neurokit_eventrelated.edf", PSYPHYS_SOURCE_DIR);
     psy_status st = psy_reader_open(edf, &o, &rd, NULL);
     put_beats(r, rd, st, st == PSY_OK ? psy_reader_find_channel(rd, "ECG") : 0);
-    static const char *const mitdb[THREADS] = {"100", "101", "103", "105", "107", "111", "112", "113"};
-    char rel[64];
-    snprintf(rel, sizeof rel, "mitdb/%s.hea", mitdb[k]);
-    const char *path = shared_data(rel);
-    if (path) put_beats(r, rd, psy_reader_open(path, NULL, &rd, NULL), 0);
+    if (files[k].mitdb[0]) put_beats(r, rd, psy_reader_open(files[k].mitdb, NULL, &rd, NULL), 0);
 }
 
 static void resp_job(int k, record *r)

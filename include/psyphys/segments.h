@@ -26,9 +26,11 @@ PSY_API int psy_is_session_event(const psy_event *event);
 
 /* The segments of a recording by a rule, the whole recording first (label "recording").
  * Session events only (psy_is_session_event); segments are clipped to the recording and those
- * left empty are dropped. *out is malloc'd (free it). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. */
+ * left empty are dropped. *out is released with psy_segments_free. PSY_OK, PSY_E_INVALID,
+ * PSY_E_NOMEM. */
 PSY_API psy_status psy_segments_make(const psy_reader *reader, psy_segment_rule rule, double window_s,
                                      double step_s, psy_segment **out, size_t *n);
+PSY_API void psy_segments_free(psy_segment *segments);
 
 #ifdef __cplusplus
 }
