@@ -46,6 +46,8 @@ void psy_reader_set_impl(psy_reader *reader, const psy_reader_ops *ops, void *im
 int psy_reader_add_channel(psy_reader *reader, const psy_channel_info *info, int infer_type);
 
 psy_status psy_reader_add_event(psy_reader *reader, const psy_event *event);
+/* Drops the events added after the first `keep` (their strings stay until the reader closes). */
+void psy_reader_drop_events(psy_reader *reader, size_t keep);
 psy_status psy_reader_add_stretch(psy_reader *reader, double onset_s, double duration_s);
 
 /* The rate rule (recording.h): a reader that took options->sampling_rate_hz as the rate of a

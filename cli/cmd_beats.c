@@ -137,6 +137,7 @@ int cmd_beats(int argc, char **argv)
     }
     const char *outputs[] = {out_path, nn_path};
     if (!cli_outputs_share_stdout("beats", outputs, 2, !out_path)) return CLI_USAGE;
+    in.open.skip_annotations = 1; /* beats use no events */
     psy_reader *r = cli_open_recording(path, &in);
     if (!r) return CLI_FAILED;
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR};

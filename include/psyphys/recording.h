@@ -143,6 +143,9 @@ typedef struct psy_open_options {
                                    by psyphys's tolerant parser; 0: always the tolerant parser */
     int override_rate;          /* 1: sampling_rate_hz replaces the rate the file declares too
                                    (default 0; see the rate rule) */
+    int skip_annotations;       /* 1: annotation files beside a record with signals (WFDB .atr,
+                                   .qrs, ...) are not read, for work that uses no events: a 24 h
+                                   Holter's 100,000 beat labels cost time and memory (default 0) */
 } psy_open_options;
 
 /* The rate rule. sampling_rate_hz is the rate of files that have none -- CSV/TSV/text without a
