@@ -17,9 +17,9 @@ runs=${RUNS:-7}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$here/tile_100.sh" "$tmp" "$data"
-mkdir "$tmp/atr"
-ln -s ../day.hea "$tmp/atr/day.hea" && ln -s ../day.dat "$tmp/atr/day.dat"
-python3 "$here/tile_atr.py" "$data/mitdb/100.atr" "$tmp/atr/day.atr" 48 650000
+mkdir "$tmp/with_atr"
+ln -s ../day.hea "$tmp/with_atr/day.hea" && ln -s ../day.dat "$tmp/with_atr/day.dat"
+python3 "$here/tile_atr.py" "$data/mitdb/100.atr" "$tmp/with_atr/day.atr" 48 650000
 # one run of a command: appends "wall_s peak_kB" to $tmp/$1 and "cpu_s" (user + system, all
 # threads) to $tmp/$1.cpu
 run() {
@@ -37,10 +37,10 @@ while [ "$i" -lt "$runs" ]; do
     run read "$build/bench/psyphys_read_bench" "$tmp/day.hea"
     run beats "$build/psyphys" beats "$tmp/day.hea" --channel MLII -o "$tmp/beats.tsv" --overwrite
     [ -z "$base" ] || run base "$base/psyphys" beats "$tmp/day.hea" --channel MLII -o "$tmp/base.tsv" --overwrite
-    run atr "$build/psyphys" beats "$tmp/atr/day.hea" --channel MLII -o "$tmp/atr.tsv" --overwrite
-    run info "$build/psyphys" info "$tmp/atr/day.hea"
-    [ -z "$base" ] || run base_atr "$base/psyphys" beats "$tmp/atr/day.hea" --channel MLII -o "$tmp/base_atr.tsv" --overwrite
-    [ -z "$base" ] || run base_info "$base/psyphys" info "$tmp/atr/day.hea"
+    run atr "$build/psyphys" beats "$tmp/with_atr/day.hea" --channel MLII -o "$tmp/atr.tsv" --overwrite
+    run info "$build/psyphys" info "$tmp/with_atr/day.hea"
+    [ -z "$base" ] || run base_atr "$base/psyphys" beats "$tmp/with_atr/day.hea" --channel MLII -o "$tmp/base_atr.tsv" --overwrite
+    [ -z "$base" ] || run base_info "$base/psyphys" info "$tmp/with_atr/day.hea"
     i=$((i + 1))
 done
 beats_s=$(median "$tmp/beats")
