@@ -9,6 +9,7 @@
 struct psy_arena_block {
     psy_arena_block *next;
     void *data;
+    size_t at; /* the stack's depth when it was taken */
 };
 
 static size_t round_up(size_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
@@ -26,6 +27,7 @@ void *psy_arena_alloc(psy_arena *a, size_t bytes)
             free(b);
             return NULL;
         }
+        b->at = a->top;
         b->next = a->extra;
         a->extra = b;
         p = b->data;
@@ -39,6 +41,20 @@ void *psy_arena_array(psy_arena *a, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / 4 / size) return NULL;
     return psy_arena_alloc(a, n * size);
+}
+
+void psy_arena_release(psy_arena *a, size_t mark)
+{
+    if (mark >= a->top) return;
+    a->top = mark;
+    /* the blocks taken since (the newest first): freed now, so that what a call holds at once,
+     * not all it ever took, bounds its memory */
+    while (a->extra && a->extra->at >= mark) {
+        psy_arena_block *b = a->extra;
+        a->extra = b->next;
+        free(b->data);
+        free(b);
+    }
 }
 
 void psy_arena_reset(psy_arena *a)
@@ -70,11 +86,10 @@ int psy_arena_reserve(psy_arena *a, size_t bytes)
     return 1;
 }
 
-int psy_arena_settle(psy_arena *a)
+int psy_arena_settle(psy_arena *a, size_t keep_max)
 {
-    if (!a->extra) return 1;
     free_extra(a);
-    return psy_arena_reserve(a, a->high);
+    return a->high <= a->cap || a->high > keep_max || psy_arena_reserve(a, a->high);
 }
 
 void psy_arena_free(psy_arena *a)

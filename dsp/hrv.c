@@ -128,8 +128,15 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
 /* The analyser: settings, the FFT plans by size, the last spectra, and one arena for every
  * other buffer (the series, the work of each metric), all kept between calls at the size of the
  * largest call so far, so a call on a series no longer than one before allocates nothing. */
+/* What an analyser keeps after a call unless reserved (psy_hrv_reserve keeps everything): an
+ * arena of 4 MB and transforms of up to 2^17 points (a Lomb periodogram of ~2 h), so that a
+ * day-long series does not leave tens of MB behind (its Lomb transform alone takes 16 MB). */
+#define KEEP_ARENA_BYTES ((size_t)4 << 20)
+#define KEEP_FFT_SIZE ((size_t)1 << 17)
+
 struct psy_hrv {
     psy_hrv_config cfg;
+    int reserved; /* psy_hrv_reserve was called: keep every buffer */
     hrv_ffts ffts;
     psy_arena arena;
     hrv_buf welch_f, welch_p, lomb_f, lomb_p, ar_f, ar_p;
@@ -497,7 +504,8 @@ psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double
     forget_spectra(h);
     psy_arena_reset(&h->arena);
     psy_status st = analyse(h, nn_ms, t_s, corrected, n, r, skipped);
-    if (!psy_arena_settle(&h->arena) && st == PSY_OK) st = PSY_E_NOMEM;
+    if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
+    if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
     return st;
 }
 
@@ -563,6 +571,7 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
         t[i] = max_span_s * (double)i / (double)(max_nn - 1);
     }
     psy_hrv_result r;
+    h->reserved = 1;
     st = psy_hrv_compute(h, nn, t, max_nn, &r, NULL);
     free(nn), free(t);
     forget_spectra(h);

@@ -113,6 +113,8 @@ typedef struct hrv_ffts {
 hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n);
 /* Room for at least cap sizes: none is replaced while fewer are in use. 1, or 0 (out of memory). */
 int hrv_ffts_hold(hrv_ffts *c, size_t cap);
+/* Frees the transforms larger than max_n. */
+void hrv_ffts_trim(hrv_ffts *c, size_t max_n);
 void hrv_ffts_free(hrv_ffts *c);
 
 /* Welch PSD of x[0..n) sampled at fs: Hann segments of seg samples (<= n), each first detrended

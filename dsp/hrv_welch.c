@@ -62,6 +62,16 @@ hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n)
     return f;
 }
 
+void hrv_ffts_trim(hrv_ffts *c, size_t max_n)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        if (c->e[k].n > max_n) fft_free(&c->e[k]);
+        else c->e[kept++] = c->e[k];
+    }
+    c->n = kept;
+}
+
 void hrv_ffts_free(hrv_ffts *c)
 {
     for (size_t k = 0; k < c->n; k++) fft_free(&c->e[k]);
