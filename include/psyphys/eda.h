@@ -196,7 +196,7 @@ PSY_API void psy_eda_stream_destroy(psy_eda_stream *s); /* NULL-safe */
 /* ---- Offline analysis of a whole channel ----------------------------------------------------- */
 
 typedef struct psy_eda_result {
-            psy_eda_method method;
+    psy_eda_method method;
     psy_eda_config config;      /* as applied (rate_hz from the channel) */
     double analysis_rate_hz;
     double duration_s;          /* of the channel */
@@ -239,8 +239,8 @@ PSY_API psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_con
 PSY_API void psy_eda_result_free(psy_eda_result *r); /* NULL-safe */
 
 /* Drops SCRs below `fraction` of the largest amplitude and updates the summary (relative
-         * threshold, an option; the default scoring is absolute). */
-void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
+ * threshold, an option; the default scoring is absolute). */
+PSY_API void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
 
 /* ---- Event-related SCRs ----------------------------------------------------------------------- */
 

@@ -198,8 +198,9 @@ typedef struct psy_hrv psy_hrv;
 /* An analyser: keeps its FFTW plans (one per transform size, up to 8 sizes unless reserved;
  * made under the library's planner lock) and its work buffers (kept at the size of the largest
  * series analysed so far, up to about two hours: what a longer series needs is freed after its
- * call), so a call on a series no longer than one before allocates nothing (but FFTW itself may allocate scratch inside a transform of some lengths that are not powers
- * of two, e.g. NeuroKit's Welch segment of half the series; the default preset's are not).
+ * call), so a call on a series no longer than one before allocates nothing (but FFTW itself
+ * may allocate scratch inside a transform of some lengths that are not powers of two, e.g.
+ * NeuroKit's Welch segment of half the series; the default preset's are not).
  * Analysers share nothing: one per thread, any number of threads.
  * PSY_OK, PSY_E_INVALID (a setting out of range: why names it), PSY_E_NOMEM. */
 PSY_API psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_message *why);

@@ -59,19 +59,19 @@ PSY_API void psy_resp_detector_destroy(psy_resp_detector *d); /* NULL-safe */
 /* ---- Breathing rate over a span ------------------------------------------------------------- */
 
 /* Minimum data for a rate: whole breaths spanning 30 s, and at least 3 of them. A rate counted
-         * over 30 s agrees with a full minute's count within about +-3.4 /min, over 15 s only within
-         * +-6 /min (Rimbi et al. 2019, QJM 112:513-517; one minute is the clinical standard: Simoes et
-         * al. 1991, Arch Dis Child 66:1199-1203); automatic estimators use windows of about 30 s
-         * (Charlton et al. 2016, Physiol Meas 37:610-626: 32 s). Three breaths, so that slow breathing
-         * (3-6 /min, paced breathing) is not the inverse of one or two breath durations. */
+ * over 30 s agrees with a full minute's count within about +-3.4 /min, over 15 s only within
+ * +-6 /min (Rimbi et al. 2019, QJM 112:513-517; one minute is the clinical standard: Simoes et
+ * al. 1991, Arch Dis Child 66:1199-1203); automatic estimators use windows of about 30 s
+ * (Charlton et al. 2016, Physiol Meas 37:610-626: 32 s). Three breaths, so that slow breathing
+ * (3-6 /min, paced breathing) is not the inverse of one or two breath durations. */
 #define PSY_RESP_RATE_MIN_SPAN_S 30.0
 #define PSY_RESP_RATE_MIN_BREATHS 3
 
 typedef struct psy_breath_rate {
-            double per_min;      /* breaths per minute: 60 n / span_s; NaN below the minimum (why) */
-            size_t n_breaths;    /* whole breaths in the span: onset >= t0_s, end <= t1_s */
-            double span_s;       /* from the first one's onset to the last one's end (0 without) */
-            const char *why;     /* static reason when per_min is NaN, else NULL */
+    double per_min;      /* breaths per minute: 60 n / span_s; NaN below the minimum (why) */
+    size_t n_breaths;    /* whole breaths in the span: onset >= t0_s, end <= t1_s */
+    double span_s;       /* from the first one's onset to the last one's end (0 without) */
+    const char *why;     /* static reason when per_min is NaN, else NULL */
 } psy_breath_rate;
 
 /* The breathing rate over the whole breaths of b (n breaths in time order, as the detector pops
