@@ -13,6 +13,13 @@ if [ -s "$TMP/foreign" ]; then
     head -n 20 "$TMP/foreign"
     exit 1
 fi
+# Every function the headers declare is PSY_API: a declaration at the start of a line without
+# it (not static inline, not a typedef) would be hidden.
+if grep -nE '^[A-Za-z][A-Za-z0-9_ *]*[ *]psy_[a-z0-9_]+\(' "$SRC"/include/psyphys.h "$SRC"/include/psyphys/*.h |
+    grep -vE ':(PSY_API|static|typedef|extern) '; then
+    echo "FAIL: functions declared without PSY_API (above)"
+    exit 1
+fi
 # The names declared PSY_API ... name(: the last identifier before the first '('.
 cat "$SRC"/include/psyphys.h "$SRC"/include/psyphys/*.h | grep '^PSY_API ' |
     sed 's/(.*//; s/.*[^A-Za-z0-9_]//' | sort -u >"$TMP/declared"
