@@ -2,6 +2,7 @@
 #ifndef PSYPHYS_H
 #define PSYPHYS_H
 
+#include "psyphys/version.h"
 #include "psyphys/status.h"
 #include "psyphys/source.h"
 #include "psyphys/recording.h"
@@ -21,14 +22,4 @@
 #include "psyphys/plausibility.h"
 #include "psyphys/sync.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* The library version, "MAJOR.MINOR.PATCH". */
-const char *psy_version(void);
-
-#ifdef __cplusplus
-}
-#endif
 #endif

@@ -7,6 +7,12 @@ SRC=$2
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/psyphys-install-XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 cmake --install "$BUILD" --prefix "$TMP/prefix" >/dev/null
+# A consumer gets the library and its include path, not the project's warnings or sanitizers.
+if grep -rlE --include='*.cmake' --include='*.pc' -- '-W(all|extra|pedantic|error)|-fsanitize|psyphys_warnings' \
+    "$TMP/prefix"; then
+    echo "FAIL: the installed package passes the project's compile flags on"
+    exit 1
+fi
 cmake -S "$SRC/tests/consumer" -B "$TMP/cmake-build" -DCMAKE_PREFIX_PATH="$TMP/prefix" >/dev/null
 cmake --build "$TMP/cmake-build" >/dev/null
 "$TMP/cmake-build/consumer"

@@ -40,14 +40,14 @@ typedef struct psy_beats_config {
     size_t block;                     /* samples read per block, default 65536 */
 } psy_beats_config;
 
-psy_beats_config psy_beats_config_default(void);
+PSY_API psy_beats_config psy_beats_config_default(void);
 
 /* Detects the beats of channel ch: an ECG-like channel (any regular channel) through the R-peak
  * detector, or an RR channel (type PSY_CH_RR, values in ms; irregular or regular) taken as it
  * is. Then classifies and corrects the RR series, stretch by stretch (no interval spans a gap).
  * *out is NULL on failure. PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the channel. */
-psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
-                            psy_beat_list **out, psy_message *why);
+PSY_API psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
+                                    psy_beat_list **out, psy_message *why);
 
 /* The same from two ECG leads at one rate (channels[0] first; n_channels 1 or 2): each lead is
  * detected on its own; a beat both leads show (within 100 ms) takes the first lead's R-peak; a
@@ -55,12 +55,12 @@ psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *
  * normal interval of the beats both leads agree on (noise is rarely in both leads at once).
  * Gaps are the stretches where neither lead has signal. PSY_E_INVALID when the two channels
  * differ in rate or are not regular signals. */
-psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,
-                                  const psy_beats_config *config, psy_beat_list **out,
-                                  psy_message *why);
+PSY_API psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,
+                                          const psy_beats_config *config, psy_beat_list **out,
+                                          psy_message *why);
 
 /* NULL-safe. */
-void psy_beat_list_free(psy_beat_list *list);
+PSY_API void psy_beat_list_free(psy_beat_list *list);
 
 #ifdef __cplusplus
 }

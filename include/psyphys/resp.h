@@ -27,7 +27,7 @@ typedef struct psy_resp_config {
     double min_amplitude; /* share of the median breath amplitude, default 0.3 */
 } psy_resp_config;
 
-psy_resp_config psy_resp_config_default(double rate_hz);
+PSY_API psy_resp_config psy_resp_config_default(double rate_hz);
 
 typedef struct psy_breath {
     int64_t onset;      /* trough before the inhalation (sample) */
@@ -39,22 +39,22 @@ typedef struct psy_breath {
 typedef struct psy_resp_detector psy_resp_detector;
 
 /* PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. */
-psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out);
+PSY_API psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out);
 
 /* Pushes n samples (NaN: a gap; the filters restart after it and no breath spans it). Consumes
  * them all unless the queue (64 breaths) fills: *used says how many (may be NULL only when the
  * caller pops after every push of at most 30 s). PSY_OK or PSY_E_INVALID. */
-psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used);
+PSY_API psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used);
 
 /* Ends the signal; after it, push returns PSY_E_INVALID until reset. */
-psy_status psy_resp_detector_finish(psy_resp_detector *d);
+PSY_API psy_status psy_resp_detector_finish(psy_resp_detector *d);
 
 /* Pops up to max breaths in time order. */
-size_t psy_resp_detector_pop(psy_resp_detector *d, psy_breath *out, size_t max);
+PSY_API size_t psy_resp_detector_pop(psy_resp_detector *d, psy_breath *out, size_t max);
 
-void psy_resp_detector_reset(psy_resp_detector *d);
-psy_status psy_resp_detector_copy(const psy_resp_detector *d, psy_resp_detector **out);
-void psy_resp_detector_destroy(psy_resp_detector *d); /* NULL-safe */
+PSY_API void psy_resp_detector_reset(psy_resp_detector *d);
+PSY_API psy_status psy_resp_detector_copy(const psy_resp_detector *d, psy_resp_detector **out);
+PSY_API void psy_resp_detector_destroy(psy_resp_detector *d); /* NULL-safe */
 
 /* ---- Breathing rate over a span ------------------------------------------------------------- */
 
@@ -79,8 +79,8 @@ typedef struct psy_breath_rate {
  * definition of a span's rate (analyze's segments and summary). Below PSY_RESP_RATE_MIN_SPAN_S
  * or PSY_RESP_RATE_MIN_BREATHS the rate is NaN with its reason. PSY_OK or PSY_E_INVALID (NULL
  * with n > 0, no out, rate_hz not positive, t1_s < t0_s). */
-psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, double t0_s, double t1_s,
-                                psy_breath_rate *out);
+PSY_API psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, double t0_s, double t1_s,
+                                        psy_breath_rate *out);
 
 #ifdef __cplusplus
 }
