@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fft_plan.h" /* plans under the library's planner lock */
 #include "xcorr.h"
 
 struct xcorr {
@@ -58,10 +59,9 @@ xcorr *xcorr_create(size_t w, size_t L, size_t n_windows)
         xcorr_destroy(x);
         return NULL;
     }
-    /* FFTW's planner is not thread-safe: plans are made here, once, and only executed later
-     * (FFTW_ESTIMATE does not touch the arrays). */
-    x->fwd = fftw_plan_dft_r2c_1d((int)x->nfft, x->in, x->spec, FFTW_ESTIMATE);
-    x->inv = fftw_plan_dft_c2r_1d((int)x->nfft, x->spec, x->cc, FFTW_ESTIMATE);
+    /* Plans made here, once, and only executed later (FFTW_ESTIMATE does not touch the arrays). */
+    x->fwd = psy_fft_plan_r2c(x->nfft, x->in, x->spec);
+    x->inv = psy_fft_plan_c2r(x->nfft, x->spec, x->cc);
     if (!x->fwd || !x->inv) {
         xcorr_destroy(x);
         return NULL;
@@ -72,8 +72,8 @@ xcorr *xcorr_create(size_t w, size_t L, size_t n_windows)
 void xcorr_destroy(xcorr *x)
 {
     if (!x) return;
-    if (x->fwd) fftw_destroy_plan(x->fwd);
-    if (x->inv) fftw_destroy_plan(x->inv);
+    psy_fft_destroy(x->fwd);
+    psy_fft_destroy(x->inv);
     fftw_free(x->fa);
     fftw_free(x->fb);
     free(x->ssa);

@@ -30,9 +30,8 @@
  * all its lags) is present and neither side is flat.
  *
  * Determinism: the same inputs, settings and seed give the same results bit for bit. Threads:
- * psy_sync_compute keeps its state in the call; its two FFTW plans are made at its start, before
- * any transform runs. FFTW's planner is not thread-safe: until the library's planner lock
- * (DESIGN) covers them, calls in several threads must not start at the same time. */
+ * psy_sync_compute keeps its state in the call and may run in several threads at once (its FFTW
+ * plans are made under the library's planner lock). */
 #ifndef PSYPHYS_SYNC_H
 #define PSYPHYS_SYNC_H
 
@@ -57,10 +56,10 @@ typedef struct psy_sync_config {
                               grid_hz >= 1) */
 } psy_sync_config;
 
-psy_sync_config psy_sync_config_default(void);
+PSY_API psy_sync_config psy_sync_config_default(void);
 
 /* PSY_OK or PSY_E_INVALID naming the setting out of range in why (may be NULL). */
-psy_status psy_sync_config_check(const psy_sync_config *config, psy_message *why);
+PSY_API psy_status psy_sync_config_check(const psy_sync_config *config, psy_message *why);
 
 /* Fewest admissible shifts for a surrogate p value (1 / (1 + 19) = 0.05). */
 #define PSY_SYNC_MIN_SHIFTS 19
@@ -110,11 +109,11 @@ typedef struct psy_sync_result {
  * PSY_OK (also when no window could be used: then every span says why), PSY_E_INVALID (NULL,
  * settings out of range), PSY_E_NOMEM. Memory: about 2 (window + 2 lags) doubles per window,
  * plus n_surrogates doubles per span; time: O(n_surrogates x windows x FFT of a window). */
-psy_status psy_sync_compute(const double *a, const double *b, size_t n, const psy_sync_span *spans,
+PSY_API psy_status psy_sync_compute(const double *a, const double *b, size_t n, const psy_sync_span *spans,
                             size_t n_spans, const psy_sync_config *config, psy_sync_result **out,
                             psy_message *why);
 
-void psy_sync_result_free(psy_sync_result *result); /* NULL-safe */
+PSY_API void psy_sync_result_free(psy_sync_result *result); /* NULL-safe */
 
 /* ---- Signals from recordings ------------------------------------------------------------------ */
 
@@ -131,29 +130,29 @@ typedef enum psy_sync_signal {
 } psy_sync_signal;
 
 /* "hr", "eda", "resp", "scl", "phasic". NULL for an unknown value. */
-const char *psy_sync_signal_name(psy_sync_signal signal);
+PSY_API const char *psy_sync_signal_name(psy_sync_signal signal);
 /* PSY_OK or PSY_E_INVALID for an unknown name. */
-psy_status psy_sync_signal_parse(const char *name, psy_sync_signal *out);
+PSY_API psy_status psy_sync_signal_parse(const char *name, psy_sync_signal *out);
 
 /* The channel of a recording a signal is taken from: for HR an ECG channel, else RR, else HR; for
  * EDA, SCL and PHASIC the first EDA channel; for RESP the first RESP channel. -1 when none. */
-int psy_sync_find_channel(const psy_reader *reader, psy_sync_signal signal);
+PSY_API int psy_sync_find_channel(const psy_reader *reader, psy_sync_signal signal);
 
 /* Signal `signal` of channel ch of a recording on a grid: out[k] is the value at reader time
  * t0_s + k / grid_hz (seconds from the reader's start; before it or past its end: NaN), k < n.
  * HR from ECG/RR channels runs psy_beats_detect with its defaults. PSY_OK, PSY_E_INVALID (bad
  * arguments, a channel of the wrong kind), PSY_E_NOMEM, or a read/detection error (why says it). */
-psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_signal signal, double t0_s,
+PSY_API psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_signal signal, double t0_s,
                                    double grid_hz, size_t n, double *out, psy_message *why);
 
 /* Seconds from A's start to B's start (psy_reader_start of each), plus extra_s. *known is 0 when
  * either start is unknown (then *b_minus_a_s is extra_s: taken as starting together). PSY_OK or
  * PSY_E_INVALID. */
-psy_status psy_sync_start_offset(const psy_reader *a, const psy_reader *b, double extra_s,
+PSY_API psy_status psy_sync_start_offset(const psy_reader *a, const psy_reader *b, double extra_s,
                                  double *b_minus_a_s, int *known);
 
 /* Unix time (s) of a reader's start; NaN when unknown. */
-double psy_sync_start_unix(const psy_reader *reader);
+PSY_API double psy_sync_start_unix(const psy_reader *reader);
 
 #ifdef __cplusplus
 }
