@@ -21,5 +21,6 @@
 #include "psyphys/stream.h"
 #include "psyphys/plausibility.h"
 #include "psyphys/sync.h"
+#include "psyphys/session.h"
 
 #endif

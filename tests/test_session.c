@@ -1,0 +1,203 @@
+/* The session analysis (psyphys/session.h) on the bundled recording: the results psyphys analyze
+ * prints, the tables and their n/a reasons, refusals, and a second run equal to the first. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psyphys.h"
+
+#define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
+
+static psy_reader *open_demo(void)
+{
+    psy_reader *r = NULL;
+    psy_message why;
+    psy_open_options opt = psy_open_options_default();
+    assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
+    return r;
+}
+
+/* The table as text, and how many of its cells are n/a. */
+static char *table_text(psy_session *s, psy_session_table t, psy_na_reasons *na, size_t *n_na)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    assert_non_null(fp);
+    assert_int_equal(psy_session_write_table(s, t, fp, na), PSY_OK);
+    fclose(fp);
+    *n_na = 0;
+    for (const char *p = buf; (p = strstr(p, "n/a")); p += 3) ++*n_na;
+    return buf;
+}
+
+static size_t lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++) n += *text == '\n';
+    return n;
+}
+
+static void demo_results(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    psy_message why;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    /* The channels, beats and responses `psyphys analyze` prints for this recording. */
+    assert_string_equal(psy_reader_channel(r, res->ecg)->label, "ECG");
+    assert_string_equal(psy_reader_channel(r, res->eda)->label, "EDA");
+    assert_string_equal(psy_reader_channel(r, res->rsp)->label, "RSP");
+    assert_int_equal(res->hr, -1);
+    assert_non_null(res->beats);
+    assert_int_equal(res->beats->n, 152);
+    assert_non_null(res->scr);
+    assert_int_equal(res->scr->n, 24);
+    assert_int_equal(res->n_breaths, 38);
+    assert_int_equal(res->n_segments, 5); /* the recording, then the four events with a duration */
+    assert_string_equal(res->segments[0].label, "recording");
+    assert_true(fabs(res->segment_hrv[0].values.v[PSY_HRV_RMSSD_MS] - 71.5728) < 1e-3);
+    assert_true(fabs(res->segment_hrv[0].values.v[PSY_HRV_MEAN_HR_BPM] - 60.858) < 1e-3);
+    assert_int_equal(res->n_epochs, 4);
+    assert_string_equal(res->epochs[0].event->label, "Negative");
+    assert_true(res->epochs[0].hr.valid);
+    assert_true(fabs(res->epochs[0].hr.mean_bpm - -4.56) < 0.005);
+    assert_true(res->epochs[0].has_scr && fabs(res->epochs[0].scr.amplitude_us - 3.539) < 0.0005);
+    assert_int_equal(res->n_windows, 0); /* 150 s: shorter than two 300-s windows */
+    assert_int_equal(res->n_skipped, 0);
+    /* Summary figures over a span are the tables' figures. */
+    psy_eda_summary e;
+    assert_true(psy_session_eda_over(s, 0, 150, &e));
+    assert_int_equal(e.scr_count, 24);
+    assert_true(fabs(psy_session_breath_rate(s, 0, 150).per_min - 16.0) < 0.05);
+    assert_true(isnan(psy_session_hr_mean(s, 0, 150))); /* no bpm channel */
+
+    /* Tables: a header and one row per item; every n/a cell counted under a reason. */
+    psy_session_table kinds[] = {PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS, PSY_TABLE_HRV_WINDOWS};
+    size_t rows[] = {res->n_segments, res->n_epochs, res->n_windows};
+    for (int k = 0; k < 3; k++) {
+        if (!psy_session_has_table(s, kinds[k])) {
+            assert_int_equal(rows[k], 0);
+            continue;
+        }
+        psy_na_reasons na = {0};
+        size_t n_na;
+        char *text = table_text(s, kinds[k], &na, &n_na);
+        assert_int_equal(lines(text), rows[k] + 1);
+        size_t counted = 0;
+        for (size_t i = 0; i < na.n; i++) {
+            assert_true(na.v[i].rows > 0 && na.v[i].reason && na.v[i].column);
+            counted += na.v[i].rows;
+        }
+        assert_int_equal(counted, n_na);
+        assert_true(n_na > 0); /* the events are too short for most HRV metrics */
+        psy_na_reasons_free(&na);
+        free(text);
+    }
+    size_t n_na;
+    char *scr = table_text(s, PSY_TABLE_SCR, NULL, &n_na);
+    assert_int_equal(lines(scr), 25);
+    assert_int_equal(strncmp(scr, "onset\tpeak_onset\t", 17), 0);
+    free(scr);
+    psy_session_free(s);
+    psy_reader_close(r);
+}
+
+/* Same input and settings: the same tables, byte for byte. */
+static void repeatable(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    const char *labels[] = {"Neutral"};
+    cfg.rule = PSY_SEGMENTS_WINDOWS, cfg.window_s = 60, cfg.step_s = 30;
+    cfg.epoch_labels = labels, cfg.n_epoch_labels = 1;
+    cfg.eda_method = PSY_EDA_DECONV;
+    char *text[2];
+    for (int run = 0; run < 2; run++) {
+        psy_session *s = NULL;
+        assert_int_equal(psy_session_run(r, &cfg, &s, NULL), PSY_OK);
+        const psy_session_results *res = psy_session_results_of(s);
+        assert_int_equal(res->n_epochs, 2);
+        assert_int_equal(res->n_segments, 5); /* the recording, then windows at 0, 30, 60 and 90 s */
+        size_t n_na;
+        text[run] = table_text(s, PSY_TABLE_SEGMENTS, NULL, &n_na);
+        psy_session_free(s);
+    }
+    assert_string_equal(text[0], text[1]);
+    free(text[0]);
+    free(text[1]);
+    psy_reader_close(r);
+}
+
+static void refusals(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = (psy_session *)1;
+    psy_message why;
+    cfg.ecg = "Nope";
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_NOT_FOUND);
+    assert_null(s);
+    assert_non_null(strstr(why.text, "Nope"));
+    cfg = psy_session_config_default();
+    cfg.eda = "ECG"; /* an ECG channel is not skin conductance */
+    assert_int_not_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    assert_null(s);
+    cfg = psy_session_config_default();
+    cfg.latency_min_s = 4, cfg.latency_max_s = 1;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    cfg = psy_session_config_default();
+    cfg.rule = PSY_SEGMENTS_WINDOWS; /* without a window length */
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    cfg = psy_session_config_default();
+    cfg.ecg = "ECG", cfg.hr = "ECG";
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_run(NULL, &cfg, &s, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_run(r, NULL, &s, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_run(r, &cfg, NULL, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_write_table(NULL, PSY_TABLE_SEGMENTS, stdout, NULL), PSY_E_INVALID);
+    assert_null(psy_session_results_of(NULL));
+    psy_session_free(NULL);
+    psy_reader_close(r);
+}
+
+/* Events the session cannot place are skipped with their reason, never dropped silently. */
+static void skipped_events(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_event e = {.sample = -1, .channel = -1, .label = "late", .onset_s = 400, .duration_s = NAN};
+    assert_int_equal(psy_reader_add_events(r, &e, 1), PSY_OK);
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    assert_int_equal(psy_session_run(r, &cfg, &s, NULL), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_int_equal(res->n_skipped, 1);
+    assert_string_equal(res->skipped[0].label, "late");
+    assert_true(res->skipped[0].onset_s == 400);
+    assert_non_null(strstr(res->skipped[0].reason, "outside the recording"));
+    int warned = 0;
+    for (size_t i = 0; i < res->n_warnings; i++) warned |= strstr(res->warnings[i], "'late'") != NULL;
+    assert_true(warned);
+    assert_int_equal(res->n_epochs, 4);
+    psy_session_free(s);
+    psy_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(demo_results),
+        cmocka_unit_test(repeatable),
+        cmocka_unit_test(refusals),
+        cmocka_unit_test(skipped_events),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
