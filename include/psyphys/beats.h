@@ -62,6 +62,12 @@ PSY_API psy_status psy_beats_detect_leads(psy_reader *reader, const int *channel
 /* NULL-safe. */
 PSY_API void psy_beat_list_free(psy_beat_list *list);
 
+/* 1 when the interval ending at a beat of class cls differs in the NN series: the beat is an
+ * artefact (any class but normal), or the beat before it (has_previous) is one whose correction
+ * changes the next interval too (any but a missed beat, whose inserted beat splits only its own).
+ * The beats table's `corrected` column and the stream's labels. */
+int psy_beat_interval_corrected(psy_beat_class cls, int has_previous, psy_beat_class previous);
+
 #ifdef __cplusplus
 }
 #endif
