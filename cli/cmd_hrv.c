@@ -205,12 +205,6 @@ static const char *detrend_name(psy_hrv_detrend d)
     return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
 }
 
-/* PCST's windows (CreateWindowRRintervals): starts k step from the series start while start <=
- * span - window + step (the last may reach one step past the last beat); a window holds the
- * intervals ending at start <= t < start + window and is n/a with less than 85 % of its length
- * in intervals (win_tol 0.15). */
-#define PCST_WINDOW_TOLERANCE 0.15
-
 static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_correction correct, double window,
                              double step, int pcst_windows)
 {
@@ -314,15 +308,6 @@ static void put_tsv(FILE *fp, double v)
 static json_t *num(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
-}
-
-/* Every value of r becomes n/a with this reason (a window too empty to analyse). */
-static void mark_window_na(psy_hrv_result *r, const char *why)
-{
-    psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
-    for (int q = 0; q < 4; q++)
-        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
-            if (all[q]->na[k]) all[q]->na[k] = why;
 }
 
 typedef struct row {
@@ -681,13 +666,8 @@ int cmd_hrv(int argc, char **argv)
         goto done;
     }
     t_last = s.t[s.n - 1];
-    size_t n_rows = 1;
-    if (window > 0 && pcst) {
-        double room = t_last - t_first - window + step; /* PCST: start <= span - window + step */
-        n_rows = room >= 0 ? (size_t)floor(room / step) + 1 : 0;
-    } else if (window > 0) {
-        n_rows = psy_hrv_window_count(t_first, t_last, window, step);
-    }
+    psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
+    size_t n_rows = window > 0 ? psy_hrv_windows_count(rule, t_first, t_last, window, step) : 1;
     if (n_rows == 0) {
         cli_error(path, "the series (%.1f s) is shorter than one window of %g s", t_last - t_first, window);
         goto done;
@@ -717,21 +697,14 @@ int cmd_hrv(int argc, char **argv)
     row w;
     for (size_t k = 0; k < n_rows; k++) {
         size_t a = 0, b = s.n, skipped = 0;
-        w.onset = window > 0 ? t_first + (double)k * step : t_first;
-        w.duration = window > 0 ? window : t_last - t_first;
+        w.onset = t_first;
+        w.duration = t_last - t_first;
         int too_little = 0;
-        if (window > 0 && pcst) { /* start <= t - t_first < start + window */
-            double start = (double)k * step;
-            while (lo < s.n && s.t[lo] - t_first < start) lo++;
-            a = lo, b = a;
-            double sum_ms = 0;
-            while (b < s.n && s.t[b] - t_first < start + window) sum_ms += s.nn[b++];
-            too_little = sum_ms < window * 1000.0 * (1 - PCST_WINDOW_TOLERANCE);
-        } else if (window > 0) {
-            double start = w.onset, end = start + window;
-            while (lo < s.n && s.t[lo] <= start) lo++;
-            a = lo, b = a;
-            while (b < s.n && s.t[b] <= end) b++;
+        if (window > 0) {
+            psy_hrv_window win;
+            psy_hrv_window_at(rule, s.nn, s.t, s.n, t_first, window, step, k, &lo, &win);
+            w.onset = win.onset_s, w.duration = win.duration_s;
+            a = win.first, b = win.end, too_little = win.too_little;
         }
         if (psy_hrv_compute_flagged(h, s.nn + a, s.t + a, s.flags + a, too_little ? 0 : b - a, &w.r, &skipped) !=
             PSY_OK) {
@@ -739,7 +712,7 @@ int cmd_hrv(int argc, char **argv)
             json_decref(na);
             goto done;
         }
-        if (too_little) mark_window_na(&w.r, "the window holds less than 85 % of its length in NN intervals (PCST)");
+        if (too_little) psy_hrv_result_set_na(&w.r, PSY_HRV_PCST_WINDOW_NA_REASON);
         skipped_total += skipped;
         over += w.r.over_corrected;
         na_add(na, &w.r, cfg.spectra);

@@ -12,6 +12,7 @@
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"
 #include "psyphys/hrv.h"
+#include "psyphys/hrv_windows.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"
