@@ -80,78 +80,39 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-/* "onset\tsample\trr_ms\tlabel\tcorrected": a table written by psyphys beats. */
+/* 1 when path holds a table written by psyphys beats (psyphys/beats_table.h). */
 static int is_beats_table(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return 0;
-    char line[128] = "";
-    int yes = fgets(line, sizeof line, fp) && strncmp(line, "onset\tsample\trr_ms\tlabel", 24) == 0;
-    fclose(fp);
+    psy_source *src = NULL;
+    int yes = psy_source_open_path(path, &src) == PSY_OK && psy_beats_table_is(src);
+    psy_source_close(src);
     return yes;
 }
 
-/* Reads a beats table: onset, sample, rr_ms (n/a after a gap), label, corrected. */
+/* Reads a beats table: its intervals (n/a after a gap) at their beats' onsets. */
 static int read_beats_table(const char *path, hrv_correction correct, hrv_series *s)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    psy_source *src = NULL;
+    if (psy_source_open_path(path, &src) != PSY_OK) {
         cli_error(path, "cannot open");
         return 0;
     }
-    size_t cap = 1024, n = 0, line_no = 1;
-    double *rr = malloc(cap * sizeof *rr), *t = malloc(cap * sizeof *t);
-    char line[512];
-    int ok = rr && t && fgets(line, sizeof line, fp);
-    while (ok && fgets(line, sizeof line, fp)) {
-        line_no++;
-        char *cells[5] = {0}, *save = NULL, *p = line;
-        int k = 0;
-        for (char *tok = strtok_r(p, "\t\r\n", &save); tok && k < 5; tok = strtok_r(NULL, "\t\r\n", &save))
-            cells[k++] = tok;
-        if (k < 4) {
-            cli_error(path, "line %zu: %d cells, want onset, sample, rr_ms, label, corrected", line_no, k);
-            ok = 0;
-            break;
-        }
-        char *end;
-        double onset = strtod(cells[0], &end);
-        if (*end || !isfinite(onset)) {
-            cli_error(path, "line %zu: onset '%s' is not a number", line_no, cells[0]);
-            ok = 0;
-            break;
-        }
-        double v = NAN;
-        if (strcmp(cells[2], "n/a") != 0) {
-            v = strtod(cells[2], &end);
-            if (*end) {
-                cli_error(path, "line %zu: rr_ms '%s' is not a number or n/a", line_no, cells[2]);
-                ok = 0;
-                break;
-            }
-        }
-        if (n == cap) {
-            cap *= 2;
-            double *a = realloc(rr, cap * sizeof *rr), *b = realloc(t, cap * sizeof *t);
-            if (a) rr = a;
-            if (b) t = b;
-            if (!a || !b) {
-                ok = 0;
-                break;
-            }
-        }
-        rr[n] = v, t[n] = onset, n++;
+    psy_beats_table t;
+    psy_message why = {{0}};
+    psy_status st = psy_beats_table_read(src, &t, &why);
+    psy_source_close(src);
+    if (st != PSY_OK) {
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        return 0;
     }
-    fclose(fp);
-    s->beats = n;
-    if (ok && correct == HRV_CORRECT_LIPPONEN) {
-        ok = hrv_correct_stretches(rr, t, n, s);
-    } else if (ok) {
-        ok = hrv_series_take_raw(s, rr, t, n);
-        rr = t = NULL;
+    s->beats = t.n;
+    int ok;
+    if (correct == HRV_CORRECT_LIPPONEN) {
+        ok = hrv_correct_stretches(t.rr_ms, t.onset_s, t.n, s);
+        psy_beats_table_free(&t);
+    } else {
+        ok = hrv_series_take_raw(s, t.rr_ms, t.onset_s, t.n); /* s owns the arrays from now on */
     }
-    free(rr);
-    free(t);
     return ok;
 }
 

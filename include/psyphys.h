@@ -11,6 +11,7 @@
 #include "psyphys/ecg_quality.h"
 #include "psyphys/rr.h"
 #include "psyphys/beats.h"
+#include "psyphys/beats_table.h"
 #include "psyphys/hrv.h"
 #include "psyphys/hrv_windows.h"
 #include "psyphys/score.h"

@@ -32,6 +32,15 @@ case_ demo-keep analyze "$demo" --keep-corrected --max-corrected-pct 1 -o out
 case_ demo-bad-ecg analyze "$demo" --ecg Nope
 case_ e4-hr analyze "$src/tests/data/e4/HR.csv" --events "$src/tests/data/e4/events.tsv" -o out
 case_ demo-hrv hrv "$demo" -o hrv.tsv
+"$old" beats "$demo" -o "$tmp/demo_beats.tsv" 2>/dev/null
+case_ beats-table-hrv hrv "$tmp/demo_beats.tsv" -o hrv.tsv
+case_ beats-table-hrv-raw hrv "$tmp/demo_beats.tsv" --correction none
+sed '5s/\t[^\t]*\t/\tx\t/2' "$tmp/demo_beats.tsv" | sed '5s/^[^\t]*/zz/' >"$tmp/bad_beats.tsv"
+case_ beats-table-bad hrv "$tmp/bad_beats.tsv"
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\tabc\tN\t0\n' >"$tmp/bad_rr.tsv"
+case_ beats-table-bad-rr hrv "$tmp/bad_rr.tsv"
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\n' >"$tmp/short.tsv"
+case_ beats-table-short hrv "$tmp/short.tsv"
 case_ demo-report-again analyze "$demo" -o out --report --layout flat
 if [ -d "$data" ]; then
     for r in 100 105 113 203; do

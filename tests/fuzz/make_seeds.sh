@@ -8,7 +8,7 @@ set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
 for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg rr beats \
-    signals stream; do mkdir -p "$out/$t"; done
+    beats_table signals stream; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -60,6 +60,8 @@ cp "$out/sndfile/empty.wav" "$out/sndfile/with_sidecar"
     i=$((i + 1)); done; } > "$out/ecg/beats250"
 { printf '\000\000'; i=0; while [ $i -lt 200 ]; do printf '\040\003\064\003\000\003\100\006\220\001'; i=$((i + 1)); done; } > "$out/rr/ectopy"
 
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n0.5\t180\tn/a\tN\t0\n1.3\t468\t800.000\tN\t0\n2.0\tn/a\t700\tectopic\t1\n' > "$out/beats_table/beats"
+printf 'onset\tsample\trr_ms\tlabel\r\n1\t2\r\n' > "$out/beats_table/short_crlf"
 # beats: the same ECG as a WFDB record (byte 1 = 0), and the RR series as a list (byte 1 = 1)
 cp "$out/ecg/beats250" "$out/beats/ecg250"
 # signals: byte 0 picks the analysis (0 HRV, 1 EDA, 2 breaths, 3 heart-rate responses)
