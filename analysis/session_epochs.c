@@ -30,8 +30,10 @@ static int ecg_gap_in(psy_session *s, double a, double b)
 int psy_session_make_epochs(psy_session *s)
 {
     const psy_session_config *o = &s->cfg;
-    size_t ne = psy_reader_event_count(s->r), n = 0;
-    psy_session_epoch *rows = s->rows = calloc(ne + 1, sizeof *rows);
+    size_t ne = psy_reader_event_count(s->r), n = 0, n_wanted = 0;
+    /* A row per epoch only: a Holter's beat annotations (100 000 a day) are events too. */
+    for (size_t i = 0; i < ne; i++) n_wanted += wanted(o, psy_reader_event(s->r, i)) && !s->event_skipped[i];
+    psy_session_epoch *rows = s->rows = calloc(n_wanted + 1, sizeof *rows);
     if (!rows) return 0;
     psy_hr_response_config hc = psy_hr_response_config_default();
     hc.pre_s = o->pre_s, hc.post_s = o->post_s;
