@@ -213,6 +213,28 @@ psy_status psy_session_run(psy_reader *reader, const psy_session_config *config,
     return PSY_OK;
 }
 
+psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,
+                            psy_session **out, psy_message *why)
+{
+    if (why) why->text[0] = '\0';
+    if (!out) return fail(why, PSY_E_INVALID, "no place for the session");
+    *out = NULL;
+    if (!path || !config) return fail(why, PSY_E_INVALID, "no recording or no configuration");
+    psy_open_options defaults = psy_open_options_default();
+    psy_reader *r = NULL;
+    psy_status st = psy_reader_open(path, options ? options : &defaults, &r, why);
+    if (st != PSY_OK) return st;
+    st = psy_session_run(r, config, out, why);
+    if (st != PSY_OK) {
+        psy_reader_close(r);
+        return st;
+    }
+    (*out)->owns_reader = 1;
+    return PSY_OK;
+}
+
+psy_reader *psy_session_reader(const psy_session *session) { return session ? session->r : NULL; }
+
 const psy_session_results *psy_session_results_of(const psy_session *session)
 {
     return session ? &session->res : NULL;
@@ -241,5 +263,6 @@ void psy_session_free(psy_session *s)
     psy_hrv_destroy(s->hrv);
     psy_eda_result_free(s->scr);
     psy_beat_list_free(s->beats);
+    if (s->owns_reader) psy_reader_close(s->r);
     free(s);
 }

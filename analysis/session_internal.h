@@ -8,6 +8,7 @@
 
 struct psy_session {
     psy_reader *r;
+    int owns_reader;                   /* psy_session_open's: closed with the session */
     psy_session_config cfg;            /* the run's settings (its strings borrowed during the run) */
     int ecg, eda, rsp, hr;             /* channel indices, -1 when absent */
     int n_leads;

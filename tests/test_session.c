@@ -191,6 +191,24 @@ static void skipped_events(void **state)
     psy_reader_close(r);
 }
 
+/* psy_session_open: the session opens and owns the recording. */
+static void open_path(void **state)
+{
+    (void)state;
+    psy_session *s = NULL;
+    psy_message why;
+    psy_session_config cfg = psy_session_config_default();
+    assert_int_equal(psy_session_open(DEMO, NULL, &cfg, &s, &why), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_int_equal(res->n_epochs, 4);
+    assert_ptr_equal(psy_session_reader(s), res->reader);
+    assert_true(psy_reader_duration(psy_session_reader(s)) == 150);
+    psy_session_free(s); /* closes the reader (LeakSanitizer checks) */
+    assert_int_equal(psy_session_open(PSYPHYS_SOURCE_DIR "/no/such.edf", NULL, &cfg, &s, &why), PSY_E_IO);
+    assert_null(s);
+    assert_null(psy_session_reader(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +216,7 @@ int main(void)
         cmocka_unit_test(repeatable),
         cmocka_unit_test(refusals),
         cmocka_unit_test(skipped_events),
+        cmocka_unit_test(open_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

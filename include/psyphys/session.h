@@ -17,7 +17,7 @@
  *
  * Ownership: the session owns everything its results point to, until psy_session_free; the
  * reader given to psy_session_run is borrowed (it must stay open while the session is used; its
- * events are referenced by the epochs). Times are seconds from the recording start; NaN marks a
+ * events are referenced by the epochs); psy_session_open opens and owns its reader. Times are seconds from the recording start; NaN marks a
  * value the data cannot support, with its reason beside it (the results' `why`/`na` strings,
  * the tables' na_reasons). One session per thread; different sessions may run concurrently
  * on different readers. */
@@ -133,6 +133,16 @@ typedef struct psy_session psy_session;
  * why; *out is then NULL. Markers a channel cannot give are n/a with a warning, not a failure. */
 psy_status psy_session_run(psy_reader *reader, const psy_session_config *config, psy_session **out,
                            psy_message *why);
+
+/* Opens the recording at path (psy_reader_open with options, NULL: the defaults; its event
+ * files as the reader finds them) and runs the analysis on it; the session owns the reader
+ * (psy_session_reader) and closes it in psy_session_free. Same returns as psy_reader_open and
+ * psy_session_run. */
+psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,
+                            psy_session **out, psy_message *why);
+
+/* The recording a session reads (its own for psy_session_open, the caller's for psy_session_run). */
+psy_reader *psy_session_reader(const psy_session *session);
 
 /* The results of a run (valid until psy_session_free). */
 const psy_session_results *psy_session_results_of(const psy_session *session);
