@@ -6,6 +6,7 @@
 #include "psyphys/status.h"
 #include "psyphys/source.h"
 #include "psyphys/recording.h"
+#include "psyphys/reader_arrays.h"
 #include "psyphys/writer.h"
 #include "psyphys/ecg.h"
 #include "psyphys/ecg_quality.h"

@@ -209,6 +209,70 @@ static void open_path(void **state)
     assert_null(psy_session_reader(NULL));
 }
 
+/* Caller-given channels (psy_reader_from_arrays): the demo's signals and events as arrays give the
+ * tables the file gives, byte for byte. */
+static void caller_channels(void **state)
+{
+    (void)state;
+    psy_reader *file = open_demo();
+    int nc = psy_reader_channel_count(file);
+    psy_array_channel ch[8];
+    double *x[8] = {0};
+    assert_true(nc <= 8);
+    for (int i = 0; i < nc; i++) {
+        const psy_channel_info *c = psy_reader_channel(file, i);
+        x[i] = malloc((size_t)c->frames * sizeof *x[i]);
+        assert_non_null(x[i]);
+        assert_int_equal(psy_reader_read(file, i, 0, c->frames, x[i]), PSY_OK);
+        ch[i] = (psy_array_channel){c->label, c->type, c->unit, c->rate_hz, x[i], NULL, c->frames};
+    }
+    size_t ne = psy_reader_event_count(file);
+    psy_event ev[16];
+    assert_true(ne <= 16);
+    for (size_t k = 0; k < ne; k++) ev[k] = *psy_reader_event(file, k);
+    psy_reader *mem = NULL;
+    psy_message why;
+    assert_int_equal(psy_reader_from_arrays(ch, nc, ev, ne, &mem, &why), PSY_OK);
+    for (int i = 0; i < nc; i++) free(x[i]); /* copied */
+    assert_int_equal(psy_reader_event_count(mem), ne);
+    psy_session_config cfg = psy_session_config_default();
+    char *text[2][3];
+    psy_reader *readers[2] = {file, mem};
+    psy_session_table kinds[3] = {PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS, PSY_TABLE_SCR};
+    for (int k = 0; k < 2; k++) {
+        psy_session *s = NULL;
+        assert_int_equal(psy_session_run(readers[k], &cfg, &s, &why), PSY_OK);
+        size_t n_na;
+        for (int t = 0; t < 3; t++) text[k][t] = table_text(s, kinds[t], NULL, &n_na);
+        psy_session_free(s);
+    }
+    for (int t = 0; t < 3; t++) {
+        assert_string_equal(text[0][t], text[1][t]);
+        free(text[0][t]);
+        free(text[1][t]);
+    }
+    psy_reader_close(mem);
+    psy_reader_close(file);
+    /* an RR list as an irregular channel */
+    double rr[4] = {800, 810, 790, 805}, t[4] = {0.8, 1.61, 2.4, 3.205};
+    psy_array_channel list = {"RR", PSY_CH_RR, "ms", 0, rr, t, 4};
+    assert_int_equal(psy_reader_from_arrays(&list, 1, NULL, 0, &mem, &why), PSY_OK);
+    double back[4];
+    assert_int_equal(psy_reader_read_times(mem, 0, 0, 4, back), PSY_OK);
+    assert_true(back[3] == 3.205);
+    psy_reader_close(mem);
+    /* refusals */
+    t[2] = 1.0; /* not increasing */
+    assert_int_equal(psy_reader_from_arrays(&list, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+    assert_null(mem);
+    assert_non_null(strstr(why.text, "increasing"));
+    psy_array_channel no_rate = {"ECG", PSY_CH_ECG, "mV", 0, rr, NULL, 4};
+    assert_int_equal(psy_reader_from_arrays(&no_rate, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+    assert_int_equal(psy_reader_from_arrays(NULL, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+    psy_array_channel unnamed = {NULL, PSY_CH_ECG, "mV", 250, rr, NULL, 4};
+    assert_int_equal(psy_reader_from_arrays(&unnamed, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +281,7 @@ int main(void)
         cmocka_unit_test(refusals),
         cmocka_unit_test(skipped_events),
         cmocka_unit_test(open_path),
+        cmocka_unit_test(caller_channels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
