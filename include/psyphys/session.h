@@ -19,8 +19,8 @@
  * reader given to psy_session_run is borrowed (it must stay open while the session is used; its
  * events are referenced by the epochs); psy_session_open opens and owns its reader. Times are seconds from the recording start; NaN marks a
  * value the data cannot support, with its reason beside it (the results' `why`/`na` strings,
- * the tables' na_reasons). One session per thread; different sessions may run concurrently
- * on different readers. */
+ * the tables' na_reasons). A session and its reader belong to one thread at a time; sessions in
+ * several threads are as safe as the analysers they run (psyphys/hrv.h, psyphys/eda.h). */
 #ifndef PSYPHYS_SESSION_H
 #define PSYPHYS_SESSION_H
 
