@@ -20,7 +20,7 @@ cmake --build "$TMP/cmake-build" >/dev/null
 cmake -S "$SRC/examples" -B "$TMP/examples" -DCMAKE_PREFIX_PATH="$TMP/prefix" >/dev/null
 cmake --build "$TMP/examples" >/dev/null
 "$TMP/examples/session_summary" "$SRC/recordings/neurokit_eventrelated.edf" Negative >"$TMP/summary"
-grep -q '^  epoch Negative .* dHR -4.6 bpm SCR 3.5 uS$' "$TMP/summary"
+grep -q '^  epoch Negative .* dHR -4.6 bpm SCR 3.7 uS$' "$TMP/summary"
 grep -q '^recording	0.000000	150.000000	60.858	' "$TMP/summary"
 export PKG_CONFIG_PATH="$TMP/prefix/lib/pkgconfig:$(ls -d "$TMP"/prefix/lib/*/pkgconfig 2>/dev/null | tr '\n' ':')"
 cc -o "$TMP/shared" "$SRC/tests/consumer/main.c" $(pkg-config --cflags --libs psyphys)

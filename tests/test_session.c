@@ -57,7 +57,7 @@ static void demo_results(void **state)
     assert_non_null(res->beats);
     assert_int_equal(res->beats->n, 152);
     assert_non_null(res->scr);
-    assert_int_equal(res->scr->n, 24);
+    assert_int_equal(res->scr->n, 15);
     assert_int_equal(res->n_breaths, 38);
     assert_int_equal(res->n_segments, 5); /* the recording, then the four events with a duration */
     assert_string_equal(res->segments[0].label, "recording");
@@ -67,13 +67,13 @@ static void demo_results(void **state)
     assert_string_equal(res->epochs[0].event->label, "Negative");
     assert_true(res->epochs[0].hr.valid);
     assert_true(fabs(res->epochs[0].hr.mean_bpm - -4.56) < 0.005);
-    assert_true(res->epochs[0].has_scr && fabs(res->epochs[0].scr.amplitude_us - 3.539) < 0.0005);
+    assert_true(res->epochs[0].has_scr && fabs(res->epochs[0].scr.amplitude_us - 3.679) < 0.0005);
     assert_int_equal(res->n_windows, 0); /* 150 s: shorter than two 300-s windows */
     assert_int_equal(res->n_skipped, 0);
     /* Summary figures over a span are the tables' figures. */
     psy_eda_summary e;
     assert_true(psy_session_eda_over(s, 0, 150, &e));
-    assert_int_equal(e.scr_count, 24);
+    assert_int_equal(e.scr_count, 15);
     assert_true(fabs(psy_session_breath_rate(s, 0, 150).per_min - 16.0) < 0.05);
     assert_true(isnan(psy_session_hr_mean(s, 0, 150))); /* no bpm channel */
 
@@ -101,7 +101,7 @@ static void demo_results(void **state)
     }
     size_t n_na;
     char *scr = table_text(s, PSY_TABLE_SCR, NULL, &n_na);
-    assert_int_equal(lines(scr), 25);
+    assert_int_equal(lines(scr), 16);
     assert_int_equal(strncmp(scr, "onset\tpeak_onset\t", 17), 0);
     free(scr);
     psy_session_free(s);
