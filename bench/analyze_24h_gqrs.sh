@@ -18,7 +18,7 @@ runs=${RUNS:-5}
 gqrs=${GQRS:-$(command -v gqrs || true)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-sh "$here/tile_100.sh" "$tmp" "$data"
+ATR=1 sh "$here/tile_100.sh" "$tmp" "$data"
 # one run: appends "wall_s peak_kB" to $tmp/NAME
 run() {
     name=$1

@@ -66,7 +66,7 @@ PSY_API void psy_beat_list_free(psy_beat_list *list);
  * artefact (any class but normal), or the beat before it (has_previous) is one whose correction
  * changes the next interval too (any but a missed beat, whose inserted beat splits only its own).
  * The beats table's `corrected` column and the stream's labels. */
-int psy_beat_interval_corrected(psy_beat_class cls, int has_previous, psy_beat_class previous);
+PSY_API int psy_beat_interval_corrected(psy_beat_class cls, int has_previous, psy_beat_class previous);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "psyphys/source.h"
+#include "psyphys/export.h"
 #include "psyphys/status.h"
 
 #ifdef __cplusplus
@@ -22,17 +23,17 @@ typedef struct psy_beats_table {
 } psy_beats_table;
 
 /* 1 when the source starts with a beats table's header (onset, sample, rr_ms, label). */
-int psy_beats_table_is(psy_source *src);
+PSY_API int psy_beats_table_is(psy_source *src);
 
 /* Reads the table after its header row. Each row needs at least onset, sample, rr_ms and label
  * (the sample, label and corrected cells are not read: the classes are recomputed from the
  * intervals by whoever corrects them); onset must be a finite number and rr_ms a number or n/a.
  * PSY_OK; PSY_E_INVALID (NULL); PSY_E_FORMAT (a row with fewer cells or a bad number: why names
  * the line and the cell), PSY_E_IO, PSY_E_NOMEM; out is then empty. */
-psy_status psy_beats_table_read(psy_source *src, psy_beats_table *out, psy_message *why);
+PSY_API psy_status psy_beats_table_read(psy_source *src, psy_beats_table *out, psy_message *why);
 
 /* NULL-safe; leaves the table empty. */
-void psy_beats_table_free(psy_beats_table *table);
+PSY_API void psy_beats_table_free(psy_beats_table *table);
 
 #ifdef __cplusplus
 }

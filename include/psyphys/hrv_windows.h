@@ -5,6 +5,7 @@
 #define PSYPHYS_HRV_WINDOWS_H
 
 #include <stddef.h>
+#include "psyphys/export.h"
 #include "psyphys/hrv.h"
 
 #ifdef __cplusplus
@@ -26,7 +27,7 @@ typedef enum psy_hrv_window_rule {
 
 /* Number of windows over a series whose first interval starts at t_first_s and whose last beat is
  * at t_last_s (s). 0 when none fits or a length is not positive. */
-size_t psy_hrv_windows_count(psy_hrv_window_rule rule, double t_first_s, double t_last_s, double window_s,
+PSY_API size_t psy_hrv_windows_count(psy_hrv_window_rule rule, double t_first_s, double t_last_s, double window_s,
                              double step_s);
 
 /* One window: its onset and length (s), the intervals it holds (indices [first, end) of the
@@ -40,12 +41,12 @@ typedef struct psy_hrv_window {
 /* Window k of the series nn_ms / t_s (n intervals ending at t_s, in time order). Windows are
  * asked in order k = 0, 1, ...: *cursor (0 before window 0) carries the search from one to the
  * next, so a pass over all windows costs O(n + windows). */
-void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, const double *t_s, size_t n, double t_first_s,
+PSY_API void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, const double *t_s, size_t n, double t_first_s,
                        double window_s, double step_s, size_t k, size_t *cursor, psy_hrv_window *out);
 
 /* Every value of r that is n/a-able becomes n/a with this (static) reason: a window too empty to
  * analyse. */
-void psy_hrv_result_set_na(psy_hrv_result *r, const char *why);
+PSY_API void psy_hrv_result_set_na(psy_hrv_result *r, const char *why);
 
 #ifdef __cplusplus
 }

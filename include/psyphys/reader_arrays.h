@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "psyphys/export.h"
 #include "psyphys/recording.h"
 
 #ifdef __cplusplus
@@ -29,7 +30,7 @@ typedef struct psy_array_channel {
  * freed after the call. *out is closed with psy_reader_close. PSY_OK; PSY_E_INVALID (NULL, no
  * channel, no label, a rate that is neither > 0 nor 0 with times, n < 0, times not increasing,
  * an event without a finite onset: why says which), PSY_E_NOMEM. */
-psy_status psy_reader_from_arrays(const psy_array_channel *channels, int n_channels, const psy_event *events,
+PSY_API psy_status psy_reader_from_arrays(const psy_array_channel *channels, int n_channels, const psy_event *events,
                                   size_t n_events, psy_reader **out, psy_message *why);
 
 #ifdef __cplusplus

@@ -36,6 +36,7 @@
 #include "psyphys/recording.h"
 #include "psyphys/resp.h"
 #include "psyphys/segments.h"
+#include "psyphys/export.h"
 #include "psyphys/status.h"
 
 #ifdef __cplusplus
@@ -72,7 +73,7 @@ typedef struct psy_session_config {
 } psy_session_config;
 
 /* The defaults above (the same as `psyphys analyze` without options). */
-psy_session_config psy_session_config_default(void);
+PSY_API psy_session_config psy_session_config_default(void);
 
 /* One epoch: a session event and the responses around it. */
 typedef struct psy_session_epoch {
@@ -131,41 +132,41 @@ typedef struct psy_session psy_session;
  * PSY_E_INVALID (NULL, a configuration out of range), PSY_E_NOT_FOUND (a named channel absent),
  * PSY_E_NOMEM, or the reader's error (PSY_E_IO, PSY_E_FORMAT, PSY_E_TRUNCATED) with the reason in
  * why; *out is then NULL. Markers a channel cannot give are n/a with a warning, not a failure. */
-psy_status psy_session_run(psy_reader *reader, const psy_session_config *config, psy_session **out,
+PSY_API psy_status psy_session_run(psy_reader *reader, const psy_session_config *config, psy_session **out,
                            psy_message *why);
 
 /* Opens the recording at path (psy_reader_open with options, NULL: the defaults; its event
  * files as the reader finds them) and runs the analysis on it; the session owns the reader
  * (psy_session_reader) and closes it in psy_session_free. Same returns as psy_reader_open and
  * psy_session_run. */
-psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,
+PSY_API psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,
                             psy_session **out, psy_message *why);
 
 /* The recording a session reads (its own for psy_session_open, the caller's for psy_session_run). */
-psy_reader *psy_session_reader(const psy_session *session);
+PSY_API psy_reader *psy_session_reader(const psy_session *session);
 
 /* The results of a run (valid until psy_session_free). */
-const psy_session_results *psy_session_results_of(const psy_session *session);
+PSY_API const psy_session_results *psy_session_results_of(const psy_session *session);
 
 /* NULL-safe. */
-void psy_session_free(psy_session *session);
+PSY_API void psy_session_free(psy_session *session);
 
 /* HRV of the NN intervals ending in (start_s, end_s]; every value NaN ("no beats") without beats. */
-void psy_session_hrv_over(psy_session *session, double start_s, double end_s, psy_hrv_result *out);
+PSY_API void psy_session_hrv_over(psy_session *session, double start_s, double end_s, psy_hrv_result *out);
 
 /* Skin conductance over [start_s, end_s) with the session's events and latency window
  * (psy_eda_summarize). 1, or 0 without an analysis (e then all NaN / 0). */
-int psy_session_eda_over(const psy_session *session, double start_s, double end_s, psy_eda_summary *e);
+PSY_API int psy_session_eda_over(const psy_session *session, double start_s, double end_s, psy_eda_summary *e);
 
 /* Breathing rate over the whole breaths in [start_s, end_s] (psy_breath_rate_over; NaN with the
  * reason below its minimum or without an RSP channel). */
-psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
+PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
 /* Mean of the bpm channel's samples in [start_s, end_s); NaN without one or without samples. */
-double psy_session_hr_mean(const psy_session *session, double start_s, double end_s);
+PSY_API double psy_session_hr_mean(const psy_session *session, double start_s, double end_s);
 
 /* The HRV columns of the segments and windows tables, in order. */
-const psy_hrv_key *psy_session_hrv_columns(size_t *n);
+PSY_API const psy_hrv_key *psy_session_hrv_columns(size_t *n);
 
 /* ---- tables: TSV with a header row, one row per item, "n/a" for a missing value; fixed
  * decimals, so the same input and settings give byte-identical tables ---- */
@@ -197,18 +198,18 @@ typedef struct psy_na_reasons {
 } psy_na_reasons;
 
 /* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr". */
-const char *psy_session_table_name(psy_session_table table);
+PSY_API const char *psy_session_table_name(psy_session_table table);
 
 /* 1 when the run has the table: segments always, epochs and epoch means with epochs, HRV windows
  * for a recording of at least two windows with beats, SCRs with a skin conductance analysis. */
-int psy_session_has_table(const psy_session *session, psy_session_table table);
+PSY_API int psy_session_has_table(const psy_session *session, psy_session_table table);
 
 /* Writes a table to fp; na (may be NULL; zero it first) gets its n/a reasons added. PSY_OK,
  * PSY_E_INVALID (NULL, a table the run does not have), PSY_E_NOMEM (na), PSY_E_IO (fp). */
-psy_status psy_session_write_table(psy_session *session, psy_session_table table, FILE *fp, psy_na_reasons *na);
+PSY_API psy_status psy_session_write_table(psy_session *session, psy_session_table table, FILE *fp, psy_na_reasons *na);
 
 /* NULL-safe; leaves na empty. */
-void psy_na_reasons_free(psy_na_reasons *na);
+PSY_API void psy_na_reasons_free(psy_na_reasons *na);
 
 #ifdef __cplusplus
 }
