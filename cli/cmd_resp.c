@@ -145,8 +145,8 @@ int cmd_resp(int argc, char **argv)
     if (ch < 0) goto done;
     cli_hashes *hashes = out_path ? cli_hashes_start(path, r) : NULL;
     if (edr) {
-        fprintf(stderr, "psyphys: %s: note: no respiration channel: breaths derived from ECG '%s'\n", path,
-                psy_reader_channel(r, ch)->label);
+        fprintf(stderr, "psyphys: %s: note: %sbreaths derived from ECG '%s'\n", path,
+                ecg_label ? "" : "no respiration channel: ", psy_reader_channel(r, ch)->label);
         psy_beats_config bc = psy_beats_config_default();
         st = psy_beats_detect(r, ch, &bc, &beats, &why);
         if (st == PSY_OK) st = psy_breaths_from_beats(beats, &l, &why);

@@ -1,5 +1,6 @@
 # psyphys resp against MARSH's annotated ends of inspiration (scripts/resp_check.py): every
-# subject at or above its floors (Se, +P, rate per 60-s window), on impedance pneumography.
+# subject at or above its floors (Se, +P, rate per 60-s window), on impedance pneumography and
+# with ECG-derived respiration from the subject's ECG record (no respiration channel).
 . "$(dirname "$0")/lib_cli.sh"
 [ -d "$SHARED/data/marsh" ] || { echo "no ../shared: skipped"; exit 77; }
 PY=""
@@ -10,4 +11,7 @@ done
 "$PY" "$SRC/scripts/resp_check.py" "$PSYPHYS" "$SHARED" --floors >"$TMP/ip.txt" 2>&1 ||
     fail "impedance: $(grep -E 'FAIL|Error' "$TMP/ip.txt" | head -5)"
 cat "$TMP/ip.txt"
+"$PY" "$SRC/scripts/resp_check.py" "$PSYPHYS" "$SHARED" --edr --floors >"$TMP/edr.txt" 2>&1 ||
+    fail "ECG-derived: $(grep -E 'FAIL|Error' "$TMP/edr.txt" | head -5)"
+cat "$TMP/edr.txt"
 finish
