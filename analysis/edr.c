@@ -8,7 +8,8 @@
  * successive difference of the grid series, and the two are added, the amplitude's sign chosen so
  * that it rises with the heart rate (its sign depends on the lead); fusing modulations is more
  * robust than either alone (Charlton et al. 2016, Physiol Meas 37:610-626). The sum goes through
- * the breath detector with a 0.07-0.7 Hz band (4-42 /min: below it, the heart rate's own
+ * the breath detector with a 0.07-0.7 Hz band (4-42 /min; a series sampled at each beat carries
+ * nothing above half the heart rate, 0.5-0.9 Hz at 60-110 bpm; below it, the heart rate's own
  * 0.04-0.07 Hz rhythms; slow-paced breathing at 6 /min stays in) and lower thresholds (below). */
 #include <math.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ static psy_status detect(const double *g, size_t m, psy_breath_list *l)
 {
     psy_resp_config cfg = psy_resp_config_default(EDR_RATE_HZ);
     cfg.band_low_hz = 0.07;
+    cfg.band_high_hz = 0.7; /* a series sampled by the beats holds nothing above half the heart rate */
     /* the derived signal's depth varies more from breath to breath than a belt's (the heart
      * rate's and the axis's swing follow each breath's depth, not only its timing): a breath
      * counts from 0.2 of the typical one (0.3 missed shallow ones: MARSH development subjects,

@@ -36,7 +36,7 @@ struct psy_resp_detector {
 
 psy_resp_config psy_resp_config_default(double rate_hz)
 {
-    psy_resp_config c = {rate_hz, 0.02, 0.7, 0.3, 0.3};
+    psy_resp_config c = {rate_hz, 0.02, 1.0, 0.3, 0.3};
     return c;
 }
 

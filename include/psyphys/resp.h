@@ -1,7 +1,8 @@
 /* psyphys — breaths from a respiration channel (belt, thermistor, impedance), streaming.
  *
- * Method: a 0.02-0.7 Hz band-pass (second-order Butterworth sections: breathing up to 42 /min
- * passes, the cardiogenic oscillation of impedance pneumography at the heart rate is damped),
+ * Method: a 0.02-1 Hz band-pass (second-order Butterworth sections: breathing up to 60 /min, the
+ * top of the plausible range, passes; the cardiogenic oscillation of impedance pneumography at
+ * the heart rate is damped),
  * then alternate troughs and peaks by hysteresis, an extreme being confirmed once the signal has
  * come back from it by 0.3 of the typical breath (a sinusoid's peak-to-trough, 2.8 rms, of the
  * last 10 s of the band-passed signal, each sample counting up to 2 rms, so that a movement
@@ -32,7 +33,7 @@ extern "C" {
 typedef struct psy_resp_config {
     double rate_hz;       /* input rate, 4 .. 20000 Hz */
     double band_low_hz;   /* default 0.02 Hz */
-    double band_high_hz;  /* default 0.7 Hz (capped at 0.45 rate) */
+    double band_high_hz;  /* default 1 Hz (capped at 0.45 rate) */
     double hysteresis;    /* prominence as a share of the typical breath (2.8 rms), default 0.3 */
     double min_amplitude; /* smallest breath, share of the typical breath, default 0.3 */
 } psy_resp_config;
