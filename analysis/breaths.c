@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "psyphys/resp.h"
+#include "breaths_internal.h"
 
 void psy_breath_list_free(psy_breath_list *list)
 {
@@ -16,8 +16,7 @@ void psy_breath_list_free(psy_breath_list *list)
     free(list);
 }
 
-/* Moves what the detector has found into the list, growing it. */
-static psy_status drain(psy_resp_detector *d, psy_breath_list *l, size_t *cap)
+psy_status breaths_drain(psy_resp_detector *d, psy_breath_list *l, size_t *cap)
 {
     psy_breath tmp[64];
     size_t k;
@@ -94,13 +93,13 @@ psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *conf
             size_t used = 0;
             psy_resp_detector_push(d, x + off, (size_t)n - off, &used);
             off += used;
-            st = drain(d, l, &cap);
+            st = breaths_drain(d, l, &cap);
         }
         at += n;
     }
     if (st == PSY_OK) {
         psy_resp_detector_finish(d);
-        st = drain(d, l, &cap);
+        st = breaths_drain(d, l, &cap);
     }
     free(x);
     psy_resp_detector_destroy(d);
@@ -134,6 +133,13 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double breaths_median(double *v, size_t n)
+{
+    if (!n) return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 psy_status psy_breath_summarize(const psy_breath_list *l, psy_breath_summary *out)
 {
     if (!l || !out || (l->n && (!l->b || !l->onset_s || !l->end_s))) return PSY_E_INVALID;
@@ -152,8 +158,7 @@ psy_status psy_breath_summarize(const psy_breath_list *l, psy_breath_summary *ou
     double mean;
     for (size_t i = 0; i < l->n; i++) v[i] = l->b[i].amplitude;
     mean_cv(v, l->n, &mean, &out->amplitude_cv_pct);
-    qsort(v, l->n, sizeof *v, cmp_double);
-    out->amplitude_median = !l->n ? NAN : l->n % 2 ? v[l->n / 2] : 0.5 * (v[l->n / 2 - 1] + v[l->n / 2]);
+    out->amplitude_median = breaths_median(v, l->n);
     free(v);
     return PSY_OK;
 }

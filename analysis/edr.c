@@ -16,16 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "psyphys/resp.h"
+#include "breaths_internal.h"
 
 #define EDR_RATE_HZ 4.0
 #define EDR_MAX_GAP_S 3.0
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Linear interpolation of the values v at times t (n points, ascending) onto the grid k / rate,
  * NaN where no two points within EDR_MAX_GAP_S surround the grid time. */
@@ -47,9 +41,7 @@ static double successive_scale(const double *g, size_t m, double *tmp)
     size_t k = 0;
     for (size_t i = 1; i < m; i++)
         if (!isnan(g[i]) && !isnan(g[i - 1])) tmp[k++] = fabs(g[i] - g[i - 1]);
-    if (!k) return 0;
-    qsort(tmp, k, sizeof *tmp, cmp_double);
-    return k % 2 ? tmp[k / 2] : 0.5 * (tmp[k / 2 - 1] + tmp[k / 2]);
+    return k ? breaths_median(tmp, k) : 0;
 }
 
 /* The sum of the successive differences' products: the sign of the two series' co-variation. */
@@ -78,22 +70,15 @@ static psy_status detect(const double *g, size_t m, psy_breath_list *l)
     psy_status st = psy_resp_detector_create(&cfg, &d);
     if (st != PSY_OK) return st;
     size_t cap = 0;
-    for (size_t off = 0; off <= m && st == PSY_OK;) {
+    for (size_t off = 0; off < m && st == PSY_OK;) {
         size_t used = 0;
-        if (off < m) psy_resp_detector_push(d, g + off, m - off, &used);
-        else psy_resp_detector_finish(d);
-        off += used + (off == m);
-        psy_breath tmp[64];
-        size_t k;
-        while (st == PSY_OK && (k = psy_resp_detector_pop(d, tmp, 64)) > 0) {
-            if (l->n + k > cap) {
-                size_t nc = 2 * cap + k + 256;
-                psy_breath *p = realloc(l->b, nc * sizeof *p);
-                if (!p) st = PSY_E_NOMEM;
-                else l->b = p, cap = nc;
-            }
-            if (st == PSY_OK) memcpy(l->b + l->n, tmp, k * sizeof *tmp), l->n += k;
-        }
+        psy_resp_detector_push(d, g + off, m - off, &used);
+        off += used;
+        st = breaths_drain(d, l, &cap);
+    }
+    if (st == PSY_OK) {
+        psy_resp_detector_finish(d);
+        st = breaths_drain(d, l, &cap);
     }
     psy_resp_detector_destroy(d);
     l->config = cfg;

@@ -22,7 +22,7 @@ struct psy_resp_detector {
     int restart;            /* the next valid sample restarts the filters */
     int seeking;            /* +1 a peak (after a trough), -1 a trough, 0 not yet started */
     extreme track;          /* the extreme since the last confirmed one */
-    double power;           /* running mean of y^2 (10 s), to size the first breaths */
+    double power;           /* running mean of y^2 (10 s, samples capped): sizes the breaths */
     int64_t since_start;    /* samples since the filters (re)started */
     int64_t start;          /* the sample they (re)started at */
     int have_trough, have_peak;
