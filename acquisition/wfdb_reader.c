@@ -9,9 +9,10 @@
 #include "wfdb_data.h"
 #include "wfdb_header.h"
 
-/* Annotators looked for beside a record, in this order (the usual PhysioNet extensions). */
+/* Annotators looked for beside a record, in this order (the usual PhysioNet extensions; "resp" and
+ * "breath" hold breaths, as in MARSH and the BIDMC PPG and Respiration Dataset). */
 static const char *const annotators[] = {"atr",  "qrs", "ecg", "ann", "pvc",     "wqrs", "gqrs",
-                                         "sqrs", "man", "apn", "st",  "arousal", NULL};
+                                         "sqrs", "man", "apn", "st",  "arousal", "resp", "breath", NULL};
 
 /* The file name without directory and without its last extension, into buf. */
 static void record_stem(const char *name, char *buf, size_t size)

@@ -18,6 +18,7 @@
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"
+#include "psyphys/rsa.h"
 #include "psyphys/hr_response.h"
 #include "psyphys/segments.h"
 #include "psyphys/eda.h"
