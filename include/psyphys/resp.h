@@ -112,21 +112,21 @@ typedef struct psy_breath_list {
     psy_resp_config config;   /* the detector's settings (rate_hz included) */
 } psy_breath_list;
 
-void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
+PSY_API void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
 
 /* Detects the breaths of a regular channel of r (read block by block; memory grows with the
  * number of breaths only). config: NULL for psy_resp_config_default; its rate_hz is set from the
  * channel. *out is NULL on failure, with the reason in *why (may be NULL). PSY_OK,
  * PSY_E_INVALID (no such channel, an irregular channel, a rate below 4 Hz, a bad config),
  * PSY_E_NOMEM, or the channel's read error. */
-psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *config, psy_breath_list **out,
-                              psy_message *why);
+PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *config,
+                                      psy_breath_list **out, psy_message *why);
 
 /* ECG-derived respiration: breaths from a beat list (psy_beats_detect) when there is no
  * respiration channel. See analysis/edr.c for the method. The breath indices are on a 4 Hz grid
  * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units. PSY_OK,
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
-psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
+PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
 /* What a list of breaths says about the breathing over it. */
 typedef struct psy_breath_summary {
@@ -145,7 +145,7 @@ typedef struct psy_breath_summary {
 } psy_breath_summary;
 
 /* PSY_OK, or PSY_E_INVALID when list or out is NULL. */
-psy_status psy_breath_summarize(const psy_breath_list *list, psy_breath_summary *out);
+PSY_API psy_status psy_breath_summarize(const psy_breath_list *list, psy_breath_summary *out);
 
 #ifdef __cplusplus
 }

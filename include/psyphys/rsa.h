@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 #include "psyphys/beats.h"
+#include "psyphys/export.h"
 #include "psyphys/resp.h"
 #include "psyphys/status.h"
 
@@ -57,7 +58,7 @@ typedef struct psy_rsa_config {
     double resp_band_halfwidth_hz; /* default 0.05 */
 } psy_rsa_config;
 
-psy_rsa_config psy_rsa_config_default(void);
+PSY_API psy_rsa_config psy_rsa_config_default(void);
 
 typedef struct psy_rsa_result {
     size_t n_breaths;
@@ -83,10 +84,10 @@ typedef struct psy_rsa_result {
  * defaults. The spectral values need 60 s of NN intervals (the HF band's minimum, psyphys/hrv.h);
  * below it they are NaN with the reason. PSY_OK, PSY_E_INVALID (NULL beats, breaths or out, a
  * config out of range), PSY_E_NOMEM. Free with psy_rsa_result_clear. */
-psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *breaths, const psy_rsa_config *config,
-                           psy_rsa_result *out);
+PSY_API psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *breaths,
+                                   const psy_rsa_config *config, psy_rsa_result *out);
 
-void psy_rsa_result_clear(psy_rsa_result *r); /* frees the per-breath arrays; NULL-safe */
+PSY_API void psy_rsa_result_clear(psy_rsa_result *r); /* frees the per-breath arrays; NULL-safe */
 
 #ifdef __cplusplus
 }
