@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psy_core.h" /* psy_fail */
 #include "session_internal.h"
 
 psy_session_config psy_session_config_default(void)
@@ -44,18 +45,6 @@ void psy_session_warn(psy_session *s, const char *fmt, ...)
     }
     strcpy(copy, text);
     s->warnings[s->n_warnings++] = copy;
-}
-
-static psy_status fail(psy_message *why, psy_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static psy_status fail(psy_message *why, psy_status st, const char *fmt, ...)
-{
-    if (why) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why->text, sizeof why->text, fmt, ap);
-        va_end(ap);
-    }
-    return st;
 }
 
 static psy_status detect_breaths(psy_session *s)
@@ -132,7 +121,7 @@ static psy_status compute(psy_session *s, psy_message *why)
     s->hrv_cfg.max_corrected_pct = s->cfg.max_corrected_pct;
     s->hrv_cfg.keep_corrected = s->cfg.keep_corrected;
     psy_status st = psy_hrv_create(&s->hrv_cfg, &s->hrv, &reason);
-    if (st != PSY_OK) return fail(why, st, "HRV: %s", reason.text[0] ? reason.text : psy_strerror(st));
+    if (st != PSY_OK) return psy_fail(why, st, "HRV: %s", reason.text[0] ? reason.text : psy_strerror(st));
     if (s->eda >= 0) {
         psy_eda_config ec = psy_eda_config_default(psy_reader_channel(s->r, s->eda)->rate_hz);
         if (psy_eda_analyze(s->r, s->eda, &ec, s->cfg.eda_method, &s->scr, &reason) != PSY_OK)
@@ -145,18 +134,18 @@ static psy_status compute(psy_session *s, psy_message *why)
                                 "scored there, not in the minutes of the NS-SCR rate",
                              s->scr->duration_s - s->scr->valid_s, s->scr->config.artifact_radius_s);
     }
-    if (s->hr >= 0 && (st = psy_session_read_hr(s)) != PSY_OK) return fail(why, st, "HR channel: %s", psy_strerror(st));
+    if (s->hr >= 0 && (st = psy_session_read_hr(s)) != PSY_OK) return psy_fail(why, st, "HR channel: %s", psy_strerror(st));
     if (s->hr >= 0 && !s->n_hr)
         psy_session_warn(s, "HR channel '%s' holds no valid heart rate: its markers are n/a",
                          psy_reader_channel(s->r, s->hr)->label);
-    if (s->rsp >= 0 && (st = detect_breaths(s)) != PSY_OK) return fail(why, st, "RSP channel: %s", psy_strerror(st));
+    if (s->rsp >= 0 && (st = detect_breaths(s)) != PSY_OK) return psy_fail(why, st, "RSP channel: %s", psy_strerror(st));
     st = psy_segments_make(s->r, s->cfg.rule, s->cfg.window_s, s->cfg.step_s, &s->seg, &s->n_seg);
-    if (st != PSY_OK) return fail(why, st, "segments: %s", psy_strerror(st));
+    if (st != PSY_OK) return psy_fail(why, st, "segments: %s", psy_strerror(st));
     if (!collect_events(s) || !psy_session_check_events(s) || !psy_session_make_epochs(s))
-        return fail(why, PSY_E_NOMEM, "out of memory");
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     psy_session_check_segments(s);
     if (!psy_session_hrv_rows(s) || !psy_session_check_plausibility(s) || s->nomem)
-        return fail(why, PSY_E_NOMEM, "out of memory");
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     return PSY_OK;
 }
 
@@ -189,12 +178,12 @@ psy_status psy_session_run(psy_reader *reader, const psy_session_config *config,
                            psy_message *why)
 {
     if (why) why->text[0] = '\0';
-    if (!out) return fail(why, PSY_E_INVALID, "no place for the session");
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no place for the session");
     *out = NULL;
-    if (!reader || !config) return fail(why, PSY_E_INVALID, "no recording or no configuration");
-    if (!config_valid(config)) return fail(why, PSY_E_INVALID, "a setting is out of its range");
+    if (!reader || !config) return psy_fail(why, PSY_E_INVALID, "no recording or no configuration");
+    if (!config_valid(config)) return psy_fail(why, PSY_E_INVALID, "a setting is out of its range");
     psy_session *s = calloc(1, sizeof *s);
-    if (!s) return fail(why, PSY_E_NOMEM, "out of memory");
+    if (!s) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     s->r = reader;
     s->cfg = *config;
     s->ecg = s->eda = s->rsp = s->hr = -1;
@@ -217,9 +206,9 @@ psy_status psy_session_open(const char *path, const psy_open_options *options, c
                             psy_session **out, psy_message *why)
 {
     if (why) why->text[0] = '\0';
-    if (!out) return fail(why, PSY_E_INVALID, "no place for the session");
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no place for the session");
     *out = NULL;
-    if (!path || !config) return fail(why, PSY_E_INVALID, "no recording or no configuration");
+    if (!path || !config) return psy_fail(why, PSY_E_INVALID, "no recording or no configuration");
     psy_open_options defaults = psy_open_options_default();
     psy_reader *r = NULL;
     psy_status st = psy_reader_open(path, options ? options : &defaults, &r, why);

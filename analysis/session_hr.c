@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "session_internal.h"
+#include "lower_bound.h"
 
 /* Samples closer than this are averaged into one point: memory stays at most 4 points per
  * second whatever the channel's rate (a monitor's HR channel at 1 kHz over 24 h). */
@@ -62,24 +63,12 @@ psy_status psy_session_read_hr(psy_session *s)
     return st;
 }
 
-/* First index with t[i] >= x. */
-static size_t lower_bound(const double *t, size_t n, double x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 double psy_session_hr_mean(const psy_session *s, double start, double end)
 {
     if (!s) return NAN;
     double sum = 0;
     size_t n = 0;
-    for (size_t i = lower_bound(s->hr_t_s, s->n_hr, start); i < s->n_hr && s->hr_t_s[i] < end; i++)
+    for (size_t i = psy_lower_bound(s->hr_t_s, s->n_hr, start); i < s->n_hr && s->hr_t_s[i] < end; i++)
         sum += s->hr_bpm[i], n++;
     return n ? sum / (double)n : NAN;
 }
