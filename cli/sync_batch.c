@@ -174,14 +174,8 @@ static int write_group(const char *outdir, const dyad *d, size_t n, const batch_
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/group_sync.tsv", outdir);
-    char *side = cli_sidecar_path_for(path);
     cli_output o[2];
-    int ok = side && cli_output_open(&o[0], path, 1);
-    if (ok && !cli_output_open(&o[1], side, 1)) {
-        cli_output_abort_all(o, 1);
-        ok = 0;
-    }
-    free(side);
+    int ok = cli_output_open_with_sidecar(o, path, 1);
     if (!ok) return 0;
     int header = 0;
     json_t *dy = json_array(), *args = json_array();
@@ -310,14 +304,8 @@ static int write_pseudo(const char *outdir, const dyad *d, size_t n, const job *
         }
     char path[PATH_MAX + 40];
     snprintf(path, sizeof path, "%s/group_sync-pseudo.tsv", outdir);
-    char *side = cli_sidecar_path_for(path);
     cli_output o[2];
-    int ok = side && cli_output_open(&o[0], path, 1);
-    if (ok && !cli_output_open(&o[1], side, 1)) {
-        cli_output_abort_all(o, 1);
-        ok = 0;
-    }
-    free(side);
+    int ok = cli_output_open_with_sidecar(o, path, 1);
     if (!ok) {
         free(pr);
         return 0;
