@@ -16,5 +16,6 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
 psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_episode_list(psy_source *src, psy_reader **out, psy_message *why);
+psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *why);
 
 #endif

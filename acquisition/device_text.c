@@ -1,6 +1,6 @@
 /* Device and software exports that are not generic CSV, tried before it by psy_open_text.
  * Order matters only for speed and safety: the readers with a distinctive first line
- * (Garmin timestamps, Empatica start/rate lines with a known file name, a vendor beat list's
+ * (Garmin timestamps, a Movesense banner, Empatica start/rate lines with a known file name, a vendor beat list's
  * "00000000", an episode table's "Init_time" header) go before the RR/beat-time list, whose
  * content checks are statistical. */
 #include <string.h>
@@ -27,6 +27,7 @@ psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, ps
     if ((st = psy_open_empatica(src, force_e4, out, why)) != PSY_E_UNKNOWN_FORMAT || force_e4)
         return st;
     if ((st = psy_open_garmin(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
+    if ((st = psy_open_movesense(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
     if ((st = psy_open_beat_list(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
     if ((st = psy_open_episode_list(src, out, why)) != PSY_E_UNKNOWN_FORMAT) return st;
     return psy_open_rr_list(src, 0, rate_given, out, why);

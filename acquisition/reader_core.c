@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "reader_impl.h"
+#include "str_pool.h"
 
 typedef struct stored_event {
     psy_event ev;
@@ -31,6 +32,7 @@ struct psy_reader {
     size_t n_missing, cap_missing;
     stored_event *events;
     size_t n_events, cap_events;
+    str_pool strings; /* the events' labels and details */
     psy_stretch *stretches;
     int n_stretches, cap_stretches;
     char **warnings;
@@ -199,23 +201,14 @@ psy_status psy_reader_set_channel_unit(psy_reader *r, int ch, const char *unit)
     return PSY_OK;
 }
 
-static char *dup_or_empty(const char *s)
-{
-    return strdup(s ? s : "");
-}
-
 psy_status psy_reader_add_event(psy_reader *r, const psy_event *ev)
 {
     if (!psy_grow(&r->events, sizeof *r->events, &r->cap_events, r->n_events + 1)) return PSY_E_NOMEM;
     stored_event *s = &r->events[r->n_events];
     s->ev = *ev;
-    s->ev.label = dup_or_empty(ev->label);
-    s->ev.detail = dup_or_empty(ev->detail);
-    if (!s->ev.label || !s->ev.detail) {
-        free((char *)s->ev.label);
-        free((char *)s->ev.detail);
-        return PSY_E_NOMEM;
-    }
+    s->ev.label = str_pool_intern(&r->strings, ev->label);
+    s->ev.detail = str_pool_intern(&r->strings, ev->detail);
+    if (!s->ev.label || !s->ev.detail) return PSY_E_NOMEM;
     s->order = r->n_events++;
     return PSY_OK;
 }
@@ -273,7 +266,15 @@ static int compare_events(const void *a, const void *b)
 
 void psy_reader_sort_events(psy_reader *r)
 {
-    if (r->n_events > 1) qsort(r->events, r->n_events, sizeof *r->events, compare_events);
+    /* most files list their events in order: no sort (glibc's qsort takes a copy of the array) */
+    size_t i = 1;
+    while (i < r->n_events && compare_events(&r->events[i - 1], &r->events[i]) <= 0) i++;
+    if (i < r->n_events) qsort(r->events, r->n_events, sizeof *r->events, compare_events);
+}
+
+void psy_reader_drop_events(psy_reader *r, size_t keep)
+{
+    if (keep < r->n_events) r->n_events = keep;
 }
 
 psy_status psy_reader_add_events(psy_reader *r, const psy_event *events, size_t n)
@@ -284,11 +285,7 @@ psy_status psy_reader_add_events(psy_reader *r, const psy_event *events, size_t 
     size_t before = r->n_events;
     for (size_t i = 0; i < n; i++) {
         if (psy_reader_add_event(r, &events[i]) == PSY_OK) continue;
-        while (r->n_events > before) { /* all or nothing */
-            r->n_events--;
-            free((char *)r->events[r->n_events].ev.label);
-            free((char *)r->events[r->n_events].ev.detail);
-        }
+        psy_reader_drop_events(r, before); /* all or nothing */
         return PSY_E_NOMEM;
     }
     psy_reader_sort_events(r);
@@ -362,10 +359,7 @@ void psy_reader_discard(psy_reader *r)
 {
     if (!r) return;
     if (r->ops && r->ops->destroy) r->ops->destroy(r->impl);
-    for (size_t i = 0; i < r->n_events; i++) {
-        free((char *)r->events[i].ev.label);
-        free((char *)r->events[i].ev.detail);
-    }
+    str_pool_free(&r->strings);
     for (size_t i = 0; i < r->n_warnings; i++) free(r->warnings[i]);
     free(r->events);
     free(r->warnings);

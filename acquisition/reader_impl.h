@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include "psyphys/recording.h"
+#include "psy_core.h" /* psy_fail */
 
 typedef struct psy_reader_ops {
     /* Samples [start, start+n) of channel ch (already range-checked) in the file's unit.
@@ -45,6 +46,8 @@ void psy_reader_set_impl(psy_reader *reader, const psy_reader_ops *ops, void *im
 int psy_reader_add_channel(psy_reader *reader, const psy_channel_info *info, int infer_type);
 
 psy_status psy_reader_add_event(psy_reader *reader, const psy_event *event);
+/* Drops the events added after the first `keep` (their strings stay until the reader closes). */
+void psy_reader_drop_events(psy_reader *reader, size_t keep);
 psy_status psy_reader_add_stretch(psy_reader *reader, double onset_s, double duration_s);
 
 /* The rate rule (recording.h): a reader that took options->sampling_rate_hz as the rate of a
@@ -85,10 +88,6 @@ psy_status psy_reader_finish(psy_reader *reader);
 
 /* Re-sorts the events by onset (stable), for events added after psy_reader_finish. */
 void psy_reader_sort_events(psy_reader *reader);
-
-/* Fills a message (NULL-safe), printf-style. Returns `status` for tail calls. */
-psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Helpers for format readers --------------------------------------------------------------- */
 

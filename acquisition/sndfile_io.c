@@ -1,4 +1,5 @@
 /* libsndfile over a psy_source via sf_open_virtual. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -37,23 +38,30 @@ static sf_count_t vio_write(const void *ptr, sf_count_t count, void *user)
 
 static sf_count_t vio_tell(void *user) { return ((psy_sndfile *)user)->pos; }
 
+/* libsndfile reports a failed open in process-wide variables (sf_strerror(NULL)): opens are
+ * serialised so that each reads its own reason. Reads through an open handle share nothing. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
 psy_status psy_sndfile_open(psy_source *src, psy_sndfile **out, psy_message *why)
 {
-    static SF_VIRTUAL_IO vio = {vio_get_filelen, vio_seek, vio_read, vio_write, vio_tell};
+    SF_VIRTUAL_IO vio = {vio_get_filelen, vio_seek, vio_read, vio_write, vio_tell}; /* copied by libsndfile */
     *out = NULL;
     psy_sndfile *f = calloc(1, sizeof *f);
     if (!f) return PSY_E_NOMEM;
     f->src = src;
+    pthread_mutex_lock(&open_lock);
     f->sf = sf_open_virtual(&vio, SFM_READ, &f->info, f);
+    if (!f->sf) psy_fail(why, PSY_E_FORMAT, "libsndfile cannot decode it: %s", sf_strerror(NULL));
+    pthread_mutex_unlock(&open_lock);
     if (!f->sf) {
-        psy_fail(why, PSY_E_FORMAT, "libsndfile cannot decode it: %s", sf_strerror(NULL));
         free(f);
         return PSY_E_FORMAT;
     }
     if (f->info.channels <= 0 || f->info.frames < 0) {
+        psy_fail(why, PSY_E_FORMAT, "audio header has %d channels and %lld frames", f->info.channels,
+                 (long long)f->info.frames);
         psy_sndfile_close(f);
-        return psy_fail(why, PSY_E_FORMAT, "audio header has %d channels and %lld frames",
-                        f->info.channels, (long long)f->info.frames);
+        return PSY_E_FORMAT;
     }
     sf_command(f->sf, SFC_SET_SCALE_FLOAT_INT_READ, NULL, SF_FALSE);
     sf_command(f->sf, SFC_SET_NORM_DOUBLE, NULL, SF_FALSE);

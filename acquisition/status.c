@@ -1,6 +1,5 @@
 /* Status descriptions and the library version. */
 #include "psyphys.h"
-#include "psyphys_version.h"
 
 const char *psy_strerror(psy_status status)
 {
@@ -23,3 +22,5 @@ const char *psy_strerror(psy_status status)
 }
 
 const char *psy_version(void) { return PSYPHYS_VERSION_STRING; }
+
+long psy_version_number(void) { return PSYPHYS_VERSION_NUMBER; }

@@ -1,25 +1,13 @@
 /* Small helpers shared by the format readers: locale-independent numbers, checked size
- * arithmetic, header field copies, case-insensitive comparisons, failure messages. */
+ * arithmetic, header field copies, case-insensitive comparisons. */
 #include <ctype.h>
-#include <locale.h>
+#include <langinfo.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reader_impl.h"
-
-psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
-{
-    if (why) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why->text, sizeof why->text, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
 
 int psy_mul_i64(int64_t a, int64_t b, int64_t *out)
 {
@@ -70,8 +58,9 @@ int psy_parse_double(const char *text, size_t len, double *out)
     char buf[64];
     memcpy(buf, text, len);
     buf[len] = '\0';
-    /* strtod follows the C locale's decimal point; swap '.' for it if a caller changed it. */
-    const char *dp = localeconv()->decimal_point;
+    /* strtod follows the C locale's decimal point; swap '.' for it if a caller changed it
+     * (nl_langinfo, unlike localeconv, writes no shared buffer: safe in threads). */
+    const char *dp = nl_langinfo(RADIXCHAR);
     if (dp && dp[0] && dp[0] != '.' && !dp[1]) {
         char *dot = strchr(buf, '.');
         if (dot) *dot = dp[0];

@@ -19,27 +19,42 @@ int psy_wfdb_code(const char *mnemonic)
 
 int psy_wfdb_is_beat(int code) { return wfdb_annotation_is_beat(code); }
 
-static int put_word(FILE *fp, unsigned w)
+static void put_word(uint8_t *out, size_t *len, unsigned w)
 {
-    return fputc((int)(w & 0xFF), fp) != EOF && fputc((int)((w >> 8) & 0xFF), fp) != EOF;
+    out[(*len)++] = (uint8_t)(w & 0xFF);
+    out[(*len)++] = (uint8_t)((w >> 8) & 0xFF);
 }
 
-psy_status psy_write_wfdb_annotations(FILE *fp, const int64_t *sample, const int *code, size_t n)
+psy_status psy_wfdb_annotations_encode(const int64_t *sample, const int *code, size_t n, uint8_t *out,
+                                       size_t cap, size_t *len)
 {
-    if (!fp || ((!sample || !code) && n)) return PSY_E_INVALID;
+    if (!len || ((!sample || !code) && n)) return PSY_E_INVALID;
+    *len = 0;
+    size_t need = 2; /* the end mark */
     int64_t prev = 0;
     for (size_t i = 0; i < n; i++) {
         int64_t delta = sample[i] - prev;
         if (sample[i] < 0 || delta < 0 || delta > INT32_MAX || code[i] < 1 || code[i] > 49)
             return PSY_E_INVALID;
-        int ok = 1;
-        if (delta > MAX_DELTA) {
-            uint32_t d = (uint32_t)delta;
-            ok = put_word(fp, A_SKIP << 10) && put_word(fp, d >> 16) && put_word(fp, d & 0xFFFF);
-            delta = 0;
-        }
-        if (!ok || !put_word(fp, ((unsigned)code[i] << 10) | (unsigned)delta)) return PSY_E_IO;
+        need += delta > MAX_DELTA ? 8 : 2;
         prev = sample[i];
     }
-    return put_word(fp, 0) ? PSY_OK : PSY_E_IO;
+    if (!out) {
+        *len = need;
+        return PSY_OK;
+    }
+    if (cap < need) return PSY_E_RANGE;
+    prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t delta = sample[i] - prev;
+        if (delta > MAX_DELTA) {
+            uint32_t d = (uint32_t)delta;
+            put_word(out, len, A_SKIP << 10), put_word(out, len, d >> 16), put_word(out, len, d & 0xFFFF);
+            delta = 0;
+        }
+        put_word(out, len, ((unsigned)code[i] << 10) | (unsigned)delta);
+        prev = sample[i];
+    }
+    put_word(out, len, 0);
+    return PSY_OK;
 }

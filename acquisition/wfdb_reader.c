@@ -9,9 +9,10 @@
 #include "wfdb_data.h"
 #include "wfdb_header.h"
 
-/* Annotators looked for beside a record, in this order (the usual PhysioNet extensions). */
+/* Annotators looked for beside a record, in this order (the usual PhysioNet extensions; "resp" and
+ * "breath" hold breaths, as in MARSH and the BIDMC PPG and Respiration Dataset). */
 static const char *const annotators[] = {"atr",  "qrs", "ecg", "ann", "pvc",     "wqrs", "gqrs",
-                                         "sqrs", "man", "apn", "st",  "arousal", NULL};
+                                         "sqrs", "man", "apn", "st",  "arousal", "resp", "breath", NULL};
 
 /* The file name without directory and without its last extension, into buf. */
 static void record_stem(const char *name, char *buf, size_t size)
@@ -23,14 +24,6 @@ static void record_stem(const char *name, char *buf, size_t size)
     if (dot && dot != buf) *dot = '\0';
 }
 
-/* Copies the events of `from` into `to`. */
-static psy_status copy_events(const psy_reader *from, psy_reader *to)
-{
-    for (size_t i = 0; i < psy_reader_event_count(from); i++)
-        if (psy_reader_add_event(to, psy_reader_event(from, i)) != PSY_OK) return PSY_E_NOMEM;
-    return PSY_OK;
-}
-
 static int starts_with_magic(psy_source *src)
 {
     char head[8];
@@ -39,7 +32,7 @@ static int starts_with_magic(psy_source *src)
 }
 
 /* Loads the annotation files beside the record. A broken one is skipped with a warning rather
- * than failing the record: its events are read into a scratch reader first, so none leak in. */
+ * than failing the record: the events it gave are dropped again. */
 static psy_status load_annotations(psy_source *hea, const char *stem, double rate, psy_reader *r,
                                    int64_t *last_sample)
 {
@@ -55,20 +48,13 @@ static psy_status load_annotations(psy_source *hea, const char *stem, double rat
             psy_source_close(src);
             continue;
         }
-        psy_reader *scratch = psy_reader_new("WFDB");
-        if (!scratch) {
-            psy_source_close(src);
-            return PSY_E_NOMEM;
-        }
         wfdb_annot_summary sum;
         psy_message why = {{0}};
-        psy_status st = wfdb_read_annotations(src, rate, scratch, &sum, &why);
+        size_t before = psy_reader_event_count(r);
+        psy_status st = wfdb_read_annotations(src, rate, r, &sum, &why);
         psy_source_close(src);
-        if (st == PSY_E_NOMEM || (st == PSY_OK && copy_events(scratch, r) != PSY_OK)) {
-            psy_reader_discard(scratch);
-            return PSY_E_NOMEM;
-        }
-        psy_reader_discard(scratch);
+        if (st != PSY_OK) psy_reader_drop_events(r, before);
+        if (st == PSY_E_NOMEM) return PSY_E_NOMEM;
         if (st != PSY_OK) {
             psy_reader_warn(r, "annotation file '%s' was ignored: %s", name, why.text);
             continue;
@@ -182,7 +168,8 @@ psy_status psy_open_wfdb(psy_source *src, const psy_open_options *opt, psy_reade
     record_stem(psy_source_name(src), stem, sizeof stem);
     if (!stem[0]) snprintf(stem, sizeof stem, "%s", h.record);
     int64_t last_sample = -1;
-    if (ok && load_annotations(src, stem, h.frame_rate, r, &last_sample) != PSY_OK) ok = 0;
+    int annotations = h.nsig == 0 || !(opt && opt->skip_annotations); /* an annotation-only record is them */
+    if (ok && annotations && load_annotations(src, stem, h.frame_rate, r, &last_sample) != PSY_OK) ok = 0;
     if (ok && h.nsig == 0) { /* annotation-only record: its span from the header or the events */
         double dur = nframes > 0        ? (double)nframes / h.frame_rate
                      : last_sample >= 0 ? (double)last_sample / h.frame_rate

@@ -196,11 +196,11 @@ static psy_status make_tmpdir(psy_write_job *job, psy_message *why)
     memcpy(job->tmpdir, target, dirlen);
     memcpy(job->tmpdir + dirlen, ".psyphys-XXXXXX", sizeof ".psyphys-XXXXXX");
     if (!mkdtemp(job->tmpdir)) {
-        int err = errno;
+        char err[128];
+        psy_errno_text(errno, err, sizeof err);
         free(job->tmpdir);
         job->tmpdir = NULL;
-        return psy_fail(why, PSY_E_IO, "cannot create a temporary directory beside the output: %s",
-                        strerror(err));
+        return psy_fail(why, PSY_E_IO, "cannot create a temporary directory beside the output: %s", err);
     }
     for (int i = 0; i < job->n_targets; i++) {
         const char *t = job->targets[i], *base = strrchr(t, '/');
@@ -217,9 +217,10 @@ static psy_status commit(psy_write_job *job, psy_message *why)
 {
     for (int i = 0; i < job->n_targets; i++) {
         if (rename(job->temps[i], job->targets[i]) != 0) {
-            int err = errno;
+            char err[128];
+            psy_errno_text(errno, err, sizeof err);
             for (int k = 0; k < i; k++) unlink(job->targets[k]); /* all or nothing */
-            return psy_fail(why, PSY_E_IO, "cannot move the output into place: %s", strerror(err));
+            return psy_fail(why, PSY_E_IO, "cannot move the output into place: %s", err);
         }
     }
     return PSY_OK;

@@ -16,6 +16,12 @@ psy_beats_config psy_beats_config_default(void)
     return c;
 }
 
+int psy_beat_interval_corrected(psy_beat_class cls, int has_previous, psy_beat_class previous)
+{
+    if (cls != PSY_BEAT_NORMAL) return 1;
+    return has_previous && previous != PSY_BEAT_NORMAL && previous != PSY_BEAT_MISSED;
+}
+
 void psy_beat_list_free(psy_beat_list *b)
 {
     if (!b) return;

@@ -1,29 +1,15 @@
 /* EDA of a whole channel or array: the fast method through the stream (the deconvolution method
  * is in eda_two_pass.c); SCR list, tonic level per second, summary (see include/psyphys/eda.h). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eda_collect.h"
 #include "eda_internal.h"
+#include "psy_core.h"
 
 #define MIN_DURATION_S 10.0
-
-/* Fills why (may be NULL) and returns status. */
-static psy_status fail(psy_message *why, psy_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static psy_status fail(psy_message *why, psy_status status, const char *fmt, ...)
-{
-    if (why) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why->text, sizeof why->text, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
 
 psy_status eda_source_read(const sample_source *s, int64_t at, int64_t m, double *out)
 {
@@ -170,9 +156,9 @@ static void summarize(psy_eda_result *r, double tonic_sum, int64_t tonic_n)
 static psy_status analyze(const sample_source *src, int64_t n, const psy_eda_config *config,
                           psy_eda_method method, psy_eda_result **out, psy_message *why)
 {
-    if (!out) return fail(why, PSY_E_INVALID, "no output for the EDA result");
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no output for the EDA result");
     *out = NULL;
-    if (n < 0) return fail(why, PSY_E_INVALID, "negative sample count %lld", (long long)n);
+    if (n < 0) return psy_fail(why, PSY_E_INVALID, "negative sample count %lld", (long long)n);
     psy_status st = psy_eda_config_check(config, why);
     if (st != PSY_OK) return st;
     psy_eda_result *r = calloc(1, sizeof *r);
@@ -180,7 +166,7 @@ static psy_status analyze(const sample_source *src, int64_t n, const psy_eda_con
     if (!r || !buf) {
         free(r);
         free(buf);
-        return fail(why, PSY_E_NOMEM, "out of memory for the EDA analysis");
+        return psy_fail(why, PSY_E_NOMEM, "out of memory for the EDA analysis");
     }
     r->method = method;
     r->config = *config;
@@ -195,7 +181,7 @@ static psy_status analyze(const sample_source *src, int64_t n, const psy_eda_con
     if (st == PSY_OK && c.nomem) st = PSY_E_NOMEM;
     if (st != PSY_OK) {
         psy_eda_result_free(r);
-        return fail(why, st, "%s", st == PSY_E_NOMEM ? "out of memory for the EDA analysis"
+        return psy_fail(why, st, "%s", st == PSY_E_NOMEM ? "out of memory for the EDA analysis"
                                                          : "the EDA channel cannot be read");
     }
     if (method == PSY_EDA_FAST) r->phasic_driver_area_us_s = NAN;
@@ -203,7 +189,7 @@ static psy_status analyze(const sample_source *src, int64_t n, const psy_eda_con
         double *p = realloc(r->phasic_area_1hz_us_s, (r->n_tonic ? r->n_tonic : 1) * sizeof *p);
         if (!p) {
             psy_eda_result_free(r);
-            return fail(why, PSY_E_NOMEM, "out of memory for the EDA analysis");
+            return psy_fail(why, PSY_E_NOMEM, "out of memory for the EDA analysis");
         }
         for (size_t i = c.n_area; i < r->n_tonic; i++) p[i] = 0;
         r->phasic_area_1hz_us_s = p;
@@ -231,7 +217,7 @@ psy_status psy_eda_analyze_signal(const double *x, int64_t n, const psy_eda_conf
 {
     if (!x && n > 0) {
         if (out) *out = NULL;
-        return fail(why, PSY_E_INVALID, "no samples given");
+        return psy_fail(why, PSY_E_INVALID, "no samples given");
     }
     sample_source src = {.x = x, .n = n};
     return analyze(&src, n, config, method, out, why);
@@ -242,9 +228,9 @@ psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_config *con
 {
     if (out) *out = NULL;
     const psy_channel_info *info = reader ? psy_reader_channel(reader, ch) : NULL;
-    if (!info) return fail(why, PSY_E_INVALID, "no channel %d", ch);
+    if (!info) return psy_fail(why, PSY_E_INVALID, "no channel %d", ch);
     if (!(info->rate_hz > 0))
-        return fail(why, PSY_E_INVALID, "channel '%s' is irregular (no sampling rate): EDA "
+        return psy_fail(why, PSY_E_INVALID, "channel '%s' is irregular (no sampling rate): EDA "
                         "needs a regularly sampled channel", info->label);
     psy_eda_config c = config ? *config : psy_eda_config_default(info->rate_hz);
     c.rate_hz = info->rate_hz;

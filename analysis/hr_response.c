@@ -3,23 +3,12 @@
 #include <stdlib.h>
 
 #include "psyphys/hr_response.h"
+#include "lower_bound.h"
 
 psy_hr_response_config psy_hr_response_config_default(void)
 {
     psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN, 20.0, 0};
     return c;
-}
-
-/* First index with t[i] >= x. */
-static size_t lower_bound(const double *t, size_t n, double x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
 }
 
 /* Fritsch-Carlson slope at interior knot k from its two secants (0 at a local extreme). */
@@ -36,7 +25,7 @@ static double pchip_slope(const double *x, const double *y, size_t k)
 static double pchip(const double *x, const double *y, size_t m, double u)
 {
     if (m == 1) return y[0];
-    size_t k = lower_bound(x, m, u);
+    size_t k = psy_lower_bound(x, m, u);
     if (k == 0) k = 1;
     if (k >= m) k = m - 1;
     size_t a = k - 1;
@@ -60,7 +49,7 @@ typedef struct knot_counts {
 static int epoch_knots(const double *t, const double *nn, const uint8_t *corrected, size_t n, double lo,
                        double onset, double hi, double **xo, double **yo, size_t *m_out, knot_counts *k)
 {
-    size_t first = lower_bound(t, n, lo), last = lower_bound(t, n, hi);
+    size_t first = psy_lower_bound(t, n, lo), last = psy_lower_bound(t, n, hi);
     if (first > 0) first--;
     if (last < n) last++;
     size_t m = 0, cap = last > first ? last - first : 1;

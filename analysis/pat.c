@@ -194,9 +194,10 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
         !(c.max_jitter_ms > 0) || !(c.max_trend_ms > 0) || !(c.min_valid_pct >= 0 && c.min_valid_pct <= 100))
         return PSY_E_INVALID;
     psy_pat_list *l = alloc_list(b->n);
+    if (!l) return PSY_E_NOMEM;
     size_t *pulse = malloc((b->n + 1) * sizeof *pulse);
     double delay0, rr_s;
-    if (!l || !pulse || !typical_delay(b, p, &c, &delay0) || !median_rr_s(b, &rr_s)) {
+    if (!pulse || !typical_delay(b, p, &c, &delay0) || !median_rr_s(b, &rr_s)) {
         psy_pat_list_free(l);
         free(pulse);
         return PSY_E_NOMEM;

@@ -81,3 +81,5 @@ psy_status psy_segments_make(const psy_reader *r, psy_segment_rule rule, double 
     *n = s.n;
     return PSY_OK;
 }
+
+void psy_segments_free(psy_segment *segments) { free(segments); }

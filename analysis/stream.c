@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "eda_internal.h"
-#include "reader_impl.h" /* psy_fail */
+#include "psy_core.h" /* psy_fail */
 #include "stream_internal.h"
 
 #define SCR_RING 1024 /* recent SCR onsets for the NS-SCR rate: > 10 a minute over 10 min */

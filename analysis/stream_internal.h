@@ -3,7 +3,6 @@
 #define PSYPHYS_STREAM_INTERNAL_H
 
 #include <pthread.h>
-#include "hrv_internal.h"
 #include "psyphys/stream.h"
 
 /* The output queue: a ring guarded by a mutex; when full the oldest output is overwritten and
@@ -21,18 +20,15 @@ void stream_queue_clear(stream_queue *q);
 void stream_queue_put(stream_queue *q, const psy_stream_output *o);
 size_t stream_queue_pop(stream_queue *q, psy_stream_output *out, size_t max);
 
-/* Rolling HRV over the corrected NN series: a ring of intervals and the Welch spectrum of the
- * last freq_window_s, all buffers and FFTW plans made at init. */
+/* Rolling HRV over the corrected NN series: a ring of intervals, and an HRV analyser for each
+ * window (time domain; Welch) with its buffers and FFTW plans reserved at init. */
 typedef struct stream_hrv {
     const psy_stream_config *cfg;
     size_t cap, head, n;      /* ring of NN intervals */
     double *ring_nn, *ring_t;
     double last_t;
     double *nn, *t;           /* the window, linear */
-    double *z, *work, *psd;   /* resampled series, spline / detrend work, spectrum */
-    size_t max_m, max_bins;
-    hrv_fft *ffts;            /* one per transform size a window can need */
-    size_t n_ffts;
+    psy_hrv *time, *freq;
 } stream_hrv;
 
 psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_message *why);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psyphys/beats.h"
 #include "stream_internal.h"
 
 #define NN_REACH 4 /* an NN interval is final this many labelled beats later (the interpolation
@@ -60,14 +61,6 @@ void stream_labels_free(stream_labels *l)
     memset(l, 0, sizeof *l);
 }
 
-/* The offline beats table's `corrected`: this beat's class, or the one before it, changes its
- * interval in the NN series (cli/beats_table.c). */
-static int corrected(psy_beat_class cls, int has_prev, psy_beat_class prev)
-{
-    if (cls != PSY_BEAT_NORMAL) return 1;
-    return has_prev && prev != PSY_BEAT_NORMAL && prev != PSY_BEAT_MISSED;
-}
-
 static void emit_label(stream_labels *l, int64_t sample, double t, double rr, psy_beat_class cls,
                        stream_emit emit, void *ctx)
 {
@@ -78,7 +71,7 @@ static void emit_label(stream_labels *l, int64_t sample, double t, double rr, ps
     o.u.label.sample = sample;
     o.u.label.rr_ms = rr;
     o.u.label.label = cls;
-    o.u.label.corrected = corrected(cls, l->any_label, l->last_label);
+    o.u.label.corrected = psy_beat_interval_corrected(cls, l->any_label, l->last_label);
     emit(ctx, &o);
     l->last_label = cls;
     l->any_label = 1;

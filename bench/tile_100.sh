@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes DIR/day.hea + DIR/day.dat: a 24 h, 2-channel, 360 Hz WFDB record (format 212) made by
-# tiling MIT-BIH record 100 48 times (checksums dropped: they would cover one tile).
-#   sh bench/tile_100.sh DIR [SHARED_DATA_DIR]
+# tiling MIT-BIH record 100 48 times (checksums dropped: they would cover one tile); with ATR=1,
+# DIR/day.atr too: its reference annotations tiled alike (109,000), as PhysioNet records come.
+#   [ATR=1] sh bench/tile_100.sh DIR [SHARED_DATA_DIR]
 set -eu
 dir=$1
 data=${2:-$(cd "$(dirname "$0")" && pwd)/../../shared/data}
@@ -14,3 +15,4 @@ day 2 360 $((650000 * 48))
 day.dat 212 200 11 1024 995 0 0 MLII
 day.dat 212 200 11 1024 1011 0 0 V5
 HEA
+[ "${ATR:-0}" = 0 ] || python3 "$(dirname "$0")/tile_atr.py" "$data/mitdb/100.atr" "$dir/day.atr" 48 650000

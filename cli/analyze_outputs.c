@@ -10,9 +10,62 @@
 #include "provenance.h"
 #include "report.h"
 
-static json_t *json_num_or_null(double v)
+/* A number, or null when not finite (JSON has no NaN). */
+static json_t *number(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+static json_t *lead_choice_json(const analyze_session *s)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    json_t *leads = json_array();
+    for (int k = 0; k < s->res->n_leads; k++) {
+        const psy_ecg_lead_quality *q = &s->res->lead_q[k];
+        json_array_append_new(leads, json_pack("{s:s,s:i,s:i,s:i,s:i,s:o,s:o}",
+            "label", psy_reader_channel(s->r, s->res->lead_ch[k])->label, "beats", (int)q->n_beats,
+            "windows", (int)q->n_windows, "usable_windows", (int)q->n_usable,
+            "acceptable_windows", (int)q->n_acceptable, "usable_share", number(q->usable_share),
+            "template_r", number(q->template_r)));
+    }
+    return json_pack("{s:s,s:f,s:f,s:s,s:o}", "method",
+                     "share of usable 10-s windows (mean HR 40-180 bpm, RR <= 3 s, average beat-template "
+                     "correlation >= 0.66: Orphanidou et al. 2015, IEEE JBHI 19(3):832-838, without its "
+                     "max/min RR < 2.2 rule, which ectopic beats break; acceptable_windows keep it), "
+                     "then the mean template correlation",
+                     "excerpt_s", PSY_SESSION_LEAD_EXCERPT_S, "window_s", PSY_ECG_QUALITY_WINDOW_S, "chosen",
+                     psy_reader_channel(s->r, s->res->ecg)->label, "leads", leads);
+}
+
+static json_t *epochs_columns(void)
+{
+    json_t *c = json_object();
+    static const char *const d[][3] = {
+        {"label", "", "the event's label"},
+        {"onset", "s", "the event's onset from the recording start"},
+        {"hr_baseline_bpm", "bpm", "mean heart rate over the pre-event window [-pre, 0)"},
+        {"hr_mean_change_bpm", "bpm", "mean heart rate over (0, post] minus the baseline"},
+        {"hr_min_change_bpm", "bpm", "lowest heart rate over (0, post] minus the baseline (deceleration)"},
+        {"hr_max_change_bpm", "bpm", "highest heart rate over (0, post] minus the baseline (acceleration)"},
+        {"hr_min_time_s", "s", "when the lowest rate occurs, from the onset"},
+        {"hr_max_time_s", "s", "when the highest rate occurs, from the onset"},
+        {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none"},
+        {"scr_latency_s", "s", "its onset minus the event's onset (n/a when none)"},
+        {"quality", "", "1 - share of the epoch's beats whose interval was corrected"},
+        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"}};
+    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
+        json_t *o = json_pack("{s:s}", "Description", d[k][2]);
+        if (*d[k][1]) json_object_set_new(o, "Units", json_string(d[k][1]));
+        json_object_set_new(c, d[k][0], o);
+    }
+    return c;
+}
+
+static json_t *epoch_means_columns(void)
+{
+    return json_pack("{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s}}", "label",
+                     "Description", "the event label", "n", "Description", "its epochs", "hr_mean_change_bpm",
+                     "Units", "bpm", "Description", "mean of the epochs' hr_mean_change_bpm", "hr_min_change_bpm",
+                     "Units", "bpm", "Description", "mean of the epochs' hr_min_change_bpm", "hr_max_change_bpm",
+                     "Units", "bpm", "Description", "mean of the epochs' hr_max_change_bpm", "scr_magnitude_us",
+                     "Units", "uS", "Description", "mean SCR amplitude, zeros included (magnitude)", "scr_count",
+                     "Description", "epochs with an SCR in the latency window");
 }
 
 json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o)
@@ -33,7 +86,7 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(j, "scr_latency_s", json_pack("[f,f]", o->latency_min_s, o->latency_max_s));
     json_object_set_new(j, "hrv_windows", json_pack("{s:f,s:f}", "window_s", o->hrv_window_s,
                                                     "step_s", o->hrv_step_s));
-    const psy_hrv_config *h = &s->hrv_cfg;
+    const psy_hrv_config *h = &s->res->hrv_config;
     json_object_set_new(j, "hrv", json_pack(
         "{s:s,s:f,s:s,s:f,s:f,s:f,s:i,s:f,s:f}", "spectrum", "Welch (the Lomb values are in psyphys hrv)",
         "resample_hz", h->resample_hz, "detrend",
@@ -49,30 +102,30 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
     json_object_set_new(hj, "dfa_min_windows", json_integer(h->dfa_min_windows));
     json_object_set_new(hj, "max_corrected_pct", json_real(h->max_corrected_pct));
     json_object_set_new(hj, "keep_corrected", json_boolean(h->keep_corrected));
-    if (s->scr) {
-        const psy_eda_config *e = &s->scr->config;
-        const psy_eda_noise *nz = &s->scr->noise;
+    if (s->res->scr) {
+        const psy_eda_config *e = &s->res->scr->config;
+        const psy_eda_noise *nz = &s->res->scr->noise;
         json_object_set_new(j, "eda", json_pack(
             "{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:{s:o,s:o,s:o,s:o,s:f}}", "method",
-            psy_eda_method_name(s->scr->method), "lowpass_hz", e->lowpass_hz, "analysis_rate_hz",
-            s->scr->analysis_rate_hz, "min_amplitude_us", e->min_amplitude_us, "noise_factor",
+            psy_eda_method_name(s->res->scr->method), "lowpass_hz", e->lowpass_hz, "analysis_rate_hz",
+            s->res->scr->analysis_rate_hz, "min_amplitude_us", e->min_amplitude_us, "noise_factor",
             e->noise_factor, "tau1_s", e->tau1_s, "tau2_s", e->tau2_s, "min_rise_s", e->min_rise_s,
-            "max_rise_s", e->max_rise_s, "noise", "noise_us", json_num_or_null(nz->noise_us),
-            "noise_max_us", json_num_or_null(nz->noise_max_us), "criterion_us",
-            json_num_or_null(nz->criterion_us), "criterion_max_us",
-            json_num_or_null(nz->criterion_max_us), "criterion_raised_s", nz->raised_s));
+            "max_rise_s", e->max_rise_s, "noise", "noise_us", number(nz->noise_us),
+            "noise_max_us", number(nz->noise_max_us), "criterion_us",
+            number(nz->criterion_us), "criterion_max_us",
+            number(nz->criterion_max_us), "criterion_raised_s", nz->raised_s));
         json_t *ej = json_object_get(j, "eda");
         json_object_set_new(ej, "artifact_rules", cli_eda_artifact_rules_json(e));
-        json_object_set_new(ej, "artifacts", cli_eda_artifacts_json(s->scr));
+        json_object_set_new(ej, "artifacts", cli_eda_artifacts_json(s->res->scr));
     }
     json_t *ch = json_object();
     const char *names[] = {"ecg", "eda", "rsp", "hr"};
-    int idx[] = {s->ecg, s->eda, s->rsp, s->hr};
+    int idx[] = {s->res->ecg, s->res->eda, s->res->rsp, s->res->hr};
     for (int k = 0; k < 4; k++)
         json_object_set_new(ch, names[k], idx[k] >= 0 ? json_string(psy_reader_channel(s->r, idx[k])->label)
                                                       : json_null());
     json_object_set_new(j, "channels", ch);
-    if (s->n_leads) json_object_set_new(j, "ecg_lead_choice", analyze_lead_choice_json(s));
+    if (s->res->n_leads) json_object_set_new(j, "ecg_lead_choice", lead_choice_json(s));
     static const char *const layouts[] = {"auto", "bids", "flat"};
     json_object_set_new(j, "layout", json_string(layouts[o->layout]));
     json_t *in = json_object(), *types = json_array(), *units = json_array(), *trig = json_array();
@@ -123,6 +176,52 @@ static int write_sidecar(FILE *fp, json_t *base, const char *table, json_t *extr
     return ok;
 }
 
+/* {label, onset_s (null for a row without one), source, reason} per skipped event. */
+static json_t *skipped_json(const psy_session_results *res)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < res->n_skipped; i++) {
+        const psy_session_skipped *k = &res->skipped[i];
+        json_array_append_new(a, json_pack("{s:s,s:o,s:s,s:s}", "label", k->label, "onset_s",
+                                           isnan(k->onset_s) ? json_null() : json_real(k->onset_s),
+                                           "source", k->source, "reason", k->reason));
+    }
+    return a;
+}
+
+/* {"column": {"reason": rows}}, in the library's order. */
+static json_t *na_json(const psy_na_reasons *na)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < na->n; i++) {
+        json_t *c = json_object_get(o, na->v[i].column);
+        if (!c) json_object_set_new(o, na->v[i].column, c = json_object());
+        json_object_set_new(c, na->v[i].reason, json_integer((json_int_t)na->v[i].rows));
+    }
+    return o;
+}
+
+/* One of the session's tables (psy_session_write_table) and its sidecar: the columns where the
+ * table's own header does not say them, why its cells are n/a. */
+static int write_table(analyze_session *s, const analyze_options *o, psy_session_table t, json_t *base,
+                       cli_output *outs, int *n_out, const char *dir, const char *stem)
+{
+    const char *name = psy_session_table_name(t);
+    if (!open_table(outs, n_out, dir, stem, name, o->overwrite)) return 0;
+    psy_na_reasons na = {0};
+    psy_status st = psy_session_write_table(s->ps, t, outs[*n_out - 2].fp, &na);
+    json_t *extra = json_object();
+    if (t == PSY_TABLE_EPOCHS) json_object_set_new(extra, "columns", epochs_columns());
+    if (t == PSY_TABLE_EPOCH_MEANS) json_object_set_new(extra, "columns", epoch_means_columns());
+    if (t == PSY_TABLE_SEGMENTS || t == PSY_TABLE_EPOCHS || t == PSY_TABLE_HRV_WINDOWS)
+        json_object_set_new(extra, "na_reasons", na_json(&na));
+    psy_na_reasons_free(&na);
+    int ok = st == PSY_OK && write_sidecar(outs[*n_out - 1].fp, base, name, extra);
+    if (st != PSY_OK) cli_error(o->path, "%s table: %s", name, psy_strerror(st));
+    json_decref(extra);
+    return ok;
+}
+
 int analyze_write_outputs(analyze_session *s, const analyze_options *o)
 {
     cli_output_place place;
@@ -143,62 +242,29 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
     if (ok) {
         json_object_set_new(base, "settings", analyze_settings_json(s, o));
         cli_sidecar_warnings(base, s->r);
-        json_array_extend(json_object_get(base, "warnings"), s->warnings);
-        json_object_set(base, "skipped_events", s->skipped);
+        json_t *warnings = json_object_get(base, "warnings");
+        for (size_t i = 0; i < s->res->n_warnings; i++)
+            json_array_append_new(warnings, json_string(s->res->warnings[i]));
+        json_object_set_new(base, "skipped_events", skipped_json(s->res));
     }
     const char *stem = place.stem, *dir = place.dir;
-    if (ok && s->beats) {
+    if (ok && s->res->beats) {
         ok = open_table(outs, &n_out, dir, stem, "beats", o->overwrite);
         if (ok) {
-            cli_write_beats_tsv(outs[n_out - 2].fp, s->beats);
+            cli_write_beats_tsv(outs[n_out - 2].fp, s->res->beats);
             json_t *b = json_object();
-            int chs[2] = {s->ecg, -1};
-            cli_beats_sidecar(b, s->r, chs, &s->beats_cfg, s->beats);
+            int chs[2] = {s->res->ecg, -1};
+            cli_beats_sidecar(b, s->r, chs, &s->res->beats_config, s->res->beats);
             json_object_del(b, "warnings");
             ok = write_sidecar(outs[n_out - 1].fp, base, "beats", b);
             json_decref(b);
         }
     }
-    if (ok && s->scr) {
-        ok = open_table(outs, &n_out, dir, stem, "scr", o->overwrite);
-        if (ok) {
-            analyze_write_scr(outs[n_out - 2].fp, s->scr);
-            ok = write_sidecar(outs[n_out - 1].fp, base, "scr", NULL);
-        }
-    }
-    if (ok) ok = open_table(outs, &n_out, dir, stem, "segments", o->overwrite);
-    if (ok) {
-        json_t *extra = json_object(), *na = json_object();
-        analyze_write_segments(outs[n_out - 2].fp, s, o, na);
-        json_object_set_new(extra, "na_reasons", na);
-        ok = write_sidecar(outs[n_out - 1].fp, base, "segments", extra);
-        json_decref(extra);
-    }
-    if (ok && s->n_rows) {
-        ok = open_table(outs, &n_out, dir, stem, "epochs", o->overwrite) &&
-             open_table(outs, &n_out, dir, stem, "epoch-means", o->overwrite);
-        if (ok) {
-            json_t *extra = json_pack("{s:o}", "columns", analyze_epochs_columns()), *na = json_object();
-            analyze_write_epochs(outs[n_out - 4].fp, s, na);
-            json_object_set_new(extra, "na_reasons", na);
-            analyze_write_epoch_means(outs[n_out - 2].fp, s);
-            json_t *means = json_pack("{s:o}", "columns", analyze_epoch_means_columns());
-            ok = write_sidecar(outs[n_out - 3].fp, base, "epochs", extra) &&
-                 write_sidecar(outs[n_out - 1].fp, base, "epoch-means", means);
-            json_decref(extra);
-            json_decref(means);
-        }
-    }
-    if (ok && s->n_win) {
-        ok = open_table(outs, &n_out, dir, stem, "hrv-windows", o->overwrite);
-        if (ok) {
-            json_t *extra = json_object(), *na = json_object();
-            analyze_write_hrv_windows(outs[n_out - 2].fp, s, o, na);
-            json_object_set_new(extra, "na_reasons", na);
-            ok = write_sidecar(outs[n_out - 1].fp, base, "hrv-windows", extra);
-            json_decref(extra);
-        }
-    }
+    static const psy_session_table tables[] = {PSY_TABLE_SCR, PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS,
+                                               PSY_TABLE_EPOCH_MEANS, PSY_TABLE_HRV_WINDOWS};
+    for (size_t k = 0; ok && k < sizeof tables / sizeof tables[0]; k++)
+        if (psy_session_has_table(s->ps, tables[k]))
+            ok = write_table(s, o, tables[k], base, outs, &n_out, dir, stem);
     json_decref(base);
     if (ok && cli_output_commit_all(outs, n_out)) {
         printf("  wrote %d files to %s/ (%s_*.tsv with .json sidecars)\n", n_out, dir, stem);

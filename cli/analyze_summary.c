@@ -7,11 +7,11 @@
 static double no_minus_zero(double v) { return fabs(v) < 0.005 ? 0.0 : v; }
 
 /* One line per epoch: the heart-rate changes and the SCR. */
-static void print_epochs(const epoch_row *rows, size_t n_rows)
+static void print_epochs(const psy_session_epoch *rows, size_t n_rows)
 {
     printf("  %-16s %9s %9s %9s %9s %10s\n", "epoch", "onset_s", "dHR_mean", "dHR_min", "dHR_max", "SCR_uS");
     for (size_t i = 0; i < n_rows; i++) {
-        const epoch_row *r = &rows[i];
+        const psy_session_epoch *r = &rows[i];
         printf("  %-16.16s %9.2f ", r->event->label, r->event->onset_s);
         if (r->hr.valid)
             printf("%+9.2f %+9.2f %+9.2f ", no_minus_zero(r->hr.mean_bpm), no_minus_zero(r->hr.min_bpm),
@@ -25,24 +25,24 @@ static void print_epochs(const epoch_row *rows, size_t n_rows)
 /* The mark a summary line gets when a plausibility check found its numbers implausible. */
 static const char *mark(const analyze_session *s, psy_check check)
 {
-    if (!s->implausible[check]) return "";
+    if (!s->res->implausible[check]) return "";
     return check == PSY_CHECK_EDA_UNIT ? " (values taken as uS: see the warnings)" : " (implausible: see the warnings)";
 }
 
 void analyze_print_summary(analyze_session *s, const analyze_options *o)
 {
     const char *path = o->path;
-    const epoch_row *rows = s->rows;
-    size_t n_rows = s->n_rows;
-    const psy_segment *seg = s->seg;
+    const psy_session_epoch *rows = s->res->epochs;
+    size_t n_rows = s->res->n_epochs;
+    const psy_segment *seg = s->res->segments;
     printf("%s: %s, %.1f s, %zu events\n", path, psy_reader_format(s->r), psy_reader_duration(s->r),
            psy_reader_event_count(s->r));
-    if (s->beats) {
-        const psy_hrv_result *h = &s->seg_hrv[0]; /* the segments table's first row */
+    if (s->res->beats) {
+        const psy_hrv_result *h = &s->res->segment_hrv[0]; /* the segments table's first row */
         size_t artefacts = 0; /* beats of a class other than normal (a stretch's first beat has none) */
-        for (int c = PSY_BEAT_NORMAL + 1; c < PSY_BEAT_CLASS_COUNT; c++) artefacts += s->beats->counts.n[c];
+        for (int c = PSY_BEAT_NORMAL + 1; c < PSY_BEAT_CLASS_COUNT; c++) artefacts += s->res->beats->counts.n[c];
         printf("  heart   '%s': %zu beats (%zu artefacts, corrected; %.1f %% of NN intervals), mean HR %.1f bpm",
-               psy_reader_channel(s->r, s->ecg)->label, s->beats->n, artefacts, h->nn_corrected_pct,
+               psy_reader_channel(s->r, s->res->ecg)->label, s->res->beats->n, artefacts, h->nn_corrected_pct,
                h->values.v[PSY_HRV_MEAN_HR_BPM]);
         const psy_hrv_key keys[2] = {PSY_HRV_RMSSD_MS, PSY_HRV_SDNN_MS};
         for (int k = 0; k < 2; k++) {
@@ -55,38 +55,38 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
                    o->keep_corrected ? ": kept, --keep-corrected" : "");
         printf("%s\n", mark(s, PSY_CHECK_HEART_RATE));
     }
-    if (s->n_leads) {
+    if (s->res->n_leads) {
         printf("  leads  ");
-        for (int k = 0; k < s->n_leads; k++) {
-            const psy_ecg_lead_quality *q = &s->lead_q[k];
-            printf(" '%s' %zu/%zu (r %.2f)%s%s", psy_reader_channel(s->r, s->lead_ch[k])->label, q->n_usable,
-                   q->n_windows, q->template_r, s->lead_ch[k] == s->ecg ? " chosen" : "",
-                   k + 1 < s->n_leads ? "," : "");
+        for (int k = 0; k < s->res->n_leads; k++) {
+            const psy_ecg_lead_quality *q = &s->res->lead_q[k];
+            printf(" '%s' %zu/%zu (r %.2f)%s%s", psy_reader_channel(s->r, s->res->lead_ch[k])->label, q->n_usable,
+                   q->n_windows, q->template_r, s->res->lead_ch[k] == s->res->ecg ? " chosen" : "",
+                   k + 1 < s->res->n_leads ? "," : "");
         }
-        printf(" — usable 10-s windows of the first %.0f s\n", ANALYZE_LEAD_EXCERPT_S);
+        printf(" — usable 10-s windows of the first %.0f s\n", PSY_SESSION_LEAD_EXCERPT_S);
     }
-    if (s->hr >= 0)
+    if (s->res->hr >= 0)
         printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)%s\n",
-               psy_reader_channel(s->r, s->hr)->label, s->n_hr, analyze_hr_series_mean(s, -INFINITY, INFINITY),
+               psy_reader_channel(s->r, s->res->hr)->label, s->res->n_hr, psy_session_hr_mean(s->ps, -INFINITY, INFINITY),
                mark(s, PSY_CHECK_HEART_RATE));
     psy_eda_summary e;
-    if (analyze_eda_of(s, o, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &e)) {
+    if (psy_session_eda_over(s->ps, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s, &e)) {
         /* the segments table's first row: the same call, so the same figures */
-        printf("  skin    '%s': %zu SCRs, SCL %.2f uS, ", psy_reader_channel(s->r, s->eda)->label, e.scr_count,
+        printf("  skin    '%s': %zu SCRs, SCL %.2f uS, ", psy_reader_channel(s->r, s->res->eda)->label, e.scr_count,
                e.scl_us);
         if (isnan(e.ns_scr_per_min)) printf("NS-SCR/min n/a (%s)", e.ns_scr_per_min_na ? e.ns_scr_per_min_na : "");
         else printf("%.1f NS-SCR/min", e.ns_scr_per_min);
         if (e.excluded_s > 0) printf(" (%.0f s excluded)", e.excluded_s);
         printf("%s%s\n", mark(s, PSY_CHECK_SCL_FLOOR), mark(s, PSY_CHECK_EDA_UNIT));
     }
-    if (s->rsp >= 0) { /* the segments table's first row */
-        psy_breath_rate b = analyze_breath_rate(s, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s);
-        printf("  breath  '%s': %zu breaths, ", psy_reader_channel(s->r, s->rsp)->label, s->n_breaths);
+    if (s->res->rsp >= 0) { /* the segments table's first row */
+        psy_breath_rate b = psy_session_breath_rate(s->ps, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s);
+        printf("  breath  '%s': %zu breaths, ", psy_reader_channel(s->r, s->res->rsp)->label, s->res->n_breaths);
         if (isnan(b.per_min)) printf("rate n/a (%s)", b.why);
         else printf("%.1f /min", b.per_min);
         printf("%s\n", mark(s, PSY_CHECK_BREATHING_RATE));
     }
     if (n_rows) print_epochs(rows, n_rows);
-    for (size_t i = 0; i < json_array_size(s->warnings); i++)
-        fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(s->warnings, i)));
+    for (size_t i = 0; i < s->res->n_warnings; i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, s->res->warnings[i]);
 }

@@ -20,14 +20,7 @@ void batch_result_free(batch_result *r)
 int batch_status_write(const char *path, const batch_result *rows, size_t n, json_t *about)
 {
     cli_output o[2];
-    char *side = cli_sidecar_path_for(path);
-    int opened = side && cli_output_open(&o[0], path, 1);
-    if (opened && !cli_output_open(&o[1], side, 1)) {
-        cli_output_abort_all(o, 1);
-        opened = 0;
-    }
-    free(side);
-    if (!opened) return 0;
+    if (!cli_output_open_with_sidecar(o, path, 1)) return 0;
     fprintf(o[0].fp, "file\tstatus\terror\tseconds\toutputs\n");
     size_t count[3] = {0};
     for (size_t i = 0; i < n; i++) {

@@ -37,13 +37,6 @@ int cli_pick_channel(psy_reader *r, const char *path, const char *label,
     return -1;
 }
 
-/* 1 when beat i's interval differs in the NN series (it or its predecessor was an artefact). */
-static int interval_corrected(const psy_beat_list *b, size_t i)
-{
-    if (b->cls[i] != PSY_BEAT_NORMAL) return 1;
-    return i > 0 && b->cls[i - 1] != PSY_BEAT_NORMAL && b->cls[i - 1] != PSY_BEAT_MISSED;
-}
-
 /* Appends text to a row. */
 static size_t put(char *row, size_t len, const char *text)
 {
@@ -69,7 +62,7 @@ void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b)
         else len += cli_format_fixed(row + len, b->rr_ms[i], 3);
         row[len++] = '\t';
         len = put(row, len, psy_beat_class_name(b->cls[i]));
-        len = put(row, len, interval_corrected(b, i) ? "\t1" : "\t0");
+        len = put(row, len, psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL) ? "\t1" : "\t0");
         if (b->pulses) {
             row[len++] = '\t';
             len += cli_format_int(row + len, (long long)b->peak_sample[i]);

@@ -87,8 +87,10 @@ int cmd_convert(int argc, char **argv);
 int cmd_beats(int argc, char **argv);
 int cmd_score_beats(int argc, char **argv);
 int cmd_eda(int argc, char **argv);
+int cmd_resp(int argc, char **argv);
 int cmd_hrv(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 #endif

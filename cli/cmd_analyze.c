@@ -1,7 +1,7 @@
 /* psyphys analyze — one session recording and its events into the tables a researcher analyses:
  * beats, SCRs, per-phase (segment) markers, event-locked (epoch) responses, HRV windows.
- * The pieces: analyze_options.c (+ analyze_config.c), analyze_session.c, analyze_epochs.c,
- * analyze_series.c, analyze_tables.c, analyze_outputs.c, analyze_summary.c. */
+ * The library computes them (psyphys/session.h); the pieces here: analyze_options.c
+ * (+ analyze_config.c), analyze_session.c, analyze_outputs.c, analyze_summary.c. */
 #include "analyze.h"
 
 int cmd_analyze(int argc, char **argv)
@@ -13,8 +13,7 @@ int cmd_analyze(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     }
     analyze_session s;
-    rc = analyze_session_open(&s, &o);
-    if (rc == CLI_OK) rc = analyze_session_compute(&s, &o) ? CLI_OK : CLI_FAILED;
+    rc = analyze_session_run(&s, &o);
     if (rc == CLI_OK) {
         analyze_print_summary(&s, &o);
         if (o.outdir && !analyze_write_outputs(&s, &o)) rc = CLI_FAILED;

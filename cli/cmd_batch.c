@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "sync_run.h"
 #include "cli.h"
 #include "provenance.h"
 
@@ -470,6 +471,8 @@ done_list:
 
 int cmd_batch(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--dyads") == 0) return sync_batch(argc, argv);
     batch_options o;
     int rc = batch_parse_args(argc, argv, &o);
     if (rc == CLI_OK) {

@@ -60,7 +60,12 @@ static int write_wfdb(FILE *fp, const psy_beat_list *b)
                                   : b->cls[i] == PSY_BEAT_ECTOPIC ? "Q"
                                                                   : "N");
     }
-    int ok = s && code && psy_write_wfdb_annotations(fp, s, code, m) == PSY_OK;
+    size_t len = 0;
+    uint8_t *bytes = NULL;
+    int ok = s && code && psy_wfdb_annotations_encode(s, code, m, NULL, 0, &len) == PSY_OK &&
+             (bytes = malloc(len)) && psy_wfdb_annotations_encode(s, code, m, bytes, len, &len) == PSY_OK &&
+             fwrite(bytes, 1, len, fp) == len;
+    free(bytes);
     free(s);
     free(code);
     return ok;
@@ -135,6 +140,7 @@ int cmd_beats(int argc, char **argv)
     }
     const char *outputs[] = {out_path, nn_path};
     if (!cli_outputs_share_stdout("beats", outputs, 2, !out_path)) return CLI_USAGE;
+    in.open.skip_annotations = 1; /* beats use no events */
     psy_reader *r = cli_open_recording(path, &in);
     if (!r) return CLI_FAILED;
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG};

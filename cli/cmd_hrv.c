@@ -83,79 +83,41 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-/* "onset\tsample\trr_ms\tlabel\tcorrected": a table written by psyphys beats (1; 2: of the pulses
- * of a PPG channel, with peak_sample and quality). */
+/* 1 when path holds a table written by psyphys beats (psyphys/beats_table.h). */
 static int is_beats_table(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return 0;
-    char line[128] = "";
-    int yes = fgets(line, sizeof line, fp) && strncmp(line, "onset\tsample\trr_ms\tlabel", 24) == 0;
-    fclose(fp);
-    return yes ? 1 + (strstr(line, "\tpeak_sample\t") != NULL) : 0;
+    psy_source *src = NULL;
+    int yes = psy_source_open_path(path, &src) == PSY_OK && psy_beats_table_is(src);
+    psy_source_close(src);
+    return yes;
 }
 
-/* Reads a beats table: onset, sample, rr_ms (n/a after a gap), label, corrected. */
-static int read_beats_table(const char *path, hrv_correction correct, hrv_series *s)
+/* Reads a beats table: its intervals (n/a after a gap) at their beats' onsets; *pulses 1 for a
+ * table of a PPG channel's pulses. */
+static int read_beats_table(const char *path, hrv_correction correct, hrv_series *s, int *pulses)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    psy_source *src = NULL;
+    if (psy_source_open_path(path, &src) != PSY_OK) {
         cli_error(path, "cannot open");
         return 0;
     }
-    size_t cap = 1024, n = 0, line_no = 1;
-    double *rr = malloc(cap * sizeof *rr), *t = malloc(cap * sizeof *t);
-    char line[512];
-    int ok = rr && t && fgets(line, sizeof line, fp);
-    while (ok && fgets(line, sizeof line, fp)) {
-        line_no++;
-        char *cells[5] = {0}, *save = NULL, *p = line;
-        int k = 0;
-        for (char *tok = strtok_r(p, "\t\r\n", &save); tok && k < 5; tok = strtok_r(NULL, "\t\r\n", &save))
-            cells[k++] = tok;
-        if (k < 4) {
-            cli_error(path, "line %zu: %d cells, want onset, sample, rr_ms, label, corrected", line_no, k);
-            ok = 0;
-            break;
-        }
-        char *end;
-        double onset = strtod(cells[0], &end);
-        if (*end || !isfinite(onset)) {
-            cli_error(path, "line %zu: onset '%s' is not a number", line_no, cells[0]);
-            ok = 0;
-            break;
-        }
-        double v = NAN;
-        if (strcmp(cells[2], "n/a") != 0) {
-            v = strtod(cells[2], &end);
-            if (*end) {
-                cli_error(path, "line %zu: rr_ms '%s' is not a number or n/a", line_no, cells[2]);
-                ok = 0;
-                break;
-            }
-        }
-        if (n == cap) {
-            cap *= 2;
-            double *a = realloc(rr, cap * sizeof *rr), *b = realloc(t, cap * sizeof *t);
-            if (a) rr = a;
-            if (b) t = b;
-            if (!a || !b) {
-                ok = 0;
-                break;
-            }
-        }
-        rr[n] = v, t[n] = onset, n++;
+    psy_beats_table t;
+    psy_message why = {{0}};
+    psy_status st = psy_beats_table_read(src, &t, &why);
+    psy_source_close(src);
+    if (st != PSY_OK) {
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        return 0;
     }
-    fclose(fp);
-    s->beats = n;
-    if (ok && correct == HRV_CORRECT_LIPPONEN) {
-        ok = hrv_correct_stretches(rr, t, n, s);
-    } else if (ok) {
-        ok = hrv_series_take_raw(s, rr, t, n);
-        rr = t = NULL;
+    s->beats = t.n;
+    *pulses = t.pulses;
+    int ok;
+    if (correct == HRV_CORRECT_LIPPONEN) {
+        ok = hrv_correct_stretches(t.rr_ms, t.onset_s, t.n, s);
+        psy_beats_table_free(&t);
+    } else {
+        ok = hrv_series_take_raw(s, t.rr_ms, t.onset_s, t.n); /* s owns the arrays from now on */
     }
-    free(rr);
-    free(t);
     return ok;
 }
 
@@ -211,12 +173,6 @@ static const char *detrend_name(psy_hrv_detrend d)
 {
     return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
 }
-
-/* PCST's windows (CreateWindowRRintervals): starts k step from the series start while start <=
- * span - window + step (the last may reach one step past the last beat); a window holds the
- * intervals ending at start <= t < start + window and is n/a with less than 85 % of its length
- * in intervals (win_tol 0.15). */
-#define PCST_WINDOW_TOLERANCE 0.15
 
 static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_correction correct, double window,
                              double step, int pcst_windows)
@@ -321,15 +277,6 @@ static void put_tsv(FILE *fp, double v)
 static json_t *num(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
-}
-
-/* Every value of r becomes n/a with this reason (a window too empty to analyse). */
-static void mark_window_na(psy_hrv_result *r, const char *why)
-{
-    psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
-    for (int q = 0; q < 4; q++)
-        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
-            if (all[q]->na[k]) all[q]->na[k] = why;
 }
 
 typedef struct row {
@@ -636,7 +583,8 @@ int cmd_hrv(int argc, char **argv)
     int rc = CLI_FAILED, ch = -1;
     int table = is_beats_table(path);
     if (table) {
-        if (!read_beats_table(path, correct, &s)) goto done;
+        int of_pulses = 0;
+        if (!read_beats_table(path, correct, &s, &of_pulses)) goto done;
         char sha[65];
         if (!cli_sha256_file(path, sha)) {
             cli_error(path, "cannot read");
@@ -645,7 +593,7 @@ int cmd_hrv(int argc, char **argv)
         sidecar = json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "psyphys_version", psy_version(), "command", "hrv",
                             "input", "path", path, "sha256", sha, "format", "psyphys beats table");
         json_object_set_new(sidecar, "warnings", json_array());
-        if (table == 2) json_object_set_new(sidecar, "variability", json_string(cli_prv_text));
+        if (of_pulses) json_object_set_new(sidecar, "variability", json_string(cli_prv_text));
     } else {
         r = cli_open_recording(path, &in);
         if (!r) goto done;
@@ -692,13 +640,8 @@ int cmd_hrv(int argc, char **argv)
         goto done;
     }
     t_last = s.t[s.n - 1];
-    size_t n_rows = 1;
-    if (window > 0 && pcst) {
-        double room = t_last - t_first - window + step; /* PCST: start <= span - window + step */
-        n_rows = room >= 0 ? (size_t)floor(room / step) + 1 : 0;
-    } else if (window > 0) {
-        n_rows = psy_hrv_window_count(t_first, t_last, window, step);
-    }
+    psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
+    size_t n_rows = window > 0 ? psy_hrv_windows_count(rule, t_first, t_last, window, step) : 1;
     if (n_rows == 0) {
         cli_error(path, "the series (%.1f s) is shorter than one window of %g s", t_last - t_first, window);
         goto done;
@@ -728,21 +671,14 @@ int cmd_hrv(int argc, char **argv)
     row w;
     for (size_t k = 0; k < n_rows; k++) {
         size_t a = 0, b = s.n, skipped = 0;
-        w.onset = window > 0 ? t_first + (double)k * step : t_first;
-        w.duration = window > 0 ? window : t_last - t_first;
+        w.onset = t_first;
+        w.duration = t_last - t_first;
         int too_little = 0;
-        if (window > 0 && pcst) { /* start <= t - t_first < start + window */
-            double start = (double)k * step;
-            while (lo < s.n && s.t[lo] - t_first < start) lo++;
-            a = lo, b = a;
-            double sum_ms = 0;
-            while (b < s.n && s.t[b] - t_first < start + window) sum_ms += s.nn[b++];
-            too_little = sum_ms < window * 1000.0 * (1 - PCST_WINDOW_TOLERANCE);
-        } else if (window > 0) {
-            double start = w.onset, end = start + window;
-            while (lo < s.n && s.t[lo] <= start) lo++;
-            a = lo, b = a;
-            while (b < s.n && s.t[b] <= end) b++;
+        if (window > 0) {
+            psy_hrv_window win;
+            psy_hrv_window_at(rule, s.nn, s.t, s.n, t_first, window, step, k, &lo, &win);
+            w.onset = win.onset_s, w.duration = win.duration_s;
+            a = win.first, b = win.end, too_little = win.too_little;
         }
         if (psy_hrv_compute_flagged(h, s.nn + a, s.t + a, s.flags + a, too_little ? 0 : b - a, &w.r, &skipped) !=
             PSY_OK) {
@@ -750,7 +686,7 @@ int cmd_hrv(int argc, char **argv)
             json_decref(na);
             goto done;
         }
-        if (too_little) mark_window_na(&w.r, "the window holds less than 85 % of its length in NN intervals (PCST)");
+        if (too_little) psy_hrv_result_set_na(&w.r, PSY_HRV_PCST_WINDOW_NA_REASON);
         skipped_total += skipped;
         over += w.r.over_corrected;
         na_add(na, &w.r, cfg.spectra);

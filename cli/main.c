@@ -15,10 +15,12 @@ static const struct {
     {"convert", cmd_convert, "write a recording as EDF+, BDF+ or BIDS physio TSV"},
     {"beats", cmd_beats, "R-peaks, RR intervals, artefact classes and the NN series"},
     {"score-beats", cmd_score_beats, "compare beats with reference beats (ANSI/AAMI EC57)"},
+    {"resp", cmd_resp, "breaths: onset, peak, depth, rate; ECG-derived without a respiration channel"},
     {"eda", cmd_eda, "skin conductance: SCRs, SCL, event-related SCRs"},
     {"hrv", cmd_hrv, "heart rate variability: time, frequency (Welch, Lomb), nonlinear; windows"},
     {"report", cmd_report, "QC report pages (HTML) from the outputs of analyze"},
     {"stream", cmd_stream, "live beats, HR, HRV, resonance, EDA as JSON lines, OSC, LSL (biofeedback)"},
+    {"sync", cmd_sync, "two people's synchrony: lagged correlation, concordance, surrogate p"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -165,3 +165,15 @@ char *cli_sidecar_path_for(const char *table_path)
     strcat(side, ".json");
     return side;
 }
+
+int cli_output_open_with_sidecar(cli_output o[2], const char *path, int overwrite)
+{
+    char *side = cli_sidecar_path_for(path);
+    int ok = side && cli_output_open(&o[0], path, overwrite);
+    if (ok && !cli_output_open(&o[1], side, overwrite)) {
+        cli_output_abort_all(o, 1);
+        ok = 0;
+    }
+    free(side);
+    return ok;
+}

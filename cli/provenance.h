@@ -3,6 +3,7 @@
 #define PSYPHYS_CLI_PROVENANCE_H
 
 #include <jansson.h>
+#include "output.h"
 #include "psyphys.h"
 
 /* SHA-256 of a file as 64 lowercase hex digits. 1 on success. */
@@ -32,6 +33,10 @@ void cli_sidecar_warnings(json_t *sidecar, psy_reader *reader);
 /* The sidecar's name for a table: "x.tsv" -> "x.json" (other names get ".json" added).
  * Malloc'd; NULL when out of memory. */
 char *cli_sidecar_path_for(const char *table_path);
+
+/* Opens a table at `path` as o[0] and its sidecar (cli_sidecar_path_for) as o[1] (cli_output_open
+ * with `overwrite`). 1 when both are open; 0 with nothing left open, the reason printed. */
+int cli_output_open_with_sidecar(cli_output o[2], const char *path, int overwrite);
 
 /* Writes the object to a file, indented, keys in insertion order, with a final newline. */
 int cli_sidecar_write(json_t *sidecar, FILE *fp);

@@ -34,6 +34,27 @@ void psy_biquad_highpass(psy_biquad *f, double cutoff_hz, double rate_hz)
     butterworth(f, cutoff_hz, rate_hz, 1);
 }
 
+void psy_biquad_bandpass(psy_biquad f[2], double lo_hz, double hi_hz, double rate_hz)
+{
+    double fs2 = 2.0 * rate_hz;
+    double w1 = fs2 * tan(M_PI * lo_hz / rate_hz), w2 = fs2 * tan(M_PI * hi_hz / rate_hz);
+    double bw = w2 - w1, w0sq = w1 * w2;
+    double w_centre = 2.0 * atan(sqrt(w0sq) / fs2); /* digital centre frequency, rad/sample */
+    /* the prototype pole (-1 + j) / sqrt 2 maps to two band-pass poles; their conjugates come
+     * from the conjugate prototype pole */
+    double complex p = (-1.0 + I) / sqrt(2.0) * bw / 2.0, root = csqrt(p * p - w0sq);
+    double complex s[2] = {p + root, p - root};
+    double complex e1 = cexp(-I * w_centre), e2 = e1 * e1;
+    for (int k = 0; k < 2; k++) {
+        double complex z = (fs2 + s[k]) / (fs2 - s[k]);
+        f[k].a1 = -2.0 * creal(z);
+        f[k].a2 = creal(z * conj(z));
+        double g = 1.0 / cabs((1.0 - e2) / (1.0 + f[k].a1 * e1 + f[k].a2 * e2));
+        f[k].b0 = g, f[k].b1 = 0.0, f[k].b2 = -g;
+        f[k].z1 = f[k].z2 = 0.0;
+    }
+}
+
 void psy_biquad_settle(psy_biquad *f, double x)
 {
     /* Steady state for constant input x: y = H(1) x, then solve the state equations. */

@@ -13,6 +13,11 @@ typedef struct psy_biquad {
 void psy_biquad_lowpass(psy_biquad *f, double cutoff_hz, double rate_hz);
 void psy_biquad_highpass(psy_biquad *f, double cutoff_hz, double rate_hz);
 
+/* A second-order Butterworth band-pass (the low-pass prototype's band-pass transform, 4 poles) as
+ * two sections f[0], f[1], by the bilinear transform with pre-warped edges; unit gain at the
+ * centre. 0 < lo_hz < hi_hz < rate_hz / 2. */
+void psy_biquad_bandpass(psy_biquad f[2], double lo_hz, double hi_hz, double rate_hz);
+
 /* Sets the state as if the input had been `x` forever (no start-up transient). */
 void psy_biquad_settle(psy_biquad *f, double x);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eda_deconv.h"
+#include "fft_plan.h" /* plans under the library's planner lock */
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -56,8 +57,8 @@ eda_deconv *eda_deconv_create(const psy_eda_config *c, double rate)
         eda_deconv_destroy(d);
         return NULL;
     }
-    d->fwd = fftw_plan_dft_r2c_1d((int)d->n, d->in, d->spec, FFTW_ESTIMATE);
-    d->inv = fftw_plan_dft_c2r_1d((int)d->n, d->spec, d->out, FFTW_ESTIMATE);
+    d->fwd = psy_fft_plan_r2c(d->n, d->in, d->spec);
+    d->inv = psy_fft_plan_c2r(d->n, d->spec, d->out);
     if (!d->fwd || !d->inv) {
         eda_deconv_destroy(d);
         return NULL;
@@ -80,8 +81,8 @@ eda_deconv *eda_deconv_create(const psy_eda_config *c, double rate)
 void eda_deconv_destroy(eda_deconv *d)
 {
     if (!d) return;
-    if (d->fwd) fftw_destroy_plan(d->fwd);
-    if (d->inv) fftw_destroy_plan(d->inv);
+    psy_fft_destroy(d->fwd);
+    psy_fft_destroy(d->inv);
     fftw_free(d->in);
     fftw_free(d->out);
     fftw_free(d->spec);

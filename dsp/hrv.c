@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "hrv_internal.h"
-#include "reader_impl.h" /* psy_fail */
+#include "psy_core.h" /* psy_fail */
 
 #define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
 #define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
@@ -66,6 +66,7 @@ psy_hrv_config psy_hrv_config_default(void)
     c.dfa1_min = 4, c.dfa1_max = 16;
     c.dfa2_min = 16, c.dfa2_max = 64;
     c.dfa_overlap = 0;
+    c.nonlinear = 1;
     c.min_nonlinear_nn = 200;
     c.dfa_min_windows = 10;
     static const struct {
@@ -124,11 +125,22 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
     return PSY_E_NOT_FOUND;
 }
 
+/* The analyser: settings, the FFT plans by size, the last spectra, and one arena for every
+ * other buffer (the series, the work of each metric), all kept between calls at the size of the
+ * largest call so far, so a call on a series no longer than one before allocates nothing. */
+/* What an analyser keeps after a call unless reserved (psy_hrv_reserve keeps everything): an
+ * arena of 4 MB and transforms of up to 2^17 points (a Lomb periodogram of ~2 h), so that a
+ * day-long series does not leave tens of MB behind (its Lomb transform alone takes 16 MB). */
+#define KEEP_ARENA_BYTES ((size_t)4 << 20)
+#define KEEP_FFT_SIZE ((size_t)1 << 17)
+
 struct psy_hrv {
     psy_hrv_config cfg;
-    hrv_fft welch_fft, lomb_fft;
-    double *welch_f, *welch_p, *lomb_f, *lomb_p, *ar_f, *ar_p;
-    size_t welch_n, lomb_n, ar_n;
+    int reserved; /* psy_hrv_reserve was called: keep every buffer */
+    hrv_ffts ffts;
+    psy_arena arena;
+    hrv_buf welch_f, welch_p, lomb_f, lomb_p, ar_f, ar_p;
+    size_t welch_n, lomb_n, ar_n; /* values of the last spectra (0: none) */
 };
 
 static psy_status check_config(const psy_hrv_config *c, psy_message *why)
@@ -191,19 +203,28 @@ psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_messa
     return PSY_OK;
 }
 
-static void free_spectra(psy_hrv *h)
+double *hrv_buf_size(hrv_buf *b, size_t n)
 {
-    free(h->welch_f), free(h->welch_p), free(h->lomb_f), free(h->lomb_p), free(h->ar_f), free(h->ar_p);
-    h->welch_f = h->welch_p = h->lomb_f = h->lomb_p = h->ar_f = h->ar_p = NULL;
+    if (n <= b->cap && b->v) return b->v;
+    double *v = realloc(b->v, (n ? n : 1) * sizeof *v);
+    if (!v) return NULL;
+    b->v = v;
+    b->cap = n;
+    return v;
+}
+
+static void forget_spectra(psy_hrv *h)
+{
     h->welch_n = h->lomb_n = h->ar_n = 0;
 }
 
 void psy_hrv_destroy(psy_hrv *h)
 {
     if (!h) return;
-    free_spectra(h);
-    hrv_fft_free(&h->welch_fft);
-    hrv_fft_free(&h->lomb_fft);
+    hrv_ffts_free(&h->ffts);
+    psy_arena_free(&h->arena);
+    hrv_buf *bufs[] = {&h->welch_f, &h->welch_p, &h->lomb_f, &h->lomb_p, &h->ar_f, &h->ar_p};
+    for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++) free(bufs[k]->v);
     free(h);
 }
 
@@ -228,13 +249,25 @@ static void freq_na(psy_hrv_values *v, const char *why)
     for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) hrv_na(v, (psy_hrv_key)k, why);
 }
 
-/* Frequencies i df into a new array. */
-static double *freq_axis(size_t n, double df)
+/* Frequencies i df, i = 0 .. n - 1, into f. 1, or 0 when out of memory. */
+static int freq_axis(hrv_buf *f, size_t n, double df)
 {
-    double *f = malloc((n ? n : 1) * sizeof *f);
-    if (f)
-        for (size_t i = 0; i < n; i++) f[i] = (double)i * df;
-    return f;
+    if (!hrv_buf_size(f, n)) return 0;
+    for (size_t i = 0; i < n; i++) f->v[i] = (double)i * df;
+    return 1;
+}
+
+/* Welch's segment and FFT length for m resampled points. */
+static void welch_sizes(const psy_hrv_config *c, size_t m, size_t *seg, size_t *nfft)
+{
+    *seg = c->welch_segment_s > 0 ? (size_t)llround(c->welch_segment_s * c->resample_hz) : m / 2;
+    *nfft = *seg * (size_t)c->welch_nfft_factor;
+    if (*seg > m) {
+        /* a series shorter than the segment: one segment of all of it, zero-padded to a power
+         * of two, so that windows of similar length share one FFTW plan */
+        *seg = m;
+        for (*nfft = 64; *nfft < *seg * (size_t)c->welch_nfft_factor;) *nfft *= 2;
+    }
 }
 
 /* Welch on the resampled, detrended series z[0..m); fills v. */
@@ -242,29 +275,21 @@ static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s
 {
     const psy_hrv_config *c = &h->cfg;
     double fs = c->resample_hz;
-    size_t seg = c->welch_segment_s > 0 ? (size_t)llround(c->welch_segment_s * fs) : m / 2;
-    size_t nfft = seg * (size_t)c->welch_nfft_factor;
-    if (seg > m) {
-        /* a series shorter than the segment: one segment of all of it, zero-padded to a power
-         * of two, so that windows of similar length share one FFTW plan */
-        seg = m;
-        for (nfft = 64; nfft < seg * (size_t)c->welch_nfft_factor;) nfft *= 2;
-    }
+    size_t seg, nfft;
+    welch_sizes(c, m, &seg, &nfft);
     if (seg < 8) {
         freq_na(v, "too few resampled points for a Welch segment");
         return PSY_OK;
     }
-    h->welch_p = malloc((nfft / 2 + 1) * sizeof *h->welch_p);
-    if (!h->welch_p) return PSY_E_NOMEM;
-    size_t np = hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend, &h->welch_fft,
-                          h->welch_p);
-    if (!np) return PSY_E_NOMEM;
-    double df = fs / (double)h->welch_fft.n;
-    h->welch_f = freq_axis(np, df);
-    if (!h->welch_f) return PSY_E_NOMEM;
+    double *p = hrv_buf_size(&h->welch_p, nfft / 2 + 1);
+    size_t np = p ? hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend,
+                              hrv_ffts_get(&h->ffts, nfft), p)
+                  : 0;
+    double df = fs / (double)nfft;
+    if (!np || !freq_axis(&h->welch_f, np, df)) return PSY_E_NOMEM;
     h->welch_n = np;
     double min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
-    hrv_bands(h->welch_p, np, df, min_hz, duration_s, c, v);
+    hrv_bands(p, np, df, min_hz, duration_s, c, v);
     return PSY_OK;
 }
 
@@ -273,19 +298,18 @@ static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, p
 {
     const psy_hrv_config *c = &h->cfg;
     enum { AR_POINTS = 4097 };
-    h->ar_p = malloc(AR_POINTS * sizeof *h->ar_p);
-    if (!h->ar_p) return PSY_E_NOMEM;
+    double *p = hrv_buf_size(&h->ar_p, AR_POINTS);
+    if (!p) return PSY_E_NOMEM;
     double df;
-    psy_status st = hrv_burg(z, m, c->ar_order, c->resample_hz, c->max_hz, AR_POINTS, h->ar_p, &df);
+    psy_status st = hrv_burg(z, m, c->ar_order, c->resample_hz, c->max_hz, AR_POINTS, &h->arena, p, &df);
     if (st == PSY_E_TOO_SHORT) {
         freq_na(v, "too few resampled points for the AR model order");
         return PSY_OK;
     }
     if (st != PSY_OK) return st;
-    h->ar_f = freq_axis(AR_POINTS, df);
-    if (!h->ar_f) return PSY_E_NOMEM;
+    if (!freq_axis(&h->ar_f, AR_POINTS, df)) return PSY_E_NOMEM;
     h->ar_n = AR_POINTS;
-    hrv_bands(h->ar_p, AR_POINTS, df, 0, duration_s, c, v);
+    hrv_bands(p, AR_POINTS, df, 0, duration_s, c, v);
     return PSY_OK;
 }
 
@@ -296,18 +320,26 @@ static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, d
     const psy_hrv_config *c = &h->cfg;
     double df;
     size_t np;
-    psy_status st = c->lomb_pcst ? hrv_lomb_pcst(t, x, n, c->max_hz, &h->lomb_p, &np, &df)
-                                 : hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->lomb_fft, &h->lomb_p, &np, &df);
+    psy_status st = c->lomb_pcst ? hrv_lomb_pcst(t, x, n, c->max_hz, &h->arena, &h->lomb_p, &np, &df)
+                                 : hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->ffts, &h->arena,
+                                            &h->lomb_p, &np, &df);
     if (st == PSY_E_TOO_SHORT) {
         freq_na(v, "too few beats for a Lomb periodogram");
         return PSY_OK;
     }
     if (st != PSY_OK) return st;
-    h->lomb_f = freq_axis(np, df);
-    if (!h->lomb_f) return PSY_E_NOMEM;
+    if (!freq_axis(&h->lomb_f, np, df)) return PSY_E_NOMEM;
     h->lomb_n = np;
-    hrv_bands(h->lomb_p, np, df, 0, duration_s, c, v);
+    hrv_bands(h->lomb_p.v, np, df, 0, duration_s, c, v);
     return PSY_OK;
+}
+
+/* The length of the even grid over a span: NeuroKit's arange(t0, t_last + 1/fs, 1/fs), at
+ * least 3. */
+static size_t resampled_count(double span_s, double fs)
+{
+    size_t m = (size_t)ceil(span_s * fs + 1);
+    return m < 3 ? 3 : m;
 }
 
 /* Both spectra of the series s. */
@@ -315,6 +347,7 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
 {
     const psy_hrv_config *c = &h->cfg;
     int want_w = c->spectra & PSY_HRV_WELCH, want_l = c->spectra & PSY_HRV_LOMB, want_a = c->spectra & PSY_HRV_AR;
+    if (!want_w && !want_l && !want_a) return PSY_OK;
     if (s->n < 3) {
         if (want_w) freq_na(&r->welch, "fewer than 3 NN intervals");
         if (want_l) freq_na(&r->lomb, "fewer than 3 NN intervals");
@@ -333,24 +366,22 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         if (want_a) freq_na(&r->ar, why);
         return PSY_OK;
     }
-    size_t m = (size_t)ceil(span * fs + 1); /* NeuroKit's arange(t0, t_last + 1/fs, 1/fs) */
-    if (m < 3) m = 3;
-    /* the work buffer (spline, banded solver) is freed before the Lomb grid is made: the peak
+    size_t m = resampled_count(span, fs);
+    /* the work buffer (spline, banded solver) is released before the spectra are made: the peak
      * memory of a 24 h series stays under 64 MB */
-    double *z = malloc(2 * m * sizeof *z);
-    double *x = malloc(s->n * sizeof *x);
-    double *work = malloc((6 * (m > s->n ? m : s->n) + 3) * sizeof *work);
-    if (!z || !x || !work) {
-        free(z), free(x), free(work);
-        return PSY_E_NOMEM;
-    }
+    psy_arena *a = &h->arena;
+    double *z = psy_arena_array(a, 2 * m, sizeof *z);
+    double *x = psy_arena_array(a, s->n, sizeof *x);
+    size_t mark = psy_arena_mark(a);
+    double *work = psy_arena_array(a, 6 * (m > s->n ? m : s->n) + 3, sizeof *work);
+    if (!z || !x || !work) return PSY_E_NOMEM;
     double *trend = z + m;
     if (c->quadratic_spline) hrv_quadratic_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
     else hrv_spline_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
     memcpy(trend, z, m * sizeof *z);
     if (c->detrend == PSY_HRV_DETREND_SMOOTHNESS) hrv_detrend_smoothness(z, m, c->lambda, work);
     else if (c->detrend == PSY_HRV_DETREND_LINEAR) hrv_detrend_linear(z, m);
-    free(work);
+    psy_arena_release(a, mark);
     double mean = 0;
     for (size_t k = 0; k < m; k++) mean += z[k];
     mean /= (double)m;
@@ -376,8 +407,6 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         for (size_t i = 0; i < s->n; i++) x[i] -= xm;
         st = lomb(h, s->t, x, s->n, s->duration_s, &r->lomb);
     }
-    free(z);
-    free(x);
     return st;
 }
 
@@ -401,24 +430,27 @@ psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, s
     return psy_hrv_compute_flagged(h, nn_ms, t_s, NULL, n, r, skipped);
 }
 
-psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
-                                   const uint8_t *corrected, size_t n, psy_hrv_result *r,
-                                   size_t *skipped)
+/* The nonlinear keys: n/a when not asked (config nonlinear = 0). */
+static psy_status nonlinear(const psy_hrv *h, const hrv_series *s, psy_arena *a, psy_hrv_values *v)
 {
-    if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
-    free_spectra(h);
+    if (h->cfg.nonlinear) return hrv_nonlinear(s, &h->cfg, a, v);
+    for (int k = PSY_HRV_SD1_MS; k <= PSY_HRV_DFA_ALPHA2; k++) hrv_na(v, (psy_hrv_key)k, "not asked (nonlinear 0)");
+    return PSY_OK;
+}
+
+/* psy_hrv_compute_flagged between the arena's reset and settle. */
+static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
+                          size_t n, psy_hrv_result *r, size_t *skipped)
+{
+    psy_arena *a = &h->arena;
     memset(r, 0, sizeof *r);
     values_init(&r->values);
     values_init(&r->welch);
     values_init(&r->lomb);
     values_init(&r->ar);
     size_t alloc_n = n ? n : 1;
-    double *nn = malloc(alloc_n * sizeof *nn), *t = malloc(alloc_n * sizeof *t);
-    double *work = malloc(2 * alloc_n * sizeof *work);
-    if (!nn || !t || !work) {
-        free(nn), free(t), free(work);
-        return PSY_E_NOMEM;
-    }
+    double *nn = psy_arena_array(a, alloc_n, sizeof *nn), *t = psy_arena_array(a, alloc_n, sizeof *t);
+    if (!nn || !t) return PSY_E_NOMEM;
     /* Keep finite intervals in (0, 10 s] whose beat times increase. */
     size_t k = 0, n_corrected = 0;
     double acc = 0, last_t = -INFINITY, dur = 0;
@@ -437,8 +469,11 @@ psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double
     r->duration_s = dur / 1000.0;
     s.duration_s = r->duration_s;
     r->nn_corrected_pct = corrected && k ? 100.0 * (double)n_corrected / (double)k : NAN;
-    hrv_time_domain(&s, &h->cfg, work, &r->values);
-    psy_status st = hrv_nonlinear(&s, &h->cfg, &r->values);
+    size_t mark = psy_arena_mark(a);
+    double *work = psy_arena_array(a, 2 * alloc_n, sizeof *work);
+    psy_status st = work ? hrv_time_domain(&s, &h->cfg, work, a, &r->values) : PSY_E_NOMEM;
+    psy_arena_release(a, mark);
+    if (st == PSY_OK) st = nonlinear(h, &s, a, &r->values);
     apply_min_spans(&h->cfg, r->duration_s, &r->values);
     if (st == PSY_OK) st = frequency(h, &s, r);
     /* the first spectrum computed also fills the frequency keys of values */
@@ -458,8 +493,91 @@ psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double
                 if (!is_level_key(key) && (all[q]->na[key] || !isnan(all[q]->v[key])))
                     hrv_na(all[q], (psy_hrv_key)key, PSY_HRV_OVER_CORRECTED_REASON);
     }
-    free(nn), free(t), free(work);
     return st;
+}
+
+psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
+                                   const uint8_t *corrected, size_t n, psy_hrv_result *r,
+                                   size_t *skipped)
+{
+    if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
+    forget_spectra(h);
+    psy_arena_reset(&h->arena);
+    psy_status st = analyse(h, nn_ms, t_s, corrected, n, r, skipped);
+    if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
+    if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
+    return st;
+}
+
+/* Worst cases for psy_hrv_reserve: a live window never holds more. */
+#define RESERVE_MAX_NN ((size_t)1 << 20)
+#define RESERVE_MAX_SPAN_S 3600.0
+#define RESERVE_MAX_SIZES 2048
+
+/* Adds size n to the list sizes[0..*k) unless it is there; 0 when the list is full. */
+static int add_size(size_t *sizes, size_t *k, size_t n)
+{
+    for (size_t i = 0; i < *k; i++)
+        if (sizes[i] == n) return 1;
+    if (*k == RESERVE_MAX_SIZES) return 0;
+    sizes[(*k)++] = n;
+    return 1;
+}
+
+psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_message *why)
+{
+    if (!h) return psy_fail(why, PSY_E_INVALID, "no analyser");
+    if (max_nn < 3 || max_nn > RESERVE_MAX_NN || !(max_span_s > 0 && max_span_s <= RESERVE_MAX_SPAN_S))
+        return psy_fail(why, PSY_E_INVALID, "reserve for %zu intervals over %g s: not in 3..%zu intervals and "
+                        "(0, %g] s", max_nn, max_span_s, RESERVE_MAX_NN, RESERVE_MAX_SPAN_S);
+    const psy_hrv_config *c = &h->cfg;
+    /* Every FFT size a series within the bounds can ask for: Welch's grows with the resampled
+     * length (powers of two while the series is shorter than a segment, then the segment's;
+     * half the series with welch_segment_s 0), Lomb's with the span. */
+    size_t *sizes = malloc(RESERVE_MAX_SIZES * sizeof *sizes), k = 0, max_nfft = 0;
+    if (!sizes) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    int fits = 1;
+    size_t max_m = resampled_count(max_span_s, c->resample_hz);
+    for (size_t m = 3; fits && (c->spectra & PSY_HRV_WELCH) && m <= max_m; m++) {
+        size_t seg, nfft;
+        welch_sizes(c, m, &seg, &nfft);
+        if (seg >= 8) fits = add_size(sizes, &k, nfft);
+        if (seg >= 8 && nfft > max_nfft) max_nfft = nfft;
+    }
+    if ((c->spectra & PSY_HRV_LOMB) && !c->lomb_pcst) {
+        size_t max_nf = hrv_lomb_grid_count(max_span_s, c->lomb_oversampling, c->max_hz);
+        for (size_t nf = 1; fits && nf <= max_nf; nf++) fits = add_size(sizes, &k, hrv_lomb_fft_size(nf));
+    }
+    psy_status st = PSY_OK;
+    if (!fits)
+        st = psy_fail(why, PSY_E_INVALID, "a window of %g s needs more than %d FFT sizes (welch_segment_s 0 with "
+                      "a long window): give a Welch segment", max_span_s, RESERVE_MAX_SIZES);
+    else if (!hrv_ffts_hold(&h->ffts, h->ffts.n + k))
+        st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    for (size_t i = 0; st == PSY_OK && i < k; i++)
+        if (!hrv_ffts_get(&h->ffts, sizes[i])) st = psy_fail(why, PSY_E_NOMEM, "out of memory for FFTW plans");
+    free(sizes);
+    if (st != PSY_OK) return st;
+    /* The buffers: one call on the largest series (the widest histogram, the longest span: the
+     * deepest arena, the largest Lomb grid), then room for the largest Welch spectrum, which a
+     * shorter series may need (zero padding to a power of two). */
+    double *nn = malloc(max_nn * sizeof *nn), *t = malloc(max_nn * sizeof *t);
+    if (!nn || !t) {
+        free(nn), free(t);
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < max_nn; i++) {
+        nn[i] = i ? MAX_INTERVAL_MS : MIN_INTERVAL_MS;
+        t[i] = max_span_s * (double)i / (double)(max_nn - 1);
+    }
+    psy_hrv_result r;
+    h->reserved = 1;
+    st = psy_hrv_compute(h, nn, t, max_nn, &r, NULL);
+    free(nn), free(t);
+    forget_spectra(h);
+    if (st == PSY_OK && (!hrv_buf_size(&h->welch_p, max_nfft / 2 + 1) || !hrv_buf_size(&h->welch_f, max_nfft / 2 + 1)))
+        st = PSY_E_NOMEM;
+    return st == PSY_OK ? PSY_OK : psy_fail(why, st, "out of memory");
 }
 
 void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n)
@@ -467,9 +585,12 @@ void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const doub
     *f = *psd = NULL;
     *n = 0;
     if (!h) return;
-    if (method == PSY_HRV_WELCH) *f = h->welch_f, *psd = h->welch_p, *n = h->welch_n;
-    else if (method == PSY_HRV_LOMB) *f = h->lomb_f, *psd = h->lomb_p, *n = h->lomb_n;
-    else if (method == PSY_HRV_AR) *f = h->ar_f, *psd = h->ar_p, *n = h->ar_n;
+    const hrv_buf *fb = NULL, *pb = NULL;
+    if (method == PSY_HRV_WELCH) fb = &h->welch_f, pb = &h->welch_p, *n = h->welch_n;
+    else if (method == PSY_HRV_LOMB) fb = &h->lomb_f, pb = &h->lomb_p, *n = h->lomb_n;
+    else if (method == PSY_HRV_AR) fb = &h->ar_f, pb = &h->ar_p, *n = h->ar_n;
+    if (fb && *n) *f = fb->v, *psd = pb->v;
+    else *n = 0;
 }
 
 size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s)

@@ -4,7 +4,6 @@
  * 0 .. fs/2 is the model's variance. */
 #include <complex.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hrv_internal.h"
@@ -14,16 +13,16 @@
 #endif
 
 psy_status hrv_burg(const double *x, size_t n, int order, double fs, double max_hz, size_t np,
-                    double *psd, double *df_out)
+                    psy_arena *arena, double *psd, double *df_out)
 {
     size_t p = (size_t)order;
     if (order < 1 || n < 2 * p + 2 || np < 2) return PSY_E_TOO_SHORT;
-    double *f = malloc(n * sizeof *f), *b = malloc(n * sizeof *b);
-    double *a = calloc(p + 1, sizeof *a), *prev = calloc(p + 1, sizeof *prev);
-    if (!f || !b || !a || !prev) {
-        free(f), free(b), free(a), free(prev);
-        return PSY_E_NOMEM;
-    }
+    size_t mark = psy_arena_mark(arena);
+    double *f = psy_arena_array(arena, n, sizeof *f), *b = psy_arena_array(arena, n, sizeof *b);
+    double *a = psy_arena_array(arena, p + 1, sizeof *a), *prev = psy_arena_array(arena, p + 1, sizeof *prev);
+    if (!f || !b || !a || !prev) return PSY_E_NOMEM;
+    memset(a, 0, (p + 1) * sizeof *a);
+    memset(prev, 0, (p + 1) * sizeof *prev);
     double e = 0;
     for (size_t i = 0; i < n; i++) f[i] = b[i] = x[i], e += x[i] * x[i];
     e /= (double)n;
@@ -54,6 +53,6 @@ psy_status hrv_burg(const double *x, size_t n, int order, double fs, double max_
         psd[j] = m2 > 0 ? 2 * e / (fs * m2) : 0;
     }
     *df_out = df;
-    free(f), free(b), free(a), free(prev);
+    psy_arena_release(arena, mark);
     return PSY_OK;
 }

@@ -6,7 +6,6 @@
  * Identical templates (RR series are quantised by the beat detector's sampling rate) are merged
  * into one weighted point first. Memory O(N); time about N x (nodes on the query box's boundary). */
 #include <math.h>
-#include <stdlib.h>
 
 #include "hrv_internal.h"
 
@@ -129,15 +128,16 @@ static void sort_templates(const double *x, size_t d, size_t *o, size_t *tmp, si
 }
 
 /* Matches (self included) of each of the nt templates of length d into c. */
-static psy_status match_counts(const double *x, size_t nt, size_t d, double r, size_t *c)
+static psy_status match_counts(const double *x, size_t nt, size_t d, double r, psy_arena *a, size_t *c)
 {
-    size_t *order = malloc(nt * sizeof *order), *tmp = malloc(nt * sizeof *tmp);
-    size_t *uid = malloc(nt * sizeof *uid), *w = malloc(nt * sizeof *w);
-    double *u = malloc(nt * d * sizeof *u);
+    size_t mark = psy_arena_mark(a);
+    size_t *order = psy_arena_array(a, nt, sizeof *order), *tmp = psy_arena_array(a, nt, sizeof *tmp);
+    size_t *uid = psy_arena_array(a, nt, sizeof *uid), *w = psy_arena_array(a, nt, sizeof *w);
+    double *u = psy_arena_array(a, nt * d, sizeof *u);
     size_t max_nodes = 2 * (nt / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
-    tree t = {u, w, d, 0, malloc(nt * sizeof(size_t)), malloc(max_nodes * sizeof(node)), 0,
-              malloc(max_nodes * d * sizeof(double)), malloc(max_nodes * d * sizeof(double)),
-              malloc(nt * d * sizeof(double))};
+    tree t = {u, w, d, 0, psy_arena_array(a, nt, sizeof(size_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
+              psy_arena_array(a, max_nodes * d, sizeof(double)), psy_arena_array(a, max_nodes * d, sizeof(double)),
+              psy_arena_array(a, nt * d, sizeof(double))};
     psy_status st = PSY_E_NOMEM;
     if (order && tmp && uid && w && u && t.idx && t.nodes && t.lo && t.hi && t.pts) {
         /* merge identical templates */
@@ -163,27 +163,22 @@ static psy_status match_counts(const double *x, size_t nt, size_t d, double r, s
         for (size_t i = 0; i < nt; i++) c[i] = tmp[uid[i]];
         st = PSY_OK;
     }
-    free(order), free(tmp), free(uid), free(w), free(u);
-    free(t.idx), free(t.nodes), free(t.lo), free(t.hi), free(t.pts);
+    psy_arena_release(a, mark);
     return st;
 }
 
-psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, double *sampen, double *apen)
+psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, psy_arena *ar, double *sampen,
+                       double *apen)
 {
     *sampen = *apen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 2 || !(r >= 0)) return PSY_OK;
     size_t m = (size_t)m_in, nt = n - m + 1;
-    size_t *cm = malloc(nt * sizeof *cm), *cm1 = malloc(nt * sizeof *cm1);
-    if (!cm || !cm1) {
-        free(cm), free(cm1);
-        return PSY_E_NOMEM;
-    }
-    psy_status st = match_counts(x, nt, m, r, cm);
-    if (st == PSY_OK) st = match_counts(x, nt - 1, m + 1, r, cm1);
-    if (st != PSY_OK) {
-        free(cm), free(cm1);
-        return st;
-    }
+    size_t mark = psy_arena_mark(ar);
+    size_t *cm = psy_arena_array(ar, nt, sizeof *cm), *cm1 = psy_arena_array(ar, nt, sizeof *cm1);
+    if (!cm || !cm1) return PSY_E_NOMEM;
+    psy_status st = match_counts(x, nt, m, r, ar, cm);
+    if (st == PSY_OK) st = match_counts(x, nt - 1, m + 1, r, ar, cm1);
+    if (st != PSY_OK) return st;
     /* SampEn over the nt - 1 templates that have an (m + 1)-extension: B pairs of length m
      * (the matches with the last m-template removed), A pairs of length m + 1. */
     double b = 0, a = 0;
@@ -199,7 +194,7 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, double *sa
     for (size_t i = 0; i < nt; i++) phi_m += log((double)cm[i] / (double)nt);
     for (size_t i = 0; i + 1 < nt; i++) phi_m1 += log((double)cm1[i] / (double)(nt - 1));
     *apen = fabs(phi_m / (double)nt - phi_m1 / (double)(nt - 1));
-    free(cm), free(cm1);
+    psy_arena_release(ar, mark);
     return PSY_OK;
 }
 
@@ -207,27 +202,25 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, double *sa
  * m-templates within r, B = the fraction of pairs of the n - m (m + 1)-templates within r, both
  * with the strict distance < r, SampEn = -log(B / A). Richman & Moorman count both over the
  * n - m templates instead and compare with <= r (hrv_entropy). */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, double *sampen)
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, psy_arena *ar, double *sampen)
 {
     *sampen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 3 || !(r > 0)) return PSY_OK;
     size_t m = (size_t)m_in, nt = n - m + 1;
-    size_t *c = malloc(nt * sizeof *c);
+    size_t mark = psy_arena_mark(ar);
+    size_t *c = psy_arena_array(ar, nt, sizeof *c);
     if (!c) return PSY_E_NOMEM;
     double strict = nextafter(r, 0); /* |a - b| <= the double below r  <=>  |a - b| < r */
     double frac[2];
     for (size_t len = m; len <= m + 1; len++) {
         size_t k = n - len + 1;
-        psy_status st = match_counts(x, k, len, strict, c);
-        if (st != PSY_OK) {
-            free(c);
-            return st;
-        }
+        psy_status st = match_counts(x, k, len, strict, ar, c);
+        if (st != PSY_OK) return st;
         double within = 0;
         for (size_t i = 0; i < k; i++) within += (double)(c[i] - 1); /* self-match out */
         frac[len - m] = within / ((double)k * (double)(k - 1)); /* ordered pairs: twice each */
     }
-    free(c);
+    psy_arena_release(ar, mark);
     if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]);
     return PSY_OK;
 }

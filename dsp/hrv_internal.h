@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <fftw3.h>
+#include "arena.h"
 #include "psyphys/hrv.h"
 
 /* A cleaned NN series: n intervals (ms) ending at increasing times t (s). */
@@ -28,27 +29,42 @@ static inline int hrv_contiguous(const hrv_series *s, size_t i)
 /* Sets key k to NaN with a reason. */
 void hrv_na(psy_hrv_values *v, psy_hrv_key k, const char *reason);
 
-/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: 2 n doubles. */
-void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_hrv_values *v);
+/* A buffer kept by an analyser: it grows to the largest size asked. */
+typedef struct hrv_buf {
+    double *v;
+    size_t cap;
+} hrv_buf;
+
+/* b->v with room for n values (b->v kept when it has), NULL when out of memory. */
+double *hrv_buf_size(hrv_buf *b, size_t n);
+
+/* Every function below that takes an arena takes its scratch memory from it (released before
+ * it returns, unless it returns a buffer) and never calls malloc. */
+
+/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: 2 n doubles. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
+                           psy_hrv_values *v);
 
 /* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *v);
+psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
 /* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
  * match when the distance <= r, self-matches counted for ApEn only). O(n) memory; the pairs
- * are found through a grid of cells of width r, so time grows with the number of matches.
- * NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
+ * are counted with a k-d tree (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_entropy(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen,
+                       double *apen);
 
 /* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
  * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen);
 
 /* DFA slope over scales lo..hi (every integer) of x[0..n). min_var > 0: windows whose mean
  * squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2 scales
- * fit, or (min_var > 0) when a scale keeps no window. */
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var);
+ * fit, or (min_var > 0) when a scale keeps no window; also NaN with *st = PSY_E_NOMEM (else
+ * PSY_OK). */
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *a,
+               psy_status *st);
 
 /* Natural cubic spline through (t[i], y[i]) evaluated on t0 + k / fs, k = 0 .. m - 1, into out.
  * work: 3 n doubles. t increasing, n >= 2; beyond the knots the end values are held. */
@@ -75,46 +91,64 @@ void hrv_detrend_linear(double *z, size_t n);
 void hrv_bands(const double *psd, size_t np, double df, double min_hz, double duration_s,
                const psy_hrv_config *c, psy_hrv_values *v);
 
-/* A real-to-complex FFT of one size with its plan (FFTW_ESTIMATE, made only when the size
- * changes) and its buffers (fftw_malloc: the plan's alignment holds for every use). */
+/* A real-to-complex FFT of one size: its plan (FFTW_ESTIMATE, made under the library's planner
+ * lock: core/fft_plan.h) and its in-place buffer (fftw_malloc). */
 typedef struct hrv_fft {
-    size_t n;           /* transform size, 0 = none */
+    size_t n;            /* transform size */
     fftw_plan plan;
-    double *in;         /* n (in place: aliases out) */
-    fftw_complex *out;  /* n / 2 + 1 */
+    double *in;          /* n (in place: aliases out) */
+    fftw_complex *out;   /* n / 2 + 1 */
+    unsigned long used;  /* when last asked for (least recently used is replaced) */
 } hrv_fft;
 
-/* Makes f ready for size n. 1 on success, 0 when out of memory. */
-int hrv_fft_prepare(hrv_fft *f, size_t n);
-void hrv_fft_free(hrv_fft *f);
+/* The transforms an analyser keeps, by size: up to `cap` (default 8; the least recently used is
+ * replaced by a new size), so windows of a few lengths plan once. */
+typedef struct hrv_ffts {
+    hrv_fft *e;
+    size_t n, cap;
+    unsigned long clock;
+} hrv_ffts;
+
+/* The transform of size n, made when not kept (the only allocation). NULL when out of memory. */
+hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n);
+/* Room for at least cap sizes: none is replaced while fewer are in use. 1, or 0 (out of memory). */
+int hrv_ffts_hold(hrv_ffts *c, size_t cap);
+/* Frees the transforms larger than max_n. */
+void hrv_ffts_trim(hrv_ffts *c, size_t max_n);
+void hrv_ffts_free(hrv_ffts *c);
 
 /* Welch PSD of x[0..n) sampled at fs: Hann segments of seg samples (<= n), each first detrended
  * (seg_detrend 0 none, 1 mean, 2 line), overlap fraction,
- * FFT length nfft >= seg (zero padding), density scaling, one-sided. psd gets nfft / 2 + 1
- * values at f = i fs / nfft. Returns the number of values, 0 when out of memory. psd:
- * caller-sized (nfft / 2 + 1). */
+ * FFT length nfft >= seg (zero padding; fft: the transform of that size), density scaling,
+ * one-sided. psd gets nfft / 2 + 1 values at f = i fs / nfft. Returns the number of values, 0
+ * when fft is NULL. psd: caller-sized (nfft / 2 + 1). */
 size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
                  int seg_detrend, hrv_fft *fft, double *psd);
+
+/* The number of frequencies of the fast Lomb periodogram of a series spanning span_s (df = 1 /
+ * (ofac span_s) up to max_hz; 0: none), and the FFT length for nf of them (hrv_lomb). */
+size_t hrv_lomb_grid_count(double span_s, double ofac, double max_hz);
+size_t hrv_lomb_fft_size(size_t nf);
 
 /* Lomb-Scargle PSD (ms²/Hz, scaled so that its integral is the variance) of x at uneven times t
  * (mean already removed), at f = i df for i = 0 .. *np - 1 (psd[0] = 0), df = 1 / (ofac T), up to
  * max_hz. Fast algorithm of Press & Rybicki 1989: the trigonometric sums come from two FFTs of
  * the data spread ("extirpolated") onto a regular grid by 4-point Lagrange weights.
- * *psd is allocated here (free()). PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
+ * psd->v gets the values. PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
 psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
-                    hrv_fft *fft, double **psd, size_t *np, double *df);
+                    hrv_ffts *ffts, psy_arena *a, hrv_buf *psd, size_t *np, double *df);
 
 /* PCST's Lomb periodogram (dsp/hrv_lomb_pcst.c): P(f) of x (mean removed, ms) at uneven times
  * t (s) for f = k / 1024 Hz, k = 0 .. *np - 1 up to max_hz (psd[0] = 0), unnormalised, in ms²
- * and summed x df as PCST does. *psd is allocated here (free()). PSY_OK, PSY_E_NOMEM,
- * PSY_E_TOO_SHORT (n < 3). */
-psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, double **psd,
-                         size_t *np, double *df);
+ * and summed x df as PCST does. psd->v gets the values. PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT
+ * (n < 3). */
+psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, psy_arena *a,
+                         hrv_buf *psd, size_t *np, double *df);
 
 /* Burg AR spectrum of order `order` of x[0..n) (mean removed) sampled at fs: np values of the
  * one-sided PSD (ms²/Hz) at f = i df, df = max_hz / (np - 1). PSY_OK, PSY_E_TOO_SHORT (n < 2 order
  * + 2), PSY_E_NOMEM. */
 psy_status hrv_burg(const double *x, size_t n, int order, double fs, double max_hz, size_t np,
-                    double *psd, double *df);
+                    psy_arena *a, double *psd, double *df);
 
 #endif

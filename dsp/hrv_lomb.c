@@ -3,7 +3,6 @@
  * from two real FFTs of the data spread onto a regular grid (4-point Lagrange "extirpolation"),
  * with at least 4 grid points per period at the highest frequency (2 max_hz). */
 #include <math.h>
-#include <stdlib.h>
 
 #include "hrv_internal.h"
 
@@ -45,26 +44,33 @@ static size_t fft_size(size_t n)
     return best;
 }
 
-psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
-                    hrv_fft *fft, double **psd, size_t *np, double *df_out)
+size_t hrv_lomb_grid_count(double span_s, double ofac, double max_hz)
 {
-    *psd = NULL;
+    return span_s > 0 ? (size_t)floor(max_hz / (1.0 / (ofac * span_s)) + 1e-9) : 0;
+}
+
+size_t hrv_lomb_fft_size(size_t nf)
+{
+    return fft_size(8 * nf); /* 2 nf <= m / 4 */
+}
+
+psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
+                    hrv_ffts *ffts, psy_arena *a, hrv_buf *psd, size_t *np, double *df_out)
+{
     *np = 0;
     if (n < 3) return PSY_E_TOO_SHORT;
     double t0 = t[0], span = t[n - 1] - t[0];
     if (!(span > 0)) return PSY_E_TOO_SHORT;
     double df = 1.0 / (ofac * span);
-    size_t nf = (size_t)floor(max_hz / df + 1e-9);
+    size_t nf = hrv_lomb_grid_count(span, ofac, max_hz);
     if (nf < 1) return PSY_E_TOO_SHORT;
-    size_t m = fft_size(8 * nf); /* 2 nf <= m / 4 */
-    if (!hrv_fft_prepare(fft, m)) return PSY_E_NOMEM;
-    double *out = calloc(nf + 1, sizeof *out);
-    double *cs = malloc(2 * (nf + 1) * sizeof *cs);
-    if (!out || !cs) {
-        free(out);
-        free(cs);
-        return PSY_E_NOMEM;
-    }
+    size_t m = hrv_lomb_fft_size(nf);
+    hrv_fft *fft = hrv_ffts_get(ffts, m);
+    double *out = hrv_buf_size(psd, nf + 1);
+    size_t mark = psy_arena_mark(a);
+    double *cs = psy_arena_array(a, 2 * (nf + 1), sizeof *cs);
+    if (!fft || !out || !cs) return PSY_E_NOMEM;
+    out[0] = 0;
     /* u = (t - t0) df m: grid index k of the transform is frequency k df. */
     double scale = df * (double)m;
     for (size_t i = 0; i < m; i++) fft->in[i] = 0;
@@ -91,8 +97,7 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
         double p = 0.5 * ((den > 0 ? ct * ct / den : 0) + (nd - den > 0 ? st * st / (nd - den) : 0));
         out[k] = 2 * p * span / nd; /* ms²/Hz: the integral over f is the variance */
     }
-    free(cs);
-    *psd = out;
+    psy_arena_release(a, mark);
     *np = nf + 1;
     *df_out = df;
     return PSY_OK;

@@ -11,7 +11,6 @@
  * call after the first. The squares' sums use sum cos² = n / 2 + hypot(C2, S2) / 2, which is the
  * same quantity at tau. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "hrv_internal.h"
 
@@ -21,21 +20,18 @@
 
 #define PCST_LOMB_GRID_HZ (1.0 / 1024.0)
 
-psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, double **psd,
-                         size_t *np, double *df_out)
+psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_hz, psy_arena *a,
+                         hrv_buf *psd, size_t *np, double *df_out)
 {
-    *psd = NULL;
     *np = 0;
     if (n < 3) return PSY_E_TOO_SHORT;
     size_t nf = (size_t)floor(max_hz / PCST_LOMB_GRID_HZ + 1e-9);
     if (nf < 1) return PSY_E_TOO_SHORT;
-    double *out = calloc(nf + 1, sizeof *out);
-    double *rot = malloc(4 * n * sizeof *rot); /* cos, sin of theta; cos, sin of k theta */
-    if (!out || !rot) {
-        free(out);
-        free(rot);
-        return PSY_E_NOMEM;
-    }
+    double *out = hrv_buf_size(psd, nf + 1);
+    size_t mark = psy_arena_mark(a);
+    double *rot = psy_arena_array(a, 4 * n, sizeof *rot); /* cos, sin of theta; cos, sin of k theta */
+    if (!out || !rot) return PSY_E_NOMEM;
+    out[0] = 0;
     double *c1 = rot, *s1 = rot + n, *ck = rot + 2 * n, *sk = rot + 3 * n;
     for (size_t j = 0; j < n; j++) {
         /* the periodogram does not depend on the time origin: t - t[0] keeps the angles small */
@@ -66,8 +62,7 @@ psy_status hrv_lomb_pcst(const double *t, const double *x, size_t n, double max_
         double eps = 1e-12 * (double)n;
         out[k] = (den_c > eps ? ct * ct / den_c : 0) + (den_s > eps ? st * st / den_s : 0);
     }
-    free(rot);
-    *psd = out;
+    psy_arena_release(a, mark);
     *np = nf + 1;
     *df_out = PCST_LOMB_GRID_HZ;
     return PSY_OK;

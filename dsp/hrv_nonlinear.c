@@ -1,7 +1,6 @@
 /* Nonlinear HRV: Poincaré SD1/SD2 (Brennan et al. 2001, from SDSD and SDNN), SampEn/ApEn
  * (hrv_entropy.c) and detrended fluctuation analysis (Peng et al. 1995). */
 #include <math.h>
-#include <stdlib.h>
 
 #include "hrv_internal.h"
 
@@ -30,11 +29,17 @@ static double residual_ms(const double *y, size_t s)
     return rss / (double)s;
 }
 
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var)
+double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *arena,
+               psy_status *st)
 {
+    *st = PSY_OK;
     if (lo < 2 || hi < lo || n < 4) return NAN;
-    double *y = malloc(n * sizeof *y);
-    if (!y) return NAN;
+    size_t mark = psy_arena_mark(arena);
+    double *y = psy_arena_array(arena, n, sizeof *y);
+    if (!y) {
+        *st = PSY_E_NOMEM;
+        return NAN;
+    }
     double mean = 0;
     for (size_t i = 0; i < n; i++) mean += x[i];
     mean /= (double)n;
@@ -60,13 +65,13 @@ double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double mi
         sx += ls, sy += lf, sxx += ls * ls, sxy += ls * lf;
         k++;
     }
-    free(y);
+    psy_arena_release(arena, mark);
     if (k < 2 || empty_scale) return NAN;
     double kd = (double)k;
     return (kd * sxy - sx * sy) / (kd * sxx - sx * sx);
 }
 
-psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *v)
+psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v)
 {
     double sdnn = v->v[PSY_HRV_SDNN_MS], sdsd = v->v[PSY_HRV_SDSD_MS];
     if (s->n < 3 || isnan(sdnn) || isnan(sdsd)) {
@@ -105,9 +110,9 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
         hrv_na(v, PSY_HRV_APEN, "fewer NN intervals than min_nonlinear_nn");
     } else {
         double se, ae;
-        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, &se, &ae);
+        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, a, &se, &ae);
         if (st == PSY_OK && c->sampen_pcst)
-            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, &se);
+            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, a, &se);
         if (st != PSY_OK) return st;
         if (isnan(se)) hrv_na(v, PSY_HRV_SAMPEN, "no template matches of length m + 1");
         else v->v[PSY_HRV_SAMPEN] = se;
@@ -118,19 +123,21 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_hrv_v
     int hi2 = c->dfa2_max > 0 ? c->dfa2_max : (int)((s->n + 1) / 10);
     int his[2] = {c->dfa1_max, hi2}, los[2] = {c->dfa1_min, c->dfa2_min};
     psy_hrv_key keys[2] = {PSY_HRV_DFA_ALPHA1, PSY_HRV_DFA_ALPHA2};
-    for (int a = 0; a < 2; a++) {
-        int need_fixed = a == 0 || c->dfa2_max > 0;
+    for (int k = 0; k < 2; k++) {
+        int need_fixed = k == 0 || c->dfa2_max > 0;
         if (s->n < c->min_nonlinear_nn) {
-            hrv_na(v, keys[a], "fewer NN intervals than min_nonlinear_nn");
+            hrv_na(v, keys[k], "fewer NN intervals than min_nonlinear_nn");
             continue;
         }
-        if (his[a] < los[a] + 1 || (need_fixed && s->n < (size_t)c->dfa_min_windows * (size_t)his[a])) {
-            hrv_na(v, keys[a], "fewer intervals than dfa_min_windows x the largest DFA scale");
+        if (his[k] < los[k] + 1 || (need_fixed && s->n < (size_t)c->dfa_min_windows * (size_t)his[k])) {
+            hrv_na(v, keys[k], "fewer intervals than dfa_min_windows x the largest DFA scale");
             continue;
         }
-        double alpha = hrv_dfa(s->nn, s->n, los[a], his[a], c->dfa_overlap, c->dfa_min_variance);
-        if (isnan(alpha)) hrv_na(v, keys[a], "DFA fluctuation undefined (flat series?)");
-        else v->v[keys[a]] = alpha;
+        psy_status st;
+        double alpha = hrv_dfa(s->nn, s->n, los[k], his[k], c->dfa_overlap, c->dfa_min_variance, a, &st);
+        if (st != PSY_OK) return st;
+        if (isnan(alpha)) hrv_na(v, keys[k], "DFA fluctuation undefined (flat series?)");
+        else v->v[keys[k]] = alpha;
     }
     return PSY_OK;
 }

@@ -1,15 +1,27 @@
 /* HRV time domain: statistics of the NN intervals and of their successive differences, the
  * geometric measures (HTI, TINN) and the windowed SDANN / SDNN index (Task Force 1996). */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hrv_internal.h"
 
-static int cmp_double(const void *a, const void *b)
+/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
+ * malloc, and an analyser that has its buffers must not. */
+static void sort_doubles(double *v, size_t n, double *tmp)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    double *src = v, *dst = tmp;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }
+        double *swap = src;
+        src = dst, dst = swap;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
 }
 
 /* Quantile q of sorted v[0..n), linear between order statistics (numpy's default). */
@@ -37,17 +49,18 @@ static void mean_sd(const double *x, size_t n, double *mean, double *sd)
  * bins = arange(0, max + b, b): the last edge closes the last bin). TINN: the triangle q with
  * q(N) = q(M) = 0 and its apex at the modal bin, fitted by least squares over all bins (Task
  * Force 1996); the two sides are independent, so each is minimised on its own, in O(bins). */
-static void geometric(const double *nn, size_t n, double b, double max_nn, psy_hrv_values *v)
+static psy_status geometric(const double *nn, size_t n, double b, double max_nn, psy_arena *a,
+                            psy_hrv_values *v)
 {
     size_t n_edges = (size_t)ceil((max_nn + b) / b);
     if (n_edges < 2) n_edges = 2;
     size_t nb = n_edges - 1;
-    double *d = calloc(nb, sizeof *d);
-    if (!d) {
-        hrv_na(v, PSY_HRV_HTI, "out of memory");
-        hrv_na(v, PSY_HRV_TINN_MS, "out of memory");
-        return;
-    }
+    size_t mark = psy_arena_mark(a);
+    double *d = psy_arena_array(a, nb, sizeof *d);
+    double *s0 = psy_arena_array(a, 3 * (nb + 1), sizeof *s0);
+    if (!d || !s0) return PSY_E_NOMEM;
+    memset(d, 0, nb * sizeof *d);
+    s0[0] = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k = (size_t)floor(nn[i] / b);
         if (k >= nb) k = nb - 1;
@@ -61,13 +74,8 @@ static void geometric(const double *nn, size_t n, double b, double max_nn, psy_h
     /* Each side's squared error from prefix sums of d, k d and d² (O(bins), not O(bins²)):
      * left, N = nl < xm: q(k) = y (k - nl) / L for nl <= k < xm, L = xm - nl, 0 below;
      * right, M = mr > xm: q(k) = y (mr - k) / R for xm < k < mr, R = mr - xm, 0 from mr on. */
-    double *s0 = calloc(3 * (nb + 1), sizeof *s0);
-    if (!s0) {
-        free(d);
-        hrv_na(v, PSY_HRV_TINN_MS, "out of memory");
-        return;
-    }
     double *s1 = s0 + nb + 1, *s2 = s1 + nb + 1;
+    s1[0] = s2[0] = 0;
     for (size_t k = 0; k < nb; k++) {
         s0[k + 1] = s0[k] + d[k];
         s1[k + 1] = s1[k] + (double)k * d[k];
@@ -89,9 +97,9 @@ static void geometric(const double *nn, size_t n, double b, double max_nn, psy_h
         double e = (s2[nb] - s2[xm + 1]) - 2 * y / R * dk + y * y / (R * R) * kk;
         if (e < best_r) best_r = e, mr_best = mr;
     }
-    free(s0);
     v->v[PSY_HRV_TINN_MS] = (double)(mr_best - nl_best) * b;
-    free(d);
+    psy_arena_release(a, mark);
+    return PSY_OK;
 }
 
 /* |dNN| past x ms: a difference within 1 ns of x is x itself (the float noise of intervals
@@ -168,21 +176,25 @@ static void sdann(const hrv_series *s, const psy_hrv_config *c, double *pos, psy
     else hrv_na(v, PSY_HRV_SDNNI_MS, "no SDANN window holds 2 intervals");
 }
 
-void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_hrv_values *v)
+psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
+                           psy_hrv_values *v)
 {
     size_t n = s->n;
     if (n == 0) {
         for (int k = PSY_HRV_MEAN_NN_MS; k <= PSY_HRV_SDNNI_MS; k++)
             hrv_na(v, (psy_hrv_key)k, "no NN intervals");
-        return;
+        return PSY_OK;
     }
+    size_t mark = psy_arena_mark(a);
+    double *tmp = psy_arena_array(a, n, sizeof *tmp);
+    if (!tmp) return PSY_E_NOMEM;
     double mean, sd;
     mean_sd(s->nn, n, &mean, &sd);
     v->v[PSY_HRV_MEAN_NN_MS] = mean;
     v->v[PSY_HRV_MEAN_HR_BPM] = 60000.0 / mean;
     double *sorted = work;
     memcpy(sorted, s->nn, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_double);
+    sort_doubles(sorted, n, tmp);
     double med = quantile(sorted, n, 0.5);
     v->v[PSY_HRV_MEDIAN_NN_MS] = med;
     v->v[PSY_HRV_MIN_NN_MS] = sorted[0];
@@ -192,7 +204,8 @@ void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work,
     v->v[PSY_HRV_IQR_NN_MS] = quantile(sorted, n, 0.75) - quantile(sorted, n, 0.25);
     double *dev = work + n;
     for (size_t i = 0; i < n; i++) dev[i] = fabs(s->nn[i] - med);
-    qsort(dev, n, sizeof *dev, cmp_double);
+    sort_doubles(dev, n, tmp);
+    psy_arena_release(a, mark);
     v->v[PSY_HRV_MAD_NN_MS] = 1.4826 * quantile(dev, n, 0.5); /* scaled MAD: SD for normal data */
 
     if (n < 2) {
@@ -240,8 +253,9 @@ void hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work,
     if (s->duration_s < c->min_geometric_s) {
         hrv_na(v, PSY_HRV_HTI, "shorter than the minimum for geometric measures (min_geometric_s)");
         hrv_na(v, PSY_HRV_TINN_MS, "shorter than the minimum for geometric measures (min_geometric_s)");
-    } else {
-        geometric(s->nn, n, c->hist_bin_ms, sorted[n - 1], v);
+    } else if (geometric(s->nn, n, c->hist_bin_ms, sorted[n - 1], a, v) != PSY_OK) {
+        return PSY_E_NOMEM;
     }
     sdann(s, c, work, v);
+    return PSY_OK;
 }

@@ -1,43 +1,82 @@
-/* FFTW plan holder and the Welch periodogram (Welch 1967; scaling as scipy.signal.welch with
- * scaling='density': one-sided, divided by fs x sum(w²)). */
+/* The FFT plans an analyser keeps, and the Welch periodogram (Welch 1967; scaling as
+ * scipy.signal.welch with scaling='density': one-sided, divided by fs x sum(w²)). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fft_plan.h"
 #include "hrv_internal.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
 
-int hrv_fft_prepare(hrv_fft *f, size_t n)
+#define DEFAULT_SIZES 8
+
+static void fft_free(hrv_fft *f)
 {
-    if (f->n == n) return 1;
-    hrv_fft_free(f);
-    if (n > (size_t)1 << 30) return 0;
-    /* in place: the real input shares the complex output's memory */
-    f->out = fftw_malloc((n / 2 + 1) * sizeof *f->out);
-    f->in = (double *)f->out;
-    if (!f->out) {
-        hrv_fft_free(f);
-        return 0;
-    }
-    f->plan = fftw_plan_dft_r2c_1d((int)n, f->in, f->out, FFTW_ESTIMATE);
-    if (!f->plan) {
-        hrv_fft_free(f);
-        return 0;
-    }
-    f->n = n;
+    psy_fft_destroy(f->plan);
+    fftw_free(f->out);
+    memset(f, 0, sizeof *f);
+}
+
+int hrv_ffts_hold(hrv_ffts *c, size_t cap)
+{
+    if (cap <= c->cap) return 1;
+    hrv_fft *e = realloc(c->e, cap * sizeof *e);
+    if (!e) return 0;
+    c->e = e;
+    c->cap = cap;
     return 1;
 }
 
-void hrv_fft_free(hrv_fft *f)
+hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n)
 {
-    if (f->plan) fftw_destroy_plan(f->plan);
-    fftw_free(f->out);
-    f->plan = NULL;
-    f->in = NULL;
-    f->out = NULL;
-    f->n = 0;
+    c->clock++;
+    for (size_t k = 0; k < c->n; k++)
+        if (c->e[k].n == n) {
+            c->e[k].used = c->clock;
+            return &c->e[k];
+        }
+    if (n < 1 || n > (size_t)1 << 30 || !hrv_ffts_hold(c, DEFAULT_SIZES)) return NULL;
+    hrv_fft *f;
+    if (c->n < c->cap) {
+        f = &c->e[c->n++];
+    } else { /* replace the least recently used size */
+        f = &c->e[0];
+        for (size_t k = 1; k < c->n; k++)
+            if (c->e[k].used < f->used) f = &c->e[k];
+        fft_free(f);
+    }
+    memset(f, 0, sizeof *f);
+    /* in place: the real input shares the complex output's memory */
+    f->out = fftw_malloc((n / 2 + 1) * sizeof *f->out);
+    f->in = (double *)f->out;
+    f->plan = f->out ? psy_fft_plan_r2c(n, f->in, f->out) : NULL;
+    if (!f->plan) { /* the slot stays, empty, and matches no size */
+        fft_free(f);
+        return NULL;
+    }
+    f->n = n;
+    f->used = c->clock;
+    return f;
+}
+
+void hrv_ffts_trim(hrv_ffts *c, size_t max_n)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        if (c->e[k].n > max_n) fft_free(&c->e[k]);
+        else c->e[kept++] = c->e[k];
+    }
+    c->n = kept;
+}
+
+void hrv_ffts_free(hrv_ffts *c)
+{
+    for (size_t k = 0; k < c->n; k++) fft_free(&c->e[k]);
+    free(c->e);
+    memset(c, 0, sizeof *c);
 }
 
 /* Removes the mean (kind 1) or the least-squares line (kind 2) from v[0..n). */
@@ -58,7 +97,7 @@ static void detrend_segment(double *v, size_t n, int kind)
 size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
                  int seg_detrend, hrv_fft *fft, double *psd)
 {
-    if (!hrv_fft_prepare(fft, nfft)) return 0;
+    if (!fft || fft->n != nfft) return 0;
     size_t noverlap = (size_t)floor((double)seg * overlap);
     if (noverlap >= seg) noverlap = seg - 1;
     size_t step = seg - noverlap, n_seg = (n - seg) / step + 1, np = nfft / 2 + 1;

@@ -4,11 +4,9 @@
 #include <string.h>
 
 #include "biquad.h"
-#include "small_median.h"
 #include "psyphys/resp.h"
 
 #define QUEUE 64
-#define LEVELS 8 /* median amplitude of the last 8 breaths */
 
 typedef struct extreme {
     int64_t at;
@@ -17,18 +15,20 @@ typedef struct extreme {
 
 struct psy_resp_detector {
     psy_resp_config cfg;
-    psy_biquad hp, lp;
+    psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where peaks are placed */
     double power_alpha;     /* 1 / (10 s in samples) */
+    int64_t delay_band, delay_raw; /* group delays at 15 /min (samples), taken off the times */
     int64_t n;              /* samples consumed */
     int restart;            /* the next valid sample restarts the filters */
     int seeking;            /* +1 a peak (after a trough), -1 a trough, 0 not yet started */
     extreme track;          /* the extreme since the last confirmed one */
-    double power;           /* running mean of y^2 (10 s), to size the first breaths */
+    double power;           /* running mean of y^2 (10 s, samples capped): sizes the breaths */
     int64_t since_start;    /* samples since the filters (re)started */
+    int64_t start;          /* the sample they (re)started at */
     int have_trough, have_peak;
     extreme trough, peak;   /* the breath being assembled */
-    double amp[LEVELS];
-    int n_amp, next_amp;
+    extreme top;            /* the low-passed maximum from the breath's trough on */
+    extreme top_after;      /* the same from the trough being tracked on (the next breath's) */
     psy_breath queue[QUEUE];
     int head, count;
     int finished;
@@ -36,7 +36,7 @@ struct psy_resp_detector {
 
 psy_resp_config psy_resp_config_default(double rate_hz)
 {
-    psy_resp_config c = {rate_hz, 0.05, 3.0, 0.5, 0.3};
+    psy_resp_config c = {rate_hz, 0.02, 1.0, 0.3, 0.3};
     return c;
 }
 
@@ -53,7 +53,12 @@ static void configure(psy_resp_detector *d)
     const psy_resp_config *c = &d->cfg;
     psy_biquad_highpass(&d->hp, c->band_low_hz, c->rate_hz);
     psy_biquad_lowpass(&d->lp, fmin(c->band_high_hz, 0.45 * c->rate_hz), c->rate_hz);
+    psy_biquad_lowpass(&d->lp_raw, fmin(c->band_high_hz, 0.45 * c->rate_hz), c->rate_hz);
     d->power_alpha = 1.0 / (10.0 * c->rate_hz);
+    double f = fmin(0.25, 0.5 * c->band_high_hz);
+    d->delay_band = llround(psy_biquad_group_delay(&d->hp, f, c->rate_hz) +
+                            psy_biquad_group_delay(&d->lp, f, c->rate_hz));
+    d->delay_raw = llround(psy_biquad_group_delay(&d->lp_raw, f, c->rate_hz));
 }
 
 psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out)
@@ -79,41 +84,40 @@ void psy_resp_detector_reset(psy_resp_detector *d)
     d->restart = 1;
 }
 
-static double median_amplitude(const psy_resp_detector *d)
+/* The typical breath's size: a sinusoid's peak-to-trough (2.8 rms) over the last 10 s of the
+ * band-passed signal. It follows the signal itself, not the breaths accepted so far, so it comes
+ * down within seconds when breathing turns shallow (an amplitude learnt from deep breaths kept
+ * rejecting the shallow ones that followed: MARSH's impedance records lost 36-157 s of breaths). */
+static double breath_scale(const psy_resp_detector *d)
 {
-    return psy_small_median(d->amp, d->n_amp);
+    return 2.8 * sqrt(d->power);
 }
 
 /* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
- * (then the deeper trough starts the breath still being assembled). */
+ * (then the deeper trough starts the breath still being assembled, or the breath goes on). */
 static void close_breath(psy_resp_detector *d, extreme t)
 {
     if (!d->have_trough || !d->have_peak) {
         d->trough = t, d->have_trough = 1, d->have_peak = 0;
+        d->top = d->top_after;
         return;
     }
     double amp = d->peak.value - 0.5 * (d->trough.value + t.value);
-    if (d->n_amp && amp < d->cfg.min_amplitude * median_amplitude(d)) {
-        if (t.value < d->trough.value) d->trough = t;
+    if (amp < d->cfg.min_amplitude * breath_scale(d)) {
+        if (t.value < d->trough.value) d->trough = t, d->top = d->top_after;
+        else if (d->top_after.value > d->top.value) d->top = d->top_after;
         d->have_peak = 0;
         return;
     }
     psy_breath *b = &d->queue[(d->head + d->count) % QUEUE];
-    *b = (psy_breath){d->trough.at, d->peak.at, t.at, amp};
+    int64_t onset = d->trough.at - d->delay_band, end = t.at - d->delay_band, peak = d->top.at - d->delay_raw;
+    if (onset < d->start) onset = d->start;
+    peak = peak <= onset ? onset + 1 : peak >= end ? end - 1 : peak;
+    *b = (psy_breath){onset, peak, end, amp};
     d->count++;
-    d->amp[d->next_amp] = amp;
-    d->next_amp = (d->next_amp + 1) % LEVELS;
-    if (d->n_amp < LEVELS) d->n_amp++;
     d->trough = t;
+    d->top = d->top_after;
     d->have_peak = 0;
-}
-
-/* How far the signal must come back from an extreme to confirm it: a share of the median breath
- * amplitude, or of a sinusoid's peak-to-trough (2.8 rms) until four breaths are known. */
-static double prominence(const psy_resp_detector *d)
-{
-    double scale = d->n_amp >= 4 ? median_amplitude(d) : 2.8 * sqrt(d->power);
-    return d->cfg.hysteresis * scale;
 }
 
 static void step(psy_resp_detector *d, double x)
@@ -128,17 +132,29 @@ static void step(psy_resp_detector *d, double x)
     if (d->restart) {
         psy_biquad_settle(&d->hp, x);
         psy_biquad_settle(&d->lp, 0.0);
+        psy_biquad_settle(&d->lp_raw, x);
         d->restart = 0;
         d->since_start = 0;
+        d->start = d->n;
         d->power = 0;
     }
     double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
+    extreme z = {d->n, psy_biquad_step(&d->lp_raw, x)};
     int64_t at = d->n++;
-    d->power += (y * y - d->power) * d->power_alpha;
-    double delta = prominence(d);
+    /* each sample counts up to (2 rms)^2 once the first 2 s have set the level: a sinusoid's
+     * peak is 1.4 rms, so a deeper breath raises the level, while a movement artefact's step
+     * (thousands of times the breathing power) cannot hold it up for the minute its high-pass
+     * response lasts */
+    double y2 = d->since_start < (int64_t)(2.0 * d->cfg.rate_hz) ? y * y : fmin(y * y, 4.0 * d->power);
+    d->power += (y2 - d->power) * d->power_alpha;
+    double delta = d->cfg.hysteresis * breath_scale(d);
+    /* the end of inspiration is the maximum of the low-passed signal between the breath's
+     * troughs: the high-pass tilts a breath's plateau and moves its band-passed peak */
+    if (z.value > d->top_after.value) d->top_after = z;
     if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
         if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
         d->track = (extreme){at, y};
+        d->top_after = z;
         d->seeking = -1;
         return;
     }
@@ -150,8 +166,11 @@ static void step(psy_resp_detector *d, double x)
             d->track = (extreme){at, y};
         }
     } else {
-        if (y < d->track.value) d->track = (extreme){at, y};
-        else if (y > d->track.value + delta) { /* the trough is confirmed */
+        if (y < d->track.value) { /* a new trough candidate: what came before is this breath's */
+            d->track = (extreme){at, y};
+            if (d->top_after.value > d->top.value) d->top = d->top_after;
+            d->top_after = z;
+        } else if (y > d->track.value + delta) { /* the trough is confirmed */
             close_breath(d, d->track);
             d->seeking = +1;
             d->track = (extreme){at, y};

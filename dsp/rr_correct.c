@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "psyphys/rr.h"
+#include "lower_bound.h"
 
 psy_rr_config psy_rr_config_default(void)
 {
@@ -46,18 +47,6 @@ static double quantile(const double *v, size_t n, double q)
     return k + 1 < n ? v[k] + f * (v[k + 1] - v[k]) : v[k];
 }
 
-/* Position of v in the sorted array a[0..n) (first index with a[k] >= v). */
-static size_t lower_bound(const double *a, size_t n, double v)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a[mid] < v) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /* Sliding statistic of x over windows of w: median (kind 0) or quartile deviation (kind 1).
  * The window only moves forward, so a sorted copy of it is kept up to date by one removal and
  * one insertion per step instead of a sort. */
@@ -68,11 +57,11 @@ static void sliding(const double *x, size_t n, size_t w, int kind, double *sorte
         size_t lo, hi;
         window(i, n, w, &lo, &hi);
         for (; cur_lo < lo; cur_lo++, m--) {
-            size_t k = lower_bound(sorted, m, x[cur_lo]);
+            size_t k = psy_lower_bound(sorted, m, x[cur_lo]);
             memmove(sorted + k, sorted + k + 1, (m - k - 1) * sizeof *sorted);
         }
         for (; cur_hi < hi; cur_hi++, m++) {
-            size_t k = lower_bound(sorted, m, x[cur_hi]);
+            size_t k = psy_lower_bound(sorted, m, x[cur_hi]);
             memmove(sorted + k + 1, sorted + k, (m - k) * sizeof *sorted);
             sorted[k] = x[cur_hi];
         }

@@ -85,7 +85,7 @@ grep -q '"max_corrected_pct":null' "$TMP/ectpflat" || fail "hrv --preset pcst: t
 
 # --- breathing rate (psy_breath_rate_over): whole breaths spanning >= 30 s, >= 3 of them. The
 # summary line is the segments table's first row; 20-s windows are n/a with the reason.
-summary_rate=$(sed -n "s/.*breath  'RSP': 38 breaths, \([0-9.]*\) \/min\$/\1/p" "$TMP/demo.out")
+summary_rate=$(sed -n "s/.*breath  'RSP': [0-9]* breaths, \([0-9.]*\) \/min\$/\1/p" "$TMP/demo.out")
 [ "$summary_rate" = "$(printf '%.1f' "$(col resp_rate_per_min "$TMP/demo/${S}_segments.tsv" 1)")" ] ||
     fail "breath rate: summary '$summary_rate', table $(col resp_rate_per_min "$TMP/demo/${S}_segments.tsv" 1)"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:20 -o "$TMP/w20"

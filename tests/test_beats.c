@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,10 +207,25 @@ static void test_rr_channel_with_dropped_beats(void **state)
     psy_reader_close(r);
 }
 
+/* The beats table's `corrected`: an artefact's own interval, and the next one unless the artefact
+ * was a missed beat (its inserted beat splits only its own interval). */
+static void test_interval_corrected(void **state)
+{
+    (void)state;
+    assert_false(psy_beat_interval_corrected(PSY_BEAT_NORMAL, 0, PSY_BEAT_ECTOPIC));
+    assert_false(psy_beat_interval_corrected(PSY_BEAT_NORMAL, 1, PSY_BEAT_NORMAL));
+    assert_false(psy_beat_interval_corrected(PSY_BEAT_NORMAL, 1, PSY_BEAT_MISSED));
+    for (int c = PSY_BEAT_ECTOPIC; c < PSY_BEAT_CLASS_COUNT; c++) {
+        assert_true(psy_beat_interval_corrected((psy_beat_class)c, 0, PSY_BEAT_NORMAL));
+        if (c != PSY_BEAT_MISSED) assert_true(psy_beat_interval_corrected(PSY_BEAT_NORMAL, 1, (psy_beat_class)c));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_leads),
                                        cmocka_unit_test(test_rr_channel),
-                                       cmocka_unit_test(test_rr_channel_with_dropped_beats)};
+                                       cmocka_unit_test(test_rr_channel_with_dropped_beats),
+                                       cmocka_unit_test(test_interval_corrected)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

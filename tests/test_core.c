@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "reader_impl.h"
 
 static void test_type_inference(void **state)
@@ -252,12 +253,43 @@ static void test_provenance_files(void **state)
     psy_source_close(m);
 }
 
+/* The scratch arena: a stack whose overflow blocks are freed when released (a call holds what
+ * it uses at once, not all it took), merged into one block at settle up to a limit. */
+static void test_arena(void **state)
+{
+    (void)state;
+    psy_arena a = {0};
+    psy_arena_reset(&a);
+    void *p = psy_arena_alloc(&a, 100);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % 64, 0);
+    size_t mark = psy_arena_mark(&a);
+    for (int k = 0; k < 10; k++) assert_non_null(psy_arena_array(&a, 1000, sizeof(double)));
+    assert_non_null(a.extra);
+    psy_arena_release(&a, mark);
+    assert_non_null(a.extra); /* the first block, taken before the mark */
+    assert_int_equal(a.top, mark);
+    psy_arena_release(&a, 0);
+    assert_null(a.extra);
+    assert_int_equal(psy_arena_high(&a), 128 + 10 * 8000);
+    assert_int_equal(psy_arena_settle(&a, 1000), 1); /* deeper than the limit: not kept */
+    assert_int_equal(a.cap, 0);
+    assert_int_equal(psy_arena_settle(&a, 1 << 20), 1);
+    assert_true(a.cap >= 128 + 10 * 8000);
+    psy_arena_reset(&a);
+    unsigned char *base = a.base;
+    assert_ptr_equal(psy_arena_alloc(&a, 8000), base); /* the kept block */
+    assert_null(a.extra);
+    assert_null(psy_arena_array(&a, SIZE_MAX / 2, 2)); /* overflow */
+    psy_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type_inference), cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_eda_units),      cmocka_unit_test(test_reader_core),
         cmocka_unit_test(test_numbers),        cmocka_unit_test(test_memory_source),
-        cmocka_unit_test(test_detection_errors), cmocka_unit_test(test_provenance_files)};
+        cmocka_unit_test(test_detection_errors), cmocka_unit_test(test_provenance_files), cmocka_unit_test(test_arena)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,15 +13,8 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* internal (dsp/hrv_internal.h), checked directly */
-psy_status hrv_entropy(const double *x, size_t n, int m, double r, double *sampen, double *apen);
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, double *sampen);
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var);
-void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
-void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
-                            size_t m, double *out, double *work);
-void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
-                         double *out, double *work);
+#include "alloc_count.h"
+#include "hrv_internal.h" /* internals checked directly */
 
 /* A deterministic pseudo-random generator (xorshift), uniform in [0, 1). */
 static double uniform(unsigned long long *s)
@@ -309,6 +302,7 @@ static void test_entropy_matches_brute_force(void **state)
     (void)state;
     enum { N = 1500 };
     static double x[N];
+    psy_arena arena = {0};
     unsigned long long s = 12345;
     for (int q = 0; q < 2; q++) {
         /* q = 0: continuous values; q = 1: values on a 8 ms grid (many ties and duplicates) */
@@ -318,21 +312,23 @@ static void test_entropy_matches_brute_force(void **state)
         }
         for (int m = 1; m <= 3; m++) {
             double se, ae, bse, bae, r = q ? 16 : 13.7;
-            assert_int_equal(hrv_entropy(x, N, m, r, &se, &ae), PSY_OK);
+            assert_int_equal(hrv_entropy(x, N, m, r, &arena, &se, &ae), PSY_OK);
             brute_entropy(x, N, (size_t)m, r, &bse, &bae);
             assert_float_equal(se, bse, 1e-12);
             assert_float_equal(ae, bae, 1e-12);
             /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
-            assert_int_equal(hrv_sampen_pcst(x, N, m, r, &se), PSY_OK);
+            assert_int_equal(hrv_sampen_pcst(x, N, m, r, &arena, &se), PSY_OK);
             assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
         }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
     for (int i = 0; i < N; i++) x[i] = 800;
     double se, ae;
-    assert_int_equal(hrv_entropy(x, N, 2, 0, &se, &ae), PSY_OK);
+    assert_int_equal(hrv_entropy(x, N, 2, 0, &arena, &se, &ae), PSY_OK);
     assert_float_equal(se, 0, 1e-12);
     assert_float_equal(ae, 0, 1e-12);
+    assert_int_equal(psy_arena_mark(&arena), 0); /* all the scratch given back */
+    psy_arena_free(&arena);
 }
 
 static void test_dfa_of_noise(void **state)
@@ -347,9 +343,15 @@ static void test_dfa_of_noise(void **state)
         x[i] = uniform(&s) + uniform(&s) + uniform(&s) + uniform(&s) - 2;
         walk[i] = (acc += x[i]);
     }
-    double a_white = hrv_dfa(x, N, 16, 64, 0, 0), a_walk = hrv_dfa(walk, N, 16, 64, 0, 0);
+    psy_arena arena = {0};
+    psy_status st;
+    double a_white = hrv_dfa(x, N, 16, 64, 0, 0, &arena, &st);
+    assert_int_equal(st, PSY_OK);
+    double a_walk = hrv_dfa(walk, N, 16, 64, 0, 0, &arena, &st);
+    assert_int_equal(st, PSY_OK);
     assert_true(fabs(a_white - 0.5) < 0.08); /* white noise: 0.5 */
     assert_true(fabs(a_walk - 1.5) < 0.08);  /* Brownian motion: 1.5 */
+    psy_arena_free(&arena);
 }
 
 static void test_minimum_lengths(void **state)
@@ -520,6 +522,74 @@ static void test_config_and_names(void **state)
     assert_int_equal(psy_hrv_window_count(0, 600, 300, 0), 0);
 }
 
+/* psy_hrv_compute allocates on the first call of a size only: again on the same series, on
+ * a shorter window after it, and back on the long series, it allocates nothing -- with every
+ * spectrum and the nonlinear metrics, for each preset (each has its own FFT sizes). After
+ * psy_hrv_reserve, no call within the bounds allocates at all. */
+static void test_no_allocation_after_first_call(void **state)
+{
+    (void)state;
+#ifndef COUNT_ALLOCATIONS
+    skip();
+#else
+    static double rr[3000], t[3000];
+    unsigned long long seed = 3;
+    size_t n = modulated(rr, t, 3000, 0.1, 40, 1800); /* 30 min: HTI, TINN, SDANN, DFA too */
+    for (size_t i = 0; i < n; i++) rr[i] += 10 * uniform(&seed);
+    static const char *const presets[] = {"default", "neurokit", "pcst"};
+    for (int p = 0; p < 3; p++) {
+        psy_hrv_config c;
+        assert_int_equal(psy_hrv_config_preset(presets[p], &c), PSY_OK);
+        c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR;
+        /* NeuroKit's segment of half the series gives FFT lengths for which FFTW's execute may
+         * allocate scratch (hrv.h): a segment of a power-of-two length here */
+        if (p == 1) c.welch_segment_s = 128;
+        psy_hrv *h = NULL;
+        assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+        psy_hrv_result r;
+        size_t lens[] = {n, 400, n, 150, 400};
+        for (size_t k = 0; k < 5; k++) {
+            long before = allocation_count();
+            assert_int_equal(psy_hrv_compute(h, rr + 100, t + 100, lens[k] - 100, &r, NULL), PSY_OK);
+            long first = allocation_count() - before;
+            before = allocation_count();
+            assert_int_equal(psy_hrv_compute(h, rr + 100, t + 100, lens[k] - 100, &r, NULL), PSY_OK);
+            assert_int_equal(allocation_count() - before, 0);
+            if (k == 2 || k == 4) assert_int_equal(first, 0); /* seen before */
+            assert_false(isnan(r.values.v[PSY_HRV_RMSSD_MS]));
+        }
+        assert_false(isnan(r.lomb.v[PSY_HRV_HF_MS2]));
+        assert_true(p == 2 || !isnan(r.welch.v[PSY_HRV_HF_MS2])); /* pcst: Lomb only */
+        psy_hrv_destroy(h);
+    }
+    /* reserved: windows of every length up to 600 beats over 300 s allocate nothing */
+    psy_hrv_config c = psy_hrv_config_default();
+    c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR;
+    psy_hrv *h = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_reserve(h, 600, 300, &why), PSY_OK);
+    long before = allocation_count();
+    psy_hrv_result r;
+    for (size_t len = 3; len < 350; len += 7) {
+        assert_int_equal(psy_hrv_compute(h, rr + len, t + len, len, &r, NULL), PSY_OK);
+        assert_int_equal(r.n_nn, len);
+    }
+    assert_int_equal(allocation_count() - before, 0);
+    assert_false(isnan(r.welch.v[PSY_HRV_HF_MS2]));
+    /* out of range */
+    assert_int_equal(psy_hrv_reserve(h, 2, 300, &why), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_reserve(h, 600, 7200, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "3600"));
+    psy_hrv_destroy(h);
+    c.welch_segment_s = 0; /* a size per window length: too many for an hour */
+    assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_reserve(h, 20000, 3600, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "FFT sizes"));
+    psy_hrv_destroy(h);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_span_of_a_beat_list),
         cmocka_unit_test(test_config_and_names),
+        cmocka_unit_test(test_no_allocation_after_first_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

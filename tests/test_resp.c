@@ -177,11 +177,51 @@ static void test_neurokit_rate(void **state)
     psy_reader_close(r);
 }
 
+/* ECG-derived respiration on beats whose R amplitude and RR interval follow 15 /min breathing
+ * (amplitude falling with inspiration, as in some leads), and the summary of the breaths. */
+static void test_edr_and_summary(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    static int64_t sample[N];
+    static double onset[N], rr[N], amp[N];
+    static psy_beat_class cls[N];
+    double t = 0;
+    for (int i = 0; i < N; i++) {
+        double phase = 2 * M_PI * 0.25 * t;
+        rr[i] = i ? 800 - 40 * sin(phase) : NAN;
+        t += i ? rr[i] / 1000 : 0;
+        onset[i] = t, sample[i] = (int64_t)(t * 250), cls[i] = PSY_BEAT_NORMAL;
+        amp[i] = 1.0 - 0.1 * sin(2 * M_PI * 0.25 * t);
+    }
+    psy_beat_list b = {0};
+    b.n = N, b.sample = sample, b.onset_s = onset, b.rr_ms = rr, b.cls = cls, b.amplitude = amp;
+    psy_breath_list *l = NULL;
+    psy_message why;
+    assert_int_equal(psy_breaths_from_beats(&b, &l, &why), PSY_OK);
+    assert_int_equal(l->source, PSY_BREATHS_EDR);
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
+    print_message("EDR: %zu breaths, %.2f /min, CV %.1f %%\n", sum.n_breaths, sum.rate.per_min, sum.duration_cv_pct);
+    assert_true(fabs(sum.rate.per_min - 15.0) < 0.3);
+    assert_true(sum.duration_cv_pct < 5);
+    for (size_t i = 0; i < l->n; i++) assert_true(l->onset_s[i] < l->peak_s[i] && l->peak_s[i] < l->end_s[i]);
+    psy_breath_list_free(l);
+    /* too few beats: the reason, no list */
+    b.n = 5;
+    assert_int_equal(psy_breaths_from_beats(&b, &l, &why), PSY_E_TOO_SHORT);
+    assert_null(l);
+    assert_non_null(strstr(why.text, "10 normal beats"));
+    assert_int_equal(psy_breaths_from_beats(NULL, &l, &why), PSY_E_INVALID);
+    assert_int_equal(psy_breath_summarize(NULL, &sum), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
                                        cmocka_unit_test(test_gap_and_streaming),
                                        cmocka_unit_test(test_rate_minimum),
-                                       cmocka_unit_test(test_neurokit_rate)};
+                                       cmocka_unit_test(test_neurokit_rate),
+                                       cmocka_unit_test(test_edr_and_summary)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

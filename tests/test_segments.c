@@ -58,17 +58,17 @@ static void test_rules(void **state)
     expect(&s[0], "recording", 0, 300);
     expect(&s[1], "baseline", 0, 60);
     expect(&s[2], "exposure", 60, 180);
-    free(s);
+    psy_segments_free(s);
     assert_int_equal(psy_segments_make(r, PSY_SEGMENTS_MARKERS, 0, 0, &s, &n), PSY_OK);
     assert_int_equal(n, 4);
     expect(&s[1], "baseline", 0, 60);
     expect(&s[2], "exposure", 60, 190);
     expect(&s[3], "recovery", 250, 50);
-    free(s);
+    psy_segments_free(s);
     assert_int_equal(psy_segments_make(r, PSY_SEGMENTS_WINDOWS, 120, 60, &s, &n), PSY_OK);
     assert_int_equal(n, 1 + 4); /* 0-120, 60-180, 120-240, 180-300 */
     expect(&s[4], "window 4", 180, 120);
-    free(s);
+    psy_segments_free(s);
     assert_int_equal(psy_segments_make(r, PSY_SEGMENTS_WINDOWS, 0, 60, &s, &n), PSY_E_INVALID);
     psy_event e = {.label = "x"};
     assert_true(psy_is_session_event(&e));

@@ -10,31 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Allocation counting: this program's malloc, calloc and realloc (glibc lets a program replace
- * them; its own versions do the work) count the calls, so a test can see that push and poll make
- * none. Not under AddressSanitizer, which replaces them itself. */
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-#define COUNT_ALLOCATIONS 1
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-static long allocations;
-void *malloc(size_t n)
-{
-    __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
-    return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t size)
-{
-    __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
-    return __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n)
-{
-    __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
-    return __libc_realloc(p, n);
-}
-#endif
+#include "alloc_count.h"
 
 /* A growing list of outputs. */
 typedef struct outs {
@@ -593,7 +569,7 @@ static void test_no_allocation_after_create(void **state)
     psy_stream *s = NULL;
     assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
     size_t beats = 0, hrv = 0;
-    long before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
+    long before = allocation_count();
     for (size_t b = 0; b * 500 < n_ecg; b++) { /* one second at a time */
         psy_stream_push_ecg(s, ecg + b * 500, 500);
         if (b * 32 + 32 <= n_eda) psy_stream_push_eda(s, eda + b * 32, 32);
@@ -601,11 +577,11 @@ static void test_no_allocation_after_create(void **state)
     }
     psy_stream_finish(s);
     poll_counting(s, &beats, &hrv);
-    assert_int_equal(__atomic_load_n(&allocations, __ATOMIC_RELAXED), before);
+    assert_int_equal(allocation_count(), before);
     assert_true(beats > 1300 && hrv > 1200);
     psy_stream *counted = NULL; /* the counter counts: create allocates */
     assert_int_equal(psy_stream_create(&cfg, &counted, NULL), PSY_OK);
-    assert_true(__atomic_load_n(&allocations, __ATOMIC_RELAXED) > before + 10);
+    assert_true(allocation_count() > before + 10);
     psy_stream_destroy(counted);
     psy_stream_destroy(s);
     free(ecg), free(eda);
@@ -629,14 +605,14 @@ static void test_no_allocation_ppg(void **state)
     psy_stream *s = NULL;
     assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
     size_t beats = 0, hrv = 0;
-    long before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
+    long before = allocation_count();
     for (size_t b = 0; b < 1200; b++) {
         psy_stream_push_ppg(s, ppg + b * 100, 100);
         poll_counting(s, &beats, &hrv);
     }
     psy_stream_finish(s);
     poll_counting(s, &beats, &hrv);
-    assert_int_equal(__atomic_load_n(&allocations, __ATOMIC_RELAXED), before);
+    assert_int_equal(allocation_count(), before);
     assert_true(beats > 1450 && hrv > 1400);
     psy_stream_destroy(s);
     free(ppg);

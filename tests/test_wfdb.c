@@ -149,6 +149,21 @@ static void test_mitdb_100(void **state)
     assert_int_equal(e->code, 1);
     assert_int_equal(e->sample, 77);
     check_rdann(r, "mitdb/annotations_txt/100annotations.txt");
+    /* a label is stored once: every "N" is the same string */
+    const char *n_label = psy_reader_event(r, 1)->label;
+    for (size_t i = 0; i < psy_reader_event_count(r); i++)
+        if (strcmp(psy_reader_event(r, i)->label, "N") == 0) assert_ptr_equal(psy_reader_event(r, i)->label, n_label);
+    psy_reader_close(r);
+
+    /* skip_annotations: the same record without its .atr, signals unchanged */
+    psy_open_options o = psy_open_options_default();
+    o.skip_annotations = 1;
+    assert_int_equal(psy_reader_open(shared_data("mitdb/100.hea"), &o, &r, NULL), PSY_OK);
+    assert_int_equal(psy_reader_event_count(r), 0);
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 650000);
+    assert_true(fabs(psy_reader_duration(r) - 650000 / 360.0) < 1e-9);
+    assert_int_equal(psy_reader_read(r, 0, 0, 1, &a), PSY_OK);
+    assert_true(a == v);
     psy_reader_close(r);
 }
 
@@ -329,10 +344,46 @@ static void test_annotation_only_record(void **state)
     double last_onset = last->onset_s;
     psy_reader_close(r);
 
+    /* skip_annotations does not apply: the annotations are the record */
+    psy_open_options o = psy_open_options_default();
+    o.skip_annotations = 1;
+    assert_int_equal(psy_reader_open(shared_data("pcst_hrv_reference/nsr2db/nsr001.hea"), &o, &r, NULL), PSY_OK);
+    assert_int_equal(psy_reader_event_count(r), 106835);
+    psy_reader_close(r);
+
     /* the same annotation file opened directly: time base from nsr001.hea */
     r = open_or_fail(shared_data("pcst_hrv_reference/nsr2db/nsr001.ecg"));
     assert_int_equal(psy_reader_event_count(r), 106835);
     assert_true(psy_reader_event(r, 106834)->onset_s == last_onset);
+    psy_reader_close(r);
+}
+
+/* A broken annotation file beside a record is ignored with a warning and leaves none of its
+ * events behind (they are read into the record's list, then dropped), while a good one beside
+ * it is kept. */
+static void test_broken_annotation_file_dropped(void **state)
+{
+    (void)state;
+    static const char hea[] = "brk 1 100 200\nbrk.dat 16 1 16 0 0 0 0 ECG\n";
+    unsigned char dat[400] = {0};
+    write_temp_file("brk.hea", hea, strlen(hea));
+    write_temp_file("brk.dat", dat, sizeof dat);
+    /* .atr: two N beats, then a SKIP word cut short */
+    static const unsigned char atr[] = {10, 1 << 2, 20, 1 << 2, 0, 59 << 2, 0};
+    write_temp_file("brk.atr", atr, sizeof atr);
+    /* .qrs: one V beat at 50, the end mark */
+    static const unsigned char qrs[] = {50, 5 << 2, 0, 0};
+    const char *path = write_temp_file("brk.qrs", qrs, sizeof qrs);
+    char hea_path[512];
+    snprintf(hea_path, sizeof hea_path, "%.*s.hea", (int)(strlen(path) - 4), path);
+    psy_reader *r = open_or_fail(hea_path);
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_string_equal(psy_reader_event(r, 0)->label, "V");
+    assert_int_equal(psy_reader_event(r, 0)->sample, 50);
+    int warned = 0;
+    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
+        warned |= strstr(psy_reader_warning(r, i), "'brk.atr' was ignored") != NULL;
+    assert_true(warned);
     psy_reader_close(r);
 }
 
@@ -369,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_mat_offset),
         cmocka_unit_test(test_annotation_only_record),
         cmocka_unit_test(test_qrs_needs_rate),
+        cmocka_unit_test(test_broken_annotation_file_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

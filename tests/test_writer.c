@@ -678,6 +678,32 @@ static void test_padding_marked(void **state)
     assert_no_temporaries();
 }
 
+/* WFDB annotations as bytes (annot(5)): a short interval in the word, a long one in a SKIP word
+ * with the 32-bit interval high half first, the end mark; the size asked first; bad input. */
+static void test_wfdb_annotations_encode(void **state)
+{
+    (void)state;
+    const int64_t sample[] = {10, 2000, 2000};
+    const int code[] = {1, 5, 13};
+    size_t len = 0;
+    assert_int_equal(psy_wfdb_annotations_encode(sample, code, 3, NULL, 0, &len), PSY_OK);
+    assert_int_equal(len, 14);
+    uint8_t out[14];
+    static const uint8_t expected[14] = {0x0A, 0x04, 0x00, 0xEC, 0x00, 0x00, 0xC6, 0x07,
+                                         0x00, 0x14, 0x00, 0x34, 0x00, 0x00};
+    assert_int_equal(psy_wfdb_annotations_encode(sample, code, 3, out, 13, &len), PSY_E_RANGE);
+    assert_int_equal(psy_wfdb_annotations_encode(sample, code, 3, out, sizeof out, &len), PSY_OK);
+    assert_int_equal(len, 14);
+    assert_memory_equal(out, expected, 14);
+    assert_int_equal(psy_wfdb_annotations_encode(NULL, NULL, 0, out, sizeof out, &len), PSY_OK);
+    assert_int_equal(len, 2);
+    const int64_t backwards[] = {10, 9};
+    assert_int_equal(psy_wfdb_annotations_encode(backwards, code, 2, NULL, 0, &len), PSY_E_INVALID);
+    const int bad_code[] = {50};
+    assert_int_equal(psy_wfdb_annotations_encode(sample, bad_code, 1, NULL, 0, &len), PSY_E_INVALID);
+    assert_int_equal(psy_wfdb_annotations_encode(sample, code, 1, NULL, 0, NULL), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_bids_round_trip),
         cmocka_unit_test(test_gaps_and_edge_cases),
         cmocka_unit_test(test_padding_marked),
+        cmocka_unit_test(test_wfdb_annotations_encode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

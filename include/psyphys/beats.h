@@ -54,15 +54,15 @@ typedef struct psy_beats_config {
     size_t block;                     /* samples read per block, default 65536 */
 } psy_beats_config;
 
-psy_beats_config psy_beats_config_default(void);
+PSY_API psy_beats_config psy_beats_config_default(void);
 
 /* Detects the beats of channel ch: an ECG-like channel (any regular channel but a PPG one) through
  * the R-peak detector, or an RR channel (type PSY_CH_RR, values in ms; irregular or regular)
  * taken as it is. Then classifies and corrects the RR series, stretch by stretch (no interval
  * spans a gap). A PPG channel is refused (PSY_E_INVALID, `why` says so): psy_pulses_detect.
  * *out is NULL on failure. PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the channel. */
-psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
-                            psy_beat_list **out, psy_message *why);
+PSY_API psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
+                                    psy_beat_list **out, psy_message *why);
 
 /* The same from two ECG leads at one rate (channels[0] first; n_channels 1 or 2): each lead is
  * detected on its own; a beat both leads show (within 100 ms) takes the first lead's R-peak; a
@@ -70,9 +70,9 @@ psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *
  * normal interval of the beats both leads agree on (noise is rarely in both leads at once).
  * Gaps are the stretches where neither lead has signal. PSY_E_INVALID when the two channels
  * differ in rate or are not regular signals. */
-psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,
-                                  const psy_beats_config *config, psy_beat_list **out,
-                                  psy_message *why);
+PSY_API psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,
+                                          const psy_beats_config *config, psy_beat_list **out,
+                                          psy_message *why);
 
 typedef struct psy_pulses_config {
     psy_ppg_detector_config detector; /* rate_hz is set from the channel */
@@ -80,18 +80,24 @@ typedef struct psy_pulses_config {
     size_t block;                     /* samples read per block, default 65536 */
 } psy_pulses_config;
 
-psy_pulses_config psy_pulses_config_default(void);
+PSY_API psy_pulses_config psy_pulses_config_default(void);
 
 /* Detects the pulses of a PPG channel ch (any regular channel, 25 .. 1000 Hz) through the pulse
  * detector (psyphys/ppg.h) and takes the intervals between their feet through the same
  * classification and correction as R-peaks (no interval spans an unusable stretch or a gap of
  * the recording). *out is NULL on failure. PSY_OK, PSY_E_INVALID (an irregular channel, a rate
  * outside the detector's range: `why` says so), PSY_E_NOMEM, or a read error of the channel. */
-psy_status psy_pulses_detect(psy_reader *reader, int ch, const psy_pulses_config *config,
-                             psy_beat_list **out, psy_message *why);
+PSY_API psy_status psy_pulses_detect(psy_reader *reader, int ch, const psy_pulses_config *config,
+                                     psy_beat_list **out, psy_message *why);
 
 /* NULL-safe. */
-void psy_beat_list_free(psy_beat_list *list);
+PSY_API void psy_beat_list_free(psy_beat_list *list);
+
+/* 1 when the interval ending at a beat of class cls differs in the NN series: the beat is an
+ * artefact (any class but normal), or the beat before it (has_previous) is one whose correction
+ * changes the next interval too (any but a missed beat, whose inserted beat splits only its own).
+ * The beats table's `corrected` column and the stream's labels. */
+PSY_API int psy_beat_interval_corrected(psy_beat_class cls, int has_previous, psy_beat_class previous);
 
 #ifdef __cplusplus
 }

@@ -58,7 +58,7 @@ typedef struct psy_ecg_detector_config {
                                    run at the input rate. 60 .. 20000 */
 } psy_ecg_detector_config;
 
-psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz);
+PSY_API psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz);
 
 typedef struct psy_ecg_beat {
     int64_t sample;     /* R-peak index from the first pushed sample */
@@ -74,32 +74,32 @@ typedef struct psy_ecg_gap {
 typedef struct psy_ecg_detector psy_ecg_detector;
 
 /* PSY_OK, PSY_E_INVALID (a setting out of range), PSY_E_NOMEM. */
-psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ecg_detector **out);
+PSY_API psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ecg_detector **out);
 
 /* Pushes n samples. Consumes them all unless the output queue (at least 64 beats and 64 gaps)
  * fills first: *used (may be NULL only when the caller pops after every push of at most one
  * second) tells how many were consumed; pop, then push the rest. PSY_OK or PSY_E_INVALID. */
-psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used);
+PSY_API psy_status psy_ecg_detector_push(psy_ecg_detector *d, const double *x, size_t n, size_t *used);
 
 /* Signals the end of the signal and classifies what is still pending. After it, push returns
  * PSY_E_INVALID until reset. PSY_OK or PSY_E_INVALID. */
-psy_status psy_ecg_detector_finish(psy_ecg_detector *d);
+PSY_API psy_status psy_ecg_detector_finish(psy_ecg_detector *d);
 
 /* Pops up to max beats / gaps in time order; returns how many were written. */
-size_t psy_ecg_detector_pop_beats(psy_ecg_detector *d, psy_ecg_beat *out, size_t max);
-size_t psy_ecg_detector_pop_gaps(psy_ecg_detector *d, psy_ecg_gap *out, size_t max);
+PSY_API size_t psy_ecg_detector_pop_beats(psy_ecg_detector *d, psy_ecg_beat *out, size_t max);
+PSY_API size_t psy_ecg_detector_pop_gaps(psy_ecg_detector *d, psy_ecg_gap *out, size_t max);
 
 /* The longest delay, in seconds, between an R-peak and its emission. */
-double psy_ecg_detector_latency(const psy_ecg_detector *d);
+PSY_API double psy_ecg_detector_latency(const psy_ecg_detector *d);
 
 /* Back to the state right after create (same settings). */
-void psy_ecg_detector_reset(psy_ecg_detector *d);
+PSY_API void psy_ecg_detector_reset(psy_ecg_detector *d);
 
 /* A deep copy (same state, same future output). PSY_OK or PSY_E_NOMEM. */
-psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **out);
+PSY_API psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **out);
 
 /* NULL-safe. */
-void psy_ecg_detector_destroy(psy_ecg_detector *d);
+PSY_API void psy_ecg_detector_destroy(psy_ecg_detector *d);
 
 #ifdef __cplusplus
 }

@@ -43,8 +43,8 @@ typedef struct psy_ecg_quality {
 /* Quality of x[0 .. n) (rate_hz > 0) from its R-peaks (sample indices into x, strictly
  * ascending). Allocates one median-RR window. PSY_OK, PSY_E_INVALID (NULL, rate <= 0 or not
  * finite, a peak outside x or out of order), PSY_E_NOMEM. */
-psy_status psy_ecg_quality_of(const double *x, size_t n, double rate_hz, const int64_t *peaks,
-                              size_t n_peaks, psy_ecg_quality *out);
+PSY_API psy_status psy_ecg_quality_of(const double *x, size_t n, double rate_hz, const int64_t *peaks,
+                                      size_t n_peaks, psy_ecg_quality *out);
 
 /* A lead's quality over consecutive 10-s windows (Orphanidou et al.'s excerpt length). */
 typedef struct psy_ecg_lead_quality {
@@ -60,15 +60,15 @@ typedef struct psy_ecg_lead_quality {
 
 /* 1 when lead quality a ranks above b: the higher share of usable windows, then the higher
  * mean template correlation (NaN lowest). Equal ones rank neither above the other. */
-int psy_ecg_lead_quality_better(const psy_ecg_lead_quality *a, const psy_ecg_lead_quality *b);
+PSY_API int psy_ecg_lead_quality_better(const psy_ecg_lead_quality *a, const psy_ecg_lead_quality *b);
 
 /* The quality of the first excerpt_s seconds (at most 2^20 samples) of a regular ECG channel of
  * the recording: its R-peaks found by the detector of psyphys/ecg.h with default settings, then
  * psy_ecg_quality_of on each whole 10-s window. PSY_OK, PSY_E_INVALID (bad channel, irregular
  * channel, excerpt_s <= 0, a rate the detector does not take: 50 .. 20000 Hz), PSY_E_NOMEM or a
  * read error; `why` (may be NULL) gets the reason. */
-psy_status psy_ecg_channel_quality(psy_reader *reader, int ch, double excerpt_s,
-                                   psy_ecg_lead_quality *out, psy_message *why);
+PSY_API psy_status psy_ecg_channel_quality(psy_reader *reader, int ch, double excerpt_s,
+                                           psy_ecg_lead_quality *out, psy_message *why);
 
 #ifdef __cplusplus
 }

@@ -73,7 +73,7 @@ extern "C" {
 typedef enum psy_eda_method { PSY_EDA_FAST = 0, PSY_EDA_DECONV } psy_eda_method;
 
 /* "fast", "deconv". Never NULL. */
-const char *psy_eda_method_name(psy_eda_method method);
+PSY_API const char *psy_eda_method_name(psy_eda_method method);
 
 typedef struct psy_eda_config {
     double rate_hz;             /* input rate, 1 .. 100000 Hz */
@@ -103,10 +103,10 @@ typedef struct psy_eda_config {
     double tonic_quantile;      /* default 0.25 */
 } psy_eda_config;
 
-psy_eda_config psy_eda_config_default(double rate_hz);
+PSY_API psy_eda_config psy_eda_config_default(double rate_hz);
 
 /* PSY_OK or PSY_E_INVALID with the setting named in why (may be NULL). */
-psy_status psy_eda_config_check(const psy_eda_config *c, psy_message *why);
+PSY_API psy_status psy_eda_config_check(const psy_eda_config *c, psy_message *why);
 
 typedef struct psy_eda_scr {
     double onset_s;         /* SCR onset */
@@ -139,7 +139,7 @@ typedef struct psy_eda_artifacts {
 } psy_eda_artifacts;
 
 /* Analysis samples left out as artefacts or gaps: every kind but the repaired spikes. */
-int64_t psy_eda_artifacts_excluded(const psy_eda_artifacts *a);
+PSY_API int64_t psy_eda_artifacts_excluded(const psy_eda_artifacts *a);
 
 /* Sensor noise and the amplitude criterion it sets. The noise is the standard deviation of white
  * noise on the raw signal (uS, at the input rate), estimated from third differences in 5 s
@@ -163,35 +163,35 @@ typedef struct psy_eda_noise {
 typedef struct psy_eda_stream psy_eda_stream;
 
 /* Allocates only here. PSY_OK, PSY_E_INVALID (see psy_eda_config_check), PSY_E_NOMEM. */
-psy_status psy_eda_stream_create(const psy_eda_config *config, psy_eda_stream **out);
+PSY_API psy_status psy_eda_stream_create(const psy_eda_config *config, psy_eda_stream **out);
 
 /* Pushes n samples (uS). Consumes them all unless the SCR queue (at least 64) fills: *used (may
  * be NULL when the caller pops after every push of at most 60 s) tells how many were consumed.
  * PSY_OK, or PSY_E_INVALID (NULL, or after finish). Never allocates. */
-psy_status psy_eda_stream_push(psy_eda_stream *s, const double *x, size_t n, size_t *used);
+PSY_API psy_status psy_eda_stream_push(psy_eda_stream *s, const double *x, size_t n, size_t *used);
 
 /* Scores the samples the artefact rules held back and what is pending at the end of the signal;
  * push fails until reset. Call it with the SCR queue popped empty (as after every push).
  * PSY_OK, or PSY_E_INVALID (NULL, finished, or SCRs left unpopped). */
-psy_status psy_eda_stream_finish(psy_eda_stream *s);
+PSY_API psy_status psy_eda_stream_finish(psy_eda_stream *s);
 
 /* Pops up to max SCRs in onset order; returns how many were written. */
-size_t psy_eda_stream_pop(psy_eda_stream *s, psy_eda_scr *out, size_t max);
+PSY_API size_t psy_eda_stream_pop(psy_eda_stream *s, psy_eda_scr *out, size_t max);
 
 /* The analysis rate (Hz) and the longest delay (s) between an SCR onset and its emission. */
-double psy_eda_stream_analysis_rate(const psy_eda_stream *s);
-double psy_eda_stream_latency(const psy_eda_stream *s);
+PSY_API double psy_eda_stream_analysis_rate(const psy_eda_stream *s);
+PSY_API double psy_eda_stream_latency(const psy_eda_stream *s);
 
 /* Running totals: artifact counts, and the sum and count of valid tonic samples (SCL = sum/n). */
-psy_eda_artifacts psy_eda_stream_artifacts(const psy_eda_stream *s);
-void psy_eda_stream_tonic(const psy_eda_stream *s, double *sum_us, int64_t *n);
+PSY_API psy_eda_artifacts psy_eda_stream_artifacts(const psy_eda_stream *s);
+PSY_API void psy_eda_stream_tonic(const psy_eda_stream *s, double *sum_us, int64_t *n);
 /* The noise so far (all NaN for NULL). */
-psy_eda_noise psy_eda_stream_noise(const psy_eda_stream *s);
+PSY_API psy_eda_noise psy_eda_stream_noise(const psy_eda_stream *s);
 
-void psy_eda_stream_reset(psy_eda_stream *s);
+PSY_API void psy_eda_stream_reset(psy_eda_stream *s);
 /* PSY_OK or PSY_E_NOMEM. */
-psy_status psy_eda_stream_copy(const psy_eda_stream *s, psy_eda_stream **out);
-void psy_eda_stream_destroy(psy_eda_stream *s); /* NULL-safe */
+PSY_API psy_status psy_eda_stream_copy(const psy_eda_stream *s, psy_eda_stream **out);
+PSY_API void psy_eda_stream_destroy(psy_eda_stream *s); /* NULL-safe */
 
 /* ---- Offline analysis of a whole channel ----------------------------------------------------- */
 
@@ -226,21 +226,21 @@ typedef struct psy_eda_result {
 /* Analyses n samples at config->rate_hz (the signal is read in blocks; x is not modified).
  * PSY_OK (possibly with NaN summaries and why_na set: too short, all flagged), PSY_E_INVALID,
  * PSY_E_NOMEM. *out is NULL on failure. */
-psy_status psy_eda_analyze_signal(const double *x, int64_t n, const psy_eda_config *config,
-                                  psy_eda_method method, psy_eda_result **out, psy_message *why);
+PSY_API psy_status psy_eda_analyze_signal(const double *x, int64_t n, const psy_eda_config *config,
+                                          psy_eda_method method, psy_eda_result **out, psy_message *why);
 
 /* Same on channel ch of a reader (any regular channel, values taken as uS; rate_hz of config is
  * replaced by the channel's). Memory is bounded by the block size and the SCR list; the deconv
  * method reads the channel twice. PSY_OK, PSY_E_INVALID (irregular channel, bad setting),
  * PSY_E_NOMEM or a read error. */
-psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_config *config,
-                           psy_eda_method method, psy_eda_result **out, psy_message *why);
+PSY_API psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_config *config,
+                                   psy_eda_method method, psy_eda_result **out, psy_message *why);
 
-void psy_eda_result_free(psy_eda_result *r); /* NULL-safe */
+PSY_API void psy_eda_result_free(psy_eda_result *r); /* NULL-safe */
 
 /* Drops SCRs below `fraction` of the largest amplitude and updates the summary (relative
  * threshold, an option; the default scoring is absolute). */
-void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
+PSY_API void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
 
 /* ---- Event-related SCRs ----------------------------------------------------------------------- */
 
@@ -257,9 +257,9 @@ typedef struct psy_eda_event_response {
 /* For each stimulus time, the largest SCR whose onset falls in the latency window (inclusive).
  * scr must be in onset order. Writes n_events responses. PSY_OK or PSY_E_INVALID
  * (latency_min_s > latency_max_s, NULL). */
-psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
-                                   double latency_min_s, double latency_max_s,
-                                   psy_eda_event_response *out);
+PSY_API psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
+                                           double latency_min_s, double latency_max_s,
+                                           psy_eda_event_response *out);
 
 /* ---- Segments ---------------------------------------------------------------------------------- */
 
@@ -287,9 +287,9 @@ typedef struct psy_eda_summary {
  * (per valid minute, 1 s resolution; n/a below PSY_EDA_MIN_RATE_S of valid signal): the analyze
  * summary, segments table and `psyphys eda` all print it. PSY_OK or PSY_E_INVALID (NULL, end_s <
  * start_s, latency_min_s > latency_max_s). */
-psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
-                             const double *event_s, size_t n_events, double latency_min_s,
-                             double latency_max_s, psy_eda_summary *out);
+PSY_API psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
+                                     const double *event_s, size_t n_events, double latency_min_s,
+                                     double latency_max_s, psy_eda_summary *out);
 
 #ifdef __cplusplus
 }

@@ -51,7 +51,7 @@ typedef struct psy_hr_response_config {
     int keep_corrected;       /* 1: keep a response above it (over_corrected = 1) */
 } psy_hr_response_config;
 
-psy_hr_response_config psy_hr_response_config_default(void);
+PSY_API psy_hr_response_config psy_hr_response_config_default(void);
 
 /* Beats with a rate the response window (onset, onset + post_s] must hold. */
 #define PSY_HR_RESPONSE_MIN_BEATS_AFTER 2
@@ -73,9 +73,9 @@ typedef struct psy_hr_response {
 /* beat_t_s: times (s, ascending) of n beats; nn_ms: the interval ending at each beat (NaN: none,
  * e.g. the first after a gap); corrected (may be NULL): 1 where an interval was corrected.
  * PSY_OK (also when not valid), PSY_E_INVALID (bad arguments or settings), PSY_E_NOMEM. */
-psy_status psy_hr_response_at(const double *beat_t_s, const double *nn_ms, const uint8_t *corrected,
-                              size_t n, double onset_s, const psy_hr_response_config *config,
-                              psy_hr_response *out);
+PSY_API psy_status psy_hr_response_at(const double *beat_t_s, const double *nn_ms, const uint8_t *corrected,
+                                      size_t n, double onset_s, const psy_hr_response_config *config,
+                                      psy_hr_response *out);
 
 /* The response curve itself, for plots: the rate minus the baseline of psy_hr_response_at (bpm)
  * — its minimum data, but not the corrected share (no flags here: psy_hr_response_at decides) —
@@ -83,9 +83,9 @@ psy_status psy_hr_response_at(const double *beat_t_s, const double *nn_ms, const
  * written to out (at most max values; *n_out gets the count, which 1 + (pre_s + post_s) grid_hz
  * bounds). Same arguments as psy_hr_response_at; below its minimum data *n_out is 0.
  * PSY_OK, PSY_E_INVALID (bad arguments or settings), PSY_E_RANGE (max too small), PSY_E_NOMEM. */
-psy_status psy_hr_response_curve(const double *beat_t_s, const double *nn_ms, size_t n, double onset_s,
-                                 const psy_hr_response_config *config, double *out, size_t max,
-                                 size_t *n_out);
+PSY_API psy_status psy_hr_response_curve(const double *beat_t_s, const double *nn_ms, size_t n, double onset_s,
+                                         const psy_hr_response_config *config, double *out, size_t max,
+                                         size_t *n_out);
 
 #ifdef __cplusplus
 }

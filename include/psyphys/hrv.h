@@ -45,9 +45,9 @@ typedef enum psy_hrv_key {
 #define PSY_HRV_LAST_FREQ_KEY PSY_HRV_HF_PEAK_HZ
 
 /* "mean_nn_ms", "sdnn_ms", ... Never NULL ("" out of range). */
-const char *psy_hrv_key_name(psy_hrv_key key);
+PSY_API const char *psy_hrv_key_name(psy_hrv_key key);
 /* 1 for the frequency-domain keys (ulf_ms2 .. hf_peak_hz). */
-int psy_hrv_key_is_frequency(psy_hrv_key key);
+PSY_API int psy_hrv_key_is_frequency(psy_hrv_key key);
 
 typedef enum psy_hrv_detrend {
     PSY_HRV_DETREND_NONE = 0,   /* only the mean is removed */
@@ -107,6 +107,8 @@ typedef struct psy_hrv_config {
                                   LF 120 s, HF 60 s, VHF 60 s (Task Force: >= 10 cycles of the lower
                                   edge; ~1 min HF, ~2 min LF; VLF from <= 5 min "should be avoided") */
     /* nonlinear */
+    int nonlinear;             /* 1 (default): Poincaré SD1/SD2, SampEn, ApEn, DFA; 0: those keys
+                                  n/a ("not asked"), e.g. for live windows */
     int sd2_from_sdnn;         /* 0 (default): SD2 = SD of (NN_i + NN_i+1) / sqrt 2 over the
                                   successive pairs; 1 (PCST): sqrt(2 SDNN² - SDSD² / 2), Brennan
                                   et al. 2001's identity (counts the end intervals once) */
@@ -151,7 +153,7 @@ typedef struct psy_hrv_config {
     int keep_corrected;
 } psy_hrv_config;
 
-psy_hrv_config psy_hrv_config_default(void);
+PSY_API psy_hrv_config psy_hrv_config_default(void);
 
 /* Settings that reproduce another tool where users compare:
  *   "default"  the defaults above;
@@ -170,7 +172,7 @@ psy_hrv_config psy_hrv_config_default(void);
  *              beats, SD2 from SDNN and SDSD, PCST's SampEn (sampen_pcst), SampEn/ApEn r 0.15 SD. Its RR preprocessing is psy_rr_clean_pcst (rr.h),
  *              applied to the whole series before any window is cut.
  * PSY_OK, PSY_E_NOT_FOUND (unknown name), PSY_E_INVALID (NULL). */
-psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *out);
+PSY_API psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *out);
 
 typedef struct psy_hrv_values {
     double v[PSY_HRV_KEY_COUNT];      /* NaN = n/a */
@@ -193,12 +195,25 @@ typedef struct psy_hrv_result {
 
 typedef struct psy_hrv psy_hrv;
 
-/* An analyser: keeps the FFTW plans (made once per transform size; Welch's size is fixed by the
- * config) and the work buffers. Not thread-safe: one per thread.
+/* An analyser: keeps its FFTW plans (one per transform size, up to 8 sizes unless reserved;
+ * made under the library's planner lock) and its work buffers (kept at the size of the largest
+ * series analysed so far, up to about two hours: what a longer series needs is freed after its
+ * call), so a call on a series no longer than one before allocates nothing (but FFTW itself
+ * may allocate scratch inside a transform of some lengths that are not powers of two, e.g.
+ * NeuroKit's Welch segment of half the series; the default preset's are not).
+ * Analysers share nothing: one per thread, any number of threads.
  * PSY_OK, PSY_E_INVALID (a setting out of range: why names it), PSY_E_NOMEM. */
-psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_message *why);
-void psy_hrv_destroy(psy_hrv *h);
-const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
+PSY_API psy_status psy_hrv_create(const psy_hrv_config *config, psy_hrv **out, psy_message *why);
+PSY_API void psy_hrv_destroy(psy_hrv *h);
+PSY_API const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
+
+/* Makes now every buffer and FFTW plan that a series of at most max_nn intervals spanning at
+ * most max_span_s seconds (beat times) can need, so that psy_hrv_compute on such series never
+ * allocates: for live windows (psyphys/stream.h). Costs one analysis of that size and the plans
+ * of every transform size in range. max_nn 3 .. 1048576, max_span_s (0, 3600].
+ * PSY_OK, PSY_E_INVALID (a bound out of range; more than 2048 transform sizes in range, which
+ * welch_segment_s 0 over a long span asks), PSY_E_NOMEM. */
+PSY_API psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_message *why);
 
 /* Analyses n NN intervals nn_ms[i] ending at beat times t_s[i] (seconds, increasing; NULL: the
  * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
@@ -206,15 +221,15 @@ const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
  * are NaN with their reason; spectra need a series spanning at most 48 h (and 1.2 M resampled
  * points), which bounds memory: longer recordings are analysed in windows. PSY_OK (even when nothing could be computed: check result->n_nn),
  * PSY_E_INVALID (NULL), PSY_E_NOMEM. */
-psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
-                           psy_hrv_result *result, size_t *skipped);
+PSY_API psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
+                                   psy_hrv_result *result, size_t *skipped);
 
 /* psy_hrv_compute with the intervals' correction flags (corrected[i] = 1 where correction
  * changed, inserted or interpolated interval i; NULL: unknown): fills nn_corrected_pct and
  * applies max_corrected_pct / keep_corrected. Same returns. */
-psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
-                                   const uint8_t *corrected, size_t n, psy_hrv_result *result,
-                                   size_t *skipped);
+PSY_API psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
+                                           const uint8_t *corrected, size_t n, psy_hrv_result *result,
+                                           size_t *skipped);
 
 /* The reason every limited key gets above max_corrected_pct. */
 #define PSY_HRV_OVER_CORRECTED_REASON "more of the NN intervals corrected than max_corrected_pct"
@@ -226,18 +241,18 @@ struct psy_beat_list; /* psyphys/beats.h */
  * (corrected = 1, its flags giving nn_corrected_pct and the limit) or the raw RR intervals (0;
  * NaN after gaps, skipped; nn_corrected_pct 0). For segments and epochs defined by session
  * events. Same returns as psy_hrv_compute. */
-psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,
-                                 double t1_s, psy_hrv_result *result, size_t *skipped);
+PSY_API psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,
+                                         double t1_s, psy_hrv_result *result, size_t *skipped);
 
 /* The last spectrum computed by psy_hrv_compute (PSY_HRV_WELCH, PSY_HRV_LOMB or PSY_HRV_AR), in
  * ms²/Hz at frequencies f (Hz): valid until the next compute or destroy. *n = 0 when none. */
-void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n);
+PSY_API void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n);
 
 /* Number of complete windows [start, start + window_s) with start = t_first_s + k step_s and
  * start + window_s <= t_last_s (1e-9 s slack). 0 when the span is shorter than one window or a
  * length is not positive. The intervals of a window are those whose beat time t (end of the
  * interval) lies in (start, start + window_s]. */
-size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s);
+PSY_API size_t psy_hrv_window_count(double t_first_s, double t_last_s, double window_s, double step_s);
 
 #ifdef __cplusplus
 }

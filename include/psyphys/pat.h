@@ -49,7 +49,7 @@ typedef struct psy_pat_config {
     double min_valid_pct;  /* of the R-peaks with PPG (normal or not), default 50 % */
 } psy_pat_config;
 
-psy_pat_config psy_pat_config_default(void);
+PSY_API psy_pat_config psy_pat_config_default(void);
 
 typedef enum psy_pat_reason {
     PSY_PAT_VALID = 0,
@@ -63,7 +63,7 @@ typedef enum psy_pat_reason {
 } psy_pat_reason;
 
 /* A short phrase for a person ("the R-peak is not a normal beat", ...). Never NULL. */
-const char *psy_pat_reason_text(psy_pat_reason reason);
+PSY_API const char *psy_pat_reason_text(psy_pat_reason reason);
 
 typedef struct psy_pat_list {
     size_t n;                  /* one entry per R-peak of the ECG's beat list, in its order */
@@ -85,8 +85,8 @@ typedef struct psy_pat_list {
  * failure. PSY_OK (also when no PAT is valid: see counts), PSY_E_INVALID (a NULL argument, the
  * lists of the wrong kind, a setting out of range: min_s >= 0, max_s > min_s, tolerance_s > 0,
  * max_jitter_ms > 0, max_trend_ms > 0, min_valid_pct 0 .. 100) or PSY_E_NOMEM. */
-psy_status psy_pat_compute(const psy_beat_list *beats, const psy_beat_list *pulses,
-                           const psy_pat_config *config, psy_pat_list **out);
+PSY_API psy_status psy_pat_compute(const psy_beat_list *beats, const psy_beat_list *pulses,
+                                   const psy_pat_config *config, psy_pat_list **out);
 
 typedef struct psy_pat_summary {
     size_t n_beats;            /* R-peaks in the span */
@@ -100,11 +100,11 @@ typedef struct psy_pat_summary {
 /* The PAT of the R-peaks in [from_s, to_s): NaN figures (with `why`) unless at least 5 beats,
  * and at least half the span's R-peaks, have a valid PAT. PSY_OK, PSY_E_INVALID (NULL, to_s <
  * from_s) or PSY_E_NOMEM. */
-psy_status psy_pat_summarize(const psy_pat_list *list, double from_s, double to_s,
-                             psy_pat_summary *out);
+PSY_API psy_status psy_pat_summarize(const psy_pat_list *list, double from_s, double to_s,
+                                     psy_pat_summary *out);
 
 /* NULL-safe. */
-void psy_pat_list_free(psy_pat_list *list);
+PSY_API void psy_pat_list_free(psy_pat_list *list);
 
 #ifdef __cplusplus
 }

@@ -41,7 +41,7 @@ typedef struct psy_plausibility_config {
     double scl_stretch_s;                          /* 60 s */
 } psy_plausibility_config;
 
-psy_plausibility_config psy_plausibility_config_default(void);
+PSY_API psy_plausibility_config psy_plausibility_config_default(void);
 
 typedef enum psy_check {
     PSY_CHECK_HEART_RATE = 0,
@@ -67,27 +67,27 @@ typedef struct psy_implausible {
  * t_s[i] (s, ascending) and so starts at t_s[i] - nn_ms[i] / 1000; its rate is 60000 / nn_ms[i]
  * (the NN series of a beat list). PSY_OK, PSY_E_INVALID (NULL with n > 0, NULL config or out, a
  * config with min >= max or a negative stretch). */
-psy_status psy_check_heart_rate(const double *t_s, const double *nn_ms, size_t n,
-                                const psy_plausibility_config *config, psy_implausible *out);
+PSY_API psy_status psy_check_heart_rate(const double *t_s, const double *nn_ms, size_t n,
+                                        const psy_plausibility_config *config, psy_implausible *out);
 
 /* The same for a sampled heart rate (a bpm channel): bpm[i] (NaN: none) at t_s[i] (s, ascending)
  * stands for the time since the sample before; a step longer than hr_stretch_s is a gap. */
-psy_status psy_check_heart_rate_bpm(const double *t_s, const double *bpm, size_t n,
-                                    const psy_plausibility_config *config, psy_implausible *out);
+PSY_API psy_status psy_check_heart_rate_bpm(const double *t_s, const double *bpm, size_t n,
+                                            const psy_plausibility_config *config, psy_implausible *out);
 
 /* Breathing rate of n breaths from onset_s[i] to end_s[i] (s, ascending; rate 60 / duration).
  * Same return codes. */
-psy_status psy_check_breathing_rate(const double *onset_s, const double *end_s, size_t n,
-                                    const psy_plausibility_config *config, psy_implausible *out);
+PSY_API psy_status psy_check_breathing_rate(const double *onset_s, const double *end_s, size_t n,
+                                            const psy_plausibility_config *config, psy_implausible *out);
 
 /* Tonic skin conductance level[i] (uS; NaN: none) over [i step_s, (i + 1) step_s): e.g. the
  * once-per-second tonic level of psy_eda_result. Same return codes (and step_s <= 0). */
-psy_status psy_check_scl_floor(const double *level_us, size_t n, double step_s,
-                               const psy_plausibility_config *config, psy_implausible *out);
+PSY_API psy_status psy_check_scl_floor(const double *level_us, size_t n, double step_s,
+                                       const psy_plausibility_config *config, psy_implausible *out);
 
 /* An EDA channel whose unit is not a conductance (psy_channel_apply_units did not make it uS).
  * Channels of other types: nothing found. PSY_OK, PSY_E_INVALID (NULL). */
-psy_status psy_check_eda_unit(const psy_channel_info *channel, psy_implausible *out);
+PSY_API psy_status psy_check_eda_unit(const psy_channel_info *channel, psy_implausible *out);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "psyphys/export.h"
 #include "psyphys/status.h"
 
 #ifdef __cplusplus
@@ -87,7 +88,7 @@ typedef struct psy_ppg_detector_config {
                                 last accepted pulses: artefact, default 3 (0 turns it off) */
 } psy_ppg_detector_config;
 
-psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz);
+PSY_API psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz);
 
 typedef struct psy_ppg_pulse {
     double foot;        /* pulse onset by intersecting tangents: a fractional sample index */
@@ -107,7 +108,7 @@ typedef enum psy_ppg_reason {
 } psy_ppg_reason;
 
 /* "missing", "flat", "clipped", "artefact". Never NULL. */
-const char *psy_ppg_reason_name(psy_ppg_reason reason);
+PSY_API const char *psy_ppg_reason_name(psy_ppg_reason reason);
 
 typedef struct psy_ppg_unusable {
     int64_t start, end;    /* samples [start, end) without usable pulses */
@@ -117,37 +118,37 @@ typedef struct psy_ppg_unusable {
 typedef struct psy_ppg_detector psy_ppg_detector;
 
 /* PSY_OK, PSY_E_INVALID (a setting out of range), PSY_E_NOMEM. */
-psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_ppg_detector **out);
+PSY_API psy_status psy_ppg_detector_create(const psy_ppg_detector_config *config, psy_ppg_detector **out);
 
 /* Pushes n samples (NaN = missing). Consumes them all unless the output queue (at least 64
  * pulses and 64 stretches) fills first: *used (may be NULL only when the caller pops after every
  * push of at most one second) tells how many were consumed; pop, then push the rest.
  * PSY_OK or PSY_E_INVALID (NULL, or after finish). */
-psy_status psy_ppg_detector_push(psy_ppg_detector *d, const double *x, size_t n, size_t *used);
+PSY_API psy_status psy_ppg_detector_push(psy_ppg_detector *d, const double *x, size_t n, size_t *used);
 
 /* Signals the end of the signal and emits what is still pending. After it, push returns
  * PSY_E_INVALID until reset. PSY_OK or PSY_E_INVALID. */
-psy_status psy_ppg_detector_finish(psy_ppg_detector *d);
+PSY_API psy_status psy_ppg_detector_finish(psy_ppg_detector *d);
 
 /* Pops up to max pulses / unusable stretches in time order; returns how many were written. */
-size_t psy_ppg_detector_pop_pulses(psy_ppg_detector *d, psy_ppg_pulse *out, size_t max);
-size_t psy_ppg_detector_pop_unusable(psy_ppg_detector *d, psy_ppg_unusable *out, size_t max);
+PSY_API size_t psy_ppg_detector_pop_pulses(psy_ppg_detector *d, psy_ppg_pulse *out, size_t max);
+PSY_API size_t psy_ppg_detector_pop_unusable(psy_ppg_detector *d, psy_ppg_unusable *out, size_t max);
 
 /* +1 or -1 once decided (or given), 0 before. */
-int psy_ppg_detector_polarity(const psy_ppg_detector *d);
+PSY_API int psy_ppg_detector_polarity(const psy_ppg_detector *d);
 
 /* The longest delay, in seconds, between a systolic peak and its emission once the polarity is
  * known (the decision itself holds the first polarity_s seconds back). */
-double psy_ppg_detector_latency(const psy_ppg_detector *d);
+PSY_API double psy_ppg_detector_latency(const psy_ppg_detector *d);
 
 /* Back to the state right after create (same settings). */
-void psy_ppg_detector_reset(psy_ppg_detector *d);
+PSY_API void psy_ppg_detector_reset(psy_ppg_detector *d);
 
 /* A deep copy (same state, same future output). PSY_OK or PSY_E_NOMEM. */
-psy_status psy_ppg_detector_copy(const psy_ppg_detector *d, psy_ppg_detector **out);
+PSY_API psy_status psy_ppg_detector_copy(const psy_ppg_detector *d, psy_ppg_detector **out);
 
 /* NULL-safe. */
-void psy_ppg_detector_destroy(psy_ppg_detector *d);
+PSY_API void psy_ppg_detector_destroy(psy_ppg_detector *d);
 
 #ifdef __cplusplus
 }

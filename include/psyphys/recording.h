@@ -35,11 +35,11 @@ typedef enum psy_channel_type {
 } psy_channel_type;
 
 /* "ECG", "EDA", "RESP", "PPG", "HR", "RR", "TRIGGER", "OTHER". Never NULL. */
-const char *psy_channel_type_name(psy_channel_type type);
+PSY_API const char *psy_channel_type_name(psy_channel_type type);
 
 /* Parses a type name, case-insensitive; also accepts "IBI" (RR), "GSR"/"SC" (EDA), "RSP" (RESP),
  * "BVP" (PPG), "STIM" (TRIGGER). Returns PSY_OK or PSY_E_INVALID. */
-psy_status psy_channel_type_parse(const char *name, psy_channel_type *out);
+PSY_API psy_status psy_channel_type_parse(const char *name, psy_channel_type *out);
 
 /* Infers a channel type from its label and unit (either may be NULL or empty):
  * ECG/EKG/MLII/lead names I, II, III, aVR/aVL/aVF, V1..V6 (alone or after "ECG"); EDA/GSR/SC/
@@ -48,7 +48,7 @@ psy_status psy_channel_type_parse(const char *name, psy_channel_type *out);
  * unit bpm; RR/IBI/NN/inter-beat; trigger/status/stim/photosensor/marker/event/TTL.
  * A label naming a derived signal ("differentiated", "derivative") and anything else is
  * PSY_CH_OTHER. Deterministic and locale-independent. */
-psy_channel_type psy_infer_channel_type(const char *label, const char *unit);
+PSY_API psy_channel_type psy_infer_channel_type(const char *label, const char *unit);
 
 #define PSY_LABEL_SIZE 80
 #define PSY_UNIT_SIZE 24
@@ -86,8 +86,8 @@ typedef struct psy_channel_info {
  * gives numbers without meaning. Whoever knows better sets the type first
  * (psy_reader_set_channel_type). Returns PSY_OK, or PSY_E_INVALID (a NULL argument, n_wanted < 1,
  * or another known type: `why` then says "channel 'BVP' is PPG, not ECG or RR"). */
-psy_status psy_channel_type_check(const psy_channel_info *channel, const psy_channel_type *wanted,
-                                  int n_wanted, psy_message *why);
+PSY_API psy_status psy_channel_type_check(const psy_channel_info *channel, const psy_channel_type *wanted,
+                                          int n_wanted, psy_message *why);
 
 /* Civil start date-time as written by the file. Most formats (EDF, WFDB, BIDS) store the local
  * wall-clock time without its zone; files that count Unix time (Empatica E4, CSV time columns in
@@ -110,7 +110,7 @@ typedef enum psy_event_source {
 } psy_event_source;
 
 /* "annotation", "wfdb", "file", "trigger", "device". Never NULL. */
-const char *psy_event_source_name(psy_event_source source);
+PSY_API const char *psy_event_source_name(psy_event_source source);
 
 typedef struct psy_event {
     double onset_s;     /* seconds from the recording start (may be negative: before the start) */
@@ -147,6 +147,9 @@ typedef struct psy_open_options {
                                    by psyphys's tolerant parser; 0: always the tolerant parser */
     int override_rate;          /* 1: sampling_rate_hz replaces the rate the file declares too
                                    (default 0; see the rate rule) */
+    int skip_annotations;       /* 1: annotation files beside a record with signals (WFDB .atr,
+                                   .qrs, ...) are not read, for work that uses no events: a 24 h
+                                   Holter's 100,000 beat labels cost time and memory (default 0) */
 } psy_open_options;
 
 /* The rate rule. sampling_rate_hz is the rate of files that have none -- CSV/TSV/text without a
@@ -161,7 +164,7 @@ typedef struct psy_open_options {
  * rate, so the fastest channel gets sampling_rate_hz, every other channel keeps its ratio to it,
  * and every time the file states (stretches, annotations, irregular sample times) scales by
  * declared / given; a reader warning says so. The start date-time is kept. */
-psy_open_options psy_open_options_default(void);
+PSY_API psy_open_options psy_open_options_default(void);
 
 typedef struct psy_reader psy_reader;
 
@@ -170,16 +173,16 @@ typedef struct psy_reader psy_reader;
  * the source is left to the caller and *out is NULL.
  * Returns PSY_OK, PSY_E_UNKNOWN_FORMAT, PSY_E_UNSUPPORTED (e.g. GDF), PSY_E_FORMAT, PSY_E_TRUNCATED,
  * PSY_E_IO, PSY_E_NOMEM or PSY_E_INVALID; `why` (may be NULL) gets the specific reason. */
-psy_status psy_reader_open_source(psy_source *src, const psy_open_options *options,
-                                  psy_reader **out, psy_message *why);
+PSY_API psy_status psy_reader_open_source(psy_source *src, const psy_open_options *options,
+                                          psy_reader **out, psy_message *why);
 
 /* Path wrapper of psy_reader_open_source. A WFDB record may be named by its .hea, its record
  * name without extension, or one of its .dat files. */
-psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,
-                           psy_message *why);
+PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,
+                                   psy_message *why);
 
 /* NULL-safe. */
-void psy_reader_close(psy_reader *reader);
+PSY_API void psy_reader_close(psy_reader *reader);
 
 /* Where the channels' rates come from (the rate rule at psy_open_options). */
 typedef enum psy_rate_origin {
@@ -188,68 +191,68 @@ typedef enum psy_rate_origin {
     PSY_RATE_OVERRIDDEN  /* sampling_rate_hz replaced the file's rate (override_rate) */
 } psy_rate_origin;
 
-psy_rate_origin psy_reader_rate_origin(const psy_reader *reader);
+PSY_API psy_rate_origin psy_reader_rate_origin(const psy_reader *reader);
 
 /* The rate the file declares for its fastest channel, Hz, before any override; 0 when it
  * declares none (PSY_RATE_GIVEN, irregular channels only, an audio header's untrusted rate). */
-double psy_reader_declared_rate(const psy_reader *reader);
+PSY_API double psy_reader_declared_rate(const psy_reader *reader);
 
 /* The files a recording was read from, for provenance: the one opened (index 0), then every
  * related file the reader opened (a WFDB record's signal and annotation files, an audio file's
  * sidecar beside it). Paths; 0 files for memory and callback sources. */
-size_t psy_reader_file_count(const psy_reader *reader);
-const char *psy_reader_file(const psy_reader *reader, size_t index);
+PSY_API size_t psy_reader_file_count(const psy_reader *reader);
+PSY_API const char *psy_reader_file(const psy_reader *reader, size_t index);
 
 /* Short format name ("EDF+C", "EDF+D", "BDF", "WFDB", "FLAC", "CSV", ...). Never NULL. */
-const char *psy_reader_format(const psy_reader *reader);
+PSY_API const char *psy_reader_format(const psy_reader *reader);
 
-int psy_reader_channel_count(const psy_reader *reader);
+PSY_API int psy_reader_channel_count(const psy_reader *reader);
 
 /* Channel metadata; NULL when ch is out of range. Valid until the reader is closed. */
-const psy_channel_info *psy_reader_channel(const psy_reader *reader, int ch);
+PSY_API const psy_channel_info *psy_reader_channel(const psy_reader *reader, int ch);
 
 /* Index of the first channel whose label equals `label` (case-insensitive, trimmed), or -1. */
-int psy_reader_find_channel(const psy_reader *reader, const char *label);
+PSY_API int psy_reader_find_channel(const psy_reader *reader, const char *label);
 
 /* Sets a channel's type (the --channel-type override) and, for EDA, the unit conversion that
  * follows from its file unit. Returns PSY_OK or PSY_E_INVALID. */
-psy_status psy_reader_set_channel_type(psy_reader *reader, int ch, psy_channel_type type);
+PSY_API psy_status psy_reader_set_channel_type(psy_reader *reader, int ch, psy_channel_type type);
 
 /* Declares a channel's unit as the file states it (for files that carry none, e.g. CSV; the
  * --unit override) and re-derives the unit conversion (an EDA channel in kOhm reads in uS).
  * unit is copied (truncated to PSY_UNIT_SIZE - 1 bytes). Returns PSY_OK or PSY_E_INVALID. */
-psy_status psy_reader_set_channel_unit(psy_reader *reader, int ch, const char *unit);
+PSY_API psy_status psy_reader_set_channel_unit(psy_reader *reader, int ch, const char *unit);
 
-psy_datetime psy_reader_start(const psy_reader *reader);
+PSY_API psy_datetime psy_reader_start(const psy_reader *reader);
 
 /* Duration in seconds from the start to the end of the last stretch (gaps included). */
-double psy_reader_duration(const psy_reader *reader);
+PSY_API double psy_reader_duration(const psy_reader *reader);
 
-int psy_reader_stretch_count(const psy_reader *reader);
-const psy_stretch *psy_reader_stretch(const psy_reader *reader, int index);
+PSY_API int psy_reader_stretch_count(const psy_reader *reader);
+PSY_API const psy_stretch *psy_reader_stretch(const psy_reader *reader, int index);
 
-size_t psy_reader_event_count(const psy_reader *reader);
+PSY_API size_t psy_reader_event_count(const psy_reader *reader);
 /* Events in the order of their onset (stable for equal onsets); NULL when out of range. */
-const psy_event *psy_reader_event(const psy_reader *reader, size_t index);
+PSY_API const psy_event *psy_reader_event(const psy_reader *reader, size_t index);
 
 /* Warnings about non-conformant or suspicious content that was read anyway ("header byte 0xB0
  * in the physical dimension of signal 9", "EDF+D: 3 gaps"). */
-size_t psy_reader_warning_count(const psy_reader *reader);
-const char *psy_reader_warning(const psy_reader *reader, size_t index);
+PSY_API size_t psy_reader_warning_count(const psy_reader *reader);
+PSY_API const char *psy_reader_warning(const psy_reader *reader, size_t index);
 
 /* Reads samples [start, start + n) of channel ch into out (n doubles) in the channel's unit.
  * Returns PSY_OK, PSY_E_INVALID (bad channel, NULL), PSY_E_RANGE (span outside 0..frames),
  * PSY_E_IO, PSY_E_TRUNCATED or PSY_E_FORMAT (the file changed or lied about its size). */
-psy_status psy_reader_read(psy_reader *reader, int ch, int64_t start, int64_t n, double *out);
+PSY_API psy_status psy_reader_read(psy_reader *reader, int ch, int64_t start, int64_t n, double *out);
 
 /* Times in seconds from the recording start of samples [start, start + n) of channel ch:
  * index / rate mapped through the stretches for regular channels, the stored times for
  * irregular ones. Same return codes as psy_reader_read. */
-psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int64_t n, double *out_s);
+PSY_API psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int64_t n, double *out_s);
 
 /* Adds n events (copied, label and detail included) to the recording, keeping the events in
  * onset order. PSY_OK, PSY_E_INVALID (NULL, a non-finite onset), PSY_E_NOMEM (then none added). */
-psy_status psy_reader_add_events(psy_reader *reader, const psy_event *events, size_t n);
+PSY_API psy_status psy_reader_add_events(psy_reader *reader, const psy_event *events, size_t n);
 
 /* Adds the events of a session event file (BIDS _events.tsv, CSV/TSV markers with an onset
  * column, gzipped or not) to the recording, shifted by offset_s: psy_reader_load_events_with
@@ -260,8 +263,8 @@ psy_status psy_reader_add_events(psy_reader *reader, const psy_event *events, si
  * onset with a zone is an instant, and needs a start whose zone is known (psy_datetime.zone_known).
  * Refused (PSY_E_FORMAT, `why` names the line) when the recording's start is unknown or has no
  * zone for an onset that has one. */
-psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
-                                  psy_message *why);
+PSY_API psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
+                                          psy_message *why);
 
 /* Which columns of an event file hold what (NULL: found by name, below), and the shift. */
 typedef struct psy_events_options {
@@ -271,7 +274,7 @@ typedef struct psy_events_options {
     const char *label_column;
 } psy_events_options;
 
-psy_events_options psy_events_options_default(void);
+PSY_API psy_events_options psy_events_options_default(void);
 
 /* A row of an event file that gave no event (its onset is n/a or empty). */
 typedef struct psy_unplaced_event {
@@ -311,8 +314,8 @@ typedef struct psy_events_info {
  * far as it got. Returns PSY_OK, PSY_E_INVALID (NULL reader or source, NaN offset), PSY_E_FORMAT
  * (no onset column, a named column missing, an ambiguous mapping, a value that is not a number,
  * a ragged row), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
-psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
-                                       psy_events_info *info, psy_message *why);
+PSY_API psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
+                                               psy_events_info *info, psy_message *why);
 
 #ifdef __cplusplus
 }

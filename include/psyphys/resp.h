@@ -1,18 +1,29 @@
 /* psyphys — breaths from a respiration channel (belt, thermistor, impedance), streaming.
  *
- * Method (in the spirit of Khodadad et al. 2018, Physiol Meas 39(7):075009, NeuroKit2's default):
- * a 0.05-3 Hz band-pass (second-order Butterworth sections), then alternate troughs and peaks, an
- * extreme being confirmed once the signal has come back from it by half the median amplitude
- * of the last 8 breaths (of 2.8 rms until there are four); a trough, the next peak and the next
- * trough make one breath, and a breath smaller than 30 % of that median is merged into its
- * neighbour, so ripples do not split breaths. Indices are input samples from the first pushed
- * sample. The same
- * conventions as the ECG detector: allocation only in create, push/pop/finish/reset/copy. */
+ * Method: a 0.02-1 Hz band-pass (second-order Butterworth sections: breathing up to 60 /min, the
+ * top of the plausible range, passes; the cardiogenic oscillation of impedance pneumography at
+ * the heart rate is damped),
+ * then alternate troughs and peaks by hysteresis, an extreme being confirmed once the signal has
+ * come back from it by 0.3 of the typical breath (a sinusoid's peak-to-trough, 2.8 rms, of the
+ * last 10 s of the band-passed signal, each sample counting up to 2 rms, so that a movement
+ * artefact cannot hold the level up); a trough, the next peak and the next trough make one
+ * breath, and a breath smaller than 0.3 of the typical one is merged into its neighbour, so
+ * ripples do not split breaths. The end of inspiration is the maximum of the low-passed signal
+ * (no high-pass) between the two troughs: the end of inspiration is where the volume signal stops
+ * rising, which the high-pass moves on a tilted plateau. Times are corrected for the filters'
+ * group delay at 15 /min. This is the extrema-counting approach with an amplitude criterion
+ * relative to the signal's recent size ("Count-adv", Schäfer & Kratky 2008, Ann Biomed Eng
+ * 36:476-485; compared in Charlton et al. 2016, Physiol Meas 37:610-626), made causal.
+ * Validated against MARSH's annotated ends of inspiration (scripts/resp_check.py, README).
+ * Indices are input samples from the first pushed sample. The same conventions as the ECG
+ * detector: allocation only in create, push/pop/finish/reset/copy. */
 #ifndef PSYPHYS_RESP_H
 #define PSYPHYS_RESP_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "psyphys/beats.h"
+#include "psyphys/recording.h"
 #include "psyphys/status.h"
 
 #ifdef __cplusplus
@@ -21,17 +32,17 @@ extern "C" {
 
 typedef struct psy_resp_config {
     double rate_hz;       /* input rate, 4 .. 20000 Hz */
-    double band_low_hz;   /* default 0.05 Hz */
-    double band_high_hz;  /* default 3 Hz (capped at 0.45 rate) */
-    double hysteresis;    /* prominence as a share of the median breath amplitude, default 0.5 */
-    double min_amplitude; /* share of the median breath amplitude, default 0.3 */
+    double band_low_hz;   /* default 0.02 Hz */
+    double band_high_hz;  /* default 1 Hz (capped at 0.45 rate) */
+    double hysteresis;    /* prominence as a share of the typical breath (2.8 rms), default 0.3 */
+    double min_amplitude; /* smallest breath, share of the typical breath, default 0.3 */
 } psy_resp_config;
 
-psy_resp_config psy_resp_config_default(double rate_hz);
+PSY_API psy_resp_config psy_resp_config_default(double rate_hz);
 
 typedef struct psy_breath {
-    int64_t onset;      /* trough before the inhalation (sample) */
-    int64_t peak;       /* end of inhalation */
+    int64_t onset;      /* trough before the inhalation (sample): start of inspiration */
+    int64_t peak;       /* end of inspiration: maximum of the low-passed signal between the troughs */
     int64_t end;        /* next trough: the end of the breath */
     double amplitude;   /* peak minus the mean of the two troughs, on the band-passed signal */
 } psy_breath;
@@ -39,22 +50,22 @@ typedef struct psy_breath {
 typedef struct psy_resp_detector psy_resp_detector;
 
 /* PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. */
-psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out);
+PSY_API psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out);
 
 /* Pushes n samples (NaN: a gap; the filters restart after it and no breath spans it). Consumes
  * them all unless the queue (64 breaths) fills: *used says how many (may be NULL only when the
  * caller pops after every push of at most 30 s). PSY_OK or PSY_E_INVALID. */
-psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used);
+PSY_API psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used);
 
 /* Ends the signal; after it, push returns PSY_E_INVALID until reset. */
-psy_status psy_resp_detector_finish(psy_resp_detector *d);
+PSY_API psy_status psy_resp_detector_finish(psy_resp_detector *d);
 
 /* Pops up to max breaths in time order. */
-size_t psy_resp_detector_pop(psy_resp_detector *d, psy_breath *out, size_t max);
+PSY_API size_t psy_resp_detector_pop(psy_resp_detector *d, psy_breath *out, size_t max);
 
-void psy_resp_detector_reset(psy_resp_detector *d);
-psy_status psy_resp_detector_copy(const psy_resp_detector *d, psy_resp_detector **out);
-void psy_resp_detector_destroy(psy_resp_detector *d); /* NULL-safe */
+PSY_API void psy_resp_detector_reset(psy_resp_detector *d);
+PSY_API psy_status psy_resp_detector_copy(const psy_resp_detector *d, psy_resp_detector **out);
+PSY_API void psy_resp_detector_destroy(psy_resp_detector *d); /* NULL-safe */
 
 /* ---- Breathing rate over a span ------------------------------------------------------------- */
 
@@ -79,8 +90,62 @@ typedef struct psy_breath_rate {
  * definition of a span's rate (analyze's segments and summary). Below PSY_RESP_RATE_MIN_SPAN_S
  * or PSY_RESP_RATE_MIN_BREATHS the rate is NaN with its reason. PSY_OK or PSY_E_INVALID (NULL
  * with n > 0, no out, rate_hz not positive, t1_s < t0_s). */
-psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, double t0_s, double t1_s,
-                                psy_breath_rate *out);
+PSY_API psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, double t0_s, double t1_s,
+                                        psy_breath_rate *out);
+
+
+/* ---- Breaths of a recording ------------------------------------------------------------------ */
+
+typedef enum psy_breath_source {
+    PSY_BREATHS_RESP = 0, /* a respiration channel (belt, impedance, thermistor, airflow) */
+    PSY_BREATHS_EDR       /* ECG-derived respiration (psy_breaths_from_beats) */
+} psy_breath_source;
+
+typedef struct psy_breath_list {
+    size_t n;
+    psy_breath *b;            /* in time order; indices on rate_hz from the channel's first sample */
+    double *onset_s;          /* b[i].onset in seconds on the recording's time axis */
+    double *peak_s;           /* b[i].peak, likewise */
+    double *end_s;            /* b[i].end, likewise */
+    double rate_hz;           /* the rate the indices are on: the channel's, or the EDR series' */
+    psy_breath_source source;
+    psy_resp_config config;   /* the detector's settings (rate_hz included) */
+} psy_breath_list;
+
+PSY_API void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
+
+/* Detects the breaths of a regular channel of r (read block by block; memory grows with the
+ * number of breaths only). config: NULL for psy_resp_config_default; its rate_hz is set from the
+ * channel. *out is NULL on failure, with the reason in *why (may be NULL). PSY_OK,
+ * PSY_E_INVALID (no such channel, an irregular channel, a rate below 4 Hz, a bad config),
+ * PSY_E_NOMEM, or the channel's read error. */
+PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *config,
+                                      psy_breath_list **out, psy_message *why);
+
+/* ECG-derived respiration: breaths from a beat list (psy_beats_detect) when there is no
+ * respiration channel. See analysis/edr.c for the method. The breath indices are on a 4 Hz grid
+ * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units. PSY_OK,
+ * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
+PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
+
+/* What a list of breaths says about the breathing over it. */
+typedef struct psy_breath_summary {
+    size_t n_breaths;
+    psy_breath_rate rate;        /* psy_breath_rate_over the whole list */
+    double duration_mean_s;      /* mean breath duration (onset to end); NaN without breaths */
+    /* Irregularity: the coefficient of variation of breath duration, % (SD / mean; the
+     * breath-to-breath variability of Tobin et al. 1988, J Appl Physiol 65:309-317, and Benchetrit
+     * 2000, Respir Physiol 122:123-129); NaN below 3 breaths. */
+    double duration_cv_pct;
+    /* Depth: the median breath amplitude (peak minus the mean of its troughs, on the band-passed
+     * signal: the channel's unit, or the EDR series' arbitrary unit) and its coefficient of
+     * variation, %. NaN below 1 (median) or 3 (CV) breaths. */
+    double amplitude_median;
+    double amplitude_cv_pct;
+} psy_breath_summary;
+
+/* PSY_OK, or PSY_E_INVALID when list or out is NULL. */
+PSY_API psy_status psy_breath_summarize(const psy_breath_list *list, psy_breath_summary *out);
 
 #ifdef __cplusplus
 }

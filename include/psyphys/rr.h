@@ -33,7 +33,7 @@ typedef enum psy_beat_class {
 } psy_beat_class;
 
 /* "N", "ectopic", "missed", "extra", "long", "short". Never NULL. */
-const char *psy_beat_class_name(psy_beat_class c);
+PSY_API const char *psy_beat_class_name(psy_beat_class c);
 
 typedef struct psy_rr_config {
     double alpha;       /* threshold scale over the quartile deviation, default 5.2 */
@@ -42,20 +42,20 @@ typedef struct psy_rr_config {
     double c1, c2;      /* ectopic decision line, defaults 0.13 and 0.17 */
 } psy_rr_config;
 
-psy_rr_config psy_rr_config_default(void);
+PSY_API psy_rr_config psy_rr_config_default(void);
 
 /* Classifies each interval rr_ms[i] (i = 0 .. n-1; the interval ending at beat i). Needs no
  * minimum length (short series get thresholds from what there is). out has n entries.
  * PSY_OK, PSY_E_INVALID (NULL, a bad setting, a non-finite or non-positive interval). */
-psy_status psy_rr_classify(const double *rr_ms, size_t n, const psy_rr_config *config,
-                           psy_beat_class *out);
+PSY_API psy_status psy_rr_classify(const double *rr_ms, size_t n, const psy_rr_config *config,
+                                   psy_beat_class *out);
 
 /* The same without allocating: work holds psy_rr_classify_work_size(n) doubles (7 n). For live
  * streams (psyphys/stream.h), which classify a sliding buffer of beats on every beat.
  * PSY_OK or PSY_E_INVALID. */
-size_t psy_rr_classify_work_size(size_t n);
-psy_status psy_rr_classify_work(const double *rr_ms, size_t n, const psy_rr_config *config,
-                                psy_beat_class *out, double *work);
+PSY_API size_t psy_rr_classify_work_size(size_t n);
+PSY_API psy_status psy_rr_classify_work(const double *rr_ms, size_t n, const psy_rr_config *config,
+                                        psy_beat_class *out, double *work);
 
 /* The counts of each class. */
 typedef struct psy_rr_counts {
@@ -68,10 +68,10 @@ typedef struct psy_rr_counts {
  * count; out_max = 2 n is always enough. classes (from psy_rr_classify, n entries) may be NULL:
  * the series is then classified here. counts (may be NULL) gets the class counts.
  * PSY_OK, PSY_E_INVALID, PSY_E_RANGE (out_max too small), PSY_E_NOMEM. */
-psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
-                          const psy_rr_config *config, const psy_beat_class *classes,
-                          double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
-                          size_t out_max, size_t *out_n, psy_rr_counts *counts);
+PSY_API psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
+                                  const psy_rr_config *config, const psy_beat_class *classes,
+                                  double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
+                                  size_t out_max, size_t *out_n, psy_rr_counts *counts);
 
 /* The RR preprocessing of the PhysioNet Cardiovascular Signal Toolbox (PCST; Vest et al. 2018,
  * "An open source benchmarked toolbox for cardiovascular waveform and interval analysis",
@@ -95,7 +95,7 @@ typedef struct psy_rr_pcst_config {
     double upper_ms; /* default 2000 (PCST upperphysiolim 60/30 s) */
 } psy_rr_pcst_config;
 
-psy_rr_pcst_config psy_rr_pcst_config_default(void);
+PSY_API psy_rr_pcst_config psy_rr_pcst_config_default(void);
 
 /* What psy_rr_clean_pcst dropped, per step. */
 typedef struct psy_rr_pcst_counts {
@@ -106,9 +106,9 @@ typedef struct psy_rr_pcst_counts {
  * entries each; may not alias the inputs); *out_n gets the count kept. config NULL: defaults;
  * counts may be NULL. O(n) time, no allocation.
  * PSY_OK, PSY_E_INVALID (NULL pointers with n > 0, or a setting not positive / lower >= upper). */
-psy_status psy_rr_clean_pcst(const double *rr_ms, const double *t_s, size_t n,
-                             const psy_rr_pcst_config *config, double *out_rr_ms, double *out_t_s,
-                             size_t *out_n, psy_rr_pcst_counts *counts);
+PSY_API psy_status psy_rr_clean_pcst(const double *rr_ms, const double *t_s, size_t n,
+                                     const psy_rr_pcst_config *config, double *out_rr_ms, double *out_t_s,
+                                     size_t *out_n, psy_rr_pcst_counts *counts);
 
 #ifdef __cplusplus
 }

@@ -25,8 +25,8 @@ typedef struct psy_beat_score {
 
 /* ref_s and test_s: beat times in seconds, ascending. window_s > 0. PSY_OK, PSY_E_INVALID
  * (NULL with n > 0, unsorted or non-finite times, window <= 0), PSY_E_NOMEM. */
-psy_status psy_score_beats(const double *ref_s, size_t n_ref, const double *test_s, size_t n_test,
-                           double from_s, double window_s, psy_beat_score *out);
+PSY_API psy_status psy_score_beats(const double *ref_s, size_t n_ref, const double *test_s, size_t n_test,
+                                   double from_s, double window_s, psy_beat_score *out);
 
 #ifdef __cplusplus
 }

@@ -22,13 +22,15 @@ typedef struct psy_segment {
 
 /* 1 when an event is a session event: not a WFDB beat/rhythm annotation, a device's beat list,
  * or one of psyphys's own gap marks ("psyphys: ..."). */
-int psy_is_session_event(const psy_event *event);
+PSY_API int psy_is_session_event(const psy_event *event);
 
 /* The segments of a recording by a rule, the whole recording first (label "recording").
  * Session events only (psy_is_session_event); segments are clipped to the recording and those
- * left empty are dropped. *out is malloc'd (free it). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. */
-psy_status psy_segments_make(const psy_reader *reader, psy_segment_rule rule, double window_s,
-                             double step_s, psy_segment **out, size_t *n);
+ * left empty are dropped. *out is released with psy_segments_free. PSY_OK, PSY_E_INVALID,
+ * PSY_E_NOMEM. */
+PSY_API psy_status psy_segments_make(const psy_reader *reader, psy_segment_rule rule, double window_s,
+                                     double step_s, psy_segment **out, size_t *n);
+PSY_API void psy_segments_free(psy_segment *segments);
 
 #ifdef __cplusplus
 }

@@ -32,42 +32,42 @@ typedef struct psy_source_callbacks {
 
 /* A source over user callbacks. `name` (may be NULL) is used in messages and for format hints
  * by extension; it is copied. Returns PSY_OK, PSY_E_INVALID or PSY_E_NOMEM. */
-psy_status psy_source_from_callbacks(const psy_source_callbacks *cb, void *ctx, const char *name,
-                                     psy_source **out);
+PSY_API psy_status psy_source_from_callbacks(const psy_source_callbacks *cb, void *ctx, const char *name,
+                                             psy_source **out);
 
 /* A source over a file path. Related files are looked up in the same directory.
  * Returns PSY_OK, PSY_E_IO (cannot open, or a directory) or PSY_E_NOMEM. */
-psy_status psy_source_open_path(const char *path, psy_source **out);
+PSY_API psy_status psy_source_open_path(const char *path, psy_source **out);
 
 /* A source over `size` bytes at `data`, which must outlive the source (not copied). No related
  * files. Returns PSY_OK, PSY_E_INVALID or PSY_E_NOMEM. */
-psy_status psy_source_open_memory(const void *data, size_t size, const char *name, psy_source **out);
+PSY_API psy_status psy_source_open_memory(const void *data, size_t size, const char *name, psy_source **out);
 
 /* Reads exactly n bytes at offset: PSY_OK, PSY_E_TRUNCATED when the source ends first, PSY_E_IO. */
-psy_status psy_source_read_exact(psy_source *src, int64_t offset, void *buf, size_t n);
+PSY_API psy_status psy_source_read_exact(psy_source *src, int64_t offset, void *buf, size_t n);
 
 /* Reads up to n bytes; returns the count read, or -1 on an I/O error. */
-int64_t psy_source_read(psy_source *src, int64_t offset, void *buf, size_t n);
+PSY_API int64_t psy_source_read(psy_source *src, int64_t offset, void *buf, size_t n);
 
 /* Size in bytes, or -1 when unknown. */
-int64_t psy_source_size(const psy_source *src);
+PSY_API int64_t psy_source_size(const psy_source *src);
 
 /* The name given at creation (the path for path sources), never NULL ("" when none). */
-const char *psy_source_name(const psy_source *src);
+PSY_API const char *psy_source_name(const psy_source *src);
 
 /* The file-system path when the source is a path source, else NULL. */
-const char *psy_source_path(const psy_source *src);
+PSY_API const char *psy_source_path(const psy_source *src);
 
 /* Opens a related file by bare name (see open_related). PSY_E_NOT_FOUND when absent or when the
  * name contains a directory separator (a header cannot send us elsewhere). */
-psy_status psy_source_open_related(psy_source *src, const char *name, psy_source **out);
+PSY_API psy_status psy_source_open_related(psy_source *src, const char *name, psy_source **out);
 
 /* The paths of the related files opened through src so far (path sources only), once each. */
-size_t psy_source_related_count(const psy_source *src);
-const char *psy_source_related_path(const psy_source *src, size_t i);
+PSY_API size_t psy_source_related_count(const psy_source *src);
+PSY_API const char *psy_source_related_path(const psy_source *src, size_t i);
 
 /* NULL-safe. */
-void psy_source_close(psy_source *src);
+PSY_API void psy_source_close(psy_source *src);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef PSYPHYS_STATUS_H
 #define PSYPHYS_STATUS_H
 
+#include "psyphys/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,8 +28,23 @@ typedef enum psy_status {
     PSY_STATUS_COUNT
 } psy_status;
 
+/* Ownership, one rule for every call:
+ *  - What a call makes for the caller -- an object (psy_X_create, psy_X_open, psy_X_copy) or a
+ *    result (psy_beat_list, psy_eda_result, psy_segment arrays), given through `**out` -- belongs
+ *    to the caller, who releases it with its own function: psy_X_destroy, psy_reader_close,
+ *    psy_source_close, psy_X_free. Never with free(): the library may allocate it otherwise.
+ *    Every release function takes NULL.
+ *  - A pointer the library hands out into something it owns (channel information, events,
+ *    warnings, a spectrum, a configuration) is borrowed: valid until that object is released,
+ *    or until the next call that changes it where the header says so (psy_hrv_spectrum).
+ *    Strings that describe (psy_strerror, the reasons of n/a values) are static: valid forever.
+ *  - What the caller passes in (arrays, configurations, paths, buffers to fill) is read or
+ *    filled during the call only: never kept, never freed.
+ * Threads: objects share nothing; one object is used by one thread at a time (stream.h says
+ * which of its calls may come from two threads). */
+
 /* A static, human-readable description of a status ("malformed content", ...). Never NULL. */
-const char *psy_strerror(psy_status status);
+PSY_API const char *psy_strerror(psy_status status);
 
 /* The specific reason for a failure, filled by calls that take a `psy_message *why` (may be NULL).
  * The text names the field or value at fault, not the file path: the caller knows the path. */

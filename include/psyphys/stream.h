@@ -89,7 +89,7 @@ typedef struct psy_stream_config {
 
 /* Defaults for the given channels (either rate may be 0; for a PPG channel set ppg_rate_hz and
  * leave ecg_rate_hz 0). */
-psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz);
+PSY_API psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz);
 
 typedef enum psy_stream_kind {
     PSY_STREAM_BEAT = 0, PSY_STREAM_HR, PSY_STREAM_LABEL, PSY_STREAM_HRV, PSY_STREAM_SCL,
@@ -97,7 +97,7 @@ typedef enum psy_stream_kind {
 } psy_stream_kind;
 
 /* "beat", "hr", "label", "hrv", "scl", "scr", "status". Never NULL. */
-const char *psy_stream_kind_name(psy_stream_kind kind);
+PSY_API const char *psy_stream_kind_name(psy_stream_kind kind);
 
 typedef enum psy_stream_condition {
     PSY_STREAM_ECG_LOST = 0, /* no usable ECG from onset_s (NaN, flat or unplugged) */
@@ -113,7 +113,7 @@ typedef enum psy_stream_condition {
 
 /* "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped", "ppg_lost",
  * "ppg_back". Never NULL. */
-const char *psy_stream_condition_name(psy_stream_condition c);
+PSY_API const char *psy_stream_condition_name(psy_stream_condition c);
 
 typedef struct psy_stream_output {
     psy_stream_kind kind;
@@ -164,14 +164,14 @@ typedef struct psy_stream_output {
 typedef struct psy_stream psy_stream;
 
 /* PSY_OK, PSY_E_INVALID (no channel, a setting out of range: why names it), PSY_E_NOMEM. */
-psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, psy_message *why);
+PSY_API psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, psy_message *why);
 
 /* Pushes n ECG samples (any unit; NaN = missing), n PPG samples (any unit, either polarity; NaN
  * = missing) or n EDA samples (µS; NaN = missing). Every sample is consumed. PSY_OK,
  * PSY_E_INVALID (NULL, no such channel, after finish). */
-psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n);
-psy_status psy_stream_push_ppg(psy_stream *s, const double *x, size_t n);
-psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
+PSY_API psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n);
+PSY_API psy_status psy_stream_push_ppg(psy_stream *s, const double *x, size_t n);
+PSY_API psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
 
 /* Pushes n RR intervals (ms). t_s (may be NULL: the running sum of the intervals) gives each
  * interval's end time in seconds; a beat that does not follow the one before (time jump by more
@@ -180,29 +180,29 @@ psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
  * stretch; with a time of its own (t_s) it stays a beat without an interval, as offline, else it
  * is skipped. A time that does not increase is skipped too.
  * PSY_OK, PSY_E_INVALID (NULL, no RR input, after finish). */
-psy_status psy_stream_push_rr(psy_stream *s, const double *rr_ms, const double *t_s, size_t n);
+PSY_API psy_status psy_stream_push_rr(psy_stream *s, const double *rr_ms, const double *t_s, size_t n);
 
 /* The end of every channel: drains the detectors' lookahead and makes all labels final.
  * PSY_OK or PSY_E_INVALID (called twice). */
-psy_status psy_stream_finish(psy_stream *s);
+PSY_API psy_status psy_stream_finish(psy_stream *s);
 
 /* Pops up to max outputs in the order they were made; returns how many. Never blocks for long
  * (the mutex is held for a copy). */
-size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max);
+PSY_API size_t psy_stream_poll(psy_stream *s, psy_stream_output *out, size_t max);
 
 /* The longest delay (s) between an R-peak (a pulse's peak) and its PSY_STREAM_BEAT output, 0
  * without ECG or PPG. */
-double psy_stream_beat_latency(const psy_stream *s);
+PSY_API double psy_stream_beat_latency(const psy_stream *s);
 
 /* Back to the state right after create (same settings; pending outputs are discarded), e.g.
  * between the blocks of a session. Not while another thread polls. */
-void psy_stream_reset(psy_stream *s);
+PSY_API void psy_stream_reset(psy_stream *s);
 
 /* The settings in use (rates and defaults filled in). */
-const psy_stream_config *psy_stream_get_config(const psy_stream *s);
+PSY_API const psy_stream_config *psy_stream_get_config(const psy_stream *s);
 
 /* NULL-safe. */
-void psy_stream_destroy(psy_stream *s);
+PSY_API void psy_stream_destroy(psy_stream *s);
 
 #ifdef __cplusplus
 }

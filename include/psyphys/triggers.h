@@ -34,7 +34,7 @@ typedef struct psy_trigger_config {
     uint32_t mask;         /* bits: the bits that carry codes, default 0xFFFF (BioSemi) */
 } psy_trigger_config;
 
-psy_trigger_config psy_trigger_config_default(void);
+PSY_API psy_trigger_config psy_trigger_config_default(void);
 
 /* Finds the pulses of channel ch and adds them to the recording as events (source
  * PSY_EVENTS_TRIGGER; label: the channel's label for a level trigger, the code for bits; sample:
@@ -42,8 +42,8 @@ psy_trigger_config psy_trigger_config_default(void);
  * their count. PSY_OK (also when there are none), PSY_E_INVALID (an irregular channel, bits on
  * a channel without an integer range, a constant channel without a threshold), PSY_E_NOMEM, or a
  * read error. */
-psy_status psy_trigger_events(psy_reader *reader, int ch, const psy_trigger_config *config,
-                              size_t *n_found, psy_message *why);
+PSY_API psy_status psy_trigger_events(psy_reader *reader, int ch, const psy_trigger_config *config,
+                                      size_t *n_found, psy_message *why);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,8 @@
 #ifndef PSYPHYS_WRITER_H
 #define PSYPHYS_WRITER_H
 
-#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "psyphys/recording.h"
 
 #ifdef __cplusplus
@@ -27,7 +28,7 @@ typedef struct psy_write_options {
 
 /* Chooses the format from the name (case-insensitive): .edf, .bdf, .tsv.gz (BIDS physio).
  * PSY_E_INVALID otherwise. */
-psy_status psy_write_format_from_path(const char *path, psy_write_format *out);
+PSY_API psy_status psy_write_format_from_path(const char *path, psy_write_format *out);
 
 /* Writes the whole recording to `path`, reading it block by block (memory bounded by the block
  * size and the channel count). Irregular channels (RR lists) cannot be stored in EDF or BIDS physio
@@ -51,20 +52,23 @@ psy_status psy_write_format_from_path(const char *path, psy_write_format *out);
  * file itself is never overwritten (PSY_E_INVALID).
  * Returns PSY_OK, PSY_E_EXISTS,
  * PSY_E_IO, PSY_E_UNSUPPORTED, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the input. */
-psy_status psy_write_recording(psy_reader *reader, const char *path, psy_write_format format,
-                               const psy_write_options *options, psy_message *why);
+PSY_API psy_status psy_write_recording(psy_reader *reader, const char *path, psy_write_format format,
+                                       const psy_write_options *options, psy_message *why);
 
 /* The WFDB annotation code of a mnemonic ("N" = 1, "V" = 5, "Q" = 13, "|" = 16, ...), 0 when
  * WFDB defines none. */
-int psy_wfdb_code(const char *mnemonic);
+PSY_API int psy_wfdb_code(const char *mnemonic);
 
 /* 1 for the WFDB beat codes (N L R B A a J S V r F e j n E / f Q ?), else 0. */
-int psy_wfdb_is_beat(int code);
+PSY_API int psy_wfdb_is_beat(int code);
 
-/* Writes annotations in the WFDB MIT format (WFDB Programmer's Guide, annot(5)) to fp: n
- * annotations at non-decreasing sample indices >= 0 with codes 1 .. 49, then the end mark.
- * PSY_OK, PSY_E_INVALID (a sample out of order, a bad code, NULL), PSY_E_IO. */
-psy_status psy_write_wfdb_annotations(FILE *fp, const int64_t *sample, const int *code, size_t n);
+/* Encodes annotations in the WFDB MIT format (WFDB Programmer's Guide, annot(5)): n annotations
+ * at non-decreasing sample indices >= 0 with codes 1 .. 49, then the end mark, as the bytes of
+ * an annotation file, into out[0 .. cap). out NULL: only *len = the size needed (at most 8 n + 2).
+ * *len = the bytes written. PSY_OK, PSY_E_INVALID (a sample out of order, a bad code, NULL),
+ * PSY_E_RANGE (cap too small: nothing written). */
+PSY_API psy_status psy_wfdb_annotations_encode(const int64_t *sample, const int *code, size_t n, uint8_t *out,
+                                               size_t cap, size_t *len);
 
 #ifdef __cplusplus
 }

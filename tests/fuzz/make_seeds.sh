@@ -7,8 +7,8 @@
 set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
-for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg ppg rr \
-    beats signals stream; do mkdir -p "$out/$t"; done
+for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg ppg rr beats \
+    beats_table signals stream; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -21,6 +21,7 @@ printf '812\n790\n1605\n402\n830\n815\n' > "$out/text/rr_ms"
 printf 'RR\n0.812\n0.790\n0.805\n' > "$out/text/rr_s"
 printf '1495437325.000000\n4.000000\n0.01\n0.02\n0.03\n0.05\n' > "$out/text/e4_eda"
 printf '"a";"b"\n1;2\n3;4\n' > "$out/text/semicolon"
+printf '%80sECG%77s25.01.2516.42.59200 \nTimestamp,Sample\n1737823380.3569,0\n1737823380.3619,-3\n1737823380.3669,12\n1737823381.5,40\n1737823381.505,-2\n' '' '' > "$out/text/movesense"
 { printf '0.1\t2.0\n0.2\t2.1\n0.3\t2.2\n'; part sub-01_physio.json
   printf '{"SamplingFrequency": 100, "StartTime": -0.5, "Columns": ["cardiac", "eda"]}\n'; } > "$out/bids/physio"
 { printf '1\t0\n0\t1\n'; part sub-01_physio.json
@@ -59,6 +60,8 @@ cp "$out/sndfile/empty.wav" "$out/sndfile/with_sidecar"
     i=$((i + 1)); done; } > "$out/ecg/beats250"
 { printf '\000\000'; i=0; while [ $i -lt 200 ]; do printf '\040\003\064\003\000\003\100\006\220\001'; i=$((i + 1)); done; } > "$out/rr/ectopy"
 
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n0.5\t180\tn/a\tN\t0\n1.3\t468\t800.000\tN\t0\n2.0\tn/a\t700\tectopic\t1\n' > "$out/beats_table/beats"
+printf 'onset\tsample\trr_ms\tlabel\r\n1\t2\r\n' > "$out/beats_table/short_crlf"
 # beats: the same ECG as a WFDB record (byte 1 = 0), and the RR series as a list (byte 1 = 1)
 cp "$out/ecg/beats250" "$out/beats/ecg250"
 cp "$out/ecg/beats250" "$out/ppg/signal250"

@@ -1,8 +1,10 @@
-/* psyphys analyze: the TSV tables (n/a for missing, fixed decimals: byte-identical runs). */
+/* The session analysis: its TSV tables (n/a for missing, fixed decimals: byte-identical runs), and
+ * why each n/a cell is n/a. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
+#include "session_internal.h"
 
 /* A number with `decimals` places (-1: 6 significant digits), or n/a. */
 static void put_number(FILE *fp, double v, int decimals)
@@ -12,17 +14,37 @@ static void put_number(FILE *fp, double v, int decimals)
     else fprintf(fp, "%.*f", decimals, v);
 }
 
-/* Counts a row's n/a: na {"column": {"reason": rows}}. */
-static void na_note(json_t *na, const char *column, const char *reason)
+/* Counts a row's n/a cell under its column and reason (na may be NULL; out of memory: the count
+ * is lost and na->cap set to SIZE_MAX, which psy_session_write_table reports). */
+static void na_note(psy_na_reasons *na, const char *column, const char *reason)
 {
-    json_t *e = json_object_get(na, column);
-    if (!e) json_object_set_new(na, column, e = json_object());
-    json_t *c = json_object_get(e, reason);
-    json_object_set_new(e, reason, json_integer(c ? json_integer_value(c) + 1 : 1));
+    if (!na || na->cap == SIZE_MAX) return;
+    for (size_t i = na->n; i-- > 0;)
+        if (strcmp(na->v[i].column, column) == 0 && strcmp(na->v[i].reason, reason) == 0) {
+            na->v[i].rows++;
+            return;
+        }
+    if (na->n == na->cap) {
+        size_t nc = na->cap ? 2 * na->cap : 32;
+        psy_na_reason *p = realloc(na->v, nc * sizeof *p);
+        if (!p) {
+            na->cap = SIZE_MAX;
+            return;
+        }
+        na->v = p, na->cap = nc;
+    }
+    na->v[na->n++] = (psy_na_reason){column, reason, 1};
+}
+
+void psy_na_reasons_free(psy_na_reasons *na)
+{
+    if (!na) return;
+    free(na->v);
+    na->v = NULL, na->n = na->cap = 0;
 }
 
 /* Why the heart's columns are n/a when there are no beats at all. */
-static const char *no_beats_reason(const analyze_session *s)
+static const char *no_beats_reason(const psy_session *s)
 {
     if (s->hr >= 0) return "a heart rate averaged over seconds (bpm channel) is not beat-to-beat";
     if (s->ecg < 0) return "no ECG, RR or HR channel";
@@ -30,7 +52,7 @@ static const char *no_beats_reason(const analyze_session *s)
 }
 
 /* A value of the table; n/a noted with its reason. */
-static void put_or_note(FILE *fp, json_t *na, const char *column, double v, int decimals, const char *reason)
+static void put_or_note(FILE *fp, psy_na_reasons *na, const char *column, double v, int decimals, const char *reason)
 {
     fputc('\t', fp);
     put_number(fp, v, decimals);
@@ -38,35 +60,39 @@ static void put_or_note(FILE *fp, json_t *na, const char *column, double v, int 
 }
 
 /* The HRV columns of a row, their n/a reasons noted. */
-static void put_hrv(FILE *fp, json_t *na, const analyze_session *s, const psy_hrv_result *h)
+static void put_hrv(FILE *fp, psy_na_reasons *na, const psy_session *s, const psy_hrv_result *h)
 {
-    for (size_t k = 0; k < analyze_n_hrv_columns; k++) {
-        psy_hrv_key key = analyze_hrv_columns[k];
+    size_t n_columns;
+    const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
+    for (size_t k = 0; k < n_columns; k++) {
+        psy_hrv_key key = columns[k];
         const char *why = s->beats ? (h->values.na[key] ? h->values.na[key] : "not computed") : no_beats_reason(s);
         put_or_note(fp, na, psy_hrv_key_name(key), h->values.v[key], -1, why);
     }
 }
 
-void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na)
+static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
 {
     const psy_segment *seg = s->seg;
     size_t n = s->n_seg;
     fprintf(fp, "label\tonset\tduration\tmean_hr_bpm");
-    for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
+    size_t n_columns;
+    const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
+    for (size_t k = 0; k < n_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(columns[k]));
     fprintf(fp, "\tscl_us\tns_scr_per_min\teda_excluded_s\tscr_count\tscr_amplitude_sum_us"
                 "\tscr_amplitude_mean_us\tresp_rate_per_min\tnn_corrected_pct\n");
     for (size_t i = 0; i < n; i++) {
         double start = seg[i].onset_s, end = start + seg[i].duration_s;
         const psy_hrv_result h = s->seg_hrv[i];
         fprintf(fp, "%s\t%.6f\t%.6f", seg[i].label, start, seg[i].duration_s);
-        double hr = s->hr >= 0 ? analyze_hr_series_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM];
+        double hr = s->hr >= 0 ? psy_session_hr_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM];
         const char *hr_why = s->hr >= 0 ? "no heart-rate sample in the segment"
                              : s->beats ? (h.values.na[PSY_HRV_MEAN_HR_BPM] ? h.values.na[PSY_HRV_MEAN_HR_BPM] : "")
                                         : no_beats_reason(s);
         put_or_note(fp, na, "mean_hr_bpm", hr, 3, hr_why);
         put_hrv(fp, na, s, &h);
         psy_eda_summary e;
-        int has_eda = analyze_eda_of(s, o, start, end, &e);
+        int has_eda = psy_session_eda_over(s, start, end, &e);
         const char *eda_why = s->eda < 0 ? "no EDA channel" : !s->scr ? "no skin conductance analysis"
                               : !has_eda ? "no skin conductance in the segment" : "no SCR in the segment";
         put_or_note(fp, na, "scl_us", e.scl_us, -1, eda_why);
@@ -78,7 +104,7 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
         else fputs("n/a", fp), na_note(na, "scr_count", eda_why);
         put_or_note(fp, na, "scr_amplitude_sum_us", has_eda ? e.scr_amplitude_sum_us : NAN, -1, eda_why);
         put_or_note(fp, na, "scr_amplitude_mean_us", e.scr_amplitude_mean_us, -1, eda_why);
-        psy_breath_rate br = analyze_breath_rate(s, start, end);
+        psy_breath_rate br = psy_session_breath_rate(s, start, end);
         put_or_note(fp, na, "resp_rate_per_min", br.per_min, 3, br.why ? br.why : "");
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2,
                     s->beats ? "no NN interval in the segment" : no_beats_reason(s));
@@ -86,7 +112,7 @@ void analyze_write_segments(FILE *fp, analyze_session *s, const analyze_options 
     }
 }
 
-void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na)
+static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
 {
     static const char *const columns[] = {"hr_baseline_bpm",   "hr_mean_change_bpm", "hr_min_change_bpm",
                                           "hr_max_change_bpm", "hr_min_time_s",      "hr_max_time_s",
@@ -98,7 +124,7 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na)
     fputc('\n', fp);
     const char *scr_why = s->eda < 0 ? "no EDA channel" : "no skin conductance analysis";
     for (size_t i = 0; i < s->n_rows; i++) {
-        const epoch_row *r = &s->rows[i];
+        const psy_session_epoch *r = &s->rows[i];
         const psy_hr_response *h = &r->hr;
         /* the share is shown with a response, and where it is why there is none */
         int share = s->hr < 0 && (h->valid || strcmp(h->why, PSY_HR_RESPONSE_OVER_CORRECTED_REASON) == 0);
@@ -120,45 +146,10 @@ void analyze_write_epochs(FILE *fp, const analyze_session *s, json_t *na)
     }
 }
 
-json_t *analyze_epochs_columns(void)
-{
-    json_t *c = json_object();
-    static const char *const d[][3] = {
-        {"label", "", "the event's label"},
-        {"onset", "s", "the event's onset from the recording start"},
-        {"hr_baseline_bpm", "bpm", "mean heart rate over the pre-event window [-pre, 0)"},
-        {"hr_mean_change_bpm", "bpm", "mean heart rate over (0, post] minus the baseline"},
-        {"hr_min_change_bpm", "bpm", "lowest heart rate over (0, post] minus the baseline (deceleration)"},
-        {"hr_max_change_bpm", "bpm", "highest heart rate over (0, post] minus the baseline (acceleration)"},
-        {"hr_min_time_s", "s", "when the lowest rate occurs, from the onset"},
-        {"hr_max_time_s", "s", "when the highest rate occurs, from the onset"},
-        {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none"},
-        {"scr_latency_s", "s", "its onset minus the event's onset (n/a when none)"},
-        {"quality", "", "1 - share of the epoch's beats whose interval was corrected"},
-        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"}};
-    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
-        json_t *o = json_pack("{s:s}", "Description", d[k][2]);
-        if (*d[k][1]) json_object_set_new(o, "Units", json_string(d[k][1]));
-        json_object_set_new(c, d[k][0], o);
-    }
-    return c;
-}
-
-json_t *analyze_epoch_means_columns(void)
-{
-    return json_pack("{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s}}", "label",
-                     "Description", "the event label", "n", "Description", "its epochs", "hr_mean_change_bpm",
-                     "Units", "bpm", "Description", "mean of the epochs' hr_mean_change_bpm", "hr_min_change_bpm",
-                     "Units", "bpm", "Description", "mean of the epochs' hr_min_change_bpm", "hr_max_change_bpm",
-                     "Units", "bpm", "Description", "mean of the epochs' hr_max_change_bpm", "scr_magnitude_us",
-                     "Units", "uS", "Description", "mean SCR amplitude, zeros included (magnitude)", "scr_count",
-                     "Description", "epochs with an SCR in the latency window");
-}
-
 /* Per label: the count and the means of the responses (SCR magnitude: zeros included). */
-void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
+static void write_epoch_means(FILE *fp, const psy_session *s)
 {
-    const epoch_row *rows = s->rows;
+    const psy_session_epoch *rows = s->rows;
     size_t n = s->n_rows;
     fprintf(fp, "label\tn\thr_mean_change_bpm\thr_min_change_bpm\thr_max_change_bpm\tscr_magnitude_us\tscr_count\n");
     for (size_t i = 0; i < n; i++) {
@@ -169,7 +160,7 @@ void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
         double sum[4] = {0}, cnt[4] = {0};
         size_t total = 0, found = 0;
         for (size_t j = i; j < n; j++) {
-            const epoch_row *r = &rows[j];
+            const psy_session_epoch *r = &rows[j];
             if (strcmp(r->event->label, rows[i].event->label) != 0) continue;
             total++;
             if (r->hr.valid) {
@@ -189,22 +180,24 @@ void analyze_write_epoch_means(FILE *fp, const analyze_session *s)
 }
 
 /* HRV over windows of the whole recording (long recordings only). */
-void analyze_write_hrv_windows(FILE *fp, analyze_session *s, const analyze_options *o, json_t *na)
+static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
 {
     fprintf(fp, "onset\tduration\tn_nn\tnn_corrected_pct");
-    for (size_t k = 0; k < analyze_n_hrv_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(analyze_hrv_columns[k]));
+    size_t n_columns;
+    const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
+    for (size_t k = 0; k < n_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(columns[k]));
     fputc('\n', fp);
     double start = 0;
-    for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
+    for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         const psy_hrv_result *h = &s->win_hrv[k];
-        fprintf(fp, "%.3f\t%.3f\t%zu", start, o->hrv_window_s, h->n_nn);
+        fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h->n_nn);
         put_or_note(fp, na, "nn_corrected_pct", h->nn_corrected_pct, 2, "no NN interval in the window");
         put_hrv(fp, na, s, h);
         fputc('\n', fp);
     }
 }
 
-void analyze_write_scr(FILE *fp, const psy_eda_result *r)
+static void write_scr(FILE *fp, const psy_eda_result *r)
 {
     fprintf(fp, "onset\tpeak_onset\tamplitude_us\trise_time_s\thalf_recovery_s\n");
     for (size_t i = 0; i < r->n; i++) {
@@ -213,4 +206,38 @@ void analyze_write_scr(FILE *fp, const psy_eda_result *r)
         put_number(fp, c->half_recovery_s, 4);
         fputc('\n', fp);
     }
+}
+
+static const char *const table_names[PSY_TABLE_COUNT] = {"segments", "epochs", "epoch-means", "hrv-windows", "scr"};
+
+const char *psy_session_table_name(psy_session_table table)
+{
+    return (unsigned)table < PSY_TABLE_COUNT ? table_names[table] : "";
+}
+
+int psy_session_has_table(const psy_session *s, psy_session_table table)
+{
+    if (!s) return 0;
+    switch (table) {
+    case PSY_TABLE_SEGMENTS: return 1;
+    case PSY_TABLE_EPOCHS:
+    case PSY_TABLE_EPOCH_MEANS: return s->n_rows > 0;
+    case PSY_TABLE_HRV_WINDOWS: return s->n_win > 0;
+    case PSY_TABLE_SCR: return s->scr != NULL;
+    default: return 0;
+    }
+}
+
+psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE *fp, psy_na_reasons *na)
+{
+    if (!fp || !psy_session_has_table(s, table)) return PSY_E_INVALID;
+    switch (table) {
+    case PSY_TABLE_SEGMENTS: write_segments(fp, s, na); break;
+    case PSY_TABLE_EPOCHS: write_epochs(fp, s, na); break;
+    case PSY_TABLE_EPOCH_MEANS: write_epoch_means(fp, s); break;
+    case PSY_TABLE_HRV_WINDOWS: write_hrv_windows(fp, s, na); break;
+    default: write_scr(fp, s->scr); break;
+    }
+    if (na && na->cap == SIZE_MAX) return PSY_E_NOMEM;
+    return ferror(fp) ? PSY_E_IO : PSY_OK;
 }

@@ -1,18 +1,18 @@
-/* psyphys analyze: the library's plausibility checks (psyphys/plausibility.h) on what one run
- * computed, each finding a warning (summary, sidecars, report). */
+/* The session analysis: the plausibility checks (psyphys/plausibility.h) on what one run
+ * computed, each finding a warning. */
 #include <math.h>
 #include <stdlib.h>
 
-#include "analyze.h"
+#include "session_internal.h"
 
-static void warn_if(analyze_session *s, const psy_implausible *f)
+static void warn_if(psy_session *s, const psy_implausible *f)
 {
     if (!f->found) return;
     s->implausible[f->check] = 1;
-    analyze_warn(s, "%s%s", f->check == PSY_CHECK_EDA_UNIT ? "" : "implausible: ", f->text);
+    psy_session_warn(s, "%s%s", f->check == PSY_CHECK_EDA_UNIT ? "" : "implausible: ", f->text);
 }
 
-int analyze_check_plausibility(analyze_session *s)
+int psy_session_check_plausibility(psy_session *s)
 {
     psy_plausibility_config c = psy_plausibility_config_default();
     psy_implausible f;

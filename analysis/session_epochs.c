@@ -1,20 +1,20 @@
-/* psyphys analyze: event-locked epochs (heart-rate response, SCR in the latency window). */
+/* The session analysis: event-locked epochs (heart-rate response, SCR in the latency window). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
+#include "session_internal.h"
 
-static int wanted(const analyze_options *o, const psy_event *e)
+static int wanted(const psy_session_config *o, const psy_event *e)
 {
     if (!psy_is_session_event(e)) return 0;
     if (!o->n_epoch_labels) return 1;
-    for (int i = 0; i < o->n_epoch_labels; i++)
+    for (size_t i = 0; i < o->n_epoch_labels; i++)
         if (strcmp(o->epoch_labels[i], e->label) == 0) return 1;
     return 0;
 }
 
 /* 1 when one of the ECG's gaps (flat or missing signal) meets [a, b] (s). */
-static int ecg_gap_in(analyze_session *s, double a, double b)
+static int ecg_gap_in(psy_session *s, double a, double b)
 {
     for (size_t g = 0; g < s->beats->n_gaps; g++) {
         double t[2];
@@ -27,10 +27,13 @@ static int ecg_gap_in(analyze_session *s, double a, double b)
     return 0;
 }
 
-int analyze_make_epochs(analyze_session *s, const analyze_options *o)
+int psy_session_make_epochs(psy_session *s)
 {
-    size_t ne = psy_reader_event_count(s->r), n = 0;
-    epoch_row *rows = s->rows = calloc(ne + 1, sizeof *rows);
+    const psy_session_config *o = &s->cfg;
+    size_t ne = psy_reader_event_count(s->r), n = 0, n_wanted = 0;
+    /* A row per epoch only: a Holter's beat annotations (100 000 a day) are events too. */
+    for (size_t i = 0; i < ne; i++) n_wanted += wanted(o, psy_reader_event(s->r, i)) && !s->event_skipped[i];
+    psy_session_epoch *rows = s->rows = calloc(n_wanted + 1, sizeof *rows);
     if (!rows) return 0;
     psy_hr_response_config hc = psy_hr_response_config_default();
     hc.pre_s = o->pre_s, hc.post_s = o->post_s;
@@ -39,7 +42,7 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
         const psy_event *e = psy_reader_event(s->r, i);
         if (!wanted(o, e)) continue;
         if (s->event_skipped[i]) continue; /* outside, in a gap or repeated: in s->skipped */
-        epoch_row *row = &rows[n++];
+        psy_session_epoch *row = &rows[n++];
         row->event = e;
         row->hr.valid = 0;
         row->hr.why = "no beats";
@@ -48,7 +51,7 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
                                s->beats->n_nn, e->onset_s, &hc, &row->hr);
         else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
             psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
-        if (row->hr.valid && !analyze_covered(s->r, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
+        if (row->hr.valid && !psy_session_covered(s->r, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
             row->hr.valid = 0; /* the grid would bridge the gap */
             row->hr.why = "the epoch window crosses a gap of the recording";
         }
@@ -57,7 +60,7 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
             row->hr.why = "the ECG has no usable signal (flat or missing) in the epoch window";
         }
         if (!row->hr.valid)
-            analyze_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);
+            psy_session_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);
         row->has_scr = s->scr && psy_eda_event_responses(s->scr, &e->onset_s, 1, o->latency_min_s,
                                                          o->latency_max_s, &row->scr) == PSY_OK;
     }
@@ -65,7 +68,7 @@ int analyze_make_epochs(analyze_session *s, const analyze_options *o)
     size_t over = 0; /* above the responses' own limit (psyphys/hr_response.h), kept */
     for (size_t i = 0; i < n; i++) over += rows[i].hr.over_corrected;
     if (over)
-        analyze_warn(s, "%zu epoch(s) have more than %g %% of their beats corrected (nn_corrected_pct): their "
+        psy_session_warn(s, "%zu epoch(s) have more than %g %% of their beats corrected (nn_corrected_pct): their "
                         "heart-rate responses are kept (--keep-corrected): interpret them with care",
                      over, hc.max_corrected_pct);
     return 1;

@@ -1,11 +1,11 @@
-/* psyphys analyze: markers over an interval of the recording (HRV, breathing rate). */
+/* The session analysis: markers over an interval of the recording (HRV, breathing rate). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
+#include "session_internal.h"
 
-psy_breath_rate analyze_breath_rate(const analyze_session *s, double start, double end)
+psy_breath_rate psy_session_breath_rate(const psy_session *s, double start, double end)
 {
     psy_breath_rate b = {NAN, 0, 0, s->rsp < 0 ? "no RSP channel" : "no whole breath in the segment"};
     if (s->rsp >= 0)
@@ -13,16 +13,15 @@ psy_breath_rate analyze_breath_rate(const analyze_session *s, double start, doub
     return b;
 }
 
-int analyze_eda_of(const analyze_session *s, const analyze_options *o, double start, double end,
-                   psy_eda_summary *e)
+int psy_session_eda_over(const psy_session *s, double start, double end, psy_eda_summary *e)
 {
     memset(e, 0, sizeof *e);
     e->scl_us = e->ns_scr_per_min = e->scr_amplitude_sum_us = e->scr_amplitude_mean_us = NAN;
-    return s->scr && psy_eda_summarize(s->scr, start, end, s->events, s->n_events, o->latency_min_s,
-                                       o->latency_max_s, e) == PSY_OK;
+    return s->scr && psy_eda_summarize(s->scr, start, end, s->events, s->n_events, s->cfg.latency_min_s,
+                                       s->cfg.latency_max_s, e) == PSY_OK;
 }
 
-const psy_hrv_key analyze_hrv_columns[] = {
+static const psy_hrv_key hrv_columns[] = {
     PSY_HRV_MEAN_NN_MS, PSY_HRV_SDNN_MS, PSY_HRV_RMSSD_MS, PSY_HRV_SDSD_MS, PSY_HRV_PNN50_PCT,
     PSY_HRV_PNN20_PCT, PSY_HRV_CVNN, PSY_HRV_CVSD, PSY_HRV_MEDIAN_NN_MS, PSY_HRV_MAD_NN_MS,
     PSY_HRV_IQR_NN_MS, PSY_HRV_MIN_NN_MS, PSY_HRV_MAX_NN_MS, PSY_HRV_HTI, PSY_HRV_TINN_MS,
@@ -30,9 +29,14 @@ const psy_hrv_key analyze_hrv_columns[] = {
     PSY_HRV_HF_MS2, PSY_HRV_VHF_MS2, PSY_HRV_TOTAL_POWER_MS2, PSY_HRV_LF_HF, PSY_HRV_LF_NU,
     PSY_HRV_HF_NU, PSY_HRV_LF_PEAK_HZ, PSY_HRV_HF_PEAK_HZ, PSY_HRV_SD1_MS, PSY_HRV_SD2_MS,
     PSY_HRV_SD1_SD2, PSY_HRV_SAMPEN, PSY_HRV_APEN, PSY_HRV_DFA_ALPHA1, PSY_HRV_DFA_ALPHA2};
-const size_t analyze_n_hrv_columns = sizeof analyze_hrv_columns / sizeof analyze_hrv_columns[0];
 
-void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result *out)
+const psy_hrv_key *psy_session_hrv_columns(size_t *n)
+{
+    if (n) *n = sizeof hrv_columns / sizeof hrv_columns[0];
+    return hrv_columns;
+}
+
+void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)
 {
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = "no beats";
     out->n_nn = 0;
@@ -43,7 +47,7 @@ void analyze_hrv_of(analyze_session *s, double start, double end, psy_hrv_result
 }
 
 /* Window k of the HRV windows table: [k step, k step + window). */
-static size_t n_hrv_windows(const analyze_session *s, const analyze_options *o)
+static size_t n_hrv_windows(const psy_session *s, const psy_session_config *o)
 {
     double end = psy_reader_duration(s->r);
     if (!s->beats || end < 2 * o->hrv_window_s) return 0;
@@ -52,24 +56,25 @@ static size_t n_hrv_windows(const analyze_session *s, const analyze_options *o)
     return n;
 }
 
-int analyze_hrv_rows(analyze_session *s, const analyze_options *o)
+int psy_session_hrv_rows(psy_session *s)
 {
+    const psy_session_config *o = &s->cfg;
     s->n_win = n_hrv_windows(s, o);
     s->seg_hrv = calloc(s->n_seg ? s->n_seg : 1, sizeof *s->seg_hrv);
     s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
     if (!s->seg_hrv || !s->win_hrv) return 0;
     size_t over[2] = {0, 0};
     for (size_t i = 0; i < s->n_seg; i++) {
-        analyze_hrv_of(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
+        psy_session_hrv_over(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
         over[0] += s->seg_hrv[i].over_corrected;
     }
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
-        analyze_hrv_of(s, start, start + o->hrv_window_s, &s->win_hrv[k]);
+        psy_session_hrv_over(s, start, start + o->hrv_window_s, &s->win_hrv[k]);
         over[1] += s->win_hrv[k].over_corrected;
     }
     if (over[0] || over[1])
-        analyze_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
+        psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
                         "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,
                      o->keep_corrected ? "kept (--keep-corrected): interpret it with care"
                                        : "n/a (--max-corrected-pct sets the limit, --keep-corrected keeps it)");

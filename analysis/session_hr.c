@@ -1,4 +1,4 @@
-/* psyphys analyze: a heart-rate channel (bpm, e.g. a wristband's 1 Hz HR.csv) when the recording
+/* The session analysis: a heart-rate channel (bpm, e.g. a wristband's 1 Hz HR.csv) when the recording
  * has no ECG or RR channel. It gives the mean heart rate of each segment and the epochs' heart-rate
  * responses (the same monotone-cubic grid as beats, fed with the bpm samples); HRV needs
  * beat-to-beat intervals, which a rate averaged over seconds is not. */
@@ -6,14 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
+#include "session_internal.h"
+#include "lower_bound.h"
 
 /* Samples closer than this are averaged into one point: memory stays at most 4 points per
  * second whatever the channel's rate (a monitor's HR channel at 1 kHz over 24 h). */
 #define HR_MIN_SPACING_S 0.25
 #define HR_BLOCK 65536
 
-static int append(analyze_session *s, size_t *cap, double t, double bpm)
+static int append(psy_session *s, size_t *cap, double t, double bpm)
 {
     if (s->n_hr == *cap) {
         size_t nc = *cap ? 2 * *cap : 4096;
@@ -29,7 +30,7 @@ static int append(analyze_session *s, size_t *cap, double t, double bpm)
     return 1;
 }
 
-psy_status analyze_hr_series_read(analyze_session *s)
+psy_status psy_session_read_hr(psy_session *s)
 {
     const psy_channel_info *c = psy_reader_channel(s->r, s->hr);
     double *x = malloc(HR_BLOCK * sizeof *x), *t = malloc(HR_BLOCK * sizeof *t);
@@ -62,23 +63,12 @@ psy_status analyze_hr_series_read(analyze_session *s)
     return st;
 }
 
-/* First index with t[i] >= x. */
-static size_t lower_bound(const double *t, size_t n, double x)
+double psy_session_hr_mean(const psy_session *s, double start, double end)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-double analyze_hr_series_mean(const analyze_session *s, double start, double end)
-{
+    if (!s) return NAN;
     double sum = 0;
     size_t n = 0;
-    for (size_t i = lower_bound(s->hr_t_s, s->n_hr, start); i < s->n_hr && s->hr_t_s[i] < end; i++)
+    for (size_t i = psy_lower_bound(s->hr_t_s, s->n_hr, start); i < s->n_hr && s->hr_t_s[i] < end; i++)
         sum += s->hr_bpm[i], n++;
     return n ? sum / (double)n : NAN;
 }

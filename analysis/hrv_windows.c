@@ -1,0 +1,46 @@
+/* The windows of an NN series for HRV: the standard rule and PCST's (Vest et al. 2018, Physiol
+ * Meas 39(10):105004; its CreateWindowRRintervals). */
+#include <math.h>
+
+#include "psyphys/hrv_windows.h"
+
+size_t psy_hrv_windows_count(psy_hrv_window_rule rule, double t_first_s, double t_last_s, double window_s,
+                             double step_s)
+{
+    if (rule != PSY_HRV_WINDOWS_PCST) return psy_hrv_window_count(t_first_s, t_last_s, window_s, step_s);
+    if (!(window_s > 0 && step_s > 0)) return 0;
+    double room = t_last_s - t_first_s - window_s + step_s; /* PCST: start <= span - window + step */
+    return room >= 0 ? (size_t)floor(room / step_s) + 1 : 0;
+}
+
+void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, const double *t_s, size_t n, double t_first_s,
+                       double window_s, double step_s, size_t k, size_t *cursor, psy_hrv_window *out)
+{
+    size_t lo = *cursor;
+    out->onset_s = t_first_s + (double)k * step_s;
+    out->duration_s = window_s;
+    out->too_little = 0;
+    if (rule == PSY_HRV_WINDOWS_PCST) { /* start <= t - t_first < start + window */
+        double start = (double)k * step_s, sum_ms = 0;
+        while (lo < n && t_s[lo] - t_first_s < start) lo++;
+        size_t b = lo;
+        while (b < n && t_s[b] - t_first_s < start + window_s) sum_ms += nn_ms[b++];
+        out->too_little = sum_ms < window_s * 1000.0 * (1 - PSY_HRV_PCST_WINDOW_TOLERANCE);
+        out->first = lo, out->end = b;
+    } else { /* start < t <= start + window */
+        double start = out->onset_s, end = start + window_s;
+        while (lo < n && t_s[lo] <= start) lo++;
+        size_t b = lo;
+        while (b < n && t_s[b] <= end) b++;
+        out->first = lo, out->end = b;
+    }
+    *cursor = lo;
+}
+
+void psy_hrv_result_set_na(psy_hrv_result *r, const char *why)
+{
+    psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
+    for (int q = 0; q < 4; q++)
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
+            if (all[q]->na[k]) all[q]->na[k] = why;
+}

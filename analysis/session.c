@@ -1,0 +1,257 @@
+/* The session analysis (psyphys/session.h): one run over a recording — channels, beats, skin
+ * conductance, breaths, segments, epochs, HRV rows, checks — and its results. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psy_core.h" /* psy_fail */
+#include "session_internal.h"
+
+psy_session_config psy_session_config_default(void)
+{
+    psy_session_config c;
+    memset(&c, 0, sizeof c);
+    c.rule = PSY_SEGMENTS_EVENTS;
+    c.pre_s = 1, c.post_s = 10;
+    c.latency_min_s = 1, c.latency_max_s = 4;
+    c.eda_method = PSY_EDA_FAST;
+    c.hrv_window_s = 300, c.hrv_step_s = 300;
+    c.max_corrected_pct = psy_hrv_config_default().max_corrected_pct;
+    return c;
+}
+
+void psy_session_warn(psy_session *s, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (s->n_warnings == s->cap_warnings) {
+        size_t nc = s->cap_warnings ? 2 * s->cap_warnings : 16;
+        char **w = realloc(s->warnings, nc * sizeof *w);
+        if (!w) {
+            s->nomem = 1;
+            return;
+        }
+        s->warnings = w, s->cap_warnings = nc;
+    }
+    char *copy = malloc(strlen(text) + 1);
+    if (!copy) {
+        s->nomem = 1;
+        return;
+    }
+    strcpy(copy, text);
+    s->warnings[s->n_warnings++] = copy;
+}
+
+static psy_status detect_breaths(psy_session *s)
+{
+    const psy_channel_info *c = psy_reader_channel(s->r, s->rsp);
+    if (c->rate_hz <= 0) {
+        psy_session_warn(s, "RSP channel '%s' is irregular: no breaths", c->label);
+        return PSY_OK;
+    }
+    psy_resp_config cfg = psy_resp_config_default(c->rate_hz);
+    psy_resp_detector *d = NULL;
+    if (psy_resp_detector_create(&cfg, &d) != PSY_OK) {
+        psy_session_warn(s, "RSP channel '%s' at %g Hz: no breath detection below 4 Hz", c->label, c->rate_hz);
+        return PSY_OK;
+    }
+    size_t cap = 0;
+    double *x = malloc(65536 * sizeof *x);
+    psy_status st = x ? PSY_OK : PSY_E_NOMEM;
+    for (int64_t at = 0; st == PSY_OK && at <= c->frames; at += 65536) {
+        int64_t n = c->frames - at < 65536 ? c->frames - at : 65536;
+        if (n > 0) st = psy_reader_read(s->r, s->rsp, at, n, x);
+        for (size_t off = 0; st == PSY_OK && off < (size_t)n;) {
+            size_t used;
+            psy_resp_detector_push(d, x + off, (size_t)n - off, &used);
+            off += used;
+            psy_breath b[64];
+            size_t k = psy_resp_detector_pop(d, b, 64);
+            if (s->n_breaths + k > cap) {
+                size_t nc = cap ? 2 * cap + k : 256 + k;
+                psy_breath *p = realloc(s->breaths, nc * sizeof *p);
+                if (!p) st = PSY_E_NOMEM;
+                else s->breaths = p, cap = nc;
+            }
+            if (st == PSY_OK) memcpy(s->breaths + s->n_breaths, b, k * sizeof *b), s->n_breaths += k;
+        }
+        if (n <= 0) break;
+    }
+    free(x);
+    psy_resp_detector_destroy(d);
+    return st;
+}
+
+/* Onsets of the session events (not WFDB beat labels or gap marks). */
+static int collect_events(psy_session *s)
+{
+    s->events = malloc((psy_reader_event_count(s->r) + 1) * sizeof *s->events);
+    if (!s->events) return 0;
+    for (size_t i = 0; i < psy_reader_event_count(s->r); i++)
+        if (psy_is_session_event(psy_reader_event(s->r, i)))
+            s->events[s->n_events++] = psy_reader_event(s->r, i)->onset_s;
+    return 1;
+}
+
+static int config_valid(const psy_session_config *c)
+{
+    return c->rule >= PSY_SEGMENTS_EVENTS && c->rule <= PSY_SEGMENTS_WINDOWS &&
+           (c->rule != PSY_SEGMENTS_WINDOWS || (c->window_s > 0 && c->step_s > 0)) &&
+           (!c->n_epoch_labels || c->epoch_labels) && c->pre_s >= 0 && c->post_s > 0 &&
+           c->latency_min_s >= 0 && c->latency_max_s > c->latency_min_s && c->hrv_window_s > 0 &&
+           c->hrv_step_s > 0 && c->max_corrected_pct >= 0 && c->max_corrected_pct <= 100 &&
+           !(c->ecg && c->hr) && (!c->n_events_files || (c->events_files && c->events_paths)) &&
+           (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV);
+}
+
+/* The analysis after the channels are chosen. */
+static psy_status compute(psy_session *s, psy_message *why)
+{
+    psy_message reason = {{0}};
+    s->beats_cfg = psy_beats_config_default();
+    if (s->ecg >= 0 && psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, &reason) != PSY_OK)
+        psy_session_warn(s, "no beats: %s", reason.text);
+    s->hrv_cfg = psy_hrv_config_default();
+    s->hrv_cfg.spectra = PSY_HRV_WELCH;
+    s->hrv_cfg.max_corrected_pct = s->cfg.max_corrected_pct;
+    s->hrv_cfg.keep_corrected = s->cfg.keep_corrected;
+    psy_status st = psy_hrv_create(&s->hrv_cfg, &s->hrv, &reason);
+    if (st != PSY_OK) return psy_fail(why, st, "HRV: %s", reason.text[0] ? reason.text : psy_strerror(st));
+    if (s->eda >= 0) {
+        psy_eda_config ec = psy_eda_config_default(psy_reader_channel(s->r, s->eda)->rate_hz);
+        if (psy_eda_analyze(s->r, s->eda, &ec, s->cfg.eda_method, &s->scr, &reason) != PSY_OK)
+            psy_session_warn(s, "no skin conductance analysis: %s", reason.text);
+        else if (s->scr->why_na[0])
+            psy_session_warn(s, "skin conductance: %s", s->scr->why_na);
+        if (s->scr && s->scr->duration_s - s->scr->valid_s >= 1)
+            psy_session_warn(s, "skin conductance: %.1f s excluded as artefacts or gaps (out of range, too "
+                                "steep, flat, drops, and %.0f s around them; settings.eda.artifacts): no SCR "
+                                "scored there, not in the minutes of the NS-SCR rate",
+                             s->scr->duration_s - s->scr->valid_s, s->scr->config.artifact_radius_s);
+    }
+    if (s->hr >= 0 && (st = psy_session_read_hr(s)) != PSY_OK) return psy_fail(why, st, "HR channel: %s", psy_strerror(st));
+    if (s->hr >= 0 && !s->n_hr)
+        psy_session_warn(s, "HR channel '%s' holds no valid heart rate: its markers are n/a",
+                         psy_reader_channel(s->r, s->hr)->label);
+    if (s->rsp >= 0 && (st = detect_breaths(s)) != PSY_OK) return psy_fail(why, st, "RSP channel: %s", psy_strerror(st));
+    st = psy_segments_make(s->r, s->cfg.rule, s->cfg.window_s, s->cfg.step_s, &s->seg, &s->n_seg);
+    if (st != PSY_OK) return psy_fail(why, st, "segments: %s", psy_strerror(st));
+    if (!collect_events(s) || !psy_session_check_events(s) || !psy_session_make_epochs(s))
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    psy_session_check_segments(s);
+    if (!psy_session_hrv_rows(s) || !psy_session_check_plausibility(s) || s->nomem)
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    return PSY_OK;
+}
+
+static void fill_results(psy_session *s)
+{
+    psy_session_results *r = &s->res;
+    r->reader = s->r;
+    r->ecg = s->ecg, r->eda = s->eda, r->rsp = s->rsp, r->hr = s->hr;
+    r->n_leads = s->n_leads;
+    memcpy(r->lead_ch, s->lead_ch, sizeof r->lead_ch);
+    memcpy(r->lead_q, s->lead_q, sizeof r->lead_q);
+    r->beats = s->beats;
+    r->beats_config = s->beats_cfg;
+    r->hrv_config = s->hrv_cfg;
+    r->scr = s->scr;
+    r->breaths = s->breaths, r->n_breaths = s->n_breaths;
+    r->hr_t_s = s->hr_t_s, r->hr_bpm = s->hr_bpm, r->n_hr = s->n_hr;
+    r->segments = s->seg, r->n_segments = s->n_seg;
+    r->segment_hrv = s->seg_hrv;
+    r->window_hrv = s->win_hrv, r->n_windows = s->n_win;
+    r->hrv_window_s = s->cfg.hrv_window_s, r->hrv_step_s = s->cfg.hrv_step_s;
+    r->epochs = s->rows, r->n_epochs = s->n_rows;
+    r->event_onsets_s = s->events, r->n_event_onsets = s->n_events;
+    memcpy(r->implausible, s->implausible, sizeof r->implausible);
+    r->warnings = (const char *const *)s->warnings, r->n_warnings = s->n_warnings;
+    r->skipped = s->skipped, r->n_skipped = s->n_skipped;
+}
+
+psy_status psy_session_run(psy_reader *reader, const psy_session_config *config, psy_session **out,
+                           psy_message *why)
+{
+    if (why) why->text[0] = '\0';
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no place for the session");
+    *out = NULL;
+    if (!reader || !config) return psy_fail(why, PSY_E_INVALID, "no recording or no configuration");
+    if (!config_valid(config)) return psy_fail(why, PSY_E_INVALID, "a setting is out of its range");
+    psy_session *s = calloc(1, sizeof *s);
+    if (!s) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    s->r = reader;
+    s->cfg = *config;
+    s->ecg = s->eda = s->rsp = s->hr = -1;
+    psy_status st = psy_session_pick_channels(s, why);
+    if (st == PSY_OK) st = compute(s, why);
+    /* The config's strings are the caller's: none is kept past the run. */
+    s->cfg.ecg = s->cfg.eda = s->cfg.rsp = s->cfg.hr = NULL;
+    s->cfg.epoch_labels = NULL, s->cfg.n_epoch_labels = 0;
+    s->cfg.events_files = NULL, s->cfg.events_paths = NULL, s->cfg.n_events_files = 0;
+    if (st != PSY_OK) {
+        psy_session_free(s);
+        return st;
+    }
+    fill_results(s);
+    *out = s;
+    return PSY_OK;
+}
+
+psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,
+                            psy_session **out, psy_message *why)
+{
+    if (why) why->text[0] = '\0';
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no place for the session");
+    *out = NULL;
+    if (!path || !config) return psy_fail(why, PSY_E_INVALID, "no recording or no configuration");
+    psy_open_options defaults = psy_open_options_default();
+    psy_reader *r = NULL;
+    psy_status st = psy_reader_open(path, options ? options : &defaults, &r, why);
+    if (st != PSY_OK) return st;
+    st = psy_session_run(r, config, out, why);
+    if (st != PSY_OK) {
+        psy_reader_close(r);
+        return st;
+    }
+    (*out)->owns_reader = 1;
+    return PSY_OK;
+}
+
+psy_reader *psy_session_reader(const psy_session *session) { return session ? session->r : NULL; }
+
+const psy_session_results *psy_session_results_of(const psy_session *session)
+{
+    return session ? &session->res : NULL;
+}
+
+void psy_session_free(psy_session *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n_warnings; i++) free(s->warnings[i]);
+    free(s->warnings);
+    for (size_t i = 0; i < s->n_skipped; i++) {
+        free((char *)s->skipped[i].label);
+        free((char *)s->skipped[i].reason);
+    }
+    free(s->skipped);
+    free(s->event_skipped);
+    free(s->rows);
+    free(s->events);
+    free(s->seg);
+    free(s->seg_hrv);
+    free(s->win_hrv);
+    free(s->breaths);
+    free(s->hr_t_s);
+    free(s->hr_bpm);
+    free(s->hr_nn_ms);
+    psy_hrv_destroy(s->hrv);
+    psy_eda_result_free(s->scr);
+    psy_beat_list_free(s->beats);
+    if (s->owns_reader) psy_reader_close(s->r);
+    free(s);
+}

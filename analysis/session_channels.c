@@ -1,0 +1,94 @@
+/* The session analysis: which channels it reads, and of several ECG leads the best by the quality
+ * of its first minutes (Orphanidou et al. 2015, IEEE JBHI 19(3):832-838: feasibility, beat-template
+ * correlation). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "session_internal.h"
+
+/* The channel named label (it must be of one of the types, or untyped as they allow), else the
+ * first of the types; -1 (and a warning when warn_absent) when there is none. */
+static psy_status channel_of(psy_session *s, const char *label, const psy_channel_type *types, int n_types,
+                             const char *what, int warn_absent, int *ch, psy_message *why)
+{
+    *ch = -1;
+    if (label) {
+        int i = psy_reader_find_channel(s->r, label);
+        if (i < 0) {
+            if (why) snprintf(why->text, sizeof why->text, "no channel labelled '%s'", label);
+            return PSY_E_NOT_FOUND;
+        }
+        psy_status st = psy_channel_type_check(psy_reader_channel(s->r, i), types, n_types, why);
+        if (st == PSY_OK) *ch = i;
+        return st;
+    }
+    for (int t = 0; t < n_types && *ch < 0; t++)
+        for (int i = 0; i < psy_reader_channel_count(s->r) && *ch < 0; i++)
+            if (psy_reader_channel(s->r, i)->type == types[t]) *ch = i;
+    if (*ch < 0 && warn_absent) psy_session_warn(s, "no %s channel: its markers are n/a", what);
+    return PSY_OK;
+}
+
+/* With several regular ECG channels and none named: scores each over the first
+ * PSY_SESSION_LEAD_EXCERPT_S seconds (psyphys/ecg_quality.h) and sets s->ecg to the best. */
+static psy_status choose_ecg_lead(psy_session *s, psy_message *why)
+{
+    s->n_leads = 0;
+    if (s->cfg.ecg || s->ecg < 0) return PSY_OK;
+    for (int i = 0; i < psy_reader_channel_count(s->r) && s->n_leads < PSY_SESSION_MAX_LEADS; i++) {
+        const psy_channel_info *c = psy_reader_channel(s->r, i);
+        if (c->type == PSY_CH_ECG && c->rate_hz > 0) s->lead_ch[s->n_leads++] = i;
+    }
+    if (s->n_leads < 2) {
+        s->n_leads = 0;
+        return PSY_OK;
+    }
+    int best = -1;
+    for (int k = 0; k < s->n_leads; k++) {
+        psy_message reason = {{0}};
+        psy_status st = psy_ecg_channel_quality(s->r, s->lead_ch[k], PSY_SESSION_LEAD_EXCERPT_S, &s->lead_q[k],
+                                                &reason);
+        if (st == PSY_E_NOMEM || st == PSY_E_IO || st == PSY_E_TRUNCATED || st == PSY_E_FORMAT) {
+            if (why) snprintf(why->text, sizeof why->text, "%s", reason.text[0] ? reason.text : psy_strerror(st));
+            return st;
+        }
+        if (st != PSY_OK) { /* a rate the detector does not take: never chosen */
+            psy_session_warn(s, "%s: not scored", reason.text);
+            s->lead_q[k] = (psy_ecg_lead_quality){0};
+            s->lead_q[k].usable_share = s->lead_q[k].template_r = NAN;
+            continue;
+        }
+        if (best < 0 || psy_ecg_lead_quality_better(&s->lead_q[k], &s->lead_q[best])) best = k;
+    }
+    if (best >= 0) s->ecg = s->lead_ch[best];
+    if (best >= 0 && !(s->lead_q[best].usable_share >= 0.5))
+        psy_session_warn(s, "the best ECG lead '%s' is usable (a plausible rate, beat-template correlation "
+                            ">= 0.66) in fewer than half of its first 10-s windows: check the beats",
+                         psy_reader_channel(s->r, s->ecg)->label);
+    return PSY_OK;
+}
+
+psy_status psy_session_pick_channels(psy_session *s, psy_message *why)
+{
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
+                                  resp[] = {PSY_CH_RESP}, rate[] = {PSY_CH_HR};
+    const psy_session_config *c = &s->cfg;
+    psy_status st;
+    if (c->hr) { /* the bpm channel, even where an ECG exists */
+        if ((st = channel_of(s, c->hr, rate, 1, "HR", 1, &s->hr, why)) != PSY_OK) return st;
+    } else {
+        if ((st = channel_of(s, c->ecg, heart, 2, "ECG or RR", 0, &s->ecg, why)) != PSY_OK) return st;
+        if (s->ecg < 0) channel_of(s, NULL, rate, 1, "HR", 0, &s->hr, why);
+        if (s->ecg < 0 && s->hr < 0) psy_session_warn(s, "no ECG, RR or HR channel: its markers are n/a");
+    }
+    if (s->hr >= 0)
+        psy_session_warn(s, "heart rate from the bpm channel '%s' (no beats): mean HR per segment and the "
+                            "epochs' HR responses; HRV n/a (a heart rate averaged over seconds is not "
+                            "beat-to-beat), epoch quality n/a (no beats to correct)",
+                         psy_reader_channel(s->r, s->hr)->label);
+    if ((st = channel_of(s, c->eda, skin, 1, "EDA", 1, &s->eda, why)) != PSY_OK ||
+        (st = channel_of(s, c->rsp, resp, 1, "RSP", 1, &s->rsp, why)) != PSY_OK)
+        return st;
+    return choose_ecg_lead(s, why);
+}

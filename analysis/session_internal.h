@@ -1,0 +1,75 @@
+/* The session analysis (psyphys/session.h), internal: the state one run builds and the pieces
+ * that build it (session.c, session_channels.c, session_checks.c, session_epochs.c,
+ * session_series.c, session_plausibility.c). */
+#ifndef PSYPHYS_SESSION_INTERNAL_H
+#define PSYPHYS_SESSION_INTERNAL_H
+
+#include "psyphys/session.h"
+
+struct psy_session {
+    psy_reader *r;
+    int owns_reader;                   /* psy_session_open's: closed with the session */
+    psy_session_config cfg;            /* the run's settings (its strings borrowed during the run) */
+    int ecg, eda, rsp, hr;             /* channel indices, -1 when absent */
+    int n_leads;
+    int lead_ch[PSY_SESSION_MAX_LEADS];
+    psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
+    double *hr_t_s, *hr_bpm, *hr_nn_ms;/* the bpm channel's valid samples, 60000 / bpm */
+    size_t n_hr;
+    psy_beat_list *beats;
+    psy_beats_config beats_cfg;
+    psy_eda_result *scr;
+    psy_breath *breaths;
+    size_t n_breaths;
+    psy_hrv *hrv;
+    psy_hrv_config hrv_cfg;
+    psy_segment *seg;
+    size_t n_seg;
+    psy_hrv_result *seg_hrv, *win_hrv;
+    size_t n_win;
+    double *events;                    /* the session events' onsets */
+    size_t n_events;
+    psy_session_epoch *rows;
+    size_t n_rows;
+    int implausible[PSY_CHECK_COUNT];
+    char **warnings;
+    size_t n_warnings, cap_warnings;
+    psy_session_skipped *skipped;      /* label and reason malloc'd */
+    size_t n_skipped, cap_skipped;
+    unsigned char *event_skipped;      /* per reader event: 1 when it gets no epoch */
+    int nomem;                         /* a warning or skipped event could not be stored */
+    psy_session_results res;
+};
+
+/* Adds a warning (out of memory: s->nomem). */
+void psy_session_warn(psy_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Picks the channels (s->ecg, eda, rsp, hr) by the config's labels and types, then the best ECG
+ * lead. PSY_OK, or an error with why. */
+psy_status psy_session_pick_channels(psy_session *s, psy_message *why);
+
+/* Marks the session events that get no epoch, with the reason in s->skipped and the warnings;
+ * warns about epoch labels no event has. 1, or 0 when out of memory. */
+int psy_session_check_events(psy_session *s);
+
+/* Drops repeated segments; notes segments clipped, spanning a gap or overlapping another. */
+void psy_session_check_segments(psy_session *s);
+
+/* The plausibility checks, each finding a warning. 1, or 0 when out of memory. */
+int psy_session_check_plausibility(psy_session *s);
+
+/* 1 when [a, b] (s) lies in one stretch of the recording (no gap, inside it). */
+int psy_session_covered(const psy_reader *r, double a, double b);
+
+/* The epochs around the chosen session events into s->rows. 1, or 0 when out of memory. */
+int psy_session_make_epochs(psy_session *s);
+
+/* Reads the bpm channel s->hr into s->hr_t_s / hr_bpm / hr_nn_ms. PSY_OK, PSY_E_NOMEM or a read
+ * error. */
+psy_status psy_session_read_hr(psy_session *s);
+
+/* The HRV of every segment and window into s->seg_hrv / s->win_hrv, with a warning for the rows
+ * above the corrected-share limit. 1, or 0 when out of memory. */
+int psy_session_hrv_rows(psy_session *s);
+
+#endif

@@ -1,0 +1,496 @@
+/* psyphys batch --dyads FILE: psyphys sync over the dyads of a study, in parallel worker
+ * processes (one failing dyad does not stop the others), with batch_status.tsv and the group
+ * table group_sync.tsv (every dyad's STEM_sync.tsv rows, prefixed by the dyad and its two files);
+ * with --pseudo-dyads also every A with every other dyad's B, and each real dyad's session r
+ * tested against them (group_sync-pseudo.tsv).
+ *
+ * FILE is a TSV with a header: columns `a` and `b` (the two recordings, relative to FILE's folder
+ * unless absolute), optional `dyad` (its name: the output stem; default dyad-N, N its row) and
+ * `events` (the session's events file). */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "output.h"
+#include "provenance.h"
+#include "sync_run.h"
+
+typedef struct dyad {
+    char name[128];
+    char a[PATH_MAX], b[PATH_MAX], events[PATH_MAX];
+} dyad;
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: psyphys batch --dyads DYADS.tsv -o OUTDIR [-j N] [--overwrite] [sync options]\n\n"
+                 "Runs psyphys sync on every dyad of DYADS.tsv (columns a and b: the two recordings,\n"
+                 "relative to the file's folder; optional dyad: the output name; optional events: the\n"
+                 "session's events), N at a time, each in its own process. Writes OUTDIR/DYAD_sync*.tsv\n"
+                 "per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds, outputs) and\n"
+                 "OUTDIR/group_sync.tsv (dyad, a, b and the columns of STEM_sync.tsv), with sidecars.\n"
+                 "Outputs of an earlier run are replaced only with --overwrite.\n\n"
+                 "  --pseudo-dyads   also every pair of one dyad's A with another dyad's B (started together,\n"
+                 "                   --align-starts; no surrogates), and OUTDIR/group_sync-pseudo.tsv: per\n"
+                 "                   dyad and signal the session's r against those of all pseudo-dyads\n"
+                 "                   (Bernieri et al. 1988; Moulder et al. 2018)\n");
+}
+
+/* Splits a TSV line in place into at most max fields. */
+static int split_tabs(char *line, char **f, int max)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        char *t = strchr(p, '\t');
+        if (!t) break;
+        *t = '\0';
+        p = t + 1;
+    }
+    return n;
+}
+
+static void joined(char *out, size_t size, const char *dir, const char *path)
+{
+    if (path[0] == '/' || !dir[0]) snprintf(out, size, "%s", path);
+    else snprintf(out, size, "%s/%s", dir, path);
+}
+
+static int read_dyads(const char *path, dyad **out, size_t *n_out)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        cli_error(path, "cannot open it: %s", strerror(errno));
+        return 0;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else dir[0] = '\0';
+    char line[3 * PATH_MAX], *f[16];
+    int col[4] = {-1, -1, -1, -1}; /* a, b, dyad, events */
+    static const char *const names[4] = {"a", "b", "dyad", "events"};
+    if (!fgets(line, sizeof line, fp)) {
+        fclose(fp);
+        cli_error(path, "empty: want a header with columns a and b");
+        return 0;
+    }
+    int nh = split_tabs(line, f, 16);
+    for (int i = 0; i < nh; i++)
+        for (int k = 0; k < 4; k++)
+            if (strcmp(f[i], names[k]) == 0) col[k] = i;
+    if (col[0] < 0 || col[1] < 0) {
+        fclose(fp);
+        cli_error(path, "the header has no column 'a' or 'b' (tab-separated: a, b[, dyad][, events])");
+        return 0;
+    }
+    dyad *d = NULL;
+    size_t n = 0, cap = 0, line_no = 1;
+    while (fgets(line, sizeof line, fp)) {
+        line_no++;
+        if (line[strspn(line, " \t\r\n")] == '\0') continue;
+        int nf = split_tabs(line, f, 16);
+        if (nf != nh) {
+            cli_error(path, "line %zu has %d fields, the header %d", line_no, nf, nh);
+            free(d);
+            fclose(fp);
+            return 0;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            dyad *p = realloc(d, cap * sizeof *p);
+            if (!p) {
+                free(d);
+                fclose(fp);
+                cli_error(path, "out of memory");
+                return 0;
+            }
+            d = p;
+        }
+        dyad *y = &d[n];
+        memset(y, 0, sizeof *y);
+        joined(y->a, sizeof y->a, dir, f[col[0]]);
+        joined(y->b, sizeof y->b, dir, f[col[1]]);
+        if (col[3] >= 0 && strcmp(f[col[3]], "n/a") != 0 && f[col[3]][0])
+            joined(y->events, sizeof y->events, dir, f[col[3]]);
+        if (col[2] >= 0) snprintf(y->name, sizeof y->name, "%s", f[col[2]]);
+        else snprintf(y->name, sizeof y->name, "dyad-%zu", n + 1);
+        if (!y->name[0] || strpbrk(y->name, "/\\;") || strcmp(y->name, ".") == 0 || strcmp(y->name, "..") == 0) {
+            cli_error(path, "line %zu: the dyad name '%s' cannot name files", line_no, y->name);
+            free(d);
+            fclose(fp);
+            return 0;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(d[k].name, y->name) == 0) {
+                cli_error(path, "line %zu: dyad '%s' appears twice", line_no, y->name);
+                free(d);
+                fclose(fp);
+                return 0;
+            }
+        n++;
+    }
+    fclose(fp);
+    if (n == 0) {
+        cli_error(path, "no dyad below the header");
+        free(d);
+        return 0;
+    }
+    *out = d;
+    *n_out = n;
+    return 1;
+}
+
+/* Appends a dyad's STEM_sync.tsv rows to the group table; 0 when it cannot be read. */
+static int append_group(FILE *g, const char *outdir, const dyad *d, int *header_done)
+{
+    char path[PATH_MAX + 160], line[4096];
+    snprintf(path, sizeof path, "%s/%s_sync.tsv", outdir, d->name);
+    FILE *fp = fopen(path, "r");
+    if (!fp) return 0;
+    int first = 1;
+    while (fgets(line, sizeof line, fp)) {
+        if (first) {
+            if (!*header_done) fprintf(g, "dyad\ta\tb\t%s", line);
+            *header_done = 1;
+            first = 0;
+            continue;
+        }
+        fprintf(g, "%s\t%s\t%s\t%s", d->name, d->a, d->b, line);
+    }
+    fclose(fp);
+    return 1;
+}
+
+static int write_group(const char *outdir, const dyad *d, size_t n, const batch_result *rows, char **pass, int n_pass)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/group_sync.tsv", outdir);
+    cli_output o[2];
+    int ok = cli_output_open_with_sidecar(o, path, 1);
+    if (!ok) return 0;
+    int header = 0;
+    json_t *dy = json_array(), *args = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].state != BATCH_OK) continue;
+        if (!append_group(o[0].fp, outdir, &d[i], &header)) continue;
+        json_array_append_new(dy, json_pack("{s:s,s:s,s:s}", "dyad", d[i].name, "a", d[i].a, "b", d[i].b));
+    }
+    if (!header) fputs("dyad\ta\tb\n", o[0].fp);
+    for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
+    json_t *j = json_pack("{s:s,s:s,s:o,s:o,s:s}", "psyphys_version", psy_version(), "table", "group_sync",
+                          "sync_options", args, "dyads", dy, "columns",
+                          "dyad, a, b (the recordings), then the columns of each dyad's STEM_sync.tsv "
+                          "(see its sidecar); dyads that failed have no rows (batch_status.tsv)");
+    ok = cli_sidecar_write(j, o[1].fp);
+    json_decref(j);
+    if (ok) ok = cli_output_commit_all(o, 2);
+    else cli_output_abort_all(o, 2);
+    return ok;
+}
+
+/* One worker run: its argv (pointers into the caller's strings), its log, its end. */
+typedef struct job {
+    char **argv;
+    char log[PATH_MAX + 200];
+    int pid, status, ran;
+    double t0, seconds;
+} job;
+
+/* Runs the jobs, max_jobs at a time; stops starting new ones on a usage error (exit 2) or a
+ * signal (then the running ones get SIGTERM). */
+static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_sig)
+{
+    sigset_t mask;
+    batch_pool_begin(&mask);
+    size_t next = 0, running = 0;
+    while (next < n || running) {
+        while (!*usage && !*stop_sig && running < (size_t)max_jobs && next < n) {
+            job *j = &jobs[next++];
+            j->t0 = batch_now();
+            j->pid = batch_spawn(j->argv, j->log, &mask, 0);
+            if (j->pid > 0) running++;
+        }
+        if (!running) break;
+        int status, sig;
+        int pid = batch_wait_any(&status, -1, &sig);
+        if (pid == 0 && sig) {
+            *stop_sig = sig;
+            for (size_t i = 0; i < n; i++)
+                if (jobs[i].pid > 0) batch_kill_worker(jobs[i].pid, SIGTERM);
+            continue;
+        }
+        if (pid < 0) break;
+        for (size_t i = 0; i < n; i++) {
+            if (jobs[i].pid != pid) continue;
+            jobs[i].pid = 0;
+            jobs[i].ran = 1;
+            jobs[i].status = status;
+            jobs[i].seconds = batch_now() - jobs[i].t0;
+            running--;
+            if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_USAGE) *usage = 1;
+        }
+    }
+    batch_pool_end(&mask);
+}
+
+static int job_ok(const job *j)
+{
+    return j->ran && WIFEXITED(j->status) && WEXITSTATUS(j->status) == CLI_OK;
+}
+
+/* argv of `psyphys sync A B -o OUT --stem STEM [--events E] [extra...] [pass...]` in a[] (room for
+ * 16 + n_pass). */
+static void sync_argv(char **a, const char *worker, const char *A, const char *B, const char *out, const char *stem,
+                      const char *events, const char *const *extra, int n_extra, char **pass, int n_pass)
+{
+    int k = 0;
+    a[k++] = (char *)worker;
+    a[k++] = "sync";
+    a[k++] = (char *)A;
+    a[k++] = (char *)B;
+    a[k++] = "-o";
+    a[k++] = (char *)out;
+    a[k++] = "--stem";
+    a[k++] = (char *)stem;
+    if (events && events[0]) a[k++] = "--events", a[k++] = (char *)events;
+    for (int i = 0; i < n_extra; i++) a[k++] = (char *)extra[i];
+    for (int i = 0; i < n_pass; i++) a[k++] = pass[i];
+    a[k] = NULL;
+}
+
+/* The session rows of a sync table: r per signal name into r[] (NaN when absent). */
+static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
+{
+    for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) r[s] = NAN;
+    FILE *fp = fopen(path, "r");
+    if (!fp) return;
+    char line[4096], *f[16];
+    while (fgets(line, sizeof line, fp)) {
+        if (split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
+        psy_sync_signal sig;
+        char *end;
+        double v = strtod(f[4], &end);
+        if (psy_sync_signal_parse(f[3], &sig) == PSY_OK && *end == '\0' && end != f[4]) r[sig] = v;
+    }
+    fclose(fp);
+}
+
+/* group_sync-pseudo.tsv: each real dyad's session r per signal against every pseudo-dyad's. */
+static int write_pseudo(const char *outdir, const dyad *d, size_t n, const job *real, const job *pseudo,
+                        const char *pseudo_dir)
+{
+    size_t np = n * (n - 1);
+    double *pr = malloc((np ? np : 1) * PSY_SYNC_SIGNAL_COUNT * sizeof *pr);
+    if (!pr) return 0;
+    for (size_t p = 0, i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (i == j) continue;
+            char path[PATH_MAX + 300];
+            snprintf(path, sizeof path, "%s/%s+%s_sync.tsv", pseudo_dir, d[i].name, d[j].name);
+            double r[PSY_SYNC_SIGNAL_COUNT];
+            if (job_ok(&pseudo[p])) session_r(path, r);
+            else for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) r[s] = NAN;
+            memcpy(pr + p * PSY_SYNC_SIGNAL_COUNT, r, sizeof r);
+            p++;
+        }
+    char path[PATH_MAX + 40];
+    snprintf(path, sizeof path, "%s/group_sync-pseudo.tsv", outdir);
+    cli_output o[2];
+    int ok = cli_output_open_with_sidecar(o, path, 1);
+    if (!ok) {
+        free(pr);
+        return 0;
+    }
+    fputs("dyad\tsignal\tr\tn_pseudo\tr_pseudo_median\tp_pseudo\n", o[0].fp);
+    double *v = malloc((np ? np : 1) * sizeof *v);
+    for (size_t i = 0; v && i < n; i++) {
+        char path_i[PATH_MAX + 200];
+        snprintf(path_i, sizeof path_i, "%s/%s_sync.tsv", outdir, d[i].name);
+        double r[PSY_SYNC_SIGNAL_COUNT];
+        if (job_ok(&real[i])) session_r(path_i, r);
+        else for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) r[s] = NAN;
+        for (int s = 0; s < PSY_SYNC_SIGNAL_COUNT; s++) {
+            if (isnan(r[s])) continue;
+            size_t m = 0, ge = 0;
+            for (size_t p = 0; p < np; p++) {
+                double x = pr[p * PSY_SYNC_SIGNAL_COUNT + s];
+                if (isnan(x)) continue;
+                v[m++] = x;
+                ge += x >= r[s];
+            }
+            fprintf(o[0].fp, "%s\t%s\t%.4f\t%zu", d[i].name, psy_sync_signal_name((psy_sync_signal)s), r[s], m);
+            if (m == 0) {
+                fputs("\tn/a\tn/a\n", o[0].fp);
+                continue;
+            }
+            /* median by selection sort of the few hundred values */
+            for (size_t a = 0; a <= m / 2; a++)
+                for (size_t b = a + 1; b < m; b++)
+                    if (v[b] < v[a]) {
+                        double t = v[a];
+                        v[a] = v[b];
+                        v[b] = t;
+                    }
+            double med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+            fprintf(o[0].fp, "\t%.4f\t%.4f\n", med, (1.0 + (double)ge) / (1.0 + (double)m));
+        }
+    }
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "psyphys_version", psy_version(), "table", "group_sync-pseudo",
+                          "method", "pseudo-dyads (Bernieri, Reznick & Rosenthal 1988; Moulder et al. 2018): every "
+                          "dyad's A with every other dyad's B, the two taken to start together (--align-starts), "
+                          "A's events; each real dyad's session r against the session r of all pseudo-dyads of "
+                          "the signal: p_pseudo = (1 + pseudo-dyads with r >= the dyad's) / (1 + n_pseudo)",
+                          "columns", "dyad, signal, r (the dyad's session r), n_pseudo (pseudo-dyads with an r), "
+                          "r_pseudo_median, p_pseudo; the pseudo-dyads' tables are in pseudo-dyads/");
+    ok = v && cli_sidecar_write(j, o[1].fp);
+    json_decref(j);
+    free(v);
+    free(pr);
+    if (ok) ok = cli_output_commit_all(o, 2);
+    else cli_output_abort_all(o, 2);
+    return ok;
+}
+
+int sync_batch(int argc, char **argv)
+{
+    const char *dyads = NULL, *outdir = NULL;
+    int max_jobs = 1, overwrite = 0, pseudo_on = 0, n_pass = 0;
+    char **pass = calloc((size_t)argc + 1, sizeof *pass);
+    if (!pass) return CLI_FAILED;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            help(stdout);
+            free(pass);
+            return CLI_OK;
+        }
+        int value = strcmp(a, "--dyads") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-j") == 0;
+        if (value && i + 1 >= argc) {
+            cli_error(NULL, "batch: %s needs a value", a);
+            free(pass);
+            return CLI_USAGE;
+        }
+        if (strcmp(a, "--dyads") == 0) dyads = argv[++i];
+        else if (strcmp(a, "-o") == 0) outdir = argv[++i];
+        else if (strcmp(a, "-j") == 0) {
+            char *end;
+            long j = strtol(argv[++i], &end, 10);
+            if (*end || j < 1 || j > 256) {
+                cli_error(NULL, "batch: -j wants 1 .. 256 workers, not '%s'", argv[i]);
+                free(pass);
+                return CLI_USAGE;
+            }
+            max_jobs = (int)j;
+        } else if (strcmp(a, "--overwrite") == 0) overwrite = 1;
+        else if (strcmp(a, "--pseudo-dyads") == 0) pseudo_on = 1;
+        else if (strcmp(a, "--stem") == 0 || strcmp(a, "--events") == 0 || strcmp(a, "--align-starts") == 0) {
+            cli_error(NULL, "batch: %s is per dyad here (the dyads file's columns; --pseudo-dyads)", a);
+            free(pass);
+            return CLI_USAGE;
+        } else pass[n_pass++] = argv[i];
+    }
+    if (!dyads || !outdir) {
+        cli_error(NULL, "batch: --dyads FILE and -o OUTDIR are required (see psyphys batch --dyads x --help)");
+        free(pass);
+        return CLI_USAGE;
+    }
+    dyad *d = NULL;
+    size_t n = 0;
+    if (!read_dyads(dyads, &d, &n) || !cli_make_dir(outdir)) {
+        free(pass);
+        free(d);
+        return CLI_FAILED;
+    }
+    if (pseudo_on && n < 2) {
+        cli_error(dyads, "--pseudo-dyads needs at least two dyads");
+        free(pass);
+        free(d);
+        return CLI_USAGE;
+    }
+    char worker[PATH_MAX], logdir[PATH_MAX + 32], pseudo_dir[PATH_MAX + 32];
+    const char *env = getenv("PSYPHYS_BATCH_WORKER");
+    ssize_t wn = env ? 0 : readlink("/proc/self/exe", worker, sizeof worker - 1);
+    if (env) snprintf(worker, sizeof worker, "%s", env);
+    else if (wn > 0) worker[wn] = '\0';
+    snprintf(logdir, sizeof logdir, "%s/.psyphys-batch/dyads", outdir);
+    snprintf(pseudo_dir, sizeof pseudo_dir, "%s/pseudo-dyads", outdir);
+    size_t np = pseudo_on ? n * (n - 1) : 0, argc_w = (size_t)n_pass + 20;
+    job *jobs = calloc(n + np, sizeof *jobs);
+    char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
+    char (*stems)[300] = calloc(np ? np : 1, sizeof *stems);
+    batch_result *rows = calloc(n, sizeof *rows);
+    int rc = CLI_FAILED;
+    if (!jobs || !argvs || !stems || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
+        (pseudo_on && !batch_mkdirs(pseudo_dir))) {
+        cli_error(outdir, "cannot prepare the batch (log folder, worker program)");
+        goto done;
+    }
+    static const char *const overwrite_arg[] = {"--overwrite"};
+    static const char *const pseudo_args[] = {"--align-starts", "--surrogates", "0", "--overwrite"};
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].argv = argvs + i * argc_w;
+        sync_argv(jobs[i].argv, worker, d[i].a, d[i].b, outdir, d[i].name, d[i].events, overwrite_arg, overwrite,
+                  pass, n_pass);
+        snprintf(jobs[i].log, sizeof jobs[i].log, "%s/%s.log", logdir, d[i].name);
+    }
+    for (size_t p = 0, i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (i == j || !pseudo_on) continue;
+            job *jb = &jobs[n + p];
+            snprintf(stems[p], sizeof stems[p], "%s+%s", d[i].name, d[j].name);
+            jb->argv = argvs + (n + p) * argc_w;
+            sync_argv(jb->argv, worker, d[i].a, d[j].b, pseudo_dir, stems[p], d[i].events, pseudo_args, 4, pass,
+                      n_pass);
+            snprintf(jb->log, sizeof jb->log, "%s/%s.log", logdir, stems[p]);
+            p++;
+        }
+    int usage = 0, stop_sig = 0;
+    run_pool(jobs, n + np, max_jobs, &usage, &stop_sig);
+    size_t done_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        char err[1024] = "", outs[1024] = "";
+        if (job_ok(&jobs[i])) sync_output_names(d[i].name, 0, outs, sizeof outs);
+        else if (jobs[i].ran) batch_describe_failure(jobs[i].status, jobs[i].log, 0, err, sizeof err);
+        else snprintf(err, sizeof err, "%s", stop_sig ? "not run: the batch was stopped"
+                                            : usage ? "not run: sync refused the options" : "cannot start a worker");
+        rows[i].rel = strdup(d[i].name);
+        rows[i].state = job_ok(&jobs[i]) ? BATCH_OK : BATCH_FAILED;
+        rows[i].error = strdup(err);
+        rows[i].seconds = jobs[i].seconds;
+        rows[i].outputs = strdup(outs);
+        done_n += rows[i].state == BATCH_OK;
+    }
+    char status_path[PATH_MAX + 32];
+    snprintf(status_path, sizeof status_path, "%s/batch_status.tsv", outdir);
+    json_t *args = json_array();
+    for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
+    json_t *about = json_pack("{s:s,s:o,s:i,s:b}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
+                              "pseudo_dyads", pseudo_on);
+    if (batch_status_write(status_path, rows, n, about) && write_group(outdir, d, n, rows, pass, n_pass) &&
+        (!pseudo_on || write_pseudo(outdir, d, n, jobs, jobs + n, pseudo_dir))) {
+        if (usage) cli_error(NULL, "batch: sync refused the options (see %s)", logdir);
+        else printf("%zu of %zu dyads done: %s/group_sync.tsv%s, batch_status.tsv\n", done_n, n, outdir,
+                    pseudo_on ? ", group_sync-pseudo.tsv" : "");
+        rc = usage ? CLI_USAGE : stop_sig ? 128 + stop_sig : batch_rows_failed(rows, n) ? CLI_FAILED : CLI_OK;
+    }
+    json_decref(about);
+done:
+    if (rows)
+        for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
+    free(rows);
+    free(jobs);
+    free(argvs);
+    free(stems);
+    free(pass);
+    free(d);
+    return rc;
+}

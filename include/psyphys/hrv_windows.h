@@ -1,0 +1,54 @@
+/* psyphys — the windows of an NN series that HRV is computed over, by the standard rule or by the
+ * PhysioNet Cardiovascular Signal Toolbox's (PCST, Vest et al. 2018, CreateWindowRRintervals),
+ * so that a program reproduces `psyphys hrv --window W --step S [--preset pcst]` row for row. */
+#ifndef PSYPHYS_HRV_WINDOWS_H
+#define PSYPHYS_HRV_WINDOWS_H
+
+#include <stddef.h>
+#include "psyphys/export.h"
+#include "psyphys/hrv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum psy_hrv_window_rule {
+    /* Complete windows [t_first + k step, + window) inside the series (psy_hrv_window_count);
+     * a window holds the intervals whose beat time t lies in (start, start + window]. */
+    PSY_HRV_WINDOWS_STANDARD = 0,
+    /* PCST: starts t_first + k step while k step <= span - window + step (the last may reach one
+     * step past the last beat); a window holds the intervals with start <= t < start + window,
+     * and is n/a (too_little) when they sum to less than 85 % of its length (PCST's win_tol). */
+    PSY_HRV_WINDOWS_PCST
+} psy_hrv_window_rule;
+
+#define PSY_HRV_PCST_WINDOW_TOLERANCE 0.15
+#define PSY_HRV_PCST_WINDOW_NA_REASON "the window holds less than 85 % of its length in NN intervals (PCST)"
+
+/* Number of windows over a series whose first interval starts at t_first_s and whose last beat is
+ * at t_last_s (s). 0 when none fits or a length is not positive. */
+PSY_API size_t psy_hrv_windows_count(psy_hrv_window_rule rule, double t_first_s, double t_last_s, double window_s,
+                             double step_s);
+
+/* One window: its onset and length (s), the intervals it holds (indices [first, end) of the
+ * series), and for PCST whether it holds too little to analyse. */
+typedef struct psy_hrv_window {
+    double onset_s, duration_s;
+    size_t first, end;
+    int too_little;
+} psy_hrv_window;
+
+/* Window k of the series nn_ms / t_s (n intervals ending at t_s, in time order). Windows are
+ * asked in order k = 0, 1, ...: *cursor (0 before window 0) carries the search from one to the
+ * next, so a pass over all windows costs O(n + windows). */
+PSY_API void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, const double *t_s, size_t n, double t_first_s,
+                       double window_s, double step_s, size_t k, size_t *cursor, psy_hrv_window *out);
+
+/* Every value of r that is n/a-able becomes n/a with this (static) reason: a window too empty to
+ * analyse. */
+PSY_API void psy_hrv_result_set_na(psy_hrv_result *r, const char *why);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,217 @@
+/* psyphys — the session analysis of one recording, as `psyphys analyze` runs it: channel and lead
+ * choice, beats and NN intervals, HRV per segment and per window, skin conductance responses,
+ * breaths, segments, epochs around the session events, the plausibility checks, and every
+ * warning and skipped event with its reason.
+ *
+ *     psy_session_config cfg = psy_session_config_default();
+ *     cfg.rule = PSY_SEGMENTS_MARKERS;
+ *     psy_session *s = NULL;
+ *     psy_message why;
+ *     if (psy_session_run(reader, &cfg, &s, &why) != PSY_OK) { ... why.text ... }
+ *     const psy_session_results *res = psy_session_results_of(s);
+ *     for (size_t i = 0; i < res->n_segments; i++)
+ *         printf("%s RMSSD %.1f ms\n", res->segments[i].label,
+ *                res->segment_hrv[i].values.v[PSY_HRV_RMSSD_MS]);
+ *     psy_session_write_table(s, PSY_TABLE_SEGMENTS, stdout, NULL);
+ *     psy_session_free(s);
+ *
+ * Ownership: the session owns everything its results point to, until psy_session_free; the
+ * reader given to psy_session_run is borrowed (it must stay open while the session is used; its
+ * events are referenced by the epochs); psy_session_open opens and owns its reader. Times are seconds from the recording start; NaN marks a
+ * value the data cannot support, with its reason beside it (the results' `why`/`na` strings,
+ * the tables' na_reasons). A session and its reader belong to one thread at a time; sessions in
+ * several threads are as safe as the analysers they run (psyphys/hrv.h, psyphys/eda.h). */
+#ifndef PSYPHYS_SESSION_H
+#define PSYPHYS_SESSION_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "psyphys/beats.h"
+#include "psyphys/ecg_quality.h"
+#include "psyphys/eda.h"
+#include "psyphys/hr_response.h"
+#include "psyphys/hrv.h"
+#include "psyphys/plausibility.h"
+#include "psyphys/recording.h"
+#include "psyphys/resp.h"
+#include "psyphys/segments.h"
+#include "psyphys/export.h"
+#include "psyphys/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ECG leads scored to choose one (at most), and the excerpt they are scored on (s). */
+#define PSY_SESSION_MAX_LEADS 16
+#define PSY_SESSION_LEAD_EXCERPT_S 300.0
+
+typedef struct psy_session_config {
+    /* Channel labels; NULL: the first channel of the type (ECG or RR for ecg; of several
+     * regular ECG leads, the best by psy_ecg_channel_quality over the first
+     * PSY_SESSION_LEAD_EXCERPT_S). hr: a heart-rate (bpm) channel used instead of beats (mean HR
+     * per segment, epoch HR responses, no HRV); taken by default only without ECG and RR. ecg
+     * and hr exclude each other. */
+    const char *ecg, *eda, *rsp, *hr;
+    psy_segment_rule rule;          /* segments: PSY_SEGMENTS_EVENTS (default) */
+    double window_s, step_s;        /* for PSY_SEGMENTS_WINDOWS, > 0 */
+    const char *const *epoch_labels;/* events to take epochs around; NULL/0: every session event */
+    size_t n_epoch_labels;
+    double pre_s, post_s;           /* epoch window around the onset (default 1 and 10 s) */
+    double latency_min_s, latency_max_s; /* SCR latency window after an event (default 1 .. 4 s) */
+    psy_eda_method eda_method;      /* PSY_EDA_FAST (default) or PSY_EDA_DECONV */
+    double hrv_window_s, hrv_step_s;/* HRV windows table (default 300 s every 300 s); none for a
+                                       recording shorter than two windows */
+    double max_corrected_pct;       /* HRV n/a above this share of corrected NN (default: hrv.h's) */
+    int keep_corrected;             /* 1: keep those values (and the epochs'), with a warning */
+    /* The event files the reader's events were loaded from (psy_reader_load_events): their rows
+     * without an onset are reported as skipped events, naming the file and line. May be 0. */
+    const psy_events_info *events_files;
+    const char *const *events_paths;
+    size_t n_events_files;
+} psy_session_config;
+
+/* The defaults above (the same as `psyphys analyze` without options). */
+PSY_API psy_session_config psy_session_config_default(void);
+
+/* One epoch: a session event and the responses around it. */
+typedef struct psy_session_epoch {
+    const psy_event *event;         /* the reader's event */
+    psy_hr_response hr;             /* hr.valid 0: n/a, hr.why says why */
+    psy_eda_event_response scr;     /* meaningful when has_scr */
+    int has_scr;                    /* 0 without a skin conductance analysis */
+} psy_session_epoch;
+
+/* A session event that got no epoch (outside the recording, in a gap, repeated, or an event
+ * file's row without an onset), and why. */
+typedef struct psy_session_skipped {
+    const char *label;
+    double onset_s;                 /* NaN for a row without an onset */
+    const char *source;             /* psy_event_source_name */
+    const char *reason;
+} psy_session_skipped;
+
+/* What a run computed. Every pointer is owned by the session; arrays with a count of 0 may be
+ * NULL. Channel indices are -1 when absent. */
+typedef struct psy_session_results {
+    const psy_reader *reader;
+    int ecg, eda, rsp, hr;          /* the channels used */
+    int n_leads;                    /* ECG leads scored to choose ecg (0: not chosen so) */
+    int lead_ch[PSY_SESSION_MAX_LEADS];
+    psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
+    const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed */
+    psy_beats_config beats_config;
+    psy_hrv_config hrv_config;
+    const psy_eda_result *scr;      /* NULL without an EDA channel or analysis */
+    const psy_breath *breaths;      /* indices on the RSP channel's rate */
+    size_t n_breaths;
+    const double *hr_t_s, *hr_bpm;  /* the bpm channel's valid samples (at most 4 per s) */
+    size_t n_hr;
+    const psy_segment *segments;    /* the whole recording first, then the phases */
+    size_t n_segments;
+    const psy_hrv_result *segment_hrv;  /* one per segment */
+    const psy_hrv_result *window_hrv;   /* window k: [k hrv_step_s, k hrv_step_s + hrv_window_s) */
+    size_t n_windows;
+    double hrv_window_s, hrv_step_s;
+    const psy_session_epoch *epochs;
+    size_t n_epochs;
+    const double *event_onsets_s;   /* the session events' onsets (NS-SCR counts) */
+    size_t n_event_onsets;
+    int implausible[PSY_CHECK_COUNT];   /* 1 where a plausibility check found something */
+    const char *const *warnings;    /* every n/a of a whole marker, every skipped event, and why */
+    size_t n_warnings;
+    const psy_session_skipped *skipped;
+    size_t n_skipped;
+} psy_session_results;
+
+typedef struct psy_session psy_session;
+
+/* Runs the analysis of the recording open in `reader` (borrowed: keep it open while the session
+ * is used). *out is the session (free it with psy_session_free). Returns PSY_OK, or
+ * PSY_E_INVALID (NULL, a configuration out of range), PSY_E_NOT_FOUND (a named channel absent),
+ * PSY_E_NOMEM, or the reader's error (PSY_E_IO, PSY_E_FORMAT, PSY_E_TRUNCATED) with the reason in
+ * why; *out is then NULL. Markers a channel cannot give are n/a with a warning, not a failure. */
+PSY_API psy_status psy_session_run(psy_reader *reader, const psy_session_config *config, psy_session **out,
+                           psy_message *why);
+
+/* Opens the recording at path (psy_reader_open with options, NULL: the defaults; its event
+ * files as the reader finds them) and runs the analysis on it; the session owns the reader
+ * (psy_session_reader) and closes it in psy_session_free. Same returns as psy_reader_open and
+ * psy_session_run. */
+PSY_API psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,
+                            psy_session **out, psy_message *why);
+
+/* The recording a session reads (its own for psy_session_open, the caller's for psy_session_run). */
+PSY_API psy_reader *psy_session_reader(const psy_session *session);
+
+/* The results of a run (valid until psy_session_free). */
+PSY_API const psy_session_results *psy_session_results_of(const psy_session *session);
+
+/* NULL-safe. */
+PSY_API void psy_session_free(psy_session *session);
+
+/* HRV of the NN intervals ending in (start_s, end_s]; every value NaN ("no beats") without beats. */
+PSY_API void psy_session_hrv_over(psy_session *session, double start_s, double end_s, psy_hrv_result *out);
+
+/* Skin conductance over [start_s, end_s) with the session's events and latency window
+ * (psy_eda_summarize). 1, or 0 without an analysis (e then all NaN / 0). */
+PSY_API int psy_session_eda_over(const psy_session *session, double start_s, double end_s, psy_eda_summary *e);
+
+/* Breathing rate over the whole breaths in [start_s, end_s] (psy_breath_rate_over; NaN with the
+ * reason below its minimum or without an RSP channel). */
+PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
+
+/* Mean of the bpm channel's samples in [start_s, end_s); NaN without one or without samples. */
+PSY_API double psy_session_hr_mean(const psy_session *session, double start_s, double end_s);
+
+/* The HRV columns of the segments and windows tables, in order. */
+PSY_API const psy_hrv_key *psy_session_hrv_columns(size_t *n);
+
+/* ---- tables: TSV with a header row, one row per item, "n/a" for a missing value; fixed
+ * decimals, so the same input and settings give byte-identical tables ---- */
+
+typedef enum psy_session_table {
+    PSY_TABLE_SEGMENTS = 0, /* label, onset, duration, mean_hr_bpm, the HRV columns, scl_us,
+                               ns_scr_per_min, scr_count, scr_amplitude_sum_us,
+                               scr_amplitude_mean_us, resp_rate_per_min, nn_corrected_pct */
+    PSY_TABLE_EPOCHS,       /* label, onset, hr_baseline_bpm, hr_mean/min/max_change_bpm,
+                               hr_min/max_time_s, scr_amplitude_us, scr_latency_s, quality,
+                               nn_corrected_pct */
+    PSY_TABLE_EPOCH_MEANS,  /* per label: n and the means of the epochs' responses */
+    PSY_TABLE_HRV_WINDOWS,  /* onset, duration, n_nn, nn_corrected_pct, the HRV columns */
+    PSY_TABLE_SCR,          /* onset, peak_onset, amplitude_us, rise_time_s, half_recovery_s */
+    PSY_TABLE_COUNT
+} psy_session_table;
+
+/* Why the cells of a column are n/a, and in how many rows. */
+typedef struct psy_na_reason {
+    const char *column;     /* static */
+    const char *reason;     /* static */
+    size_t rows;
+} psy_na_reason;
+
+/* The n/a reasons of a table, per column in order of first appearance, then per reason. */
+typedef struct psy_na_reasons {
+    psy_na_reason *v;       /* malloc'd: psy_na_reasons_free */
+    size_t n, cap;
+} psy_na_reasons;
+
+/* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr". */
+PSY_API const char *psy_session_table_name(psy_session_table table);
+
+/* 1 when the run has the table: segments always, epochs and epoch means with epochs, HRV windows
+ * for a recording of at least two windows with beats, SCRs with a skin conductance analysis. */
+PSY_API int psy_session_has_table(const psy_session *session, psy_session_table table);
+
+/* Writes a table to fp; na (may be NULL; zero it first) gets its n/a reasons added. PSY_OK,
+ * PSY_E_INVALID (NULL, a table the run does not have), PSY_E_NOMEM (na), PSY_E_IO (fp). */
+PSY_API psy_status psy_session_write_table(psy_session *session, psy_session_table table, FILE *fp, psy_na_reasons *na);
+
+/* NULL-safe; leaves na empty. */
+PSY_API void psy_na_reasons_free(psy_na_reasons *na);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

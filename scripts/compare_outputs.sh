@@ -1,0 +1,70 @@
+#!/bin/sh
+# Runs two psyphys binaries on the same inputs (the bundled recording, ../shared samples, and the
+# 24 h record when DAY=DIR/day.hea is given) and compares stdout, stderr, exit codes and every
+# file written, byte for byte: a refactoring must not change a byte.
+#   sh scripts/compare_outputs.sh OLD_BIN NEW_BIN [SHARED_DATA_DIR]
+set -u
+old=$(realpath "$1") new=$(realpath "$2")
+src=$(cd "$(dirname "$0")/.." && pwd)
+data=${3:-$src/../shared/data}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/psyphys-compare-XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
+demo=$src/recordings/neurokit_eventrelated.edf
+n=0
+# case NAME ARGS...: runs each binary in its own directory (same relative output paths).
+case_() {
+    name=$1; shift
+    n=$((n + 1))
+    for side in old new; do
+        bin=$old; [ $side = new ] && bin=$new
+        mkdir -p "$tmp/$side/$n" && (cd "$tmp/$side/$n" && "$bin" "$@" >stdout 2>stderr; echo $? >rc)
+    done
+    if ! diff -r "$tmp/old/$n" "$tmp/new/$n" >"$tmp/diff" 2>&1; then
+        echo "DIFFERS: $name ($*)"; head -20 "$tmp/diff"; fail=1
+    fi
+}
+fail=0
+case_ demo analyze "$demo" -o out --report
+case_ demo-windows analyze "$demo" --segments window:60:30 --epochs Neutral --eda-method deconv -o out
+case_ demo-markers analyze "$demo" --segments markers --pre 2 --post 8 --latency 1:3 --hrv-window 60:30 -o out
+case_ demo-trigger analyze "$demo" --trigger Photosensor -o out
+case_ demo-keep analyze "$demo" --keep-corrected --max-corrected-pct 1 -o out
+case_ demo-bad-ecg analyze "$demo" --ecg Nope
+case_ e4-hr analyze "$src/tests/data/e4/HR.csv" --events "$src/tests/data/e4/events.tsv" -o out
+case_ demo-hrv hrv "$demo" -o hrv.tsv
+"$old" beats "$demo" -o "$tmp/demo_beats.tsv" 2>/dev/null
+case_ beats-table-hrv hrv "$tmp/demo_beats.tsv" -o hrv.tsv
+case_ beats-table-hrv-raw hrv "$tmp/demo_beats.tsv" --correction none
+sed '5s/\t[^\t]*\t/\tx\t/2' "$tmp/demo_beats.tsv" | sed '5s/^[^\t]*/zz/' >"$tmp/bad_beats.tsv"
+case_ beats-table-bad hrv "$tmp/bad_beats.tsv"
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\tabc\tN\t0\n' >"$tmp/bad_rr.tsv"
+case_ beats-table-bad-rr hrv "$tmp/bad_rr.tsv"
+printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\n' >"$tmp/short.tsv"
+case_ beats-table-short hrv "$tmp/short.tsv"
+case_ demo-report-again analyze "$demo" -o out --report --layout flat
+if [ -d "$data" ]; then
+    for r in 100 105 113 203; do
+        [ -f "$data/mitdb/$r.hea" ] && case_ "mitdb-$r" analyze "$data/mitdb/$r.hea" -o out --report
+    done
+    case_ mitdb-100-hrv hrv "$data/mitdb/100.hea" -o hrv.tsv
+    case_ mitdb-105-hrv-win hrv "$data/mitdb/105.hea" --window 300 --step 60 -o hrv.tsv
+    for r in 0017 0214; do
+        case_ "marsh-$r-ecg" analyze "$data/marsh/${r}_ecg.hea" -o out
+        case_ "marsh-$r-ip" analyze "$data/marsh/${r}_ip.hea" -o out
+    done
+    case_ nk-event analyze "$data/neurokit/bio_eventrelated_100hz.csv" --fs 100 -o out
+    case_ nk-rest analyze "$data/neurokit/bio_resting_5min_100hz.csv" --fs 100 -o out --report
+    case_ nk-rest-hrv hrv "$data/neurokit/bio_resting_8min_100hz.csv" --fs 100 -o hrv.tsv
+    case_ pcst hrv "$data/pcst_hrv_reference/nsr2db/nsr004.hea" --fs 125 --override-fs --annotations all \
+        --preset pcst --window 300 --step 30 -o hrv.tsv
+    case_ polar hrv "$data/rr_devices/polar_h10_detectPVC/polar_h10.csv" -o hrv.tsv
+    case_ rr-elite hrv "$data/rr_devices/hrvfilter_samples/eliteSample01.txt" -o hrv.tsv
+    case_ mne-overlap analyze "$data/edf_mne_testing/test_edf_overlapping_annotations.edf" -o out
+    case_ mne-bdf analyze "$data/edf_mne_testing/multiple_annotation_chans.bdf" -o out
+    [ -d "$data/wesad_wrist/S2/S2_E4_Data" ] && case_ wesad analyze "$data/wesad_wrist/S2/S2_E4_Data/EDA.csv" -o out
+    [ -d "$data/wesad_wrist/S2/S2_E4_Data" ] && case_ wesad-ibi analyze "$data/wesad_wrist/S2/S2_E4_Data/IBI.csv" -o out
+fi
+[ -n "${DAY:-}" ] && case_ day analyze "$DAY" -o out && case_ day-hrv hrv "$DAY" -o hrv.tsv
+echo "$n cases compared"
+[ $fail = 0 ] && echo "all identical"
+exit $fail

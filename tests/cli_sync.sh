@@ -1,0 +1,120 @@
+# psyphys sync on a synthetic dyad written here (tests/data/sync_dyad.awk: heart rate and skin
+# conductance at 4 Hz, B starts 3 s after A and follows A by 2 s in the second phase only): the
+# coupled phase is found with its lag, the uncoupled one not; the tables, sidecars and report;
+# byte-identical reruns; bad input and usage errors.
+. "$(dirname "$0")/lib_cli.sh"
+
+awk -v seed=3 -v who=A -f "$SRC/tests/data/sync_dyad.awk" >"$TMP/A.csv"
+awk -v seed=3 -v who=B -f "$SRC/tests/data/sync_dyad.awk" >"$TMP/B.csv"
+printf 'onset,duration,trial_type\n0,300,rest\n300,290,talk\n' >"$TMP/ev.csv"
+
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/ev.csv" -o "$TMP/res" --report
+T=$TMP/res/A_B_sync.tsv
+expect_grep '^label	onset	duration	signal	r	lag_s	p_surrogate	n_windows	n_surrogates	concordance	p_concordance$' "$T"
+# aligned by the start times: the session is the 597 s both cover, from A's 3.000 s
+expect_grep '^session	3\.000	597\.000	hr	0\.[0-9]{4}	2\.00	0\.0100	112	99	n/a	n/a$' "$T"
+expect_grep '^talk	300\.000	290\.000	hr	0\.[5-9][0-9]{3}	(1\.[0-9]{2}|2\.[0-9]{2}|3\.00)	0\.0100	52	99	' "$T"
+awk -F'\t' '$1 == "rest" && $4 == "hr" && !($7 > 0.05) { exit 1 }' "$T" || fail "rest: p <= 0.05"
+expect_grep '^rest	3\.000	297\.000	eda	' "$T"
+awk -F'\t' '$4 == "eda" && $10 == "n/a" { exit 1 }' "$T" || fail "eda rows without a concordance"
+W=$TMP/res/A_B_sync-windows.tsv
+expect_grep '^onset	signal	r	lag_s$' "$W"
+expect_grep '^3\.000	hr	n/a	n/a$' "$W"
+expect_grep '^8\.000	hr	0\.[0-9]{4}	-?[0-9]\.[0-9]{2}$' "$W"
+expect_grep '"b_start_minus_a_start_s": 3\.0' "$TMP/res/A_B_sync.json"
+expect_grep '"n_surrogates": 1000' "$TMP/res/A_B_sync.json"
+expect_grep '"input_b"' "$TMP/res/A_B_sync.json"
+expect_grep 'Moulder, Boker' "$TMP/res/A_B_sync.json"
+expect_grep '"concordance": \{' "$TMP/res/A_B_sync.json"
+expect_grep '"lag_s": \{' "$TMP/res/A_B_sync-windows.json"
+expect_grep '<svg' "$TMP/res/A_B_sync-report.html"
+expect_grep 'talk' "$TMP/res/A_B_sync-report.html"
+expect_grep 'r at each lag and time' "$TMP/res/A_B_sync-report.html"
+
+# same inputs, same bytes; existing outputs kept without --overwrite
+cp "$T" "$TMP/first.tsv"
+expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/ev.csv" -o "$TMP/res"
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/ev.csv" -o "$TMP/res" --overwrite
+cmp -s "$T" "$TMP/first.tsv" || fail "rerun: the table changed"
+
+# --offset moves B: 2 s later makes the lag 2 s longer; --signal, --stem, --surrogates 0
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/ev.csv" -o "$TMP/res" --offset 2 \
+    --signal hr --stem off --surrogates 0
+expect_grep '^talk	300\.000	290\.000	hr	0\.[5-9][0-9]{3}	(3\.[0-9]{2}|4\.[0-9]{2}|5\.00)	n/a	' "$TMP/res/off_sync.tsv"
+[ "$(grep -c eda "$TMP/res/off_sync.tsv")" -eq 0 ] || fail "--signal hr wrote eda rows"
+expect_grep '"no surrogates asked for"' "$TMP/res/off_sync.json"
+
+# the tonic level and the phasic part of skin conductance, on request only
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/ev.csv" -o "$TMP/res" --stem parts \
+    --signal scl --signal phasic
+expect_grep '^talk	300\.000	290\.000	scl	0\.[0-9]{4}	' "$TMP/res/parts_sync.tsv"
+expect_grep '^talk	300\.000	290\.000	phasic	0\.[0-9]{4}	[12]\.[0-9]{2}	0\.0100	' "$TMP/res/parts_sync.tsv"
+[ "$(grep -c '	eda	\|	hr	' "$TMP/res/parts_sync.tsv")" -eq 0 ] || fail "--signal scl/phasic wrote other signals"
+expect_grep '"tonic skin conductance level' "$TMP/res/parts_sync.json"
+
+# Unix-time events are read as such
+printf 'onset,duration,trial_type\n1700000300,290,talk\n' >"$TMP/unix.csv"
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/unix.csv" -o "$TMP/res" --stem unix --signal hr
+expect_grep 'Unix times' "$TMP/err"
+expect_grep '^talk	300\.000	290\.000	hr	' "$TMP/res/unix_sync.tsv"
+
+# bad input: named file, exit 1, nothing written
+expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/missing.csv" -o "$TMP/bad"
+expect_grep 'missing\.csv' "$TMP/err"
+[ ! -e "$TMP/bad/A_missing_sync.tsv" ] || fail "a table written for a missing input"
+expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --signal resp
+expect_grep 'A\.csv: no channel for resp' "$TMP/err"
+head -100 "$TMP/B.csv" >"$TMP/short.csv"
+expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/short.csv" -o "$TMP/bad"
+expect_grep 'overlap for' "$TMP/err"
+[ ! -e "$TMP/bad/A_short_sync.tsv" ] || fail "a table written for a short overlap"
+
+# batch over dyads: one process each, a failing dyad does not stop the others, group table
+awk -v seed=4 -v who=A -f "$SRC/tests/data/sync_dyad.awk" >"$TMP/A4.csv"
+awk -v seed=4 -v who=B -f "$SRC/tests/data/sync_dyad.awk" >"$TMP/B4.csv"
+printf 'dyad\ta\tb\tevents\nd3\tA.csv\tB.csv\tev.csv\nd4\tA4.csv\tB4.csv\tev.csv\nbad\tA.csv\tmissing.csv\tn/a\n' \
+    >"$TMP/dyads.tsv"
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group" -j 2 --signal hr
+expect_grep '^d3	ok	n/a	' "$TMP/group/batch_status.tsv"
+expect_grep '^d4	ok	n/a	' "$TMP/group/batch_status.tsv"
+expect_grep '^bad	failed	.*missing\.csv' "$TMP/group/batch_status.tsv"
+G=$TMP/group/group_sync.tsv
+expect_grep '^dyad	a	b	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
+[ "$(grep -v '	eda	' "$T")" = "$(cat "$TMP/group/d3_sync.tsv")" ] || fail "batch: d3's table differs from the single run's"
+[ "$(grep -c '^d3	' "$G")" -eq 3 ] && [ "$(grep -c '^d4	' "$G")" -eq 3 ] || fail "group table: want 3 rows per dyad"
+[ "$(grep -c '^bad	' "$G")" -eq 0 ] || fail "group table: rows of a failed dyad"
+expect_grep '"dyad": "d4"' "$TMP/group/group_sync.json"
+# pseudo-dyads: each A with the other dyad's B, started together; the real dyads' r above theirs
+printf 'dyad\ta\tb\tevents\nd3\tA.csv\tB.csv\tev.csv\nd4\tA4.csv\tB4.csv\tev.csv\n' >"$TMP/two.tsv"
+expect_exit 0 "$PSYPHYS" batch --dyads "$TMP/two.tsv" -o "$TMP/pseudo" --signal hr --pseudo-dyads
+P=$TMP/pseudo/group_sync-pseudo.tsv
+expect_grep '^dyad	signal	r	n_pseudo	r_pseudo_median	p_pseudo$' "$P"
+expect_grep '^d3	hr	0\.5587	2	0\.[0-4][0-9]{3}	0\.3333$' "$P"
+expect_grep '^d4	hr	0\.[0-9]{4}	2	' "$P"
+expect_grep '"align": "start"' "$TMP/pseudo/pseudo-dyads/d3+d4_sync.json"
+expect_grep 'Bernieri' "$TMP/pseudo/group_sync-pseudo.json"
+printf 'dyad\ta\tb\nd3\tA.csv\tB.csv\n' >"$TMP/one.tsv"
+expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/one.tsv" -o "$TMP/pseudo1" --pseudo-dyads
+
+# rerun: outputs kept unless --overwrite
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group" --signal hr
+expect_grep '^d3	failed	.*exists' "$TMP/group/batch_status.tsv"
+printf 'x\ty\nA.csv\tB.csv\n' >"$TMP/nodyad.tsv"
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/nodyad.tsv" -o "$TMP/group2"
+expect_grep "no column 'a' or 'b'" "$TMP/err"
+expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group3" --window 20 --max-lag 15
+expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv"
+
+# usage errors: exit 2
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" -o "$TMP/bad"
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv"
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --window 20 --max-lag 12
+expect_grep 'lag' "$TMP/err"
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --signal pulse
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --surrogates 1.5
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --bogus
+expect_exit 0 "$PSYPHYS" sync --help
+expect_grep 'Boker' "$TMP/out"
+expect_grep 'Marci' "$TMP/out"
+
+finish

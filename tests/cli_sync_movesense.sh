@@ -1,0 +1,31 @@
+# psyphys sync end to end on ../shared/data/dyadic_movesense: two Movesense chest ECGs of one
+# session (each with a pause and dropouts, sensor clocks at 198.95 and 199.12 Hz) and the session's
+# events in Unix time; the analysis window VideoAnnotationStart..Stop as a segment (--segments
+# markers). Checks the alignment, the segments, the tables, sidecars and report page.
+. "$(dirname "$0")/lib_cli.sh"
+D=$SHARED/data/dyadic_movesense/data
+[ -d "$D" ] || { echo "no ../shared: skipped"; exit 77; }
+A=$D/234130000540/ECG-2025_01_25-16_42_59.csv
+B=$D/234130000594/ECG-2025_01_25-16_42_59.csv
+
+expect_exit 0 "$PSYPHYS" info "$A"
+expect_grep '^format +Movesense$' "$TMP/out"
+expect_grep 'rate_hz|198\.95' "$TMP/out"
+expect_grep '8 stretches' "$TMP/out"
+
+expect_exit 0 "$PSYPHYS" sync "$A" "$B" --events "$D/Annotations-2025_01_25-16_42_59.csv" --segments markers \
+    -o "$TMP/res" --stem dyad --report
+expect_grep 'B starts \+4\.807 s after A' "$TMP/out"
+expect_grep 'Unix times' "$TMP/err"
+T=$TMP/res/dyad_sync.tsv
+expect_grep '^session	4\.807	735\.393	hr	' "$T"
+# the analysis window: VideoAnnotationStart (1737823570.853) to VideoAnnotationStop, 544 s
+expect_grep '^VideoAnnotationStart	190\.497	543\.991	hr	0\.[0-9]{4}	-?[0-9]\.[0-9]{2}	0\.[0-9]{4}	(9[0-9]|10[0-9])	' "$T"
+[ "$(wc -l <"$T")" -eq 8 ] || fail "want the session and 6 segments"
+expect_grep '"b_start_minus_a_start_s": 4\.806' "$TMP/res/dyad_sync.json"
+expect_grep 'the timestamps give 198\.950 Hz' "$TMP/res/dyad_sync.json"
+expect_grep 'clipped to the time both recordings cover' "$TMP/res/dyad_sync.json"
+expect_grep '<svg' "$TMP/res/dyad_sync-report.html"
+expect_grep 'VideoAnnotationStart' "$TMP/res/dyad_sync-report.html"
+
+finish

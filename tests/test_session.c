@@ -1,0 +1,287 @@
+/* The session analysis (psyphys/session.h) on the bundled recording: the results psyphys analyze
+ * prints, the tables and their n/a reasons, refusals, and a second run equal to the first. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psyphys.h"
+
+#define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
+
+static psy_reader *open_demo(void)
+{
+    psy_reader *r = NULL;
+    psy_message why;
+    psy_open_options opt = psy_open_options_default();
+    assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
+    return r;
+}
+
+/* The table as text, and how many of its cells are n/a. */
+static char *table_text(psy_session *s, psy_session_table t, psy_na_reasons *na, size_t *n_na)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    assert_non_null(fp);
+    assert_int_equal(psy_session_write_table(s, t, fp, na), PSY_OK);
+    fclose(fp);
+    *n_na = 0;
+    for (const char *p = buf; (p = strstr(p, "n/a")); p += 3) ++*n_na;
+    return buf;
+}
+
+static size_t lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++) n += *text == '\n';
+    return n;
+}
+
+static void demo_results(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    psy_message why;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    /* The channels, beats and responses `psyphys analyze` prints for this recording. */
+    assert_string_equal(psy_reader_channel(r, res->ecg)->label, "ECG");
+    assert_string_equal(psy_reader_channel(r, res->eda)->label, "EDA");
+    assert_string_equal(psy_reader_channel(r, res->rsp)->label, "RSP");
+    assert_int_equal(res->hr, -1);
+    assert_non_null(res->beats);
+    assert_int_equal(res->beats->n, 152);
+    assert_non_null(res->scr);
+    assert_int_equal(res->scr->n, 15);
+    assert_int_equal(res->n_breaths, 40); /* the breath detector validated on MARSH (issue 20) */
+    assert_int_equal(res->n_segments, 5); /* the recording, then the four events with a duration */
+    assert_string_equal(res->segments[0].label, "recording");
+    assert_true(fabs(res->segment_hrv[0].values.v[PSY_HRV_RMSSD_MS] - 71.5728) < 1e-3);
+    assert_true(fabs(res->segment_hrv[0].values.v[PSY_HRV_MEAN_HR_BPM] - 60.858) < 1e-3);
+    assert_int_equal(res->n_epochs, 4);
+    assert_string_equal(res->epochs[0].event->label, "Negative");
+    assert_true(res->epochs[0].hr.valid);
+    assert_true(fabs(res->epochs[0].hr.mean_bpm - -4.56) < 0.005);
+    assert_true(res->epochs[0].has_scr && fabs(res->epochs[0].scr.amplitude_us - 3.679) < 0.0005);
+    assert_int_equal(res->n_windows, 0); /* 150 s: shorter than two 300-s windows */
+    assert_int_equal(res->n_skipped, 0);
+    /* Summary figures over a span are the tables' figures. */
+    psy_eda_summary e;
+    assert_true(psy_session_eda_over(s, 0, 150, &e));
+    assert_int_equal(e.scr_count, 15);
+    assert_true(fabs(psy_session_breath_rate(s, 0, 150).per_min - 16.8) < 0.05);
+    assert_true(isnan(psy_session_hr_mean(s, 0, 150))); /* no bpm channel */
+
+    /* Tables: a header and one row per item; every n/a cell counted under a reason. */
+    psy_session_table kinds[] = {PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS, PSY_TABLE_HRV_WINDOWS};
+    size_t rows[] = {res->n_segments, res->n_epochs, res->n_windows};
+    for (int k = 0; k < 3; k++) {
+        if (!psy_session_has_table(s, kinds[k])) {
+            assert_int_equal(rows[k], 0);
+            continue;
+        }
+        psy_na_reasons na = {0};
+        size_t n_na;
+        char *text = table_text(s, kinds[k], &na, &n_na);
+        assert_int_equal(lines(text), rows[k] + 1);
+        size_t counted = 0;
+        for (size_t i = 0; i < na.n; i++) {
+            assert_true(na.v[i].rows > 0 && na.v[i].reason && na.v[i].column);
+            counted += na.v[i].rows;
+        }
+        assert_int_equal(counted, n_na);
+        assert_true(n_na > 0); /* the events are too short for most HRV metrics */
+        psy_na_reasons_free(&na);
+        free(text);
+    }
+    size_t n_na;
+    char *scr = table_text(s, PSY_TABLE_SCR, NULL, &n_na);
+    assert_int_equal(lines(scr), 16);
+    assert_int_equal(strncmp(scr, "onset\tpeak_onset\t", 17), 0);
+    free(scr);
+    psy_session_free(s);
+    psy_reader_close(r);
+}
+
+/* Same input and settings: the same tables, byte for byte. */
+static void repeatable(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    const char *labels[] = {"Neutral"};
+    cfg.rule = PSY_SEGMENTS_WINDOWS, cfg.window_s = 60, cfg.step_s = 30;
+    cfg.epoch_labels = labels, cfg.n_epoch_labels = 1;
+    cfg.eda_method = PSY_EDA_DECONV;
+    char *text[2];
+    for (int run = 0; run < 2; run++) {
+        psy_session *s = NULL;
+        assert_int_equal(psy_session_run(r, &cfg, &s, NULL), PSY_OK);
+        const psy_session_results *res = psy_session_results_of(s);
+        assert_int_equal(res->n_epochs, 2);
+        assert_int_equal(res->n_segments, 5); /* the recording, then windows at 0, 30, 60 and 90 s */
+        size_t n_na;
+        text[run] = table_text(s, PSY_TABLE_SEGMENTS, NULL, &n_na);
+        psy_session_free(s);
+    }
+    assert_string_equal(text[0], text[1]);
+    free(text[0]);
+    free(text[1]);
+    psy_reader_close(r);
+}
+
+static void refusals(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = (psy_session *)1;
+    psy_message why;
+    cfg.ecg = "Nope";
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_NOT_FOUND);
+    assert_null(s);
+    assert_non_null(strstr(why.text, "Nope"));
+    cfg = psy_session_config_default();
+    cfg.eda = "ECG"; /* an ECG channel is not skin conductance */
+    assert_int_not_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    assert_null(s);
+    cfg = psy_session_config_default();
+    cfg.latency_min_s = 4, cfg.latency_max_s = 1;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    cfg = psy_session_config_default();
+    cfg.rule = PSY_SEGMENTS_WINDOWS; /* without a window length */
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    cfg = psy_session_config_default();
+    cfg.ecg = "ECG", cfg.hr = "ECG";
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_run(NULL, &cfg, &s, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_run(r, NULL, &s, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_run(r, &cfg, NULL, &why), PSY_E_INVALID);
+    assert_int_equal(psy_session_write_table(NULL, PSY_TABLE_SEGMENTS, stdout, NULL), PSY_E_INVALID);
+    assert_null(psy_session_results_of(NULL));
+    psy_session_free(NULL);
+    psy_reader_close(r);
+}
+
+/* Events the session cannot place are skipped with their reason, never dropped silently. */
+static void skipped_events(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_event e = {.sample = -1, .channel = -1, .label = "late", .onset_s = 400, .duration_s = NAN};
+    assert_int_equal(psy_reader_add_events(r, &e, 1), PSY_OK);
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    assert_int_equal(psy_session_run(r, &cfg, &s, NULL), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_int_equal(res->n_skipped, 1);
+    assert_string_equal(res->skipped[0].label, "late");
+    assert_true(res->skipped[0].onset_s == 400);
+    assert_non_null(strstr(res->skipped[0].reason, "outside the recording"));
+    int warned = 0;
+    for (size_t i = 0; i < res->n_warnings; i++) warned |= strstr(res->warnings[i], "'late'") != NULL;
+    assert_true(warned);
+    assert_int_equal(res->n_epochs, 4);
+    psy_session_free(s);
+    psy_reader_close(r);
+}
+
+/* psy_session_open: the session opens and owns the recording. */
+static void open_path(void **state)
+{
+    (void)state;
+    psy_session *s = NULL;
+    psy_message why;
+    psy_session_config cfg = psy_session_config_default();
+    assert_int_equal(psy_session_open(DEMO, NULL, &cfg, &s, &why), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_int_equal(res->n_epochs, 4);
+    assert_ptr_equal(psy_session_reader(s), res->reader);
+    assert_true(psy_reader_duration(psy_session_reader(s)) == 150);
+    psy_session_free(s); /* closes the reader (LeakSanitizer checks) */
+    assert_int_equal(psy_session_open(PSYPHYS_SOURCE_DIR "/no/such.edf", NULL, &cfg, &s, &why), PSY_E_IO);
+    assert_null(s);
+    assert_null(psy_session_reader(NULL));
+}
+
+/* Caller-given channels (psy_reader_from_arrays): the demo's signals and events as arrays give the
+ * tables the file gives, byte for byte. */
+static void caller_channels(void **state)
+{
+    (void)state;
+    psy_reader *file = open_demo();
+    int nc = psy_reader_channel_count(file);
+    psy_array_channel ch[8];
+    double *x[8] = {0};
+    assert_true(nc <= 8);
+    for (int i = 0; i < nc; i++) {
+        const psy_channel_info *c = psy_reader_channel(file, i);
+        x[i] = malloc((size_t)c->frames * sizeof *x[i]);
+        assert_non_null(x[i]);
+        assert_int_equal(psy_reader_read(file, i, 0, c->frames, x[i]), PSY_OK);
+        ch[i] = (psy_array_channel){c->label, c->type, c->unit, c->rate_hz, x[i], NULL, c->frames};
+    }
+    size_t ne = psy_reader_event_count(file);
+    psy_event ev[16];
+    assert_true(ne <= 16);
+    for (size_t k = 0; k < ne; k++) ev[k] = *psy_reader_event(file, k);
+    psy_reader *mem = NULL;
+    psy_message why;
+    assert_int_equal(psy_reader_from_arrays(ch, nc, ev, ne, &mem, &why), PSY_OK);
+    for (int i = 0; i < nc; i++) free(x[i]); /* copied */
+    assert_int_equal(psy_reader_event_count(mem), ne);
+    psy_session_config cfg = psy_session_config_default();
+    char *text[2][3];
+    psy_reader *readers[2] = {file, mem};
+    psy_session_table kinds[3] = {PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS, PSY_TABLE_SCR};
+    for (int k = 0; k < 2; k++) {
+        psy_session *s = NULL;
+        assert_int_equal(psy_session_run(readers[k], &cfg, &s, &why), PSY_OK);
+        size_t n_na;
+        for (int t = 0; t < 3; t++) text[k][t] = table_text(s, kinds[t], NULL, &n_na);
+        psy_session_free(s);
+    }
+    for (int t = 0; t < 3; t++) {
+        assert_string_equal(text[0][t], text[1][t]);
+        free(text[0][t]);
+        free(text[1][t]);
+    }
+    psy_reader_close(mem);
+    psy_reader_close(file);
+    /* an RR list as an irregular channel */
+    double rr[4] = {800, 810, 790, 805}, t[4] = {0.8, 1.61, 2.4, 3.205};
+    psy_array_channel list = {"RR", PSY_CH_RR, "ms", 0, rr, t, 4};
+    assert_int_equal(psy_reader_from_arrays(&list, 1, NULL, 0, &mem, &why), PSY_OK);
+    double back[4];
+    assert_int_equal(psy_reader_read_times(mem, 0, 0, 4, back), PSY_OK);
+    assert_true(back[3] == 3.205);
+    psy_reader_close(mem);
+    /* refusals */
+    t[2] = 1.0; /* not increasing */
+    assert_int_equal(psy_reader_from_arrays(&list, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+    assert_null(mem);
+    assert_non_null(strstr(why.text, "increasing"));
+    psy_array_channel no_rate = {"ECG", PSY_CH_ECG, "mV", 0, rr, NULL, 4};
+    assert_int_equal(psy_reader_from_arrays(&no_rate, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+    assert_int_equal(psy_reader_from_arrays(NULL, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+    psy_array_channel unnamed = {NULL, PSY_CH_ECG, "mV", 250, rr, NULL, 4};
+    assert_int_equal(psy_reader_from_arrays(&unnamed, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(demo_results),
+        cmocka_unit_test(repeatable),
+        cmocka_unit_test(refusals),
+        cmocka_unit_test(skipped_events),
+        cmocka_unit_test(open_path),
+        cmocka_unit_test(caller_channels),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
