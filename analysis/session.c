@@ -22,6 +22,12 @@ psy_session_config psy_session_config_default(void)
     return c;
 }
 
+const char *psy_heart_source_name(psy_heart_source source)
+{
+    static const char *const names[] = {"none", "ECG", "RR", "PPG", "HR"};
+    return (unsigned)source < sizeof names / sizeof names[0] ? names[source] : "none";
+}
+
 void psy_session_warn(psy_session *s, const char *fmt, ...)
 {
     char text[512];
@@ -105,8 +111,39 @@ static int config_valid(const psy_session_config *c)
            (!c->n_epoch_labels || c->epoch_labels) && c->pre_s >= 0 && c->post_s > 0 &&
            c->latency_min_s >= 0 && c->latency_max_s > c->latency_min_s && c->hrv_window_s > 0 &&
            c->hrv_step_s > 0 && c->max_corrected_pct >= 0 && c->max_corrected_pct <= 100 &&
-           !(c->ecg && c->hr) && (!c->n_events_files || (c->events_files && c->events_paths)) &&
+           !(c->ecg && c->hr) && !(c->ppg && c->hr) && (!c->n_events_files || (c->events_files && c->events_paths)) &&
            (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV);
+}
+
+/* The pulses of the PPG channel: the beats (heart PPG), or the pulse arrival times of the
+ * R-peaks. */
+static psy_status pulses_and_pat(psy_session *s)
+{
+    psy_message reason = {{0}};
+    const char *label = psy_reader_channel(s->r, s->ppg)->label;
+    s->pulses_cfg = psy_pulses_config_default();
+    s->pat_cfg = psy_pat_config_default();
+    if (psy_pulses_detect(s->r, s->ppg, &s->pulses_cfg, &s->pulses, &reason) != PSY_OK) {
+        psy_session_warn(s, "no pulses on PPG channel '%s': %s", label, reason.text);
+        return PSY_OK;
+    }
+    const psy_channel_info *c = psy_reader_channel(s->r, s->ppg);
+    double unusable_s = 0;
+    for (size_t g = 0; g < s->pulses->n_gaps; g++)
+        unusable_s += (double)(s->pulses->gaps[g].end - s->pulses->gaps[g].start) / c->rate_hz;
+    if (unusable_s >= 1)
+        psy_session_warn(s, "PPG channel '%s': %.1f s of %.1f s unusable (missing, flat, clipped or motion "
+                            "artefact): no pulses there", label, unusable_s, (double)c->frames / c->rate_hz);
+    if (s->heart == PSY_HEART_PPG) {
+        s->beats = s->pulses;
+        return PSY_OK;
+    }
+    psy_status st = psy_pat_compute(s->beats, s->pulses, &s->pat_cfg, &s->pat);
+    if (st == PSY_E_NOMEM) return st;
+    if (s->pat && s->pat->counts[PSY_PAT_NOT_FOLLOWING])
+        psy_session_warn(s, "pulse arrival time n/a: %s (median beat-to-beat change %.0f ms, trend %.0f ms)",
+                         psy_pat_reason_text(PSY_PAT_NOT_FOLLOWING), s->pat->jitter_ms, s->pat->trend_ms);
+    return PSY_OK;
 }
 
 /* The analysis after the channels are chosen. */
@@ -116,11 +153,14 @@ static psy_status compute(psy_session *s, psy_message *why)
     s->beats_cfg = psy_beats_config_default();
     if (s->ecg >= 0 && psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, &reason) != PSY_OK)
         psy_session_warn(s, "no beats: %s", reason.text);
+    psy_status st;
+    if (s->ppg >= 0 && (s->heart == PSY_HEART_PPG || s->beats) && (st = pulses_and_pat(s)) != PSY_OK)
+        return psy_fail(why, st, "PPG channel: %s", psy_strerror(st));
     s->hrv_cfg = psy_hrv_config_default();
     s->hrv_cfg.spectra = PSY_HRV_WELCH;
     s->hrv_cfg.max_corrected_pct = s->cfg.max_corrected_pct;
     s->hrv_cfg.keep_corrected = s->cfg.keep_corrected;
-    psy_status st = psy_hrv_create(&s->hrv_cfg, &s->hrv, &reason);
+    st = psy_hrv_create(&s->hrv_cfg, &s->hrv, &reason);
     if (st != PSY_OK) return psy_fail(why, st, "HRV: %s", reason.text[0] ? reason.text : psy_strerror(st));
     if (s->eda >= 0) {
         psy_eda_config ec = psy_eda_config_default(psy_reader_channel(s->r, s->eda)->rate_hz);
@@ -172,6 +212,9 @@ static void fill_results(psy_session *s)
     memcpy(r->implausible, s->implausible, sizeof r->implausible);
     r->warnings = (const char *const *)s->warnings, r->n_warnings = s->n_warnings;
     r->skipped = s->skipped, r->n_skipped = s->n_skipped;
+    r->heart = s->heart, r->beats_ch = s->beats_ch, r->ppg = s->pulses ? s->ppg : -1;
+    r->pulses = s->pulses, r->pulses_config = s->pulses_cfg;
+    r->pat = s->pat, r->pat_config = s->pat_cfg;
 }
 
 psy_status psy_session_run(psy_reader *reader, const psy_session_config *config, psy_session **out,
@@ -186,11 +229,11 @@ psy_status psy_session_run(psy_reader *reader, const psy_session_config *config,
     if (!s) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     s->r = reader;
     s->cfg = *config;
-    s->ecg = s->eda = s->rsp = s->hr = -1;
+    s->ecg = s->eda = s->rsp = s->hr = s->ppg = s->beats_ch = -1;
     psy_status st = psy_session_pick_channels(s, why);
     if (st == PSY_OK) st = compute(s, why);
     /* The config's strings are the caller's: none is kept past the run. */
-    s->cfg.ecg = s->cfg.eda = s->cfg.rsp = s->cfg.hr = NULL;
+    s->cfg.ecg = s->cfg.eda = s->cfg.rsp = s->cfg.hr = s->cfg.ppg = NULL;
     s->cfg.epoch_labels = NULL, s->cfg.n_epoch_labels = 0;
     s->cfg.events_files = NULL, s->cfg.events_paths = NULL, s->cfg.n_events_files = 0;
     if (st != PSY_OK) {
@@ -251,7 +294,9 @@ void psy_session_free(psy_session *s)
     free(s->hr_nn_ms);
     psy_hrv_destroy(s->hrv);
     psy_eda_result_free(s->scr);
+    if (s->pulses != s->beats) psy_beat_list_free(s->pulses);
     psy_beat_list_free(s->beats);
+    psy_pat_list_free(s->pat);
     if (s->owns_reader) psy_reader_close(s->r);
     free(s);
 }

@@ -69,18 +69,37 @@ static psy_status choose_ecg_lead(psy_session *s, psy_message *why)
     return PSY_OK;
 }
 
+/* Where the beats come from, once the channels are chosen. */
+static void set_heart(psy_session *s)
+{
+    s->heart = PSY_HEART_NONE, s->beats_ch = -1;
+    if (s->ecg >= 0) {
+        s->heart = psy_reader_channel(s->r, s->ecg)->type == PSY_CH_RR ? PSY_HEART_RR : PSY_HEART_ECG;
+        s->beats_ch = s->ecg;
+        if (s->heart == PSY_HEART_RR) s->ppg = -1; /* pulse arrival times need R-peaks */
+    } else if (s->ppg >= 0) {
+        s->heart = PSY_HEART_PPG, s->beats_ch = s->ppg;
+    } else if (s->hr >= 0) {
+        s->heart = PSY_HEART_BPM;
+    }
+}
+
 psy_status psy_session_pick_channels(psy_session *s, psy_message *why)
 {
-    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, pulse[] = {PSY_CH_PPG}, skin[] = {PSY_CH_EDA},
                                   resp[] = {PSY_CH_RESP}, rate[] = {PSY_CH_HR};
     const psy_session_config *c = &s->cfg;
     psy_status st;
     if (c->hr) { /* the bpm channel, even where an ECG exists */
         if ((st = channel_of(s, c->hr, rate, 1, "HR", 1, &s->hr, why)) != PSY_OK) return st;
     } else {
-        if ((st = channel_of(s, c->ecg, heart, 2, "ECG or RR", 0, &s->ecg, why)) != PSY_OK) return st;
-        if (s->ecg < 0) channel_of(s, NULL, rate, 1, "HR", 0, &s->hr, why);
-        if (s->ecg < 0 && s->hr < 0) psy_session_warn(s, "no ECG, RR or HR channel: its markers are n/a");
+        /* ECG or RR first (a PPG named alone is the heart's channel even so), then the PPG */
+        if (!(c->ppg && !c->ecg) && (st = channel_of(s, c->ecg, heart, 2, "ECG or RR", 0, &s->ecg, why)) != PSY_OK)
+            return st;
+        if ((st = channel_of(s, c->ppg, pulse, 1, "PPG", 0, &s->ppg, why)) != PSY_OK) return st;
+        if (s->ecg < 0 && s->ppg < 0) channel_of(s, NULL, rate, 1, "HR", 0, &s->hr, why);
+        if (s->ecg < 0 && s->ppg < 0 && s->hr < 0)
+            psy_session_warn(s, "no ECG, RR, PPG or HR channel: its markers are n/a");
     }
     if (s->hr >= 0)
         psy_session_warn(s, "heart rate from the bpm channel '%s' (no beats): mean HR per segment and the "
@@ -90,5 +109,7 @@ psy_status psy_session_pick_channels(psy_session *s, psy_message *why)
     if ((st = channel_of(s, c->eda, skin, 1, "EDA", 1, &s->eda, why)) != PSY_OK ||
         (st = channel_of(s, c->rsp, resp, 1, "RSP", 1, &s->rsp, why)) != PSY_OK)
         return st;
-    return choose_ecg_lead(s, why);
+    if ((st = choose_ecg_lead(s, why)) != PSY_OK) return st;
+    set_heart(s);
+    return PSY_OK;
 }

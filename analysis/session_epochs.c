@@ -13,14 +13,14 @@ static int wanted(const psy_session_config *o, const psy_event *e)
     return 0;
 }
 
-/* 1 when one of the ECG's gaps (flat or missing signal) meets [a, b] (s). */
-static int ecg_gap_in(psy_session *s, double a, double b)
+/* 1 when one of the beats' channel's gaps (flat or missing signal, unusable PPG) meets [a, b] (s). */
+static int beats_gap_in(psy_session *s, double a, double b)
 {
     for (size_t g = 0; g < s->beats->n_gaps; g++) {
         double t[2];
         int64_t last = s->beats->gaps[g].end - 1;
-        if (psy_reader_read_times(s->r, s->ecg, s->beats->gaps[g].start, 1, &t[0]) != PSY_OK ||
-            psy_reader_read_times(s->r, s->ecg, last, 1, &t[1]) != PSY_OK)
+        if (psy_reader_read_times(s->r, s->beats_ch, s->beats->gaps[g].start, 1, &t[0]) != PSY_OK ||
+            psy_reader_read_times(s->r, s->beats_ch, last, 1, &t[1]) != PSY_OK)
             continue;
         if (t[0] <= b && t[1] >= a) return 1;
     }
@@ -55,9 +55,11 @@ int psy_session_make_epochs(psy_session *s)
             row->hr.valid = 0; /* the grid would bridge the gap */
             row->hr.why = "the epoch window crosses a gap of the recording";
         }
-        if (row->hr.valid && s->beats && ecg_gap_in(s, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
+        if (row->hr.valid && s->beats && beats_gap_in(s, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
             row->hr.valid = 0;
-            row->hr.why = "the ECG has no usable signal (flat or missing) in the epoch window";
+            row->hr.why = s->heart == PSY_HEART_PPG
+                              ? "the PPG has no usable signal (missing, flat, clipped or artefact) in the epoch window"
+                              : "the ECG has no usable signal (flat or missing) in the epoch window";
         }
         if (!row->hr.valid)
             psy_session_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);

@@ -16,8 +16,15 @@ struct psy_session {
     psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
     double *hr_t_s, *hr_bpm, *hr_nn_ms;/* the bpm channel's valid samples, 60000 / bpm */
     size_t n_hr;
+    psy_heart_source heart;
+    int ppg;                           /* the PPG channel, -1 when absent or unused */
+    int beats_ch;                      /* ecg, or ppg when the beats are its pulses */
     psy_beat_list *beats;
     psy_beats_config beats_cfg;
+    psy_beat_list *pulses;             /* == beats when heart is PPG (freed once) */
+    psy_pulses_config pulses_cfg;
+    psy_pat_list *pat;
+    psy_pat_config pat_cfg;
     psy_eda_result *scr;
     psy_breath *breaths;
     size_t n_breaths;
@@ -44,8 +51,8 @@ struct psy_session {
 /* Adds a warning (out of memory: s->nomem). */
 void psy_session_warn(psy_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Picks the channels (s->ecg, eda, rsp, hr) by the config's labels and types, then the best ECG
- * lead. PSY_OK, or an error with why. */
+/* Picks the channels (s->ecg, ppg, eda, rsp, hr) by the config's labels and types, then the best
+ * ECG lead, and sets s->heart and s->beats_ch. PSY_OK, or an error with why. */
 psy_status psy_session_pick_channels(psy_session *s, psy_message *why);
 
 /* Marks the session events that get no epoch, with the reason in s->skipped and the warnings;

@@ -47,8 +47,8 @@ void psy_na_reasons_free(psy_na_reasons *na)
 static const char *no_beats_reason(const psy_session *s)
 {
     if (s->hr >= 0) return "a heart rate averaged over seconds (bpm channel) is not beat-to-beat";
-    if (s->ecg < 0) return "no ECG, RR or HR channel";
-    return "no beats detected";
+    if (s->heart == PSY_HEART_NONE) return "no ECG, RR, PPG or HR channel";
+    return s->heart == PSY_HEART_PPG ? "no pulses detected" : "no beats detected";
 }
 
 /* A value of the table; n/a noted with its reason. */
@@ -71,6 +71,20 @@ static void put_hrv(FILE *fp, psy_na_reasons *na, const psy_session *s, const ps
     }
 }
 
+/* The pulse arrival time columns of a segment [start, end). */
+static void put_pat(FILE *fp, psy_na_reasons *na, const psy_pat_list *pat, double start, double end)
+{
+    psy_pat_summary p;
+    if (psy_pat_summarize(pat, start, end, &p) != PSY_OK) p.n_beats = 0, p.median_ms = p.sd_ms = NAN;
+    const char *why = !p.n_beats ? "no R-peak in the segment"
+                      : p.why == PSY_PAT_VALID ? "fewer than 5 R-peaks with a pulse arrival time"
+                                               : psy_pat_reason_text(p.why);
+    put_or_note(fp, na, "pat_median_ms", p.median_ms, 2, why);
+    put_or_note(fp, na, "pat_sd_ms", p.sd_ms, 2, why);
+    put_or_note(fp, na, "pat_valid_pct", p.n_beats ? 100.0 * (double)p.n_valid / (double)p.n_beats : NAN, 2,
+                "no R-peak in the segment");
+}
+
 static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
 {
     const psy_segment *seg = s->seg;
@@ -80,7 +94,8 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
     const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
     for (size_t k = 0; k < n_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(columns[k]));
     fprintf(fp, "\tscl_us\tns_scr_per_min\teda_excluded_s\tscr_count\tscr_amplitude_sum_us"
-                "\tscr_amplitude_mean_us\tresp_rate_per_min\tnn_corrected_pct\n");
+                "\tscr_amplitude_mean_us\tresp_rate_per_min\tnn_corrected_pct%s\n",
+            s->pat ? "\tpat_median_ms\tpat_sd_ms\tpat_valid_pct" : "");
     for (size_t i = 0; i < n; i++) {
         double start = seg[i].onset_s, end = start + seg[i].duration_s;
         const psy_hrv_result h = s->seg_hrv[i];
@@ -108,6 +123,7 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
         put_or_note(fp, na, "resp_rate_per_min", br.per_min, 3, br.why ? br.why : "");
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2,
                     s->beats ? "no NN interval in the segment" : no_beats_reason(s));
+        if (s->pat) put_pat(fp, na, s->pat, start, end);
         fputc('\n', fp);
     }
 }
@@ -208,7 +224,23 @@ static void write_scr(FILE *fp, const psy_eda_result *r)
     }
 }
 
-static const char *const table_names[PSY_TABLE_COUNT] = {"segments", "epochs", "epoch-means", "hrv-windows", "scr"};
+/* One row per R-peak: its pulse's foot and arrival time, or why there is none. */
+static void write_pat(FILE *fp, const psy_pat_list *p)
+{
+    fprintf(fp, "onset\tfoot_onset\tpat_ms\tpat_upstroke_ms\treason\n");
+    for (size_t i = 0; i < p->n; i++) {
+        fprintf(fp, "%.6f\t", p->r_onset_s[i]);
+        put_number(fp, p->foot_s[i], 6);
+        fputc('\t', fp);
+        put_number(fp, p->pat_ms[i], 2);
+        fputc('\t', fp);
+        put_number(fp, p->pat_upstroke_ms[i], 2);
+        fprintf(fp, "\t%s\n", psy_pat_reason_text(p->reason[i]));
+    }
+}
+
+static const char *const table_names[PSY_TABLE_COUNT] = {"segments", "epochs", "epoch-means", "hrv-windows", "scr",
+                                                         "pat"};
 
 const char *psy_session_table_name(psy_session_table table)
 {
@@ -224,6 +256,7 @@ int psy_session_has_table(const psy_session *s, psy_session_table table)
     case PSY_TABLE_EPOCH_MEANS: return s->n_rows > 0;
     case PSY_TABLE_HRV_WINDOWS: return s->n_win > 0;
     case PSY_TABLE_SCR: return s->scr != NULL;
+    case PSY_TABLE_PAT: return s->pat != NULL;
     default: return 0;
     }
 }
@@ -236,6 +269,7 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_EPOCHS: write_epochs(fp, s, na); break;
     case PSY_TABLE_EPOCH_MEANS: write_epoch_means(fp, s); break;
     case PSY_TABLE_HRV_WINDOWS: write_hrv_windows(fp, s, na); break;
+    case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
     default: write_scr(fp, s->scr); break;
     }
     if (na && na->cap == SIZE_MAX) return PSY_E_NOMEM;

@@ -22,7 +22,7 @@
 typedef struct analyze_options {
     cli_input_options in;
     const char *path, *outdir;
-    const char *ecg, *eda, *rsp, *hr;
+    const char *ecg, *eda, *rsp, *hr, *ppg;
     psy_segment_rule rule;
     double window_s, step_s;
     const char *epoch_labels[32];

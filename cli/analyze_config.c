@@ -20,6 +20,7 @@ static const struct {
     {"latency_s", V_PAIR, "--latency"},       {"hrv_window_s", V_PAIR, "--hrv-window"},
     {"ecg", V_STRING, "--ecg"},               {"eda", V_STRING, "--eda"},
     {"rsp", V_STRING, "--rsp"},               {"hr", V_STRING, "--hr"},
+    {"ppg", V_STRING, "--ppg"},
     {"eda_method", V_STRING, "--eda-method"},
     {"layout", V_STRING, "--layout"},         {"fs", V_NUMBER, "--fs"},
     {"format", V_STRING, "--format"},         {"channel_types", V_MAP, "--channel-type"},

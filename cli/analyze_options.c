@@ -11,11 +11,13 @@ static void help(FILE *out)
     fprintf(out,
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
-            "                       [--ecg LABEL|--hr LABEL] [--eda LABEL] [--rsp LABEL]\n"
+            "                       [--ecg LABEL] [--ppg LABEL] [--hr LABEL] [--eda LABEL]\n"
+            "                       [--rsp LABEL]\n"
             "                       [--eda-method fast|deconv] [--hrv-window W:STEP]\n"
             "                       [--layout auto|bids|flat] [--config FILE]\n"
             "                       [--report] [--overwrite] [input options]\n\n"
-            "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, skin\n"
+            "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, else\n"
+            "the pulses of the PPG channel (pulse rate variability, said in the sidecars), skin\n"
             "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
             "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
             "with -o writes into OUTDIR: STEM_beats, _scr, _segments, _epochs, _epoch-means and, for\n"
@@ -33,8 +35,12 @@ static void help(FILE *out)
             "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type; of several\n"
             "                    ECG leads the best by quality over the first 300 s: share of\n"
             "                    usable 10-s windows, Orphanidou et al. 2015)\n"
+            "  --ppg LABEL       the PPG channel (default: the first): its pulses are the beats\n"
+            "                    without an ECG or RR channel, or when --ppg is given without\n"
+            "                    --ecg; with an ECG they give the pulse arrival times (R-peak to\n"
+            "                    pulse foot: STEM_pat.tsv, pat_* columns of the segments)\n"
             "  --hr LABEL        a heart-rate channel (bpm) instead of beats (default: the first\n"
-            "                    HR channel when there is no ECG or RR channel): mean HR per\n"
+            "                    HR channel when there is no ECG, RR or PPG channel): mean HR per\n"
             "                    segment and epoch HR responses, no HRV\n"
             "  --eda-method M    fast (filter, default, as psyphys eda) or deconv (Benedek &\n"
             "                    Kaernbach 2010)\n"
@@ -43,7 +49,7 @@ static void help(FILE *out)
             "                    corrected (default 5; epoch HR responses: more than 20 %%);\n"
             "                    --keep-corrected keeps them with a warning\n"
             "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
-            "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, eda, rsp, hr,\n"
+            "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, ppg, eda, rsp, hr,\n"
             "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
             "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s,\n"
             "                    events_columns, libedf);\n"
@@ -76,17 +82,17 @@ bad:
 }
 
 /* analyze's own options that take a value (the input options are cli_parse_input_option's). */
-static const char *const value_options[] = {"-o", "--config", "--ecg", "--eda", "--rsp", "--hr", "--layout",
+static const char *const value_options[] = {"-o", "--config", "--ecg", "--ppg", "--eda", "--rsp", "--hr", "--layout",
                                             "--segments", "--epochs", "--pre", "--post", "--latency",
                                             "--eda-method", "--hrv-window", NULL};
 
 /* What the command line has given so far (it replaces the config file's lists and choices). */
 typedef struct given {
-    int epochs, triggers, ecg, hr;
+    int epochs, triggers, ecg, hr, ppg;
 } given;
 
 /* Options argv[*i ..] (one option and its value); the first FILE-like word is the input.
- * from_cli: the command line (its --epochs, --trigger, --ecg and --hr replace the config
+ * from_cli: the command line (its --epochs, --trigger, --ecg, --ppg and --hr replace the config
  * file's). Returns CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
 static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int from_cli, given *seen)
 {
@@ -130,11 +136,17 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
         if (from_cli && !seen->hr) o->hr = NULL; /* the command line's choice replaces the file's */
         seen->ecg |= from_cli;
     }
+    else if (strcmp(a, "--ppg") == 0) {
+        o->ppg = v;
+        if (from_cli && !seen->hr) o->hr = NULL;
+        seen->ppg |= from_cli;
+    }
     else if (strcmp(a, "--eda") == 0) o->eda = v;
     else if (strcmp(a, "--rsp") == 0) o->rsp = v;
     else if (strcmp(a, "--hr") == 0) {
         o->hr = v;
         if (from_cli && !seen->ecg) o->ecg = NULL;
+        if (from_cli && !seen->ppg) o->ppg = NULL;
         seen->hr |= from_cli;
     }
     else if (strcmp(a, "--layout") == 0) {
@@ -236,6 +248,10 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
     if (rc != CLI_OK) return rc;
     if (o->hr && o->ecg) {
         cli_error(NULL, "analyze: --ecg and --hr exclude each other (beats or a bpm channel)");
+        return CLI_USAGE;
+    }
+    if (o->hr && o->ppg) {
+        cli_error(NULL, "analyze: --ppg and --hr exclude each other (pulses or a bpm channel)");
         return CLI_USAGE;
     }
     if (!o->path) {

@@ -57,6 +57,44 @@ static json_t *epochs_columns(void)
     return c;
 }
 
+static json_t *pat_columns(void)
+{
+    return json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s}}", "onset", "Units", "s",
+                     "Description", "the R-peak, from the recording start", "foot_onset", "Units", "s",
+                     "Description", "the foot of the pulse paired with it (n/a: none)", "pat_ms", "Units", "ms",
+                     "Description", "pulse arrival time: R-peak to the pulse foot (intersecting tangents)",
+                     "pat_upstroke_ms", "Units", "ms", "Description",
+                     "R-peak to the pulse's steepest upstroke", "reason", "Description",
+                     "valid, or why the arrival time is n/a");
+}
+
+/* Where the beats come from and why (ECG over PPG when both exist), and the pulse arrival
+ * times' settings when there are some. */
+static json_t *heart_json(const analyze_session *s)
+{
+    const psy_session_results *r = s->res;
+    json_t *h = json_pack("{s:s,s:o,s:s}", "source", psy_heart_source_name(r->heart), "channel",
+                          r->beats_ch >= 0 ? json_string(psy_reader_channel(s->r, r->beats_ch)->label)
+                          : r->hr >= 0     ? json_string(psy_reader_channel(s->r, r->hr)->label)
+                                           : json_null(),
+                          "rule", "an ECG or RR channel (--ecg), else the pulses of a PPG channel (--ppg; "
+                                  "also when --ppg is given without --ecg), else a bpm channel (--hr)");
+    json_object_set_new(h, "variability", json_string(r->heart == PSY_HEART_PPG ? cli_prv_text
+                                                      : r->heart == PSY_HEART_BPM ? "none (a bpm channel)"
+                                                                                  : "heart rate variability"));
+    if (r->heart == PSY_HEART_ECG && r->ppg >= 0) {
+        const psy_pat_config *c = &r->pat_config;
+        json_object_set_new(h, "pulse_arrival_time", json_pack(
+            "{s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:o,s:i}", "ppg", psy_reader_channel(s->r, r->ppg)->label, "method",
+            "each R-peak paired with the pulse foot nearest the recent median delay (psyphys/pat.h); the list "
+            "refused when the pulses do not follow the R-peaks beat by beat",
+            "min_s", c->min_s, "max_s", c->max_s, "tolerance_s", c->tolerance_s, "max_jitter_ms", c->max_jitter_ms,
+            "max_trend_ms", c->max_trend_ms, "min_valid_pct", c->min_valid_pct, "typical_delay_ms",
+            number(r->pat ? r->pat->delay_ms : NAN), "valid", r->pat ? (int)r->pat->n_valid : 0));
+    }
+    return h;
+}
+
 static json_t *epoch_means_columns(void)
 {
     return json_pack("{s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s}}", "label",
@@ -119,12 +157,13 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
         json_object_set_new(ej, "artifacts", cli_eda_artifacts_json(s->res->scr));
     }
     json_t *ch = json_object();
-    const char *names[] = {"ecg", "eda", "rsp", "hr"};
-    int idx[] = {s->res->ecg, s->res->eda, s->res->rsp, s->res->hr};
-    for (int k = 0; k < 4; k++)
+    const char *names[] = {"ecg", "ppg", "eda", "rsp", "hr"};
+    int idx[] = {s->res->ecg, s->res->ppg, s->res->eda, s->res->rsp, s->res->hr};
+    for (int k = 0; k < 5; k++)
         json_object_set_new(ch, names[k], idx[k] >= 0 ? json_string(psy_reader_channel(s->r, idx[k])->label)
                                                       : json_null());
     json_object_set_new(j, "channels", ch);
+    json_object_set_new(j, "heart", heart_json(s));
     if (s->res->n_leads) json_object_set_new(j, "ecg_lead_choice", lead_choice_json(s));
     static const char *const layouts[] = {"auto", "bids", "flat"};
     json_object_set_new(j, "layout", json_string(layouts[o->layout]));
@@ -213,6 +252,7 @@ static int write_table(analyze_session *s, const analyze_options *o, psy_session
     json_t *extra = json_object();
     if (t == PSY_TABLE_EPOCHS) json_object_set_new(extra, "columns", epochs_columns());
     if (t == PSY_TABLE_EPOCH_MEANS) json_object_set_new(extra, "columns", epoch_means_columns());
+    if (t == PSY_TABLE_PAT) json_object_set_new(extra, "columns", pat_columns());
     if (t == PSY_TABLE_SEGMENTS || t == PSY_TABLE_EPOCHS || t == PSY_TABLE_HRV_WINDOWS)
         json_object_set_new(extra, "na_reasons", na_json(&na));
     psy_na_reasons_free(&na);
@@ -253,15 +293,17 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         if (ok) {
             cli_write_beats_tsv(outs[n_out - 2].fp, s->res->beats);
             json_t *b = json_object();
-            int chs[2] = {s->res->ecg, -1};
-            cli_beats_sidecar(b, s->r, chs, &s->res->beats_config, s->res->beats);
+            int chs[2] = {s->res->beats_ch, -1};
+            if (s->res->heart == PSY_HEART_PPG)
+                cli_pulses_sidecar(b, s->r, s->res->ppg, &s->res->pulses_config, s->res->beats);
+            else cli_beats_sidecar(b, s->r, chs, &s->res->beats_config, s->res->beats);
             json_object_del(b, "warnings");
             ok = write_sidecar(outs[n_out - 1].fp, base, "beats", b);
             json_decref(b);
         }
     }
     static const psy_session_table tables[] = {PSY_TABLE_SCR, PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS,
-                                               PSY_TABLE_EPOCH_MEANS, PSY_TABLE_HRV_WINDOWS};
+                                               PSY_TABLE_EPOCH_MEANS, PSY_TABLE_HRV_WINDOWS, PSY_TABLE_PAT};
     for (size_t k = 0; ok && k < sizeof tables / sizeof tables[0]; k++)
         if (psy_session_has_table(s->ps, tables[k]))
             ok = write_table(s, o, tables[k], base, outs, &n_out, dir, stem);

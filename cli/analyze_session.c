@@ -11,16 +11,17 @@ int analyze_session_run(analyze_session *s, const analyze_options *o)
     s->r = cli_open_recording_events(o->path, &o->in, &s->events_read);
     if (!s->r) return CLI_FAILED;
     /* Named channels first, for the command's messages (they name its --channel-type flag). */
-    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, pulse[] = {PSY_CH_PPG}, skin[] = {PSY_CH_EDA},
                                   resp[] = {PSY_CH_RESP}, rate[] = {PSY_CH_HR};
     int failed = 0;
     if (o->hr) failed |= cli_pick_channel(s->r, o->path, o->hr, rate, 1, "HR") < 0;
     else if (o->ecg) failed |= cli_pick_channel(s->r, o->path, o->ecg, heart, 2, "ECG or RR") < 0;
+    if (o->ppg) failed |= cli_pick_channel(s->r, o->path, o->ppg, pulse, 1, "PPG") < 0;
     if (o->eda) failed |= cli_pick_channel(s->r, o->path, o->eda, skin, 1, "EDA") < 0;
     if (o->rsp) failed |= cli_pick_channel(s->r, o->path, o->rsp, resp, 1, "RSP") < 0;
     if (failed) return CLI_FAILED;
     psy_session_config c = psy_session_config_default();
-    c.ecg = o->hr ? NULL : o->ecg, c.eda = o->eda, c.rsp = o->rsp, c.hr = o->hr;
+    c.ecg = o->hr ? NULL : o->ecg, c.eda = o->eda, c.rsp = o->rsp, c.hr = o->hr, c.ppg = o->ppg;
     c.rule = o->rule, c.window_s = o->window_s, c.step_s = o->step_s;
     c.epoch_labels = o->epoch_labels, c.n_epoch_labels = (size_t)o->n_epoch_labels;
     c.pre_s = o->pre_s, c.post_s = o->post_s;

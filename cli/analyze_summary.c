@@ -41,12 +41,13 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         const psy_hrv_result *h = &s->res->segment_hrv[0]; /* the segments table's first row */
         size_t artefacts = 0; /* beats of a class other than normal (a stretch's first beat has none) */
         for (int c = PSY_BEAT_NORMAL + 1; c < PSY_BEAT_CLASS_COUNT; c++) artefacts += s->res->beats->counts.n[c];
-        printf("  heart   '%s': %zu beats (%zu artefacts, corrected; %.1f %% of NN intervals), mean HR %.1f bpm",
-               psy_reader_channel(s->r, s->res->ecg)->label, s->res->beats->n, artefacts, h->nn_corrected_pct,
-               h->values.v[PSY_HRV_MEAN_HR_BPM]);
+        int pulses = s->res->heart == PSY_HEART_PPG;
+        printf("  heart   '%s': %zu %s (%zu artefacts, corrected; %.1f %% of NN intervals), mean %s %.1f bpm",
+               psy_reader_channel(s->r, s->res->beats_ch)->label, s->res->beats->n, pulses ? "pulses" : "beats",
+               artefacts, h->nn_corrected_pct, pulses ? "pulse rate" : "HR", h->values.v[PSY_HRV_MEAN_HR_BPM]);
         const psy_hrv_key keys[2] = {PSY_HRV_RMSSD_MS, PSY_HRV_SDNN_MS};
         for (int k = 0; k < 2; k++) {
-            const char *name = k ? "SDNN" : "RMSSD";
+            const char *name = pulses ? (k ? "PRV SDNN" : "PRV RMSSD") : k ? "SDNN" : "RMSSD";
             if (isnan(h->values.v[keys[k]])) printf(", %s n/a", name);
             else printf(", %s %.1f ms", name, h->values.v[keys[k]]);
         }
@@ -64,6 +65,15 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
                    k + 1 < s->res->n_leads ? "," : "");
         }
         printf(" — usable 10-s windows of the first %.0f s\n", PSY_SESSION_LEAD_EXCERPT_S);
+    }
+    if (s->res->pat) {
+        psy_pat_summary p;
+        psy_pat_summarize(s->res->pat, -INFINITY, INFINITY, &p);
+        printf("  PAT     '%s': %zu of %zu R-peaks, ", psy_reader_channel(s->r, s->res->ppg)->label, p.n_valid,
+               p.n_beats);
+        if (isnan(p.median_ms))
+            printf("n/a (%s)\n", p.why == PSY_PAT_VALID ? "fewer than 5 valid" : psy_pat_reason_text(p.why));
+        else printf("median %.0f ms (SD %.0f ms)\n", p.median_ms, p.sd_ms);
     }
     if (s->res->hr >= 0)
         printf("  heart   '%s': bpm channel, %zu samples, mean HR %.1f bpm (HRV n/a: not beat-to-beat)%s\n",

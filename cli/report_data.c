@@ -253,7 +253,7 @@ static void open_recording(report_data *d)
                 "printed why): ECG strips and skin conductance signal left out", path);
         return;
     }
-    const char *ecg = json_string_value(report_setting(d, "channels", "ecg"));
+    const char *ecg = json_string_value(report_setting(d, "channels", d->pulses ? "ppg" : "ecg"));
     const char *eda = json_string_value(report_setting(d, "channels", "eda"));
     d->ecg_ch = ecg ? psy_reader_find_channel(d->rec, ecg) : -1;
     d->eda_ch = eda ? psy_reader_find_channel(d->rec, eda) : -1;
@@ -294,6 +294,8 @@ int report_data_load(const char *dir, const char *stem, report_data *d)
         cli_error(path, "not a psyphys sidecar: %s", d->sidecar ? "not an object" : jerr.text);
         return 0;
     }
+    const char *source = json_string_value(report_setting(d, "heart", "source"));
+    d->pulses = source && strcmp(source, "PPG") == 0;
     if (load_table(dir, stem, "segments", &d->segments) != 1) {
         if (!d->segments.n_cols) cli_error(dir, "no %s_segments.tsv beside its sidecar", stem);
         return 0;

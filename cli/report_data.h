@@ -24,6 +24,7 @@ typedef struct report_data {
     json_t *sidecar;          /* the segments table's sidecar: input, settings, warnings */
     report_table segments, beats, scr, epochs;
     int has_beats, has_scr, has_epochs;
+    int pulses;               /* the beats are a PPG channel's pulses (settings.heart.source) */
     /* beats: raw RR (ms) at each beat's onset (NaN first after a gap), and the corrected NN series */
     double *beat_t, *beat_rr;
     size_t n_beats, n_flagged;  /* flagged: not N, or corrected */
@@ -36,7 +37,7 @@ typedef struct report_data {
     double band_hz[PSY_HRV_BAND_COUNT][2];
     /* the recording (NULL when it could not be re-opened: notes say why) */
     psy_reader *rec;
-    int ecg_ch, eda_ch;
+    int ecg_ch, eda_ch;       /* ecg_ch: the beats' signal, the PPG's for pulses */
     psy_eda_result *eda;      /* with the analysis's method: tonic level */
     psy_eda_result *driver;   /* deconvolution (Benedek & Kaernbach 2010): phasic driver */
     double pre_s, post_s;     /* epoch window of the analysis */

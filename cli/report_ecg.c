@@ -42,10 +42,10 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
              corrected ? " (interval corrected)" : "");
     svg_axes ax = {title, "time (s)", NULL, centre - HALF_S, centre + HALF_S, -1, 1, 360, 180, 0, 0};
     char ylabel[64];
-    snprintf(ylabel, sizeof ylabel, "ECG (%s)", c->unit[0] ? c->unit : "?");
+    snprintf(ylabel, sizeof ylabel, "%s (%s)", d->pulses ? "PPG" : "ECG", c->unit[0] ? c->unit : "?");
     ax.y_label = ylabel;
     int ok = psy_reader_read(d->rec, d->ecg_ch, a, z - a, y) == PSY_OK;
-    if (ok) svg_range(y, (size_t)(z - a), 0.15, &ax.y0, &ax.y1); /* room for the R-peak markers */
+    if (ok) svg_range(y, (size_t)(z - a), 0.15, &ax.y0, &ax.y1); /* room for the beat markers */
     svg_plot p;
     svg_plot_begin(&p, fp, &ax, "ecg-strip", (*plot_id)++);
     if (ok) {
@@ -64,7 +64,8 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
         }
         svg_plot_points(&p, nx, ny, nn, SVG_CIRCLE, SVG_BLUE, 7, 0.9);
         svg_plot_points(&p, fx, fy, nf, SVG_TRIANGLE, SVG_VERMILLION, 9, 0.9);
-        svg_legend_item items[] = {{"R-peak", SVG_BLUE, 1, SVG_CIRCLE}, {"flagged / corrected", SVG_VERMILLION, 1, SVG_TRIANGLE}};
+        svg_legend_item items[] = {{d->pulses ? "pulse foot" : "R-peak", SVG_BLUE, 1, SVG_CIRCLE},
+                                   {"flagged / corrected", SVG_VERMILLION, 1, SVG_TRIANGLE}};
         svg_plot_legend(&p, items, 2);
     } else {
         svg_plot_note(&p, "the recording could not be read here");
@@ -131,9 +132,10 @@ static void summary(FILE *fp, const report_data *d, const size_t *flagged, size_
 
 void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
 {
-    fputs("<section id=\"ecg\">\n<h2>ECG strips</h2>\n", fp);
+    const char *sig = d->pulses ? "PPG" : "ECG", *beats = d->pulses ? "pulses" : "beats";
+    fprintf(fp, "<section id=\"ecg\">\n<h2>%s strips</h2>\n", sig);
     if (!d->rec || d->ecg_ch < 0 || !d->has_beats || report_table_col(&d->beats, "sample") < 0) {
-        fputs("<p class=\"caption\">No ECG strips: ", fp);
+        fprintf(fp, "<p class=\"caption\">No %s strips: ", sig);
         report_html(fp, !d->has_beats ? "no beats table." : !d->rec ? "the recording is not available (see the warnings)."
                                                                     : "the beats come from an RR channel, not an ECG.");
         fputs("</p>\n</section>\n", fp);
@@ -150,12 +152,13 @@ void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
     size_t shown = nf < MAX_FLAGGED ? nf : MAX_FLAGGED, picked[MAX_FLAGGED];
     pick_flagged(b, flagged, nf, picked, shown);
     summary(fp, d, flagged, nf);
-    fprintf(fp, "<p class=\"caption\">Raw ECG, %g s around %zu of the %zu corrected or flagged beats%s and %d normal "
-                "beats picked at random. Markers: <span class=\"k-blue\">●</span> R-peak of a normal beat, "
-                "<span class=\"k-vermillion\">▲</span> flagged beat or corrected interval.</p>\n<div class=\"strips\">\n",
-            2 * HALF_S, shown, nf,
+    fprintf(fp, "<p class=\"caption\">Raw %s, %g s around %zu of the %zu corrected or flagged %s%s and %d normal "
+                "%s picked at random. Markers: <span class=\"k-blue\">●</span> %s of a normal %s, "
+                "<span class=\"k-vermillion\">▲</span> flagged %s or corrected interval.</p>\n<div class=\"strips\">\n",
+            sig, 2 * HALF_S, shown, nf, beats,
             nf > shown ? " (the first of each class, the rest picked at random over the whole recording)" : "",
-            nn < N_NORMAL ? (int)nn : N_NORMAL);
+            nn < N_NORMAL ? (int)nn : N_NORMAL, beats, d->pulses ? "foot" : "R-peak", d->pulses ? "pulse" : "beat",
+            d->pulses ? "pulse" : "beat");
     for (size_t k = 0; k < shown; k++) strip(fp, d, picked[k], plot_id);
     uint64_t state = 0x9E3779B97F4A7C15u; /* xorshift64: fixed seed, same picks every run */
     for (int k = 0; k < N_NORMAL && nn; k++) {

@@ -33,20 +33,20 @@ void report_section_header(FILE *fp, const report_data *d)
     snprintf(text, sizeof text, "%.3f s (%ld:%02ld:%02ld)", d->duration_s, total / 3600, total / 60 % 60, total % 60);
     row(fp, "duration", text);
     const char *ecg = str(report_setting(d, "channels", "ecg")), *eda = str(report_setting(d, "channels", "eda")),
-               *rsp = str(report_setting(d, "channels", "rsp"));
-    snprintf(text, sizeof text, "ECG/RR: %s · EDA: %s · RSP: %s", ecg ? ecg : "none", eda ? eda : "none",
-             rsp ? rsp : "none");
+               *rsp = str(report_setting(d, "channels", "rsp")), *ppg = str(report_setting(d, "channels", "ppg"));
+    snprintf(text, sizeof text, "ECG/RR: %s · EDA: %s · RSP: %s%s%s", ecg ? ecg : "none", eda ? eda : "none",
+             rsp ? rsp : "none", ppg ? " · PPG: " : "", ppg ? ppg : "");
     row(fp, "channels used", text);
     if (d->has_beats) {
         size_t normal = 0;
         int c_lab = report_table_col(&d->beats, "label");
         for (size_t i = 0; i < d->beats.n_rows; i++) normal += strcmp(report_table_str(&d->beats, i, c_lab), "N") == 0;
-        snprintf(text, sizeof text, "%zu beats, %zu not normal; %zu of %zu NN intervals corrected (%.2f %%)",
-                 d->n_beats, d->n_beats - normal, d->nn_corrected_count, d->n_nn,
+        snprintf(text, sizeof text, "%zu %s, %zu not normal; %zu of %zu NN intervals corrected (%.2f %%)",
+                 d->n_beats, d->pulses ? "pulses of the PPG (pulse rate variability)" : "beats", d->n_beats - normal, d->nn_corrected_count, d->n_nn,
                  d->n_nn ? 100.0 * (double)d->nn_corrected_count / (double)d->n_nn : 0.0);
         row(fp, "beats", text);
     } else {
-        row(fp, "beats", "no ECG or RR channel analysed");
+        row(fp, "beats", "no ECG, RR or PPG channel analysed");
     }
     if (d->has_scr) {
         snprintf(text, sizeof text, "%zu SCRs", d->scr.n_rows);

@@ -107,14 +107,20 @@ static void key_metrics(FILE *fp, const report_data *d)
 
 void report_section_hrv(FILE *fp, const report_data *d, int *plot_id)
 {
-    fputs("<section id=\"hrv\">\n<h2>Heart rate variability</h2>\n", fp);
+    fprintf(fp, "<section id=\"hrv\">\n<h2>%s rate variability</h2>\n", d->pulses ? "Pulse" : "Heart");
+    const char *prv = d->pulses ? json_string_value(report_setting(d, "heart", "variability")) : NULL;
+    if (prv) {
+        fputs("<p class=\"caption\">The intervals are a PPG's pulse intervals: ", fp);
+        report_html(fp, prv);
+        fputs(".</p>\n", fp);
+    }
     if (!d->n_nn) {
         fputs("<p class=\"caption\">No NN intervals: no tachogram, Poincaré plot or spectra.</p>\n</section>\n", fp);
         return;
     }
-    fprintf(fp, "<p class=\"caption\">%zu beats, %zu NN intervals (%zu corrected). Spectra of the whole corrected "
+    fprintf(fp, "<p class=\"caption\">%zu %s, %zu NN intervals (%zu corrected). Spectra of the whole corrected "
                 "series with the analysis's resampling and detrending; bands VLF %g–%g, LF %g–%g, HF %g–%g Hz.</p>\n",
-            d->n_beats, d->n_nn, d->nn_corrected_count, d->band_hz[PSY_HRV_VLF][0], d->band_hz[PSY_HRV_VLF][1],
+            d->n_beats, d->pulses ? "pulses" : "beats", d->n_nn, d->nn_corrected_count, d->band_hz[PSY_HRV_VLF][0], d->band_hz[PSY_HRV_VLF][1],
             d->band_hz[PSY_HRV_LF][0], d->band_hz[PSY_HRV_LF][1], d->band_hz[PSY_HRV_HF][0], d->band_hz[PSY_HRV_HF][1]);
     tachogram(fp, d, plot_id);
     fputs("<div class=\"pair\">\n", fp);

@@ -58,11 +58,11 @@ expect_exit 0 "$PSYPHYS" analyze "$DEMO" --trigger Photosensor -o "$TMP/trig"
 printf 'RSP\n' >"$TMP/resp.csv"
 i=0; while [ $i -lt 3000 ]; do echo "$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done
 expect_exit 0 "$PSYPHYS" analyze "$TMP/resp.csv" --fs 10 -o "$TMP/resp"
-expect_grep 'no ECG, RR or HR channel: its markers are n/a' "$TMP/err"
+expect_grep 'no ECG, RR, PPG or HR channel: its markers are n/a' "$TMP/err"
 expect_grep 'no EDA channel' "$TMP/err"
 expect_grep 'n/a' "$TMP/resp/resp_segments.tsv"
 expect_grep '"rmssd_ms": \{' "$TMP/resp/resp_segments.json"
-expect_grep '"no ECG, RR or HR channel": 1' "$TMP/resp/resp_segments.json"
+expect_grep '"no ECG, RR, PPG or HR channel": 1' "$TMP/resp/resp_segments.json"
 expect_grep '"no EDA channel": 1' "$TMP/resp/resp_segments.json"
 # Bad options.
 expect_exit 2 "$PSYPHYS" analyze "$DEMO" --segments weekly

@@ -32,6 +32,7 @@
 #include "psyphys/eda.h"
 #include "psyphys/hr_response.h"
 #include "psyphys/hrv.h"
+#include "psyphys/pat.h"
 #include "psyphys/plausibility.h"
 #include "psyphys/recording.h"
 #include "psyphys/resp.h"
@@ -51,8 +52,9 @@ typedef struct psy_session_config {
     /* Channel labels; NULL: the first channel of the type (ECG or RR for ecg; of several
      * regular ECG leads, the best by psy_ecg_channel_quality over the first
      * PSY_SESSION_LEAD_EXCERPT_S). hr: a heart-rate (bpm) channel used instead of beats (mean HR
-     * per segment, epoch HR responses, no HRV); taken by default only without ECG and RR. ecg
-     * and hr exclude each other. */
+     * per segment, epoch HR responses, no HRV); taken by default only without ECG, RR and PPG.
+     * ecg and hr exclude each other. The beats come from the ECG or RR channel, else from the
+     * PPG channel's pulses (ppg, below), else the bpm channel (results.heart says which). */
     const char *ecg, *eda, *rsp, *hr;
     psy_segment_rule rule;          /* segments: PSY_SEGMENTS_EVENTS (default) */
     double window_s, step_s;        /* for PSY_SEGMENTS_WINDOWS, > 0 */
@@ -70,7 +72,25 @@ typedef struct psy_session_config {
     const psy_events_info *events_files;
     const char *const *events_paths;
     size_t n_events_files;
+    /* A PPG channel's label; NULL: the first PPG channel. Its pulses (psy_pulses_detect) are the
+     * beats when there is no ECG or RR channel, or when ppg is named and ecg is not: the HRV
+     * columns are then pulse rate variability. With an ECG channel (not RR) giving the beats,
+     * the pulses give the pulse arrival times (psyphys/pat.h) instead. ppg and hr exclude each
+     * other. */
+    const char *ppg;
 } psy_session_config;
+
+/* Where a session's beats come from. */
+typedef enum psy_heart_source {
+    PSY_HEART_NONE = 0,     /* no ECG, RR, PPG or HR channel */
+    PSY_HEART_ECG,          /* R-peaks of an ECG channel */
+    PSY_HEART_RR,           /* the intervals of an RR/IBI channel */
+    PSY_HEART_PPG,          /* pulses of a PPG channel: pulse rate variability */
+    PSY_HEART_BPM           /* a heart-rate (bpm) channel: no beats */
+} psy_heart_source;
+
+/* "none", "ECG", "RR", "PPG", "HR". Never NULL. */
+PSY_API const char *psy_heart_source_name(psy_heart_source source);
 
 /* The defaults above (the same as `psyphys analyze` without options). */
 PSY_API psy_session_config psy_session_config_default(void);
@@ -96,7 +116,7 @@ typedef struct psy_session_skipped {
  * NULL. Channel indices are -1 when absent. */
 typedef struct psy_session_results {
     const psy_reader *reader;
-    int ecg, eda, rsp, hr;          /* the channels used */
+    int ecg, eda, rsp, hr;          /* the channels used (ecg: the ECG or RR channel) */
     int n_leads;                    /* ECG leads scored to choose ecg (0: not chosen so) */
     int lead_ch[PSY_SESSION_MAX_LEADS];
     psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
@@ -123,6 +143,15 @@ typedef struct psy_session_results {
     size_t n_warnings;
     const psy_session_skipped *skipped;
     size_t n_skipped;
+    psy_heart_source heart;         /* where the beats (or the bpm samples) come from */
+    int beats_ch;                   /* the channel of the beats: ecg, or ppg for pulses (-1: none) */
+    int ppg;                        /* the PPG channel whose pulses were detected (-1: none) */
+    const psy_beat_list *pulses;    /* its pulses (== beats when heart is PPG); NULL without */
+    psy_pulses_config pulses_config;
+    /* Pulse arrival times of the ECG's R-peaks at the PPG (heart ECG and a PPG channel); NULL
+     * otherwise, or when the pairing failed (a warning says why). */
+    const psy_pat_list *pat;
+    psy_pat_config pat_config;
 } psy_session_results;
 
 typedef struct psy_session psy_session;
@@ -174,13 +203,17 @@ PSY_API const psy_hrv_key *psy_session_hrv_columns(size_t *n);
 typedef enum psy_session_table {
     PSY_TABLE_SEGMENTS = 0, /* label, onset, duration, mean_hr_bpm, the HRV columns, scl_us,
                                ns_scr_per_min, scr_count, scr_amplitude_sum_us,
-                               scr_amplitude_mean_us, resp_rate_per_min, nn_corrected_pct */
+                               scr_amplitude_mean_us, resp_rate_per_min, nn_corrected_pct; with
+                               pulse arrival times (results.pat) also pat_median_ms, pat_sd_ms,
+                               pat_valid_pct */
     PSY_TABLE_EPOCHS,       /* label, onset, hr_baseline_bpm, hr_mean/min/max_change_bpm,
                                hr_min/max_time_s, scr_amplitude_us, scr_latency_s, quality,
                                nn_corrected_pct */
     PSY_TABLE_EPOCH_MEANS,  /* per label: n and the means of the epochs' responses */
     PSY_TABLE_HRV_WINDOWS,  /* onset, duration, n_nn, nn_corrected_pct, the HRV columns */
     PSY_TABLE_SCR,          /* onset, peak_onset, amplitude_us, rise_time_s, half_recovery_s */
+    PSY_TABLE_PAT,          /* per R-peak: onset, foot_onset, pat_ms, pat_upstroke_ms, reason
+                               (valid or why the PAT is n/a) */
     PSY_TABLE_COUNT
 } psy_session_table;
 
@@ -197,11 +230,12 @@ typedef struct psy_na_reasons {
     size_t n, cap;
 } psy_na_reasons;
 
-/* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr". */
+/* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr", "pat". */
 PSY_API const char *psy_session_table_name(psy_session_table table);
 
 /* 1 when the run has the table: segments always, epochs and epoch means with epochs, HRV windows
- * for a recording of at least two windows with beats, SCRs with a skin conductance analysis. */
+ * for a recording of at least two windows with beats, SCRs with a skin conductance analysis, PAT
+ * with pulse arrival times (results.pat, also when none is valid). */
 PSY_API int psy_session_has_table(const psy_session *session, psy_session_table table);
 
 /* Writes a table to fp; na (may be NULL; zero it first) gets its n/a reasons added. PSY_OK,
