@@ -36,6 +36,7 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b->nn_corrected);
     free(b->peak_sample);
     free(b->upstroke_s);
+    free(b->foot_s);
     free(b->quality);
     free(b->gap_reason);
     free(b);

@@ -72,9 +72,9 @@ static int typical_delay(const psy_beat_list *b, const psy_beat_list *p, const p
     for (size_t i = 0; i < b->n; i++) {
         if (!normal_beat(b->cls[i])) continue;
         double r = b->onset_s[i];
-        while (j < p->n && p->onset_s[j] < r + c->min_s) j++;
-        for (size_t k = j; k < p->n && p->onset_s[k] <= r + c->max_s; k++)
-            bins[(size_t)((p->onset_s[k] - r - c->min_s) / PAT_BIN_S)]++;
+        while (j < p->n && p->foot_s[j] < r + c->min_s) j++;
+        for (size_t k = j; k < p->n && p->foot_s[k] <= r + c->max_s; k++)
+            bins[(size_t)((p->foot_s[k] - r - c->min_s) / PAT_BIN_S)]++;
     }
     *delay = NAN;
     for (size_t k = 0; k < n_bins; k++) {
@@ -107,13 +107,13 @@ static psy_pat_reason pair(const psy_beat_list *b, const psy_beat_list *p, size_
 {
     if (!normal_beat(b->cls[i])) return PSY_PAT_BEAT_NOT_NORMAL;
     size_t j = *cursor;
-    while (j < p->n && p->onset_s[j] < expected - tol) j++;
+    while (j < p->n && p->foot_s[j] < expected - tol) j++;
     *cursor = j;
-    if (j == p->n || p->onset_s[j] > expected + tol)
+    if (j == p->n || p->foot_s[j] > expected + tol)
         /* Nothing near: the next pulse after an unusable stretch (its interval is NaN), or no PPG
          * before the first pulse or after the last one. */
         return j == 0 || j == p->n || isnan(p->rr_ms[j]) ? PSY_PAT_NO_PPG : PSY_PAT_NO_PULSE;
-    if (j + 1 < p->n && fabs(p->onset_s[j + 1] - expected) < fabs(p->onset_s[j] - expected)) j++;
+    if (j + 1 < p->n && fabs(p->foot_s[j + 1] - expected) < fabs(p->foot_s[j] - expected)) j++;
     *pulse = j;
     return normal_beat(p->cls[j]) ? PSY_PAT_VALID : PSY_PAT_PULSE_NOT_NORMAL;
 }
@@ -189,7 +189,7 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     psy_pat_config c = config ? *config : psy_pat_config_default();
-    if (!b || !p || b->pulses || (b->n && b->sample[0] < 0) || !p->pulses || (p->n && !p->upstroke_s) ||
+    if (!b || !p || b->pulses || (b->n && b->sample[0] < 0) || !p->pulses || (p->n && (!p->upstroke_s || !p->foot_s)) ||
         !(c.min_s >= 0) || !(c.max_s > c.min_s) || !(c.max_s < 60) || !(c.tolerance_s > 0) ||
         !(c.max_jitter_ms > 0) || !(c.max_trend_ms > 0) || !(c.min_valid_pct >= 0 && c.min_valid_pct <= 100))
         return PSY_E_INVALID;
@@ -222,7 +222,7 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
             pulse[i] = SIZE_MAX;
             why = PSY_PAT_NO_PULSE;
         }
-        if (pulse[i] != SIZE_MAX) l->foot_s[i] = p->onset_s[pulse[i]];
+        if (pulse[i] != SIZE_MAX) l->foot_s[i] = p->foot_s[pulse[i]];
         double pat = l->foot_s[i] - b->onset_s[i];
         if (why == PSY_PAT_VALID && !(pat >= c.min_s && pat <= c.max_s)) why = PSY_PAT_IMPLAUSIBLE;
         if (why == PSY_PAT_VALID) {

@@ -1,4 +1,5 @@
-/* Pulses of a PPG channel: the pulse detector -> foot-to-foot intervals -> classes -> NN. */
+/* Pulses of a PPG channel: the pulse detector -> intervals between half-amplitude points ->
+ * classes -> NN. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,9 @@ psy_pulses_config psy_pulses_config_default(void)
 
 typedef struct pulse_lists {
     psy_beat_list *b;
-    double *foot;       /* fractional sample of each foot */
-    double *upstroke;   /* and of its steepest upstroke */
+    double *mid;        /* fractional sample of each half-amplitude point (the pulse's time) */
+    double *upstroke;   /* of its steepest upstroke */
+    double *foot;       /* of its foot */
     size_t cap, gap_cap;
 } pulse_lists;
 
@@ -36,16 +38,18 @@ static int add_pulse(pulse_lists *l, const psy_ppg_pulse *p)
         if (!grow(&b->sample, sizeof *b->sample, n) || !grow(&b->amplitude, sizeof *b->amplitude, n) ||
             !grow(&b->peak_sample, sizeof *b->peak_sample, n) || !grow(&b->quality, sizeof *b->quality, n) ||
             !grow(&b->onset_s, sizeof *b->onset_s, n) || !grow(&b->upstroke_s, sizeof *b->upstroke_s, n) ||
+            !grow(&b->foot_s, sizeof *b->foot_s, n) || !grow(&l->mid, sizeof *l->mid, n) ||
             !grow(&l->foot, sizeof *l->foot, n) || !grow(&l->upstroke, sizeof *l->upstroke, n))
             return 0;
         l->cap = n;
     }
-    b->sample[b->n] = (int64_t)floor(p->foot);
+    b->sample[b->n] = (int64_t)floor(p->mid);
     b->amplitude[b->n] = p->amplitude;
     b->peak_sample[b->n] = p->peak;
     b->quality[b->n] = p->quality;
     l->upstroke[b->n] = p->upstroke;
-    l->foot[b->n++] = p->foot;
+    l->foot[b->n] = p->foot;
+    l->mid[b->n++] = p->mid;
     return 1;
 }
 
@@ -131,11 +135,12 @@ static psy_status detect(psy_reader *r, int ch, const psy_pulses_config *cfg, pu
         free(b->gap_reason);
         b->gap_reason = reason;
     }
-    /* Onsets through the recording's time axis, at the foot's fraction of a sample. */
+    /* Onsets through the recording's time axis, at the point's fraction of a sample. */
     for (size_t i = 0; i < l->b->n && st == PSY_OK; i++) {
         st = psy_reader_read_times(r, ch, l->b->sample[i], 1, &l->b->onset_s[i]);
-        l->b->onset_s[i] += (l->foot[i] - (double)l->b->sample[i]) / info->rate_hz;
-        l->b->upstroke_s[i] = l->b->onset_s[i] + (l->upstroke[i] - l->foot[i]) / info->rate_hz;
+        l->b->onset_s[i] += (l->mid[i] - (double)l->b->sample[i]) / info->rate_hz;
+        l->b->upstroke_s[i] = l->b->onset_s[i] + (l->upstroke[i] - l->mid[i]) / info->rate_hz;
+        l->b->foot_s[i] = l->b->onset_s[i] + (l->foot[i] - l->mid[i]) / info->rate_hz;
     }
     return st;
 }
@@ -156,12 +161,13 @@ psy_status psy_pulses_detect(psy_reader *r, int ch, const psy_pulses_config *con
         return PSY_E_INVALID;
     }
     psy_pulses_config cfg = config ? *config : psy_pulses_config_default();
-    pulse_lists l = {calloc(1, sizeof *l.b), NULL, NULL, 0, 0};
+    pulse_lists l = {calloc(1, sizeof *l.b), NULL, NULL, NULL, 0, 0};
     if (!l.b) return PSY_E_NOMEM;
     l.b->pulses = 1;
     psy_status st = detect(r, ch, &cfg, &l, why);
-    if (st == PSY_OK) st = beats_rr_from_positions(l.b, l.foot, info->rate_hz);
+    if (st == PSY_OK) st = beats_rr_from_positions(l.b, l.mid, info->rate_hz);
     if (st == PSY_OK) st = beats_classify_runs(l.b, &cfg.rr);
+    free(l.mid);
     free(l.foot);
     free(l.upstroke);
     if (st != PSY_OK) {

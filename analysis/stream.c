@@ -27,7 +27,7 @@ struct psy_stream {
     int64_t ecg_same;          /* run of equal samples, for the flat-lead status */
     /* PPG */
     psy_ppg_detector *ppg;
-    double last_foot;          /* fractional sample of the previous pulse's foot (NaN none) */
+    double last_pulse;         /* fractional sample of the previous pulse's half-amplitude point (NaN none) */
     /* RR input */
     double rr_clock_s, rr_last_t;
     int rr_any;
@@ -172,7 +172,7 @@ void psy_stream_reset(psy_stream *s)
     stream_queue_clear(&s->queue);
     s->finished = 0;
     s->n_gaps = s->gap_next = 0;
-    s->ecg_n = 0, s->last_beat = -1, s->last_foot = NAN;
+    s->ecg_n = 0, s->last_beat = -1, s->last_pulse = NAN;
     s->ecg_lost = 0, s->ecg_last = 0, s->ecg_same = 0;
     s->rr_clock_s = 0, s->rr_last_t = -INFINITY, s->rr_any = 0;
     s->scl_sum = 0, s->scl_n = 0, s->scl_next_t = s->cfg.scl_interval_s;
@@ -317,7 +317,7 @@ psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n)
 /* ---- PPG ---------------------------------------------------------------------------------- */
 
 /* Unusable stretches first (they break the pulse intervals, as offline: psy_pulses_detect), each
- * as a lost / back status pair; then the pulses: beats at their feet. */
+ * as a lost / back status pair; then the pulses: beats at their half-amplitude points. */
 static void drain_ppg(psy_stream *s)
 {
     double rate = s->cfg.ppg_rate_hz;
@@ -335,13 +335,13 @@ static void drain_ppg(psy_stream *s)
     }
     psy_ppg_pulse p;
     while (psy_ppg_detector_pop_pulses(s->ppg, &p, 1) == 1) {
-        int64_t sample = (int64_t)floor(p.foot);
+        int64_t sample = (int64_t)floor(p.mid);
         double rr = NAN;
-        if (!isnan(s->last_foot) && !gap_between(s, (int64_t)floor(s->last_foot), sample))
-            rr = 1000.0 * (p.foot - s->last_foot) / rate;
-        s->last_foot = p.foot;
-        /* the time as psy_pulses_detect takes it: the sample's, plus the foot's fraction */
-        beat(s, sample, (double)sample / rate + (p.foot - (double)sample) / rate, rr, isnan(rr));
+        if (!isnan(s->last_pulse) && !gap_between(s, (int64_t)floor(s->last_pulse), sample))
+            rr = 1000.0 * (p.mid - s->last_pulse) / rate;
+        s->last_pulse = p.mid;
+        /* the time as psy_pulses_detect takes it: the sample's, plus the point's fraction */
+        beat(s, sample, (double)sample / rate + (p.mid - (double)sample) / rate, rr, isnan(rr));
     }
 }
 

@@ -121,10 +121,12 @@ static json_t *pulse_settings_json(const psy_pulses_config *cfg, const psy_beat_
     json_object_set_new(o, "detector", json_pack(
         "{s:s,s:s,s:i,s:[f,f],s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "method",
         "PPG pulses: 0.5-8 Hz band-pass, two moving averages with an offset threshold (Elgendi et al. "
-        "2013, PLoS ONE 8(10):e76585); foot by intersecting tangents on a 12 Hz linear-phase low-pass; "
+        "2013, PLoS ONE 8(10):e76585); on a 12 Hz linear-phase low-pass, the half-amplitude point of the "
+        "upstroke (Peralta et al. 2019, Physiol Meas 40:025007) and the foot by intersecting tangents; "
         "quality = correlation with the template of the last accepted pulses (Li & Clifford 2012; "
         "Orphanidou et al. 2015)",
-        "fiducial", "foot (intervals are foot to foot: pulse rate variability)", "polarity", b->polarity,
+        "fiducial", "half-amplitude point of the upstroke (intervals between them: pulse rate variability)",
+        "polarity", b->polarity,
         "band_hz", d->band_low_hz, d->band_high_hz, "peak_window_s", d->peak_window_s,
         "pulse_window_s", d->pulse_window_s, "offset_beta", d->offset_beta, "lowpass_hz", d->lowpass_hz,
         "refractory_s", d->refractory_s, "flat_s", d->flat_s, "clip_s", d->clip_s, "min_quality",
@@ -217,11 +219,11 @@ static void add_sidecar(json_t *sidecar, psy_reader *r, const int chs[2], json_t
     if (c->type != PSY_CH_RR) json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));
     json_t *columns = json_pack(
         "{s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s}}",
-        "onset", "Units", "s", "Description", b->pulses ? "pulse onset (foot) from the recording start"
+        "onset", "Units", "s", "Description", b->pulses ? "the pulse's half-amplitude point on its upstroke, from the recording start"
                                                          : "R-peak time from the recording start",
-        "sample", "Description", b->pulses ? "sample index of the pulse foot at the channel's rate"
+        "sample", "Description", b->pulses ? "sample index of that point at the channel's rate"
                                            : "R-peak sample index at the channel's rate",
-        "rr_ms", "Units", "ms", "Description", b->pulses ? "pulse interval (foot to foot) ending at this pulse (n/a after a gap)"
+        "rr_ms", "Units", "ms", "Description", b->pulses ? "pulse interval ending at this pulse (n/a after a gap)"
                                                          : "interval ending at this beat (n/a after a gap)",
         "label", "Description", "N or the artefact class of the beat",
         "corrected", "Description", "1 when this beat's interval is changed in the NN series");

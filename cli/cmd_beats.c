@@ -23,7 +23,7 @@ static void help(FILE *out)
             "                    given twice, two ECG leads at one rate are combined: beats both\n"
             "                    show, and beats one shows where the other has none or no signal\n"
             "  -o FILE           beats table: onset (s), sample, rr_ms, label, corrected (pulses:\n"
-            "                    the foot, and peak_sample, quality); and its\n"
+            "                    the half-amplitude point, and peak_sample, quality); and its\n"
             "                    JSON sidecar FILE.json with every setting and the counts\n"
             "  --nn FILE         the corrected NN series: onset (s), nn_ms, corrected\n"
             "  --format wfdb     also write a WFDB annotation file (annotator 'qrs') beside -o\n"

@@ -64,7 +64,7 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
         }
         svg_plot_points(&p, nx, ny, nn, SVG_CIRCLE, SVG_BLUE, 7, 0.9);
         svg_plot_points(&p, fx, fy, nf, SVG_TRIANGLE, SVG_VERMILLION, 9, 0.9);
-        svg_legend_item items[] = {{d->pulses ? "pulse foot" : "R-peak", SVG_BLUE, 1, SVG_CIRCLE},
+        svg_legend_item items[] = {{d->pulses ? "pulse (half amplitude)" : "R-peak", SVG_BLUE, 1, SVG_CIRCLE},
                                    {"flagged / corrected", SVG_VERMILLION, 1, SVG_TRIANGLE}};
         svg_plot_legend(&p, items, 2);
     } else {
@@ -157,7 +157,7 @@ void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
                 "<span class=\"k-vermillion\">▲</span> flagged %s or corrected interval.</p>\n<div class=\"strips\">\n",
             sig, 2 * HALF_S, shown, nf, beats,
             nf > shown ? " (the first of each class, the rest picked at random over the whole recording)" : "",
-            nn < N_NORMAL ? (int)nn : N_NORMAL, beats, d->pulses ? "foot" : "R-peak", d->pulses ? "pulse" : "beat",
+            nn < N_NORMAL ? (int)nn : N_NORMAL, beats, d->pulses ? "half-amplitude point" : "R-peak", d->pulses ? "pulse" : "beat",
             d->pulses ? "pulse" : "beat");
     for (size_t k = 0; k < shown; k++) strip(fp, d, picked[k], plot_id);
     uint64_t state = 0x9E3779B97F4A7C15u; /* xorshift64: fixed seed, same picks every run */

@@ -25,6 +25,7 @@ typedef struct ppg_candidate {
     double foot, upstroke, peak; /* peak interpolated */
     int64_t peak_at, lo;         /* the peak sample; the start of the foot search */
     double amplitude;
+    double mid;                  /* half-amplitude point of the upstroke */
 } ppg_candidate;
 
 /* Two time bases: input samples (n: gaps, flat and clipped runs, output) and processing samples

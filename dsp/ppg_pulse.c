@@ -98,7 +98,18 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
     if (foot < (double)mi) foot = (double)mi;
     if (foot > t) foot = t;
     double dp = p - 1 >= seg && p + 1 < end ? vertex(up(d, p - 1), up(d, p), up(d, p + 1)) : 0;
-    *c = (ppg_candidate){foot, t, (double)p + dp, p, from, up(d, p) - base};
+    /* The half-amplitude point: where the upstroke first reaches halfway from the minimum to the
+     * peak (linear interpolation). It takes its time from the steep middle of the upstroke and
+     * its level from two extremes, so noise moves it least (Peralta et al. 2019, Physiol Meas
+     * 40:025007: the best agreement of PRV with HRV from finger PPG). */
+    double level = base + 0.5 * (up(d, p) - base), mid = (double)mi;
+    for (int64_t j = mi; j < p; j++)
+        if (up(d, j + 1) >= level) {
+            mid = (double)j + (level - up(d, j)) / (up(d, j + 1) - up(d, j));
+            break;
+        }
+    if (mid < foot) mid = foot; /* a fraction of a sample off in the interpolations */
+    *c = (ppg_candidate){foot, t, (double)p + dp, p, from, up(d, p) - base, mid};
     return c->amplitude > 0;
 }
 
@@ -207,7 +218,7 @@ static void accept(psy_ppg_detector *d, const ppg_candidate *c, const double *sh
     d->n_rejects = 0;
     if (d->pulse_count == PPG_QUEUE) return;
     psy_ppg_pulse p = {ppg_input_pos(d, c->foot), ppg_input_pos(d, c->upstroke),
-                       (int64_t)llround(ppg_input_pos(d, c->peak)), c->amplitude, q};
+                       (int64_t)llround(ppg_input_pos(d, c->peak)), c->amplitude, q, ppg_input_pos(d, c->mid)};
     d->pulses[(d->pulse_head + d->pulse_count++) % PPG_QUEUE] = p;
 }
 

@@ -20,14 +20,16 @@ static psy_beat_list *new_list(size_t n, int pulses)
     b->rr_ms = calloc(n + 1, sizeof *b->rr_ms);
     b->cls = calloc(n + 1, sizeof *b->cls);
     b->pulses = pulses;
-    if (pulses) b->upstroke_s = calloc(n + 1, sizeof *b->upstroke_s);
+    if (pulses) b->upstroke_s = calloc(n + 1, sizeof *b->upstroke_s), b->foot_s = calloc(n + 1, sizeof *b->foot_s);
     return b;
 }
 
-/* rr_ms and sample from the onsets (rate 250 Hz); the first interval NaN. */
+/* rr_ms and sample from the onsets (rate 250 Hz; a pulse's onset, its half-amplitude point, 20 ms
+ * after its foot); the first interval NaN. */
 static void fill_rr(psy_beat_list *b)
 {
     for (size_t i = 0; i < b->n; i++) {
+        if (b->pulses) b->onset_s[i] = b->foot_s[i] + 0.02;
         b->sample[i] = (int64_t)(b->onset_s[i] * 250);
         b->rr_ms[i] = i ? 1000 * (b->onset_s[i] - b->onset_s[i - 1]) : NAN;
     }
@@ -41,8 +43,8 @@ static void make(double rr_s, double swing_s, double pat_s, psy_beat_list **beat
     double t = 1;
     for (size_t i = 0; i < N_BEATS; i++) {
         b->onset_s[i] = t;
-        p->onset_s[i] = t + pat_s + 0.004 * sin((double)i / 7.0);
-        p->upstroke_s[i] = p->onset_s[i] + 0.04;
+        p->foot_s[i] = t + pat_s + 0.004 * sin((double)i / 7.0);
+        p->upstroke_s[i] = p->foot_s[i] + 0.04;
         t += rr_s + swing_s * sin(2 * 3.14159265 * (double)i / 5.0);
     }
     fill_rr(b);
@@ -64,9 +66,9 @@ static void test_all_valid(void **state)
     assert_true(l->jitter_ms < 2);
     for (size_t i = 0; i < l->n; i++) {
         assert_int_equal(l->reason[i], PSY_PAT_VALID);
-        assert_true(fabs(l->pat_ms[i] - 1000 * (p->onset_s[i] - b->onset_s[i])) < 1e-9);
+        assert_true(fabs(l->pat_ms[i] - 1000 * (p->foot_s[i] - b->onset_s[i])) < 1e-9);
         assert_true(fabs(l->pat_upstroke_ms[i] - l->pat_ms[i] - 40) < 1e-6);
-        assert_true(l->r_onset_s[i] == b->onset_s[i] && l->foot_s[i] == p->onset_s[i]);
+        assert_true(l->r_onset_s[i] == b->onset_s[i] && l->foot_s[i] == p->foot_s[i]);
     }
     psy_pat_list_free(l);
     psy_beat_list_free(b);
@@ -93,7 +95,7 @@ static void test_delay_longer_than_rr(void **state)
 static void drop_pulse(psy_beat_list *p, size_t k, int unusable)
 {
     for (size_t i = k; i + 1 < p->n; i++) {
-        p->onset_s[i] = p->onset_s[i + 1];
+        p->foot_s[i] = p->foot_s[i + 1];
         p->upstroke_s[i] = p->upstroke_s[i + 1];
         p->cls[i] = p->cls[i + 1];
     }
@@ -110,7 +112,7 @@ static void test_reasons(void **state)
     b->cls[50] = PSY_BEAT_ECTOPIC;
     b->cls[60] = PSY_BEAT_MISSED; /* a beat after a missed one is a beat */
     p->cls[70] = PSY_BEAT_EXTRA;
-    p->onset_s[80] += 0.2; /* 200 ms late: beyond the tolerance */
+    p->foot_s[80] += 0.2; /* 200 ms late: beyond the tolerance */
     drop_pulse(p, 90, 0);   /* pulse 90 just missed, 120 (now 119) in an unusable stretch */
     drop_pulse(p, 119, 1);
     psy_pat_list *l = NULL;
@@ -127,7 +129,7 @@ static void test_reasons(void **state)
     assert_int_equal(l->counts[PSY_PAT_NO_PULSE], 2);
     /* R-peaks before the first pulse and after the last: no PPG there. */
     psy_pat_list_free(l);
-    p->onset_s += 10;
+    p->foot_s += 10;
     p->upstroke_s += 10;
     p->cls += 10;
     p->rr_ms += 10;
@@ -140,7 +142,7 @@ static void test_reasons(void **state)
     assert_int_equal(l->reason[11], PSY_PAT_VALID);
     assert_int_equal(l->reason[N_BEATS - 1], PSY_PAT_NO_PPG);
     psy_pat_list_free(l);
-    p->onset_s -= 10;
+    p->foot_s -= 10;
     p->upstroke_s -= 10;
     p->cls -= 10;
     p->rr_ms -= 10;
@@ -164,7 +166,7 @@ static void test_other_clock(void **state)
     psy_beat_list *b, *p;
     make(0.8, 0.05, 0.25, &b, &p);
     for (size_t i = 0; i < p->n; i++) {
-        p->onset_s[i] += 2.0;
+        p->foot_s[i] += 2.0;
         p->upstroke_s[i] += 2.0;
     }
     psy_pat_list *l = NULL;
@@ -181,8 +183,8 @@ static void test_other_clock(void **state)
     /* A clock drifting by 1500 ppm: a delay steady beat by beat, but moving 240 ms in 160 s. */
     make(0.8, 0.05, 0.25, &b, &p);
     for (size_t i = 0; i < p->n; i++) {
-        p->onset_s[i] += 0.0015 * (p->onset_s[i] - 1) - 0.12;
-        p->upstroke_s[i] = p->onset_s[i] + 0.04;
+        p->foot_s[i] += 0.0015 * (p->foot_s[i] - 1) - 0.12;
+        p->upstroke_s[i] = p->foot_s[i] + 0.04;
     }
     assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
     assert_true(l->jitter_ms < 5 && l->trend_ms > 150);
@@ -199,14 +201,14 @@ static void test_slow_change(void **state)
     psy_beat_list *b, *p;
     make(0.8, 0.05, 0.3, &b, &p);
     for (size_t i = 0; i < p->n; i++) {
-        p->onset_s[i] -= 0.08 * (double)i / N_BEATS;
-        p->upstroke_s[i] = p->onset_s[i] + 0.04;
+        p->foot_s[i] -= 0.08 * (double)i / N_BEATS;
+        p->upstroke_s[i] = p->foot_s[i] + 0.04;
     }
     psy_pat_list *l = NULL;
     assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
     assert_int_equal(l->n_valid, N_BEATS);
     assert_true(fabs(l->trend_ms + 80) < 5);
-    assert_true(fabs(l->pat_ms[N_BEATS - 1] - 1000 * (p->onset_s[N_BEATS - 1] - b->onset_s[N_BEATS - 1])) < 1e-9);
+    assert_true(fabs(l->pat_ms[N_BEATS - 1] - 1000 * (p->foot_s[N_BEATS - 1] - b->onset_s[N_BEATS - 1])) < 1e-9);
     psy_pat_list_free(l);
     psy_beat_list_free(b);
     psy_beat_list_free(p);

@@ -94,13 +94,14 @@ static found *detect(const double *x, size_t n, double rate, int polarity)
     return f;
 }
 
-/* Each true pulse has one detected foot; foot-to-foot intervals equal the true ones. */
-static void check_intervals(const found *f, const double *onsets, size_t n_on, double rate, double tol_ms)
+/* Each true pulse has one detected foot (mid 0) or half-amplitude point (mid 1); the intervals
+ * between them equal the true ones. */
+static void check_intervals(const found *f, const double *onsets, size_t n_on, double rate, double tol_ms, int mid)
 {
     size_t matched = 0;
     double worst = 0, offset = NAN;
     for (size_t i = 0; i < f->n; i++) {
-        double t = f->p[i].foot / rate;
+        double t = (mid ? f->p[i].mid : f->p[i].foot) / rate;
         for (size_t j = 0; j < n_on; j++)
             if (fabs(t - onsets[j]) < 0.15) {
                 if (isnan(offset)) offset = t - onsets[j];
@@ -109,8 +110,8 @@ static void check_intervals(const found *f, const double *onsets, size_t n_on, d
                 matched++;
             }
     }
-    print_message("%.0f Hz: %zu of %zu pulses, feet %.1f ms after the onsets, worst interval error %.2f ms\n",
-                  rate, matched, n_on, 1000 * offset, worst);
+    print_message("%.0f Hz: %zu of %zu pulses, %s %.1f ms after the onsets, worst interval error %.2f ms\n",
+                  rate, matched, n_on, mid ? "half-amplitude points" : "feet", 1000 * offset, worst);
     /* The first pulses may go before the detector knows the signal (polarity decision: none). */
     assert_true(f->n == matched);
     assert_true(matched + 1 >= n_on);
@@ -134,9 +135,11 @@ static void test_rates_and_polarity(void **state)
             run(d, x, n, 4096, g);
             assert_int_equal(psy_ppg_detector_polarity(d), pol); /* decided from the asymmetry */
             psy_ppg_detector_destroy(d);
-            check_intervals(f, onsets, n_on, rates[r], rates[r] < 50 ? 12 : 5);
+            check_intervals(f, onsets, n_on, rates[r], rates[r] < 50 ? 12 : 5, 0);
+            check_intervals(f, onsets, n_on, rates[r], 4, 1); /* the half-amplitude point: noise moves it least */
             for (size_t i = 0; i < f->n; i++) {
                 assert_true(f->p[i].upstroke > f->p[i].foot && (double)f->p[i].peak > f->p[i].upstroke);
+                assert_true(f->p[i].mid > f->p[i].foot && (double)f->p[i].peak > f->p[i].mid);
                 assert_true(f->p[i].amplitude > 50 && f->p[i].amplitude < 150);
                 assert_true(isnan(f->p[i].quality) || f->p[i].quality > 0.8);
             }

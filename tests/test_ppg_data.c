@@ -64,9 +64,11 @@ static void test_marsh_floors(void **state)
                       subjects[s].id, b->n, n_r, count_pct, med_pct);
         assert_true(fabs(count_pct) <= subjects[s].count_pct);
         assert_true(fabs(med_pct) <= 1.0);
-        for (size_t i = 0; i < b->n; i++) { /* the steepest upstroke between the foot and the peak */
-            assert_true(b->upstroke_s[i] >= b->onset_s[i]);
-            assert_true(b->upstroke_s[i] <= b->onset_s[i] + (double)(b->peak_sample[i] - b->sample[i]) / rate);
+        for (size_t i = 0; i < b->n; i++) { /* the steepest upstroke and the half-amplitude point (the
+                                               onset) between the foot and the peak */
+            double peak_s = b->onset_s[i] + (double)(b->peak_sample[i] - b->sample[i]) / rate;
+            assert_true(b->upstroke_s[i] >= b->foot_s[i] && b->onset_s[i] >= b->foot_s[i]);
+            assert_true(b->upstroke_s[i] <= peak_s && b->onset_s[i] <= peak_s);
         }
         if (s == 0) { /* read in small blocks: the same pulses (streaming = one-shot) */
             psy_pulses_config cfg = psy_pulses_config_default();

@@ -35,14 +35,16 @@ typedef struct psy_beat_list {
     double *nn_ms, *nn_onset_s;
     uint8_t *nn_corrected;
     /* Pulses of a PPG channel (psy_pulses_detect; 0 and NULL for R-peaks and RR channels). The
-     * beats are then pulse feet: sample is the foot's sample, onset_s its exact (interpolated)
-     * time and rr_ms the foot-to-foot interval, amplitude the pulse amplitude; gaps are the
+     * beats are then pulses timed by their half-amplitude points (psyphys/ppg.h): sample is that
+     * point's sample, onset_s its exact (interpolated) time and rr_ms the interval between two
+     * pulses' points, amplitude the pulse amplitude; gaps are the
      * unusable stretches, gap_reason says why (gaps[i].flat is 0 for missing samples only). Their
      * intervals make pulse rate variability, not heart rate variability (psyphys/ppg.h). */
     int pulses;
     int64_t *peak_sample;          /* systolic peak of each pulse */
     double *upstroke_s;            /* the steepest point of each pulse's upstroke, seconds from the
                                       recording start (interpolated) */
+    double *foot_s;                /* each pulse's foot (intersecting tangents), the same way */
     double *quality;               /* template correlation, -1 .. 1 (NaN for the first pulses) */
     psy_ppg_reason *gap_reason;    /* n_gaps entries */
     int polarity;                  /* +1: pulses rise in the channel, -1: they fall (inverted) */

@@ -1,9 +1,9 @@
 /* psyphys — streaming pulse detection on a photoplethysmogram (PPG, BVP).
  *
  * A detector object is pushed blocks of PPG samples (any size, any unit: the detector is
- * amplitude-invariant) and emits pulses: the systolic peak, the steepest point of the upstroke
- * and the pulse onset (foot), as sample indices counted from the first sample ever pushed (the
- * foot and the upstroke as fractions of a sample). It allocates only in create(); push, pop and
+ * amplitude-invariant) and emits pulses: the systolic peak, the steepest point of the upstroke,
+ * its half-amplitude point and the pulse onset (foot), as sample indices counted from the first
+ * sample ever pushed (all but the peak as fractions of a sample). It allocates only in create(); push, pop and
  * finish never allocate.
  *
  * Method. Pulses are found after Elgendi et al. 2013 ("Systolic peak detection in acceleration
@@ -18,14 +18,19 @@
  * precision is lost). The fiducial points are taken on a linear-phase low-pass (12 Hz) of the
  * input: the systolic peak is the maximum; the foot is found by intersecting tangents (the tangent
  * at the steepest point of the upstroke meets the horizontal through the minimum before it; Chiu
- * et al. 1991, Am Heart J 121:1460).
+ * et al. 1991, Am Heart J 121:1460); the half-amplitude point is where the upstroke first
+ * reaches halfway from that minimum to the peak.
  *
- * Which point times a pulse. Pulse intervals are taken between feet: the upstroke's points (foot,
- * steepest slope, half amplitude) give pulse-interval series closest to the RR series of an ECG,
- * the systolic peak the farthest (its timing moves with wave reflection and the peak's shape;
- * Peralta et al. 2019, Physiol Meas 40:025007, finger and forehead PPG against ECG in a tilt
- * test; Mejía-Mejía et al. 2020, "Pulse rate variability in cardiovascular health: a review on
- * its applications and relationship with heart rate variability", Physiol Meas 41:07TR01).
+ * Which point times a pulse. Pulse intervals are taken between half-amplitude points (psy_pulses_
+ * detect, the stream): the upstroke's points (foot, steepest slope, half amplitude) give
+ * pulse-interval series closest to the RR series of an ECG, the systolic peak the farthest (its
+ * timing moves with wave reflection and the peak's shape), and of those the half-amplitude point
+ * agreed best in finger PPG (Peralta et al. 2019, Physiol Meas 40:025007, finger and forehead PPG
+ * against ECG in a tilt test; Mejía-Mejía et al. 2020, "Pulse rate variability in cardiovascular
+ * health: a review on its applications and relationship with heart rate variability", Physiol
+ * Meas 41:07TR01): its level comes from two extremes and its time from the steep middle of the
+ * upstroke, so noise moves it least. The foot stays the point pulse arrival times are taken to
+ * (psyphys/pat.h): the least moved by wave reflection.
  * Pulse rate variability is not heart rate variability: the pulse transit time varies with
  * blood pressure and breathing, so PRV runs a little higher at rest and departs further in
  * movement and stress (Mejía-Mejía et al. 2020).
@@ -97,6 +102,9 @@ typedef struct psy_ppg_pulse {
     double amplitude;   /* peak minus the minimum before it, input unit (> 0 whatever the polarity) */
     double quality;     /* correlation with the template, -1 .. 1; NaN for the first pulses of a
                            recording (fewer than 3 accepted before) */
+    double mid;         /* the half-amplitude point of the upstroke (halfway from the minimum
+                           before the pulse to its peak): a fractional sample index, foot <= mid
+                           <= peak; the pulse's time for its intervals */
 } psy_ppg_pulse;
 
 typedef enum psy_ppg_reason {

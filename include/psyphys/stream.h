@@ -12,8 +12,8 @@
  * intervals and the "HRV" pulse rate variability (psyphys/ppg.h).
  *
  * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
- *  - PSY_STREAM_BEAT  each R-peak (pulse foot) as soon as the detector confirms it, with its raw
- *                     RR (pulse) interval
+ *  - PSY_STREAM_BEAT  each R-peak (a pulse's half-amplitude point) as soon as the detector
+ *                     confirms it, with its raw RR (pulse) interval
  *                     (median about 0.21 s after the R-peak sample arrives; a held premature
  *                     beat or a search-back waits longer, at most psy_stream_beat_latency();
  *                     bench/stream_latency.sh; a pulse about 2 s after its peak, and none in
@@ -123,7 +123,7 @@ typedef struct psy_stream_output {
     union {
         struct {
             int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input; a PPG pulse's
-                                  foot: the sample it lies in, onset_s its exact time) */
+                                  half-amplitude point: the sample it lies in, onset_s its exact time) */
             double rr_ms;      /* interval ending here; NaN for the first beat of a stretch */
         } beat;
         struct {

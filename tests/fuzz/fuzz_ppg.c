@@ -4,7 +4,7 @@
  * Input: byte 0 picks the rate, byte 1 the sample coding (raw IEEE doubles, or int16 scaled
  * like an ADC, so most inputs look like signals), then samples; chunk sizes come from the
  * sample bytes so they vary with the input. Contract checked: pulses come out in time order,
- * foot before upstroke before peak, never beyond what was pushed; stretches within the signal. */
+ * foot before upstroke and half-amplitude point before peak, never beyond what was pushed; stretches within the signal. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,7 @@ static void drain(psy_ppg_detector *d, drain_state *s)
     while ((k = psy_ppg_detector_pop_pulses(d, p, 32)) > 0)
         for (size_t i = 0; i < k; i++) {
             if (p[i].peak <= s->last || p[i].peak >= s->pushed || !(p[i].foot <= p[i].upstroke) ||
+                !(p[i].foot <= p[i].mid && p[i].mid <= (double)p[i].peak + 0.5) ||
                 !(p[i].upstroke <= (double)p[i].peak + 0.5) || !(p[i].amplitude > 0))
                 abort();
             s->last = p[i].peak;
