@@ -1,6 +1,7 @@
 # An Empatica E4 folder as one recording (psyphys info), pulses of its BVP channel (psyphys beats
-# --channel BVP) and their pulse rate variability (psyphys hrv), clock-time event onsets; needs
-# ../shared (skips otherwise).
+# --channel BVP) and their pulse rate variability (psyphys hrv, analyze, report, batch), ECG
+# chosen over PPG with pulse arrival times (analyze), clock-time event onsets; needs ../shared
+# (skips otherwise).
 . "$(dirname "$0")/lib_cli.sh"
 E4=$SHARED/data/wesad_wrist/S7/S7_E4_Data
 [ -d "$E4" ] || exit 77
@@ -36,6 +37,52 @@ expect_grep '"variability": "pulse rate variability' "$TMP/prv_table.json"
 expect_exit 0 "$PSYPHYS" hrv "$E4" -o "$TMP/ibi.tsv"
 expect_grep '"label": "IBI"' "$TMP/ibi.json"
 if grep -q '"variability"' "$TMP/ibi.json"; then fail "the IBI list's HRV called PRV"; fi
+
+# analyze on the BVP: pulse rate and PRV in every table, said in the sidecars, the summary and the
+# report (IBI.csv, an RR channel, comes first without --ppg).
+expect_exit 0 "$PSYPHYS" analyze "$E4" --ppg BVP -o "$TMP/an" --report
+expect_grep "heart +'BVP': [0-9]+ pulses .* mean pulse rate [0-9.]+ bpm, PRV RMSSD" "$TMP/out"
+S7=$TMP/an/S7_E4_Data
+expect_grep '"source": "PPG"' "${S7}_segments.json"
+expect_grep '"variability": "pulse rate variability' "${S7}_hrv-windows.json"
+expect_grep '"ppg": "BVP"' "${S7}_segments.json"
+expect_grep '^onset	sample	rr_ms	label	corrected	peak_sample	quality$' "${S7}_beats.tsv"
+expect_grep '"fiducial": "half-amplitude point' "${S7}_beats.json"
+[ "$(wc -l < "${S7}_hrv-windows.tsv")" -gt 15 ] || fail "fewer than 15 five-minute windows of PRV in analyze"
+if grep -q 'pat_median_ms' "${S7}_segments.tsv"; then fail "PAT columns without an ECG"; fi
+[ ! -e "${S7}_pat.tsv" ] || fail "a PAT table without an ECG"
+expect_grep '<h2>Pulse rate variability</h2>' "${S7}_report.html"
+expect_grep '<h2>PPG strips</h2>' "${S7}_report.html"
+expect_exit 0 "$PSYPHYS" analyze "$E4"
+expect_grep "heart +'IBI': [0-9]+ beats" "$TMP/out"
+printf '{"ppg": "BVP"}\n' > "$TMP/ppg.json"
+expect_exit 0 "$PSYPHYS" analyze "$E4" --config "$TMP/ppg.json"
+expect_grep "heart +'BVP': [0-9]+ pulses" "$TMP/out"
+expect_exit 2 "$PSYPHYS" analyze "$E4" --ppg BVP --hr HR
+expect_grep 'ppg and --hr exclude each other' "$TMP/err"
+expect_exit 1 "$PSYPHYS" analyze "$E4" --ppg EDA
+expect_grep "channel 'EDA' is EDA, not PPG" "$TMP/err"
+
+# An ECG and a PPG of one recording (an ICU monitor): the ECG's beats, the pulses' arrival times.
+ICU=$SHARED/data/wfdb_python_samples/mixedsignals.hea
+expect_exit 0 "$PSYPHYS" analyze "$ICU" -o "$TMP/icu"
+expect_grep "heart +'II': 392 beats" "$TMP/out"
+expect_grep "PAT +'Pleth': 362 of 392 R-peaks, median 35[0-9] ms" "$TMP/out"
+expect_grep '"source": "ECG"' "$TMP/icu/mixedsignals_segments.json"
+expect_grep '"ppg": "Pleth"' "$TMP/icu/mixedsignals_segments.json"
+expect_grep '"variability": "heart rate variability"' "$TMP/icu/mixedsignals_segments.json"
+expect_grep '	pat_median_ms	pat_sd_ms	pat_valid_pct$' "$TMP/icu/mixedsignals_segments.tsv"
+expect_grep '^recording	.*	352\.[0-9]+	1[0-9]\.[0-9]+	92\.35$' "$TMP/icu/mixedsignals_segments.tsv"
+expect_grep '^onset	foot_onset	pat_ms	pat_upstroke_ms	reason$' "$TMP/icu/mixedsignals_pat.tsv"
+[ "$(grep -c '	valid$' "$TMP/icu/mixedsignals_pat.tsv")" -eq 362 ] || fail "not 362 valid PATs"
+expect_grep '"pat_ms": \{' "$TMP/icu/mixedsignals_pat.json"
+
+# batch: a PPG-only recording among others gets its pulse rate tables too.
+mkdir -p "$TMP/archive"
+cp "$SHARED/data/marsh/0017_ppg.hea" "$SHARED/data/marsh/0017_ppg.dat" "$TMP/archive/"
+expect_exit 0 "$PSYPHYS" batch "$TMP/archive" -o "$TMP/batch" -j 1 --quiet
+expect_grep '^0017_ppg\.hea	' "$TMP/batch/group_hrv.tsv"
+expect_grep '"source": "PPG"' "$TMP/batch/0017_ppg_segments.json"
 
 # A PPG channel is no ECG lead to combine with another.
 expect_exit 1 "$PSYPHYS" beats "$E4" --channel IBI --channel BVP
