@@ -262,11 +262,23 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     return PSY_OK;
 }
 
+static const char *const e4_names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
+static const int e4_optional[] = {0, 0, 0, 0, 0, 0, 1}; /* tags alone are no recording */
+
+int psy_is_session_folder(const char *path)
+{
+    DIR *d = path ? opendir(path) : NULL;
+    if (!d) return 0;
+    int yes = 0;
+    for (struct dirent *e; !yes && (e = readdir(d));)
+        for (size_t k = 0; k < 6 && !yes; k++) yes = strcmp(e->d_name, e4_names[k]) == 0 && !e4_optional[k];
+    closedir(d);
+    return yes;
+}
+
 psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why)
 {
-    static const char *const names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
-    static const int optional[] = {0, 0, 0, 0, 0, 0, 1}; /* tags alone are no recording */
-    return combine(dir, names, optional, 7, "empatica", BY_UNIX_START, "Empatica E4 folder",
+    return combine(dir, e4_names, e4_optional, 7, "empatica", BY_UNIX_START, "Empatica E4 folder",
                    "is a directory, not a recording (no Empatica E4 sensor files such as BVP.csv or "
                    "EDA.csv in it)", out, why);
 }

@@ -211,6 +211,33 @@ static int add(batch_list *l, const batch_filter *f, const char *dir, const char
     return ok;
 }
 
+/* Adds a session folder (psy_is_session_folder: an E4 folder) as one recording, its files as the
+ * companions that fingerprint it. */
+static int add_folder(batch_list *l, const batch_filter *f, const char *dir, const char *name,
+                      const names *nm, const char *rel)
+{
+    size_t before = l->n;
+    if (!add(l, f, dir, name, nm, rel)) return 0;
+    if (l->n == before) return 1; /* filtered out */
+    batch_item *it = &l->items[l->n - 1];
+    names inner;
+    if (!read_names(it->path, &inner)) return 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < inner.n; i++) {
+        char *file = join(it->path, inner.v[i]);
+        struct stat sb;
+        if (file && stat(file, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+            free(file);
+            continue;
+        }
+        char **p = file ? realloc(it->companions, (it->n_companions + 1) * sizeof *p) : NULL;
+        if (p) it->companions = p, p[it->n_companions++] = file;
+        else free(file), ok = 0;
+    }
+    names_free(&inner);
+    return ok;
+}
+
 static int is_bids_root(const char *dir)
 {
     char *p = join(dir, "dataset_description.json");
@@ -236,7 +263,8 @@ static int walk(batch_list *l, const batch_filter *f, const char *dir, const cha
             int skip = (bids_root && strncmp(name, "sub-", 4) != 0) ||
                        (real && f->skip_dir && strcmp(real, f->skip_dir) == 0);
             free(real);
-            if (!skip) ok = walk(l, f, path, sub, 0);
+            if (!skip && psy_is_session_folder(path)) ok = add_folder(l, f, dir, name, &nm, sub);
+            else if (!skip) ok = walk(l, f, path, sub, 0);
         } else if (!bids_root && (S_ISREG(sb.st_mode) || (S_ISLNK(sb.st_mode) && exists_file(path))) &&
                    is_recording(path, name)) {
             ok = add(l, f, dir, name, &nm, sub);
@@ -291,8 +319,9 @@ static int discover_one(batch_list *l, const batch_filter *f, const char *input,
         cli_error(input, "cannot read it: %s", strerror(errno));
         return 0;
     }
-    if (S_ISDIR(sb.st_mode)) return walk(l, f, input, "", is_bids_root(input));
-    if (!S_ISREG(sb.st_mode)) {
+    int folder = S_ISDIR(sb.st_mode) && psy_is_session_folder(input);
+    if (S_ISDIR(sb.st_mode) && !folder) return walk(l, f, input, "", is_bids_root(input));
+    if (!S_ISREG(sb.st_mode) && !folder) {
         cli_error(input, "is neither a file nor a directory");
         return 0;
     }
@@ -300,6 +329,7 @@ static int discover_one(batch_list *l, const batch_filter *f, const char *input,
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%.*s", (int)(name - input), input);
     if (name > input + 1) dir[name - input - 1] = '\0'; /* "a/b.edf" -> "a"; "/b.edf" -> "/" */
+    if (folder) return add_folder(l, f, dir, name, NULL, rel_as ? rel_as : name);
     return add(l, f, dir, name, NULL, rel_as ? rel_as : name);
 }
 

@@ -40,8 +40,10 @@ int batch_fingerprint(const batch_item *it, char hex[65])
     /* the hashes, one a line, hashed again */
     size_t size = (it->n_companions + 2) * 66 + 1, used = 0;
     char *all = calloc(size, 1), file_hex[65];
-    int ok = all && cli_sha256_file(it->path, file_hex);
-    if (ok) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);
+    struct stat sb;
+    int folder = stat(it->path, &sb) == 0 && S_ISDIR(sb.st_mode); /* a session folder: its files */
+    int ok = all && (folder || cli_sha256_file(it->path, file_hex));
+    if (ok && !folder) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);
     for (size_t i = 0; ok && i < it->n_companions; i++) {
         ok = cli_sha256_file(it->companions[i], file_hex);
         if (ok) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);

@@ -84,6 +84,17 @@ expect_exit 0 "$PSYPHYS" batch "$TMP/archive" -o "$TMP/batch" -j 1 --quiet
 expect_grep '^0017_ppg\.hea	' "$TMP/batch/group_hrv.tsv"
 expect_grep '"source": "PPG"' "$TMP/batch/0017_ppg_segments.json"
 
+# batch takes an E4 folder whole (not its CSV files one by one), and a rerun skips it (its files'
+# fingerprint).
+mkdir -p "$TMP/wear/s7"
+cp -r "$E4" "$TMP/wear/s7/"
+expect_exit 0 "$PSYPHYS" batch "$TMP/wear" -o "$TMP/wb" -j 1 --quiet --ppg BVP
+[ "$(grep -c '	ok	' "$TMP/wb/batch_status.tsv")" -eq 1 ] || fail "not one recording in the E4 folder"
+expect_grep '^s7/S7_E4_Data	ok	' "$TMP/wb/batch_status.tsv"
+expect_grep '"source": "PPG"' "$TMP/wb/s7/S7_E4_Data_segments.json"
+expect_exit 0 "$PSYPHYS" batch "$TMP/wear" -o "$TMP/wb" -j 1 --ppg BVP
+expect_grep '0 ok, 0 failed, 1 skipped' "$TMP/err"
+
 # A PPG channel is no ECG lead to combine with another.
 expect_exit 1 "$PSYPHYS" beats "$E4" --channel IBI --channel BVP
 expect_grep "channel 'BVP' is PPG, not ECG or RR" "$TMP/err"

@@ -66,6 +66,13 @@ static void test_e4_folder(void **state)
     write_text(empty, "tags.csv", "1560279827.25\n");
     assert_int_equal(psy_reader_open(empty, NULL, &r, &why), PSY_E_IO);
     assert_non_null(strstr(why.text, "is a directory, not a recording"));
+    /* what a program walking an archive takes whole */
+    assert_true(psy_is_session_folder(dir));
+    assert_false(psy_is_session_folder(empty));
+    char file[1100];
+    snprintf(file, sizeof file, "%s/BVP.csv", dir);
+    assert_false(psy_is_session_folder(file));
+    assert_false(psy_is_session_folder(NULL));
 }
 
 static void test_bids_run(void **state)
