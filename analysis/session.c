@@ -120,20 +120,19 @@ static int config_valid(const psy_session_config *c)
 static psy_status pulses_and_pat(psy_session *s)
 {
     psy_message reason = {{0}};
-    const char *label = psy_reader_channel(s->r, s->ppg)->label;
+    const psy_channel_info *c = psy_reader_channel(s->r, s->ppg);
     s->pulses_cfg = psy_pulses_config_default();
     s->pat_cfg = psy_pat_config_default();
     if (psy_pulses_detect(s->r, s->ppg, &s->pulses_cfg, &s->pulses, &reason) != PSY_OK) {
-        psy_session_warn(s, "no pulses on PPG channel '%s': %s", label, reason.text);
+        psy_session_warn(s, "no pulses on PPG channel '%s': %s", c->label, reason.text);
         return PSY_OK;
     }
-    const psy_channel_info *c = psy_reader_channel(s->r, s->ppg);
     double unusable_s = 0;
     for (size_t g = 0; g < s->pulses->n_gaps; g++)
         unusable_s += (double)(s->pulses->gaps[g].end - s->pulses->gaps[g].start) / c->rate_hz;
     if (unusable_s >= 1)
         psy_session_warn(s, "PPG channel '%s': %.1f s of %.1f s unusable (missing, flat, clipped or motion "
-                            "artefact): no pulses there", label, unusable_s, (double)c->frames / c->rate_hz);
+                            "artefact): no pulses there", c->label, unusable_s, (double)c->frames / c->rate_hz);
     if (s->heart == PSY_HEART_PPG) {
         s->beats = s->pulses;
         return PSY_OK;
