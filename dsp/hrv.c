@@ -148,6 +148,9 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
 {
 #define BAD(cond, ...) \
     if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
+    BAD(!psy_reserved_clear(c->reserved), "%s", PSY_RESERVED_REASON);
+    for (int k = PSY_HRV_KEY_COUNT; k < PSY_HRV_KEY_MAX; k++)
+        BAD(c->min_span_s[k] != 0, "min_span_s[%d]: no such key in this library (%s)", k, PSY_RESERVED_REASON);
     BAD(!(c->hist_bin_ms >= 0.1 && c->hist_bin_ms < 1000), "hist_bin_ms %g not in [0.1, 1000)", c->hist_bin_ms);
     BAD(!(c->sdann_window_s >= 10 && c->sdann_window_s <= 86400), "sdann_window_s %g not in [10, 86400]",
         c->sdann_window_s);

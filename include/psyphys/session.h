@@ -70,6 +70,7 @@ typedef struct psy_session_config {
     const psy_events_info *events_files;
     const char *const *events_paths;
     size_t n_events_files;
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* The defaults above (the same as `psyphys analyze` without options). */

@@ -73,6 +73,7 @@ typedef struct psy_stream_config {
     double scl_interval_s;       /* SCL output period, default 1 s (0.1 .. 60) */
     double ns_scr_window_s;      /* NS-SCR rate window, default 60 s (10 .. 600) */
     size_t queue_capacity;       /* outputs held for poll, default 4096 (16 .. 1 << 20) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_stream_config;
 
 /* Defaults for the given channels (either rate may be 0). */
