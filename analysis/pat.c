@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "psyphys/pat.h"
+#include "psy_core.h" /* psy_reserved_clear */
 #include "small_median.h"
 
 #define PAT_BIN_S 0.01
@@ -12,7 +13,7 @@
 
 psy_pat_config psy_pat_config_default(void)
 {
-    return (psy_pat_config){0.08, 0.8, 0.1, 20.0, 150.0, 50.0};
+    return (psy_pat_config){0.08, 0.8, 0.1, 20.0, 150.0, 50.0, {0}};
 }
 
 const char *psy_pat_reason_text(psy_pat_reason reason)
@@ -190,7 +191,7 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
     *out = NULL;
     psy_pat_config c = config ? *config : psy_pat_config_default();
     if (!b || !p || b->pulses || (b->n && b->sample[0] < 0) || !p->pulses || (p->n && (!p->upstroke_s || !p->foot_s)) ||
-        !(c.min_s >= 0) || !(c.max_s > c.min_s) || !(c.max_s < 60) || !(c.tolerance_s > 0) ||
+        !psy_reserved_clear(c.reserved) || !(c.min_s >= 0) || !(c.max_s > c.min_s) || !(c.max_s < 60) || !(c.tolerance_s > 0) ||
         !(c.max_jitter_ms > 0) || !(c.max_trend_ms > 0) || !(c.min_valid_pct >= 0 && c.min_valid_pct <= 100))
         return PSY_E_INVALID;
     psy_pat_list *l = alloc_list(b->n);

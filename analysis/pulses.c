@@ -3,12 +3,15 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "beats_internal.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 psy_pulses_config psy_pulses_config_default(void)
 {
     psy_pulses_config c;
+    memset(&c, 0, sizeof c);
     c.detector = psy_ppg_detector_config_default(0);
     c.rr = psy_rr_config_default();
     c.block = 65536;
@@ -161,6 +164,10 @@ psy_status psy_pulses_detect(psy_reader *r, int ch, const psy_pulses_config *con
         return PSY_E_INVALID;
     }
     psy_pulses_config cfg = config ? *config : psy_pulses_config_default();
+    if (!psy_reserved_clear(cfg.reserved)) { /* the detector's and rr's: their own checks */
+        snprintf(why->text, sizeof why->text, "%s", PSY_RESERVED_REASON);
+        return PSY_E_INVALID;
+    }
     pulse_lists l = {calloc(1, sizeof *l.b), NULL, NULL, NULL, 0, 0};
     if (!l.b) return PSY_E_NOMEM;
     l.b->pulses = 1;

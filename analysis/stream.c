@@ -89,6 +89,7 @@ static psy_status check(const psy_stream_config *c, psy_message *why)
 {
 #define BAD(cond, ...) \
     if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
+    BAD(!psy_reserved_clear(c->reserved), "%s", PSY_RESERVED_REASON);
     BAD(!(c->ecg_rate_hz == 0 || (c->ecg_rate_hz >= 50 && c->ecg_rate_hz <= 20000)),
         "ECG rate %g Hz not 0 or in [50, 20000]", c->ecg_rate_hz);
     BAD(!(c->eda_rate_hz == 0 || (c->eda_rate_hz >= 1 && c->eda_rate_hz <= 100000)),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ppg_internal.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -14,6 +15,7 @@
 psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz)
 {
     psy_ppg_detector_config c;
+    memset(&c, 0, sizeof c);
     c.rate_hz = rate_hz;
     c.polarity = 0;
     c.polarity_s = 10.0;
@@ -39,7 +41,7 @@ const char *psy_ppg_reason_name(psy_ppg_reason reason)
 
 static int config_ok(const psy_ppg_detector_config *c)
 {
-    return c->rate_hz >= 25 && c->rate_hz <= 1000 && (c->polarity >= -1 && c->polarity <= 1) &&
+    return psy_reserved_clear(c->reserved) && c->rate_hz >= 25 && c->rate_hz <= 1000 && (c->polarity >= -1 && c->polarity <= 1) &&
            c->polarity_s >= 2 && c->polarity_s <= 30 && c->band_low_hz > 0 &&
            c->band_high_hz > c->band_low_hz && c->peak_window_s > 0 &&
            c->pulse_window_s > c->peak_window_s && c->pulse_window_s <= 2 && c->offset_beta >= 0 &&

@@ -47,6 +47,7 @@ typedef struct psy_pat_config {
     double max_jitter_ms;  /* median |PAT change| between consecutive valid beats, default 20 ms */
     double max_trend_ms;   /* the valid PATs' linear trend over the list, default 150 ms */
     double min_valid_pct;  /* of the R-peaks with PPG (normal or not), default 50 % */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_pat_config;
 
 PSY_API psy_pat_config psy_pat_config_default(void);

@@ -91,6 +91,7 @@ typedef struct psy_ppg_detector_config {
     double min_quality;      /* below: artefact, default 0.5 (-1 turns the test off) */
     double amplitude_ratio;  /* amplitude above ratio or below 1 / ratio times the median of the
                                 last accepted pulses: artefact, default 3 (0 turns it off) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_ppg_detector_config;
 
 PSY_API psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz);

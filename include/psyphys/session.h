@@ -78,6 +78,7 @@ typedef struct psy_session_config {
      * the pulses give the pulse arrival times (psyphys/pat.h) instead. ppg and hr exclude each
      * other. */
     const char *ppg;
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* Where a session's beats come from. */
@@ -165,7 +166,9 @@ PSY_API psy_status psy_session_run(psy_reader *reader, const psy_session_config 
                            psy_message *why);
 
 /* Opens the recording at path (psy_reader_open with options, NULL: the defaults; its event
- * files as the reader finds them) and runs the analysis on it; the session owns the reader
+ * files as the reader finds them; a record's WFDB beat annotations are never session events, so
+ * options.skip_annotations saves their memory, ~10 MB for a day's, as `psyphys analyze` does)
+ * and runs the analysis on it; the session owns the reader
  * (psy_session_reader) and closes it in psy_session_free. Same returns as psy_reader_open and
  * psy_session_run. */
 PSY_API psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,

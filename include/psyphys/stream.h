@@ -85,6 +85,7 @@ typedef struct psy_stream_config {
     double ppg_rate_hz;          /* PPG input rate (25 .. 1000 Hz); 0: no PPG channel (default);
                                     not with ECG or RR input */
     psy_ppg_detector_config ppg_detector; /* rate_hz is set from ppg_rate_hz */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_stream_config;
 
 /* Defaults for the given channels (either rate may be 0; for a PPG channel set ppg_rate_hz and
