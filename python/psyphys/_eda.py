@@ -17,12 +17,14 @@ class Eda:
     event with a duration: label, onset, duration, scl_us, scr_count, ns_scr_count,
     ns_scr_per_min, excluded_s, scr_amplitude_mean_us, scr_amplitude_sum_us,
     phasic_driver_area_us_s), summary (the --json summary with its artifacts), tonic_1hz_us (the
-    tonic level once per second), method, analysis_rate_hz, channel."""
+    tonic level once per second), settings (every psy_eda_config setting as applied, and the
+    latency window), method, analysis_rate_hz, channel."""
 
     def __init__(self, d, channel):
         self._d, self.channel = d, channel
         self.method, self.analysis_rate_hz = d["method"], d["analysis_rate_hz"]
         self.tonic_1hz_us = d["tonic_1hz_us"]
+        self.settings = d["settings"]
         self.scr = table(d["scr"])
         names = ("label", "onset", "scr_found", "scr_amplitude_us", "scr_latency_s", "scr_rise_time_s",
                  "scr_peak_onset", "scl_baseline_us")
@@ -77,4 +79,5 @@ def eda(src, fs=None, channel=None, method="fast", latency=(1.0, 4.0), **setting
     ch = rec.pick(channel, ("EDA",))
     lat_min, lat_max = latency
     d = _core.eda(rec._reader, ch, method, float(lat_min), float(lat_max), **settings)
+    d["settings"].update(method=method, latency_window_s=(float(lat_min), float(lat_max)))
     return Eda(d, rec.channels[ch].label)

@@ -144,13 +144,23 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     psy_eda_summary whole;
     psy_eda_summarize(res, -INFINITY, INFINITY, ev, n_ev, lat_min, lat_max, &whole);
     out = result_dict(res);
+    PyObject *settings = PyDict_New(); /* the settings as applied (rate_hz from the channel) */
+    for (size_t k = 0; settings && k < sizeof eda_settings / sizeof eda_settings[0]; k++) {
+        double v;
+        memcpy(&v, (const char *)&res->config + eda_settings[k].offset, sizeof v);
+        PyObject *f = PyFloat_FromDouble(v);
+        if (!f || PyDict_SetItemString(settings, eda_settings[k].name, f) < 0) Py_CLEAR(settings);
+        Py_XDECREF(f);
+    }
     if (out) {
         PyObject *w = summary_dict(&whole);
-        if (!w || PyDict_SetItemString(out, "whole", w) < 0 || PyDict_SetItemString(out, "epochs", epochs) < 0 ||
-            PyDict_SetItemString(out, "segments", segments) < 0)
+        if (!w || !settings || PyDict_SetItemString(out, "whole", w) < 0 ||
+            PyDict_SetItemString(out, "epochs", epochs) < 0 || PyDict_SetItemString(out, "segments", segments) < 0 ||
+            PyDict_SetItemString(out, "settings", settings) < 0)
             Py_CLEAR(out);
         Py_XDECREF(w);
     }
+    Py_XDECREF(settings);
 done:
     Py_XDECREF(epochs);
     Py_XDECREF(segments);

@@ -125,6 +125,10 @@ def eda_check(cli, tmp_path, path, mine, *args):
             return float(f"{a:.10g}") == b
         return a == b
     assert close(mine.summary, summary), (mine.summary, summary)
+    side = json.loads((tmp_path / "scr.json").read_text())["settings"]
+    assert side["scr"]["min_amplitude_us"] == mine.settings["min_amplitude_us"]
+    assert side["event_related"]["latency_window_s"] == list(mine.settings["latency_window_s"])
+    assert side["preprocessing"]["lowpass_hz"] == mine.settings["lowpass_hz"]
 
 
 def test_eda_bundled(cli, tmp_path):
