@@ -3,10 +3,11 @@
   python_bench.py hrv RR.txt [correction]   psyphys.hrv on the RR list (read before): seconds
   python_bench.py beats RECORD CHANNEL       psyphys.beats(RECORD, channel=CHANNEL): seconds, beats
   python_bench.py array RECORD CHANNEL DTYPE psyphys.beats on the channel as a DTYPE array: the
-                                             peak resident memory the call adds, in kB, and the
-                                             array's size in kB
+                                             peak resident memory the call adds (the peak during
+                                             the call, reset before it through
+                                             /proc/self/clear_refs, less the resident memory
+                                             before), in kB, and the array's size in kB
 """
-import resource
 import sys
 import time
 
@@ -15,8 +16,12 @@ import numpy as np
 import psyphys
 
 
-def peak_kb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
 
 
 def main(mode, *args):
@@ -32,11 +37,13 @@ def main(mode, *args):
     elif mode == "array":
         rec = psyphys.read(args[0])
         c = rec.channel(args[1])
-        x = c.data.astype(args[2])
+        x = c.data if args[2] == "float64" else c.data.astype(args[2])
         del rec, c
-        before = peak_kb()
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets the peak (VmHWM) to the current resident size
+        before = status_kb("VmRSS")
         b = psyphys.beats(x, fs=360.0)
-        print(f"{peak_kb() - before} {x.nbytes // 1024} {len(b)}")
+        print(f"{status_kb('VmHWM') - before} {x.nbytes // 1024} {len(b)}")
 
 
 if __name__ == "__main__":

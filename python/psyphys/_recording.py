@@ -4,7 +4,8 @@ import datetime
 import numpy as np
 
 from . import _core
-from ._tables import pandas, table
+from . import _tables
+from ._tables import table
 
 
 class Channel:
@@ -78,7 +79,7 @@ class Recording:
         rows = [dict(onset=o, duration=np.nan if d is None else d, label=lab, detail=det, source=src,
                      sample=smp, channel=ch, code=code, session=bool(ses))
                 for o, d, lab, det, src, smp, ch, code, ses in self._reader.events()]
-        if pandas is None:
+        if _tables.have_pandas() is None:
             return rows
         return table({k: [r[k] for r in rows] for k in
                       ("onset", "duration", "label", "detail", "source", "sample", "channel", "code",

@@ -1,17 +1,25 @@
 """Tables as pandas DataFrames when pandas is installed, else dicts of numpy columns."""
+import functools
 import io
 
 import numpy as np
 
-try:
-    import pandas
-except ImportError:  # pandas is optional
-    pandas = None
+
+@functools.lru_cache(maxsize=None)
+def have_pandas():
+    """The pandas module, imported on first use (it takes long to import, and many scripts need
+    no table), or None when it is not installed."""
+    try:
+        import pandas
+    except ImportError:  # pandas is optional
+        return None
+    return pandas
 
 
 def table(columns):
     """A DataFrame of the columns (a dict of equal-length sequences), or the dict itself (numpy
     arrays) without pandas."""
+    pandas = have_pandas()
     if pandas is not None:
         return pandas.DataFrame(columns)
     return {k: np.asarray(v) for k, v in columns.items()}

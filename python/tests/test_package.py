@@ -11,7 +11,7 @@ from conftest import BUNDLED, CHECKOUT
 
 
 def test_without_pandas(monkeypatch):
-    monkeypatch.setattr(_tables, "pandas", None)
+    monkeypatch.setattr(_tables, "have_pandas", lambda: None)
     b = psyphys.beats(BUNDLED)
     t = b.table
     assert isinstance(t, dict) and isinstance(t["onset"], np.ndarray) and len(t["rr_ms"]) == len(b)
@@ -20,6 +20,7 @@ def test_without_pandas(monkeypatch):
     assert isinstance(seg, dict) and seg["label"][0] == "recording" and seg["onset"].dtype == np.float64
     e = psyphys.eda(BUNDLED)
     assert isinstance(e.scr, dict) and len(e.scr["onset"]) == e.summary["scr_count"]
+    assert isinstance(psyphys.read(BUNDLED).events, list)
 
 
 def test_recording():
