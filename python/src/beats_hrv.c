@@ -22,7 +22,7 @@ PyObject *ext_beats(PyObject *self, PyObject *args)
     PyObject *ro;
     int chs[2] = {-1, -1};
     if (!PyArg_ParseTuple(args, "Oi|i", &ro, &chs[0], &chs[1])) return NULL;
-    psy_reader *r = ext_reader_of(ro);
+    psy_reader *r = ext_reader_acquire(ro);
     if (!r) return NULL;
     psy_beats_config cfg = psy_beats_config_default();
     psy_beat_list *b = NULL;
@@ -31,6 +31,7 @@ PyObject *ext_beats(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     st = psy_beats_detect_leads(r, chs, chs[1] >= 0 ? 2 : 1, &cfg, &b, &why);
     Py_END_ALLOW_THREADS
+    ext_reader_release(ro);
     if (st != PSY_OK) return ext_raise(st, &why, NULL);
     PyObject *out = ext_beats_dict(b);
     psy_beat_list_free(b);

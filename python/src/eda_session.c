@@ -110,10 +110,13 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (st != PSY_OK) return ext_raise(st, &why, "EDA settings");
     psy_eda_result *res = NULL;
+    if (!ext_reader_acquire(ro)) return NULL;
     Py_BEGIN_ALLOW_THREADS
     st = psy_eda_analyze(r, ch, &cfg, method, &res, &why);
     Py_END_ALLOW_THREADS
-    if (st != PSY_OK) return ext_raise(st, &why, c->label);
+    if (st != PSY_OK) ext_raise(st, &why, c->label);
+    ext_reader_release(ro);
+    if (st != PSY_OK) return NULL;
     size_t n_ev = psy_reader_event_count(r);
     double *ev = PyMem_Malloc((n_ev + 1) * sizeof *ev);
     psy_eda_event_response *resp = PyMem_Malloc((n_ev + 1) * sizeof *resp);
@@ -229,10 +232,11 @@ static int session_init(ext_session *self, PyObject *args, PyObject *kw)
     psy_status st = PSY_OK;
     psy_session_free(self->s);
     self->s = NULL;
-    if (ok) {
+    if (ok && (ok = ext_reader_acquire(ro) != NULL)) {
         Py_BEGIN_ALLOW_THREADS
         st = psy_session_run(r, &c, &self->s, &why);
         Py_END_ALLOW_THREADS
+        ext_reader_release(ro);
     }
     PyMem_Free(lv);
     Py_XDECREF(seq);
@@ -273,6 +277,7 @@ static PyObject *s_table(ext_session *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
     psy_session_table t;
     if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
+    if (!ext_reader_of(self->reader)) return NULL; /* its epochs point into the reader's events */
     if (!table_of(name, &t)) return ext_raise(PSY_E_INVALID, NULL, name);
     if (!psy_session_has_table(self->s, t)) Py_RETURN_NONE;
     char *buf = NULL;
@@ -315,6 +320,7 @@ static PyObject *s_results(ext_session *self, PyObject *noargs)
 {
     (void)noargs;
     if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
+    if (!ext_reader_of(self->reader)) return NULL;
     const psy_session_results *res = psy_session_results_of(self->s);
     PyObject *skipped = PyList_New((Py_ssize_t)res->n_skipped);
     for (size_t i = 0; skipped && i < res->n_skipped; i++) {

@@ -13,6 +13,8 @@
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
 
+#include <pythread.h>
+
 #include <psyphys.h>
 
 /* The module's exception class, psyphys.Error (set in module init). */
@@ -38,6 +40,11 @@ PyObject *ext_float_or_none(double v);
 typedef struct {
     PyObject_HEAD
     psy_reader *r;
+    /* Held by every call that reads samples or changes the reader (read, beats, eda, the
+     * session's run, events added, types set, close): a reader belongs to one thread at a time,
+     * and those calls run without the GIL. Calls that only look (channels, events) hold the GIL
+     * and run beside them: nothing they look at changes under the lock without the GIL. */
+    PyThread_type_lock lock;
     PyObject *keep; /* the arrays a borrowed array reader reads (kept alive with it) */
     /* the event files loaded (load_events), for the session's skipped rows */
     psy_events_info events_info[4];
@@ -47,6 +54,11 @@ typedef struct {
 extern PyTypeObject ext_reader_type;
 /* The reader of a Reader object, or NULL with TypeError / ValueError (closed). */
 psy_reader *ext_reader_of(PyObject *obj);
+
+/* The reader of a Reader object with its lock held (waited for without the GIL), or NULL with an
+ * exception (then not held). ext_reader_release releases it. */
+psy_reader *ext_reader_acquire(PyObject *obj);
+void ext_reader_release(PyObject *obj);
 
 extern PyTypeObject ext_stream_type;
 extern PyTypeObject ext_hrv_type;

@@ -12,6 +12,31 @@ psy_reader *ext_reader_of(PyObject *obj)
     return r;
 }
 
+psy_reader *ext_reader_acquire(PyObject *obj)
+{
+    if (!ext_reader_of(obj)) return NULL;
+    ext_reader *self = (ext_reader *)obj;
+    if (!self->lock && !(self->lock = PyThread_allocate_lock())) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    if (!PyThread_acquire_lock(self->lock, NOWAIT_LOCK)) {
+        Py_BEGIN_ALLOW_THREADS
+        PyThread_acquire_lock(self->lock, WAIT_LOCK);
+        Py_END_ALLOW_THREADS
+    }
+    if (!self->r) { /* closed by the thread that held it */
+        PyThread_release_lock(self->lock);
+        PyErr_SetString(PyExc_ValueError, "the recording is closed");
+    }
+    return self->r;
+}
+
+void ext_reader_release(PyObject *obj)
+{
+    PyThread_release_lock(((ext_reader *)obj)->lock);
+}
+
 static void forget_events_files(ext_reader *self)
 {
     for (int i = 0; i < self->n_events_files; i++) PyMem_Free(self->events_path[i]);
@@ -29,9 +54,10 @@ static int reader_init(ext_reader *self, PyObject *args, PyObject *kw)
         return -1;
     o.format = format, o.sidecar_path = sidecar, o.override_rate = override, o.use_libedf = libedf;
     o.skip_annotations = skip;
-    psy_reader_close(self->r);
-    self->r = NULL;
-    forget_events_files(self);
+    if (self->r) {
+        PyErr_SetString(PyExc_RuntimeError, "the recording is already open");
+        return -1;
+    }
     psy_message why = {{0}};
     psy_status st;
     Py_BEGIN_ALLOW_THREADS
@@ -48,6 +74,7 @@ static void reader_dealloc(ext_reader *self)
 {
     forget_events_files(self);
     psy_reader_close(self->r);
+    if (self->lock) PyThread_free_lock(self->lock);
     Py_XDECREF(self->keep);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -59,8 +86,11 @@ static void reader_dealloc(ext_reader *self)
 static PyObject *r_close(ext_reader *self, PyObject *noargs)
 {
     (void)noargs;
+    if (!self->r) Py_RETURN_NONE;
+    if (!ext_reader_acquire((PyObject *)self)) return NULL;
     psy_reader_close(self->r);
     self->r = NULL;
+    ext_reader_release((PyObject *)self);
     Py_RETURN_NONE;
 }
 
@@ -109,16 +139,20 @@ static PyObject *r_read(ext_reader *self, PyObject *args)
     if (!c) return ext_raise(PSY_E_INVALID, NULL, "no such channel");
     npy_intp dim = (npy_intp)c->frames;
     PyObject *a = PyArray_SimpleNew(1, &dim, NPY_DOUBLE);
-    if (!a) return NULL;
+    if (!a || !ext_reader_acquire((PyObject *)self)) {
+        Py_XDECREF(a);
+        return NULL;
+    }
     double *out = PyArray_DATA((PyArrayObject *)a);
     psy_status st;
     Py_BEGIN_ALLOW_THREADS
     st = times ? psy_reader_read_times(r, ch, 0, c->frames, out) : psy_reader_read(r, ch, 0, c->frames, out);
     Py_END_ALLOW_THREADS
     if (st != PSY_OK) {
-        Py_DECREF(a);
-        return ext_raise(st, NULL, c->label);
+        ext_raise(st, NULL, c->label);
+        Py_CLEAR(a);
     }
+    ext_reader_release((PyObject *)self);
     return a;
 }
 
@@ -218,7 +252,9 @@ static PyObject *r_set_channel_type(ext_reader *self, PyObject *args)
     READER(self, r);
     psy_channel_type t;
     psy_status st = psy_channel_type_parse(name, &t);
+    if (!ext_reader_acquire((PyObject *)self)) return NULL;
     if (st == PSY_OK) st = psy_reader_set_channel_type(r, ch, t);
+    ext_reader_release((PyObject *)self);
     if (st != PSY_OK) return ext_raise(st, NULL, name);
     Py_RETURN_NONE;
 }
@@ -229,7 +265,9 @@ static PyObject *r_set_channel_unit(ext_reader *self, PyObject *args)
     const char *unit;
     if (!PyArg_ParseTuple(args, "is", &ch, &unit)) return NULL;
     READER(self, r);
+    if (!ext_reader_acquire((PyObject *)self)) return NULL;
     psy_status st = psy_reader_set_channel_unit(r, ch, unit);
+    ext_reader_release((PyObject *)self);
     if (st != PSY_OK) return ext_raise(st, NULL, unit);
     Py_RETURN_NONE;
 }
@@ -246,7 +284,12 @@ static PyObject *r_load_events(ext_reader *self, PyObject *args)
     psy_message why = {{0}};
     psy_events_info info;
     psy_status st = psy_source_open_path(path, &src);
+    if (!ext_reader_acquire((PyObject *)self)) {
+        psy_source_close(src);
+        return NULL;
+    }
     if (st == PSY_OK) st = psy_reader_load_events_with(r, src, &o, &info, &why);
+    ext_reader_release((PyObject *)self);
     psy_source_close(src);
     if (st != PSY_OK) return ext_raise(st, &why, path);
     if (self->n_events_files < 4) { /* kept for the session's skipped events */
@@ -283,10 +326,9 @@ static PyObject *r_trigger_events(ext_reader *self, PyObject *args)
                                                                                         : PSY_TRIGGER_AUTO;
     size_t n = 0;
     psy_message why = {{0}};
-    psy_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = psy_trigger_events(r, ch, &c, &n, &why);
-    Py_END_ALLOW_THREADS
+    if (!ext_reader_acquire((PyObject *)self)) return NULL;
+    psy_status st = psy_trigger_events(r, ch, &c, &n, &why); /* with the GIL: it adds events */
+    ext_reader_release((PyObject *)self);
     if (st != PSY_OK) return ext_raise(st, &why, "trigger");
     return PyLong_FromSize_t(n);
 }
@@ -386,6 +428,7 @@ PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args)
     }
     o->r = r;
     o->keep = keep;
+    o->lock = NULL;
     o->n_events_files = 0;
     keep = NULL;
     result = (PyObject *)o;
