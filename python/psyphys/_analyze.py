@@ -48,13 +48,15 @@ def analyze(src, events=None, ecg=None, eda=None, rsp=None, hr=None, segments="e
     read_options as psyphys.read, or a Recording): channel labels ecg/eda/rsp/hr (default: as
     the CLI chooses), segments events | markers | windows (window, step s), epochs (event labels;
     default every session event), pre/post (s around each), latency (min, max s), eda_method
-    fast | deconv, hrv_window/hrv_step (s), max_corrected_pct, keep_corrected."""
+    fast | deconv, hrv_window/hrv_step (s), max_corrected_pct, keep_corrected. The command's
+    --segments window:W:STEP is segments="windows", window=W, step=STEP."""
     if isinstance(src, Recording):
         rec = src
         if events is not None:
             rec._reader.load_events(str(events))
     else:
         rec = read(src, events=events, **read_options)
+    step = step or window  # windows every window_s unless said (as --segments window:W)
     kw = dict(ecg=ecg, eda=eda, rsp=rsp, hr=hr, segments=segments, window_s=float(window), step_s=float(step),
               epoch_labels=list(epochs) if epochs is not None else None, eda_method=eda_method,
               keep_corrected=keep_corrected)

@@ -63,6 +63,10 @@ def test_hrv_bundled(cli):
     check_hrv(cli, psyphys.hrv(b), BUNDLED)
     check_hrv(cli, psyphys.hrv(BUNDLED, preset="neurokit"), BUNDLED, "--preset", "neurokit")
     check_hrv(cli, psyphys.hrv(b, psd="all", correction="none"), BUNDLED, "--psd", "all", "--correction", "none")
+    check_hrv(cli, psyphys.hrv(b, psd="lomb"), BUNDLED, "--psd", "lomb")  # one spectrum: not nested
+    check_hrv(cli, psyphys.hrv(b, max_corrected_pct=1, keep_corrected=1, sdann_window_s=60), BUNDLED,
+              "--max-corrected-pct", 1, "--keep-corrected", "--sdann-window", 60)
+    check_hrv(cli, psyphys.hrv(b, max_corrected_pct=1), BUNDLED, "--max-corrected-pct", 1)
 
 
 def test_hrv_beats_table(cli, tmp_path):
@@ -142,13 +146,19 @@ def test_eda_wesad(cli, tmp_path):
     eda_check(cli, tmp_path, path, psyphys.eda(path))
 
 
-@pytest.mark.parametrize("args", [(), ("--segments", "markers", "--eda-method", "deconv")])
-def test_analyze(cli, tmp_path, args):
+ANALYZE = [((), {}),
+           (("--events", BUNDLED_EVENTS), dict(events=BUNDLED_EVENTS)),  # repeats the EDF's: skipped, said
+           (("--segments", "markers", "--eda-method", "deconv"), dict(segments="markers", eda_method="deconv")),
+           (("--segments", "window:30:15", "--epochs", "Negative", "--pre", 2, "--post", 8, "--latency", "1:3"),
+            dict(segments="windows", window=30, step=15, epochs=["Negative"], pre=2, post=8, latency=(1, 3)))]
+
+
+@pytest.mark.parametrize("args,kw", ANALYZE)
+def test_analyze(cli, tmp_path, args, kw):
     """The tables are the files `psyphys analyze` writes, byte for byte."""
     out = tmp_path / "out"
-    cli("analyze", BUNDLED, "--events", BUNDLED_EVENTS, *args, "-o", out)
-    kw = {} if not args else dict(segments="markers", eda_method="deconv")
-    s = psyphys.analyze(BUNDLED, events=BUNDLED_EVENTS, **kw)
+    cli("analyze", BUNDLED, *args, "-o", out)
+    s = psyphys.analyze(BUNDLED, **kw)
     files = sorted(os.listdir(out))
     for name in s.tables:
         match = [f for f in files if f.endswith(f"_{name}.tsv")]
