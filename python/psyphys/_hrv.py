@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _core
 from ._beats import Beats, beats as detect_beats
-from ._recording import Recording
+from ._recording import Recording, error
 
 SPECTRA = (("welch", 1), ("lomb", 2), ("ar", 4))
 PSD = {"both": 3, "all": 7, "welch": 1, "lomb": 2, "ar": 4}
@@ -119,8 +119,8 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
         flags = np.zeros(len(nn), np.uint8)
         counts["pcst_removed"] = removed
     if not (np.isfinite(nn) & (nn > 0) & (nn <= 10000)).any():
-        raise _core.Error(f"no usable NN intervals ({counts['beats']} beats, {len(nn)} intervals): "
-                          "nothing to analyse")
+        raise error("too_short", f"no usable NN intervals ({counts['beats']} beats, {len(nn)} intervals): "
+                    "nothing to analyse")
     spectra = h.settings()["spectra"]
     counts.update(intervals=len(nn), corrected=int(flags.sum()), skipped=0)
     if window is None:
@@ -131,8 +131,8 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
     else:
         wins = _core.hrv_windows(pcst, nn, tt, t_first, float(window), float(step))
         if not wins:
-            raise _core.Error(f"the series ({tt[-1] - t_first:.1f} s) is shorter than one window of "
-                              f"{window:g} s")
+            raise error("too_short", f"the series ({tt[-1] - t_first:.1f} s) is shorter than one window of "
+                        f"{window:g} s")
         out = []
         for onset, duration, a, b, too_little in wins:
             r = h.compute(nn[a:b], tt[a:b], flags[a:b], too_little)

@@ -5,6 +5,13 @@ import numpy as np
 
 from . import _core
 from . import _tables
+
+
+def error(status, reason, what=None):
+    """A psyphys.Error as the library's: .status, .reason, and the message "what: reason"."""
+    e = _core.Error(f"{what}: {reason}" if what else reason)
+    e.status, e.reason = status, reason
+    return e
 from ._tables import table
 
 
@@ -105,14 +112,17 @@ class Recording:
         """The index of the channel to analyse: the one labelled `label` (refused when its type
         is another known type), else the first of `types`, in order."""
         if label is not None:
-            i = self.channel(label).index
+            i = self._reader.find_channel(label)
+            if i < 0:
+                raise error("not_found", f"no channel labelled '{label}'; it has "
+                            + ", ".join(f"'{c.label}'" for c in self.channels))
             self._reader.check_channel(i, list(types))
             return i
         for t in types:
             for c in self.channels:
                 if c.type == t:
                     return c.index
-        raise _core.Error(f"no {' or '.join(types)} channel; name one with channel=LABEL")
+        raise error("not_found", f"no {' or '.join(types)} channel; name one with channel=LABEL")
 
     def close(self):
         self._reader.close()
@@ -143,12 +153,12 @@ def read(path, format=None, fs=0.0, override_fs=False, sidecar=None, use_libedf=
         for label, value in (specs or {}).items():
             i = r.find_channel(label)
             if i < 0:
-                raise _core.Error(f"{path}: {opt}: no channel labelled '{label}'")
+                raise error("not_found", f"{opt}: no channel labelled '{label}'", path)
             setter(i, value)
     for label, how in (triggers or {}).items():
         i = r.find_channel(label)
         if i < 0:
-            raise _core.Error(f"{path}: triggers: no channel labelled '{label}'")
+            raise error("not_found", f"triggers: no channel labelled '{label}'", path)
         if how is None:
             r.trigger_events(i)
         elif how == "bits":

@@ -43,8 +43,14 @@ def test_settings_refused():
 
 
 def test_channels():
-    with pytest.raises(KeyError):
+    with pytest.raises(psyphys.Error) as e:
         psyphys.beats(BUNDLED, channel="nope")
+    assert e.value.status == "not_found" and "'ECG', 'EDA'" in e.value.reason
+    with pytest.raises(KeyError):
+        psyphys.read(BUNDLED).channel("nope")
+    with pytest.raises(psyphys.Error) as e:
+        psyphys.read(BUNDLED, units={"nope": "mV"})
+    assert e.value.status == "not_found" and BUNDLED in str(e.value)
     with pytest.raises(psyphys.Error) as e:
         psyphys.beats(BUNDLED, channel="EDA")  # a known other type is refused, with the reason
     assert "EDA" in e.value.reason
@@ -67,4 +73,4 @@ def test_stream_errors():
 def test_hrv_nothing_to_analyse():
     with pytest.raises(psyphys.Error) as e:
         psyphys.hrv(np.array([800.0]), window=60)
-    assert "window" in str(e.value) or "usable" in str(e.value)
+    assert e.value.status == "too_short" and "window" in e.value.reason
