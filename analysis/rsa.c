@@ -198,15 +198,6 @@ static double band_power(const double *f, const double *psd, size_t n, double lo
     return s;
 }
 
-/* The frequency of the largest bin within [lo, hi] (NaN when none). */
-static double peak_in(const double *f, const double *psd, size_t n, double lo, double hi)
-{
-    double best = -1, at = NAN;
-    for (size_t i = 0; i < n; i++)
-        if (f[i] >= lo && f[i] <= hi && psd[i] > best) best = psd[i], at = f[i];
-    return at;
-}
-
 static psy_status spectral(const psy_beat_list *b, const psy_rsa_config *c, psy_rsa_result *r)
 {
     r->hf_resp_ms2 = r->resonance_hz = r->resonance_power_ms2 = r->coherence_ratio = NAN;
@@ -229,13 +220,12 @@ static psy_status spectral(const psy_beat_list *b, const psy_rsa_config *c, psy_
     } else {
         r->hf_why = r->spectrum_why = NULL;
         r->hf_resp_ms2 = band_power(f, psd, n, r->hf_band_hz[0], r->hf_band_hz[1]);
-        r->resonance_hz = peak_in(f, psd, n, 0.04, 0.15);
-        r->resonance_power_ms2 = band_power(f, psd, n, r->resonance_hz - 0.015, r->resonance_hz + 0.015 + 1e-12);
-        double top = peak_in(f, psd, n, 0.04, 0.26);
-        double peak = band_power(f, psd, n, top - 0.015, top + 0.015 + 1e-12);
-        double total = band_power(f, psd, n, 0.0033, 0.4);
-        r->coherence_ratio = total > peak ? peak / (total - peak) : NAN;
-        if (isnan(r->resonance_hz)) r->spectrum_why = "no spectral bin in 0.04-0.15 Hz";
+        if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.15, 0.015, &r->resonance_hz, &r->resonance_power_ms2) != PSY_OK)
+            r->spectrum_why = "no spectral bin in 0.04-0.15 Hz";
+        double top, peak, total = band_power(f, psd, n, 0.0033, 0.4);
+        /* McCraty's 0.030 Hz window on the largest peak within 0.04-0.26 Hz */
+        if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.26, 0.015, &top, &peak) == PSY_OK && total > peak)
+            r->coherence_ratio = peak / (total - peak);
     }
     psy_hrv_destroy(h);
     return st == PSY_E_NOMEM ? st : PSY_OK;

@@ -86,28 +86,16 @@ static void time_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     o->u.hrv.sdnn_ms = r.values.v[PSY_HRV_SDNN_MS], o->u.hrv.sdnn_na = r.values.na[PSY_HRV_SDNN_MS];
 }
 
-/* The resonance peak: the largest bin within the resonance band, and the power within
- * ±halfwidth of it (HRV biofeedback: Lehrer, Vaschillo & Vaschillo 2000, Appl Psychophysiol
- * Biofeedback 25(3):177-191, breathing at ~0.1 Hz maximises the LF peak). */
+/* The resonance peak (psy_hrv_spectrum_peak) within the configured band. */
 static void resonance(const stream_hrv *h, psy_stream_output *o)
 {
     const psy_stream_config *c = h->cfg;
     const double *f, *psd;
     size_t np;
     psy_hrv_spectrum(h->freq, PSY_HRV_WELCH, &f, &psd, &np);
-    double best = -1, peak = NAN, power = 0, df = np > 1 ? f[1] : 0;
-    for (size_t i = 0; i < np; i++)
-        if (f[i] >= c->resonance_band_hz[0] && f[i] <= c->resonance_band_hz[1] && psd[i] > best)
-            best = psd[i], peak = f[i];
-    if (isnan(peak)) {
-        o->u.hrv.peak_na = "no spectral bin in the resonance band";
-        return;
-    }
-    o->u.hrv.peak_na = NULL;
-    for (size_t i = 0; i < np; i++)
-        if (fabs(f[i] - peak) <= c->resonance_halfwidth_hz + 1e-12) power += psd[i] * df;
-    o->u.hrv.peak_hz = peak;
-    o->u.hrv.peak_power_ms2 = power;
+    psy_status st = psy_hrv_spectrum_peak(f, psd, np, c->resonance_band_hz[0], c->resonance_band_hz[1],
+                                          c->resonance_halfwidth_hz, &o->u.hrv.peak_hz, &o->u.hrv.peak_power_ms2);
+    o->u.hrv.peak_na = st == PSY_OK ? NULL : "no spectral bin in the resonance band";
 }
 
 /* Welch bands and the resonance peak of the n intervals in h->nn / h->t, with psy_hrv_compute's

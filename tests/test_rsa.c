@@ -111,9 +111,30 @@ static void test_slow_breathing(void **state)
     psy_rsa_result_clear(&r);
 }
 
+/* The one peak rule of the resonance and the coherence ratio (psy_hrv_spectrum_peak). */
+static void test_spectrum_peak(void **state)
+{
+    (void)state;
+    double f[100], psd[100], hz, power;
+    for (int i = 0; i < 100; i++) f[i] = 0.005 * i, psd[i] = i == 20 ? 100 : i == 19 || i == 21 ? 40 : i == 60 ? 500 : 1;
+    /* the largest bin within 0.04-0.15 Hz is 0.1 Hz (0.3 Hz is larger but outside) */
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.04, 0.15, 0.015, &hz, &power), PSY_OK);
+    assert_true(fabs(hz - 0.1) < 1e-12);
+    /* ±0.015 Hz: 7 bins of 0.005 Hz, the edges (0.085, 0.115) included */
+    assert_true(fabs(power - 0.005 * (100 + 2 * 40 + 4 * 1)) < 1e-9);
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.04, 0.4, 0, &hz, &power), PSY_OK);
+    assert_true(fabs(hz - 0.3) < 1e-12 && fabs(power - 2.5) < 1e-9);
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.6, 0.7, 0.015, &hz, &power), PSY_E_TOO_SHORT);
+    assert_true(isnan(hz) && isnan(power));
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 1, 0.04, 0.15, 0.015, &hz, &power), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.15, 0.04, 0.015, &hz, &power), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_spectrum_peak(NULL, psd, 100, 0.04, 0.15, 0.015, &hz, &power), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_p2t_and_porges_bohrer),
-                                       cmocka_unit_test(test_slow_breathing)};
+                                       cmocka_unit_test(test_slow_breathing),
+                                       cmocka_unit_test(test_spectrum_peak)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
