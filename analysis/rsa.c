@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "pchip.h"
 #include "psyphys/hrv.h"
 #include "psyphys/rsa.h"
 
@@ -52,16 +53,16 @@ static void one_breath(const double *t, const double *nn, size_t n, size_t *from
     else *p2t = isinf(insp_min) || isinf(exp_max) ? NAN : fmax(0.0, exp_max - insp_min);
 }
 
-/* The series v at beat times t onto a grid of step 1 / PB_RATE_HZ from t[0] (linear, NaN across
- * a missing value). Returns the grid length. */
+/* The series v at beat times t onto a grid of step 1 / PB_RATE_HZ from t[0]: the monotone cubic
+ * through the beats (no overshoot between beats; NeuroKit2 and the heart-rate responses
+ * interpolate the same way), NaN near a missing value. Returns the grid length. */
 static size_t to_grid(const double *t, const double *v, size_t n, double *g, size_t cap)
 {
-    size_t m = 0, j = 0;
+    size_t m = 0;
     for (; m < cap; m++) {
         double at = t[0] + (double)m / PB_RATE_HZ;
         if (at > t[n - 1]) break;
-        while (j + 1 < n && t[j + 1] < at) j++;
-        g[m] = j + 1 < n ? v[j] + (v[j + 1] - v[j]) * (at - t[j]) / (t[j + 1] - t[j]) : v[j];
+        g[m] = psy_pchip_at(t, v, n, at);
     }
     return m;
 }
