@@ -158,6 +158,13 @@ else
     n_json=$(grep -c '"type":"beat"' "$TMP/out")
     n_osc=$(grep -c '^/psyphys/beat fif ' "$TMP/osc.msgs")
     [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/beat messages, $n_json beats"
+    # the end of the replay too (issue 20: the labels and HRV flushed at the end, and the last
+    # SCR, reached the JSON and not OSC): every label, HRV update and SCR
+    for pair in label:label hrv:rmssd scr:scr; do
+        n_json=$(grep -c "\"type\":\"${pair%%:*}\"" "$TMP/out")
+        n_osc=$(grep -c "^/psyphys/${pair#*:} " "$TMP/osc.msgs")
+        [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/${pair#*:} messages, $n_json ${pair%%:*} lines"
+    done
     expect_grep '^/psyphys/beat fif 1\.470000 147 980\.000000' "$TMP/osc.msgs"
     expect_grep '^/psyphys/label fisi [0-9.]+ [0-9]+ "N" 0' "$TMP/osc.msgs"
     for a in hr rmssd lfhf resonance scl scr; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
