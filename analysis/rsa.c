@@ -5,6 +5,7 @@
 
 #include "biquad.h"
 #include "pchip.h"
+#include "rsa_internal.h"
 #include "psyphys/hrv.h"
 #include "psyphys/rsa.h"
 
@@ -32,10 +33,8 @@ void psy_rsa_result_clear(psy_rsa_result *r)
     r->p2t_ms = r->hr_osc_bpm = NULL;
 }
 
-/* P2T and the heart-rate oscillation of one breath [a, z) with its peak p (seconds) over the NN
- * intervals nn[i] ending at t[i]. */
-static void one_breath(const double *t, const double *nn, size_t n, size_t *from, double a, double p, double z,
-                       psy_rsa_p2t_method method, double *p2t, double *osc)
+void rsa_one_breath(const double *t, const double *nn, size_t n, size_t *from, double a, double p, double z,
+                    psy_rsa_p2t_method method, double *p2t, double *osc)
 {
     while (*from < n && t[*from] < a) (*from)++;
     double insp_min = INFINITY, exp_max = -INFINITY, lo = INFINITY, hi = -INFINITY;
@@ -223,10 +222,7 @@ static psy_status spectral(const psy_beat_list *b, const psy_rsa_config *c, psy_
         r->hf_resp_ms2 = band_power(f, psd, n, r->hf_band_hz[0], r->hf_band_hz[1]);
         if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.15, 0.015, &r->resonance_hz, &r->resonance_power_ms2) != PSY_OK)
             r->spectrum_why = "no spectral bin in 0.04-0.15 Hz";
-        double top, peak, total = band_power(f, psd, n, 0.0033, 0.4);
-        /* McCraty's 0.030 Hz window on the largest peak within 0.04-0.26 Hz */
-        if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.26, 0.015, &top, &peak) == PSY_OK && total > peak)
-            r->coherence_ratio = peak / (total - peak);
+        r->coherence_ratio = psy_hrv_coherence_ratio(f, psd, n);
     }
     psy_hrv_destroy(h);
     return st == PSY_E_NOMEM ? st : PSY_OK;
@@ -252,8 +248,8 @@ psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *br
     double sum = 0, ss = 0, osc = 0;
     size_t from = 0, n_osc = 0;
     for (size_t i = 0; i < nb; i++) {
-        one_breath(beats->nn_onset_s, beats->nn_ms, beats->n_nn, &from, breaths->onset_s[i], breaths->peak_s[i],
-                   breaths->end_s[i], c.p2t_method, &out->p2t_ms[i], &out->hr_osc_bpm[i]);
+        rsa_one_breath(beats->nn_onset_s, beats->nn_ms, beats->n_nn, &from, breaths->onset_s[i], breaths->peak_s[i],
+                       breaths->end_s[i], c.p2t_method, &out->p2t_ms[i], &out->hr_osc_bpm[i]);
         if (!isnan(out->p2t_ms[i])) sum += out->p2t_ms[i], out->p2t_n++, out->p2t_no_rsa += out->p2t_ms[i] == 0;
         if (!isnan(out->hr_osc_bpm[i])) osc += out->hr_osc_bpm[i], n_osc++;
     }

@@ -86,7 +86,7 @@ static void time_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     o->u.hrv.sdnn_ms = r.values.v[PSY_HRV_SDNN_MS], o->u.hrv.sdnn_na = r.values.na[PSY_HRV_SDNN_MS];
 }
 
-/* The resonance peak (psy_hrv_spectrum_peak) within the configured band. */
+/* The resonance peak (psy_hrv_spectrum_peak) within the configured band, and the coherence ratio. */
 static void resonance(const stream_hrv *h, psy_stream_output *o)
 {
     const psy_stream_config *c = h->cfg;
@@ -96,6 +96,7 @@ static void resonance(const stream_hrv *h, psy_stream_output *o)
     psy_status st = psy_hrv_spectrum_peak(f, psd, np, c->resonance_band_hz[0], c->resonance_band_hz[1],
                                           c->resonance_halfwidth_hz, &o->u.hrv.peak_hz, &o->u.hrv.peak_power_ms2);
     o->u.hrv.peak_na = st == PSY_OK ? NULL : "no spectral bin in the resonance band";
+    if (st == PSY_OK) o->u.hrv.coherence_ratio = psy_hrv_coherence_ratio(f, psd, np);
 }
 
 /* Welch bands and the resonance peak of the n intervals in h->nn / h->t, with psy_hrv_compute's
@@ -105,7 +106,7 @@ static void frequency_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     psy_hrv_result r;
     o->u.hrv.n_freq = n;
     o->u.hrv.lf_ms2 = o->u.hrv.hf_ms2 = o->u.hrv.lf_hf = NAN;
-    o->u.hrv.peak_hz = o->u.hrv.peak_power_ms2 = NAN;
+    o->u.hrv.peak_hz = o->u.hrv.peak_power_ms2 = o->u.hrv.coherence_ratio = NAN;
     o->u.hrv.lf_na = o->u.hrv.hf_na = o->u.hrv.lf_hf_na = o->u.hrv.peak_na = "out of memory";
     if (psy_hrv_compute(h->freq, h->nn, h->t, n, &r, NULL) != PSY_OK) return;
     o->u.hrv.lf_ms2 = r.welch.v[PSY_HRV_LF_MS2], o->u.hrv.lf_na = r.welch.na[PSY_HRV_LF_MS2];

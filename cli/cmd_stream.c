@@ -23,10 +23,11 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: psyphys stream INPUT [channels] [outputs] [settings]\n\n"
-            "Beats, heart rate, rolling HRV, HRV-biofeedback resonance and EDA markers, live, as one\n"
-            "JSON object per line on stdout (type beat, hr, label, hrv, scl, scr or status; onset in s).\n\n"
+            "Beats, heart rate, rolling HRV, HRV-biofeedback resonance and coherence, breaths with their\n"
+            "RSA, and EDA markers, live, as one JSON object per line on stdout (type beat, hr, label,\n"
+            "hrv, scl, scr, breath or status; onset in s).\n\n"
             "input (one):\n"
-            "  --replay FILE         a recording's ECG, EDA or RR channel, in time order\n"
+            "  --replay FILE         a recording's ECG or RR, EDA and respiration channels, in time order\n"
             "  --speed 1|max|X       replay in real time (default), as fast as possible, or X times\n"
             "                        faster than real time\n"
             "  --stdin FORMAT        float32 or int16 (interleaved little-endian frames) or csv\n"
@@ -42,11 +43,11 @@ static void help(FILE *out)
             "                        ecg,eda for the channels given\n"
             "  --gain LIST           multiply each column by this (e.g. int16 counts to uS), default 1\n"
             "channels (--replay):\n"
-            "  --ecg LABEL, --eda LABEL  the channels (default: the first ECG, else the first RR\n"
-            "                        channel, and the first EDA channel)\n"
+            "  --ecg LABEL, --eda LABEL, --resp LABEL  the channels (default: the first ECG, else the\n"
+            "                        first RR channel, the first EDA and the first respiration channel)\n"
             "outputs:\n"
             "  --osc-out HOST:PORT   also send OSC messages (/psyphys/beat, /hr, /label, /rmssd, /lfhf,\n"
-            "                        /resonance, /scl, /scr, /status; see the README)\n"
+            "                        /resonance, /coherence, /scl, /scr, /breath, /status; see the README)\n"
             "  --lsl-out NAME        also push each JSON line to an LSL outlet (type Markers)\n"
             "settings:\n"
             "  --time-window S       RMSSD and SDNN over the last S seconds (default 60)\n"
@@ -111,7 +112,7 @@ static int parse_gains(const char *s, double *gain)
 }
 
 typedef struct options {
-    const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label;
+    const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label, *resp_label;
     const char *columns, *gains, *preset;
     double speed; /* replay: 1 real time, 2 twice as fast, ...; 0 as fast as possible */
     int rr;
@@ -142,7 +143,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             return CLI_USAGE;
         }
         static const char *const with_value[] = {
-            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--columns",
+            "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--resp", "--columns",
             "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--time-window", "--time-window-beats",
             "--freq-window", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
@@ -155,6 +156,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         else if (strcmp(a, "--lsl-out") == 0) o->lsl_out = v;
         else if (strcmp(a, "--ecg") == 0) o->ecg_label = v;
         else if (strcmp(a, "--eda") == 0) o->eda_label = v;
+        else if (strcmp(a, "--resp") == 0) o->resp_label = v;
         else if (strcmp(a, "--columns") == 0) o->columns = v;
         else if (strcmp(a, "--preset") == 0) o->preset = v;
         else if (strcmp(a, "--gain") == 0) o->gains = v;
@@ -241,31 +243,41 @@ static int live_channels(options *o, stream_input *in)
 }
 
 /* Channels of the replayed recording. */
-static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *rr)
+static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *rr, int *resp)
 {
-    *ecg = *eda = *rr = -1;
-    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA};
-    int any_heart = 0, any_skin = 0;
+    *ecg = *eda = *rr = *resp = -1;
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA}, lungs[] = {PSY_CH_RESP};
+    int any_heart = 0, any_skin = 0, any_lungs = 0;
     for (int i = 0; i < psy_reader_channel_count(r); i++) {
-        any_heart |= psy_reader_channel(r, i)->type == PSY_CH_ECG || psy_reader_channel(r, i)->type == PSY_CH_RR;
-        any_skin |= psy_reader_channel(r, i)->type == PSY_CH_EDA;
+        psy_channel_type t = psy_reader_channel(r, i)->type;
+        any_heart |= t == PSY_CH_ECG || t == PSY_CH_RR;
+        any_skin |= t == PSY_CH_EDA;
+        any_lungs |= t == PSY_CH_RESP && psy_reader_channel(r, i)->rate_hz > 0;
     }
     int h = -1;
     if (o->ecg_label || any_heart) h = cli_pick_channel(r, o->replay, o->ecg_label, heart, 2, "ECG or RR");
     if (o->ecg_label && h < 0) return 0;
     if (o->eda_label || any_skin) *eda = cli_pick_channel(r, o->replay, o->eda_label, skin, 1, "EDA");
     if (o->eda_label && *eda < 0) return 0;
+    if (o->resp_label || any_lungs) *resp = cli_pick_channel(r, o->replay, o->resp_label, lungs, 1, "respiration");
+    if (o->resp_label && *resp < 0) return 0;
     if (h >= 0) {
         const psy_channel_info *c = psy_reader_channel(r, h);
         if (c->type == PSY_CH_RR) *rr = h;
         else *ecg = h;
     }
-    if (*ecg < 0 && *rr < 0 && *eda < 0) {
-        cli_error(o->replay, "no ECG, RR or EDA channel to stream; name one with --ecg LABEL or --eda LABEL");
+    if (*ecg < 0 && *rr < 0 && *eda < 0 && *resp < 0) {
+        cli_error(o->replay, "no ECG, RR, EDA or respiration channel to stream; name one with --ecg, --eda or --resp");
+        return 0;
+    }
+    if (*resp >= 0 && !(psy_reader_channel(r, *resp)->rate_hz >= 4)) {
+        cli_error(o->replay, "respiration channel '%s': breaths need a regular channel of at least 4 Hz",
+                  psy_reader_channel(r, *resp)->label);
         return 0;
     }
     o->cfg.ecg_rate_hz = *ecg >= 0 ? psy_reader_channel(r, *ecg)->rate_hz : 0;
     o->cfg.eda_rate_hz = *eda >= 0 ? psy_reader_channel(r, *eda)->rate_hz : 0;
+    o->cfg.resp_rate_hz = *resp >= 0 ? psy_reader_channel(r, *resp)->rate_hz : 0;
     o->cfg.rr_input = *rr >= 0;
     return 1;
 }
@@ -304,10 +316,10 @@ int cmd_stream(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.stop = &stop_requested;
     psy_reader *r = NULL;
-    int ecg = -1, eda = -1, rr = -1;
+    int ecg = -1, eda = -1, rr = -1, resp = -1;
     if (o.replay) {
         if (!(r = cli_open_recording(o.replay, &io))) return CLI_FAILED;
-        if (!replay_channels(&o, r, &ecg, &eda, &rr)) {
+        if (!replay_channels(&o, r, &ecg, &eda, &rr, &resp)) {
             psy_reader_close(r);
             return CLI_FAILED;
         }
@@ -317,6 +329,7 @@ int cmd_stream(int argc, char **argv)
     /* the defaults of the channels' rates, with the settings given */
     psy_stream_config cfg = psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
     cfg.rr_input = o.cfg.rr_input;
+    cfg.resp_rate_hz = o.cfg.resp_rate_hz;
     if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
         cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
         psy_reader_close(r);
@@ -369,7 +382,7 @@ int cmd_stream(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     if (code == CLI_OK) {
-        if (o.replay) code = stream_replay(&in, r, o.replay, ecg, eda, rr, o.speed);
+        if (o.replay) code = stream_replay(&in, r, o.replay, ecg, eda, rr, resp, o.speed);
         else if (o.stdin_format) code = stream_read_stdin(&in, o.stdin_format);
         else if (o.osc_in) code = stream_osc_in(&in, o.osc_in);
         else code = stream_lsl_in(&in, lsl);

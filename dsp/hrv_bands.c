@@ -101,3 +101,13 @@ psy_status psy_hrv_spectrum_peak(const double *f, const double *psd, size_t n, d
     *power_ms2 = power;
     return PSY_OK;
 }
+
+double psy_hrv_coherence_ratio(const double *f, const double *psd, size_t n)
+{
+    double top, peak;
+    if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.26, 0.015, &top, &peak) != PSY_OK) return NAN;
+    double df = f[1] - f[0], total = 0;
+    for (size_t i = 0; i < n; i++)
+        if (f[i] >= 0.0033 && f[i] < 0.4) total += psd[i] * df;
+    return total > peak ? peak / (total - peak) : NAN;
+}

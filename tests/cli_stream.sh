@@ -20,6 +20,20 @@ grep '"type":"label"' "$TMP/replay.jsonl" |
 [ "$(wc -l <"$TMP/offline")" -ge 140 ] || fail "offline beats missing"
 cmp -s "$TMP/offline" "$TMP/live" || fail "replayed labels differ from psyphys beats: $(diff "$TMP/offline" "$TMP/live" | head -5)"
 beat_samples "$TMP/replay.jsonl" >"$TMP/replay.samples"
+# Breaths from the RSP channel (issue 20): those of psyphys resp, with the same RSA per breath
+# where the raw intervals are the NN ones (before 105 s: psyphys resp's NN series corrects beats
+# after it, the stream's RSA reads the raw intervals as they come); the HRV lines carry the
+# coherence ratio.
+expect_exit 0 "$PSYPHYS" resp "$DEMO" -o "$TMP/breaths.tsv"
+awk -F'\t' 'NR > 1 { printf "%.3f %.3f %.3f %.3f %s %s\n", $1, $2, $3, $5, $1 < 105 ? $6 : "-", $1 < 105 ? $7 : "-" }' \
+    "$TMP/breaths.tsv" >"$TMP/offline.breaths"
+grep '"type":"breath"' "$TMP/replay.jsonl" |
+    sed 's/.*"onset":\([^,]*\),"peak":\([^,]*\),"end":[^,]*,"duration_s":\([^,]*\),"rate_per_min":\([^,]*\),"amplitude":[^,]*,"rsa_p2t_ms":\([^,]*\),"hr_osc_bpm":\([^,}]*\).*/\1 \2 \3 \4 \5 \6/' |
+    awk '{ printf "%.3f %.3f %.3f %.3f %s %s\n", $1, $2, $3, $4, $1 < 105 ? $5 : "-", $1 < 105 ? $6 : "-" }' >"$TMP/live.breaths"
+[ "$(wc -l <"$TMP/offline.breaths")" -ge 30 ] || fail "psyphys resp found too few breaths"
+cmp -s "$TMP/offline.breaths" "$TMP/live.breaths" ||
+    fail "streamed breaths differ from psyphys resp: $(diff "$TMP/offline.breaths" "$TMP/live.breaths" | head -5)"
+expect_grep '"type":"hrv".*"peak_power_ms2":[0-9.]+,"coherence_ratio":[0-9.]+' "$TMP/replay.jsonl"
 # Same input, same outputs.
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
 cmp -s "$TMP/out" "$TMP/replay.jsonl" || fail "two replays differ"
@@ -159,15 +173,16 @@ else
     n_osc=$(grep -c '^/psyphys/beat fif ' "$TMP/osc.msgs")
     [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/beat messages, $n_json beats"
     # the end of the replay too (issue 20: the labels and HRV flushed at the end, and the last
-    # SCR, reached the JSON and not OSC): every label, HRV update and SCR
-    for pair in label:label hrv:rmssd scr:scr; do
+    # SCR, reached the JSON and not OSC: the burst overflowed the receiver's socket buffer, now
+    # paced): every label, HRV update, SCR and breath
+    for pair in label:label hrv:rmssd hrv:coherence scr:scr breath:breath; do
         n_json=$(grep -c "\"type\":\"${pair%%:*}\"" "$TMP/out")
         n_osc=$(grep -c "^/psyphys/${pair#*:} " "$TMP/osc.msgs")
         [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/${pair#*:} messages, $n_json ${pair%%:*} lines"
     done
     expect_grep '^/psyphys/beat fif 1\.470000 147 980\.000000' "$TMP/osc.msgs"
     expect_grep '^/psyphys/label fisi [0-9.]+ [0-9]+ "N" 0' "$TMP/osc.msgs"
-    for a in hr rmssd lfhf resonance scl scr; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
+    for a in hr rmssd lfhf resonance coherence scl scr breath; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
 fi
 # The peer gone (nobody listens): the stream goes on, says so once, and every beat is still on
 # stdout; when a peer listens again, that is said too and the messages arrive.

@@ -259,6 +259,12 @@ PSY_API void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, co
 PSY_API psy_status psy_hrv_spectrum_peak(const double *f, const double *psd, size_t n, double lo_hz, double hi_hz,
                                          double halfwidth_hz, double *peak_hz, double *power_ms2);
 
+/* The coherence ratio of HRV biofeedback (McCraty et al. 2009, Integral Review 5(2):10-115): the
+ * power of a 0.030 Hz window centred on the largest peak within 0.04-0.26 Hz
+ * (psy_hrv_spectrum_peak) over the total power (0.0033-0.4 Hz) minus that peak power; a spectrum
+ * as psy_hrv_spectrum_peak takes. NaN when no bin lies in the band or the peak holds all the power. */
+PSY_API double psy_hrv_coherence_ratio(const double *f, const double *psd, size_t n);
+
 /* Number of complete windows [start, start + window_s) with start = t_first_s + k step_s and
  * start + window_s <= t_last_s (1e-9 s slack). 0 when the span is shorter than one window or a
  * length is not positive. The intervals of a window are those whose beat time t (end of the
