@@ -137,7 +137,7 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
         st = psy_fail(why, PSY_E_INVALID, "the R-peak detector settings are invalid at %g Hz", s->cfg.ecg_rate_hz);
     if (st == PSY_OK && (s->cfg.ecg_rate_hz > 0 || s->cfg.rr_input)) {
         if (stream_labels_init(&s->labels, &s->cfg) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-        if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, why);
+        if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, s->cfg.provisional ? 2 * s->labels.cap : 0, why);
     }
     s->cfg.resp.rate_hz = config->resp_rate_hz;
     if (st == PSY_OK && s->cfg.resp_rate_hz > 0 && psy_resp_detector_create(&s->cfg.resp, &s->resp) != PSY_OK)

@@ -24,7 +24,7 @@ static psy_status analyser(const psy_hrv_config *base, int spectra, size_t max_n
     return st;
 }
 
-psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_message *why)
+psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, size_t max_provisional, psy_message *why)
 {
     memset(h, 0, sizeof *h);
     h->cfg = cfg;
@@ -34,7 +34,11 @@ psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_mess
     h->ring_t = malloc(h->cap * sizeof *h->ring_t);
     h->nn = malloc(h->cap * sizeof *h->nn);
     h->t = malloc(h->cap * sizeof *h->t);
-    if (!h->ring_nn || !h->ring_t || !h->nn || !h->t) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    h->ex_cap = max_provisional;
+    h->ex_nn = malloc((h->ex_cap ? h->ex_cap : 1) * sizeof *h->ex_nn);
+    h->ex_t = malloc((h->ex_cap ? h->ex_cap : 1) * sizeof *h->ex_t);
+    if (!h->ring_nn || !h->ring_t || !h->nn || !h->t || !h->ex_nn || !h->ex_t)
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     psy_status st = analyser(&cfg->hrv, 0, h->cap, fmin(longest, 3600), &h->time, why);
     if (st == PSY_OK) st = analyser(&cfg->hrv, PSY_HRV_WELCH, h->cap, cfg->freq_window_s, &h->freq, why);
     if (st != PSY_OK) return st;
@@ -50,27 +54,32 @@ void stream_hrv_reset(stream_hrv *h)
 
 void stream_hrv_free(stream_hrv *h)
 {
-    free(h->ring_nn), free(h->ring_t), free(h->nn), free(h->t);
+    free(h->ring_nn), free(h->ring_t), free(h->nn), free(h->t), free(h->ex_nn), free(h->ex_t);
     psy_hrv_destroy(h->time);
     psy_hrv_destroy(h->freq);
     memset(h, 0, sizeof *h);
 }
 
-/* The intervals of the ring whose time lies in (t_end - window_s, t_end] (window_s <= 0: the
- * last `beats` intervals) into h->nn / h->t; returns how many. */
-static size_t window(stream_hrv *h, double t_end, double window_s, size_t beats)
+/* The intervals of the ring, then the m extra ones (ex_nn / ex_t: provisional intervals after
+ * the ring's), whose time lies in (t_end - window_s, t_end] (window_s <= 0: the last `beats`
+ * intervals) into h->nn / h->t (the latest h->cap of them); returns how many. */
+static size_t window(stream_hrv *h, double t_end, double window_s, size_t beats, const double *ex_nn,
+                     const double *ex_t, size_t m)
 {
-    size_t first = 0;
+    size_t total = h->n + m, first = 0;
+#define T_AT(i) ((i) < h->n ? h->ring_t[(h->head + (i)) % h->cap] : ex_t[(i) - h->n])
     if (window_s > 0) {
-        while (first < h->n && !(h->ring_t[(h->head + first) % h->cap] > t_end - window_s)) first++;
-    } else if (h->n > beats) {
-        first = h->n - beats;
+        while (first < total && !(T_AT(first) > t_end - window_s)) first++;
+    } else if (total > beats) {
+        first = total - beats;
     }
+    if (total - first > h->cap) first = total - h->cap;
     size_t k = 0;
-    for (size_t i = first; i < h->n; i++, k++) {
-        h->nn[k] = h->ring_nn[(h->head + i) % h->cap];
-        h->t[k] = h->ring_t[(h->head + i) % h->cap];
+    for (size_t i = first; i < total; i++, k++) {
+        h->nn[k] = i < h->n ? h->ring_nn[(h->head + i) % h->cap] : ex_nn[i - h->n];
+        h->t[k] = T_AT(i);
     }
+#undef T_AT
     return k;
 }
 
@@ -116,6 +125,19 @@ static void frequency_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     if (!isnan(o->u.hrv.lf_ms2)) resonance(h, o);
 }
 
+/* The HRV line at t_s over the ring and the m extra intervals. */
+static void compute(stream_hrv *h, double t_s, const double *ex_nn, const double *ex_t, size_t m, psy_stream_output *o)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = PSY_STREAM_HRV;
+    o->onset_s = t_s;
+    size_t n = window(h, t_s, h->cfg->time_window_beats ? 0 : h->cfg->time_window_s, h->cfg->time_window_beats,
+                      ex_nn, ex_t, m);
+    time_domain(h, n, o);
+    n = window(h, t_s, h->cfg->freq_window_s, 0, ex_nn, ex_t, m);
+    frequency_domain(h, n, o);
+}
+
 int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o)
 {
     if (!(nn_ms >= MIN_NN_MS && nn_ms <= MAX_NN_MS) || !isfinite(t_s) || !(t_s > h->last_t)) return 0;
@@ -129,13 +151,20 @@ int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o
     size_t keep_beats = h->cfg->time_window_beats;
     while (h->n > keep_beats && h->n > 1 && !(h->ring_t[h->head] > t_s - keep))
         h->head = (h->head + 1) % h->cap, h->n--;
-    memset(o, 0, sizeof *o);
-    o->kind = PSY_STREAM_HRV;
-    o->onset_s = t_s;
-    size_t n = window(h, t_s, h->cfg->time_window_beats ? 0 : h->cfg->time_window_s,
-                      h->cfg->time_window_beats);
-    time_domain(h, n, o);
-    n = window(h, t_s, h->cfg->freq_window_s, 0);
-    frequency_domain(h, n, o);
+    compute(h, t_s, NULL, NULL, 0, o);
+    return 1;
+}
+
+int stream_hrv_peek(stream_hrv *h, const double *nn_ms, const double *t_s, size_t m, psy_stream_output *o)
+{
+    /* the provisional intervals psy_hrv_compute would take: in range, after the ring's */
+    size_t k = 0;
+    double last = h->last_t;
+    for (size_t i = 0; i < m; i++)
+        if (k < h->ex_cap && nn_ms[i] >= MIN_NN_MS && nn_ms[i] <= MAX_NN_MS && isfinite(t_s[i]) && t_s[i] > last)
+            h->ex_nn[k] = nn_ms[i], h->ex_t[k++] = t_s[i], last = t_s[i];
+    if (k == 0) return 0;
+    compute(h, last, h->ex_nn, h->ex_t, k, o);
+    o->u.hrv.provisional = 1;
     return 1;
 }

@@ -58,6 +58,8 @@ static void help(FILE *out)
             "  --freq-window S       LF, HF, LF/HF and resonance over the last S seconds (default 128)\n"
             "  --preset P            HRV settings as psyphys hrv --preset: default (= kubios), neurokit,\n"
             "                        pcst (the spectrum here is always Welch)\n"
+            "  --exact               no provisional label and HRV line at each beat: only the final ones\n"
+            "                        (by default each beat also gets them at once, marked provisional)\n"
             "  --lookahead N         beats before a label is final (default 53: labels equal the offline\n"
             "                        ones; fewer: earlier labels and HRV that may differ near artefacts)\n"
             "  --queue N             outputs held between polls (default 4096)\n\n"
@@ -116,7 +118,7 @@ typedef struct options {
     const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label, *resp_label;
     const char *columns, *gains, *preset;
     double speed; /* replay: 1 real time, 2 twice as fast, ...; 0 as fast as possible */
-    int rr;
+    int rr, exact;
     double ecg_rate, eda_rate, resp_rate;
     psy_stream_config cfg;
 } options;
@@ -137,6 +139,10 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         }
         if (strcmp(a, "--rr") == 0) {
             o->rr = 1;
+            continue;
+        }
+        if (strcmp(a, "--exact") == 0) {
+            o->exact = 1;
             continue;
         }
         if (a[0] != '-' || !a[1]) {
@@ -342,6 +348,7 @@ int cmd_stream(int argc, char **argv)
     psy_stream_config cfg = psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
     cfg.rr_input = o.cfg.rr_input;
     cfg.resp_rate_hz = o.cfg.resp_rate_hz;
+    cfg.provisional = !o.exact;
     if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
         cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
         psy_reader_close(r);

@@ -12,6 +12,8 @@
  *   /psyphys/scl       onset f, scl_us f, ns_scr_per_min f
  *   /psyphys/scr       onset f, amplitude_us f, peak f, rise_time_s f
  *   /psyphys/status    onset f, condition s, detail s
+ *   /psyphys/provisional/{label,rmssd,lfhf,resonance,coherence}: the provisional label and HRV
+ *                      of each beat (the default; not with --exact), arguments as above
  * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
  * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
  * stdout, then osc_send_ok once it has taken messages for a second.
@@ -179,15 +181,18 @@ void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_o
         lo_message_add_int32(m, (int32_t)x->u.label.sample);
         lo_message_add_string(m, psy_beat_class_name(x->u.label.label));
         lo_message_add_int32(m, x->u.label.corrected);
-        rc = send_message(o, "/psyphys/label", m);
+        rc = send_message(o, x->u.label.provisional ? "/psyphys/provisional/label" : "/psyphys/label", m);
         break;
     case PSY_STREAM_HRV: {
         double a[2] = {x->u.hrv.rmssd_ms, x->u.hrv.sdnn_ms}, b[3] = {x->u.hrv.lf_hf, x->u.hrv.lf_ms2, x->u.hrv.hf_ms2},
                c[2] = {x->u.hrv.peak_hz, x->u.hrv.peak_power_ms2};
-        rc = send_floats(o, "/psyphys/rmssd", t, 2, a);
-        if (rc == 0) rc = send_floats(o, "/psyphys/lfhf", t, 3, b);
-        if (rc == 0) rc = send_floats(o, "/psyphys/resonance", t, 2, c);
-        if (rc == 0) rc = send_floats(o, "/psyphys/coherence", t, 1, &x->u.hrv.coherence_ratio);
+        int p = x->u.hrv.provisional;
+        rc = send_floats(o, p ? "/psyphys/provisional/rmssd" : "/psyphys/rmssd", t, 2, a);
+        if (rc == 0) rc = send_floats(o, p ? "/psyphys/provisional/lfhf" : "/psyphys/lfhf", t, 3, b);
+        if (rc == 0) rc = send_floats(o, p ? "/psyphys/provisional/resonance" : "/psyphys/resonance", t, 2, c);
+        if (rc == 0)
+            rc = send_floats(o, p ? "/psyphys/provisional/coherence" : "/psyphys/coherence", t, 1,
+                             &x->u.hrv.coherence_ratio);
         break;
     }
     case PSY_STREAM_BREATH: {

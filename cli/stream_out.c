@@ -100,6 +100,7 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "rr_ms", x->u.label.rr_ms, 3));
         ADD(snprintf(buf + n, size - n, ",\"label\":\"%s\",\"corrected\":%d", psy_beat_class_name(x->u.label.label),
                      x->u.label.corrected));
+        if (x->u.label.provisional) ADD(snprintf(buf + n, size - n, ",\"provisional\":true"));
         break;
     case PSY_STREAM_HRV:
         ADD(num(buf + n, size - n, "rmssd_ms", x->u.hrv.rmssd_ms, 3));
@@ -112,6 +113,7 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "peak_power_ms2", x->u.hrv.peak_power_ms2, 3));
         ADD(num(buf + n, size - n, "coherence_ratio", x->u.hrv.coherence_ratio, 4));
         ADD(snprintf(buf + n, size - n, ",\"n_freq\":%zu", x->u.hrv.n_freq));
+        if (x->u.hrv.provisional) ADD(snprintf(buf + n, size - n, ",\"provisional\":true"));
         ADD(hrv_reasons(buf + n, size - n, x));
         break;
     case PSY_STREAM_SCL:

@@ -29,6 +29,12 @@
  *                     same intervals — while a window fills, and for good when it is shorter
  *                     (time_window_beats spanning under 10 s has no RMSSD); no corrected-share
  *                     limit (max_corrected_pct: the labels say which beats are corrected);
+ *  - provisional (config provisional = 1): at each beat with an interval, right after its HR, a
+ *                     PSY_STREAM_LABEL of that beat and a PSY_STREAM_HRV line over the final NN
+ *                     intervals and the provisional ones after them (the classifier and
+ *                     psy_rr_correct on the beats so far), both marked provisional: low-latency
+ *                     biofeedback, revised by the final label and HRV line when the lookahead
+ *                     completes (at most the beat detector's latency after the R-peak);
  *  - PSY_STREAM_SCL   the mean tonic skin conductance over each scl_interval_s, with the rate of
  *                     SCRs that began in the last ns_scr_window_s per valid minute in it;
  *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
@@ -81,6 +87,8 @@ typedef struct psy_stream_config {
     size_t queue_capacity;       /* outputs held for poll, default 4096 (16 .. 1 << 20) */
     double resp_rate_hz;         /* respiration input rate (4 .. 20000 Hz); 0: no respiration channel */
     psy_resp_config resp;        /* the breath detector; rate_hz is set from resp_rate_hz */
+    int provisional;             /* 1: also a provisional label and HRV line at each beat (below);
+                                    default 0: only final ones, as offline */
 } psy_stream_config;
 
 /* Defaults for the given channels (either rate may be 0; no respiration channel: set
@@ -126,6 +134,8 @@ typedef struct psy_stream_output {
             double rr_ms;
             psy_beat_class label;
             int corrected;     /* 1: this beat's interval differs in the NN series */
+            int provisional;   /* 1: from the beats so far (config provisional); the final label
+                                  follows rr_lookahead beats later */
         } label;
         struct {
             double rmssd_ms, sdnn_ms; /* time window; NaN below the data psy_hrv_compute needs */
@@ -137,6 +147,7 @@ typedef struct psy_stream_output {
              * reasons over the same window, so a window still filling says so */
             const char *rmssd_na, *sdnn_na, *lf_na, *hf_na, *lf_hf_na, *peak_na;
             double coherence_ratio;   /* NaN with peak_na, or when the peak holds all the power */
+            int provisional;          /* 1: over provisional NN intervals (config provisional) */
         } hrv;
         struct {
             double scl_us;          /* mean tonic level over the interval; NaN when all flagged */
