@@ -8,6 +8,7 @@
 #include "acq_format.h"
 #include "brainvision.h"
 #include "reader_impl.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 typedef psy_status (*open_fn)(psy_source *, const psy_open_options *, psy_reader **, psy_message *);
 
@@ -115,6 +116,7 @@ psy_status psy_reader_open_source(psy_source *src, const psy_open_options *optio
     *out = NULL;
     if (!src) return psy_fail(why, PSY_E_INVALID, "no source");
     psy_open_options opt = options ? *options : psy_open_options_default();
+    if (!psy_reserved_clear(opt.reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
     if (opt.sampling_rate_hz < 0 || opt.sampling_rate_hz != opt.sampling_rate_hz)
         return psy_fail(why, PSY_E_INVALID, "the sampling rate must be positive");
     open_fn open = NULL;

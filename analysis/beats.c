@@ -6,10 +6,11 @@
 
 #include "psyphys/beats.h"
 #include "small_median.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 psy_beats_config psy_beats_config_default(void)
 {
-    psy_beats_config c;
+    psy_beats_config c = {0};
     c.detector = psy_ecg_detector_config_default(0);
     c.rr = psy_rr_config_default();
     c.block = 65536;
@@ -363,6 +364,10 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
         return PSY_E_INVALID;
     }
     psy_beats_config cfg = config ? *config : psy_beats_config_default();
+    if (!psy_reserved_clear(cfg.reserved)) { /* the detector's and rr's: their own checks */
+        snprintf(why->text, sizeof why->text, "%s", PSY_RESERVED_REASON);
+        return PSY_E_INVALID;
+    }
     psy_beat_list *b = calloc(1, sizeof *b);
     if (!b) return PSY_E_NOMEM;
     psy_status st;

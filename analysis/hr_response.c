@@ -5,10 +5,11 @@
 #include "psyphys/hr_response.h"
 #include "lower_bound.h"
 #include "pchip.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 psy_hr_response_config psy_hr_response_config_default(void)
 {
-    psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN, 20.0, 0};
+    psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN, 20.0, 0, {0}};
     return c;
 }
 
@@ -62,7 +63,7 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
                               psy_hr_response *out)
 {
     psy_hr_response_config c = config ? *config : psy_hr_response_config_default();
-    if (!out || ((!t || !nn) && n) || !isfinite(onset) || !(c.pre_s >= 0) || !(c.post_s > 0) ||
+    if (!out || ((!t || !nn) && n) || !isfinite(onset) || !psy_reserved_clear(c.reserved) || !(c.pre_s >= 0) || !(c.post_s > 0) ||
         !(c.max_corrected_pct >= 0) ||
         !(c.grid_hz > 0) || c.grid_hz > 10000 || (c.pre_s + c.post_s) * c.grid_hz > 1e7)
         return PSY_E_INVALID;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "psyphys/plausibility.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 psy_plausibility_config psy_plausibility_config_default(void)
 {
@@ -14,7 +15,7 @@ psy_plausibility_config psy_plausibility_config_default(void)
 
 static int config_ok(const psy_plausibility_config *c)
 {
-    return c && c->hr_min_bpm < c->hr_max_bpm && c->breath_min_per_min < c->breath_max_per_min &&
+    return c && psy_reserved_clear(c->reserved) && c->hr_min_bpm < c->hr_max_bpm && c->breath_min_per_min < c->breath_max_per_min &&
            c->hr_stretch_s >= 0 && c->breath_stretch_s >= 0 && c->scl_stretch_s >= 0 && c->scl_floor_us >= 0;
 }
 

@@ -8,13 +8,14 @@
 #include "rsa_internal.h"
 #include "psyphys/hrv.h"
 #include "psyphys/rsa.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 #define PB_RATE_HZ 2.0 /* Porges-Bohrer: the heart period every 500 ms */
 #define SG_HALF 10     /* 21-point cubic moving polynomial */
 
 psy_rsa_config psy_rsa_config_default(void)
 {
-    psy_rsa_config c;
+    psy_rsa_config c = {0};
     c.p2t_method = PSY_RSA_P2T_GROSSMAN;
     c.pb_neurokit = 0;
     c.pb_band_hz[0] = 0.12;
@@ -234,7 +235,7 @@ psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *br
     if (!beats || !breaths || !out) return PSY_E_INVALID;
     memset(out, 0, sizeof *out);
     psy_rsa_config c = config ? *config : psy_rsa_config_default();
-    if (!(c.pb_band_hz[0] > 0 && c.pb_band_hz[1] > c.pb_band_hz[0] && c.pb_band_hz[1] < 0.5 * PB_RATE_HZ &&
+    if (!psy_reserved_clear(c.reserved) || !(c.pb_band_hz[0] > 0 && c.pb_band_hz[1] > c.pb_band_hz[0] && c.pb_band_hz[1] < 0.5 * PB_RATE_HZ &&
           c.pb_epoch_s >= 5 && c.resp_band_halfwidth_hz > 0 && c.slow_breathing_per_min >= 0))
         return PSY_E_INVALID;
     size_t nb = breaths->n;

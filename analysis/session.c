@@ -100,7 +100,7 @@ static int collect_events(psy_session *s)
 
 static int config_valid(const psy_session_config *c)
 {
-    return c->rule >= PSY_SEGMENTS_EVENTS && c->rule <= PSY_SEGMENTS_WINDOWS &&
+    return psy_reserved_clear(c->reserved) && c->rule >= PSY_SEGMENTS_EVENTS && c->rule <= PSY_SEGMENTS_WINDOWS &&
            (c->rule != PSY_SEGMENTS_WINDOWS || (c->window_s > 0 && c->step_s > 0)) &&
            (!c->n_epoch_labels || c->epoch_labels) && c->pre_s >= 0 && c->post_s > 0 &&
            c->latency_min_s >= 0 && c->latency_max_s > c->latency_min_s && c->hrv_window_s > 0 &&

@@ -71,7 +71,6 @@ psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_
     c.scl_interval_s = 1;
     c.ns_scr_window_s = 60;
     c.queue_capacity = 4096;
-    c.resp = psy_resp_config_default(0); /* its rate is resp_rate_hz */
     return c;
 }
 
@@ -93,6 +92,8 @@ static psy_status check(const psy_stream_config *c, psy_message *why)
 {
 #define BAD(cond, ...) \
     if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
+    BAD(!psy_reserved_clear(c->reserved) || c->zero_ != 0, "%s", PSY_RESERVED_REASON);
+    BAD(c->provisional != 0 && c->provisional != 1, "provisional %d not 0 or 1", (int)c->provisional);
     BAD(!(c->ecg_rate_hz == 0 || (c->ecg_rate_hz >= 50 && c->ecg_rate_hz <= 20000)),
         "ECG rate %g Hz not 0 or in [50, 20000]", c->ecg_rate_hz);
     BAD(!(c->eda_rate_hz == 0 || (c->eda_rate_hz >= 1 && c->eda_rate_hz <= 100000)),
@@ -139,8 +140,8 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
         if (stream_labels_init(&s->labels, &s->cfg) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
         if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, s->cfg.provisional ? 2 * s->labels.cap : 0, why);
     }
-    s->cfg.resp.rate_hz = config->resp_rate_hz;
-    if (st == PSY_OK && s->cfg.resp_rate_hz > 0 && psy_resp_detector_create(&s->cfg.resp, &s->resp) != PSY_OK)
+    psy_resp_config rc = psy_resp_config_default(s->cfg.resp_rate_hz);
+    if (st == PSY_OK && s->cfg.resp_rate_hz > 0 && psy_resp_detector_create(&rc, &s->resp) != PSY_OK)
         st = psy_fail(why, PSY_E_INVALID, "the breath detector settings are invalid at %g Hz", s->cfg.resp_rate_hz);
     if (st == PSY_OK && s->cfg.eda_rate_hz > 0) {
         st = psy_eda_config_check(&s->cfg.eda, why);

@@ -9,6 +9,7 @@
 #include "reader_impl.h" /* psy_fail */
 #include "surrogate.h"
 #include "xcorr.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 psy_sync_config psy_sync_config_default(void)
 {
@@ -26,6 +27,7 @@ psy_sync_config psy_sync_config_default(void)
 psy_status psy_sync_config_check(const psy_sync_config *c, psy_message *why)
 {
     if (!c) return psy_fail(why, PSY_E_INVALID, "no settings");
+    if (!psy_reserved_clear(c->reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
     if (!(c->grid_hz >= 0.5 && c->grid_hz <= 100))
         return psy_fail(why, PSY_E_INVALID, "grid rate %g Hz outside 0.5-100 Hz", c->grid_hz);
     if (!(c->window_s * c->grid_hz >= 4) || !(c->window_s <= 86400))

@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "psyphys/triggers.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 #define BLOCK 65536
 
 psy_trigger_config psy_trigger_config_default(void)
 {
-    psy_trigger_config c = {PSY_TRIGGER_AUTO, NAN, 0, 0.0, 0xFFFF};
+    psy_trigger_config c = {PSY_TRIGGER_AUTO, NAN, 0, 0.0, 0xFFFF, {0}};
     return c;
 }
 
@@ -140,6 +141,10 @@ psy_status psy_trigger_events(psy_reader *r, int ch, const psy_trigger_config *c
     const psy_channel_info *c = psy_reader_channel(r, ch);
     if (!c) return PSY_E_INVALID;
     psy_trigger_config cfg = config ? *config : psy_trigger_config_default();
+    if (!psy_reserved_clear(cfg.reserved)) {
+        snprintf(why->text, sizeof why->text, "%s", PSY_RESERVED_REASON);
+        return PSY_E_INVALID;
+    }
     int has_integers = c->digital_max > c->digital_min && c->physical_max != c->physical_min;
     scan s = {c, cfg.mode, cfg.threshold, cfg.polarity, cfg.mask};
     if (s.mode == PSY_TRIGGER_AUTO)

@@ -8,7 +8,11 @@
 int analyze_session_run(analyze_session *s, const analyze_options *o)
 {
     memset(s, 0, sizeof *s);
-    s->r = cli_open_recording_events(o->path, &o->in, &s->events_read);
+    /* A record's beat annotations (WFDB .atr) are never session events (psy_is_session_event):
+     * not read, a Holter's 100,000 of them would cost ~10 MB. */
+    cli_input_options in = o->in;
+    in.open.skip_annotations = 1;
+    s->r = cli_open_recording_events(o->path, &in, &s->events_read);
     if (!s->r) return CLI_FAILED;
     /* Named channels first, for the command's messages (they name its --channel-type flag). */
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, skin[] = {PSY_CH_EDA},

@@ -497,7 +497,7 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
     rc = CLI_OK;
 done:
     for (int i = 0; i < n_sig; i++) psy_sync_result_free(sig[i].res);
-    free(seg);
+    psy_segments_free(seg);
     free(grid);
     json_decref(warn);
     psy_reader_close(r[0]);

@@ -7,6 +7,7 @@
 #include "qrs_shapes.h"
 #include "small_median.h"
 #include "psyphys/ecg.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 #define LEVELS 8        /* medians over the last 8 QRS / noise peaks and RR (Hamilton 1986) */
 #define CANDIDATES 32   /* peaks kept since the last beat, for search-back */
@@ -128,7 +129,7 @@ struct psy_ecg_detector {
 
 psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz)
 {
-    psy_ecg_detector_config c;
+    psy_ecg_detector_config c = {0};
     c.rate_hz = rate_hz;
     c.band_low_hz = 8.0; /* Elgendi, Jonkman & DeBoer 2010 (BIOSIGNALS): best QRS SNR in 8-20 Hz */
     c.band_high_hz = 20.0;
@@ -160,7 +161,7 @@ static int64_t samples(double seconds, double rate)
 
 static int valid_config(const psy_ecg_detector_config *c)
 {
-    return c && c->rate_hz >= 50 && c->rate_hz <= 20000 && c->band_low_hz > 0 &&
+    return c && psy_reserved_clear(c->reserved) && c->rate_hz >= 50 && c->rate_hz <= 20000 && c->band_low_hz > 0 &&
            c->band_high_hz > c->band_low_hz && c->integration_s > 0 && c->integration_s <= 1 &&
            c->refractory_s > 0 && c->refractory_s <= 1 && c->t_wave_window_s >= 0 &&
            c->t_wave_window_s <= 1 && c->threshold_fraction > 0 && c->threshold_fraction < 1 &&

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "psyphys/eda.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 const char *psy_eda_method_name(psy_eda_method method)
 {
@@ -54,6 +55,7 @@ static int in(double v, double lo, double hi)
 psy_status psy_eda_config_check(const psy_eda_config *c, psy_message *why)
 {
     if (!c) return bad(why, "config", NAN, "NULL");
+    if (!psy_reserved_clear(c->reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
     if (!in(c->rate_hz, 1, 100000)) return bad(why, "rate_hz", c->rate_hz, "1 .. 100000 Hz");
     if (!in(c->lowpass_hz, 0, 1000)) return bad(why, "lowpass_hz", c->lowpass_hz, "0 .. 1000 Hz");
     if (!in(c->analysis_rate_hz, 1, 1000))

@@ -11,7 +11,8 @@
 #define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
 /* Spectra are bounded so that one series never needs more than ~64 MB in one buffer, whatever a
  * beats table claims (a gap of days): at most 48 h (window longer recordings), at most 1.2 M
- * resampled points (the spline/detrend work is 6 doubles a point) and a 6 M-point Lomb grid. */
+ * resampled points (made in blocks for Welch, but the AR model holds them all) and a 6 M-point
+ * Lomb grid. */
 #define MAX_SPECTRUM_S (48 * 3600.0)
 #define MAX_RESAMPLED 1.2e6
 #define MAX_LOMB_GRID 6e6
@@ -147,6 +148,9 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
 {
 #define BAD(cond, ...) \
     if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
+    BAD(!psy_reserved_clear(c->reserved), "%s", PSY_RESERVED_REASON);
+    for (int k = PSY_HRV_KEY_COUNT; k < PSY_HRV_KEY_MAX; k++)
+        BAD(c->min_span_s[k] != 0, "min_span_s[%d]: no such key in this library (%s)", k, PSY_RESERVED_REASON);
     BAD(!(c->hist_bin_ms >= 0.1 && c->hist_bin_ms < 1000), "hist_bin_ms %g not in [0.1, 1000)", c->hist_bin_ms);
     BAD(!(c->sdann_window_s >= 10 && c->sdann_window_s <= 86400), "sdann_window_s %g not in [10, 86400]",
         c->sdann_window_s);
@@ -270,26 +274,41 @@ static void welch_sizes(const psy_hrv_config *c, size_t m, size_t *seg, size_t *
     }
 }
 
-/* Welch on the resampled, detrended series z[0..m); fills v. */
-static psy_status welch(psy_hrv *h, const double *z, size_t m, double duration_s, psy_hrv_values *v)
+/* Begins Welch's periodogram of the m resampled points (fed by hrv_grid_run); *seg 0: too few
+ * points for a segment. */
+static psy_status welch_begin(psy_hrv *h, size_t m, hrv_welch_acc *w, size_t *seg)
 {
     const psy_hrv_config *c = &h->cfg;
-    double fs = c->resample_hz;
-    size_t seg, nfft;
-    welch_sizes(c, m, &seg, &nfft);
-    if (seg < 8) {
-        freq_na(v, "too few resampled points for a Welch segment");
+    size_t nfft;
+    welch_sizes(c, m, seg, &nfft);
+    if (*seg < 8) {
+        *seg = 0;
         return PSY_OK;
     }
     double *p = hrv_buf_size(&h->welch_p, nfft / 2 + 1);
-    size_t np = p ? hrv_welch(z, m, fs, seg, c->welch_overlap, nfft, c->welch_segment_detrend,
-                              hrv_ffts_get(&h->ffts, nfft), p)
-                  : 0;
-    double df = fs / (double)nfft;
+    double *buf = psy_arena_array(&h->arena, *seg, sizeof *buf);
+    hrv_fft *fft = hrv_ffts_get(&h->ffts, nfft);
+    if (!p || !buf || !fft) return PSY_E_NOMEM;
+    hrv_welch_begin(w, *seg, c->welch_overlap, nfft, c->welch_segment_detrend, fft, p, buf);
+    return PSY_OK;
+}
+
+/* Welch's bands once the series is fed; fills v. */
+static psy_status welch_end(psy_hrv *h, hrv_welch_acc *w, size_t seg, size_t m, double duration_s,
+                            psy_hrv_values *v)
+{
+    const psy_hrv_config *c = &h->cfg;
+    double fs = c->resample_hz;
+    if (!seg) {
+        freq_na(v, "too few resampled points for a Welch segment");
+        return PSY_OK;
+    }
+    size_t np = hrv_welch_end(w, fs);
+    double df = fs / (double)w->nfft;
     if (!np || !freq_axis(&h->welch_f, np, df)) return PSY_E_NOMEM;
     h->welch_n = np;
     double min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
-    hrv_bands(p, np, df, min_hz, duration_s, c, v);
+    hrv_bands(w->psd, np, df, min_hz, duration_s, c, v);
     return PSY_OK;
 }
 
@@ -367,40 +386,23 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         return PSY_OK;
     }
     size_t m = resampled_count(span, fs);
-    /* the work buffer (spline, banded solver) is released before the spectra are made: the peak
-     * memory of a 24 h series stays under 64 MB */
+    /* The even grid is made in blocks (dsp/hrv_grid.c): only the AR model holds it whole. */
     psy_arena *a = &h->arena;
-    double *z = psy_arena_array(a, 2 * m, sizeof *z);
-    double *x = psy_arena_array(a, s->n, sizeof *x);
-    size_t mark = psy_arena_mark(a);
-    double *work = psy_arena_array(a, 6 * (m > s->n ? m : s->n) + 3, sizeof *work);
-    if (!z || !x || !work) return PSY_E_NOMEM;
-    double *trend = z + m;
-    if (c->quadratic_spline) hrv_quadratic_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
-    else hrv_spline_resample(s->t, s->nn, s->n, s->t[0], fs, m, z, work);
-    memcpy(trend, z, m * sizeof *z);
-    if (c->detrend == PSY_HRV_DETREND_SMOOTHNESS) hrv_detrend_smoothness(z, m, c->lambda, work);
-    else if (c->detrend == PSY_HRV_DETREND_LINEAR) hrv_detrend_linear(z, m);
+    double *x = want_l ? psy_arena_array(a, s->n, sizeof *x) : NULL;
+    double *z = want_a ? psy_arena_array(a, m, sizeof *z) : NULL;
+    if ((want_l && !x) || (want_a && !z)) return PSY_E_NOMEM;
+    hrv_welch_acc w;
+    size_t seg = 0, mark = psy_arena_mark(a);
+    psy_status st = want_w ? welch_begin(h, m, &w, &seg) : PSY_OK;
+    if (st == PSY_OK) st = hrv_grid_run(s, c, m, a, seg ? &w : NULL, z, x);
+    if (st == PSY_OK && want_w) st = welch_end(h, &w, seg, m, s->duration_s, &r->welch);
     psy_arena_release(a, mark);
-    double mean = 0;
-    for (size_t k = 0; k < m; k++) mean += z[k];
-    mean /= (double)m;
-    for (size_t k = 0; k < m; k++) z[k] -= mean;
-    for (size_t k = 0; k < m; k++) trend[k] -= z[k]; /* trend + mean on the grid */
-    psy_status st = PSY_OK;
-    if (want_w) st = welch(h, z, m, s->duration_s, &r->welch);
     if (st == PSY_OK && want_a) st = ar(h, z, m, s->duration_s, &r->ar);
     if (st == PSY_OK && want_l) {
-        /* The uneven series minus the grid's trend (linear interpolation at the beat times). */
+        /* The uneven series minus the grid's trend (interpolated at the beat times). */
         double xm = 0;
         for (size_t i = 0; i < s->n; i++) {
-            double pos = (s->t[i] - s->t[0]) * fs;
-            size_t k = (size_t)pos;
-            double f = pos - (double)k, tr;
-            if (c->detrend == PSY_HRV_DETREND_NONE) tr = 0;
-            else if (k + 1 < m) tr = trend[k] + f * (trend[k + 1] - trend[k]);
-            else tr = trend[m - 1];
-            x[i] = s->nn[i] - tr;
+            x[i] = s->nn[i] - x[i];
             xm += x[i];
         }
         xm /= (double)s->n;

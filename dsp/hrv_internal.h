@@ -77,6 +77,25 @@ void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, 
 void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
                             size_t m, double *out, double *work);
 
+/* A spline through the NN series, fitted once and evaluated on any stretch of the even grid (the
+ * resampled series is made in blocks: dsp/hrv_grid.c). */
+typedef struct hrv_spline {
+    const double *t, *y;
+    size_t n;
+    int quadratic;      /* 1: hrv_quadratic_resample's B-spline, 0: the natural cubic spline */
+    const double *coef; /* hrv_spline_fit_doubles(n, quadratic) */
+} hrv_spline;
+
+/* The doubles a fit keeps (coef) and the scratch it needs (work). */
+size_t hrv_spline_fit_doubles(size_t n, int quadratic);
+size_t hrv_spline_work_doubles(size_t n);
+/* Fits the spline through (t[i], y[i]), i < n (n >= 3; t increasing, kept by sp). */
+void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, int quadratic, double *coef,
+                    double *work);
+/* The spline at t0 + k / fs for k = k0 .. k1 - 1 into out[0 .. k1 - k0): the values
+ * hrv_spline_resample / hrv_quadratic_resample give there, bit for bit. */
+void hrv_spline_eval(const hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out);
+
 /* Smoothness priors detrending (Tarvainen 2002) in place: z -= (I + l² D2'D2)^-1 z, where D2 is the
  * second-difference matrix, solved by a banded (pentadiagonal) LDL' factorisation in O(n).
  * work: 6 n doubles. n >= 3. */
@@ -117,13 +136,33 @@ int hrv_ffts_hold(hrv_ffts *c, size_t cap);
 void hrv_ffts_trim(hrv_ffts *c, size_t max_n);
 void hrv_ffts_free(hrv_ffts *c);
 
-/* Welch PSD of x[0..n) sampled at fs: Hann segments of seg samples (<= n), each first detrended
- * (seg_detrend 0 none, 1 mean, 2 line), overlap fraction,
- * FFT length nfft >= seg (zero padding; fft: the transform of that size), density scaling,
- * one-sided. psd gets nfft / 2 + 1 values at f = i fs / nfft. Returns the number of values, 0
- * when fft is NULL. psd: caller-sized (nfft / 2 + 1). */
-size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
-                 int seg_detrend, hrv_fft *fft, double *psd);
+/* Welch PSD of a series fed in pieces (the whole series is never held): Hann segments of seg
+ * samples, each first detrended (seg_detrend 0 none, 1 mean, 2 line), overlap fraction, FFT length
+ * nfft >= seg (zero padding; fft: the transform of that size), density scaling, one-sided
+ * (Welch 1967; scaling as scipy.signal.welch with scaling='density'). psd (nfft / 2 + 1 values at
+ * f = i fs / nfft) and buf (seg values) are the caller's. The samples after the last whole
+ * segment are left out, as scipy does. */
+typedef struct hrv_welch_acc {
+    size_t seg, step, nfft, filled, n_seg;
+    int seg_detrend;
+    hrv_fft *fft;
+    double *psd, *buf;
+} hrv_welch_acc;
+
+void hrv_welch_begin(hrv_welch_acc *w, size_t seg, double overlap, size_t nfft, int seg_detrend, hrv_fft *fft,
+                     double *psd, double *buf);
+void hrv_welch_push(hrv_welch_acc *w, const double *x, size_t n);
+/* Scales the sum of the segments' periodograms: returns the number of PSD values (0 when no
+ * whole segment was fed). */
+size_t hrv_welch_end(hrv_welch_acc *w, double fs);
+
+/* The resampled, detrended, zero-mean NN series of a config (resample_hz, quadratic_spline,
+ * detrend, lambda) made block by block in bounded memory, for the spectra (dsp/hrv_grid.c):
+ * want_series gets the whole series (the AR model needs it), want_trend the trend at the beat
+ * times (for the Lomb periodogram), welch (may be NULL, begun) the series fed in order.
+ * series: m values or NULL; trend: n values or NULL. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_grid_run(const hrv_series *s, const psy_hrv_config *c, size_t m, psy_arena *a, hrv_welch_acc *welch,
+                        double *series, double *trend);
 
 /* The number of frequencies of the fast Lomb periodogram of a series spanning span_s (df = 1 /
  * (ofac span_s) up to max_hz; 0: none), and the FFT length for nf of them (hrv_lomb). */

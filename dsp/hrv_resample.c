@@ -4,13 +4,13 @@
 #include <string.h>
 
 #include "hrv_internal.h"
+#include "lower_bound.h"
 
-void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
-                         double *out, double *work)
+/* Second derivatives M of the natural spline through (t, y) into mm: tridiagonal system solved by
+ * the Thomas algorithm (M[0] = M[n-1] = 0). work: 2 n doubles. */
+static void natural_fit(const double *t, const double *y, size_t n, double *mm, double *work)
 {
-    /* Second derivatives M of the natural spline: tridiagonal system solved by the Thomas
-     * algorithm (M[0] = M[n-1] = 0). */
-    double *mm = work, *cp = work + n, *dp = work + 2 * n;
+    double *cp = work, *dp = work + n;
     mm[0] = mm[n - 1] = 0;
     if (n > 2) {
         cp[0] = 0, dp[0] = 0;
@@ -24,22 +24,40 @@ void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, 
         }
         for (size_t i = n - 2; i >= 1; i--) mm[i] = dp[i] - cp[i] * mm[i + 1];
     }
-    size_t j = 0;
-    for (size_t k = 0; k < m; k++) {
+}
+
+/* The natural spline on t0 + k / fs, k = k0 .. k1 - 1, into out[0 .. k1 - k0). */
+static void natural_eval(const double *t, const double *y, const double *mm, size_t n, double t0, double fs,
+                         size_t k0, size_t k1, double *out)
+{
+    size_t j = 0, started = 0;
+    for (size_t k = k0; k < k1; k++) {
         double x = t0 + (double)k / fs;
         if (x <= t[0]) {
-            out[k] = y[0];
+            out[k - k0] = y[0];
             continue;
         }
         if (x >= t[n - 1]) {
-            out[k] = y[n - 1];
+            out[k - k0] = y[n - 1];
             continue;
+        }
+        if (!started) { /* the interval a walk from the first point would reach: t[j + 1] >= x */
+            j = psy_lower_bound(t + 1, n - 1, x);
+            if (j > n - 2) j = n - 2;
+            started = 1;
         }
         while (j + 2 < n && t[j + 1] < x) j++;
         double h = t[j + 1] - t[j], a = (t[j + 1] - x) / h, b = (x - t[j]) / h;
-        out[k] = a * y[j] + b * y[j + 1] +
-                 ((a * a * a - a) * mm[j] + (b * b * b - b) * mm[j + 1]) * h * h / 6;
+        out[k - k0] = a * y[j] + b * y[j + 1] +
+                      ((a * a * a - a) * mm[j] + (b * b * b - b) * mm[j + 1]) * h * h / 6;
     }
+}
+
+void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, double fs, size_t m,
+                         double *out, double *work)
+{
+    natural_fit(t, y, n, work, work + n);
+    natural_eval(t, y, work, n, t0, fs, 0, m, out);
 }
 
 void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work)
@@ -101,10 +119,10 @@ static void quad_basis(const double *k, size_t mu, double x, double b[3])
     b[2] = d1 > 0 ? (x - k[mu]) / d1 * r1 : 0;
 }
 
-void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
-                            size_t m, double *out, double *work)
+/* The quadratic interpolating B-spline's knots k (n + 3) and coefficients c (n). work: 3 n doubles. */
+static void quadratic_fit(const double *t, const double *y, size_t n, double *k, double *c, double *work)
 {
-    double *k = work, *sub = work + n + 3, *dia = sub + n, *sup = dia + n, *c = sup + n;
+    double *sub = work, *dia = sub + n, *sup = dia + n;
     k[0] = k[1] = k[2] = t[0];
     for (size_t j = 1; j + 2 < n; j++) k[2 + j] = (t[j] + t[j + 1]) / 2;
     k[n] = k[n + 1] = k[n + 2] = t[n - 1];
@@ -131,20 +149,69 @@ void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t
     }
     c[n - 1] /= dia[n - 1];
     for (size_t i = n - 1; i-- > 0;) c[i] = (c[i] - sup[i] * c[i + 1]) / dia[i];
-    mu = 2;
-    for (size_t q = 0; q < m; q++) {
+}
+
+/* The quadratic spline on t0 + q / fs, q = k0 .. k1 - 1, into out[0 .. k1 - k0). */
+static void quadratic_eval(const double *t, const double *y, const double *k, const double *c, size_t n,
+                           double t0, double fs, size_t k0, size_t k1, double *out)
+{
+    size_t mu = 2, started = 0;
+    for (size_t q = k0; q < k1; q++) {
         double x = t0 + (double)q / fs;
         if (x <= t[0]) {
-            out[q] = y[0];
+            out[q - k0] = y[0];
             continue;
         }
         if (x >= t[n - 1]) {
-            out[q] = y[n - 1];
+            out[q - k0] = y[n - 1];
             continue;
+        }
+        if (!started) { /* the interval a walk from the first point would reach: k[mu + 1] > x */
+            size_t lo = 3, hi = n + 3;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (k[mid] <= x) lo = mid + 1;
+                else hi = mid;
+            }
+            mu = lo - 1 < n - 1 ? lo - 1 : n - 1;
+            started = 1;
         }
         while (mu < n - 1 && k[mu + 1] <= x) mu++;
         double b[3];
         quad_basis(k, mu, x, b);
-        out[q] = b[0] * c[mu - 2] + b[1] * c[mu - 1] + b[2] * c[mu];
+        out[q - k0] = b[0] * c[mu - 2] + b[1] * c[mu - 1] + b[2] * c[mu];
     }
+}
+
+void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t0, double fs,
+                            size_t m, double *out, double *work)
+{
+    double *k = work, *c = work + n + 3;
+    quadratic_fit(t, y, n, k, c, c + n);
+    quadratic_eval(t, y, k, c, n, t0, fs, 0, m, out);
+}
+
+size_t hrv_spline_fit_doubles(size_t n, int quadratic)
+{
+    return quadratic ? 2 * n + 3 : n;
+}
+
+size_t hrv_spline_work_doubles(size_t n)
+{
+    return 3 * n;
+}
+
+void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, int quadratic, double *coef,
+                    double *work)
+{
+    sp->t = t, sp->y = y, sp->n = n, sp->quadratic = quadratic, sp->coef = coef;
+    if (quadratic) quadratic_fit(t, y, n, coef, coef + n + 3, work);
+    else natural_fit(t, y, n, coef, work);
+}
+
+void hrv_spline_eval(const hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out)
+{
+    if (sp->quadratic)
+        quadratic_eval(sp->t, sp->y, sp->coef, sp->coef + sp->n + 3, sp->n, t0, fs, k0, k1, out);
+    else natural_eval(sp->t, sp->y, sp->coef, sp->n, t0, fs, k0, k1, out);
 }

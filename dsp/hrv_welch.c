@@ -94,33 +94,59 @@ static void detrend_segment(double *v, size_t n, int kind)
     for (size_t k = 0; k < n; k++) v[k] -= my + slope * ((double)k - mx);
 }
 
-size_t hrv_welch(const double *x, size_t n, double fs, size_t seg, double overlap, size_t nfft,
-                 int seg_detrend, hrv_fft *fft, double *psd)
+static double hann(size_t k, size_t seg) /* periodic */
 {
-    if (!fft || fft->n != nfft) return 0;
+    return 0.5 - 0.5 * cos(2 * M_PI * (double)k / (double)seg);
+}
+
+void hrv_welch_begin(hrv_welch_acc *w, size_t seg, double overlap, size_t nfft, int seg_detrend, hrv_fft *fft,
+                     double *psd, double *buf)
+{
     size_t noverlap = (size_t)floor((double)seg * overlap);
     if (noverlap >= seg) noverlap = seg - 1;
-    size_t step = seg - noverlap, n_seg = (n - seg) / step + 1, np = nfft / 2 + 1;
+    *w = (hrv_welch_acc){seg, seg - noverlap, nfft, 0, 0, seg_detrend, fft, psd, buf};
+    for (size_t i = 0; i < nfft / 2 + 1; i++) psd[i] = 0;
+}
+
+/* Adds the periodogram of the segment in buf. */
+static void add_segment(hrv_welch_acc *w)
+{
+    hrv_fft *fft = w->fft;
+    size_t seg = w->seg, np = w->nfft / 2 + 1;
+    for (size_t k = 0; k < seg; k++) fft->in[k] = w->buf[k];
+    if (w->seg_detrend) detrend_segment(fft->in, seg, w->seg_detrend);
+    for (size_t k = 0; k < seg; k++) fft->in[k] *= hann(k, seg);
+    for (size_t k = seg; k < w->nfft; k++) fft->in[k] = 0;
+    fftw_execute(fft->plan);
+    for (size_t i = 0; i < np; i++)
+        w->psd[i] += fft->out[i][0] * fft->out[i][0] + fft->out[i][1] * fft->out[i][1];
+    w->n_seg++;
+}
+
+void hrv_welch_push(hrv_welch_acc *w, const double *x, size_t n)
+{
+    while (n > 0) {
+        size_t k = w->seg - w->filled < n ? w->seg - w->filled : n;
+        memcpy(w->buf + w->filled, x, k * sizeof *x);
+        w->filled += k, x += k, n -= k;
+        if (w->filled < w->seg) break;
+        add_segment(w);
+        /* the next segment starts step samples later: keep the overlap */
+        memmove(w->buf, w->buf + w->step, (w->seg - w->step) * sizeof *w->buf);
+        w->filled = w->seg - w->step;
+    }
+}
+
+size_t hrv_welch_end(hrv_welch_acc *w, double fs)
+{
+    if (!w->fft || w->fft->n != w->nfft || !w->n_seg) return 0;
+    size_t np = w->nfft / 2 + 1;
     double wss = 0;
-    for (size_t k = 0; k < seg; k++) {
-        double w = 0.5 - 0.5 * cos(2 * M_PI * (double)k / (double)seg); /* periodic Hann */
-        wss += w * w;
-    }
-    for (size_t i = 0; i < np; i++) psd[i] = 0;
-    for (size_t s = 0; s < n_seg; s++) {
-        const double *xs = x + s * step;
-        for (size_t k = 0; k < seg; k++) fft->in[k] = xs[k];
-        if (seg_detrend) detrend_segment(fft->in, seg, seg_detrend);
-        for (size_t k = 0; k < seg; k++) fft->in[k] *= 0.5 - 0.5 * cos(2 * M_PI * (double)k / (double)seg);
-        for (size_t k = seg; k < nfft; k++) fft->in[k] = 0;
-        fftw_execute(fft->plan);
-        for (size_t i = 0; i < np; i++)
-            psd[i] += fft->out[i][0] * fft->out[i][0] + fft->out[i][1] * fft->out[i][1];
-    }
-    double scale = 1.0 / (fs * wss * (double)n_seg);
+    for (size_t k = 0; k < w->seg; k++) wss += hann(k, w->seg) * hann(k, w->seg);
+    double scale = 1.0 / (fs * wss * (double)w->n_seg);
     for (size_t i = 0; i < np; i++) {
-        psd[i] *= scale;
-        if (i > 0 && !(nfft % 2 == 0 && i == np - 1)) psd[i] *= 2; /* one-sided */
+        w->psd[i] *= scale;
+        if (i > 0 && !(w->nfft % 2 == 0 && i == np - 1)) w->psd[i] *= 2; /* one-sided */
     }
     return np;
 }

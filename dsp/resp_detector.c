@@ -5,6 +5,7 @@
 
 #include "biquad.h"
 #include "psyphys/resp.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 #define QUEUE 64
 
@@ -37,13 +38,13 @@ struct psy_resp_detector {
 
 psy_resp_config psy_resp_config_default(double rate_hz)
 {
-    psy_resp_config c = {rate_hz, 0.02, 1.0, 0.3, 0.3};
+    psy_resp_config c = {rate_hz, 0.02, 1.0, 0.3, 0.3, {0}};
     return c;
 }
 
 static int valid_config(const psy_resp_config *c)
 {
-    return c && c->rate_hz >= 4 && c->rate_hz <= 20000 && c->band_low_hz > 0 &&
+    return c && psy_reserved_clear(c->reserved) && c->rate_hz >= 4 && c->rate_hz <= 20000 && c->band_low_hz > 0 &&
            c->band_high_hz > c->band_low_hz && c->band_low_hz < 0.45 * c->rate_hz &&
            c->hysteresis >= 0 && c->hysteresis < 1 && c->min_amplitude >= 0 &&
            c->min_amplitude < 1;

@@ -11,10 +11,11 @@
 
 #include "psyphys/rr.h"
 #include "lower_bound.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 psy_rr_config psy_rr_config_default(void)
 {
-    psy_rr_config c = {5.2, 91, 11, 0.13, 0.17};
+    psy_rr_config c = {5.2, 91, 11, 0.13, 0.17, {0}};
     return c;
 }
 
@@ -72,7 +73,7 @@ static void sliding(const double *x, size_t n, size_t w, int kind, double *sorte
 
 static int valid_config(const psy_rr_config *c)
 {
-    return c && c->alpha > 0 && c->qd_window >= 3 && c->qd_window % 2 == 1 &&
+    return c && psy_reserved_clear(c->reserved) && c->alpha > 0 && c->qd_window >= 3 && c->qd_window % 2 == 1 &&
            c->median_window >= 3 && c->median_window % 2 == 1 && c->c1 >= 0 && c->c2 >= 0;
 }
 

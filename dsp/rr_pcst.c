@@ -6,12 +6,13 @@
 
 #include "psyphys/rr.h"
 #include "small_median.h"
+#include "psy_core.h" /* psy_reserved_clear */
 
 #define PCST_NEIGHBOURS 5
 
 psy_rr_pcst_config psy_rr_pcst_config_default(void)
 {
-    psy_rr_pcst_config c = {4000.0, 0.2, 375.0, 2000.0};
+    psy_rr_pcst_config c = {4000.0, 0.2, 375.0, 2000.0, {0}};
     return c;
 }
 
@@ -39,7 +40,7 @@ psy_status psy_rr_clean_pcst(const double *rr_ms, const double *t_s, size_t n,
 {
     psy_rr_pcst_config c = config ? *config : psy_rr_pcst_config_default();
     if (!out_n || (n && (!rr_ms || !t_s || !out_rr_ms || !out_t_s))) return PSY_E_INVALID;
-    if (!(c.gap_ms > 0) || !(c.change > 0) || !(c.lower_ms > 0) || !(c.upper_ms > c.lower_ms))
+    if (!psy_reserved_clear(c.reserved) || !(c.gap_ms > 0) || !(c.change > 0) || !(c.lower_ms > 0) || !(c.upper_ms > c.lower_ms))
         return PSY_E_INVALID;
     psy_rr_pcst_counts k = {0, 0, 0, 0, 0};
     /* steps 1-2: invalid intervals and gaps */

@@ -250,6 +250,93 @@ static void test_splines_reproduce_polynomials(void **state)
     for (int k = 0; k < 20; k++) assert_float_equal(out[k], 5 * (k / 4.0) - 2, 1e-9);
 }
 
+/* The spectra of a long series (6 h: 86,401 points at 4 Hz, more than one block of the grid)
+ * against the whole series resampled, detrended and transformed at once (the way before the grid
+ * was made in blocks): equal to rounding, for each detrending and both splines. */
+static void test_blocked_grid_equals_whole_series(void **state)
+{
+    (void)state;
+    enum { N = 27000 };
+    static double nn[N], t[N];
+    double acc = 0;
+    unsigned seed = 7;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double noise = (double)(seed >> 16 & 0x7fff) / 32768.0 - 0.5;
+        nn[i] = 800 + 40 * sin(2 * M_PI * 0.1 * acc) + 25 * sin(2 * M_PI * 0.25 * acc) +
+                120 * sin(2 * M_PI * acc / 5400) + 20 * noise;
+        acc += nn[i] / 1000;
+        t[i] = acc;
+    }
+    const char *presets[] = {"default", "neurokit"};
+    for (int p = 0; p < 2; p++)
+        for (int d = 0; d <= PSY_HRV_DETREND_SMOOTHNESS; d++) {
+            psy_hrv_config c;
+            assert_int_equal(psy_hrv_config_preset(presets[p], &c), PSY_OK);
+            c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+            c.detrend = (psy_hrv_detrend)d;
+            psy_hrv *h = NULL;
+            assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+            psy_hrv_result r;
+            assert_int_equal(psy_hrv_compute(h, nn, t, N, &r, NULL), PSY_OK);
+            /* the reference, as psy_hrv_compute made it before */
+            size_t m = (size_t)ceil((t[N - 1] - t[0]) * 4 + 1);
+            double *z = malloc(m * sizeof *z), *trend = malloc(m * sizeof *trend), *x = malloc(N * sizeof *x);
+            double *work = malloc((6 * m + 3) * sizeof *work);
+            assert_non_null(z), assert_non_null(trend), assert_non_null(x), assert_non_null(work);
+            if (c.quadratic_spline) hrv_quadratic_resample(t, nn, N, t[0], 4, m, z, work);
+            else hrv_spline_resample(t, nn, N, t[0], 4, m, z, work);
+            memcpy(trend, z, m * sizeof *z);
+            if (d == PSY_HRV_DETREND_SMOOTHNESS) hrv_detrend_smoothness(z, m, c.lambda, work);
+            else if (d == PSY_HRV_DETREND_LINEAR) hrv_detrend_linear(z, m);
+            double mean = 0;
+            for (size_t k = 0; k < m; k++) mean += z[k];
+            mean /= (double)m;
+            for (size_t k = 0; k < m; k++) z[k] -= mean, trend[k] -= z[k];
+            hrv_ffts ffts = {0};
+            size_t seg = c.welch_segment_s > 0 ? 1200 : m / 2, nfft = seg * (size_t)c.welch_nfft_factor;
+            double *psd = malloc((nfft / 2 + 1) * sizeof *psd), *buf = malloc(seg * sizeof *buf);
+            assert_non_null(psd), assert_non_null(buf);
+            hrv_welch_acc w;
+            hrv_welch_begin(&w, seg, c.welch_overlap, nfft, c.welch_segment_detrend, hrv_ffts_get(&ffts, nfft), psd,
+                            buf);
+            hrv_welch_push(&w, z, m);
+            size_t np = hrv_welch_end(&w, 4);
+            const double *f, *pw;
+            size_t n_got;
+            psy_hrv_spectrum(h, PSY_HRV_WELCH, &f, &pw, &n_got);
+            assert_int_equal(n_got, np);
+            double top = 0;
+            for (size_t i = 0; i < np; i++) top = fmax(top, psd[i]);
+            for (size_t i = 0; i < np; i++) assert_true(fabs(pw[i] - psd[i]) <= 1e-9 * top);
+            double xm = 0;
+            for (size_t i = 0; i < N; i++) {
+                double pos = (t[i] - t[0]) * 4, fr = pos - floor(pos);
+                size_t k = (size_t)pos;
+                double tr = d == PSY_HRV_DETREND_NONE ? 0
+                            : k + 1 < m               ? trend[k] + fr * (trend[k + 1] - trend[k])
+                                                      : trend[m - 1];
+                x[i] = nn[i] - tr;
+                xm += x[i];
+            }
+            for (size_t i = 0; i < N; i++) x[i] -= xm / N;
+            psy_arena arena = {0};
+            hrv_buf lp = {0};
+            double df;
+            assert_int_equal(hrv_lomb(t, x, N, c.lomb_oversampling, c.max_hz, &ffts, &arena, &lp, &np, &df), PSY_OK);
+            psy_hrv_spectrum(h, PSY_HRV_LOMB, &f, &pw, &n_got);
+            assert_int_equal(n_got, np);
+            top = 0;
+            for (size_t i = 0; i < np; i++) top = fmax(top, lp.v[i]);
+            for (size_t i = 0; i < np; i++) assert_true(fabs(pw[i] - lp.v[i]) <= 1e-9 * top);
+            psy_arena_free(&arena);
+            free(lp.v);
+            hrv_ffts_free(&ffts);
+            free(z), free(trend), free(x), free(work), free(psd), free(buf);
+            psy_hrv_destroy(h);
+        }
+}
+
 /* SampEn / ApEn by the definition, O(N²). */
 static void brute_entropy(const double *x, size_t n, size_t m, double r, double *se, double *ae)
 {
@@ -600,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_band_power_of_sinusoids),
         cmocka_unit_test(test_detrending_keeps_hf_removes_trend),
         cmocka_unit_test(test_splines_reproduce_polynomials),
+        cmocka_unit_test(test_blocked_grid_equals_whole_series),
         cmocka_unit_test(test_entropy_matches_brute_force),
         cmocka_unit_test(test_dfa_of_noise),
         cmocka_unit_test(test_minimum_lengths),

@@ -2,7 +2,8 @@
  * their own data -- HRV (Welch, Lomb, AR, nonlinear; presets whose FFT sizes differ, so plans
  * are made while the other threads compute), EDA (deconvolution and fast), beats detected on
  * readers of several formats (EDF through EDFlib and through psyphys's parser, WFDB, CSV, WAV
- * through libsndfile, MIT-BIH records when ../shared exists), breaths, and the live stream --
+ * through libsndfile, MIT-BIH records when ../shared exists), breaths, the live stream, and the
+ * session analysis (arrays and a file, its tables) --
  * and every number must equal, bit for bit, what the same job gave alone in one thread. CI runs
  * this program under ThreadSanitizer too (PSYPHYS_TSAN). */
 #include "test_util.h"
@@ -348,6 +349,72 @@ static void stream_job(int k, record *r)
     free(ecg), free(eda);
 }
 
+/* The session analysis (psyphys/session.h): a recording of this job's ECG, EDA and breathing
+ * with session events, as arrays (EDA by deconvolution in odd jobs), and this job's WFDB file
+ * opened by the session; every result and the bytes of every table. */
+static void put_session(record *r, psy_session *s)
+{
+    const psy_session_results *res = psy_session_results_of(s);
+    put(r, (double)res->n_segments), put(r, (double)res->n_windows), put(r, (double)res->n_epochs);
+    put(r, (double)res->n_breaths), put(r, (double)res->n_warnings), put(r, res->beats ? (double)res->beats->n : -1);
+    put(r, res->scr ? (double)res->scr->n : -1);
+    for (size_t i = 0; i < res->n_segments; i++) put_values(r, &res->segment_hrv[i].values);
+    for (size_t i = 0; i < res->n_windows; i++) put_values(r, &res->window_hrv[i].values);
+    for (size_t i = 0; i < res->n_epochs; i++)
+        put(r, res->epochs[i].hr.mean_bpm), put(r, res->epochs[i].has_scr ? res->epochs[i].scr.amplitude_us : -1);
+    for (int t = 0; t < PSY_TABLE_COUNT; t++) {
+        if (!psy_session_has_table(s, (psy_session_table)t)) continue;
+        char *text = NULL;
+        size_t size = 0;
+        FILE *fp = open_memstream(&text, &size);
+        if (!fp) {
+            r->failed = 1;
+            continue;
+        }
+        psy_status st = psy_session_write_table(s, (psy_session_table)t, fp, NULL);
+        fclose(fp);
+        put_status(r, st);
+        for (size_t i = 0; i < size; i++) put(r, (double)(unsigned char)text[i]);
+        free(text);
+    }
+}
+
+static void session_job(int k, record *r)
+{
+    size_t n_ecg, n_eda, n_rsp;
+    double seconds = 600 + 30 * k;
+    double *ecg = make_ecg(1300 + (uint64_t)k, 250, seconds, &n_ecg), *eda = make_eda(1400 + (uint64_t)k, 32, seconds, &n_eda);
+    double *rsp = make_resp(1500 + (uint64_t)k, 50, seconds, &n_rsp);
+    if (!ecg || !eda || !rsp) {
+        r->failed = 1;
+        free(ecg), free(eda), free(rsp);
+        return;
+    }
+    psy_array_channel ch[3] = {{"ECG", PSY_CH_ECG, "mV", 250, ecg, NULL, (int64_t)n_ecg},
+                               {"EDA", PSY_CH_EDA, "uS", 32, eda, NULL, (int64_t)n_eda},
+                               {"RSP", PSY_CH_RESP, NULL, 50, rsp, NULL, (int64_t)n_rsp}};
+    psy_event ev[4];
+    static const char *const labels[] = {"rest", "task", "rest", "task"};
+    for (int i = 0; i < 4; i++)
+        ev[i] = (psy_event){.onset_s = 60 + 120 * i + 7 * k, .duration_s = 100, .label = labels[i], .detail = "",
+                            .sample = -1, .channel = -1};
+    psy_reader *rd = NULL;
+    put_status(r, psy_reader_from_arrays(ch, 3, ev, 4, &rd, NULL));
+    psy_session_config c = psy_session_config_default();
+    c.eda_method = k % 2 ? PSY_EDA_DECONV : PSY_EDA_FAST;
+    c.hrv_window_s = c.hrv_step_s = 120;
+    psy_session *s = NULL;
+    if (rd) put_status(r, psy_session_run(rd, &c, &s, NULL));
+    if (s) put_session(r, s);
+    psy_session_free(s);
+    psy_reader_close(rd);
+    s = NULL;
+    put_status(r, psy_session_open(files[k].wfdb, NULL, &c, &s, NULL));
+    if (s) put_session(r, s);
+    psy_session_free(s);
+    free(ecg), free(eda), free(rsp);
+}
+
 static void run_job(int k, record *r)
 {
     hrv_job(k, r);
@@ -355,6 +422,7 @@ static void run_job(int k, record *r)
     beats_job(k, r);
     resp_job(k, r);
     stream_job(k, r);
+    session_job(k, r);
 }
 
 typedef struct thread_arg {

@@ -38,6 +38,7 @@ typedef struct psy_beats_config {
     psy_ecg_detector_config detector; /* rate_hz is set from the channel */
     psy_rr_config rr;
     size_t block;                     /* samples read per block, default 65536 */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_beats_config;
 
 PSY_API psy_beats_config psy_beats_config_default(void);

@@ -56,6 +56,7 @@ typedef struct psy_ecg_detector_config {
                                    a fifth; the R-peak is then found on the input itself. Default
                                    180 Hz (at 120 Hz MIT-BIH 105's noise costs a few beats). 0:
                                    run at the input rate. 60 .. 20000 */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_ecg_detector_config;
 
 PSY_API psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz);

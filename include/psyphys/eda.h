@@ -101,6 +101,7 @@ typedef struct psy_eda_config {
     double smooth_s;            /* Gaussian sigma of the driver smoothing, default 0.2 s */
     double tonic_grid_s;        /* default 10 s */
     double tonic_quantile;      /* default 0.25 */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_eda_config;
 
 PSY_API psy_eda_config psy_eda_config_default(double rate_hz);

@@ -12,4 +12,17 @@
 #define PSY_API
 #endif
 
+#include <stdint.h>
+
+/* Configs grow without breaking the ABI. Every public config struct (psy_..._config,
+ * psy_open_options) ends in
+ *     uint64_t reserved[PSY_RESERVED_WORDS];
+ * which its psy_..._default() sets to zero. A setting added later takes its room from that array
+ * (the struct's size and every offset stay as they are; tests/test_abi_configs.c pins them) and
+ * means "as before" when zero, so a program built against older headers, which passes zeros
+ * there, keeps its results. A library given a config whose reserved words are not all zero (a
+ * newer program's setting it does not know) refuses it with PSY_E_INVALID instead of ignoring
+ * it. So: start from psy_..._default(), set the fields you mean, never write to reserved. */
+#define PSY_RESERVED_WORDS 16
+
 #endif

@@ -49,6 +49,7 @@ typedef struct psy_hr_response_config {
     psy_hr_baseline baseline;
     double max_corrected_pct; /* default 20 (%; > 100: no limit) */
     int keep_corrected;       /* 1: keep a response above it (over_corrected = 1) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_hr_response_config;
 
 PSY_API psy_hr_response_config psy_hr_response_config_default(void);

@@ -41,6 +41,10 @@ typedef enum psy_hrv_key {
     PSY_HRV_KEY_COUNT
 } psy_hrv_key;
 
+/* Room for keys in psy_hrv_config's per-key settings: a key added later keeps the config's size
+ * (psyphys/export.h). */
+#define PSY_HRV_KEY_MAX 64
+
 #define PSY_HRV_FIRST_FREQ_KEY PSY_HRV_ULF_MS2
 #define PSY_HRV_LAST_FREQ_KEY PSY_HRV_HF_PEAK_HZ
 
@@ -139,8 +143,8 @@ typedef struct psy_hrv_config {
      * al. 2015); 60 s for pNN50, pNN20 (a share of the successive differences: ~60 of them for a
      * resolution under 2 %); 0 for the level of the series (mean, median, min, max NN, heart rate).
      * The bands keep band_min_s, HTI/TINN min_geometric_s, SDANN 3 windows, SampEn/ApEn
-     * min_nonlinear_nn, DFA dfa_min_windows. */
-    double min_span_s[PSY_HRV_KEY_COUNT];
+     * min_nonlinear_nn, DFA dfa_min_windows. Entries from PSY_HRV_KEY_COUNT on are zero. */
+    double min_span_s[PSY_HRV_KEY_MAX];
     /* Corrected share: psy_hrv_compute_flagged / _beats give result->nn_corrected_pct, the share
      * of the analysed intervals that correction changed, inserted or interpolated. Above
      * max_corrected_pct (default 5 %; > 100 = no limit) every key but the level of the series
@@ -151,6 +155,7 @@ typedef struct psy_hrv_config {
      * for the share to be reported), and 5 % is the exclusion threshold HRV studies commonly use. */
     double max_corrected_pct;
     int keep_corrected;
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_hrv_config;
 
 PSY_API psy_hrv_config psy_hrv_config_default(void);

@@ -39,6 +39,7 @@ typedef struct psy_plausibility_config {
     double breath_stretch_s;                       /* 60 s */
     double scl_floor_us;                           /* 0.05 uS */
     double scl_stretch_s;                          /* 60 s */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_plausibility_config;
 
 PSY_API psy_plausibility_config psy_plausibility_config_default(void);

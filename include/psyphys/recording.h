@@ -146,6 +146,7 @@ typedef struct psy_open_options {
     int skip_annotations;       /* 1: annotation files beside a record with signals (WFDB .atr,
                                    .qrs, ...) are not read, for work that uses no events: a 24 h
                                    Holter's 100,000 beat labels cost time and memory (default 0) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_open_options;
 
 /* The rate rule. sampling_rate_hz is the rate of files that have none -- CSV/TSV/text without a

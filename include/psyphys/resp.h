@@ -36,6 +36,7 @@ typedef struct psy_resp_config {
     double band_high_hz;  /* default 1 Hz (capped at 0.45 rate) */
     double hysteresis;    /* prominence as a share of the typical breath (2.8 rms), default 0.3 */
     double min_amplitude; /* smallest breath, share of the typical breath, default 0.3 */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_resp_config;
 
 PSY_API psy_resp_config psy_resp_config_default(double rate_hz);

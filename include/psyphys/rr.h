@@ -40,6 +40,7 @@ typedef struct psy_rr_config {
     int qd_window;      /* beats for the quartile deviation, odd, default 91 */
     int median_window;  /* beats for the local median, odd, default 11 */
     double c1, c2;      /* ectopic decision line, defaults 0.13 and 0.17 */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_rr_config;
 
 PSY_API psy_rr_config psy_rr_config_default(void);
@@ -93,6 +94,7 @@ typedef struct psy_rr_pcst_config {
     double change;   /* default 0.2 (PCST per_limit) */
     double lower_ms; /* default 375 (PCST lowerphysiolim 60/160 s) */
     double upper_ms; /* default 2000 (PCST upperphysiolim 60/30 s) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_rr_pcst_config;
 
 PSY_API psy_rr_pcst_config psy_rr_pcst_config_default(void);

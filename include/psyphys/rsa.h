@@ -57,6 +57,7 @@ typedef struct psy_rsa_config {
     double pb_epoch_s;            /* default 30 */
     double slow_breathing_per_min; /* below it the HF band centres on the breathing, default 9 */
     double resp_band_halfwidth_hz; /* default 0.05 */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_rsa_config;
 
 PSY_API psy_rsa_config psy_rsa_config_default(void);

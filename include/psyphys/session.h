@@ -70,6 +70,7 @@ typedef struct psy_session_config {
     const psy_events_info *events_files;
     const char *const *events_paths;
     size_t n_events_files;
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* The defaults above (the same as `psyphys analyze` without options). */
@@ -136,7 +137,9 @@ PSY_API psy_status psy_session_run(psy_reader *reader, const psy_session_config 
                            psy_message *why);
 
 /* Opens the recording at path (psy_reader_open with options, NULL: the defaults; its event
- * files as the reader finds them) and runs the analysis on it; the session owns the reader
+ * files as the reader finds them; a record's WFDB beat annotations are never session events, so
+ * options.skip_annotations saves their memory, ~10 MB for a day's, as `psyphys analyze` does)
+ * and runs the analysis on it; the session owns the reader
  * (psy_session_reader) and closes it in psy_session_free. Same returns as psy_reader_open and
  * psy_session_run. */
 PSY_API psy_status psy_session_open(const char *path, const psy_open_options *options, const psy_session_config *config,

@@ -85,10 +85,14 @@ typedef struct psy_stream_config {
     double scl_interval_s;       /* SCL output period, default 1 s (0.1 .. 60) */
     double ns_scr_window_s;      /* NS-SCR rate window, default 60 s (10 .. 600) */
     size_t queue_capacity;       /* outputs held for poll, default 4096 (16 .. 1 << 20) */
-    double resp_rate_hz;         /* respiration input rate (4 .. 20000 Hz); 0: no respiration channel */
-    psy_resp_config resp;        /* the breath detector; rate_hz is set from resp_rate_hz */
-    int provisional;             /* 1: also a provisional label and HRV line at each beat (below);
-                                    default 0: only final ones, as offline */
+    /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
+     * the behaviour before them */
+    double resp_rate_hz;         /* respiration input rate (4 .. 20000 Hz; the breath detector's
+                                    defaults, psy_resp_config_default); 0: no respiration channel */
+    int32_t provisional;         /* 1: also a provisional label and HRV line at each beat (below);
+                                    0 (default): only final ones, as offline */
+    int32_t zero_;               /* padding: zero */
+    uint64_t reserved[PSY_RESERVED_WORDS - 2]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_stream_config;
 
 /* Defaults for the given channels (either rate may be 0; no respiration channel: set

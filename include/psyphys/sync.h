@@ -54,6 +54,7 @@ typedef struct psy_sync_config {
     int keep_profiles;     /* 1: keep every window's r at every lag (psy_sync_result.profile) */
     int concordance;       /* 1: also the Marci et al. 2007 concordance index (skin conductance;
                               grid_hz >= 1) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_sync_config;
 
 PSY_API psy_sync_config psy_sync_config_default(void);

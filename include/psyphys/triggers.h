@@ -32,6 +32,7 @@ typedef struct psy_trigger_config {
                               side the signal spends less time on (stimuli are the exception) */
     double min_gap_s;      /* pulses closer than this are one (debounce), default 0 */
     uint32_t mask;         /* bits: the bits that carry codes, default 0xFFFF (BioSemi) */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_trigger_config;
 
 PSY_API psy_trigger_config psy_trigger_config_default(void);
