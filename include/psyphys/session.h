@@ -165,6 +165,12 @@ PSY_API int psy_session_eda_over(const psy_session *session, double start_s, dou
  * reason below its minimum or without an RSP channel). */
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
+/* Peak-to-trough RSA over the whole breaths in [start_s, end_s]: the mean of Grossman's P2T
+ * (psyphys/rsa.h) of each breath with NN intervals in both its phases, ms, over the corrected NN
+ * series. NaN with the reason (static text in *why) without an RSP channel, beats, or such a
+ * breath. */
+PSY_API double psy_session_rsa_p2t(const psy_session *session, double start_s, double end_s, const char **why);
+
 /* Mean of the bpm channel's samples in [start_s, end_s); NaN without one or without samples. */
 PSY_API double psy_session_hr_mean(const psy_session *session, double start_s, double end_s);
 
