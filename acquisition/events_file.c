@@ -295,6 +295,24 @@ done:
     return st;
 }
 
+/* Onsets that are all Unix times (beyond PSY_EVENTS_UNIX_MIN_S) moved to the recording's time
+ * axis: its Unix start subtracted. A single onset at or below it (3.2 years) keeps the whole
+ * file as seconds from the start. */
+static psy_status from_unix_time(const psy_reader *r, event_list *list, psy_events_info *info, psy_message *why)
+{
+    if (list->n == 0) return PSY_OK;
+    for (size_t i = 0; i < list->n; i++)
+        if (!(list->ev[i].onset_s > PSY_EVENTS_UNIX_MIN_S)) return PSY_OK;
+    double start = psy_reader_start_unix(r);
+    if (!isfinite(start))
+        return psy_fail(why, PSY_E_FORMAT, "the onsets are Unix times (all beyond %.0f s), but the recording's "
+                        "start is unknown: give the offset to its start", PSY_EVENTS_UNIX_MIN_S);
+    for (size_t i = 0; i < list->n; i++) list->ev[i].onset_s -= start;
+    info->unix_time = 1;
+    info->unix_shift_s = -start;
+    return PSY_OK;
+}
+
 /* Events of an event file (header row, or the given column names) with the options; strict:
  * two candidates for a role are refused (a file the user gives), else the first-ranked is taken
  * (the BIDS run and physioevents files a reader pairs itself, whose columns BIDS defines). */
@@ -306,6 +324,7 @@ static psy_status load(psy_reader *r, psy_source *src, int has_header, const cha
     memset(info, 0, sizeof *info);
     event_list list = {0};
     psy_status st = read_events(r, src, has_header, names, n_names, opt, strict, &list, info, why);
+    if (st == PSY_OK && opt->detect_unix_time) st = from_unix_time(r, &list, info, why);
     for (size_t i = 0; st == PSY_OK && i < list.n; i++, info->n_events++)
         if (psy_reader_add_event(r, &list.ev[i]) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");

@@ -55,12 +55,16 @@ static void say_columns(const char *path, const psy_events_info *in)
     if (in->label_column[0]) snprintf(label, sizeof label, "'%s'", in->label_column);
     fprintf(stderr, "psyphys: %s: note: %zu events; onset from '%s', duration from %s, label from %s\n", path,
             in->n_events, in->onset_column, duration, label);
+    if (in->unix_time)
+        fprintf(stderr, "psyphys: %s: note: the onsets are Unix times: taken from the recording's start "
+                "(shifted by %.3f s)\n", path, in->unix_shift_s);
     if (in->n_unplaced)
         fprintf(stderr, "psyphys: %s: warning: %zu rows without an onset give no event (line %lld first)\n", path,
                 in->n_unplaced, (long long)in->unplaced[0].line);
 }
 
-psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, psy_events_info *info)
+psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, int detect_unix_time,
+                           psy_events_info *info)
 {
     char *buf = NULL;
     const char *cols[3] = {NULL, NULL, NULL};
@@ -70,6 +74,7 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
     }
     psy_events_options opt = psy_events_options_default();
     opt.offset_s = offset_s;
+    opt.detect_unix_time = detect_unix_time;
     opt.onset_column = cols[0], opt.duration_column = cols[1], opt.label_column = cols[2];
     psy_source *src = NULL;
     psy_message why = {{0}};
@@ -82,6 +87,7 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
         char hint[64] = ""; /* how to say which column */
         if (info->ambiguous[0]) snprintf(hint, sizeof hint, " (say which: --events-columns %s=COLUMN)", info->ambiguous);
         else if (strstr(why.text, "no onset column")) snprintf(hint, sizeof hint, " (name yours with --events-columns onset=COLUMN)");
+        else if (strstr(why.text, "Unix times")) snprintf(hint, sizeof hint, " (give --events-offset: minus its Unix start)");
         if (st != PSY_OK) cli_error(path, "%s%s", why.text[0] ? why.text : psy_strerror(st), hint);
     }
     free(buf);
@@ -98,6 +104,7 @@ json_t *cli_events_files_json(const cli_events_read *ev)
         cli_sha256_file(ev->path[i], hex);
         json_t *f = json_pack("{s:s,s:s,s:b,s:I,s:I}", "path", ev->path[i], "sha256", hex, "paired", ev->paired[i],
                               "events", (json_int_t)in->n_events, "rows_without_onset", (json_int_t)in->n_unplaced);
+        if (in->unix_time) json_object_set_new(f, "unix_time_shift_s", json_real(in->unix_shift_s));
         json_object_set_new(f, "columns", json_pack("{s:s,s:s?,s:s?}", "onset", in->onset_column, "duration",
                                                     in->duration_column[0] ? in->duration_column : NULL, "label",
                                                     in->label_column[0] ? in->label_column : NULL));

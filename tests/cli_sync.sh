@@ -57,6 +57,13 @@ printf 'onset,duration,trial_type\n1700000300,290,talk\n' >"$TMP/unix.csv"
 expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/unix.csv" -o "$TMP/res" --stem unix --signal hr
 expect_grep 'Unix times' "$TMP/err"
 expect_grep '^talk	300\.000	290\.000	hr	' "$TMP/res/unix_sync.tsv"
+expect_grep '"unix_time_shift_s": -1700000000' "$TMP/res/unix_sync.json"
+# ... and refused, naming the file, for a recording without a start (no time column)
+cut -d, -f2,3 "$TMP/A.csv" >"$TMP/A_nostart.csv"
+cut -d, -f2,3 "$TMP/B.csv" >"$TMP/B_nostart.csv"
+expect_exit 1 "$PSYPHYS" sync "$TMP/A_nostart.csv" "$TMP/B_nostart.csv" --fs 4 --events "$TMP/unix.csv" \
+    -o "$TMP/bad" --signal hr
+expect_grep 'unix\.csv: the onsets are Unix times .* start is unknown.*--events-offset' "$TMP/err"
 
 # bad input: named file, exit 1, nothing written
 expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/missing.csv" -o "$TMP/bad"

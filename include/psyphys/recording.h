@@ -222,6 +222,10 @@ PSY_API psy_status psy_reader_set_channel_unit(psy_reader *reader, int ch, const
 
 PSY_API psy_datetime psy_reader_start(const psy_reader *reader);
 
+/* The start as Unix time (s since 1970-01-01, the start's clock taken as UTC, as the readers
+ * that get it from Unix timestamps give it); NaN when the start is unknown or reader is NULL. */
+PSY_API double psy_reader_start_unix(const psy_reader *reader);
+
 /* Duration in seconds from the start to the end of the last stretch (gaps included). */
 PSY_API double psy_reader_duration(const psy_reader *reader);
 
@@ -257,12 +261,20 @@ PSY_API psy_status psy_reader_add_events(psy_reader *reader, const psy_event *ev
 PSY_API psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
                                           psy_message *why);
 
+/* Onsets beyond this (s; March 1973) cannot be seconds from a recording's start: Unix times. */
+#define PSY_EVENTS_UNIX_MIN_S 1e8
+
 /* Which columns of an event file hold what (NULL: found by name, below), and the shift. */
 typedef struct psy_events_options {
     double offset_s;             /* seconds added to every onset (default 0) */
     const char *onset_column;    /* names, matched case-insensitively; NULL: by name */
     const char *duration_column;
     const char *label_column;
+    int detect_unix_time;        /* 1: when every onset of the file (offset_s added) lies beyond
+                                    PSY_EVENTS_UNIX_MIN_S, the onsets are Unix times (event logs,
+                                    annotation apps, wearables): the recording's start
+                                    (psy_reader_start_unix) is subtracted from each; 0 (default):
+                                    onsets are seconds from the start, whatever their size */
 } psy_events_options;
 
 PSY_API psy_events_options psy_events_options_default(void);
@@ -285,6 +297,9 @@ typedef struct psy_events_info {
     char ambiguous[16];          /* after PSY_E_FORMAT for an ambiguous mapping: "onset",
                                     "duration" or "label" (name that column); else "" */
     size_t n_events;             /* events added */
+    int unix_time;               /* 1: the onsets were Unix times (detect_unix_time) */
+    double unix_shift_s;         /* then the seconds added to each (minus the recording's Unix
+                                    start); else 0 */
     size_t n_unplaced;           /* rows without an onset; the first PSY_EVENTS_UNPLACED_KEPT: */
     psy_unplaced_event unplaced[PSY_EVENTS_UNPLACED_KEPT];
 } psy_events_info;
@@ -301,10 +316,12 @@ typedef struct psy_events_info {
  * Two candidates for one role and no BIDS name is ambiguous: PSY_E_FORMAT naming them, with
  * info->ambiguous set. The other cells go to the event's detail ("column=value;..."). A row
  * without an onset adds no event: it is counted in info (and a reader warning); a negative
- * duration reads as NaN (a warning). info (may be NULL) is filled on success, and on failure as
- * far as it got. Returns PSY_OK, PSY_E_INVALID (NULL reader or source, NaN offset), PSY_E_FORMAT
- * (no onset column, a named column missing, an ambiguous mapping, a value that is not a number,
- * a ragged row), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
+ * duration reads as NaN (a warning). With options->detect_unix_time, onsets that are all Unix
+ * times are moved to the recording's time axis (info->unix_time, info->unix_shift_s). info (may
+ * be NULL) is filled on success, and on failure as far as it got. Returns PSY_OK, PSY_E_INVALID
+ * (NULL reader or source, NaN offset), PSY_E_FORMAT (no onset column, a named column missing, an
+ * ambiguous mapping, a value that is not a number, a ragged row, Unix-time onsets for a
+ * recording whose start is unknown), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
 PSY_API psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
                                                psy_events_info *info, psy_message *why);
 

@@ -152,7 +152,8 @@ PSY_API psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_
 PSY_API psy_status psy_sync_start_offset(const psy_reader *a, const psy_reader *b, double extra_s,
                                  double *b_minus_a_s, int *known);
 
-/* Unix time (s) of a reader's start; NaN when unknown. */
+/* Unix time (s) of a reader's start; NaN when unknown. Same as psy_reader_start_unix (kept for
+ * callers of the first version). */
 PSY_API double psy_sync_start_unix(const psy_reader *reader);
 
 #ifdef __cplusplus
