@@ -1,12 +1,9 @@
-/* psyphys batch --dyads FILE: psyphys sync over the dyads of a study, in parallel worker
- * processes (one failing dyad does not stop the others), with batch_status.tsv and the group
- * table group_sync.tsv (every dyad's STEM_sync.tsv rows, prefixed by the dyad and its two files);
- * with --pseudo-dyads also every A with every other dyad's B, and each real dyad's session r
- * tested against them (group_sync-pseudo.tsv).
- *
- * FILE is a TSV with a header: columns `a` and `b` (the two recordings, relative to FILE's folder
- * unless absolute), optional `dyad` (its name: the output stem; default dyad-N, N its row) and
- * `events` (the session's events file). */
+/* psyphys batch --dyads SPEC: psyphys sync over the dyads of a study (sync_dyads.h: a dyads file
+ * or a BIDS dataset), in parallel worker processes (one failing dyad does not stop the others),
+ * with batch_status.tsv and the group table group_sync.tsv (every dyad's STEM_sync.tsv rows,
+ * prefixed by the dyad, its two files, the pair and A's BIDS entities); with --pseudo-dyads also
+ * every A with every other dyad's B, and each real dyad's session r tested against them
+ * (group_sync-pseudo.tsv). */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -20,137 +17,30 @@
 #include "cli.h"
 #include "output.h"
 #include "provenance.h"
+#include "sync_dyads.h"
 #include "sync_run.h"
-
-typedef struct dyad {
-    char name[128];
-    char a[PATH_MAX], b[PATH_MAX], events[PATH_MAX];
-} dyad;
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: psyphys batch --dyads DYADS.tsv -o OUTDIR [-j N] [--overwrite] [sync options]\n\n"
+    fprintf(out, "usage: psyphys batch --dyads DYADS.tsv|BIDS_ROOT -o OUTDIR [-j N] [--overwrite] [sync options]\n\n"
                  "Runs psyphys sync on every dyad of DYADS.tsv (columns a and b: the two recordings,\n"
-                 "relative to the file's folder; optional dyad: the output name; optional events: the\n"
-                 "session's events), N at a time, each in its own process. Writes OUTDIR/DYAD_sync*.tsv\n"
-                 "per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds, outputs) and\n"
-                 "OUTDIR/group_sync.tsv (dyad, a, b and the columns of STEM_sync.tsv), with sidecars.\n"
-                 "Outputs of an earlier run are replaced only with --overwrite.\n\n"
+                 "relative to the file's folder, or two BIDS subjects sub-X, sub-Y of the dataset the file\n"
+                 "lies in: one dyad per session both have; optional dyad: the output name (of a subject\n"
+                 "pair: its prefix); optional events: the session's events) or of a BIDS dataset (the\n"
+                 "subjects sharing a value of participants.tsv's dyad column, A the one listed first,\n"
+                 "one dyad per session), N at a time, each in its own process. Writes\n"
+                 "OUTDIR/DYAD_sync*.tsv per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds,\n"
+                 "outputs) and OUTDIR/group_sync.tsv (dyad, a, b, pair, session, task, run and the\n"
+                 "columns of STEM_sync.tsv), with sidecars. Outputs of an earlier run are replaced only\n"
+                 "with --overwrite.\n\n"
                  "  --pseudo-dyads   also every pair of one dyad's A with another dyad's B (started together,\n"
                  "                   --align-starts; no surrogates), and OUTDIR/group_sync-pseudo.tsv: per\n"
                  "                   dyad and signal the session's r against those of all pseudo-dyads\n"
                  "                   (Bernieri et al. 1988; Moulder et al. 2018)\n");
 }
 
-/* Splits a TSV line in place into at most max fields. */
-static int split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *t = strchr(p, '\t');
-        if (!t) break;
-        *t = '\0';
-        p = t + 1;
-    }
-    return n;
-}
-
-static void joined(char *out, size_t size, const char *dir, const char *path)
-{
-    if (path[0] == '/' || !dir[0]) snprintf(out, size, "%s", path);
-    else snprintf(out, size, "%s/%s", dir, path);
-}
-
-static int read_dyads(const char *path, dyad **out, size_t *n_out)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        cli_error(path, "cannot open it: %s", strerror(errno));
-        return 0;
-    }
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else dir[0] = '\0';
-    char line[3 * PATH_MAX], *f[16];
-    int col[4] = {-1, -1, -1, -1}; /* a, b, dyad, events */
-    static const char *const names[4] = {"a", "b", "dyad", "events"};
-    if (!fgets(line, sizeof line, fp)) {
-        fclose(fp);
-        cli_error(path, "empty: want a header with columns a and b");
-        return 0;
-    }
-    int nh = split_tabs(line, f, 16);
-    for (int i = 0; i < nh; i++)
-        for (int k = 0; k < 4; k++)
-            if (strcmp(f[i], names[k]) == 0) col[k] = i;
-    if (col[0] < 0 || col[1] < 0) {
-        fclose(fp);
-        cli_error(path, "the header has no column 'a' or 'b' (tab-separated: a, b[, dyad][, events])");
-        return 0;
-    }
-    dyad *d = NULL;
-    size_t n = 0, cap = 0, line_no = 1;
-    while (fgets(line, sizeof line, fp)) {
-        line_no++;
-        if (line[strspn(line, " \t\r\n")] == '\0') continue;
-        int nf = split_tabs(line, f, 16);
-        if (nf != nh) {
-            cli_error(path, "line %zu has %d fields, the header %d", line_no, nf, nh);
-            free(d);
-            fclose(fp);
-            return 0;
-        }
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            dyad *p = realloc(d, cap * sizeof *p);
-            if (!p) {
-                free(d);
-                fclose(fp);
-                cli_error(path, "out of memory");
-                return 0;
-            }
-            d = p;
-        }
-        dyad *y = &d[n];
-        memset(y, 0, sizeof *y);
-        joined(y->a, sizeof y->a, dir, f[col[0]]);
-        joined(y->b, sizeof y->b, dir, f[col[1]]);
-        if (col[3] >= 0 && strcmp(f[col[3]], "n/a") != 0 && f[col[3]][0])
-            joined(y->events, sizeof y->events, dir, f[col[3]]);
-        if (col[2] >= 0) snprintf(y->name, sizeof y->name, "%s", f[col[2]]);
-        else snprintf(y->name, sizeof y->name, "dyad-%zu", n + 1);
-        if (!y->name[0] || strpbrk(y->name, "/\\;") || strcmp(y->name, ".") == 0 || strcmp(y->name, "..") == 0) {
-            cli_error(path, "line %zu: the dyad name '%s' cannot name files", line_no, y->name);
-            free(d);
-            fclose(fp);
-            return 0;
-        }
-        for (size_t k = 0; k < n; k++)
-            if (strcmp(d[k].name, y->name) == 0) {
-                cli_error(path, "line %zu: dyad '%s' appears twice", line_no, y->name);
-                free(d);
-                fclose(fp);
-                return 0;
-            }
-        n++;
-    }
-    fclose(fp);
-    if (n == 0) {
-        cli_error(path, "no dyad below the header");
-        free(d);
-        return 0;
-    }
-    *out = d;
-    *n_out = n;
-    return 1;
-}
-
 /* Appends a dyad's STEM_sync.tsv rows to the group table; 0 when it cannot be read. */
-static int append_group(FILE *g, const char *outdir, const dyad *d, int *header_done)
+static int append_group(FILE *g, const char *outdir, const sync_dyad *d, int *header_done)
 {
     char path[PATH_MAX + 160], line[4096];
     snprintf(path, sizeof path, "%s/%s_sync.tsv", outdir, d->name);
@@ -159,18 +49,18 @@ static int append_group(FILE *g, const char *outdir, const dyad *d, int *header_
     int first = 1;
     while (fgets(line, sizeof line, fp)) {
         if (first) {
-            if (!*header_done) fprintf(g, "dyad\ta\tb\t%s", line);
+            if (!*header_done) fprintf(g, "dyad\ta\tb\tpair\tsession\ttask\trun\t%s", line);
             *header_done = 1;
             first = 0;
             continue;
         }
-        fprintf(g, "%s\t%s\t%s\t%s", d->name, d->a, d->b, line);
+        fprintf(g, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", d->name, d->a, d->b, d->pair, d->ses, d->task, d->run, line);
     }
     fclose(fp);
     return 1;
 }
 
-static int write_group(const char *outdir, const dyad *d, size_t n, const batch_result *rows, char **pass, int n_pass)
+static int write_group(const char *outdir, const sync_dyad *d, size_t n, const batch_result *rows, char **pass, int n_pass)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/group_sync.tsv", outdir);
@@ -182,14 +72,17 @@ static int write_group(const char *outdir, const dyad *d, size_t n, const batch_
     for (size_t i = 0; i < n; i++) {
         if (rows[i].state != BATCH_OK) continue;
         if (!append_group(o[0].fp, outdir, &d[i], &header)) continue;
-        json_array_append_new(dy, json_pack("{s:s,s:s,s:s}", "dyad", d[i].name, "a", d[i].a, "b", d[i].b));
+        json_array_append_new(dy, json_pack("{s:s,s:s,s:s,s:s,s:s?}", "dyad", d[i].name, "a", d[i].a, "b", d[i].b,
+                                            "pair", d[i].pair, "events", d[i].events[0] ? d[i].events : NULL));
     }
-    if (!header) fputs("dyad\ta\tb\n", o[0].fp);
+    if (!header) fputs("dyad\ta\tb\tpair\tsession\ttask\trun\n", o[0].fp);
     for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
     json_t *j = json_pack("{s:s,s:s,s:o,s:o,s:s}", "psyphys_version", psy_version(), "table", "group_sync",
                           "sync_options", args, "dyads", dy, "columns",
-                          "dyad, a, b (the recordings), then the columns of each dyad's STEM_sync.tsv "
-                          "(see its sidecar); dyads that failed have no rows (batch_status.tsv)");
+                          "dyad (the output stem), a, b (the recordings), pair (the two people: the same for "
+                          "every session of a BIDS subject pair), session, task, run (BIDS entities of a's file "
+                          "name, n/a), then the columns of each dyad's STEM_sync.tsv (see its sidecar); dyads "
+                          "that failed have no rows (batch_status.tsv)");
     ok = cli_sidecar_write(j, o[1].fp);
     json_decref(j);
     if (ok) ok = cli_output_commit_all(o, 2);
@@ -200,7 +93,7 @@ static int write_group(const char *outdir, const dyad *d, size_t n, const batch_
 /* One worker run: its argv (pointers into the caller's strings), its log, its end. */
 typedef struct job {
     char **argv;
-    char log[PATH_MAX + 200];
+    char log[PATH_MAX + 300];
     int pid, status, ran;
     double t0, seconds;
 } job;
@@ -275,7 +168,7 @@ static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
     if (!fp) return;
     char line[4096], *f[16];
     while (fgets(line, sizeof line, fp)) {
-        if (split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
+        if (sync_split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
         psy_sync_signal sig;
         char *end;
         double v = strtod(f[4], &end);
@@ -285,7 +178,7 @@ static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
 }
 
 /* group_sync-pseudo.tsv: each real dyad's session r per signal against every pseudo-dyad's. */
-static int write_pseudo(const char *outdir, const dyad *d, size_t n, const job *real, const job *pseudo,
+static int write_pseudo(const char *outdir, const sync_dyad *d, size_t n, const job *real, const job *pseudo,
                         const char *pseudo_dir)
 {
     size_t np = n * (n - 1);
@@ -403,15 +296,18 @@ int sync_batch(int argc, char **argv)
         free(pass);
         return CLI_USAGE;
     }
-    dyad *d = NULL;
+    sync_dyad *d = NULL;
     size_t n = 0;
-    if (!read_dyads(dyads, &d, &n) || !cli_make_dir(outdir)) {
+    json_t *unpaired = json_array();
+    if (!sync_dyads_read(dyads, &d, &n, unpaired) || !cli_make_dir(outdir)) {
+        json_decref(unpaired);
         free(pass);
         free(d);
         return CLI_FAILED;
     }
     if (pseudo_on && n < 2) {
         cli_error(dyads, "--pseudo-dyads needs at least two dyads");
+        json_decref(unpaired);
         free(pass);
         free(d);
         return CLI_USAGE;
@@ -426,7 +322,7 @@ int sync_batch(int argc, char **argv)
     size_t np = pseudo_on ? n * (n - 1) : 0, argc_w = (size_t)n_pass + 20;
     job *jobs = calloc(n + np, sizeof *jobs);
     char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
-    char (*stems)[300] = calloc(np ? np : 1, sizeof *stems);
+    char (*stems)[520] = calloc(np ? np : 1, sizeof *stems);
     batch_result *rows = calloc(n, sizeof *rows);
     int rc = CLI_FAILED;
     if (!jobs || !argvs || !stems || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
@@ -473,8 +369,8 @@ int sync_batch(int argc, char **argv)
     snprintf(status_path, sizeof status_path, "%s/batch_status.tsv", outdir);
     json_t *args = json_array();
     for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
-    json_t *about = json_pack("{s:s,s:o,s:i,s:b}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
-                              "pseudo_dyads", pseudo_on);
+    json_t *about = json_pack("{s:s,s:o,s:i,s:b,s:O}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
+                              "pseudo_dyads", pseudo_on, "unpaired_recordings", unpaired);
     if (batch_status_write(status_path, rows, n, about) && write_group(outdir, d, n, rows, pass, n_pass) &&
         (!pseudo_on || write_pseudo(outdir, d, n, jobs, jobs + n, pseudo_dir))) {
         if (usage) cli_error(NULL, "batch: sync refused the options (see %s)", logdir);
@@ -492,5 +388,6 @@ done:
     free(stems);
     free(pass);
     free(d);
+    json_decref(unpaired);
     return rc;
 }

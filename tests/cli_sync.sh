@@ -86,7 +86,7 @@ expect_grep '^d3	ok	n/a	' "$TMP/group/batch_status.tsv"
 expect_grep '^d4	ok	n/a	' "$TMP/group/batch_status.tsv"
 expect_grep '^bad	failed	.*missing\.csv' "$TMP/group/batch_status.tsv"
 G=$TMP/group/group_sync.tsv
-expect_grep '^dyad	a	b	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
+expect_grep '^dyad	a	b	pair	session	task	run	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
 [ "$(grep -v '	eda	' "$T")" = "$(cat "$TMP/group/d3_sync.tsv")" ] || fail "batch: d3's table differs from the single run's"
 [ "$(grep -c '^d3	' "$G")" -eq 3 ] && [ "$(grep -c '^d4	' "$G")" -eq 3 ] || fail "group table: want 3 rows per dyad"
 [ "$(grep -c '^bad	' "$G")" -eq 0 ] || fail "group table: rows of a failed dyad"
