@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <nettle/sha2.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,9 @@ static void help(FILE *out)
                  "one dyad per session), N at a time, each in its own process. Writes\n"
                  "OUTDIR/DYAD_sync*.tsv per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds,\n"
                  "outputs) and OUTDIR/group_sync.tsv (dyad, a, b, pair, session, task, run and the\n"
-                 "columns of STEM_sync.tsv), with sidecars. Outputs of an earlier run are replaced only\n"
-                 "with --overwrite.\n\n"
+                 "columns of STEM_sync.tsv), with sidecars. A rerun skips the dyads whose inputs (SHA-256)\n"
+                 "and sync options are unchanged and recomputes the others, replacing what its earlier run\n"
+                 "wrote; other files are replaced only with --overwrite.\n\n"
                  "  --pseudo-dyads   also every pair of one dyad's A with another dyad's B (started together,\n"
                  "                   --align-starts; no surrogates), and OUTDIR/group_sync-pseudo.tsv: per\n"
                  "                   dyad and signal the session's r against those of all pseudo-dyads\n"
@@ -70,7 +72,7 @@ static int write_group(const char *outdir, const sync_dyad *d, size_t n, const b
     int header = 0;
     json_t *dy = json_array(), *args = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].state != BATCH_OK) continue;
+        if (rows[i].state == BATCH_FAILED) continue;
         if (!append_group(o[0].fp, outdir, &d[i], &header)) continue;
         json_array_append_new(dy, json_pack("{s:s,s:s,s:s,s:s,s:s?}", "dyad", d[i].name, "a", d[i].a, "b", d[i].b,
                                             "pair", d[i].pair, "events", d[i].events[0] ? d[i].events : NULL));
@@ -90,17 +92,62 @@ static int write_group(const char *outdir, const sync_dyad *d, size_t n, const b
     return ok;
 }
 
-/* One worker run: its argv (pointers into the caller's strings), its log, its end. */
+/* One sync run of the batch: a real dyad or a pseudo-dyad. Resumable as batch's files are
+ * (batch_state.c): recorded under OUTDIR/.psyphys-batch/records by `rel` with the fingerprints of
+ * its inputs and of the settings; a rerun skips it when both match and its outputs are there.
+ * The worker writes into its own staging folder, whose files batch_commit moves into OUTDIR. */
 typedef struct job {
     char **argv;
     char log[PATH_MAX + 300];
-    int pid, status, ran;
+    char *rel;          /* the record's name: dyads/NAME or dyads/pseudo-dyads/STEM */
+    char sha[65];       /* the inputs' fingerprint ("" when a file cannot be read: it runs, and says why) */
+    int pid, status, ran, skipped, committed;
     double t0, seconds;
+    char *error;        /* why it failed (malloc'd), or NULL */
+    char *outputs;      /* ';'-separated, relative to OUTDIR (malloc'd), or NULL */
 } job;
 
-/* Runs the jobs, max_jobs at a time; stops starting new ones on a usage error (exit 2) or a
- * signal (then the running ones get SIGTERM). */
-static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_sig)
+typedef struct pool_ctx {
+    const char *outdir, *staging, *settings;
+    int overwrite;      /* for the real dyads; pseudo-dyads' outputs are the batch's own */
+    size_t n_real;
+} pool_ctx;
+
+static char *join_outputs(const batch_record *rec)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < rec->n_outputs; i++) len += strlen(rec->outputs[i]) + 1;
+    char *s = malloc(len), *p = s;
+    for (size_t i = 0; s && i < rec->n_outputs; i++) p += sprintf(p, "%s%s", i ? ";" : "", rec->outputs[i]);
+    if (s && !rec->n_outputs) *s = '\0';
+    return s;
+}
+
+/* A finished worker: its outputs moved from staging/K/out into OUTDIR and recorded, or why not. */
+static void finish_job(const pool_ctx *c, job *jobs, size_t k)
+{
+    job *j = &jobs[k];
+    char dir[PATH_MAX + 64], out[PATH_MAX + 72], err[1024] = "";
+    snprintf(dir, sizeof dir, "%s/%zu", c->staging, k);
+    snprintf(out, sizeof out, "%s/out", dir);
+    if (WIFEXITED(j->status) && WEXITSTATUS(j->status) == CLI_OK) {
+        batch_record rec;
+        if (batch_commit(c->outdir, j->rel, out, dir, j->sha, c->settings, k < c->n_real ? c->overwrite : 1, &rec, err,
+                         sizeof err)) {
+            j->committed = 1;
+            j->outputs = join_outputs(&rec);
+            batch_record_free(&rec);
+        }
+    } else {
+        batch_describe_failure(j->status, j->log, 0, err, sizeof err);
+    }
+    if (!j->committed) j->error = strdup(err);
+    batch_remove_tree(dir);
+}
+
+/* Runs the jobs not skipped, max_jobs at a time; stops starting new ones on a usage error (exit 2)
+ * or a signal (then the running ones get SIGTERM). */
+static void run_pool(const pool_ctx *c, job *jobs, size_t n, int max_jobs, int *usage, int *stop_sig)
 {
     sigset_t mask;
     batch_pool_begin(&mask);
@@ -108,6 +155,7 @@ static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_si
     while (next < n || running) {
         while (!*usage && !*stop_sig && running < (size_t)max_jobs && next < n) {
             job *j = &jobs[next++];
+            if (j->skipped) continue;
             j->t0 = batch_now();
             j->pid = batch_spawn(j->argv, j->log, &mask, 0);
             if (j->pid > 0) running++;
@@ -130,14 +178,54 @@ static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_si
             jobs[i].seconds = batch_now() - jobs[i].t0;
             running--;
             if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_USAGE) *usage = 1;
+            if (!*stop_sig) finish_job(c, jobs, i);
         }
     }
     batch_pool_end(&mask);
 }
 
+/* 1 when the job's tables are in OUTDIR: written by this run or skipped as current. */
 static int job_ok(const job *j)
 {
-    return j->ran && WIFEXITED(j->status) && WEXITSTATUS(j->status) == CLI_OK;
+    return j->committed || j->skipped;
+}
+
+static char *record_name(const char *prefix, const char *name)
+{
+    size_t n = strlen(prefix) + strlen(name) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s%s", prefix, name);
+    return s;
+}
+
+/* Looks the job up in the records: skipped with the recorded outputs when current. */
+static void check_record(job *j, const char *outdir, const char *settings, const char *a, const char *b,
+                         const char *events)
+{
+    if (!sync_dyad_fingerprint(a, b, events, j->sha)) {
+        j->sha[0] = '\0';
+        return;
+    }
+    batch_record rec;
+    if (!batch_record_load(outdir, j->rel, &rec)) return;
+    if (batch_record_current(outdir, &rec, j->sha, settings)) {
+        j->skipped = 1;
+        j->outputs = join_outputs(&rec);
+    }
+    batch_record_free(&rec);
+}
+
+/* SHA-256 of what decides a dyad's outputs besides its inputs: the version and the sync options. */
+static void settings_fingerprint(char **pass, int n_pass, char hex[65])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    const char *v = psy_version();
+    sha256_update(&ctx, strlen(v) + 1, (const uint8_t *)v);
+    for (int i = 0; i < n_pass; i++) sha256_update(&ctx, strlen(pass[i]) + 1, (const uint8_t *)pass[i]);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
 /* argv of `psyphys sync A B -o OUT --stem STEM [--events E] [extra...] [pass...]` in a[] (room for
@@ -312,58 +400,73 @@ int sync_batch(int argc, char **argv)
         free(d);
         return CLI_USAGE;
     }
-    char worker[PATH_MAX], logdir[PATH_MAX + 32], pseudo_dir[PATH_MAX + 32];
+    char worker[PATH_MAX], logdir[PATH_MAX + 32], staging[PATH_MAX + 40], settings[65];
     const char *env = getenv("PSYPHYS_BATCH_WORKER");
     ssize_t wn = env ? 0 : readlink("/proc/self/exe", worker, sizeof worker - 1);
     if (env) snprintf(worker, sizeof worker, "%s", env);
     else if (wn > 0) worker[wn] = '\0';
     snprintf(logdir, sizeof logdir, "%s/.psyphys-batch/dyads", outdir);
-    snprintf(pseudo_dir, sizeof pseudo_dir, "%s/pseudo-dyads", outdir);
+    snprintf(staging, sizeof staging, "%s/.psyphys-batch/staging-dyads", outdir);
+    settings_fingerprint(pass, n_pass, settings);
     size_t np = pseudo_on ? n * (n - 1) : 0, argc_w = (size_t)n_pass + 20;
     job *jobs = calloc(n + np, sizeof *jobs);
     char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
     char (*stems)[520] = calloc(np ? np : 1, sizeof *stems);
+    char (*outs)[PATH_MAX + 64] = calloc(n + np, sizeof *outs);
     batch_result *rows = calloc(n, sizeof *rows);
     int rc = CLI_FAILED;
-    if (!jobs || !argvs || !stems || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
-        (pseudo_on && !batch_mkdirs(pseudo_dir))) {
-        cli_error(outdir, "cannot prepare the batch (log folder, worker program)");
+    batch_remove_tree(staging);
+    if (!jobs || !argvs || !stems || !outs || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
+        !batch_mkdirs(staging)) {
+        cli_error(outdir, "cannot prepare the batch (log and staging folders, worker program)");
         goto done;
     }
-    static const char *const overwrite_arg[] = {"--overwrite"};
-    static const char *const pseudo_args[] = {"--align-starts", "--surrogates", "0", "--overwrite"};
+    static const char *const pseudo_args[] = {"--align-starts", "--surrogates", "0"};
     for (size_t i = 0; i < n; i++) {
-        jobs[i].argv = argvs + i * argc_w;
-        sync_argv(jobs[i].argv, worker, d[i].a, d[i].b, outdir, d[i].name, d[i].events, overwrite_arg, overwrite,
-                  pass, n_pass);
-        snprintf(jobs[i].log, sizeof jobs[i].log, "%s/%s.log", logdir, d[i].name);
+        job *jb = &jobs[i];
+        jb->argv = argvs + i * argc_w;
+        snprintf(outs[i], sizeof outs[i], "%s/%zu/out", staging, i);
+        sync_argv(jb->argv, worker, d[i].a, d[i].b, outs[i], d[i].name, d[i].events, NULL, 0, pass, n_pass);
+        snprintf(jb->log, sizeof jb->log, "%s/%s.log", logdir, d[i].name);
+        jb->rel = record_name("dyads/", d[i].name);
+        if (jb->rel) check_record(jb, outdir, settings, d[i].a, d[i].b, d[i].events);
     }
     for (size_t p = 0, i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
             if (i == j || !pseudo_on) continue;
-            job *jb = &jobs[n + p];
+            size_t k = n + p;
+            job *jb = &jobs[k];
             snprintf(stems[p], sizeof stems[p], "%s+%s", d[i].name, d[j].name);
-            jb->argv = argvs + (n + p) * argc_w;
-            sync_argv(jb->argv, worker, d[i].a, d[j].b, pseudo_dir, stems[p], d[i].events, pseudo_args, 4, pass,
-                      n_pass);
+            jb->argv = argvs + k * argc_w;
+            snprintf(outs[k], sizeof outs[k], "%s/%zu/out/pseudo-dyads", staging, k);
+            sync_argv(jb->argv, worker, d[i].a, d[j].b, outs[k], stems[p], d[i].events, pseudo_args, 3, pass, n_pass);
             snprintf(jb->log, sizeof jb->log, "%s/%s.log", logdir, stems[p]);
+            jb->rel = record_name("dyads/pseudo-dyads/", stems[p]);
+            if (jb->rel) check_record(jb, outdir, settings, d[i].a, d[j].b, d[i].events);
             p++;
         }
+    for (size_t k = 0; k < n + np; k++)
+        if (!jobs[k].rel) {
+            cli_error(outdir, "out of memory");
+            goto done;
+        }
     int usage = 0, stop_sig = 0;
-    run_pool(jobs, n + np, max_jobs, &usage, &stop_sig);
+    pool_ctx ctx = {.outdir = outdir, .staging = staging, .settings = settings, .overwrite = overwrite, .n_real = n};
+    run_pool(&ctx, jobs, n + np, max_jobs, &usage, &stop_sig);
+    batch_remove_tree(staging);
     size_t done_n = 0;
     for (size_t i = 0; i < n; i++) {
-        char err[1024] = "", outs[1024] = "";
-        if (job_ok(&jobs[i])) sync_output_names(d[i].name, 0, outs, sizeof outs);
-        else if (jobs[i].ran) batch_describe_failure(jobs[i].status, jobs[i].log, 0, err, sizeof err);
-        else snprintf(err, sizeof err, "%s", stop_sig ? "not run: the batch was stopped"
-                                            : usage ? "not run: sync refused the options" : "cannot start a worker");
+        const job *jb = &jobs[i];
+        const char *err = jb->error ? jb->error
+                          : job_ok(jb) ? ""
+                          : stop_sig ? "not run: the batch was stopped"
+                          : usage ? "not run: sync refused the options" : "cannot start a worker";
         rows[i].rel = strdup(d[i].name);
-        rows[i].state = job_ok(&jobs[i]) ? BATCH_OK : BATCH_FAILED;
+        rows[i].state = jb->skipped ? BATCH_SKIPPED : job_ok(jb) ? BATCH_OK : BATCH_FAILED;
         rows[i].error = strdup(err);
-        rows[i].seconds = jobs[i].seconds;
-        rows[i].outputs = strdup(outs);
-        done_n += rows[i].state == BATCH_OK;
+        rows[i].seconds = jb->seconds;
+        rows[i].outputs = strdup(jb->outputs ? jb->outputs : "");
+        done_n += job_ok(jb);
     }
     char status_path[PATH_MAX + 32];
     snprintf(status_path, sizeof status_path, "%s/batch_status.tsv", outdir);
@@ -371,6 +474,8 @@ int sync_batch(int argc, char **argv)
     for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
     json_t *about = json_pack("{s:s,s:o,s:i,s:b,s:O}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
                               "pseudo_dyads", pseudo_on, "unpaired_recordings", unpaired);
+    char pseudo_dir[PATH_MAX + 32];
+    snprintf(pseudo_dir, sizeof pseudo_dir, "%s/pseudo-dyads", outdir);
     if (batch_status_write(status_path, rows, n, about) && write_group(outdir, d, n, rows, pass, n_pass) &&
         (!pseudo_on || write_pseudo(outdir, d, n, jobs, jobs + n, pseudo_dir))) {
         if (usage) cli_error(NULL, "batch: sync refused the options (see %s)", logdir);
@@ -383,9 +488,15 @@ done:
     if (rows)
         for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
     free(rows);
+    for (size_t k = 0; jobs && k < n + np; k++) {
+        free(jobs[k].rel);
+        free(jobs[k].error);
+        free(jobs[k].outputs);
+    }
     free(jobs);
     free(argvs);
     free(stems);
+    free(outs);
     free(pass);
     free(d);
     json_decref(unpaired);

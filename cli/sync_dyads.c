@@ -4,6 +4,7 @@
  * therapy datasets give each person a subject and the shared session the same session label. */
 #include <ctype.h>
 #include <errno.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "provenance.h"
 #include "sync_dyads.h"
 
 typedef struct dyad_list {
@@ -368,5 +370,32 @@ int sync_dyads_read(const char *spec, sync_dyad **out, size_t *n, json_t *unpair
     }
     *out = l.d;
     *n = l.n;
+    return 1;
+}
+
+int sync_dyad_fingerprint(const char *a, const char *b, const char *events, char hex[65])
+{
+    char part[3][66] = {"", "", ""};
+    const char *rec[2] = {a, b};
+    batch_filter f;
+    memset(&f, 0, sizeof f);
+    for (int k = 0; k < 2; k++) {
+        struct stat sb;
+        if (stat(rec[k], &sb) != 0 || !S_ISREG(sb.st_mode)) return 0; /* the run says why */
+        batch_list l = {0};
+        char *in[1] = {(char *)rec[k]};
+        int ok = batch_discover(in, 1, &f, &l) && l.n == 1 && batch_fingerprint(&l.items[0], part[k]);
+        batch_list_free(&l);
+        if (!ok) return 0;
+    }
+    if (events && events[0] && !cli_sha256_file(events, part[2])) return 0;
+    char all[3 * 68];
+    int n = snprintf(all, sizeof all, "%s\n%s\ne%s\n", part[0], part[1], part[2]);
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, (size_t)n, (const uint8_t *)all);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
     return 1;
 }

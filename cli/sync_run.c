@@ -41,12 +41,6 @@ int sync_parse_segments(const char *v, sync_run_options *o)
     return 1;
 }
 
-void sync_output_names(const char *stem, int report, char *out, size_t size)
-{
-    snprintf(out, size, "%s_sync.tsv;%s_sync.json;%s_sync-windows.tsv;%s_sync-windows.json%s%s%s", stem, stem,
-             stem, stem, report ? ";" : "", report ? stem : "", report ? "_sync-report.html" : "");
-}
-
 typedef struct sync_signal_run {
     psy_sync_signal signal;
     int ch[2];
