@@ -131,7 +131,7 @@ void cli_print_input_options_help(FILE *out)
             "  --override-fs            let --fs replace a declared rate too (a warning says so)\n"
             "  --format NAME            force a reader: edf, bdf, wfdb, sndfile, csv, tsv, bids, rr,\n"
             "                           empatica, ishne, acq, xdf, brainvision, opensignals,\n"
-            "                           wfdb-annotations (default: by content)\n"
+            "                           movesense, wfdb-annotations (default: by content)\n"
             "  --sidecar FILE           JSON sidecar with rate, labels, units, gains of an audio file\n"
             "  --channel-type LABEL=TYPE  set a channel's type (ECG, EDA, RESP, PPG, HR, RR, TRIGGER,\n"
             "                           OTHER); repeatable\n"
