@@ -138,6 +138,8 @@ void batch_rows_free(batch_result *rows, size_t n);
 /* batch_status.tsv (file, status, error, seconds, outputs) and its .json sidecar: psyphys version,
  * the counts, and `about` (what the run was: inputs, settings) merged in. Written temp + rename. */
 int batch_status_write(const char *path, const batch_result *rows, size_t n, json_t *about);
+/* Splits a TSV line in place (its line end cut) into at most max fields; returns their count. */
+int batch_split_tabs(char *line, char **fields, int max);
 /* Reads a status table written by batch_status_write; 0 (after printing why) when unreadable. */
 int batch_status_read(const char *path, batch_result **rows, size_t *n);
 

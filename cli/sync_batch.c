@@ -256,7 +256,7 @@ static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
     if (!fp) return;
     char line[4096], *f[16];
     while (fgets(line, sizeof line, fp)) {
-        if (sync_split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
+        if (batch_split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
         psy_sync_signal sig;
         char *end;
         double v = strtod(f[4], &end);

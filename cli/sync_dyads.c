@@ -20,20 +20,6 @@ typedef struct dyad_list {
     size_t n, cap;
 } dyad_list;
 
-int sync_split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *t = strchr(p, '\t');
-        if (!t) break;
-        *t = '\0';
-        p = t + 1;
-    }
-    return n;
-}
-
 static void joined(char *out, size_t size, const char *dir, const char *path)
 {
     if (path[0] == '/' || !dir[0]) snprintf(out, size, "%s", path);
@@ -206,7 +192,7 @@ static int read_file(const char *path, dyad_list *l, json_t *unpaired)
         cli_error(path, "empty: want a header with columns a and b");
         return 0;
     }
-    int nh = sync_split_tabs(line, f, 16);
+    int nh = batch_split_tabs(line, f, 16);
     find_columns(f, nh, names, col, 4);
     if (col[0] < 0 || col[1] < 0) {
         fclose(fp);
@@ -218,7 +204,7 @@ static int read_file(const char *path, dyad_list *l, json_t *unpaired)
     while (ok && fgets(line, sizeof line, fp)) {
         line_no++;
         if (line[strspn(line, " \t\r\n")] == '\0') continue;
-        int nf = sync_split_tabs(line, f, 16);
+        int nf = batch_split_tabs(line, f, 16);
         if (nf != nh) {
             cli_error(path, "line %zu has %d fields, the header %d", line_no, nf, nh);
             ok = 0;
@@ -278,7 +264,7 @@ static int read_participants(const char *root, dyad_list *l, json_t *unpaired)
     char *f[64];
     int col[2]; /* participant_id, dyad */
     static const char *const names[2] = {"participant_id", "dyad"};
-    int nh = fgets(line, sizeof line, fp) ? sync_split_tabs(line, f, 64) : 0;
+    int nh = fgets(line, sizeof line, fp) ? batch_split_tabs(line, f, 64) : 0;
     find_columns(f, nh, names, col, 2);
     if (col[0] < 0 || col[1] < 0) {
         fclose(fp);
@@ -294,7 +280,7 @@ static int read_participants(const char *root, dyad_list *l, json_t *unpaired)
     while (ok && fgets(line, sizeof line, fp)) {
         line_no++;
         if (line[strspn(line, " \t\r\n")] == '\0') continue;
-        int nf = sync_split_tabs(line, f, 64);
+        int nf = batch_split_tabs(line, f, 64);
         if (nf != nh) {
             cli_error(path, "line %zu has %d fields, the header %d", line_no, nf, nh);
             ok = 0;

@@ -30,7 +30,4 @@ int sync_dyads_read(const char *spec, sync_dyad **out, size_t *n, json_t *unpair
  * (batch_fingerprint) and the events file (may be "" or NULL). 0 when a file cannot be read. */
 int sync_dyad_fingerprint(const char *a, const char *b, const char *events, char hex[65]);
 
-/* Splits a TSV line in place into at most max fields; returns their count. */
-int sync_split_tabs(char *line, char **f, int max);
-
 #endif
