@@ -91,6 +91,8 @@ int batch_record_load(const char *outdir, const char *rel, batch_record *rec);
  * it after a kill; same filesystem), renamed into place. Returns 1 on success. */
 int batch_record_save(const char *outdir, const char *rel, const batch_record *rec, const char *tmpdir);
 void batch_record_free(batch_record *rec);
+/* The record's outputs joined by ';' (malloc'd; NULL when out of memory). */
+char *batch_record_outputs(const batch_record *rec);
 /* 1 when the record says done for these fingerprints and every output is there. */
 int batch_record_current(const char *outdir, const batch_record *rec, const char *input_sha,
                          const char *settings_sha);

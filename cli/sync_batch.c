@@ -113,16 +113,6 @@ typedef struct pool_ctx {
     size_t n_real;
 } pool_ctx;
 
-static char *join_outputs(const batch_record *rec)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < rec->n_outputs; i++) len += strlen(rec->outputs[i]) + 1;
-    char *s = malloc(len), *p = s;
-    for (size_t i = 0; s && i < rec->n_outputs; i++) p += sprintf(p, "%s%s", i ? ";" : "", rec->outputs[i]);
-    if (s && !rec->n_outputs) *s = '\0';
-    return s;
-}
-
 /* A finished worker: its outputs moved from staging/K/out into OUTDIR and recorded, or why not. */
 static void finish_job(const pool_ctx *c, job *jobs, size_t k)
 {
@@ -135,7 +125,7 @@ static void finish_job(const pool_ctx *c, job *jobs, size_t k)
         if (batch_commit(c->outdir, j->rel, out, dir, j->sha, c->settings, k < c->n_real ? c->overwrite : 1, &rec, err,
                          sizeof err)) {
             j->committed = 1;
-            j->outputs = join_outputs(&rec);
+            j->outputs = batch_record_outputs(&rec);
             batch_record_free(&rec);
         }
     } else {
@@ -210,7 +200,7 @@ static void check_record(job *j, const char *outdir, const char *settings, const
     if (!batch_record_load(outdir, j->rel, &rec)) return;
     if (batch_record_current(outdir, &rec, j->sha, settings)) {
         j->skipped = 1;
-        j->outputs = join_outputs(&rec);
+        j->outputs = batch_record_outputs(&rec);
     }
     batch_record_free(&rec);
 }
