@@ -35,7 +35,7 @@ static void help(FILE *out)
                  "columns of STEM_sync.tsv), with sidecars. A rerun skips the dyads whose inputs (SHA-256)\n"
                  "and sync options are unchanged and recomputes the others, replacing what its earlier run\n"
                  "wrote; other files are replaced only with --overwrite.\n\n"
-                 "  --pseudo-dyads   also every pair of one dyad's A with another dyad's B (started together,\n"
+                 "  --pseudo-dyads   also every dyad's A with the B of each dyad of another pair (started together,\n"
                  "                   --align-starts; no surrogates), and OUTDIR/group_sync-pseudo.tsv: per\n"
                  "                   dyad and signal the session's r against those of all pseudo-dyads\n"
                  "                   (Bernieri et al. 1988; Moulder et al. 2018)\n");
@@ -255,16 +255,31 @@ static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
     fclose(fp);
 }
 
+/* A pseudo-dyad: A of dyad i with B of dyad j, two other people (another session of the same
+ * pair is not one). */
+static int is_pseudo(const sync_dyad *d, size_t i, size_t j)
+{
+    return i != j && strcmp(d[i].pair, d[j].pair) != 0;
+}
+
+static size_t count_pseudo(const sync_dyad *d, size_t n)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) np += is_pseudo(d, i, j);
+    return np;
+}
+
 /* group_sync-pseudo.tsv: each real dyad's session r per signal against every pseudo-dyad's. */
 static int write_pseudo(const char *outdir, const sync_dyad *d, size_t n, const job *real, const job *pseudo,
                         const char *pseudo_dir)
 {
-    size_t np = n * (n - 1);
+    size_t np = count_pseudo(d, n);
     double *pr = malloc((np ? np : 1) * PSY_SYNC_SIGNAL_COUNT * sizeof *pr);
     if (!pr) return 0;
     for (size_t p = 0, i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
-            if (i == j) continue;
+            if (!is_pseudo(d, i, j)) continue;
             char path[PATH_MAX + 300];
             snprintf(path, sizeof path, "%s/%s+%s_sync.tsv", pseudo_dir, d[i].name, d[j].name);
             double r[PSY_SYNC_SIGNAL_COUNT];
@@ -383,8 +398,9 @@ int sync_batch(int argc, char **argv)
         free(d);
         return CLI_FAILED;
     }
-    if (pseudo_on && n < 2) {
-        cli_error(dyads, "--pseudo-dyads needs at least two dyads");
+    size_t np = pseudo_on ? count_pseudo(d, n) : 0;
+    if (pseudo_on && np == 0) {
+        cli_error(dyads, "--pseudo-dyads needs at least two dyads of different pairs");
         json_decref(unpaired);
         free(pass);
         free(d);
@@ -398,7 +414,7 @@ int sync_batch(int argc, char **argv)
     snprintf(logdir, sizeof logdir, "%s/.psyphys-batch/dyads", outdir);
     snprintf(staging, sizeof staging, "%s/.psyphys-batch/staging-dyads", outdir);
     settings_fingerprint(pass, n_pass, settings);
-    size_t np = pseudo_on ? n * (n - 1) : 0, argc_w = (size_t)n_pass + 20;
+    size_t argc_w = (size_t)n_pass + 20;
     job *jobs = calloc(n + np, sizeof *jobs);
     char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
     char (*stems)[520] = calloc(np ? np : 1, sizeof *stems);
@@ -423,7 +439,7 @@ int sync_batch(int argc, char **argv)
     }
     for (size_t p = 0, i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
-            if (i == j || !pseudo_on) continue;
+            if (!pseudo_on || !is_pseudo(d, i, j)) continue;
             size_t k = n + p;
             job *jb = &jobs[k];
             snprintf(stems[p], sizeof stems[p], "%s+%s", d[i].name, d[j].name);

@@ -44,6 +44,20 @@ expect_grep '^p1_ses-1_task-therapy_physio	[^	]*sub-T1_ses-1_task-therapy_physio
 expect_grep '^p1_ses-2_task-therapy_physio	.*	p1	2	therapy	n/a	session	' "$G"
 [ "$(grep -c '	talk	' "$G")" -eq 1 ] || fail "session 2 has no events: no talk row"
 expect_grep '"pair"' "$TMP/res/group_sync.json"
+# pseudo-dyads pair people of different pairs only: one pair's two sessions are refused ...
+expect_exit 2 "$PSYPHYS" batch --dyads "$D" -o "$TMP/res" --signal hr --pseudo-dyads
+expect_grep 'two dyads of different pairs' "$TMP/err"
+# ... and with a second pair the sessions of p1 meet p2, never each other: 4 pseudo-dyads, not 6
+cp "$D/participants.tsv" "$TMP/participants_p1.tsv"
+printf 'sub-T2\t41\tp2\nsub-C2\t29\tp2\n' >>"$D/participants.tsv"
+physio T2 1 6 A
+physio C2 1 6 B
+expect_exit 0 "$PSYPHYS" batch --dyads "$D" -o "$TMP/pseudo" --signal hr --pseudo-dyads --surrogates 0
+expect_grep '^p1_ses-1_task-therapy_physio	hr	0\.[0-9]{4}	4	' "$TMP/pseudo/group_sync-pseudo.tsv"
+[ -z "$(find "$TMP/pseudo/pseudo-dyads" -name 'p1_ses-1*+p1_ses-2*')" ] || fail "a pair's two sessions as a pseudo-dyad"
+[ -f "$TMP/pseudo/pseudo-dyads/p2_ses-1_task-therapy_physio+p1_ses-2_task-therapy_physio_sync.tsv" ] ||
+    fail "no pseudo-dyad of p2's A with p1's B"
+cp "$TMP/participants_p1.tsv" "$D/participants.tsv"
 
 # the same pair from a dyads file in the dataset's root naming the subjects
 printf 'dyad\ta\tb\ntc\tsub-T1\tsub-C1\n' >"$D/dyads.tsv"
