@@ -418,7 +418,7 @@ int sync_batch(int argc, char **argv)
     job *jobs = calloc(n + np, sizeof *jobs);
     char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
     char (*stems)[520] = calloc(np ? np : 1, sizeof *stems);
-    char (*outs)[PATH_MAX + 64] = calloc(n + np, sizeof *outs);
+    char (*outs)[PATH_MAX + 128] = calloc(n + np, sizeof *outs);
     batch_result *rows = calloc(n, sizeof *rows);
     int rc = CLI_FAILED;
     batch_remove_tree(staging);
