@@ -257,7 +257,8 @@ psy_reader *cli_open_recording_events(const char *path, const cli_input_options 
     if (has_paired) {
         snprintf(events->path[events->n], sizeof events->path[0], "%s", paired);
         events->paired[events->n] = 1;
-        if (cli_load_events(r, paired, NULL, 0, 0, &events->info[events->n++]) != PSY_OK) {
+        events->unix_shift_s[events->n] = NAN;
+        if (cli_load_events(r, paired, NULL, 0, &events->info[events->n++], NULL) != PSY_OK) {
             psy_reader_close(r);
             return NULL;
         }
@@ -268,9 +269,10 @@ psy_reader *cli_open_recording_events(const char *path, const cli_input_options 
     } else if (o->events_path) {
         snprintf(events->path[events->n], sizeof events->path[0], "%s", o->events_path);
         events->paired[events->n] = 0;
-        if (cli_load_events(r, o->events_path, o->events_columns, o->events_offset_s, o->events_unix_time,
-                            &events->info[events->n++]) !=
-            PSY_OK) {
+        events->unix_shift_s[events->n] = NAN;
+        double *shift = o->events_unix_time ? &events->unix_shift_s[events->n] : NULL;
+        if (cli_load_events(r, o->events_path, o->events_columns, o->events_offset_s, &events->info[events->n++],
+                            shift) != PSY_OK) {
             psy_reader_close(r);
             return NULL;
         }

@@ -55,9 +55,9 @@ static int open_both(const char *path[2], const sync_run_options *o, psy_reader 
     r[0] = cli_open_recording_events(path[0], &in, ev);
     if (!r[0]) return 0;
     for (int i = 0; i < ev->n; i++)
-        if (ev->info[i].unix_time)
+        if (!isnan(ev->unix_shift_s[i]))
             json_array_append_new(warn, json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
-                                                     "recording's start", ev->path[i], ev->info[i].unix_shift_s));
+                                                     "recording's start", ev->path[i], ev->unix_shift_s[i]));
     in = o->input;
     in.events_path = NULL;
     in.pair_bids_events = 0;

@@ -666,8 +666,20 @@ static void test_events_columns(void **state)
     psy_reader_close(r);
 }
 
-/* Onsets that are all Unix times, with detect_unix_time: moved to the recording's start;
- * otherwise, or with one onset from the start, left alone; no known start: refused. */
+static psy_status load_events_unix(psy_reader *r, const char *name, const char *text, const psy_events_options *o,
+                                   double *shift, psy_message *why)
+{
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_open_path(write_temp_file(name, text, strlen(text)), &src), PSY_OK);
+    memset(why, 0, sizeof *why);
+    psy_status st = psy_reader_load_events_unix(r, src, o, NULL, shift, why);
+    psy_source_close(src);
+    return st;
+}
+
+/* Onsets that are all Unix times (psy_reader_load_events_unix): moved to the recording's start;
+ * with one onset from the start, or by psy_reader_load_events_with, left alone; no known start:
+ * refused. */
 static void test_events_unix_time(void **state)
 {
     (void)state;
@@ -677,32 +689,27 @@ static void test_events_unix_time(void **state)
     assert_true(psy_sync_start_unix(r) == psy_reader_start_unix(r));
     psy_message why;
     psy_events_info info;
-    psy_events_options o = psy_events_options_default();
-    assert_int_equal(o.detect_unix_time, 0);
     const char *ev = "onset,duration,trial_type\n1700000300.5,290,talk\n1700000010.25,10,rest\n";
-    /* not asked: the onsets stay as they are */
-    assert_int_equal(load_events_with(r, "u0.csv", ev, &o, &info, &why), PSY_OK);
-    assert_int_equal(info.unix_time, 0);
-    assert_true(info.unix_shift_s == 0);
+    /* the plain loader: onsets stay as they are */
+    assert_int_equal(load_events_with(r, "u0.csv", ev, NULL, &info, &why), PSY_OK);
     assert_true(psy_reader_event(r, 1)->onset_s == 1700000300.5);
     psy_reader_close(r);
 
     r = open_ok(write_temp_file("unix.csv", rec, strlen(rec)), 0);
-    o.detect_unix_time = 1;
+    psy_events_options o = psy_events_options_default();
     o.offset_s = 1; /* applied before the test and kept */
-    assert_int_equal(load_events_with(r, "u1.csv", ev, &o, &info, &why), PSY_OK);
-    assert_int_equal(info.unix_time, 1);
-    assert_true(info.unix_shift_s == -1700000000.5);
+    double shift = 0;
+    assert_int_equal(load_events_unix(r, "u1.csv", ev, &o, &shift, &why), PSY_OK);
+    assert_true(shift == -1700000000.5);
     assert_int_equal(psy_reader_event_count(r), 2);
     assert_true(psy_reader_event(r, 0)->onset_s == 10.75);
     assert_string_equal(psy_reader_event(r, 0)->label, "rest");
     assert_true(psy_reader_event(r, 1)->onset_s == 301);
     assert_true(psy_reader_event(r, 1)->duration_s == 290);
     /* one onset in seconds from the start: the file is read as such */
-    o.offset_s = 0;
-    assert_int_equal(load_events_with(r, "u2.csv", "onset,trial_type\n1700000300,a\n5,b\n", &o, &info, &why),
+    assert_int_equal(load_events_unix(r, "u2.csv", "onset,trial_type\n1700000300,a\n5,b\n", NULL, &shift, &why),
                      PSY_OK);
-    assert_int_equal(info.unix_time, 0);
+    assert_true(isnan(shift));
     assert_true(psy_reader_event(r, 0)->onset_s == 5);
     psy_reader_close(r);
 
@@ -710,11 +717,11 @@ static void test_events_unix_time(void **state)
     r = small_recording();
     assert_true(isnan(psy_reader_start_unix(r)));
     assert_true(isnan(psy_reader_start_unix(NULL)));
-    assert_int_equal(load_events_with(r, "u3.csv", ev, &o, &info, &why), PSY_E_FORMAT);
+    assert_int_equal(load_events_unix(r, "u3.csv", ev, NULL, &shift, &why), PSY_E_FORMAT);
     assert_non_null(strstr(why.text, "Unix times"));
     assert_int_equal(psy_reader_event_count(r), 0);
-    /* ... but onsets from its start are fine */
-    assert_int_equal(load_events_with(r, "u4.csv", "onset,trial_type\n2,a\n", &o, &info, &why), PSY_OK);
+    /* ... but onsets from its start are fine (shift may be NULL) */
+    assert_int_equal(load_events_unix(r, "u4.csv", "onset,trial_type\n2,a\n", NULL, NULL, &why), PSY_OK);
     assert_int_equal(psy_reader_event_count(r), 1);
     psy_reader_close(r);
 }

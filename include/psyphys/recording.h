@@ -270,11 +270,6 @@ typedef struct psy_events_options {
     const char *onset_column;    /* names, matched case-insensitively; NULL: by name */
     const char *duration_column;
     const char *label_column;
-    int detect_unix_time;        /* 1: when every onset of the file (offset_s added) lies beyond
-                                    PSY_EVENTS_UNIX_MIN_S, the onsets are Unix times (event logs,
-                                    annotation apps, wearables): the recording's start
-                                    (psy_reader_start_unix) is subtracted from each; 0 (default):
-                                    onsets are seconds from the start, whatever their size */
 } psy_events_options;
 
 PSY_API psy_events_options psy_events_options_default(void);
@@ -297,9 +292,6 @@ typedef struct psy_events_info {
     char ambiguous[16];          /* after PSY_E_FORMAT for an ambiguous mapping: "onset",
                                     "duration" or "label" (name that column); else "" */
     size_t n_events;             /* events added */
-    int unix_time;               /* 1: the onsets were Unix times (detect_unix_time) */
-    double unix_shift_s;         /* then the seconds added to each (minus the recording's Unix
-                                    start); else 0 */
     size_t n_unplaced;           /* rows without an onset; the first PSY_EVENTS_UNPLACED_KEPT: */
     psy_unplaced_event unplaced[PSY_EVENTS_UNPLACED_KEPT];
 } psy_events_info;
@@ -316,14 +308,22 @@ typedef struct psy_events_info {
  * Two candidates for one role and no BIDS name is ambiguous: PSY_E_FORMAT naming them, with
  * info->ambiguous set. The other cells go to the event's detail ("column=value;..."). A row
  * without an onset adds no event: it is counted in info (and a reader warning); a negative
- * duration reads as NaN (a warning). With options->detect_unix_time, onsets that are all Unix
- * times are moved to the recording's time axis (info->unix_time, info->unix_shift_s). info (may
- * be NULL) is filled on success, and on failure as far as it got. Returns PSY_OK, PSY_E_INVALID
- * (NULL reader or source, NaN offset), PSY_E_FORMAT (no onset column, a named column missing, an
- * ambiguous mapping, a value that is not a number, a ragged row, Unix-time onsets for a
- * recording whose start is unknown), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
+ * duration reads as NaN (a warning). info (may be NULL) is filled on success, and on failure as
+ * far as it got. Returns PSY_OK, PSY_E_INVALID (NULL reader or source, NaN offset), PSY_E_FORMAT
+ * (no onset column, a named column missing, an ambiguous mapping, a value that is not a number,
+ * a ragged row), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
 PSY_API psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
                                                psy_events_info *info, psy_message *why);
+
+/* psy_reader_load_events_with for event logs whose onsets may be Unix times (annotation apps,
+ * wearables and lab loggers stamp them): when every onset (offset_s added) lies beyond
+ * PSY_EVENTS_UNIX_MIN_S, the recording's start (psy_reader_start_unix) is subtracted from each,
+ * and *unix_shift_s (may be NULL) is the seconds added; NaN when the onsets were seconds from the
+ * start (one onset at or below PSY_EVENTS_UNIX_MIN_S keeps the whole file so). Same return codes,
+ * and PSY_E_FORMAT for Unix-time onsets when the recording's start is unknown. */
+PSY_API psy_status psy_reader_load_events_unix(psy_reader *reader, psy_source *events,
+                                               const psy_events_options *options, psy_events_info *info,
+                                               double *unix_shift_s, psy_message *why);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,9 @@
 /* libFuzzer target for session event files (BIDS _events.tsv, CSV markers) added to a small
  * recording with psy_reader_load_events, then with named columns (psy_reader_load_events_with),
  * whose report must count the events it added; then to a recording that starts at a Unix time,
- * Unix-time onsets detected (detect_unix_time). */
+ * Unix-time onsets detected (psy_reader_load_events_unix). */
+#include <math.h>
+
 #include "fuzz_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,14 +22,13 @@ static void unix_time_events(const uint8_t *data, size_t size)
     psy_reader *r = NULL;
     if (psy_reader_open_source(rec, &opt, &r, NULL) != PSY_OK) abort();
     if (psy_source_open_memory(size ? (const void *)data : "", size, "log.csv", &ev) == PSY_OK) {
-        psy_events_options o = psy_events_options_default();
-        o.detect_unix_time = 1;
-        psy_events_info info;
+        double shift;
         psy_message why;
-        psy_status st = psy_reader_load_events_with(r, ev, &o, &info, &why);
+        psy_status st = psy_reader_load_events_unix(r, ev, NULL, NULL, &shift, &why);
+        int unix_time = st == PSY_OK && !isnan(shift);
         if (st != PSY_OK && psy_reader_event_count(r) != 0) abort();
-        if (st == PSY_OK && info.unix_time && info.unix_shift_s != -1700000000.0) abort();
-        for (size_t i = 0; st == PSY_OK && info.unix_time && i < psy_reader_event_count(r); i++)
+        if (unix_time && shift != -1700000000.0) abort();
+        for (size_t i = 0; unix_time && i < psy_reader_event_count(r); i++)
             if (!(psy_reader_event(r, i)->onset_s > PSY_EVENTS_UNIX_MIN_S - 1700000000.0)) abort();
         psy_source_close(ev);
     }
