@@ -1,6 +1,7 @@
-/* A recording made of the caller's arrays (psyphys/reader_arrays.h): copies them and serves reads
- * from the copies. */
+/* A recording made of the caller's arrays (psyphys/reader_arrays.h): copies them (or, borrowed,
+ * keeps pointers to them) and serves reads from them. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 
 typedef struct arrays {
     int n;
+    int borrowed;    /* 1: x and t point into the caller's arrays, not freed here */
     double **x, **t; /* per channel: samples, and times for irregular channels (else NULL) */
 } arrays;
 
@@ -16,7 +18,7 @@ static void destroy(void *impl)
 {
     arrays *a = impl;
     if (!a) return;
-    for (int i = 0; i < a->n; i++) free(a->x[i]), free(a->t[i]);
+    for (int i = 0; i < a->n && !a->borrowed; i++) free(a->x[i]), free(a->t[i]);
     free(a->x);
     free(a->t);
     free(a);
@@ -61,8 +63,8 @@ static psy_status check(const psy_array_channel *c, int i, psy_message *why)
     return PSY_OK;
 }
 
-psy_status psy_reader_from_arrays(const psy_array_channel *channels, int n_channels, const psy_event *events,
-                                  size_t n_events, psy_reader **out, psy_message *why)
+static psy_status from_arrays(const psy_array_channel *channels, int n_channels, const psy_event *events,
+                              size_t n_events, int borrow, psy_reader **out, psy_message *why)
 {
     if (why) why->text[0] = '\0';
     if (!out) return psy_fail(why, PSY_E_INVALID, "no place for the reader");
@@ -79,10 +81,16 @@ psy_status psy_reader_from_arrays(const psy_array_channel *channels, int n_chann
     arrays *a = calloc(1, sizeof *a);
     if (a) a->x = calloc((size_t)n_channels, sizeof *a->x), a->t = calloc((size_t)n_channels, sizeof *a->t);
     if (!r || !a || !a->x || !a->t) goto nomem;
+    a->borrowed = borrow;
     for (int i = 0; i < n_channels; i++, a->n++) {
         const psy_array_channel *c = &channels[i];
-        a->x[i] = copy_of(c->samples, c->n);
-        if (!a->x[i] || (c->times_s && !(a->t[i] = copy_of(c->times_s, c->n)))) {
+        if (borrow) { /* the samples are never written through the reader */
+            a->x[i] = (double *)(uintptr_t)c->samples;
+            a->t[i] = (double *)(uintptr_t)c->times_s;
+        } else {
+            a->x[i] = copy_of(c->samples, c->n);
+        }
+        if (!a->x[i] || (!borrow && c->times_s && !(a->t[i] = copy_of(c->times_s, c->n)))) {
             a->n++;
             goto nomem;
         }
@@ -113,4 +121,16 @@ nomem:
     destroy(a);
     psy_reader_discard(r);
     return psy_fail(why, PSY_E_NOMEM, "out of memory");
+}
+
+psy_status psy_reader_from_arrays(const psy_array_channel *channels, int n_channels, const psy_event *events,
+                                  size_t n_events, psy_reader **out, psy_message *why)
+{
+    return from_arrays(channels, n_channels, events, n_events, 0, out, why);
+}
+
+psy_status psy_reader_from_arrays_borrowed(const psy_array_channel *channels, int n_channels, const psy_event *events,
+                                           size_t n_events, psy_reader **out, psy_message *why)
+{
+    return from_arrays(channels, n_channels, events, n_events, 1, out, why);
 }

@@ -17,5 +17,9 @@ psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_episode_list(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *why);
+/* The Movesense heart-rate export (movesense_hr.c), its rows from file offset body (line
+ * body_line); banner_time: the banner's date-time, for the warnings. */
+psy_status movesense_hr_open(psy_source *src, int64_t body, int64_t body_line, const char *banner_time,
+                             psy_reader **out, psy_message *why);
 
 #endif

@@ -328,17 +328,37 @@ done:
     return st;
 }
 
+/* Onsets that are all Unix times (beyond PSY_EVENTS_UNIX_MIN_S) moved to the recording's time
+ * axis: its Unix start subtracted. A single onset at or below it (3.2 years) keeps the whole
+ * file as seconds from the start. */
+static psy_status from_unix_time(const psy_reader *r, event_list *list, double *shift, psy_message *why)
+{
+    *shift = NAN;
+    if (list->n == 0) return PSY_OK;
+    for (size_t i = 0; i < list->n; i++)
+        if (!(list->ev[i].onset_s > PSY_EVENTS_UNIX_MIN_S)) return PSY_OK;
+    double start = psy_reader_start_unix(r);
+    if (!isfinite(start))
+        return psy_fail(why, PSY_E_FORMAT, "the onsets are Unix times (all beyond %.0f s), but the recording's "
+                        "start is unknown: give the offset to its start", PSY_EVENTS_UNIX_MIN_S);
+    for (size_t i = 0; i < list->n; i++) list->ev[i].onset_s -= start;
+    *shift = -start;
+    return PSY_OK;
+}
+
 /* Events of an event file (header row, or the given column names) with the options; strict:
  * two candidates for a role are refused (a file the user gives), else the first-ranked is taken
  * (the BIDS run and physioevents files a reader pairs itself, whose columns BIDS defines). */
 static psy_status load(psy_reader *r, psy_source *src, int has_header, const char *const *names, int n_names,
-                       const psy_events_options *opt, int strict, psy_events_info *info, psy_message *why)
+                       const psy_events_options *opt, int strict, double *unix_shift, psy_events_info *info,
+                       psy_message *why)
 {
     psy_events_info scratch;
     if (!info) info = &scratch;
     memset(info, 0, sizeof *info);
     event_list list = {0};
     psy_status st = read_events(r, src, has_header, names, n_names, opt, strict, &list, info, why);
+    if (st == PSY_OK && unix_shift) st = from_unix_time(r, &list, unix_shift, why);
     for (size_t i = 0; st == PSY_OK && i < list.n; i++, info->n_events++)
         if (psy_reader_add_event(r, &list.ev[i]) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
@@ -354,7 +374,7 @@ psy_status text_events_load(psy_reader *r, psy_source *src, int has_header,
 {
     psy_events_options opt = psy_events_options_default();
     opt.offset_s = offset_s;
-    return load(r, src, has_header, names, n_names, &opt, 0, NULL, why);
+    return load(r, src, has_header, names, n_names, &opt, 0, NULL, NULL, why);
 }
 
 psy_events_options psy_events_options_default(void)
@@ -363,20 +383,36 @@ psy_events_options psy_events_options_default(void)
     return o;
 }
 
-psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
-                                       psy_events_info *info, psy_message *why)
+/* Both public loaders: unix_shift NULL reads onsets as seconds from the start. */
+static psy_status load_file(psy_reader *reader, psy_source *events, const psy_events_options *options,
+                            psy_events_info *info, double *unix_shift, psy_message *why)
 {
     psy_events_options opt = options ? *options : psy_events_options_default();
     if (info) memset(info, 0, sizeof *info);
     if (!reader || !events) return psy_fail(why, PSY_E_INVALID, "no reader or no event source");
     if (opt.offset_s != opt.offset_s) return psy_fail(why, PSY_E_INVALID, "the event offset is not a number");
-    if (!psy_gz_is_gzip(events)) return load(reader, events, 1, NULL, 0, &opt, 1, info, why);
+    if (!psy_gz_is_gzip(events)) return load(reader, events, 1, NULL, 0, &opt, 1, unix_shift, info, why);
     psy_source *dec = NULL;
     gz_ctx *g = NULL;
     psy_status st = psy_gz_source_open(events, &dec, &g, why);
     if (st != PSY_OK) return st;
-    st = load(reader, dec, 1, NULL, 0, &opt, 1, info, why);
+    st = load(reader, dec, 1, NULL, 0, &opt, 1, unix_shift, info, why);
     psy_source_close(dec);
+    return st;
+}
+
+psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
+                                       psy_events_info *info, psy_message *why)
+{
+    return load_file(reader, events, options, info, NULL, why);
+}
+
+psy_status psy_reader_load_events_unix(psy_reader *reader, psy_source *events, const psy_events_options *options,
+                                       psy_events_info *info, double *unix_shift_s, psy_message *why)
+{
+    double shift = NAN;
+    psy_status st = load_file(reader, events, options, info, &shift, why);
+    if (unix_shift_s) *unix_shift_s = shift;
     return st;
 }
 

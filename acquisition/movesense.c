@@ -10,8 +10,12 @@
  * periods (and at least DROPOUT_MIN_S) starts a new stretch at its own timestamp; the channel's
  * rate is the samples per second of the stretches (a least-squares-free ratio: samples minus one
  * over the time from first to last, summed over the stretches), so two sensors of one session
- * line up over minutes. */
+ * line up over minutes.
+ *
+ * The heart-rate export (banner "HeartRate", header `Average,RRData`, no timestamps) is read by
+ * movesense_hr.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,11 +79,12 @@ static int on_timestamp(void *ctx, const dev_field *lead, int64_t line_no, psy_m
     return 1;
 }
 
-/* The banner: a measurement name, then "DD.MM.YYhh.mm.ss" directly followed by the rate. */
-static int parse_banner(const char *line, size_t len, char *kind, size_t kind_size, double *rate)
+/* The banner: a measurement name, then "DD.MM.YYhh.mm.ss" directly followed by the rate (1 for
+ * HeartRate); the date-time as "20YY-MM-DD hh:mm:ss" into when[20]. */
+static int parse_banner(const char *line, size_t len, char *kind, size_t kind_size, double *rate, char when[20])
 {
     dev_field f[4];
-    if (dev_split(line, len, ' ', f, 4) != 2 || f[0].n >= kind_size || f[1].n < 18 || f[1].n > 24) return 0;
+    if (dev_split(line, len, ' ', f, 4) != 2 || f[0].n >= kind_size || f[1].n < 17 || f[1].n > 24) return 0;
     const char *d = f[1].p;
     static const char shape[] = "dd.dd.dddd.dd.dd";
     for (size_t k = 0; k < sizeof shape - 1; k++)
@@ -89,6 +94,7 @@ static int parse_banner(const char *line, size_t len, char *kind, size_t kind_si
     memcpy(kind, f[0].p, f[0].n);
     kind[f[0].n] = '\0';
     *rate = r;
+    snprintf(when, 20, "20%.2s-%.2s-%.2s %.2s:%.2s:%.2s", d + 6, d + 3, d, d + 8, d + 11, d + 14);
     return 1;
 }
 
@@ -102,14 +108,18 @@ psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *wh
     if (!nl) return PSY_E_UNKNOWN_FORMAT;
     size_t len1 = (size_t)(nl - head);
     if (len1 && head[len1 - 1] == '\r') len1--;
-    char kind[32];
+    char kind[32], when[20];
     double nominal;
-    if (!parse_banner(head, len1, kind, sizeof kind, &nominal)) return PSY_E_UNKNOWN_FORMAT;
+    if (!parse_banner(head, len1, kind, sizeof kind, &nominal, when)) return PSY_E_UNKNOWN_FORMAT;
     const char *l2 = nl + 1;
     size_t rest = (size_t)got - (size_t)(l2 - head);
     const char *nl2 = memchr(l2, '\n', rest);
     size_t len2 = nl2 ? (size_t)(nl2 - l2) : rest;
     if (len2 && l2[len2 - 1] == '\r') len2--;
+    int64_t body = (int64_t)((l2 - head) + len2) + 1;
+    if (nl2 && len2 < rest && l2[len2] == '\r') body++;
+    if (psy_strieq(kind, "HeartRate") && len2 == 14 && memcmp(l2, "Average,RRData", 14) == 0)
+        return movesense_hr_open(src, body, 3, when, out, why);
     dev_field h[DEV_INDEX_MAX_COLUMNS + 2];
     size_t nh = dev_split(l2, len2, ',', h, DEV_INDEX_MAX_COLUMNS + 2);
     if (nh < 2 || nh > DEV_INDEX_MAX_COLUMNS + 1 || h[0].n != 9 || memcmp(h[0].p, "Timestamp", 9) != 0)
@@ -121,8 +131,6 @@ psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *wh
     ms_scan scan = {nominal, 0, NULL, 0, 0, PSY_OK};
     dev_index *ix = NULL;
     dev_index_layout layout = {columns, ',', on_timestamp, &scan};
-    int64_t body = (int64_t)((l2 - head) + len2) + 1;
-    if (nl2 && l2[len2] == '\r') body++;
     psy_status st = dev_index_build(src, body, 3, &layout, &ix, &local);
     psy_reader *r = NULL;
     if (st == PSY_OK && scan.n_st == 0) st = psy_fail(&local, PSY_E_TRUNCATED, "no samples after the header");

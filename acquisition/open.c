@@ -20,7 +20,7 @@ static const struct {
     {"wfdb-annotations", psy_open_wfdb_annotations},      {"sndfile", psy_open_sndfile},
     {"wav", psy_open_sndfile}, {"flac", psy_open_sndfile}, {"ishne", psy_open_ishne},
     {"csv", psy_open_text},  {"tsv", psy_open_text},      {"bids", psy_open_text},
-    {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text},
+    {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text}, {"movesense", psy_open_text},
     {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}, {"opensignals", psy_open_opensignals},
     {"xdf", psy_open_xdf}};
 

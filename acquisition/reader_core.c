@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "reader_impl.h"
 #include "str_pool.h"
 
@@ -408,6 +409,14 @@ psy_datetime psy_reader_start(const psy_reader *r)
 {
     psy_datetime none = {0};
     return r ? r->start : none;
+}
+
+double psy_reader_start_unix(const psy_reader *r)
+{
+    if (!r || !r->start.known) return NAN;
+    const psy_datetime *d = &r->start;
+    int64_t days = psy_days_from_civil(d->year, d->month, d->day);
+    return (double)days * 86400.0 + d->hour * 3600.0 + d->minute * 60.0 + d->second + (double)d->nanosecond * 1e-9;
 }
 
 double psy_reader_duration(const psy_reader *r)

@@ -4,37 +4,13 @@
 
 #include "psyphys/hr_response.h"
 #include "lower_bound.h"
+#include "pchip.h"
 #include "psy_core.h" /* psy_reserved_clear */
 
 psy_hr_response_config psy_hr_response_config_default(void)
 {
     psy_hr_response_config c = {1.0, 10.0, 10.0, PSY_HR_BASELINE_MEAN, 20.0, 0, {0}};
     return c;
-}
-
-/* Fritsch-Carlson slope at interior knot k from its two secants (0 at a local extreme). */
-static double pchip_slope(const double *x, const double *y, size_t k)
-{
-    double h0 = x[k] - x[k - 1], h1 = x[k + 1] - x[k];
-    double d0 = (y[k] - y[k - 1]) / h0, d1 = (y[k + 1] - y[k]) / h1;
-    if (d0 * d1 <= 0) return 0;
-    double w0 = 2 * h1 + h0, w1 = h1 + 2 * h0; /* weighted harmonic mean */
-    return (w0 + w1) / (w0 / d0 + w1 / d1);
-}
-
-/* Monotone cubic through (x[k], y[k]), k = 0..m-1, at u (x[0] <= u <= x[m-1]). */
-static double pchip(const double *x, const double *y, size_t m, double u)
-{
-    if (m == 1) return y[0];
-    size_t k = psy_lower_bound(x, m, u);
-    if (k == 0) k = 1;
-    if (k >= m) k = m - 1;
-    size_t a = k - 1;
-    double h = x[k] - x[a], s = (u - x[a]) / h, d = (y[k] - y[a]) / h;
-    double ma = a > 0 ? pchip_slope(x, y, a) : d, mb = k + 1 < m ? pchip_slope(x, y, k) : d;
-    double s2 = s * s, s3 = s2 * s;
-    return (2 * s3 - 3 * s2 + 1) * y[a] + (s3 - 2 * s2 + s) * h * ma + (-2 * s3 + 3 * s2) * y[k] +
-           (s3 - s2) * h * mb;
 }
 
 /* What the knots of an epoch hold. */
@@ -115,13 +91,13 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
         out->valid = 1;
         double base_sum = 0;
         size_t base_n = 0;
-        for (int64_t k = -steps_pre; k < 0; k++) base_sum += pchip(x, y, m, onset + (double)k / c.grid_hz), base_n++;
+        for (int64_t k = -steps_pre; k < 0; k++) base_sum += psy_pchip_at(x, y, m, onset + (double)k / c.grid_hz), base_n++;
         out->baseline_bpm = c.baseline == PSY_HR_BASELINE_ONSET || base_n == 0
-                                ? pchip(x, y, m, onset)
+                                ? psy_pchip_at(x, y, m, onset)
                                 : base_sum / (double)base_n;
         double sum = 0;
         for (int64_t k = 1; k <= steps_post; k++) {
-            double dt = (double)k / c.grid_hz, v = pchip(x, y, m, onset + dt) - out->baseline_bpm;
+            double dt = (double)k / c.grid_hz, v = psy_pchip_at(x, y, m, onset + dt) - out->baseline_bpm;
             sum += v;
             /* the first time an extreme is reached (a plateau's rounding noise does not move it) */
             if (k == 1 || v < out->min_bpm - 1e-9) out->min_bpm = v, out->min_time_s = dt;
@@ -155,7 +131,7 @@ psy_status psy_hr_response_curve(const double *t, const double *nn, size_t n, do
     if (!epoch_knots(t, nn, NULL, n, onset - c.pre_s, onset, onset + c.post_s, &x, &y, &m, &kc))
         return PSY_E_NOMEM;
     for (int64_t k = -steps_pre; k <= steps_post; k++)
-        out[(*n_out)++] = pchip(x, y, m, onset + (double)k / c.grid_hz) - r.baseline_bpm;
+        out[(*n_out)++] = psy_pchip_at(x, y, m, onset + (double)k / c.grid_hz) - r.baseline_bpm;
     free(x);
     free(y);
     return PSY_OK;

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "pchip.h"
+#include "rsa_internal.h"
 #include "psyphys/hrv.h"
 #include "psyphys/rsa.h"
 #include "psy_core.h" /* psy_reserved_clear */
@@ -32,10 +34,8 @@ void psy_rsa_result_clear(psy_rsa_result *r)
     r->p2t_ms = r->hr_osc_bpm = NULL;
 }
 
-/* P2T and the heart-rate oscillation of one breath [a, z) with its peak p (seconds) over the NN
- * intervals nn[i] ending at t[i]. */
-static void one_breath(const double *t, const double *nn, size_t n, size_t *from, double a, double p, double z,
-                       psy_rsa_p2t_method method, double *p2t, double *osc)
+void rsa_one_breath(const double *t, const double *nn, size_t n, size_t *from, double a, double p, double z,
+                    psy_rsa_p2t_method method, double *p2t, double *osc)
 {
     while (*from < n && t[*from] < a) (*from)++;
     double insp_min = INFINITY, exp_max = -INFINITY, lo = INFINITY, hi = -INFINITY;
@@ -53,16 +53,16 @@ static void one_breath(const double *t, const double *nn, size_t n, size_t *from
     else *p2t = isinf(insp_min) || isinf(exp_max) ? NAN : fmax(0.0, exp_max - insp_min);
 }
 
-/* The series v at beat times t onto a grid of step 1 / PB_RATE_HZ from t[0] (linear, NaN across
- * a missing value). Returns the grid length. */
+/* The series v at beat times t onto a grid of step 1 / PB_RATE_HZ from t[0]: the monotone cubic
+ * through the beats (no overshoot between beats; NeuroKit2 and the heart-rate responses
+ * interpolate the same way), NaN near a missing value. Returns the grid length. */
 static size_t to_grid(const double *t, const double *v, size_t n, double *g, size_t cap)
 {
-    size_t m = 0, j = 0;
+    size_t m = 0;
     for (; m < cap; m++) {
         double at = t[0] + (double)m / PB_RATE_HZ;
         if (at > t[n - 1]) break;
-        while (j + 1 < n && t[j + 1] < at) j++;
-        g[m] = j + 1 < n ? v[j] + (v[j + 1] - v[j]) * (at - t[j]) / (t[j + 1] - t[j]) : v[j];
+        g[m] = psy_pchip_at(t, v, n, at);
     }
     return m;
 }
@@ -199,15 +199,6 @@ static double band_power(const double *f, const double *psd, size_t n, double lo
     return s;
 }
 
-/* The frequency of the largest bin within [lo, hi] (NaN when none). */
-static double peak_in(const double *f, const double *psd, size_t n, double lo, double hi)
-{
-    double best = -1, at = NAN;
-    for (size_t i = 0; i < n; i++)
-        if (f[i] >= lo && f[i] <= hi && psd[i] > best) best = psd[i], at = f[i];
-    return at;
-}
-
 static psy_status spectral(const psy_beat_list *b, const psy_rsa_config *c, psy_rsa_result *r)
 {
     r->hf_resp_ms2 = r->resonance_hz = r->resonance_power_ms2 = r->coherence_ratio = NAN;
@@ -230,13 +221,9 @@ static psy_status spectral(const psy_beat_list *b, const psy_rsa_config *c, psy_
     } else {
         r->hf_why = r->spectrum_why = NULL;
         r->hf_resp_ms2 = band_power(f, psd, n, r->hf_band_hz[0], r->hf_band_hz[1]);
-        r->resonance_hz = peak_in(f, psd, n, 0.04, 0.15);
-        r->resonance_power_ms2 = band_power(f, psd, n, r->resonance_hz - 0.015, r->resonance_hz + 0.015 + 1e-12);
-        double top = peak_in(f, psd, n, 0.04, 0.26);
-        double peak = band_power(f, psd, n, top - 0.015, top + 0.015 + 1e-12);
-        double total = band_power(f, psd, n, 0.0033, 0.4);
-        r->coherence_ratio = total > peak ? peak / (total - peak) : NAN;
-        if (isnan(r->resonance_hz)) r->spectrum_why = "no spectral bin in 0.04-0.15 Hz";
+        if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.15, 0.015, &r->resonance_hz, &r->resonance_power_ms2) != PSY_OK)
+            r->spectrum_why = "no spectral bin in 0.04-0.15 Hz";
+        r->coherence_ratio = psy_hrv_coherence_ratio(f, psd, n);
     }
     psy_hrv_destroy(h);
     return st == PSY_E_NOMEM ? st : PSY_OK;
@@ -262,8 +249,8 @@ psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *br
     double sum = 0, ss = 0, osc = 0;
     size_t from = 0, n_osc = 0;
     for (size_t i = 0; i < nb; i++) {
-        one_breath(beats->nn_onset_s, beats->nn_ms, beats->n_nn, &from, breaths->onset_s[i], breaths->peak_s[i],
-                   breaths->end_s[i], c.p2t_method, &out->p2t_ms[i], &out->hr_osc_bpm[i]);
+        rsa_one_breath(beats->nn_onset_s, beats->nn_ms, beats->n_nn, &from, breaths->onset_s[i], breaths->peak_s[i],
+                       breaths->end_s[i], c.p2t_method, &out->p2t_ms[i], &out->hr_osc_bpm[i]);
         if (!isnan(out->p2t_ms[i])) sum += out->p2t_ms[i], out->p2t_n++, out->p2t_no_rsa += out->p2t_ms[i] == 0;
         if (!isnan(out->hr_osc_bpm[i])) osc += out->hr_osc_bpm[i], n_osc++;
     }

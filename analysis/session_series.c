@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rsa_internal.h"
 #include "session_internal.h"
 
 psy_breath_rate psy_session_breath_rate(const psy_session *s, double start, double end)
@@ -11,6 +12,24 @@ psy_breath_rate psy_session_breath_rate(const psy_session *s, double start, doub
     if (s->rsp >= 0)
         psy_breath_rate_over(s->breaths, s->n_breaths, psy_reader_channel(s->r, s->rsp)->rate_hz, start, end, &b);
     return b;
+}
+
+double psy_session_rsa_p2t(const psy_session *s, double start, double end, const char **why)
+{
+    *why = s->rsp < 0 ? "no RSP channel" : !s->beats ? "no beats" : "no whole breath with NN intervals in both phases";
+    if (s->rsp < 0 || !s->beats) return NAN;
+    double rate = psy_reader_channel(s->r, s->rsp)->rate_hz, sum = 0;
+    size_t n = 0, from = 0;
+    for (size_t i = 0; i < s->n_breaths; i++) {
+        const psy_breath *b = &s->breaths[i];
+        double a = (double)b->onset / rate, z = (double)b->end / rate, p2t, osc;
+        if (a < start || z > end) continue; /* whole breaths, as psy_breath_rate_over */
+        rsa_one_breath(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &from, a, (double)b->peak / rate, z,
+                       PSY_RSA_P2T_GROSSMAN, &p2t, &osc);
+        if (!isnan(p2t)) sum += p2t, n++;
+    }
+    if (n) *why = NULL;
+    return n ? sum / (double)n : NAN;
 }
 
 int psy_session_eda_over(const psy_session *s, double start, double end, psy_eda_summary *e)

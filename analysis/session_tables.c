@@ -94,7 +94,7 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
     const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
     for (size_t k = 0; k < n_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(columns[k]));
     fprintf(fp, "\tscl_us\tns_scr_per_min\teda_excluded_s\tscr_count\tscr_amplitude_sum_us"
-                "\tscr_amplitude_mean_us\tresp_rate_per_min\tnn_corrected_pct%s\n",
+                "\tscr_amplitude_mean_us\tresp_rate_per_min\trsa_p2t_ms\tnn_corrected_pct%s\n",
             s->pat ? "\tpat_median_ms\tpat_sd_ms\tpat_valid_pct" : "");
     for (size_t i = 0; i < n; i++) {
         double start = seg[i].onset_s, end = start + seg[i].duration_s;
@@ -121,6 +121,9 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
         put_or_note(fp, na, "scr_amplitude_mean_us", e.scr_amplitude_mean_us, -1, eda_why);
         psy_breath_rate br = psy_session_breath_rate(s, start, end);
         put_or_note(fp, na, "resp_rate_per_min", br.per_min, 3, br.why ? br.why : "");
+        const char *rsa_why;
+        double rsa = psy_session_rsa_p2t(s, start, end, &rsa_why);
+        put_or_note(fp, na, "rsa_p2t_ms", rsa, 3, rsa_why ? rsa_why : "");
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2,
                     s->beats ? "no NN interval in the segment" : no_beats_reason(s));
         if (s->pat) put_pat(fp, na, s->pat, start, end);

@@ -1,6 +1,6 @@
 /* The live streaming object: ECG -> R-peak detector -> beats, HR, labels, NN -> rolling HRV;
  * EDA -> psy_eda_stream -> SCL, SCRs, NS-SCR rate; PPG -> pulse detector and RR intervals -> the
- * same beat path.
+ * same beat path; respiration -> psy_resp_detector -> breaths, with the RSA of the beats within each.
  * See include/psyphys/stream.h. */
 #include <math.h>
 #include <stdlib.h>
@@ -8,10 +8,12 @@
 
 #include "eda_internal.h"
 #include "psy_core.h" /* psy_fail */
+#include "rsa_internal.h"
 #include "stream_internal.h"
 
 #define SCR_RING 1024 /* recent SCR onsets for the NS-SCR rate: > 10 a minute over 10 min */
 #define VALID_RING 601 /* valid EDA samples per second over the longest NS-SCR window (600 s) */
+#define BEAT_RING 1024 /* recent beats for the RSA of a breath: a breath of 5 min at 200 bpm */
 
 struct psy_stream {
     psy_stream_config cfg;
@@ -46,6 +48,11 @@ struct psy_stream {
     /* valid analysis samples per second: the NS-SCR rate divides by the valid time */
     int32_t valid_per_s[VALID_RING];
     int64_t valid_sec;         /* the second the newest sample fell in (-1: none yet) */
+    /* respiration, and the recent beats' raw intervals for the RSA of each breath */
+    psy_resp_detector *resp;
+    double beat_t[BEAT_RING], beat_rr[BEAT_RING];
+    size_t beat_head, beat_n;
+    double breath_t[BEAT_RING], breath_rr[BEAT_RING]; /* one breath's beats, in order */
 };
 
 psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz)
@@ -67,14 +74,13 @@ psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_
     c.scl_interval_s = 1;
     c.ns_scr_window_s = 60;
     c.queue_capacity = 4096;
-    c.ppg_detector = psy_ppg_detector_config_default(0);
     return c;
 }
 
 const char *psy_stream_kind_name(psy_stream_kind k)
 {
     static const char *const names[PSY_STREAM_KIND_COUNT] = {"beat", "hr", "label", "hrv",
-                                                             "scl", "scr", "status"};
+                                                             "scl", "scr", "status", "breath"};
     return (unsigned)k < PSY_STREAM_KIND_COUNT ? names[k] : "";
 }
 
@@ -89,15 +95,18 @@ static psy_status check(const psy_stream_config *c, psy_message *why)
 {
 #define BAD(cond, ...) \
     if (cond) return psy_fail(why, PSY_E_INVALID, __VA_ARGS__)
-    BAD(!psy_reserved_clear(c->reserved), "%s", PSY_RESERVED_REASON);
+    BAD(!psy_reserved_clear(c->reserved) || c->zero_ != 0, "%s", PSY_RESERVED_REASON);
+    BAD(c->provisional != 0 && c->provisional != 1, "provisional %d not 0 or 1", (int)c->provisional);
     BAD(!(c->ecg_rate_hz == 0 || (c->ecg_rate_hz >= 50 && c->ecg_rate_hz <= 20000)),
         "ECG rate %g Hz not 0 or in [50, 20000]", c->ecg_rate_hz);
     BAD(!(c->eda_rate_hz == 0 || (c->eda_rate_hz >= 1 && c->eda_rate_hz <= 100000)),
         "EDA rate %g Hz not 0 or in [1, 100000]", c->eda_rate_hz);
     BAD(!(c->ppg_rate_hz == 0 || (c->ppg_rate_hz >= 25 && c->ppg_rate_hz <= 1000)),
         "PPG rate %g Hz not 0 or in [25, 1000]", c->ppg_rate_hz);
-    BAD(c->ecg_rate_hz == 0 && c->ppg_rate_hz == 0 && c->eda_rate_hz == 0 && !c->rr_input,
-        "no channel: give an ECG, PPG or EDA rate or RR input");
+    BAD(!(c->resp_rate_hz == 0 || (c->resp_rate_hz >= 4 && c->resp_rate_hz <= 20000)),
+        "respiration rate %g Hz not 0 or in [4, 20000]", c->resp_rate_hz);
+    BAD(c->ecg_rate_hz == 0 && c->ppg_rate_hz == 0 && c->eda_rate_hz == 0 && c->resp_rate_hz == 0 && !c->rr_input,
+        "no channel: give an ECG, PPG, EDA or respiration rate or RR input");
     BAD((c->ecg_rate_hz > 0) + (c->ppg_rate_hz > 0) + !!c->rr_input > 1,
         "%s input together: beats come from one of them",
         c->ecg_rate_hz > 0 ? (c->ppg_rate_hz > 0 ? "ECG and PPG" : "ECG and RR") : "PPG and RR");
@@ -131,12 +140,12 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
     s->cfg = *config;
     s->cfg.detector.rate_hz = config->ecg_rate_hz;
     s->cfg.eda.rate_hz = config->eda_rate_hz;
-    s->cfg.ppg_detector.rate_hz = config->ppg_rate_hz;
     st = stream_queue_init(&s->queue, s->cfg.queue_capacity);
     if (st == PSY_OK && s->cfg.ecg_rate_hz > 0 && psy_ecg_detector_create(&s->cfg.detector, &s->det) != PSY_OK)
         st = psy_fail(why, PSY_E_INVALID, "the R-peak detector settings are invalid at %g Hz", s->cfg.ecg_rate_hz);
+    psy_ppg_detector_config pc = psy_ppg_detector_config_default(s->cfg.ppg_rate_hz);
     if (st == PSY_OK && s->cfg.ppg_rate_hz > 0) {
-        st = psy_ppg_detector_create(&s->cfg.ppg_detector, &s->ppg);
+        st = psy_ppg_detector_create(&pc, &s->ppg);
         if (st != PSY_OK)
             st = psy_fail(why, st, st == PSY_E_NOMEM ? "out of memory"
                                                      : "the pulse detector settings are invalid at %g Hz",
@@ -144,8 +153,11 @@ psy_status psy_stream_create(const psy_stream_config *config, psy_stream **out, 
     }
     if (st == PSY_OK && (s->cfg.ecg_rate_hz > 0 || s->cfg.ppg_rate_hz > 0 || s->cfg.rr_input)) {
         if (stream_labels_init(&s->labels, &s->cfg) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-        if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, why);
+        if (st == PSY_OK) st = stream_hrv_init(&s->hrv, &s->cfg, s->cfg.provisional ? 2 * s->labels.cap : 0, why);
     }
+    psy_resp_config rc = psy_resp_config_default(s->cfg.resp_rate_hz);
+    if (st == PSY_OK && s->cfg.resp_rate_hz > 0 && psy_resp_detector_create(&rc, &s->resp) != PSY_OK)
+        st = psy_fail(why, PSY_E_INVALID, "the breath detector settings are invalid at %g Hz", s->cfg.resp_rate_hz);
     if (st == PSY_OK && s->cfg.eda_rate_hz > 0) {
         st = psy_eda_config_check(&s->cfg.eda, why);
         if (st == PSY_OK && psy_eda_stream_create(&s->cfg.eda, &s->eda) != PSY_OK)
@@ -166,6 +178,8 @@ void psy_stream_reset(psy_stream *s)
     psy_ecg_detector_reset(s->det);
     psy_ppg_detector_reset(s->ppg);
     if (s->eda) psy_eda_stream_reset(s->eda);
+    if (s->resp) psy_resp_detector_reset(s->resp);
+    s->beat_head = s->beat_n = 0;
     if (s->det || s->ppg || s->cfg.rr_input) {
         stream_labels_reset(&s->labels);
         stream_hrv_reset(&s->hrv);
@@ -188,6 +202,7 @@ void psy_stream_destroy(psy_stream *s)
     psy_ecg_detector_destroy(s->det);
     psy_ppg_detector_destroy(s->ppg);
     psy_eda_stream_destroy(s->eda);
+    psy_resp_detector_destroy(s->resp);
     if (s->labels.rr || s->labels.cap) stream_labels_free(&s->labels);
     stream_hrv_free(&s->hrv);
     stream_queue_free(&s->queue);
@@ -244,6 +259,9 @@ static void beat(psy_stream *s, int64_t sample, double t_s, double rr_ms, int ne
     o.u.beat.rr_ms = rr_ms;
     put(s, &o);
     if (!isnan(rr_ms)) {
+        if (s->beat_n == BEAT_RING) s->beat_head = (s->beat_head + 1) % BEAT_RING, s->beat_n--;
+        size_t k = (s->beat_head + s->beat_n++) % BEAT_RING;
+        s->beat_t[k] = t_s, s->beat_rr[k] = rr_ms;
         o.kind = PSY_STREAM_HR;
         memset(&o.u, 0, sizeof o.u);
         o.u.hr.bpm = 60000.0 / rr_ms;
@@ -463,6 +481,50 @@ psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n)
     return PSY_OK;
 }
 
+/* ---- Respiration ------------------------------------------------------------------------- */
+
+/* A breath's output: its times, and the RSA of the recent beats whose intervals end within it
+ * (none without a heart channel: NaN). */
+static void breath(psy_stream *s, const psy_breath *b)
+{
+    double rate = s->cfg.resp_rate_hz, a = (double)b->onset / rate, z = (double)b->end / rate;
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_BREATH;
+    o.onset_s = a;
+    o.u.breath.peak_s = (double)b->peak / rate;
+    o.u.breath.end_s = z;
+    o.u.breath.duration_s = z - a;
+    o.u.breath.rate_per_min = 60.0 / (z - a);
+    o.u.breath.amplitude = b->amplitude;
+    size_t n = 0, from = 0;
+    for (size_t k = 0; k < s->beat_n; k++) {
+        size_t i = (s->beat_head + k) % BEAT_RING;
+        if (s->beat_t[i] >= a && s->beat_t[i] < z) s->breath_t[n] = s->beat_t[i], s->breath_rr[n++] = s->beat_rr[i];
+    }
+    rsa_one_breath(s->breath_t, s->breath_rr, n, &from, a, o.u.breath.peak_s, z, PSY_RSA_P2T_GROSSMAN,
+                   &o.u.breath.rsa_p2t_ms, &o.u.breath.hr_osc_bpm);
+    put(s, &o);
+}
+
+static void drain_resp(psy_stream *s)
+{
+    psy_breath b;
+    while (psy_resp_detector_pop(s->resp, &b, 1) == 1) breath(s, &b);
+}
+
+psy_status psy_stream_push_resp(psy_stream *s, const double *x, size_t n)
+{
+    if (!s || !s->resp || (!x && n) || s->finished) return PSY_E_INVALID;
+    for (size_t off = 0; off < n;) {
+        size_t used = 0;
+        psy_resp_detector_push(s->resp, x + off, n - off, &used);
+        off += used;
+        drain_resp(s);
+    }
+    return PSY_OK;
+}
+
 psy_status psy_stream_finish(psy_stream *s)
 {
     if (!s || s->finished) return PSY_E_INVALID;
@@ -480,6 +542,10 @@ psy_status psy_stream_finish(psy_stream *s)
         drain_eda(s);
         eda_stream_finish_sink(s->eda, scl_sample, s);
         drain_eda(s);
+    }
+    if (s->resp) {
+        psy_resp_detector_finish(s->resp);
+        drain_resp(s);
     }
     return PSY_OK;
 }

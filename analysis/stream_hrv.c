@@ -24,7 +24,7 @@ static psy_status analyser(const psy_hrv_config *base, int spectra, size_t max_n
     return st;
 }
 
-psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_message *why)
+psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, size_t max_provisional, psy_message *why)
 {
     memset(h, 0, sizeof *h);
     h->cfg = cfg;
@@ -34,7 +34,11 @@ psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, psy_mess
     h->ring_t = malloc(h->cap * sizeof *h->ring_t);
     h->nn = malloc(h->cap * sizeof *h->nn);
     h->t = malloc(h->cap * sizeof *h->t);
-    if (!h->ring_nn || !h->ring_t || !h->nn || !h->t) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    h->ex_cap = max_provisional;
+    h->ex_nn = malloc((h->ex_cap ? h->ex_cap : 1) * sizeof *h->ex_nn);
+    h->ex_t = malloc((h->ex_cap ? h->ex_cap : 1) * sizeof *h->ex_t);
+    if (!h->ring_nn || !h->ring_t || !h->nn || !h->t || !h->ex_nn || !h->ex_t)
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
     psy_status st = analyser(&cfg->hrv, 0, h->cap, fmin(longest, 3600), &h->time, why);
     if (st == PSY_OK) st = analyser(&cfg->hrv, PSY_HRV_WELCH, h->cap, cfg->freq_window_s, &h->freq, why);
     if (st != PSY_OK) return st;
@@ -50,27 +54,32 @@ void stream_hrv_reset(stream_hrv *h)
 
 void stream_hrv_free(stream_hrv *h)
 {
-    free(h->ring_nn), free(h->ring_t), free(h->nn), free(h->t);
+    free(h->ring_nn), free(h->ring_t), free(h->nn), free(h->t), free(h->ex_nn), free(h->ex_t);
     psy_hrv_destroy(h->time);
     psy_hrv_destroy(h->freq);
     memset(h, 0, sizeof *h);
 }
 
-/* The intervals of the ring whose time lies in (t_end - window_s, t_end] (window_s <= 0: the
- * last `beats` intervals) into h->nn / h->t; returns how many. */
-static size_t window(stream_hrv *h, double t_end, double window_s, size_t beats)
+/* The intervals of the ring, then the m extra ones (ex_nn / ex_t: provisional intervals after
+ * the ring's), whose time lies in (t_end - window_s, t_end] (window_s <= 0: the last `beats`
+ * intervals) into h->nn / h->t (the latest h->cap of them); returns how many. */
+static size_t window(stream_hrv *h, double t_end, double window_s, size_t beats, const double *ex_nn,
+                     const double *ex_t, size_t m)
 {
-    size_t first = 0;
+    size_t total = h->n + m, first = 0;
+#define T_AT(i) ((i) < h->n ? h->ring_t[(h->head + (i)) % h->cap] : ex_t[(i) - h->n])
     if (window_s > 0) {
-        while (first < h->n && !(h->ring_t[(h->head + first) % h->cap] > t_end - window_s)) first++;
-    } else if (h->n > beats) {
-        first = h->n - beats;
+        while (first < total && !(T_AT(first) > t_end - window_s)) first++;
+    } else if (total > beats) {
+        first = total - beats;
     }
+    if (total - first > h->cap) first = total - h->cap;
     size_t k = 0;
-    for (size_t i = first; i < h->n; i++, k++) {
-        h->nn[k] = h->ring_nn[(h->head + i) % h->cap];
-        h->t[k] = h->ring_t[(h->head + i) % h->cap];
+    for (size_t i = first; i < total; i++, k++) {
+        h->nn[k] = i < h->n ? h->ring_nn[(h->head + i) % h->cap] : ex_nn[i - h->n];
+        h->t[k] = T_AT(i);
     }
+#undef T_AT
     return k;
 }
 
@@ -86,28 +95,17 @@ static void time_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     o->u.hrv.sdnn_ms = r.values.v[PSY_HRV_SDNN_MS], o->u.hrv.sdnn_na = r.values.na[PSY_HRV_SDNN_MS];
 }
 
-/* The resonance peak: the largest bin within the resonance band, and the power within
- * ±halfwidth of it (HRV biofeedback: Lehrer, Vaschillo & Vaschillo 2000, Appl Psychophysiol
- * Biofeedback 25(3):177-191, breathing at ~0.1 Hz maximises the LF peak). */
+/* The resonance peak (psy_hrv_spectrum_peak) within the configured band, and the coherence ratio. */
 static void resonance(const stream_hrv *h, psy_stream_output *o)
 {
     const psy_stream_config *c = h->cfg;
     const double *f, *psd;
     size_t np;
     psy_hrv_spectrum(h->freq, PSY_HRV_WELCH, &f, &psd, &np);
-    double best = -1, peak = NAN, power = 0, df = np > 1 ? f[1] : 0;
-    for (size_t i = 0; i < np; i++)
-        if (f[i] >= c->resonance_band_hz[0] && f[i] <= c->resonance_band_hz[1] && psd[i] > best)
-            best = psd[i], peak = f[i];
-    if (isnan(peak)) {
-        o->u.hrv.peak_na = "no spectral bin in the resonance band";
-        return;
-    }
-    o->u.hrv.peak_na = NULL;
-    for (size_t i = 0; i < np; i++)
-        if (fabs(f[i] - peak) <= c->resonance_halfwidth_hz + 1e-12) power += psd[i] * df;
-    o->u.hrv.peak_hz = peak;
-    o->u.hrv.peak_power_ms2 = power;
+    psy_status st = psy_hrv_spectrum_peak(f, psd, np, c->resonance_band_hz[0], c->resonance_band_hz[1],
+                                          c->resonance_halfwidth_hz, &o->u.hrv.peak_hz, &o->u.hrv.peak_power_ms2);
+    o->u.hrv.peak_na = st == PSY_OK ? NULL : "no spectral bin in the resonance band";
+    if (st == PSY_OK) o->u.hrv.coherence_ratio = psy_hrv_coherence_ratio(f, psd, np);
 }
 
 /* Welch bands and the resonance peak of the n intervals in h->nn / h->t, with psy_hrv_compute's
@@ -117,7 +115,7 @@ static void frequency_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     psy_hrv_result r;
     o->u.hrv.n_freq = n;
     o->u.hrv.lf_ms2 = o->u.hrv.hf_ms2 = o->u.hrv.lf_hf = NAN;
-    o->u.hrv.peak_hz = o->u.hrv.peak_power_ms2 = NAN;
+    o->u.hrv.peak_hz = o->u.hrv.peak_power_ms2 = o->u.hrv.coherence_ratio = NAN;
     o->u.hrv.lf_na = o->u.hrv.hf_na = o->u.hrv.lf_hf_na = o->u.hrv.peak_na = "out of memory";
     if (psy_hrv_compute(h->freq, h->nn, h->t, n, &r, NULL) != PSY_OK) return;
     o->u.hrv.lf_ms2 = r.welch.v[PSY_HRV_LF_MS2], o->u.hrv.lf_na = r.welch.na[PSY_HRV_LF_MS2];
@@ -125,6 +123,19 @@ static void frequency_domain(stream_hrv *h, size_t n, psy_stream_output *o)
     o->u.hrv.lf_hf = r.welch.v[PSY_HRV_LF_HF], o->u.hrv.lf_hf_na = r.welch.na[PSY_HRV_LF_HF];
     o->u.hrv.peak_na = o->u.hrv.lf_na; /* as long as the LF band is */
     if (!isnan(o->u.hrv.lf_ms2)) resonance(h, o);
+}
+
+/* The HRV line at t_s over the ring and the m extra intervals. */
+static void compute(stream_hrv *h, double t_s, const double *ex_nn, const double *ex_t, size_t m, psy_stream_output *o)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = PSY_STREAM_HRV;
+    o->onset_s = t_s;
+    size_t n = window(h, t_s, h->cfg->time_window_beats ? 0 : h->cfg->time_window_s, h->cfg->time_window_beats,
+                      ex_nn, ex_t, m);
+    time_domain(h, n, o);
+    n = window(h, t_s, h->cfg->freq_window_s, 0, ex_nn, ex_t, m);
+    frequency_domain(h, n, o);
 }
 
 int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o)
@@ -140,13 +151,20 @@ int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o
     size_t keep_beats = h->cfg->time_window_beats;
     while (h->n > keep_beats && h->n > 1 && !(h->ring_t[h->head] > t_s - keep))
         h->head = (h->head + 1) % h->cap, h->n--;
-    memset(o, 0, sizeof *o);
-    o->kind = PSY_STREAM_HRV;
-    o->onset_s = t_s;
-    size_t n = window(h, t_s, h->cfg->time_window_beats ? 0 : h->cfg->time_window_s,
-                      h->cfg->time_window_beats);
-    time_domain(h, n, o);
-    n = window(h, t_s, h->cfg->freq_window_s, 0);
-    frequency_domain(h, n, o);
+    compute(h, t_s, NULL, NULL, 0, o);
+    return 1;
+}
+
+int stream_hrv_peek(stream_hrv *h, const double *nn_ms, const double *t_s, size_t m, psy_stream_output *o)
+{
+    /* the provisional intervals psy_hrv_compute would take: in range, after the ring's */
+    size_t k = 0;
+    double last = h->last_t;
+    for (size_t i = 0; i < m; i++)
+        if (k < h->ex_cap && nn_ms[i] >= MIN_NN_MS && nn_ms[i] <= MAX_NN_MS && isfinite(t_s[i]) && t_s[i] > last)
+            h->ex_nn[k] = nn_ms[i], h->ex_t[k++] = t_s[i], last = t_s[i];
+    if (k == 0) return 0;
+    compute(h, last, h->ex_nn, h->ex_t, k, o);
+    o->u.hrv.provisional = 1;
     return 1;
 }

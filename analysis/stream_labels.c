@@ -61,6 +61,30 @@ void stream_labels_free(stream_labels *l)
     memset(l, 0, sizeof *l);
 }
 
+/* The provisional label and HRV line of the newest beat: the classifier and the NN correction on
+ * the buffer as it is (the final ones come when the lookahead completes). */
+static void emit_provisional(stream_labels *l, stream_hrv *h, stream_emit emit, void *ctx)
+{
+    size_t i = l->n - 1, m = 0;
+    psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_LABEL;
+    o.onset_s = l->t[i];
+    o.u.label.sample = l->sample[i];
+    o.u.label.rr_ms = l->rr[i];
+    o.u.label.label = l->cls[i];
+    o.u.label.corrected = psy_beat_interval_corrected(l->cls[i], i > 0 || l->any_label, i > 0 ? l->cls[i - 1] : l->last_label);
+    o.u.label.provisional = 1;
+    emit(ctx, &o);
+    if (!h || psy_rr_correct(l->rr, l->t, l->n, &l->cfg->rr, l->cls, l->nn_rr, l->nn_t, l->nn_corrected, 2 * l->cap,
+                             &m, NULL) != PSY_OK)
+        return;
+    size_t k = 0;
+    while (k < m && !(l->nn_t[k] > l->nn_emitted_t)) k++;
+    if (stream_hrv_peek(h, l->nn_rr + k, l->nn_t + k, m - k, &o)) emit(ctx, &o);
+}
+
 static void emit_label(stream_labels *l, int64_t sample, double t, double rr, psy_beat_class cls,
                        stream_emit emit, void *ctx)
 {
@@ -130,6 +154,7 @@ void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_
     }
     l->rr[l->n] = rr_ms, l->t[l->n] = t_s, l->sample[l->n] = sample;
     l->n++;
+    if (l->cfg->provisional) emit_provisional(l, h, emit, ctx);
     size_t ahead = (size_t)l->cfg->rr_lookahead;
     int exact = l->cfg->rr_lookahead >= exact_lookahead(&l->cfg->rr);
     if (l->n < l->n_final + ahead + 1) return;

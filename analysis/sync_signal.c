@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "civil_time.h"
 #include "psyphys/beats.h"
 #include "psyphys/eda.h"
 #include "psyphys/sync.h"
@@ -210,10 +209,7 @@ psy_status psy_sync_signal_on_grid(psy_reader *r, int ch, psy_sync_signal signal
 
 double psy_sync_start_unix(const psy_reader *r)
 {
-    psy_datetime d = r ? psy_reader_start(r) : (psy_datetime){0};
-    if (!d.known) return NAN;
-    int64_t days = psy_days_from_civil(d.year, d.month, d.day);
-    return (double)days * 86400.0 + d.hour * 3600.0 + d.minute * 60.0 + d.second + (double)d.nanosecond * 1e-9;
+    return psy_reader_start_unix(r);
 }
 
 psy_status psy_sync_start_offset(const psy_reader *a, const psy_reader *b, double extra_s,

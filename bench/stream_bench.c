@@ -3,7 +3,9 @@
  * synthetic skin conductance.
  *   psyphys_stream_bench latency RATE_HZ HOURS [BLOCK]  delay from the arrival of each R-peak's
  *        sample to its beat output, pushing BLOCK samples at a time (default 1: the algorithm's
- *        own delay; a block adds up to its length): median, p90, p99, max
+ *        own delay; a block adds up to its length): median, p90, p99, max; and from the R-peak to
+ *        its provisional HRV line (config provisional, psyphys stream's default) and to the final
+ *        one (rr_lookahead beats later)
  *   psyphys_stream_bench cpu HOURS                      CPU time to push HOURS of 1 kHz ECG and
  *        32 Hz EDA in 1/32 s blocks, polling after each (signal generation not counted)
  *   psyphys_stream_bench latency-file RECORDING CHANNEL [BLOCK [FS]]  the same on a real
@@ -90,14 +92,26 @@ static double cpu_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Pushes x[0..n) in blocks and prints the latency distribution of the beat outputs. */
+/* The median, p90, p99 and maximum of the k latencies (s) in lat, sorted here, as text (ms). */
+static const char *spread(double *lat, size_t k, char *buf, size_t size)
+{
+    if (k == 0) return "none";
+    qsort(lat, k, sizeof *lat, cmp);
+    snprintf(buf, size, "median %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms", 1000 * lat[k / 2],
+             1000 * lat[(size_t)(0.9 * (double)k)], 1000 * lat[(size_t)(0.99 * (double)k)], 1000 * lat[k - 1]);
+    return buf;
+}
+
+/* Pushes x[0..n) in blocks and prints the latency distributions of the beat outputs and of the
+ * HRV lines, provisional (the default of psyphys stream) and final (rr_lookahead beats later). */
 static int measure_latency(const char *what, const double *x, int64_t n, double rate, size_t block)
 {
     psy_stream_config cfg = psy_stream_config_default(rate, 0);
+    cfg.provisional = 1;
     psy_stream *s = NULL;
     if (psy_stream_create(&cfg, &s, NULL) != PSY_OK) return 1;
-    size_t cap = (size_t)((double)n / rate * 4) + 16, k = 0;
-    double *lat = malloc(cap * sizeof *lat);
+    size_t cap = (size_t)((double)n / rate * 4) + 16, k = 0, kp = 0, kf = 0;
+    double *lat = malloc(3 * cap * sizeof *lat), *prov = lat + cap, *fin = lat + 2 * cap;
     psy_stream_output o[64];
     for (int64_t at = 0; at < n && lat;) {
         size_t m = n - at < (int64_t)block ? (size_t)(n - at) : block;
@@ -105,16 +119,20 @@ static int measure_latency(const char *what, const double *x, int64_t n, double 
         at += (int64_t)m;
         size_t got;
         while ((got = psy_stream_poll(s, o, 64)) > 0)
-            for (size_t i = 0; i < got; i++)
-                if (o[i].kind == PSY_STREAM_BEAT && k < cap)
-                    lat[k++] = (double)(at - (o[i].u.beat.sample + 1)) / rate; /* sample arrived -> out */
+            for (size_t i = 0; i < got; i++) {
+                /* from the arrival of the R-peak's sample to the output */
+                double d = (double)at / rate - (o[i].onset_s + 1.0 / rate);
+                if (o[i].kind == PSY_STREAM_BEAT && k < cap) lat[k++] = d;
+                if (o[i].kind == PSY_STREAM_HRV && o[i].u.hrv.provisional && kp < cap) prov[kp++] = d;
+                if (o[i].kind == PSY_STREAM_HRV && !o[i].u.hrv.provisional && kf < cap) fin[kf++] = d;
+            }
     }
     if (!lat || k == 0) return 1;
-    qsort(lat, k, sizeof *lat, cmp);
-    printf("%s, %g Hz, blocks of %zu: %zu beats, latency median %.0f ms, p90 %.0f ms, p99 %.0f ms, "
-           "max %.0f ms (documented bound %.0f ms)\n",
-           what, rate, block, k, 1000 * lat[k / 2], 1000 * lat[(size_t)(0.9 * (double)k)],
-           1000 * lat[(size_t)(0.99 * (double)k)], 1000 * lat[k - 1], 1000 * psy_stream_beat_latency(s));
+    char a[160], b[160], c[160];
+    printf("%s, %g Hz, blocks of %zu: %zu beats, latency %s (documented bound %.0f ms); HRV lines: provisional "
+           "%s, final %s\n",
+           what, rate, block, k, spread(lat, k, a, sizeof a), 1000 * psy_stream_beat_latency(s),
+           spread(prov, kp, b, sizeof b), spread(fin, kf, c, sizeof c));
     psy_stream_destroy(s);
     free(lat);
     return 0;

@@ -25,11 +25,15 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bench" frames 1000 1 >"$tmp/hour.f32"
-/usr/bin/time -f "%U %S %M" -o "$tmp/time" "$build/psyphys" stream --stdin float32 --ecg-rate 1000 --eda-rate 1000 \
-    <"$tmp/hour.f32" >"$tmp/out.jsonl"
-read -r user sys kb <"$tmp/time"
-echo "psyphys stream --stdin float32, 1 h of 1 kHz ECG + EDA frames: user $user s, system $sys s, peak $kb kB," \
-    "$(grep -c '"type":"beat"' "$tmp/out.jsonl") beats"
+# the default (a provisional label and HRV line at each beat) and --exact (the final ones only)
+for mode in "" --exact; do
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%U %S %M" -o "$tmp/time" "$build/psyphys" stream --stdin float32 --ecg-rate 1000 --eda-rate 1000 \
+        $mode <"$tmp/hour.f32" >"$tmp/out.jsonl"
+    read -r user sys kb <"$tmp/time"
+    echo "psyphys stream --stdin float32 ${mode:-(provisional)}, 1 h of 1 kHz ECG + EDA frames: user $user s," \
+        "system $sys s, peak $kb kB, $(grep -c '"type":"beat"' "$tmp/out.jsonl") beats"
+done
 rm -f "$tmp/hour.f32"
 "$bench" wfdb "$tmp" 1
 /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$build/psyphys" stream --replay "$tmp/stream_hour.hea" --speed max \

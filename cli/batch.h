@@ -91,6 +91,8 @@ int batch_record_load(const char *outdir, const char *rel, batch_record *rec);
  * it after a kill; same filesystem), renamed into place. Returns 1 on success. */
 int batch_record_save(const char *outdir, const char *rel, const batch_record *rec, const char *tmpdir);
 void batch_record_free(batch_record *rec);
+/* The record's outputs joined by ';' (malloc'd; NULL when out of memory). */
+char *batch_record_outputs(const batch_record *rec);
 /* 1 when the record says done for these fingerprints and every output is there. */
 int batch_record_current(const char *outdir, const batch_record *rec, const char *input_sha,
                          const char *settings_sha);
@@ -138,6 +140,8 @@ void batch_rows_free(batch_result *rows, size_t n);
 /* batch_status.tsv (file, status, error, seconds, outputs) and its .json sidecar: psyphys version,
  * the counts, and `about` (what the run was: inputs, settings) merged in. Written temp + rename. */
 int batch_status_write(const char *path, const batch_result *rows, size_t n, json_t *about);
+/* Splits a TSV line in place (its line end cut) into at most max fields; returns their count. */
+int batch_split_tabs(char *line, char **fields, int max);
 /* Reads a status table written by batch_status_write; 0 (after printing why) when unreadable. */
 int batch_status_read(const char *path, batch_result **rows, size_t *n);
 

@@ -127,6 +127,17 @@ static int exists(const char *outdir, const char *rel)
     return batch_path(path, sizeof path, "%s/%s", outdir, rel) && lstat(path, &sb) == 0;
 }
 
+char *batch_record_outputs(const batch_record *rec)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < rec->n_outputs; i++) len += strlen(rec->outputs[i]) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s) return NULL;
+    *p = '\0';
+    for (size_t i = 0; i < rec->n_outputs; i++) p += sprintf(p, "%s%s", i ? ";" : "", rec->outputs[i]);
+    return s;
+}
+
 int batch_record_current(const char *outdir, const batch_record *rec, const char *input_sha,
                          const char *settings_sha)
 {

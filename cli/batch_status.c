@@ -47,10 +47,10 @@ int batch_status_write(const char *path, const batch_result *rows, size_t n, jso
     return cli_output_commit_all(o, 2);
 }
 
-/* Splits a line at tabs into at most `max` fields (in place); returns their count. */
-static int split_tabs(char *line, char **fields, int max)
+int batch_split_tabs(char *line, char **fields, int max)
 {
     int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
     for (char *p = line; n < max;) {
         fields[n++] = p;
         char *tab = strchr(p, '\t');
@@ -73,9 +73,8 @@ int batch_status_read(const char *path, batch_result **rows, size_t *n)
     int ok = fgets(line, sizeof line, fp) && strcmp(line, "file\tstatus\terror\tseconds\toutputs\n") == 0;
     size_t cap = 0;
     while (ok && fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\n")] = '\0';
         char *f[5];
-        if (split_tabs(line, f, 5) != 5) {
+        if (batch_split_tabs(line, f, 5) != 5) {
             ok = 0;
             break;
         }

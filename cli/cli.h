@@ -23,6 +23,8 @@ typedef struct cli_input_options {
     const char *events_columns;    /* --events-columns onset=COL[,duration=COL][,label=COL] */
     int pair_bids_events;          /* 1: load a BIDS data file's run _events.tsv found beside it
                                       (analyze, which counts events given twice once) */
+    int events_unix_time;          /* 1: --events onsets that are all Unix times are taken as such
+                                      (psy_reader_load_events_unix; sync) */
 } cli_input_options;
 
 void cli_input_options_init(cli_input_options *o);
@@ -41,6 +43,7 @@ typedef struct cli_events_read {
     char path[2][4096];
     int paired[2];
     psy_events_info info[2];
+    double unix_shift_s[2];        /* seconds added to Unix-time onsets; NaN: not Unix times */
 } cli_events_read;
 
 /* Opens `path` with the options, applies channel-type overrides and extra events. Prints one
@@ -59,9 +62,11 @@ int cli_events_columns_valid(const char *spec);
 
 /* Adds the events of the event file at path, its columns named by the --events-columns spec (NULL:
  * by their names), with what was read in *info, and says which columns were used (a note on
- * stderr). PSY_OK, or an error status after printing why (naming the file; for an ambiguous
- * mapping, how to name the column). */
-psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, psy_events_info *info);
+ * stderr). unix_shift_s NULL: onsets are seconds from the start; else onsets that are all Unix
+ * times are taken as such, *unix_shift_s the shift (NaN when they were not). PSY_OK, or an error
+ * status after printing why (naming the file; for an ambiguous mapping, how to name the column). */
+psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s,
+                           psy_events_info *info, double *unix_shift_s);
 
 /* The event files for a sidecar: path, SHA-256, paired, events, rows without onset, columns. */
 json_t *cli_events_files_json(const cli_events_read *events);

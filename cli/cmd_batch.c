@@ -95,17 +95,6 @@ static int take_lock(const char *outdir, int k, int n)
     return fd;
 }
 
-static char *join_outputs(const batch_record *rec)
-{
-    size_t len = 1;
-    for (size_t i = 0; i < rec->n_outputs; i++) len += strlen(rec->outputs[i]) + 1;
-    char *s = malloc(len), *p = s;
-    if (!s) return NULL;
-    *p = '\0';
-    for (size_t i = 0; i < rec->n_outputs; i++) p += sprintf(p, "%s%s", i ? ";" : "", rec->outputs[i]);
-    return s;
-}
-
 /* 1 when a name holds a tab, line break or other control character (a TSV cell cannot) or ';'
  * (it separates the outputs in batch_status.tsv, and a file's outputs carry its name). */
 static int unlistable(const char *s)
@@ -217,7 +206,7 @@ static void finish_job(run_state *rs, const batch_item *it, slot *s, int wait_st
     } else {
         batch_record rec;
         if (batch_commit(rs->outdir, it->rel, out, s->dir, s->sha, rs->settings, rs->o->overwrite, &rec, err, sizeof err)) {
-            set_result(r, it->rel, BATCH_OK, "", batch_now() - s->t0, join_outputs(&rec));
+            set_result(r, it->rel, BATCH_OK, "", batch_now() - s->t0, batch_record_outputs(&rec));
             batch_record_free(&rec);
         } else {
             set_result(r, it->rel, BATCH_FAILED, err, dt, NULL);
@@ -302,7 +291,7 @@ static int run_files(run_state *rs, const batch_list *l, const size_t *mine, siz
             batch_record rec;
             if (batch_record_load(rs->outdir, it->rel, &rec)) {
                 int current = batch_record_current(rs->outdir, &rec, s->sha, rs->settings);
-                if (current) set_result(&rows[i], it->rel, BATCH_SKIPPED, "", 0, join_outputs(&rec));
+                if (current) set_result(&rows[i], it->rel, BATCH_SKIPPED, "", 0, batch_record_outputs(&rec));
                 batch_record_free(&rec);
                 if (current) {
                     batch_progress_file(&rs->progress, &rows[i]);

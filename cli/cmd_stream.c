@@ -23,31 +23,34 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: psyphys stream INPUT [channels] [outputs] [settings]\n\n"
-            "Beats, heart rate, rolling HRV, HRV-biofeedback resonance and EDA markers, live, as one\n"
-            "JSON object per line on stdout (type beat, hr, label, hrv, scl, scr or status; onset in s).\n\n"
+            "Beats, heart rate, rolling HRV, HRV-biofeedback resonance and coherence, breaths with their\n"
+            "RSA, and EDA markers, live, as one JSON object per line on stdout (type beat, hr, label,\n"
+            "hrv, scl, scr, breath or status; onset in s).\n\n"
             "input (one):\n"
-            "  --replay FILE         a recording's ECG, EDA or RR channel, in time order\n"
+            "  --replay FILE         a recording's ECG or RR, EDA and respiration channels, in time order\n"
             "  --speed 1|max|X       replay in real time (default), as fast as possible, or X times\n"
             "                        faster than real time\n"
             "  --stdin FORMAT        float32 or int16 (interleaved little-endian frames) or csv\n"
             "                        (one frame per line, comma-separated; nan or empty = missing)\n"
-            "  --osc-in PORT         OSC on a UDP port (0: any free one): /psyphys/in/ecg, /psyphys/in/eda\n"
-            "                        (samples), /psyphys/in/rr (intervals, ms), /psyphys/in/end\n"
+            "  --osc-in PORT         OSC on a UDP port (0: any free one): /psyphys/in/ecg, /psyphys/in/eda,\n"
+            "                        /psyphys/in/resp (samples), /psyphys/in/rr (intervals, ms), /psyphys/in/end\n"
             "  --lsl-in TYPE         the first LSL stream of this type (needs liblsl at run time)\n"
             "channels (stdin, OSC, LSL):\n"
             "  --ecg-rate HZ         an ECG channel at this rate\n"
             "  --eda-rate HZ         an EDA channel (uS) at this rate; with ECG on stdin or LSL the same\n"
+            "  --resp-rate HZ        a respiration channel at this rate (breaths); in frames the same\n"
             "  --rr                  RR intervals (ms) instead of ECG (csv: a column, OSC: /psyphys/in/rr)\n"
-            "  --columns LIST        what each column is: ecg, eda, rr, time (s; csv), skip; default\n"
-            "                        ecg,eda for the channels given\n"
+            "  --columns LIST        what each column is: ecg, eda, resp, rr, time (s; csv), skip; default\n"
+            "                        ecg,eda,resp for the channels given\n"
             "  --gain LIST           multiply each column by this (e.g. int16 counts to uS), default 1\n"
             "channels (--replay):\n"
-            "  --ecg LABEL, --eda LABEL  the channels (default: the first ECG, else the first RR\n"
-            "                        channel, else the first PPG, and the first EDA channel)\n"
+            "  --ecg LABEL, --eda LABEL, --resp LABEL  the channels (default: the first ECG, else the\n"
+            "                        first RR channel, else the first PPG; the first EDA and the first\n"
+            "                        respiration channel)\n"
             "  --ppg LABEL           beats from this PPG channel's pulses (pulse rate variability)\n"
             "outputs:\n"
             "  --osc-out HOST:PORT   also send OSC messages (/psyphys/beat, /hr, /label, /rmssd, /lfhf,\n"
-            "                        /resonance, /scl, /scr, /status; see the README)\n"
+            "                        /resonance, /coherence, /scl, /scr, /breath, /status; see the README)\n"
             "  --lsl-out NAME        also push each JSON line to an LSL outlet (type Markers)\n"
             "settings:\n"
             "  --time-window S       RMSSD and SDNN over the last S seconds (default 60)\n"
@@ -57,6 +60,8 @@ static void help(FILE *out)
             "  --freq-window S       LF, HF, LF/HF and resonance over the last S seconds (default 128)\n"
             "  --preset P            HRV settings as psyphys hrv --preset: default (= kubios), neurokit,\n"
             "                        pcst (the spectrum here is always Welch)\n"
+            "  --exact               no provisional label and HRV line at each beat: only the final ones\n"
+            "                        (by default each beat also gets them at once, marked provisional)\n"
             "  --lookahead N         beats before a label is final (default 53: labels equal the offline\n"
             "                        ones; fewer: earlier labels and HRV that may differ near artefacts)\n"
             "  --queue N             outputs held between polls (default 4096)\n\n"
@@ -82,16 +87,16 @@ static int parse_number(const char *opt, const char *s, double lo, double hi, do
 /* "ecg,eda" -> columns. */
 static int parse_columns(const char *s, stream_input *in)
 {
-    static const char *const names[] = {"ecg", "eda", "rr", "time", "skip"};
+    static const char *const names[COL_KINDS] = {"ecg", "eda", "rr", "time", "skip", "resp"};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", s);
     in->n_columns = 0;
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int k = 0;
-        while (k < 5 && strcmp(tok, names[k]) != 0) k++;
-        if (k == 5 || in->n_columns == 8) {
+        while (k < COL_KINDS && strcmp(tok, names[k]) != 0) k++;
+        if (k == COL_KINDS || in->n_columns == 8) {
             cli_error(NULL, "stream: --columns '%s': %s", s,
-                      k == 5 ? "each column is ecg, eda, rr, time or skip" : "at most 8 columns");
+                      k == COL_KINDS ? "each column is ecg, eda, resp, rr, time or skip" : "at most 8 columns");
             return 0;
         }
         in->columns[in->n_columns++] = k;
@@ -112,11 +117,12 @@ static int parse_gains(const char *s, double *gain)
 }
 
 typedef struct options {
-    const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label, *ppg_label;
+    const char *replay, *stdin_format, *osc_in, *lsl_in, *osc_out, *lsl_out, *ecg_label, *eda_label, *ppg_label,
+        *resp_label;
     const char *columns, *gains, *preset;
     double speed; /* replay: 1 real time, 2 twice as fast, ...; 0 as fast as possible */
-    int rr;
-    double ecg_rate, eda_rate;
+    int rr, exact;
+    double ecg_rate, eda_rate, resp_rate;
     psy_stream_config cfg;
 } options;
 
@@ -138,14 +144,18 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             o->rr = 1;
             continue;
         }
+        if (strcmp(a, "--exact") == 0) {
+            o->exact = 1;
+            continue;
+        }
         if (a[0] != '-' || !a[1]) {
             cli_error(NULL, "stream: unexpected argument '%s' (see psyphys stream --help)", a);
             return CLI_USAGE;
         }
         static const char *const with_value[] = {
             "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg",
-            "--columns",
-            "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--time-window", "--time-window-beats",
+            "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--resp-rate",
+            "--time-window", "--time-window-beats",
             "--freq-window", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
         i++;
@@ -158,6 +168,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         else if (strcmp(a, "--ecg") == 0) o->ecg_label = v;
         else if (strcmp(a, "--eda") == 0) o->eda_label = v;
         else if (strcmp(a, "--ppg") == 0) o->ppg_label = v;
+        else if (strcmp(a, "--resp") == 0) o->resp_label = v;
         else if (strcmp(a, "--columns") == 0) o->columns = v;
         else if (strcmp(a, "--preset") == 0) o->preset = v;
         else if (strcmp(a, "--gain") == 0) o->gains = v;
@@ -168,6 +179,8 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             if (!parse_number(a, v, 50, 20000, &o->ecg_rate)) return CLI_USAGE;
         } else if (strcmp(a, "--eda-rate") == 0) {
             if (!parse_number(a, v, 1, 100000, &o->eda_rate)) return CLI_USAGE;
+        } else if (strcmp(a, "--resp-rate") == 0) {
+            if (!parse_number(a, v, 4, 20000, &o->resp_rate)) return CLI_USAGE;
         } else if (strcmp(a, "--time-window") == 0) {
             if (!parse_number(a, v, 5, 3600, &o->cfg.time_window_s)) return CLI_USAGE;
         } else if (strcmp(a, "--time-window-beats") == 0) {
@@ -210,8 +223,8 @@ static int live_channels(options *o, stream_input *in)
         cli_error(NULL, "stream: --rr and --ecg-rate together: beats come from one of them");
         return 0;
     }
-    if (!o->rr && !(o->ecg_rate > 0) && !(o->eda_rate > 0)) {
-        cli_error(NULL, "stream: name the live channels: --ecg-rate HZ, --eda-rate HZ and/or --rr");
+    if (!o->rr && !(o->ecg_rate > 0) && !(o->eda_rate > 0) && !(o->resp_rate > 0)) {
+        cli_error(NULL, "stream: name the live channels: --ecg-rate HZ, --eda-rate HZ, --resp-rate HZ and/or --rr");
         return 0;
     }
     if (o->columns) {
@@ -221,43 +234,55 @@ static int live_channels(options *o, stream_input *in)
         if (o->ecg_rate > 0) in->columns[in->n_columns++] = COL_ECG;
         if (o->rr) in->columns[in->n_columns++] = COL_RR;
         if (o->eda_rate > 0) in->columns[in->n_columns++] = COL_EDA;
+        if (o->resp_rate > 0) in->columns[in->n_columns++] = COL_RESP;
     }
     for (int c = 0; c < 8; c++) in->gain[c] = 1;
     if (o->gains && !parse_gains(o->gains, in->gain)) return 0;
-    int has[5] = {0};
+    int has[COL_KINDS] = {0};
     for (int c = 0; c < in->n_columns; c++) has[in->columns[c]]++;
     const char *bad = NULL;
-    if ((has[COL_ECG] && !(o->ecg_rate > 0)) || (has[COL_EDA] && !(o->eda_rate > 0)) || (has[COL_RR] && !o->rr))
-        bad = "a column's channel has no rate (--ecg-rate, --eda-rate) or --rr";
-    else if (has[COL_ECG] > 1 || has[COL_EDA] > 1 || has[COL_RR] > 1 || has[COL_TIME] > 1)
-        bad = "each of ecg, eda, rr and time at most once";
-    else if (has[COL_RR] && (has[COL_ECG] || has[COL_EDA]))
+    double frame_rate = 0; /* the sample columns' one rate (0: they disagree) */
+    const double rate_of[COL_KINDS] = {[COL_ECG] = o->ecg_rate, [COL_EDA] = o->eda_rate, [COL_RESP] = o->resp_rate};
+    for (int c = 0; c < in->n_columns; c++) {
+        double r = rate_of[in->columns[c]];
+        if (r > 0) frame_rate = frame_rate == 0 || frame_rate == r ? r : -1;
+    }
+    if ((has[COL_ECG] && !(o->ecg_rate > 0)) || (has[COL_EDA] && !(o->eda_rate > 0)) ||
+        (has[COL_RESP] && !(o->resp_rate > 0)) || (has[COL_RR] && !o->rr))
+        bad = "a column's channel has no rate (--ecg-rate, --eda-rate, --resp-rate) or --rr";
+    else if (has[COL_ECG] > 1 || has[COL_EDA] > 1 || has[COL_RESP] > 1 || has[COL_RR] > 1 || has[COL_TIME] > 1)
+        bad = "each of ecg, eda, resp, rr and time at most once";
+    else if (has[COL_RR] && (has[COL_ECG] || has[COL_EDA] || has[COL_RESP]))
         bad = "RR intervals come one per line, not in frames with samples";
     else if ((has[COL_RR] || has[COL_TIME]) && o->stdin_format && strcmp(o->stdin_format, "csv") != 0)
         bad = "rr and time columns are for --stdin csv";
-    else if (has[COL_ECG] && has[COL_EDA] && o->ecg_rate != o->eda_rate)
-        bad = "ECG and EDA in one frame share one rate: give --ecg-rate and --eda-rate the same";
+    else if (frame_rate < 0)
+        bad = "the channels of one frame share one rate: give --ecg-rate, --eda-rate and --resp-rate the same";
     if (bad && !o->osc_in) {
         cli_error(NULL, "stream: --columns: %s", bad);
         return 0;
     }
-    in->frame_rate_hz = o->ecg_rate > 0 ? o->ecg_rate : o->eda_rate > 0 ? o->eda_rate : 1;
+    in->frame_rate_hz = o->ecg_rate > 0 ? o->ecg_rate : o->eda_rate > 0 ? o->eda_rate : o->resp_rate > 0 ? o->resp_rate : 1;
     o->cfg.ecg_rate_hz = o->ecg_rate;
     o->cfg.eda_rate_hz = o->eda_rate;
+    o->cfg.resp_rate_hz = o->resp_rate;
     o->cfg.rr_input = o->rr;
     return 1;
 }
 
 /* Channels of the replayed recording: *ecg is the ECG or the PPG channel the beats come from. */
-static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *rr)
+static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *rr, int *resp)
 {
-    *ecg = *eda = *rr = -1;
-    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, pulse[] = {PSY_CH_PPG}, skin[] = {PSY_CH_EDA};
-    int any_heart = 0, any_pulse = 0, any_skin = 0;
+    *ecg = *eda = *rr = *resp = -1;
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, pulse[] = {PSY_CH_PPG}, skin[] = {PSY_CH_EDA},
+                                  lungs[] = {PSY_CH_RESP};
+    int any_heart = 0, any_pulse = 0, any_skin = 0, any_lungs = 0;
     for (int i = 0; i < psy_reader_channel_count(r); i++) {
-        any_heart |= psy_reader_channel(r, i)->type == PSY_CH_ECG || psy_reader_channel(r, i)->type == PSY_CH_RR;
-        any_pulse |= psy_reader_channel(r, i)->type == PSY_CH_PPG;
-        any_skin |= psy_reader_channel(r, i)->type == PSY_CH_EDA;
+        psy_channel_type t = psy_reader_channel(r, i)->type;
+        any_heart |= t == PSY_CH_ECG || t == PSY_CH_RR;
+        any_pulse |= t == PSY_CH_PPG;
+        any_skin |= t == PSY_CH_EDA;
+        any_lungs |= t == PSY_CH_RESP && psy_reader_channel(r, i)->rate_hz > 0;
     }
     int h = -1;
     if (o->ppg_label || (!o->ecg_label && !any_heart && any_pulse)) /* a PPG only when asked or alone */
@@ -267,19 +292,28 @@ static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *r
     if ((o->ecg_label || o->ppg_label) && h < 0) return 0;
     if (o->eda_label || any_skin) *eda = cli_pick_channel(r, o->replay, o->eda_label, skin, 1, "EDA");
     if (o->eda_label && *eda < 0) return 0;
+    if (o->resp_label || any_lungs) *resp = cli_pick_channel(r, o->replay, o->resp_label, lungs, 1, "respiration");
+    if (o->resp_label && *resp < 0) return 0;
     if (h >= 0) {
         const psy_channel_info *c = psy_reader_channel(r, h);
         if (c->type == PSY_CH_RR) *rr = h;
         else *ecg = h;
     }
-    if (*ecg < 0 && *rr < 0 && *eda < 0) {
-        cli_error(o->replay, "no ECG, RR, PPG or EDA channel to stream; name one with --ecg, --ppg or --eda LABEL");
+    if (*ecg < 0 && *rr < 0 && *eda < 0 && *resp < 0) {
+        cli_error(o->replay, "no ECG, RR, PPG, EDA or respiration channel to stream; name one with --ecg, --ppg, --eda "
+                             "or --resp LABEL");
+        return 0;
+    }
+    if (*resp >= 0 && !(psy_reader_channel(r, *resp)->rate_hz >= 4)) {
+        cli_error(o->replay, "respiration channel '%s': breaths need a regular channel of at least 4 Hz",
+                  psy_reader_channel(r, *resp)->label);
         return 0;
     }
     int ppg = *ecg >= 0 && psy_reader_channel(r, *ecg)->type == PSY_CH_PPG;
     o->cfg.ecg_rate_hz = *ecg >= 0 && !ppg ? psy_reader_channel(r, *ecg)->rate_hz : 0;
     o->cfg.ppg_rate_hz = ppg ? psy_reader_channel(r, *ecg)->rate_hz : 0;
     o->cfg.eda_rate_hz = *eda >= 0 ? psy_reader_channel(r, *eda)->rate_hz : 0;
+    o->cfg.resp_rate_hz = *resp >= 0 ? psy_reader_channel(r, *resp)->rate_hz : 0;
     o->cfg.rr_input = *rr >= 0;
     return 1;
 }
@@ -318,10 +352,10 @@ int cmd_stream(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.stop = &stop_requested;
     psy_reader *r = NULL;
-    int ecg = -1, eda = -1, rr = -1;
+    int ecg = -1, eda = -1, rr = -1, resp = -1;
     if (o.replay) {
         if (!(r = cli_open_recording(o.replay, &io))) return CLI_FAILED;
-        if (!replay_channels(&o, r, &ecg, &eda, &rr)) {
+        if (!replay_channels(&o, r, &ecg, &eda, &rr, &resp)) {
             psy_reader_close(r);
             return CLI_FAILED;
         }
@@ -332,6 +366,8 @@ int cmd_stream(int argc, char **argv)
     psy_stream_config cfg = psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
     cfg.rr_input = o.cfg.rr_input;
     cfg.ppg_rate_hz = o.cfg.ppg_rate_hz;
+    cfg.resp_rate_hz = o.cfg.resp_rate_hz;
+    cfg.provisional = !o.exact;
     if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
         cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
         psy_reader_close(r);
@@ -384,7 +420,7 @@ int cmd_stream(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     if (code == CLI_OK) {
-        if (o.replay) code = stream_replay(&in, r, o.replay, ecg, eda, rr, o.speed);
+        if (o.replay) code = stream_replay(&in, r, o.replay, ecg, eda, rr, resp, o.speed);
         else if (o.stdin_format) code = stream_read_stdin(&in, o.stdin_format);
         else if (o.osc_in) code = stream_osc_in(&in, o.osc_in);
         else code = stream_lsl_in(&in, lsl);

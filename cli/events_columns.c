@@ -1,5 +1,6 @@
 /* --events-columns onset=COL[,duration=COL][,label=COL]: the --events file's columns named by
  * the user (psy_events_options), and how an event file was read, said and recorded. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,8 @@ static void say_columns(const char *path, const psy_events_info *in)
                 in->n_unplaced, (long long)in->unplaced[0].line);
 }
 
-psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s, psy_events_info *info)
+psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, double offset_s,
+                           psy_events_info *info, double *unix_shift_s)
 {
     char *buf = NULL;
     const char *cols[3] = {NULL, NULL, NULL};
@@ -77,15 +79,20 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
     if (st != PSY_OK) {
         cli_error(path, "cannot open the event file (missing or unreadable)");
     } else {
-        st = psy_reader_load_events_with(r, src, &opt, info, &why);
+        st = unix_shift_s ? psy_reader_load_events_unix(r, src, &opt, info, unix_shift_s, &why)
+                          : psy_reader_load_events_with(r, src, &opt, info, &why);
         psy_source_close(src);
         char hint[64] = ""; /* how to say which column */
         if (info->ambiguous[0]) snprintf(hint, sizeof hint, " (say which: --events-columns %s=COLUMN)", info->ambiguous);
         else if (strstr(why.text, "no onset column")) snprintf(hint, sizeof hint, " (name yours with --events-columns onset=COLUMN)");
+        else if (strstr(why.text, "Unix times")) snprintf(hint, sizeof hint, " (give --events-offset: minus its Unix start)");
         if (st != PSY_OK) cli_error(path, "%s%s", why.text[0] ? why.text : psy_strerror(st), hint);
     }
     free(buf);
     if (st == PSY_OK) say_columns(path, info);
+    if (st == PSY_OK && unix_shift_s && !isnan(*unix_shift_s))
+        fprintf(stderr, "psyphys: %s: note: the onsets are Unix times: taken from the recording's start "
+                "(shifted by %.3f s)\n", path, *unix_shift_s);
     return st;
 }
 
@@ -98,6 +105,7 @@ json_t *cli_events_files_json(const cli_events_read *ev)
         cli_sha256_file(ev->path[i], hex);
         json_t *f = json_pack("{s:s,s:s,s:b,s:I,s:I}", "path", ev->path[i], "sha256", hex, "paired", ev->paired[i],
                               "events", (json_int_t)in->n_events, "rows_without_onset", (json_int_t)in->n_unplaced);
+        if (!isnan(ev->unix_shift_s[i])) json_object_set_new(f, "unix_time_shift_s", json_real(ev->unix_shift_s[i]));
         json_object_set_new(f, "columns", json_pack("{s:s,s:s?,s:s?}", "onset", in->onset_column, "duration",
                                                     in->duration_column[0] ? in->duration_column : NULL, "label",
                                                     in->label_column[0] ? in->label_column : NULL));

@@ -28,26 +28,13 @@ int hrv_series_take_raw(hrv_series *s, double *nn, double *t, size_t n)
 
 int hrv_correct_stretches(const double *rr, const double *t, size_t n, hrv_series *s)
 {
-    psy_rr_config cfg = psy_rr_config_default();
     s->nn = malloc((2 * n + 1) * sizeof *s->nn);
     s->t = malloc((2 * n + 1) * sizeof *s->t);
-    uint8_t *corr = s->flags = malloc(2 * n + 1);
-    if (!s->nn || !s->t || !corr) return 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && isnan(rr[i])) i++;
-        size_t a = i;
-        while (i < n && !isnan(rr[i])) i++;
-        if (i == a) break;
-        size_t got = 0;
-        psy_rr_counts c;
-        if (psy_rr_correct(rr + a, t + a, i - a, &cfg, NULL, s->nn + s->n, s->t + s->n, corr + s->n,
-                           2 * n + 1 - s->n, &got, &c) != PSY_OK)
-            return 0;
-        for (size_t k = 0; k < got; k++) s->corrected += corr[s->n + k];
-        for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) s->counts.n[k] += c.n[k];
-        s->n += got;
-    }
+    s->flags = malloc(2 * n + 1);
+    if (!s->nn || !s->t || !s->flags ||
+        psy_rr_correct_stretches(rr, t, n, NULL, s->nn, s->t, s->flags, 2 * n + 1, &s->n, &s->counts) != PSY_OK)
+        return 0;
+    for (size_t k = 0; k < s->n; k++) s->corrected += s->flags[k];
     return 1;
 }
 

@@ -131,7 +131,7 @@ void cli_print_input_options_help(FILE *out)
             "  --override-fs            let --fs replace a declared rate too (a warning says so)\n"
             "  --format NAME            force a reader: edf, bdf, wfdb, sndfile, csv, tsv, bids, rr,\n"
             "                           empatica, ishne, acq, xdf, brainvision, opensignals,\n"
-            "                           wfdb-annotations (default: by content)\n"
+            "                           movesense, wfdb-annotations (default: by content)\n"
             "  --sidecar FILE           JSON sidecar with rate, labels, units, gains of an audio file\n"
             "  --channel-type LABEL=TYPE  set a channel's type (ECG, EDA, RESP, PPG, HR, RR, TRIGGER,\n"
             "                           OTHER); repeatable\n"
@@ -257,7 +257,8 @@ psy_reader *cli_open_recording_events(const char *path, const cli_input_options 
     if (has_paired) {
         snprintf(events->path[events->n], sizeof events->path[0], "%s", paired);
         events->paired[events->n] = 1;
-        if (cli_load_events(r, paired, NULL, 0, &events->info[events->n++]) != PSY_OK) {
+        events->unix_shift_s[events->n] = NAN;
+        if (cli_load_events(r, paired, NULL, 0, &events->info[events->n++], NULL) != PSY_OK) {
             psy_reader_close(r);
             return NULL;
         }
@@ -268,8 +269,10 @@ psy_reader *cli_open_recording_events(const char *path, const cli_input_options 
     } else if (o->events_path) {
         snprintf(events->path[events->n], sizeof events->path[0], "%s", o->events_path);
         events->paired[events->n] = 0;
-        if (cli_load_events(r, o->events_path, o->events_columns, o->events_offset_s, &events->info[events->n++]) !=
-            PSY_OK) {
+        events->unix_shift_s[events->n] = NAN;
+        double *shift = o->events_unix_time ? &events->unix_shift_s[events->n] : NULL;
+        if (cli_load_events(r, o->events_path, o->events_columns, o->events_offset_s, &events->info[events->n++],
+                            shift) != PSY_OK) {
             psy_reader_close(r);
             return NULL;
         }

@@ -142,10 +142,10 @@ int stream_lsl_in(stream_input *in, stream_lsl *l)
         unsigned long k = l->pull_chunk_d(l->inlet, buf, NULL, (unsigned long)(channels * 512), 0, 0.1, &ec);
         if (ec != 0) stream_out_status(in->out, NAN, "lsl_input_error", "the LSL source was lost; waiting for it");
         for (unsigned long f = 0; f + (unsigned long)channels <= k; f += (unsigned long)channels)
-            for (int c = 0; c < channels; c++) {
-                double v = buf[f + (unsigned long)c] * in->gain[c];
-                if (in->columns[c] == COL_ECG) psy_stream_push_ecg(in->s, &v, 1);
-                else if (in->columns[c] == COL_EDA) psy_stream_push_eda(in->s, &v, 1);
+            {
+                double v[8];
+                for (int c = 0; c < channels; c++) v[c] = buf[f + (unsigned long)c] * in->gain[c];
+                stream_push_frame(in, v);
             }
         stream_out_drain(in->out, in->s);
     }

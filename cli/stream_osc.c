@@ -7,13 +7,18 @@
  *   /psyphys/rmssd     onset f, rmssd_ms f, sdnn_ms f
  *   /psyphys/lfhf      onset f, lf_hf f, lf_ms2 f, hf_ms2 f
  *   /psyphys/resonance onset f, peak_hz f, peak_power_ms2 f
+ *   /psyphys/coherence onset f, coherence_ratio f
+ *   /psyphys/breath    onset f, duration_s f, rate_per_min f, amplitude f, rsa_p2t_ms f, hr_osc_bpm f
  *   /psyphys/scl       onset f, scl_us f, ns_scr_per_min f
  *   /psyphys/scr       onset f, amplitude_us f, peak f, rise_time_s f
  *   /psyphys/status    onset f, condition s, detail s
+ *   /psyphys/provisional/{label,rmssd,lfhf,resonance,coherence}: the provisional label and HRV
+ *                      of each beat (the default; not with --exact), arguments as above
  * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
  * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
  * stdout, then osc_send_ok once it has taken messages for a second.
- * Input address space: /psyphys/in/ecg and /psyphys/in/eda (one or more samples, f d or i),
+ * Input address space: /psyphys/in/ecg, /psyphys/in/eda and /psyphys/in/resp (one or more
+ * samples, f d or i),
  * /psyphys/in/rr (intervals in ms), /psyphys/in/end (the end of the stream). */
 #include <errno.h>
 #include <lo/lo.h>
@@ -34,6 +39,7 @@ struct stream_osc_out {
     int failing;        /* sends fail: the peer is gone or unreachable */
     double last_error;  /* monotonic time (s) of the last failed send */
     char errtext[128];
+    double tokens, tokens_t; /* messages that may go at once, and when they were counted (s) */
 };
 
 stream_osc_out *stream_osc_out_open(const char *host_port)
@@ -79,10 +85,40 @@ void stream_osc_out_close(stream_osc_out *o)
     free(o);
 }
 
-/* Serialises m and sends it without ever waiting (a full socket buffer drops the message).
- * Returns 0, or -1 with the reason in o->errtext. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Bursts are paced (a token bucket: 64 messages at once, then 10 000 a second). A receiver's
+ * socket buffer holds about 200 datagrams (Linux's default 208 KiB) and drops the rest without
+ * the sender knowing: the end of a replay (the pending labels, each with its HRV messages, and
+ * the breaths) lost its last messages on OSC while they reached the JSON. Live outputs, a few
+ * messages per beat, are never delayed. */
+#define BURST 64.0
+#define PACE_PER_S 10000.0
+static void pace(stream_osc_out *o)
+{
+    double now = now_s();
+    o->tokens = fmin(BURST, o->tokens + (now - o->tokens_t) * PACE_PER_S);
+    o->tokens_t = now;
+    if (o->tokens < 1) {
+        double wait = (1 - o->tokens) / PACE_PER_S;
+        struct timespec gap = {0, (long)(wait * 1e9)};
+        nanosleep(&gap, NULL);
+        o->tokens = 1;
+        o->tokens_t = now_s();
+    }
+    o->tokens -= 1;
+}
+
+/* Serialises m and sends it without waiting for the peer (a full socket buffer drops the
+ * message; bursts are paced). Returns 0, or -1 with the reason in o->errtext. */
 static int send_message(stream_osc_out *o, const char *path, lo_message m)
 {
+    pace(o);
     char buf[2048];
     size_t len = lo_message_length(m, path);
     int rc = -1;
@@ -105,13 +141,6 @@ static int send_floats(stream_osc_out *o, const char *path, float onset, int n, 
     lo_message_add_float(m, onset);
     for (int i = 0; i < n; i++) lo_message_add_float(m, (float)v[i]);
     return send_message(o, path, m);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* A send's result: a failing peer is reported once, and again when it has taken messages for a
@@ -152,14 +181,24 @@ void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_o
         lo_message_add_int32(m, (int32_t)x->u.label.sample);
         lo_message_add_string(m, psy_beat_class_name(x->u.label.label));
         lo_message_add_int32(m, x->u.label.corrected);
-        rc = send_message(o, "/psyphys/label", m);
+        rc = send_message(o, x->u.label.provisional ? "/psyphys/provisional/label" : "/psyphys/label", m);
         break;
     case PSY_STREAM_HRV: {
         double a[2] = {x->u.hrv.rmssd_ms, x->u.hrv.sdnn_ms}, b[3] = {x->u.hrv.lf_hf, x->u.hrv.lf_ms2, x->u.hrv.hf_ms2},
                c[2] = {x->u.hrv.peak_hz, x->u.hrv.peak_power_ms2};
-        rc = send_floats(o, "/psyphys/rmssd", t, 2, a);
-        if (rc == 0) rc = send_floats(o, "/psyphys/lfhf", t, 3, b);
-        if (rc == 0) rc = send_floats(o, "/psyphys/resonance", t, 2, c);
+        int p = x->u.hrv.provisional;
+        rc = send_floats(o, p ? "/psyphys/provisional/rmssd" : "/psyphys/rmssd", t, 2, a);
+        if (rc == 0) rc = send_floats(o, p ? "/psyphys/provisional/lfhf" : "/psyphys/lfhf", t, 3, b);
+        if (rc == 0) rc = send_floats(o, p ? "/psyphys/provisional/resonance" : "/psyphys/resonance", t, 2, c);
+        if (rc == 0)
+            rc = send_floats(o, p ? "/psyphys/provisional/coherence" : "/psyphys/coherence", t, 1,
+                             &x->u.hrv.coherence_ratio);
+        break;
+    }
+    case PSY_STREAM_BREATH: {
+        double a[5] = {x->u.breath.duration_s, x->u.breath.rate_per_min, x->u.breath.amplitude,
+                       x->u.breath.rsa_p2t_ms, x->u.breath.hr_osc_bpm};
+        rc = send_floats(o, "/psyphys/breath", t, 5, a);
         break;
     }
     case PSY_STREAM_SCL: {
@@ -241,10 +280,11 @@ static int on_samples(const char *path, const char *types, lo_arg **argv, int ar
     psy_status st = PSY_E_INVALID;
     if (strcmp(path, "/psyphys/in/ecg") == 0) st = psy_stream_push_ecg(c->in->s, c->values, (size_t)n);
     else if (strcmp(path, "/psyphys/in/eda") == 0) st = psy_stream_push_eda(c->in->s, c->values, (size_t)n);
+    else if (strcmp(path, "/psyphys/in/resp") == 0) st = psy_stream_push_resp(c->in->s, c->values, (size_t)n);
     else st = psy_stream_push_rr(c->in->s, c->values, NULL, (size_t)n);
     if (st != PSY_OK) {
         char detail[300];
-        snprintf(detail, sizeof detail, "%s: no such channel in this stream (see --ecg-rate, --eda-rate, --rr)", path);
+        snprintf(detail, sizeof detail, "%s: no such channel in this stream (see --ecg-rate, --eda-rate, --resp-rate, --rr)", path);
         stream_out_status(c->in->out, NAN, "malformed_input", detail);
     }
     return 0;
@@ -289,6 +329,7 @@ int stream_osc_in(stream_input *in, const char *port)
     c->in = in;
     lo_server_add_method(srv, "/psyphys/in/ecg", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/eda", NULL, on_samples, c);
+    lo_server_add_method(srv, "/psyphys/in/resp", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/rr", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/end", NULL, on_end, c);
     lo_server_add_method(srv, NULL, NULL, on_other, c);

@@ -45,7 +45,9 @@ static int hrv_reasons(char *buf, size_t size, const psy_stream_output *x)
     } k[] = {{"rmssd_ms", x->u.hrv.rmssd_ms, x->u.hrv.rmssd_na}, {"sdnn_ms", x->u.hrv.sdnn_ms, x->u.hrv.sdnn_na},
              {"lf_ms2", x->u.hrv.lf_ms2, x->u.hrv.lf_na},         {"hf_ms2", x->u.hrv.hf_ms2, x->u.hrv.hf_na},
              {"lf_hf", x->u.hrv.lf_hf, x->u.hrv.lf_hf_na},        {"peak_hz", x->u.hrv.peak_hz, x->u.hrv.peak_na},
-             {"peak_power_ms2", x->u.hrv.peak_power_ms2, x->u.hrv.peak_na}};
+             {"peak_power_ms2", x->u.hrv.peak_power_ms2, x->u.hrv.peak_na},
+             {"coherence_ratio", x->u.hrv.coherence_ratio,
+              x->u.hrv.peak_na ? x->u.hrv.peak_na : "the peak holds all the power"}};
     size_t n = 0;
     int open = 0;
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
@@ -62,6 +64,16 @@ static int hrv_reasons(char *buf, size_t size, const psy_stream_output *x)
         n += (size_t)w;
     }
     return (int)n;
+}
+
+/* "na_reasons" of a breath line's RSA values; nothing when both are numbers. */
+static int breath_reasons(char *buf, size_t size, const psy_stream_output *x)
+{
+    int p2t = isnan(x->u.breath.rsa_p2t_ms), osc = isnan(x->u.breath.hr_osc_bpm);
+    if (!p2t && !osc) return 0;
+    return snprintf(buf, size, ",\"na_reasons\":{%s%s%s}",
+                    p2t ? "\"rsa_p2t_ms\":\"no RR interval in its inspiration or in its expiration\"" : "",
+                    p2t && osc ? "," : "", osc ? "\"hr_osc_bpm\":\"fewer than 2 RR intervals within the breath\"" : "");
 }
 
 size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
@@ -88,6 +100,7 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "rr_ms", x->u.label.rr_ms, 3));
         ADD(snprintf(buf + n, size - n, ",\"label\":\"%s\",\"corrected\":%d", psy_beat_class_name(x->u.label.label),
                      x->u.label.corrected));
+        if (x->u.label.provisional) ADD(snprintf(buf + n, size - n, ",\"provisional\":true"));
         break;
     case PSY_STREAM_HRV:
         ADD(num(buf + n, size - n, "rmssd_ms", x->u.hrv.rmssd_ms, 3));
@@ -98,7 +111,9 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "lf_hf", x->u.hrv.lf_hf, 4));
         ADD(num(buf + n, size - n, "peak_hz", x->u.hrv.peak_hz, 4));
         ADD(num(buf + n, size - n, "peak_power_ms2", x->u.hrv.peak_power_ms2, 3));
+        ADD(num(buf + n, size - n, "coherence_ratio", x->u.hrv.coherence_ratio, 4));
         ADD(snprintf(buf + n, size - n, ",\"n_freq\":%zu", x->u.hrv.n_freq));
+        if (x->u.hrv.provisional) ADD(snprintf(buf + n, size - n, ",\"provisional\":true"));
         ADD(hrv_reasons(buf + n, size - n, x));
         break;
     case PSY_STREAM_SCL:
@@ -110,6 +125,16 @@ size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "amplitude_us", x->u.scr.amplitude_us, 4));
         ADD(num(buf + n, size - n, "rise_time_s", x->u.scr.rise_time_s, 3));
         ADD(num(buf + n, size - n, "half_recovery_s", x->u.scr.half_recovery_s, 3));
+        break;
+    case PSY_STREAM_BREATH:
+        ADD(num(buf + n, size - n, "peak", x->u.breath.peak_s, 6));
+        ADD(num(buf + n, size - n, "end", x->u.breath.end_s, 6));
+        ADD(num(buf + n, size - n, "duration_s", x->u.breath.duration_s, 3));
+        ADD(num(buf + n, size - n, "rate_per_min", x->u.breath.rate_per_min, 3));
+        ADD(num(buf + n, size - n, "amplitude", x->u.breath.amplitude, 6));
+        ADD(num(buf + n, size - n, "rsa_p2t_ms", x->u.breath.rsa_p2t_ms, 3));
+        ADD(num(buf + n, size - n, "hr_osc_bpm", x->u.breath.hr_osc_bpm, 3));
+        ADD(breath_reasons(buf + n, size - n, x));
         break;
     case PSY_STREAM_STATUS:
         ADD(snprintf(buf + n, size - n, ",\"condition\":\"%s\"", psy_stream_condition_name(x->u.status.condition)));

@@ -27,12 +27,12 @@ static ssize_t read_stdin(void *buf, size_t n)
     }
 }
 
-/* Pushes one frame's ECG / EDA values (already scaled). */
-static void push_frame(stream_input *in, const double *v)
+void stream_push_frame(stream_input *in, const double *v)
 {
     for (int c = 0; c < in->n_columns; c++) {
         if (in->columns[c] == COL_ECG) psy_stream_push_ecg(in->s, &v[c], 1);
         else if (in->columns[c] == COL_EDA) psy_stream_push_eda(in->s, &v[c], 1);
+        else if (in->columns[c] == COL_RESP) psy_stream_push_resp(in->s, &v[c], 1);
     }
 }
 
@@ -65,7 +65,7 @@ static int read_raw(stream_input *in, int int16)
                     v[c] = (double)f * in->gain[c];
                 }
             }
-            push_frame(in, v);
+            stream_push_frame(in, v);
             if (frames % 4096 == 4095) stream_out_drain(in->out, in->s);
         }
         memmove(buf, buf + off, have - off);
@@ -184,12 +184,12 @@ static void csv_line(stream_input *in, csv_state *st, const char *line)
             stream_out_status(in->out, (double)st->frames / in->frame_rate_hz, "time_jump", detail);
             double nan8[8];
             for (int c = 0; c < 8; c++) nan8[c] = NAN;
-            for (int64_t i = 0; i < k; i++) push_frame(in, nan8);
+            for (int64_t i = 0; i < k; i++) stream_push_frame(in, nan8);
             st->frames += k;
         }
     }
     st->last_t = t;
-    push_frame(in, v);
+    stream_push_frame(in, v);
     st->frames++;
 }
 

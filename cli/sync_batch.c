@@ -1,15 +1,13 @@
-/* psyphys batch --dyads FILE: psyphys sync over the dyads of a study, in parallel worker
- * processes (one failing dyad does not stop the others), with batch_status.tsv and the group
- * table group_sync.tsv (every dyad's STEM_sync.tsv rows, prefixed by the dyad and its two files);
- * with --pseudo-dyads also every A with every other dyad's B, and each real dyad's session r
- * tested against them (group_sync-pseudo.tsv).
- *
- * FILE is a TSV with a header: columns `a` and `b` (the two recordings, relative to FILE's folder
- * unless absolute), optional `dyad` (its name: the output stem; default dyad-N, N its row) and
- * `events` (the session's events file). */
+/* psyphys batch --dyads SPEC: psyphys sync over the dyads of a study (sync_dyads.h: a dyads file
+ * or a BIDS dataset), in parallel worker processes (one failing dyad does not stop the others),
+ * with batch_status.tsv and the group table group_sync.tsv (every dyad's STEM_sync.tsv rows,
+ * prefixed by the dyad, its two files, the pair and A's BIDS entities); with --pseudo-dyads also
+ * every A with every other dyad's B, and each real dyad's session r tested against them
+ * (group_sync-pseudo.tsv). */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <nettle/sha2.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,137 +18,31 @@
 #include "cli.h"
 #include "output.h"
 #include "provenance.h"
+#include "sync_dyads.h"
 #include "sync_run.h"
-
-typedef struct dyad {
-    char name[128];
-    char a[PATH_MAX], b[PATH_MAX], events[PATH_MAX];
-} dyad;
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: psyphys batch --dyads DYADS.tsv -o OUTDIR [-j N] [--overwrite] [sync options]\n\n"
+    fprintf(out, "usage: psyphys batch --dyads DYADS.tsv|BIDS_ROOT -o OUTDIR [-j N] [--overwrite] [sync options]\n\n"
                  "Runs psyphys sync on every dyad of DYADS.tsv (columns a and b: the two recordings,\n"
-                 "relative to the file's folder; optional dyad: the output name; optional events: the\n"
-                 "session's events), N at a time, each in its own process. Writes OUTDIR/DYAD_sync*.tsv\n"
-                 "per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds, outputs) and\n"
-                 "OUTDIR/group_sync.tsv (dyad, a, b and the columns of STEM_sync.tsv), with sidecars.\n"
-                 "Outputs of an earlier run are replaced only with --overwrite.\n\n"
-                 "  --pseudo-dyads   also every pair of one dyad's A with another dyad's B (started together,\n"
+                 "relative to the file's folder, or two BIDS subjects sub-X, sub-Y of the dataset the file\n"
+                 "lies in: one dyad per session both have; optional dyad: the output name (of a subject\n"
+                 "pair: its prefix); optional events: the session's events) or of a BIDS dataset (the\n"
+                 "subjects sharing a value of participants.tsv's dyad column, A the one listed first,\n"
+                 "one dyad per session), N at a time, each in its own process. Writes\n"
+                 "OUTDIR/DYAD_sync*.tsv per dyad, OUTDIR/batch_status.tsv (dyad, status, error, seconds,\n"
+                 "outputs) and OUTDIR/group_sync.tsv (dyad, a, b, pair, session, task, run and the\n"
+                 "columns of STEM_sync.tsv), with sidecars. A rerun skips the dyads whose inputs (SHA-256)\n"
+                 "and sync options are unchanged and recomputes the others, replacing what its earlier run\n"
+                 "wrote; other files are replaced only with --overwrite.\n\n"
+                 "  --pseudo-dyads   also every dyad's A with the B of each dyad of another pair (started together,\n"
                  "                   --align-starts; no surrogates), and OUTDIR/group_sync-pseudo.tsv: per\n"
                  "                   dyad and signal the session's r against those of all pseudo-dyads\n"
                  "                   (Bernieri et al. 1988; Moulder et al. 2018)\n");
 }
 
-/* Splits a TSV line in place into at most max fields. */
-static int split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *t = strchr(p, '\t');
-        if (!t) break;
-        *t = '\0';
-        p = t + 1;
-    }
-    return n;
-}
-
-static void joined(char *out, size_t size, const char *dir, const char *path)
-{
-    if (path[0] == '/' || !dir[0]) snprintf(out, size, "%s", path);
-    else snprintf(out, size, "%s/%s", dir, path);
-}
-
-static int read_dyads(const char *path, dyad **out, size_t *n_out)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        cli_error(path, "cannot open it: %s", strerror(errno));
-        return 0;
-    }
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else dir[0] = '\0';
-    char line[3 * PATH_MAX], *f[16];
-    int col[4] = {-1, -1, -1, -1}; /* a, b, dyad, events */
-    static const char *const names[4] = {"a", "b", "dyad", "events"};
-    if (!fgets(line, sizeof line, fp)) {
-        fclose(fp);
-        cli_error(path, "empty: want a header with columns a and b");
-        return 0;
-    }
-    int nh = split_tabs(line, f, 16);
-    for (int i = 0; i < nh; i++)
-        for (int k = 0; k < 4; k++)
-            if (strcmp(f[i], names[k]) == 0) col[k] = i;
-    if (col[0] < 0 || col[1] < 0) {
-        fclose(fp);
-        cli_error(path, "the header has no column 'a' or 'b' (tab-separated: a, b[, dyad][, events])");
-        return 0;
-    }
-    dyad *d = NULL;
-    size_t n = 0, cap = 0, line_no = 1;
-    while (fgets(line, sizeof line, fp)) {
-        line_no++;
-        if (line[strspn(line, " \t\r\n")] == '\0') continue;
-        int nf = split_tabs(line, f, 16);
-        if (nf != nh) {
-            cli_error(path, "line %zu has %d fields, the header %d", line_no, nf, nh);
-            free(d);
-            fclose(fp);
-            return 0;
-        }
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            dyad *p = realloc(d, cap * sizeof *p);
-            if (!p) {
-                free(d);
-                fclose(fp);
-                cli_error(path, "out of memory");
-                return 0;
-            }
-            d = p;
-        }
-        dyad *y = &d[n];
-        memset(y, 0, sizeof *y);
-        joined(y->a, sizeof y->a, dir, f[col[0]]);
-        joined(y->b, sizeof y->b, dir, f[col[1]]);
-        if (col[3] >= 0 && strcmp(f[col[3]], "n/a") != 0 && f[col[3]][0])
-            joined(y->events, sizeof y->events, dir, f[col[3]]);
-        if (col[2] >= 0) snprintf(y->name, sizeof y->name, "%s", f[col[2]]);
-        else snprintf(y->name, sizeof y->name, "dyad-%zu", n + 1);
-        if (!y->name[0] || strpbrk(y->name, "/\\;") || strcmp(y->name, ".") == 0 || strcmp(y->name, "..") == 0) {
-            cli_error(path, "line %zu: the dyad name '%s' cannot name files", line_no, y->name);
-            free(d);
-            fclose(fp);
-            return 0;
-        }
-        for (size_t k = 0; k < n; k++)
-            if (strcmp(d[k].name, y->name) == 0) {
-                cli_error(path, "line %zu: dyad '%s' appears twice", line_no, y->name);
-                free(d);
-                fclose(fp);
-                return 0;
-            }
-        n++;
-    }
-    fclose(fp);
-    if (n == 0) {
-        cli_error(path, "no dyad below the header");
-        free(d);
-        return 0;
-    }
-    *out = d;
-    *n_out = n;
-    return 1;
-}
-
 /* Appends a dyad's STEM_sync.tsv rows to the group table; 0 when it cannot be read. */
-static int append_group(FILE *g, const char *outdir, const dyad *d, int *header_done)
+static int append_group(FILE *g, const char *outdir, const sync_dyad *d, int *header_done)
 {
     char path[PATH_MAX + 160], line[4096];
     snprintf(path, sizeof path, "%s/%s_sync.tsv", outdir, d->name);
@@ -159,18 +51,18 @@ static int append_group(FILE *g, const char *outdir, const dyad *d, int *header_
     int first = 1;
     while (fgets(line, sizeof line, fp)) {
         if (first) {
-            if (!*header_done) fprintf(g, "dyad\ta\tb\t%s", line);
+            if (!*header_done) fprintf(g, "dyad\ta\tb\tpair\tsession\ttask\trun\t%s", line);
             *header_done = 1;
             first = 0;
             continue;
         }
-        fprintf(g, "%s\t%s\t%s\t%s", d->name, d->a, d->b, line);
+        fprintf(g, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", d->name, d->a, d->b, d->pair, d->ses, d->task, d->run, line);
     }
     fclose(fp);
     return 1;
 }
 
-static int write_group(const char *outdir, const dyad *d, size_t n, const batch_result *rows, char **pass, int n_pass)
+static int write_group(const char *outdir, const sync_dyad *d, size_t n, const batch_result *rows, char **pass, int n_pass)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/group_sync.tsv", outdir);
@@ -180,16 +72,19 @@ static int write_group(const char *outdir, const dyad *d, size_t n, const batch_
     int header = 0;
     json_t *dy = json_array(), *args = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].state != BATCH_OK) continue;
+        if (rows[i].state == BATCH_FAILED) continue;
         if (!append_group(o[0].fp, outdir, &d[i], &header)) continue;
-        json_array_append_new(dy, json_pack("{s:s,s:s,s:s}", "dyad", d[i].name, "a", d[i].a, "b", d[i].b));
+        json_array_append_new(dy, json_pack("{s:s,s:s,s:s,s:s,s:s?}", "dyad", d[i].name, "a", d[i].a, "b", d[i].b,
+                                            "pair", d[i].pair, "events", d[i].events[0] ? d[i].events : NULL));
     }
-    if (!header) fputs("dyad\ta\tb\n", o[0].fp);
+    if (!header) fputs("dyad\ta\tb\tpair\tsession\ttask\trun\n", o[0].fp);
     for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
     json_t *j = json_pack("{s:s,s:s,s:o,s:o,s:s}", "psyphys_version", psy_version(), "table", "group_sync",
                           "sync_options", args, "dyads", dy, "columns",
-                          "dyad, a, b (the recordings), then the columns of each dyad's STEM_sync.tsv "
-                          "(see its sidecar); dyads that failed have no rows (batch_status.tsv)");
+                          "dyad (the output stem), a, b (the recordings), pair (the two people: the same for "
+                          "every session of a BIDS subject pair), session, task, run (BIDS entities of a's file "
+                          "name, n/a), then the columns of each dyad's STEM_sync.tsv (see its sidecar); dyads "
+                          "that failed have no rows (batch_status.tsv)");
     ok = cli_sidecar_write(j, o[1].fp);
     json_decref(j);
     if (ok) ok = cli_output_commit_all(o, 2);
@@ -197,17 +92,52 @@ static int write_group(const char *outdir, const dyad *d, size_t n, const batch_
     return ok;
 }
 
-/* One worker run: its argv (pointers into the caller's strings), its log, its end. */
+/* One sync run of the batch: a real dyad or a pseudo-dyad. Resumable as batch's files are
+ * (batch_state.c): recorded under OUTDIR/.psyphys-batch/records by `rel` with the fingerprints of
+ * its inputs and of the settings; a rerun skips it when both match and its outputs are there.
+ * The worker writes into its own staging folder, whose files batch_commit moves into OUTDIR. */
 typedef struct job {
     char **argv;
-    char log[PATH_MAX + 200];
-    int pid, status, ran;
+    char log[PATH_MAX + 300];
+    char *rel;          /* the record's name: dyads/NAME or dyads/pseudo-dyads/STEM */
+    char sha[65];       /* the inputs' fingerprint ("" when a file cannot be read: it runs, and says why) */
+    int pid, status, ran, skipped, committed;
     double t0, seconds;
+    char *error;        /* why it failed (malloc'd), or NULL */
+    char *outputs;      /* ';'-separated, relative to OUTDIR (malloc'd), or NULL */
 } job;
 
-/* Runs the jobs, max_jobs at a time; stops starting new ones on a usage error (exit 2) or a
- * signal (then the running ones get SIGTERM). */
-static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_sig)
+typedef struct pool_ctx {
+    const char *outdir, *staging, *settings;
+    int overwrite;      /* for the real dyads; pseudo-dyads' outputs are the batch's own */
+    size_t n_real;
+} pool_ctx;
+
+/* A finished worker: its outputs moved from staging/K/out into OUTDIR and recorded, or why not. */
+static void finish_job(const pool_ctx *c, job *jobs, size_t k)
+{
+    job *j = &jobs[k];
+    char dir[PATH_MAX + 64], out[PATH_MAX + 72], err[1024] = "";
+    snprintf(dir, sizeof dir, "%s/%zu", c->staging, k);
+    snprintf(out, sizeof out, "%s/out", dir);
+    if (WIFEXITED(j->status) && WEXITSTATUS(j->status) == CLI_OK) {
+        batch_record rec;
+        if (batch_commit(c->outdir, j->rel, out, dir, j->sha, c->settings, k < c->n_real ? c->overwrite : 1, &rec, err,
+                         sizeof err)) {
+            j->committed = 1;
+            j->outputs = batch_record_outputs(&rec);
+            batch_record_free(&rec);
+        }
+    } else {
+        batch_describe_failure(j->status, j->log, 0, err, sizeof err);
+    }
+    if (!j->committed) j->error = strdup(err);
+    batch_remove_tree(dir);
+}
+
+/* Runs the jobs not skipped, max_jobs at a time; stops starting new ones on a usage error (exit 2)
+ * or a signal (then the running ones get SIGTERM). */
+static void run_pool(const pool_ctx *c, job *jobs, size_t n, int max_jobs, int *usage, int *stop_sig)
 {
     sigset_t mask;
     batch_pool_begin(&mask);
@@ -215,6 +145,7 @@ static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_si
     while (next < n || running) {
         while (!*usage && !*stop_sig && running < (size_t)max_jobs && next < n) {
             job *j = &jobs[next++];
+            if (j->skipped) continue;
             j->t0 = batch_now();
             j->pid = batch_spawn(j->argv, j->log, &mask, 0);
             if (j->pid > 0) running++;
@@ -237,14 +168,54 @@ static void run_pool(job *jobs, size_t n, int max_jobs, int *usage, int *stop_si
             jobs[i].seconds = batch_now() - jobs[i].t0;
             running--;
             if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_USAGE) *usage = 1;
+            if (!*stop_sig) finish_job(c, jobs, i);
         }
     }
     batch_pool_end(&mask);
 }
 
+/* 1 when the job's tables are in OUTDIR: written by this run or skipped as current. */
 static int job_ok(const job *j)
 {
-    return j->ran && WIFEXITED(j->status) && WEXITSTATUS(j->status) == CLI_OK;
+    return j->committed || j->skipped;
+}
+
+static char *record_name(const char *prefix, const char *name)
+{
+    size_t n = strlen(prefix) + strlen(name) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s%s", prefix, name);
+    return s;
+}
+
+/* Looks the job up in the records: skipped with the recorded outputs when current. */
+static void check_record(job *j, const char *outdir, const char *settings, const char *a, const char *b,
+                         const char *events)
+{
+    if (!sync_dyad_fingerprint(a, b, events, j->sha)) {
+        j->sha[0] = '\0';
+        return;
+    }
+    batch_record rec;
+    if (!batch_record_load(outdir, j->rel, &rec)) return;
+    if (batch_record_current(outdir, &rec, j->sha, settings)) {
+        j->skipped = 1;
+        j->outputs = batch_record_outputs(&rec);
+    }
+    batch_record_free(&rec);
+}
+
+/* SHA-256 of what decides a dyad's outputs besides its inputs: the version and the sync options. */
+static void settings_fingerprint(char **pass, int n_pass, char hex[65])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    const char *v = psy_version();
+    sha256_update(&ctx, strlen(v) + 1, (const uint8_t *)v);
+    for (int i = 0; i < n_pass; i++) sha256_update(&ctx, strlen(pass[i]) + 1, (const uint8_t *)pass[i]);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
 /* argv of `psyphys sync A B -o OUT --stem STEM [--events E] [extra...] [pass...]` in a[] (room for
@@ -275,7 +246,7 @@ static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
     if (!fp) return;
     char line[4096], *f[16];
     while (fgets(line, sizeof line, fp)) {
-        if (split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
+        if (batch_split_tabs(line, f, 16) < 5 || strcmp(f[0], "session") != 0) continue;
         psy_sync_signal sig;
         char *end;
         double v = strtod(f[4], &end);
@@ -284,16 +255,31 @@ static void session_r(const char *path, double r[PSY_SYNC_SIGNAL_COUNT])
     fclose(fp);
 }
 
+/* A pseudo-dyad: A of dyad i with B of dyad j, two other people (another session of the same
+ * pair is not one). */
+static int is_pseudo(const sync_dyad *d, size_t i, size_t j)
+{
+    return i != j && strcmp(d[i].pair, d[j].pair) != 0;
+}
+
+static size_t count_pseudo(const sync_dyad *d, size_t n)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) np += is_pseudo(d, i, j);
+    return np;
+}
+
 /* group_sync-pseudo.tsv: each real dyad's session r per signal against every pseudo-dyad's. */
-static int write_pseudo(const char *outdir, const dyad *d, size_t n, const job *real, const job *pseudo,
+static int write_pseudo(const char *outdir, const sync_dyad *d, size_t n, const job *real, const job *pseudo,
                         const char *pseudo_dir)
 {
-    size_t np = n * (n - 1);
+    size_t np = count_pseudo(d, n);
     double *pr = malloc((np ? np : 1) * PSY_SYNC_SIGNAL_COUNT * sizeof *pr);
     if (!pr) return 0;
     for (size_t p = 0, i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
-            if (i == j) continue;
+            if (!is_pseudo(d, i, j)) continue;
             char path[PATH_MAX + 300];
             snprintf(path, sizeof path, "%s/%s+%s_sync.tsv", pseudo_dir, d[i].name, d[j].name);
             double r[PSY_SYNC_SIGNAL_COUNT];
@@ -403,78 +389,99 @@ int sync_batch(int argc, char **argv)
         free(pass);
         return CLI_USAGE;
     }
-    dyad *d = NULL;
+    sync_dyad *d = NULL;
     size_t n = 0;
-    if (!read_dyads(dyads, &d, &n) || !cli_make_dir(outdir)) {
+    json_t *unpaired = json_array();
+    if (!sync_dyads_read(dyads, &d, &n, unpaired) || !cli_make_dir(outdir)) {
+        json_decref(unpaired);
         free(pass);
         free(d);
         return CLI_FAILED;
     }
-    if (pseudo_on && n < 2) {
-        cli_error(dyads, "--pseudo-dyads needs at least two dyads");
+    size_t np = pseudo_on ? count_pseudo(d, n) : 0;
+    if (pseudo_on && np == 0) {
+        cli_error(dyads, "--pseudo-dyads needs at least two dyads of different pairs");
+        json_decref(unpaired);
         free(pass);
         free(d);
         return CLI_USAGE;
     }
-    char worker[PATH_MAX], logdir[PATH_MAX + 32], pseudo_dir[PATH_MAX + 32];
+    char worker[PATH_MAX], logdir[PATH_MAX + 32], staging[PATH_MAX + 40], settings[65];
     const char *env = getenv("PSYPHYS_BATCH_WORKER");
     ssize_t wn = env ? 0 : readlink("/proc/self/exe", worker, sizeof worker - 1);
     if (env) snprintf(worker, sizeof worker, "%s", env);
     else if (wn > 0) worker[wn] = '\0';
     snprintf(logdir, sizeof logdir, "%s/.psyphys-batch/dyads", outdir);
-    snprintf(pseudo_dir, sizeof pseudo_dir, "%s/pseudo-dyads", outdir);
-    size_t np = pseudo_on ? n * (n - 1) : 0, argc_w = (size_t)n_pass + 20;
+    snprintf(staging, sizeof staging, "%s/.psyphys-batch/staging-dyads", outdir);
+    settings_fingerprint(pass, n_pass, settings);
+    size_t argc_w = (size_t)n_pass + 20;
     job *jobs = calloc(n + np, sizeof *jobs);
     char **argvs = calloc((n + np) * argc_w, sizeof *argvs);
-    char (*stems)[300] = calloc(np ? np : 1, sizeof *stems);
+    char (*stems)[520] = calloc(np ? np : 1, sizeof *stems);
+    char (*outs)[PATH_MAX + 128] = calloc(n + np, sizeof *outs);
     batch_result *rows = calloc(n, sizeof *rows);
     int rc = CLI_FAILED;
-    if (!jobs || !argvs || !stems || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
-        (pseudo_on && !batch_mkdirs(pseudo_dir))) {
-        cli_error(outdir, "cannot prepare the batch (log folder, worker program)");
+    batch_remove_tree(staging);
+    if (!jobs || !argvs || !stems || !outs || !rows || (!env && wn <= 0) || !batch_mkdirs(logdir) ||
+        !batch_mkdirs(staging)) {
+        cli_error(outdir, "cannot prepare the batch (log and staging folders, worker program)");
         goto done;
     }
-    static const char *const overwrite_arg[] = {"--overwrite"};
-    static const char *const pseudo_args[] = {"--align-starts", "--surrogates", "0", "--overwrite"};
+    static const char *const pseudo_args[] = {"--align-starts", "--surrogates", "0"};
     for (size_t i = 0; i < n; i++) {
-        jobs[i].argv = argvs + i * argc_w;
-        sync_argv(jobs[i].argv, worker, d[i].a, d[i].b, outdir, d[i].name, d[i].events, overwrite_arg, overwrite,
-                  pass, n_pass);
-        snprintf(jobs[i].log, sizeof jobs[i].log, "%s/%s.log", logdir, d[i].name);
+        job *jb = &jobs[i];
+        jb->argv = argvs + i * argc_w;
+        snprintf(outs[i], sizeof outs[i], "%s/%zu/out", staging, i);
+        sync_argv(jb->argv, worker, d[i].a, d[i].b, outs[i], d[i].name, d[i].events, NULL, 0, pass, n_pass);
+        snprintf(jb->log, sizeof jb->log, "%s/%s.log", logdir, d[i].name);
+        jb->rel = record_name("dyads/", d[i].name);
+        if (jb->rel) check_record(jb, outdir, settings, d[i].a, d[i].b, d[i].events);
     }
     for (size_t p = 0, i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
-            if (i == j || !pseudo_on) continue;
-            job *jb = &jobs[n + p];
+            if (!pseudo_on || !is_pseudo(d, i, j)) continue;
+            size_t k = n + p;
+            job *jb = &jobs[k];
             snprintf(stems[p], sizeof stems[p], "%s+%s", d[i].name, d[j].name);
-            jb->argv = argvs + (n + p) * argc_w;
-            sync_argv(jb->argv, worker, d[i].a, d[j].b, pseudo_dir, stems[p], d[i].events, pseudo_args, 4, pass,
-                      n_pass);
+            jb->argv = argvs + k * argc_w;
+            snprintf(outs[k], sizeof outs[k], "%s/%zu/out/pseudo-dyads", staging, k);
+            sync_argv(jb->argv, worker, d[i].a, d[j].b, outs[k], stems[p], d[i].events, pseudo_args, 3, pass, n_pass);
             snprintf(jb->log, sizeof jb->log, "%s/%s.log", logdir, stems[p]);
+            jb->rel = record_name("dyads/pseudo-dyads/", stems[p]);
+            if (jb->rel) check_record(jb, outdir, settings, d[i].a, d[j].b, d[i].events);
             p++;
         }
+    for (size_t k = 0; k < n + np; k++)
+        if (!jobs[k].rel) {
+            cli_error(outdir, "out of memory");
+            goto done;
+        }
     int usage = 0, stop_sig = 0;
-    run_pool(jobs, n + np, max_jobs, &usage, &stop_sig);
+    pool_ctx ctx = {.outdir = outdir, .staging = staging, .settings = settings, .overwrite = overwrite, .n_real = n};
+    run_pool(&ctx, jobs, n + np, max_jobs, &usage, &stop_sig);
+    batch_remove_tree(staging);
     size_t done_n = 0;
     for (size_t i = 0; i < n; i++) {
-        char err[1024] = "", outs[1024] = "";
-        if (job_ok(&jobs[i])) sync_output_names(d[i].name, 0, outs, sizeof outs);
-        else if (jobs[i].ran) batch_describe_failure(jobs[i].status, jobs[i].log, 0, err, sizeof err);
-        else snprintf(err, sizeof err, "%s", stop_sig ? "not run: the batch was stopped"
-                                            : usage ? "not run: sync refused the options" : "cannot start a worker");
+        const job *jb = &jobs[i];
+        const char *err = jb->error ? jb->error
+                          : job_ok(jb) ? ""
+                          : stop_sig ? "not run: the batch was stopped"
+                          : usage ? "not run: sync refused the options" : "cannot start a worker";
         rows[i].rel = strdup(d[i].name);
-        rows[i].state = job_ok(&jobs[i]) ? BATCH_OK : BATCH_FAILED;
+        rows[i].state = jb->skipped ? BATCH_SKIPPED : job_ok(jb) ? BATCH_OK : BATCH_FAILED;
         rows[i].error = strdup(err);
-        rows[i].seconds = jobs[i].seconds;
-        rows[i].outputs = strdup(outs);
-        done_n += rows[i].state == BATCH_OK;
+        rows[i].seconds = jb->seconds;
+        rows[i].outputs = strdup(jb->outputs ? jb->outputs : "");
+        done_n += job_ok(jb);
     }
     char status_path[PATH_MAX + 32];
     snprintf(status_path, sizeof status_path, "%s/batch_status.tsv", outdir);
     json_t *args = json_array();
     for (int i = 0; i < n_pass; i++) json_array_append_new(args, json_string(pass[i]));
-    json_t *about = json_pack("{s:s,s:o,s:i,s:b}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
-                              "pseudo_dyads", pseudo_on);
+    json_t *about = json_pack("{s:s,s:o,s:i,s:b,s:O}", "dyads_file", dyads, "sync_options", args, "jobs", max_jobs,
+                              "pseudo_dyads", pseudo_on, "unpaired_recordings", unpaired);
+    char pseudo_dir[PATH_MAX + 32];
+    snprintf(pseudo_dir, sizeof pseudo_dir, "%s/pseudo-dyads", outdir);
     if (batch_status_write(status_path, rows, n, about) && write_group(outdir, d, n, rows, pass, n_pass) &&
         (!pseudo_on || write_pseudo(outdir, d, n, jobs, jobs + n, pseudo_dir))) {
         if (usage) cli_error(NULL, "batch: sync refused the options (see %s)", logdir);
@@ -487,10 +494,17 @@ done:
     if (rows)
         for (size_t i = 0; i < n; i++) batch_result_free(&rows[i]);
     free(rows);
+    for (size_t k = 0; jobs && k < n + np; k++) {
+        free(jobs[k].rel);
+        free(jobs[k].error);
+        free(jobs[k].outputs);
+    }
     free(jobs);
     free(argvs);
     free(stems);
+    free(outs);
     free(pass);
     free(d);
+    json_decref(unpaired);
     return rc;
 }

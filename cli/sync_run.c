@@ -41,26 +41,6 @@ int sync_parse_segments(const char *v, sync_run_options *o)
     return 1;
 }
 
-void sync_output_names(const char *stem, int report, char *out, size_t size)
-{
-    snprintf(out, size, "%s_sync.tsv;%s_sync.json;%s_sync-windows.tsv;%s_sync-windows.json%s%s%s", stem, stem,
-             stem, stem, report ? ";" : "", report ? stem : "", report ? "_sync-report.html" : "");
-}
-
-/* 1 when the recording has events from the events file and every one lies beyond 1e8 s (1973):
- * Unix times, not seconds from the start. */
-static int events_in_unix_time(const psy_reader *r)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < psy_reader_event_count(r); i++) {
-        const psy_event *e = psy_reader_event(r, i);
-        if (e->source != PSY_EVENTS_FILE) continue;
-        if (!(e->onset_s > 1e8)) return 0;
-        n++;
-    }
-    return n > 0;
-}
-
 typedef struct sync_signal_run {
     psy_sync_signal signal;
     int ch[2];
@@ -70,26 +50,15 @@ typedef struct sync_signal_run {
 static int open_both(const char *path[2], const sync_run_options *o, psy_reader *r[2], cli_events_read *ev,
                      json_t *warn)
 {
-    r[0] = cli_open_recording_events(path[0], &o->input, ev);
-    if (!r[0]) return 0;
-    if (o->input.events_path && events_in_unix_time(r[0])) {
-        double start = psy_sync_start_unix(r[0]);
-        if (!isfinite(start)) {
-            cli_error(path[0], "the events of %s are Unix times, but the recording's start is unknown: "
-                      "give --events-offset", o->input.events_path);
-            return 0;
-        }
-        cli_input_options in = o->input;
-        in.events_offset_s -= start;
-        psy_reader_close(r[0]);
-        r[0] = cli_open_recording_events(path[0], &in, ev);
-        if (!r[0]) return 0;
-        fprintf(stderr, "psyphys: %s: note: the onsets of %s are Unix times: taken from the recording's start\n",
-                path[0], o->input.events_path);
-        json_array_append_new(warn, json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
-                                                 "recording's start", o->input.events_path, -start));
-    }
     cli_input_options in = o->input;
+    in.events_unix_time = 1; /* event logs and annotation apps stamp Unix times */
+    r[0] = cli_open_recording_events(path[0], &in, ev);
+    if (!r[0]) return 0;
+    for (int i = 0; i < ev->n; i++)
+        if (!isnan(ev->unix_shift_s[i]))
+            json_array_append_new(warn, json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
+                                                     "recording's start", ev->path[i], ev->unix_shift_s[i]));
+    in = o->input;
     in.events_path = NULL;
     in.pair_bids_events = 0;
     r[1] = cli_open_recording(path[1], &in);

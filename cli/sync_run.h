@@ -33,7 +33,4 @@ int sync_run(const char *a, const char *b, const sync_run_options *o);
 /* psyphys batch --dyads FILE ... (sync_batch.c). */
 int sync_batch(int argc, char **argv);
 
-/* The files a run writes, relative to OUTDIR, ';'-separated (for batch's status). */
-void sync_output_names(const char *stem, int report, char *out, size_t size);
-
 #endif

@@ -21,11 +21,14 @@ const char *psy_errno_text(int err, char *buf, size_t size);
  * program this library does not know. */
 #define PSY_RESERVED_REASON \
     "the reserved words of a config are not zero (a setting of a newer version of psyphys: psyphys/export.h)"
-static inline int psy_reserved_clear(const uint64_t reserved[PSY_RESERVED_WORDS])
+static inline int psy_reserved_words_clear(const uint64_t *reserved, size_t n)
 {
-    for (int i = 0; i < PSY_RESERVED_WORDS; i++)
+    for (size_t i = 0; i < n; i++)
         if (reserved[i]) return 0;
     return 1;
 }
+/* reserved: a config's reserve array itself (its size is what is left of PSY_RESERVED_WORDS
+ * once settings added later took their room) */
+#define psy_reserved_clear(reserved) psy_reserved_words_clear((reserved), sizeof(reserved) / sizeof((reserved)[0]))
 
 #endif

@@ -84,3 +84,30 @@ void hrv_bands(const double *psd, size_t np, double df, double min_hz, double du
     if (isnan(peak[PSY_HRV_HF])) hrv_na(v, PSY_HRV_HF_PEAK_HZ, "HF power is n/a");
     else v->v[PSY_HRV_HF_PEAK_HZ] = peak[PSY_HRV_HF];
 }
+
+psy_status psy_hrv_spectrum_peak(const double *f, const double *psd, size_t n, double lo_hz, double hi_hz,
+                                 double halfwidth_hz, double *peak_hz, double *power_ms2)
+{
+    if (!f || !psd || !peak_hz || !power_ms2 || n < 2 || !(lo_hz <= hi_hz) || !(halfwidth_hz >= 0))
+        return PSY_E_INVALID;
+    double best = -1, peak = NAN, power = 0, df = f[1] - f[0];
+    for (size_t i = 0; i < n; i++)
+        if (f[i] >= lo_hz && f[i] <= hi_hz && psd[i] > best) best = psd[i], peak = f[i];
+    *peak_hz = *power_ms2 = NAN;
+    if (isnan(peak)) return PSY_E_TOO_SHORT;
+    for (size_t i = 0; i < n; i++) /* 1e-12: a bin exactly at the window's edge counts on both sides */
+        if (fabs(f[i] - peak) <= halfwidth_hz + 1e-12) power += psd[i] * df;
+    *peak_hz = peak;
+    *power_ms2 = power;
+    return PSY_OK;
+}
+
+double psy_hrv_coherence_ratio(const double *f, const double *psd, size_t n)
+{
+    double top, peak;
+    if (psy_hrv_spectrum_peak(f, psd, n, 0.04, 0.26, 0.015, &top, &peak) != PSY_OK) return NAN;
+    double df = f[1] - f[0], total = 0;
+    for (size_t i = 0; i < n; i++)
+        if (f[i] >= 0.0033 && f[i] < 0.4) total += psd[i] * df;
+    return total > peak ? peak / (total - peak) : NAN;
+}

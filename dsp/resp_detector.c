@@ -24,6 +24,7 @@ struct psy_resp_detector {
     int seeking;            /* +1 a peak (after a trough), -1 a trough, 0 not yet started */
     extreme track;          /* the extreme since the last confirmed one */
     double power;           /* running mean of y^2 (10 s, samples capped): sizes the breaths */
+    int64_t level_samples;  /* samples in it since the filters (re)started */
     int64_t since_start;    /* samples since the filters (re)started */
     int64_t start;          /* the sample they (re)started at */
     int have_trough, have_peak;
@@ -138,6 +139,7 @@ static void step(psy_resp_detector *d, double x)
         d->since_start = 0;
         d->start = d->n;
         d->power = 0;
+        d->level_samples = 0;
     }
     double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
     extreme z = {d->n, psy_biquad_step(&d->lp_raw, x)};
@@ -147,7 +149,11 @@ static void step(psy_resp_detector *d, double x)
      * (thousands of times the breathing power) cannot hold it up for the minute its high-pass
      * response lasts */
     double y2 = d->since_start < (int64_t)(2.0 * d->cfg.rate_hz) ? y * y : fmin(y * y, 4.0 * d->power);
-    d->power += (y2 - d->power) * d->power_alpha;
+    /* until 10 s have passed, the mean of the samples so far: a running mean started at 0 made
+     * the first breaths' level a fraction of theirs, so noise and cardiac ripples became breaths
+     * (MARSH 8000, 8.7 /min: three false breaths in its first 10 s) */
+    double alpha = fmax(d->power_alpha, 1.0 / (double)(++d->level_samples));
+    d->power += (y2 - d->power) * alpha;
     double delta = d->cfg.hysteresis * breath_scale(d);
     /* the end of inspiration is the maximum of the low-passed signal between the breath's
      * troughs: the high-pass tilts a breath's plateau and moves its band-passed peak */

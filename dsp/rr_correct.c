@@ -318,3 +318,29 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
     *out_n = o.n;
     return ok ? PSY_OK : PSY_E_RANGE;
 }
+
+psy_status psy_rr_correct_stretches(const double *rr_ms, const double *t_s, size_t n, const psy_rr_config *config,
+                                    double *out_rr_ms, double *out_t_s, uint8_t *out_corrected, size_t out_max,
+                                    size_t *out_n, psy_rr_counts *counts)
+{
+    if (!out_n || (n && (!rr_ms || !t_s || !out_rr_ms || !out_t_s))) return PSY_E_INVALID;
+    *out_n = 0;
+    if (counts) memset(counts, 0, sizeof *counts);
+    psy_rr_config defaults = psy_rr_config_default();
+    if (!config) config = &defaults;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && isnan(rr_ms[i])) i++;
+        size_t a = i;
+        while (i < n && !isnan(rr_ms[i])) i++;
+        if (i == a) break;
+        size_t got = 0;
+        psy_rr_counts c;
+        psy_status st = psy_rr_correct(rr_ms + a, t_s + a, i - a, config, NULL, out_rr_ms + *out_n, out_t_s + *out_n,
+                                       out_corrected ? out_corrected + *out_n : NULL, out_max - *out_n, &got, &c);
+        if (st != PSY_OK) return st;
+        *out_n += got;
+        for (int k = 0; counts && k < PSY_BEAT_CLASS_COUNT; k++) counts->n[k] += c.n[k];
+    }
+    return PSY_OK;
+}

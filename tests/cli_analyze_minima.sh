@@ -93,6 +93,13 @@ expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:20 -o "$TMP/w20"
 tr -d ' \n' <"$TMP/w20/${S}_segments.json" >"$TMP/w20flat"
 grep -q '"resp_rate_per_min":{"wholebreathsspanlessthan30sforarate":7}' "$TMP/w20flat" ||
     fail "20-s windows: breathing-rate minimum reason"
+# peak-to-trough RSA of a phase's whole breaths (issue 20): the whole recording's row is psyphys
+# resp's mean; a 20-s window has one too (breath by breath: no minimum span)
+expect_exit 0 "$PSYPHYS" resp "$DEMO" --json
+resp_p2t=$(sed -n 's/.*"rsa_p2t_mean_ms": \([0-9.]*\).*/\1/p' "$TMP/out")
+[ -n "$resp_p2t" ] && [ "$(printf '%.3f' "$resp_p2t")" = "$(col rsa_p2t_ms "$TMP/demo/${S}_segments.tsv" 1)" ] ||
+    fail "segment RSA: psyphys resp '$resp_p2t', table $(col rsa_p2t_ms "$TMP/demo/${S}_segments.tsv" 1)"
+[ "$(col rsa_p2t_ms "$TMP/w20/${S}_segments.tsv" 2)" != "n/a" ] || fail "a 20-s window has no RSA"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:40 -o "$TMP/w40"
 [ "$(col resp_rate_per_min "$TMP/w40/${S}_segments.tsv" 2)" != "n/a" ] || fail "a 40-s window has no breathing rate"
 # a 25-s recording: its breaths span less than 30 s, the summary says n/a and why

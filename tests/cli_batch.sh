@@ -310,7 +310,7 @@ chmod +x "$TMP/older_worker"
 PSYPHYS_BATCH_WORKER=$TMP/older_worker expect_exit 0 "$PSYPHYS" batch "$A/plain" -o "$TMP/union" --quiet
 U=$TMP/union/group_segments.tsv
 # the union in first-seen order: reference (first) lacks mean_hr_bpm, so it comes last
-expect_grep '^file	subject	session	task	run	label	onset	duration	mean_nn_ms	.*	resp_rate_per_min	nn_corrected_pct	mean_hr_bpm$' "$U"
+expect_grep '^file	subject	session	task	run	label	onset	duration	mean_nn_ms	.*	resp_rate_per_min	rsa_p2t_ms	nn_corrected_pct	mean_hr_bpm$' "$U"
 expect_grep '^reference\.edf	n/a	n/a	n/a	n/a	recording	0\.000000	2\.000000	.*	n/a$' "$U"
 expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	recording	0\.000000	150\.000000	985\.894	.*	60\.858$' "$U"
 [ "$(awk -F'\t' '{ print NF }' "$U" | sort -u | wc -l)" -eq 1 ] || fail "rows of different widths in $U"

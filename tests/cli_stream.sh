@@ -7,8 +7,11 @@ DEMO=$SRC/recordings/neurokit_eventrelated.edf
 # samples of the beat lines of a JSON-lines file, one per line
 beat_samples() { grep '"type":"beat"' "$1" | sed 's/.*"sample":\([0-9]*\).*/\1/'; }
 
-expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
+# --exact: the final labels and HRV lines only, equal to the offline ones (the default adds a
+# provisional label and HRV line at each beat: below)
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --exact
 cp "$TMP/out" "$TMP/replay.jsonl"
+grep -q provisional "$TMP/replay.jsonl" && fail "--exact: a provisional line"
 for t in beat hr label hrv scl scr; do expect_grep "^\{\"type\":\"$t\",\"onset\":[0-9.]+" "$TMP/replay.jsonl"; done
 expect_grep '"type":"hrv".*"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+.*"lf_hf":[0-9.]+,"peak_hz":0\.[01][0-9]+' "$TMP/replay.jsonl"
 expect_grep '"type":"beat","onset":1\.470000,"sample":147,"rr_ms":980\.000' "$TMP/replay.jsonl"
@@ -20,9 +23,36 @@ grep '"type":"label"' "$TMP/replay.jsonl" |
 [ "$(wc -l <"$TMP/offline")" -ge 140 ] || fail "offline beats missing"
 cmp -s "$TMP/offline" "$TMP/live" || fail "replayed labels differ from psyphys beats: $(diff "$TMP/offline" "$TMP/live" | head -5)"
 beat_samples "$TMP/replay.jsonl" >"$TMP/replay.samples"
+# Breaths from the RSP channel (issue 20): those of psyphys resp, with the same RSA per breath
+# where the raw intervals are the NN ones (before 105 s: psyphys resp's NN series corrects beats
+# after it, the stream's RSA reads the raw intervals as they come); the HRV lines carry the
+# coherence ratio.
+expect_exit 0 "$PSYPHYS" resp "$DEMO" -o "$TMP/breaths.tsv"
+awk -F'\t' 'NR > 1 { printf "%.3f %.3f %.3f %.3f %s %s\n", $1, $2, $3, $5, $1 < 105 ? $6 : "-", $1 < 105 ? $7 : "-" }' \
+    "$TMP/breaths.tsv" >"$TMP/offline.breaths"
+grep '"type":"breath"' "$TMP/replay.jsonl" |
+    sed 's/.*"onset":\([^,]*\),"peak":\([^,]*\),"end":[^,]*,"duration_s":\([^,]*\),"rate_per_min":\([^,]*\),"amplitude":[^,]*,"rsa_p2t_ms":\([^,]*\),"hr_osc_bpm":\([^,}]*\).*/\1 \2 \3 \4 \5 \6/' |
+    awk '{ printf "%.3f %.3f %.3f %.3f %s %s\n", $1, $2, $3, $4, $1 < 105 ? $5 : "-", $1 < 105 ? $6 : "-" }' >"$TMP/live.breaths"
+[ "$(wc -l <"$TMP/offline.breaths")" -ge 30 ] || fail "psyphys resp found too few breaths"
+cmp -s "$TMP/offline.breaths" "$TMP/live.breaths" ||
+    fail "streamed breaths differ from psyphys resp: $(diff "$TMP/offline.breaths" "$TMP/live.breaths" | head -5)"
+expect_grep '"type":"hrv".*"peak_power_ms2":[0-9.]+,"coherence_ratio":[0-9.]+' "$TMP/replay.jsonl"
 # Same input, same outputs.
-expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --exact
 cmp -s "$TMP/out" "$TMP/replay.jsonl" || fail "two replays differ"
+# Provisional (the default, issue 20): each beat with an interval gets, right after its hr line, a
+# label and an HRV line marked provisional (its latency is the beat's); the final ones are those
+# of --exact, in the same order.
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max
+grep -v '"provisional":true' "$TMP/out" | cmp -s - "$TMP/replay.jsonl" ||
+    fail "the final lines of the default differ from --exact: $(grep -v '"provisional":true' "$TMP/out" | diff - "$TMP/replay.jsonl" | head -3)"
+n_hr=$(grep -c '"type":"hr"' "$TMP/out")
+[ "$(grep -c '"type":"label".*"provisional":true' "$TMP/out")" -eq "$n_hr" ] || fail "a provisional label per beat with an interval"
+[ "$(grep -c '"type":"hrv".*"provisional":true' "$TMP/out")" -eq "$n_hr" ] || fail "a provisional HRV line per beat with an interval"
+awk '/"type":"hr"/ { t = $0; sub(/.*"onset":/, "", t); sub(/,.*/, "", t); want = 2; next }
+     want && /"provisional":true/ { o = $0; sub(/.*"onset":/, "", o); sub(/,.*/, "", o); if (o != t) bad++; want--; next }
+     want { bad++; want = 0 } END { exit bad > 0 }' "$TMP/out" || fail "a provisional line does not follow its beat's hr line"
+expect_grep '"type":"hrv","onset":14[0-9.]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+.*"provisional":true' "$TMP/out"
 
 # Settings: windows, lookahead, queue, channel labels.
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --ecg ECG --eda EDA --time-window-beats 40 --freq-window 60
@@ -45,7 +75,7 @@ expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window 20
 expect_grep 'warning: --time-window 20 s is shorter than the minimum span of SDNN \(30 s\): sdnn_ms stays null' "$TMP/err"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --time-window 30
 expect_grep '"type":"hrv","onset":1[0-4][0-9]\.[0-9]+,"rmssd_ms":[0-9.]+,"sdnn_ms":[0-9.]+,"n_time":(2[5-9]|3[0-9]),' "$TMP/out"
-expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lookahead 5
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --lookahead 5 --exact
 [ "$(grep -c '"type":"label"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "--lookahead 5: a label per beat"
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --queue 16
 expect_grep '"type":"status","onset":[0-9.]+,"condition":"dropped","count":[0-9]+' "$TMP/out"
@@ -65,7 +95,7 @@ for f in eliteSample01 polarSample01; do
     [ -f "$rr" ] || continue
     expect_exit 0 "$PSYPHYS" beats "$rr"
     awk 'NR > 1 { print $1, $4, $5 }' "$TMP/out" >"$TMP/rr_offline"
-    expect_exit 0 "$PSYPHYS" stream --replay "$rr" --speed max
+    expect_exit 0 "$PSYPHYS" stream --replay "$rr" --speed max --exact
     grep '"type":"label"' "$TMP/out" |
         sed 's/.*"onset":\([0-9.]*\),.*"label":"\([^"]*\)","corrected":\([01]\).*/\1 \2 \3/' >"$TMP/rr_live"
     [ "$(wc -l <"$TMP/rr_live")" -gt 600 ] || fail "$f: few labels"
@@ -83,7 +113,15 @@ awk -F, '{ print $2 "," $1 "," $2 }' "$TMP/frames.csv" >"$TMP/frames3.csv"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 --columns skip,ecg,eda <\"$TMP/frames3.csv\""
 beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin CSV with a skipped column: beats differ"
 expect_exit 2 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --columns ecg,bogus </dev/null"
-expect_grep 'each column is ecg, eda, rr, time or skip' "$TMP/err"
+expect_grep 'each column is ecg, eda, resp, rr, time or skip' "$TMP/err"
+# respiration in the frames (--resp-rate, column resp): the replay's breaths
+gzip -dc "$TMP/p.tsv.gz" | awk -F'\t' '{ print $1 "," $2 "," $4 }' >"$TMP/frames_resp.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 --resp-rate 100 <\"$TMP/frames_resp.csv\""
+grep '"type":"breath"' "$TMP/out" >"$TMP/stdin.breaths"
+[ -s "$TMP/stdin.breaths" ] || fail "stdin CSV with a resp column: no breath"
+grep '"type":"breath"' "$TMP/replay.jsonl" | cmp -s - "$TMP/stdin.breaths" || fail "stdin CSV breaths differ from the replay"
+expect_exit 2 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --resp-rate 50 </dev/null"
+expect_grep 'share one rate' "$TMP/err"
 perl -ne 'chomp; my ($e, $s) = split /,/; print pack("f<f<", $e, $s)' "$TMP/frames.csv" >"$TMP/frames.f32"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin float32 --ecg-rate 100 --eda-rate 100 <\"$TMP/frames.f32\""
 beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin float32 beats differ from the replay"
@@ -158,9 +196,20 @@ else
     n_json=$(grep -c '"type":"beat"' "$TMP/out")
     n_osc=$(grep -c '^/psyphys/beat fif ' "$TMP/osc.msgs")
     [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/beat messages, $n_json beats"
+    # the end of the replay too (issue 20: the labels and HRV flushed at the end, and the last
+    # SCR, reached the JSON and not OSC: the burst overflowed the receiver's socket buffer, now
+    # paced): every label, HRV update, SCR and breath
+    for pair in label:label hrv:rmssd hrv:coherence scr:scr breath:breath; do
+        n_json=$(grep "\"type\":\"${pair%%:*}\"" "$TMP/out" | grep -vc '"provisional":true')
+        n_osc=$(grep -c "^/psyphys/${pair#*:} " "$TMP/osc.msgs")
+        [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/${pair#*:} messages, $n_json ${pair%%:*} lines"
+        n_json=$(grep "\"type\":\"${pair%%:*}\"" "$TMP/out" | grep -c '"provisional":true')
+        n_osc=$(grep -c "^/psyphys/provisional/${pair#*:} " "$TMP/osc.msgs")
+        [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/provisional/${pair#*:} messages, $n_json provisional lines"
+    done
     expect_grep '^/psyphys/beat fif 1\.470000 147 980\.000000' "$TMP/osc.msgs"
     expect_grep '^/psyphys/label fisi [0-9.]+ [0-9]+ "N" 0' "$TMP/osc.msgs"
-    for a in hr rmssd lfhf resonance scl scr; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
+    for a in hr rmssd lfhf resonance coherence scl scr breath; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
 fi
 # The peer gone (nobody listens): the stream goes on, says so once, and every beat is still on
 # stdout; when a peer listens again, that is said too and the messages arrive.

@@ -57,6 +57,13 @@ printf 'onset,duration,trial_type\n1700000300,290,talk\n' >"$TMP/unix.csv"
 expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/unix.csv" -o "$TMP/res" --stem unix --signal hr
 expect_grep 'Unix times' "$TMP/err"
 expect_grep '^talk	300\.000	290\.000	hr	' "$TMP/res/unix_sync.tsv"
+expect_grep '"unix_time_shift_s": -1700000000' "$TMP/res/unix_sync.json"
+# ... and refused, naming the file, for a recording without a start (no time column)
+cut -d, -f2,3 "$TMP/A.csv" >"$TMP/A_nostart.csv"
+cut -d, -f2,3 "$TMP/B.csv" >"$TMP/B_nostart.csv"
+expect_exit 1 "$PSYPHYS" sync "$TMP/A_nostart.csv" "$TMP/B_nostart.csv" --fs 4 --events "$TMP/unix.csv" \
+    -o "$TMP/bad" --signal hr
+expect_grep 'unix\.csv: the onsets are Unix times .* start is unknown.*--events-offset' "$TMP/err"
 
 # bad input: named file, exit 1, nothing written
 expect_exit 1 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/missing.csv" -o "$TMP/bad"
@@ -79,7 +86,7 @@ expect_grep '^d3	ok	n/a	' "$TMP/group/batch_status.tsv"
 expect_grep '^d4	ok	n/a	' "$TMP/group/batch_status.tsv"
 expect_grep '^bad	failed	.*missing\.csv' "$TMP/group/batch_status.tsv"
 G=$TMP/group/group_sync.tsv
-expect_grep '^dyad	a	b	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
+expect_grep '^dyad	a	b	pair	session	task	run	label	onset	duration	signal	r	lag_s	p_surrogate	' "$G"
 [ "$(grep -v '	eda	' "$T")" = "$(cat "$TMP/group/d3_sync.tsv")" ] || fail "batch: d3's table differs from the single run's"
 [ "$(grep -c '^d3	' "$G")" -eq 3 ] && [ "$(grep -c '^d4	' "$G")" -eq 3 ] || fail "group table: want 3 rows per dyad"
 [ "$(grep -c '^bad	' "$G")" -eq 0 ] || fail "group table: rows of a failed dyad"
@@ -96,9 +103,42 @@ expect_grep 'Bernieri' "$TMP/pseudo/group_sync-pseudo.json"
 printf 'dyad\ta\tb\nd3\tA.csv\tB.csv\n' >"$TMP/one.tsv"
 expect_exit 2 "$PSYPHYS" batch --dyads "$TMP/one.tsv" -o "$TMP/pseudo1" --pseudo-dyads
 
-# rerun: outputs kept unless --overwrite
+# rerun: dyads whose inputs (recordings, events) and options are unchanged are skipped, the
+# others recomputed and their earlier outputs replaced; files no batch run wrote are kept unless
+# --overwrite
+cp "$G" "$TMP/group_first.tsv"
+touch "$TMP/marker"
+sleep 1
 expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/dyads.tsv" -o "$TMP/group" --signal hr
-expect_grep '^d3	failed	.*exists' "$TMP/group/batch_status.tsv"
+expect_grep '^d3	skipped	n/a	0\.000	d3_sync-windows\.json;d3_sync-windows\.tsv;d3_sync\.json;d3_sync\.tsv$' \
+    "$TMP/group/batch_status.tsv"
+expect_grep '^d4	skipped	' "$TMP/group/batch_status.tsv"
+cmp -s "$G" "$TMP/group_first.tsv" || fail "resume: the group table changed"
+[ -z "$(find "$TMP/group" -name 'd[34]_sync*' -newer "$TMP/marker")" ] || fail "resume: a skipped dyad rewritten"
+printf 'onset,duration,trial_type\n0,200,rest\n200,390,talk\n' >"$TMP/ev4.csv"
+printf 'dyad\ta\tb\tevents\nd3\tA.csv\tB.csv\tev.csv\nd4\tA4.csv\tB4.csv\tev4.csv\n' >"$TMP/dyads2.tsv"
+expect_exit 0 "$PSYPHYS" batch --dyads "$TMP/dyads2.tsv" -o "$TMP/group" --signal hr
+expect_grep '^d3	skipped	' "$TMP/group/batch_status.tsv"
+expect_grep '^d4	ok	' "$TMP/group/batch_status.tsv"
+expect_grep '^d4	.*	talk	200\.000	390\.000	hr	' "$G"
+expect_exit 0 "$PSYPHYS" batch --dyads "$TMP/dyads2.tsv" -o "$TMP/group" --signal hr --seed 2
+[ "$(grep -c '	ok	' "$TMP/group/batch_status.tsv")" -eq 2 ] || fail "new options: both dyads recomputed"
+expect_grep '"seed": 2' "$TMP/group/d3_sync.json"
+# pseudo-dyads resume alike
+touch "$TMP/marker"
+sleep 1
+expect_exit 0 "$PSYPHYS" batch --dyads "$TMP/two.tsv" -o "$TMP/pseudo" --signal hr --pseudo-dyads
+[ -z "$(find "$TMP/pseudo" -name 'd[34]*_sync*' -newer "$TMP/marker")" ] || fail "resume: a pseudo-dyad rewritten"
+expect_grep '^d3	hr	0\.5587	2	0\.[0-4][0-9]{3}	0\.3333$' "$P"
+# a table there that no batch run wrote
+mkdir -p "$TMP/group4" && echo mine >"$TMP/group4/d3_sync.tsv"
+expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/two.tsv" -o "$TMP/group4" --signal hr
+expect_grep '^d3	failed	.*d3_sync\.tsv exists and no earlier batch run' "$TMP/group4/batch_status.tsv"
+expect_grep '^d4	ok	' "$TMP/group4/batch_status.tsv"
+expect_grep '^mine$' "$TMP/group4/d3_sync.tsv"
+expect_exit 0 "$PSYPHYS" batch --dyads "$TMP/two.tsv" -o "$TMP/group4" --signal hr --overwrite
+expect_grep '^d3	ok	' "$TMP/group4/batch_status.tsv"
+expect_grep '^d4	skipped	' "$TMP/group4/batch_status.tsv"
 printf 'x\ty\nA.csv\tB.csv\n' >"$TMP/nodyad.tsv"
 expect_exit 1 "$PSYPHYS" batch --dyads "$TMP/nodyad.tsv" -o "$TMP/group2"
 expect_grep "no column 'a' or 'b'" "$TMP/err"

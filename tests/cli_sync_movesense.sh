@@ -28,4 +28,25 @@ expect_grep 'clipped to the time both recordings cover' "$TMP/res/dyad_sync.json
 expect_grep '<svg' "$TMP/res/dyad_sync-report.html"
 expect_grep 'VideoAnnotationStart' "$TMP/res/dyad_sync-report.html"
 
+# the sensors' own beat lists (HR-*.csv: running average and R-R interval per beat, no time
+# stamps): read as RR and HR channels, start unknown; their mean NN within 1 % of the NN of the
+# beats psyphys finds in the same sensor's ECG
+for dev in 540 594; do
+    H=$D/234130000$dev/HR-2025_01_25-16_42_59.csv
+    expect_exit 0 "$PSYPHYS" info "$H"
+    expect_grep '^format +Movesense heart rate$' "$TMP/out"
+    expect_grep '^start +unknown$' "$TMP/out"
+    expect_grep 'RRData +RR +ms +irregular +(871|1028) ' "$TMP/out"
+    expect_exit 0 "$PSYPHYS" hrv "$H" -o "$TMP/hrv_hr$dev.tsv" --keep-corrected
+    expect_exit 0 "$PSYPHYS" hrv "$D/234130000$dev/ECG-2025_01_25-16_42_59.csv" -o "$TMP/hrv_ecg$dev.tsv" --keep-corrected
+    a=$(awk -F'\t' 'NR == 2 { print $5 }' "$TMP/hrv_hr$dev.tsv")
+    b=$(awk -F'\t' 'NR == 2 { print $5 }' "$TMP/hrv_ecg$dev.tsv")
+    awk -v a="$a" -v b="$b" 'BEGIN { d = a / b - 1; exit !(d < 0.01 && d > -0.01) }' ||
+        fail "device $dev: mean NN $a ms from the HR list, $b ms from the ECG"
+done
+expect_exit 0 "$PSYPHYS" sync "$D/234130000540/HR-2025_01_25-16_42_59.csv" "$D/234130000594/HR-2025_01_25-16_42_59.csv" \
+    -o "$TMP/res" --stem devices --signal hr
+expect_grep 'a start time is unknown' "$TMP/err"
+expect_grep '^session	0\.000	549\.704	hr	0\.[0-9]{4}	' "$TMP/res/devices_sync.tsv"
+
 finish

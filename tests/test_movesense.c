@@ -1,5 +1,6 @@
-/* Movesense sensor exports (acquisition/movesense.c): the banner and header, the rate and the
- * stretches from the timestamps, refusals naming the line. */
+/* Movesense sensor exports (acquisition/movesense.c, movesense_hr.c): the banner and header, the
+ * rate and the stretches from the timestamps; the heart-rate export's beats at running sums of
+ * their intervals, start unknown; refusals naming the line. */
 #include "test_util.h"
 
 #include <math.h>
@@ -105,12 +106,66 @@ static void refusals_name_the_line(void **state)
     assert_null(r);
 }
 
+static const char *write_hr(const char *name, const char *body)
+{
+    static char text[1 << 16];
+    snprintf(text, sizeof text, "%80sHeartRate%71s25.01.2516.42.591   \r\nAverage,RRData\r\n%s", "", "", body);
+    return write_temp_file(name, text, strlen(text));
+}
+
+/* HR-*.csv: a beat per row, its interval ending it; an empty RR cell brings none, an interval
+ * no heart makes is left out (both counted); the start stays unknown. */
+static void heart_rate_export(void **state)
+{
+    (void)state;
+    psy_reader *r = open_or_fail(write_hr("HR.csv", "153.06122,392\r\n73.700005,808\r\n74.5,\r\n74.5,784\r\n"
+                                                    "74.7,0\r\n74.700005,800\r\n"));
+    assert_string_equal(psy_reader_format(r), "Movesense heart rate");
+    assert_int_equal(psy_reader_channel_count(r), 2);
+    const psy_channel_info *rr = psy_reader_channel(r, 0), *hr = psy_reader_channel(r, 1);
+    assert_string_equal(rr->label, "RRData");
+    assert_int_equal(rr->type, PSY_CH_RR);
+    assert_string_equal(rr->unit, "ms");
+    assert_string_equal(hr->label, "Average");
+    assert_int_equal(hr->type, PSY_CH_HR);
+    assert_int_equal(rr->frames, 4);
+    assert_true(rr->rate_hz == 0);
+    double v[4], t[4];
+    assert_int_equal(psy_reader_read(r, 0, 0, 4, v), PSY_OK);
+    assert_int_equal(psy_reader_read_times(r, 0, 0, 4, t), PSY_OK);
+    static const double want_rr[4] = {392, 808, 784, 800}, want_t[4] = {0.392, 1.2, 1.984, 2.784};
+    for (int k = 0; k < 4; k++) {
+        assert_near(v[k], want_rr[k], 0);
+        assert_near(t[k], want_t[k], 1e-9);
+    }
+    assert_int_equal(psy_reader_read(r, 1, 0, 2, v), PSY_OK);
+    assert_near(v[0], 153.06122, 1e-9);
+    assert_near(psy_reader_duration(r), 2.784, 1e-9);
+    assert_false(psy_reader_start(r).known);
+    assert_true(has_warning(r, "running sums"));
+    assert_true(has_warning(r, "2025-01-25 16:42:59"));
+    assert_true(has_warning(r, "1 rows without an R-R interval"));
+    assert_true(has_warning(r, "1 R-R intervals not in 0 .. 10000 ms left out (line 7 first)"));
+    psy_reader_close(r);
+
+    psy_message why;
+    psy_open_options o = psy_open_options_default();
+    assert_int_equal(psy_reader_open(write_hr("HR3.csv", "70,800\n70,800,1\n"), &o, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "line 4 has 3 fields"));
+    assert_int_equal(psy_reader_open(write_hr("HRx.csv", "70,800\n70,8x0\n"), &o, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "line 4: the R-R interval is not a number"));
+    assert_int_equal(psy_reader_open(write_hr("HR0.csv", "70,\n"), &o, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "no R-R interval"));
+    assert_null(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rate_and_stretches_from_timestamps),
         cmocka_unit_test(several_columns),
         cmocka_unit_test(refusals_name_the_line),
+        cmocka_unit_test(heart_rate_export),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

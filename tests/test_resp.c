@@ -119,6 +119,34 @@ static void test_gap_and_streaming(void **state)
     assert_int_equal(psy_resp_detector_create(&bad, &d), PSY_E_INVALID);
 }
 
+/* The level that sizes the first breaths is the mean over the samples so far, not a running mean
+ * started at 0 (which made it a fraction of theirs: MARSH 8000 had three false breaths in its
+ * first 10 s). Slow breathing (8 /min) with a cardiac ripple (1.2 Hz, 6 % of a breath) and an
+ * expiratory pause at the start: every breath, no ripple counted. */
+static void test_first_breaths(void **state)
+{
+    (void)state;
+    double rate = 50, period = 7.5;
+    size_t n = (size_t)(90 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate, phase = fmod(t + 6.0, period) / period; /* the pause first */
+        double v = phase < 0.4 ? 0.5 - 0.5 * cos(M_PI * phase / 0.4) : phase < 0.7
+                 ? 0.5 + 0.5 * cos(M_PI * (phase - 0.4) / 0.3) : 0.0;
+        x[i] = v + 0.06 * sin(2 * M_PI * 1.2 * t);
+    }
+    breaths got;
+    run(rate, x, n, 0, &got);
+    /* ends of inspiration at 4.5 + 7.5 k s: 12 before 90 s, the last not closed by 90 s (the
+     * first starts from the warm-up's end at 2 s, early in its inspiration) */
+    for (size_t i = 0; i < got.n; i++) {
+        double peak = (double)got.b[i].peak / rate, k = round((peak - 4.5) / period);
+        if (fabs(peak - (4.5 + k * period)) > 0.5) fail_msg("a breath with its peak at %.2f s", peak);
+    }
+    if (got.n != 11) fail_msg("%zu breaths, want 11", got.n);
+    free(x);
+}
+
 /* The rate over a span: whole breaths only, n/a below 3 breaths or a 30-s span. */
 static void test_rate_minimum(void **state)
 {
@@ -220,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
                                        cmocka_unit_test(test_gap_and_streaming),
+                                       cmocka_unit_test(test_first_breaths),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary)};

@@ -135,6 +135,39 @@ static void test_correction(void **state)
     assert_true(count(c, m - 1, PSY_BEAT_NORMAL) >= m - 2);
 }
 
+/* Stretches split by NaN intervals are corrected each on its own: the same output as
+ * psy_rr_correct on each stretch, one after the other, and the class counts summed. */
+static void test_correction_by_stretches(void **state)
+{
+    (void)state;
+    double rr[N + 10], t[N + 10];
+    size_t ectopic, missed, extra, late;
+    size_t n = with_artefacts(rr, t, &ectopic, &missed, &extra, &late);
+    size_t cut = n / 2;
+    rr[cut] = NAN; /* a gap: the interval across it is unknown */
+    static double out_rr[2 * (N + 10)], out_t[2 * (N + 10)], want_rr[2 * (N + 10)], want_t[2 * (N + 10)];
+    uint8_t corrected[2 * (N + 10)], want_c[2 * (N + 10)];
+    size_t m = 0, m1 = 0, m2 = 0;
+    psy_rr_counts counts, c1, c2;
+    assert_int_equal(psy_rr_correct_stretches(rr, t, n, NULL, out_rr, out_t, corrected, 2 * n, &m, &counts), PSY_OK);
+    assert_int_equal(psy_rr_correct(rr, t, cut, NULL, NULL, want_rr, want_t, want_c, 2 * n, &m1, &c1), PSY_OK);
+    assert_int_equal(psy_rr_correct(rr + cut + 1, t + cut + 1, n - cut - 1, NULL, NULL, want_rr + m1, want_t + m1,
+                                    want_c + m1, 2 * n - m1, &m2, &c2),
+                     PSY_OK);
+    assert_int_equal(m, m1 + m2);
+    assert_memory_equal(out_rr, want_rr, m * sizeof *out_rr);
+    assert_memory_equal(out_t, want_t, m * sizeof *out_t);
+    assert_memory_equal(corrected, want_c, m);
+    for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) assert_int_equal(counts.n[k], c1.n[k] + c2.n[k]);
+    /* only NaN: nothing; a bad interval inside a stretch: refused as by psy_rr_correct */
+    double gaps[3] = {NAN, NAN, NAN};
+    assert_int_equal(psy_rr_correct_stretches(gaps, t, 3, NULL, out_rr, out_t, NULL, 6, &m, NULL), PSY_OK);
+    assert_int_equal(m, 0);
+    rr[3] = -5;
+    assert_int_equal(psy_rr_correct_stretches(rr, t, n, NULL, out_rr, out_t, NULL, 2 * n, &m, NULL), PSY_E_INVALID);
+    assert_int_equal(psy_rr_correct_stretches(rr, t, n, NULL, out_rr, out_t, NULL, 2 * n, NULL, NULL), PSY_E_INVALID);
+}
+
 static void test_bigeminy_is_ectopic(void **state)
 {
     (void)state;
@@ -284,7 +317,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_series_is_normal), cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_correction), cmocka_unit_test(test_bigeminy_is_ectopic),
+        cmocka_unit_test(test_correction), cmocka_unit_test(test_correction_by_stretches),
+        cmocka_unit_test(test_bigeminy_is_ectopic),
         cmocka_unit_test(test_moves_leave_no_short_interval),
         cmocka_unit_test(test_output_bound), cmocka_unit_test(test_pcst_cleaning),
         cmocka_unit_test(test_bad_arguments)};

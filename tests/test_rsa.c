@@ -59,9 +59,12 @@ static void test_p2t_and_porges_bohrer(void **state)
     assert_true(r.p2t_mean_ms > 85 && r.p2t_mean_ms <= 100);
     assert_int_equal(r.p2t_no_rsa, 0);
     assert_int_equal(r.p2t_n, r.n_breaths);
-    /* a 50 ms sinusoid has variance 1250 ms²; the 21-point cubic detrend takes part of a 0.25 Hz
-     * wave with it (its response there is not 0) and the band-pass passes it twice: 80 % here */
-    assert_true(r.pb_ln < log(1250.0) && r.pb_ln > log(0.75 * 1250.0));
+    /* a 50 ms sinusoid has variance 1250 ms²; minus its 21-point cubic trend at 2 Hz it keeps
+     * |1 - H(0.25 Hz)|² = 1.258 of it (the trend filter's response there is -0.12), and the
+     * band-pass passes it: 1573 ms². Four beats per wave interpolated by the monotone cubic give
+     * 85 % of it (linear interpolation gave 65 %) */
+    const double pb_truth = 1250.0 * 1.258;
+    assert_true(r.pb_ln < log(pb_truth) && r.pb_ln > log(0.8 * pb_truth));
     assert_true(r.pb_epochs >= 9 && r.pb_epochs <= 10); /* complete 30-s epochs of ~300 s */
     /* 60000 / 950 - 60000 / 1050 = 6.0 bpm */
     assert_true(fabs(r.hr_osc_mean_bpm - 6.0) < 0.6);
@@ -111,9 +114,30 @@ static void test_slow_breathing(void **state)
     psy_rsa_result_clear(&r);
 }
 
+/* The one peak rule of the resonance and the coherence ratio (psy_hrv_spectrum_peak). */
+static void test_spectrum_peak(void **state)
+{
+    (void)state;
+    double f[100], psd[100], hz, power;
+    for (int i = 0; i < 100; i++) f[i] = 0.005 * i, psd[i] = i == 20 ? 100 : i == 19 || i == 21 ? 40 : i == 60 ? 500 : 1;
+    /* the largest bin within 0.04-0.15 Hz is 0.1 Hz (0.3 Hz is larger but outside) */
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.04, 0.15, 0.015, &hz, &power), PSY_OK);
+    assert_true(fabs(hz - 0.1) < 1e-12);
+    /* ±0.015 Hz: 7 bins of 0.005 Hz, the edges (0.085, 0.115) included */
+    assert_true(fabs(power - 0.005 * (100 + 2 * 40 + 4 * 1)) < 1e-9);
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.04, 0.4, 0, &hz, &power), PSY_OK);
+    assert_true(fabs(hz - 0.3) < 1e-12 && fabs(power - 2.5) < 1e-9);
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.6, 0.7, 0.015, &hz, &power), PSY_E_TOO_SHORT);
+    assert_true(isnan(hz) && isnan(power));
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 1, 0.04, 0.15, 0.015, &hz, &power), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_spectrum_peak(f, psd, 100, 0.15, 0.04, 0.015, &hz, &power), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_spectrum_peak(NULL, psd, 100, 0.04, 0.15, 0.015, &hz, &power), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_p2t_and_porges_bohrer),
-                                       cmocka_unit_test(test_slow_breathing)};
+                                       cmocka_unit_test(test_slow_breathing),
+                                       cmocka_unit_test(test_spectrum_peak)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

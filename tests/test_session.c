@@ -273,6 +273,66 @@ static void caller_channels(void **state)
     assert_int_equal(psy_reader_from_arrays(&unnamed, 1, NULL, 0, &mem, &why), PSY_E_INVALID);
 }
 
+/* psy_reader_from_arrays_borrowed reads the caller's arrays in place: the same tables as the
+ * copying reader, a change to the array shows through, and the same refusals. */
+static void borrowed_channels(void **state)
+{
+    (void)state;
+    psy_reader *file = open_demo();
+    int nc = psy_reader_channel_count(file);
+    psy_array_channel ch[8];
+    double *x[8] = {0};
+    assert_true(nc <= 8);
+    for (int i = 0; i < nc; i++) {
+        const psy_channel_info *c = psy_reader_channel(file, i);
+        x[i] = malloc((size_t)c->frames * sizeof *x[i]);
+        assert_non_null(x[i]);
+        assert_int_equal(psy_reader_read(file, i, 0, c->frames, x[i]), PSY_OK);
+        ch[i] = (psy_array_channel){c->label, c->type, c->unit, c->rate_hz, x[i], NULL, c->frames};
+    }
+    size_t ne = psy_reader_event_count(file);
+    psy_event ev[16];
+    assert_true(ne <= 16);
+    for (size_t k = 0; k < ne; k++) ev[k] = *psy_reader_event(file, k);
+    psy_reader *copied = NULL, *borrowed = NULL;
+    psy_message why;
+    assert_int_equal(psy_reader_from_arrays(ch, nc, ev, ne, &copied, &why), PSY_OK);
+    assert_int_equal(psy_reader_from_arrays_borrowed(ch, nc, ev, ne, &borrowed, &why), PSY_OK);
+    psy_session_config cfg = psy_session_config_default();
+    psy_reader *readers[2] = {copied, borrowed};
+    char *text[2];
+    for (int k = 0; k < 2; k++) {
+        psy_session *s = NULL;
+        size_t n_na;
+        assert_int_equal(psy_session_run(readers[k], &cfg, &s, &why), PSY_OK);
+        text[k] = table_text(s, PSY_TABLE_SEGMENTS, NULL, &n_na);
+        psy_session_free(s);
+    }
+    assert_string_equal(text[0], text[1]);
+    free(text[0]);
+    free(text[1]);
+    double v;
+    x[0][5] = 12345.0; /* in place: the borrowed reader sees it, the copy does not */
+    assert_int_equal(psy_reader_read(borrowed, 0, 5, 1, &v), PSY_OK);
+    assert_true(v == 12345.0);
+    assert_int_equal(psy_reader_read(copied, 0, 5, 1, &v), PSY_OK);
+    assert_true(v != 12345.0);
+    psy_reader_close(borrowed); /* frees nothing of the caller's (LeakSanitizer, ASan) */
+    psy_reader_close(copied);
+    psy_reader_close(file);
+    for (int i = 0; i < nc; i++) free(x[i]);
+    double rr[3] = {800, 810, 790}, t[3] = {0.8, 0.7, 2.4};
+    psy_array_channel list = {"RR", PSY_CH_RR, "ms", 0, rr, t, 3};
+    assert_int_equal(psy_reader_from_arrays_borrowed(&list, 1, NULL, 0, &borrowed, &why), PSY_E_INVALID);
+    assert_null(borrowed);
+    t[1] = 1.61;
+    assert_int_equal(psy_reader_from_arrays_borrowed(&list, 1, NULL, 0, &borrowed, &why), PSY_OK);
+    double back[3];
+    assert_int_equal(psy_reader_read_times(borrowed, 0, 0, 3, back), PSY_OK);
+    assert_true(back[1] == 1.61);
+    psy_reader_close(borrowed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +342,7 @@ int main(void)
         cmocka_unit_test(skipped_events),
         cmocka_unit_test(open_path),
         cmocka_unit_test(caller_channels),
+        cmocka_unit_test(borrowed_channels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -546,14 +546,94 @@ static void test_dropped_when_nobody_polls(void **state)
 
 /* Push, finish and poll allocate nothing over 20 minutes of ECG and EDA with beats, labels, HRV
  * spectra and SCRs. */
+/* Breaths (issue 20): a respiration channel at 25 Hz breathing at the ECG's RSA rhythm (0.1 Hz,
+ * 6 /min): the breaths of the offline detector, pushed whole or in odd chunks; each with the
+ * heart-rate oscillation of the raw intervals within it (RR 850 +- 60 ms: about 10 bpm; the one
+ * breath with the premature beat and its pause more); the HRV lines
+ * carry the coherence ratio of a spectrum with one peak at 0.1 Hz. */
+static void test_breaths(void **state)
+{
+    (void)state;
+    size_t n_ecg, n_resp = 25 * 400;
+    double *ecg = synthetic_ecg(500, 400, &n_ecg), *resp = malloc(n_resp * sizeof *resp);
+    for (size_t i = 0; i < n_resp; i++) resp[i] = sin(2 * M_PI * 0.1 * (double)i / 25);
+    psy_resp_config rc = psy_resp_config_default(25);
+    psy_resp_detector *d = NULL;
+    assert_int_equal(psy_resp_detector_create(&rc, &d), PSY_OK);
+    psy_breath want[64];
+    size_t used;
+    assert_int_equal(psy_resp_detector_push(d, resp, n_resp, &used), PSY_OK);
+    assert_int_equal(used, n_resp);
+    psy_resp_detector_finish(d);
+    size_t n_want = psy_resp_detector_pop(d, want, 64);
+    psy_resp_detector_destroy(d);
+    assert_true(n_want >= 37 && n_want <= 40);
+    for (int chunked = 0; chunked < 2; chunked++) {
+        psy_stream_config cfg = psy_stream_config_default(500, 0);
+        cfg.resp_rate_hz = 25;
+        psy_stream *s = NULL;
+        assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+        outs l = {0};
+        for (size_t sec = 0; sec < 400; sec++) { /* a second of each channel at a time */
+            psy_stream_push_ecg(s, ecg + sec * 500, 500);
+            if (!chunked) {
+                psy_stream_push_resp(s, resp + sec * 25, 25);
+            } else {
+                psy_stream_push_resp(s, resp + sec * 25, 7);
+                psy_stream_push_resp(s, resp + sec * 25 + 7, 18);
+            }
+            collect(s, &l);
+        }
+        psy_stream_finish(s);
+        collect(s, &l);
+        size_t k = 0, coherent = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            const psy_stream_output *o = &l.o[i];
+            if (o->kind == PSY_STREAM_HRV && o->u.hrv.coherence_ratio > 5) coherent++;
+            if (o->kind != PSY_STREAM_BREATH) continue;
+            assert_true(k < n_want);
+            assert_true(fabs(o->onset_s - (double)want[k].onset / 25) < 1e-9);
+            assert_true(fabs(o->u.breath.peak_s - (double)want[k].peak / 25) < 1e-9);
+            assert_true(fabs(o->u.breath.end_s - (double)want[k].end / 25) < 1e-9);
+            assert_true(fabs(o->u.breath.rate_per_min - 60 / o->u.breath.duration_s) < 1e-9);
+            assert_true(o->u.breath.amplitude == want[k].amplitude);
+            int premature = o->onset_s < 101 && o->u.breath.end_s > 98; /* beats 120-121: raw RR */
+            if (!premature && !(o->u.breath.hr_osc_bpm > 8 && o->u.breath.hr_osc_bpm < 10.5))
+                fail_msg("breath at %.1f s: heart-rate oscillation %.2f bpm", o->onset_s, o->u.breath.hr_osc_bpm);
+            assert_true(o->u.breath.rsa_p2t_ms >= 0);
+            k++;
+        }
+        assert_int_equal(k, n_want);
+        assert_true(coherent > 100);
+        assert_int_equal(psy_stream_push_resp(s, resp, 1), PSY_E_INVALID); /* after finish */
+        free(l.o);
+        psy_stream_destroy(s);
+    }
+    psy_stream_config cfg = psy_stream_config_default(0, 0);
+    cfg.resp_rate_hz = 2; /* below the detector's 4 Hz */
+    psy_stream *s = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "respiration rate"));
+    cfg.resp_rate_hz = 25; /* respiration alone is a stream */
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_OK);
+    double x = 0;
+    assert_int_equal(psy_stream_push_ecg(s, &x, 1), PSY_E_INVALID);
+    psy_stream_destroy(s);
+    assert_string_equal(psy_stream_kind_name(PSY_STREAM_BREATH), "breath");
+    free(ecg), free(resp);
+}
+
 #ifdef COUNT_ALLOCATIONS
-/* Polls everything out, counting beats and HRV outputs (the buffer is on the stack). */
-static void poll_counting(psy_stream *s, size_t *beats, size_t *hrv)
+/* Polls everything out, counting beats, HRV and breath outputs (the buffer is on the stack). */
+static void poll_counting(psy_stream *s, size_t *beats, size_t *hrv, size_t *breaths)
 {
     psy_stream_output o[256];
     size_t k;
     while ((k = psy_stream_poll(s, o, 256)) > 0)
-        for (size_t i = 0; i < k; i++) *beats += o[i].kind == PSY_STREAM_BEAT, *hrv += o[i].kind == PSY_STREAM_HRV;
+        for (size_t i = 0; i < k; i++)
+            *beats += o[i].kind == PSY_STREAM_BEAT, *hrv += o[i].kind == PSY_STREAM_HRV,
+                *breaths += o[i].kind == PSY_STREAM_BREATH;
 }
 #endif
 
@@ -565,20 +645,25 @@ static void test_no_allocation_after_create(void **state)
 #else
     size_t n_ecg, n_eda;
     double *ecg = synthetic_ecg(500, 1200, &n_ecg), *eda = synthetic_eda(32, 1200, &n_eda);
+    double resp[25];
     psy_stream_config cfg = psy_stream_config_default(500, 32);
+    cfg.resp_rate_hz = 25;
+    cfg.provisional = 1; /* a provisional label and HRV line per beat, from the same buffers */
     psy_stream *s = NULL;
     assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
-    size_t beats = 0, hrv = 0;
+    size_t beats = 0, hrv = 0, breaths = 0;
     long before = allocation_count();
     for (size_t b = 0; b * 500 < n_ecg; b++) { /* one second at a time */
         psy_stream_push_ecg(s, ecg + b * 500, 500);
         if (b * 32 + 32 <= n_eda) psy_stream_push_eda(s, eda + b * 32, 32);
-        poll_counting(s, &beats, &hrv);
+        for (int i = 0; i < 25; i++) resp[i] = sin(2 * M_PI * 0.25 * ((double)b + i / 25.0));
+        psy_stream_push_resp(s, resp, 25);
+        poll_counting(s, &beats, &hrv, &breaths);
     }
     psy_stream_finish(s);
-    poll_counting(s, &beats, &hrv);
+    poll_counting(s, &beats, &hrv, &breaths);
     assert_int_equal(allocation_count(), before);
-    assert_true(beats > 1300 && hrv > 1200);
+    assert_true(beats > 1300 && hrv > 2400 && breaths > 290); /* final and provisional; 15 /min over 1200 s */
     psy_stream *counted = NULL; /* the counter counts: create allocates */
     assert_int_equal(psy_stream_create(&cfg, &counted, NULL), PSY_OK);
     assert_true(allocation_count() > before + 10);
@@ -604,14 +689,14 @@ static void test_no_allocation_ppg(void **state)
     cfg.ppg_rate_hz = 100;
     psy_stream *s = NULL;
     assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
-    size_t beats = 0, hrv = 0;
+    size_t beats = 0, hrv = 0, breaths = 0;
     long before = allocation_count();
     for (size_t b = 0; b < 1200; b++) {
         psy_stream_push_ppg(s, ppg + b * 100, 100);
-        poll_counting(s, &beats, &hrv);
+        poll_counting(s, &beats, &hrv, &breaths);
     }
     psy_stream_finish(s);
-    poll_counting(s, &beats, &hrv);
+    poll_counting(s, &beats, &hrv, &breaths);
     assert_int_equal(allocation_count(), before);
     assert_true(beats > 1450 && hrv > 1400);
     psy_stream_destroy(s);
@@ -678,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_eda_artifacts_in_the_rate),
         cmocka_unit_test(test_rr_input),
         cmocka_unit_test(test_dropped_when_nobody_polls),
+        cmocka_unit_test(test_breaths),
         cmocka_unit_test(test_no_allocation_after_create),
         cmocka_unit_test(test_no_allocation_ppg),
         cmocka_unit_test(test_bad_settings),

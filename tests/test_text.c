@@ -666,6 +666,66 @@ static void test_events_columns(void **state)
     psy_reader_close(r);
 }
 
+static psy_status load_events_unix(psy_reader *r, const char *name, const char *text, const psy_events_options *o,
+                                   double *shift, psy_message *why)
+{
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_open_path(write_temp_file(name, text, strlen(text)), &src), PSY_OK);
+    memset(why, 0, sizeof *why);
+    psy_status st = psy_reader_load_events_unix(r, src, o, NULL, shift, why);
+    psy_source_close(src);
+    return st;
+}
+
+/* Onsets that are all Unix times (psy_reader_load_events_unix): moved to the recording's start;
+ * with one onset from the start, or by psy_reader_load_events_with, left alone; no known start:
+ * refused. */
+static void test_events_unix_time(void **state)
+{
+    (void)state;
+    const char *rec = "time,ECG\n1700000000.5,1\n1700000001.0,2\n1700000001.5,3\n1700000002.0,4\n";
+    psy_reader *r = open_ok(write_temp_file("unix.csv", rec, strlen(rec)), 0);
+    assert_true(psy_reader_start_unix(r) == 1700000000.5);
+    assert_true(psy_sync_start_unix(r) == psy_reader_start_unix(r));
+    psy_message why;
+    psy_events_info info;
+    const char *ev = "onset,duration,trial_type\n1700000300.5,290,talk\n1700000010.25,10,rest\n";
+    /* the plain loader: onsets stay as they are */
+    assert_int_equal(load_events_with(r, "u0.csv", ev, NULL, &info, &why), PSY_OK);
+    assert_true(psy_reader_event(r, 1)->onset_s == 1700000300.5);
+    psy_reader_close(r);
+
+    r = open_ok(write_temp_file("unix.csv", rec, strlen(rec)), 0);
+    psy_events_options o = psy_events_options_default();
+    o.offset_s = 1; /* applied before the test and kept */
+    double shift = 0;
+    assert_int_equal(load_events_unix(r, "u1.csv", ev, &o, &shift, &why), PSY_OK);
+    assert_true(shift == -1700000000.5);
+    assert_int_equal(psy_reader_event_count(r), 2);
+    assert_true(psy_reader_event(r, 0)->onset_s == 10.75);
+    assert_string_equal(psy_reader_event(r, 0)->label, "rest");
+    assert_true(psy_reader_event(r, 1)->onset_s == 301);
+    assert_true(psy_reader_event(r, 1)->duration_s == 290);
+    /* one onset in seconds from the start: the file is read as such */
+    assert_int_equal(load_events_unix(r, "u2.csv", "onset,trial_type\n1700000300,a\n5,b\n", NULL, &shift, &why),
+                     PSY_OK);
+    assert_true(isnan(shift));
+    assert_true(psy_reader_event(r, 0)->onset_s == 5);
+    psy_reader_close(r);
+
+    /* a recording without a start: Unix onsets refused, nothing added */
+    r = small_recording();
+    assert_true(isnan(psy_reader_start_unix(r)));
+    assert_true(isnan(psy_reader_start_unix(NULL)));
+    assert_int_equal(load_events_unix(r, "u3.csv", ev, NULL, &shift, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "Unix times"));
+    assert_int_equal(psy_reader_event_count(r), 0);
+    /* ... but onsets from its start are fine (shift may be NULL) */
+    assert_int_equal(load_events_unix(r, "u4.csv", "onset,trial_type\n2,a\n", NULL, NULL, &why), PSY_OK);
+    assert_int_equal(psy_reader_event_count(r), 1);
+    psy_reader_close(r);
+}
+
 /* The fast number path gives strtod's value bit for bit, and the same accept/refuse answers. */
 static void test_number_parsing(void **state)
 {
@@ -772,7 +832,7 @@ int main(void)
         cmocka_unit_test(test_irregular_columns), cmocka_unit_test(test_cache_random_order),
         cmocka_unit_test(test_gz_equals_plain),  cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_bad_gzip),         cmocka_unit_test(test_bids_physio),
-        cmocka_unit_test(test_events_bids),      cmocka_unit_test(test_events_columns),      cmocka_unit_test(test_number_parsing),
+        cmocka_unit_test(test_events_bids),      cmocka_unit_test(test_events_columns),      cmocka_unit_test(test_events_unix_time),      cmocka_unit_test(test_number_parsing),
         cmocka_unit_test(test_more_layouts),     cmocka_unit_test(test_bids_bad_rates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

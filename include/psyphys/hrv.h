@@ -253,6 +253,23 @@ PSY_API psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list 
  * ms²/Hz at frequencies f (Hz): valid until the next compute or destroy. *n = 0 when none. */
 PSY_API void psy_hrv_spectrum(const psy_hrv *h, int method, const double **f, const double **psd, size_t *n);
 
+/* A spectral peak of a spectrum (psd in ms²/Hz at the n evenly spaced frequencies f, Hz, as
+ * psy_hrv_spectrum gives): *peak_hz the frequency of the largest bin within [lo_hz, hi_hz], and
+ * *power_ms2 the power (bins x spacing) within ±halfwidth_hz of it. The one rule of the
+ * resonance peak (HRV biofeedback: the largest bin in 0.04-0.15 Hz and the power within ±0.015 Hz,
+ * Lehrer, Vaschillo & Vaschillo 2000, Appl Psychophysiol Biofeedback 25:177-191) and of the
+ * coherence ratio's peak (McCraty et al. 2009), offline (psyphys/rsa.h) and live (stream.h).
+ * PSY_OK; PSY_E_INVALID for NULL pointers, n < 2, lo_hz > hi_hz or a negative halfwidth;
+ * PSY_E_TOO_SHORT (both NaN) when no bin lies within [lo_hz, hi_hz]. */
+PSY_API psy_status psy_hrv_spectrum_peak(const double *f, const double *psd, size_t n, double lo_hz, double hi_hz,
+                                         double halfwidth_hz, double *peak_hz, double *power_ms2);
+
+/* The coherence ratio of HRV biofeedback (McCraty et al. 2009, Integral Review 5(2):10-115): the
+ * power of a 0.030 Hz window centred on the largest peak within 0.04-0.26 Hz
+ * (psy_hrv_spectrum_peak) over the total power (0.0033-0.4 Hz) minus that peak power; a spectrum
+ * as psy_hrv_spectrum_peak takes. NaN when no bin lies in the band or the peak holds all the power. */
+PSY_API double psy_hrv_coherence_ratio(const double *f, const double *psd, size_t n);
+
 /* Number of complete windows [start, start + window_s) with start = t_first_s + k step_s and
  * start + window_s <= t_last_s (1e-9 s slack). 0 when the span is shorter than one window or a
  * length is not positive. The intervals of a window are those whose beat time t (end of the

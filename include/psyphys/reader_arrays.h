@@ -33,6 +33,13 @@ typedef struct psy_array_channel {
 PSY_API psy_status psy_reader_from_arrays(const psy_array_channel *channels, int n_channels, const psy_event *events,
                                   size_t n_events, psy_reader **out, psy_message *why);
 
+/* The same without copying the samples and times: the reader reads the caller's arrays in place,
+ * so they must stay unchanged and alive until psy_reader_close (a binding that holds the arrays,
+ * a signal too large to hold twice). Labels, units and events are copied as above. Same returns. */
+PSY_API psy_status psy_reader_from_arrays_borrowed(const psy_array_channel *channels, int n_channels,
+                                                   const psy_event *events, size_t n_events, psy_reader **out,
+                                                   psy_message *why);
+
 #ifdef __cplusplus
 }
 #endif

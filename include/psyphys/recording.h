@@ -232,6 +232,10 @@ PSY_API psy_status psy_reader_set_channel_unit(psy_reader *reader, int ch, const
 
 PSY_API psy_datetime psy_reader_start(const psy_reader *reader);
 
+/* The start as Unix time (s since 1970-01-01, the start's clock taken as UTC, as the readers
+ * that get it from Unix timestamps give it); NaN when the start is unknown or reader is NULL. */
+PSY_API double psy_reader_start_unix(const psy_reader *reader);
+
 /* Duration in seconds from the start to the end of the last stretch (gaps included). */
 PSY_API double psy_reader_duration(const psy_reader *reader);
 
@@ -272,6 +276,9 @@ PSY_API psy_status psy_reader_add_events(psy_reader *reader, const psy_event *ev
  * zone for an onset that has one. */
 PSY_API psy_status psy_reader_load_events(psy_reader *reader, psy_source *events, double offset_s,
                                           psy_message *why);
+
+/* Onsets beyond this (s; March 1973) cannot be seconds from a recording's start: Unix times. */
+#define PSY_EVENTS_UNIX_MIN_S 1e8
 
 /* Which columns of an event file hold what (NULL: found by name, below), and the shift. */
 typedef struct psy_events_options {
@@ -323,6 +330,16 @@ typedef struct psy_events_info {
  * a ragged row), PSY_E_IO, PSY_E_NOMEM; nothing is added on failure. */
 PSY_API psy_status psy_reader_load_events_with(psy_reader *reader, psy_source *events, const psy_events_options *options,
                                                psy_events_info *info, psy_message *why);
+
+/* psy_reader_load_events_with for event logs whose onsets may be Unix times (annotation apps,
+ * wearables and lab loggers stamp them): when every onset (offset_s added) lies beyond
+ * PSY_EVENTS_UNIX_MIN_S, the recording's start (psy_reader_start_unix) is subtracted from each,
+ * and *unix_shift_s (may be NULL) is the seconds added; NaN when the onsets were seconds from the
+ * start (one onset at or below PSY_EVENTS_UNIX_MIN_S keeps the whole file so). Same return codes,
+ * and PSY_E_FORMAT for Unix-time onsets when the recording's start is unknown. */
+PSY_API psy_status psy_reader_load_events_unix(psy_reader *reader, psy_source *events,
+                                               const psy_events_options *options, psy_events_info *info,
+                                               double *unix_shift_s, psy_message *why);
 
 #ifdef __cplusplus
 }

@@ -74,6 +74,17 @@ PSY_API psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t
                                   double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
                                   size_t out_max, size_t *out_n, psy_rr_counts *counts);
 
+/* psy_rr_correct on each stretch of a series whose gaps are NaN intervals (a beats table's n/a
+ * rr_ms after a gap, psyphys/beats_table.h): the NaN intervals are dropped and every run of
+ * intervals between them is classified and corrected on its own, so no correction reaches across
+ * a gap. Writes the stretches' corrected intervals one after the other (out_max = 2 n is always
+ * enough); counts (may be NULL) sums the classes over the stretches. Same returns as
+ * psy_rr_correct (the intervals of a stretch must be positive and finite). */
+PSY_API psy_status psy_rr_correct_stretches(const double *rr_ms, const double *t_s, size_t n,
+                                            const psy_rr_config *config, double *out_rr_ms, double *out_t_s,
+                                            uint8_t *out_corrected, size_t out_max, size_t *out_n,
+                                            psy_rr_counts *counts);
+
 /* The RR preprocessing of the PhysioNet Cardiovascular Signal Toolbox (PCST; Vest et al. 2018,
  * "An open source benchmarked toolbox for cardiovascular waveform and interval analysis",
  * Physiol Meas 39(10):105004), whose outliers are removed, not interpolated (its default 'rem'),

@@ -72,13 +72,15 @@ typedef struct psy_session_config {
     const psy_events_info *events_files;
     const char *const *events_paths;
     size_t n_events_files;
+    /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
+     * the behaviour before them */
     /* A PPG channel's label; NULL: the first PPG channel. Its pulses (psy_pulses_detect) are the
      * beats when there is no ECG or RR channel, or when ppg is named and ecg is not: the HRV
      * columns are then pulse rate variability. With an ECG channel (not RR) giving the beats,
      * the pulses give the pulse arrival times (psyphys/pat.h) instead. ppg and hr exclude each
      * other. */
     const char *ppg;
-    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
+    uint64_t reserved[PSY_RESERVED_WORDS - 1]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* Where a session's beats come from. */
@@ -193,6 +195,12 @@ PSY_API int psy_session_eda_over(const psy_session *session, double start_s, dou
 /* Breathing rate over the whole breaths in [start_s, end_s] (psy_breath_rate_over; NaN with the
  * reason below its minimum or without an RSP channel). */
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
+
+/* Peak-to-trough RSA over the whole breaths in [start_s, end_s]: the mean of Grossman's P2T
+ * (psyphys/rsa.h) of each breath with NN intervals in both its phases, ms, over the corrected NN
+ * series. NaN with the reason (static text in *why) without an RSP channel, beats, or such a
+ * breath. */
+PSY_API double psy_session_rsa_p2t(const psy_session *session, double start_s, double end_s, const char **why);
 
 /* Mean of the bpm channel's samples in [start_s, end_s); NaN without one or without samples. */
 PSY_API double psy_session_hr_mean(const psy_session *session, double start_s, double end_s);

@@ -1,15 +1,16 @@
-/* psyphys — live streaming: beats, heart rate, rolling HRV, resonance and EDA markers from
- * pushed blocks of ECG, PPG, EDA and/or RR intervals, for biofeedback.
+/* psyphys — live streaming: beats, heart rate, rolling HRV, resonance, breaths and EDA markers
+ * from pushed blocks of ECG, PPG, EDA, respiration and/or RR intervals, for biofeedback.
  *
  * One object per session, configured with the live channels: an ECG channel at ecg_rate_hz (or a
  * PPG channel at ppg_rate_hz, or RR intervals in ms, e.g. from a chest strap: the beats come from
- * one of them) and/or an EDA channel (µS) at eda_rate_hz. Blocks of any size are pushed; outputs
- * are polled from a queue. The same code as the offline analysis runs underneath
- * (psy_ecg_detector or psy_ppg_detector, psy_rr_classify, the HRV Welch spectrum,
- * psy_eda_stream), so replaying a recording gives the beats of psy_beats_detect (the pulses of
- * psy_pulses_detect) to the sample, the same labels and NN intervals, and the same HRV values as
- * psy_hrv_compute over the same window. From a PPG, beats are pulse feet, their intervals pulse
- * intervals and the "HRV" pulse rate variability (psyphys/ppg.h).
+ * one of them), an EDA channel (µS) at eda_rate_hz and/or a respiration channel at resp_rate_hz.
+ * Blocks of any size are pushed; outputs are polled from a queue. The same code as the offline
+ * analysis runs underneath (psy_ecg_detector or psy_ppg_detector, psy_rr_classify, the HRV Welch
+ * spectrum, psy_eda_stream, psy_resp_detector), so replaying a recording gives the beats of
+ * psy_beats_detect (the pulses of psy_pulses_detect) to the sample, the same labels and NN
+ * intervals, and the same HRV values as psy_hrv_compute over the same window. From a PPG, beats
+ * are pulses (their half-amplitude points), their intervals pulse intervals and the "HRV" pulse
+ * rate variability (psyphys/ppg.h).
  *
  * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
  *  - PSY_STREAM_BEAT  each R-peak (a pulse's half-amplitude point) as soon as the detector
@@ -28,15 +29,26 @@
  *  - PSY_STREAM_HRV   after each corrected NN interval (4 beats after its label, the reach of the
  *                     interpolation): RMSSD and SDNN over the last time_window_s seconds (or
  *                     time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
- *                     peak (frequency and power within ±resonance_halfwidth_hz of it) over the last
- *                     freq_window_s seconds; each NaN, with its reason, below the minimum data of
+ *                     peak (frequency and power within ±resonance_halfwidth_hz of it) and the
+ *                     coherence ratio (psy_hrv_coherence_ratio) over the last freq_window_s seconds; each NaN, with its reason, below the minimum data of
  *                     hrv (min_span_s of RMSSD and SDNN, band_min_s), as psy_hrv_compute over the
  *                     same intervals — while a window fills, and for good when it is shorter
  *                     (time_window_beats spanning under 10 s has no RMSSD); no corrected-share
  *                     limit (max_corrected_pct: the labels say which beats are corrected);
+ *  - provisional (config provisional = 1): at each beat with an interval, right after its HR, a
+ *                     PSY_STREAM_LABEL of that beat and a PSY_STREAM_HRV line over the final NN
+ *                     intervals and the provisional ones after them (the classifier and
+ *                     psy_rr_correct on the beats so far), both marked provisional: low-latency
+ *                     biofeedback, revised by the final label and HRV line when the lookahead
+ *                     completes (at most the beat detector's latency after the R-peak);
  *  - PSY_STREAM_SCL   the mean tonic skin conductance over each scl_interval_s, with the rate of
  *                     SCRs that began in the last ns_scr_window_s per valid minute in it;
  *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
+ *  - PSY_STREAM_BREATH each breath of the respiration channel once its closing trough is
+ *                     confirmed (psy_resp_detector, psyphys/resp.h: the breaths of
+ *                     psy_breaths_detect), with its duration and rate and, when beats come too, its
+ *                     peak-to-trough RSA (Grossman) and heart-rate oscillation over the raw RR
+ *                     intervals ending within it (psyphys/rsa.h's definitions);
  *  - PSY_STREAM_STATUS a condition: a channel lost (NaN, flat, out of range) or back, outputs
  *                     dropped because nobody polled; an unusable PPG stretch (missing, flat,
  *                     clipped or artefact: ppg_lost with its reason, then ppg_back) once it has
@@ -57,6 +69,7 @@
 #include "psyphys/eda.h"
 #include "psyphys/hrv.h"
 #include "psyphys/ppg.h"
+#include "psyphys/resp.h"
 #include "psyphys/rr.h"
 
 #ifdef __cplusplus
@@ -82,22 +95,29 @@ typedef struct psy_stream_config {
     double scl_interval_s;       /* SCL output period, default 1 s (0.1 .. 60) */
     double ns_scr_window_s;      /* NS-SCR rate window, default 60 s (10 .. 600) */
     size_t queue_capacity;       /* outputs held for poll, default 4096 (16 .. 1 << 20) */
-    double ppg_rate_hz;          /* PPG input rate (25 .. 1000 Hz); 0: no PPG channel (default);
+    /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
+     * the behaviour before them */
+    double resp_rate_hz;         /* respiration input rate (4 .. 20000 Hz; the breath detector's
+                                    defaults, psy_resp_config_default); 0: no respiration channel */
+    int32_t provisional;         /* 1: also a provisional label and HRV line at each beat (below);
+                                    0 (default): only final ones, as offline */
+    int32_t zero_;               /* padding: zero */
+    double ppg_rate_hz;          /* PPG input rate (25 .. 1000 Hz; the pulse detector's defaults,
+                                    psy_ppg_detector_config_default); 0: no PPG channel (default);
                                     not with ECG or RR input */
-    psy_ppg_detector_config ppg_detector; /* rate_hz is set from ppg_rate_hz */
-    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
+    uint64_t reserved[PSY_RESERVED_WORDS - 3]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_stream_config;
 
-/* Defaults for the given channels (either rate may be 0; for a PPG channel set ppg_rate_hz and
- * leave ecg_rate_hz 0). */
+/* Defaults for the given channels (either rate may be 0; no respiration or PPG channel: set
+ * resp_rate_hz or ppg_rate_hz, leaving ecg_rate_hz 0, for one). */
 PSY_API psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_hz);
 
 typedef enum psy_stream_kind {
     PSY_STREAM_BEAT = 0, PSY_STREAM_HR, PSY_STREAM_LABEL, PSY_STREAM_HRV, PSY_STREAM_SCL,
-    PSY_STREAM_SCR, PSY_STREAM_STATUS, PSY_STREAM_KIND_COUNT
+    PSY_STREAM_SCR, PSY_STREAM_STATUS, PSY_STREAM_BREATH, PSY_STREAM_KIND_COUNT
 } psy_stream_kind;
 
-/* "beat", "hr", "label", "hrv", "scl", "scr", "status". Never NULL. */
+/* "beat", "hr", "label", "hrv", "scl", "scr", "status", "breath". Never NULL. */
 PSY_API const char *psy_stream_kind_name(psy_stream_kind kind);
 
 typedef enum psy_stream_condition {
@@ -120,7 +140,7 @@ typedef struct psy_stream_output {
     psy_stream_kind kind;
     double onset_s;            /* beat: R-peak time; label: the beat's time; hr/hrv: the time of
                                   the beat they follow; scl: end of its interval; scr: onset;
-                                  status: when the condition began */
+                                  breath: start of inspiration; status: when the condition began */
     union {
         struct {
             int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input; a PPG pulse's
@@ -135,6 +155,8 @@ typedef struct psy_stream_output {
             double rr_ms;
             psy_beat_class label;
             int corrected;     /* 1: this beat's interval differs in the NN series */
+            int provisional;   /* 1: from the beats so far (config provisional); the final label
+                                  follows rr_lookahead beats later */
         } label;
         struct {
             double rmssd_ms, sdnn_ms; /* time window; NaN below the data psy_hrv_compute needs */
@@ -145,6 +167,8 @@ typedef struct psy_stream_output {
             /* why each NaN above is NaN (static text; NULL for a value): psy_hrv_compute's
              * reasons over the same window, so a window still filling says so */
             const char *rmssd_na, *sdnn_na, *lf_na, *hf_na, *lf_hf_na, *peak_na;
+            double coherence_ratio;   /* NaN with peak_na, or when the peak holds all the power */
+            int provisional;          /* 1: over provisional NN intervals (config provisional) */
         } hrv;
         struct {
             double scl_us;          /* mean tonic level over the interval; NaN when all flagged */
@@ -154,6 +178,14 @@ typedef struct psy_stream_output {
                                        the start) is valid */
         } scl;
         psy_eda_scr scr;
+        struct {
+            double peak_s, end_s;     /* end of inspiration, closing trough (onset_s: the start of
+                                         inspiration), seconds on the respiration channel */
+            double duration_s, rate_per_min; /* onset to end; 60 / duration */
+            double amplitude;         /* peak minus the mean of its troughs (channel unit) */
+            double rsa_p2t_ms;        /* Grossman P2T over the raw RR intervals; NaN without them */
+            double hr_osc_bpm;        /* max - min of 60000 / RR within the breath; NaN likewise */
+        } breath;
         struct {
             psy_stream_condition condition;
             int64_t count;          /* dropped: how many outputs */
@@ -173,6 +205,9 @@ PSY_API psy_status psy_stream_create(const psy_stream_config *config, psy_stream
 PSY_API psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n);
 PSY_API psy_status psy_stream_push_ppg(psy_stream *s, const double *x, size_t n);
 PSY_API psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n);
+/* Pushes n respiration samples (any unit; NaN = missing: no breath spans a gap). Every sample is
+ * consumed. PSY_OK, PSY_E_INVALID (NULL, no respiration channel, after finish). */
+PSY_API psy_status psy_stream_push_resp(psy_stream *s, const double *x, size_t n);
 
 /* Pushes n RR intervals (ms). t_s (may be NULL: the running sum of the intervals) gives each
  * interval's end time in seconds; a beat that does not follow the one before (time jump by more

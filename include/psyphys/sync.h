@@ -152,7 +152,44 @@ PSY_API psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_
 PSY_API psy_status psy_sync_start_offset(const psy_reader *a, const psy_reader *b, double extra_s,
                                  double *b_minus_a_s, int *known);
 
-/* Unix time (s) of a reader's start; NaN when unknown. */
+/* ---- Live: two streams in, windowed synchrony out (dyadic biofeedback) ----------------------- */
+
+/* The windowed lagged cross-correlation of psy_sync_compute, window by window as two signals
+ * arrive on a common grid: window k covers A's grid samples [k step, k step + window) and is
+ * finished when B's sample k step + window + max_lag has arrived (max_lag_s after the window's
+ * end); windows starting before max_lag are NaN, as in psy_sync_compute. Over the same samples the
+ * windows are those of psy_sync_compute, bit for bit, however the samples are chunked. Uses
+ * grid_hz, window_s, step_s and max_lag_s of the config (surrogates and concordance are
+ * offline). Memory fixed at create (window + 2 lags of each signal, PSY_SYNC_LIVE_QUEUE
+ * windows); push and pop never allocate. One object per thread. */
+typedef struct psy_sync_live psy_sync_live;
+
+#define PSY_SYNC_LIVE_QUEUE 64
+
+/* NULL with *status (may be NULL) PSY_E_INVALID (settings out of range: psy_sync_config_check)
+ * or PSY_E_NOMEM. */
+PSY_API psy_sync_live *psy_sync_live_create(const psy_sync_config *config, psy_status *status);
+
+/* Takes grid samples a[0..n) and b[0..n) of the two people (the same grid times; NaN = missing)
+ * until n are taken or PSY_SYNC_LIVE_QUEUE finished windows wait to be popped; *used (may be
+ * NULL) says how many were taken. PSY_OK or PSY_E_INVALID (NULL pointers with n > 0). */
+PSY_API psy_status psy_sync_live_push(psy_sync_live *live, const double *a, const double *b, size_t n,
+                                      size_t *used);
+
+/* The oldest finished window (onset_s from the first sample pushed since create or reset; r and
+ * lag_s NaN when a sample is missing or a side flat) into *out, and its r at every lag (2 max_lag
+ * grid samples + 1 values, lag -max_lag first) into profile when not NULL. 1, or 0 when none waits. */
+PSY_API int psy_sync_live_pop(psy_sync_live *live, psy_sync_window *out, double *profile);
+
+/* Lags per window of the profile pop fills (2 max_lag grid samples + 1); 0 for NULL. */
+PSY_API size_t psy_sync_live_lag_count(const psy_sync_live *live);
+
+/* Forgets every sample and window: the next push starts at onset 0. */
+PSY_API void psy_sync_live_reset(psy_sync_live *live);
+PSY_API void psy_sync_live_destroy(psy_sync_live *live); /* NULL-safe */
+
+/* Unix time (s) of a reader's start; NaN when unknown. Same as psy_reader_start_unix (kept for
+ * callers of the first version). */
 PSY_API double psy_sync_start_unix(const psy_reader *reader);
 
 #ifdef __cplusplus

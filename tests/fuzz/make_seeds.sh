@@ -7,8 +7,8 @@
 set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
-for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals detect events ecg ppg rr beats \
-    beats_table signals stream; do mkdir -p "$out/$t"; done
+for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals movesense detect events ecg ppg rr \
+    beats beats_table signals stream; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -22,6 +22,9 @@ printf 'RR\n0.812\n0.790\n0.805\n' > "$out/text/rr_s"
 printf '1495437325.000000\n4.000000\n0.01\n0.02\n0.03\n0.05\n' > "$out/text/e4_eda"
 printf '"a";"b"\n1;2\n3;4\n' > "$out/text/semicolon"
 printf '%80sECG%77s25.01.2516.42.59200 \nTimestamp,Sample\n1737823380.3569,0\n1737823380.3619,-3\n1737823380.3669,12\n1737823381.5,40\n1737823381.505,-2\n' '' '' > "$out/text/movesense"
+cp "$out/text/movesense" "$out/movesense/ecg"
+printf '%80sHeartRate%71s25.01.2516.42.591   \r\nAverage,RRData\r\n153.06122,392\r\n73.7,808\r\n74.5,\r\n74.5,784\r\n' '' '' > "$out/movesense/hr"
+printf '%80sHeartRate%71s25.01.2516.42.591   \r\nAverage,RRData\r\n153.06122,392\r\n73.7,808\r\n74.5,\r\n74.5,784\r\n' '' '' > "$out/text/movesense_hr"
 { printf '0.1\t2.0\n0.2\t2.1\n0.3\t2.2\n'; part sub-01_physio.json
   printf '{"SamplingFrequency": 100, "StartTime": -0.5, "Columns": ["cardiac", "eda"]}\n'; } > "$out/bids/physio"
 { printf '1\t0\n0\t1\n'; part sub-01_physio.json
@@ -138,6 +141,9 @@ for f in "$shared"/formats/acq/*.acq; do # the small ones whole, the others cut 
     [ -f "$f" ] && cut_into "$f" "$out/acq/$(basename "$f")" 131072
 done
 for f in "$shared"/formats/xdf/*.xdf; do [ -f "$f" ] && cp "$f" "$out/xdf/"; done
+for f in "$shared"/dyadic_movesense/data/*/*.csv; do
+    [ -f "$f" ] && cut_into "$f" "$out/movesense/$(basename "$(dirname "$f")")_$(basename "$f")" 4096
+done
 for f in "$shared"/formats/opensignals/*.txt; do [ -f "$f" ] && cut_into "$f" "$out/opensignals/$(basename "$f")" 4096; done
 for h in "$shared"/formats/brainvision/*.vhdr; do
     [ -f "$h" ] || continue

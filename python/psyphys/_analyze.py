@@ -1,0 +1,72 @@
+"""psyphys.analyze: the session analysis of `psyphys analyze` (psyphys/session.h)."""
+from . import _core
+from ._beats import Beats
+from ._recording import Recording, read
+from ._tables import parse_tsv
+
+TABLES = ("segments", "epochs", "epoch-means", "hrv-windows", "scr")
+
+
+class Session:
+    """The results of a session analysis. tables: {name: table} for the tables the run has
+    (segments, epochs, epoch-means, hrv-windows, scr), each exactly the CLI's (parsed from the
+    library's TSV, n/a as NaN); tsv(name): the table's text; na_reasons: {name: [(column,
+    reason, rows), ...]}; beats (a Beats, or None); warnings; skipped (events that got no
+    epoch, and why); channels (the channels used: ecg, eda, rsp, hr labels or None);
+    recording."""
+
+    def __init__(self, recording, session):
+        self.recording, self._s = recording, session
+        res = session.results()
+        self.warnings = res["warnings"]
+        self.skipped = [dict(label=lab, onset=on, source=src, reason=why) for lab, on, src, why in res["skipped"]]
+        self.beats = Beats(res["beats"]) if res["beats"] is not None else None
+        self.channels = {k: recording.channels[res[k]].label if res[k] >= 0 else None
+                         for k in ("ecg", "eda", "rsp", "hr")}
+        self._text, self.na_reasons, self.tables = {}, {}, {}
+        for name in TABLES:
+            got = session.table(name)
+            if got is not None:
+                self._text[name], self.na_reasons[name] = got
+                self.tables[name] = parse_tsv(got[0])
+
+    def tsv(self, name):
+        """The table as the CLI writes it (STEM_<name>.tsv)."""
+        return self._text[name]
+
+    def __getitem__(self, name):
+        return self.tables[name]
+
+    def __repr__(self):
+        return f"<Session tables {list(self.tables)}, {len(self.warnings)} warnings>"
+
+
+def analyze(src, events=None, ecg=None, eda=None, rsp=None, hr=None, segments="events", window=0.0, step=0.0,
+            epochs=None, pre=None, post=None, latency=None, eda_method="fast", hrv_window=None, hrv_step=None,
+            max_corrected_pct=None, keep_corrected=False, **read_options):
+    """Runs the session analysis of `psyphys analyze` on src (a path, opened with events and
+    read_options as psyphys.read, or a Recording): channel labels ecg/eda/rsp/hr (default: as
+    the CLI chooses), segments events | markers | windows (window, step s), epochs (event labels;
+    default every session event), pre/post (s around each), latency (min, max s), eda_method
+    fast | deconv, hrv_window/hrv_step (s), max_corrected_pct, keep_corrected. The command's
+    --segments window:W:STEP is segments="windows", window=W, step=STEP."""
+    if isinstance(src, Recording):
+        rec = src
+        if events is not None:
+            rec._reader.load_events(str(events))
+    else:
+        rec = read(src, events=events, **read_options)
+    step = step or window  # windows every window_s unless said (as --segments window:W)
+    kw = dict(ecg=ecg, eda=eda, rsp=rsp, hr=hr, segments=segments, window_s=float(window), step_s=float(step),
+              epoch_labels=list(epochs) if epochs is not None else None, eda_method=eda_method,
+              keep_corrected=keep_corrected)
+    for name, value in (("pre_s", pre), ("post_s", post), ("hrv_window_s", hrv_window), ("hrv_step_s", hrv_step),
+                        ("max_corrected_pct", max_corrected_pct)):
+        if value is not None:
+            kw[name] = float(value)
+    if latency is not None:
+        kw["latency_min_s"], kw["latency_max_s"] = (float(v) for v in latency)
+    for label, types in ((ecg, ("ECG", "RR")), (eda, ("EDA",)), (rsp, ("RESP",)), (hr, ("HR",))):
+        if label is not None:
+            rec.pick(label, types)
+    return Session(rec, _core.Session(rec._reader, **kw))

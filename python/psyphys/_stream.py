@@ -1,0 +1,26 @@
+"""psyphys.Stream: live beats, heart rate, rolling HRV and skin conductance for biofeedback."""
+from . import _core
+
+
+class Stream(_core.Stream):
+    """The library's live stream (psyphys/stream.h): push numpy blocks of ECG (push_ecg), skin
+    conductance in uS (push_eda) or RR intervals in ms (push_rr), poll() the outputs since the
+    last poll (dicts with kind beat | hr | label | hrv | scl | scr | status and onset in s).
+    Pushes release the GIL; any thread may push or poll (pushes are serialised among
+    themselves, polls among themselves, as the library requires). finish() at the end.
+
+        s = psyphys.Stream(ecg_rate_hz=250)
+        while running:
+            s.push_ecg(device.read())
+            for out in s.poll():
+                if out["kind"] == "hr": show(out["bpm"])
+    """
+
+    def __init__(self, ecg_rate_hz=0.0, eda_rate_hz=0.0, rr_input=False, **settings):
+        super().__init__(float(ecg_rate_hz), float(eda_rate_hz), rr_input, **settings)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -1,0 +1,387 @@
+/* Beats (psyphys/beats.h), RR correction (psyphys/rr.h) and the HRV analyser (psyphys/hrv.h,
+ * hrv_windows.h) for psyphys._core. */
+#include "ext.h"
+
+#include <stddef.h>
+
+static PyObject *counts_dict(const psy_rr_counts *c)
+{
+    PyObject *d = PyDict_New();
+    for (int k = 0; d && k < PSY_BEAT_CLASS_COUNT; k++) {
+        PyObject *v = PyLong_FromSize_t(c->n[k]);
+        if (!v || PyDict_SetItemString(d, psy_beat_class_name((psy_beat_class)k), v) < 0) Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    return d;
+}
+
+/* beats(reader, ch, ch2=-1) -> dict of the beat list's arrays (psy_beats_detect_leads). */
+PyObject *ext_beats(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *ro;
+    int chs[2] = {-1, -1};
+    if (!PyArg_ParseTuple(args, "Oi|i", &ro, &chs[0], &chs[1])) return NULL;
+    psy_reader *r = ext_reader_acquire(ro);
+    if (!r) return NULL;
+    psy_beats_config cfg = psy_beats_config_default();
+    psy_beat_list *b = NULL;
+    psy_message why = {{0}};
+    psy_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = psy_beats_detect_leads(r, chs, chs[1] >= 0 ? 2 : 1, &cfg, &b, &why);
+    Py_END_ALLOW_THREADS
+    ext_reader_release(ro);
+    if (st != PSY_OK) return ext_raise(st, &why, NULL);
+    PyObject *out = ext_beats_dict(b);
+    psy_beat_list_free(b);
+    return out;
+}
+
+PyObject *ext_beats_dict(const psy_beat_list *b)
+{
+    uint8_t *cls = PyMem_Malloc(b->n ? b->n : 1), *corr = PyMem_Malloc(b->n ? b->n : 1);
+    PyObject *out = NULL;
+    if (cls && corr) {
+        for (size_t i = 0; i < b->n; i++) {
+            cls[i] = (uint8_t)b->cls[i]; /* psyphys.BEAT_CLASSES names them */
+            corr[i] = (uint8_t)psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL);
+        }
+        out = Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:n,s:n}", "sample",
+                            ext_array_i64(b->sample, b->n), "onset", ext_array_f64(b->onset_s, b->n), "rr_ms",
+                            ext_array_f64(b->rr_ms, b->n), "class", ext_array_u8(cls, b->n), "corrected",
+                            ext_array_u8(corr, b->n), "amplitude", ext_array_f64(b->amplitude, b->n), "nn_onset",
+                            ext_array_f64(b->nn_onset_s, b->n_nn), "nn_ms", ext_array_f64(b->nn_ms, b->n_nn),
+                            "nn_corrected", ext_array_u8(b->nn_corrected, b->n_nn), "counts", counts_dict(&b->counts),
+                            "n_searchback", (Py_ssize_t)b->n_searchback, "n_gaps", (Py_ssize_t)b->n_gaps);
+    } else {
+        PyErr_NoMemory();
+    }
+    PyMem_Free(cls);
+    PyMem_Free(corr);
+    return out;
+}
+
+/* rr_correct_stretches(rr_ms, t_s) -> (nn_ms, t_s, corrected, counts). */
+PyObject *ext_rr_correct_stretches(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *ro, *to;
+    if (!PyArg_ParseTuple(args, "OO", &ro, &to)) return NULL;
+    PyArrayObject *rr = ext_doubles(ro, "rr_ms"), *t = rr ? ext_doubles(to, "t") : NULL;
+    PyObject *out = NULL;
+    if (!t) goto done;
+    size_t n = (size_t)PyArray_SIZE(rr), m = 0;
+    if ((size_t)PyArray_SIZE(t) != n) {
+        PyErr_SetString(PyExc_ValueError, "rr_ms and t differ in length");
+        goto done;
+    }
+    double *nn = PyMem_Malloc((2 * n + 1) * sizeof *nn), *tt = PyMem_Malloc((2 * n + 1) * sizeof *tt);
+    uint8_t *c = PyMem_Malloc(2 * n + 1);
+    psy_rr_counts counts;
+    psy_status st = !nn || !tt || !c ? PSY_E_NOMEM
+                                     : psy_rr_correct_stretches(PyArray_DATA(rr), PyArray_DATA(t), n, NULL, nn, tt, c,
+                                                                2 * n + 1, &m, &counts);
+    if (st != PSY_OK) ext_raise(st, NULL, "RR correction");
+    else out = Py_BuildValue("(NNNN)", ext_array_f64(nn, m), ext_array_f64(tt, m), ext_array_u8(c, m), counts_dict(&counts));
+    PyMem_Free(nn);
+    PyMem_Free(tt);
+    PyMem_Free(c);
+done:
+    Py_XDECREF(rr);
+    Py_XDECREF(t);
+    return out;
+}
+
+/* rr_clean_pcst(rr_ms, t_s) -> (rr_ms, t_s, counts) (psy_rr_clean_pcst, default settings). */
+PyObject *ext_rr_clean_pcst(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *ro, *to;
+    if (!PyArg_ParseTuple(args, "OO", &ro, &to)) return NULL;
+    PyArrayObject *rr = ext_doubles(ro, "rr_ms"), *t = rr ? ext_doubles(to, "t") : NULL;
+    PyObject *out = NULL;
+    if (!t) goto done;
+    size_t n = (size_t)PyArray_SIZE(rr), m = 0;
+    if ((size_t)PyArray_SIZE(t) != n) {
+        PyErr_SetString(PyExc_ValueError, "rr_ms and t differ in length");
+        goto done;
+    }
+    double *a = PyMem_Malloc((n + 1) * sizeof *a), *b = PyMem_Malloc((n + 1) * sizeof *b);
+    psy_rr_pcst_counts c;
+    psy_status st = !a || !b ? PSY_E_NOMEM
+                             : psy_rr_clean_pcst(PyArray_DATA(rr), PyArray_DATA(t), n, NULL, a, b, &m, &c);
+    if (st != PSY_OK) ext_raise(st, NULL, "PCST cleaning");
+    else out = Py_BuildValue("(NN{s:n,s:n,s:n,s:n,s:n})", ext_array_f64(a, m), ext_array_f64(b, m), "invalid",
+                             (Py_ssize_t)c.invalid, "gaps", (Py_ssize_t)c.gaps, "changes", (Py_ssize_t)c.changes,
+                             "too_short", (Py_ssize_t)c.too_short, "too_long", (Py_ssize_t)c.too_long);
+    PyMem_Free(a);
+    PyMem_Free(b);
+done:
+    Py_XDECREF(rr);
+    Py_XDECREF(t);
+    return out;
+}
+
+/* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s) -> [(onset, duration, first, end,
+ * too_little), ...] (psy_hrv_windows_count, psy_hrv_window_at). */
+PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int pcst;
+    PyObject *no, *to;
+    double t_first, window, step;
+    if (!PyArg_ParseTuple(args, "pOOddd", &pcst, &no, &to, &t_first, &window, &step)) return NULL;
+    PyArrayObject *nn = ext_doubles(no, "nn_ms"), *t = nn ? ext_doubles(to, "t") : NULL;
+    PyObject *list = NULL;
+    if (!t) goto done;
+    size_t n = (size_t)PyArray_SIZE(nn), cursor = 0;
+    if ((size_t)PyArray_SIZE(t) != n || n == 0) {
+        PyErr_SetString(PyExc_ValueError, "nn_ms and t: the same length, at least one");
+        goto done;
+    }
+    psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
+    const double *tv = PyArray_DATA(t);
+    size_t rows = psy_hrv_windows_count(rule, t_first, tv[n - 1], window, step);
+    list = PyList_New((Py_ssize_t)rows);
+    for (size_t k = 0; list && k < rows; k++) {
+        psy_hrv_window w;
+        psy_hrv_window_at(rule, PyArray_DATA(nn), tv, n, t_first, window, step, k, &cursor, &w);
+        PyObject *row = Py_BuildValue("(ddnni)", w.onset_s, w.duration_s, (Py_ssize_t)w.first, (Py_ssize_t)w.end,
+                                      w.too_little);
+        if (!row) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, (Py_ssize_t)k, row);
+    }
+done:
+    Py_XDECREF(nn);
+    Py_XDECREF(t);
+    return list;
+}
+
+/* ---- Hrv: an analyser with its settings ---- */
+
+typedef struct {
+    PyObject_HEAD
+    psy_hrv *h;
+    psy_hrv_config cfg;
+} ext_hrv;
+
+/* The settings a caller may change over a preset, by the names of psy_hrv_config. */
+#define D(f) {#f, offsetof(psy_hrv_config, f), 'd'}
+#define I(f) {#f, offsetof(psy_hrv_config, f), 'i'}
+static const struct {
+    const char *name;
+    size_t offset;
+    char type;
+} settings[] = {D(hist_bin_ms), I(pnn_per_interval), I(pnn_inclusive), I(successive_across_gaps), D(sdann_window_s),
+                I(sdann_neurokit), D(min_geometric_s), I(spectra), I(ar_order), D(resample_hz), I(quadratic_spline),
+                I(detrend), D(lambda), D(welch_segment_s), I(welch_segment_detrend), D(welch_overlap),
+                I(welch_nfft_factor), I(band_trapz), I(band_closed), I(total_power_all_bands), D(lomb_oversampling),
+                I(lomb_pcst), D(max_hz), I(nonlinear), I(sd2_from_sdnn), I(entropy_m), I(sampen_pcst),
+                D(entropy_r_sd), I(dfa1_min), I(dfa1_max), I(dfa2_min), I(dfa2_max), I(dfa_overlap),
+                D(dfa_min_variance), D(max_corrected_pct), I(keep_corrected)};
+#undef D
+#undef I
+
+/* Hrv(preset="default", **settings): psy_hrv_config_preset, then each setting by name. */
+static int hrv_init(ext_hrv *self, PyObject *args, PyObject *kw)
+{
+    const char *preset = "default";
+    if (!PyArg_ParseTuple(args, "|s", &preset)) return -1;
+    psy_status st = psy_hrv_config_preset(preset, &self->cfg);
+    if (st != PSY_OK) {
+        ext_raise(st, NULL, preset);
+        return -1;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
+        const char *name = PyUnicode_AsUTF8(key);
+        size_t k = 0, n = sizeof settings / sizeof settings[0];
+        while (name && k < n && strcmp(settings[k].name, name) != 0) k++;
+        if (!name || k == n) {
+            PyErr_Format(PyExc_TypeError, "no HRV setting '%U'", key);
+            return -1;
+        }
+        char *field = (char *)&self->cfg + settings[k].offset;
+        if (settings[k].type == 'd') {
+            double v = PyFloat_AsDouble(value);
+            if (v == -1.0 && PyErr_Occurred()) return -1;
+            memcpy(field, &v, sizeof v);
+        } else {
+            long v = PyLong_AsLong(value);
+            if (v == -1 && PyErr_Occurred()) return -1;
+            int iv = (int)v;
+            memcpy(field, &iv, sizeof iv);
+        }
+    }
+    psy_hrv_destroy(self->h);
+    self->h = NULL;
+    psy_message why = {{0}};
+    st = psy_hrv_create(&self->cfg, &self->h, &why);
+    if (st != PSY_OK) {
+        ext_raise(st, &why, "HRV settings");
+        return -1;
+    }
+    return 0;
+}
+
+static void hrv_dealloc(ext_hrv *self)
+{
+    psy_hrv_destroy(self->h);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* (values array, [reason or None per key]) */
+static PyObject *values_tuple(const psy_hrv_values *v)
+{
+    PyObject *na = PyList_New(PSY_HRV_KEY_COUNT);
+    for (int k = 0; na && k < PSY_HRV_KEY_COUNT; k++) {
+        PyObject *s = v->na[k] ? PyUnicode_FromString(v->na[k]) : Py_NewRef(Py_None);
+        if (!s) Py_CLEAR(na);
+        else PyList_SET_ITEM(na, k, s);
+    }
+    if (!na) return NULL;
+    return Py_BuildValue("(NN)", ext_array_f64(v->v, PSY_HRV_KEY_COUNT), na);
+}
+
+/* compute(nn_ms, t_s, corrected or None, too_little=False) -> dict (psy_hrv_compute_flagged; a
+ * PCST window with too little data: every value n/a with PSY_HRV_PCST_WINDOW_NA_REASON). */
+static PyObject *hrv_compute(ext_hrv *self, PyObject *args)
+{
+    PyObject *no, *to, *co;
+    int too_little = 0;
+    if (!PyArg_ParseTuple(args, "OOO|p", &no, &to, &co, &too_little)) return NULL;
+    PyArrayObject *nn = ext_doubles(no, "nn_ms"), *t = nn ? ext_doubles(to, "t") : NULL, *c = NULL;
+    PyObject *out = NULL;
+    if (!t) goto done;
+    size_t n = (size_t)PyArray_SIZE(nn), skipped = 0;
+    if (co != Py_None) {
+        c = (PyArrayObject *)PyArray_FROMANY(co, NPY_UINT8, 1, 1, NPY_ARRAY_IN_ARRAY);
+        if (!c) goto done;
+    }
+    if ((size_t)PyArray_SIZE(t) != n || (c && (size_t)PyArray_SIZE(c) != n)) {
+        PyErr_SetString(PyExc_ValueError, "nn_ms, t and corrected differ in length");
+        goto done;
+    }
+    psy_hrv_result r;
+    psy_status st;
+    const double *nv = PyArray_DATA(nn), *tv = PyArray_DATA(t);
+    const uint8_t *cv = c ? PyArray_DATA(c) : NULL;
+    Py_BEGIN_ALLOW_THREADS
+    st = psy_hrv_compute_flagged(self->h, nv, tv, cv, too_little ? 0 : n, &r, &skipped);
+    Py_END_ALLOW_THREADS
+    if (st != PSY_OK) {
+        ext_raise(st, NULL, "HRV");
+        goto done;
+    }
+    if (too_little) psy_hrv_result_set_na(&r, PSY_HRV_PCST_WINDOW_NA_REASON);
+    out = Py_BuildValue("{s:n,s:d,s:d,s:i,s:n,s:N,s:N,s:N,s:N}", "n_nn", (Py_ssize_t)r.n_nn, "duration_s",
+                        r.duration_s, "nn_corrected_pct", r.nn_corrected_pct, "over_corrected", r.over_corrected,
+                        "skipped", (Py_ssize_t)skipped, "values", values_tuple(&r.values), "welch",
+                        values_tuple(&r.welch), "lomb", values_tuple(&r.lomb), "ar", values_tuple(&r.ar));
+done:
+    Py_XDECREF(nn);
+    Py_XDECREF(t);
+    Py_XDECREF(c);
+    return out;
+}
+
+/* spectrum(method "welch"|"lomb"|"ar") -> (frequency_hz, psd_ms2_per_hz) of the last compute. */
+static PyObject *hrv_spectrum(ext_hrv *self, PyObject *args)
+{
+    const char *m;
+    if (!PyArg_ParseTuple(args, "s", &m)) return NULL;
+    int method = strcmp(m, "welch") == 0 ? PSY_HRV_WELCH : strcmp(m, "lomb") == 0 ? PSY_HRV_LOMB
+                                                        : strcmp(m, "ar") == 0     ? PSY_HRV_AR
+                                                                                   : 0;
+    if (!method) return ext_raise(PSY_E_INVALID, NULL, m);
+    const double *f, *p;
+    size_t n;
+    psy_hrv_spectrum(self->h, method, &f, &p, &n);
+    return Py_BuildValue("(NN)", ext_array_f64(f, n), ext_array_f64(p, n));
+}
+
+/* settings() -> dict of the settings in use (the band edges and minima too). */
+static PyObject *hrv_settings(ext_hrv *self, PyObject *noargs)
+{
+    (void)noargs;
+    PyObject *d = PyDict_New();
+    for (size_t k = 0; d && k < sizeof settings / sizeof settings[0]; k++) {
+        const char *field = (const char *)&self->cfg + settings[k].offset;
+        PyObject *v;
+        if (settings[k].type == 'd') {
+            double x;
+            memcpy(&x, field, sizeof x);
+            v = PyFloat_FromDouble(x);
+        } else {
+            int x;
+            memcpy(&x, field, sizeof x);
+            v = PyLong_FromLong(x);
+        }
+        if (!v || PyDict_SetItemString(d, settings[k].name, v) < 0) Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    if (!d) return NULL;
+    PyObject *bands = Py_BuildValue("[(dd)(dd)(dd)(dd)(dd)]", self->cfg.band_hz[0][0], self->cfg.band_hz[0][1],
+                                    self->cfg.band_hz[1][0], self->cfg.band_hz[1][1], self->cfg.band_hz[2][0],
+                                    self->cfg.band_hz[2][1], self->cfg.band_hz[3][0], self->cfg.band_hz[3][1],
+                                    self->cfg.band_hz[4][0], self->cfg.band_hz[4][1]);
+    if (!bands || PyDict_SetItemString(d, "band_hz", bands) < 0) Py_CLEAR(d);
+    Py_XDECREF(bands);
+    return d;
+}
+
+/* keys() -> [(name, is_frequency), ...] in psy_hrv_key order. */
+static PyObject *hrv_keys(PyObject *cls, PyObject *noargs)
+{
+    (void)cls, (void)noargs;
+    PyObject *list = PyList_New(PSY_HRV_KEY_COUNT);
+    for (int k = 0; list && k < PSY_HRV_KEY_COUNT; k++) {
+        PyObject *t = Py_BuildValue("(sN)", psy_hrv_key_name((psy_hrv_key)k),
+                                    PyBool_FromLong(psy_hrv_key_is_frequency((psy_hrv_key)k)));
+        if (!t) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, k, t);
+    }
+    return list;
+}
+
+static PyMethodDef hrv_methods[] = {
+    {"compute", (PyCFunction)hrv_compute, METH_VARARGS, NULL},
+    {"spectrum", (PyCFunction)hrv_spectrum, METH_VARARGS, NULL},
+    {"settings", (PyCFunction)hrv_settings, METH_NOARGS, NULL},
+    {"keys", (PyCFunction)hrv_keys, METH_NOARGS | METH_STATIC, NULL},
+    {NULL, NULL, 0, NULL}};
+
+PyTypeObject ext_hrv_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "psyphys._core.Hrv",
+    .tp_basicsize = sizeof(ext_hrv),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Hrv(preset='default', **settings): an HRV analyser (psy_hrv).",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)hrv_init,
+    .tp_dealloc = (destructor)hrv_dealloc,
+    .tp_methods = hrv_methods,
+};
+
+/* read_beats_table(path) -> (onset_s, rr_ms), or None when the file is no beats table
+ * (psy_beats_table_is, psy_beats_table_read). */
+PyObject *ext_read_beats_table(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    psy_source *src = NULL;
+    if (psy_source_open_path(path, &src) != PSY_OK || !psy_beats_table_is(src)) {
+        psy_source_close(src);
+        Py_RETURN_NONE;
+    }
+    psy_beats_table t;
+    psy_message why = {{0}};
+    psy_status st = psy_beats_table_read(src, &t, &why);
+    psy_source_close(src);
+    if (st != PSY_OK) return ext_raise(st, &why, path);
+    PyObject *out = Py_BuildValue("(NN)", ext_array_f64(t.onset_s, t.n), ext_array_f64(t.rr_ms, t.n));
+    psy_beats_table_free(&t);
+    return out;
+}

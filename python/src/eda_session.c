@@ -1,0 +1,353 @@
+/* Skin conductance (psyphys/eda.h) and the session analysis (psyphys/session.h) for
+ * psyphys._core. */
+#include "ext.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The EDA settings a caller may change, by the names of psy_eda_config (all doubles). */
+#define D(f) {#f, offsetof(psy_eda_config, f)}
+static const struct {
+    const char *name;
+    size_t offset;
+} eda_settings[] = {D(lowpass_hz),    D(analysis_rate_hz),  D(min_us),        D(max_us),
+                    D(max_slope_us_per_s), D(flat_s),       D(spike_max_s),   D(drop_fraction),
+                    D(artifact_radius_s), D(highpass_hz),   D(min_amplitude_us), D(noise_factor),
+                    D(relative_amplitude), D(hysteresis_us), D(min_rise_s),   D(max_rise_s),
+                    D(recovery_max_s), D(baseline_s),       D(tau1_s),        D(tau2_s),
+                    D(smooth_s),      D(tonic_grid_s),      D(tonic_quantile)};
+#undef D
+
+static int eda_config_from(PyObject *kw, psy_eda_config *c)
+{
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
+        const char *name = PyUnicode_AsUTF8(key);
+        size_t k = 0, n = sizeof eda_settings / sizeof eda_settings[0];
+        while (name && k < n && strcmp(eda_settings[k].name, name) != 0) k++;
+        if (!name || k == n) {
+            PyErr_Format(PyExc_TypeError, "no EDA setting '%U'", key);
+            return 0;
+        }
+        double v = PyFloat_AsDouble(value);
+        if (v == -1.0 && PyErr_Occurred()) return 0;
+        memcpy((char *)c + eda_settings[k].offset, &v, sizeof v);
+    }
+    return 1;
+}
+
+static PyObject *summary_dict(const psy_eda_summary *s)
+{
+    return Py_BuildValue("{s:d,s:d,s:d,s:d,s:N,s:n,s:n,s:N,s:N,s:N,s:N,s:z}", "start_s", s->start_s, "end_s",
+                         s->end_s, "valid_s", s->valid_s, "excluded_s", s->excluded_s, "scl_us", ext_float_or_none(s->scl_us), "scr_count", (Py_ssize_t)s->scr_count, "ns_scr_count", (Py_ssize_t)s->ns_scr_count,
+                         "ns_scr_per_min", ext_float_or_none(s->ns_scr_per_min), "scr_amplitude_mean_us",
+                         ext_float_or_none(s->scr_amplitude_mean_us), "scr_amplitude_sum_us", ext_float_or_none(s->scr_amplitude_sum_us), "phasic_driver_area_us_s", ext_float_or_none(s->phasic_driver_area_us_s), "ns_scr_per_min_na", s->ns_scr_per_min_na);
+}
+
+/* The SCRs as columns, the 1 s tonic level, the result's summary, artefacts and noise. */
+static PyObject *result_dict(const psy_eda_result *r)
+{
+    size_t n = r->n;
+    PyObject *cols[5] = {0};
+    npy_intp dim = (npy_intp)n;
+    for (int k = 0; k < 5; k++) {
+        cols[k] = PyArray_SimpleNew(1, &dim, NPY_DOUBLE);
+        if (!cols[k]) goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const psy_eda_scr *s = &r->scr[i];
+        double v[5] = {s->onset_s, s->peak_s, s->amplitude_us, s->rise_time_s, s->half_recovery_s};
+        for (int k = 0; k < 5; k++) ((double *)PyArray_DATA((PyArrayObject *)cols[k]))[i] = v[k];
+    }
+    const psy_eda_artifacts *a = &r->artifacts;
+    const psy_eda_noise *z = &r->noise;
+    return Py_BuildValue(
+        "{s:s,s:d,s:d,s:d,s:{s:N,s:N,s:N,s:N,s:N},s:N,s:N,s:N,s:N,s:N,s:s,"
+        "s:{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L},s:{s:N,s:N,s:N,s:N,s:d},s:{s:d,s:d,s:d}}",
+        "method", psy_eda_method_name(r->method), "analysis_rate_hz", r->analysis_rate_hz, "duration_s", r->duration_s,
+        "valid_s", r->valid_s, "scr", "onset", cols[0], "peak_onset", cols[1], "amplitude_us", cols[2], "rise_time_s",
+        cols[3], "half_recovery_s", cols[4], "tonic_1hz_us", ext_array_f64(r->tonic_1hz_us, r->n_tonic), "scl_us",
+        ext_float_or_none(r->scl_us), "scr_amplitude_mean_us", ext_float_or_none(r->scr_amplitude_mean_us),
+        "scr_amplitude_sum_us", ext_float_or_none(r->scr_amplitude_sum_us), "phasic_driver_area_us_s",
+        ext_float_or_none(r->phasic_driver_area_us_s), "why_na", r->why_na, "artifacts", "total", (long long)a->total,
+        "missing", (long long)a->missing, "out_of_range", (long long)a->out_of_range, "slope", (long long)a->slope,
+        "flat", (long long)a->flat, "below_min", (long long)a->below_min, "above_max", (long long)a->above_max, "drop",
+        (long long)a->drop, "near", (long long)a->near, "spike", (long long)a->spike, "excluded", (long long)psy_eda_artifacts_excluded(a), "noise", "noise_us",
+        ext_float_or_none(z->noise_us), "noise_max_us", ext_float_or_none(z->noise_max_us), "criterion_us",
+        ext_float_or_none(z->criterion_us), "criterion_max_us", ext_float_or_none(z->criterion_max_us),
+        "criterion_raised_s", z->raised_s, "signal_us", "min", r->signal_min_us, "max", r->signal_max_us, "median",
+        r->signal_median_us);
+fail:
+    for (int k = 0; k < 5; k++) Py_XDECREF(cols[k]);
+    return NULL;
+}
+
+/* eda(reader, ch, method "fast"|"deconv", latency_min_s, latency_max_s, **settings) -> dict: the
+ * result (psy_eda_analyze), the response to every event of the reader (psy_eda_event_responses),
+ * the summary of every event with a duration and of the whole channel (psy_eda_summarize). */
+PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
+{
+    (void)self;
+    PyObject *ro;
+    int ch;
+    const char *m = "fast";
+    double lat_min = 1, lat_max = 4;
+    if (!PyArg_ParseTuple(args, "Oi|sdd", &ro, &ch, &m, &lat_min, &lat_max)) return NULL;
+    psy_reader *r = ext_reader_of(ro);
+    if (!r) return NULL;
+    const psy_channel_info *c = psy_reader_channel(r, ch);
+    if (!c) return ext_raise(PSY_E_INVALID, NULL, "no such channel");
+    psy_eda_method method = strcmp(m, "deconv") == 0 ? PSY_EDA_DECONV : PSY_EDA_FAST;
+    if (strcmp(m, "fast") != 0 && method != PSY_EDA_DECONV) return ext_raise(PSY_E_INVALID, NULL, m);
+    psy_eda_config cfg = psy_eda_config_default(c->rate_hz > 0 ? c->rate_hz : 1);
+    if (!eda_config_from(kw, &cfg)) return NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_eda_config_check(&cfg, &why);
+    if (st == PSY_OK && !(lat_min <= lat_max)) {
+        st = PSY_E_INVALID;
+        snprintf(why.text, sizeof why.text, "latency %g,%g: the first must not exceed the second", lat_min, lat_max);
+    }
+    if (st != PSY_OK) return ext_raise(st, &why, "EDA settings");
+    psy_eda_result *res = NULL;
+    if (!ext_reader_acquire(ro)) return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    st = psy_eda_analyze(r, ch, &cfg, method, &res, &why);
+    Py_END_ALLOW_THREADS
+    if (st != PSY_OK) ext_raise(st, &why, c->label);
+    ext_reader_release(ro);
+    if (st != PSY_OK) return NULL;
+    size_t n_ev = psy_reader_event_count(r);
+    double *ev = PyMem_Malloc((n_ev + 1) * sizeof *ev);
+    psy_eda_event_response *resp = PyMem_Malloc((n_ev + 1) * sizeof *resp);
+    PyObject *out = NULL, *epochs = NULL, *segments = NULL;
+    if (!ev || !resp) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < n_ev; i++) ev[i] = psy_reader_event(r, i)->onset_s;
+    psy_eda_event_responses(res, ev, n_ev, lat_min, lat_max, resp);
+    epochs = PyList_New(0), segments = PyList_New(0);
+    for (size_t i = 0; epochs && segments && i < n_ev; i++) {
+        const psy_event *e = psy_reader_event(r, i);
+        const psy_eda_event_response *p = &resp[i];
+        PyObject *row = Py_BuildValue("(sdidNNNN)", e->label, p->event_s, p->found, p->amplitude_us,
+                                      ext_float_or_none(p->found ? p->latency_s : NAN), ext_float_or_none(p->found ? p->rise_time_s : NAN), ext_float_or_none(p->found ? p->peak_s : NAN),
+                                      ext_float_or_none(p->scl_us));
+        if (!row || PyList_Append(epochs, row) < 0) Py_CLEAR(epochs);
+        Py_XDECREF(row);
+        if (!epochs || !(e->duration_s > 0)) continue;
+        psy_eda_summary s;
+        psy_eda_summarize(res, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
+        row = Py_BuildValue("(sddN)", e->label, e->onset_s, e->duration_s, summary_dict(&s));
+        if (!row || PyList_Append(segments, row) < 0) Py_CLEAR(segments);
+        Py_XDECREF(row);
+    }
+    if (!epochs || !segments) goto done;
+    psy_eda_summary whole;
+    psy_eda_summarize(res, -INFINITY, INFINITY, ev, n_ev, lat_min, lat_max, &whole);
+    out = result_dict(res);
+    PyObject *settings = PyDict_New(); /* the settings as applied (rate_hz from the channel) */
+    for (size_t k = 0; settings && k < sizeof eda_settings / sizeof eda_settings[0]; k++) {
+        double v;
+        memcpy(&v, (const char *)&res->config + eda_settings[k].offset, sizeof v);
+        PyObject *f = PyFloat_FromDouble(v);
+        if (!f || PyDict_SetItemString(settings, eda_settings[k].name, f) < 0) Py_CLEAR(settings);
+        Py_XDECREF(f);
+    }
+    if (out) {
+        PyObject *w = summary_dict(&whole);
+        if (!w || !settings || PyDict_SetItemString(out, "whole", w) < 0 ||
+            PyDict_SetItemString(out, "epochs", epochs) < 0 || PyDict_SetItemString(out, "segments", segments) < 0 ||
+            PyDict_SetItemString(out, "settings", settings) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(w);
+    }
+    Py_XDECREF(settings);
+done:
+    Py_XDECREF(epochs);
+    Py_XDECREF(segments);
+    PyMem_Free(ev);
+    PyMem_Free(resp);
+    psy_eda_result_free(res);
+    return out;
+}
+
+/* ---- Session: psy_session_run over a Reader ---- */
+
+typedef struct {
+    PyObject_HEAD
+    psy_session *s;
+    PyObject *reader; /* the Reader, kept open while the session is used */
+} ext_session;
+
+static int rule_of(const char *name, psy_segment_rule *out)
+{
+    if (strcmp(name, "events") == 0) *out = PSY_SEGMENTS_EVENTS;
+    else if (strcmp(name, "markers") == 0) *out = PSY_SEGMENTS_MARKERS;
+    else if (strcmp(name, "windows") == 0) *out = PSY_SEGMENTS_WINDOWS;
+    else return 0;
+    return 1;
+}
+
+/* Session(reader, ecg=None, eda=None, rsp=None, hr=None, segments="events", window_s=0,
+ * step_s=0, epoch_labels=None, pre_s, post_s, latency_min_s, latency_max_s, eda_method="fast",
+ * hrv_window_s, hrv_step_s, max_corrected_pct, keep_corrected=False); defaults: the library's. */
+static int session_init(ext_session *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"reader", "ecg", "eda", "rsp", "hr", "segments", "window_s", "step_s", "epoch_labels",
+                            "pre_s", "post_s", "latency_min_s", "latency_max_s", "eda_method", "hrv_window_s",
+                            "hrv_step_s", "max_corrected_pct", "keep_corrected", NULL};
+    psy_session_config c = psy_session_config_default();
+    PyObject *ro, *labels = Py_None;
+    const char *rule = "events", *method = "fast";
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|zzzzsddOddddsdddp", names, &ro, &c.ecg, &c.eda, &c.rsp, &c.hr, &rule,
+                                     &c.window_s, &c.step_s, &labels, &c.pre_s, &c.post_s, &c.latency_min_s,
+                                     &c.latency_max_s, &method, &c.hrv_window_s, &c.hrv_step_s, &c.max_corrected_pct,
+                                     &c.keep_corrected))
+        return -1;
+    psy_reader *r = ext_reader_of(ro);
+    if (!r) return -1;
+    if (!rule_of(rule, &c.rule)) {
+        ext_raise(PSY_E_INVALID, NULL, "segments is events, markers or windows");
+        return -1;
+    }
+    if (strcmp(method, "fast") != 0 && strcmp(method, "deconv") != 0) {
+        ext_raise(PSY_E_INVALID, NULL, "eda_method is fast or deconv");
+        return -1;
+    }
+    c.eda_method = strcmp(method, "deconv") == 0 ? PSY_EDA_DECONV : PSY_EDA_FAST;
+    PyObject *seq = labels == Py_None ? NULL : PySequence_Fast(labels, "epoch_labels: a list of labels");
+    if (labels != Py_None && !seq) return -1;
+    Py_ssize_t nl = seq ? PySequence_Fast_GET_SIZE(seq) : 0;
+    const char **lv = PyMem_Calloc((size_t)nl + 1, sizeof *lv);
+    int ok = lv != NULL;
+    for (Py_ssize_t i = 0; ok && i < nl; i++) ok = (lv[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i))) != NULL;
+    ext_reader *er = (ext_reader *)ro;
+    const char *paths[4];
+    for (int i = 0; i < er->n_events_files; i++) paths[i] = er->events_path[i];
+    c.epoch_labels = nl ? lv : NULL, c.n_epoch_labels = (size_t)nl;
+    c.events_files = er->events_info, c.events_paths = paths, c.n_events_files = (size_t)er->n_events_files;
+    psy_message why = {{0}};
+    psy_status st = PSY_OK;
+    psy_session_free(self->s);
+    self->s = NULL;
+    if (ok && (ok = ext_reader_acquire(ro) != NULL)) {
+        Py_BEGIN_ALLOW_THREADS
+        st = psy_session_run(r, &c, &self->s, &why);
+        Py_END_ALLOW_THREADS
+        ext_reader_release(ro);
+    }
+    PyMem_Free(lv);
+    Py_XDECREF(seq);
+    if (!ok) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return -1;
+    }
+    if (st != PSY_OK) {
+        ext_raise(st, &why, NULL);
+        return -1;
+    }
+    Py_XSETREF(self->reader, Py_NewRef(ro));
+    return 0;
+}
+
+static void session_dealloc(ext_session *self)
+{
+    psy_session_free(self->s);
+    Py_XDECREF(self->reader);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int table_of(const char *name, psy_session_table *out)
+{
+    for (int t = 0; t < PSY_TABLE_COUNT; t++)
+        if (strcmp(psy_session_table_name((psy_session_table)t), name) == 0) {
+            *out = (psy_session_table)t;
+            return 1;
+        }
+    return 0;
+}
+
+/* table(name) -> (TSV text, [(column, reason, rows), ...]) or None when the run has no such
+ * table (psy_session_write_table: the CLI's tables, byte for byte). */
+static PyObject *s_table(ext_session *self, PyObject *args)
+{
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    psy_session_table t;
+    if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
+    if (!ext_reader_of(self->reader)) return NULL; /* its epochs point into the reader's events */
+    if (!table_of(name, &t)) return ext_raise(PSY_E_INVALID, NULL, name);
+    if (!psy_session_has_table(self->s, t)) Py_RETURN_NONE;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp) return PyErr_NoMemory();
+    psy_na_reasons na = {0};
+    psy_status st = psy_session_write_table(self->s, t, fp, &na);
+    int closed = fclose(fp);
+    PyObject *out = NULL;
+    if (st != PSY_OK || closed != 0) {
+        ext_raise(st != PSY_OK ? st : PSY_E_IO, NULL, name);
+    } else {
+        PyObject *reasons = PyList_New((Py_ssize_t)na.n);
+        for (size_t i = 0; reasons && i < na.n; i++) {
+            PyObject *row = Py_BuildValue("(ssn)", na.v[i].column, na.v[i].reason, (Py_ssize_t)na.v[i].rows);
+            if (!row) Py_CLEAR(reasons);
+            else PyList_SET_ITEM(reasons, (Py_ssize_t)i, row);
+        }
+        if (reasons) out = Py_BuildValue("(s#N)", buf, (Py_ssize_t)len, reasons);
+    }
+    psy_na_reasons_free(&na);
+    free(buf);
+    return out;
+}
+
+static PyObject *str_list(const char *const *v, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *s = PyUnicode_DecodeUTF8(v[i], (Py_ssize_t)strlen(v[i]), "replace");
+        if (!s) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, (Py_ssize_t)i, s);
+    }
+    return list;
+}
+
+/* results() -> dict: the channels used, warnings, skipped events, the beats (or None). */
+static PyObject *s_results(ext_session *self, PyObject *noargs)
+{
+    (void)noargs;
+    if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
+    if (!ext_reader_of(self->reader)) return NULL;
+    const psy_session_results *res = psy_session_results_of(self->s);
+    PyObject *skipped = PyList_New((Py_ssize_t)res->n_skipped);
+    for (size_t i = 0; skipped && i < res->n_skipped; i++) {
+        const psy_session_skipped *k = &res->skipped[i];
+        PyObject *row = Py_BuildValue("(sNss)", k->label, ext_float_or_none(k->onset_s), k->source, k->reason);
+        if (!row) Py_CLEAR(skipped);
+        else PyList_SET_ITEM(skipped, (Py_ssize_t)i, row);
+    }
+    PyObject *beats = res->beats ? ext_beats_dict(res->beats) : Py_NewRef(Py_None);
+    return Py_BuildValue("{s:i,s:i,s:i,s:i,s:N,s:N,s:N,s:n,s:n,s:n}", "ecg", res->ecg, "eda", res->eda, "rsp",
+                         res->rsp, "hr", res->hr, "warnings", str_list(res->warnings, res->n_warnings), "skipped",
+                         skipped, "beats", beats, "n_scr", (Py_ssize_t)(res->scr ? res->scr->n : 0), "n_breaths",
+                         (Py_ssize_t)res->n_breaths, "n_epochs", (Py_ssize_t)res->n_epochs);
+}
+
+static PyMethodDef session_methods[] = {
+    {"table", (PyCFunction)s_table, METH_VARARGS, NULL},
+    {"results", (PyCFunction)s_results, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL}};
+
+PyTypeObject ext_session_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "psyphys._core.Session",
+    .tp_basicsize = sizeof(ext_session),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Session(reader, **settings): the session analysis of a recording (psy_session_run).",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)session_init,
+    .tp_dealloc = (destructor)session_dealloc,
+    .tp_methods = session_methods,
+};

@@ -1,0 +1,79 @@
+/* psyphys._core: the C extension over libpsyphys. Thin: each function converts Python and numpy
+ * values to the library's, calls it (without the GIL where it computes over a signal), and
+ * converts the results back; every decision stays in the library. */
+#ifndef PSYPHYS_PY_EXT_H
+#define PSYPHYS_PY_EXT_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define PY_ARRAY_UNIQUE_SYMBOL psyphys_ARRAY_API
+#ifndef PSYPHYS_PY_MAIN
+#define NO_IMPORT_ARRAY
+#endif
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+
+#include <pythread.h>
+
+#include <psyphys.h>
+
+/* The module's exception class, psyphys.Error (set in module init). */
+extern PyObject *ext_error;
+
+/* Raises psyphys.Error(status name, reason); the reason is why->text when set, else
+ * psy_strerror(st), prefixed by `what` (a path, a call) when not NULL. Returns NULL. */
+PyObject *ext_raise(psy_status st, const psy_message *why, const char *what);
+
+/* A 1-D float64 C-contiguous native-order view of obj: the only conversion the package makes of
+ * a signal (none when obj already is one). New reference, or NULL with an exception. */
+PyArrayObject *ext_doubles(PyObject *obj, const char *name);
+
+/* New 1-D arrays holding a copy of n values. */
+PyObject *ext_array_f64(const double *v, size_t n);
+PyObject *ext_array_i64(const int64_t *v, size_t n);
+PyObject *ext_array_u8(const uint8_t *v, size_t n);
+
+/* A float, None for NaN. */
+PyObject *ext_float_or_none(double v);
+
+/* The reader object (reader.c). */
+typedef struct {
+    PyObject_HEAD
+    psy_reader *r;
+    /* Held by every call that reads samples or changes the reader (read, beats, eda, the
+     * session's run, events added, types set, close): a reader belongs to one thread at a time,
+     * and those calls run without the GIL. Calls that only look (channels, events) hold the GIL
+     * and run beside them: nothing they look at changes under the lock without the GIL. */
+    PyThread_type_lock lock;
+    PyObject *keep; /* the arrays a borrowed array reader reads (kept alive with it) */
+    /* the event files loaded (load_events), for the session's skipped rows */
+    psy_events_info events_info[4];
+    char *events_path[4];
+    int n_events_files;
+} ext_reader;
+extern PyTypeObject ext_reader_type;
+/* The reader of a Reader object, or NULL with TypeError / ValueError (closed). */
+psy_reader *ext_reader_of(PyObject *obj);
+
+/* The reader of a Reader object with its lock held (waited for without the GIL), or NULL with an
+ * exception (then not held). ext_reader_release releases it. */
+psy_reader *ext_reader_acquire(PyObject *obj);
+void ext_reader_release(PyObject *obj);
+
+extern PyTypeObject ext_stream_type;
+extern PyTypeObject ext_hrv_type;
+extern PyTypeObject ext_session_type;
+
+/* Module functions defined in the other files. */
+PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args);
+PyObject *ext_beats(PyObject *self, PyObject *args);
+PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
+PyObject *ext_rr_correct_stretches(PyObject *self, PyObject *args);
+PyObject *ext_rr_clean_pcst(PyObject *self, PyObject *args);
+PyObject *ext_hrv_windows(PyObject *self, PyObject *args);
+PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw);
+
+/* The beat list's arrays as a dict (beats_hrv.c). */
+PyObject *ext_beats_dict(const psy_beat_list *b);
+
+#endif

@@ -1,0 +1,99 @@
+/* psyphys._core: module init, the error class and the array helpers. */
+#define PSYPHYS_PY_MAIN
+#include "ext.h"
+
+PyObject *ext_error;
+
+/* Short names of the statuses, for Error.status (the enum's names without PSY_E_). */
+static const char *status_name(psy_status st)
+{
+    static const char *const names[PSY_STATUS_COUNT] = {
+        "ok", "invalid", "nomem", "io", "format", "truncated", "unsupported", "unknown_format",
+        "range", "not_found", "exists", "too_short"};
+    return (unsigned)st < PSY_STATUS_COUNT ? names[st] : "unknown";
+}
+
+PyObject *ext_raise(psy_status st, const psy_message *why, const char *what)
+{
+    const char *reason = why && why->text[0] ? why->text : psy_strerror(st);
+    PyObject *msg = what ? PyUnicode_FromFormat("%s: %s", what, reason) : PyUnicode_FromString(reason);
+    if (!msg) return NULL;
+    PyObject *exc = PyObject_CallOneArg(ext_error, msg);
+    Py_DECREF(msg);
+    if (!exc) return NULL;
+    PyObject *s = PyUnicode_FromString(status_name(st)), *r = PyUnicode_FromString(reason);
+    if (s && r && PyObject_SetAttrString(exc, "status", s) == 0 && PyObject_SetAttrString(exc, "reason", r) == 0)
+        PyErr_SetObject(ext_error, exc);
+    Py_XDECREF(s);
+    Py_XDECREF(r);
+    Py_DECREF(exc);
+    return NULL;
+}
+
+PyArrayObject *ext_doubles(PyObject *obj, const char *name)
+{
+    PyArrayObject *a = (PyArrayObject *)PyArray_FROMANY(obj, NPY_DOUBLE, 1, 1, NPY_ARRAY_IN_ARRAY);
+    if (!a && PyErr_ExceptionMatches(PyExc_ValueError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "%s: a 1-D array of numbers is needed", name);
+    }
+    return a;
+}
+
+static PyObject *new_array(const void *v, size_t n, int type, size_t size)
+{
+    npy_intp dim = (npy_intp)n;
+    PyObject *a = PyArray_SimpleNew(1, &dim, type);
+    if (a && n) memcpy(PyArray_DATA((PyArrayObject *)a), v, n * size);
+    return a;
+}
+
+PyObject *ext_array_f64(const double *v, size_t n) { return new_array(v, n, NPY_DOUBLE, sizeof *v); }
+PyObject *ext_array_i64(const int64_t *v, size_t n) { return new_array(v, n, NPY_INT64, sizeof *v); }
+PyObject *ext_array_u8(const uint8_t *v, size_t n) { return new_array(v, n, NPY_UINT8, sizeof *v); }
+
+PyObject *ext_float_or_none(double v)
+{
+    if (isnan(v)) Py_RETURN_NONE;
+    return PyFloat_FromDouble(v);
+}
+
+static PyObject *version(PyObject *self, PyObject *args)
+{
+    (void)self, (void)args;
+    return PyUnicode_FromString(psy_version());
+}
+
+static PyMethodDef methods[] = {
+    {"version", version, METH_NOARGS, "The linked library's version."},
+    {"reader_from_arrays", ext_reader_from_arrays, METH_VARARGS, NULL},
+    {"beats", ext_beats, METH_VARARGS, NULL},
+    {"read_beats_table", ext_read_beats_table, METH_VARARGS, NULL},
+    {"rr_correct_stretches", ext_rr_correct_stretches, METH_VARARGS, NULL},
+    {"rr_clean_pcst", ext_rr_clean_pcst, METH_VARARGS, NULL},
+    {"hrv_windows", ext_hrv_windows, METH_VARARGS, NULL},
+    {"eda", (PyCFunction)(void (*)(void))ext_eda, METH_VARARGS | METH_KEYWORDS, NULL},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_core", "psyphys's C extension over libpsyphys.", -1,
+                                    methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+    import_array();
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    ext_error = PyErr_NewExceptionWithDoc("psyphys.Error",
+                                          "A failure of libpsyphys: .status names the kind, .reason the "
+                                          "library's reason.", NULL, NULL);
+    PyTypeObject *types[] = {&ext_reader_type, &ext_hrv_type, &ext_stream_type, &ext_session_type};
+    if (!ext_error || PyModule_AddObjectRef(m, "Error", ext_error) < 0) goto fail;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (PyType_Ready(types[i]) < 0 || PyModule_AddObjectRef(m, strrchr(types[i]->tp_name, '.') + 1,
+                                                                (PyObject *)types[i]) < 0)
+            goto fail;
+    return m;
+fail:
+    Py_DECREF(m);
+    return NULL;
+}

@@ -1,0 +1,180 @@
+"""Every call gives exactly the numbers of the psyphys command on the same input and settings:
+the Python values, printed as the CLI prints them, are the CLI's text."""
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+import psyphys
+from conftest import BUNDLED, BUNDLED_EVENTS, shared
+
+
+def beats_tsv(b):
+    """The table as `psyphys beats` writes it."""
+    d = b._d
+    rows = ["onset\tsample\trr_ms\tlabel\tcorrected"]
+    for i in range(len(b)):
+        rows.append("\t".join((f"{d['onset'][i]:.6f}", "n/a" if d["sample"][i] < 0 else str(d["sample"][i]),
+                               "n/a" if math.isnan(d["rr_ms"][i]) else f"{d['rr_ms'][i]:.3f}",
+                               psyphys.BEAT_CLASSES[d["class"][i]], str(d["corrected"][i]))))
+    return "\n".join(rows) + "\n"
+
+
+def as_cli_json(v):
+    """A value as `psyphys hrv --json` prints it: reals with 12 significant digits."""
+    if isinstance(v, float):
+        return float(f"{v:.12g}")
+    if isinstance(v, dict):
+        return {k: as_cli_json(x) for k, x in v.items()}
+    return v
+
+
+def check_hrv(cli, mine, *args):
+    want = json.loads(cli("hrv", *args, "--json"))["windows"]
+    got = mine if isinstance(mine, list) else [mine]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert list(g) == list(w)  # the same keys in the same order
+        assert as_cli_json(dict(g)) == w
+
+
+@pytest.mark.parametrize("src", ["bundled", "mitdb/100", "marsh/0017_ecg.hea"])
+def test_beats(cli, src, tmp_path):
+    path = BUNDLED if src == "bundled" else shared(*src.split("/")) if src.endswith(".hea") \
+        else shared("mitdb", "100.hea")
+    b = psyphys.beats(path)
+    assert beats_tsv(b) == cli("beats", path)
+    out = tmp_path / "b.tsv"
+    cli("beats", path, "-o", out, "--nn", tmp_path / "nn.tsv")
+    nn = (tmp_path / "nn.tsv").read_text().splitlines()[1:]
+    assert nn == [f"{t:.6f}\t{v:.3f}\t{c}" for t, v, c in zip(b.nn_onset, b.nn_ms, b.nn_corrected)]
+    # a Recording and an array give the same beats
+    rec = psyphys.read(path)
+    ch = rec.pick(None, ("ECG", "RR"))
+    assert beats_tsv(psyphys.beats(rec)) == beats_tsv(b)
+    c = rec.channels[ch]
+    assert beats_tsv(psyphys.beats(c.data, fs=c.rate_hz)) == beats_tsv(b)
+
+
+def test_hrv_bundled(cli):
+    b = psyphys.beats(BUNDLED)
+    check_hrv(cli, psyphys.hrv(b), BUNDLED)
+    check_hrv(cli, psyphys.hrv(BUNDLED, preset="neurokit"), BUNDLED, "--preset", "neurokit")
+    check_hrv(cli, psyphys.hrv(b, psd="all", correction="none"), BUNDLED, "--psd", "all", "--correction", "none")
+    check_hrv(cli, psyphys.hrv(b, psd="lomb"), BUNDLED, "--psd", "lomb")  # one spectrum: not nested
+    check_hrv(cli, psyphys.hrv(b, max_corrected_pct=1, keep_corrected=1, sdann_window_s=60), BUNDLED,
+              "--max-corrected-pct", 1, "--keep-corrected", "--sdann-window", 60)
+    check_hrv(cli, psyphys.hrv(b, max_corrected_pct=1), BUNDLED, "--max-corrected-pct", 1)
+
+
+def test_hrv_beats_table(cli, tmp_path):
+    table = tmp_path / "beats.tsv"
+    cli("beats", BUNDLED, "-o", table)
+    check_hrv(cli, psyphys.hrv(table), table)
+    check_hrv(cli, psyphys.hrv(table, correction="pcst"), table, "--correction", "pcst")
+
+
+def test_hrv_rr_array(cli, tmp_path):
+    """An RR array gives what the same list as a text file gives."""
+    rr = np.round(800 + 60 * np.sin(np.arange(600) / 4.1) + 30 * np.sin(np.arange(600) / 23.0))
+    rr[300] = 1600  # a missed beat
+    path = tmp_path / "rr.txt"
+    path.write_text("".join(f"{v:g}\n" for v in rr))
+    check_hrv(cli, psyphys.hrv(rr), path)
+    check_hrv(cli, psyphys.hrv(rr, window=120, step=60), path, "--window", 120, "--step", 60)
+    check_hrv(cli, psyphys.hrv(rr, preset="kubios", welch_segment_s=120, entropy_r_sd=0.15), path,
+              "--preset", "kubios", "--welch-segment", 120, "--entropy-r", 0.15)
+
+
+def test_hrv_mitdb(cli):
+    path = shared("mitdb", "100.hea")
+    b = psyphys.beats(path)
+    check_hrv(cli, psyphys.hrv(b), path)
+    check_hrv(cli, psyphys.hrv(b, window=300, step=150), path, "--window", 300, "--step", 150)
+    check_hrv(cli, psyphys.hrv(b, preset="pcst", window=300), path, "--preset", "pcst", "--window", 300)
+    check_hrv(cli, psyphys.hrv(b, preset="neurokit", detrend="linear", psd="welch"), path,
+              "--preset", "neurokit", "--detrend", "linear", "--psd", "welch")
+
+
+def test_hrv_device_ibi(cli):
+    path = shared("wesad_wrist", "S2", "S2_E4_Data", "IBI.csv")
+    check_hrv(cli, psyphys.hrv(path), path)
+
+
+def eda_check(cli, tmp_path, path, mine, *args):
+    scr, ep, seg = tmp_path / "scr.tsv", tmp_path / "ep.tsv", tmp_path / "seg.tsv"
+    summary = json.loads(cli("eda", path, *args, "--json", "-o", scr, "--epochs", ep, "--segments", seg,
+                             "--overwrite"))
+    f = lambda v, d: "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
+    s = mine._d["scr"]
+    assert scr.read_text().splitlines()[1:] == [
+        f"{s['onset'][i]:.4f}\t{s['peak_onset'][i]:.4f}\t{s['amplitude_us'][i]:.5f}\t{s['rise_time_s'][i]:.4f}\t"
+        + f(s["half_recovery_s"][i], 4) for i in range(len(s["onset"]))]
+    assert ep.read_text().splitlines()[1:] == [
+        f"{lab}\t{on:.4f}\t{found}\t{amp:.5f}\t{f(lat, 4)}\t{f(rise, 4)}\t{f(peak, 4)}\t{f(scl, 5)}"
+        for lab, on, found, amp, lat, rise, peak, scl in mine._d["epochs"]]
+    keys = ("scl_us", "scr_count", "ns_scr_count", "ns_scr_per_min", "excluded_s", "scr_amplitude_mean_us",
+            "scr_amplitude_sum_us", "phasic_driver_area_us_s")
+    assert seg.read_text().splitlines()[1:] == [
+        f"{lab}\t{on:.4f}\t{dur:.4f}\t" + "\t".join(f(v[k], 0 if k in ("scr_count", "ns_scr_count", "excluded_s")
+                                                      else 5) for k in keys)
+        for lab, on, dur, v in mine._d["segments"]]
+
+    def close(a, b):  # --json prints 10 significant digits
+        if isinstance(a, dict):
+            return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+        if isinstance(a, float) and isinstance(b, (int, float)):
+            return float(f"{a:.10g}") == b
+        return a == b
+    assert close(mine.summary, summary), (mine.summary, summary)
+    side = json.loads((tmp_path / "scr.json").read_text())["settings"]
+    assert side["scr"]["min_amplitude_us"] == mine.settings["min_amplitude_us"]
+    assert side["event_related"]["latency_window_s"] == list(mine.settings["latency_window_s"])
+    assert side["preprocessing"]["lowpass_hz"] == mine.settings["lowpass_hz"]
+
+
+def test_eda_bundled(cli, tmp_path):
+    eda_check(cli, tmp_path, BUNDLED, psyphys.eda(BUNDLED, events=BUNDLED_EVENTS), "--events", BUNDLED_EVENTS)
+    eda_check(cli, tmp_path, BUNDLED, psyphys.eda(BUNDLED, method="deconv", min_amplitude_us=0.05, latency=(1, 3)),
+              "--method", "deconv", "--min-amplitude", 0.05, "--latency", "1,3")
+
+
+def test_eda_wesad(cli, tmp_path):
+    path = shared("wesad_wrist", "S2", "S2_E4_Data", "EDA.csv")
+    eda_check(cli, tmp_path, path, psyphys.eda(path))
+
+
+ANALYZE = [((), {}),
+           (("--events", BUNDLED_EVENTS), dict(events=BUNDLED_EVENTS)),  # repeats the EDF's: skipped, said
+           (("--segments", "markers", "--eda-method", "deconv"), dict(segments="markers", eda_method="deconv")),
+           (("--segments", "window:30:15", "--epochs", "Negative", "--pre", 2, "--post", 8, "--latency", "1:3"),
+            dict(segments="windows", window=30, step=15, epochs=["Negative"], pre=2, post=8, latency=(1, 3)))]
+
+
+@pytest.mark.parametrize("args,kw", ANALYZE)
+def test_analyze(cli, tmp_path, args, kw):
+    """The tables are the files `psyphys analyze` writes, byte for byte."""
+    out = tmp_path / "out"
+    cli("analyze", BUNDLED, *args, "-o", out)
+    s = psyphys.analyze(BUNDLED, **kw)
+    files = sorted(os.listdir(out))
+    for name in s.tables:
+        match = [f for f in files if f.endswith(f"_{name}.tsv")]
+        assert len(match) == 1, (name, files)
+        assert s.tsv(name) == (out / match[0]).read_text()
+    beats = [f for f in files if f.endswith("_beats.tsv")]
+    assert beats_tsv(s.beats) == (out / beats[0]).read_text()
+    seg = s["segments"]
+    assert seg["label"][0] == "recording"
+
+
+def test_analyze_marsh(cli, tmp_path):
+    path = shared("marsh", "0017_ecg.hea")
+    out = tmp_path / "out"
+    cli("analyze", path, "-o", out)
+    s = psyphys.analyze(path)
+    for name in s.tables:
+        match = [f for f in os.listdir(out) if f.endswith(f"_{name}.tsv")]
+        assert s.tsv(name) == (out / match[0]).read_text()
