@@ -3,7 +3,9 @@
 # (../shared/data/mitdb) and Noise Stress Test (../shared/data/nstdb) directories and scores it
 # against the expert annotations with `psyphys score-beats` (ANSI/AAMI EC57: from minute 5,
 # 150 ms window). Prints one row per record, then the gross figures (sums of TP, FN, FP over the
-# records) of each database, and the median of the per-record median timing errors.
+# records) of each database, and the median of the per-record median timing errors, for all the
+# records and separately for the development and the held-out ones (HELD_OUT below; a noise
+# stress record counts with the clean record it is made from: 118e06 with 118).
 #   sh bench/validate_beats.sh [BUILD_DIR [SHARED_DATA_DIR]] [RECORD...]
 # With RECORD names, only those, looked up in both dirs. PSYPHYS=binary overrides BUILD_DIR/psyphys;
 # NSTDB=dir scores that dir's records in place of SHARED_DATA_DIR/nstdb (bench/nst_make.sh writes
@@ -15,6 +17,9 @@ data=${2:-$here/../../shared/data}
 [ $# -ge 2 ] && shift 2 || shift $#
 psyphys=${PSYPHYS:-$build/psyphys}
 nstdb=${NSTDB:-$data/nstdb}
+# Held out: every third MIT-BIH record in ../shared (sorted), never used to choose a setting of the
+# detector; thresholds are chosen on the other 21 (and the noise stress records made from them).
+HELD_OUT="103 111 114 117 123 205 212 215 222 233"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 score() { # db record
@@ -42,12 +47,20 @@ for db in mitdb nstdb; do
         done
     fi
 done > "$tmp/rows"
-awk '
-    BEGIN { printf "%-6s %-8s %7s %5s %5s %7s %7s %9s\n", "db", "record", "beats", "FN", "FP", "Se %", "+P %", "err ms" }
+awk -v held="$HELD_OUT" '
+    function add(key, row_n, row_fn, row_fp, err) {
+        n[key] += row_n; fn[key] += row_fn; fp[key] += row_fp; k[key]++; e[key, k[key]] = err
+    }
+    BEGIN { printf "%-6s %-8s %7s %5s %5s %7s %7s %9s\n", "db", "record", "beats", "FN", "FP", "Se %", "+P %", "err ms"
+            split(held, h, " "); for (i in h) is_held[h[i]] = 1 }
     { printf "%-6s %-8s %7d %5d %5d %7.2f %7.2f %9.1f\n", $1, $2, $3, $4, $5, $6, $7, $8
-      n[$1] += $3; fn[$1] += $4; fp[$1] += $5; k[$1]++; e[$1, k[$1]] = $8 }
+      add($1, $3, $4, $5, $8)
+      add($1 (substr($2, 1, 3) in is_held ? " held-out" : " development"), $3, $4, $5, $8) }
     END {
-        for (db in n) {
+        split("mitdb nstdb", dbs, " "); split("|development|held-out", sets, "|")
+        for (a = 1; a <= 2; a++) for (b = 1; b <= 3; b++) {
+            db = dbs[a] (sets[b] == "" ? "" : " " sets[b])
+            if (!(db in n)) continue
             tp = n[db] - fn[db]
             m = k[db]
             for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)

@@ -594,16 +594,22 @@ static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
 
 /* A QRS under the threshold that stands clear of the noise is a beat too: a premature beat far
  * smaller than the sinus QRS (208's PVCs, 201's aberrated atrial beats, at 1/8 of its energy)
- * comes before search-back would look for it. Clear by two measures of the signal: its energy
+ * comes before search-back would look for it, or never when a long pause follows it within the
+ * search-back horizon of a slow rhythm. Clear by two measures of the signal: its energy
  * CLEAR_NOISE times the median noise peak, and its band-passed peak CLEAR_BAND_SNR times the
- * band's RMS in the 120-350 ms before it, where a T wave's own QRS lies; and not within the
+ * band's RMS in the 120-350 ms before it, where a T wave's own QRS lies (an energy FAR_NOISE
+ * times the noise peaks, far above any P or T wave of the recording, needs FAR_BAND_SNR: the
+ * stretch before an early beat holds the T wave of the beat before); and not within the
  * T-wave interval after a beat, where a sub-threshold peak is more likely a later wave of it. */
 #define CLEAR_BAND_SNR 6.0
 #define CLEAR_NOISE 8.0
+#define FAR_BAND_SNR 4.0
+#define FAR_NOISE 150.0
 static int stands_clear(const psy_ecg_detector *d, const peak *p)
 {
     if (d->last_beat >= 0 && p->at - d->last_beat < d->t_wave) return 0; /* the beat's own waves */
-    return p->snr > CLEAR_BAND_SNR && p->level > CLEAR_NOISE * d->noise_median;
+    return (p->snr > CLEAR_BAND_SNR && p->level > CLEAR_NOISE * d->noise_median) ||
+           (p->snr > FAR_BAND_SNR && p->level > FAR_NOISE * d->noise_median);
 }
 
 static void classify(psy_ecg_detector *d, peak *p)
