@@ -581,15 +581,25 @@ static int unclear(const psy_ecg_detector *d, const peak *p)
     return !(p->snr > CLEAR_SNR && p->level > CLEAR_LEVEL * d->qrs_median);
 }
 
-/* Noise, by the signal: an unclear QRS in a stretch whose noise is large against the recording's
- * QRS energy, that does not stand well above the noise peaks either (thresholds from the
- * detections the MIT-BIH and noise-stress records held as unclear: they keep all but one of
- * the true beats among them and drop a third of the false ones). */
+/* Noise, by the signal, for an unclear QRS: in a stretch whose noise is large against the
+ * recording's QRS energy, one that does not stand well above the noise peaks either; or, in a
+ * stretch with some noise, one unlike every shape the recording has confirmed (its correlation
+ * with each under UNLIKE) that barely stands above the band's noise before it (a beat's shape
+ * against templates: Hamilton 2002; a muscle or motion burst rarely matches a QRS of the
+ * recording, while a beat distorted by noise mostly still does). NOISY and NOISE_PEAKS come from
+ * the detections all 31 MIT-BIH and the 118 noise-stress records held as unclear; UNLIKE,
+ * FAINT_SNR and SOME_NOISE from the development records only (bench/validate_beats.sh). */
 #define NOISY 0.0103     /* band-passed RMS before the QRS over the square root of the QRS level */
 #define NOISE_PEAKS 59.0 /* QRS level over the median noise peak level */
+#define UNLIKE 0.5
+#define FAINT_SNR 4.0
+#define SOME_NOISE 0.003 /* as NOISY */
 static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
 {
-    return unclear(d, p) && p->noise > NOISY * sqrt(d->qrs_median) && p->level < NOISE_PEAKS * d->noise_median;
+    if (!unclear(d, p)) return 0;
+    double noisy = p->noise / sqrt(d->qrs_median);
+    if (noisy > NOISY && p->level < NOISE_PEAKS * d->noise_median) return 1;
+    return !isnan(p->shape.dominant) && p->shape.known < UNLIKE && p->snr < FAINT_SNR && noisy > SOME_NOISE;
 }
 
 /* A QRS under the threshold that stands clear of the noise is a beat too: a premature beat far
