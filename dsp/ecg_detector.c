@@ -38,6 +38,7 @@ typedef struct peak {
     double snr;         /* the band-passed QRS's largest value over that */
     double amplitude;
     int is_peak;        /* the raw signal falls away from the fiducial on both sides */
+    int stands_out;     /* +1 / -1: the QRS's maximum / minimum stands out (1.5x the other), 0: neither */
     qrs_match shape;    /* against the recording's QRS templates */
     int searchback;     /* found by search-back */
 } peak;
@@ -367,6 +368,8 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
 }
 
+#define POLARITY_SURE 8 /* the polarity vote's bound */
+
 /* The R-peak in raw samples [a, b]: the extremum of the polarity that stands out (or, when
  * neither does, of the recording's dominant one), measured from the mean of the edges. */
 static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t b)
@@ -381,9 +384,16 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
     }
     double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
     int positive;
-    if (up > 1.5 * down) positive = 1;
-    else if (down > 1.5 * up) positive = 0;
+    p->stands_out = up > 1.5 * down ? 1 : down > 1.5 * up ? -1 : 0;
+    if (p->stands_out) positive = p->stands_out > 0;
     else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
+    if (d->polarity_vote == POLARITY_SURE || d->polarity_vote == -POLARITY_SURE) {
+        /* The recording's polarity is known: every beat's fiducial is that extremum, where the
+         * QRS has one (one fiducial kind per beat). */
+        int want = d->polarity_vote > 0;
+        if (want != positive && falls_on_both_sides(d, want ? imax : imin, want, want ? up : down))
+            positive = want;
+    }
     p->fiducial = positive ? imax : imin;
     p->amplitude = positive ? up : -down;
     p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
@@ -489,8 +499,9 @@ static void match_shape(psy_ecg_detector *d, peak *p)
 
 static void vote_polarity(psy_ecg_detector *d, const peak *p)
 {
-    if (p->amplitude > 0 && d->polarity_vote < 8) d->polarity_vote++;
-    if (p->amplitude < 0 && d->polarity_vote > -8) d->polarity_vote--;
+    /* by the extremum that stands out, not the one taken (which follows the vote once sure) */
+    if (p->stands_out > 0 && d->polarity_vote < POLARITY_SURE) d->polarity_vote++;
+    if (p->stands_out < 0 && d->polarity_vote > -POLARITY_SURE) d->polarity_vote--;
 }
 
 /* ---- classification ---- */
