@@ -112,7 +112,7 @@ struct psy_ecg_detector {
     qrs_shapes shapes;           /* the QRS shapes seen so far (detection samples) */
     int has_pending;             /* an unclear beat waits out its refractory period */
     peak pending;
-    double pending_due;          /* detection sample after which it is emitted */
+    double pending_due;          /* detection sample from which it may be emitted (see peak_step) */
     int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
     double pending_replaced;
     double *snippet;             /* the QRS being decided, shapes.len + 2 shapes.lag samples */
@@ -551,7 +551,7 @@ static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
         d->has_pending = 1;
         d->pending = *p;
         d->pending.searchback = searchback;
-        d->pending_due = (double)(p->at + d->refractory + d->max_peak_len + 1);
+        d->pending_due = (double)(p->at + d->refractory);
         d->pending_slot = slot;
         d->pending_replaced = replaced;
     } else {
@@ -857,8 +857,11 @@ static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d,
     if (d->learned && d->n_cand && d->last_beat >= 0 &&
         (double)(d->m - d->last_beat) > d->searchback_after)
         search_back(d, 0);
-    if (d->has_pending && (double)d->m > d->pending_due)
-        release_pending(d); /* no clear QRS came to replace it */
+    /* A held beat is emitted once no clear QRS can replace it: its refractory period is over and
+     * no integral peak inside it is still to be confirmed. */
+    if (d->has_pending && (double)d->m > d->pending_due &&
+        !(d->in_peak && (double)d->peak_at < d->pending_due))
+        release_pending(d);
 }
 
 /* One detection sample y (the mean of k input samples), for step(): filters, then peak logic. */
