@@ -620,7 +620,8 @@ static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
  * CLEAR_NOISE times the median noise peak, and its band-passed peak CLEAR_BAND_SNR times the
  * band's RMS in the 120-350 ms before it, where a T wave's own QRS lies (an energy FAR_NOISE
  * times the noise peaks, far above any P or T wave of the recording, needs FAR_BAND_SNR: the
- * stretch before an early beat holds the T wave of the beat before); and not within the
+ * stretch before an early beat holds the T wave of the beat before; FAR_* chosen on the
+ * development records, bench/validate_beats.sh); and not within the
  * T-wave interval after a beat, where a sub-threshold peak is more likely a later wave of it. */
 #define CLEAR_BAND_SNR 6.0
 #define CLEAR_NOISE 8.0

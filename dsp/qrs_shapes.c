@@ -93,9 +93,8 @@ qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
         double norm = detrended_norm(w, s->len);
         if (!(norm > 0)) continue;
         /* A template is orthogonal to constants and lines, so its dot product with the window
-         * equals that with the detrended window. */
-        /* The dot products with every slot at once: QRS_SHAPES independent sums (each in its
-         * own order, as one at a time) instead of one chain of additions after another. */
+         * equals that with the detrended window. Every slot's at once (a free slot's result is
+         * not used): QRS_SHAPES independent sums instead of one chain after another. */
         double dots[QRS_SHAPES] = {0};
         for (int i = 0; i < s->len; i++) {
             const double *t = s->tmpl + i;
