@@ -2,14 +2,16 @@
 # Beat detection accuracy: runs `psyphys beats` on every record of the MIT-BIH Arrhythmia
 # (../shared/data/mitdb) and Noise Stress Test (../shared/data/nstdb) directories and scores it
 # against the expert annotations with `psyphys score-beats` (ANSI/AAMI EC57: from minute 5,
-# 150 ms window). Prints one row per record, then the gross figures (sums of TP, FN, FP over the
+# 150 ms window; every detection of the beats table, whatever its RR label). Prints one row per record, then the gross figures (sums of TP, FN, FP over the
 # records) of each database, and the median of the per-record median timing errors, for all the
 # records and separately for the development and the held-out ones (HELD_OUT below; a noise
 # stress record counts with the clean record it is made from: 118e06 with 118).
 #   sh bench/validate_beats.sh [BUILD_DIR [SHARED_DATA_DIR]] [RECORD...]
 # With RECORD names, only those, looked up in both dirs. PSYPHYS=binary overrides BUILD_DIR/psyphys;
 # NSTDB=dir scores that dir's records in place of SHARED_DATA_DIR/nstdb (bench/nst_make.sh writes
-# more noise-stress records there).
+# more noise-stress records there; copy the nstdb 118e* files in too to score them all):
+#   mkdir -p /tmp/nst && cp ../shared/data/nstdb/118e* /tmp/nst &&
+#   sh bench/nst_make.sh build ../shared/data /tmp/nst && NSTDB=/tmp/nst sh bench/validate_beats.sh build ../shared/data
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
@@ -29,9 +31,7 @@ score() { # db record
     [ -f "$hea" ] && [ -f "$dir/$2.atr" ] || return 0
     "$psyphys" beats "$hea" -o "$tmp/$2.tsv" --overwrite >/dev/null 2>"$tmp/err" ||
         { echo "$2: psyphys beats failed: $(cat "$tmp/err")" >&2; exit 1; }
-    cut -f1,2 "$tmp/$2.tsv" >"$tmp/$2.all.tsv" # every detection, whatever its RR label
-    { scores "$dir/$2.atr" "$tmp/$2.tsv"; scores "$dir/$2.atr" "$tmp/$2.all.tsv"; } | tr '\n' ' ' |
-        awk -v db="$1" -v rec="$2" '{ printf "%s %s %d %d %d %.2f %.2f %.1f %d %d\n", db, rec, $1, $2, $3, $4, $5, $6, $8, $9 }'
+    scores "$dir/$2.atr" "$tmp/$2.tsv" | awk -v db="$1" -v rec="$2" '{ print db, rec, $0 }'
 }
 scores() { # ref test: n_reference fn fp se ppv median_error
     "$psyphys" score-beats --ref "$1" --test "$2" --json | tr -d '\n' | sed 's/[{}" ]//g' | tr ',' '\n' |
@@ -52,18 +52,14 @@ for db in mitdb nstdb; do
     fi
 done > "$tmp/rows"
 awk -v held="$HELD_OUT" '
-    function add(key, row_n, row_fn, row_fp, err, all_fn, all_fp) {
+    function add(key, row_n, row_fn, row_fp, err) {
         n[key] += row_n; fn[key] += row_fn; fp[key] += row_fp; k[key]++; e[key, k[key]] = err
-        afn[key] += all_fn; afp[key] += all_fp
     }
-    BEGIN { printf "%-6s %-8s %7s %5s %5s %7s %7s %9s %6s %6s %7s %7s\n", "db", "record", "beats", "FN", "FP", "Se %",
-                   "+P %", "err ms", "allFN", "allFP", "allSe %", "all+P %"
+    BEGIN { printf "%-6s %-8s %7s %5s %5s %7s %7s %9s\n", "db", "record", "beats", "FN", "FP", "Se %", "+P %", "err ms"
             split(held, h, " "); for (i in h) is_held[h[i]] = 1 }
-    { tp = $3 - $9
-      printf "%-6s %-8s %7d %5d %5d %7.2f %7.2f %9.1f %6d %6d %7.2f %7.2f\n", $1, $2, $3, $4, $5, $6, $7, $8,
-             $9, $10, 100 * tp / $3, 100 * tp / (tp + $10)
-      add($1, $3, $4, $5, $8, $9, $10)
-      add($1 (substr($2, 1, 3) in is_held ? " held-out" : " development"), $3, $4, $5, $8, $9, $10) }
+    { printf "%-6s %-8s %7d %5d %5d %7.2f %7.2f %9.1f\n", $1, $2, $3, $4, $5, $6, $7, $8
+      add($1, $3, $4, $5, $8)
+      add($1 (substr($2, 1, 3) in is_held ? " held-out" : " development"), $3, $4, $5, $8) }
     END {
         split("mitdb nstdb", dbs, " "); split("|development|held-out", sets, "|")
         for (a = 1; a <= 2; a++) for (b = 1; b <= 3; b++) {
@@ -74,9 +70,7 @@ awk -v held="$HELD_OUT" '
             for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
                 if (e[db, j] < e[db, i]) { t = e[db, i]; e[db, i] = e[db, j]; e[db, j] = t }
             med = m % 2 ? e[db, (m + 1) / 2] : (e[db, m / 2] + e[db, m / 2 + 1]) / 2
-            atp = n[db] - afn[db]
-            printf "%s gross (%d records): beats %d, FN %d, FP %d, Se %.2f %%, +P %.2f %%, median timing error %.1f ms; every detection: FN %d, FP %d, Se %.2f %%, +P %.2f %%\n",
-                   db, m, n[db], fn[db], fp[db], 100 * tp / n[db], 100 * tp / (tp + fp[db]), med,
-                   afn[db], afp[db], 100 * atp / n[db], 100 * atp / (atp + afp[db])
+            printf "%s gross (%d records): beats %d, FN %d, FP %d, Se %.2f %%, +P %.2f %%, median timing error %.1f ms\n",
+                   db, m, n[db], fn[db], fp[db], 100 * tp / n[db], 100 * tp / (tp + fp[db]), med
         }
     }' "$tmp/rows"
