@@ -46,6 +46,7 @@ int hrv_correct_stretches(const double *rr, const double *t, size_t n, hrv_serie
             return 0;
         for (size_t k = 0; k < got; k++) s->corrected += corr[s->n + k];
         for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) s->counts.n[k] += c.n[k];
+        s->counts.nn_left_out += c.nn_left_out;
         s->n += got;
     }
     return 1;

@@ -291,6 +291,16 @@ static void test_polar_h10(void **state)
     for (size_t k = 0; k < b->n; k++) on_r += b->amplitude[k] > 0;
     print_message("polar h10: %zu of %zu beats marked on the R peak\n", on_r, b->n);
     assert_true(on_r + 1 >= b->n);
+    /* Issue 14: its NN series held 260.8 and 291.6 ms among ~800 ms sinus intervals. Every NN
+     * interval lies within 75 % of the shortest to 125 % of the longest uncorrected one (the
+     * classifier's ceiling: a change of more than 25 % is plainly abnormal). */
+    double lo = INFINITY, hi = 0;
+    for (size_t i = 0; i < b->n_nn; i++)
+        if (!b->nn_corrected[i]) lo = fmin(lo, b->nn_ms[i]), hi = fmax(hi, b->nn_ms[i]);
+    for (size_t i = 0; i < b->n_nn; i++)
+        if (b->nn_ms[i] < 0.75 * lo || b->nn_ms[i] > 1.25 * hi)
+            fail_msg("polar h10: NN interval at %.3f s, %.1f ms, outside %.1f-%.1f ms", b->nn_onset_s[i],
+                     b->nn_ms[i], 0.75 * lo, 1.25 * hi);
     free(dev_rr);
     psy_beat_list_free(b);
     psy_reader_close(r);
