@@ -246,6 +246,7 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
         if (st != PSY_OK) return st;
         b->n_nn += m;
         for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) b->counts.n[k] += run.n[k];
+        b->counts.nn_left_out += run.nn_left_out;
         i = j;
     }
     return PSY_OK;

@@ -166,6 +166,7 @@ static json_t *counts_json(const psy_beat_list *b)
     size_t corrected = 0;
     for (size_t i = 0; i < b->n_nn; i++) corrected += b->nn_corrected[i];
     json_object_set_new(o, "nn_corrected", json_integer((json_int_t)corrected));
+    json_object_set_new(o, "nn_left_out", json_integer((json_int_t)b->counts.nn_left_out));
     return o;
 }
 

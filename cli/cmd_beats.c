@@ -46,8 +46,9 @@ static void write_nn_tsv(FILE *fp, const psy_beat_list *b)
     }
 }
 
-/* The beats as WFDB annotations: 'N', 'Q' (an ectopic beat, class unknown) or '|' (an extra
- * detection, not a beat). RR channels have no samples and are not written. */
+/* The beats as WFDB annotations: 'N', or 'Q' (a beat of unknown class) where the RR classifier
+ * calls the beat ectopic or extra: every detection is a beat (an 'extra' label concerns the
+ * interval series; WFDB's bxb would drop a '|'). RR channels have no samples and are not written. */
 static int write_wfdb(FILE *fp, const psy_beat_list *b)
 {
     int64_t *s = malloc((b->n ? b->n : 1) * sizeof *s);
@@ -56,9 +57,7 @@ static int write_wfdb(FILE *fp, const psy_beat_list *b)
     for (size_t i = 0; s && code && i < b->n; i++) {
         if (b->sample[i] < 0) continue;
         s[m] = b->sample[i];
-        code[m++] = psy_wfdb_code(b->cls[i] == PSY_BEAT_EXTRA     ? "|"
-                                  : b->cls[i] == PSY_BEAT_ECTOPIC ? "Q"
-                                                                  : "N");
+        code[m++] = psy_wfdb_code(b->cls[i] == PSY_BEAT_ECTOPIC || b->cls[i] == PSY_BEAT_EXTRA ? "Q" : "N");
     }
     size_t len = 0;
     uint8_t *bytes = NULL;

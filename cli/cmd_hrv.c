@@ -708,6 +708,8 @@ int cmd_hrv(int argc, char **argv)
     for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
         json_object_set_new(counts, psy_beat_class_name((psy_beat_class)k),
                             json_integer((json_int_t)s.counts.n[k]));
+    if (correct == HRV_CORRECT_LIPPONEN)
+        json_object_set_new(counts, "left_out", json_integer((json_int_t)s.counts.nn_left_out));
     if (correct == HRV_CORRECT_PCST)
         json_object_set_new(counts, "pcst_removed",
                             json_pack("{s:I,s:I,s:I,s:I,s:I}", "invalid", (json_int_t)s.pcst.invalid, "gaps",

@@ -22,8 +22,10 @@ static void help(FILE *out)
             "REF and TEST may each be a WFDB annotation file (.atr, .qrs, ...; beat codes only;\n"
             "its record's .hea beside it or --fs give the time base), rdann text output, or a\n"
             "TSV/CSV table with an 'onset' column in seconds or a 'sample' column (with --fs);\n"
-            "rows whose 'label' is 'extra' or a non-beat WFDB code are left out. A header's rate\n"
-            "wins over --fs unless --override-fs is given.\n");
+            "rows whose 'label' is a non-beat WFDB code are left out. Every row of a 'psyphys\n"
+            "beats' table is a detection and is scored, whatever its RR class (an 'extra' label\n"
+            "concerns the interval series, not whether the QRS is there). A header's rate wins\n"
+            "over --fs unless --override-fs is given.\n");
 }
 
 typedef struct times {
@@ -102,10 +104,11 @@ static int parse_number(const char *s, double *v)
     return end != s && !*end && !errno && isfinite(*v);
 }
 
-/* A row's label counts as a beat unless it names an extra detection or a WFDB non-beat. */
+/* A row's label counts as a beat unless it names a WFDB non-beat (noise, rhythm change, ...).
+ * The RR classes of a beats table (N, ectopic, missed, extra, long, short) label intervals:
+ * each row is a detection, and EC57 scores every detection of the detector. */
 static int is_beat_label(const char *label)
 {
-    if (strcmp(label, "extra") == 0) return 0;
     int code = psy_wfdb_code(label);
     return code == 0 || psy_wfdb_is_beat(code);
 }

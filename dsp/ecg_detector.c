@@ -38,6 +38,7 @@ typedef struct peak {
     double snr;         /* the band-passed QRS's largest value over that */
     double amplitude;
     int is_peak;        /* the raw signal falls away from the fiducial on both sides */
+    int stands_out;     /* +1 / -1: the QRS's maximum / minimum stands out (1.5x the other), 0: neither */
     qrs_match shape;    /* against the recording's QRS templates */
     int searchback;     /* found by search-back */
 } peak;
@@ -111,7 +112,7 @@ struct psy_ecg_detector {
     qrs_shapes shapes;           /* the QRS shapes seen so far (detection samples) */
     int has_pending;             /* an unclear beat waits out its refractory period */
     peak pending;
-    double pending_due;          /* detection sample after which it is emitted */
+    double pending_due;          /* detection sample from which it may be emitted (see peak_step) */
     int pending_slot;            /* qrs_levels slot it took, and the level it replaced */
     double pending_replaced;
     double *snippet;             /* the QRS being decided, shapes.len + 2 shapes.lag samples */
@@ -367,6 +368,8 @@ static int falls_on_both_sides(const psy_ecg_detector *d, int64_t f, int positiv
     return fall_before >= need && (fall_after >= need || (truncated && fall_after > 0));
 }
 
+#define POLARITY_SURE 8 /* the polarity vote's bound */
+
 /* The R-peak in raw samples [a, b]: the extremum of the polarity that stands out (or, when
  * neither does, of the recording's dominant one), measured from the mean of the edges. */
 static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t b)
@@ -381,9 +384,16 @@ static void pick_extremum(const psy_ecg_detector *d, peak *p, int64_t a, int64_t
     }
     double up = ring_at(&d->raw, imax) - base, down = base - ring_at(&d->raw, imin);
     int positive;
-    if (up > 1.5 * down) positive = 1;
-    else if (down > 1.5 * up) positive = 0;
+    p->stands_out = up > 1.5 * down ? 1 : down > 1.5 * up ? -1 : 0;
+    if (p->stands_out) positive = p->stands_out > 0;
     else positive = d->polarity_vote != 0 ? d->polarity_vote > 0 : up >= down;
+    if (d->polarity_vote == POLARITY_SURE || d->polarity_vote == -POLARITY_SURE) {
+        /* The recording's polarity is known: every beat's fiducial is that extremum, where the
+         * QRS has one (one fiducial kind per beat). */
+        int want = d->polarity_vote > 0;
+        if (want != positive && falls_on_both_sides(d, want ? imax : imin, want, want ? up : down))
+            positive = want;
+    }
     p->fiducial = positive ? imax : imin;
     p->amplitude = positive ? up : -down;
     p->is_peak = falls_on_both_sides(d, p->fiducial, positive, positive ? up : down);
@@ -489,8 +499,9 @@ static void match_shape(psy_ecg_detector *d, peak *p)
 
 static void vote_polarity(psy_ecg_detector *d, const peak *p)
 {
-    if (p->amplitude > 0 && d->polarity_vote < 8) d->polarity_vote++;
-    if (p->amplitude < 0 && d->polarity_vote > -8) d->polarity_vote--;
+    /* by the extremum that stands out, not the one taken (which follows the vote once sure) */
+    if (p->stands_out > 0 && d->polarity_vote < POLARITY_SURE) d->polarity_vote++;
+    if (p->stands_out < 0 && d->polarity_vote > -POLARITY_SURE) d->polarity_vote--;
 }
 
 /* ---- classification ---- */
@@ -540,7 +551,7 @@ static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
         d->has_pending = 1;
         d->pending = *p;
         d->pending.searchback = searchback;
-        d->pending_due = (double)(p->at + d->refractory + d->max_peak_len + 1);
+        d->pending_due = (double)(p->at + d->refractory);
         d->pending_slot = slot;
         d->pending_replaced = replaced;
     } else {
@@ -581,29 +592,46 @@ static int unclear(const psy_ecg_detector *d, const peak *p)
     return !(p->snr > CLEAR_SNR && p->level > CLEAR_LEVEL * d->qrs_median);
 }
 
-/* Noise, by the signal: an unclear QRS in a stretch whose noise is large against the recording's
- * QRS energy, that does not stand well above the noise peaks either (thresholds from the
- * detections the MIT-BIH and noise-stress records held as unclear: they keep all but one of
- * the true beats among them and drop a third of the false ones). */
+/* Noise, by the signal, for an unclear QRS: in a stretch whose noise is large against the
+ * recording's QRS energy, one that does not stand well above the noise peaks either; or, in a
+ * stretch with some noise, one unlike every shape the recording has confirmed (its correlation
+ * with each under UNLIKE) that barely stands above the band's noise before it (a beat's shape
+ * against templates: Hamilton 2002; a muscle or motion burst rarely matches a QRS of the
+ * recording, while a beat distorted by noise mostly still does). NOISY and NOISE_PEAKS come from
+ * the detections all 31 MIT-BIH and the 118 noise-stress records held as unclear; UNLIKE,
+ * FAINT_SNR and SOME_NOISE from the development records only (bench/validate_beats.sh). */
 #define NOISY 0.0103     /* band-passed RMS before the QRS over the square root of the QRS level */
 #define NOISE_PEAKS 59.0 /* QRS level over the median noise peak level */
+#define UNLIKE 0.5
+#define FAINT_SNR 4.0
+#define SOME_NOISE 0.003 /* as NOISY */
 static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
 {
-    return unclear(d, p) && p->noise > NOISY * sqrt(d->qrs_median) && p->level < NOISE_PEAKS * d->noise_median;
+    if (!unclear(d, p)) return 0;
+    double noisy = p->noise / sqrt(d->qrs_median);
+    if (noisy > NOISY && p->level < NOISE_PEAKS * d->noise_median) return 1;
+    return !isnan(p->shape.dominant) && p->shape.known < UNLIKE && p->snr < FAINT_SNR && noisy > SOME_NOISE;
 }
 
 /* A QRS under the threshold that stands clear of the noise is a beat too: a premature beat far
  * smaller than the sinus QRS (208's PVCs, 201's aberrated atrial beats, at 1/8 of its energy)
- * comes before search-back would look for it. Clear by two measures of the signal: its energy
+ * comes before search-back would look for it, or never when a long pause follows it within the
+ * search-back horizon of a slow rhythm. Clear by two measures of the signal: its energy
  * CLEAR_NOISE times the median noise peak, and its band-passed peak CLEAR_BAND_SNR times the
- * band's RMS in the 120-350 ms before it, where a T wave's own QRS lies; and not within the
+ * band's RMS in the 120-350 ms before it, where a T wave's own QRS lies (an energy FAR_NOISE
+ * times the noise peaks, far above any P or T wave of the recording, needs FAR_BAND_SNR: the
+ * stretch before an early beat holds the T wave of the beat before; FAR_* chosen on the
+ * development records, bench/validate_beats.sh); and not within the
  * T-wave interval after a beat, where a sub-threshold peak is more likely a later wave of it. */
 #define CLEAR_BAND_SNR 6.0
 #define CLEAR_NOISE 8.0
+#define FAR_BAND_SNR 4.0
+#define FAR_NOISE 150.0
 static int stands_clear(const psy_ecg_detector *d, const peak *p)
 {
     if (d->last_beat >= 0 && p->at - d->last_beat < d->t_wave) return 0; /* the beat's own waves */
-    return p->snr > CLEAR_BAND_SNR && p->level > CLEAR_NOISE * d->noise_median;
+    return (p->snr > CLEAR_BAND_SNR && p->level > CLEAR_NOISE * d->noise_median) ||
+           (p->snr > FAR_BAND_SNR && p->level > FAR_NOISE * d->noise_median);
 }
 
 static void classify(psy_ecg_detector *d, peak *p)
@@ -830,8 +858,11 @@ static inline __attribute__((always_inline)) void peak_step(psy_ecg_detector *d,
     if (d->learned && d->n_cand && d->last_beat >= 0 &&
         (double)(d->m - d->last_beat) > d->searchback_after)
         search_back(d, 0);
-    if (d->has_pending && (double)d->m > d->pending_due)
-        release_pending(d); /* no clear QRS came to replace it */
+    /* A held beat is emitted once no clear QRS can replace it: its refractory period is over and
+     * no integral peak inside it is still to be confirmed. */
+    if (d->has_pending && (double)d->m > d->pending_due &&
+        !(d->in_peak && (double)d->peak_at < d->pending_due))
+        release_pending(d);
 }
 
 /* One detection sample y (the mean of k input samples), for step(): filters, then peak logic. */

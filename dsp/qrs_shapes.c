@@ -93,12 +93,16 @@ qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
         double norm = detrended_norm(w, s->len);
         if (!(norm > 0)) continue;
         /* A template is orthogonal to constants and lines, so its dot product with the window
-         * equals that with the detrended window. */
+         * equals that with the detrended window. Every slot's at once (a free slot's result is
+         * not used): QRS_SHAPES independent sums instead of one chain after another. */
+        double dots[QRS_SHAPES] = {0};
+        for (int i = 0; i < s->len; i++) {
+            const double *t = s->tmpl + i;
+#pragma GCC unroll 4
+            for (int k = 0; k < QRS_SHAPES; k++) dots[k] += w[i] * t[(size_t)k * (size_t)s->len];
+        }
         for (int k = 0; k < s->count; k++) {
-            const double *t = s->tmpl + (size_t)k * (size_t)s->len;
-            double dot = 0;
-            for (int i = 0; i < s->len; i++) dot += w[i] * t[i];
-            double c = dot / norm;
+            double c = dots[k] / norm;
             if (c > m.corr) m.corr = c, m.which = k, m.shift = o - s->lag;
             /* a shape seen only once or twice may be an artefact's */
             if (s->matches[k] >= QRS_CONFIRM && c > m.known) m.known = c;

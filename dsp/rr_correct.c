@@ -206,6 +206,30 @@ static int usable(const psy_beat_class *cls, size_t k)
     return cls[k] == PSY_BEAT_NORMAL && (k == 0 || cls[k - 1] == PSY_BEAT_NORMAL);
 }
 
+/* Up to two usable neighbours of interval i on each side: their indices and intervals. */
+static int neighbours(const double *rr, const psy_beat_class *cls, size_t n, size_t i, double *xs, double *ys)
+{
+    int m = 0;
+    for (size_t k = i, found = 0; k-- > 0 && found < 2;)
+        if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
+    for (size_t k = i + 1, found = 0; k < n && found < 2; k++)
+        if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
+    return m;
+}
+
+/* 1 when a corrected interval v_ms for interval i lies within the range the classifier's ceiling
+ * allows around its usable neighbours: from 75 % of the shortest to 125 % of the longest (a change
+ * of more than 25 % between beats is plainly abnormal). Without neighbours there is nothing to
+ * judge by. */
+static int plausible(const double *rr, const psy_beat_class *cls, size_t n, size_t i, double v_ms)
+{
+    double xs[4], ys[4];
+    int m = neighbours(rr, cls, n, i, xs, ys);
+    double lo = INFINITY, hi = 0;
+    for (int a = 0; a < m; a++) lo = fmin(lo, ys[a]), hi = fmax(hi, ys[a]);
+    return m == 0 || (v_ms >= (1 - CEILING) * lo && v_ms <= (1 + CEILING) * hi);
+}
+
 /* An interpolated interval for beat i: a cubic through up to two usable neighbours on each side
  * (Lagrange form on beat indices), fewer where the series has fewer, kept within their range
  * (its lower end in *shortest, NaN when there are none). */
@@ -213,11 +237,7 @@ static double interpolate(const double *rr, const psy_beat_class *cls, size_t n,
 {
     *shortest = NAN;
     double xs[4], ys[4];
-    int m = 0;
-    for (size_t k = i, found = 0; k-- > 0 && found < 2;)
-        if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
-    for (size_t k = i + 1, found = 0; k < n && found < 2; k++)
-        if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
+    int m = neighbours(rr, cls, n, i, xs, ys);
     if (m == 0) return rr[i];
     double v = 0, lo = ys[0], hi = ys[0];
     for (int a = 1; a < m; a++) lo = fmin(lo, ys[a]);
@@ -236,10 +256,18 @@ typedef struct out_series {
     double *rr, *t;
     uint8_t *corrected;
     size_t n, max;
+    size_t left_out; /* corrected intervals outside the plausible range: not put */
 } out_series;
 
-static int put(out_series *o, double t, double rr, int corrected)
+/* Appends an interval; a corrected one (for input interval i) only when it is plausible, else it
+ * is left out of the series and counted. 0 when the output is full. */
+static int put(out_series *o, const double *rr_in, const psy_beat_class *cls, size_t n, size_t i, double t,
+               double rr, int corrected)
 {
+    if (corrected && !plausible(rr_in, cls, n, i, rr)) {
+        o->left_out++;
+        return 1;
+    }
     if (o->n == o->max) return 0;
     o->t[o->n] = t;
     o->rr[o->n] = rr;
@@ -270,7 +298,7 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
         memset(counts, 0, sizeof *counts);
         for (size_t i = 0; i < n; i++) counts->n[classes[i] < PSY_BEAT_CLASS_COUNT ? classes[i] : 0]++;
     }
-    out_series o = {out_rr, out_t, out_corrected, 0, out_max};
+    out_series o = {out_rr, out_t, out_corrected, 0, out_max, 0};
     double moved_t = NAN; /* time of the previous beat after correction, when it was moved */
     int ok = 1;
     for (size_t i = 0; i < n && ok; i++) {
@@ -285,7 +313,8 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
             /* The classifier calls an interval missed when half of it is a normal interval:
              * one beat is inserted, the interval split in two (so 2 n outputs always suffice). */
             double half = 0.5 * (t[i] - prev_t);
-            ok = put(&o, prev_t + half, 1000.0 * half, 1) && put(&o, t[i], 1000.0 * half, 1);
+            ok = put(&o, rr, classes, n, i, prev_t + half, 1000.0 * half, 1) &&
+                 put(&o, rr, classes, n, i, t[i], 1000.0 * half, 1);
             break;
         }
         case PSY_BEAT_ECTOPIC:
@@ -304,17 +333,18 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
                 double room = t[i + 1] - least;
                 nt = room - prev_t >= least ? room : 0.5 * (prev_t + t[i + 1]);
             }
-            ok = put(&o, nt, (nt - prev_t) * 1000.0, 1);
+            ok = put(&o, rr, classes, n, i, nt, (nt - prev_t) * 1000.0, 1);
             moved_t = nt;
             break;
         }
         default: {
             int changed = fabs((t[i] - prev_t) - rr[i] / 1000.0) > 1e-9;
-            ok = put(&o, t[i], changed ? (t[i] - prev_t) * 1000.0 : rr[i], changed);
+            ok = put(&o, rr, classes, n, i, t[i], changed ? (t[i] - prev_t) * 1000.0 : rr[i], changed);
         }
         }
     }
     free(own);
+    if (counts) counts->nn_left_out = o.left_out;
     *out_n = o.n;
     return ok ? PSY_OK : PSY_E_RANGE;
 }
@@ -341,6 +371,7 @@ psy_status psy_rr_correct_stretches(const double *rr_ms, const double *t_s, size
         if (st != PSY_OK) return st;
         *out_n += got;
         for (int k = 0; counts && k < PSY_BEAT_CLASS_COUNT; k++) counts->n[k] += c.n[k];
+        if (counts) counts->nn_left_out += c.nn_left_out;
     }
     return PSY_OK;
 }

@@ -128,7 +128,9 @@ if [ -f "$SHARED/data/mitdb/208.hea" ]; then
     grep -q 'mean of 4' "$TMP/m208/208_report.html" && fail "208 report: over-corrected epochs plotted"
     E=$TMP/m208/208_epochs.tsv
     [ "$(col hr_mean_change_bpm "$E" 2)" = "n/a" ] || fail "208 at 120 s: a response from 67 % corrected beats"
-    [ "$(col nn_corrected_pct "$E" 2)" = "66.67" ] || fail "208 at 120 s: the share $(col nn_corrected_pct "$E" 2) not shown"
+    # (62.50 %: of the NN intervals in the epoch; those the correction could not make plausible are
+    # left out of the NN series, issue 14)
+    [ "$(col nn_corrected_pct "$E" 2)" = "62.50" ] || fail "208 at 120 s: the share $(col nn_corrected_pct "$E" 2) not shown"
     expect_grep "epoch 'cue' at 120\.000 s: heart rate n/a \(more of the epoch's beats corrected than" "$TMP/err"
     expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/mitdb/208.hea" --ecg MLII --events "$TMP/cues.tsv" --keep-corrected -o "$TMP/m208k"
     [ "$(col hr_mean_change_bpm "$TMP/m208k/208_epochs.tsv" 2)" != "n/a" ] || fail "208: --keep-corrected did not keep the response"
@@ -153,14 +155,15 @@ if [ -f "$POLAR" ]; then
     grep -q '"rmssd_ms":{"moreoftheNNintervalscorrectedthanmax_corrected_pct":1}' "$TMP/pflat" || fail "polar reason"
     grep -q '"max_corrected_pct":5' "$TMP/pflat" || fail "polar: the limit not in the sidecar"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --keep-corrected -o "$TMP/polar_keep"
-    expect_grep 'RMSSD 54\.0 ms, SDNN 59\.1 ms \(over the 5 % corrected limit: kept, --keep-corrected\)' "$TMP/out"
+    # (59.8 / 60.6 ms since issue 14 marks the sinus beats on their R like the PVCs; 54.0 / 59.1 on S)
+    expect_grep 'RMSSD 59\.8 ms, SDNN 60\.6 ms \(over the 5 % corrected limit: kept, --keep-corrected\)' "$TMP/out"
     expect_grep 'their HRV is kept \(--keep-corrected\)' "$TMP/err"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --max-corrected-pct 70
-    expect_grep 'RMSSD 54\.0 ms' "$TMP/out"
+    expect_grep 'RMSSD 59\.8 ms' "$TMP/out"
     if grep -q 'corrected limit' "$TMP/out"; then fail "61 % is under a 70 % limit"; fi
     printf '{"max_corrected_pct": 70, "keep_corrected": false}\n' >"$TMP/c.json"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/c.json"
-    expect_grep 'RMSSD 54\.0 ms' "$TMP/out"
+    expect_grep 'RMSSD 59\.8 ms' "$TMP/out"
     printf '{"keep_corrected": true}\n' >"$TMP/k.json"
     expect_exit 0 "$PSYPHYS" analyze "$POLAR" --config "$TMP/k.json"
     expect_grep 'kept, --keep-corrected' "$TMP/out"

@@ -25,6 +25,8 @@ expect_grep '^onset	nn_ms	corrected$' "$TMP/nn.tsv"
 # The annotation file reads back (its time base given) with as many beats.
 expect_exit 0 "$PSYPHYS" info --fs 100 --first-events 0 "$TMP/b.qrs"
 expect_grep "^events +$rows" "$TMP/out"
+# The sidecar counts the corrected intervals left out of the NN series (issue 14).
+expect_grep '"nn_left_out": [0-9]' "$TMP/b.json"
 # Same input, same settings: byte-identical table and sidecar.
 expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/again.tsv"
 cmp -s "$TMP/b.tsv" "$TMP/again.tsv" || fail "beats table differs between two runs"

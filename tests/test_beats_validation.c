@@ -20,13 +20,11 @@ static psy_beat_list *beats_of(psy_reader *r, const char *label, size_t block)
     return b;
 }
 
-/* Beat times of the test list, leaving out what the classifier calls extra detections. */
+/* Beat times of the test list: every detection, whatever its RR class (EC57 scores them all). */
 static size_t detected_times(const psy_beat_list *b, double *t)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < b->n; i++)
-        if (b->cls[i] != PSY_BEAT_EXTRA) t[n++] = b->onset_s[i];
-    return n;
+    for (size_t i = 0; i < b->n; i++) t[i] = b->onset_s[i];
+    return b->n;
 }
 
 static void test_mitdb_ec57(void **state)
@@ -51,8 +49,10 @@ static void test_mitdb_ec57(void **state)
         assert_int_equal(psy_score_beats(ref, n_ref, test, n_test, 300, 0.15, &s), PSY_OK);
         print_message("mitdb %s: TP %zu FN %zu FP %zu Se %.3f%% +P %.3f%% median |error| %.1f ms\n",
                       records[k], s.tp, s.fn, s.fp, 100 * s.se, 100 * s.ppv, s.median_abs_error_ms);
-        if (s.se < 0.995 || s.ppv < 0.995 || s.median_abs_error_ms > 10)
-            fail_msg("mitdb %s below target (Se, +P >= 99.5 %%, median error <= 10 ms)", records[k]);
+        /* Every detection is scored: on 105, whose noise bursts no detector fully rejects, 14 of
+         * the 23 false detections are ones the RR classifier labels 'extra' (+P 98.94 %). */
+        if (s.se < 0.995 || s.ppv < 0.985 || s.median_abs_error_ms > 10)
+            fail_msg("mitdb %s below target (Se >= 99.5 %%, +P >= 98.5 %%, median error <= 10 ms)", records[k]);
         tp += s.tp, fn += s.fn, fp += s.fp;
         /* Reading in small blocks gives the same beats (streaming = one-shot). */
         if (k == 1) {
@@ -68,7 +68,7 @@ static void test_mitdb_ec57(void **state)
     }
     double se = (double)tp / (double)(tp + fn), ppv = (double)tp / (double)(tp + fp);
     print_message("mitdb gross: Se %.3f%% +P %.3f%%\n", 100 * se, 100 * ppv);
-    assert_true(se >= 0.998 && ppv >= 0.998);
+    assert_true(se >= 0.998 && ppv >= 0.995);
 }
 
 static void test_synthetic_60bpm(void **state)
@@ -118,8 +118,13 @@ static int has_time(const double *t, size_t n, double want, double tol)
  *   (0.134 mV, S -0.084 mV at 22661); RR 0.70 / 0.69 s with 22659, 0.77 / 0.62 s with 22666.
  * - 23157 (231.57 s): NeuroKit's peak is on a 0.06 mV bump 0.36 s after the beat at 23121; the QRS
  *   is at 23180 (R 0.091 mV, S -0.100 mV at 23182), RR 0.59 / 0.60 s.
- * {NeuroKit's sample, the R-peak the signal shows (-1: none)} */
+ * {NeuroKit's sample, the R-peak the signal shows (-1: none)}
+ * Two of our detections are no QRS either (both labelled 'extra' by the RR classifier, scored
+ * since every detection is): the bump at 23157 that NeuroKit also takes, and at 26083 (260.83 s)
+ * a slow deflection (-0.26 to +0.43 mV over 26074-26093, wider than the QRS and taller than the
+ * R of 0.1 mV before it) between the beats at 26045 and 26108. */
 static const long nk_resting_errors[][2] = {{-1, 9273}, {22666, 22659}, {23157, 23180}};
+static const double our_resting_false_s[] = {231.57, 260.83};
 
 static void test_neurokit_peaks(void **state)
 {
@@ -144,8 +149,10 @@ static void test_neurokit_peaks(void **state)
         if (k == 0 && s.ppv < 0.995) fail_msg("%s: +P below 99.5 %%", cases[k].data);
         if (k == 1) {
             /* Every disagreement left is one of NeuroKit's documented errors (each costs one FP,
-             * a moved peak one FN too); against the reference with them put right, >= 99.5 %. */
-            assert_true(s.fp <= 3 && s.fn <= 2);
+             * a moved peak one FN too) or our false detection at 260.83 s (one FP); against the
+             * reference with NeuroKit's errors put right, >= 99.5 %. */
+            for (size_t e = 0; e < 2; e++) assert_true(has_time(test, n_test, our_resting_false_s[e], 0.005));
+            assert_true(s.fp <= 4 && s.fn <= 2);
             size_t n_fixed = 0;
             double *fixed = malloc((n_ref + 4) * sizeof *fixed);
             for (size_t i = 0; i < n_ref; i++) {
@@ -169,6 +176,7 @@ static void test_neurokit_peaks(void **state)
             print_message("  against NeuroKit's peaks with its 3 errors put right: TP %zu FN %zu FP %zu "
                           "Se %.2f%% +P %.2f%%\n", c.tp, c.fn, c.fp, 100 * c.se, 100 * c.ppv);
             if (c.se < 0.995 || c.ppv < 0.995) fail_msg("%s: below target", cases[k].data);
+            assert_int_equal(c.fp, 2); /* our two false detections, nothing else */
             /* The wide premature beat at 217.45 s (R 0.284 mV, 0.47 s early, then a 0.92 s pause)
              * that both find: its band-passed energy peaks on a late notch, 0.4 s after its R. */
             assert_true(has_time(test, n_test, 217.45, 0.015));
@@ -275,6 +283,24 @@ static void test_polar_h10(void **state)
     assert_true(close >= 0.9 * (double)compared);
     assert_true(m.nn_close >= 0.9 * (double)m.nn_compared);
     assert_true(short_total > 200 && short_ectopic >= 0.9 * (double)short_total);
+    /* One fiducial kind for every beat: the PVCs (a tall R) and the sinus beats (R and S of
+     * about one size) are all marked on their R (issue 14: sinus beats were on the S trough);
+     * only the first beat, before any QRS's extremum has shown the recording's polarity, may
+     * differ. */
+    size_t on_r = 0;
+    for (size_t k = 0; k < b->n; k++) on_r += b->amplitude[k] > 0;
+    print_message("polar h10: %zu of %zu beats marked on the R peak\n", on_r, b->n);
+    assert_true(on_r + 1 >= b->n);
+    /* Issue 14: its NN series held 260.8 and 291.6 ms among ~800 ms sinus intervals. Every NN
+     * interval lies within 75 % of the shortest to 125 % of the longest uncorrected one (the
+     * classifier's ceiling: a change of more than 25 % is plainly abnormal). */
+    double lo = INFINITY, hi = 0;
+    for (size_t i = 0; i < b->n_nn; i++)
+        if (!b->nn_corrected[i]) lo = fmin(lo, b->nn_ms[i]), hi = fmax(hi, b->nn_ms[i]);
+    for (size_t i = 0; i < b->n_nn; i++)
+        if (b->nn_ms[i] < 0.75 * lo || b->nn_ms[i] > 1.25 * hi)
+            fail_msg("polar h10: NN interval at %.3f s, %.1f ms, outside %.1f-%.1f ms", b->nn_onset_s[i],
+                     b->nn_ms[i], 0.75 * lo, 1.25 * hi);
     free(dev_rr);
     psy_beat_list_free(b);
     psy_reader_close(r);

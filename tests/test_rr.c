@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +199,23 @@ static void test_output_bound(void **state)
     for (size_t i = 1; i < m; i++) assert_true(out_t[i] > out_t[i - 1]);
 }
 
+/* 1 when every interval of the corrected series lies within the range the classifier's ceiling
+ * allows around the uncorrected intervals near it: 75 % of the shortest to 125 % of the longest of
+ * those within 10 positions (a change of more than 25 % between beats is plainly abnormal). */
+static int within_normal_range(const double *nn, const uint8_t *corrected, size_t m, size_t *bad)
+{
+    for (size_t i = 0; i < m; i++) {
+        double lo = INFINITY, hi = 0;
+        for (size_t k = i > 10 ? i - 10 : 0; k < m && k <= i + 10; k++)
+            if (!corrected[k]) lo = fmin(lo, nn[k]), hi = fmax(hi, nn[k]);
+        if (hi > 0 && (nn[i] < 0.75 * lo || nn[i] > 1.25 * hi)) {
+            *bad = i;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Regression (issue 14): the Polar H10 bigeminy recording's NN series held 260.8 and 291.6 ms.
  * Two misplaced beats in a row (a "short" beat, then the PVC after it) were each moved to the
  * local rhythm, leaving the interval to the next beat far shorter than any the heart produced.
@@ -217,9 +235,37 @@ static void test_moves_leave_no_short_interval(void **state)
     psy_beat_class c[n];
     assert_int_equal(psy_rr_classify(rr, n, NULL, c), PSY_OK);
     size_t m = 0;
-    assert_int_equal(psy_rr_correct(rr, t, n, NULL, c, out_rr, out_t, NULL, 2 * n, &m, NULL), PSY_OK);
+    uint8_t corrected[2 * n];
+    assert_int_equal(psy_rr_correct(rr, t, n, NULL, c, out_rr, out_t, corrected, 2 * n, &m, NULL), PSY_OK);
     for (size_t i = 0; i < m; i++)
         if (out_rr[i] < 400) fail_msg("NN interval %zu: %.1f ms, shorter than any in the series", i, out_rr[i]);
+    size_t bad = 0;
+    if (!within_normal_range(out_rr, corrected, m, &bad))
+        fail_msg("NN interval %zu: %.1f ms, outside the normal range around it", bad, out_rr[bad]);
+}
+
+/* Regression (issue 14): a long interval (a pause no missed beat explains) had its beat moved to
+ * the local rhythm, and the whole pause went to the next interval: the NN series held a 2.1 s
+ * interval among 0.8-0.9 s ones. An interval the correction cannot make plausible is left out of
+ * the NN series, and counted. */
+static void test_correction_stays_in_range(void **state)
+{
+    (void)state;
+    double rr[N], t[N], out_rr[2 * N], out_t[2 * N];
+    uint8_t corrected[2 * N];
+    sinus(rr, N);
+    rr[300] = 2100;
+    times_of(rr, N, t);
+    psy_beat_class c[N];
+    assert_int_equal(psy_rr_classify(rr, N, NULL, c), PSY_OK);
+    assert_int_equal(c[300], PSY_BEAT_LONG);
+    size_t m = 0, bad = 0;
+    psy_rr_counts k;
+    assert_int_equal(psy_rr_correct(rr, t, N, NULL, c, out_rr, out_t, corrected, 2 * N, &m, &k), PSY_OK);
+    if (!within_normal_range(out_rr, corrected, m, &bad))
+        fail_msg("NN interval %zu at %.3f s: %.1f ms, outside the normal range around it", bad, out_t[bad], out_rr[bad]);
+    assert_int_equal(k.nn_left_out, 1);
+    assert_int_equal(m, N - 1);
 }
 
 /* PCST's preprocessing: gaps, then changes of >= 20 % against the medians of the 5 intervals
@@ -318,8 +364,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_series_is_normal), cmocka_unit_test(test_classes),
         cmocka_unit_test(test_correction), cmocka_unit_test(test_correction_by_stretches),
-        cmocka_unit_test(test_bigeminy_is_ectopic),
-        cmocka_unit_test(test_moves_leave_no_short_interval),
+        cmocka_unit_test(test_bigeminy_is_ectopic), cmocka_unit_test(test_moves_leave_no_short_interval),
+        cmocka_unit_test(test_correction_stays_in_range),
         cmocka_unit_test(test_output_bound), cmocka_unit_test(test_pcst_cleaning),
         cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests(tests, NULL, NULL);

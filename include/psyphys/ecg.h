@@ -15,11 +15,14 @@
  * templates of the recording's QRS shapes (Hamilton 2002, Computers in Cardiology 29:101-104) and
  * with the noise before it; one unlike the dominant shape that does not stand clear of the noise
  * is held for its refractory period (a clear QRS there replaces it) and is noise in a noisy
- * stretch when its energy does not stand above the noise peaks; a QRS under the threshold that
- * stands clear of the noise is a beat (premature beats far smaller than the sinus QRS), and
- * search-back also takes one well above the noise peaks. The fiducial point is then refined on the raw signal: the extremum of the QRS,
- * of the polarity that dominates the recording; a QRS wider than the integration window (a
- * ventricular beat) is searched over all the signal that fed the integral's peak.
+ * stretch when its energy does not stand above the noise peaks, or when it is unlike every
+ * confirmed shape of the recording and barely above the noise before it; a QRS under the
+ * threshold that stands clear of the noise is a beat (premature beats far smaller than the sinus
+ * QRS), and search-back also takes one well above the noise peaks. The fiducial point is then
+ * refined on the raw signal: the extremum of the QRS of the polarity that dominates the
+ * recording, the same kind for every beat once that polarity is known; a QRS wider than the
+ * integration window (a ventricular beat) is searched over all the signal that fed the
+ * integral's peak.
  *
  * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
  * integration window, peak confirmation, an unclear beat's hold and the search-back horizon, about 3 s

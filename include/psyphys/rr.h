@@ -58,9 +58,11 @@ PSY_API size_t psy_rr_classify_work_size(size_t n);
 PSY_API psy_status psy_rr_classify_work(const double *rr_ms, size_t n, const psy_rr_config *config,
                                         psy_beat_class *out, double *work);
 
-/* The counts of each class. */
+/* The counts of each class, and (psy_rr_correct) how many corrected intervals were left out of
+ * the NN series because no correction makes them plausible. */
 typedef struct psy_rr_counts {
     size_t n[PSY_BEAT_CLASS_COUNT];
+    size_t nn_left_out;
 } psy_rr_counts;
 
 /* Corrects a series of intervals with their beat times t_s (the time of the beat that ends each
@@ -68,6 +70,11 @@ typedef struct psy_rr_counts {
  * out_corrected is not NULL, 1 for every interval that was changed or inserted. *out_n gets the
  * count; out_max = 2 n is always enough. classes (from psy_rr_classify, n entries) may be NULL:
  * the series is then classified here. counts (may be NULL) gets the class counts.
+ * A changed or inserted interval outside the range the classifier's ceiling allows around its
+ * normal neighbours (up to two on each side, each preceded by a normal interval: from 75 % of the
+ * shortest to 125 % of the longest) is left out of the output and counted in counts->nn_left_out:
+ * a pause no missed beat explains, say, whose moved beat would pass the whole pause on to the next
+ * interval. The output's times show where intervals are missing.
  * PSY_OK, PSY_E_INVALID, PSY_E_RANGE (out_max too small), PSY_E_NOMEM. */
 PSY_API psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
                                   const psy_rr_config *config, const psy_beat_class *classes,
