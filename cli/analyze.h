@@ -8,7 +8,6 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "analyze_config.h"
 #include "cli.h"
 #include "output_layout.h"
 #include "psyphys/eda.h"
@@ -16,6 +15,7 @@
 #include "psyphys/plausibility.h"
 #include "psyphys/resp.h"
 #include "psyphys/session.h"
+#include "psyphys/session_settings.h"
 
 /* ---- options (analyze_options.c) ---- */
 
@@ -35,7 +35,7 @@ typedef struct analyze_options {
     cli_layout layout;
     int overwrite, report;             /* --overwrite, --report */
     const char *config_path;           /* --config FILE */
-    analyze_config_args config;        /* the options it stands for (owned) */
+    psy_session_settings config;       /* its settings (owned: the strings above point into it) */
 } analyze_options;
 
 /* Defaults, then the --config file's settings, then the command line's flags. Returns CLI_OK,

@@ -92,13 +92,13 @@ typedef struct given {
 } given;
 
 /* Options argv[*i ..] (one option and its value); the first FILE-like word is the input.
- * from_cli: the command line (its --epochs, --trigger, --ecg, --ppg and --hr replace the config
- * file's). Returns CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
-static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int from_cli, given *seen)
+ * The command line's --epochs, --trigger, --ecg, --ppg and --hr replace the config file's. Returns
+ * CLI_OK, CLI_USAGE (after printing why) or -1 for --help. */
+static int parse_one(int argc, char **argv, int *ip, analyze_options *o, given *seen)
 {
     int i = *ip;
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (from_cli && strcmp(a, "--trigger") == 0 && !seen->triggers) {
+    if (strcmp(a, "--trigger") == 0 && !seen->triggers) {
         seen->triggers = 1;
         o->in.n_triggers = 0;
     }
@@ -133,21 +133,21 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
     else if (strcmp(a, "--config") == 0) o->config_path = v;
     else if (strcmp(a, "--ecg") == 0) {
         o->ecg = v;
-        if (from_cli && !seen->hr) o->hr = NULL; /* the command line's choice replaces the file's */
-        seen->ecg |= from_cli;
+        if (!seen->hr) o->hr = NULL; /* the command line's choice replaces the file's */
+        seen->ecg = 1;
     }
     else if (strcmp(a, "--ppg") == 0) {
         o->ppg = v;
-        if (from_cli && !seen->hr) o->hr = NULL;
-        seen->ppg |= from_cli;
+        if (!seen->hr) o->hr = NULL;
+        seen->ppg = 1;
     }
     else if (strcmp(a, "--eda") == 0) o->eda = v;
     else if (strcmp(a, "--rsp") == 0) o->rsp = v;
     else if (strcmp(a, "--hr") == 0) {
         o->hr = v;
-        if (from_cli && !seen->ecg) o->ecg = NULL;
-        if (from_cli && !seen->ppg) o->ppg = NULL;
-        seen->hr |= from_cli;
+        if (!seen->ecg) o->ecg = NULL;
+        if (!seen->ppg) o->ppg = NULL;
+        seen->hr = 1;
     }
     else if (strcmp(a, "--layout") == 0) {
         if (!cli_layout_parse(v, &o->layout)) {
@@ -171,8 +171,8 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
             return CLI_USAGE;
         }
     } else if (strcmp(a, "--epochs") == 0) {
-        if (from_cli && !seen->epochs) o->n_epoch_labels = 0;
-        seen->epochs |= from_cli;
+        if (!seen->epochs) o->n_epoch_labels = 0;
+        seen->epochs = 1;
         if (o->n_epoch_labels == 32) {
             cli_error(NULL, "analyze: at most 32 --epochs labels");
             return CLI_USAGE;
@@ -219,6 +219,41 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, int fro
     return CLI_OK;
 }
 
+/* The --config file's settings (psyphys/session_settings.h) over the defaults; the command
+ * line's flags come after. 0 after printing why, naming the file. */
+static int apply_config(analyze_options *o)
+{
+    const char *path = o->config_path;
+    psy_message why = {{0}};
+    if (psy_session_settings_load(path, &o->config, &why) != PSY_OK) {
+        int unknown = strncmp(why.text, "unknown config key", 18) == 0;
+        cli_error(path, "%s%s", why.text, unknown ? " (see psyphys analyze --help)" : "");
+        return 0;
+    }
+    const psy_session_settings *st = &o->config;
+    const psy_session_config *c = &st->config;
+    if (c->n_epoch_labels > 32 || st->n_channel_types > 64 || st->n_units > 64 || st->n_triggers > 8) {
+        cli_error(path, "config: at most 32 epochs, 64 channel_types, 64 units and 8 triggers");
+        return 0;
+    }
+    o->ecg = c->ecg, o->eda = c->eda, o->rsp = c->rsp, o->hr = c->hr, o->ppg = c->ppg;
+    o->rule = c->rule, o->window_s = c->window_s, o->step_s = c->step_s;
+    for (size_t i = 0; i < c->n_epoch_labels; i++) o->epoch_labels[o->n_epoch_labels++] = c->epoch_labels[i];
+    o->pre_s = c->pre_s, o->post_s = c->post_s;
+    o->latency_min_s = c->latency_min_s, o->latency_max_s = c->latency_max_s;
+    o->eda_method = c->eda_method;
+    o->hrv_window_s = c->hrv_window_s, o->hrv_step_s = c->hrv_step_s;
+    o->max_corrected_pct = c->max_corrected_pct, o->keep_corrected = c->keep_corrected;
+    if (st->layout) cli_layout_parse(st->layout, &o->layout);
+    o->in.open = st->open;
+    for (size_t i = 0; i < st->n_channel_types; i++) o->in.channel_types[o->in.n_channel_types++] = st->channel_types[i];
+    for (size_t i = 0; i < st->n_units; i++) o->in.channel_units[o->in.n_channel_units++] = st->units[i];
+    for (size_t i = 0; i < st->n_triggers; i++) o->in.triggers[o->in.n_triggers++] = st->triggers[i];
+    o->in.events_offset_s = st->events_offset_s;
+    o->in.events_columns = st->events_columns;
+    return 1;
+}
+
 int analyze_parse_args(int argc, char **argv, analyze_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -233,18 +268,9 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
     int rc = CLI_OK;
     for (int i = 1; i + 1 < argc; i++)
         if (strcmp(argv[i], "--config") == 0) o->config_path = argv[i + 1];
-    if (o->config_path) {
-        if (!analyze_config_load(o->config_path, &o->config)) return CLI_FAILED;
-        for (int i = 0; rc == CLI_OK && i < o->config.n; i++) {
-            rc = parse_one(o->config.n, o->config.args, &i, o, 0, &seen);
-            if (rc != CLI_OK)
-                cli_error(o->config_path, "config key \"%s\" has a value the option refuses (above)",
-                          o->config.keys[i]);
-        }
-        if (rc != CLI_OK) return CLI_FAILED;
-    }
+    if (o->config_path && !apply_config(o)) return CLI_FAILED;
     for (int i = 1; rc == CLI_OK && i < argc; i++)
-        rc = parse_one(argc, argv, &i, o, 1, &seen);
+        rc = parse_one(argc, argv, &i, o, &seen);
     if (rc != CLI_OK) return rc;
     if (o->hr && o->ecg) {
         cli_error(NULL, "analyze: --ecg and --hr exclude each other (beats or a bpm channel)");
@@ -265,4 +291,4 @@ int analyze_parse_args(int argc, char **argv, analyze_options *o)
     return CLI_OK;
 }
 
-void analyze_options_free(analyze_options *o) { analyze_config_args_free(&o->config); }
+void analyze_options_free(analyze_options *o) { psy_session_settings_free(&o->config); }

@@ -1,7 +1,7 @@
 /* psyphys analyze — one session recording and its events into the tables a researcher analyses:
  * beats, SCRs, per-phase (segment) markers, event-locked (epoch) responses, HRV windows.
  * The library computes them (psyphys/session.h); the pieces here: analyze_options.c
- * (+ analyze_config.c), analyze_session.c, analyze_outputs.c, analyze_summary.c. */
+ * (with a --config file read by psyphys/session_settings.h), analyze_session.c, analyze_outputs.c, analyze_summary.c. */
 #include "analyze.h"
 
 int cmd_analyze(int argc, char **argv)

@@ -8,39 +8,11 @@
 #include "cli.h"
 #include "provenance.h"
 
-static const char *const roles[] = {"onset", "duration", "label"};
-
-/* The spec's column for each role (NULL when not mapped), pointing into *buf (a malloc'd copy). */
-static int parse_spec(const char *spec, char **buf, const char *cols[3])
-{
-    cols[0] = cols[1] = cols[2] = NULL;
-    *buf = strdup(spec);
-    if (!*buf) return 0;
-    for (char *item = *buf; item;) {
-        char *comma = strchr(item, ','), *eq = strchr(item, '=');
-        if (comma) *comma = '\0';
-        if (eq && comma && eq > comma) eq = NULL;
-        int k = 0;
-        if (eq) {
-            *eq = '\0';
-            while (k < 3 && strcmp(item, roles[k]) != 0) k++;
-        }
-        if (!eq || k == 3 || !eq[1] || cols[k]) {
-            free(*buf);
-            *buf = NULL;
-            return 0;
-        }
-        cols[k] = eq + 1;
-        item = comma ? comma + 1 : NULL;
-    }
-    return cols[0] || cols[1] || cols[2];
-}
-
 int cli_events_columns_valid(const char *spec)
 {
-    char *buf;
-    const char *cols[3];
-    int ok = parse_spec(spec, &buf, cols);
+    char *buf = NULL;
+    psy_events_options opt = psy_events_options_default();
+    int ok = psy_events_columns_parse(spec, &opt, &buf) == PSY_OK;
     free(buf);
     if (!ok)
         cli_error(NULL, "--events-columns wants onset=COLUMN[,duration=COLUMN][,label=COLUMN], not '%s'", spec);
@@ -65,14 +37,12 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
                            psy_events_info *info, double *unix_shift_s)
 {
     char *buf = NULL;
-    const char *cols[3] = {NULL, NULL, NULL};
-    if (spec && !parse_spec(spec, &buf, cols)) {
+    psy_events_options opt = psy_events_options_default();
+    opt.offset_s = offset_s;
+    if (spec && psy_events_columns_parse(spec, &opt, &buf) != PSY_OK) {
         cli_events_columns_valid(spec);
         return PSY_E_INVALID;
     }
-    psy_events_options opt = psy_events_options_default();
-    opt.offset_s = offset_s;
-    opt.onset_column = cols[0], opt.duration_column = cols[1], opt.label_column = cols[2];
     psy_source *src = NULL;
     psy_message why = {{0}};
     psy_status st = psy_source_open_path(path, &src);

@@ -28,5 +28,6 @@
 #include "psyphys/plausibility.h"
 #include "psyphys/sync.h"
 #include "psyphys/session.h"
+#include "psyphys/session_settings.h"
 
 #endif

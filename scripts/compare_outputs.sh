@@ -41,6 +41,13 @@ printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\tabc\tN\t0\n' >"$tmp/ba
 case_ beats-table-bad-rr hrv "$tmp/bad_rr.tsv"
 printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\n' >"$tmp/short.tsv"
 case_ beats-table-short hrv "$tmp/short.tsv"
+case_ demo-config analyze "$demo" --config "$src/tests/data/analyze_study.json" -o out
+case_ demo-config-flags analyze "$demo" --config "$src/tests/data/analyze_study.json" --epochs Negative --pre 1 \
+    --eda-method fast --trigger Photosensor -o out
+printf '{"ecg": "ECG", "triggers": ["Photosensor:0.5"], "units": {"RSP": "V"}, "libedf": false, "format": "edf",\n "events_offset_s": 0.25, "max_corrected_pct": 2, "keep_corrected": true, "layout": "flat"}\n' >"$tmp/all.json"
+case_ demo-config-all analyze "$demo" --config "$tmp/all.json" -o out
+printf '{"pre": 1}' >"$tmp/unknown.json"
+case_ config-unknown analyze "$demo" --config "$tmp/unknown.json" -o out
 case_ demo-report-again analyze "$demo" -o out --report --layout flat
 if [ -d "$data" ]; then
     for r in 100 105 113 203; do

@@ -68,7 +68,7 @@ expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/unknown.json" -o "$TMP/x
 expect_grep 'unknown\.json: unknown config key "pre"' "$TMP/err"
 echo '{"latency_s": [4, 1]}' >"$TMP/value.json"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/value.json" -o "$TMP/x"
-expect_grep 'value\.json: config key "latency_s" has a value the option refuses' "$TMP/err"
+expect_grep 'value\.json: config key "latency_s" wants \[MIN, MAX\]' "$TMP/err"
 echo '{"channel_types": {"ECG": 3}}' >"$TMP/map.json"
 expect_exit 1 "$PSYPHYS" analyze "$DEMO" --config "$TMP/map.json"
 expect_grep 'config key "channel_types" must be an object of strings' "$TMP/err"

@@ -27,6 +27,7 @@ static const struct {
     {"psy_open_options", 168, 40},         {"psy_resp_config", 168, 40},
     {"psy_rr_config", 160, 32},            {"psy_rr_pcst_config", 160, 32},
     {"psy_rsa_config", 176, 48},           {"psy_session_config", 296, 168},
+    {"psy_session_settings", 672, 544},
     {"psy_stream_config", 1912, 1784},     {"psy_sync_config", 184, 56},
     {"psy_trigger_config", 168, 40},       {"psy_ppg_detector_config", 240, 112},
     {"psy_pulses_config", 536, 408},       {"psy_pat_config", 176, 48},
@@ -42,6 +43,7 @@ static void test_layout_is_pinned(void **state)
                ENTRY(psy_hr_response_config), ENTRY(psy_hrv_config),          ENTRY(psy_plausibility_config),
                ENTRY(psy_open_options),       ENTRY(psy_resp_config),         ENTRY(psy_rr_config),
                ENTRY(psy_rr_pcst_config),     ENTRY(psy_rsa_config),          ENTRY(psy_session_config),
+               ENTRY(psy_session_settings),
                ENTRY(psy_stream_config),      ENTRY(psy_sync_config),         ENTRY(psy_trigger_config),
                ENTRY(psy_ppg_detector_config), ENTRY(psy_pulses_config),       ENTRY(psy_pat_config)};
     assert_int_equal(sizeof now / sizeof now[0], sizeof pinned / sizeof pinned[0]);

@@ -29,7 +29,7 @@
  * R-peaks that have PPG valid.
  * On MARSH (../shared/data/marsh: the PPG on its own clock, offset -6 .. +2 s and drifting about
  * 1000 ppm) every subject is refused; on an ICU monitor's lead II and finger plethysmogram
- * (one clock) 362 of 392 R-peaks have a PAT, 353 +- 13 ms (tests/test_pat_data.c). */
+ * (one clock) 363 of 392 R-peaks have a PAT, 353 +- 13 ms (tests/test_pat_data.c). */
 #ifndef PSYPHYS_PAT_H
 #define PSYPHYS_PAT_H
 

@@ -290,6 +290,12 @@ typedef struct psy_events_options {
 
 PSY_API psy_events_options psy_events_options_default(void);
 
+/* The columns as "onset=COL[,duration=COL][,label=COL]" (each role at most once, at least one,
+ * no empty name) into options' column names, which point into *storage (malloc'd: free it after
+ * the options' last use); the other options are kept. PSY_OK, PSY_E_INVALID (a malformed spec or
+ * a NULL argument; nothing changed), PSY_E_NOMEM. */
+PSY_API psy_status psy_events_columns_parse(const char *spec, psy_events_options *options, char **storage);
+
 /* A row of an event file that gave no event (its onset is n/a or empty). */
 typedef struct psy_unplaced_event {
     int64_t line;                /* 1-based line in the file */

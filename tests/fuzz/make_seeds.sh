@@ -8,13 +8,15 @@ set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
 for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals movesense detect events ecg ppg rr \
-    beats beats_table signals stream; do mkdir -p "$out/$t"; done
+    beats beats_table signals stream session_settings; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
 part() { printf '\n@@FILE %s\n' "$1"; }
 
 # --- synthetic seeds (always) ---
+cp "$src/tests/data/analyze_study.json" "$out/session_settings/study"
+printf '{"ecg": "ECG", "triggers": ["Photosensor:0.5"], "units": {"RSP": "V"}, "hrv_window_s": [60, 0], "libedf": false}' > "$out/session_settings/keys"
 printf 'time,ECG (mV),EDA [uS]\n0,0.1,2.0\n0.004,0.2,2.1\n0.008,0.9,2.1\n0.012,0.1,2.2\n' > "$out/text/csv"
 printf 'Time\tRESP\tTrigger\n0.0\t1\t0\n0.5\t2\t5\n1.0\tn/a\t0\n' > "$out/text/tsv"
 printf '812\n790\n1605\n402\n830\n815\n' > "$out/text/rr_ms"
