@@ -45,6 +45,7 @@ int psy_sync_find_channel(const psy_reader *r, psy_sync_signal signal)
     case PSY_SYNC_HR: {
         int ch = first_of_type(r, PSY_CH_ECG);
         if (ch < 0) ch = first_of_type(r, PSY_CH_RR);
+        if (ch < 0) ch = first_of_type(r, PSY_CH_PPG);
         return ch >= 0 ? ch : first_of_type(r, PSY_CH_HR);
     }
     case PSY_SYNC_EDA:
@@ -79,7 +80,8 @@ static psy_status heart_rate_from_beats(psy_reader *r, int ch, double t0, double
                                         double *out, psy_message *why)
 {
     psy_beat_list *b = NULL;
-    psy_status st = psy_beats_detect(r, ch, NULL, &b, why);
+    psy_status st = psy_reader_channel(r, ch)->type == PSY_CH_PPG ? psy_pulses_detect(r, ch, NULL, &b, why)
+                                                                  : psy_beats_detect(r, ch, NULL, &b, why);
     if (st != PSY_OK) return st;
     double *hr = malloc((b->n_nn ? b->n_nn : 1) * sizeof *hr);
     if (!hr) {
@@ -187,7 +189,8 @@ psy_status psy_sync_signal_on_grid(psy_reader *r, int ch, psy_sync_signal signal
     switch (signal) {
     case PSY_SYNC_HR:
         if (info->type == PSY_CH_HR) return heart_rate_channel(r, ch, t0_s, grid_hz, n, out, why);
-        if (info->type == PSY_CH_RR || (info->rate_hz > 0 && (info->type == PSY_CH_ECG || info->type == PSY_CH_OTHER)))
+        if (info->type == PSY_CH_RR ||
+            (info->rate_hz > 0 && (info->type == PSY_CH_ECG || info->type == PSY_CH_PPG || info->type == PSY_CH_OTHER)))
             return heart_rate_from_beats(r, ch, t0_s, grid_hz, n, out, why);
         return psy_fail(why, PSY_E_INVALID, "channel '%s' is %s: no heart rate from it", info->label,
                         psy_channel_type_name(info->type));

@@ -385,6 +385,30 @@ static void signals_from_recordings(void **state)
         }
     assert_true(known > 150 && known < 200); /* from the second beat (0.8 s) to the last (48 s) */
 
+    /* a 64 Hz pulse wave at 75 bpm alone: the pulse rate (psy_pulses_detect), 75 bpm once the
+     * detector has its polarity */
+    enum { PPG_HZ = 64, PPG_S = 120 };
+    static double ppg[PPG_HZ * PPG_S];
+    for (int i = 0; i < PPG_HZ * PPG_S; i++) {
+        double u = fmod((double)i / PPG_HZ, 0.8);
+        ppg[i] = u < 0.12 ? u / 0.12 : exp(-(u - 0.12) / 0.25);
+    }
+    psy_array_channel pc = {"BVP", PSY_CH_PPG, NULL, PPG_HZ, ppg, NULL, PPG_HZ * PPG_S};
+    psy_reader *pulse = NULL;
+    assert_int_equal(psy_reader_from_arrays(&pc, 1, NULL, 0, &pulse, &why), PSY_OK);
+    ch = psy_sync_find_channel(pulse, PSY_SYNC_HR);
+    assert_int_equal(ch, 0);
+    static double gp[4 * PPG_S];
+    assert_int_equal(psy_sync_signal_on_grid(pulse, ch, PSY_SYNC_HR, 0, 4, 4 * PPG_S, gp, &why), PSY_OK);
+    known = 0;
+    for (int k = 0; k < 4 * PPG_S; k++)
+        if (!isnan(gp[k])) {
+            assert_near(gp[k], 75.0, 0.5);
+            known++;
+        }
+    assert_true(known > 4 * (PPG_S - 20)); /* all but the first seconds */
+    psy_reader_close(pulse);
+
     double off;
     int both;
     assert_int_equal(psy_sync_start_offset(eda, rr, 2.5, &off, &both), PSY_OK);

@@ -135,14 +135,16 @@ PSY_API const char *psy_sync_signal_name(psy_sync_signal signal);
 /* PSY_OK or PSY_E_INVALID for an unknown name. */
 PSY_API psy_status psy_sync_signal_parse(const char *name, psy_sync_signal *out);
 
-/* The channel of a recording a signal is taken from: for HR an ECG channel, else RR, else HR; for
- * EDA, SCL and PHASIC the first EDA channel; for RESP the first RESP channel. -1 when none. */
+/* The channel of a recording a signal is taken from: for HR an ECG channel, else RR, else PPG,
+ * else HR; for EDA, SCL and PHASIC the first EDA channel; for RESP the first RESP channel. -1 when
+ * none. */
 PSY_API int psy_sync_find_channel(const psy_reader *reader, psy_sync_signal signal);
 
 /* Signal `signal` of channel ch of a recording on a grid: out[k] is the value at reader time
  * t0_s + k / grid_hz (seconds from the reader's start; before it or past its end: NaN), k < n.
- * HR from ECG/RR channels runs psy_beats_detect with its defaults. PSY_OK, PSY_E_INVALID (bad
- * arguments, a channel of the wrong kind), PSY_E_NOMEM, or a read/detection error (why says it). */
+ * HR from ECG/RR channels runs psy_beats_detect with its defaults, from a PPG channel
+ * psy_pulses_detect (the pulse rate). PSY_OK, PSY_E_INVALID (bad arguments, a channel of the
+ * wrong kind), PSY_E_NOMEM, or a read/detection error (why says it). */
 PSY_API psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_signal signal, double t0_s,
                                    double grid_hz, size_t n, double *out, psy_message *why);
 
