@@ -136,14 +136,8 @@ psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *wh
         if (psy_reader_add_channel(r, &info, 0) < 0 || psy_reader_finish(r) != PSY_OK) st = nomem(&local);
     }
     dev_store_free(store);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        if (why) *why = local;
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    if (st != PSY_OK && why) *why = local;
+    return psy_reader_conclude(r, st, src, out);
 }
 
 /* "hh:mm:ss[.fff]" → seconds (hours may exceed 23 in long recordings). */
@@ -236,12 +230,6 @@ psy_status psy_open_episode_list(psy_source *src, psy_reader **out, psy_message 
     if (st == PSY_OK) st = read_episodes(r, &lr, &local);
     dev_lines_close(&lr);
     if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = nomem(&local);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        if (why) *why = local;
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    if (st != PSY_OK && why) *why = local;
+    return psy_reader_conclude(r, st, src, out);
 }

@@ -245,11 +245,5 @@ psy_status psy_open_edf(psy_source *src, const psy_open_options *opt, psy_reader
     free(map);
     if (st == PSY_OK && continuous) st = edf_apply_fill_marks(r, data_end_s);
     if (st == PSY_OK) st = psy_reader_finish(r);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_conclude(r, st, src, out);
 }

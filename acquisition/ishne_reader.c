@@ -252,11 +252,5 @@ psy_status psy_open_ishne(psy_source *src, const psy_open_options *opt, psy_read
     psy_reader_set_impl(r, &ishne_ops, s);
     psy_status st = parse_and_build(src, h, size, r, s, why);
     if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_conclude(r, st, src, out);
 }

@@ -178,12 +178,6 @@ psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *wh
     }
     free(scan.st);
     dev_index_free(ix);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        if (why) *why = local;
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    if (st != PSY_OK && why) *why = local;
+    return psy_reader_conclude(r, st, src, out);
 }

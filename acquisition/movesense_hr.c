@@ -97,11 +97,5 @@ psy_status movesense_hr_open(psy_source *src, int64_t body, int64_t body_line, c
         if (psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     dev_store_free(store);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_conclude(r, st, src, out);
 }

@@ -347,6 +347,11 @@ psy_status psy_reader_build(const char *format_name, psy_source *src, const psy_
     psy_reader_set_impl(r, ops, impl);
     psy_status st = build(impl, src, r, why);
     if (st == PSY_OK && psy_reader_finish(r) != PSY_OK) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    return psy_reader_conclude(r, st, src, out);
+}
+
+psy_status psy_reader_conclude(psy_reader *r, psy_status st, psy_source *src, psy_reader **out)
+{
     if (st != PSY_OK) {
         psy_reader_discard(r);
         return st;

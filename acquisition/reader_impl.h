@@ -33,6 +33,10 @@ void psy_reader_discard(psy_reader *reader);
 /* The reader becomes the owner of src (closed by psy_reader_close). */
 void psy_reader_adopt_source(psy_reader *reader, psy_source *src);
 
+/* The end of a reader's construction: on PSY_OK the reader adopts src and is given in *out; on an
+ * error it is discarded (src stays the caller's). Returns st. */
+psy_status psy_reader_conclude(psy_reader *reader, psy_status st, psy_source *src, psy_reader **out);
+
 /* The source the reader owns (NULL when none): writers use it to refuse overwriting the input. */
 psy_source *psy_reader_source(const psy_reader *reader);
 

@@ -39,13 +39,7 @@ static psy_status open_decoded(psy_source *src, const psy_open_options *opt, psy
         st = text_table_open(src, &cfg, &r, why);
     }
     if (st == PSY_OK) st = psy_reader_finish(r);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_conclude(r, st, src, out);
 }
 
 psy_status psy_open_text(psy_source *src, const psy_open_options *opt, psy_reader **out,

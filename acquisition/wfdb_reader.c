@@ -232,11 +232,5 @@ psy_status psy_open_wfdb_annotations(psy_source *src, const psy_open_options *op
         if (st != PSY_OK) psy_fail(why, st, "out of memory");
     }
     wfdb_header_free(&h);
-    if (st != PSY_OK) {
-        psy_reader_discard(r);
-        return st;
-    }
-    psy_reader_adopt_source(r, src);
-    *out = r;
-    return PSY_OK;
+    return psy_reader_conclude(r, st, src, out);
 }
