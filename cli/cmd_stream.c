@@ -32,16 +32,19 @@ static void help(FILE *out)
             "                        faster than real time\n"
             "  --stdin FORMAT        float32 or int16 (interleaved little-endian frames) or csv\n"
             "                        (one frame per line, comma-separated; nan or empty = missing)\n"
-            "  --osc-in PORT         OSC on a UDP port (0: any free one): /psyphys/in/ecg, /psyphys/in/eda,\n"
-            "                        /psyphys/in/resp (samples), /psyphys/in/rr (intervals, ms), /psyphys/in/end\n"
+            "  --osc-in PORT         OSC on a UDP port (0: any free one): /psyphys/in/ecg, /psyphys/in/ppg,\n"
+            "                        /psyphys/in/eda, /psyphys/in/resp (samples), /psyphys/in/rr (intervals,\n"
+            "                        ms), /psyphys/in/end\n"
             "  --lsl-in TYPE         the first LSL stream of this type (needs liblsl at run time)\n"
             "channels (stdin, OSC, LSL):\n"
             "  --ecg-rate HZ         an ECG channel at this rate\n"
-            "  --eda-rate HZ         an EDA channel (uS) at this rate; with ECG on stdin or LSL the same\n"
+            "  --ppg-rate HZ         a PPG / BVP channel at this rate (25 .. 1000 Hz): beats are its pulses\n"
+            "                        (pulse rate variability)\n"
+            "  --eda-rate HZ         an EDA channel (uS) at this rate; with ECG or PPG on stdin or LSL the same\n"
             "  --resp-rate HZ        a respiration channel at this rate (breaths); in frames the same\n"
             "  --rr                  RR intervals (ms) instead of ECG (csv: a column, OSC: /psyphys/in/rr)\n"
-            "  --columns LIST        what each column is: ecg, eda, resp, rr, time (s; csv), skip; default\n"
-            "                        ecg,eda,resp for the channels given\n"
+            "  --columns LIST        what each column is: ecg, ppg, eda, resp, rr, time (s; csv), skip;\n"
+            "                        default ecg (or ppg),eda,resp for the channels given\n"
             "  --gain LIST           multiply each column by this (e.g. int16 counts to uS), default 1\n"
             "channels (--replay):\n"
             "  --ecg LABEL, --eda LABEL, --resp LABEL  the channels (default: the first ECG, else the\n"
@@ -87,7 +90,7 @@ static int parse_number(const char *opt, const char *s, double lo, double hi, do
 /* "ecg,eda" -> columns. */
 static int parse_columns(const char *s, stream_input *in)
 {
-    static const char *const names[COL_KINDS] = {"ecg", "eda", "rr", "time", "skip", "resp"};
+    static const char *const names[COL_KINDS] = {"ecg", "eda", "rr", "time", "skip", "resp", "ppg"};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", s);
     in->n_columns = 0;
@@ -96,7 +99,7 @@ static int parse_columns(const char *s, stream_input *in)
         while (k < COL_KINDS && strcmp(tok, names[k]) != 0) k++;
         if (k == COL_KINDS || in->n_columns == 8) {
             cli_error(NULL, "stream: --columns '%s': %s", s,
-                      k == COL_KINDS ? "each column is ecg, eda, resp, rr, time or skip" : "at most 8 columns");
+                      k == COL_KINDS ? "each column is ecg, ppg, eda, resp, rr, time or skip" : "at most 8 columns");
             return 0;
         }
         in->columns[in->n_columns++] = k;
@@ -122,7 +125,7 @@ typedef struct options {
     const char *columns, *gains, *preset;
     double speed; /* replay: 1 real time, 2 twice as fast, ...; 0 as fast as possible */
     int rr, exact;
-    double ecg_rate, eda_rate, resp_rate;
+    double ecg_rate, ppg_rate, eda_rate, resp_rate;
     psy_stream_config cfg;
 } options;
 
@@ -154,7 +157,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         }
         static const char *const with_value[] = {
             "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg",
-            "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--eda-rate", "--resp-rate",
+            "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--ppg-rate", "--eda-rate", "--resp-rate",
             "--time-window", "--time-window-beats",
             "--freq-window", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
@@ -177,6 +180,8 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             else if (!parse_number(a, v, 0.01, 1000, &o->speed)) return CLI_USAGE;
         } else if (strcmp(a, "--ecg-rate") == 0) {
             if (!parse_number(a, v, 50, 20000, &o->ecg_rate)) return CLI_USAGE;
+        } else if (strcmp(a, "--ppg-rate") == 0) {
+            if (!parse_number(a, v, 25, 1000, &o->ppg_rate)) return CLI_USAGE;
         } else if (strcmp(a, "--eda-rate") == 0) {
             if (!parse_number(a, v, 1, 100000, &o->eda_rate)) return CLI_USAGE;
         } else if (strcmp(a, "--resp-rate") == 0) {
@@ -203,9 +208,15 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         cli_error(NULL, "stream: give one input: --replay FILE, --stdin FORMAT, --osc-in PORT or --lsl-in TYPE");
         return CLI_USAGE;
     }
+    if (o->replay && (o->ecg_rate > 0 || o->ppg_rate > 0 || o->eda_rate > 0 || o->resp_rate > 0 || o->rr ||
+                      o->columns || o->gains)) {
+        cli_error(NULL, "stream: --ecg-rate, --ppg-rate, --eda-rate, --resp-rate, --rr, --columns and --gain describe "
+                        "live input; a replay takes its channels and rates from the recording");
+        return CLI_USAGE;
+    }
     if (o->ppg_label && (o->ecg_label || !o->replay)) {
-        cli_error(NULL, "stream: --ppg LABEL names a replayed recording's PPG channel; beats come from it or from "
-                        "--ecg, not both");
+        cli_error(NULL, "stream: --ppg LABEL names a replayed recording's PPG channel (live input: --ppg-rate HZ); "
+                        "beats come from it or from --ecg, not both");
         return CLI_USAGE;
     }
     if (o->stdin_format && strcmp(o->stdin_format, "float32") != 0 && strcmp(o->stdin_format, "int16") != 0 &&
@@ -219,12 +230,13 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
 /* Channels of stdin / OSC / LSL from the rate flags and --columns. */
 static int live_channels(options *o, stream_input *in)
 {
-    if (o->rr && o->ecg_rate > 0) {
-        cli_error(NULL, "stream: --rr and --ecg-rate together: beats come from one of them");
+    if (!!o->rr + (o->ecg_rate > 0) + (o->ppg_rate > 0) > 1) {
+        cli_error(NULL, "stream: --rr, --ecg-rate and --ppg-rate: beats come from one of them");
         return 0;
     }
-    if (!o->rr && !(o->ecg_rate > 0) && !(o->eda_rate > 0) && !(o->resp_rate > 0)) {
-        cli_error(NULL, "stream: name the live channels: --ecg-rate HZ, --eda-rate HZ, --resp-rate HZ and/or --rr");
+    if (!o->rr && !(o->ecg_rate > 0) && !(o->ppg_rate > 0) && !(o->eda_rate > 0) && !(o->resp_rate > 0)) {
+        cli_error(NULL, "stream: name the live channels: --ecg-rate HZ or --ppg-rate HZ, --eda-rate HZ, --resp-rate HZ "
+                        "and/or --rr");
         return 0;
     }
     if (o->columns) {
@@ -232,6 +244,7 @@ static int live_channels(options *o, stream_input *in)
     } else {
         in->n_columns = 0;
         if (o->ecg_rate > 0) in->columns[in->n_columns++] = COL_ECG;
+        if (o->ppg_rate > 0) in->columns[in->n_columns++] = COL_PPG;
         if (o->rr) in->columns[in->n_columns++] = COL_RR;
         if (o->eda_rate > 0) in->columns[in->n_columns++] = COL_EDA;
         if (o->resp_rate > 0) in->columns[in->n_columns++] = COL_RESP;
@@ -242,28 +255,33 @@ static int live_channels(options *o, stream_input *in)
     for (int c = 0; c < in->n_columns; c++) has[in->columns[c]]++;
     const char *bad = NULL;
     double frame_rate = 0; /* the sample columns' one rate (0: they disagree) */
-    const double rate_of[COL_KINDS] = {[COL_ECG] = o->ecg_rate, [COL_EDA] = o->eda_rate, [COL_RESP] = o->resp_rate};
+    const double rate_of[COL_KINDS] = {[COL_ECG] = o->ecg_rate, [COL_PPG] = o->ppg_rate, [COL_EDA] = o->eda_rate,
+                                       [COL_RESP] = o->resp_rate};
     for (int c = 0; c < in->n_columns; c++) {
         double r = rate_of[in->columns[c]];
         if (r > 0) frame_rate = frame_rate == 0 || frame_rate == r ? r : -1;
     }
-    if ((has[COL_ECG] && !(o->ecg_rate > 0)) || (has[COL_EDA] && !(o->eda_rate > 0)) ||
-        (has[COL_RESP] && !(o->resp_rate > 0)) || (has[COL_RR] && !o->rr))
-        bad = "a column's channel has no rate (--ecg-rate, --eda-rate, --resp-rate) or --rr";
-    else if (has[COL_ECG] > 1 || has[COL_EDA] > 1 || has[COL_RESP] > 1 || has[COL_RR] > 1 || has[COL_TIME] > 1)
-        bad = "each of ecg, eda, resp, rr and time at most once";
-    else if (has[COL_RR] && (has[COL_ECG] || has[COL_EDA] || has[COL_RESP]))
+    if ((has[COL_ECG] && !(o->ecg_rate > 0)) || (has[COL_PPG] && !(o->ppg_rate > 0)) ||
+        (has[COL_EDA] && !(o->eda_rate > 0)) || (has[COL_RESP] && !(o->resp_rate > 0)) || (has[COL_RR] && !o->rr))
+        bad = "a column's channel has no rate (--ecg-rate, --ppg-rate, --eda-rate, --resp-rate) or --rr";
+    else if (has[COL_ECG] > 1 || has[COL_PPG] > 1 || has[COL_EDA] > 1 || has[COL_RESP] > 1 || has[COL_RR] > 1 ||
+             has[COL_TIME] > 1)
+        bad = "each of ecg, ppg, eda, resp, rr and time at most once";
+    else if (has[COL_RR] && (has[COL_ECG] || has[COL_PPG] || has[COL_EDA] || has[COL_RESP]))
         bad = "RR intervals come one per line, not in frames with samples";
     else if ((has[COL_RR] || has[COL_TIME]) && o->stdin_format && strcmp(o->stdin_format, "csv") != 0)
         bad = "rr and time columns are for --stdin csv";
     else if (frame_rate < 0)
-        bad = "the channels of one frame share one rate: give --ecg-rate, --eda-rate and --resp-rate the same";
+        bad = "the channels of one frame share one rate: give --ecg-rate (or --ppg-rate), --eda-rate and "
+              "--resp-rate the same";
     if (bad && !o->osc_in) {
         cli_error(NULL, "stream: --columns: %s", bad);
         return 0;
     }
-    in->frame_rate_hz = o->ecg_rate > 0 ? o->ecg_rate : o->eda_rate > 0 ? o->eda_rate : o->resp_rate > 0 ? o->resp_rate : 1;
+    double heart_rate = o->ecg_rate > 0 ? o->ecg_rate : o->ppg_rate;
+    in->frame_rate_hz = heart_rate > 0 ? heart_rate : o->eda_rate > 0 ? o->eda_rate : o->resp_rate > 0 ? o->resp_rate : 1;
     o->cfg.ecg_rate_hz = o->ecg_rate;
+    o->cfg.ppg_rate_hz = o->ppg_rate;
     o->cfg.eda_rate_hz = o->eda_rate;
     o->cfg.resp_rate_hz = o->resp_rate;
     o->cfg.rr_input = o->rr;

@@ -44,7 +44,7 @@ void stream_osc_out_close(stream_osc_out *o);
 
 /* ---- inputs -------------------------------------------------------------------------------- */
 
-enum stream_column { COL_ECG, COL_EDA, COL_RR, COL_TIME, COL_SKIP, COL_RESP, COL_KINDS };
+enum stream_column { COL_ECG, COL_EDA, COL_RR, COL_TIME, COL_SKIP, COL_RESP, COL_PPG, COL_KINDS };
 
 typedef struct stream_input {
     psy_stream *s;
@@ -52,11 +52,11 @@ typedef struct stream_input {
     int columns[8];        /* what each column (stdin, LSL) is */
     double gain[8];        /* multiplies each column's values */
     int n_columns;
-    double frame_rate_hz;  /* of interleaved frames (ECG, EDA and/or respiration) */
+    double frame_rate_hz;  /* of interleaved frames (ECG or PPG, EDA and/or respiration) */
     volatile sig_atomic_t *stop;
 } stream_input;
 
-/* Pushes one frame's sample columns (ECG, EDA, respiration; already scaled) to the stream. */
+/* Pushes one frame's sample columns (ECG or PPG, EDA, respiration; already scaled) to the stream. */
 void stream_push_frame(stream_input *in, const double *v);
 
 /* stdin: "float32", "int16" (interleaved little-endian frames) or "csv" (one frame per line).
@@ -68,8 +68,8 @@ int stream_read_stdin(stream_input *in, const char *format);
 int stream_replay(stream_input *in, psy_reader *r, const char *path, int ecg_ch, int eda_ch, int rr_ch, int resp_ch,
                   double speed);
 
-/* OSC input on a UDP port: /psyphys/in/ecg, /psyphys/in/eda, /psyphys/in/rr (floats), and
- * /psyphys/in/end. Returns the CLI exit code. */
+/* OSC input on a UDP port: /psyphys/in/ecg, /psyphys/in/ppg, /psyphys/in/eda, /psyphys/in/resp,
+ * /psyphys/in/rr (floats), and /psyphys/in/end. Returns the CLI exit code. */
 int stream_osc_in(stream_input *in, const char *port);
 
 /* LSL (liblsl loaded at run time). */

@@ -17,8 +17,8 @@
  * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
  * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
  * stdout, then osc_send_ok once it has taken messages for a second.
- * Input address space: /psyphys/in/ecg, /psyphys/in/eda and /psyphys/in/resp (one or more
- * samples, f d or i),
+ * Input address space: /psyphys/in/ecg, /psyphys/in/ppg, /psyphys/in/eda and /psyphys/in/resp
+ * (one or more samples, f d or i),
  * /psyphys/in/rr (intervals in ms), /psyphys/in/end (the end of the stream). */
 #include <errno.h>
 #include <lo/lo.h>
@@ -279,12 +279,13 @@ static int on_samples(const char *path, const char *types, lo_arg **argv, int ar
     }
     psy_status st = PSY_E_INVALID;
     if (strcmp(path, "/psyphys/in/ecg") == 0) st = psy_stream_push_ecg(c->in->s, c->values, (size_t)n);
+    else if (strcmp(path, "/psyphys/in/ppg") == 0) st = psy_stream_push_ppg(c->in->s, c->values, (size_t)n);
     else if (strcmp(path, "/psyphys/in/eda") == 0) st = psy_stream_push_eda(c->in->s, c->values, (size_t)n);
     else if (strcmp(path, "/psyphys/in/resp") == 0) st = psy_stream_push_resp(c->in->s, c->values, (size_t)n);
     else st = psy_stream_push_rr(c->in->s, c->values, NULL, (size_t)n);
     if (st != PSY_OK) {
         char detail[300];
-        snprintf(detail, sizeof detail, "%s: no such channel in this stream (see --ecg-rate, --eda-rate, --resp-rate, --rr)", path);
+        snprintf(detail, sizeof detail, "%s: no such channel in this stream (see --ecg-rate, --ppg-rate, --eda-rate, --resp-rate, --rr)", path);
         stream_out_status(c->in->out, NAN, "malformed_input", detail);
     }
     return 0;
@@ -328,6 +329,7 @@ int stream_osc_in(stream_input *in, const char *port)
     }
     c->in = in;
     lo_server_add_method(srv, "/psyphys/in/ecg", NULL, on_samples, c);
+    lo_server_add_method(srv, "/psyphys/in/ppg", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/eda", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/resp", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/rr", NULL, on_samples, c);

@@ -31,6 +31,7 @@ void stream_push_frame(stream_input *in, const double *v)
 {
     for (int c = 0; c < in->n_columns; c++) {
         if (in->columns[c] == COL_ECG) psy_stream_push_ecg(in->s, &v[c], 1);
+        else if (in->columns[c] == COL_PPG) psy_stream_push_ppg(in->s, &v[c], 1);
         else if (in->columns[c] == COL_EDA) psy_stream_push_eda(in->s, &v[c], 1);
         else if (in->columns[c] == COL_RESP) psy_stream_push_resp(in->s, &v[c], 1);
     }

@@ -113,7 +113,7 @@ awk -F, '{ print $2 "," $1 "," $2 }' "$TMP/frames.csv" >"$TMP/frames3.csv"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 --columns skip,ecg,eda <\"$TMP/frames3.csv\""
 beat_samples "$TMP/out" | cmp -s - "$TMP/replay.samples" || fail "stdin CSV with a skipped column: beats differ"
 expect_exit 2 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --columns ecg,bogus </dev/null"
-expect_grep 'each column is ecg, eda, resp, rr, time or skip' "$TMP/err"
+expect_grep 'each column is ecg, ppg, eda, resp, rr, time or skip' "$TMP/err"
 # respiration in the frames (--resp-rate, column resp): the replay's breaths
 gzip -dc "$TMP/p.tsv.gz" | awk -F'\t' '{ print $1 "," $2 "," $4 }' >"$TMP/frames_resp.csv"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ecg-rate 100 --eda-rate 100 --resp-rate 100 <\"$TMP/frames_resp.csv\""
@@ -295,6 +295,69 @@ if [ -f "$fake/liblsl.so" ]; then
 else
     fail "no stand-in liblsl at $fake"
 fi
+
+# Live PPG (--ppg-rate, column ppg, /psyphys/in/ppg): a synthetic 64-Hz E4 BVP export (pulses
+# rising in 0.12 s, decaying with a dicrotic wave; intervals 0.74-0.88 s; multiples of 1/256, so
+# that float32 carries them exactly) pushed through stdin
+# (CSV, float32), OSC and LSL gives the replay's pulses, intervals and heart rate, line for line.
+awk 'BEGIN { print "1560279825.000000"; print "64.000000"; t0 = 0.3; prev = -10;
+    for (i = 0; i < 64 * 150; i++) { t = i / 64;
+        if (t >= t0) { prev = t0; t0 += 0.8 + 0.06 * sin(6.2831853 * t0 / 4.5) + 0.02 * sin(6.2831853 * t0 / 23) }
+        d = t - prev;
+        v = d < 0 ? 0 : d < 0.12 ? 0.5 * (1 - cos(3.14159265 * d / 0.12)) : exp(-(d - 0.12) / 0.3) + 0.15 * exp(-((d - 0.35) / 0.05) ^ 2);
+        x = 80 * v + 3 * sin(6.2831853 * t / 4);
+        printf "%.8f\n", (x < 0 ? -int(-x * 256 + 0.5) : int(x * 256 + 0.5)) / 256 } }' >"$TMP/BVP.csv"
+pulse_lines() { grep -E '"type":"(beat|hr)"' "$1"; }
+expect_exit 0 "$PSYPHYS" stream --replay "$TMP/BVP.csv" --speed max --exact
+pulse_lines "$TMP/out" >"$TMP/ppg_replay.lines"
+n_pulses=$(grep -c '"type":"beat"' "$TMP/ppg_replay.lines")
+[ "$n_pulses" -ge 180 ] || fail "PPG replay: $n_pulses pulses in 150 s at about 75 bpm"
+tail -n +3 "$TMP/BVP.csv" >"$TMP/ppg.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ppg-rate 64 --exact <\"$TMP/ppg.csv\""
+pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" ||
+    fail "stdin CSV PPG differs from the replay: $(pulse_lines "$TMP/out" | diff - "$TMP/ppg_replay.lines" | head -3)"
+awk '{ print $1 ",1" }' "$TMP/ppg.csv" >"$TMP/ppg_eda.csv"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ppg-rate 64 --eda-rate 64 --columns ppg,eda --exact <\"$TMP/ppg_eda.csv\""
+pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" || fail "stdin CSV PPG with an EDA column differs from the replay"
+perl -ne 'chomp; print pack("f<", $_)' "$TMP/ppg.csv" >"$TMP/ppg.f32"
+expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin float32 --ppg-rate 64 --exact <\"$TMP/ppg.f32\""
+pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" || fail "stdin float32 PPG differs from the replay"
+"$PSYPHYS" stream --osc-in 0 --ppg-rate 64 --exact >"$TMP/oscppg.jsonl" 2>"$TMP/oscppg.err" &
+srv=$!
+in_port=""
+for try in 1 2 3 4 5 6 7 8 9 10; do
+    in_port=$(sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$TMP/oscppg.err")
+    [ -n "$in_port" ] && break
+    sleep 0.2
+done
+if [ -z "$in_port" ]; then
+    fail "psyphys stream --osc-in 0 --ppg-rate 64 did not say its port"
+else
+    awk '{ v[n++] = $1 } END { for (i = 0; i < n; i += 64) { s = ""; t = ""; for (k = i; k < i + 64 && k < n; k++) { s = s "f"; t = t " " v[k] } print s t } }' \
+        "$TMP/ppg.csv" | while read -r types values; do
+        # shellcheck disable=SC2086
+        oscsend localhost "$in_port" /psyphys/in/ppg "$types" $values
+        sleep 0.005
+    done
+    oscsend localhost "$in_port" /psyphys/in/end
+    wait "$srv" || fail "psyphys stream --osc-in --ppg-rate failed"
+    pulse_lines "$TMP/oscppg.jsonl" | cmp -s - "$TMP/ppg_replay.lines" || fail "OSC-in PPG differs from the replay"
+fi
+if [ -f "$fake/liblsl.so" ]; then
+    expect_exit 0 env LD_LIBRARY_PATH="$fake" FAKE_LSL_INPUT="$TMP/ppg.csv" FAKE_LSL_RATE=64 FAKE_LSL_TYPE=PPG \
+        "$PSYPHYS" stream --lsl-in PPG --ppg-rate 64 --exact
+    pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" || fail "LSL-in PPG differs from the replay"
+fi
+expect_exit 2 "$PSYPHYS" stream --stdin csv --ppg-rate 64 --ecg-rate 64
+expect_grep 'beats come from one of them' "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --stdin csv --ppg-rate 10
+expect_grep "\-\-ppg-rate '10' is not a number in \[25, 1000\]" "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --stdin csv --ppg-rate 64 --columns ecg
+expect_grep "a column's channel has no rate" "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --replay "$TMP/BVP.csv" --ppg-rate 64
+expect_grep 'describe live input; a replay takes its channels and rates from the recording' "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --stdin csv --ppg BVP
+expect_grep 'live input: --ppg-rate HZ' "$TMP/err"
 
 # A PPG channel replayed (--ppg): the pulses of psyphys beats, the unusable stretches as
 # ppg_lost (with the reason) and ppg_back.

@@ -1,7 +1,7 @@
 /* A stand-in for liblsl, built as tests/fake_liblsl/liblsl.so, so that cli_stream can check
  * psyphys stream's LSL input and output (loaded with dlopen like the real library) on machines
  * without liblsl. It implements the few C API calls psyphys uses, with liblsl's prototypes:
- *  - one stream of type "ECG" resolves: FAKE_LSL_CHANNELS channels (default 1) at FAKE_LSL_RATE Hz
+ *  - one stream of type FAKE_LSL_TYPE (default "ECG") resolves: FAKE_LSL_CHANNELS channels (default 1) at FAKE_LSL_RATE Hz
  *    (default 100); its inlet returns the numbers of the file FAKE_LSL_INPUT (one per line), then,
  *    the source exhausted, sends the process SIGTERM (as a person stopping it would);
  *  - an outlet appends every string sample to the file FAKE_LSL_OUTPUT, one per line. */
@@ -54,8 +54,8 @@ int32_t lsl_resolve_byprop(void **buffer, uint32_t n, const char *prop, const ch
                            double timeout)
 {
     (void)minimum, (void)timeout;
-    if (n < 1 || strcmp(prop, "type") != 0 || strcmp(value, "ECG") != 0) return 0;
-    const char *ch = getenv("FAKE_LSL_CHANNELS"), *rate = getenv("FAKE_LSL_RATE");
+    const char *type = getenv("FAKE_LSL_TYPE"), *ch = getenv("FAKE_LSL_CHANNELS"), *rate = getenv("FAKE_LSL_RATE");
+    if (n < 1 || strcmp(prop, "type") != 0 || strcmp(value, type ? type : "ECG") != 0) return 0;
     buffer[0] = fake_new("fake", value, ch ? atoi(ch) : 1, rate ? atof(rate) : 100);
     return buffer[0] ? 1 : 0;
 }
