@@ -12,7 +12,15 @@
  *   med_pi/med_rr  median pulse interval and median RR interval (ms); their difference in %
  *   mad_ms       median |pulse interval - RR interval| over pairs of consecutive matched beats
  *   rmssd        5-min windows (ECG time) whose PRV RMSSD (NN of the pulses) is within 10 % of
- *                the RMSSD of the annotated RR intervals
+ *                the RMSSD of psyphys's NN series of the ECG (rmssd_within_10pct), and of the same
+ *                NN series with its R-peaks timed free of mains interference (rmssd_mains_free):
+ *                psyphys times an R-peak at the raw ECG's largest sample, which 50 Hz mains on the
+ *                ECG moves by a few ms from beat to beat (0256: 4 ms SD against the annotations),
+ *                adding their variance to the ECG's successive differences. There the R-peak is
+ *                re-timed at the vertex of the parabola through the largest value of the ECG
+ *                averaged over one mains period (20 ms at 50 Hz: MARSH was recorded in Finland,
+ *                see the data's SOURCE.md; the average nulls 50 Hz and its harmonics), and an NN
+ *                interval between two such beats (not corrected) is their difference.
  * It exits 1 when a subject misses one of the targets (issue 19: count within 1.5 %, median
  * within 1 %, mad <= 8 ms, RMSSD within 10 % in >= 90 % of the windows, pooled). */
 #include <math.h>
@@ -94,7 +102,39 @@ static double rmssd(const double *rr, size_t n)
     return k ? sqrt(s / (double)k) : NAN;
 }
 
-static int score_subject(const char *dir, const char *subject, int *windows_ok, int *windows)
+/* R-peak times (s) re-timed free of 50 Hz mains: the vertex of the parabola through the
+ * extreme of the ECG averaged over one mains period, within 2 samples of each R-peak. */
+static double *mains_free_r_peaks(psy_reader *ecg, const psy_beat_list *eb)
+{
+    const psy_channel_info *c = psy_reader_channel(ecg, 0);
+    double rate = c->rate_hz, *x = malloc((size_t)c->frames * sizeof *x + 8), *t = malloc(eb->n * sizeof *t + 8);
+    int w = (int)lround(rate / 50.0); /* samples per mains period */
+    if (!x || !t || psy_reader_read(ecg, 0, 0, c->frames, x) != PSY_OK) {
+        free(x), free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < eb->n; i++) {
+        int64_t r = eb->sample[i];
+        double sign = eb->amplitude[i] < 0 ? -1 : 1, v[5];
+        t[i] = eb->onset_s[i];
+        if (r - 2 - w < 0 || r + 2 + w >= c->frames) continue;
+        for (int k = -2; k <= 2; k++) {
+            double sum = 0; /* centred: w odd here (5 at 250 Hz) */
+            for (int j = -w / 2; j <= w / 2; j++) sum += x[r + k + j];
+            v[k + 2] = sign * sum / w;
+        }
+        int m = 1;
+        for (int k = 2; k <= 3; k++)
+            if (v[k] > v[m]) m = k;
+        double den = v[m - 1] - 2 * v[m] + v[m + 1];
+        double off = den < 0 ? 0.5 * (v[m - 1] - v[m + 1]) / den : 0;
+        t[i] = ((double)r + (m - 2) + off) / rate;
+    }
+    free(x);
+    return t;
+}
+
+static int score_subject(const char *dir, const char *subject, int *windows_ok, int *windows, int *mains_ok)
 {
     char path[1024];
     psy_message why = {{0}};
@@ -194,14 +234,29 @@ static int score_subject(const char *dir, const char *subject, int *windows_ok, 
     }
     double *ecg_nn = eb->nn_ms, *ecg_t = eb->nn_onset_s;
     size_t n_ecg_nn = eb->n_nn;
+    /* The same NN series on the mains-free R-peak times: an interval not corrected whose two
+     * beats are consecutive detections is their difference. */
+    double *rt = mains_free_r_peaks(ecg, eb), *ecg_nn_mf = malloc(n_ecg_nn * sizeof *ecg_nn_mf + 8);
+    if (!rt) {
+        fprintf(stderr, "%s: cannot read the ECG\n", subject);
+        return -1;
+    }
+    for (size_t i = 0, k = 0; i < n_ecg_nn; i++) {
+        ecg_nn_mf[i] = ecg_nn[i];
+        while (k < eb->n && eb->onset_s[k] < ecg_t[i]) k++;
+        if (k > 0 && k < eb->n && eb->onset_s[k] == ecg_t[i] && !eb->nn_corrected[i] &&
+            fabs(1000 * (eb->onset_s[k] - eb->onset_s[k - 1]) - ecg_nn[i]) < 1e-6)
+            ecg_nn_mf[i] = 1000 * (rt[k] - rt[k - 1]);
+    }
     /* RMSSD per 5-min window of ECG time. */
-    int w_ok = 0, w_all = 0;
+    int w_ok = 0, w_all = 0, w_mf = 0;
     double worst = 0;
     for (double from = ceil(t0); from + 300 <= t1; from += 300) {
         size_t nr = 0, nn = 0;
-        double *rw = malloc(r.n * sizeof *rw + 8), *nw_ = malloc(b->n_nn * sizeof *nw_ + 8);
+        double *rw = malloc(n_ecg_nn * sizeof *rw + 8), *mw_ = malloc(n_ecg_nn * sizeof *mw_ + 8),
+               *nw_ = malloc(b->n_nn * sizeof *nw_ + 8);
         for (size_t j = 0; j < n_ecg_nn; j++)
-            if (ecg_t[j] >= from && ecg_t[j] < from + 300) rw[nr++] = ecg_nn[j];
+            if (ecg_t[j] >= from && ecg_t[j] < from + 300) mw_[nr] = ecg_nn_mf[j], rw[nr++] = ecg_nn[j];
         for (size_t i = 0; i < b->n_nn; i++) {
             double t = b->nn_onset_s[i] + a + d * b->nn_onset_s[i];
             if (t >= from && t < from + 300) {
@@ -211,13 +266,17 @@ static int score_subject(const char *dir, const char *subject, int *windows_ok, 
                 nw_[nn++] = b->nn_ms[i] * (1 + d);
             }
         }
-        double e = rmssd(rw, nr), q = rmssd(nw_, nn);
-        if (getenv("PPG_VERBOSE")) fprintf(stderr, "%s window %.0f: ECG RMSSD %.2f ms (%zu), PRV %.2f ms (%zu)\n", subject, from, e, nr, q, nn);
+        double e = rmssd(rw, nr), q = rmssd(nw_, nn), m = rmssd(mw_, nr);
+        if (getenv("PPG_VERBOSE"))
+            fprintf(stderr, "%s window %.0f: ECG RMSSD %.2f ms (%zu; mains-free R-peaks %.2f ms), PRV %.2f ms (%zu)\n",
+                    subject, from, e, nr, m, q, nn);
         double rel = fabs(q - e) / e;
         w_all++;
         w_ok += rel <= 0.10;
+        w_mf += fabs(q - m) / m <= 0.10;
         if (rel > worst) worst = rel;
         free(rw);
+        free(mw_);
         free(nw_);
     }
     size_t excl_pulses = 0;
@@ -227,11 +286,13 @@ static int score_subject(const char *dir, const char *subject, int *windows_ok, 
     double unusable_s = 0;
     for (size_t g = 0; g < b->n_gaps; g++) unusable_s += (double)(b->gaps[g].end - b->gaps[g].start) / rate;
     int pass = fabs(diff_pct) <= 1.5 && fabs(med_pct) <= 1 && mad <= 8;
-    printf("%s\t%.0f\t%+d\t%.3f\t%+.0f\t%zu\t%zu\t%.1f\t%zu\t%+.2f\t%.1f\t%.1f\t%+.2f\t%.2f\t%d/%d\t%.1f\t%s\n", subject, rate,
-           b->polarity, a, d * 1e6, n_ref, n_excl, unusable_s, p.n, diff_pct, med_pi, med_rr, med_pct, mad, w_ok,
-           w_all, 100 * worst, pass ? "ok" : "MISS");
+    printf("%s\t%.0f\t%+d\t%.3f\t%+.0f\t%zu\t%zu\t%.1f\t%zu\t%+.2f\t%.1f\t%.1f\t%+.2f\t%.2f\t%d/%d\t%.1f\t%d/%d\t%s\n", subject,
+           rate, b->polarity, a, d * 1e6, n_ref, n_excl, unusable_s, p.n, diff_pct, med_pi, med_rr, med_pct, mad, w_ok,
+           w_all, 100 * worst, w_mf, w_all, pass ? "ok" : "MISS");
     *windows_ok += w_ok;
     *windows += w_all;
+    *mains_ok += w_mf;
+    free(rt), free(ecg_nn_mf);
     psy_beat_list_free(eb), free(mt), free(ml), free(mw), free(diff), free(pi), free(rr), free(r.t);
     psy_beat_list_free(b);
     psy_reader_close(ecg);
@@ -246,13 +307,15 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("subject\tppg_hz\tpolarity\toffset_s\tdrift_ppm\tr_peaks\tr_unusable\tunusable_s\tpulses\tdiff_pct\t"
-           "med_pi_ms\tmed_rr_ms\tmed_diff_pct\tmad_ms\trmssd_within_10pct\trmssd_worst_pct\tcount_median_mad\n");
-    int failed = 0, w_ok = 0, w_all = 0;
+           "med_pi_ms\tmed_rr_ms\tmed_diff_pct\tmad_ms\trmssd_within_10pct\trmssd_worst_pct\trmssd_mains_free\t"
+           "count_median_mad\n");
+    int failed = 0, w_ok = 0, w_all = 0, w_mf = 0;
     for (int i = 2; i < argc; i++) {
-        int ok = score_subject(argv[1], argv[i], &w_ok, &w_all);
+        int ok = score_subject(argv[1], argv[i], &w_ok, &w_all, &w_mf);
         if (ok < 0) return 1;
         failed += !ok;
     }
-    printf("RMSSD within 10 %%: %d of %d windows (%.0f %%; target >= 90 %%)\n", w_ok, w_all, 100.0 * w_ok / w_all);
+    printf("RMSSD within 10 %%: %d of %d windows (%.0f %%; target >= 90 %%); of the mains-free R-peaks' RMSSD: %d "
+           "(%.0f %%)\n", w_ok, w_all, 100.0 * w_ok / w_all, w_mf, 100.0 * w_mf / w_all);
     return failed || w_ok < 0.9 * w_all;
 }
