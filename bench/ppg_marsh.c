@@ -21,6 +21,9 @@
  *                averaged over one mains period (20 ms at 50 Hz: MARSH was recorded in Finland,
  *                see the data's SOURCE.md; the average nulls 50 Hz and its harmonics), and an NN
  *                interval between two such beats (not corrected) is their difference.
+ * With PPG_DUMP=DIR, writes DIR/SUBJECT.tsv for bench/ppg_prv.py: per pulse its fiducial times
+ * (PPG clock), quality, class, and the matched R-peak's annotation, psyphys and mains-free times
+ * (ECG clock; NaN unmatched), after a line "# offset_s A drift D ppg_hz F".
  * It exits 1 when a subject misses one of the targets (issue 19: count within 1.5 %, median
  * within 1 %, mad <= 8 ms, RMSSD within 10 % in >= 90 % of the windows, pooled). */
 #include <math.h>
@@ -132,6 +135,29 @@ static double *mains_free_r_peaks(psy_reader *ecg, const psy_beat_list *eb)
     }
     free(x);
     return t;
+}
+
+static void dump_pulses(const char *dir, const char *subject, const psy_beat_list *b, const series *r,
+                        const psy_beat_list *eb, const double *rt, double a, double d, double rate)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.tsv", dir, subject);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "%s: cannot write\n", path);
+        return;
+    }
+    series e = {eb->onset_s, eb->n};
+    fprintf(f, "# offset_s %.9f drift %.12f ppg_hz %g\n", a, d, rate);
+    fprintf(f, "foot_s\tupstroke_s\tmid_s\tpeak_s\tquality\tclass\tr_annotated_s\tr_psyphys_s\tr_mains_free_s\n");
+    for (size_t i = 0; i < b->n; i++) {
+        double t = b->onset_s[i] + a + d * b->onset_s[i];
+        long j = nearest(r, t, 0.1), k = nearest(&e, t, 0.1);
+        fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\t%.4f\t%d\t%.6f\t%.6f\t%.6f\n", b->foot_s[i], b->upstroke_s[i], b->onset_s[i],
+                (double)b->peak_sample[i] / rate, b->quality[i], (int)b->cls[i], j >= 0 ? r->t[j] : NAN,
+                k >= 0 ? eb->onset_s[k] : NAN, k >= 0 ? rt[k] : NAN);
+    }
+    fclose(f);
 }
 
 static int score_subject(const char *dir, const char *subject, int *windows_ok, int *windows, int *mains_ok)
@@ -248,6 +274,7 @@ static int score_subject(const char *dir, const char *subject, int *windows_ok, 
             fabs(1000 * (eb->onset_s[k] - eb->onset_s[k - 1]) - ecg_nn[i]) < 1e-6)
             ecg_nn_mf[i] = 1000 * (rt[k] - rt[k - 1]);
     }
+    if (getenv("PPG_DUMP")) dump_pulses(getenv("PPG_DUMP"), subject, b, &r, eb, rt, a, d, rate);
     /* RMSSD per 5-min window of ECG time. */
     int w_ok = 0, w_all = 0, w_mf = 0;
     double worst = 0;
