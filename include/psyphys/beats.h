@@ -87,7 +87,7 @@ typedef struct psy_pulses_config {
 PSY_API psy_pulses_config psy_pulses_config_default(void);
 
 /* Detects the pulses of a PPG channel ch (any regular channel, 25 .. 1000 Hz) through the pulse
- * detector (psyphys/ppg.h) and takes the intervals between their feet through the same
+ * detector (psyphys/ppg.h) and takes the intervals between their half-amplitude points through the same
  * classification and correction as R-peaks (no interval spans an unusable stretch or a gap of
  * the recording). *out is NULL on failure. PSY_OK, PSY_E_INVALID (an irregular channel, a rate
  * outside the detector's range: `why` says so), PSY_E_NOMEM, or a read error of the channel. */
