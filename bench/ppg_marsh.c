@@ -153,8 +153,8 @@ static void dump_pulses(const char *dir, const char *subject, const psy_beat_lis
     for (size_t i = 0; i < b->n; i++) {
         double t = b->onset_s[i] + a + d * b->onset_s[i];
         long j = nearest(r, t, 0.1), k = nearest(&e, t, 0.1);
-        fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\t%.4f\t%d\t%.6f\t%.6f\t%.6f\n", b->foot_s[i], b->upstroke_s[i], b->onset_s[i],
-                (double)b->peak_sample[i] / rate, b->quality[i], (int)b->cls[i], j >= 0 ? r->t[j] : NAN,
+        fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\t%.4f\t%d\t%.6f\t%.6f\t%.6f\n", b->foot_s[i], b->upstroke_s[i],
+                b->onset_s[i], (double)b->peak_sample[i] / rate, b->quality[i], (int)b->cls[i], j >= 0 ? r->t[j] : NAN,
                 k >= 0 ? eb->onset_s[k] : NAN, k >= 0 ? rt[k] : NAN);
     }
     fclose(f);
@@ -313,9 +313,9 @@ static int score_subject(const char *dir, const char *subject, int *windows_ok, 
     double unusable_s = 0;
     for (size_t g = 0; g < b->n_gaps; g++) unusable_s += (double)(b->gaps[g].end - b->gaps[g].start) / rate;
     int pass = fabs(diff_pct) <= 1.5 && fabs(med_pct) <= 1 && mad <= 8;
-    printf("%s\t%.0f\t%+d\t%.3f\t%+.0f\t%zu\t%zu\t%.1f\t%zu\t%+.2f\t%.1f\t%.1f\t%+.2f\t%.2f\t%d/%d\t%.1f\t%d/%d\t%s\n", subject,
-           rate, b->polarity, a, d * 1e6, n_ref, n_excl, unusable_s, p.n, diff_pct, med_pi, med_rr, med_pct, mad, w_ok,
-           w_all, 100 * worst, w_mf, w_all, pass ? "ok" : "MISS");
+    printf("%s\t%.0f\t%+d\t%.3f\t%+.0f\t%zu\t%zu\t%.1f\t%zu\t%+.2f\t%.1f\t%.1f\t%+.2f\t%.2f\t%d/%d\t%.1f\t%d/%d\t%s\n",
+           subject, rate, b->polarity, a, d * 1e6, n_ref, n_excl, unusable_s, p.n, diff_pct, med_pi, med_rr, med_pct, mad,
+           w_ok, w_all, 100 * worst, w_mf, w_all, pass ? "ok" : "MISS");
     *windows_ok += w_ok;
     *windows += w_all;
     *mains_ok += w_mf;

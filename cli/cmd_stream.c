@@ -157,8 +157,8 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         }
         static const char *const with_value[] = {
             "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg",
-            "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--ppg-rate", "--eda-rate", "--resp-rate",
-            "--time-window", "--time-window-beats",
+            "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--ppg-rate", "--eda-rate",
+            "--resp-rate", "--time-window", "--time-window-beats",
             "--freq-window", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
         i++;
@@ -279,7 +279,10 @@ static int live_channels(options *o, stream_input *in)
         return 0;
     }
     double heart_rate = o->ecg_rate > 0 ? o->ecg_rate : o->ppg_rate;
-    in->frame_rate_hz = heart_rate > 0 ? heart_rate : o->eda_rate > 0 ? o->eda_rate : o->resp_rate > 0 ? o->resp_rate : 1;
+    in->frame_rate_hz = heart_rate > 0    ? heart_rate
+                        : o->eda_rate > 0 ? o->eda_rate
+                        : o->resp_rate > 0 ? o->resp_rate
+                                           : 1;
     o->cfg.ecg_rate_hz = o->ecg_rate;
     o->cfg.ppg_rate_hz = o->ppg_rate;
     o->cfg.eda_rate_hz = o->eda_rate;

@@ -132,7 +132,9 @@ int stream_lsl_in(stream_input *in, stream_lsl *l)
         return CLI_FAILED;
     }
     if (!(fabs(rate - in->frame_rate_hz) < 1e-6 * rate)) {
-        cli_error(NULL, "stream: the LSL stream runs at %g Hz, the stream was set up for %g Hz (--ecg-rate, --ppg-rate, --eda-rate, --resp-rate)",
+        cli_error(NULL,
+                  "stream: the LSL stream runs at %g Hz, the stream was set up for %g Hz (--ecg-rate, --ppg-rate, "
+                  "--eda-rate, --resp-rate)",
                   rate, in->frame_rate_hz);
         return CLI_FAILED;
     }

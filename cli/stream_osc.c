@@ -285,7 +285,9 @@ static int on_samples(const char *path, const char *types, lo_arg **argv, int ar
     else st = psy_stream_push_rr(c->in->s, c->values, NULL, (size_t)n);
     if (st != PSY_OK) {
         char detail[300];
-        snprintf(detail, sizeof detail, "%s: no such channel in this stream (see --ecg-rate, --ppg-rate, --eda-rate, --resp-rate, --rr)", path);
+        snprintf(detail, sizeof detail,
+                 "%s: no such channel in this stream (see --ecg-rate, --ppg-rate, --eda-rate, --resp-rate, --rr)",
+                 path);
         stream_out_status(c->in->out, NAN, "malformed_input", detail);
     }
     return 0;

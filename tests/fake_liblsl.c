@@ -1,9 +1,10 @@
 /* A stand-in for liblsl, built as tests/fake_liblsl/liblsl.so, so that cli_stream can check
  * psyphys stream's LSL input and output (loaded with dlopen like the real library) on machines
  * without liblsl. It implements the few C API calls psyphys uses, with liblsl's prototypes:
- *  - one stream of type FAKE_LSL_TYPE (default "ECG") resolves: FAKE_LSL_CHANNELS channels (default 1) at FAKE_LSL_RATE Hz
- *    (default 100); its inlet returns the numbers of the file FAKE_LSL_INPUT (one per line), then,
- *    the source exhausted, sends the process SIGTERM (as a person stopping it would);
+ *  - one stream of type FAKE_LSL_TYPE (default "ECG") resolves: FAKE_LSL_CHANNELS channels
+ *    (default 1) at FAKE_LSL_RATE Hz (default 100); its inlet returns the numbers of the file
+ *    FAKE_LSL_INPUT (one per line), then, the source exhausted, sends the process SIGTERM (as a
+ *    person stopping it would);
  *  - an outlet appends every string sample to the file FAKE_LSL_OUTPUT, one per line. */
 #include <signal.h>
 #include <stdint.h>
