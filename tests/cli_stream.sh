@@ -301,7 +301,7 @@ fi
 # that float32 carries them exactly) pushed through stdin
 # (CSV, float32), OSC and LSL gives the replay's pulses, intervals and heart rate, line for line.
 awk 'BEGIN { print "1560279825.000000"; print "64.000000"; t0 = 0.3; prev = -10;
-    for (i = 0; i < 64 * 150; i++) { t = i / 64;
+    for (i = 0; i < 64 * 90; i++) { t = i / 64;
         if (t >= t0) { prev = t0; t0 += 0.8 + 0.06 * sin(6.2831853 * t0 / 4.5) + 0.02 * sin(6.2831853 * t0 / 23) }
         d = t - prev;
         v = d < 0 ? 0 : d < 0.12 ? 0.5 * (1 - cos(3.14159265 * d / 0.12)) : exp(-(d - 0.12) / 0.3) + 0.15 * exp(-((d - 0.35) / 0.05) ^ 2);
@@ -311,7 +311,7 @@ pulse_lines() { grep -E '"type":"(beat|hr)"' "$1"; }
 expect_exit 0 "$PSYPHYS" stream --replay "$TMP/BVP.csv" --speed max --exact
 pulse_lines "$TMP/out" >"$TMP/ppg_replay.lines"
 n_pulses=$(grep -c '"type":"beat"' "$TMP/ppg_replay.lines")
-[ "$n_pulses" -ge 180 ] || fail "PPG replay: $n_pulses pulses in 150 s at about 75 bpm"
+[ "$n_pulses" -ge 105 ] || fail "PPG replay: $n_pulses pulses in 90 s at about 75 bpm"
 tail -n +3 "$TMP/BVP.csv" >"$TMP/ppg.csv"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ppg-rate 64 --exact <\"$TMP/ppg.csv\""
 pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" ||
@@ -333,7 +333,7 @@ done
 if [ -z "$in_port" ]; then
     fail "psyphys stream --osc-in 0 --ppg-rate 64 did not say its port"
 else
-    awk '{ v[n++] = $1 } END { for (i = 0; i < n; i += 64) { s = ""; t = ""; for (k = i; k < i + 64 && k < n; k++) { s = s "f"; t = t " " v[k] } print s t } }' \
+    awk '{ v[n++] = $1 } END { for (i = 0; i < n; i += 128) { s = ""; t = ""; for (k = i; k < i + 128 && k < n; k++) { s = s "f"; t = t " " v[k] } print s t } }' \
         "$TMP/ppg.csv" | while read -r types values; do
         # shellcheck disable=SC2086
         oscsend localhost "$in_port" /psyphys/in/ppg "$types" $values
