@@ -43,8 +43,8 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b);
 }
 
-/* Room for one more beat (and gap) in the list's arrays. */
-static int reserve_beat(psy_beat_list *b, size_t *cap)
+/* Room for one more beat (and gap) in the list's arrays (and marks, when kept). */
+static int reserve_beat(psy_beat_list *b, beats_marks *marks, size_t *cap)
 {
     if (b->n < *cap) return 1;
     size_t n = *cap ? 2 * *cap : 1024;
@@ -55,6 +55,13 @@ static int reserve_beat(psy_beat_list *b, size_t *cap)
     double *a = realloc(b->amplitude, n * sizeof *a);
     if (a) b->amplitude = a;
     if (!s || !o || !a) return 0;
+    if (marks) {
+        double *snr = realloc(marks->snr, n * sizeof *snr);
+        if (snr) marks->snr = snr;
+        double *like = realloc(marks->likeness, n * sizeof *like);
+        if (like) marks->likeness = like;
+        if (!snr || !like) return 0;
+    }
     *cap = n;
     return 1;
 }
@@ -73,14 +80,16 @@ static int add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g)
 }
 
 /* Moves what the detector has emitted into the list. */
-static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, size_t *beat_cap, size_t *gap_cap)
+static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, beats_marks *marks, size_t *beat_cap,
+                        size_t *gap_cap)
 {
     psy_ecg_beat beats[64];
     psy_ecg_gap gaps[16];
     size_t k;
     while ((k = psy_ecg_detector_pop_beats(d, beats, 64)) > 0)
         for (size_t i = 0; i < k; i++) {
-            if (!reserve_beat(b, beat_cap)) return PSY_E_NOMEM;
+            if (!reserve_beat(b, marks, beat_cap)) return PSY_E_NOMEM;
+            if (marks) marks->snr[b->n] = beats[i].snr, marks->likeness[b->n] = beats[i].likeness;
             b->sample[b->n] = beats[i].sample;
             b->amplitude[b->n] = beats[i].amplitude;
             b->n_searchback += beats[i].searchback != 0;
@@ -121,6 +130,7 @@ psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn
 typedef struct ecg_feed {
     psy_ecg_detector *d;
     psy_beat_list *b;
+    beats_marks *marks;
     size_t beat_cap, gap_cap;
 } ecg_feed;
 
@@ -128,17 +138,17 @@ static psy_status push_ecg(void *ctx, const double *x, size_t n, size_t *used)
 {
     ecg_feed *f = ctx;
     psy_ecg_detector_push(f->d, x, n, used);
-    return drain(f->d, f->b, &f->beat_cap, &f->gap_cap);
+    return drain(f->d, f->b, f->marks, &f->beat_cap, &f->gap_cap);
 }
 
-/* Runs the detector over the channel block by block. */
+/* Runs the detector over the channel block by block; marks (or NULL) keep what it said of each beat. */
 static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
-                             psy_message *why)
+                             beats_marks *marks, psy_message *why)
 {
     const psy_channel_info *info = psy_reader_channel(r, ch);
     psy_ecg_detector_config dc = cfg->detector;
     dc.rate_hz = info->rate_hz;
-    ecg_feed f = {NULL, b, 0, 0};
+    ecg_feed f = {NULL, b, marks, 0, 0};
     psy_status st = psy_ecg_detector_create(&dc, &f.d);
     if (st != PSY_OK) {
         snprintf(why->text, sizeof why->text,
@@ -148,7 +158,7 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
     st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
     if (st == PSY_OK) {
         psy_ecg_detector_finish(f.d);
-        st = drain(f.d, b, &f.beat_cap, &f.gap_cap);
+        st = drain(f.d, b, marks, &f.beat_cap, &f.gap_cap);
     }
     psy_ecg_detector_destroy(f.d);
     /* Onsets through the recording's time axis (EDF+D stretches). */
@@ -252,133 +262,6 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
     return PSY_OK;
 }
 
-/* The stretches where both leads' gaps overlap (no usable signal in either). */
-static psy_status intersect_gaps(psy_beat_list *a, const psy_beat_list *b)
-{
-    size_t n = 0, cap = a->n_gaps + b->n_gaps + 1;
-    psy_ecg_gap *g = malloc(cap * sizeof *g);
-    if (!g) return PSY_E_NOMEM;
-    for (size_t i = 0, j = 0; i < a->n_gaps && j < b->n_gaps;) {
-        int64_t lo = a->gaps[i].start > b->gaps[j].start ? a->gaps[i].start : b->gaps[j].start;
-        int64_t hi = a->gaps[i].end < b->gaps[j].end ? a->gaps[i].end : b->gaps[j].end;
-        if (lo < hi && n < cap) g[n++] = (psy_ecg_gap){lo, hi, a->gaps[i].flat && b->gaps[j].flat};
-        if (a->gaps[i].end < b->gaps[j].end) i++;
-        else j++;
-    }
-    free(a->gaps);
-    a->gaps = g;
-    a->n_gaps = n;
-    return PSY_OK;
-}
-
-static int in_gap(const psy_beat_list *b, int64_t s)
-{
-    for (size_t g = 0; g < b->n_gaps; g++)
-        if (b->gaps[g].start <= s && s < b->gaps[g].end) return 1;
-    return 0;
-}
-
-/* Running median of the last 8 intervals between beats both leads saw. */
-typedef struct rhythm {
-    double rr[8];
-    int n, next;
-} rhythm;
-
-static void rhythm_add(rhythm *h, double rr)
-{
-    h->rr[h->next] = rr;
-    h->next = (h->next + 1) % 8;
-    if (h->n < 8) h->n++;
-}
-
-/* 1 when a beat at s between beats prev and next (-1: none) does not split a normal interval. */
-static int fits(const rhythm *h, int64_t prev, int64_t s, int64_t next)
-{
-    if (h->n < 4) return 1;
-    double med = psy_small_median(h->rr, h->n);
-    return (prev < 0 || (double)(s - prev) >= 0.7 * med) && (next < 0 || (double)(next - s) >= 0.7 * med);
-}
-
-/* Index of the beat of b nearest to s within tol, or -1. */
-static int64_t nearest_beat(const psy_beat_list *b, int64_t s, int64_t tol)
-{
-    size_t lo = 0, hi = b->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (b->sample[mid] < s) lo = mid + 1;
-        else hi = mid;
-    }
-    int64_t best = -1;
-    for (size_t k = lo > 0 ? lo - 1 : 0; k <= lo && k < b->n; k++)
-        if (llabs(b->sample[k] - s) <= tol && (best < 0 || llabs(b->sample[k] - s) < llabs(b->sample[best] - s)))
-            best = (int64_t)k;
-    return best;
-}
-
-/* Combines the beats of a second lead b (same rate) into those of the first lead a. Beats both
- * leads show (within 100 ms) stay, with the first lead's R-peak. A beat only the first lead shows
- * stays where the second lead has no signal or where it does not split a normal interval (noise
- * is rarely in both leads at once). A beat only the second lead shows is added where the first
- * lead has no beat within 250 ms and it fits the rhythm the same way. */
-static psy_status merge_lead(psy_beat_list *a, const psy_beat_list *b, double rate)
-{
-    int64_t tol = (int64_t)llround(0.1 * rate), apart = (int64_t)llround(0.25 * rate);
-    size_t cap = a->n + b->n + 1, n = 0;
-    int64_t *sample = malloc(cap * sizeof *sample);
-    double *amp = malloc(cap * sizeof *amp);
-    char *both = malloc(cap);
-    if (!sample || !amp || !both) {
-        free(sample), free(amp), free(both);
-        return PSY_E_NOMEM;
-    }
-    rhythm h = {{0}, 0, 0};
-    /* First lead, confirmed or fitting. */
-    for (size_t i = 0; i < a->n; i++) {
-        int confirmed = nearest_beat(b, a->sample[i], tol) >= 0;
-        if (!confirmed && !in_gap(b, a->sample[i])) {
-            int64_t next = -1;
-            for (size_t j = i + 1; j < a->n && next < 0; j++)
-                if (nearest_beat(b, a->sample[j], tol) >= 0) next = a->sample[j];
-            if (!fits(&h, n ? sample[n - 1] : -1, a->sample[i], next)) continue;
-        }
-        if (confirmed && n && both[n - 1]) rhythm_add(&h, (double)(a->sample[i] - sample[n - 1]));
-        sample[n] = a->sample[i], amp[n] = a->amplitude[i], both[n++] = (char)confirmed;
-    }
-    /* Second lead only, where the first shows nothing near: collected in order, then merged. */
-    size_t m = n, n_add = 0;
-    int64_t *add_s = malloc((b->n + 1) * sizeof *add_s);
-    double *add_a = malloc((b->n + 1) * sizeof *add_a);
-    if (!add_s || !add_a) {
-        free(sample), free(amp), free(both), free(add_s), free(add_a);
-        return PSY_E_NOMEM;
-    }
-    for (size_t j = 0, k = 0; j < b->n; j++) {
-        int64_t s = b->sample[j];
-        while (k < m && sample[k] < s) k++; /* insertion point among the first lead's beats */
-        int64_t prev = k > 0 ? sample[k - 1] : -1, next = k < m ? sample[k] : -1;
-        if ((prev >= 0 && s - prev <= apart) || (next >= 0 && next - s <= apart)) continue;
-        if (!in_gap(a, s) && !fits(&h, prev, s, next)) continue;
-        add_s[n_add] = s, add_a[n_add++] = b->amplitude[j];
-    }
-    /* Merge the two ordered lists, from the back so that it works in place. */
-    for (size_t i = m, j = n_add, out = m + n_add; j > 0;) {
-        out--;
-        if (i > 0 && sample[i - 1] > add_s[j - 1]) sample[out] = sample[i - 1], amp[out] = amp[i - 1], i--;
-        else sample[out] = add_s[j - 1], amp[out] = add_a[j - 1], j--;
-    }
-    n = m + n_add;
-    free(add_s);
-    free(add_a);
-    free(both);
-    free(a->sample);
-    free(a->amplitude);
-    a->sample = sample;
-    a->amplitude = amp;
-    a->n = n;
-    a->n_searchback += b->n_searchback;
-    return intersect_gaps(a, b);
-}
-
 psy_status psy_beats_detect(psy_reader *r, int ch, const psy_beats_config *config,
                             psy_beat_list **out, psy_message *why)
 {
@@ -424,11 +307,12 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
     if (info->type == PSY_CH_RR) {
         st = read_rr_channel(r, ch, b, &rr);
     } else if (info->rate_hz > 0) {
-        st = detect_ecg(r, ch, &cfg, b, why);
+        beats_marks marks[2] = {{NULL, NULL}, {NULL, NULL}};
+        st = detect_ecg(r, ch, &cfg, b, second ? &marks[0] : NULL, why);
         if (st == PSY_OK && second) {
             psy_beat_list *b2 = calloc(1, sizeof *b2);
-            st = b2 ? detect_ecg(r, channels[1], &cfg, b2, why) : PSY_E_NOMEM;
-            if (st == PSY_OK) st = merge_lead(b, b2, info->rate_hz);
+            st = b2 ? detect_ecg(r, channels[1], &cfg, b2, &marks[1], why) : PSY_E_NOMEM;
+            if (st == PSY_OK) st = beats_merge_leads(r, channels, b, &marks[0], b2, &marks[1], why);
             psy_beat_list_free(b2);
             /* Onsets again: the merged list holds beats of the second lead too. */
             double *onset = st == PSY_OK ? realloc(b->onset_s, (b->n + 1) * sizeof *onset) : NULL;
@@ -437,6 +321,7 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
             for (size_t i = 0; st == PSY_OK && i < b->n; i++)
                 st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
         }
+        for (int k = 0; k < 2; k++) free(marks[k].snr), free(marks[k].likeness);
         if (st == PSY_OK) st = beats_rr_from_positions(b, NULL, info->rate_hz);
     } else {
         snprintf(why->text, sizeof why->text,

@@ -20,4 +20,17 @@ psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, dou
  * where a beat does not follow the one before). PSY_OK, PSY_E_NOMEM or a psy_rr_* error. */
 psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg);
 
+/* What the R-peak detector said of each beat of a lead (psy_ecg_beat's snr and likeness), one
+ * entry per beat of the lead's list. */
+typedef struct beats_marks {
+    double *snr, *likeness;
+} beats_marks;
+
+/* Combines the beats b (marks mb) of lead channels[1] into those of lead channels[0] (a, ma),
+ * same rate, deciding from the two leads' signals (beats_leads.c). PSY_OK, PSY_E_NOMEM or a read
+ * error (`why` says which). */
+psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list *a,
+                             const beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
+                             psy_message *why);
+
 #endif

@@ -322,6 +322,8 @@ static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
     b->sample = p->fiducial;
     b->amplitude = p->amplitude;
     b->searchback = searchback;
+    b->snr = p->snr;
+    b->likeness = p->shape.dominant;
     d->beat_count++;
     d->last_fiducial = p->fiducial;
 }

@@ -68,9 +68,12 @@ PSY_API psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_
                                     psy_beat_list **out, psy_message *why);
 
 /* The same from two ECG leads at one rate (channels[0] first; n_channels 1 or 2): each lead is
- * detected on its own; a beat both leads show (within 100 ms) takes the first lead's R-peak; a
- * beat one lead shows is kept where the other lead has no signal, or where it does not split a
- * normal interval of the beats both leads agree on (noise is rarely in both leads at once).
+ * detected on its own; a beat both leads show (within 100 ms) takes the first lead's R-peak.
+ * Where they disagree, the signals decide (never the rhythm): a beat only the first lead shows
+ * stays unless it is unlike that lead's dominant QRS shape and the second lead, clean there,
+ * shows no QRS slope out of its background; a beat only the second lead shows (none of the
+ * first's within 250 ms) is added where the first lead has no signal, or where it has the
+ * second lead's dominant QRS shape and stands 5 times out of its noise (analysis/beats_leads.c).
  * Gaps are the stretches where neither lead has signal. PSY_E_INVALID when the two channels
  * differ in rate or are not regular signals. */
 PSY_API psy_status psy_beats_detect_leads(psy_reader *reader, const int *channels, int n_channels,

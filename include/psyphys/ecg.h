@@ -68,6 +68,10 @@ typedef struct psy_ecg_beat {
     int64_t sample;     /* R-peak index from the first pushed sample */
     double amplitude;   /* raw value at the R-peak minus the local baseline (signed, input unit) */
     int searchback;     /* 1 when found by search-back (a low-amplitude beat) */
+    double snr;         /* the QRS's band-passed (8-20 Hz) peak over the band's RMS in the 120-350 ms
+                           before it: how far it stands out of the lead's noise (> 0) */
+    double likeness;    /* normalised correlation of the QRS (+-100 ms) with the recording's dominant
+                           QRS template, -1 .. 1; NaN before there is one (Hamilton 2002) */
 } psy_ecg_beat;
 
 typedef struct psy_ecg_gap {

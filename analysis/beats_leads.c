@@ -1,0 +1,214 @@
+/* Two ECG leads combined into one beat list (psy_beats_detect_leads). Each lead's detector judged
+ * its own signal; where the leads disagree, the signals decide, never the rhythm. A QRS is an
+ * electrical event of the whole heart and shows, larger or smaller, on both leads, while an
+ * artefact (electrode motion, a muscle burst, a spike) is mostly in one: fusing leads by their
+ * signal quality, as Li, Mark & Clifford 2008 (Physiol. Meas. 29:15-32) fuse heart-rate sources
+ * by per-lead quality indices. A beat of the first lead that the second does not show stays
+ * unless it is unlike the first lead's dominant QRS and the second lead, clean there, shows no
+ * QRS slope out of its background (a QRS can be nearly isoelectric on one lead: a beat of the
+ * dominant shape is never refuted). A beat only the second lead shows is added where the first
+ * lead has no signal, or where it is the second lead's dominant shape standing out of its noise. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "beats_internal.h"
+#include "small_median.h"
+
+#define BOTH_S 0.100       /* a beat both leads show: R-peaks within this */
+#define APART_S 0.250      /* a second-lead beat is another beat where the first lead has none within this */
+#define QRS_HALF_S 0.080   /* a QRS seen on one lead lies within this of its R-peak on the other */
+#define SLOPE_HALF_S 0.010 /* slopes as differences across 2 x this: the QRS band, about 25 Hz */
+#define REFERENCE 8        /* a lead's QRS slope: the median over its 8 beats nearest before */
+/* A lead refutes a beat where its background (the steepest slopes 0.25, 0.5, 0.75 and 1 s
+ * before and after) is under CLEAN of its beats' (P and T waves reach about a tenth) and its
+ * steepest slope at the beat stays under ABOVE_NOISE times that background. */
+#define BACKGROUND 8
+#define BACKGROUND_S 0.25
+#define CLEAN 0.2
+#define ABOVE_NOISE 3.0
+/* A QRS clear by its own lead: this correlated with the lead's dominant QRS template
+ * (Hamilton 2002; the detector's SHAPE_MATCH). A beat only the second lead shows must also stand
+ * NEW_SNR times out of that lead's noise (band-passed peak over the band's RMS before it). */
+#define CLEAR_LIKENESS 0.8
+#define NEW_SNR 5.0
+
+typedef struct lead {
+    psy_reader *r;
+    int ch;
+    int64_t frames;
+    const psy_beat_list *beats;
+    const beats_marks *marks;
+} lead;
+
+typedef struct window {
+    int64_t half, h, spacing; /* samples: QRS_HALF_S, SLOPE_HALF_S, BACKGROUND_S */
+    double *buf;              /* 2 (half + h) + 1 */
+} window;
+
+static int in_gap(const psy_beat_list *b, int64_t s)
+{
+    for (size_t g = 0; g < b->n_gaps; g++)
+        if (b->gaps[g].start <= s && s < b->gaps[g].end) return 1;
+    return 0;
+}
+
+/* Index of the first beat of b at or after s. */
+static size_t first_from(const psy_beat_list *b, int64_t s)
+{
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b->sample[mid] < s) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* 1 when b has a beat within tol of s. */
+static int has_beat_near(const psy_beat_list *b, int64_t s, int64_t tol)
+{
+    size_t k = first_from(b, s - tol);
+    return k < b->n && b->sample[k] <= s + tol;
+}
+
+/* The steepest slope of the lead within w->half of sample s, |x[i + h] - x[i - h]|; NaN where
+ * the window holds no two samples. */
+static psy_status steepest(const lead *l, const window *w, int64_t s, double *out)
+{
+    int64_t lo = s - w->half - w->h, hi = s + w->half + w->h + 1;
+    if (lo < 0) lo = 0;
+    if (hi > l->frames) hi = l->frames;
+    *out = NAN;
+    if (hi - lo <= 2 * w->h) return PSY_OK;
+    psy_status st = psy_reader_read(l->r, l->ch, lo, hi - lo, w->buf);
+    if (st != PSY_OK) return st;
+    double best = 0; /* NaN samples never count */
+    for (int64_t i = w->h; i + w->h < hi - lo; i++) {
+        double d = fabs(w->buf[i + w->h] - w->buf[i - w->h]);
+        if (d > best) best = d;
+    }
+    *out = best;
+    return PSY_OK;
+}
+
+/* *refutes = 1 when the lead, clean near s, shows no QRS there: the steepest slopes of its
+ * BACKGROUND windows around s are (median) under CLEAN times those of its REFERENCE beats nearest
+ * before s (after it, at the start), and its steepest slope at s stays under ABOVE_NOISE times
+ * that background. A lead with noise there, or without beats to compare with, refutes nothing. */
+static psy_status refutes(const lead *l, const window *w, int64_t s, int *refuted)
+{
+    *refuted = 0;
+    size_t k = first_from(l->beats, s), from = k >= REFERENCE ? k - REFERENCE : 0;
+    size_t to = from + REFERENCE < l->beats->n ? from + REFERENCE : l->beats->n;
+    double ref[REFERENCE], back[BACKGROUND], here;
+    int n = 0, m = 0;
+    psy_status st = PSY_OK;
+    for (size_t i = from; i < to && st == PSY_OK; i++) {
+        st = steepest(l, w, l->beats->sample[i], &ref[n]);
+        n += ref[n] > 0;
+    }
+    for (int j = 0; j < BACKGROUND && st == PSY_OK; j++) {
+        int64_t step = (j / 2 + 1) * w->spacing;
+        st = steepest(l, w, j % 2 ? s + step : s - step, &back[m]);
+        m += back[m] > 0;
+    }
+    if (st == PSY_OK) st = steepest(l, w, s, &here);
+    if (st != PSY_OK || n == 0 || m == 0) return st;
+    double background = psy_small_median(back, m);
+    *refuted = background < CLEAN * psy_small_median(ref, n) && here < ABOVE_NOISE * background;
+    return PSY_OK;
+}
+
+static int clear_qrs(const beats_marks *m, size_t i)
+{
+    return m->likeness[i] >= CLEAR_LIKENESS;
+}
+
+/* The stretches where both leads' gaps overlap (no usable signal in either). */
+static psy_status intersect_gaps(psy_beat_list *a, const psy_beat_list *b)
+{
+    size_t n = 0, cap = a->n_gaps + b->n_gaps + 1;
+    psy_ecg_gap *g = malloc(cap * sizeof *g);
+    if (!g) return PSY_E_NOMEM;
+    for (size_t i = 0, j = 0; i < a->n_gaps && j < b->n_gaps;) {
+        int64_t lo = a->gaps[i].start > b->gaps[j].start ? a->gaps[i].start : b->gaps[j].start;
+        int64_t hi = a->gaps[i].end < b->gaps[j].end ? a->gaps[i].end : b->gaps[j].end;
+        if (lo < hi && n < cap) g[n++] = (psy_ecg_gap){lo, hi, a->gaps[i].flat && b->gaps[j].flat};
+        if (a->gaps[i].end < b->gaps[j].end) i++;
+        else j++;
+    }
+    free(a->gaps);
+    a->gaps = g;
+    a->n_gaps = n;
+    return PSY_OK;
+}
+
+/* The first lead's beats the signals keep, then the second lead's beats they add (into add_s,
+ * add_a: room for b->n), merged in order into sample/amp (room for a->n + b->n). */
+static psy_status combine(const lead *first, const lead *second, const window *w, double rate,
+                          int64_t *sample, double *amp, int64_t *add_s, double *add_a, size_t *n_out)
+{
+    const psy_beat_list *a = first->beats, *b = second->beats;
+    int64_t both = (int64_t)llround(BOTH_S * rate), apart = (int64_t)llround(APART_S * rate);
+    size_t m = 0, n_add = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        int64_t s = a->sample[i];
+        int refuted = 0;
+        if (!has_beat_near(b, s, both) && !in_gap(b, s) && !clear_qrs(first->marks, i)) {
+            psy_status st = refutes(second, w, s, &refuted);
+            if (st != PSY_OK) return st;
+        }
+        if (!refuted) sample[m] = s, amp[m++] = a->amplitude[i];
+    }
+    for (size_t j = 0, k = 0; j < b->n; j++) {
+        int64_t s = b->sample[j];
+        while (k < m && sample[k] < s) k++; /* insertion point among the first lead's beats */
+        if ((k > 0 && s - sample[k - 1] <= apart) || (k < m && sample[k] - s <= apart)) continue;
+        if (in_gap(a, s) || (clear_qrs(second->marks, j) && second->marks->snr[j] >= NEW_SNR))
+            add_s[n_add] = s, add_a[n_add++] = b->amplitude[j];
+    }
+    /* Merge the two ordered lists, from the back so that it works in place. */
+    for (size_t i = m, j = n_add, out = m + n_add; j > 0;) {
+        out--;
+        if (i > 0 && sample[i - 1] > add_s[j - 1]) sample[out] = sample[i - 1], amp[out] = amp[i - 1], i--;
+        else sample[out] = add_s[j - 1], amp[out] = add_a[j - 1], j--;
+    }
+    *n_out = m + n_add;
+    return PSY_OK;
+}
+
+psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list *a,
+                             const beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
+                             psy_message *why)
+{
+    double rate = psy_reader_channel(r, channels[0])->rate_hz;
+    lead first = {r, channels[0], psy_reader_channel(r, channels[0])->frames, a, ma};
+    lead second = {r, channels[1], psy_reader_channel(r, channels[1])->frames, b, mb};
+    window w = {(int64_t)llround(QRS_HALF_S * rate), (int64_t)llround(SLOPE_HALF_S * rate),
+                (int64_t)llround(BACKGROUND_S * rate), NULL};
+    if (w.h < 1) w.h = 1;
+    size_t cap = a->n + b->n + 1, n = 0;
+    int64_t *sample = malloc(cap * sizeof *sample), *add_s = malloc((b->n + 1) * sizeof *add_s);
+    double *amp = malloc(cap * sizeof *amp), *add_a = malloc((b->n + 1) * sizeof *add_a);
+    w.buf = malloc((size_t)(2 * (w.half + w.h) + 1) * sizeof *w.buf);
+    psy_status st = sample && amp && add_s && add_a && w.buf
+                        ? combine(&first, &second, &w, rate, sample, amp, add_s, add_a, &n)
+                        : PSY_E_NOMEM;
+    free(w.buf);
+    free(add_s);
+    free(add_a);
+    if (st != PSY_OK) {
+        free(sample), free(amp);
+        if (st != PSY_E_NOMEM)
+            snprintf(why->text, sizeof why->text, "reading the leads to combine them: %s", psy_strerror(st));
+        return st;
+    }
+    free(a->sample);
+    free(a->amplitude);
+    a->sample = sample;
+    a->amplitude = amp;
+    a->n = n;
+    a->n_searchback += b->n_searchback;
+    return intersect_gaps(a, b);
+}
