@@ -15,9 +15,10 @@
 #include "beats_internal.h"
 #include "small_median.h"
 
-#define BOTH_S 0.100       /* a beat both leads show: R-peaks within this */
+#define BOTH_S 0.150       /* a beat both leads show: R-peaks within this (a wide QRS, a PVC, peaks up to
+                              its width apart on two leads; no two beats come this close) */
 #define APART_S 0.250      /* a second-lead beat is another beat where the first lead has none within this */
-#define QRS_HALF_S 0.080   /* a QRS seen on one lead lies within this of its R-peak on the other */
+#define QRS_HALF_S 0.120   /* a QRS seen on one lead lies within this of its R-peak on the other */
 #define SLOPE_HALF_S 0.010 /* slopes as differences across 2 x this: the QRS band, about 25 Hz */
 #define REFERENCE 8        /* a lead's QRS slope: the median over its 8 beats nearest before */
 /* A lead refutes a beat where its background (the steepest slopes 0.25, 0.5, 0.75 and 1 s

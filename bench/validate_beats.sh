@@ -12,6 +12,7 @@
 # more noise-stress records there; copy the nstdb 118e* files in too to score them all):
 #   mkdir -p /tmp/nst && cp ../shared/data/nstdb/118e* /tmp/nst &&
 #   sh bench/nst_make.sh build ../shared/data /tmp/nst && NSTDB=/tmp/nst sh bench/validate_beats.sh build ../shared/data
+# LEADS=2 combines each record's first two signals (psyphys beats --channel A --channel B).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
@@ -29,9 +30,13 @@ score() { # db record
     [ "$1" = nstdb ] && dir=$nstdb
     hea=$dir/$2.hea
     [ -f "$hea" ] && [ -f "$dir/$2.atr" ] || return 0
-    "$psyphys" beats "$hea" -o "$tmp/$2.tsv" --overwrite >/dev/null 2>"$tmp/err" ||
-        { echo "$2: psyphys beats failed: $(cat "$tmp/err")" >&2; exit 1; }
-    scores "$dir/$2.atr" "$tmp/$2.tsv" | awk -v db="$1" -v rec="$2" '{ print db, rec, $0 }'
+    db=$1 rec=$2
+    set --
+    [ "${LEADS:-1}" = 2 ] && set -- --channel "$(sed -n 2p "$hea" | awk '{ print $NF }')" \
+        --channel "$(sed -n 3p "$hea" | awk '{ print $NF }')"
+    "$psyphys" beats "$hea" "$@" -o "$tmp/$rec.tsv" --overwrite >/dev/null 2>"$tmp/err" ||
+        { echo "$rec: psyphys beats failed: $(cat "$tmp/err")" >&2; exit 1; }
+    scores "$dir/$rec.atr" "$tmp/$rec.tsv" | awk -v db="$db" -v rec="$rec" '{ print db, rec, $0 }'
 }
 scores() { # ref test: n_reference fn fp se ppv median_error
     "$psyphys" score-beats --ref "$1" --test "$2" --json | tr -d '\n' | sed 's/[{}" ]//g' | tr ',' '\n' |
