@@ -206,13 +206,20 @@ static int usable(const psy_beat_class *cls, size_t k)
     return cls[k] == PSY_BEAT_NORMAL && (k == 0 || cls[k - 1] == PSY_BEAT_NORMAL);
 }
 
-/* Up to two usable neighbours of interval i on each side: their indices and intervals. */
+/* The local rhythm around an interval: usable intervals at most NEAR positions away (an ectopic
+ * couplet and its pause). Further off, in a run of bigeminy say, they tell of another rhythm: the
+ * Polar H10 recording's PVCs were placed one sinus interval from before the run after the beat
+ * before them, and its NN series alternated 845 / 600 ms. */
+#define NEAR 4
+
+/* Up to two usable neighbours of interval i on each side, within NEAR: their indices and
+ * intervals. */
 static int neighbours(const double *rr, const psy_beat_class *cls, size_t n, size_t i, double *xs, double *ys)
 {
     int m = 0;
-    for (size_t k = i, found = 0; k-- > 0 && found < 2;)
+    for (size_t k = i, found = 0; k-- > 0 && i - k <= NEAR && found < 2;)
         if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
-    for (size_t k = i + 1, found = 0; k < n && found < 2; k++)
+    for (size_t k = i + 1, found = 0; k < n && k - i <= NEAR && found < 2; k++)
         if (usable(cls, k)) xs[m] = (double)k, ys[m] = rr[k], m++, found++;
     return m;
 }
@@ -320,9 +327,12 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
         case PSY_BEAT_ECTOPIC:
         case PSY_BEAT_LONG:
         case PSY_BEAT_SHORT: {
-            /* Misplaced beat: move it where the local rhythm puts it; the next interval follows. */
+            /* Misplaced beat: move it where the local rhythm puts it; the next interval follows.
+             * Without a normal interval near, the local rhythm is the two beats around it: it
+             * goes half-way between them. */
             double shortest, v = interpolate(rr, classes, n, i, &shortest);
             double nt = prev_t + v / 1000.0;
+            if (isnan(shortest) && i + 1 < n) nt = 0.5 * (prev_t + t[i + 1]);
             /* Nor may the move leave the next interval short by the classifier's own measure
              * (CEILING: a change of more than 25 % is plainly abnormal) against the shortest
              * normal neighbour (a following beat itself misplaced, in bigeminy say, could

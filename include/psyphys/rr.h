@@ -70,6 +70,9 @@ typedef struct psy_rr_counts {
  * out_corrected is not NULL, 1 for every interval that was changed or inserted. *out_n gets the
  * count; out_max = 2 n is always enough. classes (from psy_rr_classify, n entries) may be NULL:
  * the series is then classified here. counts (may be NULL) gets the class counts.
+ * A misplaced (ectopic, long, short) beat is moved where its normal neighbours put it (a cubic
+ * through up to two on each side, within four positions: the local rhythm); with none that near
+ * (a run of bigeminy) it goes half-way between the beats around it.
  * A changed or inserted interval outside the range the classifier's ceiling allows around its
  * normal neighbours (up to two on each side, each preceded by a normal interval: from 75 % of the
  * shortest to 125 % of the longest) is left out of the output and counted in counts->nn_left_out:
