@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "beats_internal.h"
-#include "small_median.h"
 #include "psy_core.h" /* psy_reserved_clear */
 
 psy_beats_config psy_beats_config_default(void)
