@@ -291,6 +291,7 @@ typedef struct psy_events_options {
     const char *onset_column;    /* names, matched case-insensitively; NULL: by name */
     const char *duration_column;
     const char *label_column;
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_events_options;
 
 PSY_API psy_events_options psy_events_options_default(void);
