@@ -376,7 +376,7 @@ int cmd_stream(int argc, char **argv)
     /* the defaults of the channels' rates, with the settings given */
     psy_stream_config cfg = r ? psy_stream_config_for_channels(r, heart, eda, resp)
                               : psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
-    if (!r) cfg.rr_input = o.cfg.rr_input, cfg.resp_rate_hz = o.cfg.resp_rate_hz;
+    if (!r) cfg.rr_input = o.cfg.rr_input, cfg.ppg_rate_hz = o.cfg.ppg_rate_hz, cfg.resp_rate_hz = o.cfg.resp_rate_hz;
     cfg.provisional = !o.exact;
     if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
         cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
