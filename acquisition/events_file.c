@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "civil_time.h"
+#include "psy_core.h"
 #include "device_util.h"
 #include "gz_source.h"
 #include "text_lines.h"
@@ -391,6 +392,7 @@ static psy_status load_file(psy_reader *reader, psy_source *events, const psy_ev
     if (info) memset(info, 0, sizeof *info);
     if (!reader || !events) return psy_fail(why, PSY_E_INVALID, "no reader or no event source");
     if (opt.offset_s != opt.offset_s) return psy_fail(why, PSY_E_INVALID, "the event offset is not a number");
+    if (!psy_reserved_clear(opt.reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
     if (!psy_gz_is_gzip(events)) return load(reader, events, 1, NULL, 0, &opt, 1, unix_shift, info, why);
     psy_source *dec = NULL;
     gz_ctx *g = NULL;

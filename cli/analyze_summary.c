@@ -35,8 +35,9 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
     const psy_session_epoch *rows = s->res->epochs;
     size_t n_rows = s->res->n_epochs;
     const psy_segment *seg = s->res->segments;
-    printf("%s: %s, %.1f s, %zu events\n", path, psy_reader_format(s->r), psy_reader_duration(s->r),
-           psy_reader_event_count(s->r));
+    /* session events only: a record's beat annotations (not even read) and gap marks are not */
+    printf("%s: %s, %.1f s, %zu session events\n", path, psy_reader_format(s->r), psy_reader_duration(s->r),
+           s->res->n_event_onsets);
     if (s->res->beats) {
         const psy_hrv_result *h = &s->res->segment_hrv[0]; /* the segments table's first row */
         size_t artefacts = 0; /* beats of a class other than normal (a stretch's first beat has none) */

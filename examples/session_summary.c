@@ -1,10 +1,14 @@
 /* session_summary — the session analysis of a recording through the library (psyphys/session.h),
  * without the psyphys command: per-phase heart rate variability and skin conductance, the
- * heart-rate response around each event, the warnings, then the segments table as TSV.
+ * heart-rate response around each event, the warnings, then the segments table as TSV. With
+ * -o DIR, every table of the run and its JSON sidecar (provenance with the input's SHA-256,
+ * every setting, warnings, n/a reasons: psyphys/sidecar.h) go to DIR/NAME.tsv and DIR/NAME.json,
+ * as `psyphys analyze -o` writes them.
  *
- *   session_summary RECORDING [EPOCH_LABEL...] */
+ *   session_summary [-o DIR] RECORDING [EPOCH_LABEL...] */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <psyphys.h>
 
@@ -15,10 +19,42 @@ static void put(const char *name, double v, const char *unit)
     else printf(" %s %.1f%s", name, v, unit);
 }
 
+/* Every table the run has and its sidecar into dir. PSY_OK or the first failure. */
+static psy_status write_tables(psy_session *s, const char *path, const char *dir)
+{
+    psy_sidecar *base = NULL;
+    psy_message why = {{0}};
+    /* what this program adds to the sidecars' settings (any JSON object) */
+    psy_status st = psy_session_sidecar(s, "session_summary", path, "{\"program\": \"session_summary\"}", NULL,
+                                        &base, &why);
+    for (int t = 0; st == PSY_OK && t < PSY_TABLE_COUNT; t++) {
+        if (!psy_session_has_table(s, (psy_session_table)t)) continue;
+        const char *name = psy_session_table_name((psy_session_table)t);
+        char tsv[4096], json[4096];
+        snprintf(tsv, sizeof tsv, "%s/%s.tsv", dir, name);
+        snprintf(json, sizeof json, "%s/%s.json", dir, name);
+        FILE *ft = fopen(tsv, "w"), *fj = fopen(json, "w");
+        psy_na_reasons na = {0};
+        st = ft && fj ? psy_session_write_table(s, (psy_session_table)t, ft, &na) : PSY_E_IO;
+        if (st == PSY_OK) st = psy_session_write_sidecar(s, base, (psy_session_table)t, &na, fj);
+        psy_na_reasons_free(&na);
+        if (ft && fclose(ft) != 0) st = PSY_E_IO;
+        if (fj && fclose(fj) != 0) st = PSY_E_IO;
+    }
+    if (st != PSY_OK) fprintf(stderr, "session_summary: %s: %s\n", dir, why.text[0] ? why.text : psy_strerror(st));
+    psy_sidecar_free(base);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
+    const char *dir = NULL;
+    if (argc > 2 && strcmp(argv[1], "-o") == 0) {
+        dir = argv[2];
+        argv += 2, argc -= 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: session_summary RECORDING [EPOCH_LABEL...]\n");
+        fprintf(stderr, "usage: session_summary [-o DIR] RECORDING [EPOCH_LABEL...]\n");
         return 2;
     }
     psy_reader *r = NULL;
@@ -66,6 +102,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < na.n; i++)
         printf("# %s n/a in %zu row(s): %s\n", na.v[i].column, na.v[i].rows, na.v[i].reason);
     psy_na_reasons_free(&na);
+    if (st == PSY_OK && dir) st = write_tables(s, argv[1], dir);
     psy_session_free(s);
     psy_reader_close(r);
     return st == PSY_OK ? 0 : 1;

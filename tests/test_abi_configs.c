@@ -31,6 +31,7 @@ static const struct {
     {"psy_stream_config", 1912, 1784},     {"psy_sync_config", 184, 56},
     {"psy_trigger_config", 168, 40},       {"psy_ppg_detector_config", 240, 112},
     {"psy_pulses_config", 536, 408},       {"psy_pat_config", 176, 48},
+    {"psy_events_options", 160, 32},
 };
 
 static void test_layout_is_pinned(void **state)
@@ -45,7 +46,8 @@ static void test_layout_is_pinned(void **state)
                ENTRY(psy_rr_pcst_config),     ENTRY(psy_rsa_config),          ENTRY(psy_session_config),
                ENTRY(psy_session_settings),
                ENTRY(psy_stream_config),      ENTRY(psy_sync_config),         ENTRY(psy_trigger_config),
-               ENTRY(psy_ppg_detector_config), ENTRY(psy_pulses_config),       ENTRY(psy_pat_config)};
+               ENTRY(psy_ppg_detector_config), ENTRY(psy_pulses_config),       ENTRY(psy_pat_config),
+               ENTRY(psy_events_options)};
     assert_int_equal(sizeof now / sizeof now[0], sizeof pinned / sizeof pinned[0]);
     for (size_t i = 0; i < sizeof now / sizeof now[0]; i++) {
         /* the reserve is the last member, whatever the platform; settings added since took their
@@ -94,6 +96,7 @@ static void test_defaults_leave_the_reserve_zero(void **state)
                 clear(psy_pulses_config_default().rr.reserved));
     assert_true(clear(psy_pat_config_default().reserved));
     assert_true(clear(psy_trigger_config_default().reserved));
+    assert_true(clear(psy_events_options_default().reserved));
     psy_hrv_config h = psy_hrv_config_default();
     for (int k = PSY_HRV_KEY_COUNT; k < PSY_HRV_KEY_MAX; k++) assert_true(h.min_span_s[k] == 0);
 }
@@ -232,6 +235,14 @@ static void test_a_newer_setting_is_refused(void **state)
         if (got == PSY_OK) psy_reader_close(cr);
         else psy_source_close(src);
         if (w >= 0) assert_non_null(strstr(why.text, "reserved"));
+        psy_events_options eo = psy_events_options_default();
+        SET(eo);
+        static const char events[] = "onset\tduration\ttrial_type\n1.0\t2.0\tA\n";
+        assert_int_equal(psy_source_open_memory(events, sizeof events - 1, "x_events.tsv", &src), PSY_OK);
+        psy_events_info info;
+        assert_int_equal(psy_reader_load_events_with(r, src, &eo, &info, &why), want);
+        if (w >= 0) assert_non_null(strstr(why.text, "reserved"));
+        psy_source_close(src);
 #undef SET
     }
     /* an HRV key this library does not have */
