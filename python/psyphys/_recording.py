@@ -109,20 +109,10 @@ class Recording:
         return self.channels[i]
 
     def pick(self, label, types):
-        """The index of the channel to analyse: the one labelled `label` (refused when its type
-        is another known type), else the first of `types`, in order."""
-        if label is not None:
-            i = self._reader.find_channel(label)
-            if i < 0:
-                raise error("not_found", f"no channel labelled '{label}'; it has "
-                            + ", ".join(f"'{c.label}'" for c in self.channels))
-            self._reader.check_channel(i, list(types))
-            return i
-        for t in types:
-            for c in self.channels:
-                if c.type == t:
-                    return c.index
-        raise error("not_found", f"no {' or '.join(types)} channel; name one with channel=LABEL")
+        """The index of the channel to analyse, as the psyphys command chooses it
+        (psy_reader_pick_channel): the one labelled `label` (refused when its type is another
+        known type), else the first of `types`, in order."""
+        return self._reader.pick_channel(label, list(types))
 
     def close(self):
         self._reader.close()
