@@ -17,6 +17,7 @@
 #include "psyphys/beats_table.h"
 #include "psyphys/hrv.h"
 #include "psyphys/hrv_windows.h"
+#include "psyphys/hrv_series.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"
