@@ -329,7 +329,7 @@ static PyObject *s_results(ext_session *self, PyObject *noargs)
         if (!row) Py_CLEAR(skipped);
         else PyList_SET_ITEM(skipped, (Py_ssize_t)i, row);
     }
-    PyObject *beats = res->beats ? ext_beats_dict(res->beats) : Py_NewRef(Py_None);
+    PyObject *beats = res->beats ? ext_beats_dict((psy_beat_list *)res->beats, (PyObject *)self) : Py_NewRef(Py_None);
     return Py_BuildValue("{s:i,s:i,s:i,s:i,s:N,s:N,s:N,s:n,s:n,s:n}", "ecg", res->ecg, "eda", res->eda, "rsp",
                          res->rsp, "hr", res->hr, "warnings", str_list(res->warnings, res->n_warnings), "skipped",
                          skipped, "beats", beats, "n_scr", (Py_ssize_t)(res->scr ? res->scr->n : 0), "n_breaths",

@@ -28,6 +28,11 @@ PyObject *ext_raise(psy_status st, const psy_message *why, const char *what);
  * a signal (none when obj already is one). New reference, or NULL with an exception. */
 PyArrayObject *ext_doubles(PyObject *obj, const char *name);
 
+/* Two 1-D float64 views (ext_doubles) of the same length: that length, or -1 with an exception
+ * (then no reference is held). The caller releases *a and *b. */
+Py_ssize_t ext_two_doubles(PyObject *ao, PyObject *bo, const char *a_name, const char *b_name, PyArrayObject **a,
+                           PyArrayObject **b);
+
 /* New 1-D arrays holding a copy of n values. */
 PyObject *ext_array_f64(const double *v, size_t n);
 PyObject *ext_array_i64(const int64_t *v, size_t n);
@@ -68,12 +73,15 @@ extern PyTypeObject ext_session_type;
 PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args);
 PyObject *ext_beats(PyObject *self, PyObject *args);
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
-PyObject *ext_rr_correct_stretches(PyObject *self, PyObject *args);
-PyObject *ext_rr_clean_pcst(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args);
 PyObject *ext_hrv_windows(PyObject *self, PyObject *args);
 PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw);
 
-/* The beat list's arrays as a dict (beats_hrv.c). */
-PyObject *ext_beats_dict(const psy_beat_list *b);
+/* The beat list's arrays as a dict (beats_hrv.c), the list itself under "list" (a capsule, for
+ * hrv_series_beats): freed with it when owner is NULL, else owner (which owns the list) is kept
+ * alive with it. Without owner, b is freed also when this fails. */
+PyObject *ext_beats_dict(psy_beat_list *b, PyObject *owner);
 
 #endif

@@ -40,6 +40,18 @@ PyArrayObject *ext_doubles(PyObject *obj, const char *name)
     return a;
 }
 
+Py_ssize_t ext_two_doubles(PyObject *ao, PyObject *bo, const char *a_name, const char *b_name, PyArrayObject **a,
+                           PyArrayObject **b)
+{
+    *a = ext_doubles(ao, a_name);
+    *b = *a ? ext_doubles(bo, b_name) : NULL;
+    if (*b && PyArray_SIZE(*a) == PyArray_SIZE(*b)) return PyArray_SIZE(*a);
+    if (*b) PyErr_Format(PyExc_ValueError, "%s and %s differ in length", a_name, b_name);
+    Py_CLEAR(*a);
+    Py_CLEAR(*b);
+    return -1;
+}
+
 static PyObject *new_array(const void *v, size_t n, int type, size_t size)
 {
     npy_intp dim = (npy_intp)n;
@@ -69,8 +81,9 @@ static PyMethodDef methods[] = {
     {"reader_from_arrays", ext_reader_from_arrays, METH_VARARGS, NULL},
     {"beats", ext_beats, METH_VARARGS, NULL},
     {"read_beats_table", ext_read_beats_table, METH_VARARGS, NULL},
-    {"rr_correct_stretches", ext_rr_correct_stretches, METH_VARARGS, NULL},
-    {"rr_clean_pcst", ext_rr_clean_pcst, METH_VARARGS, NULL},
+    {"hrv_series_rr", ext_hrv_series_rr, METH_VARARGS, NULL},
+    {"hrv_series_beats", ext_hrv_series_beats, METH_VARARGS, NULL},
+    {"hrv_series_reader", ext_hrv_series_reader, METH_VARARGS, NULL},
     {"hrv_windows", ext_hrv_windows, METH_VARARGS, NULL},
     {"eda", (PyCFunction)(void (*)(void))ext_eda, METH_VARARGS | METH_KEYWORDS, NULL},
     {NULL, NULL, 0, NULL}};

@@ -103,6 +103,38 @@ def test_hrv_device_ibi(cli):
     check_hrv(cli, psyphys.hrv(path), path)
 
 
+def test_hrv_annotation_record(cli, tmp_path):
+    """A WFDB annotation record without signals: its annotations are the beats, as in the CLI."""
+    cli("beats", BUNDLED, "-o", tmp_path / "wb.tsv", "--format", "wfdb")
+    qrs = tmp_path / "wb.qrs"
+    check_hrv(cli, psyphys.hrv(qrs, fs=100), qrs, "--fs", 100)
+    check_hrv(cli, psyphys.hrv(qrs, fs=100, correction="none", annotations="all", preset="pcst"), qrs,
+              "--fs", 100, "--correction", "none", "--annotations", "all", "--preset", "pcst")
+    with pytest.raises(psyphys.Error, match="annotation record"):
+        psyphys.hrv(BUNDLED, annotations="all")
+
+
+@pytest.mark.parametrize("correction", ["lipponen", "pcst", "none"])
+def test_hrv_counts(cli, tmp_path, correction):
+    """The counts are the sidecar's."""
+    cli("hrv", BUNDLED, "--correction", correction, "-o", tmp_path / "h.tsv")
+    assert psyphys.hrv(BUNDLED, correction=correction).counts == json.loads((tmp_path / "h.json").read_text())["counts"]
+
+
+def test_hrv_pcst_nsr2db(cli):
+    path = shared("pcst_hrv_reference", "nsr2db", "nsr004.hea")
+    mine = psyphys.hrv(path, fs=125, override_fs=True, annotations="all", preset="pcst", window=300, step=30)
+    check_hrv(cli, mine, path, "--fs", 125, "--override-fs", "--annotations", "all", "--preset", "pcst",
+              "--window", 300, "--step", 30)
+    assert mine[0].counts["beats"] > 1000 and "pcst_removed" in mine[0].counts
+
+
+def test_hrv_ppg(cli):
+    """No ECG or RR channel: the pulses of the PPG channel (pulse rate variability), as the CLI."""
+    path = shared("wesad_wrist", "S2", "S2_E4_Data", "BVP.csv")
+    check_hrv(cli, psyphys.hrv(path), path)
+
+
 def eda_check(cli, tmp_path, path, mine, *args):
     scr, ep, seg = tmp_path / "scr.tsv", tmp_path / "ep.tsv", tmp_path / "seg.tsv"
     summary = json.loads(cli("eda", path, *args, "--json", "-o", scr, "--epochs", ep, "--segments", seg,
