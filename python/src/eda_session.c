@@ -84,8 +84,8 @@ fail:
 }
 
 /* eda(reader, ch, method "fast"|"deconv", latency_min_s, latency_max_s, **settings) -> dict: the
- * result (psy_eda_analyze), the response to every event of the reader (psy_eda_event_responses),
- * the summary of every event with a duration and of the whole channel (psy_eda_summarize). */
+ * result (psy_eda_analyze), the response to every event of the reader and the summary of every
+ * event with a duration and of the whole channel (psy_eda_events_of). */
 PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
@@ -117,35 +117,29 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     if (st != PSY_OK) ext_raise(st, &why, c->label);
     ext_reader_release(ro);
     if (st != PSY_OK) return NULL;
-    size_t n_ev = psy_reader_event_count(r);
-    double *ev = PyMem_Malloc((n_ev + 1) * sizeof *ev);
-    psy_eda_event_response *resp = PyMem_Malloc((n_ev + 1) * sizeof *resp);
+    psy_eda_events ev;
     PyObject *out = NULL, *epochs = NULL, *segments = NULL;
-    if (!ev || !resp) {
+    if (psy_eda_events_of(res, r, lat_min, lat_max, &ev) != PSY_OK) {
         PyErr_NoMemory();
         goto done;
     }
-    for (size_t i = 0; i < n_ev; i++) ev[i] = psy_reader_event(r, i)->onset_s;
-    psy_eda_event_responses(res, ev, n_ev, lat_min, lat_max, resp);
     epochs = PyList_New(0), segments = PyList_New(0);
-    for (size_t i = 0; epochs && segments && i < n_ev; i++) {
-        const psy_event *e = psy_reader_event(r, i);
-        const psy_eda_event_response *p = &resp[i];
-        PyObject *row = Py_BuildValue("(sdidNNNN)", e->label, p->event_s, p->found, p->amplitude_us,
-                                      ext_float_or_none(p->found ? p->latency_s : NAN), ext_float_or_none(p->found ? p->rise_time_s : NAN), ext_float_or_none(p->found ? p->peak_s : NAN),
-                                      ext_float_or_none(p->scl_us));
+    for (size_t i = 0; epochs && i < ev.n_events; i++) {
+        const psy_eda_event_response *p = &ev.epochs[i];
+        PyObject *row = Py_BuildValue("(sdidNNNN)", psy_reader_event(r, i)->label, p->event_s, p->found,
+                                      p->amplitude_us, ext_float_or_none(p->found ? p->latency_s : NAN),
+                                      ext_float_or_none(p->found ? p->rise_time_s : NAN),
+                                      ext_float_or_none(p->found ? p->peak_s : NAN), ext_float_or_none(p->scl_us));
         if (!row || PyList_Append(epochs, row) < 0) Py_CLEAR(epochs);
         Py_XDECREF(row);
-        if (!epochs || !(e->duration_s > 0)) continue;
-        psy_eda_summary s;
-        psy_eda_summarize(res, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
-        row = Py_BuildValue("(sddN)", e->label, e->onset_s, e->duration_s, summary_dict(&s));
+    }
+    for (size_t k = 0; segments && k < ev.n_segments; k++) {
+        const psy_event *e = psy_reader_event(r, ev.segment_event[k]);
+        PyObject *row = Py_BuildValue("(sddN)", e->label, e->onset_s, e->duration_s, summary_dict(&ev.segments[k]));
         if (!row || PyList_Append(segments, row) < 0) Py_CLEAR(segments);
         Py_XDECREF(row);
     }
     if (!epochs || !segments) goto done;
-    psy_eda_summary whole;
-    psy_eda_summarize(res, -INFINITY, INFINITY, ev, n_ev, lat_min, lat_max, &whole);
     out = result_dict(res);
     PyObject *settings = PyDict_New(); /* the settings as applied (rate_hz from the channel) */
     for (size_t k = 0; settings && k < sizeof eda_settings / sizeof eda_settings[0]; k++) {
@@ -156,7 +150,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
         Py_XDECREF(f);
     }
     if (out) {
-        PyObject *w = summary_dict(&whole);
+        PyObject *w = summary_dict(&ev.whole);
         if (!w || !settings || PyDict_SetItemString(out, "whole", w) < 0 ||
             PyDict_SetItemString(out, "epochs", epochs) < 0 || PyDict_SetItemString(out, "segments", segments) < 0 ||
             PyDict_SetItemString(out, "settings", settings) < 0)
@@ -167,8 +161,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
 done:
     Py_XDECREF(epochs);
     Py_XDECREF(segments);
-    PyMem_Free(ev);
-    PyMem_Free(resp);
+    psy_eda_events_free(&ev);
     psy_eda_result_free(res);
     return out;
 }
