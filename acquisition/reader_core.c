@@ -416,6 +416,27 @@ psy_datetime psy_reader_start(const psy_reader *r)
     return r ? r->start : none;
 }
 
+void psy_datetime_format(const psy_datetime *t, char *buf, size_t size)
+{
+    if (!t->known) {
+        snprintf(buf, size, "unknown");
+        return;
+    }
+    int n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d", t->year, t->month, t->day, t->hour,
+                     t->minute, t->second);
+    if (t->nanosecond > 0 && n > 0 && (size_t)n < size) {
+        char frac[24];
+        snprintf(frac, sizeof frac, "%09lld", (long long)t->nanosecond);
+        for (int k = 8; k > 0 && frac[k] == '0'; k--) frac[k] = '\0'; /* trim trailing zeros */
+        n += snprintf(buf + n, size - (size_t)n, ".%s", frac);
+    }
+    if (t->zone_known && n > 0 && (size_t)n < size) { /* ISO 8601: Z for UTC, else the offset */
+        int off = t->utc_offset_min < 0 ? -t->utc_offset_min : t->utc_offset_min;
+        if (t->utc_offset_min == 0) snprintf(buf + n, size - (size_t)n, "Z");
+        else snprintf(buf + n, size - (size_t)n, "%c%02d:%02d", t->utc_offset_min < 0 ? '-' : '+', off / 60, off % 60);
+    }
+}
+
 double psy_reader_start_unix(const psy_reader *r)
 {
     if (!r || !r->start.known) return NAN;

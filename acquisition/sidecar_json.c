@@ -68,7 +68,7 @@ static int parse_datetime(const char *s, psy_datetime *dt)
 }
 
 /* A number or an array of `n` numbers into out[i] (stride-free). */
-static psy_status per_channel_numbers(json_t *v, const char *key, int n, psy_sidecar *sc,
+static psy_status per_channel_numbers(json_t *v, const char *key, int n, psy_bids_sidecar *sc,
                                       size_t field_offset, int positive, psy_message *why)
 {
     for (int i = 0; i < n; i++) {
@@ -94,7 +94,7 @@ static psy_status copy_string(json_t *v, const char *key, char *dst, size_t size
     return PSY_OK;
 }
 
-static psy_status parse_units(json_t *v, int n, psy_sidecar *sc, psy_message *why)
+static psy_status parse_units(json_t *v, int n, psy_bids_sidecar *sc, psy_message *why)
 {
     if (json_is_array(v) && json_array_size(v) != (size_t)n)
         return psy_fail(why, PSY_E_FORMAT, "sidecar \"Units\" has %zu entries for %d channels",
@@ -108,7 +108,7 @@ static psy_status parse_units(json_t *v, int n, psy_sidecar *sc, psy_message *wh
 }
 
 /* BIDS per-column objects: {"ECG": {"Units": "mV", "Gain": 200, "Baseline": 1024}}. */
-static psy_status parse_column_object(json_t *obj, const char *label, psy_sidecar_channel *c,
+static psy_status parse_column_object(json_t *obj, const char *label, psy_bids_sidecar_channel *c,
                                       psy_message *why)
 {
     json_t *v;
@@ -130,7 +130,7 @@ static psy_status parse_column_object(json_t *obj, const char *label, psy_sideca
     return PSY_OK;
 }
 
-static psy_status parse_root(json_t *root, psy_sidecar *sc, psy_message *why)
+static psy_status parse_root(json_t *root, psy_bids_sidecar *sc, psy_message *why)
 {
     int n = sc->n_channels;
     psy_status st = PSY_OK;
@@ -156,10 +156,10 @@ static psy_status parse_root(json_t *root, psy_sidecar *sc, psy_message *why)
     }
     if ((v = json_object_get(root, "Units")) && (st = parse_units(v, n, sc, why)) != PSY_OK) return st;
     if ((v = json_object_get(root, "Gain")) &&
-        (st = per_channel_numbers(v, "Gain", n, sc, offsetof(psy_sidecar_channel, gain), 1, why)))
+        (st = per_channel_numbers(v, "Gain", n, sc, offsetof(psy_bids_sidecar_channel, gain), 1, why)))
         return st;
     if ((v = json_object_get(root, "Baseline")) &&
-        (st = per_channel_numbers(v, "Baseline", n, sc, offsetof(psy_sidecar_channel, baseline), 0, why)))
+        (st = per_channel_numbers(v, "Baseline", n, sc, offsetof(psy_bids_sidecar_channel, baseline), 0, why)))
         return st;
     for (int i = 0; i < n; i++) {
         const char *label = sc->channels[i].label;
@@ -185,7 +185,7 @@ static psy_status parse_root(json_t *root, psy_sidecar *sc, psy_message *why)
     return PSY_OK;
 }
 
-psy_status psy_sidecar_parse(const char *text, size_t len, int channels, psy_sidecar *out,
+psy_status psy_bids_sidecar_parse(const char *text, size_t len, int channels, psy_bids_sidecar *out,
                              psy_message *why)
 {
     memset(out, 0, sizeof *out);
@@ -208,11 +208,11 @@ psy_status psy_sidecar_parse(const char *text, size_t len, int channels, psy_sid
     for (int i = 0; i < channels; i++) out->channels[i].gain = 1;
     psy_status st = parse_root(root, out, why);
     json_decref(root);
-    if (st != PSY_OK) psy_sidecar_free(out);
+    if (st != PSY_OK) psy_bids_sidecar_free(out);
     return st;
 }
 
-psy_status psy_sidecar_load(psy_source *src, int channels, psy_sidecar *out, psy_message *why)
+psy_status psy_bids_sidecar_load(psy_source *src, int channels, psy_bids_sidecar *out, psy_message *why)
 {
     memset(out, 0, sizeof *out);
     int64_t size = psy_source_size(src);
@@ -222,13 +222,13 @@ psy_status psy_sidecar_load(psy_source *src, int channels, psy_sidecar *out, psy
     char *text = malloc((size_t)size + 1);
     if (!text) return PSY_E_NOMEM;
     psy_status st = psy_source_read_exact(src, 0, text, (size_t)size);
-    if (st == PSY_OK) st = psy_sidecar_parse(text, (size_t)size, channels, out, why);
+    if (st == PSY_OK) st = psy_bids_sidecar_parse(text, (size_t)size, channels, out, why);
     else psy_fail(why, st, "cannot read the sidecar");
     free(text);
     return st;
 }
 
-void psy_sidecar_free(psy_sidecar *sc)
+void psy_bids_sidecar_free(psy_bids_sidecar *sc)
 {
     if (!sc) return;
     free(sc->channels);

@@ -5,30 +5,30 @@
 
 #include "psyphys/recording.h"
 
-typedef struct psy_sidecar_channel {
+typedef struct psy_bids_sidecar_channel {
     char label[PSY_LABEL_SIZE]; /* "" when the sidecar names none */
     char unit[PSY_UNIT_SIZE];   /* "" when the sidecar gives none */
     double gain;                /* adu per physical unit (> 0); 1 when none */
     double baseline;            /* adu at physical zero; 0 when none */
-} psy_sidecar_channel;
+} psy_bids_sidecar_channel;
 
-typedef struct psy_sidecar {
+typedef struct psy_bids_sidecar {
     double rate_hz;             /* 0 when absent */
     double start_offset_s;      /* numeric "StartTime" (BIDS: s relative to the reference) */
     int has_start_offset;
     psy_datetime start;         /* "RecordingStart" or a date-time string "StartTime" */
     int n_channels;
-    psy_sidecar_channel *channels; /* n_channels entries */
-} psy_sidecar;
+    psy_bids_sidecar_channel *channels; /* n_channels entries */
+} psy_bids_sidecar;
 
 /* Parses `len` bytes of JSON describing a recording of `channels` channels.
  * PSY_OK, PSY_E_FORMAT (why names the key and the value at fault) or PSY_E_NOMEM. */
-psy_status psy_sidecar_parse(const char *text, size_t len, int channels, psy_sidecar *out,
+psy_status psy_bids_sidecar_parse(const char *text, size_t len, int channels, psy_bids_sidecar *out,
                              psy_message *why);
 
 /* Reads and parses a sidecar source (at most 1 MiB). */
-psy_status psy_sidecar_load(psy_source *src, int channels, psy_sidecar *out, psy_message *why);
+psy_status psy_bids_sidecar_load(psy_source *src, int channels, psy_bids_sidecar *out, psy_message *why);
 
-void psy_sidecar_free(psy_sidecar *sc);
+void psy_bids_sidecar_free(psy_bids_sidecar *sc);
 
 #endif

@@ -154,7 +154,7 @@ static void sidecar_name(const psy_source *src, char *out, size_t size)
 
 /* Opens and parses the sidecar; *found = 0 when there is none (not an error). */
 static psy_status load_sidecar(psy_source *src, const psy_open_options *opt, int channels,
-                               psy_sidecar *sc, int *found, psy_message *why)
+                               psy_bids_sidecar *sc, int *found, psy_message *why)
 {
     psy_source *side = NULL;
     *found = 0;
@@ -170,7 +170,7 @@ static psy_status load_sidecar(psy_source *src, const psy_open_options *opt, int
         if (!name[0] || psy_source_open_related(src, name, &side) != PSY_OK) return PSY_OK;
     }
     *found = 1;
-    psy_status st = psy_sidecar_load(side, channels, sc, why);
+    psy_status st = psy_bids_sidecar_load(side, channels, sc, why);
     psy_source_close(side);
     return st;
 }
@@ -212,7 +212,7 @@ static psy_status check_last_frame(psy_sndfile *f, psy_message *why)
     return PSY_OK;
 }
 
-static double choose_rate(psy_reader *r, const psy_open_options *opt, const psy_sidecar *sc,
+static double choose_rate(psy_reader *r, const psy_open_options *opt, const psy_bids_sidecar *sc,
                           int have_sidecar, double header_rate)
 {
     if (have_sidecar && sc->rate_hz > 0) return sc->rate_hz; /* declared: the rate rule applies */
@@ -229,11 +229,11 @@ static double choose_rate(psy_reader *r, const psy_open_options *opt, const psy_
     return header_rate;
 }
 
-static psy_status add_channels(psy_reader *r, snd_impl *s, const psy_sidecar *sc, int have_sidecar,
+static psy_status add_channels(psy_reader *r, snd_impl *s, const psy_bids_sidecar *sc, int have_sidecar,
                                double rate, int bits, int step_bits)
 {
     for (int i = 0; i < s->channels; i++) {
-        const psy_sidecar_channel *sch = have_sidecar ? &sc->channels[i] : NULL;
+        const psy_bids_sidecar_channel *sch = have_sidecar ? &sc->channels[i] : NULL;
         psy_channel_info info = {0};
         if (sch && sch->label[0]) psy_copy_field(info.label, sizeof info.label, sch->label, strlen(sch->label));
         else snprintf(info.label, sizeof info.label, "ch%d", i + 1);
@@ -281,7 +281,7 @@ static psy_status build(psy_source *src, const psy_open_options *opt, psy_reader
     if (!s->scale || !s->baseline || (!s->cache && !s->cache16)) return PSY_E_NOMEM;
     s->cache_cap = s->block_frames;
 
-    psy_sidecar sc = {0};
+    psy_bids_sidecar sc = {0};
     int have_sidecar = 0;
     if ((st = load_sidecar(src, opt, s->channels, &sc, &have_sidecar, why)) != PSY_OK) return st;
     double rate = choose_rate(r, opt, &sc, have_sidecar, info->samplerate);
@@ -299,7 +299,7 @@ static psy_status build(psy_source *src, const psy_open_options *opt, psy_reader
         else if (sc.has_start_offset)
             psy_reader_warn(r, "sidecar StartTime %g s is negative: ignored", sc.start_offset_s);
     }
-    if (have_sidecar) psy_sidecar_free(&sc);
+    if (have_sidecar) psy_bids_sidecar_free(&sc);
     return st;
 }
 

@@ -231,6 +231,10 @@ psy_status psy_session_run(psy_reader *reader, const psy_session_config *config,
     s->ecg = s->eda = s->rsp = s->hr = s->ppg = s->beats_ch = -1;
     psy_status st = psy_session_pick_channels(s, why);
     if (st == PSY_OK) st = compute(s, why);
+    if (st == PSY_OK) {
+        fill_results(s);
+        if (!(s->settings = psy_session_settings_json(s))) st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
     /* The config's strings are the caller's: none is kept past the run. */
     s->cfg.ecg = s->cfg.eda = s->cfg.rsp = s->cfg.hr = s->cfg.ppg = NULL;
     s->cfg.epoch_labels = NULL, s->cfg.n_epoch_labels = 0;
@@ -239,7 +243,6 @@ psy_status psy_session_run(psy_reader *reader, const psy_session_config *config,
         psy_session_free(s);
         return st;
     }
-    fill_results(s);
     *out = s;
     return PSY_OK;
 }
@@ -296,6 +299,7 @@ void psy_session_free(psy_session *s)
     if (s->pulses != s->beats) psy_beat_list_free(s->pulses);
     psy_beat_list_free(s->beats);
     psy_pat_list_free(s->pat);
+    json_decref(s->settings);
     if (s->owns_reader) psy_reader_close(s->r);
     free(s);
 }

@@ -4,6 +4,8 @@
 #ifndef PSYPHYS_SESSION_INTERNAL_H
 #define PSYPHYS_SESSION_INTERNAL_H
 
+#include <jansson.h>
+
 #include "psyphys/session.h"
 
 struct psy_session {
@@ -46,6 +48,7 @@ struct psy_session {
     unsigned char *event_skipped;      /* per reader event: 1 when it gets no epoch */
     int nomem;                         /* a warning or skipped event could not be stored */
     psy_session_results res;
+    json_t *settings;                  /* every setting of the run, for its sidecars */
 };
 
 /* Adds a warning (out of memory: s->nomem). */
@@ -78,5 +81,9 @@ psy_status psy_session_read_hr(psy_session *s);
 /* The HRV of every segment and window into s->seg_hrv / s->win_hrv, with a warning for the rows
  * above the corrected-share limit. 1, or 0 when out of memory. */
 int psy_session_hrv_rows(psy_session *s);
+
+/* The run's settings as its sidecars record them (session_sidecar.c), while its config's
+ * strings are still valid; NULL when out of memory. */
+json_t *psy_session_settings_json(const psy_session *s);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psyphys/beats_table.h"
 #include "session_internal.h"
 
 /* A number with `decimals` places (-1: 6 significant digits), or n/a. */
@@ -243,7 +244,7 @@ static void write_pat(FILE *fp, const psy_pat_list *p)
 }
 
 static const char *const table_names[PSY_TABLE_COUNT] = {"segments", "epochs", "epoch-means", "hrv-windows", "scr",
-                                                         "pat"};
+                                                         "pat", "beats"};
 
 const char *psy_session_table_name(psy_session_table table)
 {
@@ -260,6 +261,7 @@ int psy_session_has_table(const psy_session *s, psy_session_table table)
     case PSY_TABLE_HRV_WINDOWS: return s->n_win > 0;
     case PSY_TABLE_SCR: return s->scr != NULL;
     case PSY_TABLE_PAT: return s->pat != NULL;
+    case PSY_TABLE_BEATS: return s->beats != NULL;
     default: return 0;
     }
 }
@@ -273,6 +275,7 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_EPOCH_MEANS: write_epoch_means(fp, s); break;
     case PSY_TABLE_HRV_WINDOWS: write_hrv_windows(fp, s, na); break;
     case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
+    case PSY_TABLE_BEATS: psy_beats_write_table(fp, s->beats); break;
     default: write_scr(fp, s->scr); break;
     }
     if (na && na->cap == SIZE_MAX) return PSY_E_NOMEM;

@@ -62,9 +62,6 @@ void analyze_session_free(analyze_session *s);
 
 /* ---- sidecars and files (analyze_outputs.c), stdout (analyze_summary.c) ---- */
 
-/* The resolved settings recorded in every sidecar. */
-json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o);
-
 /* Every table and its sidecar under -o OUTDIR (the layout decides where), all or nothing.
  * 1, or 0 after printing why. */
 int analyze_write_outputs(analyze_session *s, const analyze_options *o);

@@ -42,14 +42,14 @@ int batch_fingerprint(const batch_item *it, char hex[65])
     char *all = calloc(size, 1), file_hex[65];
     struct stat sb;
     int folder = stat(it->path, &sb) == 0 && S_ISDIR(sb.st_mode); /* a session folder: its files */
-    int ok = all && (folder || cli_sha256_file(it->path, file_hex));
+    int ok = all && (folder || psy_sha256_file(it->path, file_hex) == PSY_OK);
     if (ok && !folder) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);
     for (size_t i = 0; ok && i < it->n_companions; i++) {
-        ok = cli_sha256_file(it->companions[i], file_hex);
+        ok = psy_sha256_file(it->companions[i], file_hex) == PSY_OK;
         if (ok) used += (size_t)snprintf(all + used, size - used, "%s\n", file_hex);
     }
     if (ok && it->events) {
-        ok = cli_sha256_file(it->events, file_hex);
+        ok = psy_sha256_file(it->events, file_hex) == PSY_OK;
         if (ok) used += (size_t)snprintf(all + used, size - used, "e%s\n", file_hex);
     }
     if (ok) sha256_hex(all, used, hex);

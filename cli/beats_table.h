@@ -1,4 +1,4 @@
-/* The beats table and its sidecar, shared by psyphys beats and psyphys analyze. */
+/* The beats table's channel and sidecar, for psyphys beats and hrv. */
 #ifndef PSYPHYS_CLI_BEATS_TABLE_H
 #define PSYPHYS_CLI_BEATS_TABLE_H
 
@@ -12,10 +12,7 @@
 int cli_pick_channel(psy_reader *r, const char *path, const char *label,
                      const psy_channel_type *types, int n_types, const char *what);
 
-/* onset, sample, rr_ms, label, corrected (and for pulses peak_sample, quality): one row per beat. */
-void cli_write_beats_tsv(FILE *fp, const psy_beat_list *b);
-
-/* Adds to a sidecar what a beats table needs: the channel(s) (chs[1] -1 for one lead), every
+/* Adds to a sidecar what a beats table needs (psy_sidecar_add_beats): the channel(s) (chs[1] -1 for one lead), every
  * setting, the counts per class, the gaps, the columns, and the warnings (the reader's and why a
  * channel gave few or no beats). */
 void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
@@ -25,9 +22,6 @@ void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
  * the unusable stretches with their reasons, the peak_sample and quality columns. */
 void cli_pulses_sidecar(json_t *sidecar, psy_reader *r, int ch, const psy_pulses_config *cfg,
                         const psy_beat_list *b);
-
-/* What the variability of pulse intervals is, for a sidecar's "variability". */
-extern const char cli_prv_text[];
 
 /* For the variability of a PPG channel's pulses (psyphys hrv): says in the sidecar that it is
  * pulse rate variability, records the pulse detector's settings ("pulse_detector") and the

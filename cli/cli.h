@@ -82,8 +82,6 @@ int cli_refuse_option(const char *command, const char *opt, const char *const *w
 /* "psyphys: <path>: <reason>" on stderr. */
 void cli_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Formats a start date-time as ISO 8601 with the sub-second part when there is one. */
-void cli_format_datetime(const psy_datetime *t, char *buf, size_t size);
 
 int cmd_analyze(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

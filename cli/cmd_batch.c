@@ -25,7 +25,7 @@ static int settings_fingerprint(const batch_options *o, char hex[65])
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     char config_sha[65] = "";
-    if (o->config && !cli_sha256_file(o->config, config_sha)) {
+    if (o->config && psy_sha256_file(o->config, config_sha) != PSY_OK) {
         cli_error(o->config, "cannot read the config file");
         return 0;
     }
@@ -342,7 +342,7 @@ static json_t *run_description(const batch_options *o, const char *settings_sha)
     json_object_set_new(j, "exclude", exc);
     json_object_set_new(j, "analyze_options", args);
     char sha[65];
-    json_object_set_new(j, "config", o->config && cli_sha256_file(o->config, sha)
+    json_object_set_new(j, "config", o->config && psy_sha256_file(o->config, sha) == PSY_OK
                                          ? json_pack("{s:s,s:s}", "path", o->config, "sha256", sha) : json_null());
     json_object_set_new(j, "settings_sha256", json_string(settings_sha));
     json_object_set_new(j, "subject_pattern", o->subjects.compiled ? json_string(o->subjects.pattern) : json_null());

@@ -7,7 +7,6 @@
 #include "output.h"
 #include "provenance.h"
 #include "beats_table.h"
-#include "fixed_format.h"
 
 static void help(FILE *out)
 {
@@ -31,20 +30,6 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-static void write_nn_tsv(FILE *fp, const psy_beat_list *b)
-{
-    fputs("onset\tnn_ms\tcorrected\n", fp);
-    char row[3 * CLI_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
-    for (size_t i = 0; i < b->n_nn; i++) {
-        size_t len = cli_format_fixed(row, b->nn_onset_s[i], 6);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, b->nn_ms[i], 3);
-        row[len++] = '\t';
-        len += cli_format_int(row + len, b->nn_corrected[i]);
-        row[len++] = '\n';
-        fwrite(row, 1, len, fp);
-    }
-}
 
 /* The beats as WFDB annotations: 'N', or 'Q' (a beat of unknown class) where the RR classifier
  * calls the beat ectopic or extra: every detection is a beat (an 'extra' label concerns the
@@ -157,7 +142,8 @@ int cmd_beats(int argc, char **argv)
         return CLI_USAGE;
     }
     /* The input's SHA-256 for the sidecar, computed while the beats are found. */
-    cli_hashes *hashes = out_path ? cli_hashes_start(path, r) : NULL;
+    psy_input_hashes *hashes = NULL;
+    if (out_path) psy_input_hashes_start(path, r, &hashes); /* NULL: hashed when the sidecar is made */
     psy_beats_config cfg = psy_beats_config_default();
     psy_pulses_config pcfg = psy_pulses_config_default();
     psy_beat_list *b = NULL;
@@ -166,7 +152,7 @@ int cmd_beats(int argc, char **argv)
                            : psy_beats_detect_leads(r, chs, n_labels == 2 ? 2 : 1, &cfg, &b, &why);
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
-        cli_hashes_cancel(hashes);
+        psy_input_hashes_free(hashes);
         psy_reader_close(r);
         return CLI_FAILED;
     }
@@ -181,7 +167,7 @@ int cmd_beats(int argc, char **argv)
     cli_output outs[4] = {{0}};
     int n_out = 0;
     if (!out_path) {
-        cli_write_beats_tsv(stdout, b);
+        psy_beats_write_table(stdout, b);
     } else {
         int stream = cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
         char *side = cli_sidecar_path_for(out_path);
@@ -190,7 +176,7 @@ int cmd_beats(int argc, char **argv)
                  (stream || cli_output_open(&outs[n_out++], side, overwrite));
         free(side);
         if (ok) {
-            cli_write_beats_tsv(outs[0].fp, b);
+            psy_beats_write_table(outs[0].fp, b);
             ok = stream || cli_sidecar_write(sidecar, outs[1].fp);
         }
         if (ok && wfdb) {
@@ -209,7 +195,7 @@ int cmd_beats(int argc, char **argv)
             cli_output_abort_all(outs, n_out);
             goto done;
         }
-        write_nn_tsv(outs[n_out - 1].fp, b);
+        psy_beats_write_nn_table(outs[n_out - 1].fp, b);
     }
     if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
     rc = CLI_OK;

@@ -544,14 +544,14 @@ int cmd_hrv(int argc, char **argv)
         int of_pulses = 0;
         if (!read_beats_table(path, correct, &s, &of_pulses)) goto done;
         char sha[65];
-        if (!cli_sha256_file(path, sha)) {
+        if (psy_sha256_file(path, sha) != PSY_OK) {
             cli_error(path, "cannot read");
             goto done;
         }
         sidecar = json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "psyphys_version", psy_version(), "command", "hrv",
                             "input", "path", path, "sha256", sha, "format", "psyphys beats table");
         json_object_set_new(sidecar, "warnings", json_array());
-        if (of_pulses) json_object_set_new(sidecar, "variability", json_string(cli_prv_text));
+        if (of_pulses) json_object_set_new(sidecar, "variability", json_string(psy_pulse_rate_variability_note()));
     } else {
         r = cli_open_recording(path, &in);
         if (!r) goto done;

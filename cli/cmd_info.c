@@ -37,7 +37,7 @@ static void print_text(const char *path, psy_reader *r, long first)
 {
     char start[64];
     psy_datetime t = psy_reader_start(r);
-    cli_format_datetime(&t, start, sizeof start);
+    psy_datetime_format(&t, start, sizeof start);
     int ns = psy_reader_stretch_count(r);
     printf("file       %s\nformat     %s\nstart      %s\n", path, psy_reader_format(r), start);
     printf("duration   %.3f s", psy_reader_duration(r));
@@ -83,7 +83,7 @@ static json_t *info_json(const char *path, psy_reader *r, long first)
 {
     char start[64];
     psy_datetime t = psy_reader_start(r);
-    cli_format_datetime(&t, start, sizeof start);
+    psy_datetime_format(&t, start, sizeof start);
     json_t *o = json_object();
     json_object_set_new(o, "file", json_string(path));
     json_object_set_new(o, "format", json_string(psy_reader_format(r)));

@@ -5,7 +5,6 @@
 
 #include "beats_table.h"
 #include "cli.h"
-#include "fixed_format.h"
 #include "output.h"
 #include "provenance.h"
 
@@ -38,12 +37,11 @@ static json_t *num_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* One breath's value with 3 decimals, or n/a. */
-static size_t fixed_or_na(char *out, double v)
+/* A tab, then one breath's value with 3 decimals, or n/a. */
+static void fixed_or_na(FILE *fp, double v)
 {
-    if (isfinite(v)) return cli_format_fixed(out, v, 3);
-    memcpy(out, "n/a", 3);
-    return 3;
+    if (isfinite(v)) fprintf(fp, "\t%.3f", v);
+    else fputs("\tn/a", fp);
 }
 
 /* onset, peak, duration_s, amplitude, rate_per_min, rsa_p2t_ms, hr_osc_bpm: one row per breath
@@ -51,24 +49,12 @@ static size_t fixed_or_na(char *out, double v)
 static void write_breaths_tsv(FILE *fp, const psy_breath_list *l, const psy_rsa_result *rsa)
 {
     fputs("onset\tpeak\tduration_s\tamplitude\trate_per_min\trsa_p2t_ms\thr_osc_bpm\n", fp);
-    char row[7 * CLI_FIXED_MAX + 8];
     for (size_t i = 0; i < l->n; i++) {
         double dur = l->end_s[i] - l->onset_s[i];
-        size_t len = cli_format_fixed(row, l->onset_s[i], 3);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, l->peak_s[i], 3);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, dur, 3);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, l->b[i].amplitude, 6);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, 60.0 / dur, 3);
-        row[len++] = '\t';
-        len += fixed_or_na(row + len, rsa ? rsa->p2t_ms[i] : NAN);
-        row[len++] = '\t';
-        len += fixed_or_na(row + len, rsa ? rsa->hr_osc_bpm[i] : NAN);
-        row[len++] = '\n';
-        fwrite(row, 1, len, fp);
+        fprintf(fp, "%.3f\t%.3f\t%.3f\t%.6f\t%.3f", l->onset_s[i], l->peak_s[i], dur, l->b[i].amplitude, 60.0 / dur);
+        fixed_or_na(fp, rsa ? rsa->p2t_ms[i] : NAN);
+        fixed_or_na(fp, rsa ? rsa->hr_osc_bpm[i] : NAN);
+        fputc('\n', fp);
     }
 }
 
@@ -216,7 +202,8 @@ int cmd_resp(int argc, char **argv)
     int ecg = edr || ch >= 0 ? pick_ecg(r, path, ecg_label, edr) : -2;
     if ((!edr && ch < 0) || ecg == -2) goto done;
     if (edr) ch = ecg;
-    cli_hashes *hashes = out_path ? cli_hashes_start(path, r) : NULL;
+    psy_input_hashes *hashes = NULL;
+    if (out_path) psy_input_hashes_start(path, r, &hashes); /* NULL: hashed when the sidecar is made */
     if (ecg >= 0) {
         psy_beats_config bc = psy_beats_config_default();
         st = psy_beats_detect(r, ecg, &bc, &beats, &why);
@@ -234,12 +221,12 @@ int cmd_resp(int argc, char **argv)
     }
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
-        cli_hashes_cancel(hashes);
+        psy_input_hashes_free(hashes);
         goto done;
     }
     psy_breath_summary sum;
     if (psy_breath_summarize(l, &sum) != PSY_OK) {
-        cli_hashes_cancel(hashes);
+        psy_input_hashes_free(hashes);
         goto done;
     }
     const psy_channel_info *c = psy_reader_channel(r, ch);

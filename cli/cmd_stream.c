@@ -270,10 +270,10 @@ static int live_channels(options *o, stream_input *in)
     return 1;
 }
 
-/* Channels of the replayed recording: *ecg is the ECG or the PPG channel the beats come from. */
-static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *rr, int *resp)
+/* Channels of the replayed recording: *heart_ch is the ECG, RR or PPG channel the beats come from. */
+static int replay_channels(options *o, psy_reader *r, int *heart_ch, int *eda, int *resp)
 {
-    *ecg = *eda = *rr = *resp = -1;
+    *heart_ch = *eda = *resp = -1;
     static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR}, pulse[] = {PSY_CH_PPG}, skin[] = {PSY_CH_EDA},
                                   lungs[] = {PSY_CH_RESP};
     int any_heart = 0, any_pulse = 0, any_skin = 0, any_lungs = 0;
@@ -294,12 +294,8 @@ static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *r
     if (o->eda_label && *eda < 0) return 0;
     if (o->resp_label || any_lungs) *resp = cli_pick_channel(r, o->replay, o->resp_label, lungs, 1, "respiration");
     if (o->resp_label && *resp < 0) return 0;
-    if (h >= 0) {
-        const psy_channel_info *c = psy_reader_channel(r, h);
-        if (c->type == PSY_CH_RR) *rr = h;
-        else *ecg = h;
-    }
-    if (*ecg < 0 && *rr < 0 && *eda < 0 && *resp < 0) {
+    *heart_ch = h;
+    if (h < 0 && *eda < 0 && *resp < 0) {
         cli_error(o->replay, "no ECG, RR, PPG, EDA or respiration channel to stream; name one with --ecg, --ppg, --eda "
                              "or --resp LABEL");
         return 0;
@@ -309,12 +305,6 @@ static int replay_channels(options *o, psy_reader *r, int *ecg, int *eda, int *r
                   psy_reader_channel(r, *resp)->label);
         return 0;
     }
-    int ppg = *ecg >= 0 && psy_reader_channel(r, *ecg)->type == PSY_CH_PPG;
-    o->cfg.ecg_rate_hz = *ecg >= 0 && !ppg ? psy_reader_channel(r, *ecg)->rate_hz : 0;
-    o->cfg.ppg_rate_hz = ppg ? psy_reader_channel(r, *ecg)->rate_hz : 0;
-    o->cfg.eda_rate_hz = *eda >= 0 ? psy_reader_channel(r, *eda)->rate_hz : 0;
-    o->cfg.resp_rate_hz = *resp >= 0 ? psy_reader_channel(r, *resp)->rate_hz : 0;
-    o->cfg.rr_input = *rr >= 0;
     return 1;
 }
 
@@ -352,10 +342,10 @@ int cmd_stream(int argc, char **argv)
     memset(&in, 0, sizeof in);
     in.stop = &stop_requested;
     psy_reader *r = NULL;
-    int ecg = -1, eda = -1, rr = -1, resp = -1;
+    int heart = -1, eda = -1, resp = -1;
     if (o.replay) {
         if (!(r = cli_open_recording(o.replay, &io))) return CLI_FAILED;
-        if (!replay_channels(&o, r, &ecg, &eda, &rr, &resp)) {
+        if (!replay_channels(&o, r, &heart, &eda, &resp)) {
             psy_reader_close(r);
             return CLI_FAILED;
         }
@@ -363,10 +353,9 @@ int cmd_stream(int argc, char **argv)
         return CLI_USAGE;
     }
     /* the defaults of the channels' rates, with the settings given */
-    psy_stream_config cfg = psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
-    cfg.rr_input = o.cfg.rr_input;
-    cfg.ppg_rate_hz = o.cfg.ppg_rate_hz;
-    cfg.resp_rate_hz = o.cfg.resp_rate_hz;
+    psy_stream_config cfg = r ? psy_stream_config_for_channels(r, heart, eda, resp)
+                              : psy_stream_config_default(o.cfg.ecg_rate_hz, o.cfg.eda_rate_hz);
+    if (!r) cfg.rr_input = o.cfg.rr_input, cfg.resp_rate_hz = o.cfg.resp_rate_hz;
     cfg.provisional = !o.exact;
     if (o.preset && psy_hrv_config_preset(o.preset, &cfg.hrv) != PSY_OK) {
         cli_error(NULL, "stream: --preset is default, kubios, neurokit or pcst, not '%s'", o.preset);
@@ -420,7 +409,7 @@ int cmd_stream(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     if (code == CLI_OK) {
-        if (o.replay) code = stream_replay(&in, r, o.replay, ecg, eda, rr, resp, o.speed);
+        if (o.replay) code = stream_replay(&in, r, o.replay, heart, eda, resp, o.speed);
         else if (o.stdin_format) code = stream_read_stdin(&in, o.stdin_format);
         else if (o.osc_in) code = stream_osc_in(&in, o.osc_in);
         else code = stream_lsl_in(&in, lsl);

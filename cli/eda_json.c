@@ -1,29 +1,27 @@
 /* The skin conductance artefacts as JSON (see eda_json.h). */
 #include "eda_json.h"
+#include "provenance.h"
+
+/* The value a library call set as "v" in an empty sidecar; NULL when it failed. */
+static json_t *value_of(psy_sidecar *sc, psy_status st)
+{
+    json_t *o = st == PSY_OK ? cli_sidecar_json(sc) : NULL;
+    json_t *v = json_incref(json_object_get(o, "v"));
+    json_decref(o);
+    psy_sidecar_free(sc);
+    return v;
+}
 
 json_t *cli_eda_artifacts_json(const psy_eda_result *r)
 {
-    const psy_eda_artifacts *a = &r->artifacts;
-    double dt = 1.0 / r->analysis_rate_hz;
-    int64_t flagged = psy_eda_artifacts_excluded(a);
-    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s",
-                     (double)a->missing * dt, "below_range_s", (double)a->below_min * dt,
-                     "above_range_s", (double)a->above_max * dt, "slope_s", (double)a->slope * dt,
-                     "flat_s", (double)a->flat * dt, "drop_s", (double)a->drop * dt,
-                     "transition_s", (double)a->near * dt, "excluded_s", (double)flagged * dt,
-                     "spike_repaired_s", (double)a->spike * dt, "flagged_fraction",
-                     a->total ? (double)flagged / (double)a->total : 0.0);
+    psy_sidecar *sc = NULL;
+    psy_status st = psy_sidecar_create(&sc);
+    return value_of(sc, st == PSY_OK ? psy_sidecar_set_eda_artifacts(sc, "v", r) : st);
 }
 
 json_t *cli_eda_artifact_rules_json(const psy_eda_config *c)
 {
-    return json_pack(
-        "{s:s,s:[f,f],s:f,s:f,s:f,s:f,s:f}", "rules",
-        "out of valid_range_us, steeper than max_slope_us_per_s, flat for flat_s, drops below "
-        "drop_fraction of the last second's largest value: excluded, with artifact_radius_s around "
-        "all but flat (Kleckner et al. 2018); spikes that leave and regain the level within "
-        "spike_max_s: repaired",
-        "valid_range_us", c->min_us, c->max_us, "max_slope_us_per_s", c->max_slope_us_per_s,
-        "flat_s", c->flat_s, "spike_max_s", c->spike_max_s, "drop_fraction", c->drop_fraction,
-        "artifact_radius_s", c->artifact_radius_s);
+    psy_sidecar *sc = NULL;
+    psy_status st = psy_sidecar_create(&sc);
+    return value_of(sc, st == PSY_OK ? psy_sidecar_set_eda_artifact_rules(sc, "v", c) : st);
 }

@@ -1,4 +1,5 @@
-/* The skin conductance artefacts as JSON, for psyphys eda's and analyze's sidecars. */
+/* The skin conductance artefacts as JSON for psyphys eda's sidecar (the library's:
+ * psy_sidecar_set_eda_artifacts, _rules). */
 #ifndef PSYPHYS_CLI_EDA_JSON_H
 #define PSYPHYS_CLI_EDA_JSON_H
 

@@ -72,7 +72,7 @@ json_t *cli_events_files_json(const cli_events_read *ev)
     for (int i = 0; ev && i < ev->n; i++) {
         const psy_events_info *in = &ev->info[i];
         char hex[65] = "";
-        cli_sha256_file(ev->path[i], hex);
+        psy_sha256_file(ev->path[i], hex);
         json_t *f = json_pack("{s:s,s:s,s:b,s:I,s:I}", "path", ev->path[i], "sha256", hex, "paired", ev->paired[i],
                               "events", (json_int_t)in->n_events, "rows_without_onset", (json_int_t)in->n_unplaced);
         if (!isnan(ev->unix_shift_s[i])) json_object_set_new(f, "unix_time_shift_s", json_real(ev->unix_shift_s[i]));

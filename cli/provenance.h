@@ -1,4 +1,5 @@
-/* What every JSON sidecar records about the input: psyphys version, path, SHA-256, format. */
+/* The CLI's JSON sidecars: the library's (psyphys/sidecar.h) as jansson objects, which the
+ * commands extend with what is theirs, and the files they go to. */
 #ifndef PSYPHYS_CLI_PROVENANCE_H
 #define PSYPHYS_CLI_PROVENANCE_H
 
@@ -6,28 +7,20 @@
 #include "output.h"
 #include "psyphys.h"
 
-/* SHA-256 of a file as 64 lowercase hex digits. 1 on success. */
-int cli_sha256_file(const char *path, char hex[65]);
+/* The library's sidecar as a jansson object (NULL when out of memory). */
+json_t *cli_sidecar_json(const psy_sidecar *sidecar);
 
-/* A new sidecar object: {"psyphys_version", "command", "input": {path, sha256, format, start}}.
- * Returns NULL (after printing why) when the input cannot be hashed. */
+/* Adds src's keys to dst: "warnings" appended to dst's, the others set. Frees src. */
+void cli_sidecar_merge(json_t *dst, json_t *src);
+
+/* A new sidecar object with the provenance of psy_sidecar_new ({"psyphys_version", "command",
+ * "input": {path, sha256, format, start, files}}), with the hashes of psy_input_hashes_start
+ * (NULL: none; freed). Returns NULL (after printing why) when the input cannot be hashed. */
+json_t *cli_sidecar_new_hashed(const char *command, const char *input_path, psy_reader *reader,
+                               psy_input_hashes *hashes);
 json_t *cli_sidecar_new(const char *command, const char *input_path, psy_reader *reader);
 
-/* The SHA-256 of a recording's files (input_path and the reader's other files), computed in a
- * background thread while the command reads the recording. NULL when the thread cannot start
- * (then cli_sidecar_new hashes them itself). */
-typedef struct cli_hashes cli_hashes;
-cli_hashes *cli_hashes_start(const char *input_path, psy_reader *reader);
-
-/* cli_sidecar_new with the hashes a cli_hashes_start (NULL: none) computed; waits for them and
- * frees them. */
-json_t *cli_sidecar_new_hashed(const char *command, const char *input_path, psy_reader *reader,
-                               cli_hashes *hashes);
-
-/* Waits for and frees hashes that are not needed after all (NULL-safe). */
-void cli_hashes_cancel(cli_hashes *hashes);
-
-/* Appends the reader's warnings, and `extra` ones, as "warnings". */
+/* Appends the reader's warnings as "warnings". */
 void cli_sidecar_warnings(json_t *sidecar, psy_reader *reader);
 
 /* The sidecar's name for a table: "x.tsv" -> "x.json" (other names get ".json" added).
@@ -38,7 +31,8 @@ char *cli_sidecar_path_for(const char *table_path);
  * with `overwrite`). 1 when both are open; 0 with nothing left open, the reason printed. */
 int cli_output_open_with_sidecar(cli_output o[2], const char *path, int overwrite);
 
-/* Writes the object to a file, indented, keys in insertion order, with a final newline. */
+/* Writes the object to a file as psy_sidecar_write does: indented, keys in insertion order,
+ * with a final newline. */
 int cli_sidecar_write(json_t *sidecar, FILE *fp);
 
 #endif

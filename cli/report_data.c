@@ -189,7 +189,7 @@ static int find_unchanged(const report_data *d, const char *path, const char *sh
         if ((*prefix >= 0 && k != *prefix) || (k > 0 && path[0] == '/')) continue;
         char where[4096], hex[65];
         resolve(d, path, k, where, sizeof where);
-        if (!cli_sha256_file(where, hex)) continue;
+        if (psy_sha256_file(where, hex) != PSY_OK) continue;
         readable = 1;
         if (strcmp(hex, sha) == 0) {
             *prefix = k;

@@ -63,9 +63,10 @@ void stream_push_frame(stream_input *in, const double *v);
  * Returns 0 at end of input or on stop; the stream is finished by the caller. */
 int stream_read_stdin(stream_input *in, const char *format);
 
-/* Replays a recording's ECG / EDA / RR / respiration channels (index, -1: none); speed 1 paces
- * the pushes in real time, X times faster, 0 as fast as possible. Returns the CLI exit code. */
-int stream_replay(stream_input *in, psy_reader *r, const char *path, int ecg_ch, int eda_ch, int rr_ch, int resp_ch,
+/* Replays a recording's heart (ECG, PPG or RR), EDA and respiration channels (index, -1: none;
+ * psy_stream_replay_create); speed 1 paces the pushes in real time, X times faster, 0 as fast
+ * as possible. Returns the CLI exit code. */
+int stream_replay(stream_input *in, psy_reader *r, const char *path, int heart_ch, int eda_ch, int resp_ch,
                   double speed);
 
 /* OSC input on a UDP port: /psyphys/in/ecg, /psyphys/in/eda, /psyphys/in/rr (floats), and

@@ -374,7 +374,7 @@ int sync_dyad_fingerprint(const char *a, const char *b, const char *events, char
         batch_list_free(&l);
         if (!ok) return 0;
     }
-    if (events && events[0] && !cli_sha256_file(events, part[2])) return 0;
+    if (events && events[0] && psy_sha256_file(events, part[2]) != PSY_OK) return 0;
     char all[3 * 68];
     int n = snprintf(all, sizeof all, "%s\n%s\ne%s\n", part[0], part[1], part[2]);
     struct sha256_ctx ctx;

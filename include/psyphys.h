@@ -30,5 +30,6 @@
 #include "psyphys/sync.h"
 #include "psyphys/session.h"
 #include "psyphys/session_settings.h"
+#include "psyphys/sidecar.h"
 
 #endif

@@ -32,6 +32,13 @@ case_ demo-keep analyze "$demo" --keep-corrected --max-corrected-pct 1 -o out
 case_ demo-bad-ecg analyze "$demo" --ecg Nope
 case_ e4-hr analyze "$src/tests/data/e4/HR.csv" --events "$src/tests/data/e4/events.tsv" -o out
 case_ demo-hrv hrv "$demo" -o hrv.tsv
+case_ demo-beats beats "$demo" -o beats.tsv --nn nn.tsv
+case_ demo-beats-stdout beats "$demo"
+case_ demo-resp resp "$demo" -o breaths.tsv
+case_ demo-eda eda "$demo" -o scr.tsv --epochs epochs.tsv --segments segments.tsv
+case_ demo-eda-json eda "$demo" --json
+case_ demo-stream stream --replay "$demo" --speed max
+case_ demo-stream-exact stream --replay "$demo" --speed max --exact --time-window 30
 "$old" beats "$demo" -o "$tmp/demo_beats.tsv" 2>/dev/null
 case_ beats-table-hrv hrv "$tmp/demo_beats.tsv" -o hrv.tsv
 case_ beats-table-hrv-raw hrv "$tmp/demo_beats.tsv" --correction none
@@ -54,10 +61,14 @@ if [ -d "$data" ]; then
         [ -f "$data/mitdb/$r.hea" ] && case_ "mitdb-$r" analyze "$data/mitdb/$r.hea" -o out --report
     done
     case_ mitdb-100-hrv hrv "$data/mitdb/100.hea" -o hrv.tsv
+    case_ mitdb-100-beats beats "$data/mitdb/100.hea" -o beats.tsv --format wfdb
+    case_ mitdb-100-stream stream --replay "$data/mitdb/100.hea" --speed max
+    case_ polar-stream stream --replay "$data/rr_devices/polar_h10_detectPVC/polar_h10.csv" --speed max
     case_ mitdb-105-hrv-win hrv "$data/mitdb/105.hea" --window 300 --step 60 -o hrv.tsv
     for r in 0017 0214; do
         case_ "marsh-$r-ecg" analyze "$data/marsh/${r}_ecg.hea" -o out
         case_ "marsh-$r-ip" analyze "$data/marsh/${r}_ip.hea" -o out
+        case_ "marsh-$r-ip-stream" stream --replay "$data/marsh/${r}_ip.hea" --channel-type IP=resp --speed max
     done
     case_ nk-event analyze "$data/neurokit/bio_eventrelated_100hz.csv" --fs 100 -o out
     case_ nk-rest analyze "$data/neurokit/bio_resting_5min_100hz.csv" --fs 100 -o out --report
@@ -69,6 +80,14 @@ if [ -d "$data" ]; then
     case_ mne-overlap analyze "$data/edf_mne_testing/test_edf_overlapping_annotations.edf" -o out
     case_ mne-bdf analyze "$data/edf_mne_testing/multiple_annotation_chans.bdf" -o out
     [ -d "$data/wesad_wrist/S2/S2_E4_Data" ] && case_ wesad analyze "$data/wesad_wrist/S2/S2_E4_Data/EDA.csv" -o out
+    e4=$data/wesad_wrist/S7/S7_E4_Data
+    if [ -d "$e4" ]; then
+        case_ e4-bvp-beats beats "$e4" --channel BVP -o bvp.tsv --nn nn.tsv
+        case_ e4-bvp-hrv hrv "$e4" --channel BVP --window 300 -o prv.tsv
+        case_ e4-bvp-analyze analyze "$e4" --ppg BVP -o out --report
+        case_ e4-bvp-stream stream --replay "$e4" --ppg BVP --speed max
+    fi
+    case_ icu-pat analyze "$data/wfdb_python_samples/mixedsignals.hea" -o out
     [ -d "$data/wesad_wrist/S2/S2_E4_Data" ] && case_ wesad-ibi analyze "$data/wesad_wrist/S2/S2_E4_Data/IBI.csv" -o out
 fi
 [ -n "${DAY:-}" ] && case_ day analyze "$DAY" -o out && case_ day-hrv hrv "$DAY" -o hrv.tsv

@@ -1,4 +1,4 @@
-/* The TSV writers' fixed-point formatting (cli/fixed_format.c) against printf's "%.*f" and
+/* The TSV writers' fixed-point formatting (core/fixed_format.c) against printf's "%.*f" and
  * "%lld": random doubles of every magnitude, sample times at common rates, exact ties (half to
  * even on the binary value), values next to ties, negatives and -0, NaN and infinities. */
 #include "test_util.h"
@@ -23,9 +23,9 @@ static uint64_t next_u64(void)
 
 static void same_as_printf(double v, int decimals)
 {
-    char want[512], got[CLI_FIXED_MAX];
+    char want[512], got[PSY_FIXED_MAX];
     snprintf(want, sizeof want, "%.*f", decimals, v);
-    size_t n = cli_format_fixed(got, v, decimals);
+    size_t n = psy_format_fixed(got, v, decimals);
     if (strcmp(want, got) != 0 || n != strlen(want))
         fail_msg("%.17g with %d decimals: printf '%s', ours '%s'", v, decimals, want, got);
 }
@@ -60,10 +60,10 @@ static void test_against_printf(void **state)
                                  DBL_MAX, -DBL_MAX, 1e300, DBL_MIN, 5e-324};
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
         for (int d = 0; d <= 9; d++) same_as_printf(odd[i], d);
-    char got[CLI_FIXED_MAX];
-    cli_format_fixed(got, NAN, 3);
+    char got[PSY_FIXED_MAX];
+    psy_format_fixed(got, NAN, 3);
     assert_string_equal(got, "nan");
-    cli_format_fixed(got, -INFINITY, 6);
+    psy_format_fixed(got, -INFINITY, 6);
     assert_string_equal(got, "-inf");
 }
 
@@ -71,17 +71,17 @@ static void test_integers(void **state)
 {
     (void)state;
     static const long long v[] = {0, 1, -1, 9, 10, 99, 100, 123456789, -987654321, LLONG_MAX, LLONG_MIN};
-    char want[32], got[CLI_FIXED_MAX];
+    char want[32], got[PSY_FIXED_MAX];
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         snprintf(want, sizeof want, "%lld", v[i]);
-        assert_int_equal(cli_format_int(got, v[i]), strlen(want));
+        assert_int_equal(psy_format_int(got, v[i]), strlen(want));
         assert_string_equal(got, want);
     }
     for (int i = 0; i < 100000; i++) {
         long long x = (long long)(next_u64() >> (next_u64() % 64));
         if (i & 1) x = -x;
         snprintf(want, sizeof want, "%lld", x);
-        cli_format_int(got, x);
+        psy_format_int(got, x);
         assert_string_equal(got, want);
     }
 }

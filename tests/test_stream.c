@@ -327,6 +327,61 @@ static void test_replay_recording(void **state)
     psy_reader_close(r);
 }
 
+/* The library's replay (psy_stream_replay_*) of the ECG, EDA and respiration channels: every
+ * beat of the offline detector, the skin conductance each second, breaths; no sample pushed
+ * twice (the end reached in 1/32-s steps or at once gives the same beats). */
+static void test_replay_object(void **state)
+{
+    (void)state;
+    psy_reader *r = open_or_fail(PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf");
+    int ecg = psy_reader_find_channel(r, "ECG"), eda = psy_reader_find_channel(r, "EDA"),
+        rsp = psy_reader_find_channel(r, "RSP");
+    psy_stream_config cfg = psy_stream_config_for_channels(r, ecg, eda, rsp);
+    assert_true(cfg.ecg_rate_hz == psy_reader_channel(r, ecg)->rate_hz);
+    assert_true(cfg.eda_rate_hz == psy_reader_channel(r, eda)->rate_hz);
+    assert_true(cfg.resp_rate_hz == psy_reader_channel(r, rsp)->rate_hz);
+    assert_false(cfg.rr_input);
+    cfg.queue_capacity = 1 << 18;
+    cfg.provisional = 0;
+    psy_beat_list *b = NULL;
+    psy_beats_config bc = psy_beats_config_default();
+    assert_int_equal(psy_beats_detect(r, ecg, &bc, &b, NULL), PSY_OK);
+    size_t beats[2];
+    for (int steps = 0; steps < 2; steps++) {
+        psy_stream *s = NULL;
+        assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+        psy_stream_replay *p = NULL;
+        assert_int_equal(psy_stream_replay_create(s, r, ecg, eda, rsp, &p), PSY_OK);
+        double end = psy_stream_replay_end_s(p);
+        assert_true(fabs(end - psy_reader_duration(r)) < 0.01);
+        outs l = {0};
+        if (steps)
+            for (double t = 1.0 / 32; t < end + 1.0 / 32; t += 1.0 / 32) {
+                assert_int_equal(psy_stream_replay_until(p, t), PSY_OK);
+                collect(s, &l);
+            }
+        else
+            assert_int_equal(psy_stream_replay_until(p, end + 1), PSY_OK);
+        assert_int_equal(psy_stream_replay_until(p, end + 1), PSY_OK); /* nothing left to push */
+        psy_stream_finish(s);
+        collect(s, &l);
+        beats[steps] = count_kind(&l, PSY_STREAM_BEAT);
+        assert_in_range(count_kind(&l, PSY_STREAM_SCL), (size_t)end - 2, (size_t)end + 1);
+        assert_true(count_kind(&l, PSY_STREAM_BREATH) > 20);
+        psy_stream_replay_destroy(p);
+        psy_stream_destroy(s);
+        free(l.o);
+    }
+    assert_int_equal(beats[0], b->n);
+    assert_int_equal(beats[1], b->n);
+    psy_stream_replay *p = NULL;
+    assert_int_equal(psy_stream_replay_create(NULL, r, ecg, -1, -1, &p), PSY_E_INVALID);
+    assert_null(p);
+    psy_stream_replay_destroy(NULL);
+    psy_beat_list_free(b);
+    psy_reader_close(r);
+}
+
 static void test_replay_mitdb(void **state)
 {
     (void)state;
@@ -755,6 +810,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunked_equals_one_push),
         cmocka_unit_test(test_replay_recording),
+        cmocka_unit_test(test_replay_object),
         cmocka_unit_test(test_replay_mitdb),
         cmocka_unit_test(test_replay_bigeminy),
         cmocka_unit_test(test_replay_ppg),

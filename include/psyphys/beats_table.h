@@ -1,4 +1,4 @@
-/* psyphys — reading back a beats table written by `psyphys beats -o` or `psyphys analyze`
+/* psyphys — writing and reading back a beats table written by `psyphys beats -o` or `psyphys analyze`
  * (STEM_beats.tsv): tab-separated, a header row "onset\tsample\trr_ms\tlabel\tcorrected", then
  * one row per beat: onset (s from the recording start), sample (n/a for RR channels), rr_ms (the
  * interval ending at the beat; n/a for a stretch's first beat), label (N or the artefact class),
@@ -8,6 +8,8 @@
 #define PSYPHYS_BEATS_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include "psyphys/beats.h"
 #include "psyphys/source.h"
 #include "psyphys/export.h"
 #include "psyphys/status.h"
@@ -15,6 +17,16 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Writes the table of a beat list (psy_beats_detect, psy_pulses_detect): the header row, then one
+ * row per beat, onset with 6 decimals, rr_ms and quality with 3. PSY_OK, PSY_E_INVALID (NULL),
+ * PSY_E_IO. */
+PSY_API psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *beats);
+
+/* Writes the NN series of a beat list: "onset\tnn_ms\tcorrected", one row per NN interval
+ * (onset: its ending beat, s, 6 decimals; nn_ms with 3; corrected 1 when correction changed it).
+ * PSY_OK, PSY_E_INVALID (NULL), PSY_E_IO. */
+PSY_API psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *beats);
 
 /* The beats of a table: n onsets and intervals (NaN for n/a); malloc'd, psy_beats_table_free. */
 typedef struct psy_beats_table {

@@ -243,6 +243,11 @@ PSY_API psy_status psy_reader_set_channel_unit(psy_reader *reader, int ch, const
 
 PSY_API psy_datetime psy_reader_start(const psy_reader *reader);
 
+/* A start time in ISO 8601 into buf (truncated to size): "YYYY-MM-DDThh:mm:ss", the fraction of
+ * a second without trailing zeros when there is one, then "Z" or "+hh:mm"/"-hh:mm" when the zone
+ * is known; "unknown" when the time is not. */
+PSY_API void psy_datetime_format(const psy_datetime *t, char *buf, size_t size);
+
 /* The start as Unix time (s since 1970-01-01, the start's clock taken as UTC, as the readers
  * that get it from Unix timestamps give it); NaN when the start is unknown or reader is NULL. */
 PSY_API double psy_reader_start_unix(const psy_reader *reader);

@@ -37,6 +37,7 @@
 #include "psyphys/recording.h"
 #include "psyphys/resp.h"
 #include "psyphys/segments.h"
+#include "psyphys/sidecar.h"
 #include "psyphys/export.h"
 #include "psyphys/status.h"
 
@@ -225,6 +226,7 @@ typedef enum psy_session_table {
     PSY_TABLE_SCR,          /* onset, peak_onset, amplitude_us, rise_time_s, half_recovery_s */
     PSY_TABLE_PAT,          /* per R-peak: onset, foot_onset, pat_ms, pat_upstroke_ms, reason
                                (valid or why the PAT is n/a) */
+    PSY_TABLE_BEATS,        /* the beats (or pulses) as psyphys/beats_table.h describes */
     PSY_TABLE_COUNT
 } psy_session_table;
 
@@ -241,12 +243,13 @@ typedef struct psy_na_reasons {
     size_t n, cap;
 } psy_na_reasons;
 
-/* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr", "pat". */
+/* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr", "pat",
+ * "beats". */
 PSY_API const char *psy_session_table_name(psy_session_table table);
 
 /* 1 when the run has the table: segments always, epochs and epoch means with epochs, HRV windows
  * for a recording of at least two windows with beats, SCRs with a skin conductance analysis, PAT
- * with pulse arrival times (results.pat, also when none is valid). */
+ * with pulse arrival times (results.pat, also when none is valid), beats with beats. */
 PSY_API int psy_session_has_table(const psy_session *session, psy_session_table table);
 
 /* Writes a table to fp; na (may be NULL; zero it first) gets its n/a reasons added. PSY_OK,
@@ -255,6 +258,31 @@ PSY_API psy_status psy_session_write_table(psy_session *session, psy_session_tab
 
 /* NULL-safe; leaves na empty. */
 PSY_API void psy_na_reasons_free(psy_na_reasons *na);
+
+/* ---- sidecars: the JSON beside each table (psyphys/sidecar.h), as `psyphys analyze` writes
+ * them ---- */
+
+/* The part every table's sidecar shares: the provenance of psy_sidecar_new (command, the
+ * recording's path as opened and the SHA-256 of its files; hashes may be NULL and are freed),
+ * "settings" (segments, epochs, scr_latency_s, hrv_windows, hrv, eda, channels, heart,
+ * ecg_lead_choice: every setting of the run and what it chose), extra_settings (may be NULL:
+ * a JSON object whose keys are added at the end of "settings", e.g. how the caller opened the
+ * recording), "warnings" (the reader's, then the session's) and "skipped_events" ({label,
+ * onset_s, source, reason}). Free *out with psy_sidecar_free. PSY_OK, PSY_E_INVALID (NULL),
+ * PSY_E_FORMAT (extra_settings not a JSON object), PSY_E_NOMEM, PSY_E_IO (a file cannot be
+ * hashed), with why. */
+PSY_API psy_status psy_session_sidecar(const psy_session *session, const char *command, const char *input_path,
+                                       const char *extra_settings, psy_input_hashes *hashes, psy_sidecar **out,
+                                       psy_message *why);
+
+/* Writes the sidecar of a table to fp: base (psy_session_sidecar), "table" (its name), and
+ * what the table needs said: "columns" (epochs, epoch means, PAT), "na_reasons" (segments,
+ * epochs, HRV windows: na as psy_session_write_table filled it, NULL for none), the beats' or
+ * pulses' channel, settings, counts, gaps and columns (beats: psy_sidecar_add_beats, its
+ * "settings" in the place of the session's). PSY_OK, PSY_E_INVALID (NULL, a table the run does
+ * not have), PSY_E_NOMEM, PSY_E_IO. */
+PSY_API psy_status psy_session_write_sidecar(const psy_session *session, const psy_sidecar *base,
+                                             psy_session_table table, const psy_na_reasons *na, FILE *fp);
 
 #ifdef __cplusplus
 }

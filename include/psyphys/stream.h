@@ -69,6 +69,7 @@
 #include "psyphys/eda.h"
 #include "psyphys/hrv.h"
 #include "psyphys/ppg.h"
+#include "psyphys/recording.h"
 #include "psyphys/resp.h"
 #include "psyphys/rr.h"
 
@@ -239,6 +240,37 @@ PSY_API const psy_stream_config *psy_stream_get_config(const psy_stream *s);
 
 /* NULL-safe. */
 PSY_API void psy_stream_destroy(psy_stream *s);
+
+/* ---- a recording replayed into a stream (`psyphys stream --replay`) ---- */
+
+/* The defaults (psy_stream_config_default) for a recording's channels: heart_ch an ECG, PPG or
+ * RR channel, eda_ch, resp_ch (each -1: none); the rates are the channels'. */
+PSY_API psy_stream_config psy_stream_config_for_channels(const psy_reader *reader, int heart_ch, int eda_ch,
+                                                         int resp_ch);
+
+/* Pushes a recording's channels into a stream in time order, as a live source would: the heart
+ * channel's samples (psy_stream_push_ecg or _ppg) or intervals (an RR channel: _push_rr with
+ * their times), the EDA and the respiration channel's samples. The reader and the stream are
+ * borrowed (they outlive the replay); the stream must take these channels
+ * (psy_stream_config_for_channels). */
+typedef struct psy_stream_replay psy_stream_replay;
+
+/* PSY_OK, PSY_E_INVALID (NULL, a channel index out of range, no channel), PSY_E_NOMEM. Buffers
+ * of 1/32 s per channel are allocated here, none after. */
+PSY_API psy_status psy_stream_replay_create(psy_stream *stream, psy_reader *reader, int heart_ch, int eda_ch,
+                                            int resp_ch, psy_stream_replay **out);
+
+/* The end of the recording's replayed channels (s): the last sample's end, or an RR channel's
+ * last beat. */
+PSY_API double psy_stream_replay_end_s(const psy_stream_replay *replay);
+
+/* Pushes every sample (interval) up to t_s not pushed yet: per channel, the samples before
+ * ceil(t_s x rate), the intervals ending at or before t_s; heart, EDA, RR, respiration in that
+ * order. PSY_OK, PSY_E_INVALID (NULL), or the reader's error (PSY_E_IO, ...). */
+PSY_API psy_status psy_stream_replay_until(psy_stream_replay *replay, double t_s);
+
+/* NULL-safe (the stream and the reader are left as they are). */
+PSY_API void psy_stream_replay_destroy(psy_stream_replay *replay);
 
 #ifdef __cplusplus
 }

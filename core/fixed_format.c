@@ -26,11 +26,11 @@ static size_t put_uint(char *out, uint64_t u)
     return n;
 }
 
-size_t cli_format_fixed(char *out, double v, int decimals)
+size_t psy_format_fixed(char *out, double v, int decimals)
 {
     if (decimals < 0 || decimals > 9 || !(fabs(v) < 1e15 / pow10_d[decimals])) {
-        int n = snprintf(out, CLI_FIXED_MAX, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
-        return n < 0 ? 0 : (size_t)n < CLI_FIXED_MAX ? (size_t)n : CLI_FIXED_MAX - 1;
+        int n = snprintf(out, PSY_FIXED_MAX, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
+        return n < 0 ? 0 : (size_t)n < PSY_FIXED_MAX ? (size_t)n : PSY_FIXED_MAX - 1;
     }
     size_t len = 0;
     if (signbit(v)) out[len++] = '-';
@@ -56,7 +56,7 @@ size_t cli_format_fixed(char *out, double v, int decimals)
     return len;
 }
 
-size_t cli_format_int(char *out, long long v)
+size_t psy_format_int(char *out, long long v)
 {
     size_t len = 0;
     uint64_t u = (uint64_t)v;

@@ -1,0 +1,64 @@
+/* Writing psyphys's beats and NN tables (psyphys/beats_table.h): each row built in memory and
+ * written once, numbers as printf would write them (core/fixed_format.c). */
+#include <math.h>
+#include <string.h>
+
+#include "fixed_format.h"
+#include "psyphys/beats_table.h"
+
+/* Appends text to a row. */
+static size_t put(char *row, size_t len, const char *text)
+{
+    size_t n = strlen(text);
+    memcpy(row + len, text, n);
+    return len + n;
+}
+
+psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *b)
+{
+    if (!fp || !b) return PSY_E_INVALID;
+    fputs(b->pulses ? "onset\tsample\trr_ms\tlabel\tcorrected\tpeak_sample\tquality\n"
+                    : "onset\tsample\trr_ms\tlabel\tcorrected\n", fp);
+    /* Each row is built in memory and written once (as "%.6f\t%lld\t%.3f\t%s\t%d\n" would be):
+     * a 24 h recording has over 100 000 rows. */
+    char row[5 * PSY_FIXED_MAX + 24]; /* three numbers, two integers, a label of at most 7 */
+    for (size_t i = 0; i < b->n; i++) {
+        size_t len = psy_format_fixed(row, b->onset_s[i], 6);
+        row[len++] = '\t';
+        if (b->sample[i] >= 0) len += psy_format_int(row + len, (long long)b->sample[i]);
+        else len = put(row, len, "n/a");
+        row[len++] = '\t';
+        if (isnan(b->rr_ms[i])) len = put(row, len, "n/a");
+        else len += psy_format_fixed(row + len, b->rr_ms[i], 3);
+        row[len++] = '\t';
+        len = put(row, len, psy_beat_class_name(b->cls[i]));
+        len = put(row, len, psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL) ? "\t1" : "\t0");
+        if (b->pulses) {
+            row[len++] = '\t';
+            len += psy_format_int(row + len, (long long)b->peak_sample[i]);
+            row[len++] = '\t';
+            if (isnan(b->quality[i])) len = put(row, len, "n/a");
+            else len += psy_format_fixed(row + len, b->quality[i], 3);
+        }
+        row[len++] = '\n';
+        fwrite(row, 1, len, fp);
+    }
+    return ferror(fp) ? PSY_E_IO : PSY_OK;
+}
+
+psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *b)
+{
+    if (!fp || !b) return PSY_E_INVALID;
+    fputs("onset\tnn_ms\tcorrected\n", fp);
+    char row[3 * PSY_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
+    for (size_t i = 0; i < b->n_nn; i++) {
+        size_t len = psy_format_fixed(row, b->nn_onset_s[i], 6);
+        row[len++] = '\t';
+        len += psy_format_fixed(row + len, b->nn_ms[i], 3);
+        row[len++] = '\t';
+        len += psy_format_int(row + len, b->nn_corrected[i]);
+        row[len++] = '\n';
+        fwrite(row, 1, len, fp);
+    }
+    return ferror(fp) ? PSY_E_IO : PSY_OK;
+}

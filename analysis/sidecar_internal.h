@@ -1,0 +1,22 @@
+/* The JSON object behind a psy_sidecar (psyphys/sidecar.h), for the library's own sidecars
+ * (session_sidecar.c, sidecar_beats.c). */
+#ifndef PSYPHYS_SIDECAR_INTERNAL_H
+#define PSYPHYS_SIDECAR_INTERNAL_H
+
+#include <jansson.h>
+#include "psyphys/sidecar.h"
+
+struct psy_sidecar {
+    json_t *o;
+};
+
+/* A number, or null when not finite (JSON has no NaN). */
+json_t *psy_json_number(double v);
+
+/* The sidecar's "warnings" array, made (at the end) when absent; NULL when out of memory. */
+json_t *psy_sidecar_warnings_array(psy_sidecar *sidecar);
+
+/* Sets key to value (stolen); PSY_OK or PSY_E_NOMEM (value NULL or not stored). */
+psy_status psy_sidecar_set_new(psy_sidecar *sidecar, const char *key, json_t *value);
+
+#endif
