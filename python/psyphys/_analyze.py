@@ -1,4 +1,6 @@
 """psyphys.analyze: the session analysis of `psyphys analyze` (psyphys/session.h)."""
+import json
+
 from . import _core
 from ._beats import Beats
 from ._recording import Recording, read
@@ -13,7 +15,10 @@ class Session:
     library's TSV, n/a as NaN); tsv(name): the table's text; na_reasons: {name: [(column,
     reason, rows), ...]}; beats (a Beats, or None); warnings; skipped (events that got no
     epoch, and why); channels (the channels used: ecg, eda, rsp, hr labels or None);
-    recording."""
+    recording; metadata: what every table's sidecar shares (psyphys version, the input and the
+    SHA-256 of its files, every setting, warnings, skipped events), sidecars: {name: the table's
+    JSON sidecar as `psyphys analyze -o` writes it, less the command's own input options}; both
+    None for a recording of arrays."""
 
     def __init__(self, recording, session):
         self.recording, self._s = recording, session
@@ -23,12 +28,17 @@ class Session:
         self.beats = Beats(res["beats"]) if res["beats"] is not None else None
         self.channels = {k: recording.channels[res[k]].label if res[k] >= 0 else None
                          for k in ("ecg", "eda", "rsp", "hr")}
-        self._text, self.na_reasons, self.tables = {}, {}, {}
+        base, self.metadata = None, None
+        if recording._path is not None:
+            base, text = session.sidecar(recording._path)
+            self.metadata = json.loads(text)
+        self._text, self.na_reasons, self.tables, self.sidecars = {}, {}, {}, {}
         for name in TABLES:
-            got = session.table(name)
+            got = session.table(name, base)
             if got is not None:
-                self._text[name], self.na_reasons[name] = got
+                self._text[name], self.na_reasons[name], side = got
                 self.tables[name] = parse_tsv(got[0])
+                self.sidecars[name] = json.loads(side) if side is not None else None
 
     def tsv(self, name):
         """The table as the CLI writes it (STEM_<name>.tsv)."""

@@ -47,8 +47,8 @@ class Recording:
     None when the file has none), duration_s, format, events (a DataFrame, or a list of dicts
     without pandas: onset, duration, label, detail, source, session), warnings, files."""
 
-    def __init__(self, reader):
-        self._reader = reader
+    def __init__(self, reader, path=None):
+        self._reader, self._path = reader, path  # the path as given (for sidecars)
         self.channels = [Channel(reader, i, c) for i, c in enumerate(reader.channels())]
 
     @classmethod
@@ -159,4 +159,4 @@ def read(path, format=None, fs=0.0, override_fs=False, sidecar=None, use_libedf=
         cols = events_columns or {}
         r.load_events(str(events), float(events_offset), cols.get("onset"), cols.get("duration"),
                       cols.get("label"))
-    return Recording(r)
+    return Recording(r, path)

@@ -17,7 +17,8 @@ static PyObject *counts_dict(const psy_rr_counts *c)
     return d;
 }
 
-/* beats(reader, ch, ch2=-1) -> dict of the beat list's arrays (psy_beats_detect_leads). */
+/* beats(reader, ch, ch2=-1) -> dict of the beat list's arrays (psy_beats_detect_leads; the pulses
+ * of a PPG channel, psy_pulses_detect). */
 PyObject *ext_beats(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -31,7 +32,10 @@ PyObject *ext_beats(PyObject *self, PyObject *args)
     psy_message why = {{0}};
     psy_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = psy_beats_detect_leads(r, chs, chs[1] >= 0 ? 2 : 1, &cfg, &b, &why);
+    if (chs[1] < 0 && psy_reader_channel(r, chs[0]) && psy_reader_channel(r, chs[0])->type == PSY_CH_PPG)
+        st = psy_pulses_detect(r, chs[0], NULL, &b, &why); /* as psyphys beats: its pulses */
+    else
+        st = psy_beats_detect_leads(r, chs, chs[1] >= 0 ? 2 : 1, &cfg, &b, &why);
     Py_END_ALLOW_THREADS
     ext_reader_release(ro);
     if (st != PSY_OK) return ext_raise(st, &why, NULL);
@@ -65,20 +69,56 @@ PyObject *ext_beats_dict(psy_beat_list *b, PyObject *owner)
             cls[i] = (uint8_t)b->cls[i]; /* psyphys.BEAT_CLASSES names them */
             corr[i] = (uint8_t)psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL);
         }
-        out = Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:n,s:n,s:O}", "sample",
+        out = Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:n,s:n,s:O,s:i}", "sample",
                             ext_array_i64(b->sample, b->n), "onset", ext_array_f64(b->onset_s, b->n), "rr_ms",
                             ext_array_f64(b->rr_ms, b->n), "class", ext_array_u8(cls, b->n), "corrected",
                             ext_array_u8(corr, b->n), "amplitude", ext_array_f64(b->amplitude, b->n), "nn_onset",
                             ext_array_f64(b->nn_onset_s, b->n_nn), "nn_ms", ext_array_f64(b->nn_ms, b->n_nn),
                             "nn_corrected", ext_array_u8(b->nn_corrected, b->n_nn), "counts", counts_dict(&b->counts),
                             "n_searchback", (Py_ssize_t)b->n_searchback, "n_gaps", (Py_ssize_t)b->n_gaps, "list",
-                            list);
+                            list, "pulses", b->pulses);
     } else {
         PyErr_NoMemory();
     }
     PyMem_Free(cls);
     PyMem_Free(corr);
     Py_DECREF(list);
+    return out;
+}
+
+/* beats_sidecar(reader, input path or None, beats list capsule, ch, ch2=-1) -> the sidecar of
+ * `psyphys beats PATH -o FILE` as text: provenance (psy_sidecar_new; without a path, none),
+ * then the channel, settings, counts, gaps, columns and warnings (psy_sidecar_add_beats, or
+ * psy_sidecar_add_pulses for a PPG channel's pulses). */
+PyObject *ext_beats_sidecar(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *ro, *cap;
+    const char *path;
+    int chs[2] = {-1, -1};
+    if (!PyArg_ParseTuple(args, "OzOi|i", &ro, &path, &cap, &chs[0], &chs[1])) return NULL;
+    const psy_beat_list *b = PyCapsule_GetPointer(cap, "psyphys.beat_list");
+    psy_reader *r = b ? ext_reader_acquire(ro) : NULL;
+    if (!r) return NULL;
+    const psy_channel_info *c = psy_reader_channel(r, chs[0]);
+    psy_sidecar *sc = NULL;
+    psy_message why = {{0}};
+    psy_status st = !c ? PSY_E_INVALID : PSY_OK;
+    Py_BEGIN_ALLOW_THREADS /* hashes the recording's files */
+    if (st == PSY_OK) st = path ? psy_sidecar_new("beats", path, r, NULL, &sc, &why) : psy_sidecar_create(&sc);
+    Py_END_ALLOW_THREADS
+    if (st == PSY_OK && b->pulses) {
+        psy_pulses_config pc = psy_pulses_config_default();
+        pc.detector.rate_hz = c->rate_hz;
+        st = psy_sidecar_add_pulses(sc, r, chs[0], &pc, b);
+    } else if (st == PSY_OK) {
+        psy_beats_config bc = psy_beats_config_default();
+        bc.detector.rate_hz = c->rate_hz;
+        st = psy_sidecar_add_beats(sc, r, chs, &bc, b);
+    }
+    ext_reader_release(ro);
+    PyObject *out = st == PSY_OK ? ext_sidecar_text(sc) : ext_raise(st, &why, path);
+    psy_sidecar_free(sc);
     return out;
 }
 

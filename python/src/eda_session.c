@@ -262,39 +262,72 @@ static int table_of(const char *name, psy_session_table *out)
     return 0;
 }
 
-/* table(name) -> (TSV text, [(column, reason, rows), ...]) or None when the run has no such
- * table (psy_session_write_table: the CLI's tables, byte for byte). */
+/* table(name, base sidecar=None) -> (TSV text, [(column, reason, rows), ...], sidecar text or
+ * None) or None when the run has no such table (psy_session_write_table,
+ * psy_session_write_sidecar: the CLI's tables, byte for byte, and their sidecars). */
 static PyObject *s_table(ext_session *self, PyObject *args)
 {
     const char *name;
-    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    PyObject *base_cap = Py_None;
+    if (!PyArg_ParseTuple(args, "s|O", &name, &base_cap)) return NULL;
+    const psy_sidecar *base = base_cap == Py_None ? NULL : PyCapsule_GetPointer(base_cap, "psyphys.sidecar");
     psy_session_table t;
+    if (base_cap != Py_None && !base) return NULL;
     if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
     if (!ext_reader_of(self->reader)) return NULL; /* its epochs point into the reader's events */
     if (!table_of(name, &t)) return ext_raise(PSY_E_INVALID, NULL, name);
     if (!psy_session_has_table(self->s, t)) Py_RETURN_NONE;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    if (!fp) return PyErr_NoMemory();
+    ext_text tsv, side;
     psy_na_reasons na = {0};
-    psy_status st = psy_session_write_table(self->s, t, fp, &na);
-    int closed = fclose(fp);
-    PyObject *out = NULL;
-    if (st != PSY_OK || closed != 0) {
-        ext_raise(st != PSY_OK ? st : PSY_E_IO, NULL, name);
-    } else {
+    psy_status st = ext_text_open(&tsv);
+    if (st == PSY_OK) st = ext_text_close(&tsv, psy_session_write_table(self->s, t, tsv.fp, &na));
+    PyObject *out = NULL, *side_text = Py_NewRef(Py_None);
+    if (st == PSY_OK && base && (st = ext_text_open(&side)) == PSY_OK) {
+        st = ext_text_close(&side, psy_session_write_sidecar(self->s, base, t, &na, side.fp));
+        if (st == PSY_OK) Py_SETREF(side_text, ext_text_take(&side));
+    }
+    if (st != PSY_OK) {
+        ext_raise(st, NULL, name);
+    } else if (side_text) {
         PyObject *reasons = PyList_New((Py_ssize_t)na.n);
         for (size_t i = 0; reasons && i < na.n; i++) {
             PyObject *row = Py_BuildValue("(ssn)", na.v[i].column, na.v[i].reason, (Py_ssize_t)na.v[i].rows);
             if (!row) Py_CLEAR(reasons);
             else PyList_SET_ITEM(reasons, (Py_ssize_t)i, row);
         }
-        if (reasons) out = Py_BuildValue("(s#N)", buf, (Py_ssize_t)len, reasons);
+        if (reasons) out = Py_BuildValue("(NNO)", ext_text_take(&tsv), reasons, side_text);
     }
+    Py_XDECREF(side_text);
+    ext_text_free(&tsv);
     psy_na_reasons_free(&na);
-    free(buf);
     return out;
+}
+
+static void free_sidecar(PyObject *capsule)
+{
+    psy_sidecar_free(PyCapsule_GetPointer(capsule, "psyphys.sidecar"));
+}
+
+/* sidecar(input path) -> (capsule of the base sidecar for table(), its text): the part every
+ * table's sidecar shares (psy_session_sidecar: the input's SHA-256, every setting, the warnings,
+ * the skipped events). */
+static PyObject *s_sidecar(ext_session *self, PyObject *args)
+{
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
+    if (!ext_reader_of(self->reader)) return NULL;
+    psy_sidecar *base = NULL;
+    psy_message why = {{0}};
+    psy_status st;
+    Py_BEGIN_ALLOW_THREADS /* hashes the recording's files */
+    st = psy_session_sidecar(self->s, "analyze", path, NULL, NULL, &base, &why);
+    Py_END_ALLOW_THREADS
+    if (st != PSY_OK) return ext_raise(st, &why, path);
+    PyObject *cap = PyCapsule_New(base, "psyphys.sidecar", free_sidecar), *text = NULL;
+    if (!cap) psy_sidecar_free(base);
+    else text = ext_sidecar_text(base);
+    return text ? Py_BuildValue("(NN)", cap, text) : (Py_XDECREF(cap), NULL);
 }
 
 static PyObject *str_list(const char *const *v, size_t n)
@@ -331,6 +364,7 @@ static PyObject *s_results(ext_session *self, PyObject *noargs)
 
 static PyMethodDef session_methods[] = {
     {"table", (PyCFunction)s_table, METH_VARARGS, NULL},
+    {"sidecar", (PyCFunction)s_sidecar, METH_VARARGS, NULL},
     {"results", (PyCFunction)s_results, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}};
 

@@ -14,6 +14,7 @@
 #include <numpy/arrayobject.h>
 
 #include <pythread.h>
+#include <stdio.h>
 
 #include <psyphys.h>
 
@@ -37,6 +38,24 @@ Py_ssize_t ext_two_doubles(PyObject *ao, PyObject *bo, const char *a_name, const
 PyObject *ext_array_f64(const double *v, size_t n);
 PyObject *ext_array_i64(const int64_t *v, size_t n);
 PyObject *ext_array_u8(const uint8_t *v, size_t n);
+
+/* Text written to a FILE in memory (open_memstream): the library's writers write there. */
+typedef struct {
+    FILE *fp;
+    char *buf;
+    size_t len;
+} ext_text;
+/* PSY_OK or PSY_E_NOMEM. */
+psy_status ext_text_open(ext_text *t);
+/* Closes the stream: st, or PSY_E_IO when it failed to close. */
+psy_status ext_text_close(ext_text *t, psy_status st);
+/* A str of the text (NULL with an exception); the text is freed (ext_text_free: also after a
+ * failure). */
+PyObject *ext_text_take(ext_text *t);
+void ext_text_free(ext_text *t);
+
+/* A sidecar as the CLI writes it (psy_sidecar_write), as a str; NULL with an exception. */
+PyObject *ext_sidecar_text(const psy_sidecar *sc);
 
 /* A float, None for NaN. */
 PyObject *ext_float_or_none(double v);
@@ -73,6 +92,7 @@ extern PyTypeObject ext_session_type;
 PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args);
 PyObject *ext_beats(PyObject *self, PyObject *args);
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
+PyObject *ext_beats_sidecar(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args);

@@ -64,6 +64,46 @@ PyObject *ext_array_f64(const double *v, size_t n) { return new_array(v, n, NPY_
 PyObject *ext_array_i64(const int64_t *v, size_t n) { return new_array(v, n, NPY_INT64, sizeof *v); }
 PyObject *ext_array_u8(const uint8_t *v, size_t n) { return new_array(v, n, NPY_UINT8, sizeof *v); }
 
+psy_status ext_text_open(ext_text *t)
+{
+    t->buf = NULL, t->len = 0;
+    t->fp = open_memstream(&t->buf, &t->len);
+    return t->fp ? PSY_OK : PSY_E_NOMEM;
+}
+
+psy_status ext_text_close(ext_text *t, psy_status st)
+{
+    int closed = fclose(t->fp);
+    t->fp = NULL;
+    return st != PSY_OK ? st : closed != 0 ? PSY_E_IO : PSY_OK;
+}
+
+PyObject *ext_text_take(ext_text *t)
+{
+    PyObject *s = PyUnicode_DecodeUTF8(t->buf ? t->buf : "", (Py_ssize_t)t->len, "replace");
+    ext_text_free(t);
+    return s;
+}
+
+void ext_text_free(ext_text *t)
+{
+    if (t->fp) fclose(t->fp);
+    free(t->buf);
+    t->fp = NULL, t->buf = NULL, t->len = 0;
+}
+
+PyObject *ext_sidecar_text(const psy_sidecar *sc)
+{
+    ext_text t;
+    psy_status st = ext_text_open(&t);
+    if (st == PSY_OK) st = ext_text_close(&t, psy_sidecar_write(sc, t.fp));
+    if (st != PSY_OK) {
+        ext_text_free(&t);
+        return ext_raise(st, NULL, "sidecar");
+    }
+    return ext_text_take(&t);
+}
+
 PyObject *ext_float_or_none(double v)
 {
     if (isnan(v)) Py_RETURN_NONE;
@@ -81,6 +121,7 @@ static PyMethodDef methods[] = {
     {"reader_from_arrays", ext_reader_from_arrays, METH_VARARGS, NULL},
     {"beats", ext_beats, METH_VARARGS, NULL},
     {"read_beats_table", ext_read_beats_table, METH_VARARGS, NULL},
+    {"beats_sidecar", ext_beats_sidecar, METH_VARARGS, NULL},
     {"hrv_series_rr", ext_hrv_series_rr, METH_VARARGS, NULL},
     {"hrv_series_beats", ext_hrv_series_beats, METH_VARARGS, NULL},
     {"hrv_series_reader", ext_hrv_series_reader, METH_VARARGS, NULL},

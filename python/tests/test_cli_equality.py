@@ -58,6 +58,19 @@ def test_beats(cli, src, tmp_path):
     assert beats_tsv(psyphys.beats(c.data, fs=c.rate_hz)) == beats_tsv(b)
 
 
+@pytest.mark.parametrize("src", ["bundled", "wesad_wrist/S2/S2_E4_Data/BVP.csv"])
+def test_beats_sidecar(cli, src, tmp_path):
+    """The sidecar of `psyphys beats -o`, byte for byte as JSON; a PPG channel gives its pulses."""
+    path = BUNDLED if src == "bundled" else shared(*src.split("/"))
+    cli("beats", path, "-o", tmp_path / "b.tsv")
+    b = psyphys.beats(path)
+    assert b.sidecar == json.loads((tmp_path / "b.json").read_text())
+    assert b.pulses == (src != "bundled")
+    assert b.sidecar["input"]["sha256"] and b.sidecar["counts"]["beats"] == len(b)
+    assert beats_tsv(b).splitlines()[1:] == [
+        "\t".join(row.split("\t")[:5]) for row in (tmp_path / "b.tsv").read_text().splitlines()[1:]]
+
+
 def test_hrv_bundled(cli):
     b = psyphys.beats(BUNDLED)
     check_hrv(cli, psyphys.hrv(b), BUNDLED)
@@ -200,6 +213,14 @@ def test_analyze(cli, tmp_path, args, kw):
     assert beats_tsv(s.beats) == (out / beats[0]).read_text()
     seg = s["segments"]
     assert seg["label"][0] == "recording"
+    # the sidecars: the CLI's, less what the command adds about its own options
+    for name in s.tables:
+        want = json.loads((out / [f for f in files if f.endswith(f"_{name}.json")][0]).read_text())
+        for key in ("layout", "input_options"):
+            del want["settings"][key]
+        assert s.sidecars[name] == want
+    assert s.metadata["input"]["sha256"] == want["input"]["sha256"]
+    assert s.metadata["warnings"] == want["warnings"] and s.metadata["settings"] == want["settings"]
 
 
 def test_analyze_marsh(cli, tmp_path):
