@@ -7,6 +7,7 @@
 #include "psyphys/source.h"
 #include "psyphys/recording.h"
 #include "psyphys/reader_arrays.h"
+#include "psyphys/bids_path.h"
 #include "psyphys/writer.h"
 #include "psyphys/ecg.h"
 #include "psyphys/ppg.h"

@@ -1,5 +1,6 @@
 """psyphys.analyze: the session analysis of `psyphys analyze` (psyphys/session.h)."""
 import json
+import os
 
 from . import _core
 from ._beats import Beats
@@ -51,6 +52,13 @@ class Session:
         return f"<Session tables {list(self.tables)}, {len(self.warnings)} warnings>"
 
 
+def _read_already(rec, path, paired):
+    """Whether the event file is one the recording was read with (a BIDS physio run's
+    _events.tsv, or the one paired with a BIDS data file): read once, as the CLI does."""
+    same = lambda a: os.path.exists(a) and os.path.exists(path) and os.path.samefile(a, path)
+    return any(same(f) for f in list(rec.files) + ([paired] if paired else []))
+
+
 def analyze(src, events=None, ecg=None, eda=None, rsp=None, hr=None, segments="events", window=0.0, step=0.0,
             epochs=None, pre=None, post=None, latency=None, eda_method="fast", hrv_window=None, hrv_step=None,
             max_corrected_pct=None, keep_corrected=False, **read_options):
@@ -59,13 +67,21 @@ def analyze(src, events=None, ecg=None, eda=None, rsp=None, hr=None, segments="e
     the CLI chooses), segments events | markers | windows (window, step s), epochs (event labels;
     default every session event), pre/post (s around each), latency (min, max s), eda_method
     fast | deconv, hrv_window/hrv_step (s), max_corrected_pct, keep_corrected. The command's
-    --segments window:W:STEP is segments="windows", window=W, step=STEP."""
+    --segments window:W:STEP is segments="windows", window=W, step=STEP. A BIDS data file's run
+    _events.tsv beside it is read with it (psy_bids_events_for), as the command does; events
+    naming a file already read are read once."""
     if isinstance(src, Recording):
         rec = src
         if events is not None:
-            rec._reader.load_events(str(events))
+            rec.load_events(events)
     else:
-        rec = read(src, events=events, **read_options)
+        offset, columns = read_options.pop("events_offset", 0.0), read_options.pop("events_columns", None)
+        rec = read(src, **read_options)
+        paired = _core.bids_events_for(str(src))  # a BIDS data file's run events, as the CLI pairs them
+        if paired is not None:
+            rec.load_events(paired)
+        if events is not None and not (offset == 0 and _read_already(rec, events, paired)):
+            rec.load_events(events, offset, columns)
     step = step or window  # windows every window_s unless said (as --segments window:W)
     kw = dict(ecg=ecg, eda=eda, rsp=rsp, hr=hr, segments=segments, window_s=float(window), step_s=float(step),
               epoch_labels=list(epochs) if epochs is not None else None, eda_method=eda_method,

@@ -114,6 +114,14 @@ class Recording:
         known type), else the first of `types`, in order."""
         return self._reader.pick_channel(label, list(types))
 
+    def load_events(self, path, offset=0.0, columns=None):
+        """Adds the session events of an event file (BIDS _events.tsv, CSV/TSV markers), its
+        onsets shifted by offset s, its columns named by columns {"onset": col, "duration": col,
+        "label": col} (default: by their names). Returns what was read (columns, n_events)."""
+        cols = columns or {}
+        return self._reader.load_events(str(path), float(offset), cols.get("onset"), cols.get("duration"),
+                                        cols.get("label"))
+
     def close(self):
         self._reader.close()
 
@@ -155,8 +163,7 @@ def read(path, format=None, fs=0.0, override_fs=False, sidecar=None, use_libedf=
             r.trigger_events(i, "bits")
         else:
             r.trigger_events(i, "level", float(how))
+    rec = Recording(r, path)
     if events is not None:
-        cols = events_columns or {}
-        r.load_events(str(events), float(events_offset), cols.get("onset"), cols.get("duration"),
-                      cols.get("label"))
-    return Recording(r, path)
+        rec.load_events(events, events_offset, events_columns)
+    return rec

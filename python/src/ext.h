@@ -90,6 +90,7 @@ extern PyTypeObject ext_session_type;
 
 /* Module functions defined in the other files. */
 PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args);
+PyObject *ext_bids_events_for(PyObject *self, PyObject *args);
 PyObject *ext_beats(PyObject *self, PyObject *args);
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
 PyObject *ext_beats_sidecar(PyObject *self, PyObject *args);

@@ -119,6 +119,7 @@ static PyObject *version(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"version", version, METH_NOARGS, "The linked library's version."},
     {"reader_from_arrays", ext_reader_from_arrays, METH_VARARGS, NULL},
+    {"bids_events_for", ext_bids_events_for, METH_VARARGS, NULL},
     {"beats", ext_beats, METH_VARARGS, NULL},
     {"read_beats_table", ext_read_beats_table, METH_VARARGS, NULL},
     {"beats_sidecar", ext_beats_sidecar, METH_VARARGS, NULL},

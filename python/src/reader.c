@@ -368,6 +368,18 @@ PyTypeObject ext_reader_type = {
     .tp_methods = reader_methods,
 };
 
+/* bids_events_for(path) -> the run's _events.tsv of a BIDS data file, or None
+ * (psy_bids_events_for: what `psyphys analyze` pairs with it). */
+PyObject *ext_bids_events_for(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    char out[4096];
+    if (!psy_bids_events_for(path, out, sizeof out)) Py_RETURN_NONE;
+    return PyUnicode_DecodeFSDefault(out);
+}
+
 /* reader_from_arrays([(label, type, unit, rate_hz, samples, times), ...], [(onset, duration,
  * label), ...]) -> Reader. The samples are read in place (psy_reader_from_arrays_borrowed): the
  * Reader keeps the float64 arrays alive, so no copy is made beyond one conversion to float64. */

@@ -223,6 +223,27 @@ def test_analyze(cli, tmp_path, args, kw):
     assert s.metadata["warnings"] == want["warnings"] and s.metadata["settings"] == want["settings"]
 
 
+def test_analyze_bids_pairing(cli, tmp_path):
+    """A BIDS EEG recording and its run's _events.tsv beside it: paired as the CLI pairs them (the
+    events both give count once), and an --events naming that file is read once."""
+    import shutil
+    root = tmp_path / "ds"
+    (root / "sub-03" / "eeg").mkdir(parents=True)
+    shutil.copy(os.path.join(os.path.dirname(BUNDLED), "..", "tests", "data", "bids", "dataset_description.json"),
+                root)
+    eeg = root / "sub-03" / "eeg" / "sub-03_task-demo_run-1_eeg.edf"
+    shutil.copy(BUNDLED, eeg)
+    ev = root / "sub-03" / "eeg" / "sub-03_task-demo_run-1_events.tsv"
+    ev.write_text(open(BUNDLED_EVENTS).read() + "70.00\t0\tExtra\n")
+    cli("analyze", eeg, "-o", tmp_path / "out")
+    stem = tmp_path / "out" / "sub-03" / "eeg" / "sub-03_task-demo_run-1"
+    for s in (psyphys.analyze(eeg), psyphys.analyze(eeg, events=ev)):
+        assert s.tsv("epochs") == open(f"{stem}_epochs.tsv").read()
+        assert "Extra" in list(s["epochs"]["label"])
+        want = json.loads(open(f"{stem}_epochs.json").read())
+        assert s.sidecars["epochs"]["skipped_events"] == want["skipped_events"]
+
+
 def test_analyze_marsh(cli, tmp_path):
     path = shared("marsh", "0017_ecg.hea")
     out = tmp_path / "out"
