@@ -258,21 +258,18 @@ typedef struct {
 } ext_hrv;
 
 /* The settings a caller may change over a preset, by the names of psy_hrv_config. */
-#define D(f) {#f, offsetof(psy_hrv_config, f), 'd'}
-#define I(f) {#f, offsetof(psy_hrv_config, f), 'i'}
-static const struct {
-    const char *name;
-    size_t offset;
-    char type;
-} settings[] = {D(hist_bin_ms), I(pnn_per_interval), I(pnn_inclusive), I(successive_across_gaps), D(sdann_window_s),
-                I(sdann_neurokit), D(min_geometric_s), I(spectra), I(ar_order), D(resample_hz), I(quadratic_spline),
-                I(detrend), D(lambda), D(welch_segment_s), I(welch_segment_detrend), D(welch_overlap),
-                I(welch_nfft_factor), I(band_trapz), I(band_closed), I(total_power_all_bands), D(lomb_oversampling),
-                I(lomb_pcst), D(max_hz), I(nonlinear), I(sd2_from_sdnn), I(entropy_m), I(sampen_pcst),
-                D(entropy_r_sd), I(dfa1_min), I(dfa1_max), I(dfa2_min), I(dfa2_max), I(dfa_overlap),
-                D(dfa_min_variance), D(max_corrected_pct), I(keep_corrected)};
+#define D(f) EXT_D(psy_hrv_config, f)
+#define I(f) EXT_I(psy_hrv_config, f)
+static const ext_field settings[] = {
+    D(hist_bin_ms), I(pnn_per_interval), I(pnn_inclusive), I(successive_across_gaps), D(sdann_window_s),
+    I(sdann_neurokit), D(min_geometric_s), I(spectra), I(ar_order), D(resample_hz), I(quadratic_spline),
+    I(detrend), D(lambda), D(welch_segment_s), I(welch_segment_detrend), D(welch_overlap), I(welch_nfft_factor),
+    I(band_trapz), I(band_closed), I(total_power_all_bands), D(lomb_oversampling), I(lomb_pcst), D(max_hz),
+    I(nonlinear), I(sd2_from_sdnn), I(entropy_m), I(sampen_pcst), D(entropy_r_sd), I(dfa1_min), I(dfa1_max),
+    I(dfa2_min), I(dfa2_max), I(dfa_overlap), D(dfa_min_variance), D(max_corrected_pct), I(keep_corrected)};
 #undef D
 #undef I
+#define N_SETTINGS (sizeof settings / sizeof settings[0])
 
 /* Hrv(preset="default", **settings): psy_hrv_config_preset, then each setting by name. */
 static int hrv_init(ext_hrv *self, PyObject *args, PyObject *kw)
@@ -284,28 +281,7 @@ static int hrv_init(ext_hrv *self, PyObject *args, PyObject *kw)
         ext_raise(st, NULL, preset);
         return -1;
     }
-    PyObject *key, *value;
-    Py_ssize_t pos = 0;
-    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
-        const char *name = PyUnicode_AsUTF8(key);
-        size_t k = 0, n = sizeof settings / sizeof settings[0];
-        while (name && k < n && strcmp(settings[k].name, name) != 0) k++;
-        if (!name || k == n) {
-            PyErr_Format(PyExc_TypeError, "no HRV setting '%U'", key);
-            return -1;
-        }
-        char *field = (char *)&self->cfg + settings[k].offset;
-        if (settings[k].type == 'd') {
-            double v = PyFloat_AsDouble(value);
-            if (v == -1.0 && PyErr_Occurred()) return -1;
-            memcpy(field, &v, sizeof v);
-        } else {
-            long v = PyLong_AsLong(value);
-            if (v == -1 && PyErr_Occurred()) return -1;
-            int iv = (int)v;
-            memcpy(field, &iv, sizeof iv);
-        }
-    }
+    if (!ext_fields_set(&self->cfg, settings, N_SETTINGS, kw, "HRV")) return -1;
     psy_hrv_destroy(self->h);
     self->h = NULL;
     psy_message why = {{0}};
@@ -398,22 +374,7 @@ static PyObject *hrv_spectrum(ext_hrv *self, PyObject *args)
 static PyObject *hrv_settings(ext_hrv *self, PyObject *noargs)
 {
     (void)noargs;
-    PyObject *d = PyDict_New();
-    for (size_t k = 0; d && k < sizeof settings / sizeof settings[0]; k++) {
-        const char *field = (const char *)&self->cfg + settings[k].offset;
-        PyObject *v;
-        if (settings[k].type == 'd') {
-            double x;
-            memcpy(&x, field, sizeof x);
-            v = PyFloat_FromDouble(x);
-        } else {
-            int x;
-            memcpy(&x, field, sizeof x);
-            v = PyLong_FromLong(x);
-        }
-        if (!v || PyDict_SetItemString(d, settings[k].name, v) < 0) Py_CLEAR(d);
-        Py_XDECREF(v);
-    }
+    PyObject *d = ext_fields_dict(&self->cfg, settings, N_SETTINGS);
     if (!d) return NULL;
     PyObject *bands = Py_BuildValue("[(dd)(dd)(dd)(dd)(dd)]", self->cfg.band_hz[0][0], self->cfg.band_hz[0][1],
                                     self->cfg.band_hz[1][0], self->cfg.band_hz[1][1], self->cfg.band_hz[2][0],

@@ -6,36 +6,14 @@
 #include <stdio.h>
 
 /* The EDA settings a caller may change, by the names of psy_eda_config (all doubles). */
-#define D(f) {#f, offsetof(psy_eda_config, f)}
-static const struct {
-    const char *name;
-    size_t offset;
-} eda_settings[] = {D(lowpass_hz),    D(analysis_rate_hz),  D(min_us),        D(max_us),
-                    D(max_slope_us_per_s), D(flat_s),       D(spike_max_s),   D(drop_fraction),
-                    D(artifact_radius_s), D(highpass_hz),   D(min_amplitude_us), D(noise_factor),
-                    D(relative_amplitude), D(hysteresis_us), D(min_rise_s),   D(max_rise_s),
-                    D(recovery_max_s), D(baseline_s),       D(tau1_s),        D(tau2_s),
-                    D(smooth_s),      D(tonic_grid_s),      D(tonic_quantile)};
+#define D(f) EXT_D(psy_eda_config, f)
+static const ext_field eda_settings[] = {
+    D(lowpass_hz), D(analysis_rate_hz), D(min_us), D(max_us), D(max_slope_us_per_s), D(flat_s), D(spike_max_s),
+    D(drop_fraction), D(artifact_radius_s), D(highpass_hz), D(min_amplitude_us), D(noise_factor),
+    D(relative_amplitude), D(hysteresis_us), D(min_rise_s), D(max_rise_s), D(recovery_max_s), D(baseline_s),
+    D(tau1_s), D(tau2_s), D(smooth_s), D(tonic_grid_s), D(tonic_quantile)};
 #undef D
-
-static int eda_config_from(PyObject *kw, psy_eda_config *c)
-{
-    PyObject *key, *value;
-    Py_ssize_t pos = 0;
-    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
-        const char *name = PyUnicode_AsUTF8(key);
-        size_t k = 0, n = sizeof eda_settings / sizeof eda_settings[0];
-        while (name && k < n && strcmp(eda_settings[k].name, name) != 0) k++;
-        if (!name || k == n) {
-            PyErr_Format(PyExc_TypeError, "no EDA setting '%U'", key);
-            return 0;
-        }
-        double v = PyFloat_AsDouble(value);
-        if (v == -1.0 && PyErr_Occurred()) return 0;
-        memcpy((char *)c + eda_settings[k].offset, &v, sizeof v);
-    }
-    return 1;
-}
+#define N_EDA_SETTINGS (sizeof eda_settings / sizeof eda_settings[0])
 
 static PyObject *summary_dict(const psy_eda_summary *s)
 {
@@ -101,7 +79,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     psy_eda_method method = strcmp(m, "deconv") == 0 ? PSY_EDA_DECONV : PSY_EDA_FAST;
     if (strcmp(m, "fast") != 0 && method != PSY_EDA_DECONV) return ext_raise(PSY_E_INVALID, NULL, m);
     psy_eda_config cfg = psy_eda_config_default(c->rate_hz > 0 ? c->rate_hz : 1);
-    if (!eda_config_from(kw, &cfg)) return NULL;
+    if (!ext_fields_set(&cfg, eda_settings, N_EDA_SETTINGS, kw, "EDA")) return NULL;
     psy_message why = {{0}};
     psy_status st = psy_eda_config_check(&cfg, &why);
     if (st == PSY_OK && !(lat_min <= lat_max)) {
@@ -141,14 +119,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (!epochs || !segments) goto done;
     out = result_dict(res);
-    PyObject *settings = PyDict_New(); /* the settings as applied (rate_hz from the channel) */
-    for (size_t k = 0; settings && k < sizeof eda_settings / sizeof eda_settings[0]; k++) {
-        double v;
-        memcpy(&v, (const char *)&res->config + eda_settings[k].offset, sizeof v);
-        PyObject *f = PyFloat_FromDouble(v);
-        if (!f || PyDict_SetItemString(settings, eda_settings[k].name, f) < 0) Py_CLEAR(settings);
-        Py_XDECREF(f);
-    }
+    PyObject *settings = ext_fields_dict(&res->config, eda_settings, N_EDA_SETTINGS); /* as applied */
     if (out) {
         PyObject *w = summary_dict(&ev.whole);
         if (!w || !settings || PyDict_SetItemString(out, "whole", w) < 0 ||

@@ -14,6 +14,7 @@
 #include <numpy/arrayobject.h>
 
 #include <pythread.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include <psyphys.h>
@@ -56,6 +57,22 @@ void ext_text_free(ext_text *t);
 
 /* A sidecar as the CLI writes it (psy_sidecar_write), as a str; NULL with an exception. */
 PyObject *ext_sidecar_text(const psy_sidecar *sc);
+
+/* A setting of a library config struct, by its field name: 'd' a double, 'i' an int. */
+typedef struct {
+    const char *name;
+    size_t offset;
+    char type;
+} ext_field;
+#define EXT_D(type, f) {#f, offsetof(type, f), 'd'}
+#define EXT_I(type, f) {#f, offsetof(type, f), 'i'}
+
+/* Sets the fields of config named by the keys of kw (may be NULL). 0 with TypeError for a name
+ * not among them ("no <what> setting 'x'") or an exception for a value of the wrong kind. */
+int ext_fields_set(void *config, const ext_field *fields, size_t n, PyObject *kw, const char *what);
+
+/* A dict {name: value} of the fields of config; NULL with an exception. */
+PyObject *ext_fields_dict(const void *config, const ext_field *fields, size_t n);
 
 /* A float, None for NaN. */
 PyObject *ext_float_or_none(double v);

@@ -104,6 +104,54 @@ PyObject *ext_sidecar_text(const psy_sidecar *sc)
     return ext_text_take(&t);
 }
 
+int ext_fields_set(void *config, const ext_field *fields, size_t n, PyObject *kw, const char *what)
+{
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
+        const char *name = PyUnicode_AsUTF8(key);
+        size_t k = 0;
+        while (name && k < n && strcmp(fields[k].name, name) != 0) k++;
+        if (!name || k == n) {
+            PyErr_Format(PyExc_TypeError, "no %s setting '%U'", what, key);
+            return 0;
+        }
+        char *field = (char *)config + fields[k].offset;
+        if (fields[k].type == 'd') {
+            double v = PyFloat_AsDouble(value);
+            if (v == -1.0 && PyErr_Occurred()) return 0;
+            memcpy(field, &v, sizeof v);
+        } else {
+            long v = PyLong_AsLong(value);
+            if (v == -1 && PyErr_Occurred()) return 0;
+            int iv = (int)v;
+            memcpy(field, &iv, sizeof iv);
+        }
+    }
+    return 1;
+}
+
+PyObject *ext_fields_dict(const void *config, const ext_field *fields, size_t n)
+{
+    PyObject *d = PyDict_New();
+    for (size_t k = 0; d && k < n; k++) {
+        const char *field = (const char *)config + fields[k].offset;
+        PyObject *v;
+        if (fields[k].type == 'd') {
+            double x;
+            memcpy(&x, field, sizeof x);
+            v = PyFloat_FromDouble(x);
+        } else {
+            int x;
+            memcpy(&x, field, sizeof x);
+            v = PyLong_FromLong(x);
+        }
+        if (!v || PyDict_SetItemString(d, fields[k].name, v) < 0) Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    return d;
+}
+
 PyObject *ext_float_or_none(double v)
 {
     if (isnan(v)) Py_RETURN_NONE;
