@@ -32,7 +32,9 @@ def _series_of_rr(rr_ms, t_s):
 
 def _series(src, correction, fs, channel, t, annotations, read_options):
     """The series to analyse (psyphys/hrv_series.h), built as `psyphys hrv` builds it."""
-    ann = {None: -1, "beats": 0, "all": 1}[annotations]
+    ann = {None: -1, "beats": 0, "all": 1}.get(annotations)
+    if ann is None:
+        raise ValueError(f"annotations is beats or all, not {annotations!r}")
     if isinstance(src, Beats):
         return _core.hrv_series_beats(src._d["list"], correction)
     if isinstance(src, (str, bytes)) or hasattr(src, "__fspath__"):
