@@ -8,7 +8,12 @@
 #include "psyphys/hrv_series.h"
 #include "psyphys/writer.h"
 
-const psy_channel_type psy_hrv_channel_types[PSY_HRV_CHANNEL_TYPE_COUNT] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG};
+const psy_channel_type *psy_hrv_channel_types(int *n)
+{
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG};
+    if (n) *n = (int)(sizeof heart / sizeof heart[0]);
+    return heart;
+}
 
 static const char *const correction_names[] = {"none", "lipponen", "pcst"};
 
@@ -197,7 +202,9 @@ psy_status psy_hrv_series_from_reader(psy_reader *r, const char *label, int anno
     if (!r || !out) return psy_fail(why, PSY_E_INVALID, "no reader or no series");
     int ch = -1;
     if (!psy_hrv_beats_from_annotations(r, label)) {
-        psy_status st = psy_reader_pick_channel(r, label, psy_hrv_channel_types, PSY_HRV_CHANNEL_TYPE_COUNT, &ch, why);
+        int n;
+        const psy_channel_type *types = psy_hrv_channel_types(&n);
+        psy_status st = psy_reader_pick_channel(r, label, types, n, &ch, why);
         if (st != PSY_OK) return st;
     }
     return psy_hrv_series_of(r, ch, annotations, c, out, why);

@@ -561,8 +561,9 @@ int cmd_hrv(int argc, char **argv)
             cli_error(path, "--annotations is for WFDB annotation records without signals");
             goto done;
         }
-        ch = from_annotations ? -1 : cli_pick_channel(r, path, label, psy_hrv_channel_types,
-                                                      PSY_HRV_CHANNEL_TYPE_COUNT, "ECG, RR or PPG");
+        int n_heart;
+        const psy_channel_type *heart = psy_hrv_channel_types(&n_heart);
+        ch = from_annotations ? -1 : cli_pick_channel(r, path, label, heart, n_heart, "ECG, RR or PPG");
         if (!from_annotations && ch < 0) goto done;
         psy_message why_series = {{0}};
         psy_status st = psy_hrv_series_of(r, ch, annotations, correct, &s, &why_series);

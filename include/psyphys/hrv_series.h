@@ -30,9 +30,8 @@ PSY_API psy_status psy_hrv_correction_parse(const char *name, psy_hrv_correction
 
 /* The channel types whose beats an HRV analysis takes, in the order a channel is chosen without a
  * label (psy_reader_pick_channel): ECG (R-peaks), RR (a device's intervals), PPG (pulses: pulse
- * rate variability). */
-#define PSY_HRV_CHANNEL_TYPE_COUNT 3
-PSY_API extern const psy_channel_type psy_hrv_channel_types[PSY_HRV_CHANNEL_TYPE_COUNT];
+ * rate variability). *n (may be NULL) gets their number; the array is static. */
+PSY_API const psy_channel_type *psy_hrv_channel_types(int *n);
 
 /* The series: n intervals nn_ms (ms) ending at t_s (s from the recording start), corrected[i] 1
  * where correction changed, inserted or interpolated interval i (all 0 for the raw intervals and
@@ -85,7 +84,7 @@ PSY_API psy_status psy_hrv_series_of(psy_reader *reader, int ch, int annotations
 
 /* The whole choice, as `psyphys hrv FILE [--channel LABEL] [--annotations A]` makes it: the
  * annotations when psy_hrv_beats_from_annotations, else the channel psy_reader_pick_channel picks
- * among psy_hrv_channel_types (label NULL: the first ECG, else RR, else PPG channel).
+ * among psy_hrv_channel_types() (label NULL: the first ECG, else RR, else PPG channel).
  * annotations: -1 (as the record is), 0 (beat annotations), 1 (all annotations; both refused
  * with PSY_E_INVALID unless the beats come from the annotations). Returns as psy_hrv_series_of
  * and psy_reader_pick_channel. */
