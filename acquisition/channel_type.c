@@ -28,20 +28,62 @@ psy_status psy_channel_type_parse(const char *name, psy_channel_type *out)
     return PSY_E_INVALID;
 }
 
+/* "ECG, RR or PPG" */
+static void type_list(const psy_channel_type *types, int n, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ",
+                 psy_channel_type_name(types[i]));
+    }
+}
+
 psy_status psy_channel_type_check(const psy_channel_info *c, const psy_channel_type *wanted, int n_wanted,
                                   psy_message *why)
 {
     if (!c || !wanted || n_wanted < 1) return psy_fail(why, PSY_E_INVALID, "no channel or no wanted type");
     if (c->type == PSY_CH_OTHER) return PSY_OK;
-    char names[64] = "";
-    for (int i = 0; i < n_wanted; i++) {
+    for (int i = 0; i < n_wanted; i++)
         if (c->type == wanted[i]) return PSY_OK;
-        size_t used = strlen(names);
-        snprintf(names + used, sizeof names - used, "%s%s", i == 0 ? "" : i + 1 < n_wanted ? ", " : " or ",
-                 psy_channel_type_name(wanted[i]));
-    }
+    char names[96];
+    type_list(wanted, n_wanted, names, sizeof names);
     return psy_fail(why, PSY_E_INVALID, "channel '%s' is %s, not %s", c->label, psy_channel_type_name(c->type),
                     names);
+}
+
+psy_status psy_reader_pick_channel(const psy_reader *r, const char *label, const psy_channel_type *types,
+                                   int n_types, int *out, psy_message *why)
+{
+    if (out) *out = -1;
+    if (!r || !types || n_types < 1 || !out) return psy_fail(why, PSY_E_INVALID, "no reader or no wanted type");
+    if (label) {
+        int ch = psy_reader_find_channel(r, label);
+        if (ch >= 0) {
+            psy_status st = psy_channel_type_check(psy_reader_channel(r, ch), types, n_types, why);
+            if (st == PSY_OK) *out = ch;
+            return st;
+        }
+        char list[PSY_MESSAGE_SIZE] = "";
+        int n = psy_reader_channel_count(r);
+        for (int i = 0; i < n; i++) {
+            size_t used = strlen(list);
+            const char *name = psy_reader_channel(r, i)->label;
+            if (used + strlen(name) + 8 > sizeof list / 2) { /* room for the label asked */
+                snprintf(list + used, sizeof list - used, ", ...");
+                break;
+            }
+            snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "", name);
+        }
+        return psy_fail(why, PSY_E_NOT_FOUND, "no channel labelled '%s'; it has %s", label,
+                        n ? list : "no channels");
+    }
+    for (int t = 0; t < n_types; t++)
+        for (int i = 0; i < psy_reader_channel_count(r); i++)
+            if (psy_reader_channel(r, i)->type == types[t]) return *out = i, PSY_OK;
+    char names[96];
+    type_list(types, n_types, names, sizeof names);
+    return psy_fail(why, PSY_E_NOT_FOUND, "no %s channel", names);
 }
 
 /* Lower-cases label into buf and splits it into words at anything not alphanumeric. */

@@ -7,7 +7,8 @@
 #    processes, reading the file excluded;
 #  - psyphys.beats(day.hea, channel="MLII") on the 24 h, 360 Hz record of bench/tile_100.sh
 #    against `psyphys beats day.hea --channel MLII -o beats.tsv`, as whole processes (the
-#    interpreter's start and imports included; /usr/bin/time) and the call alone;
+#    interpreter's start and imports included; /usr/bin/time: wall and CPU time) and the call
+#    alone;
 #  - the peak memory psyphys.beats(x, fs=360) adds for the 24 h channel as a float64 array (read
 #    in place: about nothing) and as float32 (one conversion to float64: 8 bytes a sample).
 # The package is installed as the README says into a throw-away venv, against BUILD_DIR's
@@ -16,7 +17,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
-data=${2:-$here/../../shared/data}
+data=$(cd "${2:-$here/../../shared/data}" && pwd) # absolute: the rounds run from elsewhere
 runs=${RUNS:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -29,13 +30,19 @@ py="$tmp/venv/bin/python"
 sh "$here/tile_100.sh" "$tmp" "$data"
 rr=$data/rhrv_book/rr_healthy_ms/000.txt
 median() { sort -n "$1" | awk '{ w[NR] = $1 } END { print (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }'; }
-wall() { /usr/bin/time -f "%e" -o "$tmp/t" "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }; cat "$tmp/t"; }
+# wall seconds of a process; its CPU seconds (user + system: what a loaded machine does not
+# inflate) appended to $tmp/cpu_$CPU
+wall() {
+    /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
+    awk '{ print $2 + $3 }' "$tmp/t" >>"$tmp/cpu_$CPU"
+    awk '{ print $1 }' "$tmp/t"
+}
 i=0
 while [ "$i" -lt "$runs" ]; do
     "$build/bench/psyphys_hrv_bench" "$rr" 1 corrected | sed -n 's/.* in \([0-9.]*\) s .*/\1/p' >>"$tmp/hrv_c"
     (cd "$tmp" && "$py" "$here/python_bench.py" hrv "$rr") >>"$tmp/hrv_py"
-    wall "$build/psyphys" beats "$tmp/day.hea" --channel MLII -o "$tmp/beats.tsv" --overwrite >>"$tmp/beats_cli"
-    wall "$py" "$here/python_bench.py" beats "$tmp/day.hea" MLII >>"$tmp/beats_py"
+    CPU=cli wall "$build/psyphys" beats "$tmp/day.hea" --channel MLII -o "$tmp/beats.tsv" --overwrite >>"$tmp/beats_cli"
+    CPU=py wall "$py" "$here/python_bench.py" beats "$tmp/day.hea" MLII >>"$tmp/beats_py"
     awk '{ print $1 }' "$tmp/out" >>"$tmp/beats_call"
     i=$((i + 1))
 done
@@ -46,6 +53,7 @@ echo "  psyphys.hrv median $(median "$tmp/hrv_py") s   ratio $(ratio "$tmp/hrv_p
 echo "beats, 24 h 360 Hz MLII ($(($(wc -l <"$tmp/beats.tsv") - 1)) beats):"
 echo "  psyphys beats -o (process)        median $(median "$tmp/beats_cli") s"
 echo "  psyphys.beats (python process)    median $(median "$tmp/beats_py") s   ratio $(ratio "$tmp/beats_py" "$tmp/beats_cli")"
+echo "  CPU time (user + system): CLI median $(median "$tmp/cpu_cli") s, python process median $(median "$tmp/cpu_py") s   ratio $(ratio "$tmp/cpu_py" "$tmp/cpu_cli")"
 echo "  psyphys.beats (the call alone)    median $(median "$tmp/beats_call") s   ratio $(ratio "$tmp/beats_call" "$tmp/beats_cli")"
 for dtype in float64 float32; do
     set -- $(cd "$tmp" && "$py" "$here/python_bench.py" array "$tmp/day.hea" MLII $dtype)

@@ -10,30 +10,25 @@
 int cli_pick_channel(psy_reader *r, const char *path, const char *label,
                      const psy_channel_type *types, int n_types, const char *what)
 {
-    if (label) {
-        int ch = psy_reader_find_channel(r, label);
-        psy_message why = {{0}};
-        if (ch >= 0 && psy_channel_type_check(psy_reader_channel(r, ch), types, n_types, &why) != PSY_OK) {
-            cli_error(path, "%s: refused; if it is %s, say so with --channel-type '%s=%s'", why.text,
-                      psy_channel_type_name(types[0]), psy_reader_channel(r, ch)->label,
-                      psy_channel_type_name(types[0]));
-            return -1;
-        }
-        if (ch >= 0) return ch;
+    int ch;
+    psy_message why = {{0}};
+    psy_status st = psy_reader_pick_channel(r, label, types, n_types, &ch, &why);
+    if (st == PSY_OK) return ch;
+    if (st == PSY_E_INVALID) {
+        const psy_channel_info *c = psy_reader_channel(r, psy_reader_find_channel(r, label));
+        cli_error(path, "%s: refused; if it is %s, say so with --channel-type '%s=%s'", why.text,
+                  psy_channel_type_name(types[0]), c->label, psy_channel_type_name(types[0]));
+    } else if (label) { /* every label, however many (the library's reason stops at its size) */
         char list[1024] = "";
         for (int i = 0; i < psy_reader_channel_count(r); i++) {
             size_t len = strlen(list);
-            snprintf(list + len, sizeof list - len, "%s'%s'", i ? ", " : "",
-                     psy_reader_channel(r, i)->label);
+            snprintf(list + len, sizeof list - len, "%s'%s'", i ? ", " : "", psy_reader_channel(r, i)->label);
         }
         cli_error(path, "no channel labelled '%s'; it has %s", label,
                   psy_reader_channel_count(r) ? list : "no channels");
-        return -1;
+    } else {
+        cli_error(path, "no %s channel; name one with --channel LABEL", what);
     }
-    for (int t = 0; t < n_types; t++)
-        for (int i = 0; i < psy_reader_channel_count(r); i++)
-            if (psy_reader_channel(r, i)->type == types[t]) return i;
-    cli_error(path, "no %s channel; name one with --channel LABEL", what);
     return -1;
 }
 

@@ -212,11 +212,12 @@ static void put_label(FILE *fp, const char *label)
 }
 
 /* Columns as analyze's epochs table names them (label, onset first; scr_ for the response). */
-static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_event_response *e, size_t n)
+static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_events *ev)
 {
     fprintf(fp, "label\tonset\tscr_found\tscr_amplitude_us\tscr_latency_s\tscr_rise_time_s\tscr_peak_onset"
                 "\tscl_baseline_us\n");
-    for (size_t i = 0; i < n; i++) {
+    const psy_eda_event_response *e = ev->epochs;
+    for (size_t i = 0; i < ev->n_events; i++) {
         put_label(fp, psy_reader_event(rd, i)->label);
         fprintf(fp, "\t%.4f\t%d\t%.5f\t", e[i].event_s, e[i].found, e[i].amplitude_us);
         if (e[i].found) fprintf(fp, "%.4f\t%.4f\t%.4f\t", e[i].latency_s, e[i].rise_time_s, e[i].peak_s);
@@ -227,25 +228,22 @@ static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_event_respo
 }
 
 /* Columns as analyze's segments table names them (label, onset, duration first). */
-static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_result *r, const double *ev,
-                               size_t n_ev, double lat_min, double lat_max)
+static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_events *ev)
 {
     fprintf(fp, "label\tonset\tduration\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
                 "excluded_s\tscr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
-    for (size_t i = 0; i < n_ev; i++) {
-        const psy_event *e = psy_reader_event(rd, i);
-        if (!(e->duration_s > 0)) continue;
-        psy_eda_summary s;
-        psy_eda_summarize(r, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
+    for (size_t k = 0; k < ev->n_segments; k++) {
+        const psy_event *e = psy_reader_event(rd, ev->segment_event[k]);
+        const psy_eda_summary *s = &ev->segments[k];
         put_label(fp, e->label);
         fprintf(fp, "\t%.4f\t%.4f", e->onset_s, e->duration_s);
-        double v[] = {s.scl_us, (double)s.scr_count, (double)s.ns_scr_count, s.ns_scr_per_min,
-                      s.excluded_s, s.scr_amplitude_mean_us, s.scr_amplitude_sum_us,
-                      s.phasic_driver_area_us_s};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            if (isnan(v[k])) fprintf(fp, "\tn/a");
-            else if (k == 1 || k == 2 || k == 4) fprintf(fp, "\t%.0f", v[k]);
-            else fprintf(fp, "\t%.5f", v[k]);
+        double v[] = {s->scl_us, (double)s->scr_count, (double)s->ns_scr_count, s->ns_scr_per_min,
+                      s->excluded_s, s->scr_amplitude_mean_us, s->scr_amplitude_sum_us,
+                      s->phasic_driver_area_us_s};
+        for (size_t c = 0; c < sizeof v / sizeof v[0]; c++) {
+            if (isnan(v[c])) fprintf(fp, "\tn/a");
+            else if (c == 1 || c == 2 || c == 4) fprintf(fp, "\t%.0f", v[c]);
+            else fprintf(fp, "\t%.5f", v[c]);
         }
         fputc('\n', fp);
     }
@@ -397,8 +395,7 @@ int cmd_eda(int argc, char **argv)
     }
     int rc = CLI_FAILED;
     psy_eda_result *res = NULL;
-    psy_eda_event_response *resp = NULL;
-    double *ev_s = NULL;
+    psy_eda_events ev = {0};
     json_t *sidecar = NULL;
     static const psy_channel_type skin[] = {PSY_CH_EDA};
     int ch = cli_pick_channel(r, path, label, skin, 1, "EDA");
@@ -409,14 +406,11 @@ int cmd_eda(int argc, char **argv)
         goto done;
     }
     const psy_channel_info *c = psy_reader_channel(r, ch);
-    size_t n_ev = psy_reader_event_count(r);
-    ev_s = malloc((n_ev ? n_ev : 1) * sizeof *ev_s);
-    resp = malloc((n_ev ? n_ev : 1) * sizeof *resp);
-    if (!ev_s || !resp) goto done;
-    for (size_t i = 0; i < n_ev; i++) ev_s[i] = psy_reader_event(r, i)->onset_s;
-    psy_eda_event_responses(res, ev_s, n_ev, lat_min, lat_max, resp);
-    psy_eda_summary whole;
-    psy_eda_summarize(res, -INFINITY, INFINITY, ev_s, n_ev, lat_min, lat_max, &whole);
+    if (psy_eda_events_of(res, r, lat_min, lat_max, &ev) != PSY_OK) {
+        cli_error(path, "out of memory");
+        goto done;
+    }
+    size_t n_ev = ev.n_events;
 
     sidecar = out_path || epochs_path || segments_path ? cli_sidecar_new("eda", path, r) : json_object();
     if (!sidecar) goto done;
@@ -425,7 +419,7 @@ int cmd_eda(int argc, char **argv)
                                                       "unit", c->unit, "file_unit", c->file_unit,
                                                       "rate_hz", c->rate_hz));
     json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
-    json_object_set_new(sidecar, "summary", summary_json(res, &whole));
+    json_object_set_new(sidecar, "summary", summary_json(res, &ev.whole));
     json_object_set_new(sidecar, "artifacts", cli_eda_artifacts_json(res));
     json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
     json_object_set_new(sidecar, "events_files", cli_events_files_json(events_read));
@@ -457,13 +451,13 @@ int cmd_eda(int argc, char **argv)
     if (ok && epochs_path) {
         int k = n_out;
         ok = open_table(outs, &n_out, epochs_path, overwrite, &side);
-        if (ok) write_epochs_tsv(outs[k].fp, r, resp, n_ev);
+        if (ok) write_epochs_tsv(outs[k].fp, r, &ev);
         if (ok && side) ok = write_table_sidecar(outs[k + 1].fp, sidecar, "epochs", epochs_columns());
     }
     if (ok && segments_path) {
         int k = n_out;
         ok = open_table(outs, &n_out, segments_path, overwrite, &side);
-        if (ok) write_segments_tsv(outs[k].fp, r, res, ev_s, n_ev, lat_min, lat_max);
+        if (ok) write_segments_tsv(outs[k].fp, r, &ev);
         if (ok && side) ok = write_table_sidecar(outs[k + 1].fp, sidecar, "segments", segments_columns());
     }
     if (!ok) {
@@ -472,7 +466,7 @@ int cmd_eda(int argc, char **argv)
     }
     if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
     if (want_json) {
-        json_t *s = summary_json(res, &whole);
+        json_t *s = summary_json(res, &ev.whole);
         json_object_set_new(s, "artifacts", cli_eda_artifacts_json(res));
         json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
@@ -482,8 +476,7 @@ int cmd_eda(int argc, char **argv)
 done:
     free(events_read);
     json_decref(sidecar);
-    free(ev_s);
-    free(resp);
+    psy_eda_events_free(&ev);
     psy_eda_result_free(res);
     psy_reader_close(r);
     return rc;

@@ -7,7 +7,6 @@
 
 #include "beats_table.h"
 #include "cli.h"
-#include "hrv_series.h"
 #include "output.h"
 #include "provenance.h"
 
@@ -94,7 +93,7 @@ static int is_beats_table(const char *path)
 
 /* Reads a beats table: its intervals (n/a after a gap) at their beats' onsets; *pulses 1 for a
  * table of a PPG channel's pulses. */
-static int read_beats_table(const char *path, hrv_correction correct, hrv_series *s, int *pulses)
+static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hrv_series *s, int *pulses)
 {
     psy_source *src = NULL;
     if (psy_source_open_path(path, &src) != PSY_OK) {
@@ -105,52 +104,13 @@ static int read_beats_table(const char *path, hrv_correction correct, hrv_series
     psy_message why = {{0}};
     psy_status st = psy_beats_table_read(src, &t, &why);
     psy_source_close(src);
-    if (st != PSY_OK) {
-        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
-        return 0;
-    }
-    s->beats = t.n;
-    *pulses = t.pulses;
-    int ok;
-    if (correct == HRV_CORRECT_LIPPONEN) {
-        ok = hrv_correct_stretches(t.rr_ms, t.onset_s, t.n, s);
+    if (st == PSY_OK) {
+        *pulses = t.pulses;
+        st = psy_hrv_series_from_rr(t.rr_ms, t.onset_s, t.n, correct, s, &why);
         psy_beats_table_free(&t);
-    } else {
-        ok = hrv_series_take_raw(s, t.rr_ms, t.onset_s, t.n); /* s owns the arrays from now on */
     }
-    return ok;
-}
-
-/* The beats of a recording's channel (the pulses of a PPG channel: kept in *pulses for the
- * sidecar), corrected (their NN series) or raw. */
-static int recording_series(psy_reader *r, int ch, const char *path, int correct, hrv_series *s,
-                            psy_beat_list **pulses)
-{
-    psy_beat_list *b = NULL;
-    psy_message why = {{0}};
-    psy_status st = psy_reader_channel(r, ch)->type == PSY_CH_PPG ? psy_pulses_detect(r, ch, NULL, &b, &why)
-                                                                  : psy_beats_detect(r, ch, NULL, &b, &why);
-    if (st != PSY_OK) {
-        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
-        return 0;
-    }
-    size_t n = correct ? b->n_nn : b->n;
-    s->nn = malloc((n ? n : 1) * sizeof *s->nn);
-    s->t = malloc((n ? n : 1) * sizeof *s->t);
-    s->flags = calloc(n ? n : 1, 1);
-    int ok = s->nn && s->t && s->flags;
-    if (ok) {
-        memcpy(s->nn, correct ? b->nn_ms : b->rr_ms, n * sizeof *s->nn);
-        memcpy(s->t, correct ? b->nn_onset_s : b->onset_s, n * sizeof *s->t);
-        if (correct) memcpy(s->flags, b->nn_corrected, n);
-        s->n = n;
-        s->beats = b->n;
-        s->counts = b->counts;
-        for (size_t i = 0; correct && i < b->n_nn; i++) s->corrected += b->nn_corrected[i];
-    }
-    if (ok && b->pulses) *pulses = b;
-    else psy_beat_list_free(b);
-    return ok;
+    if (st != PSY_OK) cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+    return st == PSY_OK;
 }
 
 /* The spectra asked, in output order (Welch, Lomb, AR). */
@@ -174,7 +134,7 @@ static const char *detrend_name(psy_hrv_detrend d)
     return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
 }
 
-static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_correction correct, double window,
+static json_t *settings_json(const psy_hrv_config *c, const char *preset, psy_hrv_correction correct, double window,
                              double step, int pcst_windows)
 {
     json_t *bands = json_object();
@@ -184,8 +144,8 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_co
                                                        c->band_hz[b][1], "min_length_s", c->band_min_s[b]));
     json_t *o = json_object();
     json_object_set_new(o, "preset", json_string(preset));
-    json_object_set_new(o, "correction", json_string(hrv_correction_name(correct)));
-    if (correct == HRV_CORRECT_PCST) {
+    json_object_set_new(o, "correction", json_string(psy_hrv_correction_name(correct)));
+    if (correct == PSY_HRV_CORRECT_PCST) {
         psy_rr_pcst_config pc = psy_rr_pcst_config_default();
         json_object_set_new(o, "pcst_cleaning", json_pack(
             "{s:f,s:f,s:f,s:f,s:s}", "gap_ms", pc.gap_ms, "change", pc.change, "lower_ms", pc.lower_ms,
@@ -198,9 +158,9 @@ static json_t *settings_json(const psy_hrv_config *c, const char *preset, hrv_co
                                                                                 : json_null());
     json_object_set_new(o, "keep_corrected", json_boolean(c->keep_corrected));
     json_object_set_new(o, "nn_corrected_pct", json_string(
-        correct == HRV_CORRECT_LIPPONEN
+        correct == PSY_HRV_CORRECT_LIPPONEN
             ? "share of each row's NN intervals the correction changed, inserted or interpolated"
-            : correct == HRV_CORRECT_PCST
+            : correct == PSY_HRV_CORRECT_PCST
                   ? "0: PCST's cleaning removes intervals and alters none it keeps (counts.pcst_removed)"
                   : "0: the intervals are analysed as given (--correction none), none corrected"));
     json_object_set_new(o, "window_s", window > 0 ? json_real(window) : json_null());
@@ -466,9 +426,8 @@ int cmd_hrv(int argc, char **argv)
             psd = argv[++i];
         } else if (strcmp(a, "--correction") == 0 && has_value) {
             const char *v = argv[++i];
-            if (strcmp(v, "none") == 0) correction = HRV_CORRECT_NONE;
-            else if (strcmp(v, "lipponen") == 0) correction = HRV_CORRECT_LIPPONEN;
-            else if (strcmp(v, "pcst") == 0) correction = HRV_CORRECT_PCST;
+            psy_hrv_correction c;
+            if (psy_hrv_correction_parse(v, &c) == PSY_OK) correction = (int)c;
             else {
                 cli_error(NULL, "hrv: --correction is lipponen, pcst or none, not '%s'", v);
                 return CLI_USAGE;
@@ -531,9 +490,9 @@ int cmd_hrv(int argc, char **argv)
         return CLI_USAGE;
     }
     int pcst = strcmp(preset, "pcst") == 0;
-    hrv_correction correct = correction >= 0 ? (hrv_correction)correction
-                             : pcst            ? HRV_CORRECT_PCST
-                                               : HRV_CORRECT_LIPPONEN;
+    psy_hrv_correction correct = correction >= 0 ? (psy_hrv_correction)correction
+                             : pcst            ? PSY_HRV_CORRECT_PCST
+                                               : PSY_HRV_CORRECT_LIPPONEN;
     if (detrend) {
         if (strcmp(detrend, "smoothness") == 0) cfg.detrend = PSY_HRV_DETREND_SMOOTHNESS;
         else if (strcmp(detrend, "linear") == 0) cfg.detrend = PSY_HRV_DETREND_LINEAR;
@@ -574,8 +533,7 @@ int cmd_hrv(int argc, char **argv)
         return CLI_USAGE;
     }
 
-    hrv_series s = {0};
-    psy_beat_list *pulses = NULL;
+    psy_hrv_series s = {0};
     psy_reader *r = NULL;
     json_t *sidecar = NULL;
     cli_output outs[3] = {{0}};
@@ -598,17 +556,20 @@ int cmd_hrv(int argc, char **argv)
         r = cli_open_recording(path, &in);
         if (!r) goto done;
         /* a record of annotations only (reference beats): its annotations are the beats */
-        int from_annotations = !label && psy_reader_channel_count(r) == 0 && hrv_wfdb_annotation_count(r) > 0;
+        int from_annotations = psy_hrv_beats_from_annotations(r, label);
         if (annotations >= 0 && !from_annotations) {
             cli_error(path, "--annotations is for WFDB annotation records without signals");
             goto done;
         }
-        if (from_annotations) {
-            if (!hrv_series_from_annotations(r, path, annotations == 1, correct, &s)) goto done;
-        } else {
-            static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG}; /* --channel, else */
-            ch = cli_pick_channel(r, path, label, heart, 3, "ECG, RR or PPG");
-            if (ch < 0 || !recording_series(r, ch, path, correct == HRV_CORRECT_LIPPONEN, &s, &pulses)) goto done;
+        int n_heart;
+        const psy_channel_type *heart = psy_hrv_channel_types(&n_heart);
+        ch = from_annotations ? -1 : cli_pick_channel(r, path, label, heart, n_heart, "ECG, RR or PPG");
+        if (!from_annotations && ch < 0) goto done;
+        psy_message why_series = {{0}};
+        psy_status st = psy_hrv_series_of(r, ch, annotations, correct, &s, &why_series);
+        if (st != PSY_OK) {
+            cli_error(path, "%s", why_series.text[0] ? why_series.text : psy_strerror(st));
+            goto done;
         }
         sidecar = cli_sidecar_new("hrv", path, r);
         if (!sidecar) goto done;
@@ -622,24 +583,19 @@ int cmd_hrv(int argc, char **argv)
                                                               "type", psy_channel_type_name(c->type)));
         }
         cli_sidecar_warnings(sidecar, r);
-        if (pulses) cli_pulses_variability_sidecar(path, sidecar, r, ch, pulses);
+        if (s.pulses) cli_pulses_variability_sidecar(path, sidecar, r, ch, s.pulses);
     }
     json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step, pcst));
 
     /* rows: the whole series, or the windows; written as they are computed (memory does not grow
      * with the number of windows) */
-    double t_first = 0, t_last = 0;
-    size_t first = 0, usable = 0;
-    /* the series starts at the first beat of the raw series (PCST's windows too) */
-    while (first < s.n && !(isfinite(s.nn[first]) && s.nn[first] > 0)) first++;
-    if (first < s.n) t_first = s.t[first] - s.nn[first] / 1000.0;
-    if (correct == HRV_CORRECT_PCST && !hrv_series_clean_pcst(&s, path)) goto done;
-    for (size_t i = 0; i < s.n; i++) usable += isfinite(s.nn[i]) && s.nn[i] > 0 && s.nn[i] <= 10000;
-    if (!usable) {
-        cli_error(path, "no usable NN intervals (%zu beats, %zu intervals): nothing to analyse", s.beats, s.n);
+    double t_first = s.t_first_s, t_last = 0; /* the series starts at the first beat (PCST's windows too) */
+    psy_message why_short = {{0}};
+    if (psy_hrv_series_check(&s, &why_short) != PSY_OK) {
+        cli_error(path, "%s", why_short.text);
         goto done;
     }
-    t_last = s.t[s.n - 1];
+    t_last = s.t_s[s.n - 1];
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
     size_t n_rows = window > 0 ? psy_hrv_windows_count(rule, t_first, t_last, window, step) : 1;
     if (n_rows == 0) {
@@ -676,11 +632,11 @@ int cmd_hrv(int argc, char **argv)
         int too_little = 0;
         if (window > 0) {
             psy_hrv_window win;
-            psy_hrv_window_at(rule, s.nn, s.t, s.n, t_first, window, step, k, &lo, &win);
+            psy_hrv_window_at(rule, s.nn_ms, s.t_s, s.n, t_first, window, step, k, &lo, &win);
             w.onset = win.onset_s, w.duration = win.duration_s;
             a = win.first, b = win.end, too_little = win.too_little;
         }
-        if (psy_hrv_compute_flagged(h, s.nn + a, s.t + a, s.flags + a, too_little ? 0 : b - a, &w.r, &skipped) !=
+        if (psy_hrv_compute_flagged(h, s.nn_ms + a, s.t_s + a, s.corrected + a, too_little ? 0 : b - a, &w.r, &skipped) !=
             PSY_OK) {
             cli_error(path, "out of memory");
             json_decref(na);
@@ -703,14 +659,14 @@ int cmd_hrv(int argc, char **argv)
     if (json) fprintf(fp, " ]\n}\n");
     if (spectrum_path) write_spectra(outs[2].fp, h);
     json_t *counts = json_pack("{s:I,s:I,s:I,s:I}", "beats", (json_int_t)s.beats, "intervals",
-                               (json_int_t)s.n, "corrected", (json_int_t)s.corrected, "skipped",
+                               (json_int_t)s.n, "corrected", (json_int_t)s.n_corrected, "skipped",
                                (json_int_t)skipped_total);
     for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
         json_object_set_new(counts, psy_beat_class_name((psy_beat_class)k),
                             json_integer((json_int_t)s.counts.n[k]));
-    if (correct == HRV_CORRECT_LIPPONEN)
+    if (correct == PSY_HRV_CORRECT_LIPPONEN)
         json_object_set_new(counts, "left_out", json_integer((json_int_t)s.counts.nn_left_out));
-    if (correct == HRV_CORRECT_PCST)
+    if (correct == PSY_HRV_CORRECT_PCST)
         json_object_set_new(counts, "pcst_removed",
                             json_pack("{s:I,s:I,s:I,s:I,s:I}", "invalid", (json_int_t)s.pcst.invalid, "gaps",
                                       (json_int_t)s.pcst.gaps, "changes", (json_int_t)s.pcst.changes, "too_short",
@@ -737,8 +693,7 @@ int cmd_hrv(int argc, char **argv)
 done:
     if (n_out) cli_output_abort_all(outs, n_out);
     json_decref(sidecar);
-    hrv_series_free(&s);
-    psy_beat_list_free(pulses);
+    psy_hrv_series_free(&s);
     psy_reader_close(r);
     psy_hrv_destroy(h);
     return rc;

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "output_layout.h"
 
 void cli_error(const char *path, const char *fmt, ...)
 {
@@ -253,7 +252,7 @@ psy_reader *cli_open_recording_events(const char *path, const cli_input_options 
         }
     /* A BIDS data file's run events (EEG's _eeg.edf + _events.tsv ...), found beside it. */
     char paired[4096];
-    int has_paired = o->pair_bids_events && cli_bids_events_for(path, paired, sizeof paired);
+    int has_paired = o->pair_bids_events && psy_bids_events_for(path, paired, sizeof paired);
     if (has_paired) {
         snprintf(events->path[events->n], sizeof events->path[0], "%s", paired);
         events->paired[events->n] = 1;

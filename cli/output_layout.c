@@ -35,72 +35,14 @@ static int say(char *why, size_t size, const char *fmt, ...)
     return 0;
 }
 
-/* The BIDS data types (BIDS 1.10, "Definitions": the directories under a subject or session). */
-static int is_datatype(const char *name)
-{
-    static const char *const types[] = {"anat", "beh", "dwi", "eeg", "fmap", "func", "ieeg", "meg",
-                                        "micr", "motion", "mrs", "nirs", "perf", "pet", NULL};
-    for (const char *const *t = types; *t; t++)
-        if (strcmp(name, *t) == 0) return 1;
-    return 0;
-}
-
-/* Length of a BIDS label (alphanumeric) at s. */
-static size_t label_length(const char *s)
-{
-    size_t n = 0;
-    while (isalnum((unsigned char)s[n])) n++;
-    return n;
-}
-
-/* Cuts the last path component off `path` (in place) into `name`. 0 at the root. */
-static int pop_component(char *path, char *name, size_t size)
-{
-    char *slash = strrchr(path, '/');
-    if (!slash || slash[1] == '\0') return 0;
-    snprintf(name, size, "%s", slash + 1);
-    if (slash == path) slash[1] = '\0';
-    else *slash = '\0';
-    return 1;
-}
-
-/* STEM and sub/ses/datatype of a BIDS input; 0 with why when it is not one. */
+/* STEM and sub/ses/datatype of a BIDS input (psy_bids_path_parse); 0 with why when it is not one. */
 static int bids_place(const char *input, const char *root, cli_output_place *out, char *why, size_t size)
 {
-    const char *slash = strrchr(input, '/');
-    const char *base = slash ? slash + 1 : input;
-    char sub[64], ses[64] = "";
-    if (strncmp(base, "sub-", 4) != 0 || !label_length(base + 4) || base[4 + label_length(base + 4)] != '_')
-        return say(why, size, "its name does not start with sub-<label>_ (a BIDS file name)");
-    snprintf(sub, sizeof sub, "sub-%.*s", (int)label_length(base + 4), base + 4);
-    const char *next = base + strlen(sub) + 1;
-    if (strncmp(next, "ses-", 4) == 0 && label_length(next + 4))
-        snprintf(ses, sizeof ses, "ses-%.*s", (int)label_length(next + 4), next + 4);
-    /* STEM: the name up to its extensions, without the last _<suffix>. */
-    size_t name_len = strcspn(base, ".");
-    const char *last = NULL;
-    for (const char *p = base; p < base + name_len; p++)
-        if (*p == '_') last = p;
-    if (!last || last[1] == '.' || label_length(last + 1) != (size_t)(base + name_len - last - 1) ||
-        last - base >= (ptrdiff_t)sizeof out->stem)
-        return say(why, size, "its name has no BIDS suffix (as in _physio.tsv.gz)");
-    snprintf(out->stem, sizeof out->stem, "%.*s", (int)(last - base), base);
-    /* The directories: <dataset>/sub-X/[ses-Y/]datatype/ */
-    char dir[PATH_MAX], in_dir[PATH_MAX], name[256], datatype[256];
-    snprintf(in_dir, sizeof in_dir, "%.*s", slash ? (int)(slash - input) : 1, slash ? input : ".");
-    if (slash == input) snprintf(in_dir, sizeof in_dir, "/");
-    if (!realpath(in_dir, dir)) return say(why, size, "cannot resolve its directory: %s", strerror(errno));
-    if (!pop_component(dir, datatype, sizeof datatype) || !is_datatype(datatype))
-        return say(why, size, "it is not in a BIDS datatype directory (beh, func, eeg, ...)");
-    if (ses[0] && (!pop_component(dir, name, sizeof name) || strcmp(name, ses) != 0))
-        return say(why, size, "its name says %s but it is not in a %s directory", ses, ses);
-    if (!pop_component(dir, name, sizeof name) || strcmp(name, sub) != 0)
-        return say(why, size, "its name says %s but it is not in a %s directory", sub, sub);
-    char desc[PATH_MAX + 32];
-    snprintf(desc, sizeof desc, "%s/dataset_description.json", dir);
-    if (access(desc, F_OK) != 0)
-        return say(why, size, "no dataset_description.json in %s (the BIDS dataset's root)", dir);
-    int n = snprintf(out->dir, sizeof out->dir, "%s/%s%s%s/%s", root, sub, ses[0] ? "/" : "", ses, datatype);
+    psy_bids_path p;
+    psy_message reason = {{0}};
+    if (psy_bids_path_parse(input, &p, &reason) != PSY_OK) return say(why, size, "%s", reason.text);
+    snprintf(out->stem, sizeof out->stem, "%s", p.stem);
+    int n = snprintf(out->dir, sizeof out->dir, "%s/%s%s%s/%s", root, p.sub, p.ses[0] ? "/" : "", p.ses, p.datatype);
     if (n < 0 || (size_t)n >= sizeof out->dir) return say(why, size, "the output path is too long");
     out->bids = 1;
     return 1;
@@ -124,19 +66,6 @@ int cli_output_place_for(const char *input, const char *root, cli_layout layout,
     char *dot = strchr(out->stem, '.');
     if (dot && dot != out->stem) *dot = '\0';
     return 1;
-}
-
-int cli_bids_events_for(const char *input, char *out, size_t size)
-{
-    cli_output_place place;
-    const char *slash = strrchr(input, '/');
-    const char *base = slash ? slash + 1 : input;
-    size_t name_len = strcspn(base, ".");
-    if (name_len >= 7 && strncmp(base + name_len - 7, "_physio", 7) == 0) return 0;
-    if (!bids_place(input, ".", &place, NULL, 0)) return 0;
-    int n = snprintf(out, size, "%.*s%s_events.tsv", slash ? (int)(slash - input + 1) : 0, input, place.stem);
-    struct stat sb;
-    return n > 0 && (size_t)n < size && stat(out, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 int cli_make_dir(const char *dir)

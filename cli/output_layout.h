@@ -31,12 +31,6 @@ typedef struct cli_output_place {
 int cli_output_place_for(const char *input, const char *root, cli_layout layout,
                          cli_output_place *out, char *why, size_t why_size);
 
-/* The run's _events.tsv of a BIDS data file that is not a _physio file (the physio reader pairs
- * its own): <the file's directory>/<STEM>_events.tsv, when the input lies in a BIDS dataset and
- * that file exists (BIDS 1.10: onsets from the data file's first sample). 1 with the path in
- * out, else 0. */
-int cli_bids_events_for(const char *input, char *out, size_t size);
-
 /* ROOT/dataset_description.json of the derivatives (BIDS 1.10: DatasetType "derivative",
  * GeneratedBy psyphys and its version). When ROOT has one that lists psyphys among GeneratedBy:
  * returns 1 with out->fp NULL (kept as it is). When ROOT has another one: 0 after printing why

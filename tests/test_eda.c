@@ -367,6 +367,54 @@ static void event_related(void **state)
     free(x);
 }
 
+/* The event tables of a recording (psy_eda_events_of): one response per event, one summary per
+ * event with a duration, the whole channel's; the same numbers as the calls they gather. */
+static void event_tables(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 3, &tr, &n);
+    psy_event ev[3] = {{.onset_s = tr.onset[0] - 2.0, .duration_s = NAN, .label = "cue"},
+                       {.onset_s = 0, .duration_s = 300, .label = "rest"},
+                       {.onset_s = 300, .duration_s = 300, .label = "task"}};
+    psy_array_channel c = {.label = "EDA", .type = PSY_CH_EDA, .unit = "uS", .rate_hz = 32, .samples = x, .n = n};
+    psy_reader *rd = NULL;
+    assert_int_equal(psy_reader_from_arrays(&c, 1, ev, 3, &rd, NULL), PSY_OK);
+    psy_eda_config cfg = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze(rd, 0, &cfg, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    psy_eda_events t;
+    assert_int_equal(psy_eda_events_of(r, rd, 1, 4, &t), PSY_OK);
+    assert_int_equal(t.n_events, 3);
+    assert_int_equal(t.n_segments, 2);
+    double onsets[3];
+    for (size_t i = 0; i < 3; i++) onsets[i] = psy_reader_event(rd, i)->onset_s;
+    psy_eda_event_response resp[3];
+    assert_int_equal(psy_eda_event_responses(r, onsets, 3, 1, 4, resp), PSY_OK);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(t.epochs[i].found, resp[i].found);
+        assert_true(t.epochs[i].amplitude_us == resp[i].amplitude_us && t.epochs[i].event_s == resp[i].event_s);
+    }
+    assert_int_equal(t.epochs[0].found + t.epochs[1].found + t.epochs[2].found >= 1, 1); /* the cue's */
+    for (size_t k = 0; k < 2; k++) {
+        const psy_event *e = psy_reader_event(rd, t.segment_event[k]);
+        assert_true(e->duration_s == 300);
+        psy_eda_summary s;
+        assert_int_equal(psy_eda_summarize(r, e->onset_s, e->onset_s + 300, onsets, 3, 1, 4, &s), PSY_OK);
+        assert_true(s.scr_count == t.segments[k].scr_count && s.ns_scr_count == t.segments[k].ns_scr_count);
+        assert_true(s.scl_us == t.segments[k].scl_us);
+    }
+    assert_int_equal(t.whole.scr_count, r->n);
+    assert_int_equal(t.segments[0].scr_count + t.segments[1].scr_count, r->n);
+    psy_eda_events_free(&t);
+    assert_int_equal(psy_eda_events_of(r, rd, 4, 1, &t), PSY_E_INVALID);
+    psy_eda_events_free(&t);
+    psy_eda_result_free(r);
+    psy_reader_close(rd);
+    free(x);
+}
+
 /* The reader path (block reads of a file) gives exactly what the array path gives. */
 static void reader_equals_array(void **state)
 {
@@ -494,7 +542,7 @@ int main(void)
         cmocka_unit_test(deconv_4hz), cmocka_unit_test(deconv_32hz), cmocka_unit_test(deconv_1000hz),
         cmocka_unit_test(stream_chunks_equal_one_shot), cmocka_unit_test(single_scr_analytic),
         cmocka_unit_test(event_related), cmocka_unit_test(relative_threshold),
-        cmocka_unit_test(reader_equals_array),
+        cmocka_unit_test(reader_equals_array), cmocka_unit_test(event_tables),
         cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

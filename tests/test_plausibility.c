@@ -1,5 +1,5 @@
 /* Plausibility checks (psyphys/plausibility.h) on series with known answers, and the channel-type
- * check (psy_channel_type_check). */
+ * check (psy_channel_type_check) and the channel choice (psy_reader_pick_channel). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,6 +163,36 @@ static void test_channel_type_check(void **state)
     assert_int_equal(psy_channel_type_check(NULL, heart, 2, &why), PSY_E_INVALID);
 }
 
+/* The choice every command makes: a label (refused on another known type), else by type order. */
+static void test_pick_channel(void **state)
+{
+    (void)state;
+    double x[4] = {0, 1, 2, 3};
+    psy_array_channel c[3] = {{.label = "BVP", .type = PSY_CH_PPG, .rate_hz = 64, .samples = x, .n = 4},
+                              {.label = "lead", .type = PSY_CH_OTHER, .rate_hz = 64, .samples = x, .n = 4},
+                              {.label = "ECG II", .type = PSY_CH_ECG, .rate_hz = 64, .samples = x, .n = 4}};
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_from_arrays(c, 3, NULL, 0, &r, NULL), PSY_OK);
+    static const psy_channel_type heart[] = {PSY_CH_ECG, PSY_CH_RR, PSY_CH_PPG}, skin[] = {PSY_CH_EDA};
+    psy_message why = {{0}};
+    int ch = 7;
+    assert_int_equal(psy_reader_pick_channel(r, NULL, heart, 3, &ch, &why), PSY_OK);
+    assert_int_equal(ch, 2); /* ECG before PPG, whatever the channel order */
+    assert_int_equal(psy_reader_pick_channel(r, NULL, heart + 2, 1, &ch, &why), PSY_OK);
+    assert_int_equal(ch, 0);
+    assert_int_equal(psy_reader_pick_channel(r, "LEAD", heart, 2, &ch, &why), PSY_OK); /* unknown type: taken */
+    assert_int_equal(ch, 1);
+    assert_int_equal(psy_reader_pick_channel(r, "BVP", heart, 2, &ch, &why), PSY_E_INVALID);
+    assert_int_equal(ch, -1);
+    assert_string_equal(why.text, "channel 'BVP' is PPG, not ECG or RR");
+    assert_int_equal(psy_reader_pick_channel(r, "EDA", skin, 1, &ch, &why), PSY_E_NOT_FOUND);
+    assert_string_equal(why.text, "no channel labelled 'EDA'; it has 'BVP', 'lead', 'ECG II'");
+    assert_int_equal(psy_reader_pick_channel(r, NULL, skin, 1, &ch, &why), PSY_E_NOT_FOUND);
+    assert_string_equal(why.text, "no EDA channel");
+    assert_int_equal(psy_reader_pick_channel(r, NULL, heart, 0, &ch, &why), PSY_E_INVALID);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_breathing_rate),
         cmocka_unit_test(test_scl_floor_and_unit),
         cmocka_unit_test(test_channel_type_check),
+        cmocka_unit_test(test_pick_channel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -292,6 +292,29 @@ PSY_API psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, do
                                      const double *event_s, size_t n_events, double latency_min_s,
                                      double latency_max_s, psy_eda_summary *out);
 
+/* ---- The event tables of a recording: every event's response, every phase's summary ---------- */
+
+/* What `psyphys eda` (and the Python package's eda()) report about a recording's session events. */
+typedef struct psy_eda_events {
+    size_t n_events;                /* the reader's events, in its order */
+    double *event_s;                /* their onsets (s) */
+    psy_eda_event_response *epochs; /* the response to each (psy_eda_event_responses) */
+    size_t n_segments;              /* events with a duration > 0: the session's phases */
+    size_t *segment_event;          /* each phase's event index */
+    psy_eda_summary *segments;      /* over [onset, onset + duration) of that event */
+    psy_eda_summary whole;          /* over the whole channel (-inf, inf) */
+} psy_eda_events;
+
+/* Fills *out (zeroed first; psy_eda_events_free it, also after a failure) from an analysed
+ * channel and the events of the reader it came from: epochs with the latency window [latency_min_s,
+ * latency_max_s] after each event, the phase summaries and the whole channel's (psy_eda_summarize:
+ * SCRs in an event's latency window are specific, the rest NS-SCRs). PSY_OK, PSY_E_INVALID (NULL,
+ * latency_min_s > latency_max_s), PSY_E_NOMEM. */
+PSY_API psy_status psy_eda_events_of(const psy_eda_result *r, const psy_reader *reader, double latency_min_s,
+                                     double latency_max_s, psy_eda_events *out);
+
+PSY_API void psy_eda_events_free(psy_eda_events *e); /* NULL-safe; leaves *e zeroed */
+
 #ifdef __cplusplus
 }
 #endif

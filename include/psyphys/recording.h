@@ -221,6 +221,17 @@ PSY_API const psy_channel_info *psy_reader_channel(const psy_reader *reader, int
 /* Index of the first channel whose label equals `label` (case-insensitive, trimmed), or -1. */
 PSY_API int psy_reader_find_channel(const psy_reader *reader, const char *label);
 
+/* The channel to analyse, as every command and the Python package choose it: the channel labelled
+ * `label` (psy_reader_find_channel) when label is not NULL, refused when it is of another known
+ * type (psy_channel_type_check); without a label, the first channel of types[0], else the first
+ * of types[1], and so on. *out gets its index (-1 on failure). PSY_OK; PSY_E_NOT_FOUND (no channel
+ * so labelled: `why` lists the labels there are, cut short with "..." when they do not fit; or no
+ * channel of those types: `why` says "no ECG, RR or PPG channel"); PSY_E_INVALID (the labelled
+ * channel is refused, `why` as psy_channel_type_check's; or a NULL argument, n_types < 1). */
+PSY_API psy_status psy_reader_pick_channel(const psy_reader *reader, const char *label,
+                                           const psy_channel_type *types, int n_types, int *out,
+                                           psy_message *why);
+
 /* Sets a channel's type (the --channel-type override) and, for EDA, the unit conversion that
  * follows from its file unit. Returns PSY_OK or PSY_E_INVALID. */
 PSY_API psy_status psy_reader_set_channel_type(psy_reader *reader, int ch, psy_channel_type type);

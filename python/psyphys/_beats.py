@@ -1,8 +1,10 @@
 """psyphys.beats: R-peaks (or a device's beats), RR intervals, artefact classes, the NN series."""
+import json
+
 import numpy as np
 
 from . import _core
-from ._recording import Recording, read
+from ._recording import Recording, error, read
 from ._tables import table
 
 #: Beat classes by their code in Beats.classes (psy_beat_class order).
@@ -15,11 +17,22 @@ class Beats:
     table: onset (s), sample (NaN for RR channels), rr_ms (NaN for a stretch's first beat),
     label (N or the artefact class, Lipponen & Tarvainen 2019), corrected (1 where the interval
     differs in the NN series); nn: onset, nn_ms, corrected (the corrected NN series);
-    counts: beats per class; n_searchback; amplitude (R amplitude, channel unit); channel."""
+    counts: beats per class; n_searchback; amplitude (R amplitude, channel unit); channel;
+    sidecar: the JSON sidecar of `psyphys beats -o` as a dict (input SHA-256, every setting,
+    counts, gaps, warnings), made on first use; pulses: True for a PPG channel's pulses."""
 
-    def __init__(self, d, channel=None):
+    def __init__(self, d, channel=None, recording=None, channels=()):
         self._d, self.channel = d, channel
+        self._rec, self._chs, self._sidecar = recording, channels, None
         self.counts, self.n_searchback, self.n_gaps = d["counts"], d["n_searchback"], d["n_gaps"]
+        self.pulses = bool(d["pulses"])
+
+    @property
+    def sidecar(self):
+        if self._sidecar is None and self._rec is not None:
+            text = _core.beats_sidecar(self._rec._reader, self._rec._path, self._d["list"], *self._chs)
+            self._sidecar = json.loads(text)
+        return self._sidecar
 
     @property
     def onset(self):
@@ -69,7 +82,7 @@ class Beats:
         return f"<Beats {len(self)} beats, {len(self.nn_ms)} NN intervals, counts {self.counts}>"
 
 
-HEART = ("ECG", "RR")
+HEART = ("ECG", "RR", "PPG")  # psyphys beats' choice; a second lead: ECG or RR
 
 
 def as_recording(src, fs=None, kind="ECG", **read_options):
@@ -96,6 +109,8 @@ def beats(src, fs=None, channel=None, **read_options):
     labels = channel if isinstance(channel, (list, tuple)) else [channel]
     if len(labels) > 2:
         raise ValueError("at most two channels (two ECG leads)")
-    chs = [rec.pick(label, HEART) for label in labels]
+    chs = [rec.pick(label, HEART if k == 0 else HEART[:2]) for k, label in enumerate(labels)]
+    if len(chs) == 2 and rec.channels[chs[0]].type == "PPG":
+        raise error("invalid", f"two channels combine two ECG leads; '{labels[0]}' is a PPG channel")
     d = _core.beats(rec._reader, *chs)
-    return Beats(d, rec.channels[chs[0]].label)
+    return Beats(d, rec.channels[chs[0]].label, rec, chs)

@@ -4,8 +4,8 @@ import math
 import numpy as np
 
 from . import _core
-from ._beats import Beats, beats as detect_beats
-from ._recording import Recording, error
+from ._beats import Beats, as_recording
+from ._recording import Recording, error, read
 
 SPECTRA = (("welch", 1), ("lomb", 2), ("ar", 4))
 PSD = {"both": 3, "all": 7, "welch": 1, "lomb": 2, "ar": 4}
@@ -30,27 +30,23 @@ def _series_of_rr(rr_ms, t_s):
     return Recording.from_arrays([dict(label="RR", type="RR", unit="ms", data=rr, times=t_s)])
 
 
-def _series(src, correction, fs, channel, t, read_options):
-    """(nn, t, flags, counts) of the input, corrected or raw."""
+def _series(src, correction, fs, channel, t, annotations, read_options):
+    """The series to analyse (psyphys/hrv_series.h), built as `psyphys hrv` builds it."""
+    ann = {None: -1, "beats": 0, "all": 1}.get(annotations)
+    if ann is None:
+        raise ValueError(f"annotations is beats or all, not {annotations!r}")
+    if isinstance(src, Beats):
+        return _core.hrv_series_beats(src._d["list"], correction)
     if isinstance(src, (str, bytes)) or hasattr(src, "__fspath__"):
-        path = str(src)
-        table = _core.read_beats_table(path)
+        table = _core.read_beats_table(str(src))
         if table is not None:
             onset, rr = table
-            counts = dict(beats=len(onset))
-            if correction == "lipponen":
-                nn, tt, flags, classes = _core.rr_correct_stretches(rr, onset)
-                counts.update(classes)
-                return nn, tt, flags, counts
-            return rr, onset, np.zeros(len(rr), np.uint8), counts
-    if not isinstance(src, Beats):
-        if not isinstance(src, (str, bytes, Recording)) and not hasattr(src, "__fspath__") and fs is None:
-            src = _series_of_rr(src, t)
-        src = detect_beats(src, fs=fs, channel=channel, **read_options)
-    counts = dict(beats=len(src), **src.counts)
-    if correction == "lipponen":
-        return src.nn_ms, src.nn_onset, src.nn_corrected, counts
-    return src.rr_ms, src.onset, np.zeros(len(src.rr_ms), np.uint8), counts
+            return _core.hrv_series_rr(rr, onset, correction)
+        # with its annotations (a WFDB annotation record's beats); fs: the rate of a file without one
+        src = read(src, fs=fs or 0.0, **read_options)
+    elif not isinstance(src, Recording):
+        src = as_recording(src, fs) if fs is not None else _series_of_rr(src, t)
+    return _core.hrv_series_reader(src._reader, channel, ann, correction)
 
 
 def _num(v):
@@ -80,13 +76,15 @@ def _row(onset, duration, r, spectra):
 
 
 def hrv(src, preset="default", correction=None, window=None, step=None, psd=None, detrend=None,
-        fs=None, channel=None, t=None, **settings):
+        fs=None, channel=None, t=None, annotations=None, **settings):
     """HRV of an NN series: exactly the values of `psyphys hrv --json` for the same input and
     settings.
 
     src: NN/RR intervals in ms (an array; t: their end times in s, default the running sum, as
     an RR list file), a Beats (psyphys.beats), a Recording, a path (a recording, an RR list, a
-    beats table), or an ECG array with fs. preset: default | kubios | neurokit | pcst;
+    beats table, a WFDB annotation record without signals: its annotations are the beats), or an
+    ECG array with fs. channel: a label (default: the first ECG, else RR, else PPG channel: pulse
+    rate variability); annotations: beats (default) | all, for annotation records. preset: default | kubios | neurokit | pcst;
     correction: lipponen (default) | pcst (default of the pcst preset) | none; window, step (s):
     a list of rows, one per window, instead of one row; psd: both | all | welch | lomb | ar;
     detrend: smoothness | linear | none; any psy_hrv_config setting by name (resample_hz,
@@ -108,21 +106,15 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
     h = _core.Hrv(preset, **settings)
     pcst = preset == "pcst"
     correction = correction or ("pcst" if pcst else "lipponen")
-    if correction not in ("lipponen", "pcst", "none"):
-        raise ValueError("correction is lipponen, pcst or none")
-    nn, tt, flags, counts = _series(src, correction, fs, channel, t, read_options)
-    nn, tt, flags = (np.ascontiguousarray(a) for a in (nn, tt, flags))
-    ok = np.isfinite(nn) & (nn > 0)
-    t_first = float(tt[ok][0] - nn[ok][0] / 1000.0) if ok.any() else 0.0
+    series = _series(src, correction, fs, channel, t, annotations, read_options)
+    nn, tt, flags, t_first = series["nn_ms"], series["t"], series["corrected"], series["t_first"]
+    counts = dict(beats=series["beats"], intervals=len(nn), corrected=series["n_corrected"], skipped=0)
+    counts.update({k: v for k, v in series["counts"].items() if k != "left_out"})
+    if correction == "lipponen":
+        counts["left_out"] = series["counts"]["left_out"]
     if correction == "pcst":
-        nn, tt, removed = _core.rr_clean_pcst(nn, tt)
-        flags = np.zeros(len(nn), np.uint8)
-        counts["pcst_removed"] = removed
-    if not (np.isfinite(nn) & (nn > 0) & (nn <= 10000)).any():
-        raise error("too_short", f"no usable NN intervals ({counts['beats']} beats, {len(nn)} intervals): "
-                    "nothing to analyse")
+        counts["pcst_removed"] = series["pcst_removed"]
     spectra = h.settings()["spectra"]
-    counts.update(intervals=len(nn), corrected=int(flags.sum()), skipped=0)
     if window is None:
         r = h.compute(nn, tt, flags)
         counts["skipped"] = r["skipped"]

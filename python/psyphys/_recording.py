@@ -47,8 +47,8 @@ class Recording:
     None when the file has none), duration_s, format, events (a DataFrame, or a list of dicts
     without pandas: onset, duration, label, detail, source, session), warnings, files."""
 
-    def __init__(self, reader):
-        self._reader = reader
+    def __init__(self, reader, path=None):
+        self._reader, self._path = reader, path  # the path as given (for sidecars)
         self.channels = [Channel(reader, i, c) for i, c in enumerate(reader.channels())]
 
     @classmethod
@@ -109,20 +109,18 @@ class Recording:
         return self.channels[i]
 
     def pick(self, label, types):
-        """The index of the channel to analyse: the one labelled `label` (refused when its type
-        is another known type), else the first of `types`, in order."""
-        if label is not None:
-            i = self._reader.find_channel(label)
-            if i < 0:
-                raise error("not_found", f"no channel labelled '{label}'; it has "
-                            + ", ".join(f"'{c.label}'" for c in self.channels))
-            self._reader.check_channel(i, list(types))
-            return i
-        for t in types:
-            for c in self.channels:
-                if c.type == t:
-                    return c.index
-        raise error("not_found", f"no {' or '.join(types)} channel; name one with channel=LABEL")
+        """The index of the channel to analyse, as the psyphys command chooses it
+        (psy_reader_pick_channel): the one labelled `label` (refused when its type is another
+        known type), else the first of `types`, in order."""
+        return self._reader.pick_channel(label, list(types))
+
+    def load_events(self, path, offset=0.0, columns=None):
+        """Adds the session events of an event file (BIDS _events.tsv, CSV/TSV markers), its
+        onsets shifted by offset s, its columns named by columns {"onset": col, "duration": col,
+        "label": col} (default: by their names). Returns what was read (columns, n_events)."""
+        cols = columns or {}
+        return self._reader.load_events(str(path), float(offset), cols.get("onset"), cols.get("duration"),
+                                        cols.get("label"))
 
     def close(self):
         self._reader.close()
@@ -165,8 +163,7 @@ def read(path, format=None, fs=0.0, override_fs=False, sidecar=None, use_libedf=
             r.trigger_events(i, "bits")
         else:
             r.trigger_events(i, "level", float(how))
+    rec = Recording(r, path)
     if events is not None:
-        cols = events_columns or {}
-        r.load_events(str(events), float(events_offset), cols.get("onset"), cols.get("duration"),
-                      cols.get("label"))
-    return Recording(r)
+        rec.load_events(events, events_offset, events_columns)
+    return rec

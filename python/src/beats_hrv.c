@@ -3,6 +3,8 @@
 #include "ext.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 static PyObject *counts_dict(const psy_rr_counts *c)
 {
@@ -15,7 +17,8 @@ static PyObject *counts_dict(const psy_rr_counts *c)
     return d;
 }
 
-/* beats(reader, ch, ch2=-1) -> dict of the beat list's arrays (psy_beats_detect_leads). */
+/* beats(reader, ch, ch2=-1) -> dict of the beat list's arrays (psy_beats_detect_leads; the pulses
+ * of a PPG channel, psy_pulses_detect). */
 PyObject *ext_beats(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -29,17 +32,36 @@ PyObject *ext_beats(PyObject *self, PyObject *args)
     psy_message why = {{0}};
     psy_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = psy_beats_detect_leads(r, chs, chs[1] >= 0 ? 2 : 1, &cfg, &b, &why);
+    if (chs[1] < 0 && psy_reader_channel(r, chs[0]) && psy_reader_channel(r, chs[0])->type == PSY_CH_PPG)
+        st = psy_pulses_detect(r, chs[0], NULL, &b, &why); /* as psyphys beats: its pulses */
+    else
+        st = psy_beats_detect_leads(r, chs, chs[1] >= 0 ? 2 : 1, &cfg, &b, &why);
     Py_END_ALLOW_THREADS
     ext_reader_release(ro);
     if (st != PSY_OK) return ext_raise(st, &why, NULL);
-    PyObject *out = ext_beats_dict(b);
-    psy_beat_list_free(b);
-    return out;
+    return ext_beats_dict(b, NULL);
 }
 
-PyObject *ext_beats_dict(const psy_beat_list *b)
+static void free_list(PyObject *capsule)
 {
+    PyObject *owner = PyCapsule_GetContext(capsule);
+    if (owner) Py_DECREF(owner);
+    else psy_beat_list_free(PyCapsule_GetPointer(capsule, "psyphys.beat_list"));
+}
+
+PyObject *ext_beats_dict(psy_beat_list *b, PyObject *owner)
+{
+    PyObject *list = PyCapsule_New(b, "psyphys.beat_list", free_list);
+    if (!list) {
+        if (!owner) psy_beat_list_free(b);
+        return NULL;
+    }
+    if (owner && PyCapsule_SetContext(list, Py_NewRef(owner)) < 0) {
+        Py_DECREF(owner);
+        PyCapsule_SetDestructor(list, NULL);
+        Py_DECREF(list);
+        return NULL;
+    }
     uint8_t *cls = PyMem_Malloc(b->n ? b->n : 1), *corr = PyMem_Malloc(b->n ? b->n : 1);
     PyObject *out = NULL;
     if (cls && corr) {
@@ -47,80 +69,148 @@ PyObject *ext_beats_dict(const psy_beat_list *b)
             cls[i] = (uint8_t)b->cls[i]; /* psyphys.BEAT_CLASSES names them */
             corr[i] = (uint8_t)psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL);
         }
-        out = Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:n,s:n}", "sample",
+        out = Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:n,s:n,s:O,s:i}", "sample",
                             ext_array_i64(b->sample, b->n), "onset", ext_array_f64(b->onset_s, b->n), "rr_ms",
                             ext_array_f64(b->rr_ms, b->n), "class", ext_array_u8(cls, b->n), "corrected",
                             ext_array_u8(corr, b->n), "amplitude", ext_array_f64(b->amplitude, b->n), "nn_onset",
                             ext_array_f64(b->nn_onset_s, b->n_nn), "nn_ms", ext_array_f64(b->nn_ms, b->n_nn),
                             "nn_corrected", ext_array_u8(b->nn_corrected, b->n_nn), "counts", counts_dict(&b->counts),
-                            "n_searchback", (Py_ssize_t)b->n_searchback, "n_gaps", (Py_ssize_t)b->n_gaps);
+                            "n_searchback", (Py_ssize_t)b->n_searchback, "n_gaps", (Py_ssize_t)b->n_gaps, "list",
+                            list, "pulses", b->pulses);
     } else {
         PyErr_NoMemory();
     }
     PyMem_Free(cls);
     PyMem_Free(corr);
+    Py_DECREF(list);
     return out;
 }
 
-/* rr_correct_stretches(rr_ms, t_s) -> (nn_ms, t_s, corrected, counts). */
-PyObject *ext_rr_correct_stretches(PyObject *self, PyObject *args)
+/* beats_sidecar(reader, input path or None, beats list capsule, ch, ch2=-1) -> the sidecar of
+ * `psyphys beats PATH -o FILE` as text: provenance (psy_sidecar_new; without a path, none),
+ * then the channel, settings, counts, gaps, columns and warnings (psy_sidecar_add_beats, or
+ * psy_sidecar_add_pulses for a PPG channel's pulses). */
+PyObject *ext_beats_sidecar(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *ro, *to;
-    if (!PyArg_ParseTuple(args, "OO", &ro, &to)) return NULL;
-    PyArrayObject *rr = ext_doubles(ro, "rr_ms"), *t = rr ? ext_doubles(to, "t") : NULL;
-    PyObject *out = NULL;
-    if (!t) goto done;
-    size_t n = (size_t)PyArray_SIZE(rr), m = 0;
-    if ((size_t)PyArray_SIZE(t) != n) {
-        PyErr_SetString(PyExc_ValueError, "rr_ms and t differ in length");
-        goto done;
+    PyObject *ro, *cap;
+    const char *path;
+    int chs[2] = {-1, -1};
+    if (!PyArg_ParseTuple(args, "OzOi|i", &ro, &path, &cap, &chs[0], &chs[1])) return NULL;
+    const psy_beat_list *b = PyCapsule_GetPointer(cap, "psyphys.beat_list");
+    psy_reader *r = b ? ext_reader_acquire(ro) : NULL;
+    if (!r) return NULL;
+    const psy_channel_info *c = psy_reader_channel(r, chs[0]);
+    psy_sidecar *sc = NULL;
+    psy_message why = {{0}};
+    psy_status st = !c ? PSY_E_INVALID : PSY_OK;
+    Py_BEGIN_ALLOW_THREADS /* hashes the recording's files */
+    if (st == PSY_OK) st = path ? psy_sidecar_new("beats", path, r, NULL, &sc, &why) : psy_sidecar_create(&sc);
+    Py_END_ALLOW_THREADS
+    if (st == PSY_OK && b->pulses) {
+        psy_pulses_config pc = psy_pulses_config_default();
+        pc.detector.rate_hz = c->rate_hz;
+        st = psy_sidecar_add_pulses(sc, r, chs[0], &pc, b);
+    } else if (st == PSY_OK) {
+        psy_beats_config bc = psy_beats_config_default();
+        bc.detector.rate_hz = c->rate_hz;
+        st = psy_sidecar_add_beats(sc, r, chs, &bc, b);
     }
-    double *nn = PyMem_Malloc((2 * n + 1) * sizeof *nn), *tt = PyMem_Malloc((2 * n + 1) * sizeof *tt);
-    uint8_t *c = PyMem_Malloc(2 * n + 1);
-    psy_rr_counts counts;
-    psy_status st = !nn || !tt || !c ? PSY_E_NOMEM
-                                     : psy_rr_correct_stretches(PyArray_DATA(rr), PyArray_DATA(t), n, NULL, nn, tt, c,
-                                                                2 * n + 1, &m, &counts);
-    if (st != PSY_OK) ext_raise(st, NULL, "RR correction");
-    else out = Py_BuildValue("(NNNN)", ext_array_f64(nn, m), ext_array_f64(tt, m), ext_array_u8(c, m), counts_dict(&counts));
-    PyMem_Free(nn);
-    PyMem_Free(tt);
-    PyMem_Free(c);
-done:
-    Py_XDECREF(rr);
-    Py_XDECREF(t);
+    ext_reader_release(ro);
+    PyObject *out = st == PSY_OK ? ext_sidecar_text(sc) : ext_raise(st, &why, path);
+    psy_sidecar_free(sc);
     return out;
 }
 
-/* rr_clean_pcst(rr_ms, t_s) -> (rr_ms, t_s, counts) (psy_rr_clean_pcst, default settings). */
-PyObject *ext_rr_clean_pcst(PyObject *self, PyObject *args)
+/* The series as a dict: nn_ms, t, corrected, t_first, beats, n_corrected, counts (classes and
+ * left_out), pcst_removed, channel, annotations, pulses; raises when nothing is usable
+ * (psy_hrv_series_check). Frees s. */
+static PyObject *series_dict(psy_hrv_series *s, psy_status st, const psy_message *why)
+{
+    psy_message short_why = {{0}};
+    if (st == PSY_OK) st = psy_hrv_series_check(s, &short_why), why = &short_why;
+    PyObject *out = NULL, *counts = st == PSY_OK ? counts_dict(&s->counts) : NULL, *left = NULL;
+    if (st != PSY_OK) ext_raise(st, why, NULL);
+    else if (counts && (left = PyLong_FromSize_t(s->counts.nn_left_out)) &&
+             PyDict_SetItemString(counts, "left_out", left) == 0)
+        out = Py_BuildValue("{s:N,s:N,s:N,s:d,s:n,s:n,s:O,s:{s:n,s:n,s:n,s:n,s:n},s:i,s:i,s:N}", "nn_ms",
+                            ext_array_f64(s->nn_ms, s->n), "t", ext_array_f64(s->t_s, s->n), "corrected",
+                            ext_array_u8(s->corrected, s->n), "t_first", s->t_first_s, "beats",
+                            (Py_ssize_t)s->beats, "n_corrected", (Py_ssize_t)s->n_corrected, "counts", counts,
+                            "pcst_removed", "invalid", (Py_ssize_t)s->pcst.invalid, "gaps",
+                            (Py_ssize_t)s->pcst.gaps, "changes", (Py_ssize_t)s->pcst.changes, "too_short",
+                            (Py_ssize_t)s->pcst.too_short, "too_long", (Py_ssize_t)s->pcst.too_long, "channel",
+                            s->channel, "annotations", s->annotations, "pulses", PyBool_FromLong(s->pulses != NULL));
+    Py_XDECREF(counts);
+    Py_XDECREF(left);
+    psy_hrv_series_free(s);
+    return out;
+}
+
+static int correction_of(const char *name, psy_hrv_correction *c)
+{
+    if (psy_hrv_correction_parse(name, c) == PSY_OK) return 1;
+    PyErr_Format(PyExc_ValueError, "correction is lipponen, pcst or none, not '%s'", name);
+    return 0;
+}
+
+/* hrv_series_rr(rr_ms, t_s, correction) -> series dict (psy_hrv_series_from_rr). */
+PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *ro, *to;
-    if (!PyArg_ParseTuple(args, "OO", &ro, &to)) return NULL;
-    PyArrayObject *rr = ext_doubles(ro, "rr_ms"), *t = rr ? ext_doubles(to, "t") : NULL;
-    PyObject *out = NULL;
-    if (!t) goto done;
-    size_t n = (size_t)PyArray_SIZE(rr), m = 0;
-    if ((size_t)PyArray_SIZE(t) != n) {
-        PyErr_SetString(PyExc_ValueError, "rr_ms and t differ in length");
-        goto done;
-    }
-    double *a = PyMem_Malloc((n + 1) * sizeof *a), *b = PyMem_Malloc((n + 1) * sizeof *b);
-    psy_rr_pcst_counts c;
-    psy_status st = !a || !b ? PSY_E_NOMEM
-                             : psy_rr_clean_pcst(PyArray_DATA(rr), PyArray_DATA(t), n, NULL, a, b, &m, &c);
-    if (st != PSY_OK) ext_raise(st, NULL, "PCST cleaning");
-    else out = Py_BuildValue("(NN{s:n,s:n,s:n,s:n,s:n})", ext_array_f64(a, m), ext_array_f64(b, m), "invalid",
-                             (Py_ssize_t)c.invalid, "gaps", (Py_ssize_t)c.gaps, "changes", (Py_ssize_t)c.changes,
-                             "too_short", (Py_ssize_t)c.too_short, "too_long", (Py_ssize_t)c.too_long);
-    PyMem_Free(a);
-    PyMem_Free(b);
-done:
-    Py_XDECREF(rr);
-    Py_XDECREF(t);
-    return out;
+    const char *name;
+    psy_hrv_correction c;
+    if (!PyArg_ParseTuple(args, "OOs", &ro, &to, &name) || !correction_of(name, &c)) return NULL;
+    PyArrayObject *rr, *t;
+    Py_ssize_t n = ext_two_doubles(ro, to, "rr_ms", "t", &rr, &t);
+    if (n < 0) return NULL;
+    psy_hrv_series s;
+    psy_message why = {{0}};
+    psy_status st = psy_hrv_series_from_rr(PyArray_DATA(rr), PyArray_DATA(t), (size_t)n, c, &s, &why);
+    Py_DECREF(rr);
+    Py_DECREF(t);
+    return series_dict(&s, st, &why);
+}
+
+/* hrv_series_beats(beats list capsule, correction) -> series dict (psy_hrv_series_from_beats). */
+PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *cap;
+    const char *name;
+    psy_hrv_correction c;
+    if (!PyArg_ParseTuple(args, "Os", &cap, &name) || !correction_of(name, &c)) return NULL;
+    const psy_beat_list *b = PyCapsule_GetPointer(cap, "psyphys.beat_list");
+    if (!b) return NULL;
+    psy_hrv_series s;
+    psy_message why = {{0}};
+    psy_status st = psy_hrv_series_from_beats(b, c, &s, &why);
+    return series_dict(&s, st, &why);
+}
+
+/* hrv_series_reader(reader, label or None, annotations -1|0|1, correction) -> series dict
+ * (psy_hrv_series_from_reader: the choice of `psyphys hrv`; beats found without the GIL). */
+PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *ro;
+    const char *label, *name;
+    int annotations;
+    psy_hrv_correction c;
+    if (!PyArg_ParseTuple(args, "Ozis", &ro, &label, &annotations, &name) || !correction_of(name, &c)) return NULL;
+    psy_reader *r = ext_reader_acquire(ro);
+    if (!r) return NULL;
+    psy_hrv_series s;
+    psy_message why = {{0}};
+    psy_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = psy_hrv_series_from_reader(r, label, annotations, c, &s, &why);
+    Py_END_ALLOW_THREADS
+    ext_reader_release(ro);
+    if (st == PSY_E_NOT_FOUND && !label)
+        snprintf(why.text + strlen(why.text), sizeof why.text - strlen(why.text), "; name one with channel=LABEL");
+    return series_dict(&s, st, &why);
 }
 
 /* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s) -> [(onset, duration, first, end,
@@ -132,12 +222,13 @@ PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
     PyObject *no, *to;
     double t_first, window, step;
     if (!PyArg_ParseTuple(args, "pOOddd", &pcst, &no, &to, &t_first, &window, &step)) return NULL;
-    PyArrayObject *nn = ext_doubles(no, "nn_ms"), *t = nn ? ext_doubles(to, "t") : NULL;
+    PyArrayObject *nn, *t;
+    Py_ssize_t len = ext_two_doubles(no, to, "nn_ms", "t", &nn, &t);
+    if (len < 0) return NULL;
     PyObject *list = NULL;
-    if (!t) goto done;
-    size_t n = (size_t)PyArray_SIZE(nn), cursor = 0;
-    if ((size_t)PyArray_SIZE(t) != n || n == 0) {
-        PyErr_SetString(PyExc_ValueError, "nn_ms and t: the same length, at least one");
+    size_t n = (size_t)len, cursor = 0;
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "nn_ms and t: at least one interval");
         goto done;
     }
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
@@ -167,21 +258,18 @@ typedef struct {
 } ext_hrv;
 
 /* The settings a caller may change over a preset, by the names of psy_hrv_config. */
-#define D(f) {#f, offsetof(psy_hrv_config, f), 'd'}
-#define I(f) {#f, offsetof(psy_hrv_config, f), 'i'}
-static const struct {
-    const char *name;
-    size_t offset;
-    char type;
-} settings[] = {D(hist_bin_ms), I(pnn_per_interval), I(pnn_inclusive), I(successive_across_gaps), D(sdann_window_s),
-                I(sdann_neurokit), D(min_geometric_s), I(spectra), I(ar_order), D(resample_hz), I(quadratic_spline),
-                I(detrend), D(lambda), D(welch_segment_s), I(welch_segment_detrend), D(welch_overlap),
-                I(welch_nfft_factor), I(band_trapz), I(band_closed), I(total_power_all_bands), D(lomb_oversampling),
-                I(lomb_pcst), D(max_hz), I(nonlinear), I(sd2_from_sdnn), I(entropy_m), I(sampen_pcst),
-                D(entropy_r_sd), I(dfa1_min), I(dfa1_max), I(dfa2_min), I(dfa2_max), I(dfa_overlap),
-                D(dfa_min_variance), D(max_corrected_pct), I(keep_corrected)};
+#define D(f) EXT_D(psy_hrv_config, f)
+#define I(f) EXT_I(psy_hrv_config, f)
+static const ext_field settings[] = {
+    D(hist_bin_ms), I(pnn_per_interval), I(pnn_inclusive), I(successive_across_gaps), D(sdann_window_s),
+    I(sdann_neurokit), D(min_geometric_s), I(spectra), I(ar_order), D(resample_hz), I(quadratic_spline),
+    I(detrend), D(lambda), D(welch_segment_s), I(welch_segment_detrend), D(welch_overlap), I(welch_nfft_factor),
+    I(band_trapz), I(band_closed), I(total_power_all_bands), D(lomb_oversampling), I(lomb_pcst), D(max_hz),
+    I(nonlinear), I(sd2_from_sdnn), I(entropy_m), I(sampen_pcst), D(entropy_r_sd), I(dfa1_min), I(dfa1_max),
+    I(dfa2_min), I(dfa2_max), I(dfa_overlap), D(dfa_min_variance), D(max_corrected_pct), I(keep_corrected)};
 #undef D
 #undef I
+#define N_SETTINGS (sizeof settings / sizeof settings[0])
 
 /* Hrv(preset="default", **settings): psy_hrv_config_preset, then each setting by name. */
 static int hrv_init(ext_hrv *self, PyObject *args, PyObject *kw)
@@ -193,28 +281,7 @@ static int hrv_init(ext_hrv *self, PyObject *args, PyObject *kw)
         ext_raise(st, NULL, preset);
         return -1;
     }
-    PyObject *key, *value;
-    Py_ssize_t pos = 0;
-    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
-        const char *name = PyUnicode_AsUTF8(key);
-        size_t k = 0, n = sizeof settings / sizeof settings[0];
-        while (name && k < n && strcmp(settings[k].name, name) != 0) k++;
-        if (!name || k == n) {
-            PyErr_Format(PyExc_TypeError, "no HRV setting '%U'", key);
-            return -1;
-        }
-        char *field = (char *)&self->cfg + settings[k].offset;
-        if (settings[k].type == 'd') {
-            double v = PyFloat_AsDouble(value);
-            if (v == -1.0 && PyErr_Occurred()) return -1;
-            memcpy(field, &v, sizeof v);
-        } else {
-            long v = PyLong_AsLong(value);
-            if (v == -1 && PyErr_Occurred()) return -1;
-            int iv = (int)v;
-            memcpy(field, &iv, sizeof iv);
-        }
-    }
+    if (!ext_fields_set(&self->cfg, settings, N_SETTINGS, kw, "HRV")) return -1;
     psy_hrv_destroy(self->h);
     self->h = NULL;
     psy_message why = {{0}};
@@ -252,16 +319,17 @@ static PyObject *hrv_compute(ext_hrv *self, PyObject *args)
     PyObject *no, *to, *co;
     int too_little = 0;
     if (!PyArg_ParseTuple(args, "OOO|p", &no, &to, &co, &too_little)) return NULL;
-    PyArrayObject *nn = ext_doubles(no, "nn_ms"), *t = nn ? ext_doubles(to, "t") : NULL, *c = NULL;
+    PyArrayObject *nn, *t, *c = NULL;
+    Py_ssize_t len = ext_two_doubles(no, to, "nn_ms", "t", &nn, &t);
+    if (len < 0) return NULL;
     PyObject *out = NULL;
-    if (!t) goto done;
-    size_t n = (size_t)PyArray_SIZE(nn), skipped = 0;
+    size_t n = (size_t)len, skipped = 0;
     if (co != Py_None) {
         c = (PyArrayObject *)PyArray_FROMANY(co, NPY_UINT8, 1, 1, NPY_ARRAY_IN_ARRAY);
         if (!c) goto done;
     }
-    if ((size_t)PyArray_SIZE(t) != n || (c && (size_t)PyArray_SIZE(c) != n)) {
-        PyErr_SetString(PyExc_ValueError, "nn_ms, t and corrected differ in length");
+    if (c && (size_t)PyArray_SIZE(c) != n) {
+        PyErr_SetString(PyExc_ValueError, "nn_ms and corrected differ in length");
         goto done;
     }
     psy_hrv_result r;
@@ -306,22 +374,7 @@ static PyObject *hrv_spectrum(ext_hrv *self, PyObject *args)
 static PyObject *hrv_settings(ext_hrv *self, PyObject *noargs)
 {
     (void)noargs;
-    PyObject *d = PyDict_New();
-    for (size_t k = 0; d && k < sizeof settings / sizeof settings[0]; k++) {
-        const char *field = (const char *)&self->cfg + settings[k].offset;
-        PyObject *v;
-        if (settings[k].type == 'd') {
-            double x;
-            memcpy(&x, field, sizeof x);
-            v = PyFloat_FromDouble(x);
-        } else {
-            int x;
-            memcpy(&x, field, sizeof x);
-            v = PyLong_FromLong(x);
-        }
-        if (!v || PyDict_SetItemString(d, settings[k].name, v) < 0) Py_CLEAR(d);
-        Py_XDECREF(v);
-    }
+    PyObject *d = ext_fields_dict(&self->cfg, settings, N_SETTINGS);
     if (!d) return NULL;
     PyObject *bands = Py_BuildValue("[(dd)(dd)(dd)(dd)(dd)]", self->cfg.band_hz[0][0], self->cfg.band_hz[0][1],
                                     self->cfg.band_hz[1][0], self->cfg.band_hz[1][1], self->cfg.band_hz[2][0],

@@ -6,36 +6,14 @@
 #include <stdio.h>
 
 /* The EDA settings a caller may change, by the names of psy_eda_config (all doubles). */
-#define D(f) {#f, offsetof(psy_eda_config, f)}
-static const struct {
-    const char *name;
-    size_t offset;
-} eda_settings[] = {D(lowpass_hz),    D(analysis_rate_hz),  D(min_us),        D(max_us),
-                    D(max_slope_us_per_s), D(flat_s),       D(spike_max_s),   D(drop_fraction),
-                    D(artifact_radius_s), D(highpass_hz),   D(min_amplitude_us), D(noise_factor),
-                    D(relative_amplitude), D(hysteresis_us), D(min_rise_s),   D(max_rise_s),
-                    D(recovery_max_s), D(baseline_s),       D(tau1_s),        D(tau2_s),
-                    D(smooth_s),      D(tonic_grid_s),      D(tonic_quantile)};
+#define D(f) EXT_D(psy_eda_config, f)
+static const ext_field eda_settings[] = {
+    D(lowpass_hz), D(analysis_rate_hz), D(min_us), D(max_us), D(max_slope_us_per_s), D(flat_s), D(spike_max_s),
+    D(drop_fraction), D(artifact_radius_s), D(highpass_hz), D(min_amplitude_us), D(noise_factor),
+    D(relative_amplitude), D(hysteresis_us), D(min_rise_s), D(max_rise_s), D(recovery_max_s), D(baseline_s),
+    D(tau1_s), D(tau2_s), D(smooth_s), D(tonic_grid_s), D(tonic_quantile)};
 #undef D
-
-static int eda_config_from(PyObject *kw, psy_eda_config *c)
-{
-    PyObject *key, *value;
-    Py_ssize_t pos = 0;
-    while (kw && PyDict_Next(kw, &pos, &key, &value)) {
-        const char *name = PyUnicode_AsUTF8(key);
-        size_t k = 0, n = sizeof eda_settings / sizeof eda_settings[0];
-        while (name && k < n && strcmp(eda_settings[k].name, name) != 0) k++;
-        if (!name || k == n) {
-            PyErr_Format(PyExc_TypeError, "no EDA setting '%U'", key);
-            return 0;
-        }
-        double v = PyFloat_AsDouble(value);
-        if (v == -1.0 && PyErr_Occurred()) return 0;
-        memcpy((char *)c + eda_settings[k].offset, &v, sizeof v);
-    }
-    return 1;
-}
+#define N_EDA_SETTINGS (sizeof eda_settings / sizeof eda_settings[0])
 
 static PyObject *summary_dict(const psy_eda_summary *s)
 {
@@ -84,8 +62,8 @@ fail:
 }
 
 /* eda(reader, ch, method "fast"|"deconv", latency_min_s, latency_max_s, **settings) -> dict: the
- * result (psy_eda_analyze), the response to every event of the reader (psy_eda_event_responses),
- * the summary of every event with a duration and of the whole channel (psy_eda_summarize). */
+ * result (psy_eda_analyze), the response to every event of the reader and the summary of every
+ * event with a duration and of the whole channel (psy_eda_events_of). */
 PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
@@ -101,7 +79,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     psy_eda_method method = strcmp(m, "deconv") == 0 ? PSY_EDA_DECONV : PSY_EDA_FAST;
     if (strcmp(m, "fast") != 0 && method != PSY_EDA_DECONV) return ext_raise(PSY_E_INVALID, NULL, m);
     psy_eda_config cfg = psy_eda_config_default(c->rate_hz > 0 ? c->rate_hz : 1);
-    if (!eda_config_from(kw, &cfg)) return NULL;
+    if (!ext_fields_set(&cfg, eda_settings, N_EDA_SETTINGS, kw, "EDA")) return NULL;
     psy_message why = {{0}};
     psy_status st = psy_eda_config_check(&cfg, &why);
     if (st == PSY_OK && !(lat_min <= lat_max)) {
@@ -117,46 +95,33 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     if (st != PSY_OK) ext_raise(st, &why, c->label);
     ext_reader_release(ro);
     if (st != PSY_OK) return NULL;
-    size_t n_ev = psy_reader_event_count(r);
-    double *ev = PyMem_Malloc((n_ev + 1) * sizeof *ev);
-    psy_eda_event_response *resp = PyMem_Malloc((n_ev + 1) * sizeof *resp);
+    psy_eda_events ev;
     PyObject *out = NULL, *epochs = NULL, *segments = NULL;
-    if (!ev || !resp) {
+    if (psy_eda_events_of(res, r, lat_min, lat_max, &ev) != PSY_OK) {
         PyErr_NoMemory();
         goto done;
     }
-    for (size_t i = 0; i < n_ev; i++) ev[i] = psy_reader_event(r, i)->onset_s;
-    psy_eda_event_responses(res, ev, n_ev, lat_min, lat_max, resp);
     epochs = PyList_New(0), segments = PyList_New(0);
-    for (size_t i = 0; epochs && segments && i < n_ev; i++) {
-        const psy_event *e = psy_reader_event(r, i);
-        const psy_eda_event_response *p = &resp[i];
-        PyObject *row = Py_BuildValue("(sdidNNNN)", e->label, p->event_s, p->found, p->amplitude_us,
-                                      ext_float_or_none(p->found ? p->latency_s : NAN), ext_float_or_none(p->found ? p->rise_time_s : NAN), ext_float_or_none(p->found ? p->peak_s : NAN),
-                                      ext_float_or_none(p->scl_us));
+    for (size_t i = 0; epochs && i < ev.n_events; i++) {
+        const psy_eda_event_response *p = &ev.epochs[i];
+        PyObject *row = Py_BuildValue("(sdidNNNN)", psy_reader_event(r, i)->label, p->event_s, p->found,
+                                      p->amplitude_us, ext_float_or_none(p->found ? p->latency_s : NAN),
+                                      ext_float_or_none(p->found ? p->rise_time_s : NAN),
+                                      ext_float_or_none(p->found ? p->peak_s : NAN), ext_float_or_none(p->scl_us));
         if (!row || PyList_Append(epochs, row) < 0) Py_CLEAR(epochs);
         Py_XDECREF(row);
-        if (!epochs || !(e->duration_s > 0)) continue;
-        psy_eda_summary s;
-        psy_eda_summarize(res, e->onset_s, e->onset_s + e->duration_s, ev, n_ev, lat_min, lat_max, &s);
-        row = Py_BuildValue("(sddN)", e->label, e->onset_s, e->duration_s, summary_dict(&s));
+    }
+    for (size_t k = 0; segments && k < ev.n_segments; k++) {
+        const psy_event *e = psy_reader_event(r, ev.segment_event[k]);
+        PyObject *row = Py_BuildValue("(sddN)", e->label, e->onset_s, e->duration_s, summary_dict(&ev.segments[k]));
         if (!row || PyList_Append(segments, row) < 0) Py_CLEAR(segments);
         Py_XDECREF(row);
     }
     if (!epochs || !segments) goto done;
-    psy_eda_summary whole;
-    psy_eda_summarize(res, -INFINITY, INFINITY, ev, n_ev, lat_min, lat_max, &whole);
     out = result_dict(res);
-    PyObject *settings = PyDict_New(); /* the settings as applied (rate_hz from the channel) */
-    for (size_t k = 0; settings && k < sizeof eda_settings / sizeof eda_settings[0]; k++) {
-        double v;
-        memcpy(&v, (const char *)&res->config + eda_settings[k].offset, sizeof v);
-        PyObject *f = PyFloat_FromDouble(v);
-        if (!f || PyDict_SetItemString(settings, eda_settings[k].name, f) < 0) Py_CLEAR(settings);
-        Py_XDECREF(f);
-    }
+    PyObject *settings = ext_fields_dict(&res->config, eda_settings, N_EDA_SETTINGS); /* as applied */
     if (out) {
-        PyObject *w = summary_dict(&whole);
+        PyObject *w = summary_dict(&ev.whole);
         if (!w || !settings || PyDict_SetItemString(out, "whole", w) < 0 ||
             PyDict_SetItemString(out, "epochs", epochs) < 0 || PyDict_SetItemString(out, "segments", segments) < 0 ||
             PyDict_SetItemString(out, "settings", settings) < 0)
@@ -167,8 +132,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
 done:
     Py_XDECREF(epochs);
     Py_XDECREF(segments);
-    PyMem_Free(ev);
-    PyMem_Free(resp);
+    psy_eda_events_free(&ev);
     psy_eda_result_free(res);
     return out;
 }
@@ -269,39 +233,72 @@ static int table_of(const char *name, psy_session_table *out)
     return 0;
 }
 
-/* table(name) -> (TSV text, [(column, reason, rows), ...]) or None when the run has no such
- * table (psy_session_write_table: the CLI's tables, byte for byte). */
+/* table(name, base sidecar=None) -> (TSV text, [(column, reason, rows), ...], sidecar text or
+ * None) or None when the run has no such table (psy_session_write_table,
+ * psy_session_write_sidecar: the CLI's tables, byte for byte, and their sidecars). */
 static PyObject *s_table(ext_session *self, PyObject *args)
 {
     const char *name;
-    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    PyObject *base_cap = Py_None;
+    if (!PyArg_ParseTuple(args, "s|O", &name, &base_cap)) return NULL;
+    const psy_sidecar *base = base_cap == Py_None ? NULL : PyCapsule_GetPointer(base_cap, "psyphys.sidecar");
     psy_session_table t;
+    if (base_cap != Py_None && !base) return NULL;
     if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
     if (!ext_reader_of(self->reader)) return NULL; /* its epochs point into the reader's events */
     if (!table_of(name, &t)) return ext_raise(PSY_E_INVALID, NULL, name);
     if (!psy_session_has_table(self->s, t)) Py_RETURN_NONE;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    if (!fp) return PyErr_NoMemory();
+    ext_text tsv, side;
     psy_na_reasons na = {0};
-    psy_status st = psy_session_write_table(self->s, t, fp, &na);
-    int closed = fclose(fp);
-    PyObject *out = NULL;
-    if (st != PSY_OK || closed != 0) {
-        ext_raise(st != PSY_OK ? st : PSY_E_IO, NULL, name);
-    } else {
+    psy_status st = ext_text_open(&tsv);
+    if (st == PSY_OK) st = ext_text_close(&tsv, psy_session_write_table(self->s, t, tsv.fp, &na));
+    PyObject *out = NULL, *side_text = Py_NewRef(Py_None);
+    if (st == PSY_OK && base && (st = ext_text_open(&side)) == PSY_OK) {
+        st = ext_text_close(&side, psy_session_write_sidecar(self->s, base, t, &na, side.fp));
+        if (st == PSY_OK) Py_SETREF(side_text, ext_text_take(&side));
+    }
+    if (st != PSY_OK) {
+        ext_raise(st, NULL, name);
+    } else if (side_text) {
         PyObject *reasons = PyList_New((Py_ssize_t)na.n);
         for (size_t i = 0; reasons && i < na.n; i++) {
             PyObject *row = Py_BuildValue("(ssn)", na.v[i].column, na.v[i].reason, (Py_ssize_t)na.v[i].rows);
             if (!row) Py_CLEAR(reasons);
             else PyList_SET_ITEM(reasons, (Py_ssize_t)i, row);
         }
-        if (reasons) out = Py_BuildValue("(s#N)", buf, (Py_ssize_t)len, reasons);
+        if (reasons) out = Py_BuildValue("(NNO)", ext_text_take(&tsv), reasons, side_text);
     }
+    Py_XDECREF(side_text);
+    ext_text_free(&tsv);
     psy_na_reasons_free(&na);
-    free(buf);
     return out;
+}
+
+static void free_sidecar(PyObject *capsule)
+{
+    psy_sidecar_free(PyCapsule_GetPointer(capsule, "psyphys.sidecar"));
+}
+
+/* sidecar(input path) -> (capsule of the base sidecar for table(), its text): the part every
+ * table's sidecar shares (psy_session_sidecar: the input's SHA-256, every setting, the warnings,
+ * the skipped events). */
+static PyObject *s_sidecar(ext_session *self, PyObject *args)
+{
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    if (!self->s) return ext_raise(PSY_E_INVALID, NULL, "no session");
+    if (!ext_reader_of(self->reader)) return NULL;
+    psy_sidecar *base = NULL;
+    psy_message why = {{0}};
+    psy_status st;
+    Py_BEGIN_ALLOW_THREADS /* hashes the recording's files */
+    st = psy_session_sidecar(self->s, "analyze", path, NULL, NULL, &base, &why);
+    Py_END_ALLOW_THREADS
+    if (st != PSY_OK) return ext_raise(st, &why, path);
+    PyObject *cap = PyCapsule_New(base, "psyphys.sidecar", free_sidecar), *text = NULL;
+    if (!cap) psy_sidecar_free(base);
+    else text = ext_sidecar_text(base);
+    return text ? Py_BuildValue("(NN)", cap, text) : (Py_XDECREF(cap), NULL);
 }
 
 static PyObject *str_list(const char *const *v, size_t n)
@@ -329,7 +326,7 @@ static PyObject *s_results(ext_session *self, PyObject *noargs)
         if (!row) Py_CLEAR(skipped);
         else PyList_SET_ITEM(skipped, (Py_ssize_t)i, row);
     }
-    PyObject *beats = res->beats ? ext_beats_dict(res->beats) : Py_NewRef(Py_None);
+    PyObject *beats = res->beats ? ext_beats_dict((psy_beat_list *)res->beats, (PyObject *)self) : Py_NewRef(Py_None);
     return Py_BuildValue("{s:i,s:i,s:i,s:i,s:N,s:N,s:N,s:n,s:n,s:n}", "ecg", res->ecg, "eda", res->eda, "rsp",
                          res->rsp, "hr", res->hr, "warnings", str_list(res->warnings, res->n_warnings), "skipped",
                          skipped, "beats", beats, "n_scr", (Py_ssize_t)(res->scr ? res->scr->n : 0), "n_breaths",
@@ -338,6 +335,7 @@ static PyObject *s_results(ext_session *self, PyObject *noargs)
 
 static PyMethodDef session_methods[] = {
     {"table", (PyCFunction)s_table, METH_VARARGS, NULL},
+    {"sidecar", (PyCFunction)s_sidecar, METH_VARARGS, NULL},
     {"results", (PyCFunction)s_results, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}};
 

@@ -14,6 +14,8 @@
 #include <numpy/arrayobject.h>
 
 #include <pythread.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include <psyphys.h>
 
@@ -28,10 +30,49 @@ PyObject *ext_raise(psy_status st, const psy_message *why, const char *what);
  * a signal (none when obj already is one). New reference, or NULL with an exception. */
 PyArrayObject *ext_doubles(PyObject *obj, const char *name);
 
+/* Two 1-D float64 views (ext_doubles) of the same length: that length, or -1 with an exception
+ * (then no reference is held). The caller releases *a and *b. */
+Py_ssize_t ext_two_doubles(PyObject *ao, PyObject *bo, const char *a_name, const char *b_name, PyArrayObject **a,
+                           PyArrayObject **b);
+
 /* New 1-D arrays holding a copy of n values. */
 PyObject *ext_array_f64(const double *v, size_t n);
 PyObject *ext_array_i64(const int64_t *v, size_t n);
 PyObject *ext_array_u8(const uint8_t *v, size_t n);
+
+/* Text written to a FILE in memory (open_memstream): the library's writers write there. */
+typedef struct {
+    FILE *fp;
+    char *buf;
+    size_t len;
+} ext_text;
+/* PSY_OK or PSY_E_NOMEM. */
+psy_status ext_text_open(ext_text *t);
+/* Closes the stream: st, or PSY_E_IO when it failed to close. */
+psy_status ext_text_close(ext_text *t, psy_status st);
+/* A str of the text (NULL with an exception); the text is freed (ext_text_free: also after a
+ * failure). */
+PyObject *ext_text_take(ext_text *t);
+void ext_text_free(ext_text *t);
+
+/* A sidecar as the CLI writes it (psy_sidecar_write), as a str; NULL with an exception. */
+PyObject *ext_sidecar_text(const psy_sidecar *sc);
+
+/* A setting of a library config struct, by its field name: 'd' a double, 'i' an int. */
+typedef struct {
+    const char *name;
+    size_t offset;
+    char type;
+} ext_field;
+#define EXT_D(type, f) {#f, offsetof(type, f), 'd'}
+#define EXT_I(type, f) {#f, offsetof(type, f), 'i'}
+
+/* Sets the fields of config named by the keys of kw (may be NULL). 0 with TypeError for a name
+ * not among them ("no <what> setting 'x'") or an exception for a value of the wrong kind. */
+int ext_fields_set(void *config, const ext_field *fields, size_t n, PyObject *kw, const char *what);
+
+/* A dict {name: value} of the fields of config; NULL with an exception. */
+PyObject *ext_fields_dict(const void *config, const ext_field *fields, size_t n);
 
 /* A float, None for NaN. */
 PyObject *ext_float_or_none(double v);
@@ -66,14 +107,19 @@ extern PyTypeObject ext_session_type;
 
 /* Module functions defined in the other files. */
 PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args);
+PyObject *ext_bids_events_for(PyObject *self, PyObject *args);
 PyObject *ext_beats(PyObject *self, PyObject *args);
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
-PyObject *ext_rr_correct_stretches(PyObject *self, PyObject *args);
-PyObject *ext_rr_clean_pcst(PyObject *self, PyObject *args);
+PyObject *ext_beats_sidecar(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args);
 PyObject *ext_hrv_windows(PyObject *self, PyObject *args);
 PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw);
 
-/* The beat list's arrays as a dict (beats_hrv.c). */
-PyObject *ext_beats_dict(const psy_beat_list *b);
+/* The beat list's arrays as a dict (beats_hrv.c), the list itself under "list" (a capsule, for
+ * hrv_series_beats): freed with it when owner is NULL, else owner (which owns the list) is kept
+ * alive with it. Without owner, b is freed also when this fails. */
+PyObject *ext_beats_dict(psy_beat_list *b, PyObject *owner);
 
 #endif

@@ -1,6 +1,9 @@
 /* psyphys._core.Reader: an open recording (psyphys/recording.h), from a file or from arrays. */
 #include "ext.h"
 
+#include <stdio.h>
+#include <string.h>
+
 psy_reader *ext_reader_of(PyObject *obj)
 {
     if (!PyObject_TypeCheck(obj, &ext_reader_type)) {
@@ -221,12 +224,13 @@ static PyObject *r_find_channel(ext_reader *self, PyObject *args)
     return PyLong_FromLong(psy_reader_find_channel(r, label));
 }
 
-/* check_channel(ch, [type names]): psy_channel_type_check; raises with its reason. */
-static PyObject *r_check_channel(ext_reader *self, PyObject *args)
+/* pick_channel(label or None, [type names]) -> index (psy_reader_pick_channel); raises with its
+ * reason. */
+static PyObject *r_pick_channel(ext_reader *self, PyObject *args)
 {
-    int ch;
+    const char *label;
     PyObject *names;
-    if (!PyArg_ParseTuple(args, "iO!", &ch, &PyList_Type, &names)) return NULL;
+    if (!PyArg_ParseTuple(args, "zO!", &label, &PyList_Type, &names)) return NULL;
     READER(self, r);
     psy_channel_type want[8];
     Py_ssize_t n = PyList_GET_SIZE(names);
@@ -236,12 +240,13 @@ static PyObject *r_check_channel(ext_reader *self, PyObject *args)
         if (!name) return NULL;
         if (psy_channel_type_parse(name, &want[i]) != PSY_OK) return ext_raise(PSY_E_INVALID, NULL, name);
     }
-    const psy_channel_info *c = psy_reader_channel(r, ch);
-    if (!c) return ext_raise(PSY_E_INVALID, NULL, "no such channel");
+    int ch;
     psy_message why = {{0}};
-    psy_status st = psy_channel_type_check(c, want, (int)n, &why);
+    psy_status st = psy_reader_pick_channel(r, label, want, (int)n, &ch, &why);
+    if (st == PSY_E_NOT_FOUND && !label) /* how to name one, in Python's words */
+        snprintf(why.text + strlen(why.text), sizeof why.text - strlen(why.text), "; name one with channel=LABEL");
     if (st != PSY_OK) return ext_raise(st, &why, NULL);
-    Py_RETURN_NONE;
+    return PyLong_FromLong(ch);
 }
 
 static PyObject *r_set_channel_type(ext_reader *self, PyObject *args)
@@ -344,7 +349,7 @@ static PyMethodDef reader_methods[] = {
     {"warnings", (PyCFunction)r_warnings, METH_NOARGS, NULL},
     {"files", (PyCFunction)r_files, METH_NOARGS, NULL},
     {"find_channel", (PyCFunction)r_find_channel, METH_VARARGS, NULL},
-    {"check_channel", (PyCFunction)r_check_channel, METH_VARARGS, NULL},
+    {"pick_channel", (PyCFunction)r_pick_channel, METH_VARARGS, NULL},
     {"set_channel_type", (PyCFunction)r_set_channel_type, METH_VARARGS, NULL},
     {"set_channel_unit", (PyCFunction)r_set_channel_unit, METH_VARARGS, NULL},
     {"load_events", (PyCFunction)r_load_events, METH_VARARGS, NULL},
@@ -362,6 +367,18 @@ PyTypeObject ext_reader_type = {
     .tp_dealloc = (destructor)reader_dealloc,
     .tp_methods = reader_methods,
 };
+
+/* bids_events_for(path) -> the run's _events.tsv of a BIDS data file, or None
+ * (psy_bids_events_for: what `psyphys analyze` pairs with it). */
+PyObject *ext_bids_events_for(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    char out[4096];
+    if (!psy_bids_events_for(path, out, sizeof out)) Py_RETURN_NONE;
+    return PyUnicode_DecodeFSDefault(out);
+}
 
 /* reader_from_arrays([(label, type, unit, rate_hz, samples, times), ...], [(onset, duration,
  * label), ...]) -> Reader. The samples are read in place (psy_reader_from_arrays_borrowed): the

@@ -58,6 +58,19 @@ def test_beats(cli, src, tmp_path):
     assert beats_tsv(psyphys.beats(c.data, fs=c.rate_hz)) == beats_tsv(b)
 
 
+@pytest.mark.parametrize("src", ["bundled", "wesad_wrist/S2/S2_E4_Data/BVP.csv"])
+def test_beats_sidecar(cli, src, tmp_path):
+    """The sidecar of `psyphys beats -o`, byte for byte as JSON; a PPG channel gives its pulses."""
+    path = BUNDLED if src == "bundled" else shared(*src.split("/"))
+    cli("beats", path, "-o", tmp_path / "b.tsv")
+    b = psyphys.beats(path)
+    assert b.sidecar == json.loads((tmp_path / "b.json").read_text())
+    assert b.pulses == (src != "bundled")
+    assert b.sidecar["input"]["sha256"] and b.sidecar["counts"]["beats"] == len(b)
+    assert beats_tsv(b).splitlines()[1:] == [
+        "\t".join(row.split("\t")[:5]) for row in (tmp_path / "b.tsv").read_text().splitlines()[1:]]
+
+
 def test_hrv_bundled(cli):
     b = psyphys.beats(BUNDLED)
     check_hrv(cli, psyphys.hrv(b), BUNDLED)
@@ -100,6 +113,38 @@ def test_hrv_mitdb(cli):
 
 def test_hrv_device_ibi(cli):
     path = shared("wesad_wrist", "S2", "S2_E4_Data", "IBI.csv")
+    check_hrv(cli, psyphys.hrv(path), path)
+
+
+def test_hrv_annotation_record(cli, tmp_path):
+    """A WFDB annotation record without signals: its annotations are the beats, as in the CLI."""
+    cli("beats", BUNDLED, "-o", tmp_path / "wb.tsv", "--format", "wfdb")
+    qrs = tmp_path / "wb.qrs"
+    check_hrv(cli, psyphys.hrv(qrs, fs=100), qrs, "--fs", 100)
+    check_hrv(cli, psyphys.hrv(qrs, fs=100, correction="none", annotations="all", preset="pcst"), qrs,
+              "--fs", 100, "--correction", "none", "--annotations", "all", "--preset", "pcst")
+    with pytest.raises(psyphys.Error, match="annotation record"):
+        psyphys.hrv(BUNDLED, annotations="all")
+
+
+@pytest.mark.parametrize("correction", ["lipponen", "pcst", "none"])
+def test_hrv_counts(cli, tmp_path, correction):
+    """The counts are the sidecar's."""
+    cli("hrv", BUNDLED, "--correction", correction, "-o", tmp_path / "h.tsv")
+    assert psyphys.hrv(BUNDLED, correction=correction).counts == json.loads((tmp_path / "h.json").read_text())["counts"]
+
+
+def test_hrv_pcst_nsr2db(cli):
+    path = shared("pcst_hrv_reference", "nsr2db", "nsr004.hea")
+    mine = psyphys.hrv(path, fs=125, override_fs=True, annotations="all", preset="pcst", window=300, step=30)
+    check_hrv(cli, mine, path, "--fs", 125, "--override-fs", "--annotations", "all", "--preset", "pcst",
+              "--window", 300, "--step", 30)
+    assert mine[0].counts["beats"] > 1000 and "pcst_removed" in mine[0].counts
+
+
+def test_hrv_ppg(cli):
+    """No ECG or RR channel: the pulses of the PPG channel (pulse rate variability), as the CLI."""
+    path = shared("wesad_wrist", "S2", "S2_E4_Data", "BVP.csv")
     check_hrv(cli, psyphys.hrv(path), path)
 
 
@@ -168,6 +213,35 @@ def test_analyze(cli, tmp_path, args, kw):
     assert beats_tsv(s.beats) == (out / beats[0]).read_text()
     seg = s["segments"]
     assert seg["label"][0] == "recording"
+    # the sidecars: the CLI's, less what the command adds about its own options
+    for name in s.tables:
+        want = json.loads((out / [f for f in files if f.endswith(f"_{name}.json")][0]).read_text())
+        for key in ("layout", "input_options"):
+            del want["settings"][key]
+        assert s.sidecars[name] == want
+    assert s.metadata["input"]["sha256"] == want["input"]["sha256"]
+    assert s.metadata["warnings"] == want["warnings"] and s.metadata["settings"] == want["settings"]
+
+
+def test_analyze_bids_pairing(cli, tmp_path):
+    """A BIDS EEG recording and its run's _events.tsv beside it: paired as the CLI pairs them (the
+    events both give count once), and an --events naming that file is read once."""
+    import shutil
+    root = tmp_path / "ds"
+    (root / "sub-03" / "eeg").mkdir(parents=True)
+    shutil.copy(os.path.join(os.path.dirname(BUNDLED), "..", "tests", "data", "bids", "dataset_description.json"),
+                root)
+    eeg = root / "sub-03" / "eeg" / "sub-03_task-demo_run-1_eeg.edf"
+    shutil.copy(BUNDLED, eeg)
+    ev = root / "sub-03" / "eeg" / "sub-03_task-demo_run-1_events.tsv"
+    ev.write_text(open(BUNDLED_EVENTS).read() + "70.00\t0\tExtra\n")
+    cli("analyze", eeg, "-o", tmp_path / "out")
+    stem = tmp_path / "out" / "sub-03" / "eeg" / "sub-03_task-demo_run-1"
+    for s in (psyphys.analyze(eeg), psyphys.analyze(eeg, events=ev)):
+        assert s.tsv("epochs") == open(f"{stem}_epochs.tsv").read()
+        assert "Extra" in list(s["epochs"]["label"])
+        want = json.loads(open(f"{stem}_epochs.json").read())
+        assert s.sidecars["epochs"]["skipped_events"] == want["skipped_events"]
 
 
 def test_analyze_marsh(cli, tmp_path):
