@@ -43,6 +43,15 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b);
 }
 
+/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails): a list
+ * grown by doubling, or allocated for the worst case, gives back what it does not use. */
+static void shrink_to(void *p, size_t n, size_t size)
+{
+    void **array = p;
+    void *q = realloc(*array, (n ? n : 1) * size);
+    if (q) *array = q;
+}
+
 /* Room for one more beat (and gap) in the list's arrays. */
 static int reserve_beat(psy_beat_list *b, size_t *cap)
 {
@@ -151,6 +160,11 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
         st = drain(f.d, b, &f.beat_cap, &f.gap_cap);
     }
     psy_ecg_detector_destroy(f.d);
+    if (st == PSY_OK && b->n < f.beat_cap) {
+        shrink_to(&b->sample, b->n, sizeof *b->sample);
+        shrink_to(&b->onset_s, b->n, sizeof *b->onset_s);
+        shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
+    }
     /* Onsets through the recording's time axis (EDF+D stretches). */
     for (size_t i = 0; i < b->n && st == PSY_OK; i++)
         st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
@@ -249,6 +263,9 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
         b->counts.nn_left_out += run.nn_left_out;
         i = j;
     }
+    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
     return PSY_OK;
 }
 

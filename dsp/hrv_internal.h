@@ -88,7 +88,7 @@ typedef struct hrv_spline {
 
 /* The doubles a fit keeps (coef) and the scratch it needs (work). */
 size_t hrv_spline_fit_doubles(size_t n, int quadratic);
-size_t hrv_spline_work_doubles(size_t n);
+size_t hrv_spline_work_doubles(size_t n, int quadratic);
 /* Fits the spline through (t[i], y[i]), i < n (n >= 3; t increasing, kept by sp). */
 void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, int quadratic, double *coef,
                     double *work);
