@@ -234,34 +234,42 @@ static int follows(const psy_beat_list *b, size_t j)
 
 /* Classifies and corrects each run of consecutive intervals: a run ends at a missing interval
  * or where a beat does not follow the one before. */
+/* The next run at or after *i: [*i, *j); 0 when none is left. */
+static int next_run(const psy_beat_list *b, size_t *i, size_t *j)
+{
+    while (*i < b->n && isnan(b->rr_ms[*i])) ++*i;
+    if (*i >= b->n) return 0;
+    *j = *i + 1;
+    while (*j < b->n && !isnan(b->rr_ms[*j]) && follows(b, *j)) ++*j;
+    return 1;
+}
+
 psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
 {
-    size_t n = b->n;
+    size_t n = b->n, i, j;
     b->cls = calloc(n ? n : 1, sizeof *b->cls);
+    if (!b->cls) return PSY_E_NOMEM;
+    /* Every run classified before the NN series is allocated: the classifier's workspace and the
+     * series' worst case (2 n + 1) are not held at once (a day-long record's peak memory). */
+    for (i = 0; next_run(b, &i, &j); i = j) {
+        psy_status st = psy_rr_classify(b->rr_ms + i, j - i, cfg, b->cls + i);
+        if (st != PSY_OK) return st;
+    }
     b->nn_ms = malloc((2 * n + 1) * sizeof *b->nn_ms);
     b->nn_onset_s = malloc((2 * n + 1) * sizeof *b->nn_onset_s);
     b->nn_corrected = malloc(2 * n + 1);
-    if (!b->cls || !b->nn_ms || !b->nn_onset_s || !b->nn_corrected) return PSY_E_NOMEM;
+    if (!b->nn_ms || !b->nn_onset_s || !b->nn_corrected) return PSY_E_NOMEM;
     memset(&b->counts, 0, sizeof b->counts);
-    for (size_t i = 0; i < n;) {
-        if (isnan(b->rr_ms[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < n && !isnan(b->rr_ms[j]) && follows(b, j)) j++;
-        psy_status st = psy_rr_classify(b->rr_ms + i, j - i, cfg, b->cls + i);
-        if (st != PSY_OK) return st;
+    for (i = 0; next_run(b, &i, &j); i = j) {
         size_t m = 0;
         psy_rr_counts run;
-        st = psy_rr_correct(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
-                            b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn, b->nn_corrected + b->n_nn,
-                            2 * n + 1 - b->n_nn, &m, &run);
+        psy_status st = psy_rr_correct(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
+                                       b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn, b->nn_corrected + b->n_nn,
+                                       2 * n + 1 - b->n_nn, &m, &run);
         if (st != PSY_OK) return st;
         b->n_nn += m;
         for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) b->counts.n[k] += run.n[k];
         b->counts.nn_left_out += run.nn_left_out;
-        i = j;
     }
     shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
     shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
