@@ -89,28 +89,49 @@ static uint32_t build(tree *t, size_t start, size_t end)
 }
 
 /* Number of templates within r of q (Chebyshev), q itself included when it is one. The box tests
- * use the same fabs(a - b) <= r comparison as the point test, so ties are counted alike. */
-static size_t count(const tree *t, size_t id, const double *q, double r)
+ * use the same fabs(a - b) <= r comparison as the point test, so ties are counted alike. The
+ * nodes to visit on a stack (the tree is balanced: its depth is below 40); d is a constant where
+ * inlined, for the common dimensions. */
+static inline __attribute__((always_inline)) size_t count_in(const tree *t, const double *q, double r, size_t d)
 {
-    const node *nd = &t->nodes[id];
-    const double *blo = t->lo + id * t->d, *bhi = t->hi + id * t->d;
-    int inside = 1;
-    for (size_t k = 0; k < t->d; k++) {
-        double lo = fabs(blo[k] - q[k]), hi = fabs(bhi[k] - q[k]);
-        if ((bhi[k] < q[k] && hi > r) || (blo[k] > q[k] && lo > r)) return 0;
-        if (lo > r || hi > r) inside = 0;
-    }
-    if (inside) return nd->weight;
-    if (nd->left) return count(t, nd->left, q, r) + count(t, nd->right, q, r);
+    uint32_t stack[64];
+    int top = 0;
     size_t c = 0;
-    for (size_t p = nd->start; p < nd->end; p++) {
-        const double *v = t->pts + p * t->d;
-        size_t k = 0;
-        while (k < t->d && fabs(v[k] - q[k]) <= r) k++;
-        if (k == t->d) c += t->pw[p];
+    stack[top++] = 0;
+    while (top > 0) {
+        uint32_t id = stack[--top];
+        const node *nd = &t->nodes[id];
+        const double *blo = t->lo + id * d, *bhi = t->hi + id * d;
+        int inside = 1, outside = 0;
+        for (size_t k = 0; k < d; k++) {
+            double lo = fabs(blo[k] - q[k]), hi = fabs(bhi[k] - q[k]);
+            if ((bhi[k] < q[k] && hi > r) || (blo[k] > q[k] && lo > r)) {
+                outside = 1;
+                break;
+            }
+            if (lo > r || hi > r) inside = 0;
+        }
+        if (outside) continue;
+        if (inside) {
+            c += nd->weight;
+        } else if (nd->left) {
+            stack[top++] = nd->right;
+            stack[top++] = nd->left;
+        } else {
+            for (size_t p = nd->start; p < nd->end; p++) {
+                const double *v = t->pts + p * d;
+                size_t k = 0;
+                while (k < d && fabs(v[k] - q[k]) <= r) k++;
+                if (k == d) c += t->pw[p];
+            }
+        }
     }
     return c;
 }
+
+static size_t count_2(const tree *t, const double *q, double r) { return count_in(t, q, r, 2); }
+static size_t count_3(const tree *t, const double *q, double r) { return count_in(t, q, r, 3); }
+static size_t count_d(const tree *t, const double *q, double r) { return count_in(t, q, r, t->d); }
 
 /* A hash of the template x[0..d) that equal templates share (-0 and +0 alike). */
 static uint64_t tpl_hash(const double *x, size_t d)
@@ -181,7 +202,8 @@ static psy_status match_counts(const double *x, size_t nt, size_t d, double r, p
         t.pw[p] = w[t.idx[p]];
     }
     /* queries in tree order: neighbouring queries visit the same nodes */
-    for (size_t p = 0; p < nu; p++) c[t.idx[p]] = (uint32_t)count(&t, 0, t.pts + p * d, r);
+    size_t (*count)(const tree *, const double *, double) = d == 2 ? count_2 : d == 3 ? count_3 : count_d;
+    for (size_t p = 0; p < nu; p++) c[t.idx[p]] = (uint32_t)count(&t, t.pts + p * d, r);
     psy_arena_release(a, tree_mark);
     *out = (matches){uid, w, c, nu};
     return PSY_OK;
