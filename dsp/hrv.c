@@ -472,7 +472,7 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     s.duration_s = r->duration_s;
     r->nn_corrected_pct = corrected && k ? 100.0 * (double)n_corrected / (double)k : NAN;
     size_t mark = psy_arena_mark(a);
-    double *work = psy_arena_array(a, 2 * alloc_n, sizeof *work);
+    double *work = psy_arena_array(a, alloc_n, sizeof *work);
     psy_status st = work ? hrv_time_domain(&s, &h->cfg, work, a, &r->values) : PSY_E_NOMEM;
     psy_arena_release(a, mark);
     if (st == PSY_OK) st = nonlinear(h, &s, a, &r->values);

@@ -41,7 +41,7 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
 /* Every function below that takes an arena takes its scratch memory from it (released before
  * it returns, unless it returns a buffer) and never calls malloc. */
 
-/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: 2 n doubles. PSY_OK or PSY_E_NOMEM. */
+/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: n doubles. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
                            psy_hrv_values *v);
 
