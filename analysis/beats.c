@@ -232,9 +232,8 @@ static int follows(const psy_beat_list *b, size_t j)
     return fabs(dt_ms - b->rr_ms[j]) <= fmax(50.0, 0.2 * b->rr_ms[j]);
 }
 
-/* Classifies and corrects each run of consecutive intervals: a run ends at a missing interval
- * or where a beat does not follow the one before. */
-/* The next run at or after *i: [*i, *j); 0 when none is left. */
+/* The next run of consecutive intervals at or after *i: [*i, *j); 0 when none is left. A run
+ * ends at a missing interval or where a beat does not follow the one before. */
 static int next_run(const psy_beat_list *b, size_t *i, size_t *j)
 {
     while (*i < b->n && isnan(b->rr_ms[*i])) ++*i;
@@ -244,6 +243,7 @@ static int next_run(const psy_beat_list *b, size_t *i, size_t *j)
     return 1;
 }
 
+/* Classifies and corrects each run of consecutive intervals. */
 psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
 {
     size_t n = b->n, i, j;

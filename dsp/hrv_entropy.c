@@ -5,8 +5,8 @@
  * (the idea behind scikit-learn's query_radius(count_only=True), which NeuroKit uses).
  * Identical templates (RR series are quantised by the beat detector's sampling rate) are merged
  * into one weighted point first, by hashing; the tree and the counts are per distinct template.
- * Memory per template: 12 bytes, plus about 20 + 8 d per distinct one (a 24 h Holter record,
- * ~100,000 intervals: at most 5 MB); time about N x (nodes on the query box's boundary). */
+ * Memory: 12 bytes per template of length d, and about 17 + 12 d per distinct one (a 24 h Holter
+ * record, ~100,000 intervals all distinct, d = 3: 6.5 MB); time about N x (nodes on the query box's boundary). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -187,6 +187,7 @@ static psy_status match_counts(const double *x, size_t nt, size_t d, double r, p
         uid[i] = slot[s] - 1;
     }
     psy_arena_release(a, hash_mark);
+    /* Sized by the distinct templates: most when all differ (psy_hrv_reserve's trial series). */
     uint32_t *c = psy_arena_array(a, nu, sizeof *c);
     if (!c) return PSY_E_NOMEM;
     size_t tree_mark = psy_arena_mark(a);
