@@ -6,7 +6,8 @@
  * Identical templates (RR series are quantised by the beat detector's sampling rate) are merged
  * into one weighted point first, by hashing; the tree and the counts are per distinct template.
  * Memory: 12 bytes per template of length d, and about 17 + 12 d per distinct one (a 24 h Holter
- * record, ~100,000 intervals all distinct, d = 3: 6.5 MB); time about N x (nodes on the query box's boundary). */
+ * record, ~100,000 intervals all distinct, d = 3: 6.5 MB); time about N x (nodes on the query
+ * box's boundary). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -274,7 +275,8 @@ psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, psy_ar
             return st;
         }
         double within = 0; /* an integer below 2^53: exact in any order */
-        for (size_t u = 0; u < mc.n_distinct; u++) within += (double)mc.weight[u] * (double)(mc.count[u] - 1); /* self-match out */
+        for (size_t u = 0; u < mc.n_distinct; u++) /* self-matches out */
+            within += (double)mc.weight[u] * (double)(mc.count[u] - 1);
         frac[len - m] = within / ((double)k * (double)(k - 1)); /* ordered pairs: twice each */
         psy_arena_release(ar, mark);
     }
