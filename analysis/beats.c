@@ -42,6 +42,15 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b);
 }
 
+/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails): a list
+ * grown by doubling, or allocated for the worst case, gives back what it does not use. */
+static void shrink_to(void *p, size_t n, size_t size)
+{
+    void **array = p;
+    void *q = realloc(*array, (n ? n : 1) * size);
+    if (q) *array = q;
+}
+
 /* Room for one more beat (and gap) in the list's arrays (and marks, when kept). */
 static int reserve_beat(psy_beat_list *b, beats_marks *marks, size_t *cap)
 {
@@ -160,6 +169,11 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
         st = drain(f.d, b, marks, &f.beat_cap, &f.gap_cap);
     }
     psy_ecg_detector_destroy(f.d);
+    if (st == PSY_OK && b->n < f.beat_cap) {
+        shrink_to(&b->sample, b->n, sizeof *b->sample);
+        shrink_to(&b->onset_s, b->n, sizeof *b->onset_s);
+        shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
+    }
     /* Onsets through the recording's time axis (EDF+D stretches). */
     for (size_t i = 0; i < b->n && st == PSY_OK; i++)
         st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
@@ -227,37 +241,48 @@ static int follows(const psy_beat_list *b, size_t j)
     return fabs(dt_ms - b->rr_ms[j]) <= fmax(50.0, 0.2 * b->rr_ms[j]);
 }
 
-/* Classifies and corrects each run of consecutive intervals: a run ends at a missing interval
- * or where a beat does not follow the one before. */
+/* The next run of consecutive intervals at or after *i: [*i, *j); 0 when none is left. A run
+ * ends at a missing interval or where a beat does not follow the one before. */
+static int next_run(const psy_beat_list *b, size_t *i, size_t *j)
+{
+    while (*i < b->n && isnan(b->rr_ms[*i])) ++*i;
+    if (*i >= b->n) return 0;
+    *j = *i + 1;
+    while (*j < b->n && !isnan(b->rr_ms[*j]) && follows(b, *j)) ++*j;
+    return 1;
+}
+
+/* Classifies and corrects each run of consecutive intervals. */
 psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
 {
-    size_t n = b->n;
+    size_t n = b->n, i, j;
     b->cls = calloc(n ? n : 1, sizeof *b->cls);
+    if (!b->cls) return PSY_E_NOMEM;
+    /* Every run classified before the NN series is allocated: the classifier's workspace and the
+     * series' worst case (2 n + 1) are not held at once (a day-long record's peak memory). */
+    for (i = 0; next_run(b, &i, &j); i = j) {
+        psy_status st = psy_rr_classify(b->rr_ms + i, j - i, cfg, b->cls + i);
+        if (st != PSY_OK) return st;
+    }
     b->nn_ms = malloc((2 * n + 1) * sizeof *b->nn_ms);
     b->nn_onset_s = malloc((2 * n + 1) * sizeof *b->nn_onset_s);
     b->nn_corrected = malloc(2 * n + 1);
-    if (!b->cls || !b->nn_ms || !b->nn_onset_s || !b->nn_corrected) return PSY_E_NOMEM;
+    if (!b->nn_ms || !b->nn_onset_s || !b->nn_corrected) return PSY_E_NOMEM;
     memset(&b->counts, 0, sizeof b->counts);
-    for (size_t i = 0; i < n;) {
-        if (isnan(b->rr_ms[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < n && !isnan(b->rr_ms[j]) && follows(b, j)) j++;
-        psy_status st = psy_rr_classify(b->rr_ms + i, j - i, cfg, b->cls + i);
-        if (st != PSY_OK) return st;
+    for (i = 0; next_run(b, &i, &j); i = j) {
         size_t m = 0;
         psy_rr_counts run;
-        st = psy_rr_correct(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
-                            b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn, b->nn_corrected + b->n_nn,
-                            2 * n + 1 - b->n_nn, &m, &run);
+        psy_status st = psy_rr_correct(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
+                                       b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn, b->nn_corrected + b->n_nn,
+                                       2 * n + 1 - b->n_nn, &m, &run);
         if (st != PSY_OK) return st;
         b->n_nn += m;
         for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) b->counts.n[k] += run.n[k];
         b->counts.nn_left_out += run.nn_left_out;
-        i = j;
     }
+    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
     return PSY_OK;
 }
 

@@ -472,7 +472,7 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     s.duration_s = r->duration_s;
     r->nn_corrected_pct = corrected && k ? 100.0 * (double)n_corrected / (double)k : NAN;
     size_t mark = psy_arena_mark(a);
-    double *work = psy_arena_array(a, 2 * alloc_n, sizeof *work);
+    double *work = psy_arena_array(a, alloc_n, sizeof *work);
     psy_status st = work ? hrv_time_domain(&s, &h->cfg, work, a, &r->values) : PSY_E_NOMEM;
     psy_arena_release(a, mark);
     if (st == PSY_OK) st = nonlinear(h, &s, a, &r->values);
@@ -568,8 +568,10 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
         free(nn), free(t);
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
+    /* every interval a different one (SampEn/ApEn's scratch grows with the distinct templates),
+     * from the shortest to the longest (the widest histogram) */
     for (size_t i = 0; i < max_nn; i++) {
-        nn[i] = i ? MAX_INTERVAL_MS : MIN_INTERVAL_MS;
+        nn[i] = MIN_INTERVAL_MS + (MAX_INTERVAL_MS - MIN_INTERVAL_MS) * (double)i / (double)(max_nn - 1);
         t[i] = max_span_s * (double)i / (double)(max_nn - 1);
     }
     psy_hrv_result r;

@@ -4,8 +4,13 @@
  * nodes keep their bounding box and size, so a node inside the query box counts at once
  * (the idea behind scikit-learn's query_radius(count_only=True), which NeuroKit uses).
  * Identical templates (RR series are quantised by the beat detector's sampling rate) are merged
- * into one weighted point first. Memory O(N); time about N x (nodes on the query box's boundary). */
+ * into one weighted point first, by hashing; the tree and the counts are per distinct template.
+ * Memory: 12 bytes per template of length d, and about 17 + 12 d per distinct one (a 24 h Holter
+ * record, ~100,000 intervals all distinct, d = 3: 6.5 MB); time about N x (nodes on the query
+ * box's boundary). */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "hrv_internal.h"
 
@@ -13,36 +18,39 @@
 #define MAXD 11 /* entropy_m <= 10, so templates of up to 11 values */
 
 typedef struct node {
-    size_t start, end; /* points idx[start..end) */
-    size_t left, right; /* children (0 = leaf) */
-    size_t weight;      /* templates in the node */
+    uint32_t start, end;   /* points [start, end) in tree order */
+    uint32_t left, right;  /* children (0 = leaf) */
+    uint32_t weight;       /* templates in the node */
 } node;
 
 typedef struct tree {
-    const double *x; /* point u is x[u d .. u d + d) */
-    const size_t *w; /* templates merged into point u */
-    size_t d, nt;
-    size_t *idx;
+    const double *x;       /* distinct template u is x[first[u] .. first[u] + d) */
+    const uint32_t *first, *w; /* and w[u] templates are equal to it */
+    size_t d;
+    uint32_t *idx;         /* distinct templates in tree order */
     node *nodes;
     size_t n_nodes;
-    double *lo, *hi; /* bounding box of node j: lo[j d .. j d + d) */
-    double *pts;     /* the templates in tree order (pts[p d ..] is template idx[p]): leaves and
-                        queries then walk memory in order */
+    double *lo, *hi;       /* bounding box of node j: lo[j d .. j d + d) */
+    double *pts;           /* the templates in tree order (pts[p d ..] is template idx[p]) and */
+    uint32_t *pw;          /* their weights: leaves and queries then walk memory in order */
 } tree;
+
+static double coord(const tree *t, uint32_t u, size_t k) { return t->x[t->first[u] + k]; }
 
 /* Partial sort of idx[a0..b0) on coordinate k so that position mid holds its order statistic
  * (Hoare's selection). */
-static void select_k(const double *x, size_t d, size_t *idx, size_t a0, size_t b0, size_t mid, size_t k)
+static void select_k(const tree *t, size_t a0, size_t b0, size_t mid, size_t k)
 {
+    uint32_t *idx = t->idx;
     long a = (long)a0, b = (long)b0 - 1, md = (long)mid;
     while (a < b) {
-        double pivot = x[idx[a + (b - a) / 2] * d + k];
+        double pivot = coord(t, idx[a + (b - a) / 2], k);
         long i = a, j = b;
         while (i <= j) {
-            while (x[idx[i] * d + k] < pivot) i++;
-            while (x[idx[j] * d + k] > pivot) j--;
+            while (coord(t, idx[i], k) < pivot) i++;
+            while (coord(t, idx[j], k) > pivot) j--;
             if (i <= j) {
-                size_t tmp = idx[i];
+                uint32_t tmp = idx[i];
                 idx[i] = idx[j], idx[j] = tmp;
                 i++, j--;
             }
@@ -53,17 +61,17 @@ static void select_k(const double *x, size_t d, size_t *idx, size_t a0, size_t b
     }
 }
 
-static size_t build(tree *t, size_t start, size_t end)
+static uint32_t build(tree *t, size_t start, size_t end)
 {
-    size_t id = t->n_nodes++;
+    uint32_t id = (uint32_t)t->n_nodes++;
     node *nd = &t->nodes[id];
     double *lo = t->lo + id * t->d, *hi = t->hi + id * t->d;
-    nd->start = start, nd->end = end, nd->left = nd->right = 0, nd->weight = 0;
+    nd->start = (uint32_t)start, nd->end = (uint32_t)end, nd->left = nd->right = 0, nd->weight = 0;
     for (size_t k = 0; k < t->d; k++) lo[k] = INFINITY, hi[k] = -INFINITY;
     for (size_t p = start; p < end; p++) {
         nd->weight += t->w[t->idx[p]];
         for (size_t k = 0; k < t->d; k++) {
-            double v = t->x[t->idx[p] * t->d + k];
+            double v = coord(t, t->idx[p], k);
             if (v < lo[k]) lo[k] = v;
             if (v > hi[k]) hi[k] = v;
         }
@@ -74,97 +82,133 @@ static size_t build(tree *t, size_t start, size_t end)
         if (hi[k] - lo[k] > hi[split] - lo[split]) split = k;
     if (!(hi[split] > lo[split])) return id; /* all equal: a leaf however large */
     size_t mid = start + (end - start) / 2;
-    select_k(t->x, t->d, t->idx, start, end, mid, split);
-    size_t l = build(t, start, mid);
-    size_t r = build(t, mid, end);
+    select_k(t, start, end, mid, split);
+    uint32_t l = build(t, start, mid);
+    uint32_t r = build(t, mid, end);
     t->nodes[id].left = l, t->nodes[id].right = r;
     return id;
 }
 
 /* Number of templates within r of q (Chebyshev), q itself included when it is one. The box tests
- * use the same fabs(a - b) <= r comparison as the point test, so ties are counted alike. */
-static size_t count(const tree *t, size_t id, const double *q, double r)
+ * use the same fabs(a - b) <= r comparison as the point test, so ties are counted alike. The
+ * nodes to visit on a stack (the tree is balanced: its depth is below 40); d is a constant where
+ * inlined, for the common dimensions. */
+static inline __attribute__((always_inline)) size_t count_in(const tree *t, const double *q, double r, size_t d)
 {
-    const node *nd = &t->nodes[id];
-    const double *blo = t->lo + id * t->d, *bhi = t->hi + id * t->d;
-    int inside = 1;
-    for (size_t k = 0; k < t->d; k++) {
-        double lo = fabs(blo[k] - q[k]), hi = fabs(bhi[k] - q[k]);
-        if ((bhi[k] < q[k] && hi > r) || (blo[k] > q[k] && lo > r)) return 0;
-        if (lo > r || hi > r) inside = 0;
-    }
-    if (inside) return nd->weight;
-    if (nd->left) return count(t, nd->left, q, r) + count(t, nd->right, q, r);
+    uint32_t stack[64];
+    int top = 0;
     size_t c = 0;
-    for (size_t p = nd->start; p < nd->end; p++) {
-        const double *v = t->pts + p * t->d;
-        size_t k = 0;
-        while (k < t->d && fabs(v[k] - q[k]) <= r) k++;
-        if (k == t->d) c += t->w[t->idx[p]];
+    stack[top++] = 0;
+    while (top > 0) {
+        uint32_t id = stack[--top];
+        const node *nd = &t->nodes[id];
+        const double *blo = t->lo + id * d, *bhi = t->hi + id * d;
+        int inside = 1, outside = 0;
+        for (size_t k = 0; k < d; k++) {
+            double lo = fabs(blo[k] - q[k]), hi = fabs(bhi[k] - q[k]);
+            if ((bhi[k] < q[k] && hi > r) || (blo[k] > q[k] && lo > r)) {
+                outside = 1;
+                break;
+            }
+            if (lo > r || hi > r) inside = 0;
+        }
+        if (outside) continue;
+        if (inside) {
+            c += nd->weight;
+        } else if (nd->left) {
+            stack[top++] = nd->right;
+            stack[top++] = nd->left;
+        } else {
+            for (size_t p = nd->start; p < nd->end; p++) {
+                const double *v = t->pts + p * d;
+                size_t k = 0;
+                while (k < d && fabs(v[k] - q[k]) <= r) k++;
+                if (k == d) c += t->pw[p];
+            }
+        }
     }
     return c;
 }
 
-/* Lexicographic order of the templates of length d starting at o[0..n) (merge sort; tmp: n). */
-static int tpl_less(const double *x, size_t d, size_t i, size_t j)
+static size_t count_2(const tree *t, const double *q, double r) { return count_in(t, q, r, 2); }
+static size_t count_3(const tree *t, const double *q, double r) { return count_in(t, q, r, 3); }
+static size_t count_d(const tree *t, const double *q, double r) { return count_in(t, q, r, t->d); }
+
+/* A hash of the template x[0..d) that equal templates share (-0 and +0 alike). */
+static uint64_t tpl_hash(const double *x, size_t d)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u;
+    for (size_t k = 0; k < d; k++) {
+        double v = x[k] + 0.0; /* -0 -> +0 */
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        h = (h ^ bits) * 0xbf58476d1ce4e5b9u;
+        h ^= h >> 31;
+    }
+    return h;
+}
+
+static int tpl_equal(const double *a, const double *b, size_t d)
 {
     for (size_t k = 0; k < d; k++)
-        if (x[i + k] != x[j + k]) return x[i + k] < x[j + k];
-    return 0;
+        if (a[k] != b[k]) return 0;
+    return 1;
 }
 
-static void sort_templates(const double *x, size_t d, size_t *o, size_t *tmp, size_t n)
+/* The templates of length d starting at x[0 .. nt) as distinct ones and their match counts:
+ * template i is distinct template uid[i], which has count[uid[i]] matches (itself included) and
+ * weight[u] copies. The arrays are left on the arena (the caller releases them). */
+typedef struct matches {
+    uint32_t *uid, *weight, *count;
+    size_t n_distinct;
+} matches;
+
+static psy_status match_counts(const double *x, size_t nt, size_t d, double r, psy_arena *a, matches *out)
 {
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) tmp[k++] = tpl_less(x, d, o[j], o[i]) ? o[j++] : o[i++];
-            while (i < mid) tmp[k++] = o[i++];
-            while (j < hi) tmp[k++] = o[j++];
+    if (nt >= UINT32_MAX / 2) return PSY_E_NOMEM; /* 32-bit indices */
+    uint32_t *uid = psy_arena_array(a, nt, sizeof *uid), *first = psy_arena_array(a, nt, sizeof *first);
+    uint32_t *w = psy_arena_array(a, nt, sizeof *w);
+    if (!uid || !first || !w) return PSY_E_NOMEM;
+    /* merge identical templates: open addressing, slots hold distinct id + 1 */
+    size_t slots = 16;
+    while (slots < 2 * nt) slots *= 2;
+    size_t hash_mark = psy_arena_mark(a);
+    uint32_t *slot = psy_arena_array(a, slots, sizeof *slot);
+    if (!slot) return PSY_E_NOMEM;
+    memset(slot, 0, slots * sizeof *slot);
+    uint32_t nu = 0;
+    for (size_t i = 0; i < nt; i++) {
+        size_t s = (size_t)tpl_hash(x + i, d) & (slots - 1);
+        while (slot[s] && !tpl_equal(x + first[slot[s] - 1], x + i, d)) s = (s + 1) & (slots - 1);
+        if (!slot[s]) {
+            first[nu] = (uint32_t)i, w[nu] = 0;
+            slot[s] = ++nu;
         }
-        for (size_t i = 0; i < n; i++) o[i] = tmp[i];
+        w[slot[s] - 1]++;
+        uid[i] = slot[s] - 1;
     }
-}
-
-/* Matches (self included) of each of the nt templates of length d into c. */
-static psy_status match_counts(const double *x, size_t nt, size_t d, double r, psy_arena *a, size_t *c)
-{
-    size_t mark = psy_arena_mark(a);
-    size_t *order = psy_arena_array(a, nt, sizeof *order), *tmp = psy_arena_array(a, nt, sizeof *tmp);
-    size_t *uid = psy_arena_array(a, nt, sizeof *uid), *w = psy_arena_array(a, nt, sizeof *w);
-    double *u = psy_arena_array(a, nt * d, sizeof *u);
-    size_t max_nodes = 2 * (nt / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
-    tree t = {u, w, d, 0, psy_arena_array(a, nt, sizeof(size_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
+    psy_arena_release(a, hash_mark);
+    /* Sized by the distinct templates: most when all differ (psy_hrv_reserve's trial series). */
+    uint32_t *c = psy_arena_array(a, nu, sizeof *c);
+    if (!c) return PSY_E_NOMEM;
+    size_t tree_mark = psy_arena_mark(a);
+    size_t max_nodes = 2 * (nu / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
+    tree t = {x, first, w, d, psy_arena_array(a, nu, sizeof(uint32_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
               psy_arena_array(a, max_nodes * d, sizeof(double)), psy_arena_array(a, max_nodes * d, sizeof(double)),
-              psy_arena_array(a, nt * d, sizeof(double))};
-    psy_status st = PSY_E_NOMEM;
-    if (order && tmp && uid && w && u && t.idx && t.nodes && t.lo && t.hi && t.pts) {
-        /* merge identical templates */
-        for (size_t i = 0; i < nt; i++) order[i] = i;
-        sort_templates(x, d, order, tmp, nt);
-        size_t nu = 0;
-        for (size_t p = 0; p < nt; p++) {
-            size_t i = order[p];
-            if (p == 0 || tpl_less(x, d, order[p - 1], i)) {
-                for (size_t k = 0; k < d; k++) u[nu * d + k] = x[i + k];
-                w[nu++] = 0;
-            }
-            w[nu - 1]++;
-            uid[i] = nu - 1;
-        }
-        t.nt = nu;
-        for (size_t i = 0; i < nu; i++) t.idx[i] = i;
-        build(&t, 0, nu);
-        for (size_t p = 0; p < nu; p++)
-            for (size_t k = 0; k < d; k++) t.pts[p * d + k] = u[t.idx[p] * d + k];
-        /* queries in tree order: neighbouring queries visit the same nodes (tmp: counts) */
-        for (size_t p = 0; p < nu; p++) tmp[t.idx[p]] = count(&t, 0, t.pts + p * d, r);
-        for (size_t i = 0; i < nt; i++) c[i] = tmp[uid[i]];
-        st = PSY_OK;
+              psy_arena_array(a, (size_t)nu * d, sizeof(double)), psy_arena_array(a, nu, sizeof(uint32_t))};
+    if (!t.idx || !t.nodes || !t.lo || !t.hi || !t.pts || !t.pw) return PSY_E_NOMEM;
+    for (uint32_t u = 0; u < nu; u++) t.idx[u] = u;
+    build(&t, 0, nu);
+    for (size_t p = 0; p < nu; p++) {
+        memcpy(t.pts + p * d, x + first[t.idx[p]], d * sizeof *t.pts);
+        t.pw[p] = w[t.idx[p]];
     }
-    psy_arena_release(a, mark);
-    return st;
+    /* queries in tree order: neighbouring queries visit the same nodes */
+    size_t (*count)(const tree *, const double *, double) = d == 2 ? count_2 : d == 3 ? count_3 : count_d;
+    for (size_t p = 0; p < nu; p++) c[t.idx[p]] = (uint32_t)count(&t, t.pts + p * d, r);
+    psy_arena_release(a, tree_mark);
+    *out = (matches){uid, w, c, nu};
+    return PSY_OK;
 }
 
 psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, psy_arena *ar, double *sampen,
@@ -174,27 +218,39 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, psy_arena 
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 2 || !(r >= 0)) return PSY_OK;
     size_t m = (size_t)m_in, nt = n - m + 1;
     size_t mark = psy_arena_mark(ar);
-    size_t *cm = psy_arena_array(ar, nt, sizeof *cm), *cm1 = psy_arena_array(ar, nt, sizeof *cm1);
-    if (!cm || !cm1) return PSY_E_NOMEM;
-    psy_status st = match_counts(x, nt, m, r, ar, cm);
-    if (st == PSY_OK) st = match_counts(x, nt - 1, m + 1, r, ar, cm1);
-    if (st != PSY_OK) return st;
-    /* SampEn over the nt - 1 templates that have an (m + 1)-extension: B pairs of length m
-     * (the matches with the last m-template removed), A pairs of length m + 1. */
-    double b = 0, a = 0;
+    /* Length m, then m + 1, each with its counts only: SampEn over the nt - 1 templates that have
+     * an (m + 1)-extension: B pairs of length m (the matches with the last m-template removed),
+     * A pairs of length m + 1. */
+    matches mc;
+    psy_status st = match_counts(x, nt, m, r, ar, &mc);
+    if (st != PSY_OK) {
+        psy_arena_release(ar, mark);
+        return st;
+    }
+    double b = 0, a = 0, phi_m = 0, phi_m1 = 0;
     const double *last = x + nt - 1;
-    for (size_t i = 0; i + 1 < nt; i++) {
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t cm = mc.count[mc.uid[i]];
+        phi_m += log((double)cm / (double)nt);
+        if (i + 1 == nt) break;
         size_t k = 0;
         while (k < m && fabs(x[i + k] - last[k]) <= r) k++;
-        b += (double)(cm[i] - 1 - (k == m));
-        a += (double)(cm1[i] - 1);
+        b += (double)(cm - 1 - (k == m));
     }
-    if (a > 0 && b > 0) *sampen = -log(a / b);
-    double phi_m = 0, phi_m1 = 0;
-    for (size_t i = 0; i < nt; i++) phi_m += log((double)cm[i] / (double)nt);
-    for (size_t i = 0; i + 1 < nt; i++) phi_m1 += log((double)cm1[i] / (double)(nt - 1));
-    *apen = fabs(phi_m / (double)nt - phi_m1 / (double)(nt - 1));
     psy_arena_release(ar, mark);
+    st = match_counts(x, nt - 1, m + 1, r, ar, &mc);
+    if (st != PSY_OK) {
+        psy_arena_release(ar, mark);
+        return st;
+    }
+    for (size_t i = 0; i + 1 < nt; i++) {
+        uint32_t cm1 = mc.count[mc.uid[i]];
+        a += (double)(cm1 - 1);
+        phi_m1 += log((double)cm1 / (double)(nt - 1));
+    }
+    psy_arena_release(ar, mark);
+    if (a > 0 && b > 0) *sampen = -log(a / b);
+    *apen = fabs(phi_m / (double)nt - phi_m1 / (double)(nt - 1));
     return PSY_OK;
 }
 
@@ -206,21 +262,24 @@ psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, psy_ar
 {
     *sampen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 3 || !(r > 0)) return PSY_OK;
-    size_t m = (size_t)m_in, nt = n - m + 1;
+    size_t m = (size_t)m_in;
     size_t mark = psy_arena_mark(ar);
-    size_t *c = psy_arena_array(ar, nt, sizeof *c);
-    if (!c) return PSY_E_NOMEM;
     double strict = nextafter(r, 0); /* |a - b| <= the double below r  <=>  |a - b| < r */
     double frac[2];
     for (size_t len = m; len <= m + 1; len++) {
         size_t k = n - len + 1;
-        psy_status st = match_counts(x, k, len, strict, ar, c);
-        if (st != PSY_OK) return st;
-        double within = 0;
-        for (size_t i = 0; i < k; i++) within += (double)(c[i] - 1); /* self-match out */
+        matches mc;
+        psy_status st = match_counts(x, k, len, strict, ar, &mc);
+        if (st != PSY_OK) {
+            psy_arena_release(ar, mark);
+            return st;
+        }
+        double within = 0; /* an integer below 2^53: exact in any order */
+        for (size_t u = 0; u < mc.n_distinct; u++) /* self-matches out */
+            within += (double)mc.weight[u] * (double)(mc.count[u] - 1);
         frac[len - m] = within / ((double)k * (double)(k - 1)); /* ordered pairs: twice each */
+        psy_arena_release(ar, mark);
     }
-    psy_arena_release(ar, mark);
     if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]);
     return PSY_OK;
 }

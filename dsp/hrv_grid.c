@@ -82,7 +82,7 @@ psy_status hrv_grid_run(const hrv_series *s, const psy_hrv_config *c, size_t m, 
     g.raw = psy_arena_array(a, span, sizeof *g.raw);
     g.z = psy_arena_array(a, span, sizeof *g.z);
     size_t mark = psy_arena_mark(a);
-    double *work = psy_arena_array(a, hrv_spline_work_doubles(s->n), sizeof *work);
+    double *work = psy_arena_array(a, hrv_spline_work_doubles(s->n, c->quadratic_spline), sizeof *work);
     if (!coef || !g.raw || !g.z || !work) return PSY_E_NOMEM;
     hrv_spline_fit(&g.sp, s->t, s->nn, s->n, c->quadratic_spline, coef, work);
     psy_arena_release(a, mark);

@@ -41,7 +41,7 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
 /* Every function below that takes an arena takes its scratch memory from it (released before
  * it returns, unless it returns a buffer) and never calls malloc. */
 
-/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: 2 n doubles. PSY_OK or PSY_E_NOMEM. */
+/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: n doubles. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
                            psy_hrv_values *v);
 
@@ -88,7 +88,7 @@ typedef struct hrv_spline {
 
 /* The doubles a fit keeps (coef) and the scratch it needs (work). */
 size_t hrv_spline_fit_doubles(size_t n, int quadratic);
-size_t hrv_spline_work_doubles(size_t n);
+size_t hrv_spline_work_doubles(size_t n, int quadratic);
 /* Fits the spline through (t[i], y[i]), i < n (n >= 3; t increasing, kept by sp). */
 void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, int quadratic, double *coef,
                     double *work);

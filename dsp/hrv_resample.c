@@ -7,22 +7,23 @@
 #include "lower_bound.h"
 
 /* Second derivatives M of the natural spline through (t, y) into mm: tridiagonal system solved by
- * the Thomas algorithm (M[0] = M[n-1] = 0). work: 2 n doubles. */
+ * the Thomas algorithm (M[0] = M[n-1] = 0), the forward pass's right-hand side kept in mm itself.
+ * work: n doubles. */
 static void natural_fit(const double *t, const double *y, size_t n, double *mm, double *work)
 {
-    double *cp = work, *dp = work + n;
+    double *cp = work;
     mm[0] = mm[n - 1] = 0;
     if (n > 2) {
-        cp[0] = 0, dp[0] = 0;
+        cp[0] = 0;
         for (size_t i = 1; i + 1 < n; i++) {
             double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
             double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
             double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
             double den = b - a * cp[i - 1];
             cp[i] = c / den;
-            dp[i] = (r - a * dp[i - 1]) / den;
+            mm[i] = (r - a * mm[i - 1]) / den;
         }
-        for (size_t i = n - 2; i >= 1; i--) mm[i] = dp[i] - cp[i] * mm[i + 1];
+        for (size_t i = n - 2; i >= 1; i--) mm[i] -= cp[i] * mm[i + 1];
     }
 }
 
@@ -196,9 +197,9 @@ size_t hrv_spline_fit_doubles(size_t n, int quadratic)
     return quadratic ? 2 * n + 3 : n;
 }
 
-size_t hrv_spline_work_doubles(size_t n)
+size_t hrv_spline_work_doubles(size_t n, int quadratic)
 {
-    return 3 * n;
+    return quadratic ? 3 * n : n;
 }
 
 void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, int quadratic, double *coef,

@@ -202,7 +202,8 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double 
     v->v[PSY_HRV_MIN_HR_BPM] = 60000.0 / sorted[n - 1];
     v->v[PSY_HRV_MAX_HR_BPM] = 60000.0 / sorted[0];
     v->v[PSY_HRV_IQR_NN_MS] = quantile(sorted, n, 0.75) - quantile(sorted, n, 0.25);
-    double *dev = work + n;
+    double max_nn = sorted[n - 1];
+    double *dev = work; /* the sorted values are done with */
     for (size_t i = 0; i < n; i++) dev[i] = fabs(s->nn[i] - med);
     sort_doubles(dev, n, tmp);
     psy_arena_release(a, mark);
@@ -253,7 +254,7 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double 
     if (s->duration_s < c->min_geometric_s) {
         hrv_na(v, PSY_HRV_HTI, "shorter than the minimum for geometric measures (min_geometric_s)");
         hrv_na(v, PSY_HRV_TINN_MS, "shorter than the minimum for geometric measures (min_geometric_s)");
-    } else if (geometric(s->nn, n, c->hist_bin_ms, sorted[n - 1], a, v) != PSY_OK) {
+    } else if (geometric(s->nn, n, c->hist_bin_ms, max_nn, a, v) != PSY_OK) {
         return PSY_E_NOMEM;
     }
     sdann(s, c, work, v);

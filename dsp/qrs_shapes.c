@@ -68,18 +68,38 @@ static double detrend(const double *w, int n, double *out)
     return sqrt(norm);
 }
 
-/* The norm of w[0 .. n) less its least-squares line, without writing it out. */
-static double detrended_norm(const double *w, int n)
+/* The sum of (i - mid)² over i < n, mid = (n - 1) / 2: the index's spread about its middle. */
+static double index_spread(int n)
 {
-    double mid = 0.5 * (n - 1), sw = 0, swi = 0, sii = 0, sww = 0;
+    double mid = 0.5 * (n - 1), sii = 0;
+    for (int i = 0; i < n; i++) sii += (i - mid) * (i - mid);
+    return sii;
+}
+
+/* The norm of w[0 .. n) less its least-squares line, without writing it out (sii:
+ * index_spread(n)). */
+static double detrended_norm(const double *w, int n, double sii)
+{
+    double mid = 0.5 * (n - 1), sw = 0, swi = 0, sww = 0;
     for (int i = 0; i < n; i++) {
         sw += w[i];
         swi += w[i] * (i - mid);
-        sii += (i - mid) * (i - mid);
         sww += w[i] * w[i];
     }
     double left = sww - sw * sw / n - (sii > 0 ? swi * swi / sii : 0);
     return left > 0 ? sqrt(left) : 0;
+}
+
+/* The dot products of w[0 .. len) with the first K templates (K a constant where inlined, so
+ * that the K independent sums interleave); each sums in index order. */
+static inline __attribute__((always_inline)) void template_dots(const qrs_shapes *s, const double *w, int K,
+                                                              double *dots)
+{
+    for (int k = 0; k < K; k++) dots[k] = 0;
+    for (int i = 0; i < s->len; i++) {
+        const double *t = s->tmpl + i;
+        for (int k = 0; k < K; k++) dots[k] += w[i] * t[(size_t)k * (size_t)s->len];
+    }
 }
 
 qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
@@ -88,18 +108,20 @@ qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
     int dominant = -1;
     for (int k = 0; k < s->count; k++)
         if (s->matches[k] >= QRS_CONFIRM && (dominant < 0 || s->matches[k] > s->matches[dominant])) dominant = k;
+    double sii = index_spread(s->len);
     for (int o = 0; o <= 2 * s->lag; o++) {
         const double *w = x + o;
-        double norm = detrended_norm(w, s->len);
+        double norm = detrended_norm(w, s->len, sii);
         if (!(norm > 0)) continue;
         /* A template is orthogonal to constants and lines, so its dot product with the window
-         * equals that with the detrended window. Every slot's at once (a free slot's result is
-         * not used): QRS_SHAPES independent sums instead of one chain after another. */
-        double dots[QRS_SHAPES] = {0};
-        for (int i = 0; i < s->len; i++) {
-            const double *t = s->tmpl + i;
-#pragma GCC unroll 4
-            for (int k = 0; k < QRS_SHAPES; k++) dots[k] += w[i] * t[(size_t)k * (size_t)s->len];
+         * equals that with the detrended window. The templates in use only, all at once. */
+        double dots[QRS_SHAPES];
+        switch (s->count) {
+        case 0: break;
+        case 1: template_dots(s, w, 1, dots); break;
+        case 2: template_dots(s, w, 2, dots); break;
+        case 3: template_dots(s, w, 3, dots); break;
+        default: template_dots(s, w, QRS_SHAPES, dots); break;
         }
         for (int k = 0; k < s->count; k++) {
             double c = dots[k] / norm;

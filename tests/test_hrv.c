@@ -664,6 +664,24 @@ static void test_no_allocation_after_first_call(void **state)
     }
     assert_int_equal(allocation_count() - before, 0);
     assert_false(isnan(r.welch.v[PSY_HRV_HF_MS2]));
+    /* nor the longest window with every template distinct: SampEn/ApEn's scratch grows with the
+     * distinct templates (no spectrum here, so that it is the deepest) */
+    psy_hrv_config ce = psy_hrv_config_default();
+    ce.spectra = 0;
+    psy_hrv *he = NULL;
+    assert_int_equal(psy_hrv_create(&ce, &he, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_reserve(he, 6000, 3000, &why), PSY_OK);
+    static double distinct[6000], td[6000];
+    double acc = 0;
+    for (size_t i = 0; i < 6000; i++) {
+        distinct[i] = 470 + 30 * uniform(&seed);
+        td[i] = (acc += distinct[i] / 1000.0);
+    }
+    before = allocation_count();
+    assert_int_equal(psy_hrv_compute(he, distinct, td, 6000, &r, NULL), PSY_OK);
+    assert_int_equal(allocation_count() - before, 0);
+    assert_false(isnan(r.values.v[PSY_HRV_SAMPEN]));
+    psy_hrv_destroy(he);
     /* out of range */
     assert_int_equal(psy_hrv_reserve(h, 2, 300, &why), PSY_E_INVALID);
     assert_int_equal(psy_hrv_reserve(h, 600, 7200, &why), PSY_E_INVALID);
