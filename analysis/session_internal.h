@@ -4,6 +4,7 @@
 #ifndef PSYPHYS_SESSION_INTERNAL_H
 #define PSYPHYS_SESSION_INTERNAL_H
 
+#include "psyphys/rsa.h"
 #include "psyphys/session.h"
 
 struct psy_session {
@@ -26,8 +27,9 @@ struct psy_session {
     psy_pat_list *pat;
     psy_pat_config pat_cfg;
     psy_eda_result *scr;
-    psy_breath *breaths;
-    size_t n_breaths;
+    psy_breath_list *breaths;          /* of the RSP channel, or ECG-derived (cfg.edr); NULL: none */
+    psy_rsa_result rsa;                /* per breath, with beats and breaths (has_rsa) */
+    int has_rsa;
     psy_hrv *hrv;
     psy_hrv_config hrv_cfg;
     psy_segment *seg;

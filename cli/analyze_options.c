@@ -12,16 +12,17 @@ static void help(FILE *out)
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
             "                       [--ecg LABEL] [--ppg LABEL] [--hr LABEL] [--eda LABEL]\n"
-            "                       [--rsp LABEL]\n"
+            "                       [--rsp LABEL] [--edr]\n"
             "                       [--eda-method fast|deconv] [--hrv-window W:STEP]\n"
             "                       [--layout auto|bids|flat] [--config FILE]\n"
             "                       [--report] [--overwrite] [input options]\n\n"
             "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, else\n"
             "the pulses of the PPG channel (pulse rate variability, said in the sidecars), skin\n"
-            "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
-            "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
-            "with -o writes into OUTDIR: STEM_beats, _scr, _segments, _epochs, _epoch-means and, for\n"
-            "recordings of at least two HRV windows, _hrv-windows (.tsv, each with a .json sidecar).\n"
+            "conductance responses and level from the EDA channel, breaths, breathing rate and RSA\n"
+            "from the RSP channel, per session phase (segment) and around each event (epoch). Prints\n"
+            "a summary; with -o writes into OUTDIR: STEM_beats, _scr, _breaths, _segments, _epochs,\n"
+            "_epoch-means and, for recordings of at least two HRV windows, _hrv-windows (.tsv, each\n"
+            "with a .json sidecar).\n"
             "An input in a BIDS dataset (sub-X/[ses-Y/]DATATYPE/sub-X_..._physio.tsv.gz) writes the\n"
             "BIDS derivatives layout: OUTDIR/sub-X/[ses-Y/]DATATYPE/sub-X_..._beats.tsv, ... and\n"
             "OUTDIR/dataset_description.json.\n\n"
@@ -39,6 +40,9 @@ static void help(FILE *out)
             "                    without an ECG or RR channel, or when --ppg is given without\n"
             "                    --ecg; with an ECG they give the pulse arrival times (R-peak to\n"
             "                    pulse foot: STEM_pat.tsv, pat_* columns of the segments)\n"
+            "  --edr             without an RSP channel, breaths derived from the ECG (R-wave\n"
+            "                    amplitude and RR modulation, as psyphys resp --edr): less\n"
+            "                    accurate than a respiration channel (README), with a warning\n"
             "  --hr LABEL        a heart-rate channel (bpm) instead of beats (default: the first\n"
             "                    HR channel when there is no ECG, RR or PPG channel): mean HR per\n"
             "                    segment and epoch HR responses, no HRV\n"
@@ -116,6 +120,9 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, given *
         return CLI_OK;
     } else if (strcmp(a, "--keep-corrected") == 0) {
         o->keep_corrected = 1;
+        return CLI_OK;
+    } else if (strcmp(a, "--edr") == 0) {
+        o->edr = 1;
         return CLI_OK;
     } else if (a[0] == '-' && a[1] && !v) {
         return cli_refuse_option("analyze", a, value_options);

@@ -48,13 +48,59 @@ static json_t *epochs_columns(void)
         {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none"},
         {"scr_latency_s", "s", "its onset minus the event's onset (n/a when none)"},
         {"quality", "", "1 - share of the epoch's beats whose interval was corrected"},
-        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"}};
+        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"},
+        {"resp_rate_per_min", "1/min", "breathing rate of the whole breaths in [onset - pre, onset + post]; n/a "
+                                       "below 30 s of whole breaths or 3 breaths (na_reasons)"},
+        {"resp_depth", "RSP channel unit (arbitrary for ECG-derived breaths)",
+         "median amplitude (peak minus the mean of its troughs) of the whole breaths in [onset - pre, onset + post]"}};
     for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
         json_t *o = json_pack("{s:s}", "Description", d[k][2]);
         if (*d[k][1]) json_object_set_new(o, "Units", json_string(d[k][1]));
         json_object_set_new(c, d[k][0], o);
     }
     return c;
+}
+
+static json_t *breaths_columns(void)
+{
+    return json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
+                     "onset", "Units", "s", "Description", "start of inspiration (the trough before it)", "peak",
+                     "Units", "s", "Description", "end of inspiration (the peak)", "duration_s", "Units", "s",
+                     "Description", "onset to the breath's end (the next trough)", "amplitude", "Units",
+                     "RSP channel unit (arbitrary for ECG-derived breaths)", "Description",
+                     "peak minus the mean of the two troughs, band-passed signal", "rate_per_min", "Units", "1/min",
+                     "Description", "60 / duration_s", "rsa_p2t_ms", "Units", "ms", "Description",
+                     "peak-to-trough RSA of the breath (Grossman 1990; n/a without beats or an interval in "
+                     "each phase)",
+                     "hr_osc_bpm", "Units", "bpm", "Description",
+                     "heart-rate maximum minus minimum within the breath (n/a without beats)");
+}
+
+/* The breaths' source and detector, and the RSA and biofeedback values of the whole recording
+ * (psyphys resp's keys). */
+static json_t *breaths_json(const analyze_session *s)
+{
+    const psy_breath_list *l = s->res->breath_list;
+    const psy_resp_config *c = &l->config;
+    json_t *b = json_pack("{s:s,s:f,s:[f,f],s:f,s:f,s:i}", "source",
+                          l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel", "detector_rate_hz",
+                          l->rate_hz, "band_hz", c->band_low_hz, c->band_high_hz, "hysteresis", c->hysteresis,
+                          "min_amplitude", c->min_amplitude, "rate_min_breaths", PSY_RESP_RATE_MIN_BREATHS);
+    json_object_set_new(b, "rate_min_span_s", json_real(PSY_RESP_RATE_MIN_SPAN_S));
+    const psy_rsa_result *r = s->res->rsa;
+    if (r) {
+        json_object_set_new(b, "rsa_p2t", json_string("longest expiratory NN - shortest inspiratory NN (Grossman "
+                                                      "1990), 0 when negative"));
+        json_object_set_new(b, "rsa_p2t_mean_ms", number(r->p2t_mean_ms));
+        json_object_set_new(b, "rsa_pb_ln_ms2", number(r->pb_ln));
+        json_object_set_new(b, "hf_resp_ms2", number(r->hf_resp_ms2));
+        json_object_set_new(b, "hf_resp_band_hz", json_pack("[f,f]", r->hf_band_hz[0], r->hf_band_hz[1]));
+        json_object_set_new(b, "resonance_hz", number(r->resonance_hz));
+        json_object_set_new(b, "resonance_power_ms2", number(r->resonance_power_ms2));
+        json_object_set_new(b, "coherence_ratio", number(r->coherence_ratio));
+        json_object_set_new(b, "hr_osc_mean_bpm", number(r->hr_osc_mean_bpm));
+    }
+    return b;
 }
 
 static json_t *pat_columns(void)
@@ -156,6 +202,8 @@ json_t *analyze_settings_json(const analyze_session *s, const analyze_options *o
         json_object_set_new(ej, "artifact_rules", cli_eda_artifact_rules_json(e));
         json_object_set_new(ej, "artifacts", cli_eda_artifacts_json(s->res->scr));
     }
+    if (s->res->breath_list) json_object_set_new(j, "breaths", breaths_json(s));
+    json_object_set_new(j, "edr", json_boolean(o->edr));
     json_t *ch = json_object();
     const char *names[] = {"ecg", "ppg", "eda", "rsp", "hr"};
     int idx[] = {s->res->ecg, s->res->ppg, s->res->eda, s->res->rsp, s->res->hr};
@@ -253,6 +301,7 @@ static int write_table(analyze_session *s, const analyze_options *o, psy_session
     if (t == PSY_TABLE_EPOCHS) json_object_set_new(extra, "columns", epochs_columns());
     if (t == PSY_TABLE_EPOCH_MEANS) json_object_set_new(extra, "columns", epoch_means_columns());
     if (t == PSY_TABLE_PAT) json_object_set_new(extra, "columns", pat_columns());
+    if (t == PSY_TABLE_BREATHS) json_object_set_new(extra, "columns", breaths_columns());
     if (t == PSY_TABLE_SEGMENTS || t == PSY_TABLE_EPOCHS || t == PSY_TABLE_HRV_WINDOWS)
         json_object_set_new(extra, "na_reasons", na_json(&na));
     psy_na_reasons_free(&na);
@@ -271,7 +320,7 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         return 0;
     }
     if (!cli_make_dir(place.dir)) return 0;
-    cli_output outs[16] = {{0}};
+    cli_output outs[24] = {{0}};
     int n_out = 0, ok = 1;
     if (place.bids) {
         ok = cli_derivative_description_open(o->outdir, &outs[n_out]);
@@ -302,8 +351,9 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
             json_decref(b);
         }
     }
-    static const psy_session_table tables[] = {PSY_TABLE_SCR, PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS,
-                                               PSY_TABLE_EPOCH_MEANS, PSY_TABLE_HRV_WINDOWS, PSY_TABLE_PAT};
+    static const psy_session_table tables[] = {PSY_TABLE_SCR,         PSY_TABLE_BREATHS,     PSY_TABLE_SEGMENTS,
+                                               PSY_TABLE_EPOCHS,      PSY_TABLE_EPOCH_MEANS, PSY_TABLE_HRV_WINDOWS,
+                                               PSY_TABLE_PAT};
     for (size_t k = 0; ok && k < sizeof tables / sizeof tables[0]; k++)
         if (psy_session_has_table(s->ps, tables[k]))
             ok = write_table(s, o, tables[k], base, outs, &n_out, dir, stem);

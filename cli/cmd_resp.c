@@ -5,7 +5,6 @@
 
 #include "beats_table.h"
 #include "cli.h"
-#include "fixed_format.h"
 #include "output.h"
 #include "provenance.h"
 
@@ -36,40 +35,6 @@ static void help(FILE *out)
 static json_t *num_or_null(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* One breath's value with 3 decimals, or n/a. */
-static size_t fixed_or_na(char *out, double v)
-{
-    if (isfinite(v)) return cli_format_fixed(out, v, 3);
-    memcpy(out, "n/a", 3);
-    return 3;
-}
-
-/* onset, peak, duration_s, amplitude, rate_per_min, rsa_p2t_ms, hr_osc_bpm: one row per breath
- * (the last two n/a without an ECG). */
-static void write_breaths_tsv(FILE *fp, const psy_breath_list *l, const psy_rsa_result *rsa)
-{
-    fputs("onset\tpeak\tduration_s\tamplitude\trate_per_min\trsa_p2t_ms\thr_osc_bpm\n", fp);
-    char row[7 * CLI_FIXED_MAX + 8];
-    for (size_t i = 0; i < l->n; i++) {
-        double dur = l->end_s[i] - l->onset_s[i];
-        size_t len = cli_format_fixed(row, l->onset_s[i], 3);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, l->peak_s[i], 3);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, dur, 3);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, l->b[i].amplitude, 6);
-        row[len++] = '\t';
-        len += cli_format_fixed(row + len, 60.0 / dur, 3);
-        row[len++] = '\t';
-        len += fixed_or_na(row + len, rsa ? rsa->p2t_ms[i] : NAN);
-        row[len++] = '\t';
-        len += fixed_or_na(row + len, rsa ? rsa->hr_osc_bpm[i] : NAN);
-        row[len++] = '\n';
-        fwrite(row, 1, len, fp);
-    }
 }
 
 static void set_num(json_t *o, const char *key, double v, const char *why)
@@ -273,7 +238,7 @@ int cmd_resp(int argc, char **argv)
     cli_print_warnings(path, sidecar);
 
     if (!out_path) {
-        if (!want_json) write_breaths_tsv(stdout, l, have_rsa ? &rsa : NULL);
+        if (!want_json) psy_breaths_write_tsv(stdout, l, have_rsa ? &rsa : NULL);
     } else {
         cli_output outs[2] = {{0}};
         int n_out = 0, stream = cli_output_is_stream(out_path);
@@ -282,7 +247,7 @@ int cmd_resp(int argc, char **argv)
                  (stream || cli_output_open(&outs[n_out++], side, overwrite));
         free(side);
         if (ok) {
-            write_breaths_tsv(outs[0].fp, l, have_rsa ? &rsa : NULL);
+            psy_breaths_write_tsv(outs[0].fp, l, have_rsa ? &rsa : NULL);
             ok = stream || cli_sidecar_write(sidecar, outs[1].fp);
         }
         if (!ok) {
