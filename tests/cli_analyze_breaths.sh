@@ -10,10 +10,12 @@ col() { # col NAME FILE ROW: a cell of a TSV (ROW 1 = the first data row)
 }
 # whole_breaths BREATHS A Z: "n rate median-amplitude" of the breaths with onset >= A, end <= Z
 whole_breaths() {
-    awk -F '\t' -v a="$2" -v z="$3" 'NR > 1 && $1 >= a - 1e-9 && $1 + $3 <= z + 1e-9 {
-            if (!n) first = $1; last = $1 + $3; amp[n++] = $4 }
-        END { asort(amp); m = n % 2 ? amp[(n + 1) / 2] : (amp[n / 2] + amp[n / 2 + 1]) / 2
-              printf "%d %.3f %.6f\n", n, n ? 60 * n / (last - first) : 0, m }' "$1"
+    awk -F '\t' -v a="$2" -v z="$3" 'NR > 1 && $1 >= a - 1e-9 && $1 + $3 <= z + 1e-9 { print $1, $1 + $3, $4 }' "$1" |
+        sort -k3,3g | awk '{ t0[NR] = $1; t1[NR] = $2; amp[NR] = $3 }
+            END { n = NR; first = 1e300; last = -1e300
+                  for (i = 1; i <= n; i++) { if (t0[i] < first) first = t0[i]; if (t1[i] > last) last = t1[i] }
+                  m = n % 2 ? amp[(n + 1) / 2] : (amp[n / 2] + amp[n / 2 + 1]) / 2
+                  printf "%d %.3f %.6f\n", n, n ? 60 * n / (last - first) : 0, m }'
 }
 
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/a"
