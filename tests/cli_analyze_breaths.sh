@@ -72,4 +72,19 @@ grep -q '"edr":true' "$TMP/edrflat" || fail "--edr: not recorded in the settings
 # with an RSP channel, --edr changes nothing
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --edr -o "$TMP/r"
 cmp -s "$TMP/r/${S}_breaths.tsv" "$B" || fail "--edr replaced an RSP channel's breaths"
+
+# the report's breathing section: the values, the rate over time, a strip with the breaths marked
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/rep" --report
+H=$TMP/rep/${S}_report.html
+expect_grep '<section id="breathing">' "$H"
+expect_grep '40 breaths \(respiration channel\); rate over the recording [0-9.]+ /min' "$H"
+expect_grep '<th>RSA, peak-to-trough \(Grossman\), mean \(ms\)</th><td>[0-9.]+</td>' "$H"
+expect_grep '<th>coherence ratio \(McCraty et al. 2009\)</th><td>[0-9.]+</td>' "$H"
+expect_grep 'data-plot="resp-rate"' "$H"
+expect_grep 'data-plot="resp-strip"' "$H"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER --edr -o "$TMP/repe" --report
+expect_grep 'breaths \(derived from the ECG' "$TMP/repe/${S}_report.html"
+expect_grep 'No respiration strip: the breaths are ECG-derived' "$TMP/repe/${S}_report.html"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER -o "$TMP/repn" --report
+expect_grep 'No breaths: no respiration channel' "$TMP/repn/${S}_report.html"
 finish
