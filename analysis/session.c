@@ -75,7 +75,7 @@ static psy_status detect_breaths(psy_session *s)
             psy_session_warn(s, "breaths derived from the ECG (no RSP channel; --edr): the breathing rate is "
                                 "less accurate than a respiration channel's (README), and RSA against them is "
                                 "partly circular");
-    } else if (s->cfg.edr && s->rsp < 0) {
+    } else if (s->cfg.edr) {
         psy_session_warn(s, "no ECG-derived breaths: they need the R-peaks of an ECG channel");
     }
     if (st != PSY_OK) return st;
