@@ -54,7 +54,7 @@ static void help(FILE *out)
             "                    --keep-corrected keeps them with a warning\n"
             "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
             "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, ppg, eda, rsp, hr,\n"
-            "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
+            "                    eda_method, edr, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
             "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s,\n"
             "                    events_columns, libedf);\n"
             "                    flags on the command line override them\n"
@@ -250,7 +250,7 @@ static int apply_config(analyze_options *o)
     o->latency_min_s = c->latency_min_s, o->latency_max_s = c->latency_max_s;
     o->eda_method = c->eda_method;
     o->hrv_window_s = c->hrv_window_s, o->hrv_step_s = c->hrv_step_s;
-    o->max_corrected_pct = c->max_corrected_pct, o->keep_corrected = c->keep_corrected;
+    o->max_corrected_pct = c->max_corrected_pct, o->keep_corrected = c->keep_corrected, o->edr = c->edr;
     if (st->layout) cli_layout_parse(st->layout, &o->layout);
     o->in.open = st->open;
     for (size_t i = 0; i < st->n_channel_types; i++) o->in.channel_types[o->in.n_channel_types++] = st->channel_types[i];

@@ -69,6 +69,10 @@ cmp -s "$TMP/e/${S}_breaths.tsv" "$TMP/edr.tsv" || fail "analyze --edr's breaths
 tr -d ' \n' <"$TMP/e/${S}_breaths.json" >"$TMP/edrflat"
 grep -q '"breaths":{"source":"ecg-derived"' "$TMP/edrflat" || fail "--edr: sidecar source"
 grep -q '"edr":true' "$TMP/edrflat" || fail "--edr: not recorded in the settings"
+# the config file's "edr" is --edr
+printf '{"edr": true, "channel_types": {"RSP": "OTHER"}}\n' >"$TMP/edr.json"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$TMP/edr.json" -o "$TMP/ec"
+cmp -s "$TMP/ec/${S}_breaths.tsv" "$TMP/edr.tsv" || fail "config edr: not psyphys resp --edr's breaths"
 # with an RSP channel, --edr changes nothing
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --edr -o "$TMP/r"
 cmp -s "$TMP/r/${S}_breaths.tsv" "$B" || fail "--edr replaced an RSP channel's breaths"
