@@ -53,43 +53,37 @@ void psy_session_warn(psy_session *s, const char *fmt, ...)
     s->warnings[s->n_warnings++] = copy;
 }
 
+/* The breaths of the RSP channel, or, without one and with cfg.edr, ECG-derived from the beats;
+ * their RSA against the beats. A channel the detector cannot take is a warning, not a failure. */
 static psy_status detect_breaths(psy_session *s)
 {
-    const psy_channel_info *c = psy_reader_channel(s->r, s->rsp);
-    if (c->rate_hz <= 0) {
-        psy_session_warn(s, "RSP channel '%s' is irregular: no breaths", c->label);
-        return PSY_OK;
-    }
-    psy_resp_config cfg = psy_resp_config_default(c->rate_hz);
-    psy_resp_detector *d = NULL;
-    if (psy_resp_detector_create(&cfg, &d) != PSY_OK) {
-        psy_session_warn(s, "RSP channel '%s' at %g Hz: no breath detection below 4 Hz", c->label, c->rate_hz);
-        return PSY_OK;
-    }
-    size_t cap = 0;
-    double *x = malloc(65536 * sizeof *x);
-    psy_status st = x ? PSY_OK : PSY_E_NOMEM;
-    for (int64_t at = 0; st == PSY_OK && at <= c->frames; at += 65536) {
-        int64_t n = c->frames - at < 65536 ? c->frames - at : 65536;
-        if (n > 0) st = psy_reader_read(s->r, s->rsp, at, n, x);
-        for (size_t off = 0; st == PSY_OK && off < (size_t)n;) {
-            size_t used;
-            psy_resp_detector_push(d, x + off, (size_t)n - off, &used);
-            off += used;
-            psy_breath b[64];
-            size_t k = psy_resp_detector_pop(d, b, 64);
-            if (s->n_breaths + k > cap) {
-                size_t nc = cap ? 2 * cap + k : 256 + k;
-                psy_breath *p = realloc(s->breaths, nc * sizeof *p);
-                if (!p) st = PSY_E_NOMEM;
-                else s->breaths = p, cap = nc;
-            }
-            if (st == PSY_OK) memcpy(s->breaths + s->n_breaths, b, k * sizeof *b), s->n_breaths += k;
+    psy_message reason = {{0}};
+    psy_status st = PSY_OK;
+    if (s->rsp >= 0) {
+        st = psy_breaths_detect(s->r, s->rsp, NULL, &s->breaths, &reason);
+        if (st == PSY_E_INVALID) {
+            psy_session_warn(s, "RSP channel: %s", reason.text);
+            return PSY_OK;
         }
-        if (n <= 0) break;
+    } else if (s->cfg.edr && s->beats && s->heart == PSY_HEART_ECG) {
+        st = psy_breaths_from_beats(s->beats, &s->breaths, &reason);
+        if (st == PSY_E_TOO_SHORT) {
+            psy_session_warn(s, "no ECG-derived breaths: %s", reason.text);
+            return PSY_OK;
+        }
+        if (st == PSY_OK)
+            psy_session_warn(s, "breaths derived from the ECG (no RSP channel; --edr): the breathing rate is "
+                                "less accurate than a respiration channel's (README), and RSA against them is "
+                                "partly circular");
+    } else if (s->cfg.edr) {
+        psy_session_warn(s, "no ECG-derived breaths: they need the R-peaks of an ECG channel");
     }
-    free(x);
-    psy_resp_detector_destroy(d);
+    if (st != PSY_OK) return st;
+    if (s->breaths && s->beats) {
+        psy_rsa_config rc = psy_rsa_config_default();
+        st = psy_rsa_compute(s->beats, s->breaths, &rc, &s->rsa);
+        s->has_rsa = st == PSY_OK;
+    }
     return st;
 }
 
@@ -112,7 +106,7 @@ static int config_valid(const psy_session_config *c)
            c->latency_min_s >= 0 && c->latency_max_s > c->latency_min_s && c->hrv_window_s > 0 &&
            c->hrv_step_s > 0 && c->max_corrected_pct >= 0 && c->max_corrected_pct <= 100 &&
            !(c->ecg && c->hr) && !(c->ppg && c->hr) && (!c->n_events_files || (c->events_files && c->events_paths)) &&
-           (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV);
+           (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV) && (c->edr == 0 || c->edr == 1);
 }
 
 /* The pulses of the PPG channel: the beats (heart PPG), or the pulse arrival times of the
@@ -177,7 +171,7 @@ static psy_status compute(psy_session *s, psy_message *why)
     if (s->hr >= 0 && !s->n_hr)
         psy_session_warn(s, "HR channel '%s' holds no valid heart rate: its markers are n/a",
                          psy_reader_channel(s->r, s->hr)->label);
-    if (s->rsp >= 0 && (st = detect_breaths(s)) != PSY_OK) return psy_fail(why, st, "RSP channel: %s", psy_strerror(st));
+    if ((st = detect_breaths(s)) != PSY_OK) return psy_fail(why, st, "breaths: %s", psy_strerror(st));
     st = psy_segments_make(s->r, s->cfg.rule, s->cfg.window_s, s->cfg.step_s, &s->seg, &s->n_seg);
     if (st != PSY_OK) return psy_fail(why, st, "segments: %s", psy_strerror(st));
     if (!collect_events(s) || !psy_session_check_events(s) || !psy_session_make_epochs(s))
@@ -200,7 +194,9 @@ static void fill_results(psy_session *s)
     r->beats_config = s->beats_cfg;
     r->hrv_config = s->hrv_cfg;
     r->scr = s->scr;
-    r->breaths = s->breaths, r->n_breaths = s->n_breaths;
+    r->breaths = s->breaths ? s->breaths->b : NULL, r->n_breaths = s->breaths ? s->breaths->n : 0;
+    r->breath_list = s->breaths;
+    r->rsa = s->has_rsa ? &s->rsa : NULL;
     r->hr_t_s = s->hr_t_s, r->hr_bpm = s->hr_bpm, r->n_hr = s->n_hr;
     r->segments = s->seg, r->n_segments = s->n_seg;
     r->segment_hrv = s->seg_hrv;
@@ -290,7 +286,8 @@ void psy_session_free(psy_session *s)
     free(s->seg);
     free(s->seg_hrv);
     free(s->win_hrv);
-    free(s->breaths);
+    psy_breath_list_free(s->breaths);
+    psy_rsa_result_clear(&s->rsa);
     free(s->hr_t_s);
     free(s->hr_bpm);
     free(s->hr_nn_ms);

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "psyphys/rsa.h"
 #include "psyphys/session.h"
 
 struct psy_session {
@@ -28,8 +29,9 @@ struct psy_session {
     psy_pat_list *pat;
     psy_pat_config pat_cfg;
     psy_eda_result *scr;
-    psy_breath *breaths;
-    size_t n_breaths;
+    psy_breath_list *breaths;          /* of the RSP channel, or ECG-derived (cfg.edr); NULL: none */
+    psy_rsa_result rsa;                /* per breath, with beats and breaths (has_rsa) */
+    int has_rsa;
     psy_hrv *hrv;
     psy_hrv_config hrv_cfg;
     psy_segment *seg;

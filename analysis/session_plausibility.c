@@ -19,22 +19,9 @@ int psy_session_check_plausibility(psy_session *s)
     if (s->beats && psy_check_heart_rate(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &c, &f) == PSY_OK)
         warn_if(s, &f);
     if (s->hr >= 0 && psy_check_heart_rate_bpm(s->hr_t_s, s->hr_bpm, s->n_hr, &c, &f) == PSY_OK) warn_if(s, &f);
-    if (s->rsp >= 0 && s->n_breaths) {
-        double rate = psy_reader_channel(s->r, s->rsp)->rate_hz;
-        double *onset = malloc(s->n_breaths * sizeof *onset), *end = malloc(s->n_breaths * sizeof *end);
-        if (!onset || !end) {
-            free(onset);
-            free(end);
-            return 0;
-        }
-        for (size_t i = 0; i < s->n_breaths; i++) {
-            onset[i] = (double)s->breaths[i].onset / rate;
-            end[i] = (double)s->breaths[i].end / rate;
-        }
-        if (psy_check_breathing_rate(onset, end, s->n_breaths, &c, &f) == PSY_OK) warn_if(s, &f);
-        free(onset);
-        free(end);
-    }
+    if (s->breaths && s->breaths->n &&
+        psy_check_breathing_rate(s->breaths->onset_s, s->breaths->end_s, s->breaths->n, &c, &f) == PSY_OK)
+        warn_if(s, &f);
     if (s->eda >= 0 && psy_check_eda_unit(psy_reader_channel(s->r, s->eda), &f) == PSY_OK) warn_if(s, &f);
     if (s->scr) {
         /* the seconds the analysis left out as below its range are at the floor too */

@@ -3,31 +3,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rsa_internal.h"
+#include "breaths_internal.h"
 #include "session_internal.h"
+
+/* Why a breathing marker is n/a when the session has no breaths. */
+static const char *no_breaths_reason(const psy_session *s)
+{
+    if (s->rsp >= 0) return "no breaths detected on the RSP channel";
+    return s->cfg.edr ? "no ECG-derived breaths" : "no RSP channel";
+}
+
+/* 1 when breath i lies whole in [start, end] (s, recording axis): the spans of
+ * psy_breath_rate_over. */
+static int breath_within(const psy_breath_list *l, size_t i, double start, double end)
+{
+    return l->onset_s[i] >= start && l->end_s[i] <= end;
+}
 
 psy_breath_rate psy_session_breath_rate(const psy_session *s, double start, double end)
 {
-    psy_breath_rate b = {NAN, 0, 0, s->rsp < 0 ? "no RSP channel" : "no whole breath in the segment"};
-    if (s->rsp >= 0)
-        psy_breath_rate_over(s->breaths, s->n_breaths, psy_reader_channel(s->r, s->rsp)->rate_hz, start, end, &b);
+    psy_breath_rate b = {NAN, 0, 0, s->breaths ? "no whole breath in the segment" : no_breaths_reason(s)};
+    if (s->breaths) psy_breath_rate_over(s->breaths->b, s->breaths->n, s->breaths->rate_hz, start, end, &b);
     return b;
+}
+
+double psy_session_breath_depth(const psy_session *s, double start, double end, size_t *n_breaths, const char **why)
+{
+    const psy_breath_list *l = s->breaths;
+    size_t n = 0;
+    if (n_breaths) *n_breaths = 0;
+    *why = l ? "no whole breath in the span" : no_breaths_reason(s);
+    if (!l) return NAN;
+    double *v = malloc((l->n ? l->n : 1) * sizeof *v);
+    if (!v) {
+        *why = "out of memory";
+        return NAN;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        if (breath_within(l, i, start, end)) v[n++] = l->b[i].amplitude;
+    double depth = breaths_median(v, n);
+    free(v);
+    if (n) *why = NULL;
+    if (n_breaths) *n_breaths = n;
+    return depth;
 }
 
 double psy_session_rsa_p2t(const psy_session *s, double start, double end, const char **why)
 {
-    *why = s->rsp < 0 ? "no RSP channel" : !s->beats ? "no beats" : "no whole breath with NN intervals in both phases";
-    if (s->rsp < 0 || !s->beats) return NAN;
-    double rate = psy_reader_channel(s->r, s->rsp)->rate_hz, sum = 0;
-    size_t n = 0, from = 0;
-    for (size_t i = 0; i < s->n_breaths; i++) {
-        const psy_breath *b = &s->breaths[i];
-        double a = (double)b->onset / rate, z = (double)b->end / rate, p2t, osc;
-        if (a < start || z > end) continue; /* whole breaths, as psy_breath_rate_over */
-        rsa_one_breath(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &from, a, (double)b->peak / rate, z,
-                       PSY_RSA_P2T_GROSSMAN, &p2t, &osc);
-        if (!isnan(p2t)) sum += p2t, n++;
-    }
+    *why = !s->breaths ? no_breaths_reason(s) : !s->beats ? "no beats"
+                                                          : "no whole breath with NN intervals in both phases";
+    if (!s->has_rsa) return NAN;
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->breaths->n; i++)
+        if (breath_within(s->breaths, i, start, end) && !isnan(s->rsa.p2t_ms[i])) sum += s->rsa.p2t_ms[i], n++;
     if (n) *why = NULL;
     return n ? sum / (double)n : NAN;
 }

@@ -57,7 +57,7 @@ static const struct {
     {"fs", K_NUMBER},             {"format", K_STRING},          {"channel_types", K_MAP},
     {"units", K_MAP},             {"triggers", K_STRINGS},       {"events_offset_s", K_NUMBER},
     {"libedf", K_BOOL},           {"events_columns", K_STRING},  {"max_corrected_pct", K_NUMBER},
-    {"keep_corrected", K_BOOL},   {"override_fs", K_BOOL},
+    {"keep_corrected", K_BOOL},   {"override_fs", K_BOOL},       {"edr", K_BOOL},
 };
 
 static int type_ok(kind k, json_t *v)
@@ -211,6 +211,8 @@ static psy_status set_key(psy_session_settings *st, storage *s, const char *key,
         c->max_corrected_pct = x;
     } else if (strcmp(key, "keep_corrected") == 0) {
         c->keep_corrected = json_is_true(v);
+    } else if (strcmp(key, "edr") == 0) {
+        c->edr = json_is_true(v);
     }
     if (slot && !(*slot = keep(s, text))) return PSY_E_NOMEM;
     return PSY_OK;

@@ -96,6 +96,33 @@ static json_t *eda_json(const psy_eda_result *scr)
     return ej.o;
 }
 
+/* The breaths' source and detector, and the RSA and biofeedback values of the whole recording
+ * (psyphys resp's keys). */
+static json_t *breaths_json(const psy_session_results *res)
+{
+    const psy_breath_list *l = res->breath_list;
+    const psy_resp_config *c = &l->config;
+    json_t *b = json_pack("{s:s,s:f,s:[f,f],s:f,s:f,s:i}", "source",
+                          l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel", "detector_rate_hz",
+                          l->rate_hz, "band_hz", c->band_low_hz, c->band_high_hz, "hysteresis", c->hysteresis,
+                          "min_amplitude", c->min_amplitude, "rate_min_breaths", PSY_RESP_RATE_MIN_BREATHS);
+    json_object_set_new(b, "rate_min_span_s", json_real(PSY_RESP_RATE_MIN_SPAN_S));
+    const psy_rsa_result *r = res->rsa;
+    if (r) {
+        json_object_set_new(b, "rsa_p2t", json_string("longest expiratory NN - shortest inspiratory NN (Grossman "
+                                                      "1990), 0 when negative"));
+        json_object_set_new(b, "rsa_p2t_mean_ms", psy_json_number(r->p2t_mean_ms));
+        json_object_set_new(b, "rsa_pb_ln_ms2", psy_json_number(r->pb_ln));
+        json_object_set_new(b, "hf_resp_ms2", psy_json_number(r->hf_resp_ms2));
+        json_object_set_new(b, "hf_resp_band_hz", json_pack("[f,f]", r->hf_band_hz[0], r->hf_band_hz[1]));
+        json_object_set_new(b, "resonance_hz", psy_json_number(r->resonance_hz));
+        json_object_set_new(b, "resonance_power_ms2", psy_json_number(r->resonance_power_ms2));
+        json_object_set_new(b, "coherence_ratio", psy_json_number(r->coherence_ratio));
+        json_object_set_new(b, "hr_osc_mean_bpm", psy_json_number(r->hr_osc_mean_bpm));
+    }
+    return b;
+}
+
 json_t *psy_session_settings_json(const psy_session *s)
 {
     static const char *const rules[] = {"events", "markers", "windows"};
@@ -117,6 +144,8 @@ json_t *psy_session_settings_json(const psy_session *s)
                                                     "step_s", c->hrv_step_s));
     json_object_set_new(j, "hrv", hrv_json(&s->hrv_cfg));
     if (s->scr) json_object_set_new(j, "eda", eda_json(s->scr));
+    if (r->breath_list) json_object_set_new(j, "breaths", breaths_json(r));
+    json_object_set_new(j, "edr", json_boolean(c->edr));
     json_t *ch = json_object();
     const char *names[] = {"ecg", "ppg", "eda", "rsp", "hr"};
     int idx[] = {r->ecg, r->ppg, r->eda, r->rsp, r->hr};
@@ -199,7 +228,11 @@ static json_t *epochs_columns(void)
         {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none"},
         {"scr_latency_s", "s", "its onset minus the event's onset (n/a when none)"},
         {"quality", "", "1 - share of the epoch's beats whose interval was corrected"},
-        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"}};
+        {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"},
+        {"resp_rate_per_min", "1/min", "breathing rate of the whole breaths in [onset - pre, onset + post]; n/a "
+                                       "below 30 s of whole breaths or 3 breaths (na_reasons)"},
+        {"resp_depth", "RSP channel unit (arbitrary for ECG-derived breaths)",
+         "median amplitude (peak minus the mean of its troughs) of the whole breaths in [onset - pre, onset + post]"}};
     return columns_json(d, sizeof d / sizeof d[0], 0);
 }
 
@@ -224,6 +257,21 @@ static json_t *pat_columns(void)
         {"pat_ms", "ms", "pulse arrival time: R-peak to the pulse foot (intersecting tangents)"},
         {"pat_upstroke_ms", "ms", "R-peak to the pulse's steepest upstroke"},
         {"reason", "", "valid, or why the arrival time is n/a"}};
+    return columns_json(d, sizeof d / sizeof d[0], 1);
+}
+
+static json_t *breaths_columns(void)
+{
+    static const char *const d[][3] = {
+        {"onset", "s", "start of inspiration (the trough before it)"},
+        {"peak", "s", "end of inspiration (the peak)"},
+        {"duration_s", "s", "onset to the breath's end (the next trough)"},
+        {"amplitude", "RSP channel unit (arbitrary for ECG-derived breaths)",
+         "peak minus the mean of the two troughs, band-passed signal"},
+        {"rate_per_min", "1/min", "60 / duration_s"},
+        {"rsa_p2t_ms", "ms", "peak-to-trough RSA of the breath (Grossman 1990; n/a without beats or an interval in "
+                             "each phase)"},
+        {"hr_osc_bpm", "bpm", "heart-rate maximum minus minimum within the breath (n/a without beats)"}};
     return columns_json(d, sizeof d / sizeof d[0], 1);
 }
 
@@ -263,6 +311,7 @@ psy_status psy_session_write_sidecar(const psy_session *s, const psy_sidecar *ba
     if (table == PSY_TABLE_EPOCHS) json_object_set_new(extra, "columns", epochs_columns());
     if (table == PSY_TABLE_EPOCH_MEANS) json_object_set_new(extra, "columns", epoch_means_columns());
     if (table == PSY_TABLE_PAT) json_object_set_new(extra, "columns", pat_columns());
+    if (table == PSY_TABLE_BREATHS) json_object_set_new(extra, "columns", breaths_columns());
     if (table == PSY_TABLE_SEGMENTS || table == PSY_TABLE_EPOCHS || table == PSY_TABLE_HRV_WINDOWS)
         json_object_set_new(extra, "na_reasons", na_json(na));
     psy_sidecar o = {json_deep_copy(base->o)};

@@ -137,7 +137,7 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
     static const char *const columns[] = {"hr_baseline_bpm",   "hr_mean_change_bpm", "hr_min_change_bpm",
                                           "hr_max_change_bpm", "hr_min_time_s",      "hr_max_time_s",
                                           "scr_amplitude_us",  "scr_latency_s",      "quality",
-                                          "nn_corrected_pct"};
+                                          "nn_corrected_pct",  "resp_rate_per_min",  "resp_depth"};
     enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
     fprintf(fp, "label\tonset");
     for (size_t k = 0; k < N_COLUMNS; k++) fprintf(fp, "\t%s", columns[k]);
@@ -153,15 +153,23 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
                                h->valid ? h->min_time_s : NAN, h->valid ? h->max_time_s : NAN,
                                r->has_scr ? r->scr.amplitude_us : NAN, r->has_scr ? r->scr.latency_s : NAN,
                                h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
-                               share ? 100.0 * h->corrected_share : NAN};
+                               share ? 100.0 * h->corrected_share : NAN, NAN, NAN};
         const char *why[N_COLUMNS];
+        /* breathing over the epoch window: its whole breaths (usually n/a for the rate: an
+           epoch is shorter than the rate's 30 s) */
+        double a = r->event->onset_s - s->cfg.pre_s, z = r->event->onset_s + s->cfg.post_s;
+        psy_breath_rate br = psy_session_breath_rate(s, a, z);
+        v[10] = br.per_min, why[10] = br.why ? br.why : "";
+        v[11] = psy_session_breath_depth(s, a, z, NULL, &why[11]);
+        if (!why[11]) why[11] = "";
         for (size_t k = 0; k < 6; k++) why[k] = h->why;
         why[6] = why[7] = scr_why;
         if (r->has_scr) why[7] = "no SCR in the latency window";
         why[8] = why[9] = h->valid ? no_beats_reason(s) : h->why;
         fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
         for (size_t k = 0; k < N_COLUMNS; k++)
-            put_or_note(fp, na, columns[k], v[k], k == 4 || k == 5 || k == 7 ? 3 : k == 9 ? 2 : 4, why[k]);
+            put_or_note(fp, na, columns[k], v[k], k == 4 || k == 5 || k == 7 || k == 10 ? 3 : k == 9 ? 2 : k == 11 ? 6 : 4,
+                        why[k]);
         fputc('\n', fp);
     }
 }
@@ -244,7 +252,7 @@ static void write_pat(FILE *fp, const psy_pat_list *p)
 }
 
 static const char *const table_names[PSY_TABLE_COUNT] = {"segments", "epochs", "epoch-means", "hrv-windows", "scr",
-                                                         "pat", "beats"};
+                                                         "pat", "beats", "breaths"};
 
 const char *psy_session_table_name(psy_session_table table)
 {
@@ -262,6 +270,7 @@ int psy_session_has_table(const psy_session *s, psy_session_table table)
     case PSY_TABLE_SCR: return s->scr != NULL;
     case PSY_TABLE_PAT: return s->pat != NULL;
     case PSY_TABLE_BEATS: return s->beats != NULL;
+    case PSY_TABLE_BREATHS: return s->breaths != NULL;
     default: return 0;
     }
 }
@@ -276,6 +285,7 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_HRV_WINDOWS: write_hrv_windows(fp, s, na); break;
     case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
     case PSY_TABLE_BEATS: psy_beats_write_table(fp, s->beats); break;
+    case PSY_TABLE_BREATHS: psy_breaths_write_tsv(fp, s->breaths, s->has_rsa ? &s->rsa : NULL); break;
     default: write_scr(fp, s->scr); break;
     }
     if (na && na->cap == SIZE_MAX) return PSY_E_NOMEM;

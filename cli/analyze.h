@@ -32,6 +32,7 @@ typedef struct analyze_options {
     double hrv_window_s, hrv_step_s;
     double max_corrected_pct;          /* --max-corrected-pct (default: the library's, 5 %) */
     int keep_corrected;                /* --keep-corrected */
+    int edr;                           /* --edr: ECG-derived breaths without an RSP channel */
     cli_layout layout;
     int overwrite, report;             /* --overwrite, --report */
     const char *config_path;           /* --config FILE */

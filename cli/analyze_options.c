@@ -12,16 +12,17 @@ static void help(FILE *out)
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
             "                       [--ecg LABEL] [--ppg LABEL] [--hr LABEL] [--eda LABEL]\n"
-            "                       [--rsp LABEL]\n"
+            "                       [--rsp LABEL] [--edr]\n"
             "                       [--eda-method fast|deconv] [--hrv-window W:STEP]\n"
             "                       [--layout auto|bids|flat] [--config FILE]\n"
             "                       [--report] [--overwrite] [input options]\n\n"
             "Beats, artefact-corrected NN intervals and HRV from the ECG (or RR) channel, else\n"
             "the pulses of the PPG channel (pulse rate variability, said in the sidecars), skin\n"
-            "conductance responses and level from the EDA channel, breathing rate from the RSP\n"
-            "channel, per session phase (segment) and around each event (epoch). Prints a summary;\n"
-            "with -o writes into OUTDIR: STEM_beats, _scr, _segments, _epochs, _epoch-means and, for\n"
-            "recordings of at least two HRV windows, _hrv-windows (.tsv, each with a .json sidecar).\n"
+            "conductance responses and level from the EDA channel, breaths, breathing rate and RSA\n"
+            "from the RSP channel, per session phase (segment) and around each event (epoch). Prints\n"
+            "a summary; with -o writes into OUTDIR: STEM_beats, _scr, _breaths, _segments, _epochs,\n"
+            "_epoch-means and, for recordings of at least two HRV windows, _hrv-windows (.tsv, each\n"
+            "with a .json sidecar).\n"
             "An input in a BIDS dataset (sub-X/[ses-Y/]DATATYPE/sub-X_..._physio.tsv.gz) writes the\n"
             "BIDS derivatives layout: OUTDIR/sub-X/[ses-Y/]DATATYPE/sub-X_..._beats.tsv, ... and\n"
             "OUTDIR/dataset_description.json.\n\n"
@@ -39,6 +40,9 @@ static void help(FILE *out)
             "                    without an ECG or RR channel, or when --ppg is given without\n"
             "                    --ecg; with an ECG they give the pulse arrival times (R-peak to\n"
             "                    pulse foot: STEM_pat.tsv, pat_* columns of the segments)\n"
+            "  --edr             without an RSP channel, breaths derived from the ECG (R-wave\n"
+            "                    amplitude and RR modulation, as psyphys resp --edr): less\n"
+            "                    accurate than a respiration channel (README), with a warning\n"
             "  --hr LABEL        a heart-rate channel (bpm) instead of beats (default: the first\n"
             "                    HR channel when there is no ECG, RR or PPG channel): mean HR per\n"
             "                    segment and epoch HR responses, no HRV\n"
@@ -50,7 +54,7 @@ static void help(FILE *out)
             "                    --keep-corrected keeps them with a warning\n"
             "  --config FILE     settings from a JSON object (keys: segments, epochs, pre_s, post_s,\n"
             "                    latency_s [MIN, MAX], hrv_window_s [W, STEP], ecg, ppg, eda, rsp, hr,\n"
-            "                    eda_method, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
+            "                    eda_method, edr, layout, fs, format, channel_types {LABEL: TYPE}, units\n"
             "                    {LABEL: UNIT}, triggers [CH[:LEVEL]], events_offset_s,\n"
             "                    events_columns, libedf);\n"
             "                    flags on the command line override them\n"
@@ -116,6 +120,9 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, given *
         return CLI_OK;
     } else if (strcmp(a, "--keep-corrected") == 0) {
         o->keep_corrected = 1;
+        return CLI_OK;
+    } else if (strcmp(a, "--edr") == 0) {
+        o->edr = 1;
         return CLI_OK;
     } else if (a[0] == '-' && a[1] && !v) {
         return cli_refuse_option("analyze", a, value_options);
@@ -243,7 +250,7 @@ static int apply_config(analyze_options *o)
     o->latency_min_s = c->latency_min_s, o->latency_max_s = c->latency_max_s;
     o->eda_method = c->eda_method;
     o->hrv_window_s = c->hrv_window_s, o->hrv_step_s = c->hrv_step_s;
-    o->max_corrected_pct = c->max_corrected_pct, o->keep_corrected = c->keep_corrected;
+    o->max_corrected_pct = c->max_corrected_pct, o->keep_corrected = c->keep_corrected, o->edr = c->edr;
     if (st->layout) cli_layout_parse(st->layout, &o->layout);
     o->in.open = st->open;
     for (size_t i = 0; i < st->n_channel_types; i++) o->in.channel_types[o->in.n_channel_types++] = st->channel_types[i];

@@ -95,7 +95,7 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
         return 0;
     }
     if (!cli_make_dir(place.dir)) return 0;
-    cli_output outs[16] = {{0}};
+    cli_output outs[24] = {{0}};
     int n_out = 0, ok = 1;
     if (place.bids) {
         ok = cli_derivative_description_open(o->outdir, &outs[n_out]);
@@ -104,8 +104,9 @@ int analyze_write_outputs(analyze_session *s, const analyze_options *o)
     psy_sidecar *base = ok ? base_sidecar(s, o) : NULL;
     ok = base != NULL;
     const char *stem = place.stem, *dir = place.dir;
-    static const psy_session_table tables[] = {PSY_TABLE_BEATS, PSY_TABLE_SCR, PSY_TABLE_SEGMENTS, PSY_TABLE_EPOCHS,
-                                               PSY_TABLE_EPOCH_MEANS, PSY_TABLE_HRV_WINDOWS, PSY_TABLE_PAT};
+    static const psy_session_table tables[] = {PSY_TABLE_BEATS,       PSY_TABLE_SCR,         PSY_TABLE_BREATHS,
+                                               PSY_TABLE_SEGMENTS,    PSY_TABLE_EPOCHS,      PSY_TABLE_EPOCH_MEANS,
+                                               PSY_TABLE_HRV_WINDOWS, PSY_TABLE_PAT};
     for (size_t k = 0; ok && k < sizeof tables / sizeof tables[0]; k++)
         if (psy_session_has_table(s->ps, tables[k]))
             ok = write_table(s, o, tables[k], base, outs, &n_out, dir, stem);

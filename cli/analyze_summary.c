@@ -90,9 +90,11 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         if (e.excluded_s > 0) printf(" (%.0f s excluded)", e.excluded_s);
         printf("%s%s\n", mark(s, PSY_CHECK_SCL_FLOOR), mark(s, PSY_CHECK_EDA_UNIT));
     }
-    if (s->res->rsp >= 0) { /* the segments table's first row */
+    if (s->res->breath_list) { /* the segments table's first row */
         psy_breath_rate b = psy_session_breath_rate(s->ps, seg[0].onset_s, seg[0].onset_s + seg[0].duration_s);
-        printf("  breath  '%s': %zu breaths, ", psy_reader_channel(s->r, s->res->rsp)->label, s->res->n_breaths);
+        if (s->res->rsp >= 0) printf("  breath  '%s': ", psy_reader_channel(s->r, s->res->rsp)->label);
+        else printf("  breath  ECG-derived from '%s': ", psy_reader_channel(s->r, s->res->ecg)->label);
+        printf("%zu breaths, ", s->res->n_breaths);
         if (isnan(b.per_min)) printf("rate n/a (%s)", b.why);
         else printf("%.1f /min", b.per_min);
         printf("%s\n", mark(s, PSY_CHECK_BREATHING_RATE));

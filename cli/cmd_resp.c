@@ -37,27 +37,6 @@ static json_t *num_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* A tab, then one breath's value with 3 decimals, or n/a. */
-static void fixed_or_na(FILE *fp, double v)
-{
-    if (isfinite(v)) fprintf(fp, "\t%.3f", v);
-    else fputs("\tn/a", fp);
-}
-
-/* onset, peak, duration_s, amplitude, rate_per_min, rsa_p2t_ms, hr_osc_bpm: one row per breath
- * (the last two n/a without an ECG). */
-static void write_breaths_tsv(FILE *fp, const psy_breath_list *l, const psy_rsa_result *rsa)
-{
-    fputs("onset\tpeak\tduration_s\tamplitude\trate_per_min\trsa_p2t_ms\thr_osc_bpm\n", fp);
-    for (size_t i = 0; i < l->n; i++) {
-        double dur = l->end_s[i] - l->onset_s[i];
-        fprintf(fp, "%.3f\t%.3f\t%.3f\t%.6f\t%.3f", l->onset_s[i], l->peak_s[i], dur, l->b[i].amplitude, 60.0 / dur);
-        fixed_or_na(fp, rsa ? rsa->p2t_ms[i] : NAN);
-        fixed_or_na(fp, rsa ? rsa->hr_osc_bpm[i] : NAN);
-        fputc('\n', fp);
-    }
-}
-
 static void set_num(json_t *o, const char *key, double v, const char *why)
 {
     json_object_set_new(o, key, num_or_null(v));
@@ -260,7 +239,7 @@ int cmd_resp(int argc, char **argv)
     cli_print_warnings(path, sidecar);
 
     if (!out_path) {
-        if (!want_json) write_breaths_tsv(stdout, l, have_rsa ? &rsa : NULL);
+        if (!want_json) psy_breaths_write_tsv(stdout, l, have_rsa ? &rsa : NULL);
     } else {
         cli_output outs[2] = {{0}};
         int n_out = 0, stream = cli_output_is_stream(out_path);
@@ -269,7 +248,7 @@ int cmd_resp(int argc, char **argv)
                  (stream || cli_output_open(&outs[n_out++], side, overwrite));
         free(side);
         if (ok) {
-            write_breaths_tsv(outs[0].fp, l, have_rsa ? &rsa : NULL);
+            psy_breaths_write_tsv(outs[0].fp, l, have_rsa ? &rsa : NULL);
             ok = stream || cli_sidecar_write(sidecar, outs[1].fp);
         }
         if (!ok) {

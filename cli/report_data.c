@@ -255,6 +255,9 @@ static void open_recording(report_data *d)
     }
     const char *ecg = json_string_value(report_setting(d, "channels", d->pulses ? "ppg" : "ecg"));
     const char *eda = json_string_value(report_setting(d, "channels", "eda"));
+    const char *rsp = json_string_value(report_setting(d, "channels", "rsp"));
+    d->rsp_ch = rsp ? psy_reader_find_channel(d->rec, rsp) : -1;
+    if (d->rsp_ch >= 0 && !(psy_reader_channel(d->rec, d->rsp_ch)->rate_hz > 0)) d->rsp_ch = -1;
     d->ecg_ch = ecg ? psy_reader_find_channel(d->rec, ecg) : -1;
     d->eda_ch = eda ? psy_reader_find_channel(d->rec, eda) : -1;
     if (d->ecg_ch >= 0 && (psy_reader_channel(d->rec, d->ecg_ch)->rate_hz <= 0 ||
@@ -285,7 +288,7 @@ int report_data_load(const char *dir, const char *stem, report_data *d)
     memset(d, 0, sizeof *d);
     snprintf(d->stem, sizeof d->stem, "%s", stem);
     d->dir = dir;
-    d->ecg_ch = d->eda_ch = -1;
+    d->ecg_ch = d->eda_ch = d->rsp_ch = -1;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s_segments.json", dir, stem);
     json_error_t jerr;
@@ -316,6 +319,8 @@ int report_data_load(const char *dir, const char *stem, report_data *d)
     d->has_scr = st;
     if ((st = load_table(dir, stem, "epochs", &d->epochs)) < 0) return 0;
     d->has_epochs = st;
+    if ((st = load_table(dir, stem, "breaths", &d->breaths)) < 0) return 0;
+    d->has_breaths = st;
     if ((d->has_beats && !nn_from_beats(d)) || !spectra(d)) {
         cli_error(dir, "out of memory");
         return 0;
@@ -332,6 +337,7 @@ void report_data_free(report_data *d)
     report_table_free(&d->beats);
     report_table_free(&d->scr);
     report_table_free(&d->epochs);
+    report_table_free(&d->breaths);
     free(d->beat_t), free(d->beat_rr), free(d->nn_t), free(d->nn_ms), free(d->nn_corrected), free(d->nn_run_start);
     free(d->welch.f_hz), free(d->welch.psd), free(d->lomb.f_hz), free(d->lomb.psd);
     psy_eda_result_free(d->eda);

@@ -22,8 +22,8 @@ typedef struct report_data {
     char stem[256];
     const char *dir;
     json_t *sidecar;          /* the segments table's sidecar: input, settings, warnings */
-    report_table segments, beats, scr, epochs;
-    int has_beats, has_scr, has_epochs;
+    report_table segments, beats, scr, epochs, breaths;
+    int has_beats, has_scr, has_epochs, has_breaths;
     int pulses;               /* the beats are a PPG channel's pulses (settings.heart.source) */
     /* beats: raw RR (ms) at each beat's onset (NaN first after a gap), and the corrected NN series */
     double *beat_t, *beat_rr;
@@ -38,6 +38,7 @@ typedef struct report_data {
     /* the recording (NULL when it could not be re-opened: notes say why) */
     psy_reader *rec;
     int ecg_ch, eda_ch;       /* ecg_ch: the beats' signal, the PPG's for pulses */
+    int rsp_ch;               /* the respiration channel analysed (-1: none, or ECG-derived breaths) */
     psy_eda_result *eda;      /* with the analysis's method: tonic level */
     psy_eda_result *driver;   /* deconvolution (Benedek & Kaernbach 2010): phasic driver */
     double pre_s, post_s;     /* epoch window of the analysis */

@@ -55,6 +55,7 @@ void report_write_page(FILE *fp, const report_data *d)
     report_section_ecg(fp, d, &plot_id);
     report_section_hrv(fp, d, &plot_id);
     report_section_eda(fp, d, &plot_id);
+    report_section_breathing(fp, d, &plot_id);
     report_section_epochs(fp, d, &plot_id);
     report_section_tables(fp, d);
     fputs("<footer>Made by psyphys ", fp);

@@ -36,6 +36,7 @@ void report_section_timeline(FILE *fp, const report_data *d, int *plot_id);
 void report_section_ecg(FILE *fp, const report_data *d, int *plot_id);
 void report_section_hrv(FILE *fp, const report_data *d, int *plot_id);
 void report_section_eda(FILE *fp, const report_data *d, int *plot_id);
+void report_section_breathing(FILE *fp, const report_data *d, int *plot_id);
 void report_section_epochs(FILE *fp, const report_data *d, int *plot_id);
 void report_section_tables(FILE *fp, const report_data *d);
 

@@ -21,10 +21,10 @@ of the annotations themselves, more on flat-topped breaths) and because the dete
 maximum of the low-passed signal between two troughs.
 
 Development subjects (used while changing the detector) and held-out ones (scored only) are
-listed below; `--floors` exits 1 when a subject falls below the per-subject floors the data test
+listed below (`--dev` scores the development subjects only, for use while developing); `--floors` exits 1 when a subject falls below the per-subject floors the data test
 (tests/cli_resp_marsh.sh) asserts.
 
-usage: scripts/resp_check.py PSYPHYS [SHARED_DIR] [--edr] [--floors]
+usage: scripts/resp_check.py PSYPHYS [SHARED_DIR] [--edr] [--dev] [--floors]
 """
 import os
 import struct
@@ -139,7 +139,7 @@ def main():
     print("subject\tset\tannotated\tdetected\tSe_pct\tPP_pct\trate_windows_ok\trate_ok_pct")
     failed = 0
     sums = {}
-    for subject in DEVELOPMENT + HELD_OUT:
+    for subject in DEVELOPMENT + ([] if "--dev" in sys.argv else HELD_OUT):
         base = os.path.join(marsh, subject)
         fs = header_rate(base + "_ip.hea")
         # every record's .resp starts with two annotations at sample 0, which mark no breath (the

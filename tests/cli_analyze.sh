@@ -12,8 +12,8 @@ expect_grep "heart +.ECG.: 15[0-9] beats \($artefacts artefacts, corrected; " "$
 expect_grep 'skin +.EDA.: [0-9]+ SCRs, SCL 14\.[0-9]+ uS' "$TMP/out"
 expect_grep 'breath +.RSP.: [0-9]+ breaths' "$TMP/out"
 expect_grep '^  Negative +10\.24 ' "$TMP/out"
-expect_grep 'wrote 10 files' "$TMP/out"
-for t in beats scr segments epochs epoch-means; do
+expect_grep 'wrote 12 files' "$TMP/out"
+for t in beats scr breaths segments epochs epoch-means; do
     [ -s "$TMP/res/${S}_$t.tsv" ] || fail "no ${S}_$t.tsv"
     expect_grep '"table": "'"$t"'"' "$TMP/res/${S}_$t.json"
     expect_grep '"sha256": "[0-9a-f]{64}"' "$TMP/res/${S}_$t.json"
@@ -22,7 +22,7 @@ expect_grep '^label	onset	duration	mean_hr_bpm	mean_nn_ms	sdnn_ms	rmssd_ms' "$TM
 expect_grep '^recording	0\.000000	150\.000000	' "$TMP/res/${S}_segments.tsv"
 [ "$(wc -l <"$TMP/res/${S}_segments.tsv")" -eq 6 ] || fail "segments: recording + 4 phases + header"
 # columns named for what they hold: the heart-rate response is a change from the baseline
-expect_grep '^label	onset	hr_baseline_bpm	hr_mean_change_bpm	hr_min_change_bpm	hr_max_change_bpm	hr_min_time_s	hr_max_time_s	scr_amplitude_us	scr_latency_s	quality	nn_corrected_pct$' "$TMP/res/${S}_epochs.tsv"
+expect_grep '^label	onset	hr_baseline_bpm	hr_mean_change_bpm	hr_min_change_bpm	hr_max_change_bpm	hr_min_time_s	hr_max_time_s	scr_amplitude_us	scr_latency_s	quality	nn_corrected_pct	resp_rate_per_min	resp_depth$' "$TMP/res/${S}_epochs.tsv"
 expect_grep '^label	n	hr_mean_change_bpm	hr_min_change_bpm	hr_max_change_bpm	scr_magnitude_us	scr_count$' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '"hr_mean_change_bpm": \{' "$TMP/res/${S}_epochs.json"
 expect_grep '"Description": "mean heart rate over \(0, post\] minus the baseline"' "$TMP/res/${S}_epochs.json"

@@ -30,7 +30,7 @@ grep -q '"ns_scr_per_min":{"lessthan60sofvalidskinconductanceforaratepermin' "$T
 
 # --- the corrected share: every row carries nn_corrected_pct
 expect_grep '	nn_corrected_pct$' "$TMP/demo/${S}_segments.tsv"
-expect_grep '	quality	nn_corrected_pct$' "$TMP/demo/${S}_epochs.tsv"
+expect_grep '	quality	nn_corrected_pct	resp_rate_per_min	resp_depth$' "$TMP/demo/${S}_epochs.tsv"
 [ "$(col nn_corrected_pct "$TMP/demo/${S}_segments.tsv" 1)" = "1.32" ] || fail "demo: 2 of 151 NN intervals corrected"
 expect_grep "corrected; 1\.3 % of NN intervals\), mean HR 60\.9 bpm, RMSSD 71\.6 ms" "$TMP/demo.out"
 # the demo's 150 s / 151 intervals are below SampEn's 200 intervals: n/a with the reason

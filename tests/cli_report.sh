@@ -16,19 +16,20 @@ expect_grep "wrote .*${S}_report.html" "$TMP/out"
 # An unknown start is said to be unknown (sidecar: null), not 1985-01-01.
 expect_grep '<tr><th>start</th><td>unknown</td></tr>' "$PAGE"
 expect_grep '"start": null' "$TMP/res/${S}_segments.json"
-# Sections, plots (2 timeline, 2 + 4 ECG strips, tachogram, Poincaré, Welch, Lomb, 2 EDA, 2 x 2 epochs).
-for id in header timeline ecg hrv eda epochs tables; do
+# Sections, plots (2 timeline, 2 + 4 ECG strips, tachogram, Poincaré, Welch, Lomb, 2 EDA, breathing
+# rate and strip, 2 x 2 epochs).
+for id in header timeline ecg hrv eda breathing epochs tables; do
     expect_grep "<(section|header) id=\"$id\"" "$PAGE"
 done
-[ "$(grep -c '<svg class="plot"' "$PAGE")" -eq 18 ] || fail "18 plots expected, $(grep -c '<svg class="plot"' "$PAGE")"
-for plot in timeline-hr timeline-scl tachogram poincare welch lomb eda eda-driver; do
+[ "$(grep -c '<svg class="plot"' "$PAGE")" -eq 20 ] || fail "20 plots expected, $(grep -c '<svg class="plot"' "$PAGE")"
+for plot in timeline-hr timeline-scl tachogram poincare welch lomb eda eda-driver resp-rate resp-strip; do
     [ "$(grep -c "data-plot=\"$plot\"" "$PAGE")" -eq 1 ] || fail "plot $plot missing or repeated"
 done
 [ "$(grep -c 'data-plot="ecg-strip"' "$PAGE")" -eq 6 ] || fail "6 ECG strips expected (2 flagged + 4 normal)"
 [ "$(grep -c 'data-plot="epoch-hr"' "$PAGE")" -eq 2 ] || fail "2 labels: 2 heart-rate epoch plots"
 [ "$(grep -c 'data-plot="epoch-scr"' "$PAGE")" -eq 2 ] || fail "2 labels: 2 SCR epoch plots"
 # Every plot has axes labels with units, and its data.
-[ "$(grep -c '<text class="label"' "$PAGE")" -eq 36 ] || fail "two axis labels per plot"
+[ "$(grep -c '<text class="label"' "$PAGE")" -eq 40 ] || fail "two axis labels per plot"
 for plot in timeline-hr tachogram welch lomb eda eda-driver epoch-hr epoch-scr; do
     plot_of $plot "$PAGE" | grep -q '<path fill="none" stroke=' || fail "plot $plot draws no line"
 done

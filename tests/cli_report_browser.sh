@@ -70,7 +70,7 @@ browse dom --dump-dom "file://$TMP/res/probe.html" >"$TMP/dom.html" 2>"$TMP/dom.
 expect_grep '<pre id="probe">' "$TMP/dom.html"
 probe=$(sed -n 's/.*<pre id="probe">\([^<]*\)<.*/\1/p' "$TMP/dom.html")
 echo "probe: $probe"
-want='plots=18 empty=0 blank=0 errors=0 resources=0 overflow=0'
-want="$want kinds=ecg-strip,eda,eda-driver,epoch-hr,epoch-scr,lomb,poincare,tachogram,timeline-hr,timeline-scl,welch"
+want='plots=20 empty=0 blank=0 errors=0 resources=0 overflow=0'
+want="$want kinds=ecg-strip,eda,eda-driver,epoch-hr,epoch-scr,lomb,poincare,resp-rate,resp-strip,tachogram,timeline-hr,timeline-scl,welch"
 [ "$probe" = "$want" ] || fail "probe: $probe, want $want"
 finish

@@ -333,10 +333,90 @@ static void borrowed_channels(void **state)
     psy_reader_close(borrowed);
 }
 
+/* Breathing (issue 20): the breaths and their RSA are psy_breaths_detect's and psy_rsa_compute's;
+ * depth and rate over a span; the breaths table; ECG-derived breaths only when asked for. */
+static void breathing(void **state)
+{
+    (void)state;
+    psy_reader *r = open_demo();
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    psy_message why;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    psy_breath_list *l = NULL;
+    assert_int_equal(psy_breaths_detect(r, res->rsp, NULL, &l, &why), PSY_OK);
+    assert_non_null(res->breath_list);
+    assert_int_equal(res->breath_list->source, PSY_BREATHS_RESP);
+    assert_int_equal(res->breath_list->n, l->n);
+    assert_int_equal(res->n_breaths, l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        assert_int_equal(res->breaths[i].onset, l->b[i].onset);
+        assert_int_equal(res->breaths[i].end, l->b[i].end);
+    }
+    psy_rsa_result rsa = {0};
+    assert_int_equal(psy_rsa_compute(res->beats, l, NULL, &rsa), PSY_OK);
+    assert_non_null(res->rsa);
+    assert_true(res->rsa->p2t_mean_ms == rsa.p2t_mean_ms && res->rsa->coherence_ratio == rsa.coherence_ratio);
+    /* depth over a span: the median amplitude of its whole breaths (here the first three) */
+    double a = l->onset_s[0], z = l->end_s[2], v[3] = {l->b[0].amplitude, l->b[1].amplitude, l->b[2].amplitude};
+    double lo = fmin(v[0], fmin(v[1], v[2])), hi = fmax(v[0], fmax(v[1], v[2]));
+    const char *reason = "unset";
+    size_t n = 0;
+    assert_true(psy_session_breath_depth(s, a, z, &n, &reason) == v[0] + v[1] + v[2] - lo - hi);
+    assert_int_equal(n, 3);
+    assert_null(reason);
+    assert_true(isnan(psy_session_breath_depth(s, a, a + 1, &n, &reason)));
+    assert_string_equal(reason, "no whole breath in the span");
+    /* the breaths table is psy_breaths_write_tsv's with the session's RSA */
+    assert_true(psy_session_has_table(s, PSY_TABLE_BREATHS));
+    assert_string_equal(psy_session_table_name(PSY_TABLE_BREATHS), "breaths");
+    size_t n_na;
+    char *table = table_text(s, PSY_TABLE_BREATHS, NULL, &n_na), *want = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&want, &size);
+    assert_int_equal(psy_breaths_write_tsv(fp, l, &rsa), PSY_OK);
+    fclose(fp);
+    assert_string_equal(table, want);
+    assert_int_equal(lines(table), l->n + 1);
+    free(table), free(want);
+    psy_rsa_result_clear(&rsa);
+    psy_breath_list_free(l);
+    int rsp = res->rsp;
+    psy_session_free(s);
+
+    /* without an RSP channel: no breaths unless edr; with edr, psy_breaths_from_beats's */
+    assert_int_equal(psy_reader_set_channel_type(r, rsp, PSY_CH_OTHER), PSY_OK);
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    res = psy_session_results_of(s);
+    assert_null(res->breath_list);
+    assert_false(psy_session_has_table(s, PSY_TABLE_BREATHS));
+    assert_true(isnan(psy_session_breath_depth(s, 0, 150, NULL, &reason)));
+    assert_string_equal(reason, "no RSP channel");
+    psy_session_free(s);
+    cfg.edr = 1;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    res = psy_session_results_of(s);
+    assert_non_null(res->breath_list);
+    assert_int_equal(res->breath_list->source, PSY_BREATHS_EDR);
+    assert_int_equal(psy_breaths_from_beats(res->beats, &l, &why), PSY_OK);
+    assert_int_equal(res->n_breaths, l->n);
+    assert_non_null(res->rsa);
+    int warned = 0;
+    for (size_t i = 0; i < res->n_warnings; i++) warned |= strstr(res->warnings[i], "derived from the ECG") != NULL;
+    assert_true(warned);
+    psy_breath_list_free(l);
+    psy_session_free(s);
+    cfg.edr = 2;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_E_INVALID);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(demo_results),
+        cmocka_unit_test(breathing),
         cmocka_unit_test(repeatable),
         cmocka_unit_test(refusals),
         cmocka_unit_test(skipped_events),

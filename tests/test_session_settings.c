@@ -14,7 +14,7 @@ static void test_every_key(void **state)
         "{\"segments\": \"window:60:30\", \"epochs\": [\"Neutral\", \"Negative\"], \"pre_s\": 2,"
         " \"post_s\": 8, \"latency_s\": [1, 3.5], \"hrv_window_s\": [60, 0], \"ecg\": \"ECG\","
         " \"eda\": \"EDA\", \"rsp\": \"RSP\", \"ppg\": \"BVP\", \"eda_method\": \"deconv\", \"max_corrected_pct\": 2.5,"
-        " \"keep_corrected\": true, \"fs\": 250, \"override_fs\": true, \"format\": \"edf\","
+        " \"keep_corrected\": true, \"edr\": true, \"fs\": 250, \"override_fs\": true, \"format\": \"edf\","
         " \"libedf\": false, \"channel_types\": {\"Photosensor\": \"TRIGGER\", \"X\": \"ppg\"},"
         " \"units\": {\"RSP\": \"V\"}, \"triggers\": [\"Photosensor:0.5\", \"Status:bits\"],"
         " \"events_offset_s\": -1.5, \"events_columns\": \"onset=t,label=cond\", \"layout\": \"bids\"}";
@@ -34,7 +34,7 @@ static void test_every_key(void **state)
     assert_string_equal(c->ppg, "BVP");
     assert_null(c->hr);
     assert_int_equal(c->eda_method, PSY_EDA_DECONV);
-    assert_true(c->max_corrected_pct == 2.5 && c->keep_corrected == 1);
+    assert_true(c->max_corrected_pct == 2.5 && c->keep_corrected == 1 && c->edr == 1);
     assert_true(st.open.sampling_rate_hz == 250 && st.open.override_rate == 1 && st.open.use_libedf == 0);
     assert_string_equal(st.open.format, "edf");
     assert_int_equal(st.n_channel_types, 2);

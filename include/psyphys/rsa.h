@@ -36,6 +36,7 @@
 #define PSYPHYS_RSA_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "psyphys/beats.h"
 #include "psyphys/export.h"
 #include "psyphys/resp.h"
@@ -90,6 +91,14 @@ PSY_API psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_
                                    const psy_rsa_config *config, psy_rsa_result *out);
 
 PSY_API void psy_rsa_result_clear(psy_rsa_result *r); /* frees the per-breath arrays; NULL-safe */
+
+/* The breaths table, one row per breath (TSV, header row, "n/a" for a missing value, fixed
+ * decimals): onset (start of inspiration, s), peak (end of inspiration, s), duration_s (onset to
+ * the breath's end), amplitude (6 decimals; the channel's unit, arbitrary for ECG-derived
+ * breaths), rate_per_min (60 / duration_s), rsa_p2t_ms and hr_osc_bpm (rsa's per-breath values;
+ * n/a without rsa or where a breath holds too few intervals). rsa may be NULL; otherwise it was
+ * computed on l. PSY_OK, PSY_E_INVALID (NULL fp or l, rsa of another list), PSY_E_IO. */
+PSY_API psy_status psy_breaths_write_tsv(FILE *fp, const psy_breath_list *l, const psy_rsa_result *rsa);
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,7 @@
 #include "psyphys/plausibility.h"
 #include "psyphys/recording.h"
 #include "psyphys/resp.h"
+#include "psyphys/rsa.h"
 #include "psyphys/segments.h"
 #include "psyphys/sidecar.h"
 #include "psyphys/export.h"
@@ -81,7 +82,12 @@ typedef struct psy_session_config {
      * the pulses give the pulse arrival times (psyphys/pat.h) instead. ppg and hr exclude each
      * other. */
     const char *ppg;
-    uint64_t reserved[PSY_RESERVED_WORDS - 1]; /* zero: room for settings to come (psyphys/export.h) */
+    /* 1: without an RSP channel, breaths derived from the ECG channel's R-peaks
+     * (psy_breaths_from_beats) for the breaths table, the breathing columns and RSA, with a
+     * warning (the derived rate is less accurate than a respiration channel's: README). 0
+     * (default): breaths from an RSP channel only. */
+    int edr;
+    uint64_t reserved[PSY_RESERVED_WORDS - 2]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* Where a session's beats come from. */
@@ -128,7 +134,7 @@ typedef struct psy_session_results {
     psy_beats_config beats_config;
     psy_hrv_config hrv_config;
     const psy_eda_result *scr;      /* NULL without an EDA channel or analysis */
-    const psy_breath *breaths;      /* indices on the RSP channel's rate */
+    const psy_breath *breaths;      /* breath_list->b (indices on breath_list->rate_hz) */
     size_t n_breaths;
     const double *hr_t_s, *hr_bpm;  /* the bpm channel's valid samples (at most 4 per s) */
     size_t n_hr;
@@ -156,6 +162,12 @@ typedef struct psy_session_results {
      * otherwise, or when the pairing failed (a warning says why). */
     const psy_pat_list *pat;
     psy_pat_config pat_config;
+    /* The breaths with their times on the recording's axis (source: the RSP channel, or the ECG
+     * with config.edr); NULL without. */
+    const psy_breath_list *breath_list;
+    /* RSA and the biofeedback metrics of the whole recording, per breath and overall
+     * (psy_rsa_compute with its defaults: Grossman P2T); NULL without beats and breaths. */
+    const psy_rsa_result *rsa;
 } psy_session_results;
 
 typedef struct psy_session psy_session;
@@ -197,6 +209,14 @@ PSY_API int psy_session_eda_over(const psy_session *session, double start_s, dou
  * reason below its minimum or without an RSP channel). */
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
+/* Breathing depth over the whole breaths in [start_s, end_s]: the median breath amplitude (peak
+ * minus the mean of its troughs on the band-passed signal: the RSP channel's unit, arbitrary for
+ * ECG-derived breaths; psy_breath_summarize's depth_median). A median of one breath is that
+ * breath; NaN with the reason (static text in *why) without breaths or a whole breath in the
+ * span. n_breaths (may be NULL): the breaths it is taken over. */
+PSY_API double psy_session_breath_depth(const psy_session *session, double start_s, double end_s, size_t *n_breaths,
+                                        const char **why);
+
 /* Peak-to-trough RSA over the whole breaths in [start_s, end_s]: the mean of Grossman's P2T
  * (psyphys/rsa.h) of each breath with NN intervals in both its phases, ms, over the corrected NN
  * series. NaN with the reason (static text in *why) without an RSP channel, beats, or such a
@@ -220,13 +240,17 @@ typedef enum psy_session_table {
                                pat_valid_pct */
     PSY_TABLE_EPOCHS,       /* label, onset, hr_baseline_bpm, hr_mean/min/max_change_bpm,
                                hr_min/max_time_s, scr_amplitude_us, scr_latency_s, quality,
-                               nn_corrected_pct */
+                               nn_corrected_pct, resp_rate_per_min, resp_depth (both over the
+                               epoch window [onset - pre_s, onset + post_s]) */
     PSY_TABLE_EPOCH_MEANS,  /* per label: n and the means of the epochs' responses */
     PSY_TABLE_HRV_WINDOWS,  /* onset, duration, n_nn, nn_corrected_pct, the HRV columns */
     PSY_TABLE_SCR,          /* onset, peak_onset, amplitude_us, rise_time_s, half_recovery_s */
     PSY_TABLE_PAT,          /* per R-peak: onset, foot_onset, pat_ms, pat_upstroke_ms, reason
                                (valid or why the PAT is n/a) */
     PSY_TABLE_BEATS,        /* the beats (or pulses) as psyphys/beats_table.h describes */
+    PSY_TABLE_BREATHS,      /* per breath, as `psyphys resp`: onset, peak, duration_s, amplitude,
+                               rate_per_min, rsa_p2t_ms, hr_osc_bpm (the last two n/a without
+                               beats or where the breath holds too few intervals) */
     PSY_TABLE_COUNT
 } psy_session_table;
 
@@ -244,12 +268,13 @@ typedef struct psy_na_reasons {
 } psy_na_reasons;
 
 /* The table's file stem suffix: "segments", "epochs", "epoch-means", "hrv-windows", "scr", "pat",
- * "beats". */
+ * "beats", "breaths". */
 PSY_API const char *psy_session_table_name(psy_session_table table);
 
 /* 1 when the run has the table: segments always, epochs and epoch means with epochs, HRV windows
  * for a recording of at least two windows with beats, SCRs with a skin conductance analysis, PAT
- * with pulse arrival times (results.pat, also when none is valid), beats with beats. */
+ * with pulse arrival times (results.pat, also when none is valid), beats with beats, breaths with
+ * breaths (results.breath_list, also when it holds none). */
 PSY_API int psy_session_has_table(const psy_session *session, psy_session_table table);
 
 /* Writes a table to fp; na (may be NULL; zero it first) gets its n/a reasons added. PSY_OK,

@@ -23,6 +23,7 @@
  *   "eda_method"      "fast" or "deconv"                           -> config.eda_method
  *   "max_corrected_pct"  number in [0, 100]                        -> config.max_corrected_pct
  *   "keep_corrected"  true or false                                -> config.keep_corrected
+ *   "edr"             true or false                                -> config.edr
  *   "fs"              number > 0                                   -> open.sampling_rate_hz
  *   "override_fs"     true or false                                -> open.override_rate
  *   "format"          string (a reader's name)                     -> open.format

@@ -1,0 +1,94 @@
+# psyphys analyze's breathing (issue 20): the breaths table is psyphys resp's, breathing per epoch
+# with the rate's minima, ECG-derived breaths with --edr, the breathing settings in the sidecars.
+. "$(dirname "$0")/lib_cli.sh"
+DEMO=$SRC/recordings/neurokit_eventrelated.edf
+S=neurokit_eventrelated
+
+col() { # col NAME FILE ROW: a cell of a TSV (ROW 1 = the first data row)
+    awk -F '\t' -v name="$1" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
+        NR == row + 1 { print (c ? $c : "no-such-column") }' "$2"
+}
+# whole_breaths BREATHS A Z: "n rate median-amplitude" of the breaths with onset >= A, end <= Z
+whole_breaths() {
+    awk -F '\t' -v a="$2" -v z="$3" 'NR > 1 && $1 >= a - 1e-9 && $1 + $3 <= z + 1e-9 { print $1, $1 + $3, $4 }' "$1" |
+        sort -k3,3g | awk '{ t0[NR] = $1; t1[NR] = $2; amp[NR] = $3 }
+            END { n = NR; first = 1e300; last = -1e300
+                  for (i = 1; i <= n; i++) { if (t0[i] < first) first = t0[i]; if (t1[i] > last) last = t1[i] }
+                  m = n % 2 ? amp[(n + 1) / 2] : (amp[n / 2] + amp[n / 2 + 1]) / 2
+                  printf "%d %.3f %.6f\n", n, n ? 60 * n / (last - first) : 0, m }'
+}
+
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/a"
+B=$TMP/a/${S}_breaths.tsv
+# the table is psyphys resp's, byte for byte (one definition of a breath)
+expect_exit 0 "$PSYPHYS" resp "$DEMO" -o "$TMP/resp.tsv"
+cmp -s "$B" "$TMP/resp.tsv" || fail "analyze's breaths table differs from psyphys resp's"
+expect_grep '^onset	peak	duration_s	amplitude	rate_per_min	rsa_p2t_ms	hr_osc_bpm$' "$B"
+[ "$(($(wc -l <"$B") - 1))" -eq 40 ] || fail "the demo has 40 breaths, the table $(($(wc -l <"$B") - 1))"
+tr -d ' \n' <"$TMP/a/${S}_breaths.json" >"$TMP/bflat"
+grep -q '"table":"breaths"' "$TMP/bflat" || fail "breaths sidecar: table name"
+grep -q '"rsa_p2t_ms":{"Units":"ms"' "$TMP/bflat" || fail "breaths sidecar: columns"
+grep -q '"breaths":{"source":"respirationchannel"' "$TMP/bflat" || fail "sidecar: settings.breaths.source"
+grep -q '"rate_min_span_s":30' "$TMP/bflat" || fail "sidecar: the rate's minimum span"
+# the whole recording's RSA and biofeedback values are psyphys resp's
+expect_exit 0 "$PSYPHYS" resp "$DEMO" --json
+for k in rsa_p2t_mean_ms resonance_hz coherence_ratio; do
+    want=$(sed -n "s/.*\"$k\": \([0-9.]*\).*/\1/p" "$TMP/out")
+    got=$(sed -n "s/.*\"$k\":\([0-9.]*\).*/\1/p" "$TMP/bflat" | head -1)
+    [ -n "$want" ] && awk -v a="$want" -v b="$got" 'BEGIN { exit !(a - b < 1e-6 && b - a < 1e-6) }' ||
+        fail "settings.breaths.$k: '$got', psyphys resp '$want'"
+done
+
+# epochs: breathing over [onset - pre, onset + post]; 11 s is below the rate's 30 s: n/a, reason
+E=$TMP/a/${S}_epochs.tsv
+[ "$(col resp_rate_per_min "$E" 1)" = "n/a" ] || fail "an 11-s epoch has a breathing rate"
+tr -d ' \n' <"$TMP/a/${S}_epochs.json" >"$TMP/eflat"
+grep -q '"resp_rate_per_min":{"fewerthan3wholebreathsforarate":4}' "$TMP/eflat" ||
+    fail "epochs sidecar: the rate's n/a reason"
+onset=$(col onset "$E" 1)
+set -- $(whole_breaths "$B" "$(awk -v t="$onset" 'BEGIN { print t - 1 }')" "$(awk -v t="$onset" 'BEGIN { print t + 10 }')")
+[ "$(col resp_depth "$E" 1)" = "$3" ] || fail "epoch 1 depth $(col resp_depth "$E" 1), median of its $1 breaths $3"
+# a 40-s epoch window has a rate: its whole breaths' count over their span
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --pre 20 --post 20 -o "$TMP/w"
+E=$TMP/w/${S}_epochs.tsv
+onset=$(col onset "$E" 2)
+set -- $(whole_breaths "$B" "$(awk -v t="$onset" 'BEGIN { print t - 20 }')" "$(awk -v t="$onset" 'BEGIN { print t + 20 }')")
+[ "$(col resp_rate_per_min "$E" 2)" = "$2" ] || fail "40-s epoch rate $(col resp_rate_per_min "$E" 2), want $2 ($1 breaths)"
+
+# no RSP channel: no breaths table, the breathing columns n/a "no RSP channel"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER -o "$TMP/n"
+[ ! -e "$TMP/n/${S}_breaths.tsv" ] || fail "a breaths table without breaths"
+tr -d ' \n' <"$TMP/n/${S}_epochs.json" >"$TMP/nflat"
+grep -q '"resp_depth":{"noRSPchannel":4}' "$TMP/nflat" || fail "no RSP: the depth's reason"
+# --edr: the ECG-derived breaths of psyphys resp --edr, said in the summary, a warning, the sidecar
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER --edr -o "$TMP/e"
+expect_grep "breath  ECG-derived from 'ECG': [0-9]+ breaths" "$TMP/out"
+expect_grep 'warning: breaths derived from the ECG' "$TMP/err"
+expect_exit 0 "$PSYPHYS" resp "$DEMO" --edr -o "$TMP/edr.tsv"
+cmp -s "$TMP/e/${S}_breaths.tsv" "$TMP/edr.tsv" || fail "analyze --edr's breaths differ from psyphys resp --edr's"
+tr -d ' \n' <"$TMP/e/${S}_breaths.json" >"$TMP/edrflat"
+grep -q '"breaths":{"source":"ecg-derived"' "$TMP/edrflat" || fail "--edr: sidecar source"
+grep -q '"edr":true' "$TMP/edrflat" || fail "--edr: not recorded in the settings"
+# the config file's "edr" is --edr
+printf '{"edr": true, "channel_types": {"RSP": "OTHER"}}\n' >"$TMP/edr.json"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --config "$TMP/edr.json" -o "$TMP/ec"
+cmp -s "$TMP/ec/${S}_breaths.tsv" "$TMP/edr.tsv" || fail "config edr: not psyphys resp --edr's breaths"
+# with an RSP channel, --edr changes nothing
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --edr -o "$TMP/r"
+cmp -s "$TMP/r/${S}_breaths.tsv" "$B" || fail "--edr replaced an RSP channel's breaths"
+
+# the report's breathing section: the values, the rate over time, a strip with the breaths marked
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/rep" --report
+H=$TMP/rep/${S}_report.html
+expect_grep '<section id="breathing">' "$H"
+expect_grep '40 breaths \(respiration channel\); rate over the recording [0-9.]+ /min' "$H"
+expect_grep '<th>RSA, peak-to-trough \(Grossman\), mean \(ms\)</th><td>[0-9.]+</td>' "$H"
+expect_grep '<th>coherence ratio \(McCraty et al. 2009\)</th><td>[0-9.]+</td>' "$H"
+expect_grep 'data-plot="resp-rate"' "$H"
+expect_grep 'data-plot="resp-strip"' "$H"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER --edr -o "$TMP/repe" --report
+expect_grep 'breaths \(derived from the ECG' "$TMP/repe/${S}_report.html"
+expect_grep 'No respiration strip: the breaths are ECG-derived' "$TMP/repe/${S}_report.html"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER -o "$TMP/repn" --report
+expect_grep 'No breaths: no respiration channel' "$TMP/repn/${S}_report.html"
+finish
