@@ -172,11 +172,13 @@ static void session_sidecars(void **state)
     json_object_foreach(o, key, v) assert_string_equal(key, order[k++]);
     assert_int_equal(k, 6);
     json_t *set = json_object_get(o, "settings");
-    const char *set_order[] = {"segments", "epochs", "scr_latency_s", "hrv_windows", "hrv", "eda", "channels",
-                               "heart", "layout"};
+    const char *set_order[] = {"segments", "epochs", "scr_latency_s", "hrv_windows", "hrv", "eda", "breaths",
+                               "edr", "channels", "heart", "layout"};
     k = 0;
     json_object_foreach(set, key, v) assert_string_equal(key, set_order[k++]);
-    assert_int_equal(k, 9);
+    assert_int_equal(k, 11);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(set, "breaths"), "source")),
+                        "respiration channel");
     json_t *epochs = json_object_get(set, "epochs");
     assert_string_equal(json_string_value(json_array_get(json_object_get(epochs, "labels"), 0)), "Negative");
     assert_string_equal(json_string_value(json_object_get(json_object_get(set, "channels"), "ecg")), "ECG");
@@ -201,6 +203,9 @@ static void session_sidecars(void **state)
         if (t == PSY_TABLE_EPOCHS)
             assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(o, "columns"),
                                                                   "hr_baseline_bpm"), "Units")), "bpm");
+        if (t == PSY_TABLE_BREATHS)
+            assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(o, "columns"),
+                                                                  "rate_per_min"), "Units")), "1/min");
         if (t == PSY_TABLE_BEATS) {
             /* the beats' own settings in the place of the session's, their counts and channel */
             assert_non_null(json_object_get(json_object_get(o, "settings"), "detector"));
@@ -211,7 +216,7 @@ static void session_sidecars(void **state)
         }
         json_decref(o);
     }
-    assert_int_equal(n_tables, 5); /* segments, epochs, epoch means, SCRs, beats: 150 s has no HRV windows */
+    assert_int_equal(n_tables, 6); /* segments, epochs, epoch means, SCRs, beats, breaths: 150 s has no HRV windows */
     assert_false(psy_session_has_table(s, PSY_TABLE_HRV_WINDOWS));
     assert_string_equal(psy_session_table_name(PSY_TABLE_BEATS), "beats");
 
