@@ -6,6 +6,15 @@ DEMO=$SRC/recordings/neurokit_eventrelated.edf
 
 # samples of the beat lines of a JSON-lines file, one per line
 beat_samples() { grep '"type":"beat"' "$1" | sed 's/.*"sample":\([0-9]*\).*/\1/'; }
+# The UDP port `stream --osc-in 0` says on stderr (file $1) that it listens on; waits up to 2 s.
+osc_in_port() {
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$1")
+        [ -n "$port" ] && break
+        sleep 0.2
+    done
+    echo "$port"
+}
 
 # --exact: the final labels and HRV lines only, equal to the offline ones (the default adds a
 # provisional label and HRV line at each beat: below)
@@ -234,12 +243,7 @@ fi
 # OSC in: samples sent to /psyphys/in/ecg give the beats of the recording.
 "$PSYPHYS" stream --osc-in 0 --ecg-rate 100 >"$TMP/oscin.jsonl" 2>"$TMP/oscin.err" &
 srv=$!
-in_port=""
-for try in 1 2 3 4 5 6 7 8 9 10; do
-    in_port=$(sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$TMP/oscin.err")
-    [ -n "$in_port" ] && break
-    sleep 0.2
-done
+in_port=$(osc_in_port "$TMP/oscin.err")
 if [ -z "$in_port" ]; then
     fail "psyphys stream --osc-in 0 did not say its port"
 else
@@ -324,12 +328,7 @@ expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin float32 --ppg-rate 64 --exact <
 pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" || fail "stdin float32 PPG differs from the replay"
 "$PSYPHYS" stream --osc-in 0 --ppg-rate 64 --exact >"$TMP/oscppg.jsonl" 2>"$TMP/oscppg.err" &
 srv=$!
-in_port=""
-for try in 1 2 3 4 5 6 7 8 9 10; do
-    in_port=$(sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$TMP/oscppg.err")
-    [ -n "$in_port" ] && break
-    sleep 0.2
-done
+in_port=$(osc_in_port "$TMP/oscppg.err")
 if [ -z "$in_port" ]; then
     fail "psyphys stream --osc-in 0 --ppg-rate 64 did not say its port"
 else
