@@ -7,13 +7,13 @@ from ._beats import Beats
 from ._recording import Recording, read
 from ._tables import parse_tsv
 
-TABLES = ("segments", "epochs", "epoch-means", "hrv-windows", "scr")
+TABLES = ("segments", "epochs", "epoch-means", "hrv-windows", "scr", "breaths", "pat")
 
 
 class Session:
     """The results of a session analysis. tables: {name: table} for the tables the run has
-    (segments, epochs, epoch-means, hrv-windows, scr), each exactly the CLI's (parsed from the
-    library's TSV, n/a as NaN); tsv(name): the table's text; na_reasons: {name: [(column,
+    (segments, epochs, epoch-means, hrv-windows, scr, breaths, pat), each exactly the CLI's
+    (parsed from the library's TSV, n/a as NaN); tsv(name): the table's text; na_reasons: {name: [(column,
     reason, rows), ...]}; beats (a Beats, or None); warnings; skipped (events that got no
     epoch, and why); channels (the channels used: ecg, eda, rsp, hr labels or None);
     recording; metadata: what every table's sidecar shares (psyphys version, the input and the

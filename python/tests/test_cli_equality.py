@@ -205,6 +205,8 @@ def test_analyze(cli, tmp_path, args, kw):
     cli("analyze", BUNDLED, *args, "-o", out)
     s = psyphys.analyze(BUNDLED, **kw)
     files = sorted(os.listdir(out))
+    # every table the CLI writes (the beats apart: s.beats)
+    assert {f.rsplit("_", 1)[1][:-4] for f in files if f.endswith(".tsv")} == set(s.tables) | {"beats"}
     for name in s.tables:
         match = [f for f in files if f.endswith(f"_{name}.tsv")]
         assert len(match) == 1, (name, files)
