@@ -52,13 +52,25 @@ def checkout_library(build_temp):
                     "-DBUILD_TESTING=OFF", "-DBUILD_SHARED_LIBS=OFF"], check=True)
     subprocess.run(["cmake", "--build", build, "--target", "psyphys_static", "-j",
                     str(os.cpu_count() or 1)], check=True)
-    deps = pkg_config("--libs", "sndfile", "fftw3", "jansson", "expat", "zlib")
+    requires, libs = static_dependencies()
+    deps = pkg_config("--libs", *requires)
     if deps is None:
-        sys.exit("psyphys: pkg-config finds no sndfile, fftw3, jansson, expat or zlib "
-                 "(scripts/setup-deps.sh installs them)")
+        sys.exit("psyphys: pkg-config finds not all of " + ", ".join(requires) +
+                 " (scripts/setup-deps.sh installs them)")
     return dict(include_dirs=[os.path.join(CHECKOUT, "include")],
                 extra_objects=[os.path.join(build, "libpsyphys.a")],
-                libraries=["edf"] + [a[2:] for a in deps if a.startswith("-l")] + ["pthread", "m"])
+                libraries=[a[2:] for a in libs + deps if a.startswith("-l")])
+
+
+def static_dependencies():
+    """What the static library links against, as its pkg-config file says (one list to keep)."""
+    fields = {}
+    with open(os.path.join(CHECKOUT, "cmake", "psyphys.pc.in")) as f:
+        for line in f:
+            key, sep, value = line.partition(":")
+            if sep:
+                fields[key.strip()] = value.split()
+    return fields["Requires.private"], fields["Libs.private"]
 
 
 class BuildExt(build_ext):
