@@ -235,10 +235,15 @@ psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, dou
 
 /* 1 when beat j's interval starts at beat j - 1: its time lies one interval after it (device
  * RR lists drop beats: Empatica's IBI.csv jumps over them). Within 50 ms or 20 %. */
+static int follows_at(const double *onset_s, const double *rr_ms, size_t j)
+{
+    double dt_ms = 1000.0 * (onset_s[j] - onset_s[j - 1]);
+    return fabs(dt_ms - rr_ms[j]) <= fmax(50.0, 0.2 * rr_ms[j]);
+}
+
 static int follows(const psy_beat_list *b, size_t j)
 {
-    double dt_ms = 1000.0 * (b->onset_s[j] - b->onset_s[j - 1]);
-    return fabs(dt_ms - b->rr_ms[j]) <= fmax(50.0, 0.2 * b->rr_ms[j]);
+    return follows_at(b->onset_s, b->rr_ms, j);
 }
 
 /* The next run of consecutive intervals at or after *i: [*i, *j); 0 when none is left. A run
@@ -283,6 +288,36 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
     shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
     shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
     shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    return PSY_OK;
+}
+
+psy_status psy_beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_beat_class *classes, size_t n,
+                             const psy_rr_config *config, double *out_nn_ms, double *out_t_s, uint8_t *out_corrected,
+                             uint8_t *out_run_start, size_t out_max, size_t *out_n, psy_message *why)
+{
+    if (!out_n) return psy_fail(why, PSY_E_INVALID, "no output count");
+    *out_n = 0;
+    if (n && (!onset_s || !rr_ms || !classes || !out_nn_ms || !out_t_s || !out_corrected || !out_run_start))
+        return psy_fail(why, PSY_E_INVALID, "no beats or no output");
+    psy_rr_config defaults = psy_rr_config_default();
+    if (!config) config = &defaults;
+    for (size_t i = 0; i < n;) {
+        if (!(rr_ms[i] > 0)) { /* n/a (a gap) or not an interval */
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && rr_ms[j] > 0 && follows_at(onset_s, rr_ms, j)) j++;
+        size_t m = 0;
+        psy_status st = psy_rr_correct(rr_ms + i, onset_s + i, j - i, config, classes + i, out_nn_ms + *out_n,
+                                       out_t_s + *out_n, out_corrected + *out_n, out_max - *out_n, &m, NULL);
+        if (st != PSY_OK)
+            return psy_fail(why, st, "RR correction failed (%s): the NN series stops at %.1f s", psy_strerror(st),
+                            onset_s[i]);
+        if (m) memset(out_run_start + *out_n, 0, m), out_run_start[*out_n] = 1;
+        *out_n += m;
+        i = j;
+    }
     return PSY_OK;
 }
 

@@ -50,9 +50,8 @@ static psy_beat_class class_of(const char *label)
     return PSY_BEAT_NORMAL;
 }
 
-/* The corrected NN series from the beats table: runs of consecutive intervals (a run ends at a
- * missing interval or where a beat does not follow the one before, as psy_beats_detect cuts
- * them) corrected with the table's classes (Lipponen & Tarvainen 2019, psy_rr_correct). */
+/* The corrected NN series from the beats table, as the analysis built it (psy_beats_nn_runs:
+ * its runs corrected with the table's classes). */
 static int nn_from_beats(report_data *d)
 {
     const report_table *t = &d->beats;
@@ -81,28 +80,10 @@ static int nn_from_beats(report_data *d)
         cls[i] = class_of(report_table_str(t, i, c_lab));
         d->n_flagged += cls[i] != PSY_BEAT_NORMAL || report_table_num(t, i, c_corr) == 1;
     }
-    psy_rr_config cfg = psy_rr_config_default(); /* analyze corrects with the defaults */
-    for (size_t i = 0; i < n;) {
-        if (!(d->beat_rr[i] > 0)) {
-            i++;
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < n && d->beat_rr[j] > 0 &&
-               fabs(1000 * (d->beat_t[j] - d->beat_t[j - 1]) - d->beat_rr[j]) <= fmax(50.0, 0.2 * d->beat_rr[j]))
-            j++;
-        size_t m = 0;
-        psy_status st = psy_rr_correct(d->beat_rr + i, d->beat_t + i, j - i, &cfg, cls + i, d->nn_ms + d->n_nn,
-                                       d->nn_t + d->n_nn, d->nn_corrected + d->n_nn, 2 * n + 1 - d->n_nn, &m, NULL);
-        if (st != PSY_OK) {
-            note(d, "RR correction of the beats table failed (%s): the NN series stops at %.1f s",
-                 psy_strerror(st), d->beat_t[i]);
-            break;
-        }
-        if (m) d->nn_run_start[d->n_nn] = 1;
-        d->n_nn += m;
-        i = j;
-    }
+    psy_message why = {{0}};
+    if (psy_beats_nn_runs(d->beat_t, d->beat_rr, cls, n, NULL, d->nn_ms, d->nn_t, d->nn_corrected, d->nn_run_start,
+                          2 * n + 1, &d->n_nn, &why) != PSY_OK)
+        note(d, "the beats table: %s", why.text);
     for (size_t i = 0; i < d->n_nn; i++) d->nn_corrected_count += d->nn_corrected[i];
     free(cls);
     return 1;

@@ -285,6 +285,46 @@ static void test_rr_channel_with_dropped_beats(void **state)
     psy_reader_close(r);
 }
 
+/* psy_beats_nn_runs on a beat list's onsets, intervals and classes (what a beats table holds)
+ * gives back the list's own NN series; run_start marks where a run begins. */
+static void check_nn_runs(const psy_beat_list *b, size_t first, size_t second)
+{
+    size_t max = 2 * b->n + 1, n = 0;
+    double *nn = malloc(max * sizeof *nn), *t = malloc(max * sizeof *t);
+    uint8_t *corr = malloc(max), *start = malloc(max);
+    psy_message why;
+    assert_int_equal(psy_beats_nn_runs(b->onset_s, b->rr_ms, b->cls, b->n, NULL, nn, t, corr, start, max, &n, &why),
+                     PSY_OK);
+    assert_int_equal(n, b->n_nn);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(nn[i] == b->nn_ms[i] && t[i] == b->nn_onset_s[i]);
+        assert_int_equal(corr[i], b->nn_corrected[i]);
+        assert_int_equal(start[i], i == first || i == second);
+    }
+    assert_int_equal(psy_beats_nn_runs(b->onset_s, b->rr_ms, NULL, b->n, NULL, nn, t, corr, start, max, &n, &why),
+                     PSY_E_INVALID);
+    free(nn), free(t), free(corr), free(start);
+}
+
+static void test_nn_runs(void **state)
+{
+    (void)state;
+    static const psy_reader_ops ops = {rr_read, rr_times, NULL}, dropped = {dropped_read, dropped_times, NULL};
+    psy_reader *r = rr_reader("RR", 12, &ops);
+    psy_beat_list *b = NULL;
+    psy_message why;
+    assert_int_equal(psy_beats_detect(r, 0, NULL, &b, &why), PSY_OK);
+    assert_int_equal(b->counts.n[PSY_BEAT_ECTOPIC], 1); /* a corrected beat within the run */
+    check_nn_runs(b, 0, 0);
+    psy_beat_list_free(b);
+    psy_reader_close(r);
+    r = rr_reader("IBI", 10, &dropped);
+    assert_int_equal(psy_beats_detect(r, 0, NULL, &b, &why), PSY_OK);
+    check_nn_runs(b, 0, 5); /* the jump over dropped beats starts a second run */
+    psy_beat_list_free(b);
+    psy_reader_close(r);
+}
+
 /* The beats table's `corrected`: an artefact's own interval, and the next one unless the artefact
  * was a missed beat (its inserted beat splits only its own interval). */
 static void test_interval_corrected(void **state)
@@ -305,6 +345,7 @@ int main(void)
                                        cmocka_unit_test(test_two_leads_keep_premature),
                                        cmocka_unit_test(test_rr_channel),
                                        cmocka_unit_test(test_rr_channel_with_dropped_beats),
-                                       cmocka_unit_test(test_interval_corrected)};
+                                       cmocka_unit_test(test_interval_corrected),
+                                       cmocka_unit_test(test_nn_runs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,23 @@ PSY_API void psy_beat_list_free(psy_beat_list *list);
  * The beats table's `corrected` column and the stream's labels. */
 PSY_API int psy_beat_interval_corrected(psy_beat_class cls, int has_previous, psy_beat_class previous);
 
+/* The NN series of beats as a beats table holds them (psyphys/beats_table.h: onsets in s,
+ * intervals in ms ending at each beat, n/a = NaN after a gap, and their classes, the table's
+ * labels): every run of consecutive intervals, cut as psy_beats_detect cuts them (at an interval
+ * that is NaN or <= 0, and where a beat's onset does not lie its interval, within 50 ms or 20 %,
+ * after the one before), is corrected on its own with the given classes (psy_rr_correct; config
+ * NULL: psy_rr_config_default(), as psyphys analyze corrects). Writes *out_n intervals to
+ * out_nn_ms / out_t_s (s) / out_corrected (1: changed or inserted) and out_run_start (1 at the
+ * first interval of each run: where a tachogram breaks); out_max = 2 n + 1 is always enough.
+ * Unlike psy_hrv_series_from_rr, which reclassifies the intervals and cuts only at NaN, this
+ * replays the analysis's own series. PSY_OK; PSY_E_INVALID (NULL); a failed run's status from
+ * psy_rr_correct (PSY_E_RANGE, PSY_E_NOMEM, ...) with `why` naming where the series stops: the
+ * runs before it stay in the output. */
+PSY_API psy_status psy_beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_beat_class *classes,
+                                     size_t n, const psy_rr_config *config, double *out_nn_ms, double *out_t_s,
+                                     uint8_t *out_corrected, uint8_t *out_run_start, size_t out_max, size_t *out_n,
+                                     psy_message *why);
+
 #ifdef __cplusplus
 }
 #endif
