@@ -175,8 +175,9 @@ echo \$! >>"$TMP/stuck_children"
 wait
 EOF
 chmod +x "$TMP/hanging_worker" "$TMP/flooding_worker" "$TMP/leaving_worker" "$TMP/stuck_worker"
-PSYPHYS_BATCH_WORKER=$TMP/hanging_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/hung" -j 2 --timeout 1
-expect_grep '^hang_me\.edf	failed	timed out after 1 s	[0-9.]+	n/a$' "$TMP/hung/batch_status.tsv"
+# 4 s, not 1: a.edf must finish in time even under a sanitizer on a loaded machine
+PSYPHYS_BATCH_WORKER=$TMP/hanging_worker expect_exit 1 "$PSYPHYS" batch "$H" -o "$TMP/hung" -j 2 --timeout 4
+expect_grep '^hang_me\.edf	failed	timed out after 4 s	[0-9.]+	n/a$' "$TMP/hung/batch_status.tsv"
 expect_grep '^a\.edf	ok	' "$TMP/hung/batch_status.tsv"
 expect_grep '^2 files: 1 ok, 1 failed' "$TMP/err"
 gone "$(cat "$TMP/hung_child")" || fail "the hung worker's child survived its timeout"
