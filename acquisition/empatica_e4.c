@@ -145,7 +145,7 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
             s->start = t;
             have_start = 1;
         }
-        psy_event ev = {t - s->start, 0, "tag", "", PSY_EVENTS_DEVICE, -1, -1, 0, 0, 0};
+        psy_event ev = {t - s->start, 0, "tag", "", PSY_EVENTS_MARKER, -1, -1, 0, 0, 0};
         if (psy_reader_add_event(s->r, &ev) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     if (got < 0) return st;

@@ -527,6 +527,6 @@ psy_status psy_reader_read_times(psy_reader *r, int ch, int64_t start, int64_t n
 const char *psy_event_source_name(psy_event_source source)
 {
     static const char *const names[PSY_EVENTS_SOURCE_COUNT] = {"annotation", "wfdb", "file",
-                                                               "trigger", "device"};
+                                                               "trigger", "device", "marker"};
     return (unsigned)source < PSY_EVENTS_SOURCE_COUNT ? names[source] : "unknown";
 }

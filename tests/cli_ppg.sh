@@ -12,7 +12,7 @@ expect_grep '^start +2017-07-06T11:11:04Z' "$TMP/out"
 expect_grep ' BVP +PPG +- +64 ' "$TMP/out"
 expect_grep ' HR +HR +bpm +1 ' "$TMP/out"
 expect_grep ' IBI +RR +ms +irregular ' "$TMP/out"
-expect_grep ' device +tag' "$TMP/out"
+expect_grep ' marker +tag' "$TMP/out"
 
 expect_exit 0 "$PSYPHYS" beats "$E4" --channel BVP -o "$TMP/bvp.tsv" --nn "$TMP/nn.tsv"
 expect_grep '^onset	sample	rr_ms	label	corrected	peak_sample	quality$' "$TMP/bvp.tsv"
@@ -46,6 +46,7 @@ S7=$TMP/an/S7_E4_Data
 expect_grep '"source": "PPG"' "${S7}_segments.json"
 expect_grep '"variability": "pulse rate variability' "${S7}_hrv-windows.json"
 expect_grep '"ppg": "BVP"' "${S7}_segments.json"
+expect_grep '^tag	6493\.860000	' "${S7}_epochs.tsv" # tags.csv's button press is a session event
 expect_grep '^onset	sample	rr_ms	label	corrected	peak_sample	quality$' "${S7}_beats.tsv"
 expect_grep '"fiducial": "half-amplitude point' "${S7}_beats.json"
 [ "$(wc -l < "${S7}_hrv-windows.tsv")" -gt 15 ] || fail "fewer than 15 five-minute windows of PRV in analyze"

@@ -10,6 +10,7 @@
 
 #include "device_util.h"
 #include "reader_impl.h"
+#include "psyphys/segments.h"
 
 /* Writes `text` to a temp file `name` and opens it with psy_open_device_text. */
 static psy_status open_text_opt(const char *name, const char *text, const psy_open_options *opt,
@@ -294,7 +295,8 @@ static void test_empatica(void **state)
     assert_int_equal(psy_reader_channel_count(r), 0);
     assert_int_equal(psy_reader_event_count(r), 2);
     assert_float_equal(psy_reader_event(r, 0)->onset_s, 10.25, 1e-6);
-    assert_int_equal(psy_reader_event(r, 0)->source, PSY_EVENTS_DEVICE);
+    assert_int_equal(psy_reader_event(r, 0)->source, PSY_EVENTS_MARKER);
+    assert_true(psy_is_session_event(psy_reader_event(r, 0))); /* a button press marks the session */
     assert_float_equal(psy_reader_event(r, 1)->onset_s, 75, 1e-6);
     assert_int_equal(psy_reader_start(r).second, 45);
     psy_reader_close(r);

@@ -105,11 +105,12 @@ typedef enum psy_event_source {
     PSY_EVENTS_WFDB,           /* WFDB annotation file (.atr, .qrs, ...) */
     PSY_EVENTS_FILE,           /* session event file: BIDS _events.tsv, CSV markers, physioevents */
     PSY_EVENTS_TRIGGER,        /* derived from a trigger channel */
-    PSY_EVENTS_DEVICE,         /* device export (beat list, tags) */
+    PSY_EVENTS_DEVICE,         /* device export (beat list, scored stretches) */
+    PSY_EVENTS_MARKER,         /* a device's event-marker button (Empatica E4 tags.csv) */
     PSY_EVENTS_SOURCE_COUNT
 } psy_event_source;
 
-/* "annotation", "wfdb", "file", "trigger", "device". Never NULL. */
+/* "annotation", "wfdb", "file", "trigger", "device", "marker". Never NULL. */
 PSY_API const char *psy_event_source_name(psy_event_source source);
 
 typedef struct psy_event {

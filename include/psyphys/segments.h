@@ -20,8 +20,9 @@ typedef struct psy_segment {
     double onset_s, duration_s;  /* from the recording start */
 } psy_segment;
 
-/* 1 when an event is a session event: not a WFDB beat/rhythm annotation, a device's beat list,
- * or one of psyphys's own gap marks ("psyphys: ..."). */
+/* 1 when an event is a session event: not a WFDB beat/rhythm annotation, a device's beat list or
+ * scored stretches, or one of psyphys's own gap marks ("psyphys: ..."). A device's event-marker
+ * button (PSY_EVENTS_MARKER) is a session event. */
 PSY_API int psy_is_session_event(const psy_event *event);
 
 /* The segments of a recording by a rule, the whole recording first (label "recording").
