@@ -51,7 +51,7 @@ static void shrink_to(void *p, size_t n, size_t size)
     if (q) *array = q;
 }
 
-/* Room for one more beat (and gap) in the list's arrays (and marks, when kept). */
+/* Room for one more beat in the list's arrays and its marks. */
 static int reserve_beat(psy_beat_list *b, beats_marks *marks, size_t *cap)
 {
     if (b->n < *cap) return 1;
@@ -62,8 +62,10 @@ static int reserve_beat(psy_beat_list *b, beats_marks *marks, size_t *cap)
     if (o) b->onset_s = o;
     double *a = realloc(b->amplitude, n * sizeof *a);
     if (a) b->amplitude = a;
-    if (!s || !o || !a) return 0;
-    if (marks) {
+    double *off = realloc(marks->offset, n * sizeof *off);
+    if (off) marks->offset = off;
+    if (!s || !o || !a || !off) return 0;
+    if (marks->shapes) {
         double *snr = realloc(marks->snr, n * sizeof *snr);
         if (snr) marks->snr = snr;
         double *like = realloc(marks->likeness, n * sizeof *like);
@@ -97,7 +99,8 @@ static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, beats_marks *mark
     while ((k = psy_ecg_detector_pop_beats(d, beats, 64)) > 0)
         for (size_t i = 0; i < k; i++) {
             if (!reserve_beat(b, marks, beat_cap)) return PSY_E_NOMEM;
-            if (marks) marks->snr[b->n] = beats[i].snr, marks->likeness[b->n] = beats[i].likeness;
+            if (marks->shapes) marks->snr[b->n] = beats[i].snr, marks->likeness[b->n] = beats[i].likeness;
+            marks->offset[b->n] = beats[i].offset;
             b->sample[b->n] = beats[i].sample;
             b->amplitude[b->n] = beats[i].amplitude;
             b->n_searchback += beats[i].searchback != 0;
@@ -149,7 +152,20 @@ static psy_status push_ecg(void *ctx, const double *x, size_t n, size_t *used)
     return drain(f->d, f->b, f->marks, &f->beat_cap, &f->gap_cap);
 }
 
-/* Runs the detector over the channel block by block; marks (or NULL) keep what it said of each beat. */
+/* The onsets of the beats of a list of R-peaks: each sample through the recording's time axis
+ * (EDF+D stretches), plus its offset (s). */
+static psy_status ecg_onsets(psy_reader *r, int ch, psy_beat_list *b, const double *offset)
+{
+    double rate = psy_reader_channel(r, ch)->rate_hz;
+    psy_status st = PSY_OK;
+    for (size_t i = 0; i < b->n && st == PSY_OK; i++) {
+        st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
+        b->onset_s[i] += offset[i] / rate;
+    }
+    return st;
+}
+
+/* Runs the detector over the channel block by block; marks keep what it said of each beat. */
 static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
                              beats_marks *marks, psy_message *why)
 {
@@ -173,11 +189,9 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
         shrink_to(&b->sample, b->n, sizeof *b->sample);
         shrink_to(&b->onset_s, b->n, sizeof *b->onset_s);
         shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
+        shrink_to(&marks->offset, b->n, sizeof *marks->offset);
     }
-    /* Onsets through the recording's time axis (EDF+D stretches). */
-    for (size_t i = 0; i < b->n && st == PSY_OK; i++)
-        st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
-    return st;
+    return st == PSY_OK ? ecg_onsets(r, ch, b, marks->offset) : st;
 }
 
 /* Takes an RR channel (intervals in ms) as it is. */
@@ -366,8 +380,8 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
     if (info->type == PSY_CH_RR) {
         st = read_rr_channel(r, ch, b, &rr);
     } else if (info->rate_hz > 0) {
-        beats_marks marks[2] = {{NULL, NULL}, {NULL, NULL}};
-        st = detect_ecg(r, ch, &cfg, b, second ? &marks[0] : NULL, why);
+        beats_marks marks[2] = {{NULL, NULL, NULL, second != NULL}, {NULL, NULL, NULL, 1}};
+        st = detect_ecg(r, ch, &cfg, b, &marks[0], why);
         if (st == PSY_OK && second) {
             psy_beat_list *b2 = calloc(1, sizeof *b2);
             st = b2 ? detect_ecg(r, channels[1], &cfg, b2, &marks[1], why) : PSY_E_NOMEM;
@@ -377,11 +391,12 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
             double *onset = st == PSY_OK ? realloc(b->onset_s, (b->n + 1) * sizeof *onset) : NULL;
             if (st == PSY_OK && !onset) st = PSY_E_NOMEM;
             if (onset) b->onset_s = onset;
-            for (size_t i = 0; st == PSY_OK && i < b->n; i++)
-                st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
+            if (st == PSY_OK) st = ecg_onsets(r, ch, b, marks[0].offset);
         }
-        for (int k = 0; k < 2; k++) free(marks[k].snr), free(marks[k].likeness);
-        if (st == PSY_OK) st = beats_rr_from_positions(b, NULL, info->rate_hz);
+        /* Intervals between the R-peaks' times: sample + offset. */
+        for (size_t i = 0; st == PSY_OK && i < b->n; i++) marks[0].offset[i] += (double)b->sample[i];
+        if (st == PSY_OK) st = beats_rr_from_positions(b, marks[0].offset, info->rate_hz);
+        for (int k = 0; k < 2; k++) free(marks[k].offset), free(marks[k].snr), free(marks[k].likeness);
     } else {
         snprintf(why->text, sizeof why->text,
                  "channel '%s' is irregular and not an RR channel: no beats to take", info->label);

@@ -20,17 +20,20 @@ psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, dou
  * where a beat does not follow the one before). PSY_OK, PSY_E_NOMEM or a psy_rr_* error. */
 psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg);
 
-/* What the R-peak detector said of each beat of a lead (psy_ecg_beat's snr and likeness), one
- * entry per beat of the lead's list. */
+/* What the R-peak detector said of each beat of a lead, one entry per beat of the lead's list:
+ * the R-peak's time past its sample (psy_ecg_beat's offset), and when shapes is set its snr and
+ * likeness (for combining two leads). */
 typedef struct beats_marks {
+    double *offset;
     double *snr, *likeness;
+    int shapes;
 } beats_marks;
 
 /* Combines the beats b (marks mb) of lead channels[1] into those of lead channels[0] (a, ma),
- * same rate, deciding from the two leads' signals (beats_leads.c). PSY_OK, PSY_E_NOMEM or a read
- * error (`why` says which). */
+ * same rate, deciding from the two leads' signals (beats_leads.c); ma->offset follows a's beats.
+ * PSY_OK, PSY_E_NOMEM or a read error (`why` says which). */
 psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list *a,
-                             const beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
+                             beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
                              psy_message *why);
 
 #endif

@@ -145,13 +145,25 @@ static psy_status intersect_gaps(psy_beat_list *a, const psy_beat_list *b)
     return PSY_OK;
 }
 
-/* The first lead's beats the signals keep, then the second lead's beats they add (into add_s,
- * add_a: room for b->n), merged in order into sample/amp (room for a->n + b->n). */
-static psy_status combine(const lead *first, const lead *second, const window *w, double rate,
-                          int64_t *sample, double *amp, int64_t *add_s, double *add_a, size_t *n_out)
+/* Beats as columns: R-peak sample, amplitude and sub-sample offset (beats_marks). */
+typedef struct columns {
+    int64_t *sample;
+    double *amp, *offset;
+} columns;
+
+static void put(columns *c, size_t k, int64_t s, double amp, double offset)
+{
+    c->sample[k] = s, c->amp[k] = amp, c->offset[k] = offset;
+}
+
+/* The first lead's beats the signals keep, then the second lead's beats they add (into add: room
+ * for b->n), merged in order into out (room for a->n + b->n). */
+static psy_status combine(const lead *first, const lead *second, const window *w, double rate, columns *out,
+                          columns *add, size_t *n_out)
 {
     const psy_beat_list *a = first->beats, *b = second->beats;
     int64_t both = (int64_t)llround(BOTH_S * rate), apart = (int64_t)llround(APART_S * rate);
+    int64_t *sample = out->sample;
     size_t m = 0, n_add = 0;
     for (size_t i = 0; i < a->n; i++) {
         int64_t s = a->sample[i];
@@ -160,27 +172,27 @@ static psy_status combine(const lead *first, const lead *second, const window *w
             psy_status st = refutes(second, w, s, &refuted);
             if (st != PSY_OK) return st;
         }
-        if (!refuted) sample[m] = s, amp[m++] = a->amplitude[i];
+        if (!refuted) put(out, m++, s, a->amplitude[i], first->marks->offset[i]);
     }
     for (size_t j = 0, k = 0; j < b->n; j++) {
         int64_t s = b->sample[j];
         while (k < m && sample[k] < s) k++; /* insertion point among the first lead's beats */
         if ((k > 0 && s - sample[k - 1] <= apart) || (k < m && sample[k] - s <= apart)) continue;
         if (in_gap(a, s) || (clear_qrs(second->marks, j) && second->marks->snr[j] >= NEW_SNR))
-            add_s[n_add] = s, add_a[n_add++] = b->amplitude[j];
+            put(add, n_add++, s, b->amplitude[j], second->marks->offset[j]);
     }
     /* Merge the two ordered lists, from the back so that it works in place. */
-    for (size_t i = m, j = n_add, out = m + n_add; j > 0;) {
-        out--;
-        if (i > 0 && sample[i - 1] > add_s[j - 1]) sample[out] = sample[i - 1], amp[out] = amp[i - 1], i--;
-        else sample[out] = add_s[j - 1], amp[out] = add_a[j - 1], j--;
+    for (size_t i = m, j = n_add, o = m + n_add; j > 0;) {
+        o--;
+        if (i > 0 && sample[i - 1] > add->sample[j - 1]) i--, put(out, o, sample[i], out->amp[i], out->offset[i]);
+        else j--, put(out, o, add->sample[j], add->amp[j], add->offset[j]);
     }
     *n_out = m + n_add;
     return PSY_OK;
 }
 
 psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list *a,
-                             const beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
+                             beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
                              psy_message *why)
 {
     double rate = psy_reader_channel(r, channels[0])->rate_hz;
@@ -190,25 +202,27 @@ psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list
                 (int64_t)llround(BACKGROUND_S * rate), NULL};
     if (w.h < 1) w.h = 1;
     size_t cap = a->n + b->n + 1, n = 0;
-    int64_t *sample = malloc(cap * sizeof *sample), *add_s = malloc((b->n + 1) * sizeof *add_s);
-    double *amp = malloc(cap * sizeof *amp), *add_a = malloc((b->n + 1) * sizeof *add_a);
+    columns out = {malloc(cap * sizeof *out.sample), malloc(cap * sizeof *out.amp), malloc(cap * sizeof *out.offset)};
+    columns add = {malloc((b->n + 1) * sizeof *add.sample), malloc((b->n + 1) * sizeof *add.amp),
+                   malloc((b->n + 1) * sizeof *add.offset)};
     w.buf = malloc((size_t)(2 * (w.half + w.h) + 1) * sizeof *w.buf);
-    psy_status st = sample && amp && add_s && add_a && w.buf
-                        ? combine(&first, &second, &w, rate, sample, amp, add_s, add_a, &n)
+    psy_status st = out.sample && out.amp && out.offset && add.sample && add.amp && add.offset && w.buf
+                        ? combine(&first, &second, &w, rate, &out, &add, &n)
                         : PSY_E_NOMEM;
     free(w.buf);
-    free(add_s);
-    free(add_a);
+    free(add.sample), free(add.amp), free(add.offset);
     if (st != PSY_OK) {
-        free(sample), free(amp);
+        free(out.sample), free(out.amp), free(out.offset);
         if (st != PSY_E_NOMEM)
             snprintf(why->text, sizeof why->text, "reading the leads to combine them: %s", psy_strerror(st));
         return st;
     }
     free(a->sample);
     free(a->amplitude);
-    a->sample = sample;
-    a->amplitude = amp;
+    free(ma->offset);
+    a->sample = out.sample;
+    a->amplitude = out.amp;
+    ma->offset = out.offset;
     a->n = n;
     a->n_searchback += b->n_searchback;
     return intersect_gaps(a, b);

@@ -24,6 +24,7 @@ struct psy_stream {
     psy_ecg_gap gaps[16];     /* recent detector gaps (unusable PPG stretches), to break RR across them */
     size_t n_gaps, gap_next;
     int64_t ecg_n, last_beat;  /* samples pushed; sample of the previous beat (-1 none) */
+    double last_beat_at;       /* its time, fractional samples (psy_ecg_beat's sample + offset) */
     int ecg_lost;
     double ecg_last;
     int64_t ecg_same;          /* run of equal samples, for the flat-lead status */
@@ -287,11 +288,11 @@ static void drain_detector(psy_stream *s)
     psy_ecg_beat b;
     double rate = s->cfg.ecg_rate_hz;
     while (psy_ecg_detector_pop_beats(s->det, &b, 1) == 1) {
-        double rr = NAN;
+        double rr = NAN, at = (double)b.sample + b.offset;
         if (s->last_beat >= 0 && !gap_between(s, s->last_beat, b.sample))
-            rr = 1000.0 * (double)(b.sample - s->last_beat) / rate;
-        s->last_beat = b.sample;
-        beat(s, b.sample, (double)b.sample / rate, rr, isnan(rr));
+            rr = 1000.0 * (at - s->last_beat_at) / rate;
+        s->last_beat = b.sample, s->last_beat_at = at;
+        beat(s, b.sample, (double)b.sample / rate + (double)b.offset / rate, rr, isnan(rr)); /* as offline */
     }
 }
 

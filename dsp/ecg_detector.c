@@ -32,7 +32,8 @@ typedef struct peak {
     int64_t at;         /* index of the integral's maximum */
     double level;       /* integral value there */
     double slope;       /* largest |slope| in the window before it */
-    int64_t fiducial;   /* refined R-peak */
+    int64_t fiducial;   /* refined R-peak: the raw signal's extremum */
+    double time;        /* the R-peak's time, fractional input samples (see time_fiducial) */
     int64_t centre;     /* input sample where the band-passed QRS is largest */
     double noise;       /* the band-passed RMS before the QRS (quiet_rms) */
     double snr;         /* the band-passed QRS's largest value over that */
@@ -62,6 +63,8 @@ struct psy_ecg_detector {
     double rate_d, inv_k;        /* detection rate (Hz), 1 / k */
     int64_t win, slope_lag, refractory, t_wave, learn_len, max_peak_len, half_qrs_d; /* _d */
     int64_t flat_len, half_qrs;  /* input samples */
+    double *mains;               /* the mains-free kernel, taps -mains_half .. mains_half */
+    int64_t mains_half, mains_reach; /* its half-length; how far its extremum may lie from the raw one */
     int64_t hist, hist_d;        /* look-back kept for the peak logic: input, detection samples */
     double group_delay;          /* of the band-pass near the QRS energy, detection samples */
     double inv_win;              /* 1 / win */
@@ -106,6 +109,7 @@ struct psy_ecg_detector {
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
     int64_t last_emitted;        /* integral peak index of the last emitted beat, -1 when none */
     int64_t last_fiducial;
+    double last_time;            /* the last emitted beat's time (peak.time), -1 when none */
     int64_t end;                 /* first input sample past the signal once finish() pads it, else -1 */
     double last_slope;
     int polarity_vote;           /* > 0: R-peaks are maxima; < 0: minima */
@@ -170,6 +174,39 @@ static int valid_config(const psy_ecg_detector_config *c)
            (c->detection_rate_hz == 0 || (c->detection_rate_hz >= 60 && c->detection_rate_hz <= 20000));
 }
 
+/* The R-peak is timed on the ECG averaged over one period of 50 Hz mains and then over one of
+ * 60 Hz: a moving average over one period nulls that frequency and its harmonics (a comb), so
+ * either mains, which moves the raw signal's extremum by a few ms from beat to beat (a fifth of
+ * the R wave at 50 Hz: up to 6 ms), leaves the average's extremum where the QRS puts it; the
+ * average is centred (zero phase: a symmetric R wave keeps its peak) and is computed only around
+ * each R-peak, from the samples already kept, so it costs no latency. A period of L samples (L
+ * not whole) weighs the samples within (L - 1) / 2 of the centre by 1 and the two next by the rest,
+ * (L - 2 h - 1) / 2 each. The extremum is then placed between samples by the vertex of the parabola
+ * through it and its two neighbours (parabolic interpolation). */
+#define MAINS_REACH_S 0.010 /* the average's extremum lies within this of the raw one (mains moves
+                               it by at most a quarter period) */
+static int64_t box_half(double len) { return len > 1 ? (int64_t)floor((len - 1) / 2) + 1 : 0; }
+
+/* The weight of offset j in the average over len samples. */
+static double box_weight(double len, int64_t j)
+{
+    if (len < 1) len = 1;
+    int64_t h = (int64_t)floor((len - 1) / 2), a = j < 0 ? -j : j;
+    return a <= h ? 1.0 / len : a == h + 1 ? (len - (double)(2 * h + 1)) / (2 * len) : 0;
+}
+
+/* The kernel: the 50 Hz average convolved with the 60 Hz one, taps -mains_half .. mains_half. */
+static void mains_kernel(psy_ecg_detector *d)
+{
+    double l50 = d->cfg.rate_hz / 50.0, l60 = d->cfg.rate_hz / 60.0;
+    int64_t h50 = box_half(l50), h = d->mains_half;
+    for (int64_t k = -h; k <= h; k++) {
+        double sum = 0;
+        for (int64_t i = -h50; i <= h50; i++) sum += box_weight(l50, i) * box_weight(l60, k - i);
+        d->mains[k + h] = sum;
+    }
+}
+
 /* Everything derived from the settings: the detection rate, filters, window lengths. */
 static void configure(psy_ecg_detector *d)
 {
@@ -198,6 +235,8 @@ static void configure(psy_ecg_detector *d)
     d->half_qrs_d = samples(0.060, fd);
     d->flat_len = samples(c->flat_s, fs);
     d->half_qrs = samples(0.060, fs);
+    d->mains_half = box_half(fs / 50.0) + box_half(fs / 60.0);
+    d->mains_reach = samples(MAINS_REACH_S, fs);
 }
 
 psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ecg_detector **out)
@@ -227,6 +266,11 @@ psy_status psy_ecg_detector_create(const psy_ecg_detector_config *config, psy_ec
             return PSY_E_NOMEM;
         }
     }
+    if (!(d->mains = malloc((size_t)(2 * d->mains_half + 1) * sizeof *d->mains))) {
+        psy_ecg_detector_destroy(d);
+        return PSY_E_NOMEM;
+    }
+    mains_kernel(d);
     d->shape_half = samples(SHAPE_HALF_S, d->rate_d);
     int lag = (int)samples(SHAPE_LAG_S, d->rate_d);
     if (qrs_shapes_init(&d->shapes, 2 * (int)d->shape_half + 1, lag) ||
@@ -248,11 +292,11 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     psy_ecg_detector_config cfg = d->cfg;
     int64_t hist = d->hist, hist_d = d->hist_d, shape_half = d->shape_half;
     qrs_shapes shapes = d->shapes;
-    double *snippet = d->snippet;
+    double *snippet = d->snippet, *mains = d->mains;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
     d->hist = hist, d->hist_d = hist_d, d->shape_half = shape_half;
-    d->shapes = shapes, d->snippet = snippet;
+    d->shapes = shapes, d->snippet = snippet, d->mains = mains;
     qrs_shapes_clear(&d->shapes);
     configure(d);
     for (int i = 0; i < RINGS; i++) {
@@ -263,6 +307,7 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     d->last_beat = -1;
     d->last_emitted = -1;
     d->last_fiducial = -1;
+    d->last_time = -1;
     d->end = -1;
     d->searchback_after = INFINITY;
 }
@@ -309,8 +354,8 @@ static void add_level(psy_ecg_detector *d, double *levels, int *next, double v)
 
 static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
-    if (p->fiducial <= d->last_fiducial || (d->end >= 0 && p->fiducial >= d->end - 1))
-        return; /* the same QRS seen twice, or no extremum before the signal ends */
+    if (p->fiducial <= d->last_fiducial || p->time <= d->last_time || (d->end >= 0 && p->fiducial >= d->end - 1))
+        return; /* the same QRS (R-peak) seen twice, or no extremum before the signal ends */
     if (d->last_emitted >= 0) {
         d->rr[d->rr_next] = (double)(p->at - d->last_emitted);
         d->rr_next = (d->rr_next + 1) % LEVELS;
@@ -319,13 +364,15 @@ static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
     }
     d->last_emitted = p->at;
     psy_ecg_beat *b = &d->beats[(d->beat_head + d->beat_count) % QUEUE];
-    b->sample = p->fiducial;
+    b->sample = (int64_t)llround(p->time);
+    b->offset = (float)(p->time - (double)b->sample);
     b->amplitude = p->amplitude;
     b->searchback = searchback;
     b->snr = p->snr;
     b->likeness = p->shape.dominant;
     d->beat_count++;
     d->last_fiducial = p->fiducial;
+    d->last_time = p->time;
 }
 
 static void emit_gap(psy_ecg_detector *d, int64_t start, int64_t end, int flat)
@@ -477,6 +524,39 @@ static void refine_wide(psy_ecg_detector *d, peak *p)
     if (wide.is_peak) *p = wide;
 }
 
+/* The mains-free average (mains_kernel) at input sample i, times sign; samples outside the
+ * signal kept [lo, hi] repeat the nearest one. */
+static double mains_free_at(const psy_ecg_detector *d, int64_t i, int64_t lo, int64_t hi, double sign)
+{
+    double sum = 0;
+    for (int64_t j = -d->mains_half; j <= d->mains_half; j++) {
+        int64_t at = i + j < lo ? lo : i + j > hi ? hi : i + j;
+        sum += d->mains[j + d->mains_half] * ring_at(&d->raw, at);
+    }
+    return sign * sum;
+}
+
+/* p->time: the extremum of the mains-free average nearest the raw one (climbing from it, at most
+ * mains_reach away), between samples by parabolic interpolation. */
+static void time_fiducial(const psy_ecg_detector *d, peak *p)
+{
+    int64_t lo = d->n - d->hist + 1, hi = (d->end >= 0 ? d->end : d->n) - 1, f = p->fiducial, i = f;
+    if (lo < d->segment_first) lo = d->segment_first;
+    double sign = p->amplitude < 0 ? -1 : 1, v = mains_free_at(d, i, lo, hi, sign);
+    double left = mains_free_at(d, i - 1, lo, hi, sign), right = mains_free_at(d, i + 1, lo, hi, sign);
+    int step = right > v ? 1 : left > v ? -1 : 0;
+    while (step && (i + step - f) * step <= d->mains_reach) {
+        double next = step > 0 ? right : left;
+        if (!(next > v)) break;
+        i += step;
+        if (step > 0) left = v, v = right, right = mains_free_at(d, i + 1, lo, hi, sign);
+        else right = v, v = left, left = mains_free_at(d, i - 1, lo, hi, sign);
+    }
+    double den = left - 2 * v + right, off = den < 0 ? 0.5 * (left - right) / den : 0;
+    double t = (double)i + (off > 0.5 ? 0.5 : off < -0.5 ? -0.5 : off);
+    p->time = t < (double)lo ? (double)lo : t > (double)hi ? (double)hi : t; /* in the signal */
+}
+
 /* The QRS around p->centre as detection samples (block means of the input, shape_half + lag
  * each side) into d->snippet, and its match with the recording's templates. Samples outside
  * the signal kept repeat the nearest one. */
@@ -544,7 +624,7 @@ static void drop_pending(psy_ecg_detector *d)
  * unclear one (see unclear()) is held for its refractory period, for a clear QRS to replace. */
 static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
-    if (p->fiducial <= d->last_fiducial) return 0;
+    if (p->fiducial <= d->last_fiducial || p->time <= d->last_time) return 0;
     release_pending(d);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
@@ -705,6 +785,7 @@ static void confirm_peak(psy_ecg_detector *d)
     refine(d, &p);
     if (!p.is_peak) refine_wide(d, &p);
     if (!p.is_peak) return; /* energy without a QRS shape: a step or rounding noise */
+    time_fiducial(d, &p);
     /* Its shape, where a decision may need it (a peak far under every threshold below is noise
      * whatever its shape; matching every one of them would cost a third of the detector's time). */
     if (!d->learned || p.level > 0.5 * threshold(d) || p.level > SB_NOISE * d->noise_median)
@@ -1130,7 +1211,13 @@ psy_status psy_ecg_detector_copy(const psy_ecg_detector *d, psy_ecg_detector **o
     list_rings((psy_ecg_detector *)d, from);
     for (int i = 0; i < RINGS; i++) rings[i]->v = NULL;
     c->shapes.tmpl = c->shapes.sum = c->shapes.work = NULL;
-    c->snippet = NULL;
+    c->snippet = c->mains = NULL;
+    size_t taps = (size_t)(2 * d->mains_half + 1);
+    if (!(c->mains = malloc(taps * sizeof *c->mains))) {
+        psy_ecg_detector_destroy(c);
+        return PSY_E_NOMEM;
+    }
+    memcpy(c->mains, d->mains, taps * sizeof *c->mains);
     size_t snip = (size_t)(d->shapes.len + 2 * d->shapes.lag);
     if (qrs_shapes_copy(&d->shapes, &c->shapes) || !(c->snippet = malloc(snip * sizeof *c->snippet))) {
         psy_ecg_detector_destroy(c);
@@ -1157,5 +1244,6 @@ void psy_ecg_detector_destroy(psy_ecg_detector *d)
     for (int i = 0; i < RINGS; i++) free(rings[i]->v);
     qrs_shapes_free(&d->shapes);
     free(d->snippet);
+    free(d->mains);
     free(d);
 }

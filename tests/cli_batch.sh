@@ -54,7 +54,7 @@ done
 G=$OUT/group_segments.tsv
 expect_grep '^file	subject	session	task	run	label	onset	duration	mean_hr_bpm	' "$G"
 expect_grep '^sub-01/ses-1/beh/sub-01_ses-1_task-demo_physio\.tsv\.gz	01	1	demo	n/a	recording	' "$G"
-expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	recording	0\.000000	150\.000000	60\.858	' "$G"
+expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	recording	0\.000000	150\.000000	60\.860	' "$G"
 expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	Negative	10\.240000	' "$G"
 expect_grep '^reference\.edf	n/a	n/a	n/a	n/a	recording	' "$G"
 segs=$(($(wc -l <"$OUT/sub-04/sub-04_task-emo_ecg_segments.tsv") + $(wc -l <"$OUT/reference_segments.tsv") +
@@ -313,7 +313,7 @@ U=$TMP/union/group_segments.tsv
 # the union in first-seen order: reference (first) lacks mean_hr_bpm, so it comes last
 expect_grep '^file	subject	session	task	run	label	onset	duration	mean_nn_ms	.*	resp_rate_per_min	rsa_p2t_ms	nn_corrected_pct	mean_hr_bpm$' "$U"
 expect_grep '^reference\.edf	n/a	n/a	n/a	n/a	recording	0\.000000	2\.000000	.*	n/a$' "$U"
-expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	recording	0\.000000	150\.000000	985\.894	.*	60\.858$' "$U"
+expect_grep '^sub-04/sub-04_task-emo_ecg\.edf	04	n/a	emo	n/a	recording	0\.000000	150\.000000	985\.867	.*	60\.860$' "$U"
 [ "$(awk -F'\t' '{ print NF }' "$U" | sort -u | wc -l)" -eq 1 ] || fail "rows of different widths in $U"
 
 # ---- a name a TSV cell cannot hold: a failed row, its name with ? ----

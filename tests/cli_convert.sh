@@ -56,7 +56,12 @@ if [ -f "$R105" ]; then
     expect_exit 0 "$PSYPHYS" convert "$R105" "$TMP/105.edf"
     expect_exit 0 "$PSYPHYS" beats "$R105" -o "$TMP/105_hea.tsv"
     expect_exit 0 "$PSYPHYS" beats "$TMP/105.edf" -o "$TMP/105_edf.tsv"
-    cmp -s "$TMP/105_hea.tsv" "$TMP/105_edf.tsv" || fail "105: beats of the EDF copy differ: $(tail -1 "$TMP/105_edf.tsv")"
+    # The same beats (samples, labels); the EDF copy's 16-bit physical values are not bit for bit
+    # the WFDB ones, which moves the R-peaks' sub-sample times by microseconds.
+    bad=$(paste "$TMP/105_hea.tsv" "$TMP/105_edf.tsv" | awk -F'\t' 'NR > 1 && ($2 != $7 || $4 != $9 || $5 != $10 ||
+        ($1 - $6) ^ 2 > 1e-10 || ($3 != $8 && ($3 - $8) ^ 2 > 1e-4)) { print; exit }')
+    [ -z "$bad" ] && [ "$(wc -l <"$TMP/105_hea.tsv")" = "$(wc -l <"$TMP/105_edf.tsv")" ] ||
+        fail "105: beats of the EDF copy differ: $bad"
     if grep -q '	649999	' "$TMP/105_edf.tsv"; then fail "105: a beat at the last sample"; fi
     rm -f "$TMP"/105*
 fi

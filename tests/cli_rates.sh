@@ -10,7 +10,7 @@ cp "$SRC/recordings/neurokit_eventrelated.edf" "$TMP/in/demo.edf"
 awk 'BEGIN { print "ECG"; for (i = 0; i < 15000; i++) { t = i / 250; d = (t - 0.4) - 0.8 * int((t - 0.4) / 0.8 + 0.5);
     printf "%.4f\n", exp(-0.5 * (d / 0.01) ^ 2) } }' >"$TMP/in/bare.csv"
 expect_exit 0 "$PSYPHYS" batch "$TMP/in" --fs 250 -o "$TMP/o1" -j 1
-expect_grep '^recording	0\.000000	150\.000000	60\.858	' "$TMP/o1/demo_segments.tsv"
+expect_grep '^recording	0\.000000	150\.000000	60\.860	' "$TMP/o1/demo_segments.tsv"
 expect_grep '^recording	0\.000000	60\.000000	75\.0[0-9]*	' "$TMP/o1/bare_segments.tsv"
 expect_grep 'declares 100 Hz: the given rate 250 Hz' "$TMP/o1/demo_segments.json"
 expect_grep '"rate_origin": "file"' "$TMP/o1/demo_segments.json"

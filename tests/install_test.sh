@@ -20,8 +20,8 @@ cmake --build "$TMP/cmake-build" >/dev/null
 cmake -S "$SRC/examples" -B "$TMP/examples" -DCMAKE_PREFIX_PATH="$TMP/prefix" >/dev/null
 cmake --build "$TMP/examples" >/dev/null
 "$TMP/examples/session_summary" "$SRC/recordings/neurokit_eventrelated.edf" Negative >"$TMP/summary"
-grep -q '^  epoch Negative .* dHR -4.6 bpm SCR 3.7 uS$' "$TMP/summary"
-grep -q '^recording	0.000000	150.000000	60.858	' "$TMP/summary"
+grep -q '^  epoch Negative .* dHR -4.2 bpm SCR 3.7 uS$' "$TMP/summary"
+grep -q '^recording	0.000000	150.000000	60.860	' "$TMP/summary"
 # its tables and sidecars (psy_session_sidecar): the input's SHA-256, the settings, the n/a reasons
 mkdir "$TMP/tables"
 "$TMP/examples/session_summary" -o "$TMP/tables" "$SRC/recordings/neurokit_eventrelated.edf" Negative >/dev/null

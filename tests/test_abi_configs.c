@@ -63,6 +63,19 @@ static void test_layout_is_pinned(void **state)
     assert_true(PSY_HRV_KEY_COUNT <= PSY_HRV_KEY_MAX);
 }
 
+/* Result structs popped into a caller's array keep their size and offsets too: psy_ecg_beat's
+ * sub-sample offset (0.2) took the padding after searchback. */
+static void test_result_layout_is_pinned(void **state)
+{
+    (void)state;
+    if (sizeof(void *) != 8 || sizeof(long) != 8) return; /* LP64's figures */
+    assert_int_equal(sizeof(psy_ecg_beat), 40);
+    assert_int_equal(offsetof(psy_ecg_beat, searchback), 16);
+    assert_int_equal(offsetof(psy_ecg_beat, offset), 20);
+    assert_int_equal(offsetof(psy_ecg_beat, snr), 24);
+    assert_int_equal(offsetof(psy_ecg_beat, likeness), 32);
+}
+
 static int clear_words(const uint64_t *r, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -259,6 +272,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout_is_pinned),
+        cmocka_unit_test(test_result_layout_is_pinned),
         cmocka_unit_test(test_defaults_leave_the_reserve_zero),
         cmocka_unit_test(test_a_newer_setting_is_refused),
     };

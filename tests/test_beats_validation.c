@@ -49,8 +49,8 @@ static void test_mitdb_ec57(void **state)
         assert_int_equal(psy_score_beats(ref, n_ref, test, n_test, 300, 0.15, &s), PSY_OK);
         print_message("mitdb %s: TP %zu FN %zu FP %zu Se %.3f%% +P %.3f%% median |error| %.1f ms\n",
                       records[k], s.tp, s.fn, s.fp, 100 * s.se, 100 * s.ppv, s.median_abs_error_ms);
-        /* Every detection is scored: on 105, whose noise bursts no detector fully rejects, 14 of
-         * the 23 false detections are ones the RR classifier labels 'extra' (+P 98.94 %). */
+        /* Every detection is scored: 105's noise bursts no detector fully rejects (24 false
+         * detections, +P 98.90 %; many of them labelled 'extra' by the RR classifier). */
         if (s.se < 0.995 || s.ppv < 0.985 || s.median_abs_error_ms > 10)
             fail_msg("mitdb %s below target (Se >= 99.5 %%, +P >= 98.5 %%, median error <= 10 ms)", records[k]);
         tp += s.tp, fn += s.fn, fp += s.fp;
@@ -124,7 +124,9 @@ static int has_time(const double *t, size_t n, double want, double tol)
  * a slow deflection (-0.26 to +0.43 mV over 26074-26093, wider than the QRS and taller than the
  * R of 0.1 mV before it) between the beats at 26045 and 26108. */
 static const long nk_resting_errors[][2] = {{-1, 9273}, {22666, 22659}, {23157, 23180}};
-static const double our_resting_false_s[] = {231.57, 260.83};
+static const double our_resting_false_s[] = {231.57, 260.84}; /* timed between samples: the
+                                                                  slow deflection's peak on the
+                                                                  mains-free average */
 
 static void test_neurokit_peaks(void **state)
 {

@@ -176,6 +176,58 @@ static double *alloc_signal(size_t n)
     return x;
 }
 
+/* R-peaks timed between samples and through mains: beats at times that fall anywhere between
+ * samples, a symmetric R wave (1 mV, 12 ms wide) and 50 or 60 Hz mains of a fifth of it, which
+ * moves the raw signal's extremum by several ms. The detected times (sample + offset) stay
+ * within a fraction of a sample of the true ones (the raw extremum alone is off by up to half a
+ * sample plus the mains' shift). */
+static void test_sub_sample_timing_through_mains(void **state)
+{
+    (void)state;
+    const double rates[] = {250, 360, 1000}, mains[] = {0, 50, 60};
+    for (int r = 0; r < 3; r++)
+        for (int m = 0; m < 3; m++) {
+            double rate = rates[r], seconds = 60, t_beat[128];
+            size_t n = (size_t)(seconds * rate), nb = 0;
+            for (double t = 0.5; t < seconds - 0.5 && nb < 128; t += 0.8137 + 0.05 * sin(0.7 * t)) t_beat[nb++] = t;
+            double *x = alloc_signal(n);
+            for (size_t i = 0; i < n; i++) {
+                double t = (double)i / rate, v = 0.2 * sin(2 * M_PI * mains[m] * t + 0.3);
+                for (size_t b = 0; b < nb; b++)
+                    if (fabs(t - t_beat[b]) < 0.6)
+                        v += 0.1 * gauss(t - t_beat[b], -0.16, 0.025) + gauss(t - t_beat[b], 0, 0.012) +
+                             0.3 * gauss(t - t_beat[b], 0.28, 0.045);
+                x[i] = v;
+            }
+            psy_ecg_detector_config c = psy_ecg_detector_config_default(rate);
+            psy_ecg_detector *d = NULL;
+            assert_int_equal(psy_ecg_detector_create(&c, &d), PSY_OK);
+            size_t used = 0, k, got = 0;
+            assert_int_equal(psy_ecg_detector_push(d, x, n, &used), PSY_OK);
+            assert_int_equal(used, n);
+            assert_int_equal(psy_ecg_detector_finish(d), PSY_OK);
+            psy_ecg_beat beat[128];
+            double sum = 0, sum2 = 0;
+            while ((k = psy_ecg_detector_pop_beats(d, beat + got, 128 - got)) > 0) got += k;
+            /* every true beat, matched in order within 50 ms (the signal's last half second, mains
+             * alone after the last T wave, is not scored) */
+            size_t j = 0;
+            for (size_t b = 0; b < nb; b++) {
+                while (j < got && ((double)beat[j].sample + beat[j].offset) / rate < t_beat[b] - 0.05) j++;
+                assert_true(j < got);
+                double e = 1000 * (((double)beat[j].sample + beat[j].offset) / rate - t_beat[b]);
+                assert_true(fabs(e) < 50 && beat[j].offset >= -0.5f && beat[j].offset <= 0.5f);
+                sum += e, sum2 += e * e;
+            }
+            for (size_t b = 0; b < got; b++) assert_true(b < nb || (double)beat[b].sample / rate > seconds - 0.5);
+            double mean = sum / (double)nb, sd = sqrt(sum2 / (double)nb - mean * mean);
+            if (fabs(mean) > 0.3 || sd > 0.3)
+                fail_msg("%g Hz, mains %g Hz: R-peak time error %.2f ms mean, %.2f ms SD", rate, mains[m], mean, sd);
+            psy_ecg_detector_destroy(d);
+            free(x);
+        }
+}
+
 static void test_rates_and_polarity(void **state)
 {
     (void)state;
@@ -498,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_gaps),
         cmocka_unit_test(test_no_signal),
         cmocka_unit_test(test_streaming_copy_reset),
+        cmocka_unit_test(test_sub_sample_timing_through_mains),
         cmocka_unit_test(test_fuzz_findings),
         cmocka_unit_test(test_config),
     };

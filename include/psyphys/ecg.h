@@ -22,7 +22,11 @@
  * refined on the raw signal: the extremum of the QRS of the polarity that dominates the
  * recording, the same kind for every beat once that polarity is known; a QRS wider than the
  * integration window (a ventricular beat) is searched over all the signal that fed the
- * integral's peak.
+ * integral's peak. The R-peak is timed between samples on the ECG averaged over one period of
+ * 50 Hz and one of 60 Hz mains (centred: zero phase; the average nulls either mains and its
+ * harmonics, which move the raw extremum by a few ms from beat to beat), at the vertex of the
+ * parabola through that average's extremum nearest the raw one (within 10 ms) and its neighbours:
+ * sample + offset.
  *
  * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
  * integration window, peak confirmation, an unclear beat's hold and the search-back horizon, about 3 s
@@ -65,9 +69,13 @@ typedef struct psy_ecg_detector_config {
 PSY_API psy_ecg_detector_config psy_ecg_detector_config_default(double rate_hz);
 
 typedef struct psy_ecg_beat {
-    int64_t sample;     /* R-peak index from the first pushed sample */
+    int64_t sample;     /* R-peak index from the first pushed sample: the sample nearest the
+                           R-peak's time, sample + offset */
     double amplitude;   /* raw value at the R-peak minus the local baseline (signed, input unit) */
     int searchback;     /* 1 when found by search-back (a low-amplitude beat) */
+    float offset;       /* the R-peak's time past sample, in samples, -0.5 .. 0.5 (since 0.2; it
+                           took the room after searchback: the struct's size and offsets are
+                           those of 0.1) */
     double snr;         /* the QRS's band-passed (8-20 Hz) peak over the band's RMS in the 120-350 ms
                            before it: how far it stands out of the lead's noise (> 0) */
     double likeness;    /* normalised correlation of the QRS (+-100 ms) with the recording's dominant
