@@ -39,6 +39,7 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b->foot_s);
     free(b->quality);
     free(b->gap_reason);
+    free(b->nn_left_out_s);
     free(b);
 }
 
@@ -286,19 +287,24 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
     b->nn_ms = malloc((2 * n + 1) * sizeof *b->nn_ms);
     b->nn_onset_s = malloc((2 * n + 1) * sizeof *b->nn_onset_s);
     b->nn_corrected = malloc(2 * n + 1);
-    if (!b->nn_ms || !b->nn_onset_s || !b->nn_corrected) return PSY_E_NOMEM;
+    b->nn_left_out_s = malloc((2 * n + 1) * sizeof *b->nn_left_out_s);
+    if (!b->nn_ms || !b->nn_onset_s || !b->nn_corrected || !b->nn_left_out_s) return PSY_E_NOMEM;
     memset(&b->counts, 0, sizeof b->counts);
+    size_t left = 0;
     for (i = 0; next_run(b, &i, &j); i = j) {
-        size_t m = 0;
+        size_t m = 0, m_left = 0;
         psy_rr_counts run;
-        psy_status st = psy_rr_correct(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
-                                       b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn, b->nn_corrected + b->n_nn,
-                                       2 * n + 1 - b->n_nn, &m, &run);
+        psy_status st = psy_rr_correct_left_out(b->rr_ms + i, b->onset_s + i, j - i, cfg, b->cls + i,
+                                                b->nn_ms + b->n_nn, b->nn_onset_s + b->n_nn,
+                                                b->nn_corrected + b->n_nn, 2 * n + 1 - b->n_nn, &m, &run,
+                                                b->nn_left_out_s + left, 2 * n + 1 - left, &m_left);
         if (st != PSY_OK) return st;
         b->n_nn += m;
+        left += m_left;
         for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) b->counts.n[k] += run.n[k];
         b->counts.nn_left_out += run.nn_left_out;
     }
+    shrink_to(&b->nn_left_out_s, left, sizeof *b->nn_left_out_s);
     shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
     shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
     shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);

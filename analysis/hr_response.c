@@ -6,6 +6,7 @@
 #include "lower_bound.h"
 #include "pchip.h"
 #include "psy_core.h" /* psy_reserved_clear */
+#include "session_internal.h"  /* hr_response_left_out */
 
 psy_hr_response_config psy_hr_response_config_default(void)
 {
@@ -62,6 +63,13 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
                               double onset, const psy_hr_response_config *config,
                               psy_hr_response *out)
 {
+    return hr_response_left_out(t, nn, corrected, n, NULL, 0, onset, config, out);
+}
+
+psy_status hr_response_left_out(const double *t, const double *nn, const uint8_t *corrected, size_t n,
+                                const double *left_out_t, size_t n_left_out, double onset,
+                                const psy_hr_response_config *config, psy_hr_response *out)
+{
     psy_hr_response_config c = config ? *config : psy_hr_response_config_default();
     if (!out || ((!t || !nn) && n) || !isfinite(onset) || !psy_reserved_clear(c.reserved) || !(c.pre_s >= 0) || !(c.post_s > 0) ||
         !(c.max_corrected_pct >= 0) ||
@@ -72,6 +80,11 @@ psy_status psy_hr_response_at(const double *t, const double *nn, const uint8_t *
     knot_counts kc;
     double *x = NULL, *y = NULL;
     if (!epoch_knots(t, nn, corrected, n, lo, onset, hi, &x, &y, &m, &kc)) return PSY_E_NOMEM;
+    /* intervals the correction left out of the series, in the epoch: corrected ones of it */
+    size_t left = left_out_t ? psy_lower_bound(left_out_t, n_left_out, nextafter(hi, INFINITY)) -
+                                   psy_lower_bound(left_out_t, n_left_out, lo)
+                             : 0;
+    kc.in += left, kc.corrected += left;
     int64_t steps_pre = (int64_t)floor(c.pre_s * c.grid_hz + 1e-9);
     int64_t steps_post = (int64_t)floor(c.post_s * c.grid_hz + 1e-9);
     if (m < 2 || x[0] > lo || x[m - 1] < hi) {

@@ -2,8 +2,8 @@
  * psy_hrv_compute for segments and epochs. */
 #include <math.h>
 
+#include "hrv_internal.h"
 #include "psyphys/beats.h"
-#include "psyphys/hrv.h"
 
 /* First index in t[0..n) with t > v (t increasing). */
 static size_t upper_bound(const double *t, size_t n, double v)
@@ -31,5 +31,12 @@ psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int cor
         result->nn_corrected_pct = result->n_nn ? 0 : NAN; /* the raw intervals: none corrected */
         return st;
     }
-    return psy_hrv_compute_flagged(h, v + a, t + a, beats->nn_corrected + a, b - a, result, skipped);
+    /* and the intervals left out of the series that end in the span */
+    size_t left = 0;
+    if (beats->nn_left_out_s) {
+        size_t la = upper_bound(beats->nn_left_out_s, beats->counts.nn_left_out, t0_s);
+        size_t lb = upper_bound(beats->nn_left_out_s, beats->counts.nn_left_out, t1_s);
+        left = lb > la ? lb - la : 0;
+    }
+    return hrv_compute_left_out(h, v + a, t + a, beats->nn_corrected + a, b - a, left, result, skipped);
 }

@@ -47,8 +47,8 @@ int psy_session_make_epochs(psy_session *s)
         row->hr.valid = 0;
         row->hr.why = "no beats";
         if (s->beats)
-            psy_hr_response_at(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->nn_corrected,
-                               s->beats->n_nn, e->onset_s, &hc, &row->hr);
+            hr_response_left_out(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->nn_corrected, s->beats->n_nn,
+                                 s->beats->nn_left_out_s, s->beats->counts.nn_left_out, e->onset_s, &hc, &row->hr);
         else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
             psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
         if (row->hr.valid && !psy_session_covered(s->r, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {

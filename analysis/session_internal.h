@@ -88,4 +88,11 @@ int psy_session_hrv_rows(psy_session *s);
  * strings are still valid; NULL when out of memory. */
 json_t *psy_session_settings_json(const psy_session *s);
 
+/* psy_hr_response_at counting the n_left_out intervals the RR correction left out of the series
+ * (left_out_t: their end times, increasing; psy_beat_list's nn_left_out_s) that end in the epoch
+ * as corrected ones of it (hr_response.c). */
+psy_status hr_response_left_out(const double *t, const double *nn, const uint8_t *corrected, size_t n,
+                                const double *left_out_t, size_t n_left_out, double onset,
+                                const psy_hr_response_config *config, psy_hr_response *out);
+
 #endif

@@ -442,7 +442,7 @@ static psy_status nonlinear(const psy_hrv *h, const hrv_series *s, psy_arena *a,
 
 /* psy_hrv_compute_flagged between the arena's reset and settle. */
 static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
-                          size_t n, psy_hrv_result *r, size_t *skipped)
+                          size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped)
 {
     psy_arena *a = &h->arena;
     memset(r, 0, sizeof *r);
@@ -470,7 +470,8 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     r->n_nn = k;
     r->duration_s = dur / 1000.0;
     s.duration_s = r->duration_s;
-    r->nn_corrected_pct = corrected && k ? 100.0 * (double)n_corrected / (double)k : NAN;
+    /* intervals the correction left out of the span count as corrected ones of it */
+    r->nn_corrected_pct = corrected && k + left_out ? 100.0 * (double)(n_corrected + left_out) / (double)(k + left_out) : NAN;
     size_t mark = psy_arena_mark(a);
     double *work = psy_arena_array(a, alloc_n, sizeof *work);
     psy_status st = work ? hrv_time_domain(&s, &h->cfg, work, a, &r->values) : PSY_E_NOMEM;
@@ -502,10 +503,16 @@ psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double
                                    const uint8_t *corrected, size_t n, psy_hrv_result *r,
                                    size_t *skipped)
 {
+    return hrv_compute_left_out(h, nn_ms, t_s, corrected, n, 0, r, skipped);
+}
+
+psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
+                                size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped)
+{
     if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
     forget_spectra(h);
     psy_arena_reset(&h->arena);
-    psy_status st = analyse(h, nn_ms, t_s, corrected, n, r, skipped);
+    psy_status st = analyse(h, nn_ms, t_s, corrected, n, left_out, r, skipped);
     if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
     if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
     return st;

@@ -7,6 +7,11 @@
 #include "arena.h"
 #include "psyphys/hrv.h"
 
+/* psy_hrv_compute_flagged with left_out more intervals in the span that the RR correction left
+ * out of the series (psyphys/beats.h nn_left_out_s): corrected ones in nn_corrected_pct. */
+psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
+                                size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped);
+
 /* A cleaned NN series: n intervals (ms) ending at increasing times t (s). */
 typedef struct hrv_series {
     const double *nn;

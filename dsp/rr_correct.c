@@ -263,7 +263,9 @@ typedef struct out_series {
     double *rr, *t;
     uint8_t *corrected;
     size_t n, max;
-    size_t left_out; /* corrected intervals outside the plausible range: not put */
+    size_t left_out;    /* corrected intervals outside the plausible range: not put */
+    double *left_out_t; /* their times, when asked (left_out_max room) */
+    size_t left_out_max;
 } out_series;
 
 /* Appends an interval; a corrected one (for input interval i) only when it is plausible, else it
@@ -272,6 +274,10 @@ static int put(out_series *o, const double *rr_in, const psy_beat_class *cls, si
                double rr, int corrected)
 {
     if (corrected && !plausible(rr_in, cls, n, i, rr)) {
+        if (o->left_out_t) {
+            if (o->left_out == o->left_out_max) return 0;
+            o->left_out_t[o->left_out] = t;
+        }
         o->left_out++;
         return 1;
     }
@@ -288,8 +294,19 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
                           uint8_t *out_corrected, size_t out_max, size_t *out_n,
                           psy_rr_counts *counts)
 {
-    if (!out_n || ((!rr || !t || !out_rr || !out_t) && n)) return PSY_E_INVALID;
+    return psy_rr_correct_left_out(rr, t, n, config, classes, out_rr, out_t, out_corrected, out_max, out_n, counts,
+                                   NULL, 0, NULL);
+}
+
+psy_status psy_rr_correct_left_out(const double *rr, const double *t, size_t n, const psy_rr_config *config,
+                                   const psy_beat_class *classes, double *out_rr, double *out_t,
+                                   uint8_t *out_corrected, size_t out_max, size_t *out_n, psy_rr_counts *counts,
+                                   double *out_left_out_t, size_t left_out_max, size_t *out_left_out_n)
+{
+    if (!out_n || ((!rr || !t || !out_rr || !out_t) && n) || (out_left_out_t && !out_left_out_n))
+        return PSY_E_INVALID;
     *out_n = 0;
+    if (out_left_out_n) *out_left_out_n = 0;
     psy_beat_class *own = NULL;
     if (!classes) {
         own = malloc((n ? n : 1) * sizeof *own);
@@ -305,7 +322,7 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
         memset(counts, 0, sizeof *counts);
         for (size_t i = 0; i < n; i++) counts->n[classes[i] < PSY_BEAT_CLASS_COUNT ? classes[i] : 0]++;
     }
-    out_series o = {out_rr, out_t, out_corrected, 0, out_max, 0};
+    out_series o = {out_rr, out_t, out_corrected, 0, out_max, 0, out_left_out_t, left_out_max};
     double moved_t = NAN; /* time of the previous beat after correction, when it was moved */
     int ok = 1;
     for (size_t i = 0; i < n && ok; i++) {
@@ -355,6 +372,7 @@ psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy
     }
     free(own);
     if (counts) counts->nn_left_out = o.left_out;
+    if (out_left_out_n) *out_left_out_n = o.left_out;
     *out_n = o.n;
     return ok ? PSY_OK : PSY_E_RANGE;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psyphys/beats.h"
+#include "psyphys/hrv.h"
 #include "psyphys/rr.h"
 
 #ifndef M_PI
@@ -301,6 +303,61 @@ static void test_correction_stays_in_range(void **state)
     assert_int_equal(m, N - 1);
 }
 
+/* Regression (issue 14): a left-out interval carried no time, so the corrected share of a segment
+ * or an epoch (psy_hrv_compute_beats' nn_corrected_pct) missed it. psy_rr_correct_left_out gives
+ * where each ends, and the share over a span counts it as a corrected interval of that span. */
+static void test_left_out_intervals_have_times(void **state)
+{
+    (void)state;
+    double rr[N], t[N], out_rr[2 * N], out_t[2 * N], left[2 * N];
+    uint8_t corrected[2 * N];
+    sinus(rr, N);
+    rr[300] = 2100;
+    times_of(rr, N, t);
+    size_t m = 0, n_left = 0;
+    psy_rr_counts k;
+    assert_int_equal(psy_rr_correct_left_out(rr, t, N, NULL, NULL, out_rr, out_t, corrected, 2 * N, &m, &k, left,
+                                             2 * N, &n_left),
+                     PSY_OK);
+    assert_int_equal(n_left, 1);
+    assert_int_equal(k.nn_left_out, 1);
+    /* the interval after the moved beat 300, ending at beat 301 */
+    assert_true(left[0] > t[300] - 2.1 && left[0] <= t[301] + 1e-9);
+    size_t before = 0;
+    while (before < m && out_t[before] < left[0]) before++;
+    assert_true(before > 0 && before < m); /* among the series' times */
+    /* too little room for the times: PSY_E_RANGE, as for the intervals */
+    assert_int_equal(psy_rr_correct_left_out(rr, t, N, NULL, NULL, out_rr, out_t, corrected, 2 * N, &m, &k, left,
+                                             0, &n_left),
+                     PSY_E_RANGE);
+
+    /* A beat list's share over a span counts the left-out interval in it. */
+    psy_beat_list b = {0};
+    b.n_nn = m, b.nn_ms = out_rr, b.nn_onset_s = out_t, b.nn_corrected = corrected;
+    b.counts.nn_left_out = 1, b.nn_left_out_s = left;
+    psy_hrv_config hc = psy_hrv_config_default();
+    hc.keep_corrected = 1;
+    psy_hrv *h = NULL;
+    assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
+    psy_hrv_result with, without;
+    double from = left[0] - 30, to = left[0] + 30;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, from, to, &with, NULL), PSY_OK);
+    size_t n_corr = 0, n_in = 0;
+    for (size_t i = 0; i < m; i++)
+        if (out_t[i] > from && out_t[i] <= to) n_in++, n_corr += corrected[i];
+    assert_int_equal(with.n_nn, n_in);
+    assert_true(fabs(with.nn_corrected_pct - 100.0 * (double)(n_corr + 1) / (double)(n_in + 1)) < 1e-9);
+    assert_true(with.over_corrected);
+    /* a span before it: only its own corrected intervals */
+    double before_from = out_t[0], before_to = left[0] - 5;
+    assert_int_equal(psy_hrv_compute_beats(h, &b, 1, before_from, before_to, &without, NULL), PSY_OK);
+    n_corr = n_in = 0;
+    for (size_t i = 0; i < m; i++)
+        if (out_t[i] > before_from && out_t[i] <= before_to) n_in++, n_corr += corrected[i];
+    assert_true(n_in > 10 && fabs(without.nn_corrected_pct - 100.0 * (double)n_corr / (double)n_in) < 1e-9);
+    psy_hrv_destroy(h);
+}
+
 /* PCST's preprocessing: gaps, then changes of >= 20 % against the medians of the 5 intervals
  * before AND the 5 after, then the physiological limits; kept intervals keep their times. */
 static void test_pcst_cleaning(void **state)
@@ -401,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_correction_stays_in_range),
         cmocka_unit_test(test_bigeminy_correction_does_not_alternate),
         cmocka_unit_test(test_output_bound), cmocka_unit_test(test_pcst_cleaning),
+        cmocka_unit_test(test_left_out_intervals_have_times),
         cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,11 @@ typedef struct psy_beat_list {
     double *quality;               /* template correlation, -1 .. 1 (NaN for the first pulses) */
     psy_ppg_reason *gap_reason;    /* n_gaps entries */
     int polarity;                  /* +1: pulses rise in the channel, -1: they fall (inverted) */
+    /* Where the intervals the correction left out of the NN series end (s, increasing;
+     * counts.nn_left_out of them, psy_rr_correct_left_out): a segment's or an epoch's corrected
+     * share counts them as corrected intervals of its span. Since 0.2 (appended: the list is the
+     * library's, the fields before keep their offsets). */
+    double *nn_left_out_s;
 } psy_beat_list;
 
 typedef struct psy_beats_config {

@@ -243,7 +243,9 @@ struct psy_beat_list; /* psyphys/beats.h */
 
 /* HRV of the beats of a recording (psy_beats_detect) over the intervals ending in (t0_s, t1_s]
  * (seconds from the recording start; t1_s = INFINITY for all): the corrected NN series
- * (corrected = 1, its flags giving nn_corrected_pct and the limit) or the raw RR intervals (0;
+ * (corrected = 1, its flags giving nn_corrected_pct and the limit, where the intervals the
+ * correction left out of the series that end in the span, beats->nn_left_out_s, count as
+ * corrected ones: 3 corrected of 20 with 2 left out is 5 of 22) or the raw RR intervals (0;
  * NaN after gaps, skipped; nn_corrected_pct 0). For segments and epochs defined by session
  * events. Same returns as psy_hrv_compute. */
 PSY_API psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,

@@ -77,12 +77,26 @@ typedef struct psy_rr_counts {
  * normal neighbours (up to two on each side, each preceded by a normal interval: from 75 % of the
  * shortest to 125 % of the longest) is left out of the output and counted in counts->nn_left_out:
  * a pause no missed beat explains, say, whose moved beat would pass the whole pause on to the next
- * interval. The output's times show where intervals are missing.
+ * interval. The output's times show where intervals are missing; psy_rr_correct_left_out also
+ * gives the left-out intervals' times.
  * PSY_OK, PSY_E_INVALID, PSY_E_RANGE (out_max too small), PSY_E_NOMEM. */
 PSY_API psy_status psy_rr_correct(const double *rr_ms, const double *t_s, size_t n,
                                   const psy_rr_config *config, const psy_beat_class *classes,
                                   double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
                                   size_t out_max, size_t *out_n, psy_rr_counts *counts);
+
+/* psy_rr_correct, and where each left-out interval ends: the time (s) of the beat that would end
+ * it in the NN series (the moved or inserted beat's, else its own), in order, into
+ * out_left_out_t_s (left_out_max entries; *out_left_out_n gets how many, counts->nn_left_out the
+ * same; 2 n is always enough). A segment's or an epoch's share of corrected intervals counts
+ * them (psy_beat_list's nn_left_out_s, psyphys/beats.h). Since 0.2. Same returns as
+ * psy_rr_correct; PSY_E_RANGE also when left_out_max is too small. */
+PSY_API psy_status psy_rr_correct_left_out(const double *rr_ms, const double *t_s, size_t n,
+                                           const psy_rr_config *config, const psy_beat_class *classes,
+                                           double *out_rr_ms, double *out_t_s, uint8_t *out_corrected,
+                                           size_t out_max, size_t *out_n, psy_rr_counts *counts,
+                                           double *out_left_out_t_s, size_t left_out_max,
+                                           size_t *out_left_out_n);
 
 /* psy_rr_correct on each stretch of a series whose gaps are NaN intervals (a beats table's n/a
  * rr_ms after a gap, psyphys/beats_table.h): the NaN intervals are dropped and every run of
