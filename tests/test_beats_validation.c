@@ -303,6 +303,23 @@ static void test_polar_h10(void **state)
         if (b->nn_ms[i] < 0.75 * lo || b->nn_ms[i] > 1.25 * hi)
             fail_msg("polar h10: NN interval at %.3f s, %.1f ms, outside %.1f-%.1f ms", b->nn_onset_s[i],
                      b->nn_ms[i], 0.75 * lo, 1.25 * hi);
+    /* And locally, as the correction judges (rr.h): every corrected interval within 75 % of the
+     * shortest to 125 % of the longest uncorrected one among the 10 intervals each side, in the
+     * bigeminy runs too (where the NN series alternated 845 / 600 ms). */
+    size_t checked = 0;
+    for (size_t i = 0; i < b->n_nn; i++) {
+        if (!b->nn_corrected[i]) continue;
+        double near_lo = INFINITY, near_hi = 0;
+        for (size_t k = i > 10 ? i - 10 : 0; k < b->n_nn && k <= i + 10; k++)
+            if (!b->nn_corrected[k]) near_lo = fmin(near_lo, b->nn_ms[k]), near_hi = fmax(near_hi, b->nn_ms[k]);
+        if (near_hi == 0) continue; /* nothing uncorrected near: nothing to judge by */
+        checked++;
+        if (b->nn_ms[i] < 0.75 * near_lo || b->nn_ms[i] > 1.25 * near_hi)
+            fail_msg("polar h10: corrected NN interval at %.3f s, %.1f ms, outside %.1f-%.1f ms around it",
+                     b->nn_onset_s[i], b->nn_ms[i], 0.75 * near_lo, 1.25 * near_hi);
+    }
+    print_message("polar h10: %zu corrected NN intervals checked against their neighbours\n", checked);
+    assert_true(checked > 200);
     free(dev_rr);
     psy_beat_list_free(b);
     psy_reader_close(r);
