@@ -19,7 +19,7 @@ from ._recording import Channel, Recording, read
 from ._stream import Stream
 
 Error = _core.Error
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 library_version = _core.version()
 
 __all__ = ["read", "Recording", "Channel", "beats", "Beats", "BEAT_CLASSES", "hrv", "HrvResult",
