@@ -13,8 +13,9 @@
  *   mad_ms       median |pulse interval - RR interval| over pairs of consecutive matched beats
  *   rmssd        5-min windows (ECG time) whose PRV RMSSD (NN of the pulses) is within 10 % of
  *                the RMSSD of psyphys's NN series of the ECG (rmssd_within_10pct), and of the same
- *                NN series with its R-peaks timed free of mains interference (rmssd_mains_free):
- *                psyphys times an R-peak at the raw ECG's largest sample, which 50 Hz mains on the
+ *                NN series with its R-peaks timed free of mains interference (rmssd_mains_free;
+ *                since issue 14 psyphys times them so itself): psyphys timed an R-peak at the raw
+ *                ECG's largest sample, which 50 Hz mains on the
  *                ECG moves by a few ms from beat to beat (0256: 4 ms SD against the annotations),
  *                adding their variance to the ECG's successive differences. There the R-peak is
  *                re-timed at the vertex of the parabola through the largest value of the ECG
