@@ -180,9 +180,9 @@ static int valid_config(const psy_ecg_detector_config *c)
  * the R wave at 50 Hz: up to 6 ms), leaves the average's extremum where the QRS puts it; the
  * average is centred (zero phase: a symmetric R wave keeps its peak) and is computed only around
  * each R-peak, from the samples already kept, so it costs no latency. A period of L samples (L
- * not whole) weighs the samples within (L - 1) / 2 of the centre by 1 and the two next by the rest,
- * (L - 2 h - 1) / 2 each. The extremum is then placed between samples by the vertex of the parabola
- * through it and its two neighbours (parabolic interpolation). */
+ * not whole) weighs the samples within h = floor((L - 1) / 2) of the centre by 1 and the two next
+ * by the rest, (L - 2 h - 1) / 2 each, over L. The extremum is then placed between samples by the
+ * vertex of the parabola through it and its two neighbours (parabolic interpolation). */
 #define MAINS_REACH_S 0.010 /* the average's extremum lies within this of the raw one (mains moves
                                it by at most a quarter period) */
 static int64_t box_half(double len) { return len > 1 ? (int64_t)floor((len - 1) / 2) + 1 : 0; }
