@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "psyphys/beats_table.h"
+#include "psyphys/eda_table.h"
 #include "session_internal.h"
 
 /* A number with `decimals` places (-1: 6 significant digits), or n/a. */
@@ -225,17 +226,6 @@ static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
     }
 }
 
-static void write_scr(FILE *fp, const psy_eda_result *r)
-{
-    fprintf(fp, "onset\tpeak_onset\tamplitude_us\trise_time_s\thalf_recovery_s\n");
-    for (size_t i = 0; i < r->n; i++) {
-        const psy_eda_scr *c = &r->scr[i];
-        fprintf(fp, "%.4f\t%.4f\t%.5f\t%.4f\t", c->onset_s, c->peak_s, c->amplitude_us, c->rise_time_s);
-        put_number(fp, c->half_recovery_s, 4);
-        fputc('\n', fp);
-    }
-}
-
 /* One row per R-peak: its pulse's foot and arrival time, or why there is none. */
 static void write_pat(FILE *fp, const psy_pat_list *p)
 {
@@ -286,7 +276,7 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
     case PSY_TABLE_BEATS: psy_beats_write_table(fp, s->beats); break;
     case PSY_TABLE_BREATHS: psy_breaths_write_tsv(fp, s->breaths, s->has_rsa ? &s->rsa : NULL); break;
-    default: write_scr(fp, s->scr); break;
+    default: psy_eda_write_table(fp, PSY_EDA_TABLE_SCR, s->scr, NULL, NULL); break;
     }
     if (na && na->cap == SIZE_MAX) return PSY_E_NOMEM;
     return ferror(fp) ? PSY_E_IO : PSY_OK;

@@ -20,6 +20,7 @@
 #include "psyphys/hrv_windows.h"
 #include "psyphys/hrv_series.h"
 #include "psyphys/hrv_table.h"
+#include "psyphys/eda_table.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
 #include "psyphys/resp.h"
