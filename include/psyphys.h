@@ -21,6 +21,7 @@
 #include "psyphys/hrv_series.h"
 #include "psyphys/hrv_table.h"
 #include "psyphys/eda_table.h"
+#include "psyphys/breaths_table.h"
 #include "psyphys/stream_format.h"
 #include "psyphys/score.h"
 #include "psyphys/triggers.h"
