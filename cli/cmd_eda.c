@@ -72,17 +72,6 @@ static int pair(const char *opt, const char *text, double *a, double *b)
     return number(opt, first, a) && number(opt, comma + 1, b);
 }
 
-/* Sets the library's sidecar values (psyphys/eda_table.h) in the CLI's sidecar ("warnings"
- * appended); 0 when out of memory. */
-static int merge_library_keys(json_t *sidecar, psy_sidecar *lib, psy_status st)
-{
-    json_t *o = st == PSY_OK ? cli_sidecar_json(lib) : NULL;
-    psy_sidecar_free(lib);
-    if (!o) return 0;
-    cli_sidecar_merge(sidecar, o);
-    return 1;
-}
-
 /* A table's columns (psy_sidecar_set_eda_columns) as a JSON object. */
 static json_t *columns_json(psy_eda_table table)
 {
@@ -90,7 +79,7 @@ static json_t *columns_json(psy_eda_table table)
     json_t *o = json_object();
     psy_status st = psy_sidecar_create(&lib);
     if (st == PSY_OK) st = psy_sidecar_set_eda_columns(lib, "columns", table);
-    if (!merge_library_keys(o, lib, st)) {
+    if (!cli_sidecar_merge_library(o, lib, st)) {
         json_decref(o);
         return NULL;
     }
@@ -237,14 +226,14 @@ int cmd_eda(int argc, char **argv)
     if (st == PSY_OK) st = psy_sidecar_set_eda_settings(lib, "settings", res, lat_min, lat_max);
     if (st == PSY_OK) st = psy_sidecar_set_eda_summary(lib, "summary", res, &ev.whole, 0);
     if (st == PSY_OK) st = psy_sidecar_set_eda_artifacts(lib, "artifacts", res);
-    if (!merge_library_keys(sidecar, lib, st)) goto nomem;
+    if (!cli_sidecar_merge_library(sidecar, lib, st)) goto nomem;
     json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
     json_object_set_new(sidecar, "events_files", cli_events_files_json(events_read));
     st = psy_sidecar_create(&lib);
     if (st == PSY_OK) st = psy_sidecar_set_eda_unit_conversion(lib, "unit_conversion", r, ch);
     if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
     if (st == PSY_OK) st = psy_sidecar_add_eda_warnings(lib, res, r, ch);
-    if (!merge_library_keys(sidecar, lib, st)) goto nomem;
+    if (!cli_sidecar_merge_library(sidecar, lib, st)) goto nomem;
     json_t *warnings = json_object_get(sidecar, "warnings");
     for (size_t i = 0; i < json_array_size(warnings); i++)
         fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(warnings, i)));
@@ -286,7 +275,7 @@ int cmd_eda(int argc, char **argv)
         lib = NULL;
         st = psy_sidecar_create(&lib);
         if (st == PSY_OK) st = psy_sidecar_set_eda_summary(lib, "summary", res, &ev.whole, 1);
-        if (!merge_library_keys(o, lib, st)) {
+        if (!cli_sidecar_merge_library(o, lib, st)) {
             json_decref(o);
             goto nomem;
         }

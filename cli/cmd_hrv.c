@@ -113,17 +113,6 @@ static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hr
     return st == PSY_OK;
 }
 
-/* Sets the library's sidecar values (psyphys/hrv_table.h) in the CLI's sidecar; 0 when out of
- * memory. */
-static int merge_library_keys(json_t *sidecar, psy_sidecar *lib, psy_status st)
-{
-    json_t *o = st == PSY_OK ? cli_sidecar_json(lib) : NULL;
-    psy_sidecar_free(lib);
-    if (!o) return 0;
-    cli_sidecar_merge(sidecar, o);
-    return 1;
-}
-
 static int parse_positive(const char *opt, const char *v, double *out)
 {
     char *end;
@@ -365,7 +354,7 @@ int cmd_hrv(int argc, char **argv)
     psy_sidecar *lib = NULL;
     psy_status lst = psy_sidecar_create(&lib);
     if (lst == PSY_OK) lst = psy_sidecar_set_hrv_settings(lib, "settings", &cfg, preset, correct, window, step, rule);
-    if (!merge_library_keys(sidecar, lib, lst)) {
+    if (!cli_sidecar_merge_library(sidecar, lib, lst)) {
         cli_error(path, "out of memory");
         goto done;
     }
@@ -433,7 +422,7 @@ int cmd_hrv(int argc, char **argv)
     lst = psy_sidecar_create(&lib);
     if (lst == PSY_OK) lst = psy_sidecar_set_hrv_counts(lib, "counts", &s, skipped_total);
     if (lst == PSY_OK) lst = psy_hrv_table_set_na_reasons(table, lib, "na_reasons");
-    if (!merge_library_keys(sidecar, lib, lst)) {
+    if (!cli_sidecar_merge_library(sidecar, lib, lst)) {
         cli_error(path, "out of memory");
         goto done;
     }

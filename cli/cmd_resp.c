@@ -32,17 +32,6 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-/* Sets the library's sidecar values (psyphys/breaths_table.h) in the CLI's sidecar ("warnings"
- * appended); 0 when out of memory. */
-static int merge_library_keys(json_t *sidecar, psy_sidecar *lib, psy_status st)
-{
-    json_t *o = st == PSY_OK ? cli_sidecar_json(lib) : NULL;
-    psy_sidecar_free(lib);
-    if (!o) return 0;
-    cli_sidecar_merge(sidecar, o);
-    return 1;
-}
-
 /* The ECG channel for RSA (and ECG-derived breaths): the one named, else the first ECG channel,
  * else -1 (then, unless needed, no RSA). Prints why when a named one is refused or a needed one
  * is missing, returning -2. */
@@ -161,7 +150,7 @@ int cmd_resp(int argc, char **argv)
     if (st == PSY_OK) st = psy_sidecar_set_breaths_columns(lib, "columns");
     if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
     if (st == PSY_OK) st = psy_sidecar_add_breaths_warnings(lib, l, &sum, have_rsa);
-    if (!merge_library_keys(sidecar, lib, st)) {
+    if (!cli_sidecar_merge_library(sidecar, lib, st)) {
         cli_error(path, "out of memory");
         goto done;
     }
