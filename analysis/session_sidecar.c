@@ -2,6 +2,7 @@
  * where the beats come from, the warnings and skipped events, and per table its columns and why
  * its cells are n/a. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "psy_core.h"
@@ -321,4 +322,40 @@ psy_status psy_session_write_sidecar(const psy_session *s, const psy_sidecar *ba
     json_decref(o.o);
     json_decref(extra);
     return st;
+}
+
+psy_status psy_session_hrv_config_read(const char *sidecar_text, psy_hrv_config *out, psy_message *why)
+{
+    if (!sidecar_text || !out) return PSY_E_INVALID;
+    *out = psy_hrv_config_default();
+    json_error_t err;
+    json_t *o = json_loads(sidecar_text, 0, &err);
+    json_t *h = json_object_get(json_object_get(o, "settings"), "hrv");
+    if (!json_is_object(h)) {
+        if (why)
+            snprintf(why->text, sizeof why->text, "%s", !o ? "not JSON" : "no \"settings\": {\"hrv\": {...}} object");
+        json_decref(o);
+        return PSY_E_FORMAT;
+    }
+    /* the numbers hrv_json records, each left at its default when absent */
+    const struct {
+        const char *key;
+        double *v;
+    } num[] = {{"resample_hz", &out->resample_hz},       {"lambda", &out->lambda},
+               {"welch_segment_s", &out->welch_segment_s}, {"welch_overlap", &out->welch_overlap},
+               {"entropy_r_sd", &out->entropy_r_sd},     {"hist_bin_ms", &out->hist_bin_ms},
+               {"max_corrected_pct", &out->max_corrected_pct}};
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++) {
+        json_t *v = json_object_get(h, num[i].key);
+        if (json_is_number(v)) *num[i].v = json_number_value(v);
+    }
+    json_t *v = json_object_get(h, "entropy_m");
+    if (json_is_integer(v)) out->entropy_m = (int)json_integer_value(v);
+    v = json_object_get(h, "keep_corrected");
+    if (json_is_boolean(v)) out->keep_corrected = json_is_true(v);
+    const char *detrend = json_string_value(json_object_get(h, "detrend"));
+    if (detrend && strcmp(detrend, "linear") == 0) out->detrend = PSY_HRV_DETREND_LINEAR;
+    else if (detrend && strcmp(detrend, "none") == 0) out->detrend = PSY_HRV_DETREND_NONE;
+    json_decref(o);
+    return PSY_OK;
 }

@@ -278,9 +278,42 @@ static void events_files(void **state)
     psy_reader_close(r);
 }
 
+/* The HRV settings of a session sidecar read back: the defaults a run records, a changed value,
+ * refusals. */
+static void hrv_config_read_back(void **state)
+{
+    (void)state;
+    psy_session *s = NULL;
+    psy_message why;
+    psy_session_config cfg = psy_session_config_default();
+    assert_int_equal(psy_session_open(DEMO, NULL, &cfg, &s, &why), PSY_OK);
+    psy_sidecar *base = NULL;
+    assert_int_equal(psy_session_sidecar(s, "test", DEMO, NULL, NULL, &base, &why), PSY_OK);
+    char *text = NULL;
+    assert_int_equal(psy_sidecar_text(base, &text), PSY_OK);
+    psy_hrv_config c, d = psy_hrv_config_default();
+    assert_int_equal(psy_session_hrv_config_read(text, &c, &why), PSY_OK);
+    assert_true(c.resample_hz == d.resample_hz && c.lambda == d.lambda && c.detrend == d.detrend);
+    assert_true(c.welch_segment_s == d.welch_segment_s && c.entropy_m == d.entropy_m);
+    psy_sidecar_text_free(text);
+    psy_sidecar_free(base);
+    psy_session_free(s);
+    assert_int_equal(psy_session_hrv_config_read("{\"settings\": {\"hrv\": {\"resample_hz\": 2, \"detrend\": "
+                                                 "\"linear\", \"lambda\": \"x\", \"keep_corrected\": true}}}",
+                                                 &c, &why), PSY_OK);
+    assert_true(c.resample_hz == 2 && c.detrend == PSY_HRV_DETREND_LINEAR && c.lambda == d.lambda && c.keep_corrected);
+    assert_int_equal(psy_session_hrv_config_read("{\"settings\": {}}", &c, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "hrv"));
+    assert_true(c.resample_hz == d.resample_hz);
+    assert_int_equal(psy_session_hrv_config_read("{oops", &c, &why), PSY_E_FORMAT);
+    assert_string_equal(why.text, "not JSON");
+    assert_int_equal(psy_session_hrv_config_read(NULL, &c, &why), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hrv_config_read_back),
         cmocka_unit_test(events_files),
         cmocka_unit_test(sha256_known),
         cmocka_unit_test(provenance_and_keys),

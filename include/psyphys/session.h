@@ -309,6 +309,15 @@ PSY_API psy_status psy_session_sidecar(const psy_session *session, const char *c
 PSY_API psy_status psy_session_write_sidecar(const psy_session *session, const psy_sidecar *base,
                                              psy_session_table table, const psy_na_reasons *na, FILE *fp);
 
+/* Reads back the HRV settings a session sidecar records ("settings": {"hrv": {...}}, as
+ * psy_session_sidecar writes them) into *out: psy_hrv_config_default() with resample_hz,
+ * detrend, lambda, welch_segment_s, welch_overlap, entropy_m, entropy_r_sd, hist_bin_ms,
+ * max_corrected_pct and keep_corrected as recorded (a key absent or of another type keeps its
+ * default), so that a program recomputes what the run computed (the QC report's spectra).
+ * sidecar_text: the sidecar's JSON. PSY_OK; PSY_E_FORMAT (not JSON, or no settings.hrv object:
+ * why says which; *out is then the defaults), PSY_E_INVALID (NULL). why may be NULL. */
+PSY_API psy_status psy_session_hrv_config_read(const char *sidecar_text, psy_hrv_config *out, psy_message *why);
+
 #ifdef __cplusplus
 }
 #endif
