@@ -101,6 +101,8 @@ struct psy_ecg_detector {
     double qrs_levels[LEVELS], noise_levels[LEVELS], rr[LEVELS];
     double threshold, rr_median;  /* cached: the medians change only when a level or RR does */
     double qrs_median, noise_median; /* cached: each changes only when its levels do */
+    int noise_peaks;              /* noise peaks seen since learning, up to LEVELS: the noise
+                                     levels are all measured peaks, not the learning mean, at LEVELS */
     int qrs_stale, noise_stale;   /* a level changed since its median was computed */
     double searchback_after;      /* detection samples after the last beat (searchback_rr RRs) */
     int qrs_next, noise_next, rr_next, rr_count;
@@ -303,7 +305,7 @@ static void add_level(psy_ecg_detector *d, double *levels, int *next, double v)
     levels[*next] = v;
     *next = (*next + 1) % LEVELS;
     if (levels == d->qrs_levels) d->qrs_stale = 1;
-    else d->noise_stale = 1;
+    else d->noise_stale = 1, d->noise_peaks += d->noise_peaks < LEVELS;
 }
 
 /* ---- output queues ---- */
@@ -607,7 +609,7 @@ static double stretch_noise(const psy_ecg_detector *d, const peak *p) { return p
  * against the recording's QRS energy (the signal and noise peak levels of Pan & Tompkins 1985 and
  * Hamilton & Tompkins 1986, from which the threshold comes: a QRS the shape test cannot vouch for
  * must clear the noise by more than the threshold's fraction; PEAKS 15 in energy, about 4 in
- * amplitude); or, in a stretch with some noise, one unlike every shape the recording has confirmed
+ * amplitude, once the noise levels are measured peaks rather than the learning period's mean); or, in a stretch with some noise, one unlike every shape the recording has confirmed
  * (its correlation with each under UNLIKE) that barely stands above the band's noise before it (a
  * beat's shape against templates: Hamilton 2002; a muscle or motion burst rarely matches a QRS of
  * the recording, while a beat distorted by noise mostly still does). NOISY and NOISE_PEAKS come
@@ -624,7 +626,8 @@ static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
 {
     if (!unclear(d, p)) return 0;
     double noisy = stretch_noise(d, p);
-    if (p->level < (noisy > NOISY ? NOISE_PEAKS : PEAKS) * d->noise_median) return 1;
+    if (p->level < (noisy > NOISY ? NOISE_PEAKS : d->noise_peaks == LEVELS ? PEAKS : 0) * d->noise_median)
+        return 1;
     return !isnan(p->shape.dominant) && p->shape.known < UNLIKE && p->snr < FAINT_SNR && noisy > SOME_NOISE;
 }
 
@@ -672,10 +675,11 @@ static void classify(psy_ecg_detector *d, peak *p)
 }
 
 /* Search-back (Pan & Tompkins 1985): when no beat came for searchback_rr median RR intervals,
- * the largest peak since the last beat above half the threshold is taken as a missed beat; in a
- * clean stretch only, unless its QRS is clear: in a noisy one (stretch_noise over NOISY) the
- * lowered threshold takes noise peaks more often than beats (of what it took there on 118 with
- * electrode-motion noise at 6 dB, 52 of 63 were noise; with muscle artefact at 6 dB, 22 of 36).
+ * the largest peak since the last beat above half the threshold is taken as a missed beat. The
+ * lowered threshold holds in clean stretches only: in a noisy one (stretch_noise over NOISY) an
+ * unclear QRS needs the full threshold, as there the lowered one takes noise peaks more often
+ * than beats (of what it took there on 118 with electrode-motion noise at 6 dB, 52 of 63 were
+ * noise; with muscle artefact at 6 dB, 22 of 36).
  * Half the threshold, a fraction of the QRS level:
  * a run of beats of another, smaller shape (an idioventricular run, PVCs far smaller than the
  * sinus QRS) stays under it however clean the signal. A candidate also qualifies when its energy
@@ -699,7 +703,7 @@ static void search_back(psy_ecg_detector *d, int at_end)
         for (int i = 0; i < d->n_cand; i++) {
             const peak *c = &d->cand[i];
             if (c->at - d->last_beat < d->refractory || !(c->level > th || stands_out(d, c))) continue;
-            if (stretch_noise(d, c) > NOISY && unclear(d, c)) continue;
+            if (stretch_noise(d, c) > NOISY && unclear(d, c) && !(c->level > 2 * th)) continue;
             if (best < 0 || c->level > d->cand[best].level) best = i;
         }
         if (best < 0) {
