@@ -602,15 +602,19 @@ static int unclear(const psy_ecg_detector *d, const peak *p)
 
 /* How noisy the stretch before a QRS is: the band-passed RMS there (quiet_rms) over the square
  * root of the recording's median QRS level (the integral is a squared band signal). */
-static double stretch_noise(const psy_ecg_detector *d, const peak *p) { return p->noise / sqrt(d->qrs_median); }
+static double stretch_noise(const psy_ecg_detector *d, const peak *p)
+{
+    return p->noise / sqrt(d->qrs_median);
+}
 
 /* Noise, by the signal, for an unclear QRS: one whose energy does not stand well above the noise
  * peaks, PEAKS times their median anywhere and NOISE_PEAKS times in a stretch whose noise is large
  * against the recording's QRS energy (the signal and noise peak levels of Pan & Tompkins 1985 and
  * Hamilton & Tompkins 1986, from which the threshold comes: a QRS the shape test cannot vouch for
  * must clear the noise by more than the threshold's fraction; PEAKS 15 in energy, about 4 in
- * amplitude, once the noise levels are measured peaks rather than the learning period's mean); or, in a stretch with some noise, one unlike every shape the recording has confirmed
- * (its correlation with each under UNLIKE) that barely stands above the band's noise before it (a
+ * amplitude, once the noise levels are measured peaks rather than the learning period's mean); or,
+ * in a stretch with some noise, one unlike every shape the recording has confirmed (its
+ * correlation with each under UNLIKE) that barely stands above the band's noise before it (a
  * beat's shape against templates: Hamilton 2002; a muscle or motion burst rarely matches a QRS of
  * the recording, while a beat distorted by noise mostly still does). NOISY and NOISE_PEAKS come
  * from the detections all 31 MIT-BIH and the 118 noise-stress records held as unclear; PEAKS,
@@ -626,8 +630,8 @@ static int looks_like_noise(const psy_ecg_detector *d, const peak *p)
 {
     if (!unclear(d, p)) return 0;
     double noisy = stretch_noise(d, p);
-    if (p->level < (noisy > NOISY ? NOISE_PEAKS : d->noise_peaks == LEVELS ? PEAKS : 0) * d->noise_median)
-        return 1;
+    double above_peaks = noisy > NOISY ? NOISE_PEAKS : d->noise_peaks == LEVELS ? PEAKS : 0;
+    if (p->level < above_peaks * d->noise_median) return 1;
     return !isnan(p->shape.dominant) && p->shape.known < UNLIKE && p->snr < FAINT_SNR && noisy > SOME_NOISE;
 }
 
@@ -699,11 +703,11 @@ static void search_back(psy_ecg_detector *d, int at_end)
     double horizon = d->cfg.searchback_rr * rr;
     while (d->n_cand > 0 && (at_end || (double)(d->m - d->last_beat) > horizon)) {
         int best = -1;
-        double th = 0.5 * threshold(d);
+        double full = threshold(d), th = 0.5 * full;
         for (int i = 0; i < d->n_cand; i++) {
             const peak *c = &d->cand[i];
             if (c->at - d->last_beat < d->refractory || !(c->level > th || stands_out(d, c))) continue;
-            if (stretch_noise(d, c) > NOISY && unclear(d, c) && !(c->level > 2 * th)) continue;
+            if (stretch_noise(d, c) > NOISY && unclear(d, c) && !(c->level > full)) continue;
             if (best < 0 || c->level > d->cand[best].level) best = i;
         }
         if (best < 0) {

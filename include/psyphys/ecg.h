@@ -19,11 +19,11 @@
  * every confirmed shape of the recording and barely above the noise before it; a QRS under the
  * threshold that stands clear of the noise is a beat (premature beats far smaller than the sinus
  * QRS), and search-back also takes one well above the noise peaks, with its lowered threshold in
- * clean stretches only. A new shape is learned only from a beat well above the noise peaks. The fiducial point is then
- * refined on the raw signal: the extremum of the QRS of the polarity that dominates the
- * recording, the same kind for every beat once that polarity is known; a QRS wider than the
- * integration window (a ventricular beat) is searched over all the signal that fed the
- * integral's peak.
+ * clean stretches only. A new shape is learned only from a beat well above the noise peaks. The
+ * fiducial point is then refined on the raw signal: the extremum of the QRS of the polarity
+ * that dominates the recording, the same kind for every beat once that polarity is known; a QRS
+ * wider than the integration window (a ventricular beat) is searched over all the signal that
+ * fed the integral's peak.
  *
  * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
  * integration window, peak confirmation, an unclear beat's hold and the search-back horizon, about 3 s
