@@ -48,8 +48,12 @@
  *  - clipped: the signal sits at its range's edge (a plateau at a local extreme at least clip_s
  *    long whose level is the recent maximum or minimum: the amplifier's rail);
  *  - artefact (motion and other): a pulse unlike the recent ones -- its shape correlates with the
- *    template of the last accepted pulses below min_quality, or its amplitude differs from their
- *    median by more than amplitude_ratio. The stretch runs from the end of the last accepted
+ *    template of the last accepted pulses below min_quality, its amplitude differs from their
+ *    median by more than amplitude_ratio (unless its shape is a pulse's, >= 0.9), or the signal's
+ *    floor moves within it (the minimum in the 0.6 interval after its peak against the one
+ *    before its upstroke) by more than amplitude_ratio times that median, whatever its shape: a
+ *    finger pressed or shifted on the sensor (the trough depth difference of Sukor, Redmond &
+ *    Lovell 2011, Physiol Meas 32:369). The stretch runs from the end of the last accepted
  *    pulse to the foot of the next one that is clean again: its correlation with the template
  *    at least resume_quality (0.86, the level of Orphanidou et al. 2015 for a usable PPG). A
  *    motion artefact -- the sensor pressed or shifted, the baseline falling several pulse
@@ -94,7 +98,8 @@ typedef struct psy_ppg_detector_config {
     double clip_s;           /* a plateau at a range edge this long: clipped, default 0.08 s
                                 (at least 3 samples) */
     double min_quality;      /* below: artefact, default 0.5 (-1 turns the test off) */
-    double amplitude_ratio;  /* amplitude above ratio or below 1 / ratio times the median of the
+    double amplitude_ratio;  /* amplitude (or the floor's move within the pulse) above ratio or
+                                below 1 / ratio times the median of the
                                 last accepted pulses: artefact, default 3 (0 turns it off) */
     /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
      * the behaviour before them */
