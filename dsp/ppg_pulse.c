@@ -222,7 +222,7 @@ static void accept(psy_ppg_detector *d, const ppg_candidate *c, const double *sh
     d->pulses[(d->pulse_head + d->pulse_count++) % PPG_QUEUE] = p;
 }
 
-/* How far the signal's floor moves over the pulse, in the pulse's own unit: the lowest point in
+/* How far the signal's floor moves over the pulse (input unit): the lowest point in
  * the 0.6 interval after the peak (the diastolic decay, the next foot's level) less the minimum
  * before the upstroke. Within a pulse the floor moves little; a finger pressed or shifted on the
  * sensor moves it by several pulse amplitudes (the trough depth difference of Sukor, Redmond &

@@ -57,7 +57,7 @@
  *    pulse to the foot of the next one that is clean again: its correlation with the template
  *    at least resume_quality (0.86, the level of Orphanidou et al. 2015 for a usable PPG). A
  *    motion artefact -- the sensor pressed or shifted, the baseline falling several pulse
- *    amplitudes -- rarely ends at once: the pulses on its tail keep a pulse's outline (0.6-0.9)
+ *    amplitudes -- rarely ends at once: the pulses on its tail keep a pulse's outline (0.6-0.86)
  *    with their feet and half-amplitude points moved, and their intervals would be tens of ms
  *    off; they are left out, not corrected (an interval never spans a stretch).
  * Per-pulse quality: the correlation of the pulse (one median pulse interval around its peak,
@@ -98,9 +98,9 @@ typedef struct psy_ppg_detector_config {
     double clip_s;           /* a plateau at a range edge this long: clipped, default 0.08 s
                                 (at least 3 samples) */
     double min_quality;      /* below: artefact, default 0.5 (-1 turns the test off) */
-    double amplitude_ratio;  /* amplitude (or the floor's move within the pulse) above ratio or
-                                below 1 / ratio times the median of the
-                                last accepted pulses: artefact, default 3 (0 turns it off) */
+    double amplitude_ratio;  /* amplitude above ratio or below 1 / ratio times the median of the
+                                last accepted pulses, or the floor moving more than ratio times it
+                                within a pulse: artefact, default 3 (0 turns both off) */
     /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
      * the behaviour before them */
     double resume_quality;   /* an artefact stretch ends only at a pulse correlating at least this

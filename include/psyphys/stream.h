@@ -28,8 +28,8 @@
  *                     of a stretch (a gap, finish) at once;
  *  - PSY_STREAM_HRV   after a corrected NN interval (4 beats after its label, the reach of the
  *                     interpolation): the first in each hrv_interval_s (default 5 s) and the last
- *                     of a stretch, or every one (hrv_interval_s 0): RMSSD and SDNN over the last time_window_s seconds (or
- *                     time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
+ *                     of a stretch, or every one (hrv_interval_s 0): RMSSD and SDNN over the last
+ *                     time_window_s seconds (or time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
  *                     peak (frequency and power within ±resonance_halfwidth_hz of it) and the
  *                     coherence ratio (psy_hrv_coherence_ratio) over the last freq_window_s seconds; each NaN, with its reason, below the minimum data of
  *                     hrv (min_span_s of RMSSD and SDNN, band_min_s), as psy_hrv_compute over the
