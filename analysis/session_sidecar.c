@@ -268,7 +268,7 @@ static json_t *breaths_columns(void)
         {"peak", "s", "end of inspiration (the peak)"},
         {"duration_s", "s", "onset to the breath's end (the next trough)"},
         {"amplitude", "RSP channel unit (arbitrary for ECG-derived breaths)",
-         "peak minus the mean of the two troughs, band-passed signal"},
+         "peak minus the mean of the two troughs, low-passed signal"},
         {"rate_per_min", "1/min", "60 / duration_s"},
         {"rsa_p2t_ms", "ms", "peak-to-trough RSA of the breath (Grossman 1990; n/a without beats or an interval in "
                              "each phase)"},

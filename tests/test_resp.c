@@ -147,6 +147,38 @@ static void test_first_breaths(void **state)
     free(x);
 }
 
+/* A sigh does not hide the shallow breaths after it: the scale a breath is measured against is
+ * the median depth of the last breaths when that is below the signal's 10-s power (a sigh three
+ * times deeper than the breaths around it raised the power so that the next half-deep breaths were
+ * merged: MARSH 0017 at 480 s). 4-s breaths of depth 1, a 6-s sigh of depth 3.5 at 60 s, then
+ * breaths of depth 0.45 from 66 s: every end of inspiration. */
+static void test_after_a_sigh(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate;
+        double start = t < 60 ? 4.0 * floor(t / 4.0) : t < 66 ? 60 : 66 + 4.0 * floor((t - 66) / 4.0);
+        double period = t >= 60 && t < 66 ? 6.0 : 4.0, depth = t < 60 ? 1.0 : t < 66 ? 3.5 : 0.45;
+        x[i] = depth * (0.5 - 0.5 * cos(2 * M_PI * (t - start) / period));
+    }
+    breaths got;
+    run(rate, x, n, 0, &got);
+    /* troughs at 0, 4 .. 60, 66, 70 .. 118: peaks at 2, 6 .. 58, 63, 68 .. 116; the first is in
+     * the warm-up */
+    size_t want = 0;
+    for (double p = 2; p < 120; p += p == 58 || p == 63 ? 5 : 4) {
+        int found = 0;
+        for (size_t i = 0; i < got.n; i++) found |= fabs((double)got.b[i].peak / rate - p) < 0.3;
+        if (p > 2 && p < 117 && !found) fail_msg("no breath with its end of inspiration at %.0f s", p);
+        want += p > 2 && p < 117;
+    }
+    if (got.n != want) fail_msg("%zu breaths, want %zu", got.n, want);
+    free(x);
+}
+
 /* The rate over a span: whole breaths only, n/a below 3 breaths or a 30-s span. */
 static void test_rate_minimum(void **state)
 {
@@ -183,7 +215,10 @@ static void test_rate_minimum(void **state)
 }
 
 /* NeuroKit2 0.2.12 on bio_resting_5min_100hz.csv: RSP_Rate_Mean 15.860 breaths/min
- * (shared/reference/neurokit/intervalrelated.json). */
+ * (shared/reference/neurokit/intervalrelated.json), the mean of its interpolated instantaneous
+ * rate, not a count: within 4 % (81 breaths, 16.41 /min; the 81st, a shallow breath at 133.6 s
+ * after a sigh at 127 s, as deep as the breaths at 138 and 142 s, was merged until the breaths
+ * were sized by their neighbours' depth). */
 static void test_neurokit_rate(void **state)
 {
     (void)state;
@@ -200,7 +235,7 @@ static void test_neurokit_rate(void **state)
     assert_int_equal(br.n_breaths, got.n);
     double rate = br.per_min;
     print_message("bio_resting_5min: %zu breaths, %.2f /min (NeuroKit 15.86)\n", got.n, rate);
-    assert_true(fabs(rate - 15.860331451789804) / 15.860331451789804 < 0.03);
+    assert_true(fabs(rate - 15.860331451789804) / 15.860331451789804 < 0.04);
     free(x);
     psy_reader_close(r);
 }
@@ -249,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
                                        cmocka_unit_test(test_gap_and_streaming),
                                        cmocka_unit_test(test_first_breaths),
+                                       cmocka_unit_test(test_after_a_sigh),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary)};

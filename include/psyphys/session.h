@@ -210,7 +210,7 @@ PSY_API int psy_session_eda_over(const psy_session *session, double start_s, dou
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
 /* Breathing depth over the whole breaths in [start_s, end_s]: the median breath amplitude (peak
- * minus the mean of its troughs on the band-passed signal: the RSP channel's unit, arbitrary for
+ * minus the mean of its troughs on the low-passed signal: the RSP channel's unit, arbitrary for
  * ECG-derived breaths; psy_breath_summarize's depth_median). A median of one breath is that
  * breath; NaN with the reason (static text in *why) without breaths or a whole breath in the
  * span. n_breaths (may be NULL): the breaths it is taken over. */
