@@ -246,7 +246,10 @@ static json_t *epoch_means_columns(void)
         {"hr_min_change_bpm", "bpm", "mean of the epochs' hr_min_change_bpm"},
         {"hr_max_change_bpm", "bpm", "mean of the epochs' hr_max_change_bpm"},
         {"scr_magnitude_us", "uS", "mean SCR amplitude, zeros included (magnitude)"},
-        {"scr_count", "", "epochs with an SCR in the latency window"}};
+        {"scr_count", "", "epochs with an SCR in the latency window"},
+        {"resp_rate_per_min", "1/min", "mean of the epochs' resp_rate_per_min (n/a: no epoch has one)"},
+        {"resp_depth", "RSP channel unit (arbitrary for ECG-derived breaths)",
+         "mean of the epochs' resp_depth (n/a: no epoch has one)"}};
     return columns_json(d, sizeof d / sizeof d[0], 1);
 }
 

@@ -214,6 +214,39 @@ static void test_rate_minimum(void **state)
     assert_int_equal(psy_breath_rate_over(NULL, 3, 10, 0, 10, &r), PSY_E_INVALID);
 }
 
+/* A list's rate counts the breaths that lie whole in the span on the recording's time axis, as
+ * the depth and the RSA do, over the time they were observed: on an EDF+D recording whose time
+ * jumps by 100 s after the 10th breath (20 breaths of 4 s at 10 Hz), [0, 60] s holds the 10
+ * breaths before the jump (the channel's sample axis would put 15 in it), and the whole list's
+ * rate leaves the jump out. */
+static void test_rate_on_recording_axis(void **state)
+{
+    (void)state;
+    psy_breath b[20];
+    double on[20], pk[20], end[20];
+    for (int i = 0; i < 20; i++) {
+        b[i] = (psy_breath){40 * i, 40 * i + 16, 40 * i + 40, 1.0};
+        double jump = i >= 10 ? 100 : 0;
+        on[i] = 4.0 * i + jump, pk[i] = on[i] + 1.6, end[i] = on[i] + 4.0;
+    }
+    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10)};
+    psy_breath_rate r;
+    assert_int_equal(psy_breath_list_rate_over(&l, 0, 60, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 10);
+    assert_true(fabs(r.span_s - 40) < 1e-12 && fabs(r.per_min - 15) < 1e-12);
+    assert_int_equal(psy_breath_list_rate_over(&l, 0, 240, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 20);
+    assert_true(fabs(r.span_s - 80) < 1e-12 && fabs(r.per_min - 15) < 1e-12);
+    assert_int_equal(psy_breath_list_rate_over(&l, 60, 130, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 0);
+    assert_string_equal(r.why, "no whole breath in the segment");
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(&l, &sum), PSY_OK);
+    assert_true(fabs(sum.rate.per_min - 15) < 1e-12);
+    assert_int_equal(psy_breath_list_rate_over(NULL, 0, 60, &r), PSY_E_INVALID);
+    assert_int_equal(psy_breath_list_rate_over(&l, 60, 0, &r), PSY_E_INVALID);
+}
+
 /* NeuroKit2 0.2.12 on bio_resting_5min_100hz.csv: RSP_Rate_Mean 15.860 breaths/min
  * (shared/reference/neurokit/intervalrelated.json), the mean of its interpolated instantaneous
  * rate, not a count: within 4 % (81 breaths, 16.41 /min; the 81st, a shallow breath at 133.6 s
@@ -286,6 +319,7 @@ int main(void)
                                        cmocka_unit_test(test_first_breaths),
                                        cmocka_unit_test(test_after_a_sigh),
                                        cmocka_unit_test(test_rate_minimum),
+                                       cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary)};
     return cmocka_run_group_tests(tests, NULL, NULL);

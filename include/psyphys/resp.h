@@ -132,6 +132,15 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
+/* The breathing rate over the breaths of a list that lie whole in [t0_s, t1_s] on the recording's
+ * time axis (onset_s, end_s: the breaths that psy_session_breath_depth and psy_session_rsa_p2t
+ * take), over the span they were observed for: from the first one's onset to the last one's end on
+ * the channel's sample axis, which leaves out the time a discontinuous recording (EDF+D) skips
+ * between them. The minimum data of psy_breath_rate_over. PSY_OK or PSY_E_INVALID (NULL, a list
+ * without times, t1_s < t0_s). */
+PSY_API psy_status psy_breath_list_rate_over(const psy_breath_list *list, double t0_s, double t1_s,
+                                             psy_breath_rate *out);
+
 /* What a list of breaths says about the breathing over it. */
 typedef struct psy_breath_summary {
     size_t n_breaths;

@@ -205,8 +205,9 @@ PSY_API void psy_session_hrv_over(psy_session *session, double start_s, double e
  * (psy_eda_summarize). 1, or 0 without an analysis (e then all NaN / 0). */
 PSY_API int psy_session_eda_over(const psy_session *session, double start_s, double end_s, psy_eda_summary *e);
 
-/* Breathing rate over the whole breaths in [start_s, end_s] (psy_breath_rate_over; NaN with the
- * reason below its minimum or without an RSP channel). */
+/* Breathing rate over the whole breaths in [start_s, end_s] on the recording's time axis, the
+ * breaths of psy_session_breath_depth and psy_session_rsa_p2t (psy_breath_list_rate_over; NaN with
+ * the reason below its minimum or without an RSP channel). */
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
 /* Breathing depth over the whole breaths in [start_s, end_s]: the median breath amplitude (peak
