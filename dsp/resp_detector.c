@@ -19,7 +19,7 @@ typedef struct extreme {
 
 struct psy_resp_detector {
     psy_resp_config cfg;
-    psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where peaks are placed */
+    psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where breaths are found */
     double power_alpha;     /* 1 / (10 s in samples) */
     int64_t delay_band, delay_raw; /* group delays at 15 /min (samples), taken off the times */
     int derived;            /* a derived series (resp_internal.h) */
@@ -100,9 +100,9 @@ void psy_resp_detector_reset(psy_resp_detector *d)
  * rejecting the shallow ones that followed: MARSH's impedance records lost 36-157 s of breaths).
  * Once DEPTHS breaths are known, no more than their median depth: a sigh or a movement artefact
  * raises the power for the 10 s that follow, and the shallower breaths after it were merged
- * (MARSH 0017 at 480 s); the amplitude threshold relative to the recent breaths'
- * depth is Schäfer & Kratky's (2008: 0.3 of the third quartile of the window's swings), made
- * robust to one outlier by the median and causal by the last breaths. */
+ * (MARSH 0017 at 480 s). A threshold relative to the recent breaths' depth is Schäfer &
+ * Kratky's (2008: 0.3 of the third quartile of a window's swings), here the median of the last
+ * breaths, so that a sigh or two does not move it, and causal. */
 static double breath_scale(const psy_resp_detector *d)
 {
     double s = 2.8 * sqrt(d->power);
@@ -177,7 +177,8 @@ static void step(psy_resp_detector *d, double x)
     if (z.value > d->top_after.value) d->top_after = z;
     /* the extremes are those of the low-passed signal too: after a step of the baseline (a
      * movement, a sigh) the high-pass's response decays over ~10 s, and the shallow breaths
-     * riding on it lost their troughs (MARSH 2655 at 22-45 s); the band-passed signal sizes them */
+     * riding on it lost their troughs (MARSH 2655 at 22-45 s); the band-passed signal sizes them.
+     * A derived series keeps the band-passed extremes (resp_internal.h). */
     double v = d->derived ? y : z.value;
     if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
         if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
