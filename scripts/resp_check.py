@@ -12,7 +12,9 @@ SOURCE.md):
 - rate: per 60-s window (consecutive, from 0 s, the last partial one dropped), the rate of the
   annotations and of the detector over the window's peaks, 60 (k - 1) / (last - first) for k peaks
   in the window, and the share of windows where they differ by at most the tolerance (1 /min for
-  IP, 2 /min for the ECG-derived rate).
+  IP, 2 /min for the ECG-derived rate). The same definition for both, and psyphys's own (a rate
+  over breaths: their number over their span, psy_breath_rate_over); stricter than a count of the
+  breaths in the minute, which would tolerate one missed or extra breath per window.
 
 The match window: 1 s, a quarter of the shortest breath annotated in MARSH (4 s at 15 /min is the
 typical breath: a detection 1 s off is still that breath's end of inspiration, never the next
