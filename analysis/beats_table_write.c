@@ -1,10 +1,12 @@
 /* Writing psyphys's beats and NN tables (psyphys/beats_table.h): each row built in memory and
  * written once, numbers as printf would write them (core/fixed_format.c). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixed_format.h"
 #include "psyphys/beats_table.h"
+#include "psyphys/writer.h"
 
 /* Appends text to a row. */
 static size_t put(char *row, size_t len, const char *text)
@@ -61,4 +63,29 @@ psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *b)
         fwrite(row, 1, len, fp);
     }
     return ferror(fp) ? PSY_E_IO : PSY_OK;
+}
+
+psy_status psy_beats_write_wfdb(FILE *fp, const psy_beat_list *b)
+{
+    if (!fp || !b) return PSY_E_INVALID;
+    size_t cap = b->n ? b->n : 1;
+    int64_t *sample = malloc(cap * sizeof *sample);
+    int *code = malloc(cap * sizeof *code);
+    uint8_t *bytes = NULL;
+    size_t m = 0, len = 0;
+    psy_status st = sample && code ? PSY_OK : PSY_E_NOMEM;
+    int normal = psy_wfdb_code("N"), unknown = psy_wfdb_code("Q");
+    for (size_t i = 0; st == PSY_OK && i < b->n; i++) {
+        if (b->sample[i] < 0) continue;
+        sample[m] = b->sample[i];
+        code[m++] = b->cls[i] == PSY_BEAT_ECTOPIC || b->cls[i] == PSY_BEAT_EXTRA ? unknown : normal;
+    }
+    if (st == PSY_OK) st = psy_wfdb_annotations_encode(sample, code, m, NULL, 0, &len);
+    if (st == PSY_OK && !(bytes = malloc(len))) st = PSY_E_NOMEM;
+    if (st == PSY_OK) st = psy_wfdb_annotations_encode(sample, code, m, bytes, len, &len);
+    if (st == PSY_OK && fwrite(bytes, 1, len, fp) != len) st = PSY_E_IO;
+    free(bytes);
+    free(sample);
+    free(code);
+    return st;
 }

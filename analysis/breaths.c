@@ -145,11 +145,9 @@ psy_status psy_breath_summarize(const psy_breath_list *l, psy_breath_summary *ou
     if (!l || !out || (l->n && (!l->b || !l->onset_s || !l->end_s))) return PSY_E_INVALID;
     memset(out, 0, sizeof *out);
     out->n_breaths = l->n;
-    /* the rate over the whole list, on the detector's index axis */
+    /* the rate over the whole list */
     psy_breath_rate rate = {NAN, 0, 0, "no whole breath in the segment"};
-    if (l->n)
-        psy_breath_rate_over(l->b, l->n, l->rate_hz, (double)l->b[0].onset / l->rate_hz,
-                             (double)l->b[l->n - 1].end / l->rate_hz, &rate);
+    if (l->n && l->rate_hz > 0) psy_breath_list_rate_over(l, l->onset_s[0], l->end_s[l->n - 1], &rate);
     out->rate = rate;
     double *v = malloc((l->n ? l->n : 1) * sizeof *v);
     if (!v) return PSY_E_NOMEM;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "breaths_internal.h"
+#include "resp_internal.h"
 
 #define EDR_RATE_HZ 4.0
 #define EDR_MAX_GAP_S 3.0
@@ -69,6 +70,7 @@ static psy_status detect(const double *g, size_t m, psy_breath_list *l)
     psy_resp_detector *d = NULL;
     psy_status st = psy_resp_detector_create(&cfg, &d);
     if (st != PSY_OK) return st;
+    psy_resp_detector_derived(d);
     size_t cap = 0;
     for (size_t off = 0; off < m && st == PSY_OK;) {
         size_t used = 0;

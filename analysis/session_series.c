@@ -13,8 +13,8 @@ static const char *no_breaths_reason(const psy_session *s)
     return s->cfg.edr ? "no ECG-derived breaths" : "no RSP channel";
 }
 
-/* 1 when breath i lies whole in [start, end] (s, recording axis): the spans of
- * psy_breath_rate_over. */
+/* 1 when breath i lies whole in [start, end] (s, recording axis): the breaths of
+ * psy_breath_list_rate_over. */
 static int breath_within(const psy_breath_list *l, size_t i, double start, double end)
 {
     return l->onset_s[i] >= start && l->end_s[i] <= end;
@@ -23,7 +23,7 @@ static int breath_within(const psy_breath_list *l, size_t i, double start, doubl
 psy_breath_rate psy_session_breath_rate(const psy_session *s, double start, double end)
 {
     psy_breath_rate b = {NAN, 0, 0, s->breaths ? "no whole breath in the segment" : no_breaths_reason(s)};
-    if (s->breaths) psy_breath_rate_over(s->breaths->b, s->breaths->n, s->breaths->rate_hz, start, end, &b);
+    if (s->breaths) psy_breath_list_rate_over(s->breaths, start, end, &b);
     return b;
 }
 

@@ -2,6 +2,7 @@
  * where the beats come from, the warnings and skipped events, and per table its columns and why
  * its cells are n/a. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "psy_core.h"
@@ -245,7 +246,10 @@ static json_t *epoch_means_columns(void)
         {"hr_min_change_bpm", "bpm", "mean of the epochs' hr_min_change_bpm"},
         {"hr_max_change_bpm", "bpm", "mean of the epochs' hr_max_change_bpm"},
         {"scr_magnitude_us", "uS", "mean SCR amplitude, zeros included (magnitude)"},
-        {"scr_count", "", "epochs with an SCR in the latency window"}};
+        {"scr_count", "", "epochs with an SCR in the latency window"},
+        {"resp_rate_per_min", "1/min", "mean of the epochs' resp_rate_per_min (n/a: no epoch has one)"},
+        {"resp_depth", "RSP channel unit (arbitrary for ECG-derived breaths)",
+         "mean of the epochs' resp_depth (n/a: no epoch has one)"}};
     return columns_json(d, sizeof d / sizeof d[0], 1);
 }
 
@@ -267,7 +271,7 @@ static json_t *breaths_columns(void)
         {"peak", "s", "end of inspiration (the peak)"},
         {"duration_s", "s", "onset to the breath's end (the next trough)"},
         {"amplitude", "RSP channel unit (arbitrary for ECG-derived breaths)",
-         "peak minus the mean of the two troughs, band-passed signal"},
+         "peak minus the mean of the two troughs, low-passed signal"},
         {"rate_per_min", "1/min", "60 / duration_s"},
         {"rsa_p2t_ms", "ms", "peak-to-trough RSA of the breath (Grossman 1990; n/a without beats or an interval in "
                              "each phase)"},
@@ -321,4 +325,40 @@ psy_status psy_session_write_sidecar(const psy_session *s, const psy_sidecar *ba
     json_decref(o.o);
     json_decref(extra);
     return st;
+}
+
+psy_status psy_session_hrv_config_read(const char *sidecar_text, psy_hrv_config *out, psy_message *why)
+{
+    if (!sidecar_text || !out) return PSY_E_INVALID;
+    *out = psy_hrv_config_default();
+    json_error_t err;
+    json_t *o = json_loads(sidecar_text, 0, &err);
+    json_t *h = json_object_get(json_object_get(o, "settings"), "hrv");
+    if (!json_is_object(h)) {
+        if (why)
+            snprintf(why->text, sizeof why->text, "%s", !o ? "not JSON" : "no \"settings\": {\"hrv\": {...}} object");
+        json_decref(o);
+        return PSY_E_FORMAT;
+    }
+    /* the numbers hrv_json records, each left at its default when absent */
+    const struct {
+        const char *key;
+        double *v;
+    } num[] = {{"resample_hz", &out->resample_hz},       {"lambda", &out->lambda},
+               {"welch_segment_s", &out->welch_segment_s}, {"welch_overlap", &out->welch_overlap},
+               {"entropy_r_sd", &out->entropy_r_sd},     {"hist_bin_ms", &out->hist_bin_ms},
+               {"max_corrected_pct", &out->max_corrected_pct}};
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++) {
+        json_t *v = json_object_get(h, num[i].key);
+        if (json_is_number(v)) *num[i].v = json_number_value(v);
+    }
+    json_t *v = json_object_get(h, "entropy_m");
+    if (json_is_integer(v)) out->entropy_m = (int)json_integer_value(v);
+    v = json_object_get(h, "keep_corrected");
+    if (json_is_boolean(v)) out->keep_corrected = json_is_true(v);
+    const char *detrend = json_string_value(json_object_get(h, "detrend"));
+    if (detrend && strcmp(detrend, "linear") == 0) out->detrend = PSY_HRV_DETREND_LINEAR;
+    else if (detrend && strcmp(detrend, "none") == 0) out->detrend = PSY_HRV_DETREND_NONE;
+    json_decref(o);
+    return PSY_OK;
 }

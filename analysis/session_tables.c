@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "psyphys/beats_table.h"
+#include "psyphys/eda_table.h"
 #include "session_internal.h"
 
 /* A number with `decimals` places (-1: 6 significant digits), or n/a. */
@@ -132,6 +133,19 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
     }
 }
 
+/* Breathing over an epoch's window [onset - pre, onset + post]: the rate and the depth of its whole
+ * breaths (usually n/a for the rate: an epoch is shorter than the rate's 30 s), each with why it is
+ * n/a ("" when it is not). */
+static void epoch_breathing(const psy_session *s, const psy_session_epoch *r, double *rate, const char **rate_why,
+                            double *depth, const char **depth_why)
+{
+    double a = r->event->onset_s - s->cfg.pre_s, z = r->event->onset_s + s->cfg.post_s;
+    psy_breath_rate br = psy_session_breath_rate(s, a, z);
+    *rate = br.per_min, *rate_why = br.why ? br.why : "";
+    *depth = psy_session_breath_depth(s, a, z, NULL, depth_why);
+    if (!*depth_why) *depth_why = "";
+}
+
 static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
 {
     static const char *const columns[] = {"hr_baseline_bpm",   "hr_mean_change_bpm", "hr_min_change_bpm",
@@ -155,13 +169,7 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
                                h->valid && s->hr < 0 ? 1.0 - h->corrected_share : NAN,
                                share ? 100.0 * h->corrected_share : NAN, NAN, NAN};
         const char *why[N_COLUMNS];
-        /* breathing over the epoch window: its whole breaths (usually n/a for the rate: an
-           epoch is shorter than the rate's 30 s) */
-        double a = r->event->onset_s - s->cfg.pre_s, z = r->event->onset_s + s->cfg.post_s;
-        psy_breath_rate br = psy_session_breath_rate(s, a, z);
-        v[10] = br.per_min, why[10] = br.why ? br.why : "";
-        v[11] = psy_session_breath_depth(s, a, z, NULL, &why[11]);
-        if (!why[11]) why[11] = "";
+        epoch_breathing(s, r, &v[10], &why[10], &v[11], &why[11]);
         for (size_t k = 0; k < 6; k++) why[k] = h->why;
         why[6] = why[7] = scr_why;
         if (r->has_scr) why[7] = "no SCR in the latency window";
@@ -174,18 +182,20 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
     }
 }
 
-/* Per label: the count and the means of the responses (SCR magnitude: zeros included). */
+/* Per label: the count and the means of the responses (SCR magnitude: zeros included) and of the
+ * epochs' breathing rate and depth (over the epochs that have one). */
 static void write_epoch_means(FILE *fp, const psy_session *s)
 {
     const psy_session_epoch *rows = s->rows;
     size_t n = s->n_rows;
-    fprintf(fp, "label\tn\thr_mean_change_bpm\thr_min_change_bpm\thr_max_change_bpm\tscr_magnitude_us\tscr_count\n");
+    fprintf(fp, "label\tn\thr_mean_change_bpm\thr_min_change_bpm\thr_max_change_bpm\tscr_magnitude_us\tscr_count"
+                "\tresp_rate_per_min\tresp_depth\n");
     for (size_t i = 0; i < n; i++) {
         int first = 1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(rows[j].event->label, rows[i].event->label) == 0) first = 0;
         if (!first) continue;
-        double sum[4] = {0}, cnt[4] = {0};
+        double sum[6] = {0}, cnt[6] = {0};
         size_t total = 0, found = 0;
         for (size_t j = i; j < n; j++) {
             const psy_session_epoch *r = &rows[j];
@@ -196,14 +206,24 @@ static void write_epoch_means(FILE *fp, const psy_session *s)
                 cnt[0]++, cnt[1]++, cnt[2]++;
             }
             if (r->has_scr) sum[3] += r->scr.amplitude_us, cnt[3]++, found += r->scr.found;
+            double rate, depth;
+            const char *why;
+            epoch_breathing(s, r, &rate, &why, &depth, &why);
+            if (!isnan(rate)) sum[4] += rate, cnt[4]++;
+            if (!isnan(depth)) sum[5] += depth, cnt[5]++;
         }
         fprintf(fp, "%s\t%zu", rows[i].event->label, total);
         for (int k = 0; k < 4; k++) {
             fputc('\t', fp);
             put_number(fp, cnt[k] ? sum[k] / cnt[k] : NAN, 4);
         }
-        if (cnt[3]) fprintf(fp, "\t%zu\n", found);
-        else fputs("\tn/a\n", fp);
+        if (cnt[3]) fprintf(fp, "\t%zu", found);
+        else fputs("\tn/a", fp);
+        fputc('\t', fp);
+        put_number(fp, cnt[4] ? sum[4] / cnt[4] : NAN, 3);
+        fputc('\t', fp);
+        put_number(fp, cnt[5] ? sum[5] / cnt[5] : NAN, 6);
+        fputc('\n', fp);
     }
 }
 
@@ -221,17 +241,6 @@ static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
         fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h->n_nn);
         put_or_note(fp, na, "nn_corrected_pct", h->nn_corrected_pct, 2, "no NN interval in the window");
         put_hrv(fp, na, s, h);
-        fputc('\n', fp);
-    }
-}
-
-static void write_scr(FILE *fp, const psy_eda_result *r)
-{
-    fprintf(fp, "onset\tpeak_onset\tamplitude_us\trise_time_s\thalf_recovery_s\n");
-    for (size_t i = 0; i < r->n; i++) {
-        const psy_eda_scr *c = &r->scr[i];
-        fprintf(fp, "%.4f\t%.4f\t%.5f\t%.4f\t", c->onset_s, c->peak_s, c->amplitude_us, c->rise_time_s);
-        put_number(fp, c->half_recovery_s, 4);
         fputc('\n', fp);
     }
 }
@@ -286,7 +295,7 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
     case PSY_TABLE_BEATS: psy_beats_write_table(fp, s->beats); break;
     case PSY_TABLE_BREATHS: psy_breaths_write_tsv(fp, s->breaths, s->has_rsa ? &s->rsa : NULL); break;
-    default: write_scr(fp, s->scr); break;
+    default: psy_eda_write_table(fp, PSY_EDA_TABLE_SCR, s->scr, NULL, NULL); break;
     }
     if (na && na->cap == SIZE_MAX) return PSY_E_NOMEM;
     return ferror(fp) ? PSY_E_IO : PSY_OK;

@@ -228,3 +228,24 @@ void psy_sidecar_free(psy_sidecar *s)
     json_decref(s->o);
     free(s);
 }
+
+psy_status psy_sidecar_add_events_file(psy_sidecar *sc, const char *key, const char *path, int paired,
+                                       const psy_events_info *in, double unix_shift_s)
+{
+    if (!sc || !key || !path || !in) return PSY_E_INVALID;
+    json_t *a = json_object_get(sc->o, key);
+    if (!json_is_array(a)) {
+        if (psy_sidecar_set_new(sc, key, json_array()) != PSY_OK) return PSY_E_NOMEM;
+        a = json_object_get(sc->o, key);
+    }
+    char hex[PSY_SHA256_HEX] = "";
+    if (psy_sha256_file(path, hex) != PSY_OK) hex[0] = '\0';
+    json_t *f = json_pack("{s:s,s:s,s:b,s:I,s:I}", "path", path, "sha256", hex, "paired", paired, "events",
+                          (json_int_t)in->n_events, "rows_without_onset", (json_int_t)in->n_unplaced);
+    if (!f) return PSY_E_NOMEM;
+    if (!isnan(unix_shift_s)) json_object_set_new(f, "unix_time_shift_s", json_real(unix_shift_s));
+    json_object_set_new(f, "columns", json_pack("{s:s,s:s?,s:s?}", "onset", in->onset_column, "duration",
+                                                in->duration_column[0] ? in->duration_column : NULL, "label",
+                                                in->label_column[0] ? in->label_column : NULL));
+    return json_array_append_new(a, f) == 0 ? PSY_OK : PSY_E_NOMEM;
+}

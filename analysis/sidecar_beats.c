@@ -48,7 +48,7 @@ static json_t *pulse_settings_json(const psy_pulses_config *cfg, const psy_beat_
     const psy_ppg_detector_config *d = &cfg->detector;
     json_t *o = json_object();
     json_object_set_new(o, "detector", json_pack(
-        "{s:s,s:s,s:i,s:[f,f],s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "method",
+        "{s:s,s:s,s:i,s:[f,f],s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "method",
         "PPG pulses: 0.5-8 Hz band-pass, two moving averages with an offset threshold (Elgendi et al. "
         "2013, PLoS ONE 8(10):e76585); on a 12 Hz linear-phase low-pass, the half-amplitude point of the "
         "upstroke (Peralta et al. 2019, Physiol Meas 40:025007) and the foot by intersecting tangents; "
@@ -59,7 +59,7 @@ static json_t *pulse_settings_json(const psy_pulses_config *cfg, const psy_beat_
         "band_hz", d->band_low_hz, d->band_high_hz, "peak_window_s", d->peak_window_s,
         "pulse_window_s", d->pulse_window_s, "offset_beta", d->offset_beta, "lowpass_hz", d->lowpass_hz,
         "refractory_s", d->refractory_s, "flat_s", d->flat_s, "clip_s", d->clip_s, "min_quality",
-        d->min_quality, "amplitude_ratio", d->amplitude_ratio));
+        d->min_quality, "amplitude_ratio", d->amplitude_ratio, "resume_quality", d->resume_quality));
     json_object_set_new(o, "correction", correction_json(&cfg->rr));
     return o;
 }

@@ -69,6 +69,7 @@ psy_stream_config psy_stream_config_default(double ecg_rate_hz, double eda_rate_
     c.hrv = psy_hrv_config_default();
     c.time_window_s = 60;
     c.freq_window_s = 128;
+    c.hrv_interval_s = 5;
     c.resonance_band_hz[0] = 0.04;
     c.resonance_band_hz[1] = 0.15;
     c.resonance_halfwidth_hz = 0.015;
@@ -116,6 +117,8 @@ static psy_status check(const psy_stream_config *c, psy_message *why)
     BAD(c->time_window_beats == 1 || c->time_window_beats > 4096, "time_window_beats %zu not 0 or in 2..4096",
         c->time_window_beats);
     BAD(!(c->freq_window_s >= 30 && c->freq_window_s <= 600), "freq_window_s %g not in [30, 600]", c->freq_window_s);
+    BAD(!(c->hrv_interval_s == 0 || (c->hrv_interval_s >= 0.5 && c->hrv_interval_s <= 60)),
+        "hrv_interval_s %g not 0 or in [0.5, 60]", c->hrv_interval_s);
     BAD(!(c->resonance_band_hz[0] >= 0 && c->resonance_band_hz[1] > c->resonance_band_hz[0] &&
           c->resonance_band_hz[1] <= c->hrv.max_hz),
         "resonance band %g..%g Hz invalid", c->resonance_band_hz[0], c->resonance_band_hz[1]);

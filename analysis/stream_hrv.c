@@ -49,7 +49,21 @@ psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, size_t m
 void stream_hrv_reset(stream_hrv *h)
 {
     h->head = h->n = 0;
-    h->last_t = -INFINITY;
+    h->last_t = h->line_slot = h->prov_slot = -INFINITY;
+    h->unreported = 0;
+}
+
+/* Whether a line at t_s is due: always without a cadence, else when t_s lies in a later slot of
+ * hrv_interval_s than the last line's (kept in *slot). The slots are fixed in stream time, so the
+ * lines depend on the NN series only, not on how the input was pushed. */
+static int line_due(const stream_hrv *h, double t_s, double *slot)
+{
+    double every = h->cfg->hrv_interval_s;
+    if (!(every > 0)) return 1;
+    double k = floor(t_s / every);
+    if (!(k > *slot)) return 0;
+    *slot = k;
+    return 1;
 }
 
 void stream_hrv_free(stream_hrv *h)
@@ -151,7 +165,17 @@ int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o
     size_t keep_beats = h->cfg->time_window_beats;
     while (h->n > keep_beats && h->n > 1 && !(h->ring_t[h->head] > t_s - keep))
         h->head = (h->head + 1) % h->cap, h->n--;
+    h->unreported = !line_due(h, t_s, &h->line_slot);
+    if (h->unreported) return 0;
     compute(h, t_s, NULL, NULL, 0, o);
+    return 1;
+}
+
+int stream_hrv_flush(stream_hrv *h, psy_stream_output *o)
+{
+    if (!h->unreported) return 0;
+    h->unreported = 0;
+    compute(h, h->last_t, NULL, NULL, 0, o);
     return 1;
 }
 
@@ -163,7 +187,7 @@ int stream_hrv_peek(stream_hrv *h, const double *nn_ms, const double *t_s, size_
     for (size_t i = 0; i < m; i++)
         if (k < h->ex_cap && nn_ms[i] >= MIN_NN_MS && nn_ms[i] <= MAX_NN_MS && isfinite(t_s[i]) && t_s[i] > last)
             h->ex_nn[k] = nn_ms[i], h->ex_t[k++] = t_s[i], last = t_s[i];
-    if (k == 0) return 0;
+    if (k == 0 || !line_due(h, last, &h->prov_slot)) return 0;
     compute(h, last, h->ex_nn, h->ex_t, k, o);
     o->u.hrv.provisional = 1;
     return 1;

@@ -27,6 +27,8 @@ typedef struct stream_hrv {
     size_t cap, head, n;      /* ring of NN intervals */
     double *ring_nn, *ring_t;
     double last_t;
+    double line_slot, prov_slot; /* cadence slots (hrv_interval_s) of the last final and provisional lines */
+    int unreported;           /* the last interval added has had no line yet */
     double *nn, *t;           /* the window, linear */
     double *ex_nn, *ex_t;     /* provisional intervals after the ring's (stream_hrv_peek) */
     size_t ex_cap;
@@ -37,13 +39,17 @@ typedef struct stream_hrv {
 psy_status stream_hrv_init(stream_hrv *h, const psy_stream_config *cfg, size_t max_provisional, psy_message *why);
 void stream_hrv_free(stream_hrv *h);
 void stream_hrv_reset(stream_hrv *h);
-/* Adds one NN interval (ms) ending at t_s and fills o (kind PSY_STREAM_HRV). 0 when the interval
- * is skipped (as psy_hrv_compute skips it: outside 1 .. 10000 ms or not after the last one). */
+/* Adds one NN interval (ms) ending at t_s and, when a line is due (the first interval of a
+ * hrv_interval_s slot, or every one), fills o (kind PSY_STREAM_HRV) and returns 1. 0 when no line
+ * is due or the interval is skipped (as psy_hrv_compute skips it: outside 1 .. 10000 ms or not
+ * after the last one). */
 int stream_hrv_add(stream_hrv *h, double nn_ms, double t_s, psy_stream_output *o);
+/* The end of a stretch: the line of the last interval added when it had none (1: o filled). */
+int stream_hrv_flush(stream_hrv *h, psy_stream_output *o);
 /* The HRV line (provisional = 1) over the ring's intervals and the m provisional ones after them
  * (nn_ms at t_s, ascending; at most max_provisional; those psy_hrv_compute would skip, or not
  * after the ring's last, are left out), at the last one's time; the ring is unchanged. 0 when
- * no provisional interval is left. */
+ * no provisional interval is left, or no line is due (the cadence, as stream_hrv_add's). */
 int stream_hrv_peek(stream_hrv *h, const double *nn_ms, const double *t_s, size_t m, psy_stream_output *o);
 
 /* Beats -> labels and NN: the sliding-buffer artefact classification with bounded lookahead. */

@@ -101,7 +101,8 @@ static void emit_label(stream_labels *l, int64_t sample, double t, double rr, ps
     l->any_label = 1;
 }
 
-/* NN intervals of the buffer up to time t_max that are not out yet, each followed by its HRV. */
+/* NN intervals of the buffer up to time t_max that are not out yet, each followed by its HRV line
+ * when one is due. */
 static void emit_nn(stream_labels *l, double t_max, stream_hrv *h, stream_emit emit, void *ctx)
 {
     size_t m = 0;
@@ -131,12 +132,15 @@ static void shift(stream_labels *l)
 
 void stream_labels_flush(stream_labels *l, stream_hrv *h, stream_emit emit, void *ctx)
 {
-    if (l->n == 0) return;
-    psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
-    for (size_t i = l->n_final; i < l->n; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], l->cls[i], emit, ctx);
-    emit_nn(l, INFINITY, h, emit, ctx);
-    l->n = l->n_final = 0;
-    l->at_run_start = 1;
+    if (l->n > 0) {
+        psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+        for (size_t i = l->n_final; i < l->n; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], l->cls[i], emit, ctx);
+        emit_nn(l, INFINITY, h, emit, ctx);
+        l->n = l->n_final = 0;
+        l->at_run_start = 1;
+    }
+    psy_stream_output o; /* the stretch's HRV up to its last interval, whatever the cadence */
+    if (h && stream_hrv_flush(h, &o)) emit(ctx, &o);
 }
 
 void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_ms, int new_stretch,

@@ -7,7 +7,8 @@
 #     reading the file (psyphys_read_bench) as baseline, medians of RUNS (default 3) rounds, wall,
 #     CPU and peak memory (/usr/bin/time, Debian package 'time');
 #  3. `psyphys stream --replay --speed max --exact` on the same file: its pulses (sample and
-#     interval) must be those of `psyphys beats`, every one.
+#     interval) must be those of `psyphys beats`, every one; its HRV lines at the default cadence
+#     (one per 5 s) and, as baseline, after every NN interval (--hrv-every 0).
 #   [RUNS=N] sh bench/ppg_24h.sh [BUILD_DIR]
 set -eu
 build=${1:-build}
@@ -36,12 +37,15 @@ while [ "$i" -lt "$runs" ]; do
     run read "$build/bench/psyphys_read_bench" "$tmp/BVP.csv"
     run beats "$build/psyphys" beats "$tmp/BVP.csv" -o "$tmp/beats.tsv" --overwrite
     run stream "$build/psyphys" stream --replay "$tmp/BVP.csv" --speed max --exact
+    run stream_every "$build/psyphys" stream --replay "$tmp/BVP.csv" --speed max --exact --hrv-every 0
     i=$((i + 1))
 done
 echo "== 24 h E4 BVP.csv at 64 Hz ($(($(wc -l <"$tmp/BVP.csv") - 2)) samples; $runs rounds, medians)"
 echo "read (baseline):        $(median "$tmp/read") s wall, $(median "$tmp/read.cpu") s CPU, peak $(peak "$tmp/read") kB"
 echo "psyphys beats:          $(median "$tmp/beats") s wall, $(median "$tmp/beats.cpu") s CPU, peak $(peak "$tmp/beats") kB, $(($(wc -l <"$tmp/beats.tsv") - 1)) pulses"
-echo "psyphys stream (max):   $(median "$tmp/stream") s wall, $(median "$tmp/stream.cpu") s CPU, peak $(peak "$tmp/stream") kB"
+echo "psyphys stream (max):   $(median "$tmp/stream") s wall, $(median "$tmp/stream.cpu") s CPU, peak $(peak "$tmp/stream") kB, $(grep -c '"type":"hrv"' "$tmp/stream.out") HRV lines"
+echo "  --hrv-every 0:         $(median "$tmp/stream_every") s wall, $(median "$tmp/stream_every.cpu") s CPU, peak $(peak "$tmp/stream_every") kB, $(grep -c '"type":"hrv"' "$tmp/stream_every.out") HRV lines"
+echo "ratio stream/every:     $(echo "scale=2; $(median "$tmp/stream.cpu") / $(median "$tmp/stream_every.cpu")" | bc) (CPU)"
 echo "ratio beats/read:       $(echo "scale=2; $(median "$tmp/beats.cpu") / $(median "$tmp/read.cpu")" | bc) (CPU)"
 tail -n +2 "$tmp/beats.tsv" | cut -f2,3 | sed 's/\tn\/a$/\tnull/' >"$tmp/offline"
 grep '"type":"beat"' "$tmp/stream.out" | sed 's/.*"sample":\([0-9]*\),"rr_ms":\([^}]*\)}.*/\1\t\2/' >"$tmp/streamed"

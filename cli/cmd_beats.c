@@ -31,30 +31,6 @@ static void help(FILE *out)
 }
 
 
-/* The beats as WFDB annotations: 'N', or 'Q' (a beat of unknown class) where the RR classifier
- * calls the beat ectopic or extra: every detection is a beat (an 'extra' label concerns the
- * interval series; WFDB's bxb would drop a '|'). RR channels have no samples and are not written. */
-static int write_wfdb(FILE *fp, const psy_beat_list *b)
-{
-    int64_t *s = malloc((b->n ? b->n : 1) * sizeof *s);
-    int *code = malloc((b->n ? b->n : 1) * sizeof *code);
-    size_t m = 0;
-    for (size_t i = 0; s && code && i < b->n; i++) {
-        if (b->sample[i] < 0) continue;
-        s[m] = b->sample[i];
-        code[m++] = psy_wfdb_code(b->cls[i] == PSY_BEAT_ECTOPIC || b->cls[i] == PSY_BEAT_EXTRA ? "Q" : "N");
-    }
-    size_t len = 0;
-    uint8_t *bytes = NULL;
-    int ok = s && code && psy_wfdb_annotations_encode(s, code, m, NULL, 0, &len) == PSY_OK &&
-             (bytes = malloc(len)) && psy_wfdb_annotations_encode(s, code, m, bytes, len, &len) == PSY_OK &&
-             fwrite(bytes, 1, len, fp) == len;
-    free(bytes);
-    free(s);
-    free(code);
-    return ok;
-}
-
 /* The WFDB annotation file beside OUT: its stem + ".qrs". */
 static char *wfdb_path_for(const char *out)
 {
@@ -181,8 +157,12 @@ int cmd_beats(int argc, char **argv)
         }
         if (ok && wfdb) {
             char *ann = wfdb_path_for(out_path);
-            ok = ann && cli_output_open(&outs[n_out++], ann, overwrite) &&
-                 write_wfdb(outs[n_out - 1].fp, b);
+            ok = ann && cli_output_open(&outs[n_out++], ann, overwrite);
+            psy_status wst = ok ? psy_beats_write_wfdb(outs[n_out - 1].fp, b) : PSY_OK;
+            if (wst != PSY_OK) {
+                cli_error(ann, "cannot write the annotations: %s", psy_strerror(wst));
+                ok = 0;
+            }
             free(ann);
         }
         if (!ok) {

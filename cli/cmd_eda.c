@@ -8,7 +8,6 @@
 
 #include "beats_table.h"
 #include "cli.h"
-#include "eda_json.h"
 #include "output.h"
 #include "provenance.h"
 #include "psyphys/eda.h"
@@ -73,218 +72,26 @@ static int pair(const char *opt, const char *text, double *a, double *b)
     return number(opt, first, a) && number(opt, comma + 1, b);
 }
 
-static json_t *num_or_null(double v)
+/* A table's columns (psy_sidecar_set_eda_columns) as a JSON object. */
+static json_t *columns_json(psy_eda_table table)
 {
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *settings_json(const psy_eda_result *res, double lat_min, double lat_max)
-{
-    const psy_eda_config *c = &res->config;
+    psy_sidecar *lib = NULL;
     json_t *o = json_object();
-    json_object_set_new(o, "method", json_string(psy_eda_method_name(res->method)));
-    json_object_set_new(o, "preprocessing", json_pack(
-        "{s:s,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "lowpass",
-        "two 2nd-order Butterworth sections at min(lowpass_hz, 0.35 rate), skipped below 0.2 Hz; "
-        "times corrected for its group delay", "lowpass_hz", c->lowpass_hz, "analysis_rate_target_hz",
-        c->analysis_rate_hz, "analysis_rate_hz", res->analysis_rate_hz, "valid_range_us", c->min_us,
-        c->max_us, "max_slope_us_per_s", c->max_slope_us_per_s, "flat_s", c->flat_s));
-    json_object_set_new(o, "artifacts", cli_eda_artifact_rules_json(c));
-    if (res->method == PSY_EDA_FAST)
-        json_object_set_new(o, "decomposition", json_pack(
-            "{s:s,s:f}", "method", "phasic = causal 2nd-order Butterworth high-pass; tonic = "
-            "low-passed signal minus phasic", "highpass_hz", c->highpass_hz));
-    else
-        json_object_set_new(o, "decomposition", json_pack(
-            "{s:s,s:f,s:f,s:f,s:f,s:f}", "method",
-            "deconvolution by the unit-area Bateman response with Gaussian smoothing (FFTW); tonic "
-            "driver = quantile of the driver per grid window, linear between window centres "
-            "(Benedek & Kaernbach 2010, J Neurosci Methods 190:80-91)",
-            "tau1_s", c->tau1_s, "tau2_s", c->tau2_s, "smooth_sigma_s", c->smooth_s, "tonic_grid_s",
-            c->tonic_grid_s, "tonic_quantile", c->tonic_quantile));
-    json_object_set_new(o, "scr", json_pack(
-        "{s:s,s:f,s:f,s:f,s:f,s:[f,f],s:f,s:f}", "criteria",
-        "candidates where the first-order driver (level + tau2 x slope) rises; onset at the knee of "
-        "the rise (the trough on a falling level); amplitude = peak minus the baseline extrapolated "
-        "from the slope before the onset, >= min_amplitude_us; a trough-to-peak rise of the level of "
-        "min_amplitude_us (less 3 sd of the noise); rise time within rise_time_s; the amplitude on "
-        "the level averaged over +-0.5 s >= noise_factor x the standard deviation the sensor noise "
-        "gives that measurement",
-        "min_amplitude_us", c->min_amplitude_us, "noise_factor", c->noise_factor,
-        "relative_amplitude", c->relative_amplitude,
-        "hysteresis_us", c->hysteresis_us > 0 ? c->hysteresis_us : fmin(0.5 * c->min_amplitude_us, 0.005),
-        "rise_time_s", c->min_rise_s, c->max_rise_s, "recovery_max_s", c->recovery_max_s,
-        "baseline_s", c->baseline_s));
-    json_object_set_new(o, "event_related", json_pack("{s:[f,f],s:s}", "latency_window_s", lat_min,
-                                                      lat_max, "rule",
-                                                      "largest SCR whose onset lies in the window; "
-                                                      "amplitude 0 when none"));
-    return o;
-}
-
-/* whole: psy_eda_summarize over the whole channel (NS-SCRs: outside every event's latency window,
- * all of them without events), the same rate the --segments table gives a span. */
-static json_t *summary_json(const psy_eda_result *r, const psy_eda_summary *whole)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "scl_us", num_or_null(r->scl_us));
-    json_object_set_new(o, "ns_scr_per_min", num_or_null(isnan(r->scl_us) ? NAN : whole->ns_scr_per_min));
-    json_object_set_new(o, "scr_count", json_integer((json_int_t)r->n));
-    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)whole->ns_scr_count));
-    json_object_set_new(o, "scr_amplitude_mean_us", num_or_null(r->scr_amplitude_mean_us));
-    json_object_set_new(o, "scr_amplitude_sum_us", num_or_null(r->scr_amplitude_sum_us));
-    json_object_set_new(o, "phasic_driver_area_us_s", num_or_null(r->phasic_driver_area_us_s));
-    json_object_set_new(o, "duration_s", json_real(r->duration_s));
-    json_object_set_new(o, "valid_s", json_real(r->valid_s));
-    json_object_set_new(o, "excluded_s", json_real(fmax(0, r->duration_s - r->valid_s)));
-    const psy_eda_noise *nz = &r->noise;
-    json_object_set_new(o, "noise", json_pack(
-        "{s:o,s:o,s:o,s:o,s:f}", "noise_us", num_or_null(nz->noise_us), "noise_max_us",
-        num_or_null(nz->noise_max_us), "criterion_us", num_or_null(nz->criterion_us),
-        "criterion_max_us", num_or_null(nz->criterion_max_us), "criterion_raised_s", nz->raised_s));
-    if (r->why_na[0]) json_object_set_new(o, "n/a_reason", json_string(r->why_na));
-    else if (whole->ns_scr_per_min_na) json_object_set_new(o, "n/a_reason", json_string(whole->ns_scr_per_min_na));
-    if (r->method == PSY_EDA_FAST)
-        json_object_set_new(o, "phasic_driver_area_n/a_reason", json_string("deconv method only"));
-    return o;
-}
-
-static void warn(json_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(json_t *w, const char *fmt, ...)
-{
-    char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    json_array_append_new(w, json_string(text));
-}
-
-/* Warnings a person must see: flagged stretches, impossible units, n/a values. */
-static void explain(const psy_eda_result *r, const psy_channel_info *c, json_t *w)
-{
-    const psy_eda_artifacts *a = &r->artifacts;
-    double dt = 1.0 / r->analysis_rate_hz, total = (double)a->total;
-    if (c->type != PSY_CH_EDA)
-        warn(w, "channel '%s' is typed %s (unit '%s'): its values are taken as uS", c->label,
-             psy_channel_type_name(c->type), c->unit);
-    if (total > 0 && (double)a->above_max > 0.5 * total)
-        warn(w, "%.0f %% of the samples are above %.0f uS: these values cannot be skin conductance "
-             "in uS (nS or kOhm?); declare the unit with --unit LABEL=UNIT",
-             100.0 * (double)a->above_max / total, r->config.max_us);
-    if (a->below_min > 0)
-        warn(w, "%.1f s at or below %g uS (contact lost, electrode disconnected, or a wrong unit): "
-             "not used", (double)a->below_min * dt, r->config.min_us);
-    if (a->drop > 0)
-        warn(w, "%.1f s of sudden drops below %g of the last second's level (contact or pressure "
-             "artefacts): not used", (double)a->drop * dt, r->config.drop_fraction);
-    if (a->near > 0)
-        warn(w, "%.1f s within %g s of an artefact: not used (no SCR scored, not in the valid "
-             "minutes of the NS-SCR rate)", (double)a->near * dt, r->config.artifact_radius_s);
-    if (a->spike > 0)
-        warn(w, "%.1f s with spikes repaired (excursions that return within %g s: motion or contact)",
-             (double)a->spike * dt, r->config.spike_max_s);
-    if (a->flat > 0)
-        warn(w, "%.1f s flat (no change for %.0f s: disconnected or saturated): not used",
-             (double)a->flat * dt, r->config.flat_s);
-    if (a->slope > 0)
-        warn(w, "%.1f s with slopes steeper than %g uS/s (movement artefacts): not used",
-             (double)a->slope * dt, r->config.max_slope_us_per_s);
-    if (a->missing > 0) warn(w, "%.1f s missing (NaN)", (double)a->missing * dt);
-    if (r->why_na[0]) warn(w, "n/a values: %s", r->why_na);
-}
-
-static void write_scr_tsv(FILE *fp, const psy_eda_result *r)
-{
-    fprintf(fp, "onset\tpeak_onset\tamplitude_us\trise_time_s\thalf_recovery_s\n");
-    for (size_t i = 0; i < r->n; i++) {
-        const psy_eda_scr *s = &r->scr[i];
-        fprintf(fp, "%.4f\t%.4f\t%.5f\t%.4f\t", s->onset_s, s->peak_s, s->amplitude_us, s->rise_time_s);
-        if (isnan(s->half_recovery_s)) fprintf(fp, "n/a\n");
-        else fprintf(fp, "%.4f\n", s->half_recovery_s);
+    psy_status st = psy_sidecar_create(&lib);
+    if (st == PSY_OK) st = psy_sidecar_set_eda_columns(lib, "columns", table);
+    if (!cli_sidecar_merge_library(o, lib, st)) {
+        json_decref(o);
+        return NULL;
     }
-}
-
-/* An event's label as a TSV cell (tabs and line breaks as spaces). */
-static void put_label(FILE *fp, const char *label)
-{
-    for (const char *p = label; *p; p++) fputc(*p == '\t' || *p == '\n' ? ' ' : *p, fp);
-}
-
-/* Columns as analyze's epochs table names them (label, onset first; scr_ for the response). */
-static void write_epochs_tsv(FILE *fp, psy_reader *rd, const psy_eda_events *ev)
-{
-    fprintf(fp, "label\tonset\tscr_found\tscr_amplitude_us\tscr_latency_s\tscr_rise_time_s\tscr_peak_onset"
-                "\tscl_baseline_us\n");
-    const psy_eda_event_response *e = ev->epochs;
-    for (size_t i = 0; i < ev->n_events; i++) {
-        put_label(fp, psy_reader_event(rd, i)->label);
-        fprintf(fp, "\t%.4f\t%d\t%.5f\t", e[i].event_s, e[i].found, e[i].amplitude_us);
-        if (e[i].found) fprintf(fp, "%.4f\t%.4f\t%.4f\t", e[i].latency_s, e[i].rise_time_s, e[i].peak_s);
-        else fprintf(fp, "n/a\tn/a\tn/a\t");
-        if (isnan(e[i].scl_us)) fprintf(fp, "n/a\n");
-        else fprintf(fp, "%.5f\n", e[i].scl_us);
-    }
-}
-
-/* Columns as analyze's segments table names them (label, onset, duration first). */
-static void write_segments_tsv(FILE *fp, psy_reader *rd, const psy_eda_events *ev)
-{
-    fprintf(fp, "label\tonset\tduration\tscl_us\tscr_count\tns_scr_count\tns_scr_per_min\t"
-                "excluded_s\tscr_amplitude_mean_us\tscr_amplitude_sum_us\tphasic_driver_area_us_s\n");
-    for (size_t k = 0; k < ev->n_segments; k++) {
-        const psy_event *e = psy_reader_event(rd, ev->segment_event[k]);
-        const psy_eda_summary *s = &ev->segments[k];
-        put_label(fp, e->label);
-        fprintf(fp, "\t%.4f\t%.4f", e->onset_s, e->duration_s);
-        double v[] = {s->scl_us, (double)s->scr_count, (double)s->ns_scr_count, s->ns_scr_per_min,
-                      s->excluded_s, s->scr_amplitude_mean_us, s->scr_amplitude_sum_us,
-                      s->phasic_driver_area_us_s};
-        for (size_t c = 0; c < sizeof v / sizeof v[0]; c++) {
-            if (isnan(v[c])) fprintf(fp, "\tn/a");
-            else if (c == 1 || c == 2 || c == 4) fprintf(fp, "\t%.0f", v[c]);
-            else fprintf(fp, "\t%.5f", v[c]);
-        }
-        fputc('\n', fp);
-    }
-}
-
-/* What each table's columns hold (its sidecar's "columns", BIDS-style Units and Description). */
-static json_t *scr_columns(void)
-{
-    return json_pack(
-        "{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
-        "onset", "Units", "s", "Description", "SCR onset from the recording start",
-        "peak_onset", "Units", "s", "Description", "SCR peak from the recording start",
-        "amplitude_us", "Units", "uS", "Description", "peak minus the extrapolated pre-onset baseline",
-        "rise_time_s", "Units", "s", "Description", "peak_onset - onset",
-        "half_recovery_s", "Units", "s", "Description",
-        "from the peak to half the amplitude (n/a: not reached before the next SCR or within recovery_max_s)");
-}
-
-static json_t *epochs_columns(void)
-{
-    return json_pack(
-        "{s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
-        "label", "Description", "the event's label", "onset", "Units", "s", "Description",
-        "the event's onset from the recording start", "scr_found", "Description",
-        "1 when an SCR has its onset in the latency window after the event, else 0", "scr_amplitude_us", "Units",
-        "uS", "Description", "amplitude of the largest SCR with its onset in the latency window; 0 when none",
-        "scr_latency_s", "Units", "s", "Description", "its onset minus the event's onset (n/a when none)",
-        "scr_rise_time_s", "Units", "s", "Description", "its rise time (n/a when none)", "scr_peak_onset", "Units",
-        "s", "Description", "its peak from the recording start (n/a when none)", "scl_baseline_us", "Units", "uS",
-        "Description", "mean tonic level over the second before the event");
-}
-
-static json_t *segments_columns(void)
-{
-    return json_pack("{s:s,s:s}", "rows", "one per event with a duration (a session phase)", "metrics",
-                     "as the --json summary, over the seconds of the phase");
+    json_t *c = json_incref(json_object_get(o, "columns"));
+    json_decref(o);
+    return c;
 }
 
 /* A table's own sidecar: the shared one with the table's name and columns. 1 when written. */
 static int write_table_sidecar(FILE *fp, json_t *base, const char *table, json_t *columns)
 {
+    if (!columns) return 0;
     json_t *o = json_deep_copy(base);
     json_object_set_new(o, "table", json_string(table));
     json_object_set_new(o, "columns", columns);
@@ -405,7 +212,6 @@ int cmd_eda(int argc, char **argv)
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         goto done;
     }
-    const psy_channel_info *c = psy_reader_channel(r, ch);
     if (psy_eda_events_of(res, r, lat_min, lat_max, &ev) != PSY_OK) {
         cli_error(path, "out of memory");
         goto done;
@@ -414,23 +220,20 @@ int cmd_eda(int argc, char **argv)
 
     sidecar = out_path || epochs_path || segments_path ? cli_sidecar_new("eda", path, r) : json_object();
     if (!sidecar) goto done;
-    json_object_set_new(sidecar, "channel", json_pack("{s:s,s:i,s:s,s:s,s:s,s:f}", "label", c->label,
-                                                      "index", ch, "type", psy_channel_type_name(c->type),
-                                                      "unit", c->unit, "file_unit", c->file_unit,
-                                                      "rate_hz", c->rate_hz));
-    json_object_set_new(sidecar, "settings", settings_json(res, lat_min, lat_max));
-    json_object_set_new(sidecar, "summary", summary_json(res, &ev.whole));
-    json_object_set_new(sidecar, "artifacts", cli_eda_artifacts_json(res));
+    psy_sidecar *lib = NULL;
+    st = psy_sidecar_create(&lib);
+    if (st == PSY_OK) st = psy_sidecar_set_eda_channel(lib, "channel", r, ch);
+    if (st == PSY_OK) st = psy_sidecar_set_eda_settings(lib, "settings", res, lat_min, lat_max);
+    if (st == PSY_OK) st = psy_sidecar_set_eda_summary(lib, "summary", res, &ev.whole, 0);
+    if (st == PSY_OK) st = psy_sidecar_set_eda_artifacts(lib, "artifacts", res);
+    if (!cli_sidecar_merge_library(sidecar, lib, st)) goto nomem;
     json_object_set_new(sidecar, "events", json_integer((json_int_t)n_ev));
     json_object_set_new(sidecar, "events_files", cli_events_files_json(events_read));
-    json_object_set_new(sidecar, "unit_conversion", json_pack(
-        "{s:s,s:s,s:f}", "file_unit", c->file_unit, "kind",
-        c->conversion == PSY_CONV_RECIPROCAL ? "reciprocal: uS = scale / file value (resistance)"
-        : c->conversion == PSY_CONV_SCALE    ? "scale: uS = file value x scale"
-                                             : "none",
-        "scale", c->conversion == PSY_CONV_NONE ? 1.0 : c->conversion_scale));
-    cli_sidecar_warnings(sidecar, r);
-    explain(res, c, json_object_get(sidecar, "warnings"));
+    st = psy_sidecar_create(&lib);
+    if (st == PSY_OK) st = psy_sidecar_set_eda_unit_conversion(lib, "unit_conversion", r, ch);
+    if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
+    if (st == PSY_OK) st = psy_sidecar_add_eda_warnings(lib, res, r, ch);
+    if (!cli_sidecar_merge_library(sidecar, lib, st)) goto nomem;
     json_t *warnings = json_object_get(sidecar, "warnings");
     for (size_t i = 0; i < json_array_size(warnings); i++)
         fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(warnings, i)));
@@ -443,22 +246,24 @@ int cmd_eda(int argc, char **argv)
     int n_out = 0, ok = 1, side;
     if (out_path) {
         ok = open_table(outs, &n_out, out_path, overwrite, &side);
-        if (ok) write_scr_tsv(outs[0].fp, res);
-        if (ok && side) ok = write_table_sidecar(outs[1].fp, sidecar, "scr", scr_columns());
+        if (ok) psy_eda_write_table(outs[0].fp, PSY_EDA_TABLE_SCR, res, r, &ev);
+        if (ok && side) ok = write_table_sidecar(outs[1].fp, sidecar, "scr", columns_json(PSY_EDA_TABLE_SCR));
     } else if (!want_json) {
-        write_scr_tsv(stdout, res);
+        psy_eda_write_table(stdout, PSY_EDA_TABLE_SCR, res, r, &ev);
     }
     if (ok && epochs_path) {
         int k = n_out;
         ok = open_table(outs, &n_out, epochs_path, overwrite, &side);
-        if (ok) write_epochs_tsv(outs[k].fp, r, &ev);
-        if (ok && side) ok = write_table_sidecar(outs[k + 1].fp, sidecar, "epochs", epochs_columns());
+        if (ok) psy_eda_write_table(outs[k].fp, PSY_EDA_TABLE_EPOCHS, res, r, &ev);
+        if (ok && side)
+            ok = write_table_sidecar(outs[k + 1].fp, sidecar, "epochs", columns_json(PSY_EDA_TABLE_EPOCHS));
     }
     if (ok && segments_path) {
         int k = n_out;
         ok = open_table(outs, &n_out, segments_path, overwrite, &side);
-        if (ok) write_segments_tsv(outs[k].fp, r, &ev);
-        if (ok && side) ok = write_table_sidecar(outs[k + 1].fp, sidecar, "segments", segments_columns());
+        if (ok) psy_eda_write_table(outs[k].fp, PSY_EDA_TABLE_SEGMENTS, res, r, &ev);
+        if (ok && side)
+            ok = write_table_sidecar(outs[k + 1].fp, sidecar, "segments", columns_json(PSY_EDA_TABLE_SEGMENTS));
     }
     if (!ok) {
         cli_output_abort_all(outs, n_out);
@@ -466,13 +271,22 @@ int cmd_eda(int argc, char **argv)
     }
     if (n_out && !cli_output_commit_all(outs, n_out)) goto done;
     if (want_json) {
-        json_t *s = summary_json(res, &ev.whole);
-        json_object_set_new(s, "artifacts", cli_eda_artifacts_json(res));
-        json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        json_t *o = json_object();
+        lib = NULL;
+        st = psy_sidecar_create(&lib);
+        if (st == PSY_OK) st = psy_sidecar_set_eda_summary(lib, "summary", res, &ev.whole, 1);
+        if (!cli_sidecar_merge_library(o, lib, st)) {
+            json_decref(o);
+            goto nomem;
+        }
+        json_dumpf(json_object_get(o, "summary"), stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
-        json_decref(s);
+        json_decref(o);
     }
     rc = CLI_OK;
+    goto done;
+nomem:
+    cli_error(path, "out of memory");
 done:
     free(events_read);
     json_decref(sidecar);

@@ -113,242 +113,6 @@ static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hr
     return st == PSY_OK;
 }
 
-/* The spectra asked, in output order (Welch, Lomb, AR). */
-static const struct {
-    int flag;
-    const char *name;
-} spectra_names[] = {{PSY_HRV_WELCH, "welch"}, {PSY_HRV_LOMB, "lomb"}, {PSY_HRV_AR, "ar"}};
-
-static const psy_hrv_values *spectrum_values(const psy_hrv_result *r, int flag)
-{
-    return flag == PSY_HRV_WELCH ? &r->welch : flag == PSY_HRV_LOMB ? &r->lomb : &r->ar;
-}
-
-static int n_spectra(int spectra)
-{
-    return !!(spectra & PSY_HRV_WELCH) + !!(spectra & PSY_HRV_LOMB) + !!(spectra & PSY_HRV_AR);
-}
-
-static const char *detrend_name(psy_hrv_detrend d)
-{
-    return d == PSY_HRV_DETREND_NONE ? "none" : d == PSY_HRV_DETREND_LINEAR ? "linear" : "smoothness";
-}
-
-static json_t *settings_json(const psy_hrv_config *c, const char *preset, psy_hrv_correction correct, double window,
-                             double step, int pcst_windows)
-{
-    json_t *bands = json_object();
-    static const char *const names[PSY_HRV_BAND_COUNT] = {"ulf", "vlf", "lf", "hf", "vhf"};
-    for (int b = 0; b < PSY_HRV_BAND_COUNT; b++)
-        json_object_set_new(bands, names[b], json_pack("{s:[f,f],s:f}", "hz", c->band_hz[b][0],
-                                                       c->band_hz[b][1], "min_length_s", c->band_min_s[b]));
-    json_t *o = json_object();
-    json_object_set_new(o, "preset", json_string(preset));
-    json_object_set_new(o, "correction", json_string(psy_hrv_correction_name(correct)));
-    if (correct == PSY_HRV_CORRECT_PCST) {
-        psy_rr_pcst_config pc = psy_rr_pcst_config_default();
-        json_object_set_new(o, "pcst_cleaning", json_pack(
-            "{s:f,s:f,s:f,s:f,s:s}", "gap_ms", pc.gap_ms, "change", pc.change, "lower_ms", pc.lower_ms,
-            "upper_ms", pc.upper_ms, "rule",
-            "removed in order: NaN or <= 0, >= gap_ms, |RR - median| / median >= change against both the "
-            "median of the 5 intervals before and of the 5 after, < lower_ms, > upper_ms (PCST "
-            "RRIntervalPreprocess, outliers removed)"));
-    }
-    json_object_set_new(o, "max_corrected_pct", isfinite(c->max_corrected_pct) ? json_real(c->max_corrected_pct)
-                                                                                : json_null());
-    json_object_set_new(o, "keep_corrected", json_boolean(c->keep_corrected));
-    json_object_set_new(o, "nn_corrected_pct", json_string(
-        correct == PSY_HRV_CORRECT_LIPPONEN
-            ? "share of each row's NN intervals the correction changed, inserted or interpolated"
-            : correct == PSY_HRV_CORRECT_PCST
-                  ? "0: PCST's cleaning removes intervals and alters none it keeps (counts.pcst_removed)"
-                  : "0: the intervals are analysed as given (--correction none), none corrected"));
-    json_object_set_new(o, "window_s", window > 0 ? json_real(window) : json_null());
-    json_object_set_new(o, "step_s", window > 0 ? json_real(step) : json_null());
-    json_object_set_new(o, "window_rule", json_string(
-        pcst_windows ? "PCST: windows from the first beat, every step, while start <= span - window + step; a "
-                       "window holds the intervals ending in [start, start + window) and is n/a when they sum "
-                       "to less than 85 % of the window"
-                     : "windows [start, start + window) from the first beat, every step, complete windows only; "
-                       "a window holds the intervals ending in (start, start + window]"));
-    const char *pnn_rule = c->successive_across_gaps
-                               ? (c->pnn_inclusive ? "|dNN| >= 50 / 20 ms (PCST), also across removed beats"
-                                                   : "|dNN| strictly greater than 50 / 20 ms, also across removed beats")
-                               : (c->pnn_inclusive ? "|dNN| >= 50 / 20 ms, contiguous intervals only"
-                                                   : "|dNN| strictly greater than 50 / 20 ms, contiguous intervals only");
-    json_object_set_new(o, "time_domain", json_pack(
-        "{s:f,s:s,s:f,s:s,s:f,s:s,s:s}", "histogram_bin_ms", c->hist_bin_ms, "pnn_denominator",
-        c->pnn_per_interval ? "intervals (NeuroKit)" : "successive differences (Task Force)",
-        "sdann_window_s", c->sdann_window_s, "sdann_windows",
-        c->sdann_neurokit ? "NeuroKit (round(total / window) windows, last interval of each dropped)"
-                          : "complete windows from the first beat, at least 3",
-        "min_geometric_s", c->min_geometric_s, "pnn_rule", pnn_rule,
-        "tinn", "least-squares triangle over all histogram bins, apex at the mode (Task Force 1996)"));
-    char spectra_text[32] = "";
-    for (int q = 0; q < 3; q++)
-        if (c->spectra & spectra_names[q].flag)
-            snprintf(spectra_text + strlen(spectra_text), sizeof spectra_text - strlen(spectra_text), "%s%s",
-                     spectra_text[0] ? "+" : "", spectra_names[q].name);
-    json_object_set_new(o, "frequency_domain", json_pack(
-        "{s:s,s:f,s:s,s:s,s:f,s:{s:o,s:f,s:s,s:s,s:i,s:s},s:{s:s,s:f},s:f,s:s,s:s,s:o}",
-        "spectra", spectra_text,
-        "resample_hz", c->resample_hz,
-        "interpolation", c->quadratic_spline ? "quadratic B-spline (scipy interp1d 'quadratic')" : "natural cubic spline",
-        "detrend", detrend_name(c->detrend), "lambda", c->lambda,
-        "welch", "segment_s", c->welch_segment_s > 0 ? json_real(c->welch_segment_s) : json_string("half the series"),
-        "overlap", c->welch_overlap, "taper", "Hann (periodic)",
-        "segment_detrend", c->welch_segment_detrend == 2 ? "line" : c->welch_segment_detrend == 1 ? "mean" : "none",
-        "nfft_factor", c->welch_nfft_factor, "scaling", "density, one-sided (ms²/Hz)",
-        "lomb", "method", c->lomb_pcst ? "PCST (CalcLomb, unnormalised): exact sums on f = k / 1024 Hz, power "
-                                         "= sum of P / 1024 (about the variance x the mean heart rate in Hz)"
-                                       : "Press & Rybicki 1989 fast algorithm (FFTW), on the uneven NN series minus the trend",
-        "oversampling", c->lomb_oversampling, "max_hz", c->max_hz,
-        "band_power", c->band_trapz ? "trapezoid over bins lo <= f < hi, bins below 4 fs / N dropped (NeuroKit)"
-                      : c->band_closed ? "sum of PSD x df over bins lo <= f <= hi (PCST)"
-                                       : "sum of PSD x df over bins lo <= f < hi",
-        "total_power", c->total_power_all_bands == 2 ? "ULF + VLF + LF + HF (PCST)"
-                       : c->total_power_all_bands ? "sum of ULF..VHF" : "0 .. 0.4 Hz (Task Force)",
-        "bands", bands));
-    json_object_set_new(json_object_get(o, "frequency_domain"), "ar",
-                        json_pack("{s:s,s:i,s:s}", "method", "Burg, on the resampled detrended series", "order",
-                                  c->ar_order, "grid", "4097 points over 0 .. max_hz"));
-    json_object_set_new(o, "nonlinear", json_pack(
-        "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:f,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
-        "entropy_rule", c->sampen_pcst ? "SampEn as PCST's fastSampen (each template length over all its templates, "
-                                         "Chebyshev distance < r, fractions of pairs); ApEn: distance <= r; "
-                                         "r = entropy_r_sd x SDNN"
-                                       : "Chebyshev distance <= r, r = entropy_r_sd x SDNN",
-        "dfa_alpha1_beats", c->dfa1_min, c->dfa1_max, "dfa_alpha2_beats", c->dfa2_min, c->dfa2_max,
-        "dfa_windows", c->dfa_overlap ? "half-overlapping" : "non-overlapping",
-        "dfa_min_variance_ms2", c->dfa_min_variance,
-        "min_nonlinear_nn", (int)c->min_nonlinear_nn,
-        "poincare", c->sd2_from_sdnn ? "SD1 = SDSD / sqrt 2, SD2 = sqrt(2 SDNN² - SDSD² / 2) (PCST)"
-                                     : "SD1 = SDSD / sqrt 2, SD2 = SD of (NN_i + NN_i+1) / sqrt 2"));
-    return o;
-}
-
-/* A number or JSON null / "n/a". */
-static void put_tsv(FILE *fp, double v)
-{
-    if (isnan(v)) fprintf(fp, "\tn/a");
-    else fprintf(fp, "\t%.10g", v);
-}
-
-static json_t *num(double v)
-{
-    return isnan(v) ? json_null() : json_real(v);
-}
-
-typedef struct row {
-    double onset, duration;
-    psy_hrv_result r;
-} row;
-
-/* The first spectrum's frequency keys are plain columns, the others' are prefixed (lomb_, ar_). */
-static void write_tsv_header(FILE *fp, int spectra)
-{
-    fprintf(fp, "onset\tduration\tn_nn\tnn_corrected_pct");
-    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) fprintf(fp, "\t%s", psy_hrv_key_name((psy_hrv_key)k));
-    int seen = 0;
-    for (int q = 0; q < 3; q++) {
-        if (!(spectra & spectra_names[q].flag) || !seen++) continue;
-        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++)
-            fprintf(fp, "\t%s_%s", spectra_names[q].name, psy_hrv_key_name((psy_hrv_key)k));
-    }
-    fprintf(fp, "\n");
-}
-
-static void write_tsv_row(FILE *fp, const row *w, int spectra)
-{
-    fprintf(fp, "%.6f\t%.6f\t%zu", w->onset, w->duration, w->r.n_nn);
-    put_tsv(fp, w->r.nn_corrected_pct);
-    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) put_tsv(fp, w->r.values.v[k]);
-    int seen = 0;
-    for (int q = 0; q < 3; q++) {
-        if (!(spectra & spectra_names[q].flag) || !seen++) continue;
-        const psy_hrv_values *v = spectrum_values(&w->r, spectra_names[q].flag);
-        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) put_tsv(fp, v->v[k]);
-    }
-    fprintf(fp, "\n");
-}
-
-static json_t *row_json(const row *w, int spectra)
-{
-    json_t *o = json_pack("{s:f,s:f,s:I,s:o}", "onset", w->onset, "duration", w->duration, "n_nn",
-                          (json_int_t)w->r.n_nn, "nn_corrected_pct", num(w->r.nn_corrected_pct));
-    int nest = n_spectra(spectra) > 1;
-    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
-        if (!nest || !psy_hrv_key_is_frequency((psy_hrv_key)k))
-            json_object_set_new(o, psy_hrv_key_name((psy_hrv_key)k), num(w->r.values.v[k]));
-    for (int q = 0; nest && q < 3; q++) {
-        if (!(spectra & spectra_names[q].flag)) continue;
-        const psy_hrv_values *v = spectrum_values(&w->r, spectra_names[q].flag);
-        json_t *sj = json_object();
-        for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++)
-            json_object_set_new(sj, psy_hrv_key_name((psy_hrv_key)k), num(v->v[k]));
-        json_object_set_new(o, spectra_names[q].name, sj);
-    }
-    /* why each null is null, in the row itself (the sidecar counts them over the rows) */
-    json_t *na = json_object();
-    int seen = 0;
-    for (int q = -1; q < 3; q++) {
-        if (q >= 0 && (!(spectra & spectra_names[q].flag) || !seen++)) continue;
-        const psy_hrv_values *v = q < 0 ? &w->r.values : spectrum_values(&w->r, spectra_names[q].flag);
-        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
-            if (!v->na[k] || (q >= 0 && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
-            char key[64];
-            snprintf(key, sizeof key, "%s%s%s", q >= 0 ? spectra_names[q].name : "", q >= 0 ? "_" : "",
-                     psy_hrv_key_name((psy_hrv_key)k));
-            json_object_set_new(na, key, json_string(v->na[k]));
-        }
-    }
-    json_object_set_new(o, "na_reasons", na);
-    return o;
-}
-
-/* Adds a row's n/a reasons to o: {"key": {"reason": windows}}; the frequency keys of every
- * spectrum but the first are prefixed (lomb_, ar_) as in the TSV. */
-static void add_reasons(json_t *o, const psy_hrv_values *v, const char *prefix, int freq_only)
-{
-    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) {
-        if (!v->na[k] || (freq_only && !psy_hrv_key_is_frequency((psy_hrv_key)k))) continue;
-        char key[64];
-        snprintf(key, sizeof key, "%s%s", prefix, psy_hrv_key_name((psy_hrv_key)k));
-        json_t *e = json_object_get(o, key);
-        if (!e) json_object_set_new(o, key, e = json_object());
-        json_t *c = json_object_get(e, v->na[k]);
-        json_object_set_new(e, v->na[k], json_integer(c ? json_integer_value(c) + 1 : 1));
-    }
-}
-
-static void na_add(json_t *o, const psy_hrv_result *r, int spectra)
-{
-    add_reasons(o, &r->values, "", 0);
-    int seen = 0;
-    for (int q = 0; q < 3; q++) {
-        if (!(spectra & spectra_names[q].flag) || !seen++) continue;
-        char prefix[16];
-        snprintf(prefix, sizeof prefix, "%s_", spectra_names[q].name);
-        add_reasons(o, spectrum_values(r, spectra_names[q].flag), prefix, 1);
-    }
-}
-
-/* The spectra of the last analysis: method, frequency (Hz), PSD (ms²/Hz). */
-static void write_spectra(FILE *fp, const psy_hrv *h)
-{
-    fprintf(fp, "method\tfrequency_hz\tpsd_ms2_per_hz\n");
-    static const struct {
-        int method;
-        const char *name;
-    } m[] = {{PSY_HRV_WELCH, "welch"}, {PSY_HRV_LOMB, "lomb"}, {PSY_HRV_AR, "ar"}};
-    for (int k = 0; k < 3; k++) {
-        const double *f, *p;
-        size_t n;
-        psy_hrv_spectrum(h, m[k].method, &f, &p, &n);
-        for (size_t i = 0; i < n; i++) fprintf(fp, "%s\t%.8g\t%.8g\n", m[k].name, f[i], p[i]);
-    }
-}
-
 static int parse_positive(const char *opt, const char *v, double *out)
 {
     char *end;
@@ -536,11 +300,12 @@ int cmd_hrv(int argc, char **argv)
     psy_hrv_series s = {0};
     psy_reader *r = NULL;
     json_t *sidecar = NULL;
+    psy_hrv_table *table = NULL;
     cli_output outs[3] = {{0}};
     int n_out = 0;
     int rc = CLI_FAILED, ch = -1;
-    int table = is_beats_table(path);
-    if (table) {
+    int from_table = is_beats_table(path);
+    if (from_table) {
         int of_pulses = 0;
         if (!read_beats_table(path, correct, &s, &of_pulses)) goto done;
         char sha[65];
@@ -585,7 +350,14 @@ int cmd_hrv(int argc, char **argv)
         cli_sidecar_warnings(sidecar, r);
         if (s.pulses) cli_pulses_variability_sidecar(path, sidecar, r, ch, s.pulses);
     }
-    json_object_set_new(sidecar, "settings", settings_json(&cfg, preset, correct, window, step, pcst));
+    psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
+    psy_sidecar *lib = NULL;
+    psy_status lst = psy_sidecar_create(&lib);
+    if (lst == PSY_OK) lst = psy_sidecar_set_hrv_settings(lib, "settings", &cfg, preset, correct, window, step, rule);
+    if (!cli_sidecar_merge_library(sidecar, lib, lst)) {
+        cli_error(path, "out of memory");
+        goto done;
+    }
 
     /* rows: the whole series, or the windows; written as they are computed (memory does not grow
      * with the number of windows) */
@@ -596,7 +368,6 @@ int cmd_hrv(int argc, char **argv)
         goto done;
     }
     t_last = s.t_s[s.n - 1];
-    psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
     size_t n_rows = window > 0 ? psy_hrv_windows_count(rule, t_first, t_last, window, step) : 1;
     if (n_rows == 0) {
         cli_error(path, "the series (%.1f s) is shorter than one window of %g s", t_last - t_first, window);
@@ -620,59 +391,41 @@ int cmd_hrv(int argc, char **argv)
         if (!ok) goto done;
         fp = outs[0].fp;
     }
-    if (json) fprintf(fp, "{\n \"windows\": [\n");
-    else write_tsv_header(fp, cfg.spectra);
-    json_t *na = json_object();
+    if (psy_hrv_table_begin(fp, json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV, cfg.spectra, &table) != PSY_OK) {
+        cli_error(path, "out of memory");
+        goto done;
+    }
     size_t skipped_total = 0, lo = 0, over = 0;
-    row w;
     for (size_t k = 0; k < n_rows; k++) {
         size_t a = 0, b = s.n, skipped = 0;
-        w.onset = t_first;
-        w.duration = t_last - t_first;
+        double onset = t_first, duration = t_last - t_first;
         int too_little = 0;
         if (window > 0) {
             psy_hrv_window win;
             psy_hrv_window_at(rule, s.nn_ms, s.t_s, s.n, t_first, window, step, k, &lo, &win);
-            w.onset = win.onset_s, w.duration = win.duration_s;
+            onset = win.onset_s, duration = win.duration_s;
             a = win.first, b = win.end, too_little = win.too_little;
         }
-        if (psy_hrv_compute_flagged(h, s.nn_ms + a, s.t_s + a, s.corrected + a, too_little ? 0 : b - a, &w.r, &skipped) !=
+        psy_hrv_result res;
+        if (psy_hrv_compute_flagged(h, s.nn_ms + a, s.t_s + a, s.corrected + a, too_little ? 0 : b - a, &res, &skipped) !=
             PSY_OK) {
             cli_error(path, "out of memory");
-            json_decref(na);
             goto done;
         }
-        if (too_little) psy_hrv_result_set_na(&w.r, PSY_HRV_PCST_WINDOW_NA_REASON);
+        if (too_little) psy_hrv_result_set_na(&res, PSY_HRV_PCST_WINDOW_NA_REASON);
         skipped_total += skipped;
-        over += w.r.over_corrected;
-        na_add(na, &w.r, cfg.spectra);
-        if (json) {
-            json_t *o = row_json(&w, cfg.spectra);
-            fprintf(fp, "  ");
-            json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
-            fprintf(fp, k + 1 < n_rows ? ",\n" : "\n");
-            json_decref(o);
-        } else {
-            write_tsv_row(fp, &w, cfg.spectra);
-        }
+        over += res.over_corrected;
+        psy_hrv_table_row(table, onset, duration, &res);
     }
-    if (json) fprintf(fp, " ]\n}\n");
-    if (spectrum_path) write_spectra(outs[2].fp, h);
-    json_t *counts = json_pack("{s:I,s:I,s:I,s:I}", "beats", (json_int_t)s.beats, "intervals",
-                               (json_int_t)s.n, "corrected", (json_int_t)s.n_corrected, "skipped",
-                               (json_int_t)skipped_total);
-    for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++)
-        json_object_set_new(counts, psy_beat_class_name((psy_beat_class)k),
-                            json_integer((json_int_t)s.counts.n[k]));
-    if (correct == PSY_HRV_CORRECT_LIPPONEN)
-        json_object_set_new(counts, "left_out", json_integer((json_int_t)s.counts.nn_left_out));
-    if (correct == PSY_HRV_CORRECT_PCST)
-        json_object_set_new(counts, "pcst_removed",
-                            json_pack("{s:I,s:I,s:I,s:I,s:I}", "invalid", (json_int_t)s.pcst.invalid, "gaps",
-                                      (json_int_t)s.pcst.gaps, "changes", (json_int_t)s.pcst.changes, "too_short",
-                                      (json_int_t)s.pcst.too_short, "too_long", (json_int_t)s.pcst.too_long));
-    json_object_set_new(sidecar, "counts", counts);
-    json_object_set_new(sidecar, "na_reasons", na);
+    psy_hrv_table_end(table);
+    if (spectrum_path) psy_hrv_write_spectra(outs[2].fp, h);
+    lst = psy_sidecar_create(&lib);
+    if (lst == PSY_OK) lst = psy_sidecar_set_hrv_counts(lib, "counts", &s, skipped_total);
+    if (lst == PSY_OK) lst = psy_hrv_table_set_na_reasons(table, lib, "na_reasons");
+    if (!cli_sidecar_merge_library(sidecar, lib, lst)) {
+        cli_error(path, "out of memory");
+        goto done;
+    }
     if (skipped_total)
         fprintf(stderr, "psyphys: %s: warning: %zu interval(s) NaN, <= 0, > 10 s or out of time order skipped\n",
                 path, skipped_total);
@@ -693,6 +446,7 @@ int cmd_hrv(int argc, char **argv)
 done:
     if (n_out) cli_output_abort_all(outs, n_out);
     json_decref(sidecar);
+    psy_hrv_table_free(table);
     psy_hrv_series_free(&s);
     psy_reader_close(r);
     psy_hrv_destroy(h);

@@ -32,78 +32,6 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-static json_t *num_or_null(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static void set_num(json_t *o, const char *key, double v, const char *why)
-{
-    json_object_set_new(o, key, num_or_null(v));
-    if (!isfinite(v) && why) {
-        char k[64];
-        snprintf(k, sizeof k, "%s_n/a_reason", key);
-        json_object_set_new(o, k, json_string(why));
-    }
-}
-
-/* The RSA and biofeedback keys (README: psyphys resp). */
-static void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
-{
-    const char *no_breath = "no breath with intervals in both phases";
-    set_num(o, "rsa_p2t_mean_ms", r->p2t_mean_ms, no_breath);
-    set_num(o, "rsa_p2t_sd_ms", r->p2t_sd_ms, "fewer than 2 breaths with a P2T value");
-    set_num(o, "rsa_p2t_ln_mean", r->p2t_ln_mean, "no positive mean P2T");
-    json_object_set_new(o, "rsa_p2t_breaths", json_integer((json_int_t)r->p2t_n));
-    json_object_set_new(o, "rsa_p2t_no_rsa", json_integer((json_int_t)r->p2t_no_rsa));
-    set_num(o, neurokit ? "rsa_pb_ln_bpm2_per_1000" : "rsa_pb_ln_ms2", r->pb_ln, r->pb_why);
-    json_object_set_new(o, "rsa_pb_epochs", json_integer((json_int_t)r->pb_epochs));
-    set_num(o, "hf_resp_ms2", r->hf_resp_ms2, r->hf_why);
-    json_object_set_new(o, "hf_resp_band_hz", json_pack("[f,f]", r->hf_band_hz[0], r->hf_band_hz[1]));
-    set_num(o, "resonance_hz", r->resonance_hz, r->spectrum_why);
-    set_num(o, "resonance_power_ms2", r->resonance_power_ms2, r->spectrum_why);
-    set_num(o, "coherence_ratio", r->coherence_ratio, r->spectrum_why);
-    set_num(o, "hr_osc_mean_bpm", r->hr_osc_mean_bpm, "no breath with 2 intervals");
-}
-
-static json_t *summary_json(const psy_breath_summary *s, const psy_rsa_result *rsa, int neurokit)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "breaths", json_integer((json_int_t)s->n_breaths));
-    json_object_set_new(o, "rate_per_min", num_or_null(s->rate.per_min));
-    if (s->rate.why) json_object_set_new(o, "rate_per_min_n/a_reason", json_string(s->rate.why));
-    json_object_set_new(o, "duration_mean_s", num_or_null(s->duration_mean_s));
-    json_object_set_new(o, "irregularity_cv_pct", num_or_null(s->duration_cv_pct));
-    json_object_set_new(o, "depth_median", num_or_null(s->amplitude_median));
-    json_object_set_new(o, "depth_cv_pct", num_or_null(s->amplitude_cv_pct));
-    if (rsa) rsa_json(o, rsa, neurokit);
-    return o;
-}
-
-static json_t *settings_json(const psy_breath_list *l)
-{
-    const psy_resp_config *c = &l->config;
-    return json_pack("{s:s,s:f,s:[f,f],s:f,s:f}", "source",
-                     l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel", "detector_rate_hz",
-                     l->rate_hz, "band_hz", c->band_low_hz, c->band_high_hz, "hysteresis", c->hysteresis,
-                     "min_amplitude", c->min_amplitude);
-}
-
-static json_t *columns_json(void)
-{
-    return json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
-                     "onset", "Units", "s", "Description", "start of inspiration (trough before it)",
-                     "peak", "Units", "s", "Description", "end of inspiration (the peak)",
-                     "duration_s", "Units", "s", "Description", "onset to the next breath's onset",
-                     "amplitude", "Units", "channel unit (arbitrary for ECG-derived)", "Description",
-                     "peak minus the mean of the two troughs, band-passed signal",
-                     "rate_per_min", "Units", "1/min", "Description", "60 / duration_s",
-                     "rsa_p2t_ms", "Units", "ms", "Description",
-                     "peak-to-trough RSA (n/a without an ECG; see settings.rsa)",
-                     "hr_osc_bpm", "Units", "bpm", "Description",
-                     "heart-rate maximum minus minimum within the breath (n/a without an ECG)");
-}
-
 /* The ECG channel for RSA (and ECG-derived breaths): the one named, else the first ECG channel,
  * else -1 (then, unless needed, no RSA). Prints why when a named one is refused or a needed one
  * is missing, returning -2. */
@@ -215,27 +143,17 @@ int cmd_resp(int argc, char **argv)
                                                       "type", psy_channel_type_name(c->type), "unit", c->unit,
                                                       "rate_hz", c->rate_hz));
     if (ecg >= 0) json_object_set_new(sidecar, "ecg_channel", json_string(psy_reader_channel(r, ecg)->label));
-    json_t *settings = settings_json(l);
-    if (have_rsa)
-        json_object_set_new(settings, "rsa", json_pack(
-            "{s:s,s:s,s:[f,f],s:f,s:f,s:f}", "p2t", rcfg.p2t_method == PSY_RSA_P2T_RANGE ?
-            "range of the NN intervals within the breath (NeuroKit2)" :
-            "longest expiratory NN - shortest inspiratory NN (Grossman 1990), 0 when negative",
-            "porges_bohrer", rcfg.pb_neurokit ? "heart rate (bpm) at 2 Hz, ln(variance / 1000), partial last epoch "
-                                                "(NeuroKit2 0.2.12)"
-                                              : "heart period (ms) at 2 Hz, 21-point cubic detrend, ln(variance)",
-            "pb_band_hz", rcfg.pb_band_hz[0], rcfg.pb_band_hz[1], "pb_epoch_s", rcfg.pb_epoch_s,
-            "slow_breathing_per_min", rcfg.slow_breathing_per_min, "resp_band_halfwidth_hz",
-            rcfg.resp_band_halfwidth_hz));
-    json_object_set_new(sidecar, "settings", settings);
-    json_object_set_new(sidecar, "summary", summary_json(&sum, have_rsa ? &rsa : NULL, rcfg.pb_neurokit));
-    json_object_set_new(sidecar, "columns", columns_json());
-    cli_sidecar_warnings(sidecar, r);
-    json_t *warnings = json_object_get(sidecar, "warnings");
-    if (sum.rate.why) json_array_append_new(warnings, json_sprintf("breathing rate n/a: %s", sum.rate.why));
-    if (edr && have_rsa)
-        json_array_append_new(warnings, json_string("the breaths are ECG-derived, partly from the heart rate: RSA "
-                                                    "measured against them is partly circular"));
+    psy_sidecar *lib = NULL;
+    st = psy_sidecar_create(&lib);
+    if (st == PSY_OK) st = psy_sidecar_set_breaths_settings(lib, "settings", l, have_rsa ? &rcfg : NULL);
+    if (st == PSY_OK) st = psy_sidecar_set_breaths_summary(lib, "summary", &sum, have_rsa ? &rsa : NULL, &rcfg);
+    if (st == PSY_OK) st = psy_sidecar_set_breaths_columns(lib, "columns");
+    if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
+    if (st == PSY_OK) st = psy_sidecar_add_breaths_warnings(lib, l, &sum, have_rsa);
+    if (!cli_sidecar_merge_library(sidecar, lib, st)) {
+        cli_error(path, "out of memory");
+        goto done;
+    }
     cli_print_warnings(path, sidecar);
 
     if (!out_path) {
@@ -258,7 +176,7 @@ int cmd_resp(int argc, char **argv)
         if (!cli_output_commit_all(outs, n_out)) goto done;
     }
     if (want_json) {
-        json_t *s = summary_json(&sum, have_rsa ? &rsa : NULL, rcfg.pb_neurokit);
+        json_t *s = json_deep_copy(json_object_get(sidecar, "summary")); /* the library's (above) */
         json_object_set_new(s, "source", json_string(l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel"));
         json_object_set_new(s, "channel", json_string(c->label));
         json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));

@@ -61,6 +61,9 @@ static void help(FILE *out)
             "                        needs 10 s of intervals, SDNN 30 s, LF 120 s (null with the\n"
             "                        reason in na_reasons while a window fills)\n"
             "  --freq-window S       LF, HF, LF/HF and resonance over the last S seconds (default 128)\n"
+            "  --hrv-every S         an HRV line at the first NN interval of every S seconds and at a\n"
+            "                        stretch's end (default 5; 0: after every interval, a Welch spectrum\n"
+            "                        each: 24 h at 75 bpm is then about 13 s of CPU)\n"
             "  --preset P            HRV settings as psyphys hrv --preset: default (= kubios), neurokit,\n"
             "                        pcst (the spectrum here is always Welch)\n"
             "  --exact               no provisional label and HRV line at each beat: only the final ones\n"
@@ -159,7 +162,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg",
             "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--ppg-rate", "--eda-rate",
             "--resp-rate", "--time-window", "--time-window-beats",
-            "--freq-window", "--lookahead", "--queue", NULL};
+            "--freq-window", "--hrv-every", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
         i++;
         if (strcmp(a, "--replay") == 0) o->replay = v;
@@ -193,6 +196,12 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
             o->cfg.time_window_beats = (size_t)x;
         } else if (strcmp(a, "--freq-window") == 0) {
             if (!parse_number(a, v, 30, 600, &o->cfg.freq_window_s)) return CLI_USAGE;
+        } else if (strcmp(a, "--hrv-every") == 0) {
+            if (!parse_number(a, v, 0, 60, &o->cfg.hrv_interval_s)) return CLI_USAGE;
+            if (o->cfg.hrv_interval_s > 0 && o->cfg.hrv_interval_s < 0.5) {
+                cli_error(NULL, "stream: --hrv-every is 0 (every interval) or 0.5 .. 60 s, not '%s'", v);
+                return CLI_USAGE;
+            }
         } else if (strcmp(a, "--lookahead") == 0) {
             if (!parse_number(a, v, 2, 200, &x)) return CLI_USAGE;
             o->cfg.rr_lookahead = (int)x;
@@ -386,6 +395,7 @@ int cmd_stream(int argc, char **argv)
     if (o.cfg.time_window_s > 0) cfg.time_window_s = o.cfg.time_window_s;
     if (o.cfg.freq_window_s > 0) cfg.freq_window_s = o.cfg.freq_window_s;
     cfg.time_window_beats = o.cfg.time_window_beats;
+    cfg.hrv_interval_s = o.cfg.hrv_interval_s;
     if (o.cfg.rr_lookahead > 0) cfg.rr_lookahead = o.cfg.rr_lookahead;
     if (o.cfg.queue_capacity > 0) cfg.queue_capacity = o.cfg.queue_capacity;
     psy_message why = {{0}};

@@ -68,18 +68,13 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
 
 json_t *cli_events_files_json(const cli_events_read *ev)
 {
-    json_t *a = json_array();
-    for (int i = 0; ev && i < ev->n; i++) {
-        const psy_events_info *in = &ev->info[i];
-        char hex[65] = "";
-        psy_sha256_file(ev->path[i], hex);
-        json_t *f = json_pack("{s:s,s:s,s:b,s:I,s:I}", "path", ev->path[i], "sha256", hex, "paired", ev->paired[i],
-                              "events", (json_int_t)in->n_events, "rows_without_onset", (json_int_t)in->n_unplaced);
-        if (!isnan(ev->unix_shift_s[i])) json_object_set_new(f, "unix_time_shift_s", json_real(ev->unix_shift_s[i]));
-        json_object_set_new(f, "columns", json_pack("{s:s,s:s?,s:s?}", "onset", in->onset_column, "duration",
-                                                    in->duration_column[0] ? in->duration_column : NULL, "label",
-                                                    in->label_column[0] ? in->label_column : NULL));
-        json_array_append_new(a, f);
-    }
-    return a;
+    psy_sidecar *lib = NULL;
+    psy_status st = psy_sidecar_create(&lib);
+    for (int i = 0; st == PSY_OK && ev && i < ev->n; i++)
+        st = psy_sidecar_add_events_file(lib, "v", ev->path[i], ev->paired[i], &ev->info[i], ev->unix_shift_s[i]);
+    json_t *o = st == PSY_OK ? cli_sidecar_json(lib) : NULL;
+    psy_sidecar_free(lib);
+    json_t *a = json_incref(json_object_get(o, "v"));
+    json_decref(o);
+    return a ? a : json_array(); /* no event file (or out of memory: none listed) */
 }

@@ -27,6 +27,15 @@ void cli_sidecar_merge(json_t *dst, json_t *src)
     json_decref(src);
 }
 
+int cli_sidecar_merge_library(json_t *dst, psy_sidecar *lib, psy_status st)
+{
+    json_t *o = st == PSY_OK ? cli_sidecar_json(lib) : NULL;
+    psy_sidecar_free(lib);
+    if (!o) return 0;
+    cli_sidecar_merge(dst, o);
+    return 1;
+}
+
 json_t *cli_sidecar_new_hashed(const char *command, const char *input_path, psy_reader *reader,
                                psy_input_hashes *hashes)
 {

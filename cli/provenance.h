@@ -13,6 +13,10 @@ json_t *cli_sidecar_json(const psy_sidecar *sidecar);
 /* Adds src's keys to dst: "warnings" appended to dst's, the others set. Frees src. */
 void cli_sidecar_merge(json_t *dst, json_t *src);
 
+/* Merges (cli_sidecar_merge) the keys a library call set in lib when st is PSY_OK, and frees lib.
+ * 0 when st is not PSY_OK or out of memory. */
+int cli_sidecar_merge_library(json_t *dst, psy_sidecar *lib, psy_status st);
+
 /* A new sidecar object with the provenance of psy_sidecar_new ({"psyphys_version", "command",
  * "input": {path, sha256, format, start, files}}), with the hashes of psy_input_hashes_start
  * (NULL: none; freed). Returns NULL (after printing why) when the input cannot be hashed. */

@@ -125,17 +125,13 @@ static int copy_spectrum(const psy_hrv *h, int method, report_spectrum *s)
  * the nonlinear and geometric metrics are switched off, the tables hold them). */
 static int spectra(report_data *d)
 {
-    psy_hrv_config c = psy_hrv_config_default();
+    psy_hrv_config c;
+    char *text = json_dumps(d->sidecar, JSON_COMPACT); /* NULL: the defaults */
+    psy_session_hrv_config_read(text ? text : "", &c, NULL); /* without HRV settings: the defaults */
+    free(text);
     memcpy(d->band_hz, c.band_hz, sizeof d->band_hz);
     if (d->n_nn < 2) return 1;
     c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
-    c.resample_hz = setting_num(d, "hrv", "resample_hz", c.resample_hz);
-    c.lambda = setting_num(d, "hrv", "lambda", c.lambda);
-    c.welch_segment_s = setting_num(d, "hrv", "welch_segment_s", c.welch_segment_s);
-    c.welch_overlap = setting_num(d, "hrv", "welch_overlap", c.welch_overlap);
-    const char *detrend = json_string_value(report_setting(d, "hrv", "detrend"));
-    if (detrend && strcmp(detrend, "linear") == 0) c.detrend = PSY_HRV_DETREND_LINEAR;
-    else if (detrend && strcmp(detrend, "none") == 0) c.detrend = PSY_HRV_DETREND_NONE;
     c.min_nonlinear_nn = SIZE_MAX;
     c.min_geometric_s = INFINITY;
     psy_message why = {{0}};

@@ -33,9 +33,6 @@ void stream_out_flush(stream_out *o);
 /* 0 when nothing reads the outputs any more (stdout closed and no OSC / LSL): time to stop. */
 int stream_out_alive(const stream_out *o);
 
-/* The JSON line of one output into buf (always terminated; truncated only if size < 512). */
-size_t stream_json_line(const psy_stream_output *x, char *buf, size_t size);
-
 /* OSC (liblo). The address space is in cli/stream_osc.c and the README. */
 stream_osc_out *stream_osc_out_open(const char *host_port);
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report);

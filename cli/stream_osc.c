@@ -1,19 +1,5 @@
-/* psyphys stream over OSC (liblo): outputs sent as UDP messages, and an input port.
- *
- * Output address space (every message starts with the onset in seconds, float32):
- *   /psyphys/beat      onset f, sample i (-1 for RR input), rr_ms f (NaN first of a stretch)
- *   /psyphys/hr        onset f, bpm f
- *   /psyphys/label     onset f, sample i, label s ("N", "ectopic", ...), corrected i
- *   /psyphys/rmssd     onset f, rmssd_ms f, sdnn_ms f
- *   /psyphys/lfhf      onset f, lf_hf f, lf_ms2 f, hf_ms2 f
- *   /psyphys/resonance onset f, peak_hz f, peak_power_ms2 f
- *   /psyphys/coherence onset f, coherence_ratio f
- *   /psyphys/breath    onset f, duration_s f, rate_per_min f, amplitude f, rsa_p2t_ms f, hr_osc_bpm f
- *   /psyphys/scl       onset f, scl_us f, ns_scr_per_min f
- *   /psyphys/scr       onset f, amplitude_us f, peak f, rise_time_s f
- *   /psyphys/status    onset f, condition s, detail s
- *   /psyphys/provisional/{label,rmssd,lfhf,resonance,coherence}: the provisional label and HRV
- *                      of each beat (the default; not with --exact), arguments as above
+/* psyphys stream over OSC: outputs sent as UDP messages (psy_stream_osc_messages, the address
+ * space in psyphys/stream_format.h), and an input port (liblo).
  * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
  * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
  * stdout, then osc_send_ok once it has taken messages for a second.
@@ -114,33 +100,21 @@ static void pace(stream_osc_out *o)
     o->tokens -= 1;
 }
 
-/* Serialises m and sends it without waiting for the peer (a full socket buffer drops the
+/* Encodes m and sends it without waiting for the peer (a full socket buffer drops the
  * message; bursts are paced). Returns 0, or -1 with the reason in o->errtext. */
-static int send_message(stream_osc_out *o, const char *path, lo_message m)
+static int send_message(stream_osc_out *o, const psy_osc_message *m)
 {
     pace(o);
-    char buf[2048];
-    size_t len = lo_message_length(m, path);
-    int rc = -1;
-    if (len <= sizeof buf && lo_message_serialise(m, path, buf, &len)) {
-        ssize_t k = send(o->fd, buf, len, MSG_DONTWAIT);
-        if (k == (ssize_t)len) rc = 0;
-        else snprintf(o->errtext, sizeof o->errtext, "%s", k < 0 ? strerror(errno) : "short send");
-    } else {
+    uint8_t buf[PSY_OSC_PACKET_MAX];
+    size_t len = psy_osc_encode(m, buf, sizeof buf);
+    if (!len) {
         snprintf(o->errtext, sizeof o->errtext, "message too long");
+        return -1;
     }
-    lo_message_free(m);
-    return rc;
-}
-
-/* A message of floats after the onset. */
-static int send_floats(stream_osc_out *o, const char *path, float onset, int n, const double *v)
-{
-    lo_message m = lo_message_new();
-    if (!m) return -1;
-    lo_message_add_float(m, onset);
-    for (int i = 0; i < n; i++) lo_message_add_float(m, (float)v[i]);
-    return send_message(o, path, m);
+    ssize_t k = send(o->fd, buf, len, MSG_DONTWAIT);
+    if (k == (ssize_t)len) return 0;
+    snprintf(o->errtext, sizeof o->errtext, "%s", k < 0 ? strerror(errno) : "short send");
+    return -1;
 }
 
 /* A send's result: a failing peer is reported once, and again when it has taken messages for a
@@ -161,79 +135,20 @@ static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
 
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report)
 {
-    float t = (float)x->onset_s;
+    psy_osc_message m[PSY_STREAM_OSC_MAX];
+    size_t n = psy_stream_osc_messages(x, m);
+    if (!n) return;
     int rc = 0;
-    lo_message m;
-    switch (x->kind) {
-    case PSY_STREAM_BEAT:
-        if (!(m = lo_message_new())) return;
-        lo_message_add_float(m, t);
-        lo_message_add_int32(m, (int32_t)x->u.beat.sample);
-        lo_message_add_float(m, (float)x->u.beat.rr_ms);
-        rc = send_message(o, "/psyphys/beat", m);
-        break;
-    case PSY_STREAM_HR:
-        rc = send_floats(o, "/psyphys/hr", t, 1, &x->u.hr.bpm);
-        break;
-    case PSY_STREAM_LABEL:
-        if (!(m = lo_message_new())) return;
-        lo_message_add_float(m, t);
-        lo_message_add_int32(m, (int32_t)x->u.label.sample);
-        lo_message_add_string(m, psy_beat_class_name(x->u.label.label));
-        lo_message_add_int32(m, x->u.label.corrected);
-        rc = send_message(o, x->u.label.provisional ? "/psyphys/provisional/label" : "/psyphys/label", m);
-        break;
-    case PSY_STREAM_HRV: {
-        double a[2] = {x->u.hrv.rmssd_ms, x->u.hrv.sdnn_ms}, b[3] = {x->u.hrv.lf_hf, x->u.hrv.lf_ms2, x->u.hrv.hf_ms2},
-               c[2] = {x->u.hrv.peak_hz, x->u.hrv.peak_power_ms2};
-        int p = x->u.hrv.provisional;
-        rc = send_floats(o, p ? "/psyphys/provisional/rmssd" : "/psyphys/rmssd", t, 2, a);
-        if (rc == 0) rc = send_floats(o, p ? "/psyphys/provisional/lfhf" : "/psyphys/lfhf", t, 3, b);
-        if (rc == 0) rc = send_floats(o, p ? "/psyphys/provisional/resonance" : "/psyphys/resonance", t, 2, c);
-        if (rc == 0)
-            rc = send_floats(o, p ? "/psyphys/provisional/coherence" : "/psyphys/coherence", t, 1,
-                             &x->u.hrv.coherence_ratio);
-        break;
-    }
-    case PSY_STREAM_BREATH: {
-        double a[5] = {x->u.breath.duration_s, x->u.breath.rate_per_min, x->u.breath.amplitude,
-                       x->u.breath.rsa_p2t_ms, x->u.breath.hr_osc_bpm};
-        rc = send_floats(o, "/psyphys/breath", t, 5, a);
-        break;
-    }
-    case PSY_STREAM_SCL: {
-        double a[2] = {x->u.scl.scl_us, x->u.scl.ns_scr_per_min};
-        rc = send_floats(o, "/psyphys/scl", t, 2, a);
-        break;
-    }
-    case PSY_STREAM_SCR: {
-        double a[3] = {x->u.scr.amplitude_us, x->u.scr.peak_s, x->u.scr.rise_time_s};
-        rc = send_floats(o, "/psyphys/scr", t, 3, a);
-        break;
-    }
-    case PSY_STREAM_STATUS: {
-        char detail[64] = "";
-        if (x->u.status.condition == PSY_STREAM_DROPPED)
-            snprintf(detail, sizeof detail, "%lld outputs dropped", (long long)x->u.status.count);
-        if (x->u.status.condition == PSY_STREAM_PPG_LOST)
-            snprintf(detail, sizeof detail, "%s", psy_ppg_reason_name((psy_ppg_reason)x->u.status.reason));
-        stream_osc_out_status(o, x->onset_s, psy_stream_condition_name(x->u.status.condition), detail);
-        return;
-    }
-    default:
-        return;
-    }
-    sent(o, rc, x->onset_s, report);
+    for (size_t i = 0; i < n && rc == 0; i++) rc = send_message(o, &m[i]);
+    /* a status is not watched for delivery: reporting its failure would send another */
+    if (x->kind != PSY_STREAM_STATUS) sent(o, rc, x->onset_s, report);
 }
 
 void stream_osc_out_status(stream_osc_out *o, double onset_s, const char *condition, const char *detail)
 {
-    lo_message m = lo_message_new();
-    if (!m) return;
-    lo_message_add_float(m, (float)onset_s);
-    lo_message_add_string(m, condition);
-    lo_message_add_string(m, detail ? detail : "");
-    send_message(o, "/psyphys/status", m);
+    psy_osc_message m;
+    psy_stream_osc_status(onset_s, condition, detail, &m);
+    send_message(o, &m);
 }
 
 /* ---- input ---------------------------------------------------------------------------------- */

@@ -30,6 +30,7 @@ psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz)
     c.clip_s = 0.08;
     c.min_quality = 0.5;
     c.amplitude_ratio = 3.0;
+    c.resume_quality = 0.86; /* Orphanidou et al. 2015's usable level */
     return c;
 }
 
@@ -46,7 +47,8 @@ static int config_ok(const psy_ppg_detector_config *c)
            c->band_high_hz > c->band_low_hz && c->peak_window_s > 0 &&
            c->pulse_window_s > c->peak_window_s && c->pulse_window_s <= 2 && c->offset_beta >= 0 &&
            c->lowpass_hz > 0 && c->refractory_s > 0 && c->refractory_s < 2 && c->flat_s > 0 &&
-           c->clip_s > 0 && c->clip_s < c->flat_s && c->min_quality <= 1 && c->amplitude_ratio >= 0;
+           c->clip_s > 0 && c->clip_s < c->flat_s && c->min_quality <= 1 && c->amplitude_ratio >= 0 &&
+           c->resume_quality >= 0 && c->resume_quality <= 1;
 }
 
 /* Odd window of about s seconds at the processing rate. */

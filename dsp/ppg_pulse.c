@@ -222,6 +222,20 @@ static void accept(psy_ppg_detector *d, const ppg_candidate *c, const double *sh
     d->pulses[(d->pulse_head + d->pulse_count++) % PPG_QUEUE] = p;
 }
 
+/* How far the signal's floor moves over the pulse (input unit): the lowest point in
+ * the 0.6 interval after the peak (the diastolic decay, the next foot's level) less the minimum
+ * before the upstroke. Within a pulse the floor moves little; a finger pressed or shifted on the
+ * sensor moves it by several pulse amplitudes (the trough depth difference of Sukor, Redmond &
+ * Lovell 2011, Physiol Meas 32:369). */
+static double floor_shift(psy_ppg_detector *d, const ppg_candidate *c)
+{
+    double base = up(d, c->peak_at) - c->amplitude, low = INFINITY;
+    int64_t end = c->peak_at + (int64_t)(0.6 * pulse_interval(d));
+    if (end > d->f_done) end = d->f_done;
+    for (int64_t j = c->peak_at; j < end; j++) low = fmin(low, up(d, j));
+    return isfinite(low) ? low - base : 0;
+}
+
 static void decide(psy_ppg_detector *d, const ppg_candidate *c)
 {
     double shape[PPG_SHAPE];
@@ -234,7 +248,13 @@ static void decide(psy_ppg_detector *d, const ppg_candidate *c)
     /* An amplitude far from the recent ones is an artefact unless the shape is a pulse's: finger
      * pulses shrink several-fold within a few beats when the vessels constrict (a sigh). */
     int odd_amplitude = ratio > 0 && (c->amplitude > ratio * med || c->amplitude * ratio < med);
-    int bad = (odd_amplitude && !(q >= PPG_SHAPE_TRUST)) || q < d->cfg.min_quality;
+    /* the floor moving more than that is never the pulse's shape, however like one it is */
+    int shifted = ratio > 0 && fabs(floor_shift(d, c)) > ratio * med;
+    int bad = (odd_amplitude && !(q >= PPG_SHAPE_TRUST)) || shifted || q < d->cfg.min_quality;
+    /* An artefact ends at a clean pulse (Orphanidou et al. 2015, IEEE JBHI 19:832: a PPG is
+     * usable at a template correlation of 0.86): the pulses on a motion's tail keep a pulse's
+     * outline with their fiducial points moved. */
+    if (d->artefact_open && d->cfg.resume_quality > 0 && !(q >= d->cfg.resume_quality)) bad = 1;
     if (!bad) {
         accept(d, c, have_shape ? shape : NULL, q);
         return;

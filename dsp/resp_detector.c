@@ -6,8 +6,11 @@
 #include "biquad.h"
 #include "psyphys/resp.h"
 #include "psy_core.h" /* psy_reserved_clear */
+#include "resp_internal.h"
+#include "small_median.h"
 
 #define QUEUE 64
+#define DEPTHS 5
 
 typedef struct extreme {
     int64_t at;
@@ -16,9 +19,10 @@ typedef struct extreme {
 
 struct psy_resp_detector {
     psy_resp_config cfg;
-    psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where peaks are placed */
+    psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where breaths are found */
     double power_alpha;     /* 1 / (10 s in samples) */
     int64_t delay_band, delay_raw; /* group delays at 15 /min (samples), taken off the times */
+    int derived;            /* a derived series (resp_internal.h) */
     int64_t n;              /* samples consumed */
     int restart;            /* the next valid sample restarts the filters */
     int seeking;            /* +1 a peak (after a trough), -1 a trough, 0 not yet started */
@@ -31,6 +35,8 @@ struct psy_resp_detector {
     extreme trough, peak;   /* the breath being assembled */
     extreme top;            /* the low-passed maximum from the breath's trough on */
     extreme top_after;      /* the same from the trough being tracked on (the next breath's) */
+    double depth[DEPTHS];   /* the amplitudes of the last breaths (ring) */
+    int n_depth;            /* breaths in it since the filters (re)started */
     psy_breath queue[QUEUE];
     int head, count;
     int finished;
@@ -80,8 +86,10 @@ void psy_resp_detector_reset(psy_resp_detector *d)
 {
     if (!d) return;
     psy_resp_config cfg = d->cfg;
+    int derived = d->derived;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
+    d->derived = derived;
     configure(d);
     d->restart = 1;
 }
@@ -89,10 +97,16 @@ void psy_resp_detector_reset(psy_resp_detector *d)
 /* The typical breath's size: a sinusoid's peak-to-trough (2.8 rms) over the last 10 s of the
  * band-passed signal. It follows the signal itself, not the breaths accepted so far, so it comes
  * down within seconds when breathing turns shallow (an amplitude learnt from deep breaths kept
- * rejecting the shallow ones that followed: MARSH's impedance records lost 36-157 s of breaths). */
+ * rejecting the shallow ones that followed: MARSH's impedance records lost 36-157 s of breaths).
+ * Once DEPTHS breaths are known, no more than their median depth: a sigh or a movement artefact
+ * raises the power for the 10 s that follow, and the shallower breaths after it were merged
+ * (MARSH 0017 at 480 s). A threshold relative to the recent breaths' depth is Schäfer &
+ * Kratky's (2008: 0.3 of the third quartile of a window's swings), here the median of the last
+ * breaths, so that a sigh or two does not move it, and causal. */
 static double breath_scale(const psy_resp_detector *d)
 {
-    return 2.8 * sqrt(d->power);
+    double s = 2.8 * sqrt(d->power);
+    return d->n_depth >= DEPTHS && !d->derived ? fmin(s, psy_small_median(d->depth, DEPTHS)) : s;
 }
 
 /* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
@@ -112,11 +126,13 @@ static void close_breath(psy_resp_detector *d, extreme t)
         return;
     }
     psy_breath *b = &d->queue[(d->head + d->count) % QUEUE];
-    int64_t onset = d->trough.at - d->delay_band, end = t.at - d->delay_band, peak = d->top.at - d->delay_raw;
+    int64_t delay = d->derived ? d->delay_band : d->delay_raw;
+    int64_t onset = d->trough.at - delay, end = t.at - delay, peak = d->top.at - d->delay_raw;
     if (onset < d->start) onset = d->start;
     peak = peak <= onset ? onset + 1 : peak >= end ? end - 1 : peak;
     *b = (psy_breath){onset, peak, end, amp};
     d->count++;
+    d->depth[d->n_depth++ % DEPTHS] = amp;
     d->trough = t;
     d->top = d->top_after;
     d->have_peak = 0;
@@ -140,6 +156,7 @@ static void step(psy_resp_detector *d, double x)
         d->start = d->n;
         d->power = 0;
         d->level_samples = 0;
+        d->n_depth = 0;
     }
     double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
     extreme z = {d->n, psy_biquad_step(&d->lp_raw, x)};
@@ -158,31 +175,41 @@ static void step(psy_resp_detector *d, double x)
     /* the end of inspiration is the maximum of the low-passed signal between the breath's
      * troughs: the high-pass tilts a breath's plateau and moves its band-passed peak */
     if (z.value > d->top_after.value) d->top_after = z;
+    /* the extremes are those of the low-passed signal too: after a step of the baseline (a
+     * movement, a sigh) the high-pass's response decays over ~10 s, and the shallow breaths
+     * riding on it lost their troughs (MARSH 2655 at 22-45 s); the band-passed signal sizes them.
+     * A derived series keeps the band-passed extremes (resp_internal.h). */
+    double v = d->derived ? y : z.value;
     if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
         if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
-        d->track = (extreme){at, y};
+        d->track = (extreme){at, v};
         d->top_after = z;
         d->seeking = -1;
         return;
     }
     if (d->seeking > 0) {
-        if (y > d->track.value) d->track = (extreme){at, y};
-        else if (y < d->track.value - delta) { /* the peak is confirmed */
+        if (v > d->track.value) d->track = (extreme){at, v};
+        else if (v < d->track.value - delta) { /* the peak is confirmed */
             if (d->have_trough) d->peak = d->track, d->have_peak = 1;
             d->seeking = -1;
-            d->track = (extreme){at, y};
+            d->track = (extreme){at, v};
         }
     } else {
-        if (y < d->track.value) { /* a new trough candidate: what came before is this breath's */
-            d->track = (extreme){at, y};
+        if (v < d->track.value) { /* a new trough candidate: what came before is this breath's */
+            d->track = (extreme){at, v};
             if (d->top_after.value > d->top.value) d->top = d->top_after;
             d->top_after = z;
-        } else if (y > d->track.value + delta) { /* the trough is confirmed */
+        } else if (v > d->track.value + delta) { /* the trough is confirmed */
             close_breath(d, d->track);
             d->seeking = +1;
-            d->track = (extreme){at, y};
+            d->track = (extreme){at, v};
         }
     }
+}
+
+void psy_resp_detector_derived(psy_resp_detector *d)
+{
+    if (d) d->derived = 1;
 }
 
 psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used)

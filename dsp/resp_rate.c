@@ -3,6 +3,19 @@
 
 #include "psyphys/resp.h"
 
+/* The rate of k whole breaths spanning span_s, or NaN with the reason below the minimum. */
+static void rate_of(size_t k, double span_s, psy_breath_rate *out)
+{
+    out->n_breaths = k;
+    out->span_s = k ? span_s : 0;
+    out->per_min = NAN;
+    out->why = NULL;
+    if (!k) out->why = "no whole breath in the segment";
+    else if (k < PSY_RESP_RATE_MIN_BREATHS) out->why = "fewer than 3 whole breaths for a rate";
+    else if (out->span_s < PSY_RESP_RATE_MIN_SPAN_S) out->why = "whole breaths span less than 30 s for a rate";
+    else out->per_min = 60.0 * (double)k / out->span_s;
+}
+
 psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, double t0_s, double t1_s,
                                 psy_breath_rate *out)
 {
@@ -15,13 +28,21 @@ psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double rate_hz, d
         if (!k) first = a;
         last = z, k++;
     }
-    out->n_breaths = k;
-    out->span_s = k ? last - first : 0;
-    out->per_min = NAN;
-    out->why = NULL;
-    if (!k) out->why = "no whole breath in the segment";
-    else if (k < PSY_RESP_RATE_MIN_BREATHS) out->why = "fewer than 3 whole breaths for a rate";
-    else if (out->span_s < PSY_RESP_RATE_MIN_SPAN_S) out->why = "whole breaths span less than 30 s for a rate";
-    else out->per_min = 60.0 * (double)k / out->span_s;
+    rate_of(k, last - first, out);
+    return PSY_OK;
+}
+
+psy_status psy_breath_list_rate_over(const psy_breath_list *l, double t0_s, double t1_s, psy_breath_rate *out)
+{
+    if (!out || !l || (l->n && (!l->b || !l->onset_s || !l->end_s)) || !(l->rate_hz > 0) || !(t1_s >= t0_s))
+        return PSY_E_INVALID;
+    size_t k = 0;
+    int64_t first = 0, last = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->onset_s[i] < t0_s || l->end_s[i] > t1_s) continue;
+        if (!k) first = l->b[i].onset;
+        last = l->b[i].end, k++;
+    }
+    rate_of(k, (double)(last - first) / l->rate_hz, out);
     return PSY_OK;
 }

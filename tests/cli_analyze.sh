@@ -23,7 +23,7 @@ expect_grep '^recording	0\.000000	150\.000000	' "$TMP/res/${S}_segments.tsv"
 [ "$(wc -l <"$TMP/res/${S}_segments.tsv")" -eq 6 ] || fail "segments: recording + 4 phases + header"
 # columns named for what they hold: the heart-rate response is a change from the baseline
 expect_grep '^label	onset	hr_baseline_bpm	hr_mean_change_bpm	hr_min_change_bpm	hr_max_change_bpm	hr_min_time_s	hr_max_time_s	scr_amplitude_us	scr_latency_s	quality	nn_corrected_pct	resp_rate_per_min	resp_depth$' "$TMP/res/${S}_epochs.tsv"
-expect_grep '^label	n	hr_mean_change_bpm	hr_min_change_bpm	hr_max_change_bpm	scr_magnitude_us	scr_count$' "$TMP/res/${S}_epoch-means.tsv"
+expect_grep '^label	n	hr_mean_change_bpm	hr_min_change_bpm	hr_max_change_bpm	scr_magnitude_us	scr_count	resp_rate_per_min	resp_depth$' "$TMP/res/${S}_epoch-means.tsv"
 expect_grep '"hr_mean_change_bpm": \{' "$TMP/res/${S}_epochs.json"
 expect_grep '"Description": "mean heart rate over \(0, post\] minus the baseline"' "$TMP/res/${S}_epochs.json"
 [ "$(wc -l <"$TMP/res/${S}_epochs.tsv")" -eq 5 ] || fail "4 epochs expected"

@@ -48,6 +48,16 @@ grep -q '"resp_rate_per_min":{"fewerthan3wholebreathsforarate":4}' "$TMP/eflat" 
 onset=$(col onset "$E" 1)
 set -- $(whole_breaths "$B" "$(awk -v t="$onset" 'BEGIN { print t - 1 }')" "$(awk -v t="$onset" 'BEGIN { print t + 10 }')")
 [ "$(col resp_depth "$E" 1)" = "$3" ] || fail "epoch 1 depth $(col resp_depth "$E" 1), median of its $1 breaths $3"
+# epoch-means: per label the mean of its epochs' breathing depth; the rate n/a (no 11-s epoch has one)
+M=$TMP/a/${S}_epoch-means.tsv
+want=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "label") l = i; if ($i == "resp_depth") d = i } next }
+    $l == "Negative" && $d != "n/a" { s += $d; n++ } END { printf "%.6f", s / n }' "$E")
+got=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "resp_depth") d = i } $1 == "Negative" { print $d }' "$M")
+awk -v a="$want" -v b="$got" 'BEGIN { exit !(a - b < 2e-6 && b - a < 2e-6) }' ||
+    fail "epoch-means: Negative's resp_depth $got, the mean of its epochs' $want"
+[ "$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "resp_rate_per_min") c = i } $1 == "Negative" { print $c }' "$M")" = n/a ] ||
+    fail "epoch-means: a breathing rate from 11-s epochs"
+tr -d ' \n' <"$TMP/a/${S}_epoch-means.json" | grep -q '"resp_depth":{"Units"' || fail "epoch-means sidecar: resp_depth"
 # a 40-s epoch window has a rate: its whole breaths' count over their span
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --pre 20 --post 20 -o "$TMP/w"
 E=$TMP/w/${S}_epochs.tsv

@@ -57,7 +57,16 @@ grep -v '"provisional":true' "$TMP/out" | cmp -s - "$TMP/replay.jsonl" ||
     fail "the final lines of the default differ from --exact: $(grep -v '"provisional":true' "$TMP/out" | diff - "$TMP/replay.jsonl" | head -3)"
 n_hr=$(grep -c '"type":"hr"' "$TMP/out")
 [ "$(grep -c '"type":"label".*"provisional":true' "$TMP/out")" -eq "$n_hr" ] || fail "a provisional label per beat with an interval"
+# HRV lines at a cadence (--hrv-every, default 5 s): at most one final and one provisional line per
+# 5-s slot, besides the stretch's last; with --hrv-every 0 one after every interval, and the
+# cadence's lines are among them, unchanged.
+grep '"type":"hrv"' "$TMP/out" | awk '{ o = $0; sub(/.*"onset":/, "", o); sub(/,.*/, "", o); k = int(o / 5) " " ($0 ~ /"provisional":true/)
+    if (seen[k]++) extra++ } END { exit extra > 1 }' || fail "more than one HRV line per 5 s"
+grep '"type":"hrv"' "$TMP/out" >"$TMP/paced"
+[ "$(wc -l <"$TMP/paced")" -lt "$n_hr" ] || fail "--hrv-every 5 (default) gave as many HRV lines as beats"
+expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --hrv-every 0
 [ "$(grep -c '"type":"hrv".*"provisional":true' "$TMP/out")" -eq "$n_hr" ] || fail "a provisional HRV line per beat with an interval"
+grep -vxFf "$TMP/out" "$TMP/paced" | head -1 | grep -q . && fail "an HRV line of the cadence differs from every interval's"
 awk '/"type":"hr"/ { t = $0; sub(/.*"onset":/, "", t); sub(/,.*/, "", t); want = 2; next }
      want && /"provisional":true/ { o = $0; sub(/.*"onset":/, "", o); sub(/,.*/, "", o); if (o != t) bad++; want--; next }
      want { bad++; want = 0 } END { exit bad > 0 }' "$TMP/out" || fail "a provisional line does not follow its beat's hr line"
@@ -96,6 +105,7 @@ expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --preset matlab
 expect_grep "preset is default, kubios, neurokit or pcst" "$TMP/err"
 expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --queue 3
 expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --lookahead 500
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --hrv-every 0.2
 
 # Device RR lists (../shared when present): replay gives psyphys beats' labels, across the time
 # jump at the start of polarSample01 too.

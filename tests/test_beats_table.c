@@ -1,8 +1,9 @@
-/* Reading back a beats table (psyphys/beats_table.h): values, n/a, CRLF, a pulses table, refusals
- * naming the line. */
+/* Writing and reading back beats tables (psyphys/beats_table.h): the WFDB annotations of a beat
+ * list; values, n/a, CRLF, a pulses table, refusals naming the line. */
 #include "test_util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psyphys.h"
@@ -68,8 +69,44 @@ static void refusals(void **state)
     assert_false(psy_beats_table_is(NULL));
 }
 
+/* The WFDB annotations of a beat list: N, Q for an ectopic or extra beat, none for a beat without
+ * a sample; the bytes psy_wfdb_annotations_encode gives for those. */
+static void wfdb_annotations(void **state)
+{
+    (void)state;
+    int64_t sample[] = {100, 400, -1, 700, 1000};
+    double onset[] = {0.4, 1.6, 2.0, 2.8, 4.0}, rr[] = {NAN, 1200, 400, 1200, 1200};
+    psy_beat_class cls[] = {PSY_BEAT_NORMAL, PSY_BEAT_ECTOPIC, PSY_BEAT_NORMAL, PSY_BEAT_EXTRA, PSY_BEAT_NORMAL};
+    psy_beat_list b = {.n = 5, .sample = sample, .onset_s = onset, .rr_ms = rr, .cls = cls};
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    assert_non_null(fp);
+    assert_int_equal(psy_beats_write_wfdb(fp, &b), PSY_OK);
+    fclose(fp);
+    int64_t want_s[] = {100, 400, 700, 1000};
+    int want_c[] = {psy_wfdb_code("N"), psy_wfdb_code("Q"), psy_wfdb_code("Q"), psy_wfdb_code("N")};
+    uint8_t want[64];
+    size_t len = 0;
+    assert_int_equal(psy_wfdb_annotations_encode(want_s, want_c, 4, want, sizeof want, &len), PSY_OK);
+    assert_int_equal(size, len);
+    assert_memory_equal(buf, want, len);
+    free(buf);
+    /* no beats: the end mark only; samples out of order are refused */
+    fp = open_memstream(&buf, &size);
+    psy_beat_list none = {0};
+    assert_int_equal(psy_beats_write_wfdb(fp, &none), PSY_OK);
+    sample[3] = 50;
+    assert_int_equal(psy_beats_write_wfdb(fp, &b), PSY_E_INVALID);
+    fclose(fp);
+    assert_int_equal(size, 2);
+    free(buf);
+    assert_int_equal(psy_beats_write_wfdb(NULL, &b), PSY_E_INVALID);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(reads), cmocka_unit_test(refusals)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(reads), cmocka_unit_test(refusals),
+                                       cmocka_unit_test(wfdb_annotations)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

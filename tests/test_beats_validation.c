@@ -119,14 +119,15 @@ static int has_time(const double *t, size_t n, double want, double tol)
  * - 23157 (231.57 s): NeuroKit's peak is on a 0.06 mV bump 0.36 s after the beat at 23121; the QRS
  *   is at 23180 (R 0.091 mV, S -0.100 mV at 23182), RR 0.59 / 0.60 s.
  * {NeuroKit's sample, the R-peak the signal shows (-1: none)}
- * Two of our detections are no QRS either (both labelled 'extra' by the RR classifier, scored
- * since every detection is): the bump at 23157 that NeuroKit also takes, and at 26083 (260.83 s)
- * a slow deflection (-0.26 to +0.43 mV over 26074-26093, wider than the QRS and taller than the
- * R of 0.1 mV before it) between the beats at 26045 and 26108. */
+ * One of our detections is no QRS either (labelled 'extra' by the RR classifier, scored since
+ * every detection is): at 26083 (260.83 s) a slow deflection (-0.26 to +0.43 mV over 26074-26093,
+ * wider than the QRS and taller than the R of 0.1 mV before it) between the beats at 26045 and
+ * 26108. The bump at 23157 that NeuroKit takes we took too until an unclear QRS had to stand 15
+ * times above the noise peaks (issue 14's noise stress work): it is no longer detected. */
 static const long nk_resting_errors[][2] = {{-1, 9273}, {22666, 22659}, {23157, 23180}};
-static const double our_resting_false_s[] = {231.57, 260.84}; /* timed between samples: the
-                                                                  slow deflection's peak on the
-                                                                  mains-free average */
+static const double our_resting_false_s = 260.84, /* timed between samples: the slow deflection's
+                                                     peak on the mains-free average */
+    our_resting_bump_s = 231.57;
 
 static void test_neurokit_peaks(void **state)
 {
@@ -150,10 +151,11 @@ static void test_neurokit_peaks(void **state)
         if (s.se < 0.995) fail_msg("%s: Se below 99.5 %%", cases[k].data);
         if (k == 0 && s.ppv < 0.995) fail_msg("%s: +P below 99.5 %%", cases[k].data);
         if (k == 1) {
-            /* Every disagreement left is one of NeuroKit's documented errors (each costs one FP,
-             * a moved peak one FN too) or our false detection at 260.83 s (one FP); against the
+            /* Every disagreement left is one of NeuroKit's documented errors (each costs one FP or
+             * FN, a moved peak one of each) or our false detection at 260.83 s (one FP); against the
              * reference with NeuroKit's errors put right, >= 99.5 %. */
-            for (size_t e = 0; e < 2; e++) assert_true(has_time(test, n_test, our_resting_false_s[e], 0.005));
+            assert_true(has_time(test, n_test, our_resting_false_s, 0.005));
+            assert_false(has_time(test, n_test, our_resting_bump_s, 0.05));
             assert_true(s.fp <= 4 && s.fn <= 2);
             size_t n_fixed = 0;
             double *fixed = malloc((n_ref + 4) * sizeof *fixed);
@@ -178,7 +180,7 @@ static void test_neurokit_peaks(void **state)
             print_message("  against NeuroKit's peaks with its 3 errors put right: TP %zu FN %zu FP %zu "
                           "Se %.2f%% +P %.2f%%\n", c.tp, c.fn, c.fp, 100 * c.se, 100 * c.ppv);
             if (c.se < 0.995 || c.ppv < 0.995) fail_msg("%s: below target", cases[k].data);
-            assert_int_equal(c.fp, 2); /* our two false detections, nothing else */
+            assert_int_equal(c.fp, 1); /* our false detection, nothing else */
             /* The wide premature beat at 217.45 s (R 0.284 mV, 0.47 s early, then a 0.92 s pause)
              * that both find: its band-passed energy peaks on a late notch, 0.4 s after its R. */
             assert_true(has_time(test, n_test, 217.45, 0.015));

@@ -205,6 +205,95 @@ static void test_unusable_stretches(void **state)
     free(x);
 }
 
+/* The worst error (ms) of the intervals ending in [from, to) s between consecutive pulses with
+ * no unusable stretch between them, against the true intervals; a pulse that is no true one
+ * counts 1000 ms. */
+static double worst_interval_error(const found *f, const double *onsets, size_t n_on, double rate, double from,
+                                   double to)
+{
+    double worst = 0, offset = INFINITY; /* of the half-amplitude points after the onsets */
+    for (size_t j = 0; j < n_on; j++)
+        if (fabs(f->p[0].mid / rate - onsets[j]) < fabs(offset)) offset = f->p[0].mid / rate - onsets[j];
+    for (size_t i = 1; i < f->n; i++) {
+        if (f->p[i].mid / rate < from || f->p[i].mid / rate >= to) continue;
+        int broken = 0;
+        for (size_t k = 0; k < f->n_u; k++)
+            broken |= f->u[k].start < f->p[i].mid && f->u[k].end > f->p[i - 1].mid;
+        if (broken) continue;
+        long a = -1, b = -1;
+        for (size_t j = 0; j < n_on; j++) {
+            if (fabs(f->p[i - 1].mid / rate - offset - onsets[j]) < 0.2) a = (long)j;
+            if (fabs(f->p[i].mid / rate - offset - onsets[j]) < 0.2) b = (long)j;
+        }
+        double e = a < 0 || b != a + 1 ? 1000 : 1000 * fabs((f->p[i].mid - f->p[i - 1].mid) / rate - (onsets[b] - onsets[a]));
+        if (e > worst) worst = e;
+    }
+    return worst;
+}
+
+/* A motion artefact like a finger pressed on the sensor: the baseline falls 5 pulse amplitudes
+ * within 0.1 s amid a burst of movement (the floor shift alone makes the pulse an artefact,
+ * whatever its shape: a second fall at 130.4 s, without the burst, is marked too), and the three pulses after the burst are deformed (a wide second hump:
+ * correlation 0.5-0.86 with the template, their half-amplitude points moved). They stay in the
+ * artefact stretch until a clean pulse (resume_quality); without that rule (0) they are accepted. */
+static void test_motion_tail(void **state)
+{
+    (void)state;
+    double rate = 250, onsets[MAX_PULSES];
+    size_t n_on, n;
+    double *x = synthetic(rate, 180, 1, onsets, &n_on, &n);
+    uint64_t st = 3;
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate;
+        x[i] -= 500 / (1 + exp(-(t - 90.5) / 0.02)) + 500 / (1 + exp(-(t - 130.4) / 0.02)); /* a second, alone */
+        if (t >= 90 && t < 91.5) x[i] += 150 * noise(&st);
+    }
+    size_t tail = 0;
+    for (size_t j = 0; j < n_on; j++) {
+        if (onsets[j] < 91.5 || onsets[j] >= 91.5 + 3 * 0.9 || tail == 3) continue;
+        tail++;
+        for (size_t i = (size_t)(onsets[j] * rate); i < (size_t)((onsets[j] + 1.5) * rate) && i < n; i++) {
+            double u = (double)i / rate - onsets[j], h = (u - 0.4) / 0.1;
+            x[i] += 100 * (0.8 * exp(-0.5 * h * h) - 0.3 * pulse(u));
+        }
+    }
+    double worst[2];
+    for (int rule = 0; rule < 2; rule++) {
+        psy_ppg_detector_config c = psy_ppg_detector_config_default(rate);
+        if (!rule) c.resume_quality = 0;
+        psy_ppg_detector *d = NULL;
+        assert_int_equal(psy_ppg_detector_create(&c, &d), PSY_OK);
+        found *f = malloc(sizeof *f);
+        run(d, x, n, 1000, f);
+        psy_ppg_detector_destroy(d);
+        worst[rule] = worst_interval_error(f, onsets, n_on, rate, 85, 100);
+        double marked = 0;
+        for (size_t i = 0; i < f->n_u; i++) {
+            assert_false(inside(f, f->u[i].start, f->u[i].end));
+            if (f->u[i].reason != PSY_PPG_ARTEFACT || f->u[i].start > 100 * 250) continue;
+            marked += (double)(f->u[i].end - f->u[i].start) / rate;
+        }
+        int fall_marked = 0; /* the lone fall: its pulse's shape is a pulse's, its floor is not */
+        for (size_t i = 0; i < f->n_u; i++)
+            fall_marked |= f->u[i].reason == PSY_PPG_ARTEFACT && f->u[i].start < 130.4 * 250 && f->u[i].end > 130.4 * 250;
+        assert_true(fall_marked);
+        size_t in_tail = 0;
+        for (size_t i = 0; i < f->n; i++) {
+            double t = f->p[i].mid / rate;
+            assert_false(t > 90.2 && t < 90.9); /* none on the fall */
+            in_tail += t >= 90.9 && t < 91.5 + 3 * 0.9; /* the burst's end and the deformed ones */
+        }
+        print_message("resume_quality %.2f: %zu pulses, %.1f s artefact, %zu pulses on the tail, worst interval "
+                      "error %.1f ms\n", c.resume_quality, f->n, marked, in_tail, worst[rule]);
+        assert_true(rule ? in_tail == 0 : in_tail > 0);
+        assert_true(rule ? marked > 2 && marked < 6 : marked < 3);
+        assert_true(inside(f, 60 * 250, 89 * 250) && inside(f, 96 * 250, 170 * 250));
+        free(f);
+    }
+    assert_true(worst[1] <= 5 && worst[0] > 20);
+    free(x);
+}
+
 static int same_pulses(const found *a, const found *b)
 {
     if (a->n != b->n || a->n_u != b->n_u) return 0;
@@ -294,6 +383,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rates_and_polarity),
         cmocka_unit_test(test_unusable_stretches),
+        cmocka_unit_test(test_motion_tail),
         cmocka_unit_test(test_streaming_copy_reset),
         cmocka_unit_test(test_config_and_no_signal),
     };

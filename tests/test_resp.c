@@ -147,6 +147,38 @@ static void test_first_breaths(void **state)
     free(x);
 }
 
+/* A sigh does not hide the shallow breaths after it: the scale a breath is measured against is
+ * the median depth of the last breaths when that is below the signal's 10-s power (a sigh three
+ * times deeper than the breaths around it raised the power so that the next half-deep breaths were
+ * merged: MARSH 0017 at 480 s). 4-s breaths of depth 1, a 6-s sigh of depth 3.5 at 60 s, then
+ * breaths of depth 0.45 from 66 s: every end of inspiration. */
+static void test_after_a_sigh(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate;
+        double start = t < 60 ? 4.0 * floor(t / 4.0) : t < 66 ? 60 : 66 + 4.0 * floor((t - 66) / 4.0);
+        double period = t >= 60 && t < 66 ? 6.0 : 4.0, depth = t < 60 ? 1.0 : t < 66 ? 3.5 : 0.45;
+        x[i] = depth * (0.5 - 0.5 * cos(2 * M_PI * (t - start) / period));
+    }
+    breaths got;
+    run(rate, x, n, 0, &got);
+    /* troughs at 0, 4 .. 60, 66, 70 .. 118: peaks at 2, 6 .. 58, 63, 68 .. 116; the first is in
+     * the warm-up */
+    size_t want = 0;
+    for (double p = 2; p < 120; p += p == 58 || p == 63 ? 5 : 4) {
+        int found = 0;
+        for (size_t i = 0; i < got.n; i++) found |= fabs((double)got.b[i].peak / rate - p) < 0.3;
+        if (p > 2 && p < 117 && !found) fail_msg("no breath with its end of inspiration at %.0f s", p);
+        want += p > 2 && p < 117;
+    }
+    if (got.n != want) fail_msg("%zu breaths, want %zu", got.n, want);
+    free(x);
+}
+
 /* The rate over a span: whole breaths only, n/a below 3 breaths or a 30-s span. */
 static void test_rate_minimum(void **state)
 {
@@ -182,8 +214,44 @@ static void test_rate_minimum(void **state)
     assert_int_equal(psy_breath_rate_over(NULL, 3, 10, 0, 10, &r), PSY_E_INVALID);
 }
 
+/* A list's rate counts the breaths that lie whole in the span on the recording's time axis, as
+ * the depth and the RSA do, over the time they were observed: on an EDF+D recording whose time
+ * jumps by 100 s after the 10th breath (20 breaths of 4 s at 10 Hz), [0, 60] s holds the 10
+ * breaths before the jump (the channel's sample axis would put 15 in it), and the whole list's
+ * rate leaves the jump out. */
+static void test_rate_on_recording_axis(void **state)
+{
+    (void)state;
+    psy_breath b[20];
+    double on[20], pk[20], end[20];
+    for (int i = 0; i < 20; i++) {
+        b[i] = (psy_breath){40 * i, 40 * i + 16, 40 * i + 40, 1.0};
+        double jump = i >= 10 ? 100 : 0;
+        on[i] = 4.0 * i + jump, pk[i] = on[i] + 1.6, end[i] = on[i] + 4.0;
+    }
+    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10)};
+    psy_breath_rate r;
+    assert_int_equal(psy_breath_list_rate_over(&l, 0, 60, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 10);
+    assert_true(fabs(r.span_s - 40) < 1e-12 && fabs(r.per_min - 15) < 1e-12);
+    assert_int_equal(psy_breath_list_rate_over(&l, 0, 240, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 20);
+    assert_true(fabs(r.span_s - 80) < 1e-12 && fabs(r.per_min - 15) < 1e-12);
+    assert_int_equal(psy_breath_list_rate_over(&l, 60, 130, &r), PSY_OK);
+    assert_int_equal(r.n_breaths, 0);
+    assert_string_equal(r.why, "no whole breath in the segment");
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(&l, &sum), PSY_OK);
+    assert_true(fabs(sum.rate.per_min - 15) < 1e-12);
+    assert_int_equal(psy_breath_list_rate_over(NULL, 0, 60, &r), PSY_E_INVALID);
+    assert_int_equal(psy_breath_list_rate_over(&l, 60, 0, &r), PSY_E_INVALID);
+}
+
 /* NeuroKit2 0.2.12 on bio_resting_5min_100hz.csv: RSP_Rate_Mean 15.860 breaths/min
- * (shared/reference/neurokit/intervalrelated.json). */
+ * (shared/reference/neurokit/intervalrelated.json), the mean of its interpolated instantaneous
+ * rate, not a count: within 4 % (81 breaths, 16.41 /min; the 81st, a shallow breath at 133.6 s
+ * after a sigh at 127 s, as deep as the breaths at 138 and 142 s, was merged until the breaths
+ * were sized by their neighbours' depth). */
 static void test_neurokit_rate(void **state)
 {
     (void)state;
@@ -200,7 +268,7 @@ static void test_neurokit_rate(void **state)
     assert_int_equal(br.n_breaths, got.n);
     double rate = br.per_min;
     print_message("bio_resting_5min: %zu breaths, %.2f /min (NeuroKit 15.86)\n", got.n, rate);
-    assert_true(fabs(rate - 15.860331451789804) / 15.860331451789804 < 0.03);
+    assert_true(fabs(rate - 15.860331451789804) / 15.860331451789804 < 0.04);
     free(x);
     psy_reader_close(r);
 }
@@ -249,7 +317,9 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
                                        cmocka_unit_test(test_gap_and_streaming),
                                        cmocka_unit_test(test_first_breaths),
+                                       cmocka_unit_test(test_after_a_sigh),
                                        cmocka_unit_test(test_rate_minimum),
+                                       cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary)};
     return cmocka_run_group_tests(tests, NULL, NULL);

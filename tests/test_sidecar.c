@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -236,9 +237,84 @@ static void session_sidecars(void **state)
     psy_session_free(s);
 }
 
+/* The entry of an event file read into the recording: its hash, counts and columns. */
+static void events_files(void **state)
+{
+    (void)state;
+    const char *path = PSYPHYS_SOURCE_DIR "/tests/data/e4/events.tsv";
+    psy_reader *r = NULL;
+    psy_message why;
+    psy_open_options opt = psy_open_options_default();
+    assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_open_path(path, &src), PSY_OK);
+    psy_events_options eo = psy_events_options_default();
+    psy_events_info info;
+    assert_int_equal(psy_reader_load_events_with(r, src, &eo, &info, &why), PSY_OK);
+    psy_source_close(src);
+    psy_sidecar *sc = NULL;
+    assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+    assert_int_equal(psy_sidecar_add_events_file(sc, "events_files", path, 0, &info, NAN), PSY_OK);
+    assert_int_equal(psy_sidecar_add_events_file(sc, "events_files", path, 1, &info, 12.5), PSY_OK);
+    assert_int_equal(psy_sidecar_add_events_file(sc, "events_files", NULL, 0, &info, NAN), PSY_E_INVALID);
+    char *text = written(sc);
+    json_t *o = parsed(text);
+    json_t *a = json_object_get(o, "events_files");
+    assert_int_equal(json_array_size(a), 2);
+    json_t *f = json_array_get(a, 0);
+    char hex[PSY_SHA256_HEX];
+    assert_int_equal(psy_sha256_file(path, hex), PSY_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "sha256")), hex);
+    assert_true(json_is_false(json_object_get(f, "paired")));
+    assert_int_equal(json_integer_value(json_object_get(f, "events")), (json_int_t)info.n_events);
+    assert_null(json_object_get(f, "unix_time_shift_s"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(f, "columns"), "onset")), info.onset_column);
+    f = json_array_get(a, 1);
+    assert_true(json_is_true(json_object_get(f, "paired")));
+    assert_true(json_real_value(json_object_get(f, "unix_time_shift_s")) == 12.5);
+    json_decref(o);
+    free(text);
+    psy_sidecar_free(sc);
+    psy_reader_close(r);
+}
+
+/* The HRV settings of a session sidecar read back: the defaults a run records, a changed value,
+ * refusals. */
+static void hrv_config_read_back(void **state)
+{
+    (void)state;
+    psy_session *s = NULL;
+    psy_message why;
+    psy_session_config cfg = psy_session_config_default();
+    assert_int_equal(psy_session_open(DEMO, NULL, &cfg, &s, &why), PSY_OK);
+    psy_sidecar *base = NULL;
+    assert_int_equal(psy_session_sidecar(s, "test", DEMO, NULL, NULL, &base, &why), PSY_OK);
+    char *text = NULL;
+    assert_int_equal(psy_sidecar_text(base, &text), PSY_OK);
+    psy_hrv_config c, d = psy_hrv_config_default();
+    assert_int_equal(psy_session_hrv_config_read(text, &c, &why), PSY_OK);
+    assert_true(c.resample_hz == d.resample_hz && c.lambda == d.lambda && c.detrend == d.detrend);
+    assert_true(c.welch_segment_s == d.welch_segment_s && c.entropy_m == d.entropy_m);
+    psy_sidecar_text_free(text);
+    psy_sidecar_free(base);
+    psy_session_free(s);
+    assert_int_equal(psy_session_hrv_config_read("{\"settings\": {\"hrv\": {\"resample_hz\": 2, \"detrend\": "
+                                                 "\"linear\", \"lambda\": \"x\", \"keep_corrected\": true}}}",
+                                                 &c, &why), PSY_OK);
+    assert_true(c.resample_hz == 2 && c.detrend == PSY_HRV_DETREND_LINEAR && c.lambda == d.lambda && c.keep_corrected);
+    assert_int_equal(psy_session_hrv_config_read("{\"settings\": {}}", &c, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "hrv"));
+    assert_true(c.resample_hz == d.resample_hz);
+    assert_int_equal(psy_session_hrv_config_read("{oops", &c, &why), PSY_E_FORMAT);
+    assert_string_equal(why.text, "not JSON");
+    assert_int_equal(psy_session_hrv_config_read(NULL, &c, &why), PSY_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hrv_config_read_back),
+        cmocka_unit_test(events_files),
         cmocka_unit_test(sha256_known),
         cmocka_unit_test(provenance_and_keys),
         cmocka_unit_test(session_sidecars),

@@ -149,12 +149,12 @@ static void test_chunked_equals_one_push(void **state)
     outs one = run(&cfg, ecg, n_ecg, eda, n_eda, n_ecg);
     outs chunked = run(&cfg, ecg, n_ecg, eda, n_eda, 1);
     same_outputs(&one, &chunked);
-    /* a beat every 0.85 s, each with its HR and its label; HRV after each NN interval */
+    /* a beat every 0.85 s, each with its HR and its label; an HRV line every 5 s of NN intervals */
     size_t beats = count_kind(&one, PSY_STREAM_BEAT);
     assert_in_range(beats, 340, 360);
     assert_int_equal(count_kind(&one, PSY_STREAM_LABEL), beats);
     assert_int_equal(count_kind(&one, PSY_STREAM_HR), beats - 1);
-    assert_in_range(count_kind(&one, PSY_STREAM_HRV), beats - 3, beats);
+    assert_in_range(count_kind(&one, PSY_STREAM_HRV), 58, 61);
     assert_int_equal(count_kind(&one, PSY_STREAM_SCR), 3);
     assert_in_range(count_kind(&one, PSY_STREAM_SCL), 298, 300);
     /* the premature beat is labelled ectopic; the resonance peak sits at the 0.1 Hz rhythm */
@@ -222,6 +222,62 @@ static void same_reason(const char *offline, const char *stream)
     else assert_string_equal(offline, stream);
 }
 
+/* The HRV cadence: with hrv_interval_s 0 a line after every NN interval; with 5 s the lines are
+ * those of every-interval at the first interval of each 5-s slot and at the stretch's last one,
+ * bit for bit (the cadence picks lines, it changes none), whatever the push sizes. */
+static void test_hrv_cadence(void **state)
+{
+    (void)state;
+    size_t n_ecg, n_eda;
+    double *ecg = synthetic_ecg(500, 200, &n_ecg), *eda = synthetic_eda(32, 200, &n_eda);
+    psy_stream_config cfg = psy_stream_config_default(500, 0);
+    cfg.queue_capacity = 1 << 16;
+    cfg.provisional = 1;
+    assert_true(cfg.hrv_interval_s == 5);
+    outs paced = run(&cfg, ecg, n_ecg, NULL, 0, 997);
+    cfg.hrv_interval_s = 0;
+    outs every = run(&cfg, ecg, n_ecg, NULL, 0, n_ecg);
+    size_t beats = count_kind(&every, PSY_STREAM_BEAT), n_final = 0, n_prov = 0, matched = 0;
+    assert_in_range(count_kind(&every, PSY_STREAM_HRV), 2 * beats - 8, 2 * beats); /* final + provisional */
+    for (int prov = 0; prov < 2; prov++) {
+        double slot = -INFINITY, last = NAN;
+        size_t j = 0;
+        for (size_t i = 0; i < every.n; i++) {
+            const psy_stream_output *o = &every.o[i];
+            if (o->kind != PSY_STREAM_HRV || o->u.hrv.provisional != prov) continue;
+            last = o->onset_s;
+            if (!(floor(o->onset_s / 5) > slot)) continue; /* not the first of its slot */
+            slot = floor(o->onset_s / 5);
+            while (j < paced.n && (paced.o[j].kind != PSY_STREAM_HRV || paced.o[j].u.hrv.provisional != prov)) j++;
+            assert_true(j < paced.n);
+            if (memcmp(o, &paced.o[j], sizeof *o) != 0)
+                fail_msg("%s HRV line at %.3f s differs from the every-interval one at %.3f s",
+                         prov ? "provisional" : "final", paced.o[j].onset_s, o->onset_s);
+            matched++, j++;
+        }
+        while (j < paced.n && (paced.o[j].kind != PSY_STREAM_HRV || paced.o[j].u.hrv.provisional != prov)) j++;
+        if (!prov) { /* the stretch's last interval has its line too */
+            assert_true(j < paced.n && paced.o[j].onset_s == last);
+            j++;
+            while (j < paced.n && paced.o[j].kind != PSY_STREAM_HRV) j++;
+        }
+        assert_true(j >= paced.n);
+        *(prov ? &n_prov : &n_final) = matched;
+        matched = 0;
+    }
+    assert_int_equal(count_kind(&paced, PSY_STREAM_HRV), n_final + 1 + n_prov);
+    assert_in_range(n_final, 36, 40); /* 200 s, less the lookahead's 57 beats at the end... */
+    assert_in_range(n_prov, 38, 40);
+    /* labels, beats and HR do not change with the cadence */
+    assert_int_equal(count_kind(&paced, PSY_STREAM_LABEL), count_kind(&every, PSY_STREAM_LABEL));
+    cfg.hrv_interval_s = 0.2; /* 0 or 0.5 .. 60 */
+    psy_stream *s = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_stream_create(&cfg, &s, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "hrv_interval_s"));
+    free(paced.o), free(every.o), free(ecg), free(eda);
+}
+
 /* Beats, labels and HRV windows of the stream equal the offline ones. Returns the number of
  * non-N labels seen. */
 static size_t check_replay_preset(psy_reader *r, const char *label, const char *preset)
@@ -279,7 +335,8 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
     size_t n_hrv = 0, n_lf = 0, n_filling = 0;
     for (size_t i = 0; i < l.n; i++) {
         const psy_stream_output *o = &l.o[i];
-        if (o->kind != PSY_STREAM_HRV || (n_hrv++ % 7 && i + 50 < l.n)) continue; /* a sample of them */
+        if (o->kind != PSY_STREAM_HRV) continue; /* every line (one per 5 s) */
+        n_hrv++;
         double T = o->onset_s;
         psy_hrv_result res;
         assert_int_equal(psy_hrv_compute_beats(h, b, 1, T - cfg.time_window_s, T, &res, NULL), PSY_OK);
@@ -659,7 +716,7 @@ static void test_breaths(void **state)
             k++;
         }
         assert_int_equal(k, n_want);
-        assert_true(coherent > 100);
+        assert_true(coherent > 40); /* a line every 5 s once the spectrum has 120 s */
         assert_int_equal(psy_stream_push_resp(s, resp, 1), PSY_E_INVALID); /* after finish */
         free(l.o);
         psy_stream_destroy(s);
@@ -704,6 +761,7 @@ static void test_no_allocation_after_create(void **state)
     psy_stream_config cfg = psy_stream_config_default(500, 32);
     cfg.resp_rate_hz = 25;
     cfg.provisional = 1; /* a provisional label and HRV line per beat, from the same buffers */
+    cfg.hrv_interval_s = 0; /* and a final line after every interval: the most work there is */
     psy_stream *s = NULL;
     assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
     size_t beats = 0, hrv = 0, breaths = 0;
@@ -742,6 +800,7 @@ static void test_no_allocation_ppg(void **state)
     }
     psy_stream_config cfg = psy_stream_config_default(0, 0);
     cfg.ppg_rate_hz = 100;
+    cfg.hrv_interval_s = 0; /* a line after every interval */
     psy_stream *s = NULL;
     assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
     size_t beats = 0, hrv = 0, breaths = 0;
@@ -809,6 +868,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunked_equals_one_push),
+        cmocka_unit_test(test_hrv_cadence),
         cmocka_unit_test(test_replay_recording),
         cmocka_unit_test(test_replay_object),
         cmocka_unit_test(test_replay_mitdb),

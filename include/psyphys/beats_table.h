@@ -28,6 +28,14 @@ PSY_API psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *beats);
  * PSY_OK, PSY_E_INVALID (NULL), PSY_E_IO. */
 PSY_API psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *beats);
 
+/* Writes the beats as a WFDB annotation file (MIT format, psy_wfdb_annotations_encode in
+ * psyphys/writer.h): one annotation per beat at its sample, 'N', or 'Q' (a beat of unknown
+ * class) where the RR classifier calls the beat ectopic or extra: every detection is a beat (an
+ * 'extra' label concerns the interval series; WFDB's bxb would drop a '|'). Beats without a
+ * sample (an RR channel's) are left out: an RR channel gives an annotation file of the end mark
+ * only. PSY_OK, PSY_E_INVALID (NULL, samples out of order), PSY_E_NOMEM, PSY_E_IO. */
+PSY_API psy_status psy_beats_write_wfdb(FILE *fp, const psy_beat_list *beats);
+
 /* The beats of a table: n onsets and intervals (NaN for n/a); malloc'd, psy_beats_table_free. */
 typedef struct psy_beats_table {
     size_t n;

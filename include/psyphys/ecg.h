@@ -14,19 +14,20 @@
  * decided from the signal, never from how its intervals add up: each QRS is compared with running
  * templates of the recording's QRS shapes (Hamilton 2002, Computers in Cardiology 29:101-104) and
  * with the noise before it; one unlike the dominant shape that does not stand clear of the noise
- * is held for its refractory period (a clear QRS there replaces it) and is noise in a noisy
- * stretch when its energy does not stand above the noise peaks, or when it is unlike every
- * confirmed shape of the recording and barely above the noise before it; a QRS under the
+ * is held for its refractory period (a clear QRS there replaces it) and is noise when its energy
+ * does not stand well above the noise peaks (the more so in a noisy stretch), or when it is unlike
+ * every confirmed shape of the recording and barely above the noise before it; a QRS under the
  * threshold that stands clear of the noise is a beat (premature beats far smaller than the sinus
- * QRS), and search-back also takes one well above the noise peaks. The fiducial point is then
- * refined on the raw signal: the extremum of the QRS of the polarity that dominates the
- * recording, the same kind for every beat once that polarity is known; a QRS wider than the
- * integration window (a ventricular beat) is searched over all the signal that fed the
- * integral's peak. The R-peak is timed between samples on the ECG averaged over one period of
- * 50 Hz and one of 60 Hz mains (centred: zero phase; the average nulls either mains and its
- * harmonics, which move the raw extremum by a few ms from beat to beat), at the vertex of the
- * parabola through that average's extremum nearest the raw one (within 10 ms) and its neighbours:
- * sample + offset.
+ * QRS), and search-back also takes one well above the noise peaks, with its lowered threshold in
+ * clean stretches only. A new shape is learned only from a beat well above the noise peaks. The
+ * fiducial point is then refined on the raw signal: the extremum of the QRS of the polarity
+ * that dominates the recording, the same kind for every beat once that polarity is known; a QRS
+ * wider than the integration window (a ventricular beat) is searched over all the signal that
+ * fed the integral's peak. The R-peak is timed between samples on the ECG averaged over one
+ * period of 50 Hz and one of 60 Hz mains (centred: zero phase; the average nulls either mains
+ * and its harmonics, which move the raw extremum by a few ms from beat to beat), at the vertex of
+ * the parabola through that average's extremum nearest the raw one (within 10 ms) and its
+ * neighbours: sample + offset.
  *
  * Latency: a beat is emitted at most psy_ecg_detector_latency() seconds after its R-peak (the
  * integration window, peak confirmation, an unclear beat's hold and the search-back horizon, about 3 s

@@ -48,9 +48,18 @@
  *  - clipped: the signal sits at its range's edge (a plateau at a local extreme at least clip_s
  *    long whose level is the recent maximum or minimum: the amplifier's rail);
  *  - artefact (motion and other): a pulse unlike the recent ones -- its shape correlates with the
- *    template of the last accepted pulses below min_quality, or its amplitude differs from their
- *    median by more than amplitude_ratio. The stretch runs from the end of the last accepted
- *    pulse to the foot of the next one.
+ *    template of the last accepted pulses below min_quality, its amplitude differs from their
+ *    median by more than amplitude_ratio (unless its shape is a pulse's, >= 0.9), or the signal's
+ *    floor moves within it (the minimum in the 0.6 interval after its peak against the one
+ *    before its upstroke) by more than amplitude_ratio times that median, whatever its shape: a
+ *    finger pressed or shifted on the sensor (the trough depth difference of Sukor, Redmond &
+ *    Lovell 2011, Physiol Meas 32:369). The stretch runs from the end of the last accepted
+ *    pulse to the foot of the next one that is clean again: its correlation with the template
+ *    at least resume_quality (0.86, the level of Orphanidou et al. 2015 for a usable PPG). A
+ *    motion artefact -- the sensor pressed or shifted, the baseline falling several pulse
+ *    amplitudes -- rarely ends at once: the pulses on its tail keep a pulse's outline (0.6-0.86)
+ *    with their feet and half-amplitude points moved, and their intervals would be tens of ms
+ *    off; they are left out, not corrected (an interval never spans a stretch).
  * Per-pulse quality: the correlation of the pulse (one median pulse interval around its peak,
  * resampled to 32 points) with the mean of the last 8 accepted pulses (the template matching of
  * Li & Clifford 2012, Physiol Meas 33:1491, and Orphanidou et al. 2015, IEEE JBHI 19:832; the
@@ -90,8 +99,14 @@ typedef struct psy_ppg_detector_config {
                                 (at least 3 samples) */
     double min_quality;      /* below: artefact, default 0.5 (-1 turns the test off) */
     double amplitude_ratio;  /* amplitude above ratio or below 1 / ratio times the median of the
-                                last accepted pulses: artefact, default 3 (0 turns it off) */
-    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
+                                last accepted pulses, or the floor moving more than ratio times it
+                                within a pulse: artefact, default 3 (0 turns both off) */
+    /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
+     * the behaviour before them */
+    double resume_quality;   /* an artefact stretch ends only at a pulse correlating at least this
+                                with the template, default 0.86 (0 .. 1; 0: at any pulse that
+                                passes min_quality and amplitude_ratio) */
+    uint64_t reserved[PSY_RESERVED_WORDS - 1]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_ppg_detector_config;
 
 PSY_API psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz);

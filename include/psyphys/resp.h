@@ -1,19 +1,22 @@
 /* psyphys — breaths from a respiration channel (belt, thermistor, impedance), streaming.
  *
- * Method: a 0.02-1 Hz band-pass (second-order Butterworth sections: breathing up to 60 /min, the
+ * Method: the signal low-passed at 1 Hz (second-order Butterworth: breathing up to 60 /min, the
  * top of the plausible range, passes; the cardiogenic oscillation of impedance pneumography at
- * the heart rate is damped),
- * then alternate troughs and peaks by hysteresis, an extreme being confirmed once the signal has
- * come back from it by 0.3 of the typical breath (a sinusoid's peak-to-trough, 2.8 rms, of the
- * last 10 s of the band-passed signal, each sample counting up to 2 rms, so that a movement
- * artefact cannot hold the level up); a trough, the next peak and the next trough make one
- * breath, and a breath smaller than 0.3 of the typical one is merged into its neighbour, so
- * ripples do not split breaths. The end of inspiration is the maximum of the low-passed signal
- * (no high-pass) between the two troughs: the end of inspiration is where the volume signal stops
- * rising, which the high-pass moves on a tilted plateau. Times are corrected for the filters'
- * group delay at 15 /min. This is the extrema-counting approach with an amplitude criterion
- * relative to the signal's recent size ("Count-adv", Schäfer & Kratky 2008, Ann Biomed Eng
- * 36:476-485; compared in Charlton et al. 2016, Physiol Meas 37:610-626), made causal.
+ * the heart rate is damped), then alternate troughs and peaks of it by hysteresis, an extreme
+ * being confirmed once the signal has come back from it by 0.3 of the typical breath; a trough,
+ * the next peak and the next trough make one breath, and a breath smaller than 0.3 of the typical
+ * one is merged into its neighbour, so ripples do not split breaths. The typical breath: a
+ * sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz band-passed signal, each
+ * sample counting up to 2 rms, and no more than the median depth of the last 5 breaths (a sigh
+ * or a movement raises the power; the breaths after it are still sized by their neighbours).
+ * The extremes are taken on the low-passed signal, not the band-passed one, because the
+ * high-pass's response to a baseline step (a movement, a posture change) lasts ~10 s and hides
+ * the shallow breaths riding on it; a breath's depth, peak minus the mean of its troughs,
+ * removes the baseline's slope. The end of inspiration is the maximum between the two troughs:
+ * where the volume signal stops rising. Times are corrected for the low-pass's group delay at
+ * 15 /min. This is the extrema-counting approach with an amplitude criterion relative to the
+ * recent breaths ("Count-adv", Schäfer & Kratky 2008, Ann Biomed Eng 36:476-485; compared in
+ * Charlton et al. 2016, Physiol Meas 37:610-626), made causal.
  * Validated against MARSH's annotated ends of inspiration (scripts/resp_check.py, README).
  * Indices are input samples from the first pushed sample. The same conventions as the ECG
  * detector: allocation only in create, push/pop/finish/reset/copy. */
@@ -45,7 +48,7 @@ typedef struct psy_breath {
     int64_t onset;      /* trough before the inhalation (sample): start of inspiration */
     int64_t peak;       /* end of inspiration: maximum of the low-passed signal between the troughs */
     int64_t end;        /* next trough: the end of the breath */
-    double amplitude;   /* peak minus the mean of the two troughs, on the band-passed signal */
+    double amplitude;   /* peak minus the mean of the two troughs, on the low-passed signal */
 } psy_breath;
 
 typedef struct psy_resp_detector psy_resp_detector;
@@ -129,6 +132,15 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
+/* The breathing rate over the breaths of a list that lie whole in [t0_s, t1_s] on the recording's
+ * time axis (onset_s, end_s: the breaths that psy_session_breath_depth and psy_session_rsa_p2t
+ * take), over the span they were observed for: from the first one's onset to the last one's end on
+ * the channel's sample axis, which leaves out the time a discontinuous recording (EDF+D) skips
+ * between them. The minimum data of psy_breath_rate_over. PSY_OK or PSY_E_INVALID (NULL, a list
+ * without times, t1_s < t0_s). */
+PSY_API psy_status psy_breath_list_rate_over(const psy_breath_list *list, double t0_s, double t1_s,
+                                             psy_breath_rate *out);
+
 /* What a list of breaths says about the breathing over it. */
 typedef struct psy_breath_summary {
     size_t n_breaths;
@@ -138,7 +150,7 @@ typedef struct psy_breath_summary {
      * breath-to-breath variability of Tobin et al. 1988, J Appl Physiol 65:309-317, and Benchetrit
      * 2000, Respir Physiol 122:123-129); NaN below 3 breaths. */
     double duration_cv_pct;
-    /* Depth: the median breath amplitude (peak minus the mean of its troughs, on the band-passed
+    /* Depth: the median breath amplitude (peak minus the mean of its troughs, on the low-passed
      * signal: the channel's unit, or the EDR series' arbitrary unit) and its coefficient of
      * variation, %. NaN below 1 (median) or 3 (CV) breaths. */
     double amplitude_median;

@@ -205,12 +205,13 @@ PSY_API void psy_session_hrv_over(psy_session *session, double start_s, double e
  * (psy_eda_summarize). 1, or 0 without an analysis (e then all NaN / 0). */
 PSY_API int psy_session_eda_over(const psy_session *session, double start_s, double end_s, psy_eda_summary *e);
 
-/* Breathing rate over the whole breaths in [start_s, end_s] (psy_breath_rate_over; NaN with the
- * reason below its minimum or without an RSP channel). */
+/* Breathing rate over the whole breaths in [start_s, end_s] on the recording's time axis, the
+ * breaths of psy_session_breath_depth and psy_session_rsa_p2t (psy_breath_list_rate_over; NaN with
+ * the reason below its minimum or without an RSP channel). */
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
 /* Breathing depth over the whole breaths in [start_s, end_s]: the median breath amplitude (peak
- * minus the mean of its troughs on the band-passed signal: the RSP channel's unit, arbitrary for
+ * minus the mean of its troughs on the low-passed signal: the RSP channel's unit, arbitrary for
  * ECG-derived breaths; psy_breath_summarize's depth_median). A median of one breath is that
  * breath; NaN with the reason (static text in *why) without breaths or a whole breath in the
  * span. n_breaths (may be NULL): the breaths it is taken over. */
@@ -308,6 +309,15 @@ PSY_API psy_status psy_session_sidecar(const psy_session *session, const char *c
  * not have), PSY_E_NOMEM, PSY_E_IO. */
 PSY_API psy_status psy_session_write_sidecar(const psy_session *session, const psy_sidecar *base,
                                              psy_session_table table, const psy_na_reasons *na, FILE *fp);
+
+/* Reads back the HRV settings a session sidecar records ("settings": {"hrv": {...}}, as
+ * psy_session_sidecar writes them) into *out: psy_hrv_config_default() with resample_hz,
+ * detrend, lambda, welch_segment_s, welch_overlap, entropy_m, entropy_r_sd, hist_bin_ms,
+ * max_corrected_pct and keep_corrected as recorded (a key absent or of another type keeps its
+ * default), so that a program recomputes what the run computed (the QC report's spectra).
+ * sidecar_text: the sidecar's JSON. PSY_OK; PSY_E_FORMAT (not JSON, or no settings.hrv object:
+ * why says which; *out is then the defaults), PSY_E_INVALID (NULL). why may be NULL. */
+PSY_API psy_status psy_session_hrv_config_read(const char *sidecar_text, psy_hrv_config *out, psy_message *why);
 
 #ifdef __cplusplus
 }

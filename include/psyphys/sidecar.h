@@ -105,6 +105,15 @@ PSY_API psy_status psy_sidecar_set_eda_artifacts(psy_sidecar *sidecar, const cha
 PSY_API psy_status psy_sidecar_set_eda_artifact_rules(psy_sidecar *sidecar, const char *key,
                                                       const psy_eda_config *config);
 
+/* Appends an event file's entry to the array at key (made when absent): {"path", "sha256" (""
+ * when the file can no longer be read), "paired" (1: found beside the recording as its BIDS
+ * run's _events.tsv, 0: given), "events" (added), "rows_without_onset", "unix_time_shift_s" (only
+ * when unix_shift_s is not NaN: the onsets were Unix times, shifted by it, s), "columns" ({"onset",
+ * "duration", "label"}: the columns read, duration and label null when none)}. info is what
+ * psy_reader_load_events filled. PSY_OK, PSY_E_INVALID (NULL), PSY_E_NOMEM. */
+PSY_API psy_status psy_sidecar_add_events_file(psy_sidecar *sidecar, const char *key, const char *path, int paired,
+                                               const psy_events_info *info, double unix_shift_s);
+
 /* The number of strings in "warnings" and the i-th (borrowed: valid until the sidecar changes
  * or is freed; NULL past the end). */
 PSY_API size_t psy_sidecar_warning_count(const psy_sidecar *sidecar);

@@ -26,9 +26,10 @@
  *                     2 + 3 beats, the classifier's full reach, so labels equal the offline ones;
  *                     fewer beats give earlier labels that may differ near artefacts); at the end
  *                     of a stretch (a gap, finish) at once;
- *  - PSY_STREAM_HRV   after each corrected NN interval (4 beats after its label, the reach of the
- *                     interpolation): RMSSD and SDNN over the last time_window_s seconds (or
- *                     time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
+ *  - PSY_STREAM_HRV   after a corrected NN interval (4 beats after its label, the reach of the
+ *                     interpolation): the first in each hrv_interval_s (default 5 s) and the last
+ *                     of a stretch, or every one (hrv_interval_s 0): RMSSD and SDNN over the last
+ *                     time_window_s seconds (or time_window_beats intervals), and the Welch LF, HF, LF/HF and the resonance
  *                     peak (frequency and power within ±resonance_halfwidth_hz of it) and the
  *                     coherence ratio (psy_hrv_coherence_ratio) over the last freq_window_s seconds; each NaN, with its reason, below the minimum data of
  *                     hrv (min_span_s of RMSSD and SDNN, band_min_s), as psy_hrv_compute over the
@@ -36,7 +37,8 @@
  *                     (time_window_beats spanning under 10 s has no RMSSD); no corrected-share
  *                     limit (max_corrected_pct: the labels say which beats are corrected);
  *  - provisional (config provisional = 1): at each beat with an interval, right after its HR, a
- *                     PSY_STREAM_LABEL of that beat and a PSY_STREAM_HRV line over the final NN
+ *                     PSY_STREAM_LABEL of that beat and (at the first beat of each hrv_interval_s,
+ *                     or at every one) a PSY_STREAM_HRV line over the final NN
  *                     intervals and the provisional ones after them (the classifier and
  *                     psy_rr_correct on the beats so far), both marked provisional: low-latency
  *                     biofeedback, revised by the final label and HRV line when the lookahead
@@ -106,7 +108,13 @@ typedef struct psy_stream_config {
     double ppg_rate_hz;          /* PPG input rate (25 .. 1000 Hz; the pulse detector's defaults,
                                     psy_ppg_detector_config_default); 0: no PPG channel (default);
                                     not with ECG or RR input */
-    uint64_t reserved[PSY_RESERVED_WORDS - 3]; /* zero: room for settings to come (psyphys/export.h) */
+    double hrv_interval_s;       /* HRV line cadence: the final line after the first NN interval
+                                    in each hrv_interval_s slot of stream time (slots k * s ..
+                                    (k + 1) * s) and after a stretch's last interval; a
+                                    provisional line likewise; default 5 s (0.5 .. 60; HeartMath's
+                                    coherence score over its last 64 s is updated every 5 s);
+                                    0: after every NN interval (each line costs a Welch spectrum) */
+    uint64_t reserved[PSY_RESERVED_WORDS - 4]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_stream_config;
 
 /* Defaults for the given channels (either rate may be 0; no respiration or PPG channel: set

@@ -17,13 +17,13 @@ static int stream_init(ext_stream *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"ecg_rate_hz", "eda_rate_hz", "rr_input", "rr_lookahead", "time_window_s",
                             "time_window_beats", "freq_window_s", "scl_interval_s", "ns_scr_window_s",
-                            "queue_capacity", NULL};
+                            "queue_capacity", "hrv_interval_s", NULL};
     double ecg = 0, eda = 0;
     int rr = 0, lookahead = -1;
-    double tw = NAN, fw = NAN, scl = NAN, ns = NAN;
+    double tw = NAN, fw = NAN, scl = NAN, ns = NAN, every = NAN;
     Py_ssize_t beats = -1, cap = -1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ddpidndddn", names, &ecg, &eda, &rr, &lookahead, &tw, &beats, &fw,
-                                     &scl, &ns, &cap))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ddpidndddnd", names, &ecg, &eda, &rr, &lookahead, &tw, &beats, &fw,
+                                     &scl, &ns, &cap, &every))
         return -1;
     if (self->s) {
         PyErr_SetString(PyExc_RuntimeError, "the stream is already made");
@@ -38,6 +38,7 @@ static int stream_init(ext_stream *self, PyObject *args, PyObject *kw)
     if (!isnan(scl)) c.scl_interval_s = scl;
     if (!isnan(ns)) c.ns_scr_window_s = ns;
     if (cap >= 0) c.queue_capacity = (size_t)cap;
+    if (!isnan(every)) c.hrv_interval_s = every;
     psy_message why = {{0}};
     psy_status st;
     Py_BEGIN_ALLOW_THREADS

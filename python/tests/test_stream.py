@@ -37,6 +37,11 @@ def test_replay_is_offline():
     hrv = [o for o in out if o["kind"] == "hrv"]
     assert hrv and hrv[-1]["rmssd_ms"] is not None
     assert hrv[0]["na_reasons"]["lf_ms2"]  # 128 s window still filling: why it is n/a
+    every = psyphys.Stream(ecg_rate_hz=fs, hrv_interval_s=0)  # a line after every NN interval
+    every.push_ecg(x)
+    every.finish()
+    all_hrv = [o for o in every.poll() if o["kind"] == "hrv"]
+    assert len(all_hrv) > 3 * len(hrv) and all(o in all_hrv for o in hrv)
 
 
 def test_two_threads():

@@ -1,6 +1,8 @@
-/* libFuzzer target for the session settings parser (psyphys/session_settings.h) on arbitrary
- * bytes. Contract checked: on success the lists hold their counts of strings and ecg/hr do not
- * both appear; on failure the settings are empty and the reason is given. */
+/* libFuzzer target for the session settings parser (psyphys/session_settings.h) and the reader
+ * of a session sidecar's HRV settings (psy_session_hrv_config_read) on arbitrary bytes. Contract
+ * checked: on success the lists hold their counts of strings and ecg/hr do not both appear; on
+ * failure the settings are empty and the reason is given; the HRV settings are read or refused
+ * as not JSON / without settings.hrv, with the reason. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     psy_session_settings_free(&st);
+    psy_hrv_config hc;
+    why.text[0] = '\0';
+    rc = psy_session_hrv_config_read(text, &hc, &why);
+    if (rc != PSY_OK && (rc != PSY_E_FORMAT || !why.text[0])) abort();
     free(text);
     return 0;
 }

@@ -1,0 +1,105 @@
+/* What the sidecar of a breaths table says (psyphys/breaths_table.h), as `psyphys resp` writes it. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "psyphys/breaths_table.h"
+#include "sidecar_internal.h"
+
+static void set_num(json_t *o, const char *key, double v, const char *why)
+{
+    json_object_set_new(o, key, psy_json_number(v));
+    if (!isfinite(v) && why) {
+        char k[64];
+        snprintf(k, sizeof k, "%s_n/a_reason", key);
+        json_object_set_new(o, k, json_string(why));
+    }
+}
+
+/* The RSA and biofeedback keys (README: psyphys resp). */
+static void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
+{
+    const char *no_breath = "no breath with intervals in both phases";
+    set_num(o, "rsa_p2t_mean_ms", r->p2t_mean_ms, no_breath);
+    set_num(o, "rsa_p2t_sd_ms", r->p2t_sd_ms, "fewer than 2 breaths with a P2T value");
+    set_num(o, "rsa_p2t_ln_mean", r->p2t_ln_mean, "no positive mean P2T");
+    json_object_set_new(o, "rsa_p2t_breaths", json_integer((json_int_t)r->p2t_n));
+    json_object_set_new(o, "rsa_p2t_no_rsa", json_integer((json_int_t)r->p2t_no_rsa));
+    set_num(o, neurokit ? "rsa_pb_ln_bpm2_per_1000" : "rsa_pb_ln_ms2", r->pb_ln, r->pb_why);
+    json_object_set_new(o, "rsa_pb_epochs", json_integer((json_int_t)r->pb_epochs));
+    set_num(o, "hf_resp_ms2", r->hf_resp_ms2, r->hf_why);
+    json_object_set_new(o, "hf_resp_band_hz", json_pack("[f,f]", r->hf_band_hz[0], r->hf_band_hz[1]));
+    set_num(o, "resonance_hz", r->resonance_hz, r->spectrum_why);
+    set_num(o, "resonance_power_ms2", r->resonance_power_ms2, r->spectrum_why);
+    set_num(o, "coherence_ratio", r->coherence_ratio, r->spectrum_why);
+    set_num(o, "hr_osc_mean_bpm", r->hr_osc_mean_bpm, "no breath with 2 intervals");
+}
+
+psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sc, const char *key, const psy_breath_summary *s,
+                                           const psy_rsa_result *rsa, const psy_rsa_config *config)
+{
+    if (!sc || !key || !s || (rsa && !config)) return PSY_E_INVALID;
+    json_t *o = json_object();
+    if (!o) return PSY_E_NOMEM;
+    json_object_set_new(o, "breaths", json_integer((json_int_t)s->n_breaths));
+    json_object_set_new(o, "rate_per_min", psy_json_number(s->rate.per_min));
+    if (s->rate.why) json_object_set_new(o, "rate_per_min_n/a_reason", json_string(s->rate.why));
+    json_object_set_new(o, "duration_mean_s", psy_json_number(s->duration_mean_s));
+    json_object_set_new(o, "irregularity_cv_pct", psy_json_number(s->duration_cv_pct));
+    json_object_set_new(o, "depth_median", psy_json_number(s->amplitude_median));
+    json_object_set_new(o, "depth_cv_pct", psy_json_number(s->amplitude_cv_pct));
+    if (rsa) rsa_json(o, rsa, config->pb_neurokit);
+    return psy_sidecar_set_new(sc, key, o);
+}
+
+psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sc, const char *key, const psy_breath_list *l,
+                                            const psy_rsa_config *rsa)
+{
+    if (!sc || !key || !l) return PSY_E_INVALID;
+    const psy_resp_config *c = &l->config;
+    json_t *o = json_pack("{s:s,s:f,s:[f,f],s:f,s:f}", "source",
+                     l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel", "detector_rate_hz",
+                     l->rate_hz, "band_hz", c->band_low_hz, c->band_high_hz, "hysteresis", c->hysteresis,
+                     "min_amplitude", c->min_amplitude);
+    if (o && rsa)
+        json_object_set_new(o, "rsa", json_pack(
+            "{s:s,s:s,s:[f,f],s:f,s:f,s:f}", "p2t", rsa->p2t_method == PSY_RSA_P2T_RANGE ?
+            "range of the NN intervals within the breath (NeuroKit2)" :
+            "longest expiratory NN - shortest inspiratory NN (Grossman 1990), 0 when negative",
+            "porges_bohrer", rsa->pb_neurokit ? "heart rate (bpm) at 2 Hz, ln(variance / 1000), partial last epoch "
+                                                "(NeuroKit2 0.2.12)"
+                                              : "heart period (ms) at 2 Hz, 21-point cubic detrend, ln(variance)",
+            "pb_band_hz", rsa->pb_band_hz[0], rsa->pb_band_hz[1], "pb_epoch_s", rsa->pb_epoch_s,
+            "slow_breathing_per_min", rsa->slow_breathing_per_min, "resp_band_halfwidth_hz",
+            rsa->resp_band_halfwidth_hz));
+    return psy_sidecar_set_new(sc, key, o);
+}
+
+psy_status psy_sidecar_set_breaths_columns(psy_sidecar *sc, const char *key)
+{
+    if (!sc || !key) return PSY_E_INVALID;
+    return psy_sidecar_set_new(sc, key, json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
+                     "onset", "Units", "s", "Description", "start of inspiration (trough before it)",
+                     "peak", "Units", "s", "Description", "end of inspiration (the peak)",
+                     "duration_s", "Units", "s", "Description", "onset to the next breath's onset",
+                     "amplitude", "Units", "channel unit (arbitrary for ECG-derived)", "Description",
+                     "peak minus the mean of the two troughs, low-passed signal",
+                     "rate_per_min", "Units", "1/min", "Description", "60 / duration_s",
+                     "rsa_p2t_ms", "Units", "ms", "Description",
+                     "peak-to-trough RSA (n/a without an ECG; see settings.rsa)",
+                     "hr_osc_bpm", "Units", "bpm", "Description",
+                     "heart-rate maximum minus minimum within the breath (n/a without an ECG)"));
+}
+
+psy_status psy_sidecar_add_breaths_warnings(psy_sidecar *sc, const psy_breath_list *l, const psy_breath_summary *s,
+                                            int with_rsa)
+{
+    if (!sc || !l || !s) return PSY_E_INVALID;
+    json_t *warnings = psy_sidecar_warnings_array(sc);
+    if (!warnings) return PSY_E_NOMEM;
+    if (s->rate.why) json_array_append_new(warnings, json_sprintf("breathing rate n/a: %s", s->rate.why));
+    if (l->source == PSY_BREATHS_EDR && with_rsa)
+        json_array_append_new(warnings, json_string("the breaths are ECG-derived, partly from the heart rate: RSA "
+                                                    "measured against them is partly circular"));
+    return PSY_OK;
+}

@@ -1,0 +1,88 @@
+/* The sidecar of a breaths table (psyphys/breaths_table.h) on the bundled recording: the
+ * detector's and RSA's settings, the summary with the RSA values, the columns, the warnings of
+ * ECG-derived breaths; refusals. `psyphys resp` writes its sidecar with these calls;
+ * scripts/compare_outputs.sh checks its bytes against the version before the move. */
+#include "test_util.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "psyphys.h"
+
+#define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
+
+static json_t *as_json(const psy_sidecar *sc)
+{
+    char *text = NULL;
+    assert_int_equal(psy_sidecar_text(sc, &text), PSY_OK);
+    json_t *o = json_loads(text, 0, NULL);
+    psy_sidecar_text_free(text);
+    assert_non_null(o);
+    return o;
+}
+
+static void sidecar_keys(void **state)
+{
+    (void)state;
+    psy_reader *r = NULL;
+    psy_message why;
+    psy_open_options opt = psy_open_options_default();
+    assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
+    psy_beats_config bc = psy_beats_config_default();
+    psy_beat_list *beats = NULL;
+    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, &beats, &why), PSY_OK);
+    for (int edr = 0; edr < 2; edr++) {
+        psy_breath_list *l = NULL;
+        if (edr) assert_int_equal(psy_breaths_from_beats(beats, &l, &why), PSY_OK);
+        else assert_int_equal(psy_breaths_detect(r, psy_reader_find_channel(r, "RSP"), NULL, &l, &why), PSY_OK);
+        psy_rsa_config rc = psy_rsa_config_default();
+        psy_rsa_result rsa;
+        assert_int_equal(psy_rsa_compute(beats, l, &rc, &rsa), PSY_OK);
+        psy_breath_summary sum;
+        assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
+        psy_sidecar *sc = NULL;
+        assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+        assert_int_equal(psy_sidecar_set_breaths_settings(sc, "settings", l, &rc), PSY_OK);
+        assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, &rsa, &rc), PSY_OK);
+        assert_int_equal(psy_sidecar_set_breaths_columns(sc, "columns"), PSY_OK);
+        assert_int_equal(psy_sidecar_add_breaths_warnings(sc, l, &sum, 1), PSY_OK);
+        assert_int_equal(psy_sidecar_set_breaths_summary(sc, "x", &sum, &rsa, NULL), PSY_E_INVALID);
+        assert_int_equal(psy_sidecar_set_breaths_settings(sc, "x", NULL, NULL), PSY_E_INVALID);
+        json_t *o = as_json(sc);
+        json_t *st = json_object_get(o, "settings");
+        assert_string_equal(json_string_value(json_object_get(st, "source")),
+                            edr ? "ecg-derived" : "respiration channel");
+        assert_true(json_is_object(json_object_get(st, "rsa")));
+        json_t *s = json_object_get(o, "summary");
+        assert_int_equal(json_integer_value(json_object_get(s, "breaths")), (json_int_t)sum.n_breaths);
+        assert_non_null(json_object_get(s, "rsa_p2t_mean_ms"));
+        assert_non_null(json_object_get(s, "rsa_pb_ln_ms2"));
+        assert_true(json_is_object(json_object_get(json_object_get(o, "columns"), "rsa_p2t_ms")));
+        /* RSA against ECG-derived breaths is said to be partly circular */
+        int circular = 0;
+        for (size_t i = 0; i < psy_sidecar_warning_count(sc); i++)
+            circular |= strstr(psy_sidecar_warning(sc, i), "partly circular") != NULL;
+        assert_int_equal(circular, edr);
+        json_decref(o);
+        psy_sidecar_free(sc);
+        /* without RSA: no rsa settings or values */
+        assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+        assert_int_equal(psy_sidecar_set_breaths_settings(sc, "settings", l, NULL), PSY_OK);
+        assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, NULL, NULL), PSY_OK);
+        o = as_json(sc);
+        assert_null(json_object_get(json_object_get(o, "settings"), "rsa"));
+        assert_null(json_object_get(json_object_get(o, "summary"), "rsa_p2t_mean_ms"));
+        json_decref(o);
+        psy_sidecar_free(sc);
+        psy_rsa_result_clear(&rsa);
+        psy_breath_list_free(l);
+    }
+    psy_beat_list_free(beats);
+    psy_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
