@@ -8,9 +8,10 @@
  * SD against a second, mains-free reference, each annotation re-timed at the vertex of the parabola
  * through the extreme of the ECG averaged over one 50 Hz mains period (20 ms, which nulls 50 Hz and
  * its harmonics; as bench/ppg_marsh.c) within 2 samples of the annotation, on the side of the
- * detected R-peak's sign; and the RMSSD (ms) of the successive differences over runs of three
- * consecutive matched beats (RR 0.3 .. 2 s), timed by the annotations, the mains-free reference and
- * psyphys. The annotations are whole samples (at 250 Hz a uniform rounding adds 1.15 ms SD). */
+ * detected R-peak's sign (none for a beat with no extreme there); and the RMSSD (ms) of the
+ * successive differences over runs of three consecutive matched beats (RR 0.3 .. 2 s), timed by
+ * the annotations, the mains-free reference and psyphys. The annotations are whole samples (at
+ * 250 Hz a uniform rounding adds 1.15 ms SD). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,9 @@ static double mains_free(const double *x, int64_t frames, double rate, int64_t r
     int m = 1;
     for (int k = 2; k <= 5; k++)
         if (v[k] > v[m]) m = k;
+    /* no extreme within 2 samples of the annotation (the vertex would lie off the parabola's
+     * peak, any distance away): no mains-free reference for this beat */
+    if (v[m - 1] > v[m] || v[m + 1] > v[m]) return NAN;
     double den = v[m - 1] - 2 * v[m] + v[m + 1];
     double off = den < 0 ? 0.5 * (v[m - 1] - v[m + 1]) / den : 0;
     return ((double)r + (m - 3) + off) / rate;
