@@ -9,9 +9,9 @@
  * through the extreme of the ECG averaged over one 50 Hz mains period (20 ms, which nulls 50 Hz and
  * its harmonics; as bench/ppg_marsh.c) within 2 samples of the annotation, on the side of the
  * detected R-peak's sign (none for a beat with no extreme there); and the RMSSD (ms) of the
- * successive differences over runs of three consecutive matched beats (RR 0.3 .. 2 s), timed by
- * the annotations, the mains-free reference and psyphys. The annotations are whole samples (at
- * 250 Hz a uniform rounding adds 1.15 ms SD). */
+ * successive differences over runs of three consecutive matched beats with a mains-free reference
+ * (RR 0.3 .. 2 s), timed by the annotations, the mains-free reference and psyphys. The
+ * annotations are whole samples (at 250 Hz a uniform rounding adds 1.15 ms SD). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +118,8 @@ static int score(const char *path)
         if (!isnan(mf[i])) {
             double f = 1000 * (det[i] - mf[i]);
             mf_sum += f, mf_sum2 += f * f, m_mf++;
+        } else {
+            ok[i] = 0; /* the three RMSSDs over the same beats */
         }
     }
     double mean = m ? sum / (double)m : NAN, sd = m > 1 ? sqrt((sum2 - sum * mean) / (double)(m - 1)) : NAN;
