@@ -95,14 +95,12 @@ static void check_nn(report_data *d)
     char path[4096];
     snprintf(path, sizeof path, "%s/%s_beats.json", d->dir, d->stem);
     json_t *side = json_load_file(path, 0, NULL);
-    json_t *counts = json_object_get(side, "counts");
-    json_t *nn = json_object_get(counts, "nn_intervals"), *corr = json_object_get(counts, "nn_corrected");
-    if (!json_is_integer(nn) || !json_is_integer(corr))
-        note(d, "%s holds no NN counts: the recomputed NN series is unchecked", path);
-    else if ((size_t)json_integer_value(nn) != d->n_nn || (size_t)json_integer_value(corr) != d->nn_corrected_count)
-        note(d, "the NN series recomputed from the beats table (%zu intervals, %zu corrected) differs from the "
-                "analysis's (%lld, %lld)", d->n_nn, d->nn_corrected_count, (long long)json_integer_value(nn),
-             (long long)json_integer_value(corr));
+    char *text = side ? json_dumps(side, JSON_COMPACT) : NULL;
+    psy_message why = {{0}};
+    psy_status st = psy_session_nn_check(text ? text : "", d->n_nn, d->nn_corrected_count, &why);
+    if (st == PSY_E_FORMAT) note(d, "%s holds no NN counts: the recomputed NN series is unchecked", path);
+    else if (st != PSY_OK) note(d, "%s", why.text);
+    free(text);
     json_decref(side);
 }
 
@@ -150,86 +148,29 @@ static int spectra(report_data *d)
     return ok;
 }
 
-/* A recorded path where analyze ran (prefix 0), relative to OUTDIR's parent (1) or to OUTDIR (2). */
-static void resolve(const report_data *d, const char *path, int prefix, char *out, size_t size)
-{
-    if (path[0] == '/' || prefix == 0) snprintf(out, size, "%s", path);
-    else snprintf(out, size, prefix == 1 ? "%s/../%s" : "%s/%s", d->dir, path);
-}
-
-/* Finds a recorded file with its SHA-256, trying the places in order (only *prefix once one was
- * found): 1 found unchanged, 2 readable but changed, 0 unreadable. */
-static int find_unchanged(const report_data *d, const char *path, const char *sha, int *prefix)
-{
-    int readable = 0;
-    for (int k = 0; k < 3; k++) {
-        if ((*prefix >= 0 && k != *prefix) || (k > 0 && path[0] == '/')) continue;
-        char where[4096], hex[65];
-        resolve(d, path, k, where, sizeof where);
-        if (psy_sha256_file(where, hex) != PSY_OK) continue;
-        readable = 1;
-        if (strcmp(hex, sha) == 0) {
-            *prefix = k;
-            return 1;
-        }
-    }
-    return readable ? 2 : 0;
-}
-
-/* Re-opens the recording the sidecar names, when it is still the file that was analysed. */
+/* Re-opens the recording the sidecar names, when it is still the file that was analysed
+ * (psy_session_input_find), with the input options analyze recorded (psy_session_input_open). */
 static void open_recording(report_data *d)
 {
-    json_t *input = json_object_get(d->sidecar, "input");
-    const char *path = json_string_value(json_object_get(input, "path"));
-    const char *sha = json_string_value(json_object_get(input, "sha256"));
-    if (!path || !sha) {
-        note(d, "the sidecar names no input recording: ECG strips and skin conductance signal left out");
-        return;
-    }
-    /* A relative path is relative to where analyze ran: here, or (the usual -o OUTDIR) OUTDIR's
-     * parent or OUTDIR itself; the SHA-256 tells whether it is the file analysed. The files read
-     * with it (a WFDB record's signal files) must be unchanged too. */
-    int prefix = -1;
-    int st = find_unchanged(d, path, sha, &prefix);
-    json_t *file;
-    size_t i;
-    json_array_foreach(json_object_get(input, "files"), i, file) {
-        const char *fp = json_string_value(json_object_get(file, "path"));
-        const char *fsha = json_string_value(json_object_get(file, "sha256"));
-        if (st == 1 && fp && fsha && find_unchanged(d, fp, fsha, &prefix) != 1) st = 2;
-    }
-    if (st == 0) {
-        note(d, "the recording %s cannot be read from here: ECG strips and skin conductance signal left out", path);
-        return;
-    }
-    if (st == 2) {
-        note(d, "the recording %s (or a file read with it) changed since the analysis (SHA-256 differs): ECG "
-                "strips and skin conductance signal left out", path);
-        return;
-    }
-    char where[4096];
-    resolve(d, path, prefix, where, sizeof where);
-    path = where;
-    /* the input options analyze recorded (settings.input_options, when the sidecar has them) */
-    cli_input_options in;
-    cli_input_options_init(&in);
-    json_t *io = report_setting(d, "input_options", NULL), *v;
-    if (json_is_number(v = json_object_get(io, "fs"))) in.open.sampling_rate_hz = json_number_value(v);
-    if (json_is_string(v = json_object_get(io, "format"))) in.open.format = json_string_value(v);
-    if (json_is_boolean(v = json_object_get(io, "libedf"))) in.open.use_libedf = json_is_true(v);
-    if (json_is_boolean(v = json_object_get(io, "override_fs"))) in.open.override_rate = json_is_true(v);
-    size_t k;
-    json_t *item;
-    json_array_foreach(json_object_get(io, "channel_types"), k, item)
-        if (json_is_string(item) && in.n_channel_types < 64) in.channel_types[in.n_channel_types++] = json_string_value(item);
-    json_array_foreach(json_object_get(io, "units"), k, item)
-        if (json_is_string(item) && in.n_channel_units < 64) in.channel_units[in.n_channel_units++] = json_string_value(item);
+    char *text = json_dumps(d->sidecar, JSON_COMPACT);
+    char path[4096];
     psy_message why = {{0}};
-    if (!(d->rec = cli_open_recording(path, &in))) {
+    psy_status st = text ? psy_session_input_find(text, d->dir, path, sizeof path, &why) : PSY_E_NOMEM;
+    if (st == PSY_OK && (st = psy_session_input_open(text, path, &d->rec, &why)) != PSY_OK) {
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         note(d, "the recording %s cannot be re-opened with the analysis's input options (psyphys report "
                 "printed why): ECG strips and skin conductance signal left out", path);
-        return;
+    } else if (st == PSY_E_FORMAT) {
+        note(d, "the sidecar names no input recording: ECG strips and skin conductance signal left out");
+    } else if (st != PSY_OK) {
+        note(d, "%s: ECG strips and skin conductance signal left out", why.text[0] ? why.text : psy_strerror(st));
+    } else {
+        psy_open_options given = psy_open_options_default();
+        given.sampling_rate_hz = setting_num(d, "input_options", "fs", 0);
+        cli_note_rate(path, d->rec, &given);
     }
+    free(text);
+    if (!d->rec) return;
     const char *ecg = json_string_value(report_setting(d, "channels", d->pulses ? "ppg" : "ecg"));
     const char *eda = json_string_value(report_setting(d, "channels", "eda"));
     const char *rsp = json_string_value(report_setting(d, "channels", "rsp"));

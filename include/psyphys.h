@@ -34,6 +34,7 @@
 #include "psyphys/plausibility.h"
 #include "psyphys/sync.h"
 #include "psyphys/session.h"
+#include "psyphys/session_input.h"
 #include "psyphys/session_settings.h"
 #include "psyphys/sidecar.h"
 

@@ -114,7 +114,7 @@ sed 's|"format": "EDF+C",|"format": "EDF+C", "files": [{"path": "'"$DEMO"'", "sh
     "$TMP/res/${S}_segments.json" >"$TMP/files/${S}_segments.json"
 cp "$TMP/res/${S}_beats.json" "$TMP/files/"
 expect_exit 0 "$PSYPHYS" report "$TMP/files"
-expect_grep 'or a file read with it\) changed since the analysis' "$TMP/files/${S}_report.html"
+expect_grep "changed since the analysis \\($DEMO, read with it, differs: SHA-256\\)" "$TMP/files/${S}_report.html"
 # A recording without ECG or EDA: the sections say so.
 printf 'RSP\n' >"$TMP/resp.csv"
 i=0; while [ $i -lt 600 ]; do echo "$(( (i / 20) % 20 ))" >>"$TMP/resp.csv"; i=$((i + 1)); done

@@ -1,8 +1,10 @@
-/* libFuzzer target for the session settings parser (psyphys/session_settings.h) and the reader
- * of a session sidecar's HRV settings (psy_session_hrv_config_read) on arbitrary bytes. Contract
+/* libFuzzer target for the session settings parser (psyphys/session_settings.h), the reader
+ * of a session sidecar's HRV settings (psy_session_hrv_config_read) and the check of a beats
+ * sidecar's NN counts (psy_session_nn_check) on arbitrary bytes. Contract
  * checked: on success the lists hold their counts of strings and ecg/hr do not both appear; on
  * failure the settings are empty and the reason is given; the HRV settings are read or refused
- * as not JSON / without settings.hrv, with the reason. */
+ * as not JSON / without settings.hrv, with the reason; the NN counts match, differ or are
+ * missing, with the reason. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     why.text[0] = '\0';
     rc = psy_session_hrv_config_read(text, &hc, &why);
     if (rc != PSY_OK && (rc != PSY_E_FORMAT || !why.text[0])) abort();
+    /* ... and as a beats sidecar's NN counts (psy_session_nn_check) */
+    why.text[0] = '\0';
+    rc = psy_session_nn_check(text, 0, 0, &why);
+    if (rc != PSY_OK && ((rc != PSY_E_FORMAT && rc != PSY_E_INVALID) || !why.text[0])) abort();
     free(text);
     return 0;
 }
