@@ -8,18 +8,9 @@
 #include <string.h>
 
 #include "psyphys.h"
+#include "sidecar_json.h"
 
 #define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
-
-static json_t *as_json(const psy_sidecar *sc)
-{
-    char *text = NULL;
-    assert_int_equal(psy_sidecar_text(sc, &text), PSY_OK);
-    json_t *o = json_loads(text, 0, NULL);
-    psy_sidecar_text_free(text);
-    assert_non_null(o);
-    return o;
-}
 
 static void sidecar_keys(void **state)
 {
@@ -48,7 +39,7 @@ static void sidecar_keys(void **state)
         assert_int_equal(psy_sidecar_add_breaths_warnings(sc, l, &sum, 1), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_summary(sc, "x", &sum, &rsa, NULL), PSY_E_INVALID);
         assert_int_equal(psy_sidecar_set_breaths_settings(sc, "x", NULL, NULL), PSY_E_INVALID);
-        json_t *o = as_json(sc);
+        json_t *o = sidecar_as_json(sc);
         json_t *st = json_object_get(o, "settings");
         assert_string_equal(json_string_value(json_object_get(st, "source")),
                             edr ? "ecg-derived" : "respiration channel");
@@ -69,7 +60,7 @@ static void sidecar_keys(void **state)
         assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_settings(sc, "settings", l, NULL), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, NULL, NULL), PSY_OK);
-        o = as_json(sc);
+        o = sidecar_as_json(sc);
         assert_null(json_object_get(json_object_get(o, "settings"), "rsa"));
         assert_null(json_object_get(json_object_get(o, "summary"), "rsa_p2t_mean_ms"));
         json_decref(o);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "psyphys.h"
+#include "sidecar_json.h"
 
 #define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
 
@@ -29,16 +30,6 @@ static size_t lines(const char *s)
     size_t n = 0;
     for (; *s; s++) n += *s == '\n';
     return n;
-}
-
-static json_t *as_json(const psy_sidecar *sc)
-{
-    char *text = NULL;
-    assert_int_equal(psy_sidecar_text(sc, &text), PSY_OK);
-    json_t *o = json_loads(text, 0, NULL);
-    psy_sidecar_text_free(text);
-    assert_non_null(o);
-    return o;
 }
 
 static void tables_and_sidecar(void **state)
@@ -94,7 +85,7 @@ static void tables_and_sidecar(void **state)
     assert_int_equal(psy_sidecar_add_eda_warnings(sc, res, r, ch), PSY_OK);
     assert_int_equal(psy_sidecar_set_eda_channel(sc, "channel", r, 99), PSY_E_INVALID);
     assert_int_equal(psy_sidecar_set_eda_columns(sc, "columns", PSY_EDA_TABLE_COUNT), PSY_E_INVALID);
-    json_t *o = as_json(sc);
+    json_t *o = sidecar_as_json(sc);
     assert_string_equal(json_string_value(json_object_get(json_object_get(o, "channel"), "label")), "EDA");
     json_t *s = json_object_get(o, "settings");
     assert_string_equal(json_string_value(json_object_get(s, "method")), "fast");
