@@ -4,10 +4,6 @@
 DEMO=$SRC/recordings/neurokit_eventrelated.edf
 S=neurokit_eventrelated
 
-col() { # col NAME FILE ROW: a cell of a TSV (ROW 1 = the first data row)
-    awk -F '\t' -v name="$1" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
-        NR == row + 1 { print (c ? $c : "no-such-column") }' "$2"
-}
 # whole_breaths BREATHS A Z: "n rate median-amplitude" of the breaths with onset >= A, end <= Z
 whole_breaths() {
     awk -F '\t' -v a="$2" -v z="$3" 'NR > 1 && $1 >= a - 1e-9 && $1 + $3 <= z + 1e-9 { print $1, $1 + $3, $4 }' "$1" |

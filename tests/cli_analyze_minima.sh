@@ -3,10 +3,6 @@
 . "$(dirname "$0")/lib_cli.sh"
 DEMO=$SRC/recordings/neurokit_eventrelated.edf
 S=neurokit_eventrelated
-col() { # col NAME FILE ROW: a cell of a TSV (ROW 1 = the first data row)
-    awk -F '\t' -v name="$1" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
-        NR == row + 1 { print (c ? $c : "no-such-column") }' "$2"
-}
 
 # --- NS-SCR/min: the summary line said 9.6 (every SCR over the valid minutes) while the segments
 # table said 8.8 (the SCRs outside the events' latency windows): one figure now, from one call.

@@ -2,11 +2,6 @@
 . "$(dirname "$0")/lib_cli.sh"
 DEMO=$SRC/recordings/neurokit_eventrelated.edf
 
-# col NAME FILE [ROW]: the value of column NAME in data row ROW (default 1) of a TSV.
-col() {
-    awk -F '\t' -v name="$1" -v row="${3:-1}" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
-        NR == row + 1 { print (c ? $c : "no-such-column") }' "$2"
-}
 expect_value() { # NAME FILE WANT
     got=$(col "$1" "$2")
     [ "$got" = "$3" ] || fail "$1 = '$got', want '$3' in $2"

@@ -26,6 +26,12 @@ expect_grep() {
     grep -Eq -- "$1" "$2" || fail "'$1' not in $2: $(head -c 400 "$2")"
 }
 
+# col NAME FILE [ROW]: the value of column NAME in data row ROW (default 1) of a TSV.
+col() {
+    awk -F '\t' -v name="$1" -v row="${3:-1}" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
+        NR == row + 1 { print (c ? $c : "no-such-column") }' "$2"
+}
+
 finish() {
     if [ "$failures" -ne 0 ]; then
         echo "$failures check(s) failed" >&2
