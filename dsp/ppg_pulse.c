@@ -86,7 +86,7 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
      * point (which stays the amplitude's, for the artefact rules): a wave, wander or
      * interference in late diastole can dip below it by a varying depth, and a level taken
      * there moves the half-amplitude point from beat to beat (MARSH 0214's 7-Hz interference:
-     * PRV RMSSD 3-6 points of % closer to the ECG's). */
+     * PRV RMSSD of its second 5-min window 5-6 points of % closer to the ECG's). */
     int64_t valley = ks;
     while (valley > mi && up(d, valley - 1) < up(d, valley)) valley--;
     double dk = 0, slope = 0.5 * best;
@@ -100,12 +100,12 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
     for (p = ks; p + 1 < end && up(d, p + 1) >= up(d, p);) p++;
     double t = (double)ks + dk, base = up(d, valley);
     /* Intersecting tangents: the tangent at the steepest point meets the horizontal through the
-     * minimum before it. */
+     * valley before it. */
     double foot = t - (up_at(d, t) - base) / slope;
     if (foot < (double)valley) foot = (double)valley;
     if (foot > t) foot = t;
     double dp = p - 1 >= seg && p + 1 < end ? vertex(up(d, p - 1), up(d, p), up(d, p + 1)) : 0;
-    /* The half-amplitude point: where the upstroke first reaches halfway from the minimum to the
+    /* The half-amplitude point: where the upstroke first reaches halfway from the valley to the
      * peak (linear interpolation). It takes its time from the steep middle of the upstroke and
      * its level from two extremes, so noise moves it least (Peralta et al. 2019, Physiol Meas
      * 40:025007: the best agreement of PRV with HRV from finger PPG). */
