@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include "psyphys/stream.h"
+#include "rr_online.h"
 
 /* The output queue: a ring guarded by a mutex; when full the oldest output is overwritten and
  * counted, and the next poll reports the count first. */
@@ -57,11 +58,12 @@ typedef struct stream_labels {
     const psy_stream_config *cfg;
     size_t cap, back;         /* buffer capacity; beats kept before the first pending one */
     size_t n, n_final;        /* beats in the buffer; how many of them have their label out */
-    int at_run_start;         /* 1 while the buffer still begins at the run's first interval */
     double *rr, *t, *work, *nn_rr, *nn_t;
     int64_t *sample;
-    psy_beat_class *cls;
+    psy_beat_class *cls;      /* the classifier run on the buffer as it is (provisional, inexact lookahead) */
     uint8_t *nn_corrected;
+    int exact;                /* the lookahead covers the classifier's reach: labels from `online` */
+    rr_online online;         /* classes equal to those of the whole run, one window update a beat */
     psy_beat_class last_label; /* of the last beat labelled (the offline table's `corrected`
                                   looks at the beat before, across stretches too) */
     double nn_emitted_t;      /* NN intervals up to this time are out */

@@ -1,15 +1,15 @@
 /* Labels and NN intervals of live beats: the Lipponen–Tarvainen classification (dsp/rr_correct.c)
- * run on a sliding buffer of the current stretch's intervals each time a beat arrives. A beat's
- * label is final once `rr_lookahead` beats follow it (53 by default: the classifier reads the
- * quartile deviation over qd_window beats of deviations from an 11-beat median, so a class
- * depends on intervals up to qd_window / 2 + median_window / 2 + 3 beats ahead) and, while the
- * stretch is shorter than qd_window, once it is qd_window long (the offline windows then cover the
- * whole stretch). The buffer keeps `back` beats before the first pending one, more than the
- * classifier's windows reach back, so labels equal those of psy_beats_detect on the whole
- * recording (tested on MIT-BIH 100, 105, 113 and a bigeminy strap recording). One reach is not
- * bounded: the first pass carries a "skip the next beat" state through consecutive ectopic
- * detections, so a chain of them longer than `back` (148 beats at the defaults) could be read
- * from a different start than offline. */
+ * of the current stretch's intervals, kept in a sliding buffer. A beat's label is final once
+ * `rr_lookahead` beats follow it (53 by default: the classifier reads the quartile deviation over
+ * qd_window beats of deviations from an 11-beat median, so a class depends on intervals up to
+ * qd_window / 2 + median_window / 2 + 3 beats ahead). With that lookahead the classes come from
+ * the incremental classifier (dsp/rr_online.h: each window statistic computed once, when its
+ * intervals have arrived, and the two passes carried on from beat to beat), equal to those of
+ * psy_beats_detect on the whole recording; in a stretch's first 96 beats a label waits until the
+ * 91-beat windows there are whole (tested on MIT-BIH 100, 105, 113, a bigeminy strap recording and
+ * PPG pulses). A shorter lookahead, and the provisional label of the newest beat, classify the
+ * buffer as it is at each beat. The buffer keeps `back` beats before the first pending one, more
+ * than the classifier's windows reach back. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,8 @@ psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg)
     l->nn_corrected = malloc(2 * l->cap);
     if (!l->rr || !l->t || !l->sample || !l->cls || !l->work || !l->nn_rr || !l->nn_t || !l->nn_corrected)
         return PSY_E_NOMEM;
+    l->exact = cfg->rr_lookahead >= exact_lookahead(&cfg->rr);
+    if (l->exact && rr_online_init(&l->online, &cfg->rr, l->cap) != PSY_OK) return PSY_E_NOMEM;
     stream_labels_reset(l);
     return PSY_OK;
 }
@@ -48,16 +50,17 @@ psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg)
 void stream_labels_reset(stream_labels *l)
 {
     l->n = l->n_final = 0;
-    l->at_run_start = 1;
     l->last_label = PSY_BEAT_NORMAL;
     l->any_label = 0;
     l->nn_emitted_t = -INFINITY;
+    if (l->exact) rr_online_reset(&l->online);
 }
 
 void stream_labels_free(stream_labels *l)
 {
     free(l->rr), free(l->t), free(l->sample), free(l->cls), free(l->work);
     free(l->nn_rr), free(l->nn_t), free(l->nn_corrected);
+    if (l->exact) rr_online_free(&l->online);
     memset(l, 0, sizeof *l);
 }
 
@@ -101,12 +104,18 @@ static void emit_label(stream_labels *l, int64_t sample, double t, double rr, ps
     l->any_label = 1;
 }
 
+/* The classes the final labels come from. */
+static const psy_beat_class *final_classes(const stream_labels *l)
+{
+    return l->exact ? rr_online_classes(&l->online) : l->cls;
+}
+
 /* NN intervals of the buffer up to time t_max that are not out yet, each followed by its HRV line
- * when one is due. */
+ * when one is due (an interval's correction reads classes up to NN_REACH beats on: final ones). */
 static void emit_nn(stream_labels *l, double t_max, stream_hrv *h, stream_emit emit, void *ctx)
 {
     size_t m = 0;
-    if (psy_rr_correct(l->rr, l->t, l->n, &l->cfg->rr, l->cls, l->nn_rr, l->nn_t, l->nn_corrected,
+    if (psy_rr_correct(l->rr, l->t, l->n, &l->cfg->rr, final_classes(l), l->nn_rr, l->nn_t, l->nn_corrected,
                        2 * l->cap, &m, NULL) != PSY_OK)
         return;
     for (size_t k = 0; k < m; k++) {
@@ -122,22 +131,29 @@ static void shift(stream_labels *l)
 {
     if (l->n_final <= l->back) return;
     size_t drop = l->n_final - l->back;
+    if (l->exact) {
+        if (drop > rr_online_droppable(&l->online)) drop = rr_online_droppable(&l->online);
+        rr_online_drop(&l->online, drop);
+    }
     memmove(l->rr, l->rr + drop, (l->n - drop) * sizeof *l->rr);
     memmove(l->t, l->t + drop, (l->n - drop) * sizeof *l->t);
     memmove(l->sample, l->sample + drop, (l->n - drop) * sizeof *l->sample);
     l->n -= drop;
     l->n_final -= drop;
-    l->at_run_start = 0;
 }
 
 void stream_labels_flush(stream_labels *l, stream_hrv *h, stream_emit emit, void *ctx)
 {
     if (l->n > 0) {
-        psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
-        for (size_t i = l->n_final; i < l->n; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], l->cls[i], emit, ctx);
+        if (l->exact)
+            rr_online_update(&l->online, l->rr, l->n, 1);
+        else
+            psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+        const psy_beat_class *cls = final_classes(l);
+        for (size_t i = l->n_final; i < l->n; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], cls[i], emit, ctx);
         emit_nn(l, INFINITY, h, emit, ctx);
         l->n = l->n_final = 0;
-        l->at_run_start = 1;
+        if (l->exact) rr_online_reset(&l->online);
     }
     psy_stream_output o; /* the stretch's HRV up to its last interval, whatever the cadence */
     if (h && stream_hrv_flush(h, &o)) emit(ctx, &o);
@@ -159,13 +175,18 @@ void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_
     l->rr[l->n] = rr_ms, l->t[l->n] = t_s, l->sample[l->n] = sample;
     l->n++;
     if (l->cfg->provisional) emit_provisional(l, h, emit, ctx);
+    if (l->exact) rr_online_update(&l->online, l->rr, l->n, 0);
     size_t ahead = (size_t)l->cfg->rr_lookahead;
-    int exact = l->cfg->rr_lookahead >= exact_lookahead(&l->cfg->rr);
     if (l->n < l->n_final + ahead + 1) return;
-    if (exact && l->at_run_start && l->n < (size_t)l->cfg->rr.qd_window) return;
-    psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
     size_t upto = l->n - ahead; /* beats [n_final, upto) become final */
-    for (size_t i = l->n_final; i < upto; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], l->cls[i], emit, ctx);
+    if (l->exact) { /* and those the run's intervals so far decide (after a run's first 96) */
+        if (rr_online_final(&l->online) < upto) upto = rr_online_final(&l->online);
+        if (upto <= l->n_final) return;
+    } else {
+        psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+    }
+    const psy_beat_class *cls = final_classes(l);
+    for (size_t i = l->n_final; i < upto; i++) emit_label(l, l->sample[i], l->t[i], l->rr[i], cls[i], emit, ctx);
     l->n_final = upto;
     if (upto > NN_REACH) emit_nn(l, l->t[upto - 1 - NN_REACH], h, emit, ctx);
     shift(l);

@@ -82,6 +82,13 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
         if (s > best) best = s, ks = j;
     }
     if (!(best > 0)) return 0;
+    /* The fiducial points' base is the valley the upstroke rises from, not the diastole's lowest
+     * point (which stays the amplitude's, for the artefact rules): a wave, wander or
+     * interference in late diastole can dip below it by a varying depth, and a level taken
+     * there moves the half-amplitude point from beat to beat (MARSH 0214's 7-Hz interference:
+     * PRV RMSSD of its second 5-min window 5-6 points of % closer to the ECG's). */
+    int64_t valley = ks;
+    while (valley > mi && up(d, valley - 1) < up(d, valley)) valley--;
     double dk = 0, slope = 0.5 * best;
     if (ks - 2 >= seg && ks + 2 < end) {
         double a = up(d, ks) - up(d, ks - 2), b = up(d, ks + 2) - up(d, ks);
@@ -91,25 +98,25 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
     /* The systolic peak: the first maximum after the upstroke (the block's largest value may
      * be a dicrotic or reflected wave). */
     for (p = ks; p + 1 < end && up(d, p + 1) >= up(d, p);) p++;
-    double t = (double)ks + dk, base = up(d, mi);
+    double t = (double)ks + dk, base = up(d, valley);
     /* Intersecting tangents: the tangent at the steepest point meets the horizontal through the
-     * minimum before it. */
+     * valley before it. */
     double foot = t - (up_at(d, t) - base) / slope;
-    if (foot < (double)mi) foot = (double)mi;
+    if (foot < (double)valley) foot = (double)valley;
     if (foot > t) foot = t;
     double dp = p - 1 >= seg && p + 1 < end ? vertex(up(d, p - 1), up(d, p), up(d, p + 1)) : 0;
-    /* The half-amplitude point: where the upstroke first reaches halfway from the minimum to the
+    /* The half-amplitude point: where the upstroke first reaches halfway from the valley to the
      * peak (linear interpolation). It takes its time from the steep middle of the upstroke and
      * its level from two extremes, so noise moves it least (Peralta et al. 2019, Physiol Meas
      * 40:025007: the best agreement of PRV with HRV from finger PPG). */
-    double level = base + 0.5 * (up(d, p) - base), mid = (double)mi;
-    for (int64_t j = mi; j < p; j++)
+    double level = base + 0.5 * (up(d, p) - base), mid = (double)valley;
+    for (int64_t j = valley; j < p; j++)
         if (up(d, j + 1) >= level) {
             mid = (double)j + (level - up(d, j)) / (up(d, j + 1) - up(d, j));
             break;
         }
     if (mid < foot) mid = foot; /* a fraction of a sample off in the interpolations */
-    *c = (ppg_candidate){foot, t, (double)p + dp, p, from, up(d, p) - base, mid};
+    *c = (ppg_candidate){foot, t, (double)p + dp, p, from, up(d, p) - up(d, mi), mid};
     return c->amplitude > 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "psyphys/rr.h"
 #include "lower_bound.h"
+#include "rr_internal.h"
 #include "psy_core.h" /* psy_reserved_clear */
 
 psy_rr_config psy_rr_config_default(void)
@@ -26,8 +27,7 @@ const char *psy_beat_class_name(psy_beat_class c)
     return (unsigned)c < PSY_BEAT_CLASS_COUNT ? names[c] : "N";
 }
 
-/* The window of `w` values centred on i, shifted inwards at the edges: [*lo, *hi). */
-static void window(size_t i, size_t n, size_t w, size_t *lo, size_t *hi)
+void rr_window(size_t i, size_t n, size_t w, size_t *lo, size_t *hi)
 {
     if (w >= n) {
         *lo = 0, *hi = n;
@@ -48,6 +48,26 @@ static double quantile(const double *v, size_t n, double q)
     return k + 1 < n ? v[k] + f * (v[k + 1] - v[k]) : v[k];
 }
 
+double rr_window_stat(const double *sorted, size_t m, int kind)
+{
+    return kind == 0 ? quantile(sorted, m, 0.5) : 0.5 * (quantile(sorted, m, 0.75) - quantile(sorted, m, 0.25));
+}
+
+void rr_sorted_insert(double *sorted, size_t *m, double x)
+{
+    size_t k = psy_lower_bound(sorted, *m, x);
+    memmove(sorted + k + 1, sorted + k, (*m - k) * sizeof *sorted);
+    sorted[k] = x;
+    (*m)++;
+}
+
+void rr_sorted_remove(double *sorted, size_t *m, double x)
+{
+    size_t k = psy_lower_bound(sorted, *m, x);
+    memmove(sorted + k, sorted + k + 1, (*m - k - 1) * sizeof *sorted);
+    (*m)--;
+}
+
 /* Sliding statistic of x over windows of w: median (kind 0) or quartile deviation (kind 1).
  * The window only moves forward, so a sorted copy of it is kept up to date by one removal and
  * one insertion per step instead of a sort. */
@@ -56,18 +76,10 @@ static void sliding(const double *x, size_t n, size_t w, int kind, double *sorte
     size_t cur_lo = 0, cur_hi = 0, m = 0;
     for (size_t i = 0; i < n; i++) {
         size_t lo, hi;
-        window(i, n, w, &lo, &hi);
-        for (; cur_lo < lo; cur_lo++, m--) {
-            size_t k = psy_lower_bound(sorted, m, x[cur_lo]);
-            memmove(sorted + k, sorted + k + 1, (m - k - 1) * sizeof *sorted);
-        }
-        for (; cur_hi < hi; cur_hi++, m++) {
-            size_t k = psy_lower_bound(sorted, m, x[cur_hi]);
-            memmove(sorted + k + 1, sorted + k, (m - k) * sizeof *sorted);
-            sorted[k] = x[cur_hi];
-        }
-        out[i] = kind == 0 ? quantile(sorted, m, 0.5)
-                           : 0.5 * (quantile(sorted, m, 0.75) - quantile(sorted, m, 0.25));
+        rr_window(i, n, w, &lo, &hi);
+        for (; cur_lo < lo; cur_lo++) rr_sorted_remove(sorted, &m, x[cur_lo]);
+        for (; cur_hi < hi; cur_hi++) rr_sorted_insert(sorted, &m, x[cur_hi]);
+        out[i] = rr_window_stat(sorted, m, kind);
     }
 }
 
@@ -84,6 +96,11 @@ typedef struct rr_features {
 
 #define FLOOR 0.005
 #define CEILING 0.25
+
+double rr_threshold(const psy_rr_config *c, double qd, double med)
+{
+    return fmin(fmax(c->alpha * qd, FLOOR * med), CEILING * med);
+}
 
 /* The features in a caller's workspace of 7 n doubles (see psy_rr_classify_work_size). */
 static void features(const double *rr, size_t n, const psy_rr_config *c, double *ws, rr_features *f)
@@ -102,8 +119,7 @@ static void features(const double *rr, size_t n, const psy_rr_config *c, double 
     for (size_t i = 0; i < n; i++) tmp[i] = i ? fabs(rr[i] - rr[i - 1]) : 0;
     sliding(tmp, n, (size_t)c->qd_window, 1, scratch, th);
     for (size_t i = 0; i < n; i++) {
-        double t = fmin(fmax(c->alpha * th[i], FLOOR * f->med[i]), CEILING * f->med[i]);
-        f->drr[i] = i ? (rr[i] - rr[i - 1]) / t : 0;
+        f->drr[i] = i ? (rr[i] - rr[i - 1]) / rr_threshold(c, th[i], f->med[i]) : 0;
     }
     for (size_t i = 0; i < n; i++) {
         double m = rr[i] - f->med[i];
@@ -112,7 +128,7 @@ static void features(const double *rr, size_t n, const psy_rr_config *c, double 
     sliding(tmp, n, (size_t)c->qd_window, 1, scratch, th);
     for (size_t i = 0; i < n; i++) {
         double m = rr[i] - f->med[i];
-        f->th2[i] = fmin(fmax(c->alpha * th[i], FLOOR * f->med[i]), CEILING * f->med[i]);
+        f->th2[i] = rr_threshold(c, th[i], f->med[i]);
         f->mrr[i] = (m < 0 ? 2 * m : m) / f->th2[i];
     }
 }
@@ -130,6 +146,45 @@ static int pnp(const double *d, size_t n, size_t i, const psy_rr_config *c)
 {
     double s11 = d[i], s12 = fmin(d[i - 1], at(d, n, i + 1));
     return s11 < -1 && s12 > -c->c1 * s11 + c->c2;
+}
+
+/* Pass 1: ectopic beats. The NPN pattern of dRR at i marks a premature beat i - 1 (short
+ * interval, then its pause); the PNP pattern at i a late beat i - 1. A late beat also shows an
+ * NPN at i + 1 (and an alternating rhythm shows both everywhere): then the reading whose
+ * remaining interval is closer to the local median wins, the premature one on a tie. */
+size_t rr_pass1(const double *rr, const double *d, const double *med, size_t n, size_t i, const psy_rr_config *c,
+                psy_beat_class *out)
+{
+    if (npn(d, n, i, c)) {
+        out[i - 1] = PSY_BEAT_ECTOPIC;
+        return i + 2; /* the interval after it belongs to the same artefact */
+    }
+    if (pnp(d, n, i, c)) {
+        int premature = i + 1 < n && npn(d, n, i + 1, c) && fabs(rr[i - 1] - med[i]) <= fabs(at(rr, n, i + 1) - med[i]);
+        out[premature ? i : i - 1] = PSY_BEAT_ECTOPIC;
+        return i + (premature ? 3 : 2);
+    }
+    return i + 1;
+}
+
+/* Pass 2: long / short intervals, missed and extra beats, where no ectopic beat explains them. */
+void rr_pass2(const double *rr, const double *d, const double *mrr, const double *med, const double *th2, size_t n,
+              size_t i, psy_beat_class *out)
+{
+    if (out[i] != PSY_BEAT_NORMAL) return;
+    if (i > 0 && (out[i - 1] == PSY_BEAT_ECTOPIC || out[i - 1] == PSY_BEAT_EXTRA)) return;
+    /* dRR only speaks for interval i when interval i - 1 is itself clean (after an ectopic
+     * beat's compensatory pause the drop back to normal is no artefact). */
+    int clean_before = i == 0 || (out[i - 1] == PSY_BEAT_NORMAL && (i < 2 || out[i - 2] != PSY_BEAT_ECTOPIC));
+    double drr = clean_before ? d[i] : 0;
+    if (!(fabs(drr) > 1 || fabs(mrr[i]) > 3)) return;
+    double s22 = drr >= 0 ? fmin(at(d, n, i + 1), at(d, n, i + 2)) : fmax(at(d, n, i + 1), at(d, n, i + 2));
+    int is_long = (drr > 1 && s22 < -1) || (fabs(mrr[i]) > 3 && rr[i] > med[i]);
+    int is_short = (drr < -1 && s22 > 1) || (fabs(mrr[i]) > 3 && rr[i] < med[i]);
+    if (is_long)
+        out[i] = fabs(rr[i] / 2 - med[i]) < th2[i] ? PSY_BEAT_MISSED : PSY_BEAT_LONG;
+    else if (is_short)
+        out[i] = i + 1 < n && fabs(rr[i] + rr[i + 1] - med[i]) < th2[i] ? PSY_BEAT_EXTRA : PSY_BEAT_SHORT;
 }
 
 size_t psy_rr_classify_work_size(size_t n)
@@ -160,42 +215,8 @@ psy_status psy_rr_classify_work(const double *rr, size_t n, const psy_rr_config 
     if (n < 3) return PSY_OK;
     rr_features f;
     features(rr, n, &c, work, &f);
-    const double *d = f.drr;
-    /* Pass 1: ectopic beats. The NPN pattern of dRR at i marks a premature beat i - 1 (short
-     * interval, then its pause); the PNP pattern at i a late beat i - 1. A late beat also shows
-     * an NPN at i + 1 (and an alternating rhythm shows both everywhere): then the reading whose
-     * remaining interval is closer to the local median wins, the premature one on a tie. */
-    for (size_t i = 1; i < n; i++) {
-        if (npn(d, n, i, &c)) {
-            out[i - 1] = PSY_BEAT_ECTOPIC;
-            i++; /* the interval after it belongs to the same artefact */
-        } else if (pnp(d, n, i, &c)) {
-            int premature = i + 1 < n && npn(d, n, i + 1, &c) &&
-                            fabs(rr[i - 1] - f.med[i]) <= fabs(at(rr, n, i + 1) - f.med[i]);
-            out[premature ? i : i - 1] = PSY_BEAT_ECTOPIC;
-            i += premature ? 2 : 1;
-        }
-    }
-    /* Pass 2: long / short intervals, missed and extra beats, where no ectopic beat explains them. */
-    for (size_t i = 0; i < n; i++) {
-        if (out[i] != PSY_BEAT_NORMAL) continue;
-        if (i > 0 && (out[i - 1] == PSY_BEAT_ECTOPIC || out[i - 1] == PSY_BEAT_EXTRA)) continue;
-        /* dRR only speaks for interval i when interval i - 1 is itself clean (after an ectopic
-         * beat's compensatory pause the drop back to normal is no artefact). */
-        int clean_before = i == 0 || (out[i - 1] == PSY_BEAT_NORMAL &&
-                                      (i < 2 || out[i - 2] != PSY_BEAT_ECTOPIC));
-        double drr = clean_before ? d[i] : 0;
-        if (!(fabs(drr) > 1 || fabs(f.mrr[i]) > 3)) continue;
-        double s22 = drr >= 0 ? fmin(at(d, n, i + 1), at(d, n, i + 2))
-                              : fmax(at(d, n, i + 1), at(d, n, i + 2));
-        int is_long = (drr > 1 && s22 < -1) || (fabs(f.mrr[i]) > 3 && rr[i] > f.med[i]);
-        int is_short = (drr < -1 && s22 > 1) || (fabs(f.mrr[i]) > 3 && rr[i] < f.med[i]);
-        if (is_long)
-            out[i] = fabs(rr[i] / 2 - f.med[i]) < f.th2[i] ? PSY_BEAT_MISSED : PSY_BEAT_LONG;
-        else if (is_short)
-            out[i] = i + 1 < n && fabs(rr[i] + rr[i + 1] - f.med[i]) < f.th2[i] ? PSY_BEAT_EXTRA
-                                                                             : PSY_BEAT_SHORT;
-    }
+    for (size_t i = 1; i < n;) i = rr_pass1(rr, f.drr, f.med, n, i, &c, out);
+    for (size_t i = 0; i < n; i++) rr_pass2(rr, f.drr, f.mrr, f.med, f.th2, n, i, out);
     return PSY_OK;
 }
 

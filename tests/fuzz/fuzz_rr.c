@@ -1,10 +1,12 @@
 /* libFuzzer target for RR classification and correction fed arbitrary intervals (NaN, Inf,
  * negative, zero, huge) and settings. Contract checked: every class is a valid one, the
- * corrected series fits in 2 n and the class counts add up to n. */
+ * corrected series fits in 2 n and the class counts add up to n; the incremental classifier of
+ * the stream (dsp/rr_online.h), fed one interval at a time, gives the same classes. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "psyphys.h"
+#include "rr_online.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,9 +41,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         time += rr[i] / 1000;
         t[i] = time;
     }
-    if (psy_rr_classify(rr, n, &cfg, cls) == PSY_OK)
+    if (psy_rr_classify(rr, n, &cfg, cls) == PSY_OK) {
         for (size_t i = 0; i < n; i++)
             if ((unsigned)cls[i] >= PSY_BEAT_CLASS_COUNT) abort();
+        rr_online o;
+        if (rr_online_init(&o, &cfg, n + 1) == PSY_OK) {
+            for (size_t k = 1, checked = 0; k <= n; k++) {
+                rr_online_update(&o, rr, k, 0);
+                for (; checked < rr_online_final(&o); checked++) /* final once, and as offline */
+                    if (rr_online_classes(&o)[checked] != cls[checked]) abort();
+            }
+            rr_online_update(&o, rr, n, 1);
+            for (size_t i = 0; i < n; i++)
+                if (rr_online_classes(&o)[i] != cls[i]) abort();
+        }
+        rr_online_free(&o);
+    }
     size_t out_n = 0;
     psy_rr_counts counts;
     psy_status st = psy_rr_correct(rr, t, n, &cfg, NULL, out_rr, out_t, corrected, 2 * n, &out_n, &counts);

@@ -1,0 +1,34 @@
+/* Internal: the pieces of the Lipponen & Tarvainen beat classifier (rr_correct.c) that the
+ * incremental classifier of a live stretch (rr_online.c) shares with it: the windows, their
+ * statistics, the threshold and the two passes' steps. */
+#ifndef PSYPHYS_RR_INTERNAL_H
+#define PSYPHYS_RR_INTERNAL_H
+
+#include <stddef.h>
+
+#include "psyphys/rr.h"
+
+/* The window of w values centred on i of n, shifted inwards at the edges: [*lo, *hi). */
+void rr_window(size_t i, size_t n, size_t w, size_t *lo, size_t *hi);
+
+/* Median (kind 0) or quartile deviation (kind 1) of sorted[0..m), m >= 1. */
+double rr_window_stat(const double *sorted, size_t m, int kind);
+
+/* Keeps sorted[0..*m) ascending: x in, or (a value it holds) out. */
+void rr_sorted_insert(double *sorted, size_t *m, double x);
+void rr_sorted_remove(double *sorted, size_t *m, double x);
+
+/* The decision threshold from a quartile deviation qd, guarded by shares of the local median. */
+double rr_threshold(const psy_rr_config *c, double qd, double med);
+
+/* Pass 1 (ectopic beats) at interval i, 1 <= i < n: marks out[i - 1] or out[i]; returns the next
+ * i. Reads d[i - 1 .. i + 2] and rr[i - 1 .. i + 1] (those below n), med[i]. */
+size_t rr_pass1(const double *rr, const double *d, const double *med, size_t n, size_t i, const psy_rr_config *c,
+                psy_beat_class *out);
+
+/* Pass 2 (long, short, missed, extra) at interval i, after pass 1 up to i + 1 and pass 2 up to
+ * i - 1: may set out[i]. Reads out[i - 2 .. i], d[i .. i + 2], rr[i], rr[i + 1], mrr, med, th2 at i. */
+void rr_pass2(const double *rr, const double *d, const double *mrr, const double *med, const double *th2, size_t n,
+              size_t i, psy_beat_class *out);
+
+#endif
