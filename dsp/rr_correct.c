@@ -137,13 +137,106 @@ size_t psy_rr_classify_work_size(size_t n)
     return 7 * (n ? n : 1);
 }
 
+/* The intervals on each side of a piece of the series whose features the piece's edge distorts:
+ * a feature at i reads the intervals within both windows' half-widths (the quartile deviation of
+ * a quantity that itself takes a median), and a window at the piece's edge is shifted inwards. */
+static size_t edge_margin(const psy_rr_config *c)
+{
+    return (size_t)c->qd_window / 2 + (size_t)c->median_window / 2 + 2;
+}
+
+/* Pass 1 at interval i: the ectopic beats. The NPN pattern of dRR at i marks a premature beat
+ * i - 1 (short interval, then its pause); the PNP pattern at i a late beat i - 1. A late beat
+ * also shows an NPN at i + 1 (and an alternating rhythm shows both everywhere): then the reading
+ * whose remaining interval is closer to the local median wins, the premature one on a tie. d and
+ * med are the piece's features (index i - lo), rr and out the whole series'. Returns the next
+ * interval to look at (the intervals after a found beat belong to the same artefact). */
+static size_t ectopic_at(const double *rr, size_t n, const rr_features *f, size_t lo, size_t i,
+                         const psy_rr_config *c, psy_beat_class *out)
+{
+    const double *d = f->drr;
+    size_t k = i - lo, m = n - lo;
+    if (npn(d, m, k, c)) {
+        out[i - 1] = PSY_BEAT_ECTOPIC;
+        return i + 2;
+    }
+    if (!pnp(d, m, k, c)) return i + 1;
+    int premature = i + 1 < n && npn(d, m, k + 1, c) &&
+                    fabs(rr[i - 1] - f->med[k]) <= fabs(at(rr, n, i + 1) - f->med[k]);
+    out[premature ? i : i - 1] = PSY_BEAT_ECTOPIC;
+    return i + (premature ? 3 : 2);
+}
+
+/* Pass 2 at interval i: long / short intervals, missed and extra beats, where no ectopic beat
+ * explains them (the features as ectopic_at takes them). */
+static void other_at(const double *rr, size_t n, const rr_features *f, size_t lo, size_t i,
+                     psy_beat_class *out)
+{
+    const double *d = f->drr;
+    size_t k = i - lo, m = n - lo;
+    if (out[i] != PSY_BEAT_NORMAL) return;
+    if (i > 0 && (out[i - 1] == PSY_BEAT_ECTOPIC || out[i - 1] == PSY_BEAT_EXTRA)) return;
+    /* dRR only speaks for interval i when interval i - 1 is itself clean (after an ectopic
+     * beat's compensatory pause the drop back to normal is no artefact). */
+    int clean_before = i == 0 || (out[i - 1] == PSY_BEAT_NORMAL && (i < 2 || out[i - 2] != PSY_BEAT_ECTOPIC));
+    double drr = clean_before ? d[k] : 0;
+    if (!(fabs(drr) > 1 || fabs(f->mrr[k]) > 3)) return;
+    double s22 = drr >= 0 ? fmin(at(d, m, k + 1), at(d, m, k + 2)) : fmax(at(d, m, k + 1), at(d, m, k + 2));
+    int is_long = (drr > 1 && s22 < -1) || (fabs(f->mrr[k]) > 3 && rr[i] > f->med[k]);
+    int is_short = (drr < -1 && s22 > 1) || (fabs(f->mrr[k]) > 3 && rr[i] < f->med[k]);
+    if (is_long)
+        out[i] = fabs(rr[i] / 2 - f->med[k]) < f->th2[k] ? PSY_BEAT_MISSED : PSY_BEAT_LONG;
+    else if (is_short)
+        out[i] = i + 1 < n && fabs(rr[i] + rr[i + 1] - f->med[k]) < f->th2[k] ? PSY_BEAT_EXTRA : PSY_BEAT_SHORT;
+}
+
+/* Both passes over rr[0..n) with the features of at most `span` intervals at a time in work
+ * (7 span doubles): piece by piece, each overlapping the one before by the edge margins, so that
+ * every feature read is the one of the whole series (a day's series needs no day-long workspace).
+ * Pass 2 trails pass 1 by two intervals, where pass 1 no longer changes a class. */
+static void classify(const double *rr, size_t n, const psy_rr_config *c, psy_beat_class *out, double *work,
+                     size_t span)
+{
+    size_t margin = edge_margin(c);
+    size_t p1 = 1, p2 = 0, lo = 0;
+    while (p2 < n) {
+        size_t hi = n - lo > span ? lo + span : n;
+        rr_features f;
+        features(rr + lo, hi - lo, c, work, &f);
+        /* Intervals whose features are exact: [lo + margin, hi - margin), without the margin at
+         * the series' own ends. Each pass reads up to two intervals ahead. */
+        size_t exact_hi = hi < n ? hi - margin : n;
+        while (p1 < n && (hi == n || p1 + 2 < exact_hi)) p1 = ectopic_at(rr, n, &f, lo, p1, c, out);
+        while (p2 < n && (p1 >= n || p2 + 2 <= p1) && (hi == n || p2 + 2 < exact_hi)) other_at(rr, n, &f, lo, p2++, out);
+        size_t next = (p1 - 1 < p2 ? p1 - 1 : p2);
+        lo = next > margin ? next - margin : 0;
+    }
+}
+
+/* Checks the intervals and classifies them (config valid, work for `span` intervals). */
+static psy_status rr_classify_pieces(const double *rr, size_t n, const psy_rr_config *c, psy_beat_class *out,
+                                     double *work, size_t span)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(rr[i]) || rr[i] <= 0) return PSY_E_INVALID;
+    for (size_t i = 0; i < n; i++) out[i] = PSY_BEAT_NORMAL;
+    if (n >= 3) classify(rr, n, c, out, work, span);
+    return PSY_OK;
+}
+
 psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *config,
                            psy_beat_class *out)
 {
-    if (n > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
-    double *work = malloc(psy_rr_classify_work_size(n) * sizeof *work);
+    psy_rr_config c = config ? *config : psy_rr_config_default();
+    if ((!rr || !out) && n) return PSY_E_INVALID;
+    if (!valid_config(&c)) return PSY_E_INVALID;
+    /* Pieces of at least 8192 intervals and 8 margins: a few times the overlap they repeat. */
+    size_t span = 8 * edge_margin(&c) > 8192 ? 8 * edge_margin(&c) : 8192;
+    if (span > n) span = n;
+    if (span > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
+    double *work = malloc(psy_rr_classify_work_size(span) * sizeof *work);
     if (!work) return PSY_E_NOMEM;
-    psy_status st = psy_rr_classify_work(rr, n, config, out, work);
+    psy_status st = rr_classify_pieces(rr, n, &c, out, work, span);
     free(work);
     return st;
 }
@@ -154,49 +247,7 @@ psy_status psy_rr_classify_work(const double *rr, size_t n, const psy_rr_config 
     psy_rr_config c = config ? *config : psy_rr_config_default();
     if ((!rr || !out || !work) && n) return PSY_E_INVALID;
     if (!valid_config(&c)) return PSY_E_INVALID;
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(rr[i]) || rr[i] <= 0) return PSY_E_INVALID;
-    for (size_t i = 0; i < n; i++) out[i] = PSY_BEAT_NORMAL;
-    if (n < 3) return PSY_OK;
-    rr_features f;
-    features(rr, n, &c, work, &f);
-    const double *d = f.drr;
-    /* Pass 1: ectopic beats. The NPN pattern of dRR at i marks a premature beat i - 1 (short
-     * interval, then its pause); the PNP pattern at i a late beat i - 1. A late beat also shows
-     * an NPN at i + 1 (and an alternating rhythm shows both everywhere): then the reading whose
-     * remaining interval is closer to the local median wins, the premature one on a tie. */
-    for (size_t i = 1; i < n; i++) {
-        if (npn(d, n, i, &c)) {
-            out[i - 1] = PSY_BEAT_ECTOPIC;
-            i++; /* the interval after it belongs to the same artefact */
-        } else if (pnp(d, n, i, &c)) {
-            int premature = i + 1 < n && npn(d, n, i + 1, &c) &&
-                            fabs(rr[i - 1] - f.med[i]) <= fabs(at(rr, n, i + 1) - f.med[i]);
-            out[premature ? i : i - 1] = PSY_BEAT_ECTOPIC;
-            i += premature ? 2 : 1;
-        }
-    }
-    /* Pass 2: long / short intervals, missed and extra beats, where no ectopic beat explains them. */
-    for (size_t i = 0; i < n; i++) {
-        if (out[i] != PSY_BEAT_NORMAL) continue;
-        if (i > 0 && (out[i - 1] == PSY_BEAT_ECTOPIC || out[i - 1] == PSY_BEAT_EXTRA)) continue;
-        /* dRR only speaks for interval i when interval i - 1 is itself clean (after an ectopic
-         * beat's compensatory pause the drop back to normal is no artefact). */
-        int clean_before = i == 0 || (out[i - 1] == PSY_BEAT_NORMAL &&
-                                      (i < 2 || out[i - 2] != PSY_BEAT_ECTOPIC));
-        double drr = clean_before ? d[i] : 0;
-        if (!(fabs(drr) > 1 || fabs(f.mrr[i]) > 3)) continue;
-        double s22 = drr >= 0 ? fmin(at(d, n, i + 1), at(d, n, i + 2))
-                              : fmax(at(d, n, i + 1), at(d, n, i + 2));
-        int is_long = (drr > 1 && s22 < -1) || (fabs(f.mrr[i]) > 3 && rr[i] > f.med[i]);
-        int is_short = (drr < -1 && s22 > 1) || (fabs(f.mrr[i]) > 3 && rr[i] < f.med[i]);
-        if (is_long)
-            out[i] = fabs(rr[i] / 2 - f.med[i]) < f.th2[i] ? PSY_BEAT_MISSED : PSY_BEAT_LONG;
-        else if (is_short)
-            out[i] = i + 1 < n && fabs(rr[i] + rr[i + 1] - f.med[i]) < f.th2[i] ? PSY_BEAT_EXTRA
-                                                                             : PSY_BEAT_SHORT;
-    }
-    return PSY_OK;
+    return rr_classify_pieces(rr, n, &c, out, work, n);
 }
 
 /* A normal interval that no neighbouring artefact has distorted (the interval after an ectopic,
