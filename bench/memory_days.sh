@@ -1,5 +1,6 @@
 #!/bin/sh
-# Peak memory and CPU of `psyphys analyze` and `psyphys beats --channel MLII` as the record grows:
+# Peak memory and CPU of `psyphys analyze`, `psyphys beats --channel MLII` and the two leads combined
+# (`beats2`: --channel MLII --channel V5) as the record grows:
 # MIT-BIH 100 tiled to 24 h, 48 h and 7 days (bench/tile_100.sh, TILES 48 / 96 / 336), each with
 # its tiled reference annotations beside it (day.atr, as PhysioNet records come). Peak memory is
 # the maximum resident set (/usr/bin/time %M), CPU user + system; RUNS (default 2) rounds, each
@@ -36,16 +37,18 @@ for tiles in ${DAYS:-48 96 336}; do
             run "$b/psyphys" analyze "$tmp/day.hea" -o "$tmp/analyze_$tag" --overwrite >> "$tmp/analyze_$tag.runs"
             run "$b/psyphys" beats "$tmp/day.hea" --channel MLII -o "$tmp/beats_$tag.tsv" --overwrite \
                 >> "$tmp/beats_$tag.runs"
+            run "$b/psyphys" beats "$tmp/day.hea" --channel MLII --channel V5 -o "$tmp/beats2_$tag.tsv" \
+                --overwrite >> "$tmp/beats2_$tag.runs"
         done
         i=$((i + 1))
     done
-    hours=$(awk -v t="$tiles" 'BEGIN { printf "%.0f h", t * 650000 / 360 / 3600 }')
-    for p in analyze beats; do
+    hours=$(awk -v t="$tiles" 'BEGIN { printf "%.1f h", t * 650000 / 360 / 3600 }')
+    for p in analyze beats beats2; do
         line=$(printf '%-9s %-8s %s' "$hours" "$p" "$(best "$tmp/${p}_new.runs")")
         if [ -n "$base" ]; then
             same=different
-            if [ $p = beats ]; then
-                cmp -s "$tmp/beats_new.tsv" "$tmp/beats_old.tsv" && same=same
+            if [ $p != analyze ]; then
+                cmp -s "$tmp/${p}_new.tsv" "$tmp/${p}_old.tsv" && same=same
             else
                 diff -r "$tmp/analyze_new" "$tmp/analyze_old" >/dev/null 2>&1 && same=same
             fi
