@@ -59,13 +59,11 @@ static int reserve_beat(psy_beat_list *b, beats_marks *marks, size_t *cap)
     size_t n = *cap ? 2 * *cap : 1024;
     int64_t *s = realloc(b->sample, n * sizeof *s);
     if (s) b->sample = s;
-    double *o = realloc(b->onset_s, n * sizeof *o);
-    if (o) b->onset_s = o;
     double *a = realloc(b->amplitude, n * sizeof *a);
     if (a) b->amplitude = a;
     double *off = realloc(marks->offset, n * sizeof *off);
     if (off) marks->offset = off;
-    if (!s || !o || !a || !off) return 0;
+    if (!s || !a || !off) return 0;
     if (marks->shapes) {
         double *snr = realloc(marks->snr, n * sizeof *snr);
         if (snr) marks->snr = snr;
@@ -154,10 +152,12 @@ static psy_status push_ecg(void *ctx, const double *x, size_t n, size_t *used)
 }
 
 /* The onsets of the beats of a list of R-peaks: each sample through the recording's time axis
- * (EDF+D stretches), plus its offset (s). */
+ * (EDF+D stretches), plus its offset (s). Made once the list is final (two leads combined). */
 static psy_status ecg_onsets(psy_reader *r, int ch, psy_beat_list *b, const double *offset)
 {
     double rate = psy_reader_channel(r, ch)->rate_hz;
+    free(b->onset_s);
+    if (!(b->onset_s = malloc((b->n ? b->n : 1) * sizeof *b->onset_s))) return PSY_E_NOMEM;
     psy_status st = PSY_OK;
     for (size_t i = 0; i < b->n && st == PSY_OK; i++) {
         st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
@@ -166,7 +166,8 @@ static psy_status ecg_onsets(psy_reader *r, int ch, psy_beat_list *b, const doub
     return st;
 }
 
-/* Runs the detector over the channel block by block; marks keep what it said of each beat. */
+/* Runs the detector over the channel block by block; marks keep what it said of each beat. The
+ * beats' onsets are left to ecg_onsets. */
 static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
                              beats_marks *marks, psy_message *why)
 {
@@ -188,11 +189,14 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
     psy_ecg_detector_destroy(f.d);
     if (st == PSY_OK && b->n < f.beat_cap) {
         shrink_to(&b->sample, b->n, sizeof *b->sample);
-        shrink_to(&b->onset_s, b->n, sizeof *b->onset_s);
         shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
         shrink_to(&marks->offset, b->n, sizeof *marks->offset);
+        if (marks->shapes) {
+            shrink_to(&marks->snr, b->n, sizeof *marks->snr);
+            shrink_to(&marks->likeness, b->n, sizeof *marks->likeness);
+        }
     }
-    return st == PSY_OK ? ecg_onsets(r, ch, b, marks->offset) : st;
+    return st;
 }
 
 /* Takes an RR channel (intervals in ms) as it is. */
@@ -393,16 +397,15 @@ psy_status psy_beats_detect_leads(psy_reader *r, const int *channels, int n_chan
             st = b2 ? detect_ecg(r, channels[1], &cfg, b2, &marks[1], why) : PSY_E_NOMEM;
             if (st == PSY_OK) st = beats_merge_leads(r, channels, b, &marks[0], b2, &marks[1], why);
             psy_beat_list_free(b2);
-            /* Onsets again: the merged list holds beats of the second lead too. */
-            double *onset = st == PSY_OK ? realloc(b->onset_s, (b->n + 1) * sizeof *onset) : NULL;
-            if (st == PSY_OK && !onset) st = PSY_E_NOMEM;
-            if (onset) b->onset_s = onset;
-            if (st == PSY_OK) st = ecg_onsets(r, ch, b, marks[0].offset);
         }
+        /* What only combining the leads needed goes before the intervals are made. */
+        free(marks[0].snr), free(marks[0].likeness);
+        free(marks[1].offset), free(marks[1].snr), free(marks[1].likeness);
+        if (st == PSY_OK) st = ecg_onsets(r, ch, b, marks[0].offset);
         /* Intervals between the R-peaks' times: sample + offset. */
         for (size_t i = 0; st == PSY_OK && i < b->n; i++) marks[0].offset[i] += (double)b->sample[i];
         if (st == PSY_OK) st = beats_rr_from_positions(b, marks[0].offset, info->rate_hz);
-        for (int k = 0; k < 2; k++) free(marks[k].offset), free(marks[k].snr), free(marks[k].likeness);
+        free(marks[0].offset);
     } else {
         snprintf(why->text, sizeof why->text,
                  "channel '%s' is irregular and not an RR channel: no beats to take", info->label);

@@ -156,39 +156,57 @@ static void put(columns *c, size_t k, int64_t s, double amp, double offset)
     c->sample[k] = s, c->amp[k] = amp, c->offset[k] = offset;
 }
 
-/* The first lead's beats the signals keep, then the second lead's beats they add (into add: room
- * for b->n), merged in order into out (room for a->n + b->n). */
+/* The first lead's beats the signals keep, moved to the front of its own columns (out: *n_kept of
+ * them), then the second lead's beats they add (into add: room for b->n, *n_add of them). */
 static psy_status combine(const lead *first, const lead *second, const window *w, double rate, columns *out,
-                          columns *add, size_t *n_out)
+                          size_t *n_kept, columns *add, size_t *n_add)
 {
     const psy_beat_list *a = first->beats, *b = second->beats;
     int64_t both = (int64_t)llround(BOTH_S * rate), apart = (int64_t)llround(APART_S * rate);
     int64_t *sample = out->sample;
-    size_t m = 0, n_add = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        int64_t s = a->sample[i];
+    size_t m = 0, k_add = 0;
+    for (size_t i = 0; i < a->n; i++) { /* m <= i: what is moved has been read */
+        int64_t s = sample[i];
         int refuted = 0;
         if (!has_beat_near(b, s, both) && !in_gap(b, s) && !clear_qrs(first->marks, i)) {
             psy_status st = refutes(second, w, s, &refuted);
             if (st != PSY_OK) return st;
         }
-        if (!refuted) put(out, m++, s, a->amplitude[i], first->marks->offset[i]);
+        if (!refuted) put(out, m++, s, out->amp[i], out->offset[i]);
     }
     for (size_t j = 0, k = 0; j < b->n; j++) {
         int64_t s = b->sample[j];
         while (k < m && sample[k] < s) k++; /* insertion point among the first lead's beats */
         if ((k > 0 && s - sample[k - 1] <= apart) || (k < m && sample[k] - s <= apart)) continue;
         if (in_gap(a, s) || (clear_qrs(second->marks, j) && second->marks->snr[j] >= NEW_SNR))
-            put(add, n_add++, s, b->amplitude[j], second->marks->offset[j]);
+            put(add, k_add++, s, b->amplitude[j], second->marks->offset[j]);
     }
-    /* Merge the two ordered lists, from the back so that it works in place. */
+    *n_kept = m, *n_add = k_add;
+    return PSY_OK;
+}
+
+/* Merges the n_add beats of add into the m of out (room for m + n_add), both ordered: from the
+ * back, so that it works in place. */
+static void merge_added(columns *out, size_t m, const columns *add, size_t n_add)
+{
     for (size_t i = m, j = n_add, o = m + n_add; j > 0;) {
         o--;
-        if (i > 0 && sample[i - 1] > add->sample[j - 1]) i--, put(out, o, sample[i], out->amp[i], out->offset[i]);
+        if (i > 0 && out->sample[i - 1] > add->sample[j - 1])
+            i--, put(out, o, out->sample[i], out->amp[i], out->offset[i]);
         else j--, put(out, o, add->sample[j], add->amp[j], add->offset[j]);
     }
-    *n_out = m + n_add;
-    return PSY_OK;
+}
+
+/* Resizes the columns to n beats. 0 when out of memory (the columns stay valid). */
+static int resize(columns *c, size_t n)
+{
+    int64_t *s = realloc(c->sample, (n ? n : 1) * sizeof *s);
+    if (s) c->sample = s;
+    double *a = realloc(c->amp, (n ? n : 1) * sizeof *a);
+    if (a) c->amp = a;
+    double *o = realloc(c->offset, (n ? n : 1) * sizeof *o);
+    if (o) c->offset = o;
+    return s && a && o;
 }
 
 psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list *a,
@@ -201,29 +219,28 @@ psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list
     window w = {(int64_t)llround(QRS_HALF_S * rate), (int64_t)llround(SLOPE_HALF_S * rate),
                 (int64_t)llround(BACKGROUND_S * rate), NULL};
     if (w.h < 1) w.h = 1;
-    size_t cap = a->n + b->n + 1, n = 0;
-    columns out = {malloc(cap * sizeof *out.sample), malloc(cap * sizeof *out.amp), malloc(cap * sizeof *out.offset)};
+    /* The first lead's columns become the combined ones: no third copy of the beats. */
+    columns out = {a->sample, a->amplitude, ma->offset};
     columns add = {malloc((b->n + 1) * sizeof *add.sample), malloc((b->n + 1) * sizeof *add.amp),
                    malloc((b->n + 1) * sizeof *add.offset)};
     w.buf = malloc((size_t)(2 * (w.half + w.h) + 1) * sizeof *w.buf);
-    psy_status st = out.sample && out.amp && out.offset && add.sample && add.amp && add.offset && w.buf
-                        ? combine(&first, &second, &w, rate, &out, &add, &n)
+    size_t m = 0, n_add = 0;
+    psy_status st = add.sample && add.amp && add.offset && w.buf
+                        ? combine(&first, &second, &w, rate, &out, &m, &add, &n_add)
                         : PSY_E_NOMEM;
     free(w.buf);
+    if (st == PSY_OK && !resize(&out, m + n_add)) st = PSY_E_NOMEM;
+    a->sample = out.sample, a->amplitude = out.amp, ma->offset = out.offset;
+    if (st == PSY_OK) {
+        merge_added(&out, m, &add, n_add);
+        a->n = m + n_add;
+        a->n_searchback += b->n_searchback;
+    }
     free(add.sample), free(add.amp), free(add.offset);
     if (st != PSY_OK) {
-        free(out.sample), free(out.amp), free(out.offset);
         if (st != PSY_E_NOMEM)
             snprintf(why->text, sizeof why->text, "reading the leads to combine them: %s", psy_strerror(st));
         return st;
     }
-    free(a->sample);
-    free(a->amplitude);
-    free(ma->offset);
-    a->sample = out.sample;
-    a->amplitude = out.amp;
-    ma->offset = out.offset;
-    a->n = n;
-    a->n_searchback += b->n_searchback;
     return intersect_gaps(a, b);
 }

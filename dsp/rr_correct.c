@@ -192,13 +192,64 @@ size_t psy_rr_classify_work_size(size_t n)
     return 7 * (n ? n : 1);
 }
 
+/* The intervals on each side of a piece of the series whose features the piece's edge distorts:
+ * a feature at i reads the intervals within both windows' half-widths (the quartile deviation of
+ * a quantity that itself takes a median), and a window at the piece's edge is shifted inwards. */
+static size_t edge_margin(const psy_rr_config *c)
+{
+    return (size_t)c->qd_window / 2 + (size_t)c->median_window / 2 + 2;
+}
+
+/* Both passes over rr[0..n) with the features of at most `span` intervals at a time in work
+ * (7 span doubles): piece by piece, each overlapping the one before by the edge margins, so that
+ * every feature read is the one of the whole series (a day's series needs no day-long workspace).
+ * Pass 2 trails pass 1 by two intervals, where pass 1 no longer changes a class. */
+static void classify(const double *rr, size_t n, const psy_rr_config *c, psy_beat_class *out, double *work,
+                     size_t span)
+{
+    size_t margin = edge_margin(c);
+    size_t p1 = 1, p2 = 0, lo = 0;
+    while (p2 < n) {
+        size_t hi = n - lo > span ? lo + span : n;
+        rr_features f;
+        features(rr + lo, hi - lo, c, work, &f);
+        /* Intervals whose features are exact: [lo + margin, hi - margin), without the margin at
+         * the series' own ends. Each pass reads up to two intervals ahead. */
+        size_t exact_hi = hi < n ? hi - margin : n;
+        /* The passes on the piece: rr and out shifted to it (pass 2 never looks back past lo). */
+        while (p1 < n && (hi == n || p1 + 2 < exact_hi))
+            p1 = lo + rr_pass1(rr + lo, f.drr, f.med, n - lo, p1 - lo, c, out + lo);
+        for (; p2 < n && (p1 >= n || p2 + 2 <= p1) && (hi == n || p2 + 2 < exact_hi); p2++)
+            rr_pass2(rr + lo, f.drr, f.mrr, f.med, f.th2, n - lo, p2 - lo, out + lo);
+        size_t next = (p1 - 1 < p2 ? p1 - 1 : p2);
+        lo = next > margin ? next - margin : 0;
+    }
+}
+
+/* Checks the intervals and classifies them (config valid, work for `span` intervals). */
+static psy_status rr_classify_pieces(const double *rr, size_t n, const psy_rr_config *c, psy_beat_class *out,
+                                     double *work, size_t span)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(rr[i]) || rr[i] <= 0) return PSY_E_INVALID;
+    for (size_t i = 0; i < n; i++) out[i] = PSY_BEAT_NORMAL;
+    if (n >= 3) classify(rr, n, c, out, work, span);
+    return PSY_OK;
+}
+
 psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *config,
                            psy_beat_class *out)
 {
-    if (n > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
-    double *work = malloc(psy_rr_classify_work_size(n) * sizeof *work);
+    psy_rr_config c = config ? *config : psy_rr_config_default();
+    if ((!rr || !out) && n) return PSY_E_INVALID;
+    if (!valid_config(&c)) return PSY_E_INVALID;
+    /* Pieces of at least 8192 intervals and 8 margins: a few times the overlap they repeat. */
+    size_t span = 8 * edge_margin(&c) > 8192 ? 8 * edge_margin(&c) : 8192;
+    if (span > n) span = n;
+    if (span > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
+    double *work = malloc(psy_rr_classify_work_size(span) * sizeof *work);
     if (!work) return PSY_E_NOMEM;
-    psy_status st = psy_rr_classify_work(rr, n, config, out, work);
+    psy_status st = rr_classify_pieces(rr, n, &c, out, work, span);
     free(work);
     return st;
 }
@@ -209,15 +260,7 @@ psy_status psy_rr_classify_work(const double *rr, size_t n, const psy_rr_config 
     psy_rr_config c = config ? *config : psy_rr_config_default();
     if ((!rr || !out || !work) && n) return PSY_E_INVALID;
     if (!valid_config(&c)) return PSY_E_INVALID;
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(rr[i]) || rr[i] <= 0) return PSY_E_INVALID;
-    for (size_t i = 0; i < n; i++) out[i] = PSY_BEAT_NORMAL;
-    if (n < 3) return PSY_OK;
-    rr_features f;
-    features(rr, n, &c, work, &f);
-    for (size_t i = 1; i < n;) i = rr_pass1(rr, f.drr, f.med, n, i, &c, out);
-    for (size_t i = 0; i < n; i++) rr_pass2(rr, f.drr, f.mrr, f.med, f.th2, n, i, out);
-    return PSY_OK;
+    return rr_classify_pieces(rr, n, &c, out, work, n);
 }
 
 /* A normal interval that no neighbouring artefact has distorted (the interval after an ectopic,

@@ -121,6 +121,12 @@ static void test_two_leads(void **state)
     assert_int_equal(beats, n_truth);
     assert_int_equal(two->n_gaps, 0);
     for (size_t i = 1; i < two->n; i++) assert_true(two->sample[i] > two->sample[i - 1]);
+    /* The combined columns belong together, the second lead's beats too: each onset is its R-peak's
+     * sample on the time axis (within the sub-sample offset), each amplitude its R-peak's. */
+    for (size_t i = 0; i < two->n; i++) {
+        assert_true(fabs(two->onset_s[i] - (double)two->sample[i] / RATE) <= 2.0 / RATE);
+        assert_true(two->amplitude[i] > 0.5);
+    }
     psy_beat_list_free(one);
     psy_beat_list_free(two);
     /* Leads must share a rate and be signals. */

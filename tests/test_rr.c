@@ -428,6 +428,49 @@ static void test_pcst_cleaning(void **state)
     assert_int_equal(psy_rr_clean_pcst(rr, t, M, &cfg, out, out_t, &m, NULL), PSY_E_INVALID);
 }
 
+/* A long series with artefacts of every kind scattered through it (deterministic). */
+static void long_series(double *rr, size_t n)
+{
+    sinus(rr, n);
+    uint32_t seed = 17;
+    for (size_t i = 2; i + 2 < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t r = (seed >> 16) % 400;
+        if (r == 0) rr[i] *= 0.6, rr[i + 1] *= 1.4; /* a premature beat and its pause */
+        else if (r == 1) rr[i] *= 2;                /* a missed beat */
+        else if (r == 2) rr[i] *= 0.45;             /* an extra beat */
+        else if (r == 3) rr[i] *= 1.5;              /* a long interval */
+        else if (r == 4) rr[i] *= 0.7;              /* a short one */
+        else if (r < 40) rr[i] *= 1 + 0.02 * (double)(r % 7); /* noise */
+    }
+}
+
+/* psy_rr_classify works through a long series piece by piece in a bounded workspace: its classes
+ * are those of the whole series classified at once (psy_rr_classify_work), with the default
+ * windows and with wide ones. */
+static void test_long_series_in_pieces(void **state)
+{
+    (void)state;
+    const size_t n = 60000;
+    double *rr = malloc(n * sizeof *rr), *work = malloc(psy_rr_classify_work_size(n) * sizeof *work);
+    psy_beat_class *pieces = malloc(n * sizeof *pieces), *whole = malloc(n * sizeof *whole);
+    assert_non_null(rr), assert_non_null(work), assert_non_null(pieces), assert_non_null(whole);
+    long_series(rr, n);
+    psy_rr_config wide = psy_rr_config_default();
+    wide.qd_window = 1501, wide.median_window = 301;
+    const psy_rr_config *configs[] = {NULL, &wide};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(psy_rr_classify(rr, n, configs[k], pieces), PSY_OK);
+        assert_int_equal(psy_rr_classify_work(rr, n, configs[k], whole, work), PSY_OK);
+        assert_memory_equal(pieces, whole, n * sizeof *whole);
+        size_t artefacts = n - count(whole, n, PSY_BEAT_NORMAL);
+        assert_true(artefacts > 300); /* the series does test the passes */
+        assert_true(count(whole, n, PSY_BEAT_ECTOPIC) > 50);
+        assert_true(count(whole, n, PSY_BEAT_MISSED) + count(whole, n, PSY_BEAT_EXTRA) > 50);
+    }
+    free(rr), free(work), free(pieces), free(whole);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -459,6 +502,6 @@ int main(void)
         cmocka_unit_test(test_bigeminy_correction_does_not_alternate),
         cmocka_unit_test(test_output_bound), cmocka_unit_test(test_pcst_cleaning),
         cmocka_unit_test(test_left_out_intervals_have_times),
-        cmocka_unit_test(test_bad_arguments)};
+        cmocka_unit_test(test_long_series_in_pieces), cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
