@@ -118,7 +118,7 @@ int cmd_resp(int argc, char **argv)
     if (st == PSY_OK && edr) {
         fprintf(stderr, "psyphys: %s: note: %sbreaths derived from ECG '%s'\n", path,
                 force_edr ? "" : "no respiration channel: ", psy_reader_channel(r, ecg)->label);
-        st = psy_breaths_from_beats(beats, &l, &why);
+        st = psy_breaths_from_ecg(r, ecg, beats, &l, &why);
     } else if (st == PSY_OK) {
         st = psy_breaths_detect(r, ch, NULL, &l, &why);
     }

@@ -132,6 +132,13 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
+/* ECG-derived respiration from the ECG waveform: as psy_breaths_from_beats, with the QRS
+ * waveform's respiratory modulations measured in one more pass over ECG channel ch of r (the
+ * channel the beats were detected on). PSY_OK, PSY_E_INVALID (NULL, no such channel),
+ * PSY_E_TOO_SHORT, PSY_E_NOMEM, or the channel's read error (reason in *why). */
+PSY_API psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_list *beats, psy_breath_list **out,
+                                        psy_message *why);
+
 /* The breathing rate over the breaths of a list that lie whole in [t0_s, t1_s] on the recording's
  * time axis (onset_s, end_s: the breaths that psy_session_breath_depth and psy_session_rsa_p2t
  * take), over the span they were observed for: from the first one's onset to the last one's end on
