@@ -34,23 +34,24 @@
 #define EDR_MAX_GAP_S 3.0
 #define EDR_TREND_S 15.0
 
-/* One modulation: its values v at the beat times t (n points, ascending). */
-typedef struct modulation {
-    double *t, *v;
-    size_t n;
-} modulation;
+/* The first index from j on where v is a number (n when none). */
+static size_t next_valid(const double *v, size_t n, size_t j)
+{
+    while (j < n && !isfinite(v[j])) j++;
+    return j;
+}
 
-/* Linear interpolation of the values v at times t (n points, ascending) onto the grid k / rate,
- * NaN where no two points within EDR_MAX_GAP_S surround the grid time. */
+/* Linear interpolation of the values v at times t (n points, ascending; NaN: no value) onto the
+ * grid k / rate, NaN where no two values within EDR_MAX_GAP_S surround the grid time. */
 static void to_grid(const double *t, const double *v, size_t n, double *grid, size_t m)
 {
-    size_t j = 0;
+    size_t j = next_valid(v, n, 0), j2 = j < n ? next_valid(v, n, j + 1) : n;
     for (size_t k = 0; k < m; k++) {
         double at = (double)k / EDR_RATE_HZ;
-        while (j + 1 < n && t[j + 1] < at) j++;
+        while (j2 < n && t[j2] < at) j = j2, j2 = next_valid(v, n, j2 + 1);
         grid[k] = NAN;
-        if (j + 1 < n && t[j] <= at && t[j + 1] >= at && t[j + 1] - t[j] <= EDR_MAX_GAP_S)
-            grid[k] = v[j] + (v[j + 1] - v[j]) * (at - t[j]) / (t[j + 1] - t[j]);
+        if (j2 < n && t[j] <= at && t[j2] >= at && t[j2] - t[j] <= EDR_MAX_GAP_S)
+            grid[k] = v[j] + (v[j2] - v[j]) * (at - t[j]) / (t[j2] - t[j]);
     }
 }
 
@@ -89,15 +90,17 @@ static double co_variation(const double *a, const double *b, size_t m)
     return s;
 }
 
-/* The k modulations fused onto the grid g (m samples), the first (minus the RR interval) the
- * sign reference; NaN where any is missing (a gap). one, ref, tmp: m doubles of scratch each. */
-static void fuse(const modulation *mod, size_t k, double *g, double *one, double *ref, double *tmp, size_t m)
+/* The k modulations mod[j][i] at the beat times t (n beats; NaN: none at that beat) fused onto
+ * the grid g (m samples), the first (minus the RR interval) the sign reference; NaN where any
+ * is missing (a gap). one, ref, tmp: m doubles of scratch each. */
+static void fuse(const double *t, size_t n, const double *const *mod, size_t k, double *g, double *one,
+                 double *ref, double *tmp, size_t m)
 {
     for (size_t i = 0; i < m; i++) g[i] = 0;
-    to_grid(mod[0].t, mod[0].v, mod[0].n, ref, m);
+    to_grid(t, mod[0], n, ref, m);
     remove_trend(ref, m, tmp);
     for (size_t j = 0; j < k; j++) {
-        to_grid(mod[j].t, mod[j].v, mod[j].n, one, m);
+        to_grid(t, mod[j], n, one, m);
         remove_trend(one, m, tmp);
         double scale = successive_scale(one, m, tmp);
         double sign = j == 0 || co_variation(one, ref, m) >= 0 ? 1.0 : -1.0;
@@ -138,19 +141,16 @@ static psy_status detect(const double *g, size_t m, psy_breath_list *l)
     return st;
 }
 
-/* The breath list of the k fused modulations (the first the reference). */
-static psy_status breaths_of(const modulation *mod, size_t k, psy_breath_list **out)
+/* The breath list of the k fused modulations at the beats' times t (n beats). */
+static psy_status breaths_of(const double *t, size_t n, const double *const *mod, size_t k, psy_breath_list **out)
 {
-    double last = 0;
-    for (size_t j = 0; j < k; j++)
-        if (mod[j].n) last = fmax(last, mod[j].t[mod[j].n - 1]);
-    size_t m = (size_t)(last * EDR_RATE_HZ) + 1;
+    size_t m = (size_t)(t[n - 1] * EDR_RATE_HZ) + 1;
     double *g = malloc(m * sizeof *g), *one = malloc(m * sizeof *one), *ref = malloc(m * sizeof *ref);
     double *tmp = malloc(m * sizeof *tmp);
     psy_breath_list *l = calloc(1, sizeof *l);
     psy_status st = g && one && ref && tmp && l ? PSY_OK : PSY_E_NOMEM;
     if (st == PSY_OK) {
-        fuse(mod, k, g, one, ref, tmp, m);
+        fuse(t, n, mod, k, g, one, ref, tmp, m);
         free(one), free(ref), free(tmp), one = ref = tmp = NULL;
         st = detect(g, m, l);
     }
@@ -177,36 +177,26 @@ static psy_status breaths_of(const modulation *mod, size_t k, psy_breath_list **
     return PSY_OK;
 }
 
-static void modulations_free(modulation *mod, size_t k)
+/* Minus the RR interval at each normal beat that follows a normal beat (it rises with the
+ * heart rate), NaN elsewhere; NULL when out of memory. */
+static double *minus_rr(const psy_beat_list *b)
 {
-    for (size_t j = 0; j < k; j++) free(mod[j].t), free(mod[j].v);
+    double *v = malloc((b->n ? b->n : 1) * sizeof *v);
+    for (size_t i = 0; v && i < b->n; i++)
+        v[i] = i && b->cls[i] == PSY_BEAT_NORMAL && b->cls[i - 1] == PSY_BEAT_NORMAL ? -b->rr_ms[i] : NAN;
+    return v;
 }
 
-/* The k modulations at the normal beats: mod[0] minus the RR interval (between two normal beats;
- * rises with the rate), then the R amplitude (feat NULL) or the waveform's features. */
-static psy_status collect(const psy_beat_list *b, const edr_features *feat, modulation *mod, size_t k)
+/* PSY_E_TOO_SHORT with the reason unless each of the k modulations has 10 values at normal
+ * beats. */
+static psy_status too_short(const psy_beat_list *b, const double *const *mod, size_t k, psy_message *why)
 {
-    size_t n = b->n ? b->n : 1;
+    size_t least = b->n;
     for (size_t j = 0; j < k; j++) {
-        mod[j].t = malloc(n * sizeof *mod[j].t), mod[j].v = malloc(n * sizeof *mod[j].v), mod[j].n = 0;
-        if (!mod[j].t || !mod[j].v) return PSY_E_NOMEM;
+        size_t have = 0;
+        for (size_t i = 0; i < b->n; i++) have += b->cls[i] == PSY_BEAT_NORMAL && isfinite(mod[j][i]);
+        least = have < least ? have : least;
     }
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->cls[i] != PSY_BEAT_NORMAL) continue;
-        for (size_t j = 0; j < k; j++) {
-            double v = j > 0 ? (feat ? feat->f[j - 1][i] : b->amplitude[i])
-                       : i && b->cls[i - 1] == PSY_BEAT_NORMAL ? -b->rr_ms[i]
-                                                               : NAN;
-            if (isfinite(v)) mod[j].t[mod[j].n] = b->onset_s[i], mod[j].v[mod[j].n++] = v;
-        }
-    }
-    return PSY_OK;
-}
-
-static psy_status too_short(const modulation *mod, size_t k, psy_message *why)
-{
-    size_t least = mod[0].n;
-    for (size_t j = 1; j < k; j++) least = mod[j].n < least ? mod[j].n : least;
     if (least >= 10) return PSY_OK;
     if (why)
         snprintf(why->text, sizeof why->text,
@@ -220,11 +210,14 @@ psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     if (!beats) return PSY_E_INVALID;
-    modulation mod[2] = {{0}};
-    psy_status st = collect(beats, NULL, mod, 2);
-    if (st == PSY_OK) st = too_short(mod, 2, why);
-    if (st == PSY_OK) st = breaths_of(mod, 2, out);
-    modulations_free(mod, 2);
+    double *rr = minus_rr(beats), *amp = malloc((beats->n ? beats->n : 1) * sizeof *amp);
+    psy_status st = rr && amp ? PSY_OK : PSY_E_NOMEM;
+    for (size_t i = 0; st == PSY_OK && i < beats->n; i++)
+        amp[i] = beats->cls[i] == PSY_BEAT_NORMAL ? beats->amplitude[i] : NAN;
+    const double *mod[2] = {rr, amp};
+    if (st == PSY_OK) st = too_short(beats, mod, 2, why);
+    if (st == PSY_OK) st = breaths_of(beats->onset_s, beats->n, mod, 2, out);
+    free(rr), free(amp);
     return st;
 }
 
@@ -236,12 +229,13 @@ psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_list *beat
     *out = NULL;
     if (!r || !beats || ch < 0 || ch >= psy_reader_channel_count(r)) return PSY_E_INVALID;
     edr_features feat = {{NULL}};
-    modulation mod[1 + EDR_N_FEATURES] = {{0}};
-    psy_status st = edr_features_measure(r, ch, beats, &feat, why);
-    if (st == PSY_OK) st = collect(beats, &feat, mod, 1 + EDR_N_FEATURES);
+    double *rr = minus_rr(beats);
+    psy_status st = rr ? edr_features_measure(r, ch, beats, &feat, why) : PSY_E_NOMEM;
+    const double *mod[1 + EDR_N_FEATURES] = {rr};
+    for (int k = 0; k < EDR_N_FEATURES; k++) mod[1 + k] = feat.f[k];
+    if (st == PSY_OK) st = too_short(beats, mod, 1 + EDR_N_FEATURES, why);
+    if (st == PSY_OK) st = breaths_of(beats->onset_s, beats->n, mod, 1 + EDR_N_FEATURES, out);
     edr_features_free(&feat);
-    if (st == PSY_OK) st = too_short(mod, 1 + EDR_N_FEATURES, why);
-    if (st == PSY_OK) st = breaths_of(mod, 1 + EDR_N_FEATURES, out);
-    modulations_free(mod, 1 + EDR_N_FEATURES);
+    free(rr);
     return st;
 }

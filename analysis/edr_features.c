@@ -103,7 +103,7 @@ psy_status edr_features_measure(psy_reader *r, int ch, const psy_beat_list *beat
     for (size_t i = 0; st == PSY_OK && i < beats->n; i++) {
         double v[EDR_N_FEATURES];
         int64_t s = beats->sample[i];
-        if (beats->pulses || s - w.pre < 0 || s + w.post >= info->frames) {
+        if (beats->pulses || beats->cls[i] != PSY_BEAT_NORMAL || s - w.pre < 0 || s + w.post >= info->frames) {
             for (int k = 0; k < EDR_N_FEATURES; k++) out->f[k][i] = NAN;
             continue;
         }

@@ -13,8 +13,8 @@ typedef enum edr_feature {
     EDR_N_FEATURES
 } edr_feature;
 
-/* f[k][i]: feature k of beat i of the list, NaN where its window leaves the signal or holds a
- * missing sample (or for RR channels and pulses). Each f[k] has beats->n entries. */
+/* f[k][i]: feature k of beat i of the list, NaN for a beat that is not normal or whose window
+ * leaves the signal or holds a missing sample (and for pulses). Each f[k] has beats->n entries. */
 typedef struct edr_features {
     double *f[EDR_N_FEATURES];
 } edr_features;
