@@ -141,8 +141,9 @@ static psy_status detect(const double *g, size_t m, psy_breath_list *l)
     return st;
 }
 
-/* The breath list of the k fused modulations at the beats' times t (n beats). */
-static psy_status breaths_of(const double *t, size_t n, const double *const *mod, size_t k, psy_breath_list **out)
+/* The breath list of the k fused modulations at the beats' times t (n beats), named by names. */
+static psy_status breaths_of(const double *t, size_t n, const double *const *mod, size_t k, const char *names,
+                             psy_breath_list **out)
 {
     size_t m = (size_t)(t[n - 1] * EDR_RATE_HZ) + 1;
     double *g = malloc(m * sizeof *g), *one = malloc(m * sizeof *one), *ref = malloc(m * sizeof *ref);
@@ -157,6 +158,7 @@ static psy_status breaths_of(const double *t, size_t n, const double *const *mod
     if (st == PSY_OK) {
         l->rate_hz = EDR_RATE_HZ;
         l->source = PSY_BREATHS_EDR;
+        l->modulations = names;
         size_t nb = l->n ? l->n : 1;
         l->onset_s = malloc(nb * sizeof *l->onset_s);
         l->peak_s = malloc(nb * sizeof *l->peak_s);
@@ -216,7 +218,7 @@ psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **
         amp[i] = beats->cls[i] == PSY_BEAT_NORMAL ? beats->amplitude[i] : NAN;
     const double *mod[2] = {rr, amp};
     if (st == PSY_OK) st = too_short(beats, mod, 2, why);
-    if (st == PSY_OK) st = breaths_of(beats->onset_s, beats->n, mod, 2, out);
+    if (st == PSY_OK) st = breaths_of(beats->onset_s, beats->n, mod, 2, "RR interval, R amplitude", out);
     free(rr), free(amp);
     return st;
 }
@@ -234,7 +236,9 @@ psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_list *beat
     const double *mod[1 + EDR_N_FEATURES] = {rr};
     for (int k = 0; k < EDR_N_FEATURES; k++) mod[1 + k] = feat.f[k];
     if (st == PSY_OK) st = too_short(beats, mod, 1 + EDR_N_FEATURES, why);
-    if (st == PSY_OK) st = breaths_of(beats->onset_s, beats->n, mod, 1 + EDR_N_FEATURES, out);
+    if (st == PSY_OK)
+        st = breaths_of(beats->onset_s, beats->n, mod, 1 + EDR_N_FEATURES,
+                        "RR interval, QRS R-S amplitude, QRS area, QRS slope range", out);
     edr_features_free(&feat);
     free(rr);
     return st;

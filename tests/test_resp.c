@@ -229,7 +229,7 @@ static void test_rate_on_recording_axis(void **state)
         double jump = i >= 10 ? 100 : 0;
         on[i] = 4.0 * i + jump, pk[i] = on[i] + 1.6, end[i] = on[i] + 4.0;
     }
-    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10)};
+    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10), NULL};
     psy_breath_rate r;
     assert_int_equal(psy_breath_list_rate_over(&l, 0, 60, &r), PSY_OK);
     assert_int_equal(r.n_breaths, 10);
@@ -296,6 +296,7 @@ static void test_edr_and_summary(void **state)
     psy_message why;
     assert_int_equal(psy_breaths_from_beats(&b, &l, &why), PSY_OK);
     assert_int_equal(l->source, PSY_BREATHS_EDR);
+    assert_string_equal(l->modulations, "RR interval, R amplitude");
     psy_breath_summary sum;
     assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
     print_message("EDR: %zu breaths, %.2f /min, CV %.1f %%\n", sum.n_breaths, sum.rate.per_min, sum.duration_cv_pct);
@@ -339,6 +340,7 @@ static void test_edr_waveform(void **state)
     psy_breath_list *l = NULL;
     assert_int_equal(psy_breaths_from_ecg(r, 0, beats, &l, &why), PSY_OK);
     assert_int_equal(l->source, PSY_BREATHS_EDR);
+    assert_non_null(strstr(l->modulations, "QRS slope range"));
     psy_breath_summary sum;
     assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
     print_message("EDR from the waveform: %zu beats, %zu breaths, %.2f /min\n", beats->n, sum.n_breaths,

@@ -102,7 +102,7 @@ PSY_API psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double ra
 
 typedef enum psy_breath_source {
     PSY_BREATHS_RESP = 0, /* a respiration channel (belt, impedance, thermistor, airflow) */
-    PSY_BREATHS_EDR       /* ECG-derived respiration (psy_breaths_from_beats) */
+    PSY_BREATHS_EDR       /* ECG-derived respiration (psy_breaths_from_ecg, psy_breaths_from_beats) */
 } psy_breath_source;
 
 typedef struct psy_breath_list {
@@ -114,6 +114,10 @@ typedef struct psy_breath_list {
     double rate_hz;           /* the rate the indices are on: the channel's, or the EDR series' */
     psy_breath_source source;
     psy_resp_config config;   /* the detector's settings (rate_hz included) */
+    /* ECG-derived breaths: the modulations fused, for the sidecar ("RR interval, QRS R-S
+     * amplitude, ..."; a static string); NULL for a respiration channel. Since 0.2 (appended:
+     * the list is the library's). */
+    const char *modulations;
 } psy_breath_list;
 
 PSY_API void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
