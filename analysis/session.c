@@ -66,7 +66,7 @@ static psy_status detect_breaths(psy_session *s)
             return PSY_OK;
         }
     } else if (s->cfg.edr && s->beats && s->heart == PSY_HEART_ECG) {
-        st = psy_breaths_from_beats(s->beats, &s->breaths, &reason);
+        st = psy_breaths_from_ecg(s->r, s->ecg, s->beats, &s->breaths, &reason);
         if (st == PSY_E_TOO_SHORT) {
             psy_session_warn(s, "no ECG-derived breaths: %s", reason.text);
             return PSY_OK;

@@ -108,6 +108,7 @@ static json_t *breaths_json(const psy_session_results *res)
                           l->rate_hz, "band_hz", c->band_low_hz, c->band_high_hz, "hysteresis", c->hysteresis,
                           "min_amplitude", c->min_amplitude, "rate_min_breaths", PSY_RESP_RATE_MIN_BREATHS);
     json_object_set_new(b, "rate_min_span_s", json_real(PSY_RESP_RATE_MIN_SPAN_S));
+    if (l->modulations) json_object_set_new(b, "edr_modulations", json_string(l->modulations));
     const psy_rsa_result *r = res->rsa;
     if (r) {
         json_object_set_new(b, "rsa_p2t", json_string("longest expiratory NN - shortest inspiratory NN (Grossman "

@@ -61,6 +61,7 @@ psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sc, const char *key, co
                      l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel", "detector_rate_hz",
                      l->rate_hz, "band_hz", c->band_low_hz, c->band_high_hz, "hysteresis", c->hysteresis,
                      "min_amplitude", c->min_amplitude);
+    if (o && l->modulations) json_object_set_new(o, "edr_modulations", json_string(l->modulations));
     if (o && rsa)
         json_object_set_new(o, "rsa", json_pack(
             "{s:s,s:s,s:[f,f],s:f,s:f,s:f}", "p2t", rsa->p2t_method == PSY_RSA_P2T_RANGE ?

@@ -14,8 +14,9 @@ static void help(FILE *out)
             "usage: psyphys resp FILE [--channel LABEL] [--ecg LABEL] [--edr] [--preset neurokit]\n"
             "                         [-o BREATHS.tsv] [--json] [--overwrite] [input options]\n\n"
             "Detects breaths on a respiration channel (belt, impedance pneumography, thermistor,\n"
-            "airflow); without one, derives respiration from the ECG (R-wave amplitude and heart\n"
-            "rate modulation). With an ECG, measures respiratory sinus arrhythmia breath by breath\n"
+            "airflow); without one, derives respiration from the ECG (QRS amplitude, area and\n"
+            "slopes, and heart rate modulation). With an ECG, measures respiratory sinus arrhythmia\n"
+            "breath by breath\n"
             "and the HRV-biofeedback metrics. Without -o the table goes to stdout (unless --json).\n\n"
             "  --channel LABEL   the respiration channel (default: the first RESP channel)\n"
             "  --ecg LABEL       the ECG channel (default: the first ECG channel, if any)\n"
@@ -118,7 +119,7 @@ int cmd_resp(int argc, char **argv)
     if (st == PSY_OK && edr) {
         fprintf(stderr, "psyphys: %s: note: %sbreaths derived from ECG '%s'\n", path,
                 force_edr ? "" : "no respiration channel: ", psy_reader_channel(r, ecg)->label);
-        st = psy_breaths_from_beats(beats, &l, &why);
+        st = psy_breaths_from_ecg(r, ecg, beats, &l, &why);
     } else if (st == PSY_OK) {
         st = psy_breaths_detect(r, ch, NULL, &l, &why);
     }

@@ -74,6 +74,8 @@ expect_exit 0 "$PSYPHYS" resp "$DEMO" --edr -o "$TMP/edr.tsv"
 cmp -s "$TMP/e/${S}_breaths.tsv" "$TMP/edr.tsv" || fail "analyze --edr's breaths differ from psyphys resp --edr's"
 tr -d ' \n' <"$TMP/e/${S}_breaths.json" >"$TMP/edrflat"
 grep -q '"breaths":{"source":"ecg-derived"' "$TMP/edrflat" || fail "--edr: sidecar source"
+grep -q '"edr_modulations":"RRinterval,QRSR-Samplitude,QRSarea,QRSsloperange"' "$TMP/edrflat" ||
+    fail "--edr: the modulations fused, in the sidecar"
 grep -q '"edr":true' "$TMP/edrflat" || fail "--edr: not recorded in the settings"
 # the config file's "edr" is --edr
 printf '{"edr": true, "channel_types": {"RSP": "OTHER"}}\n' >"$TMP/edr.json"

@@ -229,7 +229,7 @@ static void test_rate_on_recording_axis(void **state)
         double jump = i >= 10 ? 100 : 0;
         on[i] = 4.0 * i + jump, pk[i] = on[i] + 1.6, end[i] = on[i] + 4.0;
     }
-    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10)};
+    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10), NULL};
     psy_breath_rate r;
     assert_int_equal(psy_breath_list_rate_over(&l, 0, 60, &r), PSY_OK);
     assert_int_equal(r.n_breaths, 10);
@@ -296,6 +296,7 @@ static void test_edr_and_summary(void **state)
     psy_message why;
     assert_int_equal(psy_breaths_from_beats(&b, &l, &why), PSY_OK);
     assert_int_equal(l->source, PSY_BREATHS_EDR);
+    assert_string_equal(l->modulations, "RR interval, R amplitude");
     psy_breath_summary sum;
     assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
     print_message("EDR: %zu breaths, %.2f /min, CV %.1f %%\n", sum.n_breaths, sum.rate.per_min, sum.duration_cv_pct);
@@ -312,6 +313,52 @@ static void test_edr_and_summary(void **state)
     assert_int_equal(psy_breath_summarize(NULL, &sum), PSY_E_INVALID);
 }
 
+/* ECG-derived respiration from the waveform: a synthetic ECG (250 Hz, 75 bpm, no sinus
+ * arrhythmia) whose R wave stays the same while its S wave deepens and flattens with 12 /min
+ * breathing: only the QRS's R-S amplitude, area and slopes carry the breaths. */
+static void test_edr_waveform(void **state)
+{
+    (void)state;
+    enum { FS = 250, SECONDS = 300, N = FS * SECONDS };
+    double *x = calloc(N, sizeof *x);
+    assert_non_null(x);
+    for (double beat = 0.5; beat < SECONDS; beat += 0.8) {
+        double depth = 0.4 + 0.2 * sin(2 * M_PI * 0.2 * beat); /* mV */
+        for (long i = lround((beat - 0.3) * FS); i < lround((beat + 0.6) * FS) && i < N; i++) {
+            double t = (double)i / FS - beat;
+            if (i < 0) continue;
+            x[i] += exp(-0.5 * pow(t / 0.010, 2)) - depth * exp(-0.5 * pow((t - 0.030) / 0.010, 2)) +
+                    0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
+        }
+    }
+    psy_array_channel c = {.label = "ECG", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = FS, .samples = x, .n = N};
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, &r, NULL), PSY_OK);
+    psy_beat_list *beats = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_beats_detect(r, 0, NULL, &beats, &why), PSY_OK);
+    psy_breath_list *l = NULL;
+    assert_int_equal(psy_breaths_from_ecg(r, 0, beats, &l, &why), PSY_OK);
+    assert_int_equal(l->source, PSY_BREATHS_EDR);
+    assert_non_null(strstr(l->modulations, "QRS slope range"));
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
+    print_message("EDR from the waveform: %zu beats, %zu breaths, %.2f /min\n", beats->n, sum.n_breaths,
+                  sum.rate.per_min);
+    assert_true(fabs(sum.rate.per_min - 12.0) < 0.3);
+    psy_breath_list_free(l);
+    /* no such channel; too few beats */
+    assert_int_equal(psy_breaths_from_ecg(r, 1, beats, &l, &why), PSY_E_INVALID);
+    assert_null(l);
+    assert_int_equal(psy_breaths_from_ecg(NULL, 0, beats, &l, &why), PSY_E_INVALID);
+    beats->n = 5;
+    assert_int_equal(psy_breaths_from_ecg(r, 0, beats, &l, &why), PSY_E_TOO_SHORT);
+    assert_null(l);
+    psy_beat_list_free(beats);
+    psy_reader_close(r);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
@@ -321,6 +368,7 @@ int main(void)
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),
-                                       cmocka_unit_test(test_edr_and_summary)};
+                                       cmocka_unit_test(test_edr_and_summary),
+                                       cmocka_unit_test(test_edr_waveform)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

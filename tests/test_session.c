@@ -385,7 +385,7 @@ static void breathing(void **state)
     int rsp = res->rsp;
     psy_session_free(s);
 
-    /* without an RSP channel: no breaths unless edr; with edr, psy_breaths_from_beats's */
+    /* without an RSP channel: no breaths unless edr; with edr, psy_breaths_from_ecg's */
     assert_int_equal(psy_reader_set_channel_type(r, rsp, PSY_CH_OTHER), PSY_OK);
     assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
     res = psy_session_results_of(s);
@@ -399,8 +399,9 @@ static void breathing(void **state)
     res = psy_session_results_of(s);
     assert_non_null(res->breath_list);
     assert_int_equal(res->breath_list->source, PSY_BREATHS_EDR);
-    assert_int_equal(psy_breaths_from_beats(res->beats, &l, &why), PSY_OK);
+    assert_int_equal(psy_breaths_from_ecg(r, res->ecg, res->beats, &l, &why), PSY_OK);
     assert_int_equal(res->n_breaths, l->n);
+    for (size_t i = 0; i < l->n; i++) assert_true(res->breath_list->peak_s[i] == l->peak_s[i]);
     assert_non_null(res->rsa);
     int warned = 0;
     for (size_t i = 0; i < res->n_warnings; i++) warned |= strstr(res->warnings[i], "derived from the ECG") != NULL;

@@ -102,7 +102,7 @@ PSY_API psy_status psy_breath_rate_over(const psy_breath *b, size_t n, double ra
 
 typedef enum psy_breath_source {
     PSY_BREATHS_RESP = 0, /* a respiration channel (belt, impedance, thermistor, airflow) */
-    PSY_BREATHS_EDR       /* ECG-derived respiration (psy_breaths_from_beats) */
+    PSY_BREATHS_EDR       /* ECG-derived respiration (psy_breaths_from_ecg, psy_breaths_from_beats) */
 } psy_breath_source;
 
 typedef struct psy_breath_list {
@@ -114,6 +114,10 @@ typedef struct psy_breath_list {
     double rate_hz;           /* the rate the indices are on: the channel's, or the EDR series' */
     psy_breath_source source;
     psy_resp_config config;   /* the detector's settings (rate_hz included) */
+    /* ECG-derived breaths: the modulations fused, for the sidecar ("RR interval, QRS R-S
+     * amplitude, ..."; a static string); NULL for a respiration channel. Since 0.2 (appended:
+     * the list is the library's). */
+    const char *modulations;
 } psy_breath_list;
 
 PSY_API void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
@@ -131,6 +135,13 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
  * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units. PSY_OK,
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
+
+/* ECG-derived respiration from the ECG waveform: as psy_breaths_from_beats, with the QRS
+ * waveform's respiratory modulations measured in one more pass over ECG channel ch of r (the
+ * channel the beats were detected on). PSY_OK, PSY_E_INVALID (NULL, no such channel),
+ * PSY_E_TOO_SHORT, PSY_E_NOMEM, or the channel's read error (reason in *why). */
+PSY_API psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_list *beats, psy_breath_list **out,
+                                        psy_message *why);
 
 /* The breathing rate over the breaths of a list that lie whole in [t0_s, t1_s] on the recording's
  * time axis (onset_s, end_s: the breaths that psy_session_breath_depth and psy_session_rsa_p2t

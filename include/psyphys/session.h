@@ -82,8 +82,8 @@ typedef struct psy_session_config {
      * the pulses give the pulse arrival times (psyphys/pat.h) instead. ppg and hr exclude each
      * other. */
     const char *ppg;
-    /* 1: without an RSP channel, breaths derived from the ECG channel's R-peaks
-     * (psy_breaths_from_beats) for the breaths table, the breathing columns and RSA, with a
+    /* 1: without an RSP channel, breaths derived from the ECG channel (its R-peaks and QRS waveform,
+     * psy_breaths_from_ecg) for the breaths table, the breathing columns and RSA, with a
      * warning (the derived rate is less accurate than a respiration channel's: README). 0
      * (default): breaths from an RSP channel only. */
     int edr;
