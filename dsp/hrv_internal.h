@@ -46,9 +46,21 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
 /* Every function below that takes an arena takes its scratch memory from it (released before
  * it returns, unless it returns a buffer) and never calls malloc. */
 
-/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: n doubles. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
-                           psy_hrv_values *v);
+/* Time domain into v (keys mean_nn_ms .. sdnni_ms), in memory that does not grow with n (the
+ * quantiles by hrv_order_pair). PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
+
+/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
+ * malloc, and an analyser that has its buffers must not. */
+void hrv_sort(double *v, size_t n, double *tmp);
+
+/* The values of rank k and k + 1 (0-based, ascending; vk1 may be NULL) of x[0..n) (center NaN)
+ * or of |x[i] - center|, as a full sort would put them, without copying the series: a few passes
+ * over it (dsp/hrv_order.c). n > k; vk1 = vk when k + 1 = n. work: HRV_ORDER_WORK_DOUBLES. */
+#define HRV_ORDER_GATHER 4096
+#define HRV_ORDER_BINS 1024
+#define HRV_ORDER_WORK_DOUBLES (2 * HRV_ORDER_GATHER + HRV_ORDER_BINS) /* size_t fits a double */
+void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
 
 /* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
@@ -64,7 +76,8 @@ psy_status hrv_entropy(const double *x, size_t n, int m, double r, psy_arena *a,
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen);
 
-/* DFA slope over scales lo..hi (every integer) of x[0..n). min_var > 0: windows whose mean
+/* DFA slope over scales lo..hi (every integer) of x[0..n), the profile made in chunks (memory:
+ * ~16,000 + hi values, whatever n). min_var > 0: windows whose mean
  * squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2 scales
  * fit, or (min_var > 0) when a scale keeps no window; also NaN with *st = PSY_E_NOMEM (else
  * PSY_OK). */
