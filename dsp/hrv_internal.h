@@ -66,15 +66,17 @@ void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *
 psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
 /* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
- * match when the distance <= r, self-matches counted for ApEn only). O(n) memory; the pairs
- * are counted with a k-d tree (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_entropy(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen,
+ * match when the distance <= r, self-matches counted for ApEn only). The pairs are counted with
+ * k-d trees, `block` templates at a time (0: HRV_ENTROPY_BLOCK), so the memory is bounded by the
+ * block, not n (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+#define HRV_ENTROPY_BLOCK ((size_t)65536)
+psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
                        double *apen);
 
 /* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
  * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen);
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
 
 /* DFA slope over scales lo..hi (every integer) of x[0..n), the profile made in chunks (memory:
  * ~16,000 + hi values, whatever n). min_var > 0: windows whose mean

@@ -131,9 +131,9 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
         hrv_na(v, PSY_HRV_APEN, "fewer NN intervals than min_nonlinear_nn");
     } else {
         double se, ae;
-        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, a, &se, &ae);
+        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se, &ae);
         if (st == PSY_OK && c->sampen_pcst)
-            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, a, &se);
+            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se);
         if (st != PSY_OK) return st;
         if (isnan(se)) hrv_na(v, PSY_HRV_SAMPEN, "no template matches of length m + 1");
         else v->v[PSY_HRV_SAMPEN] = se;
