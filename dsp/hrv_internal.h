@@ -98,12 +98,15 @@ void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t
                             size_t m, double *out, double *work);
 
 /* A spline through the NN series, fitted once and evaluated on any stretch of the even grid (the
- * resampled series is made in blocks: dsp/hrv_grid.c). */
+ * resampled series is made in blocks: dsp/hrv_grid.c). The natural cubic spline keeps a few values
+ * a block of 4096 knots and one block's second derivatives, made again as the evaluation reaches
+ * it (memory bounded whatever n); the quadratic one keeps its 2 n + 3 knots and coefficients. */
 typedef struct hrv_spline {
     const double *t, *y;
     size_t n;
     int quadratic;      /* 1: hrv_quadratic_resample's B-spline, 0: the natural cubic spline */
-    const double *coef; /* hrv_spline_fit_doubles(n, quadratic) */
+    double *coef;       /* hrv_spline_fit_doubles(n, quadratic) */
+    size_t held;        /* natural cubic: the block whose second derivatives coef holds */
 } hrv_spline;
 
 /* The doubles a fit keeps (coef) and the scratch it needs (work). */
@@ -114,7 +117,7 @@ void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, 
                     double *work);
 /* The spline at t0 + k / fs for k = k0 .. k1 - 1 into out[0 .. k1 - k0): the values
  * hrv_spline_resample / hrv_quadratic_resample give there, bit for bit. */
-void hrv_spline_eval(const hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out);
+void hrv_spline_eval(hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out);
 
 /* Smoothness priors detrending (Tarvainen 2002) in place: z -= (I + l² D2'D2)^-1 z, where D2 is the
  * second-difference matrix, solved by a banded (pentadiagonal) LDL' factorisation in O(n).

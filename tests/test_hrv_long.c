@@ -1,6 +1,7 @@
 /* HRV of long series in bounded memory gives the numbers of the whole-series computation, bit for
  * bit: order statistics by histogram passes against a full sort, DFA on a profile made in chunks
- * against the whole profile, SampEn/ApEn in blocks against one tree, a series analysed in place
+ * against the whole profile, the natural spline's second derivatives a block at a time against the
+ * whole fit, SampEn/ApEn in blocks against one tree, a series analysed in place
  * against its copy. */
 #include "test_util.h"
 
@@ -135,6 +136,36 @@ static void test_chunked_dfa_equals_whole_profile(void **state)
     free(x);
 }
 
+/* The natural spline fitted with its second derivatives kept a block at a time and evaluated in
+ * pieces, forward and back, equals the whole fit, bit for bit. */
+static void test_spline_in_blocks_equals_whole_fit(void **state)
+{
+    (void)state;
+    enum { N = 27000 }; /* 7 blocks of knots */
+    double *nn = malloc(N * sizeof *nn), *t = malloc(N * sizeof *t);
+    assert_non_null(nn), assert_non_null(t);
+    unsigned long long s = 9;
+    rr_series(nn, N, 0, &s);
+    double acc = 0;
+    for (size_t i = 0; i < N; i++) t[i] = (acc += nn[i] / 1000.0);
+    size_t m = (size_t)ceil((t[N - 1] - t[0]) * 4 + 1);
+    double *whole = malloc(m * sizeof *whole), *work = malloc(N * 2 * sizeof *work), *piece = malloc(m * sizeof *piece);
+    double *coef = malloc(hrv_spline_fit_doubles(N, 0) * sizeof *coef);
+    assert_non_null(whole), assert_non_null(work), assert_non_null(piece), assert_non_null(coef);
+    assert_true(hrv_spline_fit_doubles(N, 0) < N / 2); /* bounded: not a value a knot */
+    hrv_spline_resample(t, nn, N, t[0], 4, m, whole, work);
+    hrv_spline sp;
+    hrv_spline_fit(&sp, t, nn, N, 0, coef, NULL);
+    const size_t step = 5003, back = 1700; /* pieces that step back into the knots before */
+    for (size_t k0 = 0; k0 < m; k0 += step) {
+        size_t a = k0 > back ? k0 - back : 0, b = k0 + step < m ? k0 + step : m;
+        hrv_spline_eval(&sp, t[0], 4, a, b, piece + a);
+    }
+    hrv_spline_eval(&sp, t[0], 4, m / 3, m / 3 + 10, piece + m / 3); /* and one far back */
+    assert_memory_equal(piece, whole, m * sizeof *whole);
+    free(nn), free(t), free(whole), free(work), free(piece), free(coef);
+}
+
 /* SampEn and ApEn counted block by block against a tree of each block equal those of one tree
  * over all the templates, bit for bit (continuous, quantised and nearly constant series). */
 static void test_entropy_in_blocks_equals_one_tree(void **state)
@@ -203,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_statistics_equal_a_sort),
         cmocka_unit_test(test_chunked_dfa_equals_whole_profile),
+        cmocka_unit_test(test_spline_in_blocks_equals_whole_fit),
         cmocka_unit_test(test_entropy_in_blocks_equals_one_tree),
         cmocka_unit_test(test_in_place_equals_copy),
     };
