@@ -69,7 +69,7 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
  * match when the distance <= r, self-matches counted for ApEn only). The pairs are counted with
  * k-d trees, `block` templates at a time (0: HRV_ENTROPY_BLOCK), so the memory is bounded by the
  * block, not n (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-#define HRV_ENTROPY_BLOCK ((size_t)65536)
+#define HRV_ENTROPY_BLOCK ((size_t)131072)
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
                        double *apen);
 
