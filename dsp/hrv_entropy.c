@@ -210,7 +210,6 @@ static psy_status tree_build(tree *t, const double *x, const distinct *ds, size_
     return PSY_OK;
 }
 
-
 /* The match counts (Chebyshev distance <= r, itself included) among all nt templates of length d
  * of x, of the templates starting at x[q0 .. q1): template i is distinct template q->uid[i - q0]
  * of the block, with (*count)[that] matches. Left on the arena (the caller releases them). The

@@ -50,10 +50,6 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
  * quantiles by hrv_order_pair). PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
-/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
- * malloc, and an analyser that has its buffers must not. */
-void hrv_sort(double *v, size_t n, double *tmp);
-
 /* The values of rank k and k + 1 (0-based, ascending; vk1 may be NULL) of x[0..n) (center NaN)
  * or of |x[i] - center|, as a full sort would put them, without copying the series: a few passes
  * over it (dsp/hrv_order.c). n > k; vk1 = vk when k + 1 = n. work: HRV_ORDER_WORK_DOUBLES. */

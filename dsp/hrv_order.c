@@ -9,7 +9,9 @@
 
 #define BINS HRV_ORDER_BINS
 
-void hrv_sort(double *v, size_t n, double *tmp)
+/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
+ * malloc, and an analyser that has its buffers must not. */
+static void sort_doubles(double *v, size_t n, double *tmp)
 {
     double *src = v, *dst = tmp;
     for (size_t width = 1; width < n; width *= 2) {
@@ -74,7 +76,7 @@ void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *
             double v = value(x, i, center);
             if (v >= a && v <= b) work[g++] = v;
         }
-        hrv_sort(work, g, work + HRV_ORDER_GATHER);
+        sort_doubles(work, g, work + HRV_ORDER_GATHER);
         a = work[k - below];
     }
     *vk = a;

@@ -7,6 +7,19 @@
 #include "hrv_internal.h"
 #include "lower_bound.h"
 
+/* One step of natural_fit's forward pass at knot i (1 <= i <= n - 2): cp[i] and the forward value
+ * from those at i - 1. */
+static inline void natural_step(const double *t, const double *y, size_t i, double cp0, double f0, double *cp,
+                                double *f)
+{
+    double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
+    double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
+    double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
+    double den = b - a * cp0;
+    *cp = c / den;
+    *f = (r - a * f0) / den;
+}
+
 /* Second derivatives M of the natural spline through (t, y) into mm: tridiagonal system solved by
  * the Thomas algorithm (M[0] = M[n-1] = 0), the forward pass's right-hand side kept in mm itself.
  * work: n doubles. */
@@ -16,14 +29,7 @@ static void natural_fit(const double *t, const double *y, size_t n, double *mm, 
     mm[0] = mm[n - 1] = 0;
     if (n > 2) {
         cp[0] = 0;
-        for (size_t i = 1; i + 1 < n; i++) {
-            double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
-            double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
-            double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
-            double den = b - a * cp[i - 1];
-            cp[i] = c / den;
-            mm[i] = (r - a * mm[i - 1]) / den;
-        }
+        for (size_t i = 1; i + 1 < n; i++) natural_step(t, y, i, cp[i - 1], mm[i - 1], &cp[i], &mm[i]);
         for (size_t i = n - 2; i >= 1; i--) mm[i] -= cp[i] * mm[i + 1];
     }
 }
@@ -66,19 +72,6 @@ static void natural_eval(const double *t, const double *y, const double *mm, siz
 static size_t spline_blocks(size_t n)
 {
     return (n + SPLINE_BLOCK - 1) / SPLINE_BLOCK;
-}
-
-/* One step of natural_fit's forward pass at knot i (1 <= i <= n - 2): cp[i] and the forward value
- * from those at i - 1. */
-static inline void natural_step(const double *t, const double *y, size_t i, double cp0, double f0, double *cp,
-                                double *f)
-{
-    double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
-    double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
-    double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
-    double den = b - a * cp0;
-    *cp = c / den;
-    *f = (r - a * f0) / den;
 }
 
 /* The M of block j into sp's block buffer: mm[0 .. len] for knots i0 .. i0 + len. */
