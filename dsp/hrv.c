@@ -440,6 +440,11 @@ static psy_status nonlinear(const psy_hrv *h, const hrv_series *s, psy_arena *a,
     return PSY_OK;
 }
 
+static int interval_ok(double v)
+{
+    return isfinite(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS;
+}
+
 /* psy_hrv_compute_flagged between the arena's reset and settle. */
 static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
                           size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped)
@@ -450,20 +455,31 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     values_init(&r->welch);
     values_init(&r->lomb);
     values_init(&r->ar);
-    size_t alloc_n = n ? n : 1;
-    double *nn = psy_arena_array(a, alloc_n, sizeof *nn), *t = psy_arena_array(a, alloc_n, sizeof *t);
-    if (!nn || !t) return PSY_E_NOMEM;
-    /* Keep finite intervals in (0, 10 s] whose beat times increase. */
+    /* Keep finite intervals in [1 ms, 10 s] whose beat times increase: a series that is all such
+     * is analysed where it lies (no copy: a day of beats is 1.7 MB a series). */
     size_t k = 0, n_corrected = 0;
-    double acc = 0, last_t = -INFINITY, dur = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = nn_ms[i];
-        int ok = isfinite(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS;
-        if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
-        double ti = t_s ? t_s[i] : acc;
-        if (!ok || !isfinite(ti) || ti <= last_t) continue;
-        nn[k] = v, t[k] = ti, last_t = ti, dur += v, k++;
-        n_corrected += corrected && corrected[i];
+    double last_t = -INFINITY, dur = 0;
+    const double *nn = nn_ms, *t = t_s;
+    for (; t_s && k < n && interval_ok(nn_ms[k]) && isfinite(t_s[k]) && t_s[k] > last_t; k++) {
+        last_t = t_s[k], dur += nn_ms[k];
+        n_corrected += corrected && corrected[k];
+    }
+    if (k < n || !t_s) {
+        double *nn_kept = psy_arena_array(a, n ? n : 1, sizeof *nn_kept);
+        double *t_kept = psy_arena_array(a, n ? n : 1, sizeof *t_kept);
+        if (!nn_kept || !t_kept) return PSY_E_NOMEM;
+        k = n_corrected = 0;
+        double acc = 0;
+        last_t = -INFINITY, dur = 0;
+        for (size_t i = 0; i < n; i++) {
+            double v = nn_ms[i];
+            if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
+            double ti = t_s ? t_s[i] : acc;
+            if (!interval_ok(v) || !isfinite(ti) || ti <= last_t) continue;
+            nn_kept[k] = v, t_kept[k] = ti, last_t = ti, dur += v, k++;
+            n_corrected += corrected && corrected[i];
+        }
+        nn = nn_kept, t = t_kept;
     }
     if (skipped) *skipped = n - k;
     hrv_series s = {nn, t, k, dur, h->cfg.successive_across_gaps};
@@ -472,10 +488,7 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     s.duration_s = r->duration_s;
     /* intervals the correction left out of the span count as corrected ones of it */
     r->nn_corrected_pct = corrected && k + left_out ? 100.0 * (double)(n_corrected + left_out) / (double)(k + left_out) : NAN;
-    size_t mark = psy_arena_mark(a);
-    double *work = psy_arena_array(a, alloc_n, sizeof *work);
-    psy_status st = work ? hrv_time_domain(&s, &h->cfg, work, a, &r->values) : PSY_E_NOMEM;
-    psy_arena_release(a, mark);
+    psy_status st = hrv_time_domain(&s, &h->cfg, a, &r->values);
     if (st == PSY_OK) st = nonlinear(h, &s, a, &r->values);
     apply_min_spans(&h->cfg, r->duration_s, &r->values);
     if (st == PSY_OK) st = frequency(h, &s, r);
@@ -586,6 +599,10 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
     st = psy_hrv_compute(h, nn, t, max_nn, &r, NULL);
     free(nn), free(t);
     forget_spectra(h);
+    /* the trial series is clean, so it was analysed in place: room for the copy a series with
+     * intervals to skip takes (at the bottom of the stack, under all the rest) */
+    size_t copy = 2 * (max_nn * sizeof(double) + 64);
+    if (st == PSY_OK && !psy_arena_reserve(&h->arena, psy_arena_high(&h->arena) + copy)) st = PSY_E_NOMEM;
     if (st == PSY_OK && (!hrv_buf_size(&h->welch_p, max_nfft / 2 + 1) || !hrv_buf_size(&h->welch_f, max_nfft / 2 + 1)))
         st = PSY_E_NOMEM;
     return st == PSY_OK ? PSY_OK : psy_fail(why, st, "out of memory");

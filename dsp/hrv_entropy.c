@@ -5,9 +5,11 @@
  * (the idea behind scikit-learn's query_radius(count_only=True), which NeuroKit uses).
  * Identical templates (RR series are quantised by the beat detector's sampling rate) are merged
  * into one weighted point first, by hashing; the tree and the counts are per distinct template.
- * Memory: 12 bytes per template of length d, and about 17 + 12 d per distinct one (a 24 h Holter
- * record, ~100,000 intervals all distinct, d = 3: 6.5 MB); time about N x (nodes on the query
- * box's boundary). */
+ * A long series is taken in blocks of templates (HRV_ENTROPY_BLOCK): the templates of one block
+ * are counted against a tree of each block in turn, so the memory is that of a block (~50 bytes
+ * a template at d = 3: ~6 MB) however long the series, and the counts, being integers, are the
+ * same as over one tree; time about N x (blocks) x (nodes on the query box's boundary in a tree
+ * of a block): a series of one block (~30 h of beats) costs what it did with one tree. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -155,21 +157,20 @@ static int tpl_equal(const double *a, const double *b, size_t d)
     return 1;
 }
 
-/* The templates of length d starting at x[0 .. nt) as distinct ones and their match counts:
- * template i is distinct template uid[i], which has count[uid[i]] matches (itself included) and
- * weight[u] copies. The arrays are left on the arena (the caller releases them). */
-typedef struct matches {
-    uint32_t *uid, *weight, *count;
-    size_t n_distinct;
-} matches;
+/* The templates of length d starting at x[0 .. nt) merged into distinct ones: template i is
+ * distinct template uid[i], whose first copy starts at x + first[u] and which has w[u] copies.
+ * The arrays are left on the arena (the caller releases them). */
+typedef struct distinct {
+    uint32_t *uid, *first, *w;
+    size_t n;
+} distinct;
 
-static psy_status match_counts(const double *x, size_t nt, size_t d, double r, psy_arena *a, matches *out)
+static psy_status merge_templates(const double *x, size_t nt, size_t d, psy_arena *a, distinct *out)
 {
-    if (nt >= UINT32_MAX / 2) return PSY_E_NOMEM; /* 32-bit indices */
     uint32_t *uid = psy_arena_array(a, nt, sizeof *uid), *first = psy_arena_array(a, nt, sizeof *first);
     uint32_t *w = psy_arena_array(a, nt, sizeof *w);
     if (!uid || !first || !w) return PSY_E_NOMEM;
-    /* merge identical templates: open addressing, slots hold distinct id + 1 */
+    /* open addressing, slots hold distinct id + 1 */
     size_t slots = 16;
     while (slots < 2 * nt) slots *= 2;
     size_t hash_mark = psy_arena_mark(a);
@@ -188,67 +189,106 @@ static psy_status match_counts(const double *x, size_t nt, size_t d, double r, p
         uid[i] = slot[s] - 1;
     }
     psy_arena_release(a, hash_mark);
-    /* Sized by the distinct templates: most when all differ (psy_hrv_reserve's trial series). */
-    uint32_t *c = psy_arena_array(a, nu, sizeof *c);
-    if (!c) return PSY_E_NOMEM;
-    size_t tree_mark = psy_arena_mark(a);
-    size_t max_nodes = 2 * (nu / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
-    tree t = {x, first, w, d, psy_arena_array(a, nu, sizeof(uint32_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
-              psy_arena_array(a, max_nodes * d, sizeof(double)), psy_arena_array(a, max_nodes * d, sizeof(double)),
-              psy_arena_array(a, (size_t)nu * d, sizeof(double)), psy_arena_array(a, nu, sizeof(uint32_t))};
-    if (!t.idx || !t.nodes || !t.lo || !t.hi || !t.pts || !t.pw) return PSY_E_NOMEM;
-    for (uint32_t u = 0; u < nu; u++) t.idx[u] = u;
-    build(&t, 0, nu);
-    for (size_t p = 0; p < nu; p++) {
-        memcpy(t.pts + p * d, x + first[t.idx[p]], d * sizeof *t.pts);
-        t.pw[p] = w[t.idx[p]];
-    }
-    /* queries in tree order: neighbouring queries visit the same nodes */
-    size_t (*count)(const tree *, const double *, double) = d == 2 ? count_2 : d == 3 ? count_3 : count_d;
-    for (size_t p = 0; p < nu; p++) c[t.idx[p]] = (uint32_t)count(&t, t.pts + p * d, r);
-    psy_arena_release(a, tree_mark);
-    *out = (matches){uid, w, c, nu};
+    *out = (distinct){uid, first, w, nu};
     return PSY_OK;
 }
 
-psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, psy_arena *ar, double *sampen,
+/* The k-d tree of the distinct templates ds of x, on the arena. */
+static psy_status tree_build(tree *t, const double *x, const distinct *ds, size_t d, psy_arena *a)
+{
+    size_t nu = ds->n, max_nodes = 2 * (nu / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
+    *t = (tree){x, ds->first, ds->w, d, psy_arena_array(a, nu, sizeof(uint32_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
+                psy_arena_array(a, max_nodes * d, sizeof(double)), psy_arena_array(a, max_nodes * d, sizeof(double)),
+                psy_arena_array(a, nu * d, sizeof(double)), psy_arena_array(a, nu, sizeof(uint32_t))};
+    if (!t->idx || !t->nodes || !t->lo || !t->hi || !t->pts || !t->pw) return PSY_E_NOMEM;
+    for (uint32_t u = 0; u < nu; u++) t->idx[u] = u;
+    build(t, 0, nu);
+    for (size_t p = 0; p < nu; p++) {
+        memcpy(t->pts + p * d, x + ds->first[t->idx[p]], d * sizeof *t->pts);
+        t->pw[p] = ds->w[t->idx[p]];
+    }
+    return PSY_OK;
+}
+
+/* The match counts (Chebyshev distance <= r, itself included) among all nt templates of length d
+ * of x, of the templates starting at x[q0 .. q1): template i is distinct template q->uid[i - q0]
+ * of the block, with (*count)[that] matches. Left on the arena (the caller releases them). The
+ * counts are integers: the same whatever the blocks. */
+static psy_status block_counts(const double *x, size_t nt, size_t d, double r, size_t q0, size_t q1, size_t block,
+                               psy_arena *a, distinct *q, uint32_t **count)
+{
+    if (nt >= UINT32_MAX / 2) return PSY_E_NOMEM; /* 32-bit indices */
+    psy_status st = merge_templates(x + q0, q1 - q0, d, a, q);
+    size_t nu = q->n;
+    uint32_t *c = st == PSY_OK ? psy_arena_array(a, nu, sizeof *c) : NULL;
+    /* the block's templates in its own tree's order (neighbouring queries visit the same nodes
+     * of any tree), kept for the queries against the other blocks */
+    uint32_t *order = psy_arena_array(a, nu, sizeof *order);
+    if (!c || !order) return PSY_E_NOMEM;
+    size_t (*count_fn)(const tree *, const double *, double) = d == 2 ? count_2 : d == 3 ? count_3 : count_d;
+    size_t mark = psy_arena_mark(a);
+    tree t;
+    if (tree_build(&t, x + q0, q, d, a) != PSY_OK) return PSY_E_NOMEM;
+    for (size_t p = 0; p < nu; p++) c[t.idx[p]] = (uint32_t)count_fn(&t, t.pts + p * d, r);
+    memcpy(order, t.idx, nu * sizeof *order);
+    psy_arena_release(a, mark);
+    for (size_t p0 = 0; p0 < nt; p0 += block) {
+        if (p0 == q0) continue;
+        size_t p1 = p0 + block < nt ? p0 + block : nt;
+        distinct other;
+        if (merge_templates(x + p0, p1 - p0, d, a, &other) != PSY_OK || tree_build(&t, x + p0, &other, d, a) != PSY_OK)
+            return PSY_E_NOMEM;
+        for (size_t p = 0; p < nu; p++) c[order[p]] += (uint32_t)count_fn(&t, x + q0 + q->first[order[p]], r);
+        psy_arena_release(a, mark);
+    }
+    *count = c;
+    return PSY_OK;
+}
+
+/* Over the nt templates of length d of x: phi += the sum of log(matches / nt), in the templates'
+ * order (ApEn), and pairs += the matches of each other than itself (SampEn); drop_last: leaving
+ * out the last template and the matches with it. PSY_OK or PSY_E_NOMEM. */
+static psy_status entropy_pass(const double *x, size_t nt, size_t d, double r, int drop_last, size_t block,
+                               psy_arena *ar, double *phi, double *pairs)
+{
+    const double *last = x + nt - 1;
+    for (size_t q0 = 0; q0 < nt; q0 += block) {
+        size_t q1 = q0 + block < nt ? q0 + block : nt, mark = psy_arena_mark(ar);
+        distinct q;
+        uint32_t *count;
+        if (block_counts(x, nt, d, r, q0, q1, block, ar, &q, &count) != PSY_OK) return PSY_E_NOMEM;
+        for (size_t i = q0; i < q1; i++) {
+            uint32_t cm = count[q.uid[i - q0]];
+            *phi += log((double)cm / (double)nt);
+            if (!drop_last) {
+                *pairs += (double)(cm - 1);
+                continue;
+            }
+            if (i + 1 == nt) break;
+            size_t k = 0;
+            while (k < d && fabs(x[i + k] - last[k]) <= r) k++;
+            *pairs += (double)(cm - 1 - (k == d));
+        }
+        psy_arena_release(ar, mark);
+    }
+    return PSY_OK;
+}
+
+psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen,
                        double *apen)
 {
+    if (!block) block = HRV_ENTROPY_BLOCK;
     *sampen = *apen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 2 || !(r >= 0)) return PSY_OK;
-    size_t m = (size_t)m_in, nt = n - m + 1;
-    size_t mark = psy_arena_mark(ar);
+    size_t m = (size_t)m_in, nt = n - m + 1, mark = psy_arena_mark(ar);
     /* Length m, then m + 1, each with its counts only: SampEn over the nt - 1 templates that have
      * an (m + 1)-extension: B pairs of length m (the matches with the last m-template removed),
      * A pairs of length m + 1. */
-    matches mc;
-    psy_status st = match_counts(x, nt, m, r, ar, &mc);
-    if (st != PSY_OK) {
-        psy_arena_release(ar, mark);
-        return st;
-    }
     double b = 0, a = 0, phi_m = 0, phi_m1 = 0;
-    const double *last = x + nt - 1;
-    for (size_t i = 0; i < nt; i++) {
-        uint32_t cm = mc.count[mc.uid[i]];
-        phi_m += log((double)cm / (double)nt);
-        if (i + 1 == nt) break;
-        size_t k = 0;
-        while (k < m && fabs(x[i + k] - last[k]) <= r) k++;
-        b += (double)(cm - 1 - (k == m));
-    }
+    psy_status st = entropy_pass(x, nt, m, r, 1, block, ar, &phi_m, &b);
+    if (st == PSY_OK) st = entropy_pass(x, nt - 1, m + 1, r, 0, block, ar, &phi_m1, &a);
     psy_arena_release(ar, mark);
-    st = match_counts(x, nt - 1, m + 1, r, ar, &mc);
-    if (st != PSY_OK) {
-        psy_arena_release(ar, mark);
-        return st;
-    }
-    for (size_t i = 0; i + 1 < nt; i++) {
-        uint32_t cm1 = mc.count[mc.uid[i]];
-        a += (double)(cm1 - 1);
-        phi_m1 += log((double)cm1 / (double)(nt - 1));
-    }
-    psy_arena_release(ar, mark);
+    if (st != PSY_OK) return st;
     if (a > 0 && b > 0) *sampen = -log(a / b);
     *apen = fabs(phi_m / (double)nt - phi_m1 / (double)(nt - 1));
     return PSY_OK;
@@ -258,8 +298,9 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, psy_arena 
  * m-templates within r, B = the fraction of pairs of the n - m (m + 1)-templates within r, both
  * with the strict distance < r, SampEn = -log(B / A). Richman & Moorman count both over the
  * n - m templates instead and compare with <= r (hrv_entropy). */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, psy_arena *ar, double *sampen)
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen)
 {
+    if (!block) block = HRV_ENTROPY_BLOCK;
     *sampen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 3 || !(r > 0)) return PSY_OK;
     size_t m = (size_t)m_in;
@@ -268,17 +309,18 @@ psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, psy_ar
     double frac[2];
     for (size_t len = m; len <= m + 1; len++) {
         size_t k = n - len + 1;
-        matches mc;
-        psy_status st = match_counts(x, k, len, strict, ar, &mc);
-        if (st != PSY_OK) {
-            psy_arena_release(ar, mark);
-            return st;
-        }
         double within = 0; /* an integer below 2^53: exact in any order */
-        for (size_t u = 0; u < mc.n_distinct; u++) /* self-matches out */
-            within += (double)mc.weight[u] * (double)(mc.count[u] - 1);
+        for (size_t q0 = 0; q0 < k; q0 += block) {
+            distinct q;
+            uint32_t *count;
+            if (block_counts(x, k, len, strict, q0, q0 + block < k ? q0 + block : k, block, ar, &q, &count) != PSY_OK) {
+                psy_arena_release(ar, mark);
+                return PSY_E_NOMEM;
+            }
+            for (size_t u = 0; u < q.n; u++) within += (double)q.w[u] * (double)(count[u] - 1); /* self out */
+            psy_arena_release(ar, mark);
+        }
         frac[len - m] = within / ((double)k * (double)(k - 1)); /* ordered pairs: twice each */
-        psy_arena_release(ar, mark);
     }
     if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]);
     return PSY_OK;

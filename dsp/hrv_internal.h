@@ -46,25 +46,36 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
 /* Every function below that takes an arena takes its scratch memory from it (released before
  * it returns, unless it returns a buffer) and never calls malloc. */
 
-/* Time domain into v (keys mean_nn_ms .. sdnni_ms). work: n doubles. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
-                           psy_hrv_values *v);
+/* Time domain into v (keys mean_nn_ms .. sdnni_ms), in memory that does not grow with n (the
+ * quantiles by hrv_order_pair). PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
+
+/* The values of rank k and k + 1 (0-based, ascending; vk1 may be NULL) of x[0..n) (center NaN)
+ * or of |x[i] - center|, as a full sort would put them, without copying the series: a few passes
+ * over it (dsp/hrv_order.c). n > k; vk1 = vk when k + 1 = n. work: HRV_ORDER_WORK_DOUBLES. */
+#define HRV_ORDER_GATHER 4096
+#define HRV_ORDER_BINS 1024
+#define HRV_ORDER_WORK_DOUBLES (2 * HRV_ORDER_GATHER + HRV_ORDER_BINS) /* size_t fits a double */
+void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
 
 /* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
 /* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
- * match when the distance <= r, self-matches counted for ApEn only). O(n) memory; the pairs
- * are counted with a k-d tree (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_entropy(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen,
+ * match when the distance <= r, self-matches counted for ApEn only). The pairs are counted with
+ * k-d trees, `block` templates at a time (0: HRV_ENTROPY_BLOCK), so the memory is bounded by the
+ * block, not n (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+#define HRV_ENTROPY_BLOCK ((size_t)131072)
+psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
                        double *apen);
 
 /* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
  * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, psy_arena *a, double *sampen);
+psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
 
-/* DFA slope over scales lo..hi (every integer) of x[0..n). min_var > 0: windows whose mean
+/* DFA slope over scales lo..hi (every integer) of x[0..n), the profile made in chunks (memory:
+ * ~16,000 + hi values, whatever n). min_var > 0: windows whose mean
  * squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2 scales
  * fit, or (min_var > 0) when a scale keeps no window; also NaN with *st = PSY_E_NOMEM (else
  * PSY_OK). */
@@ -83,12 +94,15 @@ void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t
                             size_t m, double *out, double *work);
 
 /* A spline through the NN series, fitted once and evaluated on any stretch of the even grid (the
- * resampled series is made in blocks: dsp/hrv_grid.c). */
+ * resampled series is made in blocks: dsp/hrv_grid.c). The natural cubic spline keeps a few values
+ * a block of 4096 knots and one block's second derivatives, made again as the evaluation reaches
+ * it (memory bounded whatever n); the quadratic one keeps its 2 n + 3 knots and coefficients. */
 typedef struct hrv_spline {
     const double *t, *y;
     size_t n;
     int quadratic;      /* 1: hrv_quadratic_resample's B-spline, 0: the natural cubic spline */
-    const double *coef; /* hrv_spline_fit_doubles(n, quadratic) */
+    double *coef;       /* hrv_spline_fit_doubles(n, quadratic) */
+    size_t held;        /* natural cubic: the block whose second derivatives coef holds */
 } hrv_spline;
 
 /* The doubles a fit keeps (coef) and the scratch it needs (work). */
@@ -99,7 +113,7 @@ void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, 
                     double *work);
 /* The spline at t0 + k / fs for k = k0 .. k1 - 1 into out[0 .. k1 - k0): the values
  * hrv_spline_resample / hrv_quadratic_resample give there, bit for bit. */
-void hrv_spline_eval(const hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out);
+void hrv_spline_eval(hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out);
 
 /* Smoothness priors detrending (Tarvainen 2002) in place: z -= (I + l² D2'D2)^-1 z, where D2 is the
  * second-difference matrix, solved by a banded (pentadiagonal) LDL' factorisation in O(n).

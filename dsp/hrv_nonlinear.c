@@ -1,6 +1,7 @@
 /* Nonlinear HRV: Poincaré SD1/SD2 (Brennan et al. 2001, from SDSD and SDNN), SampEn/ApEn
  * (hrv_entropy.c) and detrended fluctuation analysis (Peng et al. 1995). */
 #include <math.h>
+#include <string.h>
 
 #include "hrv_internal.h"
 
@@ -29,36 +30,56 @@ static double residual_ms(const double *y, size_t s)
     return rss / (double)s;
 }
 
+#define DFA_CHUNK 16384 /* profile points computed at a time */
+
+/* Sum and count of the mean squared residuals of the windows of scale s (step apart) of the
+ * profile of x (minus its mean), the profile made chunk by chunk into buf (cap >= s values) and
+ * each window read where it lies whole: the values and the order of the sums a whole profile
+ * gives. */
+static void dfa_scale(const double *x, size_t n, double mean, size_t s, size_t step, int overlap, double min_var,
+                      double *buf, size_t cap, double *sum, size_t *windows)
+{
+    size_t base = 0, len = 0, p = 0; /* buf holds profile points base .. base + len; p is next */
+    double acc = 0;
+    *sum = 0, *windows = 0;
+    for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
+        if (a + s > base + len) {
+            size_t keep = base + len > a ? base + len - a : 0;
+            memmove(buf, buf + (a - base), keep * sizeof *buf);
+            base = a, len = keep;
+            while (len < cap && p < n) buf[len++] = (acc += x[p++] - mean);
+        }
+        double v = residual_ms(buf + (a - base), s);
+        if (min_var > 0 && !(v > min_var)) continue; /* NeuroKit 0.2.12 leaves flat windows out */
+        *sum += v;
+        (*windows)++;
+    }
+}
+
 double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *arena,
                psy_status *st)
 {
     *st = PSY_OK;
     if (lo < 2 || hi < lo || n < 4) return NAN;
     size_t mark = psy_arena_mark(arena);
-    double *y = psy_arena_array(arena, n, sizeof *y);
-    if (!y) {
+    size_t cap = n < DFA_CHUNK + (size_t)hi ? n : DFA_CHUNK + (size_t)hi;
+    double *buf = psy_arena_array(arena, cap, sizeof *buf);
+    if (!buf) {
         *st = PSY_E_NOMEM;
         return NAN;
     }
     double mean = 0;
     for (size_t i = 0; i < n; i++) mean += x[i];
     mean /= (double)n;
-    double acc = 0;
-    for (size_t i = 0; i < n; i++) y[i] = (acc += x[i] - mean); /* the profile */
     /* least squares of log F against log s */
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     size_t k = 0;
     int empty_scale = 0;
     for (int sc = lo; sc <= hi; sc++) {
-        size_t s = (size_t)sc, step = overlap ? s / 2 : s, windows = 0;
+        size_t s = (size_t)sc, step = overlap ? s / 2 : s, windows;
         if (step == 0) step = 1;
-        double sum = 0;
-        for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
-            double v = residual_ms(y + a, s);
-            if (min_var > 0 && !(v > min_var)) continue; /* NeuroKit 0.2.12 leaves flat windows out */
-            sum += v;
-            windows++;
-        }
+        double sum;
+        dfa_scale(x, n, mean, s, step, overlap, min_var, buf, cap, &sum, &windows);
         if (min_var > 0 && !windows) empty_scale = 1;
         if (!windows || !(sum > 0)) continue;
         double lf = log(sqrt(sum / (double)windows)), ls = log((double)s);
@@ -110,9 +131,9 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
         hrv_na(v, PSY_HRV_APEN, "fewer NN intervals than min_nonlinear_nn");
     } else {
         double se, ae;
-        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, a, &se, &ae);
+        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se, &ae);
         if (st == PSY_OK && c->sampen_pcst)
-            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, a, &se);
+            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se);
         if (st != PSY_OK) return st;
         if (isnan(se)) hrv_na(v, PSY_HRV_SAMPEN, "no template matches of length m + 1");
         else v->v[PSY_HRV_SAMPEN] = se;

@@ -1,10 +1,24 @@
 /* The NN series on an even grid (natural cubic spline) and its detrending (linear, or smoothness
  * priors: Tarvainen, Ranta-aho & Karjalainen 2002, IEEE TBME 49(2):172-175). */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hrv_internal.h"
 #include "lower_bound.h"
+
+/* One step of natural_fit's forward pass at knot i (1 <= i <= n - 2): cp[i] and the forward value
+ * from those at i - 1. */
+static inline void natural_step(const double *t, const double *y, size_t i, double cp0, double f0, double *cp,
+                                double *f)
+{
+    double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
+    double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
+    double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
+    double den = b - a * cp0;
+    *cp = c / den;
+    *f = (r - a * f0) / den;
+}
 
 /* Second derivatives M of the natural spline through (t, y) into mm: tridiagonal system solved by
  * the Thomas algorithm (M[0] = M[n-1] = 0), the forward pass's right-hand side kept in mm itself.
@@ -15,14 +29,7 @@ static void natural_fit(const double *t, const double *y, size_t n, double *mm, 
     mm[0] = mm[n - 1] = 0;
     if (n > 2) {
         cp[0] = 0;
-        for (size_t i = 1; i + 1 < n; i++) {
-            double h0 = t[i] - t[i - 1], h1 = t[i + 1] - t[i];
-            double a = h0 / 6, b = (h0 + h1) / 3, c = h1 / 6;
-            double r = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
-            double den = b - a * cp[i - 1];
-            cp[i] = c / den;
-            mm[i] = (r - a * mm[i - 1]) / den;
-        }
+        for (size_t i = 1; i + 1 < n; i++) natural_step(t, y, i, cp[i - 1], mm[i - 1], &cp[i], &mm[i]);
         for (size_t i = n - 2; i >= 1; i--) mm[i] -= cp[i] * mm[i + 1];
     }
 }
@@ -51,6 +58,84 @@ static void natural_eval(const double *t, const double *y, const double *mm, siz
         double h = t[j + 1] - t[j], a = (t[j + 1] - x) / h, b = (x - t[j]) / h;
         out[k - k0] = a * y[j] + b * y[j + 1] +
                       ((a * a * a - a) * mm[j] + (b * b * b - b) * mm[j + 1]) * h * h / 6;
+    }
+}
+
+/* The natural spline of a long series in bounded memory, bit for bit the M of natural_fit: its
+ * forward pass is kept only at the first knot of each block of SPLINE_BLOCK knots (cp and the
+ * forward value), and M only at each block's right end; the M of a block are made again when the
+ * evaluation reaches it (the forward pass from the block's start, then the backward pass from its
+ * right end: the operations natural_fit does on the same values). coef: ck_cp, ck_f, m_right
+ * (a value a block each), then one block's cp and M (SPLINE_BLOCK + 1). */
+#define SPLINE_BLOCK ((size_t)4096)
+
+static size_t spline_blocks(size_t n)
+{
+    return (n + SPLINE_BLOCK - 1) / SPLINE_BLOCK;
+}
+
+/* The M of block j into sp's block buffer: mm[0 .. len] for knots i0 .. i0 + len. */
+static void natural_block(hrv_spline *sp, size_t j)
+{
+    size_t n = sp->n, nb = spline_blocks(n), i0 = j * SPLINE_BLOCK;
+    size_t i1 = i0 + SPLINE_BLOCK < n - 1 ? i0 + SPLINE_BLOCK : n - 1; /* the right end */
+    const double *ck_cp = sp->coef, *ck_f = ck_cp + nb, *m_right = ck_f + nb;
+    double *cp = sp->coef + 3 * nb, *mm = cp + SPLINE_BLOCK;
+    cp[0] = ck_cp[j], mm[0] = ck_f[j];
+    for (size_t i = i0 + 1; i < i1; i++)
+        natural_step(sp->t, sp->y, i, cp[i - 1 - i0], mm[i - 1 - i0], &cp[i - i0], &mm[i - i0]);
+    mm[i1 - i0] = m_right[j];
+    for (size_t i = i1; i-- > i0;) mm[i - i0] = i >= 1 && i + 2 <= n ? mm[i - i0] - cp[i - i0] * mm[i + 1 - i0] : 0;
+    sp->held = j;
+}
+
+static void natural_fit_blocks(hrv_spline *sp)
+{
+    size_t n = sp->n, nb = spline_blocks(n);
+    double *ck_cp = sp->coef, *ck_f = ck_cp + nb, *m_right = ck_f + nb;
+    for (size_t j = 0; j < nb; j++) ck_cp[j] = ck_f[j] = 0;
+    double cp = 0, f = 0;
+    for (size_t i = 1; i + 1 < n; i++) {
+        natural_step(sp->t, sp->y, i, cp, f, &cp, &f);
+        if (i % SPLINE_BLOCK == 0) ck_cp[i / SPLINE_BLOCK] = cp, ck_f[i / SPLINE_BLOCK] = f;
+    }
+    /* the right ends, from the last block back: M[n - 1] = 0, then each block's first M */
+    m_right[nb - 1] = 0;
+    for (size_t j = nb - 1; j > 0; j--) {
+        natural_block(sp, j);
+        m_right[j - 1] = sp->coef[3 * nb + SPLINE_BLOCK];
+    }
+    sp->held = SIZE_MAX;
+}
+
+/* The natural spline (fitted by natural_fit_blocks) on t0 + k / fs, k = k0 .. k1 - 1, into
+ * out[0 .. k1 - k0): natural_eval's values. */
+static void natural_eval_blocks(hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out)
+{
+    const double *t = sp->t, *y = sp->y;
+    size_t n = sp->n, j = 0, started = 0;
+    const double *mm = sp->coef + 3 * spline_blocks(n) + SPLINE_BLOCK;
+    for (size_t k = k0; k < k1; k++) {
+        double x = t0 + (double)k / fs;
+        if (x <= t[0]) {
+            out[k - k0] = y[0];
+            continue;
+        }
+        if (x >= t[n - 1]) {
+            out[k - k0] = y[n - 1];
+            continue;
+        }
+        if (!started) { /* the interval a walk from the first point would reach: t[j + 1] >= x */
+            j = psy_lower_bound(t + 1, n - 1, x);
+            if (j > n - 2) j = n - 2;
+            started = 1;
+        }
+        while (j + 2 < n && t[j + 1] < x) j++;
+        if (sp->held != j / SPLINE_BLOCK) natural_block(sp, j / SPLINE_BLOCK);
+        size_t at = j - sp->held * SPLINE_BLOCK;
+        double h = t[j + 1] - t[j], a = (t[j + 1] - x) / h, b = (x - t[j]) / h;
+        out[k - k0] = a * y[j] + b * y[j + 1] +
+                      ((a * a * a - a) * mm[at] + (b * b * b - b) * mm[at + 1]) * h * h / 6;
     }
 }
 
@@ -194,12 +279,12 @@ void hrv_quadratic_resample(const double *t, const double *y, size_t n, double t
 
 size_t hrv_spline_fit_doubles(size_t n, int quadratic)
 {
-    return quadratic ? 2 * n + 3 : n;
+    return quadratic ? 2 * n + 3 : 3 * spline_blocks(n) + 2 * SPLINE_BLOCK + 1;
 }
 
 size_t hrv_spline_work_doubles(size_t n, int quadratic)
 {
-    return quadratic ? 3 * n : n;
+    return quadratic ? 3 * n : 0;
 }
 
 void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, int quadratic, double *coef,
@@ -207,12 +292,12 @@ void hrv_spline_fit(hrv_spline *sp, const double *t, const double *y, size_t n, 
 {
     sp->t = t, sp->y = y, sp->n = n, sp->quadratic = quadratic, sp->coef = coef;
     if (quadratic) quadratic_fit(t, y, n, coef, coef + n + 3, work);
-    else natural_fit(t, y, n, coef, work);
+    else natural_fit_blocks(sp);
 }
 
-void hrv_spline_eval(const hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out)
+void hrv_spline_eval(hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out)
 {
     if (sp->quadratic)
         quadratic_eval(sp->t, sp->y, sp->coef, sp->coef + sp->n + 3, sp->n, t0, fs, k0, k1, out);
-    else natural_eval(sp->t, sp->y, sp->coef, sp->n, t0, fs, k0, k1, out);
+    else natural_eval_blocks(sp, t0, fs, k0, k1, out);
 }

@@ -5,32 +5,15 @@
 
 #include "hrv_internal.h"
 
-/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
- * malloc, and an analyser that has its buffers must not. */
-static void sort_doubles(double *v, size_t n, double *tmp)
-{
-    double *src = v, *dst = tmp;
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
-            while (i < mid) dst[k++] = src[i++];
-            while (j < hi) dst[k++] = src[j++];
-        }
-        double *swap = src;
-        src = dst, dst = swap;
-    }
-    if (src != v) memcpy(v, src, n * sizeof *v);
-}
-
-/* Quantile q of sorted v[0..n), linear between order statistics (numpy's default). */
-static double quantile(const double *v, size_t n, double q)
+/* Quantile q of the values of x[0..n) (center NaN) or of |x - center|, linear between order
+ * statistics (numpy's default). */
+static double quantile(const double *x, size_t n, double center, double q, double *work)
 {
     double pos = q * (double)(n - 1);
     size_t k = (size_t)pos;
-    double f = pos - (double)k;
-    return k + 1 < n ? v[k] + f * (v[k + 1] - v[k]) : v[k];
+    double f = pos - (double)k, lo, hi;
+    hrv_order_pair(x, n, center, k, work, &lo, &hi);
+    return k + 1 < n ? lo + f * (hi - lo) : lo;
 }
 
 /* Mean and sample SD (ddof 1) of x[0..n); sd NaN when n < 2. */
@@ -113,28 +96,33 @@ static int over(double d, double x, int inclusive)
 
 #define MAX_SDANN_WINDOWS 1e7 /* 3 years of 10 s windows */
 
-/* SDANN and SDNN index over windows of w ms. Positions c[i] (ms) of the interval ends from the
- * series start are computed into work. */
-static void sdann(const hrv_series *s, const psy_hrv_config *c, double *pos, psy_hrv_values *v)
+/* The position (ms from the series start) of the end of interval i, as sdann's windows place it:
+ * the sum of the intervals (NeuroKit) or the beat time; *acc carries the sum from interval i - 1
+ * (cursors move forward one interval at a time, so each sum is the one a single pass makes). */
+static double position(const hrv_series *s, const psy_hrv_config *c, double t0, size_t i, double *acc)
+{
+    *acc += s->nn[i];
+    return c->sdann_neurokit ? *acc : (s->t[i] - t0) * 1000.0;
+}
+
+/* SDANN and SDNN index over windows of w ms, the positions of the interval ends taken as the
+ * windows walk forward (none is stored). */
+static void sdann(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *v)
 {
     double w = c->sdann_window_s * 1000.0;
     size_t n = s->n;
-    double acc = 0;
-    double t0 = s->t[0] - s->nn[0] / 1000.0;
-    for (size_t i = 0; i < n; i++) {
-        acc += s->nn[i];
-        pos[i] = c->sdann_neurokit ? acc : (s->t[i] - t0) * 1000.0;
-    }
-    if (!(pos[n - 1] / w < MAX_SDANN_WINDOWS)) { /* beat times spanning centuries: bound the loop */
+    double t0 = s->t[0] - s->nn[0] / 1000.0, end_acc = 0, end = 0;
+    for (size_t i = 0; i < n; i++) end = position(s, c, t0, i, &end_acc);
+    if (!(end / w < MAX_SDANN_WINDOWS)) { /* beat times spanning centuries: bound the loop */
         hrv_na(v, PSY_HRV_SDANN_MS, "recording spans too long for SDANN windows");
         hrv_na(v, PSY_HRV_SDNNI_MS, "recording spans too long for SDANN windows");
         return;
     }
     size_t n_win;
     if (c->sdann_neurokit) {
-        n_win = (size_t)llround(pos[n - 1] / w);
+        n_win = (size_t)llround(end / w);
     } else {
-        n_win = (size_t)floor(pos[n - 1] / w + 1e-9);
+        n_win = (size_t)floor(end / w + 1e-9);
     }
     if (n_win < 3) {
         hrv_na(v, PSY_HRV_SDANN_MS, "fewer than 3 SDANN windows");
@@ -142,25 +130,30 @@ static void sdann(const hrv_series *s, const psy_hrv_config *c, double *pos, psy
         return;
     }
     double sum_m = 0, sum_m2 = 0, sum_sd = 0;
-    size_t n_m = 0, n_sd = 0, i = 0;
+    size_t n_m = 0, n_sd = 0;
+    /* two cursors, each with the position of its interval: i at the first interval of the window
+     * (kept from one window to the next), e past its last (from i on, each window) */
+    size_t i = 0;
+    double acc_i = 0, pi = position(s, c, t0, 0, &acc_i);
     for (size_t k = 0; k < n_win; k++) {
         double lo = (double)k * w, hi = lo + w;
-        size_t a, e;
         if (c->sdann_neurokit) { /* [first c >= lo, last c < hi) : the last interval is dropped */
-            while (i < n && pos[i] < lo) i++;
-            a = i;
-            e = a;
-            while (e < n && pos[e] < hi) e++;
-            if (e > a) e--;
+            while (i < n && pi < lo) pi = ++i < n ? position(s, c, t0, i, &acc_i) : pi;
         } else { /* intervals ending in (lo, hi] */
-            while (i < n && pos[i] <= lo) i++;
-            a = i;
-            e = a;
-            while (e < n && pos[e] <= hi) e++;
+            while (i < n && pi <= lo) pi = ++i < n ? position(s, c, t0, i, &acc_i) : pi;
         }
-        if (e > a) {
+        size_t a = i, e = i, b;
+        double acc_e = acc_i, pe = pi;
+        if (c->sdann_neurokit) {
+            while (e < n && pe < hi) pe = ++e < n ? position(s, c, t0, e, &acc_e) : pe;
+        } else {
+            while (e < n && pe <= hi) pe = ++e < n ? position(s, c, t0, e, &acc_e) : pe;
+        }
+        b = e;
+        if (c->sdann_neurokit && b > a) b--;
+        if (b > a) {
             double m, sd;
-            mean_sd(s->nn + a, e - a, &m, &sd);
+            mean_sd(s->nn + a, b - a, &m, &sd);
             sum_m += m, sum_m2 += m * m, n_m++;
             if (!isnan(sd)) sum_sd += sd, n_sd++;
         }
@@ -176,8 +169,7 @@ static void sdann(const hrv_series *s, const psy_hrv_config *c, double *pos, psy
     else hrv_na(v, PSY_HRV_SDNNI_MS, "no SDANN window holds 2 intervals");
 }
 
-psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double *work, psy_arena *a,
-                           psy_hrv_values *v)
+psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v)
 {
     size_t n = s->n;
     if (n == 0) {
@@ -186,28 +178,27 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double 
         return PSY_OK;
     }
     size_t mark = psy_arena_mark(a);
-    double *tmp = psy_arena_array(a, n, sizeof *tmp);
-    if (!tmp) return PSY_E_NOMEM;
+    double *work = psy_arena_array(a, HRV_ORDER_WORK_DOUBLES, sizeof *work);
+    if (!work) return PSY_E_NOMEM;
     double mean, sd;
     mean_sd(s->nn, n, &mean, &sd);
     v->v[PSY_HRV_MEAN_NN_MS] = mean;
     v->v[PSY_HRV_MEAN_HR_BPM] = 60000.0 / mean;
-    double *sorted = work;
-    memcpy(sorted, s->nn, n * sizeof *sorted);
-    sort_doubles(sorted, n, tmp);
-    double med = quantile(sorted, n, 0.5);
+    double min_nn = s->nn[0], max_nn = s->nn[0];
+    for (size_t i = 1; i < n; i++) {
+        if (s->nn[i] < min_nn) min_nn = s->nn[i];
+        if (s->nn[i] > max_nn) max_nn = s->nn[i];
+    }
+    double med = quantile(s->nn, n, NAN, 0.5, work);
     v->v[PSY_HRV_MEDIAN_NN_MS] = med;
-    v->v[PSY_HRV_MIN_NN_MS] = sorted[0];
-    v->v[PSY_HRV_MAX_NN_MS] = sorted[n - 1];
-    v->v[PSY_HRV_MIN_HR_BPM] = 60000.0 / sorted[n - 1];
-    v->v[PSY_HRV_MAX_HR_BPM] = 60000.0 / sorted[0];
-    v->v[PSY_HRV_IQR_NN_MS] = quantile(sorted, n, 0.75) - quantile(sorted, n, 0.25);
-    double max_nn = sorted[n - 1];
-    double *dev = work; /* the sorted values are done with */
-    for (size_t i = 0; i < n; i++) dev[i] = fabs(s->nn[i] - med);
-    sort_doubles(dev, n, tmp);
+    v->v[PSY_HRV_MIN_NN_MS] = min_nn;
+    v->v[PSY_HRV_MAX_NN_MS] = max_nn;
+    v->v[PSY_HRV_MIN_HR_BPM] = 60000.0 / max_nn;
+    v->v[PSY_HRV_MAX_HR_BPM] = 60000.0 / min_nn;
+    v->v[PSY_HRV_IQR_NN_MS] = quantile(s->nn, n, NAN, 0.75, work) - quantile(s->nn, n, NAN, 0.25, work);
+    /* scaled MAD: SD for normal data */
+    v->v[PSY_HRV_MAD_NN_MS] = 1.4826 * quantile(s->nn, n, med, 0.5, work);
     psy_arena_release(a, mark);
-    v->v[PSY_HRV_MAD_NN_MS] = 1.4826 * quantile(dev, n, 0.5); /* scaled MAD: SD for normal data */
 
     if (n < 2) {
         for (int k = PSY_HRV_SDNN_MS; k <= PSY_HRV_CVSD; k++)
@@ -257,6 +248,6 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, double 
     } else if (geometric(s->nn, n, c->hist_bin_ms, max_nn, a, v) != PSY_OK) {
         return PSY_E_NOMEM;
     }
-    sdann(s, c, work, v);
+    sdann(s, c, v);
     return PSY_OK;
 }

@@ -399,19 +399,19 @@ static void test_entropy_matches_brute_force(void **state)
         }
         for (int m = 1; m <= 3; m++) {
             double se, ae, bse, bae, r = q ? 16 : 13.7;
-            assert_int_equal(hrv_entropy(x, N, m, r, &arena, &se, &ae), PSY_OK);
+            assert_int_equal(hrv_entropy(x, N, m, r, 0, &arena, &se, &ae), PSY_OK);
             brute_entropy(x, N, (size_t)m, r, &bse, &bae);
             assert_float_equal(se, bse, 1e-12);
             assert_float_equal(ae, bae, 1e-12);
             /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
-            assert_int_equal(hrv_sampen_pcst(x, N, m, r, &arena, &se), PSY_OK);
+            assert_int_equal(hrv_sampen_pcst(x, N, m, r, 0, &arena, &se), PSY_OK);
             assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
         }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
     for (int i = 0; i < N; i++) x[i] = 800;
     double se, ae;
-    assert_int_equal(hrv_entropy(x, N, 2, 0, &arena, &se, &ae), PSY_OK);
+    assert_int_equal(hrv_entropy(x, N, 2, 0, 0, &arena, &se, &ae), PSY_OK);
     assert_float_equal(se, 0, 1e-12);
     assert_float_equal(ae, 0, 1e-12);
     assert_int_equal(psy_arena_mark(&arena), 0); /* all the scratch given back */

@@ -224,8 +224,15 @@ PSY_API psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s,
  * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
  * time does not increase, are skipped (counted in *skipped when not NULL). Metrics that lack data
  * are NaN with their reason; spectra need a series spanning at most 48 h (and 1.2 M resampled
- * points), which bounds memory: longer recordings are analysed in windows. PSY_OK (even when nothing could be computed: check result->n_nn),
- * PSY_E_INVALID (NULL), PSY_E_NOMEM. */
+ * points): longer recordings are analysed in windows.
+ * Memory beyond the series given: a series with nothing to skip and its times is read where it
+ * lies (else it is copied: 16 bytes an interval); the time domain, DFA, SampEn/ApEn (blocks of
+ * 131,072 templates: ~6 MB), Poincare and the Welch spectrum (the resampled series made block by
+ * block) take memory bounded whatever the length, with the numbers of a whole-series computation.
+ * Only the Lomb periodogram (its FFT grid: ~200 bytes a second of span, 17 MB for 24 h) and the AR
+ * model (the whole resampled series: 32 bytes a second) hold the series' span at once, as they
+ * must. PSY_OK (even when nothing could be computed: check result->n_nn), PSY_E_INVALID (NULL),
+ * PSY_E_NOMEM. */
 PSY_API psy_status psy_hrv_compute(psy_hrv *h, const double *nn_ms, const double *t_s, size_t n,
                                    psy_hrv_result *result, size_t *skipped);
 

@@ -1,0 +1,93 @@
+/* Order statistics of a long series in bounded memory: the value of rank k is narrowed down by
+ * histograms of the values (pass by pass, each range a bin of the one before) until its bin holds
+ * few enough values to gather and sort, so the series is never copied or sorted whole. Exact: the
+ * same value a full sort puts at rank k. */
+#include <math.h>
+#include <string.h>
+
+#include "hrv_internal.h"
+
+#define BINS HRV_ORDER_BINS
+
+/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
+ * malloc, and an analyser that has its buffers must not. */
+static void sort_doubles(double *v, size_t n, double *tmp)
+{
+    double *src = v, *dst = tmp;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }
+        double *swap = src;
+        src = dst, dst = swap;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+}
+
+/* Value i of the series: x[i], or its distance from the centre. */
+static inline double value(const double *x, size_t i, double center)
+{
+    return isnan(center) ? x[i] : fabs(x[i] - center);
+}
+
+/* The bin of v in [a, b] (a < b): nondecreasing in v, so a bin's values are those between its
+ * smallest and its largest. */
+static inline size_t bin_of(double v, double a, double b)
+{
+    size_t k = (size_t)((v - a) / (b - a) * BINS);
+    return k < BINS ? k : BINS - 1;
+}
+
+void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1)
+{
+    double a = INFINITY, b = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double v = value(x, i, center);
+        if (v < a) a = v;
+        if (v > b) b = v;
+    }
+    size_t below = 0, count = n; /* values < a; values in [a, b] */
+    size_t *bins = (size_t *)(work + 2 * HRV_ORDER_GATHER);
+    while (a < b && count > HRV_ORDER_GATHER) {
+        memset(bins, 0, BINS * sizeof *bins);
+        for (size_t i = 0; i < n; i++) {
+            double v = value(x, i, center);
+            if (v >= a && v <= b) bins[bin_of(v, a, b)]++;
+        }
+        size_t t = 0;
+        while (below + bins[t] <= k) below += bins[t++];
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double v = value(x, i, center);
+            if (v >= a && v <= b && bin_of(v, a, b) == t) {
+                if (v < lo) lo = v;
+                if (v > hi) hi = v;
+            }
+        }
+        a = lo, b = hi, count = bins[t]; /* a and b lie in bins 0 and BINS - 1: the range shrinks */
+    }
+    if (a < b) {
+        size_t g = 0;
+        for (size_t i = 0; i < n; i++) {
+            double v = value(x, i, center);
+            if (v >= a && v <= b) work[g++] = v;
+        }
+        sort_doubles(work, g, work + HRV_ORDER_GATHER);
+        a = work[k - below];
+    }
+    *vk = a;
+    if (!vk1) return;
+    /* rank k + 1: the same value when more than k + 1 are <= it, else the next one up */
+    size_t le = 0;
+    double next = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double v = value(x, i, center);
+        if (v <= a) le++;
+        else if (v < next) next = v;
+    }
+    *vk1 = le > k + 1 || k + 1 >= n ? a : next;
+}

@@ -1,0 +1,242 @@
+/* HRV of long series in bounded memory gives the numbers of the whole-series computation, bit for
+ * bit: order statistics by histogram passes against a full sort, DFA on a profile made in chunks
+ * against the whole profile, the natural spline's second derivatives a block at a time against the
+ * whole fit, SampEn/ApEn in blocks against one tree, a series analysed in place
+ * against its copy. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psyphys/hrv.h"
+#include "hrv_internal.h" /* internals checked directly */
+
+static double uniform(unsigned long long *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* An RR-like series of n intervals: kind 0 continuous, 1 on a 1000/360 ms grid (a 360 Hz
+ * detector: many equal values), 2 all but a few equal. */
+static void rr_series(double *x, size_t n, int kind, unsigned long long *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        double v = 850 + 120 * sin((double)i / 40.0) + 60 * uniform(s);
+        if (kind == 1) v = 1000.0 / 360.0 * floor(v * 0.36);
+        if (kind == 2) v = i % 997 ? 800 : v;
+        x[i] = v;
+    }
+}
+
+static void test_order_statistics_equal_a_sort(void **state)
+{
+    (void)state;
+    enum { N = 30001 };
+    double *x = malloc(N * sizeof *x), *sorted = malloc(N * sizeof *sorted);
+    double *work = malloc(HRV_ORDER_WORK_DOUBLES * sizeof *work);
+    assert_non_null(x), assert_non_null(sorted), assert_non_null(work);
+    unsigned long long s = 7;
+    const size_t ns[] = {1, 2, 5, 4096, 4097, N};
+    for (int kind = 0; kind < 3; kind++) {
+        rr_series(x, N, kind, &s);
+        for (size_t q = 0; q < sizeof ns / sizeof ns[0]; q++) {
+            size_t n = ns[q];
+            for (int dev = 0; dev < 2; dev++) {
+                double center = dev ? x[n / 2] : NAN;
+                for (size_t i = 0; i < n; i++) sorted[i] = dev ? fabs(x[i] - center) : x[i];
+                qsort(sorted, n, sizeof *sorted, cmp_double);
+                const size_t ks[] = {0, n / 4, n / 2, (3 * n) / 4, n - 1};
+                for (size_t j = 0; j < 5; j++) {
+                    double vk, vk1;
+                    hrv_order_pair(x, n, center, ks[j], work, &vk, &vk1);
+                    assert_true(vk == sorted[ks[j]]);
+                    assert_true(vk1 == sorted[ks[j] + 1 < n ? ks[j] + 1 : ks[j]]);
+                }
+            }
+        }
+    }
+    free(x), free(sorted), free(work);
+}
+
+/* The mean squared residual of the line through y[0..s) and the DFA slope with the whole profile
+ * held (the computation before it was made in chunks). */
+static double residual(const double *y, size_t s)
+{
+    double mx = (double)(s - 1) / 2, my = 0;
+    for (size_t k = 0; k < s; k++) my += y[k];
+    my /= (double)s;
+    double sxx = 0, sxy = 0;
+    for (size_t k = 0; k < s; k++) {
+        double dx = (double)k - mx;
+        sxx += dx * dx, sxy += dx * (y[k] - my);
+    }
+    double b = sxx > 0 ? sxy / sxx : 0, rss = 0;
+    for (size_t k = 0; k < s; k++) {
+        double e = y[k] - my - b * ((double)k - mx);
+        rss += e * e;
+    }
+    return rss / (double)s;
+}
+
+static double whole_profile_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var)
+{
+    double *y = malloc(n * sizeof *y), mean = 0, acc = 0;
+    assert_non_null(y);
+    for (size_t i = 0; i < n; i++) mean += x[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) y[i] = (acc += x[i] - mean);
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    size_t k = 0;
+    for (int sc = lo; sc <= hi; sc++) {
+        size_t s = (size_t)sc, step = overlap ? (s / 2 ? s / 2 : 1) : s, windows = 0;
+        double sum = 0;
+        for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
+            double v = residual(y + a, s);
+            if (min_var > 0 && !(v > min_var)) continue;
+            sum += v, windows++;
+        }
+        if (!windows || !(sum > 0)) continue;
+        double lf = log(sqrt(sum / (double)windows)), ls = log((double)s);
+        sx += ls, sy += lf, sxx += ls * ls, sxy += ls * lf;
+        k++;
+    }
+    free(y);
+    double kd = (double)k;
+    return (kd * sxy - sx * sy) / (kd * sxx - sx * sx);
+}
+
+static void test_chunked_dfa_equals_whole_profile(void **state)
+{
+    (void)state;
+    enum { N = 40000 }; /* several chunks of the profile */
+    double *x = malloc(N * sizeof *x);
+    assert_non_null(x);
+    unsigned long long s = 11;
+    rr_series(x, N, 1, &s);
+    psy_arena arena = {0};
+    const int scales[][2] = {{4, 16}, {16, 64}, {4, 11}, {12, 100}};
+    for (size_t q = 0; q < 4; q++)
+        for (int overlap = 0; overlap < 2; overlap++) {
+            psy_status st;
+            double min_var = overlap ? 1e-8 : 0;
+            double a = hrv_dfa(x, N, scales[q][0], scales[q][1], overlap, min_var, &arena, &st);
+            assert_int_equal(st, PSY_OK);
+            assert_true(a == whole_profile_dfa(x, N, scales[q][0], scales[q][1], overlap, min_var));
+        }
+    assert_int_equal(psy_arena_mark(&arena), 0);
+    psy_arena_free(&arena);
+    free(x);
+}
+
+/* The natural spline fitted with its second derivatives kept a block at a time and evaluated in
+ * pieces, forward and back, equals the whole fit, bit for bit. */
+static void test_spline_in_blocks_equals_whole_fit(void **state)
+{
+    (void)state;
+    enum { N = 27000 }; /* 7 blocks of knots */
+    double *nn = malloc(N * sizeof *nn), *t = malloc(N * sizeof *t);
+    assert_non_null(nn), assert_non_null(t);
+    unsigned long long s = 9;
+    rr_series(nn, N, 0, &s);
+    double acc = 0;
+    for (size_t i = 0; i < N; i++) t[i] = (acc += nn[i] / 1000.0);
+    size_t m = (size_t)ceil((t[N - 1] - t[0]) * 4 + 1);
+    double *whole = malloc(m * sizeof *whole), *work = malloc(N * 2 * sizeof *work), *piece = malloc(m * sizeof *piece);
+    double *coef = malloc(hrv_spline_fit_doubles(N, 0) * sizeof *coef);
+    assert_non_null(whole), assert_non_null(work), assert_non_null(piece), assert_non_null(coef);
+    assert_true(hrv_spline_fit_doubles(N, 0) < N / 2); /* bounded: not a value a knot */
+    hrv_spline_resample(t, nn, N, t[0], 4, m, whole, work);
+    hrv_spline sp;
+    hrv_spline_fit(&sp, t, nn, N, 0, coef, NULL);
+    const size_t step = 5003, back = 1700; /* pieces that step back into the knots before */
+    for (size_t k0 = 0; k0 < m; k0 += step) {
+        size_t a = k0 > back ? k0 - back : 0, b = k0 + step < m ? k0 + step : m;
+        hrv_spline_eval(&sp, t[0], 4, a, b, piece + a);
+    }
+    hrv_spline_eval(&sp, t[0], 4, m / 3, m / 3 + 10, piece + m / 3); /* and one far back */
+    assert_memory_equal(piece, whole, m * sizeof *whole);
+    free(nn), free(t), free(whole), free(work), free(piece), free(coef);
+}
+
+/* SampEn and ApEn counted block by block against a tree of each block equal those of one tree
+ * over all the templates, bit for bit (continuous, quantised and nearly constant series). */
+static void test_entropy_in_blocks_equals_one_tree(void **state)
+{
+    (void)state;
+    enum { N = 6000 };
+    double *x = malloc(N * sizeof *x);
+    assert_non_null(x);
+    unsigned long long s = 3;
+    psy_arena arena = {0};
+    for (int kind = 0; kind < 3; kind++) {
+        rr_series(x, N, kind, &s);
+        for (int m = 1; m <= 3; m++) {
+            double r = kind == 1 ? 1000.0 / 360.0 * 5 : 17.3, se, ae;
+            assert_int_equal(hrv_entropy(x, N, m, r, N, &arena, &se, &ae), PSY_OK);
+            double pse;
+            assert_int_equal(hrv_sampen_pcst(x, N, m, r, N, &arena, &pse), PSY_OK);
+            const size_t blocks[] = {1000, 777, N - 2};
+            for (size_t b = 0; b < 3; b++) {
+                double se_b, ae_b, pse_b;
+                assert_int_equal(hrv_entropy(x, N, m, r, blocks[b], &arena, &se_b, &ae_b), PSY_OK);
+                assert_int_equal(hrv_sampen_pcst(x, N, m, r, blocks[b], &arena, &pse_b), PSY_OK);
+                assert_true(se_b == se && ae_b == ae && pse_b == pse);
+            }
+        }
+    }
+    assert_int_equal(psy_arena_mark(&arena), 0);
+    psy_arena_free(&arena);
+    free(x);
+}
+
+/* A clean series is analysed where it lies; with an interval to skip it is copied: the same
+ * numbers either way, on an 8 h series (every key, every spectrum). */
+static void test_in_place_equals_copy(void **state)
+{
+    (void)state;
+    enum { N = 30001 };
+    double *nn = malloc((N + 1) * sizeof *nn), *t = malloc((N + 1) * sizeof *t);
+    assert_non_null(nn), assert_non_null(t);
+    unsigned long long s = 5;
+    rr_series(nn + 1, N, 1, &s);
+    double acc = 0;
+    for (size_t i = 1; i <= N; i++) t[i] = (acc += nn[i] / 1000.0);
+    nn[0] = NAN, t[0] = -1; /* skipped */
+    psy_hrv_config c = psy_hrv_config_default();
+    c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB;
+    psy_hrv *h = NULL;
+    assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+    psy_hrv_result in_place, copied;
+    size_t skipped;
+    assert_int_equal(psy_hrv_compute(h, nn + 1, t + 1, N, &in_place, &skipped), PSY_OK);
+    assert_int_equal(skipped, 0);
+    assert_int_equal(psy_hrv_compute(h, nn, t, N + 1, &copied, &skipped), PSY_OK);
+    assert_int_equal(skipped, 1);
+    assert_int_equal(in_place.n_nn, N);
+    assert_memory_equal(&in_place.values.v, &copied.values.v, sizeof in_place.values.v);
+    assert_memory_equal(&in_place.welch.v, &copied.welch.v, sizeof in_place.welch.v);
+    assert_memory_equal(&in_place.lomb.v, &copied.lomb.v, sizeof in_place.lomb.v);
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) assert_true(!isnan(in_place.values.v[k]));
+    psy_hrv_destroy(h);
+    free(nn), free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_statistics_equal_a_sort),
+        cmocka_unit_test(test_chunked_dfa_equals_whole_profile),
+        cmocka_unit_test(test_spline_in_blocks_equals_whole_fit),
+        cmocka_unit_test(test_entropy_in_blocks_equals_one_tree),
+        cmocka_unit_test(test_in_place_equals_copy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
