@@ -185,13 +185,11 @@ static void step(psy_resp_detector *d, double x)
      * riding on it lost their troughs (MARSH 2655 at 22-45 s); the band-passed signal sizes them.
      * A derived series keeps the band-passed extremes (resp_internal.h). */
     double v = d->derived ? y : z.value;
-    if (d->seeking == 0) { /* the first 2 s size the first breaths; the lowest point in them is
-                             * the first trough candidate, so a breath whose end of inspiration
-                             * lies in them counts (MARSH 1337 at 2.3 s); a derived series starts
-                             * at their end (resp_internal.h) */
-        if (d->since_start == 0 || v < d->track.value || d->derived)
-            d->track = (extreme){at, v}, d->top_after = z;
-        if (++d->since_start >= (int64_t)(2.0 * d->cfg.rate_hz)) d->seeking = -1;
+    if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
+        if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
+        d->track = (extreme){at, v};
+        d->top_after = z;
+        d->seeking = -1;
         return;
     }
     if (d->seeking > 0) {
