@@ -22,6 +22,10 @@ struct psy_resp_detector {
     psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where breaths are found */
     double power_alpha;     /* 1 / (10 s in samples) */
     int64_t delay_band, delay_raw; /* group delays at 15 /min (samples), taken off the times */
+    int64_t edge;           /* a quarter period at the low-pass's cut-off (samples): the least time
+                             * the low-passed signal takes to turn from falling to rising, so a
+                             * lowest point this long before the end is a trough, not the end
+                             * cutting a fall */
     int derived;            /* a derived series (resp_internal.h) */
     int64_t n;              /* samples consumed */
     int restart;            /* the next valid sample restarts the filters */
@@ -67,6 +71,7 @@ static void configure(psy_resp_detector *d)
     d->delay_band = llround(psy_biquad_group_delay(&d->hp, f, c->rate_hz) +
                             psy_biquad_group_delay(&d->lp, f, c->rate_hz));
     d->delay_raw = llround(psy_biquad_group_delay(&d->lp_raw, f, c->rate_hz));
+    d->edge = llround(0.25 / fmin(c->band_high_hz, 0.45 * c->rate_hz) * c->rate_hz);
 }
 
 psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out)
@@ -225,7 +230,14 @@ psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t 
 psy_status psy_resp_detector_finish(psy_resp_detector *d)
 {
     if (!d || d->finished) return PSY_E_INVALID;
-    d->finished = 1; /* an unclosed breath is not a breath */
+    d->finished = 1;
+    /* The record ends after the last end of inspiration: its breath is whole when the signal had
+     * stopped falling before the end (the end-expiratory pause: MARSH 1337 and 2655 end in it),
+     * its lowest point then the trough; a record cut while the signal still falls leaves that
+     * breath open, and an open breath is not a breath. A derived series leaves it open
+     * (resp_internal.h). */
+    if (!d->derived && d->seeking < 0 && d->have_peak && d->n - 1 - d->track.at >= d->edge)
+        close_breath(d, d->track);
     return PSY_OK;
 }
 

@@ -11,8 +11,9 @@
  * are breaths (the end of inspiration stays the low-passed maximum between the troughs); and
  * breaths sized by the signal's power alone, not capped by the recent breaths' depth, since the
  * derived depth follows the modulation's strength more than the breath's (on MARSH's development
- * subjects the cap added false breaths: +P 77.4 % against 78.5 %). Call before the first push;
- * reset keeps it. */
+ * subjects the cap added false breaths: +P 77.4 % against 78.5 %). Its last breath is not closed
+ * at the record's end (that rule of psy_resp_detector_finish was decided on impedance respiration
+ * only). Call before the first push; reset keeps it. */
 void psy_resp_detector_derived(psy_resp_detector *d);
 
 #endif

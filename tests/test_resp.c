@@ -147,6 +147,34 @@ static void test_first_breaths(void **state)
     free(x);
 }
 
+/* The record's end: the last breath is whole when the record ends after the signal stopped
+ * falling (MARSH 1337 and 2655 end in an expiratory pause). 3-s breaths (a sinusoid) with troughs
+ * at 0.3 + 3 k s: the first trough sought after the 2-s warm-up is at 3.3 s; a record to 31 s
+ * (0.7 s past the trough at 30.3 s, less than the rise that confirms it) has the 9 breaths
+ * 3.3 .. 30.3 s; one cut at 30 s, while the signal still falls, leaves the last open: 8.
+ * Streaming in chunks gives the same breaths. */
+static void test_record_end(void **state)
+{
+    (void)state;
+    double rate = 25;
+    double x[31 * 25];
+    for (size_t i = 0; i < 31 * 25; i++) x[i] = 0.5 - 0.5 * cos(2 * M_PI * ((double)i / rate - 0.3) / 3.0);
+    breaths whole, cut, chunked;
+    run(rate, x, 31 * 25, 0, &whole);
+    run(rate, x, 30 * 25, 0, &cut);
+    run(rate, x, 31 * 25, 7, &chunked);
+    if (whole.n != 9 || cut.n != 8) fail_msg("%zu and %zu breaths, want 9 and 8", whole.n, cut.n);
+    for (size_t i = 0; i < whole.n; i++) {
+        double onset = (double)whole.b[i].onset / rate, peak = (double)whole.b[i].peak / rate;
+        double end = (double)whole.b[i].end / rate;
+        if (fabs(onset - (3.3 + 3.0 * (double)i)) > 0.15 || fabs(peak - (4.8 + 3.0 * (double)i)) > 0.15 ||
+            fabs(end - (6.3 + 3.0 * (double)i)) > 0.15)
+            fail_msg("breath %zu: %.2f %.2f %.2f s", i, onset, peak, end);
+    }
+    assert_int_equal(chunked.n, whole.n);
+    assert_memory_equal(chunked.b, whole.b, whole.n * sizeof whole.b[0]);
+}
+
 /* A sigh does not hide the shallow breaths after it: the scale a breath is measured against is
  * the median depth of the last breaths when that is below the signal's 10-s power (a sigh three
  * times deeper than the breaths around it raised the power so that the next half-deep breaths were
@@ -364,6 +392,7 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
                                        cmocka_unit_test(test_gap_and_streaming),
                                        cmocka_unit_test(test_first_breaths),
+                                       cmocka_unit_test(test_record_end),
                                        cmocka_unit_test(test_after_a_sigh),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_rate_on_recording_axis),

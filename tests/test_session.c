@@ -58,7 +58,7 @@ static void demo_results(void **state)
     assert_int_equal(res->beats->n, 152);
     assert_non_null(res->scr);
     assert_int_equal(res->scr->n, 15);
-    assert_int_equal(res->n_breaths, 40); /* the breath detector validated on MARSH (issue 20) */
+    assert_int_equal(res->n_breaths, 41); /* the breath detector validated on MARSH (issue 20) */
     assert_int_equal(res->n_segments, 5); /* the recording, then the four events with a duration */
     assert_string_equal(res->segments[0].label, "recording");
     assert_true(fabs(res->segment_hrv[0].values.v[PSY_HRV_RMSSD_MS] - 72.4396) < 1e-3);
@@ -74,7 +74,7 @@ static void demo_results(void **state)
     psy_eda_summary e;
     assert_true(psy_session_eda_over(s, 0, 150, &e));
     assert_int_equal(e.scr_count, 15);
-    assert_true(fabs(psy_session_breath_rate(s, 0, 150).per_min - 16.8) < 0.05);
+    assert_true(fabs(psy_session_breath_rate(s, 0, 150).per_min - 16.9) < 0.05);
     assert_true(isnan(psy_session_hr_mean(s, 0, 150))); /* no bpm channel */
 
     /* Tables: a header and one row per item; every n/a cell counted under a reason. */

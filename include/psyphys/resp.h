@@ -14,8 +14,13 @@
  * the shallow breaths riding on it; a breath's depth, peak minus the mean of its troughs,
  * removes the baseline's slope. The end of inspiration is the maximum between the two troughs:
  * where the volume signal stops rising. Times are corrected for the low-pass's group delay at
- * 15 /min. This is the extrema-counting approach with an amplitude criterion relative to the
- * recent breaths ("Count-adv", Schäfer & Kratky 2008, Ann Biomed Eng 36:476-485; compared in
+ * 15 /min. The first 2 s size the first breaths; the first trough is sought after them. The
+ * last breath is closed at the record's end when the signal had stopped falling at least a
+ * quarter period of the low-pass's cut-off before it (0.25 s: the end-expiratory pause), its
+ * lowest point the trough; a record cut while the signal still falls leaves that breath open,
+ * and it is not reported.
+ * This is the extrema-counting approach with an amplitude criterion relative to the recent
+ * breaths ("Count-adv", Schäfer & Kratky 2008, Ann Biomed Eng 36:476-485; compared in
  * Charlton et al. 2016, Physiol Meas 37:610-626), made causal.
  * Validated against MARSH's annotated ends of inspiration (scripts/resp_check.py, README).
  * Indices are input samples from the first pushed sample. The same conventions as the ECG
