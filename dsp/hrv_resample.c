@@ -34,33 +34,6 @@ static void natural_fit(const double *t, const double *y, size_t n, double *mm, 
     }
 }
 
-/* The natural spline on t0 + k / fs, k = k0 .. k1 - 1, into out[0 .. k1 - k0). */
-static void natural_eval(const double *t, const double *y, const double *mm, size_t n, double t0, double fs,
-                         size_t k0, size_t k1, double *out)
-{
-    size_t j = 0, started = 0;
-    for (size_t k = k0; k < k1; k++) {
-        double x = t0 + (double)k / fs;
-        if (x <= t[0]) {
-            out[k - k0] = y[0];
-            continue;
-        }
-        if (x >= t[n - 1]) {
-            out[k - k0] = y[n - 1];
-            continue;
-        }
-        if (!started) { /* the interval a walk from the first point would reach: t[j + 1] >= x */
-            j = psy_lower_bound(t + 1, n - 1, x);
-            if (j > n - 2) j = n - 2;
-            started = 1;
-        }
-        while (j + 2 < n && t[j + 1] < x) j++;
-        double h = t[j + 1] - t[j], a = (t[j + 1] - x) / h, b = (x - t[j]) / h;
-        out[k - k0] = a * y[j] + b * y[j + 1] +
-                      ((a * a * a - a) * mm[j] + (b * b * b - b) * mm[j + 1]) * h * h / 6;
-    }
-}
-
 /* The natural spline of a long series in bounded memory, bit for bit the M of natural_fit: its
  * forward pass is kept only at the first knot of each block of SPLINE_BLOCK knots (cp and the
  * forward value), and M only at each block's right end; the M of a block are made again when the
@@ -108,13 +81,13 @@ static void natural_fit_blocks(hrv_spline *sp)
     sp->held = SIZE_MAX;
 }
 
-/* The natural spline (fitted by natural_fit_blocks) on t0 + k / fs, k = k0 .. k1 - 1, into
- * out[0 .. k1 - k0): natural_eval's values. */
-static void natural_eval_blocks(hrv_spline *sp, double t0, double fs, size_t k0, size_t k1, double *out)
+/* The natural spline on t0 + k / fs, k = k0 .. k1 - 1, into out[0 .. k1 - k0): with sp NULL from
+ * the second derivatives mm of every knot (natural_fit); else from those of the block each point
+ * falls in, made again as the walk reaches it (natural_fit_blocks; mm is then sp's block buffer). */
+static void natural_eval(const double *t, const double *y, const double *mm, size_t n, hrv_spline *sp, double t0,
+                         double fs, size_t k0, size_t k1, double *out)
 {
-    const double *t = sp->t, *y = sp->y;
-    size_t n = sp->n, j = 0, started = 0;
-    const double *mm = sp->coef + 3 * spline_blocks(n) + SPLINE_BLOCK;
+    size_t j = 0, started = 0;
     for (size_t k = k0; k < k1; k++) {
         double x = t0 + (double)k / fs;
         if (x <= t[0]) {
@@ -131,8 +104,11 @@ static void natural_eval_blocks(hrv_spline *sp, double t0, double fs, size_t k0,
             started = 1;
         }
         while (j + 2 < n && t[j + 1] < x) j++;
-        if (sp->held != j / SPLINE_BLOCK) natural_block(sp, j / SPLINE_BLOCK);
-        size_t at = j - sp->held * SPLINE_BLOCK;
+        size_t at = j;
+        if (sp) {
+            if (sp->held != j / SPLINE_BLOCK) natural_block(sp, j / SPLINE_BLOCK);
+            at = j - sp->held * SPLINE_BLOCK;
+        }
         double h = t[j + 1] - t[j], a = (t[j + 1] - x) / h, b = (x - t[j]) / h;
         out[k - k0] = a * y[j] + b * y[j + 1] +
                       ((a * a * a - a) * mm[at] + (b * b * b - b) * mm[at + 1]) * h * h / 6;
@@ -143,7 +119,7 @@ void hrv_spline_resample(const double *t, const double *y, size_t n, double t0, 
                          double *out, double *work)
 {
     natural_fit(t, y, n, work, work + n);
-    natural_eval(t, y, work, n, t0, fs, 0, m, out);
+    natural_eval(t, y, work, n, NULL, t0, fs, 0, m, out);
 }
 
 void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work)
@@ -299,5 +275,7 @@ void hrv_spline_eval(hrv_spline *sp, double t0, double fs, size_t k0, size_t k1,
 {
     if (sp->quadratic)
         quadratic_eval(sp->t, sp->y, sp->coef, sp->coef + sp->n + 3, sp->n, t0, fs, k0, k1, out);
-    else natural_eval_blocks(sp, t0, fs, k0, k1, out);
+    else
+        natural_eval(sp->t, sp->y, sp->coef + 3 * spline_blocks(sp->n) + SPLINE_BLOCK, sp->n, sp, t0, fs, k0, k1,
+                     out);
 }
