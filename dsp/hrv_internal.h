@@ -74,6 +74,11 @@ psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block,
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
 
+/* Mean squared residual of the least-squares line through y[0..s) against its index, from the
+ * residuals themselves (not syy - sxy²/sxx, whose cancellation leaves ~1e-6 on a profile of large
+ * values: a perfectly straight window must come out ~0 for DFA's min_var). s >= 1. */
+double hrv_line_residual_ms(const double *y, size_t s);
+
 /* DFA slope over scales lo..hi (every integer) of x[0..n), the profile made in chunks (memory:
  * ~16,000 + hi values, whatever n). min_var > 0: windows whose mean
  * squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2 scales

@@ -9,10 +9,7 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* Mean squared residual of the least-squares line through y[0..s) against its index, from the
- * residuals themselves (not syy - sxy²/sxx, whose cancellation leaves ~1e-6 on a profile of large
- * values: a perfectly straight window must come out ~0 for min_var below). */
-static double residual_ms(const double *y, size_t s)
+double hrv_line_residual_ms(const double *y, size_t s)
 {
     double mx = (double)(s - 1) / 2, my = 0;
     for (size_t k = 0; k < s; k++) my += y[k];
@@ -49,7 +46,7 @@ static void dfa_scale(const double *x, size_t n, double mean, size_t s, size_t s
             base = a, len = keep;
             while (len < cap && p < n) buf[len++] = (acc += x[p++] - mean);
         }
-        double v = residual_ms(buf + (a - base), s);
+        double v = hrv_line_residual_ms(buf + (a - base), s);
         if (min_var > 0 && !(v > min_var)) continue; /* NeuroKit 0.2.12 leaves flat windows out */
         *sum += v;
         (*windows)++;

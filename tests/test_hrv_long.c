@@ -66,26 +66,7 @@ static void test_order_statistics_equal_a_sort(void **state)
     free(x), free(sorted), free(work);
 }
 
-/* The mean squared residual of the line through y[0..s) and the DFA slope with the whole profile
- * held (the computation before it was made in chunks). */
-static double residual(const double *y, size_t s)
-{
-    double mx = (double)(s - 1) / 2, my = 0;
-    for (size_t k = 0; k < s; k++) my += y[k];
-    my /= (double)s;
-    double sxx = 0, sxy = 0;
-    for (size_t k = 0; k < s; k++) {
-        double dx = (double)k - mx;
-        sxx += dx * dx, sxy += dx * (y[k] - my);
-    }
-    double b = sxx > 0 ? sxy / sxx : 0, rss = 0;
-    for (size_t k = 0; k < s; k++) {
-        double e = y[k] - my - b * ((double)k - mx);
-        rss += e * e;
-    }
-    return rss / (double)s;
-}
-
+/* The DFA slope with the whole profile held (the computation before it was made in chunks). */
 static double whole_profile_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var)
 {
     double *y = malloc(n * sizeof *y), mean = 0, acc = 0;
@@ -99,7 +80,7 @@ static double whole_profile_dfa(const double *x, size_t n, int lo, int hi, int o
         size_t s = (size_t)sc, step = overlap ? (s / 2 ? s / 2 : 1) : s, windows = 0;
         double sum = 0;
         for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
-            double v = residual(y + a, s);
+            double v = hrv_line_residual_ms(y + a, s);
             if (min_var > 0 && !(v > min_var)) continue;
             sum += v, windows++;
         }
