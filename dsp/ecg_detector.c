@@ -21,8 +21,10 @@
 #define SHAPE_NEW 0.5      /* below this, a beat's shape is a new one */
 #define SHAPE_MATCH 0.80   /* a QRS this like the dominant template is a beat whatever the noise */
 #define SHAPE_CLEAN 15.0   /* band-passed peak over the noise before it for a new template */
-#define SHAPE_CLEAN_PEAKS 59.0 /* and QRS level over the median noise peak (NOISE_PEAKS below) */
 #define SHAPE_UPDATE 5.0   /* the same, to update one */
+/* QRS level over the median noise peak level for a new template; also what a QRS of another
+ * shape needs in a noisy stretch (looks_like_noise) */
+#define NOISE_PEAKS 59.0
 #define CLEAR_SNR 12.0     /* a QRS of another shape is clear with this SNR */
 #define CLEAR_LEVEL 0.6    /* and this fraction of the median QRS energy */
 #ifndef STAGES
@@ -602,7 +604,7 @@ static void learn_shape(psy_ecg_detector *d, const peak *p)
     if (!(p->snr > (m.which < 0 ? SHAPE_CLEAN : SHAPE_UPDATE))) return; /* maybe noise */
     /* A new shape also stands above the noise peaks as a QRS must in a noisy stretch: a motion
      * burst after a quiet stretch stands out of the noise before it, not of the noise peaks. */
-    if (m.which < 0 && !(p->level > SHAPE_CLEAN_PEAKS * d->noise_median)) return;
+    if (m.which < 0 && !(p->level > NOISE_PEAKS * d->noise_median)) return;
     qrs_shapes_learn(&d->shapes, d->snippet, m, p->at);
 }
 
@@ -701,8 +703,7 @@ static double stretch_noise(const psy_ecg_detector *d, const peak *p)
  * UNLIKE, FAINT_SNR and SOME_NOISE from the development records only (bench/validate_beats.sh;
  * PEAKS: 10-20 alike on them, 30 costs 208 its ventricular beats). */
 #define NOISY 0.0103     /* stretch_noise() of a noisy stretch */
-#define NOISE_PEAKS 59.0 /* QRS level over the median noise peak level there */
-#define PEAKS 15.0       /* and anywhere */
+#define PEAKS 15.0       /* QRS level over the median noise peak level anywhere (NOISE_PEAKS: in a noisy stretch) */
 #define UNLIKE 0.5
 #define FAINT_SNR 4.0
 #define SOME_NOISE 0.003 /* as NOISY */

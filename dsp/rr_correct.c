@@ -121,15 +121,11 @@ static void features(const double *rr, size_t n, const psy_rr_config *c, double 
     for (size_t i = 0; i < n; i++) {
         f->drr[i] = i ? (rr[i] - rr[i - 1]) / rr_threshold(c, th[i], f->med[i]) : 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        double m = rr[i] - f->med[i];
-        tmp[i] = fabs(m < 0 ? 2 * m : m);
-    }
+    for (size_t i = 0; i < n; i++) tmp[i] = fabs(rr_mrr_excess(rr[i], f->med[i]));
     sliding(tmp, n, (size_t)c->qd_window, 1, scratch, th);
     for (size_t i = 0; i < n; i++) {
-        double m = rr[i] - f->med[i];
         f->th2[i] = rr_threshold(c, th[i], f->med[i]);
-        f->mrr[i] = (m < 0 ? 2 * m : m) / f->th2[i];
+        f->mrr[i] = rr_mrr_excess(rr[i], f->med[i]) / f->th2[i];
     }
 }
 

@@ -18,6 +18,14 @@ double rr_window_stat(const double *sorted, size_t m, int kind);
 void rr_sorted_insert(double *sorted, size_t *m, double x);
 void rr_sorted_remove(double *sorted, size_t *m, double x);
 
+/* An interval's departure from the local median, a shortening counted twice (Lipponen & Tarvainen's
+ * mRR): what both classifiers normalise, so that they agree bit for bit. */
+static inline double rr_mrr_excess(double rr, double med)
+{
+    double m = rr - med;
+    return m < 0 ? 2 * m : m;
+}
+
 /* The decision threshold from a quartile deviation qd, guarded by shares of the local median. */
 double rr_threshold(const psy_rr_config *c, double qd, double med);
 

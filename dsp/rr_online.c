@@ -13,7 +13,6 @@ psy_status rr_online_init(rr_online *o, const psy_rr_config *cfg, size_t cap)
 {
     memset(o, 0, sizeof *o);
     o->cfg = *cfg;
-    o->cap = cap;
     size_t w_med = (size_t)cfg->median_window + 1, w_qd = (size_t)cfg->qd_window + 1;
     o->med = malloc(cap * sizeof *o->med);
     o->d = malloc(cap * sizeof *o->d);
@@ -50,8 +49,7 @@ static double value(const rr_online *o, const double *rr, enum series s, size_t 
     size_t i = g - o->base;
     if (s == RR) return rr[i];
     if (s == ABS_DRR) return g ? fabs(rr[i] - rr[i - 1]) : 0;
-    double m = rr[i] - o->med[i];
-    return fabs(m < 0 ? 2 * m : m);
+    return fabs(rr_mrr_excess(rr[i], o->med[i]));
 }
 
 /* The window of interval g, when the intervals so far fix it: [*lo, *hi) of the stretch. Until
@@ -92,9 +90,9 @@ void rr_online_update(rr_online *o, const double *rr, size_t held, int ended)
     /* mRR's window reads the medians of all its intervals */
     for (; o->k_m < o->k_med && window_of(o->k_m, n, w_qd, ended, &lo, &hi) && hi <= o->k_med; o->k_m++) {
         size_t i = o->k_m - b;
-        double qd = slide(&o->w_m, lo, hi, o, rr, ABS_MRR, 1), m = rr[i] - o->med[i];
+        double qd = slide(&o->w_m, lo, hi, o, rr, ABS_MRR, 1);
         o->th2[i] = rr_threshold(c, qd, o->med[i]);
-        o->mrr[i] = (m < 0 ? 2 * m : m) / o->th2[i];
+        o->mrr[i] = rr_mrr_excess(rr[i], o->med[i]) / o->th2[i];
     }
     /* Pass 1 at i reads dRR up to i + 2; pass 2 at i the classes pass 1 gives up to i + 1. Once
      * ended, every feature is known and the steps read no further than the stretch. */

@@ -20,7 +20,6 @@ typedef struct rr_window_state {
 
 typedef struct rr_online {
     psy_rr_config cfg;
-    size_t cap;                    /* intervals the caller's buffer holds at most */
     double *med, *d, *mrr, *th2;   /* features of each held interval (as in rr_correct.c) */
     psy_beat_class *cls;           /* classes of each held interval */
     rr_window_state w_med, w_d, w_m; /* the median, dRR and mRR windows */
