@@ -100,11 +100,15 @@ static void fuse(const double *t, size_t n, const double *const *mod, size_t k, 
     to_grid(t, mod[0], n, ref, m);
     remove_trend(ref, m, tmp);
     for (size_t j = 0; j < k; j++) {
-        to_grid(t, mod[j], n, one, m);
-        remove_trend(one, m, tmp);
-        double scale = successive_scale(one, m, tmp);
-        double sign = j == 0 || co_variation(one, ref, m) >= 0 ? 1.0 : -1.0;
-        for (size_t i = 0; i < m; i++) g[i] += scale > 0 ? sign * one[i] / scale : 0 * one[i];
+        const double *x = ref; /* the first modulation is the reference itself */
+        if (j > 0) {
+            to_grid(t, mod[j], n, one, m);
+            remove_trend(one, m, tmp);
+            x = one;
+        }
+        double scale = successive_scale(x, m, tmp);
+        double sign = j == 0 || co_variation(x, ref, m) >= 0 ? 1.0 : -1.0;
+        for (size_t i = 0; i < m; i++) g[i] += scale > 0 ? sign * x[i] / scale : 0 * x[i];
     }
 }
 
@@ -202,7 +206,7 @@ static psy_status too_short(const psy_beat_list *b, const double *const *mod, si
     if (least >= 10) return PSY_OK;
     if (why)
         snprintf(why->text, sizeof why->text,
-                 "ECG-derived respiration needs 10 normal beats with R amplitudes (%zu here)", least);
+                 "ECG-derived respiration needs 10 normal beats with every modulation measured (%zu here)", least);
     return PSY_E_TOO_SHORT;
 }
 

@@ -64,14 +64,15 @@ static void configure(psy_resp_detector *d)
 {
     const psy_resp_config *c = &d->cfg;
     psy_biquad_highpass(&d->hp, c->band_low_hz, c->rate_hz);
-    psy_biquad_lowpass(&d->lp, fmin(c->band_high_hz, 0.45 * c->rate_hz), c->rate_hz);
-    psy_biquad_lowpass(&d->lp_raw, fmin(c->band_high_hz, 0.45 * c->rate_hz), c->rate_hz);
+    double cutoff = fmin(c->band_high_hz, 0.45 * c->rate_hz);
+    psy_biquad_lowpass(&d->lp, cutoff, c->rate_hz);
+    psy_biquad_lowpass(&d->lp_raw, cutoff, c->rate_hz);
     d->power_alpha = 1.0 / (10.0 * c->rate_hz);
     double f = fmin(0.25, 0.5 * c->band_high_hz);
     d->delay_band = llround(psy_biquad_group_delay(&d->hp, f, c->rate_hz) +
                             psy_biquad_group_delay(&d->lp, f, c->rate_hz));
     d->delay_raw = llround(psy_biquad_group_delay(&d->lp_raw, f, c->rate_hz));
-    d->edge = llround(0.25 / fmin(c->band_high_hz, 0.45 * c->rate_hz) * c->rate_hz);
+    d->edge = llround(0.25 / cutoff * c->rate_hz);
 }
 
 psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out)
