@@ -219,8 +219,9 @@ static psy_status block_counts(const double *x, size_t nt, size_t d, double r, s
 {
     if (nt >= UINT32_MAX / 2) return PSY_E_NOMEM; /* 32-bit indices */
     psy_status st = merge_templates(x + q0, q1 - q0, d, a, q);
+    if (st != PSY_OK) return st; /* q is unset */
     size_t nu = q->n;
-    uint32_t *c = st == PSY_OK ? psy_arena_array(a, nu, sizeof *c) : NULL;
+    uint32_t *c = psy_arena_array(a, nu, sizeof *c);
     /* the block's templates in its own tree's order (neighbouring queries visit the same nodes
      * of any tree), kept for the queries against the other blocks */
     uint32_t *order = psy_arena_array(a, nu, sizeof *order);

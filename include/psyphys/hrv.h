@@ -228,8 +228,10 @@ PSY_API psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s,
  * Memory beyond the series given: a series with nothing to skip and its times is read where it
  * lies (else it is copied: 16 bytes an interval); the time domain, DFA, SampEn/ApEn (blocks of
  * 131,072 templates: ~6 MB), Poincare and the Welch spectrum (the resampled series made block by
- * block) take memory bounded whatever the length, with the numbers of a whole-series computation.
- * Only the Lomb periodogram (its FFT grids: ~300 bytes a second of span, +24 MB for 21 h) and the AR
+ * block) take memory bounded whatever the length, with the numbers of a whole-series computation
+ * (with the default settings: the neurokit preset's quadratic spline, half-series Welch segment and
+ * DFA scales up to n / 10 grow with the series).
+ * Beyond these, the Lomb periodogram (its FFT grids: ~300 bytes a second of span, +24 MB for 21 h) and the AR
  * model (the whole resampled series: 32 bytes a second) hold the series' span at once, as they
  * must. PSY_OK (even when nothing could be computed: check result->n_nn), PSY_E_INVALID (NULL),
  * PSY_E_NOMEM. */
