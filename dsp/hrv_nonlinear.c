@@ -32,11 +32,11 @@ double hrv_line_residual_ms(const double *y, size_t s)
 /* Sum and count of the mean squared residuals of the windows of scale s (step apart) of the
  * profile of x (minus its mean), the profile made chunk by chunk into buf (cap >= s values) and
  * each window read where it lies whole: the values and the order of the sums a whole profile
- * gives. */
+ * gives. filled: 0, or n when buf already holds the whole profile (cap == n). */
 static void dfa_scale(const double *x, size_t n, double mean, size_t s, size_t step, int overlap, double min_var,
-                      double *buf, size_t cap, double *sum, size_t *windows)
+                      double *buf, size_t cap, size_t filled, double *sum, size_t *windows)
 {
-    size_t base = 0, len = 0, p = 0; /* buf holds profile points base .. base + len; p is next */
+    size_t base = 0, len = filled, p = filled; /* buf holds profile points base .. base + len; p is next */
     double acc = 0;
     *sum = 0, *windows = 0;
     for (size_t a = 0; overlap ? a + s < n : a + s <= n; a += step) {
@@ -68,6 +68,11 @@ double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double mi
     double mean = 0;
     for (size_t i = 0; i < n; i++) mean += x[i];
     mean /= (double)n;
+    size_t filled = 0; /* a profile that fits is made once for every scale */
+    if (cap == n) {
+        double acc = 0;
+        for (; filled < n; filled++) buf[filled] = (acc += x[filled] - mean);
+    }
     /* least squares of log F against log s */
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     size_t k = 0;
@@ -76,7 +81,7 @@ double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double mi
         size_t s = (size_t)sc, step = overlap ? s / 2 : s, windows;
         if (step == 0) step = 1;
         double sum;
-        dfa_scale(x, n, mean, s, step, overlap, min_var, buf, cap, &sum, &windows);
+        dfa_scale(x, n, mean, s, step, overlap, min_var, buf, cap, filled, &sum, &windows);
         if (min_var > 0 && !windows) empty_scale = 1;
         if (!windows || !(sum > 0)) continue;
         double lf = log(sqrt(sum / (double)windows)), ls = log((double)s);
