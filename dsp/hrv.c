@@ -456,31 +456,29 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     values_init(&r->lomb);
     values_init(&r->ar);
     /* Keep finite intervals in [1 ms, 10 s] whose beat times increase: a series that is all such
-     * is analysed where it lies (no copy: a day of beats is 1.7 MB a series). */
+     * is analysed where it lies (no copy: a day of beats is 1.7 MB a series); at the first one
+     * skipped (or without beat times) the kept ones go to a copy. */
     size_t k = 0, n_corrected = 0;
-    double last_t = -INFINITY, dur = 0;
-    const double *nn = nn_ms, *t = t_s;
-    for (; t_s && k < n && interval_ok(nn_ms[k]) && isfinite(t_s[k]) && t_s[k] > last_t; k++) {
-        last_t = t_s[k], dur += nn_ms[k];
-        n_corrected += corrected && corrected[k];
-    }
-    if (k < n || !t_s) {
-        double *nn_kept = psy_arena_array(a, n ? n : 1, sizeof *nn_kept);
-        double *t_kept = psy_arena_array(a, n ? n : 1, sizeof *t_kept);
-        if (!nn_kept || !t_kept) return PSY_E_NOMEM;
-        k = n_corrected = 0;
-        double acc = 0;
-        last_t = -INFINITY, dur = 0;
-        for (size_t i = 0; i < n; i++) {
-            double v = nn_ms[i];
-            if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
-            double ti = t_s ? t_s[i] : acc;
-            if (!interval_ok(v) || !isfinite(ti) || ti <= last_t) continue;
-            nn_kept[k] = v, t_kept[k] = ti, last_t = ti, dur += v, k++;
-            n_corrected += corrected && corrected[i];
+    double last_t = -INFINITY, dur = 0, acc = 0;
+    double *nn_kept = NULL, *t_kept = NULL;
+    for (size_t i = 0; i < n; i++) {
+        double v = nn_ms[i];
+        if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
+        double ti = t_s ? t_s[i] : acc;
+        int keep = interval_ok(v) && isfinite(ti) && ti > last_t;
+        if (!nn_kept && (!keep || !t_s)) { /* until now every interval was kept: k == i */
+            nn_kept = psy_arena_array(a, n, sizeof *nn_kept);
+            t_kept = psy_arena_array(a, n, sizeof *t_kept);
+            if (!nn_kept || !t_kept) return PSY_E_NOMEM;
+            memcpy(nn_kept, nn_ms, k * sizeof *nn_kept);
+            if (k) memcpy(t_kept, t_s, k * sizeof *t_kept);
         }
-        nn = nn_kept, t = t_kept;
+        if (!keep) continue;
+        if (nn_kept) nn_kept[k] = v, t_kept[k] = ti;
+        last_t = ti, dur += v, k++;
+        n_corrected += corrected && corrected[i];
     }
+    const double *nn = nn_kept ? nn_kept : nn_ms, *t = t_kept ? t_kept : t_s;
     if (skipped) *skipped = n - k;
     hrv_series s = {nn, t, k, dur, h->cfg.successive_across_gaps};
     r->n_nn = k;
