@@ -84,7 +84,7 @@ psy_status psy_sidecar_set_breaths_columns(psy_sidecar *sc, const char *key)
                      "peak", "Units", "s", "Description", "end of inspiration (the peak)",
                      "duration_s", "Units", "s", "Description", "onset to the next breath's onset",
                      "amplitude", "Units", "channel unit (arbitrary for ECG-derived)", "Description",
-                     "peak minus the mean of the two troughs, low-passed signal",
+                     "peak minus the mean of the two troughs, low-passed signal (band-passed for ECG-derived)",
                      "rate_per_min", "Units", "1/min", "Description", "60 / duration_s",
                      "rsa_p2t_ms", "Units", "ms", "Description",
                      "peak-to-trough RSA (n/a without an ECG; see settings.rsa)",

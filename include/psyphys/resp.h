@@ -53,7 +53,8 @@ typedef struct psy_breath {
     int64_t onset;      /* trough before the inhalation (sample): start of inspiration */
     int64_t peak;       /* end of inspiration: maximum of the low-passed signal between the troughs */
     int64_t end;        /* next trough: the end of the breath */
-    double amplitude;   /* peak minus the mean of the two troughs, on the low-passed signal */
+    double amplitude;   /* peak minus the mean of the two troughs, on the low-passed signal
+                           (band-passed for ECG-derived breaths) */
 } psy_breath;
 
 typedef struct psy_resp_detector psy_resp_detector;
@@ -167,8 +168,8 @@ typedef struct psy_breath_summary {
      * 2000, Respir Physiol 122:123-129); NaN below 3 breaths. */
     double duration_cv_pct;
     /* Depth: the median breath amplitude (peak minus the mean of its troughs, on the low-passed
-     * signal: the channel's unit, or the EDR series' arbitrary unit) and its coefficient of
-     * variation, %. NaN below 1 (median) or 3 (CV) breaths. */
+     * signal: the channel's unit; band-passed, in arbitrary units, for ECG-derived breaths) and
+     * its coefficient of variation, %. NaN below 1 (median) or 3 (CV) breaths. */
     double amplitude_median;
     double amplitude_cv_pct;
 } psy_breath_summary;
