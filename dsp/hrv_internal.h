@@ -55,7 +55,7 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_are
  * over it (dsp/hrv_order.c). n > k; vk1 = vk when k + 1 = n. work: HRV_ORDER_WORK_DOUBLES. */
 #define HRV_ORDER_GATHER 4096
 #define HRV_ORDER_BINS 1024
-#define HRV_ORDER_WORK_DOUBLES (2 * HRV_ORDER_GATHER + HRV_ORDER_BINS) /* size_t fits a double */
+#define HRV_ORDER_WORK_DOUBLES (HRV_ORDER_GATHER + HRV_ORDER_BINS) /* size_t fits a double */
 void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
 
 /* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK or PSY_E_NOMEM. */

@@ -1,32 +1,14 @@
 /* Order statistics of a long series in bounded memory: the value of rank k is narrowed down by
  * histograms of the values (pass by pass, each range a bin of the one before) until its bin holds
- * few enough values to gather and sort, so the series is never copied or sorted whole. Exact: the
- * same value a full sort puts at rank k. */
+ * few enough values to gather and select from, so the series is never copied or sorted whole.
+ * Exact: the same value a full sort puts at rank k. */
 #include <math.h>
 #include <string.h>
 
 #include "hrv_internal.h"
+#include "small_median.h"
 
 #define BINS HRV_ORDER_BINS
-
-/* Sorts v[0..n) ascending (bottom-up merge sort through tmp[0..n)): glibc's qsort may call
- * malloc, and an analyser that has its buffers must not. */
-static void sort_doubles(double *v, size_t n, double *tmp)
-{
-    double *src = v, *dst = tmp;
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
-            while (i < mid) dst[k++] = src[i++];
-            while (j < hi) dst[k++] = src[j++];
-        }
-        double *swap = src;
-        src = dst, dst = swap;
-    }
-    if (src != v) memcpy(v, src, n * sizeof *v);
-}
 
 /* Value i of the series: x[i], or its distance from the centre. */
 static inline double value(const double *x, size_t i, double center)
@@ -51,7 +33,7 @@ void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *
         if (v > b) b = v;
     }
     size_t below = 0, count = n; /* values < a; values in [a, b] */
-    size_t *bins = (size_t *)(work + 2 * HRV_ORDER_GATHER);
+    size_t *bins = (size_t *)(work + HRV_ORDER_GATHER);
     while (a < b && count > HRV_ORDER_GATHER) {
         memset(bins, 0, BINS * sizeof *bins);
         for (size_t i = 0; i < n; i++) {
@@ -76,7 +58,7 @@ void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *
             double v = value(x, i, center);
             if (v >= a && v <= b) work[g++] = v;
         }
-        sort_doubles(work, g, work + HRV_ORDER_GATHER);
+        psy_select_kth(work, (int64_t)g, (int64_t)(k - below));
         a = work[k - below];
     }
     *vk = a;
