@@ -581,26 +581,24 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
     /* The buffers: one call on the largest series (the widest histogram, the longest span: the
      * deepest arena, the largest Lomb grid), then room for the largest Welch spectrum, which a
      * shorter series may need (zero padding to a power of two). */
-    double *nn = malloc(max_nn * sizeof *nn), *t = malloc(max_nn * sizeof *t);
+    double *nn = malloc((max_nn + 1) * sizeof *nn), *t = malloc((max_nn + 1) * sizeof *t);
     if (!nn || !t) {
         free(nn), free(t);
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
-    /* every interval a different one (SampEn/ApEn's scratch grows with the distinct templates),
+    /* a first interval to skip, so that the series is copied as one with gaps would be; then
+     * every interval a different one (SampEn/ApEn's scratch grows with the distinct templates),
      * from the shortest to the longest (the widest histogram) */
+    nn[0] = NAN, t[0] = -1;
     for (size_t i = 0; i < max_nn; i++) {
-        nn[i] = MIN_INTERVAL_MS + (MAX_INTERVAL_MS - MIN_INTERVAL_MS) * (double)i / (double)(max_nn - 1);
-        t[i] = max_span_s * (double)i / (double)(max_nn - 1);
+        nn[i + 1] = MIN_INTERVAL_MS + (MAX_INTERVAL_MS - MIN_INTERVAL_MS) * (double)i / (double)(max_nn - 1);
+        t[i + 1] = max_span_s * (double)i / (double)(max_nn - 1);
     }
     psy_hrv_result r;
     h->reserved = 1;
-    st = psy_hrv_compute(h, nn, t, max_nn, &r, NULL);
+    st = psy_hrv_compute(h, nn, t, max_nn + 1, &r, NULL);
     free(nn), free(t);
     forget_spectra(h);
-    /* the trial series is clean, so it was analysed in place: room for the copy a series with
-     * intervals to skip takes (at the bottom of the stack, under all the rest) */
-    size_t copy = 2 * (max_nn * sizeof(double) + 64);
-    if (st == PSY_OK && !psy_arena_reserve(&h->arena, psy_arena_high(&h->arena) + copy)) st = PSY_E_NOMEM;
     if (st == PSY_OK && (!hrv_buf_size(&h->welch_p, max_nfft / 2 + 1) || !hrv_buf_size(&h->welch_f, max_nfft / 2 + 1)))
         st = PSY_E_NOMEM;
     return st == PSY_OK ? PSY_OK : psy_fail(why, st, "out of memory");

@@ -664,6 +664,19 @@ static void test_no_allocation_after_first_call(void **state)
     }
     assert_int_equal(allocation_count() - before, 0);
     assert_false(isnan(r.welch.v[PSY_HRV_HF_MS2]));
+    /* nor the longest window with an interval to skip, which is copied, not analysed in place */
+    static double gappy[600], tg[600];
+    double at = 0;
+    for (size_t i = 0; i < 600; i++) {
+        gappy[i] = 470 + 30 * uniform(&seed);
+        tg[i] = (at += gappy[i] / 1000.0);
+    }
+    gappy[300] = NAN;
+    size_t skipped = 0;
+    before = allocation_count();
+    assert_int_equal(psy_hrv_compute(h, gappy, tg, 600, &r, &skipped), PSY_OK);
+    assert_int_equal(allocation_count() - before, 0);
+    assert_int_equal(skipped, 1);
     /* nor the longest window with every template distinct: SampEn/ApEn's scratch grows with the
      * distinct templates (no spectrum here, so that it is the deepest) */
     psy_hrv_config ce = psy_hrv_config_default();
