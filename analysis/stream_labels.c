@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "psyphys/beats.h"
+#include "rr_internal.h"
 #include "stream_internal.h"
 
 #define NN_REACH 4 /* an NN interval is final this many labelled beats later (the interpolation
@@ -22,7 +23,7 @@
 
 static int exact_lookahead(const psy_rr_config *c)
 {
-    return c->qd_window / 2 + c->median_window / 2 + 3;
+    return (int)rr_reach(c) + 1; /* a class reads the features one interval ahead */
 }
 
 psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg)

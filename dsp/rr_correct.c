@@ -188,14 +188,6 @@ size_t psy_rr_classify_work_size(size_t n)
     return 7 * (n ? n : 1);
 }
 
-/* The intervals on each side of a piece of the series whose features the piece's edge distorts:
- * a feature at i reads the intervals within both windows' half-widths (the quartile deviation of
- * a quantity that itself takes a median), and a window at the piece's edge is shifted inwards. */
-static size_t edge_margin(const psy_rr_config *c)
-{
-    return (size_t)c->qd_window / 2 + (size_t)c->median_window / 2 + 2;
-}
-
 /* Both passes over rr[0..n) with the features of at most `span` intervals at a time in work
  * (7 span doubles): piece by piece, each overlapping the one before by the edge margins, so that
  * every feature read is the one of the whole series (a day's series needs no day-long workspace).
@@ -203,7 +195,7 @@ static size_t edge_margin(const psy_rr_config *c)
 static void classify(const double *rr, size_t n, const psy_rr_config *c, psy_beat_class *out, double *work,
                      size_t span)
 {
-    size_t margin = edge_margin(c);
+    size_t margin = rr_reach(c);
     size_t p1 = 1, p2 = 0, lo = 0;
     while (p2 < n) {
         size_t hi = n - lo > span ? lo + span : n;
@@ -240,7 +232,7 @@ psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *conf
     if ((!rr || !out) && n) return PSY_E_INVALID;
     if (!valid_config(&c)) return PSY_E_INVALID;
     /* Pieces of at least 8192 intervals and 8 margins: a few times the overlap they repeat. */
-    size_t span = 8 * edge_margin(&c) > 8192 ? 8 * edge_margin(&c) : 8192;
+    size_t span = 8 * rr_reach(&c) > 8192 ? 8 * rr_reach(&c) : 8192;
     if (span > n) span = n;
     if (span > SIZE_MAX / (7 * sizeof(double))) return PSY_E_NOMEM;
     double *work = malloc(psy_rr_classify_work_size(span) * sizeof *work);

@@ -26,6 +26,15 @@ static inline double rr_mrr_excess(double rr, double med)
     return m < 0 ? 2 * m : m;
 }
 
+/* How far a feature reads on each side: the intervals within both windows' half-widths (the
+ * quartile deviation of a quantity that itself takes a median), and 2 for a window shifted
+ * inwards at an edge. A piece of the series is exact this far from its cut ends; a class, which
+ * pass 1 takes from the next interval's features too, one interval further. */
+static inline size_t rr_reach(const psy_rr_config *c)
+{
+    return (size_t)c->qd_window / 2 + (size_t)c->median_window / 2 + 2;
+}
+
 /* The decision threshold from a quartile deviation qd, guarded by shares of the local median. */
 double rr_threshold(const psy_rr_config *c, double qd, double med);
 
