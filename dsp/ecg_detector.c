@@ -114,7 +114,7 @@ struct psy_ecg_detector {
     int64_t last_beat;           /* integral peak index of the last beat, -1 when none */
     int64_t last_emitted;        /* integral peak index of the last emitted beat, -1 when none */
     int64_t last_fiducial;
-    double last_time;            /* the last emitted beat's time (peak.time), -1 when none */
+    int64_t last_sample;         /* the last emitted beat's sample, -1 when none */
     int64_t end;                 /* first input sample past the signal once finish() pads it, else -1 */
     double last_slope;
     int polarity_vote;           /* > 0: R-peaks are maxima; < 0: minima */
@@ -312,7 +312,7 @@ void psy_ecg_detector_reset(psy_ecg_detector *d)
     d->last_beat = -1;
     d->last_emitted = -1;
     d->last_fiducial = -1;
-    d->last_time = -1;
+    d->last_sample = -1;
     d->end = -1;
     d->searchback_after = INFINITY;
 }
@@ -357,9 +357,16 @@ static void add_level(psy_ecg_detector *d, double *levels, int *next, double v)
 
 /* ---- output queues ---- */
 
+/* p is a new R-peak: its fiducial after the last beat's, and its time on a later sample (beats
+ * are reported on whole samples; two times timed onto one sample are one R-peak). */
+static int after_last(const psy_ecg_detector *d, const peak *p)
+{
+    return p->fiducial > d->last_fiducial && llround(p->time) > d->last_sample;
+}
+
 static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
-    if (p->fiducial <= d->last_fiducial || p->time <= d->last_time || (d->end >= 0 && p->fiducial >= d->end - 1))
+    if (!after_last(d, p) || (d->end >= 0 && p->fiducial >= d->end - 1))
         return; /* the same QRS (R-peak) seen twice, or no extremum before the signal ends */
     if (d->last_emitted >= 0) {
         d->rr[d->rr_next] = (double)(p->at - d->last_emitted);
@@ -377,7 +384,7 @@ static void emit_beat(psy_ecg_detector *d, const peak *p, int searchback)
     b->likeness = p->shape.dominant;
     d->beat_count++;
     d->last_fiducial = p->fiducial;
-    d->last_time = p->time;
+    d->last_sample = b->sample;
 }
 
 static void emit_gap(psy_ecg_detector *d, int64_t start, int64_t end, int flat)
@@ -632,7 +639,7 @@ static void drop_pending(psy_ecg_detector *d)
  * unclear one (see unclear()) is held for its refractory period, for a clear QRS to replace. */
 static int accept_beat(psy_ecg_detector *d, const peak *p, int searchback)
 {
-    if (p->fiducial <= d->last_fiducial || p->time <= d->last_time) return 0;
+    if (!after_last(d, p)) return 0;
     release_pending(d);
     int slot = d->qrs_next;
     double replaced = d->qrs_levels[slot];
