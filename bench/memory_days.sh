@@ -6,8 +6,10 @@
 # the maximum resident set (/usr/bin/time %M), CPU user + system; RUNS (default 2) rounds, each
 # running every program once in turn, keep the least CPU and the largest peak. With
 # BASELINE_BUILD_DIR (a build of another commit) its programs run in the same rounds, and the
-# tables both wrote are compared. The 7-day record takes 655 MB of disk in a temporary folder.
-# Needs /usr/bin/time (Debian package 'time').
+# tables both wrote are compared. Last, what each program's peak grows by a beat between the
+# shortest and the longest record (and so per day of this record's ECG, 109 104 beats a day): what
+# is still O(length). The 7-day record takes 655 MB of disk in a temporary folder (DAYS=672, 14 days:
+# 1.3 GB). Needs /usr/bin/time (Debian package 'time').
 #   [RUNS=N] [DAYS="48 96 336"] sh bench/memory_days.sh [BUILD_DIR [SHARED_DATA_DIR [BASELINE_BUILD_DIR]]]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +45,9 @@ for tiles in ${DAYS:-48 96 336}; do
         i=$((i + 1))
     done
     hours=$(awk -v t="$tiles" 'BEGIN { printf "%.1f h", t * 650000 / 360 / 3600 }')
+    beats=$(($(wc -l < "$tmp/beats_new.tsv") - 1))
     for p in analyze beats beats2; do
+        awk -v p=$p -v n="$beats" '$2 > k { k = $2 } END { print p, n, k }' "$tmp/${p}_new.runs" >> "$tmp/growth"
         line=$(printf '%-9s %-8s %s' "$hours" "$p" "$(best "$tmp/${p}_new.runs")")
         if [ -n "$base" ]; then
             same=different
@@ -57,3 +61,9 @@ for tiles in ${DAYS:-48 96 336}; do
         echo "$line"
     done
 done
+# bytes a beat (kB = 1024 bytes) between the first and the last record of DAYS
+awk '!($1 in n0) { n0[$1] = $2; k0[$1] = $3 } { n1[$1] = $2; k1[$1] = $3 }
+     END { for (p in n0) if (n1[p] > n0[p])
+               printf "growth   %-8s %5.1f bytes a beat (%.1f MB a day of ECG at 109 104 beats a day)\n", p,
+                      (k1[p] - k0[p]) * 1024 / (n1[p] - n0[p]), (k1[p] - k0[p]) * 1024 / (n1[p] - n0[p]) * 109104 / 1048576 }' \
+    "$tmp/growth" | sort -k2,2
