@@ -476,7 +476,9 @@ static void test_streaming_copy_reset(void **state)
 /* The detector's fuzz findings (tests/fuzz/regressions/ecg/, decoded as fuzz_ecg does: byte 0
  * the rate, byte 1 the coding, then int16 samples at 5 uV or raw doubles) run to the end with
  * beats in order. searchback-rpeak-already-a-beat: search-back at the end picked, again and
- * again, a candidate whose R-peak (found by the wide-QRS search) was the last beat's: it hung. */
+ * again, a candidate whose R-peak (found by the wide-QRS search) was the last beat's: it hung.
+ * timed-onto-last-beats-sample (50 Hz): a beat timed between samples onto the last beat's sample
+ * was emitted, the same sample twice (CI's fuzz_ecg, stop 29). */
 static void test_fuzz_findings(void **state)
 {
     (void)state;
