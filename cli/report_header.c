@@ -39,8 +39,7 @@ void report_section_header(FILE *fp, const report_data *d)
     row(fp, "channels used", text);
     if (d->has_beats) {
         size_t normal = 0;
-        int c_lab = report_table_col(&d->beats, "label");
-        for (size_t i = 0; i < d->beats.n_rows; i++) normal += strcmp(report_table_str(&d->beats, i, c_lab), "N") == 0;
+        for (size_t i = 0; i < d->n_beats; i++) normal += !d->beat_cls || d->beat_cls[i] == PSY_BEAT_NORMAL;
         snprintf(text, sizeof text, "%zu %s, %zu not normal; %zu of %zu NN intervals corrected (%.2f %%)",
                  d->n_beats, d->pulses ? "pulses of the PPG (pulse rate variability)" : "beats", d->n_beats - normal, d->nn_corrected_count, d->n_nn,
                  d->n_nn ? 100.0 * (double)d->nn_corrected_count / (double)d->n_nn : 0.0);
