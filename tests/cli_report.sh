@@ -200,6 +200,13 @@ expect_exit 0 "$PSYPHYS" hrv "$TMP/unlabelled.tsv" -o "$TMP/unlabelled_hrv.tsv"
 expect_exit 0 "$PSYPHYS" hrv "$TMP/res/${S}_beats.tsv" -o "$TMP/labelled_hrv.tsv"
 cmp -s "$TMP/unlabelled_hrv.tsv" "$TMP/labelled_hrv.tsv" || fail "the unlabelled table gives other numbers"
 expect_grep '"beat_classes": "classified here \(the table has no labels\)' "$TMP/unlabelled_hrv.json"
+mkdir "$TMP/unlabelled"
+cp "$TMP/res/${S}"_* "$TMP/unlabelled/"
+rm "$TMP/unlabelled/${S}_report.html"
+cp "$TMP/unlabelled.tsv" "$TMP/unlabelled/${S}_beats.tsv"
+expect_exit 0 "$PSYPHYS" report "$TMP/unlabelled"
+expect_grep '<th>beats</th><td>152 beats, without labels \(classified for the NN series\); 2 of 151 NN intervals corrected' \
+    "$TMP/unlabelled/${S}_report.html"
 # A label no class has, or some labels missing: refused, naming the line.
 sed '7s/\tN\t/\tV\t/' "$TMP/res/${S}_beats.tsv" >"$TMP/badlabel.tsv"
 expect_exit 1 "$PSYPHYS" hrv "$TMP/badlabel.tsv"
