@@ -315,13 +315,15 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
     return PSY_OK;
 }
 
-psy_status psy_beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_beat_class *classes, size_t n,
-                             const psy_rr_config *config, double *out_nn_ms, double *out_t_s, uint8_t *out_corrected,
-                             uint8_t *out_run_start, size_t out_max, size_t *out_n, psy_message *why)
+psy_status beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_beat_class *classes, size_t n,
+                         const psy_rr_config *config, double *out_nn_ms, double *out_t_s, uint8_t *out_corrected,
+                         uint8_t *out_run_start, size_t out_max, size_t *out_n, psy_rr_counts *counts,
+                         psy_message *why)
 {
     if (!out_n) return psy_fail(why, PSY_E_INVALID, "no output count");
     *out_n = 0;
-    if (n && (!onset_s || !rr_ms || !classes || !out_nn_ms || !out_t_s || !out_corrected || !out_run_start))
+    if (counts) memset(counts, 0, sizeof *counts);
+    if (n && (!onset_s || !rr_ms || !out_nn_ms || !out_t_s || !out_corrected))
         return psy_fail(why, PSY_E_INVALID, "no beats or no output");
     psy_rr_config defaults = psy_rr_config_default();
     if (!config) config = &defaults;
@@ -333,16 +335,32 @@ psy_status psy_beats_nn_runs(const double *onset_s, const double *rr_ms, const p
         size_t j = i + 1;
         while (j < n && rr_ms[j] > 0 && follows_at(onset_s, rr_ms, j)) j++;
         size_t m = 0;
-        psy_status st = psy_rr_correct(rr_ms + i, onset_s + i, j - i, config, classes + i, out_nn_ms + *out_n,
-                                       out_t_s + *out_n, out_corrected + *out_n, out_max - *out_n, &m, NULL);
+        psy_rr_counts run;
+        psy_status st = psy_rr_correct(rr_ms + i, onset_s + i, j - i, config, classes ? classes + i : NULL,
+                                       out_nn_ms + *out_n, out_t_s + *out_n, out_corrected + *out_n,
+                                       out_max - *out_n, &m, &run);
         if (st != PSY_OK)
             return psy_fail(why, st, "RR correction failed (%s): the NN series stops at %.1f s", psy_strerror(st),
                             onset_s[i]);
-        if (m) memset(out_run_start + *out_n, 0, m), out_run_start[*out_n] = 1;
+        if (m && out_run_start) memset(out_run_start + *out_n, 0, m), out_run_start[*out_n] = 1;
         *out_n += m;
+        for (int k = 0; counts && k < PSY_BEAT_CLASS_COUNT; k++) counts->n[k] += run.n[k];
+        if (counts) counts->nn_left_out += run.nn_left_out;
         i = j;
     }
     return PSY_OK;
+}
+
+psy_status psy_beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_beat_class *classes, size_t n,
+                             const psy_rr_config *config, double *out_nn_ms, double *out_t_s, uint8_t *out_corrected,
+                             uint8_t *out_run_start, size_t out_max, size_t *out_n, psy_message *why)
+{
+    if (n && (!classes || !out_run_start)) {
+        if (out_n) *out_n = 0;
+        return psy_fail(why, PSY_E_INVALID, "no beats or no output");
+    }
+    return beats_nn_runs(onset_s, rr_ms, classes, n, config, out_nn_ms, out_t_s, out_corrected, out_run_start,
+                         out_max, out_n, NULL, why);
 }
 
 psy_status psy_beats_detect(psy_reader *r, int ch, const psy_beats_config *config,

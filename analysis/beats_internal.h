@@ -20,6 +20,14 @@ psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, dou
  * where a beat does not follow the one before). PSY_OK, PSY_E_NOMEM or a psy_rr_* error. */
 psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg);
 
+/* psy_beats_nn_runs (psyphys/beats.h), with classes NULL classifying each run (psy_rr_classify)
+ * and out_run_start optional; counts (may be NULL) sums the runs' psy_rr_counts. The one rule
+ * of a beats table's NN series (psy_beats_table_nn). */
+psy_status beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_beat_class *classes, size_t n,
+                         const psy_rr_config *config, double *out_nn_ms, double *out_t_s, uint8_t *out_corrected,
+                         uint8_t *out_run_start, size_t out_max, size_t *out_n, psy_rr_counts *counts,
+                         psy_message *why);
+
 /* What the R-peak detector said of each beat of a lead, one entry per beat of the lead's list:
  * the R-peak's time past its sample (psy_ecg_beat's offset), and when shapes is set its snr and
  * likeness (for combining two leads). */

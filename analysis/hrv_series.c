@@ -114,6 +114,34 @@ psy_status psy_hrv_series_from_rr(const double *rr_ms, const double *t_s, size_t
     return take_rr(out, rr_ms, t_s, n, n, why);
 }
 
+psy_status psy_hrv_series_from_table(const psy_beats_table *t, psy_hrv_correction c, psy_hrv_series *out,
+                                     psy_message *why)
+{
+    if (!out) return psy_fail(why, PSY_E_INVALID, "no series");
+    start(out, c);
+    if (!t || (t->n && (!t->onset_s || !t->rr_ms))) return psy_fail(why, PSY_E_INVALID, "no table");
+    out->table = t->classes ? 2 : 1;
+    if (c != PSY_HRV_CORRECT_LIPPONEN) return take_rr(out, t->rr_ms, t->onset_s, t->n, t->n, why);
+    out->beats = t->n;
+    if (!room(out, 2 * t->n + 1)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    psy_status st = psy_beats_table_nn(t, NULL, out->nn_ms, out->t_s, out->corrected, NULL, 2 * t->n + 1, &out->n,
+                                       &out->counts, why);
+    if (st != PSY_OK) return st;
+    for (size_t k = 0; k < out->n; k++) out->n_corrected += out->corrected[k];
+    return finish(out, why);
+}
+
+const char *psy_hrv_series_classes(const psy_hrv_series *s)
+{
+    if (!s || !s->table) return NULL;
+    if (s->correction != PSY_HRV_CORRECT_LIPPONEN)
+        return "not used: the table's raw intervals (correction none or pcst), its labels aside";
+    return s->table == 2 ? "the table's labels: each beat corrected as its label says (an edited label honoured), "
+                           "runs cut as for detected beats"
+                         : "classified here (the table has no labels): Lipponen & Tarvainen 2019 on each run, "
+                           "runs cut as for detected beats";
+}
+
 psy_status psy_hrv_series_from_beats(const psy_beat_list *b, psy_hrv_correction c, psy_hrv_series *out,
                                      psy_message *why)
 {

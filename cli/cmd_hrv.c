@@ -21,7 +21,9 @@ static void help(FILE *out)
             "Poincare, SampEn/ApEn, DFA. FILE is a recording (R-peaks are detected on its ECG channel,\n"
             "or its RR channel is used, or pulses on its PPG channel: pulse rate variability, said in\n"
             "the sidecar with the unusable stretches), a WFDB annotation record without signals (its\n"
-            "annotations are the beats), an RR/IBI text file, or a beats table from 'psyphys beats'.\n"
+            "annotations are the beats), an RR/IBI text file, or a beats table from 'psyphys beats'\n"
+            "(its labels, edited by hand or not, give the beats' classes; a table without labels\n"
+            "is classified here).\n"
             "Metrics a series is too short for are n/a; the reasons go to the sidecar.\n\n"
             "  --channel LABEL     the channel (default: the first ECG channel, else the first RR,\n"
             "                      else the first PPG)\n"
@@ -91,8 +93,8 @@ static int is_beats_table(const char *path)
     return yes;
 }
 
-/* Reads a beats table: its intervals (n/a after a gap) at their beats' onsets; *pulses 1 for a
- * table of a PPG channel's pulses. */
+/* Reads a beats table into its series (psy_hrv_series_from_table: its labels honoured when it has
+ * them); *pulses 1 for a table of a PPG channel's pulses. */
 static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hrv_series *s, int *pulses)
 {
     psy_source *src = NULL;
@@ -106,7 +108,7 @@ static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hr
     psy_source_close(src);
     if (st == PSY_OK) {
         *pulses = t.pulses;
-        st = psy_hrv_series_from_rr(t.rr_ms, t.onset_s, t.n, correct, s, &why);
+        st = psy_hrv_series_from_table(&t, correct, s, &why);
         psy_beats_table_free(&t);
     }
     if (st != PSY_OK) cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
@@ -315,6 +317,7 @@ int cmd_hrv(int argc, char **argv)
         }
         sidecar = json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "psyphys_version", psy_version(), "command", "hrv",
                             "input", "path", path, "sha256", sha, "format", "psyphys beats table");
+        json_object_set_new(sidecar, "beat_classes", json_string(psy_hrv_series_classes(&s)));
         json_object_set_new(sidecar, "warnings", json_array());
         if (of_pulses) json_object_set_new(sidecar, "variability", json_string(psy_pulse_rate_variability_note()));
     } else {

@@ -43,50 +43,58 @@ static int load_table(const char *dir, const char *stem, const char *name, repor
     return -1;
 }
 
-static psy_beat_class class_of(const char *label)
-{
-    for (int c = 0; c < PSY_BEAT_CLASS_COUNT; c++)
-        if (strcmp(label, psy_beat_class_name((psy_beat_class)c)) == 0) return (psy_beat_class)c;
-    return PSY_BEAT_NORMAL;
-}
-
-/* The corrected NN series from the beats table, as the analysis built it (psy_beats_nn_runs:
- * its runs corrected with the table's classes). */
+/* The beats and their NN series from the beats table, by the library's one rule (psy_beats_table_read,
+ * psy_beats_table_nn: the table's labels, edited or not, give the classes; runs cut as the analysis
+ * cut them). 0 when out of memory; a table that cannot be read is a note (no tachogram). */
 static int nn_from_beats(report_data *d)
 {
-    const report_table *t = &d->beats;
-    int c_on = report_table_col(t, "onset"), c_rr = report_table_col(t, "rr_ms"),
-        c_lab = report_table_col(t, "label"), c_corr = report_table_col(t, "corrected");
-    if (c_on < 0 || c_rr < 0 || c_lab < 0) {
-        note(d, "the beats table lacks onset, rr_ms or label: no tachogram, spectra or epochs");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s_beats.tsv", d->dir, d->stem);
+    psy_source *src = NULL;
+    psy_beats_table t;
+    psy_message why = {{0}};
+    psy_status st = psy_source_open_path(path, &src);
+    if (st == PSY_OK) st = psy_beats_table_read(src, &t, &why);
+    psy_source_close(src);
+    if (st == PSY_E_NOMEM) return 0;
+    if (st == PSY_OK && t.n != d->beats.n_rows) {
+        psy_beats_table_free(&t);
+        snprintf(why.text, sizeof why.text, "%zu rows, but %zu beats read", d->beats.n_rows, t.n);
+        st = PSY_E_FORMAT;
+    }
+    if (st != PSY_OK) {
+        note(d, "the beats table: %s: no tachogram, spectra or epochs", why.text[0] ? why.text : psy_strerror(st));
         return 1;
     }
-    size_t n = t->n_rows;
+    size_t n = t.n;
     d->n_beats = n;
-    d->beat_t = malloc((n + 1) * sizeof *d->beat_t);
-    d->beat_rr = malloc((n + 1) * sizeof *d->beat_rr);
-    psy_beat_class *cls = malloc((n + 1) * sizeof *cls);
+    d->beat_t = t.onset_s, d->beat_rr = t.rr_ms, d->beat_cls = t.classes; /* the table's arrays, kept */
+    d->beat_corrected = calloc(n + 1, 1);
     d->nn_t = malloc((2 * n + 1) * sizeof *d->nn_t);
     d->nn_ms = malloc((2 * n + 1) * sizeof *d->nn_ms);
     d->nn_corrected = malloc(2 * n + 1);
     d->nn_run_start = calloc(2 * n + 1, 1);
-    if (!d->beat_t || !d->beat_rr || !cls || !d->nn_t || !d->nn_ms || !d->nn_corrected || !d->nn_run_start) {
-        free(cls);
-        return 0;
+    if (!d->beat_corrected || !d->nn_t || !d->nn_ms || !d->nn_corrected || !d->nn_run_start) return 0;
+    for (size_t i = 0; d->beat_cls && i < n; i++) {
+        d->beat_corrected[i] = (uint8_t)psy_beat_interval_corrected(d->beat_cls[i], i > 0,
+                                                                    i > 0 ? d->beat_cls[i - 1] : PSY_BEAT_NORMAL);
+        d->n_flagged += report_beat_flagged(d, i);
     }
-    for (size_t i = 0; i < n; i++) {
-        d->beat_t[i] = report_table_num(t, i, c_on);
-        d->beat_rr[i] = report_table_num(t, i, c_rr);
-        cls[i] = class_of(report_table_str(t, i, c_lab));
-        d->n_flagged += cls[i] != PSY_BEAT_NORMAL || report_table_num(t, i, c_corr) == 1;
-    }
-    psy_message why = {{0}};
-    if (psy_beats_nn_runs(d->beat_t, d->beat_rr, cls, n, NULL, d->nn_ms, d->nn_t, d->nn_corrected, d->nn_run_start,
-                          2 * n + 1, &d->n_nn, &why) != PSY_OK)
+    if (psy_beats_table_nn(&t, NULL, d->nn_ms, d->nn_t, d->nn_corrected, d->nn_run_start, 2 * n + 1, &d->n_nn, NULL,
+                           &why) != PSY_OK)
         note(d, "the beats table: %s", why.text);
     for (size_t i = 0; i < d->n_nn; i++) d->nn_corrected_count += d->nn_corrected[i];
-    free(cls);
     return 1;
+}
+
+const char *report_beat_label(const report_data *d, size_t i)
+{
+    return psy_beat_class_name(d->beat_cls && i < d->n_beats ? d->beat_cls[i] : PSY_BEAT_NORMAL);
+}
+
+int report_beat_flagged(const report_data *d, size_t i)
+{
+    return d->beat_cls && i < d->n_beats && (d->beat_cls[i] != PSY_BEAT_NORMAL || d->beat_corrected[i]);
 }
 
 /* The recomputed series must be the analysed one: its corrected count is in the beats sidecar. */
@@ -256,7 +264,7 @@ void report_data_free(report_data *d)
     report_table_free(&d->scr);
     report_table_free(&d->epochs);
     report_table_free(&d->breaths);
-    free(d->beat_t), free(d->beat_rr), free(d->nn_t), free(d->nn_ms), free(d->nn_corrected), free(d->nn_run_start);
+    free(d->beat_t), free(d->beat_rr), free(d->beat_cls), free(d->beat_corrected), free(d->nn_t), free(d->nn_ms), free(d->nn_corrected), free(d->nn_run_start);
     free(d->welch.f_hz), free(d->welch.psd), free(d->lomb.f_hz), free(d->lomb.psd);
     psy_eda_result_free(d->eda);
     psy_eda_result_free(d->driver);

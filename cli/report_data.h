@@ -27,6 +27,8 @@ typedef struct report_data {
     int pulses;               /* the beats are a PPG channel's pulses (settings.heart.source) */
     /* beats: raw RR (ms) at each beat's onset (NaN first after a gap), and the corrected NN series */
     double *beat_t, *beat_rr;
+    psy_beat_class *beat_cls;   /* each beat's label (NULL: the table has none) */
+    uint8_t *beat_corrected;    /* 1: the interval ending at the beat is corrected (from the labels) */
     size_t n_beats, n_flagged;  /* flagged: not N, or corrected */
     double *nn_t, *nn_ms;
     uint8_t *nn_corrected;
@@ -52,6 +54,11 @@ typedef struct report_data {
 int report_data_load(const char *dir, const char *stem, report_data *d);
 
 void report_data_free(report_data *d);
+
+/* Beat i's label (N for a table without labels) and whether it is flagged (not N, or its interval
+ * corrected), from the labels the NN series was built with. */
+const char *report_beat_label(const report_data *d, size_t i);
+int report_beat_flagged(const report_data *d, size_t i);
 
 /* A setting from the sidecar ("settings" / a / b), or NULL. */
 json_t *report_setting(const report_data *d, const char *a, const char *b);

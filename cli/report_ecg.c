@@ -23,8 +23,7 @@ static int64_t sample_of(const report_table *b, size_t row, int col)
 static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
 {
     const report_table *b = &d->beats;
-    int c_sample = report_table_col(b, "sample"), c_label = report_table_col(b, "label"),
-        c_corr = report_table_col(b, "corrected");
+    int c_sample = report_table_col(b, "sample");
     const psy_channel_info *c = psy_reader_channel(d->rec, d->ecg_ch);
     double centre = d->beat_t[beat];
     int64_t s0 = sample_of(b, beat, c_sample);
@@ -36,8 +35,8 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
     double *y = malloc((size_t)(z - a) * sizeof *y);
     if (!y) return;
     char title[160];
-    const char *label = report_table_str(b, beat, c_label);
-    int corrected = report_table_num(b, beat, c_corr) == 1;
+    const char *label = report_beat_label(d, beat);
+    int corrected = d->beat_corrected && d->beat_corrected[beat];
     snprintf(title, sizeof title, "%.2f s · %s%s", centre, strcmp(label, "N") == 0 ? "normal" : label,
              corrected ? " (interval corrected)" : "");
     svg_axes ax = {title, "time (s)", NULL, centre - HALF_S, centre + HALF_S, -1, 1, 360, 180, 0, 0};
@@ -57,7 +56,7 @@ static void strip(FILE *fp, const report_data *d, size_t beat, int *plot_id)
         for (size_t i = beat > 20 ? beat - 20 : 0; i < d->n_beats && i < beat + 20; i++) {
             int64_t s = sample_of(b, i, c_sample);
             if (s < a || s >= z) continue;
-            int normal = strcmp(report_table_str(b, i, c_label), "N") == 0 && report_table_num(b, i, c_corr) != 1;
+            int normal = !report_beat_flagged(d, i);
             double t = centre + (double)(s - s0) / c->rate_hz;
             if (normal) nx[nn] = t, ny[nn++] = y[s - a];
             else fx[nf] = t, fy[nf++] = y[s - a];
@@ -82,13 +81,12 @@ static int by_index(const void *a, const void *b)
 
 /* `shown` of the nf flagged beats: the first of each class (every kind of correction is seen),
  * then one at random from each stretch of the recording; in time order. */
-static void pick_flagged(const report_table *b, const size_t *flagged, size_t nf, size_t *picked, size_t shown)
+static void pick_flagged(const report_data *d, const size_t *flagged, size_t nf, size_t *picked, size_t shown)
 {
-    int c_label = report_table_col(b, "label");
     size_t n = 0;
     for (int c = 1; c < PSY_BEAT_CLASS_COUNT && n < shown; c++)
         for (size_t i = 0; i < nf; i++)
-            if (strcmp(report_table_str(b, flagged[i], c_label), psy_beat_class_name((psy_beat_class)c)) == 0) {
+            if (d->beat_cls[flagged[i]] == (psy_beat_class)c) {
                 picked[n++] = flagged[i];
                 break;
             }
@@ -113,14 +111,10 @@ static void pick_flagged(const report_table *b, const size_t *flagged, size_t nf
 /* One line: how many beats are flagged, by class, and how many intervals were corrected. */
 static void summary(FILE *fp, const report_data *d, const size_t *flagged, size_t nf)
 {
-    const report_table *b = &d->beats;
-    int c_label = report_table_col(b, "label"), c_corr = report_table_col(b, "corrected");
     size_t count[PSY_BEAT_CLASS_COUNT] = {0}, corrected = 0;
     for (size_t i = 0; i < nf; i++) {
-        const char *label = report_table_str(b, flagged[i], c_label);
-        for (int c = 1; c < PSY_BEAT_CLASS_COUNT; c++)
-            count[c] += strcmp(label, psy_beat_class_name((psy_beat_class)c)) == 0;
-        corrected += report_table_num(b, flagged[i], c_corr) == 1;
+        count[d->beat_cls[flagged[i]]]++;
+        corrected += d->beat_corrected[flagged[i]];
     }
     fprintf(fp, "<p class=\"caption\" id=\"ecg-summary\">%zu of %zu beats (%.1f %%) flagged or corrected:", nf, d->n_beats,
             d->n_beats ? 100.0 * (double)nf / (double)d->n_beats : 0.0);
@@ -141,16 +135,14 @@ void report_section_ecg(FILE *fp, const report_data *d, int *plot_id)
         fputs("</p>\n</section>\n", fp);
         return;
     }
-    const report_table *b = &d->beats;
-    int c_label = report_table_col(b, "label"), c_corr = report_table_col(b, "corrected");
     size_t *flagged = malloc((d->n_beats + 1) * sizeof *flagged), *normal = malloc((d->n_beats + 1) * sizeof *normal);
     size_t nf = 0, nn = 0;
     for (size_t i = 0; flagged && normal && i < d->n_beats; i++) {
-        if (strcmp(report_table_str(b, i, c_label), "N") != 0 || report_table_num(b, i, c_corr) == 1) flagged[nf++] = i;
+        if (report_beat_flagged(d, i)) flagged[nf++] = i;
         else normal[nn++] = i;
     }
     size_t shown = nf < MAX_FLAGGED ? nf : MAX_FLAGGED, picked[MAX_FLAGGED];
-    pick_flagged(b, flagged, nf, picked, shown);
+    pick_flagged(d, flagged, nf, picked, shown);
     summary(fp, d, flagged, nf);
     fprintf(fp, "<p class=\"caption\">Raw %s, %g s around %zu of the %zu corrected or flagged %s%s and %d normal "
                 "%s picked at random. Markers: <span class=\"k-blue\">●</span> %s of a normal %s, "

@@ -39,10 +39,11 @@ void report_section_header(FILE *fp, const report_data *d)
     row(fp, "channels used", text);
     if (d->has_beats) {
         size_t normal = 0;
-        int c_lab = report_table_col(&d->beats, "label");
-        for (size_t i = 0; i < d->beats.n_rows; i++) normal += strcmp(report_table_str(&d->beats, i, c_lab), "N") == 0;
-        snprintf(text, sizeof text, "%zu %s, %zu not normal; %zu of %zu NN intervals corrected (%.2f %%)",
-                 d->n_beats, d->pulses ? "pulses of the PPG (pulse rate variability)" : "beats", d->n_beats - normal, d->nn_corrected_count, d->n_nn,
+        for (size_t i = 0; d->beat_cls && i < d->n_beats; i++) normal += d->beat_cls[i] == PSY_BEAT_NORMAL;
+        char labels[48] = "without labels (classified for the NN series)";
+        if (d->beat_cls) snprintf(labels, sizeof labels, "%zu not normal", d->n_beats - normal);
+        snprintf(text, sizeof text, "%zu %s, %s; %zu of %zu NN intervals corrected (%.2f %%)",
+                 d->n_beats, d->pulses ? "pulses of the PPG (pulse rate variability)" : "beats", labels, d->nn_corrected_count, d->n_nn,
                  d->n_nn ? 100.0 * (double)d->nn_corrected_count / (double)d->n_nn : 0.0);
         row(fp, "beats", text);
     } else {

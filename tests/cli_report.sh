@@ -173,6 +173,47 @@ sed '2s/^[^	]*	/inf	/' "$TMP/res/${S}_epochs.tsv" >"$TMP/edited/${S}_epochs.tsv"
 expect_exit 0 "$PSYPHYS" report "$TMP/edited"
 expect_grep 'is too long to plot' "$TMP/edited/${S}_report.html"
 [ "$(tail -1 "$TMP/edited/${S}_report.html")" = '</html>' ] || fail "edited tables: page incomplete"
+# Labels edited by hand (manual correction, as in Kubios or ARTiiFACT): a normal beat marked
+# ectopic, one marked extra, the ectopic beat relabelled N (its `corrected` cell left stale).
+# `psyphys hrv` on the table and the report built from it take the NN series the labels imply,
+# alike: 151 intervals - 1 merged (extra) - 1 left out (the moved beat's) = 149, 2 corrected (hrv
+# reclassified the intervals before, 151 and 1 ectopic, and the report counted the stale cells).
+mkdir "$TMP/relabelled"
+cp "$TMP/res/${S}"_* "$TMP/relabelled/"
+rm "$TMP/relabelled/${S}_report.html"
+awk -F '\t' 'BEGIN { OFS = "\t" } NR == 50 { $4 = "ectopic" } NR == 80 { $4 = "extra" }
+    NR == 112 && $4 == "ectopic" { $4 = "N" } { print }' "$TMP/res/${S}_beats.tsv" >"$TMP/relabelled/${S}_beats.tsv"
+RB=$TMP/relabelled/${S}_beats.tsv
+expect_exit 0 "$PSYPHYS" hrv "$RB" -o "$TMP/relabelled.tsv"
+[ "$(tr -d ' \n' <"$TMP/relabelled.json" | grep -o '"counts":{[^}]*}')" = '"counts":{"beats":152,"intervals":149,"corrected":2,"skipped":0,"N":149,"ectopic":1,"missed":0,"extra":1,"long":0,"short":0,"left_out":1}' ] ||
+    fail "hrv on relabelled beats: $(tr -d ' \n' <"$TMP/relabelled.json" | grep -o '"counts":{[^}]*}')"
+[ "$(col n_nn "$TMP/relabelled.tsv")" = 149 ] || fail "hrv on relabelled beats: n_nn $(col n_nn "$TMP/relabelled.tsv")"
+expect_grep '"beat_classes": "the table.s labels: each beat corrected as its label says' "$TMP/relabelled.json"
+expect_exit 0 "$PSYPHYS" report "$TMP/relabelled"
+RP=$TMP/relabelled/${S}_report.html
+expect_grep '<th>beats</th><td>152 beats, 2 not normal; 2 of 149 NN intervals corrected' "$RP"
+expect_grep 'flagged or corrected: 1 ectopic, 1 extra, 4 with a corrected interval' "$RP"
+expect_grep 'recomputed from the beats table \(149 intervals, 2 corrected\) differs from the analysis.s \(151, 2\)' "$RP"
+# Without labels (n/a): classified here, as the unedited labels were: the same numbers.
+awk -F '\t' 'BEGIN { OFS = "\t" } NR > 1 { $4 = "n/a" } { print }' "$TMP/res/${S}_beats.tsv" >"$TMP/unlabelled.tsv"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/unlabelled.tsv" -o "$TMP/unlabelled_hrv.tsv"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/res/${S}_beats.tsv" -o "$TMP/labelled_hrv.tsv"
+cmp -s "$TMP/unlabelled_hrv.tsv" "$TMP/labelled_hrv.tsv" || fail "the unlabelled table gives other numbers"
+expect_grep '"beat_classes": "classified here \(the table has no labels\)' "$TMP/unlabelled_hrv.json"
+mkdir "$TMP/unlabelled"
+cp "$TMP/res/${S}"_* "$TMP/unlabelled/"
+rm "$TMP/unlabelled/${S}_report.html"
+cp "$TMP/unlabelled.tsv" "$TMP/unlabelled/${S}_beats.tsv"
+expect_exit 0 "$PSYPHYS" report "$TMP/unlabelled"
+expect_grep '<th>beats</th><td>152 beats, without labels \(classified for the NN series\); 2 of 151 NN intervals corrected' \
+    "$TMP/unlabelled/${S}_report.html"
+# A label no class has, or some labels missing: refused, naming the line.
+sed '7s/\tN\t/\tV\t/' "$TMP/res/${S}_beats.tsv" >"$TMP/badlabel.tsv"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/badlabel.tsv"
+expect_grep "badlabel.tsv: line 7: label 'V' is not N, ectopic, missed, extra, long, short or n/a" "$TMP/err"
+sed '7s/\tN\t/\tn\/a\t/' "$TMP/res/${S}_beats.tsv" >"$TMP/somelabels.tsv"
+expect_exit 1 "$PSYPHYS" hrv "$TMP/somelabels.tsv"
+expect_grep 'somelabels.tsv: line 7: no label, but line 2 has one: label every beat or none' "$TMP/err"
 printf 'file\n' >"$TMP/empty/batch_status.tsv"
 expect_exit 1 "$PSYPHYS" report "$TMP/empty"
 expect_grep 'needs the columns file and status' "$TMP/err"

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "psyphys/beats.h"
+#include "psyphys/beats_table.h"
 #include "psyphys/recording.h"
 #include "psyphys/rr.h"
 
@@ -51,6 +52,8 @@ typedef struct psy_hrv_series {
     int annotations;          /* 0; 1: the WFDB beat annotations; 2: every WFDB annotation */
     psy_beat_list *pulses;    /* a PPG channel's pulses (its gaps and quality, for a sidecar);
                                  NULL for other sources. Freed with the series. */
+    int table;                /* 0; a beats table's series (psy_hrv_series_from_table): 1 without
+                                 labels, 2 with labels. Since 0.2 (appended) */
 } psy_hrv_series;
 
 /* Every psy_hrv_series_* below fills *out (zeroed first; psy_hrv_series_free it, also after a
@@ -62,6 +65,19 @@ typedef struct psy_hrv_series {
  * PSY_E_NOMEM. */
 PSY_API psy_status psy_hrv_series_from_rr(const double *rr_ms, const double *t_s, size_t n, psy_hrv_correction c,
                                           psy_hrv_series *out, psy_message *why);
+
+/* From a beats table (psyphys/beats_table.h): with the Lipponen correction its NN series by the
+ * table's rule (psy_beats_table_nn: the table's labels honoured when it has them, else each run
+ * classified here; counts the classes); none and PCST take its raw intervals, as they take a beat
+ * list's, labels unused. The table stays the caller's. PSY_OK, PSY_E_INVALID (NULL; an infinite
+ * interval), PSY_E_NOMEM; `why` says where. Since 0.2. */
+PSY_API psy_status psy_hrv_series_from_table(const psy_beats_table *t, psy_hrv_correction c, psy_hrv_series *out,
+                                             psy_message *why);
+
+/* What gave a beats table's series its beats' classes, for a sidecar: "the table's labels ...",
+ * "classified here ..." or "not used ..." (none, PCST); NULL for a series of another source. A
+ * static string. Since 0.2. */
+PSY_API const char *psy_hrv_series_classes(const psy_hrv_series *s);
 
 /* From a beat list (psy_beats_detect, psy_pulses_detect): its NN series (Lipponen), or its raw
  * intervals (none, PCST). The list stays the caller's. Same returns. */

@@ -16,8 +16,10 @@ KEYS = _core.Hrv.keys()
 class HrvResult(dict):
     """A row of `psyphys hrv --json`: onset, duration, n_nn, nn_corrected_pct, every key (None
     for n/a), the spectra nested under "welch", "lomb", "ar" when several were computed, and
-    na_reasons. Also: counts (beats, intervals, corrected, skipped, classes), settings, and
-    spectra {method: (frequency_hz, psd_ms2_per_hz)} of the whole series."""
+    na_reasons. Also: counts (beats, intervals, corrected, skipped, classes), settings,
+    beat_classes (for a beats table, what gave its beats' classes: its labels, or classified here;
+    the sidecar's "beat_classes"; None for other sources), and spectra {method: (frequency_hz,
+    psd_ms2_per_hz)} of the whole series."""
 
 
 def _series_of_rr(rr_ms, t_s):
@@ -38,10 +40,9 @@ def _series(src, correction, fs, channel, t, annotations, read_options):
     if isinstance(src, Beats):
         return _core.hrv_series_beats(src._d["list"], correction)
     if isinstance(src, (str, bytes)) or hasattr(src, "__fspath__"):
-        table = _core.read_beats_table(str(src))
-        if table is not None:
-            onset, rr = table
-            return _core.hrv_series_rr(rr, onset, correction)
+        series = _core.hrv_series_table(str(src), correction)  # the table's labels honoured
+        if series is not None:
+            return series
         # with its annotations (a WFDB annotation record's beats); fs: the rate of a file without one
         src = read(src, fs=fs or 0.0, **read_options)
     elif not isinstance(src, Recording):
@@ -132,4 +133,5 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
             out.append(HrvResult(_row(onset, duration, r, spectra)))
     for row in out if isinstance(out, list) else [out]:
         row.counts, row.settings = counts, dict(h.settings(), preset=preset, correction=correction)
+        row.beat_classes = series.get("beat_classes")
     return out

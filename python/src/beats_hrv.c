@@ -141,6 +141,12 @@ static PyObject *series_dict(psy_hrv_series *s, psy_status st, const psy_message
                             (Py_ssize_t)s->pcst.gaps, "changes", (Py_ssize_t)s->pcst.changes, "too_short",
                             (Py_ssize_t)s->pcst.too_short, "too_long", (Py_ssize_t)s->pcst.too_long, "channel",
                             s->channel, "annotations", s->annotations, "pulses", PyBool_FromLong(s->pulses != NULL));
+    const char *classes = psy_hrv_series_classes(s);
+    if (out && classes) {
+        PyObject *text = PyUnicode_FromString(classes);
+        if (!text || PyDict_SetItemString(out, "beat_classes", text) != 0) Py_CLEAR(out);
+        Py_XDECREF(text);
+    }
     Py_XDECREF(counts);
     Py_XDECREF(left);
     psy_hrv_series_free(s);
@@ -417,24 +423,58 @@ PyTypeObject ext_hrv_type = {
     .tp_methods = hrv_methods,
 };
 
-/* read_beats_table(path) -> (onset_s, rr_ms), or None when the file is no beats table
- * (psy_beats_table_is, psy_beats_table_read). */
+/* The beats table at path into *t (psy_beats_table_is, psy_beats_table_read): 1 read, 0 no beats
+ * table, -1 an error raised. */
+static int read_table(const char *path, psy_beats_table *t)
+{
+    psy_source *src = NULL;
+    if (psy_source_open_path(path, &src) != PSY_OK || !psy_beats_table_is(src)) {
+        psy_source_close(src);
+        return 0;
+    }
+    psy_message why = {{0}};
+    psy_status st = psy_beats_table_read(src, t, &why);
+    psy_source_close(src);
+    if (st != PSY_OK) return ext_raise(st, &why, path), -1;
+    return 1;
+}
+
+/* read_beats_table(path) -> (onset_s, rr_ms, labels), labels a list of class names or None for a
+ * table without labels; None when the file is no beats table (psy_beats_table_read). */
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args)
 {
     (void)self;
     const char *path;
-    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
-    psy_source *src = NULL;
-    if (psy_source_open_path(path, &src) != PSY_OK || !psy_beats_table_is(src)) {
-        psy_source_close(src);
-        Py_RETURN_NONE;
-    }
     psy_beats_table t;
-    psy_message why = {{0}};
-    psy_status st = psy_beats_table_read(src, &t, &why);
-    psy_source_close(src);
-    if (st != PSY_OK) return ext_raise(st, &why, path);
-    PyObject *out = Py_BuildValue("(NN)", ext_array_f64(t.onset_s, t.n), ext_array_f64(t.rr_ms, t.n));
+    if (!PyArg_ParseTuple(args, "s", &path)) return NULL;
+    int got = read_table(path, &t);
+    if (got <= 0) return got ? NULL : Py_NewRef(Py_None);
+    PyObject *labels = t.classes ? PyList_New((Py_ssize_t)t.n) : Py_NewRef(Py_None);
+    for (size_t i = 0; labels && t.classes && i < t.n; i++) {
+        PyObject *name = PyUnicode_FromString(psy_beat_class_name(t.classes[i]));
+        if (!name) Py_CLEAR(labels);
+        else PyList_SET_ITEM(labels, (Py_ssize_t)i, name);
+    }
+    PyObject *out = labels ? Py_BuildValue("(NNN)", ext_array_f64(t.onset_s, t.n), ext_array_f64(t.rr_ms, t.n), labels)
+                           : NULL;
     psy_beats_table_free(&t);
     return out;
+}
+
+/* hrv_series_table(path, correction) -> series dict (psy_hrv_series_from_table: the table's
+ * labels honoured), or None when the file is no beats table. */
+PyObject *ext_hrv_series_table(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *path, *name;
+    psy_hrv_correction c;
+    psy_beats_table t;
+    if (!PyArg_ParseTuple(args, "ss", &path, &name) || !correction_of(name, &c)) return NULL;
+    int got = read_table(path, &t);
+    if (got <= 0) return got ? NULL : Py_NewRef(Py_None);
+    psy_hrv_series s;
+    psy_message why = {{0}};
+    psy_status st = psy_hrv_series_from_table(&t, c, &s, &why);
+    psy_beats_table_free(&t);
+    return series_dict(&s, st, &why);
 }

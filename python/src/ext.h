@@ -112,6 +112,7 @@ PyObject *ext_beats(PyObject *self, PyObject *args);
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
 PyObject *ext_beats_sidecar(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args);
+PyObject *ext_hrv_series_table(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args);
 PyObject *ext_hrv_windows(PyObject *self, PyObject *args);

@@ -172,6 +172,7 @@ static PyMethodDef methods[] = {
     {"read_beats_table", ext_read_beats_table, METH_VARARGS, NULL},
     {"beats_sidecar", ext_beats_sidecar, METH_VARARGS, NULL},
     {"hrv_series_rr", ext_hrv_series_rr, METH_VARARGS, NULL},
+    {"hrv_series_table", ext_hrv_series_table, METH_VARARGS, NULL},
     {"hrv_series_beats", ext_hrv_series_beats, METH_VARARGS, NULL},
     {"hrv_series_reader", ext_hrv_series_reader, METH_VARARGS, NULL},
     {"hrv_windows", ext_hrv_windows, METH_VARARGS, NULL},

@@ -87,6 +87,18 @@ def test_hrv_beats_table(cli, tmp_path):
     cli("beats", BUNDLED, "-o", table)
     check_hrv(cli, psyphys.hrv(table), table)
     check_hrv(cli, psyphys.hrv(table, correction="pcst"), table, "--correction", "pcst")
+    # labels edited by hand are honoured alike (a normal beat marked ectopic, one marked extra)
+    rows = table.read_text().splitlines()
+    for k, label in ((50, "ectopic"), (80, "extra")):
+        cells = rows[k].split("\t")
+        rows[k] = "\t".join(cells[:3] + [label] + cells[4:])
+    edited = tmp_path / "edited.tsv"
+    edited.write_text("\n".join(rows) + "\n")
+    mine = psyphys.hrv(edited)
+    check_hrv(cli, mine, edited)
+    assert mine.counts["extra"] == 1 and mine.beat_classes.startswith("the table's labels")
+    onset, rr, labels = psyphys._core.read_beats_table(str(edited))
+    assert len(labels) == len(onset) == len(rr) and labels[49] == "ectopic" and labels[79] == "extra"
 
 
 def test_hrv_rr_array(cli, tmp_path):
