@@ -14,7 +14,9 @@
  * Biomed Eng 11:2-20). The sum goes through the breath detector with a 0.07-0.7 Hz band (4-42
  * /min; a series sampled at each beat carries nothing above half the heart rate, 0.5-0.9 Hz at
  * 60-110 bpm; below it, the heart rate's own 0.04-0.07 Hz rhythms; slow-paced breathing at 6 /min
- * stays in) and lower thresholds (below).
+ * stays in) and lower thresholds (below). The same detrended modulations give the rate per
+ * minute in the frequency domain (edr_rate.c: the breaths' own count per minute agreed less
+ * often with MARSH's annotations).
  *
  * Choices made on MARSH's development subjects (scripts/resp_check.py --edr --dev; README,
  * Accuracy): the R amplitude added to the three waveform features made the rate worse (65 % of

@@ -7,8 +7,8 @@
  * spectral fusion: Charlton et al. 2018, IEEE Rev Biomed Eng 11:2-20, Table III), and the rate is
  * the frequency of the product's maximum. The weighting flattens the modulations' 1/f background
  * (the drifts of the beat series and the heart rate's 0.1 Hz Mayer waves, whose peak otherwise
- * wins when breathing is faster): MARSH development subjects, within 2 /min in 84 % of minutes
- * against 71 % unweighted and 81 % weighted by f^2. A window is n/a when fewer than
+ * wins when breathing is faster): MARSH development subjects, every window's fused peak within
+ * 2 /min in 84 % of minutes against 71 % unweighted and 81 % weighted by f^2 (README, Accuracy). A window is n/a when fewer than
  * EDR_RATE_MIN_AGREEING modulations have their own spectral peak within EDR_RATE_AGREE_PER_MIN of
  * the fused one: the modulations disagree, as Karlen et al.'s smart fusion withholds a rate when
  * its modulations' estimates scatter (2013, IEEE TBME 60:1946-1953); on the development subjects

@@ -155,7 +155,8 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
 
 /* ECG-derived respiration: breaths from a beat list (psy_beats_detect) when there is no
  * respiration channel. See analysis/edr.c for the method. The breath indices are on a 4 Hz grid
- * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units. PSY_OK,
+ * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units; rate_windows holds
+ * the rate of each whole minute the beats span, in the frequency domain. PSY_OK,
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
