@@ -13,6 +13,7 @@ void psy_breath_list_free(psy_breath_list *list)
     free(list->onset_s);
     free(list->peak_s);
     free(list->end_s);
+    free(list->rate_windows);
     free(list);
 }
 

@@ -14,7 +14,9 @@
  * Biomed Eng 11:2-20). The sum goes through the breath detector with a 0.07-0.7 Hz band (4-42
  * /min; a series sampled at each beat carries nothing above half the heart rate, 0.5-0.9 Hz at
  * 60-110 bpm; below it, the heart rate's own 0.04-0.07 Hz rhythms; slow-paced breathing at 6 /min
- * stays in) and lower thresholds (below).
+ * stays in) and lower thresholds (below). The same detrended modulations give the rate per
+ * minute in the frequency domain (edr_rate.c: the breaths' own count per minute agreed less
+ * often with MARSH's annotations).
  *
  * Choices made on MARSH's development subjects (scripts/resp_check.py --edr --dev; README,
  * Accuracy): the R amplitude added to the three waveform features made the rate worse (65 % of
@@ -33,6 +35,8 @@
 #define EDR_RATE_HZ 4.0
 #define EDR_MAX_GAP_S 3.0
 #define EDR_TREND_S 15.0
+#define EDR_BAND_LOW_HZ 0.07
+#define EDR_BAND_HIGH_HZ 0.7 /* a series sampled by the beats holds nothing above half the heart rate */
 
 /* The first index from j on where v is a number (n when none). */
 static size_t next_valid(const double *v, size_t n, size_t j)
@@ -92,9 +96,10 @@ static double co_variation(const double *a, const double *b, size_t m)
 
 /* The k modulations mod[j][i] at the beat times t (n beats; NaN: none at that beat) fused onto
  * the grid g (m samples), the first (minus the RR interval) the sign reference; NaN where any
- * is missing (a gap). one, ref, tmp: m doubles of scratch each. */
+ * is missing (a gap). Each detrended modulation is also added to the spectral rate. one, ref,
+ * tmp: m doubles of scratch each. */
 static void fuse(const double *t, size_t n, const double *const *mod, size_t k, double *g, double *one,
-                 double *ref, double *tmp, size_t m)
+                 double *ref, double *tmp, size_t m, edr_rate *rate)
 {
     for (size_t i = 0; i < m; i++) g[i] = 0;
     to_grid(t, mod[0], n, ref, m);
@@ -106,6 +111,7 @@ static void fuse(const double *t, size_t n, const double *const *mod, size_t k, 
             remove_trend(one, m, tmp);
             x = one;
         }
+        edr_rate_add(rate, x);
         double scale = successive_scale(x, m, tmp);
         double sign = j == 0 || co_variation(x, ref, m) >= 0 ? 1.0 : -1.0;
         for (size_t i = 0; i < m; i++) g[i] += scale > 0 ? sign * x[i] / scale : 0 * x[i];
@@ -116,8 +122,8 @@ static void fuse(const double *t, size_t n, const double *const *mod, size_t k, 
 static psy_status detect(const double *g, size_t m, psy_breath_list *l)
 {
     psy_resp_config cfg = psy_resp_config_default(EDR_RATE_HZ);
-    cfg.band_low_hz = 0.07;
-    cfg.band_high_hz = 0.7; /* a series sampled by the beats holds nothing above half the heart rate */
+    cfg.band_low_hz = EDR_BAND_LOW_HZ;
+    cfg.band_high_hz = EDR_BAND_HIGH_HZ;
     /* the derived signal's depth varies more from breath to breath than a belt's (the heart
      * rate's and the axis's swing follow each breath's depth, not only its timing): a breath
      * counts from 0.2 of the typical one (0.3 missed shallow ones: MARSH development subjects,
@@ -153,12 +159,15 @@ static psy_status breaths_of(const double *t, size_t n, const double *const *mod
     double *g = malloc(m * sizeof *g), *one = malloc(m * sizeof *one), *ref = malloc(m * sizeof *ref);
     double *tmp = malloc(m * sizeof *tmp);
     psy_breath_list *l = calloc(1, sizeof *l);
-    psy_status st = g && one && ref && tmp && l ? PSY_OK : PSY_E_NOMEM;
+    edr_rate *rate = edr_rate_create(m, EDR_RATE_HZ, EDR_BAND_LOW_HZ, EDR_BAND_HIGH_HZ);
+    psy_status st = g && one && ref && tmp && l && rate ? PSY_OK : PSY_E_NOMEM;
     if (st == PSY_OK) {
-        fuse(t, n, mod, k, g, one, ref, tmp, m);
+        fuse(t, n, mod, k, g, one, ref, tmp, m, rate);
         free(one), free(ref), free(tmp), one = ref = tmp = NULL;
-        st = detect(g, m, l);
+        st = edr_rate_finish(rate, &l->rate_windows, &l->n_rate_windows);
     }
+    edr_rate_destroy(rate);
+    if (st == PSY_OK) st = detect(g, m, l);
     if (st == PSY_OK) {
         l->rate_hz = EDR_RATE_HZ;
         l->source = PSY_BREATHS_EDR;

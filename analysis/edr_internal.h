@@ -5,6 +5,7 @@
 
 #include "psyphys/beats.h"
 #include "psyphys/recording.h"
+#include "psyphys/resp.h"
 
 typedef enum edr_feature {
     EDR_RS = 0,     /* QRS peak-to-peak (R-S) amplitude, channel unit */
@@ -26,5 +27,20 @@ psy_status edr_features_measure(psy_reader *r, int ch, const psy_beat_list *beat
                                 psy_message *why);
 
 void edr_features_free(edr_features *f);
+
+/* The breathing rate per PSY_EDR_RATE_WINDOW_S window from the spectra of the modulations
+ * (analysis/edr_rate.c): created for a grid of m samples at rate_hz and a band, each modulation's
+ * grid series added in turn (up to EDR_RATE_MAX_MODS), then the windows made. */
+#define EDR_RATE_MAX_MODS 4
+typedef struct edr_rate edr_rate;
+
+/* NULL when out of memory, or when the band holds no frequency bin. */
+edr_rate *edr_rate_create(size_t m, double rate_hz, double band_low_hz, double band_high_hz);
+/* Adds one modulation: g, the m grid samples (NaN: none). */
+void edr_rate_add(edr_rate *e, const double *g);
+/* The windows (*n of them, malloc'd into *out; the whole windows of the grid). PSY_OK or
+ * PSY_E_NOMEM. */
+psy_status edr_rate_finish(const edr_rate *e, psy_edr_rate_window **out, size_t *n);
+void edr_rate_destroy(edr_rate *e); /* NULL-safe */
 
 #endif

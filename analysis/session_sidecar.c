@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "psy_core.h"
+#include "psyphys/breaths_table.h"
 #include "session_internal.h"
 #include "sidecar_internal.h"
 
@@ -316,7 +317,14 @@ psy_status psy_session_write_sidecar(const psy_session *s, const psy_sidecar *ba
     if (table == PSY_TABLE_EPOCHS) json_object_set_new(extra, "columns", epochs_columns());
     if (table == PSY_TABLE_EPOCH_MEANS) json_object_set_new(extra, "columns", epoch_means_columns());
     if (table == PSY_TABLE_PAT) json_object_set_new(extra, "columns", pat_columns());
-    if (table == PSY_TABLE_BREATHS) json_object_set_new(extra, "columns", breaths_columns());
+    if (table == PSY_TABLE_BREATHS) {
+        json_object_set_new(extra, "columns", breaths_columns());
+        psy_sidecar e = {extra}; /* ECG-derived breaths: their rate per minute */
+        if (psy_sidecar_set_breaths_rate_windows(&e, "edr_rate", s->breaths) != PSY_OK) {
+            json_decref(extra);
+            return PSY_E_NOMEM;
+        }
+    }
     if (table == PSY_TABLE_SEGMENTS || table == PSY_TABLE_EPOCHS || table == PSY_TABLE_HRV_WINDOWS)
         json_object_set_new(extra, "na_reasons", na_json(na));
     psy_sidecar o = {json_deep_copy(base->o)};

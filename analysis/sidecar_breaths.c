@@ -2,7 +2,9 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "breaths_internal.h"
 #include "psyphys/breaths_table.h"
 #include "sidecar_internal.h"
 
@@ -73,6 +75,38 @@ psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sc, const char *key, co
             "pb_band_hz", rsa->pb_band_hz[0], rsa->pb_band_hz[1], "pb_epoch_s", rsa->pb_epoch_s,
             "slow_breathing_per_min", rsa->slow_breathing_per_min, "resp_band_halfwidth_hz",
             rsa->resp_band_halfwidth_hz));
+    return psy_sidecar_set_new(sc, key, o);
+}
+
+psy_status psy_sidecar_set_breaths_rate_windows(psy_sidecar *sc, const char *key, const psy_breath_list *l)
+{
+    if (!sc || !key || !l || (l->n_rate_windows && !l->rate_windows)) return PSY_E_INVALID;
+    if (!l->n_rate_windows) return PSY_OK;
+    json_t *o = json_object(), *per = json_array();
+    double *rates = malloc(l->n_rate_windows * sizeof *rates);
+    if (!o || !per || !rates) {
+        json_decref(o), json_decref(per), free(rates);
+        return PSY_E_NOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < l->n_rate_windows; i++) {
+        const psy_edr_rate_window *w = &l->rate_windows[i];
+        json_t *e = json_pack("{s:f}", "onset", w->onset_s);
+        set_num(e, "rate_per_min", w->per_min, w->why);
+        json_object_set_new(e, "modulations", json_integer(w->modulations));
+        json_object_set_new(e, "agreeing", json_integer(w->agreeing));
+        json_array_append_new(per, e);
+        if (isfinite(w->per_min)) rates[k++] = w->per_min;
+    }
+    json_object_set_new(o, "method", json_string("per window, the peak of the product of the modulations' "
+                                                  "frequency-weighted, normalised spectra (frequency domain; the "
+                                                  "breaths table counts breaths in the time domain)"));
+    json_object_set_new(o, "window_s", json_real(PSY_EDR_RATE_WINDOW_S));
+    json_object_set_new(o, "windows", json_integer((json_int_t)l->n_rate_windows));
+    json_object_set_new(o, "windows_with_rate", json_integer((json_int_t)k));
+    set_num(o, "rate_median_per_min", breaths_median(rates, k), "no window with a rate");
+    json_object_set_new(o, "per_window", per);
+    free(rates);
     return psy_sidecar_set_new(sc, key, o);
 }
 

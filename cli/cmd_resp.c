@@ -28,7 +28,9 @@ static void help(FILE *out)
             "                    hr_osc_bpm; and its JSON sidecar FILE.json with the settings and\n"
             "                    the summary\n"
             "  --json            summary on stdout: breaths, rate_per_min, irregularity_cv_pct,\n"
-            "                    depth_median, depth_cv_pct, RSA, resonance, coherence ...\n"
+            "                    depth_median, depth_cv_pct, RSA, resonance, coherence ...; for\n"
+            "                    ECG-derived breaths, edr_rate: the rate per minute in the\n"
+            "                    frequency domain (n/a where the modulations disagree)\n"
             "  --overwrite       replace existing outputs\n\n");
     cli_print_input_options_help(out);
 }
@@ -149,6 +151,7 @@ int cmd_resp(int argc, char **argv)
     if (st == PSY_OK) st = psy_sidecar_set_breaths_settings(lib, "settings", l, have_rsa ? &rcfg : NULL);
     if (st == PSY_OK) st = psy_sidecar_set_breaths_summary(lib, "summary", &sum, have_rsa ? &rsa : NULL, &rcfg);
     if (st == PSY_OK) st = psy_sidecar_set_breaths_columns(lib, "columns");
+    if (st == PSY_OK) st = psy_sidecar_set_breaths_rate_windows(lib, "edr_rate", l);
     if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
     if (st == PSY_OK) st = psy_sidecar_add_breaths_warnings(lib, l, &sum, have_rsa);
     if (!cli_sidecar_merge_library(sidecar, lib, st)) {
@@ -180,6 +183,8 @@ int cmd_resp(int argc, char **argv)
         json_t *s = json_deep_copy(json_object_get(sidecar, "summary")); /* the library's (above) */
         json_object_set_new(s, "source", json_string(l->source == PSY_BREATHS_EDR ? "ecg-derived" : "respiration channel"));
         json_object_set_new(s, "channel", json_string(c->label));
+        json_t *edr_rate = json_object_get(sidecar, "edr_rate");
+        if (edr_rate) json_object_set(s, "edr_rate", edr_rate);
         json_dumpf(s, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
         json_decref(s);

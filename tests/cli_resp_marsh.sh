@@ -14,4 +14,12 @@ cat "$TMP/ip.txt"
 "$PY" "$SRC/scripts/resp_check.py" "$PSYPHYS" "$SHARED" --edr --floors >"$TMP/edr.txt" 2>&1 ||
     fail "ECG-derived: $(grep -E 'FAIL|Error' "$TMP/edr.txt" | head -5)"
 cat "$TMP/edr.txt"
+# analyze --edr's breaths sidecar carries the per-minute rate psyphys resp --json reports
+"$PSYPHYS" analyze "$SHARED/data/marsh/0017_ecg.hea" --edr -o "$TMP/an" >/dev/null 2>&1 || fail "analyze --edr"
+"$PSYPHYS" resp "$SHARED/data/marsh/0017_ecg.hea" --json >"$TMP/resp.json" 2>/dev/null || fail "resp --json"
+"$PY" - "$TMP/an/0017_ecg_breaths.json" "$TMP/resp.json" <<'EOF' || fail "analyze's edr_rate is not resp's"
+import json, sys
+a, b = (json.load(open(p))["edr_rate"] for p in sys.argv[1:])
+assert a == b and a["windows"] == 14 and len(a["per_window"]) == 14, (a, b)
+EOF
 finish

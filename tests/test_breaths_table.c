@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 #include "psyphys.h"
@@ -72,8 +73,45 @@ static void sidecar_keys(void **state)
     psy_reader_close(r);
 }
 
+/* The ECG-derived rate per minute in the sidecar: each window, its reason when n/a, the median
+ * of those with a rate; nothing for a list without windows (a respiration channel's). */
+static void rate_windows(void **state)
+{
+    (void)state;
+    psy_edr_rate_window w[3] = {{0.0, 12.5, 4, 3, NULL},
+                                {60.0, NAN, 4, 1, "the modulations disagree"},
+                                {120.0, 14.5, 3, 2, NULL}};
+    psy_breath_list l = {0};
+    psy_sidecar *sc = NULL;
+    assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+    assert_int_equal(psy_sidecar_set_breaths_rate_windows(sc, "edr_rate", &l), PSY_OK);
+    json_t *o = sidecar_as_json(sc);
+    assert_null(json_object_get(o, "edr_rate"));
+    json_decref(o);
+    l.source = PSY_BREATHS_EDR, l.n_rate_windows = 3, l.rate_windows = w;
+    assert_int_equal(psy_sidecar_set_breaths_rate_windows(sc, "edr_rate", &l), PSY_OK);
+    o = sidecar_as_json(sc);
+    json_t *e = json_object_get(o, "edr_rate");
+    assert_int_equal(json_integer_value(json_object_get(e, "windows")), 3);
+    assert_int_equal(json_integer_value(json_object_get(e, "windows_with_rate")), 2);
+    assert_true(json_real_value(json_object_get(e, "rate_median_per_min")) == 13.5);
+    json_t *per = json_object_get(e, "per_window");
+    assert_int_equal(json_array_size(per), 3);
+    json_t *second = json_array_get(per, 1);
+    assert_true(json_real_value(json_object_get(second, "onset")) == 60.0);
+    assert_true(json_is_null(json_object_get(second, "rate_per_min")));
+    assert_string_equal(json_string_value(json_object_get(second, "rate_per_min_n/a_reason")), "the modulations disagree");
+    assert_int_equal(json_integer_value(json_object_get(second, "agreeing")), 1);
+    assert_true(json_real_value(json_object_get(json_array_get(per, 2), "rate_per_min")) == 14.5);
+    json_decref(o);
+    l.rate_windows = NULL;
+    assert_int_equal(psy_sidecar_set_breaths_rate_windows(sc, "edr_rate", &l), PSY_E_INVALID);
+    assert_int_equal(psy_sidecar_set_breaths_rate_windows(sc, "edr_rate", NULL), PSY_E_INVALID);
+    psy_sidecar_free(sc);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(rate_windows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -257,7 +257,7 @@ static void test_rate_on_recording_axis(void **state)
         double jump = i >= 10 ? 100 : 0;
         on[i] = 4.0 * i + jump, pk[i] = on[i] + 1.6, end[i] = on[i] + 4.0;
     }
-    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10), NULL};
+    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10), NULL, 0, NULL};
     psy_breath_rate r;
     assert_int_equal(psy_breath_list_rate_over(&l, 0, 60, &r), PSY_OK);
     assert_int_equal(r.n_breaths, 10);
@@ -341,6 +341,66 @@ static void test_edr_and_summary(void **state)
     assert_int_equal(psy_breath_summarize(NULL, &sum), PSY_E_INVALID);
 }
 
+/* The ECG-derived rate per minute (frequency domain) on beats at 75 bpm for 5 min whose RR and
+ * R amplitude follow breathing at rr_hz and amp_hz; beats from 130 to 175 s not normal. */
+static psy_breath_list *rate_windows_of(double rr_hz, double amp_hz)
+{
+    enum { N = 380 };
+    static int64_t sample[N];
+    static double onset[N], rr[N], amp[N];
+    static psy_beat_class cls[N];
+    double t = 0;
+    for (int i = 0; i < N; i++) {
+        rr[i] = i ? 800 - 40 * sin(2 * M_PI * rr_hz * t) : NAN;
+        t += i ? rr[i] / 1000 : 0;
+        onset[i] = t, sample[i] = (int64_t)(t * 250);
+        cls[i] = t > 130 && t < 175 ? PSY_BEAT_ECTOPIC : PSY_BEAT_NORMAL;
+        amp[i] = 1.0 - 0.1 * sin(2 * M_PI * amp_hz * t);
+    }
+    psy_beat_list b = {0};
+    b.n = N, b.sample = sample, b.onset_s = onset, b.rr_ms = rr, b.cls = cls, b.amplitude = amp;
+    psy_breath_list *l = NULL;
+    psy_message why;
+    assert_int_equal(psy_breaths_from_beats(&b, &l, &why), PSY_OK);
+    assert_int_equal(l->n_rate_windows, 5); /* the beats span 304 s */
+    for (size_t w = 0; w < l->n_rate_windows; w++) {
+        const psy_edr_rate_window *r = &l->rate_windows[w];
+        assert_true(r->onset_s == 60.0 * (double)w);
+        print_message("EDR rate %4.0f s: %5.2f /min, %d of %d agree%s%s\n", r->onset_s, r->per_min, r->agreeing,
+                      r->modulations, r->why ? ": " : "", r->why ? r->why : "");
+    }
+    return l;
+}
+
+static void test_edr_rate_windows(void **state)
+{
+    (void)state;
+    /* both at 15 /min: each minute's rate, but the one with too few normal beats */
+    psy_breath_list *l = rate_windows_of(0.25, 0.25);
+    for (size_t w = 0; w < l->n_rate_windows; w++) {
+        const psy_edr_rate_window *r = &l->rate_windows[w];
+        if (w == 2) {
+            assert_true(isnan(r->per_min) && r->modulations == 0);
+            assert_non_null(strstr(r->why, "no modulation measured"));
+        } else {
+            assert_true(fabs(r->per_min - 15.0) < 0.5);
+            assert_int_equal(r->modulations, 2);
+            assert_int_equal(r->agreeing, 2);
+            assert_null(r->why);
+        }
+    }
+    psy_breath_list_free(l);
+    /* the heart rate at 6 /min, the amplitude at 20 /min: they disagree, no rate */
+    l = rate_windows_of(0.1, 1.0 / 3);
+    for (size_t w = 0; w < l->n_rate_windows; w++)
+        if (w != 2) {
+            assert_true(isnan(l->rate_windows[w].per_min));
+            assert_true(l->rate_windows[w].agreeing < 2);
+            assert_non_null(strstr(l->rate_windows[w].why, "disagree"));
+        }
+    psy_breath_list_free(l);
+}
+
 /* ECG-derived respiration from the waveform: a synthetic ECG (250 Hz, 75 bpm, no sinus
  * arrhythmia) whose R wave stays the same while its S wave deepens and flattens with 12 /min
  * breathing: only the QRS's R-S amplitude, area and slopes carry the breaths. */
@@ -374,6 +434,13 @@ static void test_edr_waveform(void **state)
     print_message("EDR from the waveform: %zu beats, %zu breaths, %.2f /min\n", beats->n, sum.n_breaths,
                   sum.rate.per_min);
     assert_true(fabs(sum.rate.per_min - 12.0) < 0.3);
+    /* each minute's rate, the three QRS modulations agreeing (the RR interval is its detection
+     * jitter) */
+    assert_int_equal(l->n_rate_windows, 4);
+    for (size_t w = 0; w < l->n_rate_windows; w++) {
+        assert_true(fabs(l->rate_windows[w].per_min - 12.0) < 0.5);
+        assert_true(l->rate_windows[w].agreeing >= 3);
+    }
     psy_breath_list_free(l);
     /* no such channel; too few beats */
     assert_int_equal(psy_breaths_from_ecg(r, 1, beats, &l, &why), PSY_E_INVALID);
@@ -398,6 +465,7 @@ int main(void)
                                        cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary),
+                                       cmocka_unit_test(test_edr_rate_windows),
                                        cmocka_unit_test(test_edr_waveform)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

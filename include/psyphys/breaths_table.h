@@ -5,6 +5,7 @@
  *     psy_sidecar_set_breaths_settings(sc, "settings", list, have_rsa ? &rsa_cfg : NULL);
  *     psy_sidecar_set_breaths_summary(sc, "summary", &summary, have_rsa ? &rsa : NULL, &rsa_cfg);
  *     psy_sidecar_set_breaths_columns(sc, "columns");
+ *     psy_sidecar_set_breaths_rate_windows(sc, "edr_rate", list);   (ECG-derived breaths)
  *     psy_sidecar_add_breaths_warnings(sc, list, &summary, have_rsa);
  *
  * Numbers null where NaN, with a KEY_n/a_reason beside them. Every argument is borrowed. */
@@ -35,6 +36,15 @@ PSY_API psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sidecar, const 
 PSY_API psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sidecar, const char *key,
                                                    const psy_breath_summary *summary, const psy_rsa_result *rsa,
                                                    const psy_rsa_config *config);
+
+/* Sets key to the ECG-derived breathing rate per minute of the list (psy_edr_rate_window, the
+ * frequency domain): method (in words), window_s, windows, windows_with_rate, rate_median_per_min
+ * (the median of the windows' rates: the recording's ECG-derived rate; null without one) and
+ * per_window, one object a window: onset (s), rate_per_min (null, with rate_per_min_n/a_reason,
+ * when the modulations disagree or none was measured), modulations, agreeing. Sets nothing for a
+ * list without rate windows (a respiration channel's). PSY_OK, PSY_E_INVALID (NULL), PSY_E_NOMEM. */
+PSY_API psy_status psy_sidecar_set_breaths_rate_windows(psy_sidecar *sidecar, const char *key,
+                                                        const psy_breath_list *list);
 
 /* Sets key to what the breaths table's columns hold (BIDS-style Units and Description). */
 PSY_API psy_status psy_sidecar_set_breaths_columns(psy_sidecar *sidecar, const char *key);

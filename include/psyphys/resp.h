@@ -111,6 +111,19 @@ typedef enum psy_breath_source {
     PSY_BREATHS_EDR       /* ECG-derived respiration (psy_breaths_from_ecg, psy_breaths_from_beats) */
 } psy_breath_source;
 
+/* The ECG-derived breathing rate of one minute, from the spectra of the modulations (frequency
+ * domain, analysis/edr_rate.c), beside the breaths the detector counts in the time domain. */
+#define PSY_EDR_RATE_WINDOW_S 60.0
+typedef struct psy_edr_rate_window {
+    double onset_s;   /* the window [onset_s, onset_s + PSY_EDR_RATE_WINDOW_S): consecutive from
+                         time 0 of the recording's time axis */
+    double per_min;   /* breaths/min: the peak of the modulations' fused spectra; NaN (why) when
+                         fewer than 2 modulations agree with it within 2 /min, or none was measured */
+    int modulations;  /* modulations with numbers over at least half the window */
+    int agreeing;     /* of them, those whose own spectral peak lies within 2 /min of per_min's */
+    const char *why;  /* static reason when per_min is NaN, else NULL */
+} psy_edr_rate_window;
+
 typedef struct psy_breath_list {
     size_t n;
     psy_breath *b;            /* in time order; indices on rate_hz from the channel's first sample */
@@ -124,6 +137,10 @@ typedef struct psy_breath_list {
      * amplitude, ..."; a static string); NULL for a respiration channel. Since 0.2 (appended:
      * the list is the library's). */
     const char *modulations;
+    /* ECG-derived breaths: the rate per minute in the frequency domain, the whole minutes the
+     * beats span (0 and NULL for a respiration channel). Since 0.2 (appended). */
+    size_t n_rate_windows;
+    psy_edr_rate_window *rate_windows;
 } psy_breath_list;
 
 PSY_API void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
@@ -138,7 +155,8 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
 
 /* ECG-derived respiration: breaths from a beat list (psy_beats_detect) when there is no
  * respiration channel. See analysis/edr.c for the method. The breath indices are on a 4 Hz grid
- * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units. PSY_OK,
+ * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units; rate_windows holds
+ * the rate of each whole minute the beats span, in the frequency domain. PSY_OK,
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
