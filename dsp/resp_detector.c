@@ -17,6 +17,14 @@ typedef struct extreme {
     double value;
 } extreme;
 
+/* A closed breath held back until the next one shows whether its end was a true expiration. */
+typedef struct held_breath {
+    psy_breath b;
+    double onset_v, peak_v, end_v; /* the signal at its trough, its last confirmed peak, its end */
+    double top_v;                  /* the signal at b.peak, its highest point */
+    int have;
+} held_breath;
+
 struct psy_resp_detector {
     psy_resp_config cfg;
     psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where breaths are found */
@@ -31,6 +39,8 @@ struct psy_resp_detector {
     int restart;            /* the next valid sample restarts the filters */
     int seeking;            /* +1 a peak (after a trough), -1 a trough, 0 not yet started */
     extreme track;          /* the extreme since the last confirmed one */
+    double last_value;      /* the last confirmed extreme's value: the swing since it sizes the
+                             * hysteresis (swing_hysteresis) */
     double power;           /* running mean of y^2 (10 s, samples capped): sizes the breaths */
     int64_t level_samples;  /* samples in it since the filters (re)started */
     int64_t since_start;    /* samples since the filters (re)started */
@@ -41,6 +51,7 @@ struct psy_resp_detector {
     extreme top_after;      /* the same from the trough being tracked on (the next breath's) */
     double depth[DEPTHS];   /* the amplitudes of the last breaths (ring) */
     int n_depth;            /* breaths in it since the filters (re)started */
+    held_breath held;       /* the last closed breath, not yet queued (impedance, belts) */
     psy_breath queue[QUEUE];
     int head, count;
     int finished;
@@ -115,8 +126,47 @@ static double breath_scale(const psy_resp_detector *d)
     return d->n_depth >= DEPTHS && !d->derived ? fmin(s, psy_small_median(d->depth, DEPTHS)) : s;
 }
 
+/* How far the signal must come back from the extreme being tracked to confirm it: the
+ * hysteresis share of the typical breath, or half the swing that led to the extreme when that is
+ * less, but no less than half the hysteresis share. A shallow breath is confirmed once it
+ * crosses the midline of its own swing, the level criterion of Count-orig (Schäfer & Kratky
+ * 2008: a trough below the signal's mean, a peak above a share of the typical peak) applied to
+ * each swing, so that breaths half as deep as the last ones are not merged into them (MARSH 0214
+ * at 712 s after two sighs, 1337 at 742 s); a large swing keeps the hysteresis of the typical
+ * breath. A derived series keeps the fixed share (resp_internal.h). */
+static double swing_hysteresis(const psy_resp_detector *d, double scale)
+{
+    double h = d->cfg.hysteresis * scale;
+    if (d->derived || !d->seeking) return h;
+    return fmin(h, fmax(0.5 * h, 0.5 * fabs(d->track.value - d->last_value)));
+}
+
+static void release_held(psy_resp_detector *d)
+{
+    if (!d->held.have) return;
+    d->queue[(d->head + d->count) % QUEUE] = d->held.b;
+    d->count++;
+    d->held.have = 0;
+}
+
+/* Two maxima without an expiration between them are one breath: the trough that separates the
+ * held breath from the next lies in the upper half of both the rise before it (the held breath's
+ * peak above its onset) and the rise after it (the next peak above the next breath's end) — the
+ * volume never fell back past the middle of either swing, so no air left the lungs in between:
+ * an inspiration with a pause (a double hump: MARSH 5329 at 303, 353, 578 and 583 s) or a ripple
+ * on a movement's swing (1337 at 71 s). Count-orig counts a breath only across a trough below the
+ * midline (Schäfer & Kratky 2008; the best of the counting methods in Charlton et al. 2016);
+ * here the midline is each swing's own. The merged breath's end of inspiration is its highest
+ * point, as for any breath; its amplitude is the last peak over the mean of its outer troughs. */
+static int one_breath_with_held(const held_breath *h, const held_breath *c)
+{
+    return h->have && h->peak_v - h->end_v < 0.5 * (h->peak_v - h->onset_v) &&
+           c->peak_v - c->onset_v < 0.5 * (c->peak_v - c->end_v);
+}
+
 /* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
- * (then the deeper trough starts the breath still being assembled, or the breath goes on). */
+ * (then the deeper trough starts the breath still being assembled, or the breath goes on). A
+ * closed breath is held until the next closes (one_breath_with_held), then queued. */
 static void close_breath(psy_resp_detector *d, extreme t)
 {
     if (!d->have_trough || !d->have_peak) {
@@ -131,14 +181,23 @@ static void close_breath(psy_resp_detector *d, extreme t)
         d->have_peak = 0;
         return;
     }
-    psy_breath *b = &d->queue[(d->head + d->count) % QUEUE];
     int64_t delay = d->derived ? d->delay_band : d->delay_raw;
     int64_t onset = d->trough.at - delay, end = t.at - delay, peak = d->top.at - d->delay_raw;
     if (onset < d->start) onset = d->start;
     peak = peak <= onset ? onset + 1 : peak >= end ? end - 1 : peak;
-    *b = (psy_breath){onset, peak, end, amp};
-    d->count++;
-    d->depth[d->n_depth++ % DEPTHS] = amp;
+    held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 1};
+    held_breath *h = &d->held;
+    if (!d->derived && one_breath_with_held(h, &c)) {
+        h->b.end = c.b.end, h->end_v = c.end_v, h->peak_v = c.peak_v;
+        if (c.top_v > h->top_v) h->b.peak = c.b.peak, h->top_v = c.top_v;
+        h->b.amplitude = c.peak_v - 0.5 * (h->onset_v + c.end_v);
+        d->depth[(d->n_depth - 1) % DEPTHS] = h->b.amplitude;
+    } else {
+        release_held(d);
+        *h = c;
+        d->depth[d->n_depth++ % DEPTHS] = amp;
+        if (d->derived) release_held(d);
+    }
     d->trough = t;
     d->top = d->top_after;
     d->have_peak = 0;
@@ -147,6 +206,7 @@ static void close_breath(psy_resp_detector *d, extreme t)
 static void step(psy_resp_detector *d, double x)
 {
     if (isnan(x)) { /* a gap: nothing spans it */
+        release_held(d);
         d->restart = 1;
         d->seeking = 0;
         d->have_trough = d->have_peak = 0;
@@ -177,7 +237,7 @@ static void step(psy_resp_detector *d, double x)
      * (MARSH 8000, 8.7 /min: three false breaths in its first 10 s) */
     double alpha = fmax(d->power_alpha, 1.0 / (double)(++d->level_samples));
     d->power += (y2 - d->power) * alpha;
-    double delta = d->cfg.hysteresis * breath_scale(d);
+    double delta = swing_hysteresis(d, breath_scale(d));
     /* the end of inspiration is the maximum of the low-passed signal between the breath's
      * troughs: the high-pass tilts a breath's plateau and moves its band-passed peak */
     if (z.value > d->top_after.value) d->top_after = z;
@@ -189,6 +249,7 @@ static void step(psy_resp_detector *d, double x)
     if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
         if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
         d->track = (extreme){at, v};
+        d->last_value = v;
         d->top_after = z;
         d->seeking = -1;
         return;
@@ -197,6 +258,7 @@ static void step(psy_resp_detector *d, double x)
         if (v > d->track.value) d->track = (extreme){at, v};
         else if (v < d->track.value - delta) { /* the peak is confirmed */
             if (d->have_trough) d->peak = d->track, d->have_peak = 1;
+            d->last_value = d->track.value;
             d->seeking = -1;
             d->track = (extreme){at, v};
         }
@@ -207,6 +269,7 @@ static void step(psy_resp_detector *d, double x)
             d->top_after = z;
         } else if (v > d->track.value + delta) { /* the trough is confirmed */
             close_breath(d, d->track);
+            d->last_value = d->track.value;
             d->seeking = +1;
             d->track = (extreme){at, v};
         }
@@ -239,6 +302,7 @@ psy_status psy_resp_detector_finish(psy_resp_detector *d)
      * (resp_internal.h). */
     if (!d->derived && d->seeking < 0 && d->have_peak && d->n - 1 - d->track.at >= d->edge)
         close_breath(d, d->track);
+    release_held(d);
     return PSY_OK;
 }
 

@@ -12,8 +12,9 @@
  * breaths sized by the signal's power alone, not capped by the recent breaths' depth, since the
  * derived depth follows the modulation's strength more than the breath's (on MARSH's development
  * subjects the cap added false breaths: +P 77.4 % against 78.5 %). Its last breath is not closed
- * at the record's end (that rule of psy_resp_detector_finish was decided on impedance respiration
- * only). Call before the first push; reset keeps it. */
+ * at the record's end, its hysteresis is not lowered for shallow swings, and its breaths are
+ * queued at once, not held to join a double hump (those rules of the detector were decided on
+ * impedance respiration only). Call before the first push; reset keeps it. */
 void psy_resp_detector_derived(psy_resp_detector *d);
 
 #endif

@@ -207,6 +207,100 @@ static void test_after_a_sigh(void **state)
     free(x);
 }
 
+/* A signal through the given extremes (seconds, value), a half cosine between each two, flat
+ * after the last. */
+static size_t make_extremes(double rate, const double *at, const double *value, size_t k, double *x)
+{
+    size_t n = (size_t)(at[k - 1] * rate) + 1;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate;
+        while (j + 2 < k && t > at[j + 1]) j++;
+        double f = fmin(1.0, (t - at[j]) / (at[j + 1] - at[j]));
+        x[i] = value[j] + (value[j + 1] - value[j]) * (0.5 - 0.5 * cos(M_PI * f));
+    }
+    return n;
+}
+
+/* 4-s breaths of depth 1 (a trough at 4 k s, a peak at 4 k + 2 s), one of them given: its
+ * onset trough at 40 s is 0, then the extremes listed (times from 40 s), then breaths of depth
+ * 1 again from the last of them, to 90 s. */
+static size_t breaths_with(double rate, const double *dt, const double *dv, size_t m, double *x)
+{
+    double at[64], value[64];
+    size_t k = 0;
+    for (double t = 0; t <= 40; t += 2) at[k] = t, value[k++] = fmod(t, 4.0) == 0 ? 0 : 1;
+    double base = dv[m - 1];
+    for (size_t i = 0; i < m; i++) at[k] = 40 + dt[i], value[k++] = dv[i];
+    for (double t = 40 + dt[m - 1] + 2; t <= 90; t += 2, k++) at[k] = t, value[k] = base + (value[k - 1] == base);
+    return make_extremes(rate, at, value, k, x);
+}
+
+static int has_peak(const breaths *got, double rate, double at)
+{
+    for (size_t i = 0; i < got->n; i++)
+        if (fabs((double)got->b[i].peak / rate - at) < 0.3) return 1;
+    return 0;
+}
+
+/* A breath half as deep as the ones before it is still a breath: its peak is confirmed once
+ * the signal has fallen by half its own rise, not only by the hysteresis share of the typical
+ * breath (0.3: this one falls by 0.25 of it, and was merged into the next: MARSH 0214 at 712 s,
+ * 1337 at 742 s). Trough 0 at 40 s, peak 0.46 at 42 s, trough 0.21 at 44 s, then breaths of
+ * depth 1 from 0.21: every end of inspiration from 6 s on, the same in chunks. */
+static void test_shallow_breath(void **state)
+{
+    (void)state;
+    double rate = 25, dt[] = {2, 4}, dv[] = {0.46, 0.21};
+    double *x = malloc(100 * 25 * sizeof *x);
+    size_t n = breaths_with(rate, dt, dv, 2, x);
+    breaths got, chunked;
+    run(rate, x, n, 0, &got);
+    run(rate, x, n, 5, &chunked);
+    size_t want = 0;
+    for (double p = 6; p < 89; p += 4, want++)
+        if (!has_peak(&got, rate, p)) fail_msg("no breath with its end of inspiration at %.0f s", p);
+    if (got.n != want) fail_msg("%zu breaths, want %zu", got.n, want);
+    assert_int_equal(chunked.n, got.n);
+    assert_memory_equal(chunked.b, got.b, got.n * sizeof got.b[0]);
+    free(x);
+}
+
+/* Two maxima without an expiration between them are one breath: a dip that stays in the upper
+ * half of both the rise before it and the rise after it (here 0.38 below peaks of 1 and 1.05: more
+ * than the hysteresis, so each maximum alone was a breath; MARSH 5329's double humps). Trough 0
+ * at 40 s, peaks at 42 and 44.5 s around a dip of 0.62 at 43 s, trough 0 at 46.5 s: one breath
+ * 40 .. 46.5 s, its end of inspiration the higher maximum (44.5 s); a dip to 0.45 (below the
+ * middle of the first rise) leaves two breaths. */
+static void test_double_hump(void **state)
+{
+    (void)state;
+    double rate = 25, dt[] = {2, 3, 4.5, 6.5}, one[] = {1, 0.62, 1.05, 0}, two[] = {1, 0.45, 1.05, 0};
+    double *x = malloc(100 * 25 * sizeof *x);
+    breaths got, chunked, split;
+    size_t n = breaths_with(rate, dt, one, 4, x);
+    run(rate, x, n, 0, &got);
+    run(rate, x, n, 5, &chunked);
+    int found = 0;
+    for (size_t i = 0; i < got.n; i++) {
+        double onset = (double)got.b[i].onset / rate, peak = (double)got.b[i].peak / rate;
+        double end = (double)got.b[i].end / rate;
+        if (peak > 41 && peak < 46) {
+            found++;
+            if (fabs(onset - 40) > 0.3 || fabs(peak - 44.5) > 0.3 || fabs(end - 46.5) > 0.3)
+                fail_msg("the double hump: %.2f %.2f %.2f s", onset, peak, end);
+        }
+    }
+    if (found != 1) fail_msg("%d breaths in the double hump, want 1", found);
+    assert_int_equal(chunked.n, got.n);
+    assert_memory_equal(chunked.b, got.b, got.n * sizeof got.b[0]);
+    n = breaths_with(rate, dt, two, 4, x);
+    run(rate, x, n, 0, &split);
+    if (split.n != got.n + 1 || !has_peak(&split, rate, 42) || !has_peak(&split, rate, 44.5))
+        fail_msg("a dip below the middle: %zu breaths, want %zu", split.n, got.n + 1);
+    free(x);
+}
+
 /* The rate over a span: whole breaths only, n/a below 3 breaths or a 30-s span. */
 static void test_rate_minimum(void **state)
 {
@@ -461,6 +555,8 @@ int main(void)
                                        cmocka_unit_test(test_first_breaths),
                                        cmocka_unit_test(test_record_end),
                                        cmocka_unit_test(test_after_a_sigh),
+                                       cmocka_unit_test(test_shallow_breath),
+                                       cmocka_unit_test(test_double_hump),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),

@@ -3,9 +3,14 @@
  * Method: the signal low-passed at 1 Hz (second-order Butterworth: breathing up to 60 /min, the
  * top of the plausible range, passes; the cardiogenic oscillation of impedance pneumography at
  * the heart rate is damped), then alternate troughs and peaks of it by hysteresis, an extreme
- * being confirmed once the signal has come back from it by 0.3 of the typical breath; a trough,
- * the next peak and the next trough make one breath, and a breath smaller than 0.3 of the typical
- * one is merged into its neighbour, so ripples do not split breaths. The typical breath: a
+ * being confirmed once the signal has come back from it by 0.3 of the typical breath, or by half
+ * the swing that led to it when that is less (but at least 0.15 of the typical breath: a shallow
+ * breath after deep ones crosses the middle of its own swing); a trough, the next peak and the
+ * next trough make one breath, and a breath smaller than 0.3 of the typical one is merged into
+ * its neighbour, so ripples do not split breaths. Two maxima whose dip lies in the upper half of
+ * both the rise before it and the rise after it are one breath (an inspiration with a pause, a
+ * double hump: no expiration between them), so a breath is reported once the next one closes
+ * (impedance, belts; ECG-derived breaths at once). The typical breath: a
  * sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz band-passed signal, each
  * sample counting up to 2 rms, and no more than the median depth of the last 5 breaths (a sigh
  * or a movement raises the power; the breaths after it are still sized by their neighbours).
