@@ -259,13 +259,12 @@ static double floor_shift(psy_ppg_detector *d, const ppg_candidate *c)
  * usable PPG), whatever its amplitude. */
 static void search_back(psy_ppg_detector *d, const ppg_candidate *next)
 {
-    int64_t oldest = d->m - d->ring_len + 2 > d->b_seg + 1 ? d->m - d->ring_len + 2 : d->b_seg + 1;
-    while (isfinite(d->last_accepted) && d->n_shapes >= 3) {
+    double oldest = (double)(d->m - d->ring_len + 2); /* what the rings still hold, less one */
+    while (isfinite(d->last_accepted) && d->last_accepted >= oldest && d->n_shapes >= 3) {
         double T = pulse_interval(d), gap = next->peak - d->last_accepted;
         if (gap <= 1.66 * T || gap > 4 * T) return;
         int64_t lo = (int64_t)ceil(d->last_accepted + fmax(0.6 * T, (double)d->refractory));
         int64_t hi = (int64_t)floor(fmin(d->last_accepted + 1.4 * T, next->peak - (double)d->refractory));
-        if (lo < oldest) lo = oldest;
         if (hi >= d->f_done - 1) hi = d->f_done - 2;
         if (hi <= lo) return;
         int64_t ks = lo;
@@ -280,9 +279,11 @@ static void search_back(psy_ppg_detector *d, const ppg_candidate *next)
         ppg_candidate c;
         double shape[PPG_SHAPE];
         if (!fiducials_at(d, p, d->last_accepted, &c) || (double)c.peak_at >= next->peak - (double)d->refractory ||
-            !pulse_shape(d, &c, shape) || !(correlation(shape, d->template_sum) >= PPG_SEARCH_QUALITY))
+            !pulse_shape(d, &c, shape))
             return;
-        accept(d, &c, shape, correlation(shape, d->template_sum));
+        double q = correlation(shape, d->template_sum);
+        if (!(q >= PPG_SEARCH_QUALITY)) return;
+        accept(d, &c, shape, q);
     }
 }
 
