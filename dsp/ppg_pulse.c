@@ -45,28 +45,16 @@ static void push_history(double *v, int *n, int *next, double x)
     if (*n < PPG_HISTORY) (*n)++;
 }
 
-/* Fiducial points of the pulse whose moving-average block is [c0, c1): 0 when it has none (no
- * upstroke within the signal). */
-static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate *c)
+/* Fiducial points of the pulse whose maximum is at p, the previous pulse's peak at `before`: 0
+ * when it has none (no upstroke within the signal). */
+static int fiducials_at(psy_ppg_detector *d, int64_t p, double before, ppg_candidate *c)
 {
     int64_t seg = d->b_seg, end = d->f_done;
-    int64_t lo = c0 - d->delay_b - d->h1, hi = c1 - 1 - d->delay_b + d->h1;
-    if (lo < seg) lo = seg;
-    if (hi >= end) hi = end - 1;
-    if (hi <= lo) return 0;
-    int64_t p = lo;
-    double best_up = up(d, lo);
-    for (int64_t j = lo + 1; j <= hi; j++) {
-        double v = up(d, j);
-        if (v > best_up) best_up = v, p = j;
-    }
-    for (int64_t climb = 0; climb < d->h2 && p + 1 < end && up(d, p + 1) > up(d, p); climb++) p++;
-    for (int64_t climb = 0; climb < d->h2 && p - 1 >= seg && up(d, p - 1) > up(d, p); climb++) p--;
     /* The foot lies between the previous pulse's peak and this one, at most 0.75 interval back. */
     double span = fmin(0.75 * pulse_interval(d), 1.2 * d->rate_p);
     int64_t from = p - (int64_t)llround(span);
     if (from < seg) from = seg;
-    if ((double)from < d->last_cand_peak && d->last_cand_peak < (double)p) from = (int64_t)ceil(d->last_cand_peak);
+    if ((double)from < before && before < (double)p) from = (int64_t)ceil(before);
     int64_t mi = p;
     double low = up(d, p);
     for (int64_t j = p - 1; j >= from; j--) {
@@ -118,6 +106,25 @@ static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate 
     if (mid < foot) mid = foot; /* a fraction of a sample off in the interpolations */
     *c = (ppg_candidate){foot, t, (double)p + dp, p, from, up(d, p) - up(d, mi), mid};
     return c->amplitude > 0;
+}
+
+/* Fiducial points of the pulse whose moving-average block is [c0, c1). */
+static int fiducials(psy_ppg_detector *d, int64_t c0, int64_t c1, ppg_candidate *c)
+{
+    int64_t seg = d->b_seg, end = d->f_done;
+    int64_t lo = c0 - d->delay_b - d->h1, hi = c1 - 1 - d->delay_b + d->h1;
+    if (lo < seg) lo = seg;
+    if (hi >= end) hi = end - 1;
+    if (hi <= lo) return 0;
+    int64_t p = lo;
+    double best_up = up(d, lo);
+    for (int64_t j = lo + 1; j <= hi; j++) {
+        double v = up(d, j);
+        if (v > best_up) best_up = v, p = j;
+    }
+    for (int64_t climb = 0; climb < d->h2 && p + 1 < end && up(d, p + 1) > up(d, p); climb++) p++;
+    for (int64_t climb = 0; climb < d->h2 && p - 1 >= seg && up(d, p - 1) > up(d, p); climb++) p--;
+    return fiducials_at(d, p, d->last_cand_peak, c);
 }
 
 /* The pulse one interval wide around its peak (0.4 before, 0.6 after), resampled, without its
@@ -243,6 +250,43 @@ static double floor_shift(psy_ppg_detector *d, const ppg_candidate *c)
     return isfinite(low) ? low - base : 0;
 }
 
+/* Search-back (Pan & Tompkins 1985, IEEE TBME 32:230, for the ECG): an interval over 1.66 median
+ * intervals has likely lost a pulse the moving averages did not see -- a small pulse on a baseline
+ * falling by several pulse amplitudes (breathing, the finger moving), which the band-pass leaves
+ * below zero. Each missing pulse is looked for where it is due, 0.6-1.4 intervals after the last
+ * one: the steepest rise of the fiducial signal there and the first maximum after it. It counts
+ * as a pulse when its shape is a clean pulse's (template correlation >= 0.86, the level of a
+ * usable PPG), whatever its amplitude. */
+static void search_back(psy_ppg_detector *d, const ppg_candidate *next)
+{
+    double oldest = (double)(d->m - d->ring_len + 2); /* what the rings still hold, less one */
+    while (isfinite(d->last_accepted) && d->last_accepted >= oldest && d->n_shapes >= 3) {
+        double T = pulse_interval(d), gap = next->peak - d->last_accepted;
+        if (gap <= 1.66 * T || gap > 4 * T) return;
+        int64_t lo = (int64_t)ceil(d->last_accepted + fmax(0.6 * T, (double)d->refractory));
+        int64_t hi = (int64_t)floor(fmin(d->last_accepted + 1.4 * T, next->peak - (double)d->refractory));
+        if (hi >= d->f_done - 1) hi = d->f_done - 2;
+        if (hi <= lo) return;
+        int64_t ks = lo;
+        double best = -INFINITY;
+        for (int64_t j = lo; j <= hi; j++) {
+            double s = up(d, j + 1) - up(d, j - 1);
+            if (s > best) best = s, ks = j;
+        }
+        if (!(best > 0)) return;
+        int64_t p = ks;
+        while (p + 1 < d->f_done && up(d, p + 1) >= up(d, p)) p++;
+        ppg_candidate c;
+        double shape[PPG_SHAPE];
+        if (!fiducials_at(d, p, d->last_accepted, &c) || (double)c.peak_at >= next->peak - (double)d->refractory ||
+            !pulse_shape(d, &c, shape))
+            return;
+        double q = correlation(shape, d->template_sum);
+        if (!(q >= PPG_SEARCH_QUALITY)) return;
+        accept(d, &c, shape, q);
+    }
+}
+
 static void decide(psy_ppg_detector *d, const ppg_candidate *c)
 {
     double shape[PPG_SHAPE];
@@ -263,6 +307,7 @@ static void decide(psy_ppg_detector *d, const ppg_candidate *c)
      * outline with their fiducial points moved. */
     if (d->artefact_open && d->cfg.resume_quality > 0 && !(q >= d->cfg.resume_quality)) bad = 1;
     if (!bad) {
+        if (!d->artefact_open) search_back(d, c);
         accept(d, c, have_shape ? shape : NULL, q);
         return;
     }

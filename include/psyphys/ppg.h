@@ -13,7 +13,12 @@
  * the second plus an offset (0.02 times the mean of the squared signal) for at least 111 ms. The
  * paper reports Se 99.84 % and +P 99.89 % on 40 heat-stressed subjects; in the benchmark of
  * open-source PPG beat detectors against ECG of Charlton et al. 2022 (Physiol Meas 43:085007) it
- * is among the better ones at rest and loses most in movement. Above 200 Hz the detector
+ * is among the better ones at rest and loses most in movement. An interval over 1.66 median
+ * intervals makes the detector search back for the pulses the moving averages missed (as Pan &
+ * Tompkins 1985 do for the ECG's QRS): each where it is due (0.6-1.4 intervals after the last),
+ * the steepest rise there, a pulse when its shape correlates with the template at >= 0.86 --
+ * small pulses on a baseline swinging by several pulse amplitudes (breathing, the hand moving),
+ * which the band-pass leaves below zero. Above 200 Hz the detector
  * runs on block means at 128-250 Hz (the fiducial points are interpolated, so nothing of their
  * precision is lost). The fiducial points are taken on a linear-phase low-pass (12 Hz) of the
  * input: the systolic peak is the maximum; the foot is found by intersecting tangents (the tangent
