@@ -30,7 +30,7 @@ psy_ppg_detector_config psy_ppg_detector_config_default(double rate_hz)
     c.clip_s = 0.08;
     c.min_quality = 0.5;
     c.amplitude_ratio = 3.0;
-    c.resume_quality = 0.86; /* Orphanidou et al. 2015's usable level */
+    c.resume_quality = PPG_USABLE_QUALITY;
     return c;
 }
 

@@ -19,7 +19,8 @@
 #define PPG_MAX_TAPS 129 /* of the fiducial low-pass */
 #define PPG_RINGS 4
 #define PPG_SHAPE_TRUST 0.9 /* a pulse this like the template is one, whatever its amplitude */
-#define PPG_SEARCH_QUALITY 0.86 /* a pulse searched back for (Orphanidou et al. 2015's usable level) */
+#define PPG_USABLE_QUALITY 0.86 /* template correlation of a usable pulse (Orphanidou et al. 2015): the
+                                   default resume_quality and the bar of a pulse searched back for */
 
 /* A pulse found by the moving averages, with its fiducial points (processing-rate indices). */
 typedef struct ppg_candidate {

@@ -180,6 +180,13 @@ static int overlaps_clip(const psy_ppg_detector *d, int64_t start, int64_t end)
     return 0;
 }
 
+/* The candidate's samples, from its upstroke's start to just past its peak, touch a clipped run. */
+static int clipped(const psy_ppg_detector *d, const ppg_candidate *c)
+{
+    int64_t start = (int64_t)floor(ppg_input_pos(d, (double)c->lo));
+    return overlaps_clip(d, start, (int64_t)ceil(ppg_input_pos(d, c->peak + (double)d->h1)));
+}
+
 /* PPG_REJECTS rejected pulses in a row that look alike (and alike in amplitude) are the signal
  * changing -- a sensor moved, the vessels constricted -- not an artefact: they become the
  * template and the amplitude reference. The rejected pulses stay rejected. */
@@ -282,7 +289,7 @@ static void search_back(psy_ppg_detector *d, const ppg_candidate *next)
             !pulse_shape(d, &c, shape))
             return;
         double q = correlation(shape, d->template_sum);
-        if (!(q >= PPG_SEARCH_QUALITY)) return;
+        if (!(q >= PPG_USABLE_QUALITY) || clipped(d, &c)) return; /* as decide() refuses a clipped one */
         accept(d, &c, shape, q);
     }
 }
@@ -292,8 +299,7 @@ static void decide(psy_ppg_detector *d, const ppg_candidate *c)
     double shape[PPG_SHAPE];
     int have_shape = pulse_shape(d, c, shape);
     double q = have_shape && d->n_shapes >= 3 ? correlation(shape, d->template_sum) : NAN;
-    int64_t start = (int64_t)floor(ppg_input_pos(d, (double)c->lo));
-    if (overlaps_clip(d, start, (int64_t)ceil(ppg_input_pos(d, c->peak + (double)d->h1)))) return;
+    if (clipped(d, c)) return;
     double ratio = d->cfg.amplitude_ratio;
     double med = d->n_amps >= 3 ? psy_small_median(d->amps, d->n_amps) : NAN;
     /* An amplitude far from the recent ones is an artefact unless the shape is a pulse's: finger
@@ -313,7 +319,7 @@ static void decide(psy_ppg_detector *d, const ppg_candidate *c)
     }
     if (!d->artefact_open) {
         d->artefact_open = 1;
-        d->artefact_start = start;
+        d->artefact_start = (int64_t)floor(ppg_input_pos(d, (double)c->lo));
     }
     if (have_shape) {
         memcpy(d->rejects[d->n_rejects], shape, sizeof d->rejects[0]);

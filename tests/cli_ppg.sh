@@ -68,14 +68,16 @@ expect_grep "channel 'EDA' is EDA, not PPG" "$TMP/err"
 ICU=$SHARED/data/wfdb_python_samples/mixedsignals.hea
 expect_exit 0 "$PSYPHYS" analyze "$ICU" -o "$TMP/icu"
 expect_grep "heart +'II': 392 beats" "$TMP/out"
-expect_grep "PAT +'Pleth': 369 of 392 R-peaks, median 35[0-9] ms" "$TMP/out"
+# 368: the search-back once took a pulse at 29.04 s inside a stretch the detector reports unusable
+# (clipped): 369 PATs then, one of them on samples it refuses everywhere else.
+expect_grep "PAT +'Pleth': 368 of 392 R-peaks, median 35[0-9] ms" "$TMP/out"
 expect_grep '"source": "ECG"' "$TMP/icu/mixedsignals_segments.json"
 expect_grep '"ppg": "Pleth"' "$TMP/icu/mixedsignals_segments.json"
 expect_grep '"variability": "heart rate variability"' "$TMP/icu/mixedsignals_segments.json"
 expect_grep '	pat_median_ms	pat_sd_ms	pat_valid_pct$' "$TMP/icu/mixedsignals_segments.tsv"
-expect_grep '^recording	.*	357\.[0-9]+	1[0-9]\.[0-9]+	94\.13$' "$TMP/icu/mixedsignals_segments.tsv"
+expect_grep '^recording	.*	357\.[0-9]+	1[0-9]\.[0-9]+	93\.88$' "$TMP/icu/mixedsignals_segments.tsv"
 expect_grep '^onset	foot_onset	pat_ms	pat_upstroke_ms	reason$' "$TMP/icu/mixedsignals_pat.tsv"
-[ "$(grep -c '	valid$' "$TMP/icu/mixedsignals_pat.tsv")" -eq 369 ] || fail "not 369 valid PATs"
+[ "$(grep -c '	valid$' "$TMP/icu/mixedsignals_pat.tsv")" -eq 368 ] || fail "not 368 valid PATs"
 expect_grep '"pat_ms": \{' "$TMP/icu/mixedsignals_pat.json"
 
 # batch: a PPG-only recording among others gets its pulse rate tables too.
