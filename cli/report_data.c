@@ -58,8 +58,8 @@ static int nn_from_beats(report_data *d)
     psy_source_close(src);
     if (st == PSY_E_NOMEM) return 0;
     if (st == PSY_OK && t.n != d->beats.n_rows) {
-        psy_beats_table_free(&t);
         snprintf(why.text, sizeof why.text, "%zu rows, but %zu beats read", d->beats.n_rows, t.n);
+        psy_beats_table_free(&t);
         st = PSY_E_FORMAT;
     }
     if (st != PSY_OK) {
@@ -75,11 +75,9 @@ static int nn_from_beats(report_data *d)
     d->nn_corrected = malloc(2 * n + 1);
     d->nn_run_start = calloc(2 * n + 1, 1);
     if (!d->beat_corrected || !d->nn_t || !d->nn_ms || !d->nn_corrected || !d->nn_run_start) return 0;
-    for (size_t i = 0; d->beat_cls && i < n; i++) {
+    for (size_t i = 0; d->beat_cls && i < n; i++)
         d->beat_corrected[i] = (uint8_t)psy_beat_interval_corrected(d->beat_cls[i], i > 0,
                                                                     i > 0 ? d->beat_cls[i - 1] : PSY_BEAT_NORMAL);
-        d->n_flagged += report_beat_flagged(d, i);
-    }
     if (psy_beats_table_nn(&t, NULL, d->nn_ms, d->nn_t, d->nn_corrected, d->nn_run_start, 2 * n + 1, &d->n_nn, NULL,
                            &why) != PSY_OK)
         note(d, "the beats table: %s", why.text);

@@ -29,7 +29,7 @@ typedef struct report_data {
     double *beat_t, *beat_rr;
     psy_beat_class *beat_cls;   /* each beat's label (NULL: the table has none) */
     uint8_t *beat_corrected;    /* 1: the interval ending at the beat is corrected (from the labels) */
-    size_t n_beats, n_flagged;  /* flagged: not N, or corrected */
+    size_t n_beats;
     double *nn_t, *nn_ms;
     uint8_t *nn_corrected;
     uint8_t *nn_run_start;      /* 1 where a run of consecutive intervals begins (after a gap, a
