@@ -149,6 +149,8 @@ psy_status edr_rate_finish(const edr_rate *e, psy_edr_rate_window **out, size_t 
             r->agreeing += fabs(own - rate) <= EDR_RATE_AGREE_PER_MIN; /* NaN: not measured, no */
         }
         if (r->agreeing >= EDR_RATE_MIN_AGREEING) r->per_min = rate;
+        else if (e->count[w] < EDR_RATE_MIN_AGREEING)
+            r->why = "one modulation measured over half the window: no second to agree with";
         else r->why = "the modulations disagree (fewer than 2 have their spectral peak within 2 /min of the fused one)";
     }
     *n = e->n_win;

@@ -123,7 +123,8 @@ typedef struct psy_edr_rate_window {
     double onset_s;   /* the window [onset_s, onset_s + PSY_EDR_RATE_WINDOW_S): consecutive from
                          time 0 of the recording's time axis */
     double per_min;   /* breaths/min: the peak of the modulations' fused spectra; NaN (why) when
-                         fewer than 2 modulations agree with it within 2 /min, or none was measured */
+                         fewer than 2 modulations agree with it within 2 /min, or fewer than 2
+                         were measured */
     int modulations;  /* modulations with numbers over at least half the window */
     int agreeing;     /* of them, those whose own spectral peak lies within 2 /min of per_min's */
     const char *why;  /* static reason when per_min is NaN, else NULL */
@@ -161,7 +162,7 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
 /* ECG-derived respiration: breaths from a beat list (psy_beats_detect) when there is no
  * respiration channel. See analysis/edr.c for the method. The breath indices are on a 4 Hz grid
  * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units; rate_windows holds
- * the rate of each whole minute the beats span, in the frequency domain. PSY_OK,
+ * the rate of each whole minute from time 0 to the last beat, in the frequency domain. PSY_OK,
  * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
