@@ -6,6 +6,7 @@
 
 #include "beats_internal.h"
 #include "psy_core.h" /* psy_reserved_clear */
+#include "rr_internal.h" /* rr_counts_add */
 
 psy_beats_config psy_beats_config_default(void)
 {
@@ -305,8 +306,7 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
         if (st != PSY_OK) return st;
         b->n_nn += m;
         left += m_left;
-        for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) b->counts.n[k] += run.n[k];
-        b->counts.nn_left_out += run.nn_left_out;
+        rr_counts_add(&b->counts, &run);
     }
     shrink_to(&b->nn_left_out_s, left, sizeof *b->nn_left_out_s);
     shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
@@ -344,8 +344,7 @@ psy_status beats_nn_runs(const double *onset_s, const double *rr_ms, const psy_b
                             onset_s[i]);
         if (m && out_run_start) memset(out_run_start + *out_n, 0, m), out_run_start[*out_n] = 1;
         *out_n += m;
-        for (int k = 0; counts && k < PSY_BEAT_CLASS_COUNT; k++) counts->n[k] += run.n[k];
-        if (counts) counts->nn_left_out += run.nn_left_out;
+        rr_counts_add(counts, &run);
         i = j;
     }
     return PSY_OK;

@@ -86,6 +86,13 @@ psy_status psy_hrv_series_check(const psy_hrv_series *s, psy_message *why)
                     s->beats, s->n);
 }
 
+/* A corrected series: its corrected intervals counted, then finished. */
+static psy_status finish_corrected(psy_hrv_series *s, psy_message *why)
+{
+    for (size_t k = 0; k < s->n; k++) s->n_corrected += s->corrected[k];
+    return finish(s, why);
+}
+
 /* The raw intervals of `beats` beats into s: corrected per stretch (Lipponen) or copied. */
 static psy_status take_rr(psy_hrv_series *s, const double *rr, const double *t, size_t n, size_t beats,
                           psy_message *why)
@@ -96,12 +103,11 @@ static psy_status take_rr(psy_hrv_series *s, const double *rr, const double *t, 
         psy_status st = psy_rr_correct_stretches(rr, t, n, NULL, s->nn_ms, s->t_s, s->corrected, 2 * n + 1, &s->n,
                                                  &s->counts);
         if (st != PSY_OK) return psy_fail(why, st, "RR correction: %s", psy_strerror(st));
-        for (size_t k = 0; k < s->n; k++) s->n_corrected += s->corrected[k];
-    } else {
-        if (!room(s, n)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        if (n) memcpy(s->nn_ms, rr, n * sizeof *rr), memcpy(s->t_s, t, n * sizeof *t);
-        s->n = n;
+        return finish_corrected(s, why);
     }
+    if (!room(s, n)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (n) memcpy(s->nn_ms, rr, n * sizeof *rr), memcpy(s->t_s, t, n * sizeof *t);
+    s->n = n;
     return finish(s, why);
 }
 
@@ -127,8 +133,7 @@ psy_status psy_hrv_series_from_table(const psy_beats_table *t, psy_hrv_correctio
     psy_status st = psy_beats_table_nn(t, NULL, out->nn_ms, out->t_s, out->corrected, NULL, 2 * t->n + 1, &out->n,
                                        &out->counts, why);
     if (st != PSY_OK) return st;
-    for (size_t k = 0; k < out->n; k++) out->n_corrected += out->corrected[k];
-    return finish(out, why);
+    return finish_corrected(out, why);
 }
 
 const char *psy_hrv_series_classes(const psy_hrv_series *s)
@@ -159,8 +164,7 @@ psy_status psy_hrv_series_from_beats(const psy_beat_list *b, psy_hrv_correction 
     out->n = n;
     out->beats = b->n;
     out->counts = b->counts;
-    for (size_t i = 0; nn && i < n; i++) out->n_corrected += out->corrected[i];
-    return finish(out, why);
+    return nn ? finish_corrected(out, why) : finish(out, why);
 }
 
 /* Number of WFDB annotation events of r. */

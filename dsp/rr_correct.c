@@ -450,8 +450,7 @@ psy_status psy_rr_correct_stretches(const double *rr_ms, const double *t_s, size
                                        out_corrected ? out_corrected + *out_n : NULL, out_max - *out_n, &got, &c);
         if (st != PSY_OK) return st;
         *out_n += got;
-        for (int k = 0; counts && k < PSY_BEAT_CLASS_COUNT; k++) counts->n[k] += c.n[k];
-        if (counts) counts->nn_left_out += c.nn_left_out;
+        rr_counts_add(counts, &c);
     }
     return PSY_OK;
 }

@@ -18,6 +18,14 @@ double rr_window_stat(const double *sorted, size_t m, int kind);
 void rr_sorted_insert(double *sorted, size_t *m, double x);
 void rr_sorted_remove(double *sorted, size_t *m, double x);
 
+/* Adds one run's class counts into a total (NULL: none kept), as every run-by-run correction does. */
+static inline void rr_counts_add(psy_rr_counts *total, const psy_rr_counts *run)
+{
+    if (!total) return;
+    for (int k = 0; k < PSY_BEAT_CLASS_COUNT; k++) total->n[k] += run->n[k];
+    total->nn_left_out += run->nn_left_out;
+}
+
 /* An interval's departure from the local median, a shortening counted twice (Lipponen & Tarvainen's
  * mRR): what both classifiers normalise, so that they agree bit for bit. */
 static inline double rr_mrr_excess(double rr, double med)
