@@ -3,7 +3,7 @@
 # As root it runs apt-get itself; otherwise it prints the command to run.
 # Usage: [PSYPHYS_FUZZ=1] [PSYPHYS_BROWSER=1] [PSYPHYS_SLURM=1] sh scripts/setup-deps.sh
 set -eu
-PACKAGES="build-essential cmake pkg-config libedf-dev libsndfile1-dev libfftw3-dev zlib1g-dev libjansson-dev libexpat1-dev nettle-dev libcmocka-dev liblo-dev liblo-tools python3-numpy python3-dev python3-venv python3-pip python3-setuptools python3-wheel python3-pytest python3-pandas"
+PACKAGES="build-essential cmake pkg-config libedf-dev libsndfile1-dev libfftw3-dev zlib1g-dev libjansson-dev libexpat1-dev nettle-dev libcmocka-dev liblo-dev liblo-tools python3-numpy python3-scipy python3-dev python3-venv python3-pip python3-setuptools python3-wheel python3-pytest python3-pandas"
 # PSYPHYS_FUZZ=1: also clang and its runtime libraries (libFuzzer, sanitizers) for the fuzz targets.
 [ "${PSYPHYS_FUZZ:-0}" = 1 ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 # PSYPHYS_BROWSER=1: also Chromium, for the QC report's browser test (ctest -L integration).
