@@ -28,7 +28,8 @@
  *                pulses' own series does there -- the same beats on both sides.
  * With PPG_DUMP=DIR, writes DIR/SUBJECT.tsv for bench/ppg_prv.py: per pulse its fiducial times
  * (PPG clock), quality, class, and the matched R-peak's annotation, psyphys and mains-free times
- * (ECG clock; NaN unmatched), after a line "# offset_s A drift D ppg_hz F".
+ * (ECG clock; NaN unmatched), the class and index of psyphys's nearest ECG beat (-1 none), after
+ * a line "# offset_s A drift D ppg_hz F".
  * It exits 1 when a subject misses one of the targets (issue 19: count within 1.5 %, median
  * within 1 %, mad <= 8 ms, RMSSD within 10 % in >= 90 % of the windows, pooled). */
 #include <math.h>
@@ -154,13 +155,13 @@ static void dump_pulses(const char *dir, const char *subject, const psy_beat_lis
     }
     series e = {eb->onset_s, eb->n};
     fprintf(f, "# offset_s %.9f drift %.12f ppg_hz %g\n", a, d, rate);
-    fprintf(f, "foot_s\tupstroke_s\tmid_s\tpeak_s\tquality\tclass\tr_annotated_s\tr_psyphys_s\tr_mains_free_s\n");
+    fprintf(f, "foot_s\tupstroke_s\tmid_s\tpeak_s\tquality\tclass\tr_annotated_s\tr_psyphys_s\tr_mains_free_s\tr_class\tr_index\n");
     for (size_t i = 0; i < b->n; i++) {
         double t = b->onset_s[i] + a + d * b->onset_s[i];
         long j = nearest(r, t, 0.1), k = nearest(&e, t, 0.1);
-        fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\t%.4f\t%d\t%.6f\t%.6f\t%.6f\n", b->foot_s[i], b->upstroke_s[i],
+        fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\t%.4f\t%d\t%.6f\t%.6f\t%.6f\t%d\t%ld\n", b->foot_s[i], b->upstroke_s[i],
                 b->onset_s[i], (double)b->peak_sample[i] / rate, b->quality[i], (int)b->cls[i], j >= 0 ? r->t[j] : NAN,
-                k >= 0 ? eb->onset_s[k] : NAN, k >= 0 ? rt[k] : NAN);
+                k >= 0 ? eb->onset_s[k] : NAN, k >= 0 ? rt[k] : NAN, k >= 0 ? (int)eb->cls[k] : -1, k);
     }
     fclose(f);
 }

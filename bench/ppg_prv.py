@@ -13,7 +13,12 @@ fitted to the upstroke between 30 and 70 % on the 12-Hz low-pass (fit). Per subj
 time PAT = fiducial - R-peak decomposes the difference: the pulse interval is RR + dPAT, so
 PRV^2 - HRV^2 = var(d2PAT) + 2 cov(dRR, d2PAT) (d2PAT: the second difference of PAT, dRR the
 successive RR difference); and the SD of psyphys's R-peaks against the annotations shows the
-ECG's own timing noise."""
+ECG's own timing noise. Labels (from PPG_DUMP's r_class and r_index): on the runs of three pulses
+matched to consecutive R-peaks, the intervals the pulses' classification calls other than normal
+where the ECG's calls them normal and the reverse (with their median |PI - RR|), and per window the
+half-amplitude point's PRV RMSSD in % of the mains-free RR's when each side leaves out the runs its
+own labels mark, as bench/ppg_marsh.c's NN series do (own_labels), and when both leave out the runs
+either marks (shared_labels)."""
 import math
 import sys
 
@@ -65,7 +70,7 @@ def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     dump, marsh = sys.argv[1], sys.argv[2]
-    print("subject\twindow_s\tref_rmssd_ms\tpsyphys_r_pct\tmid_pct\tfoot_pct\tupstroke_pct\tpeak_pct\tmid6_pct\tfit_pct")
+    print("subject\twindow_s\tref_rmssd_ms\tpsyphys_r_pct\tmid_pct\tfoot_pct\tupstroke_pct\tpeak_pct\tmid6_pct\tfit_pct\town_labels_pct\tshared_labels_pct")
     notes = []
     for s in sys.argv[3:]:
         with open(f"{dump}/{s}.tsv") as f:
@@ -73,6 +78,7 @@ def main():
         a, d = float(head[2]), float(head[4])
         t = np.genfromtxt(f"{dump}/{s}.tsv", skip_header=2)
         foot, up, mid, peak, cls, r_ann, r_ps, r_mf = t[:, 0], t[:, 1], t[:, 2], t[:, 3], t[:, 5], t[:, 6], t[:, 7], t[:, 8]
+        r_cls, r_idx = t[:, 9], t[:, 10]
         x, rate = read_wfdb_16(f"{marsh}/{s}_ppg.hea")
         mid6 = half_amplitude(lowpass(x, 6.0, rate), rate, foot, peak)
         fit = half_amplitude(lowpass(x, 12.0, rate), rate, foot, peak, fit=True)
@@ -89,11 +95,28 @@ def main():
 
         ref, ps = sdiff(r_mf, 1), sdiff(r_ps, 1)
         fids = [sdiff(f, 1 + d) for f in (mid, foot, up, peak, mid6, fit)]
+        # runs of three pulses on consecutive R-peaks; each side's labels of their two intervals
+        run = np.zeros(len(t), bool)
+        run[2:] = (r_idx[2:] == r_idx[1:-1] + 1) & (r_idx[1:-1] == r_idx[:-2] + 1) & (r_idx[:-2] >= 0)
+        normal_p, normal_e = np.zeros(len(t), bool), np.zeros(len(t), bool)
+        normal_p[2:] = (cls[2:] == 0) & (cls[1:-1] == 0)
+        normal_e[2:] = (r_cls[2:] == 0) & (r_cls[1:-1] == 0)
+        pair = np.zeros(len(t), bool)
+        pair[1:] = (r_idx[1:] == r_idx[:-1] + 1) & (r_idx[:-1] >= 0)
+        pi_rr = np.full(len(t), np.nan)
+        pi_rr[1:] = 1000 * np.abs((mid[1:] - mid[:-1]) * (1 + d) - (r_mf[1:] - r_mf[:-1]))
+        only_p, only_e = pair & (cls != 0) & (r_cls == 0), pair & (cls == 0) & (r_cls != 0)
+
+        def pct(fid, on, ref_on):
+            return 100 * (math.sqrt(np.mean(fid[on] ** 2)) / math.sqrt(np.mean(ref[ref_on] ** 2)) - 1)
+
         w0 = math.ceil(np.nanmin(r_mf))
         while w0 + 300 <= np.nanmax(r_mf):
             m = good & (r_mf >= w0) & (r_mf < w0 + 300)
             e = math.sqrt(np.mean(ref[m] ** 2))
             row = [100 * (math.sqrt(np.nanmean(v[m] ** 2)) - e) / e for v in [ps] + fids]
+            w = run & (r_mf >= w0) & (r_mf < w0 + 300) & ~np.isnan(fids[0]) & ~np.isnan(ref)
+            row += [pct(fids[0], w & normal_p, w & normal_e), pct(fids[0], w & normal_p & normal_e, w & normal_p & normal_e)]
             print(f"{s}\t{w0}\t{e:.2f}\t" + "\t".join(f"{v:+.1f}" for v in row))
             w0 += 300
         # PAT decomposition (half-amplitude point), whole record
@@ -104,7 +127,9 @@ def main():
         both = ~np.isnan(r_ann) & ~np.isnan(r_ps)
         notes.append(f"{s}: PAT SD {np.std(pat[m]):.1f} ms, d2PAT RMS {math.sqrt(np.mean(d2[m] ** 2)):.1f} ms, "
                      f"cov(dRR, d2PAT) {np.mean(ref[m] * d2[m]):+.0f} ms^2 (RR reference RMSSD^2 {np.mean(ref[m] ** 2):.0f}); "
-                     f"psyphys R-peaks - annotations SD {1000 * np.std(r_ps[both] - r_ann[both]):.1f} ms")
+                     f"psyphys R-peaks - annotations SD {1000 * np.std(r_ps[both] - r_ann[both]):.1f} ms; of {pair.sum()} "
+                     f"intervals on consecutive R-peaks, not normal in the pulses only {only_p.sum()}, in the ECG only "
+                     f"{only_e.sum()} (median |PI - RR| {np.median(pi_rr[only_p | only_e]):.1f} ms)")
     print("\n".join(notes))
 
 

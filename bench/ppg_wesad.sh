@@ -5,15 +5,18 @@
 # Conditions: quest.csv times (chest clock) + D (chest start - E4 start; SOURCE.md: S2 1416 s from
 # the RespiBAN header, the others estimated there from the meditations' stillness). Rates are
 # 60000 / mean interval over the condition (NN of the pulses; IBI.csv's intervals) and the mean
-# of HR.csv's samples. Prints one row per subject and condition; target |pulses - E4| <= 3 bpm.
+# of HR.csv's samples (bench/e4_hr.py: on HR.csv's own start, 10 s after the others; all of them, those
+# whose trailing minute -- HR.csv's averaging -- lies inside the condition, and of those the ones over the
+# pulses' usable time). Prints one row per subject and condition, then how many conditions are within
+# the target |pulses - E4| <= 3 bpm of each.
 set -eu
 build=${1:-build}
 data=${2:-../shared/data}
 psyphys=$build/psyphys
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf 'subject\tcondition\tstart_s\tend_s\tpulses_bpm\tn_nn\tunusable_pct\te4_hr_bpm\te4_ibi_bpm\tdiff_hr\tdiff_ibi\n'
-fail=0
+here=$(dirname "$0")
+printf 'subject\tcondition\tstart_s\tend_s\tpulses_bpm\tn_nn\tunusable_pct\te4_hr_bpm\te4_hr_inside_bpm\te4_hr_usable_bpm\te4_ibi_bpm\tdiff_hr\tdiff_hr_inside\tdiff_hr_usable\tdiff_ibi\n'
 for s in S2 S7 S9 S15; do
     dir=$data/wesad_wrist/$s/${s}_E4_Data
     case $s in S2) D=1416 ;; S7) D=1148 ;; S9) D=928 ;; S15) D=1138 ;; esac
@@ -35,11 +38,15 @@ for s in S2 S7 S9 S15; do
 import json; d = json.load(open('$tmp/$s.json')); a, b = $a, $b
 u = sum(max(0, min(b, g['onset'] + g['duration']) - max(a, g['onset'])) for g in d['gaps'])
 print('%.0f' % (100 * u / (b - a)))")
-        hr=$(awk -v a="$a" -v b="$b" 'NR == 1 { t0 = $1 } NR > 2 { t = t0 + NR - 3; if (t - t0 >= a && t - t0 < b) { s += $1; n++ } }
-                END { printf "%.1f", s / n }' "$dir/HR.csv")
+        hr=$(python3 "$here/e4_hr.py" "$dir" "$tmp/$s.json" "$a" "$b")
         ibi=$(awk -F'\t' -v a="$a" -v b="$b" 'NR > 1 && $1 >= a && $1 < b && $3 != "n/a" { s += $3; n++ }
                 END { printf "%.1f", n ? 60000 * n / s : -1 }' "$tmp/$s.ibi.tsv")
-        echo "$s	$cond	$a	$b	$row	$unusable	$hr	$ibi" | awk -F'\t' '{
-            d1 = $5 - $8; d2 = $5 - $9; printf "%s\t%+.1f\t%+.1f\n", $0, d1, d2 }'
+        echo "$s	$cond	$a	$b	$row	$unusable	$hr	$ibi" | awk -F'\t' '
+            function diff(e) { return e == "n/a" ? "n/a" : sprintf("%+.1f", $5 - e) }
+            { printf "%s\t%s\t%s\t%s\t%s\n", $0, diff($8), diff($9), diff($10), diff($11) }'
     done < "$tmp/$s.cond"
-done
+done > "$tmp/rows"
+cat "$tmp/rows"
+awk -F'\t' 'function ok(d) { return d != "n/a" && d >= -3 && d <= 3 }
+    { n++; hr += ok($12); inside += ok($13); usable += ok($14); has += $14 != "n/a"; ibi += ok($15) }
+    END { printf "within 3 bpm of %d conditions: HR.csv %d, its minutes inside the condition %d, of those over usable pulses %d (of %d with such minutes), IBI.csv %d\n", n, hr, inside, usable, has, ibi }' "$tmp/rows"
