@@ -50,7 +50,7 @@ HELD_OUT = ["0018", "0047", "0256", "1436", "3723", "5600", "8623"]
 # the commit that set them, less a point (Se, +P) or a window (rate), so that a change for the worse
 # fails while the targets (Se, +P >= 97 %, rate within 1 /min in >= 95 % of windows) are
 # not yet met on every subject (README: the accuracy table).
-FLOORS_IP = {"0017": (97, 99, 92), "0037": (99, 99, 93), "0214": (98, 99, 92), "1337": (98, 98, 80),
+FLOORS_IP = {"0017": (97, 99, 92), "0037": (99, 99, 93), "0214": (98, 99, 92), "1337": (98, 98, 86),
              "2655": (94, 99, 80), "5329": (96, 94, 73), "8000": (98, 97, 93), "0018": (98, 99, 85),
              "0047": (97, 99, 86), "0256": (93, 95, 60), "1436": (96, 99, 85), "3723": (98, 99, 93),
              "5600": (97, 99, 85), "8623": (98, 99, 93)}
