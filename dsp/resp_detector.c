@@ -165,14 +165,14 @@ static int one_breath_with_held(const held_breath *h, const held_breath *c)
 }
 
 /* A rise less than a fifth of the fall after it is no inspiration but a pause in an expiration:
- * a hump on the fall (a movement's swing: MARSH 1337 at 77 s, a rise of 300 before a fall of
- * 2300), so the held breath's expiration goes on to the next trough. Count-orig counts a breath
+ * a hump on the fall (a movement's swing: MARSH 1337 at 77 s, a rise an eighth of the fall after
+ * it), so the held breath's expiration goes on to the next trough. Count-orig counts a breath
  * only from a trough below the midline (Schäfer & Kratky 2008); a trough in the top fifth of the
  * fall that follows it is above any midline of that expiration. A fifth, not the midline itself:
  * breaths that start from an incomplete expiration, a third to a half of the way up their fall,
  * are breaths in MARSH (1337 at 68 s); on its development subjects 0.15-0.28 merge the same. The
- * double hump above is tested first (its dip lies high on the rise before it; this trough lies
- * low, below the breath's own onset). */
+ * double hump is tested first (its dip lies in the upper half of the rise before it; a paused
+ * expiration's trough lies lower). */
 static int pause_in_expiration(const held_breath *h, const held_breath *c)
 {
     return h->have && c->peak_v - c->onset_v < 0.2 * (c->peak_v - c->end_v);
