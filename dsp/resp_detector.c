@@ -164,9 +164,35 @@ static int one_breath_with_held(const held_breath *h, const held_breath *c)
            c->peak_v - c->onset_v < 0.5 * (c->peak_v - c->end_v);
 }
 
+/* A rise less than a fifth of the fall after it is no inspiration but a pause in an expiration:
+ * a hump on the fall (a movement's swing: MARSH 1337 at 77 s, a rise an eighth of the fall after
+ * it), so the held breath's expiration goes on to the next trough. Count-orig counts a breath
+ * only from a trough below the midline (Schäfer & Kratky 2008); a trough in the top fifth of the
+ * fall that follows it is above any midline of that expiration. A fifth, not the midline itself:
+ * breaths that start from an incomplete expiration, a third to a half of the way up their fall,
+ * are breaths in MARSH (1337 at 68 s); on its development subjects 0.15-0.28 merge the same. The
+ * double hump is tested first (its dip lies in the upper half of the rise before it; a paused
+ * expiration's trough lies lower). */
+static int pause_in_expiration(const held_breath *h, const held_breath *c)
+{
+    return h->have && c->peak_v - c->onset_v < 0.2 * (c->peak_v - c->end_v);
+}
+
+/* The held breath goes on to the end of c, a part of it: its end of inspiration is the highest
+ * point of the two, its amplitude the last peak over its outer troughs. */
+static void extend_held(psy_resp_detector *d, const held_breath *c)
+{
+    held_breath *h = &d->held;
+    h->b.end = c->b.end, h->end_v = c->end_v;
+    if (c->top_v > h->top_v) h->b.peak = c->b.peak, h->top_v = c->top_v;
+    h->b.amplitude = h->peak_v - 0.5 * (h->onset_v + h->end_v);
+    d->depth[(d->n_depth - 1) % DEPTHS] = h->b.amplitude;
+}
+
 /* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
  * (then the deeper trough starts the breath still being assembled, or the breath goes on). A
- * closed breath is held until the next closes (one_breath_with_held), then queued. */
+ * closed breath is held until the next closes (one_breath_with_held, pause_in_expiration), then
+ * queued. */
 static void close_breath(psy_resp_detector *d, extreme t)
 {
     if (!d->have_trough || !d->have_peak) {
@@ -188,10 +214,10 @@ static void close_breath(psy_resp_detector *d, extreme t)
     held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 1};
     held_breath *h = &d->held;
     if (!d->derived && one_breath_with_held(h, &c)) {
-        h->b.end = c.b.end, h->end_v = c.end_v, h->peak_v = c.peak_v;
-        if (c.top_v > h->top_v) h->b.peak = c.b.peak, h->top_v = c.top_v;
-        h->b.amplitude = c.peak_v - 0.5 * (h->onset_v + c.end_v);
-        d->depth[(d->n_depth - 1) % DEPTHS] = h->b.amplitude;
+        h->peak_v = c.peak_v;
+        extend_held(d, &c);
+    } else if (!d->derived && pause_in_expiration(h, &c)) {
+        extend_held(d, &c);
     } else {
         release_held(d);
         *h = c;

@@ -13,8 +13,8 @@
  * derived depth follows the modulation's strength more than the breath's (on MARSH's development
  * subjects the cap added false breaths: +P 77.4 % against 78.5 %). Its last breath is not closed
  * at the record's end, its hysteresis is not lowered for shallow swings, and its breaths are
- * queued at once, not held to join a double hump (those rules of the detector were decided on
- * impedance respiration only). Call before the first push; reset keeps it. */
+ * queued at once, not held to join a double hump or a paused expiration (those rules of the
+ * detector were decided on impedance respiration only). Call before the first push; reset keeps it. */
 void psy_resp_detector_derived(psy_resp_detector *d);
 
 #endif

@@ -14,6 +14,28 @@ cat "$TMP/ip.txt"
 "$PY" "$SRC/scripts/resp_check.py" "$PSYPHYS" "$SHARED" --edr --floors >"$TMP/edr.txt" 2>&1 ||
     fail "ECG-derived: $(grep -E 'FAIL|Error' "$TMP/edr.txt" | head -5)"
 cat "$TMP/edr.txt"
+# --list names every lost breath and failing window: as many as the subject's row counts
+"$PY" "$SRC/scripts/resp_check.py" "$PSYPHYS" "$SHARED" --dev --list >"$TMP/list.txt" 2>&1 || fail "--list"
+"$PY" - "$TMP/list.txt" <<'EOF' || fail "--list disagrees with the scores: $(head -3 "$TMP/list.txt")"
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    if f[0] in ("subject", "all"):
+        continue
+    if not f[0].startswith(" "):
+        annotated, detected, se, pp = int(f[2]), int(f[3]), float(f[4]), float(f[5])
+        good, total = map(int, f[6].split("/"))
+        rows[f[0]] = r = {"expected": (annotated - round(se * annotated / 100),
+                                       detected - round(pp * detected / 100), total - good), "windows": 0}
+    elif f[0].strip() in ("missed", "extra"):
+        r[f[0].strip()] = 0 if f[1] == "-" else len(f[1].split())
+    else:
+        r["windows"] += 1
+assert len(rows) == 7, rows
+for s, r in rows.items():
+    assert (r["missed"], r["extra"], r["windows"]) == r["expected"], (s, r)
+EOF
 # analyze --edr's breaths sidecar carries the per-minute rate psyphys resp --json reports
 "$PSYPHYS" analyze "$SHARED/data/marsh/0017_ecg.hea" --edr -o "$TMP/an" >/dev/null 2>&1 || fail "analyze --edr"
 "$PSYPHYS" resp "$SHARED/data/marsh/0017_ecg.hea" --json >"$TMP/resp.json" 2>/dev/null || fail "resp --json"

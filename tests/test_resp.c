@@ -302,6 +302,43 @@ static void test_double_hump(void **state)
     free(x);
 }
 
+/* A rise less than a fifth of the fall after it is a pause in the expiration, not a breath (a
+ * hump on a movement's fall: MARSH 1337 at 77 s, detected as a breath before). Trough 0 at 40 s,
+ * peak 1 at 42 s, trough 0.3 at 43.5 s (below the middle of the rise: no double hump), hump 0.7 at
+ * 44.3 s, trough -1.8 at 46.5 s (a fall of 2.5 after a rise of 0.4): one breath 40 .. 46.5 s with
+ * its end of inspiration at 42 s, and the breaths after it; with the last trough at -0.3 (a fall
+ * of 1.0) the hump stays a breath. */
+static void test_pause_in_expiration(void **state)
+{
+    (void)state;
+    double rate = 25, dt[] = {2, 3.5, 4.3, 6.5}, pause[] = {1, 0.3, 0.7, -1.8}, breath[] = {1, 0.3, 0.7, -0.3};
+    double *x = malloc(100 * 25 * sizeof *x);
+    breaths got, chunked, kept;
+    size_t n = breaths_with(rate, dt, pause, 4, x);
+    run(rate, x, n, 0, &got);
+    run(rate, x, n, 5, &chunked);
+    int found = 0;
+    for (size_t i = 0; i < got.n; i++) {
+        double onset = (double)got.b[i].onset / rate, peak = (double)got.b[i].peak / rate;
+        double end = (double)got.b[i].end / rate;
+        if (peak > 41 && peak < 46) {
+            found++;
+            if (fabs(onset - 40) > 0.3 || fabs(peak - 42) > 0.3 || fabs(end - 46.5) > 0.3)
+                fail_msg("the paused expiration: %.2f %.2f %.2f s", onset, peak, end);
+        }
+    }
+    if (found != 1) fail_msg("%d breaths over the paused expiration, want 1", found);
+    for (double p = 48.5; p < 86; p += 4)
+        if (!has_peak(&got, rate, p)) fail_msg("no breath with its end of inspiration at %.1f s", p);
+    assert_int_equal(chunked.n, got.n);
+    assert_memory_equal(chunked.b, got.b, got.n * sizeof got.b[0]);
+    n = breaths_with(rate, dt, breath, 4, x);
+    run(rate, x, n, 0, &kept);
+    if (!has_peak(&kept, rate, 42) || !has_peak(&kept, rate, 44.3))
+        fail_msg("a rise of 0.4 before a fall of 1.0 is a breath: %zu breaths", kept.n);
+    free(x);
+}
+
 /* The rate over a span: whole breaths only, n/a below 3 breaths or a 30-s span. */
 static void test_rate_minimum(void **state)
 {
@@ -591,6 +628,7 @@ int main(void)
                                        cmocka_unit_test(test_after_a_sigh),
                                        cmocka_unit_test(test_shallow_breath),
                                        cmocka_unit_test(test_double_hump),
+                                       cmocka_unit_test(test_pause_in_expiration),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),

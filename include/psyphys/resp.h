@@ -9,11 +9,13 @@
  * next trough make one breath, and a breath smaller than 0.3 of the typical one is merged into
  * its neighbour, so ripples do not split breaths. Two maxima whose dip lies in the upper half of
  * both the rise before it and the rise after it are one breath (an inspiration with a pause, a
- * double hump: no expiration between them), so a breath is reported once the next one closes
- * (impedance, belts; ECG-derived breaths at once). The typical breath: a
- * sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz band-passed signal, each
- * sample counting up to 2 rms, and no more than the median depth of the last 5 breaths (a sigh
- * or a movement raises the power; the breaths after it are still sized by their neighbours).
+ * double hump: no expiration between them), and a rise less than a fifth of the fall after it is
+ * a pause in the expiration, not a breath (the breath before goes on to the next trough), so a
+ * breath is reported once the next one closes (impedance, belts; ECG-derived breaths at once).
+ * The typical breath: a sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz
+ * band-passed signal, each sample counting up to 2 rms, and no more than the median depth of the
+ * last 5 breaths (a sigh or a movement raises the power; the breaths after it are still sized by
+ * their neighbours).
  * The extremes are taken on the low-passed signal, not the band-passed one, because the
  * high-pass's response to a baseline step (a movement, a posture change) lasts ~10 s and hides
  * the shallow breaths riding on it; a breath's depth, peak minus the mean of its troughs,
