@@ -64,6 +64,7 @@ typedef struct stream_labels {
     uint8_t *nn_corrected;
     int exact;                /* the lookahead covers the classifier's reach: labels from `online` */
     rr_online online;         /* classes equal to those of the whole run, one window update a beat */
+    rr_online ended;          /* a copy of online completed to the newest beat (provisional labels) */
     psy_beat_class last_label; /* of the last beat labelled (the offline table's `corrected`
                                   looks at the beat before, across stretches too) */
     double nn_emitted_t;      /* NN intervals up to this time are out */

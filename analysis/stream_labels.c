@@ -7,9 +7,10 @@
  * intervals have arrived, and the two passes carried on from beat to beat), equal to those of
  * psy_beats_detect on the whole recording; in a stretch's first 96 beats a label waits until the
  * 91-beat windows there are whole (tested on MIT-BIH 100, 105, 113, a bigeminy strap recording and
- * PPG pulses). A shorter lookahead, and the provisional label of the newest beat, classify the
- * buffer as it is at each beat. The buffer keeps `back` beats before the first pending one, more
- * than the classifier's windows reach back. */
+ * PPG pulses). The provisional label of the newest beat is its class in the stretch so far (the
+ * incremental classifier completed to that beat on a copy). A shorter lookahead classifies the
+ * buffer as it is at each beat, for the final and the provisional labels. The buffer keeps `back`
+ * beats before the first pending one, more than the classifier's windows reach back. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ psy_status stream_labels_init(stream_labels *l, const psy_stream_config *cfg)
         return PSY_E_NOMEM;
     l->exact = cfg->rr_lookahead >= exact_lookahead(&cfg->rr);
     if (l->exact && rr_online_init(&l->online, &cfg->rr, l->cap) != PSY_OK) return PSY_E_NOMEM;
+    if (l->exact && cfg->provisional && rr_online_init(&l->ended, &cfg->rr, l->cap) != PSY_OK) return PSY_E_NOMEM;
     stream_labels_reset(l);
     return PSY_OK;
 }
@@ -61,27 +63,43 @@ void stream_labels_free(stream_labels *l)
 {
     free(l->rr), free(l->t), free(l->sample), free(l->cls), free(l->work);
     free(l->nn_rr), free(l->nn_t), free(l->nn_corrected);
-    if (l->exact) rr_online_free(&l->online);
+    rr_online_free(&l->online), rr_online_free(&l->ended); /* (zeroed when not used) */
     memset(l, 0, sizeof *l);
 }
 
-/* The provisional label and HRV line of the newest beat: the classifier and the NN correction on
- * the buffer as it is (the final ones come when the lookahead completes). */
+/* The classes of the buffer as if the stretch ended at its newest beat. With the exact lookahead,
+ * those psy_rr_classify gives the stretch's intervals so far: the incremental classifier's state,
+ * completed to the end on a copy (the windows and passes of its last ~60 intervals, instead of a
+ * classification of the whole buffer at every beat: the default stream cost twice the CPU of
+ * --exact). Otherwise the classifier on the buffer, which the final labels read too. */
+static const psy_beat_class *classes_so_far(stream_labels *l)
+{
+    if (!l->exact) {
+        psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+        return l->cls;
+    }
+    rr_online_copy(&l->ended, &l->online);
+    rr_online_update(&l->ended, l->rr, l->n, 1);
+    return rr_online_classes(&l->ended);
+}
+
+/* The provisional label and HRV line of the newest beat: the classes and the NN correction of
+ * the beats so far (the final ones come when the lookahead completes). */
 static void emit_provisional(stream_labels *l, stream_hrv *h, stream_emit emit, void *ctx)
 {
     size_t i = l->n - 1, m = 0;
-    psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
+    const psy_beat_class *cls = classes_so_far(l);
     psy_stream_output o;
     memset(&o, 0, sizeof o);
     o.kind = PSY_STREAM_LABEL;
     o.onset_s = l->t[i];
     o.u.label.sample = l->sample[i];
     o.u.label.rr_ms = l->rr[i];
-    o.u.label.label = l->cls[i];
-    o.u.label.corrected = psy_beat_interval_corrected(l->cls[i], i > 0 || l->any_label, i > 0 ? l->cls[i - 1] : l->last_label);
+    o.u.label.label = cls[i];
+    o.u.label.corrected = psy_beat_interval_corrected(cls[i], i > 0 || l->any_label, i > 0 ? cls[i - 1] : l->last_label);
     o.u.label.provisional = 1;
     emit(ctx, &o);
-    if (!h || psy_rr_correct(l->rr, l->t, l->n, &l->cfg->rr, l->cls, l->nn_rr, l->nn_t, l->nn_corrected, 2 * l->cap,
+    if (!h || psy_rr_correct(l->rr, l->t, l->n, &l->cfg->rr, cls, l->nn_rr, l->nn_t, l->nn_corrected, 2 * l->cap,
                              &m, NULL) != PSY_OK)
         return;
     size_t k = 0;
@@ -175,15 +193,15 @@ void stream_labels_beat(stream_labels *l, int64_t sample, double t_s, double rr_
     }
     l->rr[l->n] = rr_ms, l->t[l->n] = t_s, l->sample[l->n] = sample;
     l->n++;
-    if (l->cfg->provisional) emit_provisional(l, h, emit, ctx);
     if (l->exact) rr_online_update(&l->online, l->rr, l->n, 0);
+    if (l->cfg->provisional) emit_provisional(l, h, emit, ctx);
     size_t ahead = (size_t)l->cfg->rr_lookahead;
     if (l->n < l->n_final + ahead + 1) return;
     size_t upto = l->n - ahead; /* beats [n_final, upto) become final */
     if (l->exact) { /* and those the run's intervals so far decide (after a run's first 96) */
         if (rr_online_final(&l->online) < upto) upto = rr_online_final(&l->online);
         if (upto <= l->n_final) return;
-    } else {
+    } else if (!l->cfg->provisional) { /* (emit_provisional has classified this buffer) */
         psy_rr_classify_work(l->rr, l->n, &l->cfg->rr, l->cls, l->work);
     }
     const psy_beat_class *cls = final_classes(l);

@@ -245,6 +245,11 @@ int stream_osc_in(stream_input *in, const char *port)
         return CLI_FAILED;
     }
     c->in = in;
+    /* Samples that arrive while the stream is busy (a loaded machine) wait in the socket rather
+     * than being dropped: its buffer as large as the system allows (net.core.rmem_max; twice
+     * Linux's default). */
+    int rcvbuf = 8 << 20;
+    setsockopt(lo_server_get_socket_fd(srv), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     lo_server_add_method(srv, "/psyphys/in/ecg", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/ppg", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/eda", NULL, on_samples, c);

@@ -138,3 +138,25 @@ void rr_online_drop(rr_online *o, size_t k)
     memmove(o->cls, o->cls + k, held * sizeof *o->cls);
     o->base += k;
 }
+
+static void copy_window(rr_window_state *dst, const rr_window_state *src)
+{
+    memcpy(dst->sorted, src->sorted, src->m * sizeof *src->sorted);
+    dst->m = src->m, dst->lo = src->lo, dst->hi = src->hi;
+}
+
+void rr_online_copy(rr_online *dst, const rr_online *src)
+{
+    size_t held = src->n - src->base;
+    double *const f_dst[4] = {dst->med, dst->d, dst->mrr, dst->th2};
+    const double *const f_src[4] = {src->med, src->d, src->mrr, src->th2};
+    for (int a = 0; a < 4; a++) memcpy(f_dst[a], f_src[a], held * sizeof *f_src[a]);
+    memcpy(dst->cls, src->cls, held * sizeof *src->cls);
+    copy_window(&dst->w_med, &src->w_med);
+    copy_window(&dst->w_d, &src->w_d);
+    copy_window(&dst->w_m, &src->w_m);
+    dst->cfg = src->cfg;
+    dst->base = src->base, dst->n = src->n;
+    dst->k_med = src->k_med, dst->k_d = src->k_d, dst->k_m = src->k_m;
+    dst->p1 = src->p1, dst->p2 = src->p2;
+}

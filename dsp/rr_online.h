@@ -44,5 +44,8 @@ size_t rr_online_final(const rr_online *o);
 size_t rr_online_droppable(const rr_online *o);
 /* The caller drops its k oldest intervals, k <= rr_online_droppable. */
 void rr_online_drop(rr_online *o, size_t k);
+/* dst (rr_online_init with the same cap) becomes src: updated with ended = 1, it gives the
+ * classes of the stretch as if it ended there, while src goes on. */
+void rr_online_copy(rr_online *dst, const rr_online *src);
 
 #endif

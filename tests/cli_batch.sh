@@ -247,11 +247,21 @@ expect_exit 0 "$PSYPHYS" batch "$H" -o "$TMP/stopped" -j 2
 expect_grep '^2 files: 2 ok, 0 failed, 0 skipped' "$TMP/err"
 
 # ---- one batch per OUTDIR and shard at a time ----
-PSYPHYS_BATCH_WORKER=$TMP/slow_worker "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1 --quiet &
+# (the first batch's worker waits for a gate opened once the second has tried: the first holds
+# the shard however slowly either runs; a slow worker and a 5-s wait for the staging folder did
+# not promise that)
+cat >"$TMP/gated_worker" <<EOF
+#!/bin/sh
+while [ ! -e "$TMP/gate" ]; do sleep 0.05; done
+exec "$PSYPHYS" "\$@"
+EOF
+chmod +x "$TMP/gated_worker"
+PSYPHYS_BATCH_WORKER=$TMP/gated_worker "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1 --quiet &
 first=$!
-for _ in $(seq 100); do [ -d "$TMP/locked/.psyphys-batch/staging-1-of-1" ] && break; sleep 0.05; done
+while kill -0 "$first" 2>/dev/null && [ ! -d "$TMP/locked/.psyphys-batch/staging-1-of-1" ]; do sleep 0.05; done
 expect_exit 1 "$PSYPHYS" batch "$A/plain" -o "$TMP/locked" -j 1
 expect_grep 'another psyphys batch is writing shard 1/1 there' "$TMP/err"
+: >"$TMP/gate"
 wait "$first" || fail "the first batch failed"
 expect_grep '^reference\.edf	ok	' "$TMP/locked/batch_status.tsv"
 

@@ -6,14 +6,12 @@ DEMO=$SRC/recordings/neurokit_eventrelated.edf
 
 # samples of the beat lines of a JSON-lines file, one per line
 beat_samples() { grep '"type":"beat"' "$1" | sed 's/.*"sample":\([0-9]*\).*/\1/'; }
-# The UDP port `stream --osc-in 0` says on stderr (file $1) that it listens on; waits up to 2 s.
+# The UDP port `stream --osc-in 0` (pid $2) says on stderr (file $1) that it listens on, once it
+# does; empty when it exits first. (It waited 2 s at most: a sanitizer build on a loaded machine
+# can take longer to start.)
 osc_in_port() {
-    for try in 1 2 3 4 5 6 7 8 9 10; do
-        port=$(sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$1")
-        [ -n "$port" ] && break
-        sleep 0.2
-    done
-    echo "$port"
+    while kill -0 "$2" 2>/dev/null && ! grep -q 'listening for OSC' "$1"; do sleep 0.05; done
+    sed -n 's/.*listening for OSC on UDP port \([0-9]*\).*/\1/p' "$1"
 }
 
 # --exact: the final labels and HRV lines only, equal to the offline ones (the default adds a
@@ -194,24 +192,34 @@ rm -f "$TMP/consumed" "$TMP/slow_flag"
 [ -f "$TMP/slow_flag" ] || fail "psyphys stream waited for a stalled reader of stdout"
 expect_grep '"type":"status","onset":null,"condition":"output_dropped","count":[0-9]+' "$TMP/slow.jsonl"
 
-# OSC out on loopback: every beat arrives (replay 20 times faster than real time, so that the
-# receiver keeps up). A free port: oscdump exits at once when its port is taken.
-port=""
-for try in 1 2 3 4 5 6 7 8 9 10; do
-    p=$(awk -v s="$$$try" 'BEGIN { srand(s); print 20000 + int(rand() * 40000) }')
-    oscdump -L "$p" >"$TMP/osc.txt" 2>"$TMP/osc.err" &
-    dump=$!
-    sleep 0.3
-    if kill -0 "$dump" 2>/dev/null; then port=$p; break; fi
-done
+# OSC out on loopback: every message arrives, at the replay's full speed. The receiver
+# (tests/osc_sink.c) listens on a free port it names in a file once it listens, with a socket
+# buffer a loaded machine does not overflow, and ends on a message sent after the replay has
+# exited: no sleep decides what arrives (oscdump on a random port, started 0.3 s ahead and
+# killed 0.5 s after, lost messages under load).
+SINK=$(dirname "$PSYPHYS")/tests/osc_sink
+# start_sink OUT [PORT]: the sink in the background (pid $sink, port $sink_port, empty when it
+# could not listen), once it listens
+start_sink() {
+    rm -f "$TMP/sink.port"
+    "$SINK" "$TMP/sink.port" ${2:-} >"$1" 2>"$1.err" &
+    sink=$!
+    sink_port=""
+    while kill -0 "$sink" 2>/dev/null && [ ! -s "$TMP/sink.port" ]; do sleep 0.05; done
+    [ -s "$TMP/sink.port" ] && sink_port=$(cat "$TMP/sink.port")
+}
+# stop_sink: everything sent before is written when it has exited
+stop_sink() {
+    oscsend localhost "$sink_port" /osc_sink/quit
+    wait "$sink"
+}
+start_sink "$TMP/osc.msgs"
+port=$sink_port
 if [ -z "$port" ]; then
-    fail "no free UDP port for oscdump"
+    fail "the OSC sink cannot listen: $(cat "$TMP/osc.msgs.err")"
 else
-    expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed 20 --osc-out "127.0.0.1:$port"
-    sleep 0.5
-    kill "$dump" 2>/dev/null
-    wait "$dump" 2>/dev/null
-    sed 's/^[0-9a-f]*\.[0-9a-f]* //' "$TMP/osc.txt" >"$TMP/osc.msgs" # without oscdump's time tags
+    expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --osc-out "127.0.0.1:$port"
+    stop_sink
     n_json=$(grep -c '"type":"beat"' "$TMP/out")
     n_osc=$(grep -c '^/psyphys/beat fif ' "$TMP/osc.msgs")
     [ "$n_osc" -eq "$n_json" ] || fail "OSC: $n_osc /psyphys/beat messages, $n_json beats"
@@ -231,29 +239,33 @@ else
     for a in hr rmssd lfhf resonance coherence scl scr breath; do expect_grep "^/psyphys/$a f" "$TMP/osc.msgs"; done
 fi
 # The peer gone (nobody listens): the stream goes on, says so once, and every beat is still on
-# stdout; when a peer listens again, that is said too and the messages arrive.
+# stdout; when a peer listens again, that is said too and the messages arrive. (The port is the
+# sink's, closed since; 9, discard, when there was none.)
 expect_exit 0 "$PSYPHYS" stream --replay "$DEMO" --speed max --osc-out "127.0.0.1:${port:-9}"
 [ "$(grep -c '"type":"beat"' "$TMP/out")" -eq "$(wc -l <"$TMP/replay.samples")" ] || fail "beats lost without an OSC peer"
 [ "$(grep -c '"condition":"osc_send_failed","detail":"Connection refused"' "$TMP/out")" -eq 1 ] ||
     fail "an OSC peer gone is not reported once: $(grep -c osc_send "$TMP/out") status lines"
 if [ -n "$port" ]; then
+    # the peer starts listening once the replay (7.5 s at 20 times real time) has said it is gone
     "$PSYPHYS" stream --replay "$DEMO" --speed 20 --osc-out "127.0.0.1:$port" >"$TMP/back.jsonl" 2>"$TMP/back.err" &
     replay=$!
-    sleep 2
-    oscdump -L "$port" >"$TMP/osc2.txt" 2>/dev/null &
-    dump=$!
+    while kill -0 "$replay" 2>/dev/null && ! grep -q '"condition":"osc_send_failed"' "$TMP/back.jsonl"; do sleep 0.05; done
+    start_sink "$TMP/osc2.msgs" "$port"
     wait "$replay" || fail "replay with a late OSC peer failed"
-    kill "$dump" 2>/dev/null
-    wait "$dump" 2>/dev/null
+    if [ -n "$sink_port" ]; then
+        stop_sink
+    else
+        fail "the OSC sink cannot listen again on port $port: $(cat "$TMP/osc2.msgs.err")"
+    fi
     expect_grep '"condition":"osc_send_failed"' "$TMP/back.jsonl"
     expect_grep '"condition":"osc_send_ok"' "$TMP/back.jsonl"
-    expect_grep '/psyphys/beat fif' "$TMP/osc2.txt"
+    expect_grep '^/psyphys/beat fif' "$TMP/osc2.msgs"
 fi
 
 # OSC in: samples sent to /psyphys/in/ecg give the beats of the recording.
 "$PSYPHYS" stream --osc-in 0 --ecg-rate 100 >"$TMP/oscin.jsonl" 2>"$TMP/oscin.err" &
 srv=$!
-in_port=$(osc_in_port "$TMP/oscin.err")
+in_port=$(osc_in_port "$TMP/oscin.err" "$srv")
 if [ -z "$in_port" ]; then
     fail "psyphys stream --osc-in 0 did not say its port"
 else
@@ -338,7 +350,7 @@ expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin float32 --ppg-rate 64 --exact <
 pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" || fail "stdin float32 PPG differs from the replay"
 "$PSYPHYS" stream --osc-in 0 --ppg-rate 64 --exact >"$TMP/oscppg.jsonl" 2>"$TMP/oscppg.err" &
 srv=$!
-in_port=$(osc_in_port "$TMP/oscppg.err")
+in_port=$(osc_in_port "$TMP/oscppg.err" "$srv")
 if [ -z "$in_port" ]; then
     fail "psyphys stream --osc-in 0 --ppg-rate 64 did not say its port"
 else

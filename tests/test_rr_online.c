@@ -1,7 +1,8 @@
 /* The incremental beat classifier of a live stretch (dsp/rr_online.h): fed one interval at a
  * time from a buffer that drops its oldest intervals, its final classes equal psy_rr_classify's
  * on the whole stretch at every step, for stretches from 0 to 2000 intervals with ectopic,
- * missed, extra, long and short beats, a run of bigeminy and other window sizes. */
+ * missed, extra, long and short beats, a run of bigeminy and other window sizes; a copy completed
+ * as if the stretch ended gives the classes of the intervals so far. */
 #include "test_util.h"
 
 #include <math.h>
@@ -99,6 +100,56 @@ static void test_equals_offline(void **state)
     check(rr, 1000, &c);
 }
 
+/* A copy updated as ended gives the classes of the stretch so far (psy_rr_classify on the
+ * intervals up to the newest) at every step, while the original goes on unchanged: its final
+ * classes are still those of the whole stretch (the stream's provisional labels). */
+static void check_copy(const double *rr, size_t n, const psy_rr_config *c)
+{
+    static psy_beat_class want[MAX_N], so_far[MAX_N];
+    assert_int_equal(psy_rr_classify(rr, n, c, want), PSY_OK);
+    rr_online o, e;
+    assert_int_equal(rr_online_init(&o, c, CAP), PSY_OK);
+    assert_int_equal(rr_online_init(&e, c, CAP), PSY_OK);
+    double buf[CAP];
+    size_t held = 0, base = 0;
+    for (size_t k = 0; k < n; k++) {
+        buf[held++] = rr[k];
+        rr_online_update(&o, buf, held, 0);
+        rr_online_copy(&e, &o);
+        rr_online_update(&e, buf, held, 1);
+        assert_int_equal(rr_online_final(&e), held);
+        assert_int_equal(psy_rr_classify(rr, k + 1, c, so_far), PSY_OK);
+        for (size_t i = base; i <= k; i++)
+            if (rr_online_classes(&e)[i - base] != so_far[i])
+                fail_msg("n %zu, %zu so far: interval %zu %s from the copy, %s offline", n, k + 1, i,
+                         psy_beat_class_name(rr_online_classes(&e)[i - base]), psy_beat_class_name(so_far[i]));
+        for (size_t i = base; i < base + rr_online_final(&o); i++) assert_int_equal(rr_online_classes(&o)[i - base], want[i]);
+        size_t drop = rr_online_final(&o) > BACK ? rr_online_final(&o) - BACK : 0;
+        if (drop > rr_online_droppable(&o)) drop = rr_online_droppable(&o);
+        rr_online_drop(&o, drop);
+        memmove(buf, buf + drop, (held - drop) * sizeof *buf);
+        held -= drop, base += drop;
+    }
+    rr_online_free(&o);
+    rr_online_free(&e);
+}
+
+static void test_copy_ends_the_stretch(void **state)
+{
+    (void)state;
+    static double rr[MAX_N];
+    psy_rr_config c = psy_rr_config_default();
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        series(rr, 1000, seed);
+        check_copy(rr, 1000, &c);
+    }
+    series(rr, 95, 3); /* within the first windows */
+    check_copy(rr, 95, &c);
+    c.median_window = 7, c.qd_window = 31;
+    series(rr, 800, 4);
+    check_copy(rr, 800, &c);
+}
+
 /* A reset starts a new stretch: the classes are those of the new stretch alone. */
 static void test_reset(void **state)
 {
@@ -123,6 +174,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equals_offline),
         cmocka_unit_test(test_reset),
+        cmocka_unit_test(test_copy_ends_the_stretch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

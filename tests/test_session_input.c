@@ -42,8 +42,13 @@ static char *sidecar_for(const char *recorded, const char *actual, const char *f
 static void unchanged_found(void **state)
 {
     (void)state;
+    /* Every place a relative path is looked for lies in this test's own folder: the working
+     * directory (CTest's, shared by every test, was searched first) and OUTDIR's parent (with
+     * OUTDIR = dir, $TMPDIR itself: any x.edf there was found before dir's). */
     char dir[1024], out[2048], rec[2048], path[4096];
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    snprintf(dir, sizeof dir, "%s/a", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(chdir(test_tmpdir()), 0);
     snprintf(out, sizeof out, "%s/out", dir);
     assert_int_equal(mkdir(out, 0700), 0);
     snprintf(rec, sizeof rec, "%s/x.edf", dir);

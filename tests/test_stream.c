@@ -635,6 +635,56 @@ static void test_rr_input(void **state)
     free(l.o);
 }
 
+/* Provisional labels: each beat's is the class psy_rr_classify gives its interval among the
+ * stretch's intervals so far, however far back the stretch begins (the labeller's buffer keeps
+ * ~360 beats: it classified the buffer, whose start moved with each beat). On intervals with
+ * every artefact the classifier knows, and runs of bigeminy, well past the buffer's length. */
+static void test_provisional_labels_so_far(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    static double rr[N];
+    static psy_beat_class want[N];
+    test_rng g = {0x5eed17};
+    for (size_t i = 0; i < N; i++) {
+        rr[i] = 800 + 50 * sin((double)i / 4.0) + 30 * (test_uniform(&g) - 0.5);
+        double u = test_uniform(&g);
+        if (i >= 600 && i < 700) rr[i] = i % 2 ? 620 : 980; /* bigeminy */
+        else if (i >= 1100 && i < 1160) rr[i] = i % 3 ? 860 : 560; /* trigeminy */
+        else if (u < 0.04 && i + 1 < N) rr[i] *= 0.65, rr[++i] = 1080; /* premature, its pause */
+        else if (u < 0.05) rr[i] *= 2;    /* missed */
+        else if (u < 0.06) rr[i] *= 0.5;  /* extra */
+        else if (u < 0.07) rr[i] *= 1.35; /* long */
+        else if (u < 0.08) rr[i] *= 0.75; /* short */
+    }
+    psy_stream_config cfg = psy_stream_config_default(0, 0);
+    cfg.rr_input = 1;
+    cfg.provisional = 1;
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    outs l = {0};
+    size_t n_prov = 0, abnormal = 0;
+    for (size_t k = 0; k < N; k++) {
+        assert_int_equal(psy_stream_push_rr(s, rr + k, NULL, 1), PSY_OK);
+        size_t from = l.n;
+        collect(s, &l);
+        assert_int_equal(psy_rr_classify(rr, k + 1, &cfg.rr, want), PSY_OK);
+        for (size_t i = from; i < l.n; i++) {
+            const psy_stream_output *o = &l.o[i];
+            if (o->kind != PSY_STREAM_LABEL || !o->u.label.provisional) continue;
+            assert_true(o->u.label.rr_ms == rr[k]);
+            if (o->u.label.label != want[k])
+                fail_msg("beat %zu: provisional %s, %s on the %zu intervals so far", k,
+                         psy_beat_class_name(o->u.label.label), psy_beat_class_name(want[k]), k + 1);
+            n_prov++, abnormal += want[k] != PSY_BEAT_NORMAL;
+        }
+    }
+    assert_int_equal(n_prov, N);
+    assert_true(abnormal > 100);
+    psy_stream_destroy(s);
+    free(l.o);
+}
+
 static void test_dropped_when_nobody_polls(void **state)
 {
     (void)state;
@@ -878,6 +928,7 @@ int main(void)
         cmocka_unit_test(test_unplugged_and_back),
         cmocka_unit_test(test_eda_artifacts_in_the_rate),
         cmocka_unit_test(test_rr_input),
+        cmocka_unit_test(test_provisional_labels_so_far),
         cmocka_unit_test(test_dropped_when_nobody_polls),
         cmocka_unit_test(test_breaths),
         cmocka_unit_test(test_no_allocation_after_create),

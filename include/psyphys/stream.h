@@ -37,9 +37,11 @@
  *                     (time_window_beats spanning under 10 s has no RMSSD); no corrected-share
  *                     limit (max_corrected_pct: the labels say which beats are corrected);
  *  - provisional (config provisional = 1): at each beat with an interval, right after its HR, a
- *                     PSY_STREAM_LABEL of that beat and (at the first beat of each hrv_interval_s,
+ *                     PSY_STREAM_LABEL of that beat (its class by psy_rr_classify on the
+ *                     stretch's intervals so far; with a shorter rr_lookahead than the exact one,
+ *                     on the last few hundred of them) and (at the first beat of each hrv_interval_s,
  *                     or at every one) a PSY_STREAM_HRV line over the final NN
- *                     intervals and the provisional ones after them (the classifier and
+ *                     intervals and the provisional ones after them (those classes and
  *                     psy_rr_correct on the beats so far), both marked provisional: low-latency
  *                     biofeedback, revised by the final label and HRV line when the lookahead
  *                     completes (at most the beat detector's latency after the R-peak);

@@ -1,7 +1,8 @@
 /* libFuzzer target for RR classification and correction fed arbitrary intervals (NaN, Inf,
  * negative, zero, huge) and settings. Contract checked: every class is a valid one, the
  * corrected series fits in 2 n and the class counts add up to n; the incremental classifier of
- * the stream (dsp/rr_online.h), fed one interval at a time, gives the same classes. */
+ * the stream (dsp/rr_online.h), fed one interval at a time, gives the same classes, and a copy
+ * of it completed at some step those of the intervals so far. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double *rr = malloc((n + 1) * sizeof *rr), *t = malloc((n + 1) * sizeof *t);
     double *out_rr = malloc((2 * n + 1) * sizeof *out_rr), *out_t = malloc((2 * n + 1) * sizeof *out_t);
     uint8_t *corrected = malloc(2 * n + 1);
-    psy_beat_class *cls = malloc((n + 1) * sizeof *cls);
-    if (!rr || !t || !out_rr || !out_t || !corrected || !cls) goto done;
+    psy_beat_class *cls = malloc((n + 1) * sizeof *cls), *so_far = malloc((n + 1) * sizeof *so_far);
+    if (!rr || !t || !out_rr || !out_t || !corrected || !cls || !so_far) goto done;
     double time = 0;
     for (size_t i = 0; i < n; i++) {
         if (raw) {
@@ -44,18 +45,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (psy_rr_classify(rr, n, &cfg, cls) == PSY_OK) {
         for (size_t i = 0; i < n; i++)
             if ((unsigned)cls[i] >= PSY_BEAT_CLASS_COUNT) abort();
-        rr_online o;
-        if (rr_online_init(&o, &cfg, n + 1) == PSY_OK) {
+        rr_online o, e;
+        psy_status so = rr_online_init(&o, &cfg, n + 1), se = rr_online_init(&e, &cfg, n + 1);
+        if (so == PSY_OK && se == PSY_OK) {
             for (size_t k = 1, checked = 0; k <= n; k++) {
                 rr_online_update(&o, rr, k, 0);
                 for (; checked < rr_online_final(&o); checked++) /* final once, and as offline */
                     if (rr_online_classes(&o)[checked] != cls[checked]) abort();
+                if (k == 96 || k == n / 2 || k + 1 == n) { /* a copy completed here: the classes so far */
+                    rr_online_copy(&e, &o);
+                    rr_online_update(&e, rr, k, 1);
+                    if (psy_rr_classify(rr, k, &cfg, so_far) != PSY_OK) abort();
+                    for (size_t i = 0; i < k; i++)
+                        if (rr_online_classes(&e)[i] != so_far[i]) abort();
+                }
             }
             rr_online_update(&o, rr, n, 1);
             for (size_t i = 0; i < n; i++)
                 if (rr_online_classes(&o)[i] != cls[i]) abort();
         }
         rr_online_free(&o);
+        rr_online_free(&e);
     }
     size_t out_n = 0;
     psy_rr_counts counts;
@@ -73,5 +83,6 @@ done:
     free(out_t);
     free(corrected);
     free(cls);
+    free(so_far);
     return 0;
 }
