@@ -168,7 +168,7 @@ static size_t fundamental(const double *s, size_t nb, size_t lo, int k)
     size_t top = 0;
     for (size_t b = 1; b < nb; b++)
         if (s[b] > s[top]) top = b;
-    double f = (double)(lo + top), least = EDR_RATE_HARMONIC_SHARE * unweighted(s, lo, top, k), best_u = unweighted(s, lo, top, k);
+    double f = (double)(lo + top), best_u = unweighted(s, lo, top, k), least = EDR_RATE_HARMONIC_SHARE * best_u;
     size_t best = top;
     for (double d = 2; f / d + EDR_RATE_HARMONIC_TOL >= (double)lo; d++) {
         size_t m = peak_near(s, nb, f / d - (double)lo);
@@ -203,7 +203,8 @@ void edr_rate_add(edr_rate *e, const double *g)
         for (size_t b = 0; b < nb; b++) p[b] = (e->count[w] ? p[b] : 1.0) * e->spec[b] / sum;
         double *pk = e->peak_hz + (w * EDR_RATE_MAX_MODS + e->k) * EDR_RATE_MAX_PEAKS;
         for (size_t b = 1, q = 0; b + 1 < nb && q < EDR_RATE_MAX_PEAKS; b++)
-            if (is_peak(e->spec, nb, b) && e->spec[b] >= EDR_RATE_PEAK_SHARE * highest) pk[q++] = (double)(e->lo + b) * df;
+            if (is_peak(e->spec, nb, b) && e->spec[b] >= EDR_RATE_PEAK_SHARE * highest)
+                pk[q++] = (double)(e->lo + b) * df;
         e->count[w]++;
     }
     e->k++;
@@ -240,7 +241,9 @@ psy_status edr_rate_finish(const edr_rate *e, psy_edr_rate_window **out, size_t 
         if (r->agreeing >= EDR_RATE_MIN_AGREEING) r->per_min = rate;
         else if (e->count[w] < EDR_RATE_MIN_AGREEING)
             r->why = "one modulation measured over half the window: no second to agree with";
-        else r->why = "the modulations disagree (fewer than 2 have a spectral peak of half their highest within 2 /min of the rate)";
+        else
+            r->why = "the modulations disagree (fewer than 2 have a spectral peak of half their highest within 2 /min "
+                     "of the rate)";
     }
     *n = e->n_win;
     return PSY_OK;
