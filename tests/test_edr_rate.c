@@ -36,11 +36,8 @@ static double *ecg(double per_min, int realistic)
 {
     double *x = calloc(N, sizeof *x);
     assert_non_null(x);
-    uint64_t st = 7;
-    for (size_t i = 0; i < N; i++) {
-        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-        x[i] = 0.01 * ((double)(st >> 11) / 9007199254740992.0 - 0.5);
-    }
+    test_rng rng = {7};
+    for (size_t i = 0; i < N; i++) x[i] = 0.01 * (test_uniform(&rng) - 0.5);
     double rsa_s = per_min < 10 ? 0.12 : 0.04;
     for (double beat = 0.5, v = 0; beat < SECONDS - 1; beat += 0.85 - rsa_s * v) {
         v = volume(fmod(beat * per_min / 60, 1), 60 / per_min, realistic);
@@ -63,15 +60,9 @@ static void test_rate_slow_and_usual(void **state)
     for (int realistic = 0; realistic < 2; realistic++)
         for (size_t k = 0; k < sizeof rates / sizeof *rates; k++) {
             double *x = ecg(rates[k], realistic);
-            psy_array_channel c = {
-                .label = "ECG", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = FS, .samples = x, .n = N};
             psy_reader *r = NULL;
-            assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, &r, NULL), PSY_OK);
             psy_beat_list *beats = NULL;
-            psy_message why = {{0}};
-            assert_int_equal(psy_beats_detect(r, 0, NULL, &beats, &why), PSY_OK);
-            psy_breath_list *l = NULL;
-            assert_int_equal(psy_breaths_from_ecg(r, 0, beats, &l, &why), PSY_OK);
+            psy_breath_list *l = edr_of_ecg(x, N, FS, &r, &beats);
             assert_int_equal(l->n_rate_windows, 4);
             for (size_t w = 0; w < l->n_rate_windows; w++) {
                 const psy_edr_rate_window *rw = &l->rate_windows[w];

@@ -513,14 +513,10 @@ static void test_edr_waveform(void **state)
                     0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
         }
     }
-    psy_array_channel c = {.label = "ECG", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = FS, .samples = x, .n = N};
     psy_reader *r = NULL;
-    assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, &r, NULL), PSY_OK);
     psy_beat_list *beats = NULL;
+    psy_breath_list *l = edr_of_ecg(x, N, FS, &r, &beats);
     psy_message why = {{0}};
-    assert_int_equal(psy_beats_detect(r, 0, NULL, &beats, &why), PSY_OK);
-    psy_breath_list *l = NULL;
-    assert_int_equal(psy_breaths_from_ecg(r, 0, beats, &l, &why), PSY_OK);
     assert_int_equal(l->source, PSY_BREATHS_EDR);
     assert_non_null(strstr(l->modulations, "QRS slope range"));
     psy_breath_summary sum;
