@@ -15,8 +15,8 @@
  * /min; a series sampled at each beat carries nothing above half the heart rate, 0.5-0.9 Hz at
  * 60-110 bpm; below it, the heart rate's own 0.04-0.07 Hz rhythms; slow-paced breathing at 6 /min
  * stays in) and lower thresholds (below). The same detrended modulations give the rate per
- * minute in the frequency domain (edr_rate.c: the breaths' own count per minute agreed less
- * often with MARSH's annotations).
+ * minute in the frequency domain, each minute's band cut at half its heart rate (edr_rate.c:
+ * the breaths' own count per minute agreed less often with MARSH's annotations).
  *
  * Choices made on MARSH's development subjects (scripts/resp_check.py --edr --dev; README,
  * Accuracy): the R amplitude added to the three waveform features made the rate worse (65 % of
@@ -162,6 +162,7 @@ static psy_status breaths_of(const double *t, size_t n, const double *const *mod
     edr_rate *rate = edr_rate_create(m, EDR_RATE_HZ, EDR_BAND_LOW_HZ, EDR_BAND_HIGH_HZ);
     psy_status st = g && one && ref && tmp && l && rate ? PSY_OK : PSY_E_NOMEM;
     if (st == PSY_OK) {
+        edr_rate_limit(rate, t, n);
         fuse(t, n, mod, k, g, one, ref, tmp, m, rate);
         free(one), free(ref), free(tmp), one = ref = tmp = NULL;
         st = edr_rate_finish(rate, &l->rate_windows, &l->n_rate_windows);

@@ -34,8 +34,12 @@ void edr_features_free(edr_features *f);
 #define EDR_RATE_MAX_MODS 4
 typedef struct edr_rate edr_rate;
 
-/* NULL when out of memory, or when the band holds no frequency bin. */
+/* NULL when out of memory, or when the band holds fewer than 3 frequency bins. */
 edr_rate *edr_rate_create(size_t m, double rate_hz, double band_low_hz, double band_high_hz);
+/* Cuts each window's band at half its heart rate (a series sampled at the beats holds only
+ * aliases above it), from t, the n beat times (s, ascending); before the first edr_rate_add.
+ * Without it the band is the whole one. */
+void edr_rate_limit(edr_rate *e, const double *t, size_t n);
 /* Adds one modulation: g, the m grid samples (NaN: none). */
 void edr_rate_add(edr_rate *e, const double *g);
 /* The windows (*n of them, malloc'd into *out; the whole windows of the grid). PSY_OK or

@@ -98,9 +98,10 @@ psy_status psy_sidecar_set_breaths_rate_windows(psy_sidecar *sc, const char *key
         json_array_append_new(per, e);
         if (isfinite(w->per_min)) rates[k++] = w->per_min;
     }
-    json_object_set_new(o, "method", json_string("per window, the peak of the product of the modulations' "
-                                                  "frequency-weighted, normalised spectra (frequency domain; the "
-                                                  "breaths table counts breaths in the time domain)"));
+    json_object_set_new(o, "method", json_string("per window, the fundamental of the product of the modulations' "
+                                                  "frequency-weighted, normalised spectra up to half the heart rate "
+                                                  "(frequency domain; the breaths table counts breaths in the time "
+                                                  "domain)"));
     json_object_set_new(o, "window_s", json_real(PSY_EDR_RATE_WINDOW_S));
     json_object_set_new(o, "windows", json_integer((json_int_t)l->n_rate_windows));
     json_object_set_new(o, "windows_with_rate", json_integer((json_int_t)k));

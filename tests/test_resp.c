@@ -1,7 +1,6 @@
 /* Breath detection on synthetic breathing with known breaths, gaps, streaming, and NeuroKit's
  * respiration rate on a real recording. */
 #include "test_util.h"
-#include "edr_internal.h" /* the rate windows alone: analysis/edr_rate.c */
 
 #include <math.h>
 #include <stdlib.h>
@@ -551,14 +550,10 @@ static void test_edr_waveform(void **state)
                     0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
         }
     }
-    psy_array_channel c = {.label = "ECG", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = FS, .samples = x, .n = N};
     psy_reader *r = NULL;
-    assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, &r, NULL), PSY_OK);
     psy_beat_list *beats = NULL;
+    psy_breath_list *l = edr_of_ecg(x, N, FS, &r, &beats);
     psy_message why = {{0}};
-    assert_int_equal(psy_beats_detect(r, 0, NULL, &beats, &why), PSY_OK);
-    psy_breath_list *l = NULL;
-    assert_int_equal(psy_breaths_from_ecg(r, 0, beats, &l, &why), PSY_OK);
     assert_int_equal(l->source, PSY_BREATHS_EDR);
     assert_non_null(strstr(l->modulations, "QRS slope range"));
     psy_breath_summary sum;
@@ -586,39 +581,6 @@ static void test_edr_waveform(void **state)
     free(x);
 }
 
-/* A window with one modulation measured has nothing to agree with: n/a, and the reason says so
- * (it said "the modulations disagree"); a second modulation at the same rhythm gives the rate. */
-static void test_edr_rate_one_modulation(void **state)
-{
-    (void)state;
-    size_t m = 4 * 120;
-    double *g = malloc(m * sizeof *g);
-    assert_non_null(g);
-    for (size_t i = 0; i < m; i++) g[i] = sin(2 * M_PI * 0.25 * (double)i / 4.0);
-    for (int mods = 1; mods <= 2; mods++) {
-        edr_rate *e = edr_rate_create(m, 4.0, 0.07, 0.7);
-        assert_non_null(e);
-        for (int k = 0; k < mods; k++) edr_rate_add(e, g);
-        psy_edr_rate_window *w = NULL;
-        size_t n = 0;
-        assert_int_equal(edr_rate_finish(e, &w, &n), PSY_OK);
-        assert_int_equal(n, 2);
-        for (size_t i = 0; i < n; i++) {
-            assert_int_equal(w[i].modulations, mods);
-            if (mods == 1) {
-                assert_true(isnan(w[i].per_min));
-                assert_non_null(strstr(w[i].why, "one modulation measured"));
-            } else {
-                assert_true(fabs(w[i].per_min - 15.0) < 0.5);
-                assert_null(w[i].why);
-            }
-        }
-        free(w);
-        edr_rate_destroy(e);
-    }
-    free(g);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_synthetic),
@@ -634,7 +596,6 @@ int main(void)
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary),
                                        cmocka_unit_test(test_edr_rate_windows),
-        cmocka_unit_test(test_edr_rate_one_modulation),
                                        cmocka_unit_test(test_edr_waveform)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,18 @@ psy_reader *open_shared(const char *relative, double fs)
     return r;
 }
 
+psy_breath_list *edr_of_ecg(const double *x, size_t n, double fs, psy_reader **r, psy_beat_list **beats)
+{
+    psy_array_channel c = {.label = "ECG", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = fs, .samples = x, .n = n};
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, r, NULL), PSY_OK);
+    assert_int_equal(psy_beats_detect(*r, 0, NULL, beats, &why), PSY_OK);
+    psy_breath_list *l = NULL;
+    psy_status st = psy_breaths_from_ecg(*r, 0, *beats, &l, &why);
+    if (st != PSY_OK) fail_msg("psy_breaths_from_ecg: %s (%s)", why.text, psy_strerror(st));
+    return l;
+}
+
 int has_warning(const psy_reader *r, const char *needle)
 {
     for (size_t i = 0; i < psy_reader_warning_count(r); i++)

@@ -40,6 +40,11 @@ void expect_open_refused(const char *path, psy_status want, const char *words);
 /* 1 when one of the reader's warnings contains needle. */
 int has_warning(const psy_reader *r, const char *needle);
 
+/* ECG-derived breaths of the ECG x (n samples at fs Hz, mV): a one-channel reader over x (*r),
+ * its beats (*beats, psy_beats_detect) and psy_breaths_from_ecg's list; fails the test when a
+ * step does. The caller frees the three; x must outlive *r. */
+psy_breath_list *edr_of_ecg(const double *x, size_t n, double fs, psy_reader **r, psy_beat_list **beats);
+
 /* A seeded generator (xorshift64, Marsaglia 2003) for synthetic signals: the same numbers on every
  * machine. */
 typedef struct test_rng {

@@ -124,11 +124,12 @@ typedef enum psy_breath_source {
 typedef struct psy_edr_rate_window {
     double onset_s;   /* the window [onset_s, onset_s + PSY_EDR_RATE_WINDOW_S): consecutive from
                          time 0 of the recording's time axis */
-    double per_min;   /* breaths/min: the peak of the modulations' fused spectra; NaN (why) when
-                         fewer than 2 modulations agree with it within 2 /min, or fewer than 2
-                         were measured */
+    double per_min;   /* breaths/min: the fundamental of the modulations' fused spectra (up to
+                         half the window's heart rate); NaN (why) when fewer than 2 modulations
+                         agree with it, or fewer than 2 were measured */
     int modulations;  /* modulations with numbers over at least half the window */
-    int agreeing;     /* of them, those whose own spectral peak lies within 2 /min of per_min's */
+    int agreeing;     /* of them, those with a spectral peak at least half their highest within
+                         2 /min of per_min */
     const char *why;  /* static reason when per_min is NaN, else NULL */
 } psy_edr_rate_window;
 

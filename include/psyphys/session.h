@@ -207,7 +207,10 @@ PSY_API int psy_session_eda_over(const psy_session *session, double start_s, dou
 
 /* Breathing rate over the whole breaths in [start_s, end_s] on the recording's time axis, the
  * breaths of psy_session_breath_depth and psy_session_rsa_p2t (psy_breath_list_rate_over; NaN with
- * the reason below its minimum or without an RSP channel). */
+ * the reason below its minimum or without an RSP channel). ECG-derived breaths too: their count,
+ * defined on any span as a respiration channel's is (analyze's segments and epochs), not the
+ * breath list's rate_windows, the frequency-domain rate of whole minutes from time 0, which
+ * agreed with annotated breaths more often (README, Accuracy) but exists for no other span. */
 PSY_API psy_breath_rate psy_session_breath_rate(const psy_session *session, double start_s, double end_s);
 
 /* Breathing depth over the whole breaths in [start_s, end_s]: the median breath amplitude (peak

@@ -1,0 +1,207 @@
+/* The ECG-derived breathing rate per minute (analysis/edr_rate.c) on synthetic ECGs whose beats
+ * follow breathing at a known rate: slow (resonance breathing for HRV biofeedback, 5.5-7 /min)
+ * and usual (15, 20 /min), sinusoidal and with a realistic breath shape (a quick inspiration, a
+ * slower expiration, an end-expiratory pause: strong harmonics). A frequency-weighted spectrum
+ * once took the 2nd harmonic of slow breathing for the rate (6 /min came out as 11.95 /min). */
+#include "test_util.h"
+#include "edr_internal.h" /* the rate windows alone: analysis/edr_rate.c */
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+enum { FS = 250, SECONDS = 300, N = FS * SECONDS };
+
+/* The lung volume, 0 (end of expiration) to 1 (end of inspiration), at phase u in [0, 1) of a
+ * breath of period_s: a raised cosine, or a spontaneous breath: an inspiration of 1.2 s and an
+ * expiration of 1.6 s (40 % and 60 % of a shorter breath), then an end-expiratory pause, which is
+ * what lengthens slow spontaneous breaths (6 /min: a 2.8-s breath and a 7.2-s pause). */
+static double volume(double u, double period_s, int realistic)
+{
+    if (!realistic) return 0.5 - 0.5 * cos(2 * M_PI * u);
+    double t = u * period_s, ti = fmin(1.2, 0.4 * period_s), te = fmin(1.6, 0.6 * period_s);
+    if (t < ti) return 0.5 - 0.5 * cos(M_PI * t / ti);
+    if (t < ti + te) return 0.5 + 0.5 * cos(M_PI * (t - ti) / te);
+    return 0;
+}
+
+/* A 250-Hz ECG, 300 s, breathing at per_min: the heart rate rises with inspiration (sinus
+ * arrhythmia, deeper when breathing is slow), the R wave grows and the S wave deepens with the
+ * volume (the axis turning), and a little white noise. */
+static double *ecg(double per_min, int realistic)
+{
+    double *x = calloc(N, sizeof *x);
+    assert_non_null(x);
+    test_rng rng = {7};
+    for (size_t i = 0; i < N; i++) x[i] = 0.01 * (test_uniform(&rng) - 0.5);
+    double rsa_s = per_min < 10 ? 0.12 : 0.04;
+    for (double beat = 0.5, v = 0; beat < SECONDS - 1; beat += 0.85 - rsa_s * v) {
+        v = volume(fmod(beat * per_min / 60, 1), 60 / per_min, realistic);
+        for (long i = lround((beat - 0.3) * FS); i < lround((beat + 0.6) * FS) && i < N; i++) {
+            double t = (double)i / FS - beat;
+            if (i < 0) continue;
+            x[i] += (1.0 + 0.1 * v) * exp(-0.5 * pow(t / 0.010, 2)) -
+                    (0.3 + 0.2 * v) * exp(-0.5 * pow((t - 0.030) / 0.010, 2)) + 0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
+        }
+    }
+    return x;
+}
+
+/* Every minute's rate within 0.6 /min of the breathing's (the bin is 0.23 /min), for each rate
+ * and shape. */
+static void test_rate_slow_and_usual(void **state)
+{
+    (void)state;
+    const double rates[] = {5.5, 6, 7, 15, 20};
+    for (int realistic = 0; realistic < 2; realistic++)
+        for (size_t k = 0; k < sizeof rates / sizeof *rates; k++) {
+            double *x = ecg(rates[k], realistic);
+            psy_reader *r = NULL;
+            psy_beat_list *beats = NULL;
+            psy_breath_list *l = edr_of_ecg(x, N, FS, &r, &beats);
+            assert_int_equal(l->n_rate_windows, 4);
+            for (size_t w = 0; w < l->n_rate_windows; w++) {
+                const psy_edr_rate_window *rw = &l->rate_windows[w];
+                print_message("%s breathing at %4.1f /min, %3.0f s: %5.2f /min (%d of %d agree)\n",
+                              realistic ? "realistic" : "sinusoidal", rates[k], rw->onset_s, rw->per_min, rw->agreeing,
+                              rw->modulations);
+                assert_true(fabs(rw->per_min - rates[k]) < 0.6);
+            }
+            psy_breath_list_free(l);
+            psy_beat_list_free(beats);
+            psy_reader_close(r);
+            free(x);
+        }
+}
+
+enum { GRID_N = 4 * 120 }; /* two minutes of a modulation on the 4-Hz grid */
+
+/* The grid series of f(t), t in s. */
+static double *grid_of(double (*f)(double t))
+{
+    double *g = malloc(GRID_N * sizeof *g);
+    assert_non_null(g);
+    for (size_t i = 0; i < GRID_N; i++) g[i] = f((double)i / 4.0);
+    return g;
+}
+
+/* The two windows of k modulations g[j], beats every beat_s when beat_s > 0. */
+static psy_edr_rate_window *windows_of(double *const *g, int k, double beat_s)
+{
+    edr_rate *e = edr_rate_create(GRID_N, 4.0, 0.07, 0.7);
+    assert_non_null(e);
+    double t[200];
+    size_t n = 0;
+    for (double at = 0; beat_s > 0 && at < GRID_N / 4.0 && n < 200; at += beat_s) t[n++] = at;
+    edr_rate_limit(e, t, n);
+    for (int j = 0; j < k; j++) edr_rate_add(e, g[j]);
+    psy_edr_rate_window *w = NULL;
+    size_t nw = 0;
+    assert_int_equal(edr_rate_finish(e, &w, &nw), PSY_OK);
+    assert_int_equal(nw, 2);
+    edr_rate_destroy(e);
+    for (int j = 0; j < k; j++) free(g[j]);
+    return w;
+}
+
+static double breath_of_3_s_every_10_s(double t)
+{
+    double u = fmod(t, 10.0) / 3.0;
+    return u < 1 ? 0.5 - 0.5 * cos(2 * M_PI * u) : 0;
+}
+
+/* Four modulations with a 3-s breath every 10 s (6 /min) and nothing else: the rate was their
+ * 2nd harmonic, 11.95 /min (the fused spectra's weight f^4 lifts it above the fundamental). */
+static void test_rate_fundamental(void **state)
+{
+    (void)state;
+    double *g[4];
+    for (int j = 0; j < 4; j++) g[j] = grid_of(breath_of_3_s_every_10_s);
+    psy_edr_rate_window *w = windows_of(g, 4, 0);
+    for (int i = 0; i < 2; i++) {
+        print_message("a 3-s breath every 10 s: %.2f /min\n", w[i].per_min);
+        assert_true(fabs(w[i].per_min - 6.0) < 0.3);
+    }
+    free(w);
+}
+
+static double breathing_and_30_per_min(double t)
+{
+    return sin(2 * M_PI * 0.2 * t) + 2 * sin(2 * M_PI * 0.5 * t);
+}
+
+/* Beats every 1.2 s (50 /min) sample nothing above 25 /min: a stronger rhythm at 30 /min in the
+ * modulations is an alias and the rate is the breathing at 12 /min. */
+static void test_rate_below_half_heart_rate(void **state)
+{
+    (void)state;
+    for (int limit = 0; limit < 2; limit++) {
+        double *g[2] = {grid_of(breathing_and_30_per_min), grid_of(breathing_and_30_per_min)};
+        psy_edr_rate_window *w = windows_of(g, 2, limit ? 1.2 : 0);
+        for (int i = 0; i < 2; i++) assert_true(fabs(w[i].per_min - (limit ? 12.0 : 30.0)) < 0.3);
+        free(w);
+    }
+}
+
+static double breathing(double t)
+{
+    return sin(2 * M_PI * 0.25 * t);
+}
+
+/* weighted by frequency, the 15 /min peak is 0.77 of the 24 /min one */
+static double breathing_and_24_per_min(double t)
+{
+    return sin(2 * M_PI * 0.25 * t) + 0.9 * sin(2 * M_PI * 0.4 * t);
+}
+
+/* A modulation whose highest peak is elsewhere (the heart rate's slow waves, breathing's
+ * harmonic) still agrees with the rate when it has a peak of half its highest there: the window
+ * was n/a ("the modulations disagree"). */
+static void test_rate_agreement_secondary_peak(void **state)
+{
+    (void)state;
+    double *g[2] = {grid_of(breathing), grid_of(breathing_and_24_per_min)};
+    psy_edr_rate_window *w = windows_of(g, 2, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_true(fabs(w[i].per_min - 15.0) < 0.3);
+        assert_int_equal(w[i].agreeing, 2);
+        assert_null(w[i].why);
+    }
+    free(w);
+}
+
+/* A window with one modulation measured has nothing to agree with: n/a, and the reason says so
+ * (it said "the modulations disagree"); a second modulation at the same rhythm gives the rate. */
+static void test_rate_one_modulation(void **state)
+{
+    (void)state;
+    for (int mods = 1; mods <= 2; mods++) {
+        double *g[2] = {grid_of(breathing), mods == 2 ? grid_of(breathing) : NULL};
+        psy_edr_rate_window *w = windows_of(g, mods, 0);
+        for (size_t i = 0; i < 2; i++) {
+            assert_int_equal(w[i].modulations, mods);
+            if (mods == 1) {
+                assert_true(isnan(w[i].per_min));
+                assert_non_null(strstr(w[i].why, "one modulation measured"));
+            } else {
+                assert_true(fabs(w[i].per_min - 15.0) < 0.5);
+                assert_null(w[i].why);
+            }
+        }
+        free(w);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_rate_fundamental),
+                                       cmocka_unit_test(test_rate_below_half_heart_rate),
+                                       cmocka_unit_test(test_rate_agreement_secondary_peak),
+                                       cmocka_unit_test(test_rate_one_modulation),
+                                       cmocka_unit_test(test_rate_slow_and_usual)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
