@@ -24,6 +24,7 @@ struct psy_session {
     int beats_ch;                      /* ecg, or ppg when the beats are its pulses */
     psy_beat_list *beats;
     psy_beats_config beats_cfg;
+    FILE *beats_table;                 /* the beats table of streamed beats (cfg.beats_streamed) */
     psy_beat_list *pulses;             /* == beats when heart is PPG (freed once) */
     psy_pulses_config pulses_cfg;
     psy_pat_list *pat;

@@ -25,6 +25,7 @@
 #define PSYPHYS_SESSION_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "psyphys/beats.h"
@@ -87,7 +88,19 @@ typedef struct psy_session_config {
      * warning (the derived rate is less accurate than a respiration channel's: README). 0
      * (default): breaths from an RSP channel only. */
     int edr;
-    uint64_t reserved[PSY_RESERVED_WORDS - 2]; /* zero: room for settings to come (psyphys/export.h) */
+    int32_t unused_;                /* padding after edr: ignored */
+    /* 1: the beats of an ECG channel are not kept beat by beat, so that memory grows by the NN
+     * series alone (17 bytes a beat, not 53: psyphys/beats.h), as `psyphys analyze` runs: the
+     * beats table is written as each beat's label becomes final, to a temporary file (tmpfile(),
+     * ~40 bytes a beat on disk) that psy_session_write_table copies, and results.beats keeps n,
+     * counts, n_searchback, the gaps and the NN series (nn_ms, nn_onset_s, nn_corrected,
+     * nn_left_out_s) with sample, onset_s, rr_ms, cls and amplitude NULL. Every table and
+     * sidecar is the same byte for byte. Only for beats from an ECG channel without edr and
+     * without a PPG channel (which read the beats): otherwise, or when no temporary file can be
+     * made, the beats are kept whole as with 0 (default). */
+    int32_t beats_streamed;
+    int32_t zero_;                  /* padding: zero */
+    uint64_t reserved[PSY_RESERVED_WORDS - 3]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* Where a session's beats come from. */
@@ -130,7 +143,8 @@ typedef struct psy_session_results {
     int n_leads;                    /* ECG leads scored to choose ecg (0: not chosen so) */
     int lead_ch[PSY_SESSION_MAX_LEADS];
     psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
-    const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed */
+    const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed;
+                                       without its per-beat columns under config.beats_streamed */
     psy_beats_config beats_config;
     psy_hrv_config hrv_config;
     const psy_eda_result *scr;      /* NULL without an EDA channel or analysis */
