@@ -108,7 +108,7 @@ static int config_valid(const psy_session_config *c)
            c->hrv_step_s > 0 && c->max_corrected_pct >= 0 && c->max_corrected_pct <= 100 &&
            !(c->ecg && c->hr) && !(c->ppg && c->hr) && (!c->n_events_files || (c->events_files && c->events_paths)) &&
            (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV) && (c->edr == 0 || c->edr == 1) &&
-           (c->beats_streamed == 0 || c->beats_streamed == 1) && c->zero_ == 0;
+           (c->lean_results == 0 || c->lean_results == 1) && c->zero_ == 0;
 }
 
 /* The pulses of the PPG channel: the beats (heart PPG), or the pulse arrival times of the
@@ -141,11 +141,11 @@ static psy_status pulses_and_pat(psy_session *s)
     return PSY_OK;
 }
 
-/* The beats of the ECG or RR channel: streamed (cfg.beats_streamed) when nothing after them
+/* The beats of the ECG or RR channel: streamed (cfg.lean_results) when nothing after them
  * reads them beat by beat (ECG-derived breaths, pulse arrival times), else kept whole. */
 static psy_status detect_beats(psy_session *s, psy_message *reason)
 {
-    int streamed = s->cfg.beats_streamed && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
+    int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
                    psy_reader_channel(s->r, s->ecg)->type != PSY_CH_RR;
     if (streamed && (s->beats_table = tmpfile()) != NULL) {
         psy_status st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, &s->beats, reason);
@@ -301,6 +301,7 @@ void psy_session_free(psy_session *s)
     free(s->seg);
     free(s->seg_hrv);
     free(s->win_hrv);
+    free(s->win_rows);
     psy_breath_list_free(s->breaths);
     psy_rsa_result_clear(&s->rsa);
     free(s->hr_t_s);

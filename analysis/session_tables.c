@@ -237,10 +237,11 @@ static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
     fputc('\n', fp);
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
-        const psy_hrv_result *h = &s->win_hrv[k];
-        fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h->n_nn);
-        put_or_note(fp, na, "nn_corrected_pct", h->nn_corrected_pct, 2, "no NN interval in the window");
-        put_hrv(fp, na, s, h);
+        psy_hrv_result h;
+        psy_session_window(s, k, &h);
+        fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h.n_nn);
+        put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2, "no NN interval in the window");
+        put_hrv(fp, na, s, &h);
         fputc('\n', fp);
     }
 }
