@@ -105,14 +105,15 @@ static int reserve_nn(run_stream *s)
     return 1;
 }
 
-/* One correction step of buffer interval i (n: the buffer's end, or the run's when it ended). */
-static psy_status correct(run_stream *s, size_t i, size_t n)
+/* The correction of buffer interval i: the buffer's end is the run's when the run has ended,
+ * else AHEAD intervals after i are final at least (what the step reads). */
+static psy_status correct(run_stream *s, size_t i)
 {
     psy_beat_list *b = s->b;
     if (!reserve_nn(s)) return PSY_E_NOMEM;
     rr_out_series o = {b->nn_ms, b->nn_onset_s, b->nn_corrected, b->n_nn, s->nn_cap,
                        b->counts.nn_left_out, b->nn_left_out_s, s->left_cap};
-    if (!rr_correct_step(s->rr, s->t, n, rr_online_classes(&s->online), i, &s->moved_t, &o)) return PSY_E_RANGE;
+    if (!rr_correct_step(s->rr, s->t, s->held, rr_online_classes(&s->online), i, &s->moved_t, &o)) return PSY_E_RANGE;
     b->n_nn = o.n, b->counts.nn_left_out = o.left_out;
     return PSY_OK;
 }
@@ -130,7 +131,7 @@ static psy_status advance(run_stream *s, int ended)
     }
     size_t upto = ended ? s->held : final > AHEAD ? final - AHEAD : 0;
     for (; s->corrected < upto; s->corrected++) {
-        psy_status st = correct(s, s->corrected, s->held);
+        psy_status st = correct(s, s->corrected);
         if (st != PSY_OK) return st;
     }
     return PSY_OK;

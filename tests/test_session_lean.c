@@ -150,6 +150,7 @@ static void mitdb_same_tables(void **state)
     }
 }
 
+#ifdef COUNT_ALLOCATIONS
 /* The heap bytes a session holds after its run (its results), and the beats it found. */
 static long held_bytes(double hours, int lean, size_t *beats)
 {
@@ -165,6 +166,7 @@ static long held_bytes(double hours, int lean, size_t *beats)
     free(x);
     return held;
 }
+#endif
 
 /* What a session holds after its run, counted between a 3-h and a 6-h recording: under
  * lean_results the beat list's per-beat columns (36 bytes a beat: sample, onset, interval,
