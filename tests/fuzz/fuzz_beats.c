@@ -5,6 +5,7 @@
  *   byte 1 bits 1..3: the read block size. The rest are the samples.
  * Also checked: an ECG's beats streamed (beats_detect_streamed, psyphys analyze's) give the same
  * beats table byte for byte, counts and NN series bit for bit. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 
