@@ -76,7 +76,7 @@ static int reserve_beat(psy_beat_list *b, beats_marks *marks, size_t *cap)
     return 1;
 }
 
-static int add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g)
+int beats_add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g)
 {
     if (b->n_gaps == *cap) {
         size_t n = *cap ? 2 * *cap : 16;
@@ -108,7 +108,7 @@ static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, beats_marks *mark
         }
     while ((k = psy_ecg_detector_pop_gaps(d, gaps, 16)) > 0)
         for (size_t i = 0; i < k; i++)
-            if (!add_gap(b, gap_cap, &gaps[i])) return PSY_E_NOMEM;
+            if (!beats_add_gap(b, gap_cap, &gaps[i])) return PSY_E_NOMEM;
     return PSY_OK;
 }
 
@@ -167,21 +167,26 @@ static psy_status ecg_onsets(psy_reader *r, int ch, psy_beat_list *b, const doub
     return st;
 }
 
+psy_status beats_detector_create(psy_reader *r, int ch, const psy_beats_config *cfg, psy_ecg_detector **out,
+                                 psy_message *why)
+{
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    psy_ecg_detector_config dc = cfg->detector;
+    dc.rate_hz = info->rate_hz;
+    psy_status st = psy_ecg_detector_create(&dc, out);
+    if (st != PSY_OK)
+        snprintf(why->text, sizeof why->text, "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
+    return st;
+}
+
 /* Runs the detector over the channel block by block; marks keep what it said of each beat. The
  * beats' onsets are left to ecg_onsets. */
 static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
                              beats_marks *marks, psy_message *why)
 {
-    const psy_channel_info *info = psy_reader_channel(r, ch);
-    psy_ecg_detector_config dc = cfg->detector;
-    dc.rate_hz = info->rate_hz;
     ecg_feed f = {NULL, b, marks, 0, 0};
-    psy_status st = psy_ecg_detector_create(&dc, &f.d);
-    if (st != PSY_OK) {
-        snprintf(why->text, sizeof why->text,
-                 "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
-        return st;
-    }
+    psy_status st = beats_detector_create(r, ch, cfg, &f.d, why);
+    if (st != PSY_OK) return st;
     st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
     if (st == PSY_OK) {
         psy_ecg_detector_finish(f.d);
@@ -237,28 +242,38 @@ static int gap_between(const psy_beat_list *b, int64_t a, int64_t c)
     return 0;
 }
 
+double beats_interval_ms(const psy_beat_list *b, int64_t prev_sample, int64_t sample, double dt_s, double d_onset_s,
+                         double rate_hz)
+{
+    /* No interval across a gap in the signal or in the recording's time axis. */
+    int broken = gap_between(b, prev_sample, sample) || fabs(d_onset_s - dt_s) > 0.5 / rate_hz;
+    return broken ? NAN : 1000.0 * dt_s;
+}
+
 psy_status beats_rr_from_positions(psy_beat_list *b, const double *position, double rate_hz)
 {
     double *rr = malloc((b->n ? b->n : 1) * sizeof *rr);
     if (!rr) return PSY_E_NOMEM;
-    for (size_t i = 0; i < b->n; i++) {
-        double dt = i ? (position ? position[i] - position[i - 1] : (double)(b->sample[i] - b->sample[i - 1])) / rate_hz : 0;
-        /* No interval across a gap in the signal or in the recording's time axis. */
-        int broken = i == 0 || gap_between(b, b->sample[i - 1], b->sample[i]) ||
-                     fabs((b->onset_s[i] - b->onset_s[i - 1]) - dt) > 0.5 / rate_hz;
-        rr[i] = broken ? NAN : 1000.0 * dt;
+    rr[0] = NAN;
+    for (size_t i = 1; i < b->n; i++) {
+        double dt = (position ? position[i] - position[i - 1] : (double)(b->sample[i] - b->sample[i - 1])) / rate_hz;
+        rr[i] = beats_interval_ms(b, b->sample[i - 1], b->sample[i], dt, b->onset_s[i] - b->onset_s[i - 1], rate_hz);
     }
     free(b->rr_ms);
     b->rr_ms = rr;
     return PSY_OK;
 }
 
-/* 1 when beat j's interval starts at beat j - 1: its time lies one interval after it (device
- * RR lists drop beats: Empatica's IBI.csv jumps over them). Within 50 ms or 20 %. */
+int beats_follows(double prev_onset_s, double onset_s, double rr_ms)
+{
+    double dt_ms = 1000.0 * (onset_s - prev_onset_s);
+    return fabs(dt_ms - rr_ms) <= fmax(50.0, 0.2 * rr_ms);
+}
+
+/* beats_follows for beat j of the arrays. */
 static int follows_at(const double *onset_s, const double *rr_ms, size_t j)
 {
-    double dt_ms = 1000.0 * (onset_s[j] - onset_s[j - 1]);
-    return fabs(dt_ms - rr_ms[j]) <= fmax(50.0, 0.2 * rr_ms[j]);
+    return beats_follows(onset_s[j - 1], onset_s[j], rr_ms[j]);
 }
 
 static int follows(const psy_beat_list *b, size_t j)

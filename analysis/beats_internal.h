@@ -2,6 +2,9 @@
 #ifndef PSYPHYS_BEATS_INTERNAL_H
 #define PSYPHYS_BEATS_INTERNAL_H
 
+#include <stdio.h>
+
+#include "fixed_format.h" /* PSY_FIXED_MAX */
 #include "psyphys/beats.h"
 
 /* Pushes channel ch of r, read block by block (block samples, 0: 65536), through push (a
@@ -43,5 +46,42 @@ typedef struct beats_marks {
 psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list *a,
                              beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
                              psy_message *why);
+
+/* The R-peak detector of config for channel ch (its rate); an error with why. */
+psy_status beats_detector_create(psy_reader *r, int ch, const psy_beats_config *config, psy_ecg_detector **out,
+                                 psy_message *why);
+
+/* Appends a gap to b->gaps (room *cap, grown by doubling). 0 when out of memory. */
+int beats_add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g);
+
+/* The interval (ms) ending at a beat at `sample` after the beat at prev_sample, dt_s apart on the
+ * channel (its positions' difference over the rate), their onsets d_onset_s apart: NaN across
+ * one of b->gaps or a jump of the recording's time axis (the onsets not dt_s apart within half a
+ * sample). The rule of beats_rr_from_positions. */
+double beats_interval_ms(const psy_beat_list *b, int64_t prev_sample, int64_t sample, double dt_s, double d_onset_s,
+                         double rate_hz);
+
+/* 1 when a beat's interval rr_ms starts at the beat before it: its onset lies one interval after
+ * that beat's, within 50 ms or 20 % (device RR lists drop beats: Empatica's IBI.csv jumps over
+ * them). Where a run of intervals ends (beats_classify_runs). */
+int beats_follows(double prev_onset_s, double onset_s, double rr_ms);
+
+/* A beats table (psyphys/beats_table.h) of R-peaks or RR beats: its header, and a row without
+ * its newline (at most BEATS_TABLE_ROW_MAX bytes) into row; returns its length. */
+#define BEATS_TABLE_HEADER "onset\tsample\trr_ms\tlabel\tcorrected\n"
+#define BEATS_TABLE_ROW_MAX (3 * PSY_FIXED_MAX + 24)
+size_t beats_table_row(char *row, double onset_s, int64_t sample, double rr_ms, psy_beat_class cls, int corrected);
+
+/* The beats of ECG channel ch of r (not an RR or PPG channel) as psy_beats_detect finds them,
+ * without their per-beat columns: *out holds n, the gaps, counts, n_searchback and the NN series
+ * (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s) bit for bit as psy_beats_detect's, and
+ * sample, onset_s, rr_ms, cls and amplitude NULL; the beats table (psy_beats_write_table's bytes)
+ * goes to `table` as each beat's label becomes final. Memory: the NN series (17 bytes an
+ * interval) and bounded buffers; the detector's beats wait in a temporary file (16 bytes each)
+ * until the channel is read, so that every gap is known before an interval is taken. PSY_OK,
+ * PSY_E_INVALID (such a channel), PSY_E_NOMEM, PSY_E_IO (the temporary file, the table), a read
+ * error of the channel (why says which). */
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table,
+                                 psy_beat_list **out, psy_message *why);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beats_internal.h"
 #include "fixed_format.h"
 #include "psyphys/beats_table.h"
 #include "psyphys/writer.h"
@@ -16,25 +17,30 @@ static size_t put(char *row, size_t len, const char *text)
     return len + n;
 }
 
+size_t beats_table_row(char *row, double onset_s, int64_t sample, double rr_ms, psy_beat_class cls, int corrected)
+{
+    size_t len = psy_format_fixed(row, onset_s, 6);
+    row[len++] = '\t';
+    if (sample >= 0) len += psy_format_int(row + len, (long long)sample);
+    else len = put(row, len, "n/a");
+    row[len++] = '\t';
+    if (isnan(rr_ms)) len = put(row, len, "n/a");
+    else len += psy_format_fixed(row + len, rr_ms, 3);
+    row[len++] = '\t';
+    len = put(row, len, psy_beat_class_name(cls));
+    return put(row, len, corrected ? "\t1" : "\t0");
+}
+
 psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *b)
 {
     if (!fp || !b) return PSY_E_INVALID;
-    fputs(b->pulses ? "onset\tsample\trr_ms\tlabel\tcorrected\tpeak_sample\tquality\n"
-                    : "onset\tsample\trr_ms\tlabel\tcorrected\n", fp);
+    fputs(b->pulses ? "onset\tsample\trr_ms\tlabel\tcorrected\tpeak_sample\tquality\n" : BEATS_TABLE_HEADER, fp);
     /* Each row is built in memory and written once (as "%.6f\t%lld\t%.3f\t%s\t%d\n" would be):
      * a 24 h recording has over 100 000 rows. */
-    char row[5 * PSY_FIXED_MAX + 24]; /* three numbers, two integers, a label of at most 7 */
+    char row[BEATS_TABLE_ROW_MAX + 2 * PSY_FIXED_MAX];
     for (size_t i = 0; i < b->n; i++) {
-        size_t len = psy_format_fixed(row, b->onset_s[i], 6);
-        row[len++] = '\t';
-        if (b->sample[i] >= 0) len += psy_format_int(row + len, (long long)b->sample[i]);
-        else len = put(row, len, "n/a");
-        row[len++] = '\t';
-        if (isnan(b->rr_ms[i])) len = put(row, len, "n/a");
-        else len += psy_format_fixed(row + len, b->rr_ms[i], 3);
-        row[len++] = '\t';
-        len = put(row, len, psy_beat_class_name(b->cls[i]));
-        len = put(row, len, psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL) ? "\t1" : "\t0");
+        size_t len = beats_table_row(row, b->onset_s[i], b->sample[i], b->rr_ms[i], b->cls[i],
+                                     psy_beat_interval_corrected(b->cls[i], i > 0, i > 0 ? b->cls[i - 1] : PSY_BEAT_NORMAL));
         if (b->pulses) {
             row[len++] = '\t';
             len += psy_format_int(row + len, (long long)b->peak_sample[i]);

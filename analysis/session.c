@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "psy_core.h" /* psy_fail */
+#include "beats_internal.h" /* beats_detect_streamed */
 #include "session_internal.h"
 
 psy_session_config psy_session_config_default(void)
@@ -106,7 +107,8 @@ static int config_valid(const psy_session_config *c)
            c->latency_min_s >= 0 && c->latency_max_s > c->latency_min_s && c->hrv_window_s > 0 &&
            c->hrv_step_s > 0 && c->max_corrected_pct >= 0 && c->max_corrected_pct <= 100 &&
            !(c->ecg && c->hr) && !(c->ppg && c->hr) && (!c->n_events_files || (c->events_files && c->events_paths)) &&
-           (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV) && (c->edr == 0 || c->edr == 1);
+           (c->eda_method == PSY_EDA_FAST || c->eda_method == PSY_EDA_DECONV) && (c->edr == 0 || c->edr == 1) &&
+           (c->lean_results == 0 || c->lean_results == 1) && c->zero_ == 0;
 }
 
 /* The pulses of the PPG channel: the beats (heart PPG), or the pulse arrival times of the
@@ -139,13 +141,26 @@ static psy_status pulses_and_pat(psy_session *s)
     return PSY_OK;
 }
 
+/* The beats of the ECG or RR channel: streamed (cfg.lean_results) when nothing after them
+ * reads them beat by beat (ECG-derived breaths, pulse arrival times), else kept whole. */
+static psy_status detect_beats(psy_session *s, psy_message *reason)
+{
+    int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
+                   psy_reader_channel(s->r, s->ecg)->type != PSY_CH_RR;
+    if (streamed && (s->beats_table = tmpfile()) != NULL) {
+        psy_status st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, &s->beats, reason);
+        if (st != PSY_OK) fclose(s->beats_table), s->beats_table = NULL;
+        return st;
+    }
+    return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
+}
+
 /* The analysis after the channels are chosen. */
 static psy_status compute(psy_session *s, psy_message *why)
 {
     psy_message reason = {{0}};
     s->beats_cfg = psy_beats_config_default();
-    if (s->ecg >= 0 && psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, &reason) != PSY_OK)
-        psy_session_warn(s, "no beats: %s", reason.text);
+    if (s->ecg >= 0 && detect_beats(s, &reason) != PSY_OK) psy_session_warn(s, "no beats: %s", reason.text);
     psy_status st;
     if (s->ppg >= 0 && (s->heart == PSY_HEART_PPG || s->beats) && (st = pulses_and_pat(s)) != PSY_OK)
         return psy_fail(why, st, "PPG channel: %s", psy_strerror(st));
@@ -286,6 +301,7 @@ void psy_session_free(psy_session *s)
     free(s->seg);
     free(s->seg_hrv);
     free(s->win_hrv);
+    free(s->win_rows);
     psy_breath_list_free(s->breaths);
     psy_rsa_result_clear(&s->rsa);
     free(s->hr_t_s);
@@ -295,6 +311,7 @@ void psy_session_free(psy_session *s)
     psy_eda_result_free(s->scr);
     if (s->pulses != s->beats) psy_beat_list_free(s->pulses);
     psy_beat_list_free(s->beats);
+    if (s->beats_table) fclose(s->beats_table);
     psy_pat_list_free(s->pat);
     json_decref(s->settings);
     if (s->owns_reader) psy_reader_close(s->r);

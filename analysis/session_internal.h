@@ -9,6 +9,16 @@
 #include "psyphys/rsa.h"
 #include "psyphys/session.h"
 
+/* An HRV window's row under cfg.lean_results: what the windows table prints of a psy_hrv_result
+ * (the psy_session_hrv_columns' values and n/a reasons, in their order). */
+#define SESSION_HRV_COLUMNS 35
+typedef struct session_window_row {
+    size_t n_nn;
+    double nn_corrected_pct;
+    double v[SESSION_HRV_COLUMNS];
+    const char *na[SESSION_HRV_COLUMNS];
+} session_window_row;
+
 struct psy_session {
     psy_reader *r;
     int owns_reader;                   /* psy_session_open's: closed with the session */
@@ -24,6 +34,7 @@ struct psy_session {
     int beats_ch;                      /* ecg, or ppg when the beats are its pulses */
     psy_beat_list *beats;
     psy_beats_config beats_cfg;
+    FILE *beats_table;                 /* the beats table of streamed beats (cfg.lean_results) */
     psy_beat_list *pulses;             /* == beats when heart is PPG (freed once) */
     psy_pulses_config pulses_cfg;
     psy_pat_list *pat;
@@ -37,6 +48,7 @@ struct psy_session {
     psy_segment *seg;
     size_t n_seg;
     psy_hrv_result *seg_hrv, *win_hrv;
+    session_window_row *win_rows;      /* instead of win_hrv under cfg.lean_results */
     size_t n_win;
     double *events;                    /* the session events' onsets */
     size_t n_events;
@@ -80,7 +92,10 @@ int psy_session_make_epochs(psy_session *s);
  * error. */
 psy_status psy_session_read_hr(psy_session *s);
 
-/* The HRV of every segment and window into s->seg_hrv / s->win_hrv, with a warning for the rows
+/* The row of window k (of s->win_hrv, or expanded from s->win_rows: the table's keys set). */
+void psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out);
+
+/* The HRV of every segment and window into s->seg_hrv / s->win_hrv (s->win_rows), with a warning for the rows
  * above the corrected-share limit. 1, or 0 when out of memory. */
 int psy_session_hrv_rows(psy_session *s);
 

@@ -104,13 +104,39 @@ static size_t n_hrv_windows(const psy_session *s, const psy_session_config *o)
     return n;
 }
 
+_Static_assert(sizeof hrv_columns / sizeof hrv_columns[0] == SESSION_HRV_COLUMNS, "a window row per column");
+
+/* What the windows table prints of h. */
+static void compact_row(const psy_hrv_result *h, session_window_row *row)
+{
+    row->n_nn = h->n_nn;
+    row->nn_corrected_pct = h->nn_corrected_pct;
+    for (size_t k = 0; k < SESSION_HRV_COLUMNS; k++)
+        row->v[k] = h->values.v[hrv_columns[k]], row->na[k] = h->values.na[hrv_columns[k]];
+}
+
+void psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
+{
+    if (s->win_hrv) {
+        *out = s->win_hrv[k];
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    const session_window_row *row = &s->win_rows[k];
+    out->n_nn = row->n_nn;
+    out->nn_corrected_pct = row->nn_corrected_pct;
+    for (size_t c = 0; c < SESSION_HRV_COLUMNS; c++)
+        out->values.v[hrv_columns[c]] = row->v[c], out->values.na[hrv_columns[c]] = row->na[c];
+}
+
 int psy_session_hrv_rows(psy_session *s)
 {
     const psy_session_config *o = &s->cfg;
     s->n_win = n_hrv_windows(s, o);
     s->seg_hrv = calloc(s->n_seg ? s->n_seg : 1, sizeof *s->seg_hrv);
-    s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
-    if (!s->seg_hrv || !s->win_hrv) return 0;
+    if (o->lean_results) s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
+    else s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
+    if (!s->seg_hrv || (!s->win_hrv && !s->win_rows)) return 0;
     size_t over[2] = {0, 0};
     for (size_t i = 0; i < s->n_seg; i++) {
         psy_session_hrv_over(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
@@ -118,8 +144,10 @@ int psy_session_hrv_rows(psy_session *s)
     }
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
-        psy_session_hrv_over(s, start, start + o->hrv_window_s, &s->win_hrv[k]);
-        over[1] += s->win_hrv[k].over_corrected;
+        psy_hrv_result h;
+        psy_session_hrv_over(s, start, start + o->hrv_window_s, s->win_hrv ? &s->win_hrv[k] : &h);
+        if (s->win_rows) compact_row(&h, &s->win_rows[k]);
+        over[1] += (s->win_hrv ? &s->win_hrv[k] : &h)->over_corrected;
     }
     if (over[0] || over[1])
         psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "

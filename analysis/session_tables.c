@@ -237,10 +237,11 @@ static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
     fputc('\n', fp);
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
-        const psy_hrv_result *h = &s->win_hrv[k];
-        fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h->n_nn);
-        put_or_note(fp, na, "nn_corrected_pct", h->nn_corrected_pct, 2, "no NN interval in the window");
-        put_hrv(fp, na, s, h);
+        psy_hrv_result h;
+        psy_session_window(s, k, &h);
+        fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h.n_nn);
+        put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2, "no NN interval in the window");
+        put_hrv(fp, na, s, &h);
         fputc('\n', fp);
     }
 }
@@ -258,6 +259,17 @@ static void write_pat(FILE *fp, const psy_pat_list *p)
         put_number(fp, p->pat_upstroke_ms[i], 2);
         fprintf(fp, "\t%s\n", psy_pat_reason_text(p->reason[i]));
     }
+}
+
+/* Copies the whole of `from` (a temporary file) to fp. 1, or 0 when `from` cannot be read. */
+static int copy_file(FILE *from, FILE *fp)
+{
+    char buf[65536];
+    size_t k;
+    if (fseek(from, 0, SEEK_SET) != 0) return 0;
+    while ((k = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, k, fp) != k) break;
+    return !ferror(from);
 }
 
 static const char *const table_names[PSY_TABLE_COUNT] = {"segments", "epochs", "epoch-means", "hrv-windows", "scr",
@@ -293,7 +305,10 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_EPOCH_MEANS: write_epoch_means(fp, s); break;
     case PSY_TABLE_HRV_WINDOWS: write_hrv_windows(fp, s, na); break;
     case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
-    case PSY_TABLE_BEATS: psy_beats_write_table(fp, s->beats); break;
+    case PSY_TABLE_BEATS:
+        if (s->beats_table && !copy_file(s->beats_table, fp)) return PSY_E_IO;
+        if (!s->beats_table) psy_beats_write_table(fp, s->beats);
+        break;
     case PSY_TABLE_BREATHS: psy_breaths_write_tsv(fp, s->breaths, s->has_rsa ? &s->rsa : NULL); break;
     default: psy_eda_write_table(fp, PSY_EDA_TABLE_SCR, s->scr, NULL, NULL); break;
     }

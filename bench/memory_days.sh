@@ -8,8 +8,8 @@
 # BASELINE_BUILD_DIR (a build of another commit) its programs run in the same rounds, and the
 # tables both wrote are compared. Last, what each program's peak grows by a beat between the
 # shortest and the longest record (and so per day of this record's ECG, 109 104 beats a day): what
-# is still O(length). The 7-day record takes 655 MB of disk in a temporary folder (DAYS=672, 14 days:
-# 1.3 GB). Needs /usr/bin/time (Debian package 'time').
+# is still O(length), and the days of it each stays within 32 MB. The 7-day record takes 655 MB of
+# disk in a temporary folder (DAYS=672, 14 days: 1.3 GB). Needs /usr/bin/time (Debian package 'time').
 #   [RUNS=N] [DAYS="48 96 336"] sh bench/memory_days.sh [BUILD_DIR [SHARED_DATA_DIR [BASELINE_BUILD_DIR]]]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,9 +61,12 @@ for tiles in ${DAYS:-48 96 336}; do
         echo "$line"
     done
 done
-# bytes a beat (kB = 1024 bytes) between the first and the last record of DAYS
+# bytes a beat (kB = 1024 bytes) between the first and the last record of DAYS, and how many days
+# of this ECG stay within 32 MB on the line through the two
 awk '!($1 in n0) { n0[$1] = $2; k0[$1] = $3 } { n1[$1] = $2; k1[$1] = $3 }
-     END { for (p in n0) if (n1[p] > n0[p])
-               printf "growth   %-8s %5.1f bytes a beat (%.1f MB a day of ECG at 109 104 beats a day)\n", p,
-                      (k1[p] - k0[p]) * 1024 / (n1[p] - n0[p]), (k1[p] - k0[p]) * 1024 / (n1[p] - n0[p]) * 109104 / 1048576 }' \
+     END { for (p in n0) if (n1[p] > n0[p]) {
+               g = (k1[p] - k0[p]) * 1024 / (n1[p] - n0[p])
+               days = (32 * 1048576 - k0[p] * 1024 + g * n0[p]) / g / 109104
+               printf "growth   %-8s %5.1f bytes a beat (%.1f MB a day of ECG at 109 104 beats a day), <= 32 MB to %.1f days\n",
+                      p, g, g * 109104 / 1048576, days } }' \
     "$tmp/growth" | sort -k2,2

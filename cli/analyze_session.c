@@ -34,6 +34,7 @@ int analyze_session_run(analyze_session *s, const analyze_options *o)
     c.hrv_window_s = o->hrv_window_s, c.hrv_step_s = o->hrv_step_s;
     c.max_corrected_pct = o->max_corrected_pct, c.keep_corrected = o->keep_corrected;
     c.edr = o->edr;
+    c.lean_results = 1; /* memory: the NN series, not the beat list (session.h) */
     const char *paths[2] = {s->events_read.path[0], s->events_read.path[1]};
     c.events_files = s->events_read.info, c.events_paths = paths;
     c.n_events_files = (size_t)s->events_read.n;

@@ -311,18 +311,9 @@ static double interpolate(const double *rr, const psy_beat_class *cls, size_t n,
     return fmin(fmax(v, lo), hi);
 }
 
-typedef struct out_series {
-    double *rr, *t;
-    uint8_t *corrected;
-    size_t n, max;
-    size_t left_out;    /* corrected intervals outside the plausible range: not put */
-    double *left_out_t; /* their times, when asked (left_out_max room) */
-    size_t left_out_max;
-} out_series;
-
 /* Appends an interval; a corrected one (for input interval i) only when it is plausible, else it
  * is left out of the series and counted. 0 when the output is full. */
-static int put(out_series *o, const double *rr_in, const psy_beat_class *cls, size_t n, size_t i, double t,
+static int put(rr_out_series *o, const double *rr_in, const psy_beat_class *cls, size_t n, size_t i, double t,
                double rr, int corrected)
 {
     if (corrected && !plausible(rr_in, cls, n, i, rr)) {
@@ -339,6 +330,56 @@ static int put(out_series *o, const double *rr_in, const psy_beat_class *cls, si
     if (o->corrected) o->corrected[o->n] = (uint8_t)corrected;
     o->n++;
     return 1;
+}
+
+int rr_correct_step(const double *rr, const double *t, size_t n, const psy_beat_class *classes, size_t i,
+                    double *moved_t, rr_out_series *o)
+{
+    int ok = 1;
+    double prev_t = !isnan(*moved_t) ? *moved_t : t[i] - rr[i] / 1000.0;
+    *moved_t = NAN;
+    switch (classes[i]) {
+    case PSY_BEAT_EXTRA:
+        /* Removed: the next beat's interval spans both. */
+        if (i + 1 < n) *moved_t = prev_t;
+        break;
+    case PSY_BEAT_MISSED: {
+        /* The classifier calls an interval missed when half of it is a normal interval:
+         * one beat is inserted, the interval split in two (so 2 n outputs always suffice). */
+        double half = 0.5 * (t[i] - prev_t);
+        ok = put(o, rr, classes, n, i, prev_t + half, 1000.0 * half, 1) &&
+             put(o, rr, classes, n, i, t[i], 1000.0 * half, 1);
+        break;
+    }
+    case PSY_BEAT_ECTOPIC:
+    case PSY_BEAT_LONG:
+    case PSY_BEAT_SHORT: {
+        /* Misplaced beat: move it where the local rhythm puts it; the next interval follows.
+         * Without a normal interval near, the local rhythm is the two beats around it: it
+         * goes half-way between them. */
+        double shortest, v = interpolate(rr, classes, n, i, &shortest);
+        double nt = prev_t + v / 1000.0;
+        if (isnan(shortest) && i + 1 < n) nt = 0.5 * (prev_t + t[i + 1]);
+        /* Nor may the move leave the next interval short by the classifier's own measure
+         * (CEILING: a change of more than 25 % is plainly abnormal) against the shortest
+         * normal neighbour (a following beat itself misplaced, in bigeminy say, could
+         * otherwise get an "NN" interval no heart produced): where the two beats are too
+         * close for that, both intervals equal. */
+        double least = (1 - CEILING) * shortest / 1000.0;
+        if (i + 1 < n && (nt >= t[i + 1] || t[i + 1] - nt < least)) {
+            double room = t[i + 1] - least;
+            nt = room - prev_t >= least ? room : 0.5 * (prev_t + t[i + 1]);
+        }
+        ok = put(o, rr, classes, n, i, nt, (nt - prev_t) * 1000.0, 1);
+        *moved_t = nt;
+        break;
+    }
+    default: {
+        int changed = fabs((t[i] - prev_t) - rr[i] / 1000.0) > 1e-9;
+        ok = put(o, rr, classes, n, i, t[i], changed ? (t[i] - prev_t) * 1000.0 : rr[i], changed);
+    }
+    }
+    return ok;
 }
 
 psy_status psy_rr_correct(const double *rr, const double *t, size_t n, const psy_rr_config *config,
@@ -374,54 +415,10 @@ psy_status psy_rr_correct_left_out(const double *rr, const double *t, size_t n, 
         memset(counts, 0, sizeof *counts);
         for (size_t i = 0; i < n; i++) counts->n[classes[i] < PSY_BEAT_CLASS_COUNT ? classes[i] : 0]++;
     }
-    out_series o = {out_rr, out_t, out_corrected, 0, out_max, 0, out_left_out_t, left_out_max};
+    rr_out_series o = {out_rr, out_t, out_corrected, 0, out_max, 0, out_left_out_t, left_out_max};
     double moved_t = NAN; /* time of the previous beat after correction, when it was moved */
     int ok = 1;
-    for (size_t i = 0; i < n && ok; i++) {
-        double prev_t = !isnan(moved_t) ? moved_t : t[i] - rr[i] / 1000.0;
-        moved_t = NAN;
-        switch (classes[i]) {
-        case PSY_BEAT_EXTRA:
-            /* Removed: the next beat's interval spans both. */
-            if (i + 1 < n) moved_t = prev_t;
-            break;
-        case PSY_BEAT_MISSED: {
-            /* The classifier calls an interval missed when half of it is a normal interval:
-             * one beat is inserted, the interval split in two (so 2 n outputs always suffice). */
-            double half = 0.5 * (t[i] - prev_t);
-            ok = put(&o, rr, classes, n, i, prev_t + half, 1000.0 * half, 1) &&
-                 put(&o, rr, classes, n, i, t[i], 1000.0 * half, 1);
-            break;
-        }
-        case PSY_BEAT_ECTOPIC:
-        case PSY_BEAT_LONG:
-        case PSY_BEAT_SHORT: {
-            /* Misplaced beat: move it where the local rhythm puts it; the next interval follows.
-             * Without a normal interval near, the local rhythm is the two beats around it: it
-             * goes half-way between them. */
-            double shortest, v = interpolate(rr, classes, n, i, &shortest);
-            double nt = prev_t + v / 1000.0;
-            if (isnan(shortest) && i + 1 < n) nt = 0.5 * (prev_t + t[i + 1]);
-            /* Nor may the move leave the next interval short by the classifier's own measure
-             * (CEILING: a change of more than 25 % is plainly abnormal) against the shortest
-             * normal neighbour (a following beat itself misplaced, in bigeminy say, could
-             * otherwise get an "NN" interval no heart produced): where the two beats are too
-             * close for that, both intervals equal. */
-            double least = (1 - CEILING) * shortest / 1000.0;
-            if (i + 1 < n && (nt >= t[i + 1] || t[i + 1] - nt < least)) {
-                double room = t[i + 1] - least;
-                nt = room - prev_t >= least ? room : 0.5 * (prev_t + t[i + 1]);
-            }
-            ok = put(&o, rr, classes, n, i, nt, (nt - prev_t) * 1000.0, 1);
-            moved_t = nt;
-            break;
-        }
-        default: {
-            int changed = fabs((t[i] - prev_t) - rr[i] / 1000.0) > 1e-9;
-            ok = put(&o, rr, classes, n, i, t[i], changed ? (t[i] - prev_t) * 1000.0 : rr[i], changed);
-        }
-        }
-    }
+    for (size_t i = 0; i < n && ok; i++) ok = rr_correct_step(rr, t, n, classes, i, &moved_t, &o);
     free(own);
     if (counts) counts->nn_left_out = o.left_out;
     if (out_left_out_n) *out_left_out_n = o.left_out;

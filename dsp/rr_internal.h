@@ -5,6 +5,7 @@
 #define PSYPHYS_RR_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "psyphys/rr.h"
 
@@ -55,5 +56,24 @@ size_t rr_pass1(const double *rr, const double *d, const double *med, size_t n, 
  * i - 1: may set out[i]. Reads out[i - 2 .. i], d[i .. i + 2], rr[i], rr[i + 1], mrr, med, th2 at i. */
 void rr_pass2(const double *rr, const double *d, const double *mrr, const double *med, const double *th2, size_t n,
               size_t i, psy_beat_class *out);
+
+/* Where the correction puts its intervals (psy_rr_correct_left_out's outputs). */
+typedef struct rr_out_series {
+    double *rr, *t;
+    uint8_t *corrected;
+    size_t n, max;
+    size_t left_out;    /* corrected intervals outside the plausible range: not put */
+    double *left_out_t; /* their times, when asked (left_out_max room) */
+    size_t left_out_max;
+} rr_out_series;
+
+/* The correction of interval i of rr / t / classes[0..n) into o (psy_rr_correct_left_out does
+ * it for i = 0 .. n - 1, moved_t NaN before the first). Reads classes and rr from i - 5 to i + 4
+ * and t[i + 1] (those in [0, n)); n tells only whether interval i is the run's last and where
+ * those reads stop; *moved_t carries a moved beat's time to the next interval. So a run held in
+ * a sliding buffer is corrected bit for bit alike, interval by interval, when the buffer holds 5
+ * intervals before i (or starts the run) and 4 after it (or ends it). 0 when o is full. */
+int rr_correct_step(const double *rr, const double *t, size_t n, const psy_beat_class *classes, size_t i,
+                    double *moved_t, rr_out_series *o);
 
 #endif

@@ -52,7 +52,7 @@ static void test_layout_is_pinned(void **state)
     for (size_t i = 0; i < sizeof now / sizeof now[0]; i++) {
         /* the reserve is the last member, whatever the platform; settings added since took their
          * room from its start (psy_stream_config: resp_rate_hz, provisional, ppg_rate_hz;
-         * psy_session_config: ppg) */
+         * psy_session_config: ppg, edr, lean_results) */
         assert_int_equal(now[i].reserved_at + now[i].reserved_size, now[i].size);
         size_t taken = PSY_RESERVED_WORDS * sizeof(uint64_t) - now[i].reserved_size;
         if (sizeof(void *) != 8 || sizeof(long) != 8) continue; /* the pinned figures are LP64's */

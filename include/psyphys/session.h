@@ -25,6 +25,7 @@
 #define PSYPHYS_SESSION_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "psyphys/beats.h"
@@ -87,7 +88,20 @@ typedef struct psy_session_config {
      * warning (the derived rate is less accurate than a respiration channel's: README). 0
      * (default): breaths from an RSP channel only. */
     int edr;
-    uint64_t reserved[PSY_RESERVED_WORDS - 2]; /* zero: room for settings to come (psyphys/export.h) */
+    int32_t unused_;                /* padding after edr: ignored */
+    /* 1: the results keep what the tables and sidecars need, not every beat and window whole, so
+     * that memory grows by the NN series alone (~18 bytes a beat, not ~60), as `psyphys analyze`
+     * runs; every table and sidecar stays the same byte for byte. The beats of an ECG channel are
+     * then not kept beat by beat: the beats table is written as each beat's label becomes final,
+     * to a temporary file (tmpfile(), ~40 bytes a beat on disk) that psy_session_write_table
+     * copies, and results.beats keeps n, counts, n_searchback, the gaps and the NN series
+     * (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s) with sample, onset_s, rr_ms, cls and
+     * amplitude NULL (beats kept whole, as with 0, when edr or a PPG channel reads them, and when
+     * no temporary file can be made). results.window_hrv is NULL (n_windows as with 0): the HRV
+     * windows table is written from rows of its columns only. 0 (default): everything kept. */
+    int32_t lean_results;
+    int32_t zero_;                  /* padding: zero */
+    uint64_t reserved[PSY_RESERVED_WORDS - 3]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_session_config;
 
 /* Where a session's beats come from. */
@@ -130,7 +144,8 @@ typedef struct psy_session_results {
     int n_leads;                    /* ECG leads scored to choose ecg (0: not chosen so) */
     int lead_ch[PSY_SESSION_MAX_LEADS];
     psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
-    const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed */
+    const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed;
+                                       without its per-beat columns under config.lean_results */
     psy_beats_config beats_config;
     psy_hrv_config hrv_config;
     const psy_eda_result *scr;      /* NULL without an EDA channel or analysis */
@@ -141,7 +156,8 @@ typedef struct psy_session_results {
     const psy_segment *segments;    /* the whole recording first, then the phases */
     size_t n_segments;
     const psy_hrv_result *segment_hrv;  /* one per segment */
-    const psy_hrv_result *window_hrv;   /* window k: [k hrv_step_s, k hrv_step_s + hrv_window_s) */
+    const psy_hrv_result *window_hrv;   /* window k: [k hrv_step_s, k hrv_step_s + hrv_window_s);
+                                           NULL under config.lean_results */
     size_t n_windows;
     double hrv_window_s, hrv_step_s;
     const psy_session_epoch *epochs;

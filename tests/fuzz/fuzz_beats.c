@@ -2,14 +2,46 @@
  * correction, stretches and gaps) fed arbitrary samples through real readers:
  *   byte 0: rate; byte 1 bit 0: 0 = an ECG in a WFDB format-16 record (the input's int16 values;
  *   -32768 is WFDB's invalid sample, read as NaN), 1 = an RR list in ms (text, one per line);
- *   byte 1 bits 1..3: the read block size. The rest are the samples. */
+ *   byte 1 bits 1..3: the read block size. The rest are the samples.
+ * Also checked: an ECG's beats streamed (beats_detect_streamed, psyphys analyze's) give the same
+ * beats table byte for byte, counts and NN series bit for bit. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "beats_internal.h"
 #include "fuzz_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MAX_SAMPLES = 1 << 15 };
+
+/* The streamed beats of channel c equal `whole`, psy_beats_detect's. */
+static void same_streamed(psy_reader *r, int c, const psy_beats_config *cfg, const psy_beat_list *whole)
+{
+    char *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
+    psy_beat_list *lean = NULL;
+    psy_message why;
+    if (!fa || !fb || psy_beats_write_table(fa, whole) != PSY_OK) abort();
+    if (beats_detect_streamed(r, c, cfg, fb, &lean, &why) != PSY_OK) abort();
+    fclose(fa), fclose(fb);
+    if (na != nb || memcmp(a, b, na) != 0) abort();
+    if (lean->n != whole->n || lean->n_nn != whole->n_nn || lean->n_gaps != whole->n_gaps ||
+        memcmp(&lean->counts, &whole->counts, sizeof whole->counts) != 0 ||
+        lean->n_searchback != whole->n_searchback)
+        abort();
+    if (whole->n_nn && (memcmp(lean->nn_ms, whole->nn_ms, whole->n_nn * sizeof(double)) != 0 ||
+                        memcmp(lean->nn_onset_s, whole->nn_onset_s, whole->n_nn * sizeof(double)) != 0 ||
+                        memcmp(lean->nn_corrected, whole->nn_corrected, whole->n_nn) != 0))
+        abort();
+    if (whole->counts.nn_left_out &&
+        memcmp(lean->nn_left_out_s, whole->nn_left_out_s, whole->counts.nn_left_out * sizeof(double)) != 0)
+        abort();
+    psy_beat_list_free(lean);
+    free(a), free(b);
+}
 
 static void detect_all(psy_reader *r, size_t block)
 {
@@ -27,6 +59,7 @@ static void detect_all(psy_reader *r, size_t block)
         if (total > beats->n) abort();
         for (size_t i = 1; i < beats->n; i++)
             if (beats->onset_s[i] < beats->onset_s[i - 1]) abort();
+        if (psy_reader_channel(r, c)->type != PSY_CH_RR) same_streamed(r, c, &cfg, beats);
         psy_beat_list_free(beats);
     }
 }

@@ -1,0 +1,263 @@
+/* The beats of an ECG lead without their per-beat columns (beats_internal.h): psy_beats_detect's
+ * steps with each beat passed on instead of kept. The detector's R-peaks wait in a temporary file
+ * until the channel is read (a gap can be reported after the beats that follow it); then each
+ * beat's onset and interval are taken as beats.c takes them, each run of intervals is classified
+ * by the incremental classifier (dsp/rr_online.h: the classes of psy_rr_classify on the whole
+ * run) and corrected interval by interval (rr_correct_step: psy_rr_correct's own arithmetic),
+ * in a sliding buffer; a beat's table row is written once its class is final. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beats_internal.h"
+#include "psy_core.h" /* psy_fail */
+#include "rr_internal.h"
+#include "rr_online.h"
+
+#define RUN_CAP 4096 /* intervals of a run held at once: far more than the classifier reads */
+#define BACK 5       /* a correction reads classes this far back (rr_correct_step) */
+#define AHEAD 4      /* and this far ahead */
+
+typedef struct raw_beat {
+    int64_t sample;
+    double offset; /* psy_ecg_beat's (a float) */
+} raw_beat;
+
+/* What the detector gives, into the temporary file. */
+typedef struct raw_feed {
+    psy_ecg_detector *d;
+    psy_beat_list *b; /* n, n_searchback, gaps */
+    size_t gap_cap;
+    FILE *raw;
+} raw_feed;
+
+static psy_status drain_raw(raw_feed *f)
+{
+    psy_ecg_beat beats[64];
+    psy_ecg_gap gaps[16];
+    size_t k;
+    while ((k = psy_ecg_detector_pop_beats(f->d, beats, 64)) > 0)
+        for (size_t i = 0; i < k; i++) {
+            raw_beat rb = {beats[i].sample, beats[i].offset};
+            if (fwrite(&rb, sizeof rb, 1, f->raw) != 1) return PSY_E_IO;
+            f->b->n_searchback += beats[i].searchback != 0;
+            f->b->n++;
+        }
+    while ((k = psy_ecg_detector_pop_gaps(f->d, gaps, 16)) > 0)
+        for (size_t i = 0; i < k; i++)
+            if (!beats_add_gap(f->b, &f->gap_cap, &gaps[i])) return PSY_E_NOMEM;
+    return PSY_OK;
+}
+
+static psy_status push_raw(void *ctx, const double *x, size_t n, size_t *used)
+{
+    raw_feed *f = ctx;
+    psy_ecg_detector_push(f->d, x, n, used);
+    return drain_raw(f);
+}
+
+/* The run of intervals being classified and corrected, and where the outputs go. */
+typedef struct run_stream {
+    psy_beat_list *b;          /* the NN series grows here */
+    size_t nn_cap, left_cap;
+    FILE *table;
+    psy_beat_class last_cls;   /* of the last row written (the corrected column) */
+    int any_row;
+    double rr[RUN_CAP], t[RUN_CAP];
+    int64_t sample[RUN_CAP];
+    size_t held;               /* intervals in the buffer */
+    size_t written, corrected; /* buffer intervals whose row is written / whose correction is done */
+    double moved_t;
+    rr_online online;
+} run_stream;
+
+static int write_row(run_stream *s, int64_t sample, double t, double rr, psy_beat_class cls)
+{
+    char row[BEATS_TABLE_ROW_MAX + 1];
+    size_t len = beats_table_row(row, t, sample, rr, cls, psy_beat_interval_corrected(cls, s->any_row, s->last_cls));
+    row[len++] = '\n';
+    s->last_cls = cls, s->any_row = 1;
+    return fwrite(row, 1, len, s->table) == len;
+}
+
+/* Room for a step's outputs (at most two intervals, or two left out) in the NN series, grown by
+ * doubling. 0 when out of memory. */
+static int reserve_nn(run_stream *s)
+{
+    psy_beat_list *b = s->b;
+    if (b->n_nn + 2 > s->nn_cap) {
+        size_t c = s->nn_cap ? 2 * s->nn_cap : 4096;
+        double *ms = realloc(b->nn_ms, c * sizeof *ms);
+        if (ms) b->nn_ms = ms;
+        double *t = realloc(b->nn_onset_s, c * sizeof *t);
+        if (t) b->nn_onset_s = t;
+        uint8_t *k = realloc(b->nn_corrected, c);
+        if (k) b->nn_corrected = k;
+        if (!ms || !t || !k) return 0;
+        s->nn_cap = c;
+    }
+    if (b->counts.nn_left_out + 2 > s->left_cap) {
+        size_t c = s->left_cap ? 2 * s->left_cap : 64;
+        double *t = realloc(b->nn_left_out_s, c * sizeof *t);
+        if (!t) return 0;
+        b->nn_left_out_s = t, s->left_cap = c;
+    }
+    return 1;
+}
+
+/* The correction of buffer interval i: the buffer's end is the run's when the run has ended,
+ * else AHEAD intervals after i are final at least (what the step reads). */
+static psy_status correct(run_stream *s, size_t i)
+{
+    psy_beat_list *b = s->b;
+    if (!reserve_nn(s)) return PSY_E_NOMEM;
+    rr_out_series o = {b->nn_ms, b->nn_onset_s, b->nn_corrected, b->n_nn, s->nn_cap,
+                       b->counts.nn_left_out, b->nn_left_out_s, s->left_cap};
+    if (!rr_correct_step(s->rr, s->t, s->held, rr_online_classes(&s->online), i, &s->moved_t, &o)) return PSY_E_RANGE;
+    b->n_nn = o.n, b->counts.nn_left_out = o.left_out;
+    return PSY_OK;
+}
+
+/* Writes the rows whose classes are final and corrects the intervals whose reach is (all of
+ * them once the run has ended). */
+static psy_status advance(run_stream *s, int ended)
+{
+    size_t final = ended ? s->held : rr_online_final(&s->online);
+    const psy_beat_class *cls = rr_online_classes(&s->online);
+    for (; s->written < final; s->written++) {
+        size_t w = s->written;
+        s->b->counts.n[cls[w] < PSY_BEAT_CLASS_COUNT ? cls[w] : 0]++;
+        if (!write_row(s, s->sample[w], s->t[w], s->rr[w], cls[w])) return PSY_E_IO;
+    }
+    size_t upto = ended ? s->held : final > AHEAD ? final - AHEAD : 0;
+    for (; s->corrected < upto; s->corrected++) {
+        psy_status st = correct(s, s->corrected);
+        if (st != PSY_OK) return st;
+    }
+    return PSY_OK;
+}
+
+static psy_status end_run(run_stream *s)
+{
+    psy_status st = PSY_OK;
+    if (s->held) {
+        rr_online_update(&s->online, s->rr, s->held, 1);
+        st = advance(s, 1);
+    }
+    s->held = s->written = s->corrected = 0;
+    s->moved_t = NAN;
+    rr_online_reset(&s->online);
+    return st;
+}
+
+/* Drops the oldest intervals that nothing reads any more. */
+static psy_status make_room(run_stream *s)
+{
+    size_t drop = rr_online_droppable(&s->online);
+    if (drop + BACK > s->corrected) drop = s->corrected > BACK ? s->corrected - BACK : 0;
+    if (!drop) return PSY_E_RANGE; /* cannot happen: the classifier reads ~100 intervals ahead */
+    rr_online_drop(&s->online, drop);
+    s->held -= drop, s->written -= drop, s->corrected -= drop;
+    memmove(s->rr, s->rr + drop, s->held * sizeof *s->rr);
+    memmove(s->t, s->t + drop, s->held * sizeof *s->t);
+    memmove(s->sample, s->sample + drop, s->held * sizeof *s->sample);
+    return PSY_OK;
+}
+
+/* A beat in order: its row, and its interval into the runs (beats_classify_runs' cuts). */
+static psy_status add_beat(run_stream *s, int64_t sample, double t, double rr)
+{
+    psy_status st = PSY_OK;
+    if (isnan(rr) || (s->held && !beats_follows(s->t[s->held - 1], t, rr))) st = end_run(s);
+    if (st != PSY_OK) return st;
+    if (isnan(rr)) /* outside every run: N, counted in no run */
+        return write_row(s, sample, t, rr, PSY_BEAT_NORMAL) ? PSY_OK : PSY_E_IO;
+    if (s->held == RUN_CAP && (st = make_room(s)) != PSY_OK) return st;
+    s->rr[s->held] = rr, s->t[s->held] = t, s->sample[s->held] = sample;
+    s->held++;
+    rr_online_update(&s->online, s->rr, s->held, 0);
+    return advance(s, 0);
+}
+
+/* The beats of the temporary file in order: onsets and intervals as psy_beats_detect takes
+ * them (ecg_onsets, beats_rr_from_positions). */
+static psy_status replay(psy_reader *r, int ch, FILE *raw, run_stream *s)
+{
+    double rate = psy_reader_channel(r, ch)->rate_hz;
+    int64_t prev_sample = 0;
+    double prev_pos = 0, prev_t = 0;
+    raw_beat block[1024];
+    size_t k, i = 0;
+    psy_status st = PSY_OK;
+    while (st == PSY_OK && (k = fread(block, sizeof *block, 1024, raw)) > 0)
+        for (size_t j = 0; st == PSY_OK && j < k; j++, i++) {
+            double t;
+            if ((st = psy_reader_read_times(r, ch, block[j].sample, 1, &t)) != PSY_OK) return st;
+            double offset = block[j].offset;
+            t += offset / rate;
+            double pos = offset + (double)block[j].sample;
+            double rr = i ? beats_interval_ms(s->b, prev_sample, block[j].sample, (pos - prev_pos) / rate, t - prev_t,
+                                              rate)
+                          : NAN;
+            prev_sample = block[j].sample, prev_pos = pos, prev_t = t;
+            st = add_beat(s, block[j].sample, t, rr);
+        }
+    if (st == PSY_OK && (ferror(raw) || i != s->b->n)) st = PSY_E_IO;
+    if (st == PSY_OK) st = end_run(s);
+    return st;
+}
+
+/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails). */
+static void shrink_to(void *p, size_t n, size_t size)
+{
+    void **array = p;
+    void *q = realloc(*array, (n ? n : 1) * size);
+    if (q) *array = q;
+}
+
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table,
+                                 psy_beat_list **out, psy_message *why)
+{
+    psy_message ignored;
+    if (!why) why = &ignored;
+    why->text[0] = '\0';
+    *out = NULL;
+    const psy_channel_info *info = psy_reader_channel(r, ch);
+    if (!info || !table || info->type == PSY_CH_RR || info->type == PSY_CH_PPG || !(info->rate_hz > 0))
+        return psy_fail(why, PSY_E_INVALID, "not a regular ECG channel");
+    psy_beats_config cfg = config ? *config : psy_beats_config_default();
+    if (!psy_reserved_clear(cfg.reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
+    raw_feed f = {NULL, calloc(1, sizeof *f.b), 0, tmpfile()};
+    run_stream *s = calloc(1, sizeof *s);
+    psy_status st = f.b && s ? PSY_OK : PSY_E_NOMEM;
+    if (st == PSY_OK && !f.raw) st = psy_fail(why, PSY_E_IO, "no temporary file for the beats");
+    if (st == PSY_OK) st = beats_detector_create(r, ch, &cfg, &f.d, why);
+    if (st == PSY_OK) st = beats_feed_channel(r, ch, cfg.block, push_raw, &f, why);
+    if (st == PSY_OK) {
+        psy_ecg_detector_finish(f.d);
+        st = drain_raw(&f);
+    }
+    psy_ecg_detector_destroy(f.d);
+    if (st == PSY_OK && (fflush(f.raw) != 0 || fseek(f.raw, 0, SEEK_SET) != 0)) st = PSY_E_IO;
+    if (st == PSY_OK) {
+        s->b = f.b, s->table = table, s->moved_t = NAN;
+        st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
+        if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
+        if (st == PSY_OK) st = replay(r, ch, f.raw, s);
+        rr_online_free(&s->online);
+    }
+    if (f.raw) fclose(f.raw);
+    free(s);
+    if (st != PSY_OK) {
+        if (!why->text[0]) snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
+        psy_beat_list_free(f.b);
+        return st;
+    }
+    psy_beat_list *b = f.b;
+    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
+    *out = b;
+    return PSY_OK;
+}

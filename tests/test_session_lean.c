@@ -1,0 +1,206 @@
+/* psy_session_config.lean_results (psyphys/session.h), as `psyphys analyze` runs: every table and
+ * sidecar the same byte for byte as the default run's, on generated ECG with ectopic, missed and
+ * extra beats and a gap, and on MIT-BIH records with frequent ectopy; the beat list without its
+ * per-beat columns; and the heap the run holds growing by the NN series alone (bytes counted, not
+ * RSS or time). */
+#define PSY_TEST_COUNT_BYTES 1
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc_count.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* ECG at rate for seconds: Gaussian QRS complexes with respiratory and slower variability, a
+ * premature beat and its pause every 53 beats, a missed beat every 97, an extra one every 89, and
+ * 30 s of missing signal at 40 % of the recording. *n_beats: the QRS complexes drawn. */
+static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_beats)
+{
+    *n = (size_t)(rate * seconds);
+    *n_beats = 0;
+    double *x = calloc(*n, sizeof *x);
+    assert_non_null(x);
+    double t = 0.5;
+    for (int k = 0; t < seconds; k++) {
+        double rr = 0.8 + 0.05 * sin(2 * M_PI * 0.25 * t) + 0.03 * sin(2 * M_PI * 0.07 * t);
+        if (k % 53 == 20) rr *= 0.65;
+        if (k % 53 == 21) rr *= 1.35;
+        double at[2] = {t, k % 89 == 30 ? t + 0.35 * rr : -1};
+        for (int q = 0; q < 2; q++) {
+            if (at[q] < 0 || (q == 0 && k % 97 == 50)) continue;
+            ++*n_beats;
+            for (long i = (long)((at[q] - 0.05) * rate); i < (long)((at[q] + 0.05) * rate); i++)
+                if (i >= 0 && (size_t)i < *n) x[i] += exp(-pow(((double)i / rate - at[q]) / 0.008, 2));
+        }
+        t += rr;
+    }
+    for (size_t i = 0; i < *n; i++) x[i] += 0.02 * sin(2 * M_PI * 0.3 * (double)i / rate);
+    for (size_t i = (size_t)(0.4 * seconds * rate); i < (size_t)((0.4 * seconds + 30) * rate) && i < *n; i++)
+        x[i] = NAN;
+    return x;
+}
+
+static psy_reader *ecg_reader(const double *x, size_t n, double rate)
+{
+    psy_array_channel ch = {"ECG", PSY_CH_ECG, "mV", rate, x, NULL, (int64_t)n};
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(psy_reader_from_arrays_borrowed(&ch, 1, NULL, 0, &r, &why), PSY_OK);
+    return r;
+}
+
+static psy_session *run(psy_reader *r, int lean)
+{
+    psy_session_config cfg = psy_session_config_default();
+    cfg.lean_results = lean;
+    psy_session *s = NULL;
+    psy_message why;
+    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    return s;
+}
+
+/* A table and its sidecar as text ("" for a table the run does not have). */
+static char *table_text(psy_session *s, psy_session_table t, const char *path)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    assert_non_null(fp);
+    if (psy_session_has_table(s, t)) {
+        psy_na_reasons na = {0};
+        assert_int_equal(psy_session_write_table(s, t, fp, &na), PSY_OK);
+        psy_sidecar *base = NULL;
+        psy_message why;
+        assert_int_equal(psy_session_sidecar(s, "analyze", path, NULL, NULL, &base, &why), PSY_OK);
+        assert_int_equal(psy_session_write_sidecar(s, base, t, na.n ? &na : NULL, fp), PSY_OK);
+        psy_sidecar_free(base);
+        psy_na_reasons_free(&na);
+    }
+    fclose(fp);
+    return buf;
+}
+
+/* The lean run of r (opened from path) gives the default run's tables and sidecars, and its beats' NN series. */
+static void same_outputs(psy_reader *r, const char *path, int expect_lean_beats)
+{
+    psy_session *full = run(r, 0), *lean = run(r, 1);
+    for (int t = 0; t < PSY_TABLE_COUNT; t++) {
+        char *a = table_text(full, (psy_session_table)t, path), *b = table_text(lean, (psy_session_table)t, path);
+        if (strcmp(a, b) != 0) fail_msg("table %s differs", psy_session_table_name((psy_session_table)t));
+        free(a), free(b);
+        /* again: the streamed beats table is copied each time */
+        if (t == PSY_TABLE_BEATS) {
+            a = table_text(full, PSY_TABLE_BEATS, path), b = table_text(lean, PSY_TABLE_BEATS, path);
+            assert_string_equal(a, b);
+            free(a), free(b);
+        }
+    }
+    const psy_session_results *f = psy_session_results_of(full), *l = psy_session_results_of(lean);
+    assert_non_null(f->beats);
+    assert_non_null(l->beats);
+    assert_int_equal(l->beats->n, f->beats->n);
+    assert_int_equal(l->beats->n_nn, f->beats->n_nn);
+    assert_memory_equal(l->beats->nn_ms, f->beats->nn_ms, f->beats->n_nn * sizeof(double));
+    assert_memory_equal(l->beats->nn_onset_s, f->beats->nn_onset_s, f->beats->n_nn * sizeof(double));
+    assert_memory_equal(l->beats->nn_corrected, f->beats->nn_corrected, f->beats->n_nn);
+    assert_memory_equal(&l->beats->counts, &f->beats->counts, sizeof f->beats->counts);
+    assert_int_equal(l->beats->n_gaps, f->beats->n_gaps);
+    assert_int_equal(l->n_windows, f->n_windows);
+    assert_null(l->window_hrv);
+    if (expect_lean_beats) { /* per-beat columns not kept */
+        assert_null(l->beats->sample);
+        assert_null(l->beats->cls);
+    }
+    psy_session_free(full);
+    psy_session_free(lean);
+}
+
+static void generated_same_tables(void **state)
+{
+    (void)state;
+    size_t n, n_beats;
+    double *x = generated_ecg(250, 1800, &n, &n_beats);
+    psy_reader *r = ecg_reader(x, n, 250);
+    same_outputs(r, write_temp_file("recording", "ECG", 3), 1); /* a file to hash for the sidecars */
+    /* the artefacts were found and corrected: the comparison covered the correction */
+    psy_session *s = run(r, 1);
+    const psy_beat_list *b = psy_session_results_of(s)->beats;
+    assert_true(b->counts.n[PSY_BEAT_ECTOPIC] > 10);
+    assert_true(b->counts.n[PSY_BEAT_MISSED] + b->counts.n[PSY_BEAT_LONG] > 5);
+    assert_true(b->n_gaps >= 1);
+    psy_session_free(s);
+    psy_reader_close(r);
+    free(x);
+}
+
+static void mitdb_same_tables(void **state)
+{
+    (void)state;
+    static const char *const records[] = {"mitdb/208.hea", "mitdb/233.hea", "mitdb/201.hea", "mitdb/100.hea"};
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+        if (!shared_data(records[i])) skip();
+        psy_reader *r = open_shared(records[i], 0);
+        same_outputs(r, shared_data(records[i]), 1);
+        psy_reader_close(r);
+    }
+}
+
+#ifdef COUNT_ALLOCATIONS
+/* The heap bytes a session holds after its run (its results), and the beats it found. */
+static long held_bytes(double hours, int lean, size_t *beats)
+{
+    size_t n, n_beats;
+    double *x = generated_ecg(125, hours * 3600, &n, &n_beats);
+    psy_reader *r = ecg_reader(x, n, 125);
+    long before = heap_bytes();
+    psy_session *s = run(r, lean);
+    long held = heap_bytes() - before;
+    *beats = psy_session_results_of(s)->beats->n;
+    psy_session_free(s);
+    psy_reader_close(r);
+    free(x);
+    return held;
+}
+#endif
+
+/* What a session holds after its run, counted between a 3-h and a 6-h recording: under
+ * lean_results the beat list's per-beat columns (36 bytes a beat: sample, onset, interval,
+ * amplitude, class) and the HRV windows' full results (2.5 KB a 5-min window, 576 bytes as
+ * rows) are not held, so it grows by over 40 bytes a beat less than by default, and holds that
+ * much less. What both still hold per beat: the NN series (17 bytes) and the HRV analyser's
+ * buffers, kept at their largest size up to about two hours of beats (psyphys/hrv.h). */
+static void memory_per_beat(void **state)
+{
+    (void)state;
+#ifndef COUNT_ALLOCATIONS
+    skip();
+#else
+    double growth[2];
+    long held6[2];
+    size_t b3, b6;
+    for (int lean = 0; lean < 2; lean++) {
+        long h3 = held_bytes(3, lean, &b3);
+        held6[lean] = held_bytes(6, lean, &b6);
+        growth[lean] = (double)(held6[lean] - h3) / (double)(b6 - b3);
+        print_message("lean_results %d: %.1f bytes a beat (%ld -> %ld bytes held, %zu -> %zu beats)\n", lean,
+                      growth[lean], h3, held6[lean], b3, b6);
+    }
+    assert_true(growth[0] - growth[1] > 40);
+    assert_true((double)(held6[0] - held6[1]) / (double)b6 > 40);
+#endif
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(generated_same_tables),
+        cmocka_unit_test(mitdb_same_tables),
+        cmocka_unit_test(memory_per_beat),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
