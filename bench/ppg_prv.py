@@ -66,6 +66,10 @@ def half_amplitude(y, rate, foot, peak, fit=False):
     return out
 
 
+def median_ms(v):
+    return f"{np.median(v):.1f}" if v.size else "n/a"
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -107,7 +111,9 @@ def main():
         pi_rr[1:] = 1000 * np.abs((mid[1:] - mid[:-1]) * (1 + d) - (r_mf[1:] - r_mf[:-1]))
         only_p, only_e = pair & (cls != 0) & (r_cls == 0), pair & (cls == 0) & (r_cls != 0)
 
-        def pct(fid, on, ref_on):
+        def pct(fid, on, ref_on):  # NaN (printed n/a) on an empty selection, no numpy warning
+            if not on.any() or not ref_on.any():
+                return math.nan
             return 100 * (math.sqrt(np.mean(fid[on] ** 2)) / math.sqrt(np.mean(ref[ref_on] ** 2)) - 1)
 
         w0 = math.ceil(np.nanmin(r_mf))
@@ -117,7 +123,7 @@ def main():
             row = [100 * (math.sqrt(np.nanmean(v[m] ** 2)) - e) / e for v in [ps] + fids]
             w = run & (r_mf >= w0) & (r_mf < w0 + 300) & ~np.isnan(fids[0]) & ~np.isnan(ref)
             row += [pct(fids[0], w & normal_p, w & normal_e), pct(fids[0], w & normal_p & normal_e, w & normal_p & normal_e)]
-            print(f"{s}\t{w0}\t{e:.2f}\t" + "\t".join(f"{v:+.1f}" for v in row))
+            print(f"{s}\t{w0}\t{e:.2f}\t" + "\t".join("n/a" if math.isnan(v) else f"{v:+.1f}" for v in row))
             w0 += 300
         # PAT decomposition (half-amplitude point), whole record
         pat = 1000 * (mid * (1 + d) + a - r_mf)
@@ -129,7 +135,7 @@ def main():
                      f"cov(dRR, d2PAT) {np.mean(ref[m] * d2[m]):+.0f} ms^2 (RR reference RMSSD^2 {np.mean(ref[m] ** 2):.0f}); "
                      f"psyphys R-peaks - annotations SD {1000 * np.std(r_ps[both] - r_ann[both]):.1f} ms; of {pair.sum()} "
                      f"intervals on consecutive R-peaks, not normal in the pulses only {only_p.sum()}, in the ECG only "
-                     f"{only_e.sum()} (median |PI - RR| {np.median(pi_rr[only_p | only_e]):.1f} ms)")
+                     f"{only_e.sum()} (median |PI - RR| {median_ms(pi_rr[only_p | only_e])} ms)")
     print("\n".join(notes))
 
 

@@ -5,7 +5,8 @@
 # Conditions: quest.csv times (chest clock) + D (chest start - E4 start; SOURCE.md: S2 1416 s from
 # the RespiBAN header, the others estimated there from the meditations' stillness). Rates are
 # 60000 / mean interval over the condition (NN of the pulses; IBI.csv's intervals) and the mean
-# of HR.csv's samples (bench/e4_hr.py: on HR.csv's own start, 10 s after the others; all of them, those
+# of HR.csv's samples (bench/e4_hr.py, which also gives the pulses' unusable share: on HR.csv's own
+# start, 10 s after the others, and rate; all of them, those
 # whose trailing minute -- HR.csv's averaging -- lies inside the condition, and of those the ones over the
 # pulses' usable time). Prints one row per subject and condition, then how many conditions are within
 # the target |pulses - E4| <= 3 bpm of each.
@@ -34,14 +35,10 @@ for s in S2 S7 S9 S15; do
     while IFS="$(printf '\t')" read -r cond a b; do
         row=$(awk -F'\t' -v a="$a" -v b="$b" 'NR > 1 && $1 >= a && $1 < b { s += $2; n++ }
                 END { printf "%.1f\t%d", n ? 60000 * n / s : -1, n }' "$tmp/$s.nn.tsv")
-        unusable=$(python3 -c "
-import json; d = json.load(open('$tmp/$s.json')); a, b = $a, $b
-u = sum(max(0, min(b, g['onset'] + g['duration']) - max(a, g['onset'])) for g in d['gaps'])
-print('%.0f' % (100 * u / (b - a)))")
-        hr=$(python3 "$here/e4_hr.py" "$dir" "$tmp/$s.json" "$a" "$b")
+        hr=$(python3 "$here/e4_hr.py" "$dir" "$tmp/$s.json" "$a" "$b") # unusable %, then HR.csv's means
         ibi=$(awk -F'\t' -v a="$a" -v b="$b" 'NR > 1 && $1 >= a && $1 < b && $3 != "n/a" { s += $3; n++ }
                 END { printf "%.1f", n ? 60000 * n / s : -1 }' "$tmp/$s.ibi.tsv")
-        echo "$s	$cond	$a	$b	$row	$unusable	$hr	$ibi" | awk -F'\t' '
+        echo "$s	$cond	$a	$b	$row	$hr	$ibi" | awk -F'\t' '
             function diff(e) { return e == "n/a" ? "n/a" : sprintf("%+.1f", $5 - e) }
             { printf "%s\t%s\t%s\t%s\t%s\n", $0, diff($8), diff($9), diff($10), diff($11) }'
     done < "$tmp/$s.cond"

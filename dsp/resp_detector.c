@@ -22,6 +22,7 @@ typedef struct held_breath {
     psy_breath b;
     double onset_v, peak_v, end_v; /* the signal at its trough, its last confirmed peak, its end */
     double top_v;                  /* the signal at b.peak, its highest point */
+    int paused;                    /* a paused expiration already joined it */
     int have;
 } held_breath;
 
@@ -170,16 +171,23 @@ static int one_breath_with_held(const held_breath *h, const held_breath *c)
  * only from a trough below the midline (Schäfer & Kratky 2008); a trough in the top fifth of the
  * fall that follows it is above any midline of that expiration. A fifth, not the midline itself:
  * breaths that start from an incomplete expiration, a third to a half of the way up their fall,
- * are breaths in MARSH (1337 at 68 s); on its development subjects 0.15-0.28 merge the same. The
- * double hump is tested first (its dip lies in the upper half of the rise before it; a paused
- * expiration's trough lies lower). */
+ * are breaths in MARSH (1337 at 68 s). Only while the held breath's expiration has not come back
+ * to its onset's level (within a tenth of its rise): once it has, the expiration is whole and
+ * what rises next is a breath, however deep the fall after it (a falling baseline makes every
+ * fall deeper than its rise: the rule merged 20 s of breaths; NeuroKit's bio_resting_5min at
+ * 224 s, a breath from the usual end-expiratory level before a steep fall). And once per held
+ * breath, so a pause delays a breath's report by one breath at most. The double hump is tested first
+ * (its dip lies in the upper half of the rise before it; a paused expiration's trough lies
+ * lower). */
 static int pause_in_expiration(const held_breath *h, const held_breath *c)
 {
-    return h->have && c->peak_v - c->onset_v < 0.2 * (c->peak_v - c->end_v);
+    return h->have && !h->paused && h->end_v > h->onset_v + 0.1 * (h->peak_v - h->onset_v) &&
+           c->peak_v - c->onset_v < 0.2 * (c->peak_v - c->end_v);
 }
 
 /* The held breath goes on to the end of c, a part of it: its end of inspiration is the highest
- * point of the two, its amplitude the last peak over its outer troughs. */
+ * point of the two, its amplitude its last confirmed peak (the double hump's second, the held
+ * breath's own after a paused expiration) over the mean of its outer troughs. */
 static void extend_held(psy_resp_detector *d, const held_breath *c)
 {
     held_breath *h = &d->held;
@@ -211,13 +219,14 @@ static void close_breath(psy_resp_detector *d, extreme t)
     int64_t onset = d->trough.at - delay, end = t.at - delay, peak = d->top.at - d->delay_raw;
     if (onset < d->start) onset = d->start;
     peak = peak <= onset ? onset + 1 : peak >= end ? end - 1 : peak;
-    held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 1};
+    held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 0, 1};
     held_breath *h = &d->held;
     if (!d->derived && one_breath_with_held(h, &c)) {
         h->peak_v = c.peak_v;
         extend_held(d, &c);
     } else if (!d->derived && pause_in_expiration(h, &c)) {
         extend_held(d, &c);
+        h->paused = 1;
     } else {
         release_held(d);
         *h = c;

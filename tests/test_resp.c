@@ -301,40 +301,102 @@ static void test_double_hump(void **state)
     free(x);
 }
 
+/* How many breaths have their end of inspiration in (from, to) s; the first of them in *first. */
+static size_t breaths_between(const breaths *got, double rate, double from, double to, psy_breath *first)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < got->n; i++) {
+        double peak = (double)got->b[i].peak / rate;
+        if (peak > from && peak < to && k++ == 0) *first = got->b[i];
+    }
+    return k;
+}
+
 /* A rise less than a fifth of the fall after it is a pause in the expiration, not a breath (a
  * hump on a movement's fall: MARSH 1337 at 77 s, detected as a breath before). Trough 0 at 40 s,
- * peak 1 at 42 s, trough 0.3 at 43.5 s (below the middle of the rise: no double hump), hump 0.7 at
- * 44.3 s, trough -1.8 at 46.5 s (a fall of 2.5 after a rise of 0.4): one breath 40 .. 46.5 s with
- * its end of inspiration at 42 s, and the breaths after it; with the last trough at -0.3 (a fall
- * of 1.0) the hump stays a breath. */
+ * peak 1 at 42 s, trough 0.3 at 43.5 s (below the middle of the rise: no double hump; above the
+ * onset's level: the expiration is not over), hump 0.7 at 44.3 s, trough -1.8 at 46.5 s (a fall
+ * of 2.5 after a rise of 0.4): one breath 40 .. 46.5 s with its end of inspiration at 42 s and
+ * the amplitude of its own peak over its outer troughs (1.9), and the breaths after it. The hump
+ * stays a breath when its fall is 4 times its rise (last trough -0.9: 0.25, near the fifth), and
+ * when the expiration before it came back to the onset's level (trough 0.05: NeuroKit's
+ * bio_resting_5min at 224 s, a breath before a steep fall). */
 static void test_pause_in_expiration(void **state)
 {
     (void)state;
-    double rate = 25, dt[] = {2, 3.5, 4.3, 6.5}, pause[] = {1, 0.3, 0.7, -1.8}, breath[] = {1, 0.3, 0.7, -0.3};
+    double rate = 25, dt[] = {2, 3.5, 4.3, 6.5}, pause[] = {1, 0.3, 0.7, -1.8};
+    double near[] = {1, 0.3, 0.7, -0.9}, rested[] = {1, 0.05, 0.45, -1.8};
     double *x = malloc(100 * 25 * sizeof *x);
     breaths got, chunked, kept;
+    psy_breath b = {0, 0, 0, 0};
     size_t n = breaths_with(rate, dt, pause, 4, x);
     run(rate, x, n, 0, &got);
     run(rate, x, n, 5, &chunked);
-    int found = 0;
-    for (size_t i = 0; i < got.n; i++) {
-        double onset = (double)got.b[i].onset / rate, peak = (double)got.b[i].peak / rate;
-        double end = (double)got.b[i].end / rate;
-        if (peak > 41 && peak < 46) {
-            found++;
-            if (fabs(onset - 40) > 0.3 || fabs(peak - 42) > 0.3 || fabs(end - 46.5) > 0.3)
-                fail_msg("the paused expiration: %.2f %.2f %.2f s", onset, peak, end);
-        }
-    }
-    if (found != 1) fail_msg("%d breaths over the paused expiration, want 1", found);
+    if (breaths_between(&got, rate, 41, 46, &b) != 1) fail_msg("the paused expiration is not one breath");
+    double onset = (double)b.onset / rate, peak = (double)b.peak / rate, end = (double)b.end / rate;
+    if (fabs(onset - 40) > 0.3 || fabs(peak - 42) > 0.3 || fabs(end - 46.5) > 0.3 || fabs(b.amplitude - 1.9) > 0.1)
+        fail_msg("the paused expiration: %.2f %.2f %.2f s, amplitude %.3f", onset, peak, end, b.amplitude);
     for (double p = 48.5; p < 86; p += 4)
         if (!has_peak(&got, rate, p)) fail_msg("no breath with its end of inspiration at %.1f s", p);
     assert_int_equal(chunked.n, got.n);
     assert_memory_equal(chunked.b, got.b, got.n * sizeof got.b[0]);
-    n = breaths_with(rate, dt, breath, 4, x);
+    n = breaths_with(rate, dt, near, 4, x);
     run(rate, x, n, 0, &kept);
     if (!has_peak(&kept, rate, 42) || !has_peak(&kept, rate, 44.3))
-        fail_msg("a rise of 0.4 before a fall of 1.0 is a breath: %zu breaths", kept.n);
+        fail_msg("a rise of 0.4 before a fall of 1.6 is a breath: %zu breaths", kept.n);
+    n = breaths_with(rate, dt, rested, 4, x);
+    run(rate, x, n, 0, &kept);
+    if (!has_peak(&kept, rate, 42) || !has_peak(&kept, rate, 44.3))
+        fail_msg("a rise from the onset's level is a breath: %zu breaths", kept.n);
+    free(x);
+}
+
+/* A breath takes at most one pause in its expiration, so it is reported at most a breath later
+ * than without the rule: after a sigh (0 -> 6 at 42 s, down to 3), two humps each rising less
+ * than a fifth of the fall after them, both from above the sigh's onset level; the first joins the sigh,
+ * the second is a breath. */
+static void test_one_pause(void **state)
+{
+    (void)state;
+    double rate = 25, dt[] = {2, 3.5, 4.5, 6, 7, 8.5}, dv[] = {6, 3, 3.4, 0.9, 1.3, -1.5};
+    double *x = malloc(100 * 25 * sizeof *x);
+    breaths got;
+    psy_breath b = {0, 0, 0, 0};
+    size_t n = breaths_with(rate, dt, dv, 6, x);
+    run(rate, x, n, 0, &got);
+    if (breaths_between(&got, rate, 41, 46, &b) != 1 || fabs((double)b.end / rate - 46) > 0.3)
+        fail_msg("the sigh and its first pause: %.2f .. %.2f s", (double)b.onset / rate, (double)b.end / rate);
+    if (!has_peak(&got, rate, 47)) fail_msg("the second hump is not a breath");
+    free(x);
+}
+
+/* On a falling baseline every rise is small beside the fall after it, yet each is a breath: 4-s
+ * breaths of depth 1 on a baseline falling 0.4 /s from 40 to 60 s (1.6 a breath). The pause rule
+ * merged them without limit (one breath of 24.1 s, reported only when the baseline levelled):
+ * a held breath whose expiration came back to its onset's level has ended, and a breath takes
+ * at most one pause. As before the rule: 27 breaths of 30 (the first peak lies in the warm-up,
+ * the last is not closed by 120 s, and the trough at the ramp's foot, 56.3 s, rises less than
+ * the hysteresis: one breath of 7.8 s), none longer than two breaths, the same in chunks. */
+static void test_falling_baseline(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate;
+        x[i] = 0.5 - 0.5 * cos(2 * M_PI * t / 4.0) - 0.4 * fmin(20.0, fmax(0.0, t - 40));
+    }
+    breaths got, chunked;
+    run(rate, x, n, 0, &got);
+    run(rate, x, n, 5, &chunked);
+    for (size_t i = 0; i < got.n; i++) {
+        double len = (double)(got.b[i].end - got.b[i].onset) / rate;
+        if (len > 8) fail_msg("a breath of %.1f s at %.1f s", len, (double)got.b[i].onset / rate);
+    }
+    if (got.n < 27) fail_msg("%zu breaths, want 27", got.n);
+    assert_int_equal(chunked.n, got.n);
+    assert_memory_equal(chunked.b, got.b, got.n * sizeof got.b[0]);
     free(x);
 }
 
@@ -410,7 +472,9 @@ static void test_rate_on_recording_axis(void **state)
  * (shared/reference/neurokit/intervalrelated.json), the mean of its interpolated instantaneous
  * rate, not a count: within 4 % (81 breaths, 16.41 /min; the 81st, a shallow breath at 133.6 s
  * after a sigh at 127 s, as deep as the breaths at 138 and 142 s, was merged until the breaths
- * were sized by their neighbours' depth). */
+ * were sized by their neighbours' depth; the breath at 223.2-226.1 s, from the usual
+ * end-expiratory level before a fall four breaths deep, was merged as a paused expiration, 80
+ * breaths and 16.21 /min, until a pause needed the expiration before it unfinished). */
 static void test_neurokit_rate(void **state)
 {
     (void)state;
@@ -591,6 +655,8 @@ int main(void)
                                        cmocka_unit_test(test_shallow_breath),
                                        cmocka_unit_test(test_double_hump),
                                        cmocka_unit_test(test_pause_in_expiration),
+                                       cmocka_unit_test(test_one_pause),
+                                       cmocka_unit_test(test_falling_baseline),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_rate_on_recording_axis),
                                        cmocka_unit_test(test_neurokit_rate),

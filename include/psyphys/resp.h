@@ -10,8 +10,11 @@
  * its neighbour, so ripples do not split breaths. Two maxima whose dip lies in the upper half of
  * both the rise before it and the rise after it are one breath (an inspiration with a pause, a
  * double hump: no expiration between them), and a rise less than a fifth of the fall after it is
- * a pause in the expiration, not a breath (the breath before goes on to the next trough), so a
- * breath is reported once the next one closes (impedance, belts; ECG-derived breaths at once).
+ * a pause in the expiration, not a breath (the breath before goes on to the next trough), while
+ * that breath's expiration has not come back to its onset's level, once per breath. So a breath
+ * is reported once the next one closes (impedance, belts; ECG-derived breaths at once), and a
+ * paused expiration delays that by one breath at most; each double hump joined adds its second
+ * hump (a run of them, each dip in the upper half of both its rises, would be held as long).
  * The typical breath: a sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz
  * band-passed signal, each sample counting up to 2 rms, and no more than the median depth of the
  * last 5 breaths (a sigh or a movement raises the power; the breaths after it are still sized by
