@@ -246,10 +246,12 @@ int stream_osc_in(stream_input *in, const char *port)
     }
     c->in = in;
     /* Samples that arrive while the stream is busy (a loaded machine) wait in the socket rather
-     * than being dropped: its buffer as large as the system allows (net.core.rmem_max; twice
-     * Linux's default). */
+     * than being dropped: its buffer asks for 8 MiB, and Linux grants up to net.core.rmem_max,
+     * doubled for its bookkeeping (416 KiB with stock sysctls, twice the default of a socket). */
     int rcvbuf = 8 << 20;
-    setsockopt(lo_server_get_socket_fd(srv), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (setsockopt(lo_server_get_socket_fd(srv), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0)
+        fprintf(stderr, "psyphys: stream: warning: cannot enlarge the OSC socket's receive buffer (%s): samples may be "
+                        "dropped while the stream is busy\n", strerror(errno));
     lo_server_add_method(srv, "/psyphys/in/ecg", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/ppg", NULL, on_samples, c);
     lo_server_add_method(srv, "/psyphys/in/eda", NULL, on_samples, c);

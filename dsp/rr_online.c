@@ -1,6 +1,7 @@
 /* The beat classifier on a live stretch, one window update per interval (see rr_online.h). */
 #include "rr_online.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,7 @@ static void copy_window(rr_window_state *dst, const rr_window_state *src)
 
 void rr_online_copy(rr_online *dst, const rr_online *src)
 {
+    assert(dst->cfg.median_window == src->cfg.median_window && dst->cfg.qd_window == src->cfg.qd_window);
     size_t held = src->n - src->base;
     double *const f_dst[4] = {dst->med, dst->d, dst->mrr, dst->th2};
     const double *const f_src[4] = {src->med, src->d, src->mrr, src->th2};

@@ -44,8 +44,10 @@ size_t rr_online_final(const rr_online *o);
 size_t rr_online_droppable(const rr_online *o);
 /* The caller drops its k oldest intervals, k <= rr_online_droppable. */
 void rr_online_drop(rr_online *o, size_t k);
-/* dst (rr_online_init with the same cap) becomes src: updated with ended = 1, it gives the
- * classes of the stretch as if it ended there, while src goes on. */
+/* dst becomes src: updated with ended = 1, it gives the classes of the stretch as if it ended
+ * there, while src goes on. dst comes from rr_online_init with the same cap and the same config
+ * (its window buffers are sized from its own median_window and qd_window, and receive src's
+ * window contents; asserted). */
 void rr_online_copy(rr_online *dst, const rr_online *src);
 
 #endif

@@ -249,10 +249,10 @@ expect_grep '^2 files: 2 ok, 0 failed, 0 skipped' "$TMP/err"
 # ---- one batch per OUTDIR and shard at a time ----
 # (the first batch's worker waits for a gate opened once the second has tried: the first holds
 # the shard however slowly either runs; a slow worker and a 5-s wait for the staging folder did
-# not promise that)
+# not promise that; it gives up when $TMP is gone: the script killed before opening the gate)
 cat >"$TMP/gated_worker" <<EOF
 #!/bin/sh
-while [ ! -e "$TMP/gate" ]; do sleep 0.05; done
+while [ ! -e "$TMP/gate" ]; do [ -d "$TMP" ] || exit 1; sleep 0.05; done
 exec "$PSYPHYS" "\$@"
 EOF
 chmod +x "$TMP/gated_worker"

@@ -44,8 +44,10 @@ static void unchanged_found(void **state)
     (void)state;
     /* Every place a relative path is looked for lies in this test's own folder: the working
      * directory (CTest's, shared by every test, was searched first) and OUTDIR's parent (with
-     * OUTDIR = dir, $TMPDIR itself: any x.edf there was found before dir's). */
-    char dir[1024], out[2048], rec[2048], path[4096];
+     * OUTDIR = dir, $TMPDIR itself: any x.edf there was found before dir's); the working
+     * directory is restored at the end, for the tests after this one. */
+    char dir[1024], out[2048], rec[2048], path[4096], start[4096];
+    assert_non_null(getcwd(start, sizeof start));
     snprintf(dir, sizeof dir, "%s/a", test_tmpdir());
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(chdir(test_tmpdir()), 0);
@@ -76,6 +78,7 @@ static void unchanged_found(void **state)
     assert_string_equal(path, want);
     /* a path that does not fit is refused, not cut */
     assert_int_equal(psy_session_input_find(text, out, path, 8, &why), PSY_E_INVALID);
+    assert_int_equal(chdir(start), 0);
 }
 
 static void changed_refused(void **state)

@@ -636,27 +636,37 @@ static void test_rr_input(void **state)
 }
 
 /* Provisional labels: each beat's is the class psy_rr_classify gives its interval among the
- * stretch's intervals so far, however far back the stretch begins (the labeller's buffer keeps
- * ~360 beats: it classified the buffer, whose start moved with each beat). On intervals with
- * every artefact the classifier knows, and runs of bigeminy, well past the buffer's length. */
-static void test_provisional_labels_so_far(void **state)
+ * stretch's intervals so far, on intervals with every artefact the classifier knows and runs of
+ * bigeminy, well past the labeller's buffer (~360 beats). An equivalence test: the incremental
+ * classifier completed on a copy gives these labels, as classifying the whole buffer at each beat
+ * did before (the same labels here: the classifier's windows reach back less than the buffer). */
+enum { ECTOPIC_N = 1500 };
+
+/* ECTOPIC_N intervals (ms) with every artefact the classifier knows, a run of bigeminy at 600 and
+ * one of trigeminy at 1100. */
+static void ectopic_series(double *rr)
 {
-    (void)state;
-    enum { N = 1500 };
-    static double rr[N];
-    static psy_beat_class want[N];
     test_rng g = {0x5eed17};
-    for (size_t i = 0; i < N; i++) {
+    for (size_t i = 0; i < ECTOPIC_N; i++) {
         rr[i] = 800 + 50 * sin((double)i / 4.0) + 30 * (test_uniform(&g) - 0.5);
         double u = test_uniform(&g);
         if (i >= 600 && i < 700) rr[i] = i % 2 ? 620 : 980; /* bigeminy */
         else if (i >= 1100 && i < 1160) rr[i] = i % 3 ? 860 : 560; /* trigeminy */
-        else if (u < 0.04 && i + 1 < N) rr[i] *= 0.65, rr[++i] = 1080; /* premature, its pause */
+        else if (u < 0.04 && i + 1 < ECTOPIC_N) rr[i] *= 0.65, rr[++i] = 1080; /* premature, its pause */
         else if (u < 0.05) rr[i] *= 2;    /* missed */
         else if (u < 0.06) rr[i] *= 0.5;  /* extra */
         else if (u < 0.07) rr[i] *= 1.35; /* long */
         else if (u < 0.08) rr[i] *= 0.75; /* short */
     }
+}
+
+static void test_provisional_labels_so_far(void **state)
+{
+    (void)state;
+    enum { N = ECTOPIC_N };
+    static double rr[N];
+    static psy_beat_class want[N];
+    ectopic_series(rr);
     psy_stream_config cfg = psy_stream_config_default(0, 0);
     cfg.rr_input = 1;
     cfg.provisional = 1;
@@ -683,6 +693,60 @@ static void test_provisional_labels_so_far(void **state)
     assert_true(abnormal > 100);
     psy_stream_destroy(s);
     free(l.o);
+}
+
+/* The final labels of rr_lookahead beats (pushed one interval at a time) with provisional labels
+ * on; of the intervals in *abnormal. */
+static size_t final_labels(const double *rr, size_t n, int lookahead, int provisional, psy_stream_output *out,
+                           size_t *abnormal)
+{
+    psy_stream_config cfg = psy_stream_config_default(0, 0);
+    cfg.rr_input = 1;
+    cfg.rr_lookahead = lookahead;
+    cfg.provisional = provisional;
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    outs l = {0};
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(psy_stream_push_rr(s, rr + k, NULL, 1), PSY_OK);
+        collect(s, &l);
+    }
+    assert_int_equal(psy_stream_finish(s), PSY_OK);
+    collect(s, &l);
+    size_t m = 0;
+    *abnormal = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (l.o[i].kind == PSY_STREAM_LABEL && !l.o[i].u.label.provisional) {
+            *abnormal += l.o[i].u.label.label != PSY_BEAT_NORMAL;
+            out[m++] = l.o[i];
+        }
+    psy_stream_destroy(s);
+    free(l.o);
+    return m;
+}
+
+/* A lookahead shorter than the exact one classifies the buffer at each beat: with provisional
+ * labels on, the final ones reuse the provisional label's classification of the same buffer
+ * (stream_labels.c); they equal those without provisional labels (the CLI's --exact), beat for
+ * beat, on intervals with ectopic beats. */
+static void test_short_lookahead_final_labels(void **state)
+{
+    (void)state;
+    static double rr[ECTOPIC_N];
+    static psy_stream_output with[ECTOPIC_N + 1], without[ECTOPIC_N + 1];
+    ectopic_series(rr);
+    size_t abnormal = 0, abnormal_without = 0;
+    size_t n = final_labels(rr, ECTOPIC_N, 5, 1, with, &abnormal);
+    assert_int_equal(final_labels(rr, ECTOPIC_N, 5, 0, without, &abnormal_without), n);
+    assert_int_equal(n, ECTOPIC_N);
+    for (size_t i = 0; i < n; i++) {
+        const psy_stream_output *a = &with[i], *b = &without[i];
+        if (a->onset_s != b->onset_s || a->u.label.label != b->u.label.label || a->u.label.corrected != b->u.label.corrected)
+            fail_msg("final label %zu: %s (corrected %d) with provisional labels, %s (%d) without", i,
+                     psy_beat_class_name(a->u.label.label), a->u.label.corrected,
+                     psy_beat_class_name(b->u.label.label), b->u.label.corrected);
+    }
+    assert_true(abnormal > 100);
 }
 
 static void test_dropped_when_nobody_polls(void **state)
@@ -929,6 +993,7 @@ int main(void)
         cmocka_unit_test(test_eda_artifacts_in_the_rate),
         cmocka_unit_test(test_rr_input),
         cmocka_unit_test(test_provisional_labels_so_far),
+        cmocka_unit_test(test_short_lookahead_final_labels),
         cmocka_unit_test(test_dropped_when_nobody_polls),
         cmocka_unit_test(test_breaths),
         cmocka_unit_test(test_no_allocation_after_create),

@@ -38,8 +38,8 @@
  *                     limit (max_corrected_pct: the labels say which beats are corrected);
  *  - provisional (config provisional = 1): at each beat with an interval, right after its HR, a
  *                     PSY_STREAM_LABEL of that beat (its class by psy_rr_classify on the
- *                     stretch's intervals so far; with a shorter rr_lookahead than the exact one,
- *                     on the last few hundred of them) and (at the first beat of each hrv_interval_s,
+ *                     stretch's intervals so far: the stream keeps the last few hundred, more than
+ *                     the classifier's windows reach back) and (at the first beat of each hrv_interval_s,
  *                     or at every one) a PSY_STREAM_HRV line over the final NN
  *                     intervals and the provisional ones after them (those classes and
  *                     psy_rr_correct on the beats so far), both marked provisional: low-latency
