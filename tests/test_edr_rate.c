@@ -41,12 +41,7 @@ static double *ecg(double per_min, int realistic)
     double rsa_s = per_min < 10 ? 0.12 : 0.04;
     for (double beat = 0.5, v = 0; beat < SECONDS - 1; beat += 0.85 - rsa_s * v) {
         v = volume(fmod(beat * per_min / 60, 1), 60 / per_min, realistic);
-        for (long i = lround((beat - 0.3) * FS); i < lround((beat + 0.6) * FS) && i < N; i++) {
-            double t = (double)i / FS - beat;
-            if (i < 0) continue;
-            x[i] += (1.0 + 0.1 * v) * exp(-0.5 * pow(t / 0.010, 2)) -
-                    (0.3 + 0.2 * v) * exp(-0.5 * pow((t - 0.030) / 0.010, 2)) + 0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
-        }
+        test_ecg_beat(x, N, FS, beat, 1.0 + 0.1 * v, 0.3 + 0.2 * v);
     }
     return x;
 }
