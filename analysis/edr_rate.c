@@ -84,7 +84,8 @@ void edr_rate_destroy(edr_rate *e)
     if (!e) return;
     psy_fft_destroy(e->plan);
     fftw_free(e->out);
-    free(e->nb_win), free(e->prod), free(e->peak_hz), free(e->acf), free(e->count), free(e->taper), free(e->cosine), free(e->spec), free(e);
+    free(e->nb_win), free(e->prod), free(e->peak_hz), free(e->acf), free(e->count);
+    free(e->taper), free(e->cosine), free(e->spec), free(e);
 }
 
 edr_rate *edr_rate_create(size_t m, double rate_hz, double band_low_hz, double band_high_hz)
@@ -110,8 +111,8 @@ edr_rate *edr_rate_create(size_t m, double rate_hz, double band_low_hz, double b
     e->out = fftw_malloc((NFFT / 2 + 1) * sizeof *e->out);
     e->in = (double *)e->out;
     e->plan = e->out && e->per <= NFFT ? psy_fft_plan_r2c(NFFT, e->in, e->out) : NULL;
-    if (!e->nb_win || !e->prod || !e->peak_hz || !e->acf || !e->count || !e->taper || !e->cosine || !e->spec || !e->plan || e->nb < 3 ||
-        e->lo <= EDR_RATE_HARMONIC_TOL) {
+    if (!e->nb_win || !e->prod || !e->peak_hz || !e->acf || !e->count || !e->taper || !e->cosine || !e->spec ||
+        !e->plan || e->nb < 3 || e->lo <= EDR_RATE_HARMONIC_TOL) {
         edr_rate_destroy(e);
         return NULL;
     }
