@@ -33,7 +33,6 @@
 #include "resp_internal.h"
 
 #define EDR_RATE_HZ 4.0
-#define EDR_MAX_GAP_S 3.0
 #define EDR_TREND_S 15.0
 #define EDR_BAND_LOW_HZ 0.07
 #define EDR_BAND_HIGH_HZ 0.7 /* a series sampled by the beats holds nothing above half the heart rate */
@@ -161,8 +160,8 @@ static psy_status breaths_of(const double *t, size_t n, const double *const *mod
     psy_breath_list *l = calloc(1, sizeof *l);
     edr_rate *rate = edr_rate_create(m, EDR_RATE_HZ, EDR_BAND_LOW_HZ, EDR_BAND_HIGH_HZ);
     psy_status st = g && one && ref && tmp && l && rate ? PSY_OK : PSY_E_NOMEM;
+    if (st == PSY_OK) st = edr_rate_limit(rate, t, n);
     if (st == PSY_OK) {
-        edr_rate_limit(rate, t, n);
         fuse(t, n, mod, k, g, one, ref, tmp, m, rate);
         free(one), free(ref), free(tmp), one = ref = tmp = NULL;
         st = edr_rate_finish(rate, &l->rate_windows, &l->n_rate_windows);

@@ -34,12 +34,16 @@ void edr_features_free(edr_features *f);
 #define EDR_RATE_MAX_MODS 4
 typedef struct edr_rate edr_rate;
 
-/* NULL when out of memory, or when the band holds fewer than 3 frequency bins. */
+/* NULL when out of memory, or when the band holds fewer than 3 frequency bins or starts within 2
+ * bins of 0 Hz (a bin is rate_hz / 1024: the sub-multiples of a peak are looked for down to it). */
 edr_rate *edr_rate_create(size_t m, double rate_hz, double band_low_hz, double band_high_hz);
 /* Cuts each window's band at half its heart rate (a series sampled at the beats holds only
- * aliases above it), from t, the n beat times (s, ascending); before the first edr_rate_add.
- * Without it the band is the whole one. */
-void edr_rate_limit(edr_rate *e, const double *t, size_t n);
+ * aliases above it), the heart rate from the median of the window's intervals of at most
+ * EDR_MAX_GAP_S between the n beat times t (s, ascending); a window whose cut band keeps fewer
+ * than 3 bins is n/a ("heart rate too low for the band"). Before the first edr_rate_add; without
+ * it the band is the whole one. PSY_OK or PSY_E_NOMEM. */
+#define EDR_MAX_GAP_S 3.0 /* s: longer without a normal beat is a gap, not a heart period */
+psy_status edr_rate_limit(edr_rate *e, const double *t, size_t n);
 /* Adds one modulation: g, the m grid samples (NaN: none). */
 void edr_rate_add(edr_rate *e, const double *g);
 /* The windows (*n of them, malloc'd into *out; the whole windows of the grid). PSY_OK or

@@ -41,12 +41,7 @@ static double *ecg(double per_min, int realistic)
     double rsa_s = per_min < 10 ? 0.12 : 0.04;
     for (double beat = 0.5, v = 0; beat < SECONDS - 1; beat += 0.85 - rsa_s * v) {
         v = volume(fmod(beat * per_min / 60, 1), 60 / per_min, realistic);
-        for (long i = lround((beat - 0.3) * FS); i < lround((beat + 0.6) * FS) && i < N; i++) {
-            double t = (double)i / FS - beat;
-            if (i < 0) continue;
-            x[i] += (1.0 + 0.1 * v) * exp(-0.5 * pow(t / 0.010, 2)) -
-                    (0.3 + 0.2 * v) * exp(-0.5 * pow((t - 0.030) / 0.010, 2)) + 0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
-        }
+        test_ecg_beat(x, N, FS, beat, 1.0 + 0.1 * v, 0.3 + 0.2 * v);
     }
     return x;
 }
@@ -89,22 +84,30 @@ static double *grid_of(double (*f)(double t))
     return g;
 }
 
+/* The windows of k modulations g[j] (m grid samples each, freed) in the band band_low_hz .. 0.7 Hz,
+ * cut at half the heart rate of the n beats t (none: the whole band); *nw of them. */
+static psy_edr_rate_window *windows_in(double *const *g, int k, size_t m, double band_low_hz, const double *t,
+                                       size_t n, size_t *nw)
+{
+    edr_rate *e = edr_rate_create(m, 4.0, band_low_hz, 0.7);
+    assert_non_null(e);
+    assert_int_equal(edr_rate_limit(e, t, n), PSY_OK);
+    for (int j = 0; j < k; j++) edr_rate_add(e, g[j]);
+    psy_edr_rate_window *w = NULL;
+    assert_int_equal(edr_rate_finish(e, &w, nw), PSY_OK);
+    edr_rate_destroy(e);
+    for (int j = 0; j < k; j++) free(g[j]);
+    return w;
+}
+
 /* The two windows of k modulations g[j], beats every beat_s when beat_s > 0. */
 static psy_edr_rate_window *windows_of(double *const *g, int k, double beat_s)
 {
-    edr_rate *e = edr_rate_create(GRID_N, 4.0, 0.07, 0.7);
-    assert_non_null(e);
-    double t[200];
-    size_t n = 0;
-    for (double at = 0; beat_s > 0 && at < GRID_N / 4.0 && n < 200; at += beat_s) t[n++] = at;
-    edr_rate_limit(e, t, n);
-    for (int j = 0; j < k; j++) edr_rate_add(e, g[j]);
-    psy_edr_rate_window *w = NULL;
-    size_t nw = 0;
-    assert_int_equal(edr_rate_finish(e, &w, &nw), PSY_OK);
+    double t[400];
+    size_t n = 0, nw = 0;
+    for (double at = 0; beat_s > 0 && at < GRID_N / 4.0 && n < 400; at += beat_s) t[n++] = at;
+    psy_edr_rate_window *w = windows_in(g, k, GRID_N, 0.07, t, n, &nw);
     assert_int_equal(nw, 2);
-    edr_rate_destroy(e);
-    for (int j = 0; j < k; j++) free(g[j]);
     return w;
 }
 
@@ -135,15 +138,98 @@ static double breathing_and_30_per_min(double t)
 }
 
 /* Beats every 1.2 s (50 /min) sample nothing above 25 /min: a stronger rhythm at 30 /min in the
- * modulations is an alias and the rate is the breathing at 12 /min. */
+ * modulations is an alias and the rate is the breathing at 12 /min; beats every 0.5 s (120 /min)
+ * sample it, and it is the rate. */
 static void test_rate_below_half_heart_rate(void **state)
 {
     (void)state;
-    for (int limit = 0; limit < 2; limit++) {
+    const double beat_s[] = {1.2, 0.5}, want[] = {12.0, 30.0};
+    for (int k = 0; k < 2; k++) {
         double *g[2] = {grid_of(breathing_and_30_per_min), grid_of(breathing_and_30_per_min)};
-        psy_edr_rate_window *w = windows_of(g, 2, limit ? 1.2 : 0);
-        for (int i = 0; i < 2; i++) assert_true(fabs(w[i].per_min - (limit ? 12.0 : 30.0)) < 0.3);
+        psy_edr_rate_window *w = windows_of(g, 2, beat_s[k]);
+        for (int i = 0; i < 2; i++) assert_true(fabs(w[i].per_min - want[k]) < 0.3);
         free(w);
+    }
+}
+
+static double at_20_per_min(double t)
+{
+    return sin(2 * M_PI * t / 3.0);
+}
+
+/* Beats every 1 s with a 25-s gap (lead off, EDF+D) in the second minute: the heart rate is the
+ * beats' (60 /min), not that of the minute's span (the gap counted as heart time cut the band
+ * below 20 /min and gave 16.2 /min, "2 of 2 agree"). */
+static void test_rate_gap_in_minute(void **state)
+{
+    (void)state;
+    double *g[2] = {grid_of(at_20_per_min), grid_of(at_20_per_min)}, t[200];
+    size_t n = 0, nw = 0;
+    for (double at = 0; at < GRID_N / 4.0; at += 1)
+        if (at < 70 || at > 95) t[n++] = at;
+    for (int j = 0; j < 2; j++)
+        for (size_t i = 70 * 4; i < 95 * 4; i++) g[j][i] = NAN;
+    psy_edr_rate_window *w = windows_in(g, 2, GRID_N, 0.07, t, n, &nw);
+    for (size_t i = 0; i < nw; i++) {
+        print_message("beats with a gap, %.0f s: %.2f /min\n", w[i].onset_s, w[i].per_min);
+        assert_true(fabs(w[i].per_min - 20.0) < 0.3);
+    }
+    free(w);
+}
+
+/* Half the heart rate below the band (beats every 2 s, a band from 18 /min): n/a with the reason,
+ * not a rate from the 3 lowest bins (aliases). */
+static void test_rate_heart_too_slow(void **state)
+{
+    (void)state;
+    double *g[2] = {grid_of(at_20_per_min), grid_of(at_20_per_min)}, t[100];
+    size_t n = 0, nw = 0;
+    for (double at = 0; at < GRID_N / 4.0; at += 2) t[n++] = at;
+    psy_edr_rate_window *w = windows_in(g, 2, GRID_N, 0.3, t, n, &nw);
+    for (size_t i = 0; i < nw; i++) {
+        assert_true(isnan(w[i].per_min));
+        assert_non_null(strstr(w[i].why, "heart rate too low for the band"));
+    }
+    free(w);
+}
+
+/* A band from 0 Hz: the sub-multiples of a peak were looked for without end. */
+static void test_rate_band_from_zero(void **state)
+{
+    (void)state;
+    assert_null(edr_rate_create(GRID_N, 4.0, 0.0, 0.7));
+    assert_null(edr_rate_create(GRID_N, 4.0, 0.005, 0.7));
+}
+
+enum { NOISE_MIN = 200, NOISE_N = 4 * 60 * NOISE_MIN };
+
+/* Independent white-noise modulations, no breathing, NOISE_MIN minutes: the minutes with a rate. */
+static size_t noise_minutes_with_rate(int k, uint64_t seed)
+{
+    test_rng rng = {seed};
+    double *g[4];
+    for (int j = 0; j < k; j++) {
+        g[j] = malloc(NOISE_N * sizeof *g[j]);
+        assert_non_null(g[j]);
+        for (size_t i = 0; i < NOISE_N; i++) g[j][i] = test_gauss(&rng);
+    }
+    size_t nw = 0, with = 0;
+    psy_edr_rate_window *w = windows_in(g, k, NOISE_N, 0.07, NULL, 0, &nw);
+    assert_int_equal(nw, NOISE_MIN);
+    for (size_t i = 0; i < nw; i++) with += !isnan(w[i].per_min);
+    free(w);
+    return with;
+}
+
+/* A number the data cannot support is n/a: with 2 or 4 noise modulations, a rate in at most 10 %
+ * of the minutes (a modulation agreeing with any peak of half its highest gave 176 and 116 of 200). */
+static void test_rate_noise_is_na(void **state)
+{
+    (void)state;
+    for (int k = 2; k <= 4; k += 2) {
+        size_t with = noise_minutes_with_rate(k, 11 + (uint64_t)k);
+        print_message("%d noise modulations: %zu of %d minutes with a rate\n", k, with, NOISE_MIN);
+        assert_true(with <= NOISE_MIN / 10);
     }
 }
 
@@ -200,6 +286,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_rate_fundamental),
                                        cmocka_unit_test(test_rate_below_half_heart_rate),
+                                       cmocka_unit_test(test_rate_gap_in_minute),
+                                       cmocka_unit_test(test_rate_heart_too_slow),
+                                       cmocka_unit_test(test_rate_band_from_zero),
+                                       cmocka_unit_test(test_rate_noise_is_na),
                                        cmocka_unit_test(test_rate_agreement_secondary_peak),
                                        cmocka_unit_test(test_rate_one_modulation),
                                        cmocka_unit_test(test_rate_slow_and_usual)};

@@ -607,12 +607,7 @@ static void test_edr_waveform(void **state)
     assert_non_null(x);
     for (double beat = 0.5; beat < SECONDS; beat += 0.8) {
         double depth = 0.4 + 0.2 * sin(2 * M_PI * 0.2 * beat); /* mV */
-        for (long i = lround((beat - 0.3) * FS); i < lround((beat + 0.6) * FS) && i < N; i++) {
-            double t = (double)i / FS - beat;
-            if (i < 0) continue;
-            x[i] += exp(-0.5 * pow(t / 0.010, 2)) - depth * exp(-0.5 * pow((t - 0.030) / 0.010, 2)) +
-                    0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
-        }
+        test_ecg_beat(x, N, FS, beat, 1.0, depth);
     }
     psy_reader *r = NULL;
     psy_beat_list *beats = NULL;

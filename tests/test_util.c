@@ -142,3 +142,13 @@ double test_gauss(test_rng *r)
     double u = test_uniform(r), v = test_uniform(r);
     return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
 }
+
+void test_ecg_beat(double *x, size_t n, double fs, double beat_s, double r_mv, double s_mv)
+{
+    for (long i = lround((beat_s - 0.3) * fs); i < lround((beat_s + 0.6) * fs) && i < (long)n; i++) {
+        if (i < 0) continue;
+        double t = (double)i / fs - beat_s;
+        x[i] += r_mv * exp(-0.5 * pow(t / 0.010, 2)) - s_mv * exp(-0.5 * pow((t - 0.030) / 0.010, 2)) +
+                0.2 * exp(-0.5 * pow((t - 0.25) / 0.04, 2));
+    }
+}

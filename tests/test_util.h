@@ -45,6 +45,10 @@ int has_warning(const psy_reader *r, const char *needle);
  * step does. The caller frees the three; x must outlive *r. */
 psy_breath_list *edr_of_ecg(const double *x, size_t n, double fs, psy_reader **r, psy_beat_list **beats);
 
+/* Adds one synthetic beat to the ECG x (n samples at fs Hz, mV): an R wave of r_mv at beat_s, an
+ * S wave of -s_mv 30 ms later, a T wave of 0.2 mV at 250 ms (Gaussians of 10, 10 and 40 ms). */
+void test_ecg_beat(double *x, size_t n, double fs, double beat_s, double r_mv, double s_mv);
+
 /* A seeded generator (xorshift64, Marsaglia 2003) for synthetic signals: the same numbers on every
  * machine. */
 typedef struct test_rng {

@@ -127,12 +127,15 @@ typedef enum psy_breath_source {
 typedef struct psy_edr_rate_window {
     double onset_s;   /* the window [onset_s, onset_s + PSY_EDR_RATE_WINDOW_S): consecutive from
                          time 0 of the recording's time axis */
-    double per_min;   /* breaths/min: the fundamental of the modulations' fused spectra (up to
-                         half the window's heart rate); NaN (why) when fewer than 2 modulations
-                         agree with it, or fewer than 2 were measured */
+    double per_min;   /* breaths/min: the fundamental of the modulations' fused spectra, 4.2 /min
+                         to half the window's heart rate (from the median of its beat intervals up
+                         to 3 s; slower breathing comes out as a harmonic or NaN); NaN (why) when
+                         fewer than 2 modulations agree with it, fewer than 2 were measured, or
+                         half the heart rate leaves the band fewer than 3 bins */
     int modulations;  /* modulations with numbers over at least half the window */
     int agreeing;     /* of them, those with a spectral peak at least half their highest within
-                         2 /min of per_min */
+                         2 /min of per_min and an autocorrelation of at least 0.15 (in the band)
+                         at its period: noise gets no rate */
     const char *why;  /* static reason when per_min is NaN, else NULL */
 } psy_edr_rate_window;
 
