@@ -44,9 +44,7 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b);
 }
 
-/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails): a list
- * grown by doubling, or allocated for the worst case, gives back what it does not use. */
-static void shrink_to(void *p, size_t n, size_t size)
+void beats_shrink_to(void *p, size_t n, size_t size)
 {
     void **array = p;
     void *q = realloc(*array, (n ? n : 1) * size);
@@ -194,12 +192,12 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
     }
     psy_ecg_detector_destroy(f.d);
     if (st == PSY_OK && b->n < f.beat_cap) {
-        shrink_to(&b->sample, b->n, sizeof *b->sample);
-        shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
-        shrink_to(&marks->offset, b->n, sizeof *marks->offset);
+        beats_shrink_to(&b->sample, b->n, sizeof *b->sample);
+        beats_shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
+        beats_shrink_to(&marks->offset, b->n, sizeof *marks->offset);
         if (marks->shapes) {
-            shrink_to(&marks->snr, b->n, sizeof *marks->snr);
-            shrink_to(&marks->likeness, b->n, sizeof *marks->likeness);
+            beats_shrink_to(&marks->snr, b->n, sizeof *marks->snr);
+            beats_shrink_to(&marks->likeness, b->n, sizeof *marks->likeness);
         }
     }
     return st;
@@ -323,10 +321,10 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
         left += m_left;
         rr_counts_add(&b->counts, &run);
     }
-    shrink_to(&b->nn_left_out_s, left, sizeof *b->nn_left_out_s);
-    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
-    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
-    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    beats_shrink_to(&b->nn_left_out_s, left, sizeof *b->nn_left_out_s);
+    beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
     return PSY_OK;
 }
 

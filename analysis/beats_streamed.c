@@ -155,7 +155,7 @@ static psy_status make_room(run_stream *s)
 {
     size_t drop = rr_online_droppable(&s->online);
     if (drop + BACK > s->corrected) drop = s->corrected > BACK ? s->corrected - BACK : 0;
-    if (!drop) return PSY_E_RANGE; /* cannot happen: the classifier reads ~100 intervals ahead */
+    if (!drop) return PSY_E_RANGE; /* cannot happen: beats_detect_streamed checks the windows fit */
     rr_online_drop(&s->online, drop);
     s->held -= drop, s->written -= drop, s->corrected -= drop;
     memmove(s->rr, s->rr + drop, s->held * sizeof *s->rr);
@@ -207,15 +207,7 @@ static psy_status replay(psy_reader *r, int ch, FILE *raw, run_stream *s)
     return st;
 }
 
-/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails). */
-static void shrink_to(void *p, size_t n, size_t size)
-{
-    void **array = p;
-    void *q = realloc(*array, (n ? n : 1) * size);
-    if (q) *array = q;
-}
-
-psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table,
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
                                  psy_beat_list **out, psy_message *why)
 {
     psy_message ignored;
@@ -227,10 +219,15 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         return psy_fail(why, PSY_E_INVALID, "not a regular ECG channel");
     psy_beats_config cfg = config ? *config : psy_beats_config_default();
     if (!psy_reserved_clear(cfg.reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
-    raw_feed f = {NULL, calloc(1, sizeof *f.b), 0, tmpfile()};
+    if (!rr_config_valid(&cfg.rr)) return psy_fail(why, PSY_E_INVALID, "invalid RR correction settings");
+    /* the sliding buffer holds what the classifier and the correction read (make_room) */
+    if (2 * rr_reach(&cfg.rr) + BACK + AHEAD + 4 > RUN_CAP / 2)
+        return psy_fail(why, PSY_E_INVALID, "RR correction windows too wide to stream (%d and %d intervals)",
+                        cfg.rr.qd_window, cfg.rr.median_window);
+    if (!raw) return psy_fail(why, PSY_E_INVALID, "no temporary file for the beats");
+    raw_feed f = {NULL, calloc(1, sizeof *f.b), 0, raw};
     run_stream *s = calloc(1, sizeof *s);
     psy_status st = f.b && s ? PSY_OK : PSY_E_NOMEM;
-    if (st == PSY_OK && !f.raw) st = psy_fail(why, PSY_E_IO, "no temporary file for the beats");
     if (st == PSY_OK) st = beats_detector_create(r, ch, &cfg, &f.d, why);
     if (st == PSY_OK) st = beats_feed_channel(r, ch, cfg.block, push_raw, &f, why);
     if (st == PSY_OK) {
@@ -244,9 +241,9 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
         if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
         if (st == PSY_OK) st = replay(r, ch, f.raw, s);
+        if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
         rr_online_free(&s->online);
     }
-    if (f.raw) fclose(f.raw);
     free(s);
     if (st != PSY_OK) {
         if (!why->text[0]) snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
@@ -254,10 +251,10 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         return st;
     }
     psy_beat_list *b = f.b;
-    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
-    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
-    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
-    shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
+    beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    beats_shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
     *out = b;
     return PSY_OK;
 }
