@@ -21,10 +21,11 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* ECG at rate for seconds: Gaussian QRS complexes with respiratory and slower variability, a
- * premature beat and its pause every 53 beats, a missed beat every 97, an extra one every 89, and
- * 30 s of missing signal at 40 % of the recording. *n_beats: the QRS complexes drawn. */
-static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_beats)
+/* ECG at rate for seconds: Gaussian QRS complexes every rr0 s with respiratory and slower
+ * variability, a premature beat and its pause every 53 beats, a missed beat every 97, an extra
+ * one every 89, and 30 s of missing signal at 40 % of the recording. *n_beats: the QRS
+ * complexes drawn. */
+static double *generated_ecg_at(double rate, double seconds, double rr0, size_t *n, size_t *n_beats)
 {
     *n = (size_t)(rate * seconds);
     *n_beats = 0;
@@ -32,7 +33,7 @@ static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_b
     assert_non_null(x);
     double t = 0.5;
     for (int k = 0; t < seconds; k++) {
-        double rr = 0.8 + 0.05 * sin(2 * M_PI * 0.25 * t) + 0.03 * sin(2 * M_PI * 0.07 * t);
+        double rr = rr0 + 0.05 * sin(2 * M_PI * 0.25 * t) + 0.03 * sin(2 * M_PI * 0.07 * t);
         if (k % 53 == 20) rr *= 0.65;
         if (k % 53 == 21) rr *= 1.35;
         double at[2] = {t, k % 89 == 30 ? t + 0.35 * rr : -1};
@@ -48,6 +49,11 @@ static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_b
     for (size_t i = (size_t)(0.4 * seconds * rate); i < (size_t)((0.4 * seconds + 30) * rate) && i < *n; i++)
         x[i] = NAN;
     return x;
+}
+
+static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_beats)
+{
+    return generated_ecg_at(rate, seconds, 0.8, n, n_beats);
 }
 
 static psy_reader *ecg_reader(const double *x, size_t n, double rate)
@@ -140,6 +146,52 @@ static void generated_same_tables(void **state)
     assert_true(b->n_gaps >= 1);
     psy_session_free(s);
     psy_reader_close(r);
+    free(x);
+}
+
+/* Runs longer than the streamed correction's sliding buffer (4096 intervals: 3 h at 0.7 s
+ * gives runs of ~6,000 and ~9,000 intervals around the gap), runs of 0 to 3 intervals between
+ * gaps, and recordings of 0, 1 and 2 beats. */
+static void long_and_tiny_runs_same_tables(void **state)
+{
+    (void)state;
+    size_t n, n_beats;
+    double *x = generated_ecg_at(250, 3 * 3600, 0.7, &n, &n_beats);
+    /* from 600 s: 8 s of signal less and less often between 10-s gaps */
+    for (int k = 0; k < 6; k++) {
+        double at = 600 + 20.0 * k, keep_s = 0.3 + 0.6 * k;
+        for (size_t i = (size_t)(at * 250); i < (size_t)((at + 20 - keep_s) * 250); i++) x[i] = NAN;
+    }
+    psy_reader *r = ecg_reader(x, n, 250);
+    const char *path = write_temp_file("recording", "ECG", 3);
+    same_outputs(r, path, 1);
+    psy_session *s = run(r, 0);
+    const psy_beat_list *b = psy_session_results_of(s)->beats;
+    size_t longest = 0, runs_upto3 = 0;
+    for (size_t i = 0, len = 0; i <= b->n; i++) {
+        if (i < b->n && !isnan(b->rr_ms[i])) {
+            len++;
+            continue;
+        }
+        longest = len > longest ? len : longest;
+        runs_upto3 += i > 0 && len <= 3;
+        len = 0;
+    }
+    assert_true(longest > 4096);
+    assert_true(runs_upto3 >= 4);
+    assert_true(b->counts.n[PSY_BEAT_ECTOPIC] > 100);
+    psy_session_free(s);
+    psy_reader_close(r);
+    /* the first 0.3, 1.0 and 1.6 s: no beat, one, two */
+    static const double seconds[] = {0.3, 1.0, 1.6};
+    for (size_t k = 0; k < 3; k++) {
+        r = ecg_reader(x, (size_t)(seconds[k] * 250), 250);
+        same_outputs(r, path, 0);
+        s = run(r, 0);
+        assert_int_equal(psy_session_results_of(s)->beats->n, k);
+        psy_session_free(s);
+        psy_reader_close(r);
+    }
     free(x);
 }
 
@@ -339,6 +391,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generated_same_tables),
+        cmocka_unit_test(long_and_tiny_runs_same_tables),
         cmocka_unit_test(mitdb_same_tables),
         cmocka_unit_test(memory_per_beat),
         cmocka_unit_test(temp_file_failure_keeps_results),
