@@ -47,9 +47,13 @@ psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list
                              beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
                              psy_message *why);
 
-/* The R-peak detector of config for channel ch (its rate); an error with why. */
-psy_status beats_detector_create(psy_reader *r, int ch, const psy_beats_config *config, psy_ecg_detector **out,
-                                 psy_message *why);
+/* Runs config's R-peak detector over channel ch (at its rate) block by block: each beat, in
+ * order, to take (ctx its first argument; b->n is the beat's index), then counted in b->n and
+ * b->n_searchback; the gaps into b->gaps. PSY_OK, PSY_E_NOMEM, take's error, the detector's
+ * (a rate it cannot run at) or a read error, why saying which. */
+typedef psy_status (*beats_take_fn)(void *ctx, const psy_ecg_beat *beat);
+psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *config, psy_beat_list *b,
+                              beats_take_fn take, void *ctx, psy_message *why);
 
 /* 1 when a beat list has its per-beat columns (sample, onset_s, rr_ms, cls, amplitude) or no
  * beats; 0 for a session's lean beats (psyphys/session.h: lean_results), which keep the counts
