@@ -55,12 +55,12 @@ typedef psy_status (*beats_take_fn)(void *ctx, const psy_ecg_beat *beat);
 psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *config, psy_beat_list *b,
                               beats_take_fn take, void *ctx, psy_message *why);
 
-/* 1 when a beat list has its per-beat columns (sample, onset_s, rr_ms, cls, amplitude) or no
- * beats; 0 for a session's lean beats (psyphys/session.h: lean_results), which keep the counts
- * and the NN series only. */
+/* 1 when a beat list has the per-beat columns its table and pairing read (sample, onset_s, rr_ms,
+ * cls) or no beats; 0 for a session's lean beats (psyphys/session.h: lean_results), which keep
+ * the counts and the NN series only. */
 static inline int beats_have_columns(const psy_beat_list *b)
 {
-    return !b->n || (b->sample && b->onset_s && b->rr_ms && b->cls && b->amplitude);
+    return !b->n || (b->sample && b->onset_s && b->rr_ms && b->cls);
 }
 
 /* Shrinks the array *p (a pointer to the array's pointer) to n elements of `size` bytes, kept as

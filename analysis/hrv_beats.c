@@ -2,7 +2,6 @@
  * psy_hrv_compute for segments and epochs. */
 #include <math.h>
 
-#include "beats_internal.h" /* beats_have_columns */
 #include "hrv_internal.h"
 #include "psyphys/beats.h"
 
@@ -21,7 +20,7 @@ static size_t upper_bound(const double *t, size_t n, double v)
 psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int corrected, double t0_s,
                                  double t1_s, psy_hrv_result *result, size_t *skipped)
 {
-    if (!h || !beats || !result || isnan(t0_s) || isnan(t1_s) || (!corrected && !beats_have_columns(beats)))
+    if (!h || !beats || !result || isnan(t0_s) || isnan(t1_s) || (!corrected && beats->n && (!beats->rr_ms || !beats->onset_s)))
         return PSY_E_INVALID;
     const double *v = corrected ? beats->nn_ms : beats->rr_ms;
     const double *t = corrected ? beats->nn_onset_s : beats->onset_s;
