@@ -44,9 +44,7 @@ void psy_beat_list_free(psy_beat_list *b)
     free(b);
 }
 
-/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails): a list
- * grown by doubling, or allocated for the worst case, gives back what it does not use. */
-static void shrink_to(void *p, size_t n, size_t size)
+void beats_shrink_to(void *p, size_t n, size_t size)
 {
     void **array = p;
     void *q = realloc(*array, (n ? n : 1) * size);
@@ -89,26 +87,22 @@ int beats_add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g)
     return 1;
 }
 
-/* Moves what the detector has emitted into the list. */
-static psy_status drain(psy_ecg_detector *d, psy_beat_list *b, beats_marks *marks, size_t *beat_cap,
-                        size_t *gap_cap)
+/* Keeps a beat of the detector in the list's arrays and its marks (beats_detect_peaks' take). */
+typedef struct ecg_keep {
+    psy_beat_list *b;
+    beats_marks *marks;
+    size_t cap;
+} ecg_keep;
+
+static psy_status keep_beat(void *ctx, const psy_ecg_beat *beat)
 {
-    psy_ecg_beat beats[64];
-    psy_ecg_gap gaps[16];
-    size_t k;
-    while ((k = psy_ecg_detector_pop_beats(d, beats, 64)) > 0)
-        for (size_t i = 0; i < k; i++) {
-            if (!reserve_beat(b, marks, beat_cap)) return PSY_E_NOMEM;
-            if (marks->shapes) marks->snr[b->n] = beats[i].snr, marks->likeness[b->n] = beats[i].likeness;
-            marks->offset[b->n] = beats[i].offset;
-            b->sample[b->n] = beats[i].sample;
-            b->amplitude[b->n] = beats[i].amplitude;
-            b->n_searchback += beats[i].searchback != 0;
-            b->n++;
-        }
-    while ((k = psy_ecg_detector_pop_gaps(d, gaps, 16)) > 0)
-        for (size_t i = 0; i < k; i++)
-            if (!beats_add_gap(b, gap_cap, &gaps[i])) return PSY_E_NOMEM;
+    ecg_keep *k = ctx;
+    psy_beat_list *b = k->b;
+    if (!reserve_beat(b, k->marks, &k->cap)) return PSY_E_NOMEM;
+    if (k->marks->shapes) k->marks->snr[b->n] = beat->snr, k->marks->likeness[b->n] = beat->likeness;
+    k->marks->offset[b->n] = beat->offset;
+    b->sample[b->n] = beat->sample;
+    b->amplitude[b->n] = beat->amplitude;
     return PSY_OK;
 }
 
@@ -141,15 +135,35 @@ psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn
 typedef struct ecg_feed {
     psy_ecg_detector *d;
     psy_beat_list *b;
-    beats_marks *marks;
-    size_t beat_cap, gap_cap;
+    size_t gap_cap;
+    beats_take_fn take;
+    void *ctx;
 } ecg_feed;
+
+/* Moves what the detector has emitted on: the beats to take, the gaps into the list. */
+static psy_status drain(ecg_feed *f)
+{
+    psy_ecg_beat beats[64];
+    psy_ecg_gap gaps[16];
+    size_t k;
+    while ((k = psy_ecg_detector_pop_beats(f->d, beats, 64)) > 0)
+        for (size_t i = 0; i < k; i++) {
+            psy_status st = f->take(f->ctx, &beats[i]);
+            if (st != PSY_OK) return st;
+            f->b->n_searchback += beats[i].searchback != 0;
+            f->b->n++;
+        }
+    while ((k = psy_ecg_detector_pop_gaps(f->d, gaps, 16)) > 0)
+        for (size_t i = 0; i < k; i++)
+            if (!beats_add_gap(f->b, &f->gap_cap, &gaps[i])) return PSY_E_NOMEM;
+    return PSY_OK;
+}
 
 static psy_status push_ecg(void *ctx, const double *x, size_t n, size_t *used)
 {
     ecg_feed *f = ctx;
     psy_ecg_detector_push(f->d, x, n, used);
-    return drain(f->d, f->b, f->marks, &f->beat_cap, &f->gap_cap);
+    return drain(f);
 }
 
 /* The onsets of the beats of a list of R-peaks: each sample through the recording's time axis
@@ -167,15 +181,24 @@ static psy_status ecg_onsets(psy_reader *r, int ch, psy_beat_list *b, const doub
     return st;
 }
 
-psy_status beats_detector_create(psy_reader *r, int ch, const psy_beats_config *cfg, psy_ecg_detector **out,
-                                 psy_message *why)
+psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b, beats_take_fn take,
+                              void *ctx, psy_message *why)
 {
     const psy_channel_info *info = psy_reader_channel(r, ch);
     psy_ecg_detector_config dc = cfg->detector;
     dc.rate_hz = info->rate_hz;
-    psy_status st = psy_ecg_detector_create(&dc, out);
-    if (st != PSY_OK)
+    ecg_feed f = {NULL, b, 0, take, ctx};
+    psy_status st = psy_ecg_detector_create(&dc, &f.d);
+    if (st != PSY_OK) {
         snprintf(why->text, sizeof why->text, "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
+        return st;
+    }
+    st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
+    if (st == PSY_OK) {
+        psy_ecg_detector_finish(f.d);
+        st = drain(&f);
+    }
+    psy_ecg_detector_destroy(f.d);
     return st;
 }
 
@@ -184,22 +207,15 @@ psy_status beats_detector_create(psy_reader *r, int ch, const psy_beats_config *
 static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b,
                              beats_marks *marks, psy_message *why)
 {
-    ecg_feed f = {NULL, b, marks, 0, 0};
-    psy_status st = beats_detector_create(r, ch, cfg, &f.d, why);
-    if (st != PSY_OK) return st;
-    st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
-    if (st == PSY_OK) {
-        psy_ecg_detector_finish(f.d);
-        st = drain(f.d, b, marks, &f.beat_cap, &f.gap_cap);
-    }
-    psy_ecg_detector_destroy(f.d);
-    if (st == PSY_OK && b->n < f.beat_cap) {
-        shrink_to(&b->sample, b->n, sizeof *b->sample);
-        shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
-        shrink_to(&marks->offset, b->n, sizeof *marks->offset);
+    ecg_keep k = {b, marks, 0};
+    psy_status st = beats_detect_peaks(r, ch, cfg, b, keep_beat, &k, why);
+    if (st == PSY_OK && b->n < k.cap) {
+        beats_shrink_to(&b->sample, b->n, sizeof *b->sample);
+        beats_shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);
+        beats_shrink_to(&marks->offset, b->n, sizeof *marks->offset);
         if (marks->shapes) {
-            shrink_to(&marks->snr, b->n, sizeof *marks->snr);
-            shrink_to(&marks->likeness, b->n, sizeof *marks->likeness);
+            beats_shrink_to(&marks->snr, b->n, sizeof *marks->snr);
+            beats_shrink_to(&marks->likeness, b->n, sizeof *marks->likeness);
         }
     }
     return st;
@@ -323,10 +339,10 @@ psy_status beats_classify_runs(psy_beat_list *b, const psy_rr_config *cfg)
         left += m_left;
         rr_counts_add(&b->counts, &run);
     }
-    shrink_to(&b->nn_left_out_s, left, sizeof *b->nn_left_out_s);
-    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
-    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
-    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    beats_shrink_to(&b->nn_left_out_s, left, sizeof *b->nn_left_out_s);
+    beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
     return PSY_OK;
 }
 

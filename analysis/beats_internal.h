@@ -47,9 +47,26 @@ psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list
                              beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
                              psy_message *why);
 
-/* The R-peak detector of config for channel ch (its rate); an error with why. */
-psy_status beats_detector_create(psy_reader *r, int ch, const psy_beats_config *config, psy_ecg_detector **out,
-                                 psy_message *why);
+/* Runs config's R-peak detector over channel ch (at its rate) block by block: each beat, in
+ * order, to take (ctx its first argument; b->n is the beat's index), then counted in b->n and
+ * b->n_searchback; the gaps into b->gaps. PSY_OK, PSY_E_NOMEM, take's error, the detector's
+ * (a rate it cannot run at) or a read error, why saying which. */
+typedef psy_status (*beats_take_fn)(void *ctx, const psy_ecg_beat *beat);
+psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *config, psy_beat_list *b,
+                              beats_take_fn take, void *ctx, psy_message *why);
+
+/* 1 when a beat list has the per-beat columns its table and pairing read (sample, onset_s, rr_ms,
+ * cls) or no beats; 0 for a session's lean beats (psyphys/session.h: lean_results), which keep
+ * the counts and the NN series only. */
+static inline int beats_have_columns(const psy_beat_list *b)
+{
+    return !b->n || (b->sample && b->onset_s && b->rr_ms && b->cls);
+}
+
+/* Shrinks the array *p (a pointer to the array's pointer) to n elements of `size` bytes, kept as
+ * it is if realloc fails: a list grown by doubling, or allocated for the worst case, gives back
+ * what it does not use. */
+void beats_shrink_to(void *p, size_t n, size_t size);
 
 /* Appends a gap to b->gaps (room *cap, grown by doubling). 0 when out of memory. */
 int beats_add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g);
@@ -76,12 +93,13 @@ size_t beats_table_row(char *row, double onset_s, int64_t sample, double rr_ms, 
  * without their per-beat columns: *out holds n, the gaps, counts, n_searchback and the NN series
  * (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s) bit for bit as psy_beats_detect's, and
  * sample, onset_s, rr_ms, cls and amplitude NULL; the beats table (psy_beats_write_table's bytes)
- * goes to `table` as each beat's label becomes final. Memory: the NN series (17 bytes an
- * interval) and bounded buffers; the detector's beats wait in a temporary file (16 bytes each)
- * until the channel is read, so that every gap is known before an interval is taken. PSY_OK,
- * PSY_E_INVALID (such a channel), PSY_E_NOMEM, PSY_E_IO (the temporary file, the table), a read
- * error of the channel (why says which). */
-psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table,
+ * goes to `table` (flushed) as each beat's label becomes final. Memory: the NN series (17 bytes
+ * an interval) and bounded buffers; the detector's beats wait in `raw`, an empty temporary file
+ * (16 bytes each, left at an unspecified position), until the channel is read, so that every gap
+ * is known before an interval is taken. PSY_OK, PSY_E_INVALID (such a channel, config->rr
+ * invalid or its windows too wide for the sliding buffer, raw NULL), PSY_E_NOMEM, PSY_E_IO
+ * (writing or reading raw or table), a read error of the channel (why says which). */
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
                                  psy_beat_list **out, psy_message *why);
 
 #endif

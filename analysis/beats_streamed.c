@@ -23,37 +23,11 @@ typedef struct raw_beat {
     double offset; /* psy_ecg_beat's (a float) */
 } raw_beat;
 
-/* What the detector gives, into the temporary file. */
-typedef struct raw_feed {
-    psy_ecg_detector *d;
-    psy_beat_list *b; /* n, n_searchback, gaps */
-    size_t gap_cap;
-    FILE *raw;
-} raw_feed;
-
-static psy_status drain_raw(raw_feed *f)
+/* A beat of the detector into the temporary file (beats_detect_peaks' take). */
+static psy_status write_raw(void *raw, const psy_ecg_beat *beat)
 {
-    psy_ecg_beat beats[64];
-    psy_ecg_gap gaps[16];
-    size_t k;
-    while ((k = psy_ecg_detector_pop_beats(f->d, beats, 64)) > 0)
-        for (size_t i = 0; i < k; i++) {
-            raw_beat rb = {beats[i].sample, beats[i].offset};
-            if (fwrite(&rb, sizeof rb, 1, f->raw) != 1) return PSY_E_IO;
-            f->b->n_searchback += beats[i].searchback != 0;
-            f->b->n++;
-        }
-    while ((k = psy_ecg_detector_pop_gaps(f->d, gaps, 16)) > 0)
-        for (size_t i = 0; i < k; i++)
-            if (!beats_add_gap(f->b, &f->gap_cap, &gaps[i])) return PSY_E_NOMEM;
-    return PSY_OK;
-}
-
-static psy_status push_raw(void *ctx, const double *x, size_t n, size_t *used)
-{
-    raw_feed *f = ctx;
-    psy_ecg_detector_push(f->d, x, n, used);
-    return drain_raw(f);
+    raw_beat rb = {beat->sample, beat->offset};
+    return fwrite(&rb, sizeof rb, 1, raw) == 1 ? PSY_OK : PSY_E_IO;
 }
 
 /* The run of intervals being classified and corrected, and where the outputs go. */
@@ -155,7 +129,7 @@ static psy_status make_room(run_stream *s)
 {
     size_t drop = rr_online_droppable(&s->online);
     if (drop + BACK > s->corrected) drop = s->corrected > BACK ? s->corrected - BACK : 0;
-    if (!drop) return PSY_E_RANGE; /* cannot happen: the classifier reads ~100 intervals ahead */
+    if (!drop) return PSY_E_RANGE; /* cannot happen: beats_detect_streamed checks the windows fit */
     rr_online_drop(&s->online, drop);
     s->held -= drop, s->written -= drop, s->corrected -= drop;
     memmove(s->rr, s->rr + drop, s->held * sizeof *s->rr);
@@ -207,15 +181,7 @@ static psy_status replay(psy_reader *r, int ch, FILE *raw, run_stream *s)
     return st;
 }
 
-/* Shrinks the array *p to n elements of `size` bytes (kept as it is if realloc fails). */
-static void shrink_to(void *p, size_t n, size_t size)
-{
-    void **array = p;
-    void *q = realloc(*array, (n ? n : 1) * size);
-    if (q) *array = q;
-}
-
-psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table,
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
                                  psy_beat_list **out, psy_message *why)
 {
     psy_message ignored;
@@ -227,37 +193,35 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         return psy_fail(why, PSY_E_INVALID, "not a regular ECG channel");
     psy_beats_config cfg = config ? *config : psy_beats_config_default();
     if (!psy_reserved_clear(cfg.reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
-    raw_feed f = {NULL, calloc(1, sizeof *f.b), 0, tmpfile()};
+    if (!rr_config_valid(&cfg.rr)) return psy_fail(why, PSY_E_INVALID, "invalid RR correction settings");
+    /* the sliding buffer holds what the classifier and the correction read (make_room) */
+    if (2 * rr_reach(&cfg.rr) + BACK + AHEAD + 4 > RUN_CAP / 2)
+        return psy_fail(why, PSY_E_INVALID, "RR correction windows too wide to stream (%d and %d intervals)",
+                        cfg.rr.qd_window, cfg.rr.median_window);
+    if (!raw) return psy_fail(why, PSY_E_INVALID, "no temporary file for the beats");
+    psy_beat_list *b = calloc(1, sizeof *b);
     run_stream *s = calloc(1, sizeof *s);
-    psy_status st = f.b && s ? PSY_OK : PSY_E_NOMEM;
-    if (st == PSY_OK && !f.raw) st = psy_fail(why, PSY_E_IO, "no temporary file for the beats");
-    if (st == PSY_OK) st = beats_detector_create(r, ch, &cfg, &f.d, why);
-    if (st == PSY_OK) st = beats_feed_channel(r, ch, cfg.block, push_raw, &f, why);
+    psy_status st = b && s ? PSY_OK : PSY_E_NOMEM;
+    if (st == PSY_OK) st = beats_detect_peaks(r, ch, &cfg, b, write_raw, raw, why);
+    if (st == PSY_OK && (fflush(raw) != 0 || fseek(raw, 0, SEEK_SET) != 0)) st = PSY_E_IO;
     if (st == PSY_OK) {
-        psy_ecg_detector_finish(f.d);
-        st = drain_raw(&f);
-    }
-    psy_ecg_detector_destroy(f.d);
-    if (st == PSY_OK && (fflush(f.raw) != 0 || fseek(f.raw, 0, SEEK_SET) != 0)) st = PSY_E_IO;
-    if (st == PSY_OK) {
-        s->b = f.b, s->table = table, s->moved_t = NAN;
+        s->b = b, s->table = table, s->moved_t = NAN;
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
         if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
-        if (st == PSY_OK) st = replay(r, ch, f.raw, s);
+        if (st == PSY_OK) st = replay(r, ch, raw, s);
+        if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
         rr_online_free(&s->online);
     }
-    if (f.raw) fclose(f.raw);
     free(s);
     if (st != PSY_OK) {
         if (!why->text[0]) snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
-        psy_beat_list_free(f.b);
+        psy_beat_list_free(b);
         return st;
     }
-    psy_beat_list *b = f.b;
-    shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
-    shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
-    shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
-    shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
+    beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+    beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+    beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    beats_shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
     *out = b;
     return PSY_OK;
 }

@@ -33,7 +33,7 @@ size_t beats_table_row(char *row, double onset_s, int64_t sample, double rr_ms, 
 
 psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *b)
 {
-    if (!fp || !b) return PSY_E_INVALID;
+    if (!fp || !b || !beats_have_columns(b)) return PSY_E_INVALID;
     fputs(b->pulses ? "onset\tsample\trr_ms\tlabel\tcorrected\tpeak_sample\tquality\n" : BEATS_TABLE_HEADER, fp);
     /* Each row is built in memory and written once (as "%.6f\t%lld\t%.3f\t%s\t%d\n" would be):
      * a 24 h recording has over 100 000 rows. */

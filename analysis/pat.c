@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "psyphys/pat.h"
+#include "beats_internal.h" /* beats_have_columns */
 #include "psy_core.h" /* psy_reserved_clear */
 #include "small_median.h"
 
@@ -190,7 +191,7 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
     if (!out) return PSY_E_INVALID;
     *out = NULL;
     psy_pat_config c = config ? *config : psy_pat_config_default();
-    if (!b || !p || b->pulses || (b->n && b->sample[0] < 0) || !p->pulses || (p->n && (!p->upstroke_s || !p->foot_s)) ||
+    if (!b || !p || b->pulses || !beats_have_columns(b) || (b->n && b->sample[0] < 0) || !p->pulses || (p->n && (!p->upstroke_s || !p->foot_s)) ||
         !psy_reserved_clear(c.reserved) || !(c.min_s >= 0) || !(c.max_s > c.min_s) || !(c.max_s < 60) || !(c.tolerance_s > 0) ||
         !(c.max_jitter_ms > 0) || !(c.max_trend_ms > 0) || !(c.min_valid_pct >= 0 && c.min_valid_pct <= 100))
         return PSY_E_INVALID;

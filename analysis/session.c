@@ -141,16 +141,25 @@ static psy_status pulses_and_pat(psy_session *s)
     return PSY_OK;
 }
 
-/* The beats of the ECG or RR channel: streamed (cfg.lean_results) when nothing after them
- * reads them beat by beat (ECG-derived breaths, pulse arrival times), else kept whole. */
+/* The beats of the ECG or RR channel: streamed (cfg.lean_results) when they come from a regular
+ * ECG channel and nothing after them reads them beat by beat (ECG-derived breaths, pulse arrival
+ * times), else kept whole. Streaming needs two temporary files (psy_temp_file); when one cannot
+ * be made or written (a full disk) the beats are detected again and kept whole: the same
+ * results, more memory. */
 static psy_status detect_beats(psy_session *s, psy_message *reason)
 {
+    const psy_channel_info *c = psy_reader_channel(s->r, s->ecg);
     int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
-                   psy_reader_channel(s->r, s->ecg)->type != PSY_CH_RR;
-    if (streamed && (s->beats_table = tmpfile()) != NULL) {
-        psy_status st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, &s->beats, reason);
-        if (st != PSY_OK) fclose(s->beats_table), s->beats_table = NULL;
-        return st;
+                   c->type != PSY_CH_RR && c->type != PSY_CH_PPG && c->rate_hz > 0;
+    if (streamed) {
+        FILE *raw = psy_temp_file();
+        s->beats_table = raw ? psy_temp_file() : NULL;
+        psy_status st = PSY_E_IO;
+        if (s->beats_table)
+            st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, raw, &s->beats, reason);
+        if (raw) fclose(raw);
+        if (st == PSY_OK) return st;
+        if (s->beats_table) fclose(s->beats_table), s->beats_table = NULL;
     }
     return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
 }

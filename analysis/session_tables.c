@@ -261,14 +261,15 @@ static void write_pat(FILE *fp, const psy_pat_list *p)
     }
 }
 
-/* Copies the whole of `from` (a temporary file) to fp. 1, or 0 when `from` cannot be read. */
+/* Copies the whole of `from` (a temporary file) to fp. 1, or 0 when `from` cannot be read or fp
+ * written. */
 static int copy_file(FILE *from, FILE *fp)
 {
-    char buf[65536];
+    char buf[4096];
     size_t k;
     if (fseek(from, 0, SEEK_SET) != 0) return 0;
     while ((k = fread(buf, 1, sizeof buf, from)) > 0)
-        if (fwrite(buf, 1, k, fp) != k) break;
+        if (fwrite(buf, 1, k, fp) != k) return 0;
     return !ferror(from);
 }
 

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "psyphys/export.h"
 #include "psyphys/status.h"
@@ -16,6 +17,14 @@ psy_status psy_fail(psy_message *why, psy_status status, const char *fmt, ...)
 /* The text of an errno value in buf (strerror_r: strerror may share one buffer between
  * threads). Returns buf. */
 const char *psy_errno_text(int err, char *buf, size_t size);
+
+/* The directory of temporary files: $TMPDIR when set and not empty, else P_tmpdir ("/tmp"). */
+const char *psy_temp_dir(void);
+
+/* A new temporary file in psy_temp_dir(), open for reading and writing, already unlinked (its
+ * space is freed when it is closed or the process ends). NULL with errno set when it cannot be
+ * made. Unlike tmpfile(), it honours TMPDIR. */
+FILE *psy_temp_file(void);
 
 /* 1 when a config's reserved words are all zero (psyphys/export.h), else 0: a setting of a newer
  * program this library does not know. */

@@ -83,7 +83,7 @@ static void sliding(const double *x, size_t n, size_t w, int kind, double *sorte
     }
 }
 
-static int valid_config(const psy_rr_config *c)
+int rr_config_valid(const psy_rr_config *c)
 {
     return c && psy_reserved_clear(c->reserved) && c->alpha > 0 && c->qd_window >= 3 && c->qd_window % 2 == 1 &&
            c->median_window >= 3 && c->median_window % 2 == 1 && c->c1 >= 0 && c->c2 >= 0;
@@ -230,7 +230,7 @@ psy_status psy_rr_classify(const double *rr, size_t n, const psy_rr_config *conf
 {
     psy_rr_config c = config ? *config : psy_rr_config_default();
     if ((!rr || !out) && n) return PSY_E_INVALID;
-    if (!valid_config(&c)) return PSY_E_INVALID;
+    if (!rr_config_valid(&c)) return PSY_E_INVALID;
     /* Pieces of at least 8192 intervals and 8 margins: a few times the overlap they repeat. */
     size_t span = 8 * rr_reach(&c) > 8192 ? 8 * rr_reach(&c) : 8192;
     if (span > n) span = n;
@@ -247,7 +247,7 @@ psy_status psy_rr_classify_work(const double *rr, size_t n, const psy_rr_config 
 {
     psy_rr_config c = config ? *config : psy_rr_config_default();
     if ((!rr || !out || !work) && n) return PSY_E_INVALID;
-    if (!valid_config(&c)) return PSY_E_INVALID;
+    if (!rr_config_valid(&c)) return PSY_E_INVALID;
     return rr_classify_pieces(rr, n, &c, out, work, n);
 }
 

@@ -44,6 +44,9 @@ static inline size_t rr_reach(const psy_rr_config *c)
     return (size_t)c->qd_window / 2 + (size_t)c->median_window / 2 + 2;
 }
 
+/* 1 when c is a usable psy_rr_config (psy_rr_classify's and psy_rr_correct's check), else 0. */
+int rr_config_valid(const psy_rr_config *c);
+
 /* The decision threshold from a quartile deviation qd, guarded by shares of the local median. */
 double rr_threshold(const psy_rr_config *c, double qd, double med);
 
@@ -68,9 +71,9 @@ typedef struct rr_out_series {
 } rr_out_series;
 
 /* The correction of interval i of rr / t / classes[0..n) into o (psy_rr_correct_left_out does
- * it for i = 0 .. n - 1, moved_t NaN before the first). Reads classes and rr from i - 5 to i + 4
- * and t[i + 1] (those in [0, n)); n tells only whether interval i is the run's last and where
- * those reads stop; *moved_t carries a moved beat's time to the next interval. So a run held in
+ * it for i = 0 .. n - 1, moved_t NaN before the first). Reads classes from i - 5 and rr from i - 4,
+ * both to i + 4, and t[i + 1] (those in [0, n)); n tells only whether interval i is the run's
+ * last and where those reads stop; *moved_t carries a moved beat's time to the next interval. So a run held in
  * a sliding buffer is corrected bit for bit alike, interval by interval, when the buffer holds 5
  * intervals before i (or starts the run) and 4 after it (or ends it). 0 when o is full. */
 int rr_correct_step(const double *rr, const double *t, size_t n, const psy_beat_class *classes, size_t i,

@@ -6,9 +6,14 @@
 #define PSY_TEST_COUNT_BYTES 1
 #include "test_util.h"
 
+#include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc_count.h"
 
@@ -16,10 +21,11 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* ECG at rate for seconds: Gaussian QRS complexes with respiratory and slower variability, a
- * premature beat and its pause every 53 beats, a missed beat every 97, an extra one every 89, and
- * 30 s of missing signal at 40 % of the recording. *n_beats: the QRS complexes drawn. */
-static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_beats)
+/* ECG at rate for seconds: Gaussian QRS complexes every rr0 s with respiratory and slower
+ * variability, a premature beat and its pause every 53 beats, a missed beat every 97, an extra
+ * one every 89, and 30 s of missing signal at 40 % of the recording. *n_beats: the QRS
+ * complexes drawn. */
+static double *generated_ecg_at(double rate, double seconds, double rr0, size_t *n, size_t *n_beats)
 {
     *n = (size_t)(rate * seconds);
     *n_beats = 0;
@@ -27,7 +33,7 @@ static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_b
     assert_non_null(x);
     double t = 0.5;
     for (int k = 0; t < seconds; k++) {
-        double rr = 0.8 + 0.05 * sin(2 * M_PI * 0.25 * t) + 0.03 * sin(2 * M_PI * 0.07 * t);
+        double rr = rr0 + 0.05 * sin(2 * M_PI * 0.25 * t) + 0.03 * sin(2 * M_PI * 0.07 * t);
         if (k % 53 == 20) rr *= 0.65;
         if (k % 53 == 21) rr *= 1.35;
         double at[2] = {t, k % 89 == 30 ? t + 0.35 * rr : -1};
@@ -43,6 +49,11 @@ static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_b
     for (size_t i = (size_t)(0.4 * seconds * rate); i < (size_t)((0.4 * seconds + 30) * rate) && i < *n; i++)
         x[i] = NAN;
     return x;
+}
+
+static double *generated_ecg(double rate, double seconds, size_t *n, size_t *n_beats)
+{
+    return generated_ecg_at(rate, seconds, 0.8, n, n_beats);
 }
 
 static psy_reader *ecg_reader(const double *x, size_t n, double rate)
@@ -138,6 +149,52 @@ static void generated_same_tables(void **state)
     free(x);
 }
 
+/* Runs longer than the streamed correction's sliding buffer (4096 intervals: 3 h at 0.7 s
+ * gives runs of ~6,000 and ~9,000 intervals around the gap), runs of 0 to 3 intervals between
+ * gaps, and recordings of 0, 1 and 2 beats. */
+static void long_and_tiny_runs_same_tables(void **state)
+{
+    (void)state;
+    size_t n, n_beats;
+    double *x = generated_ecg_at(250, 3 * 3600, 0.7, &n, &n_beats);
+    /* from 600 s: 8 s of signal less and less often between 10-s gaps */
+    for (int k = 0; k < 6; k++) {
+        double at = 600 + 20.0 * k, keep_s = 0.3 + 0.6 * k;
+        for (size_t i = (size_t)(at * 250); i < (size_t)((at + 20 - keep_s) * 250); i++) x[i] = NAN;
+    }
+    psy_reader *r = ecg_reader(x, n, 250);
+    const char *path = write_temp_file("recording", "ECG", 3);
+    same_outputs(r, path, 1);
+    psy_session *s = run(r, 0);
+    const psy_beat_list *b = psy_session_results_of(s)->beats;
+    size_t longest = 0, runs_upto3 = 0;
+    for (size_t i = 0, len = 0; i <= b->n; i++) {
+        if (i < b->n && !isnan(b->rr_ms[i])) {
+            len++;
+            continue;
+        }
+        longest = len > longest ? len : longest;
+        runs_upto3 += i > 0 && len <= 3;
+        len = 0;
+    }
+    assert_true(longest > 4096);
+    assert_true(runs_upto3 >= 4);
+    assert_true(b->counts.n[PSY_BEAT_ECTOPIC] > 100);
+    psy_session_free(s);
+    psy_reader_close(r);
+    /* the first 0.3, 1.0 and 1.6 s: no beat, one, two */
+    static const double seconds[] = {0.3, 1.0, 1.6};
+    for (size_t k = 0; k < 3; k++) {
+        r = ecg_reader(x, (size_t)(seconds[k] * 250), 250);
+        same_outputs(r, path, 0);
+        s = run(r, 0);
+        assert_int_equal(psy_session_results_of(s)->beats->n, k);
+        psy_session_free(s);
+        psy_reader_close(r);
+    }
+    free(x);
+}
+
 static void mitdb_same_tables(void **state)
 {
     (void)state;
@@ -148,6 +205,141 @@ static void mitdb_same_tables(void **state)
         same_outputs(r, shared_data(records[i]), 1);
         psy_reader_close(r);
     }
+}
+
+/* Sets TMPDIR to dir (NULL: unsets it). */
+static void set_tmpdir(const char *dir)
+{
+    assert_int_equal(dir ? setenv("TMPDIR", dir, 1) : unsetenv("TMPDIR"), 0);
+}
+
+/* A temporary file that cannot be written (a full disk, here a file size limit: the R-peaks'
+ * file, 16 bytes a beat, fails at 8 KB; the beats table, ~40 bytes a beat, at 64 KB) or made
+ * (TMPDIR a directory that does not exist): the beats are kept whole and every table is the
+ * default run's. Was: "no beats: input/output error", every heart marker n/a. */
+static void temp_file_failure_keeps_results(void **state)
+{
+    (void)state;
+    size_t n, n_beats;
+    double *x = generated_ecg(250, 1800, &n, &n_beats);
+    psy_reader *r = ecg_reader(x, n, 250);
+    const char *path = write_temp_file("recording", "ECG", 3);
+    set_tmpdir(test_tmpdir());
+    struct rlimit old;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG instead */
+    static const rlim_t limits[] = {8192, 65536};
+    for (size_t i = 0; i < 2; i++) {
+        struct rlimit lim = {limits[i], old.rlim_max};
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        same_outputs(r, path, 0);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    }
+    set_tmpdir("/nonexistent/psyphys-tmp");
+    same_outputs(r, path, 0);
+    set_tmpdir(NULL);
+    psy_reader_close(r);
+    free(x);
+}
+
+/* Descriptors of this process open on files named psyphys-* in dir. -1 without /proc. */
+static int open_in(const char *dir)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    char prefix[600], link[700], target[700];
+    snprintf(prefix, sizeof prefix, "%s/psyphys-", dir);
+    int k = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        ssize_t len = readlink(link, target, sizeof target - 1);
+        if (len > 0) target[len] = '\0', k += strncmp(target, prefix, strlen(prefix)) == 0;
+    }
+    closedir(d);
+    return k;
+}
+
+/* The temporary files go where TMPDIR says (tmpfile() took /tmp whatever it said): the beats
+ * table's is held until the session is freed, the R-peaks' closed with the run. */
+static void temp_files_in_tmpdir(void **state)
+{
+    (void)state;
+    if (open_in("/") < 0) skip();
+    size_t n, n_beats;
+    double *x = generated_ecg(250, 600, &n, &n_beats);
+    psy_reader *r = ecg_reader(x, n, 250);
+    const char *dir = temp_path("job-tmp");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    set_tmpdir(dir);
+    psy_session *s = run(r, 1);
+    assert_null(psy_session_results_of(s)->beats->sample); /* streamed */
+    assert_int_equal(open_in(dir), 1);
+    psy_session_free(s);
+    assert_int_equal(open_in(dir), 0);
+    set_tmpdir(NULL);
+    psy_reader_close(r);
+    free(x);
+}
+
+/* A lean beat list (per-beat columns NULL, n > 0) is refused, not read, by what reads every
+ * beat; its NN series is still taken. */
+static void lean_beats_refused(void **state)
+{
+    (void)state;
+    size_t n, n_beats;
+    double *x = generated_ecg(250, 600, &n, &n_beats);
+    psy_reader *r = ecg_reader(x, n, 250);
+    psy_session *s = run(r, 1);
+    const psy_beat_list *b = psy_session_results_of(s)->beats;
+    assert_true(b->n > 0);
+    assert_null(b->onset_s);
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(psy_beats_write_table(fp, b), PSY_E_INVALID);
+    fclose(fp);
+    psy_hrv *h = NULL;
+    psy_hrv_config hc = psy_hrv_config_default();
+    assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
+    psy_hrv_result res;
+    assert_int_equal(psy_hrv_compute_beats(h, b, 0, 0, INFINITY, &res, NULL), PSY_E_INVALID);
+    assert_int_equal(psy_hrv_compute_beats(h, b, 1, 0, INFINITY, &res, NULL), PSY_OK);
+    assert_true(res.n_nn > 500);
+    psy_hrv_destroy(h);
+    psy_beat_list pulses = {0};
+    pulses.pulses = 1;
+    psy_pat_list *pat = NULL;
+    assert_int_equal(psy_pat_compute(b, &pulses, NULL, &pat), PSY_E_INVALID);
+    assert_null(pat);
+    psy_session_free(s);
+    psy_reader_close(r);
+    free(x);
+}
+
+/* --ecg naming an irregular channel (no rate: its beats cannot be detected): the lean run warns
+ * as the default run does (it said "not a regular ECG channel"). */
+static void irregular_ecg_same_warnings(void **state)
+{
+    (void)state;
+    double x[400], t[400];
+    for (int i = 0; i < 400; i++) x[i] = sin(0.1 * i), t[i] = 0.01 * i + (i > 200 ? 0.5 : 0);
+    psy_array_channel ch = {"irregular", PSY_CH_ECG, "mV", 0, x, t, 400};
+    psy_reader *r = NULL;
+    psy_message why;
+    if (psy_reader_from_arrays_borrowed(&ch, 1, NULL, 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
+    psy_session *runs[2];
+    for (int lean = 0; lean < 2; lean++) {
+        psy_session_config cfg = psy_session_config_default();
+        cfg.lean_results = lean;
+        cfg.ecg = "irregular";
+        if (psy_session_run(r, &cfg, &runs[lean], &why) != PSY_OK) fail_msg("%s", why.text);
+    }
+    const psy_session_results *a = psy_session_results_of(runs[0]), *b = psy_session_results_of(runs[1]);
+    assert_true(a->n_warnings > 0);
+    assert_int_equal(a->n_warnings, b->n_warnings);
+    for (size_t i = 0; i < a->n_warnings; i++) assert_string_equal(a->warnings[i], b->warnings[i]);
+    psy_session_free(runs[0]);
+    psy_session_free(runs[1]);
+    psy_reader_close(r);
 }
 
 #ifdef COUNT_ALLOCATIONS
@@ -199,8 +391,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generated_same_tables),
+        cmocka_unit_test(long_and_tiny_runs_same_tables),
         cmocka_unit_test(mitdb_same_tables),
         cmocka_unit_test(memory_per_beat),
+        cmocka_unit_test(temp_file_failure_keeps_results),
+        cmocka_unit_test(temp_files_in_tmpdir),
+        cmocka_unit_test(lean_beats_refused),
+        cmocka_unit_test(irregular_ecg_same_warnings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

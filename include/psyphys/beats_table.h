@@ -21,8 +21,8 @@ extern "C" {
 #endif
 
 /* Writes the table of a beat list (psy_beats_detect, psy_pulses_detect): the header row, then one
- * row per beat, onset with 6 decimals, rr_ms and quality with 3. PSY_OK, PSY_E_INVALID (NULL),
- * PSY_E_IO. */
+ * row per beat, onset with 6 decimals, rr_ms and quality with 3. PSY_OK, PSY_E_INVALID (NULL, or
+ * a list without its per-beat columns: a session's lean beats), PSY_E_IO. */
 PSY_API psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *beats);
 
 /* Writes the NN series of a beat list: "onset\tnn_ms\tcorrected", one row per NN interval

@@ -18,7 +18,10 @@
  * psy_open_options) ends in
  *     uint64_t reserved[PSY_RESERVED_WORDS];
  * which its psy_..._default() sets to zero. A setting added later takes its room from that array
- * (the struct's size and every offset stay as they are; tests/test_abi_configs.c pins them) and
+ * (the struct's size and every offset stay as they are: tests/test_abi_configs.c pins the sizes
+ * and offsets on LP64, x86-64 and arm64, and tests/abi_ilp32/layout.c the sizes on ILP32, i386
+ * and armv7; a setting taken from the reserve fills whole words there too, a pointer in a union
+ * with a uint64_t) and
  * means "as before" when zero, so a program built against older headers, which passes zeros
  * there, keeps its results. A library given a config whose reserved words are not all zero (a
  * newer program's setting it does not know) refuses it with PSY_E_INVALID instead of ignoring

@@ -84,7 +84,7 @@ typedef struct psy_pat_list {
 /* Pairs the R-peaks of `beats` (psy_beats_detect: R-peaks, not pulses or RR-channel beats) with
  * the pulses of `pulses` (psy_pulses_detect), both with onsets on one clock. *out is NULL on
  * failure. PSY_OK (also when no PAT is valid: see counts), PSY_E_INVALID (a NULL argument, the
- * lists of the wrong kind, a setting out of range: min_s >= 0, max_s > min_s, tolerance_s > 0,
+ * lists of the wrong kind, beats without their per-beat columns (a session's lean beats), a setting out of range: min_s >= 0, max_s > min_s, tolerance_s > 0,
  * max_jitter_ms > 0, max_trend_ms > 0, min_valid_pct 0 .. 100) or PSY_E_NOMEM. */
 PSY_API psy_status psy_pat_compute(const psy_beat_list *beats, const psy_beat_list *pulses,
                                    const psy_pat_config *config, psy_pat_list **out);

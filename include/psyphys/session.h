@@ -81,8 +81,11 @@ typedef struct psy_session_config {
      * beats when there is no ECG or RR channel, or when ppg is named and ecg is not: the HRV
      * columns are then pulse rate variability. With an ECG channel (not RR) giving the beats,
      * the pulses give the pulse arrival times (psyphys/pat.h) instead. ppg and hr exclude each
-     * other. */
-    const char *ppg;
+     * other. (In a union with a word so that it takes one reserved word on ILP32 targets too.) */
+    union {
+        const char *ppg;
+        uint64_t ppg_word_;
+    };
     /* 1: without an RSP channel, breaths derived from the ECG channel (its R-peaks and QRS waveform,
      * psy_breaths_from_ecg) for the breaths table, the breathing columns and RSA, with a
      * warning (the derived rate is less accurate than a respiration channel's: README). 0
@@ -93,11 +96,16 @@ typedef struct psy_session_config {
      * that memory grows by the NN series alone (~18 bytes a beat, not ~60), as `psyphys analyze`
      * runs; every table and sidecar stays the same byte for byte. The beats of an ECG channel are
      * then not kept beat by beat: the beats table is written as each beat's label becomes final,
-     * to a temporary file (tmpfile(), ~40 bytes a beat on disk) that psy_session_write_table
-     * copies, and results.beats keeps n, counts, n_searchback, the gaps and the NN series
-     * (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s) with sample, onset_s, rr_ms, cls and
-     * amplitude NULL (beats kept whole, as with 0, when edr or a PPG channel reads them, and when
-     * no temporary file can be made). results.window_hrv is NULL (n_windows as with 0): the HRV
+     * to a temporary file that psy_session_write_table copies, and results.beats keeps n, counts,
+     * n_searchback, the gaps and the NN series (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s)
+     * with sample, onset_s, rr_ms, cls and amplitude NULL although n > 0 (functions that read
+     * them, such as psy_beats_write_table, return PSY_E_INVALID for such a list). Beats kept
+     * whole, as with 0, when they do not come from a regular ECG channel, when edr or a PPG
+     * channel reads them, and when a temporary file cannot be made or written (a full disk: the
+     * beats are then detected again, the results the same). Temporary files: two, in $TMPDIR
+     * (else P_tmpdir, /tmp), unlinked at once: the detector's R-peaks (16 bytes a beat, closed
+     * once the channel is read) and the beats table (~40 bytes a beat, one descriptor held until
+     * psy_session_free). results.window_hrv is NULL (n_windows as with 0, possibly > 0): the HRV
      * windows table is written from rows of its columns only. 0 (default): everything kept. */
     int32_t lean_results;
     int32_t zero_;                  /* padding: zero */
@@ -145,7 +153,8 @@ typedef struct psy_session_results {
     int lead_ch[PSY_SESSION_MAX_LEADS];
     psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
     const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed;
-                                       without its per-beat columns under config.lean_results */
+                                       without its per-beat columns (NULL, n > 0) under
+                                       config.lean_results */
     psy_beats_config beats_config;
     psy_hrv_config hrv_config;
     const psy_eda_result *scr;      /* NULL without an EDA channel or analysis */
@@ -157,7 +166,7 @@ typedef struct psy_session_results {
     size_t n_segments;
     const psy_hrv_result *segment_hrv;  /* one per segment */
     const psy_hrv_result *window_hrv;   /* window k: [k hrv_step_s, k hrv_step_s + hrv_window_s);
-                                           NULL under config.lean_results */
+                                           NULL under config.lean_results, n_windows kept */
     size_t n_windows;
     double hrv_window_s, hrv_step_s;
     const psy_session_epoch *epochs;
