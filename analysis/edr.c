@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beats_internal.h" /* beats_have_columns */
 #include "breaths_internal.h"
 #include "edr_internal.h"
 #include "resp_internal.h"
@@ -224,7 +225,7 @@ psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **
     if (why) why->text[0] = '\0';
     if (!out) return PSY_E_INVALID;
     *out = NULL;
-    if (!beats) return PSY_E_INVALID;
+    if (!beats || !beats_have_columns(beats) || (beats->n && !beats->amplitude)) return PSY_E_INVALID;
     double *rr = minus_rr(beats), *amp = malloc((beats->n ? beats->n : 1) * sizeof *amp);
     psy_status st = rr && amp ? PSY_OK : PSY_E_NOMEM;
     for (size_t i = 0; st == PSY_OK && i < beats->n; i++)
@@ -242,7 +243,8 @@ psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_list *beat
     if (why) why->text[0] = '\0';
     if (!out) return PSY_E_INVALID;
     *out = NULL;
-    if (!r || !beats || ch < 0 || ch >= psy_reader_channel_count(r)) return PSY_E_INVALID;
+    if (!r || !beats || !beats_have_columns(beats) || ch < 0 || ch >= psy_reader_channel_count(r))
+        return PSY_E_INVALID;
     edr_features feat = {{NULL}};
     double *rr = minus_rr(beats);
     psy_status st = rr ? edr_features_measure(r, ch, beats, &feat, why) : PSY_E_NOMEM;

@@ -310,6 +310,10 @@ static void lean_beats_refused(void **state)
     psy_pat_list *pat = NULL;
     assert_int_equal(psy_pat_compute(b, &pulses, NULL, &pat), PSY_E_INVALID);
     assert_null(pat);
+    psy_breath_list *breaths = NULL;
+    assert_int_equal(psy_breaths_from_beats(b, &breaths, NULL), PSY_E_INVALID);
+    assert_int_equal(psy_breaths_from_ecg(r, 0, b, &breaths, NULL), PSY_E_INVALID);
+    assert_null(breaths);
     psy_session_free(s);
     psy_reader_close(r);
     free(x);

@@ -172,12 +172,13 @@ PSY_API psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_conf
  * respiration channel. See analysis/edr.c for the method. The breath indices are on a 4 Hz grid
  * from the recording's time 0 (rate_hz 4); amplitudes are in arbitrary units; rate_windows holds
  * the rate of each whole minute from time 0 to the last beat, in the frequency domain. PSY_OK,
- * PSY_E_INVALID (NULL), PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
+ * PSY_E_INVALID (NULL, or a session's lean beats without per-beat columns: psyphys/session.h),
+ * PSY_E_TOO_SHORT (fewer than 10 beats with amplitudes), PSY_E_NOMEM. */
 PSY_API psy_status psy_breaths_from_beats(const psy_beat_list *beats, psy_breath_list **out, psy_message *why);
 
 /* ECG-derived respiration from the ECG waveform: as psy_breaths_from_beats, with the QRS
  * waveform's respiratory modulations measured in one more pass over ECG channel ch of r (the
- * channel the beats were detected on). PSY_OK, PSY_E_INVALID (NULL, no such channel),
+ * channel the beats were detected on). PSY_OK, PSY_E_INVALID (NULL, no such channel, lean beats),
  * PSY_E_TOO_SHORT, PSY_E_NOMEM, or the channel's read error (reason in *why). */
 PSY_API psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_list *beats, psy_breath_list **out,
                                         psy_message *why);
