@@ -73,7 +73,7 @@ psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *b)
 
 psy_status psy_beats_write_wfdb(FILE *fp, const psy_beat_list *b)
 {
-    if (!fp || !b) return PSY_E_INVALID;
+    if (!fp || !b || !beats_have_columns(b)) return PSY_E_INVALID;
     size_t cap = b->n ? b->n : 1;
     int64_t *sample = malloc(cap * sizeof *sample);
     int *code = malloc(cap * sizeof *code);

@@ -247,7 +247,8 @@ int stream_osc_in(stream_input *in, const char *port)
     c->in = in;
     /* Samples that arrive while the stream is busy (a loaded machine) wait in the socket rather
      * than being dropped: its buffer asks for 8 MiB, and Linux grants up to net.core.rmem_max,
-     * doubled for its bookkeeping (416 KiB with stock sysctls, twice the default of a socket). */
+     * doubled for its bookkeeping (416 KiB with stock sysctls, twice the default of a socket),
+     * capping silently: the warning is for a system that refuses the option outright. */
     int rcvbuf = 8 << 20;
     if (setsockopt(lo_server_get_socket_fd(srv), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0)
         fprintf(stderr, "psyphys: stream: warning: cannot enlarge the OSC socket's receive buffer (%s): samples may be "

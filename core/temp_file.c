@@ -1,6 +1,7 @@
 /* Temporary files where the user's TMPDIR says (psy_core.h): tmpfile() ignores TMPDIR, and
  * batch nodes often have a small /tmp and a job-local $TMPDIR. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ FILE *psy_temp_file(void)
     int fd = mkstemp(path);
     FILE *fp = NULL;
     if (fd >= 0) {
+        fcntl(fd, F_SETFD, FD_CLOEXEC); /* a host program's children do not inherit the session's file */
         unlink(path); /* gone with its last descriptor, whatever happens to the process */
         fp = fdopen(fd, "w+b");
         if (!fp) {

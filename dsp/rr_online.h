@@ -47,7 +47,7 @@ void rr_online_drop(rr_online *o, size_t k);
 /* dst becomes src: updated with ended = 1, it gives the classes of the stretch as if it ended
  * there, while src goes on. dst comes from rr_online_init with the same cap and the same config
  * (its window buffers are sized from its own median_window and qd_window, and receive src's
- * window contents; asserted). */
+ * window contents; asserted in debug builds). */
 void rr_online_copy(rr_online *dst, const rr_online *src);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "alloc_count.h"
+#include "psyphys/hrv_series.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -314,6 +315,13 @@ static void lean_beats_refused(void **state)
     assert_int_equal(psy_breaths_from_beats(b, &breaths, NULL), PSY_E_INVALID);
     assert_int_equal(psy_breaths_from_ecg(r, 0, b, &breaths, NULL), PSY_E_INVALID);
     assert_null(breaths);
+    fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(psy_beats_write_wfdb(fp, b), PSY_E_INVALID);
+    fclose(fp);
+    psy_hrv_series series = {0};
+    assert_int_equal(psy_hrv_series_from_beats(b, PSY_HRV_CORRECT_NONE, &series, NULL), PSY_E_INVALID);
+    psy_hrv_series_free(&series);
     psy_session_free(s);
     psy_reader_close(r);
     free(x);

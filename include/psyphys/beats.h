@@ -22,8 +22,9 @@ extern "C" {
 
 /* sample, onset_s, rr_ms, cls and amplitude hold n values each, except in a session's lean
  * results (psyphys/session.h: lean_results), where they are NULL although n > 0: functions that
- * read them (psy_beats_write_table, psy_hrv_compute_beats on the raw intervals, psy_pat_compute)
- * return PSY_E_INVALID for such a list. */
+ * read them (psy_beats_write_table, psy_beats_write_wfdb, psy_hrv_compute_beats and
+ * psy_hrv_series_from_beats on the raw intervals, psy_pat_compute, psy_breaths_from_beats,
+ * psy_breaths_from_ecg) return PSY_E_INVALID for such a list. */
 typedef struct psy_beat_list {
     size_t n;
     int64_t *sample;       /* R-peak index on the channel's rate (-1 for RR channels) */
