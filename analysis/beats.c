@@ -170,14 +170,17 @@ static psy_status push_ecg(void *ctx, const double *x, size_t n, size_t *used)
  * (EDF+D stretches), plus its offset (s). Made once the list is final (two leads combined). */
 static psy_status ecg_onsets(psy_reader *r, int ch, psy_beat_list *b, const double *offset)
 {
-    double rate = psy_reader_channel(r, ch)->rate_hz;
     free(b->onset_s);
     if (!(b->onset_s = malloc((b->n ? b->n : 1) * sizeof *b->onset_s))) return PSY_E_NOMEM;
     psy_status st = PSY_OK;
-    for (size_t i = 0; i < b->n && st == PSY_OK; i++) {
-        st = psy_reader_read_times(r, ch, b->sample[i], 1, &b->onset_s[i]);
-        b->onset_s[i] += offset[i] / rate;
-    }
+    for (size_t i = 0; i < b->n && st == PSY_OK; i++) st = beats_onset_s(r, ch, b->sample[i], offset[i], &b->onset_s[i]);
+    return st;
+}
+
+psy_status beats_onset_s(psy_reader *r, int ch, int64_t sample, double offset, double *onset_s)
+{
+    psy_status st = psy_reader_read_times(r, ch, sample, 1, onset_s);
+    *onset_s += offset / psy_reader_channel(r, ch)->rate_hz;
     return st;
 }
 

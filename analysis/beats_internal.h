@@ -75,6 +75,10 @@ int beats_add_gap(psy_beat_list *b, size_t *cap, const psy_ecg_gap *g);
  * channel (its positions' difference over the rate), their onsets d_onset_s apart: NaN across
  * one of b->gaps or a jump of the recording's time axis (the onsets not dt_s apart within half a
  * sample). The rule of beats_rr_from_positions. */
+/* A detected beat's onset (s): the time of its sample on channel ch plus the detector's sub-sample
+ * offset (psy_ecg_beat's), as psy_beats_detect and the streamed beats both take it. */
+psy_status beats_onset_s(psy_reader *r, int ch, int64_t sample, double offset, double *onset_s);
+
 double beats_interval_ms(const psy_beat_list *b, int64_t prev_sample, int64_t sample, double dt_s, double d_onset_s,
                          double rate_hz);
 

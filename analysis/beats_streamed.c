@@ -166,10 +166,8 @@ static psy_status replay(psy_reader *r, int ch, FILE *raw, run_stream *s)
     while (st == PSY_OK && (k = fread(block, sizeof *block, 1024, raw)) > 0)
         for (size_t j = 0; st == PSY_OK && j < k; j++, i++) {
             double t;
-            if ((st = psy_reader_read_times(r, ch, block[j].sample, 1, &t)) != PSY_OK) return st;
-            double offset = block[j].offset;
-            t += offset / rate;
-            double pos = offset + (double)block[j].sample;
+            if ((st = beats_onset_s(r, ch, block[j].sample, block[j].offset, &t)) != PSY_OK) return st;
+            double pos = block[j].offset + (double)block[j].sample;
             double rr = i ? beats_interval_ms(s->b, prev_sample, block[j].sample, (pos - prev_pos) / rate, t - prev_t,
                                               rate)
                           : NAN;
