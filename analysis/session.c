@@ -141,27 +141,38 @@ static psy_status pulses_and_pat(psy_session *s)
     return PSY_OK;
 }
 
+void psy_session_warn_not_lean(psy_session *s, const char *what, const char *why)
+{
+    psy_session_warn(s, "lean results fell back to memory: %s kept in memory, not in a temporary file in %s (%s); "
+                        "the tables are the same, but memory grows more with the recording's length",
+                     what, psy_temp_dir(), why);
+}
+
 /* The beats of the ECG or RR channel: streamed (cfg.lean_results) when they come from a regular
  * ECG channel and nothing after them reads them beat by beat (ECG-derived breaths, pulse arrival
  * times), else kept whole. Streaming needs two temporary files (psy_temp_file); when one cannot
  * be made or written (a full disk) the beats are detected again and kept whole: the same
- * results, more memory. */
+ * results, more memory, and a warning says so (a long recording may then not fit). */
 static psy_status detect_beats(psy_session *s, psy_message *reason)
 {
     const psy_channel_info *c = psy_reader_channel(s->r, s->ecg);
     int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
                    c->type != PSY_CH_RR && c->type != PSY_CH_PPG && c->rate_hz > 0;
-    if (streamed) {
-        FILE *raw = psy_temp_file();
-        s->beats_table = raw ? psy_temp_file() : NULL;
-        psy_status st = PSY_E_IO;
-        if (s->beats_table)
-            st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, raw, &s->beats, reason);
-        if (raw) fclose(raw);
-        if (st == PSY_OK) return st;
-        if (s->beats_table) fclose(s->beats_table), s->beats_table = NULL;
-    }
-    return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
+    if (!streamed) return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
+    FILE *raw = psy_temp_file();
+    s->beats_table = raw ? psy_temp_file() : NULL;
+    psy_message failed = {{0}};
+    psy_status st = PSY_E_IO;
+    if (s->beats_table)
+        st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, raw, &s->beats, &failed);
+    else
+        snprintf(failed.text, sizeof failed.text, "no temporary file could be made");
+    if (raw) fclose(raw);
+    if (st == PSY_OK) return st;
+    if (s->beats_table) fclose(s->beats_table), s->beats_table = NULL;
+    st = psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
+    if (st == PSY_OK) psy_session_warn_not_lean(s, "the beats are", failed.text);
+    return st;
 }
 
 /* The analysis after the channels are chosen. */
@@ -311,6 +322,7 @@ void psy_session_free(psy_session *s)
     free(s->seg_hrv);
     free(s->win_hrv);
     free(s->win_rows);
+    if (s->win_file) fclose(s->win_file);
     psy_breath_list_free(s->breaths);
     psy_rsa_result_clear(&s->rsa);
     free(s->hr_t_s);

@@ -48,7 +48,8 @@ struct psy_session {
     psy_segment *seg;
     size_t n_seg;
     psy_hrv_result *seg_hrv, *win_hrv;
-    session_window_row *win_rows;      /* instead of win_hrv under cfg.lean_results */
+    FILE *win_file;                    /* instead of win_hrv under cfg.lean_results: the rows */
+    session_window_row *win_rows;      /* the rows when win_file could not be made or written */
     size_t n_win;
     double *events;                    /* the session events' onsets */
     size_t n_events;
@@ -67,6 +68,10 @@ struct psy_session {
 
 /* Adds a warning (out of memory: s->nomem). */
 void psy_session_warn(psy_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Warns that cfg.lean_results could not keep `what` ("the beats are") out of memory: a temporary
+ * file failed, for `why`; the results are the same. */
+void psy_session_warn_not_lean(psy_session *s, const char *what, const char *why);
 
 /* Picks the channels (s->ecg, ppg, eda, rsp, hr) by the config's labels and types, then the best
  * ECG lead, and sets s->heart and s->beats_ch. PSY_OK, or an error with why. */
@@ -92,10 +97,11 @@ int psy_session_make_epochs(psy_session *s);
  * error. */
 psy_status psy_session_read_hr(psy_session *s);
 
-/* The row of window k (of s->win_hrv, or expanded from s->win_rows: the table's keys set). */
-void psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out);
+/* The row of window k (of s->win_hrv, or expanded from a row of s->win_file or s->win_rows: the
+ * table's keys set). 1, or 0 when the temporary file cannot be read. */
+int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out);
 
-/* The HRV of every segment and window into s->seg_hrv / s->win_hrv (s->win_rows), with a warning for the rows
+/* The HRV of every segment and window into s->seg_hrv / s->win_hrv (s->win_file, s->win_rows), with a warning for the rows
  * above the corrected-share limit. 1, or 0 when out of memory. */
 int psy_session_hrv_rows(psy_session *s);
 

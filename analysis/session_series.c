@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psy_core.h" /* psy_temp_file */
+
 #include "breaths_internal.h"
 #include "session_internal.h"
 
@@ -115,18 +117,66 @@ static void compact_row(const psy_hrv_result *h, session_window_row *row)
         row->v[k] = h->values.v[hrv_columns[k]], row->na[k] = h->values.na[hrv_columns[k]];
 }
 
-void psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
+int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
 {
     if (s->win_hrv) {
         *out = s->win_hrv[k];
-        return;
+        return 1;
     }
     memset(out, 0, sizeof *out);
-    const session_window_row *row = &s->win_rows[k];
+    session_window_row file_row;
+    const session_window_row *row = &file_row;
+    if (s->win_rows) row = &s->win_rows[k];
+    else if (fseeko(s->win_file, (off_t)(k * sizeof file_row), SEEK_SET) != 0 ||
+             fread(&file_row, sizeof file_row, 1, s->win_file) != 1)
+        return 0;
     out->n_nn = row->n_nn;
     out->nn_corrected_pct = row->nn_corrected_pct;
     for (size_t c = 0; c < SESSION_HRV_COLUMNS; c++)
         out->values.v[hrv_columns[c]] = row->v[c], out->values.na[hrv_columns[c]] = row->na[c];
+    return 1;
+}
+
+/* The HRV of the windows into s->win_hrv (whole results), s->win_rows (rows in memory) and/or
+ * s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons static
+ * strings read back by this same process). *over: the windows above the corrected-share limit.
+ * 1, or 0 when the file could not be written. */
+static int compute_windows(psy_session *s, size_t *over)
+{
+    *over = 0;
+    double start = 0;
+    for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
+        psy_hrv_result h, *out = s->win_hrv ? &s->win_hrv[k] : &h;
+        psy_session_hrv_over(s, start, start + s->cfg.hrv_window_s, out);
+        *over += out->over_corrected;
+        if (s->win_rows) compact_row(out, &s->win_rows[k]);
+        if (s->win_file) {
+            session_window_row row;
+            memset(&row, 0, sizeof row); /* no stack bytes in the file's padding */
+            compact_row(out, &row);
+            if (fwrite(&row, sizeof row, 1, s->win_file) != 1) return 0;
+        }
+    }
+    return !s->win_file || fflush(s->win_file) == 0; /* a full disk shows here at the latest */
+}
+
+/* The windows' HRV: under cfg.lean_results their rows in a temporary file, else (no file could be
+ * made or written: the same rows, a warning) in memory; by default whole results. 1, or 0 when
+ * out of memory. */
+static int hrv_windows(psy_session *s, size_t *over)
+{
+    if (s->cfg.lean_results && s->n_win) {
+        const char *failed = "no temporary file could be made";
+        if ((s->win_file = psy_temp_file()) != NULL) {
+            if (compute_windows(s, over)) return 1;
+            failed = "a temporary file could not be written";
+            fclose(s->win_file), s->win_file = NULL;
+        }
+        psy_session_warn_not_lean(s, "the HRV windows' rows are", failed);
+    }
+    if (s->cfg.lean_results) s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
+    else s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
+    return (s->win_rows || s->win_hrv) && compute_windows(s, over);
 }
 
 int psy_session_hrv_rows(psy_session *s)
@@ -134,21 +184,13 @@ int psy_session_hrv_rows(psy_session *s)
     const psy_session_config *o = &s->cfg;
     s->n_win = n_hrv_windows(s, o);
     s->seg_hrv = calloc(s->n_seg ? s->n_seg : 1, sizeof *s->seg_hrv);
-    if (o->lean_results) s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
-    else s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
-    if (!s->seg_hrv || (!s->win_hrv && !s->win_rows)) return 0;
+    if (!s->seg_hrv) return 0;
     size_t over[2] = {0, 0};
     for (size_t i = 0; i < s->n_seg; i++) {
         psy_session_hrv_over(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
         over[0] += s->seg_hrv[i].over_corrected;
     }
-    double start = 0;
-    for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
-        psy_hrv_result h;
-        psy_session_hrv_over(s, start, start + o->hrv_window_s, s->win_hrv ? &s->win_hrv[k] : &h);
-        if (s->win_rows) compact_row(&h, &s->win_rows[k]);
-        over[1] += (s->win_hrv ? &s->win_hrv[k] : &h)->over_corrected;
-    }
+    if (!hrv_windows(s, &over[1])) return 0;
     if (over[0] || over[1])
         psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
                         "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,

@@ -227,8 +227,9 @@ static void write_epoch_means(FILE *fp, const psy_session *s)
     }
 }
 
-/* HRV over windows of the whole recording (long recordings only). */
-static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
+/* HRV over windows of the whole recording (long recordings only). 1, or 0 when the rows' temporary
+ * file cannot be read. */
+static int write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
 {
     fprintf(fp, "onset\tduration\tn_nn\tnn_corrected_pct");
     size_t n_columns;
@@ -238,12 +239,13 @@ static void write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         psy_hrv_result h;
-        psy_session_window(s, k, &h);
+        if (!psy_session_window(s, k, &h)) return 0;
         fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h.n_nn);
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2, "no NN interval in the window");
         put_hrv(fp, na, s, &h);
         fputc('\n', fp);
     }
+    return 1;
 }
 
 /* One row per R-peak: its pulse's foot and arrival time, or why there is none. */
@@ -304,7 +306,9 @@ psy_status psy_session_write_table(psy_session *s, psy_session_table table, FILE
     case PSY_TABLE_SEGMENTS: write_segments(fp, s, na); break;
     case PSY_TABLE_EPOCHS: write_epochs(fp, s, na); break;
     case PSY_TABLE_EPOCH_MEANS: write_epoch_means(fp, s); break;
-    case PSY_TABLE_HRV_WINDOWS: write_hrv_windows(fp, s, na); break;
+    case PSY_TABLE_HRV_WINDOWS:
+        if (!write_hrv_windows(fp, s, na)) return PSY_E_IO;
+        break;
     case PSY_TABLE_PAT: write_pat(fp, s->pat); break;
     case PSY_TABLE_BEATS:
         if (s->beats_table && !copy_file(s->beats_table, fp)) return PSY_E_IO;

@@ -66,18 +66,21 @@ static psy_reader *ecg_reader(const double *x, size_t n, double rate)
     return r;
 }
 
-static psy_session *run(psy_reader *r, int lean)
+/* The run of r with cfg (NULL: the defaults) and lean_results set to lean. */
+static psy_session *run_with(psy_reader *r, const psy_session_config *cfg, int lean)
 {
-    psy_session_config cfg = psy_session_config_default();
-    cfg.lean_results = lean;
+    psy_session_config c = cfg ? *cfg : psy_session_config_default();
+    c.lean_results = lean;
     psy_session *s = NULL;
     psy_message why;
-    assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+    assert_int_equal(psy_session_run(r, &c, &s, &why), PSY_OK);
     return s;
 }
 
-/* A table and its sidecar as text ("" for a table the run does not have). */
-static char *table_text(psy_session *s, psy_session_table t, const char *path)
+static psy_session *run(psy_reader *r, int lean) { return run_with(r, NULL, lean); }
+
+/* A table, with its sidecar when `sidecar`, as text ("" for a table the run does not have). */
+static char *table_text(psy_session *s, psy_session_table t, const char *path, int sidecar)
 {
     char *buf = NULL;
     size_t size = 0;
@@ -89,7 +92,7 @@ static char *table_text(psy_session *s, psy_session_table t, const char *path)
         psy_sidecar *base = NULL;
         psy_message why;
         assert_int_equal(psy_session_sidecar(s, "analyze", path, NULL, NULL, &base, &why), PSY_OK);
-        assert_int_equal(psy_session_write_sidecar(s, base, t, na.n ? &na : NULL, fp), PSY_OK);
+        if (sidecar) assert_int_equal(psy_session_write_sidecar(s, base, t, na.n ? &na : NULL, fp), PSY_OK);
         psy_sidecar_free(base);
         psy_na_reasons_free(&na);
     }
@@ -97,22 +100,38 @@ static char *table_text(psy_session *s, psy_session_table t, const char *path)
     return buf;
 }
 
-/* The lean run of r (opened from path) gives the default run's tables and sidecars, and its beats' NN series. */
-static void same_outputs(psy_reader *r, const char *path, int expect_lean_beats)
+#define FELL_BACK "lean results fell back to memory"
+
+/* The lean run of r (opened from path) with cfg (NULL: the defaults) gives the default run's
+ * tables, its warnings and its beats' NN series; its sidecars too, unless `fallbacks` temporary
+ * files failed: then as many more warnings say so, in every sidecar. */
+static void same_outputs_with(psy_reader *r, const char *path, const psy_session_config *cfg, int expect_lean_beats,
+                              size_t fallbacks)
 {
-    psy_session *full = run(r, 0), *lean = run(r, 1);
+    psy_session *full = run_with(r, cfg, 0), *lean = run_with(r, cfg, 1);
     for (int t = 0; t < PSY_TABLE_COUNT; t++) {
-        char *a = table_text(full, (psy_session_table)t, path), *b = table_text(lean, (psy_session_table)t, path);
+        char *a = table_text(full, (psy_session_table)t, path, !fallbacks);
+        char *b = table_text(lean, (psy_session_table)t, path, !fallbacks);
         if (strcmp(a, b) != 0) fail_msg("table %s differs", psy_session_table_name((psy_session_table)t));
         free(a), free(b);
-        /* again: the streamed beats table is copied each time */
-        if (t == PSY_TABLE_BEATS) {
-            a = table_text(full, PSY_TABLE_BEATS, path), b = table_text(lean, PSY_TABLE_BEATS, path);
+        /* again: the streamed beats table and the windows' rows are read from their files each time */
+        if (t == PSY_TABLE_BEATS || t == PSY_TABLE_HRV_WINDOWS) {
+            a = table_text(full, (psy_session_table)t, path, 0), b = table_text(lean, (psy_session_table)t, path, 0);
             assert_string_equal(a, b);
             free(a), free(b);
         }
+        if (fallbacks && psy_session_has_table(lean, (psy_session_table)t)) {
+            b = table_text(lean, (psy_session_table)t, path, 1);
+            assert_non_null(strstr(b, FELL_BACK));
+            free(b);
+        }
     }
     const psy_session_results *f = psy_session_results_of(full), *l = psy_session_results_of(lean);
+    assert_int_equal(l->n_warnings, f->n_warnings + fallbacks);
+    for (size_t i = 0, j = 0, k = 0; i < l->n_warnings; i++) {
+        if (strncmp(l->warnings[i], FELL_BACK, strlen(FELL_BACK)) == 0) assert_true(++k <= fallbacks);
+        else assert_string_equal(l->warnings[i], f->warnings[j++]);
+    }
     assert_non_null(f->beats);
     assert_non_null(l->beats);
     assert_int_equal(l->beats->n, f->beats->n);
@@ -130,6 +149,12 @@ static void same_outputs(psy_reader *r, const char *path, int expect_lean_beats)
     }
     psy_session_free(full);
     psy_session_free(lean);
+}
+
+/* The lean run of r gives the default run's tables and sidecars, and its beats' NN series. */
+static void same_outputs(psy_reader *r, const char *path, int expect_lean_beats)
+{
+    same_outputs_with(r, path, NULL, expect_lean_beats, 0);
 }
 
 static void generated_same_tables(void **state)
@@ -215,9 +240,11 @@ static void set_tmpdir(const char *dir)
 }
 
 /* A temporary file that cannot be written (a full disk, here a file size limit: the R-peaks'
- * file, 16 bytes a beat, fails at 8 KB; the beats table, ~40 bytes a beat, at 64 KB) or made
- * (TMPDIR a directory that does not exist): the beats are kept whole and every table is the
- * default run's. Was: "no beats: input/output error", every heart marker n/a. */
+ * file, 16 bytes a beat, fails at 8 KB; the beats table, ~40 bytes a beat, at 64 KB; the HRV
+ * windows' rows, 576 bytes a window, at 256 KB with a window every second) or made (TMPDIR a
+ * directory that does not exist): what it would hold is kept in memory, every table is the
+ * default run's, and a warning says memory was not bounded (the sidecars carry it). Was: "no
+ * beats: input/output error", every heart marker n/a; then the same tables without a warning. */
 static void temp_file_failure_keeps_results(void **state)
 {
     (void)state;
@@ -229,15 +256,18 @@ static void temp_file_failure_keeps_results(void **state)
     struct rlimit old;
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
     signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG instead */
-    static const rlim_t limits[] = {8192, 65536};
-    for (size_t i = 0; i < 2; i++) {
+    psy_session_config many_windows = psy_session_config_default();
+    many_windows.hrv_window_s = 60, many_windows.hrv_step_s = 1;
+    static const rlim_t limits[] = {8192, 65536, 262144};
+    for (size_t i = 0; i < 3; i++) {
         struct rlimit lim = {limits[i], old.rlim_max};
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-        same_outputs(r, path, 0);
+        /* the beats' files fail, the windows' 3.5 KB fit; then only the windows' 1 MB fails */
+        same_outputs_with(r, path, i < 2 ? NULL : &many_windows, i == 2, 1);
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
     }
     set_tmpdir("/nonexistent/psyphys-tmp");
-    same_outputs(r, path, 0);
+    same_outputs_with(r, path, NULL, 0, 2);
     set_tmpdir(NULL);
     psy_reader_close(r);
     free(x);
@@ -261,7 +291,8 @@ static int open_in(const char *dir)
 }
 
 /* The temporary files go where TMPDIR says (tmpfile() took /tmp whatever it said): the beats
- * table's is held until the session is freed, the R-peaks' closed with the run. */
+ * table's and the HRV windows' rows' (two 5-min windows here) are held until the session is
+ * freed, the R-peaks' closed with the run. */
 static void temp_files_in_tmpdir(void **state)
 {
     (void)state;
@@ -274,7 +305,8 @@ static void temp_files_in_tmpdir(void **state)
     set_tmpdir(dir);
     psy_session *s = run(r, 1);
     assert_null(psy_session_results_of(s)->beats->sample); /* streamed */
-    assert_int_equal(open_in(dir), 1);
+    assert_int_equal(psy_session_results_of(s)->n_windows, 2);
+    assert_int_equal(open_in(dir), 2);
     psy_session_free(s);
     assert_int_equal(open_in(dir), 0);
     set_tmpdir(NULL);
@@ -370,6 +402,19 @@ static long held_bytes(double hours, int lean, size_t *beats)
     free(x);
     return held;
 }
+
+/* The heap bytes a lean run of r holds with HRV windows of 60 s every step_s, and its windows. */
+static long held_with_windows(psy_reader *r, double step_s, size_t *n_windows)
+{
+    psy_session_config cfg = psy_session_config_default();
+    cfg.hrv_window_s = 60, cfg.hrv_step_s = step_s;
+    long before = heap_bytes();
+    psy_session *s = run_with(r, &cfg, 1);
+    long held = heap_bytes() - before;
+    *n_windows = psy_session_results_of(s)->n_windows;
+    psy_session_free(s);
+    return held;
+}
 #endif
 
 /* What a session holds after its run, counted between a 3-h and a 6-h recording: under
@@ -399,6 +444,27 @@ static void memory_per_beat(void **state)
 #endif
 }
 
+/* Under lean_results the HRV windows' rows (576 bytes each) wait in a temporary file, not in
+ * memory: 3,541 windows (60 s every second over an hour) hold what 59 (every minute) hold, within
+ * a few KB (was 2 MB more: the rows in memory). */
+static void memory_per_window(void **state)
+{
+    (void)state;
+#ifndef COUNT_ALLOCATIONS
+    skip();
+#else
+    size_t n, n_beats, few, many;
+    double *x = generated_ecg(125, 3600, &n, &n_beats);
+    psy_reader *r = ecg_reader(x, n, 125);
+    long held_few = held_with_windows(r, 60, &few), held_many = held_with_windows(r, 1, &many);
+    print_message("%zu windows: %ld bytes held, %zu windows: %ld\n", few, held_few, many, held_many);
+    assert_true(many - few > 3000);
+    assert_true(labs(held_many - held_few) < 16384);
+    psy_reader_close(r);
+    free(x);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +472,7 @@ int main(void)
         cmocka_unit_test(long_and_tiny_runs_same_tables),
         cmocka_unit_test(mitdb_same_tables),
         cmocka_unit_test(memory_per_beat),
+        cmocka_unit_test(memory_per_window),
         cmocka_unit_test(temp_file_failure_keeps_results),
         cmocka_unit_test(temp_files_in_tmpdir),
         cmocka_unit_test(lean_beats_refused),

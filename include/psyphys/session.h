@@ -102,11 +102,15 @@ typedef struct psy_session_config {
      * them, such as psy_beats_write_table, return PSY_E_INVALID for such a list). Beats kept
      * whole, as with 0, when they do not come from a regular ECG channel, when edr or a PPG
      * channel reads them, and when a temporary file cannot be made or written (a full disk: the
-     * beats are then detected again, the results the same). Temporary files: two, in $TMPDIR
-     * (else P_tmpdir, /tmp), unlinked at once: the detector's R-peaks (16 bytes a beat, closed
-     * once the channel is read) and the beats table (~40 bytes a beat, one descriptor held until
-     * psy_session_free). results.window_hrv is NULL (n_windows as with 0, possibly > 0): the HRV
-     * windows table is written from rows of its columns only. 0 (default): everything kept. */
+     * beats are then detected again, the results the same). results.window_hrv is NULL
+     * (n_windows as with 0, possibly > 0): the HRV windows table is written from rows of its
+     * columns only, kept in a temporary file. Temporary files: up to three, in $TMPDIR (else
+     * P_tmpdir, /tmp), unlinked at once: the detector's R-peaks (16 bytes a beat, closed once the
+     * channel is read), the beats table (~40 bytes a beat) and the windows' rows (576 bytes a
+     * window), each of the last two a descriptor held until psy_session_free. When one cannot be
+     * made or written, what it would hold is kept in memory instead, the tables the same, and
+     * results.warnings (so every sidecar) says so in a warning that begins "lean results fell
+     * back to memory". 0 (default): everything kept. */
     int32_t lean_results;
     int32_t zero_;                  /* padding: zero */
     uint64_t reserved[PSY_RESERVED_WORDS - 3]; /* zero: room for settings to come (psyphys/export.h) */
