@@ -419,8 +419,8 @@ static long held_with_windows(psy_reader *r, double step_s, size_t *n_windows)
 
 /* What a session holds after its run, counted between a 3-h and a 6-h recording: under
  * lean_results the beat list's per-beat columns (36 bytes a beat: sample, onset, interval,
- * amplitude, class) and the HRV windows' full results (2.5 KB a 5-min window, 576 bytes as
- * rows) are not held, so it grows by over 40 bytes a beat less than by default, and holds that
+ * amplitude, class) and the HRV windows' full results (2.5 KB a 5-min window; their rows wait
+ * in a temporary file: memory_per_window) are not held, so it grows by over 40 bytes a beat less than by default, and holds that
  * much less. What both still hold per beat: the NN series (17 bytes) and the HRV analyser's
  * buffers, kept at their largest size up to about two hours of beats (psyphys/hrv.h). */
 static void memory_per_beat(void **state)

@@ -93,7 +93,7 @@ typedef struct psy_session_config {
     int edr;
     int32_t unused_;                /* padding after edr: ignored */
     /* 1: the results keep what the tables and sidecars need, not every beat and window whole, so
-     * that memory grows by the NN series alone (~18 bytes a beat, not ~60), as `psyphys analyze`
+     * that memory grows by the NN series alone (~17 bytes a beat, not ~60), as `psyphys analyze`
      * runs; every table and sidecar stays the same byte for byte. The beats of an ECG channel are
      * then not kept beat by beat: the beats table is written as each beat's label becomes final,
      * to a temporary file that psy_session_write_table copies, and results.beats keeps n, counts,
@@ -311,7 +311,8 @@ PSY_API const char *psy_session_table_name(psy_session_table table);
 PSY_API int psy_session_has_table(const psy_session *session, psy_session_table table);
 
 /* Writes a table to fp; na (may be NULL; zero it first) gets its n/a reasons added. PSY_OK,
- * PSY_E_INVALID (NULL, a table the run does not have), PSY_E_NOMEM (na), PSY_E_IO (fp). */
+ * PSY_E_INVALID (NULL, a table the run does not have), PSY_E_NOMEM (na), PSY_E_IO (fp, or a
+ * lean run's temporary file that cannot be read back: config.lean_results). */
 PSY_API psy_status psy_session_write_table(psy_session *session, psy_session_table table, FILE *fp, psy_na_reasons *na);
 
 /* NULL-safe; leaves na empty. */
