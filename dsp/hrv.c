@@ -361,6 +361,33 @@ static size_t resampled_count(double span_s, double fs)
     return m < 3 ? 3 : m;
 }
 
+/* The span of the beat times of s (n >= 1). */
+static double span_of(psy_hrv *h, const hrv_series *s)
+{
+    if (!s->src) return s->t[s->n - 1] - s->t[0];
+    size_t mark = psy_arena_mark(&h->arena);
+    hrv_cursor x;
+    double span = NAN;
+    if (hrv_cursor_open(&x, s, &h->arena) == PSY_OK) span = hrv_t_at(&x, s->n - 1) - hrv_t_at(&x, 0);
+    psy_arena_release(&h->arena, mark);
+    return span; /* NaN when out of memory or unread: no spectrum */
+}
+
+/* The series of a source read into arrays on the arena (*out). PSY_OK, PSY_E_NOMEM or the source's
+ * failure. */
+static psy_status hold(const hrv_series *s, psy_arena *a, hrv_series *out)
+{
+    double *nn = psy_arena_array(a, s->n, sizeof *nn), *t = psy_arena_array(a, s->n, sizeof *t);
+    size_t mark = psy_arena_mark(a);
+    hrv_cursor x;
+    if (!nn || !t || hrv_cursor_open(&x, s, a) != PSY_OK) return PSY_E_NOMEM;
+    for (size_t i = 0; i < s->n; i++) nn[i] = hrv_nn_at(&x, i), t[i] = hrv_t_at(&x, i);
+    psy_arena_release(a, mark);
+    *out = *s;
+    out->nn = nn, out->t = t, out->src = NULL;
+    return x.st;
+}
+
 /* Both spectra of the series s. */
 static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
 {
@@ -373,7 +400,9 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         if (want_a) freq_na(&r->ar, "fewer than 3 NN intervals");
         return PSY_OK;
     }
-    double fs = c->resample_hz, span = s->t[s->n - 1] - s->t[0];
+    hrv_series held;
+    double fs = c->resample_hz, span = span_of(h, s);
+    if (isnan(span)) return PSY_E_NOMEM;
     /* Beat times, not the number of beats, size the grids: a series spanning weeks (a gap of days
      * in a beats table) would make them unbounded. */
     if (span > MAX_SPECTRUM_S || span * fs > MAX_RESAMPLED ||
@@ -388,6 +417,11 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     size_t m = resampled_count(span, fs);
     /* The even grid is made in blocks (dsp/hrv_grid.c): only the AR model holds it whole. */
     psy_arena *a = &h->arena;
+    if (s->src) { /* the spectrum reads the series as arrays: at most 48 h of it */
+        psy_status ld = hold(s, a, &held);
+        if (ld != PSY_OK) return ld;
+        s = &held;
+    }
     double *x = want_l ? psy_arena_array(a, s->n, sizeof *x) : NULL;
     double *z = want_a ? psy_arena_array(a, m, sizeof *z) : NULL;
     if ((want_l && !x) || (want_a && !z)) return PSY_E_NOMEM;
@@ -445,16 +479,57 @@ static int interval_ok(double v)
     return isfinite(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS;
 }
 
-/* psy_hrv_compute_flagged between the arena's reset and settle. */
-static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
-                          size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped)
+/* A result with every value unset. */
+static void results_init(psy_hrv_result *r)
 {
-    psy_arena *a = &h->arena;
     memset(r, 0, sizeof *r);
     values_init(&r->values);
     values_init(&r->welch);
     values_init(&r->lomb);
     values_init(&r->ar);
+}
+
+/* The analyses of the cleaned series s (its duration in s) into r (results_init'ed):
+ * n_corrected of its intervals and left_out more in its span corrected (SIZE_MAX: not known). */
+static psy_status analyse_series(psy_hrv *h, const hrv_series *s, size_t n_corrected, size_t left_out,
+                                 psy_hrv_result *r)
+{
+    psy_arena *a = &h->arena;
+    size_t k = s->n;
+    r->n_nn = k;
+    r->duration_s = s->duration_s;
+    /* intervals the correction left out of the span count as corrected ones of it */
+    r->nn_corrected_pct = n_corrected != SIZE_MAX && k + left_out ? 100.0 * (double)n_corrected / (double)(k + left_out) : NAN;
+    psy_status st = hrv_time_domain(s, &h->cfg, a, &r->values);
+    if (st == PSY_OK) st = nonlinear(h, s, a, &r->values);
+    apply_min_spans(&h->cfg, r->duration_s, &r->values);
+    if (st == PSY_OK) st = frequency(h, s, r);
+    /* the first spectrum computed also fills the frequency keys of values */
+    const psy_hrv_values *first = (h->cfg.spectra & PSY_HRV_WELCH) ? &r->welch
+                                  : (h->cfg.spectra & PSY_HRV_LOMB) ? &r->lomb
+                                  : (h->cfg.spectra & PSY_HRV_AR)   ? &r->ar
+                                                                    : NULL;
+    for (int q = PSY_HRV_FIRST_FREQ_KEY; q <= PSY_HRV_LAST_FREQ_KEY; q++) {
+        if (first) r->values.v[q] = first->v[q], r->values.na[q] = first->na[q];
+        else hrv_na(&r->values, (psy_hrv_key)q, "no spectrum asked");
+    }
+    r->over_corrected = r->nn_corrected_pct > h->cfg.max_corrected_pct;
+    if (r->over_corrected && !h->cfg.keep_corrected) {
+        psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
+        for (int q = 0; q < 4; q++)
+            for (int key = 0; key < PSY_HRV_KEY_COUNT; key++)
+                if (!is_level_key(key) && (all[q]->na[key] || !isnan(all[q]->v[key])))
+                    hrv_na(all[q], (psy_hrv_key)key, PSY_HRV_OVER_CORRECTED_REASON);
+    }
+    return st;
+}
+
+/* psy_hrv_compute_flagged between the arena's reset and settle. */
+static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
+                          size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped)
+{
+    psy_arena *a = &h->arena;
+    results_init(r);
     /* Keep finite intervals in [1 ms, 10 s] whose beat times increase: a series that is all such
      * is analysed where it lies (no copy: a day of beats is 1.7 MB a series); at the first one
      * skipped (or without beat times) the kept ones go to a copy. */
@@ -480,34 +555,8 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     }
     const double *nn = nn_kept ? nn_kept : nn_ms, *t = t_kept ? t_kept : t_s;
     if (skipped) *skipped = n - k;
-    hrv_series s = {nn, t, k, dur, h->cfg.successive_across_gaps};
-    r->n_nn = k;
-    r->duration_s = dur / 1000.0;
-    s.duration_s = r->duration_s;
-    /* intervals the correction left out of the span count as corrected ones of it */
-    r->nn_corrected_pct = corrected && k + left_out ? 100.0 * (double)(n_corrected + left_out) / (double)(k + left_out) : NAN;
-    psy_status st = hrv_time_domain(&s, &h->cfg, a, &r->values);
-    if (st == PSY_OK) st = nonlinear(h, &s, a, &r->values);
-    apply_min_spans(&h->cfg, r->duration_s, &r->values);
-    if (st == PSY_OK) st = frequency(h, &s, r);
-    /* the first spectrum computed also fills the frequency keys of values */
-    const psy_hrv_values *first = (h->cfg.spectra & PSY_HRV_WELCH) ? &r->welch
-                                  : (h->cfg.spectra & PSY_HRV_LOMB) ? &r->lomb
-                                  : (h->cfg.spectra & PSY_HRV_AR)   ? &r->ar
-                                                                    : NULL;
-    for (int q = PSY_HRV_FIRST_FREQ_KEY; q <= PSY_HRV_LAST_FREQ_KEY; q++) {
-        if (first) r->values.v[q] = first->v[q], r->values.na[q] = first->na[q];
-        else hrv_na(&r->values, (psy_hrv_key)q, "no spectrum asked");
-    }
-    r->over_corrected = r->nn_corrected_pct > h->cfg.max_corrected_pct;
-    if (r->over_corrected && !h->cfg.keep_corrected) {
-        psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
-        for (int q = 0; q < 4; q++)
-            for (int key = 0; key < PSY_HRV_KEY_COUNT; key++)
-                if (!is_level_key(key) && (all[q]->na[key] || !isnan(all[q]->v[key])))
-                    hrv_na(all[q], (psy_hrv_key)key, PSY_HRV_OVER_CORRECTED_REASON);
-    }
-    return st;
+    hrv_series s = {nn, t, k, dur / 1000.0, h->cfg.successive_across_gaps, NULL};
+    return analyse_series(h, &s, corrected ? n_corrected + left_out : SIZE_MAX, left_out, r);
 }
 
 psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
@@ -524,6 +573,30 @@ psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t
     forget_spectra(h);
     psy_arena_reset(&h->arena);
     psy_status st = analyse(h, nn_ms, t_s, corrected, n, left_out, r, skipped);
+    if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
+    if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
+    return st;
+}
+
+psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, psy_hrv_result *r)
+{
+    if (!h || !src || !r || n_corrected > n) return PSY_E_INVALID;
+    forget_spectra(h);
+    psy_arena_reset(&h->arena);
+    results_init(r);
+    /* one pass: the duration, and every interval one that analyse keeps (else PSY_E_INVALID) */
+    hrv_series s = {NULL, NULL, n, 0, h->cfg.successive_across_gaps, src};
+    hrv_cursor x;
+    psy_status st = hrv_cursor_open(&x, &s, &h->arena);
+    double last_t = -INFINITY, dur = 0;
+    for (size_t i = 0; st == PSY_OK && i < n; i++) {
+        double v = hrv_nn_at(&x, i), ti = hrv_t_at(&x, i);
+        if (!(interval_ok(v) && isfinite(ti) && ti > last_t)) st = x.st != PSY_OK ? x.st : PSY_E_INVALID;
+        last_t = ti, dur += v;
+    }
+    psy_arena_reset(&h->arena);
+    s.duration_s = dur / 1000.0;
+    if (st == PSY_OK) st = analyse_series(h, &s, n_corrected, 0, r);
     if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
     if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
     return st;

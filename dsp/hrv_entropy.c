@@ -210,15 +210,40 @@ static psy_status tree_build(tree *t, const double *x, const distinct *ds, size_
     return PSY_OK;
 }
 
+/* The series the templates are cut from, a block at a time: in place when it is in memory, else
+ * read into one of two buffers (the block queried, the block of the tree it is counted against). */
+typedef struct blocks {
+    hrv_cursor *x;
+    double *buf[2]; /* a source: block + MAXD values each */
+} blocks;
+
+static psy_status blocks_open(blocks *b, hrv_cursor *x, size_t block, size_t nt, psy_arena *a)
+{
+    *b = (blocks){x, {NULL, NULL}};
+    if (!x->s->src) return PSY_OK;
+    size_t cap = (block < nt ? block : nt) + MAXD;
+    b->buf[0] = psy_arena_array(a, cap, sizeof(double)), b->buf[1] = psy_arena_array(a, cap, sizeof(double));
+    return b->buf[0] && b->buf[1] ? PSY_OK : PSY_E_NOMEM;
+}
+
+/* The values of the templates p0 .. p1 - 1 of length d (x[p0 .. p1 + d - 1)), from index p0. */
+static const double *block_values(blocks *b, size_t p0, size_t p1, size_t d, int which)
+{
+    if (!b->x->s->src) return b->x->nn + p0;
+    double *v = b->buf[which];
+    for (size_t i = p0; i < p1 + d - 1; i++) v[i - p0] = hrv_nn_at(b->x, i);
+    return v;
+}
+
 /* The match counts (Chebyshev distance <= r, itself included) among all nt templates of length d
- * of x, of the templates starting at x[q0 .. q1): template i is distinct template q->uid[i - q0]
- * of the block, with (*count)[that] matches. Left on the arena (the caller releases them). The
- * counts are integers: the same whatever the blocks. */
-static psy_status block_counts(const double *x, size_t nt, size_t d, double r, size_t q0, size_t q1, size_t block,
-                               psy_arena *a, distinct *q, uint32_t **count)
+ * of the series, of the templates q0 .. q1 - 1, whose values are qx (from q0): template i is
+ * distinct template q->uid[i - q0] of the block, with (*count)[that] matches. Left on the arena
+ * (the caller releases them). The counts are integers: the same whatever the blocks. */
+static psy_status block_counts(blocks *bx, const double *qx, size_t nt, size_t d, double r, size_t q0, size_t q1,
+                               size_t block, psy_arena *a, distinct *q, uint32_t **count)
 {
     if (nt >= UINT32_MAX / 2) return PSY_E_NOMEM; /* 32-bit indices */
-    psy_status st = merge_templates(x + q0, q1 - q0, d, a, q);
+    psy_status st = merge_templates(qx, q1 - q0, d, a, q);
     if (st != PSY_OK) return st; /* q is unset */
     size_t nu = q->n;
     uint32_t *c = psy_arena_array(a, nu, sizeof *c);
@@ -229,7 +254,7 @@ static psy_status block_counts(const double *x, size_t nt, size_t d, double r, s
     size_t (*count_fn)(const tree *, const double *, double) = d == 2 ? count_2 : d == 3 ? count_3 : count_d;
     size_t mark = psy_arena_mark(a);
     tree t;
-    if (tree_build(&t, x + q0, q, d, a) != PSY_OK) return PSY_E_NOMEM;
+    if (tree_build(&t, qx, q, d, a) != PSY_OK) return PSY_E_NOMEM;
     for (size_t p = 0; p < nu; p++) c[t.idx[p]] = (uint32_t)count_fn(&t, t.pts + p * d, r);
     memcpy(order, t.idx, nu * sizeof *order);
     psy_arena_release(a, mark);
@@ -237,9 +262,10 @@ static psy_status block_counts(const double *x, size_t nt, size_t d, double r, s
         if (p0 == q0) continue;
         size_t p1 = p0 + block < nt ? p0 + block : nt;
         distinct other;
-        if (merge_templates(x + p0, p1 - p0, d, a, &other) != PSY_OK || tree_build(&t, x + p0, &other, d, a) != PSY_OK)
+        const double *px = block_values(bx, p0, p1, d, 1);
+        if (merge_templates(px, p1 - p0, d, a, &other) != PSY_OK || tree_build(&t, px, &other, d, a) != PSY_OK)
             return PSY_E_NOMEM;
-        for (size_t p = 0; p < nu; p++) c[order[p]] += (uint32_t)count_fn(&t, x + q0 + q->first[order[p]], r);
+        for (size_t p = 0; p < nu; p++) c[order[p]] += (uint32_t)count_fn(&t, qx + q->first[order[p]], r);
         psy_arena_release(a, mark);
     }
     *count = c;
@@ -249,15 +275,17 @@ static psy_status block_counts(const double *x, size_t nt, size_t d, double r, s
 /* Over the nt templates of length d of x: phi += the sum of log(matches / nt), in the templates'
  * order (ApEn), and pairs += the matches of each other than itself (SampEn); drop_last: leaving
  * out the last template and the matches with it. PSY_OK or PSY_E_NOMEM. */
-static psy_status entropy_pass(const double *x, size_t nt, size_t d, double r, int drop_last, size_t block,
+static psy_status entropy_pass(blocks *bx, size_t nt, size_t d, double r, int drop_last, size_t block,
                                psy_arena *ar, double *phi, double *pairs)
 {
-    const double *last = x + nt - 1;
+    double last[MAXD];
+    for (size_t k = 0; k < d; k++) last[k] = hrv_nn_at(bx->x, nt - 1 + k);
     for (size_t q0 = 0; q0 < nt; q0 += block) {
         size_t q1 = q0 + block < nt ? q0 + block : nt, mark = psy_arena_mark(ar);
         distinct q;
         uint32_t *count;
-        if (block_counts(x, nt, d, r, q0, q1, block, ar, &q, &count) != PSY_OK) return PSY_E_NOMEM;
+        const double *qx = block_values(bx, q0, q1, d, 0);
+        if (block_counts(bx, qx, nt, d, r, q0, q1, block, ar, &q, &count) != PSY_OK) return PSY_E_NOMEM;
         for (size_t i = q0; i < q1; i++) {
             uint32_t cm = count[q.uid[i - q0]];
             *phi += log((double)cm / (double)nt);
@@ -267,7 +295,7 @@ static psy_status entropy_pass(const double *x, size_t nt, size_t d, double r, i
             }
             if (i + 1 == nt) break;
             size_t k = 0;
-            while (k < d && fabs(x[i + k] - last[k]) <= r) k++;
+            while (k < d && fabs(qx[i - q0 + k] - last[k]) <= r) k++;
             *pairs += (double)(cm - 1 - (k == d));
         }
         psy_arena_release(ar, mark);
@@ -278,6 +306,15 @@ static psy_status entropy_pass(const double *x, size_t nt, size_t d, double r, i
 psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen,
                        double *apen)
 {
+    hrv_series s = {.nn = x, .n = n};
+    hrv_cursor c;
+    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
+    return hrv_entropy_of(&c, n, m_in, r, block, ar, sampen, apen);
+}
+
+psy_status hrv_entropy_of(hrv_cursor *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen,
+                          double *apen)
+{
     if (!block) block = HRV_ENTROPY_BLOCK;
     *sampen = *apen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 2 || !(r >= 0)) return PSY_OK;
@@ -286,9 +323,12 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, size_t blo
      * an (m + 1)-extension: B pairs of length m (the matches with the last m-template removed),
      * A pairs of length m + 1. */
     double b = 0, a = 0, phi_m = 0, phi_m1 = 0;
-    psy_status st = entropy_pass(x, nt, m, r, 1, block, ar, &phi_m, &b);
-    if (st == PSY_OK) st = entropy_pass(x, nt - 1, m + 1, r, 0, block, ar, &phi_m1, &a);
+    blocks bx;
+    psy_status st = blocks_open(&bx, x, block, nt, ar);
+    if (st == PSY_OK) st = entropy_pass(&bx, nt, m, r, 1, block, ar, &phi_m, &b);
+    if (st == PSY_OK) st = entropy_pass(&bx, nt - 1, m + 1, r, 0, block, ar, &phi_m1, &a);
     psy_arena_release(ar, mark);
+    if (st == PSY_OK) st = x->st;
     if (st != PSY_OK) return st;
     if (a > 0 && b > 0) *sampen = -log(a / b);
     *apen = fabs(phi_m / (double)nt - phi_m1 / (double)(nt - 1));
@@ -301,6 +341,15 @@ psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, size_t blo
  * n - m templates instead and compare with <= r (hrv_entropy). */
 psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen)
 {
+    hrv_series s = {.nn = x, .n = n};
+    hrv_cursor c;
+    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
+    return hrv_sampen_pcst_of(&c, n, m_in, r, block, ar, sampen);
+}
+
+psy_status hrv_sampen_pcst_of(hrv_cursor *x, size_t n, int m_in, double r, size_t block, psy_arena *ar,
+                              double *sampen)
+{
     if (!block) block = HRV_ENTROPY_BLOCK;
     *sampen = NAN;
     if (m_in < 1 || m_in + 1 > MAXD || n < (size_t)m_in + 3 || !(r > 0)) return PSY_OK;
@@ -308,21 +357,28 @@ psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, size_t
     size_t mark = psy_arena_mark(ar);
     double strict = nextafter(r, 0); /* |a - b| <= the double below r  <=>  |a - b| < r */
     double frac[2];
+    blocks bx;
+    if (blocks_open(&bx, x, block, n - m + 1, ar) != PSY_OK) return PSY_E_NOMEM;
+    size_t blocks_mark = psy_arena_mark(ar);
     for (size_t len = m; len <= m + 1; len++) {
         size_t k = n - len + 1;
         double within = 0; /* an integer below 2^53: exact in any order */
         for (size_t q0 = 0; q0 < k; q0 += block) {
             distinct q;
             uint32_t *count;
-            if (block_counts(x, k, len, strict, q0, q0 + block < k ? q0 + block : k, block, ar, &q, &count) != PSY_OK) {
+            size_t q1 = q0 + block < k ? q0 + block : k;
+            const double *qx = block_values(&bx, q0, q1, len, 0);
+            if (block_counts(&bx, qx, k, len, strict, q0, q1, block, ar, &q, &count) != PSY_OK) {
                 psy_arena_release(ar, mark);
                 return PSY_E_NOMEM;
             }
             for (size_t u = 0; u < q.n; u++) within += (double)q.w[u] * (double)(count[u] - 1); /* self out */
-            psy_arena_release(ar, mark);
+            psy_arena_release(ar, blocks_mark);
         }
         frac[len - m] = within / ((double)k * (double)(k - 1)); /* ordered pairs: twice each */
     }
+    psy_arena_release(ar, mark);
+    if (x->st != PSY_OK) return x->st;
     if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]);
     return PSY_OK;
 }

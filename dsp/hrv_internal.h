@@ -12,20 +12,76 @@
 psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
                                 size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped);
 
-/* A cleaned NN series: n intervals (ms) ending at increasing times t (s). */
+/* A NN series that is read in chunks rather than held (a long recording's series spooled to a
+ * file): read(ctx, i0, count, nn, t) puts intervals i0 .. i0 + count - 1 (ms) into nn and their
+ * end times (s) into t. PSY_OK, or the failure (PSY_E_IO) that the analyses return. */
+typedef struct hrv_source {
+    psy_status (*read)(void *ctx, size_t i0, size_t count, double *nn, double *t);
+    void *ctx;
+} hrv_source;
+
+/* psy_hrv_compute of the n intervals read from src (none held whole: each analysis makes its passes
+ * over the source, the spectrum, at most 48 h, reads it into arrays), n_corrected of them
+ * corrected: the values psy_hrv_compute_flagged gives on those arrays, bit for bit. Every interval
+ * must be one it keeps (finite, 1 ms to 10 s, times increasing), else PSY_E_INVALID; also
+ * PSY_E_NOMEM, or the source's failure. */
+psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, psy_hrv_result *r);
+
+/* A cleaned NN series: n intervals (ms) ending at increasing times t (s), in nn and t, or read
+ * from src (nn and t NULL). */
 typedef struct hrv_series {
     const double *nn;
     const double *t;
     size_t n;
-    double duration_s; /* sum of the intervals */
+    double duration_s; /* sum of the intervals, s */
     int across_gaps;   /* 1: every pair of neighbours counts as successive (PCST) */
+    const hrv_source *src; /* NULL: the series is nn and t */
 } hrv_series;
+
+/* A reader of a series by index: the values base .. base + len - 1 are at nn and t (the whole
+ * series in place when it is in memory; else a chunk of HRV_CURSOR_CHUNK read from the source,
+ * starting one before the index asked so that a pass may look one back). Reads go in the order
+ * the loops give them, so every sum is the one a pass over the arrays makes. */
+#define HRV_CURSOR_CHUNK 16384
+typedef struct hrv_cursor {
+    const hrv_series *s;
+    const double *nn, *t;
+    size_t base, len;
+    double *buf;   /* 2 HRV_CURSOR_CHUNK doubles: a source's chunk */
+    psy_status st; /* PSY_OK, or the source's first failure (the values then read NaN) */
+} hrv_cursor;
+
+/* A cursor on s, its chunk (a source only) from the arena. PSY_OK or PSY_E_NOMEM. */
+psy_status hrv_cursor_open(hrv_cursor *c, const hrv_series *s, psy_arena *a);
+/* Makes index i readable (the slow path of the readers below). */
+void hrv_cursor_load(hrv_cursor *c, size_t i);
+
+/* f(cursor on s, s, c, a, v) with the cursor opened and released around it: f's status, else the
+ * source's failure. */
+typedef psy_status (*hrv_cursor_analysis)(hrv_cursor *x, const hrv_series *s, const psy_hrv_config *c, psy_arena *a,
+                                          psy_hrv_values *v);
+psy_status hrv_with_cursor(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v,
+                           hrv_cursor_analysis f);
+
+static inline double hrv_nn_at(hrv_cursor *c, size_t i)
+{
+    if (i - c->base >= c->len) hrv_cursor_load(c, i);
+    return c->nn[i - c->base];
+}
+
+static inline double hrv_t_at(hrv_cursor *c, size_t i)
+{
+    if (i - c->base >= c->len) hrv_cursor_load(c, i);
+    return c->t[i - c->base];
+}
 
 /* Interval i directly follows interval i - 1: no gap or removed beat between them (successive
  * differences and Poincaré pairs use only these). */
-static inline int hrv_contiguous(const hrv_series *s, size_t i)
+static inline int hrv_contiguous(hrv_cursor *c, size_t i)
 {
-    return s->across_gaps || (s->t[i] - s->t[i - 1]) * 1000.0 <= 1.5 * s->nn[i] + 1.0;
+    if (c->s->across_gaps) return 1;
+    double ti = hrv_t_at(c, i), tp = hrv_t_at(c, i - 1);
+    return (ti - tp) * 1000.0 <= 1.5 * hrv_nn_at(c, i) + 1.0;
 }
 
 /* The reason of a key below its min_span_s (psy_hrv_compute and the stream's windows). */
@@ -47,7 +103,7 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
  * it returns, unless it returns a buffer) and never calls malloc. */
 
 /* Time domain into v (keys mean_nn_ms .. sdnni_ms), in memory that does not grow with n (the
- * quantiles by hrv_order_pair). PSY_OK or PSY_E_NOMEM. */
+ * quantiles by hrv_order_pair). PSY_OK, PSY_E_NOMEM or a source's failure. */
 psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
 /* The values of rank k and k + 1 (0-based, ascending; vk1 may be NULL) of x[0..n) (center NaN)
@@ -57,8 +113,10 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_are
 #define HRV_ORDER_BINS 1024
 #define HRV_ORDER_WORK_DOUBLES (HRV_ORDER_GATHER + HRV_ORDER_BINS) /* size_t fits a double */
 void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
+/* The same over the intervals of a cursor's series (n = the series' n). */
+void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
 
-/* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK or PSY_E_NOMEM. */
+/* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK, PSY_E_NOMEM or a source's failure. */
 psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
 /* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
@@ -68,11 +126,15 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
 #define HRV_ENTROPY_BLOCK ((size_t)131072)
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
                        double *apen);
+/* The same over the intervals of a cursor's series (also the source's failure). */
+psy_status hrv_entropy_of(hrv_cursor *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
+                          double *apen);
 
 /* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
  * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
  * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
+psy_status hrv_sampen_pcst_of(hrv_cursor *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
 
 /* Mean squared residual of the least-squares line through y[0..s) against its index, from the
  * residuals themselves (not syy - sxy²/sxx, whose cancellation leaves ~1e-6 on a profile of large
@@ -86,6 +148,9 @@ double hrv_line_residual_ms(const double *y, size_t s);
  * PSY_OK). */
 double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *a,
                psy_status *st);
+/* The same over the intervals of a cursor's series (*st also the source's failure). */
+double hrv_dfa_of(hrv_cursor *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *a,
+                  psy_status *st);
 
 /* Natural cubic spline through (t[i], y[i]) evaluated on t0 + k / fs, k = 0 .. m - 1, into out.
  * work: 3 n doubles. t increasing, n >= 2; beyond the knots the end values are held. */

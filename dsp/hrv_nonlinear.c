@@ -33,7 +33,7 @@ double hrv_line_residual_ms(const double *y, size_t s)
  * profile of x (minus its mean), the profile made chunk by chunk into buf (cap >= s values) and
  * each window read where it lies whole: the values and the order of the sums a whole profile
  * gives. filled: 0, or n when buf already holds the whole profile (cap == n). */
-static void dfa_scale(const double *x, size_t n, double mean, size_t s, size_t step, int overlap, double min_var,
+static void dfa_scale(hrv_cursor *x, size_t n, double mean, size_t s, size_t step, int overlap, double min_var,
                       double *buf, size_t cap, size_t filled, double *sum, size_t *windows)
 {
     size_t base = 0, len = filled, p = filled; /* buf holds profile points base .. base + len; p is next */
@@ -44,7 +44,7 @@ static void dfa_scale(const double *x, size_t n, double mean, size_t s, size_t s
             size_t keep = base + len > a ? base + len - a : 0;
             memmove(buf, buf + (a - base), keep * sizeof *buf);
             base = a, len = keep;
-            while (len < cap && p < n) buf[len++] = (acc += x[p++] - mean);
+            while (len < cap && p < n) buf[len++] = (acc += hrv_nn_at(x, p++) - mean);
         }
         double v = hrv_line_residual_ms(buf + (a - base), s);
         if (min_var > 0 && !(v > min_var)) continue; /* NeuroKit 0.2.12 leaves flat windows out */
@@ -56,6 +56,15 @@ static void dfa_scale(const double *x, size_t n, double mean, size_t s, size_t s
 double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *arena,
                psy_status *st)
 {
+    hrv_series s = {.nn = x, .n = n};
+    hrv_cursor c;
+    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
+    return hrv_dfa_of(&c, n, lo, hi, overlap, min_var, arena, st);
+}
+
+double hrv_dfa_of(hrv_cursor *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *arena,
+                  psy_status *st)
+{
     *st = PSY_OK;
     if (lo < 2 || hi < lo || n < 4) return NAN;
     size_t mark = psy_arena_mark(arena);
@@ -66,12 +75,12 @@ double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double mi
         return NAN;
     }
     double mean = 0;
-    for (size_t i = 0; i < n; i++) mean += x[i];
+    for (size_t i = 0; i < n; i++) mean += hrv_nn_at(x, i);
     mean /= (double)n;
     size_t filled = 0; /* a profile that fits is made once for every scale */
     if (cap == n) {
         double acc = 0;
-        for (; filled < n; filled++) buf[filled] = (acc += x[filled] - mean);
+        for (; filled < n; filled++) buf[filled] = (acc += hrv_nn_at(x, filled) - mean);
     }
     /* least squares of log F against log s */
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -89,12 +98,15 @@ double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double mi
         k++;
     }
     psy_arena_release(arena, mark);
-    if (k < 2 || empty_scale) return NAN;
+    if (x->st != PSY_OK) *st = x->st;
+    if (k < 2 || empty_scale || x->st != PSY_OK) return NAN;
     double kd = (double)k;
     return (kd * sxy - sx * sy) / (kd * sxx - sx * sx);
 }
 
-psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v)
+/* hrv_nonlinear of a series read by x. */
+static psy_status nonlinear(hrv_cursor *x, const hrv_series *s, const psy_hrv_config *c, psy_arena *a,
+                            psy_hrv_values *v)
 {
     double sdnn = v->v[PSY_HRV_SDNN_MS], sdsd = v->v[PSY_HRV_SDSD_MS];
     if (s->n < 3 || isnan(sdnn) || isnan(sdsd)) {
@@ -110,14 +122,14 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
         double sd1 = sqrt(0.5 * sdsd * sdsd), sum = 0, sum2 = 0;
         size_t np = 0;
         for (size_t i = 1; i < s->n; i++) {
-            if (!hrv_contiguous(s, i)) continue;
-            double u = (s->nn[i] + s->nn[i - 1]) / sqrt(2.0);
+            if (!hrv_contiguous(x, i)) continue;
+            double u = (hrv_nn_at(x, i) + hrv_nn_at(x, i - 1)) / sqrt(2.0);
             sum += u, np++;
         }
         double mu = np ? sum / (double)np : 0;
         for (size_t i = 1; i < s->n; i++) {
-            if (!hrv_contiguous(s, i)) continue;
-            double u = (s->nn[i] + s->nn[i - 1]) / sqrt(2.0) - mu;
+            if (!hrv_contiguous(x, i)) continue;
+            double u = (hrv_nn_at(x, i) + hrv_nn_at(x, i - 1)) / sqrt(2.0) - mu;
             sum2 += u * u;
         }
         double sd2 = np >= 2 ? sqrt(sum2 / (double)(np - 1)) : 0;
@@ -128,14 +140,15 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
         else hrv_na(v, PSY_HRV_SD1_SD2, "SD2 is 0");
         v->v[PSY_HRV_ELLIPSE_AREA_MS2] = M_PI * sd1 * sd2;
     }
+    if (x->st != PSY_OK) return x->st; /* a source that failed */
     if (s->n < c->min_nonlinear_nn || isnan(sdnn)) {
         hrv_na(v, PSY_HRV_SAMPEN, "fewer NN intervals than min_nonlinear_nn");
         hrv_na(v, PSY_HRV_APEN, "fewer NN intervals than min_nonlinear_nn");
     } else {
         double se, ae;
-        psy_status st = hrv_entropy(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se, &ae);
+        psy_status st = hrv_entropy_of(x, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se, &ae);
         if (st == PSY_OK && c->sampen_pcst)
-            st = hrv_sampen_pcst(s->nn, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se);
+            st = hrv_sampen_pcst_of(x, s->n, c->entropy_m, c->entropy_r_sd * sdnn, 0, a, &se);
         if (st != PSY_OK) return st;
         if (isnan(se)) hrv_na(v, PSY_HRV_SAMPEN, "no template matches of length m + 1");
         else v->v[PSY_HRV_SAMPEN] = se;
@@ -157,10 +170,15 @@ psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena
             continue;
         }
         psy_status st;
-        double alpha = hrv_dfa(s->nn, s->n, los[k], his[k], c->dfa_overlap, c->dfa_min_variance, a, &st);
+        double alpha = hrv_dfa_of(x, s->n, los[k], his[k], c->dfa_overlap, c->dfa_min_variance, a, &st);
         if (st != PSY_OK) return st;
         if (isnan(alpha)) hrv_na(v, keys[k], "DFA fluctuation undefined (flat series?)");
         else v->v[keys[k]] = alpha;
     }
     return PSY_OK;
+}
+
+psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v)
+{
+    return hrv_with_cursor(s, c, a, v, nonlinear);
 }

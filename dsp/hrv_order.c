@@ -11,9 +11,10 @@
 #define BINS HRV_ORDER_BINS
 
 /* Value i of the series: x[i], or its distance from the centre. */
-static inline double value(const double *x, size_t i, double center)
+static inline double value(hrv_cursor *x, size_t i, double center)
 {
-    return isnan(center) ? x[i] : fabs(x[i] - center);
+    double v = hrv_nn_at(x, i);
+    return isnan(center) ? v : fabs(v - center);
 }
 
 /* The bin of v in [a, b] (a < b): nondecreasing in v, so a bin's values are those between its
@@ -25,6 +26,14 @@ static inline size_t bin_of(double v, double a, double b)
 }
 
 void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1)
+{
+    hrv_series s = {.nn = x, .n = n};
+    hrv_cursor c;
+    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
+    hrv_order_pair_of(&c, n, center, k, work, vk, vk1);
+}
+
+void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1)
 {
     double a = INFINITY, b = -INFINITY;
     for (size_t i = 0; i < n; i++) {

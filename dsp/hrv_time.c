@@ -7,23 +7,27 @@
 
 /* Quantile q of the values of x[0..n) (center NaN) or of |x - center|, linear between order
  * statistics (numpy's default). */
-static double quantile(const double *x, size_t n, double center, double q, double *work)
+static double quantile(hrv_cursor *x, size_t n, double center, double q, double *work)
 {
     double pos = q * (double)(n - 1);
     size_t k = (size_t)pos;
     double f = pos - (double)k, lo, hi;
-    hrv_order_pair(x, n, center, k, work, &lo, &hi);
+    hrv_order_pair_of(x, n, center, k, work, &lo, &hi);
     return k + 1 < n ? lo + f * (hi - lo) : lo;
 }
 
-/* Mean and sample SD (ddof 1) of x[0..n); sd NaN when n < 2. */
-static void mean_sd(const double *x, size_t n, double *mean, double *sd)
+/* Mean and sample SD (ddof 1) of intervals a .. b - 1 (n = b - a); sd NaN when n < 2. */
+static void mean_sd(hrv_cursor *x, size_t a, size_t b, double *mean, double *sd)
 {
+    size_t n = b - a;
     double m = 0;
-    for (size_t i = 0; i < n; i++) m += x[i];
+    for (size_t i = a; i < b; i++) m += hrv_nn_at(x, i);
     m /= (double)n;
     double ss = 0;
-    for (size_t i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
+    for (size_t i = a; i < b; i++) {
+        double d = hrv_nn_at(x, i) - m;
+        ss += d * d;
+    }
     *mean = m;
     *sd = n >= 2 ? sqrt(ss / (double)(n - 1)) : NAN;
 }
@@ -32,7 +36,7 @@ static void mean_sd(const double *x, size_t n, double *mean, double *sd)
  * bins = arange(0, max + b, b): the last edge closes the last bin). TINN: the triangle q with
  * q(N) = q(M) = 0 and its apex at the modal bin, fitted by least squares over all bins (Task
  * Force 1996); the two sides are independent, so each is minimised on its own, in O(bins). */
-static psy_status geometric(const double *nn, size_t n, double b, double max_nn, psy_arena *a,
+static psy_status geometric(hrv_cursor *nn, size_t n, double b, double max_nn, psy_arena *a,
                             psy_hrv_values *v)
 {
     size_t n_edges = (size_t)ceil((max_nn + b) / b);
@@ -45,7 +49,7 @@ static psy_status geometric(const double *nn, size_t n, double b, double max_nn,
     memset(d, 0, nb * sizeof *d);
     s0[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t k = (size_t)floor(nn[i] / b);
+        size_t k = (size_t)floor(hrv_nn_at(nn, i) / b);
         if (k >= nb) k = nb - 1;
         d[k] += 1;
     }
@@ -99,19 +103,18 @@ static int over(double d, double x, int inclusive)
 /* The position (ms from the series start) of the end of interval i, as sdann's windows place it:
  * the sum of the intervals (NeuroKit) or the beat time; *acc carries the sum from interval i - 1
  * (cursors move forward one interval at a time, so each sum is the one a single pass makes). */
-static double position(const hrv_series *s, const psy_hrv_config *c, double t0, size_t i, double *acc)
+static double position(hrv_cursor *s, const psy_hrv_config *c, double t0, size_t i, double *acc)
 {
-    *acc += s->nn[i];
-    return c->sdann_neurokit ? *acc : (s->t[i] - t0) * 1000.0;
+    *acc += hrv_nn_at(s, i);
+    return c->sdann_neurokit ? *acc : (hrv_t_at(s, i) - t0) * 1000.0;
 }
 
 /* SDANN and SDNN index over windows of w ms, the positions of the interval ends taken as the
  * windows walk forward (none is stored). */
-static void sdann(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *v)
+static void sdann(hrv_cursor *s, size_t n, const psy_hrv_config *c, psy_hrv_values *v)
 {
     double w = c->sdann_window_s * 1000.0;
-    size_t n = s->n;
-    double t0 = s->t[0] - s->nn[0] / 1000.0, end_acc = 0, end = 0;
+    double t0 = hrv_t_at(s, 0) - hrv_nn_at(s, 0) / 1000.0, end_acc = 0, end = 0;
     for (size_t i = 0; i < n; i++) end = position(s, c, t0, i, &end_acc);
     if (!(end / w < MAX_SDANN_WINDOWS)) { /* beat times spanning centuries: bound the loop */
         hrv_na(v, PSY_HRV_SDANN_MS, "recording spans too long for SDANN windows");
@@ -153,7 +156,7 @@ static void sdann(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *
         if (c->sdann_neurokit && b > a) b--;
         if (b > a) {
             double m, sd;
-            mean_sd(s->nn + a, b - a, &m, &sd);
+            mean_sd(s, a, b, &m, &sd);
             sum_m += m, sum_m2 += m * m, n_m++;
             if (!isnan(sd)) sum_sd += sd, n_sd++;
         }
@@ -169,36 +172,34 @@ static void sdann(const hrv_series *s, const psy_hrv_config *c, psy_hrv_values *
     else hrv_na(v, PSY_HRV_SDNNI_MS, "no SDANN window holds 2 intervals");
 }
 
-psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v)
+/* hrv_time_domain of a series of n >= 1 intervals read by x. */
+static psy_status time_domain(hrv_cursor *x, const hrv_series *s, const psy_hrv_config *c, psy_arena *a,
+                              psy_hrv_values *v)
 {
-    size_t n = s->n;
-    if (n == 0) {
-        for (int k = PSY_HRV_MEAN_NN_MS; k <= PSY_HRV_SDNNI_MS; k++)
-            hrv_na(v, (psy_hrv_key)k, "no NN intervals");
-        return PSY_OK;
-    }
-    size_t mark = psy_arena_mark(a);
+    size_t n = s->n, mark = psy_arena_mark(a);
     double *work = psy_arena_array(a, HRV_ORDER_WORK_DOUBLES, sizeof *work);
     if (!work) return PSY_E_NOMEM;
     double mean, sd;
-    mean_sd(s->nn, n, &mean, &sd);
+    mean_sd(x, 0, n, &mean, &sd);
     v->v[PSY_HRV_MEAN_NN_MS] = mean;
     v->v[PSY_HRV_MEAN_HR_BPM] = 60000.0 / mean;
-    double min_nn = s->nn[0], max_nn = s->nn[0];
+    double min_nn = hrv_nn_at(x, 0), max_nn = min_nn;
     for (size_t i = 1; i < n; i++) {
-        if (s->nn[i] < min_nn) min_nn = s->nn[i];
-        if (s->nn[i] > max_nn) max_nn = s->nn[i];
+        double v_i = hrv_nn_at(x, i);
+        if (v_i < min_nn) min_nn = v_i;
+        if (v_i > max_nn) max_nn = v_i;
     }
-    double med = quantile(s->nn, n, NAN, 0.5, work);
+    double med = quantile(x, n, NAN, 0.5, work);
     v->v[PSY_HRV_MEDIAN_NN_MS] = med;
     v->v[PSY_HRV_MIN_NN_MS] = min_nn;
     v->v[PSY_HRV_MAX_NN_MS] = max_nn;
     v->v[PSY_HRV_MIN_HR_BPM] = 60000.0 / max_nn;
     v->v[PSY_HRV_MAX_HR_BPM] = 60000.0 / min_nn;
-    v->v[PSY_HRV_IQR_NN_MS] = quantile(s->nn, n, NAN, 0.75, work) - quantile(s->nn, n, NAN, 0.25, work);
+    v->v[PSY_HRV_IQR_NN_MS] = quantile(x, n, NAN, 0.75, work) - quantile(x, n, NAN, 0.25, work);
     /* scaled MAD: SD for normal data */
-    v->v[PSY_HRV_MAD_NN_MS] = 1.4826 * quantile(s->nn, n, med, 0.5, work);
+    v->v[PSY_HRV_MAD_NN_MS] = 1.4826 * quantile(x, n, med, 0.5, work);
     psy_arena_release(a, mark);
+    if (x->st != PSY_OK) return x->st; /* a source that failed: no histogram of NaN */
 
     if (n < 2) {
         for (int k = PSY_HRV_SDNN_MS; k <= PSY_HRV_CVSD; k++)
@@ -210,8 +211,8 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_are
         double sum = 0, sum2 = 0;
         size_t nd = 0, nn50 = 0, nn20 = 0;
         for (size_t i = 1; i < n; i++) {
-            if (!hrv_contiguous(s, i)) continue;
-            double d = s->nn[i] - s->nn[i - 1];
+            if (!hrv_contiguous(x, i)) continue;
+            double d = hrv_nn_at(x, i) - hrv_nn_at(x, i - 1);
             sum += d, sum2 += d * d, nd++;
             /* strictly greater (Task Force 1996, NeuroKit); PCST's pnna counts >= */
             nn50 += over(fabs(d), 50.0, c->pnn_inclusive);
@@ -232,8 +233,8 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_are
                 double md = sum / (double)nd;
                 double ss = 0;
                 for (size_t i = 1; i < n; i++) {
-                    if (!hrv_contiguous(s, i)) continue;
-                    double d = s->nn[i] - s->nn[i - 1] - md;
+                    if (!hrv_contiguous(x, i)) continue;
+                    double d = hrv_nn_at(x, i) - hrv_nn_at(x, i - 1) - md;
                     ss += d * d;
                 }
                 v->v[PSY_HRV_SDSD_MS] = sqrt(ss / (double)(nd - 1));
@@ -245,9 +246,21 @@ psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_are
     if (s->duration_s < c->min_geometric_s) {
         hrv_na(v, PSY_HRV_HTI, "shorter than the minimum for geometric measures (min_geometric_s)");
         hrv_na(v, PSY_HRV_TINN_MS, "shorter than the minimum for geometric measures (min_geometric_s)");
-    } else if (geometric(s->nn, n, c->hist_bin_ms, max_nn, a, v) != PSY_OK) {
+    } else if (geometric(x, n, c->hist_bin_ms, max_nn, a, v) != PSY_OK) {
         return PSY_E_NOMEM;
     }
-    sdann(s, c, v);
+    sdann(x, n, c, v);
     return PSY_OK;
 }
+
+psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v)
+{
+    size_t n = s->n;
+    if (n == 0) {
+        for (int k = PSY_HRV_MEAN_NN_MS; k <= PSY_HRV_SDNNI_MS; k++)
+            hrv_na(v, (psy_hrv_key)k, "no NN intervals");
+        return PSY_OK;
+    }
+    return hrv_with_cursor(s, c, a, v, time_domain);
+}
+

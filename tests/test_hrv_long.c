@@ -2,12 +2,16 @@
  * bit: order statistics by histogram passes against a full sort, DFA on a profile made in chunks
  * against the whole profile, the natural spline's second derivatives a block at a time against the
  * whole fit, SampEn/ApEn in blocks against one tree, a series analysed in place
- * against its copy. */
+ * against its copy, a series read chunk by chunk from a source against its arrays (and the heap
+ * that takes not growing with the series). */
 #include "test_util.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PSY_TEST_COUNT_BYTES
+#include "alloc_count.h"
 
 #include "psyphys/hrv.h"
 #include "hrv_internal.h" /* internals checked directly */
@@ -210,6 +214,171 @@ static void test_in_place_equals_copy(void **state)
     free(nn), free(t);
 }
 
+/* A source over arrays that hands out at most one cursor chunk a read; fails from read `fail_at` on
+ * (0: never). */
+typedef struct array_source {
+    const double *nn, *t;
+    size_t reads, fail_at;
+} array_source;
+
+static psy_status read_arrays(void *ctx, size_t i0, size_t count, double *nn, double *t)
+{
+    array_source *a = ctx;
+    assert_true(count <= HRV_CURSOR_CHUNK);
+    if (a->fail_at && ++a->reads >= a->fail_at) return PSY_E_IO;
+    memcpy(nn, a->nn + i0, count * sizeof *nn);
+    memcpy(t, a->t + i0, count * sizeof *t);
+    return PSY_OK;
+}
+
+static void assert_same_result(const psy_hrv_result *a, const psy_hrv_result *b)
+{
+    assert_int_equal(a->n_nn, b->n_nn);
+    assert_true(a->duration_s == b->duration_s);
+    assert_memory_equal(&a->nn_corrected_pct, &b->nn_corrected_pct, sizeof a->nn_corrected_pct);
+    const psy_hrv_values *va[4] = {&a->values, &a->welch, &a->lomb, &a->ar};
+    const psy_hrv_values *vb[4] = {&b->values, &b->welch, &b->lomb, &b->ar};
+    for (int q = 0; q < 4; q++) {
+        assert_memory_equal(va[q]->v, vb[q]->v, sizeof va[q]->v);
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) assert_ptr_equal(va[q]->na[k], vb[q]->na[k]);
+    }
+}
+
+/* The analyses reading a series chunk by chunk from a source (as a long recording's spooled NN
+ * series is read) give what they give on its arrays, bit for bit: 33,001 intervals (chunks of
+ * 16,384) with gaps and corrected ones, every key and spectrum, with the default settings and
+ * with PCST's and NeuroKit's variants; a source that fails makes the call fail (PSY_E_IO), a
+ * series with an interval the analyser would skip is refused (PSY_E_INVALID). */
+static void test_source_equals_arrays(void **state)
+{
+    (void)state;
+    enum { N = 33001 };
+    double *nn = malloc(N * sizeof *nn), *t = malloc(N * sizeof *t);
+    uint8_t *corrected = malloc(N);
+    assert_non_null(nn), assert_non_null(t), assert_non_null(corrected);
+    unsigned long long s = 11;
+    rr_series(nn, N, 1, &s);
+    double acc = 0;
+    size_t n_corrected = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i % 5000 == 4999) acc += 3.0; /* a gap: not contiguous */
+        t[i] = (acc += nn[i] / 1000.0);
+        corrected[i] = i % 211 == 0;
+        n_corrected += corrected[i];
+    }
+    for (int variant = 0; variant < 2; variant++) {
+        psy_hrv_config c = psy_hrv_config_default();
+        c.spectra = PSY_HRV_WELCH | PSY_HRV_LOMB | PSY_HRV_AR;
+        if (variant) {
+            c.sampen_pcst = 1, c.sdann_neurokit = 1, c.dfa_overlap = 1, c.pnn_inclusive = 1;
+            c.dfa2_max = 0, c.spectra = PSY_HRV_LOMB;
+        }
+        psy_hrv *h = NULL;
+        assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+        psy_hrv_result from_arrays, from_source;
+        assert_int_equal(psy_hrv_compute_flagged(h, nn, t, corrected, N, &from_arrays, NULL), PSY_OK);
+        array_source a = {nn, t, 0, 0};
+        hrv_source src = {read_arrays, &a};
+        assert_int_equal(hrv_compute_source(h, &src, N, n_corrected, &from_source), PSY_OK);
+        assert_same_result(&from_arrays, &from_source);
+        for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) assert_true(!isnan(from_source.values.v[k]) || variant);
+        a.fail_at = 7;
+        assert_int_equal(hrv_compute_source(h, &src, N, n_corrected, &from_source), PSY_E_IO);
+        psy_hrv_destroy(h);
+    }
+    psy_hrv *h = NULL;
+    psy_hrv_config c = psy_hrv_config_default();
+    assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+    nn[N / 2] = 20000; /* over 10 s: skipped by psy_hrv_compute */
+    array_source a = {nn, t, 0, 0};
+    hrv_source src = {read_arrays, &a};
+    psy_hrv_result r;
+    assert_int_equal(hrv_compute_source(h, &src, N, 0, &r), PSY_E_INVALID);
+    psy_hrv_destroy(h);
+    free(nn), free(t), free(corrected);
+}
+
+/* SampEn/ApEn of a source in blocks of templates (each block read again for every other block's
+ * tree) equal those of the arrays in one tree. */
+static void test_entropy_of_source_in_blocks(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    double *nn = malloc(N * sizeof *nn), *t = calloc(N, sizeof *t);
+    assert_non_null(nn), assert_non_null(t);
+    unsigned long long s = 13;
+    rr_series(nn, N, 1, &s);
+    psy_arena arena = {0};
+    array_source a = {nn, t, 0, 0};
+    hrv_source src = {read_arrays, &a};
+    hrv_series series = {.n = N, .src = &src};
+    for (int m = 1; m <= 2; m++) {
+        double r = 1000.0 / 360.0 * 5, se, ae, pse, se_b, ae_b, pse_b;
+        assert_int_equal(hrv_entropy(nn, N, m, r, N, &arena, &se, &ae), PSY_OK);
+        assert_int_equal(hrv_sampen_pcst(nn, N, m, r, N, &arena, &pse), PSY_OK);
+        hrv_cursor x;
+        assert_int_equal(hrv_cursor_open(&x, &series, &arena), PSY_OK);
+        assert_int_equal(hrv_entropy_of(&x, N, m, r, 7000, &arena, &se_b, &ae_b), PSY_OK);
+        assert_int_equal(hrv_sampen_pcst_of(&x, N, m, r, 7000, &arena, &pse_b), PSY_OK);
+        psy_arena_release(&arena, 0);
+        assert_true(se_b == se && ae_b == ae && pse_b == pse);
+    }
+    psy_arena_free(&arena);
+    free(nn), free(t);
+}
+
+#ifdef COUNT_ALLOCATIONS
+/* An RR-like series made from the index alone (no array): interval i and its end time. */
+static psy_status read_generated(void *ctx, size_t i0, size_t count, double *nn, double *t)
+{
+    (void)ctx;
+    for (size_t k = 0; k < count; k++) {
+        size_t i = i0 + k;
+        unsigned long long h = (i + 1) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+        nn[k] = 1000.0 / 360.0 * floor((850 + 120 * sin((double)i / 40.0) + 60 * (double)(h % 1000) / 1000.0) * 0.36);
+        t[k] = 0.85 * (double)(i + 1);
+    }
+    return PSY_OK;
+}
+
+/* The most heap the analyses of a generated source of n intervals take (spectra aside: they read
+ * at most 48 h into arrays). */
+static long peak_of_source(size_t n)
+{
+    psy_hrv_config c = psy_hrv_config_default();
+    c.spectra = 0;
+    c.entropy_r_sd = 10; /* 10 SDNN: every template matches, each query answered at the root of trees as large */
+    psy_hrv *h = NULL;
+    assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+    hrv_source src = {read_generated, NULL};
+    psy_hrv_result r;
+    long before = heap_bytes();
+    reset_peak_bytes();
+    assert_int_equal(hrv_compute_source(h, &src, n, 0, &r), PSY_OK);
+    long peak = heap_peak_bytes() - before;
+    assert_true(!isnan(r.values.v[PSY_HRV_SAMPEN]) && !isnan(r.values.v[PSY_HRV_DFA_ALPHA2]));
+    psy_hrv_destroy(h);
+    return peak;
+}
+#endif
+
+/* The heap the analyses of a source take does not grow with its length once past two SampEn
+ * blocks (131,072 templates each: the block queried and the tree it is counted against): 270,000
+ * and 540,000 intervals (64 h and 128 h) within 64 KB of each other, where arrays of the series
+ * would be 4.3 MB more. */
+static void test_source_memory_bounded(void **state)
+{
+    (void)state;
+#ifndef COUNT_ALLOCATIONS
+    skip();
+#else
+    long a = peak_of_source(270000), b = peak_of_source(540000);
+    print_message("peak heap: %ld bytes at 270,000 intervals, %ld at 540,000\n", a, b);
+    assert_true(labs(b - a) < 65536);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +387,9 @@ int main(void)
         cmocka_unit_test(test_spline_in_blocks_equals_whole_fit),
         cmocka_unit_test(test_entropy_in_blocks_equals_one_tree),
         cmocka_unit_test(test_in_place_equals_copy),
+        cmocka_unit_test(test_source_equals_arrays),
+        cmocka_unit_test(test_entropy_of_source_in_blocks),
+        cmocka_unit_test(test_source_memory_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
