@@ -298,7 +298,7 @@ static void test_blocked_grid_equals_whole_series(void **state)
             double *psd = malloc((nfft / 2 + 1) * sizeof *psd), *buf = malloc(seg * sizeof *buf);
             assert_non_null(psd), assert_non_null(buf);
             hrv_welch_acc w;
-            hrv_welch_begin(&w, seg, c.welch_overlap, nfft, c.welch_segment_detrend, hrv_ffts_get(&ffts, nfft), psd,
+            hrv_welch_begin(&w, seg, c.welch_overlap, nfft, c.welch_segment_detrend, hrv_ffts_get(&ffts, nfft, 1), psd,
                             buf);
             hrv_welch_push(&w, z, m);
             size_t np = hrv_welch_end(&w, 4);
