@@ -1,5 +1,6 @@
 /* The session analysis: markers over an interval of the recording (HRV, breathing rate). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,14 +85,20 @@ const psy_hrv_key *psy_session_hrv_columns(size_t *n)
     return hrv_columns;
 }
 
-void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)
+/* psy_session_hrv_over by analyser h. */
+static void hrv_over(const psy_session *s, psy_hrv *h, double start, double end, psy_hrv_result *out)
 {
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = "no beats";
     out->n_nn = 0;
     out->nn_corrected_pct = NAN;
     out->over_corrected = 0;
-    if (!s->beats || !s->hrv) return;
-    psy_hrv_compute_beats(s->hrv, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
+    if (!s->beats || !h) return;
+    psy_hrv_compute_beats(h, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
+}
+
+void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)
+{
+    hrv_over(s, s->hrv, start, end, out);
 }
 
 /* Window k of the HRV windows table: [k step, k step + window). */
@@ -129,6 +136,34 @@ void psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
         out->values.v[hrv_columns[c]] = row->v[c], out->values.na[hrv_columns[c]] = row->na[c];
 }
 
+/* The HRV windows' rows, by analyser h; returns how many are over the corrected limit. */
+static size_t hrv_windows(psy_session *s, psy_hrv *h)
+{
+    const psy_session_config *o = &s->cfg;
+    size_t over = 0;
+    double start = 0;
+    for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
+        psy_hrv_result r, *out = s->win_hrv ? &s->win_hrv[k] : &r;
+        hrv_over(s, h, start, start + o->hrv_window_s, out);
+        if (s->win_rows) compact_row(out, &s->win_rows[k]);
+        over += out->over_corrected;
+    }
+    return over;
+}
+
+typedef struct windows_job {
+    psy_session *s;
+    psy_hrv *h;
+    size_t over;
+} windows_job;
+
+static void *windows_thread(void *arg)
+{
+    windows_job *j = arg;
+    j->over = hrv_windows(j->s, j->h);
+    return NULL;
+}
+
 int psy_session_hrv_rows(psy_session *s)
 {
     const psy_session_config *o = &s->cfg;
@@ -137,18 +172,21 @@ int psy_session_hrv_rows(psy_session *s)
     if (o->lean_results) s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
     else s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
     if (!s->seg_hrv || (!s->win_hrv && !s->win_rows)) return 0;
+    /* The windows in a second thread with an analyser of their own while the segments (the whole
+     * recording's HRV) take this one: each row is a function of the beats and the settings alone,
+     * so the same whichever finishes first; on one thread when either cannot be had. */
+    windows_job job = {s, NULL, 0};
+    pthread_t thread;
+    int threaded = s->n_win && s->n_seg && s->hrv && psy_hrv_create(&s->hrv_cfg, &job.h, NULL) == PSY_OK &&
+                   pthread_create(&thread, NULL, windows_thread, &job) == 0;
     size_t over[2] = {0, 0};
     for (size_t i = 0; i < s->n_seg; i++) {
         psy_session_hrv_over(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
         over[0] += s->seg_hrv[i].over_corrected;
     }
-    double start = 0;
-    for (size_t k = 0; k < s->n_win; k++, start += o->hrv_step_s) {
-        psy_hrv_result h;
-        psy_session_hrv_over(s, start, start + o->hrv_window_s, s->win_hrv ? &s->win_hrv[k] : &h);
-        if (s->win_rows) compact_row(&h, &s->win_rows[k]);
-        over[1] += (s->win_hrv ? &s->win_hrv[k] : &h)->over_corrected;
-    }
+    if (threaded) pthread_join(thread, NULL);
+    over[1] = threaded ? job.over : hrv_windows(s, s->hrv);
+    psy_hrv_destroy(job.h);
     if (over[0] || over[1])
         psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
                         "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,
