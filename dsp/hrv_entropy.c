@@ -9,7 +9,8 @@
  * are counted against a tree of each block in turn, so the memory is that of a block (~50 bytes
  * a template at d = 3: ~6 MB) however long the series, and the counts, being integers, are the
  * same as over one tree; time about N x (blocks) x (nodes on the query box's boundary in a tree
- * of a block): a series of one block (~30 h of beats) costs what it did with one tree. */
+ * of a block): a series of one block (~30 h of beats) costs what it did with one tree. One block
+ * whose templates have few neighbours (a 5-min window) is counted by a sweep instead (sweep_counts). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
