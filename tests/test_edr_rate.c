@@ -238,6 +238,21 @@ static double breathing(double t)
     return sin(2 * M_PI * 0.25 * t);
 }
 
+/* Breathing at 15 /min alone and with another rhythm f: both minutes at 15 /min, both
+ * modulations agreeing. */
+static void assert_both_agree(double (*f)(double t))
+{
+    double *g[2] = {grid_of(breathing), grid_of(f)};
+    psy_edr_rate_window *w = windows_of(g, 2, 0);
+    for (int i = 0; i < 2; i++) {
+        print_message("15 /min: %.2f /min (%d of 2 agree)\n", w[i].per_min, w[i].agreeing);
+        assert_true(fabs(w[i].per_min - 15.0) < 0.3);
+        assert_int_equal(w[i].agreeing, 2);
+        assert_null(w[i].why);
+    }
+    free(w);
+}
+
 /* weighted by frequency, the 15 /min peak is 0.77 of the 24 /min one */
 static double breathing_and_24_per_min(double t)
 {
@@ -250,14 +265,7 @@ static double breathing_and_24_per_min(double t)
 static void test_rate_agreement_secondary_peak(void **state)
 {
     (void)state;
-    double *g[2] = {grid_of(breathing), grid_of(breathing_and_24_per_min)};
-    psy_edr_rate_window *w = windows_of(g, 2, 0);
-    for (int i = 0; i < 2; i++) {
-        assert_true(fabs(w[i].per_min - 15.0) < 0.3);
-        assert_int_equal(w[i].agreeing, 2);
-        assert_null(w[i].why);
-    }
-    free(w);
+    assert_both_agree(breathing_and_24_per_min);
 }
 
 /* A window with one modulation measured has nothing to agree with: n/a, and the reason says so
@@ -294,14 +302,7 @@ static double breathing_and_mayer_waves(double t)
 static void test_rate_mayer_waves_below_half_rate(void **state)
 {
     (void)state;
-    double *g[2] = {grid_of(breathing_and_mayer_waves), grid_of(breathing)};
-    psy_edr_rate_window *w = windows_of(g, 2, 0);
-    for (int i = 0; i < 2; i++) {
-        print_message("breathing and Mayer waves: %.2f /min (%d of 2 agree)\n", w[i].per_min, w[i].agreeing);
-        assert_true(fabs(w[i].per_min - 15.0) < 0.3);
-        assert_int_equal(w[i].agreeing, 2);
-    }
-    free(w);
+    assert_both_agree(breathing_and_mayer_waves);
 }
 
 int main(void)
