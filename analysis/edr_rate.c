@@ -60,7 +60,7 @@
 #define EDR_RATE_MIN_AGREEING 2
 #define EDR_RATE_PEAK_SHARE 0.5    /* a modulation's peaks that count for agreement: this share of its highest */
 #define EDR_RATE_HARMONIC_TOL 2.0  /* bins (0.23 /min each at 4 Hz): where a harmonic's peak is looked for */
-#define EDR_RATE_MIN_ACF 0.22      /* an agreeing modulation's autocorrelation at the rate's period, white noise's taken off */
+#define EDR_RATE_MIN_ACF 0.22      /* a modulation's autocorrelation at the rate's period above white noise's */
 #define EDR_RATE_ACF_FROM 0.5      /* of the rate: the autocorrelation's band starts there */
 
 struct edr_rate {
@@ -78,7 +78,6 @@ struct edr_rate {
     fftw_complex *out;       /* NFFT / 2 + 1 */
     fftw_plan plan;
 };
-
 
 void edr_rate_destroy(edr_rate *e)
 {
@@ -218,7 +217,7 @@ void edr_rate_add(edr_rate *e, const double *g)
     e->k++;
 }
 
-/* Whether s (a modulation's weighted spectrum, nb bins from lo) has a peak of at least
+/* Whether s (a modulation's weighted spectrum, nb bins) has a peak of at least
  * EDR_RATE_PEAK_SHARE of its highest within EDR_RATE_AGREE_PER_MIN of the bin c. */
 static int agrees(const double *s, size_t nb, double c, double df)
 {
