@@ -58,13 +58,11 @@ FLOORS_IP = {"0017": (97, 99, 92), "0037": (99, 99, 93), "0214": (98, 99, 92), "
              "0047": (97, 99, 86), "0256": (93, 95, 60), "1436": (96, 99, 85), "3723": (98, 99, 93),
              "5600": (97, 99, 85), "8623": (98, 99, 93)}
 # The rate floors of 0017, 1337, 2655 and 1436 were lowered when the agreement rule began to ask
-# each agreeing modulation for periodicity at the rate (noise gave rates): their withheld windows;
-# raised (0017, 1337, 2655, 1436) or lowered (0037) by a window less than measured when that
-# periodicity was taken above half the rate, white noise's share off.
-FLOORS_EDR = {"0017": (91, 93, 78, 78), "0037": (92, 96, 66, 66), "0214": (87, 91, 78, 85),
-              "1337": (80, 75, 66, 60), "2655": (81, 91, 66, 60), "5329": (39, 35, 60, 53),
+# each agreeing modulation for periodicity at the rate (noise gave rates): their withheld windows.
+FLOORS_EDR = {"0017": (91, 93, 42, 78), "0037": (92, 96, 80, 66), "0214": (87, 91, 78, 85),
+              "1337": (80, 75, 53, 60), "2655": (81, 91, 53, 60), "5329": (39, 35, 60, 53),
               "8000": (55, 55, 86, 66), "0018": (89, 90, 78, 85), "0047": (90, 94, 86, 86),
-              "0256": (80, 54, 80, 26), "1436": (92, 90, 50, 78), "3723": (93, 97, 86, 86),
+              "0256": (80, 54, 80, 26), "1436": (92, 90, 42, 78), "3723": (93, 97, 86, 86),
               "5600": (93, 91, 92, 71), "8623": (86, 99, 73, 33)}
 MATCH_WINDOW_S = 1.0
 WINDOW_S = 60.0

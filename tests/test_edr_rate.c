@@ -238,21 +238,6 @@ static double breathing(double t)
     return sin(2 * M_PI * 0.25 * t);
 }
 
-/* Breathing at 15 /min alone and with another rhythm f: both minutes at 15 /min, both
- * modulations agreeing. */
-static void assert_both_agree(double (*f)(double t))
-{
-    double *g[2] = {grid_of(breathing), grid_of(f)};
-    psy_edr_rate_window *w = windows_of(g, 2, 0);
-    for (int i = 0; i < 2; i++) {
-        print_message("15 /min: %.2f /min (%d of 2 agree)\n", w[i].per_min, w[i].agreeing);
-        assert_true(fabs(w[i].per_min - 15.0) < 0.3);
-        assert_int_equal(w[i].agreeing, 2);
-        assert_null(w[i].why);
-    }
-    free(w);
-}
-
 /* weighted by frequency, the 15 /min peak is 0.77 of the 24 /min one */
 static double breathing_and_24_per_min(double t)
 {
@@ -265,7 +250,14 @@ static double breathing_and_24_per_min(double t)
 static void test_rate_agreement_secondary_peak(void **state)
 {
     (void)state;
-    assert_both_agree(breathing_and_24_per_min);
+    double *g[2] = {grid_of(breathing), grid_of(breathing_and_24_per_min)};
+    psy_edr_rate_window *w = windows_of(g, 2, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_true(fabs(w[i].per_min - 15.0) < 0.3);
+        assert_int_equal(w[i].agreeing, 2);
+        assert_null(w[i].why);
+    }
+    free(w);
 }
 
 /* A window with one modulation measured has nothing to agree with: n/a, and the reason says so
@@ -290,21 +282,6 @@ static void test_rate_one_modulation(void **state)
     }
 }
 
-/* breathing at 15 /min and the heart rate's Mayer waves at 6 /min, stronger (the RR modulation) */
-static double breathing_and_mayer_waves(double t)
-{
-    return sin(2 * M_PI * 0.25 * t) + 1.5 * sin(2 * M_PI * 0.1 * t);
-}
-
-/* The RR modulation carries the 0.1 Hz Mayer waves, a QRS amplitude breathing alone: over the
- * whole band the RR's autocorrelation at the 4-s breath period was negative (-0.25), it did not
- * agree and the minutes were n/a ("1 of 2"); above half the rate it is breathing's. */
-static void test_rate_mayer_waves_below_half_rate(void **state)
-{
-    (void)state;
-    assert_both_agree(breathing_and_mayer_waves);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_rate_fundamental),
@@ -315,7 +292,6 @@ int main(void)
                                        cmocka_unit_test(test_rate_noise_is_na),
                                        cmocka_unit_test(test_rate_agreement_secondary_peak),
                                        cmocka_unit_test(test_rate_one_modulation),
-                                       cmocka_unit_test(test_rate_mayer_waves_below_half_rate),
                                        cmocka_unit_test(test_rate_slow_and_usual)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

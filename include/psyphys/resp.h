@@ -134,9 +134,8 @@ typedef struct psy_edr_rate_window {
                          half the heart rate leaves the band fewer than 3 bins */
     int modulations;  /* modulations with numbers over at least half the window */
     int agreeing;     /* of them, those with a spectral peak at least half their highest within
-                         2 /min of per_min and, in the band above half per_min, an
-                         autocorrelation at its period at least 0.22 above white noise's: noise
-                         gets no rate */
+                         2 /min of per_min and an autocorrelation of at least 0.15 (in the band)
+                         at its period: noise gets no rate */
     const char *why;  /* static reason when per_min is NaN, else NULL */
 } psy_edr_rate_window;
 
