@@ -286,29 +286,44 @@ static int by_size(const void *a, const void *b)
 }
 
 /* The typical breath of the look-ahead, the first n samples of look: the size of the swings
- * between successive extremes of the low-passed signal (hysteresis 2 % of its range), weighted
- * by their duration, at the median — the swing the signal spends half its time in. Count-adv
- * sizes breaths by the third quartile of a window's swings (Schäfer & Kratky 2008: 0.3 of it, as
- * min_amplitude here); weighted by time, a start-up step or a movement (one swing, ten times a
- * breath: MARSH 2655's first 3 s) does not raise it, nor cardiac ripples (many, short: 8000)
- * lower it. NaN for fewer than 3 swings (a breath and a half) or more than SWINGS (noise). */
+ * between successive extremes of the signal (hysteresis 2 % of its range), weighted by their
+ * duration, at the median — the swing the signal spends half its time in. Count-adv sizes
+ * breaths by the third quartile of a window's swings (Schäfer & Kratky 2008: 0.3 of it, as
+ * min_amplitude here); weighted by time, a start-up step or a movement (one short swing ten times
+ * a breath: MARSH 2655's first 3 s) does not raise it. The swings are those of the signal
+ * low-passed once more at half the band's top (smoother): the cardiac oscillation of impedance
+ * pneumography (at the heart rate, 1-1.8 Hz at rest) passes the band's 1-Hz low-pass half-damped,
+ * and its many half-second swings outnumbered slow breaths in time (MARSH 8000 with a 10-s
+ * look-ahead: sized by them, ripples became breaths and, through the recent depths, stayed
+ * breaths). NaN for fewer than 3 swings (a breath and a half) or more than SWINGS (noise). */
+static void smoother(const psy_resp_detector *d, psy_biquad f[2])
+{
+    f[0] = d->lp_raw; /* as settled at the restart, where the detection starts again */
+    psy_biquad_lowpass(&f[1], 0.5 * fmin(d->cfg.band_high_hz, 0.45 * d->cfg.rate_hz), d->cfg.rate_hz);
+    psy_biquad_settle(&f[1], d->look[0]);
+}
+
+static double smooth(psy_biquad f[2], double x) { return psy_biquad_step(&f[1], psy_biquad_step(&f[0], x)); }
+
 static double settle_scale(const psy_resp_detector *d, int64_t n)
 {
-    psy_biquad lp = d->lp_raw; /* as settled at the restart, where the detection starts again */
+    if (n < 1) return NAN;
+    psy_biquad lp[2];
+    smoother(d, lp);
     double lo = INFINITY, hi = -INFINITY;
     for (int64_t i = 0; i < n; i++) {
-        double z = psy_biquad_step(&lp, d->look[i]);
+        double z = smooth(lp, d->look[i]);
         lo = fmin(lo, z), hi = fmax(hi, z);
     }
     double h = 0.02 * (hi - lo);
     if (!(h > 0)) return NAN;
-    lp = d->lp_raw;
+    smoother(d, lp);
     swing s[SWINGS];
     size_t k = 0;
     int dir = 0;
     extreme last = {0, 0}, track = {0, 0}, min = {0, INFINITY}, max = {0, -INFINITY};
     for (int64_t i = 0; i < n && k < SWINGS; i++) {
-        double z = psy_biquad_step(&lp, d->look[i]);
+        double z = smooth(lp, d->look[i]);
         if (dir == 0) { /* the first extreme: the earlier of the lowest and highest point once
                          * they lie a hysteresis apart */
             if (z < min.value) min = (extreme){i, z};
