@@ -147,6 +147,32 @@ static void test_gap_and_streaming(void **state)
     assert_int_equal(psy_resp_detector_create(&bad, &d), PSY_E_INVALID);
 }
 
+/* Paced breathing of the given period from `start` s into a breath: inhalation 40 % of the
+ * breath, exhalation `exhale` of it, then an expiratory pause; plus a cardiac ripple (amplitude,
+ * Hz). Depth 1. */
+static void paced_breathing(double rate, size_t n, double period, double start, double exhale, double ripple,
+                            double ripple_hz, double *x)
+{
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / rate, phase = fmod(t + start, period) / period;
+        double v = phase < 0.4 ? 0.5 - 0.5 * cos(M_PI * phase / 0.4) : phase < 0.4 + exhale
+                 ? 0.5 + 0.5 * cos(M_PI * (phase - 0.4) / exhale) : 0.0;
+        x[i] = v + ripple * sin(2 * M_PI * ripple_hz * t);
+    }
+}
+
+/* Every breath of got has its end of inspiration within tol s of first + k period, and there
+ * are want of them. */
+static void assert_periodic_peaks(const breaths *got, double rate, double first, double period, double tol,
+                                  size_t want)
+{
+    for (size_t i = 0; i < got->n; i++) {
+        double peak = (double)got->b[i].peak / rate, k = round((peak - first) / period);
+        if (fabs(peak - (first + k * period)) > tol) fail_msg("a breath with its peak at %.2f s", peak);
+    }
+    if (got->n != want) fail_msg("%zu breaths, want %zu", got->n, want);
+}
+
 /* The level that sizes the first breaths is the mean over the samples so far, not a running mean
  * started at 0 (which made it a fraction of theirs: MARSH 8000 had three false breaths in its
  * first 10 s). Slow breathing (8 /min) with a cardiac ripple (1.2 Hz, 6 % of a breath) and an
@@ -154,24 +180,15 @@ static void test_gap_and_streaming(void **state)
 static void test_first_breaths(void **state)
 {
     (void)state;
-    double rate = 50, period = 7.5;
+    double rate = 50;
     size_t n = (size_t)(90 * rate);
     double *x = malloc(n * sizeof *x);
-    for (size_t i = 0; i < n; i++) {
-        double t = (double)i / rate, phase = fmod(t + 6.0, period) / period; /* the pause first */
-        double v = phase < 0.4 ? 0.5 - 0.5 * cos(M_PI * phase / 0.4) : phase < 0.7
-                 ? 0.5 + 0.5 * cos(M_PI * (phase - 0.4) / 0.3) : 0.0;
-        x[i] = v + 0.06 * sin(2 * M_PI * 1.2 * t);
-    }
+    paced_breathing(rate, n, 7.5, 6.0, 0.3, 0.06, 1.2, x); /* the pause first */
     breaths got;
     run(rate, x, n, 0, &got);
     /* ends of inspiration at 4.5 + 7.5 k s: 12 before 90 s, the last not closed by 90 s (the
      * first starts from the expiratory pause the record begins in) */
-    for (size_t i = 0; i < got.n; i++) {
-        double peak = (double)got.b[i].peak / rate, k = round((peak - 4.5) / period);
-        if (fabs(peak - (4.5 + k * period)) > 0.5) fail_msg("a breath with its peak at %.2f s", peak);
-    }
-    if (got.n != 11) fail_msg("%zu breaths, want 11", got.n);
+    assert_periodic_peaks(&got, rate, 4.5, 7.5, 0.5, 11);
     free(x);
 }
 
@@ -359,22 +376,14 @@ static void test_startup_transient(void **state)
 static void test_slow_breathing_cardiac(void **state)
 {
     (void)state;
-    double rate = 50, period = 10;
+    double rate = 50;
     size_t n = (size_t)(120 * rate);
     double *x = malloc(n * sizeof *x);
-    for (size_t i = 0; i < n; i++) {
-        double t = (double)i / rate, phase = fmod(t, period) / period;
-        double v = phase < 0.4 ? 0.5 - 0.5 * cos(M_PI * phase / 0.4) : 0.5 + 0.5 * cos(M_PI * (phase - 0.4) / 0.6);
-        x[i] = v + 0.125 * sin(2 * M_PI * 1.1 * t);
-    }
+    paced_breathing(rate, n, 10, 0, 0.6, 0.125, 1.1, x);
     breaths got;
     run_whole_and_chunked(rate, x, n, 53, &got);
     /* ends of inspiration at 4 + 10 k s: 12 before 120 s, the last not closed by 120 s */
-    for (size_t i = 0; i < got.n; i++) {
-        double peak = (double)got.b[i].peak / rate, k = round((peak - 4) / period);
-        if (fabs(peak - (4 + k * period)) > 0.6) fail_msg("a breath with its peak at %.2f s", peak);
-    }
-    if (got.n != 11) fail_msg("%zu breaths, want 11", got.n);
+    assert_periodic_peaks(&got, rate, 4, 10, 0.6, 11);
     free(x);
 }
 
