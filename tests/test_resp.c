@@ -390,8 +390,9 @@ static void test_slow_breathing_cardiac(void **state)
 /* A breath is decided within 8 s of its end: a closed breath waits for the next to show a double
  * hump or a paused expiration, and that wait is bounded (a breath held in inspiration from 42 to
  * 72 s kept the breath before it, 36 .. 40 s, unreported until the held one closed at 74 s).
- * Pushed a sample at a time, every breath pops within 8 s and the low-pass's delay of its end;
- * the breath before the held one is whole. */
+ * Pushed a sample at a time, every breath pops within 8 s and the low-pass's delay of its end,
+ * the breath before the held one is whole, and the breaths are those of the whole signal pushed
+ * at once. */
 static void test_decision_bounded(void **state)
 {
     (void)state;
@@ -404,21 +405,27 @@ static void test_decision_bounded(void **state)
     psy_resp_config c = psy_resp_config_default(rate);
     psy_resp_detector *d = NULL;
     assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
-    psy_breath b;
+    breaths got = {.n = 0}, whole;
     int before_hold = 0;
     for (size_t i = 0; i < n; i++) {
         size_t used;
         assert_int_equal(psy_resp_detector_push(d, x + i, 1, &used), PSY_OK);
         assert_int_equal(used, 1);
-        while (psy_resp_detector_pop(d, &b, 1) == 1) {
-            double end = (double)b.end / rate, now = (double)i / rate;
+        while (psy_resp_detector_pop(d, got.b + got.n, 1) == 1) {
+            const psy_breath *b = &got.b[got.n++];
+            double end = (double)b->end / rate, now = (double)i / rate;
             /* the first breaths wait for the 20-s look-ahead */
             if (end > 20 && now - end > 8.5) fail_msg("the breath ending at %.1f s popped at %.1f s", end, now);
-            before_hold |= fabs((double)b.peak / rate - 38) < 0.3 && fabs(end - 40) < 0.3;
+            before_hold |= fabs((double)b->peak / rate - 38) < 0.3 && fabs(end - 40) < 0.3;
         }
     }
+    assert_int_equal(psy_resp_detector_finish(d), PSY_OK);
+    got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
     psy_resp_detector_destroy(d);
     if (!before_hold) fail_msg("no breath 36 .. 40 s");
+    run(rate, x, n, 0, &whole); /* streamed sample by sample as pushed whole */
+    assert_int_equal(got.n, whole.n);
+    assert_memory_equal(got.b, whole.b, whole.n * sizeof whole.b[0]);
     free(x);
 }
 
