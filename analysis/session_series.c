@@ -1,5 +1,6 @@
 /* The session analysis: markers over an interval of the recording (HRV, breathing rate). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,14 +87,20 @@ const psy_hrv_key *psy_session_hrv_columns(size_t *n)
     return hrv_columns;
 }
 
-void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)
+/* psy_session_hrv_over by analyser h. */
+static void hrv_over(const psy_session *s, psy_hrv *h, double start, double end, psy_hrv_result *out)
 {
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = "no beats";
     out->n_nn = 0;
     out->nn_corrected_pct = NAN;
     out->over_corrected = 0;
-    if (!s->beats || !s->hrv) return;
-    psy_hrv_compute_beats(s->hrv, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
+    if (!s->beats || !h) return;
+    psy_hrv_compute_beats(h, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
+}
+
+void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)
+{
+    hrv_over(s, s->hrv, start, end, out);
 }
 
 /* Window k of the HRV windows table: [k step, k step + window). */
@@ -137,17 +144,18 @@ int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
     return 1;
 }
 
-/* The HRV of the windows into s->win_hrv (whole results), s->win_rows (rows in memory) and/or
- * s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons static
- * strings read back by this same process). *over: the windows above the corrected-share limit.
- * 1, or 0 when the file could not be written. */
-static int compute_windows(psy_session *s, size_t *over)
+/* The HRV of the windows by analyser h into s->win_hrv (whole results), s->win_rows (rows in
+ * memory) or s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons
+ * static strings read back by this same process). *over: the windows above the corrected-share
+ * limit. 1, or 0 when the file could not be written. Touches nothing else of s: it may run beside
+ * the segments (psy_session_hrv_rows). */
+static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over)
 {
     *over = 0;
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
-        psy_hrv_result h, *out = s->win_hrv ? &s->win_hrv[k] : &h;
-        psy_session_hrv_over(s, start, start + s->cfg.hrv_window_s, out);
+        psy_hrv_result r, *out = s->win_hrv ? &s->win_hrv[k] : &r;
+        hrv_over(s, h, start, start + s->cfg.hrv_window_s, out);
         *over += out->over_corrected;
         if (s->win_rows) compact_row(out, &s->win_rows[k]);
         if (s->win_file) {
@@ -160,23 +168,31 @@ static int compute_windows(psy_session *s, size_t *over)
     return !s->win_file || fflush(s->win_file) == 0; /* a full disk shows here at the latest */
 }
 
-/* The windows' HRV: under cfg.lean_results their rows in a temporary file, else (no file could be
- * made or written: the same rows, a warning) in memory; by default whole results. 1, or 0 when
- * out of memory. */
-static int hrv_windows(psy_session *s, size_t *over)
+/* Room for the windows' HRV: by default whole results; under cfg.lean_results their rows in a
+ * temporary file, else in memory (*failed: why no file). 1, or 0 when out of memory. */
+static int windows_room(psy_session *s, const char **failed)
 {
     if (s->cfg.lean_results && s->n_win) {
-        const char *failed = "no temporary file could be made";
-        if ((s->win_file = psy_temp_file()) != NULL) {
-            if (compute_windows(s, over)) return 1;
-            failed = "a temporary file could not be written";
-            fclose(s->win_file), s->win_file = NULL;
-        }
-        psy_session_warn_not_lean(s, "the HRV windows' rows are", failed);
+        if ((s->win_file = psy_temp_file()) != NULL) return 1;
+        *failed = "no temporary file could be made";
     }
     if (s->cfg.lean_results) s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
     else s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
-    return (s->win_rows || s->win_hrv) && compute_windows(s, over);
+    return s->win_rows || s->win_hrv;
+}
+
+typedef struct windows_job {
+    psy_session *s;
+    psy_hrv *h;
+    size_t over;
+    int written;
+} windows_job;
+
+static void *windows_thread(void *arg)
+{
+    windows_job *j = arg;
+    j->written = hrv_windows(j->s, j->h, &j->over);
+    return NULL;
 }
 
 int psy_session_hrv_rows(psy_session *s)
@@ -184,13 +200,32 @@ int psy_session_hrv_rows(psy_session *s)
     const psy_session_config *o = &s->cfg;
     s->n_win = n_hrv_windows(s, o);
     s->seg_hrv = calloc(s->n_seg ? s->n_seg : 1, sizeof *s->seg_hrv);
-    if (!s->seg_hrv) return 0;
+    const char *failed = NULL; /* why the windows' rows are not in a temporary file under lean */
+    if (!s->seg_hrv || !windows_room(s, &failed)) return 0;
+    /* The windows in a second thread with an analyser of their own while the segments (the whole
+     * recording's HRV) take this one: each row is a function of the beats and the settings alone,
+     * so the same whichever finishes first; on one thread when either cannot be had. The thread
+     * touches only the windows' storage; warnings are the session's, given after it has joined. */
+    windows_job job = {s, NULL, 0, 0};
+    pthread_t thread;
+    int threaded = s->n_win && s->n_seg && s->hrv && psy_hrv_create(&s->hrv_cfg, &job.h, NULL) == PSY_OK &&
+                   pthread_create(&thread, NULL, windows_thread, &job) == 0;
     size_t over[2] = {0, 0};
     for (size_t i = 0; i < s->n_seg; i++) {
         psy_session_hrv_over(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
         over[0] += s->seg_hrv[i].over_corrected;
     }
-    if (!hrv_windows(s, &over[1])) return 0;
+    if (threaded) pthread_join(thread, NULL);
+    else job.written = hrv_windows(s, s->hrv, &job.over);
+    psy_hrv_destroy(job.h);
+    over[1] = job.over;
+    if (!job.written) { /* the temporary file could not be written: the same rows in memory */
+        fclose(s->win_file), s->win_file = NULL;
+        failed = "a temporary file could not be written";
+        s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
+        if (!s->win_rows || !hrv_windows(s, s->hrv, &over[1])) return 0;
+    }
+    if (failed) psy_session_warn_not_lean(s, "the HRV windows' rows are", failed);
     if (over[0] || over[1])
         psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
                         "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,

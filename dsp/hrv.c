@@ -287,7 +287,7 @@ static psy_status welch_begin(psy_hrv *h, size_t m, hrv_welch_acc *w, size_t *se
     }
     double *p = hrv_buf_size(&h->welch_p, nfft / 2 + 1);
     double *buf = psy_arena_array(&h->arena, *seg, sizeof *buf);
-    hrv_fft *fft = hrv_ffts_get(&h->ffts, nfft);
+    hrv_fft *fft = hrv_ffts_get(&h->ffts, nfft, 1);
     if (!p || !buf || !fft) return PSY_E_NOMEM;
     hrv_welch_begin(w, *seg, c->welch_overlap, nfft, c->welch_segment_detrend, fft, p, buf);
     return PSY_OK;
@@ -637,6 +637,7 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
         if (seg >= 8) fits = add_size(sizes, &k, nfft);
         if (seg >= 8 && nfft > max_nfft) max_nfft = nfft;
     }
+    size_t k_welch = k; /* sizes[0 .. k_welch) are Welch's, with a window */
     if ((c->spectra & PSY_HRV_LOMB) && !c->lomb_pcst) {
         size_t max_nf = hrv_lomb_grid_count(max_span_s, c->lomb_oversampling, c->max_hz);
         for (size_t nf = 1; fits && nf <= max_nf; nf++) fits = add_size(sizes, &k, hrv_lomb_fft_size(nf));
@@ -648,7 +649,8 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
     else if (!hrv_ffts_hold(&h->ffts, h->ffts.n + k))
         st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     for (size_t i = 0; st == PSY_OK && i < k; i++)
-        if (!hrv_ffts_get(&h->ffts, sizes[i])) st = psy_fail(why, PSY_E_NOMEM, "out of memory for FFTW plans");
+        if (!hrv_ffts_get(&h->ffts, sizes[i], i < k_welch))
+            st = psy_fail(why, PSY_E_NOMEM, "out of memory for FFTW plans");
     free(sizes);
     if (st != PSY_OK) return st;
     /* The buffers: one call on the largest series (the widest histogram, the longest span: the

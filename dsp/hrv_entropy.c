@@ -9,7 +9,8 @@
  * are counted against a tree of each block in turn, so the memory is that of a block (~50 bytes
  * a template at d = 3: ~6 MB) however long the series, and the counts, being integers, are the
  * same as over one tree; time about N x (blocks) x (nodes on the query box's boundary in a tree
- * of a block): a series of one block (~30 h of beats) costs what it did with one tree. */
+ * of a block): a series of one block (~30 h of beats) costs what it did with one tree. One block
+ * whose templates have few neighbours (a 5-min window) is counted by a sweep instead (sweep_counts). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -235,6 +236,101 @@ static const double *block_values(blocks *b, size_t p0, size_t p1, size_t d, int
     return v;
 }
 
+/* The sweep, for a series of one block whose templates have few neighbours on their first value,
+ * where a tree's unpredictable branches cost more than they save: the distinct templates sorted on
+ * their first value, each counted against the run of neighbours whose first value lies within r (a
+ * run that only moves forward), the other values compared without branches. The same comparisons
+ * fabs(a - b) <= r as the tree's, so the same integer counts. Measured (hrv_entropy, m = 2, RR
+ * series quantised at 360 Hz): 4-6x faster than the tree at ~40 candidates a template (5-min
+ * windows), even at ~1 000-2 000, 2.5x slower at 10 000 (a day of beats with wide spread). */
+#define SWEEP_PAIRS 1024 /* the sweep when its candidate pairs are at most this many a template */
+
+typedef struct keyed {
+    double v;
+    uint32_t u;
+} keyed;
+
+/* Sorts k[0 .. n) on v in place (heapsort: qsort may allocate, and a call must not once its
+ * buffers are there). */
+static void sort_keys(keyed *k, size_t n)
+{
+    for (size_t end = n, i = n / 2; end > 1;) {
+        size_t root;
+        if (i > 0) {
+            root = --i;
+        } else {
+            keyed t = k[0];
+            k[0] = k[--end], k[end] = t;
+            root = 0;
+        }
+        for (size_t c; (c = 2 * root + 1) < end; root = c) { /* sift down */
+            if (c + 1 < end && k[c + 1].v > k[c].v) c++;
+            if (!(k[c].v > k[root].v)) break;
+            keyed t = k[root];
+            k[root] = k[c], k[c] = t;
+        }
+    }
+}
+
+/* The counts of the sorted templates pts (weights pw) for d a constant where inlined. */
+static inline __attribute__((always_inline)) void sweep(const double *pts, const uint32_t *pw, size_t nu, size_t d,
+                                                        double r, const keyed *key, uint32_t *c)
+{
+    size_t lo = 0, hi = 0;
+    for (size_t p = 0; p < nu; p++) {
+        const double *q = pts + p * d;
+        while (pts[lo * d] - q[0] < -r) lo++;
+        if (hi < p) hi = p;
+        while (hi < nu && !(pts[hi * d] - q[0] > r)) hi++;
+        uint32_t n = 0;
+        for (size_t j = lo; j < hi; j++) {
+            const double *v = pts + j * d;
+            int in = 1;
+            for (size_t k = 1; k < d; k++) in &= fabs(v[k] - q[k]) <= r;
+            n += pw[j] & (uint32_t)-in;
+        }
+        c[key[p].u] = n;
+    }
+}
+
+/* Fills c (the block's nu distinct templates' counts) and returns 1 when the sweep is the cheaper
+ * way (or 0, nothing written; or -1, out of memory). Scratch on the arena, released. */
+static int sweep_counts(const double *x, const distinct *q, size_t d, double r, psy_arena *a, uint32_t *c)
+{
+    size_t nu = q->n, mark = psy_arena_mark(a);
+    keyed *key = psy_arena_array(a, nu, sizeof *key);
+    if (!key) return -1;
+    for (size_t u = 0; u < nu; u++) {
+        key[u] = (keyed){x[q->first[u]], (uint32_t)u};
+        if (!isfinite(key[u].v)) { /* the tree's order and comparisons then */
+            psy_arena_release(a, mark);
+            return 0;
+        }
+    }
+    sort_keys(key, nu);
+    size_t pairs = 0, lo = 0, hi = 0; /* the candidates: cheap to count first */
+    for (size_t p = 0; p < nu; p++) {
+        while (key[lo].v - key[p].v < -r) lo++;
+        if (hi < p) hi = p;
+        while (hi < nu && !(key[hi].v - key[p].v > r)) hi++;
+        pairs += hi - lo;
+    }
+    double *pts = pairs <= SWEEP_PAIRS * nu ? psy_arena_array(a, nu * d, sizeof *pts) : NULL;
+    uint32_t *pw = pts ? psy_arena_array(a, nu, sizeof *pw) : NULL;
+    int done = pairs <= SWEEP_PAIRS * nu ? (pw ? 1 : -1) : 0;
+    if (done == 1) {
+        for (size_t p = 0; p < nu; p++) {
+            memcpy(pts + p * d, x + q->first[key[p].u], d * sizeof *pts);
+            pw[p] = q->w[key[p].u];
+        }
+        if (d == 2) sweep(pts, pw, nu, 2, r, key, c);
+        else if (d == 3) sweep(pts, pw, nu, 3, r, key, c);
+        else sweep(pts, pw, nu, d, r, key, c);
+    }
+    psy_arena_release(a, mark);
+    return done;
+}
+
 /* The match counts (Chebyshev distance <= r, itself included) among all nt templates of length d
  * of the series, of the templates q0 .. q1 - 1, whose values are qx (from q0): template i is
  * distinct template q->uid[i - q0] of the block, with (*count)[that] matches. Left on the arena
@@ -251,6 +347,14 @@ static psy_status block_counts(blocks *bx, const double *qx, size_t nt, size_t d
      * of any tree), kept for the queries against the other blocks */
     uint32_t *order = psy_arena_array(a, nu, sizeof *order);
     if (!c || !order) return PSY_E_NOMEM;
+    if (q1 - q0 == nt) { /* one block */
+        int swept = sweep_counts(qx, q, d, r, a, c);
+        if (swept < 0) return PSY_E_NOMEM;
+        if (swept) {
+            *count = c;
+            return PSY_OK;
+        }
+    }
     size_t (*count_fn)(const tree *, const double *, double) = d == 2 ? count_2 : d == 3 ? count_3 : count_d;
     size_t mark = psy_arena_mark(a);
     tree t;

@@ -206,6 +206,8 @@ typedef struct hrv_fft {
     fftw_plan plan;
     double *in;          /* n (in place: aliases out) */
     fftw_complex *out;   /* n / 2 + 1 */
+    double *hann;        /* room for n window values (Welch's), hann_len of them made */
+    size_t hann_len;
     unsigned long used;  /* when last asked for (least recently used is replaced) */
 } hrv_fft;
 
@@ -217,8 +219,9 @@ typedef struct hrv_ffts {
     unsigned long clock;
 } hrv_ffts;
 
-/* The transform of size n, made when not kept (the only allocation). NULL when out of memory. */
-hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n);
+/* The transform of size n, made when not kept (the only allocation), with room for a window of n
+ * values when `window` (Welch's fft). NULL when out of memory. */
+hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n, int window);
 /* Room for at least cap sizes: none is replaced while fewer are in use. 1, or 0 (out of memory). */
 int hrv_ffts_hold(hrv_ffts *c, size_t cap);
 /* Frees the transforms larger than max_n. */
@@ -227,7 +230,7 @@ void hrv_ffts_free(hrv_ffts *c);
 
 /* Welch PSD of a series fed in pieces (the whole series is never held): Hann segments of seg
  * samples, each first detrended (seg_detrend 0 none, 1 mean, 2 line), overlap fraction, FFT length
- * nfft >= seg (zero padding; fft: the transform of that size), density scaling, one-sided
+ * nfft >= seg (zero padding; fft: the transform of that size, got with its window), density scaling, one-sided
  * (Welch 1967; scaling as scipy.signal.welch with scaling='density'). psd (nfft / 2 + 1 values at
  * f = i fs / nfft) and buf (seg values) are the caller's. The samples after the last whole
  * segment are left out, as scipy does. */

@@ -65,7 +65,7 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
     size_t nf = hrv_lomb_grid_count(span, ofac, max_hz);
     if (nf < 1) return PSY_E_TOO_SHORT;
     size_t m = hrv_lomb_fft_size(nf);
-    hrv_fft *fft = hrv_ffts_get(ffts, m);
+    hrv_fft *fft = hrv_ffts_get(ffts, m, 0);
     double *out = hrv_buf_size(psd, nf + 1);
     size_t mark = psy_arena_mark(a);
     double *cs = psy_arena_array(a, 2 * (nf + 1), sizeof *cs);

@@ -17,6 +17,7 @@ static void fft_free(hrv_fft *f)
 {
     psy_fft_destroy(f->plan);
     fftw_free(f->out);
+    free(f->hann);
     memset(f, 0, sizeof *f);
 }
 
@@ -30,13 +31,19 @@ int hrv_ffts_hold(hrv_ffts *c, size_t cap)
     return 1;
 }
 
-hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n)
+/* Room for the window of a Welch transform. 1, or 0 (out of memory). */
+static int hold_window(hrv_fft *f, int window)
+{
+    return !window || f->hann || (f->hann = malloc(f->n * sizeof *f->hann));
+}
+
+hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n, int window)
 {
     c->clock++;
     for (size_t k = 0; k < c->n; k++)
         if (c->e[k].n == n) {
             c->e[k].used = c->clock;
-            return &c->e[k];
+            return hold_window(&c->e[k], window) ? &c->e[k] : NULL;
         }
     if (n < 1 || n > (size_t)1 << 30 || !hrv_ffts_hold(c, DEFAULT_SIZES)) return NULL;
     hrv_fft *f;
@@ -53,11 +60,11 @@ hrv_fft *hrv_ffts_get(hrv_ffts *c, size_t n)
     f->out = fftw_malloc((n / 2 + 1) * sizeof *f->out);
     f->in = (double *)f->out;
     f->plan = f->out ? psy_fft_plan_r2c(n, f->in, f->out) : NULL;
-    if (!f->plan) { /* the slot stays, empty, and matches no size */
+    f->n = n;
+    if (!f->plan || !hold_window(f, window)) { /* the slot stays, empty, and matches no size */
         fft_free(f);
         return NULL;
     }
-    f->n = n;
     f->used = c->clock;
     return f;
 }
@@ -106,6 +113,10 @@ void hrv_welch_begin(hrv_welch_acc *w, size_t seg, double overlap, size_t nfft, 
     if (noverlap >= seg) noverlap = seg - 1;
     *w = (hrv_welch_acc){seg, seg - noverlap, nfft, 0, 0, seg_detrend, fft, psd, buf};
     for (size_t i = 0; i < nfft / 2 + 1; i++) psd[i] = 0;
+    if (!fft || fft->hann_len == seg) return;
+    /* the window once per segment length, not a cosine per sample and segment */
+    for (size_t k = 0; k < seg; k++) fft->hann[k] = hann(k, seg);
+    fft->hann_len = seg;
 }
 
 /* Adds the periodogram of the segment in buf. */
@@ -115,7 +126,7 @@ static void add_segment(hrv_welch_acc *w)
     size_t seg = w->seg, np = w->nfft / 2 + 1;
     for (size_t k = 0; k < seg; k++) fft->in[k] = w->buf[k];
     if (w->seg_detrend) detrend_segment(fft->in, seg, w->seg_detrend);
-    for (size_t k = 0; k < seg; k++) fft->in[k] *= hann(k, seg);
+    for (size_t k = 0; k < seg; k++) fft->in[k] *= fft->hann[k];
     for (size_t k = seg; k < w->nfft; k++) fft->in[k] = 0;
     fftw_execute(fft->plan);
     for (size_t i = 0; i < np; i++)
@@ -142,7 +153,7 @@ size_t hrv_welch_end(hrv_welch_acc *w, double fs)
     if (!w->fft || w->fft->n != w->nfft || !w->n_seg) return 0;
     size_t np = w->nfft / 2 + 1;
     double wss = 0;
-    for (size_t k = 0; k < w->seg; k++) wss += hann(k, w->seg) * hann(k, w->seg);
+    for (size_t k = 0; k < w->seg; k++) wss += w->fft->hann[k] * w->fft->hann[k];
     double scale = 1.0 / (fs * wss * (double)w->n_seg);
     for (size_t i = 0; i < np; i++) {
         w->psd[i] *= scale;

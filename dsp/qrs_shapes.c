@@ -76,30 +76,24 @@ static double index_spread(int n)
     return sii;
 }
 
-/* The norm of w[0 .. n) less its least-squares line, without writing it out (sii:
- * index_spread(n)). */
-static double detrended_norm(const double *w, int n, double sii)
+/* The norm of w[0 .. len) less its least-squares line (sii: index_spread(len)) and the dot
+ * products of w with the first K templates (K a constant where inlined), in one pass: each sum in
+ * index order as a separate loop would take it, the 3 + K independent sums interleaved. */
+static inline __attribute__((always_inline)) double window_dots(const qrs_shapes *s, const double *w, double sii,
+                                                              int K, double *dots)
 {
+    int n = s->len;
     double mid = 0.5 * (n - 1), sw = 0, swi = 0, sww = 0;
+    for (int k = 0; k < K; k++) dots[k] = 0;
     for (int i = 0; i < n; i++) {
         sw += w[i];
         swi += w[i] * (i - mid);
         sww += w[i] * w[i];
+        const double *t = s->tmpl + i;
+        for (int k = 0; k < K; k++) dots[k] += w[i] * t[(size_t)k * (size_t)n];
     }
     double left = sww - sw * sw / n - (sii > 0 ? swi * swi / sii : 0);
     return left > 0 ? sqrt(left) : 0;
-}
-
-/* The dot products of w[0 .. len) with the first K templates (K a constant where inlined, so
- * that the K independent sums interleave); each sums in index order. */
-static inline __attribute__((always_inline)) void template_dots(const qrs_shapes *s, const double *w, int K,
-                                                              double *dots)
-{
-    for (int k = 0; k < K; k++) dots[k] = 0;
-    for (int i = 0; i < s->len; i++) {
-        const double *t = s->tmpl + i;
-        for (int k = 0; k < K; k++) dots[k] += w[i] * t[(size_t)k * (size_t)s->len];
-    }
 }
 
 qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
@@ -110,19 +104,17 @@ qrs_match qrs_shapes_match(const qrs_shapes *s, const double *x)
         if (s->matches[k] >= QRS_CONFIRM && (dominant < 0 || s->matches[k] > s->matches[dominant])) dominant = k;
     double sii = index_spread(s->len);
     for (int o = 0; o <= 2 * s->lag; o++) {
-        const double *w = x + o;
-        double norm = detrended_norm(w, s->len, sii);
-        if (!(norm > 0)) continue;
         /* A template is orthogonal to constants and lines, so its dot product with the window
-         * equals that with the detrended window. The templates in use only, all at once. */
-        double dots[QRS_SHAPES];
+         * equals that with the detrended window. The templates in use only. */
+        double dots[QRS_SHAPES], norm;
         switch (s->count) {
-        case 0: break;
-        case 1: template_dots(s, w, 1, dots); break;
-        case 2: template_dots(s, w, 2, dots); break;
-        case 3: template_dots(s, w, 3, dots); break;
-        default: template_dots(s, w, QRS_SHAPES, dots); break;
+        case 0: norm = window_dots(s, x + o, sii, 0, dots); break;
+        case 1: norm = window_dots(s, x + o, sii, 1, dots); break;
+        case 2: norm = window_dots(s, x + o, sii, 2, dots); break;
+        case 3: norm = window_dots(s, x + o, sii, 3, dots); break;
+        default: norm = window_dots(s, x + o, sii, QRS_SHAPES, dots); break;
         }
+        if (!(norm > 0)) continue;
         for (int k = 0; k < s->count; k++) {
             double c = dots[k] / norm;
             if (c > m.corr) m.corr = c, m.which = k, m.shift = o - s->lag;

@@ -11,6 +11,10 @@
 
 #define QUEUE 64
 #define DEPTHS 5
+#define SETTLE_S 20.0 /* the look-ahead that sizes the first breaths (settle_scale) */
+#define SWINGS 256    /* the most swings it weighs; more is noise, not breathing */
+#define HOLD_S 8.0    /* the longest a closed breath is held for a second hump or a paused
+                       * expiration to join it (close_breath) */
 
 typedef struct extreme {
     int64_t at;
@@ -23,6 +27,8 @@ typedef struct held_breath {
     double onset_v, peak_v, end_v; /* the signal at its trough, its last confirmed peak, its end */
     double top_v;                  /* the signal at b.peak, its highest point */
     int paused;                    /* a paused expiration already joined it */
+    int64_t release_at;            /* the sample it is queued at, whatever comes: HOLD_S after the
+                                    * trough that first closed it */
     int have;
 } held_breath;
 
@@ -31,6 +37,7 @@ struct psy_resp_detector {
     psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where breaths are found */
     double power_alpha;     /* 1 / (10 s in samples) */
     int64_t delay_band, delay_raw; /* group delays at 15 /min (samples), taken off the times */
+    int64_t hold;           /* HOLD_S in samples */
     int64_t edge;           /* a quarter period at the low-pass's cut-off (samples): the least time
                              * the low-passed signal takes to turn from falling to rising, so a
                              * lowest point this long before the end is a trough, not the end
@@ -53,6 +60,13 @@ struct psy_resp_detector {
     double depth[DEPTHS];   /* the amplitudes of the last breaths (ring) */
     int n_depth;            /* breaths in it since the filters (re)started */
     held_breath held;       /* the last closed breath, not yet queued (impedance, belts) */
+    int64_t first_at;       /* the first sample tracked since the filters (re)started */
+    double *look;           /* the first SETTLE_S of samples after a (re)start (settle_scale) */
+    int64_t look_cap, look_n; /* its room and the samples in it */
+    int settling;           /* samples go into look until it is full, a gap or the end */
+    int64_t replay;         /* the next sample of look to detect on once settled (backlog: look_n) */
+    int closed;             /* the end of the record has been handled (finish) */
+    int seeded;             /* the look-ahead sized the first breaths (settle) */
     psy_breath queue[QUEUE];
     int head, count;
     int finished;
@@ -85,6 +99,7 @@ static void configure(psy_resp_detector *d)
                             psy_biquad_group_delay(&d->lp, f, c->rate_hz));
     d->delay_raw = llround(psy_biquad_group_delay(&d->lp_raw, f, c->rate_hz));
     d->edge = llround(0.25 / cutoff * c->rate_hz);
+    d->hold = llround(HOLD_S * c->rate_hz);
 }
 
 psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out)
@@ -94,6 +109,12 @@ psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_dete
     if (!valid_config(config)) return PSY_E_INVALID;
     psy_resp_detector *d = calloc(1, sizeof *d);
     if (!d) return PSY_E_NOMEM;
+    d->look_cap = (int64_t)ceil(SETTLE_S * config->rate_hz);
+    d->look = malloc((size_t)d->look_cap * sizeof *d->look);
+    if (!d->look) {
+        free(d);
+        return PSY_E_NOMEM;
+    }
     d->cfg = *config;
     psy_resp_detector_reset(d);
     *out = d;
@@ -105,9 +126,12 @@ void psy_resp_detector_reset(psy_resp_detector *d)
     if (!d) return;
     psy_resp_config cfg = d->cfg;
     int derived = d->derived;
+    double *look = d->look;
+    int64_t look_cap = d->look_cap;
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
     d->derived = derived;
+    d->look = look, d->look_cap = look_cap;
     configure(d);
     d->restart = 1;
 }
@@ -204,6 +228,17 @@ static void extend_held(psy_resp_detector *d, const held_breath *c)
 static void close_breath(psy_resp_detector *d, extreme t)
 {
     if (!d->have_trough || !d->have_peak) {
+        /* the lowest point at the start (within edge of the first sample tracked) and the signal
+         * past the hysteresis above it within 1.5 edges (3/8 of a period of the low-pass's
+         * cut-off: little more than the low-pass's own delay, 0.9 edge): the signal was rising
+         * when the record began, so the start cut an inspiration and is no trough (MARSH 2655 at
+         * 0.66 edge, NeuroKit's bio_resting_5min at 1.24); a trough's turn, or an end-expiratory
+         * pause, keeps the signal near it longer (1337: 1.66 edges, 0037: 6). The record's end
+         * likewise: end_of_record. */
+        if (t.at - d->first_at < d->edge && 2 * (d->n - 1 - d->first_at) < 3 * d->edge) {
+            d->top = d->top_after;
+            return;
+        }
         d->trough = t, d->have_trough = 1, d->have_peak = 0;
         d->top = d->top_after;
         return;
@@ -219,7 +254,8 @@ static void close_breath(psy_resp_detector *d, extreme t)
     int64_t onset = d->trough.at - delay, end = t.at - delay, peak = d->top.at - d->delay_raw;
     if (onset < d->start) onset = d->start;
     peak = peak <= onset ? onset + 1 : peak >= end ? end - 1 : peak;
-    held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 0, 1};
+    held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 0,
+                     t.at + d->hold, 1};
     held_breath *h = &d->held;
     if (!d->derived && one_breath_with_held(h, &c)) {
         h->peak_v = c.peak_v;
@@ -238,7 +274,102 @@ static void close_breath(psy_resp_detector *d, extreme t)
     d->have_peak = 0;
 }
 
-static void step(psy_resp_detector *d, double x)
+typedef struct swing {
+    double size;
+    int64_t len; /* samples */
+} swing;
+
+static int by_size(const void *a, const void *b)
+{
+    double x = ((const swing *)a)->size, y = ((const swing *)b)->size;
+    return (x > y) - (x < y);
+}
+
+/* The typical breath of the look-ahead, the first n samples of look: the size of the swings
+ * between successive extremes of the signal (hysteresis 2 % of its range), weighted by their
+ * duration, at the median — the swing the signal spends half its time in. Count-adv sizes
+ * breaths by the third quartile of a window's swings (Schäfer & Kratky 2008: 0.3 of it, as
+ * min_amplitude here); weighted by time, a start-up step or a movement (one short swing ten times
+ * a breath: MARSH 2655's first 3 s) does not raise it. The swings are those of the signal
+ * low-passed once more at half the band's top (smoother): the cardiac oscillation of impedance
+ * pneumography (at the heart rate, 1-1.8 Hz at rest) passes the band's 1-Hz low-pass half-damped,
+ * and its many half-second swings outnumbered slow breaths in time (MARSH 8000 with a 10-s
+ * look-ahead: sized by them, ripples became breaths and, through the recent depths, stayed
+ * breaths). NaN for fewer than 3 swings (a breath and a half) or more than SWINGS (noise). */
+static void smoother(const psy_resp_detector *d, psy_biquad f[2])
+{
+    f[0] = d->lp_raw; /* as settled at the restart, where the detection starts again */
+    psy_biquad_lowpass(&f[1], 0.5 * fmin(d->cfg.band_high_hz, 0.45 * d->cfg.rate_hz), d->cfg.rate_hz);
+    psy_biquad_settle(&f[1], d->look[0]);
+}
+
+static double smooth(psy_biquad f[2], double x) { return psy_biquad_step(&f[1], psy_biquad_step(&f[0], x)); }
+
+static double settle_scale(const psy_resp_detector *d, int64_t n)
+{
+    if (n < 1) return NAN;
+    psy_biquad lp[2];
+    smoother(d, lp);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = 0; i < n; i++) {
+        double z = smooth(lp, d->look[i]);
+        lo = fmin(lo, z), hi = fmax(hi, z);
+    }
+    double h = 0.02 * (hi - lo);
+    if (!(h > 0)) return NAN;
+    smoother(d, lp);
+    swing s[SWINGS];
+    size_t k = 0;
+    int dir = 0;
+    extreme last = {0, 0}, track = {0, 0}, min = {0, INFINITY}, max = {0, -INFINITY};
+    for (int64_t i = 0; i < n && k < SWINGS; i++) {
+        double z = smooth(lp, d->look[i]);
+        if (dir == 0) { /* the first extreme: the earlier of the lowest and highest point once
+                         * they lie a hysteresis apart */
+            if (z < min.value) min = (extreme){i, z};
+            if (z > max.value) max = (extreme){i, z};
+            if (max.value - min.value > h) {
+                dir = max.at > min.at ? 1 : -1;
+                last = dir > 0 ? min : max, track = dir > 0 ? max : min;
+            }
+        } else if (dir * (z - track.value) > 0) {
+            track = (extreme){i, z};
+        } else if (dir * (track.value - z) > h) {
+            s[k++] = (swing){fabs(track.value - last.value), track.at - last.at};
+            last = track, track = (extreme){i, z}, dir = -dir;
+        }
+    }
+    if (k < 3 || k == SWINGS) return NAN;
+    qsort(s, k, sizeof *s, by_size);
+    int64_t total = 0, sum = 0;
+    for (size_t i = 0; i < k; i++) total += s[i].len;
+    size_t i = 0;
+    while ((sum += s[i].len) < (total + 1) / 2) i++;
+    return s[i].size;
+}
+
+/* The look-ahead is complete (full, a gap, or the end): the first breaths are sized by its typical
+ * breath, as if DEPTHS breaths of that depth had gone before and the level had been that
+ * breath's for 10 s, and the detection starts at its first sample; then its samples are detected
+ * on (work). Without a typical breath (a short or flat stretch) the level is the running mean of
+ * the samples and the detection starts 2 s in, as before the look-ahead. */
+static void settle(psy_resp_detector *d)
+{
+    int64_t n = d->look_n - (d->look_n > 0 && isnan(d->look[d->look_n - 1]));
+    double scale = settle_scale(d, n);
+    if (scale > 0) {
+        for (int i = 0; i < DEPTHS; i++) d->depth[i] = scale;
+        d->n_depth = DEPTHS;
+        d->power = (scale / 2.8) * (scale / 2.8);
+        d->level_samples = (int64_t)(10.0 * d->cfg.rate_hz);
+        d->since_start = (int64_t)(2.0 * d->cfg.rate_hz);
+        d->seeded = 1;
+    }
+    d->settling = 0;
+    d->replay = 0;
+}
+
+static void detect(psy_resp_detector *d, double x)
 {
     if (isnan(x)) { /* a gap: nothing spans it */
         release_held(d);
@@ -248,7 +379,7 @@ static void step(psy_resp_detector *d, double x)
         d->n++;
         return;
     }
-    if (d->restart) {
+    if (d->restart) { /* the filters settle on this sample, which starts the look-ahead */
         psy_biquad_settle(&d->hp, x);
         psy_biquad_settle(&d->lp, 0.0);
         psy_biquad_settle(&d->lp_raw, x);
@@ -258,10 +389,16 @@ static void step(psy_resp_detector *d, double x)
         d->power = 0;
         d->level_samples = 0;
         d->n_depth = 0;
+        d->seeded = 0;
+        d->settling = 1;
+        d->look_n = d->replay = 0;
+        d->look[d->look_n++] = x;
+        return;
     }
     double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
     extreme z = {d->n, psy_biquad_step(&d->lp_raw, x)};
     int64_t at = d->n++;
+    if (d->held.have && at >= d->held.release_at) release_held(d);
     /* each sample counts up to (2 rms)^2 once the first 2 s have set the level: a sinusoid's
      * peak is 1.4 rms, so a deeper breath raises the level, while a movement artefact's step
      * (thousands of times the breathing power) cannot hold it up for the minute its high-pass
@@ -281,9 +418,10 @@ static void step(psy_resp_detector *d, double x)
      * riding on it lost their troughs (MARSH 2655 at 22-45 s); the band-passed signal sizes them.
      * A derived series keeps the band-passed extremes (resp_internal.h). */
     double v = d->derived ? y : z.value;
-    if (d->seeking == 0) { /* after 2 s of signal, which sizes the first breaths: a trough first */
-        if (++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
+    if (d->seeking == 0) { /* a trough first: from the start once settled, else after 2 s */
+        if (!d->seeded && ++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
         d->track = (extreme){at, v};
+        d->first_at = at;
         d->last_value = v;
         d->top_after = z;
         d->seeking = -1;
@@ -311,6 +449,28 @@ static void step(psy_resp_detector *d, double x)
     }
 }
 
+/* The record ends after the last end of inspiration: its breath is whole when the signal had
+ * stopped falling before the end (the end-expiratory pause: MARSH 1337 and 2655 end in it), its
+ * lowest point then the trough; a record cut while the signal still falls leaves that breath
+ * open, and an open breath is not a breath. A derived series leaves it open (resp_internal.h). */
+static void end_of_record(psy_resp_detector *d)
+{
+    if (!d->derived && d->seeking < 0 && d->have_peak && d->n - 1 - d->track.at >= d->edge)
+        close_breath(d, d->track);
+    release_held(d);
+}
+
+/* Detects on the look-ahead's samples once it is settled, then handles the record's end once
+ * finished, while the queue has room (a sample closes two breaths at most). */
+static void work(psy_resp_detector *d)
+{
+    while (!d->settling && d->replay < d->look_n && d->count < QUEUE - 2) detect(d, d->look[d->replay++]);
+    if (d->finished && !d->closed && !d->settling && d->replay == d->look_n && d->count < QUEUE - 2) {
+        end_of_record(d);
+        d->closed = 1;
+    }
+}
+
 void psy_resp_detector_derived(psy_resp_detector *d)
 {
     if (d) d->derived = 1;
@@ -321,7 +481,17 @@ psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t 
     if (used) *used = 0;
     if (!d || (!x && n) || d->finished) return PSY_E_INVALID;
     size_t i = 0;
-    for (; i < n && d->count < QUEUE - 1; i++) step(d, x[i]);
+    for (;;) {
+        work(d);
+        if (i == n || d->count >= QUEUE - 2 || (!d->settling && d->replay < d->look_n)) break;
+        if (d->settling) {
+            d->look[d->look_n++] = x[i];
+            if (isnan(x[i]) || d->look_n == d->look_cap) settle(d);
+        } else {
+            detect(d, x[i]);
+        }
+        i++;
+    }
     if (used) *used = i;
     return PSY_OK;
 }
@@ -330,22 +500,19 @@ psy_status psy_resp_detector_finish(psy_resp_detector *d)
 {
     if (!d || d->finished) return PSY_E_INVALID;
     d->finished = 1;
-    /* The record ends after the last end of inspiration: its breath is whole when the signal had
-     * stopped falling before the end (the end-expiratory pause: MARSH 1337 and 2655 end in it),
-     * its lowest point then the trough; a record cut while the signal still falls leaves that
-     * breath open, and an open breath is not a breath. A derived series leaves it open
-     * (resp_internal.h). */
-    if (!d->derived && d->seeking < 0 && d->have_peak && d->n - 1 - d->track.at >= d->edge)
-        close_breath(d, d->track);
-    release_held(d);
+    if (d->settling) settle(d);
+    work(d);
     return PSY_OK;
 }
 
 size_t psy_resp_detector_pop(psy_resp_detector *d, psy_breath *out, size_t max)
 {
     size_t k = 0;
-    for (; d && out && k < max && d->count > 0; k++) {
-        out[k] = d->queue[d->head];
+    if (!d || !out) return 0;
+    while (k < max) {
+        if (d->count == 0) work(d);
+        if (d->count == 0) break;
+        out[k++] = d->queue[d->head];
         d->head = (d->head + 1) % QUEUE;
         d->count--;
     }
@@ -358,10 +525,22 @@ psy_status psy_resp_detector_copy(const psy_resp_detector *d, psy_resp_detector 
     *out = NULL;
     if (!d) return PSY_E_INVALID;
     psy_resp_detector *c = malloc(sizeof *c);
-    if (!c) return PSY_E_NOMEM;
+    double *look = malloc((size_t)d->look_cap * sizeof *look);
+    if (!c || !look) {
+        free(c);
+        free(look);
+        return PSY_E_NOMEM;
+    }
     *c = *d;
+    c->look = look;
+    memcpy(look, d->look, (size_t)d->look_n * sizeof *look);
     *out = c;
     return PSY_OK;
 }
 
-void psy_resp_detector_destroy(psy_resp_detector *d) { free(d); }
+void psy_resp_detector_destroy(psy_resp_detector *d)
+{
+    if (!d) return;
+    free(d->look);
+    free(d);
+}

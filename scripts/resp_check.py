@@ -53,10 +53,12 @@ HELD_OUT = ["0018", "0047", "0256", "1436", "3723", "5600", "8623"]
 # fails while the issue's targets (Se, +P >= 97 %, rate within 1 /min in >= 95 % of windows) are
 # not yet met on every subject (README: the accuracy table). ECG-derived: the rate windows are
 # edr_rate's, and a fourth floor holds the windows of the breaths' own rate.
-FLOORS_IP = {"0017": (97, 99, 92), "0037": (99, 99, 93), "0214": (98, 99, 92), "1337": (98, 98, 86),
-             "2655": (94, 99, 80), "5329": (96, 94, 73), "8000": (98, 97, 93), "0018": (98, 99, 85),
-             "0047": (97, 99, 86), "0256": (93, 95, 60), "1436": (96, 99, 85), "3723": (98, 99, 93),
+FLOORS_IP = {"0017": (97, 99, 92), "0037": (99, 99, 93), "0214": (98, 99, 92), "1337": (99, 98, 86),
+             "2655": (97, 99, 86), "5329": (96, 94, 73), "8000": (98, 97, 93), "0018": (98, 99, 85),
+             "0047": (98, 99, 93), "0256": (93, 95, 60), "1436": (96, 99, 85), "3723": (98, 99, 93),
              "5600": (97, 99, 85), "8623": (98, 99, 93)}
+# Raised with the detector's start-up look-ahead (issue 20): 1337, 2655 and 0047, by their first
+# breaths; none is lowered (0256 lost its first window with it and sits at its +P and window floors).
 # The rate floors of 0017, 1337, 2655 and 1436 were lowered when the agreement rule began to ask
 # each agreeing modulation for periodicity at the rate (noise gave rates): their withheld windows.
 FLOORS_EDR = {"0017": (91, 93, 42, 78), "0037": (92, 96, 80, 66), "0214": (87, 91, 78, 85),

@@ -20,7 +20,7 @@ B=$TMP/a/${S}_breaths.tsv
 expect_exit 0 "$PSYPHYS" resp "$DEMO" -o "$TMP/resp.tsv"
 cmp -s "$B" "$TMP/resp.tsv" || fail "analyze's breaths table differs from psyphys resp's"
 expect_grep '^onset	peak	duration_s	amplitude	rate_per_min	rsa_p2t_ms	hr_osc_bpm$' "$B"
-[ "$(($(wc -l <"$B") - 1))" -eq 41 ] || fail "the demo has 41 breaths, the table $(($(wc -l <"$B") - 1))"
+[ "$(($(wc -l <"$B") - 1))" -eq 42 ] || fail "the demo has 42 breaths, the table $(($(wc -l <"$B") - 1))"
 tr -d ' \n' <"$TMP/a/${S}_breaths.json" >"$TMP/bflat"
 grep -q '"table":"breaths"' "$TMP/bflat" || fail "breaths sidecar: table name"
 grep -q '"rsa_p2t_ms":{"Units":"ms"' "$TMP/bflat" || fail "breaths sidecar: columns"
@@ -89,7 +89,7 @@ cmp -s "$TMP/r/${S}_breaths.tsv" "$B" || fail "--edr replaced an RSP channel's b
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" -o "$TMP/rep" --report
 H=$TMP/rep/${S}_report.html
 expect_grep '<section id="breathing">' "$H"
-expect_grep '41 breaths \(respiration channel\); rate over the recording [0-9.]+ /min' "$H"
+expect_grep '42 breaths \(respiration channel\); rate over the recording [0-9.]+ /min' "$H"
 expect_grep '<th>RSA, peak-to-trough \(Grossman\), mean \(ms\)</th><td>[0-9.]+</td>' "$H"
 expect_grep '<th>coherence ratio \(McCraty et al. 2009\)</th><td>[0-9.]+</td>' "$H"
 expect_grep 'data-plot="resp-rate"' "$H"

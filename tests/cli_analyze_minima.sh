@@ -103,7 +103,7 @@ NK=$SHARED/data/neurokit/bio_eventrelated_100hz.csv
 if [ -f "$NK" ]; then
     head -2501 "$NK" >"$TMP/short25.csv"
     expect_exit 0 "$PSYPHYS" analyze "$TMP/short25.csv" --fs 100
-    expect_grep "breath  'RSP': 6 breaths, rate n/a \(whole breaths span less than 30 s for a rate\)" "$TMP/out"
+    expect_grep "breath  'RSP': 7 breaths, rate n/a \(whole breaths span less than 30 s for a rate\)" "$TMP/out"
 fi
 # --- epoch heart-rate responses: one whole interval after the onset (0.6 s at ~60 bpm has none)
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --post 0.6 -o "$TMP/post"

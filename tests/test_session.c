@@ -58,7 +58,7 @@ static void demo_results(void **state)
     assert_int_equal(res->beats->n, 152);
     assert_non_null(res->scr);
     assert_int_equal(res->scr->n, 15);
-    assert_int_equal(res->n_breaths, 41); /* the breath detector validated on MARSH (issue 20) */
+    assert_int_equal(res->n_breaths, 42); /* the breath detector validated on MARSH (issue 20) */
     assert_int_equal(res->n_segments, 5); /* the recording, then the four events with a duration */
     assert_string_equal(res->segments[0].label, "recording");
     assert_true(fabs(res->segment_hrv[0].values.v[PSY_HRV_RMSSD_MS] - 72.4396) < 1e-3);

@@ -12,19 +12,31 @@
  * double hump: no expiration between them), and a rise less than a fifth of the fall after it is
  * a pause in the expiration, not a breath (the breath before goes on to the next trough), while
  * that breath's expiration has not come back to its onset's level, once per breath. So a breath
- * is reported once the next one closes (impedance, belts; ECG-derived breaths at once), and a
- * paused expiration delays that by one breath at most; each double hump joined adds its second
- * hump (a run of them, each dip in the upper half of both its rises, would be held as long).
+ * is reported once the next one closes (impedance, belts; ECG-derived breaths at once), and at
+ * the latest 8 s after the trough that closed it: a second hump or a resumed expiration that
+ * closes later is a breath of its own. The delay from a breath's end to its report is therefore
+ * bounded by 8 s of input (plus the 20-s look-ahead below for the first breaths).
  * The typical breath: a sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz
  * band-passed signal, each sample counting up to 2 rms, and no more than the median depth of the
  * last 5 breaths (a sigh or a movement raises the power; the breaths after it are still sized by
- * their neighbours).
+ * their neighbours). The first breaths after the start (and after a gap) are sized by a
+ * look-ahead: the detector keeps the first 20 s of samples, takes as typical breath the median,
+ * weighted by duration, of the swings between successive extremes of the signal low-passed at
+ * half the band's top (Count-adv's quartile of the swings, weighted by time so that a start-up
+ * transient or a movement does not inflate it, nor the cardiac oscillation of impedance
+ * pneumography shrink it), starts the recent depths and the level from it, then detects from
+ * the first sample. A stretch too short or flat for it (fewer than 3 swings) falls back to the
+ * running mean of its samples, the first trough sought after 2 s. The first breaths are
+ * therefore reported 20 s after the start; the look-ahead takes 20 s of samples of memory
+ * (160 kB at 1 kHz, 3.2 MB at 20 kHz), allocated at create.
  * The extremes are taken on the low-passed signal, not the band-passed one, because the
  * high-pass's response to a baseline step (a movement, a posture change) lasts ~10 s and hides
  * the shallow breaths riding on it; a breath's depth, peak minus the mean of its troughs,
  * removes the baseline's slope. The end of inspiration is the maximum between the two troughs:
  * where the volume signal stops rising. Times are corrected for the low-pass's group delay at
- * 15 /min. The first 2 s size the first breaths; the first trough is sought after them. The
+ * 15 /min. The record's start is the first trough unless the signal rose from it (its lowest
+ * point within a quarter period of the low-pass's cut-off of the start and past the hysteresis
+ * within 1.5 quarter periods: the start cut an inspiration). The
  * last breath is closed at the record's end when the signal had stopped falling at least a
  * quarter period of the low-pass's cut-off before it (0.25 s: the end-expiratory pause), its
  * lowest point the trough; a record cut while the signal still falls leaves that breath open,
@@ -74,10 +86,12 @@ PSY_API psy_status psy_resp_detector_create(const psy_resp_config *config, psy_r
 
 /* Pushes n samples (NaN: a gap; the filters restart after it and no breath spans it). Consumes
  * them all unless the queue (64 breaths) fills: *used says how many (may be NULL only when the
- * caller pops after every push of at most 30 s). PSY_OK or PSY_E_INVALID. */
+ * caller pops after every push of at most 30 s). The look-ahead's samples are detected on as the
+ * caller pushes and pops. PSY_OK or PSY_E_INVALID. */
 PSY_API psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used);
 
-/* Ends the signal; after it, push returns PSY_E_INVALID until reset. */
+/* Ends the signal; after it, push returns PSY_E_INVALID until reset. Pop until it returns 0 for
+ * the last breaths (a look-ahead still held is detected on as they are popped). */
 PSY_API psy_status psy_resp_detector_finish(psy_resp_detector *d);
 
 /* Pops up to max breaths in time order. */
