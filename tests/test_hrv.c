@@ -397,19 +397,23 @@ static void test_entropy_matches_brute_force(void **state)
             double v = 900 + 60 * sin(i / 5.0) + 40 * uniform(&s);
             x[i] = q ? 8 * floor(v / 8) : v;
         }
-        /* r of ~0.2 SD: a sweep over the sorted templates counts; r of ~1 SD: too many
-         * neighbours for it, a k-d tree counts (hrv_entropy.c) */
+        /* each way of counting against brute force, on ties (q = 1) and continuous values: the
+         * sweep over the sorted templates takes a series of one block with few neighbours (here
+         * every case with block 0, on the 8 ms grid too); a block of N / 3 forces the k-d trees
+         * (hrv_entropy.c), whose box tests must count exact ties as the point test does. r of
+         * ~0.2 SD and of ~1 SD. */
         for (int m = 1; m <= 3; m++)
-            for (int wide = 0; wide < 2; wide++) {
-                double se, ae, bse, bae, r = wide ? 72 : q ? 16 : 13.7;
-                assert_int_equal(hrv_entropy(x, N, m, r, 0, &arena, &se, &ae), PSY_OK);
-                brute_entropy(x, N, (size_t)m, r, &bse, &bae);
-                assert_float_equal(se, bse, 1e-12);
-                assert_float_equal(ae, bae, 1e-12);
-                /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
-                assert_int_equal(hrv_sampen_pcst(x, N, m, r, 0, &arena, &se), PSY_OK);
-                assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
-            }
+            for (int wide = 0; wide < 2; wide++)
+                for (size_t block = 0; block <= N / 3; block += N / 3) {
+                    double se, ae, bse, bae, r = wide ? 72 : q ? 16 : 13.7;
+                    assert_int_equal(hrv_entropy(x, N, m, r, block, &arena, &se, &ae), PSY_OK);
+                    brute_entropy(x, N, (size_t)m, r, &bse, &bae);
+                    assert_float_equal(se, bse, 1e-12);
+                    assert_float_equal(ae, bae, 1e-12);
+                    /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
+                    assert_int_equal(hrv_sampen_pcst(x, N, m, r, block, &arena, &se), PSY_OK);
+                    assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
+                }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
     for (int i = 0; i < N; i++) x[i] = 800;
@@ -695,6 +699,23 @@ static void test_no_allocation_after_first_call(void **state)
     }
     before = allocation_count();
     assert_int_equal(psy_hrv_compute(he, distinct, td, 6000, &r, NULL), PSY_OK);
+    assert_int_equal(allocation_count() - before, 0);
+    assert_false(isnan(r.values.v[PSY_HRV_SAMPEN]));
+    psy_hrv_destroy(he);
+    /* nor a series whose templates the k-d tree counts, where the reserve's trial (a ramp) takes
+     * the sweep (dsp/hrv_entropy.c): values 1 us apart, every 50th an outlier of 1 600 ms, so
+     * that r (0.2 SD) holds nearly every template near its first value; a first interval to
+     * skip, so that the series is copied as the trial's is (no margin from analysing in place) */
+    assert_int_equal(psy_hrv_create(&ce, &he, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_reserve(he, 3000, 3000, &why), PSY_OK);
+    acc = 0;
+    for (size_t i = 0; i < 3000; i++) {
+        distinct[i] = i % 50 == 49 ? 1600 : 800 + 1e-3 * (double)i;
+        td[i] = (acc += distinct[i] / 1000.0);
+    }
+    distinct[0] = NAN;
+    before = allocation_count();
+    assert_int_equal(psy_hrv_compute(he, distinct, td, 3000, &r, NULL), PSY_OK);
     assert_int_equal(allocation_count() - before, 0);
     assert_false(isnan(r.values.v[PSY_HRV_SAMPEN]));
     psy_hrv_destroy(he);
