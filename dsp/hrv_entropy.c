@@ -224,8 +224,11 @@ static psy_status tree_build(tree *t, const double *x, const distinct *ds, size_
  * their first value, each counted against the run of neighbours whose first value lies within r (a
  * run that only moves forward), the other values compared without branches. The same comparisons
  * fabs(a - b) <= r as the tree's, so the same integer counts. Measured (hrv_entropy, m = 2, RR
- * series quantised at 360 Hz): 4-6x faster than the tree at ~40 candidates a template (5-min
- * windows), even at ~1 000-2 000, 2.5x slower at 10 000 (a day of beats with wide spread). */
+ * series quantised at 360 Hz, CPU per call): 6.8x faster than the tree at ~40 candidates a
+ * template (400 beats, a 5-min window); the two break even at ~1 000-2 000 candidates, and the
+ * tree is 2.5x faster at ~10 000 (a day of widely spread beats). SWEEP_PAIRS sits at the low end
+ * of the break-even: the sweep's cost grows with the candidates, the tree's far more slowly, so
+ * past it the sweep has little to win and much to lose. */
 #define SWEEP_PAIRS 1024 /* the sweep when its candidate pairs are at most this many a template */
 
 typedef struct keyed {
