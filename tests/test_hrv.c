@@ -174,6 +174,43 @@ static size_t modulated(double *rr, double *t, size_t max, double f_mod, double 
     return n;
 }
 
+/* Welch's Hann window is cached with its transform (hrv_ffts_get): a reused analyser on series
+ * of several lengths that share the transform size (a segment length each) gives the spectrum a
+ * fresh analyser gives, bit for bit, coming back to a length after others too. */
+static void test_cached_window_equals_fresh(void **state)
+{
+    (void)state;
+    static double rr[1000], t[1000];
+    double at = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        rr[i] = 800 + 50 * sin(2 * M_PI * 0.25 * at) + 20 * sin(0.7 * (double)i);
+        t[i] = (at += rr[i] / 1000);
+    }
+    psy_hrv_config c = psy_hrv_config_default();
+    c.spectra = PSY_HRV_WELCH;
+    psy_hrv *reused = NULL;
+    assert_int_equal(psy_hrv_create(&c, &reused, NULL), PSY_OK);
+    static const size_t lens[] = {190, 212, 160, 240, 300, 190};
+    for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
+        psy_hrv *fresh = NULL;
+        psy_hrv_result a, b;
+        assert_int_equal(psy_hrv_create(&c, &fresh, NULL), PSY_OK);
+        assert_int_equal(psy_hrv_compute(reused, rr, t, lens[k], &a, NULL), PSY_OK);
+        assert_int_equal(psy_hrv_compute(fresh, rr, t, lens[k], &b, NULL), PSY_OK);
+        assert_false(isnan(a.welch.v[PSY_HRV_HF_MS2]));
+        assert_memory_equal(a.welch.v, b.welch.v, sizeof a.welch.v);
+        const double *fa, *pa, *fb, *pb;
+        size_t na, nb;
+        psy_hrv_spectrum(reused, PSY_HRV_WELCH, &fa, &pa, &na);
+        psy_hrv_spectrum(fresh, PSY_HRV_WELCH, &fb, &pb, &nb);
+        assert_true(na > 0);
+        assert_int_equal(na, nb);
+        assert_memory_equal(pa, pb, na * sizeof *pa);
+        psy_hrv_destroy(fresh);
+    }
+    psy_hrv_destroy(reused);
+}
+
 static void test_band_power_of_sinusoids(void **state)
 {
     (void)state;
@@ -740,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_pcst_lomb_scaling),
         cmocka_unit_test(test_triangular_histogram),
         cmocka_unit_test(test_band_power_of_sinusoids),
+        cmocka_unit_test(test_cached_window_equals_fresh),
         cmocka_unit_test(test_detrending_keeps_hf_removes_trend),
         cmocka_unit_test(test_splines_reproduce_polynomials),
         cmocka_unit_test(test_blocked_grid_equals_whole_series),
