@@ -212,7 +212,7 @@ static psy_status compute(psy_session *s, psy_message *why)
     if (!collect_events(s) || !psy_session_check_events(s) || !psy_session_make_epochs(s))
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     psy_session_check_segments(s);
-    if (!psy_session_hrv_rows(s) || !psy_session_check_plausibility(s) || s->nomem)
+    if (!psy_session_hrv_rows(s, 1) || !psy_session_check_plausibility(s) || s->nomem)
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     return PSY_OK;
 }

@@ -102,8 +102,10 @@ psy_status psy_session_read_hr(psy_session *s);
 int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out);
 
 /* The HRV of every segment and window into s->seg_hrv / s->win_hrv (s->win_file, s->win_rows), with a warning for the rows
- * above the corrected-share limit. 1, or 0 when out of memory. */
-int psy_session_hrv_rows(psy_session *s);
+ * above the corrected-share limit; may_thread: the windows in a second thread with an analyser
+ * of their own when there are enough of them (0: all on this thread, as when no thread or second
+ * analyser can be had; the same rows). 1, or 0 when out of memory. */
+int psy_session_hrv_rows(psy_session *s, int may_thread);
 
 /* The run's settings as its sidecars record them (session_sidecar.c), while its config's
  * strings are still valid; NULL when out of memory. */

@@ -195,7 +195,12 @@ static void *windows_thread(void *arg)
     return NULL;
 }
 
-int psy_session_hrv_rows(psy_session *s)
+/* Fewer HRV windows than this take the session's analyser after the segments: a short
+ * recording's few windows do not pay for a thread and a second analyser (~0.8 MB, its FFTW
+ * plans). The rows are the same either way. */
+#define THREAD_MIN_WINDOWS 8
+
+int psy_session_hrv_rows(psy_session *s, int may_thread)
 {
     const psy_session_config *o = &s->cfg;
     s->n_win = n_hrv_windows(s, o);
@@ -204,11 +209,13 @@ int psy_session_hrv_rows(psy_session *s)
     if (!s->seg_hrv || !windows_room(s, &failed)) return 0;
     /* The windows in a second thread with an analyser of their own while the segments (the whole
      * recording's HRV) take this one: each row is a function of the beats and the settings alone,
-     * so the same whichever finishes first; on one thread when either cannot be had. The thread
-     * touches only the windows' storage; warnings are the session's, given after it has joined. */
+     * so the same whichever finishes first; on one thread when either cannot be had, or when
+     * there are few windows. Joined before the return. The thread touches only the windows'
+     * storage; warnings are the session's, given after it has joined. */
     windows_job job = {s, NULL, 0, 0};
     pthread_t thread;
-    int threaded = s->n_win && s->n_seg && s->hrv && psy_hrv_create(&s->hrv_cfg, &job.h, NULL) == PSY_OK &&
+    int threaded = may_thread && s->n_win >= THREAD_MIN_WINDOWS && s->n_seg && s->hrv &&
+                   psy_hrv_create(&s->hrv_cfg, &job.h, NULL) == PSY_OK &&
                    pthread_create(&thread, NULL, windows_thread, &job) == 0;
     size_t over[2] = {0, 0};
     for (size_t i = 0; i < s->n_seg; i++) {

@@ -662,8 +662,10 @@ psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_mes
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     /* a first interval to skip, so that the series is copied as one with gaps would be; then
-     * every interval a different one (SampEn/ApEn's scratch grows with the distinct templates),
-     * from the shortest to the longest (the widest histogram) */
+     * every interval a different one (SampEn/ApEn's scratch grows with the distinct templates,
+     * and takes the deeper of its two ways, the sweep's and the k-d tree's, whichever way the
+     * trial counts: hrv_entropy.c's hold_both), from the shortest to the longest (the widest
+     * histogram) */
     nn[0] = NAN, t[0] = -1;
     for (size_t i = 0; i < max_nn; i++) {
         nn[i + 1] = MIN_INTERVAL_MS + (MAX_INTERVAL_MS - MIN_INTERVAL_MS) * (double)i / (double)(max_nn - 1);

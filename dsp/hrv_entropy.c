@@ -194,14 +194,22 @@ static psy_status merge_templates(const double *x, size_t nt, size_t d, psy_aren
     return PSY_OK;
 }
 
+/* The arrays of a k-d tree of nu distinct templates of length d, on the arena. */
+static psy_status tree_alloc(tree *t, size_t nu, size_t d, psy_arena *a)
+{
+    size_t max_nodes = 2 * (nu / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
+    *t = (tree){NULL, NULL, NULL, d, psy_arena_array(a, nu, sizeof(uint32_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
+                psy_arena_array(a, max_nodes * d, sizeof(double)), psy_arena_array(a, max_nodes * d, sizeof(double)),
+                psy_arena_array(a, nu * d, sizeof(double)), psy_arena_array(a, nu, sizeof(uint32_t))};
+    return t->idx && t->nodes && t->lo && t->hi && t->pts && t->pw ? PSY_OK : PSY_E_NOMEM;
+}
+
 /* The k-d tree of the distinct templates ds of x, on the arena. */
 static psy_status tree_build(tree *t, const double *x, const distinct *ds, size_t d, psy_arena *a)
 {
-    size_t nu = ds->n, max_nodes = 2 * (nu / LEAF + 1) * 2 + 8; /* leaves hold > LEAF / 2 points */
-    *t = (tree){x, ds->first, ds->w, d, psy_arena_array(a, nu, sizeof(uint32_t)), psy_arena_array(a, max_nodes, sizeof(node)), 0,
-                psy_arena_array(a, max_nodes * d, sizeof(double)), psy_arena_array(a, max_nodes * d, sizeof(double)),
-                psy_arena_array(a, nu * d, sizeof(double)), psy_arena_array(a, nu, sizeof(uint32_t))};
-    if (!t->idx || !t->nodes || !t->lo || !t->hi || !t->pts || !t->pw) return PSY_E_NOMEM;
+    size_t nu = ds->n;
+    if (tree_alloc(t, nu, d, a) != PSY_OK) return PSY_E_NOMEM;
+    t->x = x, t->first = ds->first, t->w = ds->w;
     for (uint32_t u = 0; u < nu; u++) t->idx[u] = u;
     build(t, 0, nu);
     for (size_t p = 0; p < nu; p++) {
@@ -241,8 +249,11 @@ static const double *block_values(blocks *b, size_t p0, size_t p1, size_t d, int
  * their first value, each counted against the run of neighbours whose first value lies within r (a
  * run that only moves forward), the other values compared without branches. The same comparisons
  * fabs(a - b) <= r as the tree's, so the same integer counts. Measured (hrv_entropy, m = 2, RR
- * series quantised at 360 Hz): 4-6x faster than the tree at ~40 candidates a template (5-min
- * windows), even at ~1 000-2 000, 2.5x slower at 10 000 (a day of beats with wide spread). */
+ * series quantised at 360 Hz, CPU per call): 6.8x faster than the tree at ~40 candidates a
+ * template (400 beats, a 5-min window); the two break even at ~1 000-2 000 candidates, and the
+ * tree is 2.5x faster at ~10 000 (a day of widely spread beats). SWEEP_PAIRS sits at the low end
+ * of the break-even: the sweep's cost grows with the candidates, the tree's far more slowly, so
+ * past it the sweep has little to win and much to lose. */
 #define SWEEP_PAIRS 1024 /* the sweep when its candidate pairs are at most this many a template */
 
 typedef struct keyed {
@@ -293,13 +304,45 @@ static inline __attribute__((always_inline)) void sweep(const double *pts, const
     }
 }
 
+/* The sweep's scratch for nu distinct templates of length d, on the arena: 0 when out of memory. */
+static int sweep_alloc(size_t nu, size_t d, psy_arena *a, keyed **key, double **pts, uint32_t **pw)
+{
+    *key = psy_arena_array(a, nu, sizeof **key);
+    *pts = psy_arena_array(a, nu * d, sizeof **pts);
+    *pw = psy_arena_array(a, nu, sizeof **pw);
+    return *key && *pts && *pw;
+}
+
+/* Takes and gives back the scratch of both ways for nu distinct templates of length d, so that
+ * the arena's deepest stack does not depend on the way a series takes: psy_hrv_reserve's trial
+ * series (all templates distinct) then warms the arena for any series of its length, whichever
+ * way each takes. 0 when out of memory. */
+static int hold_both(size_t nu, size_t d, psy_arena *a)
+{
+    size_t mark = psy_arena_mark(a);
+    tree t;
+    keyed *key;
+    double *pts;
+    uint32_t *pw;
+    int ok = tree_alloc(&t, nu, d, a) == PSY_OK;
+    psy_arena_release(a, mark);
+    ok = ok && sweep_alloc(nu, d, a, &key, &pts, &pw);
+    psy_arena_release(a, mark);
+    return ok;
+}
+
 /* Fills c (the block's nu distinct templates' counts) and returns 1 when the sweep is the cheaper
  * way (or 0, nothing written; or -1, out of memory). Scratch on the arena, released. */
 static int sweep_counts(const double *x, const distinct *q, size_t d, double r, psy_arena *a, uint32_t *c)
 {
     size_t nu = q->n, mark = psy_arena_mark(a);
-    keyed *key = psy_arena_array(a, nu, sizeof *key);
-    if (!key) return -1;
+    keyed *key;
+    double *pts;
+    uint32_t *pw;
+    if (!hold_both(nu, d, a) || !sweep_alloc(nu, d, a, &key, &pts, &pw)) {
+        psy_arena_release(a, mark);
+        return -1;
+    }
     for (size_t u = 0; u < nu; u++) {
         key[u] = (keyed){x[q->first[u]], (uint32_t)u};
         if (!isfinite(key[u].v)) { /* the tree's order and comparisons then */
@@ -315,10 +358,8 @@ static int sweep_counts(const double *x, const distinct *q, size_t d, double r, 
         while (hi < nu && !(key[hi].v - key[p].v > r)) hi++;
         pairs += hi - lo;
     }
-    double *pts = pairs <= SWEEP_PAIRS * nu ? psy_arena_array(a, nu * d, sizeof *pts) : NULL;
-    uint32_t *pw = pts ? psy_arena_array(a, nu, sizeof *pw) : NULL;
-    int done = pairs <= SWEEP_PAIRS * nu ? (pw ? 1 : -1) : 0;
-    if (done == 1) {
+    int done = pairs <= SWEEP_PAIRS * nu;
+    if (done) {
         for (size_t p = 0; p < nu; p++) {
             memcpy(pts + p * d, x + q->first[key[p].u], d * sizeof *pts);
             pw[p] = q->w[key[p].u];

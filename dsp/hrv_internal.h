@@ -120,9 +120,11 @@ void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double 
 psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
 /* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
- * match when the distance <= r, self-matches counted for ApEn only). The pairs are counted with
- * k-d trees, `block` templates at a time (0: HRV_ENTROPY_BLOCK), so the memory is bounded by the
- * block, not n (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+ * match when the distance <= r, self-matches counted for ApEn only). The pairs are counted
+ * `block` templates at a time (0: HRV_ENTROPY_BLOCK), so the memory is bounded by the block, not
+ * n: with k-d trees, or, when block >= n - m + 1 (one block) and the templates have few
+ * neighbours on their first value, by a sweep over the templates sorted on it; the same counts
+ * either way (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
 #define HRV_ENTROPY_BLOCK ((size_t)131072)
 psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
                        double *apen);

@@ -174,6 +174,43 @@ static size_t modulated(double *rr, double *t, size_t max, double f_mod, double 
     return n;
 }
 
+/* Welch's Hann window is cached with its transform (hrv_ffts_get): a reused analyser on series
+ * of several lengths that share the transform size (a segment length each) gives the spectrum a
+ * fresh analyser gives, bit for bit, coming back to a length after others too. */
+static void test_cached_window_equals_fresh(void **state)
+{
+    (void)state;
+    static double rr[1000], t[1000];
+    double at = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        rr[i] = 800 + 50 * sin(2 * M_PI * 0.25 * at) + 20 * sin(0.7 * (double)i);
+        t[i] = (at += rr[i] / 1000);
+    }
+    psy_hrv_config c = psy_hrv_config_default();
+    c.spectra = PSY_HRV_WELCH;
+    psy_hrv *reused = NULL;
+    assert_int_equal(psy_hrv_create(&c, &reused, NULL), PSY_OK);
+    static const size_t lens[] = {190, 212, 160, 240, 300, 190};
+    for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
+        psy_hrv *fresh = NULL;
+        psy_hrv_result a, b;
+        assert_int_equal(psy_hrv_create(&c, &fresh, NULL), PSY_OK);
+        assert_int_equal(psy_hrv_compute(reused, rr, t, lens[k], &a, NULL), PSY_OK);
+        assert_int_equal(psy_hrv_compute(fresh, rr, t, lens[k], &b, NULL), PSY_OK);
+        assert_false(isnan(a.welch.v[PSY_HRV_HF_MS2]));
+        assert_memory_equal(a.welch.v, b.welch.v, sizeof a.welch.v);
+        const double *fa, *pa, *fb, *pb;
+        size_t na, nb;
+        psy_hrv_spectrum(reused, PSY_HRV_WELCH, &fa, &pa, &na);
+        psy_hrv_spectrum(fresh, PSY_HRV_WELCH, &fb, &pb, &nb);
+        assert_true(na > 0);
+        assert_int_equal(na, nb);
+        assert_memory_equal(pa, pb, na * sizeof *pa);
+        psy_hrv_destroy(fresh);
+    }
+    psy_hrv_destroy(reused);
+}
+
 static void test_band_power_of_sinusoids(void **state)
 {
     (void)state;
@@ -397,19 +434,23 @@ static void test_entropy_matches_brute_force(void **state)
             double v = 900 + 60 * sin(i / 5.0) + 40 * uniform(&s);
             x[i] = q ? 8 * floor(v / 8) : v;
         }
-        /* r of ~0.2 SD: a sweep over the sorted templates counts; r of ~1 SD: too many
-         * neighbours for it, a k-d tree counts (hrv_entropy.c) */
+        /* each way of counting against brute force, on ties (q = 1) and continuous values: the
+         * sweep over the sorted templates takes a series of one block with few neighbours (here
+         * every case with block 0, on the 8 ms grid too); a block of N / 3 forces the k-d trees
+         * (hrv_entropy.c), whose box tests must count exact ties as the point test does. r of
+         * ~0.2 SD and of ~1 SD. */
         for (int m = 1; m <= 3; m++)
-            for (int wide = 0; wide < 2; wide++) {
-                double se, ae, bse, bae, r = wide ? 72 : q ? 16 : 13.7;
-                assert_int_equal(hrv_entropy(x, N, m, r, 0, &arena, &se, &ae), PSY_OK);
-                brute_entropy(x, N, (size_t)m, r, &bse, &bae);
-                assert_float_equal(se, bse, 1e-12);
-                assert_float_equal(ae, bae, 1e-12);
-                /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
-                assert_int_equal(hrv_sampen_pcst(x, N, m, r, 0, &arena, &se), PSY_OK);
-                assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
-            }
+            for (int wide = 0; wide < 2; wide++)
+                for (size_t block = 0; block <= N / 3; block += N / 3) {
+                    double se, ae, bse, bae, r = wide ? 72 : q ? 16 : 13.7;
+                    assert_int_equal(hrv_entropy(x, N, m, r, block, &arena, &se, &ae), PSY_OK);
+                    brute_entropy(x, N, (size_t)m, r, &bse, &bae);
+                    assert_float_equal(se, bse, 1e-12);
+                    assert_float_equal(ae, bae, 1e-12);
+                    /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
+                    assert_int_equal(hrv_sampen_pcst(x, N, m, r, block, &arena, &se), PSY_OK);
+                    assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
+                }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
     for (int i = 0; i < N; i++) x[i] = 800;
@@ -698,6 +739,23 @@ static void test_no_allocation_after_first_call(void **state)
     assert_int_equal(allocation_count() - before, 0);
     assert_false(isnan(r.values.v[PSY_HRV_SAMPEN]));
     psy_hrv_destroy(he);
+    /* nor a series whose templates the k-d tree counts, where the reserve's trial (a ramp) takes
+     * the sweep (dsp/hrv_entropy.c): values 1 us apart, every 50th an outlier of 1 600 ms, so
+     * that r (0.2 SD) holds nearly every template near its first value; a first interval to
+     * skip, so that the series is copied as the trial's is (no margin from analysing in place) */
+    assert_int_equal(psy_hrv_create(&ce, &he, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_reserve(he, 3000, 3000, &why), PSY_OK);
+    acc = 0;
+    for (size_t i = 0; i < 3000; i++) {
+        distinct[i] = i % 50 == 49 ? 1600 : 800 + 1e-3 * (double)i;
+        td[i] = (acc += distinct[i] / 1000.0);
+    }
+    distinct[0] = NAN;
+    before = allocation_count();
+    assert_int_equal(psy_hrv_compute(he, distinct, td, 3000, &r, NULL), PSY_OK);
+    assert_int_equal(allocation_count() - before, 0);
+    assert_false(isnan(r.values.v[PSY_HRV_SAMPEN]));
+    psy_hrv_destroy(he);
     /* out of range */
     assert_int_equal(psy_hrv_reserve(h, 2, 300, &why), PSY_E_INVALID);
     assert_int_equal(psy_hrv_reserve(h, 600, 7200, &why), PSY_E_INVALID);
@@ -719,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_pcst_lomb_scaling),
         cmocka_unit_test(test_triangular_histogram),
         cmocka_unit_test(test_band_power_of_sinusoids),
+        cmocka_unit_test(test_cached_window_equals_fresh),
         cmocka_unit_test(test_detrending_keeps_hf_removes_trend),
         cmocka_unit_test(test_splines_reproduce_polynomials),
         cmocka_unit_test(test_blocked_grid_equals_whole_series),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "psyphys.h"
+#include "session_internal.h"
 
 #define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
 
@@ -413,6 +414,58 @@ static void breathing(void **state)
     psy_reader_close(r);
 }
 
+/* Results a and b the same to the bit (values, n/a reasons, counts). */
+static void assert_same_hrv(const psy_hrv_result *a, const psy_hrv_result *b)
+{
+    assert_int_equal(a->n_nn, b->n_nn);
+    assert_memory_equal(&a->duration_s, &b->duration_s, sizeof a->duration_s);
+    assert_memory_equal(&a->nn_corrected_pct, &b->nn_corrected_pct, sizeof a->nn_corrected_pct);
+    assert_int_equal(a->over_corrected, b->over_corrected);
+    const psy_hrv_values *va[] = {&a->values, &a->welch, &a->lomb, &a->ar};
+    const psy_hrv_values *vb[] = {&b->values, &b->welch, &b->lomb, &b->ar};
+    for (int k = 0; k < 4; k++) {
+        assert_memory_equal(va[k]->v, vb[k]->v, sizeof va[k]->v);
+        assert_memory_equal(va[k]->na, vb[k]->na, sizeof va[k]->na); /* static strings */
+    }
+}
+
+/* The HRV windows in a second thread (enough windows for it: 30 s every 5 s) give the rows
+ * that the one-thread path gives (psy_session_hrv_rows without a thread, as when none can be
+ * had), full results and lean rows (written to the temporary file by that thread) alike. */
+static void windows_thread_or_not(void **state)
+{
+    (void)state;
+    for (int lean = 0; lean < 2; lean++) {
+        psy_reader *r = open_demo();
+        psy_session_config cfg = psy_session_config_default();
+        cfg.hrv_window_s = 30, cfg.hrv_step_s = 5, cfg.lean_results = lean;
+        psy_session *s = NULL;
+        psy_message why;
+        assert_int_equal(psy_session_run(r, &cfg, &s, &why), PSY_OK);
+        size_t nw = s->n_win, ns = s->n_seg;
+        assert_true(nw >= 8 && ns >= 1); /* session_series.c's THREAD_MIN_WINDOWS: threaded */
+        assert_true(!lean || (s->win_file && !s->win_rows)); /* lean: the rows in the file */
+        psy_hrv_result *seg = s->seg_hrv, *win = calloc(nw, sizeof *win);
+        assert_non_null(win);
+        for (size_t k = 0; k < nw; k++) assert_int_equal(psy_session_window(s, k, &win[k]), 1);
+        free(s->win_hrv);
+        if (s->win_file) fclose(s->win_file);
+        s->seg_hrv = s->win_hrv = NULL, s->win_file = NULL;
+        assert_int_equal(psy_session_hrv_rows(s, 0), 1);
+        assert_int_equal(s->n_win, nw);
+        for (size_t i = 0; i < ns; i++) assert_same_hrv(&seg[i], &s->seg_hrv[i]);
+        for (size_t k = 0; k < nw; k++) {
+            psy_hrv_result again;
+            assert_int_equal(psy_session_window(s, k, &again), 1);
+            assert_same_hrv(&win[k], &again);
+        }
+        assert_false(isnan(win[nw - 1].values.v[PSY_HRV_RMSSD_MS]));
+        free(seg), free(win);
+        psy_session_free(s);
+        psy_reader_close(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +477,7 @@ int main(void)
         cmocka_unit_test(open_path),
         cmocka_unit_test(caller_channels),
         cmocka_unit_test(borrowed_channels),
+        cmocka_unit_test(windows_thread_or_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

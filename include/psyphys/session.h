@@ -20,7 +20,13 @@
  * events are referenced by the epochs); psy_session_open opens and owns its reader. Times are seconds from the recording start; NaN marks a
  * value the data cannot support, with its reason beside it (the results' `why`/`na` strings,
  * the tables' na_reasons). A session and its reader belong to one thread at a time; sessions in
- * several threads are as safe as the analysers they run (psyphys/hrv.h, psyphys/eda.h). */
+ * several threads are as safe as the analysers they run (psyphys/hrv.h, psyphys/eda.h).
+ * Threads of its own: psy_session_run (and psy_session_open) may start one helper thread, which
+ * computes the HRV windows with a second HRV analyser (~0.8 MB, its FFTW plans made under the
+ * library's planner lock) while the calling thread computes the segments' HRV; it is joined
+ * before the call returns, and it is started only when there are at least 8 windows. When the
+ * thread or the analyser cannot be had, everything runs on the calling thread. The results are
+ * the same, bit for bit, either way. */
 #ifndef PSYPHYS_SESSION_H
 #define PSYPHYS_SESSION_H
 
