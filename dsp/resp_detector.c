@@ -15,6 +15,8 @@
 #define SWINGS 256    /* the most swings it weighs; more is noise, not breathing */
 #define HOLD_S 8.0    /* the least a closed breath is held for a second hump or a paused
                        * expiration to join it (close_breath, hold) */
+#define START_LEVEL 0.1 /* the start is a breath's trough within this share of its fall above the
+                         * trough that closes it (close_breath) */
 #define HOLD_MAX_S 20.0 /* the most, whatever the typical breath: a breath-hold stays bounded */
 
 typedef struct extreme {
@@ -56,6 +58,7 @@ struct psy_resp_detector {
     int64_t start;          /* the sample they (re)started at */
     int have_trough, have_peak;
     extreme trough, peak;   /* the breath being assembled */
+    int trough_is_start;    /* its trough is the lowest point at the start (close_breath) */
     extreme top;            /* the low-passed maximum from the breath's trough on */
     extreme top_after;      /* the same from the trough being tracked on (the next breath's) */
     double depth[DEPTHS];   /* the amplitudes of the last breaths (ring) */
@@ -250,20 +253,34 @@ static void close_breath(psy_resp_detector *d, extreme t)
          * cut-off: little more than the low-pass's own delay, 0.9 edge): the signal was rising
          * when the record began, so the start cut an inspiration and is no trough (MARSH 2655 at
          * 0.66 edge, NeuroKit's bio_resting_5min at 1.24); a trough's turn, or an end-expiratory
-         * pause, keeps the signal near it longer (1337: 1.66 edges, 0037: 6). The record's end
-         * likewise: end_of_record. */
-        if (t.at - d->first_at < d->edge && 2 * (d->n - 1 - d->first_at) < 3 * d->edge) {
+         * pause, keeps the signal near it longer (1337: 1.66 edges, 0037: 6). A start that rose
+         * more slowly is a trough only if it lies within START_LEVEL of the first breath's fall
+         * above the trough that closes it (the end-expiratory level, as end_of_record asks of
+         * the end's); else the start cut an inspiration (4-s breaths from 0.1 of their period:
+         * a breath 0 .. 3.56 s) and that first breath is dropped when it closes. */
+        int at_start = t.at - d->first_at < d->edge;
+        if (at_start && 2 * (d->n - 1 - d->first_at) < 3 * d->edge) {
             d->top = d->top_after;
             return;
         }
         d->trough = t, d->have_trough = 1, d->have_peak = 0;
+        d->trough_is_start = at_start;
         d->top = d->top_after;
         return;
     }
     double amp = d->peak.value - 0.5 * (d->trough.value + t.value);
     if (amp < d->cfg.min_amplitude * breath_scale(d)) {
-        if (t.value < d->trough.value) d->trough = t, d->top = d->top_after;
+        if (t.value < d->trough.value) d->trough = t, d->top = d->top_after, d->trough_is_start = 0;
         else if (d->top_after.value > d->top.value) d->top = d->top_after;
+        d->have_peak = 0;
+        return;
+    }
+    int start_cut = d->trough_is_start && !d->derived &&
+                    d->trough.value - t.value > START_LEVEL * (d->peak.value - t.value);
+    d->trough_is_start = 0;
+    if (start_cut) { /* the start cut an inspiration: a partial breath, not reported */
+        d->trough = t;
+        d->top = d->top_after;
         d->have_peak = 0;
         return;
     }

@@ -415,6 +415,42 @@ static void test_slow_double_hump(void **state)
     free(x);
 }
 
+/* A record (or the stretch after a gap) that starts inside an inspiration has no first trough:
+ * its first breath is partial (from the start to the first trough, shallower than the breaths,
+ * too short), and it is not reported. 4-s and 10-s breaths (inhalation 40 %) starting at 0.1 to
+ * 0.3 of the period: every breath lasts its period and starts at a true trough. A record that
+ * starts in the end-expiratory pause (inhalation 40 %, exhalation 50 %, at 0.95 of the period)
+ * keeps its first breath, from the start. */
+static void test_start_in_inspiration(void **state)
+{
+    (void)state;
+    double rate = 25, periods[] = {4, 10}, phases[] = {0.1, 0.2, 0.3};
+    size_t n = (size_t)(60 * rate);
+    double *x = malloc(n * sizeof *x);
+    breaths got;
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < 3; j++) {
+            double p = periods[k];
+            paced_breathing(rate, n, p, phases[j] * p, 0.6, 0, 0, x);
+            run_whole_and_chunked(rate, x, n, 41, &got);
+            for (size_t i = 0; i < got.n; i++) {
+                double onset = (double)got.b[i].onset / rate, end = (double)got.b[i].end / rate;
+                double trough = p * round(onset / p + phases[j]) - phases[j] * p;
+                if (fabs(end - onset - p) > 0.1 * p || fabs(onset - trough) > 0.1 * p)
+                    fail_msg("%.0f-s breaths from phase %.1f: a breath %.2f .. %.2f s", p, phases[j], onset, end);
+            }
+            assert_true(got.n >= (size_t)(60 / p) - 2);
+        }
+    paced_breathing(rate, n, 10, 9.5, 0.5, 0, 0, x);
+    run(rate, x, n, 0, &got);
+    assert_true(got.n >= 1);
+    assert_true(got.b[0].onset == 0);
+    /* ends of inspiration at 4.5 + 10 k s; the last (54.5 s) not closed: the record ends in its
+     * pause while the low-passed signal still settles */
+    assert_periodic_peaks(&got, rate, 4.5, 10, 0.3, 5);
+    free(x);
+}
+
 /* A breath is decided within 8 s of its end: a closed breath waits for the next to show a double
  * hump or a paused expiration, and that wait is bounded (a breath held in inspiration from 42 to
  * 72 s kept the breath before it, 36 .. 40 s, unreported until the held one closed at 74 s).
@@ -803,6 +839,7 @@ int main(void)
                                        cmocka_unit_test(test_decision_bounded),
                                        cmocka_unit_test(test_slow_breathing_cardiac),
                                        cmocka_unit_test(test_slow_double_hump),
+                                       cmocka_unit_test(test_start_in_inspiration),
                                        cmocka_unit_test(test_pause_in_expiration),
                                        cmocka_unit_test(test_one_pause),
                                        cmocka_unit_test(test_falling_baseline),
