@@ -432,6 +432,14 @@ static double settle_scale(const psy_resp_detector *d, int64_t n, double *length
  * breath's for 10 s, and the detection starts at its first sample; then its samples are detected
  * on (work). Without a typical breath (a short or flat stretch) the level is the running mean of
  * the samples and the detection starts 2 s in, as before the look-ahead. */
+static void seed(psy_resp_detector *d, double scale)
+{
+    d->power = (scale / 2.8) * (scale / 2.8);
+    d->level_samples = (int64_t)(10.0 * d->cfg.rate_hz);
+    d->since_start = (int64_t)(2.0 * d->cfg.rate_hz);
+    d->seeded = 1;
+}
+
 static void settle(psy_resp_detector *d)
 {
     int64_t n = d->look_n - (d->look_n > 0 && isnan(d->look[d->look_n - 1]));
@@ -440,10 +448,7 @@ static void settle(psy_resp_detector *d)
     if (scale > 0) {
         for (int i = 0; i < DEPTHS; i++) d->depth[i] = scale, d->length[i] = length;
         d->n_depth = DEPTHS;
-        d->power = (scale / 2.8) * (scale / 2.8);
-        d->level_samples = (int64_t)(10.0 * d->cfg.rate_hz);
-        d->since_start = (int64_t)(2.0 * d->cfg.rate_hz);
-        d->seeded = 1;
+        seed(d, scale);
     }
     d->settling = 0;
     d->replay = 0;
@@ -459,22 +464,27 @@ static void detect(psy_resp_detector *d, double x)
         d->n++;
         return;
     }
-    if (d->restart) { /* the filters settle on this sample, which starts the look-ahead */
+    if (d->restart) { /* the filters settle on this sample */
         psy_biquad_settle(&d->hp, x);
         psy_biquad_settle(&d->lp, 0.0);
         psy_biquad_settle(&d->lp_raw, x);
         d->restart = 0;
-        d->since_start = 0;
         d->start = d->n;
-        d->power = 0;
+        d->since_start = 0;
         d->level_samples = 0;
-        d->n_depth = 0;
-        memset(d->length, 0, sizeof d->length);
         d->seeded = 0;
-        d->settling = 1;
-        d->look_n = d->replay = 0;
-        d->look[d->look_n++] = x;
-        return;
+        if (d->n_depth >= DEPTHS) { /* after a gap, the breaths before it size the first ones
+                                     * after it, at once: no look-ahead (a live stream's gaps) */
+            seed(d, psy_small_median(d->depth, DEPTHS));
+        } else { /* this sample starts the look-ahead */
+            d->power = 0;
+            d->n_depth = 0;
+            memset(d->length, 0, sizeof d->length);
+            d->settling = 1;
+            d->look_n = d->replay = 0;
+            d->look[d->look_n++] = x;
+            return;
+        }
     }
     double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
     extreme z = {d->n, psy_biquad_step(&d->lp_raw, x)};

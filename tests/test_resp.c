@@ -451,6 +451,110 @@ static void test_start_in_inspiration(void **state)
     free(x);
 }
 
+/* After a gap (a live stream's time jump or malformed value), the breaths before it size the
+ * first ones after it: no new 20-s look-ahead. 4-s breaths with a gap 60 .. 62 s, pushed a sample
+ * at a time: every breath after the gap pops within 8.5 s of its end (its hold and the low-pass's
+ * delay; with a new look-ahead the first waited 20 s), the same breaths as the whole signal, and
+ * every end of inspiration after the gap from the first whole breath on. */
+static void test_gap_latency(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    paced_breathing(rate, n, 4, 0, 0.6, 0, 0, x);
+    for (size_t i = (size_t)(60 * rate); i < (size_t)(62 * rate); i++) x[i] = NAN;
+    psy_resp_config c = psy_resp_config_default(rate);
+    psy_resp_detector *d = NULL;
+    assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
+    breaths got = {.n = 0}, whole;
+    for (size_t i = 0; i < n; i++) {
+        size_t used;
+        assert_int_equal(psy_resp_detector_push(d, x + i, 1, &used), PSY_OK);
+        while (psy_resp_detector_pop(d, got.b + got.n, 1) == 1) {
+            double end = (double)got.b[got.n++].end / rate, now = (double)i / rate;
+            if (end > 62 && now - end > 8.5) fail_msg("the breath ending at %.1f s popped at %.1f s", end, now);
+        }
+    }
+    assert_int_equal(psy_resp_detector_finish(d), PSY_OK);
+    got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
+    psy_resp_detector_destroy(d);
+    run_whole_and_chunked(rate, x, n, 29, &whole);
+    assert_int_equal(got.n, whole.n);
+    assert_memory_equal(got.b, whole.b, whole.n * sizeof whole.b[0]);
+    for (double p = 65.6; p < 117; p += 4)
+        if (!has_peak(&whole, rate, p)) fail_msg("no breath with its end of inspiration at %.1f s", p);
+    free(x);
+}
+
+/* The look-ahead's edges: a gap inside it (at 10 s: it sizes the breaths from the 10 s before,
+ * and they size those after), a record shorter than it (finished before it is full), and its
+ * fallback (a flat stretch: no typical breath, the running level). 4-s breaths (peaks at
+ * 1.6 + 4 k s): every end of inspiration of a breath that no gap cuts, in chunks as at once. */
+static void test_look_ahead_edges(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    breaths got;
+    paced_breathing(rate, n, 4, 0, 0.6, 0, 0, x);
+    for (size_t i = 250; i < 260; i++) x[i] = NAN; /* 10 .. 10.4 s */
+    run_whole_and_chunked(rate, x, n, 23, &got);
+    for (double p = 1.6; p < 117; p += 4)
+        if ((p < 8 || p > 14) && !has_peak(&got, rate, p)) fail_msg("gap at 10 s: no breath at %.1f s", p);
+    assert_true(got.n <= 29);
+    paced_breathing(rate, n, 4, 0, 0.6, 0, 0, x);
+    run_whole_and_chunked(rate, x, (size_t)(15 * rate), 23, &got); /* 15 s: peaks 1.6 .. 9.6 closed */
+    assert_periodic_peaks(&got, rate, 1.6, 4, 0.3, 3);
+    for (size_t i = 0; i < n; i++) x[i] = 5.0;
+    run_whole_and_chunked(rate, x, n, 23, &got);
+    assert_int_equal(got.n, 0);
+    for (size_t i = (size_t)(30 * rate); i < n; i++) x[i] += 0.5 - 0.5 * cos(2 * M_PI * (double)i / rate / 4);
+    run_whole_and_chunked(rate, x, n, 23, &got); /* flat for the whole look-ahead, breaths from 30 s */
+    for (double p = 34; p < 117; p += 4)
+        if (!has_peak(&got, rate, p)) fail_msg("after a flat start: no breath at %.1f s", p);
+    free(x);
+}
+
+/* The queue's budget (64 breaths): a push may detect on the 20-s look-ahead and its own samples
+ * at once. Fast breathing (90 /min), 19 s pushed first: a next push of 30 s fills the queue (50 s
+ * of breaths: the budget once stated, 30 s, loses samples when *used is ignored); pushes of
+ * 10 s, popped after each, are consumed whole and give the breaths of the whole signal. */
+static void test_push_budget(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = sin(2 * M_PI * 1.5 * (double)i / rate);
+    breaths whole, got;
+    run(rate, x, n, 0, &whole);
+    for (int big = 1; big >= 0; big--) {
+        psy_resp_config c = psy_resp_config_default(rate);
+        psy_resp_detector *d = NULL;
+        assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
+        got.n = 0;
+        size_t at = 0, used, first = (size_t)(19 * rate), step = (size_t)((big ? 30 : 10) * rate);
+        int short_push = 0;
+        for (size_t len = first; at < n; len = step) {
+            if (len > n - at) len = n - at;
+            assert_int_equal(psy_resp_detector_push(d, x + at, len, &used), PSY_OK);
+            short_push |= used < len;
+            at += used;
+            got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
+        }
+        assert_int_equal(psy_resp_detector_finish(d), PSY_OK);
+        got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
+        psy_resp_detector_destroy(d);
+        assert_int_equal(short_push, big);
+        assert_int_equal(got.n, whole.n);
+        assert_memory_equal(got.b, whole.b, whole.n * sizeof whole.b[0]);
+    }
+    assert_true(whole.n > 170);
+    free(x);
+}
+
 /* A breath is decided within 8 s of its end: a closed breath waits for the next to show a double
  * hump or a paused expiration, and that wait is bounded (a breath held in inspiration from 42 to
  * 72 s kept the breath before it, 36 .. 40 s, unreported until the held one closed at 74 s).
@@ -840,6 +944,9 @@ int main(void)
                                        cmocka_unit_test(test_slow_breathing_cardiac),
                                        cmocka_unit_test(test_slow_double_hump),
                                        cmocka_unit_test(test_start_in_inspiration),
+                                       cmocka_unit_test(test_gap_latency),
+                                       cmocka_unit_test(test_look_ahead_edges),
+                                       cmocka_unit_test(test_push_budget),
                                        cmocka_unit_test(test_pause_in_expiration),
                                        cmocka_unit_test(test_one_pause),
                                        cmocka_unit_test(test_falling_baseline),
