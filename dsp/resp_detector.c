@@ -350,7 +350,12 @@ static double time_median(swing *s, size_t k, double (*key)(const swing *))
  * time likewise, a double hump's two rises one swing (join_small_swings). */
 static void smoother(const psy_resp_detector *d, psy_biquad f[2])
 {
-    f[0] = d->lp_raw; /* as settled at the restart, where the detection starts again */
+    /* as settled at the restart, where the detection starts again. A derived series is detected
+     * on its band-passed signal (y), yet sized here from the low-passed one: the two differ by
+     * the baseline's drift under the 0.02-Hz high-pass, little over a breath's swing, and a
+     * derived series is sized by the level alone (breath_scale), which the look-ahead only
+     * starts: it follows the band-passed signal's power within 10 s */
+    f[0] = d->lp_raw;
     psy_biquad_lowpass(&f[1], 0.5 * fmin(d->cfg.band_high_hz, 0.45 * d->cfg.rate_hz), d->cfg.rate_hz);
     psy_biquad_settle(&f[1], d->look[0]);
 }
