@@ -15,9 +15,9 @@
 #define SWINGS 256    /* the most swings it weighs; more is noise, not breathing */
 #define HOLD_S 8.0    /* the least a closed breath is held for a second hump or a paused
                        * expiration to join it (close_breath, hold) */
+#define HOLD_MAX_S 20.0 /* the most, whatever the typical breath: a breath-hold stays bounded */
 #define START_LEVEL 0.1 /* the start is a breath's trough within this share of its fall above the
                          * trough that closes it (close_breath) */
-#define HOLD_MAX_S 20.0 /* the most, whatever the typical breath: a breath-hold stays bounded */
 
 typedef struct extreme {
     int64_t at;
@@ -432,11 +432,8 @@ static double settle_scale(const psy_resp_detector *d, int64_t n, double *length
     return scale;
 }
 
-/* The look-ahead is complete (full, a gap, or the end): the first breaths are sized by its typical
- * breath, as if DEPTHS breaths of that depth had gone before and the level had been that
- * breath's for 10 s, and the detection starts at its first sample; then its samples are detected
- * on (work). Without a typical breath (a short or flat stretch) the level is the running mean of
- * the samples and the detection starts 2 s in, as before the look-ahead. */
+/* The first breaths sized by a typical breath of the given depth: as if the level had been that
+ * breath's for 10 s, the detection from the first sample. */
 static void seed(psy_resp_detector *d, double scale)
 {
     d->power = (scale / 2.8) * (scale / 2.8);
@@ -445,6 +442,11 @@ static void seed(psy_resp_detector *d, double scale)
     d->seeded = 1;
 }
 
+/* The look-ahead is complete (full, a gap, or the end): the first breaths are sized by its typical
+ * breath, as if DEPTHS breaths of that depth had gone before and the level had been that
+ * breath's for 10 s, and the detection starts at its first sample; then its samples are detected
+ * on (work). Without a typical breath (a short or flat stretch) the level is the running mean of
+ * the samples and the detection starts 2 s in, as before the look-ahead. */
 static void settle(psy_resp_detector *d)
 {
     int64_t n = d->look_n - (d->look_n > 0 && isnan(d->look[d->look_n - 1]));
