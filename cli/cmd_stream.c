@@ -41,11 +41,15 @@ static void help(FILE *out)
             "  --ppg-rate HZ         a PPG / BVP channel at this rate (25 .. 1000 Hz): beats are its pulses\n"
             "                        (pulse rate variability)\n"
             "  --eda-rate HZ         an EDA channel (uS) at this rate; with ECG or PPG on stdin or LSL the same\n"
-            "  --resp-rate HZ        a respiration channel at this rate (breaths); in frames the same\n"
+            "  --resp-rate HZ        a respiration channel at this rate (breaths); in frames the same.\n"
+            "                        The first breaths come once a 20-s look-ahead has sized them; after\n"
+            "                        a gap (a time jump, a malformed value) at once, sized by those before\n"
+            "                        it (a new look-ahead while none were sized)\n"
             "  --rr                  RR intervals (ms) instead of ECG (csv: a column, OSC: /psyphys/in/rr)\n"
             "  --columns LIST        what each column is: ecg, ppg, eda, resp, rr, time (s; csv), skip;\n"
             "                        default ecg (or ppg),eda,resp for the channels given\n"
-            "  --gain LIST           multiply each column by this (e.g. int16 counts to uS), default 1\n"
+            "  --gain LIST           multiply each column by this (e.g. int16 counts to uS), default 1\n");
+    fprintf(out,
             "channels (--replay):\n"
             "  --ecg LABEL, --eda LABEL, --resp LABEL  the channels (default: the first ECG, else the\n"
             "                        first RR channel, else the first PPG; the first EDA and the first\n"

@@ -13,8 +13,11 @@
 #define DEPTHS 5
 #define SETTLE_S 20.0 /* the look-ahead that sizes the first breaths (settle_scale) */
 #define SWINGS 256    /* the most swings it weighs; more is noise, not breathing */
-#define HOLD_S 8.0    /* the longest a closed breath is held for a second hump or a paused
-                       * expiration to join it (close_breath) */
+#define HOLD_S 8.0    /* the least a closed breath is held for a second hump or a paused
+                       * expiration to join it (close_breath, hold) */
+#define HOLD_MAX_S 20.0 /* the most, whatever the typical breath: a breath-hold stays bounded */
+#define START_LEVEL 0.1 /* the start is a breath's trough within this share of its fall above the
+                         * trough that closes it (close_breath) */
 
 typedef struct extreme {
     int64_t at;
@@ -27,8 +30,8 @@ typedef struct held_breath {
     double onset_v, peak_v, end_v; /* the signal at its trough, its last confirmed peak, its end */
     double top_v;                  /* the signal at b.peak, its highest point */
     int paused;                    /* a paused expiration already joined it */
-    int64_t release_at;            /* the sample it is queued at, whatever comes: HOLD_S after the
-                                    * trough that first closed it */
+    int64_t release_at;            /* the sample it is queued at, whatever comes: the hold after
+                                    * the trough that first closed it */
     int have;
 } held_breath;
 
@@ -37,7 +40,7 @@ struct psy_resp_detector {
     psy_biquad hp, lp, lp_raw; /* the band-pass; the low-pass alone, where breaths are found */
     double power_alpha;     /* 1 / (10 s in samples) */
     int64_t delay_band, delay_raw; /* group delays at 15 /min (samples), taken off the times */
-    int64_t hold;           /* HOLD_S in samples */
+    int64_t hold_min, hold_max; /* HOLD_S and HOLD_MAX_S in samples */
     int64_t edge;           /* a quarter period at the low-pass's cut-off (samples): the least time
                              * the low-passed signal takes to turn from falling to rising, so a
                              * lowest point this long before the end is a trough, not the end
@@ -55,9 +58,11 @@ struct psy_resp_detector {
     int64_t start;          /* the sample they (re)started at */
     int have_trough, have_peak;
     extreme trough, peak;   /* the breath being assembled */
+    int trough_is_start;    /* its trough is the lowest point at the start (close_breath) */
     extreme top;            /* the low-passed maximum from the breath's trough on */
     extreme top_after;      /* the same from the trough being tracked on (the next breath's) */
     double depth[DEPTHS];   /* the amplitudes of the last breaths (ring) */
+    double length[DEPTHS];  /* their durations (samples; 0 unknown), the same ring */
     int n_depth;            /* breaths in it since the filters (re)started */
     held_breath held;       /* the last closed breath, not yet queued (impedance, belts) */
     int64_t first_at;       /* the first sample tracked since the filters (re)started */
@@ -99,7 +104,8 @@ static void configure(psy_resp_detector *d)
                             psy_biquad_group_delay(&d->lp, f, c->rate_hz));
     d->delay_raw = llround(psy_biquad_group_delay(&d->lp_raw, f, c->rate_hz));
     d->edge = llround(0.25 / cutoff * c->rate_hz);
-    d->hold = llround(HOLD_S * c->rate_hz);
+    d->hold_min = llround(HOLD_S * c->rate_hz);
+    d->hold_max = llround(HOLD_MAX_S * c->rate_hz);
 }
 
 psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out)
@@ -219,6 +225,20 @@ static void extend_held(psy_resp_detector *d, const held_breath *c)
     if (c->top_v > h->top_v) h->b.peak = c->b.peak, h->top_v = c->top_v;
     h->b.amplitude = h->peak_v - 0.5 * (h->onset_v + h->end_v);
     d->depth[(d->n_depth - 1) % DEPTHS] = h->b.amplitude;
+    d->length[(d->n_depth - 1) % DEPTHS] = (double)(h->b.end - h->b.onset);
+}
+
+/* How long a closed breath waits for a second hump or a resumed expiration to join it: 1.2
+ * typical breaths (the median duration of the last ones, merged breaths whole), at least HOLD_S,
+ * at most HOLD_MAX_S. Scaled with the breathing, not fixed: at resonance breathing (4-6 /min,
+ * HRV biofeedback) an inspiratory pause's dip comes 10 s or more before the breath's end, and a
+ * fixed 8 s split such breaths in two. Not the held breath's own duration: that is the first
+ * hump's. */
+static int64_t hold(const psy_resp_detector *d)
+{
+    double typical = 1.2 * psy_small_median(d->length, DEPTHS);
+    return typical > (double)d->hold_max ? d->hold_max
+         : typical > (double)d->hold_min ? (int64_t)typical : d->hold_min;
 }
 
 /* A trough closes the breath trough -> peak -> this trough, unless it is too small to be one
@@ -233,20 +253,34 @@ static void close_breath(psy_resp_detector *d, extreme t)
          * cut-off: little more than the low-pass's own delay, 0.9 edge): the signal was rising
          * when the record began, so the start cut an inspiration and is no trough (MARSH 2655 at
          * 0.66 edge, NeuroKit's bio_resting_5min at 1.24); a trough's turn, or an end-expiratory
-         * pause, keeps the signal near it longer (1337: 1.66 edges, 0037: 6). The record's end
-         * likewise: end_of_record. */
-        if (t.at - d->first_at < d->edge && 2 * (d->n - 1 - d->first_at) < 3 * d->edge) {
+         * pause, keeps the signal near it longer (1337: 1.66 edges, 0037: 6). A start that rose
+         * more slowly is a trough only if it lies within START_LEVEL of the first breath's fall
+         * above the trough that closes it (the end-expiratory level, as end_of_record asks of
+         * the end's); else the start cut an inspiration (4-s breaths from 0.1 of their period:
+         * a breath 0 .. 3.56 s) and that first breath is dropped when it closes. */
+        int at_start = t.at - d->first_at < d->edge;
+        if (at_start && 2 * (d->n - 1 - d->first_at) < 3 * d->edge) {
             d->top = d->top_after;
             return;
         }
         d->trough = t, d->have_trough = 1, d->have_peak = 0;
+        d->trough_is_start = at_start;
         d->top = d->top_after;
         return;
     }
     double amp = d->peak.value - 0.5 * (d->trough.value + t.value);
     if (amp < d->cfg.min_amplitude * breath_scale(d)) {
-        if (t.value < d->trough.value) d->trough = t, d->top = d->top_after;
+        if (t.value < d->trough.value) d->trough = t, d->top = d->top_after, d->trough_is_start = 0;
         else if (d->top_after.value > d->top.value) d->top = d->top_after;
+        d->have_peak = 0;
+        return;
+    }
+    int start_cut = d->trough_is_start && !d->derived &&
+                    d->trough.value - t.value > START_LEVEL * (d->peak.value - t.value);
+    d->trough_is_start = 0;
+    if (start_cut) { /* the start cut an inspiration: a partial breath, not reported */
+        d->trough = t;
+        d->top = d->top_after;
         d->have_peak = 0;
         return;
     }
@@ -255,7 +289,7 @@ static void close_breath(psy_resp_detector *d, extreme t)
     if (onset < d->start) onset = d->start;
     peak = peak <= onset ? onset + 1 : peak >= end ? end - 1 : peak;
     held_breath c = {{onset, peak, end, amp}, d->trough.value, d->peak.value, t.value, d->top.value, 0,
-                     t.at + d->hold, 1};
+                     t.at + hold(d), 1};
     held_breath *h = &d->held;
     if (!d->derived && one_breath_with_held(h, &c)) {
         h->peak_v = c.peak_v;
@@ -266,6 +300,7 @@ static void close_breath(psy_resp_detector *d, extreme t)
     } else {
         release_held(d);
         *h = c;
+        d->length[d->n_depth % DEPTHS] = (double)(end - onset);
         d->depth[d->n_depth++ % DEPTHS] = amp;
         if (d->derived) release_held(d);
     }
@@ -279,10 +314,25 @@ typedef struct swing {
     int64_t len; /* samples */
 } swing;
 
-static int by_size(const void *a, const void *b)
+static double swing_size(const swing *s) { return s->size; }
+static double swing_len(const swing *s) { return (double)s->len; }
+
+/* The value of key at the median of the k swings weighted by their duration: the value the signal
+ * spends half its time in. An insertion sort in place (k <= SWINGS, once per look-ahead): qsort
+ * may allocate, and nothing is allocated after create. */
+static double time_median(swing *s, size_t k, double (*key)(const swing *))
 {
-    double x = ((const swing *)a)->size, y = ((const swing *)b)->size;
-    return (x > y) - (x < y);
+    for (size_t i = 1; i < k; i++) {
+        swing v = s[i];
+        size_t j = i;
+        for (; j > 0 && key(&s[j - 1]) > key(&v); j--) s[j] = s[j - 1];
+        s[j] = v;
+    }
+    int64_t total = 0, sum = 0;
+    for (size_t i = 0; i < k; i++) total += s[i].len;
+    size_t i = 0;
+    while ((sum += s[i].len) < (total + 1) / 2) i++;
+    return key(&s[i]);
 }
 
 /* The typical breath of the look-ahead, the first n samples of look: the size of the swings
@@ -295,37 +345,36 @@ static int by_size(const void *a, const void *b)
  * pneumography (at the heart rate, 1-1.8 Hz at rest) passes the band's 1-Hz low-pass half-damped,
  * and its many half-second swings outnumbered slow breaths in time (MARSH 8000 with a 10-s
  * look-ahead: sized by them, ripples became breaths and, through the recent depths, stayed
- * breaths). NaN for fewer than 3 swings (a breath and a half) or more than SWINGS (noise). */
+ * breaths). NaN for fewer than 3 swings (a breath and a half) or more than SWINGS (noise). The
+ * typical breath's duration (samples, 0 without) in *length: twice its median swing's, weighted by
+ * time likewise, a double hump's two rises one swing (join_small_swings). */
 static void smoother(const psy_resp_detector *d, psy_biquad f[2])
 {
-    f[0] = d->lp_raw; /* as settled at the restart, where the detection starts again */
+    /* as settled at the restart, where the detection starts again. A derived series is detected
+     * on its band-passed signal (y), yet sized here from the low-passed one: the two differ by
+     * the baseline's drift under the 0.02-Hz high-pass, little over a breath's swing, and a
+     * derived series is sized by the level alone (breath_scale), which the look-ahead only
+     * starts: it follows the band-passed signal's power within 10 s */
+    f[0] = d->lp_raw;
     psy_biquad_lowpass(&f[1], 0.5 * fmin(d->cfg.band_high_hz, 0.45 * d->cfg.rate_hz), d->cfg.rate_hz);
     psy_biquad_settle(&f[1], d->look[0]);
 }
 
 static double smooth(psy_biquad f[2], double x) { return psy_biquad_step(&f[1], psy_biquad_step(&f[0], x)); }
 
-static double settle_scale(const psy_resp_detector *d, int64_t n)
+/* The swings of the smoothed first n samples of look between extremes confirmed by h, into s
+ * (at most SWINGS); how many. */
+static size_t look_swings(const psy_resp_detector *d, int64_t n, double h, swing *s)
 {
-    if (n < 1) return NAN;
     psy_biquad lp[2];
     smoother(d, lp);
-    double lo = INFINITY, hi = -INFINITY;
-    for (int64_t i = 0; i < n; i++) {
-        double z = smooth(lp, d->look[i]);
-        lo = fmin(lo, z), hi = fmax(hi, z);
-    }
-    double h = 0.02 * (hi - lo);
-    if (!(h > 0)) return NAN;
-    smoother(d, lp);
-    swing s[SWINGS];
     size_t k = 0;
     int dir = 0;
     extreme last = {0, 0}, track = {0, 0}, min = {0, INFINITY}, max = {0, -INFINITY};
     for (int64_t i = 0; i < n && k < SWINGS; i++) {
         double z = smooth(lp, d->look[i]);
         if (dir == 0) { /* the first extreme: the earlier of the lowest and highest point once
-                         * they lie a hysteresis apart */
+                         * they lie h apart */
             if (z < min.value) min = (extreme){i, z};
             if (z > max.value) max = (extreme){i, z};
             if (max.value - min.value > h) {
@@ -339,13 +388,58 @@ static double settle_scale(const psy_resp_detector *d, int64_t n)
             last = track, track = (extreme){i, z}, dir = -dir;
         }
     }
+    return k;
+}
+
+/* Joins swing i with its neighbours when it lies in the upper half of the swing before it and the
+ * swing after it is less than half the one after that (k swings in s; how many remain): a double
+ * hump's dip, no expiration of its own, as the detector decides (one_breath_with_held). */
+static size_t join_small_swings(swing *s, size_t k)
+{
+    size_t i = 1;
+    while (i + 2 < k) {
+        if (s[i].size < 0.5 * s[i - 1].size && s[i + 1].size < 0.5 * s[i + 2].size) {
+            s[i - 1].size += s[i + 1].size - s[i].size;
+            s[i - 1].len += s[i].len + s[i + 1].len;
+            memmove(&s[i], &s[i + 2], (k - i - 2) * sizeof *s);
+            k -= 2;
+        } else {
+            i++;
+        }
+    }
+    return k;
+}
+
+static double settle_scale(const psy_resp_detector *d, int64_t n, double *length)
+{
+    *length = 0;
+    if (n < 1) return NAN;
+    psy_biquad lp[2];
+    smoother(d, lp);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t i = 0; i < n; i++) {
+        double z = smooth(lp, d->look[i]);
+        lo = fmin(lo, z), hi = fmax(hi, z);
+    }
+    if (!(hi - lo > 0)) return NAN;
+    swing s[SWINGS], sorted[SWINGS];
+    size_t k = look_swings(d, n, 0.02 * (hi - lo), s);
     if (k < 3 || k == SWINGS) return NAN;
-    qsort(s, k, sizeof *s, by_size);
-    int64_t total = 0, sum = 0;
-    for (size_t i = 0; i < k; i++) total += s[i].len;
-    size_t i = 0;
-    while ((sum += s[i].len) < (total + 1) / 2) i++;
-    return s[i].size;
+    memcpy(sorted, s, k * sizeof *s);
+    double scale = time_median(sorted, k, swing_size);
+    k = join_small_swings(s, k);
+    if (k >= 2) *length = 2 * time_median(s, k, swing_len);
+    return scale;
+}
+
+/* The first breaths sized by a typical breath of the given depth: as if the level had been that
+ * breath's for 10 s, the detection from the first sample. */
+static void seed(psy_resp_detector *d, double scale)
+{
+    d->power = (scale / 2.8) * (scale / 2.8);
+    d->level_samples = (int64_t)(10.0 * d->cfg.rate_hz);
+    d->since_start = (int64_t)(2.0 * d->cfg.rate_hz);
+    d->seeded = 1;
 }
 
 /* The look-ahead is complete (full, a gap, or the end): the first breaths are sized by its typical
@@ -356,14 +450,12 @@ static double settle_scale(const psy_resp_detector *d, int64_t n)
 static void settle(psy_resp_detector *d)
 {
     int64_t n = d->look_n - (d->look_n > 0 && isnan(d->look[d->look_n - 1]));
-    double scale = settle_scale(d, n);
+    double length;
+    double scale = settle_scale(d, n, &length);
     if (scale > 0) {
-        for (int i = 0; i < DEPTHS; i++) d->depth[i] = scale;
+        for (int i = 0; i < DEPTHS; i++) d->depth[i] = scale, d->length[i] = length;
         d->n_depth = DEPTHS;
-        d->power = (scale / 2.8) * (scale / 2.8);
-        d->level_samples = (int64_t)(10.0 * d->cfg.rate_hz);
-        d->since_start = (int64_t)(2.0 * d->cfg.rate_hz);
-        d->seeded = 1;
+        seed(d, scale);
     }
     d->settling = 0;
     d->replay = 0;
@@ -379,21 +471,27 @@ static void detect(psy_resp_detector *d, double x)
         d->n++;
         return;
     }
-    if (d->restart) { /* the filters settle on this sample, which starts the look-ahead */
+    if (d->restart) { /* the filters settle on this sample */
         psy_biquad_settle(&d->hp, x);
         psy_biquad_settle(&d->lp, 0.0);
         psy_biquad_settle(&d->lp_raw, x);
         d->restart = 0;
-        d->since_start = 0;
         d->start = d->n;
-        d->power = 0;
+        d->since_start = 0;
         d->level_samples = 0;
-        d->n_depth = 0;
         d->seeded = 0;
-        d->settling = 1;
-        d->look_n = d->replay = 0;
-        d->look[d->look_n++] = x;
-        return;
+        if (d->n_depth >= DEPTHS) { /* after a gap, the breaths before it size the first ones
+                                     * after it, at once: no look-ahead (a live stream's gaps) */
+            seed(d, psy_small_median(d->depth, DEPTHS));
+        } else { /* this sample starts the look-ahead */
+            d->power = 0;
+            d->n_depth = 0;
+            memset(d->length, 0, sizeof d->length);
+            d->settling = 1;
+            d->look_n = d->replay = 0;
+            d->look[d->look_n++] = x;
+            return;
+        }
     }
     double y = psy_biquad_step(&d->lp, psy_biquad_step(&d->hp, x));
     extreme z = {d->n, psy_biquad_step(&d->lp_raw, x)};

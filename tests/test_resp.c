@@ -387,6 +387,174 @@ static void test_slow_breathing_cardiac(void **state)
     free(x);
 }
 
+/* Resonance breathing (HRV biofeedback, 4-6 /min) with an inspiratory pause: a double hump whose
+ * dip (at a fifth of the period, in the upper half of both rises) comes more than 8 s before the
+ * breath's end at 15-s breaths. The hold that waits for the second hump scales with the typical
+ * breath (a fixed 8-s hold split these breaths: 24 for 12 at 4 /min). Inhalation to 0.6 by 0.15
+ * of the period, a dip to 0.45 at 0.2, on to 1.05 at 0.4, exhalation to 0.9, a pause: every
+ * breath once, its end of inspiration at 0.4 of its period, in chunks as at once. */
+static void test_slow_double_hump(void **state)
+{
+    (void)state;
+    double rate = 25, periods[] = {10, 12, 15};
+    size_t n = (size_t)(180 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (int k = 0; k < 3; k++) {
+        double p = periods[k];
+        for (size_t i = 0; i < n; i++) {
+            double ph = fmod((double)i / rate, p) / p;
+            x[i] = ph < 0.15 ? 0.475 - 0.475 * cos(M_PI * ph / 0.15)
+                 : ph < 0.2  ? 0.95 - 0.35 * (0.5 - 0.5 * cos(M_PI * (ph - 0.15) / 0.05))
+                 : ph < 0.4  ? 0.6 + 0.45 * (0.5 - 0.5 * cos(M_PI * (ph - 0.2) / 0.2))
+                 : ph < 0.9  ? 0.525 + 0.525 * cos(M_PI * (ph - 0.4) / 0.5) : 0.0;
+        }
+        breaths got;
+        run_whole_and_chunked(rate, x, n, 61, &got);
+        assert_periodic_peaks(&got, rate, 0.4 * p, p, 0.5, (size_t)(180 / p));
+    }
+    free(x);
+}
+
+/* A record (or the stretch after a gap) that starts inside an inspiration has no first trough:
+ * its first breath is partial (from the start to the first trough, shallower than the breaths,
+ * too short), and it is not reported. 4-s and 10-s breaths (inhalation 40 %) starting at 0.1 to
+ * 0.3 of the period: every breath lasts its period and starts at a true trough. A record that
+ * starts in the end-expiratory pause (inhalation 40 %, exhalation 50 %, at 0.95 of the period)
+ * keeps its first breath, from the start. */
+static void test_start_in_inspiration(void **state)
+{
+    (void)state;
+    double rate = 25, periods[] = {4, 10}, phases[] = {0.1, 0.2, 0.3};
+    size_t n = (size_t)(60 * rate);
+    double *x = malloc(n * sizeof *x);
+    breaths got;
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < 3; j++) {
+            double p = periods[k];
+            paced_breathing(rate, n, p, phases[j] * p, 0.6, 0, 0, x);
+            run_whole_and_chunked(rate, x, n, 41, &got);
+            for (size_t i = 0; i < got.n; i++) {
+                double onset = (double)got.b[i].onset / rate, end = (double)got.b[i].end / rate;
+                double trough = p * round(onset / p + phases[j]) - phases[j] * p;
+                if (fabs(end - onset - p) > 0.1 * p || fabs(onset - trough) > 0.1 * p)
+                    fail_msg("%.0f-s breaths from phase %.1f: a breath %.2f .. %.2f s", p, phases[j], onset, end);
+            }
+            assert_true(got.n >= (size_t)(60 / p) - 2);
+        }
+    paced_breathing(rate, n, 10, 9.5, 0.5, 0, 0, x);
+    run(rate, x, n, 0, &got);
+    assert_true(got.n >= 1);
+    assert_true(got.b[0].onset == 0);
+    /* ends of inspiration at 4.5 + 10 k s; the last (54.5 s) not closed: the record ends in its
+     * pause while the low-passed signal still settles */
+    assert_periodic_peaks(&got, rate, 4.5, 10, 0.3, 5);
+    free(x);
+}
+
+/* After a gap (a live stream's time jump or malformed value), the breaths before it size the
+ * first ones after it: no new 20-s look-ahead. 4-s breaths with a gap 60 .. 62 s, pushed a sample
+ * at a time: every breath after the gap pops within 8.5 s of its end (its hold and the low-pass's
+ * delay; with a new look-ahead the first waited 20 s), the same breaths as the whole signal, and
+ * every end of inspiration after the gap from the first whole breath on. */
+static void test_gap_latency(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    paced_breathing(rate, n, 4, 0, 0.6, 0, 0, x);
+    for (size_t i = (size_t)(60 * rate); i < (size_t)(62 * rate); i++) x[i] = NAN;
+    psy_resp_config c = psy_resp_config_default(rate);
+    psy_resp_detector *d = NULL;
+    assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
+    breaths got = {.n = 0}, whole;
+    for (size_t i = 0; i < n; i++) {
+        size_t used;
+        assert_int_equal(psy_resp_detector_push(d, x + i, 1, &used), PSY_OK);
+        while (psy_resp_detector_pop(d, got.b + got.n, 1) == 1) {
+            double end = (double)got.b[got.n++].end / rate, now = (double)i / rate;
+            if (end > 62 && now - end > 8.5) fail_msg("the breath ending at %.1f s popped at %.1f s", end, now);
+        }
+    }
+    assert_int_equal(psy_resp_detector_finish(d), PSY_OK);
+    got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
+    psy_resp_detector_destroy(d);
+    run_whole_and_chunked(rate, x, n, 29, &whole);
+    assert_int_equal(got.n, whole.n);
+    assert_memory_equal(got.b, whole.b, whole.n * sizeof whole.b[0]);
+    for (double p = 65.6; p < 117; p += 4)
+        if (!has_peak(&whole, rate, p)) fail_msg("no breath with its end of inspiration at %.1f s", p);
+    free(x);
+}
+
+/* The look-ahead's edges: a gap inside it (at 10 s: it sizes the breaths from the 10 s before,
+ * and they size those after), a record shorter than it (finished before it is full), and its
+ * fallback (a flat stretch: no typical breath, the running level). 4-s breaths (peaks at
+ * 1.6 + 4 k s): every end of inspiration of a breath that no gap cuts, in chunks as at once. */
+static void test_look_ahead_edges(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    breaths got;
+    paced_breathing(rate, n, 4, 0, 0.6, 0, 0, x);
+    for (size_t i = 250; i < 260; i++) x[i] = NAN; /* 10 .. 10.4 s */
+    run_whole_and_chunked(rate, x, n, 23, &got);
+    for (double p = 1.6; p < 117; p += 4)
+        if ((p < 8 || p > 14) && !has_peak(&got, rate, p)) fail_msg("gap at 10 s: no breath at %.1f s", p);
+    assert_true(got.n <= 29);
+    paced_breathing(rate, n, 4, 0, 0.6, 0, 0, x);
+    run_whole_and_chunked(rate, x, (size_t)(15 * rate), 23, &got); /* 15 s: peaks 1.6 .. 9.6 closed */
+    assert_periodic_peaks(&got, rate, 1.6, 4, 0.3, 3);
+    for (size_t i = 0; i < n; i++) x[i] = 5.0;
+    run_whole_and_chunked(rate, x, n, 23, &got);
+    assert_int_equal(got.n, 0);
+    for (size_t i = (size_t)(30 * rate); i < n; i++) x[i] += 0.5 - 0.5 * cos(2 * M_PI * (double)i / rate / 4);
+    run_whole_and_chunked(rate, x, n, 23, &got); /* flat for the whole look-ahead, breaths from 30 s */
+    for (double p = 34; p < 117; p += 4)
+        if (!has_peak(&got, rate, p)) fail_msg("after a flat start: no breath at %.1f s", p);
+    free(x);
+}
+
+/* The queue's budget (64 breaths): a push may detect on the 20-s look-ahead and its own samples
+ * at once. Fast breathing (90 /min), 19 s pushed first: a next push of 30 s fills the queue (50 s
+ * of breaths: the budget once stated, 30 s, loses samples when *used is ignored); pushes of
+ * 10 s, popped after each, are consumed whole and give the breaths of the whole signal. */
+static void test_push_budget(void **state)
+{
+    (void)state;
+    double rate = 25;
+    size_t n = (size_t)(120 * rate);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = sin(2 * M_PI * 1.5 * (double)i / rate);
+    breaths whole, got;
+    run(rate, x, n, 0, &whole);
+    for (int big = 1; big >= 0; big--) {
+        psy_resp_config c = psy_resp_config_default(rate);
+        psy_resp_detector *d = NULL;
+        assert_int_equal(psy_resp_detector_create(&c, &d), PSY_OK);
+        got.n = 0;
+        size_t at = 0, used, first = (size_t)(19 * rate), step = (size_t)((big ? 30 : 10) * rate);
+        int short_push = 0;
+        for (size_t len = first; at < n; len = step) {
+            if (len > n - at) len = n - at;
+            assert_int_equal(psy_resp_detector_push(d, x + at, len, &used), PSY_OK);
+            short_push |= used < len;
+            at += used;
+            got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
+        }
+        assert_int_equal(psy_resp_detector_finish(d), PSY_OK);
+        got.n += psy_resp_detector_pop(d, got.b + got.n, MAX_BREATHS - got.n);
+        psy_resp_detector_destroy(d);
+        assert_int_equal(short_push, big);
+        assert_int_equal(got.n, whole.n);
+        assert_memory_equal(got.b, whole.b, whole.n * sizeof whole.b[0]);
+    }
+    assert_true(whole.n > 170);
+    free(x);
+}
+
 /* A breath is decided within 8 s of its end: a closed breath waits for the next to show a double
  * hump or a paused expiration, and that wait is bounded (a breath held in inspiration from 42 to
  * 72 s kept the breath before it, 36 .. 40 s, unreported until the held one closed at 74 s).
@@ -774,6 +942,11 @@ int main(void)
                                        cmocka_unit_test(test_startup_transient),
                                        cmocka_unit_test(test_decision_bounded),
                                        cmocka_unit_test(test_slow_breathing_cardiac),
+                                       cmocka_unit_test(test_slow_double_hump),
+                                       cmocka_unit_test(test_start_in_inspiration),
+                                       cmocka_unit_test(test_gap_latency),
+                                       cmocka_unit_test(test_look_ahead_edges),
+                                       cmocka_unit_test(test_push_budget),
                                        cmocka_unit_test(test_pause_in_expiration),
                                        cmocka_unit_test(test_one_pause),
                                        cmocka_unit_test(test_falling_baseline),

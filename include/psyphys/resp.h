@@ -13,22 +13,32 @@
  * a pause in the expiration, not a breath (the breath before goes on to the next trough), while
  * that breath's expiration has not come back to its onset's level, once per breath. So a breath
  * is reported once the next one closes (impedance, belts; ECG-derived breaths at once), and at
- * the latest 8 s after the trough that closed it: a second hump or a resumed expiration that
- * closes later is a breath of its own. The delay from a breath's end to its report is therefore
- * bounded by 8 s of input (plus the 20-s look-ahead below for the first breaths).
+ * the latest a hold after the trough that closed it: a second hump or a resumed expiration that
+ * closes later is a breath of its own. The hold is 1.2 typical breath durations (the median of the
+ * last 5 breaths, a merged breath whole; the look-ahead's first), at least 8 s and at most 20 s:
+ * at resonance breathing (4-6 /min) an inspiratory pause's dip comes more than 8 s before the
+ * breath's end. A breath is therefore queued at the latest a hold after its closing trough, or
+ * when that trough is confirmed if later (the signal must rise from it: after an end-expiratory
+ * apnea or breath-hold, when breathing resumes), and its times are those of the low-passed signal,
+ * whose delay (a fraction of a second) the samples pushed must also cover.
  * The typical breath: a sinusoid's peak-to-trough (2.8 rms) of the last 10 s of the 0.02-1 Hz
  * band-passed signal, each sample counting up to 2 rms, and no more than the median depth of the
  * last 5 breaths (a sigh or a movement raises the power; the breaths after it are still sized by
- * their neighbours). The first breaths after the start (and after a gap) are sized by a
- * look-ahead: the detector keeps the first 20 s of samples, takes as typical breath the median,
- * weighted by duration, of the swings between successive extremes of the signal low-passed at
- * half the band's top (Count-adv's quartile of the swings, weighted by time so that a start-up
+ * their neighbours). The first breaths after the start (and after a gap before any were sized) are
+ * sized by a look-ahead: the detector keeps the first 20 s of samples, takes as typical breath the
+ * median, weighted by duration, of the swings between successive extremes of the signal low-passed
+ * at half the band's top (Count-adv's quartile of the swings, weighted by time so that a start-up
  * transient or a movement does not inflate it, nor the cardiac oscillation of impedance
- * pneumography shrink it), starts the recent depths and the level from it, then detects from
- * the first sample. A stretch too short or flat for it (fewer than 3 swings) falls back to the
- * running mean of its samples, the first trough sought after 2 s. The first breaths are
- * therefore reported 20 s after the start; the look-ahead takes 20 s of samples of memory
- * (160 kB at 1 kHz, 3.2 MB at 20 kHz), allocated at create.
+ * pneumography shrink it), starts the recent depths and the level from it, then detects from the
+ * first sample. A stretch too short or flat for it (fewer than 3 swings) falls back to the running
+ * mean of its samples, the first trough sought after 2 s. The first breaths are therefore reported
+ * 20 s after the start; the look-ahead takes 20 s of samples of memory (160 kB at 1 kHz, 3.2 MB at
+ * 20 kHz), allocated at create. After a gap, once breaths were sized before it (the look-ahead, or
+ * 5 breaths without it), those breaths size the first ones after it (depths, durations, level) and
+ * the detection goes on at once, without a look-ahead (a live stream's time jumps). The record's or
+ * a stretch's start is its first trough only if it lies within a tenth of the first breath's fall
+ * above the trough that closes it (the end-expiratory level); else the start cut an inspiration and
+ * that partial breath is not reported.
  * The extremes are taken on the low-passed signal, not the band-passed one, because the
  * high-pass's response to a baseline step (a movement, a posture change) lasts ~10 s and hides
  * the shallow breaths riding on it; a breath's depth, peak minus the mean of its troughs,
@@ -85,8 +95,10 @@ typedef struct psy_resp_detector psy_resp_detector;
 PSY_API psy_status psy_resp_detector_create(const psy_resp_config *config, psy_resp_detector **out);
 
 /* Pushes n samples (NaN: a gap; the filters restart after it and no breath spans it). Consumes
- * them all unless the queue (64 breaths) fills: *used says how many (may be NULL only when the
- * caller pops after every push of at most 30 s). The look-ahead's samples are detected on as the
+ * them all unless the queue (64 breaths) fills: *used says how many. It may be NULL only when the
+ * caller pops after every push of at most 10 s and breathing is no faster than 2 breaths a
+ * second: a push may detect on the 20-s look-ahead too, 30 s of breaths in all (a 30-s push at
+ * 90 /min after 19 s pushed fills the queue). The look-ahead's samples are detected on as the
  * caller pushes and pops. PSY_OK or PSY_E_INVALID. */
 PSY_API psy_status psy_resp_detector_push(psy_resp_detector *d, const double *x, size_t n, size_t *used);
 

@@ -49,8 +49,11 @@
  *                     SCRs that began in the last ns_scr_window_s per valid minute in it;
  *  - PSY_STREAM_SCR   each SCR once it has peaked and been scored (psy_eda_stream_latency);
  *  - PSY_STREAM_BREATH each breath of the respiration channel once its closing trough is
- *                     confirmed (psy_resp_detector, psyphys/resp.h: the breaths of
- *                     psy_breaths_detect), with its duration and rate and, when beats come too, its
+ *                     confirmed and the next breath or the hold (8-20 s) shows it whole
+ *                     (psy_resp_detector, psyphys/resp.h: the breaths of psy_breaths_detect);
+ *                     the first ones once the 20-s look-ahead after the start completes, and
+ *                     after a gap (every time jump or malformed value) at once when breaths were
+ *                     sized before it, else after a new look-ahead; with its duration and rate and, when beats come too, its
  *                     peak-to-trough RSA (Grossman) and heart-rate oscillation over the raw RR
  *                     intervals ending within it (psyphys/rsa.h's definitions);
  *  - PSY_STREAM_STATUS a condition: a channel lost (NaN, flat, out of range) or back, outputs
