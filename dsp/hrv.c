@@ -361,16 +361,23 @@ static size_t resampled_count(double span_s, double fs)
     return m < 3 ? 3 : m;
 }
 
-/* The span of the beat times of s (n >= 1). */
-static double span_of(psy_hrv *h, const hrv_series *s)
+/* The span of the beat times of s (n >= 1) into *span. PSY_OK, PSY_E_NOMEM or the source's
+ * failure. */
+static psy_status span_of(psy_hrv *h, const hrv_series *s, double *span)
 {
-    if (!s->src) return s->t[s->n - 1] - s->t[0];
+    if (!s->src) {
+        *span = s->t[s->n - 1] - s->t[0];
+        return PSY_OK;
+    }
     size_t mark = psy_arena_mark(&h->arena);
     hrv_cursor x;
-    double span = NAN;
-    if (hrv_cursor_open(&x, s, &h->arena) == PSY_OK) span = hrv_t_at(&x, s->n - 1) - hrv_t_at(&x, 0);
+    psy_status st = hrv_cursor_open(&x, s, &h->arena);
+    if (st == PSY_OK) {
+        *span = hrv_t_at(&x, s->n - 1) - hrv_t_at(&x, 0);
+        st = x.st;
+    }
     psy_arena_release(&h->arena, mark);
-    return span; /* NaN when out of memory or unread: no spectrum */
+    return st;
 }
 
 /* The series of a source read into arrays on the arena (*out). PSY_OK, PSY_E_NOMEM or the source's
@@ -401,8 +408,9 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         return PSY_OK;
     }
     hrv_series held;
-    double fs = c->resample_hz, span = span_of(h, s);
-    if (isnan(span)) return PSY_E_NOMEM;
+    double fs = c->resample_hz, span;
+    psy_status sp = span_of(h, s, &span);
+    if (sp != PSY_OK) return sp;
     /* Beat times, not the number of beats, size the grids: a series spanning weeks (a gap of days
      * in a beats table) would make them unbounded. */
     if (span > MAX_SPECTRUM_S || span * fs > MAX_RESAMPLED ||

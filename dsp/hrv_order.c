@@ -33,6 +33,13 @@ void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *
     hrv_order_pair_of(&c, n, center, k, work, vk, vk1);
 }
 
+/* The ranks of a series whose source failed: NaN (the caller returns the source's status). */
+static void unread(double *vk, double *vk1)
+{
+    *vk = NAN;
+    if (vk1) *vk1 = NAN;
+}
+
 void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1)
 {
     double a = INFINITY, b = -INFINITY;
@@ -43,14 +50,17 @@ void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double 
     }
     size_t below = 0, count = n; /* values < a; values in [a, b] */
     size_t *bins = (size_t *)(work + HRV_ORDER_GATHER);
-    while (a < b && count > HRV_ORDER_GATHER) {
+    /* A source that failed reads NaN from then on: stop at the pass it failed in (the caller
+     * returns its status), the histogram it leaves counts fewer than k values. */
+    while (a < b && count > HRV_ORDER_GATHER && x->st == PSY_OK) {
         memset(bins, 0, BINS * sizeof *bins);
         for (size_t i = 0; i < n; i++) {
             double v = value(x, i, center);
             if (v >= a && v <= b) bins[bin_of(v, a, b)]++;
         }
+        if (x->st != PSY_OK) break;
         size_t t = 0;
-        while (below + bins[t] <= k) below += bins[t++];
+        while (t < BINS - 1 && below + bins[t] <= k) below += bins[t++];
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < n; i++) {
             double v = value(x, i, center);
@@ -61,11 +71,19 @@ void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double 
         }
         a = lo, b = hi, count = bins[t]; /* a and b lie in bins 0 and BINS - 1: the range shrinks */
     }
+    if (x->st != PSY_OK) {
+        unread(vk, vk1);
+        return;
+    }
     if (a < b) {
         size_t g = 0;
         for (size_t i = 0; i < n; i++) {
             double v = value(x, i, center);
             if (v >= a && v <= b) work[g++] = v;
+        }
+        if (x->st != PSY_OK) { /* fewer than k - below gathered */
+            unread(vk, vk1);
+            return;
         }
         psy_select_kth(work, (int64_t)g, (int64_t)(k - below));
         a = work[k - below];

@@ -49,7 +49,9 @@ static psy_status geometric(hrv_cursor *nn, size_t n, double b, double max_nn, p
     memset(d, 0, nb * sizeof *d);
     s0[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t k = (size_t)floor(hrv_nn_at(nn, i) / b);
+        double q = floor(hrv_nn_at(nn, i) / b);
+        if (nn->st != PSY_OK) return nn->st; /* NaN from here on: no bin */
+        size_t k = (size_t)q;
         if (k >= nb) k = nb - 1;
         d[k] += 1;
     }
@@ -189,6 +191,7 @@ static psy_status time_domain(hrv_cursor *x, const hrv_series *s, const psy_hrv_
         if (v_i < min_nn) min_nn = v_i;
         if (v_i > max_nn) max_nn = v_i;
     }
+    if (x->st != PSY_OK) return x->st; /* a failed source reads NaN: no pass over it decides */
     double med = quantile(x, n, NAN, 0.5, work);
     v->v[PSY_HRV_MEDIAN_NN_MS] = med;
     v->v[PSY_HRV_MIN_NN_MS] = min_nn;
@@ -199,7 +202,7 @@ static psy_status time_domain(hrv_cursor *x, const hrv_series *s, const psy_hrv_
     /* scaled MAD: SD for normal data */
     v->v[PSY_HRV_MAD_NN_MS] = 1.4826 * quantile(x, n, med, 0.5, work);
     psy_arena_release(a, mark);
-    if (x->st != PSY_OK) return x->st; /* a source that failed: no histogram of NaN */
+    if (x->st != PSY_OK) return x->st;
 
     if (n < 2) {
         for (int k = PSY_HRV_SDNN_MS; k <= PSY_HRV_CVSD; k++)
@@ -243,11 +246,13 @@ static psy_status time_domain(hrv_cursor *x, const hrv_series *s, const psy_hrv_
             }
         }
     }
+    if (x->st != PSY_OK) return x->st; /* no histogram of NaN */
     if (s->duration_s < c->min_geometric_s) {
         hrv_na(v, PSY_HRV_HTI, "shorter than the minimum for geometric measures (min_geometric_s)");
         hrv_na(v, PSY_HRV_TINN_MS, "shorter than the minimum for geometric measures (min_geometric_s)");
-    } else if (geometric(x, n, c->hist_bin_ms, max_nn, a, v) != PSY_OK) {
-        return PSY_E_NOMEM;
+    } else {
+        psy_status st = geometric(x, n, c->hist_bin_ms, max_nn, a, v);
+        if (st != PSY_OK) return st;
     }
     sdann(x, n, c, v);
     return PSY_OK;

@@ -244,6 +244,40 @@ static void assert_same_result(const psy_hrv_result *a, const psy_hrv_result *b)
     }
 }
 
+/* A source that fails at any one of its reads makes the whole analysis fail with the source's
+ * status, wherever the failure lands (a quantile's histogram passes, the successive differences,
+ * the spectrum's span or held arrays), never an over-read or a NOMEM: fail_at runs from 1 to the
+ * read count of a clean run (run it under ASan+UBSan). Nonlinear off to keep it to seconds (DFA
+ * alone re-reads the series ~80 times; test_source_equals_arrays fails it once). */
+static void test_source_failing_at_every_read(void **state)
+{
+    (void)state;
+    enum { N = 33001 };
+    double *nn = malloc(N * sizeof *nn), *t = malloc(N * sizeof *t);
+    assert_non_null(nn), assert_non_null(t);
+    unsigned long long s = 11;
+    rr_series(nn, N, 1, &s);
+    double acc = 0;
+    for (size_t i = 0; i < N; i++) t[i] = (acc += nn[i] / 1000.0);
+    psy_hrv_config c = psy_hrv_config_default();
+    c.spectra = PSY_HRV_WELCH, c.nonlinear = 0;
+    psy_hrv *h = NULL;
+    assert_int_equal(psy_hrv_create(&c, &h, NULL), PSY_OK);
+    psy_hrv_result r;
+    array_source a = {nn, t, 0, SIZE_MAX}; /* counts its reads, never fails */
+    hrv_source src = {read_arrays, &a};
+    assert_int_equal(hrv_compute_source(h, &src, N, 0, &r), PSY_OK);
+    size_t clean_reads = a.reads;
+    assert_true(clean_reads > 50);
+    for (size_t f = 1; f <= clean_reads; f++) {
+        a.reads = 0, a.fail_at = f;
+        psy_status st = hrv_compute_source(h, &src, N, 0, &r);
+        if (st != PSY_E_IO) fail_msg("fail_at %zu: status %d", f, (int)st);
+    }
+    psy_hrv_destroy(h);
+    free(nn), free(t);
+}
+
 /* The analyses reading a series chunk by chunk from a source (as a long recording's spooled NN
  * series is read) give what they give on its arrays, bit for bit: 33,001 intervals (chunks of
  * 16,384) with gaps and corrected ones, every key and spectrum, with the default settings and
@@ -388,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_entropy_in_blocks_equals_one_tree),
         cmocka_unit_test(test_in_place_equals_copy),
         cmocka_unit_test(test_source_equals_arrays),
+        cmocka_unit_test(test_source_failing_at_every_read),
         cmocka_unit_test(test_entropy_of_source_in_blocks),
         cmocka_unit_test(test_source_memory_bounded),
     };
