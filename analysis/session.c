@@ -152,7 +152,11 @@ void psy_session_warn_not_lean(psy_session *s, const char *what, const char *why
  * ECG channel and nothing after them reads them beat by beat (ECG-derived breaths, pulse arrival
  * times), else kept whole. Streaming needs two temporary files (psy_temp_file); when one cannot
  * be made or written (a full disk) the beats are detected again and kept whole: the same
- * results, more memory, and a warning says so (a long recording may then not fit). */
+ * results, more memory, and a warning says so (a long recording may then not fit). Its other
+ * refusals (PSY_E_INVALID: a channel that is not a regular ECG, RR correction windows too wide
+ * to stream) cannot happen here: the test above keeps such channels whole, and the session's
+ * beats settings are the defaults (compute), whose windows stream; so the warning's "not in a
+ * temporary file" is its real cause (or out of memory, which failed.text then names). */
 static psy_status detect_beats(psy_session *s, psy_message *reason)
 {
     const psy_channel_info *c = psy_reader_channel(s->r, s->ecg);

@@ -24,7 +24,10 @@ typedef struct hrv_source {
  * over the source, the spectrum, at most 48 h, reads it into arrays), n_corrected of them
  * corrected: the values psy_hrv_compute_flagged gives on those arrays, bit for bit. Every interval
  * must be one it keeps (finite, 1 ms to 10 s, times increasing), else PSY_E_INVALID; also
- * PSY_E_NOMEM, or the source's failure. */
+ * PSY_E_NOMEM, or the source's failure (a failure mid-pass stops the analyses at that pass).
+ * No production caller yet: issue 17's next step is analyze's whole-record HRV over a spooled
+ * NN series. Cost: a full analysis reads the series ~96 times over (289 chunk reads at 33,001
+ * intervals with every analysis on; DFA re-reads it per scale, each quantile 2-4 times). */
 psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, psy_hrv_result *r);
 
 /* A cleaned NN series: n intervals (ms) ending at increasing times t (s), in nn and t, or read
@@ -67,6 +70,17 @@ static inline double hrv_nn_at(hrv_cursor *c, size_t i)
 {
     if (i - c->base >= c->len) hrv_cursor_load(c, i);
     return c->nn[i - c->base];
+}
+
+/* The intervals from i on as they lie in memory: *count of them (>= 1, none at or past end > i) at
+ * the pointer returned, valid until the next read by the cursor. A loop over runs is a plain array
+ * loop (the whole series one run when it is in memory) that reads what hrv_nn_at would. */
+static inline const double *hrv_nn_run(hrv_cursor *c, size_t i, size_t end, size_t *count)
+{
+    if (i - c->base >= c->len) hrv_cursor_load(c, i);
+    size_t m = c->base + c->len - i;
+    *count = m < end - i ? m : end - i;
+    return c->nn + (i - c->base);
 }
 
 static inline double hrv_t_at(hrv_cursor *c, size_t i)

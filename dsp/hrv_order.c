@@ -10,12 +10,18 @@
 
 #define BINS HRV_ORDER_BINS
 
-/* Value i of the series: x[i], or its distance from the centre. */
-static inline double value(hrv_cursor *x, size_t i, double center)
+/* A value of the series: the interval, or its distance from the centre. */
+static inline double value(double nn, double center)
 {
-    double v = hrv_nn_at(x, i);
-    return isnan(center) ? v : fabs(v - center);
+    return isnan(center) ? nn : fabs(nn - center);
 }
+
+/* Each value v of the series, run by run (hrv_nn_run): the body in a plain array loop (no break
+ * in it: it would leave only the innermost loop). */
+#define FOR_EACH_VALUE(x, n, center, v)                                                  \
+    for (size_t i_ = 0, run_; i_ < (n); i_ += run_)                                       \
+        for (const double *p_ = hrv_nn_run((x), i_, (n), &run_), *e_ = p_ + run_; p_ < e_; p_++) \
+            for (double v = value(*p_, (center)), once_ = 1; once_; once_ = 0)
 
 /* The bin of v in [a, b] (a < b): nondecreasing in v, so a bin's values are those between its
  * smallest and its largest. */
@@ -43,8 +49,7 @@ static void unread(double *vk, double *vk1)
 void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1)
 {
     double a = INFINITY, b = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        double v = value(x, i, center);
+    FOR_EACH_VALUE(x, n, center, v) {
         if (v < a) a = v;
         if (v > b) b = v;
     }
@@ -54,16 +59,14 @@ void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double 
      * returns its status), the histogram it leaves counts fewer than k values. */
     while (a < b && count > HRV_ORDER_GATHER && x->st == PSY_OK) {
         memset(bins, 0, BINS * sizeof *bins);
-        for (size_t i = 0; i < n; i++) {
-            double v = value(x, i, center);
+        FOR_EACH_VALUE(x, n, center, v) {
             if (v >= a && v <= b) bins[bin_of(v, a, b)]++;
         }
         if (x->st != PSY_OK) break;
         size_t t = 0;
         while (t < BINS - 1 && below + bins[t] <= k) below += bins[t++];
         double lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            double v = value(x, i, center);
+        FOR_EACH_VALUE(x, n, center, v) {
             if (v >= a && v <= b && bin_of(v, a, b) == t) {
                 if (v < lo) lo = v;
                 if (v > hi) hi = v;
@@ -77,8 +80,7 @@ void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double 
     }
     if (a < b) {
         size_t g = 0;
-        for (size_t i = 0; i < n; i++) {
-            double v = value(x, i, center);
+        FOR_EACH_VALUE(x, n, center, v) {
             if (v >= a && v <= b) work[g++] = v;
         }
         if (x->st != PSY_OK) { /* fewer than k - below gathered */
@@ -93,8 +95,7 @@ void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double 
     /* rank k + 1: the same value when more than k + 1 are <= it, else the next one up */
     size_t le = 0;
     double next = INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        double v = value(x, i, center);
+    FOR_EACH_VALUE(x, n, center, v) {
         if (v <= a) le++;
         else if (v < next) next = v;
     }

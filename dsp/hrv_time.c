@@ -19,14 +19,20 @@ static double quantile(hrv_cursor *x, size_t n, double center, double q, double 
 /* Mean and sample SD (ddof 1) of intervals a .. b - 1 (n = b - a); sd NaN when n < 2. */
 static void mean_sd(hrv_cursor *x, size_t a, size_t b, double *mean, double *sd)
 {
-    size_t n = b - a;
+    size_t n = b - a, run;
     double m = 0;
-    for (size_t i = a; i < b; i++) m += hrv_nn_at(x, i);
+    for (size_t i = a; i < b; i += run) {
+        const double *p = hrv_nn_run(x, i, b, &run);
+        for (size_t k = 0; k < run; k++) m += p[k];
+    }
     m /= (double)n;
     double ss = 0;
-    for (size_t i = a; i < b; i++) {
-        double d = hrv_nn_at(x, i) - m;
-        ss += d * d;
+    for (size_t i = a; i < b; i += run) {
+        const double *p = hrv_nn_run(x, i, b, &run);
+        for (size_t k = 0; k < run; k++) {
+            double d = p[k] - m;
+            ss += d * d;
+        }
     }
     *mean = m;
     *sd = n >= 2 ? sqrt(ss / (double)(n - 1)) : NAN;
@@ -103,9 +109,10 @@ static int over(double d, double x, int inclusive)
 #define MAX_SDANN_WINDOWS 1e7 /* 3 years of 10 s windows */
 
 /* The position (ms from the series start) of the end of interval i, as sdann's windows place it:
- * the sum of the intervals (NeuroKit) or the beat time; *acc carries the sum from interval i - 1
- * (cursors move forward one interval at a time, so each sum is the one a single pass makes). */
-static double position(hrv_cursor *s, const psy_hrv_config *c, double t0, size_t i, double *acc)
+ * the sum of the intervals (NeuroKit) or the beat time; *acc carries the sum up to interval i - 1
+ * (each of sdann's two indices, i and e, steps one interval at a time, so each sum adds the
+ * intervals in the order a single pass does). */
+static inline double position(hrv_cursor *s, const psy_hrv_config *c, double t0, size_t i, double *acc)
 {
     *acc += hrv_nn_at(s, i);
     return c->sdann_neurokit ? *acc : (hrv_t_at(s, i) - t0) * 1000.0;
@@ -186,10 +193,12 @@ static psy_status time_domain(hrv_cursor *x, const hrv_series *s, const psy_hrv_
     v->v[PSY_HRV_MEAN_NN_MS] = mean;
     v->v[PSY_HRV_MEAN_HR_BPM] = 60000.0 / mean;
     double min_nn = hrv_nn_at(x, 0), max_nn = min_nn;
-    for (size_t i = 1; i < n; i++) {
-        double v_i = hrv_nn_at(x, i);
-        if (v_i < min_nn) min_nn = v_i;
-        if (v_i > max_nn) max_nn = v_i;
+    for (size_t i = 1, run; i < n; i += run) {
+        const double *p = hrv_nn_run(x, i, n, &run);
+        for (size_t k = 0; k < run; k++) {
+            if (p[k] < min_nn) min_nn = p[k];
+            if (p[k] > max_nn) max_nn = p[k];
+        }
     }
     if (x->st != PSY_OK) return x->st; /* a failed source reads NaN: no pass over it decides */
     double med = quantile(x, n, NAN, 0.5, work);
