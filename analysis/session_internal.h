@@ -16,6 +16,9 @@ typedef struct session_window_row {
     size_t n_nn;
     double nn_corrected_pct;
     double v[SESSION_HRV_COLUMNS];
+    /* Pointers written to the windows' temporary file as they are: safe because only this process
+     * reads that file back (unlinked at once, one session's descriptor) and every reason is a
+     * static string of the library's (hrv.c and its modules), valid for the process's life. */
     const char *na[SESSION_HRV_COLUMNS];
 } session_window_row;
 

@@ -40,6 +40,16 @@ static void rr_series(double *x, size_t n, int kind, unsigned long long *s)
     }
 }
 
+/* n intervals of rr_series(kind) from seed and their end times, allocated (free both). */
+static void series_with_times(size_t n, int kind, unsigned long long seed, double **nn, double **t)
+{
+    *nn = malloc(n * sizeof **nn), *t = malloc(n * sizeof **t);
+    assert_non_null(*nn), assert_non_null(*t);
+    rr_series(*nn, n, kind, &seed);
+    double acc = 0;
+    for (size_t i = 0; i < n; i++) (*t)[i] = (acc += (*nn)[i] / 1000.0);
+}
+
 static void test_order_statistics_equal_a_sort(void **state)
 {
     (void)state;
@@ -127,12 +137,8 @@ static void test_spline_in_blocks_equals_whole_fit(void **state)
 {
     (void)state;
     enum { N = 27000 }; /* 7 blocks of knots */
-    double *nn = malloc(N * sizeof *nn), *t = malloc(N * sizeof *t);
-    assert_non_null(nn), assert_non_null(t);
-    unsigned long long s = 9;
-    rr_series(nn, N, 0, &s);
-    double acc = 0;
-    for (size_t i = 0; i < N; i++) t[i] = (acc += nn[i] / 1000.0);
+    double *nn, *t;
+    series_with_times(N, 0, 9, &nn, &t);
     size_t m = (size_t)ceil((t[N - 1] - t[0]) * 4 + 1);
     double *whole = malloc(m * sizeof *whole), *work = malloc(N * 2 * sizeof *work), *piece = malloc(m * sizeof *piece);
     double *coef = malloc(hrv_spline_fit_doubles(N, 0) * sizeof *coef);
@@ -253,12 +259,8 @@ static void test_source_failing_at_every_read(void **state)
 {
     (void)state;
     enum { N = 33001 };
-    double *nn = malloc(N * sizeof *nn), *t = malloc(N * sizeof *t);
-    assert_non_null(nn), assert_non_null(t);
-    unsigned long long s = 11;
-    rr_series(nn, N, 1, &s);
-    double acc = 0;
-    for (size_t i = 0; i < N; i++) t[i] = (acc += nn[i] / 1000.0);
+    double *nn, *t;
+    series_with_times(N, 1, 11, &nn, &t);
     psy_hrv_config c = psy_hrv_config_default();
     c.spectra = PSY_HRV_WELCH, c.nonlinear = 0;
     psy_hrv *h = NULL;
