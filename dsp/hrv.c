@@ -567,6 +567,21 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     return analyse_series(h, &s, corrected ? n_corrected + left_out : SIZE_MAX, left_out, r);
 }
 
+/* Every compute call starts with no spectra and an empty arena ... */
+static void call_begin(psy_hrv *h)
+{
+    forget_spectra(h);
+    psy_arena_reset(&h->arena);
+}
+
+/* ... and ends giving back what a reserved analyser does not keep; st, or PSY_E_NOMEM. */
+static psy_status call_end(psy_hrv *h, psy_status st)
+{
+    if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
+    if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
+    return st;
+}
+
 psy_status psy_hrv_compute_flagged(psy_hrv *h, const double *nn_ms, const double *t_s,
                                    const uint8_t *corrected, size_t n, psy_hrv_result *r,
                                    size_t *skipped)
@@ -578,19 +593,14 @@ psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t
                                 size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped)
 {
     if (!h || !r || (n && !nn_ms)) return PSY_E_INVALID;
-    forget_spectra(h);
-    psy_arena_reset(&h->arena);
-    psy_status st = analyse(h, nn_ms, t_s, corrected, n, left_out, r, skipped);
-    if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
-    if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
-    return st;
+    call_begin(h);
+    return call_end(h, analyse(h, nn_ms, t_s, corrected, n, left_out, r, skipped));
 }
 
 psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, psy_hrv_result *r)
 {
     if (!h || !src || !r || n_corrected > n) return PSY_E_INVALID;
-    forget_spectra(h);
-    psy_arena_reset(&h->arena);
+    call_begin(h);
     results_init(r);
     /* one pass: the duration, and every interval one that analyse keeps (else PSY_E_INVALID) */
     hrv_series s = {NULL, NULL, n, 0, h->cfg.successive_across_gaps, src};
@@ -605,9 +615,7 @@ psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_
     psy_arena_reset(&h->arena);
     s.duration_s = dur / 1000.0;
     if (st == PSY_OK) st = analyse_series(h, &s, n_corrected, 0, r);
-    if (!psy_arena_settle(&h->arena, h->reserved ? SIZE_MAX : KEEP_ARENA_BYTES) && st == PSY_OK) st = PSY_E_NOMEM;
-    if (!h->reserved) hrv_ffts_trim(&h->ffts, KEEP_FFT_SIZE);
-    return st;
+    return call_end(h, st);
 }
 
 /* Worst cases for psy_hrv_reserve: a live window never holds more. */
