@@ -156,12 +156,16 @@ typedef struct psy_edr_rate_window {
     double per_min;   /* breaths/min: the fundamental of the modulations' fused spectra, 4.2 /min
                          to half the window's heart rate (from the median of its beat intervals up
                          to 3 s; slower breathing comes out as a harmonic or NaN); NaN (why) when
-                         fewer than 2 modulations agree with it, fewer than 2 were measured, or
-                         half the heart rate leaves the band fewer than 3 bins */
+                         no modulation shows breathing at it (agreeing 0), fewer than 2 were
+                         measured, or half the heart rate leaves the band fewer than 3 bins */
     int modulations;  /* modulations with numbers over at least half the window */
-    int agreeing;     /* of them, those with a spectral peak at least half their highest within
-                         2 /min of per_min and an autocorrelation of at least 0.15 (in the band)
-                         at its period: noise gets no rate */
+    int agreeing;     /* of them, those that show breathing at per_min, by mechanism (the RR
+                         interval; the QRS waveform's modulations together): all when the RR and
+                         waveform modulations are coherent at it (mean magnitude-squared coherence
+                         at least 0.5), else the waveform's when their mean share of band power
+                         within 2 /min of it is at least 0.45, and the RR interval when its share
+                         is, with a waveform modulation's spectral peak (half its highest) there:
+                         noise gets no rate (analysis/edr_rate.c) */
     const char *why;  /* static reason when per_min is NaN, else NULL */
 } psy_edr_rate_window;
 
