@@ -30,22 +30,24 @@
  * - the RR and the waveform modulations are coherent at the rate (the mean of their
  *   magnitude-squared coherences at least EDR_RATE_MIN_COHERENCE; EDR_RATE_TAPERS sine tapers
  *   over the window: Thomson 1982, Proc IEEE 70:1055-1096; Riedel & Sidorenko 1995, IEEE Trans
- *   Signal Process 43:188-195): breathing moves both, a beat's waveform noise does not move the
- *   RR interval; or
- * - one mechanism's rhythm is pure there, EDR_RATE_MIN_PURITY of its band power within
- *   EDR_RATE_AGREE_PER_MIN of the rate (a spectrum peaked enough to count: Bailon et al. 2006,
- *   IEEE TBME 53:1273-1285): the waveform modulations' mean, or the RR modulation's while a
- *   waveform modulation has a spectral peak of at least half its highest there too (the RR
- *   series carries the baroreflex's 0.1 Hz Mayer waves, a pure slow rhythm that is no breathing:
- *   Julien 2006, Cardiovasc Res 70:12-21).
+ *   Signal Process 43:188-195) and either's spectrum has a peak there (its purity, below, at
+ *   least EDR_RATE_MIN_COHERENT_PURITY): breathing moves both, a beat's waveform noise does not
+ *   move the RR interval; or
+ * - one mechanism's rhythm is pure there (a spectrum peaked enough to count: Bailon et al. 2006,
+ *   IEEE TBME 53:1273-1285): its share of the band power within EDR_RATE_AGREE_PER_MIN of the
+ *   rate against a flat spectrum's share there, in standard deviations of that share over white
+ *   noise (purity_z: the band cut at half the heart rate holds fewer independent values, and
+ *   the same share is less rare), at least EDR_RATE_MIN_PURITY: the waveform modulations' mean,
+ *   or the RR modulation's while a waveform modulation has a spectral peak of at least half its
+ *   highest there too (the RR series carries the baroreflex's 0.1 Hz Mayer waves, a pure slow
+ *   rhythm that is no breathing: Julien 2006, Cardiovasc Res 70:12-21). is_peak needs a bin on
+ *   each side, so a peak in the band's first or last bin confirms nothing.
  * Otherwise the window is n/a, as Karlen et al.'s smart fusion withholds a rate its modulations
  * do not support (2013, IEEE TBME 60:1946-1953). Chosen on the MARSH development subjects
- * against a synthetic ECG without breathing (tests/test_edr_rate.c; README, Accuracy): any 2 of
- * the 4 modulations agreeing (a spectral peak near the rate, an autocorrelation of 0.15 at its
- * period) gave that ECG a rate in 51 of 297 minutes and development 70.9 % of minutes within
- * 2 /min; now 11 of 297 and 78.6 %. 4 or 5 tapers (noise more coherent) needed a gate that
- * withheld more minutes for the same noise; the RR's purity unconfirmed gained no development
- * minute and would take a Mayer wave for breathing.
+ * against synthetic noise (tests/test_edr_rate.c; README, Accuracy): a share of 0.45 unscaled
+ * passed white noise at 40-60 beats/min in 103-324 of 600 minutes; scaled, 1-7. Not mended: a
+ * slow drift common to the RR interval and the waveform (what the 15-s trend leaves of it is a
+ * broad lobe at 4.2-8 /min, coherent and peaked) still gets a rate in most minutes.
  *
  * Breathing below the band's low edge (4.2 /min) has no fundamental in it: its rate comes out as
  * a harmonic, or n/a. */
@@ -67,7 +69,8 @@
 #define EDR_RATE_HARMONIC_TOL 2.0      /* bins (0.23 /min each at 4 Hz): where a harmonic's peak is looked for */
 #define EDR_RATE_TAPERS 6              /* sine tapers: a bandwidth of +-3.5 /min over a minute */
 #define EDR_RATE_MIN_COHERENCE 0.5     /* the RR and waveform modulations' mean at the rate */
-#define EDR_RATE_MIN_PURITY 0.45       /* a mechanism's share of its band power within 2 /min of the rate */
+#define EDR_RATE_MIN_PURITY 6.0        /* a mechanism alone: its purity_z (below) at the rate */
+#define EDR_RATE_MIN_COHERENT_PURITY 3.0 /* either mechanism's purity_z where they are coherent */
 
 struct edr_rate {
     double rate_hz;          /* the grid's rate */
@@ -278,6 +281,19 @@ static double coherence_at(edr_rate *e, double f)
     return xx > 0 && yy > 0 ? (xy_re * xy_re + xy_im * xy_im) / (xx * yy) : NAN;
 }
 
+/* The share of a modulation's band power near the rate against a flat spectrum's share there,
+ * in standard deviations of that share over white noise: the band of width_per_min holds about
+ * width_per_min independent values of a 60-s periodogram (a resolution of 1 /min), of which a
+ * share s of the power falls near the rate on average, with a variance of about
+ * s (1 - s) / width_per_min (a Beta share of exponential values; Fisher 1929's test of a
+ * periodogram's peak asks the same of its largest value: Proc R Soc Lond A 125:54-59). Half the
+ * heart rate cuts the band: at 40 /min its 4.2-20 /min holds 16 values and 2 /min either side of
+ * a rate a quarter of them, so an unscaled share passed noise as a rhythm. */
+static double purity_z(double share, double flat, double width_per_min)
+{
+    return (share - flat) / sqrt(flat * (1 - flat) / width_per_min);
+}
+
 void edr_rate_check(edr_rate *e, const double *g, const double *first)
 {
     if (e->checked >= e->k) return;
@@ -288,15 +304,16 @@ void edr_rate_check(edr_rate *e, const double *g, const double *first)
                 e->rate[w] = 60.0 * (double)(e->lo + fundamental(e->prod + w * e->nb, e->nb_win[w], e->lo,
                                                                  e->count[w])) * df;
     for (size_t w = 0; w < e->n_win; w++) {
-        double sum, highest, near = 0;
+        double sum, highest, near = 0, flat = 0, flat_near = 0;
         size_t q = w * EDR_RATE_MAX_MODS + e->checked;
         if (isnan(e->rate[w]) || !spectrum(e, g, w, &sum, &highest)) continue;
         for (size_t b = 0; b < e->nb_win[w]; b++) {
+            flat += (double)(e->lo + b); /* a flat spectrum, weighted by frequency as the modulation's */
             if (fabs(60.0 * (double)(e->lo + b) * df - e->rate[w]) > EDR_RATE_AGREE_PER_MIN) continue;
-            near += e->spec[b];
+            near += e->spec[b], flat_near += (double)(e->lo + b);
             e->peaked[q] |= is_peak(e->spec, e->nb_win[w], b) && e->spec[b] >= EDR_RATE_PEAK_SHARE * highest;
         }
-        e->purity[q] = near / sum;
+        e->purity[q] = purity_z(near / sum, flat_near / flat, (double)e->nb_win[w] * df * 60.0);
         if (e->checked && detrend(e->per, first + w * e->per, e->y))
             e->coherence[q] = coherence_at(e, e->rate[w] / 60.0 / e->rate_hz);
     }
@@ -312,7 +329,7 @@ psy_status edr_rate_finish(const edr_rate *e, psy_edr_rate_window **out, size_t 
         psy_edr_rate_window *r = &(*out)[w];
         memset(r, 0, sizeof *r);
         r->onset_s = (double)w * PSY_EDR_RATE_WINDOW_S;
-        r->per_min = NAN;
+        r->per_min = r->coherence = r->purity_rr = r->purity_waveform = NAN;
         r->modulations = e->count[w];
         if (!e->nb_win[w]) {
             r->why = "heart rate too low for the band (half of it below 3 bins above the band's low edge)";
@@ -330,22 +347,24 @@ psy_status edr_rate_finish(const edr_rate *e, psy_edr_rate_window **out, size_t 
         const double *pur = e->purity + w * EDR_RATE_MAX_MODS, *coh = e->coherence + w * EDR_RATE_MAX_MODS;
         const unsigned char *pk = e->peaked + w * EDR_RATE_MAX_MODS;
         double coh_sum = 0, pur_sum = 0;
-        int n_coh = 0, n_pur = 0, wave = 0, wave_peaked = 0;
+        int n_coh = 0, n_pur = 0, wave_peaked = 0;
         for (size_t j = 1; j < e->checked; j++) {
             if (!isnan(coh[j])) coh_sum += coh[j], n_coh++;
-            if (!isnan(pur[j])) pur_sum += pur[j], n_pur++, wave++, wave_peaked |= pk[j];
+            if (!isnan(pur[j])) pur_sum += pur[j], n_pur++, wave_peaked |= pk[j];
         }
-        int rr = !isnan(pur[0]);
-        if (n_coh && coh_sum / n_coh >= EDR_RATE_MIN_COHERENCE)
-            r->agreeing = rr + wave;
-        else {
-            r->agreeing = rr && wave_peaked && pur[0] >= EDR_RATE_MIN_PURITY;
-            if (n_pur && pur_sum / n_pur >= EDR_RATE_MIN_PURITY) r->agreeing += wave;
-        }
+        r->coherence = n_coh ? coh_sum / n_coh : NAN;
+        r->purity_rr = pur[0];
+        r->purity_waveform = n_pur ? pur_sum / n_pur : NAN;
+        /* comparisons with NaN are false: a mechanism not measured shows nothing */
+        if (r->coherence >= EDR_RATE_MIN_COHERENCE &&
+            (r->purity_rr >= EDR_RATE_MIN_COHERENT_PURITY || r->purity_waveform >= EDR_RATE_MIN_COHERENT_PURITY))
+            r->agreeing = 2;
+        else
+            r->agreeing = (r->purity_waveform >= EDR_RATE_MIN_PURITY) + (wave_peaked && r->purity_rr >= EDR_RATE_MIN_PURITY);
         if (r->agreeing) r->per_min = e->rate[w];
         else
-            r->why = "the modulations disagree or show no breathing at the rate (the RR and waveform modulations "
-                     "not coherent there, neither's rhythm pure there)";
+            r->why = "no mechanism shows breathing at the rate (the RR and waveform modulations not coherent at a "
+                     "peak there, neither's rhythm pure there)";
     }
     *n = e->n_win;
     return PSY_OK;

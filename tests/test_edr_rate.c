@@ -234,28 +234,49 @@ static void test_rate_noise_is_na(void **state)
     }
 }
 
-/* k modulations of NOISE_MIN minutes, the first the RR interval's: g[j] = a_j sin(2 pi f_j t)
- * + noise, the waveform's (j > 0) noise shared (share) or independent. The minutes with a rate
- * within 0.5 /min of want_per_min (any rate when want_per_min is 0). */
-static size_t minutes_of(int k, const double *a, const double *f_hz, double share, double want_per_min,
-                         uint64_t seed)
+/* Synthetic modulations of NOISE_MIN minutes on the 4-Hz grid, the first the RR interval's. */
+typedef struct noise_case {
+    int k;             /* modulations */
+    const double *a;   /* k amplitudes of a sine (NULL: none) */
+    const double *f;   /* k frequencies of it, Hz */
+    double share;      /* the waveform's (j > 0) noise: this share common to them, the rest its own */
+    double beat_s;     /* beats every beat_s (the band cut at half their rate); 0: the whole band */
+    double gap_s;      /* the first gap_s of every minute missing in all (NaN: a lead off) */
+} noise_case;
+
+/* The NOISE_MIN windows of case c, seed seed. */
+static psy_edr_rate_window *windows_of_case(const noise_case *c, uint64_t seed)
 {
     test_rng rng = {seed};
     double *g[4], *shared = malloc(NOISE_N * sizeof *shared);
     assert_non_null(shared);
     for (size_t i = 0; i < NOISE_N; i++) shared[i] = test_gauss(&rng);
-    for (int j = 0; j < k; j++) {
+    for (int j = 0; j < c->k; j++) {
         g[j] = malloc(NOISE_N * sizeof *g[j]);
         assert_non_null(g[j]);
         for (size_t i = 0; i < NOISE_N; i++) {
-            double noise = j > 0 ? share * shared[i] + (1 - share) * test_gauss(&rng) : test_gauss(&rng);
-            g[j][i] = a[j] * sin(2 * M_PI * f_hz[j] * (double)i / 4.0) + noise;
+            double noise = j > 0 ? c->share * shared[i] + (1 - c->share) * test_gauss(&rng) : test_gauss(&rng);
+            g[j][i] = (c->a ? c->a[j] * sin(2 * M_PI * c->f[j] * (double)i / 4.0) : 0) + noise;
+            if (fmod((double)i / 4.0, 60.0) < c->gap_s) g[j][i] = NAN;
         }
     }
     free(shared);
-    size_t nw = 0, with = 0;
-    psy_edr_rate_window *w = windows_in(g, k, NOISE_N, 0.07, NULL, 0, &nw);
-    for (size_t i = 0; i < nw; i++)
+    size_t n = 0, nw = 0, cap = c->beat_s > 0 ? (size_t)(NOISE_N / 4.0 / c->beat_s) + 1 : 1;
+    double *t = malloc(cap * sizeof *t);
+    assert_non_null(t);
+    for (double at = 0; c->beat_s > 0 && n < cap; at += c->beat_s) t[n++] = at;
+    psy_edr_rate_window *w = windows_in(g, c->k, NOISE_N, 0.07, t, n, &nw);
+    assert_int_equal(nw, NOISE_MIN);
+    free(t);
+    return w;
+}
+
+/* The minutes of case c with a rate within 0.5 /min of want_per_min (any rate when it is 0). */
+static size_t minutes_of(const noise_case *c, double want_per_min, uint64_t seed)
+{
+    psy_edr_rate_window *w = windows_of_case(c, seed);
+    size_t with = 0;
+    for (size_t i = 0; i < NOISE_MIN; i++)
         with += want_per_min > 0 ? fabs(w[i].per_min - want_per_min) < 0.5 : !isnan(w[i].per_min);
     free(w);
     return with;
@@ -268,32 +289,85 @@ static size_t minutes_of(int k, const double *a, const double *f_hz, double shar
 static void test_rate_shared_waveform_noise_is_na(void **state)
 {
     (void)state;
-    const double a[4] = {0}, f[4] = {0};
+    const noise_case c = {.k = 4, .share = 0.9};
     size_t with = 0;
-    for (uint64_t seed = 5; seed <= 7; seed++) with += minutes_of(4, a, f, 0.9, 0, seed);
+    for (uint64_t seed = 5; seed <= 7; seed++) with += minutes_of(&c, 0, seed);
     print_message("shared waveform noise: %zu of %d minutes with a rate\n", with, 3 * NOISE_MIN);
     assert_true(with <= 3 * NOISE_MIN / 10);
+}
+
+/* The same noise at ordinary heart rates, 60, 50 and 40 /min: the band is cut at half the heart
+ * rate, so 2 /min either side of a rate is a larger share of it; a share of the band's power
+ * there passed noise as a pure rhythm (beats of 1.0, 1.2, 1.5 s: shared waveform noise 109, 195,
+ * 324 of 600 minutes with a rate, 2 independent modulations 103, 175, 283). At most 10 % of the
+ * minutes, as at 0.85 s (test_rate_noise_ecg_is_na). */
+static void test_rate_noise_at_heart_rates_is_na(void **state)
+{
+    (void)state;
+    const double beat_s[] = {1.0, 1.2, 1.5};
+    size_t most = 0;
+    for (size_t b = 0; b < sizeof beat_s / sizeof *beat_s; b++) {
+        const noise_case shared = {.k = 4, .share = 0.9, .beat_s = beat_s[b]}, two = {.k = 2, .beat_s = beat_s[b]};
+        size_t with_shared = 0, with_two = 0;
+        for (uint64_t seed = 5; seed <= 7; seed++)
+            with_shared += minutes_of(&shared, 0, seed), with_two += minutes_of(&two, 0, seed + 200);
+        print_message("beats of %.1f s: shared waveform noise %zu, 2 independent %zu of %d minutes with a rate\n",
+                      beat_s[b], with_shared, with_two, 3 * NOISE_MIN);
+        most = with_shared > most ? with_shared : most, most = with_two > most ? with_two : most;
+    }
+    assert_true(most <= 3 * NOISE_MIN / 10);
 }
 
 /* Breathing at 15 /min in the RR interval and the waveform, each under its own noise: their
  * coherence gives the rate in most minutes (the waveform's alone under the same noise: 8 of
  * 200); the RR interval alone at 6 /min (the baroreflex's Mayer waves, a pure rhythm) over a
  * waveform of noise is the rate in at most 2 % of the minutes (1: where the waveform's noise
- * peaked); breathing in the waveform alone (its noise shared: a pure rhythm) gives its rate. */
+ * peaked); breathing in the waveform alone (its noise shared: a pure rhythm) gives its rate;
+ * strong sinus arrhythmia at 15 /min with a weak copy in the waveform (under noise it shares:
+ * little coherence) gives the rate by the RR interval's purity, one mechanism agreeing. */
 static void test_rate_mechanisms(void **state)
 {
     (void)state;
     const double both[4] = {0.6, 0.6, 0.6, 0.6}, at_15[4] = {0.25, 0.25, 0.25, 0.25};
-    size_t coherent = minutes_of(4, both, at_15, 0, 15.0, 21);
+    const noise_case coherent = {.k = 4, .a = both, .f = at_15};
     const double mayer[4] = {3, 0, 0, 0}, at_6[4] = {0.1, 0, 0, 0};
-    size_t slow = minutes_of(4, mayer, at_6, 0.9, 6.0, 22);
+    const noise_case slow = {.k = 4, .a = mayer, .f = at_6, .share = 0.9};
     const double wave[4] = {0, 1, 1, 1};
-    size_t waveform = minutes_of(4, wave, at_15, 0.9, 15.0, 23);
-    print_message("coherent under noise: %zu, RR at 6 /min alone: %zu, the waveform alone: %zu of %d minutes\n",
-                  coherent, slow, waveform, NOISE_MIN);
-    assert_true(coherent >= NOISE_MIN * 8 / 10);
-    assert_true(slow <= NOISE_MIN / 50);
-    assert_true(waveform >= NOISE_MIN * 8 / 10);
+    const noise_case waveform = {.k = 4, .a = wave, .f = at_15, .share = 0.9};
+    const double rsa[4] = {3, 0.2, 0.2, 0.2};
+    const noise_case rr = {.k = 4, .a = rsa, .f = at_15, .share = 0.9};
+    size_t n_coherent = minutes_of(&coherent, 15.0, 21), n_slow = minutes_of(&slow, 6.0, 22);
+    size_t n_waveform = minutes_of(&waveform, 15.0, 23), n_rr = 0, rr_one = 0;
+    psy_edr_rate_window *w = windows_of_case(&rr, 24);
+    for (size_t i = 0; i < NOISE_MIN; i++)
+        n_rr += fabs(w[i].per_min - 15.0) < 0.5,
+            rr_one += w[i].agreeing == 1 && w[i].coherence < 0.5 && w[i].purity_rr >= 6 && w[i].purity_waveform < 6;
+    free(w);
+    print_message("coherent under noise: %zu, RR at 6 /min alone: %zu, the waveform alone: %zu, RR with a weak "
+                  "waveform: %zu (%zu by the RR interval alone) of %d minutes\n",
+                  n_coherent, n_slow, n_waveform, n_rr, rr_one, NOISE_MIN);
+    assert_true(n_coherent >= NOISE_MIN * 8 / 10);
+    assert_true(n_slow <= NOISE_MIN / 50);
+    assert_true(n_waveform >= NOISE_MIN * 8 / 10);
+    assert_true(n_rr >= NOISE_MIN * 4 / 10);
+    assert_true(rr_one >= NOISE_MIN * 2 / 10);
+}
+
+/* Breathing at 15 /min in the RR interval and the waveform under their own noise, with the first
+ * 25 s of every minute missing (a lead off: zeros in the spectra and the coherence, up to half a
+ * window): the coherence still gives the rate in most minutes, and no other rate. */
+static void test_rate_coherence_with_gap(void **state)
+{
+    (void)state;
+    const double both[4] = {0.6, 0.6, 0.6, 0.6}, at_15[4] = {0.25, 0.25, 0.25, 0.25};
+    const noise_case c = {.k = 4, .a = both, .f = at_15, .gap_s = 25};
+    psy_edr_rate_window *w = windows_of_case(&c, 21);
+    size_t right = 0, wrong = 0;
+    for (size_t i = 0; i < NOISE_MIN; i++) right += fabs(w[i].per_min - 15.0) < 0.5, wrong += fabs(w[i].per_min - 15.0) >= 0.5;
+    free(w);
+    print_message("coherent with a 25-s gap a minute: %zu right, %zu wrong of %d minutes\n", right, wrong, NOISE_MIN);
+    assert_true(right >= NOISE_MIN * 7 / 10);
+    assert_true(wrong <= NOISE_MIN / 50);
 }
 
 static double breathing(double t)
@@ -386,6 +460,8 @@ int main(void)
                                        cmocka_unit_test(test_rate_noise_is_na),
                                        cmocka_unit_test(test_rate_noise_ecg_is_na),
                                        cmocka_unit_test(test_rate_shared_waveform_noise_is_na),
+                                       cmocka_unit_test(test_rate_noise_at_heart_rates_is_na),
+                                       cmocka_unit_test(test_rate_coherence_with_gap),
                                        cmocka_unit_test(test_rate_mechanisms),
                                        cmocka_unit_test(test_rate_agreement_secondary_peak),
                                        cmocka_unit_test(test_rate_one_modulation),
