@@ -83,8 +83,7 @@ struct edr_rate {
     size_t k;                /* modulations added */
     /* the second pass (edr_rate_check), at each window's rate */
     double *rate;            /* n_win: the fundamental of the fused peak, /min (NaN: none) */
-    double *purity;          /* n_win x EDR_RATE_MAX_MODS: the share of the band power near the rate
-                                (NaN: not measured) */
+    double *purity;          /* n_win x EDR_RATE_MAX_MODS: purity_z at the rate (NaN: not measured) */
     double *coherence;       /* n_win x EDR_RATE_MAX_MODS: with the first modulation (NaN: not measured) */
     unsigned char *peaked;   /* n_win x EDR_RATE_MAX_MODS: a peak of half the highest near the rate */
     size_t checked;          /* modulations checked */
