@@ -94,27 +94,34 @@ static double co_variation(const double *a, const double *b, size_t m)
     return s;
 }
 
-/* The k modulations mod[j][i] at the beat times t (n beats; NaN: none at that beat) fused onto
- * the grid g (m samples), the first (minus the RR interval) the sign reference; NaN where any
- * is missing (a gap). Each detrended modulation is also added to the spectral rate. one, ref,
- * tmp: m doubles of scratch each. */
+/* Modulation v at the beat times t (n beats; NaN: none at that beat) on the grid x (m samples),
+ * less its trend; tmp: m doubles of scratch. */
+static void detrended_grid(const double *t, size_t n, const double *v, double *x, size_t m, double *tmp)
+{
+    to_grid(t, v, n, x, m);
+    remove_trend(x, m, tmp);
+}
+
+/* The k modulations mod[j][i] at the beat times t (n beats) fused onto the grid g (m samples),
+ * the first (minus the RR interval) the sign reference; NaN where any is missing (a gap). Each
+ * detrended modulation is also added to the spectral rate, then checked at its windows' rates
+ * (a second pass: the rates need them all). one, ref, tmp: m doubles of scratch each. */
 static void fuse(const double *t, size_t n, const double *const *mod, size_t k, double *g, double *one,
                  double *ref, double *tmp, size_t m, edr_rate *rate)
 {
     for (size_t i = 0; i < m; i++) g[i] = 0;
-    to_grid(t, mod[0], n, ref, m);
-    remove_trend(ref, m, tmp);
+    detrended_grid(t, n, mod[0], ref, m, tmp);
     for (size_t j = 0; j < k; j++) {
         const double *x = ref; /* the first modulation is the reference itself */
-        if (j > 0) {
-            to_grid(t, mod[j], n, one, m);
-            remove_trend(one, m, tmp);
-            x = one;
-        }
+        if (j > 0) detrended_grid(t, n, mod[j], one, m, tmp), x = one;
         edr_rate_add(rate, x);
         double scale = successive_scale(x, m, tmp);
         double sign = j == 0 || co_variation(x, ref, m) >= 0 ? 1.0 : -1.0;
         for (size_t i = 0; i < m; i++) g[i] += scale > 0 ? sign * x[i] / scale : 0 * x[i];
+    }
+    for (size_t j = 0; j < k; j++) {
+        if (j > 0) detrended_grid(t, n, mod[j], one, m, tmp);
+        edr_rate_check(rate, j > 0 ? one : ref, ref);
     }
 }
 

@@ -30,7 +30,9 @@ void edr_features_free(edr_features *f);
 
 /* The breathing rate per PSY_EDR_RATE_WINDOW_S window from the spectra of the modulations
  * (analysis/edr_rate.c): created for a grid of m samples at rate_hz and a band, each modulation's
- * grid series added in turn (up to EDR_RATE_MAX_MODS), then the windows made. */
+ * grid series added in turn (up to EDR_RATE_MAX_MODS; the first the RR interval's, the others the
+ * QRS waveform's), then each checked again in the same order at the windows' rates, then the
+ * windows made. */
 #define EDR_RATE_MAX_MODS 4
 typedef struct edr_rate edr_rate;
 
@@ -46,6 +48,10 @@ edr_rate *edr_rate_create(size_t m, double rate_hz, double band_low_hz, double b
 psy_status edr_rate_limit(edr_rate *e, const double *t, size_t n);
 /* Adds one modulation: g, the m grid samples (NaN: none). */
 void edr_rate_add(edr_rate *e, const double *g);
+/* After the last edr_rate_add, each modulation g again in the order added, with first, the
+ * first modulation's samples (g itself for the first): whether breathing shows at each window's
+ * rate (a window none was checked for is n/a). */
+void edr_rate_check(edr_rate *e, const double *g, const double *first);
 /* The windows (*n of them, malloc'd into *out; the whole windows of the grid). PSY_OK or
  * PSY_E_NOMEM. */
 psy_status edr_rate_finish(const edr_rate *e, psy_edr_rate_window **out, size_t *n);

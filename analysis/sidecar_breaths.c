@@ -95,6 +95,10 @@ psy_status psy_sidecar_set_breaths_rate_windows(psy_sidecar *sc, const char *key
         set_num(e, "rate_per_min", w->per_min, w->why);
         json_object_set_new(e, "modulations", json_integer(w->modulations));
         json_object_set_new(e, "agreeing", json_integer(w->agreeing));
+        /* the gate's numbers, rounded: the same digits whatever precision a sidecar is printed with */
+        json_object_set_new(e, "coherence", psy_json_number(round(w->coherence * 1000) / 1000));
+        json_object_set_new(e, "purity_rr", psy_json_number(round(w->purity_rr * 100) / 100));
+        json_object_set_new(e, "purity_waveform", psy_json_number(round(w->purity_waveform * 100) / 100));
         json_array_append_new(per, e);
         if (isfinite(w->per_min)) rates[k++] = w->per_min;
     }

@@ -30,7 +30,8 @@ static void help(FILE *out)
             "  --json            summary on stdout: breaths, rate_per_min, irregularity_cv_pct,\n"
             "                    depth_median, depth_cv_pct, RSA, resonance, coherence ...; for\n"
             "                    ECG-derived breaths, edr_rate: the rate per minute in the\n"
-            "                    frequency domain (n/a where the modulations disagree)\n"
+            "                    frequency domain (n/a where neither the RR interval nor the\n"
+            "                    QRS waveform shows breathing at it)\n"
             "  --overwrite       replace existing outputs\n\n");
     cli_print_input_options_help(out);
 }

@@ -78,9 +78,13 @@ static void sidecar_keys(void **state)
 static void rate_windows(void **state)
 {
     (void)state;
-    psy_edr_rate_window w[3] = {{0.0, 12.5, 4, 3, NULL},
-                                {60.0, NAN, 4, 1, "the modulations disagree"},
-                                {120.0, 14.5, 3, 2, NULL}};
+    psy_edr_rate_window w[3] = {{.onset_s = 0.0, .per_min = 12.5, .modulations = 4, .agreeing = 2, .coherence = 0.8,
+                                 .purity_rr = 4.5, .purity_waveform = 7.0},
+                                {.onset_s = 60.0, .per_min = NAN, .modulations = 4, .agreeing = 0,
+                                 .why = "no mechanism shows breathing at the rate", .coherence = 0.2,
+                                 .purity_rr = 1.0, .purity_waveform = NAN},
+                                {.onset_s = 120.0, .per_min = 14.5, .modulations = 3, .agreeing = 1,
+                                 .coherence = 0.3, .purity_rr = 0.5, .purity_waveform = 6.5}};
     psy_breath_list l = {0};
     psy_sidecar *sc = NULL;
     assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
@@ -100,8 +104,12 @@ static void rate_windows(void **state)
     json_t *second = json_array_get(per, 1);
     assert_true(json_real_value(json_object_get(second, "onset")) == 60.0);
     assert_true(json_is_null(json_object_get(second, "rate_per_min")));
-    assert_string_equal(json_string_value(json_object_get(second, "rate_per_min_n/a_reason")), "the modulations disagree");
-    assert_int_equal(json_integer_value(json_object_get(second, "agreeing")), 1);
+    assert_string_equal(json_string_value(json_object_get(second, "rate_per_min_n/a_reason")),
+                        "no mechanism shows breathing at the rate");
+    assert_int_equal(json_integer_value(json_object_get(second, "agreeing")), 0);
+    assert_true(json_real_value(json_object_get(second, "coherence")) == 0.2);
+    assert_true(json_real_value(json_object_get(second, "purity_rr")) == 1.0);
+    assert_true(json_is_null(json_object_get(second, "purity_waveform")));
     assert_true(json_real_value(json_object_get(json_array_get(per, 2), "rate_per_min")) == 14.5);
     json_decref(o);
     l.rate_windows = NULL;

@@ -93,6 +93,7 @@ static psy_edr_rate_window *windows_in(double *const *g, int k, size_t m, double
     assert_non_null(e);
     assert_int_equal(edr_rate_limit(e, t, n), PSY_OK);
     for (int j = 0; j < k; j++) edr_rate_add(e, g[j]);
+    for (int j = 0; j < k; j++) edr_rate_check(e, g[j], g[0]);
     psy_edr_rate_window *w = NULL;
     assert_int_equal(edr_rate_finish(e, &w, nw), PSY_OK);
     edr_rate_destroy(e);
@@ -233,6 +234,142 @@ static void test_rate_noise_is_na(void **state)
     }
 }
 
+/* Synthetic modulations of NOISE_MIN minutes on the 4-Hz grid, the first the RR interval's. */
+typedef struct noise_case {
+    int k;             /* modulations */
+    const double *a;   /* k amplitudes of a sine (NULL: none) */
+    const double *f;   /* k frequencies of it, Hz */
+    double share;      /* the waveform's (j > 0) noise: this share common to them, the rest its own */
+    double beat_s;     /* beats every beat_s (the band cut at half their rate); 0: the whole band */
+    double gap_s;      /* the first gap_s of every minute missing in all (NaN: a lead off) */
+} noise_case;
+
+/* The NOISE_MIN windows of case c, seed seed. */
+static psy_edr_rate_window *windows_of_case(const noise_case *c, uint64_t seed)
+{
+    test_rng rng = {seed};
+    double *g[4], *shared = malloc(NOISE_N * sizeof *shared);
+    assert_non_null(shared);
+    for (size_t i = 0; i < NOISE_N; i++) shared[i] = test_gauss(&rng);
+    for (int j = 0; j < c->k; j++) {
+        g[j] = malloc(NOISE_N * sizeof *g[j]);
+        assert_non_null(g[j]);
+        for (size_t i = 0; i < NOISE_N; i++) {
+            double noise = j > 0 ? c->share * shared[i] + (1 - c->share) * test_gauss(&rng) : test_gauss(&rng);
+            g[j][i] = (c->a ? c->a[j] * sin(2 * M_PI * c->f[j] * (double)i / 4.0) : 0) + noise;
+            if (fmod((double)i / 4.0, 60.0) < c->gap_s) g[j][i] = NAN;
+        }
+    }
+    free(shared);
+    size_t n = 0, nw = 0, cap = c->beat_s > 0 ? (size_t)(NOISE_N / 4.0 / c->beat_s) + 1 : 1;
+    double *t = malloc(cap * sizeof *t);
+    assert_non_null(t);
+    for (double at = 0; c->beat_s > 0 && n < cap; at += c->beat_s) t[n++] = at;
+    psy_edr_rate_window *w = windows_in(g, c->k, NOISE_N, 0.07, t, n, &nw);
+    assert_int_equal(nw, NOISE_MIN);
+    free(t);
+    return w;
+}
+
+/* The minutes of case c with a rate within 0.5 /min of want_per_min (any rate when it is 0). */
+static size_t minutes_of(const noise_case *c, double want_per_min, uint64_t seed)
+{
+    psy_edr_rate_window *w = windows_of_case(c, seed);
+    size_t with = 0;
+    for (size_t i = 0; i < NOISE_MIN; i++)
+        with += want_per_min > 0 ? fabs(w[i].per_min - want_per_min) < 0.5 : !isnan(w[i].per_min);
+    free(w);
+    return with;
+}
+
+/* The three waveform modulations share each beat's noise (here 90 % of it), the RR interval's is
+ * its own; no breathing: seeds 5-7, at most 10 % of the minutes get a rate (about a single noise
+ * modulation's share: the waveform counts as one mechanism; when any 2 of the 4 modulations could
+ * agree, 2 near-copies of one noise agreed with each other). */
+static void test_rate_shared_waveform_noise_is_na(void **state)
+{
+    (void)state;
+    const noise_case c = {.k = 4, .share = 0.9};
+    size_t with = 0;
+    for (uint64_t seed = 5; seed <= 7; seed++) with += minutes_of(&c, 0, seed);
+    print_message("shared waveform noise: %zu of %d minutes with a rate\n", with, 3 * NOISE_MIN);
+    assert_true(with <= 3 * NOISE_MIN / 10);
+}
+
+/* The same noise at ordinary heart rates, 60, 50 and 40 /min: the band is cut at half the heart
+ * rate, so 2 /min either side of a rate is a larger share of it; a share of the band's power
+ * there passed noise as a pure rhythm (beats of 1.0, 1.2, 1.5 s: shared waveform noise 109, 195,
+ * 324 of 600 minutes with a rate, 2 independent modulations 103, 175, 283). At most 10 % of the
+ * minutes, as at 0.85 s (test_rate_noise_ecg_is_na). */
+static void test_rate_noise_at_heart_rates_is_na(void **state)
+{
+    (void)state;
+    const double beat_s[] = {1.0, 1.2, 1.5};
+    size_t most = 0;
+    for (size_t b = 0; b < sizeof beat_s / sizeof *beat_s; b++) {
+        const noise_case shared = {.k = 4, .share = 0.9, .beat_s = beat_s[b]}, two = {.k = 2, .beat_s = beat_s[b]};
+        size_t with_shared = 0, with_two = 0;
+        for (uint64_t seed = 5; seed <= 7; seed++)
+            with_shared += minutes_of(&shared, 0, seed), with_two += minutes_of(&two, 0, seed + 200);
+        print_message("beats of %.1f s: shared waveform noise %zu, 2 independent %zu of %d minutes with a rate\n",
+                      beat_s[b], with_shared, with_two, 3 * NOISE_MIN);
+        most = with_shared > most ? with_shared : most, most = with_two > most ? with_two : most;
+    }
+    assert_true(most <= 3 * NOISE_MIN / 10);
+}
+
+/* Breathing at 15 /min in the RR interval and the waveform, each under its own noise: their
+ * coherence gives the rate in most minutes (the waveform's alone under the same noise: 8 of
+ * 200); the RR interval alone at 6 /min (the baroreflex's Mayer waves, a pure rhythm) over a
+ * waveform of noise is the rate in at most 2 % of the minutes (1: where the waveform's noise
+ * peaked); breathing in the waveform alone (its noise shared: a pure rhythm) gives its rate;
+ * strong sinus arrhythmia at 15 /min with a weak copy in the waveform (under noise it shares:
+ * little coherence) gives the rate by the RR interval's purity, one mechanism agreeing. */
+static void test_rate_mechanisms(void **state)
+{
+    (void)state;
+    const double both[4] = {0.6, 0.6, 0.6, 0.6}, at_15[4] = {0.25, 0.25, 0.25, 0.25};
+    const noise_case coherent = {.k = 4, .a = both, .f = at_15};
+    const double mayer[4] = {3, 0, 0, 0}, at_6[4] = {0.1, 0, 0, 0};
+    const noise_case slow = {.k = 4, .a = mayer, .f = at_6, .share = 0.9};
+    const double wave[4] = {0, 1, 1, 1};
+    const noise_case waveform = {.k = 4, .a = wave, .f = at_15, .share = 0.9};
+    const double rsa[4] = {3, 0.2, 0.2, 0.2};
+    const noise_case rr = {.k = 4, .a = rsa, .f = at_15, .share = 0.9};
+    size_t n_coherent = minutes_of(&coherent, 15.0, 21), n_slow = minutes_of(&slow, 6.0, 22);
+    size_t n_waveform = minutes_of(&waveform, 15.0, 23), n_rr = 0, rr_one = 0;
+    psy_edr_rate_window *w = windows_of_case(&rr, 24);
+    for (size_t i = 0; i < NOISE_MIN; i++)
+        n_rr += fabs(w[i].per_min - 15.0) < 0.5,
+            rr_one += w[i].agreeing == 1 && w[i].coherence < 0.5 && w[i].purity_rr >= 6 && w[i].purity_waveform < 6;
+    free(w);
+    print_message("coherent under noise: %zu, RR at 6 /min alone: %zu, the waveform alone: %zu, RR with a weak "
+                  "waveform: %zu (%zu by the RR interval alone) of %d minutes\n",
+                  n_coherent, n_slow, n_waveform, n_rr, rr_one, NOISE_MIN);
+    assert_true(n_coherent >= NOISE_MIN * 8 / 10);
+    assert_true(n_slow <= NOISE_MIN / 50);
+    assert_true(n_waveform >= NOISE_MIN * 8 / 10);
+    assert_true(n_rr >= NOISE_MIN * 4 / 10);
+    assert_true(rr_one >= NOISE_MIN * 2 / 10);
+}
+
+/* Breathing at 15 /min in the RR interval and the waveform under their own noise, with the first
+ * 25 s of every minute missing (a lead off: zeros in the spectra and the coherence, up to half a
+ * window): the coherence still gives the rate in most minutes, and no other rate. */
+static void test_rate_coherence_with_gap(void **state)
+{
+    (void)state;
+    const double both[4] = {0.6, 0.6, 0.6, 0.6}, at_15[4] = {0.25, 0.25, 0.25, 0.25};
+    const noise_case c = {.k = 4, .a = both, .f = at_15, .gap_s = 25};
+    psy_edr_rate_window *w = windows_of_case(&c, 21);
+    size_t right = 0, wrong = 0;
+    for (size_t i = 0; i < NOISE_MIN; i++) right += fabs(w[i].per_min - 15.0) < 0.5, wrong += fabs(w[i].per_min - 15.0) >= 0.5;
+    free(w);
+    print_message("coherent with a 25-s gap a minute: %zu right, %zu wrong of %d minutes\n", right, wrong, NOISE_MIN);
+    assert_true(right >= NOISE_MIN * 7 / 10);
+    assert_true(wrong <= NOISE_MIN / 50);
+}
+
 static double breathing(double t)
 {
     return sin(2 * M_PI * 0.25 * t);
@@ -283,11 +420,10 @@ static void test_rate_one_modulation(void **state)
 }
 
 /* An ECG whose beats carry no breathing: intervals and R and S waves with independent white
- * noise, seeds 1-3, 100 minutes each: the minutes with a rate, at most 20 % (51 of 297 when
- * written). The grid-level test above feeds independent noise; here the waveform's three features
- * (R-S amplitude, area, slope range) share each beat's noise and agree with each other, so the
- * gate lets more through: a gate above half the rate at 0.22 over white noise's autocorrelation
- * (tried in issue 20) gave 89. */
+ * noise, seeds 1-3, 100 minutes each: the minutes with a rate, at most 10 % (11 of 297; 51 when
+ * any 2 of the 4 modulations agreeing, each with an autocorrelation of 0.15 at the rate's period,
+ * gave the rate: the waveform's three features (R-S amplitude, area, slope range) share each
+ * beat's noise and agreed with each other; the assertion was 20 % then). */
 static void test_rate_noise_ecg_is_na(void **state)
 {
     (void)state;
@@ -311,7 +447,7 @@ static void test_rate_noise_ecg_is_na(void **state)
         free(x);
     }
     print_message("an ECG without breathing: %zu of %zu minutes with a rate\n", with, all);
-    assert_true(with <= all / 5);
+    assert_true(with <= all / 10);
 }
 
 int main(void)
@@ -323,6 +459,10 @@ int main(void)
                                        cmocka_unit_test(test_rate_band_from_zero),
                                        cmocka_unit_test(test_rate_noise_is_na),
                                        cmocka_unit_test(test_rate_noise_ecg_is_na),
+                                       cmocka_unit_test(test_rate_shared_waveform_noise_is_na),
+                                       cmocka_unit_test(test_rate_noise_at_heart_rates_is_na),
+                                       cmocka_unit_test(test_rate_coherence_with_gap),
+                                       cmocka_unit_test(test_rate_mechanisms),
                                        cmocka_unit_test(test_rate_agreement_secondary_peak),
                                        cmocka_unit_test(test_rate_one_modulation),
                                        cmocka_unit_test(test_rate_slow_and_usual)};

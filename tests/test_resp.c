@@ -880,8 +880,8 @@ static void test_edr_rate_windows(void **state)
     for (size_t w = 0; w < l->n_rate_windows; w++)
         if (w != 2) {
             assert_true(isnan(l->rate_windows[w].per_min));
-            assert_true(l->rate_windows[w].agreeing < 2);
-            assert_non_null(strstr(l->rate_windows[w].why, "disagree"));
+            assert_int_equal(l->rate_windows[w].agreeing, 0);
+            assert_non_null(strstr(l->rate_windows[w].why, "no mechanism shows breathing"));
         }
     psy_breath_list_free(l);
 }
@@ -910,12 +910,15 @@ static void test_edr_waveform(void **state)
     print_message("EDR from the waveform: %zu beats, %zu breaths, %.2f /min\n", beats->n, sum.n_breaths,
                   sum.rate.per_min);
     assert_true(fabs(sum.rate.per_min - 12.0) < 0.3);
-    /* each minute's rate, the three QRS modulations agreeing (the RR interval is its detection
-     * jitter) */
+    /* each minute's rate, the QRS waveform's rhythm pure there (the RR interval, no sinus
+     * arrhythmia here, follows it too: the R peak's detected time moves with the S wave) */
     assert_int_equal(l->n_rate_windows, 4);
     for (size_t w = 0; w < l->n_rate_windows; w++) {
-        assert_true(fabs(l->rate_windows[w].per_min - 12.0) < 0.5);
-        assert_true(l->rate_windows[w].agreeing >= 3);
+        const psy_edr_rate_window *rw = &l->rate_windows[w];
+        print_message("minute %zu: %.2f /min, %d mechanisms, coherence %.2f, purity RR %.1f, waveform %.1f\n", w,
+                      rw->per_min, rw->agreeing, rw->coherence, rw->purity_rr, rw->purity_waveform);
+        assert_true(fabs(rw->per_min - 12.0) < 0.5);
+        assert_true(rw->agreeing >= 1 && rw->purity_waveform >= 6);
     }
     psy_breath_list_free(l);
     /* no such channel; too few beats */

@@ -41,7 +41,9 @@ PSY_API psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sidecar, const c
  * frequency domain): method (in words), window_s, windows, windows_with_rate, rate_median_per_min
  * (the median of the windows' rates: the recording's ECG-derived rate; null without one) and
  * per_window, one object a window: onset (s), rate_per_min (null, with rate_per_min_n/a_reason,
- * when the modulations disagree or none was measured), modulations, agreeing. Sets nothing for a
+ * when no mechanism shows breathing at it or too little was measured), modulations, agreeing,
+ * coherence (to 3 decimals), purity_rr, purity_waveform (to 2; psy_edr_rate_window's; null for
+ * NaN). Sets nothing for a
  * list without rate windows (a respiration channel's). PSY_OK, PSY_E_INVALID (NULL), PSY_E_NOMEM. */
 PSY_API psy_status psy_sidecar_set_breaths_rate_windows(psy_sidecar *sidecar, const char *key,
                                                         const psy_breath_list *list);

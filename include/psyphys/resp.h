@@ -156,13 +156,30 @@ typedef struct psy_edr_rate_window {
     double per_min;   /* breaths/min: the fundamental of the modulations' fused spectra, 4.2 /min
                          to half the window's heart rate (from the median of its beat intervals up
                          to 3 s; slower breathing comes out as a harmonic or NaN); NaN (why) when
-                         fewer than 2 modulations agree with it, fewer than 2 were measured, or
-                         half the heart rate leaves the band fewer than 3 bins */
+                         no mechanism shows breathing at it (agreeing 0), fewer than 2 modulations
+                         were measured, or half the heart rate leaves the band fewer than 3 bins */
     int modulations;  /* modulations with numbers over at least half the window */
-    int agreeing;     /* of them, those with a spectral peak at least half their highest within
-                         2 /min of per_min and an autocorrelation of at least 0.15 (in the band)
-                         at its period: noise gets no rate */
+    /* The mechanisms that show breathing at per_min, 0-2 (the RR interval: sinus arrhythmia; the
+     * QRS waveform's modulations, counted as one: they share each beat's noise). 2 when the RR
+     * and waveform modulations are coherent at it (coherence at least 0.5) and either's purity
+     * is at least 3; else the waveform when its purity is at least 6, plus the RR interval when
+     * its purity is at least 6 and a waveform modulation has a spectral peak of half its highest
+     * within 2 /min of it (the RR interval's 0.1 Hz Mayer waves are pure too). Changed in 0.2
+     * (before the release): it counted the modulations (0-4) with a peak and an autocorrelation
+     * at the rate, a rate needing 2. */
+    int agreeing;
     const char *why;  /* static reason when per_min is NaN, else NULL */
+    /* The numbers that decided the window (since 0.2; NaN where not measured: no rate, or the
+     * mechanism's modulations missing over half the window), analysis/edr_rate.c: */
+    double coherence;       /* the mean magnitude-squared coherence of the RR interval with each
+                               waveform modulation at per_min, 0-1 (6 sine tapers: +-3.5 /min) */
+    double purity_rr;       /* the share of the RR modulation's frequency-weighted Hann
+                               periodogram within 2 /min of per_min, of the band 4.2 /min to half
+                               the heart rate, against a flat spectrum's share there: in standard
+                               deviations of that share over white noise (0: noise on average) */
+    double purity_waveform; /* the same, the mean over the waveform modulations */
+    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for measures to come (an array's element
+                                              keeps its size; psyphys/export.h) */
 } psy_edr_rate_window;
 
 typedef struct psy_breath_list {
