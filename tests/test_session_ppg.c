@@ -156,6 +156,12 @@ static void ppg_alone(void **state)
     char *seg = table_text(s, PSY_TABLE_SEGMENTS);
     assert_null(strstr(seg, "pat_median_ms"));
     free(seg);
+    /* the sidecars' note names the pulses' fiducial: their intervals run between half-amplitude
+     * points (it once said feet, the fiducial before) */
+    const char *note = psy_pulse_rate_variability_note();
+    assert_non_null(strstr(note, "pulse rate variability (PRV)"));
+    assert_non_null(strstr(note, "half-amplitude points"));
+    assert_null(strstr(note, "feet"));
     psy_session_free(s);
     psy_reader_close(r);
     free_signals(&g);
