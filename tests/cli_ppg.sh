@@ -86,6 +86,18 @@ cp "$SHARED/data/marsh/0017_ppg.hea" "$SHARED/data/marsh/0017_ppg.dat" "$TMP/arc
 expect_exit 0 "$PSYPHYS" batch "$TMP/archive" -o "$TMP/batch" -j 1 --quiet
 expect_grep '^0017_ppg\.hea	' "$TMP/batch/group_hrv.tsv"
 expect_grep '"source": "PPG"' "$TMP/batch/0017_ppg_segments.json"
+# Mixed with an ECG recording, the group tables name the files whose rows are PRV (sidecar, stderr).
+cp "$SRC/recordings/neurokit_eventrelated.edf" "$TMP/archive/"
+expect_exit 0 "$PSYPHYS" batch "$TMP/archive" -o "$TMP/batch2" -j 1
+expect_grep '^neurokit_eventrelated\.edf	' "$TMP/batch2/group_segments.tsv"
+! command -v python3 >/dev/null || python3 - "$TMP/batch2" <<'PY' || fail "the group sidecars do not name the PRV file"
+import json, sys
+for t in ("group_segments", "group_hrv"):
+    j = json.load(open(sys.argv[1] + "/" + t + ".json"))
+    assert j["pulse_rate_variability"]["files"] == ["0017_ppg.hea"], (t, j.get("pulse_rate_variability"))
+    assert j["pulse_rate_variability"]["note"].startswith("pulse rate variability (PRV)"), t
+PY
+expect_grep 'warning: the group tables mix heart rate variability .1 file. and pulse rate variability .1 file: 0017_ppg.hea' "$TMP/err"
 
 # batch takes an E4 folder whole (not its CSV files one by one), and a rerun skips it (its files'
 # fingerprint).
