@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "civil_time.h"
 #include "reader_impl.h"
@@ -180,6 +181,14 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
     return PSY_OK;
 }
 
+/* 1 when dir holds an entry called name (a file of the export, readable or not). */
+static int present(const char *dir, const char *name)
+{
+    char path[4096];
+    struct stat sb;
+    return (size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path && lstat(path, &sb) == 0;
+}
+
 /* How the files' starts are compared: E4 files by their Unix start, BIDS files by their
  * StartTime (the onset of their first stretch). */
 typedef enum time_base { BY_UNIX_START, BY_STRETCH_ONSET } time_base;
@@ -208,7 +217,11 @@ static psy_status combine(const char *dir, const char *const *names, const int *
         psy_reader *s = NULL;
         psy_message sub = {{0}};
         psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
-        if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) continue; /* not in this export */
+        if ((fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) && !present(dir, names[i])) continue; /* not in this export */
+        if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
+            st = psy_fail(why, PSY_E_IO, "%s: cannot be read (not a regular file, or no permission)", names[i]);
+            break;
+        }
         if (fs != PSY_OK) {
             st = psy_fail(why, fs, "%s: %s", names[i], sub.text);
             break;

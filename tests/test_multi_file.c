@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -60,6 +61,17 @@ static void test_e4_folder(void **state)
     psy_message why = {{0}};
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_non_null(strstr(why.text, "EDA.csv: "));
+    /* A sensor file that is there but cannot be read is an error naming it, not a file absent
+     * from the export (the folder once opened without it, silently). */
+    write_text(dir, "EDA.csv", "1560279825.000000\n4.000000\n0.1\n");
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/TEMP.csv", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "TEMP.csv: cannot be read"));
+    assert_int_equal(rmdir(sub), 0);
+    r = open_or_fail(dir);
+    psy_reader_close(r);
     char empty[1024];
     snprintf(empty, sizeof empty, "%s/empty", test_tmpdir());
     assert_int_equal(mkdir(empty, 0700), 0);
