@@ -127,6 +127,7 @@ printf 'onset\tduration\ttrial_type\n2017-07-06T13:21:04+02:00\t60\tbaseline\n20
 expect_exit 0 "$PSYPHYS" info "$E4" --events "$TMP/ev.tsv"
 expect_grep ' 600\.0000 +60\.0000 +file +baseline' "$TMP/out"
 expect_grep ' 601\.0000 +0\.0000 +file +note' "$TMP/out"
+expect_grep '^warning +1 event onset in clock time without a zone: read as UTC' "$TMP/out"
 # An EDF's start has no zone: a zoned onset is refused with the reason.
 printf 'onset\tlabel\n2011-04-04T12:58:02Z\tx\n' > "$TMP/evz.tsv"
 expect_exit 1 "$PSYPHYS" info "$SHARED/data/edf_pyedflib/test_generator.edf" --events "$TMP/evz.tsv"

@@ -596,6 +596,30 @@ static void test_iso8601(void **state)
     }
 }
 
+/* Clock-time event onsets on an E4 file, whose start is Unix time (UTC, no local zone): zoned ones
+ * are instants; zone-less ones are read on the UTC clock, with a warning that local times need
+ * their zone (they were taken silently, 2 h off for a session in CEST). */
+static void test_clock_onsets_on_utc(void **state)
+{
+    (void)state;
+    psy_reader *r = open_ok("EDA.csv", "1560279825.000000\n4.000000\n0.5\n0.5\n0.5\n0.5\n");
+    const char *ev = "onset,label\n2019-06-11T21:03:46+02:00,zoned\n";
+    psy_source *src = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_source_open_memory(ev, strlen(ev), "ev.csv", &src), PSY_OK);
+    assert_int_equal(psy_reader_load_events(r, src, 0, &why), PSY_OK);
+    psy_source_close(src);
+    assert_true(psy_reader_event(r, 0)->onset_s == 1);
+    assert_false(has_warning(r, "without a zone"));
+    ev = "onset,label\n2019-06-11T19:03:46.5,a\n2019-06-11T19:03:47,b\n";
+    assert_int_equal(psy_source_open_memory(ev, strlen(ev), "ev.csv", &src), PSY_OK);
+    assert_int_equal(psy_reader_load_events(r, src, 0, &why), PSY_OK);
+    psy_source_close(src);
+    assert_true(psy_reader_event(r, 1)->onset_s == 1.5 && psy_reader_event(r, 2)->onset_s == 2);
+    assert_true(has_warning(r, "2 event onsets in clock time without a zone: read as UTC"));
+    psy_reader_close(r);
+}
+
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -633,7 +657,7 @@ int main(void)
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
         cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),            cmocka_unit_test(test_beat_list_and_episodes),
-        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers), cmocka_unit_test(test_iso8601),
+        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers), cmocka_unit_test(test_iso8601), cmocka_unit_test(test_clock_onsets_on_utc),
         cmocka_unit_test(test_median)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
