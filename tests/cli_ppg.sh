@@ -54,6 +54,11 @@ if grep -q 'pat_median_ms' "${S7}_segments.tsv"; then fail "PAT columns without 
 [ ! -e "${S7}_pat.tsv" ] || fail "a PAT table without an ECG"
 expect_grep '<h2>Pulse rate variability</h2>' "${S7}_report.html"
 expect_grep '<h2>PPG strips</h2>' "${S7}_report.html"
+# the page's navigation, settings and tachogram name the pulses too (they said ECG strips, HRV, RR)
+expect_grep '<a href="#ecg">PPG strips</a> · <a href="#hrv">PRV</a>' "${S7}_report.html"
+expect_grep '<tr><th>PRV</th>' "${S7}_report.html"
+expect_grep '>pulse interval tachogram<' "${S7}_report.html"
+if grep -q 'RR tachogram\|>ECG strips<\|<th>HRV</th>' "${S7}_report.html"; then fail "a PPG report names ECG, RR or HRV"; fi
 expect_exit 0 "$PSYPHYS" analyze "$E4"
 expect_grep "heart +'IBI': [0-9]+ beats" "$TMP/out"
 printf '{"ppg": "BVP"}\n' > "$TMP/ppg.json"
