@@ -31,6 +31,12 @@ expect_grep '"fiducial": "half-amplitude point' "$TMP/prv.json"
 expect_grep '"kind": "artefact"' "$TMP/prv.json"
 expect_grep 'warning: .* without usable pulses' "$TMP/err"
 [ "$(wc -l < "$TMP/prv.tsv")" -gt 15 ] || fail "fewer than 15 five-minute windows of PRV"
+# On stdout (no sidecar) a note on stderr says so.
+expect_exit 0 "$PSYPHYS" hrv "$E4" --channel BVP --window 300
+expect_grep '^onset	duration	n_nn' "$TMP/out"
+expect_grep "note: 'BVP' gives a PPG's pulse intervals: pulse rate variability \(PRV\)" "$TMP/err"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/bvp.tsv" --json
+expect_grep "note: the pulses table gives a PPG's pulse intervals: pulse rate variability \(PRV\)" "$TMP/err"
 expect_exit 0 "$PSYPHYS" hrv "$TMP/bvp.tsv" -o "$TMP/prv_table.tsv"
 expect_grep '"variability": "pulse rate variability' "$TMP/prv_table.json"
 # Without --channel: the E4's own IBI list (an RR channel) before the BVP.
