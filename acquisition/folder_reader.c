@@ -217,8 +217,8 @@ static psy_status combine(const char *dir, const char *const *names, const int *
         psy_reader *s = NULL;
         psy_message sub = {{0}};
         psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
-        if ((fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) && !present(dir, names[i])) continue; /* not in this export */
         if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
+            if (!present(dir, names[i])) continue; /* not in this export */
             st = psy_fail(why, PSY_E_IO, "%s: cannot be read (not a regular file, or no permission)", names[i]);
             break;
         }
