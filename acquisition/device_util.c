@@ -340,6 +340,8 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *uni
         zone = 1;
     }
     if (i != n) return 0;
+    /* a leap second ends a UTC day: 23:59:60 UTC, on a wall clock of unknown zone some hh:59:60 */
+    if (se == 60 && (zone ? ((h * 60 + mi - offset_min) % 1440 + 1440) % 1440 != 1439 : mi != 59)) return 0;
     *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns, zone, offset_min};
     int64_t secs = psy_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
     *unix_ns = secs * 1000000000 + ns;

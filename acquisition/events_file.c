@@ -131,7 +131,8 @@ static psy_status clock_onset(psy_reader *r, const char *p, size_t len, int64_t 
     int64_t unix_ns;
     if (!dev_parse_iso8601(p, len, &t, &unix_ns))
         return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is not a number (seconds) nor an ISO 8601 "
-                        "date-time (2019-06-11T19:13:45[.fff][Z|+02:00])", (long long)line, shown, p);
+                        "date-time (YYYY-MM-DDThh:mm:ss, T or a space, a fraction after '.' or ',', then Z, +hh:mm, "
+                        "+hhmm, +hh or no zone)", (long long)line, shown, p);
     if (!start.known)
         return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is a clock time, but the recording's start "
                         "is unknown: give onsets in seconds from the start", (long long)line, shown, p);
