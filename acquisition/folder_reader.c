@@ -16,6 +16,7 @@
  * loads, and tags.csv's button presses). */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,12 +182,18 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
     return PSY_OK;
 }
 
-/* 1 when dir holds an entry called name (a file of the export, readable or not). */
+/* 1 when dir holds an entry called name (a file of the export, readable or not), or when that
+ * cannot be told (a path too long, a folder not searchable): only an entry surely absent is skipped. */
 static int present(const char *dir, const char *name)
 {
-    char path[4096];
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path) return 1;
+    snprintf(path, len, "%s/%s", dir, name);
     struct stat sb;
-    return (size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path && lstat(path, &sb) == 0;
+    int absent = lstat(path, &sb) != 0 && errno == ENOENT;
+    free(path);
+    return !absent;
 }
 
 /* How the files' starts are compared: E4 files by their Unix start, BIDS files by their
@@ -219,7 +226,8 @@ static psy_status combine(const char *dir, const char *const *names, const int *
         psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
         if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
             if (!present(dir, names[i])) continue; /* not in this export */
-            st = psy_fail(why, PSY_E_IO, "%s: cannot be read (not a regular file, or no permission)", names[i]);
+            st = psy_fail(why, PSY_E_IO, "%s: %s", names[i], /* a reader's reason when it got that far */
+                          sub.text[0] ? sub.text : "cannot be read (not a regular file, or no permission)");
             break;
         }
         if (fs != PSY_OK) {
