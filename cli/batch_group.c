@@ -177,8 +177,11 @@ static json_t *pulse_files(const char *outdir, const batch_result *rows, size_t 
     size_t others = 0;
     for (size_t i = 0; files && i < n; i++) {
         char *source = heart_source(outdir, &rows[i]);
-        if (source && strcmp(source, "PPG") == 0) json_array_append_new(files, json_string(rows[i].rel));
-        else if (source && (strcmp(source, "ECG") == 0 || strcmp(source, "RR") == 0)) others++;
+        if (source && strcmp(source, psy_heart_source_name(PSY_HEART_PPG)) == 0)
+            json_array_append_new(files, json_string(rows[i].rel));
+        else if (source && (strcmp(source, psy_heart_source_name(PSY_HEART_ECG)) == 0 ||
+                            strcmp(source, psy_heart_source_name(PSY_HEART_RR)) == 0))
+            others++;
         free(source);
     }
     size_t k = json_array_size(files);

@@ -385,9 +385,9 @@ int cmd_hrv(int argc, char **argv)
     FILE *fp = stdout;
     int stream = out_path && cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
     if (of_pulses && (!out_path || stream)) /* the sidecar that says so is not written */
-        fprintf(stderr, "psyphys: %s: note: %s%s%s gives a PPG's pulse intervals: pulse rate variability (PRV), not "
-                        "heart rate variability\n", path, ch >= 0 ? "'" : "", ch >= 0 ? psy_reader_channel(r, ch)->label
-                        : "the pulses table", ch >= 0 ? "'" : "");
+        fprintf(stderr, "psyphys: %s: note: %s%s%s gives a PPG's pulse intervals: %s\n", path, ch >= 0 ? "'" : "",
+                ch >= 0 ? psy_reader_channel(r, ch)->label : "the pulses table", ch >= 0 ? "'" : "",
+                psy_pulse_rate_variability_note());
     if (out_path) {
         char *side = sidecar_path(out_path, json);
         int ok = side && cli_output_open(&outs[0], out_path, overwrite) &&

@@ -366,11 +366,11 @@ static void window_minimum_notes(const psy_stream_config *c)
 /* Pulses are not R-peaks: the first line says so, for consumers that only see the lines. */
 static void pulses_note(stream_out *out, psy_reader *r, int heart)
 {
-    char what[160], detail[400];
+    char what[160], detail[640];
     if (r) snprintf(what, sizeof what, "PPG '%s'", psy_reader_channel(r, heart)->label);
     else snprintf(what, sizeof what, "the PPG input");
-    snprintf(detail, sizeof detail, "beats are the pulses of %s (half-amplitude points), rr_ms pulse intervals, hr "
-             "pulse rate and hrv pulse rate variability (PRV), not heart rate variability", what);
+    snprintf(detail, sizeof detail, "beats are the pulses of %s, rr_ms pulse intervals, hr pulse rate and hrv %s",
+             what, psy_pulse_rate_variability_note());
     stream_out_status(out, NAN, "ppg_pulses", detail);
 }
 

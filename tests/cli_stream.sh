@@ -341,7 +341,7 @@ pulse_lines() { grep -E '"type":"(beat|hr)"' "$1"; }
 expect_exit 0 "$PSYPHYS" stream --replay "$TMP/BVP.csv" --speed max --exact
 pulse_lines "$TMP/out" >"$TMP/ppg_replay.lines"
 # The first line says the beats are pulses and their variability PRV (a consumer cannot tell else).
-head -n 1 "$TMP/out" | grep -q '^{"type":"status","onset":null,"condition":"ppg_pulses","detail":"beats are the pulses of PPG .BVP.*pulse rate variability (PRV)' ||
+head -n 1 "$TMP/out" | grep -q '^{"type":"status","onset":null,"condition":"ppg_pulses","detail":"beats are the pulses of PPG .BVP.*hrv pulse rate variability (PRV): intervals between the half-amplitude points' ||
     fail "a PPG replay's first line does not say its beats are pulses: $(head -n 1 "$TMP/out")"
 n_pulses=$(grep -c '"type":"beat"' "$TMP/ppg_replay.lines")
 [ "$n_pulses" -ge 105 ] || fail "PPG replay: $n_pulses pulses in 90 s at about 75 bpm"
