@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "brainvision.h"
+#include "civil_time.h"
 
 /* Decodes field text to UTF-8: "\1" becomes ',', ANSI files (or invalid UTF-8) are Windows-1252. */
 static void decode(char *dst, size_t dst_size, const char *src, size_t n, int utf8)
@@ -311,7 +312,8 @@ void bv_header_free(bv_header *h)
     h->ch = NULL;
 }
 
-/* "YYYYMMDDhhmmssuuuuuu" (New Segment dates); all zeros or anything else: unknown. */
+/* "YYYYMMDDhhmmssuuuuuu" (New Segment dates); all zeros, a date that does not exist or anything else:
+ * unknown. */
 static int parse_date(const char *s, size_t n, psy_datetime *t)
 {
     int v[7] = {0};
@@ -323,7 +325,7 @@ static int parse_date(const char *s, size_t n, psy_datetime *t)
             if (c < '0' || c > '9') return 0;
             v[k] = v[k] * 10 + (c - '0');
         }
-    if (v[0] < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60)
+    if (v[0] < 1900 || !psy_civil_date_exists(v[0], v[1], v[2]) || v[3] > 23 || v[4] > 59 || v[5] > 60)
         return 0;
     *t = (psy_datetime){1, v[0], v[1], v[2], v[3], v[4], v[5], (int64_t)v[6] * 1000, 0, 0}; /* zone unknown */
     return 1;

@@ -28,6 +28,14 @@ void psy_civil_from_days(int64_t z, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+int psy_civil_date_exists(int64_t y, int m, int d)
+{
+    if (m < 1 || m > 12 || d < 1 || d > 31) return 0;
+    int yy, mm, dd; /* a day past its month's end carries into the next */
+    psy_civil_from_days(psy_days_from_civil(y, m, d), &yy, &mm, &dd);
+    return yy == y && mm == m && dd == d;
+}
+
 psy_datetime psy_datetime_shift(psy_datetime dt, int64_t secs, int64_t ns)
 {
     secs += psy_days_from_civil(dt.year, dt.month, dt.day) * 86400 + dt.hour * 3600 +

@@ -9,6 +9,9 @@
 int64_t psy_days_from_civil(int64_t y, int m, int d);
 void psy_civil_from_days(int64_t days, int *y, int *m, int *d);
 
+/* 1 when the date exists (month 1..12, day within its month, leap years counted). */
+int psy_civil_date_exists(int64_t y, int m, int d);
+
 /* dt moved by whole seconds `secs` with calendar carry; nanosecond set to ns (0 .. 999999999). */
 psy_datetime psy_datetime_shift(psy_datetime dt, int64_t secs, int64_t ns);
 

@@ -308,10 +308,10 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *uni
         !digits(s, n, 11, 2, &h) || s[13] != ':' || !digits(s, n, 14, 2, &mi) || s[16] != ':' ||
         !digits(s, n, 17, 2, &se))
         return 0;
-    if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return 0;
+    if (y < 1678 || y > 2261 || !psy_civil_date_exists(y, mo, d) || h > 23 || mi > 59 || se > 60) return 0;
     size_t i = 19;
     int64_t ns = 0;
-    if (i < n && s[i] == '.') {
+    if (i < n && (s[i] == '.' || s[i] == ',')) { /* ISO 8601 allows either decimal sign */
         i++;
         int64_t scale = 100000000;
         size_t start = i;
@@ -325,16 +325,23 @@ int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *uni
     if (i < n && s[i] == 'Z') {
         i++;
         zone = 1;
-    } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-        int oh, om;
-        if (!digits(s, n, i + 1, 2, &oh) || i + 3 >= n || s[i + 3] != ':' ||
-            !digits(s, n, i + 4, 2, &om) || oh > 23 || om > 59)
-            return 0;
+    } else if (i < n && (s[i] == '+' || s[i] == '-')) { /* ±hh:mm, ±hhmm or ±hh */
+        int oh, om = 0;
+        size_t at = i + 3;
+        if (!digits(s, n, i + 1, 2, &oh)) return 0;
+        int colon = at < n && s[at] == ':';
+        if (at < n) {
+            if (!digits(s, n, at + (size_t)colon, 2, &om)) return 0;
+            at += (size_t)colon + 2;
+        }
+        if (oh > 23 || om > 59) return 0;
         offset_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
-        i += 6;
+        i = at;
         zone = 1;
     }
     if (i != n) return 0;
+    /* a leap second ends a UTC day: 23:59:60 UTC, on a wall clock of unknown zone some hh:59:60 */
+    if (se == 60 && (zone ? ((h * 60 + mi - offset_min) % 1440 + 1440) % 1440 != 1439 : mi != 59)) return 0;
     *civil = (psy_datetime){1, y, mo, d, h, mi, se, ns, zone, offset_min};
     int64_t secs = psy_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
     *unix_ns = secs * 1000000000 + ns;

@@ -89,10 +89,14 @@ int dev_parse_number(const char *text, size_t len, double *out);
 /* Median of n values (copies them; 0 when n == 0 or on allocation failure, with *ok = 0). */
 double dev_median(const double *v, int64_t n, int *ok);
 
-/* Parses ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff][Z|(+|-)HH:MM]". Fills *civil with the date-time as
- * written (local to the file) and *unix_ns with the instant in ns since 1970 (offset applied; the
- * civil time is taken as UTC when there is no offset; integer so differences keep every digit).
- * Years 1678..2261 only. Returns 1 on success. */
+/* Parses ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff][Z|(+|-)HH[[:]MM]]" (T or a space; a decimal point or
+ * comma). Fills *civil with the date-time as written (local to the file) and *unix_ns with the
+ * instant in ns since 1970 (offset applied; the civil time is taken as UTC when there is no
+ * offset; integer so differences keep every digit). Years 1678..2261 and dates that exist only.
+ * Second 60 (a leap second) only where one can fall: at 23:59 UTC when there is an offset, at
+ * minute 59 without one; its instant is that of second 0 of the next minute. "-00:00" is UTC:
+ * RFC 3339 writes a UTC time whose local offset is unknown so, and onsets need only the instant.
+ * Returns 1 on success. */
 int dev_parse_iso8601(const char *s, size_t n, psy_datetime *civil, int64_t *unix_ns);
 
 #endif

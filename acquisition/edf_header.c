@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "edf_header.h"
 
 enum { FIXED = 256, PER_SIGNAL = 256, MAX_SIGNALS = 100000 };
@@ -109,6 +110,10 @@ static void parse_start(psy_reader *r, const unsigned char *h, int is_plus, psy_
     }
     if (year < 0) {
         psy_reader_warn(r, "start year \"%.2s\" is not a number: start unknown", (const char *)d + 6);
+        return;
+    }
+    if (!psy_civil_date_exists(year, mm, dd)) { /* metadata: the signals stay readable */
+        psy_reader_warn(r, "start date %04d-%02d-%02d does not exist: start unknown", year, mm, dd);
         return;
     }
     *dt = (psy_datetime){1, year, mm, dd, hh, mi, ss, 0, 0, 0};

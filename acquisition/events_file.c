@@ -124,14 +124,15 @@ static int64_t civil_seconds(const psy_datetime *t)
  * the instant (the recording's start must have a zone too); without one, a time on the same
  * wall clock as the recording's start. */
 static psy_status clock_onset(psy_reader *r, const char *p, size_t len, int64_t line, double *onset_s,
-                              psy_message *why)
+                              int64_t *on_utc, psy_message *why)
 {
     int shown = (int)(len > 40 ? 40 : len);
     psy_datetime t, start = psy_reader_start(r);
     int64_t unix_ns;
     if (!dev_parse_iso8601(p, len, &t, &unix_ns))
         return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is not a number (seconds) nor an ISO 8601 "
-                        "date-time (2019-06-11T19:13:45[.fff][Z|+02:00])", (long long)line, shown, p);
+                        "date-time (YYYY-MM-DDThh:mm:ss, T or a space, a fraction after '.' or ',', then Z, +hh:mm, "
+                        "+hhmm, +hh or no zone)", (long long)line, shown, p);
     if (!start.known)
         return psy_fail(why, PSY_E_FORMAT, "line %lld: onset '%.*s' is a clock time, but the recording's start "
                         "is unknown: give onsets in seconds from the start", (long long)line, shown, p);
@@ -142,6 +143,8 @@ static psy_status clock_onset(psy_reader *r, const char *p, size_t len, int64_t 
                         start.day, start.hour, start.minute, start.second);
     int64_t secs = civil_seconds(&t) - civil_seconds(&start);
     if (t.zone_known) secs -= 60 * (int64_t)(t.utc_offset_min - start.utc_offset_min);
+    /* a start in UTC (Unix time: E4, ...) holds no local zone a zone-less onset may mean */
+    else if (start.zone_known && start.utc_offset_min == 0) (*on_utc)++;
     *onset_s = (double)secs + (double)(t.nanosecond - start.nanosecond) * 1e-9;
     return PSY_OK;
 }
@@ -249,7 +252,7 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
     snprintf(info->onset_column, sizeof info->onset_column, "%s", names[onset]);
     snprintf(info->duration_column, sizeof info->duration_column, "%s", duration >= 0 ? names[duration] : "");
     snprintf(info->label_column, sizeof info->label_column, "%s", label_col >= 0 ? names[label_col] : "");
-    int64_t negative = 0, garbled = 0;
+    int64_t negative = 0, garbled = 0, on_utc = 0;
     for (;;) {
         st = text_lines_next(&tl, &line, &len, &off, why);
         if (st != PSY_OK || !line) break;
@@ -270,7 +273,7 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
             continue;
         }
         if (!psy_parse_double(f->p, f->len, &e.onset_s) &&
-            (st = clock_onset(r, f->p, f->len, tl.line_no, &e.onset_s, why)) != PSY_OK)
+            (st = clock_onset(r, f->p, f->len, tl.line_no, &e.onset_s, &on_utc, why)) != PSY_OK)
             break;
         e.onset_s += offset_s;
         e.duration_s = NAN;
@@ -321,6 +324,9 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         psy_reader_warn(r, "%zu events without an onset (n/a) skipped", info->n_unplaced);
     if (st == PSY_OK && negative)
         psy_reader_warn(r, "%lld events with a negative duration: duration taken as n/a", (long long)negative);
+    if (st == PSY_OK && on_utc)
+        psy_reader_warn(r, "%lld event onset%s in clock time without a zone: read as UTC, the recording's clock; "
+                           "local times need their zone (e.g. +02:00)", (long long)on_utc, on_utc == 1 ? "" : "s");
     if (st == PSY_OK && garbled)
         psy_reader_warn(r, "%lld events with control characters or invalid UTF-8 in their text: shown as '?'",
                         (long long)garbled);

@@ -16,10 +16,12 @@
  * loads, and tags.csv's button presses). */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "civil_time.h"
 #include "reader_impl.h"
@@ -180,6 +182,20 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
     return PSY_OK;
 }
 
+/* 1 when dir holds an entry called name (a file of the export, readable or not), or when that
+ * cannot be told (a path too long, a folder not searchable): only an entry surely absent is skipped. */
+static int present(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path) return 1;
+    snprintf(path, len, "%s/%s", dir, name);
+    struct stat sb;
+    int absent = lstat(path, &sb) != 0 && errno == ENOENT;
+    free(path);
+    return !absent;
+}
+
 /* How the files' starts are compared: E4 files by their Unix start, BIDS files by their
  * StartTime (the onset of their first stretch). */
 typedef enum time_base { BY_UNIX_START, BY_STRETCH_ONSET } time_base;
@@ -208,7 +224,12 @@ static psy_status combine(const char *dir, const char *const *names, const int *
         psy_reader *s = NULL;
         psy_message sub = {{0}};
         psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
-        if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) continue; /* not in this export */
+        if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
+            if (!present(dir, names[i])) continue; /* not in this export */
+            st = psy_fail(why, PSY_E_IO, "%s: %s", names[i], /* a reader's reason when it got that far */
+                          sub.text[0] ? sub.text : "cannot be read (not a regular file, or no permission)");
+            break;
+        }
         if (fs != PSY_OK) {
             st = psy_fail(why, fs, "%s: %s", names[i], sub.text);
             break;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "reader_impl.h"
 
 enum {
@@ -123,15 +124,16 @@ static psy_status ishne_read(void *impl, int ch, int64_t start, int64_t n, doubl
 
 static const psy_reader_ops ishne_ops = {ishne_read, NULL, ishne_destroy};
 
-/* Record date (day, month, year) and start time (h, m, s); -9 or out-of-range fields: unknown. */
+/* Record date (day, month, year) and start time (h, m, s); -9, out-of-range fields or a date that does
+ * not exist: unknown. */
 static psy_datetime start_of(const unsigned char *h)
 {
     psy_datetime t = {0};
     int day = le16(h + OFF_RECORD_DATE), month = le16(h + OFF_RECORD_DATE + 2),
         year = le16(h + OFF_RECORD_DATE + 4);
     int hh = le16(h + OFF_START_TIME), mm = le16(h + OFF_START_TIME + 2), ss = le16(h + OFF_START_TIME + 4);
-    if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1900 || hh < 0 || hh > 23 || mm < 0 ||
-        mm > 59 || ss < 0 || ss > 59)
+    if (!psy_civil_date_exists(year, month, day) || year < 1900 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+        ss < 0 || ss > 59)
         return t;
     t = (psy_datetime){1, year, month, day, hh, mm, ss, 0, 0, 0};
     return t;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "reader_impl.h"
 #include "text_lines.h"
 
@@ -199,9 +200,12 @@ static void parse_start(psy_reader *r, json_t *dev)
     char tail;
     if (sscanf(json_str(dev, "date"), "%d-%d-%d%c", &y, &mo, &d, &tail) != 3) return;
     if (sscanf(json_str(dev, "time"), "%d:%d:%lf%c", &h, &mi, &s, &tail) != 3) return;
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-        !(s >= 0) || s >= 61)
+    if (y < 1900 || !psy_civil_date_exists(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || !(s >= 0) ||
+        s >= 61) {
+        psy_reader_warn(r, "start date \"%s\" time \"%s\" is not a date-time that exists: start unknown",
+                        json_str(dev, "date"), json_str(dev, "time"));
         return;
+    }
     psy_datetime t = {1, y, mo, d, h, mi, (int)s, (int64_t)llround((s - floor(s)) * 1e9), 0, 0}; /* local */
     if (t.nanosecond > 999999999) t.nanosecond = 999999999;
     psy_reader_set_start(r, &t);

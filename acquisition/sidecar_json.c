@@ -13,8 +13,9 @@
  *   "Baseline": [b1, ...] | b              adu at physical zero; default 0
  *   "StartTime": number                    BIDS: seconds from the reference start to the
  *                                          first sample (>= 0 shifts the time axis)
- *   "RecordingStart": "YYYY-MM-DDThh:mm:ss[.fff]"   civil start date-time (also accepted as a
- *                                          string "StartTime")
+ *   "RecordingStart": "YYYY-MM-DDThh:mm:ss[.fff][zone]"   start date-time (ISO 8601 as
+ *                                          dev_parse_iso8601 reads it; also accepted as a string
+ *                                          "StartTime"): without a zone a wall clock of unknown zone
  *
  * Physical value = (raw - Baseline) / Gain. Unknown keys are ignored. Every key is optional;
  * a key present with the wrong type or an out-of-range value is an error naming the key. */
@@ -24,48 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_util.h"
 #include "reader_impl.h"
 #include "sidecar_json.h"
 
 enum { SIDECAR_MAX_BYTES = 1 << 20 };
-
-static int parse_digits(const char **p, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if ((*p)[i] < '0' || (*p)[i] > '9') return 0;
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *out = v;
-    return 1;
-}
-
-/* ISO 8601 local date-time "YYYY-MM-DD[T ]hh:mm:ss[.fraction]" (no zone). 1 on success. */
-static int parse_datetime(const char *s, psy_datetime *dt)
-{
-    psy_datetime d = {0};
-    const char *p = s;
-    if (!parse_digits(&p, 4, &d.year) || *p++ != '-' || !parse_digits(&p, 2, &d.month) ||
-        *p++ != '-' || !parse_digits(&p, 2, &d.day) || (*p != 'T' && *p != ' '))
-        return 0;
-    p++;
-    if (!parse_digits(&p, 2, &d.hour) || *p++ != ':' || !parse_digits(&p, 2, &d.minute) ||
-        *p++ != ':' || !parse_digits(&p, 2, &d.second))
-        return 0;
-    if (*p == '.') {
-        p++;
-        int64_t scale = 100000000;
-        if (*p < '0' || *p > '9') return 0;
-        for (; *p >= '0' && *p <= '9'; p++, scale /= 10) d.nanosecond += (*p - '0') * scale;
-    }
-    if (*p || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 || d.hour > 23 ||
-        d.minute > 59 || d.second > 60)
-        return 0;
-    d.known = 1;
-    *dt = d;
-    return 1;
-}
 
 /* A number or an array of `n` numbers into out[i] (stride-free). */
 static psy_status per_channel_numbers(json_t *v, const char *key, int n, psy_bids_sidecar *sc,
@@ -168,6 +132,7 @@ static psy_status parse_root(json_t *root, psy_bids_sidecar *sc, psy_message *wh
             return st;
     }
     const char *const start_keys[] = {"StartTime", "RecordingStart"};
+    int64_t unix_ns; /* unused: the start is kept as written */
     for (int k = 0; k < 2; k++) {
         if (!(v = json_object_get(root, start_keys[k]))) continue;
         if (k == 0 && json_is_number(v)) {
@@ -176,9 +141,11 @@ static psy_status parse_root(json_t *root, psy_bids_sidecar *sc, psy_message *wh
                 return psy_fail(why, PSY_E_FORMAT, "sidecar \"StartTime\" must be finite");
             sc->start_offset_s = t;
             sc->has_start_offset = 1;
-        } else if (!json_is_string(v) || !parse_datetime(json_string_value(v), &sc->start)) {
+        } else if (!json_is_string(v) ||
+                   !dev_parse_iso8601(json_string_value(v), json_string_length(v), &sc->start, &unix_ns)) {
             return psy_fail(why, PSY_E_FORMAT,
-                            "sidecar \"%s\" must be a date-time like 2024-01-31T09:15:00.250",
+                            "sidecar \"%s\" must be an ISO 8601 date-time that exists, like "
+                            "2024-01-31T09:15:00.250 (a zone after it optional)",
                             start_keys[k]);
         }
     }

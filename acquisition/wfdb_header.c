@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "wfdb_header.h"
 #include "wfdb_signal.h"
 
@@ -100,7 +101,7 @@ static int parse_base_time(field f, psy_datetime *t)
     return 1;
 }
 
-/* "dd/mm/yyyy" */
+/* "dd/mm/yyyy", a date that exists */
 static int parse_base_date(field f, psy_datetime *t)
 {
     int64_t v[3];
@@ -111,7 +112,9 @@ static int parse_base_date(field f, psy_datetime *t)
         if ((k < 2 && j >= f.n) || !parse_int_field(f.p + i, j - i, &v[k])) return 0;
         i = j + 1;
     }
-    if (v[0] < 1 || v[0] > 31 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 9999) return 0;
+    if (v[0] < 1 || v[0] > 31 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 9999 ||
+        !psy_civil_date_exists(v[2], (int)v[1], (int)v[0]))
+        return 0;
     t->day = (int)v[0];
     t->month = (int)v[1];
     t->year = (int)v[2];

@@ -43,8 +43,9 @@ typedef struct xdf_stream_info {
 psy_status xdf_parse_stream_xml(const char *xml, size_t len, xdf_stream_info *info, psy_message *why);
 void xdf_stream_info_free(xdf_stream_info *info);
 
-/* The <datetime> of a FileHeader's XML ("2021-09-08T15:39:54+0200" or with "+02:00"), as written
- * (civil time of the recording computer). 1 when found and valid. */
+/* The <datetime> of a FileHeader's XML ("2021-09-08T15:39:54+0200", any form dev_parse_iso8601
+ * takes), as written (civil time of the recording computer). 1 when found and valid, 0 when
+ * absent, -1 when not an ISO 8601 date-time that exists. */
 int xdf_file_datetime(const char *xml, size_t len, psy_datetime *out);
 
 /* A stream's clock offset measurements (ClockOffset chunks: at time t on the stream's clock, add

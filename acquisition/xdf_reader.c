@@ -510,9 +510,13 @@ static psy_status scan(xdf *x, psy_reader *r, psy_message *why)
         else if (tag == 1 && !psy_reader_start(r).known && len - 2 < MAX_XML) {
             char *xml = malloc((size_t)len);
             psy_datetime t;
-            if (xml && cur_read(&c, xml, (int64_t)len - 2) == PSY_OK &&
-                xdf_file_datetime(xml, (size_t)len - 2, &t))
+            int dated = xml && cur_read(&c, xml, (int64_t)len - 2) == PSY_OK
+                            ? xdf_file_datetime(xml, (size_t)len - 2, &t) : 0;
+            if (dated > 0)
                 psy_reader_set_start(r, &t);
+            else if (dated < 0) /* metadata: the streams stay readable */
+                psy_reader_warn(r, "the file header's <datetime> is not an ISO 8601 date-time that exists: "
+                                   "start unknown");
             free(xml);
         } else if (tag < 1 || tag > 6) {
             psy_reader_warn(r, "chunks with an unknown tag (%d): skipped", tag);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_util.h"
 #include "xdf.h"
 
 enum { MAX_DEPTH = 32, TEXT_SIZE = 256 };
@@ -189,18 +190,6 @@ int xdf_file_datetime(const char *xml, size_t len, psy_datetime *out)
 {
     xml_state s = {0};
     if (parse(xml, len, &s, NULL) != PSY_OK || !s.datetime[0]) return 0;
-    int y, mo, d, h, mi, sec;
-    char rest[32] = "";
-    if (sscanf(s.datetime, "%4d-%2d-%2dT%2d:%2d:%2d%31s", &y, &mo, &d, &h, &mi, &sec, rest) < 6) return 0;
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
-        sec > 60)
-        return 0;
-    /* LabRecorder writes the zone as +HHMM (Z and +HH:MM taken too); a fraction is skipped */
-    const char *z = rest;
-    if (*z == '.') z += 1 + strspn(z + 1, "0123456789");
-    int oh = 0, om = 0, zone = *z == 'Z', sign = *z == '-' ? -1 : 1;
-    if ((*z == '+' || *z == '-') && (sscanf(z + 1, "%2d:%2d", &oh, &om) == 2 || sscanf(z + 1, "%2d%2d", &oh, &om) == 2))
-        zone = oh <= 23 && om >= 0 && om <= 59;
-    *out = (psy_datetime){1, y, mo, d, h, mi, sec, 0, zone, zone ? sign * (oh * 60 + om) : 0};
-    return 1;
+    int64_t unix_ns; /* LabRecorder writes the zone as +hhmm */
+    return dev_parse_iso8601(s.datetime, strlen(s.datetime), out, &unix_ns) ? 1 : -1;
 }

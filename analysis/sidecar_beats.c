@@ -170,9 +170,9 @@ psy_status psy_sidecar_add_pulses(psy_sidecar *sc, psy_reader *r, int ch, const 
     return add_sidecar(sc, r, chs, pulse_settings_json(cfg, b), b);
 }
 
-static const char prv_note[] = "pulse rate variability (PRV): intervals between PPG pulse feet, not heart rate "
-                               "variability (the pulse transit time varies with breathing and blood pressure; PRV "
-                               "runs a little higher at rest, further off in movement)";
+static const char prv_note[] = "pulse rate variability (PRV): intervals between the half-amplitude points of PPG "
+                               "pulses, not heart rate variability (the pulse transit time varies with breathing and "
+                               "blood pressure; PRV runs a little higher at rest, further off in movement)";
 
 const char *psy_pulse_rate_variability_note(void) { return prv_note; }
 

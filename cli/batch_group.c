@@ -153,10 +153,55 @@ static json_t *unmatched_files(const batch_result *rows, size_t n, const batch_s
     return files;
 }
 
+/* The heart source of a file's outputs ("ECG", "RR", "PPG", ...; NULL when unknown): its segments
+ * sidecar's settings.heart.source. */
+static char *heart_source(const char *outdir, const batch_result *r)
+{
+    char rel[4096], side[8192];
+    if (r->state == BATCH_FAILED || !find_output(r->outputs, "_segments.tsv", rel, sizeof rel)) return NULL;
+    snprintf(side, sizeof side, "%s/%.*s.json", outdir, (int)(strlen(rel) - 4), rel);
+    json_t *j = json_load_file(side, 0, NULL);
+    const char *v = json_string_value(json_object_get(json_object_get(json_object_get(j, "settings"), "heart"),
+                                                      "source"));
+    char *source = v ? strdup(v) : NULL;
+    json_decref(j);
+    return source;
+}
+
+/* The files whose rows hold pulse rate variability (a PPG's pulses), as the group sidecars' object
+ * {"files": [...], "note": ...}, or NULL when none; warned once when they share the tables with
+ * files whose rows hold heart rate variability. */
+static json_t *pulse_files(const char *outdir, const batch_result *rows, size_t n, int quiet)
+{
+    json_t *files = json_array();
+    size_t others = 0;
+    for (size_t i = 0; files && i < n; i++) {
+        char *source = heart_source(outdir, &rows[i]);
+        if (source && strcmp(source, psy_heart_source_name(PSY_HEART_PPG)) == 0)
+            json_array_append_new(files, json_string(rows[i].rel));
+        else if (source && (strcmp(source, psy_heart_source_name(PSY_HEART_ECG)) == 0 ||
+                            strcmp(source, psy_heart_source_name(PSY_HEART_RR)) == 0))
+            others++;
+        free(source);
+    }
+    size_t k = json_array_size(files);
+    if (k && others && !quiet)
+        fprintf(stderr, "psyphys: batch: warning: the group tables mix heart rate variability (%zu file%s) and pulse "
+                        "rate variability (%zu file%s: %s%s); the group sidecars list them under "
+                        "pulse_rate_variability\n", others, others == 1 ? "" : "s", k, k == 1 ? "" : "s",
+                json_string_value(json_array_get(files, 0)), k > 1 ? ", ..." : "");
+    if (!k) {
+        json_decref(files);
+        return NULL;
+    }
+    return json_pack("{s:o,s:s}", "files", files, "note", psy_pulse_rate_variability_note());
+}
+
 int batch_group_tables(const char *outdir, const batch_result *rows, size_t n, const batch_subjects *subjects,
                        int quiet)
 {
     json_t *unmatched = unmatched_files(rows, n, subjects, quiet);
+    json_t *pulses = pulse_files(outdir, rows, n, quiet);
     cli_output outs[2 * N_TABLES];
     int n_out = 0;
     for (size_t t = 0; t < N_TABLES; t++) {
@@ -197,14 +242,17 @@ int batch_group_tables(const char *outdir, const batch_result *rows, size_t n, c
         json_object_set_new(j, "subject_pattern", subjects && subjects->compiled ? json_string(subjects->pattern)
                                                                                   : json_null());
         if (subjects && subjects->compiled) json_object_set(j, "subject_pattern_unmatched", unmatched);
+        if (pulses) json_object_set(j, "pulse_rate_variability", pulses);
         int ok = cli_sidecar_write(j, outs[n_out - 1].fp);
         json_decref(j);
         if (!ok) goto fail;
     }
     json_decref(unmatched);
+    json_decref(pulses);
     return cli_output_commit_all(outs, n_out);
 fail:
     json_decref(unmatched);
+    json_decref(pulses);
     cli_output_abort_all(outs, n_out);
     return 0;
 }

@@ -306,9 +306,8 @@ int cmd_hrv(int argc, char **argv)
     cli_output outs[3] = {{0}};
     int n_out = 0;
     int rc = CLI_FAILED, ch = -1;
-    int from_table = is_beats_table(path);
+    int from_table = is_beats_table(path), of_pulses = 0;
     if (from_table) {
-        int of_pulses = 0;
         if (!read_beats_table(path, correct, &s, &of_pulses)) goto done;
         char sha[65];
         if (psy_sha256_file(path, sha) != PSY_OK) {
@@ -352,6 +351,7 @@ int cmd_hrv(int argc, char **argv)
         }
         cli_sidecar_warnings(sidecar, r);
         if (s.pulses) cli_pulses_variability_sidecar(path, sidecar, r, ch, s.pulses);
+        of_pulses = s.pulses != NULL;
     }
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
     psy_sidecar *lib = NULL;
@@ -384,6 +384,10 @@ int cmd_hrv(int argc, char **argv)
     if (!cli_outputs_share_stdout("hrv", outputs, 2, 0)) goto done;
     FILE *fp = stdout;
     int stream = out_path && cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
+    if (of_pulses && (!out_path || stream)) /* the sidecar that says so is not written */
+        fprintf(stderr, "psyphys: %s: note: %s%s%s gives a PPG's pulse intervals: %s\n", path, ch >= 0 ? "'" : "",
+                ch >= 0 ? psy_reader_channel(r, ch)->label : "the pulses table", ch >= 0 ? "'" : "",
+                psy_pulse_rate_variability_note());
     if (out_path) {
         char *side = sidecar_path(out_path, json);
         int ok = side && cli_output_open(&outs[0], out_path, overwrite) &&

@@ -363,6 +363,17 @@ static void window_minimum_notes(const psy_stream_config *c)
                             "%s stays null\n", c->time_window_s, k[i].name, k[i].min_s, k[i].key);
 }
 
+/* Pulses are not R-peaks: the first line says so, for consumers that only see the lines. */
+static void pulses_note(stream_out *out, psy_reader *r, int heart)
+{
+    char what[160], detail[640];
+    if (r) snprintf(what, sizeof what, "PPG '%s'", psy_reader_channel(r, heart)->label);
+    else snprintf(what, sizeof what, "the PPG input");
+    snprintf(detail, sizeof detail, "beats are the pulses of %s, rr_ms pulse intervals, hr pulse rate and hrv %s",
+             what, psy_pulse_rate_variability_note());
+    stream_out_status(out, NAN, "ppg_pulses", detail);
+}
+
 int cmd_stream(int argc, char **argv)
 {
     cli_input_options io;
@@ -443,6 +454,7 @@ int cmd_stream(int argc, char **argv)
     sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns and the stream ends */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (code == CLI_OK && cfg.ppg_rate_hz > 0) pulses_note(&out, r, heart);
     if (code == CLI_OK) {
         if (o.replay) code = stream_replay(&in, r, o.replay, heart, eda, resp, o.speed);
         else if (o.stdin_format) code = stream_read_stdin(&in, o.stdin_format);

@@ -16,14 +16,17 @@ static const char *str(json_t *v)
     return json_string_value(v);
 }
 
+/* HRV, or PRV when the beats are a PPG's pulses. */
+static const char *variability_name(const report_data *d) { return d->pulses ? "PRV" : "HRV"; }
+
 void report_section_header(FILE *fp, const report_data *d)
 {
     json_t *input = json_object_get(d->sidecar, "input");
     fputs("<header id=\"header\">\n<h1>Quality control: ", fp);
     report_html(fp, d->stem);
-    fputs("</h1>\n<nav><a href=\"#timeline\">timeline</a> · <a href=\"#ecg\">ECG strips</a> · <a href=\"#hrv\">HRV</a> · "
-          "<a href=\"#eda\">EDA</a> · <a href=\"#epochs\">event-locked responses</a> · <a href=\"#tables\">tables</a></nav>\n"
-          "<table class=\"facts\">\n", fp);
+    fprintf(fp, "</h1>\n<nav><a href=\"#timeline\">timeline</a> · <a href=\"#ecg\">%s strips</a> · <a href=\"#hrv\">%s</a> · "
+                "<a href=\"#eda\">EDA</a> · <a href=\"#epochs\">event-locked responses</a> · <a href=\"#tables\">tables</a></nav>\n"
+                "<table class=\"facts\">\n", d->pulses ? "PPG" : "ECG", variability_name(d));
     row(fp, "recording", str(json_object_get(input, "path")));
     row(fp, "format", str(json_object_get(input, "format")));
     row(fp, "start", json_is_string(json_object_get(input, "start")) ? str(json_object_get(input, "start"))
@@ -65,7 +68,7 @@ void report_section_header(FILE *fp, const report_data *d)
              json_number_value(report_setting(d, "hrv", "lambda")),
              json_number_value(report_setting(d, "hrv", "welch_segment_s")),
              json_number_value(report_setting(d, "hrv", "welch_overlap")));
-    row(fp, "HRV", text);
+    row(fp, variability_name(d), text);
     if (report_setting(d, "eda", NULL)) {
         snprintf(text, sizeof text, "method %s; low-pass %g Hz; SCR ≥ %g µS, rise %g–%g s",
                  str(report_setting(d, "eda", "method")) ? str(report_setting(d, "eda", "method")) : "?",

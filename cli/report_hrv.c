@@ -9,7 +9,8 @@
 static void tachogram(FILE *fp, const report_data *d, int *plot_id)
 {
     report_time tx = report_time_axis(d->duration_s);
-    svg_axes a = {"RR tachogram", tx.label, "interval (ms)", 0, d->duration_s * tx.per_s, 400, 1200, 0, 220, 0, 0};
+    svg_axes a = {d->pulses ? "pulse interval tachogram" : "RR tachogram", tx.label, "interval (ms)", 0,
+                  d->duration_s * tx.per_s, 400, 1200, 0, 220, 0, 0};
     svg_range(d->nn_ms, d->n_nn, 0.15, &a.y0, &a.y1);
     double *rt = malloc((d->n_beats + 1) * sizeof *rt), *nx = NULL, *ny = NULL;
     size_t n = report_nn_line(d, d->nn_ms, tx.per_s, &nx, &ny); /* broken at gaps */

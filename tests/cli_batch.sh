@@ -72,6 +72,11 @@ expect_grep '"shard": "1/1"' "$J"
 expect_grep '"total": 7,' "$J"
 expect_grep '"failed": 3,' "$J"
 [ -s "$OUT/group_hrv.tsv" ] || fail "no group_hrv.tsv"
+# no file's beats are a PPG's pulses: the group sidecars list no pulse rate variability, no mix is warned
+for f in "$OUT/group_segments.json" "$OUT/group_hrv.json"; do
+    [ -s "$f" ] && ! grep -q 'pulse_rate_variability' "$f" || fail "$f: missing, or lists pulse rate variability in a batch without PPG"
+done
+! grep -q 'pulse rate variability' "$TMP/err" || fail "a batch without PPG warns of pulse rate variability"
 
 # ---- rerun: the finished files are skipped, the failed ones tried again; nothing rewritten ----
 sum_outputs() { (cd "$1" && find . -path ./.psyphys-batch -prune -o -type f ! -name 'batch_status.*' -print |

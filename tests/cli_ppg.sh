@@ -31,6 +31,12 @@ expect_grep '"fiducial": "half-amplitude point' "$TMP/prv.json"
 expect_grep '"kind": "artefact"' "$TMP/prv.json"
 expect_grep 'warning: .* without usable pulses' "$TMP/err"
 [ "$(wc -l < "$TMP/prv.tsv")" -gt 15 ] || fail "fewer than 15 five-minute windows of PRV"
+# On stdout (no sidecar) a note on stderr says so.
+expect_exit 0 "$PSYPHYS" hrv "$E4" --channel BVP --window 300
+expect_grep '^onset	duration	n_nn' "$TMP/out"
+expect_grep "note: 'BVP' gives a PPG's pulse intervals: pulse rate variability \(PRV\): intervals between the half-amplitude" "$TMP/err"
+expect_exit 0 "$PSYPHYS" hrv "$TMP/bvp.tsv" --json
+expect_grep "note: the pulses table gives a PPG's pulse intervals: pulse rate variability \(PRV\)" "$TMP/err"
 expect_exit 0 "$PSYPHYS" hrv "$TMP/bvp.tsv" -o "$TMP/prv_table.tsv"
 expect_grep '"variability": "pulse rate variability' "$TMP/prv_table.json"
 # Without --channel: the E4's own IBI list (an RR channel) before the BVP.
@@ -54,6 +60,11 @@ if grep -q 'pat_median_ms' "${S7}_segments.tsv"; then fail "PAT columns without 
 [ ! -e "${S7}_pat.tsv" ] || fail "a PAT table without an ECG"
 expect_grep '<h2>Pulse rate variability</h2>' "${S7}_report.html"
 expect_grep '<h2>PPG strips</h2>' "${S7}_report.html"
+# the page's navigation, settings and tachogram name the pulses too (they said ECG strips, HRV, RR)
+expect_grep '<a href="#ecg">PPG strips</a> · <a href="#hrv">PRV</a>' "${S7}_report.html"
+expect_grep '<tr><th>PRV</th>' "${S7}_report.html"
+expect_grep '>pulse interval tachogram<' "${S7}_report.html"
+if grep -q 'RR tachogram\|>ECG strips<\|<th>HRV</th>' "${S7}_report.html"; then fail "a PPG report names ECG, RR or HRV"; fi
 expect_exit 0 "$PSYPHYS" analyze "$E4"
 expect_grep "heart +'IBI': [0-9]+ beats" "$TMP/out"
 printf '{"ppg": "BVP"}\n' > "$TMP/ppg.json"
@@ -86,6 +97,16 @@ cp "$SHARED/data/marsh/0017_ppg.hea" "$SHARED/data/marsh/0017_ppg.dat" "$TMP/arc
 expect_exit 0 "$PSYPHYS" batch "$TMP/archive" -o "$TMP/batch" -j 1 --quiet
 expect_grep '^0017_ppg\.hea	' "$TMP/batch/group_hrv.tsv"
 expect_grep '"source": "PPG"' "$TMP/batch/0017_ppg_segments.json"
+# Mixed with an ECG recording, the group tables name the files whose rows are PRV (sidecar, stderr).
+cp "$SRC/recordings/neurokit_eventrelated.edf" "$TMP/archive/"
+expect_exit 0 "$PSYPHYS" batch "$TMP/archive" -o "$TMP/batch2" -j 1
+expect_grep '^neurokit_eventrelated\.edf	' "$TMP/batch2/group_segments.tsv"
+for t in group_segments group_hrv; do # the JSON on one line, blanks before brackets and quotes dropped
+    tr -d '\n' <"$TMP/batch2/$t.json" | sed 's/  *\([]"{}[]\)/\1/g' >"$TMP/$t.line"
+    expect_grep '"pulse_rate_variability":\{"files":\["0017_ppg\.hea"\],"note":"pulse rate variability \(PRV\)' \
+        "$TMP/$t.line"
+done
+expect_grep 'warning: the group tables mix heart rate variability .1 file. and pulse rate variability .1 file: 0017_ppg.hea' "$TMP/err"
 
 # batch takes an E4 folder whole (not its CSV files one by one), and a rerun skips it (its files'
 # fingerprint).
@@ -115,6 +136,7 @@ printf 'onset\tduration\ttrial_type\n2017-07-06T13:21:04+02:00\t60\tbaseline\n20
 expect_exit 0 "$PSYPHYS" info "$E4" --events "$TMP/ev.tsv"
 expect_grep ' 600\.0000 +60\.0000 +file +baseline' "$TMP/out"
 expect_grep ' 601\.0000 +0\.0000 +file +note' "$TMP/out"
+expect_grep '^warning +1 event onset in clock time without a zone: read as UTC' "$TMP/out"
 # An EDF's start has no zone: a zoned onset is refused with the reason.
 printf 'onset\tlabel\n2011-04-04T12:58:02Z\tx\n' > "$TMP/evz.tsv"
 expect_exit 1 "$PSYPHYS" info "$SHARED/data/edf_pyedflib/test_generator.edf" --events "$TMP/evz.tsv"

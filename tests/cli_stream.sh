@@ -340,10 +340,15 @@ awk 'BEGIN { print "1560279825.000000"; print "64.000000"; t0 = 0.3; prev = -10;
 pulse_lines() { grep -E '"type":"(beat|hr)"' "$1"; }
 expect_exit 0 "$PSYPHYS" stream --replay "$TMP/BVP.csv" --speed max --exact
 pulse_lines "$TMP/out" >"$TMP/ppg_replay.lines"
+# The first line says the beats are pulses and their variability PRV (a consumer cannot tell else).
+head -n 1 "$TMP/out" | grep -q '^{"type":"status","onset":null,"condition":"ppg_pulses","detail":"beats are the pulses of PPG .BVP.*hrv pulse rate variability (PRV): intervals between the half-amplitude points' ||
+    fail "a PPG replay's first line does not say its beats are pulses: $(head -n 1 "$TMP/out")"
 n_pulses=$(grep -c '"type":"beat"' "$TMP/ppg_replay.lines")
 [ "$n_pulses" -ge 105 ] || fail "PPG replay: $n_pulses pulses in 90 s at about 75 bpm"
 tail -n +3 "$TMP/BVP.csv" >"$TMP/ppg.csv"
 expect_exit 0 sh -c "\"$PSYPHYS\" stream --stdin csv --ppg-rate 64 --exact <\"$TMP/ppg.csv\""
+head -n 1 "$TMP/out" | grep -q '"condition":"ppg_pulses","detail":"beats are the pulses of the PPG input' ||
+    fail "a live PPG's first line does not say its beats are pulses"
 pulse_lines "$TMP/out" | cmp -s - "$TMP/ppg_replay.lines" ||
     fail "stdin CSV PPG differs from the replay: $(pulse_lines "$TMP/out" | diff - "$TMP/ppg_replay.lines" | head -3)"
 awk '{ print $1 ",1" }' "$TMP/ppg.csv" >"$TMP/ppg_eda.csv"

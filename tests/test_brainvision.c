@@ -124,6 +124,20 @@ static void test_ansi_and_renamed(void **state)
     psy_reader_close(r);
 }
 
+/* A New Segment date that does not exist (was read as 2021-03-01): the start is unknown, as with any
+ * malformed date; the data open. */
+static void test_impossible_date(void **state)
+{
+    (void)state;
+    lab_bv b = spec("baddate", "INT_16", 0, 0);
+    b.markers = "Mk1=New Segment,,1,1,0,20210229101112000000\r\n";
+    assert_int_equal(lab_write_brainvision(test_tmpdir(), &b), 0);
+    psy_reader *r = open_or_fail(temp_path("baddate.vhdr"));
+    assert_int_equal(psy_reader_start(r).known, 0);
+    assert_int_equal(psy_reader_channel_count(r), NCH);
+    psy_reader_close(r);
+}
+
 static void write_text(const char *name, const char *text) { write_temp_file(name, text, strlen(text)); }
 
 static const char header_head[] = "Brain Vision Data Exchange Header File Version 1.0\n[Common Infos]\n";
@@ -214,6 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_variants),
         cmocka_unit_test(test_ansi_and_renamed),
+        cmocka_unit_test(test_impossible_date),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_ascii),
     };

@@ -551,6 +551,84 @@ static void test_fast_numbers(void **state)
     }
 }
 
+/* ISO 8601 date-times: the offset as ±hh:mm, ±hhmm or ±hh, a decimal comma or point; dates that
+ * do not exist are refused (2019-02-31 once read as March 3). */
+static void test_iso8601(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int ok, zone, offset_min;
+        int64_t unix_ns;
+    } cases[] = {
+        {"2019-06-11T19:13:45", 1, 0, 0, 1560280425000000000},
+        {"2019-06-11 19:13:45.25", 1, 0, 0, 1560280425250000000},
+        {"2019-06-11T19:13:45,5Z", 1, 1, 0, 1560280425500000000},
+        {"2019-06-11T21:13:45+02:00", 1, 1, 120, 1560280425000000000},
+        {"2019-06-11T21:13:45+0200", 1, 1, 120, 1560280425000000000},
+        {"2019-06-11T21:13:45+02", 1, 1, 120, 1560280425000000000},
+        {"2019-06-11T14:43:45-04:30", 1, 1, -270, 1560280425000000000},
+        {"2020-02-29T00:00:00", 1, 0, 0, 1582934400000000000},
+        {"2000-02-29T00:00:00", 1, 0, 0, 951782400000000000},
+        {"2019-02-29T00:00:00", 0, 0, 0, 0},
+        {"1900-02-29T00:00:00", 0, 0, 0, 0},
+        {"2019-02-31T12:00:00", 0, 0, 0, 0},
+        {"2019-04-31T12:00:00", 0, 0, 0, 0},
+        {"2019-06-00T12:00:00", 0, 0, 0, 0},
+        {"2019-06-11T24:00:00", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45+02:", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45+2:00", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45+02:0", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45+020", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45+24:00", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45.", 0, 0, 0, 0},
+        {"2019-06-11T19:13:45 ", 0, 0, 0, 0},
+        /* leap seconds: only where one can fall (23:59:60 UTC), read as the next minute's second 0 */
+        {"2016-12-31T23:59:60Z", 1, 1, 0, 1483228800000000000},
+        {"2016-12-31T23:59:60.5", 1, 0, 0, 1483228800500000000},
+        {"2017-01-01T00:59:60+01:00", 1, 1, 60, 1483228800000000000},
+        {"2019-06-11T19:13:60.5", 0, 0, 0, 0},
+        {"2019-06-11T19:13:60Z", 0, 0, 0, 0},
+        {"2019-06-11T19:59:60Z", 0, 0, 0, 0},
+        /* RFC 3339's -00:00: a UTC time whose local offset is unknown, the instant of Z */
+        {"2019-06-11T19:13:45-00:00", 1, 1, 0, 1560280425000000000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        psy_datetime t;
+        int64_t ns = 0;
+        int ok = dev_parse_iso8601(cases[i].text, strlen(cases[i].text), &t, &ns);
+        if (ok != cases[i].ok) fail_msg("'%s': parsed %d, expected %d", cases[i].text, ok, cases[i].ok);
+        if (!ok) continue;
+        if (t.zone_known != cases[i].zone || t.utc_offset_min != cases[i].offset_min || ns != cases[i].unix_ns)
+            fail_msg("'%s': zone %d offset %d min, %lld ns", cases[i].text, t.zone_known, t.utc_offset_min,
+                     (long long)ns);
+    }
+}
+
+/* Clock-time event onsets on an E4 file, whose start is Unix time (UTC, no local zone): zoned ones
+ * are instants; zone-less ones are read on the UTC clock, with a warning that local times need
+ * their zone (they were taken silently, 2 h off for a session in CEST). */
+static void test_clock_onsets_on_utc(void **state)
+{
+    (void)state;
+    psy_reader *r = open_ok("EDA.csv", "1560279825.000000\n4.000000\n0.5\n0.5\n0.5\n0.5\n");
+    const char *ev = "onset,label\n2019-06-11T21:03:46+02:00,zoned\n";
+    psy_source *src = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_source_open_memory(ev, strlen(ev), "ev.csv", &src), PSY_OK);
+    assert_int_equal(psy_reader_load_events(r, src, 0, &why), PSY_OK);
+    psy_source_close(src);
+    assert_true(psy_reader_event(r, 0)->onset_s == 1);
+    assert_false(has_warning(r, "without a zone"));
+    ev = "onset,label\n2019-06-11T19:03:46.5,a\n2019-06-11T19:03:47,b\n";
+    assert_int_equal(psy_source_open_memory(ev, strlen(ev), "ev.csv", &src), PSY_OK);
+    assert_int_equal(psy_reader_load_events(r, src, 0, &why), PSY_OK);
+    psy_source_close(src);
+    assert_true(psy_reader_event(r, 1)->onset_s == 1.5 && psy_reader_event(r, 2)->onset_s == 2);
+    assert_true(has_warning(r, "2 event onsets in clock time without a zone: read as UTC"));
+    psy_reader_close(r);
+}
+
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -588,7 +666,7 @@ int main(void)
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
         cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),            cmocka_unit_test(test_beat_list_and_episodes),
-        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers),
+        cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers), cmocka_unit_test(test_iso8601), cmocka_unit_test(test_clock_onsets_on_utc),
         cmocka_unit_test(test_median)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

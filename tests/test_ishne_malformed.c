@@ -112,6 +112,24 @@ static void test_bad_crc_warns(void **state)
     psy_reader_close(r);
 }
 
+/* A record date that does not exist (31/02/2021, was read as 2021-03-03): start unknown, with the
+ * reader's warning; the leads open. */
+static void test_impossible_date(void **state)
+{
+    (void)state;
+    unsigned char f[SIZE];
+    make_file(f);
+    put16(f + 138, 31), put16(f + 140, 2);
+    fix_crc(f);
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(open_bytes(f, SIZE, &r, &why), PSY_OK);
+    assert_int_equal(psy_reader_start(r).known, 0);
+    assert_true(has_warning(r, "record date or start time is missing or invalid"));
+    assert_int_equal(psy_reader_channel_count(r), 2);
+    psy_reader_close(r);
+}
+
 static void test_lying_headers(void **state)
 {
     (void)state;
@@ -179,7 +197,7 @@ static void test_not_ishne(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),         cmocka_unit_test(test_bad_crc_warns),
+        cmocka_unit_test(test_valid),         cmocka_unit_test(test_bad_crc_warns), cmocka_unit_test(test_impossible_date),
         cmocka_unit_test(test_lying_headers), cmocka_unit_test(test_annotation_file_unsupported),
         cmocka_unit_test(test_not_ishne),
     };

@@ -2,10 +2,13 @@
  * files start at different times (with a button press), and a BIDS physio run split by rate. */
 #include "test_util.h"
 
+#include "reader_impl.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -60,6 +63,26 @@ static void test_e4_folder(void **state)
     psy_message why = {{0}};
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_non_null(strstr(why.text, "EDA.csv: "));
+    /* A sensor file that is there but cannot be read is an error naming it, not a file absent
+     * from the export (the folder once opened without it, silently). */
+    write_text(dir, "EDA.csv", "1560279825.000000\n4.000000\n0.1\n");
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/TEMP.csv", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "TEMP.csv: cannot be read"));
+    assert_int_equal(rmdir(sub), 0);
+    /* A regular file its reader fails on (a read error: /proc/self/mem at offset 0) names the
+     * reader's reason, not "not a regular file, or no permission" (it is one, and opens). */
+    struct stat mem;
+    if (stat("/proc/self/mem", &mem) == 0 && S_ISREG(mem.st_mode)) {
+        assert_int_equal(symlink("/proc/self/mem", sub), 0);
+        assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
+        assert_non_null(strstr(why.text, "TEMP.csv: cannot read the file"));
+        assert_int_equal(unlink(sub), 0);
+    }
+    r = open_or_fail(dir);
+    psy_reader_close(r);
     char empty[1024];
     snprintf(empty, sizeof empty, "%s/empty", test_tmpdir());
     assert_int_equal(mkdir(empty, 0700), 0);
@@ -109,11 +132,27 @@ static void test_bids_run(void **state)
     assert_non_null(strstr(why.text, "missing or unreadable"));
 }
 
+/* A folder named by a path too long to look into (over PATH_MAX): its files are not taken as
+ * absent from the export (present() once cut the path at 4096 bytes and found nothing). */
+static void test_long_path(void **state)
+{
+    (void)state;
+    char dir[6000];
+    int n = snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    while (n < 4200) n += snprintf(dir + n, sizeof dir - (size_t)n, "/.");
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_open_e4_folder(dir, &r, &why), PSY_E_IO);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "BVP.csv: cannot be read"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_e4_folder),
         cmocka_unit_test(test_bids_run),
+        cmocka_unit_test(test_long_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

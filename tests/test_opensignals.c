@@ -74,6 +74,23 @@ static void test_plux(void **state)
     psy_reader_close(r);
 }
 
+/* A header date that does not exist (was read as 2021-03-01): the start is unknown, with a warning;
+ * the data open. */
+static void test_impossible_date(void **state)
+{
+    (void)state;
+    psy_reader *r = open_text("baddate.txt",
+                              "# OpenSignals Text File Format. Version 1\n"
+                              "# {\"00:07:80:3B:46:61\": {\"sensor\": [\"ECG\"], \"column\": [\"nSeq\", \"CH1\"], "
+                              "\"sampling rate\": 500, \"label\": [\"CH1\"], \"resolution\": [16], "
+                              "\"device\": \"biosignalsplux\", \"date\": \"2021-2-29\", \"time\": \"9:08:07.250\"}}\n"
+                              "# EndOfHeader\n0\t32768\n1\t32768\n");
+    assert_int_equal(psy_reader_start(r).known, 0);
+    assert_true(has_warning(r, "start date \"2021-2-29\" time \"9:08:07.250\" is not a date-time that exists"));
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 2);
+    psy_reader_close(r);
+}
+
 static void test_bitalino(void **state)
 {
     (void)state;
@@ -221,6 +238,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plux),
         cmocka_unit_test(test_bitalino),
+        cmocka_unit_test(test_impossible_date),
         cmocka_unit_test(test_two_devices_and_converted),
         cmocka_unit_test(test_hostile),
     };

@@ -214,6 +214,7 @@ static void test_clock_time_events(void **state)
     assert_non_null(strstr(why.text, "line 2: onset '2011-04-04T12:58:02Z' names a time zone"));
     assert_int_equal(load_events(r, "onset\tlabel\n2011-04-04T25:58:02\tz\n", &why), PSY_E_FORMAT);
     assert_non_null(strstr(why.text, "not a number (seconds) nor an ISO 8601 date-time"));
+    assert_non_null(strstr(why.text, "Z, +hh:mm, +hhmm, +hh or no zone")); /* every accepted form */
     psy_reader_close(r);
     /* An E4 start is UTC: zoned onsets are instants, zone-less ones on the UTC clock. */
     r = open_or_fail(shared_data("flirt_wearables/empatica")); /* 2019-06-11 19:03:45 UTC */

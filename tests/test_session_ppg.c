@@ -102,6 +102,23 @@ static char *table_text(psy_session *s, psy_session_table t)
     return buf;
 }
 
+/* The sidecar psy_session_write_sidecar writes beside table t. */
+static char *sidecar_text(psy_session *s, psy_session_table t)
+{
+    psy_sidecar *base = NULL;
+    psy_message why;
+    const char *input = write_temp_file("arrays.txt", "arrays", 6); /* the provenance hashes a file */
+    assert_int_equal(psy_session_sidecar(s, "analyze", input, NULL, NULL, &base, &why), PSY_OK);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    assert_non_null(fp);
+    assert_int_equal(psy_session_write_sidecar(s, base, t, NULL, fp), PSY_OK);
+    fclose(fp);
+    psy_sidecar_free(base);
+    return buf;
+}
+
 /* RMSSD (ms) of the true intervals ending in (a, b]. */
 static double true_rmssd(const signals *g, double a, double b)
 {
@@ -156,6 +173,13 @@ static void ppg_alone(void **state)
     char *seg = table_text(s, PSY_TABLE_SEGMENTS);
     assert_null(strstr(seg, "pat_median_ms"));
     free(seg);
+    /* the written sidecar's note names the pulses' fiducial: their intervals run between
+     * half-amplitude points (it once said feet, the fiducial before) */
+    char *side = sidecar_text(s, PSY_TABLE_SEGMENTS);
+    assert_non_null(strstr(side, "\"variability\": \"pulse rate variability (PRV): intervals between the "
+                                 "half-amplitude points of PPG pulses"));
+    assert_null(strstr(side, "feet"));
+    free(side);
     psy_session_free(s);
     psy_reader_close(r);
     free_signals(&g);

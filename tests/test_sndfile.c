@@ -85,6 +85,7 @@ static void test_wav_with_sidecar(void **state)
     assert_int_equal(dt.year, 2024);
     assert_int_equal(dt.minute, 15);
     assert_int_equal(dt.nanosecond, 250000000);
+    assert_int_equal(dt.zone_known, 0); /* no zone written: a wall clock of unknown zone */
     assert_false(has_warning(r, "audio header"));
 
     /* ch0 then ch1 of the same spans, one span across a cache-block boundary, the last frames. */
@@ -111,7 +112,8 @@ static void test_per_column_objects_and_start_offset(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s", write_wav("cols.wav", 2, 8000, 100));
     write_text("cols.json", "{\"SamplingFrequency\": 100, \"Columns\": [\"ppg\", \"EDA\"], \"Units\": \"V\","
-                            " \"EDA\": {\"Units\": \"uS\", \"Gain\": 4, \"Baseline\": 2}, \"StartTime\": 1.5}");
+                            " \"EDA\": {\"Units\": \"uS\", \"Gain\": 4, \"Baseline\": 2}, \"StartTime\": 1.5,"
+                            " \"RecordingStart\": \"2024-01-31T09:15:00,5+01:00\"}");
     psy_reader *r = NULL;
     psy_message why;
     assert_int_equal(open_with(path, 0, NULL, &r, &why), PSY_OK);
@@ -126,6 +128,8 @@ static void test_per_column_objects_and_start_offset(void **state)
     assert_int_equal(psy_reader_read_times(r, 0, 10, 1, &t), PSY_OK);
     assert_true(fabs(t - 1.6) < 1e-12);
     assert_true(fabs(psy_reader_duration(r) - 2.5) < 1e-12);
+    psy_datetime dt = psy_reader_start(r); /* every ISO 8601 form events take, the zone kept */
+    assert_true(dt.known && dt.zone_known && dt.utc_offset_min == 60 && dt.nanosecond == 500000000);
     psy_reader_close(r);
 }
 
@@ -221,6 +225,9 @@ static void test_malformed_sidecars(void **state)
     expect_sidecar_error("{\"Units\": [\"mV\"]}", "\"Units\"");
     expect_sidecar_error("{\"Baseline\": null}", "\"Baseline\"");
     expect_sidecar_error("{\"RecordingStart\": \"yesterday\"}", "\"RecordingStart\"");
+    /* a date that does not exist (was read as 2024-03-01) */
+    expect_sidecar_error("{\"RecordingStart\": \"2024-02-30T09:15:00\"}", "\"RecordingStart\" must be an ISO 8601");
+    expect_sidecar_error("{\"StartTime\": \"2023-02-29 09:15:00\"}", "\"StartTime\"");
     expect_sidecar_error("{\"Columns\": [\"a\", \"b\"], \"b\": {\"Gain\": -1}}", "\"b\".\"Gain\"");
     expect_sidecar_error("{\"SamplingFrequency\": 250,", "not valid JSON");
     expect_sidecar_error("[1, 2]", "JSON object");

@@ -317,6 +317,13 @@ static void test_header_fields(void **state)
     assert_true(psy_reader_warning_count(r) >= 1);
     psy_reader_close(r);
 
+    /* a base date that does not exist (was read as 2021-03-03): start unknown, with a warning */
+    path = write_text("hf.hea", "hf 2 250 0 10:00:00 31/02/2021\nhf.dat 16 200 16 0\nhf.dat 16 200 16 0\n");
+    if (open_path(path, 0, &r, &why) != PSY_OK) fail_msg("%s", why.text);
+    assert_int_equal(psy_reader_start(r).known, 0);
+    assert_true(has_warning(r, "base date '31/02/2021' is malformed"));
+    psy_reader_close(r);
+
     /* the record is found by its name and by its signal file */
     char rec[600];
     snprintf(rec, sizeof rec, "%s/hf", test_tmpdir());

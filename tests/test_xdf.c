@@ -50,6 +50,37 @@ static void write_main(const char *path)
     assert_int_equal(lab_xdf_close(f), 0);
 }
 
+/* A file header <datetime> that does not exist (was read as 2024-03-02) or is no ISO 8601 date-time:
+ * the start is unknown, with a warning; the streams open. A valid one in another accepted form. */
+static void test_header_datetime(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *datetime;
+        int known;
+    } cases[] = {{"2024-02-30T10:11:12+0200", 0}, {"2024-5-6T10:11:12", 0}, {"2024-02-29T10:11:12.5+02:00", 1}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        FILE *f = fopen(temp_path("date.xdf"), "wb");
+        assert_non_null(f);
+        fwrite("XDF:", 1, 4, f);
+        char xml[160];
+        int n = snprintf(xml, sizeof xml, "<?xml version=\"1.0\"?><info><version>1.0</version><datetime>%s"
+                         "</datetime></info>", cases[k].datetime);
+        lab_xdf_chunk(f, 1, xml, (uint64_t)n);
+        lab_xdf_stream_header(f, 1, "ECG", "ECG", 1, 250, "float32", NULL);
+        double v[2] = {1, 2}, ts[2] = {5, NAN};
+        lab_xdf_samples(f, 1, "float32", 1, 2, v, ts);
+        assert_int_equal(lab_xdf_close(f), 0);
+        psy_reader *r = open_or_fail(temp_path("date.xdf"));
+        psy_datetime t = psy_reader_start(r);
+        if (t.known != cases[k].known) fail_msg("'%s': known %d", cases[k].datetime, t.known);
+        if (!t.known) assert_true(has_warning(r, "<datetime> is not an ISO 8601 date-time that exists"));
+        else assert_true(t.day == 29 && t.utc_offset_min == 120 && t.nanosecond == 500000000);
+        assert_int_equal(psy_reader_channel_count(r), 1);
+        psy_reader_close(r);
+    }
+}
+
 static void test_streams(void **state)
 {
     (void)state;
@@ -252,7 +283,7 @@ static void test_hostile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_streams),        cmocka_unit_test(test_clock_reset),
+        cmocka_unit_test(test_header_datetime), cmocka_unit_test(test_streams),        cmocka_unit_test(test_clock_reset),
         cmocka_unit_test(test_unstamped_head), cmocka_unit_test(test_cut_short),
         cmocka_unit_test(test_hostile),
     };

@@ -10,7 +10,9 @@
  * psy_beats_detect (the pulses of psy_pulses_detect) to the sample, the same labels and NN
  * intervals, and the same HRV values as psy_hrv_compute over the same window. From a PPG, beats
  * are pulses (their half-amplitude points), their intervals pulse intervals and the "HRV" pulse
- * rate variability (psyphys/ppg.h).
+ * rate variability (psyphys/ppg.h). The stream emits no status saying so: a consumer that only
+ * sees the outputs is told by its program (`psyphys stream` writes a first "ppg_pulses" status
+ * line quoting psy_pulse_rate_variability_note).
  *
  * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
  *  - PSY_STREAM_BEAT  each R-peak (a pulse's half-amplitude point) as soon as the detector
