@@ -97,13 +97,16 @@ size_t beats_table_row(char *row, double onset_s, int64_t sample, double rr_ms, 
  * without their per-beat columns: *out holds n, the gaps, counts, n_searchback and the NN series
  * (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s) bit for bit as psy_beats_detect's, and
  * sample, onset_s, rr_ms, cls and amplitude NULL; the beats table (psy_beats_write_table's bytes)
- * goes to `table` (flushed) as each beat's label becomes final. Memory: the NN series (17 bytes
- * an interval) and bounded buffers; the detector's beats wait in `raw`, an empty temporary file
+ * goes to `table` (flushed) as each beat's label becomes final. With `spool` (nn_spool.h: empty)
+ * the NN series goes there as it is produced (finished), and nn_ms, nn_onset_s and nn_corrected
+ * are NULL (n_nn kept). Memory: the NN series (17 bytes an interval) unless spooled, the
+ * left-out intervals' times, and bounded buffers; the detector's beats wait in `raw`, an empty temporary file
  * (16 bytes each, left at an unspecified position), until the channel is read, so that every gap
  * is known before an interval is taken. PSY_OK, PSY_E_INVALID (such a channel, config->rr
  * invalid or its windows too wide for the sliding buffer, raw NULL), PSY_E_NOMEM, PSY_E_IO
- * (writing or reading raw or table), a read error of the channel (why says which). */
+ * (writing or reading raw, table or spool), a read error of the channel (why says which). */
+typedef struct nn_spool nn_spool;
 psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
-                                 psy_beat_list **out, psy_message *why);
+                                 nn_spool *spool, psy_beat_list **out, psy_message *why);
 
 #endif

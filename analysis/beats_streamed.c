@@ -4,12 +4,14 @@
  * beat's onset and interval are taken as beats.c takes them, each run of intervals is classified
  * by the incremental classifier (dsp/rr_online.h: the classes of psy_rr_classify on the whole
  * run) and corrected interval by interval (rr_correct_step: psy_rr_correct's own arithmetic),
- * in a sliding buffer; a beat's table row is written once its class is final. */
+ * in a sliding buffer; a beat's table row is written once its class is final. With a spool, the
+ * NN series goes on to it in blocks of NN_BLOCK intervals as it is produced (none is kept). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "beats_internal.h"
+#include "nn_spool.h"
 #include "psy_core.h" /* psy_fail */
 #include "rr_internal.h"
 #include "rr_online.h"
@@ -17,6 +19,7 @@
 #define RUN_CAP 4096 /* intervals of a run held at once: far more than the classifier reads */
 #define BACK 5       /* a correction reads classes this far back (rr_correct_step) */
 #define AHEAD 4      /* and this far ahead */
+#define NN_BLOCK 4096 /* NN intervals held before they go to the spool */
 
 typedef struct raw_beat {
     int64_t sample;
@@ -32,7 +35,9 @@ static psy_status write_raw(void *raw, const psy_ecg_beat *beat)
 
 /* The run of intervals being classified and corrected, and where the outputs go. */
 typedef struct run_stream {
-    psy_beat_list *b;          /* the NN series grows here */
+    psy_beat_list *b;          /* the NN series grows here (its n_nn counts the spooled ones too) */
+    nn_spool *spool;           /* NULL: the series is kept in b's arrays */
+    size_t nn_held;            /* intervals in b's arrays (those not yet spooled) */
     size_t nn_cap, left_cap;
     FILE *table;
     psy_beat_class last_cls;   /* of the last row written (the corrected column) */
@@ -59,7 +64,7 @@ static int write_row(run_stream *s, int64_t sample, double t, double rr, psy_bea
 static int reserve_nn(run_stream *s)
 {
     psy_beat_list *b = s->b;
-    if (b->n_nn + 2 > s->nn_cap) {
+    if (s->nn_held + 2 > s->nn_cap) {
         size_t c = s->nn_cap ? 2 * s->nn_cap : 4096;
         double *ms = realloc(b->nn_ms, c * sizeof *ms);
         if (ms) b->nn_ms = ms;
@@ -79,17 +84,25 @@ static int reserve_nn(run_stream *s)
     return 1;
 }
 
+/* The NN intervals held go to the spool. */
+static psy_status spool_held(run_stream *s)
+{
+    psy_status st = nn_spool_append(s->spool, s->b->nn_ms, s->b->nn_onset_s, s->b->nn_corrected, s->nn_held);
+    s->nn_held = 0;
+    return st;
+}
+
 /* The correction of buffer interval i: the buffer's end is the run's when the run has ended,
  * else AHEAD intervals after i are final at least (what the step reads). */
 static psy_status correct(run_stream *s, size_t i)
 {
     psy_beat_list *b = s->b;
     if (!reserve_nn(s)) return PSY_E_NOMEM;
-    rr_out_series o = {b->nn_ms, b->nn_onset_s, b->nn_corrected, b->n_nn, s->nn_cap,
+    rr_out_series o = {b->nn_ms, b->nn_onset_s, b->nn_corrected, s->nn_held, s->nn_cap,
                        b->counts.nn_left_out, b->nn_left_out_s, s->left_cap};
     if (!rr_correct_step(s->rr, s->t, s->held, rr_online_classes(&s->online), i, &s->moved_t, &o)) return PSY_E_RANGE;
-    b->n_nn = o.n, b->counts.nn_left_out = o.left_out;
-    return PSY_OK;
+    b->n_nn += o.n - s->nn_held, s->nn_held = o.n, b->counts.nn_left_out = o.left_out;
+    return s->spool && s->nn_held >= NN_BLOCK ? spool_held(s) : PSY_OK;
 }
 
 /* Writes the rows whose classes are final and corrects the intervals whose reach is (all of
@@ -180,7 +193,7 @@ static psy_status replay(psy_reader *r, int ch, FILE *raw, run_stream *s)
 }
 
 psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
-                                 psy_beat_list **out, psy_message *why)
+                                 nn_spool *spool, psy_beat_list **out, psy_message *why)
 {
     psy_message ignored;
     if (!why) why = &ignored;
@@ -203,10 +216,11 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
     if (st == PSY_OK) st = beats_detect_peaks(r, ch, &cfg, b, write_raw, raw, why);
     if (st == PSY_OK && (fflush(raw) != 0 || fseek(raw, 0, SEEK_SET) != 0)) st = PSY_E_IO;
     if (st == PSY_OK) {
-        s->b = b, s->table = table, s->moved_t = NAN;
+        s->b = b, s->table = table, s->spool = spool, s->moved_t = NAN;
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
         if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
         if (st == PSY_OK) st = replay(r, ch, raw, s);
+        if (st == PSY_OK && spool && (st = spool_held(s)) == PSY_OK) st = nn_spool_finish(spool);
         if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
         rr_online_free(&s->online);
     }
@@ -216,9 +230,14 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         psy_beat_list_free(b);
         return st;
     }
-    beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
-    beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
-    beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    if (spool) { /* the series is the spool's */
+        free(b->nn_ms), free(b->nn_onset_s), free(b->nn_corrected);
+        b->nn_ms = b->nn_onset_s = NULL, b->nn_corrected = NULL;
+    } else {
+        beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+        beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+        beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    }
     beats_shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
     *out = b;
     return PSY_OK;

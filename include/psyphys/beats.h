@@ -24,7 +24,10 @@ extern "C" {
  * results (psyphys/session.h: lean_results), where they are NULL although n > 0: functions that
  * read them (psy_beats_write_table, psy_beats_write_wfdb, psy_hrv_compute_beats and
  * psy_hrv_series_from_beats on the raw intervals, psy_pat_compute, psy_breaths_from_beats,
- * psy_breaths_from_ecg) return PSY_E_INVALID for such a list. */
+ * psy_breaths_from_ecg) return PSY_E_INVALID for such a list. So are nn_ms, nn_onset_s and
+ * nn_corrected there when the NN series went to a temporary file (n_nn kept): psy_hrv_compute_beats
+ * and psy_hrv_series_from_beats on the NN series, psy_beats_write_nn_table, psy_rsa_compute and
+ * psy_sidecar_add_beats refuse such a list the same way. */
 typedef struct psy_beat_list {
     size_t n;
     int64_t *sample;       /* R-peak index on the channel's rate (-1 for RR channels) */

@@ -25,7 +25,7 @@ static void same_streamed(psy_reader *r, int c, const psy_beats_config *cfg, con
     psy_beat_list *lean = NULL;
     psy_message why;
     if (!fa || !fb || !raw || psy_beats_write_table(fa, whole) != PSY_OK) abort();
-    if (beats_detect_streamed(r, c, cfg, fb, raw, &lean, &why) != PSY_OK) abort();
+    if (beats_detect_streamed(r, c, cfg, fb, raw, NULL, &lean, &why) != PSY_OK) abort();
     fclose(fa), fclose(fb), fclose(raw);
     if (na != nb || memcmp(a, b, na) != 0) abort();
     if (lean->n != whole->n || lean->n_nn != whole->n_nn || lean->n_gaps != whole->n_gaps ||
