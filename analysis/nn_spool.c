@@ -152,7 +152,7 @@ psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, n
         size_t lb = psy_lower_bound(l->nn_left_out_s, l->counts.nn_left_out, nextafter(t1_s, INFINITY));
         left = lb > la ? lb - la : 0;
     }
-    if (b - a > NN_VIEW_SOURCE_MIN) {
+    if (b - a > v->source_min) {
         size_t n_corrected;
         nn_spool_source src;
         nn_spool_source_init(&src, v->spool, a);

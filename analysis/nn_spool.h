@@ -33,10 +33,12 @@ psy_status nn_spool_finish(nn_spool *s);
  * shared file offset): any number of threads may read at once. PSY_OK or PSY_E_IO. */
 psy_status nn_spool_read(const nn_spool *s, size_t i0, size_t count, double *nn, double *t, uint8_t *corrected);
 
-/* A session's NN series: in `beats`' arrays (spool NULL), or in spool (beats' nn_* NULL). */
+/* A session's NN series: in `beats`' arrays (spool NULL), or in spool (beats' nn_* NULL). A
+ * span of more than source_min spooled intervals is read by HRV as a source (nn_view_hrv). */
 typedef struct nn_view {
     const psy_beat_list *beats;
     const nn_spool *spool;
+    size_t source_min;
 } nn_view;
 
 /* Room a reader of a spooled series keeps its slices in (one per thread); zero it first. */
@@ -63,10 +65,12 @@ size_t nn_view_bound(const nn_view *v, double x, int upper, psy_status *st);
 psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_slice *out);
 
 /* psy_hrv_compute_beats(h, v->beats, 1, t0_s, t1_s, r, NULL) on the view: a span of more than
- * NN_VIEW_SOURCE_MIN spooled intervals (a long segment, the whole recording) read as an HRV
- * source (hrv_compute_source) rather than into buf, unless one of its intervals is one the HRV
- * skips; the same values either way. */
-#define NN_VIEW_SOURCE_MIN 65536
+ * v->source_min spooled intervals (a long segment, the whole recording) read as an HRV source
+ * (hrv_compute_source) rather than into buf, unless one of its intervals is one the HRV skips;
+ * the same values either way. The source costs time (every analysis makes its own passes over
+ * the file: analyze on 24 h took 1.4x as long), the slice 17 bytes an interval:
+ * NN_VIEW_SOURCE_MIN, the session's, holds up to 4.5 MB (2.4 days at 75 bpm). */
+#define NN_VIEW_SOURCE_MIN ((size_t)1 << 18)
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r);
 
 /* The whole spooled series as an HRV source (a reader of intervals by index from base). */

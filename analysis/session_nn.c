@@ -6,7 +6,7 @@
 
 nn_view psy_session_nn(const psy_session *s)
 {
-    nn_view v = {s->beats, s->nn};
+    nn_view v = {s->beats, s->nn, NN_VIEW_SOURCE_MIN};
     return v;
 }
 

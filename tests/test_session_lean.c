@@ -238,6 +238,18 @@ static void mitdb_same_tables(void **state)
     }
 }
 
+/* Descriptors of this process above fd (-1 without /proc). */
+static int open_above(int fd)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    int k = 0, self = dirfd(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        k += e->d_name[0] != '.' && atoi(e->d_name) > fd && atoi(e->d_name) != self;
+    closedir(d);
+    return k;
+}
+
 /* Sets TMPDIR to dir (NULL: unsets it). */
 static void set_tmpdir(const char *dir)
 {
@@ -247,7 +259,8 @@ static void set_tmpdir(const char *dir)
 /* A temporary file that cannot be written (a full disk, here a file size limit: the R-peaks'
  * file, 16 bytes a beat, fails at 8 KB; the beats table, ~40 bytes a beat, at 64 KB; the HRV
  * windows' rows, 576 bytes a window, at 256 KB with a window every second) or made (TMPDIR a
- * directory that does not exist): what it would hold is kept in memory, every table is the
+ * directory that does not exist, or no descriptor left for the NN series' file, the third the
+ * beats take): what it would hold is kept in memory, every table is the
  * default run's, and a warning says memory was not bounded (the sidecars carry it). Was: "no
  * beats: input/output error", every heart marker n/a; then the same tables without a warning. */
 static void temp_file_failure_keeps_results(void **state)
@@ -270,6 +283,20 @@ static void temp_file_failure_keeps_results(void **state)
         /* the beats' files fail, the windows' 3.5 KB fit; then only the windows' 1 MB fails */
         same_outputs_with(r, path, i < 2 ? NULL : &many_windows, i == 2, 1);
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    }
+    /* room for two more descriptors: the R-peaks' and the beats table's files are made, the NN
+     * series' is not (then the windows' rows take a freed one) */
+    int next = dup(0);
+    assert_true(next > 0);
+    close(next);
+    struct rlimit old_files, files;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old_files), 0);
+    files = old_files;
+    files.rlim_cur = (rlim_t)next + 2;
+    if (open_above(next) == 0) { /* the descriptors in use are 0 .. next - 1 */
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &files), 0);
+        same_outputs_with(r, path, NULL, 0, 1);
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &old_files), 0);
     }
     set_tmpdir("/nonexistent/psyphys-tmp");
     same_outputs_with(r, path, NULL, 0, 2);
