@@ -66,13 +66,7 @@ static int reserve_nn(run_stream *s)
     psy_beat_list *b = s->b;
     if (s->nn_held + 2 > s->nn_cap) {
         size_t c = s->nn_cap ? 2 * s->nn_cap : 4096;
-        double *ms = realloc(b->nn_ms, c * sizeof *ms);
-        if (ms) b->nn_ms = ms;
-        double *t = realloc(b->nn_onset_s, c * sizeof *t);
-        if (t) b->nn_onset_s = t;
-        uint8_t *k = realloc(b->nn_corrected, c);
-        if (k) b->nn_corrected = k;
-        if (!ms || !t || !k) return 0;
+        if (!nn_arrays_grow(&b->nn_ms, &b->nn_onset_s, &b->nn_corrected, c)) return 0;
         s->nn_cap = c;
     }
     if (b->counts.nn_left_out + 2 > s->left_cap) {

@@ -16,6 +16,7 @@ nn_spool *nn_spool_create(void)
 {
     nn_spool *s = calloc(1, sizeof *s);
     if (s && !(s->fp = psy_temp_file())) free(s), s = NULL;
+    if (s) s->fd = fileno(s->fp);
     return s;
 }
 
@@ -48,11 +49,10 @@ psy_status nn_spool_finish(nn_spool *s) { return fflush(s->fp) == 0 ? PSY_OK : P
 psy_status nn_spool_read(const nn_spool *s, size_t i0, size_t count, double *nn, double *t, uint8_t *corrected)
 {
     unsigned char rec[BLOCK * RECORD];
-    int fd = fileno(s->fp);
     if (i0 > s->n || count > s->n - i0) return PSY_E_IO;
     for (size_t done = 0; done < count;) {
         size_t k = count - done < BLOCK ? count - done : BLOCK;
-        if (pread(fd, rec, k * RECORD, (off_t)((i0 + done) * RECORD)) != (ssize_t)(k * RECORD)) return PSY_E_IO;
+        if (pread(s->fd, rec, k * RECORD, (off_t)((i0 + done) * RECORD)) != (ssize_t)(k * RECORD)) return PSY_E_IO;
         for (size_t j = 0; j < k; j++, done++) {
             if (nn) memcpy(&nn[done], rec + j * RECORD, 8);
             if (t) memcpy(&t[done], rec + j * RECORD + 8, 8);
@@ -73,6 +73,17 @@ void nn_spool_source_init(nn_spool_source *s, const nn_spool *spool, size_t base
     s->src.read = source_read;
     s->src.ctx = s;
     s->spool = spool, s->base = base;
+}
+
+int nn_arrays_grow(double **nn, double **t, uint8_t **corrected, size_t cap)
+{
+    double *a = realloc(*nn, cap * sizeof *a);
+    if (a) *nn = a;
+    double *b = realloc(*t, cap * sizeof *b);
+    if (b) *t = b;
+    uint8_t *c = realloc(*corrected, cap);
+    if (c) *corrected = c;
+    return a && b && c;
 }
 
 void nn_buf_free(nn_buf *b)
@@ -108,13 +119,7 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
         return PSY_OK;
     }
     if (n > buf->cap) {
-        double *nn = realloc(buf->nn, n * sizeof *nn);
-        if (nn) buf->nn = nn;
-        double *t = realloc(buf->t, n * sizeof *t);
-        if (t) buf->t = t;
-        uint8_t *c = realloc(buf->corrected, n);
-        if (c) buf->corrected = c;
-        if (!nn || !t || !c) return PSY_E_NOMEM;
+        if (!nn_arrays_grow(&buf->nn, &buf->t, &buf->corrected, n)) return PSY_E_NOMEM;
         buf->cap = n;
     }
     *out = (nn_slice){buf->nn, buf->t, buf->corrected, n};

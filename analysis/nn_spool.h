@@ -15,6 +15,7 @@
 
 typedef struct nn_spool {
     FILE *fp;           /* 17 bytes an interval: nn_ms, end time (s), corrected */
+    int fd;             /* fp's, read by pread */
     size_t n;           /* intervals written */
     size_t n_corrected; /* of them corrected */
 } nn_spool;
@@ -48,6 +49,10 @@ typedef struct nn_buf {
     size_t cap;
 } nn_buf;
 void nn_buf_free(nn_buf *b);
+
+/* Reallocates the three arrays of a NN series to cap intervals each (cap > 0): 1, or 0 when out
+ * of memory (those that could be grown are, the others kept as they were). */
+int nn_arrays_grow(double **nn, double **t, uint8_t **corrected, size_t cap);
 
 /* A slice of the series: n intervals at nn, t, corrected (valid until the buffer's next use). */
 typedef struct nn_slice {
