@@ -5,7 +5,7 @@
  * by the incremental classifier (dsp/rr_online.h: the classes of psy_rr_classify on the whole
  * run) and corrected interval by interval (rr_correct_step: psy_rr_correct's own arithmetic),
  * in a sliding buffer; a beat's table row is written once its class is final. With a spool, the
- * NN series goes on to it in blocks of NN_BLOCK intervals as it is produced (none is kept). */
+ * NN series goes on to it as it is produced (none is kept). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,6 @@
 #define RUN_CAP 4096 /* intervals of a run held at once: far more than the classifier reads */
 #define BACK 5       /* a correction reads classes this far back (rr_correct_step) */
 #define AHEAD 4      /* and this far ahead */
-#define NN_BLOCK 4096 /* NN intervals held before they go to the spool */
 
 typedef struct raw_beat {
     int64_t sample;
@@ -96,7 +95,7 @@ static psy_status correct(run_stream *s, size_t i)
                        b->counts.nn_left_out, b->nn_left_out_s, s->left_cap};
     if (!rr_correct_step(s->rr, s->t, s->held, rr_online_classes(&s->online), i, &s->moved_t, &o)) return PSY_E_RANGE;
     b->n_nn += o.n - s->nn_held, s->nn_held = o.n, b->counts.nn_left_out = o.left_out;
-    return s->spool && s->nn_held >= NN_BLOCK ? spool_held(s) : PSY_OK;
+    return s->spool ? spool_held(s) : PSY_OK;
 }
 
 /* Writes the rows whose classes are final and corrects the intervals whose reach is (all of

@@ -9,55 +9,82 @@
 #include "nn_spool.h"
 #include "psy_core.h" /* psy_temp_file */
 
-#define RECORD 17 /* nn_ms, end time (s), corrected: doubles as this machine stores them */
-#define BLOCK 512 /* records packed or unpacked at once */
+/* The file holds blocks of BLOCK intervals, each their nn_ms, then their end times, then their
+ * flags (doubles as this machine stores them; the last block padded), so that a read goes
+ * straight into the reader's arrays, a pread per column and block. */
+#define BLOCK 4096
+#define BLOCK_BYTES ((off_t)BLOCK * 17)
 
 nn_spool *nn_spool_create(void)
 {
     nn_spool *s = calloc(1, sizeof *s);
-    if (s && !(s->fp = psy_temp_file())) free(s), s = NULL;
-    if (s) s->fd = fileno(s->fp);
-    return s;
+    if (!s) return NULL;
+    s->nn = malloc(BLOCK * sizeof *s->nn), s->t = malloc(BLOCK * sizeof *s->t), s->corrected = malloc(BLOCK);
+    if (s->nn && s->t && s->corrected && (s->fp = psy_temp_file()) != NULL) {
+        s->fd = fileno(s->fp);
+        return s;
+    }
+    nn_spool_free(s);
+    return NULL;
 }
 
 void nn_spool_free(nn_spool *s)
 {
     if (!s) return;
-    fclose(s->fp);
+    if (s->fp) fclose(s->fp);
+    free(s->nn), free(s->t), free(s->corrected);
     free(s);
+}
+
+/* Writes the block being filled (its unused end as zeros). */
+static psy_status write_block(nn_spool *s)
+{
+    size_t held = s->n % BLOCK;
+    if (held) {
+        memset(s->nn + held, 0, (BLOCK - held) * sizeof *s->nn);
+        memset(s->t + held, 0, (BLOCK - held) * sizeof *s->t);
+        memset(s->corrected + held, 0, BLOCK - held);
+    }
+    int ok = fwrite(s->nn, sizeof *s->nn, BLOCK, s->fp) == BLOCK && fwrite(s->t, sizeof *s->t, BLOCK, s->fp) == BLOCK &&
+             fwrite(s->corrected, 1, BLOCK, s->fp) == BLOCK;
+    return ok ? PSY_OK : PSY_E_IO;
 }
 
 psy_status nn_spool_append(nn_spool *s, const double *nn, const double *t, const uint8_t *corrected, size_t count)
 {
-    unsigned char rec[BLOCK * RECORD];
-    for (size_t i = 0; i < count;) {
-        size_t k = 0;
-        for (; k < BLOCK && i < count; k++, i++) {
-            memcpy(rec + k * RECORD, &nn[i], 8);
-            memcpy(rec + k * RECORD + 8, &t[i], 8);
-            rec[k * RECORD + 16] = corrected[i];
-            s->n_corrected += corrected[i] != 0;
-        }
-        if (fwrite(rec, RECORD, k, s->fp) != k) return PSY_E_IO;
-        s->n += k;
+    for (size_t i = 0; i < count; i++) {
+        size_t j = s->n % BLOCK;
+        s->nn[j] = nn[i], s->t[j] = t[i], s->corrected[j] = corrected[i];
+        s->n_corrected += corrected[i] != 0;
+        s->n++;
+        if (s->n % BLOCK == 0 && write_block(s) != PSY_OK) return PSY_E_IO;
     }
     return PSY_OK;
 }
 
-psy_status nn_spool_finish(nn_spool *s) { return fflush(s->fp) == 0 ? PSY_OK : PSY_E_IO; }
+psy_status nn_spool_finish(nn_spool *s)
+{
+    psy_status st = s->n % BLOCK ? write_block(s) : PSY_OK;
+    return st == PSY_OK && fflush(s->fp) == 0 ? PSY_OK : PSY_E_IO;
+}
+
+/* size bytes at offset of the file into p: 1, or 0 when they cannot all be read. */
+static int read_at(const nn_spool *s, void *p, size_t size, off_t offset)
+{
+    return pread(s->fd, p, size, offset) == (ssize_t)size;
+}
 
 psy_status nn_spool_read(const nn_spool *s, size_t i0, size_t count, double *nn, double *t, uint8_t *corrected)
 {
-    unsigned char rec[BLOCK * RECORD];
     if (i0 > s->n || count > s->n - i0) return PSY_E_IO;
     for (size_t done = 0; done < count;) {
-        size_t k = count - done < BLOCK ? count - done : BLOCK;
-        if (pread(s->fd, rec, k * RECORD, (off_t)((i0 + done) * RECORD)) != (ssize_t)(k * RECORD)) return PSY_E_IO;
-        for (size_t j = 0; j < k; j++, done++) {
-            if (nn) memcpy(&nn[done], rec + j * RECORD, 8);
-            if (t) memcpy(&t[done], rec + j * RECORD + 8, 8);
-            if (corrected) corrected[done] = rec[j * RECORD + 16];
-        }
+        size_t i = i0 + done, j = i % BLOCK, m = count - done < BLOCK - j ? count - done : BLOCK - j;
+        off_t block = (off_t)(i / BLOCK) * BLOCK_BYTES;
+        if ((nn && !read_at(s, nn + done, m * sizeof *nn, block + (off_t)(j * sizeof *nn))) ||
+            (t && !read_at(s, t + done, m * sizeof *t, block + (off_t)((BLOCK + j) * sizeof *t))) ||
+            (corrected && !read_at(s, corrected + done, m, block + (off_t)(2 * BLOCK * sizeof(double) + j))))
+            return PSY_E_IO;
+        done += m;
     }
     return PSY_OK;
 }

@@ -14,10 +14,12 @@
 #define NN_SPOOL_UNREADABLE "the NN series' temporary file could not be read"
 
 typedef struct nn_spool {
-    FILE *fp;           /* 17 bytes an interval: nn_ms, end time (s), corrected */
+    FILE *fp;           /* 17 bytes an interval: nn_ms, end time (s), corrected (nn_spool.c) */
     int fd;             /* fp's, read by pread */
-    size_t n;           /* intervals written */
+    size_t n;           /* intervals appended */
     size_t n_corrected; /* of them corrected */
+    double *nn, *t;     /* the block being filled: its n % 4096 intervals */
+    uint8_t *corrected;
 } nn_spool;
 
 /* A spool on a new temporary file (psy_temp_file); NULL when none can be made or out of memory. */
@@ -25,9 +27,9 @@ nn_spool *nn_spool_create(void);
 /* NULL-safe; closes the file. */
 void nn_spool_free(nn_spool *s);
 /* Appends count intervals (ms), their end times (s, non-decreasing across calls) and corrected
- * flags. PSY_OK, PSY_E_IO (a full disk may show only at nn_spool_finish), PSY_E_NOMEM. */
+ * flags. PSY_OK, PSY_E_IO (a full disk may show only at nn_spool_finish). */
 psy_status nn_spool_append(nn_spool *s, const double *nn, const double *t, const uint8_t *corrected, size_t count);
-/* Flushes what is written: PSY_OK or PSY_E_IO. The reads below follow. */
+/* Writes and flushes what is appended: PSY_OK or PSY_E_IO. The reads below follow (no append). */
 psy_status nn_spool_finish(nn_spool *s);
 
 /* Intervals i0 .. i0 + count - 1 into nn, t, corrected (each may be NULL). Reads with pread (no
