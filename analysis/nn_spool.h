@@ -64,7 +64,7 @@ typedef struct nn_slice {
 } nn_slice;
 
 /* The first index whose end time is >= x (upper: > x) of v's series; n when none. A spool is
- * searched in place (a record read per step: no index held). *st PSY_E_IO when the spool cannot
+ * searched in place (an end time read per step: no index held). *st PSY_E_IO when the spool cannot
  * be read (left untouched otherwise). */
 size_t nn_view_bound(const nn_view *v, double x, int upper, psy_status *st);
 /* Intervals [a, b) of v's series: pointers into the arrays, or read into buf. PSY_OK, PSY_E_IO,
@@ -75,12 +75,13 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
  * v->source_min spooled intervals (a long segment, the whole recording) read as an HRV source
  * (hrv_compute_source) rather than into buf, unless one of its intervals is one the HRV skips;
  * the same values either way. The source costs time (every analysis makes its own passes over
- * the file: analyze on 24 h took 1.4x as long), the slice 17 bytes an interval:
- * NN_VIEW_SOURCE_MIN, the session's, holds up to 4.5 MB (2.4 days at 75 bpm). */
+ * the file, ~96 of them), the slice 17 bytes an interval:
+ * NN_VIEW_SOURCE_MIN, the session's, holds up to 4.5 MB (2.4 days at 75 bpm). Its returns,
+ * and PSY_E_IO when the spool cannot be read. */
 #define NN_VIEW_SOURCE_MIN ((size_t)1 << 18)
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r);
 
-/* The whole spooled series as an HRV source (a reader of intervals by index from base). */
+/* The spooled series from interval base on as an HRV source (its intervals read by index). */
 typedef struct nn_spool_source {
     hrv_source src;
     const nn_spool *spool;

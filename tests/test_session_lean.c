@@ -180,6 +180,42 @@ static void generated_same_tables(void **state)
     free(x);
 }
 
+/* With a respiration channel and session events: the segments' and epochs' heart markers,
+ * RSA and the breathing columns read the spooled NN series (slices, RSA whole) as the default
+ * run reads its arrays. */
+static void events_and_breaths_same_tables(void **state)
+{
+    (void)state;
+    size_t n, n_beats;
+    double *x = generated_ecg(250, 1800, &n, &n_beats);
+    size_t n_rsp = 1800 * 25;
+    double *rsp = malloc(n_rsp * sizeof *rsp);
+    assert_non_null(rsp);
+    for (size_t i = 0; i < n_rsp; i++) rsp[i] = sin(2 * M_PI * 0.25 * (double)i / 25) + 0.1 * sin(0.013 * (double)i);
+    psy_array_channel ch[2] = {{"ECG", PSY_CH_ECG, "mV", 250, x, NULL, (int64_t)n},
+                               {"RSP", PSY_CH_RESP, "mV", 25, rsp, NULL, (int64_t)n_rsp}};
+    psy_event ev[40];
+    for (int k = 0; k < 40; k++)
+        ev[k] = (psy_event){20.0 + 43.7 * k, 30, k % 2 ? "task" : "rest", "", PSY_EVENTS_FILE, -1, -1, 0, 0, 0};
+    psy_reader *r = NULL;
+    psy_message why;
+    assert_int_equal(psy_reader_from_arrays_borrowed(ch, 2, ev, 40, &r, &why), PSY_OK);
+    same_outputs(r, write_temp_file("recording", "ECG", 3), 1);
+    psy_session *s = run(r, 1);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_null(res->beats->nn_ms); /* spooled */
+    assert_non_null(res->rsa);
+    assert_true(res->n_epochs >= 30);
+    size_t valid = 0;
+    for (size_t i = 0; i < res->n_epochs; i++) valid += res->epochs[i].hr.valid;
+    assert_true(valid >= 25);
+    assert_true(res->n_segments > 10);
+    psy_session_free(s);
+    psy_reader_close(r);
+    free(rsp);
+    free(x);
+}
+
 /* Runs longer than the streamed correction's sliding buffer (4096 intervals: 3 h at 0.7 s
  * gives runs of ~6,000 and ~9,000 intervals around the gap), runs of 0 to 3 intervals between
  * gaps, and recordings of 0, 1 and 2 beats. */
@@ -519,6 +555,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generated_same_tables),
+        cmocka_unit_test(events_and_breaths_same_tables),
         cmocka_unit_test(long_and_tiny_runs_same_tables),
         cmocka_unit_test(mitdb_same_tables),
         cmocka_unit_test(memory_per_beat),
