@@ -106,32 +106,6 @@ static psy_status keep_beat(void *ctx, const psy_ecg_beat *beat)
     return PSY_OK;
 }
 
-psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn push, void *ctx,
-                              psy_message *why)
-{
-    const psy_channel_info *info = psy_reader_channel(r, ch);
-    if (!block) block = 65536;
-    double *x = malloc(block * sizeof *x);
-    psy_status st = x ? PSY_OK : PSY_E_NOMEM;
-    for (int64_t at = 0; st == PSY_OK && at < info->frames;) {
-        int64_t n = info->frames - at < (int64_t)block ? info->frames - at : (int64_t)block;
-        st = psy_reader_read(r, ch, at, n, x);
-        if (st != PSY_OK) {
-            snprintf(why->text, sizeof why->text, "reading channel '%s' at sample %lld: %s",
-                     info->label, (long long)at, psy_strerror(st));
-            break;
-        }
-        for (size_t off = 0; off < (size_t)n && st == PSY_OK;) {
-            size_t used = 0;
-            st = push(ctx, x + off, (size_t)n - off, &used);
-            off += used;
-        }
-        at += n;
-    }
-    free(x);
-    return st;
-}
-
 typedef struct ecg_feed {
     psy_ecg_detector *d;
     psy_beat_list *b;
@@ -196,7 +170,7 @@ psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *cfg
         snprintf(why->text, sizeof why->text, "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
         return st;
     }
-    st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
+    st = beats_feed_channel(r, ch, cfg->block, 1, push_ecg, &f, why);
     if (st == PSY_OK) {
         psy_ecg_detector_finish(f.d);
         st = drain(&f);

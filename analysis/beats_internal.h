@@ -8,10 +8,13 @@
 #include "psyphys/beats.h"
 
 /* Pushes channel ch of r, read block by block (block samples, 0: 65536), through push (a
- * detector's push and drain; *used: how many it consumed) until every sample is consumed.
- * PSY_OK, PSY_E_NOMEM, a read error (`why` names the channel and sample) or push's error. */
+ * detector's push and drain; *used: how many it consumed) until every sample is consumed, on
+ * the calling thread. With may_thread, a second thread reads the next block while push takes one
+ * (beats_feed.c), so push must not use r (nor anything the reader shares); the blocks, their
+ * order and what push is given are the same either way, and so is the return. PSY_OK,
+ * PSY_E_NOMEM, a read error (`why` names the channel and sample) or push's error. */
 typedef psy_status (*beats_push_fn)(void *ctx, const double *x, size_t n, size_t *used);
-psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn push, void *ctx,
+psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, int may_thread, beats_push_fn push, void *ctx,
                               psy_message *why);
 
 /* b->rr_ms from the beats' positions on the channel (fractional samples; b->sample when

@@ -1,0 +1,221 @@
+/* beats_feed_channel (analysis/beats_feed.c): a channel read ahead in a second thread gives the
+ * detector what one thread gives it — the same blocks in the same order, the same beats and gaps
+ * of the R-peak detector — and the same return and message on a read error or a push's error. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beats_internal.h"
+#include "reader_impl.h"
+#include "psyphys/ecg.h"
+
+#define RATE 250.0
+#define N ((int64_t)(RATE * 600)) /* 10 min */
+#define BLOCK 4096                /* 37 blocks */
+
+/* A generated ECG (beats every 0.8 s with a little variability, 20 s of NaN at 4 min, a flat 3 s
+ * at 7 min) read through psy_reader_read; a read of sample fail_at fails with PSY_E_IO. */
+typedef struct ecg_impl {
+    double *x;
+    int64_t fail_at; /* -1: never */
+} ecg_impl;
+
+static psy_status ecg_read(void *impl, int ch, int64_t start, int64_t n, double *out)
+{
+    (void)ch;
+    const ecg_impl *e = impl;
+    if (e->fail_at >= start && e->fail_at < start + n) return PSY_E_IO;
+    memcpy(out, e->x + start, (size_t)n * sizeof *out);
+    return PSY_OK;
+}
+
+static void ecg_destroy(void *impl)
+{
+    ecg_impl *e = impl;
+    free(e->x);
+    free(e);
+}
+
+static psy_reader *ecg_reader(int64_t fail_at)
+{
+    ecg_impl *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    e->x = malloc((size_t)N * sizeof *e->x);
+    assert_non_null(e->x);
+    e->fail_at = fail_at;
+    for (int64_t i = 0; i < N; i++) e->x[i] = 0.01 * sin(0.3 * (double)i);
+    for (double t = 0.5; t < N / RATE - 0.5; t += 0.8 + 0.04 * sin(t)) {
+        int64_t c = (int64_t)llround(t * RATE);
+        for (int64_t i = c - 10; i <= c + 10; i++) e->x[i] += exp(-0.5 * pow((double)(i - c) / 2.5, 2));
+    }
+    for (int64_t i = (int64_t)(240 * RATE); i < (int64_t)(260 * RATE); i++) e->x[i] = NAN;
+    for (int64_t i = (int64_t)(420 * RATE); i < (int64_t)(423 * RATE); i++) e->x[i] = 0.5;
+    static const psy_reader_ops ops = {ecg_read, NULL, ecg_destroy};
+    psy_reader *r = psy_reader_new("test");
+    psy_channel_info c = {0};
+    c.rate_hz = RATE;
+    c.frames = N;
+    c.type = PSY_CH_ECG;
+    strcpy(c.label, "ECG");
+    strcpy(c.file_unit, "mV");
+    psy_reader_add_channel(r, &c, 0);
+    psy_reader_set_impl(r, &ops, e);
+    assert_int_equal(psy_reader_finish(r), PSY_OK);
+    return r;
+}
+
+/* What the pushes gave: every sample, each push's length in turn, and the detector's output. */
+typedef struct pushed {
+    double *x;
+    size_t n, pushes, push_len[64];
+    size_t fail_after;           /* pushes before the one that fails with PSY_E_NOMEM (0: none) */
+    psy_ecg_detector *d;
+    psy_ecg_beat beats[2048];
+    psy_ecg_gap gaps[16];
+    size_t n_beats, n_gaps;
+} pushed;
+
+static psy_status record(void *ctx, const double *x, size_t n, size_t *used)
+{
+    pushed *p = ctx;
+    if (p->fail_after && p->pushes == p->fail_after) return PSY_E_NOMEM;
+    assert_true(p->pushes < 64);
+    assert_true(p->n + n <= (size_t)N);
+    memcpy(p->x + p->n, x, n * sizeof *x);
+    p->n += n;
+    p->push_len[p->pushes++] = n;
+    assert_int_equal(psy_ecg_detector_push(p->d, x, n, used), PSY_OK);
+    assert_int_equal(*used, n); /* popped after every push: the queue never fills */
+    p->n_beats += psy_ecg_detector_pop_beats(p->d, p->beats + p->n_beats, 2048 - p->n_beats);
+    p->n_gaps += psy_ecg_detector_pop_gaps(p->d, p->gaps + p->n_gaps, 16 - p->n_gaps);
+    return PSY_OK;
+}
+
+/* Feeds r's channel with may_thread into *p (fail_after as given); returns the status, why set. */
+static psy_status feed(psy_reader *r, int may_thread, size_t fail_after, pushed *p, psy_message *why)
+{
+    memset(p, 0, sizeof *p);
+    p->x = malloc((size_t)N * sizeof *p->x);
+    assert_non_null(p->x);
+    p->fail_after = fail_after;
+    psy_ecg_detector_config dc = psy_ecg_detector_config_default(RATE);
+    assert_int_equal(psy_ecg_detector_create(&dc, &p->d), PSY_OK);
+    memset(why, 0, sizeof *why);
+    psy_status st = beats_feed_channel(r, 0, BLOCK, may_thread, record, p, why);
+    if (st == PSY_OK) {
+        psy_ecg_detector_finish(p->d);
+        p->n_beats += psy_ecg_detector_pop_beats(p->d, p->beats + p->n_beats, 2048 - p->n_beats);
+        p->n_gaps += psy_ecg_detector_pop_gaps(p->d, p->gaps + p->n_gaps, 16 - p->n_gaps);
+    }
+    psy_ecg_detector_destroy(p->d);
+    return st;
+}
+
+static void assert_same_pushes(const pushed *a, const pushed *b)
+{
+    assert_int_equal(a->pushes, b->pushes);
+    assert_memory_equal(a->push_len, b->push_len, a->pushes * sizeof *a->push_len);
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) /* NaN compared as NaN */
+        assert_true(a->x[i] == b->x[i] || (isnan(a->x[i]) && isnan(b->x[i])));
+    assert_int_equal(a->n_beats, b->n_beats);
+    for (size_t i = 0; i < a->n_beats; i++) {
+        const psy_ecg_beat *x = &a->beats[i], *y = &b->beats[i];
+        assert_true(x->sample == y->sample && x->offset == y->offset && x->amplitude == y->amplitude &&
+                    x->searchback == y->searchback && x->snr == y->snr &&
+                    (x->likeness == y->likeness || (isnan(x->likeness) && isnan(y->likeness))));
+    }
+    assert_int_equal(a->n_gaps, b->n_gaps);
+    for (size_t i = 0; i < a->n_gaps; i++)
+        assert_true(a->gaps[i].start == b->gaps[i].start && a->gaps[i].end == b->gaps[i].end &&
+                    a->gaps[i].flat == b->gaps[i].flat);
+}
+
+static void read_ahead_same_as_one_thread(void **state)
+{
+    (void)state;
+    psy_reader *r = ecg_reader(-1);
+    pushed one, two;
+    psy_message why;
+    assert_int_equal(feed(r, 0, 0, &one, &why), PSY_OK);
+    assert_int_equal(feed(r, 1, 0, &two, &why), PSY_OK);
+    assert_int_equal(one.n, (size_t)N);
+    assert_int_equal(one.pushes, (N + BLOCK - 1) / BLOCK);
+    assert_true(one.n_beats > 700 && one.n_gaps == 2); /* a real detection, the NaN and flat gaps */
+    assert_same_pushes(&one, &two);
+    free(one.x), free(two.x);
+    psy_reader_close(r);
+}
+
+static void read_error_same_as_one_thread(void **state)
+{
+    (void)state;
+    const int64_t fail_at[] = {0, 5 * BLOCK + 17, N - 1};
+    for (size_t k = 0; k < sizeof fail_at / sizeof fail_at[0]; k++) {
+        psy_reader *r = ecg_reader(fail_at[k]);
+        pushed one, two;
+        psy_message why_one, why_two;
+        assert_int_equal(feed(r, 0, 0, &one, &why_one), PSY_E_IO);
+        assert_int_equal(feed(r, 1, 0, &two, &why_two), PSY_E_IO);
+        assert_int_equal(one.n, (size_t)(fail_at[k] / BLOCK * BLOCK)); /* the blocks before it */
+        assert_same_pushes(&one, &two);
+        assert_string_equal(why_one.text, why_two.text);
+        char expected[128];
+        snprintf(expected, sizeof expected, "reading channel 'ECG' at sample %lld: %s",
+                 (long long)(fail_at[k] / BLOCK * BLOCK), psy_strerror(PSY_E_IO));
+        assert_string_equal(why_one.text, expected);
+        free(one.x), free(two.x);
+        psy_reader_close(r);
+    }
+}
+
+/* A push that fails stops the reading: the same status, nothing more pushed, no hang. */
+static void push_error_stops_reading(void **state)
+{
+    (void)state;
+    psy_reader *r = ecg_reader(-1);
+    const size_t fail_after[] = {1, 2, 20};
+    for (size_t k = 0; k < sizeof fail_after / sizeof fail_after[0]; k++) {
+        pushed one, two;
+        psy_message why;
+        assert_int_equal(feed(r, 0, fail_after[k], &one, &why), PSY_E_NOMEM);
+        assert_int_equal(feed(r, 1, fail_after[k], &two, &why), PSY_E_NOMEM);
+        assert_int_equal(one.pushes, fail_after[k]);
+        assert_same_pushes(&one, &two);
+        free(one.x), free(two.x);
+    }
+    psy_reader_close(r);
+}
+
+/* The beats of a lead through the library (its read-ahead taken) equal those fed on one thread. */
+static void beats_detect_same_as_one_thread(void **state)
+{
+    (void)state;
+    psy_reader *r = ecg_reader(-1);
+    psy_beats_config cfg = psy_beats_config_default();
+    cfg.block = BLOCK;
+    psy_beat_list *b = NULL;
+    psy_message why;
+    assert_int_equal(psy_beats_detect(r, 0, &cfg, &b, &why), PSY_OK);
+    pushed one;
+    assert_int_equal(feed(r, 0, 0, &one, &why), PSY_OK);
+    assert_int_equal(b->n, one.n_beats);
+    for (size_t i = 0; i < b->n; i++) assert_int_equal(b->sample[i], one.beats[i].sample);
+    assert_int_equal(b->n_gaps, one.n_gaps);
+    free(one.x);
+    psy_beat_list_free(b);
+    psy_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(read_ahead_same_as_one_thread),
+        cmocka_unit_test(read_error_same_as_one_thread),
+        cmocka_unit_test(push_error_stops_reading),
+        cmocka_unit_test(beats_detect_same_as_one_thread),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
