@@ -1,6 +1,10 @@
-/* beats_feed_channel (analysis/beats_feed.c): a channel read ahead in a second thread gives the
- * detector what one thread gives it — the same blocks in the same order, the same beats and gaps
- * of the R-peak detector — and the same return and message on a read error or a push's error. */
+/* The beats' stages side by side in threads, each the same as on one thread: the channel read
+ * ahead (beats_feed_channel, analysis/beats_feed.c) gives the detector the same blocks in the
+ * same order, so the same beats and gaps, and the same return and message on a read error or a
+ * push's error; the streamed beats classified beside the detector (beats_detect_streamed) give
+ * the same table, counts and NN series as on one thread and as the whole beat list, with gaps of
+ * every length at every phase of the beats (every gap before a beat reaches the classifier
+ * first). */
 #include "test_util.h"
 
 #include <math.h>
@@ -16,7 +20,8 @@
 #define BLOCK 4096                /* 37 blocks */
 
 /* A generated ECG (beats every 0.8 s with a little variability, 20 s of NaN at 4 min, a flat 3 s
- * at 7 min) read through psy_reader_read; a read of sample fail_at fails with PSY_E_IO. */
+ * at 7 min; with many_gaps, gaps of 0.004 to 3 s at every phase of the beats, NaN or flat, every
+ * 5.3 s) read through psy_reader_read; a read of sample fail_at fails with PSY_E_IO. */
 typedef struct ecg_impl {
     double *x;
     int64_t fail_at; /* -1: never */
@@ -38,7 +43,7 @@ static void ecg_destroy(void *impl)
     free(e);
 }
 
-static psy_reader *ecg_reader(int64_t fail_at)
+static psy_reader *ecg_reader_with(int64_t fail_at, int many_gaps)
 {
     ecg_impl *e = calloc(1, sizeof *e);
     assert_non_null(e);
@@ -52,6 +57,11 @@ static psy_reader *ecg_reader(int64_t fail_at)
     }
     for (int64_t i = (int64_t)(240 * RATE); i < (int64_t)(260 * RATE); i++) e->x[i] = NAN;
     for (int64_t i = (int64_t)(420 * RATE); i < (int64_t)(423 * RATE); i++) e->x[i] = 0.5;
+    for (int k = 0; many_gaps && (5.3 * k + 4) * RATE < N; k++) {
+        int64_t at = (int64_t)((5.3 * k + 0.37 * (k % 7)) * RATE);
+        int64_t len = (int64_t)(RATE * (k % 5 == 4 ? 2.5 + 0.1 * (k % 3) : 0.004 + 0.3 * (k % 11)));
+        for (int64_t i = at; i < at + len && i < N; i++) e->x[i] = k % 5 == 4 ? 0.25 : NAN;
+    }
     static const psy_reader_ops ops = {ecg_read, NULL, ecg_destroy};
     psy_reader *r = psy_reader_new("test");
     psy_channel_info c = {0};
@@ -65,6 +75,8 @@ static psy_reader *ecg_reader(int64_t fail_at)
     assert_int_equal(psy_reader_finish(r), PSY_OK);
     return r;
 }
+
+static psy_reader *ecg_reader(int64_t fail_at) { return ecg_reader_with(fail_at, 0); }
 
 /* What the pushes gave: every sample, each push's length in turn, and the detector's output. */
 typedef struct pushed {
@@ -209,6 +221,84 @@ static void beats_detect_same_as_one_thread(void **state)
     psy_reader_close(r);
 }
 
+/* The whole text of fp. */
+static char *text_of(FILE *fp)
+{
+    long n = ftell(fp);
+    assert_true(n > 0);
+    char *t = malloc((size_t)n + 1);
+    assert_non_null(t);
+    rewind(fp);
+    assert_int_equal(fread(t, 1, (size_t)n, fp), (size_t)n);
+    t[n] = '\0';
+    return t;
+}
+
+/* The streamed beats of r with may_thread: *table their table's text. */
+static psy_beat_list *streamed(psy_reader *r, int may_thread, char **table)
+{
+    psy_beats_config cfg = psy_beats_config_default();
+    cfg.block = BLOCK;
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    psy_beat_list *b = NULL;
+    psy_message why;
+    assert_int_equal(beats_detect_streamed(r, 0, &cfg, fp, may_thread, &b, &why), PSY_OK);
+    *table = text_of(fp);
+    fclose(fp);
+    return b;
+}
+
+/* The NN series, counts and gaps of two lists alike. */
+static void assert_same_nn(const psy_beat_list *a, const psy_beat_list *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->n_searchback, b->n_searchback);
+    assert_int_equal(a->n_nn, b->n_nn);
+    assert_memory_equal(a->nn_ms, b->nn_ms, a->n_nn * sizeof *a->nn_ms);
+    assert_memory_equal(a->nn_onset_s, b->nn_onset_s, a->n_nn * sizeof *a->nn_onset_s);
+    assert_memory_equal(a->nn_corrected, b->nn_corrected, a->n_nn);
+    assert_memory_equal(&a->counts, &b->counts, sizeof a->counts);
+    assert_memory_equal(a->nn_left_out_s, b->nn_left_out_s, a->counts.nn_left_out * sizeof *a->nn_left_out_s);
+    assert_int_equal(a->n_gaps, b->n_gaps);
+    for (size_t i = 0; i < a->n_gaps; i++)
+        assert_true(a->gaps[i].start == b->gaps[i].start && a->gaps[i].end == b->gaps[i].end &&
+                    a->gaps[i].flat == b->gaps[i].flat);
+}
+
+/* Streamed on one thread and on three, and kept whole: one table, one NN series. */
+static void streamed_same_as_one_thread_and_whole(void **state)
+{
+    (void)state;
+    for (int many_gaps = 0; many_gaps <= 1; many_gaps++) {
+        psy_reader *r = ecg_reader_with(-1, many_gaps);
+        char *one_text, *three_text;
+        psy_beat_list *one = streamed(r, 0, &one_text), *three = streamed(r, 1, &three_text);
+        assert_string_equal(one_text, three_text);
+        assert_same_nn(one, three);
+        psy_beats_config cfg = psy_beats_config_default();
+        cfg.block = BLOCK;
+        psy_beat_list *whole = NULL;
+        psy_message why;
+        assert_int_equal(psy_beats_detect(r, 0, &cfg, &whole, &why), PSY_OK);
+        FILE *fp = tmpfile();
+        assert_non_null(fp);
+        assert_int_equal(psy_beats_write_table(fp, whole), PSY_OK);
+        char *whole_text = text_of(fp);
+        fclose(fp);
+        assert_string_equal(three_text, whole_text);
+        assert_same_nn(three, whole);
+        /* the gaps broke the runs: intervals left n/a next to them */
+        assert_true(many_gaps ? whole->n_gaps > 100 : whole->n_gaps == 2);
+        size_t na = 0;
+        for (size_t i = 1; i < whole->n; i++) na += isnan(whole->rr_ms[i]);
+        assert_true(2 * na > whole->n_gaps);
+        free(one_text), free(three_text), free(whole_text);
+        psy_beat_list_free(one), psy_beat_list_free(three), psy_beat_list_free(whole);
+        psy_reader_close(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +306,7 @@ int main(void)
         cmocka_unit_test(read_error_same_as_one_thread),
         cmocka_unit_test(push_error_stops_reading),
         cmocka_unit_test(beats_detect_same_as_one_thread),
+        cmocka_unit_test(streamed_same_as_one_thread_and_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
