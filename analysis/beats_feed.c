@@ -3,12 +3,14 @@
  * second thread reads and decodes the next from the file (a day's WFDB record: ~10 % of the
  * detection's time, then off its path). The blocks cross in a block_pipe: the detector sees the
  * same blocks in the same order as on one thread, so its output is the same bit for bit; on one
- * thread when a second cannot be had, or for a single block. */
+ * thread when a second cannot be had, for a single block, or for small blocks. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "beats_internal.h"
 #include "block_pipe.h"
+
+#define READ_AHEAD_MIN 1024 /* samples a block: a smaller one's hand-over costs more than its reading */
 
 typedef struct read_ahead {
     psy_reader *r;
@@ -101,8 +103,8 @@ psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, int may_threa
     const psy_channel_info *info = psy_reader_channel(r, ch);
     read_ahead a = {.r = r, .ch = ch, .frames = info->frames, .block = block ? block : 65536, .st = PSY_OK};
     psy_status st = PSY_OK;
-    if (!(may_thread && a.frames > (int64_t)a.block && push_read_ahead(&a, push, ctx, &st)))
-        st = read_and_push(&a, push, ctx);
+    int ahead = may_thread && a.block >= READ_AHEAD_MIN && a.frames > (int64_t)a.block;
+    if (!(ahead && push_read_ahead(&a, push, ctx, &st))) st = read_and_push(&a, push, ctx);
     if (st == PSY_OK && a.st != PSY_OK) {
         st = a.st;
         snprintf(why->text, sizeof why->text, "reading channel '%s' at sample %lld: %s", info->label,

@@ -24,15 +24,16 @@
  * Threads of its own: psy_session_run (and psy_session_open) may start helper threads, at most
  * two at a time, each joined before the stage that started it ends (so before the call returns):
  * while the calling thread runs the R-peak detector (or the PPG pulse detector) over a channel
- * longer than one block (psy_beats_config.block), one thread reads and decodes the channel's
- * next block (~1 MB: two blocks), and under config.lean_results another classifies and corrects
- * the beats found so far and writes their table rows (~80 kB); then, for at least 8 HRV windows,
- * one computes the windows with a second HRV analyser (~0.8 MB, its FFTW plans made under the
- * library's planner lock) while the calling thread computes the segments' HRV. Each stage hands
- * over whole blocks in order and no result depends on which thread finishes first; when a
- * thread or the analyser cannot be had, that stage runs on the calling thread. The results are
- * the same, bit for bit, either way. The reader given to psy_session_run is read by the
- * reading thread meanwhile: the caller must not use it during the call (as always). */
+ * longer than one block (psy_beats_config.block, of 1024 samples or more), one thread reads and
+ * decodes the channel's next block (~1 MB: two blocks), and under config.lean_results another
+ * classifies and corrects the beats found so far and writes their table rows (~80 kB); then, for
+ * at least 8 HRV windows, one computes the windows with a second HRV analyser (~0.8 MB, its FFTW
+ * plans made under the library's planner lock) while the calling thread computes the segments'
+ * HRV. Each stage hands over whole blocks in order and no result depends on which thread
+ * finishes first; when a thread or the analyser cannot be had, that stage runs on the calling
+ * thread. The results are the same, bit for bit, either way. The reader given to
+ * psy_session_run is read by the reading thread meanwhile: the caller must not use it during
+ * the call (as always). */
 #ifndef PSYPHYS_SESSION_H
 #define PSYPHYS_SESSION_H
 
