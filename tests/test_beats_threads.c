@@ -125,6 +125,12 @@ static psy_status feed(psy_reader *r, int may_thread, size_t fail_after, pushed 
     return st;
 }
 
+static void assert_same_gaps(const psy_ecg_gap *a, const psy_ecg_gap *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_true(a[i].start == b[i].start && a[i].end == b[i].end && a[i].flat == b[i].flat);
+}
+
 static void assert_same_pushes(const pushed *a, const pushed *b)
 {
     assert_int_equal(a->pushes, b->pushes);
@@ -140,9 +146,7 @@ static void assert_same_pushes(const pushed *a, const pushed *b)
                     (x->likeness == y->likeness || (isnan(x->likeness) && isnan(y->likeness))));
     }
     assert_int_equal(a->n_gaps, b->n_gaps);
-    for (size_t i = 0; i < a->n_gaps; i++)
-        assert_true(a->gaps[i].start == b->gaps[i].start && a->gaps[i].end == b->gaps[i].end &&
-                    a->gaps[i].flat == b->gaps[i].flat);
+    assert_same_gaps(a->gaps, b->gaps, a->n_gaps);
 }
 
 static void read_ahead_same_as_one_thread(void **state)
@@ -261,9 +265,7 @@ static void assert_same_nn(const psy_beat_list *a, const psy_beat_list *b)
     assert_memory_equal(&a->counts, &b->counts, sizeof a->counts);
     assert_memory_equal(a->nn_left_out_s, b->nn_left_out_s, a->counts.nn_left_out * sizeof *a->nn_left_out_s);
     assert_int_equal(a->n_gaps, b->n_gaps);
-    for (size_t i = 0; i < a->n_gaps; i++)
-        assert_true(a->gaps[i].start == b->gaps[i].start && a->gaps[i].end == b->gaps[i].end &&
-                    a->gaps[i].flat == b->gaps[i].flat);
+    assert_same_gaps(a->gaps, b->gaps, a->n_gaps);
 }
 
 /* Streamed on one thread and on three, and kept whole: one table, one NN series. */
