@@ -151,30 +151,30 @@ void psy_session_warn_not_lean(psy_session *s, const char *what, const char *why
 
 /* The beats of the ECG or RR channel: streamed (cfg.lean_results) when they come from a regular
  * ECG channel and nothing after them reads them beat by beat (ECG-derived breaths, pulse arrival
- * times), their NN series spooled (s->nn), else kept whole. Streaming needs three temporary
- * files (psy_temp_file); when one cannot
- * be made or written (a full disk) the beats are detected again and kept whole: the same
- * results, more memory, and a warning says so (a long recording may then not fit). Its other
- * refusals (PSY_E_INVALID: a channel that is not a regular ECG, RR correction windows too wide
- * to stream) cannot happen here: the test above keeps such channels whole, and the session's
- * beats settings are the defaults (compute), whose windows stream; so the warning's "not in a
- * temporary file" is its real cause (or out of memory, which failed.text then names). */
+ * times), their NN series spooled (s->nn), else kept whole. Streaming needs two temporary files
+ * (psy_temp_file: the beats table and the NN series); when one cannot be made or written (a full
+ * disk) the beats are detected again and kept whole: the same results, more memory, and a
+ * warning says so (a long recording may then not fit). Its other refusals (PSY_E_INVALID: a
+ * channel that is not a regular ECG, RR correction windows too wide to stream) cannot happen
+ * here: the test above keeps such channels whole, and the session's beats settings are the
+ * defaults (compute), whose windows stream; so the warning's "not in a temporary file" is its
+ * real cause (or out of memory, which failed.text then names). The streamed detection runs in up
+ * to three threads (beats_detect_streamed), the NN spool written by the one that corrects: all
+ * joined before it returns, so the spool's readers (after detection) never meet its writer. */
 static psy_status detect_beats(psy_session *s, psy_message *reason)
 {
     const psy_channel_info *c = psy_reader_channel(s->r, s->ecg);
     int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
                    c->type != PSY_CH_RR && c->type != PSY_CH_PPG && c->rate_hz > 0;
     if (!streamed) return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
-    FILE *raw = psy_temp_file();
-    s->beats_table = raw ? psy_temp_file() : NULL;
+    s->beats_table = psy_temp_file();
     s->nn = s->beats_table ? nn_spool_create() : NULL;
     psy_message failed = {{0}};
     psy_status st = PSY_E_IO;
     if (s->nn)
-        st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, raw, s->nn, &s->beats, &failed);
+        st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, 1, s->nn, &s->beats, &failed);
     else
         snprintf(failed.text, sizeof failed.text, "no temporary file could be made");
-    if (raw) fclose(raw);
     if (st == PSY_OK) return st;
     if (s->beats_table) fclose(s->beats_table), s->beats_table = NULL;
     nn_spool_free(s->nn), s->nn = NULL;

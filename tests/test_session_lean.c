@@ -292,11 +292,10 @@ static void set_tmpdir(const char *dir)
     assert_int_equal(dir ? setenv("TMPDIR", dir, 1) : unsetenv("TMPDIR"), 0);
 }
 
-/* A temporary file that cannot be written (a full disk, here a file size limit: the R-peaks'
- * file, 16 bytes a beat, fails at 8 KB; the beats table, ~40 bytes a beat, at 64 KB; the HRV
- * windows' rows, 576 bytes a window, at 256 KB with a window every second) or made (TMPDIR a
- * directory that does not exist, or no descriptor left for the NN series' file, the third the
- * beats take): what it would hold is kept in memory, every table is the
+/* A temporary file that cannot be written (a full disk, here a file size limit: the beats
+ * table, ~40 bytes a beat, fails at 8 KB and at 64 KB; the HRV windows' rows, 576 bytes a
+ * window, at 256 KB with a window every second) or made (TMPDIR a directory that does not
+ * exist, or no descriptor left for the NN series' file, the second the beats take): what it would hold is kept in memory, every table is the
  * default run's, and a warning says memory was not bounded (the sidecars carry it). Was: "no
  * beats: input/output error", every heart marker n/a; then the same tables without a warning. */
 static void temp_file_failure_keeps_results(void **state)
@@ -320,15 +319,15 @@ static void temp_file_failure_keeps_results(void **state)
         same_outputs_with(r, path, i < 2 ? NULL : &many_windows, i == 2, 1);
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
     }
-    /* room for two more descriptors: the R-peaks' and the beats table's files are made, the NN
-     * series' is not (then the windows' rows take a freed one) */
+    /* room for one more descriptor: the beats table's file is made, the NN series' is not (then
+     * the windows' rows take the freed one) */
     int next = dup(0);
     assert_true(next > 0);
     close(next);
     struct rlimit old_files, files;
     assert_int_equal(getrlimit(RLIMIT_NOFILE, &old_files), 0);
     files = old_files;
-    files.rlim_cur = (rlim_t)next + 2;
+    files.rlim_cur = (rlim_t)next + 1;
     if (open_above(next) == 0) { /* the descriptors in use are 0 .. next - 1 */
         assert_int_equal(setrlimit(RLIMIT_NOFILE, &files), 0);
         same_outputs_with(r, path, NULL, 0, 1);
@@ -360,7 +359,7 @@ static int open_in(const char *dir)
 
 /* The temporary files go where TMPDIR says (tmpfile() took /tmp whatever it said): the beats
  * table's, the NN series' and the HRV windows' rows' (two 5-min windows here) are held until the
- * session is freed, the R-peaks' closed with the run. */
+ * session is freed. */
 static void temp_files_in_tmpdir(void **state)
 {
     (void)state;

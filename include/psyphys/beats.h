@@ -68,7 +68,11 @@ typedef struct psy_beat_list {
 typedef struct psy_beats_config {
     psy_ecg_detector_config detector; /* rate_hz is set from the channel */
     psy_rr_config rr;
-    size_t block;                     /* samples read per block, default 65536 */
+    size_t block;                     /* samples read per block, default 65536; from 1024 samples,
+                                         a channel longer than one block is read a block ahead in
+                                         a second thread while the detector takes the one before
+                                         (joined before the call returns; on one thread when none
+                                         can be had): the same beats either way */
     uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_beats_config;
 
@@ -98,7 +102,8 @@ PSY_API psy_status psy_beats_detect_leads(psy_reader *reader, const int *channel
 typedef struct psy_pulses_config {
     psy_ppg_detector_config detector; /* rate_hz is set from the channel */
     psy_rr_config rr;
-    size_t block;                     /* samples read per block, default 65536 */
+    size_t block;                     /* samples read per block, default 65536 (read ahead in a
+                                         second thread as psy_beats_config's) */
     uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_pulses_config;
 

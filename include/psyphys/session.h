@@ -21,12 +21,20 @@
  * value the data cannot support, with its reason beside it (the results' `why`/`na` strings,
  * the tables' na_reasons). A session and its reader belong to one thread at a time; sessions in
  * several threads are as safe as the analysers they run (psyphys/hrv.h, psyphys/eda.h).
- * Threads of its own: psy_session_run (and psy_session_open) may start one helper thread, which
- * computes the HRV windows with a second HRV analyser (~0.8 MB, its FFTW plans made under the
- * library's planner lock) while the calling thread computes the segments' HRV; it is joined
- * before the call returns, and it is started only when there are at least 8 windows. When the
- * thread or the analyser cannot be had, everything runs on the calling thread. The results are
- * the same, bit for bit, either way. */
+ * Threads of its own: psy_session_run (and psy_session_open) may start helper threads, at most
+ * two at a time, each joined before the stage that started it ends (so before the call returns):
+ * while the calling thread runs the R-peak detector (or the PPG pulse detector) over a channel
+ * longer than one block (psy_beats_config.block, of 1024 samples or more), one thread reads and
+ * decodes the channel's next block (~1 MB: two blocks), and under config.lean_results another
+ * classifies and corrects the beats found so far and writes their table rows and NN series
+ * (~80 kB; the NN series' file is read only after the detection has ended); then, for
+ * at least 8 HRV windows, one computes the windows with a second HRV analyser (~0.8 MB, its FFTW
+ * plans made under the library's planner lock) while the calling thread computes the segments'
+ * HRV. Each stage hands over whole blocks in order and no result depends on which thread
+ * finishes first; when a thread or the analyser cannot be had, that stage runs on the calling
+ * thread. The results are the same, bit for bit, either way. The reader given to
+ * psy_session_run is read by the reading thread meanwhile: the caller must not use it during
+ * the call (as always). */
 #ifndef PSYPHYS_SESSION_H
 #define PSYPHYS_SESSION_H
 
@@ -116,10 +124,9 @@ typedef struct psy_session_config {
      * NULL (n_windows as with 0, possibly > 0): the HRV windows table is written from rows of
      * its columns only, kept in a temporary file. With an RSP channel, RSA reads the NN series
      * whole once (17 bytes a beat, freed after it; its own grid grows with the length too).
-     * Temporary files: up to four, in $TMPDIR (else P_tmpdir, /tmp), unlinked at once: the
-     * detector's R-peaks (16 bytes a beat, closed once the channel is read), the beats table
-     * (~40 bytes a beat), the NN series (17 bytes an interval) and the windows' rows (576 bytes
-     * a window), each of the last three a descriptor held until psy_session_free. When one
+     * Temporary files: up to three, in $TMPDIR (else P_tmpdir, /tmp), unlinked at once: the
+     * beats table (~40 bytes a beat), the NN series (17 bytes an interval) and the windows' rows
+     * (576 bytes a window), each a descriptor held until psy_session_free. When one
      * cannot be made or written, what it would hold is kept in memory instead, the tables the
      * same, and results.warnings (so every sidecar) says so in a warning that begins "lean
      * results fell back to memory". 0 (default): everything kept. */
