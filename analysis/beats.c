@@ -106,46 +106,29 @@ static psy_status keep_beat(void *ctx, const psy_ecg_beat *beat)
     return PSY_OK;
 }
 
-psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn push, void *ctx,
-                              psy_message *why)
-{
-    const psy_channel_info *info = psy_reader_channel(r, ch);
-    if (!block) block = 65536;
-    double *x = malloc(block * sizeof *x);
-    psy_status st = x ? PSY_OK : PSY_E_NOMEM;
-    for (int64_t at = 0; st == PSY_OK && at < info->frames;) {
-        int64_t n = info->frames - at < (int64_t)block ? info->frames - at : (int64_t)block;
-        st = psy_reader_read(r, ch, at, n, x);
-        if (st != PSY_OK) {
-            snprintf(why->text, sizeof why->text, "reading channel '%s' at sample %lld: %s",
-                     info->label, (long long)at, psy_strerror(st));
-            break;
-        }
-        for (size_t off = 0; off < (size_t)n && st == PSY_OK;) {
-            size_t used = 0;
-            st = push(ctx, x + off, (size_t)n - off, &used);
-            off += used;
-        }
-        at += n;
-    }
-    free(x);
-    return st;
-}
-
 typedef struct ecg_feed {
     psy_ecg_detector *d;
     psy_beat_list *b;
     size_t gap_cap;
     beats_take_fn take;
+    beats_take_gap_fn take_gap;
     void *ctx;
 } ecg_feed;
 
-/* Moves what the detector has emitted on: the beats to take, the gaps into the list. */
+/* Moves what the detector has emitted on: the gaps first (to take_gap, else into the list), then
+ * the beats to take. A gap is emitted where it ends, before any beat after it (whose R-peak the
+ * detector has yet to see), so gaps first gives each beat every gap before it. */
 static psy_status drain(ecg_feed *f)
 {
     psy_ecg_beat beats[64];
     psy_ecg_gap gaps[16];
     size_t k;
+    while ((k = psy_ecg_detector_pop_gaps(f->d, gaps, 16)) > 0)
+        for (size_t i = 0; i < k; i++) {
+            psy_status st = f->take_gap ? f->take_gap(f->ctx, &gaps[i])
+                                        : beats_add_gap(f->b, &f->gap_cap, &gaps[i]) ? PSY_OK : PSY_E_NOMEM;
+            if (st != PSY_OK) return st;
+        }
     while ((k = psy_ecg_detector_pop_beats(f->d, beats, 64)) > 0)
         for (size_t i = 0; i < k; i++) {
             psy_status st = f->take(f->ctx, &beats[i]);
@@ -153,9 +136,6 @@ static psy_status drain(ecg_feed *f)
             f->b->n_searchback += beats[i].searchback != 0;
             f->b->n++;
         }
-    while ((k = psy_ecg_detector_pop_gaps(f->d, gaps, 16)) > 0)
-        for (size_t i = 0; i < k; i++)
-            if (!beats_add_gap(f->b, &f->gap_cap, &gaps[i])) return PSY_E_NOMEM;
     return PSY_OK;
 }
 
@@ -185,18 +165,18 @@ psy_status beats_onset_s(psy_reader *r, int ch, int64_t sample, double offset, d
 }
 
 psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *cfg, psy_beat_list *b, beats_take_fn take,
-                              void *ctx, psy_message *why)
+                              beats_take_gap_fn take_gap, void *ctx, int may_thread, psy_message *why)
 {
     const psy_channel_info *info = psy_reader_channel(r, ch);
     psy_ecg_detector_config dc = cfg->detector;
     dc.rate_hz = info->rate_hz;
-    ecg_feed f = {NULL, b, 0, take, ctx};
+    ecg_feed f = {NULL, b, 0, take, take_gap, ctx};
     psy_status st = psy_ecg_detector_create(&dc, &f.d);
     if (st != PSY_OK) {
         snprintf(why->text, sizeof why->text, "the R-peak detector cannot run at %g Hz (50 .. 20000 Hz)", info->rate_hz);
         return st;
     }
-    st = beats_feed_channel(r, ch, cfg->block, push_ecg, &f, why);
+    st = beats_feed_channel(r, ch, cfg->block, may_thread, push_ecg, &f, why);
     if (st == PSY_OK) {
         psy_ecg_detector_finish(f.d);
         st = drain(&f);
@@ -211,7 +191,7 @@ static psy_status detect_ecg(psy_reader *r, int ch, const psy_beats_config *cfg,
                              beats_marks *marks, psy_message *why)
 {
     ecg_keep k = {b, marks, 0};
-    psy_status st = beats_detect_peaks(r, ch, cfg, b, keep_beat, &k, why);
+    psy_status st = beats_detect_peaks(r, ch, cfg, b, keep_beat, NULL, &k, 1, why);
     if (st == PSY_OK && b->n < k.cap) {
         beats_shrink_to(&b->sample, b->n, sizeof *b->sample);
         beats_shrink_to(&b->amplitude, b->n, sizeof *b->amplitude);

@@ -8,10 +8,13 @@
 #include "psyphys/beats.h"
 
 /* Pushes channel ch of r, read block by block (block samples, 0: 65536), through push (a
- * detector's push and drain; *used: how many it consumed) until every sample is consumed.
- * PSY_OK, PSY_E_NOMEM, a read error (`why` names the channel and sample) or push's error. */
+ * detector's push and drain; *used: how many it consumed) until every sample is consumed, on
+ * the calling thread. With may_thread, a second thread reads the next block while push takes one
+ * (beats_feed.c), so push must not use r (nor anything the reader shares); the blocks, their
+ * order and what push is given are the same either way, and so is the return. PSY_OK,
+ * PSY_E_NOMEM, a read error (`why` names the channel and sample) or push's error. */
 typedef psy_status (*beats_push_fn)(void *ctx, const double *x, size_t n, size_t *used);
-psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, beats_push_fn push, void *ctx,
+psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, int may_thread, beats_push_fn push, void *ctx,
                               psy_message *why);
 
 /* b->rr_ms from the beats' positions on the channel (fractional samples; b->sample when
@@ -47,13 +50,19 @@ psy_status beats_merge_leads(psy_reader *r, const int channels[2], psy_beat_list
                              beats_marks *ma, const psy_beat_list *b, const beats_marks *mb,
                              psy_message *why);
 
-/* Runs config's R-peak detector over channel ch (at its rate) block by block: each beat, in
- * order, to take (ctx its first argument; b->n is the beat's index), then counted in b->n and
- * b->n_searchback; the gaps into b->gaps. PSY_OK, PSY_E_NOMEM, take's error, the detector's
- * (a rate it cannot run at) or a read error, why saying which. */
+/* Runs config's R-peak detector over channel ch (at its rate) block by block, the reading in a
+ * second thread with may_thread (beats_feed_channel): each beat, in order, to take (ctx its first
+ * argument; b->n is the beat's index), then counted in b->n and b->n_searchback; the gaps, in
+ * order, to take_gap, or into b->gaps when it is NULL. Every gap before a beat reaches take_gap
+ * before the beat reaches take. take and take_gap run on the calling thread; they may use r's
+ * time axis (psy_reader_read_times of a regular channel) but not read it. PSY_OK, PSY_E_NOMEM,
+ * take's or take_gap's error, the detector's (a rate it cannot run at) or a read error, why
+ * saying which. */
 typedef psy_status (*beats_take_fn)(void *ctx, const psy_ecg_beat *beat);
+typedef psy_status (*beats_take_gap_fn)(void *ctx, const psy_ecg_gap *gap);
 psy_status beats_detect_peaks(psy_reader *r, int ch, const psy_beats_config *config, psy_beat_list *b,
-                              beats_take_fn take, void *ctx, psy_message *why);
+                              beats_take_fn take, beats_take_gap_fn take_gap, void *ctx, int may_thread,
+                              psy_message *why);
 
 /* 1 when a beat list has the per-beat columns its table and pairing read (sample, onset_s, rr_ms,
  * cls) or no beats; 0 for a session's lean beats (psyphys/session.h: lean_results), which keep
@@ -97,13 +106,17 @@ size_t beats_table_row(char *row, double onset_s, int64_t sample, double rr_ms, 
  * without their per-beat columns: *out holds n, the gaps, counts, n_searchback and the NN series
  * (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s) bit for bit as psy_beats_detect's, and
  * sample, onset_s, rr_ms, cls and amplitude NULL; the beats table (psy_beats_write_table's bytes)
- * goes to `table` (flushed) as each beat's label becomes final. Memory: the NN series (17 bytes
- * an interval) and bounded buffers; the detector's beats wait in `raw`, an empty temporary file
- * (16 bytes each, left at an unspecified position), until the channel is read, so that every gap
- * is known before an interval is taken. PSY_OK, PSY_E_INVALID (such a channel, config->rr
- * invalid or its windows too wide for the sliding buffer, raw NULL), PSY_E_NOMEM, PSY_E_IO
- * (writing or reading raw or table), a read error of the channel (why says which). */
-psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
-                                 psy_beat_list **out, psy_message *why);
+ * goes to `table` (flushed) as each beat's label becomes final. With `spool` (nn_spool.h: empty)
+ * the NN series goes there as it is produced (finished), and nn_ms, nn_onset_s and nn_corrected
+ * are NULL (n_nn kept). Memory: the NN series (17 bytes an interval) unless spooled, the
+ * left-out intervals' times, and bounded buffers. With may_thread, three threads side by side:
+ * the channel's reading, the R-peak detector (the calling thread) and the beats' classification
+ * and correction (which then writes table and spool); all joined before the call returns, the
+ * same results on one. PSY_OK, PSY_E_INVALID (such a channel, config->rr invalid or its windows
+ * too wide for the sliding buffer), PSY_E_NOMEM, PSY_E_IO (writing table or spool), a read error
+ * of the channel (why says which). */
+typedef struct nn_spool nn_spool;
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, int may_thread,
+                                 nn_spool *spool, psy_beat_list **out, psy_message *why);
 
 #endif

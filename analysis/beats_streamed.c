@@ -1,15 +1,20 @@
 /* The beats of an ECG lead without their per-beat columns (beats_internal.h): psy_beats_detect's
- * steps with each beat passed on instead of kept. The detector's R-peaks wait in a temporary file
- * until the channel is read (a gap can be reported after the beats that follow it); then each
- * beat's onset and interval are taken as beats.c takes them, each run of intervals is classified
- * by the incremental classifier (dsp/rr_online.h: the classes of psy_rr_classify on the whole
- * run) and corrected interval by interval (rr_correct_step: psy_rr_correct's own arithmetic),
- * in a sliding buffer; a beat's table row is written once its class is final. */
+ * steps with each beat passed on instead of kept. The detector's beats and gaps, in order (every
+ * gap before the beats after it: beats_detect_peaks), cross to a second thread in blocks
+ * (block_pipe.h), which takes each beat's onset and interval as beats.c takes them, classifies
+ * each run of intervals by the incremental classifier (dsp/rr_online.h: the classes of
+ * psy_rr_classify on the whole run) and corrects it interval by interval (rr_correct_step:
+ * psy_rr_correct's own arithmetic), in a sliding buffer, while the detector reads on; a beat's
+ * table row is written once its class is final. The same steps on the detector's thread when a
+ * second cannot be had: the same results. With a spool, the NN series goes on to it as it is
+ * produced, by whichever thread corrects (none is kept). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "beats_internal.h"
+#include "block_pipe.h"
+#include "nn_spool.h"
 #include "psy_core.h" /* psy_fail */
 #include "rr_internal.h"
 #include "rr_online.h"
@@ -17,22 +22,13 @@
 #define RUN_CAP 4096 /* intervals of a run held at once: far more than the classifier reads */
 #define BACK 5       /* a correction reads classes this far back (rr_correct_step) */
 #define AHEAD 4      /* and this far ahead */
-
-typedef struct raw_beat {
-    int64_t sample;
-    double offset; /* psy_ecg_beat's (a float) */
-} raw_beat;
-
-/* A beat of the detector into the temporary file (beats_detect_peaks' take). */
-static psy_status write_raw(void *raw, const psy_ecg_beat *beat)
-{
-    raw_beat rb = {beat->sample, beat->offset};
-    return fwrite(&rb, sizeof rb, 1, raw) == 1 ? PSY_OK : PSY_E_IO;
-}
+#define BATCH 1024   /* beats and gaps a block of the pipe holds */
 
 /* The run of intervals being classified and corrected, and where the outputs go. */
 typedef struct run_stream {
-    psy_beat_list *b;          /* the NN series grows here */
+    psy_beat_list *b;          /* the NN series grows here (its n_nn counts the spooled ones too) */
+    nn_spool *spool;           /* NULL: the series is kept in b's arrays */
+    size_t nn_held;            /* intervals in b's arrays (those not yet spooled) */
     size_t nn_cap, left_cap;
     FILE *table;
     psy_beat_class last_cls;   /* of the last row written (the corrected column) */
@@ -59,15 +55,9 @@ static int write_row(run_stream *s, int64_t sample, double t, double rr, psy_bea
 static int reserve_nn(run_stream *s)
 {
     psy_beat_list *b = s->b;
-    if (b->n_nn + 2 > s->nn_cap) {
+    if (s->nn_held + 2 > s->nn_cap) {
         size_t c = s->nn_cap ? 2 * s->nn_cap : 4096;
-        double *ms = realloc(b->nn_ms, c * sizeof *ms);
-        if (ms) b->nn_ms = ms;
-        double *t = realloc(b->nn_onset_s, c * sizeof *t);
-        if (t) b->nn_onset_s = t;
-        uint8_t *k = realloc(b->nn_corrected, c);
-        if (k) b->nn_corrected = k;
-        if (!ms || !t || !k) return 0;
+        if (!nn_arrays_grow(&b->nn_ms, &b->nn_onset_s, &b->nn_corrected, c)) return 0;
         s->nn_cap = c;
     }
     if (b->counts.nn_left_out + 2 > s->left_cap) {
@@ -79,17 +69,25 @@ static int reserve_nn(run_stream *s)
     return 1;
 }
 
+/* The NN intervals held go to the spool. */
+static psy_status spool_held(run_stream *s)
+{
+    psy_status st = nn_spool_append(s->spool, s->b->nn_ms, s->b->nn_onset_s, s->b->nn_corrected, s->nn_held);
+    s->nn_held = 0;
+    return st;
+}
+
 /* The correction of buffer interval i: the buffer's end is the run's when the run has ended,
  * else AHEAD intervals after i are final at least (what the step reads). */
 static psy_status correct(run_stream *s, size_t i)
 {
     psy_beat_list *b = s->b;
     if (!reserve_nn(s)) return PSY_E_NOMEM;
-    rr_out_series o = {b->nn_ms, b->nn_onset_s, b->nn_corrected, b->n_nn, s->nn_cap,
+    rr_out_series o = {b->nn_ms, b->nn_onset_s, b->nn_corrected, s->nn_held, s->nn_cap,
                        b->counts.nn_left_out, b->nn_left_out_s, s->left_cap};
     if (!rr_correct_step(s->rr, s->t, s->held, rr_online_classes(&s->online), i, &s->moved_t, &o)) return PSY_E_RANGE;
-    b->n_nn = o.n, b->counts.nn_left_out = o.left_out;
-    return PSY_OK;
+    b->n_nn += o.n - s->nn_held, s->nn_held = o.n, b->counts.nn_left_out = o.left_out;
+    return s->spool ? spool_held(s) : PSY_OK;
 }
 
 /* Writes the rows whose classes are final and corrects the intervals whose reach is (all of
@@ -153,34 +151,114 @@ static psy_status add_beat(run_stream *s, int64_t sample, double t, double rr)
     return advance(s, 0);
 }
 
-/* The beats of the temporary file in order: onsets and intervals as psy_beats_detect takes
- * them (ecg_onsets, beats_rr_from_positions). */
-static psy_status replay(psy_reader *r, int ch, FILE *raw, run_stream *s)
+/* A beat of the detector, or a gap, as beats_detect_peaks gives them. */
+typedef struct detected {
+    int is_gap;
+    psy_ecg_gap gap;    /* is_gap */
+    int64_t sample;     /* else the beat's, and its offset (psy_ecg_beat's, a float) */
+    double offset;
+} detected;
+
+/* The classifying side: each beat's onset and interval as psy_beats_detect takes them
+ * (ecg_onsets, beats_rr_from_positions) into the runs; the gaps into s->b->gaps. */
+typedef struct beat_stream {
+    run_stream *s;
+    psy_reader *r;      /* its time axis only: psy_reader_read_times may run beside the reading */
+    int ch;
+    double rate;
+    int64_t prev_sample;
+    double prev_pos, prev_t;
+    size_t taken, gap_cap;
+} beat_stream;
+
+static psy_status take_detected(beat_stream *p, const detected *d)
 {
-    double rate = psy_reader_channel(r, ch)->rate_hz;
-    int64_t prev_sample = 0;
-    double prev_pos = 0, prev_t = 0;
-    raw_beat block[1024];
-    size_t k, i = 0;
-    psy_status st = PSY_OK;
-    while (st == PSY_OK && (k = fread(block, sizeof *block, 1024, raw)) > 0)
-        for (size_t j = 0; st == PSY_OK && j < k; j++, i++) {
-            double t;
-            if ((st = beats_onset_s(r, ch, block[j].sample, block[j].offset, &t)) != PSY_OK) return st;
-            double pos = block[j].offset + (double)block[j].sample;
-            double rr = i ? beats_interval_ms(s->b, prev_sample, block[j].sample, (pos - prev_pos) / rate, t - prev_t,
-                                              rate)
-                          : NAN;
-            prev_sample = block[j].sample, prev_pos = pos, prev_t = t;
-            st = add_beat(s, block[j].sample, t, rr);
-        }
-    if (st == PSY_OK && (ferror(raw) || i != s->b->n)) st = PSY_E_IO;
-    if (st == PSY_OK) st = end_run(s);
-    return st;
+    if (d->is_gap) return beats_add_gap(p->s->b, &p->gap_cap, &d->gap) ? PSY_OK : PSY_E_NOMEM;
+    double t;
+    psy_status st = beats_onset_s(p->r, p->ch, d->sample, d->offset, &t);
+    if (st != PSY_OK) return st;
+    double pos = d->offset + (double)d->sample;
+    double rr = p->taken ? beats_interval_ms(p->s->b, p->prev_sample, d->sample, (pos - p->prev_pos) / p->rate,
+                                             t - p->prev_t, p->rate)
+                         : NAN;
+    p->prev_sample = d->sample, p->prev_pos = pos, p->prev_t = t;
+    p->taken++;
+    return add_beat(p->s, d->sample, t, rr);
 }
 
-psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, FILE *raw,
-                                 psy_beat_list **out, psy_message *why)
+/* The detector's side: what it gives, in blocks to the classifying thread, or straight to
+ * take_detected without one. */
+typedef struct handoff {
+    beat_stream *p;
+    int threaded;
+    block_pipe pipe;
+    detected *fill;     /* the block being filled, n_fill of BATCH */
+    size_t n_fill;
+    psy_status st;      /* the classifying thread's */
+} handoff;
+
+static psy_status hand(handoff *h, const detected *d)
+{
+    if (!h->threaded) return take_detected(h->p, d);
+    if (!h->fill && !(h->fill = block_pipe_room(&h->pipe))) return PSY_E_IO; /* stopped: h->st says why */
+    h->fill[h->n_fill++] = *d;
+    if (h->n_fill == BATCH) {
+        block_pipe_put(&h->pipe, h->n_fill);
+        h->fill = NULL, h->n_fill = 0;
+    }
+    return PSY_OK;
+}
+
+static psy_status hand_beat(void *ctx, const psy_ecg_beat *beat)
+{
+    detected d = {0, {0, 0, 0}, beat->sample, beat->offset};
+    return hand(ctx, &d);
+}
+
+static psy_status hand_gap(void *ctx, const psy_ecg_gap *gap)
+{
+    detected d = {1, *gap, 0, 0};
+    return hand(ctx, &d);
+}
+
+static void *classify_blocks(void *arg)
+{
+    handoff *h = arg;
+    const detected *d;
+    size_t n;
+    while (h->st == PSY_OK && (d = block_pipe_get(&h->pipe, &n)) != NULL) {
+        for (size_t i = 0; i < n && h->st == PSY_OK; i++) h->st = take_detected(h->p, &d[i]);
+        block_pipe_done(&h->pipe, h->st != PSY_OK);
+    }
+    return NULL;
+}
+
+/* The detection with the classification beside it (in a second thread when may_thread and one
+ * can be had), then the end of the last run. */
+static psy_status detect_and_classify(psy_reader *r, int ch, const psy_beats_config *cfg, int may_thread,
+                                      run_stream *s, psy_message *why)
+{
+    beat_stream p = {.s = s, .r = r, .ch = ch, .rate = psy_reader_channel(r, ch)->rate_hz};
+    handoff h = {.p = &p, .st = PSY_OK};
+    pthread_t thread;
+    h.threaded = may_thread && block_pipe_init(&h.pipe, BATCH * sizeof(detected));
+    if (h.threaded && pthread_create(&thread, NULL, classify_blocks, &h) != 0) {
+        block_pipe_destroy(&h.pipe);
+        h.threaded = 0;
+    }
+    psy_status st = beats_detect_peaks(r, ch, cfg, s->b, hand_beat, hand_gap, &h, may_thread, why);
+    if (h.threaded) {
+        if (st == PSY_OK && h.fill) block_pipe_put(&h.pipe, h.n_fill);
+        block_pipe_end(&h.pipe);
+        pthread_join(thread, NULL);
+        block_pipe_destroy(&h.pipe);
+        if (h.st != PSY_OK) st = h.st; /* the first failure: the detector's PSY_E_IO then follows it */
+    }
+    return st == PSY_OK ? end_run(s) : st;
+}
+
+psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *config, FILE *table, int may_thread,
+                                 nn_spool *spool, psy_beat_list **out, psy_message *why)
 {
     psy_message ignored;
     if (!why) why = &ignored;
@@ -196,17 +274,15 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
     if (2 * rr_reach(&cfg.rr) + BACK + AHEAD + 4 > RUN_CAP / 2)
         return psy_fail(why, PSY_E_INVALID, "RR correction windows too wide to stream (%d and %d intervals)",
                         cfg.rr.qd_window, cfg.rr.median_window);
-    if (!raw) return psy_fail(why, PSY_E_INVALID, "no temporary file for the beats");
     psy_beat_list *b = calloc(1, sizeof *b);
     run_stream *s = calloc(1, sizeof *s);
     psy_status st = b && s ? PSY_OK : PSY_E_NOMEM;
-    if (st == PSY_OK) st = beats_detect_peaks(r, ch, &cfg, b, write_raw, raw, why);
-    if (st == PSY_OK && (fflush(raw) != 0 || fseek(raw, 0, SEEK_SET) != 0)) st = PSY_E_IO;
     if (st == PSY_OK) {
-        s->b = b, s->table = table, s->moved_t = NAN;
+        s->b = b, s->table = table, s->spool = spool, s->moved_t = NAN;
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
         if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
-        if (st == PSY_OK) st = replay(r, ch, raw, s);
+        if (st == PSY_OK) st = detect_and_classify(r, ch, &cfg, may_thread, s, why);
+        if (st == PSY_OK && spool && (st = spool_held(s)) == PSY_OK) st = nn_spool_finish(spool);
         if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
         rr_online_free(&s->online);
     }
@@ -216,9 +292,14 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         psy_beat_list_free(b);
         return st;
     }
-    beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
-    beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
-    beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    if (spool) { /* the series is the spool's */
+        free(b->nn_ms), free(b->nn_onset_s), free(b->nn_corrected);
+        b->nn_ms = b->nn_onset_s = NULL, b->nn_corrected = NULL;
+    } else {
+        beats_shrink_to(&b->nn_ms, b->n_nn, sizeof *b->nn_ms);
+        beats_shrink_to(&b->nn_onset_s, b->n_nn, sizeof *b->nn_onset_s);
+        beats_shrink_to(&b->nn_corrected, b->n_nn, sizeof *b->nn_corrected);
+    }
     beats_shrink_to(&b->nn_left_out_s, b->counts.nn_left_out, sizeof *b->nn_left_out_s);
     *out = b;
     return PSY_OK;

@@ -56,7 +56,7 @@ psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *b)
 
 psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *b)
 {
-    if (!fp || !b) return PSY_E_INVALID;
+    if (!fp || !b || (b->n_nn && (!b->nn_ms || !b->nn_onset_s || !b->nn_corrected))) return PSY_E_INVALID;
     fputs("onset\tnn_ms\tcorrected\n", fp);
     char row[3 * PSY_FIXED_MAX + 8]; /* as "%.6f\t%.3f\t%d\n" */
     for (size_t i = 0; i < b->n_nn; i++) {

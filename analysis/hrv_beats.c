@@ -20,7 +20,8 @@ static size_t upper_bound(const double *t, size_t n, double v)
 psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int corrected, double t0_s,
                                  double t1_s, psy_hrv_result *result, size_t *skipped)
 {
-    if (!h || !beats || !result || isnan(t0_s) || isnan(t1_s) || (!corrected && beats->n && (!beats->rr_ms || !beats->onset_s)))
+    if (!h || !beats || !result || isnan(t0_s) || isnan(t1_s) || (!corrected && beats->n && (!beats->rr_ms || !beats->onset_s)) ||
+        (corrected && beats->n_nn && (!beats->nn_ms || !beats->nn_onset_s || !beats->nn_corrected)))
         return PSY_E_INVALID;
     const double *v = corrected ? beats->nn_ms : beats->rr_ms;
     const double *t = corrected ? beats->nn_onset_s : beats->onset_s;

@@ -156,6 +156,8 @@ psy_status psy_hrv_series_from_beats(const psy_beat_list *b, psy_hrv_correction 
     int nn = c == PSY_HRV_CORRECT_LIPPONEN; /* the list's own NN series */
     if (!nn && b->n && (!b->rr_ms || !b->onset_s))
         return psy_fail(why, PSY_E_INVALID, "lean beats (psyphys/session.h) keep no raw intervals");
+    if (nn && b->n_nn && (!b->nn_ms || !b->nn_onset_s || !b->nn_corrected))
+        return psy_fail(why, PSY_E_INVALID, "lean beats (psyphys/session.h) keep no NN series");
     size_t n = nn ? b->n_nn : b->n;
     if (!room(out, n)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     if (n) {

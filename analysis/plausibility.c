@@ -1,10 +1,12 @@
 /* Plausibility checks on results (psyphys/plausibility.h): stretches of values outside a range. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psyphys/plausibility.h"
 #include "psy_core.h" /* psy_reserved_clear */
+#include "session_internal.h" /* check_heart_rate_source */
 
 psy_plausibility_config psy_plausibility_config_default(void)
 {
@@ -151,25 +153,77 @@ typedef struct interval_series {
     const double *t_s, *nn_ms;
 } interval_series;
 
+/* The span and rate of an interval of nn ms ending at t s. */
+static void heart_values(double nn, double t, double *start, double *end, double *value)
+{
+    *end = t;
+    *start = nn > 0 ? t - nn / 1000 : t;
+    *value = nn > 0 ? 60000 / nn : NAN;
+}
+
 static void heart_item(const void *ctx, size_t i, double *start, double *end, double *value)
 {
     const interval_series *s = ctx;
-    double nn = s->nn_ms[i];
-    *end = s->t_s[i];
-    *start = nn > 0 ? s->t_s[i] - nn / 1000 : s->t_s[i];
-    *value = nn > 0 ? 60000 / nn : NAN;
+    heart_values(s->nn_ms[i], s->t_s[i], start, end, value);
+}
+
+static psy_status check_heart_rate(const series *s, const psy_plausibility_config *config, psy_implausible *out)
+{
+    reset(out, PSY_CHECK_HEART_RATE);
+    find_stretches(s, config->hr_min_bpm, config->hr_max_bpm, config->hr_stretch_s, out);
+    describe_heart_rate(config, out);
+    return PSY_OK;
 }
 
 psy_status psy_check_heart_rate(const double *t_s, const double *nn_ms, size_t n,
                                 const psy_plausibility_config *config, psy_implausible *out)
 {
     if (!out || !config_ok(config) || (n && (!t_s || !nn_ms))) return PSY_E_INVALID;
-    reset(out, PSY_CHECK_HEART_RATE);
     interval_series is = {t_s, nn_ms};
     series s = {heart_item, &is, n};
-    find_stretches(&s, config->hr_min_bpm, config->hr_max_bpm, config->hr_stretch_s, out);
-    describe_heart_rate(config, out);
-    return PSY_OK;
+    return check_heart_rate(&s, config, out);
+}
+
+/* The intervals of a source held a chunk at a time: the one around the item asked for (the
+ * stretches' windows read a few items behind and ahead of each other). */
+#define SOURCE_CHUNK 16384
+typedef struct source_cache {
+    const hrv_source *src;
+    size_t n, base, len;
+    double nn[SOURCE_CHUNK], t[SOURCE_CHUNK];
+    psy_status st; /* the source's first failure: every item after it has no value */
+} source_cache;
+
+typedef struct source_series {
+    source_cache *cache;
+} source_series;
+
+static void source_item(const void *ctx, size_t i, double *start, double *end, double *value)
+{
+    source_cache *c = ((const source_series *)ctx)->cache;
+    if (i - c->base >= c->len && c->st == PSY_OK) {
+        size_t from = i > SOURCE_CHUNK / 2 ? i - SOURCE_CHUNK / 2 : 0;
+        size_t len = c->n - from < SOURCE_CHUNK ? c->n - from : SOURCE_CHUNK;
+        c->st = c->src->read(c->src->ctx, from, len, c->nn, c->t);
+        c->base = from, c->len = c->st == PSY_OK ? len : 0;
+    }
+    if (c->st != PSY_OK) *start = *end = 0, *value = NAN;
+    else heart_values(c->nn[i - c->base], c->t[i - c->base], start, end, value);
+}
+
+psy_status check_heart_rate_source(const hrv_source *src, size_t n, const psy_plausibility_config *config,
+                                   psy_implausible *out)
+{
+    if (!out || !config_ok(config) || !src) return PSY_E_INVALID;
+    source_cache *c = malloc(sizeof *c);
+    if (!c) return PSY_E_NOMEM;
+    c->src = src, c->n = n, c->base = c->len = 0, c->st = PSY_OK;
+    source_series ss = {c};
+    series s = {source_item, &ss, n};
+    psy_status st = check_heart_rate(&s, config, out);
+    if (st == PSY_OK) st = c->st;
+    free(c);
+    return st;
 }
 
 typedef struct bpm_series {

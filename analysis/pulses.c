@@ -117,7 +117,7 @@ static psy_status detect(psy_reader *r, int ch, const psy_pulses_config *cfg, pu
         return st;
     }
     ppg_feed f = {d, l};
-    st = beats_feed_channel(r, ch, cfg->block, push_ppg, &f, why);
+    st = beats_feed_channel(r, ch, cfg->block, 1, push_ppg, &f, why);
     if (st == PSY_OK) {
         psy_ppg_detector_finish(d);
         st = drain(d, l);

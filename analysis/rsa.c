@@ -232,7 +232,7 @@ static psy_status spectral(const psy_beat_list *b, const psy_rsa_config *c, psy_
 psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *breaths, const psy_rsa_config *config,
                            psy_rsa_result *out)
 {
-    if (!beats || !breaths || !out) return PSY_E_INVALID;
+    if (!beats || !breaths || !out || (beats->n_nn && (!beats->nn_ms || !beats->nn_onset_s))) return PSY_E_INVALID;
     memset(out, 0, sizeof *out);
     psy_rsa_config c = config ? *config : psy_rsa_config_default();
     if (!psy_reserved_clear(c.reserved) || !(c.pb_band_hz[0] > 0 && c.pb_band_hz[1] > c.pb_band_hz[0] && c.pb_band_hz[1] < 0.5 * PB_RATE_HZ &&

@@ -8,6 +8,7 @@
 
 #include "psy_core.h" /* psy_fail */
 #include "beats_internal.h" /* beats_detect_streamed */
+#include "nn_spool.h"
 #include "session_internal.h"
 
 psy_session_config psy_session_config_default(void)
@@ -82,7 +83,7 @@ static psy_status detect_breaths(psy_session *s)
     if (st != PSY_OK) return st;
     if (s->breaths && s->beats) {
         psy_rsa_config rc = psy_rsa_config_default();
-        st = psy_rsa_compute(s->beats, s->breaths, &rc, &s->rsa);
+        st = psy_session_rsa(s, &rc);
         s->has_rsa = st == PSY_OK;
     }
     return st;
@@ -150,30 +151,33 @@ void psy_session_warn_not_lean(psy_session *s, const char *what, const char *why
 
 /* The beats of the ECG or RR channel: streamed (cfg.lean_results) when they come from a regular
  * ECG channel and nothing after them reads them beat by beat (ECG-derived breaths, pulse arrival
- * times), else kept whole. Streaming needs two temporary files (psy_temp_file); when one cannot
- * be made or written (a full disk) the beats are detected again and kept whole: the same
- * results, more memory, and a warning says so (a long recording may then not fit). Its other
- * refusals (PSY_E_INVALID: a channel that is not a regular ECG, RR correction windows too wide
- * to stream) cannot happen here: the test above keeps such channels whole, and the session's
- * beats settings are the defaults (compute), whose windows stream; so the warning's "not in a
- * temporary file" is its real cause (or out of memory, which failed.text then names). */
+ * times), their NN series spooled (s->nn), else kept whole. Streaming needs two temporary files
+ * (psy_temp_file: the beats table and the NN series); when one cannot be made or written (a full
+ * disk) the beats are detected again and kept whole: the same results, more memory, and a
+ * warning says so (a long recording may then not fit). Its other refusals (PSY_E_INVALID: a
+ * channel that is not a regular ECG, RR correction windows too wide to stream) cannot happen
+ * here: the test above keeps such channels whole, and the session's beats settings are the
+ * defaults (compute), whose windows stream; so the warning's "not in a temporary file" is its
+ * real cause (or out of memory, which failed.text then names). The streamed detection runs in up
+ * to three threads (beats_detect_streamed), the NN spool written by the one that corrects: all
+ * joined before it returns, so the spool's readers (after detection) never meet its writer. */
 static psy_status detect_beats(psy_session *s, psy_message *reason)
 {
     const psy_channel_info *c = psy_reader_channel(s->r, s->ecg);
     int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
                    c->type != PSY_CH_RR && c->type != PSY_CH_PPG && c->rate_hz > 0;
     if (!streamed) return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
-    FILE *raw = psy_temp_file();
-    s->beats_table = raw ? psy_temp_file() : NULL;
+    s->beats_table = psy_temp_file();
+    s->nn = s->beats_table ? nn_spool_create() : NULL;
     psy_message failed = {{0}};
     psy_status st = PSY_E_IO;
-    if (s->beats_table)
-        st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, raw, &s->beats, &failed);
+    if (s->nn)
+        st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, 1, s->nn, &s->beats, &failed);
     else
         snprintf(failed.text, sizeof failed.text, "no temporary file could be made");
-    if (raw) fclose(raw);
     if (st == PSY_OK) return st;
     if (s->beats_table) fclose(s->beats_table), s->beats_table = NULL;
+    nn_spool_free(s->nn), s->nn = NULL;
     st = psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
     if (st == PSY_OK) psy_session_warn_not_lean(s, "the beats are", failed.text);
     return st;
@@ -337,6 +341,7 @@ void psy_session_free(psy_session *s)
     if (s->pulses != s->beats) psy_beat_list_free(s->pulses);
     psy_beat_list_free(s->beats);
     if (s->beats_table) fclose(s->beats_table);
+    nn_spool_free(s->nn);
     psy_pat_list_free(s->pat);
     json_decref(s->settings);
     if (s->owns_reader) psy_reader_close(s->r);

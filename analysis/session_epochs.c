@@ -38,6 +38,7 @@ int psy_session_make_epochs(psy_session *s)
     psy_hr_response_config hc = psy_hr_response_config_default();
     hc.pre_s = o->pre_s, hc.post_s = o->post_s;
     hc.keep_corrected = o->keep_corrected;
+    nn_buf buf = {0}; /* the epochs' slices of a spooled NN series */
     for (size_t i = 0; i < ne; i++) {
         const psy_event *e = psy_reader_event(s->r, i);
         if (!wanted(o, e)) continue;
@@ -46,10 +47,9 @@ int psy_session_make_epochs(psy_session *s)
         row->event = e;
         row->hr.valid = 0;
         row->hr.why = "no beats";
-        if (s->beats)
-            hr_response_left_out(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->nn_corrected, s->beats->n_nn,
-                                 s->beats->nn_left_out_s, s->beats->counts.nn_left_out, e->onset_s, &hc, &row->hr);
-        else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
+        if (s->beats) {
+            if (psy_session_hr_response(s, e->onset_s, &hc, &buf, &row->hr) == PSY_E_IO) row->hr.why = NN_SPOOL_UNREADABLE;
+        } else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
             psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
         if (row->hr.valid && !psy_session_covered(s->r, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {
             row->hr.valid = 0; /* the grid would bridge the gap */
@@ -73,5 +73,6 @@ int psy_session_make_epochs(psy_session *s)
         psy_session_warn(s, "%zu epoch(s) have more than %g %% of their beats corrected (nn_corrected_pct): their "
                         "heart-rate responses are kept (--keep-corrected): interpret them with care",
                      over, hc.max_corrected_pct);
+    nn_buf_free(&buf);
     return 1;
 }

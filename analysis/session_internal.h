@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "nn_spool.h"
 #include "psyphys/rsa.h"
 #include "psyphys/session.h"
 
@@ -38,6 +39,7 @@ struct psy_session {
     psy_beat_list *beats;
     psy_beats_config beats_cfg;
     FILE *beats_table;                 /* the beats table of streamed beats (cfg.lean_results) */
+    nn_spool *nn;                      /* their NN series (beats' nn_* NULL then; nn_spool.h) */
     psy_beat_list *pulses;             /* == beats when heart is PPG (freed once) */
     psy_pulses_config pulses_cfg;
     psy_pat_list *pat;
@@ -96,6 +98,18 @@ int psy_session_covered(const psy_reader *r, double a, double b);
 /* The epochs around the chosen session events into s->rows. 1, or 0 when out of memory. */
 int psy_session_make_epochs(psy_session *s);
 
+/* The session's NN series (the beats' arrays, or s->nn): what every reader of it takes. */
+nn_view psy_session_nn(const psy_session *s);
+
+/* hr_response_left_out of the beats' NN series around onset, read by a slice of it into buf.
+ * PSY_OK, or its failure (PSY_E_IO: the spool). */
+psy_status psy_session_hr_response(const psy_session *s, double onset, const psy_hr_response_config *c, nn_buf *buf,
+                                   psy_hr_response *out);
+
+/* psy_rsa_compute of the beats and breaths into s->rsa, a spooled NN series read whole for it.
+ * PSY_OK, PSY_E_NOMEM, PSY_E_IO. */
+psy_status psy_session_rsa(psy_session *s, const psy_rsa_config *c);
+
 /* Reads the bpm channel s->hr into s->hr_t_s / hr_bpm / hr_nn_ms. PSY_OK, PSY_E_NOMEM or a read
  * error. */
 psy_status psy_session_read_hr(psy_session *s);
@@ -113,6 +127,11 @@ int psy_session_hrv_rows(psy_session *s, int may_thread);
 /* The run's settings as its sidecars record them (session_sidecar.c), while its config's
  * strings are still valid; NULL when out of memory. */
 json_t *psy_session_settings_json(const psy_session *s);
+
+/* psy_check_heart_rate of the n intervals read from src in order (plausibility.c; a chunk held
+ * at a time). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or src's failure. */
+psy_status check_heart_rate_source(const hrv_source *src, size_t n, const psy_plausibility_config *config,
+                                   psy_implausible *out);
 
 /* psy_hr_response_at counting the n_left_out intervals the RR correction left out of the series
  * (left_out_t: their end times, increasing; psy_beat_list's nn_left_out_s) that end in the epoch

@@ -16,7 +16,14 @@ int psy_session_check_plausibility(psy_session *s)
 {
     psy_plausibility_config c = psy_plausibility_config_default();
     psy_implausible f;
-    if (s->beats && psy_check_heart_rate(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &c, &f) == PSY_OK)
+    if (s->nn) { /* the spooled NN series (cfg.lean_results) */
+        nn_spool_source src;
+        nn_spool_source_init(&src, s->nn, 0);
+        psy_status st = check_heart_rate_source(&src.src, s->nn->n, &c, &f);
+        if (st == PSY_OK) warn_if(s, &f);
+        else if (st == PSY_E_IO) psy_session_warn(s, "heart rate not checked: %s", NN_SPOOL_UNREADABLE);
+        else return 0;
+    } else if (s->beats && psy_check_heart_rate(s->beats->nn_onset_s, s->beats->nn_ms, s->beats->n_nn, &c, &f) == PSY_OK)
         warn_if(s, &f);
     if (s->hr >= 0 && psy_check_heart_rate_bpm(s->hr_t_s, s->hr_bpm, s->n_hr, &c, &f) == PSY_OK) warn_if(s, &f);
     if (s->breaths && s->breaths->n &&

@@ -87,20 +87,30 @@ const psy_hrv_key *psy_session_hrv_columns(size_t *n)
     return hrv_columns;
 }
 
-/* psy_session_hrv_over by analyser h. */
-static void hrv_over(const psy_session *s, psy_hrv *h, double start, double end, psy_hrv_result *out)
+/* Every value of out n/a for why. */
+static void hrv_none(psy_hrv_result *out, const char *why)
 {
-    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = "no beats";
+    for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) out->values.v[k] = NAN, out->values.na[k] = why;
     out->n_nn = 0;
     out->nn_corrected_pct = NAN;
     out->over_corrected = 0;
+}
+
+/* psy_session_hrv_over by analyser h, a spooled series' slices read into buf. */
+static void hrv_over(const psy_session *s, psy_hrv *h, nn_buf *buf, double start, double end, psy_hrv_result *out)
+{
+    hrv_none(out, "no beats");
     if (!s->beats || !h) return;
-    psy_hrv_compute_beats(h, s->beats, 1, start, end, out, NULL); /* NN ending in (start, end] */
+    nn_view v = psy_session_nn(s);
+    psy_status st = nn_view_hrv(&v, h, start, end, buf, out); /* NN ending in (start, end] */
+    if (st == PSY_E_IO || st == PSY_E_NOMEM) hrv_none(out, st == PSY_E_IO ? NN_SPOOL_UNREADABLE : "out of memory");
 }
 
 void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)
 {
-    hrv_over(s, s->hrv, start, end, out);
+    nn_buf buf = {0};
+    hrv_over(s, s->hrv, &buf, start, end, out);
+    nn_buf_free(&buf);
 }
 
 /* Window k of the HRV windows table: [k step, k step + window). */
@@ -153,18 +163,23 @@ static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over)
 {
     *over = 0;
     double start = 0;
+    nn_buf buf = {0}; /* this thread's slices of a spooled series (read by pread: no shared offset) */
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         psy_hrv_result r, *out = s->win_hrv ? &s->win_hrv[k] : &r;
-        hrv_over(s, h, start, start + s->cfg.hrv_window_s, out);
+        hrv_over(s, h, &buf, start, start + s->cfg.hrv_window_s, out);
         *over += out->over_corrected;
         if (s->win_rows) compact_row(out, &s->win_rows[k]);
         if (s->win_file) {
             session_window_row row;
             memset(&row, 0, sizeof row); /* no stack bytes in the file's padding */
             compact_row(out, &row);
-            if (fwrite(&row, sizeof row, 1, s->win_file) != 1) return 0;
+            if (fwrite(&row, sizeof row, 1, s->win_file) != 1) {
+                nn_buf_free(&buf);
+                return 0;
+            }
         }
     }
+    nn_buf_free(&buf);
     return !s->win_file || fflush(s->win_file) == 0; /* a full disk shows here at the latest */
 }
 
@@ -218,10 +233,12 @@ int psy_session_hrv_rows(psy_session *s, int may_thread)
                    psy_hrv_create(&s->hrv_cfg, &job.h, NULL) == PSY_OK &&
                    pthread_create(&thread, NULL, windows_thread, &job) == 0;
     size_t over[2] = {0, 0};
+    nn_buf buf = {0};
     for (size_t i = 0; i < s->n_seg; i++) {
-        psy_session_hrv_over(s, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
+        hrv_over(s, s->hrv, &buf, s->seg[i].onset_s, s->seg[i].onset_s + s->seg[i].duration_s, &s->seg_hrv[i]);
         over[0] += s->seg_hrv[i].over_corrected;
     }
+    nn_buf_free(&buf);
     if (threaded) pthread_join(thread, NULL);
     else job.written = hrv_windows(s, s->hrv, &job.over);
     psy_hrv_destroy(job.h);

@@ -302,7 +302,8 @@ static json_t *beats_extra(const psy_session *s)
     if (!b.o) return NULL;
     int chs[2] = {r->beats_ch, -1};
     psy_status st = r->heart == PSY_HEART_PPG ? psy_sidecar_add_pulses(&b, s->r, r->ppg, &r->pulses_config, r->beats)
-                                              : psy_sidecar_add_beats(&b, s->r, chs, &r->beats_config, r->beats);
+                                              : s->nn ? sidecar_add_beats_counted(&b, s->r, chs, &r->beats_config, r->beats, s->nn->n_corrected)
+                                                     : psy_sidecar_add_beats(&b, s->r, chs, &r->beats_config, r->beats);
     json_object_del(b.o, "warnings");
     if (st != PSY_OK) json_decref(b.o), b.o = NULL;
     return b.o;

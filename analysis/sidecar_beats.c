@@ -1,5 +1,6 @@
 /* The sidecar of a beats table (psyphys/sidecar.h): the channel, every detector and correction
  * setting, the counts per class, the gaps, the columns, and why a channel gave few beats. */
+#include <stdint.h>
 #include <string.h>
 
 #include "sidecar_internal.h"
@@ -83,7 +84,7 @@ static json_t *settings_json(const psy_beats_config *cfg, const psy_channel_info
     return o;
 }
 
-static json_t *counts_json(const psy_beat_list *b)
+static json_t *counts_json(const psy_beat_list *b, size_t corrected)
 {
     json_t *o = json_object();
     json_object_set_new(o, "beats", json_integer((json_int_t)b->n));
@@ -92,8 +93,6 @@ static json_t *counts_json(const psy_beat_list *b)
                             json_integer((json_int_t)b->counts.n[k]));
     json_object_set_new(o, "searchback", json_integer((json_int_t)b->n_searchback));
     json_object_set_new(o, "nn_intervals", json_integer((json_int_t)b->n_nn));
-    size_t corrected = 0;
-    for (size_t i = 0; i < b->n_nn; i++) corrected += b->nn_corrected[i];
     json_object_set_new(o, "nn_corrected", json_integer((json_int_t)corrected));
     json_object_set_new(o, "nn_left_out", json_integer((json_int_t)b->counts.nn_left_out));
     return o;
@@ -114,8 +113,17 @@ static json_t *gaps_json(const psy_beat_list *b, psy_reader *r, int ch)
     return a;
 }
 
+/* The corrected intervals of b's NN series; SIZE_MAX when it is not in b (a lean session's). */
+static size_t nn_corrected_of(const psy_beat_list *b)
+{
+    if (b->n_nn && !b->nn_corrected) return SIZE_MAX;
+    size_t corrected = 0;
+    for (size_t i = 0; i < b->n_nn; i++) corrected += b->nn_corrected[i];
+    return corrected;
+}
+
 static psy_status add_sidecar(psy_sidecar *sc, psy_reader *r, const int chs[2], json_t *settings,
-                              const psy_beat_list *b)
+                              const psy_beat_list *b, size_t nn_corrected)
 {
     json_t *sidecar = sc->o;
     int ch = chs[0];
@@ -130,7 +138,7 @@ static psy_status add_sidecar(psy_sidecar *sc, psy_reader *r, const int chs[2], 
                                                               psy_reader_channel(r, chs[1])->label,
                                                               "index", chs[1]));
     json_object_set_new(sidecar, "settings", settings);
-    json_object_set_new(sidecar, "counts", counts_json(b));
+    json_object_set_new(sidecar, "counts", counts_json(b, nn_corrected));
     if (c->type != PSY_CH_RR) json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));
     json_t *columns = json_pack(
         "{s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s}}",
@@ -158,16 +166,23 @@ static psy_status add_sidecar(psy_sidecar *sc, psy_reader *r, const int chs[2], 
 psy_status psy_sidecar_add_beats(psy_sidecar *sc, psy_reader *r, const int chs[2], const psy_beats_config *cfg,
                                  const psy_beat_list *b)
 {
-    if (!sc || !r || !chs || !cfg || !b || !psy_reader_channel(r, chs[0])) return PSY_E_INVALID;
-    return add_sidecar(sc, r, chs, settings_json(cfg, psy_reader_channel(r, chs[0])), b);
+    return sidecar_add_beats_counted(sc, r, chs, cfg, b, b ? nn_corrected_of(b) : 0);
+}
+
+psy_status sidecar_add_beats_counted(psy_sidecar *sc, psy_reader *r, const int chs[2], const psy_beats_config *cfg,
+                                     const psy_beat_list *b, size_t nn_corrected)
+{
+    if (!sc || !r || !chs || !cfg || !b || !psy_reader_channel(r, chs[0]) || nn_corrected == SIZE_MAX)
+        return PSY_E_INVALID;
+    return add_sidecar(sc, r, chs, settings_json(cfg, psy_reader_channel(r, chs[0])), b, nn_corrected);
 }
 
 psy_status psy_sidecar_add_pulses(psy_sidecar *sc, psy_reader *r, int ch, const psy_pulses_config *cfg,
                                   const psy_beat_list *b)
 {
-    if (!sc || !r || !cfg || !b || !psy_reader_channel(r, ch)) return PSY_E_INVALID;
+    if (!sc || !r || !cfg || !b || !psy_reader_channel(r, ch) || nn_corrected_of(b) == SIZE_MAX) return PSY_E_INVALID;
     const int chs[2] = {ch, -1};
-    return add_sidecar(sc, r, chs, pulse_settings_json(cfg, b), b);
+    return add_sidecar(sc, r, chs, pulse_settings_json(cfg, b), b, nn_corrected_of(b));
 }
 
 static const char prv_note[] = "pulse rate variability (PRV): intervals between the half-amplitude points of PPG "

@@ -19,4 +19,9 @@ json_t *psy_sidecar_warnings_array(psy_sidecar *sidecar);
 /* Sets key to value (stolen); PSY_OK or PSY_E_NOMEM (value NULL or not stored). */
 psy_status psy_sidecar_set_new(psy_sidecar *sidecar, const char *key, json_t *value);
 
+/* psy_sidecar_add_beats with the count of b's corrected NN intervals given (a lean session's
+ * series is not in b: nn_spool.h); PSY_E_INVALID for SIZE_MAX. */
+psy_status sidecar_add_beats_counted(psy_sidecar *sc, psy_reader *r, const int chs[2], const psy_beats_config *cfg,
+                                     const psy_beat_list *b, size_t nn_corrected);
+
 #endif

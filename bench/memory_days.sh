@@ -8,10 +8,9 @@
 # BASELINE_BUILD_DIR (a build of another commit) its programs run in the same rounds, and the
 # tables both wrote are compared. Last, what each program's peak grows by a beat between the
 # shortest and the longest record (and so per day of this record's ECG, 109 104 beats a day): what
-# is still O(length), and the days of it each stays within 32 MB (analyze: the NN series the whole
-# recording's HRV reads, 17 bytes a beat, and the gaps; everything else it keeps is in temporary
-# files or bounded; the HRV can already read a series in passes, dsp/hrv_cursor.c, but the session
-# does not spool its NN series yet). The 7-day record takes 655 MB of disk in a temporary folder (DAYS=672, 14 days: 1.3 GB;
+# is still O(length), and the days of it each stays within 32 MB (analyze: about 1 byte a beat,
+# flat from 7 days on: its beats table, NN series and windows' rows are in temporary files, the
+# whole recording's HRV reads the NN series in passes). The 7-day record takes 655 MB of disk in a temporary folder (DAYS=672, 14 days: 1.3 GB;
 # DAYS=1344, 28 days: 2.6 GB). Needs /usr/bin/time (Debian package 'time').
 #   [RUNS=N] [DAYS="48 96 336"] sh bench/memory_days.sh [BUILD_DIR [SHARED_DATA_DIR [BASELINE_BUILD_DIR]]]
 set -eu

@@ -52,6 +52,7 @@ typedef struct analyze_session {
     psy_session *ps;
     const psy_session_results *res;    /* psy_session_results_of(ps) */
     cli_events_read events_read;       /* the event files and what they were read as */
+    psy_input_hashes *hashes;          /* the input's SHA-256, hashed beside the analysis (-o) */
 } analyze_session;
 
 /* Opens the recording (with its event files) and runs the session analysis. CLI_OK, else

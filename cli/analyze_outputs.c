@@ -73,14 +73,18 @@ static int write_table(analyze_session *s, const analyze_options *o, psy_session
 }
 
 /* The sidecar every table's starts from, with the command's settings; NULL after printing why. */
-static psy_sidecar *base_sidecar(const analyze_session *s, const analyze_options *o)
+static psy_sidecar *base_sidecar(analyze_session *s, const analyze_options *o)
 {
     json_t *extra = command_settings_json(s, o);
     char *text = json_dumps(extra, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     json_decref(extra);
     psy_sidecar *base = NULL;
     psy_message why = {{0}};
-    psy_status st = text ? psy_session_sidecar(s->ps, "analyze", o->path, text, NULL, &base, &why) : PSY_E_NOMEM;
+    psy_input_hashes *hashes = s->hashes; /* psy_session_sidecar frees them whatever it returns */
+    s->hashes = NULL;
+    psy_status st = PSY_E_NOMEM;
+    if (text) st = psy_session_sidecar(s->ps, "analyze", o->path, text, hashes, &base, &why);
+    else psy_input_hashes_free(hashes);
     free(text);
     if (st != PSY_OK) cli_error(NULL, "%s", why.text[0] ? why.text : psy_strerror(st));
     return base;

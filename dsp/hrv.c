@@ -597,7 +597,8 @@ psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t
     return call_end(h, analyse(h, nn_ms, t_s, corrected, n, left_out, r, skipped));
 }
 
-psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, psy_hrv_result *r)
+psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, size_t left_out,
+                              psy_hrv_result *r)
 {
     if (!h || !src || !r || n_corrected > n) return PSY_E_INVALID;
     call_begin(h);
@@ -614,7 +615,7 @@ psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_
     }
     psy_arena_reset(&h->arena);
     s.duration_s = dur / 1000.0;
-    if (st == PSY_OK) st = analyse_series(h, &s, n_corrected, 0, r);
+    if (st == PSY_OK) st = analyse_series(h, &s, n_corrected + left_out, left_out, r);
     return call_end(h, st);
 }
 

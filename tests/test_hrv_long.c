@@ -268,12 +268,12 @@ static void test_source_failing_at_every_read(void **state)
     psy_hrv_result r;
     array_source a = {nn, t, 0, SIZE_MAX}; /* counts its reads, never fails */
     hrv_source src = {read_arrays, &a};
-    assert_int_equal(hrv_compute_source(h, &src, N, 0, &r), PSY_OK);
+    assert_int_equal(hrv_compute_source(h, &src, N, 0, 0, &r), PSY_OK);
     size_t clean_reads = a.reads;
     assert_true(clean_reads > 50);
     for (size_t f = 1; f <= clean_reads; f++) {
         a.reads = 0, a.fail_at = f;
-        psy_status st = hrv_compute_source(h, &src, N, 0, &r);
+        psy_status st = hrv_compute_source(h, &src, N, 0, 0, &r);
         if (st != PSY_E_IO) fail_msg("fail_at %zu: status %d", f, (int)st);
     }
     psy_hrv_destroy(h);
@@ -315,11 +315,11 @@ static void test_source_equals_arrays(void **state)
         assert_int_equal(psy_hrv_compute_flagged(h, nn, t, corrected, N, &from_arrays, NULL), PSY_OK);
         array_source a = {nn, t, 0, 0};
         hrv_source src = {read_arrays, &a};
-        assert_int_equal(hrv_compute_source(h, &src, N, n_corrected, &from_source), PSY_OK);
+        assert_int_equal(hrv_compute_source(h, &src, N, n_corrected, 0, &from_source), PSY_OK);
         assert_same_result(&from_arrays, &from_source);
         for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) assert_true(!isnan(from_source.values.v[k]) || variant);
         a.fail_at = 7;
-        assert_int_equal(hrv_compute_source(h, &src, N, n_corrected, &from_source), PSY_E_IO);
+        assert_int_equal(hrv_compute_source(h, &src, N, n_corrected, 0, &from_source), PSY_E_IO);
         psy_hrv_destroy(h);
     }
     psy_hrv *h = NULL;
@@ -329,7 +329,7 @@ static void test_source_equals_arrays(void **state)
     array_source a = {nn, t, 0, 0};
     hrv_source src = {read_arrays, &a};
     psy_hrv_result r;
-    assert_int_equal(hrv_compute_source(h, &src, N, 0, &r), PSY_E_INVALID);
+    assert_int_equal(hrv_compute_source(h, &src, N, 0, 0, &r), PSY_E_INVALID);
     psy_hrv_destroy(h);
     free(nn), free(t), free(corrected);
 }
@@ -391,7 +391,7 @@ static long peak_of_source(size_t n)
     psy_hrv_result r;
     long before = heap_bytes();
     reset_peak_bytes();
-    assert_int_equal(hrv_compute_source(h, &src, n, 0, &r), PSY_OK);
+    assert_int_equal(hrv_compute_source(h, &src, n, 0, 0, &r), PSY_OK);
     long peak = heap_peak_bytes() - before;
     assert_true(!isnan(r.values.v[PSY_HRV_SAMPEN]) && !isnan(r.values.v[PSY_HRV_DFA_ALPHA2]));
     psy_hrv_destroy(h);

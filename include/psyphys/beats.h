@@ -24,7 +24,10 @@ extern "C" {
  * results (psyphys/session.h: lean_results), where they are NULL although n > 0: functions that
  * read them (psy_beats_write_table, psy_beats_write_wfdb, psy_hrv_compute_beats and
  * psy_hrv_series_from_beats on the raw intervals, psy_pat_compute, psy_breaths_from_beats,
- * psy_breaths_from_ecg) return PSY_E_INVALID for such a list. */
+ * psy_breaths_from_ecg) return PSY_E_INVALID for such a list. So are nn_ms, nn_onset_s and
+ * nn_corrected there when the NN series went to a temporary file (n_nn kept): psy_hrv_compute_beats
+ * and psy_hrv_series_from_beats on the NN series, psy_beats_write_nn_table, psy_rsa_compute and
+ * psy_sidecar_add_beats refuse such a list the same way. */
 typedef struct psy_beat_list {
     size_t n;
     int64_t *sample;       /* R-peak index on the channel's rate (-1 for RR channels) */
@@ -65,7 +68,11 @@ typedef struct psy_beat_list {
 typedef struct psy_beats_config {
     psy_ecg_detector_config detector; /* rate_hz is set from the channel */
     psy_rr_config rr;
-    size_t block;                     /* samples read per block, default 65536 */
+    size_t block;                     /* samples read per block, default 65536; from 1024 samples,
+                                         a channel longer than one block is read a block ahead in
+                                         a second thread while the detector takes the one before
+                                         (joined before the call returns; on one thread when none
+                                         can be had): the same beats either way */
     uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_beats_config;
 
@@ -95,7 +102,8 @@ PSY_API psy_status psy_beats_detect_leads(psy_reader *reader, const int *channel
 typedef struct psy_pulses_config {
     psy_ppg_detector_config detector; /* rate_hz is set from the channel */
     psy_rr_config rr;
-    size_t block;                     /* samples read per block, default 65536 */
+    size_t block;                     /* samples read per block, default 65536 (read ahead in a
+                                         second thread as psy_beats_config's) */
     uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_pulses_config;
 

@@ -27,7 +27,7 @@ PSY_API psy_status psy_beats_write_table(FILE *fp, const psy_beat_list *beats);
 
 /* Writes the NN series of a beat list: "onset\tnn_ms\tcorrected", one row per NN interval
  * (onset: its ending beat, s, 6 decimals; nn_ms with 3; corrected 1 when correction changed it).
- * PSY_OK, PSY_E_INVALID (NULL), PSY_E_IO. */
+ * PSY_OK, PSY_E_INVALID (NULL, or a list without its NN series: a session's lean beats), PSY_E_IO. */
 PSY_API psy_status psy_beats_write_nn_table(FILE *fp, const psy_beat_list *beats);
 
 /* Writes the beats as a WFDB annotation file (MIT format, psy_wfdb_annotations_encode in

@@ -257,7 +257,8 @@ struct psy_beat_list; /* psyphys/beats.h */
  * corrected ones: 3 corrected of 20 with 2 left out is 5 of 22) or the raw RR intervals (0;
  * NaN after gaps, skipped; nn_corrected_pct 0). For segments and epochs defined by session
  * events. Same returns as psy_hrv_compute; PSY_E_INVALID too for the raw intervals of a list
- * without them (a session's lean beats: rr_ms, onset_s NULL). */
+ * without them (a session's lean beats: rr_ms, onset_s NULL), and for the NN series of a list
+ * without it (a session's lean beats: nn_ms, nn_onset_s, nn_corrected NULL, n_nn > 0). */
 PSY_API psy_status psy_hrv_compute_beats(psy_hrv *h, const struct psy_beat_list *beats, int corrected, double t0_s,
                                          double t1_s, psy_hrv_result *result, size_t *skipped);
 

@@ -9,7 +9,8 @@
  * seconds from the recording start are derived only where asked (psy_reader_read_times).
  * Values are doubles in the channel's physical unit; NaN marks a missing sample.
  *
- * A psy_reader is not thread-safe; open one per thread (readers do not share state). */
+ * A psy_reader is not thread-safe (but for psy_reader_read_times on a regular channel, below); open
+ * one per thread (readers do not share state). */
 #ifndef PSYPHYS_RECORDING_H
 #define PSYPHYS_RECORDING_H
 
@@ -275,7 +276,10 @@ PSY_API psy_status psy_reader_read(psy_reader *reader, int ch, int64_t start, in
 
 /* Times in seconds from the recording start of samples [start, start + n) of channel ch:
  * index / rate mapped through the stretches for regular channels, the stored times for
- * irregular ones. Same return codes as psy_reader_read. */
+ * irregular ones. Same return codes as psy_reader_read. On a regular channel it reads only
+ * what opening the recording fixed (the channel list and the stretches), never the file: the
+ * one call of a reader that may run in one thread while another thread reads it
+ * (psy_reader_read), as the library's own detection does. */
 PSY_API psy_status psy_reader_read_times(psy_reader *reader, int ch, int64_t start, int64_t n, double *out_s);
 
 /* Adds n events (copied, label and detail included) to the recording, keeping the events in

@@ -86,7 +86,7 @@ typedef struct psy_rsa_result {
 /* RSA and biofeedback metrics of the beats' corrected NN series and the breaths. config NULL:
  * defaults. The spectral values need 60 s of NN intervals (the HF band's minimum, psyphys/hrv.h);
  * below it they are NaN with the reason. PSY_OK, PSY_E_INVALID (NULL beats, breaths or out, a
- * config out of range), PSY_E_NOMEM. Free with psy_rsa_result_clear. */
+ * config out of range, beats without their NN series: a session's lean beats), PSY_E_NOMEM. Free with psy_rsa_result_clear. */
 PSY_API psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *breaths,
                                    const psy_rsa_config *config, psy_rsa_result *out);
 

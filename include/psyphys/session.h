@@ -21,12 +21,20 @@
  * value the data cannot support, with its reason beside it (the results' `why`/`na` strings,
  * the tables' na_reasons). A session and its reader belong to one thread at a time; sessions in
  * several threads are as safe as the analysers they run (psyphys/hrv.h, psyphys/eda.h).
- * Threads of its own: psy_session_run (and psy_session_open) may start one helper thread, which
- * computes the HRV windows with a second HRV analyser (~0.8 MB, its FFTW plans made under the
- * library's planner lock) while the calling thread computes the segments' HRV; it is joined
- * before the call returns, and it is started only when there are at least 8 windows. When the
- * thread or the analyser cannot be had, everything runs on the calling thread. The results are
- * the same, bit for bit, either way. */
+ * Threads of its own: psy_session_run (and psy_session_open) may start helper threads, at most
+ * two at a time, each joined before the stage that started it ends (so before the call returns):
+ * while the calling thread runs the R-peak detector (or the PPG pulse detector) over a channel
+ * longer than one block (psy_beats_config.block, of 1024 samples or more), one thread reads and
+ * decodes the channel's next block (~1 MB: two blocks), and under config.lean_results another
+ * classifies and corrects the beats found so far and writes their table rows and NN series
+ * (~80 kB; the NN series' file is read only after the detection has ended); then, for
+ * at least 8 HRV windows, one computes the windows with a second HRV analyser (~0.8 MB, its FFTW
+ * plans made under the library's planner lock) while the calling thread computes the segments'
+ * HRV. Each stage hands over whole blocks in order and no result depends on which thread
+ * finishes first; when a thread or the analyser cannot be had, that stage runs on the calling
+ * thread. The results are the same, bit for bit, either way. The reader given to
+ * psy_session_run is read by the reading thread meanwhile: the caller must not use it during
+ * the call (as always). */
 #ifndef PSYPHYS_SESSION_H
 #define PSYPHYS_SESSION_H
 
@@ -98,25 +106,30 @@ typedef struct psy_session_config {
      * (default): breaths from an RSP channel only. */
     int edr;
     int32_t unused_;                /* padding after edr: ignored */
-    /* 1: the results keep what the tables and sidecars need, not every beat and window whole, so
-     * that memory grows by the NN series alone (~17 bytes a beat, not ~60), as `psyphys analyze`
-     * runs; every table and sidecar stays the same byte for byte. The beats of an ECG channel are
-     * then not kept beat by beat: the beats table is written as each beat's label becomes final,
-     * to a temporary file that psy_session_write_table copies, and results.beats keeps n, counts,
-     * n_searchback, the gaps and the NN series (nn_ms, nn_onset_s, nn_corrected, nn_left_out_s)
-     * with sample, onset_s, rr_ms, cls and amplitude NULL although n > 0 (functions that read
-     * them, such as psy_beats_write_table, return PSY_E_INVALID for such a list). Beats kept
-     * whole, as with 0, when they do not come from a regular ECG channel, when edr or a PPG
-     * channel reads them, and when a temporary file cannot be made or written (a full disk: the
-     * beats are then detected again, the results the same). results.window_hrv is NULL
-     * (n_windows as with 0, possibly > 0): the HRV windows table is written from rows of its
-     * columns only, kept in a temporary file. Temporary files: up to three, in $TMPDIR (else
-     * P_tmpdir, /tmp), unlinked at once: the detector's R-peaks (16 bytes a beat, closed once the
-     * channel is read), the beats table (~40 bytes a beat) and the windows' rows (576 bytes a
-     * window), each of the last two a descriptor held until psy_session_free. When one cannot be
-     * made or written, what it would hold is kept in memory instead, the tables the same, and
-     * results.warnings (so every sidecar) says so in a warning that begins "lean results fell
-     * back to memory". 0 (default): everything kept. */
+    /* 1: the results keep what the tables and sidecars need, not every beat, interval and window
+     * whole, so that memory does not grow with the recording's length beat by beat (a few MB
+     * more at 28 days than at one), as `psyphys analyze` runs; every table and sidecar stays the
+     * same byte for byte. The beats of an ECG channel are then not kept beat by beat: the beats
+     * table is written as each beat's label becomes final, to a temporary file that
+     * psy_session_write_table copies, and the NN series to another as it is produced, read back
+     * by time slices (HRV windows, segments, epochs) and, for a span of more than 262,144
+     * intervals (~2.4 days), in passes (the whole recording's HRV); results.beats keeps n,
+     * counts, n_searchback, the gaps, n_nn and nn_left_out_s, with sample, onset_s, rr_ms, cls,
+     * amplitude, nn_ms, nn_onset_s and nn_corrected NULL although n, n_nn > 0 (functions that
+     * read them, such as psy_beats_write_table, psy_beats_write_nn_table and
+     * psy_hrv_compute_beats, return PSY_E_INVALID for such a list; psyphys/beats.h lists them).
+     * Beats kept whole, as with 0, when they do not come from a regular ECG channel, when edr or
+     * a PPG channel reads them, and when a temporary file cannot be made or written (a full
+     * disk: the beats are then detected again, the results the same). results.window_hrv is
+     * NULL (n_windows as with 0, possibly > 0): the HRV windows table is written from rows of
+     * its columns only, kept in a temporary file. With an RSP channel, RSA reads the NN series
+     * whole once (17 bytes a beat, freed after it; its own grid grows with the length too).
+     * Temporary files: up to three, in $TMPDIR (else P_tmpdir, /tmp), unlinked at once: the
+     * beats table (~40 bytes a beat), the NN series (17 bytes an interval) and the windows' rows
+     * (576 bytes a window), each a descriptor held until psy_session_free. When one
+     * cannot be made or written, what it would hold is kept in memory instead, the tables the
+     * same, and results.warnings (so every sidecar) says so in a warning that begins "lean
+     * results fell back to memory". 0 (default): everything kept. */
     int32_t lean_results;
     int32_t zero_;                  /* padding: zero */
     uint64_t reserved[PSY_RESERVED_WORDS - 3]; /* zero: room for settings to come (psyphys/export.h) */
@@ -163,8 +176,8 @@ typedef struct psy_session_results {
     int lead_ch[PSY_SESSION_MAX_LEADS];
     psy_ecg_lead_quality lead_q[PSY_SESSION_MAX_LEADS];
     const psy_beat_list *beats;     /* NULL without an ECG/RR channel or when detection failed;
-                                       without its per-beat columns (NULL, n > 0) under
-                                       config.lean_results */
+                                       without its per-beat columns and NN series (NULL, n and
+                                       n_nn > 0) under config.lean_results */
     psy_beats_config beats_config;
     psy_hrv_config hrv_config;
     const psy_eda_result *scr;      /* NULL without an EDA channel or analysis */

@@ -78,7 +78,8 @@ PSY_API psy_status psy_sidecar_add_reader_warnings(psy_sidecar *sidecar, const p
 /* What a beats table needs (the beats of psy_beats_detect/_leads on channels chs[0] and chs[1],
  * -1 for one lead): "channel", "second_lead", "settings" (detector and correction), "counts"
  * per class, "gaps" (not for RR channels), "columns"; then the reader's warnings and why the
- * channel gave few or no beats, appended to "warnings". PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. */
+ * channel gave few or no beats, appended to "warnings". PSY_OK, PSY_E_INVALID (also beats
+ * without their NN series: a session's lean beats, psyphys/beats.h), PSY_E_NOMEM. */
 PSY_API psy_status psy_sidecar_add_beats(psy_sidecar *sidecar, psy_reader *reader, const int chs[2],
                                          const psy_beats_config *config, const psy_beat_list *beats);
 

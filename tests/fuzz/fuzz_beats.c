@@ -2,7 +2,8 @@
  * correction, stretches and gaps) fed arbitrary samples through real readers:
  *   byte 0: rate; byte 1 bit 0: 0 = an ECG in a WFDB format-16 record (the input's int16 values;
  *   -32768 is WFDB's invalid sample, read as NaN), 1 = an RR list in ms (text, one per line);
- *   byte 1 bits 1..3: the read block size. The rest are the samples.
+ *   byte 1 bits 1..3: the read block size; bit 4: the streamed beats on one thread (1) or with
+ *   their threads (0). The rest are the samples.
  * Also checked: an ECG's beats streamed (beats_detect_streamed, psyphys analyze's) give the same
  * beats table byte for byte, counts and NN series bit for bit. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
@@ -17,16 +18,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum { MAX_SAMPLES = 1 << 15 };
 
 /* The streamed beats of channel c equal `whole`, psy_beats_detect's. */
-static void same_streamed(psy_reader *r, int c, const psy_beats_config *cfg, const psy_beat_list *whole)
+static void same_streamed(psy_reader *r, int c, const psy_beats_config *cfg, int may_thread,
+                          const psy_beat_list *whole)
 {
     char *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
-    FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb), *raw = tmpfile();
+    FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
     psy_beat_list *lean = NULL;
     psy_message why;
-    if (!fa || !fb || !raw || psy_beats_write_table(fa, whole) != PSY_OK) abort();
-    if (beats_detect_streamed(r, c, cfg, fb, raw, &lean, &why) != PSY_OK) abort();
-    fclose(fa), fclose(fb), fclose(raw);
+    if (!fa || !fb || psy_beats_write_table(fa, whole) != PSY_OK) abort();
+    if (beats_detect_streamed(r, c, cfg, fb, may_thread, NULL, &lean, &why) != PSY_OK) abort();
+    fclose(fa), fclose(fb);
     if (na != nb || memcmp(a, b, na) != 0) abort();
     if (lean->n != whole->n || lean->n_nn != whole->n_nn || lean->n_gaps != whole->n_gaps ||
         memcmp(&lean->counts, &whole->counts, sizeof whole->counts) != 0 ||
@@ -43,7 +45,7 @@ static void same_streamed(psy_reader *r, int c, const psy_beats_config *cfg, con
     free(a), free(b);
 }
 
-static void detect_all(psy_reader *r, size_t block)
+static void detect_all(psy_reader *r, size_t block, int may_thread)
 {
     psy_beats_config cfg = psy_beats_config_default();
     cfg.block = block;
@@ -59,7 +61,7 @@ static void detect_all(psy_reader *r, size_t block)
         if (total > beats->n) abort();
         for (size_t i = 1; i < beats->n; i++)
             if (beats->onset_s[i] < beats->onset_s[i - 1]) abort();
-        if (psy_reader_channel(r, c)->type != PSY_CH_RR) same_streamed(r, c, &cfg, beats);
+        if (psy_reader_channel(r, c)->type != PSY_CH_RR) same_streamed(r, c, &cfg, may_thread, beats);
         psy_beat_list_free(beats);
     }
 }
@@ -72,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned rate = rates[data[0] % 8];
     int rr = data[1] & 1;
     size_t block = blocks[(data[1] >> 1) % 8];
+    int may_thread = !((data[1] >> 4) & 1);
     data += 2;
     size -= 2;
     size_t n = size / 2;
@@ -101,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     psy_open_options opt = psy_open_options_default();
     opt.format = rr ? "rr" : "wfdb";
     if (src && psy_reader_open_source(src, &opt, &r, NULL) == PSY_OK) {
-        detect_all(r, block);
+        detect_all(r, block, may_thread);
         psy_reader_close(r);
     } else {
         psy_source_close(src);

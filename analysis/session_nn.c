@@ -1,0 +1,44 @@
+/* The session analysis: the readers of the beats' NN series that take it by slices (epochs) or
+ * whole (RSA), whether it lies in the beat list's arrays or in a spool (cfg.lean_results). */
+#include <stdlib.h>
+
+#include "session_internal.h"
+
+nn_view psy_session_nn(const psy_session *s)
+{
+    nn_view v = {s->beats, s->nn, NN_VIEW_SOURCE_MIN};
+    return v;
+}
+
+psy_status psy_session_hr_response(const psy_session *s, double onset, const psy_hr_response_config *c, nn_buf *buf,
+                                   psy_hr_response *out)
+{
+    /* the intervals hr_response_left_out reads: ending in [lo, hi], and one beyond each end */
+    nn_view v = psy_session_nn(s);
+    psy_status st = PSY_OK;
+    size_t n = s->beats->n_nn, a = nn_view_bound(&v, onset - c->pre_s, 0, &st),
+           b = nn_view_bound(&v, onset + c->post_s, 0, &st);
+    if (a > 0) a--;
+    if (b < n) b++;
+    if (b < a) b = a;
+    nn_slice x;
+    if (st == PSY_OK) st = nn_view_slice(&v, a, b, buf, &x);
+    if (st != PSY_OK) return st;
+    return hr_response_left_out(x.t, x.nn, x.corrected, x.n, s->beats->nn_left_out_s, s->beats->counts.nn_left_out,
+                                onset, c, out);
+}
+
+psy_status psy_session_rsa(psy_session *s, const psy_rsa_config *c)
+{
+    if (!s->nn) return psy_rsa_compute(s->beats, s->breaths, c, &s->rsa);
+    /* RSA's Porges-Bohrer grid spans the whole series anyway: it is read whole for it */
+    psy_beat_list whole = *s->beats;
+    size_t n = whole.n_nn ? whole.n_nn : 1;
+    double *nn = malloc(n * sizeof *nn), *t = malloc(n * sizeof *t);
+    uint8_t *corrected = malloc(n);
+    psy_status st = nn && t && corrected ? nn_spool_read(s->nn, 0, whole.n_nn, nn, t, corrected) : PSY_E_NOMEM;
+    whole.nn_ms = nn, whole.nn_onset_s = t, whole.nn_corrected = corrected;
+    if (st == PSY_OK) st = psy_rsa_compute(&whole, s->breaths, c, &s->rsa);
+    free(nn), free(t), free(corrected);
+    return st;
+}
