@@ -87,7 +87,9 @@ typedef psy_status (*psy_reader_build_fn)(void *impl, psy_source *src, psy_reade
 psy_status psy_reader_build(const char *format_name, psy_source *src, const psy_reader_ops *ops, void *impl,
                             psy_reader_build_fn build, psy_reader **out, psy_message *why);
 
-/* Finishes construction: sorts events, adds a default stretch. PSY_OK or PSY_E_NOMEM. */
+/* Finishes construction: sorts events, adds a default stretch. PSY_OK or PSY_E_NOMEM. From then
+ * on the channels and stretches are frozen (no format adds or changes one): psy_reader_read_times
+ * on one thread beside a psy_reader_read on another relies on it. */
 psy_status psy_reader_finish(psy_reader *reader);
 
 /* Re-sorts the events by onset (stable), for events added after psy_reader_finish. */

@@ -160,7 +160,14 @@ typedef struct detected {
 } detected;
 
 /* The classifying side: each beat's onset and interval as psy_beats_detect takes them
- * (ecg_onsets, beats_rr_from_positions) into the runs; the gaps into s->b->gaps. */
+ * (ecg_onsets, beats_rr_from_positions) into the runs; the gaps into s->b->gaps. A beat is held
+ * until the detector is past it by more than a flat gap's look-back: a flat stretch is a gap
+ * from where it began (flat_s before the detector knows it), emitted only where it ends, so a
+ * beat on its plateau comes out before it, and its interval needs it (gap_between). After the
+ * detector knows a flat gap it emits no beat before the gap; so once an item at or past
+ * sample + look-back has come, every gap that starts before the beat has come too. Owned by the
+ * classifying thread while the detector runs (the beat list's gaps, NN series and counts);
+ * the detector's thread has n and n_searchback alone. */
 typedef struct beat_stream {
     run_stream *s;
     psy_reader *r;      /* its time axis only: psy_reader_read_times may run beside the reading */
@@ -169,11 +176,14 @@ typedef struct beat_stream {
     int64_t prev_sample;
     double prev_pos, prev_t;
     size_t taken, gap_cap;
+    int64_t look_back;  /* input samples: the detector's flat_len (at least 1) and one */
+    int64_t passed;     /* the detector has passed this sample (the furthest item so far) */
+    detected *held;     /* beats not yet taken, n_held from first_held */
+    size_t first_held, n_held, held_cap;
 } beat_stream;
 
-static psy_status take_detected(beat_stream *p, const detected *d)
+static psy_status take_beat(beat_stream *p, const detected *d)
 {
-    if (d->is_gap) return beats_add_gap(p->s->b, &p->gap_cap, &d->gap) ? PSY_OK : PSY_E_NOMEM;
     double t;
     psy_status st = beats_onset_s(p->r, p->ch, d->sample, d->offset, &t);
     if (st != PSY_OK) return st;
@@ -184,6 +194,45 @@ static psy_status take_detected(beat_stream *p, const detected *d)
     p->prev_sample = d->sample, p->prev_pos = pos, p->prev_t = t;
     p->taken++;
     return add_beat(p->s, d->sample, t, rr);
+}
+
+/* Takes the held beats that no gap still to come can precede (all of them at the end). */
+static psy_status take_held(beat_stream *p, int end)
+{
+    for (; p->n_held; p->first_held++, p->n_held--) {
+        const detected *d = &p->held[p->first_held];
+        if (!end && d->sample + p->look_back > p->passed) break;
+        psy_status st = take_beat(p, d);
+        if (st != PSY_OK) return st;
+    }
+    if (!p->n_held) p->first_held = 0;
+    return PSY_OK;
+}
+
+static psy_status hold_beat(beat_stream *p, const detected *d)
+{
+    if (p->first_held + p->n_held == p->held_cap) {
+        if (p->first_held) { /* room at the front */
+            memmove(p->held, p->held + p->first_held, p->n_held * sizeof *p->held);
+            p->first_held = 0;
+        } else {
+            size_t c = p->held_cap ? 2 * p->held_cap : 64;
+            detected *h = realloc(p->held, c * sizeof *h);
+            if (!h) return PSY_E_NOMEM;
+            p->held = h, p->held_cap = c;
+        }
+    }
+    p->held[p->first_held + p->n_held++] = *d;
+    return PSY_OK;
+}
+
+static psy_status take_detected(beat_stream *p, const detected *d)
+{
+    if (d->is_gap && !beats_add_gap(p->s->b, &p->gap_cap, &d->gap)) return PSY_E_NOMEM;
+    int64_t at = d->is_gap ? d->gap.end : d->sample;
+    if (at > p->passed) p->passed = at;
+    psy_status st = take_held(p, 0);
+    return st == PSY_OK && !d->is_gap ? hold_beat(p, d) : st;
 }
 
 /* The detector's side: what it gives, in blocks to the classifying thread, or straight to
@@ -199,8 +248,9 @@ typedef struct handoff {
 
 static psy_status hand(handoff *h, const detected *d)
 {
-    if (!h->threaded) return take_detected(h->p, d);
-    if (!h->fill && !(h->fill = block_pipe_room(&h->pipe))) return PSY_E_IO; /* stopped: h->st says why */
+    if (!h->threaded) return h->st = take_detected(h->p, d);
+    /* stopped: h->st says why; asked at every item, so the detector stops within its block */
+    if (block_pipe_stopped(&h->pipe) || (!h->fill && !(h->fill = block_pipe_room(&h->pipe)))) return PSY_E_IO;
     h->fill[h->n_fill++] = *d;
     if (h->n_fill == BATCH) {
         block_pipe_put(&h->pipe, h->n_fill);
@@ -238,7 +288,8 @@ static void *classify_blocks(void *arg)
 static psy_status detect_and_classify(psy_reader *r, int ch, const psy_beats_config *cfg, int may_thread,
                                       run_stream *s, psy_message *why)
 {
-    beat_stream p = {.s = s, .r = r, .ch = ch, .rate = psy_reader_channel(r, ch)->rate_hz};
+    double rate = psy_reader_channel(r, ch)->rate_hz;
+    beat_stream p = {.s = s, .r = r, .ch = ch, .rate = rate, .look_back = llround(cfg->detector.flat_s * rate) + 2};
     handoff h = {.p = &p, .st = PSY_OK};
     pthread_t thread;
     h.threaded = may_thread && block_pipe_init(&h.pipe, BATCH * sizeof(detected));
@@ -248,12 +299,19 @@ static psy_status detect_and_classify(psy_reader *r, int ch, const psy_beats_con
     }
     psy_status st = beats_detect_peaks(r, ch, cfg, s->b, hand_beat, hand_gap, &h, may_thread, why);
     if (h.threaded) {
-        if (st == PSY_OK && h.fill) block_pipe_put(&h.pipe, h.n_fill);
+        /* the last items, after a read error too: a failure of the classifier's on them came
+         * first, as on one thread (a stopped pipe gets nothing more) */
+        if (h.fill) block_pipe_put(&h.pipe, h.n_fill);
         block_pipe_end(&h.pipe);
         pthread_join(thread, NULL);
         block_pipe_destroy(&h.pipe);
-        if (h.st != PSY_OK) st = h.st; /* the first failure: the detector's PSY_E_IO then follows it */
     }
+    if (h.st != PSY_OK) { /* the first failure: the detector's PSY_E_IO, or a read's, came after it */
+        st = h.st;
+        snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
+    }
+    if (st == PSY_OK) st = take_held(&p, 1);
+    free(p.held);
     return st == PSY_OK ? end_run(s) : st;
 }
 

@@ -19,7 +19,8 @@ typedef struct block_pipe {
     size_t put, got;              /* slots so far; the k-th is slot[k % BLOCK_PIPE_SLOTS] */
     int ended, stopped;           /* the producer has no more / the consumer wants no more */
     pthread_mutex_t lock;
-    pthread_cond_t moved;
+    pthread_cond_t moved;         /* one for both sides: the producer waits on a full pipe, the
+                                     * consumer on an empty one, never both at once */
 } block_pipe;
 
 /* Slots of slot_bytes each. 1, or 0 (out of memory, no lock to be had; *p then holds nothing). */
@@ -40,6 +41,9 @@ void block_pipe_end(block_pipe *p);
 /* Consumer: the next slot put, once there is one (*len its count); NULL when the producer has
  * ended and every slot was got. */
 const void *block_pipe_get(block_pipe *p, size_t *len);
+
+/* Producer: 1 when the consumer has stopped (no slot need be asked for to know it). */
+int block_pipe_stopped(block_pipe *p);
 
 /* Consumer: the slot block_pipe_get gave is free again; stop: no more is wanted (the producer's
  * block_pipe_room then returns NULL). */

@@ -4,7 +4,9 @@
  * push's error; the streamed beats classified beside the detector (beats_detect_streamed) give
  * the same table, counts and NN series as on one thread and as the whole beat list, with gaps of
  * every length at every phase of the beats (every gap before a beat reaches the classifier
- * first), and the same NN series when the classifying thread spools it (nn_spool.h). */
+ * first), with beats on a flat gap's plateau (reported before the gap: the classifier holds them)
+ * and on real records, and the same NN series when the classifying thread spools it (nn_spool.h);
+ * a classifier's failure gives its own status and message either way. */
 #include "test_util.h"
 
 #include <math.h>
@@ -21,8 +23,11 @@
 #define BLOCK 4096                /* 37 blocks */
 
 /* A generated ECG (beats every 0.8 s with a little variability, 20 s of NaN at 4 min, a flat 3 s
- * at 7 min; with many_gaps, gaps of 0.004 to 3 s at every phase of the beats, NaN or flat, every
- * 5.3 s) read through psy_reader_read; a read of sample fail_at fails with PSY_E_IO. */
+ * at 7 min; with many_gaps 1, gaps of 0.004 to 3 s at every phase of the beats, NaN or flat, every
+ * 5.3 s; with many_gaps 2, every 15th beat clipped into a plateau of 2.5 to 4 s from one sample
+ * before its detected R-peak to one after, as saturation or a lead coming off: a flat gap dated
+ * back to before most of these beats, emitted only where it ends) read through psy_reader_read;
+ * a read of sample fail_at fails with PSY_E_IO. */
 typedef struct ecg_impl {
     double *x;
     int64_t fail_at; /* -1: never */
@@ -56,9 +61,15 @@ static psy_reader *ecg_reader_of(int64_t frames, int64_t fail_at, int many_gaps)
         int64_t c = (int64_t)llround(t * RATE);
         for (int64_t i = c - 10; i <= c + 10; i++) e->x[i] += exp(-0.5 * pow((double)(i - c) / 2.5, 2));
     }
+    int k = 0;
+    for (double t = 0.5; many_gaps == 2 && t < frames / RATE - 5; t += 0.8 + 0.04 * sin(t), k++) {
+        int64_t c = (int64_t)llround(t * RATE) + k % 3 - 2; /* the R-peak's detected sample -1 .. +1 */
+        if (k % 15 == 14)
+            for (int64_t i = c; i < c + (int64_t)((2.5 + 0.5 * (k % 4)) * RATE); i++) e->x[i] = 0.8;
+    }
     for (int64_t i = (int64_t)(240 * RATE); i < (int64_t)(260 * RATE); i++) e->x[i] = NAN;
     for (int64_t i = (int64_t)(420 * RATE); i < (int64_t)(423 * RATE); i++) e->x[i] = 0.5;
-    for (int k = 0; many_gaps && (5.3 * k + 4) * RATE < frames; k++) {
+    for (k = 0; many_gaps == 1 && (5.3 * k + 4) * RATE < frames; k++) {
         int64_t at = (int64_t)((5.3 * k + 0.37 * (k % 7)) * RATE);
         int64_t len = (int64_t)(RATE * (k % 5 == 4 ? 2.5 + 0.1 * (k % 3) : 0.004 + 0.3 * (k % 11)));
         for (int64_t i = at; i < at + len && i < frames; i++) e->x[i] = k % 5 == 4 ? 0.25 : NAN;
@@ -240,16 +251,18 @@ static char *text_of(FILE *fp)
     return t;
 }
 
-/* The streamed beats of r with may_thread and spool (may be NULL): *table their table's text. */
-static psy_beat_list *streamed(psy_reader *r, int may_thread, nn_spool *spool, char **table)
+/* The streamed beats of channel ch of r (blocks of block samples) with may_thread and spool (may
+ * be NULL): *table their table's text. */
+static psy_beat_list *streamed(psy_reader *r, int ch, size_t block, int may_thread, nn_spool *spool,
+                               char **table)
 {
     psy_beats_config cfg = psy_beats_config_default();
-    cfg.block = BLOCK;
+    cfg.block = block;
     FILE *fp = tmpfile();
     assert_non_null(fp);
     psy_beat_list *b = NULL;
     psy_message why;
-    assert_int_equal(beats_detect_streamed(r, 0, &cfg, fp, may_thread, spool, &b, &why), PSY_OK);
+    assert_int_equal(beats_detect_streamed(r, ch, &cfg, fp, may_thread, spool, &b, &why), PSY_OK);
     *table = text_of(fp);
     fclose(fp);
     return b;
@@ -270,35 +283,51 @@ static void assert_same_nn(const psy_beat_list *a, const psy_beat_list *b)
     assert_same_gaps(a->gaps, b->gaps, a->n_gaps);
 }
 
-/* Streamed on one thread and on three, and kept whole: one table, one NN series. */
+/* Channel ch of r streamed on one thread and on three, and kept whole: one table, one NN series;
+ * the whole list returned. */
+static psy_beat_list *assert_streamed_as_whole(psy_reader *r, int ch, size_t block)
+{
+    char *one_text, *three_text;
+    psy_beat_list *one = streamed(r, ch, block, 0, NULL, &one_text),
+                  *three = streamed(r, ch, block, 1, NULL, &three_text);
+    assert_string_equal(one_text, three_text);
+    assert_same_nn(one, three);
+    psy_beats_config cfg = psy_beats_config_default();
+    cfg.block = block;
+    psy_beat_list *whole = NULL;
+    psy_message why;
+    assert_int_equal(psy_beats_detect(r, ch, &cfg, &whole, &why), PSY_OK);
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(psy_beats_write_table(fp, whole), PSY_OK);
+    char *whole_text = text_of(fp);
+    fclose(fp);
+    assert_string_equal(three_text, whole_text);
+    assert_same_nn(three, whole);
+    free(one_text), free(three_text), free(whole_text);
+    psy_beat_list_free(one), psy_beat_list_free(three);
+    return whole;
+}
+
+/* The generated ECGs: with gaps of every kind, and beats on flat gaps' plateaus (reported before
+ * the gap, their intervals n/a all the same). */
 static void streamed_same_as_one_thread_and_whole(void **state)
 {
     (void)state;
-    for (int many_gaps = 0; many_gaps <= 1; many_gaps++) {
+    for (int many_gaps = 0; many_gaps <= 2; many_gaps++) {
         psy_reader *r = ecg_reader_with(-1, many_gaps);
-        char *one_text, *three_text;
-        psy_beat_list *one = streamed(r, 0, NULL, &one_text), *three = streamed(r, 1, NULL, &three_text);
-        assert_string_equal(one_text, three_text);
-        assert_same_nn(one, three);
-        psy_beats_config cfg = psy_beats_config_default();
-        cfg.block = BLOCK;
-        psy_beat_list *whole = NULL;
-        psy_message why;
-        assert_int_equal(psy_beats_detect(r, 0, &cfg, &whole, &why), PSY_OK);
-        FILE *fp = tmpfile();
-        assert_non_null(fp);
-        assert_int_equal(psy_beats_write_table(fp, whole), PSY_OK);
-        char *whole_text = text_of(fp);
-        fclose(fp);
-        assert_string_equal(three_text, whole_text);
-        assert_same_nn(three, whole);
+        psy_beat_list *whole = assert_streamed_as_whole(r, 0, BLOCK);
         /* the gaps broke the runs: intervals left n/a next to them */
-        assert_true(many_gaps ? whole->n_gaps > 100 : whole->n_gaps == 2);
-        size_t na = 0;
+        assert_true(many_gaps == 1 ? whole->n_gaps > 100 : many_gaps == 2 ? whole->n_gaps > 40 : whole->n_gaps == 2);
+        size_t na = 0, inside = 0;
         for (size_t i = 1; i < whole->n; i++) na += isnan(whole->rr_ms[i]);
+        for (size_t i = 0, g = 0; i < whole->n; i++) { /* beats on a flat gap's plateau */
+            while (g < whole->n_gaps && whole->gaps[g].end <= whole->sample[i]) g++;
+            inside += g < whole->n_gaps && whole->gaps[g].start < whole->sample[i];
+        }
+        assert_true(many_gaps == 2 ? inside > 10 : inside == 0);
         assert_true(2 * na > whole->n_gaps);
-        free(one_text), free(three_text), free(whole_text);
-        psy_beat_list_free(one), psy_beat_list_free(three), psy_beat_list_free(whole);
+        psy_beat_list_free(whole);
         psy_reader_close(r);
     }
 }
@@ -312,13 +341,13 @@ static void spooled_same_as_kept(void **state)
     (void)state;
     psy_reader *r = ecg_reader_of((int64_t)(RATE * 70 * 60), -1, 0); /* ~5,200 intervals */
     char *kept_text;
-    psy_beat_list *kept = streamed(r, 0, NULL, &kept_text);
+    psy_beat_list *kept = streamed(r, 0, BLOCK, 0, NULL, &kept_text);
     assert_true(kept->n_nn > 4096);
     for (int may_thread = 0; may_thread <= 1; may_thread++) {
         nn_spool *spool = nn_spool_create();
         assert_non_null(spool);
         char *text;
-        psy_beat_list *b = streamed(r, may_thread, spool, &text);
+        psy_beat_list *b = streamed(r, 0, BLOCK, may_thread, spool, &text);
         assert_string_equal(kept_text, text);
         assert_null(b->nn_ms);
         assert_int_equal(spool->n, b->n_nn);
@@ -340,6 +369,51 @@ static void spooled_same_as_kept(void **state)
     psy_reader_close(r);
 }
 
+/* Real readers, their ECG read ahead and the beats classified beside the detector: the bundled
+ * EDF+ (150 s at 100 Hz, fewer beats than a hand-over block) and, when ../shared is here, MIT-BIH
+ * 100 (30 min, batches crossing while the detector runs). */
+static void streamed_real_records_same_as_whole(void **state)
+{
+    (void)state;
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_open(PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf", NULL, &r, NULL), PSY_OK);
+    psy_beat_list *whole = assert_streamed_as_whole(r, 0, 1024);
+    assert_true(whole->n > 100);
+    psy_beat_list_free(whole);
+    psy_reader_close(r);
+    const char *mitdb = shared_data("mitdb/100.hea");
+    if (!mitdb) skip();
+    assert_int_equal(psy_reader_open(mitdb, NULL, &r, NULL), PSY_OK);
+    whole = assert_streamed_as_whole(r, 0, 65536);
+    assert_true(whole->n > 2000);
+    psy_beat_list_free(whole);
+    psy_reader_close(r);
+}
+
+/* The classifier fails (its table full) and a read fails later: the classifier's failure and
+ * message, the same on one thread and beside the detector, and no hang. */
+static void classifier_failure_same_as_one_thread(void **state)
+{
+    (void)state;
+    psy_reader *r = ecg_reader(12 * BLOCK + 5); /* after the table is full */
+    psy_message why[2];
+    for (int may_thread = 0; may_thread <= 1; may_thread++) {
+        static char buf[2048];
+        FILE *fp = fmemopen(buf, sizeof buf, "w");
+        assert_non_null(fp);
+        setvbuf(fp, NULL, _IONBF, 0); /* a row that does not fit fails at once */
+        psy_beats_config cfg = psy_beats_config_default();
+        cfg.block = BLOCK;
+        psy_beat_list *b = NULL;
+        assert_int_equal(beats_detect_streamed(r, 0, &cfg, fp, may_thread, NULL, &b, &why[may_thread]), PSY_E_IO);
+        assert_null(b);
+        fclose(fp);
+    }
+    assert_string_equal(why[0].text, psy_strerror(PSY_E_IO));
+    assert_string_equal(why[1].text, why[0].text);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +423,8 @@ int main(void)
         cmocka_unit_test(beats_detect_same_as_one_thread),
         cmocka_unit_test(streamed_same_as_one_thread_and_whole),
         cmocka_unit_test(spooled_same_as_kept),
+        cmocka_unit_test(classifier_failure_same_as_one_thread),
+        cmocka_unit_test(streamed_real_records_same_as_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,7 +82,11 @@ PSY_API psy_beats_config psy_beats_config_default(void);
  * the R-peak detector, or an RR channel (type PSY_CH_RR, values in ms; irregular or regular)
  * taken as it is. Then classifies and corrects the RR series, stretch by stretch (no interval
  * spans a gap). A PPG channel is refused (PSY_E_INVALID, `why` says so): psy_pulses_detect.
- * *out is NULL on failure. PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the channel. */
+ * *out is NULL on failure. PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or a read error of the channel.
+ * Threads: for an ECG-like channel longer than config->block (of 1024 samples or more), one
+ * helper thread reads the channel's next block (the reader's source callbacks run there) while
+ * the calling thread detects; it is joined before the call returns, the results are the same as
+ * on one thread, and the call runs on one thread when none can be had. */
 PSY_API psy_status psy_beats_detect(psy_reader *reader, int ch, const psy_beats_config *config,
                                     psy_beat_list **out, psy_message *why);
 
@@ -113,7 +117,9 @@ PSY_API psy_pulses_config psy_pulses_config_default(void);
  * detector (psyphys/ppg.h) and takes the intervals between their half-amplitude points through the same
  * classification and correction as R-peaks (no interval spans an unusable stretch or a gap of
  * the recording). *out is NULL on failure. PSY_OK, PSY_E_INVALID (an irregular channel, a rate
- * outside the detector's range: `why` says so), PSY_E_NOMEM, or a read error of the channel. */
+ * outside the detector's range: `why` says so), PSY_E_NOMEM, or a read error of the channel.
+ * Threads: as psy_beats_detect, one helper reads the channel's next block (config->block) while
+ * the calling thread detects, joined before the call returns. */
 PSY_API psy_status psy_pulses_detect(psy_reader *reader, int ch, const psy_pulses_config *config,
                                      psy_beat_list **out, psy_message *why);
 

@@ -35,8 +35,11 @@
  * drains the rest at the end of the signal.
  *
  * Missing data: NaN samples and flat stretches (lead off, saturation: no change for 2 s) are
- * gaps: no beat is ever reported inside one, no RR spans one, and each gap is reported with its
- * start and end sample. After a gap the filters restart from the next sample. */
+ * gaps: no beat is found inside a NaN gap, none after a flat stretch has lasted flat_s, no RR spans
+ * a gap, and each gap is reported with its start and end sample. A flat gap starts where its
+ * plateau began, flat_s before the detector knows it, so an R-peak on that first stretch (a QRS
+ * clipped into saturation) may lie inside it, and is reported before the gap (which is reported
+ * where it ends). After a gap the filters restart from the next sample. */
 #ifndef PSYPHYS_ECG_H
 #define PSYPHYS_ECG_H
 

@@ -27,12 +27,12 @@
  * longer than one block (psy_beats_config.block, of 1024 samples or more), one thread reads and
  * decodes the channel's next block (~1 MB: two blocks), and under config.lean_results another
  * classifies and corrects the beats found so far and writes their table rows and NN series
- * (~80 kB; the NN series' file is read only after the detection has ended); then, for
- * at least 8 HRV windows, one computes the windows with a second HRV analyser (~0.8 MB, its FFTW
- * plans made under the library's planner lock) while the calling thread computes the segments'
- * HRV. Each stage hands over whole blocks in order and no result depends on which thread
- * finishes first; when a thread or the analyser cannot be had, that stage runs on the calling
- * thread. The results are the same, bit for bit, either way. The reader given to
+ * (96 kB: two blocks of 1024 beats or gaps; the NN series' file is read only after the detection
+ * has ended); then, for at least 8 HRV windows, one computes the windows with a second HRV
+ * analyser (~0.8 MB, its FFTW plans made under the library's planner lock) while the calling
+ * thread computes the segments' HRV. Each stage hands over whole blocks in order and no result
+ * depends on which thread finishes first; when a thread or the analyser cannot be had, that stage
+ * runs on the calling thread. The results are the same, bit for bit, either way. The reader given to
  * psy_session_run is read by the reading thread meanwhile: the caller must not use it during
  * the call (as always). */
 #ifndef PSYPHYS_SESSION_H

@@ -3,7 +3,12 @@
  * Parsers read a psy_source, never a path, so the same code reads a file, a memory buffer
  * (fuzzing, network input) or any user callback. Multi-file formats (a WFDB .hea naming its
  * .dat files, a JSON sidecar beside an audio file) ask their source for related files by name.
- * A source is not thread-safe; use one per thread. */
+ * A source is not thread-safe; use one per thread. The reader opened on a source may call its
+ * read_at (and open_related) from a library thread: psy_beats_detect, psy_pulses_detect and
+ * psy_session_run read a channel's next block in a helper thread while the calling thread
+ * detects (psyphys/beats.h, psyphys/session.h). The callbacks of one source are never called
+ * concurrently with each other: while the helper reads, the calling thread does not touch the
+ * source. */
 #ifndef PSYPHYS_SOURCE_H
 #define PSYPHYS_SOURCE_H
 

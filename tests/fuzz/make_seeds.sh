@@ -73,6 +73,12 @@ cp "$out/ecg/beats250" "$out/ppg/signal250"
 # signals: byte 0 picks the analysis (0 HRV, 1 EDA, 2 breaths, 3 heart-rate responses)
 for k in 0 1 2 3; do { printf "\\00$k\\000"; tail -c +3 "$out/rr/ectopy"; } > "$out/signals/seed$k"; done
 { printf '\003\001'; tail -c +3 "$out/rr/ectopy"; } > "$out/beats/rr_list"
+# beats: the beat train with every 10th beat clipped into a 2.8 s plateau from its peak -1, 0, +1
+# sample (saturation, a lead coming off): a flat gap dated back to before the beat, emitted later
+{ printf '\003\000'; i=0; while [ $i -lt 6000 ]; do j=$((i % 2000)); p=$((1100 + i / 2000 - 1))
+    if [ $j -ge $p ] && [ $j -lt 1800 ]; then printf '\000\020'
+    elif [ $((i % 200)) -eq 100 ]; then printf '\000\020'; elif [ $((i % 200)) -eq 101 ]; then printf '\000\010'; else printf '\000\000'; fi
+    i=$((i + 1)); done; } > "$out/beats/ecg250_clipped"
 # stream: byte 0 = mode (bits 0-1 ECG rate 50/100/250/1000 Hz or PPG 25/64/125/500 Hz, 4 RR
 # input, 8 EDA, 16 raw doubles, 128 PPG instead of ECG),
 # byte 1 = EDA rate - 4; then blocks, each a header byte (bit 7: EDA, bits 0-6: 2 k + 1 samples)
