@@ -239,7 +239,9 @@ PSY_API const psy_session_results *psy_session_results_of(const psy_session *ses
 /* NULL-safe. */
 PSY_API void psy_session_free(psy_session *session);
 
-/* HRV of the NN intervals ending in (start_s, end_s]; every value NaN ("no beats") without beats. */
+/* HRV of the NN intervals ending in (start_s, end_s]; every value NaN ("no beats") without beats,
+ * and under lean_results also with "the NN series' temporary file could not be read" or "out of
+ * memory" when its slice cannot be had. */
 PSY_API void psy_session_hrv_over(psy_session *session, double start_s, double end_s, psy_hrv_result *out);
 
 /* Skin conductance over [start_s, end_s) with the session's events and latency window
