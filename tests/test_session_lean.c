@@ -512,9 +512,12 @@ static long held_with_windows(psy_reader *r, double step_s, size_t *n_windows)
 static void memory_per_beat(void **state)
 {
     (void)state;
-#if !defined(COUNT_ALLOCATIONS) || defined(NN_VIEW_SOURCE_MIN) /* the source's analyser buffers differ */
+#ifndef COUNT_ALLOCATIONS
     skip();
 #else
+#ifdef NN_VIEW_SOURCE_MIN
+    skip(); /* test_session_lean_source: the source's analyser buffers differ */
+#endif
     double growth[2];
     long held6[2];
     size_t b3, b6;
