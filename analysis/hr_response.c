@@ -28,8 +28,7 @@ static int epoch_knots(const double *t, const double *nn, const uint8_t *correct
                        double onset, double hi, double **xo, double **yo, size_t *m_out, knot_counts *k)
 {
     size_t first = psy_lower_bound(t, n, lo), last = psy_lower_bound(t, n, hi);
-    if (first > 0) first--;
-    if (last < n) last++;
+    hr_response_reach(n, &first, &last);
     size_t m = 0, cap = last > first ? last - first : 1;
     double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
     if (!x || !y) {
@@ -48,6 +47,13 @@ static int epoch_knots(const double *t, const double *nn, const uint8_t *correct
     }
     *xo = x, *yo = y, *m_out = m;
     return 1;
+}
+
+void hr_response_reach(size_t n, size_t *first, size_t *last)
+{
+    if (*first > 0) --*first;
+    if (*last < n) ++*last;
+    if (*last < *first) *last = *first;
 }
 
 static psy_hr_response invalid(const char *why)

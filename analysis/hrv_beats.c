@@ -3,18 +3,15 @@
 #include <math.h>
 
 #include "hrv_internal.h"
+#include "lower_bound.h"
 #include "psyphys/beats.h"
 
-/* First index in t[0..n) with t > v (t increasing). */
-static size_t upper_bound(const double *t, size_t n, double v)
+size_t hrv_left_out_in(const psy_beat_list *beats, double t0_s, double t1_s)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t[mid] <= v) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    if (!beats->nn_left_out_s) return 0;
+    size_t la = psy_upper_bound(beats->nn_left_out_s, beats->counts.nn_left_out, t0_s);
+    size_t lb = psy_upper_bound(beats->nn_left_out_s, beats->counts.nn_left_out, t1_s);
+    return lb > la ? lb - la : 0;
 }
 
 psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int corrected, double t0_s,
@@ -26,19 +23,13 @@ psy_status psy_hrv_compute_beats(psy_hrv *h, const psy_beat_list *beats, int cor
     const double *v = corrected ? beats->nn_ms : beats->rr_ms;
     const double *t = corrected ? beats->nn_onset_s : beats->onset_s;
     size_t n = corrected ? beats->n_nn : beats->n;
-    size_t a = upper_bound(t, n, t0_s), b = upper_bound(t, n, t1_s);
+    size_t a = psy_upper_bound(t, n, t0_s), b = psy_upper_bound(t, n, t1_s);
     if (b < a) b = a;
     if (!corrected) {
         psy_status st = psy_hrv_compute(h, v + a, t + a, b - a, result, skipped);
         result->nn_corrected_pct = result->n_nn ? 0 : NAN; /* the raw intervals: none corrected */
         return st;
     }
-    /* and the intervals left out of the series that end in the span */
-    size_t left = 0;
-    if (beats->nn_left_out_s) {
-        size_t la = upper_bound(beats->nn_left_out_s, beats->counts.nn_left_out, t0_s);
-        size_t lb = upper_bound(beats->nn_left_out_s, beats->counts.nn_left_out, t1_s);
-        left = lb > la ? lb - la : 0;
-    }
-    return hrv_compute_left_out(h, v + a, t + a, beats->nn_corrected + a, b - a, left, result, skipped);
+    return hrv_compute_left_out(h, v + a, t + a, beats->nn_corrected + a, b - a, hrv_left_out_in(beats, t0_s, t1_s),
+                                result, skipped);
 }

@@ -1,5 +1,6 @@
 /* A session's NN series in a temporary file (lean results): written as the streamed correction
  * produces it, read back by slices and as an HRV source, so that no reader holds it whole. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
  * straight into the reader's arrays, a pread per column and block. */
 #define BLOCK 4096
 #define BLOCK_BYTES ((off_t)BLOCK * 17)
+/* A source of the kept intervals marks every KEPT_STEP-th (nn_spool_source). */
+#define KEPT_STEP 4096
 
 nn_spool *nn_spool_create(void)
 {
@@ -65,13 +68,22 @@ psy_status nn_spool_append(nn_spool *s, const double *nn, const double *t, const
 psy_status nn_spool_finish(nn_spool *s)
 {
     psy_status st = s->n % BLOCK ? write_block(s) : PSY_OK;
+    free(s->nn), free(s->t), free(s->corrected); /* the block is written: its 70 kB not held on */
+    s->nn = s->t = NULL, s->corrected = NULL;
     return st == PSY_OK && fflush(s->fp) == 0 ? PSY_OK : PSY_E_IO;
 }
 
-/* size bytes at offset of the file into p: 1, or 0 when they cannot all be read. */
+/* size bytes at offset of the file into p: 1, or 0 when they cannot all be read (a read
+ * interrupted by a signal or short is taken up where it stopped). */
 static int read_at(const nn_spool *s, void *p, size_t size, off_t offset)
 {
-    return pread(s->fd, p, size, offset) == (ssize_t)size;
+    for (char *at = p; size;) {
+        ssize_t got = pread(s->fd, at, size, offset);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return 0; /* a failure, or the end of the file */
+        at += got, offset += got, size -= (size_t)got;
+    }
+    return 1;
 }
 
 psy_status nn_spool_read(const nn_spool *s, size_t i0, size_t count, double *nn, double *t, uint8_t *corrected)
@@ -89,17 +101,40 @@ psy_status nn_spool_read(const nn_spool *s, size_t i0, size_t count, double *nn,
     return PSY_OK;
 }
 
+/* Reads kept intervals k0 .. k0 + count - 1: from the step's mark on, the kept ones of the file
+ * (hrv_interval_kept), the first k0 % KEPT_STEP of them passed over. */
+static psy_status read_kept(const nn_spool_source *s, size_t k0, size_t count, double *nn, double *t)
+{
+    size_t c = k0 / KEPT_STEP, pass = k0 % KEPT_STEP, i = s->mark_at[c], got = 0;
+    double last = s->mark_last_t[c], pn[256], pt[256];
+    while (got < count) {
+        if (i >= s->end) return PSY_E_IO;
+        /* what is passed over goes to pn, pt; the rest straight where it is asked (kept in place) */
+        double *dn = pass ? pn : nn + got, *dt = pass ? pt : t + got;
+        size_t room = pass ? sizeof pn / sizeof *pn : count - got, m = s->end - i < room ? s->end - i : room;
+        psy_status st = nn_spool_read(s->spool, i, m, dn, dt, NULL);
+        if (st != PSY_OK) return st;
+        i += m;
+        for (size_t j = 0; j < m && got < count; j++) {
+            if (!hrv_interval_kept(dn[j], dt[j], last)) continue;
+            last = dt[j];
+            if (pass) pass--;
+            else nn[got] = dn[j], t[got] = dt[j], got++;
+        }
+    }
+    return PSY_OK;
+}
+
 static psy_status source_read(void *ctx, size_t i0, size_t count, double *nn, double *t)
 {
     const nn_spool_source *s = ctx;
+    if (s->mark_at) return read_kept(s, i0, count, nn, t);
     return nn_spool_read(s->spool, s->base + i0, count, nn, t, NULL);
 }
 
 void nn_spool_source_init(nn_spool_source *s, const nn_spool *spool, size_t base)
 {
-    s->src.read = source_read;
-    s->src.ctx = s;
-    s->spool = spool, s->base = base;
+    *s = (nn_spool_source){{source_read, s}, spool, base, spool->n, NULL, NULL};
 }
 
 int nn_arrays_grow(double **nn, double **t, uint8_t **corrected, size_t cap)
@@ -119,10 +154,19 @@ void nn_buf_free(nn_buf *b)
     memset(b, 0, sizeof *b);
 }
 
+/* Room for n intervals in b: 1, or 0 when out of memory. */
+static int buf_room(nn_buf *b, size_t n)
+{
+    if (n <= b->cap) return 1;
+    if (!nn_arrays_grow(&b->nn, &b->t, &b->corrected, n)) return 0;
+    b->cap = n;
+    return 1;
+}
+
 size_t nn_view_bound(const nn_view *v, double x, int upper, psy_status *st)
 {
-    if (upper) x = nextafter(x, INFINITY); /* the first > x is the first >= the next double */
-    if (!v->spool) return psy_lower_bound(v->beats->nn_onset_s, v->beats->n_nn, x);
+    if (!v->spool) return (upper ? psy_upper_bound : psy_lower_bound)(v->beats->nn_onset_s, v->beats->n_nn, x);
+    if (upper) x = nextafter(x, INFINITY); /* psy_upper_bound's: the first > x is the first >= the next double */
     size_t lo = 0, hi = v->spool->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -145,27 +189,48 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
         *out = (nn_slice){l->nn_ms + a, l->nn_onset_s + a, l->nn_corrected + a, n};
         return PSY_OK;
     }
-    if (n > buf->cap) {
-        if (!nn_arrays_grow(&buf->nn, &buf->t, &buf->corrected, n)) return PSY_E_NOMEM;
-        buf->cap = n;
-    }
+    if (!buf_room(buf, n)) return PSY_E_NOMEM;
     *out = (nn_slice){buf->nn, buf->t, buf->corrected, n};
     return nn_spool_read(v->spool, a, n, buf->nn, buf->t, buf->corrected);
 }
 
-/* The corrected intervals among [a, b) of the spool. */
-static psy_status count_corrected(const nn_spool *s, size_t a, size_t b, size_t *n)
+/* One pass over intervals [a, b) of the spool: *n_kept of them kept by the HRV
+ * (hrv_interval_kept), *n_corrected of those corrected; when one is skipped, src reads the kept
+ * ones (its marks malloc'd: nn_spool_source_free), else those of [a, b). buf: room for a block. */
+static psy_status scan_kept(const nn_spool *s, size_t a, size_t b, nn_buf *buf, nn_spool_source *src, size_t *n_kept,
+                            size_t *n_corrected)
 {
-    uint8_t c[4096];
-    *n = 0;
+    nn_spool_source_init(src, s, a);
+    size_t marks = (b - a) / KEPT_STEP + 1, k = 0;
+    src->mark_at = malloc(marks * sizeof *src->mark_at), src->mark_last_t = malloc(marks * sizeof *src->mark_last_t);
+    if (!src->mark_at || !src->mark_last_t || !buf_room(buf, b - a < BLOCK ? b - a : BLOCK)) return PSY_E_NOMEM;
+    double last = -INFINITY;
+    *n_corrected = 0;
     for (size_t i = a; i < b;) {
-        size_t k = b - i < sizeof c ? b - i : sizeof c;
-        psy_status st = nn_spool_read(s, i, k, NULL, NULL, c);
+        size_t m = b - i < BLOCK ? b - i : BLOCK;
+        psy_status st = nn_spool_read(s, i, m, buf->nn, buf->t, buf->corrected);
         if (st != PSY_OK) return st;
-        for (size_t j = 0; j < k; j++) *n += c[j] != 0;
-        i += k;
+        for (size_t j = 0; j < m; j++) {
+            if (!hrv_interval_kept(buf->nn[j], buf->t[j], last)) continue;
+            if (k % KEPT_STEP == 0) src->mark_at[k / KEPT_STEP] = i + j, src->mark_last_t[k / KEPT_STEP] = last;
+            last = buf->t[j], k++, *n_corrected += buf->corrected[j] != 0;
+        }
+        i += m;
+    }
+    *n_kept = k;
+    if (k == b - a) { /* none skipped: the file's intervals as they are */
+        free(src->mark_at), free(src->mark_last_t);
+        src->mark_at = NULL, src->mark_last_t = NULL;
+    } else {
+        src->end = b;
     }
     return PSY_OK;
+}
+
+void nn_spool_source_free(nn_spool_source *s)
+{
+    free(s->mark_at), free(s->mark_last_t);
+    s->mark_at = NULL, s->mark_last_t = NULL;
 }
 
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r)
@@ -177,20 +242,14 @@ psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, n
     size_t a = nn_view_bound(v, t0_s, 1, &st), b = nn_view_bound(v, t1_s, 1, &st);
     if (st != PSY_OK) return st;
     if (b < a) b = a;
-    const psy_beat_list *l = v->beats;
-    size_t left = 0;
-    if (l->nn_left_out_s) {
-        size_t la = psy_lower_bound(l->nn_left_out_s, l->counts.nn_left_out, nextafter(t0_s, INFINITY));
-        size_t lb = psy_lower_bound(l->nn_left_out_s, l->counts.nn_left_out, nextafter(t1_s, INFINITY));
-        left = lb > la ? lb - la : 0;
-    }
+    size_t left = hrv_left_out_in(v->beats, t0_s, t1_s);
     if (b - a > v->source_min) {
-        size_t n_corrected;
+        size_t n_kept, n_corrected;
         nn_spool_source src;
-        nn_spool_source_init(&src, v->spool, a);
-        if ((st = count_corrected(v->spool, a, b, &n_corrected)) != PSY_OK) return st;
-        st = hrv_compute_source(h, &src.src, b - a, n_corrected, left, r);
-        if (st != PSY_E_INVALID) return st; /* else an interval the HRV skips: the arrays' way */
+        st = scan_kept(v->spool, a, b, buf, &src, &n_kept, &n_corrected);
+        if (st == PSY_OK) st = hrv_compute_source(h, &src.src, n_kept, n_corrected, left, r);
+        nn_spool_source_free(&src);
+        return st;
     }
     nn_slice s;
     if ((st = nn_view_slice(v, a, b, buf, &s)) != PSY_OK) return st;

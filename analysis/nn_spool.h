@@ -18,7 +18,7 @@ typedef struct nn_spool {
     int fd;             /* fp's, read by pread */
     size_t n;           /* intervals appended */
     size_t n_corrected; /* of them corrected */
-    double *nn, *t;     /* the block being filled: its n % 4096 intervals */
+    double *nn, *t;     /* the block being filled: its n % 4096 intervals (freed by finish) */
     uint8_t *corrected;
 } nn_spool;
 
@@ -73,20 +73,29 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
 
 /* psy_hrv_compute_beats(h, v->beats, 1, t0_s, t1_s, r, NULL) on the view: a span of more than
  * v->source_min spooled intervals (a long segment, the whole recording) read as an HRV source
- * (hrv_compute_source) rather than into buf, unless one of its intervals is one the HRV skips;
- * the same values either way. The source costs time (every analysis makes its own passes over
- * the file, ~96 of them), the slice 17 bytes an interval:
- * NN_VIEW_SOURCE_MIN, the session's, holds up to 4.5 MB (2.4 days at 75 bpm). Its returns,
- * and PSY_E_IO when the spool cannot be read. */
+ * (hrv_compute_source) of the intervals the HRV keeps rather than into buf; the same values
+ * either way. The source costs time (every analysis makes its own passes over the file, ~96 of
+ * them), the slice 17 bytes an interval: NN_VIEW_SOURCE_MIN, the session's, holds up to 4.5 MB
+ * (2.4 days at 75 bpm); a source holds a block in buf and, when the span has intervals the HRV
+ * skips, 16 bytes every 4096 intervals. Its returns, and PSY_E_IO when the spool cannot be
+ * read. */
+#ifndef NN_VIEW_SOURCE_MIN /* a test of the source path gives a small one */
 #define NN_VIEW_SOURCE_MIN ((size_t)1 << 18)
+#endif
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r);
 
-/* The spooled series from interval base on as an HRV source (its intervals read by index). */
+/* The spooled series from interval base on as an HRV source (its intervals read by index); or,
+ * made by nn_view_hrv, the intervals of [base, end) that the HRV keeps (hrv_interval_kept), read
+ * from marks: every 4096th kept one's index and the end time of the kept one before it. */
 typedef struct nn_spool_source {
     hrv_source src;
     const nn_spool *spool;
-    size_t base;
+    size_t base, end;
+    size_t *mark_at;      /* NULL: every interval from base on */
+    double *mark_last_t;
 } nn_spool_source;
 void nn_spool_source_init(nn_spool_source *s, const nn_spool *spool, size_t base);
+/* Frees a source's marks (NULL-safe fields). */
+void nn_spool_source_free(nn_spool_source *s);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "psyphys/plausibility.h"
 #include "psy_core.h" /* psy_reserved_clear */
-#include "session_internal.h" /* check_heart_rate_source */
+#include "plausibility_internal.h"
 
 psy_plausibility_config psy_plausibility_config_default(void)
 {

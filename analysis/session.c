@@ -85,6 +85,11 @@ static psy_status detect_breaths(psy_session *s)
         psy_rsa_config rc = psy_rsa_config_default();
         st = psy_session_rsa(s, &rc);
         s->has_rsa = st == PSY_OK;
+        if (st == PSY_E_IO || st == PSY_E_NOMEM) { /* RSA alone is lost, as every other reader's value */
+            s->rsa_why = st == PSY_E_IO ? NN_SPOOL_UNREADABLE : "out of memory";
+            psy_session_warn(s, "RSA n/a: %s", s->rsa_why);
+            st = PSY_OK;
+        }
     }
     return st;
 }

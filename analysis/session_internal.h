@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "nn_spool.h"
+#include "plausibility_internal.h"
 #include "psyphys/rsa.h"
 #include "psyphys/session.h"
 
@@ -48,6 +49,7 @@ struct psy_session {
     psy_breath_list *breaths;          /* of the RSP channel, or ECG-derived (cfg.edr); NULL: none */
     psy_rsa_result rsa;                /* per breath, with beats and breaths (has_rsa) */
     int has_rsa;
+    const char *rsa_why;               /* why RSA is n/a though there are beats and breaths, or NULL */
     psy_hrv *hrv;
     psy_hrv_config hrv_cfg;
     psy_segment *seg;
@@ -128,10 +130,10 @@ int psy_session_hrv_rows(psy_session *s, int may_thread);
  * strings are still valid; NULL when out of memory. */
 json_t *psy_session_settings_json(const psy_session *s);
 
-/* psy_check_heart_rate of the n intervals read from src in order (plausibility.c; a chunk held
- * at a time). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM, or src's failure. */
-psy_status check_heart_rate_source(const hrv_source *src, size_t n, const psy_plausibility_config *config,
-                                   psy_implausible *out);
+/* The beats an epoch's knots come from: given [*first, *last), those of n (ascending end times)
+ * ending in [lo, hi] (*first the first >= lo, *last the first >= hi), one more each side so that
+ * the ends interpolate (hr_response.c). */
+void hr_response_reach(size_t n, size_t *first, size_t *last);
 
 /* psy_hr_response_at counting the n_left_out intervals the RR correction left out of the series
  * (left_out_t: their end times, increasing; psy_beat_list's nn_left_out_s) that end in the epoch

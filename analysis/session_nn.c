@@ -13,14 +13,11 @@ nn_view psy_session_nn(const psy_session *s)
 psy_status psy_session_hr_response(const psy_session *s, double onset, const psy_hr_response_config *c, nn_buf *buf,
                                    psy_hr_response *out)
 {
-    /* the intervals hr_response_left_out reads: ending in [lo, hi], and one beyond each end */
+    /* the intervals hr_response_left_out reads (hr_response_reach) */
     nn_view v = psy_session_nn(s);
     psy_status st = PSY_OK;
-    size_t n = s->beats->n_nn, a = nn_view_bound(&v, onset - c->pre_s, 0, &st),
-           b = nn_view_bound(&v, onset + c->post_s, 0, &st);
-    if (a > 0) a--;
-    if (b < n) b++;
-    if (b < a) b = a;
+    size_t a = nn_view_bound(&v, onset - c->pre_s, 0, &st), b = nn_view_bound(&v, onset + c->post_s, 0, &st);
+    hr_response_reach(s->beats->n_nn, &a, &b);
     nn_slice x;
     if (st == PSY_OK) st = nn_view_slice(&v, a, b, buf, &x);
     if (st != PSY_OK) return st;

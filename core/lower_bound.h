@@ -2,6 +2,7 @@
 #ifndef PSYPHYS_LOWER_BOUND_H
 #define PSYPHYS_LOWER_BOUND_H
 
+#include <math.h>
 #include <stddef.h>
 
 /* First index k in the ascending a[0..n) with a[k] >= x (n when none). */
@@ -14,6 +15,12 @@ static inline size_t psy_lower_bound(const double *a, size_t n, double x)
         else hi = mid;
     }
     return lo;
+}
+
+/* First index k with a[k] > x (n when none): the first >= the next double up (x not NaN). */
+static inline size_t psy_upper_bound(const double *a, size_t n, double x)
+{
+    return psy_lower_bound(a, n, nextafter(x, INFINITY));
 }
 
 #endif

@@ -7,8 +7,6 @@
 #include "hrv_internal.h"
 #include "psy_core.h" /* psy_fail */
 
-#define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
-#define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
 /* Spectra are bounded so that one series never needs more than ~64 MB in one buffer, whatever a
  * beats table claims (a gap of days): at most 48 h (window longer recordings), at most 1.2 M
  * resampled points (made in blocks for Welch, but the AR model holds them all) and a 6 M-point
@@ -482,11 +480,6 @@ static psy_status nonlinear(const psy_hrv *h, const hrv_series *s, psy_arena *a,
     return PSY_OK;
 }
 
-static int interval_ok(double v)
-{
-    return isfinite(v) && v >= MIN_INTERVAL_MS && v <= MAX_INTERVAL_MS;
-}
-
 /* A result with every value unset. */
 static void results_init(psy_hrv_result *r)
 {
@@ -548,7 +541,7 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
         double v = nn_ms[i];
         if (!t_s && isfinite(v) && v > 0) acc += v / 1000.0;
         double ti = t_s ? t_s[i] : acc;
-        int keep = interval_ok(v) && isfinite(ti) && ti > last_t;
+        int keep = hrv_interval_kept(v, ti, last_t);
         if (!nn_kept && (!keep || !t_s)) { /* until now every interval was kept: k == i */
             nn_kept = psy_arena_array(a, n, sizeof *nn_kept);
             t_kept = psy_arena_array(a, n, sizeof *t_kept);
@@ -610,7 +603,7 @@ psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_
     double last_t = -INFINITY, dur = 0;
     for (size_t i = 0; st == PSY_OK && i < n; i++) {
         double v = hrv_nn_at(&x, i), ti = hrv_t_at(&x, i);
-        if (!(interval_ok(v) && isfinite(ti) && ti > last_t)) st = x.st != PSY_OK ? x.st : PSY_E_INVALID;
+        if (!hrv_interval_kept(v, ti, last_t)) st = x.st != PSY_OK ? x.st : PSY_E_INVALID;
         last_t = ti, dur += v;
     }
     psy_arena_reset(&h->arena);

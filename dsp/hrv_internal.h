@@ -2,6 +2,7 @@
 #ifndef PSYPHYS_HRV_INTERNAL_H
 #define PSYPHYS_HRV_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <fftw3.h>
 #include "arena.h"
@@ -11,6 +12,22 @@
  * out of the series (psyphys/beats.h nn_left_out_s): corrected ones in nn_corrected_pct. */
 psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
                                 size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped);
+
+#define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
+#define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
+
+/* 1 when the HRV keeps interval nn_ms ending at t_s after a kept one ending at last_t (-inf for
+ * the first): finite, 1 ms to 10 s, its time finite and later. The others are skipped. */
+static inline int hrv_interval_kept(double nn_ms, double t_s, double last_t)
+{
+    return isfinite(nn_ms) && nn_ms >= MIN_INTERVAL_MS && nn_ms <= MAX_INTERVAL_MS && isfinite(t_s) && t_s > last_t;
+}
+
+/* The intervals of beats' series left out by the RR correction (nn_left_out_s) that end in
+ * (t0_s, t1_s]: those psy_hrv_compute_beats counts as corrected ones of that span, whose NN
+ * intervals are those ending in (t0_s, t1_s] too (analysis/hrv_beats.c). */
+struct psy_beat_list;
+size_t hrv_left_out_in(const struct psy_beat_list *beats, double t0_s, double t1_s);
 
 /* A NN series that is read in chunks rather than held (a long recording's series spooled to a
  * file): read(ctx, i0, count, nn, t) puts intervals i0 .. i0 + count - 1 (ms) into nn and their

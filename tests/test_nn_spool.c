@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "nn_spool.h"
-#include "session_internal.h" /* check_heart_rate_source */
+#include "plausibility_internal.h" /* check_heart_rate_source */
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -18,8 +18,9 @@
 
 /* A NN series of n intervals around 800 ms with respiratory variability, every 37th corrected,
  * a 60-s gap after interval n / 2, a stretch of 300 ms intervals (200 bpm, flagged by the
- * heart-rate check with a lower limit), and left-out intervals every 1000 s; with
- * `skipped`, one interval of 12 s (one the HRV skips). */
+ * heart-rate check with a lower limit) and another across the chunked check's reload at 16,384,
+ * and left-out intervals every 1000 s; with `skipped`, intervals the HRV skips: one of 12 s
+ * (corrected), one of 0.5 ms, one ending when its predecessor does. */
 static psy_beat_list *series(size_t n, int skipped)
 {
     psy_beat_list *b = calloc(1, sizeof *b);
@@ -33,11 +34,12 @@ static psy_beat_list *series(size_t n, int skipped)
     double t = 0;
     for (size_t i = 0; i < n; i++) {
         double nn = 800 + 50 * sin(2 * M_PI * 0.25 * t) + 20 * sin(0.37 * (double)i);
-        if (i >= 3000 && i < 3100) nn = 300;
+        if ((i >= 3000 && i < 3100) || (i >= 16300 && i < 16450)) nn = 300; /* the second across a chunk */
         if (skipped && i == 7000) nn = 12000;
+        if (skipped && i == 9001) nn = 0.5;
         if (i == n / 2) t += 60;
-        t += nn / 1000;
-        b->nn_ms[i] = nn, b->nn_onset_s[i] = t, b->nn_corrected[i] = i % 37 == 5;
+        if (!(skipped && i == 13000)) t += nn / 1000; /* else its end time is its predecessor's */
+        b->nn_ms[i] = nn, b->nn_onset_s[i] = t, b->nn_corrected[i] = i % 37 == 5 || (skipped && i == 7000);
         if (fmod(t, 1000) < nn / 1000 && b->counts.nn_left_out < 64) b->nn_left_out_s[b->counts.nn_left_out++] = t - 0.1;
     }
     return b;
@@ -87,16 +89,18 @@ static void check_hrv(const psy_beat_list *b, const nn_spool *s)
     psy_hrv *h = NULL;
     assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
     nn_view arrays = {b, NULL, 0};
-    nn_buf buf = {0};
+    nn_buf buf[2] = {{0}, {0}}; /* the source's, the slices' */
     for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++)
-        for (size_t source_min = 1000; source_min <= N; source_min += N - 1000) {
-            nn_view file = {b, s, source_min};
+        for (int slices = 0; slices < 2; slices++) {
+            nn_view file = {b, s, slices ? N : 1000};
             psy_hrv_result want, got;
             assert_int_equal(nn_view_hrv(&arrays, h, spans[k][0], spans[k][1], NULL, &want), PSY_OK);
-            assert_int_equal(nn_view_hrv(&file, h, spans[k][0], spans[k][1], &buf, &got), PSY_OK);
+            assert_int_equal(nn_view_hrv(&file, h, spans[k][0], spans[k][1], &buf[slices], &got), PSY_OK);
             same_result(&want, &got);
         }
-    nn_buf_free(&buf);
+    /* the source held a block at most, whether the HRV skips an interval or not (was: read whole) */
+    assert_true(buf[0].cap <= 4096);
+    nn_buf_free(&buf[0]), nn_buf_free(&buf[1]);
     psy_hrv_destroy(h);
 }
 
@@ -112,7 +116,7 @@ static void hrv_as_arrays(void **state)
         for (size_t i = 0; i < N; i++) corrected += b->nn_corrected[i];
         assert_int_equal(s->n_corrected, corrected);
         check_hrv(b, s);
-        /* the whole series went through the source, or (with the 12-s interval) through a slice */
+        /* the file's intervals as a source: the 12-s one refused (nn_view_hrv's source passes over it) */
         psy_hrv_config hc = psy_hrv_config_default();
         psy_hrv *h = NULL;
         assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);

@@ -80,7 +80,8 @@ PSY_API psy_status psy_hrv_series_from_table(const psy_beats_table *t, psy_hrv_c
 PSY_API const char *psy_hrv_series_classes(const psy_hrv_series *s);
 
 /* From a beat list (psy_beats_detect, psy_pulses_detect): its NN series (Lipponen), or its raw
- * intervals (none, PCST). The list stays the caller's. Same returns. */
+ * intervals (none, PCST). The list stays the caller's. Same returns; PSY_E_INVALID also for a
+ * lean session's beats (psyphys/session.h lean_results), which keep neither. */
 PSY_API psy_status psy_hrv_series_from_beats(const psy_beat_list *b, psy_hrv_correction c, psy_hrv_series *out,
                                              psy_message *why);
 

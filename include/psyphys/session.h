@@ -246,7 +246,9 @@ PSY_API const psy_session_results *psy_session_results_of(const psy_session *ses
 /* NULL-safe. */
 PSY_API void psy_session_free(psy_session *session);
 
-/* HRV of the NN intervals ending in (start_s, end_s]; every value NaN ("no beats") without beats. */
+/* HRV of the NN intervals ending in (start_s, end_s]; every value NaN ("no beats") without beats,
+ * and under lean_results also with "the NN series' temporary file could not be read" or "out of
+ * memory" when its slice cannot be had. */
 PSY_API void psy_session_hrv_over(psy_session *session, double start_s, double end_s, psy_hrv_result *out);
 
 /* Skin conductance over [start_s, end_s) with the session's events and latency window
@@ -272,7 +274,8 @@ PSY_API double psy_session_breath_depth(const psy_session *session, double start
 /* Peak-to-trough RSA over the whole breaths in [start_s, end_s]: the mean of Grossman's P2T
  * (psyphys/rsa.h) of each breath with NN intervals in both its phases, ms, over the corrected NN
  * series. NaN with the reason (static text in *why) without an RSP channel, beats, or such a
- * breath. */
+ * breath, or when RSA could not be computed (lean_results: the NN series' temporary file could
+ * not be read; out of memory: the run's warnings say so too). */
 PSY_API double psy_session_rsa_p2t(const psy_session *session, double start_s, double end_s, const char **why);
 
 /* Mean of the bpm channel's samples in [start_s, end_s); NaN without one or without samples. */

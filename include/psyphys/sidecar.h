@@ -84,7 +84,8 @@ PSY_API psy_status psy_sidecar_add_beats(psy_sidecar *sidecar, psy_reader *reade
                                          const psy_beats_config *config, const psy_beat_list *beats);
 
 /* The same for the pulses of a PPG channel (psy_pulses_detect): the pulse detector's settings,
- * the unusable stretches with their reasons, the peak_sample and quality columns. */
+ * the unusable stretches with their reasons, the peak_sample and quality columns. PSY_E_INVALID
+ * also for a lean session's pulses (without their NN series). */
 PSY_API psy_status psy_sidecar_add_pulses(psy_sidecar *sidecar, psy_reader *reader, int ch,
                                           const psy_pulses_config *config, const psy_beat_list *pulses);
 
