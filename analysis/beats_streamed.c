@@ -176,7 +176,7 @@ typedef struct beat_stream {
     int64_t prev_sample;
     double prev_pos, prev_t;
     size_t taken, gap_cap;
-    int64_t look_back;  /* input samples: the detector's flat_len (at least 1) and one */
+    int64_t look_back;  /* input samples: the detector's flat gap look-back (flat_s at the rate) and two */
     int64_t passed;     /* the detector has passed this sample (the furthest item so far) */
     detected *held;     /* beats not yet taken, n_held from first_held */
     size_t first_held, n_held, held_cap;

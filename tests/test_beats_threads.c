@@ -24,7 +24,7 @@
 
 /* A generated ECG (beats every 0.8 s with a little variability, 20 s of NaN at 4 min, a flat 3 s
  * at 7 min; with many_gaps 1, gaps of 0.004 to 3 s at every phase of the beats, NaN or flat, every
- * 5.3 s; with many_gaps 2, every 15th beat clipped into a plateau of 2.5 to 4 s from one sample
+ * 5.3 s; with many_gaps 2, every 15th beat clipped into a plateau of 2.5 to 4 s from about one sample
  * before its detected R-peak to one after, as saturation or a lead coming off: a flat gap dated
  * back to before most of these beats, emitted only where it ends) read through psy_reader_read;
  * a read of sample fail_at fails with PSY_E_IO. */
@@ -63,7 +63,7 @@ static psy_reader *ecg_reader_of(int64_t frames, int64_t fail_at, int many_gaps)
     }
     int k = 0;
     for (double t = 0.5; many_gaps == 2 && t < frames / RATE - 5; t += 0.8 + 0.04 * sin(t), k++) {
-        int64_t c = (int64_t)llround(t * RATE) + k % 3 - 2; /* the R-peak's detected sample -1 .. +1 */
+        int64_t c = (int64_t)llround(t * RATE) + k % 3 - 2; /* -2 .. 0 samples from the generated peak */
         if (k % 15 == 14)
             for (int64_t i = c; i < c + (int64_t)((2.5 + 0.5 * (k % 4)) * RATE); i++) e->x[i] = 0.8;
     }
