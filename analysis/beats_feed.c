@@ -4,11 +4,11 @@
  * detection's time, then off its path). The blocks cross in a block_pipe: the detector sees the
  * same blocks in the same order as on one thread, so its output is the same bit for bit; on one
  * thread when a second cannot be had, for a single block, or for small blocks. */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "beats_internal.h"
 #include "block_pipe.h"
+#include "psy_core.h" /* psy_fail */
 
 #define READ_AHEAD_MIN 1024 /* samples a block: a smaller one's hand-over costs more than its reading */
 
@@ -69,7 +69,6 @@ static int push_read_ahead(read_ahead *a, beats_push_fn push, void *ctx, psy_sta
     }
     const double *x;
     size_t n;
-    *st = PSY_OK;
     while (*st == PSY_OK && (x = block_pipe_get(&a->pipe, &n)) != NULL) {
         *st = push_all(push, ctx, x, n);
         block_pipe_done(&a->pipe, *st != PSY_OK);
@@ -105,10 +104,8 @@ psy_status beats_feed_channel(psy_reader *r, int ch, size_t block, int may_threa
     psy_status st = PSY_OK;
     int ahead = may_thread && a.block >= READ_AHEAD_MIN && a.frames > (int64_t)a.block;
     if (!(ahead && push_read_ahead(&a, push, ctx, &st))) st = read_and_push(&a, push, ctx);
-    if (st == PSY_OK && a.st != PSY_OK) {
-        st = a.st;
-        snprintf(why->text, sizeof why->text, "reading channel '%s' at sample %lld: %s", info->label,
-                 (long long)a.failed_at, psy_strerror(st));
-    }
+    if (st == PSY_OK && a.st != PSY_OK)
+        st = psy_fail(why, a.st, "reading channel '%s' at sample %lld: %s", info->label, (long long)a.failed_at,
+                      psy_strerror(a.st));
     return st;
 }

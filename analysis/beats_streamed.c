@@ -249,8 +249,8 @@ typedef struct handoff {
 static psy_status hand(handoff *h, const detected *d)
 {
     if (!h->threaded) return h->st = take_detected(h->p, d);
-    /* stopped: h->st says why; asked at every item, so the detector stops within its block */
-    if (block_pipe_stopped(&h->pipe) || (!h->fill && !(h->fill = block_pipe_room(&h->pipe)))) return PSY_E_IO;
+    /* no room: the classifier stopped, h->st says why */
+    if (!h->fill && !(h->fill = block_pipe_room(&h->pipe))) return PSY_E_IO;
     h->fill[h->n_fill++] = *d;
     if (h->n_fill == BATCH) {
         block_pipe_put(&h->pipe, h->n_fill);
@@ -307,8 +307,7 @@ static psy_status detect_and_classify(psy_reader *r, int ch, const psy_beats_con
         block_pipe_destroy(&h.pipe);
     }
     if (h.st != PSY_OK) { /* the first failure: the detector's PSY_E_IO, or a read's, came after it */
-        st = h.st;
-        snprintf(why->text, sizeof why->text, "%s", psy_strerror(st));
+        st = psy_fail(why, h.st, "%s", psy_strerror(h.st));
     }
     if (st == PSY_OK) st = take_held(&p, 1);
     free(p.held);

@@ -51,14 +51,6 @@ void block_pipe_end(block_pipe *p)
     pthread_mutex_unlock(&p->lock);
 }
 
-int block_pipe_stopped(block_pipe *p)
-{
-    pthread_mutex_lock(&p->lock);
-    int stopped = p->stopped;
-    pthread_mutex_unlock(&p->lock);
-    return stopped;
-}
-
 const void *block_pipe_get(block_pipe *p, size_t *len)
 {
     pthread_mutex_lock(&p->lock);

@@ -42,9 +42,6 @@ void block_pipe_end(block_pipe *p);
  * ended and every slot was got. */
 const void *block_pipe_get(block_pipe *p, size_t *len);
 
-/* Producer: 1 when the consumer has stopped (no slot need be asked for to know it). */
-int block_pipe_stopped(block_pipe *p);
-
 /* Consumer: the slot block_pipe_get gave is free again; stop: no more is wanted (the producer's
  * block_pipe_room then returns NULL). */
 void block_pipe_done(block_pipe *p, int stop);

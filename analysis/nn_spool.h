@@ -13,6 +13,12 @@
 /* Why what reads a spool is n/a when its file cannot be read back. */
 #define NN_SPOOL_UNREADABLE "the NN series' temporary file could not be read"
 
+/* The n/a reason of a reader's failure on the NN series: PSY_E_IO or PSY_E_NOMEM. */
+static inline const char *nn_status_why(psy_status st)
+{
+    return st == PSY_E_IO ? NN_SPOOL_UNREADABLE : "out of memory";
+}
+
 typedef struct nn_spool {
     FILE *fp;           /* 17 bytes an interval: nn_ms, end time (s), corrected (nn_spool.c) */
     int fd;             /* fp's, read by pread */

@@ -86,7 +86,7 @@ static psy_status detect_breaths(psy_session *s)
         st = psy_session_rsa(s, &rc);
         s->has_rsa = st == PSY_OK;
         if (st == PSY_E_IO || st == PSY_E_NOMEM) { /* RSA alone is lost, as every other reader's value */
-            s->rsa_why = st == PSY_E_IO ? NN_SPOOL_UNREADABLE : "out of memory";
+            s->rsa_why = nn_status_why(st);
             psy_session_warn(s, "RSA n/a: %s", s->rsa_why);
             st = PSY_OK;
         }

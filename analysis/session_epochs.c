@@ -49,7 +49,7 @@ int psy_session_make_epochs(psy_session *s)
         row->hr.why = "no beats";
         if (s->beats) {
             psy_status st = psy_session_hr_response(s, e->onset_s, &hc, &buf, &row->hr);
-            if (st == PSY_E_IO || st == PSY_E_NOMEM) row->hr.why = st == PSY_E_IO ? NN_SPOOL_UNREADABLE : "out of memory";
+            if (st == PSY_E_IO || st == PSY_E_NOMEM) row->hr.why = nn_status_why(st);
         } else if (s->n_hr) /* the bpm samples stand in for beats: same grid, same interpolation */
             psy_hr_response_at(s->hr_t_s, s->hr_nn_ms, NULL, s->n_hr, e->onset_s, &hc, &row->hr);
         if (row->hr.valid && !psy_session_covered(s->r, e->onset_s - o->pre_s, e->onset_s + o->post_s)) {

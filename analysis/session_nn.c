@@ -1,6 +1,5 @@
 /* The session analysis: the readers of the beats' NN series that take it by slices (epochs) or
  * whole (RSA), whether it lies in the beat list's arrays or in a spool (cfg.lean_results). */
-#include <stdlib.h>
 
 #include "session_internal.h"
 
@@ -30,12 +29,12 @@ psy_status psy_session_rsa(psy_session *s, const psy_rsa_config *c)
     if (!s->nn) return psy_rsa_compute(s->beats, s->breaths, c, &s->rsa);
     /* RSA's Porges-Bohrer grid spans the whole series anyway: it is read whole for it */
     psy_beat_list whole = *s->beats;
-    size_t n = whole.n_nn ? whole.n_nn : 1;
-    double *nn = malloc(n * sizeof *nn), *t = malloc(n * sizeof *t);
-    uint8_t *corrected = malloc(n);
-    psy_status st = nn && t && corrected ? nn_spool_read(s->nn, 0, whole.n_nn, nn, t, corrected) : PSY_E_NOMEM;
-    whole.nn_ms = nn, whole.nn_onset_s = t, whole.nn_corrected = corrected;
+    nn_view v = psy_session_nn(s);
+    nn_buf buf = {0};
+    nn_slice x;
+    psy_status st = whole.n_nn ? nn_view_slice(&v, 0, whole.n_nn, &buf, &x) : PSY_OK;
+    whole.nn_ms = buf.nn, whole.nn_onset_s = buf.t, whole.nn_corrected = buf.corrected;
     if (st == PSY_OK) st = psy_rsa_compute(&whole, s->breaths, c, &s->rsa);
-    free(nn), free(t), free(corrected);
+    nn_buf_free(&buf);
     return st;
 }

@@ -105,7 +105,7 @@ static void hrv_over(const psy_session *s, psy_hrv *h, nn_buf *buf, double start
     if (!s->beats || !h) return;
     nn_view v = psy_session_nn(s);
     psy_status st = nn_view_hrv(&v, h, start, end, buf, out); /* NN ending in (start, end] */
-    if (st == PSY_E_IO || st == PSY_E_NOMEM) hrv_none(out, st == PSY_E_IO ? NN_SPOOL_UNREADABLE : "out of memory");
+    if (st == PSY_E_IO || st == PSY_E_NOMEM) hrv_none(out, nn_status_why(st));
 }
 
 void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_result *out)

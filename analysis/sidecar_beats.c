@@ -180,9 +180,10 @@ psy_status sidecar_add_beats_counted(psy_sidecar *sc, psy_reader *r, const int c
 psy_status psy_sidecar_add_pulses(psy_sidecar *sc, psy_reader *r, int ch, const psy_pulses_config *cfg,
                                   const psy_beat_list *b)
 {
-    if (!sc || !r || !cfg || !b || !psy_reader_channel(r, ch) || nn_corrected_of(b) == SIZE_MAX) return PSY_E_INVALID;
+    size_t nn_corrected = b ? nn_corrected_of(b) : SIZE_MAX;
+    if (!sc || !r || !cfg || !psy_reader_channel(r, ch) || nn_corrected == SIZE_MAX) return PSY_E_INVALID;
     const int chs[2] = {ch, -1};
-    return add_sidecar(sc, r, chs, pulse_settings_json(cfg, b), b, nn_corrected_of(b));
+    return add_sidecar(sc, r, chs, pulse_settings_json(cfg, b), b, nn_corrected);
 }
 
 static const char prv_note[] = "pulse rate variability (PRV): intervals between the half-amplitude points of PPG "

@@ -19,7 +19,7 @@ SOURCE.md):
   the minute, which would tolerate one missed or extra breath per window. With --edr the
   detector's rate is the one psyphys reports per minute for ECG-derived breathing: `--json`'s
   edr_rate.per_window (the frequency-domain rate of the same 60-s windows from 0 s); a window it
-  leaves n/a (the modulations disagree) fails, and the coverage (windows with a rate) and the
+  leaves n/a (no mechanism shows breathing at the rate) fails, and the coverage (windows with a rate) and the
   share of those within 2 /min are printed beside it, and the share of windows where the
   ECG-derived breaths' own rate (their peaks, as for IP) is within 2 /min: the rate `analyze
   --edr` reports for segments and epochs (README).
