@@ -37,17 +37,18 @@ typedef struct hrv_source {
     void *ctx;
 } hrv_source;
 
-/* psy_hrv_compute of the n intervals read from src (none held whole: each analysis makes its passes
- * over the source, the spectrum, at most 48 h, reads it into arrays), n_corrected of them
- * corrected and left_out more in the span left out (hrv_compute_left_out): the values
- * hrv_compute_left_out gives on those arrays, bit for bit. Every interval must be one it keeps
- * (finite, 1 ms to 10 s, times increasing), else PSY_E_INVALID; also PSY_E_NOMEM, or the
- * source's failure (a failure mid-pass stops the analyses at that pass). analyze's long
- * segments over a spooled NN series (analysis/nn_spool.c). Cost: a full analysis reads the
- * series ~96 times over (289 chunk reads at 33,001 intervals with every analysis on; DFA
- * re-reads it per scale, each quantile 2-4 times). */
-psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, size_t left_out,
-                              psy_hrv_result *r);
+/* psy_hrv_compute of the n intervals read from src, of duration_s in all (their sum / 1000), none
+ * held whole (each analysis makes its passes over the source; the spectrum, at most 48 h, reads it
+ * into arrays), n_corrected of them corrected and left_out more in the span left out
+ * (hrv_compute_left_out): the values hrv_compute_left_out gives on those arrays, bit for bit.
+ * Every interval must be one it keeps (hrv_interval_kept): the source's maker checks them in the
+ * pass that counts them (analysis/nn_spool.c, for analyze's long segments over a spooled NN
+ * series). PSY_OK, PSY_E_INVALID (n_corrected > n), PSY_E_NOMEM, or the source's failure (a
+ * failure mid-pass stops the analyses at that pass). Cost: a full analysis reads the series ~96
+ * times over (289 chunk reads at 33,001 intervals with every analysis on; DFA re-reads it per
+ * scale, each quantile 2-4 times). */
+psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, double duration_s, size_t n_corrected,
+                              size_t left_out, psy_hrv_result *r);
 
 /* A cleaned NN series: n intervals (ms) ending at increasing times t (s), in nn and t, or read
  * from src (nn and t NULL). */
