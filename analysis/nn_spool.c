@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hrv_beats.h" /* hrv_left_out_in */
 #include "lower_bound.h"
 #include "nn_spool.h"
 #include "psy_core.h" /* psy_temp_file */

@@ -14,7 +14,7 @@
 #include "alloc_count.h"
 
 #include "psyphys/hrv.h"
-#include "hrv_internal.h" /* internals checked directly */
+#include "hrv_arrays.h" /* internals checked directly */
 
 static double uniform(unsigned long long *s)
 {
@@ -57,6 +57,7 @@ static void test_order_statistics_equal_a_sort(void **state)
     double *x = malloc(N * sizeof *x), *sorted = malloc(N * sizeof *sorted);
     double *work = malloc(HRV_ORDER_WORK_DOUBLES * sizeof *work);
     assert_non_null(x), assert_non_null(sorted), assert_non_null(work);
+    array_cursor ac;
     unsigned long long s = 7;
     const size_t ns[] = {1, 2, 5, 4096, 4097, N};
     for (int kind = 0; kind < 3; kind++) {
@@ -70,7 +71,7 @@ static void test_order_statistics_equal_a_sort(void **state)
                 const size_t ks[] = {0, n / 4, n / 2, (3 * n) / 4, n - 1};
                 for (size_t j = 0; j < 5; j++) {
                     double vk, vk1;
-                    hrv_order_pair(x, n, center, ks[j], work, &vk, &vk1);
+                    hrv_order_pair_of(on_array(&ac, x, n), n, center, ks[j], work, &vk, &vk1);
                     assert_true(vk == sorted[ks[j]]);
                     assert_true(vk1 == sorted[ks[j] + 1 < n ? ks[j] + 1 : ks[j]]);
                 }
@@ -117,12 +118,14 @@ static void test_chunked_dfa_equals_whole_profile(void **state)
     unsigned long long s = 11;
     rr_series(x, N, 1, &s);
     psy_arena arena = {0};
+    array_cursor ac;
+    hrv_cursor *cx = on_array(&ac, x, N);
     const int scales[][2] = {{4, 16}, {16, 64}, {4, 11}, {12, 100}};
     for (size_t q = 0; q < 4; q++)
         for (int overlap = 0; overlap < 2; overlap++) {
             psy_status st;
             double min_var = overlap ? 1e-8 : 0;
-            double a = hrv_dfa(x, N, scales[q][0], scales[q][1], overlap, min_var, &arena, &st);
+            double a = hrv_dfa_of(cx, N, scales[q][0], scales[q][1], overlap, min_var, &arena, &st);
             assert_int_equal(st, PSY_OK);
             assert_true(a == whole_profile_dfa(x, N, scales[q][0], scales[q][1], overlap, min_var));
         }
@@ -167,18 +170,20 @@ static void test_entropy_in_blocks_equals_one_tree(void **state)
     assert_non_null(x);
     unsigned long long s = 3;
     psy_arena arena = {0};
+    array_cursor ac;
+    hrv_cursor *cx = on_array(&ac, x, N);
     for (int kind = 0; kind < 3; kind++) {
         rr_series(x, N, kind, &s);
         for (int m = 1; m <= 3; m++) {
             double r = kind == 1 ? 1000.0 / 360.0 * 5 : 17.3, se, ae;
-            assert_int_equal(hrv_entropy(x, N, m, r, N, &arena, &se, &ae), PSY_OK);
+            assert_int_equal(hrv_entropy_of(cx, N, m, r, N, &arena, &se, &ae), PSY_OK);
             double pse;
-            assert_int_equal(hrv_sampen_pcst(x, N, m, r, N, &arena, &pse), PSY_OK);
+            assert_int_equal(hrv_sampen_pcst_of(cx, N, m, r, N, &arena, &pse), PSY_OK);
             const size_t blocks[] = {1000, 777, N - 2};
             for (size_t b = 0; b < 3; b++) {
                 double se_b, ae_b, pse_b;
-                assert_int_equal(hrv_entropy(x, N, m, r, blocks[b], &arena, &se_b, &ae_b), PSY_OK);
-                assert_int_equal(hrv_sampen_pcst(x, N, m, r, blocks[b], &arena, &pse_b), PSY_OK);
+                assert_int_equal(hrv_entropy_of(cx, N, m, r, blocks[b], &arena, &se_b, &ae_b), PSY_OK);
+                assert_int_equal(hrv_sampen_pcst_of(cx, N, m, r, blocks[b], &arena, &pse_b), PSY_OK);
                 assert_true(se_b == se && ae_b == ae && pse_b == pse);
             }
         }
@@ -354,10 +359,12 @@ static void test_entropy_of_source_in_blocks(void **state)
     array_source a = {nn, t, 0, 0};
     hrv_source src = {read_arrays, &a};
     hrv_series series = {.n = N, .src = &src};
+    array_cursor ac;
+    hrv_cursor *whole = on_array(&ac, nn, N);
     for (int m = 1; m <= 2; m++) {
         double r = 1000.0 / 360.0 * 5, se, ae, pse, se_b, ae_b, pse_b;
-        assert_int_equal(hrv_entropy(nn, N, m, r, N, &arena, &se, &ae), PSY_OK);
-        assert_int_equal(hrv_sampen_pcst(nn, N, m, r, N, &arena, &pse), PSY_OK);
+        assert_int_equal(hrv_entropy_of(whole, N, m, r, N, &arena, &se, &ae), PSY_OK);
+        assert_int_equal(hrv_sampen_pcst_of(whole, N, m, r, N, &arena, &pse), PSY_OK);
         hrv_cursor x;
         assert_int_equal(hrv_cursor_open(&x, &series, &arena), PSY_OK);
         assert_int_equal(hrv_entropy_of(&x, N, m, r, 7000, &arena, &se_b, &ae_b), PSY_OK);
