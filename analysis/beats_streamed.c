@@ -51,12 +51,13 @@ static int write_row(run_stream *s, int64_t sample, double t, double rr, psy_bea
 }
 
 /* Room for a step's outputs (at most two intervals, or two left out) in the NN series, grown by
- * doubling. 0 when out of memory. */
+ * doubling; with a spool, the step's two alone (correct spools them at once). 0 when out of
+ * memory. */
 static int reserve_nn(run_stream *s)
 {
     psy_beat_list *b = s->b;
     if (s->nn_held + 2 > s->nn_cap) {
-        size_t c = s->nn_cap ? 2 * s->nn_cap : 4096;
+        size_t c = s->spool ? 2 : s->nn_cap ? 2 * s->nn_cap : 4096;
         if (!nn_arrays_grow(&b->nn_ms, &b->nn_onset_s, &b->nn_corrected, c)) return 0;
         s->nn_cap = c;
     }
@@ -339,7 +340,7 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
         if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
         if (st == PSY_OK) st = detect_and_classify(r, ch, &cfg, may_thread, s, why);
-        if (st == PSY_OK && spool && (st = spool_held(s)) == PSY_OK) st = nn_spool_finish(spool);
+        if (st == PSY_OK && spool) st = nn_spool_finish(spool); /* correct spooled every interval */
         if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
         rr_online_free(&s->online);
     }
