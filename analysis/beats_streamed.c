@@ -292,20 +292,14 @@ static psy_status detect_and_classify(psy_reader *r, int ch, const psy_beats_con
     double rate = psy_reader_channel(r, ch)->rate_hz;
     beat_stream p = {.s = s, .r = r, .ch = ch, .rate = rate, .look_back = llround(cfg->detector.flat_s * rate) + 2};
     handoff h = {.p = &p, .st = PSY_OK};
-    pthread_t thread;
-    h.threaded = may_thread && block_pipe_init(&h.pipe, BATCH * sizeof(detected));
-    if (h.threaded && pthread_create(&thread, NULL, classify_blocks, &h) != 0) {
-        block_pipe_destroy(&h.pipe);
-        h.threaded = 0;
-    }
+    h.threaded = may_thread && block_pipe_start(&h.pipe, BATCH * sizeof(detected), classify_blocks, &h);
     psy_status st = beats_detect_peaks(r, ch, cfg, s->b, hand_beat, hand_gap, &h, may_thread, why);
     if (h.threaded) {
         /* the last items, after a read error too: a failure of the classifier's on them came
          * first, as on one thread (a stopped pipe gets nothing more) */
         if (h.fill) block_pipe_put(&h.pipe, h.n_fill);
         block_pipe_end(&h.pipe);
-        pthread_join(thread, NULL);
-        block_pipe_destroy(&h.pipe);
+        block_pipe_join(&h.pipe);
     }
     if (h.st != PSY_OK) { /* the first failure: the detector's PSY_E_IO, or a read's, came after it */
         st = psy_fail(why, h.st, "%s", psy_strerror(h.st));
