@@ -1,5 +1,5 @@
-# psyphys analyze on heart-rate-only and RR-only recordings (Empatica E4 HR.csv and IBI.csv):
-# every marker their data support, the rest n/a with the reason.
+# psyphys analyze on heart-rate-only and RR-only recordings (Empatica E4 HR.csv and IBI.csv, a
+# Garmin log folder): every marker their data support, the rest n/a with the reason.
 . "$(dirname "$0")/lib_cli.sh"
 E4=$SRC/tests/data/e4
 
@@ -49,6 +49,31 @@ if [ -f "$FULL/HR.csv" ]; then
     [ -s "$TMP/fullibi/IBI_hrv-windows.tsv" ] || fail "full IBI: no HRV windows"
     expect_grep '^window 1	0\.000000	600\.000000	[0-9.]+	[0-9.]+	[0-9.]+	[0-9.]+	' "$TMP/fullibi/IBI_segments.tsv"
 fi
+# A Garmin log folder (data.csv + acc.csv) as one recording: the beat-to-beat intervals an RR
+# channel, HR in bpm, the accelerometer at 25 Hz with its 6 gaps as missing samples on the
+# folder's time base (data.csv's first row, in its zone).
+GARMIN=$SHARED/data/flirt_wearables/garmin
+if [ -f "$GARMIN/data.csv" ]; then
+    expect_exit 0 "$PSYPHYS" info "$GARMIN"
+    expect_grep '^format +Garmin folder' "$TMP/out"
+    expect_grep '^start +2019-10-16T12:08:58\.041\+02:00' "$TMP/out"
+    expect_grep ' HEART_RATE_VARIABILITY +RR +ms +irregular +14316 ' "$TMP/out"
+    expect_grep ' HEART_RATE +HR +bpm +irregular +8748 ' "$TMP/out"
+    # acc.csv starts 3.661 s in and ends 957.162 s later: 24021 samples, 10000 of them its own
+    expect_grep ' ACC X +OTHER +- +25 +24021 +960\.840' "$TMP/out"
+    expect_grep 'acc\.csv: irregular sampling: .* 6 gaps over 1 s start new stretches' "$TMP/out"
+    expect_exit 0 "$PSYPHYS" analyze "$GARMIN" --segments window:3600 -o "$TMP/garmin"
+    expect_grep "heart +'HEART_RATE_VARIABILITY': 14316 beats" "$TMP/out"
+fi
+# A member the folder cannot read names itself: non-zero exit, nothing on stdout, no outputs.
+mkdir "$TMP/badgarmin"
+printf '2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n' >"$TMP/badgarmin/data.csv"
+printf '2019-10-16T12:00:01.000+02:00;1;2;3\n2019-10-16T12:00:01.040+02:00;1;2;3\n' >"$TMP/badgarmin/acc.csv"
+expect_exit 1 "$PSYPHYS" info "$TMP/badgarmin"
+expect_grep "badgarmin: data\.csv: line 2: timestamp 'yesterday' is not ISO 8601" "$TMP/err"
+[ -s "$TMP/out" ] && fail "a folder with a malformed member printed: $(head -c 200 "$TMP/out")"
+expect_exit 1 "$PSYPHYS" analyze "$TMP/badgarmin" -o "$TMP/badout"
+[ -e "$TMP/badout" ] && fail "a folder with a malformed member left outputs: $(ls "$TMP/badout")"
 # An RR list (Polar export): beats, NN and HRV of the whole recording and of windows.
 POLAR=$SHARED/data/rr_devices/hrvfilter_samples/polarSample01.txt
 if [ -f "$POLAR" ]; then

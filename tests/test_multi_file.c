@@ -1,5 +1,6 @@
 /* Recordings of several files read as one, on files written here: an Empatica E4 folder whose
- * files start at different times (with a button press), and a BIDS physio run split by rate. */
+ * files start at different times (with a button press), a Garmin log folder whose accelerometer
+ * file has a gap, and a BIDS physio run split by rate. */
 #include "test_util.h"
 
 #include "reader_impl.h"
@@ -98,6 +99,79 @@ static void test_e4_folder(void **state)
     assert_false(psy_is_session_folder(NULL));
 }
 
+/* acc.csv rows at 25 Hz from 12:00:01.000 (+02:00): `n1` rows, then a 5-s gap, then `n2` rows. */
+static void write_garmin_acc(const char *dir, int n1, int n2)
+{
+    char text[4096];
+    size_t used = 0;
+    for (int i = 0; i < n1 + n2; i++) {
+        int ms = 1000 + 40 * i + (i >= n1 ? 5000 : 0);
+        used += (size_t)snprintf(text + used, sizeof text - used, "2019-10-16T12:00:%02d.%03d+02:00;%d;0;0\n",
+                                 ms / 1000, ms % 1000, i);
+    }
+    write_text(dir, "acc.csv", text);
+}
+
+static void test_garmin_folder(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/garmin", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n"
+                                "2019-10-16T12:00:00.500+02:00;HEART_RATE;75.0\n"
+                                "2019-10-16T12:00:00.800+02:00;HEART_RATE_VARIABILITY;810.0\n"
+                                "2019-10-16T12:00:10.000+02:00;HEART_RATE;74.0\n");
+    write_garmin_acc(dir, 10, 10); /* 1.00 .. 1.36 s, then 6.40 .. 6.76 s */
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Garmin folder");
+    psy_datetime s = psy_reader_start(r); /* data.csv's first row, in its own zone */
+    assert_true(s.known && s.zone_known && s.utc_offset_min == 120 && s.hour == 12 && s.second == 0);
+    int rr = psy_reader_find_channel(r, "HEART_RATE_VARIABILITY"), hr = psy_reader_find_channel(r, "HEART_RATE");
+    int x = psy_reader_find_channel(r, "ACC X");
+    assert_true(rr >= 0 && hr >= 0 && x >= 0);
+    assert_int_equal(psy_reader_channel(r, rr)->type, PSY_CH_RR);
+    assert_int_equal(psy_reader_channel(r, hr)->type, PSY_CH_HR);
+    assert_string_equal(psy_reader_channel(r, hr)->unit, "bpm");
+    assert_true(fabs(psy_reader_channel(r, x)->rate_hz - 25) < 1e-6);
+    double t[2], v[140];
+    assert_int_equal(psy_reader_read_times(r, rr, 0, 2, t), PSY_OK);
+    assert_true(t[0] == 0.0 && fabs(t[1] - 0.8) < 1e-9);
+    /* acc.csv's samples at their own times: its start 1 s in, and after its gap (the combiner
+     * once laid the file on one stretch, the gap's 5 s lost) */
+    assert_int_equal(psy_reader_channel(r, x)->frames, 160 + 10);
+    assert_int_equal(psy_reader_read_times(r, x, 25, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 1.0) < 1e-9);
+    assert_int_equal(psy_reader_read_times(r, x, 160, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 6.4) < 1e-9);
+    assert_int_equal(psy_reader_read(r, x, 30, 140, v), PSY_OK); /* across the gap */
+    assert_true(v[0] == 5 && v[4] == 9 && isnan(v[5]) && isnan(v[129]) && v[130] == 10 && v[139] == 19);
+    /* data.csv covers the gap: one stretch, to its last row */
+    assert_int_equal(psy_reader_stretch_count(r), 1);
+    assert_true(psy_reader_duration(r) == 10.0);
+    psy_reader_close(r);
+    /* acc.csv alone: its stretches are the recording's */
+    char acc_only[1100];
+    snprintf(acc_only, sizeof acc_only, "%s/acc", test_tmpdir());
+    assert_int_equal(mkdir(acc_only, 0700), 0);
+    write_garmin_acc(acc_only, 10, 10);
+    r = open_or_fail(acc_only);
+    assert_int_equal(psy_reader_stretch_count(r), 2);
+    assert_true(fabs(psy_reader_stretch(r, 1)->onset_s - 5.4) < 1e-9);
+    assert_int_equal(psy_reader_read_times(r, 0, 10, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 5.4) < 1e-9);
+    psy_reader_close(r);
+    /* A malformed or foreign member names itself; no recording. */
+    psy_message why = {{0}};
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n");
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "data.csv: line 2"));
+    write_text(dir, "data.csv", "a,b\n1,2\n");
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "data.csv: not a Garmin log"));
+}
+
 static void test_bids_run(void **state)
 {
     (void)state;
@@ -142,7 +216,7 @@ static void test_long_path(void **state)
     while (n < 4200) n += snprintf(dir + n, sizeof dir - (size_t)n, "/.");
     psy_reader *r = NULL;
     psy_message why = {{0}};
-    assert_int_equal(psy_open_e4_folder(dir, &r, &why), PSY_E_IO);
+    assert_int_equal(psy_open_folder(dir, &r, &why), PSY_E_IO);
     assert_null(r);
     assert_non_null(strstr(why.text, "BVP.csv: cannot be read"));
 }
@@ -151,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_e4_folder),
+        cmocka_unit_test(test_garmin_folder),
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_long_path),
     };

@@ -140,7 +140,7 @@ typedef struct psy_stretch {
 typedef struct psy_open_options {
     const char *format;         /* force a reader by name ("edf", "bdf", "wfdb", "sndfile", "csv",
                                    "bids", "rr", "empatica", "ishne", "acq", "xdf", "brainvision",
-                                   "opensignals", ...); NULL: detect by content */
+                                   "opensignals", "garmin", ...); NULL: detect by content */
     double sampling_rate_hz;    /* > 0: the rate of a file that has none or a known-fake one (see
                                    the rate rule below); 0: none given */
     const char *sidecar_path;   /* a JSON or WFDB .hea file describing the channels (rate, labels,
