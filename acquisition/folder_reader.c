@@ -4,6 +4,9 @@
  *  - a Garmin log folder (an Android logger app's data.csv and acc.csv, FLIRT's test data: each
  *    file's first ISO 8601 timestamp is its start; acc.csv has gaps, each a stretch of its own),
  *    taken when the folder has no E4 sensor file;
+ *  - a Holter folder (FLIRT's holter/): one ISHNE .ecg file and the recorder software's beat list
+ *    beside it (same name, .txt), whose beats (N, S, X ...) are the recording's device events, as
+ *    a WFDB record's .atr beats are its annotations: a reference, not a channel;
  *  - a BIDS physio run split by rate (BIDS 1.10: sub-01_task-x_recording-<label>_physio.tsv.gz,
  *    one file per rate, each with its StartTime), named by the run's physio name without the
  *    recording entity (sub-01_task-x_physio.tsv.gz), which no file has.
@@ -52,9 +55,16 @@ typedef struct folder_channel {
 
 typedef struct folder {
     psy_reader *files[FOLDER_FILES];
+    int events_only[FOLDER_FILES]; /* its channels are not taken */
     int n_files, n_ch;
     folder_channel *ch;
 } folder;
+
+/* The channels of file i that the recording takes. */
+static int taken_channels(const folder *f, int i)
+{
+    return f->events_only[i] ? 0 : psy_reader_channel_count(f->files[i]);
+}
 
 static psy_status folder_read(void *impl, int ch, int64_t start, int64_t n, double *out)
 {
@@ -168,7 +178,7 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, int firs
                                     event_pool *pool, psy_message *why)
 {
     psy_reader *s = f->files[file];
-    for (int c = 0; c < psy_reader_channel_count(s); c++) {
+    for (int c = 0; c < taken_channels(f, file); c++) {
         const psy_channel_info *in = psy_reader_channel(s, c);
         const folder_channel *fc = &f->ch[first + c];
         psy_channel_info info = *in;
@@ -256,7 +266,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     file_span *spans = NULL;
     for (int i = 0; i < f->n_files; i++) {
         psy_reader *s = f->files[i];
-        for (int k = 0; psy_reader_channel_count(s) > 0 && k < psy_reader_stretch_count(s); k++) {
+        for (int k = 0; taken_channels(f, i) > 0 && k < psy_reader_stretch_count(s); k++) {
             const psy_stretch *st = psy_reader_stretch(s, k);
             if (!psy_grow(&spans, sizeof *spans, &cap, n_spans + 1)) {
                 free(spans);
@@ -267,7 +277,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     }
     if (n_spans) qsort(spans, n_spans, sizeof *spans, compare_spans);
     int first[FOLDER_FILES + 1] = {0};
-    for (int i = 0; i < f->n_files; i++) first[i + 1] = first[i] + psy_reader_channel_count(f->files[i]);
+    for (int i = 0; i < f->n_files; i++) first[i + 1] = first[i] + taken_channels(f, i);
     for (int i = 0; i < f->n_files; i++)
         for (int c = first[i]; c < first[i + 1]; c++) f->ch[c] = (folder_channel){i, c - first[i], NULL, 0, shift[i], 0, 0};
     psy_status st = PSY_OK;
@@ -342,11 +352,16 @@ static double file_start(psy_reader *s, time_base base)
     return t.known ? unix_seconds(&t) : NAN;
 }
 
-/* Opens the files `names` (those absent are skipped; `optional` marks files that make no
- * recording alone) in dir as one recording named `format_name`. */
-static psy_status combine(const char *dir, const char *const *names, const int *optional, size_t n,
-                          const char *file_format, time_base base, const char *format_name,
-                          const char *none, psy_reader **out, psy_message *why)
+/* A file of an export: its name, the reader to open it with (NULL: detected), and whether only
+ * its events are taken (E4's tags.csv button presses, a Holter's beat list: no recording alone). */
+typedef struct folder_member {
+    const char *name, *format;
+    int events_only;
+} folder_member;
+
+/* Opens the files `m` (those absent are skipped) in dir as one recording named `format_name`. */
+static psy_status combine(const char *dir, const folder_member *m, size_t n, time_base base,
+                          const char *format_name, const char *none, psy_reader **out, psy_message *why)
 {
     *out = NULL;
     folder *f = calloc(1, sizeof *f);
@@ -358,20 +373,21 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     for (size_t i = 0; st == PSY_OK && i < n && f->n_files < FOLDER_FILES; i++) {
         psy_reader *s = NULL;
         psy_message sub = {{0}};
-        psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
+        psy_status fs = open_file(dir, m[i].name, m[i].format, &anchor, &s, &sub);
         if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
-            if (!present(dir, names[i])) continue; /* not in this export */
-            st = psy_fail(why, PSY_E_IO, "%s: %s", names[i], /* a reader's reason when it got that far */
+            if (!present(dir, m[i].name)) continue; /* not in this export */
+            st = psy_fail(why, PSY_E_IO, "%s: %s", m[i].name, /* a reader's reason when it got that far */
                           sub.text[0] ? sub.text : "cannot be read (not a regular file, or no permission)");
             break;
         }
         if (fs != PSY_OK) {
-            st = psy_fail(why, fs, "%s: %s", names[i], sub.text);
+            st = psy_fail(why, fs, "%s: %s", m[i].name, sub.text);
             break;
         }
         f->files[f->n_files] = s;
+        f->events_only[f->n_files] = m[i].events_only;
         starts[f->n_files] = file_start(s, base);
-        if (!optional || !optional[i]) {
+        if (!m[i].events_only) {
             essential++;
             if (starts[f->n_files] < start) start = starts[f->n_files];
         }
@@ -386,14 +402,14 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     for (int i = 0; st == PSY_OK && i < f->n_files; i++) {
         shift[i] = base == BY_UNIX_START && !isnan(starts[i]) ? starts[i] - start : 0;
         if (starts[i] == start) earliest = i;
-        n_ch += psy_reader_channel_count(f->files[i]);
+        n_ch += taken_channels(f, i);
     }
     if (st == PSY_OK && !(f->ch = calloc((size_t)n_ch + 1, sizeof *f->ch)))
         st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     if (st == PSY_OK) f->n_ch = n_ch;
     if (st == PSY_OK) st = place_files(r, f, shift, why);
     event_pool pool = {NULL, 0, 0};
-    for (int i = 0, first = 0; st == PSY_OK && i < f->n_files; first += psy_reader_channel_count(f->files[i++]))
+    for (int i = 0, first = 0; st == PSY_OK && i < f->n_files; first += taken_channels(f, i++))
         st = add_file_channels(r, f, i, first, shift[i], &pool, why);
     if (st == PSY_OK) st = add_pooled_events(r, &pool, why);
     free(pool.ev);
@@ -415,8 +431,9 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     return PSY_OK;
 }
 
-static const char *const e4_names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
-static const int e4_optional[] = {0, 0, 0, 0, 0, 0, 1}; /* tags alone are no recording */
+static const folder_member e4_files[] = {
+    {"BVP.csv", "empatica", 0}, {"EDA.csv", "empatica", 0}, {"TEMP.csv", "empatica", 0}, {"ACC.csv", "empatica", 0},
+    {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
 
 int psy_is_session_folder(const char *path)
 {
@@ -424,20 +441,46 @@ int psy_is_session_folder(const char *path)
     if (!d) return 0;
     int yes = 0;
     for (struct dirent *e; !yes && (e = readdir(d));)
-        for (size_t k = 0; k < 6 && !yes; k++) yes = strcmp(e->d_name, e4_names[k]) == 0 && !e4_optional[k];
+        for (size_t k = 0; k < 7 && !yes; k++) yes = strcmp(e->d_name, e4_files[k].name) == 0 && !e4_files[k].events_only;
     closedir(d);
     return yes;
 }
 
-static const char *const garmin_names[] = {"data.csv", "acc.csv"};
+static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
+
+/* The one ISHNE Holter file (*.ecg) of dir, malloc'd, or NULL (none, or several). */
+static char *holter_file(const char *dir)
+{
+    DIR *d = opendir(dir);
+    char *found = NULL;
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (psy_has_suffix_ci(e->d_name, ".ecg") && strlen(e->d_name) > 4 && n++ == 0) found = strdup(e->d_name);
+    if (d) closedir(d);
+    if (n == 1) return found;
+    free(found);
+    return NULL;
+}
 
 psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
 {
     static const char none[] = "is a directory, not a recording (no Empatica E4 sensor files such as BVP.csv "
-                               "or EDA.csv, nor a Garmin log data.csv or acc.csv in it)";
-    if (!psy_is_session_folder(dir) && (present(dir, garmin_names[0]) || present(dir, garmin_names[1])))
-        return combine(dir, garmin_names, NULL, 2, "garmin", BY_UNIX_START, "Garmin folder", none, out, why);
-    return combine(dir, e4_names, e4_optional, 7, "empatica", BY_UNIX_START, "Empatica E4 folder", none, out, why);
+                               "or EDA.csv, Garmin log data.csv or acc.csv, or one ISHNE Holter .ecg in it)";
+    if (psy_is_session_folder(dir))
+        return combine(dir, e4_files, 7, BY_UNIX_START, "Empatica E4 folder", none, out, why);
+    if (present(dir, garmin_files[0].name) || present(dir, garmin_files[1].name))
+        return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
+    char *ecg = holter_file(dir), *txt = ecg ? strdup(ecg) : NULL;
+    if (!ecg || !txt) {
+        free(ecg);
+        return ecg ? psy_fail(why, PSY_E_NOMEM, "out of memory") : psy_fail(why, PSY_E_IO, "%s", none);
+    }
+    strcpy(txt + strlen(txt) - 4, ".txt");
+    folder_member holter[] = {{ecg, "ishne", 0}, {txt, "beat-list", 1}};
+    psy_status st = combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why);
+    free(ecg);
+    free(txt);
+    return st;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -489,8 +532,9 @@ psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *wh
         st = psy_fail(why, PSY_E_UNSUPPORTED, "the run has more than %d recording files", FOLDER_FILES);
     } else if (n) {
         qsort(names, n, sizeof names[0], compare_names);
-        st = combine(dir, (const char *const *)names, NULL, n, "bids", BY_STRETCH_ONSET, "BIDS physio run",
-                     "no file of the run", out, why);
+        folder_member run[FOLDER_FILES];
+        for (size_t i = 0; i < n; i++) run[i] = (folder_member){names[i], "bids", 0};
+        st = combine(dir, run, n, BY_STRETCH_ONSET, "BIDS physio run", "no file of the run", out, why);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(dir);

@@ -158,8 +158,8 @@ int psy_opensignals_probe(const unsigned char *head, size_t n);
 psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
                                 psy_message *why);
 
-/* Recordings of several files read as one (folder_reader.c). A session folder (an Empatica E4
- * or Garmin log folder): PSY_E_IO ("is a directory, not a recording ...") when dir holds none of
+/* Recordings of several files read as one (folder_reader.c). A session folder (an Empatica E4,
+ * Garmin log or Holter folder): PSY_E_IO ("is a directory, not a recording ...") when dir holds none of
  * their files. A BIDS
  * physio run split by rate, named by its physio file name without the recording entity
  * (dir/sub-01_task-x_physio.tsv.gz for dir/sub-01_task-x_recording-<label>_physio.tsv.gz ...):

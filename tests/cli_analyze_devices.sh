@@ -65,6 +65,23 @@ if [ -f "$GARMIN/data.csv" ]; then
     expect_exit 0 "$PSYPHYS" analyze "$GARMIN" --segments window:3600 -o "$TMP/garmin"
     expect_grep "heart +'HEART_RATE_VARIABILITY': 14316 beats" "$TMP/out"
 fi
+# A Holter folder (ISHNE holter.ecg + the recorder software's beat list holter.txt): the ECG
+# recording, its beats agreeing with the vendor's N and S beats (X, artifacts, left out), read by
+# score-beats from the folder or the list.
+HOLTER=$SHARED/data/flirt_wearables/holter
+if [ -f "$HOLTER/holter.ecg" ]; then
+    expect_exit 0 "$PSYPHYS" info "$HOLTER"
+    expect_grep '^format +Holter folder' "$TMP/out"
+    expect_grep '^channels +3' "$TMP/out"
+    expect_grep '^events +4786' "$TMP/out"
+    expect_exit 0 "$PSYPHYS" beats "$HOLTER" -o "$TMP/holter_beats.tsv"
+    for ref in "$HOLTER" "$HOLTER/holter.txt"; do
+        expect_exit 0 "$PSYPHYS" score-beats --ref "$ref" --test "$TMP/holter_beats.tsv" --from 0
+        expect_grep '^reference .*: 4768 beats scored from 0 s' "$TMP/out"
+        awk '/^TP/ { if ($8 + 0 < 99.5 || $11 + 0 < 99.5) exit 1 }' "$TMP/out" ||
+            fail "Holter beats against the vendor's: $(grep '^TP' "$TMP/out")"
+    done
+fi
 # A member the folder cannot read names itself: non-zero exit, nothing on stdout, no outputs.
 mkdir "$TMP/badgarmin"
 printf '2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n' >"$TMP/badgarmin/data.csv"

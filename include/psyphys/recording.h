@@ -122,7 +122,8 @@ typedef struct psy_event {
     psy_event_source source;
     int64_t sample;     /* sample index on the record's frame rate where the source has one, else -1 */
     int channel;        /* index of the channel it refers to, or -1 */
-    int code;           /* WFDB annotation code (1 = N ...), else 0 */
+    int code;           /* WFDB annotation code (1 = N ...); a vendor beat list's beat: the code
+                           of its class when that is a WFDB mnemonic (N, S, V; X has none); else 0 */
     int subtype, number;/* WFDB SUB and NUM fields, else 0 */
 } psy_event;
 
@@ -140,7 +141,7 @@ typedef struct psy_stretch {
 typedef struct psy_open_options {
     const char *format;         /* force a reader by name ("edf", "bdf", "wfdb", "sndfile", "csv",
                                    "bids", "rr", "empatica", "ishne", "acq", "xdf", "brainvision",
-                                   "opensignals", "garmin", ...); NULL: detect by content */
+                                   "opensignals", "garmin", "beat-list", ...); NULL: detect by content */
     double sampling_rate_hz;    /* > 0: the rate of a file that has none or a known-fake one (see
                                    the rate rule below); 0: none given */
     const char *sidecar_path;   /* a JSON or WFDB .hea file describing the channels (rate, labels,
