@@ -47,16 +47,33 @@ static int push(times *t, double v)
     return 1;
 }
 
+/* 1 when the beat-list reader fails on path as the detected reader did (`why`): the file is a
+ * vendor's beat list with a fault, not a table of some other kind. */
+static int is_broken_beat_list(const char *path, const psy_open_options *opt, const psy_message *why)
+{
+    psy_open_options as_list = *opt;
+    as_list.format = "beat-list";
+    psy_reader *r = NULL;
+    psy_message list_why = {{0}};
+    if (psy_reader_open(path, &as_list, &r, &list_why) == PSY_OK) {
+        psy_reader_close(r);
+        return 0;
+    }
+    return strcmp(list_why.text, why->text) == 0;
+}
+
 /* Beats of a WFDB annotation file, or of any recording with WFDB beat annotations or a vendor's
  * beat list (a Holter folder, the list itself: its classes that are WFDB beat codes; X, the
- * artifacts, is none). Quiet: no message when the file does not open (another reading follows). */
+ * artifacts, is none). 1, or 0 after a message, or -1 (no message) when `quiet` and the file does
+ * not open, unless it is a broken beat list: its reader's message says what is wrong. */
 static int load_recording(const char *path, const psy_open_options *opt, times *t, int quiet)
 {
     psy_reader *r = NULL;
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path, opt, &r, &why);
+    if (st != PSY_OK && quiet && !is_broken_beat_list(path, opt, &why)) return -1;
     if (st != PSY_OK) {
-        if (!quiet) cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
+        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return 0;
     }
     if (!quiet) cli_note_rate(path, r, opt);
@@ -181,7 +198,7 @@ static int looks_like_text(const char *path)
 static int load_beats(const char *path, const psy_open_options *opt, times *t)
 {
     int ok = looks_like_text(path) ? load_text(path, opt->sampling_rate_hz, t) : load_recording(path, opt, t, 0);
-    if (ok < 0 && !((ok = load_recording(path, opt, t, 1)) && t->n)) {
+    if (ok < 0 && (ok = load_recording(path, opt, t, 1)) != 0 && (ok < 0 || !t->n)) {
         cli_error(path, "has no 'onset' (s) or 'sample' column in its header");
         ok = 0;
     }
