@@ -3,7 +3,7 @@
  *    tags.csv; each sensor file states its own Unix start and rate);
  *  - a Garmin log folder (an Android logger app's data.csv and acc.csv, FLIRT's test data: each
  *    file's first ISO 8601 timestamp is its start; acc.csv has gaps, each a stretch of its own),
- *    taken when the folder has no E4 sensor file;
+ *    taken when the folder has both files and no E4 sensor file;
  *  - a Holter folder (FLIRT's holter/): one ISHNE .ecg file and the recorder software's beat list
  *    beside it (same name, .txt), whose beats (N, S, X ...) are the recording's device events, as
  *    a WFDB record's .atr beats are its annotations: a reference, not a channel;
@@ -49,7 +49,7 @@ typedef struct folder_channel {
     folder_segment *seg;   /* in order of `at`: one per stretch of the file (irregular: one) */
     size_t n_seg;
     double shift_s;        /* added to the times of an irregular channel (its file's start) */
-    double placed_s;       /* where its first stretch starts in the recording's data (s) */
+    double placed_s;       /* how long after the recording's start its first stretch starts (s) */
     double off_ms;         /* the most a stretch's start was moved to the sample grid (ms) */
 } folder_channel;
 
@@ -171,6 +171,13 @@ static psy_status add_pooled_events(psy_reader *r, event_pool *p, psy_message *w
     return PSY_OK;
 }
 
+/* The name of a member's file, without its folder. */
+static const char *file_name(psy_reader *s)
+{
+    const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
+    return slash ? slash + 1 : name;
+}
+
 /* Adds file's channels (placed by place_files: f->ch from `first`) and puts its events in the
  * pool shifted by shift_s (E4 and Garmin files time events from their own start; BIDS files in
  * the run's frame). */
@@ -207,10 +214,8 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, int firs
         e.onset_s += shift_s;
         pool->ev[pool->n++] = e;
     }
-    const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
-    if (slash) name = slash + 1;
     for (size_t i = 0; i < psy_reader_warning_count(s); i++)
-        psy_reader_warn(r, "%s: %s", name, psy_reader_warning(s, i));
+        psy_reader_warn(r, "%s: %s", file_name(s), psy_reader_warning(s, i));
     return PSY_OK;
 }
 
@@ -228,8 +233,11 @@ static int compare_spans(const void *x, const void *y)
 }
 
 /* Appends to channel c the samples of its file's stretch k, which starts `at_s` seconds into the
- * recording's data (the data offset of the recording's stretch plus the time since its onset). */
-static int place_stretch(folder_channel *c, psy_reader *s, int k, double at_s)
+ * recording's data: the data offset of the recording's stretch, `data_s`, plus the time since its
+ * onset. Rounded to the nearest sample, but never before `data_s` (a sample there would be
+ * timed by the stretch before) nor over the previous stretch's samples; the move is counted in
+ * c->off_ms. */
+static int place_stretch(folder_channel *c, psy_reader *s, int k, double data_s, double at_s)
 {
     const psy_channel_info *in = psy_reader_channel(s, c->ch);
     const psy_stretch *st = psy_reader_stretch(s, k);
@@ -240,12 +248,12 @@ static int place_stretch(folder_channel *c, psy_reader *s, int k, double at_s)
     if (g.n > in->frames - g.from) g.n = in->frames - g.from;
     if (g.n < 0) g.n = 0;
     double exact = at_s * in->rate_hz;
+    int64_t lowest = (int64_t)ceil(data_s * in->rate_hz - 1e-9);
     g.at = llround(exact);
-    if (c->n_seg) { /* never over the previous stretch's samples */
+    if (g.at < lowest) g.at = lowest;
+    if (c->n_seg) {
         const folder_segment *prev = &c->seg[c->n_seg - 1];
         if (g.at < prev->at + prev->n) g.at = prev->at + prev->n;
-    } else {
-        c->placed_s = at_s;
     }
     double off_ms = fabs(exact - (double)g.at) > 1e-6 ? 1e3 * fabs(exact - (double)g.at) / in->rate_hz : 0;
     if (off_ms > c->off_ms) c->off_ms = off_ms;
@@ -266,6 +274,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     file_span *spans = NULL;
     for (int i = 0; i < f->n_files; i++) {
         psy_reader *s = f->files[i];
+        double end = -INFINITY, overlap = 0;
         for (int k = 0; taken_channels(f, i) > 0 && k < psy_reader_stretch_count(s); k++) {
             const psy_stretch *st = psy_reader_stretch(s, k);
             if (!psy_grow(&spans, sizeof *spans, &cap, n_spans + 1)) {
@@ -273,7 +282,13 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
                 return psy_fail(why, PSY_E_NOMEM, "out of memory");
             }
             spans[n_spans++] = (file_span){shift[i] + st->onset_s, shift[i] + st->onset_s + st->duration_s, i, k};
+            if (end - st->onset_s > overlap) overlap = end - st->onset_s;
+            if (st->onset_s + st->duration_s > end) end = st->onset_s + st->duration_s;
         }
+        /* place_stretch puts a stretch's samples after the previous one's */
+        if (overlap > 1e-9)
+            psy_reader_warn(r, "%s: its stretches overlap by up to %.6f s: the later ones are placed after "
+                               "the earlier ones' samples", file_name(s), overlap);
     }
     if (n_spans) qsort(spans, n_spans, sizeof *spans, compare_spans);
     int first[FOLDER_FILES + 1] = {0};
@@ -298,7 +313,8 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
                 double rate = psy_reader_channel(s, fc->ch)->rate_hz;
                 if (!(rate > 0)) continue;
                 regular = 1;
-                if (!place_stretch(fc, s, sp->k, data_offset + sp->a - onset)) {
+                if (!fc->n_seg) fc->placed_s = sp->a - spans[0].a;
+                if (!place_stretch(fc, s, sp->k, data_offset, data_offset + sp->a - onset)) {
                     st = psy_fail(why, PSY_E_NOMEM, "out of memory");
                     break;
                 }
@@ -399,9 +415,9 @@ static psy_status combine(const char *dir, const folder_member *m, size_t n, tim
      * run's frame, already shared) */
     double shift[FOLDER_FILES];
     int earliest = 0, n_ch = 0;
-    for (int i = 0; st == PSY_OK && i < f->n_files; i++) {
+    for (int i = f->n_files - 1; st == PSY_OK && i >= 0; i--) {
         shift[i] = base == BY_UNIX_START && !isnan(starts[i]) ? starts[i] - start : 0;
-        if (starts[i] == start) earliest = i;
+        if (starts[i] == start && !f->events_only[i]) earliest = i; /* tags.csv has no start of its own */
         n_ch += taken_channels(f, i);
     }
     if (st == PSY_OK && !(f->ch = calloc((size_t)n_ch + 1, sizeof *f->ch)))
@@ -434,50 +450,78 @@ static psy_status combine(const char *dir, const folder_member *m, size_t n, tim
 static const folder_member e4_files[] = {
     {"BVP.csv", "empatica", 0}, {"EDA.csv", "empatica", 0}, {"TEMP.csv", "empatica", 0}, {"ACC.csv", "empatica", 0},
     {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
+static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
+
+/* A Holter file's beat list: its name with .txt for .ecg (malloc'd). */
+static char *beat_list_of(const char *ecg)
+{
+    char *txt = strdup(ecg);
+    if (txt) strcpy(txt + strlen(txt) - 4, ".txt");
+    return txt;
+}
+
+typedef enum folder_kind { NO_SESSION, E4_FOLDER, GARMIN_FOLDER, HOLTER_FOLDER } folder_kind;
+
+/* The session a folder holds, from its entries' names: an Empatica E4 folder (one of its sensor
+ * files), else a Garmin log folder (data.csv and acc.csv), else a Holter folder (one ISHNE .ecg
+ * and its beat list, the same name in .txt; *ecg gets that name, malloc'd). A Garmin file or an
+ * ISHNE file alone is no session: it opens as a file, and a folder holding one with other
+ * recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
+static int folder_kind_of(const char *dir, char **ecg)
+{
+    *ecg = NULL;
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int e4 = 0, garmin = 0, n_ecg = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        for (size_t k = 0; k < sizeof e4_files / sizeof *e4_files; k++)
+            e4 |= !e4_files[k].events_only && strcmp(e->d_name, e4_files[k].name) == 0;
+        for (int k = 0; k < 2; k++) garmin |= (strcmp(e->d_name, garmin_files[k].name) == 0) << k;
+        if (strlen(e->d_name) > 4 && psy_has_suffix_ci(e->d_name, ".ecg") && n_ecg++ == 0) *ecg = strdup(e->d_name);
+    }
+    closedir(d);
+    if (n_ecg == 1 && !*ecg) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int kind = e4 ? E4_FOLDER : garmin == 3 ? GARMIN_FOLDER : NO_SESSION;
+    char *txt = kind == NO_SESSION && n_ecg == 1 ? beat_list_of(*ecg) : NULL;
+    if (txt && present(dir, txt)) kind = HOLTER_FOLDER;
+    free(txt);
+    if (kind != HOLTER_FOLDER) {
+        free(*ecg);
+        *ecg = NULL;
+    }
+    return kind;
+}
 
 int psy_is_session_folder(const char *path)
 {
-    DIR *d = path ? opendir(path) : NULL;
-    if (!d) return 0;
-    int yes = 0;
-    for (struct dirent *e; !yes && (e = readdir(d));)
-        for (size_t k = 0; k < 7 && !yes; k++) yes = strcmp(e->d_name, e4_files[k].name) == 0 && !e4_files[k].events_only;
-    closedir(d);
-    return yes;
-}
-
-static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
-
-/* The one ISHNE Holter file (*.ecg) of dir, malloc'd, or NULL (none, or several). */
-static char *holter_file(const char *dir)
-{
-    DIR *d = opendir(dir);
-    char *found = NULL;
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (psy_has_suffix_ci(e->d_name, ".ecg") && strlen(e->d_name) > 4 && n++ == 0) found = strdup(e->d_name);
-    if (d) closedir(d);
-    if (n == 1) return found;
-    free(found);
-    return NULL;
+    char *ecg = NULL;
+    int kind = path ? folder_kind_of(path, &ecg) : NO_SESSION;
+    free(ecg);
+    return kind > NO_SESSION;
 }
 
 psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
 {
-    static const char none[] = "is a directory, not a recording (no Empatica E4 sensor files such as BVP.csv "
-                               "or EDA.csv, Garmin log data.csv or acc.csv, or one ISHNE Holter .ecg in it)";
-    if (psy_is_session_folder(dir))
-        return combine(dir, e4_files, 7, BY_UNIX_START, "Empatica E4 folder", none, out, why);
-    if (present(dir, garmin_files[0].name) || present(dir, garmin_files[1].name))
-        return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
-    char *ecg = holter_file(dir), *txt = ecg ? strdup(ecg) : NULL;
-    if (!ecg || !txt) {
-        free(ecg);
-        return ecg ? psy_fail(why, PSY_E_NOMEM, "out of memory") : psy_fail(why, PSY_E_IO, "%s", none);
-    }
-    strcpy(txt + strlen(txt) - 4, ".txt");
+    static const char none[] = "is a directory, not a recording (no Empatica E4 sensor file such as BVP.csv "
+                               "or EDA.csv, Garmin log data.csv with acc.csv, or ISHNE Holter .ecg with its "
+                               "beat list .txt in it)";
+    *out = NULL;
+    char *ecg = NULL;
+    int kind = folder_kind_of(dir, &ecg);
+    if (kind < 0)
+        return psy_fail(why, errno == ENOMEM ? PSY_E_NOMEM : PSY_E_IO, "cannot list its files: %s", strerror(errno));
+    if (kind == E4_FOLDER)
+        return combine(dir, e4_files, sizeof e4_files / sizeof *e4_files, BY_UNIX_START, "Empatica E4 folder",
+                       none, out, why);
+    if (kind == GARMIN_FOLDER) return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
+    if (kind == NO_SESSION) return psy_fail(why, PSY_E_IO, "%s", none);
+    char *txt = beat_list_of(ecg);
     folder_member holter[] = {{ecg, "ishne", 0}, {txt, "beat-list", 1}};
-    psy_status st = combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why);
+    psy_status st = txt ? combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why)
+                        : psy_fail(why, PSY_E_NOMEM, "out of memory");
     free(ecg);
     free(txt);
     return st;

@@ -159,8 +159,8 @@ psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, ps
                                 psy_message *why);
 
 /* Recordings of several files read as one (folder_reader.c). A session folder (an Empatica E4,
- * Garmin log or Holter folder): PSY_E_IO ("is a directory, not a recording ...") when dir holds none of
- * their files. A BIDS
+ * Garmin log or Holter folder, recognised as psy_is_session_folder does): PSY_E_IO ("is a
+ * directory, not a recording ...") when dir is none of them. A BIDS
  * physio run split by rate, named by its physio file name without the recording entity
  * (dir/sub-01_task-x_physio.tsv.gz for dir/sub-01_task-x_recording-<label>_physio.tsv.gz ...):
  * PSY_E_NOT_FOUND (why untouched) when no such file exists. */

@@ -82,6 +82,20 @@ if [ -f "$HOLTER/holter.ecg" ]; then
             fail "Holter beats against the vendor's: $(grep '^TP' "$TMP/out")"
     done
 fi
+# batch takes a Garmin and a Holter folder whole, as info does (it once took their files one by
+# one: acc.csv, data.csv, holter.ecg, holter.txt); a Garmin file alone stays a file.
+if [ -f "$GARMIN/data.csv" ] && [ -f "$HOLTER/holter.ecg" ]; then
+    mkdir -p "$TMP/wear/garmin" "$TMP/wear/holter" "$TMP/wear/other"
+    for f in data.csv acc.csv; do ln -s "$GARMIN/$f" "$TMP/wear/garmin/$f"; done
+    for f in holter.ecg holter.txt; do ln -s "$HOLTER/$f" "$TMP/wear/holter/$f"; done
+    ln -s "$GARMIN/acc.csv" "$TMP/wear/other/acc.csv"
+    expect_exit 0 "$PSYPHYS" batch "$TMP/wear" -o "$TMP/wb" -j 1 --quiet
+    S=$TMP/wb/batch_status.tsv
+    [ "$(tail -n +2 "$S" | wc -l)" -eq 3 ] || fail "3 recordings, got: $(cut -f1,2 "$S" | tr '\n' ' ')"
+    expect_grep '^garmin	ok	' "$S"
+    expect_grep '^holter	ok	' "$S"
+    expect_grep '^other/acc\.csv	ok	' "$S"
+fi
 # A member the folder cannot read names itself: non-zero exit, nothing on stdout, no outputs.
 mkdir "$TMP/badgarmin"
 printf '2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n' >"$TMP/badgarmin/data.csv"

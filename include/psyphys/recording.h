@@ -185,10 +185,13 @@ PSY_API psy_status psy_reader_open_source(psy_source *src, const psy_open_option
 PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,
                                    psy_message *why);
 
-/* 1 when the directory at path is a session folder psy_reader_open opens as one recording (an
- * Empatica E4 folder: it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), so
- * a program walking an archive takes it whole rather than its files one by one; 0 otherwise (not
- * a directory, unreadable). Looks at the names only. */
+/* 1 when the directory at path is a session folder psy_reader_open opens as one recording, so a
+ * program walking an archive takes it whole rather than its files one by one: an Empatica E4
+ * folder (it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), else a Garmin
+ * log folder (data.csv and acc.csv), else a Holter folder (exactly one ISHNE *.ecg and its beat
+ * list, the same name with .txt). 0 otherwise (not a directory, unreadable). Looks at the names
+ * only: psy_reader_open decides from the same names, and a file of the folder that is not what
+ * its name says is an error naming it. */
 PSY_API int psy_is_session_folder(const char *path);
 
 /* NULL-safe. */
