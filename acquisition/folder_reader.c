@@ -18,8 +18,8 @@
  * recording: a file that starts later (E4's HR.csv starts 10 s after the others: its first value
  * averages the first 10 s) or pauses has its channels read as missing samples (NaN) until its
  * data resumes. Irregular channels (IBI) have their times shifted. A stretch whose start is not a
- * whole number of samples after the recording's is rounded to the nearest sample, with a warning
- * giving the error. The recording's stretches are where any file has data: a file's gap that
+ * whole number of samples after the recording's is rounded to the nearest sample (but never into
+ * the recording's stretch before it), with a warning giving the error. The recording's stretches are where any file has data: a file's gap that
  * another file covers is missing samples, not a gap. Events of every file are kept once (a run's
  * _events.tsv, which every file of the run loads, and tags.csv's button presses). */
 #include <ctype.h>
