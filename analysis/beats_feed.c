@@ -22,9 +22,14 @@ typedef struct read_ahead {
     int64_t failed_at;
 } read_ahead;
 
-static int64_t block_at(const read_ahead *a, int64_t at)
+/* The block at sample at (< the channel's frames) into x: its length, or 0 on a read error
+ * (a->st, a->failed_at say it). */
+static int64_t read_block(read_ahead *a, int64_t at, double *x)
 {
-    return a->frames - at < (int64_t)a->block ? a->frames - at : (int64_t)a->block;
+    int64_t n = a->frames - at < (int64_t)a->block ? a->frames - at : (int64_t)a->block;
+    if ((a->st = psy_reader_read(a->r, a->ch, at, n, x)) == PSY_OK) return n;
+    a->failed_at = at;
+    return 0;
 }
 
 /* The reading thread: each block into the pipe, until the channel's end, a read error or a stop. */
@@ -32,14 +37,10 @@ static void *read_blocks(void *arg)
 {
     read_ahead *a = arg;
     double *x;
-    for (int64_t at = 0; at < a->frames && (x = block_pipe_room(&a->pipe)) != NULL;) {
-        int64_t n = block_at(a, at);
-        if ((a->st = psy_reader_read(a->r, a->ch, at, n, x)) != PSY_OK) {
-            a->failed_at = at;
-            break;
-        }
+    int64_t n;
+    for (int64_t at = 0; at < a->frames && (x = block_pipe_room(&a->pipe)) != NULL; at += n) {
+        if (!(n = read_block(a, at, x))) break;
         block_pipe_put(&a->pipe, (size_t)n);
-        at += n;
     }
     block_pipe_end(&a->pipe);
     return NULL;
@@ -61,20 +62,14 @@ static psy_status push_all(beats_push_fn push, void *ctx, const double *x, size_
  * be had. A read error leaves the blocks before it pushed and *st PSY_OK (a->st says it). */
 static int push_read_ahead(read_ahead *a, beats_push_fn push, void *ctx, psy_status *st)
 {
-    pthread_t reader;
-    if (!block_pipe_init(&a->pipe, a->block * sizeof(double))) return 0;
-    if (pthread_create(&reader, NULL, read_blocks, a) != 0) {
-        block_pipe_destroy(&a->pipe);
-        return 0;
-    }
+    if (!block_pipe_start(&a->pipe, a->block * sizeof(double), read_blocks, a)) return 0;
     const double *x;
     size_t n;
     while (*st == PSY_OK && (x = block_pipe_get(&a->pipe, &n)) != NULL) {
         *st = push_all(push, ctx, x, n);
         block_pipe_done(&a->pipe, *st != PSY_OK);
     }
-    pthread_join(reader, NULL);
-    block_pipe_destroy(&a->pipe);
+    block_pipe_join(&a->pipe);
     return 1;
 }
 
@@ -83,15 +78,8 @@ static psy_status read_and_push(read_ahead *a, beats_push_fn push, void *ctx)
 {
     double *x = malloc(a->block * sizeof *x);
     psy_status st = x ? PSY_OK : PSY_E_NOMEM;
-    for (int64_t at = 0; st == PSY_OK && at < a->frames;) {
-        int64_t n = block_at(a, at);
-        if ((a->st = psy_reader_read(a->r, a->ch, at, n, x)) != PSY_OK) {
-            a->failed_at = at;
-            break;
-        }
+    for (int64_t at = 0, n; st == PSY_OK && at < a->frames && (n = read_block(a, at, x)); at += n)
         st = push_all(push, ctx, x, (size_t)n);
-        at += n;
-    }
     free(x);
     return st;
 }

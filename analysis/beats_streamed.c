@@ -51,12 +51,13 @@ static int write_row(run_stream *s, int64_t sample, double t, double rr, psy_bea
 }
 
 /* Room for a step's outputs (at most two intervals, or two left out) in the NN series, grown by
- * doubling. 0 when out of memory. */
+ * doubling; with a spool, the step's two alone (correct spools them at once). 0 when out of
+ * memory. */
 static int reserve_nn(run_stream *s)
 {
     psy_beat_list *b = s->b;
     if (s->nn_held + 2 > s->nn_cap) {
-        size_t c = s->nn_cap ? 2 * s->nn_cap : 4096;
+        size_t c = s->spool ? 2 : s->nn_cap ? 2 * s->nn_cap : 4096;
         if (!nn_arrays_grow(&b->nn_ms, &b->nn_onset_s, &b->nn_corrected, c)) return 0;
         s->nn_cap = c;
     }
@@ -291,20 +292,14 @@ static psy_status detect_and_classify(psy_reader *r, int ch, const psy_beats_con
     double rate = psy_reader_channel(r, ch)->rate_hz;
     beat_stream p = {.s = s, .r = r, .ch = ch, .rate = rate, .look_back = llround(cfg->detector.flat_s * rate) + 2};
     handoff h = {.p = &p, .st = PSY_OK};
-    pthread_t thread;
-    h.threaded = may_thread && block_pipe_init(&h.pipe, BATCH * sizeof(detected));
-    if (h.threaded && pthread_create(&thread, NULL, classify_blocks, &h) != 0) {
-        block_pipe_destroy(&h.pipe);
-        h.threaded = 0;
-    }
+    h.threaded = may_thread && block_pipe_start(&h.pipe, BATCH * sizeof(detected), classify_blocks, &h);
     psy_status st = beats_detect_peaks(r, ch, cfg, s->b, hand_beat, hand_gap, &h, may_thread, why);
     if (h.threaded) {
         /* the last items, after a read error too: a failure of the classifier's on them came
          * first, as on one thread (a stopped pipe gets nothing more) */
         if (h.fill) block_pipe_put(&h.pipe, h.n_fill);
         block_pipe_end(&h.pipe);
-        pthread_join(thread, NULL);
-        block_pipe_destroy(&h.pipe);
+        block_pipe_join(&h.pipe);
     }
     if (h.st != PSY_OK) { /* the first failure: the detector's PSY_E_IO, or a read's, came after it */
         st = psy_fail(why, h.st, "%s", psy_strerror(h.st));
@@ -339,7 +334,7 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
         if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
         if (st == PSY_OK) st = detect_and_classify(r, ch, &cfg, may_thread, s, why);
-        if (st == PSY_OK && spool && (st = spool_held(s)) == PSY_OK) st = nn_spool_finish(spool);
+        if (st == PSY_OK && spool) st = nn_spool_finish(spool); /* correct spooled every interval */
         if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
         rr_online_free(&s->online);
     }

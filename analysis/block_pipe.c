@@ -4,13 +4,24 @@
 
 #include "block_pipe.h"
 
-int block_pipe_init(block_pipe *p, size_t slot_bytes)
+/* Frees the slots and the lock (the threads are done with them). */
+static void destroy(block_pipe *p)
+{
+    pthread_cond_destroy(&p->moved);
+    pthread_mutex_destroy(&p->lock);
+    for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) free(p->slot[i]);
+}
+
+int block_pipe_start(block_pipe *p, size_t slot_bytes, void *(*run)(void *), void *arg)
 {
     memset(p, 0, sizeof *p);
     int ok = 1;
     for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) ok &= (p->slot[i] = malloc(slot_bytes ? slot_bytes : 1)) != NULL;
     if (ok && pthread_mutex_init(&p->lock, NULL) == 0) {
-        if (pthread_cond_init(&p->moved, NULL) == 0) return 1;
+        if (pthread_cond_init(&p->moved, NULL) == 0) {
+            if (pthread_create(&p->thread, NULL, run, arg) == 0) return 1;
+            pthread_cond_destroy(&p->moved);
+        }
         pthread_mutex_destroy(&p->lock);
     }
     for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) free(p->slot[i]);
@@ -18,11 +29,10 @@ int block_pipe_init(block_pipe *p, size_t slot_bytes)
     return 0;
 }
 
-void block_pipe_destroy(block_pipe *p)
+void block_pipe_join(block_pipe *p)
 {
-    pthread_cond_destroy(&p->moved);
-    pthread_mutex_destroy(&p->lock);
-    for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) free(p->slot[i]);
+    pthread_join(p->thread, NULL);
+    destroy(p);
 }
 
 void *block_pipe_room(block_pipe *p)

@@ -21,13 +21,15 @@ typedef struct block_pipe {
     pthread_mutex_t lock;
     pthread_cond_t moved;         /* one for both sides: the producer waits on a full pipe, the
                                      * consumer on an empty one, never both at once */
+    pthread_t thread;             /* the side block_pipe_start started */
 } block_pipe;
 
-/* Slots of slot_bytes each. 1, or 0 (out of memory, no lock to be had; *p then holds nothing). */
-int block_pipe_init(block_pipe *p, size_t slot_bytes);
+/* Slots of slot_bytes each, and a thread running run(arg): one side of the pipe, the caller the
+ * other. 1, or 0 when no memory, lock or thread can be had (*p then holds nothing). */
+int block_pipe_start(block_pipe *p, size_t slot_bytes, void *(*run)(void *), void *arg);
 
-/* Frees the slots and the lock (the threads are done with them). */
-void block_pipe_destroy(block_pipe *p);
+/* Waits for the thread block_pipe_start started to return, then frees the pipe. */
+void block_pipe_join(block_pipe *p);
 
 /* Producer: a free slot to fill, once there is one; NULL when the consumer has stopped. */
 void *block_pipe_room(block_pipe *p);

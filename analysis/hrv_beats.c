@@ -2,9 +2,9 @@
  * psy_hrv_compute for segments and epochs. */
 #include <math.h>
 
+#include "hrv_beats.h"
 #include "hrv_internal.h"
 #include "lower_bound.h"
-#include "psyphys/beats.h"
 
 size_t hrv_left_out_in(const psy_beat_list *beats, double t0_s, double t1_s)
 {

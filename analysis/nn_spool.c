@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hrv_beats.h" /* hrv_left_out_in */
 #include "lower_bound.h"
 #include "nn_spool.h"
 #include "psy_core.h" /* psy_temp_file */
@@ -194,18 +195,24 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
     return nn_spool_read(v->spool, a, n, buf->nn, buf->t, buf->corrected);
 }
 
-/* One pass over intervals [a, b) of the spool: *n_kept of them kept by the HRV
- * (hrv_interval_kept), *n_corrected of those corrected; when one is skipped, src reads the kept
- * ones (its marks malloc'd: nn_spool_source_free), else those of [a, b). buf: room for a block. */
-static psy_status scan_kept(const nn_spool *s, size_t a, size_t b, nn_buf *buf, nn_spool_source *src, size_t *n_kept,
-                            size_t *n_corrected)
+/* What scan_kept counts of a span: the intervals the HRV keeps, their duration (s), the corrected. */
+typedef struct kept_count {
+    size_t n;
+    double duration_s;
+    size_t n_corrected;
+} kept_count;
+
+/* One pass over intervals [a, b) of the spool: what it keeps of them (hrv_interval_kept) into
+ * *kept; when one is skipped, src reads the kept ones (its marks malloc'd: nn_spool_source_free),
+ * else those of [a, b). buf: room for a block. */
+static psy_status scan_kept(const nn_spool *s, size_t a, size_t b, nn_buf *buf, nn_spool_source *src, kept_count *kept)
 {
     nn_spool_source_init(src, s, a);
     size_t marks = (b - a) / KEPT_STEP + 1, k = 0;
     src->mark_at = malloc(marks * sizeof *src->mark_at), src->mark_last_t = malloc(marks * sizeof *src->mark_last_t);
     if (!src->mark_at || !src->mark_last_t || !buf_room(buf, b - a < BLOCK ? b - a : BLOCK)) return PSY_E_NOMEM;
-    double last = -INFINITY;
-    *n_corrected = 0;
+    double last = -INFINITY, dur = 0;
+    size_t n_corrected = 0;
     for (size_t i = a; i < b;) {
         size_t m = b - i < BLOCK ? b - i : BLOCK;
         psy_status st = nn_spool_read(s, i, m, buf->nn, buf->t, buf->corrected);
@@ -213,11 +220,11 @@ static psy_status scan_kept(const nn_spool *s, size_t a, size_t b, nn_buf *buf, 
         for (size_t j = 0; j < m; j++) {
             if (!hrv_interval_kept(buf->nn[j], buf->t[j], last)) continue;
             if (k % KEPT_STEP == 0) src->mark_at[k / KEPT_STEP] = i + j, src->mark_last_t[k / KEPT_STEP] = last;
-            last = buf->t[j], k++, *n_corrected += buf->corrected[j] != 0;
+            last = buf->t[j], dur += buf->nn[j], k++, n_corrected += buf->corrected[j] != 0;
         }
         i += m;
     }
-    *n_kept = k;
+    *kept = (kept_count){k, dur / 1000.0, n_corrected};
     if (k == b - a) { /* none skipped: the file's intervals as they are */
         free(src->mark_at), free(src->mark_last_t);
         src->mark_at = NULL, src->mark_last_t = NULL;
@@ -244,10 +251,10 @@ psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, n
     if (b < a) b = a;
     size_t left = hrv_left_out_in(v->beats, t0_s, t1_s);
     if (b - a > v->source_min) {
-        size_t n_kept, n_corrected;
+        kept_count kept;
         nn_spool_source src;
-        st = scan_kept(v->spool, a, b, buf, &src, &n_kept, &n_corrected);
-        if (st == PSY_OK) st = hrv_compute_source(h, &src.src, n_kept, n_corrected, left, r);
+        st = scan_kept(v->spool, a, b, buf, &src, &kept);
+        if (st == PSY_OK) st = hrv_compute_source(h, &src.src, kept.n, kept.duration_s, kept.n_corrected, left, r);
         nn_spool_source_free(&src);
         return st;
     }

@@ -85,9 +85,7 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
  * (2.4 days at 75 bpm); a source holds a block in buf and, when the span has intervals the HRV
  * skips, 16 bytes every 4096 intervals. Its returns, and PSY_E_IO when the spool cannot be
  * read. */
-#ifndef NN_VIEW_SOURCE_MIN /* a test of the source path gives a small one */
 #define NN_VIEW_SOURCE_MIN ((size_t)1 << 18)
-#endif
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r);
 
 /* The spooled series from interval base on as an HRV source (its intervals read by index); or,

@@ -103,6 +103,11 @@ int psy_session_make_epochs(psy_session *s);
 /* The session's NN series (the beats' arrays, or s->nn): what every reader of it takes. */
 nn_view psy_session_nn(const psy_session *s);
 
+/* Test only (tests/test_session_lean.c runs its cases both ways): the sessions run after it read a
+ * spooled span of more than min intervals as an HRV source (nn_view_hrv); 0 restores
+ * NN_VIEW_SOURCE_MIN. Not exported; call it while no session runs. */
+void psy_session_source_min_for_tests(size_t min);
+
 /* hr_response_left_out of the beats' NN series around onset, read by a slice of it into buf.
  * PSY_OK, or its failure (PSY_E_IO: the spool). */
 psy_status psy_session_hr_response(const psy_session *s, double onset, const psy_hr_response_config *c, nn_buf *buf,

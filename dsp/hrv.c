@@ -359,22 +359,17 @@ static size_t resampled_count(double span_s, double fs)
     return m < 3 ? 3 : m;
 }
 
-/* The span of the beat times of s (n >= 1) into *span. PSY_OK, PSY_E_NOMEM or the source's
- * failure. */
-static psy_status span_of(psy_hrv *h, const hrv_series *s, double *span)
+/* The span of the beat times of s (n >= 1) into *span: a source's first and last read alone.
+ * PSY_OK or the source's failure. */
+static psy_status span_of(const hrv_series *s, double *span)
 {
     if (!s->src) {
         *span = s->t[s->n - 1] - s->t[0];
         return PSY_OK;
     }
-    size_t mark = psy_arena_mark(&h->arena);
-    hrv_cursor x;
-    psy_status st = hrv_cursor_open(&x, s, &h->arena);
-    if (st == PSY_OK) {
-        *span = hrv_t_at(&x, s->n - 1) - hrv_t_at(&x, 0);
-        st = x.st;
-    }
-    psy_arena_release(&h->arena, mark);
+    double nn, first, last;
+    psy_status st = s->src->read(s->src->ctx, 0, 1, &nn, &first);
+    if (st == PSY_OK && (st = s->src->read(s->src->ctx, s->n - 1, 1, &nn, &last)) == PSY_OK) *span = last - first;
     return st;
 }
 
@@ -407,7 +402,7 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     }
     hrv_series held;
     double fs = c->resample_hz, span;
-    psy_status sp = span_of(h, s, &span);
+    psy_status sp = span_of(s, &span);
     if (sp != PSY_OK) return sp;
     /* Beat times, not the number of beats, size the grids: a series spanning weeks (a gap of days
      * in a beats table) would make them unbounded. */
@@ -491,7 +486,8 @@ static void results_init(psy_hrv_result *r)
 }
 
 /* The analyses of the cleaned series s (its duration in s) into r (results_init'ed):
- * n_corrected of its intervals and left_out more in its span corrected (SIZE_MAX: not known). */
+ * n_corrected of its intervals corrected (SIZE_MAX: not known), and left_out more in its span,
+ * which count as corrected ones of it. */
 static psy_status analyse_series(psy_hrv *h, const hrv_series *s, size_t n_corrected, size_t left_out,
                                  psy_hrv_result *r)
 {
@@ -499,8 +495,8 @@ static psy_status analyse_series(psy_hrv *h, const hrv_series *s, size_t n_corre
     size_t k = s->n;
     r->n_nn = k;
     r->duration_s = s->duration_s;
-    /* intervals the correction left out of the span count as corrected ones of it */
-    r->nn_corrected_pct = n_corrected != SIZE_MAX && k + left_out ? 100.0 * (double)n_corrected / (double)(k + left_out) : NAN;
+    size_t span = k + left_out, changed = n_corrected + left_out;
+    r->nn_corrected_pct = n_corrected != SIZE_MAX && span ? 100.0 * (double)changed / (double)span : NAN;
     psy_status st = hrv_time_domain(s, &h->cfg, a, &r->values);
     if (st == PSY_OK) st = nonlinear(h, s, a, &r->values);
     apply_min_spans(&h->cfg, r->duration_s, &r->values);
@@ -557,7 +553,7 @@ static psy_status analyse(psy_hrv *h, const double *nn_ms, const double *t_s, co
     const double *nn = nn_kept ? nn_kept : nn_ms, *t = t_kept ? t_kept : t_s;
     if (skipped) *skipped = n - k;
     hrv_series s = {nn, t, k, dur / 1000.0, h->cfg.successive_across_gaps, NULL};
-    return analyse_series(h, &s, corrected ? n_corrected + left_out : SIZE_MAX, left_out, r);
+    return analyse_series(h, &s, corrected ? n_corrected : SIZE_MAX, left_out, r);
 }
 
 /* Every compute call starts with no spectra and an empty arena ... */
@@ -590,26 +586,14 @@ psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t
     return call_end(h, analyse(h, nn_ms, t_s, corrected, n, left_out, r, skipped));
 }
 
-psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, size_t left_out,
-                              psy_hrv_result *r)
+psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, double duration_s, size_t n_corrected,
+                              size_t left_out, psy_hrv_result *r)
 {
     if (!h || !src || !r || n_corrected > n) return PSY_E_INVALID;
     call_begin(h);
     results_init(r);
-    /* one pass: the duration, and every interval one that analyse keeps (else PSY_E_INVALID) */
-    hrv_series s = {NULL, NULL, n, 0, h->cfg.successive_across_gaps, src};
-    hrv_cursor x;
-    psy_status st = hrv_cursor_open(&x, &s, &h->arena);
-    double last_t = -INFINITY, dur = 0;
-    for (size_t i = 0; st == PSY_OK && i < n; i++) {
-        double v = hrv_nn_at(&x, i), ti = hrv_t_at(&x, i);
-        if (!hrv_interval_kept(v, ti, last_t)) st = x.st != PSY_OK ? x.st : PSY_E_INVALID;
-        last_t = ti, dur += v;
-    }
-    psy_arena_reset(&h->arena);
-    s.duration_s = dur / 1000.0;
-    if (st == PSY_OK) st = analyse_series(h, &s, n_corrected + left_out, left_out, r);
-    return call_end(h, st);
+    hrv_series s = {NULL, NULL, n, duration_s, h->cfg.successive_across_gaps, src};
+    return call_end(h, analyse_series(h, &s, n_corrected, left_out, r));
 }
 
 /* Worst cases for psy_hrv_reserve: a live window never holds more. */

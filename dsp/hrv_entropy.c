@@ -248,7 +248,7 @@ static const double *block_values(blocks *b, size_t p0, size_t p1, size_t d, int
  * where a tree's unpredictable branches cost more than they save: the distinct templates sorted on
  * their first value, each counted against the run of neighbours whose first value lies within r (a
  * run that only moves forward), the other values compared without branches. The same comparisons
- * fabs(a - b) <= r as the tree's, so the same integer counts. Measured (hrv_entropy, m = 2, RR
+ * fabs(a - b) <= r as the tree's, so the same integer counts. Measured (hrv_entropy_of, m = 2, RR
  * series quantised at 360 Hz, CPU per call): 6.8x faster than the tree at ~40 candidates a
  * template (400 beats, a 5-min window); the two break even at ~1 000-2 000 candidates, and the
  * tree is 2.5x faster at ~10 000 (a day of widely spread beats). SWEEP_PAIRS sits at the low end
@@ -448,15 +448,6 @@ static psy_status entropy_pass(blocks *bx, size_t nt, size_t d, double r, int dr
     return PSY_OK;
 }
 
-psy_status hrv_entropy(const double *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen,
-                       double *apen)
-{
-    hrv_series s = {.nn = x, .n = n};
-    hrv_cursor c;
-    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
-    return hrv_entropy_of(&c, n, m_in, r, block, ar, sampen, apen);
-}
-
 psy_status hrv_entropy_of(hrv_cursor *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen,
                           double *apen)
 {
@@ -483,15 +474,7 @@ psy_status hrv_entropy_of(hrv_cursor *x, size_t n, int m_in, double r, size_t bl
 /* PCST's fastSampen (Vest et al. 2018's toolbox): A = the fraction of pairs of the n - m + 1
  * m-templates within r, B = the fraction of pairs of the n - m (m + 1)-templates within r, both
  * with the strict distance < r, SampEn = -log(B / A). Richman & Moorman count both over the
- * n - m templates instead and compare with <= r (hrv_entropy). */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m_in, double r, size_t block, psy_arena *ar, double *sampen)
-{
-    hrv_series s = {.nn = x, .n = n};
-    hrv_cursor c;
-    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
-    return hrv_sampen_pcst_of(&c, n, m_in, r, block, ar, sampen);
-}
-
+ * n - m templates instead and compare with <= r (hrv_entropy_of). */
 psy_status hrv_sampen_pcst_of(hrv_cursor *x, size_t n, int m_in, double r, size_t block, psy_arena *ar,
                               double *sampen)
 {

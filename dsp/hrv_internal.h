@@ -23,12 +23,6 @@ static inline int hrv_interval_kept(double nn_ms, double t_s, double last_t)
     return isfinite(nn_ms) && nn_ms >= MIN_INTERVAL_MS && nn_ms <= MAX_INTERVAL_MS && isfinite(t_s) && t_s > last_t;
 }
 
-/* The intervals of beats' series left out by the RR correction (nn_left_out_s) that end in
- * (t0_s, t1_s]: those psy_hrv_compute_beats counts as corrected ones of that span, whose NN
- * intervals are those ending in (t0_s, t1_s] too (analysis/hrv_beats.c). */
-struct psy_beat_list;
-size_t hrv_left_out_in(const struct psy_beat_list *beats, double t0_s, double t1_s);
-
 /* A NN series that is read in chunks rather than held (a long recording's series spooled to a
  * file): read(ctx, i0, count, nn, t) puts intervals i0 .. i0 + count - 1 (ms) into nn and their
  * end times (s) into t. PSY_OK, or the failure (PSY_E_IO) that the analyses return. */
@@ -37,17 +31,18 @@ typedef struct hrv_source {
     void *ctx;
 } hrv_source;
 
-/* psy_hrv_compute of the n intervals read from src (none held whole: each analysis makes its passes
- * over the source, the spectrum, at most 48 h, reads it into arrays), n_corrected of them
- * corrected and left_out more in the span left out (hrv_compute_left_out): the values
- * hrv_compute_left_out gives on those arrays, bit for bit. Every interval must be one it keeps
- * (finite, 1 ms to 10 s, times increasing), else PSY_E_INVALID; also PSY_E_NOMEM, or the
- * source's failure (a failure mid-pass stops the analyses at that pass). analyze's long
- * segments over a spooled NN series (analysis/nn_spool.c). Cost: a full analysis reads the
- * series ~96 times over (289 chunk reads at 33,001 intervals with every analysis on; DFA
- * re-reads it per scale, each quantile 2-4 times). */
-psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, size_t n_corrected, size_t left_out,
-                              psy_hrv_result *r);
+/* psy_hrv_compute of the n intervals read from src, of duration_s in all (their sum / 1000), none
+ * held whole (each analysis makes its passes over the source; the spectrum, at most 48 h, reads it
+ * into arrays), n_corrected of them corrected and left_out more in the span left out
+ * (hrv_compute_left_out): the values hrv_compute_left_out gives on those arrays, bit for bit.
+ * Every interval must be one it keeps (hrv_interval_kept): the source's maker checks them in the
+ * pass that counts them (analysis/nn_spool.c, for analyze's long segments over a spooled NN
+ * series). PSY_OK, PSY_E_INVALID (n_corrected > n), PSY_E_NOMEM, or the source's failure (a
+ * failure mid-pass stops the analyses at that pass). Cost: a full analysis reads the series ~96
+ * times over (289 chunk reads at 33,001 intervals with every analysis on; DFA re-reads it per
+ * scale, each quantile 2-4 times). */
+psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, double duration_s, size_t n_corrected,
+                              size_t left_out, psy_hrv_result *r);
 
 /* A cleaned NN series: n intervals (ms) ending at increasing times t (s), in nn and t, or read
  * from src (nn and t NULL). */
@@ -136,39 +131,35 @@ double *hrv_buf_size(hrv_buf *b, size_t n);
  * it returns, unless it returns a buffer) and never calls malloc. */
 
 /* Time domain into v (keys mean_nn_ms .. sdnni_ms), in memory that does not grow with n (the
- * quantiles by hrv_order_pair). PSY_OK, PSY_E_NOMEM or a source's failure. */
+ * quantiles by hrv_order_pair_of). PSY_OK, PSY_E_NOMEM or a source's failure. */
 psy_status hrv_time_domain(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
-/* The values of rank k and k + 1 (0-based, ascending; vk1 may be NULL) of x[0..n) (center NaN)
- * or of |x[i] - center|, as a full sort would put them, without copying the series: a few passes
- * over it (dsp/hrv_order.c). n > k; vk1 = vk when k + 1 = n. work: HRV_ORDER_WORK_DOUBLES. */
+/* The values of rank k and k + 1 (0-based, ascending; vk1 may be NULL) of the n intervals x[i] of
+ * a cursor's series (center NaN) or of |x[i] - center|, as a full sort would put them, without
+ * copying the series: a few passes over it (dsp/hrv_order.c). n > k; vk1 = vk when k + 1 = n.
+ * work: HRV_ORDER_WORK_DOUBLES. */
 #define HRV_ORDER_GATHER 4096
 #define HRV_ORDER_BINS 1024
 #define HRV_ORDER_WORK_DOUBLES (HRV_ORDER_GATHER + HRV_ORDER_BINS) /* size_t fits a double */
-void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
-/* The same over the intervals of a cursor's series (n = the series' n). */
 void hrv_order_pair_of(hrv_cursor *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1);
 
 /* Poincaré, SampEn/ApEn, DFA into v. Returns PSY_OK, PSY_E_NOMEM or a source's failure. */
 psy_status hrv_nonlinear(const hrv_series *s, const psy_hrv_config *c, psy_arena *a, psy_hrv_values *v);
 
-/* Sample and approximate entropy of x[0..n) with dimension m and tolerance r (Chebyshev,
- * match when the distance <= r, self-matches counted for ApEn only). The pairs are counted
+/* Sample and approximate entropy of the first n intervals of a cursor's series with dimension m
+ * and tolerance r (Chebyshev, match when the distance <= r, self-matches counted for ApEn only). The pairs are counted
  * `block` templates at a time (0: HRV_ENTROPY_BLOCK), so the memory is bounded by the block, not
  * n: with k-d trees, or, when block >= n - m + 1 (one block) and the templates have few
  * neighbours on their first value, by a sweep over the templates sorted on it; the same counts
- * either way (dsp/hrv_entropy.c). NaN when undefined. PSY_OK or PSY_E_NOMEM. */
+ * either way (dsp/hrv_entropy.c). NaN when undefined. PSY_OK, PSY_E_NOMEM or the source's
+ * failure. */
 #define HRV_ENTROPY_BLOCK ((size_t)131072)
-psy_status hrv_entropy(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
-                       double *apen);
-/* The same over the intervals of a cursor's series (also the source's failure). */
 psy_status hrv_entropy_of(hrv_cursor *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen,
                           double *apen);
 
 /* SampEn as PCST's fastSampen computes it (dsp/hrv_entropy.c): pairs of the n - m + 1
  * m-templates and of the n - m (m + 1)-templates within a distance < r, each as a fraction of
- * its own number of pairs. NaN when undefined. PSY_OK or PSY_E_NOMEM. */
-psy_status hrv_sampen_pcst(const double *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
+ * its own number of pairs. NaN when undefined. PSY_OK, PSY_E_NOMEM or the source's failure. */
 psy_status hrv_sampen_pcst_of(hrv_cursor *x, size_t n, int m, double r, size_t block, psy_arena *a, double *sampen);
 
 /* Mean squared residual of the least-squares line through y[0..s) against its index, from the
@@ -176,14 +167,11 @@ psy_status hrv_sampen_pcst_of(hrv_cursor *x, size_t n, int m, double r, size_t b
  * values: a perfectly straight window must come out ~0 for DFA's min_var). s >= 1. */
 double hrv_line_residual_ms(const double *y, size_t s);
 
-/* DFA slope over scales lo..hi (every integer) of x[0..n), the profile made in chunks (memory:
- * ~16,000 + hi values, whatever n). min_var > 0: windows whose mean
- * squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2 scales
- * fit, or (min_var > 0) when a scale keeps no window; also NaN with *st = PSY_E_NOMEM (else
- * PSY_OK). */
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *a,
-               psy_status *st);
-/* The same over the intervals of a cursor's series (*st also the source's failure). */
+/* DFA slope over scales lo..hi (every integer) of the first n intervals of a cursor's series, the
+ * profile made in chunks (memory: ~16,000 + hi values, whatever n). min_var > 0: windows whose
+ * mean squared residual is <= min_var are left out (dfa_min_variance). NaN when fewer than 2
+ * scales fit, or (min_var > 0) when a scale keeps no window; also NaN with *st = PSY_E_NOMEM or
+ * the source's failure (else PSY_OK). */
 double hrv_dfa_of(hrv_cursor *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *a,
                   psy_status *st);
 

@@ -53,15 +53,6 @@ static void dfa_scale(hrv_cursor *x, size_t n, double mean, size_t s, size_t ste
     }
 }
 
-double hrv_dfa(const double *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *arena,
-               psy_status *st)
-{
-    hrv_series s = {.nn = x, .n = n};
-    hrv_cursor c;
-    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
-    return hrv_dfa_of(&c, n, lo, hi, overlap, min_var, arena, st);
-}
-
 double hrv_dfa_of(hrv_cursor *x, size_t n, int lo, int hi, int overlap, double min_var, psy_arena *arena,
                   psy_status *st)
 {

@@ -31,14 +31,6 @@ static inline size_t bin_of(double v, double a, double b)
     return k < BINS ? k : BINS - 1;
 }
 
-void hrv_order_pair(const double *x, size_t n, double center, size_t k, double *work, double *vk, double *vk1)
-{
-    hrv_series s = {.nn = x, .n = n};
-    hrv_cursor c;
-    hrv_cursor_open(&c, &s, NULL); /* in memory: nothing to allocate */
-    hrv_order_pair_of(&c, n, center, k, work, vk, vk1);
-}
-
 /* The ranks of a series whose source failed: NaN (the caller returns the source's status). */
 static void unread(double *vk, double *vk1)
 {

@@ -11,7 +11,8 @@
 
 #define QUEUE 64
 #define DEPTHS 5
-#define SETTLE_S 20.0 /* the look-ahead that sizes the first breaths (settle_scale) */
+#define SETTLE_S 20.0 /* the look-ahead that sizes the first breaths (settle_scale): at the start,
+                       * and after a gap that came before DEPTHS breaths were sized */
 #define SWINGS 256    /* the most swings it weighs; more is noise, not breathing */
 #define HOLD_S 8.0    /* the least a closed breath is held for a second hump or a paused
                        * expiration to join it (close_breath, hold) */
@@ -53,8 +54,8 @@ struct psy_resp_detector {
     double last_value;      /* the last confirmed extreme's value: the swing since it sizes the
                              * hysteresis (swing_hysteresis) */
     double power;           /* running mean of y^2 (10 s, samples capped): sizes the breaths */
-    int64_t level_samples;  /* samples in it since the filters (re)started */
-    int64_t since_start;    /* samples since the filters (re)started */
+    int64_t level_samples;  /* samples in it since the filters (re)started (seed: as if 10 s) */
+    int64_t since_start;    /* samples since the filters (re)started (seed: as if 2 s) */
     int64_t start;          /* the sample they (re)started at */
     int have_trough, have_peak;
     extreme trough, peak;   /* the breath being assembled */
@@ -63,15 +64,18 @@ struct psy_resp_detector {
     extreme top_after;      /* the same from the trough being tracked on (the next breath's) */
     double depth[DEPTHS];   /* the amplitudes of the last breaths (ring) */
     double length[DEPTHS];  /* their durations (samples; 0 unknown), the same ring */
-    int n_depth;            /* breaths in it since the filters (re)started */
+    int n_depth;            /* breaths in it since the look-ahead began (its typical breath counts
+                             * DEPTHS); a gap keeps them once there are DEPTHS (detect) */
     held_breath held;       /* the last closed breath, not yet queued (impedance, belts) */
     int64_t first_at;       /* the first sample tracked since the filters (re)started */
-    double *look;           /* the first SETTLE_S of samples after a (re)start (settle_scale) */
+    double *look;           /* the first SETTLE_S of samples from the start, or from a restart
+                             * before DEPTHS breaths were sized (settle_scale) */
     int64_t look_cap, look_n; /* its room and the samples in it */
     int settling;           /* samples go into look until it is full, a gap or the end */
     int64_t replay;         /* the next sample of look to detect on once settled (backlog: look_n) */
     int closed;             /* the end of the record has been handled (finish) */
-    int seeded;             /* the look-ahead sized the first breaths (settle) */
+    int seeded;             /* the first breaths since the filters (re)started are sized (seed): by
+                             * the look-ahead (settle), or after a gap by the breaths before it */
     psy_breath queue[QUEUE];
     int head, count;
     int finished;
@@ -516,7 +520,7 @@ static void detect(psy_resp_detector *d, double x)
      * riding on it lost their troughs (MARSH 2655 at 22-45 s); the band-passed signal sizes them.
      * A derived series keeps the band-passed extremes (resp_internal.h). */
     double v = d->derived ? y : z.value;
-    if (d->seeking == 0) { /* a trough first: from the start once settled, else after 2 s */
+    if (d->seeking == 0) { /* a trough first: from the start once seeded, else after 2 s */
         if (!d->seeded && ++d->since_start < (int64_t)(2.0 * d->cfg.rate_hz)) return;
         d->track = (extreme){at, v};
         d->first_at = at;

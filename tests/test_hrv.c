@@ -14,7 +14,7 @@
 #endif
 
 #include "alloc_count.h"
-#include "hrv_internal.h" /* internals checked directly */
+#include "hrv_arrays.h" /* internals checked directly */
 
 /* A deterministic pseudo-random generator (xorshift), uniform in [0, 1). */
 static double uniform(unsigned long long *s)
@@ -427,6 +427,8 @@ static void test_entropy_matches_brute_force(void **state)
     enum { N = 1500 };
     static double x[N];
     psy_arena arena = {0};
+    array_cursor ac;
+    hrv_cursor *cx = on_array(&ac, x, N);
     unsigned long long s = 12345;
     for (int q = 0; q < 2; q++) {
         /* q = 0: continuous values; q = 1: values on a 8 ms grid (many ties and duplicates) */
@@ -443,19 +445,19 @@ static void test_entropy_matches_brute_force(void **state)
             for (int wide = 0; wide < 2; wide++)
                 for (size_t block = 0; block <= N / 3; block += N / 3) {
                     double se, ae, bse, bae, r = wide ? 72 : q ? 16 : 13.7;
-                    assert_int_equal(hrv_entropy(x, N, m, r, block, &arena, &se, &ae), PSY_OK);
+                    assert_int_equal(hrv_entropy_of(cx, N, m, r, block, &arena, &se, &ae), PSY_OK);
                     brute_entropy(x, N, (size_t)m, r, &bse, &bae);
                     assert_float_equal(se, bse, 1e-12);
                     assert_float_equal(ae, bae, 1e-12);
                     /* on the 8 ms grid r = 16 is a tie: PCST's strict < r drops those pairs */
-                    assert_int_equal(hrv_sampen_pcst(x, N, m, r, block, &arena, &se), PSY_OK);
+                    assert_int_equal(hrv_sampen_pcst_of(cx, N, m, r, block, &arena, &se), PSY_OK);
                     assert_float_equal(se, brute_sampen_pcst(x, N, (size_t)m, r), 1e-12);
                 }
     }
     /* a constant series: every template matches, SampEn 0, ApEn 0 */
     for (int i = 0; i < N; i++) x[i] = 800;
     double se, ae;
-    assert_int_equal(hrv_entropy(x, N, 2, 0, 0, &arena, &se, &ae), PSY_OK);
+    assert_int_equal(hrv_entropy_of(cx, N, 2, 0, 0, &arena, &se, &ae), PSY_OK);
     assert_float_equal(se, 0, 1e-12);
     assert_float_equal(ae, 0, 1e-12);
     assert_int_equal(psy_arena_mark(&arena), 0); /* all the scratch given back */
@@ -476,9 +478,10 @@ static void test_dfa_of_noise(void **state)
     }
     psy_arena arena = {0};
     psy_status st;
-    double a_white = hrv_dfa(x, N, 16, 64, 0, 0, &arena, &st);
+    array_cursor ac;
+    double a_white = hrv_dfa_of(on_array(&ac, x, N), N, 16, 64, 0, 0, &arena, &st);
     assert_int_equal(st, PSY_OK);
-    double a_walk = hrv_dfa(walk, N, 16, 64, 0, 0, &arena, &st);
+    double a_walk = hrv_dfa_of(on_array(&ac, walk, N), N, 16, 64, 0, 0, &arena, &st);
     assert_int_equal(st, PSY_OK);
     assert_true(fabs(a_white - 0.5) < 0.08); /* white noise: 0.5 */
     assert_true(fabs(a_walk - 1.5) < 0.08);  /* Brownian motion: 1.5 */

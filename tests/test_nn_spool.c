@@ -116,15 +116,6 @@ static void hrv_as_arrays(void **state)
         for (size_t i = 0; i < N; i++) corrected += b->nn_corrected[i];
         assert_int_equal(s->n_corrected, corrected);
         check_hrv(b, s);
-        /* the file's intervals as a source: the 12-s one refused (nn_view_hrv's source passes over it) */
-        psy_hrv_config hc = psy_hrv_config_default();
-        psy_hrv *h = NULL;
-        assert_int_equal(psy_hrv_create(&hc, &h, NULL), PSY_OK);
-        nn_spool_source src;
-        nn_spool_source_init(&src, s, 0);
-        psy_hrv_result r;
-        assert_int_equal(hrv_compute_source(h, &src.src, N, 0, 0, &r), skipped ? PSY_E_INVALID : PSY_OK);
-        psy_hrv_destroy(h);
         nn_spool_free(s);
         psy_beat_list_free(b);
     }

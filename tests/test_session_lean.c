@@ -17,10 +17,13 @@
 
 #include "alloc_count.h"
 #include "psyphys/hrv_series.h"
+#include "session_internal.h" /* psy_session_source_min_for_tests */
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
+
+static int source_path; /* main: the spooled spans' HRV read as sources (argument "source") */
 
 /* ECG at rate for seconds: Gaussian QRS complexes every rr0 s with respiratory and slower
  * variability, a premature beat and its pause every 53 beats, a missed beat every 97, an extra
@@ -528,9 +531,7 @@ static void memory_per_beat(void **state)
 #ifndef COUNT_ALLOCATIONS
     skip();
 #else
-#ifdef NN_VIEW_SOURCE_MIN
-    skip(); /* test_session_lean_source: the source's analyser buffers differ */
-#endif
+    if (source_path) skip(); /* the source's analyser buffers differ */
     double growth[2];
     long held6[2];
     size_t b3, b6;
@@ -567,8 +568,14 @@ static void memory_per_window(void **state)
 #endif
 }
 
-int main(void)
+/* `test_session_lean source` (CTest test_session_lean_source) runs every case with a spooled span
+ * read as an HRV source from 1,000 intervals on (the library's: NN_VIEW_SOURCE_MIN, 262,144): the
+ * whole recording's and the long segments' HRV take the source path, and the tables stay the
+ * default run's. */
+int main(int argc, char **argv)
 {
+    source_path = argc > 1 && strcmp(argv[1], "source") == 0;
+    if (source_path) psy_session_source_min_for_tests(1000);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generated_same_tables),
         cmocka_unit_test(events_and_breaths_same_tables),
