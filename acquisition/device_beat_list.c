@@ -1,8 +1,9 @@
 /* Vendor beat lists and episode tables (events from device or analysis software):
  *  - beat list (Holter software export, FLIRT holter.txt): a first line of digits ("00000000",
  *    read as a zero start offset), then "time_s label" rows, label = beat class (N, S, V, X ...).
- *    → one event per beat (label = class) and an RR channel over the beats that are not X
- *    (X = artifact/excluded): interval = time since the previous non-X beat, timed at the beat.
+ *    → one event per beat (label = class; code = the class's WFDB code when it is a WFDB mnemonic)
+ *    and an RR channel over the beats that are not X (X = artifact/excluded): interval = time
+ *    since the previous non-X beat, timed at the beat.
  *  - episode table (RHRV/gHRV a01.tags.txt, apnea_ascii.txt): a header starting "Init_time",
  *    then "hh:mm:ss label duration_s [more columns]" rows → events with 0 channels; further
  *    columns go to the event detail as "Name=value". */
@@ -14,6 +15,7 @@
 
 #include "device_readers.h"
 #include "device_util.h"
+#include "psyphys/writer.h" /* psy_wfdb_code */
 
 static int all_digits(const char *s, size_t n)
 {
@@ -83,7 +85,9 @@ static psy_status read_beats(psy_reader *r, dev_lines *lr, dev_store *store, psy
         prev = t;
         char label[12];
         psy_copy_field(label, sizeof label, f[1].p, f[1].n);
-        psy_event ev = {t, 0, label, "", PSY_EVENTS_DEVICE, -1, -1, 0, 0, 0};
+        /* the class's WFDB code when it is a WFDB mnemonic (N, S, V ...): a reference for beat
+         * scorers, as a WFDB record's .atr; X (artifact) is none */
+        psy_event ev = {t, 0, label, "", PSY_EVENTS_DEVICE, -1, -1, psy_wfdb_code(label), 0, 0};
         if (psy_reader_add_event(r, &ev) != PSY_OK) return nomem(why);
         if (strcmp(label, "X") == 0) {
             excluded++;

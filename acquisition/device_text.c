@@ -17,10 +17,12 @@ psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, ps
     int force_rr = format && psy_strieq(format, "rr");
     int force_e4 = format && psy_strieq(format, "empatica");
     int force_ms = format && psy_strieq(format, "movesense");
+    int force_garmin = format && psy_strieq(format, "garmin");
+    int force_beats = format && psy_strieq(format, "beat-list");
     /* A named generic format (csv, tsv, bids) means a sampled signal. A given sampling rate
      * does not: it is for the files without a rate (the rate rule, recording.h), and device
      * exports are known by their content; only a bare column of numbers is then a signal. */
-    if (format && !force_rr && !force_e4 && !force_ms && !psy_strieq(format, "text")) return PSY_E_UNKNOWN_FORMAT;
+    if (format && !force_rr && !force_e4 && !force_ms && !force_garmin && !force_beats && !psy_strieq(format, "text")) return PSY_E_UNKNOWN_FORMAT;
     int rate_given = opt && opt->sampling_rate_hz > 0;
 
     psy_status st;
@@ -29,6 +31,16 @@ psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, ps
         psy_status ms = psy_open_movesense(src, out, why);
         return ms == PSY_E_UNKNOWN_FORMAT ? psy_fail(why, PSY_E_FORMAT, "not a Movesense export: no banner line "
                                                      "with DD.MM.YYhh.mm.ss and a rate, or no known header") : ms;
+    }
+    if (force_garmin) {
+        st = psy_open_garmin(src, out, why);
+        return st == PSY_E_UNKNOWN_FORMAT ? psy_fail(why, PSY_E_FORMAT, "not a Garmin log: no 'timestamp;TYPE;value' "
+                                                     "or 'timestamp;x;y;z' first line with an ISO 8601 time") : st;
+    }
+    if (force_beats) {
+        st = psy_open_beat_list(src, out, why);
+        return st == PSY_E_UNKNOWN_FORMAT ? psy_fail(why, PSY_E_FORMAT, "not a beat list: no line of digits "
+                                                     "followed by 'time_s label' lines") : st;
     }
     if ((st = psy_open_empatica(src, force_e4, out, why)) != PSY_E_UNKNOWN_FORMAT || force_e4)
         return st;

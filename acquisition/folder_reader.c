@@ -1,23 +1,32 @@
 /* Recordings made of several files, read as one:
  *  - an Empatica E4 session folder (ACC.csv, BVP.csv, EDA.csv, HR.csv, IBI.csv, TEMP.csv,
  *    tags.csv; each sensor file states its own Unix start and rate);
+ *  - a Garmin log folder (an Android logger app's data.csv and acc.csv, FLIRT's test data: each
+ *    file's first ISO 8601 timestamp is its start; acc.csv has gaps, each a stretch of its own),
+ *    taken when the folder has both files and no E4 sensor file;
+ *  - a Holter folder (FLIRT's holter/): one ISHNE .ecg file and the recorder software's beat list
+ *    beside it (same name, .txt), whose beats (N, S, X ...) are the recording's device events, as
+ *    a WFDB record's .atr beats are its annotations: a reference, not a channel;
  *  - a BIDS physio run split by rate (BIDS 1.10: sub-01_task-x_recording-<label>_physio.tsv.gz,
  *    one file per rate, each with its StartTime), named by the run's physio name without the
  *    recording entity (sub-01_task-x_physio.tsv.gz), which no file has.
  *
  * Each file is opened by its own reader; the combined reader lists their channels on one time
- * base. It starts with the earliest file; a file that starts later (E4's HR.csv starts 10 s after
- * the others: its first value averages the first 10 s) has its channels begin with missing
- * samples (NaN) up to its start, so that sample i of every regular channel sits at i / rate
- * seconds from the recording's start (plus the stretch onset: a BIDS StartTime), as in every
- * other recording; irregular channels (IBI) have their times shifted. A start that is not a whole
- * number of samples after the recording's is rounded to the nearest sample, with a warning giving
- * the error. Events of every file are kept once (a run's _events.tsv, which every file of the run
- * loads, and tags.csv's button presses). */
+ * base. It starts with the earliest file; each stretch of a file (a file with gaps has several)
+ * is placed at its own start, so that sample i of every regular channel sits at i / rate seconds
+ * from the recording's start (plus the stretch onset: a BIDS StartTime), as in every other
+ * recording: a file that starts later (E4's HR.csv starts 10 s after the others: its first value
+ * averages the first 10 s) or pauses has its channels read as missing samples (NaN) until its
+ * data resumes. Irregular channels (IBI) have their times shifted. A stretch whose start is not a
+ * whole number of samples after the recording's is rounded to the nearest sample (but never into
+ * the recording's stretch before it), with a warning giving the error. The recording's stretches are where any file has data: a file's gap that
+ * another file covers is missing samples, not a gap. Events of every file are kept once (a run's
+ * _events.tsv, which every file of the run loads, and tags.csv's button presses). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,26 +37,49 @@
 
 #define FOLDER_FILES 8
 
+/* A run of a file's samples in the combined channel. */
+typedef struct folder_segment {
+    int64_t at;   /* first index in the combined channel */
+    int64_t from; /* first index in the file's channel */
+    int64_t n;
+} folder_segment;
+
 typedef struct folder_channel {
-    int file, ch;      /* the file's reader and its channel */
-    int64_t pad;       /* leading missing samples (regular channels) */
-    double shift_s;    /* added to the times of an irregular channel (its file's start) */
+    int file, ch;          /* the file's reader and its channel */
+    folder_segment *seg;   /* in order of `at`: one per stretch of the file (irregular: one) */
+    size_t n_seg;
+    double shift_s;        /* added to the times of an irregular channel (its file's start) */
+    double placed_s;       /* how long after the recording's start its first stretch starts (s) */
+    double off_ms;         /* the most a stretch's start was moved to the sample grid (ms) */
 } folder_channel;
 
 typedef struct folder {
     psy_reader *files[FOLDER_FILES];
-    int n_files;
+    int events_only[FOLDER_FILES]; /* its channels are not taken */
+    int n_files, n_ch;
     folder_channel *ch;
 } folder;
+
+/* The channels of file i that the recording takes. */
+static int taken_channels(const folder *f, int i)
+{
+    return f->events_only[i] ? 0 : psy_reader_channel_count(f->files[i]);
+}
 
 static psy_status folder_read(void *impl, int ch, int64_t start, int64_t n, double *out)
 {
     folder *f = impl;
     const folder_channel *c = &f->ch[ch];
-    int64_t lead = start < c->pad ? (c->pad - start < n ? c->pad - start : n) : 0;
-    for (int64_t i = 0; i < lead; i++) out[i] = NAN;
-    if (lead == n) return PSY_OK;
-    return psy_reader_read(f->files[c->file], c->ch, start + lead - c->pad, n - lead, out + lead);
+    for (int64_t i = 0; i < n; i++) out[i] = NAN;
+    size_t k = psy_last_at_or_before(c->seg, c->n_seg, sizeof *c->seg, offsetof(folder_segment, at), start);
+    for (; k < c->n_seg && c->seg[k].at < start + n; k++) {
+        const folder_segment *s = &c->seg[k];
+        int64_t a = s->at > start ? s->at : start, b = s->at + s->n < start + n ? s->at + s->n : start + n;
+        if (b <= a) continue;
+        psy_status st = psy_reader_read(f->files[c->file], c->ch, s->from + (a - s->at), b - a, out + (a - start));
+        if (st != PSY_OK) return st;
+    }
+    return PSY_OK;
 }
 
 static psy_status folder_read_times(void *impl, int ch, int64_t start, int64_t n, double *out_s)
@@ -64,17 +96,20 @@ static void folder_free(void *impl)
     folder *f = impl;
     if (!f) return;
     for (int i = 0; i < f->n_files; i++) psy_reader_close(f->files[i]);
+    for (int i = 0; i < f->n_ch; i++) free(f->ch[i].seg);
     free(f->ch);
     free(f);
 }
 
 static const psy_reader_ops folder_ops = {folder_read, folder_read_times, folder_free};
 
-/* Seconds since the Unix epoch of a start date-time. */
+/* Seconds since the Unix epoch of a start date-time (its UTC offset, when known, taken off:
+ * a Garmin log's "+02:00"). */
 static double unix_seconds(const psy_datetime *t)
 {
+    int64_t zone = t->zone_known ? (int64_t)t->utc_offset_min * 60 : 0;
     return (double)(psy_days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
-                    t->minute * 60 + t->second) + (double)t->nanosecond * 1e-9;
+                    t->minute * 60 + t->second - zone) + (double)t->nanosecond * 1e-9;
 }
 
 /* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) with the reader of
@@ -136,32 +171,36 @@ static psy_status add_pooled_events(psy_reader *r, event_pool *p, psy_message *w
     return PSY_OK;
 }
 
-/* Adds file's channels, `offset_s` after the recording's start, and puts its events in the pool
- * shifted by event_shift_s (E4 files time events from their own start; BIDS files in the run's
- * frame). */
-static psy_status add_file_channels(psy_reader *r, folder *f, int file, double offset_s, double event_shift_s,
+/* The name of a member's file, without its folder. */
+static const char *file_name(psy_reader *s)
+{
+    const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
+    return slash ? slash + 1 : name;
+}
+
+/* Adds file's channels (placed by place_files: f->ch from `first`) and puts its events in the
+ * pool shifted by shift_s (E4 and Garmin files time events from their own start; BIDS files in
+ * the run's frame). */
+static psy_status add_file_channels(psy_reader *r, folder *f, int file, int first, double shift_s,
                                     event_pool *pool, psy_message *why)
 {
     psy_reader *s = f->files[file];
-    for (int c = 0; c < psy_reader_channel_count(s); c++) {
+    for (int c = 0; c < taken_channels(f, file); c++) {
         const psy_channel_info *in = psy_reader_channel(s, c);
+        const folder_channel *fc = &f->ch[first + c];
         psy_channel_info info = *in;
         snprintf(info.file_unit, sizeof info.file_unit, "%s", in->unit); /* read converted */
-        folder_channel fc = {file, c, 0, event_shift_s};
         if (in->rate_hz > 0) {
-            double exact = offset_s * in->rate_hz;
-            fc.pad = (int64_t)llround(exact);
-            if (fabs(exact - (double)fc.pad) > 1e-6)
+            const folder_segment *last = fc->n_seg ? &fc->seg[fc->n_seg - 1] : NULL;
+            info.frames = last ? last->at + last->n : 0;
+            if (fc->off_ms > 0 && fc->n_seg == 1)
                 psy_reader_warn(r, "%s starts %.6f s after the recording: its samples are placed %.3f ms off",
-                                info.label, offset_s, 1e3 * fabs(exact - (double)fc.pad) / in->rate_hz);
-            info.frames += fc.pad;
-            fc.shift_s = 0;
+                                info.label, fc->placed_s, fc->off_ms);
+            else if (fc->off_ms > 0)
+                psy_reader_warn(r, "%s: its %zu stretches are placed up to %.3f ms off the recording's "
+                                   "sample grid", info.label, fc->n_seg, fc->off_ms);
         }
-        int k = psy_reader_add_channel(r, &info, 0);
-        folder_channel *grown = k < 0 ? NULL : realloc(f->ch, (size_t)(k + 1) * sizeof *grown);
-        if (!grown) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        f->ch = grown;
-        f->ch[k] = fc;
+        if (psy_reader_add_channel(r, &info, 0) < 0) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     size_t n_ev = psy_reader_event_count(s);
     if (pool->n + n_ev > pool->cap) {
@@ -172,14 +211,136 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, double o
     }
     for (size_t i = 0; i < n_ev; i++) {
         psy_event e = *psy_reader_event(s, i);
-        e.onset_s += event_shift_s;
+        e.onset_s += shift_s;
         pool->ev[pool->n++] = e;
     }
-    const char *name = psy_source_name(psy_reader_source(s)), *slash = strrchr(name, '/');
-    if (slash) name = slash + 1;
     for (size_t i = 0; i < psy_reader_warning_count(s); i++)
-        psy_reader_warn(r, "%s: %s", name, psy_reader_warning(s, i));
+        psy_reader_warn(r, "%s: %s", file_name(s), psy_reader_warning(s, i));
     return PSY_OK;
+}
+
+/* A stretch of a file on the recording's time axis: [a, b) s. */
+typedef struct file_span {
+    double a, b;
+    int file, k;
+} file_span;
+
+static int compare_spans(const void *x, const void *y)
+{
+    const file_span *p = x, *q = y;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return p->file != q->file ? p->file - q->file : p->k - q->k;
+}
+
+/* Appends to channel c the samples of its file's stretch k, which starts `at_s` seconds into the
+ * recording's data: the data offset of the recording's stretch, `data_s`, plus the time since its
+ * onset. Rounded to the nearest sample, but never before `data_s` (a sample there would be
+ * timed by the stretch before) nor over the previous stretch's samples; the move is counted in
+ * c->off_ms. */
+static int place_stretch(folder_channel *c, psy_reader *s, int k, double data_s, double at_s)
+{
+    const psy_channel_info *in = psy_reader_channel(s, c->ch);
+    const psy_stretch *st = psy_reader_stretch(s, k);
+    int n_st = psy_reader_stretch_count(s);
+    folder_segment g;
+    g.from = llround(st->data_offset_s * in->rate_hz);
+    g.n = k + 1 < n_st ? llround(st->duration_s * in->rate_hz) : in->frames - g.from;
+    if (g.n > in->frames - g.from) g.n = in->frames - g.from;
+    if (g.n < 0) g.n = 0;
+    double exact = at_s * in->rate_hz;
+    int64_t lowest = (int64_t)ceil(data_s * in->rate_hz - 1e-9);
+    g.at = llround(exact);
+    if (g.at < lowest) g.at = lowest;
+    if (c->n_seg) {
+        const folder_segment *prev = &c->seg[c->n_seg - 1];
+        if (g.at < prev->at + prev->n) g.at = prev->at + prev->n;
+    }
+    double off_ms = fabs(exact - (double)g.at) > 1e-6 ? 1e3 * fabs(exact - (double)g.at) / in->rate_hz : 0;
+    if (off_ms > c->off_ms) c->off_ms = off_ms;
+    folder_segment *grown = realloc(c->seg, (c->n_seg + 1) * sizeof *grown);
+    if (!grown) return 0;
+    c->seg = grown;
+    c->seg[c->n_seg++] = g;
+    return 1;
+}
+
+/* Lays every file's stretches on the recording's time axis (file i's times + shift[i]): the
+ * recording's stretches are the runs of time where any file has data; each regular channel gets
+ * a segment per stretch of its file, irregular channels one for all their samples. Fills f->ch
+ * (f->n_ch channels, file by file) and adds the stretches to r. */
+static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy_message *why)
+{
+    size_t n_spans = 0, cap = 0;
+    file_span *spans = NULL;
+    for (int i = 0; i < f->n_files; i++) {
+        psy_reader *s = f->files[i];
+        double end = -INFINITY, overlap = 0;
+        for (int k = 0; taken_channels(f, i) > 0 && k < psy_reader_stretch_count(s); k++) {
+            const psy_stretch *st = psy_reader_stretch(s, k);
+            if (!psy_grow(&spans, sizeof *spans, &cap, n_spans + 1)) {
+                free(spans);
+                return psy_fail(why, PSY_E_NOMEM, "out of memory");
+            }
+            spans[n_spans++] = (file_span){shift[i] + st->onset_s, shift[i] + st->onset_s + st->duration_s, i, k};
+            if (end - st->onset_s > overlap) overlap = end - st->onset_s;
+            if (st->onset_s + st->duration_s > end) end = st->onset_s + st->duration_s;
+        }
+        /* place_stretch puts a stretch's samples after the previous one's */
+        if (overlap > 1e-9)
+            psy_reader_warn(r, "%s: its stretches overlap by up to %.6f s: the later ones are placed after "
+                               "the earlier ones' samples", file_name(s), overlap);
+    }
+    if (n_spans) qsort(spans, n_spans, sizeof *spans, compare_spans);
+    int first[FOLDER_FILES + 1] = {0};
+    for (int i = 0; i < f->n_files; i++) first[i + 1] = first[i] + taken_channels(f, i);
+    for (int i = 0; i < f->n_files; i++)
+        for (int c = first[i]; c < first[i + 1]; c++) f->ch[c] = (folder_channel){i, c - first[i], NULL, 0, shift[i], 0, 0};
+    psy_status st = PSY_OK;
+    double data_offset = 0;
+    for (size_t g = 0; st == PSY_OK && g < n_spans;) {
+        double onset = spans[g].a, end = spans[g].b, duration = 0;
+        size_t h = g + 1;
+        while (h < n_spans && spans[h].a <= end) {
+            if (spans[h].b > end) end = spans[h].b;
+            h++;
+        }
+        for (; st == PSY_OK && g < h; g++) {
+            const file_span *sp = &spans[g];
+            psy_reader *s = f->files[sp->file];
+            int regular = 0;
+            for (int c = first[sp->file]; st == PSY_OK && c < first[sp->file + 1]; c++) {
+                folder_channel *fc = &f->ch[c];
+                double rate = psy_reader_channel(s, fc->ch)->rate_hz;
+                if (!(rate > 0)) continue;
+                regular = 1;
+                if (!fc->n_seg) fc->placed_s = sp->a - spans[0].a;
+                if (!place_stretch(fc, s, sp->k, data_offset, data_offset + sp->a - onset)) {
+                    st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+                    break;
+                }
+                const folder_segment *last = &fc->seg[fc->n_seg - 1];
+                double placed_end = (double)(last->at + last->n) / rate - data_offset;
+                if (placed_end > duration) duration = placed_end;
+            }
+            /* irregular samples: up to the file's last sample time */
+            if (!regular && sp->b - onset > duration) duration = sp->b - onset;
+        }
+        if (st == PSY_OK && psy_reader_add_stretch(r, onset, duration) != PSY_OK)
+            st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+        data_offset += duration;
+    }
+    free(spans);
+    /* irregular channels: all their samples, at their own times */
+    for (int c = 0; st == PSY_OK && c < f->n_ch; c++) {
+        folder_channel *fc = &f->ch[c];
+        const psy_channel_info *in = psy_reader_channel(f->files[fc->file], fc->ch);
+        if (in->rate_hz > 0) continue;
+        fc->seg = malloc(sizeof *fc->seg);
+        if (!fc->seg) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+        fc->seg[0] = (folder_segment){0, 0, in->frames};
+        fc->n_seg = 1;
+    }
+    return st;
 }
 
 /* 1 when dir holds an entry called name (a file of the export, readable or not), or when that
@@ -207,11 +368,16 @@ static double file_start(psy_reader *s, time_base base)
     return t.known ? unix_seconds(&t) : NAN;
 }
 
-/* Opens the files `names` (those absent are skipped; `optional` marks files that make no
- * recording alone) in dir as one recording named `format_name`. */
-static psy_status combine(const char *dir, const char *const *names, const int *optional, size_t n,
-                          const char *file_format, time_base base, const char *format_name,
-                          const char *none, psy_reader **out, psy_message *why)
+/* A file of an export: its name, the reader to open it with (NULL: detected), and whether only
+ * its events are taken (E4's tags.csv button presses, a Holter's beat list: no recording alone). */
+typedef struct folder_member {
+    const char *name, *format;
+    int events_only;
+} folder_member;
+
+/* Opens the files `m` (those absent are skipped) in dir as one recording named `format_name`. */
+static psy_status combine(const char *dir, const folder_member *m, size_t n, time_base base,
+                          const char *format_name, const char *none, psy_reader **out, psy_message *why)
 {
     *out = NULL;
     folder *f = calloc(1, sizeof *f);
@@ -223,20 +389,21 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     for (size_t i = 0; st == PSY_OK && i < n && f->n_files < FOLDER_FILES; i++) {
         psy_reader *s = NULL;
         psy_message sub = {{0}};
-        psy_status fs = open_file(dir, names[i], file_format, &anchor, &s, &sub);
+        psy_status fs = open_file(dir, m[i].name, m[i].format, &anchor, &s, &sub);
         if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
-            if (!present(dir, names[i])) continue; /* not in this export */
-            st = psy_fail(why, PSY_E_IO, "%s: %s", names[i], /* a reader's reason when it got that far */
+            if (!present(dir, m[i].name)) continue; /* not in this export */
+            st = psy_fail(why, PSY_E_IO, "%s: %s", m[i].name, /* a reader's reason when it got that far */
                           sub.text[0] ? sub.text : "cannot be read (not a regular file, or no permission)");
             break;
         }
         if (fs != PSY_OK) {
-            st = psy_fail(why, fs, "%s: %s", names[i], sub.text);
+            st = psy_fail(why, fs, "%s: %s", m[i].name, sub.text);
             break;
         }
         f->files[f->n_files] = s;
+        f->events_only[f->n_files] = m[i].events_only;
         starts[f->n_files] = file_start(s, base);
-        if (!optional || !optional[i]) {
+        if (!m[i].events_only) {
             essential++;
             if (starts[f->n_files] < start) start = starts[f->n_files];
         }
@@ -244,29 +411,26 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     }
     if (st == PSY_OK && !essential) st = psy_fail(why, PSY_E_IO, "%s", none);
     if (st == PSY_OK && start == INFINITY) start = 0;
-    event_pool pool = {NULL, 0, 0};
-    for (int i = 0; st == PSY_OK && i < f->n_files; i++) {
-        double offset = isnan(starts[i]) ? 0 : starts[i] - start;
-        st = add_file_channels(r, f, i, offset, base == BY_UNIX_START ? offset : 0, &pool, why);
+    /* file i's times + shift[i] = the recording's (E4, Garmin: from the earliest start; BIDS: the
+     * run's frame, already shared) */
+    double shift[FOLDER_FILES];
+    int earliest = 0, n_ch = 0;
+    for (int i = f->n_files - 1; st == PSY_OK && i >= 0; i--) {
+        shift[i] = base == BY_UNIX_START && !isnan(starts[i]) ? starts[i] - start : 0;
+        if (starts[i] == start && !f->events_only[i]) earliest = i; /* tags.csv has no start of its own */
+        n_ch += taken_channels(f, i);
     }
+    if (st == PSY_OK && !(f->ch = calloc((size_t)n_ch + 1, sizeof *f->ch)))
+        st = psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (st == PSY_OK) f->n_ch = n_ch;
+    if (st == PSY_OK) st = place_files(r, f, shift, why);
+    event_pool pool = {NULL, 0, 0};
+    for (int i = 0, first = 0; st == PSY_OK && i < f->n_files; first += taken_channels(f, i++))
+        st = add_file_channels(r, f, i, first, shift[i], &pool, why);
     if (st == PSY_OK) st = add_pooled_events(r, &pool, why);
     free(pool.ev);
-    /* One stretch up to the last sample of any channel (IBI's beats may outlast the signals). */
-    double longest = 0;
-    for (int i = 0; st == PSY_OK && i < psy_reader_channel_count(r); i++) {
-        const psy_channel_info *c = psy_reader_channel(r, i);
-        double end = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
-        if (c->rate_hz <= 0 && c->frames > 0) {
-            st = folder_read_times(f, i, c->frames - 1, 1, &end);
-            if (st != PSY_OK) st = psy_fail(why, st, "reading the times of '%s'", c->label);
-            if (base == BY_STRETCH_ONSET) end -= start;
-        }
-        if (end > longest) longest = end;
-    }
-    if (st == PSY_OK && psy_reader_add_stretch(r, base == BY_STRETCH_ONSET ? start : 0, longest) != PSY_OK)
-        st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     if (st == PSY_OK) {
-        psy_datetime t = base == BY_UNIX_START ? psy_datetime_from_unix(start) : psy_reader_start(f->files[0]);
+        psy_datetime t = psy_reader_start(f->files[base == BY_UNIX_START ? earliest : 0]);
         psy_reader_set_start(r, &t);
         psy_reader_set_impl(r, &folder_ops, f);
         f = NULL;
@@ -283,25 +447,84 @@ static psy_status combine(const char *dir, const char *const *names, const int *
     return PSY_OK;
 }
 
-static const char *const e4_names[] = {"BVP.csv", "EDA.csv", "TEMP.csv", "ACC.csv", "HR.csv", "IBI.csv", "tags.csv"};
-static const int e4_optional[] = {0, 0, 0, 0, 0, 0, 1}; /* tags alone are no recording */
+static const folder_member e4_files[] = {
+    {"BVP.csv", "empatica", 0}, {"EDA.csv", "empatica", 0}, {"TEMP.csv", "empatica", 0}, {"ACC.csv", "empatica", 0},
+    {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
+static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
+
+/* A Holter file's beat list: its name with .txt for .ecg (malloc'd). */
+static char *beat_list_of(const char *ecg)
+{
+    char *txt = strdup(ecg);
+    if (txt) strcpy(txt + strlen(txt) - 4, ".txt");
+    return txt;
+}
+
+typedef enum folder_kind { NO_SESSION, E4_FOLDER, GARMIN_FOLDER, HOLTER_FOLDER } folder_kind;
+
+/* The session a folder holds, from its entries' names: an Empatica E4 folder (one of its sensor
+ * files), else a Garmin log folder (data.csv and acc.csv), else a Holter folder (one ISHNE .ecg
+ * and its beat list, the same name in .txt; *ecg gets that name, malloc'd). A Garmin file or an
+ * ISHNE file alone is no session: it opens as a file, and a folder holding one with other
+ * recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
+static int folder_kind_of(const char *dir, char **ecg)
+{
+    *ecg = NULL;
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int e4 = 0, garmin = 0, n_ecg = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        for (size_t k = 0; k < sizeof e4_files / sizeof *e4_files; k++)
+            e4 |= !e4_files[k].events_only && strcmp(e->d_name, e4_files[k].name) == 0;
+        for (int k = 0; k < 2; k++) garmin |= (strcmp(e->d_name, garmin_files[k].name) == 0) << k;
+        if (strlen(e->d_name) > 4 && psy_has_suffix_ci(e->d_name, ".ecg") && n_ecg++ == 0) *ecg = strdup(e->d_name);
+    }
+    closedir(d);
+    if (n_ecg == 1 && !*ecg) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int kind = e4 ? E4_FOLDER : garmin == 3 ? GARMIN_FOLDER : NO_SESSION;
+    char *txt = kind == NO_SESSION && n_ecg == 1 ? beat_list_of(*ecg) : NULL;
+    if (txt && present(dir, txt)) kind = HOLTER_FOLDER;
+    free(txt);
+    if (kind != HOLTER_FOLDER) {
+        free(*ecg);
+        *ecg = NULL;
+    }
+    return kind;
+}
 
 int psy_is_session_folder(const char *path)
 {
-    DIR *d = path ? opendir(path) : NULL;
-    if (!d) return 0;
-    int yes = 0;
-    for (struct dirent *e; !yes && (e = readdir(d));)
-        for (size_t k = 0; k < 6 && !yes; k++) yes = strcmp(e->d_name, e4_names[k]) == 0 && !e4_optional[k];
-    closedir(d);
-    return yes;
+    char *ecg = NULL;
+    int kind = path ? folder_kind_of(path, &ecg) : NO_SESSION;
+    free(ecg);
+    return kind > NO_SESSION;
 }
 
-psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why)
+psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
 {
-    return combine(dir, e4_names, e4_optional, 7, "empatica", BY_UNIX_START, "Empatica E4 folder",
-                   "is a directory, not a recording (no Empatica E4 sensor files such as BVP.csv or "
-                   "EDA.csv in it)", out, why);
+    static const char none[] = "is a directory, not a recording (no Empatica E4 sensor file such as BVP.csv "
+                               "or EDA.csv, Garmin log data.csv with acc.csv, or ISHNE Holter .ecg with its "
+                               "beat list .txt in it)";
+    *out = NULL;
+    char *ecg = NULL;
+    int kind = folder_kind_of(dir, &ecg);
+    if (kind < 0)
+        return psy_fail(why, errno == ENOMEM ? PSY_E_NOMEM : PSY_E_IO, "cannot list its files: %s", strerror(errno));
+    if (kind == E4_FOLDER)
+        return combine(dir, e4_files, sizeof e4_files / sizeof *e4_files, BY_UNIX_START, "Empatica E4 folder",
+                       none, out, why);
+    if (kind == GARMIN_FOLDER) return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
+    if (kind == NO_SESSION) return psy_fail(why, PSY_E_IO, "%s", none);
+    char *txt = beat_list_of(ecg);
+    folder_member holter[] = {{ecg, "ishne", 0}, {txt, "beat-list", 1}};
+    psy_status st = txt ? combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why)
+                        : psy_fail(why, PSY_E_NOMEM, "out of memory");
+    free(ecg);
+    free(txt);
+    return st;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -353,8 +576,9 @@ psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *wh
         st = psy_fail(why, PSY_E_UNSUPPORTED, "the run has more than %d recording files", FOLDER_FILES);
     } else if (n) {
         qsort(names, n, sizeof names[0], compare_names);
-        st = combine(dir, (const char *const *)names, NULL, n, "bids", BY_STRETCH_ONSET, "BIDS physio run",
-                     "no file of the run", out, why);
+        folder_member run[FOLDER_FILES];
+        for (size_t i = 0; i < n; i++) run[i] = (folder_member){names[i], "bids", 0};
+        st = combine(dir, run, n, BY_STRETCH_ONSET, "BIDS physio run", "no file of the run", out, why);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(dir);

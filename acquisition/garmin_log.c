@@ -3,7 +3,11 @@
  *    (HEART_RATE_VARIABILITY = beat-to-beat interval in ms, HEART_RATE in bpm, STRESS score, ...)
  *    → one irregular channel per TYPE (in order of first appearance), timed from the first row;
  *  - acc.csv: "timestamp;x;y;z" → three regular channels at the median rate of the timestamps,
- *    read block by block; gaps longer than a second start a new stretch so times stay true.
+ *    read block by block. Each stretch lays its samples at the median step from its first
+ *    timestamp; timestamps running ahead of that grid by more than a second (missing samples)
+ *    start a new stretch. Smaller drifts stay: sample times may be up to about a second off their
+ *    timestamps (ahead by a missing sample or a few, behind when rows come faster than the median
+ *    step), and a warning gives the largest.
  * The start date-time is the first timestamp as written (local time; its UTC offset is used only
  * for the time differences). */
 #include <math.h>
@@ -219,7 +223,8 @@ static psy_status median_step(const acc_scan *a, int64_t steps, double *period, 
 }
 
 /* Second pass over the timestamps: a new stretch wherever the clock runs ahead of the regular
- * grid by more than GARMIN_GAP_S; steps off the median by over 25 %% are counted. */
+ * grid by more than GARMIN_GAP_S; steps off the median by over 25 %% are counted, and the largest
+ * distance of a timestamp from its sample's time is warned of when over half a step. */
 static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_message *why)
 {
     const char *line;
@@ -227,7 +232,7 @@ static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_mess
     psy_status st = PSY_OK;
     int got;
     int64_t i = 0, first = 0, gaps = 0, irregular = 0;
-    double onset = 0, prev = 0;
+    double onset = 0, prev = 0, drift = 0;
     dev_lines_seek(&g->lr, 0, 1);
     while (i < rows && (got = dev_lines_next(&g->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
@@ -249,6 +254,8 @@ static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_mess
                 onset = t;
             }
         }
+        double off = fabs(t - onset - (double)(i - first) * period);
+        if (off > drift) drift = off;
         prev = t;
         i++;
     }
@@ -260,6 +267,9 @@ static psy_status lay_stretches(garmin *g, double period, int64_t rows, psy_mess
         psy_reader_warn(g->r, "irregular sampling: %lld of %lld timestamp steps differ from the "
                               "median %.4f s by more than 25%%; %lld gaps over %.0f s start new stretches",
                         (long long)irregular, (long long)rows - 1, period, (long long)gaps, GARMIN_GAP_S);
+    if (drift > 0.5 * period)
+        psy_reader_warn(g->r, "sample times are up to %.3f s off their timestamps (each stretch is laid at "
+                              "the median step from its first timestamp)", drift);
     return PSY_OK;
 }
 

@@ -21,6 +21,7 @@ static const struct {
     {"wav", psy_open_sndfile}, {"flac", psy_open_sndfile}, {"ishne", psy_open_ishne},
     {"csv", psy_open_text},  {"tsv", psy_open_text},      {"bids", psy_open_text},
     {"rr", psy_open_text},   {"empatica", psy_open_text}, {"text", psy_open_text}, {"movesense", psy_open_text},
+    {"garmin", psy_open_text}, {"beat-list", psy_open_text},
     {"acq", psy_open_acq},   {"brainvision", psy_open_brainvision}, {"opensignals", psy_open_opensignals},
     {"xdf", psy_open_xdf}};
 
@@ -151,11 +152,11 @@ psy_status psy_reader_open(const char *path, const psy_open_options *options, ps
     psy_status st = psy_source_open_path(hea ? hea : path, &src);
     free(hea);
     if (st == PSY_E_IO) {
-        /* Several files as one: an E4 folder, a BIDS run split by rate (named without its
+        /* Several files as one: an E4, Garmin or Holter folder, a BIDS run split by rate (named without its
          * recording entity). Each file declares its rate: the rate rule applies to the whole. */
         struct stat sb;
         int dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-        psy_status many = dir ? psy_open_e4_folder(path, out, why) : psy_open_bids_run(path, out, why);
+        psy_status many = dir ? psy_open_folder(path, out, why) : psy_open_bids_run(path, out, why);
         if (many == PSY_OK) {
             psy_open_options opt = options ? *options : psy_open_options_default();
             apply_given_rate(*out, &opt);

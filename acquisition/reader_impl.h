@@ -158,12 +158,13 @@ int psy_opensignals_probe(const unsigned char *head, size_t n);
 psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
                                 psy_message *why);
 
-/* Recordings of several files read as one (folder_reader.c). An Empatica E4 session folder:
- * PSY_E_IO ("is a directory, not a recording ...") when dir holds none of its files. A BIDS
+/* Recordings of several files read as one (folder_reader.c). A session folder (an Empatica E4,
+ * Garmin log or Holter folder, recognised as psy_is_session_folder does): PSY_E_IO ("is a
+ * directory, not a recording ...") when dir is none of them. A BIDS
  * physio run split by rate, named by its physio file name without the recording entity
  * (dir/sub-01_task-x_physio.tsv.gz for dir/sub-01_task-x_recording-<label>_physio.tsv.gz ...):
  * PSY_E_NOT_FOUND (why untouched) when no such file exists. */
-psy_status psy_open_e4_folder(const char *dir, psy_reader **out, psy_message *why);
+psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why);
 psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *why);
 
 /* The WFDB header to open instead of `path`, or NULL: "rec" when rec.hea exists and rec does not;

@@ -20,12 +20,13 @@ static void help(FILE *out)
             "Prints TP, FN, FP, sensitivity (Se), positive predictivity (+P) and the timing error\n"
             "(test - reference) in ms: median and 95th percentile of its magnitude.\n\n"
             "REF and TEST may each be a WFDB annotation file (.atr, .qrs, ...; beat codes only;\n"
-            "its record's .hea beside it or --fs give the time base), rdann text output, or a\n"
-            "TSV/CSV table with an 'onset' column in seconds or a 'sample' column (with --fs);\n"
-            "rows whose 'label' is a non-beat WFDB code are left out. Every row of a 'psyphys\n"
-            "beats' table is a detection and is scored, whatever its RR class (an 'extra' label\n"
-            "concerns the interval series, not whether the QRS is there). A header's rate wins\n"
-            "over --fs unless --override-fs is given.\n");
+            "its record's .hea beside it or --fs give the time base), a vendor's beat list or a\n"
+            "Holter folder with one (its N, S, V ... beats; X, artifact, left out), rdann text\n"
+            "output, or a TSV/CSV table with an 'onset' column in seconds or a 'sample' column\n"
+            "(with --fs); rows whose 'label' is a non-beat WFDB code are left out. Every row of a\n"
+            "'psyphys beats' table is a detection and is scored, whatever its RR class (an 'extra'\n"
+            "label concerns the interval series, not whether the QRS is there). A header's rate\n"
+            "wins over --fs unless --override-fs is given.\n");
 }
 
 typedef struct times {
@@ -46,21 +47,41 @@ static int push(times *t, double v)
     return 1;
 }
 
-/* Beats of a WFDB annotation file (or any recording with WFDB beat annotations). */
-static int load_wfdb(const char *path, const psy_open_options *opt, times *t)
+/* 1 when the beat-list reader fails on path as the detected reader did (`why`): the file is a
+ * vendor's beat list with a fault, not a table of some other kind. */
+static int is_broken_beat_list(const char *path, const psy_open_options *opt, const psy_message *why)
+{
+    psy_open_options as_list = *opt;
+    as_list.format = "beat-list";
+    psy_reader *r = NULL;
+    psy_message list_why = {{0}};
+    if (psy_reader_open(path, &as_list, &r, &list_why) == PSY_OK) {
+        psy_reader_close(r);
+        return 0;
+    }
+    return strcmp(list_why.text, why->text) == 0;
+}
+
+/* Beats of a WFDB annotation file, or of any recording with WFDB beat annotations or a vendor's
+ * beat list (a Holter folder, the list itself: its classes that are WFDB beat codes; X, the
+ * artifacts, is none). 1, or 0 after a message, or -1 (no message) when `quiet` and the file does
+ * not open, unless it is a broken beat list: its reader's message says what is wrong. */
+static int load_recording(const char *path, const psy_open_options *opt, times *t, int quiet)
 {
     psy_reader *r = NULL;
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path, opt, &r, &why);
+    if (st != PSY_OK && quiet && !is_broken_beat_list(path, opt, &why)) return -1;
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return 0;
     }
-    cli_note_rate(path, r, opt);
+    if (!quiet) cli_note_rate(path, r, opt);
     int ok = 1;
     for (size_t i = 0; ok && i < psy_reader_event_count(r); i++) {
         const psy_event *e = psy_reader_event(r, i);
-        if (e->source == PSY_EVENTS_WFDB && psy_wfdb_is_beat(e->code)) ok = push(t, e->onset_s);
+        if ((e->source == PSY_EVENTS_WFDB || e->source == PSY_EVENTS_DEVICE) && psy_wfdb_is_beat(e->code))
+            ok = push(t, e->onset_s);
     }
     psy_reader_close(r);
     if (!ok) cli_error(path, "out of memory");
@@ -113,7 +134,8 @@ static int is_beat_label(const char *label)
     return code == 0 || psy_wfdb_is_beat(code);
 }
 
-/* rdann text ("Time Sample # Type Sub Chan Num Aux") or a table with a header row. */
+/* rdann text ("Time Sample # Type Sub Chan Num Aux") or a table with a header row: 1, or 0 after
+ * a message, or -1 (no message) when the first line names no 'onset' or 'sample' column. */
 static int load_text(const char *path, double fs, times *t)
 {
     FILE *f = fopen(path, "r");
@@ -136,16 +158,13 @@ static int load_text(const char *path, double fs, times *t)
         sample_col = find_column(cells, n, "sample");
         label_col = find_column(cells, n, "label");
         if (label_col < 0) label_col = find_column(cells, n, "type");
-        if (onset_col < 0 && sample_col < 0) {
-            cli_error(path, "has no 'onset' (s) or 'sample' column in its header");
-            ok = 0;
-        }
+        if (onset_col < 0 && sample_col < 0) ok = -1; /* not a table: perhaps a vendor's beat list */
     }
-    if (ok && onset_col < 0 && !(fs > 0)) {
+    if (ok == 1 && onset_col < 0 && !(fs > 0)) {
         cli_error(path, "gives beats as sample numbers: give their rate with --fs");
         ok = 0;
     }
-    while (ok && fgets(line, sizeof line, f)) {
+    while (ok == 1 && fgets(line, sizeof line, f)) {
         row++;
         int n = split(line, cells, 32, rdann);
         if (n == 0) continue;
@@ -178,7 +197,11 @@ static int looks_like_text(const char *path)
 
 static int load_beats(const char *path, const psy_open_options *opt, times *t)
 {
-    int ok = looks_like_text(path) ? load_text(path, opt->sampling_rate_hz, t) : load_wfdb(path, opt, t);
+    int ok = looks_like_text(path) ? load_text(path, opt->sampling_rate_hz, t) : load_recording(path, opt, t, 0);
+    if (ok < 0 && (ok = load_recording(path, opt, t, 1)) != 0 && (ok < 0 || !t->n)) {
+        cli_error(path, "has no 'onset' (s) or 'sample' column in its header");
+        ok = 0;
+    }
     for (size_t i = 1; ok && i < t->n; i++)
         if (t->v[i] < t->v[i - 1]) {
             cli_error(path, "beat times are not in order (beat %zu)", i + 1);

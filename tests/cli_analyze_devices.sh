@@ -1,5 +1,5 @@
-# psyphys analyze on heart-rate-only and RR-only recordings (Empatica E4 HR.csv and IBI.csv):
-# every marker their data support, the rest n/a with the reason.
+# psyphys analyze on heart-rate-only and RR-only recordings (Empatica E4 HR.csv and IBI.csv, a
+# Garmin log folder): every marker their data support, the rest n/a with the reason.
 . "$(dirname "$0")/lib_cli.sh"
 E4=$SRC/tests/data/e4
 
@@ -49,6 +49,62 @@ if [ -f "$FULL/HR.csv" ]; then
     [ -s "$TMP/fullibi/IBI_hrv-windows.tsv" ] || fail "full IBI: no HRV windows"
     expect_grep '^window 1	0\.000000	600\.000000	[0-9.]+	[0-9.]+	[0-9.]+	[0-9.]+	' "$TMP/fullibi/IBI_segments.tsv"
 fi
+# A Garmin log folder (data.csv + acc.csv) as one recording: the beat-to-beat intervals an RR
+# channel, HR in bpm, the accelerometer at 25 Hz with its 6 gaps as missing samples on the
+# folder's time base (data.csv's first row, in its zone).
+GARMIN=$SHARED/data/flirt_wearables/garmin
+if [ -f "$GARMIN/data.csv" ]; then
+    expect_exit 0 "$PSYPHYS" info "$GARMIN"
+    expect_grep '^format +Garmin folder' "$TMP/out"
+    expect_grep '^start +2019-10-16T12:08:58\.041\+02:00' "$TMP/out"
+    expect_grep ' HEART_RATE_VARIABILITY +RR +ms +irregular +14316 ' "$TMP/out"
+    expect_grep ' HEART_RATE +HR +bpm +irregular +8748 ' "$TMP/out"
+    # acc.csv starts 3.661 s in and ends 957.162 s later: 24021 samples, 10000 of them its own
+    expect_grep ' ACC X +OTHER +- +25 +24021 +960\.840' "$TMP/out"
+    expect_grep 'acc\.csv: irregular sampling: .* 6 gaps over 1 s start new stretches' "$TMP/out"
+    expect_exit 0 "$PSYPHYS" analyze "$GARMIN" --segments window:3600 -o "$TMP/garmin"
+    expect_grep "heart +'HEART_RATE_VARIABILITY': 14316 beats" "$TMP/out"
+fi
+# A Holter folder (ISHNE holter.ecg + the recorder software's beat list holter.txt): the ECG
+# recording, its beats agreeing with the vendor's N and S beats (X, artifacts, left out), read by
+# score-beats from the folder or the list.
+HOLTER=$SHARED/data/flirt_wearables/holter
+if [ -f "$HOLTER/holter.ecg" ]; then
+    expect_exit 0 "$PSYPHYS" info "$HOLTER"
+    expect_grep '^format +Holter folder' "$TMP/out"
+    expect_grep '^channels +3' "$TMP/out"
+    expect_grep '^events +4786' "$TMP/out"
+    expect_exit 0 "$PSYPHYS" beats "$HOLTER" -o "$TMP/holter_beats.tsv"
+    for ref in "$HOLTER" "$HOLTER/holter.txt"; do
+        expect_exit 0 "$PSYPHYS" score-beats --ref "$ref" --test "$TMP/holter_beats.tsv" --from 0
+        expect_grep '^reference .*: 4768 beats scored from 0 s' "$TMP/out"
+        awk '/^TP/ { if ($8 + 0 < 99.5 || $11 + 0 < 99.5) exit 1 }' "$TMP/out" ||
+            fail "Holter beats against the vendor's: $(grep '^TP' "$TMP/out")"
+    done
+fi
+# batch takes a Garmin and a Holter folder whole, as info does (it once took their files one by
+# one: acc.csv, data.csv, holter.ecg, holter.txt); a Garmin file alone stays a file.
+if [ -f "$GARMIN/data.csv" ] && [ -f "$HOLTER/holter.ecg" ]; then
+    mkdir -p "$TMP/wear/garmin" "$TMP/wear/holter" "$TMP/wear/other"
+    for f in data.csv acc.csv; do ln -s "$GARMIN/$f" "$TMP/wear/garmin/$f"; done
+    for f in holter.ecg holter.txt; do ln -s "$HOLTER/$f" "$TMP/wear/holter/$f"; done
+    ln -s "$GARMIN/acc.csv" "$TMP/wear/other/acc.csv"
+    expect_exit 0 "$PSYPHYS" batch "$TMP/wear" -o "$TMP/wb" -j 1 --quiet
+    S=$TMP/wb/batch_status.tsv
+    [ "$(tail -n +2 "$S" | wc -l)" -eq 3 ] || fail "3 recordings, got: $(cut -f1,2 "$S" | tr '\n' ' ')"
+    expect_grep '^garmin	ok	' "$S"
+    expect_grep '^holter	ok	' "$S"
+    expect_grep '^other/acc\.csv	ok	' "$S"
+fi
+# A member the folder cannot read names itself: non-zero exit, nothing on stdout, no outputs.
+mkdir "$TMP/badgarmin"
+printf '2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n' >"$TMP/badgarmin/data.csv"
+printf '2019-10-16T12:00:01.000+02:00;1;2;3\n2019-10-16T12:00:01.040+02:00;1;2;3\n' >"$TMP/badgarmin/acc.csv"
+expect_exit 1 "$PSYPHYS" info "$TMP/badgarmin"
+expect_grep "badgarmin: data\.csv: line 2: timestamp 'yesterday' is not ISO 8601" "$TMP/err"
+[ -s "$TMP/out" ] && fail "a folder with a malformed member printed: $(head -c 200 "$TMP/out")"
+expect_exit 1 "$PSYPHYS" analyze "$TMP/badgarmin" -o "$TMP/badout"
+[ -e "$TMP/badout" ] && fail "a folder with a malformed member left outputs: $(ls "$TMP/badout")"
 # An RR list (Polar export): beats, NN and HRV of the whole recording and of windows.
 POLAR=$SHARED/data/rr_devices/hrvfilter_samples/polarSample01.txt
 if [ -f "$POLAR" ]; then

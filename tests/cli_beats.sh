@@ -67,6 +67,13 @@ expect_grep "line 3: 'x' is not a number" "$TMP/err"
 printf 'sample\n100\n200\n' >"$TMP/samples.tsv"
 expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/samples.tsv" --test "$TMP/b.tsv"
 expect_grep 'give their rate with --fs' "$TMP/err"
+# A vendor's beat list with a fault: the reader's reason, not "no onset column" (said once).
+printf '00000000\n1.0 N\n2.0 N\nabc N\n' >"$TMP/list.txt"
+expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/list.txt" --test "$TMP/b.tsv"
+expect_grep 'list\.txt: line 4: beat time is not a number' "$TMP/err"
+printf 'time\tvalue\n1\t2\n' >"$TMP/nocol.tsv"
+expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/nocol.tsv" --test "$TMP/b.tsv"
+expect_grep "nocol\.tsv: has no 'onset' \(s\) or 'sample' column in its header" "$TMP/err"
 expect_exit 2 "$PSYPHYS" score-beats --ref "$TMP/b.tsv"
 expect_exit 2 "$PSYPHYS" score-beats --ref "$TMP/b.tsv" --test "$TMP/b.tsv" --window 0
 expect_exit 0 "$PSYPHYS" beats --help

@@ -402,6 +402,20 @@ static void test_garmin(void **state)
     assert_float_equal(at[4], 10.12, 1e-9);
     assert_float_equal(at[5], 10.16, 1e-9);
     assert_true(has_warning(r, "irregular sampling"));
+    assert_false(has_warning(r, "off their timestamps")); /* the gap starts a stretch */
+    psy_reader_close(r);
+    /* 0.5 s of missing samples: under a second, so no new stretch; the samples after them are
+     * timed 0.46 s before their timestamps, and a warning says so (times were once said true) */
+    r = open_ok("acc.csv", "2019-10-16T12:09:01.702+02:00;-36;620;-824\n"
+                           "2019-10-16T12:09:01.742+02:00;-36;628;-828\n"
+                           "2019-10-16T12:09:01.782+02:00;-8;600;-832\n"
+                           "2019-10-16T12:09:01.822+02:00;-16;640;-824\n"
+                           "2019-10-16T12:09:02.322+02:00;1;2;3\n"
+                           "2019-10-16T12:09:02.362+02:00;4;5;6\n");
+    assert_int_equal(psy_reader_stretch_count(r), 1);
+    read_all(r, 1, av, at, 6);
+    assert_float_equal(at[4], 0.16, 1e-9);
+    assert_true(has_warning(r, "sample times are up to 0.460 s off their timestamps"));
     psy_reader_close(r);
 
     expect_fail("data.csv", "2019-10-16T12:08:58.041+02:00;STEPS;299.0\n"

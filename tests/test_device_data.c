@@ -269,6 +269,7 @@ static void test_garmin(void **state)
     /* the last timestamp is 958.002 s after the first: the stretches keep the time within 1 s */
     assert_int_equal(psy_reader_read_times(r, 0, 9999, 1, &tl), PSY_OK);
     assert_true(fabs(tl - 958.002) < 1.0);
+    assert_true(has_warning(r, "sample times are up to 1.000 s off their timestamps"));
     /* sample 105 follows the 550.642 s gap */
     double t105;
     assert_int_equal(psy_reader_read_times(r, 0, 105, 1, &t105), PSY_OK);

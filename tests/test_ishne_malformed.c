@@ -1,9 +1,11 @@
-/* ISHNE reader on files made here: a valid one, then lying headers. Needs no shared data. */
+/* ISHNE reader on files made here: a valid one, then lying headers, then a Holter folder (the
+ * file and its software's beat list). Needs no shared data. */
 #include "test_util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "reader_impl.h"
 
@@ -194,12 +196,56 @@ static void test_not_ishne(void **state)
     psy_source_close(src);
 }
 
+static void write_in(const char *dir, const char *name, const void *data, size_t n)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(data, 1, n, out), n);
+    fclose(out);
+}
+
+/* A folder of one ISHNE file and its beat list opens as the ISHNE recording, the beats its
+ * device events (N, S as WFDB beat codes for scorers; X, an artifact, none); a malformed beat
+ * list names itself. */
+static void test_holter_folder(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/holter", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    unsigned char f[SIZE];
+    make_file(f);
+    write_in(dir, "h.ecg", f, SIZE);
+    static const char beats[] = "00000000\n0.010 X\n0.015 N\n0.030 S\n0.045 N\n";
+    write_in(dir, "h.txt", beats, sizeof beats - 1);
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_OK);
+    assert_string_equal(psy_reader_format(r), "Holter folder");
+    assert_int_equal(psy_reader_channel_count(r), 2); /* the leads; the beat list's RR is not taken */
+    assert_true(psy_reader_start(r).hour == 23);
+    assert_int_equal(psy_reader_event_count(r), 4);
+    const psy_event *x = psy_reader_event(r, 0), *n = psy_reader_event(r, 1), *s = psy_reader_event(r, 2);
+    assert_true(x->source == PSY_EVENTS_DEVICE && strcmp(x->label, "X") == 0 && !psy_wfdb_is_beat(x->code));
+    assert_true(n->onset_s == 0.015 && n->code == psy_wfdb_code("N") && psy_wfdb_is_beat(n->code));
+    assert_true(psy_wfdb_is_beat(s->code));
+    assert_false(psy_is_session_event(n)); /* a reference, not a session phase */
+    psy_reader_close(r);
+    static const char bad[] = "00000000\n0.010 N\nsoon N\n";
+    write_in(dir, "h.txt", bad, sizeof bad - 1);
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    if (!strstr(why.text, "h.txt: line 3")) fail_msg("'%s' does not name h.txt's line 3", why.text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),         cmocka_unit_test(test_bad_crc_warns), cmocka_unit_test(test_impossible_date),
         cmocka_unit_test(test_lying_headers), cmocka_unit_test(test_annotation_file_unsupported),
-        cmocka_unit_test(test_not_ishne),
+        cmocka_unit_test(test_not_ishne),     cmocka_unit_test(test_holter_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* Recordings of several files read as one, on files written here: an Empatica E4 folder whose
- * files start at different times (with a button press), and a BIDS physio run split by rate. */
+ * files start at different times (with a button press), a Garmin log folder whose accelerometer
+ * file has a gap, and a BIDS physio run split by rate. */
 #include "test_util.h"
 
 #include "reader_impl.h"
@@ -98,6 +99,148 @@ static void test_e4_folder(void **state)
     assert_false(psy_is_session_folder(NULL));
 }
 
+/* Files that do not overlap in time: the recording has a stretch each, with the gap between them
+ * (as an EDF+D; the combiner once laid them on one stretch padded with missing samples). */
+static void test_e4_gap(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/e4-gap", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "BVP.csv", "1560279825.000000\n4.000000\n1\n2\n3\n4\n5\n6\n7\n8\n"); /* 0..2 s */
+    write_text(dir, "HR.csv", "1560279830.000000\n2.000000\n70\n71\n");                /* 5..6 s */
+    write_text(dir, "tags.csv", "1560279825.5\n");
+    psy_reader *r = open_or_fail(dir);
+    assert_int_equal(psy_reader_stretch_count(r), 2);
+    const psy_stretch *b = psy_reader_stretch(r, 1);
+    assert_true(b->onset_s == 5.0 && b->duration_s == 1.0 && b->data_offset_s == 2.0);
+    assert_true(psy_reader_duration(r) == 6.0);
+    int hr = psy_reader_find_channel(r, "HR");
+    assert_int_equal(psy_reader_channel(r, hr)->frames, 4 + 2);
+    double v[2], t[1];
+    assert_int_equal(psy_reader_read(r, hr, 3, 2, v), PSY_OK);
+    assert_true(isnan(v[0]) && v[1] == 70);
+    assert_int_equal(psy_reader_read_times(r, hr, 4, 1, t), PSY_OK);
+    assert_true(t[0] == 5.0);
+    assert_true(psy_reader_event(r, 0)->onset_s == 0.5);
+    /* the start is a sensor file's, never the button presses' (they have none of their own) */
+    psy_datetime s = psy_reader_start(r);
+    assert_true(s.known && s.minute == 3 && s.second == 45 && s.nanosecond == 0);
+    psy_reader_close(r);
+}
+
+/* acc.csv rows at 25 Hz from 12:00:01.000 (+02:00): `n1` rows, then a 5-s gap, then `n2` rows. */
+static void write_garmin_acc(const char *dir, int n1, int n2)
+{
+    char text[4096];
+    size_t used = 0;
+    for (int i = 0; i < n1 + n2; i++) {
+        int ms = 1000 + 40 * i + (i >= n1 ? 5000 : 0);
+        used += (size_t)snprintf(text + used, sizeof text - used, "2019-10-16T12:00:%02d.%03d+02:00;%d;0;0\n",
+                                 ms / 1000, ms % 1000, i);
+    }
+    write_text(dir, "acc.csv", text);
+}
+
+static void test_garmin_folder(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/garmin", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n"
+                                "2019-10-16T12:00:00.500+02:00;HEART_RATE;75.0\n"
+                                "2019-10-16T12:00:00.800+02:00;HEART_RATE_VARIABILITY;810.0\n"
+                                "2019-10-16T12:00:10.000+02:00;HEART_RATE;74.0\n");
+    write_garmin_acc(dir, 10, 10); /* 1.00 .. 1.36 s, then 6.40 .. 6.76 s */
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Garmin folder");
+    psy_datetime s = psy_reader_start(r); /* data.csv's first row, in its own zone */
+    assert_true(s.known && s.zone_known && s.utc_offset_min == 120 && s.hour == 12 && s.second == 0);
+    int rr = psy_reader_find_channel(r, "HEART_RATE_VARIABILITY"), hr = psy_reader_find_channel(r, "HEART_RATE");
+    int x = psy_reader_find_channel(r, "ACC X");
+    assert_true(rr >= 0 && hr >= 0 && x >= 0);
+    assert_int_equal(psy_reader_channel(r, rr)->type, PSY_CH_RR);
+    assert_int_equal(psy_reader_channel(r, hr)->type, PSY_CH_HR);
+    assert_string_equal(psy_reader_channel(r, hr)->unit, "bpm");
+    assert_true(fabs(psy_reader_channel(r, x)->rate_hz - 25) < 1e-6);
+    double t[2], v[140];
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_read_times(r, rr, 0, 2, t), PSY_OK);
+    assert_true(t[0] == 0.0 && fabs(t[1] - 0.8) < 1e-9);
+    /* acc.csv's samples at their own times: its start 1 s in, and after its gap (the combiner
+     * once laid the file on one stretch, the gap's 5 s lost) */
+    assert_int_equal(psy_reader_channel(r, x)->frames, 160 + 10);
+    assert_int_equal(psy_reader_read_times(r, x, 25, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 1.0) < 1e-9);
+    assert_int_equal(psy_reader_read_times(r, x, 160, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 6.4) < 1e-9);
+    assert_int_equal(psy_reader_read(r, x, 30, 140, v), PSY_OK); /* across the gap */
+    assert_true(v[0] == 5 && v[4] == 9 && isnan(v[5]) && isnan(v[129]) && v[130] == 10 && v[139] == 19);
+    /* data.csv covers the gap: one stretch, to its last row */
+    assert_int_equal(psy_reader_stretch_count(r), 1);
+    assert_true(psy_reader_duration(r) == 10.0);
+    psy_reader_close(r);
+    assert_true(psy_is_session_folder(dir));
+    /* data.csv ends in acc.csv's first stretch: acc.csv's gap is the recording's */
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n"
+                                "2019-10-16T12:00:01.200+02:00;HEART_RATE_VARIABILITY;810.0\n");
+    r = open_or_fail(dir);
+    assert_int_equal(psy_reader_stretch_count(r), 2);
+    assert_true(fabs(psy_reader_stretch(r, 0)->duration_s - 1.4) < 1e-9);
+    assert_true(fabs(psy_reader_stretch(r, 1)->onset_s - 6.4) < 1e-9);
+    assert_int_equal(psy_reader_read_times(r, x, 35, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 6.4) < 1e-9);
+    psy_reader_close(r);
+    /* acc.csv alone is a file, not a session folder (nor an ISHNE file without its beat list):
+     * the folder may hold other recordings that are taken one by one */
+    char acc_only[1100];
+    snprintf(acc_only, sizeof acc_only, "%s/acc", test_tmpdir());
+    assert_int_equal(mkdir(acc_only, 0700), 0);
+    write_garmin_acc(acc_only, 10, 10);
+    write_text(acc_only, "x.ecg", "ISHNE1.0");
+    assert_false(psy_is_session_folder(acc_only));
+    assert_int_equal(psy_reader_open(acc_only, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "is a directory, not a recording"));
+    write_text(acc_only, "x.txt", "00000000\n");
+    assert_true(psy_is_session_folder(acc_only)); /* a Holter folder now */
+    /* A malformed or foreign member names itself; no recording. */
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n");
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "data.csv: line 2"));
+    write_text(dir, "data.csv", "a,b\n1,2\n");
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_non_null(strstr(why.text, "data.csv: not a Garmin log"));
+}
+
+/* acc.csv starts 100 s after data.csv's last row, at 0.81 s: its first sample goes at 0.81 s
+ * into the recording's data, 20.25 samples at 25 Hz. Rounded down to sample 20, it was timed by
+ * data.csv's stretch (0.80 s, not 100 s), and the warning said 10 ms off. */
+static void test_garmin_late_acc(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/garmin-late", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n"
+                                "2019-10-16T12:00:00.810+02:00;HEART_RATE_VARIABILITY;810.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T12:01:40.000+02:00;7;0;0\n"
+                               "2019-10-16T12:01:40.040+02:00;8;0;0\n"
+                               "2019-10-16T12:01:40.080+02:00;9;0;0\n");
+    psy_reader *r = open_or_fail(dir);
+    assert_int_equal(psy_reader_stretch_count(r), 2);
+    assert_true(fabs(psy_reader_stretch(r, 1)->onset_s - 100.0) < 1e-9);
+    int x = psy_reader_find_channel(r, "ACC X");
+    double v[2], t[1];
+    assert_int_equal(psy_reader_read(r, x, 20, 2, v), PSY_OK);
+    assert_true(isnan(v[0]) && v[1] == 7); /* the first sample at the first index of its stretch */
+    assert_int_equal(psy_reader_read_times(r, x, 21, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 100.03) < 1e-9); /* 0.75 sample late, said in the warning */
+    assert_true(has_warning(r, "ACC X starts 100.000000 s after the recording: its samples are placed 30.000 ms off"));
+    psy_reader_close(r);
+}
+
 static void test_bids_run(void **state)
 {
     (void)state;
@@ -125,6 +268,25 @@ static void test_bids_run(void **state)
     assert_true(t[0] == -1.0);
     assert_int_equal(psy_reader_event_count(r), 1); /* the run's events once */
     assert_true(psy_reader_event(r, 0)->onset_s == 0.5);
+    assert_int_equal(psy_reader_stretch_count(r), 1); /* the files meet at 0 s */
+    assert_true(psy_reader_stretch(r, 0)->onset_s == -1.0 && psy_reader_stretch(r, 0)->duration_s == 3.0);
+    psy_reader_close(r);
+    /* a run whose slow file starts after the fast one ends: two stretches */
+    write_text(dir, "sub-03_task-rest_recording-fast_physio.tsv", "1\n2\n3\n4\n");
+    write_text(dir, "sub-03_task-rest_recording-fast_physio.json",
+               "{\"SamplingFrequency\": 4, \"StartTime\": 0.0, \"Columns\": [\"cardiac\"]}");
+    write_text(dir, "sub-03_task-rest_recording-slow_physio.tsv", "2.0\n2.5\n");
+    write_text(dir, "sub-03_task-rest_recording-slow_physio.json",
+               "{\"SamplingFrequency\": 1, \"StartTime\": 3.0, \"Columns\": [\"eda\"]}");
+    snprintf(path, sizeof path, "%s/sub-03_task-rest_physio.tsv", dir);
+    r = open_or_fail(path);
+    assert_int_equal(psy_reader_stretch_count(r), 2);
+    assert_true(psy_reader_stretch(r, 1)->onset_s == 3.0 && psy_reader_stretch(r, 1)->duration_s == 2.0);
+    assert_true(psy_reader_duration(r) == 5.0);
+    eda = psy_reader_find_channel(r, "eda");
+    assert_int_equal(psy_reader_channel(r, eda)->frames, 1 + 2);
+    assert_int_equal(psy_reader_read_times(r, eda, 1, 1, t), PSY_OK);
+    assert_true(t[0] == 3.0);
     psy_reader_close(r);
     psy_message why = {{0}};
     snprintf(path, sizeof path, "%s/sub-02_task-rest_physio.tsv", dir);
@@ -132,8 +294,8 @@ static void test_bids_run(void **state)
     assert_non_null(strstr(why.text, "missing or unreadable"));
 }
 
-/* A folder named by a path too long to look into (over PATH_MAX): its files are not taken as
- * absent from the export (present() once cut the path at 4096 bytes and found nothing). */
+/* A folder named by a path too long to look into (over PATH_MAX): an error saying so, not a
+ * folder without recordings (present() once cut the path at 4096 bytes and found nothing). */
 static void test_long_path(void **state)
 {
     (void)state;
@@ -142,15 +304,18 @@ static void test_long_path(void **state)
     while (n < 4200) n += snprintf(dir + n, sizeof dir - (size_t)n, "/.");
     psy_reader *r = NULL;
     psy_message why = {{0}};
-    assert_int_equal(psy_open_e4_folder(dir, &r, &why), PSY_E_IO);
+    assert_int_equal(psy_open_folder(dir, &r, &why), PSY_E_IO);
     assert_null(r);
-    assert_non_null(strstr(why.text, "BVP.csv: cannot be read"));
+    assert_non_null(strstr(why.text, "cannot list its files"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_e4_folder),
+        cmocka_unit_test(test_e4_gap),
+        cmocka_unit_test(test_garmin_folder),
+        cmocka_unit_test(test_garmin_late_acc),
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_long_path),
     };

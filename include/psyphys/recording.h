@@ -122,7 +122,8 @@ typedef struct psy_event {
     psy_event_source source;
     int64_t sample;     /* sample index on the record's frame rate where the source has one, else -1 */
     int channel;        /* index of the channel it refers to, or -1 */
-    int code;           /* WFDB annotation code (1 = N ...), else 0 */
+    int code;           /* WFDB annotation code (1 = N ...); a vendor beat list's beat: the code
+                           of its class when that is a WFDB mnemonic (N, S, V; X has none); else 0 */
     int subtype, number;/* WFDB SUB and NUM fields, else 0 */
 } psy_event;
 
@@ -140,7 +141,7 @@ typedef struct psy_stretch {
 typedef struct psy_open_options {
     const char *format;         /* force a reader by name ("edf", "bdf", "wfdb", "sndfile", "csv",
                                    "bids", "rr", "empatica", "ishne", "acq", "xdf", "brainvision",
-                                   "opensignals", ...); NULL: detect by content */
+                                   "opensignals", "garmin", "beat-list", ...); NULL: detect by content */
     double sampling_rate_hz;    /* > 0: the rate of a file that has none or a known-fake one (see
                                    the rate rule below); 0: none given */
     const char *sidecar_path;   /* a JSON or WFDB .hea file describing the channels (rate, labels,
@@ -184,10 +185,13 @@ PSY_API psy_status psy_reader_open_source(psy_source *src, const psy_open_option
 PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,
                                    psy_message *why);
 
-/* 1 when the directory at path is a session folder psy_reader_open opens as one recording (an
- * Empatica E4 folder: it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), so
- * a program walking an archive takes it whole rather than its files one by one; 0 otherwise (not
- * a directory, unreadable). Looks at the names only. */
+/* 1 when the directory at path is a session folder psy_reader_open opens as one recording, so a
+ * program walking an archive takes it whole rather than its files one by one: an Empatica E4
+ * folder (it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), else a Garmin
+ * log folder (data.csv and acc.csv), else a Holter folder (exactly one ISHNE *.ecg and its beat
+ * list, the same name with .txt). 0 otherwise (not a directory, unreadable). Looks at the names
+ * only: psy_reader_open decides from the same names, and a file of the folder that is not what
+ * its name says is an error naming it. */
 PSY_API int psy_is_session_folder(const char *path);
 
 /* NULL-safe. */
