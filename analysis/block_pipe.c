@@ -4,12 +4,17 @@
 
 #include "block_pipe.h"
 
+static void free_slots(block_pipe *p)
+{
+    for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) free(p->slot[i]);
+}
+
 /* Frees the slots and the lock (the threads are done with them). */
 static void destroy(block_pipe *p)
 {
     pthread_cond_destroy(&p->moved);
     pthread_mutex_destroy(&p->lock);
-    for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) free(p->slot[i]);
+    free_slots(p);
 }
 
 int block_pipe_start(block_pipe *p, size_t slot_bytes, void *(*run)(void *), void *arg)
@@ -20,11 +25,13 @@ int block_pipe_start(block_pipe *p, size_t slot_bytes, void *(*run)(void *), voi
     if (ok && pthread_mutex_init(&p->lock, NULL) == 0) {
         if (pthread_cond_init(&p->moved, NULL) == 0) {
             if (pthread_create(&p->thread, NULL, run, arg) == 0) return 1;
-            pthread_cond_destroy(&p->moved);
+            destroy(p);
+            memset(p, 0, sizeof *p);
+            return 0;
         }
         pthread_mutex_destroy(&p->lock);
     }
-    for (int i = 0; i < BLOCK_PIPE_SLOTS; i++) free(p->slot[i]);
+    free_slots(p);
     memset(p, 0, sizeof *p);
     return 0;
 }

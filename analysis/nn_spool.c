@@ -2,6 +2,7 @@
  * produces it, read back by slices and as an HRV source, so that no reader holds it whole. */
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -240,6 +241,13 @@ void nn_spool_source_free(nn_spool_source *s)
     s->mark_at = NULL, s->mark_last_t = NULL;
 }
 
+static atomic_size_t source_reads; /* nn_view_source_reads; the windows' thread counts too */
+
+size_t nn_view_source_reads(void)
+{
+    return atomic_load(&source_reads);
+}
+
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r)
 {
     if (!v->spool) return psy_hrv_compute_beats(h, v->beats, 1, t0_s, t1_s, r, NULL);
@@ -251,6 +259,7 @@ psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, n
     if (b < a) b = a;
     size_t left = hrv_left_out_in(v->beats, t0_s, t1_s);
     if (b - a > v->source_min) {
+        atomic_fetch_add(&source_reads, 1);
         kept_count kept;
         nn_spool_source src;
         st = scan_kept(v->spool, a, b, buf, &src, &kept);

@@ -88,6 +88,10 @@ psy_status nn_view_slice(const nn_view *v, size_t a, size_t b, nn_buf *buf, nn_s
 #define NN_VIEW_SOURCE_MIN ((size_t)1 << 18)
 psy_status nn_view_hrv(const nn_view *v, psy_hrv *h, double t0_s, double t1_s, nn_buf *buf, psy_hrv_result *r);
 
+/* Test only: the spans nn_view_hrv has read as an HRV source in this process (so a test that
+ * lowers the source's threshold can tell that the path was taken). */
+size_t nn_view_source_reads(void);
+
 /* The spooled series from interval base on as an HRV source (its intervals read by index); or,
  * made by nn_view_hrv, the intervals of [base, end) that the HRV keeps (hrv_interval_kept), read
  * from marks: every 4096th kept one's index and the end time of the kept one before it. */

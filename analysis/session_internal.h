@@ -105,7 +105,9 @@ nn_view psy_session_nn(const psy_session *s);
 
 /* Test only (tests/test_session_lean.c runs its cases both ways): the sessions run after it read a
  * spooled span of more than min intervals as an HRV source (nn_view_hrv); 0 restores
- * NN_VIEW_SOURCE_MIN. Not exported; call it while no session runs. */
+ * NN_VIEW_SOURCE_MIN. Not exported; call it while no session runs. Its threshold is the library's
+ * one mutable global, a deliberate exception for tests (a session is made inside psy_session_run,
+ * so it has no caller-given place to carry it): do not copy the pattern. */
 void psy_session_source_min_for_tests(size_t min);
 
 /* hr_response_left_out of the beats' NN series around onset, read by a slice of it into buf.

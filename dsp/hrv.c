@@ -495,8 +495,8 @@ static psy_status analyse_series(psy_hrv *h, const hrv_series *s, size_t n_corre
     size_t k = s->n;
     r->n_nn = k;
     r->duration_s = s->duration_s;
-    size_t span = k + left_out, changed = n_corrected + left_out;
-    r->nn_corrected_pct = n_corrected != SIZE_MAX && span ? 100.0 * (double)changed / (double)span : NAN;
+    size_t span = k + left_out;
+    r->nn_corrected_pct = n_corrected != SIZE_MAX && span ? 100.0 * (double)(n_corrected + left_out) / (double)span : NAN;
     psy_status st = hrv_time_domain(s, &h->cfg, a, &r->values);
     if (st == PSY_OK) st = nonlinear(h, s, a, &r->values);
     apply_min_spans(&h->cfg, r->duration_s, &r->values);
@@ -589,7 +589,7 @@ psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t
 psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, double duration_s, size_t n_corrected,
                               size_t left_out, psy_hrv_result *r)
 {
-    if (!h || !src || !r || n_corrected > n) return PSY_E_INVALID;
+    if (!h || !src || !r || n_corrected > n || !(duration_s >= 0) || !isfinite(duration_s)) return PSY_E_INVALID;
     call_begin(h);
     results_init(r);
     hrv_series s = {NULL, NULL, n, duration_s, h->cfg.successive_across_gaps, src};

@@ -37,10 +37,10 @@ typedef struct hrv_source {
  * (hrv_compute_left_out): the values hrv_compute_left_out gives on those arrays, bit for bit.
  * Every interval must be one it keeps (hrv_interval_kept): the source's maker checks them in the
  * pass that counts them (analysis/nn_spool.c, for analyze's long segments over a spooled NN
- * series). PSY_OK, PSY_E_INVALID (n_corrected > n), PSY_E_NOMEM, or the source's failure (a
- * failure mid-pass stops the analyses at that pass). Cost: a full analysis reads the series ~96
- * times over (289 chunk reads at 33,001 intervals with every analysis on; DFA re-reads it per
- * scale, each quantile 2-4 times). */
+ * series). PSY_OK, PSY_E_INVALID (n_corrected > n, duration_s negative or not finite),
+ * PSY_E_NOMEM, or the source's failure (a failure mid-pass stops the analyses at that pass).
+ * Cost: a full analysis reads the series some 90 times over (DFA re-reads it per scale, each
+ * quantile 2-4 times; test_hrv_long counts the reads). */
 psy_status hrv_compute_source(psy_hrv *h, const hrv_source *src, size_t n, double duration_s, size_t n_corrected,
                               size_t left_out, psy_hrv_result *r);
 

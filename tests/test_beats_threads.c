@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The counting allocator replaces malloc/free for every test here, threaded ones too; its peak is
+ * updated without atomics (a benign race), read only by the single-threaded heap test. */
 #define PSY_TEST_COUNT_BYTES 1
 #include "alloc_count.h"
 

@@ -242,8 +242,8 @@ static psy_status read_arrays(void *ctx, size_t i0, size_t count, double *nn, do
     return PSY_OK;
 }
 
-/* The duration (s) of a source's n intervals: their sum in order / 1000, as its maker counts it
- * (hrv_compute_source). */
+/* The duration (s) of a source's n intervals: their sum in order / 1000, as its maker counts the
+ * kept ones (hrv_compute_source); the sources here are clean, every interval kept. */
 static double source_duration_s(const hrv_source *src, size_t n)
 {
     double nn[1024], t[1024], sum = 0;

@@ -17,6 +17,7 @@
 
 #include "alloc_count.h"
 #include "psyphys/hrv_series.h"
+#include "nn_spool.h"        /* nn_view_source_reads */
 #include "session_internal.h" /* psy_session_source_min_for_tests */
 
 #ifndef M_PI
@@ -178,7 +179,11 @@ static void generated_same_tables(void **state)
     size_t n, n_beats;
     double *x = generated_ecg(250, 1800, &n, &n_beats);
     psy_reader *r = ecg_reader(x, n, 250);
+    size_t source_reads = nn_view_source_reads();
     same_outputs(r, write_temp_file("recording", "ECG", 3), 1); /* a file to hash for the sidecars */
+    /* the source path was taken (test_session_lean_source) or not (the default threshold) */
+    if (source_path) assert_true(nn_view_source_reads() > source_reads);
+    else assert_int_equal(nn_view_source_reads(), source_reads);
     /* the artefacts were found and corrected: the comparison covered the correction */
     psy_session *s = run(r, 1);
     const psy_beat_list *b = psy_session_results_of(s)->beats;
@@ -574,7 +579,11 @@ static void memory_per_window(void **state)
  * default run's. */
 int main(int argc, char **argv)
 {
-    source_path = argc > 1 && strcmp(argv[1], "source") == 0;
+    source_path = argc == 2 && strcmp(argv[1], "source") == 0;
+    if (argc > 1 && !source_path) {
+        fprintf(stderr, "usage: %s [source]\n", argv[0]);
+        return 2;
+    }
     if (source_path) psy_session_source_min_for_tests(1000);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generated_same_tables),
