@@ -232,6 +232,17 @@ static int compare_spans(const void *x, const void *y)
     return p->file != q->file ? p->file - q->file : p->k - q->k;
 }
 
+/* The first sample index j at `rate` Hz whose data time j / rate is `data_s` or later, by the very
+ * comparison psy_reader_read_times uses to pick a sample's stretch: the running data offsets can
+ * come out an ulp over M / rate, and a rounded ceil then gave M, read back by the stretch before. */
+static int64_t first_index_from(double data_s, double rate)
+{
+    int64_t j = (int64_t)ceil(data_s * rate);
+    while ((double)j / rate < data_s) j++;
+    while (j > 0 && (double)(j - 1) / rate >= data_s) j--;
+    return j;
+}
+
 /* Appends to channel c the samples of its file's stretch k, which starts `at_s` seconds into the
  * recording's data: the data offset of the recording's stretch, `data_s`, plus the time since its
  * onset. Rounded to the nearest sample, but never before `data_s` (a sample there would be
@@ -248,7 +259,7 @@ static int place_stretch(folder_channel *c, psy_reader *s, int k, double data_s,
     if (g.n > in->frames - g.from) g.n = in->frames - g.from;
     if (g.n < 0) g.n = 0;
     double exact = at_s * in->rate_hz;
-    int64_t lowest = (int64_t)ceil(data_s * in->rate_hz - 1e-9);
+    int64_t lowest = first_index_from(data_s, in->rate_hz);
     g.at = llround(exact);
     if (g.at < lowest) g.at = lowest;
     if (c->n_seg) {
@@ -298,7 +309,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     psy_status st = PSY_OK;
     double data_offset = 0;
     for (size_t g = 0; st == PSY_OK && g < n_spans;) {
-        double onset = spans[g].a, end = spans[g].b, duration = 0;
+        double onset = spans[g].a, end = spans[g].b, duration, data_end = data_offset;
         size_t h = g + 1;
         while (h < n_spans && spans[h].a <= end) {
             if (spans[h].b > end) end = spans[h].b;
@@ -319,12 +330,16 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
                     break;
                 }
                 const folder_segment *last = &fc->seg[fc->n_seg - 1];
-                double placed_end = (double)(last->at + last->n) / rate - data_offset;
-                if (placed_end > duration) duration = placed_end;
+                double placed_end = (double)(last->at + last->n) / rate;
+                if (placed_end > data_end) data_end = placed_end;
             }
             /* irregular samples: up to the file's last sample time */
-            if (!regular && sp->b - onset > duration) duration = sp->b - onset;
+            if (!regular && data_offset + sp->b - onset > data_end) data_end = data_offset + sp->b - onset;
         }
+        /* the next stretch's data offset, data_offset + duration as the core sums it, never over
+         * the index time of the first sample after this one's: that sample is the next one's */
+        duration = data_end - data_offset;
+        while (duration > 0 && data_offset + duration > data_end) duration = nextafter(duration, 0);
         if (st == PSY_OK && psy_reader_add_stretch(r, onset, duration) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
         data_offset += duration;

@@ -6,6 +6,7 @@
 #include "reader_impl.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -294,6 +295,102 @@ static void test_bids_run(void **state)
     assert_non_null(strstr(why.text, "missing or unreadable"));
 }
 
+/* A BIDS run of n files in dir, file k with count[k] samples (all k + 1) at rate[k] Hz from
+ * start[k] s, its column named c<k>; returns the run opened. */
+static psy_reader *open_bids_files(const char *dir, int n, const double *rate, const double *start, const int *count)
+{
+    char name[128], text[16384];
+    for (int k = 0; k < n; k++) {
+        size_t used = 0;
+        for (int i = 0; i < count[k] && used + 8 < sizeof text; i++)
+            used += (size_t)snprintf(text + used, sizeof text - used, "%d\n", k + 1);
+        snprintf(name, sizeof name, "sub-01_task-x_recording-r%d_physio.tsv", k);
+        write_text(dir, name, text);
+        snprintf(name, sizeof name, "sub-01_task-x_recording-r%d_physio.json", k);
+        snprintf(text, sizeof text, "{\"SamplingFrequency\": %.17g, \"StartTime\": %.17g, \"Columns\": [\"c%d\"]}",
+                 rate[k], start[k], k);
+        write_text(dir, name, text);
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sub-01_task-x_physio.tsv", dir);
+    return open_or_fail(path);
+}
+
+/* How many files' first samples of r are not read back at the file's start, within `samples`
+ * of its sampling interval. */
+static int misplaced_starts(psy_reader *r, int n, const double *rate, const double *start, double samples)
+{
+    int bad = 0;
+    for (int k = 0; k < n; k++) {
+        char label[16];
+        snprintf(label, sizeof label, "c%d", k);
+        int ch = psy_reader_find_channel(r, label);
+        assert_true(ch >= 0);
+        int64_t frames = psy_reader_channel(r, ch)->frames, i = 0;
+        double v = NAN, t = NAN;
+        while (i < frames && psy_reader_read(r, ch, i, 1, &v) == PSY_OK && isnan(v)) i++;
+        assert_true(v == k + 1);
+        assert_int_equal(psy_reader_read_times(r, ch, i, 1, &t), PSY_OK);
+        if (!(fabs(t - start[k]) <= samples / rate[k] + 1e-9)) bad++;
+    }
+    return bad;
+}
+
+/* Files of a run at 100 Hz: the third one's first sample at 10.762 s was placed where the
+ * stretch's running data offset (one ulp over 1.97 s) is read back by the stretch before:
+ * 6.258 s, off by the gap. */
+static void test_bids_run_late_file(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/bids-late", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    const double rate[] = {100, 100, 100}, start[] = {0, 4.4277632898696089, 10.762176529588768};
+    const int count[] = {14, 183, 162};
+    psy_reader *r = open_bids_files(dir, 3, rate, start, count);
+    assert_int_equal(psy_reader_stretch_count(r), 3);
+    double t;
+    assert_int_equal(psy_reader_read_times(r, psy_reader_find_channel(r, "c2"), 197, 1, &t), PSY_OK);
+    assert_true(fabs(t - start[2]) < 0.005);
+    assert_int_equal(misplaced_starts(r, 3, rate, start, 0.5), 0);
+    psy_reader_close(r);
+}
+
+/* A uniform number in [0, 1) from *seed (a 64-bit LCG: the same runs on every platform). */
+static double uniform(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+    return (double)(*seed >> 11) / 9007199254740992.0;
+}
+
+/* Runs of 8 files with random lengths and gaps, none overlapping, every other run all at 100 Hz,
+ * the others at a random rate each (7.3 to 1000 Hz): each file's first sample is read back at its
+ * start, within half a sample at one rate, within one (the next sample on the recording's grid)
+ * at several. Before the fix 3 of the 1050 later files at 100 Hz were off by their gap. */
+static void test_bids_run_random_starts(void **state)
+{
+    (void)state;
+    uint64_t seed = 19;
+    int bad = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/bids-random-%d", test_tmpdir(), trial);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        double rate[8], start[8], at = 1000 * uniform(&seed) - 500;
+        int count[8], n = 8;
+        for (int k = 0; k < n; k++) {
+            rate[k] = trial % 2 ? 7.3 + (1000 - 7.3) * uniform(&seed) : 100;
+            count[k] = 1 + (int)(300 * uniform(&seed));
+            start[k] = at;
+            at += count[k] / rate[k] + 0.01 + 50 * uniform(&seed);
+        }
+        psy_reader *r = open_bids_files(dir, n, rate, start, count);
+        bad += misplaced_starts(r, n, rate, start, trial % 2 ? 1.0 : 0.5);
+        psy_reader_close(r);
+    }
+    assert_int_equal(bad, 0);
+}
+
 /* A folder named by a path too long to look into (over PATH_MAX): an error saying so, not a
  * folder without recordings (present() once cut the path at 4096 bytes and found nothing). */
 static void test_long_path(void **state)
@@ -317,6 +414,8 @@ int main(void)
         cmocka_unit_test(test_garmin_folder),
         cmocka_unit_test(test_garmin_late_acc),
         cmocka_unit_test(test_bids_run),
+        cmocka_unit_test(test_bids_run_late_file),
+        cmocka_unit_test(test_bids_run_random_starts),
         cmocka_unit_test(test_long_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
