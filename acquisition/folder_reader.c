@@ -310,12 +310,9 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     double data_offset = 0;
     for (size_t g = 0; st == PSY_OK && g < n_spans;) {
         double onset = spans[g].a, end = spans[g].b, duration, data_end = data_offset;
-        size_t h = g + 1;
-        while (h < n_spans && spans[h].a <= end) {
-            if (spans[h].b > end) end = spans[h].b;
-            h++;
-        }
-        for (; st == PSY_OK && g < h; g++) {
+        /* a span joins while it starts before the stretch's end so far: its files' exact ends, or
+         * the end of the samples placed, which rounding to the grid may push later */
+        for (; st == PSY_OK && g < n_spans && spans[g].a <= end; g++) {
             const file_span *sp = &spans[g];
             psy_reader *s = f->files[sp->file];
             int regular = 0;
@@ -335,6 +332,8 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
             }
             /* irregular samples: up to the file's last sample time */
             if (!regular && data_offset + sp->b - onset > data_end) data_end = data_offset + sp->b - onset;
+            if (sp->b > end) end = sp->b;
+            if (onset + (data_end - data_offset) > end) end = onset + (data_end - data_offset);
         }
         /* the next stretch's data offset, data_offset + duration as the core sums it, never over
          * the index time of the first sample after this one's: that sample is the next one's */

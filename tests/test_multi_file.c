@@ -356,6 +356,27 @@ static void test_bids_run_late_file(void **state)
     psy_reader_close(r);
 }
 
+/* Files a (100 Hz, 0 .. 1 s), c (30 Hz, 0.52 .. 1.52 s) and d (100 Hz, 10 samples from 1.525 s):
+ * c's last sample placed on the 100-Hz grid ends its stretch at 1.5333 s, after d's start. The
+ * stretches were grouped by the files' exact ends, so d began a second stretch inside the first. */
+static void test_bids_run_placed_end(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/bids-placed-end", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    const double rate[] = {100, 30, 100}, start[] = {0, 0.52, 1.525};
+    const int count[] = {100, 30, 10};
+    psy_reader *r = open_bids_files(dir, 3, rate, start, count);
+    for (int k = 1; k < psy_reader_stretch_count(r); k++) {
+        const psy_stretch *a = psy_reader_stretch(r, k - 1), *b = psy_reader_stretch(r, k);
+        assert_true(a->onset_s + a->duration_s <= b->onset_s);
+    }
+    assert_int_equal(psy_reader_stretch_count(r), 1);
+    assert_int_equal(misplaced_starts(r, 3, rate, start, 1.0), 0);
+    psy_reader_close(r);
+}
+
 /* A uniform number in [0, 1) from *seed (a 64-bit LCG: the same runs on every platform). */
 static double uniform(uint64_t *seed)
 {
@@ -416,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_bids_run_late_file),
         cmocka_unit_test(test_bids_run_random_starts),
+        cmocka_unit_test(test_bids_run_placed_end),
         cmocka_unit_test(test_long_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
