@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 
 #include "civil_time.h"
+#include "device_readers.h"
 #include "reader_impl.h"
 
 #define FOLDER_FILES 8
@@ -466,24 +467,75 @@ static const folder_member e4_files[] = {
     {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
 static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
 
-/* A Holter file's beat list: its name with .txt for .ecg (malloc'd). */
-static char *beat_list_of(const char *ecg)
+/* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read. */
+static long head_of(const char *dir, const char *name, char *buf, size_t size)
 {
-    char *txt = strdup(ecg);
-    if (txt) strcpy(txt + strlen(txt) - 4, ".txt");
-    return txt;
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path) return -1;
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f) return -1;
+    size_t n = fread(buf, 1, size, f);
+    fclose(f);
+    return (long)n;
+}
+
+/* Whether dir/name starts as a Garmin data log (an ISHNE file), from its first bytes; a file
+ * that cannot be read is taken by its name (opening it then fails naming it). */
+static int garmin_data_log(const char *dir, const char *name)
+{
+    char head[GARMIN_HEAD];
+    long n = head_of(dir, name, head, sizeof head);
+    return n < 0 || garmin_layout(head, (size_t)n) == 3;
+}
+
+static int ishne_magic(const char *dir, const char *name)
+{
+    char head[8];
+    long n = head_of(dir, name, head, sizeof head);
+    return n < 0 || (n == 8 && memcmp(head, "ISHNE1.0", 8) == 0);
+}
+
+/* dir's entry named `stem` + `ext`, the case of both aside, an exact match first (malloc'd;
+ * NULL when none, or out of memory with errno ENOMEM). */
+static char *entry_like(const char *dir, const char *stem, size_t stem_len, const char *ext)
+{
+    size_t len = stem_len + strlen(ext);
+    char *want = malloc(len + 1), *found = NULL;
+    DIR *d = want ? opendir(dir) : NULL;
+    if (!want) errno = ENOMEM;
+    if (!d) {
+        free(want);
+        return NULL;
+    }
+    memcpy(want, stem, stem_len);
+    strcpy(want + stem_len, ext);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strlen(e->d_name) != len || !psy_strieq(e->d_name, want)) continue;
+        int exact = strcmp(e->d_name, want) == 0;
+        if (found && !exact) continue;
+        free(found);
+        found = strdup(e->d_name);
+        if (!found || exact) break;
+    }
+    closedir(d);
+    free(want);
+    return found;
 }
 
 typedef enum folder_kind { NO_SESSION, E4_FOLDER, GARMIN_FOLDER, HOLTER_FOLDER } folder_kind;
 
-/* The session a folder holds, from its entries' names: an Empatica E4 folder (one of its sensor
- * files), else a Garmin log folder (data.csv and acc.csv), else a Holter folder (one ISHNE .ecg
- * and its beat list, the same name in .txt; *ecg gets that name, malloc'd). A Garmin file or an
- * ISHNE file alone is no session: it opens as a file, and a folder holding one with other
- * recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
-static int folder_kind_of(const char *dir, char **ecg)
+/* The session a folder holds: an Empatica E4 folder (one of its sensor files, by name), else a
+ * Garmin log folder (data.csv, its first line a Garmin data log row, and acc.csv), else a Holter
+ * folder (one .ecg starting with the ISHNE magic, no WFDB header of its name beside it, and its
+ * beat list, the same name in .txt, case aside; *ecg and *txt get their names, malloc'd). A
+ * Garmin file or an ISHNE file alone is no session: it opens as a file, and a folder holding one
+ * with other recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
+static int folder_kind_of(const char *dir, char **ecg, char **txt)
 {
-    *ecg = NULL;
+    *ecg = *txt = NULL;
     DIR *d = opendir(dir);
     if (!d) return -1;
     int e4 = 0, garmin = 0, n_ecg = 0;
@@ -498,10 +550,20 @@ static int folder_kind_of(const char *dir, char **ecg)
         errno = ENOMEM;
         return -1;
     }
-    int kind = e4 ? E4_FOLDER : garmin == 3 ? GARMIN_FOLDER : NO_SESSION;
-    char *txt = kind == NO_SESSION && n_ecg == 1 ? beat_list_of(*ecg) : NULL;
-    if (txt && present(dir, txt)) kind = HOLTER_FOLDER;
-    free(txt);
+    int kind = e4 ? E4_FOLDER : garmin == 3 && garmin_data_log(dir, "data.csv") ? GARMIN_FOLDER : NO_SESSION;
+    if (kind == NO_SESSION && n_ecg == 1 && ishne_magic(dir, *ecg)) {
+        size_t stem = strlen(*ecg) - 4;
+        errno = 0;
+        char *hea = entry_like(dir, *ecg, stem, ".hea");
+        *txt = hea ? NULL : entry_like(dir, *ecg, stem, ".txt");
+        free(hea);
+        if (errno == ENOMEM) {
+            free(*ecg);
+            *ecg = NULL;
+            return -1;
+        }
+        if (*txt) kind = HOLTER_FOLDER;
+    }
     if (kind != HOLTER_FOLDER) {
         free(*ecg);
         *ecg = NULL;
@@ -511,9 +573,10 @@ static int folder_kind_of(const char *dir, char **ecg)
 
 int psy_is_session_folder(const char *path)
 {
-    char *ecg = NULL;
-    int kind = path ? folder_kind_of(path, &ecg) : NO_SESSION;
+    char *ecg = NULL, *txt = NULL;
+    int kind = path ? folder_kind_of(path, &ecg, &txt) : NO_SESSION;
     free(ecg);
+    free(txt);
     return kind > NO_SESSION;
 }
 
@@ -523,8 +586,8 @@ psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
                                "or EDA.csv, Garmin log data.csv with acc.csv, or ISHNE Holter .ecg with its "
                                "beat list .txt in it)";
     *out = NULL;
-    char *ecg = NULL;
-    int kind = folder_kind_of(dir, &ecg);
+    char *ecg = NULL, *txt = NULL;
+    int kind = folder_kind_of(dir, &ecg, &txt);
     if (kind < 0)
         return psy_fail(why, errno == ENOMEM ? PSY_E_NOMEM : PSY_E_IO, "cannot list its files: %s", strerror(errno));
     if (kind == E4_FOLDER)
@@ -532,10 +595,8 @@ psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
                        none, out, why);
     if (kind == GARMIN_FOLDER) return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
     if (kind == NO_SESSION) return psy_fail(why, PSY_E_IO, "%s", none);
-    char *txt = beat_list_of(ecg);
     folder_member holter[] = {{ecg, "ishne", 0}, {txt, "beat-list", 1}};
-    psy_status st = txt ? combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why)
-                        : psy_fail(why, PSY_E_NOMEM, "out of memory");
+    psy_status st = combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why);
     free(ecg);
     free(txt);
     return st;

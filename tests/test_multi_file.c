@@ -210,9 +210,11 @@ static void test_garmin_folder(void **state)
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_null(r);
     assert_non_null(strstr(why.text, "data.csv: line 2"));
+    /* a data.csv of another kind beside acc.csv: no Garmin folder (its files are taken one by one) */
     write_text(dir, "data.csv", "a,b\n1,2\n");
-    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
-    assert_non_null(strstr(why.text, "data.csv: not a Garmin log"));
+    assert_false(psy_is_session_folder(dir));
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "is a directory, not a recording"));
 }
 
 /* acc.csv starts 100 s after data.csv's last row, at 0.81 s: its first sample goes at 0.81 s
