@@ -244,6 +244,36 @@ static void test_garmin_late_acc(void **state)
     psy_reader_close(r);
 }
 
+/* acc.csv's second stretch 10 ms off its 25-Hz grid (6.41 s, 160.25 samples in): placed at the
+ * nearest sample, and the warning says by how much. Its own stretches never overlap (a new one
+ * starts only over 1 s past the grid's end), so the combiner's overlap warning has no case here. */
+static void test_garmin_stretch_off_grid(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/garmin-off", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\n"
+                                "2019-10-16T12:00:10.000+02:00;HEART_RATE;74.0\n");
+    char text[2048];
+    size_t used = 0;
+    for (int i = 0; i < 20; i++) {
+        int ms = 1000 + 40 * i + (i >= 10 ? 5010 : 0);
+        used += (size_t)snprintf(text + used, sizeof text - used, "2019-10-16T12:00:%02d.%03d+02:00;%d;0;0\n",
+                                 ms / 1000, ms % 1000, i);
+    }
+    write_text(dir, "acc.csv", text);
+    psy_reader *r = open_or_fail(dir);
+    assert_true(has_warning(r, "ACC X: its 2 stretches are placed up to 10.000 ms off the recording's sample grid"));
+    int x = psy_reader_find_channel(r, "ACC X");
+    double v[2], t;
+    assert_int_equal(psy_reader_read(r, x, 159, 2, v), PSY_OK);
+    assert_true(isnan(v[0]) && v[1] == 10);
+    assert_int_equal(psy_reader_read_times(r, x, 160, 1, &t), PSY_OK);
+    assert_true(fabs(t - 6.40) < 1e-9);
+    psy_reader_close(r);
+}
+
 static void test_bids_run(void **state)
 {
     (void)state;
@@ -436,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_e4_gap),
         cmocka_unit_test(test_garmin_folder),
         cmocka_unit_test(test_garmin_late_acc),
+        cmocka_unit_test(test_garmin_stretch_off_grid),
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_bids_run_late_file),
         cmocka_unit_test(test_bids_run_random_starts),
