@@ -113,6 +113,15 @@ static double unix_seconds(const psy_datetime *t)
                     t->minute * 60 + t->second - zone) + (double)t->nanosecond * 1e-9;
 }
 
+/* dir/name (malloc'd; NULL when out of memory). */
+static char *path_in(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (path) snprintf(path, len, "%s/%s", dir, name);
+    return path;
+}
+
 /* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) with the reader of
  * `format` (NULL: detected). */
 static psy_status open_file(const char *dir, const char *name, const char *format, psy_source **anchor,
@@ -123,10 +132,8 @@ static psy_status open_file(const char *dir, const char *name, const char *forma
     if (*anchor) {
         st = psy_source_open_related(*anchor, name, &src);
     } else {
-        size_t len = strlen(dir) + strlen(name) + 2;
-        char *path = malloc(len);
+        char *path = path_in(dir, name);
         if (!path) return PSY_E_NOMEM;
-        snprintf(path, len, "%s/%s", dir, name);
         st = psy_source_open_path(path, &src);
         /* The folder's reader holds its own handle on the first file: it names the recording's
          * files (psy_reader_file) and opens the others beside it. */
@@ -362,10 +369,8 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
  * cannot be told (a path too long, a folder not searchable): only an entry surely absent is skipped. */
 static int present(const char *dir, const char *name)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(len);
+    char *path = path_in(dir, name);
     if (!path) return 1;
-    snprintf(path, len, "%s/%s", dir, name);
     struct stat sb;
     int absent = lstat(path, &sb) != 0 && errno == ENOENT;
     free(path);
@@ -470,10 +475,8 @@ static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.cs
 /* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read. */
 static long head_of(const char *dir, const char *name, char *buf, size_t size)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(len);
+    char *path = path_in(dir, name);
     if (!path) return -1;
-    snprintf(path, len, "%s/%s", dir, name);
     FILE *f = fopen(path, "rb");
     free(path);
     if (!f) return -1;
