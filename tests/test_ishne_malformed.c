@@ -239,6 +239,17 @@ static void test_holter_folder(void **state)
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_null(r);
     if (!strstr(why.text, "h.txt: line 3")) fail_msg("'%s' does not name h.txt's line 3", why.text);
+    /* the list alone: broken (its reader's reason), whole, or no beat list at all */
+    char txt[1100];
+    snprintf(txt, sizeof txt, "%s/h.txt", dir);
+    psy_message list_why = {{0}};
+    assert_int_equal(psy_check_beat_list(txt, &list_why), PSY_E_FORMAT);
+    assert_string_equal(list_why.text, "line 3: beat time is not a number");
+    write_in(dir, "h.txt", beats, sizeof beats - 1);
+    assert_int_equal(psy_check_beat_list(txt, &list_why), PSY_OK);
+    static const char table[] = "onset\n0.5\n";
+    write_in(dir, "h.txt", table, sizeof table - 1);
+    assert_int_equal(psy_check_beat_list(txt, &list_why), PSY_E_UNKNOWN_FORMAT);
     /* names in capitals, as FAT-formatted recorders write them: paired all the same */
     snprintf(dir, sizeof dir, "%s/HOLTER", test_tmpdir());
     assert_int_equal(mkdir(dir, 0700), 0);

@@ -196,6 +196,13 @@ PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *opt
  * an error naming it (as is one that cannot be read). */
 PSY_API int psy_is_session_folder(const char *path);
 
+/* Whether the file at path is a recorder's beat list (a Holter folder's .txt: a line of digits,
+ * then `time_s label` lines), for a program that takes a recording or a table of times and must
+ * tell a broken beat list from a table of another kind: PSY_OK when it reads as one;
+ * PSY_E_FORMAT, `why` the beat-list reader's reason, when it starts as one but is malformed;
+ * PSY_E_UNKNOWN_FORMAT when it does not start as one; PSY_E_IO or PSY_E_NOMEM otherwise. */
+PSY_API psy_status psy_check_beat_list(const char *path, psy_message *why);
+
 /* NULL-safe. */
 PSY_API void psy_reader_close(psy_reader *reader);
 
