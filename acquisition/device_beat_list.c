@@ -144,6 +144,18 @@ psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *wh
     return psy_reader_conclude(r, st, src, out);
 }
 
+psy_status psy_check_beat_list(const char *path, psy_message *why)
+{
+    psy_source *src = NULL;
+    psy_reader *r = NULL;
+    psy_status st = path ? psy_source_open_path(path, &src) : PSY_E_INVALID;
+    if (st != PSY_OK) return psy_fail(why, st, "cannot open: %s", psy_strerror(st));
+    st = psy_open_beat_list(src, &r, why);
+    if (st == PSY_OK) psy_reader_close(r);
+    else psy_source_close(src);
+    return st;
+}
+
 /* "hh:mm:ss[.fff]" → seconds (hours may exceed 23 in long recordings). */
 static int parse_clock(const dev_field *f, double *out)
 {

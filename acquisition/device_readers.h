@@ -14,6 +14,11 @@ psy_status psy_open_rr_list(psy_source *src, int forced, int rate_given, psy_rea
                             psy_message *why);
 psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_message *why);
 psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why);
+/* Which Garmin layout the first line of a file has, from its first bytes head[0..n) (up to
+ * GARMIN_HEAD are enough): 3 = data log (time;TYPE;value), 4 = accelerometer (time;x;y;z), 0 =
+ * neither (or no whole line in them). */
+#define GARMIN_HEAD 512
+int garmin_layout(const char *head, size_t n);
 psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_episode_list(psy_source *src, psy_reader **out, psy_message *why);
 psy_status psy_open_movesense(psy_source *src, psy_reader **out, psy_message *why);

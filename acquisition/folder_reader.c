@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 
 #include "civil_time.h"
+#include "device_readers.h"
 #include "reader_impl.h"
 
 #define FOLDER_FILES 8
@@ -112,6 +113,15 @@ static double unix_seconds(const psy_datetime *t)
                     t->minute * 60 + t->second - zone) + (double)t->nanosecond * 1e-9;
 }
 
+/* dir/name (malloc'd; NULL when out of memory). */
+static char *path_in(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (path) snprintf(path, len, "%s/%s", dir, name);
+    return path;
+}
+
 /* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) with the reader of
  * `format` (NULL: detected). */
 static psy_status open_file(const char *dir, const char *name, const char *format, psy_source **anchor,
@@ -122,10 +132,8 @@ static psy_status open_file(const char *dir, const char *name, const char *forma
     if (*anchor) {
         st = psy_source_open_related(*anchor, name, &src);
     } else {
-        size_t len = strlen(dir) + strlen(name) + 2;
-        char *path = malloc(len);
+        char *path = path_in(dir, name);
         if (!path) return PSY_E_NOMEM;
-        snprintf(path, len, "%s/%s", dir, name);
         st = psy_source_open_path(path, &src);
         /* The folder's reader holds its own handle on the first file: it names the recording's
          * files (psy_reader_file) and opens the others beside it. */
@@ -232,6 +240,17 @@ static int compare_spans(const void *x, const void *y)
     return p->file != q->file ? p->file - q->file : p->k - q->k;
 }
 
+/* The first sample index j at `rate` Hz whose data time j / rate is `data_s` or later, by the very
+ * comparison psy_reader_read_times uses to pick a sample's stretch: the running data offsets can
+ * come out an ulp over M / rate, and a rounded ceil then gave M, read back by the stretch before. */
+static int64_t first_index_from(double data_s, double rate)
+{
+    int64_t j = (int64_t)ceil(data_s * rate);
+    while ((double)j / rate < data_s) j++;
+    while (j > 0 && (double)(j - 1) / rate >= data_s) j--;
+    return j;
+}
+
 /* Appends to channel c the samples of its file's stretch k, which starts `at_s` seconds into the
  * recording's data: the data offset of the recording's stretch, `data_s`, plus the time since its
  * onset. Rounded to the nearest sample, but never before `data_s` (a sample there would be
@@ -248,7 +267,7 @@ static int place_stretch(folder_channel *c, psy_reader *s, int k, double data_s,
     if (g.n > in->frames - g.from) g.n = in->frames - g.from;
     if (g.n < 0) g.n = 0;
     double exact = at_s * in->rate_hz;
-    int64_t lowest = (int64_t)ceil(data_s * in->rate_hz - 1e-9);
+    int64_t lowest = first_index_from(data_s, in->rate_hz);
     g.at = llround(exact);
     if (g.at < lowest) g.at = lowest;
     if (c->n_seg) {
@@ -298,13 +317,10 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     psy_status st = PSY_OK;
     double data_offset = 0;
     for (size_t g = 0; st == PSY_OK && g < n_spans;) {
-        double onset = spans[g].a, end = spans[g].b, duration = 0;
-        size_t h = g + 1;
-        while (h < n_spans && spans[h].a <= end) {
-            if (spans[h].b > end) end = spans[h].b;
-            h++;
-        }
-        for (; st == PSY_OK && g < h; g++) {
+        double onset = spans[g].a, end = spans[g].b, duration, data_end = data_offset;
+        /* a span joins while it starts before the stretch's end so far: its files' exact ends, or
+         * the end of the samples placed, which rounding to the grid may push later */
+        for (; st == PSY_OK && g < n_spans && spans[g].a <= end; g++) {
             const file_span *sp = &spans[g];
             psy_reader *s = f->files[sp->file];
             int regular = 0;
@@ -319,12 +335,18 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
                     break;
                 }
                 const folder_segment *last = &fc->seg[fc->n_seg - 1];
-                double placed_end = (double)(last->at + last->n) / rate - data_offset;
-                if (placed_end > duration) duration = placed_end;
+                double placed_end = (double)(last->at + last->n) / rate;
+                if (placed_end > data_end) data_end = placed_end;
             }
             /* irregular samples: up to the file's last sample time */
-            if (!regular && sp->b - onset > duration) duration = sp->b - onset;
+            if (!regular && data_offset + sp->b - onset > data_end) data_end = data_offset + sp->b - onset;
+            if (sp->b > end) end = sp->b;
+            if (onset + (data_end - data_offset) > end) end = onset + (data_end - data_offset);
         }
+        /* the next stretch's data offset, data_offset + duration as the core sums it, never over
+         * the index time of the first sample after this one's: that sample is the next one's */
+        duration = data_end - data_offset;
+        while (duration > 0 && data_offset + duration > data_end) duration = nextafter(duration, 0);
         if (st == PSY_OK && psy_reader_add_stretch(r, onset, duration) != PSY_OK)
             st = psy_fail(why, PSY_E_NOMEM, "out of memory");
         data_offset += duration;
@@ -347,10 +369,8 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
  * cannot be told (a path too long, a folder not searchable): only an entry surely absent is skipped. */
 static int present(const char *dir, const char *name)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(len);
+    char *path = path_in(dir, name);
     if (!path) return 1;
-    snprintf(path, len, "%s/%s", dir, name);
     struct stat sb;
     int absent = lstat(path, &sb) != 0 && errno == ENOENT;
     free(path);
@@ -452,24 +472,73 @@ static const folder_member e4_files[] = {
     {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
 static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
 
-/* A Holter file's beat list: its name with .txt for .ecg (malloc'd). */
-static char *beat_list_of(const char *ecg)
+/* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read. */
+static long head_of(const char *dir, const char *name, char *buf, size_t size)
 {
-    char *txt = strdup(ecg);
-    if (txt) strcpy(txt + strlen(txt) - 4, ".txt");
-    return txt;
+    char *path = path_in(dir, name);
+    if (!path) return -1;
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f) return -1;
+    size_t n = fread(buf, 1, size, f);
+    fclose(f);
+    return (long)n;
+}
+
+/* Whether dir/name starts as a Garmin data log (an ISHNE file), from its first bytes; a file
+ * that cannot be read is taken by its name (opening it then fails naming it). */
+static int garmin_data_log(const char *dir, const char *name)
+{
+    char head[GARMIN_HEAD];
+    long n = head_of(dir, name, head, sizeof head);
+    return n < 0 || garmin_layout(head, (size_t)n) == 3;
+}
+
+static int ishne_magic(const char *dir, const char *name)
+{
+    char head[8];
+    long n = head_of(dir, name, head, sizeof head);
+    return n < 0 || (n == 8 && memcmp(head, "ISHNE1.0", 8) == 0);
+}
+
+/* dir's entry named `stem` + `ext`, the case of both aside, an exact match first (malloc'd;
+ * NULL when none, or out of memory with errno ENOMEM). */
+static char *entry_like(const char *dir, const char *stem, size_t stem_len, const char *ext)
+{
+    size_t len = stem_len + strlen(ext);
+    char *want = malloc(len + 1), *found = NULL;
+    DIR *d = want ? opendir(dir) : NULL;
+    if (!want) errno = ENOMEM;
+    if (!d) {
+        free(want);
+        return NULL;
+    }
+    memcpy(want, stem, stem_len);
+    strcpy(want + stem_len, ext);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strlen(e->d_name) != len || !psy_strieq(e->d_name, want)) continue;
+        int exact = strcmp(e->d_name, want) == 0;
+        if (found && !exact) continue;
+        free(found);
+        found = strdup(e->d_name);
+        if (!found || exact) break;
+    }
+    closedir(d);
+    free(want);
+    return found;
 }
 
 typedef enum folder_kind { NO_SESSION, E4_FOLDER, GARMIN_FOLDER, HOLTER_FOLDER } folder_kind;
 
-/* The session a folder holds, from its entries' names: an Empatica E4 folder (one of its sensor
- * files), else a Garmin log folder (data.csv and acc.csv), else a Holter folder (one ISHNE .ecg
- * and its beat list, the same name in .txt; *ecg gets that name, malloc'd). A Garmin file or an
- * ISHNE file alone is no session: it opens as a file, and a folder holding one with other
- * recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
-static int folder_kind_of(const char *dir, char **ecg)
+/* The session a folder holds: an Empatica E4 folder (one of its sensor files, by name), else a
+ * Garmin log folder (data.csv, its first line a Garmin data log row, and acc.csv), else a Holter
+ * folder (one .ecg starting with the ISHNE magic, no WFDB header of its name beside it, and its
+ * beat list, the same name in .txt, case aside; *ecg and *txt get their names, malloc'd). A
+ * Garmin file or an ISHNE file alone is no session: it opens as a file, and a folder holding one
+ * with other recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
+static int folder_kind_of(const char *dir, char **ecg, char **txt)
 {
-    *ecg = NULL;
+    *ecg = *txt = NULL;
     DIR *d = opendir(dir);
     if (!d) return -1;
     int e4 = 0, garmin = 0, n_ecg = 0;
@@ -484,10 +553,20 @@ static int folder_kind_of(const char *dir, char **ecg)
         errno = ENOMEM;
         return -1;
     }
-    int kind = e4 ? E4_FOLDER : garmin == 3 ? GARMIN_FOLDER : NO_SESSION;
-    char *txt = kind == NO_SESSION && n_ecg == 1 ? beat_list_of(*ecg) : NULL;
-    if (txt && present(dir, txt)) kind = HOLTER_FOLDER;
-    free(txt);
+    int kind = e4 ? E4_FOLDER : garmin == 3 && garmin_data_log(dir, "data.csv") ? GARMIN_FOLDER : NO_SESSION;
+    if (kind == NO_SESSION && n_ecg == 1 && ishne_magic(dir, *ecg)) {
+        size_t stem = strlen(*ecg) - 4;
+        errno = 0;
+        char *hea = entry_like(dir, *ecg, stem, ".hea");
+        *txt = hea ? NULL : entry_like(dir, *ecg, stem, ".txt");
+        free(hea);
+        if (errno == ENOMEM) {
+            free(*ecg);
+            *ecg = NULL;
+            return -1;
+        }
+        if (*txt) kind = HOLTER_FOLDER;
+    }
     if (kind != HOLTER_FOLDER) {
         free(*ecg);
         *ecg = NULL;
@@ -497,9 +576,10 @@ static int folder_kind_of(const char *dir, char **ecg)
 
 int psy_is_session_folder(const char *path)
 {
-    char *ecg = NULL;
-    int kind = path ? folder_kind_of(path, &ecg) : NO_SESSION;
+    char *ecg = NULL, *txt = NULL;
+    int kind = path ? folder_kind_of(path, &ecg, &txt) : NO_SESSION;
     free(ecg);
+    free(txt);
     return kind > NO_SESSION;
 }
 
@@ -509,8 +589,8 @@ psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
                                "or EDA.csv, Garmin log data.csv with acc.csv, or ISHNE Holter .ecg with its "
                                "beat list .txt in it)";
     *out = NULL;
-    char *ecg = NULL;
-    int kind = folder_kind_of(dir, &ecg);
+    char *ecg = NULL, *txt = NULL;
+    int kind = folder_kind_of(dir, &ecg, &txt);
     if (kind < 0)
         return psy_fail(why, errno == ENOMEM ? PSY_E_NOMEM : PSY_E_IO, "cannot list its files: %s", strerror(errno));
     if (kind == E4_FOLDER)
@@ -518,10 +598,8 @@ psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
                        none, out, why);
     if (kind == GARMIN_FOLDER) return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
     if (kind == NO_SESSION) return psy_fail(why, PSY_E_IO, "%s", none);
-    char *txt = beat_list_of(ecg);
     folder_member holter[] = {{ecg, "ishne", 0}, {txt, "beat-list", 1}};
-    psy_status st = txt ? combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why)
-                        : psy_fail(why, PSY_E_NOMEM, "out of memory");
+    psy_status st = combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why);
     free(ecg);
     free(txt);
     return st;

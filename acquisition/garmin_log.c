@@ -45,14 +45,10 @@ static int is_type_name(const dev_field *f)
     return 1;
 }
 
-/* Which layout the first line has: 3 = data log, 4 = accelerometer, 0 = neither. */
-static int sniff(psy_source *src)
+int garmin_layout(const char *head, size_t n)
 {
-    char head[512];
-    int64_t n = psy_source_read(src, 0, head, sizeof head);
-    if (n <= 0) return 0;
-    size_t len = (size_t)n, bom = len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    char *nl = memchr(head, '\n', len);
+    size_t len = n, bom = len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    const char *nl = memchr(head, '\n', len);
     if (!nl) return 0;
     len = (size_t)(nl - head);
     if (len && head[len - 1] == '\r') len--;
@@ -66,6 +62,13 @@ static int sniff(psy_source *src)
     for (int i = 1; i < 4; i++)
         if (!dev_parse_number(f[i].p, f[i].n, &v)) return 0;
     return 4;
+}
+
+static int sniff(psy_source *src)
+{
+    char head[GARMIN_HEAD];
+    int64_t n = psy_source_read(src, 0, head, sizeof head);
+    return n > 0 ? garmin_layout(head, (size_t)n) : 0;
 }
 
 /* Seconds from one ns timestamp to another: exact when the difference fits in int64 (centuries

@@ -47,21 +47,6 @@ static int push(times *t, double v)
     return 1;
 }
 
-/* 1 when the beat-list reader fails on path as the detected reader did (`why`): the file is a
- * vendor's beat list with a fault, not a table of some other kind. */
-static int is_broken_beat_list(const char *path, const psy_open_options *opt, const psy_message *why)
-{
-    psy_open_options as_list = *opt;
-    as_list.format = "beat-list";
-    psy_reader *r = NULL;
-    psy_message list_why = {{0}};
-    if (psy_reader_open(path, &as_list, &r, &list_why) == PSY_OK) {
-        psy_reader_close(r);
-        return 0;
-    }
-    return strcmp(list_why.text, why->text) == 0;
-}
-
 /* Beats of a WFDB annotation file, or of any recording with WFDB beat annotations or a vendor's
  * beat list (a Holter folder, the list itself: its classes that are WFDB beat codes; X, the
  * artifacts, is none). 1, or 0 after a message, or -1 (no message) when `quiet` and the file does
@@ -71,7 +56,8 @@ static int load_recording(const char *path, const psy_open_options *opt, times *
     psy_reader *r = NULL;
     psy_message why = {{0}};
     psy_status st = psy_reader_open(path, opt, &r, &why);
-    if (st != PSY_OK && quiet && !is_broken_beat_list(path, opt, &why)) return -1;
+    /* a table of times is read by load_text; a beat list with a fault is reported */
+    if (st != PSY_OK && quiet && psy_check_beat_list(path, &why) != PSY_E_FORMAT) return -1;
     if (st != PSY_OK) {
         cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
         return 0;

@@ -96,6 +96,19 @@ if [ -f "$GARMIN/data.csv" ] && [ -f "$HOLTER/holter.ecg" ]; then
     expect_grep '^holter	ok	' "$S"
     expect_grep '^other/acc\.csv	ok	' "$S"
 fi
+# A WFDB record with PhysioNet's annotator 'ecg' (nsr2db: nsr001.hea, nsr001.ecg) and a text file
+# of its name is no Holter folder: batch analyses the record (it once failed the folder, "not an
+# ISHNE 1.0 file"). The text file is taken on its own (its outputs' names clash: it fails).
+NSR=$SHARED/data/pcst_hrv_reference/nsr2db
+if [ -f "$NSR/nsr001.ecg" ]; then
+    mkdir -p "$TMP/wfdb/nsr"
+    for f in nsr001.hea nsr001.ecg; do ln -s "$NSR/$f" "$TMP/wfdb/nsr/$f"; done
+    echo 'a note' >"$TMP/wfdb/nsr/nsr001.txt"
+    "$PSYPHYS" batch "$TMP/wfdb" -o "$TMP/wfdbout" -j 1 --quiet >"$TMP/out" 2>"$TMP/err"
+    S=$TMP/wfdbout/batch_status.tsv
+    expect_grep '^nsr/nsr001\.hea	ok	' "$S"
+    grep -q '^nsr	' "$S" && fail "a WFDB folder taken as a Holter folder: $(grep '^nsr	' "$S")"
+fi
 # A member the folder cannot read names itself: non-zero exit, nothing on stdout, no outputs.
 mkdir "$TMP/badgarmin"
 printf '2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n' >"$TMP/badgarmin/data.csv"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "reader_impl.h"
 
@@ -238,6 +239,52 @@ static void test_holter_folder(void **state)
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_null(r);
     if (!strstr(why.text, "h.txt: line 3")) fail_msg("'%s' does not name h.txt's line 3", why.text);
+    /* the list alone: broken (its reader's reason), whole, or no beat list at all */
+    char txt[1100];
+    snprintf(txt, sizeof txt, "%s/h.txt", dir);
+    psy_message list_why = {{0}};
+    assert_int_equal(psy_check_beat_list(txt, &list_why), PSY_E_FORMAT);
+    assert_string_equal(list_why.text, "line 3: beat time is not a number");
+    write_in(dir, "h.txt", beats, sizeof beats - 1);
+    assert_int_equal(psy_check_beat_list(txt, &list_why), PSY_OK);
+    static const char table[] = "onset\n0.5\n";
+    write_in(dir, "h.txt", table, sizeof table - 1);
+    assert_int_equal(psy_check_beat_list(txt, &list_why), PSY_E_UNKNOWN_FORMAT);
+    /* names in capitals, as FAT-formatted recorders write them: paired all the same */
+    snprintf(dir, sizeof dir, "%s/HOLTER", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_in(dir, "HOLTER.ECG", f, SIZE);
+    write_in(dir, "HOLTER.TXT", beats, sizeof beats - 1);
+    assert_true(psy_is_session_folder(dir));
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_OK);
+    assert_string_equal(psy_reader_format(r), "Holter folder");
+    assert_int_equal(psy_reader_event_count(r), 4);
+    psy_reader_close(r);
+}
+
+/* A WFDB record whose annotator is called ecg (PhysioNet's nsr2db: nsr001.hea, nsr001.ecg) with
+ * a text file of the same name is no Holter folder: the .ecg does not start with the ISHNE magic,
+ * and a header of its name says it is WFDB's; its files are taken one by one. */
+static void test_wfdb_folder_not_holter(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/wfdb", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    static const char hea[] = "nsr001 2 128 1000\n", annotations[] = "\x00\xEC\x00\x00", notes[] = "a note\n";
+    write_in(dir, "nsr001.hea", hea, sizeof hea - 1);
+    write_in(dir, "nsr001.ecg", annotations, sizeof annotations - 1);
+    write_in(dir, "nsr001.txt", notes, sizeof notes - 1);
+    assert_false(psy_is_session_folder(dir));
+    /* even an .ecg with the magic: the header beside it makes the folder WFDB's */
+    unsigned char f[SIZE];
+    make_file(f);
+    write_in(dir, "nsr001.ecg", f, SIZE);
+    assert_false(psy_is_session_folder(dir));
+    char path[1100];
+    snprintf(path, sizeof path, "%s/nsr001.hea", dir);
+    assert_int_equal(unlink(path), 0);
+    assert_true(psy_is_session_folder(dir));
 }
 
 int main(void)
@@ -246,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_valid),         cmocka_unit_test(test_bad_crc_warns), cmocka_unit_test(test_impossible_date),
         cmocka_unit_test(test_lying_headers), cmocka_unit_test(test_annotation_file_unsupported),
         cmocka_unit_test(test_not_ishne),     cmocka_unit_test(test_holter_folder),
+        cmocka_unit_test(test_wfdb_folder_not_holter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include "reader_impl.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -209,9 +210,11 @@ static void test_garmin_folder(void **state)
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_null(r);
     assert_non_null(strstr(why.text, "data.csv: line 2"));
+    /* a data.csv of another kind beside acc.csv: no Garmin folder (its files are taken one by one) */
     write_text(dir, "data.csv", "a,b\n1,2\n");
-    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
-    assert_non_null(strstr(why.text, "data.csv: not a Garmin log"));
+    assert_false(psy_is_session_folder(dir));
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "is a directory, not a recording"));
 }
 
 /* acc.csv starts 100 s after data.csv's last row, at 0.81 s: its first sample goes at 0.81 s
@@ -238,6 +241,36 @@ static void test_garmin_late_acc(void **state)
     assert_int_equal(psy_reader_read_times(r, x, 21, 1, t), PSY_OK);
     assert_true(fabs(t[0] - 100.03) < 1e-9); /* 0.75 sample late, said in the warning */
     assert_true(has_warning(r, "ACC X starts 100.000000 s after the recording: its samples are placed 30.000 ms off"));
+    psy_reader_close(r);
+}
+
+/* acc.csv's second stretch 10 ms off its 25-Hz grid (6.41 s, 160.25 samples in): placed at the
+ * nearest sample, and the warning says by how much. Its own stretches never overlap (a new one
+ * starts only over 1 s past the grid's end), so the combiner's overlap warning has no case here. */
+static void test_garmin_stretch_off_grid(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/garmin-off", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\n"
+                                "2019-10-16T12:00:10.000+02:00;HEART_RATE;74.0\n");
+    char text[2048];
+    size_t used = 0;
+    for (int i = 0; i < 20; i++) {
+        int ms = 1000 + 40 * i + (i >= 10 ? 5010 : 0);
+        used += (size_t)snprintf(text + used, sizeof text - used, "2019-10-16T12:00:%02d.%03d+02:00;%d;0;0\n",
+                                 ms / 1000, ms % 1000, i);
+    }
+    write_text(dir, "acc.csv", text);
+    psy_reader *r = open_or_fail(dir);
+    assert_true(has_warning(r, "ACC X: its 2 stretches are placed up to 10.000 ms off the recording's sample grid"));
+    int x = psy_reader_find_channel(r, "ACC X");
+    double v[2], t;
+    assert_int_equal(psy_reader_read(r, x, 159, 2, v), PSY_OK);
+    assert_true(isnan(v[0]) && v[1] == 10);
+    assert_int_equal(psy_reader_read_times(r, x, 160, 1, &t), PSY_OK);
+    assert_true(fabs(t - 6.40) < 1e-9);
     psy_reader_close(r);
 }
 
@@ -294,6 +327,123 @@ static void test_bids_run(void **state)
     assert_non_null(strstr(why.text, "missing or unreadable"));
 }
 
+/* A BIDS run of n files in dir, file k with count[k] samples (all k + 1) at rate[k] Hz from
+ * start[k] s, its column named c<k>; returns the run opened. */
+static psy_reader *open_bids_files(const char *dir, int n, const double *rate, const double *start, const int *count)
+{
+    char name[128], text[16384];
+    for (int k = 0; k < n; k++) {
+        size_t used = 0;
+        for (int i = 0; i < count[k] && used + 8 < sizeof text; i++)
+            used += (size_t)snprintf(text + used, sizeof text - used, "%d\n", k + 1);
+        snprintf(name, sizeof name, "sub-01_task-x_recording-r%d_physio.tsv", k);
+        write_text(dir, name, text);
+        snprintf(name, sizeof name, "sub-01_task-x_recording-r%d_physio.json", k);
+        snprintf(text, sizeof text, "{\"SamplingFrequency\": %.17g, \"StartTime\": %.17g, \"Columns\": [\"c%d\"]}",
+                 rate[k], start[k], k);
+        write_text(dir, name, text);
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sub-01_task-x_physio.tsv", dir);
+    return open_or_fail(path);
+}
+
+/* How many files' first samples of r are not read back at the file's start, within `samples`
+ * of its sampling interval. */
+static int misplaced_starts(psy_reader *r, int n, const double *rate, const double *start, double samples)
+{
+    int bad = 0;
+    for (int k = 0; k < n; k++) {
+        char label[16];
+        snprintf(label, sizeof label, "c%d", k);
+        int ch = psy_reader_find_channel(r, label);
+        assert_true(ch >= 0);
+        int64_t frames = psy_reader_channel(r, ch)->frames, i = 0;
+        double v = NAN, t = NAN;
+        while (i < frames && psy_reader_read(r, ch, i, 1, &v) == PSY_OK && isnan(v)) i++;
+        assert_true(v == k + 1);
+        assert_int_equal(psy_reader_read_times(r, ch, i, 1, &t), PSY_OK);
+        if (!(fabs(t - start[k]) <= samples / rate[k] + 1e-9)) bad++;
+    }
+    return bad;
+}
+
+/* Files of a run at 100 Hz: the third one's first sample at 10.762 s was placed where the
+ * stretch's running data offset (one ulp over 1.97 s) is read back by the stretch before:
+ * 6.258 s, off by the gap. */
+static void test_bids_run_late_file(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/bids-late", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    const double rate[] = {100, 100, 100}, start[] = {0, 4.4277632898696089, 10.762176529588768};
+    const int count[] = {14, 183, 162};
+    psy_reader *r = open_bids_files(dir, 3, rate, start, count);
+    assert_int_equal(psy_reader_stretch_count(r), 3);
+    double t;
+    assert_int_equal(psy_reader_read_times(r, psy_reader_find_channel(r, "c2"), 197, 1, &t), PSY_OK);
+    assert_true(fabs(t - start[2]) < 0.005);
+    assert_int_equal(misplaced_starts(r, 3, rate, start, 0.5), 0);
+    psy_reader_close(r);
+}
+
+/* Files a (100 Hz, 0 .. 1 s), c (30 Hz, 0.52 .. 1.52 s) and d (100 Hz, 10 samples from 1.525 s):
+ * c's last sample placed on the 100-Hz grid ends its stretch at 1.5333 s, after d's start. The
+ * stretches were grouped by the files' exact ends, so d began a second stretch inside the first. */
+static void test_bids_run_placed_end(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/bids-placed-end", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    const double rate[] = {100, 30, 100}, start[] = {0, 0.52, 1.525};
+    const int count[] = {100, 30, 10};
+    psy_reader *r = open_bids_files(dir, 3, rate, start, count);
+    for (int k = 1; k < psy_reader_stretch_count(r); k++) {
+        const psy_stretch *a = psy_reader_stretch(r, k - 1), *b = psy_reader_stretch(r, k);
+        assert_true(a->onset_s + a->duration_s <= b->onset_s);
+    }
+    assert_int_equal(psy_reader_stretch_count(r), 1);
+    assert_int_equal(misplaced_starts(r, 3, rate, start, 1.0), 0);
+    psy_reader_close(r);
+}
+
+/* A uniform number in [0, 1) from *seed (a 64-bit LCG: the same runs on every platform). */
+static double uniform(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+    return (double)(*seed >> 11) / 9007199254740992.0;
+}
+
+/* Runs of 8 files with random lengths and gaps, none overlapping, every other run all at 100 Hz,
+ * the others at a random rate each (7.3 to 1000 Hz): each file's first sample is read back at its
+ * start, within half a sample at one rate, within one (the next sample on the recording's grid)
+ * at several. Before the fix 3 of the 1050 later files at 100 Hz were off by their gap. */
+static void test_bids_run_random_starts(void **state)
+{
+    (void)state;
+    uint64_t seed = 19;
+    int bad = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/bids-random-%d", test_tmpdir(), trial);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        double rate[8], start[8], at = 1000 * uniform(&seed) - 500;
+        int count[8], n = 8;
+        for (int k = 0; k < n; k++) {
+            rate[k] = trial % 2 ? 7.3 + (1000 - 7.3) * uniform(&seed) : 100;
+            count[k] = 1 + (int)(300 * uniform(&seed));
+            start[k] = at;
+            at += count[k] / rate[k] + 0.01 + 50 * uniform(&seed);
+        }
+        psy_reader *r = open_bids_files(dir, n, rate, start, count);
+        bad += misplaced_starts(r, n, rate, start, trial % 2 ? 1.0 : 0.5);
+        psy_reader_close(r);
+    }
+    assert_int_equal(bad, 0);
+}
+
 /* A folder named by a path too long to look into (over PATH_MAX): an error saying so, not a
  * folder without recordings (present() once cut the path at 4096 bytes and found nothing). */
 static void test_long_path(void **state)
@@ -316,7 +466,11 @@ int main(void)
         cmocka_unit_test(test_e4_gap),
         cmocka_unit_test(test_garmin_folder),
         cmocka_unit_test(test_garmin_late_acc),
+        cmocka_unit_test(test_garmin_stretch_off_grid),
         cmocka_unit_test(test_bids_run),
+        cmocka_unit_test(test_bids_run_late_file),
+        cmocka_unit_test(test_bids_run_random_starts),
+        cmocka_unit_test(test_bids_run_placed_end),
         cmocka_unit_test(test_long_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,11 +188,20 @@ PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *opt
 /* 1 when the directory at path is a session folder psy_reader_open opens as one recording, so a
  * program walking an archive takes it whole rather than its files one by one: an Empatica E4
  * folder (it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), else a Garmin
- * log folder (data.csv and acc.csv), else a Holter folder (exactly one ISHNE *.ecg and its beat
- * list, the same name with .txt). 0 otherwise (not a directory, unreadable). Looks at the names
- * only: psy_reader_open decides from the same names, and a file of the folder that is not what
- * its name says is an error naming it. */
+ * log folder (data.csv, its first line a Garmin log row `time;TYPE;value`, and acc.csv), else a
+ * Holter folder (exactly one *.ecg, starting with the ISHNE magic "ISHNE1.0" and no WFDB header
+ * of its name beside it, and its beat list, the same name with .txt, case aside). 0 otherwise
+ * (not a directory, unreadable). Looks at the names and reads at most a file's first 512 bytes:
+ * psy_reader_open decides the same way, and a file of the folder that is not what it seemed is
+ * an error naming it (as is one that cannot be read). */
 PSY_API int psy_is_session_folder(const char *path);
+
+/* Whether the file at path is a recorder's beat list (a Holter folder's .txt: a line of digits,
+ * then `time_s label` lines), for a program that takes a recording or a table of times and must
+ * tell a broken beat list from a table of another kind: PSY_OK when it reads as one;
+ * PSY_E_FORMAT, `why` the beat-list reader's reason, when it starts as one but is malformed;
+ * PSY_E_UNKNOWN_FORMAT when it does not start as one; PSY_E_IO or PSY_E_NOMEM otherwise. */
+PSY_API psy_status psy_check_beat_list(const char *path, psy_message *why);
 
 /* NULL-safe. */
 PSY_API void psy_reader_close(psy_reader *reader);
