@@ -25,12 +25,14 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "civil_time.h"
 #include "device_readers.h"
@@ -472,17 +474,28 @@ static const folder_member e4_files[] = {
     {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
 static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
 
-/* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read. */
+/* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read or
+ * is not a regular file (a named pipe would block the open, as the readers refuse it anyway). */
 static long head_of(const char *dir, const char *name, char *buf, size_t size)
 {
     char *path = path_in(dir, name);
     if (!path) return -1;
-    FILE *f = fopen(path, "rb");
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     free(path);
-    if (!f) return -1;
-    size_t n = fread(buf, 1, size, f);
-    fclose(f);
-    return (long)n;
+    if (fd < 0) return -1;
+    struct stat st;
+    long n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+    while (n >= 0 && (size_t)n < size) {
+        ssize_t k = read(fd, buf + n, size - (size_t)n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            if (k < 0) n = -1;
+            break;
+        }
+        n += k;
+    }
+    close(fd);
+    return n;
 }
 
 /* Whether dir/name starts as a Garmin data log (an ISHNE file), from its first bytes; a file

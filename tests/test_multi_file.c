@@ -210,6 +210,14 @@ static void test_garmin_folder(void **state)
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
     assert_null(r);
     assert_non_null(strstr(why.text, "data.csv: line 2"));
+    /* a named pipe for data.csv: told without blocking on it (it blocked batch's discovery), taken
+     * by its name, and the open refuses it naming it */
+    assert_int_equal(remove(temp_path("garmin/data.csv")), 0);
+    assert_int_equal(mkfifo(temp_path("garmin/data.csv"), 0600), 0);
+    assert_true(psy_is_session_folder(dir));
+    assert_int_not_equal(psy_reader_open(dir, NULL, &r, &why), PSY_OK);
+    assert_non_null(strstr(why.text, "data.csv"));
+    assert_int_equal(remove(temp_path("garmin/data.csv")), 0);
     /* a data.csv of another kind beside acc.csv: no Garmin folder (its files are taken one by one) */
     write_text(dir, "data.csv", "a,b\n1,2\n");
     assert_false(psy_is_session_folder(dir));
