@@ -274,7 +274,7 @@ static double time_of(const psy_reader *r, int64_t index, double fs)
     double td = (double)index / fs;
     int n = psy_reader_stretch_count(r), k = 0;
     if (!n) return td;
-    while (k + 1 < n && td >= psy_reader_stretch(r, k + 1)->data_offset_s) k++;
+    while (k + 1 < n && psy_stretch_reached(td, psy_reader_stretch(r, k + 1)->data_offset_s)) k++;
     const psy_stretch *s = psy_reader_stretch(r, k);
     return s->onset_s + (td - s->data_offset_s);
 }

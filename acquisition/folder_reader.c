@@ -242,14 +242,13 @@ static int compare_spans(const void *x, const void *y)
     return p->file != q->file ? p->file - q->file : p->k - q->k;
 }
 
-/* The first sample index j at `rate` Hz whose data time j / rate is `data_s` or later, by the very
- * comparison psy_reader_read_times uses to pick a sample's stretch: the running data offsets can
- * come out an ulp over M / rate, and a rounded ceil then gave M, read back by the stretch before. */
+/* The first sample index j at `rate` Hz whose data time j / rate reaches `data_s`, by the very
+ * rule psy_reader_read_times picks a sample's stretch with (psy_stretch_reached). */
 static int64_t first_index_from(double data_s, double rate)
 {
     int64_t j = (int64_t)ceil(data_s * rate);
-    while ((double)j / rate < data_s) j++;
-    while (j > 0 && (double)(j - 1) / rate >= data_s) j--;
+    while (!psy_stretch_reached((double)j / rate, data_s)) j++;
+    while (j > 0 && psy_stretch_reached((double)(j - 1) / rate, data_s)) j--;
     return j;
 }
 

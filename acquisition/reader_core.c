@@ -517,7 +517,7 @@ psy_status psy_reader_read_times(psy_reader *r, int ch, int64_t start, int64_t n
     int k = 0;
     for (int64_t i = 0; i < n; i++) {
         double td = (double)(start + i) / c->rate_hz;
-        while (k + 1 < r->n_stretches && td >= r->stretches[k + 1].data_offset_s) k++;
+        while (k + 1 < r->n_stretches && psy_stretch_reached(td, r->stretches[k + 1].data_offset_s)) k++;
         const psy_stretch *s = &r->stretches[k];
         out_s[i] = s->onset_s + (td - s->data_offset_s);
     }

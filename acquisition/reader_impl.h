@@ -54,6 +54,16 @@ psy_status psy_reader_add_event(psy_reader *reader, const psy_event *event);
 void psy_reader_drop_events(psy_reader *reader, size_t keep);
 psy_status psy_reader_add_stretch(psy_reader *reader, double onset_s, double duration_s);
 
+/* Whether data time td_s (s into the data, index / rate) lies at or after data_offset_s, the
+ * start of a stretch's data, the rule every reader times its samples by. A stretch's offset is
+ * the sum of the durations before it, which can come out an ulp above M / rate: sample M was then
+ * timed by the stretch before, off by the whole gap. A nanosecond (and 1e-12 of the offset) of
+ * slack absorbs that, far below any sample period. */
+static inline int psy_stretch_reached(double td_s, double data_offset_s)
+{
+    return td_s >= data_offset_s - (1e-9 + 1e-12 * (data_offset_s < 0 ? -data_offset_s : data_offset_s));
+}
+
 /* The rate rule (recording.h): a reader that took options->sampling_rate_hz as the rate of a
  * file without one marks it PSY_RATE_GIVEN. The declared rate is by default the fastest
  * channel's; a reader sets it where that is wrong: 0 for a rate from an untrusted source (an

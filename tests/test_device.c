@@ -417,6 +417,24 @@ static void test_garmin(void **state)
     assert_float_equal(at[4], 0.16, 1e-9);
     assert_true(has_warning(r, "sample times are up to 0.460 s off their timestamps"));
     psy_reader_close(r);
+    /* A row, a 2-s gap, 23 rows 35 ms apart, a gap: the third stretch's data starts at 24 median
+     * steps, which summed came out an ulp after sample 24's data time (24 / the rate), so sample 24
+     * was timed by the stretch before, 2.805 s instead of 6.215 s (the review's case, in little) */
+    char rows[2048];
+    double want[28];
+    size_t used = 0;
+    for (int i = 0; i < 28; i++) {
+        int ms = i == 0 ? 0 : i < 24 ? 2000 + 35 * (i - 1) : 6215 + 35 * (i - 24);
+        want[i] = ms / 1000.0;
+        used += (size_t)snprintf(rows + used, sizeof rows - used, "2019-10-16T10:00:%02d.%03d+00:00;%d;0;0\n",
+                                 ms / 1000, ms % 1000, i);
+    }
+    r = open_ok("acc.csv", rows);
+    assert_int_equal(psy_reader_stretch_count(r), 3);
+    double t28[28], v28[28];
+    read_all(r, 0, v28, t28, 28);
+    for (int i = 0; i < 28; i++) assert_float_equal(t28[i], want[i], 1e-9);
+    psy_reader_close(r);
 
     expect_fail("data.csv", "2019-10-16T12:08:58.041+02:00;STEPS;299.0\n"
                             "2019-10-16T12:08:57.041+02:00;STEPS;300.0\n", PSY_E_FORMAT, "line 2");
