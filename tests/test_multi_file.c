@@ -408,11 +408,7 @@ static void test_bids_run_placed_end(void **state)
     const double rate[] = {100, 30, 100}, start[] = {0, 0.52, 1.525};
     const int count[] = {100, 30, 10};
     psy_reader *r = open_bids_files(dir, 3, rate, start, count);
-    for (int k = 1; k < psy_reader_stretch_count(r); k++) {
-        const psy_stretch *a = psy_reader_stretch(r, k - 1), *b = psy_reader_stretch(r, k);
-        assert_true(a->onset_s + a->duration_s <= b->onset_s);
-    }
-    assert_int_equal(psy_reader_stretch_count(r), 1);
+    assert_int_equal(psy_reader_stretch_count(r), 1); /* was two, overlapping */
     assert_int_equal(misplaced_starts(r, 3, rate, start, 1.0), 0);
     psy_reader_close(r);
 }

@@ -200,7 +200,9 @@ PSY_API int psy_is_session_folder(const char *path);
  * then `time_s label` lines), for a program that takes a recording or a table of times and must
  * tell a broken beat list from a table of another kind: PSY_OK when it reads as one;
  * PSY_E_FORMAT, `why` the beat-list reader's reason, when it starts as one but is malformed;
- * PSY_E_UNKNOWN_FORMAT when it does not start as one; PSY_E_IO or PSY_E_NOMEM otherwise. */
+ * PSY_E_UNKNOWN_FORMAT when it does not start as one (a compressed file is not decompressed
+ * here, unlike psy_reader_open: it reads as no beat list); PSY_E_INVALID when path is NULL;
+ * PSY_E_IO (the file cannot be opened or read) or PSY_E_NOMEM otherwise. `why` may be NULL. */
 PSY_API psy_status psy_check_beat_list(const char *path, psy_message *why);
 
 /* NULL-safe. */
