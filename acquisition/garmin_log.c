@@ -5,9 +5,9 @@
  *  - acc.csv: "timestamp;x;y;z" → three regular channels at the median rate of the timestamps,
  *    read block by block. Each stretch lays its samples at the median step from its first
  *    timestamp; timestamps running ahead of that grid by more than a second (missing samples)
- *    start a new stretch. Smaller drifts stay: sample times may be up to about a second off their
- *    timestamps (ahead by a missing sample or a few, behind when rows come faster than the median
- *    step), and a warning gives the largest.
+ *    start a new stretch. Other drifts stay: sample times may be up to about a second behind
+ *    their timestamps (missing samples), and ahead of them without bound when rows come faster
+ *    than the median step (nothing starts a stretch then); a warning gives the largest.
  * The start date-time is the first timestamp as written (local time; its UTC offset is used only
  * for the time differences). */
 #include <math.h>
