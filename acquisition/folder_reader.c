@@ -246,6 +246,7 @@ static int compare_spans(const void *x, const void *y)
  * rule psy_reader_read_times picks a sample's stretch with (psy_stretch_reached). */
 static int64_t first_index_from(double data_s, double rate)
 {
+    if (!(data_s > 0) || !isfinite(data_s)) return 0; /* the first stretch (and no loop on a NaN) */
     int64_t j = (int64_t)ceil(data_s * rate);
     while (!psy_stretch_reached((double)j / rate, data_s)) j++;
     while (j > 0 && psy_stretch_reached((double)(j - 1) / rate, data_s)) j--;
