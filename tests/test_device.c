@@ -356,6 +356,23 @@ static void test_empatica_blocks(void **state)
     free(text);
 }
 
+/* A format forced on a file that is not one is refused with what the file lacks. */
+static void test_forced_format_refused(void **state)
+{
+    (void)state;
+    static const char *const formats[][2] = {{"movesense", "not a Movesense export"},
+                                             {"garmin", "not a Garmin log"},
+                                             {"beat-list", "not a beat list"}};
+    for (size_t i = 0; i < 3; i++) {
+        psy_open_options opt = psy_open_options_default();
+        opt.format = formats[i][0];
+        psy_reader *r = NULL;
+        psy_message why;
+        assert_int_equal(open_text_opt("plain.csv", "a,b\n1,2\n3,4\n", &opt, &r, &why), PSY_E_FORMAT);
+        assert_non_null(strstr(why.text, formats[i][1]));
+    }
+}
+
 static void test_garmin(void **state)
 {
     (void)state;
@@ -697,7 +714,9 @@ int main(void)
         cmocka_unit_test(test_time_rr_columns),   cmocka_unit_test(test_rr_malformed),
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
         cmocka_unit_test(test_empatica_blocks),
-        cmocka_unit_test(test_garmin),            cmocka_unit_test(test_beat_list_and_episodes),
+        cmocka_unit_test(test_garmin),
+        cmocka_unit_test(test_forced_format_refused),
+        cmocka_unit_test(test_beat_list_and_episodes),
         cmocka_unit_test(test_mutations_never_crash), cmocka_unit_test(test_fast_numbers), cmocka_unit_test(test_iso8601), cmocka_unit_test(test_clock_onsets_on_utc),
         cmocka_unit_test(test_median)};
     return cmocka_run_group_tests(tests, NULL, NULL);
