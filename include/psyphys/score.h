@@ -8,6 +8,7 @@
 #define PSYPHYS_SCORE_H
 
 #include <stddef.h>
+#include "psyphys/recording.h"
 #include "psyphys/status.h"
 
 #ifdef __cplusplus
@@ -27,6 +28,46 @@ typedef struct psy_beat_score {
  * (NULL with n > 0, unsorted or non-finite times, window <= 0), PSY_E_NOMEM. */
 PSY_API psy_status psy_score_beats(const double *ref_s, size_t n_ref, const double *test_s, size_t n_test,
                                    double from_s, double window_s, psy_beat_score *out);
+
+/* The beat times a scorer compares, read from a file (what `psyphys score-beats` reads as REF and
+ * TEST); malloc'd, released with psy_beat_times_free. */
+typedef struct psy_beat_times {
+    size_t n;
+    double *onset_s;              /* n beat times, s from the recording's start, ascending */
+    int from_recording;           /* 1: the file is not text (a WFDB annotation file, a folder ...)
+                                     and was read by psy_reader_open, whose rate rule gave: */
+    psy_rate_origin rate_origin;  /*   its psy_reader_rate_origin (PSY_RATE_FILE when 0 above) */
+    double declared_rate_hz;      /*   its psy_reader_declared_rate (0 when from_recording is 0) */
+} psy_beat_times;
+
+/* Reads the beat times of a file or folder at path, by its content:
+ *  - text with a header row naming an 'onset' column (s) or a 'sample' column (sample numbers,
+ *    at options->sampling_rate_hz), cells split at tabs, commas or semicolons (TSV/CSV, a
+ *    `psyphys beats` table); rows whose 'label' (else 'type') cell is a WFDB non-beat code
+ *    (noise '~', rhythm change '+', ...: psy_wfdb_is_beat) are left out, other labels count as
+ *    beats (a beats table's RR classes concern intervals: every row is a detection); a time
+ *    cell 'n/a' skips its row; blank lines are skipped;
+ *  - rdann text output (a header with "Sample #"): the Sample column at sampling_rate_hz, rows of
+ *    non-beat codes left out;
+ *  - else a recording psy_reader_open reads (options apply): its WFDB beat annotations (a WFDB
+ *    annotation file, its time base from its record's .hea beside it, else sampling_rate_hz; a
+ *    header's rate wins unless options->override_rate) or a vendor's beat list (a Holter folder
+ *    or the list itself: its beats of WFDB beat classes, X, the artifacts, left out).
+ * options NULL: psy_open_options_default(). On failure out is empty and why (may be NULL) names
+ * the reason, without the path: PSY_E_INVALID (path or out NULL; sample numbers without
+ * sampling_rate_hz: "gives beats as sample numbers: give their rate with --fs"); PSY_E_FORMAT
+ * (a time cell that is not a number: "line L: 'x' is not a number"; times out of order: "beat
+ * times are not in order (beat K)", K counted from 1; a broken beat list: its reader's reason);
+ * PSY_E_UNKNOWN_FORMAT (text that is no table of times, no beat list, nor a recording with
+ * beats: "has no 'onset' (s) or 'sample' column in its header"); PSY_E_NOMEM; or the status and
+ * reason of psy_reader_open (PSY_E_IO "cannot open the file (missing or unreadable)", an empty
+ * file, a directory that is no session folder ...). A readable file with no beats is PSY_OK with
+ * n = 0, unless it is text. Since 0.2 (appended). */
+PSY_API psy_status psy_beat_times_load(const char *path, const psy_open_options *options, psy_beat_times *out,
+                                       psy_message *why);
+
+/* NULL-safe; leaves the times empty. */
+PSY_API void psy_beat_times_free(psy_beat_times *times);
 
 #ifdef __cplusplus
 }
