@@ -61,8 +61,8 @@ typedef struct psy_beat_times {
  * PSY_E_UNKNOWN_FORMAT (text that is no table of times, no beat list, nor a recording with
  * beats: "has no 'onset' (s) or 'sample' column in its header"); PSY_E_NOMEM; or the status and
  * reason of psy_reader_open (PSY_E_IO "cannot open the file (missing or unreadable)", an empty
- * file, a directory that is no session folder ...). A readable file with no beats is PSY_OK with
- * n = 0, unless it is text. Since 0.2 (appended). */
+ * file, a directory that is no session folder ...). A table with a header row only, or a
+ * recording that is not text without beat annotations, is PSY_OK with n = 0. Since 0.2 (appended). */
 PSY_API psy_status psy_beat_times_load(const char *path, const psy_open_options *options, psy_beat_times *out,
                                        psy_message *why);
 
