@@ -461,6 +461,25 @@ PyObject *ext_read_beats_table(PyObject *self, PyObject *args)
     return out;
 }
 
+/* load_beat_times(path, fs, override_fs) -> onset_s, the beat times score-beats reads
+ * (psy_beat_times_load). */
+PyObject *ext_load_beat_times(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *path;
+    int override = 0;
+    psy_open_options o = psy_open_options_default();
+    if (!PyArg_ParseTuple(args, "s|dp", &path, &o.sampling_rate_hz, &override)) return NULL;
+    o.override_rate = override;
+    psy_beat_times t;
+    psy_message why = {{0}};
+    psy_status st = psy_beat_times_load(path, &o, &t, &why);
+    if (st != PSY_OK) return ext_raise(st, &why, path);
+    PyObject *out = ext_array_f64(t.onset_s, t.n);
+    psy_beat_times_free(&t);
+    return out;
+}
+
 /* hrv_series_table(path, correction) -> series dict (psy_hrv_series_from_table: the table's
  * labels honoured), or None when the file is no beats table. */
 PyObject *ext_hrv_series_table(PyObject *self, PyObject *args)
