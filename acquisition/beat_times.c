@@ -1,5 +1,6 @@
 /* Beat times of a file, whatever holds them: a table of times, rdann text, WFDB annotations, a
  * vendor's beat list (psyphys/score.h: psy_beat_times_load). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,11 @@ static psy_status read_text(psy_source *src, double rate_hz, time_list *t, psy_m
         if (col >= n || !text_parse_number(cells[col].p, cells[col].len, &v)) {
             st = psy_fail(why, PSY_E_FORMAT, "line %lld: '%.*s' is not a number", (long long)tl.line_no,
                           col < n ? (int)cells[col].len : 0, col < n ? cells[col].p : "");
+            break;
+        }
+        if (!isfinite(v * scale)) { /* a sample number beyond any time at this rate */
+            st = psy_fail(why, PSY_E_FORMAT, "line %lld: '%.*s' is out of range", (long long)tl.line_no,
+                          (int)cells[col].len, cells[col].p);
             break;
         }
         if ((st = push(t, v * scale, why)) != PSY_OK) break;

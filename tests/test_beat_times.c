@@ -156,6 +156,7 @@ static void refusals(void **state)
     expect_refused("order.csv", "onset,label\n1.0,N\n2.0,+\n3.0,N\n2.5,N\n", 0, PSY_E_FORMAT,
                    "beat times are not in order (beat 3)");
     expect_refused("samples.tsv", "sample\n100\n200\n", 0, PSY_E_INVALID, "give their rate with --fs");
+    expect_refused("huge.tsv", "sample\n100\n1e308\n", 0.001, PSY_E_FORMAT, "line 3: '1e308' is out of range");
     expect_refused("nocol.tsv", "time\tvalue\n1\t2\n", 0, PSY_E_UNKNOWN_FORMAT,
                    "has no 'onset' (s) or 'sample' column in its header");
     expect_refused("blank.tsv", "\n\n", 0, PSY_E_UNKNOWN_FORMAT, "has no 'onset' (s) or 'sample' column");

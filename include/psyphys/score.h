@@ -53,16 +53,21 @@ typedef struct psy_beat_times {
  *    annotation file, its time base from its record's .hea beside it, else sampling_rate_hz; a
  *    header's rate wins unless options->override_rate) or a vendor's beat list (a Holter folder
  *    or the list itself: its beats of WFDB beat classes, X, the artifacts, left out).
+ * Time cells are decimal numbers (locale-independent, as psy_parse_double reads them).
  * options NULL: psy_open_options_default(). On failure out is empty and why (may be NULL) names
- * the reason, without the path: PSY_E_INVALID (path or out NULL; sample numbers without
- * sampling_rate_hz: "gives beats as sample numbers: give their rate with --fs"); PSY_E_FORMAT
- * (a time cell that is not a number: "line L: 'x' is not a number"; times out of order: "beat
- * times are not in order (beat K)", K counted from 1; a broken beat list: its reader's reason);
- * PSY_E_UNKNOWN_FORMAT (text that is no table of times, no beat list, nor a recording with
- * beats: "has no 'onset' (s) or 'sample' column in its header"); PSY_E_NOMEM; or the status and
- * reason of psy_reader_open (PSY_E_IO "cannot open the file (missing or unreadable)", an empty
- * file, a directory that is no session folder ...). A table with a header row only, or a
- * recording that is not text without beat annotations, is PSY_OK with n = 0. Since 0.2 (appended). */
+ * the reason, without the path:
+ *  - PSY_E_INVALID: path or out NULL; sample numbers without sampling_rate_hz ("gives beats as
+ *    sample numbers: give their rate with --fs");
+ *  - PSY_E_FORMAT: a time cell that is not a finite number ("line L: 'x' is not a number"), a
+ *    sample number beyond any finite time ("line L: 'x' is out of range"), times out of order
+ *    ("beat times are not in order (beat K)", K counted from 1), a broken beat list (its
+ *    reader's reason, e.g. "line L: beat time is not a number");
+ *  - PSY_E_UNKNOWN_FORMAT: text that is no table of times, no beat list, nor a recording with
+ *    beats ("has no 'onset' (s) or 'sample' column in its header");
+ *  - PSY_E_NOMEM; or the status and reason of psy_reader_open: PSY_E_IO "cannot open the file
+ *    (missing or unreadable)", an empty file, a directory that is no session folder ...
+ * A table with a header row only, or a recording that is not text without beat annotations, is
+ * PSY_OK with n = 0. Since 0.2 (appended). */
 PSY_API psy_status psy_beat_times_load(const char *path, const psy_open_options *options, psy_beat_times *out,
                                        psy_message *why);
 
