@@ -90,7 +90,7 @@ static psy_status read_text(psy_source *src, double rate_hz, time_list *t, psy_m
     if (st == PSY_OK) st = text_lines_next(&tl, &line, &len, &offset, why);
     if (st != PSY_OK) {
         text_lines_free(&tl);
-        return st == PSY_E_NOMEM ? psy_fail(why, st, "out of memory") : st;
+        return st;
     }
     if (!line) {
         text_lines_free(&tl);
@@ -155,8 +155,7 @@ static psy_status read_recording(const char *path, const psy_open_options *opt, 
     psy_reader *r = NULL;
     psy_status st = psy_reader_open(path, opt, &r, why);
     if (st != PSY_OK) {
-        if (text && psy_check_beat_list(path, why) != PSY_E_FORMAT) return not_times(why);
-        return why->text[0] ? st : psy_fail(why, st, "%s", psy_strerror(st));
+        return text && psy_check_beat_list(path, why) != PSY_E_FORMAT ? not_times(why) : st;
     }
     if (!text) {
         out->from_recording = 1;
@@ -196,7 +195,7 @@ psy_status psy_beat_times_load(const char *path, const psy_open_options *options
     if (st != PSY_OK) {
         free(t.v);
         memset(out, 0, sizeof *out);
-        return st;
+        return why->text[0] ? st : psy_fail(why, st, "%s", psy_strerror(st)); /* a reason always */
     }
     out->n = t.n;
     out->onset_s = t.v;
