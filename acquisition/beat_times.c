@@ -42,6 +42,9 @@ static int contains(const char *p, size_t len, const char *word)
     return 0;
 }
 
+/* Exact names, unlike an events file's columns (any case, synonyms): `psyphys beats` and BIDS
+ * write 'onset' and 'sample', and a recording's CSV with a 'Sample' index column must not pass
+ * for a table of beats. */
 static int find_column(const text_field *cells, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -67,6 +70,14 @@ static psy_status not_times(psy_message *why)
     return psy_fail(why, PSY_E_UNKNOWN_FORMAT, "has no 'onset' (s) or 'sample' column in its header");
 }
 
+/* 1 when every cell is empty: a line of blanks or delimiters only (",,," from a spreadsheet). */
+static int all_empty(const text_field *cells, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (cells[i].len) return 0;
+    return 1;
+}
+
 /* Text with no NUL or control character but blanks in its first 256 bytes. */
 static int looks_like_text(psy_source *src)
 {
@@ -82,29 +93,26 @@ static int looks_like_text(psy_source *src)
 static psy_status read_text(psy_source *src, double rate_hz, time_list *t, psy_message *why)
 {
     text_lines tl;
-    char *line;
+    char *line = NULL;
     size_t len;
     int64_t offset;
     text_field cells[MAX_COLUMNS];
     psy_status st = text_lines_init(&tl, src);
     if (st == PSY_OK) st = text_lines_next(&tl, &line, &len, &offset, why);
-    if (st != PSY_OK) {
+    if (st != PSY_OK || !line) { /* no line: the file emptied since it was found to be text */
         text_lines_free(&tl);
-        return st;
-    }
-    if (!line) {
-        text_lines_free(&tl);
-        return psy_fail(why, PSY_E_FORMAT, "is empty");
+        return st != PSY_OK ? st : not_times(why);
     }
     int onset_col = -1, sample_col = -1, label_col = -1;
     char delim = ' ';
+    int n_header = 0;
     if (contains(line, len, "Sample #") || contains(line, len, "Sample#")) {
         sample_col = 1, label_col = 2; /* rdann: Time Sample # Type Sub Chan Num Aux */
     } else {
         size_t bom = text_bom_length(line, len);
         delim = text_guess_delimiter(line + bom, len - bom, NULL, 0);
         if (delim == ' ') delim = ','; /* tables are split at tabs, commas or semicolons only */
-        int n = text_split(line + bom, len - bom, delim, cells, MAX_COLUMNS);
+        int n = n_header = text_split(line + bom, len - bom, delim, cells, MAX_COLUMNS);
         if (n > MAX_COLUMNS) n = MAX_COLUMNS;
         onset_col = find_column(cells, n, "onset");
         sample_col = find_column(cells, n, "sample");
@@ -114,32 +122,36 @@ static psy_status read_text(psy_source *src, double rate_hz, time_list *t, psy_m
             text_lines_free(&tl);
             return not_times(why);
         }
+        if (n_header == 1) delim = '\n'; /* one column: a row is one cell, so "1,5" is no 1 */
     }
     if (onset_col < 0 && !(rate_hz > 0)) {
         text_lines_free(&tl);
         return psy_fail(why, PSY_E_INVALID, "gives beats as sample numbers: give their rate with --fs");
     }
     int col = onset_col >= 0 ? onset_col : sample_col;
-    double scale = onset_col >= 0 ? 1 : 1 / rate_hz;
+    /* sample numbers are divided by the rate, as the WFDB annotation reader does: v * (1 / rate)
+     * differs from v / rate in the last bit for a quarter of the samples at 360 Hz */
+    double rate = onset_col >= 0 ? 1 : rate_hz;
     while ((st = text_lines_next(&tl, &line, &len, &offset, why)) == PSY_OK && line) {
-        if (len == 0) continue;
         int n = text_split(line, len, delim, cells, MAX_COLUMNS);
         if (n > MAX_COLUMNS) n = MAX_COLUMNS;
-        if (n == 0) continue;
+        if (all_empty(cells, n)) continue;
         if (label_col < n && label_col >= 0 && !is_beat_label(&cells[label_col])) continue;
         double v;
+        /* only BIDS's n/a (what `psyphys beats` writes for a beat it dropped): another empty or
+         * NaN time in a list of beats is a fault to show, not a beat to drop unseen */
         if (col < n && field_is(&cells[col], "n/a")) continue;
         if (col >= n || !text_parse_number(cells[col].p, cells[col].len, &v)) {
             st = psy_fail(why, PSY_E_FORMAT, "line %lld: '%.*s' is not a number", (long long)tl.line_no,
                           col < n ? (int)cells[col].len : 0, col < n ? cells[col].p : "");
             break;
         }
-        if (!isfinite(v * scale)) { /* a sample number beyond any time at this rate */
+        if (!isfinite(v / rate)) { /* a sample number beyond any time at this rate */
             st = psy_fail(why, PSY_E_FORMAT, "line %lld: '%.*s' is out of range", (long long)tl.line_no,
                           (int)cells[col].len, cells[col].p);
             break;
         }
-        if ((st = push(t, v * scale, why)) != PSY_OK) break;
+        if ((st = push(t, v / rate, why)) != PSY_OK) break;
     }
     text_lines_free(&tl);
     return st;
@@ -148,27 +160,28 @@ static psy_status read_text(psy_source *src, double rate_hz, time_list *t, psy_m
 /* The WFDB beat annotations of a recording, or a vendor beat list's beats (their classes that
  * are WFDB beat codes; X, the artifacts, is none). `text`: the file is text that is no table of
  * times, so a file that does not open or holds no beats is "no table of times", unless it is a
- * broken beat list (its reader's reason). */
+ * broken beat list (its reader's status and reason). A recording without beats is refused: its
+ * every reference beat would be scored a false negative. */
 static psy_status read_recording(const char *path, const psy_open_options *opt, int text, time_list *t,
                                  psy_beat_times *out, psy_message *why)
 {
     psy_reader *r = NULL;
     psy_status st = psy_reader_open(path, opt, &r, why);
     if (st != PSY_OK) {
-        return text && psy_check_beat_list(path, why) != PSY_E_FORMAT ? not_times(why) : st;
+        if (!text) return st;
+        return psy_check_beat_list(path, why) == PSY_E_FORMAT ? PSY_E_FORMAT : not_times(why);
     }
-    if (!text) {
-        out->from_recording = 1;
-        out->rate_origin = psy_reader_rate_origin(r);
-        out->declared_rate_hz = psy_reader_declared_rate(r);
-    }
+    out->from_recording = 1;
+    out->rate_origin = psy_reader_rate_origin(r);
+    out->declared_rate_hz = psy_reader_declared_rate(r);
     for (size_t i = 0; st == PSY_OK && i < psy_reader_event_count(r); i++) {
         const psy_event *e = psy_reader_event(r, i);
         if ((e->source == PSY_EVENTS_WFDB || e->source == PSY_EVENTS_DEVICE) && psy_wfdb_is_beat(e->code))
             st = push(t, e->onset_s, why);
     }
     psy_reader_close(r);
-    return st == PSY_OK && text && !t->n ? not_times(why) : st;
+    if (st != PSY_OK || t->n) return st;
+    return text ? not_times(why) : psy_fail(why, PSY_E_UNKNOWN_FORMAT, "holds no beat annotations");
 }
 
 psy_status psy_beat_times_load(const char *path, const psy_open_options *options, psy_beat_times *out,
@@ -181,6 +194,9 @@ psy_status psy_beat_times_load(const char *path, const psy_open_options *options
     if (!path || !out) return psy_fail(why, PSY_E_INVALID, "no path or no output");
     psy_open_options defaults = psy_open_options_default();
     const psy_open_options *opt = options ? options : &defaults;
+    if (!psy_reserved_clear(opt->reserved)) return psy_fail(why, PSY_E_INVALID, "%s", PSY_RESERVED_REASON);
+    if (!(opt->sampling_rate_hz >= 0 && isfinite(opt->sampling_rate_hz)))
+        return psy_fail(why, PSY_E_INVALID, "the sampling rate must be a finite number, 0 or more (0: none given)");
     time_list t = {0};
     psy_source *src = NULL;
     int text = psy_source_open_path(path, &src) == PSY_OK && looks_like_text(src);

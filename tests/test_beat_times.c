@@ -61,11 +61,57 @@ static void tables(void **state)
     assert_int_equal(load_text("h.tsv", "onset\n", 0, &t, &why), PSY_OK);
     assert_int_equal(t.n, 0);
     psy_beat_times_free(&t);
+    /* a byte order mark, trailing blanks, quoted cells, a line longer than 4096 bytes, lines of
+     * blanks or delimiters only */
+    char text[6000];
+    snprintf(text, sizeof text, "\xEF\xBB\xBFonset ,label\n1.0 ,\"N\"\n , \n,\n2.0,%05000d\n   \n3.0,N\n", 7);
+    assert_int_equal(load_text("bom.csv", text, 0, &t, &why), PSY_OK);
+    expect_times(&t, (const double[]){1.0, 2.0, 3.0}, 3);
+    psy_beat_times_free(&t);
     /* the options may be NULL (defaults) */
     const char *path = write_temp_file("d.tsv", "onset\n1\n2\n", 10);
     assert_int_equal(psy_beat_times_load(path, NULL, &t, NULL), PSY_OK);
     expect_times(&t, (const double[]){1, 2}, 2);
     psy_beat_times_free(&t);
+}
+
+/* Sample numbers are divided by the rate, as the WFDB annotation reader divides them: a table of
+ * a record's annotation samples gives its annotations' times bit for bit (v * (1 / 360) differs
+ * from v / 360 for a quarter of them). */
+static void samples_as_wfdb(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    int64_t sample[N];
+    int code[N];
+    char table[N * 12 + 16] = "sample\n";
+    size_t used = strlen(table);
+    for (int i = 0; i < N; i++) {
+        sample[i] = 1000 + 7919 * (int64_t)i; /* spread over the record */
+        code[i] = psy_wfdb_code("N");
+        used += (size_t)snprintf(table + used, sizeof table - used, "%lld\n", (long long)sample[i]);
+    }
+    static uint8_t bytes[N * 8 + 16]; /* a SKIP before each: the gaps exceed 1023 */
+    size_t len;
+    assert_int_equal(psy_wfdb_annotations_encode(sample, code, N, bytes, sizeof bytes, &len), PSY_OK);
+    char atr[4096];
+    snprintf(atr, sizeof atr, "%s", write_temp_file("r360.atr", bytes, len));
+    const char hea[] = "r360 1 360\nr360.dat 16 200 12 0 0 0 0 ECG\n";
+    static const uint8_t dat[64];
+    write_temp_file("r360.hea", hea, strlen(hea));
+    write_temp_file("r360.dat", dat, sizeof dat);
+    psy_beat_times wfdb, listed;
+    psy_message why;
+    assert_int_equal(psy_beat_times_load(atr, NULL, &wfdb, &why), PSY_OK);
+    assert_int_equal(load_text("r360.tsv", table, 360, &listed, &why), PSY_OK);
+    assert_int_equal(wfdb.n, N);
+    assert_int_equal(listed.n, N);
+    for (int i = 0; i < N; i++) {
+        assert_true(listed.onset_s[i] == (double)sample[i] / 360);
+        assert_true(listed.onset_s[i] == wfdb.onset_s[i]);
+    }
+    psy_beat_times_free(&wfdb);
+    psy_beat_times_free(&listed);
 }
 
 static void rdann(void **state)
@@ -130,6 +176,31 @@ static void wfdb_annotations(void **state)
     assert_int_equal(t.rate_origin, PSY_RATE_OVERRIDDEN);
     assert_true(t.declared_rate_hz == 250);
     psy_beat_times_free(&t);
+    /* the header itself (text that is no table of times) read as the recording: the same times
+     * and the same account of the rate rule */
+    assert_int_equal(psy_beat_times_load(temp_path("rec.hea"), &opt, &t, &why), PSY_OK);
+    expect_times(&t, (const double[]){1.0, 2.0, 3.0}, 3);
+    assert_int_equal(t.from_recording, 1);
+    assert_int_equal(t.rate_origin, PSY_RATE_OVERRIDDEN);
+    assert_true(t.declared_rate_hz == 250);
+    psy_beat_times_free(&t);
+    /* a record without beat annotations: refused, not an empty reference */
+    const char bare[] = "bare 1 250 1000\nbare.dat 16 200 12 0 0 0 0 ECG\n";
+    write_temp_file("bare.hea", bare, strlen(bare));
+    assert_int_equal(psy_beat_times_load(write_temp_file("bare.dat", dat, sizeof dat), NULL, &t, &why),
+                     PSY_E_UNKNOWN_FORMAT);
+    assert_non_null(strstr(why.text, "holds no beat annotations"));
+    assert_null(t.onset_s);
+    const int64_t sample[] = {100, 200};
+    const int code[] = {psy_wfdb_code("~"), psy_wfdb_code("+")};
+    uint8_t bytes[64];
+    size_t len;
+    assert_int_equal(psy_wfdb_annotations_encode(sample, code, 2, bytes, sizeof bytes, &len), PSY_OK);
+    opt = psy_open_options_default();
+    opt.sampling_rate_hz = 100;
+    assert_int_equal(psy_beat_times_load(write_temp_file("nobeats.atr", bytes, len), &opt, &t, &why),
+                     PSY_E_UNKNOWN_FORMAT);
+    assert_non_null(strstr(why.text, "holds no beat annotations"));
 }
 
 static void beat_list(void **state)
@@ -137,10 +208,12 @@ static void beat_list(void **state)
     (void)state;
     psy_beat_times t;
     psy_message why;
-    /* a vendor's beat list: its beat classes, X (artifact) left out; read as text, not a recording */
+    /* a vendor's beat list: its beat classes, X (artifact) left out; text read as a recording */
     assert_int_equal(load_text("holter.txt", "00000000\n1.0 N\n2.0 X\n3.0 S\n3.8 V\n", 0, &t, &why), PSY_OK);
     expect_times(&t, (const double[]){1.0, 3.0, 3.8}, 3);
-    assert_int_equal(t.from_recording, 0);
+    assert_int_equal(t.from_recording, 1);
+    assert_int_equal(t.rate_origin, PSY_RATE_FILE);
+    assert_true(t.declared_rate_hz == 0); /* no sampled channel */
     psy_beat_times_free(&t);
     /* a broken one: its reader's reason, not "no onset column" */
     expect_refused("bad.txt", "00000000\n1.0 N\n2.0 N\nabc N\n", 0, PSY_E_FORMAT, "line 4: beat time is not a number");
@@ -157,6 +230,10 @@ static void refusals(void **state)
                    "beat times are not in order (beat 3)");
     expect_refused("samples.tsv", "sample\n100\n200\n", 0, PSY_E_INVALID, "give their rate with --fs");
     expect_refused("huge.tsv", "sample\n100\n1e308\n", 0.001, PSY_E_FORMAT, "line 3: '1e308' is out of range");
+    /* a decimal comma is no number, whatever the delimiter (it was read as 1 s) */
+    expect_refused("comma.csv", "onset;label\n1,5;N\n", 0, PSY_E_FORMAT, "line 2: '1,5' is not a number");
+    expect_refused("comma1.csv", "onset\n0,5\n1,5\n", 0, PSY_E_FORMAT, "line 2: '0,5' is not a number");
+    expect_refused("hex.csv", "onset\n0x1p0\n", 0, PSY_E_FORMAT, "line 2: '0x1p0' is not a number");
     expect_refused("nocol.tsv", "time\tvalue\n1\t2\n", 0, PSY_E_UNKNOWN_FORMAT,
                    "has no 'onset' (s) or 'sample' column in its header");
     expect_refused("blank.tsv", "\n\n", 0, PSY_E_UNKNOWN_FORMAT, "has no 'onset' (s) or 'sample' column");
@@ -173,6 +250,27 @@ static void refusals(void **state)
     assert_int_not_equal(psy_beat_times_load(write_temp_file("junk.bin", junk, sizeof junk), NULL, &t, &why), PSY_OK);
     assert_true(why.text[0] != '\0');
     assert_null(t.onset_s);
+    /* options a caller cannot have meant: a setting of a newer psyphys, a rate that is no rate */
+    const char *table = write_temp_file("rate.tsv", "sample\n100\n", 11);
+    psy_open_options opt = psy_open_options_default();
+    opt.reserved[0] = 1;
+    assert_int_equal(psy_beat_times_load(table, &opt, &t, &why), PSY_E_INVALID);
+    assert_non_null(strstr(why.text, "reserved words"));
+    const double bad_rates[] = {INFINITY, -INFINITY, NAN, -100};
+    for (size_t i = 0; i < sizeof bad_rates / sizeof bad_rates[0]; i++) {
+        opt = psy_open_options_default();
+        opt.sampling_rate_hz = bad_rates[i];
+        assert_int_equal(psy_beat_times_load(table, &opt, &t, &why), PSY_E_INVALID);
+        assert_non_null(strstr(why.text, "sampling rate must be a finite number, 0 or more"));
+        assert_null(t.onset_s);
+    }
+    /* the result's reserved words are zeroed */
+    memset(&t, 0xff, sizeof t);
+    opt = psy_open_options_default();
+    opt.sampling_rate_hz = 100;
+    assert_int_equal(psy_beat_times_load(table, &opt, &t, &why), PSY_OK);
+    for (int i = 0; i < PSY_RESERVED_WORDS; i++) assert_true(t.reserved[i] == 0);
+    psy_beat_times_free(&t);
     /* NULL arguments */
     assert_int_equal(psy_beat_times_load(NULL, NULL, &t, &why), PSY_E_INVALID);
     assert_int_equal(psy_beat_times_load(temp_path("x.tsv"), NULL, NULL, NULL), PSY_E_INVALID);
@@ -180,7 +278,7 @@ static void refusals(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(tables), cmocka_unit_test(rdann),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(tables), cmocka_unit_test(samples_as_wfdb), cmocka_unit_test(rdann),
                                        cmocka_unit_test(wfdb_annotations), cmocka_unit_test(beat_list),
                                        cmocka_unit_test(refusals)};
     return cmocka_run_group_tests(tests, NULL, NULL);
