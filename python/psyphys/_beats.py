@@ -122,4 +122,4 @@ def load_beat_times(path, fs=None, override_fs=False):
     a WFDB non-beat code left out), rdann text, a WFDB annotation file (its record's .hea gives
     the rate, else fs; override_fs: fs replaces the header's), a vendor's beat list or a Holter
     folder. fs: the rate (Hz) of sample numbers. Raises psyphys.Error with the reason."""
-    return _core.load_beat_times(str(path), float(fs or 0.0), bool(override_fs))
+    return _core.load_beat_times(path, float(fs or 0.0), bool(override_fs))

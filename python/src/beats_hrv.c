@@ -466,17 +466,20 @@ PyObject *ext_read_beats_table(PyObject *self, PyObject *args)
 PyObject *ext_load_beat_times(PyObject *self, PyObject *args)
 {
     (void)self;
-    const char *path;
+    PyObject *path; /* str, bytes or os.PathLike, in the file system's encoding */
     int override = 0;
     psy_open_options o = psy_open_options_default();
-    if (!PyArg_ParseTuple(args, "s|dp", &path, &o.sampling_rate_hz, &override)) return NULL;
+    if (!PyArg_ParseTuple(args, "O&|dp", PyUnicode_FSConverter, &path, &o.sampling_rate_hz, &override)) return NULL;
     o.override_rate = override;
     psy_beat_times t;
     psy_message why = {{0}};
-    psy_status st = psy_beat_times_load(path, &o, &t, &why);
-    if (st != PSY_OK) return ext_raise(st, &why, path);
-    PyObject *out = ext_array_f64(t.onset_s, t.n);
+    psy_status st;
+    Py_BEGIN_ALLOW_THREADS /* reads the whole file */
+    st = psy_beat_times_load(PyBytes_AS_STRING(path), &o, &t, &why);
+    Py_END_ALLOW_THREADS
+    PyObject *out = st == PSY_OK ? ext_array_f64(t.onset_s, t.n) : ext_raise(st, &why, PyBytes_AS_STRING(path));
     psy_beat_times_free(&t);
+    Py_DECREF(path);
     return out;
 }
 

@@ -1,5 +1,6 @@
 """psyphys.load_beat_times reads what `psyphys score-beats` reads, with the library's refusals."""
 import json
+import os
 
 import numpy as np
 import pytest
@@ -33,6 +34,15 @@ def test_samples_labels_and_refusals(tmp_path):
     with pytest.raises(psyphys.Error) as e:
         psyphys.load_beat_times(tmp_path / "none.tsv")
     assert e.value.status == "io"
+
+
+def test_paths_in_any_form(tmp_path):
+    # a name that is not UTF-8 (bytes, as os.fsencode gives it) reaches the file, not a mangled copy
+    table = tmp_path.as_posix().encode() + b"/beats-\xff.tsv"
+    with open(table, "w") as f:
+        f.write("onset\n0.5\n1.5\n")
+    np.testing.assert_array_equal(psyphys.load_beat_times(table), [0.5, 1.5])
+    np.testing.assert_array_equal(psyphys.load_beat_times(os.fsdecode(table)), [0.5, 1.5])
 
 
 def test_mitdb_annotations():
