@@ -1,8 +1,10 @@
 /* libFuzzer target for psy_beat_times_load (psyphys/score.h), which takes a path: the input's
  * parts (fuzz_files.h) are written as files into one temporary directory, the first as fz.atr
  * (so "@@FILE fz.hea" gives a WFDB annotation file its header), and loaded without a rate, with
- * one, and with one overriding a header's. Contract checked: on success the times are finite and
- * ascending; on failure nothing is returned and the reason is given. */
+ * one, with one overriding a header's, and with options no caller can mean (a rate that is not
+ * finite, a reserved word set). Contract checked: on success the times are finite and ascending;
+ * on failure nothing is returned and the reason is given; the options no caller can mean are
+ * refused as PSY_E_INVALID whatever the file. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <math.h>
 #include <stdio.h>
@@ -42,14 +44,16 @@ static int write_part(const fuzz_part *p, const char *name, char *path, size_t s
     return fclose(f) == 0 && ok;
 }
 
-static void check(const char *path, double fs, int override)
+static void check(const char *path, double fs, int override, uint64_t reserved)
 {
     psy_open_options opt = psy_open_options_default();
     opt.sampling_rate_hz = fs;
     opt.override_rate = override;
+    opt.reserved[PSY_RESERVED_WORDS - 1] = reserved;
     psy_beat_times t;
     psy_message why;
     psy_status st = psy_beat_times_load(path, &opt, &t, &why);
+    if ((reserved || !isfinite(fs)) && st != PSY_E_INVALID) abort();
     if (st == PSY_OK) {
         for (size_t i = 0; i < t.n; i++)
             if (!isfinite(t.onset_s[i]) || (i && t.onset_s[i] < t.onset_s[i - 1])) abort();
@@ -77,9 +81,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (write_part(&files.part[i], name, path[n], sizeof path[n])) n++;
     }
     if (n) {
-        check(path[0], 0, 0);
-        check(path[0], 250, 0);
-        check(path[0], 100, 1);
+        check(path[0], 0, 0, 0);
+        check(path[0], 250, 0, 0);
+        check(path[0], 100, 1, 0);
+        check(path[0], INFINITY, 0, 0);
+        check(path[0], NAN, 1, 0);
+        check(path[0], 250, 0, 1);
     }
     for (int i = 0; i < n; i++) unlink(path[i]);
     return 0;
