@@ -56,6 +56,8 @@ psy_reader *cli_open_recording_events(const char *path, const cli_input_options 
 /* On stderr: a warning when --override-fs replaced the file's rate, a note when --fs was not
  * used because the file declares its rate (the rate rule, psyphys/recording.h). */
 void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options *open);
+/* The same from the outcome of the rate rule: the reader's rate origin and declared rate. */
+void cli_note_rate_of(const char *path, psy_rate_origin origin, double declared, const psy_open_options *open);
 
 /* --events-columns: 1 when the mapping is well formed, else 0 after printing why. */
 int cli_events_columns_valid(const char *spec);

@@ -1,5 +1,4 @@
 /* psyphys score-beats — compare detected beats with reference beats (ANSI/AAMI EC57). */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -29,80 +28,6 @@ static void help(FILE *out)
             "wins over --fs unless --override-fs is given.\n");
 }
 
-typedef struct times {
-    double *v;
-    size_t n, cap;
-} times;
-
-static int push(times *t, double v)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 4096;
-        double *p = realloc(t->v, cap * sizeof *p);
-        if (!p) return 0;
-        t->v = p;
-        t->cap = cap;
-    }
-    t->v[t->n++] = v;
-    return 1;
-}
-
-/* Beats of a WFDB annotation file, or of any recording with WFDB beat annotations or a vendor's
- * beat list (a Holter folder, the list itself: its classes that are WFDB beat codes; X, the
- * artifacts, is none). 1, or 0 after a message, or -1 (no message) when `quiet` and the file does
- * not open, unless it is a broken beat list: its reader's message says what is wrong. */
-static int load_recording(const char *path, const psy_open_options *opt, times *t, int quiet)
-{
-    psy_reader *r = NULL;
-    psy_message why = {{0}};
-    psy_status st = psy_reader_open(path, opt, &r, &why);
-    /* a table of times is read by load_text; a beat list with a fault is reported */
-    if (st != PSY_OK && quiet && psy_check_beat_list(path, &why) != PSY_E_FORMAT) return -1;
-    if (st != PSY_OK) {
-        cli_error(path, "%s", why.text[0] ? why.text : psy_strerror(st));
-        return 0;
-    }
-    if (!quiet) cli_note_rate(path, r, opt);
-    int ok = 1;
-    for (size_t i = 0; ok && i < psy_reader_event_count(r); i++) {
-        const psy_event *e = psy_reader_event(r, i);
-        if ((e->source == PSY_EVENTS_WFDB || e->source == PSY_EVENTS_DEVICE) && psy_wfdb_is_beat(e->code))
-            ok = push(t, e->onset_s);
-    }
-    psy_reader_close(r);
-    if (!ok) cli_error(path, "out of memory");
-    return ok;
-}
-
-/* Splits a line in place at tabs, commas or semicolons (tables) or runs of spaces (rdann). */
-static int split(char *line, char **cells, int max, int spaces)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        if (spaces)
-            while (*p == ' ' || *p == '\t') p++;
-        if (!*p || *p == '\n' || *p == '\r') break;
-        cells[n++] = p;
-        while (*p && *p != '\n' && *p != '\r' &&
-               !(spaces ? (*p == ' ' || *p == '\t') : (*p == '\t' || *p == ',' || *p == ';')))
-            p++;
-        if (!*p || *p == '\n' || *p == '\r') {
-            *p = '\0';
-            break;
-        }
-        *p++ = '\0';
-    }
-    return n;
-}
-
-static int find_column(char **cells, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(cells[i], name) == 0) return i;
-    return -1;
-}
-
 static int parse_number(const char *s, double *v)
 {
     char *end;
@@ -111,89 +36,16 @@ static int parse_number(const char *s, double *v)
     return end != s && !*end && !errno && isfinite(*v);
 }
 
-/* A row's label counts as a beat unless it names a WFDB non-beat (noise, rhythm change, ...).
- * The RR classes of a beats table (N, ectopic, missed, extra, long, short) label intervals:
- * each row is a detection, and EC57 scores every detection of the detector. */
-static int is_beat_label(const char *label)
+/* The beats of REF or TEST (psy_beat_times_load), with the rate rule's note for a recording. */
+static int load_beats(const char *path, const psy_open_options *opt, psy_beat_times *t)
 {
-    int code = psy_wfdb_code(label);
-    return code == 0 || psy_wfdb_is_beat(code);
-}
-
-/* rdann text ("Time Sample # Type Sub Chan Num Aux") or a table with a header row: 1, or 0 after
- * a message, or -1 (no message) when the first line names no 'onset' or 'sample' column. */
-static int load_text(const char *path, double fs, times *t)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        cli_error(path, "cannot open it");
+    psy_message why;
+    if (psy_beat_times_load(path, opt, t, &why) != PSY_OK) {
+        cli_error(path, "%s", why.text);
         return 0;
     }
-    char line[4096], *cells[32];
-    int ok = 1, rdann = 0, onset_col = -1, sample_col = -1, label_col = -1;
-    long row = 0;
-    if (!fgets(line, sizeof line, f)) {
-        cli_error(path, "is empty");
-        ok = 0;
-    } else if (strstr(line, "Sample #") || strstr(line, "Sample#")) {
-        rdann = 1;
-        sample_col = 1, label_col = 2;
-    } else {
-        int n = split(line, cells, 32, 0);
-        onset_col = find_column(cells, n, "onset");
-        sample_col = find_column(cells, n, "sample");
-        label_col = find_column(cells, n, "label");
-        if (label_col < 0) label_col = find_column(cells, n, "type");
-        if (onset_col < 0 && sample_col < 0) ok = -1; /* not a table: perhaps a vendor's beat list */
-    }
-    if (ok == 1 && onset_col < 0 && !(fs > 0)) {
-        cli_error(path, "gives beats as sample numbers: give their rate with --fs");
-        ok = 0;
-    }
-    while (ok == 1 && fgets(line, sizeof line, f)) {
-        row++;
-        int n = split(line, cells, 32, rdann);
-        if (n == 0) continue;
-        if (label_col >= 0 && label_col < n && !is_beat_label(cells[label_col])) continue;
-        double v;
-        int col = onset_col >= 0 ? onset_col : sample_col;
-        if (col >= n || !parse_number(cells[col], &v)) {
-            if (col < n && strcmp(cells[col], "n/a") == 0) continue;
-            cli_error(path, "line %ld: '%s' is not a number", row + 1, col < n ? cells[col] : "");
-            ok = 0;
-            break;
-        }
-        ok = push(t, onset_col >= 0 ? v : v / fs);
-    }
-    fclose(f);
-    return ok;
-}
-
-static int looks_like_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    unsigned char buf[256];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    for (size_t i = 0; i < n; i++)
-        if (buf[i] == 0 || (buf[i] < 0x20 && !isspace(buf[i]))) return 0;
-    return n > 0;
-}
-
-static int load_beats(const char *path, const psy_open_options *opt, times *t)
-{
-    int ok = looks_like_text(path) ? load_text(path, opt->sampling_rate_hz, t) : load_recording(path, opt, t, 0);
-    if (ok < 0 && (ok = load_recording(path, opt, t, 1)) != 0 && (ok < 0 || !t->n)) {
-        cli_error(path, "has no 'onset' (s) or 'sample' column in its header");
-        ok = 0;
-    }
-    for (size_t i = 1; ok && i < t->n; i++)
-        if (t->v[i] < t->v[i - 1]) {
-            cli_error(path, "beat times are not in order (beat %zu)", i + 1);
-            ok = 0;
-        }
-    return ok;
+    if (t->from_recording) cli_note_rate_of(path, t->rate_origin, t->declared_rate_hz, opt);
+    return 1;
 }
 
 int cmd_score_beats(int argc, char **argv)
@@ -246,11 +98,11 @@ int cmd_score_beats(int argc, char **argv)
     psy_open_options opt = psy_open_options_default();
     opt.sampling_rate_hz = fs;
     opt.override_rate = override_fs;
-    times ref = {0}, test = {0};
+    psy_beat_times ref = {0}, test = {0};
     psy_beat_score s;
     int rc = CLI_FAILED;
     if (load_beats(ref_path, &opt, &ref) && load_beats(test_path, &opt, &test) &&
-        psy_score_beats(ref.v, ref.n, test.v, test.n, from, window, &s) == PSY_OK) {
+        psy_score_beats(ref.onset_s, ref.n, test.onset_s, test.n, from, window, &s) == PSY_OK) {
         if (as_json) {
             json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f}",
                                   "reference", ref_path, "test", test_path, "from_s", from,
@@ -275,7 +127,7 @@ int cmd_score_beats(int argc, char **argv)
                    100 * s.ppv, s.median_error_ms, s.median_abs_error_ms, s.p95_abs_error_ms);
         rc = CLI_OK;
     }
-    free(ref.v);
-    free(test.v);
+    psy_beat_times_free(&ref);
+    psy_beat_times_free(&test);
     return rc;
 }

@@ -206,15 +206,20 @@ static int already_read(const psy_reader *r, const char *path, const char *paire
 
 void cli_note_rate(const char *path, const psy_reader *r, const psy_open_options *open)
 {
-    double declared = psy_reader_declared_rate(r), given = open->sampling_rate_hz;
-    if (psy_reader_rate_origin(r) == PSY_RATE_OVERRIDDEN)
+    cli_note_rate_of(path, psy_reader_rate_origin(r), psy_reader_declared_rate(r), open);
+}
+
+void cli_note_rate_of(const char *path, psy_rate_origin origin, double declared, const psy_open_options *open)
+{
+    double given = open->sampling_rate_hz;
+    if (origin == PSY_RATE_OVERRIDDEN)
         fprintf(stderr, "psyphys: %s: warning: the file declares %.9g Hz; --override-fs: --fs %.9g Hz "
                         "is used instead, every time in the file scaled\n", path, declared, given);
-    else if (given > 0 && psy_reader_rate_origin(r) == PSY_RATE_FILE && declared > 0 &&
+    else if (given > 0 && origin == PSY_RATE_FILE && declared > 0 &&
              fabs(given - declared) > 1e-9 * declared)
         fprintf(stderr, "psyphys: %s: note: the file declares %.9g Hz, which it keeps: --fs is for files "
                         "without a rate (--override-fs replaces a declared one)\n", path, declared);
-    else if (given > 0 && psy_reader_rate_origin(r) == PSY_RATE_FILE && !(declared > 0))
+    else if (given > 0 && origin == PSY_RATE_FILE && !(declared > 0))
         fprintf(stderr, "psyphys: %s: note: --fs is not used: the file has no sampled channel\n", path);
 }
 

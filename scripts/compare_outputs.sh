@@ -48,6 +48,22 @@ printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\tabc\tN\t0\n' >"$tmp/ba
 case_ beats-table-bad-rr hrv "$tmp/bad_rr.tsv"
 printf 'onset\tsample\trr_ms\tlabel\tcorrected\n1.0\t100\n' >"$tmp/short.tsv"
 case_ beats-table-short hrv "$tmp/short.tsv"
+# score-beats: each kind of file it reads its beats from (psy_beat_times_load), and each refusal
+"$old" beats "$demo" -o "$tmp/sb.tsv" --format wfdb 2>/dev/null
+awk -F'\t' 'NR == 1 { print "sample,label" } NR > 1 { print $2 "," (NR % 9 ? "N" : "~") }' "$tmp/sb.tsv" >"$tmp/sb_samples.csv"
+awk -F'\t' 'NR == 1 { print "      Time   Sample #  Type  Sub Chan  Num\tAux" } NR > 1 { printf "%12s %8d     %s    0    0    0\n", "0:00.000", $2, (NR % 7 ? "N" : "+") }' \
+    "$tmp/sb.tsv" >"$tmp/sb_rdann.txt"
+printf 'onset;type\n1.0;N\nn/a;N\n2.0;+\n3.0;N\n2.5;N\n' >"$tmp/sb_order.csv"
+printf '00000000\n1.0 N\n2.0 X\n3.0 S\n' >"$tmp/sb_list.txt"
+printf '00000000\n1.0 N\nabc N\n' >"$tmp/sb_badlist.txt"
+printf 'time\tvalue\n1\t2\n' >"$tmp/sb_nocol.tsv"
+: >"$tmp/sb_empty.tsv"
+for args in "$tmp/sb.tsv --json" "$tmp/sb.qrs --fs 100" "$tmp/sb.qrs" "$tmp/sb_samples.csv --fs 100" \
+    "$tmp/sb_samples.csv" "$tmp/sb_rdann.txt --fs 100" "$tmp/sb_order.csv" "$tmp/sb_list.txt --fs 100" \
+    "$tmp/sb_badlist.txt" "$tmp/sb_nocol.tsv" "$tmp/sb_empty.tsv" "$tmp/sb_missing.tsv" "$tmp"; do
+    # shellcheck disable=SC2086
+    case_ "score-beats ${args##*/}" score-beats --from 0 --ref $args --test "$tmp/sb.tsv"
+done
 case_ demo-config analyze "$demo" --config "$src/tests/data/analyze_study.json" -o out
 case_ demo-config-flags analyze "$demo" --config "$src/tests/data/analyze_study.json" --epochs Negative --pre 1 \
     --eda-method fast --trigger Photosensor -o out
@@ -87,6 +103,10 @@ if [ -d "$data" ]; then
         case_ e4-bvp-analyze analyze "$e4" --ppg BVP -o out --report
         case_ e4-bvp-stream stream --replay "$e4" --ppg BVP --speed max
     fi
+    case_ score-mitdb-fs score-beats --ref "$data/mitdb/100.atr" --test "$data/mitdb/100.atr" --fs 100
+    case_ score-mitdb-override score-beats --ref "$data/mitdb/100.atr" --test "$data/mitdb/100.atr" --fs 100 --override-fs
+    [ -d "$data/flirt_wearables/holter" ] && case_ score-holter score-beats --ref "$data/flirt_wearables/holter" \
+        --test "$data/flirt_wearables/holter/holter.txt" --fs 200 --json
     case_ icu-pat analyze "$data/wfdb_python_samples/mixedsignals.hea" -o out
     [ -d "$data/wesad_wrist/S2/S2_E4_Data" ] && case_ wesad-ibi analyze "$data/wesad_wrist/S2/S2_E4_Data/IBI.csv" -o out
 fi

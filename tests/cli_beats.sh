@@ -74,6 +74,21 @@ expect_grep 'list\.txt: line 4: beat time is not a number' "$TMP/err"
 printf 'time\tvalue\n1\t2\n' >"$TMP/nocol.tsv"
 expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/nocol.tsv" --test "$TMP/b.tsv"
 expect_grep "nocol\.tsv: has no 'onset' \(s\) or 'sample' column in its header" "$TMP/err"
+# A sample number beyond any time at the given rate: refused with its line.
+printf 'sample\n100\n1e308\n' >"$TMP/far.tsv"
+expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/far.tsv" --test "$TMP/b.tsv" --fs 0.001
+expect_grep "far\.tsv: line 3: '1e308' is out of range" "$TMP/err"
+# A WFDB header read as its record: the rate rule's warning names it, as for an annotation file;
+# a record without beat annotations is refused (all its reference beats would be missed).
+mkdir "$TMP/rec"
+cp "$TMP/b.qrs" "$TMP/rec/b.qrs"
+printf 'b 1 100\nb.dat 16 200 12 0 0 0 0 ECG\n' >"$TMP/rec/b.hea"
+printf 'bare 1 100\nbare.dat 16 200 12 0 0 0 0 ECG\n' >"$TMP/rec/bare.hea"
+head -c 2000 /dev/zero | tee "$TMP/rec/b.dat" >"$TMP/rec/bare.dat"
+expect_exit 0 "$PSYPHYS" score-beats --ref "$TMP/rec/b.hea" --test "$TMP/b.qrs" --fs 50 --override-fs --from 0
+expect_grep "rec/b\.hea: warning: the file declares 100 Hz; --override-fs: --fs 50 Hz is used instead" "$TMP/err"
+expect_exit 1 "$PSYPHYS" score-beats --ref "$TMP/rec/bare.dat" --test "$TMP/b.tsv"
+expect_grep "bare\.dat: holds no beat annotations" "$TMP/err"
 expect_exit 2 "$PSYPHYS" score-beats --ref "$TMP/b.tsv"
 expect_exit 2 "$PSYPHYS" score-beats --ref "$TMP/b.tsv" --test "$TMP/b.tsv" --window 0
 expect_exit 0 "$PSYPHYS" beats --help

@@ -12,7 +12,7 @@ and .reason gives the library's reason.
 """
 from . import _core
 from ._analyze import Session, analyze
-from ._beats import BEAT_CLASSES, Beats, beats
+from ._beats import BEAT_CLASSES, Beats, beats, load_beat_times
 from ._eda import Eda, eda
 from ._hrv import HrvResult, hrv
 from ._recording import Channel, Recording, read
@@ -22,5 +22,5 @@ Error = _core.Error
 __version__ = "0.2.0"
 library_version = _core.version()
 
-__all__ = ["read", "Recording", "Channel", "beats", "Beats", "BEAT_CLASSES", "hrv", "HrvResult",
-           "eda", "Eda", "analyze", "Session", "Stream", "Error", "library_version"]
+__all__ = ["read", "Recording", "Channel", "beats", "Beats", "BEAT_CLASSES", "load_beat_times", "hrv",
+           "HrvResult", "eda", "Eda", "analyze", "Session", "Stream", "Error", "library_version"]

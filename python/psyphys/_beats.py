@@ -114,3 +114,12 @@ def beats(src, fs=None, channel=None, **read_options):
         raise error("invalid", f"two channels combine two ECG leads; '{labels[0]}' is a PPG channel")
     d = _core.beats(rec._reader, *chs)
     return Beats(d, rec.channels[chs[0]].label, rec, chs)
+
+
+def load_beat_times(path, fs=None, override_fs=False):
+    """The beat times (s, ascending, a numpy array) of a file as `psyphys score-beats` reads its
+    REF and TEST: a TSV/CSV table with an 'onset' (s) or 'sample' column (rows whose 'label' is
+    a WFDB non-beat code left out), rdann text, a WFDB annotation file (its record's .hea gives
+    the rate, else fs; override_fs: fs replaces the header's), a vendor's beat list or a Holter
+    folder. fs: the rate (Hz) of sample numbers. Raises psyphys.Error with the reason."""
+    return _core.load_beat_times(path, float(fs or 0.0), bool(override_fs))

@@ -461,6 +461,28 @@ PyObject *ext_read_beats_table(PyObject *self, PyObject *args)
     return out;
 }
 
+/* load_beat_times(path, fs, override_fs) -> onset_s, the beat times score-beats reads
+ * (psy_beat_times_load). */
+PyObject *ext_load_beat_times(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *path; /* str, bytes or os.PathLike, in the file system's encoding */
+    int override = 0;
+    psy_open_options o = psy_open_options_default();
+    if (!PyArg_ParseTuple(args, "O&|dp", PyUnicode_FSConverter, &path, &o.sampling_rate_hz, &override)) return NULL;
+    o.override_rate = override;
+    psy_beat_times t;
+    psy_message why = {{0}};
+    psy_status st;
+    Py_BEGIN_ALLOW_THREADS /* reads the whole file */
+    st = psy_beat_times_load(PyBytes_AS_STRING(path), &o, &t, &why);
+    Py_END_ALLOW_THREADS
+    PyObject *out = st == PSY_OK ? ext_array_f64(t.onset_s, t.n) : ext_raise(st, &why, PyBytes_AS_STRING(path));
+    psy_beat_times_free(&t);
+    Py_DECREF(path);
+    return out;
+}
+
 /* hrv_series_table(path, correction) -> series dict (psy_hrv_series_from_table: the table's
  * labels honoured), or None when the file is no beats table. */
 PyObject *ext_hrv_series_table(PyObject *self, PyObject *args)

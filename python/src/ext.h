@@ -110,6 +110,7 @@ PyObject *ext_reader_from_arrays(PyObject *self, PyObject *args);
 PyObject *ext_bids_events_for(PyObject *self, PyObject *args);
 PyObject *ext_beats(PyObject *self, PyObject *args);
 PyObject *ext_read_beats_table(PyObject *self, PyObject *args);
+PyObject *ext_load_beat_times(PyObject *self, PyObject *args);
 PyObject *ext_beats_sidecar(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args);
 PyObject *ext_hrv_series_table(PyObject *self, PyObject *args);

@@ -170,6 +170,7 @@ static PyMethodDef methods[] = {
     {"bids_events_for", ext_bids_events_for, METH_VARARGS, NULL},
     {"beats", ext_beats, METH_VARARGS, NULL},
     {"read_beats_table", ext_read_beats_table, METH_VARARGS, NULL},
+    {"load_beat_times", ext_load_beat_times, METH_VARARGS, NULL},
     {"beats_sidecar", ext_beats_sidecar, METH_VARARGS, NULL},
     {"hrv_series_rr", ext_hrv_series_rr, METH_VARARGS, NULL},
     {"hrv_series_table", ext_hrv_series_table, METH_VARARGS, NULL},

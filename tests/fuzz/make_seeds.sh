@@ -8,7 +8,7 @@ set -eu
 out=$1 src=$2 shared=${3:-}
 mkdir -p "$out"
 for t in edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals movesense detect events ecg ppg rr \
-    beats beats_table signals stream session_settings; do mkdir -p "$out/$t"; done
+    beats beats_table beat_times signals stream session_settings; do mkdir -p "$out/$t"; done
 
 # head -c N of a file into a seed
 cut_into() { head -c "$3" "$1" > "$2"; }
@@ -71,6 +71,11 @@ cp "$out/sndfile/empty.wav" "$out/sndfile/with_sidecar"
 
 printf 'onset\tsample\trr_ms\tlabel\tcorrected\n0.5\t180\tn/a\tN\t0\n1.3\t468\t800.000\tN\t0\n2.0\tn/a\t700\tectopic\t1\n' > "$out/beats_table/beats"
 printf 'onset\tsample\trr_ms\tlabel\r\n1\t2\r\n' > "$out/beats_table/short_crlf"
+cp "$out/beats_table/beats" "$out/beat_times/beats"
+printf 'sample;type\n100;N\n150;~\nn/a;N\n200;"V"\n' > "$out/beat_times/samples"
+printf '      Time   Sample #  Type  Sub Chan  Num\tAux\n    0:00.050       18     +    0    0    0\t(N\n    0:00.214       77     N    0    0    0\n' > "$out/beat_times/rdann"
+printf '00000000\n1.000 N\n1.800 S\n2.500 X\n' > "$out/beat_times/beat_list"
+{ cat "$out/wfdb_annotations/atr"; part fz.hea; printf 'fz 1 250 1000\n'; } > "$out/beat_times/atr_hea"
 # beats: the same ECG as a WFDB record (byte 1 = 0), and the RR series as a list (byte 1 = 1)
 cp "$out/ecg/beats250" "$out/beats/ecg250"
 cp "$out/ecg/beats250" "$out/ppg/signal250"

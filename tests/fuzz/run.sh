@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=$(cd "$1" && pwd) seconds=$2
 shift 2
-targets=${*:-"edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals movesense detect events ecg ppg rr beats beats_table signals stream session_settings"}
+targets=${*:-"edf wfdb wfdb_annotations text bids sndfile ishne acq xdf brainvision opensignals movesense detect events ecg ppg rr beats beats_table beat_times signals stream session_settings"}
 seeds="$build/fuzz-seeds" corpus="$build/fuzz-corpus" findings="$build/fuzz-findings"
 rm -rf "$seeds"
 sh "$here/make_seeds.sh" "$seeds" "$src" "${PSYPHYS_SHARED_DATA:-$src/../shared/data}"
