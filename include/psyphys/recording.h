@@ -186,14 +186,19 @@ PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *opt
                                    psy_message *why);
 
 /* 1 when the directory at path is a session folder psy_reader_open opens as one recording, so a
- * program walking an archive takes it whole rather than its files one by one: an Empatica E4
- * folder (it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), else a Garmin
- * log folder (data.csv, its first line a Garmin log row `time;TYPE;value`, and acc.csv), else a
- * Holter folder (exactly one *.ecg, starting with the ISHNE magic "ISHNE1.0" and no WFDB header
- * of its name beside it, and its beat list, the same name with .txt, case aside). 0 otherwise
- * (not a directory, unreadable). Looks at the names and reads at most a file's first 512 bytes:
- * psy_reader_open decides the same way, and a file of the folder that is not what it seemed is
- * an error naming it (as is one that cannot be read). */
+ * program walking an archive takes it whole rather than its files one by one: it holds an
+ * Empatica E4 export (one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), a Garmin log
+ * (data.csv, its first line a Garmin log row `time;TYPE;value`, and acc.csv) or a Holter
+ * (exactly one *.ecg, starting with the ISHNE magic "ISHNE1.0" and no WFDB header of its name
+ * beside it, and its beat list, the same name with .txt, case aside), or several of them. 0
+ * otherwise (not a directory, unreadable). Looks at the names and reads at most a file's first
+ * 512 bytes: psy_reader_open decides the same way, and a file of the first export (E4, Garmin,
+ * Holter) that is not what it seemed is an error naming it (as is one that cannot be read).
+ * Several devices' exports open as one recording, each file placed by its own clock time, when
+ * every one's start is a clock time with its UTC offset (E4's Unix times, a log's "+02:00"; a
+ * label another device took gets " (device)" after it: "ACC X (Garmin)"), else the first opens
+ * alone; every file of the folder the recording does not read is named in its warnings, with
+ * why (psy_reader_warning). */
 PSY_API int psy_is_session_folder(const char *path);
 
 /* Whether the file at path is a recorder's beat list (a Holter folder's .txt: a line of digits,
