@@ -222,7 +222,8 @@ static void warn_unread(psy_reader *r, const char *dir, const int *found, int n_
             for (size_t m = 0; why[k][0] && m < files[k].n; m++)
                 if (strcmp(names[i], files[k].m[m].name) == 0) reason = why[k];
         }
-        if (file && !reason) reason = sb.st_size == 0 ? "the file is empty" : "not a file of the device exports read (open it on its own)";
+        if (file && !reason)
+            reason = sb.st_size == 0 ? "the file is empty" : "not a file of the devices' exports";
         if (file && named < UNREAD_NAMED) psy_reader_warn(r, "%s: not read: %s", names[i], reason), named++;
         else if (file) more++;
         free(names[i]);

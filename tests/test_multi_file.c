@@ -357,7 +357,7 @@ static void test_e4_and_garmin(void **state)
                                  "with a UTC offset, so they cannot be lined up (open it on its own)";
     assert_true(warns_unread(r, "acc.csv", clocks));
     assert_true(warns_unread(r, "data.csv", clocks));
-    assert_true(warns_unread(r, "notes.txt", "not a file of the device exports read (open it on its own)"));
+    assert_true(warns_unread(r, "notes.txt", "not a file of the devices' exports"));
     assert_true(warns_unread(r, "session.edf", "the file is empty"));
     size_t unread = 0;
     for (size_t i = 0; i < psy_reader_warning_count(r); i++) unread += strstr(psy_reader_warning(r, i), "not read") != NULL;
