@@ -35,13 +35,13 @@ typedef struct export_kind {
     const char *doc;    /* a file of the export that holds no data (NULL: none) */
 } export_kind;
 
-static const export_kind kinds[N_EXPORTS] = {{"Empatica E4", "info.txt"}, {"Garmin", NULL}, {"Holter", NULL}};
+#define E4 "Empatica E4"
+static const export_kind kinds[N_EXPORTS] = {{E4, "info.txt"}, {"Garmin", NULL}, {"Holter", NULL}};
 
 static const folder_member e4_files[] = {
-    {"BVP.csv", "empatica", 0, "Empatica E4"}, {"EDA.csv", "empatica", 0, "Empatica E4"},
-    {"TEMP.csv", "empatica", 0, "Empatica E4"}, {"ACC.csv", "empatica", 0, "Empatica E4"},
-    {"HR.csv", "empatica", 0, "Empatica E4"}, {"IBI.csv", "empatica", 0, "Empatica E4"},
-    {"tags.csv", "empatica", 1, "Empatica E4"}};
+    {"BVP.csv", "empatica", 0, E4}, {"EDA.csv", "empatica", 0, E4}, {"TEMP.csv", "empatica", 0, E4},
+    {"ACC.csv", "empatica", 0, E4}, {"HR.csv", "empatica", 0, E4},  {"IBI.csv", "empatica", 0, E4},
+    {"tags.csv", "empatica", 1, E4}};
 static const folder_member garmin_files[] = {{"data.csv", "garmin", 0, "Garmin"}, {"acc.csv", "garmin", 0, "Garmin"}};
 
 /* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read or
@@ -194,11 +194,14 @@ static int by_name(const void *a, const void *b)
 #define UNREAD_NAMED 16
 
 /* Warns on r of every file of dir that r does not read, in name order: a file of an export
- * found but not read (why[k] says why), an empty file, or any other (not the read exports'
- * documentation, nor hidden files and folders). */
-static void warn_unread(psy_reader *r, const char *dir, const int *found, int n_found, const export_files *files,
+ * found but not read (why[k] says why), of a Garmin pair whose data.csv is no log, an empty
+ * file, or any other (not the read exports' documentation, nor hidden files and folders). */
+static void warn_unread(psy_reader *r, const char *dir, const folder_scan *sc, const export_files *files,
                         char why[][PSY_MESSAGE_SIZE])
 {
+    char garmin_why[128] = "";
+    if (sc->garmin_miss)
+        snprintf(garmin_why, sizeof garmin_why, "no Garmin log: data.csv %s (open the file on its own)", sc->garmin_miss);
     DIR *d = opendir(dir);
     if (!d) return;
     char **names = NULL;
@@ -216,8 +219,10 @@ static void warn_unread(psy_reader *r, const char *dir, const int *found, int n_
         int file = path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
         free(path);
         const char *reason = NULL;
-        for (int j = 0; file && !reason && j < n_found; j++) {
-            int k = found[j];
+        if (garmin_why[0] && (strcmp(names[i], "data.csv") == 0 || strcmp(names[i], "acc.csv") == 0))
+            reason = garmin_why;
+        for (int k = 0; file && !reason && k < N_EXPORTS; k++) {
+            if (!sc->has[k]) continue;
             if (!why[k][0] && kinds[k].doc && strcmp(names[i], kinds[k].doc) == 0) file = 0; /* its documentation */
             for (size_t m = 0; why[k][0] && m < files[k].n; m++)
                 if (strcmp(names[i], files[k].m[m].name) == 0) reason = why[k];
@@ -246,8 +251,8 @@ static psy_status open_export(const char *dir, int k, const export_files *files,
 
 /* Opens the exports found[0 .. n_found) of dir: all of them as one recording when every one's
  * start is a clock time with its UTC offset, else those that can be lined up with the first. */
-static psy_status open_exports(const char *dir, const int *found, int n_found, const export_files *files,
-                               psy_reader **out, psy_message *why)
+static psy_status open_exports(const char *dir, const folder_scan *sc, const int *found, int n_found,
+                               const export_files *files, psy_reader **out, psy_message *why)
 {
     char why_not[N_EXPORTS][PSY_MESSAGE_SIZE] = {{0}}, format[128];
     folder_member all[FOLDER_FILES];
@@ -283,7 +288,7 @@ static psy_status open_exports(const char *dir, const int *found, int n_found, c
         st = folder_combine(dir, all, n_all, BY_UNIX_START, format, no_session, &first, why);
         if (st != PSY_OK) return st;
     }
-    warn_unread(first, dir, found, n_found, files, why_not);
+    warn_unread(first, dir, sc, files, why_not);
     *out = first;
     return PSY_OK;
 }
@@ -304,7 +309,7 @@ psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
     for (int k = 0; k < N_EXPORTS; k++)
         if (sc.has[k]) found[n_found++] = k;
     psy_status st;
-    if (n_found) st = open_exports(dir, found, n_found, files, out, why);
+    if (n_found) st = open_exports(dir, &sc, found, n_found, files, out, why);
     else if (sc.garmin_miss)
         st = psy_fail(why, PSY_E_IO, "is a directory, not a recording: its data.csv %s, so it is no Garmin log "
                       "folder (open data.csv and acc.csv one by one), and it holds no Empatica E4 sensor file or "

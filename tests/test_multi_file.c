@@ -370,6 +370,12 @@ static void test_e4_and_garmin(void **state)
     assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
     assert_true(has_warning(r, "data.csv: not read: a Garmin file, and its export cannot be read (data.csv: line 2"));
     psy_reader_close(r);
+    /* an empty data.csv beside acc.csv: no Garmin log, both named with why */
+    write_text(dir, "data.csv", "");
+    r = open_or_fail(dir);
+    assert_true(warns_unread(r, "data.csv", "no Garmin log: data.csv is empty (open the file on its own)"));
+    assert_true(warns_unread(r, "acc.csv", "no Garmin log: data.csv is empty (open the file on its own)"));
+    psy_reader_close(r);
 }
 
 
