@@ -24,10 +24,18 @@ typedef struct folder_member {
 typedef enum time_base { BY_UNIX_START, BY_STRETCH_ONSET } time_base;
 
 /* Opens the files `m` (those absent are skipped) in dir as one recording named `format_name`;
- * `none` is the reason when no file that is not events-only is there. PSY_OK, or a member's
- * failure naming it (PSY_E_IO, PSY_E_FORMAT, ...), PSY_E_NOMEM. */
+ * `none` is the reason when no file that is not events-only is there. By BY_UNIX_START, the
+ * files' starts must all have a UTC offset or all lack one. PSY_OK, or a member's failure naming
+ * it (PSY_E_IO, PSY_E_FORMAT: also starts with and without an offset), PSY_E_NOMEM. */
 psy_status folder_combine(const char *dir, const folder_member *m, size_t n, time_base base,
                           const char *format_name, const char *none, psy_reader **out, psy_message *why);
+
+/* Seconds since the Unix epoch of a start date-time (its UTC offset, when known, taken off:
+ * a Garmin log's "+02:00"; a clock time without one is read as UTC). */
+double folder_unix_seconds(const psy_datetime *t);
+
+/* qsort's comparison of file names (char *). */
+int folder_compare_names(const void *a, const void *b);
 
 /* dir/name (malloc'd; NULL when out of memory). */
 char *folder_path_in(const char *dir, const char *name);

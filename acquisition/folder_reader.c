@@ -99,9 +99,7 @@ static void folder_free(void *impl)
 
 static const psy_reader_ops folder_ops = {folder_read, folder_read_times, folder_free};
 
-/* Seconds since the Unix epoch of a start date-time (its UTC offset, when known, taken off:
- * a Garmin log's "+02:00"). */
-static double unix_seconds(const psy_datetime *t)
+double folder_unix_seconds(const psy_datetime *t)
 {
     int64_t zone = t->zone_known ? (int64_t)t->utc_offset_min * 60 : 0;
     return (double)(psy_days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
@@ -194,9 +192,11 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, int firs
         snprintf(info.file_unit, sizeof info.file_unit, "%s", in->unit); /* read converted */
         int taken = f->device[file] ? psy_reader_find_channel(r, info.label) : -1;
         if (taken >= 0 && strcmp(f->device[f->ch[taken].file], f->device[file]) != 0) { /* ACC X of two devices */
-            char label[PSY_LABEL_SIZE + 64];
-            snprintf(label, sizeof label, "%s (%s)", in->label, f->device[file]);
-            psy_copy_field(info.label, sizeof info.label, label, strlen(label));
+            /* the label cut to leave room for the device: two long labels stay two */
+            char suffix[64];
+            size_t n_suffix = (size_t)snprintf(suffix, sizeof suffix, " (%s)", f->device[file]);
+            psy_copy_field(info.label, sizeof info.label - n_suffix, in->label, strlen(in->label));
+            strcat(info.label, suffix);
         }
         if (in->rate_hz > 0) {
             const folder_segment *last = fc->n_seg ? &fc->seg[fc->n_seg - 1] : NULL;
@@ -381,7 +381,7 @@ static double file_start(psy_reader *s, time_base base)
 {
     if (base == BY_STRETCH_ONSET) return psy_reader_stretch(s, 0)->onset_s;
     psy_datetime t = psy_reader_start(s);
-    return t.known ? unix_seconds(&t) : NAN;
+    return t.known ? folder_unix_seconds(&t) : NAN;
 }
 
 psy_status folder_combine(const char *dir, const folder_member *m, size_t n, time_base base,
@@ -419,6 +419,17 @@ psy_status folder_combine(const char *dir, const folder_member *m, size_t n, tim
         f->n_files++;
     }
     if (st == PSY_OK && !essential) st = psy_fail(why, PSY_E_IO, "%s", none);
+    /* clock times with and without a UTC offset cannot be lined up (one without was read as UTC:
+     * hours off, without a word) */
+    for (int i = 0, ref = -1; st == PSY_OK && base == BY_UNIX_START && i < f->n_files; i++) {
+        psy_datetime t = psy_reader_start(f->files[i]);
+        if (f->events_only[i] || !t.known) continue;
+        if (ref < 0) ref = i;
+        else if (t.zone_known != psy_reader_start(f->files[ref]).zone_known)
+            st = psy_fail(why, PSY_E_FORMAT, "%s: its start has %s UTC offset, %s's %s: their clocks cannot be "
+                          "lined up", file_name(f->files[i]), t.zone_known ? "a" : "no", file_name(f->files[ref]),
+                          t.zone_known ? "has none" : "has one");
+    }
     if (st == PSY_OK && start == INFINITY) start = 0;
     /* file i's times + shift[i] = the recording's (E4, Garmin: from the earliest start; BIDS: the
      * run's frame, already shared) */
@@ -456,7 +467,7 @@ psy_status folder_combine(const char *dir, const folder_member *m, size_t n, tim
     return PSY_OK;
 }
 
-static int compare_names(const void *a, const void *b)
+int folder_compare_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -504,7 +515,7 @@ psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *wh
     if (more) {
         st = psy_fail(why, PSY_E_UNSUPPORTED, "the run has more than %d recording files", RUN_FILES);
     } else if (n) {
-        qsort(names, n, sizeof names[0], compare_names);
+        qsort(names, n, sizeof names[0], folder_compare_names);
         folder_member run[RUN_FILES];
         for (size_t i = 0; i < n; i++) run[i] = (folder_member){names[i], "bids", 0, NULL};
         st = folder_combine(dir, run, n, BY_STRETCH_ONSET, "BIDS physio run", "no file of the run", out, why);

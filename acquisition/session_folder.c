@@ -7,14 +7,15 @@
  *  - a Holter folder (FLIRT's holter/): one ISHNE .ecg file and the recorder software's beat list
  *    beside it (same name, .txt), whose beats (N, S, X ...) are the recording's device events, as
  *    a WFDB record's .atr beats are its annotations: a reference, not a channel.
- * A folder may hold the exports of several devices. They open as one recording when every one's
- * start is a clock time with its UTC offset (E4's Unix times, a Garmin log's "+02:00"): each file
- * is placed by its own clock time, a channel label another device took gets the device's name
- * ("ACC X (Garmin)"). Otherwise the first of them (E4, Garmin, Holter) opens alone. Whatever the
- * case, every file of the folder the recording does not read is named in a warning with why
- * (another device's, empty, no file of the export): nothing a user gave is dropped without a
- * word. A folder with none of them is no recording; when it holds data.csv beside acc.csv that is
- * no Garmin log (an empty one), the error says so. */
+ * A folder may hold the exports of several devices: the first of them (E4, Garmin, Holter)
+ * opens, and each other joins it when both starts are clock times with their UTC offset (E4's
+ * Unix times, a Garmin log's "+02:00") and their spans overlap or lie within SESSION_GAP_S: each
+ * file is placed by its own clock time, a channel label another device took gets the device's
+ * name ("ACC X (Garmin)"). Whatever the case, every entry of the folder the recording does not
+ * read is named in a warning with why (another device's, empty, not a regular file, no file of
+ * the export): nothing a user gave is dropped without a word, but for hidden entries, subfolders
+ * (not searched) and the E4's info.txt. A folder with none of them is no recording; when it holds
+ * data.csv beside acc.csv that is no Garmin log (an empty one), the error says so. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -108,6 +109,7 @@ typedef struct folder_scan {
     int has[N_EXPORTS];
     char *ecg, *txt;
     const char *garmin_miss;
+    const char *ecg_miss; /* why a .ecg makes no Holter (NULL: none such) */
 } folder_scan;
 
 /* Scans dir: an E4 export (one of its sensor files, by name); a Garmin log (data.csv, its first
@@ -147,7 +149,9 @@ static int scan_folder(const char *dir, folder_scan *sc)
         free(hea);
         if (errno == ENOMEM) return -1;
         sc->has[HOLTER_EXPORT] = sc->txt != NULL;
+        if (!hea && !sc->txt) sc->ecg_miss = "an ISHNE file without its beat list (the same name in .txt)";
     }
+    if (n_ecg > 1) sc->ecg_miss = "one of several .ecg files (a Holter folder holds one, with its beat list .txt)";
     return 0;
 }
 
@@ -168,11 +172,54 @@ typedef struct export_files {
 } export_files;
 
 /* 1 when r's start is a clock time with its UTC offset: one that another device's can be lined
- * up with. */
+ * up with (folder_combine refuses an export whose files' starts mix clock times with and without
+ * one, so its start speaks for every file). */
 static int absolute_start(const psy_reader *r)
 {
     psy_datetime t = psy_reader_start(r);
     return t.known && t.zone_known;
+}
+
+/* Devices of one session are recorded together: their spans overlap, or one is started within
+ * this many seconds of the other's end (put on one after the other). A longer pause is another
+ * sitting: combined, its gap would be a stretch of empty HRV windows and segments, a table
+ * filled with n/a rows (FLIRT's E4 and Garmin exports, 127 days apart, made 37,027 rows). */
+#define SESSION_GAP_S 60.0
+
+/* The span of r's data, in seconds since the Unix epoch. */
+static void unix_span(const psy_reader *r, double span[2])
+{
+    psy_datetime t = psy_reader_start(r);
+    int n = psy_reader_stretch_count(r);
+    const psy_stretch *first = psy_reader_stretch(r, 0), *last = psy_reader_stretch(r, n - 1);
+    span[0] = span[1] = folder_unix_seconds(&t);
+    if (n > 0) span[0] += first->onset_s, span[1] += last->onset_s + last->duration_s;
+}
+
+/* "127 days", "3 min", "90 s". */
+static void say_duration(char *buf, size_t size, double s)
+{
+    if (s < 120) snprintf(buf, size, "%.0f s", s);
+    else if (s < 7200) snprintf(buf, size, "%.0f min", s / 60);
+    else if (s < 2 * 86400) snprintf(buf, size, "%.0f h", s / 3600);
+    else snprintf(buf, size, "%.0f days", s / 86400);
+}
+
+/* 1 when `other`, whose clock is lined up with `first`'s, is not of first's session by
+ * SESSION_GAP_S, with why. */
+static int session_apart(const psy_reader *first, const psy_reader *other, int k0, int k, char *why, size_t size)
+{
+    double a[2], b[2];
+    unix_span(first, a);
+    unix_span(other, b);
+    double after = b[0] - a[1], before = a[0] - b[1];
+    if (after <= SESSION_GAP_S && before <= SESSION_GAP_S) return 0;
+    char gap[32];
+    say_duration(gap, sizeof gap, after > 0 ? after : before);
+    snprintf(why, size, "a %s file, recorded %s %s the %s's recording (more than %.0f s apart): not the same "
+             "session (open it on its own)", kinds[k].device, gap, after > 0 ? "after" : "before", kinds[k0].device,
+             SESSION_GAP_S);
+    return 1;
 }
 
 /* 1 when `name` is one of r's files (the files it reads). */
@@ -185,21 +232,41 @@ static int read_by(const psy_reader *r, const char *name)
     return 0;
 }
 
-static int by_name(const void *a, const void *b)
+/* Why the entry `name` of dir, which r does not read, is not read (NULL: it is a subfolder,
+ * which is not searched, or the documentation of an export read); `buf` holds a system reason. */
+static const char *unread_reason(const char *dir, const char *name, const folder_scan *sc, const export_files *files,
+                                 char why[][PSY_MESSAGE_SIZE], const char *garmin_why, char *buf, size_t size)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    if (garmin_why[0] && (strcmp(name, "data.csv") == 0 || strcmp(name, "acc.csv") == 0)) return garmin_why;
+    if (sc->ecg_miss && strlen(name) > 4 && psy_has_suffix_ci(name, ".ecg")) return sc->ecg_miss;
+    for (int k = 0; k < N_EXPORTS; k++) {
+        if (!sc->has[k]) continue;
+        if (!why[k][0] && kinds[k].doc && strcmp(name, kinds[k].doc) == 0) return NULL;
+        for (size_t m = 0; why[k][0] && m < files[k].n; m++)
+            if (strcmp(name, files[k].m[m].name) == 0) return why[k];
+    }
+    char *path = folder_path_in(dir, name);
+    struct stat sb;
+    int found = path && stat(path, &sb) == 0;
+    if (!found) snprintf(buf, size, "cannot be read (%s)", strerror(path ? errno : ENOMEM));
+    free(path);
+    if (!found) return buf;
+    if (S_ISDIR(sb.st_mode)) return NULL;
+    if (!S_ISREG(sb.st_mode)) return "not a regular file";
+    return sb.st_size == 0 ? "the file is empty" : "not a file of the devices' exports";
 }
 
 /* At most this many files are named one by one (a folder may hold thousands). */
 #define UNREAD_NAMED 16
 
-/* Warns on r of every file of dir that r does not read, in name order: a file of an export
- * found but not read (why[k] says why), of a Garmin pair whose data.csv is no log, an empty
- * file, or any other (not the read exports' documentation, nor hidden files and folders). */
+/* Warns on r of every entry of dir that r does not read, in name order, with why: a file of an
+ * export found but not read (why[k] says why), of a Garmin pair whose data.csv is no log, an
+ * ISHNE file without its beat list, an empty file, one that is no regular file, any other (not
+ * the read exports' documentation, nor hidden entries and subfolders, which are not searched). */
 static void warn_unread(psy_reader *r, const char *dir, const folder_scan *sc, const export_files *files,
                         char why[][PSY_MESSAGE_SIZE])
 {
-    char garmin_why[128] = "";
+    char garmin_why[128] = "", buf[128];
     if (sc->garmin_miss)
         snprintf(garmin_why, sizeof garmin_why, "no Garmin log: data.csv %s (open the file on its own)", sc->garmin_miss);
     DIR *d = opendir(dir);
@@ -211,26 +278,12 @@ static void warn_unread(psy_reader *r, const char *dir, const folder_scan *sc, c
             (names[n] = strdup(e->d_name)) != NULL)
             n++;
     closedir(d);
-    if (n > 1) qsort(names, n, sizeof *names, by_name);
+    if (n > 1) qsort(names, n, sizeof *names, folder_compare_names);
     size_t named = 0, more = 0;
     for (size_t i = 0; i < n; i++) {
-        char *path = folder_path_in(dir, names[i]);
-        struct stat sb;
-        int file = path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-        free(path);
-        const char *reason = NULL;
-        if (garmin_why[0] && (strcmp(names[i], "data.csv") == 0 || strcmp(names[i], "acc.csv") == 0))
-            reason = garmin_why;
-        for (int k = 0; file && !reason && k < N_EXPORTS; k++) {
-            if (!sc->has[k]) continue;
-            if (!why[k][0] && kinds[k].doc && strcmp(names[i], kinds[k].doc) == 0) file = 0; /* its documentation */
-            for (size_t m = 0; why[k][0] && m < files[k].n; m++)
-                if (strcmp(names[i], files[k].m[m].name) == 0) reason = why[k];
-        }
-        if (file && !reason)
-            reason = sb.st_size == 0 ? "the file is empty" : "not a file of the devices' exports";
-        if (file && named < UNREAD_NAMED) psy_reader_warn(r, "%s: not read: %s", names[i], reason), named++;
-        else if (file) more++;
+        const char *reason = unread_reason(dir, names[i], sc, files, why, garmin_why, buf, sizeof buf);
+        if (reason && named < UNREAD_NAMED) psy_reader_warn(r, "%s: not read: %s", names[i], reason), named++;
+        else if (reason) more++;
         free(names[i]);
     }
     free(names);
@@ -249,8 +302,9 @@ static psy_status open_export(const char *dir, int k, const export_files *files,
     return folder_combine(dir, files[k].m, files[k].n, BY_UNIX_START, format, no_session, out, why);
 }
 
-/* Opens the exports found[0 .. n_found) of dir: all of them as one recording when every one's
- * start is a clock time with its UTC offset, else those that can be lined up with the first. */
+/* Opens the exports found[0 .. n_found) of dir as one recording: the first, and those whose
+ * start is a clock time with its UTC offset, as the first's is, and whose span overlaps the
+ * first's or lies within SESSION_GAP_S of it. */
 static psy_status open_exports(const char *dir, const folder_scan *sc, const int *found, int n_found,
                                const export_files *files, psy_reader **out, psy_message *why)
 {
@@ -272,7 +326,7 @@ static psy_status open_exports(const char *dir, const folder_scan *sc, const int
         else if (!absolute_start(first) || !absolute_start(other))
             snprintf(why_not[k], sizeof why_not[k], "a %s file, whose start and the %s's are not both clock times "
                      "with a UTC offset, so they cannot be lined up (open it on its own)", kinds[k].device, kinds[k0].device);
-        else {
+        else if (!session_apart(first, other, k0, k, why_not[k], sizeof why_not[k])) {
             size_t len = strlen(format);
             snprintf(format + len, sizeof format - len, " + %s", kinds[k].device);
             for (size_t m = 0; m < files[k].n; m++) all[n_all++] = files[k].m[m];

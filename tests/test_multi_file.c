@@ -379,6 +379,99 @@ static void test_e4_and_garmin(void **state)
 }
 
 
+/* Devices combine only when their spans overlap or lie within 60 s of each other: FLIRT's E4 and
+ * Garmin exports, recorded 127 days apart, combined into one recording that was nearly all gap.
+ * The log may start first (the E4's button press then lies later in the recording) and in any
+ * zone (-05:00). */
+static void test_devices_of_one_session(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/sessions", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    /* the E4: 2019-10-16T09:59:59Z (Unix 1571219999) to 10:00:01.5Z */
+    write_text(dir, "BVP.csv", "1571219999.000000\n4.000000\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+    write_text(dir, "tags.csv", "1571220000.5\n");
+    /* the log from 09:59:49Z to 09:59:50Z: 9 s before the E4 starts */
+    write_text(dir, "data.csv", "2019-10-16T04:59:49.000-05:00;HEART_RATE;75.0\n"
+                                "2019-10-16T04:59:50.000-05:00;HEART_RATE;76.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T04:59:49.000-05:00;1;0;0\n2019-10-16T04:59:49.040-05:00;2;0;0\n");
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 + Garmin folder");
+    psy_datetime s = psy_reader_start(r); /* the log's, in its zone */
+    assert_true(s.known && s.zone_known && s.utc_offset_min == -300 && s.hour == 4 && s.minute == 59 && s.second == 49);
+    assert_int_equal(psy_reader_stretch_count(r), 2); /* the log's second, then the E4's */
+    assert_true(psy_reader_stretch(r, 1)->onset_s == 10.0);
+    double t[1]; /* the BVP's first sample: 1 s of data into the recording (the log's stretch) */
+    assert_int_equal(psy_reader_read_times(r, psy_reader_find_channel(r, "BVP"), 4, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 10.0) < 1e-9);
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_true(fabs(psy_reader_event(r, 0)->onset_s - 11.5) < 1e-9);
+    psy_reader_close(r);
+    /* the log 5 min after the E4 ends, or 10 min before it starts: another sitting */
+    write_text(dir, "data.csv", "2019-10-16T05:05:00.000-05:00;HEART_RATE;75.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T05:05:00.000-05:00;1;0;0\n2019-10-16T05:05:00.040-05:00;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    static const char after[] = "a Garmin file, recorded 5 min after the Empatica E4's recording (more than 60 s "
+                                "apart): not the same session (open it on its own)";
+    assert_true(warns_unread(r, "data.csv", after) && warns_unread(r, "acc.csv", after));
+    psy_reader_close(r);
+    write_text(dir, "data.csv", "2019-10-16T04:49:00.000-05:00;HEART_RATE;75.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T04:49:00.000-05:00;1;0;0\n2019-10-16T04:49:00.040-05:00;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(warns_unread(r, "data.csv", "a Garmin file, recorded 11 min before the Empatica E4's recording"));
+    psy_reader_close(r);
+    /* one log file with its offset, the other without: read as UTC it was placed 2 h off, without
+     * a word; the E4 opens alone, the log's files named with why */
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T12:00:00.000;1;0;0\n2019-10-16T12:00:00.040;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    static const char mixed[] = "a Garmin file, and its export cannot be read (acc.csv: its start has no UTC "
+                                "offset, data.csv's has one: their clocks cannot be lined up)";
+    assert_true(warns_unread(r, "acc.csv", mixed));
+    psy_reader_close(r);
+    /* the log alone: refused, naming the file */
+    assert_int_equal(remove(temp_path("sessions/BVP.csv")), 0);
+    assert_int_equal(remove(temp_path("sessions/tags.csv")), 0);
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "acc.csv: its start has no UTC offset, data.csv's has one"));
+}
+
+/* Every entry of a session folder the recording does not read is named: a named pipe, a link to
+ * nothing or to itself (they were skipped without a word), an ISHNE file without its beat list;
+ * subfolders are not searched. */
+static void test_folder_odd_entries(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/odd", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "EDA.csv", "1571219999.000000\n4.000000\n1\n2\n3\n4\n");
+    write_text(dir, "holter.ecg", "ISHNE1.0 and the rest");
+    assert_int_equal(mkfifo(temp_path("odd/pipe.csv"), 0600), 0);
+    assert_int_equal(symlink("nowhere.csv", temp_path("odd/gone.csv")), 0);
+    assert_int_equal(symlink("loop.csv", temp_path("odd/loop.csv")), 0);
+    assert_int_equal(mkdir(temp_path("odd/out"), 0700), 0);
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(warns_unread(r, "pipe.csv", "not a regular file"));
+    assert_true(warns_unread(r, "gone.csv", "cannot be read (No such file or directory)"));
+    assert_true(warns_unread(r, "loop.csv", "cannot be read (Too many levels of symbolic links)"));
+    assert_true(warns_unread(r, "holter.ecg", "an ISHNE file without its beat list (the same name in .txt)"));
+    assert_false(has_warning(r, "out: not read"));
+    psy_reader_close(r);
+    write_text(dir, "other.ecg", "ISHNE1.0");
+    r = open_or_fail(dir);
+    assert_true(warns_unread(r, "other.ecg", "one of several .ecg files (a Holter folder holds one, with its beat list .txt)"));
+    psy_reader_close(r);
+}
+
+
 static void test_bids_run(void **state)
 {
     (void)state;
@@ -569,6 +662,8 @@ int main(void)
         cmocka_unit_test(test_garmin_late_acc),
         cmocka_unit_test(test_garmin_stretch_off_grid),
         cmocka_unit_test(test_e4_and_garmin),
+        cmocka_unit_test(test_devices_of_one_session),
+        cmocka_unit_test(test_folder_odd_entries),
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_bids_run_late_file),
         cmocka_unit_test(test_bids_run_random_starts),
