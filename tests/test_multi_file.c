@@ -378,7 +378,6 @@ static void test_e4_and_garmin(void **state)
     psy_reader_close(r);
 }
 
-
 /* Devices combine only when their spans overlap or lie within 60 s of each other: FLIRT's E4 and
  * Garmin exports, recorded 127 days apart, combined into one recording that was nearly all gap.
  * The log may start first (the E4's button press then lies later in the recording) and in any
