@@ -1,15 +1,8 @@
-/* Recordings made of several files, read as one:
- *  - an Empatica E4 session folder (ACC.csv, BVP.csv, EDA.csv, HR.csv, IBI.csv, TEMP.csv,
- *    tags.csv; each sensor file states its own Unix start and rate);
- *  - a Garmin log folder (an Android logger app's data.csv and acc.csv, FLIRT's test data: each
- *    file's first ISO 8601 timestamp is its start; acc.csv has gaps, each a stretch of its own),
- *    taken when the folder has both files and no E4 sensor file;
- *  - a Holter folder (FLIRT's holter/): one ISHNE .ecg file and the recorder software's beat list
- *    beside it (same name, .txt), whose beats (N, S, X ...) are the recording's device events, as
- *    a WFDB record's .atr beats are its annotations: a reference, not a channel;
- *  - a BIDS physio run split by rate (BIDS 1.10: sub-01_task-x_recording-<label>_physio.tsv.gz,
- *    one file per rate, each with its StartTime), named by the run's physio name without the
- *    recording entity (sub-01_task-x_physio.tsv.gz), which no file has.
+/* Recordings made of several files, read as one: a session folder's exports (an Empatica E4
+ * folder, a Garmin log, a Holter, and several devices' together: session_folder.c), and a BIDS
+ * physio run split by rate (BIDS 1.10: sub-01_task-x_recording-<label>_physio.tsv.gz, one file
+ * per rate, each with its StartTime), named by the run's physio name without the recording
+ * entity (sub-01_task-x_physio.tsv.gz), which no file has.
  *
  * Each file is opened by its own reader; the combined reader lists their channels on one time
  * base. It starts with the earliest file; each stretch of a file (a file with gaps has several)
@@ -25,7 +18,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -35,10 +27,10 @@
 #include <unistd.h>
 
 #include "civil_time.h"
-#include "device_readers.h"
-#include "reader_impl.h"
+#include "folder_combine.h"
 
-#define FOLDER_FILES 8
+/* files of a BIDS run split by rate */
+#define RUN_FILES 8
 
 /* A run of a file's samples in the combined channel. */
 typedef struct folder_segment {
@@ -59,6 +51,7 @@ typedef struct folder_channel {
 typedef struct folder {
     psy_reader *files[FOLDER_FILES];
     int events_only[FOLDER_FILES]; /* its channels are not taken */
+    const char *device[FOLDER_FILES]; /* folder_member.device */
     int n_files, n_ch;
     folder_channel *ch;
 } folder;
@@ -106,17 +99,14 @@ static void folder_free(void *impl)
 
 static const psy_reader_ops folder_ops = {folder_read, folder_read_times, folder_free};
 
-/* Seconds since the Unix epoch of a start date-time (its UTC offset, when known, taken off:
- * a Garmin log's "+02:00"). */
-static double unix_seconds(const psy_datetime *t)
+double folder_unix_seconds(const psy_datetime *t)
 {
     int64_t zone = t->zone_known ? (int64_t)t->utc_offset_min * 60 : 0;
     return (double)(psy_days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
                     t->minute * 60 + t->second - zone) + (double)t->nanosecond * 1e-9;
 }
 
-/* dir/name (malloc'd; NULL when out of memory). */
-static char *path_in(const char *dir, const char *name)
+char *folder_path_in(const char *dir, const char *name)
 {
     size_t len = strlen(dir) + strlen(name) + 2;
     char *path = malloc(len);
@@ -134,7 +124,7 @@ static psy_status open_file(const char *dir, const char *name, const char *forma
     if (*anchor) {
         st = psy_source_open_related(*anchor, name, &src);
     } else {
-        char *path = path_in(dir, name);
+        char *path = folder_path_in(dir, name);
         if (!path) return PSY_E_NOMEM;
         st = psy_source_open_path(path, &src);
         /* The folder's reader holds its own handle on the first file: it names the recording's
@@ -200,6 +190,14 @@ static psy_status add_file_channels(psy_reader *r, folder *f, int file, int firs
         const folder_channel *fc = &f->ch[first + c];
         psy_channel_info info = *in;
         snprintf(info.file_unit, sizeof info.file_unit, "%s", in->unit); /* read converted */
+        int taken = f->device[file] ? psy_reader_find_channel(r, info.label) : -1;
+        if (taken >= 0 && strcmp(f->device[f->ch[taken].file], f->device[file]) != 0) { /* ACC X of two devices */
+            /* the label cut to leave room for the device: two long labels stay two */
+            char suffix[64];
+            size_t n_suffix = (size_t)snprintf(suffix, sizeof suffix, " (%s)", f->device[file]);
+            psy_copy_field(info.label, sizeof info.label - n_suffix, in->label, strlen(in->label));
+            strcat(info.label, suffix);
+        }
         if (in->rate_hz > 0) {
             const folder_segment *last = fc->n_seg ? &fc->seg[fc->n_seg - 1] : NULL;
             info.frames = last ? last->at + last->n : 0;
@@ -371,7 +369,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
  * cannot be told (a path too long, a folder not searchable): only an entry surely absent is skipped. */
 static int present(const char *dir, const char *name)
 {
-    char *path = path_in(dir, name);
+    char *path = folder_path_in(dir, name);
     if (!path) return 1;
     struct stat sb;
     int absent = lstat(path, &sb) != 0 && errno == ENOENT;
@@ -379,26 +377,14 @@ static int present(const char *dir, const char *name)
     return !absent;
 }
 
-/* How the files' starts are compared: E4 files by their Unix start, BIDS files by their
- * StartTime (the onset of their first stretch). */
-typedef enum time_base { BY_UNIX_START, BY_STRETCH_ONSET } time_base;
-
 static double file_start(psy_reader *s, time_base base)
 {
     if (base == BY_STRETCH_ONSET) return psy_reader_stretch(s, 0)->onset_s;
     psy_datetime t = psy_reader_start(s);
-    return t.known ? unix_seconds(&t) : NAN;
+    return t.known ? folder_unix_seconds(&t) : NAN;
 }
 
-/* A file of an export: its name, the reader to open it with (NULL: detected), and whether only
- * its events are taken (E4's tags.csv button presses, a Holter's beat list: no recording alone). */
-typedef struct folder_member {
-    const char *name, *format;
-    int events_only;
-} folder_member;
-
-/* Opens the files `m` (those absent are skipped) in dir as one recording named `format_name`. */
-static psy_status combine(const char *dir, const folder_member *m, size_t n, time_base base,
+psy_status folder_combine(const char *dir, const folder_member *m, size_t n, time_base base,
                           const char *format_name, const char *none, psy_reader **out, psy_message *why)
 {
     *out = NULL;
@@ -424,6 +410,7 @@ static psy_status combine(const char *dir, const folder_member *m, size_t n, tim
         }
         f->files[f->n_files] = s;
         f->events_only[f->n_files] = m[i].events_only;
+        f->device[f->n_files] = m[i].device;
         starts[f->n_files] = file_start(s, base);
         if (!m[i].events_only) {
             essential++;
@@ -432,6 +419,17 @@ static psy_status combine(const char *dir, const folder_member *m, size_t n, tim
         f->n_files++;
     }
     if (st == PSY_OK && !essential) st = psy_fail(why, PSY_E_IO, "%s", none);
+    /* clock times with and without a UTC offset cannot be lined up (one without was read as UTC:
+     * hours off, without a word) */
+    for (int i = 0, ref = -1; st == PSY_OK && base == BY_UNIX_START && i < f->n_files; i++) {
+        psy_datetime t = psy_reader_start(f->files[i]);
+        if (f->events_only[i] || !t.known) continue;
+        if (ref < 0) ref = i;
+        else if (t.zone_known != psy_reader_start(f->files[ref]).zone_known)
+            st = psy_fail(why, PSY_E_FORMAT, "%s: its start has %s UTC offset, %s's %s: their clocks cannot be "
+                          "lined up", file_name(f->files[i]), t.zone_known ? "a" : "no", file_name(f->files[ref]),
+                          t.zone_known ? "has none" : "has one");
+    }
     if (st == PSY_OK && start == INFINITY) start = 0;
     /* file i's times + shift[i] = the recording's (E4, Garmin: from the earliest start; BIDS: the
      * run's frame, already shared) */
@@ -469,156 +467,7 @@ static psy_status combine(const char *dir, const folder_member *m, size_t n, tim
     return PSY_OK;
 }
 
-static const folder_member e4_files[] = {
-    {"BVP.csv", "empatica", 0}, {"EDA.csv", "empatica", 0}, {"TEMP.csv", "empatica", 0}, {"ACC.csv", "empatica", 0},
-    {"HR.csv", "empatica", 0},  {"IBI.csv", "empatica", 0}, {"tags.csv", "empatica", 1}};
-static const folder_member garmin_files[] = {{"data.csv", "garmin", 0}, {"acc.csv", "garmin", 0}};
-
-/* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read or
- * is not a regular file (a named pipe would block the open, as the readers refuse it anyway). */
-static long head_of(const char *dir, const char *name, char *buf, size_t size)
-{
-    char *path = path_in(dir, name);
-    if (!path) return -1;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    free(path);
-    if (fd < 0) return -1;
-    struct stat st;
-    long n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
-    while (n >= 0 && (size_t)n < size) {
-        ssize_t k = read(fd, buf + n, size - (size_t)n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) {
-            if (k < 0) n = -1;
-            break;
-        }
-        n += k;
-    }
-    close(fd);
-    return n;
-}
-
-/* Whether dir/name starts as a Garmin data log (an ISHNE file), from its first bytes; a file
- * that cannot be read is taken by its name (opening it then fails naming it). */
-static int garmin_data_log(const char *dir, const char *name)
-{
-    char head[GARMIN_HEAD];
-    long n = head_of(dir, name, head, sizeof head);
-    return n < 0 || garmin_layout(head, (size_t)n) == 3;
-}
-
-static int ishne_magic(const char *dir, const char *name)
-{
-    char head[8];
-    long n = head_of(dir, name, head, sizeof head);
-    return n < 0 || (n == 8 && memcmp(head, "ISHNE1.0", 8) == 0);
-}
-
-/* dir's entry named `stem` + `ext`, the case of both aside, an exact match first (malloc'd;
- * NULL when none, or out of memory with errno ENOMEM). */
-static char *entry_like(const char *dir, const char *stem, size_t stem_len, const char *ext)
-{
-    size_t len = stem_len + strlen(ext);
-    char *want = malloc(len + 1), *found = NULL;
-    DIR *d = want ? opendir(dir) : NULL;
-    if (!want) errno = ENOMEM;
-    if (!d) {
-        free(want);
-        return NULL;
-    }
-    memcpy(want, stem, stem_len);
-    strcpy(want + stem_len, ext);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strlen(e->d_name) != len || !psy_strieq(e->d_name, want)) continue;
-        int exact = strcmp(e->d_name, want) == 0;
-        if (found && !exact) continue;
-        free(found);
-        found = strdup(e->d_name);
-        if (!found || exact) break;
-    }
-    closedir(d);
-    free(want);
-    return found;
-}
-
-typedef enum folder_kind { NO_SESSION, E4_FOLDER, GARMIN_FOLDER, HOLTER_FOLDER } folder_kind;
-
-/* The session a folder holds: an Empatica E4 folder (one of its sensor files, by name), else a
- * Garmin log folder (data.csv, its first line a Garmin data log row, and acc.csv), else a Holter
- * folder (one .ecg starting with the ISHNE magic, no WFDB header of its name beside it, and its
- * beat list, the same name in .txt, case aside; *ecg and *txt get their names, malloc'd). A
- * Garmin file or an ISHNE file alone is no session: it opens as a file, and a folder holding one
- * with other recordings is not taken whole. -1 when dir cannot be listed (errno says why). */
-static int folder_kind_of(const char *dir, char **ecg, char **txt)
-{
-    *ecg = *txt = NULL;
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    int e4 = 0, garmin = 0, n_ecg = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        for (size_t k = 0; k < sizeof e4_files / sizeof *e4_files; k++)
-            e4 |= !e4_files[k].events_only && strcmp(e->d_name, e4_files[k].name) == 0;
-        for (int k = 0; k < 2; k++) garmin |= (strcmp(e->d_name, garmin_files[k].name) == 0) << k;
-        if (strlen(e->d_name) > 4 && psy_has_suffix_ci(e->d_name, ".ecg") && n_ecg++ == 0) *ecg = strdup(e->d_name);
-    }
-    closedir(d);
-    if (n_ecg == 1 && !*ecg) {
-        errno = ENOMEM;
-        return -1;
-    }
-    int kind = e4 ? E4_FOLDER : garmin == 3 && garmin_data_log(dir, "data.csv") ? GARMIN_FOLDER : NO_SESSION;
-    if (kind == NO_SESSION && n_ecg == 1 && ishne_magic(dir, *ecg)) {
-        size_t stem = strlen(*ecg) - 4;
-        errno = 0;
-        char *hea = entry_like(dir, *ecg, stem, ".hea");
-        *txt = hea ? NULL : entry_like(dir, *ecg, stem, ".txt");
-        free(hea);
-        if (errno == ENOMEM) {
-            free(*ecg);
-            *ecg = NULL;
-            return -1;
-        }
-        if (*txt) kind = HOLTER_FOLDER;
-    }
-    if (kind != HOLTER_FOLDER) {
-        free(*ecg);
-        *ecg = NULL;
-    }
-    return kind;
-}
-
-int psy_is_session_folder(const char *path)
-{
-    char *ecg = NULL, *txt = NULL;
-    int kind = path ? folder_kind_of(path, &ecg, &txt) : NO_SESSION;
-    free(ecg);
-    free(txt);
-    return kind > NO_SESSION;
-}
-
-psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)
-{
-    static const char none[] = "is a directory, not a recording (no Empatica E4 sensor file such as BVP.csv "
-                               "or EDA.csv, Garmin log data.csv with acc.csv, or ISHNE Holter .ecg with its "
-                               "beat list .txt in it)";
-    *out = NULL;
-    char *ecg = NULL, *txt = NULL;
-    int kind = folder_kind_of(dir, &ecg, &txt);
-    if (kind < 0)
-        return psy_fail(why, errno == ENOMEM ? PSY_E_NOMEM : PSY_E_IO, "cannot list its files: %s", strerror(errno));
-    if (kind == E4_FOLDER)
-        return combine(dir, e4_files, sizeof e4_files / sizeof *e4_files, BY_UNIX_START, "Empatica E4 folder",
-                       none, out, why);
-    if (kind == GARMIN_FOLDER) return combine(dir, garmin_files, 2, BY_UNIX_START, "Garmin folder", none, out, why);
-    if (kind == NO_SESSION) return psy_fail(why, PSY_E_IO, "%s", none);
-    folder_member holter[] = {{ecg, "ishne", 0}, {txt, "beat-list", 1}};
-    psy_status st = combine(dir, holter, 2, BY_UNIX_START, "Holter folder", none, out, why);
-    free(ecg);
-    free(txt);
-    return st;
-}
-
-static int compare_names(const void *a, const void *b)
+int folder_compare_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -652,24 +501,24 @@ psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *wh
     memcpy(dir, slash ? path : ".", dir_len);
     dir[dir_len] = '\0';
     prefix[strlen(prefix) - strlen(suffix)] = '\0';
-    char *names[FOLDER_FILES];
+    char *names[RUN_FILES];
     size_t n = 0;
     DIR *d = opendir(dir);
     size_t more = 0;
     for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
         if (!is_recording_of(e->d_name, prefix, suffix)) continue;
-        if (n < FOLDER_FILES && (names[n] = strdup(e->d_name)) != NULL) n++;
+        if (n < RUN_FILES && (names[n] = strdup(e->d_name)) != NULL) n++;
         else more++;
     }
     if (d) closedir(d);
     psy_status st = PSY_E_NOT_FOUND;
     if (more) {
-        st = psy_fail(why, PSY_E_UNSUPPORTED, "the run has more than %d recording files", FOLDER_FILES);
+        st = psy_fail(why, PSY_E_UNSUPPORTED, "the run has more than %d recording files", RUN_FILES);
     } else if (n) {
-        qsort(names, n, sizeof names[0], compare_names);
-        folder_member run[FOLDER_FILES];
-        for (size_t i = 0; i < n; i++) run[i] = (folder_member){names[i], "bids", 0};
-        st = combine(dir, run, n, BY_STRETCH_ONSET, "BIDS physio run", "no file of the run", out, why);
+        qsort(names, n, sizeof names[0], folder_compare_names);
+        folder_member run[RUN_FILES];
+        for (size_t i = 0; i < n; i++) run[i] = (folder_member){names[i], "bids", 0, NULL};
+        st = folder_combine(dir, run, n, BY_STRETCH_ONSET, "BIDS physio run", "no file of the run", out, why);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(dir);

@@ -168,9 +168,10 @@ int psy_opensignals_probe(const unsigned char *head, size_t n);
 psy_status psy_open_device_text(psy_source *src, const psy_open_options *opt, psy_reader **out,
                                 psy_message *why);
 
-/* Recordings of several files read as one (folder_reader.c). A session folder (an Empatica E4,
- * Garmin log or Holter folder, recognised as psy_is_session_folder does): PSY_E_IO ("is a
- * directory, not a recording ...") when dir is none of them. A BIDS
+/* Recordings of several files read as one. A session folder (session_folder.c: an Empatica E4,
+ * Garmin log or Holter folder, or several of them, recognised as psy_is_session_folder does; a
+ * file it does not read is named in a warning): PSY_E_IO ("is a directory, not a recording ...",
+ * with why when data.csv beside acc.csv is no Garmin log) when dir is none of them. A BIDS
  * physio run split by rate, named by its physio file name without the recording entity
  * (dir/sub-01_task-x_physio.tsv.gz for dir/sub-01_task-x_recording-<label>_physio.tsv.gz ...):
  * PSY_E_NOT_FOUND (why untouched) when no such file exists. */

@@ -8,6 +8,7 @@
  * table row is written once its class is final. The same steps on the detector's thread when a
  * second cannot be had: the same results. With a spool, the NN series goes on to it as it is
  * produced, by whichever thread corrects (none is kept). */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ typedef struct run_stream {
     size_t nn_held;            /* intervals in b's arrays (those not yet spooled) */
     size_t nn_cap, left_cap;
     FILE *table;
+    int table_err;             /* errno of the first write to the table that failed (0: none) */
     psy_beat_class last_cls;   /* of the last row written (the corrected column) */
     int any_row;
     double rr[RUN_CAP], t[RUN_CAP];
@@ -47,7 +49,9 @@ static int write_row(run_stream *s, int64_t sample, double t, double rr, psy_bea
     size_t len = beats_table_row(row, t, sample, rr, cls, psy_beat_interval_corrected(cls, s->any_row, s->last_cls));
     row[len++] = '\n';
     s->last_cls = cls, s->any_row = 1;
-    return fwrite(row, 1, len, s->table) == len;
+    if (fwrite(row, 1, len, s->table) == len) return 1;
+    if (!s->table_err) s->table_err = errno;
+    return 0;
 }
 
 /* Room for a step's outputs (at most two intervals, or two left out) in the NN series, grown by
@@ -332,10 +336,16 @@ psy_status beats_detect_streamed(psy_reader *r, int ch, const psy_beats_config *
     if (st == PSY_OK) {
         s->b = b, s->table = table, s->spool = spool, s->moved_t = NAN;
         st = rr_online_init(&s->online, &cfg.rr, RUN_CAP);
-        if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO;
+        if (st == PSY_OK && fputs(BEATS_TABLE_HEADER, table) == EOF) st = PSY_E_IO, s->table_err = errno;
         if (st == PSY_OK) st = detect_and_classify(r, ch, &cfg, may_thread, s, why);
         if (st == PSY_OK && spool) st = nn_spool_finish(spool); /* correct spooled every interval */
-        if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO; /* a full disk shows here at the latest */
+        if (st == PSY_OK && fflush(table) != 0) st = PSY_E_IO, s->table_err = errno; /* a full disk shows here at the latest */
+        /* which temporary file failed and why (errno, kept by the thread that wrote) */
+        int err = st != PSY_E_IO ? 0 : spool && spool->err ? spool->err : s->table_err;
+        char reason[128];
+        if (err)
+            psy_fail(why, st, "the %s temporary file could not be written: %s",
+                     spool && spool->err ? "NN series'" : "beats table's", psy_errno_text(err, reason, sizeof reason));
         rr_online_free(&s->online);
     }
     free(s);

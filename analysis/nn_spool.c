@@ -29,7 +29,9 @@ nn_spool *nn_spool_create(void)
         s->fd = fileno(s->fp);
         return s;
     }
+    int err = s->nn && s->t && s->corrected ? errno : ENOMEM;
     nn_spool_free(s);
+    errno = err;
     return NULL;
 }
 
@@ -52,6 +54,7 @@ static psy_status write_block(nn_spool *s)
     }
     int ok = fwrite(s->nn, sizeof *s->nn, BLOCK, s->fp) == BLOCK && fwrite(s->t, sizeof *s->t, BLOCK, s->fp) == BLOCK &&
              fwrite(s->corrected, 1, BLOCK, s->fp) == BLOCK;
+    if (!ok && !s->err) s->err = errno;
     return ok ? PSY_OK : PSY_E_IO;
 }
 
@@ -72,7 +75,11 @@ psy_status nn_spool_finish(nn_spool *s)
     psy_status st = s->n % BLOCK ? write_block(s) : PSY_OK;
     free(s->nn), free(s->t), free(s->corrected); /* the block is written: its 70 kB not held on */
     s->nn = s->t = NULL, s->corrected = NULL;
-    return st == PSY_OK && fflush(s->fp) == 0 ? PSY_OK : PSY_E_IO;
+    if (st == PSY_OK && fflush(s->fp) != 0) {
+        s->err = errno;
+        st = PSY_E_IO;
+    }
+    return st;
 }
 
 /* size bytes at offset of the file into p: 1, or 0 when they cannot all be read (a read

@@ -26,16 +26,18 @@ typedef struct nn_spool {
     size_t n_corrected; /* of them corrected */
     double *nn, *t;     /* the block being filled: its n % 4096 intervals (freed by finish) */
     uint8_t *corrected;
+    int err;            /* errno of the first write or flush that failed (0: none) */
 } nn_spool;
 
-/* A spool on a new temporary file (psy_temp_file); NULL when none can be made or out of memory. */
+/* A spool on a new temporary file (psy_temp_file); NULL when none can be made or out of memory,
+ * errno saying why. */
 nn_spool *nn_spool_create(void);
 /* NULL-safe; closes the file. */
 void nn_spool_free(nn_spool *s);
 /* Appends count intervals (ms), their end times (s, non-decreasing across calls) and corrected
- * flags. PSY_OK, PSY_E_IO (a full disk may show only at nn_spool_finish). */
+ * flags. PSY_OK, PSY_E_IO (a full disk may show only at nn_spool_finish; s->err says why). */
 psy_status nn_spool_append(nn_spool *s, const double *nn, const double *t, const uint8_t *corrected, size_t count);
-/* Writes and flushes what is appended: PSY_OK or PSY_E_IO. The reads below follow (no append). */
+/* Writes and flushes what is appended: PSY_OK or PSY_E_IO (s->err says why). The reads below follow (no append). */
 psy_status nn_spool_finish(nn_spool *s);
 
 /* Intervals i0 .. i0 + count - 1 into nn, t, corrected (each may be NULL). Reads with pread (no

@@ -1,5 +1,6 @@
 /* The session analysis (psyphys/session.h): one run over a recording — channels, beats, skin
  * conductance, breaths, segments, epochs, HRV rows, checks — and its results. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,14 +173,17 @@ static psy_status detect_beats(psy_session *s, psy_message *reason)
     int streamed = s->cfg.lean_results && s->heart == PSY_HEART_ECG && !s->cfg.edr && s->ppg < 0 &&
                    c->type != PSY_CH_RR && c->type != PSY_CH_PPG && c->rate_hz > 0;
     if (!streamed) return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
-    s->beats_table = psy_temp_file();
-    s->nn = s->beats_table ? nn_spool_create() : NULL;
     psy_message failed = {{0}};
+    char err[128];
+    s->beats_table = psy_temp_file();
+    if (!s->beats_table)
+        psy_fail(&failed, PSY_E_IO, "the beats table's temporary file could not be made: %s",
+                 psy_errno_text(errno, err, sizeof err));
+    else if (!(s->nn = nn_spool_create()))
+        psy_fail(&failed, PSY_E_IO, "the NN series' temporary file could not be made: %s",
+                 psy_errno_text(errno, err, sizeof err));
     psy_status st = PSY_E_IO;
-    if (s->nn)
-        st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, 1, s->nn, &s->beats, &failed);
-    else
-        snprintf(failed.text, sizeof failed.text, "no temporary file could be made");
+    if (s->nn) st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, 1, s->nn, &s->beats, &failed);
     if (st == PSY_OK) return st;
     if (s->beats_table) fclose(s->beats_table), s->beats_table = NULL;
     nn_spool_free(s->nn), s->nn = NULL;

@@ -1,6 +1,8 @@
 /* The session analysis: markers over an interval of the recording (HRV, breathing rate). */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,8 +161,8 @@ int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
 /* The HRV of the windows by analyser h into s->win_hrv (whole results), s->win_rows (rows in
  * memory) or s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons
  * static strings read back by this same process). *over: the windows above the corrected-share
- * limit. 1, or 0 when the file could not be written. Touches nothing else of s: it may run beside
- * the segments (psy_session_hrv_rows). */
+ * limit. 0, or the errno of the file's write that failed (errno is the writing thread's). Touches
+ * nothing else of s: it may run beside the segments (psy_session_hrv_rows). */
 static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over)
 {
     *over = 0;
@@ -176,22 +178,26 @@ static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over)
             memset(&row, 0, sizeof row); /* no stack bytes in the file's padding */
             compact_row(out, &row);
             if (fwrite(&row, sizeof row, 1, s->win_file) != 1) {
+                int err = errno ? errno : EIO;
                 nn_buf_free(&buf);
-                return 0;
+                return err;
             }
         }
     }
     nn_buf_free(&buf);
-    return !s->win_file || fflush(s->win_file) == 0; /* a full disk shows here at the latest */
+    if (s->win_file && fflush(s->win_file) != 0) return errno ? errno : EIO; /* a full disk shows here at the latest */
+    return 0;
 }
 
 /* Room for the windows' HRV: by default whole results; under cfg.lean_results their rows in a
- * temporary file, else in memory (*failed: why no file). 1, or 0 when out of memory. */
-static int windows_room(psy_session *s, const char **failed)
+ * temporary file, else in memory (failed: why no file, and the system's reason). 1, or 0 when
+ * out of memory. */
+static int windows_room(psy_session *s, char *failed, size_t size)
 {
     if (s->cfg.lean_results && s->n_win) {
         if ((s->win_file = psy_temp_file()) != NULL) return 1;
-        *failed = "no temporary file could be made";
+        char err[128];
+        snprintf(failed, size, "their temporary file could not be made: %s", psy_errno_text(errno, err, sizeof err));
     }
     if (s->cfg.lean_results) s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
     else s->win_hrv = calloc(s->n_win ? s->n_win : 1, sizeof *s->win_hrv);
@@ -202,13 +208,13 @@ typedef struct windows_job {
     psy_session *s;
     psy_hrv *h;
     size_t over;
-    int written;
+    int err; /* hrv_windows' */
 } windows_job;
 
 static void *windows_thread(void *arg)
 {
     windows_job *j = arg;
-    j->written = hrv_windows(j->s, j->h, &j->over);
+    j->err = hrv_windows(j->s, j->h, &j->over);
     return NULL;
 }
 
@@ -222,8 +228,8 @@ int psy_session_hrv_rows(psy_session *s, int may_thread)
     const psy_session_config *o = &s->cfg;
     s->n_win = n_hrv_windows(s, o);
     s->seg_hrv = calloc(s->n_seg ? s->n_seg : 1, sizeof *s->seg_hrv);
-    const char *failed = NULL; /* why the windows' rows are not in a temporary file under lean */
-    if (!s->seg_hrv || !windows_room(s, &failed)) return 0;
+    char failed[200] = ""; /* why the windows' rows are not in a temporary file under lean */
+    if (!s->seg_hrv || !windows_room(s, failed, sizeof failed)) return 0;
     /* The windows in a second thread with an analyser of their own while the segments (the whole
      * recording's HRV) take this one: each row is a function of the beats and the settings alone,
      * so the same whichever finishes first; on one thread when either cannot be had, or when
@@ -242,16 +248,19 @@ int psy_session_hrv_rows(psy_session *s, int may_thread)
     }
     nn_buf_free(&buf);
     if (threaded) pthread_join(thread, NULL);
-    else job.written = hrv_windows(s, s->hrv, &job.over);
+    else job.err = hrv_windows(s, s->hrv, &job.over);
     psy_hrv_destroy(job.h);
     over[1] = job.over;
-    if (!job.written) { /* the temporary file could not be written: the same rows in memory */
+    if (job.err) { /* the temporary file could not be written: the same rows in memory */
+        char err[128];
         fclose(s->win_file), s->win_file = NULL;
-        failed = "a temporary file could not be written";
+        snprintf(failed, sizeof failed, "their temporary file could not be written: %s",
+                 psy_errno_text(job.err, err, sizeof err));
         s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
-        if (!s->win_rows || !hrv_windows(s, s->hrv, &over[1])) return 0;
+        if (!s->win_rows) return 0;
+        hrv_windows(s, s->hrv, &over[1]); /* in memory: nothing to fail */
     }
-    if (failed) psy_session_warn_not_lean(s, "the HRV windows' rows are", failed);
+    if (failed[0]) psy_session_warn_not_lean(s, "the HRV windows' rows are", failed);
     if (over[0] || over[1])
         psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
                         "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static psy_reader *open_path(const char *path, const char *format)
 {
@@ -57,8 +59,42 @@ static void test_shared(void **state)
     }
 }
 
+/* FLIRT's E4 and Garmin exports in one folder, recorded 127 days apart, are two sessions: the
+ * E4's opens and the log's files are named (combined, they made a 128.6-day recording nearly all
+ * gap: 37,027 HRV window rows, 36,997 of them empty). */
+static void test_flirt_exports_apart(void **state)
+{
+    (void)state;
+    if (!shared_data("INDEX.md")) skip();
+    static const char *const files[] = {"empatica/ACC.csv", "empatica/BVP.csv", "empatica/EDA.csv",
+                                        "empatica/HR.csv",  "empatica/IBI.csv", "empatica/TEMP.csv",
+                                        "empatica/tags.csv", "garmin/data.csv", "garmin/acc.csv"};
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/flirt", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char rel[64], link[600], *target;
+        snprintf(rel, sizeof rel, "flirt_wearables/%s", files[i]);
+        assert_non_null(target = realpath(shared_data(rel), NULL));
+        snprintf(link, sizeof link, "%s/%s", dir, strchr(files[i], '/') + 1);
+        assert_int_equal(symlink(target, link), 0);
+        free(target);
+    }
+    psy_reader *r = open_path(dir, NULL);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_int_equal(psy_reader_stretch_count(r), 1);
+    static const char why[] = "not read: a Garmin file, recorded 127 days after the Empatica E4's recording "
+                              "(more than 60 s apart): not the same session (open it on its own)";
+    assert_true(has_warning(r, why));
+    size_t named = 0;
+    for (size_t i = 0; i < psy_reader_warning_count(r); i++) named += strstr(psy_reader_warning(r, i), why) != NULL;
+    assert_int_equal(named, 2);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_generated), cmocka_unit_test(test_shared)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_generated), cmocka_unit_test(test_shared),
+                                       cmocka_unit_test(test_flirt_exports_apart)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

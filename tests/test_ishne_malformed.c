@@ -260,6 +260,24 @@ static void test_holter_folder(void **state)
     assert_string_equal(psy_reader_format(r), "Holter folder");
     assert_int_equal(psy_reader_event_count(r), 4);
     psy_reader_close(r);
+    /* a Garmin log beside it: the ISHNE start has no UTC offset, so the two clocks cannot be
+     * lined up; the Garmin folder opens (the first export found) and names the Holter's files
+     * (it once opened alone, the Holter's dropped without a word) */
+    static const char data[] = "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n",
+                      acc[] = "2019-10-16T12:00:01.000+02:00;1;0;0\n2019-10-16T12:00:01.040+02:00;2;0;0\n";
+    write_in(dir, "data.csv", data, sizeof data - 1);
+    write_in(dir, "acc.csv", acc, sizeof acc - 1);
+    assert_true(psy_is_session_folder(dir));
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_OK);
+    assert_string_equal(psy_reader_format(r), "Garmin folder");
+    static const char clocks[] = ": not read: a Holter file, whose start and the Garmin's are not both clock times with "
+                                 "a UTC offset, so they cannot be lined up (open it on its own)";
+    char want[300];
+    snprintf(want, sizeof want, "HOLTER.ECG%s", clocks);
+    assert_true(has_warning(r, want));
+    snprintf(want, sizeof want, "HOLTER.TXT%s", clocks);
+    assert_true(has_warning(r, want));
+    psy_reader_close(r);
 }
 
 /* A WFDB record whose annotator is called ecg (PhysioNet's nsr2db: nsr001.hea, nsr001.ecg) with

@@ -1,6 +1,6 @@
 /* Recordings of several files read as one, on files written here: an Empatica E4 folder whose
  * files start at different times (with a button press), a Garmin log folder whose accelerometer
- * file has a gap, and a BIDS physio run split by rate. */
+ * file has a gap, both devices in one folder, and a BIDS physio run split by rate. */
 #include "test_util.h"
 
 #include "reader_impl.h"
@@ -218,11 +218,18 @@ static void test_garmin_folder(void **state)
     assert_int_not_equal(psy_reader_open(dir, NULL, &r, &why), PSY_OK);
     assert_non_null(strstr(why.text, "data.csv"));
     assert_int_equal(remove(temp_path("garmin/data.csv")), 0);
-    /* a data.csv of another kind beside acc.csv: no Garmin folder (its files are taken one by one) */
+    /* a data.csv of another kind beside acc.csv: no Garmin folder (its files are taken one by
+     * one), and the error says why (it said only what a session folder holds: both files were there) */
     write_text(dir, "data.csv", "a,b\n1,2\n");
     assert_false(psy_is_session_folder(dir));
     assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
-    assert_non_null(strstr(why.text, "is a directory, not a recording"));
+    assert_non_null(strstr(why.text, "is a directory, not a recording: its data.csv does not start with a Garmin "
+                                     "log row (time;TYPE;value), so it is no Garmin log folder"));
+    write_text(dir, "data.csv", "");
+    assert_false(psy_is_session_folder(dir));
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_IO);
+    assert_non_null(strstr(why.text, "is a directory, not a recording: its data.csv is empty, so it is no Garmin "
+                                     "log folder (open data.csv and acc.csv one by one)"));
 }
 
 /* acc.csv starts 100 s after data.csv's last row, at 0.81 s: its first sample goes at 0.81 s
@@ -281,6 +288,188 @@ static void test_garmin_stretch_off_grid(void **state)
     assert_true(fabs(t - 6.40) < 1e-9);
     psy_reader_close(r);
 }
+
+/* The warning that names a file the folder's recording does not read, and why. */
+static int warns_unread(const psy_reader *r, const char *name, const char *why)
+{
+    char want[300];
+    snprintf(want, sizeof want, "%s: not read: %s", name, why);
+    return has_warning(r, want);
+}
+
+/* A folder holding an E4 export and a Garmin log (each start a clock time with its UTC offset:
+ * E4's Unix times, the log's +02:00): one recording with both devices' channels, each file
+ * placed by its own clock time, the Garmin's accelerometer told from the E4's by its name. It
+ * once opened as an E4 folder and dropped the Garmin files without a word; now, when the clocks
+ * cannot be lined up (a log without its offset) or the log is broken, the E4 folder opens and a
+ * warning names each file not read and why; as it names any other file the folder holds. */
+static void test_e4_and_garmin(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/e4-garmin", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    /* 2019-10-16T10:00:00Z is Unix 1571220000: the E4 starts 1 s before the log's 12:00:00+02:00 */
+    write_text(dir, "BVP.csv", "1571219999.000000\n4.000000\n1\n2\n3\n4\n5\n6\n7\n8\n");
+    write_text(dir, "ACC.csv", "1571219999.000000, 1571219999.000000, 1571219999.000000\n"
+                               "4.000000, 4.000000, 4.000000\n1,2,3\n4,5,6\n");
+    write_text(dir, "tags.csv", "1571220000.5\n");
+    write_text(dir, "info.txt", "The first row is the initial time of the session expressed as unix timestamp in UTC.\n");
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n"
+                                "2019-10-16T12:00:00.800+02:00;HEART_RATE_VARIABILITY;810.0\n");
+    write_garmin_acc(dir, 10, 10); /* 12:00:01.00 .. 01.36, then 06.40 .. 06.76 */
+    assert_true(psy_is_session_folder(dir)); /* batch takes it whole, as info and analyze open it */
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 + Garmin folder");
+    int bvp = psy_reader_find_channel(r, "BVP"), rr = psy_reader_find_channel(r, "HEART_RATE_VARIABILITY");
+    int e4_x = psy_reader_find_channel(r, "ACC X"), garmin_x = psy_reader_find_channel(r, "ACC X (Garmin)");
+    assert_true(bvp >= 0 && rr >= 0 && e4_x >= 0 && garmin_x >= 0 && e4_x != garmin_x);
+    assert_true(psy_reader_channel(r, e4_x)->rate_hz == 4);
+    assert_true(fabs(psy_reader_channel(r, garmin_x)->rate_hz - 25) < 1e-6);
+    psy_datetime s = psy_reader_start(r); /* the earliest file's: the E4's, in UTC */
+    assert_true(s.known && s.zone_known && s.utc_offset_min == 0 && s.hour == 9 && s.minute == 59 && s.second == 59);
+    double t[2], v[1];
+    assert_int_equal(psy_reader_read_times(r, rr, 0, 2, t), PSY_OK);
+    assert_true(fabs(t[0] - 1.0) < 1e-9 && fabs(t[1] - 1.8) < 1e-9);
+    assert_int_equal(psy_reader_read_times(r, garmin_x, 50, 1, t), PSY_OK); /* 12:00:01+02:00 */
+    assert_true(fabs(t[0] - 2.0) < 1e-9);
+    assert_int_equal(psy_reader_read(r, garmin_x, 50, 1, v), PSY_OK);
+    assert_true(v[0] == 0);
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_true(psy_reader_event(r, 0)->onset_s == 1.5);
+    for (size_t i = 0; i < psy_reader_warning_count(r); i++) /* every file read; info.txt is the E4's notes */
+        assert_null(strstr(psy_reader_warning(r, i), "not read"));
+    psy_reader_close(r);
+    /* the log's times without their offset: the watch's local time, not lined up with UTC */
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000;HEART_RATE_VARIABILITY;800.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T12:00:01.000;1;0;0\n2019-10-16T12:00:01.040;2;0;0\n");
+    /* and files of no export, an empty one, a folder and a hidden file */
+    write_text(dir, "notes.txt", "the participant moved at 10:05\n");
+    write_text(dir, "session.edf", "");
+    write_text(dir, ".hidden", "x");
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/out", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_int_equal(psy_reader_channel_count(r), 4); /* BVP, ACC X/Y/Z */
+    static const char clocks[] = "a Garmin file, whose start and the Empatica E4's are not both clock times "
+                                 "with a UTC offset, so they cannot be lined up (open it on its own)";
+    assert_true(warns_unread(r, "acc.csv", clocks));
+    assert_true(warns_unread(r, "data.csv", clocks));
+    assert_true(warns_unread(r, "notes.txt", "not a file of the devices' exports"));
+    assert_true(warns_unread(r, "session.edf", "the file is empty"));
+    size_t unread = 0;
+    for (size_t i = 0; i < psy_reader_warning_count(r); i++) unread += strstr(psy_reader_warning(r, i), "not read") != NULL;
+    assert_int_equal(unread, 4);
+    psy_reader_close(r);
+    /* a broken log: the E4 folder opens, the log's files named with its reader's reason */
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\nyesterday;HEART_RATE;74.0\n");
+    write_garmin_acc(dir, 10, 10);
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(has_warning(r, "data.csv: not read: a Garmin file, and its export cannot be read (data.csv: line 2"));
+    psy_reader_close(r);
+    /* an empty data.csv beside acc.csv: no Garmin log, both named with why */
+    write_text(dir, "data.csv", "");
+    r = open_or_fail(dir);
+    assert_true(warns_unread(r, "data.csv", "no Garmin log: data.csv is empty (open the file on its own)"));
+    assert_true(warns_unread(r, "acc.csv", "no Garmin log: data.csv is empty (open the file on its own)"));
+    psy_reader_close(r);
+}
+
+/* Devices combine only when their spans overlap or lie within 60 s of each other: FLIRT's E4 and
+ * Garmin exports, recorded 127 days apart, combined into one recording that was nearly all gap.
+ * The log may start first (the E4's button press then lies later in the recording) and in any
+ * zone (-05:00). */
+static void test_devices_of_one_session(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/sessions", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    /* the E4: 2019-10-16T09:59:59Z (Unix 1571219999) to 10:00:01.5Z */
+    write_text(dir, "BVP.csv", "1571219999.000000\n4.000000\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+    write_text(dir, "tags.csv", "1571220000.5\n");
+    /* the log from 09:59:49Z to 09:59:50Z: 9 s before the E4 starts */
+    write_text(dir, "data.csv", "2019-10-16T04:59:49.000-05:00;HEART_RATE;75.0\n"
+                                "2019-10-16T04:59:50.000-05:00;HEART_RATE;76.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T04:59:49.000-05:00;1;0;0\n2019-10-16T04:59:49.040-05:00;2;0;0\n");
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 + Garmin folder");
+    psy_datetime s = psy_reader_start(r); /* the log's, in its zone */
+    assert_true(s.known && s.zone_known && s.utc_offset_min == -300 && s.hour == 4 && s.minute == 59 && s.second == 49);
+    assert_int_equal(psy_reader_stretch_count(r), 2); /* the log's second, then the E4's */
+    assert_true(psy_reader_stretch(r, 1)->onset_s == 10.0);
+    double t[1]; /* the BVP's first sample: 1 s of data into the recording (the log's stretch) */
+    assert_int_equal(psy_reader_read_times(r, psy_reader_find_channel(r, "BVP"), 4, 1, t), PSY_OK);
+    assert_true(fabs(t[0] - 10.0) < 1e-9);
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_true(fabs(psy_reader_event(r, 0)->onset_s - 11.5) < 1e-9);
+    psy_reader_close(r);
+    /* the log 5 min after the E4 ends, or 10 min before it starts: another sitting */
+    write_text(dir, "data.csv", "2019-10-16T05:05:00.000-05:00;HEART_RATE;75.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T05:05:00.000-05:00;1;0;0\n2019-10-16T05:05:00.040-05:00;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    static const char after[] = "a Garmin file, recorded 5 min after the Empatica E4's recording (more than 60 s "
+                                "apart): not the same session (open it on its own)";
+    assert_true(warns_unread(r, "data.csv", after) && warns_unread(r, "acc.csv", after));
+    psy_reader_close(r);
+    write_text(dir, "data.csv", "2019-10-16T04:49:00.000-05:00;HEART_RATE;75.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T04:49:00.000-05:00;1;0;0\n2019-10-16T04:49:00.040-05:00;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(warns_unread(r, "data.csv", "a Garmin file, recorded 11 min before the Empatica E4's recording"));
+    psy_reader_close(r);
+    /* one log file with its offset, the other without: read as UTC it was placed 2 h off, without
+     * a word; the E4 opens alone, the log's files named with why */
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE;75.0\n");
+    write_text(dir, "acc.csv", "2019-10-16T12:00:00.000;1;0;0\n2019-10-16T12:00:00.040;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    static const char mixed[] = "a Garmin file, and its export cannot be read (acc.csv: its start has no UTC "
+                                "offset, data.csv's has one: their clocks cannot be lined up)";
+    assert_true(warns_unread(r, "acc.csv", mixed));
+    psy_reader_close(r);
+    /* the log alone: refused, naming the file */
+    assert_int_equal(remove(temp_path("sessions/BVP.csv")), 0);
+    assert_int_equal(remove(temp_path("sessions/tags.csv")), 0);
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "acc.csv: its start has no UTC offset, data.csv's has one"));
+}
+
+/* Every entry of a session folder the recording does not read is named: a named pipe, a link to
+ * nothing or to itself (they were skipped without a word), an ISHNE file without its beat list;
+ * subfolders are not searched. */
+static void test_folder_odd_entries(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/odd", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "EDA.csv", "1571219999.000000\n4.000000\n1\n2\n3\n4\n");
+    write_text(dir, "holter.ecg", "ISHNE1.0 and the rest");
+    assert_int_equal(mkfifo(temp_path("odd/pipe.csv"), 0600), 0);
+    assert_int_equal(symlink("nowhere.csv", temp_path("odd/gone.csv")), 0);
+    assert_int_equal(symlink("loop.csv", temp_path("odd/loop.csv")), 0);
+    assert_int_equal(mkdir(temp_path("odd/out"), 0700), 0);
+    psy_reader *r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(warns_unread(r, "pipe.csv", "not a regular file"));
+    assert_true(warns_unread(r, "gone.csv", "cannot be read (No such file or directory)"));
+    assert_true(warns_unread(r, "loop.csv", "cannot be read (Too many levels of symbolic links)"));
+    assert_true(warns_unread(r, "holter.ecg", "an ISHNE file without its beat list (the same name in .txt)"));
+    assert_false(has_warning(r, "out: not read"));
+    psy_reader_close(r);
+    write_text(dir, "other.ecg", "ISHNE1.0");
+    r = open_or_fail(dir);
+    assert_true(warns_unread(r, "other.ecg", "one of several .ecg files (a Holter folder holds one, with its beat list .txt)"));
+    psy_reader_close(r);
+}
+
 
 static void test_bids_run(void **state)
 {
@@ -471,6 +660,9 @@ int main(void)
         cmocka_unit_test(test_garmin_folder),
         cmocka_unit_test(test_garmin_late_acc),
         cmocka_unit_test(test_garmin_stretch_off_grid),
+        cmocka_unit_test(test_e4_and_garmin),
+        cmocka_unit_test(test_devices_of_one_session),
+        cmocka_unit_test(test_folder_odd_entries),
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_bids_run_late_file),
         cmocka_unit_test(test_bids_run_random_starts),

@@ -181,19 +181,30 @@ PSY_API psy_status psy_reader_open_source(psy_source *src, const psy_open_option
                                           psy_reader **out, psy_message *why);
 
 /* Path wrapper of psy_reader_open_source. A WFDB record may be named by its .hea, its record
- * name without extension, or one of its .dat files. */
+ * name without extension, or one of its .dat files. A session folder (psy_is_session_folder)
+ * opens as one recording: its device's export, each file at its own rate and start. When it holds
+ * several devices' exports (E4, Garmin, Holter, in that order), the first opens, and each other
+ * joins it, every file placed by its own clock time, when both starts are clock times with their
+ * UTC offset (E4's Unix times, a log's "+02:00"; an ISHNE start has none, so a Holter never
+ * joins) and their spans overlap or lie within 60 s of each other (further apart they are other
+ * sittings); a label another device took gets " (device)" after it ("ACC X (Garmin)"). An
+ * export whose files' starts mix clock times with and without an offset is refused, naming the
+ * file. Every entry of the folder the recording does not read (another device's file, an empty
+ * or non-regular file, any other) is named in a warning with why (psy_reader_warning), but for
+ * hidden entries, subfolders (not searched) and the E4's info.txt. */
 PSY_API psy_status psy_reader_open(const char *path, const psy_open_options *options, psy_reader **out,
                                    psy_message *why);
 
 /* 1 when the directory at path is a session folder psy_reader_open opens as one recording, so a
- * program walking an archive takes it whole rather than its files one by one: an Empatica E4
- * folder (it holds one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), else a Garmin
- * log folder (data.csv, its first line a Garmin log row `time;TYPE;value`, and acc.csv), else a
- * Holter folder (exactly one *.ecg, starting with the ISHNE magic "ISHNE1.0" and no WFDB header
- * of its name beside it, and its beat list, the same name with .txt, case aside). 0 otherwise
- * (not a directory, unreadable). Looks at the names and reads at most a file's first 512 bytes:
- * psy_reader_open decides the same way, and a file of the folder that is not what it seemed is
- * an error naming it (as is one that cannot be read). */
+ * program walking an archive takes it whole rather than its files one by one: it holds an
+ * Empatica E4 export (one of BVP.csv, EDA.csv, TEMP.csv, ACC.csv, HR.csv, IBI.csv), a Garmin log
+ * (data.csv, its first line a Garmin log row `time;TYPE;value`, and acc.csv) or a Holter
+ * (exactly one *.ecg, starting with the ISHNE magic "ISHNE1.0" and no WFDB header of its name
+ * beside it, and its beat list, the same name with .txt, case aside), or several of them. 0
+ * otherwise (not a directory, unreadable). Looks at the names and reads at most two files' heads
+ * (data.csv's first 512 bytes, the .ecg's first 8): psy_reader_open decides the same way, and a
+ * file of the first export (E4, Garmin, Holter) that is not what it seemed is an error naming it
+ * (as is one that cannot be read). */
 PSY_API int psy_is_session_folder(const char *path);
 
 /* Whether the file at path is a recorder's beat list (a Holter folder's .txt: a line of digits,
