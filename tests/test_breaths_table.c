@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "psyphys.h"
@@ -57,18 +58,76 @@ static void sidecar_keys(void **state)
         assert_int_equal(circular, edr);
         json_decref(o);
         psy_sidecar_free(sc);
-        /* without RSA: no rsa settings or values */
+        /* without RSA: no rsa settings; every RSA value null with its reason (ux11 #1: the keys
+         * were left out, without a word) */
         assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_settings(sc, "settings", l, NULL), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, NULL, NULL), PSY_OK);
         o = sidecar_as_json(sc);
         assert_null(json_object_get(json_object_get(o, "settings"), "rsa"));
-        assert_null(json_object_get(json_object_get(o, "summary"), "rsa_p2t_mean_ms"));
+        s = json_object_get(o, "summary");
+        static const char *const rsa_keys[] = {"rsa_p2t_mean_ms", "rsa_p2t_sd_ms", "rsa_pb_ln_ms2", "hf_resp_ms2",
+                                               "resonance_hz", "coherence_ratio", "hr_osc_mean_bpm"};
+        for (size_t k = 0; k < sizeof rsa_keys / sizeof *rsa_keys; k++) {
+            char reason[64];
+            snprintf(reason, sizeof reason, "%s_n/a_reason", rsa_keys[k]);
+            assert_true(json_is_null(json_object_get(s, rsa_keys[k])));
+            assert_non_null(strstr(json_string_value(json_object_get(s, reason)), "no ECG channel"));
+        }
+        assert_true(json_is_null(json_object_get(s, "hf_resp_band_hz")));
         json_decref(o);
         psy_sidecar_free(sc);
         psy_rsa_result_clear(&rsa);
         psy_breath_list_free(l);
     }
+    psy_beat_list_free(beats);
+    psy_reader_close(r);
+}
+
+/* Two breaths (ux11 #5: a 10-s recording): the breathing rate, the CVs and the recording's RSA
+ * means are null, each with its reason, the means below PSY_RSA_MIN_BREATHS as the rate is (they
+ * came from 2 breaths without a word); each breath keeps its own values. */
+static void few_breaths(void **state)
+{
+    (void)state;
+    psy_reader *r = NULL;
+    psy_message why;
+    psy_open_options opt = psy_open_options_default();
+    assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
+    psy_beats_config bc = psy_beats_config_default();
+    psy_beat_list *beats = NULL;
+    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, &beats, &why), PSY_OK);
+    psy_breath_list *l = NULL;
+    assert_int_equal(psy_breaths_detect(r, psy_reader_find_channel(r, "RSP"), NULL, &l, &why), PSY_OK);
+    size_t all = l->n;
+    l->n = 2;
+    psy_rsa_config rc = psy_rsa_config_default();
+    psy_rsa_result rsa;
+    assert_int_equal(psy_rsa_compute(beats, l, &rc, &rsa), PSY_OK);
+    assert_int_equal(rsa.p2t_n, 2);
+    assert_true(isfinite(rsa.p2t_ms[0]) && isfinite(rsa.p2t_ms[1]) && isfinite(rsa.hr_osc_bpm[0]));
+    assert_true(isnan(rsa.p2t_mean_ms) && isnan(rsa.p2t_sd_ms) && isnan(rsa.hr_osc_mean_bpm));
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
+    psy_sidecar *sc = NULL;
+    assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+    assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, &rsa, &rc), PSY_OK);
+    json_t *o = sidecar_as_json(sc);
+    json_t *s = json_object_get(o, "summary");
+    static const char *const keys[] = {"rate_per_min", "irregularity_cv_pct", "depth_cv_pct", "rsa_p2t_mean_ms",
+                                       "rsa_p2t_sd_ms", "rsa_p2t_ln_mean", "hr_osc_mean_bpm"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        char reason[64];
+        snprintf(reason, sizeof reason, "%s_n/a_reason", keys[k]);
+        assert_true(json_is_null(json_object_get(s, keys[k])));
+        assert_non_null(strstr(json_string_value(json_object_get(s, reason)), "fewer than 3"));
+    }
+    assert_true(json_is_number(json_object_get(s, "depth_median")));
+    json_decref(o);
+    psy_sidecar_free(sc);
+    psy_rsa_result_clear(&rsa);
+    l->n = all;
+    psy_breath_list_free(l);
     psy_beat_list_free(beats);
     psy_reader_close(r);
 }
@@ -120,6 +179,7 @@ static void rate_windows(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(rate_windows)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(few_breaths),
+                                       cmocka_unit_test(rate_windows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
