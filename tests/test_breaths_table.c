@@ -132,6 +132,26 @@ static void few_breaths(void **state)
     psy_reader_close(r);
 }
 
+/* The amplitude column in significant digits (ux11 #13: 6 decimals left impedance breaths of
+ * ~6e-5 ohm two digits, 0.000060): 6, as the session tables' unscaled values. */
+static void amplitude_digits(void **state)
+{
+    (void)state;
+    psy_breath b[2] = {{.amplitude = 6.0123456e-5}, {.amplitude = 1234.5678}};
+    double onset[2] = {1, 5}, peak[2] = {2.5, 6.5}, end[2] = {5, 9};
+    psy_breath_list l = {.n = 2, .b = b, .onset_s = onset, .peak_s = peak, .end_s = end, .rate_hz = 250};
+    char text[512] = "";
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(psy_breaths_write_tsv(fp, &l, NULL), PSY_OK);
+    rewind(fp);
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    text[got] = '\0';
+    fclose(fp);
+    assert_non_null(strstr(text, "\n1.000\t2.500\t4.000\t6.01235e-05\t15.000\tn/a\tn/a\n"));
+    assert_non_null(strstr(text, "\n5.000\t6.500\t4.000\t1234.57\t15.000\tn/a\tn/a\n"));
+}
+
 /* The ECG-derived rate per minute in the sidecar: each window, its reason when n/a, the median
  * of those with a rate; nothing for a list without windows (a respiration channel's). */
 static void rate_windows(void **state)
@@ -179,7 +199,7 @@ static void rate_windows(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(few_breaths),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(few_breaths), cmocka_unit_test(amplitude_digits),
                                        cmocka_unit_test(rate_windows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

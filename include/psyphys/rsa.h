@@ -98,8 +98,9 @@ PSY_API psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_
 PSY_API void psy_rsa_result_clear(psy_rsa_result *r); /* frees the per-breath arrays; NULL-safe */
 
 /* The breaths table, one row per breath (TSV, header row, "n/a" for a missing value, fixed
- * decimals): onset (start of inspiration, s), peak (end of inspiration, s), duration_s (onset to
- * the breath's end), amplitude (6 decimals; the channel's unit, arbitrary for ECG-derived
+ * decimals but amplitude's): onset (start of inspiration, s), peak (end of inspiration, s),
+ * duration_s (onset to the breath's end), amplitude (6 significant digits, %.6g: MARSH's
+ * impedance breaths are ~6e-5, a belt's hundreds; the channel's unit, arbitrary for ECG-derived
  * breaths), rate_per_min (60 / duration_s), rsa_p2t_ms and hr_osc_bpm (rsa's per-breath values;
  * n/a without rsa or where a breath holds too few intervals). rsa may be NULL; otherwise it was
  * computed on l. PSY_OK, PSY_E_INVALID (NULL fp or l, rsa of another list), PSY_E_IO. */
