@@ -14,16 +14,35 @@
 
 #define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
 
-static void sidecar_keys(void **state)
+/* The bundled recording, open, and the beats of its ECG. */
+static psy_reader *demo_with_beats(psy_beat_list **beats)
 {
-    (void)state;
     psy_reader *r = NULL;
     psy_message why;
     psy_open_options opt = psy_open_options_default();
     assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
     psy_beats_config bc = psy_beats_config_default();
+    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, beats, &why), PSY_OK);
+    return r;
+}
+
+/* Each of keys (NULL-terminated) is null in o, with a KEY_n/a_reason holding text. */
+static void assert_null_with_reason(json_t *o, const char *const *keys, const char *text)
+{
+    for (const char *const *k = keys; *k; k++) {
+        char reason[64];
+        snprintf(reason, sizeof reason, "%s_n/a_reason", *k);
+        assert_true(json_is_null(json_object_get(o, *k)));
+        assert_non_null(strstr(json_string_value(json_object_get(o, reason)), text));
+    }
+}
+
+static void sidecar_keys(void **state)
+{
+    (void)state;
+    psy_message why;
     psy_beat_list *beats = NULL;
-    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, &beats, &why), PSY_OK);
+    psy_reader *r = demo_with_beats(&beats);
     for (int edr = 0; edr < 2; edr++) {
         psy_breath_list *l = NULL;
         if (edr) assert_int_equal(psy_breaths_from_beats(beats, &l, &why), PSY_OK);
@@ -67,13 +86,8 @@ static void sidecar_keys(void **state)
         assert_null(json_object_get(json_object_get(o, "settings"), "rsa"));
         s = json_object_get(o, "summary");
         static const char *const rsa_keys[] = {"rsa_p2t_mean_ms", "rsa_p2t_sd_ms", "rsa_pb_ln_ms2", "hf_resp_ms2",
-                                               "resonance_hz", "coherence_ratio", "hr_osc_mean_bpm"};
-        for (size_t k = 0; k < sizeof rsa_keys / sizeof *rsa_keys; k++) {
-            char reason[64];
-            snprintf(reason, sizeof reason, "%s_n/a_reason", rsa_keys[k]);
-            assert_true(json_is_null(json_object_get(s, rsa_keys[k])));
-            assert_non_null(strstr(json_string_value(json_object_get(s, reason)), "no ECG channel"));
-        }
+                                               "resonance_hz", "coherence_ratio", "hr_osc_mean_bpm", NULL};
+        assert_null_with_reason(s, rsa_keys, "no ECG channel");
         assert_true(json_is_null(json_object_get(s, "hf_resp_band_hz")));
         json_decref(o);
         psy_sidecar_free(sc);
@@ -90,13 +104,9 @@ static void sidecar_keys(void **state)
 static void few_breaths(void **state)
 {
     (void)state;
-    psy_reader *r = NULL;
     psy_message why;
-    psy_open_options opt = psy_open_options_default();
-    assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
-    psy_beats_config bc = psy_beats_config_default();
     psy_beat_list *beats = NULL;
-    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, &beats, &why), PSY_OK);
+    psy_reader *r = demo_with_beats(&beats);
     psy_breath_list *l = NULL;
     assert_int_equal(psy_breaths_detect(r, psy_reader_find_channel(r, "RSP"), NULL, &l, &why), PSY_OK);
     size_t all = l->n;
@@ -115,13 +125,8 @@ static void few_breaths(void **state)
     json_t *o = sidecar_as_json(sc);
     json_t *s = json_object_get(o, "summary");
     static const char *const keys[] = {"rate_per_min", "irregularity_cv_pct", "depth_cv_pct", "rsa_p2t_mean_ms",
-                                       "rsa_p2t_sd_ms", "rsa_p2t_ln_mean", "hr_osc_mean_bpm"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        char reason[64];
-        snprintf(reason, sizeof reason, "%s_n/a_reason", keys[k]);
-        assert_true(json_is_null(json_object_get(s, keys[k])));
-        assert_non_null(strstr(json_string_value(json_object_get(s, reason)), "fewer than 3"));
-    }
+                                       "rsa_p2t_sd_ms", "rsa_p2t_ln_mean", "hr_osc_mean_bpm", NULL};
+    assert_null_with_reason(s, keys, "fewer than 3");
     assert_true(json_is_number(json_object_get(s, "depth_median")));
     json_decref(o);
     psy_sidecar_free(sc);
