@@ -15,7 +15,7 @@ psy_status psy_breaths_write_tsv(FILE *fp, const psy_breath_list *l, const psy_r
     fputs("onset\tpeak\tduration_s\tamplitude\trate_per_min\trsa_p2t_ms\thr_osc_bpm\n", fp);
     for (size_t i = 0; i < l->n; i++) {
         double dur = l->end_s[i] - l->onset_s[i];
-        fprintf(fp, "%.3f\t%.3f\t%.3f\t%.6f\t", l->onset_s[i], l->peak_s[i], dur, l->b[i].amplitude);
+        fprintf(fp, "%.3f\t%.3f\t%.3f\t%.6g\t", l->onset_s[i], l->peak_s[i], dur, l->b[i].amplitude);
         put(fp, 60.0 / dur, 3, '\t');
         put(fp, rsa ? rsa->p2t_ms[i] : NAN, 3, '\t');
         put(fp, rsa ? rsa->hr_osc_bpm[i] : NAN, 3, '\n');

@@ -254,12 +254,12 @@ psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_list *br
         if (!isnan(out->p2t_ms[i])) sum += out->p2t_ms[i], out->p2t_n++, out->p2t_no_rsa += out->p2t_ms[i] == 0;
         if (!isnan(out->hr_osc_bpm[i])) osc += out->hr_osc_bpm[i], n_osc++;
     }
-    out->p2t_mean_ms = out->p2t_n ? sum / (double)out->p2t_n : NAN;
+    out->p2t_mean_ms = out->p2t_n >= PSY_RSA_MIN_BREATHS ? sum / (double)out->p2t_n : NAN;
     for (size_t i = 0; i < nb; i++)
         if (!isnan(out->p2t_ms[i])) ss += (out->p2t_ms[i] - out->p2t_mean_ms) * (out->p2t_ms[i] - out->p2t_mean_ms);
-    out->p2t_sd_ms = out->p2t_n >= 2 ? sqrt(ss / (double)(out->p2t_n - 1)) : NAN;
+    out->p2t_sd_ms = out->p2t_n >= PSY_RSA_MIN_BREATHS ? sqrt(ss / (double)(out->p2t_n - 1)) : NAN;
     out->p2t_ln_mean = out->p2t_mean_ms > 0 ? log(out->p2t_mean_ms) : NAN;
-    out->hr_osc_mean_bpm = n_osc ? osc / (double)n_osc : NAN;
+    out->hr_osc_mean_bpm = n_osc >= PSY_RSA_MIN_BREATHS ? osc / (double)n_osc : NAN;
     porges_bohrer(beats, &c, out);
     psy_breath_summary s;
     psy_breath_summarize(breaths, &s);

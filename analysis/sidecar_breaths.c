@@ -18,23 +18,44 @@ static void set_num(json_t *o, const char *key, double v, const char *why)
     }
 }
 
-/* The RSA and biofeedback keys (README: psyphys resp). */
+/* Breaths of the per-breath values v (n) that are numbers. */
+static size_t counted(const double *v, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += !isnan(v[i]);
+    return k;
+}
+
+/* The RSA and biofeedback keys (README: psyphys resp); r NULL: no heartbeats to measure them
+ * against, every value null with that reason. */
 static void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
 {
-    const char *no_breath = "no breath with intervals in both phases";
-    set_num(o, "rsa_p2t_mean_ms", r->p2t_mean_ms, no_breath);
-    set_num(o, "rsa_p2t_sd_ms", r->p2t_sd_ms, "fewer than 2 breaths with a P2T value");
-    set_num(o, "rsa_p2t_ln_mean", r->p2t_ln_mean, "no positive mean P2T");
-    json_object_set_new(o, "rsa_p2t_breaths", json_integer((json_int_t)r->p2t_n));
-    json_object_set_new(o, "rsa_p2t_no_rsa", json_integer((json_int_t)r->p2t_no_rsa));
-    set_num(o, neurokit ? "rsa_pb_ln_bpm2_per_1000" : "rsa_pb_ln_ms2", r->pb_ln, r->pb_why);
-    json_object_set_new(o, "rsa_pb_epochs", json_integer((json_int_t)r->pb_epochs));
-    set_num(o, "hf_resp_ms2", r->hf_resp_ms2, r->hf_why);
-    json_object_set_new(o, "hf_resp_band_hz", json_pack("[f,f]", r->hf_band_hz[0], r->hf_band_hz[1]));
-    set_num(o, "resonance_hz", r->resonance_hz, r->spectrum_why);
-    set_num(o, "resonance_power_ms2", r->resonance_power_ms2, r->spectrum_why);
-    set_num(o, "coherence_ratio", r->coherence_ratio, r->spectrum_why);
-    set_num(o, "hr_osc_mean_bpm", r->hr_osc_mean_bpm, "no breath with 2 intervals");
+    static const char no_heart[] = "no ECG channel: RSA needs heartbeats";
+    static const psy_rsa_result none = {.p2t_mean_ms = NAN, .p2t_sd_ms = NAN, .p2t_ln_mean = NAN,
+                                        .hr_osc_mean_bpm = NAN, .pb_ln = NAN, .pb_why = no_heart,
+                                        .hf_band_hz = {NAN, NAN}, .hf_resp_ms2 = NAN, .resonance_hz = NAN,
+                                        .resonance_power_ms2 = NAN, .coherence_ratio = NAN, .hf_why = no_heart,
+                                        .spectrum_why = no_heart};
+    const psy_rsa_result *x = r ? r : &none;
+    const char *few_p2t = !r ? no_heart
+                          : !x->p2t_n ? "no breath with intervals in both phases"
+                                      : "fewer than 3 breaths with a P2T value";
+    size_t osc = r ? counted(r->hr_osc_bpm, r->n_breaths) : 0;
+    set_num(o, "rsa_p2t_mean_ms", x->p2t_mean_ms, few_p2t);
+    set_num(o, "rsa_p2t_sd_ms", x->p2t_sd_ms, few_p2t);
+    set_num(o, "rsa_p2t_ln_mean", x->p2t_ln_mean, isfinite(x->p2t_mean_ms) ? "no positive mean P2T" : few_p2t);
+    json_object_set_new(o, "rsa_p2t_breaths", json_integer((json_int_t)x->p2t_n));
+    json_object_set_new(o, "rsa_p2t_no_rsa", json_integer((json_int_t)x->p2t_no_rsa));
+    set_num(o, neurokit ? "rsa_pb_ln_bpm2_per_1000" : "rsa_pb_ln_ms2", x->pb_ln, x->pb_why);
+    json_object_set_new(o, "rsa_pb_epochs", json_integer((json_int_t)x->pb_epochs));
+    set_num(o, "hf_resp_ms2", x->hf_resp_ms2, x->hf_why);
+    json_object_set_new(o, "hf_resp_band_hz", r ? json_pack("[f,f]", x->hf_band_hz[0], x->hf_band_hz[1]) : json_null());
+    set_num(o, "resonance_hz", x->resonance_hz, x->spectrum_why);
+    set_num(o, "resonance_power_ms2", x->resonance_power_ms2, x->spectrum_why);
+    set_num(o, "coherence_ratio", x->coherence_ratio, x->spectrum_why);
+    set_num(o, "hr_osc_mean_bpm", x->hr_osc_mean_bpm, !r ? no_heart
+                                                    : !osc ? "no breath with 2 intervals"
+                                                           : "fewer than 3 breaths with 2 intervals");
 }
 
 psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sc, const char *key, const psy_breath_summary *s,
@@ -46,11 +67,12 @@ psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sc, const char *key, con
     json_object_set_new(o, "breaths", json_integer((json_int_t)s->n_breaths));
     json_object_set_new(o, "rate_per_min", psy_json_number(s->rate.per_min));
     if (s->rate.why) json_object_set_new(o, "rate_per_min_n/a_reason", json_string(s->rate.why));
-    json_object_set_new(o, "duration_mean_s", psy_json_number(s->duration_mean_s));
-    json_object_set_new(o, "irregularity_cv_pct", psy_json_number(s->duration_cv_pct));
-    json_object_set_new(o, "depth_median", psy_json_number(s->amplitude_median));
-    json_object_set_new(o, "depth_cv_pct", psy_json_number(s->amplitude_cv_pct));
-    if (rsa) rsa_json(o, rsa, config->pb_neurokit);
+    const char *no_breath = "no breath", *few = "fewer than 3 breaths";
+    set_num(o, "duration_mean_s", s->duration_mean_s, no_breath);
+    set_num(o, "irregularity_cv_pct", s->duration_cv_pct, s->n_breaths ? few : no_breath);
+    set_num(o, "depth_median", s->amplitude_median, no_breath);
+    set_num(o, "depth_cv_pct", s->amplitude_cv_pct, s->n_breaths ? few : no_breath);
+    rsa_json(o, rsa, config && config->pb_neurokit);
     return psy_sidecar_set_new(sc, key, o);
 }
 

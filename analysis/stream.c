@@ -239,7 +239,9 @@ static void status(psy_stream *s, psy_stream_condition c, double onset_s, int64_
     psy_stream_output o;
     memset(&o, 0, sizeof o);
     o.kind = PSY_STREAM_STATUS;
-    o.onset_s = onset_s;
+    /* a filter's delay puts the first analysis samples before 0: a condition there began with
+     * the recording */
+    o.onset_s = onset_s < 0 ? 0 : onset_s;
     o.u.status.condition = c;
     o.u.status.count = count;
     put(s, &o);
@@ -467,6 +469,9 @@ static void scl_sample(void *ctx, double t_s, double tonic_us, unsigned flags)
     o.u.scl.ns_scr_per_min = valid >= 0.5 * fmin(s->cfg.ns_scr_window_s, t_s) && valid > 0
                                  ? (double)recent * 60.0 / valid
                                  : NAN;
+    if (isnan(o.u.scl.scl_us)) o.u.scl.scl_na = "every sample of the interval flagged (eda_lost)";
+    if (isnan(o.u.scl.ns_scr_per_min))
+        o.u.scl.ns_scr_na = "less than half of the NS-SCR window holds valid skin conductance";
     put(s, &o);
     s->scl_sum = 0, s->scl_n = 0;
     s->scl_next_t += s->cfg.scl_interval_s;

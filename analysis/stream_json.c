@@ -58,6 +58,19 @@ static int hrv_reasons(char *buf, size_t size, const psy_stream_output *x)
     return (int)n;
 }
 
+/* "na_reasons" of an scl line; nothing when both are numbers. */
+static int scl_reasons(char *buf, size_t size, const psy_stream_output *x)
+{
+    const char *scl = isnan(x->u.scl.scl_us) ? x->u.scl.scl_na : NULL;
+    const char *ns = isnan(x->u.scl.ns_scr_per_min) ? x->u.scl.ns_scr_na : NULL;
+    if (!scl && !ns) return 0;
+    char a[160] = "", b[160] = "";
+    if (scl) json_text(a, sizeof a, scl);
+    if (ns) json_text(b, sizeof b, ns);
+    return snprintf(buf, size, ",\"na_reasons\":{%s%s%s%s%s}", scl ? "\"scl_us\":" : "", a, scl && ns ? "," : "",
+                    ns ? "\"ns_scr_per_min\":" : "", b);
+}
+
 /* "na_reasons" of a breath line's RSA values; nothing when both are numbers. */
 static int breath_reasons(char *buf, size_t size, const psy_stream_output *x)
 {
@@ -113,6 +126,7 @@ size_t psy_stream_json_line(const psy_stream_output *x, char *buf, size_t size)
     case PSY_STREAM_SCL:
         ADD(num(buf + n, size - n, "scl_us", x->u.scl.scl_us, 4));
         ADD(num(buf + n, size - n, "ns_scr_per_min", x->u.scl.ns_scr_per_min, 3));
+        ADD(scl_reasons(buf + n, size - n, x));
         break;
     case PSY_STREAM_SCR:
         ADD(num(buf + n, size - n, "peak", x->u.scr.peak_s, 6));

@@ -12,7 +12,7 @@ static void help(FILE *out)
             "usage: psyphys analyze FILE [-o OUTDIR] [--segments events|markers|window:W[:STEP]]\n"
             "                       [--epochs LABEL]... [--pre S] [--post S] [--latency MIN:MAX]\n"
             "                       [--ecg LABEL] [--ppg LABEL] [--hr LABEL] [--eda LABEL]\n"
-            "                       [--rsp LABEL] [--edr]\n"
+            "                       [--rsp|--resp LABEL] [--edr]\n"
             "                       [--eda-method fast|deconv] [--hrv-window W:STEP]\n"
             "                       [--layout auto|bids|flat] [--config FILE]\n"
             "                       [--report] [--overwrite] [input options]\n\n"
@@ -33,7 +33,8 @@ static void help(FILE *out)
             "                    event, i.e. not WFDB beat labels or gap marks)\n"
             "  --pre S, --post S epoch window before and after the onset (default 1 and 10 s)\n"
             "  --latency MIN:MAX SCR latency window after an event (default 1:4 s)\n"
-            "  --ecg/--eda/--rsp LABEL  the channels (default: the first of each type; of several\n"
+            "  --ecg/--eda/--rsp LABEL  the channels (--resp: the same as --rsp; default: the first\n"
+            "                    of each type; of several\n"
             "                    ECG leads the best by quality over the first 300 s: share of\n"
             "                    usable 10-s windows, Orphanidou et al. 2015)\n"
             "  --ppg LABEL       the PPG channel (default: the first): its pulses are the beats\n"
@@ -86,7 +87,8 @@ bad:
 }
 
 /* analyze's own options that take a value (the input options are cli_parse_input_option's). */
-static const char *const value_options[] = {"-o", "--config", "--ecg", "--ppg", "--eda", "--rsp", "--hr", "--layout",
+static const char *const value_options[] = {"-o", "--config", "--ecg", "--ppg", "--eda", "--rsp", "--resp", "--hr",
+                                            "--layout",
                                             "--segments", "--epochs", "--pre", "--post", "--latency",
                                             "--eda-method", "--hrv-window", NULL};
 
@@ -149,7 +151,7 @@ static int parse_one(int argc, char **argv, int *ip, analyze_options *o, given *
         seen->ppg = 1;
     }
     else if (strcmp(a, "--eda") == 0) o->eda = v;
-    else if (strcmp(a, "--rsp") == 0) o->rsp = v;
+    else if (cli_is_resp_option(a)) o->rsp = v;
     else if (strcmp(a, "--hr") == 0) {
         o->hr = v;
         if (!seen->ecg) o->ecg = NULL;

@@ -81,6 +81,10 @@ const char *cli_nearest(const char *word, const char *const *names, int n);
  * "COMMAND: unknown option 'OPT'". Returns CLI_USAGE. */
 int cli_refuse_option(const char *command, const char *opt, const char *const *with_value);
 
+/* 1 for the respiration channel's option in either spelling, --rsp or --resp (analyze and sync
+ * named it one way, stream the other: each command takes both). */
+int cli_is_resp_option(const char *opt);
+
 /* "psyphys: <path>: <reason>" on stderr. */
 void cli_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

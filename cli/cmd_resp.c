@@ -18,7 +18,8 @@ static void help(FILE *out)
             "slopes, and heart rate modulation). With an ECG, measures respiratory sinus arrhythmia\n"
             "breath by breath\n"
             "and the HRV-biofeedback metrics. Without -o the table goes to stdout (unless --json).\n\n"
-            "  --channel LABEL   the respiration channel (default: the first RESP channel)\n"
+            "  --channel LABEL   the respiration channel (default: the first RESP channel); --rsp\n"
+            "                    and --resp, as analyze and stream name it, are the same\n"
             "  --ecg LABEL       the ECG channel (default: the first ECG channel, if any)\n"
             "  --edr             breaths derived from the ECG even when there is a RESP channel\n"
             "  --preset neurokit RSA as NeuroKit2's hrv_rsa: P2T = range of the intervals within\n"
@@ -64,7 +65,7 @@ int cmd_resp(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help(stdout);
             return CLI_OK;
-        } else if (v && strcmp(a, "--channel") == 0) label = argv[++i];
+        } else if (v && (strcmp(a, "--channel") == 0 || cli_is_resp_option(a))) label = argv[++i];
         else if (v && strcmp(a, "--ecg") == 0) ecg_label = argv[++i];
         else if (v && strcmp(a, "--preset") == 0) preset = argv[++i];
         else if (v && strcmp(a, "-o") == 0) out_path = argv[++i];
@@ -72,7 +73,8 @@ int cmd_resp(int argc, char **argv)
         else if (strcmp(a, "--json") == 0) want_json = 1;
         else if (strcmp(a, "--overwrite") == 0) overwrite = 1;
         else if (a[0] == '-' && a[1]) {
-            static const char *const with_value[] = {"--channel", "--ecg", "--preset", "-o", NULL};
+            static const char *const with_value[] = {"--channel", "--rsp", "--resp", "--ecg", "--preset", "-o",
+                                                      NULL};
             return cli_refuse_option("resp", a, with_value);
         } else if (!path) path = a;
         else {

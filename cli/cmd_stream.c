@@ -53,7 +53,7 @@ static void help(FILE *out)
             "channels (--replay):\n"
             "  --ecg LABEL, --eda LABEL, --resp LABEL  the channels (default: the first ECG, else the\n"
             "                        first RR channel, else the first PPG; the first EDA and the first\n"
-            "                        respiration channel)\n"
+            "                        respiration channel; --rsp: the same as --resp)\n"
             "  --ppg LABEL           beats from this PPG channel's pulses (pulse rate variability)\n"
             "outputs:\n"
             "  --osc-out HOST:PORT   also send OSC messages (/psyphys/beat, /hr, /label, /rmssd, /lfhf,\n"
@@ -164,7 +164,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         }
         static const char *const with_value[] = {
             "--replay", "--stdin", "--osc-in", "--lsl-in", "--osc-out", "--lsl-out", "--ecg", "--eda", "--ppg",
-            "--resp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--ppg-rate", "--eda-rate",
+            "--resp", "--rsp", "--columns", "--preset", "--gain", "--speed", "--ecg-rate", "--ppg-rate", "--eda-rate",
             "--resp-rate", "--time-window", "--time-window-beats",
             "--freq-window", "--hrv-every", "--lookahead", "--queue", NULL};
         if (!v) return cli_refuse_option("stream", a, with_value);
@@ -178,7 +178,7 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         else if (strcmp(a, "--ecg") == 0) o->ecg_label = v;
         else if (strcmp(a, "--eda") == 0) o->eda_label = v;
         else if (strcmp(a, "--ppg") == 0) o->ppg_label = v;
-        else if (strcmp(a, "--resp") == 0) o->resp_label = v;
+        else if (cli_is_resp_option(a)) o->resp_label = v;
         else if (strcmp(a, "--columns") == 0) o->columns = v;
         else if (strcmp(a, "--preset") == 0) o->preset = v;
         else if (strcmp(a, "--gain") == 0) o->gains = v;

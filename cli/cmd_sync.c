@@ -31,7 +31,7 @@ static void help(FILE *out)
             "                     level), phasic (eda minus scl); repeat for several (default: hr, eda\n"
             "                     and resp where both recordings have them)\n"
             "  --ecg/--hr/--eda/--rsp LABEL   the channel of that kind, in both recordings (--eda also\n"
-            "                     for scl and phasic)\n"
+            "                     for scl and phasic; --resp: the same as --rsp)\n"
             "  --events FILE      session events (on A's clock; Unix-time onsets are taken as such)\n"
             "  --segments RULE    events (default: every event with a duration), markers (from each\n"
             "                     event to the next), window:W[:STEP] (s)\n"
@@ -69,7 +69,7 @@ int cmd_sync(int argc, char **argv)
     int n_paths = 0;
     static const char *const with_value[] = {"-o", "--signal", "--segments", "--offset", "--grid",
                                              "--window", "--step", "--max-lag", "--surrogates", "--seed",
-                                             "--stem", "--ecg", "--hr", "--eda", "--rsp", NULL};
+                                             "--stem", "--ecg", "--hr", "--eda", "--rsp", "--resp", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_parse_input_option(&o.input, argc, argv, &i);
@@ -101,7 +101,7 @@ int cmd_sync(int argc, char **argv)
             else if (strcmp(a, "--stem") == 0) o.stem = v;
             else if (strcmp(a, "--ecg") == 0 || strcmp(a, "--hr") == 0) o.channel[PSY_SYNC_HR] = v;
             else if (strcmp(a, "--eda") == 0) o.channel[PSY_SYNC_EDA] = v;
-            else if (strcmp(a, "--rsp") == 0) o.channel[PSY_SYNC_RESP] = v;
+            else if (cli_is_resp_option(a)) o.channel[PSY_SYNC_RESP] = v;
             else if (strcmp(a, "--signal") == 0) {
                 psy_sync_signal s;
                 if (psy_sync_signal_parse(v, &s) != PSY_OK) {

@@ -37,6 +37,9 @@ int stream_out_alive(const stream_out *o);
 stream_osc_out *stream_osc_out_open(const char *host_port);
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report);
 void stream_osc_out_status(stream_osc_out *o, double onset_s, const char *condition, const char *detail);
+/* At the end: osc_send_ok when the peer had failed and took the messages since (the one-second
+ * rule cannot tell when the stream ends within a second of the failure). */
+void stream_osc_out_finish(stream_osc_out *o, stream_out *report);
 void stream_osc_out_close(stream_osc_out *o);
 
 /* ---- inputs -------------------------------------------------------------------------------- */

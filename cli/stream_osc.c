@@ -2,7 +2,8 @@
  * space in psyphys/stream_format.h), and an input port (liblo).
  * Messages go out on a connected UDP socket without waiting: a full buffer drops a message, and
  * a peer that has gone away (ICMP port unreachable) is reported as an osc_send_failed status on
- * stdout, then osc_send_ok once it has taken messages for a second.
+ * stdout, then osc_send_ok once it has taken messages for a second, or at the end of the stream
+ * when it took the messages since (stream_osc_out_finish).
  * Input address space: /psyphys/in/ecg, /psyphys/in/ppg, /psyphys/in/eda and /psyphys/in/resp
  * (one or more samples, f d or i),
  * /psyphys/in/rr (intervals in ms), /psyphys/in/end (the end of the stream). */
@@ -10,6 +11,7 @@
 #include <lo/lo.h>
 #include <math.h>
 #include <netdb.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +26,8 @@ struct stream_osc_out {
     int fd;      /* a connected UDP socket: a peer that has gone away shows as ECONNREFUSED */
     int failing;        /* sends fail: the peer is gone or unreachable */
     double last_error;  /* monotonic time (s) of the last failed send */
+    long sent_since_error; /* sends that went out since it */
+    double last_onset;  /* of the last output sent */
     char errtext[128];
     double tokens, tokens_t; /* messages that may go at once, and when they were counted (s) */
 };
@@ -121,7 +125,9 @@ static int send_message(stream_osc_out *o, const psy_osc_message *m)
  * second (a refused datagram shows only on the send after it, so single successes prove nothing). */
 static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
 {
-    if (rc < 0) o->last_error = now_s();
+    if (rc < 0) o->last_error = now_s(), o->sent_since_error = 0;
+    else o->sent_since_error++;
+    o->last_onset = onset_s;
     int failing = rc < 0 || (o->failing && now_s() - o->last_error < 1.0);
     if (failing == o->failing) return;
     o->failing = failing;
@@ -131,6 +137,22 @@ static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
     stream_out_status(report, onset_s, failing ? "osc_send_failed" : "osc_send_ok",
                       failing ? o->errtext : "OSC messages are delivered again");
     report->osc = keep;
+}
+
+void stream_osc_out_finish(stream_osc_out *o, stream_out *report)
+{
+    if (!o->failing || !o->sent_since_error) return;
+    /* A refused datagram shows as the socket's error once the ICMP answer is in (at once on
+     * loopback, a round trip otherwise): wait a moment for it, then say how the stream ended. */
+    struct pollfd p = {.fd = o->fd, .events = 0};
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (poll(&p, 1, 200) > 0 && getsockopt(o->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err) {
+        snprintf(o->errtext, sizeof o->errtext, "%s", strerror(err));
+        return;
+    }
+    o->last_error = -INFINITY; /* the sends since the last failure went through */
+    sent(o, 0, o->last_onset, report);
 }
 
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report)

@@ -108,6 +108,7 @@ int stream_out_alive(const stream_out *o)
 
 void stream_out_close(stream_out *o)
 {
+    if (o->osc) stream_osc_out_finish(o->osc, o);
     if (o->live) {
         /* the rest, blocking now: the stream has ended */
         if (o->stdout_flags >= 0) fcntl(STDOUT_FILENO, F_SETFL, o->stdout_flags);

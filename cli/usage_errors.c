@@ -38,6 +38,11 @@ const char *cli_nearest(const char *word, const char *const *names, int n)
     return best && best_d > 0 && best_d <= (len < 6 ? 1 : len / 3) ? best : NULL;
 }
 
+int cli_is_resp_option(const char *opt)
+{
+    return strcmp(opt, "--rsp") == 0 || strcmp(opt, "--resp") == 0;
+}
+
 int cli_refuse_option(const char *command, const char *opt, const char *const *with_value)
 {
     for (const char *const *w = with_value; w && *w; w++)

@@ -265,6 +265,31 @@ else
     expect_grep '"condition":"osc_send_ok"' "$TMP/back.jsonl"
     expect_grep '^/psyphys/beat fif' "$TMP/osc2.msgs"
 fi
+# A peer that comes back less than a second before the end (ux11 #10: a listener bound 0.4 s into
+# a replay at --speed max got the messages, but osc_send_ok never came, the one-second rule
+# outlasting the stream): the end says how it ended. The input is held on a FIFO until the
+# failure is reported, then the peer listens and the rest of the samples follow at once.
+start_sink "$TMP/osc3.msgs" --refuse
+if [ -z "$sink_port" ]; then
+    fail "the refusing OSC sink cannot listen: $(cat "$TMP/osc3.msgs.err")"
+else
+    rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+    "$PSYPHYS" stream --stdin csv --ecg-rate 100 --eda-rate 100 --osc-out "127.0.0.1:$sink_port" <"$TMP/fifo" \
+        >"$TMP/late.jsonl" 2>"$TMP/late.err" &
+    late=$!
+    exec 3>"$TMP/fifo"
+    head -n 6000 "$TMP/frames.csv" >&3
+    while kill -0 "$late" 2>/dev/null && ! grep -q '"condition":"osc_send_failed"' "$TMP/late.jsonl"; do sleep 0.05; done
+    kill -USR1 "$sink"
+    tail -n +6001 "$TMP/frames.csv" >&3
+    exec 3>&-
+    wait "$late" || fail "stream with a peer back before the end failed"
+    stop_sink
+    expect_grep '"condition":"osc_send_failed"' "$TMP/late.jsonl"
+    grep -o '"condition":"osc_send_[a-z]*"' "$TMP/late.jsonl" | tail -n 1 | grep -q osc_send_ok ||
+        fail "a peer back before the end: no osc_send_ok after osc_send_failed"
+    expect_grep '^/psyphys/beat fif' "$TMP/osc3.msgs"
+fi
 
 # OSC in: samples sent to /psyphys/in/ecg give the beats of the recording.
 "$PSYPHYS" stream --osc-in 0 --ecg-rate 100 >"$TMP/oscin.jsonl" 2>"$TMP/oscin.err" &

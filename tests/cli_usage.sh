@@ -52,6 +52,16 @@ for pair in "analyze --pre" "analyze -o" "eda --channel" "hrv --window" "beats -
 done
 expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --speed
 expect_grep "^psyphys: stream: --speed needs a value" "$TMP/err"
+# The respiration channel's option in both spellings (ux11 #9: analyze and sync took only --rsp,
+# stream only --resp, each "unknown option" for the other's): the channel named is looked for.
+for cmd in "analyze $DEMO" "sync $DEMO $DEMO -o $TMP/s9" "resp $DEMO" "stream --replay $DEMO"; do
+    for opt in --rsp --resp; do
+        expect_exit 1 "$PSYPHYS" $cmd "$opt" Nope
+        expect_grep "no channel (labelled )?'Nope'" "$TMP/err"
+    done
+    expect_exit 2 "$PSYPHYS" $cmd --resp
+    expect_grep "--resp needs a value" "$TMP/err"
+done
 expect_exit 2 "$PSYPHYS" score-beats --ref a --fs
 expect_grep "^psyphys: score-beats: --fs needs a value" "$TMP/err"
 

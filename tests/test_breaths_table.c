@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "psyphys.h"
@@ -13,16 +14,35 @@
 
 #define DEMO PSYPHYS_SOURCE_DIR "/recordings/neurokit_eventrelated.edf"
 
-static void sidecar_keys(void **state)
+/* The bundled recording, open, and the beats of its ECG. */
+static psy_reader *demo_with_beats(psy_beat_list **beats)
 {
-    (void)state;
     psy_reader *r = NULL;
     psy_message why;
     psy_open_options opt = psy_open_options_default();
     assert_int_equal(psy_reader_open(DEMO, &opt, &r, &why), PSY_OK);
     psy_beats_config bc = psy_beats_config_default();
+    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, beats, &why), PSY_OK);
+    return r;
+}
+
+/* Each of keys (NULL-terminated) is null in o, with a KEY_n/a_reason holding text. */
+static void assert_null_with_reason(json_t *o, const char *const *keys, const char *text)
+{
+    for (const char *const *k = keys; *k; k++) {
+        char reason[64];
+        snprintf(reason, sizeof reason, "%s_n/a_reason", *k);
+        assert_true(json_is_null(json_object_get(o, *k)));
+        assert_non_null(strstr(json_string_value(json_object_get(o, reason)), text));
+    }
+}
+
+static void sidecar_keys(void **state)
+{
+    (void)state;
+    psy_message why;
     psy_beat_list *beats = NULL;
-    assert_int_equal(psy_beats_detect(r, psy_reader_find_channel(r, "ECG"), &bc, &beats, &why), PSY_OK);
+    psy_reader *r = demo_with_beats(&beats);
     for (int edr = 0; edr < 2; edr++) {
         psy_breath_list *l = NULL;
         if (edr) assert_int_equal(psy_breaths_from_beats(beats, &l, &why), PSY_OK);
@@ -57,13 +77,18 @@ static void sidecar_keys(void **state)
         assert_int_equal(circular, edr);
         json_decref(o);
         psy_sidecar_free(sc);
-        /* without RSA: no rsa settings or values */
+        /* without RSA: no rsa settings; every RSA value null with its reason (ux11 #1: the keys
+         * were left out, without a word) */
         assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_settings(sc, "settings", l, NULL), PSY_OK);
         assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, NULL, NULL), PSY_OK);
         o = sidecar_as_json(sc);
         assert_null(json_object_get(json_object_get(o, "settings"), "rsa"));
-        assert_null(json_object_get(json_object_get(o, "summary"), "rsa_p2t_mean_ms"));
+        s = json_object_get(o, "summary");
+        static const char *const rsa_keys[] = {"rsa_p2t_mean_ms", "rsa_p2t_sd_ms", "rsa_pb_ln_ms2", "hf_resp_ms2",
+                                               "resonance_hz", "coherence_ratio", "hr_osc_mean_bpm", NULL};
+        assert_null_with_reason(s, rsa_keys, "no ECG channel");
+        assert_true(json_is_null(json_object_get(s, "hf_resp_band_hz")));
         json_decref(o);
         psy_sidecar_free(sc);
         psy_rsa_result_clear(&rsa);
@@ -71,6 +96,65 @@ static void sidecar_keys(void **state)
     }
     psy_beat_list_free(beats);
     psy_reader_close(r);
+}
+
+/* Two breaths (ux11 #5: a 10-s recording): the breathing rate, the CVs and the recording's RSA
+ * means are null, each with its reason, the means below PSY_RSA_MIN_BREATHS as the rate is (they
+ * came from 2 breaths without a word); each breath keeps its own values. */
+static void few_breaths(void **state)
+{
+    (void)state;
+    psy_message why;
+    psy_beat_list *beats = NULL;
+    psy_reader *r = demo_with_beats(&beats);
+    psy_breath_list *l = NULL;
+    assert_int_equal(psy_breaths_detect(r, psy_reader_find_channel(r, "RSP"), NULL, &l, &why), PSY_OK);
+    size_t all = l->n;
+    l->n = 2;
+    psy_rsa_config rc = psy_rsa_config_default();
+    psy_rsa_result rsa;
+    assert_int_equal(psy_rsa_compute(beats, l, &rc, &rsa), PSY_OK);
+    assert_int_equal(rsa.p2t_n, 2);
+    assert_true(isfinite(rsa.p2t_ms[0]) && isfinite(rsa.p2t_ms[1]) && isfinite(rsa.hr_osc_bpm[0]));
+    assert_true(isnan(rsa.p2t_mean_ms) && isnan(rsa.p2t_sd_ms) && isnan(rsa.hr_osc_mean_bpm));
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
+    psy_sidecar *sc = NULL;
+    assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+    assert_int_equal(psy_sidecar_set_breaths_summary(sc, "summary", &sum, &rsa, &rc), PSY_OK);
+    json_t *o = sidecar_as_json(sc);
+    json_t *s = json_object_get(o, "summary");
+    static const char *const keys[] = {"rate_per_min", "irregularity_cv_pct", "depth_cv_pct", "rsa_p2t_mean_ms",
+                                       "rsa_p2t_sd_ms", "rsa_p2t_ln_mean", "hr_osc_mean_bpm", NULL};
+    assert_null_with_reason(s, keys, "fewer than 3");
+    assert_true(json_is_number(json_object_get(s, "depth_median")));
+    json_decref(o);
+    psy_sidecar_free(sc);
+    psy_rsa_result_clear(&rsa);
+    l->n = all;
+    psy_breath_list_free(l);
+    psy_beat_list_free(beats);
+    psy_reader_close(r);
+}
+
+/* The amplitude column in significant digits (ux11 #13: 6 decimals left impedance breaths of
+ * ~6e-5 ohm two digits, 0.000060): 6, as the session tables' unscaled values. */
+static void amplitude_digits(void **state)
+{
+    (void)state;
+    psy_breath b[2] = {{.amplitude = 6.0123456e-5}, {.amplitude = 1234.5678}};
+    double onset[2] = {1, 5}, peak[2] = {2.5, 6.5}, end[2] = {5, 9};
+    psy_breath_list l = {.n = 2, .b = b, .onset_s = onset, .peak_s = peak, .end_s = end, .rate_hz = 250};
+    char text[512] = "";
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(psy_breaths_write_tsv(fp, &l, NULL), PSY_OK);
+    rewind(fp);
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    text[got] = '\0';
+    fclose(fp);
+    assert_non_null(strstr(text, "\n1.000\t2.500\t4.000\t6.01235e-05\t15.000\tn/a\tn/a\n"));
+    assert_non_null(strstr(text, "\n5.000\t6.500\t4.000\t1234.57\t15.000\tn/a\tn/a\n"));
 }
 
 /* The ECG-derived rate per minute in the sidecar: each window, its reason when n/a, the median
@@ -120,6 +204,7 @@ static void rate_windows(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(rate_windows)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(sidecar_keys), cmocka_unit_test(few_breaths), cmocka_unit_test(amplitude_digits),
+                                       cmocka_unit_test(rate_windows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -605,6 +605,46 @@ static void test_eda_artifacts_in_the_rate(void **state)
     free(l.o), free(eda);
 }
 
+/* Contact missing from the start for 20 s (ux11 #6, #12: an E4 replay began with an eda_lost
+ * status at -0.19 s, the first analysis samples lying before 0 by the low-pass's delay, and its
+ * scl lines were null without a reason): the status begins at 0, and each null of an scl line
+ * has its reason, in the JSON line too. */
+static void test_eda_lost_from_the_start(void **state)
+{
+    (void)state;
+    size_t n_eda = 120 * 32;
+    double *eda = malloc(n_eda * sizeof *eda);
+    assert_non_null(eda);
+    for (size_t i = 0; i < n_eda; i++) eda[i] = i < 20 * 32 ? 0.01 : 5 + 0.001 * (double)i / 32;
+    psy_stream_config cfg = psy_stream_config_default(0, 32);
+    cfg.queue_capacity = 1 << 16;
+    outs l = run(&cfg, NULL, 0, eda, n_eda, 1);
+    double t_lost = -1;
+    assert_int_equal(count_status(&l, PSY_STREAM_EDA_LOST, &t_lost), 1);
+    assert_true(t_lost == 0);
+    size_t null_scl = 0, null_rate = 0;
+    char line[PSY_STREAM_LINE_MAX];
+    for (size_t i = 0; i < l.n; i++) {
+        const psy_stream_output *o = &l.o[i];
+        assert_true(o->onset_s >= 0);
+        if (o->kind != PSY_STREAM_SCL) continue;
+        psy_stream_json_line(o, line, sizeof line);
+        if (isnan(o->u.scl.scl_us)) {
+            assert_non_null(o->u.scl.scl_na);
+            assert_non_null(strstr(line, "\"na_reasons\":{\"scl_us\":\"every sample of the interval flagged"));
+            null_scl++;
+        }
+        if (isnan(o->u.scl.ns_scr_per_min)) {
+            assert_non_null(o->u.scl.ns_scr_na);
+            assert_non_null(strstr(line, "\"ns_scr_per_min\":\"less than half of the NS-SCR window"));
+            null_rate++;
+        }
+        if (!isnan(o->u.scl.scl_us) && !isnan(o->u.scl.ns_scr_per_min)) assert_null(strstr(line, "na_reasons"));
+    }
+    assert_true(null_scl >= 15 && null_rate >= null_scl);
+    free(l.o), free(eda);
+}
+
 static void test_rr_input(void **state)
 {
     (void)state;
@@ -991,6 +1031,7 @@ int main(void)
         cmocka_unit_test(test_push_and_poll_threads),
         cmocka_unit_test(test_unplugged_and_back),
         cmocka_unit_test(test_eda_artifacts_in_the_rate),
+        cmocka_unit_test(test_eda_lost_from_the_start),
         cmocka_unit_test(test_rr_input),
         cmocka_unit_test(test_provisional_labels_so_far),
         cmocka_unit_test(test_short_lookahead_final_labels),

@@ -63,14 +63,19 @@ typedef struct psy_rsa_config {
 
 PSY_API psy_rsa_config psy_rsa_config_default(void);
 
+/* The breaths with a value that the recording's means (and SD) of P2T and of the heart-rate
+ * oscillation need: the breathing rate's minimum (PSY_RESP_RATE_MIN_BREATHS). Each breath's own
+ * value stands without it. */
+#define PSY_RSA_MIN_BREATHS 3
+
 typedef struct psy_rsa_result {
     size_t n_breaths;
     double *p2t_ms;        /* per breath (n_breaths), NaN where it cannot be measured */
     double *hr_osc_bpm;    /* per breath: max - min heart rate, NaN without 2 intervals */
     size_t p2t_n;          /* breaths with a P2T value */
     size_t p2t_no_rsa;     /* of them, 0 (Grossman: no RSA in the breath) */
-    double p2t_mean_ms, p2t_sd_ms, p2t_ln_mean; /* NaN below 1 (mean), 2 (SD) values */
-    double hr_osc_mean_bpm;
+    double p2t_mean_ms, p2t_sd_ms, p2t_ln_mean; /* NaN below PSY_RSA_MIN_BREATHS values */
+    double hr_osc_mean_bpm;                     /* likewise */
     double pb_ln;          /* Porges-Bohrer, ln(ms²) (NeuroKit variant: ln(bpm² / 1000)); NaN
                               without a complete epoch (pb_why) */
     size_t pb_epochs;
@@ -93,8 +98,9 @@ PSY_API psy_status psy_rsa_compute(const psy_beat_list *beats, const psy_breath_
 PSY_API void psy_rsa_result_clear(psy_rsa_result *r); /* frees the per-breath arrays; NULL-safe */
 
 /* The breaths table, one row per breath (TSV, header row, "n/a" for a missing value, fixed
- * decimals): onset (start of inspiration, s), peak (end of inspiration, s), duration_s (onset to
- * the breath's end), amplitude (6 decimals; the channel's unit, arbitrary for ECG-derived
+ * decimals but amplitude's): onset (start of inspiration, s), peak (end of inspiration, s),
+ * duration_s (onset to the breath's end), amplitude (6 significant digits, %.6g: MARSH's
+ * impedance breaths are ~6e-5, a belt's hundreds; the channel's unit, arbitrary for ECG-derived
  * breaths), rate_per_min (60 / duration_s), rsa_p2t_ms and hr_osc_bpm (rsa's per-breath values;
  * n/a without rsa or where a breath holds too few intervals). rsa may be NULL; otherwise it was
  * computed on l. PSY_OK, PSY_E_INVALID (NULL fp or l, rsa of another list), PSY_E_IO. */

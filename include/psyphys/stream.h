@@ -156,7 +156,8 @@ typedef struct psy_stream_output {
     psy_stream_kind kind;
     double onset_s;            /* beat: R-peak time; label: the beat's time; hr/hrv: the time of
                                   the beat they follow; scl: end of its interval; scr: onset;
-                                  breath: start of inspiration; status: when the condition began */
+                                  breath: start of inspiration; status: when the condition began
+                                  (0 for one present from the start) */
     union {
         struct {
             int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input; a PPG pulse's
@@ -192,6 +193,8 @@ typedef struct psy_stream_output {
                                        of valid skin conductance in it (artefacts excluded);
                                        NaN when less than half of it (of the time so far, at
                                        the start) is valid */
+            const char *scl_na, *ns_scr_na; /* why each NaN above is NaN (static text; NULL
+                                               for a value) */
         } scl;
         psy_eda_scr scr;
         struct {
