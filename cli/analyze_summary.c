@@ -77,7 +77,10 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         psy_pat_summarize(s->res->pat, -INFINITY, INFINITY, &p);
         printf("  PAT     '%s': %zu of %zu R-peaks, ", psy_reader_channel(s->r, s->res->ppg)->label, p.n_valid,
                p.n_beats);
-        if (isnan(p.median_ms))
+        psy_message refused; /* the warning's words: one reason, the test that failed */
+        if (isnan(p.median_ms) && psy_pat_why_refused(s->res->pat, &s->res->pat_config, &refused))
+            printf("n/a (%s)\n", refused.text);
+        else if (isnan(p.median_ms))
             printf("n/a (%s)\n", p.why == PSY_PAT_VALID ? "fewer than 5 valid" : psy_pat_reason_text(p.why));
         else printf("median %.0f ms (SD %.0f ms)\n", p.median_ms, p.sd_ms);
     }
