@@ -52,9 +52,7 @@ static int has_type(psy_reader *r, psy_channel_type type)
 static int pick_ecg(psy_reader *r, const char *path, const char *label, int needed)
 {
     static const psy_channel_type heart[] = {PSY_CH_ECG};
-    int has = 0;
-    for (int i = 0; i < psy_reader_channel_count(r); i++) has |= psy_reader_channel(r, i)->type == PSY_CH_ECG;
-    if (!label && !has && !needed) return -1;
+    if (!label && !has_type(r, PSY_CH_ECG) && !needed) return -1;
     int ch = cli_pick_channel(r, path, label, heart, 1, needed ? "RESP or ECG" : "ECG");
     return ch < 0 ? -2 : ch;
 }
@@ -122,8 +120,7 @@ int cmd_resp(int argc, char **argv)
     psy_message why = {{0}};
     psy_status st = PSY_OK;
     static const psy_channel_type breathing[] = {PSY_CH_RESP};
-    int has_resp = 0;
-    for (int i = 0; i < psy_reader_channel_count(r); i++) has_resp |= psy_reader_channel(r, i)->type == PSY_CH_RESP;
+    int has_resp = has_type(r, PSY_CH_RESP);
     int edr = force_edr || (!label && !has_resp);
     int ch = edr ? -1 : cli_pick_channel(r, path, label, breathing, 1, "RESP");
     int ecg = edr || ch >= 0 ? ppg_label ? -1 : pick_ecg(r, path, ecg_label, edr) : -2;
@@ -142,6 +139,11 @@ int cmd_resp(int argc, char **argv)
     } else if (ppg >= 0) {
         psy_pulses_config pc = psy_pulses_config_default();
         st = psy_pulses_detect(r, ppg, &pc, &beats, &why);
+        if (st == PSY_E_INVALID && !ppg_label) { /* one not named that the detector does not take: no RSA */
+            fprintf(stderr, "psyphys: %s: note: no RSA from PPG '%s': %s\n", path, psy_reader_channel(r, ppg)->label,
+                    why.text);
+            st = PSY_OK, ppg = -1;
+        }
     }
     if (st == PSY_OK && edr) {
         fprintf(stderr, "psyphys: %s: note: %sbreaths derived from ECG '%s'\n", path,
