@@ -125,11 +125,19 @@ static psy_status write_physio_json(psy_write_job *job, double rate, const char 
     return dump_json(root, path, why);
 }
 
-/* One TSV cell of free text: tabs and line breaks would break the table. */
+/* One TSV cell of free text: tabs and line breaks would break the table; a cell that begins
+ * with a quote (after blanks) would be read as a quoted one (by psyphys, pandas), so it is written
+ * quoted, its quotes doubled: WFDB's note annotation '"' read back as an empty label. */
 static void clean_text(const char *in, char *out, size_t size)
 {
-    size_t o = 0;
-    for (; *in && o + 1 < size; in++) out[o++] = *in == '\t' || *in == '\n' || *in == '\r' ? ' ' : *in;
+    size_t o = 0, lead = strspn(in, " ");
+    int quote = in[lead] == '"';
+    if (quote) out[o++] = '"';
+    for (; *in && o + (quote ? 3 : 1) < size; in++) {
+        if (quote && *in == '"') out[o++] = '"';
+        out[o++] = *in == '\t' || *in == '\n' || *in == '\r' ? ' ' : *in;
+    }
+    if (quote) out[o++] = '"';
     out[o] = '\0';
     if (o == 0 && size > 3) memcpy(out, "n/a", 4);
 }

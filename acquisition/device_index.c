@@ -10,6 +10,7 @@ struct dev_index {
     dev_index_layout layout;
     int columns, lead;       /* value columns; 1 when a leading field precedes them */
     int64_t frames, leading_zeros;
+    int64_t cut_line;                   /* a last line left out, cut (dev_lines_cut); 0: none */
     int64_t *block_offset, *block_line; /* byte offset and line number of each block's first sample */
     int64_t n_blocks;
     double *cache;                      /* one decoded block, sample-major */
@@ -98,6 +99,10 @@ psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
         int64_t at = dev_lines_tell(&ix->lr);
         if ((got = dev_lines_next(&ix->lr, &line, &len, &st, why)) != 1) break;
         if (dev_is_blank(line, len)) continue;
+        if (dev_lines_cut(&ix->lr, line, len)) {
+            ix->cut_line = ix->lr.line_no;
+            break;
+        }
         dev_field lead;
         if (!parse_row(ix, line, len, v, &lead, why) ||
             (ix->lead && !ix->layout.on_lead(ix->layout.ctx, &lead, ix->lr.line_no, why))) {
@@ -170,4 +175,8 @@ static void index_destroy(void *impl) { dev_index_free(impl); }
 
 static const psy_reader_ops index_ops = {index_read, NULL, index_destroy};
 
-void dev_index_attach(psy_reader *r, dev_index *ix) { psy_reader_set_impl(r, &index_ops, ix); }
+void dev_index_attach(psy_reader *r, dev_index *ix)
+{
+    if (ix->cut_line) dev_warn_cut(r, ix->cut_line);
+    psy_reader_set_impl(r, &index_ops, ix);
+}

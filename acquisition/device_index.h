@@ -23,7 +23,8 @@ typedef struct dev_index_layout {
 } dev_index_layout;
 
 /* Scans src from byte `offset` (whose first line is numbered `line_no`, for messages) to the
- * end. Blank lines are skipped; any other line must match the layout.
+ * end. Blank lines are skipped; any other line must match the layout, but a last line cut short
+ * (dev_lines_cut) is left out, and dev_index_attach warns of it.
  * Returns PSY_OK, PSY_E_FORMAT (naming the line), PSY_E_IO or PSY_E_NOMEM. */
 psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
                            const dev_index_layout *layout, dev_index **out, psy_message *why);
@@ -31,7 +32,8 @@ int64_t dev_index_frames(const dev_index *ix);
 /* Samples of column 0 equal to 0.0 at the start (E4 EDA settling). */
 int64_t dev_index_leading_zeros(const dev_index *ix);
 void dev_index_free(dev_index *ix);
-/* Hands the index to the reader as its implementation (one regular channel per column). */
+/* Hands the index to the reader as its implementation (one regular channel per column), with
+ * the warning of a cut last line left out. */
 void dev_index_attach(psy_reader *r, dev_index *ix);
 
 #endif

@@ -28,7 +28,7 @@ void dev_lines_seek(dev_lines *lr, int64_t offset, int64_t next_line_no)
 {
     lr->pos = offset;
     lr->len = lr->off = 0;
-    lr->eof = 0;
+    lr->eof = lr->unterminated = 0;
     lr->line_no = next_line_no - 1;
 }
 
@@ -56,6 +56,7 @@ int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st
         if (nl || (lr->eof && avail)) {
             size_t n = nl ? (size_t)(nl - start) : avail;
             lr->off += nl ? n + 1 : n;
+            lr->unterminated = !nl;
             if (n && start[n - 1] == '\r') n--;
             lr->line_no++;
             if (lr->line_no == 1 && n >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0) {
@@ -77,6 +78,17 @@ int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st
             return -1;
         }
     }
+}
+
+int dev_lines_cut(const dev_lines *lr, const char *line, size_t len)
+{
+    return lr->unterminated && !dev_is_blank(line, len);
+}
+
+void dev_warn_cut(psy_reader *r, int64_t line_no)
+{
+    psy_reader_warn(r, "the last line (%lld) does not end with a line break: the file was cut (an export or "
+                       "copy that did not finish), that line is left out", (long long)line_no);
 }
 
 static int is_blank_char(char c) { return c == ' ' || c == '\t'; }

@@ -20,6 +20,7 @@ typedef struct dev_lines {
     size_t len, off; /* bytes in buf, start of the next line */
     int64_t line_no; /* 1-based number of the line last returned */
     int eof;
+    int unterminated; /* the line last returned ended the file without an end-of-line */
 } dev_lines;
 
 psy_status dev_lines_open(dev_lines *lr, psy_source *src);
@@ -27,6 +28,12 @@ psy_status dev_lines_open(dev_lines *lr, psy_source *src);
  * Returns 1 with a line, 0 at the end, -1 on error (*st and why set). */
 int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st, psy_message *why);
 void dev_lines_close(dev_lines *lr);
+/* 1 when `line` (just returned) is the file's last and lacks its end-of-line while holding more
+ * than blanks: the file was cut there (an export or copy that did not finish), so its value may
+ * be cut too. The device readers leave such a line out, warning with dev_warn_cut. */
+int dev_lines_cut(const dev_lines *lr, const char *line, size_t len);
+/* The one warning for a line left out by that rule. */
+void dev_warn_cut(psy_reader *r, int64_t line_no);
 /* File offset of the next line dev_lines_next would return. */
 int64_t dev_lines_tell(const dev_lines *lr);
 /* Continues from file offset `offset`, numbering the next line `next_line_no`. */

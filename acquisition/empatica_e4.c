@@ -6,7 +6,9 @@
  *    device dropped beats, so times come from the file, never from running sums.
  *  - tags: one unix time per button press (possibly none). Tags carry no session start of their
  *    own: it is taken from a sibling sensor file when one can be opened, else the first tag.
- * A file is recognised by its name (the stem) and a unix time on line 1. */
+ * A file is recognised by its name (the stem) and a unix time on line 1. E4 connect ends every
+ * line with a line break: a last line without one is where a copy or download was cut, its value
+ * perhaps cut too, so it is left out with a warning (a header line so cut refuses the file). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +103,10 @@ static psy_status read_ibi(e4_state *s, psy_message *why)
     double prev = -INFINITY;
     while ((got = dev_lines_next(&s->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
+        if (dev_lines_cut(&s->lr, line, len)) {
+            dev_warn_cut(s->r, s->lr.line_no);
+            break;
+        }
         dev_field f[3];
         double t, ibi;
         if (dev_split(line, len, ',', f, 3) != 2)
@@ -138,6 +144,10 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
                               "from the first tag");
     while ((got = dev_lines_next(&s->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
+        if (dev_lines_cut(&s->lr, line, len)) {
+            dev_warn_cut(s->r, s->lr.line_no);
+            break;
+        }
         double t;
         if (!dev_parse_number(line, len, &t) || !is_unix_time(t))
             return fail_line(why, s->lr.line_no, "not a unix time:", line, len);
@@ -156,6 +166,13 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
     return PSY_OK;
 }
 
+/* A header line that ends the file without its line break: its number may be cut short. */
+static psy_status cut_header(psy_message *why, int line)
+{
+    return psy_fail(why, PSY_E_TRUNCATED, "line %d does not end with a line break: the file was cut in its header",
+                    line);
+}
+
 /* Reads the two header lines of a sensor file (start, rate) or the IBI "start, IBI" line. */
 static psy_status read_header(e4_state *s, int columns, psy_message *why)
 {
@@ -165,6 +182,7 @@ static psy_status read_header(e4_state *s, int columns, psy_message *why)
     int got = dev_lines_next(&s->lr, &line, &len, &st, why);
     if (got < 0) return st;
     if (got == 0) return psy_fail(why, PSY_E_TRUNCATED, "the file is empty: no start time on line 1");
+    if (dev_lines_cut(&s->lr, line, len)) return cut_header(why, 1);
     if (s->kind == E4_IBI) {
         dev_field f[3];
         if (dev_split(line, len, ',', f, 3) != 2 || !dev_parse_number(f[0].p, f[0].n, &s->start))
@@ -178,6 +196,7 @@ static psy_status read_header(e4_state *s, int columns, psy_message *why)
     got = dev_lines_next(&s->lr, &line, &len, &st, why);
     if (got < 0) return st;
     if (got == 0) return psy_fail(why, PSY_E_TRUNCATED, "no sample rate on line 2");
+    if (dev_lines_cut(&s->lr, line, len)) return cut_header(why, 2);
     if (!same_numbers(line, len, columns, &s->rate))
         return fail_line(why, 2, "sample rate is not a number (one per column):", line, len);
     if (!(s->rate > 0) || s->rate > 1e6)

@@ -171,9 +171,9 @@ static psy_status check_following(psy_pat_list *l, const size_t *pulse, const ps
     free(d);
     l->trend_ms = trend_ms(l);
     size_t with_ppg = l->n - l->counts[PSY_PAT_NO_PPG];
+    l->valid_pct = with_ppg ? 100.0 * (double)l->n_valid / (double)with_ppg : NAN;
     int following = l->n_valid > 0 && !(l->jitter_ms > c->max_jitter_ms) &&
-                    !(fabs(l->trend_ms) > c->max_trend_ms) &&
-                    100.0 * (double)l->n_valid >= c->min_valid_pct * (double)with_ppg;
+                    !(fabs(l->trend_ms) > c->max_trend_ms) && !(l->valid_pct < c->min_valid_pct);
     if (following) return PSY_OK;
     for (size_t i = 0; i < l->n; i++) {
         if (l->reason[i] != PSY_PAT_VALID) continue;
@@ -246,6 +246,30 @@ psy_status psy_pat_compute(const psy_beat_list *b, const psy_beat_list *p, const
     return PSY_OK;
 }
 
+int psy_pat_why_refused(const psy_pat_list *l, const psy_pat_config *config, psy_message *out)
+{
+    if (!out) return 0;
+    out->text[0] = '\0';
+    if (!l || !l->counts[PSY_PAT_NOT_FOLLOWING]) return 0;
+    psy_pat_config c = config ? *config : psy_pat_config_default();
+    size_t size = sizeof out->text, n = (size_t)snprintf(out->text, size, "%s", psy_pat_reason_text(PSY_PAT_NOT_FOLLOWING));
+    const char *sep = ": ";
+    if (n < size && l->jitter_ms > c.max_jitter_ms) {
+        n += (size_t)snprintf(out->text + n, size - n, "%smedian beat-to-beat change %.0f ms, above max_jitter_ms %g", sep,
+                              l->jitter_ms, c.max_jitter_ms);
+        sep = "; ";
+    }
+    if (n < size && fabs(l->trend_ms) > c.max_trend_ms) {
+        n += (size_t)snprintf(out->text + n, size - n, "%strend %.0f ms over the recording, beyond max_trend_ms %g", sep,
+                              l->trend_ms, c.max_trend_ms);
+        sep = "; ";
+    }
+    if (n < size && l->valid_pct < c.min_valid_pct)
+        snprintf(out->text + n, size - n, "%sa valid PAT at %.0f %% of the R-peaks with PPG, below min_valid_pct %g", sep,
+                 l->valid_pct, c.min_valid_pct);
+    return 1;
+}
+
 psy_status psy_pat_summarize(const psy_pat_list *l, double from_s, double to_s, psy_pat_summary *out)
 {
     if (!l || !out || !(to_s >= from_s)) return PSY_E_INVALID;
@@ -265,6 +289,8 @@ psy_status psy_pat_summarize(const psy_pat_list *l, double from_s, double to_s, 
     if (s.n_valid < PAT_MIN_SPAN_BEATS || 2 * s.n_valid < s.n_beats) {
         for (int r = 1; s.n_beats >= PAT_MIN_SPAN_BEATS && r < PSY_PAT_REASON_COUNT; r++)
             if (s.why == PSY_PAT_VALID || counts[r] > counts[s.why]) s.why = (psy_pat_reason)r;
+        /* the whole list refused: that is why, whatever the span's beats say one by one */
+        if (s.n_beats >= PAT_MIN_SPAN_BEATS && l->counts[PSY_PAT_NOT_FOLLOWING]) s.why = PSY_PAT_NOT_FOLLOWING;
         *out = s;
         return PSY_OK;
     }

@@ -142,9 +142,9 @@ static psy_status pulses_and_pat(psy_session *s)
     }
     psy_status st = psy_pat_compute(s->beats, s->pulses, &s->pat_cfg, &s->pat);
     if (st == PSY_E_NOMEM) return st;
-    if (s->pat && s->pat->counts[PSY_PAT_NOT_FOLLOWING])
-        psy_session_warn(s, "pulse arrival time n/a: %s (median beat-to-beat change %.0f ms, trend %.0f ms)",
-                         psy_pat_reason_text(PSY_PAT_NOT_FOLLOWING), s->pat->jitter_ms, s->pat->trend_ms);
+    psy_message refused;
+    if (psy_pat_why_refused(s->pat, &s->pat_cfg, &refused))
+        psy_session_warn(s, "pulse arrival time n/a: %s", refused.text);
     return PSY_OK;
 }
 

@@ -122,6 +122,8 @@ static json_t *breaths_json(const psy_session_results *res)
         json_object_set_new(b, "resonance_power_ms2", psy_json_number(r->resonance_power_ms2));
         json_object_set_new(b, "coherence_ratio", psy_json_number(r->coherence_ratio));
         json_object_set_new(b, "hr_osc_mean_bpm", psy_json_number(r->hr_osc_mean_bpm));
+        if (res->heart == PSY_HEART_PPG) /* from pulse intervals, as psyphys resp --ppg says too */
+            json_object_set_new(b, "rsa_intervals", json_string(psy_pulse_rate_variability_note()));
     }
     return b;
 }

@@ -43,9 +43,14 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         size_t artefacts = 0; /* beats of a class other than normal (a stretch's first beat has none) */
         for (int c = PSY_BEAT_NORMAL + 1; c < PSY_BEAT_CLASS_COUNT; c++) artefacts += s->res->beats->counts.n[c];
         int pulses = s->res->heart == PSY_HEART_PPG;
-        printf("  heart   '%s': %zu %s (%zu artefacts, corrected; %.1f %% of NN intervals), mean %s %.1f bpm",
-               psy_reader_channel(s->r, s->res->beats_ch)->label, s->res->beats->n, pulses ? "pulses" : "beats",
-               artefacts, h->nn_corrected_pct, pulses ? "pulse rate" : "HR", h->values.v[PSY_HRV_MEAN_HR_BPM]);
+        const char *mean_na = h->values.na[PSY_HRV_MEAN_HR_BPM];
+        printf("  heart   '%s': %zu %s (%zu artefacts", psy_reader_channel(s->r, s->res->beats_ch)->label,
+               s->res->beats->n, pulses ? "pulses" : "beats", artefacts);
+        if (isnan(h->nn_corrected_pct)) printf("; no NN interval)"); /* the segments table's n/a reason */
+        else printf(", corrected; %.1f %% of NN intervals)", h->nn_corrected_pct);
+        printf(", mean %s ", pulses ? "pulse rate" : "HR");
+        if (isnan(h->values.v[PSY_HRV_MEAN_HR_BPM])) printf("n/a (%s)", mean_na ? mean_na : "not computed");
+        else printf("%.1f bpm", h->values.v[PSY_HRV_MEAN_HR_BPM]);
         const psy_hrv_key keys[2] = {PSY_HRV_RMSSD_MS, PSY_HRV_SDNN_MS};
         for (int k = 0; k < 2; k++) {
             const char *name = pulses ? (k ? "PRV SDNN" : "PRV RMSSD") : k ? "SDNN" : "RMSSD";
@@ -72,7 +77,10 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         psy_pat_summarize(s->res->pat, -INFINITY, INFINITY, &p);
         printf("  PAT     '%s': %zu of %zu R-peaks, ", psy_reader_channel(s->r, s->res->ppg)->label, p.n_valid,
                p.n_beats);
-        if (isnan(p.median_ms))
+        psy_message refused; /* the warning's words: one reason, the test that failed */
+        if (isnan(p.median_ms) && psy_pat_why_refused(s->res->pat, &s->res->pat_config, &refused))
+            printf("n/a (%s)\n", refused.text);
+        else if (isnan(p.median_ms))
             printf("n/a (%s)\n", p.why == PSY_PAT_VALID ? "fewer than 5 valid" : psy_pat_reason_text(p.why));
         else printf("median %.0f ms (SD %.0f ms)\n", p.median_ms, p.sd_ms);
     }
@@ -100,6 +108,9 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         printf("%s\n", mark(s, PSY_CHECK_BREATHING_RATE));
     }
     if (n_rows) print_epochs(rows, n_rows);
+    /* every warning of the sidecars: the recording's and its event files' (read), then the analysis' */
+    for (size_t i = 0; i < psy_reader_warning_count(s->r); i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, psy_reader_warning(s->r, i));
     for (size_t i = 0; i < s->res->n_warnings; i++)
         fprintf(stderr, "psyphys: %s: warning: %s\n", path, s->res->warnings[i]);
 }

@@ -82,16 +82,21 @@ static void help(FILE *out)
     cli_print_input_options_help(out);
 }
 
-static int parse_number(const char *opt, const char *s, double lo, double hi, double *out)
+/* 1 with *out when s is a number in [lo, hi]. */
+static int number_in(const char *s, double lo, double hi, double *out)
 {
     char *end = NULL;
     double v = strtod(s, &end);
-    if (!*s || *end || !(v >= lo && v <= hi)) {
-        cli_error(NULL, "stream: %s '%s' is not a number in [%g, %g]", opt, s, lo, hi);
-        return 0;
-    }
+    if (!*s || *end || !(v >= lo && v <= hi)) return 0;
     *out = v;
     return 1;
+}
+
+static int parse_number(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    if (number_in(s, lo, hi, out)) return 1;
+    cli_error(NULL, "stream: %s '%s' is not a number in [%g, %g]", opt, s, lo, hi);
+    return 0;
 }
 
 /* "ecg,eda" -> columns. */
@@ -184,7 +189,10 @@ static int parse(int argc, char **argv, options *o, cli_input_options *in)
         else if (strcmp(a, "--gain") == 0) o->gains = v;
         else if (strcmp(a, "--speed") == 0) {
             if (strcmp(v, "max") == 0) o->speed = 0;
-            else if (!parse_number(a, v, 0.01, 1000, &o->speed)) return CLI_USAGE;
+            else if (!number_in(v, 0.01, 1000, &o->speed)) {
+                cli_error(NULL, "stream: --speed '%s' is neither max nor a number in [0.01, 1000]", v);
+                return CLI_USAGE;
+            }
         } else if (strcmp(a, "--ecg-rate") == 0) {
             if (!parse_number(a, v, 50, 20000, &o->ecg_rate)) return CLI_USAGE;
         } else if (strcmp(a, "--ppg-rate") == 0) {
@@ -433,9 +441,10 @@ int cmd_stream(int argc, char **argv)
     }
     in.out = &out;
     code = CLI_OK;
-    if (o.osc_out && !(out.osc = stream_osc_out_open(o.osc_out))) {
-        cli_error(NULL, "stream: --osc-out '%s' is not HOST:PORT", o.osc_out);
-        code = CLI_USAGE;
+    char osc_why[300];
+    if (o.osc_out && !(out.osc = stream_osc_out_open(o.osc_out, osc_why, sizeof osc_why))) {
+        cli_error(NULL, "stream: --osc-out '%s' %s", o.osc_out, osc_why);
+        code = strstr(osc_why, "HOST:PORT") ? CLI_USAGE : CLI_FAILED;
     }
     stream_lsl *lsl = NULL;
     if (code == CLI_OK && (o.lsl_in || o.lsl_out)) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "provenance.h"
@@ -46,7 +47,10 @@ psy_status cli_load_events(psy_reader *r, const char *path, const char *spec, do
     psy_source *src = NULL;
     psy_message why = {{0}};
     psy_status st = psy_source_open_path(path, &src);
-    if (st != PSY_OK) {
+    struct stat sb;
+    if (st != PSY_OK && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        cli_error(path, "the event file is a directory, not a file");
+    } else if (st != PSY_OK) {
         cli_error(path, "cannot open the event file (missing or unreadable)");
     } else {
         st = unix_shift_s ? psy_reader_load_events_unix(r, src, &opt, info, unix_shift_s, &why)

@@ -34,7 +34,8 @@ void stream_out_flush(stream_out *o);
 int stream_out_alive(const stream_out *o);
 
 /* OSC (liblo). The address space is in cli/stream_osc.c and the README. */
-stream_osc_out *stream_osc_out_open(const char *host_port);
+/* NULL with why ("is not HOST:PORT", "host ... cannot be resolved ...") when it cannot be opened. */
+stream_osc_out *stream_osc_out_open(const char *host_port, char *why, size_t why_size);
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report);
 void stream_osc_out_status(stream_osc_out *o, double onset_s, const char *condition, const char *detail);
 /* At the end: osc_send_ok when the peer had failed and took the messages since (the one-second

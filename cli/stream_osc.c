@@ -32,23 +32,28 @@ struct stream_osc_out {
     double tokens, tokens_t; /* messages that may go at once, and when they were counted (s) */
 };
 
-stream_osc_out *stream_osc_out_open(const char *host_port)
+stream_osc_out *stream_osc_out_open(const char *host_port, char *why, size_t why_size)
 {
     const char *colon = strrchr(host_port, ':');
-    if (!colon || colon == host_port || !colon[1]) return NULL;
     char host[256];
-    size_t hl = (size_t)(colon - host_port);
-    if (hl >= sizeof host) return NULL;
+    size_t hl = colon ? (size_t)(colon - host_port) : 0;
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (!colon || colon == host_port || !colon[1] || hl >= sizeof host || *end || port < 1 || port > 65535) {
+        snprintf(why, why_size, "is not HOST:PORT (PORT 1 .. 65535)");
+        return NULL;
+    }
     memcpy(host, host_port, hl);
     host[hl] = '\0';
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 1 || port > 65535) return NULL;
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
-    if (getaddrinfo(host, colon + 1, &hints, &res) != 0 || !res) return NULL;
+    int gai = getaddrinfo(host, colon + 1, &hints, &res);
+    if (gai != 0 || !res) {
+        snprintf(why, why_size, "host '%s' cannot be resolved (%s)", host, gai ? gai_strerror(gai) : "no address");
+        return NULL;
+    }
     int fd = -1;
     for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
@@ -58,10 +63,14 @@ stream_osc_out *stream_osc_out_open(const char *host_port)
         }
     }
     freeaddrinfo(res);
-    if (fd < 0) return NULL;
+    if (fd < 0) {
+        snprintf(why, why_size, "no socket to it (%s)", strerror(errno));
+        return NULL;
+    }
     stream_osc_out *o = calloc(1, sizeof *o);
     if (!o) {
         close(fd);
+        snprintf(why, why_size, "out of memory");
         return NULL;
     }
     o->fd = fd;

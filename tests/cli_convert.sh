@@ -73,4 +73,12 @@ expect_exit 1 "$PSYPHYS" convert "$TMP/x.gdf" "$TMP/none.edf"
 expect_exit 2 "$PSYPHYS" convert "$DEMO" "$TMP/out.xyz"
 [ -z "$(ls "$TMP" | grep -v -E '^(copy|keep|precious|self|x|out|err|sub-01_task-view_physio)')" ] ||
     fail "stray files: $(ls "$TMP")"
+# A label that is a quote (WFDB's note annotation '"', e.g. MARSH's breaths) was written bare and
+# read back empty: the cell is written quoted ("""" ), the label survives the round trip.
+printf 'onset\tduration\ttrial_type\n1.5\t0\t""""\n2.5\t0\t"""x"" y"\n' > "$TMP/quote.tsv"
+mkdir -p "$TMP/q"
+expect_exit 0 "$PSYPHYS" convert "$DEMO" "$TMP/q/sub-01_task-q_physio.tsv.gz" --events "$TMP/quote.tsv"
+expect_exit 0 "$PSYPHYS" info "$TMP/q/sub-01_task-q_physio.tsv.gz" --json
+expect_grep '"label": "\\"",?$' "$TMP/out"
+expect_grep '"label": "\\"x\\" y"' "$TMP/out"
 finish

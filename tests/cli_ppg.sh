@@ -137,6 +137,14 @@ expect_exit 0 "$PSYPHYS" info "$E4" --events "$TMP/ev.tsv"
 expect_grep ' 600\.0000 +60\.0000 +file +baseline' "$TMP/out"
 expect_grep ' 601\.0000 +0\.0000 +file +note' "$TMP/out"
 expect_grep '^warning +1 event onset in clock time without a zone: read as UTC' "$TMP/out"
+# analyze said the events file's warnings (and the recording's) only in its sidecars: on stderr too
+expect_exit 0 "$PSYPHYS" analyze "$E4" --events "$TMP/ev.tsv" --epochs none
+expect_grep 'warning: 1 event onset in clock time without a zone: read as UTC' "$TMP/err"
+expect_grep 'warning: IBI.csv: IBI: [0-9]+ gaps where the device dropped beats' "$TMP/err"
+# one pulse and no interval: the summary printed "nan % of NN intervals" and "nan bpm"
+expect_exit 0 "$PSYPHYS" analyze "$SHARED/data/edf_pyedflib/test_generator.edf" --epochs none
+expect_grep "'pulse': 1 pulses \(0 artefacts; no NN interval\), mean pulse rate n/a \(no NN intervals\)" "$TMP/out"
+if grep -qi 'nan' "$TMP/out"; then fail "analyze printed nan: $(cat "$TMP/out")"; fi
 # An EDF's start has no zone: a zoned onset is refused with the reason.
 printf 'onset\tlabel\n2011-04-04T12:58:02Z\tx\n' > "$TMP/evz.tsv"
 expect_exit 1 "$PSYPHYS" info "$SHARED/data/edf_pyedflib/test_generator.edf" --events "$TMP/evz.tsv"

@@ -44,4 +44,27 @@ import json, sys
 a, b = (json.load(open(p))["edr_rate"] for p in sys.argv[1:])
 assert a == b and a["windows"] == 14 and len(a["per_window"]) == 14, (a, b)
 EOF
+# RSA from a PPG's pulses (MARSH 0017 as one BIDS run split by rate): resp refused --ecg PPG and had
+# no --ppg while analyze --ppg computed RSA from pulse intervals without saying so. Both say it now,
+# with the same values.
+mkdir -p "$TMP/bids/sub-0017"
+for k in ecg ppg ip; do
+    "$PSYPHYS" convert "$SHARED/data/marsh/0017_$k.hea" "$TMP/bids/sub-0017/sub-0017_task-rest_recording-${k}_physio.tsv.gz" \
+        2>/dev/null || fail "convert 0017_$k"
+done
+B=$TMP/bids/sub-0017/sub-0017_task-rest_physio.tsv.gz
+expect_exit 0 "$PSYPHYS" resp "$B" --channel IP --ppg PPG -o "$TMP/ppg_resp.tsv" --json
+expect_grep '"rsa_intervals": "pulse rate variability \(PRV\)' "$TMP/out"
+p2t=$(sed -n 's/.*"rsa_p2t_mean_ms": \([0-9.]*\).*/\1/p' "$TMP/out")
+[ -n "$p2t" ] || fail "no rsa_p2t_mean_ms from resp --ppg"
+expect_grep '"ppg_channel": "PPG"' "$TMP/ppg_resp.json"
+expect_grep '"rsa_intervals": "pulse rate variability' "$TMP/ppg_resp.json"
+expect_exit 2 "$PSYPHYS" resp "$B" --channel IP --ppg PPG --ecg ECG
+expect_exit 0 "$PSYPHYS" analyze "$B" --ppg PPG --rsp IP --epochs none -o "$TMP/appg"
+expect_grep '"rsa_intervals": "pulse rate variability' "$TMP/appg/sub-0017_task-rest_physio_breaths.json"
+tr -d ' \n' <"$TMP/appg/sub-0017_task-rest_physio_breaths.json" | grep -q "\"rsa_p2t_mean_ms\":${p2t%?}" ||
+    fail "analyze's RSA P2T is not resp's $p2t"
+# with the ECG: RR intervals, no such note
+expect_exit 0 "$PSYPHYS" resp "$B" --channel IP --json
+if grep -q rsa_intervals "$TMP/out"; then fail "ECG RSA said to be pulse intervals"; fi
 finish

@@ -430,4 +430,14 @@ if [ -f "$ICU" ]; then
     expect_exit 1 "$PSYPHYS" stream --replay "$ICU" --ppg II --speed max
     expect_grep "channel 'II' is ECG, not PPG: refused" "$TMP/err"
 fi
+# Messages that said the wrong thing: a host that does not resolve was "not HOST:PORT", --speed
+# did not name max, and an events directory was "missing or unreadable".
+expect_exit 1 "$PSYPHYS" stream --replay "$DEMO" --speed max --osc-out nohost.invalid:9000
+expect_grep "--osc-out 'nohost.invalid:9000' host 'nohost.invalid' cannot be resolved" "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --speed max --osc-out 9000
+expect_grep "--osc-out '9000' is not HOST:PORT" "$TMP/err"
+expect_exit 2 "$PSYPHYS" stream --replay "$DEMO" --speed fast
+expect_grep "--speed 'fast' is neither max nor a number in \[0.01, 1000\]" "$TMP/err"
+expect_exit 1 "$PSYPHYS" info "$DEMO" --events "$TMP"
+expect_grep "the event file is a directory, not a file" "$TMP/err"
 finish

@@ -321,6 +321,39 @@ static void test_empatica(void **state)
     assert_non_null(strstr(why.text, "line 1"));
 }
 
+/* A file cut short (its last line without a line break: an unfinished copy) opened silently, the
+ * cut value '0.060' of '0.060215' kept as a sample: now every E4 file leaves that line out with a
+ * warning, and a header so cut is refused. */
+static void test_empatica_cut(void **state)
+{
+    (void)state;
+    psy_reader *r = open_ok("EDA.csv", "1560279825.000000\n4.000000\n0.061496\n0.060215\n0.060");
+    double v[2], t[2];
+    read_all(r, 0, v, t, 2);
+    assert_float_equal(v[1], 0.060215, 0);
+    assert_true(has_warning(r, "the last line (5) does not end with a line break: the file was cut"));
+    psy_reader_close(r);
+    r = open_ok("ACC.csv", "1560279825,1560279825,1560279825\n32,32,32\n1,2,3\n4,5,6\n7,8");
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 2);
+    assert_true(has_warning(r, "the last line (5) does not end"));
+    psy_reader_close(r);
+    r = open_ok("IBI.csv", "1560279825.000000, IBI\n83.5,0.6\n84.1,0.6\n84.9,0.8");
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 2);
+    assert_true(has_warning(r, "the last line (4) does not end"));
+    psy_reader_close(r);
+    write_temp_file("EDA.csv", "1560279825\n4\n0.1\n", 18);
+    r = open_ok("tags.csv", "1560279835.25\n15602799");
+    assert_int_equal(psy_reader_event_count(r), 1);
+    assert_true(has_warning(r, "the last line (2) does not end"));
+    psy_reader_close(r);
+    /* complete files (and a blank last line) say nothing */
+    r = open_ok("HR.csv", "1560279825\n1\n93\n  ");
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 1);
+    assert_false(has_warning(r, "does not end"));
+    psy_reader_close(r);
+    expect_fail("BVP.csv", "1560279825\n6", PSY_E_TRUNCATED, "line 2 does not end with a line break");
+}
+
 /* E4 sensor files are read block by block: odd chunks across block boundaries, backwards
  * access, and a file that shrinks after opening (an error, never a crash). */
 static void test_empatica_blocks(void **state)
@@ -713,7 +746,7 @@ int main(void)
         cmocka_unit_test(test_header_unit_wins),  cmocka_unit_test(test_beat_times),
         cmocka_unit_test(test_time_rr_columns),   cmocka_unit_test(test_rr_malformed),
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
-        cmocka_unit_test(test_empatica_blocks),
+        cmocka_unit_test(test_empatica_cut),      cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),
         cmocka_unit_test(test_forced_format_refused),
         cmocka_unit_test(test_beat_list_and_episodes),

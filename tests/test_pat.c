@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "psyphys/pat.h"
 
@@ -194,6 +195,55 @@ static void test_other_clock(void **state)
     psy_beat_list_free(p);
 }
 
+/* A list refused by its valid share alone (jitter and trend within their limits): the warning
+ * named jitter and trend figures inside the limits, the summary "the pulse is not a normal pulse":
+ * both now say the test that failed. */
+static void test_refusal_names_the_test(void **state)
+{
+    (void)state;
+    psy_beat_list *b, *p;
+    make(0.8, 0.05, 0.25, &b, &p);
+    for (size_t i = 0; i < N_BEATS; i++)
+        if (i % 5 < 3) p->cls[i] = PSY_BEAT_EXTRA; /* 40 % of the pulses normal */
+    psy_pat_list *l = NULL;
+    assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
+    assert_int_equal(l->n_valid, 0);
+    assert_true(fabs(l->valid_pct - 40) < 1);
+    psy_message m;
+    assert_int_equal(psy_pat_why_refused(l, NULL, &m), 1);
+    assert_non_null(strstr(m.text, "the pulses do not follow the R-peaks beat by beat"));
+    assert_non_null(strstr(m.text, ": a valid PAT at 40 % of the R-peaks with PPG, below min_valid_pct 50"));
+    assert_null(strstr(m.text, "max_jitter_ms"));
+    assert_null(strstr(m.text, "max_trend_ms"));
+    psy_pat_summary s;
+    assert_int_equal(psy_pat_summarize(l, 0, 1e9, &s), PSY_OK);
+    assert_int_equal(s.why, PSY_PAT_NOT_FOLLOWING); /* was the commonest beat reason */
+    psy_pat_list_free(l);
+    psy_beat_list_free(b);
+    psy_beat_list_free(p);
+    /* the drifting clock: the trend test, with its figure */
+    make(0.8, 0.05, 0.25, &b, &p);
+    for (size_t i = 0; i < p->n; i++) {
+        p->foot_s[i] += 0.0015 * (p->foot_s[i] - 1) - 0.12;
+        p->upstroke_s[i] = p->foot_s[i] + 0.04;
+    }
+    assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
+    assert_int_equal(psy_pat_why_refused(l, NULL, &m), 1);
+    assert_non_null(strstr(m.text, "over the recording, beyond max_trend_ms 150"));
+    psy_pat_list_free(l);
+    psy_beat_list_free(b);
+    psy_beat_list_free(p);
+    /* a list accepted: nothing to say */
+    make(0.8, 0.05, 0.25, &b, &p);
+    assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
+    assert_int_equal(psy_pat_why_refused(l, NULL, &m), 0);
+    assert_string_equal(m.text, "");
+    assert_int_equal(psy_pat_why_refused(NULL, NULL, &m), 0);
+    psy_pat_list_free(l);
+    psy_beat_list_free(b);
+    psy_beat_list_free(p);
+}
+
 /* PAT falling by 80 ms over 160 s (rising blood pressure): followed, every beat valid. */
 static void test_slow_change(void **state)
 {
@@ -298,7 +348,7 @@ int main(void)
         cmocka_unit_test(test_all_valid),           cmocka_unit_test(test_delay_longer_than_rr),
         cmocka_unit_test(test_reasons),             cmocka_unit_test(test_other_clock),
         cmocka_unit_test(test_slow_change),         cmocka_unit_test(test_summary),
-        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_bad_arguments),       cmocka_unit_test(test_refusal_names_the_test),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,8 @@ typedef struct psy_pat_list {
     double jitter_ms;          /* median |PAT change| between consecutive valid beats (NaN: none) */
     double trend_ms;           /* the valid PATs' least-squares line, its change from the first
                                   to the last (NaN: fewer than 2) */
+    double valid_pct;          /* share (0-100) of the R-peaks with PPG that had a valid PAT before
+                                  the whole-list test (NaN: none with PPG). Since 0.2 (appended) */
 } psy_pat_list;
 
 /* Pairs the R-peaks of `beats` (psy_beats_detect: R-peaks, not pulses or RR-channel beats) with
@@ -89,13 +91,23 @@ typedef struct psy_pat_list {
 PSY_API psy_status psy_pat_compute(const psy_beat_list *beats, const psy_beat_list *pulses,
                                    const psy_pat_config *config, psy_pat_list **out);
 
+/* Why the whole-list test refused every PAT (counts[PSY_PAT_NOT_FOLLOWING] > 0), for a person:
+ * psy_pat_reason_text(PSY_PAT_NOT_FOLLOWING) and each test that failed with its figure and limit
+ * ("median beat-to-beat change 25 ms, above max_jitter_ms 20", "trend ... beyond max_trend_ms
+ * ...", "a valid PAT at 31 % of the R-peaks with PPG, below min_valid_pct 50"). config: the one
+ * the list was computed with (NULL: defaults). 1 with *out filled, 0 (out empty) when the list
+ * was not refused or an argument is NULL. */
+PSY_API int psy_pat_why_refused(const psy_pat_list *list, const psy_pat_config *config, psy_message *out);
+
 typedef struct psy_pat_summary {
     size_t n_beats;            /* R-peaks in the span */
     size_t n_valid;            /* of which with a valid PAT */
     double mean_ms, sd_ms, median_ms;             /* PAT to the foot */
     double mean_upstroke_ms, median_upstroke_ms;  /* to the steepest upstroke */
-    psy_pat_reason why;        /* when the figures are NaN: the commonest reason of the span's beats
-                                  without a valid PAT (PSY_PAT_VALID: fewer than 5 R-peaks) */
+    psy_pat_reason why;        /* when the figures are NaN: PSY_PAT_NOT_FOLLOWING when the whole
+                                  list was refused (psy_pat_why_refused), else the commonest reason of
+                                  the span's beats without a valid PAT (PSY_PAT_VALID: fewer than 5
+                                  R-peaks) */
 } psy_pat_summary;
 
 /* The PAT of the R-peaks in [from_s, to_s): NaN figures (with `why`) unless at least 5 beats,
