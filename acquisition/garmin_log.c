@@ -130,6 +130,10 @@ static psy_status read_data_log(garmin *g, psy_message *why)
     int got;
     while ((got = dev_lines_next(&g->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
+        if (dev_lines_cut(&g->lr, line, len)) { /* a cut value ("84" of "846") would be read as whole */
+            dev_warn_cut(g->r, g->lr.line_no);
+            break;
+        }
         dev_field f[4];
         if (dev_split(line, len, ';', f, 4) != 3)
             return psy_fail(why, PSY_E_FORMAT, "line %lld: expected 'timestamp;TYPE;value'",

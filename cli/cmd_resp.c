@@ -124,6 +124,10 @@ int cmd_resp(int argc, char **argv)
     static const psy_channel_type breathing[] = {PSY_CH_RESP};
     int has_resp = has_type(r, PSY_CH_RESP);
     int edr = force_edr || (!label && !has_resp);
+    if (ppg_label && edr) { /* breaths from an ECG need an ECG: --ppg's pulses go beside a respiration channel */
+        cli_error(path, "--ppg: RSA from pulses needs a respiration channel, and the recording has none");
+        goto done;
+    }
     int ch = edr ? -1 : cli_pick_channel(r, path, label, breathing, 1, "RESP");
     int ecg = edr || ch >= 0 ? ppg_label ? -1 : pick_ecg(r, path, ecg_label, edr) : -2;
     if ((!edr && ch < 0) || ecg == -2) goto done;

@@ -50,4 +50,9 @@ expect_exit 2 "$PSYPHYS" resp "$REC" --preset kubios
 expect_exit 2 "$PSYPHYS" resp "$REC" --bogus
 expect_exit 1 "$PSYPHYS" resp "$TMP/belt.csv" --channel Belt -o "$TMP/b.tsv"
 expect_grep "exists" "$TMP/err"
+# --ppg's pulses go beside a respiration channel: without one, a named error (was a NULL label and "invalid argument")
+awk 'BEGIN { print "time,PPG"; for (i = 0; i < 2000; i++) printf "%.2f,%.4f\n", i / 100, sin(2 * 3.14159265 * 1.2 * i / 100) }' >"$TMP/ppg.csv"
+expect_exit 1 "$PSYPHYS" resp "$TMP/ppg.csv" --ppg PPG --json
+expect_grep "needs a respiration channel, and the recording has none" "$TMP/err"
+grep -q "(null)" "$TMP/err" && fail "resp --ppg without RESP: $(cat "$TMP/err")"
 finish

@@ -430,9 +430,17 @@ static void test_garmin(void **state)
     assert_float_equal(t[1], 1.711, 1e-9);
     read_all(r, stress, v, t, 1);
     assert_true(isnan(v[0]));
+    assert_false(has_warning(r, "does not end"));
     psy_datetime d = psy_reader_start(r);
     assert_true(d.known && d.year == 2019 && d.month == 10 && d.day == 16 && d.hour == 12 &&
                 d.minute == 8 && d.second == 58 && d.nanosecond == 41000000);
+    psy_reader_close(r);
+
+    /* a log cut in its last row: "84" of "846" is no interval */
+    r = open_ok("data.csv", "2019-10-16T12:08:58.808+02:00;HEART_RATE_VARIABILITY;821.0\n"
+                            "2019-10-16T12:08:59.752+02:00;HEART_RATE_VARIABILITY;84");
+    assert_int_equal(psy_reader_channel(r, psy_reader_find_channel(r, "HEART_RATE_VARIABILITY"))->frames, 1);
+    assert_true(has_warning(r, "the last line (2) does not end with a line break: the file was cut"));
     psy_reader_close(r);
 
     /* accelerometer: 4 samples 40 ms apart, a 10 s gap, 2 more */

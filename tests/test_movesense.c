@@ -157,6 +157,12 @@ static void heart_rate_export(void **state)
     assert_int_equal(psy_reader_open(write_hr("HR0.csv", "70,\n"), &o, &r, &why), PSY_E_FORMAT);
     assert_non_null(strstr(why.text, "no R-R interval"));
     assert_null(r);
+
+    /* a file cut in its last row ("94.5,6" of "94.5,608"): that row is no 6-ms interval */
+    r = open_or_fail(write_hr("HRcut.csv", "73.7,808\r\n94.5,6"));
+    assert_int_equal(psy_reader_channel(r, 0)->frames, 1);
+    assert_true(has_warning(r, "the last line (4) does not end with a line break: the file was cut"));
+    psy_reader_close(r);
 }
 
 int main(void)
