@@ -118,14 +118,15 @@ psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *conf
     return PSY_OK;
 }
 
-/* Mean and coefficient of variation (%, SD with n - 1) of n values; the CV is NaN below 3. */
+/* Mean and coefficient of variation (%, SD with n - 1) of n values; the CV is NaN below
+ * PSY_RESP_RATE_MIN_BREATHS. */
 static void mean_cv(const double *v, size_t n, double *mean, double *cv_pct)
 {
     double s = 0, ss = 0;
     for (size_t i = 0; i < n; i++) s += v[i];
     *mean = n ? s / (double)n : NAN;
     for (size_t i = 0; i < n; i++) ss += (v[i] - *mean) * (v[i] - *mean);
-    *cv_pct = n >= 3 && *mean != 0 ? 100.0 * sqrt(ss / (double)(n - 1)) / fabs(*mean) : NAN;
+    *cv_pct = n >= PSY_RESP_RATE_MIN_BREATHS && *mean != 0 ? 100.0 * sqrt(ss / (double)(n - 1)) / fabs(*mean) : NAN;
 }
 
 static int cmp_double(const void *a, const void *b)

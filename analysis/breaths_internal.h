@@ -3,6 +3,12 @@
 #define PSYPHYS_BREATHS_INTERNAL_H
 
 #include "psyphys/resp.h"
+#include "psyphys/rsa.h"
+
+/* The breaths' minima as text, for the reasons that name them. */
+#define BREATHS_TEXT_(x) #x
+#define BREATHS_TEXT(x) BREATHS_TEXT_(x)
+#define BREATHS_FEW_P2T "fewer than " BREATHS_TEXT(PSY_RSA_MIN_BREATHS) " breaths with a P2T value"
 
 /* Moves what the detector has found into l->b, growing it (*cap: its capacity). PSY_OK or
  * PSY_E_NOMEM. */

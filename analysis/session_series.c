@@ -64,8 +64,10 @@ double psy_session_rsa_p2t(const psy_session *s, double start, double end, const
     size_t n = 0;
     for (size_t i = 0; i < s->breaths->n; i++)
         if (breath_within(s->breaths, i, start, end) && !isnan(s->rsa.p2t_ms[i])) sum += s->rsa.p2t_ms[i], n++;
-    if (n) *why = NULL;
-    return n ? sum / (double)n : NAN;
+    /* the recording's mean as psyphys resp's: from PSY_RSA_MIN_BREATHS values */
+    if (n >= PSY_RSA_MIN_BREATHS) *why = NULL;
+    else if (n) *why = BREATHS_FEW_P2T;
+    return n >= PSY_RSA_MIN_BREATHS ? sum / (double)n : NAN;
 }
 
 int psy_session_eda_over(const psy_session *s, double start, double end, psy_eda_summary *e)

@@ -110,21 +110,12 @@ static json_t *breaths_json(const psy_session_results *res)
                           "min_amplitude", c->min_amplitude, "rate_min_breaths", PSY_RESP_RATE_MIN_BREATHS);
     json_object_set_new(b, "rate_min_span_s", json_real(PSY_RESP_RATE_MIN_SPAN_S));
     if (l->modulations) json_object_set_new(b, "edr_modulations", json_string(l->modulations));
-    const psy_rsa_result *r = res->rsa;
-    if (r) {
+    if (res->rsa)
         json_object_set_new(b, "rsa_p2t", json_string("longest expiratory NN - shortest inspiratory NN (Grossman "
                                                       "1990), 0 when negative"));
-        json_object_set_new(b, "rsa_p2t_mean_ms", psy_json_number(r->p2t_mean_ms));
-        json_object_set_new(b, "rsa_pb_ln_ms2", psy_json_number(r->pb_ln));
-        json_object_set_new(b, "hf_resp_ms2", psy_json_number(r->hf_resp_ms2));
-        json_object_set_new(b, "hf_resp_band_hz", json_pack("[f,f]", r->hf_band_hz[0], r->hf_band_hz[1]));
-        json_object_set_new(b, "resonance_hz", psy_json_number(r->resonance_hz));
-        json_object_set_new(b, "resonance_power_ms2", psy_json_number(r->resonance_power_ms2));
-        json_object_set_new(b, "coherence_ratio", psy_json_number(r->coherence_ratio));
-        json_object_set_new(b, "hr_osc_mean_bpm", psy_json_number(r->hr_osc_mean_bpm));
-        if (res->heart == PSY_HEART_PPG) /* from pulse intervals, as psyphys resp --ppg says too */
-            json_object_set_new(b, "rsa_intervals", json_string(psy_pulse_rate_variability_note()));
-    }
+    rsa_json(b, res->rsa, 0); /* the session's RSA: psy_rsa_config_default, not NeuroKit's */
+    if (res->rsa && res->heart == PSY_HEART_PPG) /* from pulse intervals, as psyphys resp --ppg says too */
+        json_object_set_new(b, "rsa_intervals", json_string(psy_pulse_rate_variability_note()));
     return b;
 }
 

@@ -28,9 +28,9 @@ static size_t counted(const double *v, size_t n)
 
 /* The RSA and biofeedback keys (README: psyphys resp); r NULL: no heartbeats to measure them
  * against, every value null with that reason. */
-static void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
+void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
 {
-    static const char no_heart[] = "no ECG channel: RSA needs heartbeats";
+    static const char no_heart[] = "no heartbeats to measure RSA against";
     static const psy_rsa_result none = {.p2t_mean_ms = NAN, .p2t_sd_ms = NAN, .p2t_ln_mean = NAN,
                                         .hr_osc_mean_bpm = NAN, .pb_ln = NAN, .pb_why = no_heart,
                                         .hf_band_hz = {NAN, NAN}, .hf_resp_ms2 = NAN, .resonance_hz = NAN,
@@ -39,7 +39,7 @@ static void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
     const psy_rsa_result *x = r ? r : &none;
     const char *few_p2t = !r ? no_heart
                           : !x->p2t_n ? "no breath with intervals in both phases"
-                                      : "fewer than 3 breaths with a P2T value";
+                                      : BREATHS_FEW_P2T;
     size_t osc = r ? counted(r->hr_osc_bpm, r->n_breaths) : 0;
     set_num(o, "rsa_p2t_mean_ms", x->p2t_mean_ms, few_p2t);
     set_num(o, "rsa_p2t_sd_ms", x->p2t_sd_ms, few_p2t);
@@ -50,12 +50,13 @@ static void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
     json_object_set_new(o, "rsa_pb_epochs", json_integer((json_int_t)x->pb_epochs));
     set_num(o, "hf_resp_ms2", x->hf_resp_ms2, x->hf_why);
     json_object_set_new(o, "hf_resp_band_hz", r ? json_pack("[f,f]", x->hf_band_hz[0], x->hf_band_hz[1]) : json_null());
+    if (!r) json_object_set_new(o, "hf_resp_band_hz_n/a_reason", json_string(no_heart));
     set_num(o, "resonance_hz", x->resonance_hz, x->spectrum_why);
     set_num(o, "resonance_power_ms2", x->resonance_power_ms2, x->spectrum_why);
     set_num(o, "coherence_ratio", x->coherence_ratio, x->spectrum_why);
     set_num(o, "hr_osc_mean_bpm", x->hr_osc_mean_bpm, !r ? no_heart
                                                     : !osc ? "no breath with 2 intervals"
-                                                           : "fewer than 3 breaths with 2 intervals");
+                                                           : "fewer than " BREATHS_TEXT(PSY_RSA_MIN_BREATHS) " breaths with 2 intervals");
 }
 
 psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sc, const char *key, const psy_breath_summary *s,
@@ -67,7 +68,7 @@ psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sc, const char *key, con
     json_object_set_new(o, "breaths", json_integer((json_int_t)s->n_breaths));
     json_object_set_new(o, "rate_per_min", psy_json_number(s->rate.per_min));
     if (s->rate.why) json_object_set_new(o, "rate_per_min_n/a_reason", json_string(s->rate.why));
-    const char *no_breath = "no breath", *few = "fewer than 3 breaths";
+    const char *no_breath = "no breath", *few = "fewer than " BREATHS_TEXT(PSY_RESP_RATE_MIN_BREATHS) " breaths";
     set_num(o, "duration_mean_s", s->duration_mean_s, no_breath);
     set_num(o, "irregularity_cv_pct", s->duration_cv_pct, s->n_breaths ? few : no_breath);
     set_num(o, "depth_median", s->amplitude_median, no_breath);
@@ -88,7 +89,7 @@ psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sc, const char *key, co
     if (o && l->modulations) json_object_set_new(o, "edr_modulations", json_string(l->modulations));
     if (o && rsa)
         json_object_set_new(o, "rsa", json_pack(
-            "{s:s,s:s,s:[f,f],s:f,s:f,s:f}", "p2t", rsa->p2t_method == PSY_RSA_P2T_RANGE ?
+            "{s:s,s:s,s:[f,f],s:f,s:f,s:f,s:i}", "p2t", rsa->p2t_method == PSY_RSA_P2T_RANGE ?
             "range of the NN intervals within the breath (NeuroKit2)" :
             "longest expiratory NN - shortest inspiratory NN (Grossman 1990), 0 when negative",
             "porges_bohrer", rsa->pb_neurokit ? "heart rate (bpm) at 2 Hz, ln(variance / 1000), partial last epoch "
@@ -96,7 +97,7 @@ psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sc, const char *key, co
                                               : "heart period (ms) at 2 Hz, 21-point cubic detrend, ln(variance)",
             "pb_band_hz", rsa->pb_band_hz[0], rsa->pb_band_hz[1], "pb_epoch_s", rsa->pb_epoch_s,
             "slow_breathing_per_min", rsa->slow_breathing_per_min, "resp_band_halfwidth_hz",
-            rsa->resp_band_halfwidth_hz));
+            rsa->resp_band_halfwidth_hz, "mean_min_breaths", PSY_RSA_MIN_BREATHS));
     return psy_sidecar_set_new(sc, key, o);
 }
 

@@ -4,6 +4,7 @@
 #define PSYPHYS_SIDECAR_INTERNAL_H
 
 #include <jansson.h>
+#include "psyphys/rsa.h"
 #include "psyphys/sidecar.h"
 
 struct psy_sidecar {
@@ -18,6 +19,11 @@ json_t *psy_sidecar_warnings_array(psy_sidecar *sidecar);
 
 /* Sets key to value (stolen); PSY_OK or PSY_E_NOMEM (value NULL or not stored). */
 psy_status psy_sidecar_set_new(psy_sidecar *sidecar, const char *key, json_t *value);
+
+/* The RSA and biofeedback keys of psyphys resp (README) into o, for resp's sidecar and analyze's
+ * settings.breaths (sidecar_breaths.c): each null with its _n/a_reason; r NULL: no heartbeats,
+ * every value null with that reason. neurokit: Porges-Bohrer's key in NeuroKit2's unit. */
+void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit);
 
 /* psy_sidecar_add_beats with the count of b's corrected NN intervals given (a lean session's
  * series is not in b: nn_spool.h); PSY_E_INVALID for SIZE_MAX. */

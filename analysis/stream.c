@@ -239,9 +239,7 @@ static void status(psy_stream *s, psy_stream_condition c, double onset_s, int64_
     psy_stream_output o;
     memset(&o, 0, sizeof o);
     o.kind = PSY_STREAM_STATUS;
-    /* a filter's delay puts the first analysis samples before 0: a condition there began with
-     * the recording */
-    o.onset_s = onset_s < 0 ? 0 : onset_s;
+    o.onset_s = onset_s;
     o.u.status.condition = c;
     o.u.status.count = count;
     put(s, &o);
@@ -451,7 +449,9 @@ static void scl_sample(void *ctx, double t_s, double tonic_us, unsigned flags)
     drain_eda(s);
     s->eda_now_t = t_s;
     int bad = isnan(tonic_us);
-    if (bad != s->eda_lost) status(s, bad ? PSY_STREAM_EDA_LOST : PSY_STREAM_EDA_BACK, t_s, 0);
+    /* the EDA filter's delay puts the first analysis samples before 0: a condition there began
+     * with the recording */
+    if (bad != s->eda_lost) status(s, bad ? PSY_STREAM_EDA_LOST : PSY_STREAM_EDA_BACK, fmax(t_s, 0.0), 0);
     s->eda_lost = bad;
     count_valid(s, t_s, !bad);
     if (!bad) s->scl_sum += tonic_us, s->scl_n++;

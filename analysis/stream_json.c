@@ -12,6 +12,14 @@ static int num(char *buf, size_t size, const char *key, double v, int decimals)
     return snprintf(buf, size, ",\"%s\":%.*f", key, decimals, v);
 }
 
+/* A value in any unit (a breath's amplitude: the channel's, often 1e-4): 6 significant digits,
+ * as the breaths table writes it. */
+static int num_sig(char *buf, size_t size, const char *key, double v)
+{
+    if (!isfinite(v)) return snprintf(buf, size, ",\"%s\":null", key);
+    return snprintf(buf, size, ",\"%s\":%.6g", key, v);
+}
+
 /* A JSON string of text (quotes and control characters escaped). */
 static void json_text(char *buf, size_t size, const char *text)
 {
@@ -139,7 +147,7 @@ size_t psy_stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         ADD(num(buf + n, size - n, "end", x->u.breath.end_s, 6));
         ADD(num(buf + n, size - n, "duration_s", x->u.breath.duration_s, 3));
         ADD(num(buf + n, size - n, "rate_per_min", x->u.breath.rate_per_min, 3));
-        ADD(num(buf + n, size - n, "amplitude", x->u.breath.amplitude, 6));
+        ADD(num_sig(buf + n, size - n, "amplitude", x->u.breath.amplitude));
         ADD(num(buf + n, size - n, "rsa_p2t_ms", x->u.breath.rsa_p2t_ms, 3));
         ADD(num(buf + n, size - n, "hr_osc_bpm", x->u.breath.hr_osc_bpm, 3));
         ADD(breath_reasons(buf + n, size - n, x));

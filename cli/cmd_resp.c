@@ -62,7 +62,8 @@ int cmd_resp(int argc, char **argv)
 {
     cli_input_options in;
     cli_input_options_init(&in);
-    const char *path = NULL, *out_path = NULL, *label = NULL, *ecg_label = NULL, *ppg_label = NULL, *preset = NULL;
+    const char *path = NULL, *out_path = NULL, *label = NULL, *label_option = NULL, *ecg_label = NULL,
+               *ppg_label = NULL, *preset = NULL;
     int overwrite = 0, want_json = 0, force_edr = 0;
     for (int i = 1; i < argc; i++) {
         int used = cli_parse_input_option(&in, argc, argv, &i);
@@ -73,7 +74,7 @@ int cmd_resp(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help(stdout);
             return CLI_OK;
-        } else if (v && (strcmp(a, "--channel") == 0 || cli_is_resp_option(a))) label = argv[++i];
+        } else if (v && (strcmp(a, "--channel") == 0 || cli_is_resp_option(a))) label_option = a, label = argv[++i];
         else if (v && strcmp(a, "--ecg") == 0) ecg_label = argv[++i];
         else if (v && strcmp(a, "--ppg") == 0) ppg_label = argv[++i];
         else if (v && strcmp(a, "--preset") == 0) preset = argv[++i];
@@ -101,7 +102,7 @@ int cmd_resp(int argc, char **argv)
         return CLI_USAGE;
     }
     if (label && force_edr) {
-        cli_error(NULL, "resp: --channel (a respiration channel) or --edr (ECG-derived), not both");
+        cli_error(NULL, "resp: %s (a respiration channel) or --edr (ECG-derived), not both", label_option);
         return CLI_USAGE;
     }
     if (preset && strcmp(preset, "neurokit") != 0) {

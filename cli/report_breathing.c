@@ -23,7 +23,12 @@ static void fact(FILE *fp, const report_data *d, const char *key, const char *na
 
 static void values(FILE *fp, const report_data *d)
 {
-    if (!json_is_number(report_setting(d, "breaths", "rsa_p2t_mean_ms"))) {
+    /* each stands on its own minimum (P2T's mean: 3 breaths; Porges-Bohrer: an epoch; ...) */
+    static const char *const keys[] = {"rsa_p2t_mean_ms", "rsa_pb_ln_ms2", "hf_resp_ms2", "resonance_hz",
+                                       "resonance_power_ms2", "coherence_ratio", "hr_osc_mean_bpm"};
+    int any = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) any |= json_is_number(report_setting(d, "breaths", keys[i]));
+    if (!any) {
         fputs("<p class=\"caption\">No RSA or biofeedback values: they need beats and breaths.</p>\n", fp);
         return;
     }

@@ -38,8 +38,10 @@ int stream_out_alive(const stream_out *o);
 stream_osc_out *stream_osc_out_open(const char *host_port, char *why, size_t why_size);
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report);
 void stream_osc_out_status(stream_osc_out *o, double onset_s, const char *condition, const char *detail);
-/* At the end: osc_send_ok when the peer had failed and took the messages since (the one-second
- * rule cannot tell when the stream ends within a second of the failure). */
+/* At the end: osc_send_ok when the peer had failed and refused none of the outputs since (the
+ * one-second rule cannot tell when the stream ends within a second of the failure): on loopback
+ * after 200 ms, else once the second since the last failure is out (at most 1 s); an interrupted
+ * wait leaves it failed. */
 void stream_osc_out_finish(stream_osc_out *o, stream_out *report);
 void stream_osc_out_close(stream_osc_out *o);
 

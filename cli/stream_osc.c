@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <lo/lo.h>
 #include <math.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -130,6 +132,16 @@ static int send_message(stream_osc_out *o, const psy_osc_message *m)
     return -1;
 }
 
+/* Reports a change of the peer's state on stdout (and LSL) only. */
+static void report_state(stream_osc_out *o, double onset_s, const char *detail, stream_out *report)
+{
+    if (!report) return;
+    stream_osc_out *keep = report->osc;
+    report->osc = NULL;
+    stream_out_status(report, onset_s, o->failing ? "osc_send_failed" : "osc_send_ok", detail);
+    report->osc = keep;
+}
+
 /* A send's result: a failing peer is reported once, and again when it has taken messages for a
  * second (a refused datagram shows only on the send after it, so single successes prove nothing). */
 static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
@@ -140,28 +152,47 @@ static void sent(stream_osc_out *o, int rc, double onset_s, stream_out *report)
     int failing = rc < 0 || (o->failing && now_s() - o->last_error < 1.0);
     if (failing == o->failing) return;
     o->failing = failing;
-    if (!report) return;
-    stream_osc_out *keep = report->osc;
-    report->osc = NULL; /* the status goes to stdout (and LSL) only */
-    stream_out_status(report, onset_s, failing ? "osc_send_failed" : "osc_send_ok",
-                      failing ? o->errtext : "OSC messages are delivered again");
-    report->osc = keep;
+    report_state(o, onset_s, failing ? o->errtext : "OSC messages are delivered again", report);
+}
+
+/* Whether the socket's peer is this host: its ICMP answers are not rate-limited. */
+static int peer_is_loopback(int fd)
+{
+    struct sockaddr_storage a;
+    socklen_t len = sizeof a;
+    if (getpeername(fd, (struct sockaddr *)&a, &len) != 0) return 0;
+    if (a.ss_family == AF_INET)
+        return (ntohl(((struct sockaddr_in *)&a)->sin_addr.s_addr) >> 24) == 127;
+    if (a.ss_family != AF_INET6) return 0;
+    const struct in6_addr *v6 = &((struct sockaddr_in6 *)&a)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(v6) || (IN6_IS_ADDR_V4MAPPED(v6) && v6->s6_addr[12] == 127);
 }
 
 void stream_osc_out_finish(stream_osc_out *o, stream_out *report)
 {
     if (!o->failing || !o->sent_since_error) return;
-    /* A refused datagram shows as the socket's error once the ICMP answer is in (at once on
-     * loopback, a round trip otherwise): wait a moment for it, then say how the stream ended. */
+    /* A refused datagram shows as the socket's error once the ICMP answer is in: at once on
+     * loopback (200 ms allowed); a remote host sends at most one such answer a second (Linux's
+     * icmp_ratelimit), so wait out the second since the last failure. Then say how it ended. */
+    int wait_ms = 200;
+    if (!peer_is_loopback(o->fd)) {
+        double rest = 1.0 - (now_s() - o->last_error);
+        wait_ms = (int)fmax(200.0, fmin(1000.0, ceil(rest * 1000.0)));
+    }
     struct pollfd p = {.fd = o->fd, .events = 0};
     int err = 0;
     socklen_t len = sizeof err;
-    if (poll(&p, 1, 200) > 0 && getsockopt(o->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err) {
+    int ready = poll(&p, 1, wait_ms);
+    if (ready < 0) return; /* interrupted: unknown, the peer stays failed */
+    if (ready > 0 && getsockopt(o->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err) {
         snprintf(o->errtext, sizeof o->errtext, "%s", strerror(err));
         return;
     }
-    o->last_error = -INFINITY; /* the sends since the last failure went through */
-    sent(o, 0, o->last_onset, report);
+    o->failing = 0;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%ld outputs since the last failure were not refused",
+             o->sent_since_error);
+    report_state(o, o->last_onset, detail, report);
 }
 
 void stream_osc_out_send(stream_osc_out *o, const psy_stream_output *x, stream_out *report)

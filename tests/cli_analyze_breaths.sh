@@ -99,4 +99,28 @@ expect_grep 'breaths \(derived from the ECG' "$TMP/repe/${S}_report.html"
 expect_grep 'No respiration strip: the breaths are ECG-derived' "$TMP/repe/${S}_report.html"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type RSP=OTHER -o "$TMP/repn" --report
 expect_grep 'No breaths: no respiration channel' "$TMP/repn/${S}_report.html"
+
+# without an ECG analyze's settings.breaths has every RSA key, null with its reason, as resp's
+# sidecar (ux20 review #4: the keys were left out); with beats, resp's keys (rsa_p2t_sd_ms too)
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --channel-type ECG=OTHER -o "$TMP/noecg"
+tr -d ' \n' <"$TMP/noecg/${S}_breaths.json" >"$TMP/noecgflat"
+for k in rsa_p2t_mean_ms rsa_p2t_sd_ms rsa_pb_ln_ms2 hf_resp_ms2 hf_resp_band_hz resonance_hz coherence_ratio \
+    hr_osc_mean_bpm; do
+    grep -q "\"$k\":null,\"${k}_n/a_reason\":\"noheartbeatstomeasureRSAagainst\"" "$TMP/noecgflat" ||
+        fail "analyze without an ECG: settings.breaths.$k not null with its reason"
+done
+grep -q '"rsa_p2t_sd_ms":[0-9]' "$TMP/bflat" || fail "analyze: settings.breaths lacks resp's rsa_p2t_sd_ms"
+# 2 breaths: no P2T mean (3 breaths), but Porges-Bohrer, HF, resonance and coherence stand on
+# the beats: the report shows them (ux20 review #5: it said there were none)
+NK=$SHARED/data/neurokit/bio_eventrelated_100hz.csv
+if [ -f "$NK" ]; then
+    awk -F, 'NR == 1 { print "ECG,RSP"; next } { print $1 "," (NR <= 800 ? $4 : 0.5) }' "$NK" >"$TMP/fewbr.csv"
+    expect_exit 0 "$PSYPHYS" analyze "$TMP/fewbr.csv" --fs 100 -o "$TMP/fewbr" --report
+    tr -d ' \n' <"$TMP/fewbr/fewbr_breaths.json" >"$TMP/fewbrflat"
+    grep -q '"rsa_p2t_mean_ms":null' "$TMP/fewbrflat" && grep -q '"coherence_ratio":[0-9]' "$TMP/fewbrflat" ||
+        fail "2 breaths: expected no P2T mean and a coherence ratio"
+    ! grep -q 'No RSA or biofeedback values' "$TMP/fewbr/fewbr_report.html" ||
+        fail "2 breaths: the report says there are no RSA or biofeedback values"
+    expect_grep 'coherence ratio' "$TMP/fewbr/fewbr_report.html"
+fi
 finish

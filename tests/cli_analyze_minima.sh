@@ -90,12 +90,17 @@ tr -d ' \n' <"$TMP/w20/${S}_segments.json" >"$TMP/w20flat"
 grep -q '"resp_rate_per_min":{"wholebreathsspanlessthan30sforarate":7}' "$TMP/w20flat" ||
     fail "20-s windows: breathing-rate minimum reason"
 # peak-to-trough RSA of a phase's whole breaths (issue 20): the whole recording's row is psyphys
-# resp's mean; a 20-s window has one too (breath by breath: no minimum span)
+# resp's mean; a 20-s window (5 or more breaths) has one too (no minimum span), a 5-s window with
+# 1-2 breaths none (the mean's minimum of 3 breaths, as resp's; ux20 review #2)
 expect_exit 0 "$PSYPHYS" resp "$DEMO" --json
 resp_p2t=$(sed -n 's/.*"rsa_p2t_mean_ms": \([0-9.]*\).*/\1/p' "$TMP/out")
 [ -n "$resp_p2t" ] && [ "$(printf '%.3f' "$resp_p2t")" = "$(col rsa_p2t_ms "$TMP/demo/${S}_segments.tsv" 1)" ] ||
     fail "segment RSA: psyphys resp '$resp_p2t', table $(col rsa_p2t_ms "$TMP/demo/${S}_segments.tsv" 1)"
 [ "$(col rsa_p2t_ms "$TMP/w20/${S}_segments.tsv" 2)" != "n/a" ] || fail "a 20-s window has no RSA"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:5 -o "$TMP/w5"
+tr -d ' \n' <"$TMP/w5/${S}_segments.json" >"$TMP/w5flat"
+grep -q '"rsa_p2t_ms":{[^}]*"fewerthan3breathswithaP2Tvalue":[1-9]' "$TMP/w5flat" ||
+    fail "5-s windows: no RSA mean n/a below 3 breaths: $(grep -o '"rsa_p2t_ms":{[^}]*}' "$TMP/w5flat")"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --segments window:40 -o "$TMP/w40"
 [ "$(col resp_rate_per_min "$TMP/w40/${S}_segments.tsv" 2)" != "n/a" ] || fail "a 40-s window has no breathing rate"
 # a 25-s recording: its breaths span less than 30 s, the summary says n/a and why

@@ -62,6 +62,11 @@ for cmd in "analyze $DEMO" "sync $DEMO $DEMO -o $TMP/s9" "resp $DEMO" "stream --
     expect_exit 2 "$PSYPHYS" $cmd --resp
     expect_grep "--resp needs a value" "$TMP/err"
 done
+# the option given is the one named (ux20 review: --rsp X --edr was told about --channel)
+for opt in --rsp --channel; do
+    expect_exit 2 "$PSYPHYS" resp "$DEMO" "$opt" RSP --edr
+    expect_grep "resp: $opt \(a respiration channel\) or --edr" "$TMP/err"
+done
 expect_exit 2 "$PSYPHYS" score-beats --ref a --fs
 expect_grep "^psyphys: score-beats: --fs needs a value" "$TMP/err"
 

@@ -675,6 +675,29 @@ static void test_rr_input(void **state)
     free(l.o);
 }
 
+/* RR intervals with their own times, before 0 (a device clock's offset; ux20 review #3: the
+ * status of an invalid interval at -3 s said 0): a status begins when its interval does. */
+static void test_rr_input_negative_times(void **state)
+{
+    (void)state;
+    psy_stream_config cfg = psy_stream_config_default(0, 0);
+    cfg.rr_input = 1;
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    double rr[20], t[20];
+    for (int i = 0; i < 20; i++) rr[i] = 800, t[i] = -8.0 + 0.8 * i;
+    rr[6] = NAN; /* at -3.2 s */
+    assert_int_equal(psy_stream_push_rr(s, rr, t, 20), PSY_OK);
+    psy_stream_finish(s);
+    outs l = {0};
+    collect(s, &l);
+    double onset = NAN;
+    assert_int_equal(count_status(&l, PSY_STREAM_RR_INVALID, &onset), 1);
+    assert_true(fabs(onset - -3.2) < 1e-9);
+    psy_stream_destroy(s);
+    free(l.o);
+}
+
 /* Provisional labels: each beat's is the class psy_rr_classify gives its interval among the
  * stretch's intervals so far, on intervals with every artefact the classifier knows and runs of
  * bigeminy, well past the labeller's buffer (~360 beats). An equivalence test: the incremental
@@ -1033,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_eda_artifacts_in_the_rate),
         cmocka_unit_test(test_eda_lost_from_the_start),
         cmocka_unit_test(test_rr_input),
+        cmocka_unit_test(test_rr_input_negative_times),
         cmocka_unit_test(test_provisional_labels_so_far),
         cmocka_unit_test(test_short_lookahead_final_labels),
         cmocka_unit_test(test_dropped_when_nobody_polls),

@@ -43,6 +43,19 @@ static void json_lines(void **state)
     assert_true(n < sizeof small && strlen(small) == n);
     assert_int_equal(psy_stream_json_line(NULL, line, sizeof line), 0);
 
+    /* a breath's amplitude in 6 significant digits, as the breaths table (ux20 review: 0.000060
+     * kept 2 digits of an impedance channel's 6.0123e-05) */
+    psy_stream_output b = {.kind = PSY_STREAM_BREATH, .onset_s = 4};
+    b.u.breath.peak_s = 5.5, b.u.breath.end_s = 8, b.u.breath.duration_s = 4, b.u.breath.rate_per_min = 15;
+    b.u.breath.amplitude = 6.0123456e-05, b.u.breath.rsa_p2t_ms = 31.5, b.u.breath.hr_osc_bpm = 4.25;
+    psy_stream_json_line(&b, line, sizeof line);
+    assert_string_equal(line, "{\"type\":\"breath\",\"onset\":4.000000,\"peak\":5.500000,\"end\":8.000000,"
+                              "\"duration_s\":4.000,\"rate_per_min\":15.000,\"amplitude\":6.01235e-05,"
+                              "\"rsa_p2t_ms\":31.500,\"hr_osc_bpm\":4.250}\n");
+    b.u.breath.amplitude = 1234.5;
+    psy_stream_json_line(&b, line, sizeof line);
+    assert_non_null(strstr(line, "\"amplitude\":1234.5,"));
+
     psy_stream_output st = {.kind = PSY_STREAM_STATUS, .onset_s = 3};
     st.u.status.condition = PSY_STREAM_DROPPED, st.u.status.count = 7;
     psy_stream_json_line(&st, line, sizeof line);

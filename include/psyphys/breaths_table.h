@@ -24,14 +24,16 @@ extern "C" {
 
 /* Sets key to the detector's settings (source, detector_rate_hz, band_hz, hysteresis,
  * min_amplitude) and, with rsa (NULL: no RSA), RSA's ("rsa": the P2T and Porges-Bohrer methods
- * in words, their bands and epochs, Hz and s). PSY_OK, PSY_E_INVALID (NULL), PSY_E_NOMEM. */
+ * in words, their bands and epochs, Hz and s; mean_min_breaths: PSY_RSA_MIN_BREATHS). PSY_OK, PSY_E_INVALID (NULL), PSY_E_NOMEM. */
 PSY_API psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sidecar, const char *key, const psy_breath_list *list,
                                                     const psy_rsa_config *rsa);
 
 /* Sets key to the summary (psy_breath_summarize): breaths, rate_per_min, duration_mean_s,
- * irregularity_cv_pct, depth_median, depth_cv_pct; with rsa (NULL: none; computed with config)
- * the RSA and biofeedback values (rsa_p2t_*, rsa_pb_ln_ms2, or rsa_pb_ln_bpm2_per_1000 with
- * config's NeuroKit variant, hf_resp_*, resonance_*, coherence_ratio, hr_osc_mean_bpm). PSY_OK,
+ * irregularity_cv_pct, depth_median, depth_cv_pct; and the RSA and biofeedback values computed
+ * with config (rsa_p2t_*, rsa_pb_ln_ms2, or rsa_pb_ln_bpm2_per_1000 with config's NeuroKit
+ * variant, hf_resp_*, resonance_*, coherence_ratio, hr_osc_mean_bpm), each null with a KEY_n/a_reason
+ * when it has no value; rsa NULL (no heartbeats): every one null, the reason "no heartbeats to
+ * measure RSA against". PSY_OK,
  * PSY_E_INVALID (NULL summary, or rsa without config), PSY_E_NOMEM. */
 PSY_API psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sidecar, const char *key,
                                                    const psy_breath_summary *summary, const psy_rsa_result *rsa,

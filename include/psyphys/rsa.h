@@ -66,7 +66,7 @@ PSY_API psy_rsa_config psy_rsa_config_default(void);
 /* The breaths with a value that the recording's means (and SD) of P2T and of the heart-rate
  * oscillation need: the breathing rate's minimum (PSY_RESP_RATE_MIN_BREATHS). Each breath's own
  * value stands without it. */
-#define PSY_RSA_MIN_BREATHS 3
+#define PSY_RSA_MIN_BREATHS PSY_RESP_RATE_MIN_BREATHS
 
 typedef struct psy_rsa_result {
     size_t n_breaths;

@@ -273,8 +273,8 @@ PSY_API double psy_session_breath_depth(const psy_session *session, double start
 
 /* Peak-to-trough RSA over the whole breaths in [start_s, end_s]: the mean of Grossman's P2T
  * (psyphys/rsa.h) of each breath with NN intervals in both its phases, ms, over the corrected NN
- * series. NaN with the reason (static text in *why) without an RSP channel, beats, or such a
- * breath, or when RSA could not be computed (lean_results: the NN series' temporary file could
+ * series, from PSY_RSA_MIN_BREATHS such breaths as psy_rsa_compute's mean. NaN with the reason
+ * (static text in *why) without an RSP channel, beats, or enough such breaths, or when RSA could not be computed (lean_results: the NN series' temporary file could
  * not be read; out of memory: the run's warnings say so too). */
 PSY_API double psy_session_rsa_p2t(const psy_session *session, double start_s, double end_s, const char **why);
 

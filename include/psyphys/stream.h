@@ -157,7 +157,9 @@ typedef struct psy_stream_output {
     double onset_s;            /* beat: R-peak time; label: the beat's time; hr/hrv: the time of
                                   the beat they follow; scl: end of its interval; scr: onset;
                                   breath: start of inspiration; status: when the condition began
-                                  (0 for one present from the start) */
+                                  (eda_lost/eda_back: 0 for one present from the start, the
+                                  filter's delay aside; RR input: the interval's own time, which
+                                  may be negative) */
     union {
         struct {
             int64_t sample;    /* R-peak index on the ECG rate (-1 for RR input; a PPG pulse's

@@ -52,7 +52,8 @@ extern "C" {
 #define PSY_STREAM_LINE_MAX 2048
 
 /* Writes the JSON line of one output into buf (NUL-terminated) and returns its length (the
- * "\n" included). A buffer shorter than PSY_STREAM_LINE_MAX may leave fields out (each is
+ * "\n" included). Only the fields of x's kind are read, its reasons among them (scl_na when
+ * scl_us is NaN ...): a program that fills an output itself zeroes it before filling it. A buffer shorter than PSY_STREAM_LINE_MAX may leave fields out (each is
  * written whole or not at all); 0 for NULL or size 0. */
 PSY_API size_t psy_stream_json_line(const psy_stream_output *x, char *buf, size_t size);
 

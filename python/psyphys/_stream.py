@@ -5,7 +5,8 @@ from . import _core
 class Stream(_core.Stream):
     """The library's live stream (psyphys/stream.h): push numpy blocks of ECG (push_ecg), skin
     conductance in uS (push_eda) or RR intervals in ms (push_rr), poll() the outputs since the
-    last poll (dicts with kind beat | hr | label | hrv | scl | scr | status and onset in s).
+    last poll (dicts with kind beat | hr | label | hrv | scl | scr | status and onset in s;
+    hrv and scl dicts say why a value is None in na_reasons).
     An hrv line comes every hrv_interval_s (default 5 s; 0: after every NN interval).
     Pushes release the GIL; any thread may push or poll (pushes are serialised among
     themselves, polls among themselves, as the library requires). finish() at the end.

@@ -184,7 +184,10 @@ static PyObject *output_dict(const psy_stream_output *o)
                              "lf_hf", h->lf_hf_na, "peak_hz", h->peak_na);
     }
     case PSY_STREAM_SCL:
-        return Py_BuildValue("{s:s,s:d,s:N,s:N}", "kind", kind, "onset", o->onset_s, "scl_us", ext_float_or_none(o->u.scl.scl_us), "ns_scr_per_min", ext_float_or_none(o->u.scl.ns_scr_per_min));
+        return Py_BuildValue("{s:s,s:d,s:N,s:N,s:{s:z,s:z}}", "kind", kind, "onset", o->onset_s, "scl_us",
+                             ext_float_or_none(o->u.scl.scl_us), "ns_scr_per_min",
+                             ext_float_or_none(o->u.scl.ns_scr_per_min), "na_reasons", "scl_us", o->u.scl.scl_na,
+                             "ns_scr_per_min", o->u.scl.ns_scr_na);
     case PSY_STREAM_SCR:
         return Py_BuildValue("{s:s,s:d,s:d,s:d,s:d,s:N}", "kind", kind, "onset", o->onset_s, "peak_onset",
                              o->u.scr.peak_s, "amplitude_us", o->u.scr.amplitude_us, "rise_time_s",

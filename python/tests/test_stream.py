@@ -108,3 +108,19 @@ def test_rr_and_eda():
     out = e.poll()
     assert any(o["kind"] == "scl" and o["scl_us"] is not None for o in out)
     assert any(o["kind"] == "scr" for o in out)
+
+
+def test_scl_na_reasons():
+    # contact missing for the first 20 s: the scl dicts say why a value is None, as hrv's do
+    # (ux20 review: the reasons reached the JSON lines, not Python)
+    fs = 32
+    t = np.arange(120 * fs)
+    eda = np.where(t < 20 * fs, 0.01, 5 + 0.001 * t / fs)
+    s = psyphys.Stream(eda_rate_hz=fs)
+    s.push_eda(eda)
+    s.finish()
+    scl = [o for o in s.poll() if o["kind"] == "scl"]
+    missing = [o for o in scl if o["scl_us"] is None]
+    assert missing and all("flagged" in o["na_reasons"]["scl_us"] for o in missing)
+    assert all(o["na_reasons"]["ns_scr_per_min"] for o in scl if o["ns_scr_per_min"] is None)
+    assert any(o["scl_us"] is not None and o["na_reasons"]["scl_us"] is None for o in scl)
