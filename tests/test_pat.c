@@ -159,6 +159,17 @@ static void test_reasons(void **state)
     psy_beat_list_free(p);
 }
 
+/* Beats and pulses whose PPG clock drifts by 1500 ppm: a delay steady beat by beat, moving
+ * 240 ms in 160 s. */
+static void make_drifting(psy_beat_list **b, psy_beat_list **p)
+{
+    make(0.8, 0.05, 0.25, b, p);
+    for (size_t i = 0; i < (*p)->n; i++) {
+        (*p)->foot_s[i] += 0.0015 * ((*p)->foot_s[i] - 1) - 0.12;
+        (*p)->upstroke_s[i] = (*p)->foot_s[i] + 0.04;
+    }
+}
+
 /* Pulses of another device whose clock runs 2 s ahead: feet fall near R-peaks of other beats and
  * carry those beats' interval changes: refused as a whole. */
 static void test_other_clock(void **state)
@@ -181,12 +192,8 @@ static void test_other_clock(void **state)
     psy_pat_list_free(l);
     psy_beat_list_free(b);
     psy_beat_list_free(p);
-    /* A clock drifting by 1500 ppm: a delay steady beat by beat, but moving 240 ms in 160 s. */
-    make(0.8, 0.05, 0.25, &b, &p);
-    for (size_t i = 0; i < p->n; i++) {
-        p->foot_s[i] += 0.0015 * (p->foot_s[i] - 1) - 0.12;
-        p->upstroke_s[i] = p->foot_s[i] + 0.04;
-    }
+    /* a drifting clock: steady beat by beat, refused by its trend */
+    make_drifting(&b, &p);
     assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
     assert_true(l->jitter_ms < 5 && l->trend_ms > 150);
     assert_int_equal(l->n_valid, 0);
@@ -222,11 +229,7 @@ static void test_refusal_names_the_test(void **state)
     psy_beat_list_free(b);
     psy_beat_list_free(p);
     /* the drifting clock: the trend test, with its figure */
-    make(0.8, 0.05, 0.25, &b, &p);
-    for (size_t i = 0; i < p->n; i++) {
-        p->foot_s[i] += 0.0015 * (p->foot_s[i] - 1) - 0.12;
-        p->upstroke_s[i] = p->foot_s[i] + 0.04;
-    }
+    make_drifting(&b, &p);
     assert_int_equal(psy_pat_compute(b, p, NULL, &l), PSY_OK);
     assert_int_equal(psy_pat_why_refused(l, NULL, &m), 1);
     assert_non_null(strstr(m.text, "over the recording, beyond max_trend_ms 150"));
