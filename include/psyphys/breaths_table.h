@@ -24,7 +24,8 @@ extern "C" {
 
 /* Sets key to the detector's settings (source, detector_rate_hz, band_hz, hysteresis,
  * min_amplitude) and, with rsa (NULL: no RSA), RSA's ("rsa": the P2T and Porges-Bohrer methods
- * in words, their bands and epochs, Hz and s; mean_min_breaths: PSY_RSA_MIN_BREATHS). PSY_OK, PSY_E_INVALID (NULL), PSY_E_NOMEM. */
+ * in words, their bands and epochs, Hz and s; mean_min_breaths: PSY_RSA_MIN_BREATHS). PSY_OK,
+ * PSY_E_INVALID (NULL), PSY_E_NOMEM. */
 PSY_API psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sidecar, const char *key, const psy_breath_list *list,
                                                     const psy_rsa_config *rsa);
 
@@ -33,8 +34,7 @@ PSY_API psy_status psy_sidecar_set_breaths_settings(psy_sidecar *sidecar, const 
  * with config (rsa_p2t_*, rsa_pb_ln_ms2, or rsa_pb_ln_bpm2_per_1000 with config's NeuroKit
  * variant, hf_resp_*, resonance_*, coherence_ratio, hr_osc_mean_bpm), each null with a KEY_n/a_reason
  * when it has no value; rsa NULL (no heartbeats): every one null, the reason "no heartbeats to
- * measure RSA against". PSY_OK,
- * PSY_E_INVALID (NULL summary, or rsa without config), PSY_E_NOMEM. */
+ * measure RSA against". PSY_OK, PSY_E_INVALID (NULL summary, or rsa without config), PSY_E_NOMEM. */
 PSY_API psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sidecar, const char *key,
                                                    const psy_breath_summary *summary, const psy_rsa_result *rsa,
                                                    const psy_rsa_config *config);
