@@ -109,8 +109,7 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
     }
     if (n_rows) print_epochs(rows, n_rows);
     /* every warning of the sidecars: the recording's and its event files' (read), then the analysis' */
-    for (size_t i = 0; i < psy_reader_warning_count(s->r); i++)
-        fprintf(stderr, "psyphys: %s: warning: %s\n", path, psy_reader_warning(s->r, i));
+    cli_warn_reader(path, s->r);
     for (size_t i = 0; i < s->res->n_warnings; i++)
         fprintf(stderr, "psyphys: %s: warning: %s\n", path, s->res->warnings[i]);
 }

@@ -88,6 +88,9 @@ int cli_is_resp_option(const char *opt);
 /* "psyphys: <path>: <reason>" on stderr. */
 void cli_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The recording's warnings (what its reader left out or doubted), "psyphys: <path>: warning: ..." on stderr. */
+void cli_warn_reader(const char *path, const psy_reader *r);
+
 
 int cmd_analyze(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

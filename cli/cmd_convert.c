@@ -65,6 +65,7 @@ int cmd_convert(int argc, char **argv)
     }
     psy_reader *r = cli_open_recording(paths[0], &in);
     if (!r) return CLI_FAILED;
+    cli_warn_reader(paths[0], r); /* what the reader left out (a cut last line ...) is not in the copy */
     psy_message why = {{0}};
     psy_status st = psy_write_recording(r, paths[1], format, &wo, &why);
     psy_reader_close(r);

@@ -20,6 +20,12 @@ void cli_error(const char *path, const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_warn_reader(const char *path, const psy_reader *r)
+{
+    for (size_t i = 0; i < psy_reader_warning_count(r); i++)
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, psy_reader_warning(r, i));
+}
+
 void cli_input_options_init(cli_input_options *o)
 {
     memset(o, 0, sizeof *o);

@@ -81,4 +81,9 @@ expect_exit 0 "$PSYPHYS" convert "$DEMO" "$TMP/q/sub-01_task-q_physio.tsv.gz" --
 expect_exit 0 "$PSYPHYS" info "$TMP/q/sub-01_task-q_physio.tsv.gz" --json
 expect_grep '"label": "\\"",?$' "$TMP/out"
 expect_grep '"label": "\\"x\\" y"' "$TMP/out"
+# the reader's warnings reach stderr: a cut last line is left out of the copy, not silently
+mkdir -p "$TMP/cut"
+printf '1560279825.000000\n4.000000\n0.061496\n0.060215\n0.060' >"$TMP/cut/EDA.csv"
+expect_exit 0 "$PSYPHYS" convert "$TMP/cut/EDA.csv" "$TMP/cut_physio.tsv.gz"
+expect_grep "warning: the last line \(5\) does not end with a line break" "$TMP/err"
 finish
