@@ -7,6 +7,7 @@
 #include "psy_core.h"
 #include "psyphys/score.h"
 #include "psyphys/writer.h" /* psy_wfdb_code, psy_wfdb_is_beat */
+#include "reader_impl.h"    /* psy_grow */
 #include "text_lines.h"
 
 #define MAX_COLUMNS 32
@@ -18,13 +19,7 @@ typedef struct time_list {
 
 static psy_status push(time_list *t, double v, psy_message *why)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 4096;
-        double *p = realloc(t->v, cap * sizeof *p);
-        if (!p) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        t->v = p;
-        t->cap = cap;
-    }
+    if (!psy_grow(&t->v, sizeof *t->v, &t->cap, t->n + 1)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     t->v[t->n++] = v;
     return PSY_OK;
 }

@@ -112,6 +112,9 @@ typedef struct folder_scan {
     const char *ecg_miss; /* why a .ecg makes no Holter (NULL: none such) */
 } folder_scan;
 
+/* An ISHNE file by its name (a Holter export's .ecg, any case). */
+static int is_ecg_name(const char *name) { return strlen(name) > 4 && psy_has_suffix_ci(name, ".ecg"); }
+
 /* Scans dir: an E4 export (one of its sensor files, by name); a Garmin log (data.csv, its first
  * line a Garmin data log row, and acc.csv; a data.csv that cannot be read is taken by its name,
  * so opening it names it); a Holter (one .ecg starting with the ISHNE magic, no WFDB header of
@@ -128,7 +131,7 @@ static int scan_folder(const char *dir, folder_scan *sc)
         for (size_t k = 0; k < sizeof e4_files / sizeof *e4_files; k++)
             sc->has[E4_EXPORT] |= !e4_files[k].events_only && strcmp(e->d_name, e4_files[k].name) == 0;
         for (int k = 0; k < 2; k++) garmin |= (strcmp(e->d_name, garmin_files[k].name) == 0) << k;
-        if (strlen(e->d_name) > 4 && psy_has_suffix_ci(e->d_name, ".ecg") && n_ecg++ == 0) sc->ecg = strdup(e->d_name);
+        if (is_ecg_name(e->d_name) && n_ecg++ == 0) sc->ecg = strdup(e->d_name);
     }
     closedir(d);
     if (n_ecg == 1 && !sc->ecg) {
@@ -238,7 +241,7 @@ static const char *unread_reason(const char *dir, const char *name, const folder
                                  char why[][PSY_MESSAGE_SIZE], const char *garmin_why, char *buf, size_t size)
 {
     if (garmin_why[0] && (strcmp(name, "data.csv") == 0 || strcmp(name, "acc.csv") == 0)) return garmin_why;
-    if (sc->ecg_miss && strlen(name) > 4 && psy_has_suffix_ci(name, ".ecg")) return sc->ecg_miss;
+    if (sc->ecg_miss && is_ecg_name(name)) return sc->ecg_miss;
     for (int k = 0; k < N_EXPORTS; k++) {
         if (!sc->has[k]) continue;
         if (!why[k][0] && kinds[k].doc && strcmp(name, kinds[k].doc) == 0) return NULL;

@@ -175,12 +175,11 @@ static psy_status detect_beats(psy_session *s, psy_message *reason)
     if (!streamed) return psy_beats_detect(s->r, s->ecg, &s->beats_cfg, &s->beats, reason);
     psy_message failed = {{0}};
     char err[128];
-    s->beats_table = psy_temp_file();
-    if (!s->beats_table)
-        psy_fail(&failed, PSY_E_IO, "the beats table's temporary file could not be made: %s",
-                 psy_errno_text(errno, err, sizeof err));
-    else if (!(s->nn = nn_spool_create()))
-        psy_fail(&failed, PSY_E_IO, "the NN series' temporary file could not be made: %s",
+    const char *unmade = !(s->beats_table = psy_temp_file()) ? "beats table's"
+                         : !(s->nn = nn_spool_create())       ? "NN series'"
+                                                              : NULL;
+    if (unmade)
+        psy_fail(&failed, PSY_E_IO, "the %s temporary file could not be made: %s", unmade,
                  psy_errno_text(errno, err, sizeof err));
     psy_status st = PSY_E_IO;
     if (s->nn) st = beats_detect_streamed(s->r, s->ecg, &s->beats_cfg, s->beats_table, 1, s->nn, &s->beats, &failed);
