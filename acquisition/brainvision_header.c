@@ -131,7 +131,7 @@ psy_status bv_parse_header(psy_source *src, bv_header *h, psy_message *why)
     memset(h, 0, sizeof *h);
     h->decimal = '.';
     dev_lines lr;
-    if (dev_lines_open(&lr, src) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (dev_lines_open(&lr, src, DEV_CUT_KEEP) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     raw_channel *rc = NULL;
     size_t n_rc = 0, cap = 0;
     char section[32] = "";
@@ -334,7 +334,7 @@ static int parse_date(const char *s, size_t n, psy_datetime *t)
 psy_status bv_parse_markers(psy_source *src, int utf8, bv_marker_fn fn, void *ctx, psy_message *why)
 {
     dev_lines lr;
-    if (dev_lines_open(&lr, src) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (dev_lines_open(&lr, src, DEV_CUT_KEEP) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     const char *line;
     size_t len;
     psy_status st = PSY_OK;

@@ -318,7 +318,7 @@ static psy_status load_ascii(psy_reader *r, psy_source *data, const bv_header *h
                         "BINARY or MULTIPLEXED)");
     dev_store *s = dev_store_new(h->n_channels, 0, dev_max_values(data));
     dev_lines lr;
-    if (!s || dev_lines_open(&lr, data) != PSY_OK) {
+    if (!s || dev_lines_open(&lr, data, DEV_CUT_KEEP) != PSY_OK) {
         dev_store_free(s);
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }

@@ -122,7 +122,7 @@ psy_status psy_open_beat_list(psy_source *src, psy_reader **out, psy_message *wh
         return PSY_E_UNKNOWN_FORMAT;
     psy_message local = {{0}};
     dev_lines lr;
-    psy_status st = dev_lines_open(&lr, src);
+    psy_status st = dev_lines_open(&lr, src, DEV_CUT_KEEP);
     psy_reader *r = psy_reader_new("beat list");
     dev_store *store = dev_store_new(1, 1, dev_max_values(src));
     if (st != PSY_OK || !r || !store) st = nomem(&local);
@@ -240,7 +240,7 @@ psy_status psy_open_episode_list(psy_source *src, psy_reader **out, psy_message 
     if (!psy_strieq(first, "Init_time")) return PSY_E_UNKNOWN_FORMAT;
     psy_message local = {{0}};
     dev_lines lr;
-    psy_status st = dev_lines_open(&lr, src);
+    psy_status st = dev_lines_open(&lr, src, DEV_CUT_KEEP);
     psy_reader *r = psy_reader_new("episode list");
     if (st != PSY_OK || !r) st = nomem(&local);
     if (st == PSY_OK) st = read_episodes(r, &lr, &local);

@@ -10,7 +10,6 @@ struct dev_index {
     dev_index_layout layout;
     int columns, lead;       /* value columns; 1 when a leading field precedes them */
     int64_t frames, leading_zeros;
-    int64_t cut_line;                   /* a last line left out, cut (dev_lines_cut); 0: none */
     int64_t *block_offset, *block_line; /* byte offset and line number of each block's first sample */
     int64_t n_blocks;
     double *cache;                      /* one decoded block, sample-major */
@@ -84,7 +83,7 @@ psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
     ix->lead = layout->on_lead != NULL;
     ix->cached = -1;
     ix->cache = malloc((size_t)DEV_INDEX_BLOCK * (size_t)columns * sizeof *ix->cache);
-    psy_status st = dev_lines_open(&ix->lr, src);
+    psy_status st = dev_lines_open(&ix->lr, src, DEV_CUT_LEAVE_OUT);
     if (st != PSY_OK || !ix->cache) {
         dev_index_free(ix);
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
@@ -99,10 +98,6 @@ psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
         int64_t at = dev_lines_tell(&ix->lr);
         if ((got = dev_lines_next(&ix->lr, &line, &len, &st, why)) != 1) break;
         if (dev_is_blank(line, len)) continue;
-        if (dev_lines_cut(&ix->lr, line, len)) {
-            ix->cut_line = ix->lr.line_no;
-            break;
-        }
         dev_field lead;
         if (!parse_row(ix, line, len, v, &lead, why) ||
             (ix->lead && !ix->layout.on_lead(ix->layout.ctx, &lead, ix->lr.line_no, why))) {
@@ -177,6 +172,6 @@ static const psy_reader_ops index_ops = {index_read, NULL, index_destroy};
 
 void dev_index_attach(psy_reader *r, dev_index *ix)
 {
-    if (ix->cut_line) dev_warn_cut(r, ix->cut_line);
+    dev_lines_warn_cut(&ix->lr, r);
     psy_reader_set_impl(r, &index_ops, ix);
 }

@@ -24,7 +24,7 @@ typedef struct dev_index_layout {
 
 /* Scans src from byte `offset` (whose first line is numbered `line_no`, for messages) to the
  * end. Blank lines are skipped; any other line must match the layout, but a last line cut short
- * (dev_lines_cut) is left out, and dev_index_attach warns of it.
+ * is left out (DEV_CUT_LEAVE_OUT), and dev_index_attach warns of it.
  * Returns PSY_OK, PSY_E_FORMAT (naming the line), PSY_E_IO or PSY_E_NOMEM. */
 psy_status dev_index_build(psy_source *src, int64_t offset, int64_t line_no,
                            const dev_index_layout *layout, dev_index **out, psy_message *why);

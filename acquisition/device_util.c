@@ -8,10 +8,11 @@
 
 /* ---- lines ---------------------------------------------------------------------------- */
 
-psy_status dev_lines_open(dev_lines *lr, psy_source *src)
+psy_status dev_lines_open(dev_lines *lr, psy_source *src, dev_cut_rule cut)
 {
     memset(lr, 0, sizeof *lr);
     lr->src = src;
+    lr->cut = cut;
     lr->buf = malloc(DEV_MAX_LINE);
     return lr->buf ? PSY_OK : PSY_E_NOMEM;
 }
@@ -28,7 +29,7 @@ void dev_lines_seek(dev_lines *lr, int64_t offset, int64_t next_line_no)
 {
     lr->pos = offset;
     lr->len = lr->off = 0;
-    lr->eof = lr->unterminated = 0;
+    lr->eof = 0;
     lr->line_no = next_line_no - 1;
 }
 
@@ -47,6 +48,20 @@ static psy_status refill(dev_lines *lr)
     return PSY_OK;
 }
 
+/* A line that ends the file without its end-of-line, under lr->cut: 1 to return it, 0 when it
+ * is left out (the end), -1 when it refuses the file. */
+static int take_unterminated(dev_lines *lr, const char *line, size_t len, psy_status *st, psy_message *why)
+{
+    if (lr->cut == DEV_CUT_KEEP || dev_is_blank(line, len)) return 1;
+    if (lr->cut == DEV_CUT_LEAVE_OUT) {
+        lr->cut_line = lr->line_no;
+        return 0;
+    }
+    *st = psy_fail(why, PSY_E_TRUNCATED, "line %lld does not end with a line break: the file was cut in its header",
+                   (long long)lr->line_no);
+    return -1;
+}
+
 int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st, psy_message *why)
 {
     for (;;) {
@@ -56,7 +71,6 @@ int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st
         if (nl || (lr->eof && avail)) {
             size_t n = nl ? (size_t)(nl - start) : avail;
             lr->off += nl ? n + 1 : n;
-            lr->unterminated = !nl;
             if (n && start[n - 1] == '\r') n--;
             lr->line_no++;
             if (lr->line_no == 1 && n >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0) {
@@ -65,7 +79,7 @@ int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st
             }
             *line = start;
             *len = n;
-            return 1;
+            return nl ? 1 : take_unterminated(lr, start, n, st, why);
         }
         if (lr->eof) return 0;
         if (avail == DEV_MAX_LINE) {
@@ -80,15 +94,11 @@ int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st
     }
 }
 
-int dev_lines_cut(const dev_lines *lr, const char *line, size_t len)
+void dev_lines_warn_cut(const dev_lines *lr, psy_reader *r)
 {
-    return lr->unterminated && !dev_is_blank(line, len);
-}
-
-void dev_warn_cut(psy_reader *r, int64_t line_no)
-{
-    psy_reader_warn(r, "the last line (%lld) does not end with a line break: the file was cut (an export or "
-                       "copy that did not finish), that line is left out", (long long)line_no);
+    if (lr->cut_line)
+        psy_reader_warn(r, "the last line (%lld) does not end with a line break: the file was cut (an export or "
+                           "copy that did not finish), that line is left out", (long long)lr->cut_line);
 }
 
 static int is_blank_char(char c) { return c == ' ' || c == '\t'; }

@@ -12,6 +12,15 @@
 
 #define DEV_MAX_LINE 65536
 
+/* What a line that ends the file without its end-of-line, and holds more than blanks, means: the
+ * file was cut there (an export or copy that did not finish), so its value may be cut too. Each
+ * reader states its rule when it opens the lines, and changes it once its header is read. */
+typedef enum dev_cut_rule {
+    DEV_CUT_KEEP,     /* a line like any other (formats whose files may end without one) */
+    DEV_CUT_REFUSE,   /* a header line: dev_lines_next fails with PSY_E_TRUNCATED naming the line */
+    DEV_CUT_LEAVE_OUT /* a body line: left out (dev_lines_next ends there), its number in cut_line */
+} dev_cut_rule;
+
 /* Reads a source line by line through a fixed buffer (memory independent of the file size). */
 typedef struct dev_lines {
     psy_source *src;
@@ -20,20 +29,17 @@ typedef struct dev_lines {
     size_t len, off; /* bytes in buf, start of the next line */
     int64_t line_no; /* 1-based number of the line last returned */
     int eof;
-    int unterminated; /* the line last returned ended the file without an end-of-line */
+    dev_cut_rule cut;
+    int64_t cut_line; /* the line DEV_CUT_LEAVE_OUT left out, or 0 (kept across seeks and close) */
 } dev_lines;
 
-psy_status dev_lines_open(dev_lines *lr, psy_source *src);
-/* Next line without its end-of-line (\n, \r\n) and, on line 1, without a UTF-8 BOM.
- * Returns 1 with a line, 0 at the end, -1 on error (*st and why set). */
+psy_status dev_lines_open(dev_lines *lr, psy_source *src, dev_cut_rule cut);
+/* Next line without its end-of-line (\n, \r\n) and, on line 1, without a UTF-8 BOM; a cut last
+ * line as lr->cut says. Returns 1 with a line, 0 at the end, -1 on error (*st and why set). */
 int dev_lines_next(dev_lines *lr, const char **line, size_t *len, psy_status *st, psy_message *why);
 void dev_lines_close(dev_lines *lr);
-/* 1 when `line` (just returned) is the file's last and lacks its end-of-line while holding more
- * than blanks: the file was cut there (an export or copy that did not finish), so its value may
- * be cut too. The device readers leave such a line out, warning with dev_warn_cut. */
-int dev_lines_cut(const dev_lines *lr, const char *line, size_t len);
-/* The one warning for a line left out by that rule. */
-void dev_warn_cut(psy_reader *r, int64_t line_no);
+/* The one warning for the line DEV_CUT_LEAVE_OUT left out, on r; nothing when none was. */
+void dev_lines_warn_cut(const dev_lines *lr, psy_reader *r);
 /* File offset of the next line dev_lines_next would return. */
 int64_t dev_lines_tell(const dev_lines *lr);
 /* Continues from file offset `offset`, numbering the next line `next_line_no`. */

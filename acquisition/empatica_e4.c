@@ -103,10 +103,6 @@ static psy_status read_ibi(e4_state *s, psy_message *why)
     double prev = -INFINITY;
     while ((got = dev_lines_next(&s->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
-        if (dev_lines_cut(&s->lr, line, len)) {
-            dev_warn_cut(s->r, s->lr.line_no);
-            break;
-        }
         dev_field f[3];
         double t, ibi;
         if (dev_split(line, len, ',', f, 3) != 2)
@@ -126,6 +122,7 @@ static psy_status read_ibi(e4_state *s, psy_message *why)
         if ((st = dev_store_push(s->store, 0, ibi * 1e3, t, why)) != PSY_OK) return st;
     }
     if (got < 0) return st;
+    dev_lines_warn_cut(&s->lr, s->r);
     if (gaps)
         psy_reader_warn(s->r, "IBI: %lld gaps where the device dropped beats (times are from the file)",
                         (long long)gaps);
@@ -144,10 +141,6 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
                               "from the first tag");
     while ((got = dev_lines_next(&s->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
-        if (dev_lines_cut(&s->lr, line, len)) {
-            dev_warn_cut(s->r, s->lr.line_no);
-            break;
-        }
         double t;
         if (!dev_parse_number(line, len, &t) || !is_unix_time(t))
             return fail_line(why, s->lr.line_no, "not a unix time:", line, len);
@@ -159,6 +152,7 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
         if (psy_reader_add_event(s->r, &ev) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
     if (got < 0) return st;
+    dev_lines_warn_cut(&s->lr, s->r);
     if (have_start) {
         psy_datetime dt = psy_datetime_from_unix(s->start);
         psy_reader_set_start(s->r, &dt);
@@ -166,14 +160,8 @@ static psy_status read_tags(e4_state *s, psy_source *src, psy_message *why)
     return PSY_OK;
 }
 
-/* A header line that ends the file without its line break: its number may be cut short. */
-static psy_status cut_header(psy_message *why, int line)
-{
-    return psy_fail(why, PSY_E_TRUNCATED, "line %d does not end with a line break: the file was cut in its header",
-                    line);
-}
-
-/* Reads the two header lines of a sensor file (start, rate) or the IBI "start, IBI" line. */
+/* Reads the two header lines of a sensor file (start, rate) or the IBI "start, IBI" line, where a
+ * cut line refuses the file (DEV_CUT_REFUSE, set at open). */
 static psy_status read_header(e4_state *s, int columns, psy_message *why)
 {
     const char *line;
@@ -182,7 +170,6 @@ static psy_status read_header(e4_state *s, int columns, psy_message *why)
     int got = dev_lines_next(&s->lr, &line, &len, &st, why);
     if (got < 0) return st;
     if (got == 0) return psy_fail(why, PSY_E_TRUNCATED, "the file is empty: no start time on line 1");
-    if (dev_lines_cut(&s->lr, line, len)) return cut_header(why, 1);
     if (s->kind == E4_IBI) {
         dev_field f[3];
         if (dev_split(line, len, ',', f, 3) != 2 || !dev_parse_number(f[0].p, f[0].n, &s->start))
@@ -192,15 +179,16 @@ static psy_status read_header(e4_state *s, int columns, psy_message *why)
     }
     if (!is_unix_time(s->start))
         return psy_fail(why, PSY_E_FORMAT, "line 1: start time %g is not a unix time", s->start);
-    if (s->kind == E4_IBI) return PSY_OK;
-    got = dev_lines_next(&s->lr, &line, &len, &st, why);
-    if (got < 0) return st;
-    if (got == 0) return psy_fail(why, PSY_E_TRUNCATED, "no sample rate on line 2");
-    if (dev_lines_cut(&s->lr, line, len)) return cut_header(why, 2);
-    if (!same_numbers(line, len, columns, &s->rate))
-        return fail_line(why, 2, "sample rate is not a number (one per column):", line, len);
-    if (!(s->rate > 0) || s->rate > 1e6)
-        return psy_fail(why, PSY_E_FORMAT, "line 2: sample rate %g Hz is not in (0, 1e6]", s->rate);
+    if (s->kind != E4_IBI) {
+        got = dev_lines_next(&s->lr, &line, &len, &st, why);
+        if (got < 0) return st;
+        if (got == 0) return psy_fail(why, PSY_E_TRUNCATED, "no sample rate on line 2");
+        if (!same_numbers(line, len, columns, &s->rate))
+            return fail_line(why, 2, "sample rate is not a number (one per column):", line, len);
+        if (!(s->rate > 0) || s->rate > 1e6)
+            return psy_fail(why, PSY_E_FORMAT, "line 2: sample rate %g Hz is not in (0, 1e6]", s->rate);
+    }
+    s->lr.cut = DEV_CUT_LEAVE_OUT; /* the body's cut last line is left out */
     return PSY_OK;
 }
 
@@ -260,7 +248,7 @@ psy_status psy_open_empatica(psy_source *src, int forced, psy_reader **out, psy_
     }
 
     psy_message local = {{0}};
-    psy_status st = dev_lines_open(&s.lr, src);
+    psy_status st = dev_lines_open(&s.lr, src, s.kind == E4_TAGS ? DEV_CUT_LEAVE_OUT : DEV_CUT_REFUSE);
     if (st != PSY_OK) return psy_fail(why, st, "out of memory");
     int columns = s.kind == E4_NONE ? 1 : e4_files[s.kind].columns;
     s.r = psy_reader_new("Empatica E4");

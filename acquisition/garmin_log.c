@@ -130,10 +130,6 @@ static psy_status read_data_log(garmin *g, psy_message *why)
     int got;
     while ((got = dev_lines_next(&g->lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
-        if (dev_lines_cut(&g->lr, line, len)) { /* a cut value ("84" of "846") would be read as whole */
-            dev_warn_cut(g->r, g->lr.line_no);
-            break;
-        }
         dev_field f[4];
         if (dev_split(line, len, ';', f, 4) != 3)
             return psy_fail(why, PSY_E_FORMAT, "line %lld: expected 'timestamp;TYPE;value'",
@@ -157,6 +153,7 @@ static psy_status read_data_log(garmin *g, psy_message *why)
         if ((st = dev_store_push(g->store, ch, v, t, why)) != PSY_OK) return st;
     }
     if (got < 0) return st;
+    dev_lines_warn_cut(&g->lr, g->r);
     if (g->rows == 0) return psy_fail(why, PSY_E_FORMAT, "no rows");
     for (int ch = 0; ch < g->n_types; ch++) {
         psy_channel_info info = {0};
@@ -312,7 +309,7 @@ psy_status psy_open_garmin(psy_source *src, psy_reader **out, psy_message *why)
     if (!g) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     psy_message local = {{0}};
     dev_index *index = NULL;
-    psy_status st = dev_lines_open(&g->lr, src);
+    psy_status st = dev_lines_open(&g->lr, src, DEV_CUT_LEAVE_OUT); /* "84" of "846": no interval */
     g->r = psy_reader_new("Garmin log");
     if (layout == 3) g->store = dev_store_new(0, 0, dev_max_values(src));
     if (st != PSY_OK || !g->r || (layout == 3 && !g->store)) st = psy_fail(&local, PSY_E_NOMEM, "out of memory");

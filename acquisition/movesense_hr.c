@@ -26,7 +26,7 @@ psy_status movesense_hr_open(psy_source *src, int64_t body, int64_t body_line, c
 {
     *out = NULL;
     dev_lines lr;
-    psy_status st = dev_lines_open(&lr, src);
+    psy_status st = dev_lines_open(&lr, src, DEV_CUT_LEAVE_OUT); /* "94.5,6" of "94.5,608": no 6-ms interval */
     if (st != PSY_OK) return psy_fail(why, st, "out of memory");
     dev_lines_seek(&lr, body, body_line);
     dev_store *store = dev_store_new(2, 1, dev_max_values(src));
@@ -36,13 +36,8 @@ psy_status movesense_hr_open(psy_source *src, int64_t body, int64_t body_line, c
     const char *line;
     size_t len;
     int got = 0;
-    int64_t cut_line = 0;
     while (st == PSY_OK && (got = dev_lines_next(&lr, &line, &len, &st, why)) == 1) {
         if (dev_is_blank(line, len)) continue;
-        if (dev_lines_cut(&lr, line, len)) { /* "94.5,6" of "94.5,608" would be a 6-ms interval */
-            cut_line = lr.line_no;
-            break;
-        }
         dev_field f[3];
         size_t nf = dev_split(line, len, ',', f, 3);
         double avg = NAN, rr;
@@ -93,7 +88,7 @@ psy_status movesense_hr_open(psy_source *src, int64_t body, int64_t body_line, c
                            "the first beat (a pause or a beat the sensor missed moves every later beat)");
         psy_reader_warn(r, "start unknown: the banner's %s is when the measurement was set up, not when the first "
                            "beat came (give --offset/--events-offset to place it)", banner_time);
-        if (cut_line) dev_warn_cut(r, cut_line);
+        dev_lines_warn_cut(&lr, r);
         if (no_rr) psy_reader_warn(r, "%lld rows without an R-R interval bring no beat", (long long)no_rr);
         if (implausible)
             psy_reader_warn(r, "%lld R-R intervals not in 0 .. %.0f ms left out (line %lld first)",

@@ -153,7 +153,7 @@ static int parse_header(const dev_field *f, size_t nf, parsed *p)
 static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
 {
     dev_lines lr;
-    if (dev_lines_open(&lr, src) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    if (dev_lines_open(&lr, src, DEV_CUT_KEEP) != PSY_OK) return psy_fail(why, PSY_E_NOMEM, "out of memory");
     p->r.max = dev_max_values(src);
     const char *line;
     size_t len;

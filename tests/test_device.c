@@ -354,6 +354,67 @@ static void test_empatica_cut(void **state)
     expect_fail("BVP.csv", "1560279825\n6", PSY_E_TRUNCATED, "line 2 does not end with a line break");
 }
 
+/* Reads every line of `text` under `cut`: the lines joined by '|', the last return value. */
+static int read_lines(const char *text, dev_cut_rule cut, char *joined, size_t size, dev_lines *lr, psy_message *why)
+{
+    psy_source *src = NULL;
+    assert_int_equal(psy_source_open_memory(text, strlen(text), "lines.csv", &src), PSY_OK);
+    assert_int_equal(dev_lines_open(lr, src, cut), PSY_OK);
+    const char *line;
+    size_t len, o = 0;
+    psy_status st = PSY_OK;
+    int got;
+    memset(why, 0, sizeof *why);
+    joined[0] = '\0';
+    while ((got = dev_lines_next(lr, &line, &len, &st, why)) == 1)
+        o += (size_t)snprintf(joined + o, size - o, "%s%.*s", o ? "|" : "", (int)len, line);
+    if (got < 0) assert_int_equal(st, PSY_E_TRUNCATED);
+    dev_lines_close(lr);
+    psy_source_close(src);
+    return got;
+}
+
+/* The line reader's rule for a last line without its line break (a file cut short), which every
+ * device reader takes from it: kept, refused (a header) or left out (a body, with the warning);
+ * a blank such line, a complete file, and the byte order mark of line 1 change nothing. */
+static void test_lines_cut_rule(void **state)
+{
+    (void)state;
+    char joined[64];
+    dev_lines lr;
+    psy_message why;
+    assert_int_equal(read_lines("a\r\nb\n \nc", DEV_CUT_KEEP, joined, sizeof joined, &lr, &why), 0);
+    assert_string_equal(joined, "a|b| |c");
+    assert_int_equal(lr.cut_line, 0);
+    assert_int_equal(read_lines("a\r\nb\n \nc", DEV_CUT_LEAVE_OUT, joined, sizeof joined, &lr, &why), 0);
+    assert_string_equal(joined, "a|b| ");
+    assert_int_equal(lr.cut_line, 4);
+    psy_reader *r = psy_reader_new("lines");
+    assert_non_null(r);
+    dev_lines_warn_cut(&lr, r);
+    assert_true(has_warning(r, "the last line (4) does not end with a line break: the file was cut (an export or "
+                               "copy that did not finish), that line is left out"));
+    psy_reader_discard(r);
+    assert_int_equal(read_lines("a\nb\r", DEV_CUT_REFUSE, joined, sizeof joined, &lr, &why), -1);
+    assert_string_equal(joined, "a");
+    assert_string_equal(why.text, "line 2 does not end with a line break: the file was cut in its header");
+    assert_int_equal(read_lines("\xEF\xBB\xBF" "5", DEV_CUT_REFUSE, joined, sizeof joined, &lr, &why), -1);
+    assert_non_null(strstr(why.text, "line 1 does not end"));
+    for (dev_cut_rule cut = DEV_CUT_KEEP; cut <= DEV_CUT_LEAVE_OUT; cut++) {
+        assert_int_equal(read_lines("a\n \t", cut, joined, sizeof joined, &lr, &why), 0);
+        assert_string_equal(joined, "a| \t");
+        assert_int_equal(read_lines("\xEF\xBB\xBF" "a\nb\n", cut, joined, sizeof joined, &lr, &why), 0);
+        assert_string_equal(joined, "a|b");
+        assert_int_equal(read_lines("\xEF\xBB\xBF", cut, joined, sizeof joined, &lr, &why), 0);
+        assert_string_equal(joined, "");
+        assert_int_equal(lr.cut_line, 0);
+        r = psy_reader_new("lines");
+        dev_lines_warn_cut(&lr, r);
+        assert_false(has_warning(r, "does not end"));
+        psy_reader_discard(r);
+    }
+}
+
 /* E4 sensor files are read block by block: odd chunks across block boundaries, backwards
  * access, and a file that shrinks after opening (an error, never a crash). */
 static void test_empatica_blocks(void **state)
@@ -754,7 +815,8 @@ int main(void)
         cmocka_unit_test(test_header_unit_wins),  cmocka_unit_test(test_beat_times),
         cmocka_unit_test(test_time_rr_columns),   cmocka_unit_test(test_rr_malformed),
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
-        cmocka_unit_test(test_empatica_cut),      cmocka_unit_test(test_empatica_blocks),
+        cmocka_unit_test(test_empatica_cut),      cmocka_unit_test(test_lines_cut_rule),
+        cmocka_unit_test(test_empatica_blocks),
         cmocka_unit_test(test_garmin),
         cmocka_unit_test(test_forced_format_refused),
         cmocka_unit_test(test_beat_list_and_episodes),
