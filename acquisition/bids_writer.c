@@ -125,12 +125,13 @@ static psy_status write_physio_json(psy_write_job *job, double rate, const char 
     return dump_json(root, path, why);
 }
 
-/* One TSV cell of free text: tabs and line breaks would break the table; a cell that begins
- * with a quote (after blanks) would be read as a quoted one (by psyphys, pandas), so it is written
- * quoted, its quotes doubled: WFDB's note annotation '"' read back as an empty label. */
+/* One TSV cell of free text: tabs and line breaks would break the table, so they are written as
+ * blanks; a cell that begins with a quote after such blanks would be read as a quoted one (by
+ * psyphys, pandas), so it is written quoted, its quotes doubled: WFDB's note annotation '"' read
+ * back as an empty label. */
 static void clean_text(const char *in, char *out, size_t size)
 {
-    size_t o = 0, lead = strspn(in, " ");
+    size_t o = 0, lead = strspn(in, " \t\n\r");
     int quote = in[lead] == '"';
     if (quote) out[o++] = '"';
     for (; *in && o + (quote ? 3 : 1) < size; in++) {

@@ -351,6 +351,35 @@ static char *gunzip(const char *path)
     return text;
 }
 
+/* Labels that begin with blanks then a quote (a program's own events, psyphys/reader_arrays.h):
+ * every tab and line break is written as a blank, and a cell that begins with a quote after
+ * blanks is read as a quoted one, so it is written quoted; read back, as every label, without
+ * blanks at its ends. Was: only spaces counted, a tab then a quote went bare and read back as
+ * the quoted cell, x of '"x" y'. */
+static void test_bids_quoted_labels(void **state)
+{
+    (void)state;
+    static const double v[20] = {0};
+    psy_array_channel ch = {"ECG", PSY_CH_ECG, "mV", 10, v, NULL, 20};
+    static const char *const labels[][2] = {{"\t\"x\" y", "\"x\" y"}, {"\n \"n", "\"n"}, {"  \"s", "\"s"},
+                                            {"\"q", "\"q"},             {"a\t\"b", "a \"b"}};
+    enum { N = sizeof labels / sizeof labels[0] };
+    psy_event ev[N];
+    for (int i = 0; i < N; i++)
+        ev[i] = (psy_event){.onset_s = i, .duration_s = NAN, .label = labels[i][0], .detail = "", .sample = -1,
+                            .channel = -1};
+    psy_reader *r = NULL;
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_from_arrays(&ch, 1, ev, N, &r, &why), PSY_OK);
+    const char *path = tmp_path("sub-01_task-quoted_physio.tsv.gz");
+    if (psy_write_recording(r, path, PSY_WRITE_BIDS_TSV, NULL, &why) != PSY_OK) fail_msg("%s", why.text);
+    psy_reader_close(r);
+    assert_int_equal(psy_reader_open(path, NULL, &r, &why), PSY_OK);
+    assert_int_equal(psy_reader_event_count(r), N);
+    for (int i = 0; i < N; i++) assert_string_equal(psy_reader_event(r, (size_t)i)->label, labels[i][1]);
+    psy_reader_close(r);
+}
+
 static void test_bids_round_trip(void **state)
 {
     (void)state;
@@ -711,7 +740,7 @@ int main(void)
         cmocka_unit_test(test_non_integer_rates),
         cmocka_unit_test(test_failure_leaves_no_file),
         cmocka_unit_test(test_never_onto_the_input),
-        cmocka_unit_test(test_bids_round_trip),
+        cmocka_unit_test(test_bids_round_trip), cmocka_unit_test(test_bids_quoted_labels),
         cmocka_unit_test(test_gaps_and_edge_cases),
         cmocka_unit_test(test_padding_marked),
         cmocka_unit_test(test_wfdb_annotations_encode),
