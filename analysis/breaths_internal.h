@@ -9,6 +9,8 @@
 #define BREATHS_TEXT_(x) #x
 #define BREATHS_TEXT(x) BREATHS_TEXT_(x)
 #define BREATHS_FEW_P2T "fewer than " BREATHS_TEXT(PSY_RSA_MIN_BREATHS) " breaths with a P2T value"
+/* Why RSA is n/a without an ECG, RR or PPG channel. */
+#define BREATHS_NO_HEARTBEATS "no heartbeats to measure RSA against"
 
 /* Moves what the detector has found into l->b, growing it (*cap: its capacity). PSY_OK or
  * PSY_E_NOMEM. */

@@ -9,6 +9,7 @@
 
 #include "psy_core.h" /* psy_fail */
 #include "beats_internal.h" /* beats_detect_streamed */
+#include "breaths_internal.h" /* BREATHS_NO_HEARTBEATS */
 #include "nn_spool.h"
 #include "session_internal.h"
 
@@ -82,6 +83,8 @@ static psy_status detect_breaths(psy_session *s)
         psy_session_warn(s, "no ECG-derived breaths: they need the R-peaks of an ECG channel");
     }
     if (st != PSY_OK) return st;
+    if (s->breaths && !s->beats) /* no RSA for want of beats: why there are none */
+        s->rsa_why = s->heart == PSY_HEART_NONE ? BREATHS_NO_HEARTBEATS : psy_session_no_beats_reason(s);
     if (s->breaths && s->beats) {
         psy_rsa_config rc = psy_rsa_config_default();
         st = psy_session_rsa(s, &rc);
@@ -248,6 +251,7 @@ static void fill_results(psy_session *s)
     r->breaths = s->breaths ? s->breaths->b : NULL, r->n_breaths = s->breaths ? s->breaths->n : 0;
     r->breath_list = s->breaths;
     r->rsa = s->has_rsa ? &s->rsa : NULL;
+    r->rsa_why = s->rsa_why;
     r->hr_t_s = s->hr_t_s, r->hr_bpm = s->hr_bpm, r->n_hr = s->n_hr;
     r->segments = s->seg, r->n_segments = s->n_seg;
     r->segment_hrv = s->seg_hrv;

@@ -49,7 +49,7 @@ struct psy_session {
     psy_breath_list *breaths;          /* of the RSP channel, or ECG-derived (cfg.edr); NULL: none */
     psy_rsa_result rsa;                /* per breath, with beats and breaths (has_rsa) */
     int has_rsa;
-    const char *rsa_why;               /* why RSA is n/a though there are beats and breaths, or NULL */
+    const char *rsa_why;               /* why RSA is n/a though there are breaths, or NULL */
     psy_hrv *hrv;
     psy_hrv_config hrv_cfg;
     psy_segment *seg;
@@ -114,6 +114,9 @@ void psy_session_source_min_for_tests(size_t min);
  * PSY_OK, or its failure (PSY_E_IO: the spool). */
 psy_status psy_session_hr_response(const psy_session *s, double onset, const psy_hr_response_config *c, nn_buf *buf,
                                    psy_hr_response *out);
+
+/* Why the heart's columns are n/a when there are no beats at all. */
+const char *psy_session_no_beats_reason(const psy_session *s);
 
 /* psy_rsa_compute of the beats and breaths into s->rsa, a spooled NN series read whole for it.
  * PSY_OK, PSY_E_NOMEM, PSY_E_IO. */

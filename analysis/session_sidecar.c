@@ -113,7 +113,7 @@ static json_t *breaths_json(const psy_session_results *res)
     if (res->rsa)
         json_object_set_new(b, "rsa_p2t", json_string("longest expiratory NN - shortest inspiratory NN (Grossman "
                                                       "1990), 0 when negative"));
-    rsa_json(b, res->rsa, 0); /* the session's RSA: psy_rsa_config_default, not NeuroKit's */
+    rsa_json(b, res->rsa, res->rsa_why, 0); /* the session's RSA: psy_rsa_config_default, not NeuroKit's */
     if (res->rsa && res->heart == PSY_HEART_PPG) /* from pulse intervals, as psyphys resp --ppg says too */
         json_object_set_new(b, "rsa_intervals", json_string(psy_pulse_rate_variability_note()));
     return b;

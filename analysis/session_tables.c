@@ -45,8 +45,7 @@ void psy_na_reasons_free(psy_na_reasons *na)
     na->v = NULL, na->n = na->cap = 0;
 }
 
-/* Why the heart's columns are n/a when there are no beats at all. */
-static const char *no_beats_reason(const psy_session *s)
+const char *psy_session_no_beats_reason(const psy_session *s)
 {
     if (s->hr >= 0) return "a heart rate averaged over seconds (bpm channel) is not beat-to-beat";
     if (s->heart == PSY_HEART_NONE) return "no ECG, RR, PPG or HR channel";
@@ -68,7 +67,8 @@ static void put_hrv(FILE *fp, psy_na_reasons *na, const psy_session *s, const ps
     const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
     for (size_t k = 0; k < n_columns; k++) {
         psy_hrv_key key = columns[k];
-        const char *why = s->beats ? (h->values.na[key] ? h->values.na[key] : "not computed") : no_beats_reason(s);
+        const char *why = s->beats ? (h->values.na[key] ? h->values.na[key] : "not computed")
+                                   : psy_session_no_beats_reason(s);
         put_or_note(fp, na, psy_hrv_key_name(key), h->values.v[key], -1, why);
     }
 }
@@ -105,7 +105,7 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
         double hr = s->hr >= 0 ? psy_session_hr_mean(s, start, end) : h.values.v[PSY_HRV_MEAN_HR_BPM];
         const char *hr_why = s->hr >= 0 ? "no heart-rate sample in the segment"
                              : s->beats ? (h.values.na[PSY_HRV_MEAN_HR_BPM] ? h.values.na[PSY_HRV_MEAN_HR_BPM] : "")
-                                        : no_beats_reason(s);
+                                        : psy_session_no_beats_reason(s);
         put_or_note(fp, na, "mean_hr_bpm", hr, 3, hr_why);
         put_hrv(fp, na, s, &h);
         psy_eda_summary e;
@@ -127,7 +127,7 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
         double rsa = psy_session_rsa_p2t(s, start, end, &rsa_why);
         put_or_note(fp, na, "rsa_p2t_ms", rsa, 3, rsa_why ? rsa_why : "");
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2,
-                    s->beats ? "no NN interval in the segment" : no_beats_reason(s));
+                    s->beats ? "no NN interval in the segment" : psy_session_no_beats_reason(s));
         if (s->pat) put_pat(fp, na, s->pat, start, end);
         fputc('\n', fp);
     }
@@ -173,7 +173,7 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
         for (size_t k = 0; k < 6; k++) why[k] = h->why;
         why[6] = why[7] = scr_why;
         if (r->has_scr) why[7] = "no SCR in the latency window";
-        why[8] = why[9] = h->valid ? no_beats_reason(s) : h->why;
+        why[8] = why[9] = h->valid ? psy_session_no_beats_reason(s) : h->why;
         fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
         for (size_t k = 0; k < N_COLUMNS; k++)
             put_or_note(fp, na, columns[k], v[k], k == 4 || k == 5 || k == 7 || k == 10 ? 3 : k == 9 ? 2 : k == 11 ? 6 : 4,

@@ -26,18 +26,17 @@ static size_t counted(const double *v, size_t n)
     return k;
 }
 
-/* The RSA and biofeedback keys (README: psyphys resp); r NULL: no heartbeats to measure them
- * against, every value null with that reason. */
-void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
+/* The RSA and biofeedback keys (README: psyphys resp); r NULL: every value null with the reason
+ * why_none. */
+void rsa_json(json_t *o, const psy_rsa_result *r, const char *why_none, int neurokit)
 {
-    static const char no_heart[] = "no heartbeats to measure RSA against";
-    static const psy_rsa_result none = {.p2t_mean_ms = NAN, .p2t_sd_ms = NAN, .p2t_ln_mean = NAN,
-                                        .hr_osc_mean_bpm = NAN, .pb_ln = NAN, .pb_why = no_heart,
-                                        .hf_band_hz = {NAN, NAN}, .hf_resp_ms2 = NAN, .resonance_hz = NAN,
-                                        .resonance_power_ms2 = NAN, .coherence_ratio = NAN, .hf_why = no_heart,
-                                        .spectrum_why = no_heart};
+    const psy_rsa_result none = {.p2t_mean_ms = NAN, .p2t_sd_ms = NAN, .p2t_ln_mean = NAN,
+                                 .hr_osc_mean_bpm = NAN, .pb_ln = NAN, .pb_why = why_none,
+                                 .hf_band_hz = {NAN, NAN}, .hf_resp_ms2 = NAN, .resonance_hz = NAN,
+                                 .resonance_power_ms2 = NAN, .coherence_ratio = NAN, .hf_why = why_none,
+                                 .spectrum_why = why_none};
     const psy_rsa_result *x = r ? r : &none;
-    const char *few_p2t = !r ? no_heart
+    const char *few_p2t = !r ? why_none
                           : !x->p2t_n ? "no breath with intervals in both phases"
                                       : BREATHS_FEW_P2T;
     size_t osc = r ? counted(r->hr_osc_bpm, r->n_breaths) : 0;
@@ -50,11 +49,11 @@ void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit)
     json_object_set_new(o, "rsa_pb_epochs", json_integer((json_int_t)x->pb_epochs));
     set_num(o, "hf_resp_ms2", x->hf_resp_ms2, x->hf_why);
     json_object_set_new(o, "hf_resp_band_hz", r ? json_pack("[f,f]", x->hf_band_hz[0], x->hf_band_hz[1]) : json_null());
-    if (!r) json_object_set_new(o, "hf_resp_band_hz_n/a_reason", json_string(no_heart));
+    if (!r) json_object_set_new(o, "hf_resp_band_hz_n/a_reason", json_string(why_none));
     set_num(o, "resonance_hz", x->resonance_hz, x->spectrum_why);
     set_num(o, "resonance_power_ms2", x->resonance_power_ms2, x->spectrum_why);
     set_num(o, "coherence_ratio", x->coherence_ratio, x->spectrum_why);
-    set_num(o, "hr_osc_mean_bpm", x->hr_osc_mean_bpm, !r ? no_heart
+    set_num(o, "hr_osc_mean_bpm", x->hr_osc_mean_bpm, !r ? why_none
                                                     : !osc ? "no breath with 2 intervals"
                                                            : "fewer than " BREATHS_TEXT(PSY_RSA_MIN_BREATHS) " breaths with 2 intervals");
 }
@@ -73,7 +72,7 @@ psy_status psy_sidecar_set_breaths_summary(psy_sidecar *sc, const char *key, con
     set_num(o, "irregularity_cv_pct", s->duration_cv_pct, s->n_breaths ? few : no_breath);
     set_num(o, "depth_median", s->amplitude_median, no_breath);
     set_num(o, "depth_cv_pct", s->amplitude_cv_pct, s->n_breaths ? few : no_breath);
-    rsa_json(o, rsa, config && config->pb_neurokit);
+    rsa_json(o, rsa, BREATHS_NO_HEARTBEATS, config && config->pb_neurokit);
     return psy_sidecar_set_new(sc, key, o);
 }
 

@@ -21,9 +21,9 @@ json_t *psy_sidecar_warnings_array(psy_sidecar *sidecar);
 psy_status psy_sidecar_set_new(psy_sidecar *sidecar, const char *key, json_t *value);
 
 /* The RSA and biofeedback keys of psyphys resp (README) into o, for resp's sidecar and analyze's
- * settings.breaths (sidecar_breaths.c): each null with its _n/a_reason; r NULL: no heartbeats,
- * every value null with that reason. neurokit: Porges-Bohrer's key in NeuroKit2's unit. */
-void rsa_json(json_t *o, const psy_rsa_result *r, int neurokit);
+ * settings.breaths (sidecar_breaths.c): each null with its _n/a_reason; r NULL (no RSA): every
+ * value null with the reason why_none. neurokit: Porges-Bohrer's key in NeuroKit2's unit. */
+void rsa_json(json_t *o, const psy_rsa_result *r, const char *why_none, int neurokit);
 
 /* psy_sidecar_add_beats with the count of b's corrected NN intervals given (a lean session's
  * series is not in b: nn_spool.h); PSY_E_INVALID for SIZE_MAX. */

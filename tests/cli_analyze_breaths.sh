@@ -110,6 +110,16 @@ for k in rsa_p2t_mean_ms rsa_p2t_sd_ms rsa_pb_ln_ms2 hf_resp_ms2 hf_resp_band_hz
         fail "analyze without an ECG: settings.breaths.$k not null with its reason"
 done
 grep -q '"rsa_p2t_sd_ms":[0-9]' "$TMP/bflat" || fail "analyze: settings.breaths lacks resp's rsa_p2t_sd_ms"
+# a PPG the pulse detector refuses (20 Hz): the RSA keys say there are no pulses, not that the
+# recording has no heartbeats (was: "no heartbeats to measure RSA against" whatever the cause)
+awk 'BEGIN { print "RSP,PPG"; for (i = 0; i < 6000; i++) printf "%.4f,%.4f\n", sin(6.2832 * 0.25 * i / 20),
+    sin(6.2832 * 1.2 * i / 20) }' >"$TMP/ppg20.csv"
+expect_exit 0 "$PSYPHYS" analyze "$TMP/ppg20.csv" --fs 20 -o "$TMP/ppg20"
+tr -d ' \n' <"$TMP/ppg20/ppg20_breaths.json" >"$TMP/ppg20flat"
+for k in rsa_p2t_mean_ms rsa_pb_ln_ms2 hf_resp_band_hz coherence_ratio hr_osc_mean_bpm; do
+    grep -q "\"$k\":null,\"${k}_n/a_reason\":\"nopulsesdetected\"" "$TMP/ppg20flat" ||
+        fail "analyze with a refused PPG: settings.breaths.$k not null with 'no pulses detected'"
+done
 # 2 breaths: no P2T mean (3 breaths), but Porges-Bohrer, HF, resonance and coherence stand on
 # the beats: the report shows them (ux20 review #5: it said there were none)
 NK=$SHARED/data/neurokit/bio_eventrelated_100hz.csv

@@ -156,6 +156,24 @@ static void failed_reads_na_with_reason(void **state)
     assert_non_null(strstr(text, "rsa_p2t_ms: " UNREADABLE));
     assert_non_null(strstr(text, "rmssd_ms: " UNREADABLE)); /* segments' and windows' */
     free(text);
+    /* settings.breaths gives that reason to every RSA value (was: "no heartbeats to measure RSA
+     * against", with 2000 beats) */
+    assert_string_equal(res->rsa_why, UNREADABLE);
+    psy_sidecar *sc = NULL;
+    psy_message why;
+    const char *input = write_temp_file("arrays.txt", "arrays", 6); /* the provenance hashes a file */
+    assert_int_equal(psy_session_sidecar(s, "analyze", input, NULL, NULL, &sc, &why), PSY_OK);
+    assert_int_equal(psy_sidecar_text(sc, &text), PSY_OK);
+    for (const char *const *k = (const char *const[]){"rsa_p2t_mean_ms", "rsa_pb_ln_ms2", "hf_resp_ms2",
+                                                      "hf_resp_band_hz", "coherence_ratio", "hr_osc_mean_bpm", NULL};
+         *k; k++) {
+        char want[160];
+        snprintf(want, sizeof want, "\"%s\":null,\"%s_n/a_reason\":\"%s\"", *k, *k, UNREADABLE);
+        if (!strstr(text, want)) fail_msg("settings.breaths: no %s", want);
+    }
+    assert_null(strstr(text, "no heartbeats"));
+    psy_sidecar_text_free(text);
+    psy_sidecar_free(sc);
     psy_session_free(s);
     recording_close(&rec);
 }

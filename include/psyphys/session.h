@@ -214,8 +214,12 @@ typedef struct psy_session_results {
      * with config.edr); NULL without. */
     const psy_breath_list *breath_list;
     /* RSA and the biofeedback metrics of the whole recording, per breath and overall
-     * (psy_rsa_compute with its defaults: Grossman P2T); NULL without beats and breaths. */
+     * (psy_rsa_compute with its defaults: Grossman P2T); NULL without beats and breaths, or when
+     * the beats' NN series could not be read. */
     const psy_rsa_result *rsa;
+    /* With breaths but no rsa: why (no ECG, RR or PPG channel; no beats or pulses detected; a
+     * bpm channel; the NN series unreadable, out of memory); NULL otherwise. */
+    const char *rsa_why;
 } psy_session_results;
 
 typedef struct psy_session psy_session;
