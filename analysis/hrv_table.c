@@ -66,7 +66,7 @@ static json_t *row_json(double onset, double duration, const psy_hrv_result *r, 
 {
     json_t *o = json_pack("{s:f,s:f,s:I,s:o}", "onset", onset, "duration", duration, "n_nn",
                           (json_int_t)r->n_nn, "nn_corrected_pct", psy_json_number(r->nn_corrected_pct));
-    if (!isnan(recorded_pct)) json_object_set_new(o, "recorded_pct", json_real(round(recorded_pct * 100) / 100));
+    if (!isnan(recorded_pct)) json_object_set_new(o, "recorded_pct", json_real(floor(recorded_pct * 100 + 0.5) / 100));
     int nest = n_spectra(spectra) > 1;
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         if (!nest || !psy_hrv_key_is_frequency((psy_hrv_key)k))

@@ -173,8 +173,9 @@ static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over, size_t *crossin
     nn_buf buf = {0}; /* this thread's slices of a spooled series (read by pread: no shared offset) */
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         psy_hrv_result r, *out = s->win_hrv ? &s->win_hrv[k] : &r;
-        double recorded = psy_reader_recorded_pct(s->r, start, s->cfg.hrv_window_s);
-        const char *why = psy_hrv_window_gap_reason(recorded);
+        psy_hrv_window w = {start, s->cfg.hrv_window_s, 0, 0, 0};
+        double recorded;
+        const char *why = psy_hrv_window_na_reason(s->r, &w, &recorded);
         if (why) hrv_none(out, why);
         else hrv_over(s, h, &buf, start, start + s->cfg.hrv_window_s, out);
         *over += out->over_corrected;

@@ -242,8 +242,9 @@ static int write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
         psy_hrv_result h;
         if (!psy_session_window(s, k, &h)) return 0;
         fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h.n_nn);
-        double recorded = psy_reader_recorded_pct(s->r, start, s->cfg.hrv_window_s);
-        const char *gap = psy_hrv_window_gap_reason(recorded);
+        psy_hrv_window w = {start, s->cfg.hrv_window_s, 0, 0, 0};
+        double recorded;
+        const char *gap = psy_hrv_window_na_reason(s->r, &w, &recorded);
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2, gap ? gap : "no NN interval in the window");
         put_hrv(fp, na, s, &h);
         if (gapped) fprintf(fp, "\t%.2f", recorded);

@@ -416,9 +416,7 @@ int cmd_hrv(int argc, char **argv)
             psy_hrv_window_at(rule, s.nn_ms, s.t_s, s.n, t_first, window, step, k, &lo, &win);
             onset = win.onset_s, duration = win.duration_s;
             a = win.first, b = win.end;
-            recorded = psy_reader_recorded_pct(r, onset, duration);
-            na_why = psy_hrv_window_gap_reason(recorded);
-            if (!na_why && win.too_little) na_why = PSY_HRV_PCST_WINDOW_NA_REASON;
+            na_why = psy_hrv_window_na_reason(r, &win, &recorded);
             over_gap += !na_why && recorded < 100;
         }
         psy_hrv_result res;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "psyphys/export.h"
 #include "psyphys/hrv.h"
+#include "psyphys/recording.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,13 @@ PSY_API void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, co
 /* Why a window with recorded_pct (0-100) of its length recorded is not analysed (a static
  * reason above), or NULL when it is. */
 PSY_API const char *psy_hrv_window_gap_reason(double recorded_pct);
+
+/* Why window w of a series from recording r (NULL: a series without one, no gaps known) is not
+ * analysed, or NULL: a gap (psy_hrv_window_gap_reason of its psy_reader_recorded_pct, first),
+ * else PCST's too_little (PSY_HRV_PCST_WINDOW_NA_REASON). *recorded_pct (may be NULL): the
+ * window's recorded share, 100 without gaps. A window with a reason is computed from no
+ * interval, then psy_hrv_result_set_na(result, reason). */
+PSY_API const char *psy_hrv_window_na_reason(const psy_reader *r, const psy_hrv_window *w, double *recorded_pct);
 
 /* Every value of r that is n/a-able becomes n/a with this (static) reason: a window too empty to
  * analyse. */
