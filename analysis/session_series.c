@@ -163,9 +163,9 @@ int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
 /* The HRV of the windows by analyser h into s->win_hrv (whole results), s->win_rows (rows in
  * memory) or s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons
  * static strings read back by this same process). *over: the windows above the corrected-share
- * limit; *crossing: the windows analysed across a gap of the recording (psy_hrv_window_gap_reason
- * refuses the others). 0, or the errno of the file's write that failed (errno is the writing thread's). Touches
- * nothing else of s: it may run beside the segments (psy_session_hrv_rows). */
+ * limit; *crossing: the windows analysed across a gap of the recording (psy_hrv_window_na_reason
+ * refuses the others). 0, or the errno of the file's write that failed (errno is the writing
+ * thread's). Touches nothing else of s: it may run beside the segments (psy_session_hrv_rows). */
 static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over, size_t *crossing)
 {
     *over = *crossing = 0;

@@ -399,10 +399,10 @@ int cmd_hrv(int argc, char **argv)
         fp = outs[0].fp;
     }
     /* windows of a recording with gaps: how much of each is recorded (a column), the rule of
-     * psy_hrv_window_gap_reason */
+     * psy_hrv_window_na_reason */
+    psy_hrv_table_format format = json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV;
     int gapped = window > 0 && psy_reader_stretch_count(r) > 1;
-    if ((gapped ? psy_hrv_table_begin_recorded : psy_hrv_table_begin)(fp, json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV,
-                                                                       cfg.spectra, &table) != PSY_OK) {
+    if ((gapped ? psy_hrv_table_begin_recorded : psy_hrv_table_begin)(fp, format, cfg.spectra, &table) != PSY_OK) {
         cli_error(path, "out of memory");
         goto done;
     }
