@@ -459,6 +459,23 @@ const psy_stretch *psy_reader_stretch(const psy_reader *r, int i)
     return r && i >= 0 && i < r->n_stretches ? &r->stretches[i] : NULL;
 }
 
+double psy_reader_recorded_pct(const psy_reader *r, double onset_s, double duration_s)
+{
+    if (!r || r->n_stretches < 2) return 100;
+    const psy_stretch *first = &r->stretches[0], *last = &r->stretches[r->n_stretches - 1];
+    double a = fmax(onset_s, first->onset_s), b = fmin(onset_s + duration_s, last->onset_s + last->duration_s);
+    double covered = 0;
+    int inside = 0;
+    for (int k = 0; k < r->n_stretches; k++) {
+        const psy_stretch *st = &r->stretches[k];
+        double from = fmax(a, st->onset_s), to = fmin(b, st->onset_s + st->duration_s);
+        if (to > from) covered += to - from;
+        inside |= a >= st->onset_s && a < st->onset_s + st->duration_s;
+    }
+    if (!(b > a)) return inside ? 100 : 0;
+    return fmin(100, 100.0 * covered / (b - a));
+}
+
 size_t psy_reader_event_count(const psy_reader *r) { return r ? r->n_events : 0; }
 
 const psy_event *psy_reader_event(const psy_reader *r, size_t i)

@@ -32,7 +32,7 @@ static void put_tsv(FILE *fp, double v)
 }
 
 /* The first spectrum's frequency keys are plain columns, the others' are prefixed (lomb_, ar_). */
-static void write_tsv_header(FILE *fp, int spectra)
+static void write_tsv_header(FILE *fp, int spectra, int recorded)
 {
     fprintf(fp, "onset\tduration\tn_nn\tnn_corrected_pct");
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) fprintf(fp, "\t%s", psy_hrv_key_name((psy_hrv_key)k));
@@ -42,10 +42,12 @@ static void write_tsv_header(FILE *fp, int spectra)
         for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++)
             fprintf(fp, "\t%s_%s", spectra_names[q].name, psy_hrv_key_name((psy_hrv_key)k));
     }
-    fprintf(fp, "\n");
+    fprintf(fp, recorded ? "\trecorded_pct\n" : "\n");
 }
 
-static void write_tsv_row(FILE *fp, double onset, double duration, const psy_hrv_result *r, int spectra)
+/* recorded_pct: the last column, or NaN for none. */
+static void write_tsv_row(FILE *fp, double onset, double duration, const psy_hrv_result *r, int spectra,
+                          double recorded_pct)
 {
     fprintf(fp, "%.6f\t%.6f\t%zu", onset, duration, r->n_nn);
     put_tsv(fp, r->nn_corrected_pct);
@@ -56,13 +58,15 @@ static void write_tsv_row(FILE *fp, double onset, double duration, const psy_hrv
         const psy_hrv_values *v = spectrum_values(r, spectra_names[q].flag);
         for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) put_tsv(fp, v->v[k]);
     }
+    if (!isnan(recorded_pct)) fprintf(fp, "\t%.2f", recorded_pct);
     fprintf(fp, "\n");
 }
 
-static json_t *row_json(double onset, double duration, const psy_hrv_result *r, int spectra)
+static json_t *row_json(double onset, double duration, const psy_hrv_result *r, int spectra, double recorded_pct)
 {
     json_t *o = json_pack("{s:f,s:f,s:I,s:o}", "onset", onset, "duration", duration, "n_nn",
                           (json_int_t)r->n_nn, "nn_corrected_pct", psy_json_number(r->nn_corrected_pct));
+    if (!isnan(recorded_pct)) json_object_set_new(o, "recorded_pct", json_real(floor(recorded_pct * 100 + 0.5) / 100));
     int nest = n_spectra(spectra) > 1;
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         if (!nest || !psy_hrv_key_is_frequency((psy_hrv_key)k))
@@ -123,12 +127,12 @@ static void na_add(json_t *o, const psy_hrv_result *r, int spectra)
 struct psy_hrv_table {
     FILE *fp;
     psy_hrv_table_format format;
-    int spectra, ended;
+    int spectra, ended, recorded; /* recorded: the recorded_pct column */
     size_t rows;
     json_t *na; /* {"column": {"reason": rows}} */
 };
 
-psy_status psy_hrv_table_begin(FILE *fp, psy_hrv_table_format format, int spectra, psy_hrv_table **out)
+static psy_status begin(FILE *fp, psy_hrv_table_format format, int spectra, int recorded, psy_hrv_table **out)
 {
     if (!out) return PSY_E_INVALID;
     *out = NULL;
@@ -140,26 +144,43 @@ psy_status psy_hrv_table_begin(FILE *fp, psy_hrv_table_format format, int spectr
         free(t);
         return PSY_E_NOMEM;
     }
-    t->fp = fp, t->format = format, t->spectra = spectra;
+    t->fp = fp, t->format = format, t->spectra = spectra, t->recorded = recorded;
     if (format == PSY_HRV_TABLE_JSON) fprintf(fp, "{\n \"windows\": [\n");
-    else write_tsv_header(fp, spectra);
+    else write_tsv_header(fp, spectra, recorded);
     *out = t;
     return ferror(fp) ? PSY_E_IO : PSY_OK;
 }
 
+psy_status psy_hrv_table_begin(FILE *fp, psy_hrv_table_format format, int spectra, psy_hrv_table **out)
+{
+    return begin(fp, format, spectra, 0, out);
+}
+
+psy_status psy_hrv_table_begin_recorded(FILE *fp, psy_hrv_table_format format, int spectra, psy_hrv_table **out)
+{
+    return begin(fp, format, spectra, 1, out);
+}
+
 psy_status psy_hrv_table_row(psy_hrv_table *t, double onset_s, double duration_s, const psy_hrv_result *r)
 {
+    return psy_hrv_table_row_recorded(t, onset_s, duration_s, 100, r);
+}
+
+psy_status psy_hrv_table_row_recorded(psy_hrv_table *t, double onset_s, double duration_s, double recorded_pct,
+                                      const psy_hrv_result *r)
+{
     if (!t || !r || t->ended) return PSY_E_INVALID;
+    if (!t->recorded) recorded_pct = NAN;
     na_add(t->na, r, t->spectra);
     if (t->format == PSY_HRV_TABLE_JSON) {
-        json_t *o = row_json(onset_s, duration_s, r, t->spectra);
+        json_t *o = row_json(onset_s, duration_s, r, t->spectra, recorded_pct);
         if (!o) return PSY_E_NOMEM;
         /* the separator before each row but the first: rows are written as they come */
         fprintf(t->fp, t->rows ? ",\n  " : "  ");
         json_dumpf(o, t->fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         json_decref(o);
     } else {
-        write_tsv_row(t->fp, onset_s, duration_s, r, t->spectra);
+        write_tsv_row(t->fp, onset_s, duration_s, r, t->spectra, recorded_pct);
     }
     t->rows++;
     return ferror(t->fp) ? PSY_E_IO : PSY_OK;

@@ -37,6 +37,20 @@ void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, const doub
     *cursor = lo;
 }
 
+const char *psy_hrv_window_gap_reason(double recorded_pct)
+{
+    if (!(recorded_pct > 0)) return PSY_HRV_WINDOW_IN_GAP_REASON;
+    return recorded_pct < PSY_HRV_WINDOW_MIN_RECORDED_PCT ? PSY_HRV_WINDOW_OVER_GAP_REASON : NULL;
+}
+
+const char *psy_hrv_window_na_reason(const psy_reader *r, const psy_hrv_window *w, double *recorded_pct)
+{
+    double recorded = psy_reader_recorded_pct(r, w->onset_s, w->duration_s);
+    if (recorded_pct) *recorded_pct = recorded;
+    const char *why = psy_hrv_window_gap_reason(recorded);
+    return why ? why : w->too_little ? PSY_HRV_PCST_WINDOW_NA_REASON : NULL;
+}
+
 void psy_hrv_result_set_na(psy_hrv_result *r, const char *why)
 {
     psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};

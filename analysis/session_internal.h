@@ -8,6 +8,7 @@
 
 #include "nn_spool.h"
 #include "plausibility_internal.h"
+#include "psyphys/hrv_windows.h"
 #include "psyphys/rsa.h"
 #include "psyphys/session.h"
 

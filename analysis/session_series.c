@@ -163,17 +163,23 @@ int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
 /* The HRV of the windows by analyser h into s->win_hrv (whole results), s->win_rows (rows in
  * memory) or s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons
  * static strings read back by this same process). *over: the windows above the corrected-share
- * limit. 0, or the errno of the file's write that failed (errno is the writing thread's). Touches
- * nothing else of s: it may run beside the segments (psy_session_hrv_rows). */
-static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over)
+ * limit; *crossing: the windows analysed across a gap of the recording (psy_hrv_window_na_reason
+ * refuses the others). 0, or the errno of the file's write that failed (errno is the writing
+ * thread's). Touches nothing else of s: it may run beside the segments (psy_session_hrv_rows). */
+static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over, size_t *crossing)
 {
-    *over = 0;
+    *over = *crossing = 0;
     double start = 0;
     nn_buf buf = {0}; /* this thread's slices of a spooled series (read by pread: no shared offset) */
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         psy_hrv_result r, *out = s->win_hrv ? &s->win_hrv[k] : &r;
-        hrv_over(s, h, &buf, start, start + s->cfg.hrv_window_s, out);
+        psy_hrv_window w = {start, s->cfg.hrv_window_s, 0, 0, 0};
+        double recorded;
+        const char *why = psy_hrv_window_na_reason(s->r, &w, &recorded);
+        if (why) hrv_none(out, why);
+        else hrv_over(s, h, &buf, start, start + s->cfg.hrv_window_s, out);
         *over += out->over_corrected;
+        *crossing += !why && recorded < 100;
         if (s->win_rows) compact_row(out, &s->win_rows[k]);
         if (s->win_file) {
             session_window_row row;
@@ -209,14 +215,14 @@ static int windows_room(psy_session *s, char *failed, size_t size)
 typedef struct windows_job {
     psy_session *s;
     psy_hrv *h;
-    size_t over;
+    size_t over, crossing;
     int err; /* hrv_windows' */
 } windows_job;
 
 static void *windows_thread(void *arg)
 {
     windows_job *j = arg;
-    j->err = hrv_windows(j->s, j->h, &j->over);
+    j->err = hrv_windows(j->s, j->h, &j->over, &j->crossing);
     return NULL;
 }
 
@@ -237,7 +243,7 @@ int psy_session_hrv_rows(psy_session *s, int may_thread)
      * so the same whichever finishes first; on one thread when either cannot be had, or when
      * there are few windows. Joined before the return. The thread touches only the windows'
      * storage; warnings are the session's, given after it has joined. */
-    windows_job job = {s, NULL, 0, 0};
+    windows_job job = {s, NULL, 0, 0, 0};
     pthread_t thread;
     int threaded = may_thread && s->n_win >= THREAD_MIN_WINDOWS && s->n_seg && s->hrv &&
                    psy_hrv_create(&s->hrv_cfg, &job.h, NULL) == PSY_OK &&
@@ -250,7 +256,7 @@ int psy_session_hrv_rows(psy_session *s, int may_thread)
     }
     nn_buf_free(&buf);
     if (threaded) pthread_join(thread, NULL);
-    else job.err = hrv_windows(s, s->hrv, &job.over);
+    else job.err = hrv_windows(s, s->hrv, &job.over, &job.crossing);
     psy_hrv_destroy(job.h);
     over[1] = job.over;
     if (job.err) { /* the temporary file could not be written: the same rows in memory */
@@ -260,9 +266,12 @@ int psy_session_hrv_rows(psy_session *s, int may_thread)
                  psy_errno_text(job.err, err, sizeof err));
         s->win_rows = malloc((s->n_win ? s->n_win : 1) * sizeof *s->win_rows);
         if (!s->win_rows) return 0;
-        hrv_windows(s, s->hrv, &over[1]); /* in memory: nothing to fail */
+        hrv_windows(s, s->hrv, &over[1], &job.crossing); /* in memory: nothing to fail */
     }
     if (failed[0]) psy_session_warn_not_lean(s, "the HRV windows' rows are", failed);
+    if (job.crossing)
+        psy_session_warn(s, "%zu HRV window(s) cross a gap of the recording: their HRV is from the part with data "
+                        "(recorded_pct, at least %g %%)", job.crossing, PSY_HRV_WINDOW_MIN_RECORDED_PCT);
     if (over[0] || over[1])
         psy_session_warn(s, "%zu segment(s) and %zu HRV window(s) have more than %g %% of their NN intervals corrected "
                         "(nn_corrected_pct): their HRV is %s", over[0], over[1], o->max_corrected_pct,

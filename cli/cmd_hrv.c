@@ -398,31 +398,37 @@ int cmd_hrv(int argc, char **argv)
         if (!ok) goto done;
         fp = outs[0].fp;
     }
-    if (psy_hrv_table_begin(fp, json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV, cfg.spectra, &table) != PSY_OK) {
+    /* windows of a recording with gaps: how much of each is recorded (a column), the rule of
+     * psy_hrv_window_na_reason */
+    psy_hrv_table_format format = json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV;
+    int gapped = window > 0 && psy_reader_stretch_count(r) > 1;
+    if ((gapped ? psy_hrv_table_begin_recorded : psy_hrv_table_begin)(fp, format, cfg.spectra, &table) != PSY_OK) {
         cli_error(path, "out of memory");
         goto done;
     }
-    size_t skipped_total = 0, lo = 0, over = 0;
+    size_t skipped_total = 0, lo = 0, over = 0, over_gap = 0;
     for (size_t k = 0; k < n_rows; k++) {
         size_t a = 0, b = s.n, skipped = 0;
-        double onset = t_first, duration = t_last - t_first;
-        int too_little = 0;
+        double onset = t_first, duration = t_last - t_first, recorded = 100;
+        const char *na_why = NULL;
         if (window > 0) {
             psy_hrv_window win;
             psy_hrv_window_at(rule, s.nn_ms, s.t_s, s.n, t_first, window, step, k, &lo, &win);
             onset = win.onset_s, duration = win.duration_s;
-            a = win.first, b = win.end, too_little = win.too_little;
+            a = win.first, b = win.end;
+            na_why = psy_hrv_window_na_reason(r, &win, &recorded);
+            over_gap += !na_why && recorded < 100;
         }
         psy_hrv_result res;
-        if (psy_hrv_compute_flagged(h, s.nn_ms + a, s.t_s + a, s.corrected + a, too_little ? 0 : b - a, &res, &skipped) !=
+        if (psy_hrv_compute_flagged(h, s.nn_ms + a, s.t_s + a, s.corrected + a, na_why ? 0 : b - a, &res, &skipped) !=
             PSY_OK) {
             cli_error(path, "out of memory");
             goto done;
         }
-        if (too_little) psy_hrv_result_set_na(&res, PSY_HRV_PCST_WINDOW_NA_REASON);
+        if (na_why) psy_hrv_result_set_na(&res, na_why);
         skipped_total += skipped;
         over += res.over_corrected;
-        psy_hrv_table_row(table, onset, duration, &res);
+        psy_hrv_table_row_recorded(table, onset, duration, recorded, &res);
     }
     psy_hrv_table_end(table);
     if (spectrum_path) psy_hrv_write_spectra(outs[2].fp, h);
@@ -436,6 +442,13 @@ int cmd_hrv(int argc, char **argv)
     if (skipped_total)
         fprintf(stderr, "psyphys: %s: warning: %zu interval(s) NaN, <= 0, > 10 s or out of time order skipped\n",
                 path, skipped_total);
+    if (over_gap) {
+        char text[320];
+        snprintf(text, sizeof text, "%zu of %zu window(s) cross a gap of the recording: their HRV is from the part "
+                 "with data (recorded_pct, at least %g %%)", over_gap, n_rows, PSY_HRV_WINDOW_MIN_RECORDED_PCT);
+        fprintf(stderr, "psyphys: %s: warning: %s\n", path, text);
+        json_array_append_new(json_object_get(sidecar, "warnings"), json_string(text));
+    }
     if (over) {
         char text[320];
         snprintf(text, sizeof text, "%zu of %zu row(s) have more than %g %% of their NN intervals corrected "

@@ -1,6 +1,9 @@
 /* psyphys analyze on an EDF+D recording with a gap: an event in the gap and one after the end are
  * skipped (listed with the reason in the sidecars), an epoch whose window crosses the gap has no
- * heart-rate response (the grid would bridge the gap), a segment spanning the gap is noted. */
+ * heart-rate response (the grid would bridge the gap), a segment spanning the gap is noted. The
+ * HRV windows of analyze and of psyphys hrv: a window in the gap or with less than 85 % of it
+ * recorded is n/a with its reason, one crossing the gap with more is analysed with a warning,
+ * and each row says how much of it is recorded (recorded_pct). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +80,24 @@ static const char *write_edf_d(void)
     return path;
 }
 
+/* The line of text starting with start ("\n..."; static, without its newlines), or NULL. */
+static const char *line_of(const char *text, const char *start)
+{
+    static char line[4096];
+    const char *p = strstr(text, start);
+    if (!p) return NULL;
+    p++;
+    size_t n = strcspn(p, "\n");
+    snprintf(line, sizeof line, "%.*s", (int)n, p);
+    return line;
+}
+
+static int ends_with(const char *text, const char *end)
+{
+    size_t n = text ? strlen(text) : 0, m = strlen(end);
+    return n >= m && strcmp(text + n - m, end) == 0;
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -116,8 +137,87 @@ static void test_gaps(void **state)
     assert_null(strstr(tsv, "Late"));
 }
 
+static void test_recorded_pct(void **state)
+{
+    (void)state;
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_open(write_edf_d(), NULL, &r, NULL), PSY_OK);
+    assert_true(psy_reader_recorded_pct(r, 10, 30) == 100);
+    assert_true(psy_reader_recorded_pct(r, 60, 40) == 0);  /* the gap */
+    assert_true(fabs(psy_reader_recorded_pct(r, 40, 30) - 200.0 / 3) < 1e-9);
+    assert_true(fabs(psy_reader_recorded_pct(r, 90, 20) - 50) < 1e-9);
+    assert_true(psy_reader_recorded_pct(r, 150, 30) == 100); /* after the end: no gap */
+    assert_true(psy_reader_recorded_pct(r, 70, 0) == 0 && psy_reader_recorded_pct(r, 30, 0) == 100);
+    assert_true(psy_reader_recorded_pct(NULL, 0, 10) == 100);
+    psy_reader_close(r);
+    assert_string_equal(psy_hrv_window_gap_reason(0), PSY_HRV_WINDOW_IN_GAP_REASON);
+    assert_string_equal(psy_hrv_window_gap_reason(84.9), PSY_HRV_WINDOW_OVER_GAP_REASON);
+    assert_null(psy_hrv_window_gap_reason(85));
+    assert_null(psy_hrv_window_gap_reason(100));
+}
+
+/* analyze's HRV windows table on the recording's axis: 30-s windows every 10 s over 0 .. 160 s,
+ * the gap 60 .. 100 s. */
+static void test_analyze_windows(void **state)
+{
+    (void)state;
+    const char *edf = write_edf_d();
+    char out[512], path[600];
+    snprintf(out, sizeof out, "%s/win", test_tmpdir());
+    char *argv[] = {"analyze", (char *)edf, "--hrv-window", "30:10", "-o", out, NULL};
+    assert_int_equal(cmd_analyze(6, argv), CLI_OK);
+    snprintf(path, sizeof path, "%s/gaps_hrv-windows.tsv", out);
+    const char *tsv = slurp(path);
+    assert_non_null(tsv);
+    assert_non_null(strstr(tsv, "\tdfa_alpha2\trecorded_pct\n"));
+    assert_non_null(strstr(tsv, "\n30.000\t30.000\t37\t0.00\t800\t")); /* whole: analysed */
+    assert_true(ends_with(line_of(tsv, "\n30.000\t"), "\t100.00"));
+    const char *in_gap = line_of(tsv, "\n60.000\t30.000\t");
+    assert_non_null(in_gap);
+    assert_non_null(strstr(in_gap, "\t0\tn/a\tn/a\t")); /* no NN, nothing */
+    assert_true(ends_with(in_gap, "\t0.00"));
+    const char *crossing = line_of(tsv, "\n40.000\t30.000\t"); /* 20 of its 30 s recorded */
+    assert_non_null(crossing);
+    assert_non_null(strstr(crossing, "\t0\tn/a\tn/a\t")); /* refused: 25 intervals before */
+    assert_true(ends_with(crossing, "\t66.67"));
+    snprintf(path, sizeof path, "%s/gaps_hrv-windows.json", out);
+    const char *side = slurp(path);
+    assert_non_null(side);
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_IN_GAP_REASON "\": 2"));
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_OVER_GAP_REASON "\": 4"));
+}
+
+/* psyphys hrv's windows count from the first beat (0.4 s): 30.4 .. 60.4 s crosses the gap with
+ * 98.67 % recorded (analysed, warned), 60.4 .. 90.4 s lies in it, 70.4 .. 100.4 s has 0.4 s. */
+static void test_hrv_windows(void **state)
+{
+    (void)state;
+    const char *edf = write_edf_d();
+    char out[512], path[600];
+    snprintf(out, sizeof out, "%s/hrv.tsv", test_tmpdir());
+    char *argv[] = {"hrv", (char *)edf, "--window", "30", "--step", "10", "-o", out, NULL};
+    assert_int_equal(cmd_hrv(8, argv), CLI_OK);
+    const char *tsv = slurp(out);
+    assert_non_null(tsv);
+    assert_non_null(strstr(tsv, "\tlomb_hf_peak_hz\trecorded_pct\n"));
+    const char *crossing = line_of(tsv, "\n30.400000\t30.000000\t37\t0\t800\t");
+    assert_non_null(crossing);
+    assert_true(ends_with(crossing, "\t98.67"));
+    const char *in_gap = line_of(tsv, "\n60.400000\t30.000000\t0\tn/a\tn/a\t");
+    assert_non_null(in_gap);
+    assert_true(ends_with(in_gap, "\t0.00"));
+    assert_null(line_of(tsv, "\n40.400000\t30.000000\t24\t")); /* 65 % recorded: refused */
+    snprintf(path, sizeof path, "%s/hrv.json", test_tmpdir());
+    const char *side = slurp(path);
+    assert_non_null(side);
+    assert_non_null(strstr(side, "1 of 13 window(s) cross a gap of the recording"));
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_IN_GAP_REASON "\": 1"));
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_OVER_GAP_REASON "\": 5"));
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_gaps)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_gaps), cmocka_unit_test(test_recorded_pct),
+                                       cmocka_unit_test(test_analyze_windows), cmocka_unit_test(test_hrv_windows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

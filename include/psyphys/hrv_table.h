@@ -47,10 +47,22 @@ typedef struct psy_hrv_table psy_hrv_table;
  * one). PSY_OK, PSY_E_INVALID (NULL, no spectrum, a format out of range), PSY_E_NOMEM, PSY_E_IO. */
 PSY_API psy_status psy_hrv_table_begin(FILE *fp, psy_hrv_table_format format, int spectra, psy_hrv_table **out);
 
+/* psy_hrv_table_begin for the windows of a recording with gaps: each row also gives
+ * recorded_pct, the share (0-100) of its span the recording has data for
+ * (psy_reader_recorded_pct): the TSV's last column, a JSON row's key after nn_corrected_pct.
+ * Its rows are written by psy_hrv_table_row_recorded. Same return codes. */
+PSY_API psy_status psy_hrv_table_begin_recorded(FILE *fp, psy_hrv_table_format format, int spectra,
+                                                psy_hrv_table **out);
+
 /* Writes one row: the span's onset and length (s) and its result (psy_hrv_compute), and counts its
  * n/a cells. PSY_OK, PSY_E_INVALID (NULL, after psy_hrv_table_end), PSY_E_NOMEM, PSY_E_IO. */
 PSY_API psy_status psy_hrv_table_row(psy_hrv_table *table, double onset_s, double duration_s,
                                      const psy_hrv_result *result);
+
+/* psy_hrv_table_row with the row's recorded_pct (a psy_hrv_table_begin_recorded table's column;
+ * ignored by other tables). Same return codes. */
+PSY_API psy_status psy_hrv_table_row_recorded(psy_hrv_table *table, double onset_s, double duration_s,
+                                              double recorded_pct, const psy_hrv_result *result);
 
 /* Ends the table (the JSON closing; nothing for TSV). PSY_OK, PSY_E_INVALID, PSY_E_IO. */
 PSY_API psy_status psy_hrv_table_end(psy_hrv_table *table);

@@ -286,6 +286,13 @@ PSY_API double psy_reader_duration(const psy_reader *reader);
 PSY_API int psy_reader_stretch_count(const psy_reader *reader);
 PSY_API const psy_stretch *psy_reader_stretch(const psy_reader *reader, int index);
 
+/* The share (0-100) of [onset_s, onset_s + duration_s) that lies in the recording's stretches,
+ * not in a gap between them: of the part of the span from the first stretch's start to the last
+ * one's end (time before or after the recording is no gap; a span of no length there: 100 in a
+ * stretch, 0 in a gap). 100 for a recording without gaps or a NULL reader (a series without a
+ * recording: no gaps known). */
+PSY_API double psy_reader_recorded_pct(const psy_reader *reader, double onset_s, double duration_s);
+
 PSY_API size_t psy_reader_event_count(const psy_reader *reader);
 /* Events in the order of their onset (stable for equal onsets); NULL when out of range. */
 PSY_API const psy_event *psy_reader_event(const psy_reader *reader, size_t index);

@@ -33,31 +33,34 @@ def _series_of_rr(rr_ms, t_s):
 
 
 def _series(src, correction, fs, channel, t, annotations, read_options):
-    """The series to analyse (psyphys/hrv_series.h), built as `psyphys hrv` builds it."""
+    """The series to analyse (psyphys/hrv_series.h), built as `psyphys hrv` builds it, and the
+    recording it comes from (its gaps rule the windows) or None."""
     ann = {None: -1, "beats": 0, "all": 1}.get(annotations)
     if ann is None:
         raise ValueError(f"annotations is beats or all, not {annotations!r}")
     if isinstance(src, Beats):
-        return _core.hrv_series_beats(src._d["list"], correction)
+        return _core.hrv_series_beats(src._d["list"], correction), None
     if isinstance(src, (str, bytes)) or hasattr(src, "__fspath__"):
         series = _core.hrv_series_table(str(src), correction)  # the table's labels honoured
         if series is not None:
-            return series
+            return series, None
         # with its annotations (a WFDB annotation record's beats); fs: the rate of a file without one
         src = read(src, fs=fs or 0.0, **read_options)
     elif not isinstance(src, Recording):
         src = as_recording(src, fs) if fs is not None else _series_of_rr(src, t)
-    return _core.hrv_series_reader(src._reader, channel, ann, correction)
+    return _core.hrv_series_reader(src._reader, channel, ann, correction), src
 
 
 def _num(v):
     return None if math.isnan(v) else float(v)
 
 
-def _row(onset, duration, r, spectra):
-    """A row as cmd_hrv's row_json builds it."""
+def _row(onset, duration, r, spectra, recorded_pct=None):
+    """A row as cmd_hrv's row_json builds it (recorded_pct: a window's of a recording with gaps)."""
     row = {"onset": onset, "duration": duration, "n_nn": r["n_nn"],
            "nn_corrected_pct": _num(r["nn_corrected_pct"])}
+    if recorded_pct is not None:
+        row["recorded_pct"] = math.floor(recorded_pct * 100 + 0.5) / 100  # as C round() for >= 0
     asked = [(name, flag) for name, flag in SPECTRA if spectra & flag]
     nest = len(asked) > 1
     values, na = r["values"]
@@ -107,7 +110,7 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
     h = _core.Hrv(preset, **settings)
     pcst = preset == "pcst"
     correction = correction or ("pcst" if pcst else "lipponen")
-    series = _series(src, correction, fs, channel, t, annotations, read_options)
+    series, recording = _series(src, correction, fs, channel, t, annotations, read_options)
     nn, tt, flags, t_first = series["nn_ms"], series["t"], series["corrected"], series["t_first"]
     counts = dict(beats=series["beats"], intervals=len(nn), corrected=series["n_corrected"], skipped=0)
     counts.update({k: v for k, v in series["counts"].items() if k != "left_out"})
@@ -122,15 +125,16 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
         out = HrvResult(_row(t_first, float(tt[-1] - t_first), r, spectra))
         out.spectra = {name: h.spectrum(name) for name, _ in SPECTRA}
     else:
-        wins = _core.hrv_windows(pcst, nn, tt, t_first, float(window), float(step))
+        reader = recording._reader if recording is not None else None
+        wins = _core.hrv_windows(pcst, nn, tt, t_first, float(window), float(step), reader)
         if not wins:
             raise error("too_short", f"the series ({tt[-1] - t_first:.1f} s) is shorter than one window of "
                         f"{window:g} s")
         out = []
-        for onset, duration, a, b, too_little in wins:
-            r = h.compute(nn[a:b], tt[a:b], flags[a:b], too_little)
+        for onset, duration, a, b, na_reason, recorded in wins:
+            r = h.compute(nn[a:b], tt[a:b], flags[a:b], na_reason)
             counts["skipped"] += r["skipped"]
-            out.append(HrvResult(_row(onset, duration, r, spectra)))
+            out.append(HrvResult(_row(onset, duration, r, spectra, recorded)))
     for row in out if isinstance(out, list) else [out]:
         row.counts, row.settings = counts, dict(h.settings(), preset=preset, correction=correction)
         row.beat_classes = series.get("beat_classes")

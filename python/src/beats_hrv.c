@@ -219,19 +219,23 @@ PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args)
     return series_dict(&s, st, &why);
 }
 
-/* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s) -> [(onset, duration, first, end,
- * too_little), ...] (psy_hrv_windows_count, psy_hrv_window_at). */
+/* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s, reader or None) -> [(onset, duration,
+ * first, end, na_reason or None, recorded_pct or None), ...] (psy_hrv_windows_count,
+ * psy_hrv_window_at, psy_hrv_window_na_reason of the series' recording; recorded_pct for a
+ * recording with gaps, as psyphys hrv's column). */
 PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
 {
     (void)self;
     int pcst;
-    PyObject *no, *to;
+    PyObject *no, *to, *ro = Py_None;
     double t_first, window, step;
-    if (!PyArg_ParseTuple(args, "pOOddd", &pcst, &no, &to, &t_first, &window, &step)) return NULL;
-    PyArrayObject *nn, *t;
-    Py_ssize_t len = ext_two_doubles(no, to, "nn_ms", "t", &nn, &t);
-    if (len < 0) return NULL;
+    if (!PyArg_ParseTuple(args, "pOOddd|O", &pcst, &no, &to, &t_first, &window, &step, &ro)) return NULL;
+    psy_reader *r = NULL;
+    if (ro != Py_None && !(r = ext_reader_acquire(ro))) return NULL;
+    PyArrayObject *nn = NULL, *t = NULL;
     PyObject *list = NULL;
+    Py_ssize_t len = ext_two_doubles(no, to, "nn_ms", "t", &nn, &t);
+    if (len < 0) goto done;
     size_t n = (size_t)len, cursor = 0;
     if (n == 0) {
         PyErr_SetString(PyExc_ValueError, "nn_ms and t: at least one interval");
@@ -240,16 +244,20 @@ PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
     const double *tv = PyArray_DATA(t);
     size_t rows = psy_hrv_windows_count(rule, t_first, tv[n - 1], window, step);
+    int gapped = psy_reader_stretch_count(r) > 1;
     list = PyList_New((Py_ssize_t)rows);
     for (size_t k = 0; list && k < rows; k++) {
         psy_hrv_window w;
         psy_hrv_window_at(rule, PyArray_DATA(nn), tv, n, t_first, window, step, k, &cursor, &w);
-        PyObject *row = Py_BuildValue("(ddnni)", w.onset_s, w.duration_s, (Py_ssize_t)w.first, (Py_ssize_t)w.end,
-                                      w.too_little);
+        double recorded;
+        const char *why = psy_hrv_window_na_reason(r, &w, &recorded);
+        PyObject *row = Py_BuildValue("(ddnnzN)", w.onset_s, w.duration_s, (Py_ssize_t)w.first, (Py_ssize_t)w.end,
+                                      why, gapped ? PyFloat_FromDouble(recorded) : Py_NewRef(Py_None));
         if (!row) Py_CLEAR(list);
         else PyList_SET_ITEM(list, (Py_ssize_t)k, row);
     }
 done:
+    if (r) ext_reader_release(ro);
     Py_XDECREF(nn);
     Py_XDECREF(t);
     return list;
@@ -318,13 +326,13 @@ static PyObject *values_tuple(const psy_hrv_values *v)
     return Py_BuildValue("(NN)", ext_array_f64(v->v, PSY_HRV_KEY_COUNT), na);
 }
 
-/* compute(nn_ms, t_s, corrected or None, too_little=False) -> dict (psy_hrv_compute_flagged; a
- * PCST window with too little data: every value n/a with PSY_HRV_PCST_WINDOW_NA_REASON). */
+/* compute(nn_ms, t_s, corrected or None, na_reason=None) -> dict (psy_hrv_compute_flagged; a
+ * window not analysed, psy_hrv_window_na_reason: every value n/a with that reason). */
 static PyObject *hrv_compute(ext_hrv *self, PyObject *args)
 {
     PyObject *no, *to, *co;
-    int too_little = 0;
-    if (!PyArg_ParseTuple(args, "OOO|p", &no, &to, &co, &too_little)) return NULL;
+    const char *why = NULL; /* valid during the call: the result's reasons become strings before it returns */
+    if (!PyArg_ParseTuple(args, "OOO|z", &no, &to, &co, &why)) return NULL;
     PyArrayObject *nn, *t, *c = NULL;
     Py_ssize_t len = ext_two_doubles(no, to, "nn_ms", "t", &nn, &t);
     if (len < 0) return NULL;
@@ -343,13 +351,13 @@ static PyObject *hrv_compute(ext_hrv *self, PyObject *args)
     const double *nv = PyArray_DATA(nn), *tv = PyArray_DATA(t);
     const uint8_t *cv = c ? PyArray_DATA(c) : NULL;
     Py_BEGIN_ALLOW_THREADS
-    st = psy_hrv_compute_flagged(self->h, nv, tv, cv, too_little ? 0 : n, &r, &skipped);
+    st = psy_hrv_compute_flagged(self->h, nv, tv, cv, why ? 0 : n, &r, &skipped);
     Py_END_ALLOW_THREADS
     if (st != PSY_OK) {
         ext_raise(st, NULL, "HRV");
         goto done;
     }
-    if (too_little) psy_hrv_result_set_na(&r, PSY_HRV_PCST_WINDOW_NA_REASON);
+    if (why) psy_hrv_result_set_na(&r, why);
     out = Py_BuildValue("{s:n,s:d,s:d,s:i,s:n,s:N,s:N,s:N,s:N}", "n_nn", (Py_ssize_t)r.n_nn, "duration_s",
                         r.duration_s, "nn_corrected_pct", r.nn_corrected_pct, "over_corrected", r.over_corrected,
                         "skipped", (Py_ssize_t)skipped, "values", values_tuple(&r.values), "welch",

@@ -266,3 +266,16 @@ def test_analyze_marsh(cli, tmp_path):
     for name in s.tables:
         match = [f for f in os.listdir(out) if f.endswith(f"_{name}.tsv")]
         assert s.tsv(name) == (out / match[0]).read_text()
+
+
+def test_hrv_windows_gaps(cli):
+    """A recording with gaps (a Movesense ECG paused for 166 s, with dropouts): the windows in or
+    over a gap are n/a with the reason, each row says how much of it is recorded, as the CLI's."""
+    path = shared("dyadic_movesense", "data", "234130000594", "ECG-2025_01_25-16_42_59.csv")
+    rows = psyphys.hrv(path, window=60, step=30)
+    check_hrv(cli, rows, path, "--window", 60, "--step", 30)
+    in_gap = [r for r in rows if r["recorded_pct"] == 0]
+    assert in_gap and all(r["n_nn"] == 0 and r["na_reasons"]["rmssd_ms"] ==
+                          "the window lies in a gap of the recording (no data)" for r in in_gap)
+    crossing = [r for r in rows if 85 <= r["recorded_pct"] < 100]
+    assert crossing and all(r["n_nn"] > 80 for r in crossing)  # analysed from the part with data
