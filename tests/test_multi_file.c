@@ -509,6 +509,13 @@ static void test_devices_opened_once(void **state)
     static const char *const listed[] = {"BVP.csv", "ACC.csv", "tags.csv", "data.csv", "acc.csv"};
     for (size_t i = 0; i < 5; i++) assert_string_equal(strrchr(psy_reader_file(r, i), '/') + 1, listed[i]);
     psy_reader_close(r);
+    /* the log's second file broken, its first one open: closed, the E4 opens alone */
+    write_text(dir, "acc.csv", "2019-10-16T12:00:01.000+02:00;1;0;0\nyesterday;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(warns_unread(r, "data.csv", "a Garmin file, and its export cannot be read (acc.csv: line 2"));
+    assert_int_equal(psy_reader_file_count(r), 3);
+    psy_reader_close(r);
     /* the first device's export broken: refused naming its file, the log (not opened) left alone */
     write_text(dir, "ACC.csv", "1571219999.000000\n4.000000\n");
     psy_message why = {{0}};
