@@ -47,8 +47,9 @@ void folder_close(folder_files *s);
 void folder_join(folder_files *to, folder_files *from);
 
 /* The span of the data of s's files (not events-only), in seconds since the Unix epoch, as
- * folder_combine lines them up by BY_UNIX_START: 1, or 0 when their start is no clock time with
- * its UTC offset (it cannot be lined up with another device's). */
+ * folder_combine lines them up by BY_UNIX_START (its recording may end a sample later: samples
+ * are placed on one grid): 1, or 0 when their start is no clock time with its UTC offset (it
+ * cannot be lined up with another device's). */
 int folder_clock_span(const folder_files *s, double span[2]);
 
 /* Combines the files of s into one recording named `format_name`, its files placed by `base`.
