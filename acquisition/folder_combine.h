@@ -23,16 +23,40 @@ typedef struct folder_member {
  * stretch). */
 typedef enum time_base { BY_UNIX_START, BY_STRETCH_ONSET } time_base;
 
-/* Opens the files `m` (those absent are skipped) in dir as one recording named `format_name`;
- * `none` is the reason when no file that is not events-only is there. By BY_UNIX_START, the
- * files' starts must all have a UTC offset or all lack one. PSY_OK, or a member's failure naming
- * it (PSY_E_IO, PSY_E_FORMAT: also starts with and without an offset), PSY_E_NOMEM. */
-psy_status folder_combine(const char *dir, const folder_member *m, size_t n, time_base base,
-                          const char *format_name, const char *none, psy_reader **out, psy_message *why);
+/* The files of an export, each opened by its own reader (folder_open): combined into one
+ * recording by folder_combine, or closed by folder_close. */
+typedef struct folder_files {
+    psy_reader *r[FOLDER_FILES];
+    int events_only[FOLDER_FILES];    /* folder_member.events_only */
+    const char *device[FOLDER_FILES]; /* folder_member.device */
+    int n;
+} folder_files;
 
-/* Seconds since the Unix epoch of a start date-time (its UTC offset, when known, taken off:
- * a Garmin log's "+02:00"; a clock time without one is read as UTC). */
-double folder_unix_seconds(const psy_datetime *t);
+/* Opens the files `m` (those absent are skipped) in dir into *out; `none` is the reason when no
+ * file that is not events-only is there. By BY_UNIX_START, the files' starts must all have a
+ * UTC offset or all lack one. PSY_OK (*out is the caller's: to folder_combine or folder_close),
+ * or a member's failure naming it (PSY_E_IO, PSY_E_FORMAT: also starts with and without an
+ * offset), PSY_E_NOMEM, with *out empty. */
+psy_status folder_open(const char *dir, const folder_member *m, size_t n, time_base base, const char *none,
+                       folder_files *out, psy_message *why);
+
+/* Closes the files of s and empties it. */
+void folder_close(folder_files *s);
+
+/* Moves the files of `from` after those of `to` (together at most FOLDER_FILES); from is emptied. */
+void folder_join(folder_files *to, folder_files *from);
+
+/* The span of the data of s's files (not events-only), in seconds since the Unix epoch, as
+ * folder_combine lines them up by BY_UNIX_START (its recording may end a sample later: samples
+ * are placed on one grid): 1, or 0 when their start is no clock time with its UTC offset (it
+ * cannot be lined up with another device's). */
+int folder_clock_span(const folder_files *s, double span[2]);
+
+/* Combines the files of s into one recording named `format_name`, its files placed by `base`.
+ * The files are handed over: s is emptied whatever the result (held by *out, or closed). PSY_OK
+ * or PSY_E_NOMEM. */
+psy_status folder_combine(folder_files *s, time_base base, const char *format_name, psy_reader **out,
+                          psy_message *why);
 
 /* qsort's comparison of file names (char *). */
 int folder_compare_names(const void *a, const void *b);

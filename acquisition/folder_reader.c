@@ -48,17 +48,15 @@ typedef struct folder_channel {
 } folder_channel;
 
 typedef struct folder {
-    psy_reader *files[FOLDER_FILES];
-    int events_only[FOLDER_FILES]; /* its channels are not taken */
-    const char *device[FOLDER_FILES]; /* folder_member.device */
-    int n_files, n_ch;
+    folder_files in;
+    int n_ch;
     folder_channel *ch;
 } folder;
 
 /* The channels of file i that the recording takes. */
-static int taken_channels(const folder *f, int i)
+static int taken_channels(const folder_files *s, int i)
 {
-    return f->events_only[i] ? 0 : psy_reader_channel_count(f->files[i]);
+    return s->events_only[i] ? 0 : psy_reader_channel_count(s->r[i]);
 }
 
 static psy_status folder_read(void *impl, int ch, int64_t start, int64_t n, double *out)
@@ -71,7 +69,7 @@ static psy_status folder_read(void *impl, int ch, int64_t start, int64_t n, doub
         const folder_segment *s = &c->seg[k];
         int64_t a = s->at > start ? s->at : start, b = s->at + s->n < start + n ? s->at + s->n : start + n;
         if (b <= a) continue;
-        psy_status st = psy_reader_read(f->files[c->file], c->ch, s->from + (a - s->at), b - a, out + (a - start));
+        psy_status st = psy_reader_read(f->in.r[c->file], c->ch, s->from + (a - s->at), b - a, out + (a - start));
         if (st != PSY_OK) return st;
     }
     return PSY_OK;
@@ -81,7 +79,7 @@ static psy_status folder_read_times(void *impl, int ch, int64_t start, int64_t n
 {
     folder *f = impl;
     const folder_channel *c = &f->ch[ch];
-    psy_status st = psy_reader_read_times(f->files[c->file], c->ch, start, n, out_s);
+    psy_status st = psy_reader_read_times(f->in.r[c->file], c->ch, start, n, out_s);
     for (int64_t i = 0; st == PSY_OK && i < n; i++) out_s[i] += c->shift_s;
     return st;
 }
@@ -90,7 +88,7 @@ static void folder_free(void *impl)
 {
     folder *f = impl;
     if (!f) return;
-    for (int i = 0; i < f->n_files; i++) psy_reader_close(f->files[i]);
+    folder_close(&f->in);
     for (int i = 0; i < f->n_ch; i++) free(f->ch[i].seg);
     free(f->ch);
     free(f);
@@ -98,7 +96,9 @@ static void folder_free(void *impl)
 
 static const psy_reader_ops folder_ops = {folder_read, folder_read_times, folder_free};
 
-double folder_unix_seconds(const psy_datetime *t)
+/* Seconds since the Unix epoch of a start date-time (its UTC offset, when known, taken off:
+ * a Garmin log's "+02:00"; a clock time without one is read as UTC). */
+static double unix_seconds(const psy_datetime *t)
 {
     int64_t zone = t->zone_known ? (int64_t)t->utc_offset_min * 60 : 0;
     return (double)(psy_days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
@@ -113,24 +113,15 @@ char *folder_path_in(const char *dir, const char *name)
     return path;
 }
 
-/* Opens NAME beside `anchor` (or as the anchor itself when anchor is NULL) with the reader of
- * `format` (NULL: detected). */
-static psy_status open_file(const char *dir, const char *name, const char *format, psy_source **anchor,
-                            psy_reader **out, psy_message *why)
+/* Opens dir/name with the reader of `format` (NULL: detected). */
+static psy_status open_file(const char *dir, const char *name, const char *format, psy_reader **out,
+                            psy_message *why)
 {
+    char *path = folder_path_in(dir, name);
+    if (!path) return PSY_E_NOMEM;
     psy_source *src = NULL;
-    psy_status st;
-    if (*anchor) {
-        st = psy_source_open_related(*anchor, name, &src);
-    } else {
-        char *path = folder_path_in(dir, name);
-        if (!path) return PSY_E_NOMEM;
-        st = psy_source_open_path(path, &src);
-        /* The folder's reader holds its own handle on the first file: it names the recording's
-         * files (psy_reader_file) and opens the others beside it. */
-        if (st == PSY_OK && psy_source_open_path(path, anchor) != PSY_OK) *anchor = NULL;
-        free(path);
-    }
+    psy_status st = psy_source_open_path(path, &src);
+    free(path);
     if (st != PSY_OK) return st;
     psy_open_options opt = psy_open_options_default();
     opt.format = format;
@@ -183,17 +174,18 @@ static const char *file_name(psy_reader *s)
 static psy_status add_file_channels(psy_reader *r, folder *f, int file, int first, double shift_s,
                                     event_pool *pool, psy_message *why)
 {
-    psy_reader *s = f->files[file];
-    for (int c = 0; c < taken_channels(f, file); c++) {
+    psy_reader *s = f->in.r[file];
+    const char *device = f->in.device[file];
+    for (int c = 0; c < taken_channels(&f->in, file); c++) {
         const psy_channel_info *in = psy_reader_channel(s, c);
         const folder_channel *fc = &f->ch[first + c];
         psy_channel_info info = *in;
         snprintf(info.file_unit, sizeof info.file_unit, "%s", in->unit); /* read converted */
-        int taken = f->device[file] ? psy_reader_find_channel(r, info.label) : -1;
-        if (taken >= 0 && strcmp(f->device[f->ch[taken].file], f->device[file]) != 0) { /* ACC X of two devices */
+        int taken = device ? psy_reader_find_channel(r, info.label) : -1;
+        if (taken >= 0 && strcmp(f->in.device[f->ch[taken].file], device) != 0) { /* ACC X of two devices */
             /* the label cut to leave room for the device: two long labels stay two */
             char suffix[64];
-            size_t n_suffix = (size_t)snprintf(suffix, sizeof suffix, " (%s)", f->device[file]);
+            size_t n_suffix = (size_t)snprintf(suffix, sizeof suffix, " (%s)", device);
             psy_copy_field(info.label, sizeof info.label - n_suffix, in->label, strlen(in->label));
             strcat(info.label, suffix);
         }
@@ -290,10 +282,10 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
 {
     size_t n_spans = 0, cap = 0;
     file_span *spans = NULL;
-    for (int i = 0; i < f->n_files; i++) {
-        psy_reader *s = f->files[i];
+    for (int i = 0; i < f->in.n; i++) {
+        psy_reader *s = f->in.r[i];
         double end = -INFINITY, overlap = 0;
-        for (int k = 0; taken_channels(f, i) > 0 && k < psy_reader_stretch_count(s); k++) {
+        for (int k = 0; taken_channels(&f->in, i) > 0 && k < psy_reader_stretch_count(s); k++) {
             const psy_stretch *st = psy_reader_stretch(s, k);
             if (!psy_grow(&spans, sizeof *spans, &cap, n_spans + 1)) {
                 free(spans);
@@ -310,8 +302,8 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     }
     if (n_spans) qsort(spans, n_spans, sizeof *spans, compare_spans);
     int first[FOLDER_FILES + 1] = {0};
-    for (int i = 0; i < f->n_files; i++) first[i + 1] = first[i] + taken_channels(f, i);
-    for (int i = 0; i < f->n_files; i++)
+    for (int i = 0; i < f->in.n; i++) first[i + 1] = first[i] + taken_channels(&f->in, i);
+    for (int i = 0; i < f->in.n; i++)
         for (int c = first[i]; c < first[i + 1]; c++) f->ch[c] = (folder_channel){i, c - first[i], NULL, 0, shift[i], 0, 0};
     psy_status st = PSY_OK;
     double data_offset = 0;
@@ -321,7 +313,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
          * the end of the samples placed, which rounding to the grid may push later */
         for (; st == PSY_OK && g < n_spans && spans[g].a <= end; g++) {
             const file_span *sp = &spans[g];
-            psy_reader *s = f->files[sp->file];
+            psy_reader *s = f->in.r[sp->file];
             int regular = 0;
             for (int c = first[sp->file]; st == PSY_OK && c < first[sp->file + 1]; c++) {
                 folder_channel *fc = &f->ch[c];
@@ -354,7 +346,7 @@ static psy_status place_files(psy_reader *r, folder *f, const double *shift, psy
     /* irregular channels: all their samples, at their own times */
     for (int c = 0; st == PSY_OK && c < f->n_ch; c++) {
         folder_channel *fc = &f->ch[c];
-        const psy_channel_info *in = psy_reader_channel(f->files[fc->file], fc->ch);
+        const psy_channel_info *in = psy_reader_channel(f->in.r[fc->file], fc->ch);
         if (in->rate_hz > 0) continue;
         fc->seg = malloc(sizeof *fc->seg);
         if (!fc->seg) return psy_fail(why, PSY_E_NOMEM, "out of memory");
@@ -380,23 +372,19 @@ static double file_start(psy_reader *s, time_base base)
 {
     if (base == BY_STRETCH_ONSET) return psy_reader_stretch(s, 0)->onset_s;
     psy_datetime t = psy_reader_start(s);
-    return t.known ? folder_unix_seconds(&t) : NAN;
+    return t.known ? unix_seconds(&t) : NAN;
 }
 
-psy_status folder_combine(const char *dir, const folder_member *m, size_t n, time_base base,
-                          const char *format_name, const char *none, psy_reader **out, psy_message *why)
+psy_status folder_open(const char *dir, const folder_member *m, size_t n, time_base base, const char *none,
+                       folder_files *out, psy_message *why)
 {
-    *out = NULL;
-    folder *f = calloc(1, sizeof *f);
-    psy_reader *r = psy_reader_new(format_name);
-    psy_source *anchor = NULL;
-    psy_status st = f && r ? PSY_OK : PSY_E_NOMEM;
-    double start = INFINITY, starts[FOLDER_FILES];
+    out->n = 0;
+    psy_status st = PSY_OK;
     int essential = 0;
-    for (size_t i = 0; st == PSY_OK && i < n && f->n_files < FOLDER_FILES; i++) {
+    for (size_t i = 0; i < n && out->n < FOLDER_FILES; i++) {
         psy_reader *s = NULL;
         psy_message sub = {{0}};
-        psy_status fs = open_file(dir, m[i].name, m[i].format, &anchor, &s, &sub);
+        psy_status fs = open_file(dir, m[i].name, m[i].format, &s, &sub);
         if (fs == PSY_E_IO || fs == PSY_E_NOT_FOUND) {
             if (!present(dir, m[i].name)) continue; /* not in this export */
             st = psy_fail(why, PSY_E_IO, "%s: %s", m[i].name, /* a reader's reason when it got that far */
@@ -407,49 +395,113 @@ psy_status folder_combine(const char *dir, const folder_member *m, size_t n, tim
             st = psy_fail(why, fs, "%s: %s", m[i].name, sub.text);
             break;
         }
-        f->files[f->n_files] = s;
-        f->events_only[f->n_files] = m[i].events_only;
-        f->device[f->n_files] = m[i].device;
-        starts[f->n_files] = file_start(s, base);
-        if (!m[i].events_only) {
-            essential++;
-            if (starts[f->n_files] < start) start = starts[f->n_files];
-        }
-        f->n_files++;
+        out->r[out->n] = s;
+        out->events_only[out->n] = m[i].events_only;
+        out->device[out->n++] = m[i].device;
+        essential += !m[i].events_only;
     }
     if (st == PSY_OK && !essential) st = psy_fail(why, PSY_E_IO, "%s", none);
     /* clock times with and without a UTC offset cannot be lined up (one without was read as UTC:
      * hours off, without a word) */
-    for (int i = 0, ref = -1; st == PSY_OK && base == BY_UNIX_START && i < f->n_files; i++) {
-        psy_datetime t = psy_reader_start(f->files[i]);
-        if (f->events_only[i] || !t.known) continue;
+    for (int i = 0, ref = -1; st == PSY_OK && base == BY_UNIX_START && i < out->n; i++) {
+        psy_datetime t = psy_reader_start(out->r[i]);
+        if (out->events_only[i] || !t.known) continue;
         if (ref < 0) ref = i;
-        else if (t.zone_known != psy_reader_start(f->files[ref]).zone_known)
+        else if (t.zone_known != psy_reader_start(out->r[ref]).zone_known)
             st = psy_fail(why, PSY_E_FORMAT, "%s: its start has %s UTC offset, %s's %s: their clocks cannot be "
-                          "lined up", file_name(f->files[i]), t.zone_known ? "a" : "no", file_name(f->files[ref]),
+                          "lined up", file_name(out->r[i]), t.zone_known ? "a" : "no", file_name(out->r[ref]),
                           t.zone_known ? "has none" : "has one");
     }
-    if (st == PSY_OK && start == INFINITY) start = 0;
-    /* file i's times + shift[i] = the recording's (E4, Garmin: from the earliest start; BIDS: the
-     * run's frame, already shared) */
-    double shift[FOLDER_FILES];
-    int earliest = 0, n_ch = 0;
-    for (int i = f->n_files - 1; st == PSY_OK && i >= 0; i--) {
-        shift[i] = base == BY_UNIX_START && !isnan(starts[i]) ? starts[i] - start : 0;
-        if (starts[i] == start && !f->events_only[i]) earliest = i; /* tags.csv has no start of its own */
-        n_ch += taken_channels(f, i);
+    if (st != PSY_OK) folder_close(out);
+    return st;
+}
+
+void folder_close(folder_files *s)
+{
+    for (int i = 0; i < s->n; i++) psy_reader_close(s->r[i]);
+    s->n = 0;
+}
+
+void folder_join(folder_files *to, folder_files *from)
+{
+    for (int i = 0; i < from->n; i++, to->n++) {
+        to->r[to->n] = from->r[i];
+        to->events_only[to->n] = from->events_only[i];
+        to->device[to->n] = from->device[i];
     }
+    from->n = 0;
+}
+
+/* Lines s's files up: file i's times + shift[i] are the recording's (BY_UNIX_START: from the
+ * earliest start, *start, in seconds since the Unix epoch; BY_STRETCH_ONSET: the run's frame,
+ * already shared). Returns the file whose start is the recording's (BY_UNIX_START). */
+static int line_up(const folder_files *s, time_base base, double shift[], double *start)
+{
+    double starts[FOLDER_FILES];
+    *start = INFINITY;
+    for (int i = 0; i < s->n; i++) {
+        starts[i] = file_start(s->r[i], base);
+        if (!s->events_only[i] && starts[i] < *start) *start = starts[i];
+    }
+    if (*start == INFINITY) *start = 0;
+    int earliest = 0;
+    for (int i = s->n - 1; i >= 0; i--) {
+        shift[i] = base == BY_UNIX_START && !isnan(starts[i]) ? starts[i] - *start : 0;
+        if (starts[i] == *start && !s->events_only[i]) earliest = i; /* tags.csv has no start of its own */
+    }
+    return earliest;
+}
+
+int folder_clock_span(const folder_files *s, double span[2])
+{
+    double shift[FOLDER_FILES], start;
+    psy_datetime t = psy_reader_start(s->r[line_up(s, BY_UNIX_START, shift, &start)]);
+    if (!t.known || !t.zone_known) return 0;
+    span[0] = INFINITY, span[1] = -INFINITY;
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; taken_channels(s, i) > 0 && k < psy_reader_stretch_count(s->r[i]); k++) {
+            const psy_stretch *st = psy_reader_stretch(s->r[i], k);
+            double a = shift[i] + st->onset_s;
+            if (a < span[0]) span[0] = a;
+            if (a + st->duration_s > span[1]) span[1] = a + st->duration_s;
+        }
+    if (span[0] > span[1]) span[0] = span[1] = 0; /* no data: the start */
+    span[0] += start, span[1] += start;
+    return 1;
+}
+
+psy_status folder_combine(folder_files *s, time_base base, const char *format_name, psy_reader **out,
+                          psy_message *why)
+{
+    *out = NULL;
+    folder *f = calloc(1, sizeof *f);
+    if (!f) {
+        folder_close(s);
+        return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    }
+    f->in = *s;
+    s->n = 0; /* the files are f's */
+    psy_reader *r = psy_reader_new(format_name);
+    psy_source *anchor = NULL;
+    psy_status st = r ? PSY_OK : psy_fail(why, PSY_E_NOMEM, "out of memory");
+    double shift[FOLDER_FILES], start;
+    int earliest = line_up(&f->in, base, shift, &start), n_ch = 0;
+    for (int i = 0; i < f->in.n; i++) n_ch += taken_channels(&f->in, i);
     if (st == PSY_OK && !(f->ch = calloc((size_t)n_ch + 1, sizeof *f->ch)))
         st = psy_fail(why, PSY_E_NOMEM, "out of memory");
     if (st == PSY_OK) f->n_ch = n_ch;
     if (st == PSY_OK) st = place_files(r, f, shift, why);
     event_pool pool = {NULL, 0, 0};
-    for (int i = 0, first = 0; st == PSY_OK && i < f->n_files; first += taken_channels(f, i++))
+    for (int i = 0, first = 0; st == PSY_OK && i < f->in.n; first += taken_channels(&f->in, i++))
         st = add_file_channels(r, f, i, first, shift[i], &pool, why);
     if (st == PSY_OK) st = add_pooled_events(r, &pool, why);
     free(pool.ev);
     if (st == PSY_OK) {
-        psy_datetime t = psy_reader_start(f->files[base == BY_UNIX_START ? earliest : 0]);
+        /* The recording holds its own handle on its first file: it names the recording's files
+         * (psy_reader_file), the others listed after it. */
+        if (psy_source_open_path(psy_reader_file(f->in.r[0], 0), &anchor) == PSY_OK)
+            for (int i = 1; i < f->in.n; i++) psy_source_note_related(anchor, psy_reader_file(f->in.r[i], 0));
+        psy_datetime t = psy_reader_start(f->in.r[base == BY_UNIX_START ? earliest : 0]);
         psy_reader_set_start(r, &t);
         psy_reader_set_impl(r, &folder_ops, f);
         f = NULL;
@@ -517,7 +569,9 @@ psy_status psy_open_bids_run(const char *path, psy_reader **out, psy_message *wh
         qsort(names, n, sizeof names[0], folder_compare_names);
         folder_member run[RUN_FILES];
         for (size_t i = 0; i < n; i++) run[i] = (folder_member){names[i], "bids", 0, NULL};
-        st = folder_combine(dir, run, n, BY_STRETCH_ONSET, "BIDS physio run", "no file of the run", out, why);
+        folder_files files;
+        st = folder_open(dir, run, n, BY_STRETCH_ONSET, "no file of the run", &files, why);
+        if (st == PSY_OK) st = folder_combine(&files, BY_STRETCH_ONSET, "BIDS physio run", out, why);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(dir);

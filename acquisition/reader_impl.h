@@ -40,6 +40,11 @@ psy_status psy_reader_conclude(psy_reader *reader, psy_status st, psy_source *sr
 /* The source the reader owns (NULL when none): writers use it to refuse overwriting the input. */
 psy_source *psy_reader_source(const psy_reader *reader);
 
+/* Adds `path` to the files listed as opened through src (psy_source_related_path, once each;
+ * NULL or out of memory: not listed): provenance, every file a recording was read from, also
+ * those opened apart (a folder's). Defined in source.c. */
+void psy_source_note_related(psy_source *src, const char *path);
+
 void psy_reader_set_format(psy_reader *reader, const char *format_name);
 void psy_reader_set_start(psy_reader *reader, const psy_datetime *start);
 void psy_reader_set_impl(psy_reader *reader, const psy_reader_ops *ops, void *impl);

@@ -44,6 +44,9 @@ static const folder_member e4_files[] = {
     {"ACC.csv", "empatica", 0, E4}, {"HR.csv", "empatica", 0, E4},  {"IBI.csv", "empatica", 0, E4},
     {"tags.csv", "empatica", 1, E4}};
 static const folder_member garmin_files[] = {{"data.csv", "garmin", 0, "Garmin"}, {"acc.csv", "garmin", 0, "Garmin"}};
+/* the files of every export (a Holter's: 2) join one recording (folder_join) */
+_Static_assert(sizeof e4_files / sizeof *e4_files + sizeof garmin_files / sizeof *garmin_files + 2 <= FOLDER_FILES,
+               "FOLDER_FILES too small");
 
 /* The first bytes of dir/name into buf (up to size): how many, or -1 when it cannot be read or
  * is not a regular file (a named pipe would block the open, as the readers refuse it anyway). */
@@ -174,30 +177,11 @@ typedef struct export_files {
     size_t n;
 } export_files;
 
-/* 1 when r's start is a clock time with its UTC offset: one that another device's can be lined
- * up with (folder_combine refuses an export whose files' starts mix clock times with and without
- * one, so its start speaks for every file). */
-static int absolute_start(const psy_reader *r)
-{
-    psy_datetime t = psy_reader_start(r);
-    return t.known && t.zone_known;
-}
-
 /* Devices of one session are recorded together: their spans overlap, or one is started within
  * this many seconds of the other's end (put on one after the other). A longer pause is another
  * sitting: combined, its gap would be a stretch of empty HRV windows and segments, a table
  * filled with n/a rows (FLIRT's E4 and Garmin exports, 127 days apart, made 37,027 rows). */
 #define SESSION_GAP_S 60.0
-
-/* The span of r's data, in seconds since the Unix epoch. */
-static void unix_span(const psy_reader *r, double span[2])
-{
-    psy_datetime t = psy_reader_start(r);
-    int n = psy_reader_stretch_count(r);
-    const psy_stretch *first = psy_reader_stretch(r, 0), *last = psy_reader_stretch(r, n - 1);
-    span[0] = span[1] = folder_unix_seconds(&t);
-    if (n > 0) span[0] += first->onset_s, span[1] += last->onset_s + last->duration_s;
-}
 
 /* "127 days", "3 min", "90 s". */
 static void say_duration(char *buf, size_t size, double s)
@@ -208,13 +192,10 @@ static void say_duration(char *buf, size_t size, double s)
     else snprintf(buf, size, "%.0f days", s / 86400);
 }
 
-/* 1 when `other`, whose clock is lined up with `first`'s, is not of first's session by
- * SESSION_GAP_S, with why. */
-static int session_apart(const psy_reader *first, const psy_reader *other, int k0, int k, char *why, size_t size)
+/* 1 when export k, spanning b (folder_clock_span), is not of the session of export k0, spanning
+ * a, by SESSION_GAP_S, with why. */
+static int session_apart(const double a[2], const double b[2], int k0, int k, char *why, size_t size)
 {
-    double a[2], b[2];
-    unix_span(first, a);
-    unix_span(other, b);
     double after = b[0] - a[1], before = a[0] - b[1];
     if (after <= SESSION_GAP_S && before <= SESSION_GAP_S) return 0;
     char gap[32];
@@ -297,57 +278,50 @@ static const char no_session[] = "is a directory, not a recording (no Empatica E
                                  "or EDA.csv, Garmin log data.csv with acc.csv, or ISHNE Holter .ecg with its "
                                  "beat list .txt in it)";
 
-/* Opens export k of dir alone (format "<device> folder"). */
-static psy_status open_export(const char *dir, int k, const export_files *files, psy_reader **out, psy_message *why)
+/* Opens the files of export k of dir (folder_open). */
+static psy_status open_export(const char *dir, int k, const export_files *files, folder_files *out, psy_message *why)
 {
-    char format[64];
-    snprintf(format, sizeof format, "%s folder", kinds[k].device);
-    return folder_combine(dir, files[k].m, files[k].n, BY_UNIX_START, format, no_session, out, why);
+    return folder_open(dir, files[k].m, files[k].n, BY_UNIX_START, no_session, out, why);
 }
 
 /* Opens the exports found[0 .. n_found) of dir as one recording: the first, and those whose
  * start is a clock time with its UTC offset, as the first's is, and whose span overlaps the
- * first's or lies within SESSION_GAP_S of it. */
+ * first's or lies within SESSION_GAP_S of it. Each file is opened once: the others' files join
+ * the first's, or are closed, before they are all combined. */
 static psy_status open_exports(const char *dir, const folder_scan *sc, const int *found, int n_found,
                                const export_files *files, psy_reader **out, psy_message *why)
 {
     char why_not[N_EXPORTS][PSY_MESSAGE_SIZE] = {{0}}, format[128];
-    folder_member all[FOLDER_FILES];
-    size_t n_all = 0;
-    psy_reader *first = NULL;
-    psy_status st = open_export(dir, found[0], files, &first, why);
+    folder_files taken; /* the first export's files, and those of the others that join them */
+    int k0 = found[0];
+    psy_status st = open_export(dir, k0, files, &taken, why);
     if (st != PSY_OK) return st;
-    int lined_up = 0, k0 = found[0];
+    double first_span[2], span[2];
+    int first_clock = folder_clock_span(&taken, first_span);
     snprintf(format, sizeof format, "%s", kinds[k0].device);
-    for (size_t m = 0; m < files[k0].n; m++) all[n_all++] = files[k0].m[m];
     for (int j = 1; j < n_found; j++) {
         int k = found[j];
-        psy_reader *other = NULL;
+        folder_files other;
         psy_message sub = {{0}};
-        if (open_export(dir, k, files, &other, &sub) != PSY_OK)
+        if (open_export(dir, k, files, &other, &sub) != PSY_OK) {
             snprintf(why_not[k], sizeof why_not[k], "a %s file, and its export cannot be read (%s)", kinds[k].device, sub.text);
-        else if (!absolute_start(first) || !absolute_start(other))
+            continue;
+        }
+        if (!first_clock || !folder_clock_span(&other, span))
             snprintf(why_not[k], sizeof why_not[k], "a %s file, whose start and the %s's are not both clock times "
                      "with a UTC offset, so they cannot be lined up (open it on its own)", kinds[k].device, kinds[k0].device);
-        else if (!session_apart(first, other, k0, k, why_not[k], sizeof why_not[k])) {
+        else if (!session_apart(first_span, span, k0, k, why_not[k], sizeof why_not[k])) {
             size_t len = strlen(format);
             snprintf(format + len, sizeof format - len, " + %s", kinds[k].device);
-            for (size_t m = 0; m < files[k].n; m++) all[n_all++] = files[k].m[m];
-            lined_up = 1;
+            folder_join(&taken, &other);
         }
-        psy_reader_close(other);
+        folder_close(&other); /* not taken (joined: nothing left) */
     }
-    if (lined_up) {
-        psy_reader_close(first);
-        first = NULL;
-        size_t len = strlen(format);
-        snprintf(format + len, sizeof format - len, " folder");
-        st = folder_combine(dir, all, n_all, BY_UNIX_START, format, no_session, &first, why);
-        if (st != PSY_OK) return st;
-    }
-    warn_unread(first, dir, sc, files, why_not);
-    *out = first;
-    return PSY_OK;
+    size_t len = strlen(format);
+    snprintf(format + len, sizeof format - len, " folder");
+    st = folder_combine(&taken, BY_UNIX_START, format, out, why);
+    if (st == PSY_OK) warn_unread(*out, dir, sc, files, why_not);
+    return st;
 }
 
 psy_status psy_open_folder(const char *dir, psy_reader **out, psy_message *why)

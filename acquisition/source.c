@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "gz_source.h"
+#include "reader_impl.h" /* psy_source_note_related */
 #include "psyphys/source.h"
 
 struct psy_source {
@@ -186,9 +187,9 @@ psy_status psy_source_set_path(psy_source *src, const char *path)
     return PSY_OK;
 }
 
-/* Remembers the path of a related file (provenance: every file a recording was read from). */
-static void remember(psy_source *src, const char *path)
+void psy_source_note_related(psy_source *src, const char *path)
 {
+    if (!path) return;
     for (size_t i = 0; i < src->n_related; i++)
         if (strcmp(src->related[i], path) == 0) return;
     char **p = realloc(src->related, (src->n_related + 1) * sizeof *p);
@@ -204,7 +205,7 @@ psy_status psy_source_open_related(psy_source *src, const char *name, psy_source
     if (!src || !name || !*name) return PSY_E_INVALID;
     if (strchr(name, '/') || strchr(name, '\\') || !src->cb.open_related) return PSY_E_NOT_FOUND;
     psy_status st = src->cb.open_related(src->ctx, name, out);
-    if (st == PSY_OK && (*out)->path) remember(src, (*out)->path);
+    if (st == PSY_OK) psy_source_note_related(src, (*out)->path);
     return st;
 }
 

@@ -109,6 +109,13 @@ if [ -d "$data" ]; then
         --test "$data/flirt_wearables/holter/holter.txt" --fs 200 --json
     case_ icu-pat analyze "$data/wfdb_python_samples/mixedsignals.hea" -o out
     [ -d "$data/wesad_wrist/S2/S2_E4_Data" ] && case_ wesad-ibi analyze "$data/wesad_wrist/S2/S2_E4_Data/IBI.csv" -o out
+    flirt=$data/flirt_wearables
+    if [ -d "$flirt/garmin" ]; then # session folders of two devices: recorded apart, and together
+        mkdir -p "$tmp/apart" && ln -s "$flirt"/empatica/* "$flirt"/garmin/* "$tmp/apart/"
+        case_ devices-apart info "$tmp/apart"
+        python3 "$src/bench/devices_folder.py" "$flirt" "$tmp/together" 0.5 &&
+            ln -s "$flirt"/holter/* "$tmp/together/" && case_ devices-together analyze "$tmp/together" -o out
+    fi
 fi
 [ -n "${DAY:-}" ] && case_ day analyze "$DAY" -o out && case_ day-hrv hrv "$DAY" -o hrv.tsv
 echo "$n cases compared"

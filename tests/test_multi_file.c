@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -441,6 +444,86 @@ static void test_devices_of_one_session(void **state)
     assert_non_null(strstr(why.text, "acc.csv: its start has no UTC offset, data.csv's has one"));
 }
 
+/* Watches the opens of dir's files (inotify's IN_OPEN) until count_opens: the watch, or -1 when
+ * the system cannot watch (skip). */
+static int watch_opens(const char *dir)
+{
+#ifdef __linux__
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd >= 0 && inotify_add_watch(fd, dir, IN_OPEN) < 0) close(fd), fd = -1;
+    return fd;
+#else
+    (void)dir;
+    return -1;
+#endif
+}
+
+/* How many times each of names[0 .. n) was opened since watch_opens; ends the watch. */
+static void count_opens(int fd, const char *const *names, int *opens, int n)
+{
+    memset(opens, 0, (size_t)n * sizeof *opens);
+#ifdef __linux__
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    for (ssize_t len; (len = read(fd, buf, sizeof buf)) > 0;)
+        for (char *p = buf; p < buf + len; p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len)
+            for (int i = 0; i < n; i++)
+                opens[i] += ((struct inotify_event *)p)->len && strcmp(((struct inotify_event *)p)->name, names[i]) == 0;
+#else
+    (void)names;
+#endif
+    close(fd);
+}
+
+/* A folder of two devices opens each file once: each export was opened and indexed alone to
+ * read its start and span, then all were opened again to be combined. The recording still names
+ * every file it reads, the first one first. */
+static void test_devices_opened_once(void **state)
+{
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/once", test_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_text(dir, "BVP.csv", "1571219999.000000\n4.000000\n1\n2\n3\n4\n5\n6\n7\n8\n");
+    write_text(dir, "ACC.csv", "1571219999.000000, 1571219999.000000, 1571219999.000000\n"
+                               "4.000000, 4.000000, 4.000000\n1,2,3\n4,5,6\n");
+    write_text(dir, "tags.csv", "1571220000.5\n");
+    write_text(dir, "data.csv", "2019-10-16T12:00:00.000+02:00;HEART_RATE_VARIABILITY;800.0\n");
+    write_garmin_acc(dir, 10, 10);
+    int fd = watch_opens(dir);
+    if (fd < 0) skip();
+    psy_reader *r = open_or_fail(dir);
+    static const char *const names[] = {"BVP.csv", "ACC.csv", "tags.csv", "data.csv", "acc.csv"};
+    int opens[5];
+    count_opens(fd, names, opens, 5);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 + Garmin folder");
+    /* at most (inotify merges an open with the same one just before it, not yet read): BVP.csv
+     * by its reader, tags.csv's look at its start (a sibling's first line) and the recording's
+     * handle that names its files; data.csv by the look at its first line that tells a Garmin
+     * log, and its reader */
+    assert_in_range(opens[0], 1, 3);
+    assert_int_equal(opens[1], 1);
+    assert_int_equal(opens[2], 1);
+    assert_in_range(opens[3], 1, 2);
+    assert_int_equal(opens[4], 1);
+    assert_int_equal(psy_reader_file_count(r), 5);
+    static const char *const listed[] = {"BVP.csv", "ACC.csv", "tags.csv", "data.csv", "acc.csv"};
+    for (size_t i = 0; i < 5; i++) assert_string_equal(strrchr(psy_reader_file(r, i), '/') + 1, listed[i]);
+    psy_reader_close(r);
+    /* the log's second file broken, its first one open: closed, the E4 opens alone */
+    write_text(dir, "acc.csv", "2019-10-16T12:00:01.000+02:00;1;0;0\nyesterday;2;0;0\n");
+    r = open_or_fail(dir);
+    assert_string_equal(psy_reader_format(r), "Empatica E4 folder");
+    assert_true(warns_unread(r, "data.csv", "a Garmin file, and its export cannot be read (acc.csv: line 2"));
+    assert_int_equal(psy_reader_file_count(r), 3);
+    psy_reader_close(r);
+    /* the first device's export broken: refused naming its file, the log (not opened) left alone */
+    write_text(dir, "ACC.csv", "1571219999.000000\n4.000000\n");
+    psy_message why = {{0}};
+    assert_int_equal(psy_reader_open(dir, NULL, &r, &why), PSY_E_FORMAT);
+    assert_null(r);
+    assert_non_null(strstr(why.text, "ACC.csv"));
+}
+
 /* Every entry of a session folder the recording does not read is named: a named pipe, a link to
  * nothing or to itself (they were skipped without a word), an ISHNE file without its beat list;
  * subfolders are not searched. */
@@ -662,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_garmin_stretch_off_grid),
         cmocka_unit_test(test_e4_and_garmin),
         cmocka_unit_test(test_devices_of_one_session),
+        cmocka_unit_test(test_devices_opened_once),
         cmocka_unit_test(test_folder_odd_entries),
         cmocka_unit_test(test_bids_run),
         cmocka_unit_test(test_bids_run_late_file),
