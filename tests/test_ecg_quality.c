@@ -148,12 +148,48 @@ static void test_channel_quality_ranks_leads(void **state)
     free(noisy);
 }
 
+/* A session of two leads shorter than one 10-s window (ux21a F7): no window to compare them on,
+ * so the first lead is analysed, a warning says why, and none blames the beats. */
+static void test_session_leads_without_window(void **state)
+{
+    (void)state;
+    size_t n = (size_t)(8 * RATE);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    int64_t p[16];
+    size_t np = regular_peaks(p, 16, 0.5, 0.8, 8);
+    make(a, n, p, np, 0.02, 7);
+    make(b, n, p, np, 0.02, 8);
+    psy_array_channel c[2] = {{.label = "I", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = RATE, .samples = a, .n = n},
+                              {.label = "II", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = RATE, .samples = b, .n = n}};
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_from_arrays(c, 2, NULL, 0, &r, NULL), PSY_OK);
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    assert_int_equal(psy_session_run(r, &cfg, &s, NULL), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_int_equal(res->n_leads, 2);
+    assert_int_equal(res->ecg, 0);
+    assert_int_equal(res->lead_q[0].n_windows, 0);
+    int said = 0;
+    for (size_t i = 0; i < res->n_warnings; i++) {
+        said += strcmp(res->warnings[i], "ECG leads not compared: no complete 10-s window to score them on (the "
+                                         "recording is shorter); the first lead, 'I', is analysed") == 0;
+        assert_null(strstr(res->warnings[i], "check the beats"));
+    }
+    assert_int_equal(said, 1);
+    psy_session_free(s);
+    psy_reader_close(r);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_regular_beats),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_channel_quality_ranks_leads),
+        cmocka_unit_test(test_session_leads_without_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
