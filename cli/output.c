@@ -111,7 +111,7 @@ int cli_output_commit_all(cli_output *outs, int n)
     return 1;
 }
 
-static int stdout_errno;     /* why a write to stdout failed (-1: an earlier write, reason gone); 0: none */
+static int stdout_errno;     /* why a write to stdout failed (-1: an earlier one, its errno gone); 0: none */
 static int stdout_may_leave; /* 1: EPIPE is no error */
 
 void cli_stdout_lost(int err)
@@ -135,6 +135,6 @@ int cli_stdout_close(int rc)
     errno = 0;
     if (fclose(stdout) != 0 && errno != EBADF) cli_stdout_lost(errno); /* EBADF: never open, nothing lost */
     if (!stdout_errno || (stdout_errno == EPIPE && stdout_may_leave)) return rc;
-    cli_error("standard output", "writing failed: %s", stdout_errno > 0 ? strerror(stdout_errno) : "an earlier write failed");
+    cli_error("standard output", "writing failed: %s", stdout_errno > 0 ? strerror(stdout_errno) : "reason unknown");
     return rc ? rc : CLI_FAILED;
 }

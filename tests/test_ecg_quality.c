@@ -105,16 +105,25 @@ static void test_rules(void **state)
     free(x);
 }
 
+/* Two leads of the same regular beats (rr_s apart, the first at 0.5 s) over `seconds`, with
+ * noise of amplitude noise_a and noise_b; n samples each. Free both. */
+static size_t two_leads(double seconds, double rr_s, double noise_a, double noise_b, double **a, double **b)
+{
+    size_t n = (size_t)(seconds * RATE);
+    *a = malloc(n * sizeof **a), *b = malloc(n * sizeof **b);
+    int64_t p[256];
+    size_t np = regular_peaks(p, 256, 0.5, rr_s, seconds);
+    make(*a, n, p, np, noise_a, 5);
+    make(*b, n, p, np, noise_b, 6);
+    return n;
+}
+
 /* Two leads in one CSV: the same beats, clean and buried in noise. */
 static void test_channel_quality_ranks_leads(void **state)
 {
     (void)state;
-    size_t n = (size_t)(120 * RATE);
-    double *clean = malloc(n * sizeof *clean), *noisy = malloc(n * sizeof *noisy);
-    int64_t p[256];
-    size_t np = regular_peaks(p, 256, 0.5, 0.85, 120);
-    make(clean, n, p, np, 0.02, 5);
-    make(noisy, n, p, np, 1.5, 6);
+    double *clean, *noisy;
+    size_t n = two_leads(120, 0.85, 0.02, 1.5, &clean, &noisy);
     size_t size = n * 48 + 64, len = 0;
     char *csv = malloc(size);
     len += (size_t)snprintf(csv, size, "ECG1,ECG2\n");
@@ -153,12 +162,8 @@ static void test_channel_quality_ranks_leads(void **state)
 static void test_session_leads_without_window(void **state)
 {
     (void)state;
-    size_t n = (size_t)(8 * RATE);
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-    int64_t p[16];
-    size_t np = regular_peaks(p, 16, 0.5, 0.8, 8);
-    make(a, n, p, np, 0.02, 7);
-    make(b, n, p, np, 0.02, 8);
+    double *a, *b;
+    size_t n = two_leads(8, 0.8, 0.02, 0.02, &a, &b);
     psy_array_channel c[2] = {{.label = "I", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = RATE, .samples = a, .n = n},
                               {.label = "II", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = RATE, .samples = b, .n = n}};
     psy_reader *r = NULL;
