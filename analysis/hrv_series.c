@@ -36,6 +36,7 @@ void psy_hrv_series_free(psy_hrv_series *s)
     free(s->t_s);
     free(s->corrected);
     psy_beat_list_free(s->pulses);
+    psy_beat_list_free(s->ecg_beats);
     memset(s, 0, sizeof *s);
 }
 
@@ -209,6 +210,17 @@ static psy_status from_annotations(psy_reader *r, int all, psy_hrv_series *s, ps
     return st;
 }
 
+/* b without its per-beat columns and NN series (a lean list, psyphys/beats.h): n, the counts
+ * and the gaps are what a sidecar says of the beats an HRV analysis rests on. */
+static psy_beat_list *lean(psy_beat_list *b)
+{
+    free(b->sample), free(b->onset_s), free(b->rr_ms), free(b->cls), free(b->amplitude);
+    free(b->nn_ms), free(b->nn_onset_s), free(b->nn_corrected);
+    b->sample = NULL, b->onset_s = NULL, b->rr_ms = NULL, b->cls = NULL, b->amplitude = NULL;
+    b->nn_ms = NULL, b->nn_onset_s = NULL, b->nn_corrected = NULL;
+    return b;
+}
+
 psy_status psy_hrv_series_of(psy_reader *r, int ch, int annotations, psy_hrv_correction c, psy_hrv_series *out,
                              psy_message *why)
 {
@@ -227,6 +239,7 @@ psy_status psy_hrv_series_of(psy_reader *r, int ch, int annotations, psy_hrv_cor
     st = psy_hrv_series_from_beats(b, c, out, why);
     out->channel = ch;
     if (b->pulses) out->pulses = b; /* kept for the sidecar: pulse rate variability */
+    else if (info->type == PSY_CH_ECG) out->ecg_beats = lean(b); /* kept for the sidecar: the gaps */
     else psy_beat_list_free(b);
     return st;
 }

@@ -12,6 +12,7 @@
 #include "breaths_internal.h" /* BREATHS_NO_HEARTBEATS */
 #include "nn_spool.h"
 #include "session_internal.h"
+#include "sidecar_internal.h" /* beats_gaps_warning */
 
 psy_session_config psy_session_config_default(void)
 {
@@ -194,12 +195,23 @@ static psy_status detect_beats(psy_session *s, psy_message *reason)
     return st;
 }
 
+/* The ECG's stretches without usable signal, in the words of the beats table's sidecar: the
+ * HRV rows rest on the beats around them. */
+static void warn_ecg_gaps(psy_session *s)
+{
+    const psy_channel_info *c = psy_reader_channel(s->r, s->ecg);
+    char text[256];
+    if (s->heart == PSY_HEART_ECG && s->beats && beats_gaps_warning(s->beats, c, text, sizeof text))
+        psy_session_warn(s, "ECG channel '%s': %s", c->label, text);
+}
+
 /* The analysis after the channels are chosen. */
 static psy_status compute(psy_session *s, psy_message *why)
 {
     psy_message reason = {{0}};
     s->beats_cfg = psy_beats_config_default();
     if (s->ecg >= 0 && detect_beats(s, &reason) != PSY_OK) psy_session_warn(s, "no beats: %s", reason.text);
+    else if (s->ecg >= 0) warn_ecg_gaps(s);
     psy_status st;
     if (s->ppg >= 0 && (s->heart == PSY_HEART_PPG || s->beats) && (st = pulses_and_pat(s)) != PSY_OK)
         return psy_fail(why, st, "PPG channel: %s", psy_strerror(st));

@@ -62,7 +62,11 @@ static psy_status choose_ecg_lead(psy_session *s, psy_message *why)
         if (best < 0 || psy_ecg_lead_quality_better(&s->lead_q[k], &s->lead_q[best])) best = k;
     }
     if (best >= 0) s->ecg = s->lead_ch[best];
-    if (best >= 0 && !(s->lead_q[best].usable_share >= 0.5))
+    if (best >= 0 && s->lead_q[best].n_windows == 0) /* nor has any other: a lead with one ranks higher */
+        psy_session_warn(s, "ECG leads not compared: no complete %.0f-s window to score them on (the recording "
+                            "is shorter); the first lead, '%s', is analysed", PSY_ECG_QUALITY_WINDOW_S,
+                         psy_reader_channel(s->r, s->ecg)->label);
+    else if (best >= 0 && !(s->lead_q[best].usable_share >= 0.5))
         psy_session_warn(s, "the best ECG lead '%s' is usable (a plausible rate, beat-template correlation "
                             ">= 0.66) in fewer than half of its first 10-s windows: check the beats",
                          psy_reader_channel(s->r, s->ecg)->label);

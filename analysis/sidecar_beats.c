@@ -5,26 +5,40 @@
 
 #include "sidecar_internal.h"
 
-/* Why a channel gave few or no beats, from its gaps. */
-static void explain(const psy_beat_list *b, const psy_channel_info *c, json_t *warnings)
+/* Seconds of b's gaps on channel c, all and flat ones. */
+static double gaps_s(const psy_beat_list *b, const psy_channel_info *c, double *flat_s)
 {
-    double gap_s = 0, flat_s = 0;
+    double gap_s = 0;
+    *flat_s = 0;
     for (size_t g = 0; g < b->n_gaps; g++) {
         double d = (double)(b->gaps[g].end - b->gaps[g].start) / c->rate_hz;
         gap_s += d;
-        if (b->gaps[g].flat) flat_s += d;
+        if (b->gaps[g].flat) *flat_s += d;
     }
+    return gap_s;
+}
+
+int beats_gaps_warning(const psy_beat_list *b, const psy_channel_info *c, char *text, size_t size)
+{
+    double flat_s, gap_s = gaps_s(b, c, &flat_s);
+    double total = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
+    if (!(gap_s > 0)) return 0;
+    if (b->pulses)
+        snprintf(text, size, "%.1f s of %.1f s without usable pulses (missing, flat, clipped "
+                 "or artefact: see gaps): no pulses there", gap_s, total);
+    else
+        snprintf(text, size, "%.1f s of %.1f s without usable signal (%.1f s flat, %.1f s "
+                 "missing): no beats there", gap_s, total, flat_s, gap_s - flat_s);
+    return 1;
+}
+
+/* Why a channel gave few or no beats, from its gaps. */
+static void explain(const psy_beat_list *b, const psy_channel_info *c, json_t *warnings)
+{
+    double flat_s, gap_s = gaps_s(b, c, &flat_s);
     double total = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
     char text[256];
-    if (gap_s > 0) {
-        if (b->pulses)
-            snprintf(text, sizeof text, "%.1f s of %.1f s without usable pulses (missing, flat, clipped "
-                     "or artefact: see gaps): no pulses there", gap_s, total);
-        else
-            snprintf(text, sizeof text, "%.1f s of %.1f s without usable signal (%.1f s flat, %.1f s "
-                     "missing): no beats there", gap_s, total, flat_s, gap_s - flat_s);
-        json_array_append_new(warnings, json_string(text));
-    }
+    if (beats_gaps_warning(b, c, text, sizeof text)) json_array_append_new(warnings, json_string(text));
     if (b->n < 2) {
         snprintf(text, sizeof text, "%zu %s found on channel '%s': %s", b->n, b->pulses ? "pulse(s)" : "beat(s)",
                  c->label, total < 2 ? "the signal is shorter than two heartbeats"
@@ -201,7 +215,13 @@ psy_status psy_sidecar_add_pulse_variability(psy_sidecar *sc, psy_reader *r, int
     json_t *settings = pulse_settings_json(&cfg, b);
     json_object_set(sidecar, "pulse_detector", json_object_get(settings, "detector"));
     json_decref(settings);
-    json_object_set_new(sidecar, "gaps", gaps_json(b, r, ch));
+    return psy_sidecar_add_beat_gaps(sc, r, ch, b);
+}
+
+psy_status psy_sidecar_add_beat_gaps(psy_sidecar *sc, psy_reader *r, int ch, const psy_beat_list *b)
+{
+    if (!sc || !r || !b || !psy_reader_channel(r, ch)) return PSY_E_INVALID;
+    json_object_set_new(sc->o, "gaps", gaps_json(b, r, ch));
     json_t *warnings = psy_sidecar_warnings_array(sc);
     if (!warnings) return PSY_E_NOMEM;
     explain(b, psy_reader_channel(r, ch), warnings);

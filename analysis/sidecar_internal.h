@@ -30,4 +30,9 @@ void rsa_json(json_t *o, const psy_rsa_result *r, const char *why_none, int neur
 psy_status sidecar_add_beats_counted(psy_sidecar *sc, psy_reader *r, const int chs[2], const psy_beats_config *cfg,
                                      const psy_beat_list *b, size_t nn_corrected);
 
+/* The warning about b's gaps on channel c, as a beats table's sidecar gives it ("X s of Y s
+ * without usable signal (F s flat, M s missing): no beats there"; pulses: "... without usable
+ * pulses ..."), into text; 0 (text untouched) when b has no gaps. */
+int beats_gaps_warning(const psy_beat_list *b, const psy_channel_info *c, char *text, size_t size);
+
 #endif

@@ -66,8 +66,10 @@ void analyze_print_summary(analyze_session *s, const analyze_options *o)
         printf("  leads  ");
         for (int k = 0; k < s->res->n_leads; k++) {
             const psy_ecg_lead_quality *q = &s->res->lead_q[k];
-            printf(" '%s' %zu/%zu (r %.2f)%s%s", psy_reader_channel(s->r, s->res->lead_ch[k])->label, q->n_usable,
-                   q->n_windows, q->template_r, s->res->lead_ch[k] == s->res->ecg ? " chosen" : "",
+            char r[16] = "n/a"; /* no window: the warnings say why */
+            if (!isnan(q->template_r)) snprintf(r, sizeof r, "%.2f", q->template_r);
+            printf(" '%s' %zu/%zu (r %s)%s%s", psy_reader_channel(s->r, s->res->lead_ch[k])->label, q->n_usable,
+                   q->n_windows, r, s->res->lead_ch[k] == s->res->ecg ? " chosen" : "",
                    k + 1 < s->res->n_leads ? "," : "");
         }
         printf(" — usable 10-s windows of the first %.0f s\n", PSY_SESSION_LEAD_EXCERPT_S);

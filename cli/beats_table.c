@@ -58,17 +58,15 @@ void cli_pulses_sidecar(json_t *sidecar, psy_reader *r, int ch, const psy_pulses
     merge_from(sidecar, add, st);
 }
 
-void cli_pulses_variability_sidecar(const char *path, json_t *sidecar, psy_reader *r, int ch, const psy_beat_list *b)
+void cli_hrv_series_sidecar(json_t *sidecar, psy_reader *r, const psy_hrv_series *s)
 {
-    json_t *warnings = json_object_get(sidecar, "warnings");
-    size_t before = json_array_size(warnings);
+    if (!s->pulses && !s->ecg_beats) return;
     psy_sidecar *add = NULL;
     psy_status st = psy_sidecar_create(&add);
-    if (st == PSY_OK) st = psy_sidecar_add_pulse_variability(add, r, ch, b);
+    if (st == PSY_OK)
+        st = s->pulses ? psy_sidecar_add_pulse_variability(add, r, s->channel, s->pulses)
+                       : psy_sidecar_add_beat_gaps(add, r, s->channel, s->ecg_beats);
     merge_from(sidecar, add, st);
-    warnings = json_object_get(sidecar, "warnings");
-    for (size_t i = before; i < json_array_size(warnings); i++)
-        fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(json_array_get(warnings, i)));
 }
 
 void cli_print_warnings(const char *path, json_t *sidecar)

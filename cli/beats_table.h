@@ -23,11 +23,12 @@ void cli_beats_sidecar(json_t *sidecar, psy_reader *r, const int chs[2],
 void cli_pulses_sidecar(json_t *sidecar, psy_reader *r, int ch, const psy_pulses_config *cfg,
                         const psy_beat_list *b);
 
-/* For the variability of a PPG channel's pulses (psyphys hrv): says in the sidecar that it is
- * pulse rate variability, records the pulse detector's settings ("pulse_detector") and the
- * unusable stretches ("gaps"), and adds (and prints) the warnings about them to its "warnings". */
-void cli_pulses_variability_sidecar(const char *path, json_t *sidecar, psy_reader *r, int ch,
-                                    const psy_beat_list *b);
+/* For the HRV of a series detected on a channel (psyphys/hrv_series.h): a PPG's pulses
+ * (psy_sidecar_add_pulse_variability: pulse rate variability, the pulse detector's settings, the
+ * unusable stretches) or an ECG's R-peaks (psy_sidecar_add_beat_gaps: the stretches without
+ * usable signal), with their warnings added to the sidecar's "warnings"; nothing for other
+ * sources. */
+void cli_hrv_series_sidecar(json_t *sidecar, psy_reader *r, const psy_hrv_series *s);
 
 /* Prints a sidecar's warnings on stderr, one line each, naming the input. */
 void cli_print_warnings(const char *path, json_t *sidecar);

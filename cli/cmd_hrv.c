@@ -24,7 +24,8 @@ static void help(FILE *out)
             "annotations are the beats), an RR/IBI text file, or a beats table from 'psyphys beats'\n"
             "(its labels, edited by hand or not, give the beats' classes; a table without labels\n"
             "is classified here).\n"
-            "Metrics a series is too short for are n/a; the reasons go to the sidecar.\n\n"
+            "Metrics a series is too short for are n/a; the reasons go to the sidecar. Warnings (the\n"
+            "reader's, the stretches without usable signal: gaps) go to stderr and the sidecar.\n\n"
             "  --channel LABEL     the channel (default: the first ECG channel, else the first RR,\n"
             "                      else the first PPG)\n"
             "  --correction C      lipponen (default): artefacts corrected (Lipponen & Tarvainen 2019);\n"
@@ -350,7 +351,8 @@ int cmd_hrv(int argc, char **argv)
                                                               "type", psy_channel_type_name(c->type)));
         }
         cli_sidecar_warnings(sidecar, r);
-        if (s.pulses) cli_pulses_variability_sidecar(path, sidecar, r, ch, s.pulses);
+        cli_hrv_series_sidecar(sidecar, r, &s);
+        cli_print_warnings(path, sidecar); /* the reader's and the beats': on stderr also without -o */
         of_pulses = s.pulses != NULL;
     }
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 
 static const struct {
     const char *name;
@@ -51,7 +52,7 @@ static int unknown(const char *name)
     return CLI_USAGE;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -74,4 +75,9 @@ int main(int argc, char **argv)
     }
     int k = find(cmd);
     return k >= 0 ? commands[k].run(argc - 1, argv + 1) : unknown(cmd);
+}
+
+int main(int argc, char **argv)
+{
+    return cli_stdout_close(run(argc, argv)); /* what did not reach stdout is an error, whichever command */
 }

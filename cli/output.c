@@ -89,11 +89,11 @@ int cli_output_commit_all(cli_output *outs, int n)
 {
     for (int i = 0; i < n; i++) {
         if (!outs[i].fp) continue;
-        int bad = ferror(outs[i].fp);
-        bad |= (outs[i].fp == stdout ? fflush(stdout) : fclose(outs[i].fp)) != 0;
+        int to_stdout = outs[i].fp == stdout; /* said once, by cli_stdout_close */
+        int bad = to_stdout ? !cli_stdout_flush() : ferror(outs[i].fp) | (fclose(outs[i].fp) != 0);
         outs[i].fp = NULL;
         if (bad) {
-            cli_error(outs[i].path, "writing failed (disk full?)");
+            if (!to_stdout) cli_error(outs[i].path, "writing failed (disk full?)");
             cli_output_abort_all(outs, n);
             return 0;
         }
@@ -109,4 +109,32 @@ int cli_output_commit_all(cli_output *outs, int n)
         release(&outs[i]);
     }
     return 1;
+}
+
+static int stdout_errno;     /* why a write to stdout failed (-1: an earlier one, its errno gone); 0: none */
+static int stdout_may_leave; /* 1: EPIPE is no error */
+
+void cli_stdout_lost(int err)
+{
+    if (!stdout_errno) stdout_errno = err ? err : -1;
+}
+
+int cli_stdout_flush(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0) cli_stdout_lost(errno);
+    if (ferror(stdout)) cli_stdout_lost(0);
+    return !stdout_errno;
+}
+
+void cli_stdout_reader_may_leave(void) { stdout_may_leave = 1; }
+
+int cli_stdout_close(int rc)
+{
+    cli_stdout_flush();
+    errno = 0;
+    if (fclose(stdout) != 0 && errno != EBADF) cli_stdout_lost(errno); /* EBADF: never open, nothing lost */
+    if (!stdout_errno || (stdout_errno == EPIPE && stdout_may_leave)) return rc;
+    cli_error("standard output", "writing failed: %s", stdout_errno > 0 ? strerror(stdout_errno) : "reason unknown");
+    return rc ? rc : CLI_FAILED;
 }

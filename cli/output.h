@@ -33,4 +33,23 @@ int cli_output_commit_all(cli_output *outs, int n);
 /* Removes the temporaries of outputs not committed (NULL-safe per entry). */
 void cli_output_abort_all(cli_output *outs, int n);
 
+/* Standard output, checked in one place (main) for every command, as close_stdout does: a
+ * table that did not all reach it (a full disk, an I/O error, a closed descriptor) is an error,
+ * not a silent truncation. */
+
+/* Flushes stdout: 1 when everything written there so far reached it, else 0 (the reason kept
+ * for cli_stdout_close). */
+int cli_stdout_flush(void);
+
+/* Keeps err (an errno) as why a write to stdout that bypassed stdio failed (stream's). */
+void cli_stdout_lost(int err);
+
+/* For a command whose stdout reader may leave while it goes on (stream, which ignores SIGPIPE):
+ * EPIPE is then not an error. */
+void cli_stdout_reader_may_leave(void);
+
+/* The end of every command: flushes and closes stdout. When a write failed, prints
+ * "psyphys: standard output: writing failed: REASON" and returns rc, or CLI_FAILED for rc 0. */
+int cli_stdout_close(int rc);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "stream_cli.h"
 
 #define LIVE_BUFFER (1 << 20)
@@ -19,6 +20,7 @@ int stream_out_init(stream_out *o, int live)
     o->live = live;
     o->stdout_ok = 1;
     signal(SIGPIPE, SIG_IGN); /* a reader that goes away is an EPIPE, handled below */
+    cli_stdout_reader_may_leave();
     if (live) {
         o->cap = LIVE_BUFFER;
         o->buf = malloc(o->cap);
@@ -33,7 +35,10 @@ int stream_out_init(stream_out *o, int live)
 void stream_out_flush(stream_out *o)
 {
     if (!o->live) {
-        if (o->stdout_ok && fflush(stdout) != 0) o->stdout_ok = 0;
+        if (o->stdout_ok && fflush(stdout) != 0) {
+            o->stdout_ok = 0;
+            cli_stdout_lost(errno);
+        }
         return;
     }
     size_t done = 0;
@@ -44,7 +49,10 @@ void stream_out_flush(stream_out *o)
         } else if (k < 0 && errno == EINTR) {
             continue;
         } else {
-            if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) o->stdout_ok = 0; /* EPIPE: gone */
+            if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { /* EPIPE: gone */
+                o->stdout_ok = 0;
+                cli_stdout_lost(errno);
+            }
             break;
         }
     }
@@ -56,7 +64,10 @@ static void write_line(stream_out *o, const char *line, size_t n)
 {
     if (!o->stdout_ok) return;
     if (!o->live) {
-        if (fwrite(line, 1, n, stdout) != n) o->stdout_ok = 0;
+        if (fwrite(line, 1, n, stdout) != n) {
+            o->stdout_ok = 0;
+            cli_stdout_lost(errno);
+        }
         return;
     }
     if (o->dropped_lines && o->len + 128 + n <= o->cap) {
@@ -123,6 +134,7 @@ void stream_out_close(stream_out *o)
         while (o->stdout_ok && done < o->len) {
             ssize_t k = write(STDOUT_FILENO, o->buf + done, o->len - done);
             if (k < 0 && errno == EINTR) continue;
+            if (k < 0) cli_stdout_lost(errno);
             if (k <= 0) break;
             done += (size_t)k;
         }

@@ -47,6 +47,13 @@ typedef struct sync_signal_run {
     psy_sync_result *res;
 } sync_signal_run;
 
+/* Adds a warning of the run to the sidecars' and prints it, naming path. */
+static void warn_add(json_t *warn, const char *path, json_t *text)
+{
+    fprintf(stderr, "psyphys: %s: warning: %s\n", path, json_string_value(text));
+    json_array_append_new(warn, text);
+}
+
 static int open_both(const char *path[2], const sync_run_options *o, psy_reader *r[2], cli_events_read *ev,
                      json_t *warn)
 {
@@ -54,14 +61,16 @@ static int open_both(const char *path[2], const sync_run_options *o, psy_reader 
     in.events_unix_time = 1; /* event logs and annotation apps stamp Unix times */
     r[0] = cli_open_recording_events(path[0], &in, ev);
     if (!r[0]) return 0;
+    cli_warn_reader(path[0], r[0]); /* in the sidecars as "A: ..." */
     for (int i = 0; i < ev->n; i++)
         if (!isnan(ev->unix_shift_s[i]))
-            json_array_append_new(warn, json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
-                                                     "recording's start", ev->path[i], ev->unix_shift_s[i]));
+            warn_add(warn, path[0], json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
+                                                 "recording's start", ev->path[i], ev->unix_shift_s[i]));
     in = o->input;
     in.events_path = NULL;
     in.pair_bids_events = 0;
     r[1] = cli_open_recording(path[1], &in);
+    if (r[1]) cli_warn_reader(path[1], r[1]); /* "B: ..." */
     return r[1] != NULL;
 }
 
@@ -363,12 +372,8 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
     int known;
     psy_sync_start_offset(r[0], r[1], o->offset_s, &offset, &known);
     if (o->align_starts) offset = o->offset_s; /* pseudo-dyads: recordings of different sessions */
-    else if (!known) {
-        fprintf(stderr, "psyphys: %s: warning: a start time is unknown: the recordings are taken to start "
-                "together (plus --offset)\n", b);
-        json_array_append_new(warn, json_string("a start time is unknown: the recordings are taken to start "
-                                                "together (plus --offset)"));
-    }
+    else if (!known)
+        warn_add(warn, b, json_string("a start time is unknown: the recordings are taken to start together (plus --offset)"));
     double t0 = fmax(0, offset), t1 = fmin(psy_reader_duration(r[0]), offset + psy_reader_duration(r[1]));
     const psy_sync_config *c = &o->config;
     if (!(t1 - t0 >= c->window_s + 2 * c->max_lag_s)) {
@@ -394,13 +399,13 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         } else {
             double lo = fmax(s.onset_s, t0), hi = fmin(s.onset_s + s.duration_s, t1);
             if (!(hi > lo)) {
-                json_array_append_new(warn, json_sprintf("segment '%s' at %.3f s lies outside the time both "
-                                                         "recordings cover: no row", s.label, s.onset_s));
+                warn_add(warn, a, json_sprintf("segment '%s' at %.3f s lies outside the time both "
+                                               "recordings cover: no row", s.label, s.onset_s));
                 continue;
             }
             if (lo != s.onset_s || hi != s.onset_s + s.duration_s)
-                json_array_append_new(warn, json_sprintf("segment '%s' at %.3f s clipped to the time both "
-                                                         "recordings cover", s.label, s.onset_s));
+                warn_add(warn, a, json_sprintf("segment '%s' at %.3f s clipped to the time both "
+                                               "recordings cover", s.label, s.onset_s));
             s.onset_s = lo;
             s.duration_s = hi - lo;
         }
@@ -436,8 +441,8 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
             goto done;
         }
         if (sig[i].res->spans[0].n_windows == 0)
-            json_array_append_new(warn, json_sprintf("%s: no window with both signals present and varying",
-                                                     psy_sync_signal_name(sig[i].signal)));
+            warn_add(warn, a, json_sprintf("%s: no window with both signals present and varying",
+                                           psy_sync_signal_name(sig[i].signal)));
     }
     free(spans);
 

@@ -38,4 +38,13 @@ if [ -f "$MIT/105.hea" ]; then
     expect_exit 0 "$PSYPHYS" analyze "$MIT/105" --ecg V1
     expect_grep "heart +'V1'" "$TMP/out"
 fi
+# 8 s: no complete 10-s window to score the leads on (ux21a F7: "0/0 (r nan)" and a warning that
+# blamed the beats): the first lead is analysed, said so; no nan anywhere.
+head -n 2001 "$TMP/leads.csv" >"$TMP/short.csv"
+expect_exit 0 "$PSYPHYS" analyze "$TMP/short.csv" --fs 250 -o "$TMP/s"
+expect_grep "leads +'ECG noisy' 0/0 \(r n/a\) chosen, 'ECG clean' 0/0 \(r n/a\)" "$TMP/out"
+expect_grep "warning: ECG leads not compared: no complete 10-s window to score them on \(the recording is shorter\); the first lead, 'ECG noisy', is analysed" "$TMP/err"
+if grep -Eqi '(^|[^a-z])nan([^a-z]|$)' "$TMP/out" "$TMP/err" "$TMP/s"/*; then fail "nan printed for an 8-s record"; fi
+if grep -q 'check the beats' "$TMP/err"; then fail "8-s record: the beats blamed for the leads' missing windows"; fi
+expect_grep '"ECG leads not compared' "$TMP/s/short_segments.json"
 finish

@@ -157,4 +157,13 @@ expect_exit 0 "$PSYPHYS" sync --help
 expect_grep 'Boker' "$TMP/out"
 expect_grep 'Marci' "$TMP/out"
 
+# Every warning of the sidecars is on stderr too (ux21a F3): the readers' (naming each file) and
+# the run's, not only the unknown start.
+awk 'BEGIN { for (i = 0; i < 401; i++) print (i % 2 ? 0.9 : 0.8) }' >"$TMP/rr_a.txt"
+cp "$TMP/rr_a.txt" "$TMP/rr_b.txt"
+expect_exit 0 "$PSYPHYS" sync "$TMP/rr_a.txt" "$TMP/rr_b.txt" -o "$TMP/rr_sync"
+for f in rr_a rr_b; do expect_grep "$f.txt: warning: no unit stated: intervals read as s" "$TMP/err"; done
+expect_grep 'rr_a.txt: warning: hr: no window with both signals present and varying' "$TMP/err"
+expect_grep '"B: no unit stated: intervals read as s' "$TMP/rr_sync/rr_a_rr_b_sync.json"
+
 finish

@@ -102,4 +102,46 @@ fi
 printf 'keep' >"$TMP/kept.tsv"
 expect_exit 1 "$PSYPHYS" beats "$DEMO" -o "$TMP/kept.tsv"
 expect_grep 'exists; give --overwrite' "$TMP/err"
+# Standard output that cannot take the output (a full disk: /dev/full) is an error of every
+# command that writes there, as a file that cannot be written is (ux21a F4: rc 0, nothing said):
+# a non-zero exit and one line naming standard output and the system's reason.
+if [ -w /dev/full ]; then
+    "$PSYPHYS" beats "$DEMO" -o "$TMP/full_beats.tsv" 2>/dev/null
+    "$PSYPHYS" analyze "$DEMO" -o "$TMP/full_a" >/dev/null 2>&1
+    full() {
+        "$@" >/dev/full 2>"$TMP/err"
+        rc=$?
+        [ "$rc" -ne 0 ] || fail "exit 0 with stdout on a full disk: $*"
+        [ "$(grep -c 'standard output' "$TMP/err")" -eq 1 ] &&
+            grep -q '^psyphys: standard output: writing failed: No space left on device$' "$TMP/err" ||
+            fail "not one 'standard output: writing failed: No space left on device' line: $* ($(head -c 300 "$TMP/err"))"
+    }
+    full "$PSYPHYS" info "$DEMO"
+    full "$PSYPHYS" info "$DEMO" --json
+    full "$PSYPHYS" beats "$DEMO"
+    full "$PSYPHYS" beats "$DEMO" -o -
+    full "$PSYPHYS" hrv "$DEMO"
+    full "$PSYPHYS" hrv "$DEMO" --json
+    full "$PSYPHYS" hrv "$DEMO" -o -
+    full "$PSYPHYS" eda "$DEMO"
+    full "$PSYPHYS" eda "$DEMO" --json
+    full "$PSYPHYS" eda "$DEMO" -o /dev/null --epochs -
+    full "$PSYPHYS" resp "$DEMO"
+    full "$PSYPHYS" resp "$DEMO" --json
+    full "$PSYPHYS" score-beats --ref "$TMP/full_beats.tsv" --test "$TMP/full_beats.tsv" --from 0
+    full "$PSYPHYS" score-beats --ref "$TMP/full_beats.tsv" --test "$TMP/full_beats.tsv" --from 0 --json
+    full "$PSYPHYS" analyze "$DEMO" -o "$TMP/full_b"
+    full "$PSYPHYS" report "$TMP/full_a" --overwrite
+    full "$PSYPHYS" stream --replay "$DEMO" --speed max
+    full "$PSYPHYS" sync "$DEMO" "$DEMO" -o "$TMP/full_s"
+    full "$PSYPHYS" batch "$DEMO" -o "$TMP/full_batch" --json-log -j 1
+    full "$PSYPHYS" help hrv
+    full "$PSYPHYS" --version
+    # a table to -o - on a full disk leaves the other outputs uncommitted (all or nothing)
+    full "$PSYPHYS" eda "$DEMO" -o - --epochs "$TMP/full_epochs.tsv"
+    [ ! -e "$TMP/full_epochs.tsv" ] || fail "eda -o - on a full disk: --epochs FILE written all the same"
+fi
+# A stream's reader that leaves (stream ignores SIGPIPE and goes on) is not an error.
+"$PSYPHYS" stream --replay "$DEMO" --speed max 2>"$TMP/err" | head -n 1 >/dev/null
+grep -q 'standard output' "$TMP/err" && fail "stream | head: $(cat "$TMP/err")"
 finish

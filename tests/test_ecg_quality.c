@@ -105,16 +105,25 @@ static void test_rules(void **state)
     free(x);
 }
 
+/* Two leads of the same regular beats (rr_s apart, the first at 0.5 s) over `seconds`, with
+ * noise of amplitude noise_a and noise_b; n samples each. Free both. */
+static size_t two_leads(double seconds, double rr_s, double noise_a, double noise_b, double **a, double **b)
+{
+    size_t n = (size_t)(seconds * RATE);
+    *a = malloc(n * sizeof **a), *b = malloc(n * sizeof **b);
+    int64_t p[256];
+    size_t np = regular_peaks(p, 256, 0.5, rr_s, seconds);
+    make(*a, n, p, np, noise_a, 5);
+    make(*b, n, p, np, noise_b, 6);
+    return n;
+}
+
 /* Two leads in one CSV: the same beats, clean and buried in noise. */
 static void test_channel_quality_ranks_leads(void **state)
 {
     (void)state;
-    size_t n = (size_t)(120 * RATE);
-    double *clean = malloc(n * sizeof *clean), *noisy = malloc(n * sizeof *noisy);
-    int64_t p[256];
-    size_t np = regular_peaks(p, 256, 0.5, 0.85, 120);
-    make(clean, n, p, np, 0.02, 5);
-    make(noisy, n, p, np, 1.5, 6);
+    double *clean, *noisy;
+    size_t n = two_leads(120, 0.85, 0.02, 1.5, &clean, &noisy);
     size_t size = n * 48 + 64, len = 0;
     char *csv = malloc(size);
     len += (size_t)snprintf(csv, size, "ECG1,ECG2\n");
@@ -148,12 +157,44 @@ static void test_channel_quality_ranks_leads(void **state)
     free(noisy);
 }
 
+/* A session of two leads shorter than one 10-s window (ux21a F7): no window to compare them on,
+ * so the first lead is analysed, a warning says why, and none blames the beats. */
+static void test_session_leads_without_window(void **state)
+{
+    (void)state;
+    double *a, *b;
+    size_t n = two_leads(8, 0.8, 0.02, 0.02, &a, &b);
+    psy_array_channel c[2] = {{.label = "I", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = RATE, .samples = a, .n = n},
+                              {.label = "II", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = RATE, .samples = b, .n = n}};
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_from_arrays(c, 2, NULL, 0, &r, NULL), PSY_OK);
+    psy_session_config cfg = psy_session_config_default();
+    psy_session *s = NULL;
+    assert_int_equal(psy_session_run(r, &cfg, &s, NULL), PSY_OK);
+    const psy_session_results *res = psy_session_results_of(s);
+    assert_int_equal(res->n_leads, 2);
+    assert_int_equal(res->ecg, 0);
+    assert_int_equal(res->lead_q[0].n_windows, 0);
+    int said = 0;
+    for (size_t i = 0; i < res->n_warnings; i++) {
+        said += strcmp(res->warnings[i], "ECG leads not compared: no complete 10-s window to score them on (the "
+                                         "recording is shorter); the first lead, 'I', is analysed") == 0;
+        assert_null(strstr(res->warnings[i], "check the beats"));
+    }
+    assert_int_equal(said, 1);
+    psy_session_free(s);
+    psy_reader_close(r);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_regular_beats),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_channel_quality_ranks_leads),
+        cmocka_unit_test(test_session_leads_without_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

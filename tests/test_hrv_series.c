@@ -138,12 +138,62 @@ static void test_from_annotations(void **state)
     psy_reader_close(r);
 }
 
+/* An ECG channel: the series keeps its R-peaks lean, with the stretch without signal (NaN at
+ * 20-30 s), for the sidecar: "gaps" and the warning psyphys beats gives (ux21a F3). */
+static void test_ecg_gaps(void **state)
+{
+    (void)state;
+    enum { FS = 250, N = 60 * FS };
+    static double x[N];
+    for (size_t i = 0; i < N; i++) {
+        double t = (double)i / FS, d = (t - 0.4) - 0.8 * floor((t - 0.4) / 0.8 + 0.5);
+        double qrs = d / 0.01, twave = (d - 0.28) / 0.045;
+        x[i] = t >= 20 && t < 30 ? NAN : exp(-0.5 * qrs * qrs) + 0.3 * exp(-0.5 * twave * twave);
+    }
+    psy_array_channel c = {.label = "ECG", .type = PSY_CH_ECG, .unit = "mV", .rate_hz = FS, .samples = x, .n = N};
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, &r, NULL), PSY_OK);
+    psy_hrv_series s;
+    psy_message why = {{0}};
+    assert_int_equal(psy_hrv_series_from_reader(r, NULL, -1, PSY_HRV_CORRECT_LIPPONEN, &s, &why), PSY_OK);
+    assert_null(s.pulses);
+    assert_non_null(s.ecg_beats);
+    assert_true(s.ecg_beats->n == s.beats && s.beats > 50);
+    assert_null(s.ecg_beats->sample); /* lean: no per-beat columns kept */
+    assert_null(s.ecg_beats->nn_ms);
+    assert_int_equal(s.ecg_beats->n_gaps, 1);
+    psy_sidecar *sc = NULL;
+    assert_int_equal(psy_sidecar_create(&sc), PSY_OK);
+    assert_int_equal(psy_sidecar_add_beat_gaps(sc, r, s.channel, s.ecg_beats), PSY_OK);
+    assert_int_equal(psy_sidecar_warning_count(sc), 1);
+    assert_string_equal(psy_sidecar_warning(sc, 0),
+                        "10.0 s of 60.0 s without usable signal (0.0 s flat, 10.0 s missing): no beats there");
+    char *text = NULL;
+    assert_int_equal(psy_sidecar_text(sc, &text), PSY_OK);
+    assert_non_null(strstr(text, "\"gaps\":[{\"onset\":20.0,\"duration\":10.0,\"kind\":\"missing\"}]"));
+    psy_sidecar_text_free(text);
+    psy_sidecar_free(sc);
+    psy_hrv_series_free(&s);
+    /* an RR channel keeps none */
+    double rr[40], t[40], at = 0;
+    for (size_t i = 0; i < 40; i++) rr[i] = 800, at += 0.8, t[i] = at;
+    psy_array_channel rc = {.label = "RR", .type = PSY_CH_RR, .unit = "ms", .samples = rr, .times_s = t, .n = 40};
+    psy_reader *rrr = NULL;
+    assert_int_equal(psy_reader_from_arrays(&rc, 1, NULL, 0, &rrr, NULL), PSY_OK);
+    assert_int_equal(psy_hrv_series_from_reader(rrr, NULL, -1, PSY_HRV_CORRECT_LIPPONEN, &s, &why), PSY_OK);
+    assert_null(s.ecg_beats);
+    psy_hrv_series_free(&s);
+    psy_reader_close(rrr);
+    psy_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_from_rr),
         cmocka_unit_test(test_from_reader),
         cmocka_unit_test(test_from_annotations),
+        cmocka_unit_test(test_ecg_gaps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

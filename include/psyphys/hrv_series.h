@@ -54,6 +54,10 @@ typedef struct psy_hrv_series {
                                  NULL for other sources. Freed with the series. */
     int table;                /* 0; a beats table's series (psy_hrv_series_from_table): 1 without
                                  labels, 2 with labels. Since 0.2 (appended) */
+    psy_beat_list *ecg_beats; /* an ECG channel's R-peaks, lean (psyphys/beats.h: n, counts and
+                                 the gaps kept, per-beat columns and NN series NULL): where the
+                                 signal was unusable, for a sidecar (psy_sidecar_add_beat_gaps);
+                                 NULL for other sources. Freed with the series. Since 0.2 (appended) */
 } psy_hrv_series;
 
 /* Every psy_hrv_series_* below fills *out (zeroed first; psy_hrv_series_free it, also after a
