@@ -45,7 +45,9 @@ class Channel:
 class Recording:
     """An open recording (psyphys.read, or Recording.from_arrays). channels, start (a datetime,
     None when the file has none), duration_s, format, events (a DataFrame, or a list of dicts
-    without pandas: onset, duration, label, detail, source, session), warnings, files."""
+    without pandas: onset, duration (s, NaN when none), label, detail, source (annotation, wfdb,
+    file, trigger, device, marker), sample (-1 when none), channel (-1 when none), code (WFDB),
+    session (a session event: True)), warnings, files."""
 
     def __init__(self, reader, path=None):
         self._reader, self._path = reader, path  # the path as given (for sidecars)

@@ -176,9 +176,9 @@ static PyObject *r_events(ext_reader *self, PyObject *noargs)
     PyObject *list = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; list && i < n; i++) {
         const psy_event *e = psy_reader_event(r, i);
-        PyObject *t = Py_BuildValue("(dNssLiiii)", e->onset_s, ext_float_or_none(e->duration_s), e->label,
+        PyObject *t = Py_BuildValue("(dNsssLiiN)", e->onset_s, ext_float_or_none(e->duration_s), e->label,
                                     e->detail, psy_event_source_name(e->source), (long long)e->sample,
-                                    e->channel, e->code, psy_is_session_event(e));
+                                    e->channel, e->code, PyBool_FromLong(psy_is_session_event(e)));
         if (!t) {
             Py_CLEAR(list);
             break;
