@@ -1,5 +1,6 @@
 """Recording.events and Recording.start: every column and the start's time zone, against what
 `psyphys info --json` says of the same input."""
+import datetime
 import json
 import math
 import struct
@@ -8,7 +9,7 @@ import numpy as np
 
 import psyphys
 from psyphys import _tables
-from conftest import shared
+from conftest import BUNDLED, shared
 
 EVENT_COLUMNS = ("onset", "duration", "label", "detail", "source", "sample", "channel", "code", "session")
 WFDB_CODES = {"N": 1, "V": 5, "A": 8, "+": 28}  # WFDB's annotation codes (ecgcodes.h)
@@ -71,3 +72,37 @@ def test_event_sample_beyond_32_bits(cli, monkeypatch, tmp_path):
     (tmp_path / "big.atr").write_bytes(word(1, 5) + skip(1_500_000_000) * 2 + word(5, 0) + word(0, 0))
     rows = check_events(cli, monkeypatch, tmp_path / "big.atr")
     assert [r["sample"] for r in rows] == [5, 3_000_000_005]
+
+
+def start_of_cli(cli, path):
+    """The start `psyphys info --json` gives (ISO 8601, Z or an offset when the zone is known) as
+    a datetime cut to microseconds; None when unknown."""
+    text = json.loads(cli("info", path, "--json"))["start"]
+    if text is None:
+        return None
+    zone = "+00:00" if text.endswith("Z") else text[-6:] if text[-6] in "+-" else ""
+    clock = text[:len(text) - (1 if text.endswith("Z") else len(zone))]
+    if "." in clock:
+        whole, frac = clock.split(".")
+        clock = f"{whole}.{frac[:6]:0<6}"
+    return datetime.datetime.fromisoformat(clock + zone)
+
+
+def test_start_time_zone(cli, tmp_path):
+    """start is aware (UTC) where the file counts Unix time, naive where it gives a wall clock
+    without a zone (EDF), None where it gives none (ux21b F14: naive for Unix-stamped files, so
+    .timestamp() took the machine's zone)."""
+    csv = tmp_path / "unix.csv"  # a time column in Unix seconds
+    csv.write_text("time,ECG\n" + "".join(f"{1700000000.25 + i * 0.01:.2f},{i % 50 / 50:.2f}\n" for i in range(500)))
+    start = psyphys.read(csv).start
+    assert start == start_of_cli(cli, csv) and start.tzinfo is not None and start.utcoffset().total_seconds() == 0
+    assert start.timestamp() == 1700000000.25
+    assert psyphys.read(BUNDLED).start is None  # an anonymised EDF+ ("startdate X")
+    utc = [("dyadic_movesense", "data", "234130000540", "ECG-2025_01_25-16_42_59.csv"),
+           ("wesad_wrist", "S2", "S2_E4_Data")]
+    wall = [("edf_pyedflib", "test_subsecond.edf"), ("edf_pyedflib", "test_generator.edf")]
+    for parts in utc + wall:
+        path = shared(*parts)
+        start = psyphys.read(path).start
+        assert start == start_of_cli(cli, path)
+        assert (start.tzinfo is not None) == (parts in utc), parts
