@@ -46,10 +46,10 @@ class Recording:
     """An open recording (psyphys.read, or Recording.from_arrays). channels, start (a datetime:
     aware, in UTC, where the file counts Unix time (Movesense, Empatica E4, a CSV time column in
     Unix seconds); naive, the file's wall clock, where it gives no zone (EDF); None when it gives
-    no start), duration_s, format, events (a DataFrame, or a list of dicts
-    without pandas: onset, duration (s, NaN when none), label, detail, source (annotation, wfdb,
-    file, trigger, device, marker), sample (-1 when none), channel (-1 when none), code (WFDB),
-    session (a session event: True)), warnings, files."""
+    no start), duration_s, format, events (a DataFrame, or a list of dicts without pandas:
+    onset, duration (s, NaN when none), label, detail, source (annotation, wfdb, file, trigger,
+    device, marker), sample (-1 when none), channel (-1 when none), code (WFDB), session (True
+    for a session event)), warnings, files."""
 
     def __init__(self, reader, path=None):
         self._reader, self._path = reader, path  # the path as given (for sidecars)
