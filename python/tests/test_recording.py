@@ -35,7 +35,7 @@ def check_events(cli, monkeypatch, path, *options, **read_options):
         assert (math.isnan(r["duration"]) if w["duration_s"] is None
                 else float(f"{r['duration']:.12g}") == w["duration_s"])
         assert (r["label"], r["detail"], r["source"]) == (w["label"], w.get("detail", ""), w["source"])
-        assert r["sample"] == w.get("sample", -1) and r["session"] == (w["source"] == "file")
+        assert r["sample"] == w.get("sample", -1) and r["session"] == (w["source"] != "wfdb")
         assert r["code"] == (WFDB_CODES[w["label"]] if w["source"] == "wfdb" else 0)
         assert r["channel"] == -1  # neither names a channel (no WFDB CHN annotation)
         assert [type(r[k]) for k in EVENT_COLUMNS] == [float, float, str, str, str, int, int, int, bool]
@@ -57,6 +57,12 @@ def test_events_of_a_wfdb_record_and_an_events_file(cli, monkeypatch, tmp_path):
     rows = check_events(cli, monkeypatch, path, "--events", ev, events=ev)
     assert {r["source"] for r in rows} == {"wfdb", "file"}
     assert [r["label"] for r in rows if r["session"]] == ["rest", "talk"]
+
+
+def test_events_of_edf_annotations(cli, monkeypatch):
+    """The bundled EDF+'s annotations: session events with durations, no sample."""
+    rows = check_events(cli, monkeypatch, BUNDLED)
+    assert len(rows) == 4 and {r["source"] for r in rows} == {"annotation"} and rows[0]["duration"] == 3.0
 
 
 def test_event_sample_beyond_32_bits(cli, monkeypatch, tmp_path):
