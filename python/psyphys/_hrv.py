@@ -18,8 +18,10 @@ class HrvResult(dict):
     for n/a), the spectra nested under "welch", "lomb", "ar" when several were computed, and
     na_reasons. Also: counts (beats, intervals, corrected, skipped, classes), settings,
     beat_classes (for a beats table, what gave its beats' classes: its labels, or classified here;
-    the sidecar's "beat_classes"; None for other sources), and spectra {method: (frequency_hz,
-    psd_ms2_per_hz)} of the whole series."""
+    the sidecar's "beat_classes"; None for other sources), spectra {method: (frequency_hz,
+    psd_ms2_per_hz)} of the whole series, pulses (True: the intervals are a PPG's pulse
+    intervals, so the values are pulse rate variability) and variability (then the sidecar's
+    note on PRV, else None)."""
 
 
 def _series_of_rr(rr_ms, t_s):
@@ -138,4 +140,5 @@ def hrv(src, preset="default", correction=None, window=None, step=None, psd=None
     for row in out if isinstance(out, list) else [out]:
         row.counts, row.settings = counts, dict(h.settings(), preset=preset, correction=correction)
         row.beat_classes = series.get("beat_classes")
+        row.pulses, row.variability = series["pulses"], series["variability"]
     return out

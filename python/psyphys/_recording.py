@@ -43,9 +43,13 @@ class Channel:
 
 
 class Recording:
-    """An open recording (psyphys.read, or Recording.from_arrays). channels, start (a datetime,
-    None when the file has none), duration_s, format, events (a DataFrame, or a list of dicts
-    without pandas: onset, duration, label, detail, source, session), warnings, files."""
+    """An open recording (psyphys.read, or Recording.from_arrays). channels, start (a datetime:
+    aware, in UTC, where the file counts Unix time (Movesense, Empatica E4, a CSV time column in
+    Unix seconds); naive, the file's wall clock, where it gives no zone (EDF); None when it gives
+    no start), duration_s, format, events (a DataFrame, or a list of dicts without pandas:
+    onset, duration (s, NaN when none), label, detail, source (annotation, wfdb, file, trigger,
+    device, marker), sample (-1 when none), channel (-1 when none), code (WFDB), session (True
+    for a session event)), warnings, files."""
 
     def __init__(self, reader, path=None):
         self._reader, self._path = reader, path  # the path as given (for sidecars)
@@ -78,8 +82,9 @@ class Recording:
         t = self._reader.start()
         if t is None:
             return None
-        y, mo, d, h, mi, s, ns = t
-        return datetime.datetime(y, mo, d, h, mi, s, ns // 1000)
+        y, mo, d, h, mi, s, ns, east_min = t
+        zone = None if east_min is None else datetime.timezone(datetime.timedelta(minutes=east_min))
+        return datetime.datetime(y, mo, d, h, mi, s, ns // 1000, tzinfo=zone)
 
     @property
     def events(self):

@@ -1,12 +1,28 @@
 """psyphys.Stream: live beats, heart rate, rolling HRV and skin conductance for biofeedback."""
+import warnings
+
 from . import _core
+
+
+class Output(dict):
+    """One output of Stream.poll(): `type` names it as in the JSON lines of `psyphys stream`.
+    `kind`, 0.2.0's name for it, still answers (with a DeprecationWarning) until the next
+    version."""
+
+    def __missing__(self, key):
+        if key != "kind":
+            raise KeyError(key)
+        warnings.warn("psyphys.Stream outputs: 'kind' is now 'type' (as the JSON lines of psyphys stream)",
+                      DeprecationWarning, stacklevel=2)
+        return self["type"]
 
 
 class Stream(_core.Stream):
     """The library's live stream (psyphys/stream.h): push numpy blocks of ECG (push_ecg), skin
     conductance in uS (push_eda) or RR intervals in ms (push_rr), poll() the outputs since the
-    last poll (dicts with kind beat | hr | label | hrv | scl | scr | status and onset in s;
-    hrv and scl dicts say why a value is None in na_reasons).
+    last poll (dicts with type beat | hr | label | hrv | scl | scr | status, as the JSON lines
+    of `psyphys stream`, and onset in s; hrv and scl dicts say why a value is None in
+    na_reasons).
     An hrv line comes every hrv_interval_s (default 5 s; 0: after every NN interval).
     Pushes release the GIL; any thread may push or poll (pushes are serialised among
     themselves, polls among themselves, as the library requires). finish() at the end.
@@ -15,11 +31,15 @@ class Stream(_core.Stream):
         while running:
             s.push_ecg(device.read())
             for out in s.poll():
-                if out["kind"] == "hr": show(out["bpm"])
+                if out["type"] == "hr": show(out["bpm"])
     """
 
     def __init__(self, ecg_rate_hz=0.0, eda_rate_hz=0.0, rr_input=False, **settings):
         super().__init__(float(ecg_rate_hz), float(eda_rate_hz), rr_input, **settings)
+
+    def poll(self, max=-1):
+        """The outputs made since the last poll, oldest first (at most max when max >= 0)."""
+        return [Output(type=o.pop("kind"), **o) for o in super().poll(max)]
 
     def __enter__(self):
         return self

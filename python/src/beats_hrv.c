@@ -123,24 +123,28 @@ PyObject *ext_beats_sidecar(PyObject *self, PyObject *args)
 }
 
 /* The series as a dict: nn_ms, t, corrected, t_first, beats, n_corrected, counts (classes and
- * left_out), pcst_removed, channel, annotations, pulses; raises when nothing is usable
- * (psy_hrv_series_check). Frees s. */
-static PyObject *series_dict(psy_hrv_series *s, psy_status st, const psy_message *why)
+ * left_out), pcst_removed, channel, annotations, pulses (intervals of a PPG's pulses: s's, or
+ * of_pulses for a beat list or table of pulses) and variability (then
+ * psy_pulse_rate_variability_note, as the command's sidecar; else None); raises when nothing is
+ * usable (psy_hrv_series_check). Frees s. */
+static PyObject *series_dict(psy_hrv_series *s, int of_pulses, psy_status st, const psy_message *why)
 {
     psy_message short_why = {{0}};
     if (st == PSY_OK) st = psy_hrv_series_check(s, &short_why), why = &short_why;
+    int pulses = of_pulses || s->pulses;
     PyObject *out = NULL, *counts = st == PSY_OK ? counts_dict(&s->counts) : NULL, *left = NULL;
     if (st != PSY_OK) ext_raise(st, why, NULL);
     else if (counts && (left = PyLong_FromSize_t(s->counts.nn_left_out)) &&
              PyDict_SetItemString(counts, "left_out", left) == 0)
-        out = Py_BuildValue("{s:N,s:N,s:N,s:d,s:n,s:n,s:O,s:{s:n,s:n,s:n,s:n,s:n},s:i,s:i,s:N}", "nn_ms",
+        out = Py_BuildValue("{s:N,s:N,s:N,s:d,s:n,s:n,s:O,s:{s:n,s:n,s:n,s:n,s:n},s:i,s:i,s:N,s:z}", "nn_ms",
                             ext_array_f64(s->nn_ms, s->n), "t", ext_array_f64(s->t_s, s->n), "corrected",
                             ext_array_u8(s->corrected, s->n), "t_first", s->t_first_s, "beats",
                             (Py_ssize_t)s->beats, "n_corrected", (Py_ssize_t)s->n_corrected, "counts", counts,
                             "pcst_removed", "invalid", (Py_ssize_t)s->pcst.invalid, "gaps",
                             (Py_ssize_t)s->pcst.gaps, "changes", (Py_ssize_t)s->pcst.changes, "too_short",
                             (Py_ssize_t)s->pcst.too_short, "too_long", (Py_ssize_t)s->pcst.too_long, "channel",
-                            s->channel, "annotations", s->annotations, "pulses", PyBool_FromLong(s->pulses != NULL));
+                            s->channel, "annotations", s->annotations, "pulses", PyBool_FromLong(pulses),
+                            "variability", pulses ? psy_pulse_rate_variability_note() : NULL);
     const char *classes = psy_hrv_series_classes(s);
     if (out && classes) {
         PyObject *text = PyUnicode_FromString(classes);
@@ -176,7 +180,7 @@ PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args)
     psy_status st = psy_hrv_series_from_rr(PyArray_DATA(rr), PyArray_DATA(t), (size_t)n, c, &s, &why);
     Py_DECREF(rr);
     Py_DECREF(t);
-    return series_dict(&s, st, &why);
+    return series_dict(&s, 0, st, &why);
 }
 
 /* hrv_series_beats(beats list capsule, correction) -> series dict (psy_hrv_series_from_beats). */
@@ -192,7 +196,7 @@ PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args)
     psy_hrv_series s;
     psy_message why = {{0}};
     psy_status st = psy_hrv_series_from_beats(b, c, &s, &why);
-    return series_dict(&s, st, &why);
+    return series_dict(&s, b->pulses, st, &why);
 }
 
 /* hrv_series_reader(reader, label or None, annotations -1|0|1, correction) -> series dict
@@ -216,7 +220,7 @@ PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args)
     ext_reader_release(ro);
     if (st == PSY_E_NOT_FOUND && !label)
         snprintf(why.text + strlen(why.text), sizeof why.text - strlen(why.text), "; name one with channel=LABEL");
-    return series_dict(&s, st, &why);
+    return series_dict(&s, 0, st, &why);
 }
 
 /* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s, reader or None) -> [(onset, duration,
@@ -505,6 +509,7 @@ PyObject *ext_hrv_series_table(PyObject *self, PyObject *args)
     psy_hrv_series s;
     psy_message why = {{0}};
     psy_status st = psy_hrv_series_from_table(&t, c, &s, &why);
+    int pulses = t.pulses;
     psy_beats_table_free(&t);
-    return series_dict(&s, st, &why);
+    return series_dict(&s, pulses, st, &why);
 }

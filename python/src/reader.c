@@ -159,13 +159,17 @@ static PyObject *r_read(ext_reader *self, PyObject *args)
     return a;
 }
 
+/* start() -> (year, month, day, hour, minute, second, nanosecond, minutes east of UTC or None
+ * for a wall clock of unknown zone), or None when the file gives no start. */
 static PyObject *r_start(ext_reader *self, PyObject *noargs)
 {
     (void)noargs;
     READER(self, r);
     psy_datetime t = psy_reader_start(r);
     if (!t.known) Py_RETURN_NONE;
-    return Py_BuildValue("(iiiiiiL)", t.year, t.month, t.day, t.hour, t.minute, t.second, (long long)t.nanosecond);
+    PyObject *zone = t.zone_known ? PyLong_FromLong(t.utc_offset_min) : Py_NewRef(Py_None);
+    return Py_BuildValue("(iiiiiiLN)", t.year, t.month, t.day, t.hour, t.minute, t.second, (long long)t.nanosecond,
+                         zone);
 }
 
 static PyObject *r_events(ext_reader *self, PyObject *noargs)
@@ -176,9 +180,9 @@ static PyObject *r_events(ext_reader *self, PyObject *noargs)
     PyObject *list = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; list && i < n; i++) {
         const psy_event *e = psy_reader_event(r, i);
-        PyObject *t = Py_BuildValue("(dNssLiiii)", e->onset_s, ext_float_or_none(e->duration_s), e->label,
+        PyObject *t = Py_BuildValue("(dNsssLiiN)", e->onset_s, ext_float_or_none(e->duration_s), e->label,
                                     e->detail, psy_event_source_name(e->source), (long long)e->sample,
-                                    e->channel, e->code, psy_is_session_event(e));
+                                    e->channel, e->code, PyBool_FromLong(psy_is_session_event(e)));
         if (!t) {
             Py_CLEAR(list);
             break;

@@ -154,10 +154,21 @@ def test_hrv_pcst_nsr2db(cli):
     assert mine[0].counts["beats"] > 1000 and "pcst_removed" in mine[0].counts
 
 
-def test_hrv_ppg(cli):
-    """No ECG or RR channel: the pulses of the PPG channel (pulse rate variability), as the CLI."""
+def test_hrv_ppg(cli, tmp_path):
+    """No ECG or RR channel: the pulses of the PPG channel (pulse rate variability), as the CLI;
+    the result says it is PRV as the command's sidecar does, from a path, a Recording, the pulses
+    and their beats table (ux21b F20: no mark)."""
     path = shared("wesad_wrist", "S2", "S2_E4_Data", "BVP.csv")
     check_hrv(cli, psyphys.hrv(path), path)
+    cli("hrv", path, "-o", tmp_path / "h.tsv")
+    note = json.loads((tmp_path / "h.json").read_text())["variability"]
+    cli("beats", path, "-o", tmp_path / "pulses.tsv")
+    b = psyphys.beats(path)
+    for h in (psyphys.hrv(path), psyphys.hrv(psyphys.read(path)), psyphys.hrv(b), psyphys.hrv(tmp_path / "pulses.tsv"),
+              *psyphys.hrv(b, window=300)):
+        assert h.pulses is True and h.variability == note and note.startswith("pulse rate variability (PRV)")
+    for h in (psyphys.hrv(BUNDLED), psyphys.hrv(psyphys.beats(BUNDLED)), psyphys.hrv([800.0] * 100)):
+        assert h.pulses is False and h.variability is None
 
 
 def eda_check(cli, tmp_path, path, mine, *args):

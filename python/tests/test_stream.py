@@ -1,9 +1,11 @@
 """The live stream: replaying a recording gives the offline beats; pushes release the GIL; one
 thread pushing while another polls gives what one thread gives."""
+import json
 import threading
 import time
 
 import numpy as np
+import pytest
 
 import psyphys
 from conftest import BUNDLED
@@ -27,20 +29,20 @@ def replay(x, fs, block=64):
 def test_replay_is_offline():
     x, fs = ecg()
     out = replay(x, fs)
-    beats = [o for o in out if o["kind"] == "beat"]
-    labels = [o for o in out if o["kind"] == "label"]
+    beats = [o for o in out if o["type"] == "beat"]
+    labels = [o for o in out if o["type"] == "label"]
     offline = psyphys.beats(BUNDLED)
     assert np.array_equal([o["onset"] for o in beats], offline.onset)
     assert [o["label"] for o in labels] == [psyphys.BEAT_CLASSES[c] for c in offline.classes]
-    hr = [o for o in out if o["kind"] == "hr"]
+    hr = [o for o in out if o["type"] == "hr"]
     assert all(30 < o["bpm"] < 200 for o in hr)
-    hrv = [o for o in out if o["kind"] == "hrv"]
+    hrv = [o for o in out if o["type"] == "hrv"]
     assert hrv and hrv[-1]["rmssd_ms"] is not None
     assert hrv[0]["na_reasons"]["lf_ms2"]  # 128 s window still filling: why it is n/a
     every = psyphys.Stream(ecg_rate_hz=fs, hrv_interval_s=0)  # a line after every NN interval
     every.push_ecg(x)
     every.finish()
-    all_hrv = [o for o in every.poll() if o["kind"] == "hrv"]
+    all_hrv = [o for o in every.poll() if o["type"] == "hrv"]
     assert len(all_hrv) > 3 * len(hrv) and all(o in all_hrv for o in hrv)
 
 
@@ -99,15 +101,15 @@ def test_rr_and_eda():
     rr = 800 + 40 * np.sin(np.arange(300) / 3.0)
     s.push_rr(rr.astype(np.float32))
     s.finish()
-    kinds = {o["kind"] for o in s.poll()}
-    assert {"beat", "hr", "label", "hrv"} <= kinds
+    types = {o["type"] for o in s.poll()}
+    assert {"beat", "hr", "label", "hrv"} <= types
     rec = psyphys.read(BUNDLED)
     e = psyphys.Stream(eda_rate_hz=rec.channel("EDA").rate_hz)
     e.push_eda(rec.channel("EDA").data)
     e.finish()
     out = e.poll()
-    assert any(o["kind"] == "scl" and o["scl_us"] is not None for o in out)
-    assert any(o["kind"] == "scr" for o in out)
+    assert any(o["type"] == "scl" and o["scl_us"] is not None for o in out)
+    assert any(o["type"] == "scr" for o in out)
 
 
 def test_scl_na_reasons():
@@ -119,8 +121,25 @@ def test_scl_na_reasons():
     s = psyphys.Stream(eda_rate_hz=fs)
     s.push_eda(eda)
     s.finish()
-    scl = [o for o in s.poll() if o["kind"] == "scl"]
+    scl = [o for o in s.poll() if o["type"] == "scl"]
     missing = [o for o in scl if o["scl_us"] is None]
     assert missing and all("flagged" in o["na_reasons"]["scl_us"] for o in missing)
     assert all(o["na_reasons"]["ns_scr_per_min"] for o in scl if o["ns_scr_per_min"] is None)
     assert any(o["scl_us"] is not None and o["na_reasons"]["scl_us"] is None for o in scl)
+
+
+def test_outputs_keyed_as_the_json_lines(cli):
+    """poll()'s dicts name their output `type`, as the JSON lines of `psyphys stream` (ux21b F12:
+    they said `kind`); `kind` still answers this release, with a DeprecationWarning."""
+    x, fs = ecg()
+    out = replay(x, fs)
+    lines = [json.loads(line) for line in cli("stream", "--replay", BUNDLED, "--speed", "max").splitlines()]
+    for kind in ("beat", "hr"):
+        mine, theirs = [o for o in out if o["type"] == kind], [l for l in lines if l["type"] == kind]
+        assert [list(o) for o in mine] == [list(l) for l in theirs]
+        assert [f"{o['onset']:.6f}" for o in mine] == [f"{l['onset']:.6f}" for l in theirs]
+    assert all(next(iter(o)) == "type" and "kind" not in o for o in out)
+    with pytest.warns(DeprecationWarning, match="'kind' is now 'type'"):
+        assert out[0]["kind"] == out[0]["type"] == "beat"
+    with pytest.raises(KeyError):
+        out[0]["bpm"]
