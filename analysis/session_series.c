@@ -56,8 +56,8 @@ double psy_session_breath_depth(const psy_session *s, double start, double end, 
 double psy_session_rsa_p2t(const psy_session *s, double start, double end, const char **why)
 {
     *why = !s->breaths ? no_breaths_reason(s)
-           : !s->beats ? "no beats"
-           : s->rsa_why ? s->rsa_why
+           : s->rsa_why ? s->rsa_why /* set whenever there are breaths but no RSA */
+           : !s->beats  ? "no beats"
                         : "no whole breath with NN intervals in both phases";
     if (!s->has_rsa) return NAN;
     double sum = 0;

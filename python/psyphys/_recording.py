@@ -44,8 +44,9 @@ class Channel:
 
 class Recording:
     """An open recording (psyphys.read, or Recording.from_arrays). channels, start (a datetime:
-    aware, in UTC, where the file counts Unix time (Movesense, Empatica E4, a CSV time column in
-    Unix seconds); naive, the file's wall clock, where it gives no zone (EDF); None when it gives
+    aware where the file's clock has a zone: UTC where it counts Unix time (Movesense, Empatica
+    E4, a CSV time column in Unix seconds), the stated offset where it gives one (a Garmin log's
+    +02:00); naive, the file's wall clock, where it gives no zone (EDF); None when it gives
     no start), duration_s, format, events (a DataFrame, or a list of dicts without pandas:
     onset, duration (s, NaN when none), label, detail, source (annotation, wfdb, file, trigger,
     device, marker), sample (-1 when none), channel (-1 when none), code (WFDB), session (True

@@ -12,9 +12,20 @@ class Output(dict):
     def __missing__(self, key):
         if key != "kind":
             raise KeyError(key)
-        warnings.warn("psyphys.Stream outputs: 'kind' is now 'type' (as the JSON lines of psyphys stream)",
-                      DeprecationWarning, stacklevel=2)
+        _warn_kind()
         return self["type"]
+
+    def get(self, key, default=None):
+        # dict.get does not call __missing__: 0.2.0's `o.get("kind")` must answer too.
+        if key == "kind":
+            _warn_kind()
+            return self["type"]
+        return super().get(key, default)
+
+
+def _warn_kind():
+    warnings.warn("psyphys.Stream outputs: 'kind' is now 'type' (as the JSON lines of psyphys stream)",
+                  DeprecationWarning, stacklevel=3)
 
 
 class Stream(_core.Stream):

@@ -141,5 +141,8 @@ def test_outputs_keyed_as_the_json_lines(cli):
     assert all(next(iter(o)) == "type" and "kind" not in o for o in out)
     with pytest.warns(DeprecationWarning, match="'kind' is now 'type'"):
         assert out[0]["kind"] == out[0]["type"] == "beat"
+    with pytest.warns(DeprecationWarning, match="'kind' is now 'type'"):
+        assert out[0].get("kind") == "beat"  # dict.get skips __missing__
+    assert out[0].get("absent", 7) == 7
     with pytest.raises(KeyError):
         out[0]["bpm"]
