@@ -54,8 +54,8 @@ static const char *band_unsupported(int b, const hrv_band_limits *lim, const psy
     /* a Hann-windowed segment of T s resolves 2 / T Hz (its main lobe's half-width): a band
      * narrower holds the leakage of its neighbours, not its own power */
     if (lim->cell_hz > 0 && hi - lo < 2 * lim->cell_hz)
-        return "the Welch segment is too short for the band (it spans fewer than 2 of the segment's "
-               "frequency resolution 1 / segment)";
+        return "the Welch segment is too short for the band (narrower than 2 / segment Hz, the segment's "
+               "resolution)";
     return NULL;
 }
 
