@@ -50,7 +50,7 @@ static const char *band_unsupported(int b, const hrv_band_limits *lim, const psy
     /* more than half the band below the detrending's cut-off: what is left is its upper edge */
     if (hrv_detrend_cutoff_hz(c) > (lo + hi) / 2)
         return "removed by the smoothness-priors detrending (its -3 dB cut-off lies above the band's middle: "
-               "--detrend none or a larger lambda keeps it)";
+               "detrend none, or a larger lambda, keeps it)";
     /* a Hann-windowed segment of T s resolves 2 / T Hz (its main lobe's half-width): a band
      * narrower holds the leakage of its neighbours, not its own power */
     if (lim->cell_hz > 0 && hi - lo < 2 * lim->cell_hz)
@@ -75,7 +75,7 @@ void hrv_bands(const double *psd, size_t np, double df, const hrv_band_limits *l
             v->v[band_key[b]] = p;
         }
     }
-    double lf = v->v[PSY_HRV_LF_MS2], hf = v->v[PSY_HRV_HF_MS2], floor = lim->floor_ms2;
+    double lf = v->v[PSY_HRV_LF_MS2], hf = v->v[PSY_HRV_HF_MS2], floor_ms2 = lim->floor_ms2;
     if (c->total_power_all_bands) {
         double tp = 0;
         int any = 0;
@@ -99,12 +99,12 @@ void hrv_bands(const double *psd, size_t np, double df, const hrv_band_limits *l
         hrv_na(v, PSY_HRV_LF_HF, why);
         hrv_na(v, PSY_HRV_LF_NU, why);
         hrv_na(v, PSY_HRV_HF_NU, why);
-    } else if (lf + hf <= floor) {
+    } else if (lf + hf <= floor_ms2) {
         hrv_na(v, PSY_HRV_LF_HF, no_power);
         hrv_na(v, PSY_HRV_LF_NU, no_power);
         hrv_na(v, PSY_HRV_HF_NU, no_power);
     } else {
-        if (hf > floor) v->v[PSY_HRV_LF_HF] = lf / hf;
+        if (hf > floor_ms2) v->v[PSY_HRV_LF_HF] = lf / hf;
         else hrv_na(v, PSY_HRV_LF_HF, "HF power is 0");
         v->v[PSY_HRV_LF_NU] = 100 * lf / (lf + hf);
         v->v[PSY_HRV_HF_NU] = 100 * hf / (lf + hf);
@@ -114,7 +114,7 @@ void hrv_bands(const double *psd, size_t np, double df, const hrv_band_limits *l
     for (int q = 0; q < 2; q++) {
         int b = peak_band[q];
         if (isnan(peak[b])) hrv_na(v, peak_key[q], b == PSY_HRV_LF ? "LF power is n/a" : "HF power is n/a");
-        else if (v->v[band_key[b]] <= floor) hrv_na(v, peak_key[q], "no spectral power in the band (rounding level)");
+        else if (v->v[band_key[b]] <= floor_ms2) hrv_na(v, peak_key[q], "no spectral power in the band (rounding level)");
         else v->v[peak_key[q]] = peak[b];
     }
 }
