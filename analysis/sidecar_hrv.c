@@ -97,6 +97,12 @@ psy_status psy_sidecar_set_hrv_settings(psy_sidecar *sc, const char *key, const 
     json_object_set_new(json_object_get(o, "frequency_domain"), "ar",
                         json_pack("{s:s,s:i,s:s}", "method", "Burg, on the resampled detrended series", "order",
                                   c->ar_order, "grid", "4097 points over 0 .. max_hz"));
+    json_object_set_new(json_object_get(o, "frequency_domain"), "max_gap_pct",
+                        c->max_gap_pct > 0 ? json_real(c->max_gap_pct) : json_null());
+    json_object_set_new(json_object_get(o, "frequency_domain"), "limits", json_string(
+        "n/a with the reason: Welch and AR when gaps in the beats cover more than max_gap_pct of the span, Lomb "
+        "more than 3 x; a band more than half below the smoothness-priors detrending's -3 dB cut-off; a band "
+        "narrower than 2 / Welch segment Hz (Welch); LF/HF, nu and peaks when the powers are at rounding level"));
     json_object_set_new(o, "nonlinear", json_pack(
         "{s:i,s:f,s:s,s:[i,i],s:[i,i],s:s,s:f,s:i,s:s}", "entropy_m", c->entropy_m, "entropy_r_sd", c->entropy_r_sd,
         "entropy_rule", c->sampen_pcst ? "SampEn as PCST's fastSampen (each template length over all its templates, "

@@ -148,8 +148,9 @@ static int spectra(report_data *d)
     int ok = 1;
     if (psy_hrv_compute(h, d->nn_ms, d->nn_t, d->n_nn, &r, NULL) != PSY_OK) ok = 0;
     else ok = copy_spectrum(h, PSY_HRV_WELCH, &d->welch) && copy_spectrum(h, PSY_HRV_LOMB, &d->lomb);
-    if (ok && !d->welch.n && !d->lomb.n)
-        note(d, "no spectra of the whole NN series (too short, or longer than the 48 h a spectrum covers)");
+    if (ok && !d->welch.n && !d->lomb.n) /* the library's reason: Lomb's is the laxer rule */
+        note(d, "no spectra of the whole NN series: %s",
+             r.lomb.na[PSY_HRV_HF_MS2] ? r.lomb.na[PSY_HRV_HF_MS2] : "too short for a spectrum");
     psy_hrv_destroy(h);
     return ok;
 }

@@ -79,6 +79,7 @@ psy_hrv_config psy_hrv_config_default(void)
     for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++) c.min_span_s[spans[k].key] = spans[k].s;
     c.max_corrected_pct = 5;
     c.keep_corrected = 0;
+    c.max_gap_pct = 5;
     return c;
 }
 
@@ -115,6 +116,7 @@ psy_status psy_hrv_config_preset(const char *name, psy_hrv_config *c)
         for (int b = 0; b < PSY_HRV_BAND_COUNT; b++) c->band_min_s[b] = 0;
         for (int k = 0; k < PSY_HRV_KEY_COUNT; k++) c->min_span_s[k] = 0; /* its rule: win_tol */
         c->max_corrected_pct = INFINITY; /* likewise: its cleaning removes, never interpolates */
+        c->max_gap_pct = 0;               /* likewise (its windows: at least 85 % of intervals) */
         c->pnn_inclusive = 1;
         c->successive_across_gaps = 1;
         c->sd2_from_sdnn = 1; /* PoincareMetrics */
@@ -183,6 +185,7 @@ static psy_status check_config(const psy_hrv_config *c, psy_message *why)
     BAD(c->dfa_min_windows < 1 || c->dfa_min_windows > 1000, "dfa_min_windows %d not in 1..1000",
         c->dfa_min_windows);
     BAD(!(c->max_corrected_pct >= 0), "max_corrected_pct %g is negative or NaN", c->max_corrected_pct);
+    BAD(!(c->max_gap_pct >= 0 && c->max_gap_pct <= 100), "max_gap_pct %g not in [0, 100]", c->max_gap_pct);
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         BAD(!(c->min_span_s[k] >= 0), "min_span_s of %s (%g) is negative or NaN", key_names[k], c->min_span_s[k]);
     BAD(c->dfa2_min < 2 || (c->dfa2_max != 0 && (c->dfa2_max <= c->dfa2_min || c->dfa2_max > 10000)),
@@ -292,7 +295,7 @@ static psy_status welch_begin(psy_hrv *h, size_t m, hrv_welch_acc *w, size_t *se
 }
 
 /* Welch's bands once the series is fed; fills v. */
-static psy_status welch_end(psy_hrv *h, hrv_welch_acc *w, size_t seg, size_t m, double duration_s,
+static psy_status welch_end(psy_hrv *h, hrv_welch_acc *w, size_t seg, size_t m, hrv_band_limits lim,
                             psy_hrv_values *v)
 {
     const psy_hrv_config *c = &h->cfg;
@@ -305,13 +308,14 @@ static psy_status welch_end(psy_hrv *h, hrv_welch_acc *w, size_t seg, size_t m, 
     double df = fs / (double)w->nfft;
     if (!np || !freq_axis(&h->welch_f, np, df)) return PSY_E_NOMEM;
     h->welch_n = np;
-    double min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
-    hrv_bands(w->psd, np, df, min_hz, duration_s, c, v);
+    lim.min_hz = c->band_trapz ? 4 * fs / (double)m * (1 - 1e-12) : 0;
+    lim.cell_hz = fs / (double)seg;
+    hrv_bands(w->psd, np, df, &lim, c, v);
     return PSY_OK;
 }
 
 /* Burg AR on the resampled, detrended series z[0..m); fills v. */
-static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, psy_hrv_values *v)
+static psy_status ar(psy_hrv *h, const double *z, size_t m, const hrv_band_limits *lim, psy_hrv_values *v)
 {
     const psy_hrv_config *c = &h->cfg;
     enum { AR_POINTS = 4097 };
@@ -326,19 +330,19 @@ static psy_status ar(psy_hrv *h, const double *z, size_t m, double duration_s, p
     if (st != PSY_OK) return st;
     if (!freq_axis(&h->ar_f, AR_POINTS, df)) return PSY_E_NOMEM;
     h->ar_n = AR_POINTS;
-    hrv_bands(p, AR_POINTS, df, 0, duration_s, c, v);
+    hrv_bands(p, AR_POINTS, df, lim, c, v);
     return PSY_OK;
 }
 
 /* Lomb on the uneven series x at t (trend removed by the caller); fills v. */
-static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, double duration_s,
-                       psy_hrv_values *v)
+static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, double gap_s,
+                       const hrv_band_limits *lim, psy_hrv_values *v)
 {
     const psy_hrv_config *c = &h->cfg;
     double df;
     size_t np;
     psy_status st = c->lomb_pcst ? hrv_lomb_pcst(t, x, n, c->max_hz, &h->arena, &h->lomb_p, &np, &df)
-                                 : hrv_lomb(t, x, n, c->lomb_oversampling, c->max_hz, &h->ffts, &h->arena,
+                                 : hrv_lomb(t, x, n, gap_s, c->lomb_oversampling, c->max_hz, &h->ffts, &h->arena,
                                             &h->lomb_p, &np, &df);
     if (st == PSY_E_TOO_SHORT) {
         freq_na(v, "too few beats for a Lomb periodogram");
@@ -347,7 +351,7 @@ static psy_status lomb(psy_hrv *h, const double *t, const double *x, size_t n, d
     if (st != PSY_OK) return st;
     if (!freq_axis(&h->lomb_f, np, df)) return PSY_E_NOMEM;
     h->lomb_n = np;
-    hrv_bands(h->lomb_p.v, np, df, 0, duration_s, c, v);
+    hrv_bands(h->lomb_p.v, np, df, lim, c, v);
     return PSY_OK;
 }
 
@@ -388,7 +392,15 @@ static psy_status hold(const hrv_series *s, psy_arena *a, hrv_series *out)
     return x.st;
 }
 
-/* Both spectra of the series s. */
+/* Seconds of the span of s (in arrays) in gaps between beats (hrv_gap_s). */
+static double gap_seconds(const hrv_series *s)
+{
+    double g = 0;
+    for (size_t i = 1; i < s->n; i++) g += hrv_gap_s(s->t[i] - s->t[i - 1], s->nn[i]);
+    return g;
+}
+
+/* The spectra of the series s. */
 static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
 {
     const psy_hrv_config *c = &h->cfg;
@@ -423,6 +435,24 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         if (ld != PSY_OK) return ld;
         s = &held;
     }
+    /* A spline bridging a gap invents the slow excursion it draws there (VLF and LF above the
+     * series' variance): the resampled spectra allow max_gap_pct of the span in gaps, Lomb, on
+     * the beats present, three times that (Clifford & Tarassenko 2005). */
+    r->gap_s = gap_seconds(s);
+    double gap_pct = span > 0 ? 100 * r->gap_s / span : 0;
+    if (c->max_gap_pct > 0 && gap_pct > c->max_gap_pct && (want_w || want_a)) {
+        const char *why = "gaps in the beats cover more than max_gap_pct of the span: a resampled spectrum "
+                          "would be interpolated across them";
+        if (want_w) freq_na(&r->welch, why);
+        if (want_a) freq_na(&r->ar, why);
+        want_w = want_a = 0;
+    }
+    if (c->max_gap_pct > 0 && gap_pct > 3 * c->max_gap_pct && want_l) {
+        freq_na(&r->lomb, "gaps in the beats cover more than 3 x max_gap_pct of the span");
+        want_l = 0;
+    }
+    if (!want_w && !want_l && !want_a) return PSY_OK;
+    hrv_band_limits lim = {0, 0, HRV_POWER_FLOOR(1000 * s->duration_s / (double)s->n), s->duration_s};
     double *x = want_l ? psy_arena_array(a, s->n, sizeof *x) : NULL;
     double *z = want_a ? psy_arena_array(a, m, sizeof *z) : NULL;
     if ((want_l && !x) || (want_a && !z)) return PSY_E_NOMEM;
@@ -430,9 +460,9 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
     size_t seg = 0, mark = psy_arena_mark(a);
     psy_status st = want_w ? welch_begin(h, m, &w, &seg) : PSY_OK;
     if (st == PSY_OK) st = hrv_grid_run(s, c, m, a, seg ? &w : NULL, z, x);
-    if (st == PSY_OK && want_w) st = welch_end(h, &w, seg, m, s->duration_s, &r->welch);
+    if (st == PSY_OK && want_w) st = welch_end(h, &w, seg, m, lim, &r->welch);
     psy_arena_release(a, mark);
-    if (st == PSY_OK && want_a) st = ar(h, z, m, s->duration_s, &r->ar);
+    if (st == PSY_OK && want_a) st = ar(h, z, m, &lim, &r->ar);
     if (st == PSY_OK && want_l) {
         /* The uneven series minus the grid's trend (interpolated at the beat times). */
         double xm = 0;
@@ -442,7 +472,7 @@ static psy_status frequency(psy_hrv *h, const hrv_series *s, psy_hrv_result *r)
         }
         xm /= (double)s->n;
         for (size_t i = 0; i < s->n; i++) x[i] -= xm;
-        st = lomb(h, s->t, x, s->n, s->duration_s, &r->lomb);
+        st = lomb(h, s->t, x, s->n, r->gap_s, &lim, &r->lomb);
     }
     return st;
 }

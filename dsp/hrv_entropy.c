@@ -466,7 +466,7 @@ psy_status hrv_entropy_of(hrv_cursor *x, size_t n, int m_in, double r, size_t bl
     psy_arena_release(ar, mark);
     if (st == PSY_OK) st = x->st;
     if (st != PSY_OK) return st;
-    if (a > 0 && b > 0) *sampen = -log(a / b);
+    if (a > 0 && b > 0) *sampen = -log(a / b) + 0.0; /* + 0: every template matching gives 0, not -0 */
     *apen = fabs(phi_m / (double)nt - phi_m1 / (double)(nt - 1));
     return PSY_OK;
 }
@@ -507,6 +507,6 @@ psy_status hrv_sampen_pcst_of(hrv_cursor *x, size_t n, int m_in, double r, size_
     }
     psy_arena_release(ar, mark);
     if (x->st != PSY_OK) return x->st;
-    if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]);
+    if (frac[0] > 0 && frac[1] > 0) *sampen = -log(frac[1] / frac[0]) + 0.0; /* 0, not -0 */
     return PSY_OK;
 }

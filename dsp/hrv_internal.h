@@ -103,13 +103,19 @@ static inline double hrv_t_at(hrv_cursor *c, size_t i)
     return c->t[i - c->base];
 }
 
+/* The seconds missing before an interval of nn_ms that ends jump_s after the beat before it: 0
+ * when the two are contiguous (jump <= 1.5 nn + 1 ms), else the gap (a removed beat, a dropout). */
+static inline double hrv_gap_s(double jump_s, double nn_ms)
+{
+    return jump_s * 1000.0 <= 1.5 * nn_ms + 1.0 ? 0 : jump_s - nn_ms / 1000.0;
+}
+
 /* Interval i directly follows interval i - 1: no gap or removed beat between them (successive
  * differences and Poincaré pairs use only these). */
 static inline int hrv_contiguous(hrv_cursor *c, size_t i)
 {
     if (c->s->across_gaps) return 1;
-    double ti = hrv_t_at(c, i), tp = hrv_t_at(c, i - 1);
-    return (ti - tp) * 1000.0 <= 1.5 * hrv_nn_at(c, i) + 1.0;
+    return hrv_gap_s(hrv_t_at(c, i) - hrv_t_at(c, i - 1), hrv_nn_at(c, i)) == 0;
 }
 
 /* The reason of a key below its min_span_s (psy_hrv_compute and the stream's windows). */
@@ -216,11 +222,29 @@ void hrv_detrend_smoothness(double *z, size_t n, double lambda, double *work);
 /* Removes the least-squares line (against the index) from z. */
 void hrv_detrend_linear(double *z, size_t n);
 
+/* What a spectrum can resolve, for hrv_bands. */
+typedef struct hrv_band_limits {
+    double min_hz;     /* bins below are ignored */
+    double cell_hz;    /* the spectrum's frequency resolution (Welch: 1 / segment), 0: none stated */
+    double floor_ms2;  /* powers at or below are rounding noise (HRV_POWER_FLOOR) */
+    double duration_s; /* the data length, checked against the bands' minimum lengths */
+} hrv_band_limits;
+
+/* A power at or below (1e-9 x the mean NN interval)² is rounding noise, not variability: a
+ * series of identical intervals leaves ~1e-19 ms² after the spline and the detrending, while
+ * intervals quantised to even 1/1024 s vary by ~0.1 ms². */
+#define HRV_POWER_FLOOR(mean_nn_ms) ((1e-9 * (mean_nn_ms)) * (1e-9 * (mean_nn_ms)))
+
+/* The -3 dB cut-off (Hz) of a config's detrending as a high-pass on the resampled grid: smoothness
+ * priors pass lambda² (2 - 2 cos w)² / (1 + lambda² (2 - 2 cos w)²) at w rad a sample (Tarvainen
+ * et al. 2002), 1/sqrt 2 where lambda (2 - 2 cos w) = sqrt(1 + sqrt 2): ~0.035 Hz for lambda 500
+ * at 4 Hz. 0 for a line or no detrending. */
+double hrv_detrend_cutoff_hz(const psy_hrv_config *c);
+
 /* Band powers and derived frequency keys from a one-sided PSD (ms²/Hz) at frequencies
- * f[i] = i * df (i = 0 .. np - 1). min_hz: bins below are ignored. duration_s: the data length,
- * checked against the bands' minimum lengths. */
-void hrv_bands(const double *psd, size_t np, double df, double min_hz, double duration_s,
-               const psy_hrv_config *c, psy_hrv_values *v);
+ * f[i] = i * df (i = 0 .. np - 1), within the limits lim. */
+void hrv_bands(const double *psd, size_t np, double df, const hrv_band_limits *lim, const psy_hrv_config *c,
+               psy_hrv_values *v);
 
 /* A real-to-complex FFT of one size: its plan (FFTW_ESTIMATE, made under the library's planner
  * lock: core/fft_plan.h) and its in-place buffer (fftw_malloc). */
@@ -285,11 +309,11 @@ size_t hrv_lomb_grid_count(double span_s, double ofac, double max_hz);
 size_t hrv_lomb_fft_size(size_t nf);
 
 /* Lomb-Scargle PSD (ms²/Hz, scaled so that its integral is the variance) of x at uneven times t
- * (mean already removed), at f = i df for i = 0 .. *np - 1 (psd[0] = 0), df = 1 / (ofac T), up to
- * max_hz. Fast algorithm of Press & Rybicki 1989: the trigonometric sums come from two FFTs of
+ * (mean already removed; gap_s of their span T in gaps, hrv_gap_s, which the samples' spacing
+ * leaves out), at f = i df for i = 0 .. *np - 1 (psd[0] = 0), df = 1 / (ofac T), up to max_hz. Fast algorithm of Press & Rybicki 1989: the trigonometric sums come from two FFTs of
  * the data spread ("extirpolated") onto a regular grid by 4-point Lagrange weights.
  * psd->v gets the values. PSY_OK, PSY_E_NOMEM, PSY_E_TOO_SHORT (n < 3 or T = 0). */
-psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
+psy_status hrv_lomb(const double *t, const double *x, size_t n, double gap_s, double ofac, double max_hz,
                     hrv_ffts *ffts, psy_arena *a, hrv_buf *psd, size_t *np, double *df);
 
 /* PCST's Lomb periodogram (dsp/hrv_lomb_pcst.c): P(f) of x (mean removed, ms) at uneven times

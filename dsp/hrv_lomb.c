@@ -54,7 +54,7 @@ size_t hrv_lomb_fft_size(size_t nf)
     return fft_size(8 * nf); /* 2 nf <= m / 4 */
 }
 
-psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, double max_hz,
+psy_status hrv_lomb(const double *t, const double *x, size_t n, double gap_s, double ofac, double max_hz,
                     hrv_ffts *ffts, psy_arena *a, hrv_buf *psd, size_t *np, double *df_out)
 {
     *np = 0;
@@ -84,7 +84,8 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
     for (size_t j = 0; j < n; j++)
         extirpolate(fft->in, m, fmod(2 * (t[j] - t0) * scale, (double)m), 1.0);
     fftw_execute(fft->plan);
-    double nd = (double)n;
+    /* the samples' mean spacing is the time they cover over n: the span less its gaps */
+    double nd = (double)n, covered = span - gap_s;
     for (size_t k = 1; k <= nf; k++) {
         double c = cs[2 * k], s = cs[2 * k + 1];
         double c2 = fft->out[2 * k][0], s2 = -fft->out[2 * k][1];
@@ -95,7 +96,7 @@ psy_status hrv_lomb(const double *t, const double *x, size_t n, double ofac, dou
         double den = 0.5 * nd + hc2 * c2 + hs2 * s2; /* sum cos²(w (t - tau)) */
         double ct = cw * c + sw * s, st = cw * s - sw * c;
         double p = 0.5 * ((den > 0 ? ct * ct / den : 0) + (nd - den > 0 ? st * st / (nd - den) : 0));
-        out[k] = 2 * p * span / nd; /* ms²/Hz: the integral over f is the variance */
+        out[k] = 2 * p * covered / nd; /* ms²/Hz: the integral over f is the variance */
     }
     psy_arena_release(a, mark);
     *np = nf + 1;

@@ -360,7 +360,7 @@ static void test_blocked_grid_equals_whole_series(void **state)
             psy_arena arena = {0};
             hrv_buf lp = {0};
             double df;
-            assert_int_equal(hrv_lomb(t, x, N, c.lomb_oversampling, c.max_hz, &ffts, &arena, &lp, &np, &df), PSY_OK);
+            assert_int_equal(hrv_lomb(t, x, N, 0, c.lomb_oversampling, c.max_hz, &ffts, &arena, &lp, &np, &df), PSY_OK);
             psy_hrv_spectrum(h, PSY_HRV_LOMB, &f, &pw, &n_got);
             assert_int_equal(n_got, np);
             top = 0;

@@ -155,7 +155,17 @@ typedef struct psy_hrv_config {
      * for the share to be reported), and 5 % is the exclusion threshold HRV studies commonly use. */
     double max_corrected_pct;
     int keep_corrected;
-    uint64_t reserved[PSY_RESERVED_WORDS]; /* zero: room for settings to come (psyphys/export.h) */
+    /* settings added since the reserve was introduced, taken from it (psyphys/export.h): zero is
+     * the behaviour before them */
+    double max_gap_pct;        /* gaps in the beats (a beat more than 1.5 intervals + 1 ms after
+                                  the one before: deleted beats, a device's dropouts) may cover
+                                  at most this share of the series' span, default 5 %: above it
+                                  the resampled spectra (Welch, AR), which a spline bridges
+                                  across the gaps, are n/a; the Lomb periodogram, which uses only
+                                  the beats present (Clifford & Tarassenko 2005, IEEE TBME
+                                  52:630-638), up to 3 x this share. 0: no limit (PCST: its 85 %
+                                  window rule) */
+    uint64_t reserved[PSY_RESERVED_WORDS - 1]; /* zero: room for settings to come (psyphys/export.h) */
 } psy_hrv_config;
 
 PSY_API psy_hrv_config psy_hrv_config_default(void);
@@ -196,6 +206,9 @@ typedef struct psy_hrv_result {
     psy_hrv_values welch;  /* frequency keys of the Welch spectrum (others NaN) */
     psy_hrv_values lomb;   /* frequency keys of the Lomb spectrum (others NaN) */
     psy_hrv_values ar;     /* frequency keys of the Burg AR spectrum (others NaN) */
+    double gap_s;        /* seconds of the series' span in gaps between beats (max_gap_pct):
+                            what the resampled spectra interpolate across when they are computed.
+                            Since 0.2 (appended) */
 } psy_hrv_result;
 
 typedef struct psy_hrv psy_hrv;
@@ -224,7 +237,12 @@ PSY_API psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s,
  * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
  * time does not increase, are skipped (counted in *skipped when not NULL). Metrics that lack data
  * are NaN with their reason; spectra need a series spanning at most 48 h (and 1.2 M resampled
- * points): longer recordings are analysed in windows.
+ * points): longer recordings are analysed in windows. A band is NaN with its reason, too, when
+ * gaps in the beats exceed max_gap_pct (result->gap_s gives their seconds), when more than half
+ * of it lies below the smoothness-priors detrending's -3 dB cut-off (fs / 2 pi x
+ * acos(1 - sqrt(1 + sqrt 2) / (2 lambda)): ULF and VLF by default), or (Welch) when it is
+ * narrower than 2 / segment Hz, the resolution of a Hann segment; LF/HF, the normalised units
+ * and the peak frequencies when the powers are at rounding level ((1e-9 x mean NN)² ms²).
  * Memory beyond the series given: a series with nothing to skip and its times is read where it
  * lies (else it is copied: 16 bytes an interval); the time domain, DFA, SampEn/ApEn (blocks of
  * 131,072 templates: ~6 MB), Poincare and the Welch spectrum (the resampled series made block by
