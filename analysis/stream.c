@@ -23,8 +23,10 @@ struct psy_stream {
     psy_ecg_detector *det;
     psy_ecg_gap gaps[16];     /* recent detector gaps (unusable PPG stretches), to break RR across them */
     size_t n_gaps, gap_next;
-    int64_t ecg_n, last_beat;  /* samples pushed; sample of the previous beat (-1 none) */
-    double last_beat_at;       /* its time, fractional samples (psy_ecg_beat's sample + offset) */
+    stream_clock heart, resp_clock; /* the heart (ECG or PPG) and respiration inputs' clocks */
+    int64_t last_beat;         /* sample of the previous beat (-1 none) */
+    double last_beat_at;       /* its position, fractional samples (psy_ecg_beat's sample + offset) */
+    double last_beat_t;        /* its time (s) */
     int ecg_lost;
     double ecg_last;
     int64_t ecg_same;          /* run of equal samples, for the flat-lead status */
@@ -46,6 +48,7 @@ struct psy_stream {
     double scr_onsets[SCR_RING];
     size_t scr_head, scr_n;
     double eda_now_t;
+    int64_t eda_n;             /* samples pushed */
     /* valid analysis samples per second: the NS-SCR rate divides by the valid time */
     int32_t valid_per_s[VALID_RING];
     int64_t valid_sec;         /* the second the newest sample fell in (-1: none yet) */
@@ -89,8 +92,14 @@ const char *psy_stream_kind_name(psy_stream_kind k)
 const char *psy_stream_condition_name(psy_stream_condition c)
 {
     static const char *const names[PSY_STREAM_CONDITION_COUNT] = {
-        "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped", "ppg_lost", "ppg_back"};
+        "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped", "ppg_lost", "ppg_back", "time_jump"};
     return (unsigned)c < PSY_STREAM_CONDITION_COUNT ? names[c] : "";
+}
+
+const char *psy_stream_input_name(psy_stream_input input)
+{
+    static const char *const names[PSY_STREAM_INPUT_COUNT] = {"heart", "eda", "resp"};
+    return (unsigned)input < PSY_STREAM_INPUT_COUNT ? names[input] : "";
 }
 
 static psy_status check(const psy_stream_config *c, psy_message *why)
@@ -191,11 +200,12 @@ void psy_stream_reset(psy_stream *s)
     stream_queue_clear(&s->queue);
     s->finished = 0;
     s->n_gaps = s->gap_next = 0;
-    s->ecg_n = 0, s->last_beat = -1, s->last_pulse = NAN;
+    stream_clock_reset(&s->heart), stream_clock_reset(&s->resp_clock);
+    s->last_beat = -1, s->last_pulse = NAN;
     s->ecg_lost = 0, s->ecg_last = 0, s->ecg_same = 0;
     s->rr_clock_s = 0, s->rr_last_t = -INFINITY, s->rr_any = 0;
     s->scl_sum = 0, s->scl_n = 0, s->scl_next_t = s->cfg.scl_interval_s;
-    s->eda_lost = 0, s->scr_head = s->scr_n = 0, s->eda_now_t = 0;
+    s->eda_lost = 0, s->scr_head = s->scr_n = 0, s->eda_now_t = 0, s->eda_n = 0;
     memset(s->valid_per_s, 0, sizeof s->valid_per_s);
     s->valid_sec = -1;
 }
@@ -283,6 +293,13 @@ static int gap_between(const psy_stream *s, int64_t a, int64_t b)
     return 0;
 }
 
+/* The interval (ms) between two beats d_samples apart at rate, d_t_s apart in time: NaN when the
+ * two differ by more than half a sample (a gap pushed between them), psy_beats_detect's rule. */
+static double interval_ms(double d_samples, double d_t_s, double rate)
+{
+    return fabs(d_t_s - d_samples / rate) > 0.5 / rate ? NAN : 1000.0 * d_samples / rate;
+}
+
 /* Moves what the detector has emitted into outputs; gaps first (they break the RR series). */
 static void drain_detector(psy_stream *s)
 {
@@ -291,11 +308,13 @@ static void drain_detector(psy_stream *s)
     psy_ecg_beat b;
     double rate = s->cfg.ecg_rate_hz;
     while (psy_ecg_detector_pop_beats(s->det, &b, 1) == 1) {
-        double rr = NAN, at = (double)b.sample + b.offset;
-        if (s->last_beat >= 0 && !gap_between(s, s->last_beat, b.sample))
-            rr = 1000.0 * (at - s->last_beat_at) / rate;
-        s->last_beat = b.sample, s->last_beat_at = at;
-        beat(s, b.sample, (double)b.sample / rate + (double)b.offset / rate, rr, isnan(rr)); /* as offline */
+        double at = (double)b.sample + b.offset;
+        double t = (double)b.sample / rate + (double)b.offset / rate + stream_clock_shift(&s->heart, b.sample);
+        double rr = s->last_beat >= 0 && !gap_between(s, s->last_beat, b.sample)
+                        ? interval_ms(at - s->last_beat_at, t - s->last_beat_t, rate)
+                        : NAN;
+        s->last_beat = b.sample, s->last_beat_at = at, s->last_beat_t = t;
+        beat(s, b.sample, t, rr, isnan(rr)); /* as offline */
     }
 }
 
@@ -309,10 +328,10 @@ static void watch_ecg(psy_stream *s, double x)
     s->ecg_last = x;
     int bad = isnan(x) || (flat_len > 0 && s->ecg_same >= flat_len);
     if (bad && !s->ecg_lost) {
-        int64_t from = isnan(x) ? s->ecg_n : s->ecg_n - flat_len;
-        status(s, PSY_STREAM_ECG_LOST, (double)from / rate, 0);
+        int64_t from = isnan(x) ? s->heart.pushed : s->heart.pushed - flat_len;
+        status(s, PSY_STREAM_ECG_LOST, (double)from / rate + stream_clock_shift(&s->heart, from), 0);
     } else if (!bad && s->ecg_lost) {
-        status(s, PSY_STREAM_ECG_BACK, (double)s->ecg_n / rate, 0);
+        status(s, PSY_STREAM_ECG_BACK, (double)s->heart.pushed / rate + stream_clock_shift(&s->heart, s->heart.pushed), 0);
     }
     s->ecg_lost = bad;
 }
@@ -325,7 +344,7 @@ psy_status psy_stream_push_ecg(psy_stream *s, const double *x, size_t n)
         size_t step = n - off < 256 ? n - off : 256, used = 0;
         for (size_t i = 0; i < step; i++) {
             watch_ecg(s, x[off + i]);
-            s->ecg_n++;
+            s->heart.pushed++;
         }
         for (size_t done = 0; done < step;) {
             psy_ecg_detector_push(s->det, x + off + done, step - done, &used);
@@ -350,27 +369,29 @@ static void drain_ppg(psy_stream *s)
         psy_stream_output o;
         memset(&o, 0, sizeof o);
         o.kind = PSY_STREAM_STATUS;
-        o.onset_s = (double)u.start / rate;
+        o.onset_s = (double)u.start / rate + stream_clock_shift(&s->heart, u.start);
         o.u.status.condition = PSY_STREAM_PPG_LOST;
         o.u.status.reason = (int)u.reason;
         put(s, &o);
-        status(s, PSY_STREAM_PPG_BACK, (double)u.end / rate, 0);
+        status(s, PSY_STREAM_PPG_BACK, (double)u.end / rate + stream_clock_shift(&s->heart, u.end), 0);
     }
     psy_ppg_pulse p;
     while (psy_ppg_detector_pop_pulses(s->ppg, &p, 1) == 1) {
         int64_t sample = (int64_t)floor(p.mid);
-        double rr = NAN;
-        if (!isnan(s->last_pulse) && !gap_between(s, (int64_t)floor(s->last_pulse), sample))
-            rr = 1000.0 * (p.mid - s->last_pulse) / rate;
-        s->last_pulse = p.mid;
         /* the time as psy_pulses_detect takes it: the sample's, plus the point's fraction */
-        beat(s, sample, (double)sample / rate + (p.mid - (double)sample) / rate, rr, isnan(rr));
+        double t = (double)sample / rate + (p.mid - (double)sample) / rate + stream_clock_shift(&s->heart, sample);
+        double rr = !isnan(s->last_pulse) && !gap_between(s, (int64_t)floor(s->last_pulse), sample)
+                        ? interval_ms(p.mid - s->last_pulse, t - s->last_beat_t, rate)
+                        : NAN;
+        s->last_pulse = p.mid, s->last_beat_t = t;
+        beat(s, sample, t, rr, isnan(rr));
     }
 }
 
 psy_status psy_stream_push_ppg(psy_stream *s, const double *x, size_t n)
 {
     if (!s || !s->ppg || (!x && n) || s->finished) return PSY_E_INVALID;
+    s->heart.pushed += (int64_t)n;
     for (size_t off = 0; off < n;) {
         /* small steps: the detector's queues (64 pulses, 64 stretches) never fill */
         size_t step = n - off < 256 ? n - off : 256, used = 0;
@@ -480,6 +501,7 @@ static void scl_sample(void *ctx, double t_s, double tonic_us, unsigned flags)
 psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n)
 {
     if (!s || !s->eda || (!x && n) || s->finished) return PSY_E_INVALID;
+    s->eda_n += (int64_t)n;
     for (size_t off = 0; off < n;) {
         size_t used = 0;
         psy_status st = eda_stream_push_sink(s->eda, x + off, n - off, &used, scl_sample, s);
@@ -496,12 +518,15 @@ psy_status psy_stream_push_eda(psy_stream *s, const double *x, size_t n)
  * (none without a heart channel: NaN). */
 static void breath(psy_stream *s, const psy_breath *b)
 {
-    double rate = s->cfg.resp_rate_hz, a = (double)b->onset / rate, z = (double)b->end / rate;
+    double rate = s->cfg.resp_rate_hz;
+    const stream_clock *c = &s->resp_clock;
+    double a = (double)b->onset / rate + stream_clock_shift(c, b->onset),
+           z = (double)b->end / rate + stream_clock_shift(c, b->end);
     psy_stream_output o;
     memset(&o, 0, sizeof o);
     o.kind = PSY_STREAM_BREATH;
     o.onset_s = a;
-    o.u.breath.peak_s = (double)b->peak / rate;
+    o.u.breath.peak_s = (double)b->peak / rate + stream_clock_shift(c, b->peak);
     o.u.breath.end_s = z;
     o.u.breath.duration_s = z - a;
     o.u.breath.rate_per_min = 60.0 / (z - a);
@@ -525,12 +550,50 @@ static void drain_resp(psy_stream *s)
 psy_status psy_stream_push_resp(psy_stream *s, const double *x, size_t n)
 {
     if (!s || !s->resp || (!x && n) || s->finished) return PSY_E_INVALID;
+    s->resp_clock.pushed += (int64_t)n;
     for (size_t off = 0; off < n;) {
         size_t used = 0;
         psy_resp_detector_push(s->resp, x + off, n - off, &used);
         off += used;
         drain_resp(s);
     }
+    return PSY_OK;
+}
+
+/* ---- gaps -------------------------------------------------------------------------------- */
+
+psy_status psy_stream_push_gap(psy_stream *s, psy_stream_input input, double gap_s)
+{
+    int has = !s ? 0
+              : input == PSY_STREAM_INPUT_HEART ? s->det || s->ppg
+              : input == PSY_STREAM_INPUT_EDA   ? s->eda != NULL
+              : input == PSY_STREAM_INPUT_RESP  ? s->resp != NULL
+                                                : 0;
+    if (!has || !isfinite(gap_s) || s->finished) return PSY_E_INVALID;
+    double rate = input == PSY_STREAM_INPUT_HEART ? (s->det ? s->cfg.ecg_rate_hz : s->cfg.ppg_rate_hz)
+                  : input == PSY_STREAM_INPUT_EDA ? s->cfg.eda_rate_hz
+                                                  : s->cfg.resp_rate_hz;
+    stream_clock *c = input == PSY_STREAM_INPUT_HEART ? &s->heart : &s->resp_clock;
+    psy_stream_output o;
+    memset(&o, 0, sizeof o);
+    o.kind = PSY_STREAM_STATUS;
+    o.u.status.condition = PSY_STREAM_TIME_JUMP;
+    o.u.status.reason = (int)input;
+    o.u.status.gap_s = gap_s;
+    if (input == PSY_STREAM_INPUT_EDA) { /* missing samples over the gap */
+        o.onset_s = (double)s->eda_n / rate;
+        put(s, &o);
+        double missing[256];
+        for (size_t i = 0; i < 256; i++) missing[i] = NAN;
+        for (double k = gap_s > 0 ? round(gap_s * rate) : 0; k > 0; k -= 256) {
+            psy_status st = psy_stream_push_eda(s, missing, k < 256 ? (size_t)k : 256);
+            if (st != PSY_OK) return st;
+        }
+        return PSY_OK;
+    }
+    o.onset_s = (double)c->pushed / rate + stream_clock_shift(c, c->pushed);
+    put(s, &o);
+    stream_clock_gap(c, gap_s);
     return PSY_OK;
 }
 

@@ -21,6 +21,25 @@ void stream_queue_clear(stream_queue *q);
 void stream_queue_put(stream_queue *q, const psy_stream_output *o);
 size_t stream_queue_pop(stream_queue *q, psy_stream_output *out, size_t max);
 
+/* An input's clock (psy_stream_push_gap): the shift (s) of its samples' times from sample / rate,
+ * changed at each gap. The last CLOCK_MARKS changes are kept, far more than happen within a
+ * detector's lookahead (a beat or breath comes out seconds after its samples, its time is
+ * that of its own sample). */
+#define CLOCK_MARKS 64
+typedef struct stream_clock {
+    int64_t pushed;             /* samples pushed on the input */
+    int64_t from[CLOCK_MARKS];  /* the first sample of each shift kept, oldest at head */
+    double shift[CLOCK_MARKS];
+    size_t head, n;
+    double before;              /* the shift before the oldest kept (0 at first) */
+} stream_clock;
+
+void stream_clock_reset(stream_clock *c);
+/* From the next sample pushed on, times are gap_s later. */
+void stream_clock_gap(stream_clock *c, double gap_s);
+/* The shift (s) of sample i's time: it lies at i / rate plus this. */
+double stream_clock_shift(const stream_clock *c, int64_t i);
+
 /* Rolling HRV over the corrected NN series: a ring of intervals, and an HRV analyser for each
  * window (time domain; Welch) with its buffers and FFTW plans reserved at init. */
 typedef struct stream_hrv {

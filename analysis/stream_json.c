@@ -159,6 +159,11 @@ size_t psy_stream_json_line(const psy_stream_output *x, char *buf, size_t size)
         if (x->u.status.condition == PSY_STREAM_PPG_LOST)
             ADD(snprintf(buf + n, size - n, ",\"reason\":\"%s\"",
                          psy_ppg_reason_name((psy_ppg_reason)x->u.status.reason)));
+        if (x->u.status.condition == PSY_STREAM_TIME_JUMP) {
+            ADD(snprintf(buf + n, size - n, ",\"input\":\"%s\"",
+                         psy_stream_input_name((psy_stream_input)x->u.status.reason)));
+            ADD(num(buf + n, size - n, "gap_s", x->u.status.gap_s, 6));
+        }
         break;
     default:
         break;

@@ -103,6 +103,9 @@ size_t psy_stream_osc_messages(const psy_stream_output *x, psy_osc_message out[P
             snprintf(detail, sizeof detail, "%lld outputs dropped", (long long)x->u.status.count);
         if (x->u.status.condition == PSY_STREAM_PPG_LOST)
             snprintf(detail, sizeof detail, "%s", psy_ppg_reason_name((psy_ppg_reason)x->u.status.reason));
+        if (x->u.status.condition == PSY_STREAM_TIME_JUMP)
+            snprintf(detail, sizeof detail, "%s %.6f s", psy_stream_input_name((psy_stream_input)x->u.status.reason),
+                     x->u.status.gap_s);
         psy_stream_osc_status(t, psy_stream_condition_name(x->u.status.condition), detail, &out[0]);
         return 1;
     }

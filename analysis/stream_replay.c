@@ -1,5 +1,6 @@
 /* A recording replayed into a stream (psyphys/stream.h): each channel pushed up to a time, in
- * blocks of at most 1/32 s (an RR channel: 256 intervals), heart, EDA, RR, respiration. */
+ * blocks of at most 1/32 s (an RR channel: 256 intervals), heart, EDA, RR, respiration; where
+ * the heart or respiration channel's time axis jumps (stretches), the jump first. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -7,6 +8,9 @@
 
 #define BLOCK_S (1.0 / 32)
 #define RR_BLOCK 256
+/* A shift of a sample's time from index / rate this much beyond the one pushed is a jump: far
+ * above the rounding of psy_reader_read_times (1e-11 s after a day), far below a sample. */
+#define JUMP_S 1e-7
 
 typedef struct feed {
     int ch;
@@ -14,6 +18,8 @@ typedef struct feed {
     int64_t frames, at;
     double *x;
     size_t cap;
+    double *t;     /* the block's times, for a channel whose jumps are pushed (NULL: none) */
+    double shift;  /* the stream's shift of this channel's times (psy_stream_push_gap) */
 } feed;
 
 enum { FEED_HEART, FEED_EDA, FEED_RR, FEED_RESP, FEEDS };
@@ -41,7 +47,7 @@ psy_stream_config psy_stream_config_for_channels(const psy_reader *r, int heart_
 void psy_stream_replay_destroy(psy_stream_replay *p)
 {
     if (!p) return;
-    for (int k = 0; k < FEEDS; k++) free(p->f[k].x);
+    for (int k = 0; k < FEEDS; k++) free(p->f[k].x), free(p->f[k].t);
     free(p->times);
     free(p);
 }
@@ -71,8 +77,13 @@ psy_status psy_stream_replay_create(psy_stream *s, psy_reader *r, int heart_ch, 
         f->frames = c->frames;
         f->cap = k == FEED_RR ? RR_BLOCK : (size_t)ceil(c->rate_hz * BLOCK_S) + 1;
         if (!(f->x = malloc(f->cap * sizeof *f->x))) st = PSY_E_NOMEM;
-        double dur = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0;
+        /* the EDA as psy_eda_analyze reads it: its samples back to back */
+        if ((k == FEED_HEART || k == FEED_RESP) && !(f->t = malloc(f->cap * sizeof *f->t))) st = PSY_E_NOMEM;
+        double dur = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0, last = 0;
         if (k == FEED_RR && c->frames > 0) psy_reader_read_times(r, f->ch, c->frames - 1, 1, &dur);
+        else if (f->t && c->frames > 0 && psy_reader_read_times(r, f->ch, c->frames - 1, 1, &last) == PSY_OK &&
+                 fabs(last - (double)(c->frames - 1) / c->rate_hz) > JUMP_S)
+            dur = last + 1 / c->rate_hz; /* the last stretch's end */
         if (dur > p->end_s) p->end_s = dur;
     }
     if (rr && !(p->times = malloc(RR_BLOCK * sizeof *p->times))) st = PSY_E_NOMEM;
@@ -86,15 +97,45 @@ psy_status psy_stream_replay_create(psy_stream *s, psy_reader *r, int heart_ch, 
 
 double psy_stream_replay_end_s(const psy_stream_replay *p) { return p ? p->end_s : 0; }
 
-/* A sampled channel's samples before ceil(t x rate). */
+/* How many of the n samples from f->at come before the time axis jumps (its shift from index /
+ * rate changes) after the first; *jump_s the jump at the first (0: none). f->t holds their
+ * times. */
+static int64_t run_before_jump(const feed *f, int64_t n, double *jump_s)
+{
+    *jump_s = 0;
+    double shift = f->shift;
+    int64_t m = 0;
+    for (; m < n; m++) {
+        double d = f->t[m] - (double)(f->at + m) / f->rate - shift;
+        if (fabs(d) <= JUMP_S) continue;
+        if (m) break;
+        *jump_s = d, shift += d;
+    }
+    return m;
+}
+
+/* A sampled channel's samples before t on the recording's time axis (before ceil(t x rate)
+ * without jumps), each jump pushed before the samples after it. */
 static psy_status push_samples(psy_stream_replay *p, int k, double t)
 {
     feed *f = &p->f[k];
     if (f->ch < 0) return PSY_OK;
-    int64_t upto = (int64_t)ceil(t * f->rate);
-    if (upto > f->frames) upto = f->frames;
-    while (f->at < upto) {
-        int64_t n = upto - f->at < (int64_t)f->cap ? upto - f->at : (int64_t)f->cap;
+    while (f->at < f->frames) {
+        int64_t n = f->frames - f->at < (int64_t)f->cap ? f->frames - f->at : (int64_t)f->cap;
+        double jump = 0;
+        if (f->t) {
+            psy_status st = psy_reader_read_times(p->r, f->ch, f->at, n, f->t);
+            if (st != PSY_OK) return st;
+            n = run_before_jump(f, n, &jump);
+        }
+        if (jump != 0) {
+            if (!(f->t[0] < t)) break; /* the next stretch has not begun */
+            psy_stream_push_gap(p->s, k == FEED_RESP ? PSY_STREAM_INPUT_RESP : PSY_STREAM_INPUT_HEART, jump);
+            f->shift += jump;
+        }
+        int64_t upto = (int64_t)ceil((t - f->shift) * f->rate);
+        if (upto - f->at < n) n = upto - f->at;
+        if (n <= 0) break;
         psy_status st = psy_reader_read(p->r, f->ch, f->at, n, f->x);
         if (st != PSY_OK) return st;
         if (k == FEED_EDA) psy_stream_push_eda(p->s, f->x, (size_t)n);

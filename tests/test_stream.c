@@ -175,8 +175,9 @@ static void test_chunked_equals_one_push(void **state)
 
 /* ---- replay against the offline analysis ------------------------------------------------- */
 
-/* Replays channel ch of r through a stream (blocks of 97 samples); returns the outputs. */
-static outs replay(psy_reader *r, int ch, const psy_stream_config *cfg_in)
+/* Replays channel ch of r through a stream (blocks of 97 samples; by_object: the library's replay
+ * in 1/32-s steps, which follows the recording's time axis); returns the outputs. */
+static outs replay(psy_reader *r, int ch, const psy_stream_config *cfg_in, int by_object)
 {
     const psy_channel_info *c = psy_reader_channel(r, ch);
     psy_stream_config cfg = *cfg_in;
@@ -190,7 +191,16 @@ static outs replay(psy_reader *r, int ch, const psy_stream_config *cfg_in)
     if (psy_stream_create(&cfg, &s, &why) != PSY_OK) fail_msg("create: %s", why.text);
     double x[97];
     outs l = {0};
-    for (int64_t at = 0; at < c->frames; at += 97) {
+    psy_stream_replay *p = NULL;
+    if (by_object) {
+        assert_int_equal(psy_stream_replay_create(s, r, ch, -1, -1, &p), PSY_OK);
+        for (double t = 1.0 / 32; t < psy_stream_replay_end_s(p) + 1.0 / 32; t += 1.0 / 32) {
+            assert_int_equal(psy_stream_replay_until(p, t), PSY_OK);
+            collect(s, &l);
+        }
+        psy_stream_replay_destroy(p);
+    }
+    for (int64_t at = 0; !by_object && at < c->frames; at += 97) {
         int64_t k = c->frames - at < 97 ? c->frames - at : 97;
         assert_int_equal(psy_reader_read(r, ch, at, k, x), PSY_OK);
         assert_int_equal((ppg ? psy_stream_push_ppg : psy_stream_push_ecg)(s, x, (size_t)k), PSY_OK);
@@ -280,7 +290,7 @@ static void test_hrv_cadence(void **state)
 
 /* Beats, labels and HRV windows of the stream equal the offline ones. Returns the number of
  * non-N labels seen. */
-static size_t check_replay_preset(psy_reader *r, const char *label, const char *preset)
+static size_t check_replay_with(psy_reader *r, const char *label, const char *preset, int by_object)
 {
     int ch = psy_reader_find_channel(r, label);
     assert_true(ch >= 0);
@@ -291,7 +301,7 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
     else assert_int_equal(psy_beats_detect(r, ch, &bc, &b, NULL), PSY_OK);
     psy_stream_config cfg = psy_stream_config_default(c->rate_hz, 0);
     assert_int_equal(psy_hrv_config_preset(preset, &cfg.hrv), PSY_OK);
-    outs l = replay(r, ch, &cfg);
+    outs l = replay(r, ch, &cfg, by_object);
     /* beats to the sample, with the same intervals; a PPG's unusable stretches as lost and back */
     size_t nb = 0, nl = 0, artefacts = 0, n_lost = 0;
     double lost_s = 0, gaps_s = 0;
@@ -307,7 +317,10 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
         if (o->kind == PSY_STREAM_BEAT) {
             assert_true(nb < b->n);
             assert_int_equal(o->u.beat.sample, b->sample[nb]);
-            assert_true(o->onset_s == b->onset_s[nb]);
+            /* a stretch's times add its shift to sample / rate: the same to the rounding */
+            if (!(o->onset_s == b->onset_s[nb] || (by_object && fabs(o->onset_s - b->onset_s[nb]) < 1e-9)))
+                fail_msg("%s beat %zu at sample %lld: stream %.9f s, offline %.9f s", label, nb,
+                         (long long)b->sample[nb], o->onset_s, b->onset_s[nb]);
             assert_true(rel_diff(o->u.beat.rr_ms, b->rr_ms[nb]) < 1e-12);
             nb++;
         } else if (o->kind == PSY_STREAM_LABEL) {
@@ -337,7 +350,7 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
         const psy_stream_output *o = &l.o[i];
         if (o->kind != PSY_STREAM_HRV) continue; /* every line (one per 5 s) */
         n_hrv++;
-        double T = o->onset_s;
+        double T = o->onset_s + (by_object ? 1e-9 : 0); /* the rounding of a stretch's times aside */
         psy_hrv_result res;
         assert_int_equal(psy_hrv_compute_beats(h, b, 1, T - cfg.time_window_s, T, &res, NULL), PSY_OK);
         assert_true(rel_diff(res.values.v[PSY_HRV_RMSSD_MS], o->u.hrv.rmssd_ms) < 1e-9);
@@ -366,6 +379,11 @@ static size_t check_replay_preset(psy_reader *r, const char *label, const char *
     psy_beat_list_free(b);
     free(l.o);
     return artefacts;
+}
+
+static size_t check_replay_preset(psy_reader *r, const char *label, const char *preset)
+{
+    return check_replay_with(r, label, preset, 0);
 }
 
 static size_t check_replay(psy_reader *r, const char *label)
@@ -476,6 +494,153 @@ static void test_replay_ppg(void **state)
     r = open_shared("marsh/0214_ppg.hea", 0);
     assert_true(check_replay(r, "PPG") > 0);
     psy_reader_close(r);
+}
+
+/* A Movesense ECG with a 166.6-s recording pause and 6 dropouts of 0.17-0.88 s (8 stretches,
+ * ux21b F7): the library's replay feeds each stretch at its own time, so the beats, their
+ * onsets and intervals (none across a gap) and labels equal psy_beats_detect's; it once fed the
+ * samples back to back (onsets after the pause 166 s early, an RR of 17 930 ms). */
+static void test_replay_gaps_movesense(void **state)
+{
+    (void)state;
+    static const char a[] = "dyadic_movesense/data/234130000540/ECG-2025_01_25-16_42_59.csv";
+    if (!shared_data(a)) skip();
+    psy_reader *r = open_shared(a, 0);
+    assert_int_equal(psy_reader_stretch_count(r), 8);
+    check_replay_with(r, "Sample", "default", 1);
+    psy_reader_close(r);
+}
+
+/* A Movesense export (200 Hz timestamps) of the ECG of synthetic_ecg: 60 s, a 100-s pause, 60 s,
+ * a 0.5-s dropout, 60 s; the heart beats on through them. */
+static const char *write_gapped_export(void)
+{
+    size_t n;
+    double *ecg = synthetic_ecg(200, 281, &n);
+    size_t cap = 64 * n, at = 0;
+    char *text = malloc(cap);
+    at += (size_t)snprintf(text, cap, "%80sECG%77s25.01.2516.42.59200 \nTimestamp,Sample\n", "", "");
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / 200;
+        if ((t >= 60 && t < 160) || (t >= 220 && t < 220.5)) continue;
+        at += (size_t)snprintf(text + at, cap - at, "%.4f,%d\n", 1737823380.0 + t, (int)lround(1000 * ecg[i]));
+    }
+    const char *path = write_temp_file("gapped.csv", text, at);
+    free(text), free(ecg);
+    return path;
+}
+
+/* The library's replay of a recording with a pause and a dropout: the beats, intervals, labels
+ * and HRV of psy_beats_detect; a time_jump status at each jump. */
+static void test_replay_gaps_synthetic(void **state)
+{
+    (void)state;
+    psy_reader *r = open_or_fail(write_gapped_export());
+    assert_int_equal(psy_reader_stretch_count(r), 3);
+    check_replay_with(r, "Sample", "default", 1);
+    psy_stream_config cfg = psy_stream_config_for_channels(r, 0, -1, -1);
+    cfg.queue_capacity = 1 << 16;
+    psy_stream *s = NULL;
+    assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+    psy_stream_replay *p = NULL;
+    assert_int_equal(psy_stream_replay_create(s, r, 0, -1, -1, &p), PSY_OK);
+    assert_true(fabs(psy_stream_replay_end_s(p) - 281) < 1e-6);
+    assert_int_equal(psy_stream_replay_until(p, 100), PSY_OK); /* in the pause: not announced yet */
+    outs l = {0};
+    collect(s, &l);
+    assert_int_equal(count_kind(&l, PSY_STREAM_STATUS), 0);
+    assert_int_equal(psy_stream_replay_until(p, 300), PSY_OK);
+    psy_stream_finish(s);
+    collect(s, &l);
+    double gaps[2] = {100, 0.5}, prev = NAN;
+    size_t k = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const psy_stream_output *o = &l.o[i];
+        if (o->kind == PSY_STREAM_STATUS) {
+            assert_true(k < 2);
+            assert_int_equal(o->u.status.condition, PSY_STREAM_TIME_JUMP);
+            assert_int_equal(o->u.status.reason, PSY_STREAM_INPUT_HEART);
+            assert_true(fabs(o->u.status.gap_s - gaps[k]) < 1e-4);
+            assert_true(fabs(o->onset_s - (k ? 220 : 60)) < 1e-4);
+            char line[PSY_STREAM_LINE_MAX];
+            psy_stream_json_line(o, line, sizeof line);
+            if (!k) assert_string_equal(line, "{\"type\":\"status\",\"onset\":60.000000,\"condition\":\"time_jump\","
+                                              "\"input\":\"heart\",\"gap_s\":100.000000}\n");
+            k++;
+        } else if (o->kind == PSY_STREAM_BEAT) { /* none spans a jump */
+            if (!isnan(o->u.beat.rr_ms)) assert_true(fabs(o->onset_s - prev - o->u.beat.rr_ms / 1000) < 0.003);
+            prev = o->onset_s;
+        }
+    }
+    assert_int_equal(k, 2);
+    psy_stream_replay_destroy(p);
+    psy_stream_destroy(s);
+    psy_reader_close(r);
+    free(l.o);
+}
+
+/* psy_stream_push_gap by hand: the heart's and the respiration's times after it are later by the
+ * gap, no interval spans it; the EDA gets missing samples over it (eda_lost, SCL n/a); refusals. */
+static void test_push_gap(void **state)
+{
+    (void)state;
+    size_t n_ecg, n_eda;
+    double *ecg = synthetic_ecg(250, 120, &n_ecg), *eda = synthetic_eda(32, 120, &n_eda);
+    size_t n_resp = 25 * 120;
+    double *resp = malloc(n_resp * sizeof *resp);
+    for (size_t i = 0; i < n_resp; i++) resp[i] = sin(2 * M_PI * 0.25 * (double)i / 25);
+    psy_stream_config cfg = psy_stream_config_default(250, 32);
+    cfg.resp_rate_hz = 25;
+    cfg.queue_capacity = 1 << 16;
+    outs l[2] = {{0}, {0}};
+    for (int gap = 0; gap < 2; gap++) {
+        psy_stream *s = NULL;
+        assert_int_equal(psy_stream_create(&cfg, &s, NULL), PSY_OK);
+        for (int half = 0; half < 2; half++) {
+            if (half && gap)
+                for (psy_stream_input in = 0; in < PSY_STREAM_INPUT_COUNT; in++)
+                    assert_int_equal(psy_stream_push_gap(s, in, 30), PSY_OK);
+            assert_int_equal(psy_stream_push_ecg(s, ecg + half * n_ecg / 2, n_ecg / 2), PSY_OK);
+            assert_int_equal(psy_stream_push_eda(s, eda + half * n_eda / 2, n_eda / 2), PSY_OK);
+            assert_int_equal(psy_stream_push_resp(s, resp + half * n_resp / 2, n_resp / 2), PSY_OK);
+        }
+        assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_HEART, NAN), PSY_E_INVALID);
+        assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_COUNT, 1), PSY_E_INVALID);
+        assert_int_equal(psy_stream_push_gap(NULL, PSY_STREAM_INPUT_HEART, 1), PSY_E_INVALID);
+        psy_stream_finish(s);
+        assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_HEART, 1), PSY_E_INVALID);
+        collect(s, &l[gap]);
+        psy_stream_destroy(s);
+    }
+    /* beats and breaths: the same samples, 30 s later after the gap; the first beat after it has
+     * no interval */
+    size_t nb[2] = {0, 0}, nbr[2] = {0, 0}, jumps = 0, lost = 0, na_scl = 0;
+    double bt[2][512], brt[2][64], rr[2][512];
+    for (int g = 0; g < 2; g++)
+        for (size_t i = 0; i < l[g].n; i++) {
+            const psy_stream_output *o = &l[g].o[i];
+            if (o->kind == PSY_STREAM_BEAT && nb[g] < 512) bt[g][nb[g]] = o->onset_s, rr[g][nb[g]++] = o->u.beat.rr_ms;
+            if (o->kind == PSY_STREAM_BREATH && nbr[g] < 64) brt[g][nbr[g]++] = o->onset_s;
+            if (!g) continue;
+            jumps += o->kind == PSY_STREAM_STATUS && o->u.status.condition == PSY_STREAM_TIME_JUMP;
+            lost += o->kind == PSY_STREAM_STATUS && o->u.status.condition == PSY_STREAM_EDA_LOST;
+            na_scl += o->kind == PSY_STREAM_SCL && o->onset_s > 62 && o->onset_s < 88 && isnan(o->u.scl.scl_us);
+        }
+    assert_int_equal(jumps, 3);
+    assert_int_equal(lost, 1);
+    assert_int_equal(na_scl, 25);
+    assert_int_equal(nb[0], nb[1]);
+    size_t after = 0;
+    for (size_t i = 0; i < nb[0]; i++) {
+        int late = bt[0][i] >= 60;
+        assert_true(fabs(bt[1][i] - bt[0][i] - (late ? 30 : 0)) < 1e-9);
+        if (late && !after++) assert_true(isnan(rr[1][i]) && !isnan(rr[0][i]));
+        else if (!isnan(rr[0][i])) assert_true(rr[1][i] == rr[0][i]);
+    }
+    assert_true(after > 50);
+    assert_true(nbr[0] > 20 && nbr[0] == nbr[1]);
+    for (size_t i = 0; i < nbr[0]; i++) assert_true(fabs(brt[1][i] - brt[0][i] - (brt[0][i] >= 60 ? 30 : 0)) < 1e-9);
+    free(l[0].o), free(l[1].o), free(ecg), free(eda), free(resp);
 }
 
 /* ---- threads ------------------------------------------------------------------------------ */
@@ -1051,6 +1216,9 @@ int main(void)
         cmocka_unit_test(test_replay_mitdb),
         cmocka_unit_test(test_replay_bigeminy),
         cmocka_unit_test(test_replay_ppg),
+        cmocka_unit_test(test_replay_gaps_movesense),
+        cmocka_unit_test(test_replay_gaps_synthetic),
+        cmocka_unit_test(test_push_gap),
         cmocka_unit_test(test_push_and_poll_threads),
         cmocka_unit_test(test_unplugged_and_back),
         cmocka_unit_test(test_eda_artifacts_in_the_rate),

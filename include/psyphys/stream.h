@@ -14,7 +14,8 @@
  * sees the outputs is told by its program (`psyphys stream` writes a first "ppg_pulses" status
  * line quoting psy_pulse_rate_variability_note).
  *
- * Outputs and their delays (time 0 = the first sample of each channel; onsets in seconds):
+ * Outputs and their delays (time 0 = the first sample of each channel, gaps added as pushed:
+ * psy_stream_push_gap; onsets in seconds):
  *  - PSY_STREAM_BEAT  each R-peak (a pulse's half-amplitude point) as soon as the detector
  *                     confirms it, with its raw RR (pulse) interval
  *                     (median about 0.21 s after the R-peak sample arrives; a held premature
@@ -145,11 +146,12 @@ typedef enum psy_stream_condition {
     PSY_STREAM_DROPPED,      /* count outputs were dropped: the queue was full */
     PSY_STREAM_PPG_LOST,     /* no usable pulses from onset_s (reason: psy_ppg_reason) */
     PSY_STREAM_PPG_BACK,     /* usable PPG again from onset_s */
+    PSY_STREAM_TIME_JUMP,    /* an input's time jumped by gap_s at onset_s (psy_stream_push_gap) */
     PSY_STREAM_CONDITION_COUNT
 } psy_stream_condition;
 
 /* "ecg_lost", "ecg_back", "eda_lost", "eda_back", "rr_invalid", "dropped", "ppg_lost",
- * "ppg_back". Never NULL. */
+ * "ppg_back", "time_jump". Never NULL. */
 PSY_API const char *psy_stream_condition_name(psy_stream_condition c);
 
 typedef struct psy_stream_output {
@@ -210,7 +212,10 @@ typedef struct psy_stream_output {
         struct {
             psy_stream_condition condition;
             int64_t count;          /* dropped: how many outputs */
-            int reason;             /* ppg_lost: the psy_ppg_reason */
+            int reason;             /* ppg_lost: the psy_ppg_reason; time_jump: the
+                                       psy_stream_input */
+            double gap_s;           /* time_jump: the time missing (s; negative: the clock went
+                                       back) */
         } status;
     } u;
 } psy_stream_output;
@@ -238,6 +243,32 @@ PSY_API psy_status psy_stream_push_resp(psy_stream *s, const double *x, size_t n
  * is skipped. A time that does not increase is skipped too.
  * PSY_OK, PSY_E_INVALID (NULL, no RR input, after finish). */
 PSY_API psy_status psy_stream_push_rr(psy_stream *s, const double *rr_ms, const double *t_s, size_t n);
+
+/* The inputs of a stream that have a clock of their own (psy_stream_push_gap). */
+typedef enum psy_stream_input {
+    PSY_STREAM_INPUT_HEART = 0, /* the ECG or PPG channel */
+    PSY_STREAM_INPUT_EDA,
+    PSY_STREAM_INPUT_RESP,
+    PSY_STREAM_INPUT_COUNT
+} psy_stream_input;
+
+/* "heart", "eda", "resp". Never NULL. */
+PSY_API const char *psy_stream_input_name(psy_stream_input input);
+
+/* A gap in an input: the samples pushed on it from now on lie gap_s later than they would
+ * (gap_s more than one sample period between the last sample before and the first after; a
+ * device that paused or dropped packets; negative when its clock went back). A
+ * PSY_STREAM_TIME_JUMP status says so, at the end of the last sample before the gap. As the
+ * offline analysis reads a recording's stretches (EDF+D, a Movesense export with a pause):
+ *  - heart (ECG, PPG) and respiration: the detector goes on over the samples as they come, and
+ *    every time after the gap (beats, labels, HRV, breaths, statuses) is gap_s later; no beat
+ *    interval spans the gap (it differs from the samples' distance by more than half a sample,
+ *    psy_beats_detect's rule): the first beat after it has rr_ms NaN and starts a new stretch
+ *    of labels;
+ *  - EDA: the gap is filled with missing samples (NaN; round(gap_s x rate) of them, none for a
+ *    negative gap_s), so SCRs and SCL keep their times and none spans the gap.
+ * PSY_OK, PSY_E_INVALID (NULL, no such input, gap_s not finite, after finish). */
+PSY_API psy_status psy_stream_push_gap(psy_stream *s, psy_stream_input input, double gap_s);
 
 /* The end of every channel: drains the detectors' lookahead and makes all labels final.
  * PSY_OK or PSY_E_INVALID (called twice). */
@@ -270,7 +301,12 @@ PSY_API psy_stream_config psy_stream_config_for_channels(const psy_reader *reade
 
 /* Pushes a recording's channels into a stream in time order, as a live source would: the heart
  * channel's samples (psy_stream_push_ecg or _ppg) or intervals (an RR channel: _push_rr with
- * their times), the EDA and the respiration channel's samples. The reader and the stream are
+ * their times), the EDA and the respiration channel's samples. Each stretch of the recording's
+ * time axis (psy_reader_read_times: EDF+D, a Movesense pause, ...) comes at its own time: where
+ * the heart or respiration channel's time jumps, the jump is pushed first (psy_stream_push_gap),
+ * so the stream's beats and breaths are psy_beats_detect's and psy_breaths_detect's, onsets on
+ * the recording's time axis included. The EDA channel is pushed as psy_eda_analyze reads it,
+ * its stretches back to back. The reader and the stream are
  * borrowed (they outlive the replay); the stream must take these channels
  * (psy_stream_config_for_channels). */
 typedef struct psy_stream_replay psy_stream_replay;
@@ -280,13 +316,14 @@ typedef struct psy_stream_replay psy_stream_replay;
 PSY_API psy_status psy_stream_replay_create(psy_stream *stream, psy_reader *reader, int heart_ch, int eda_ch,
                                             int resp_ch, psy_stream_replay **out);
 
-/* The end of the recording's replayed channels (s): the last sample's end, or an RR channel's
- * last beat. */
+/* The end of the recording's replayed channels (s, on the recording's time axis): the last
+ * sample's end, or an RR channel's last beat. */
 PSY_API double psy_stream_replay_end_s(const psy_stream_replay *replay);
 
-/* Pushes every sample (interval) up to t_s not pushed yet: per channel, the samples before
- * ceil(t_s x rate), the intervals ending at or before t_s; heart, EDA, RR, respiration in that
- * order. PSY_OK, PSY_E_INVALID (NULL), or the reader's error (PSY_E_IO, ...). */
+/* Pushes every sample (interval) up to t_s not pushed yet: per channel, the samples whose time
+ * is before t_s (its index before ceil(t_s x rate) without gaps), the intervals ending at or
+ * before t_s; heart, EDA, RR, respiration in that order. PSY_OK, PSY_E_INVALID (NULL), or the
+ * reader's error (PSY_E_IO, ...). */
 PSY_API psy_status psy_stream_replay_until(psy_stream_replay *replay, double t_s);
 
 /* NULL-safe (the stream and the reader are left as they are). */

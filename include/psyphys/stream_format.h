@@ -18,7 +18,8 @@
  * peak_hz, peak_power_ms2, coherence_ratio, n_freq, provisional, na_reasons ({"key": "why"} of its
  * nulls, only when some); scl: scl_us, ns_scr_per_min; scr: peak, amplitude_us, rise_time_s,
  * half_recovery_s; breath: peak, end, duration_s, rate_per_min, amplitude, rsa_p2t_ms, hr_osc_bpm,
- * na_reasons; status: condition, count (output_dropped), reason (ppg_lost)}, ending in "\n".
+ * na_reasons; status: condition, count (output_dropped), reason (ppg_lost), input and gap_s
+ * (time_jump)}, ending in "\n".
  *
  * OSC address space (OSC 1.0; every message starts with the onset in s, float32):
  *   /psyphys/beat      onset f, sample i (-1 for RR input), rr_ms f (NaN first of a stretch)
@@ -31,7 +32,8 @@
  *   /psyphys/breath    onset f, duration_s f, rate_per_min f, amplitude f, rsa_p2t_ms f, hr_osc_bpm f
  *   /psyphys/scl       onset f, scl_us f, ns_scr_per_min f
  *   /psyphys/scr       onset f, amplitude_us f, peak f, rise_time_s f
- *   /psyphys/status    onset f, condition s, detail s
+ *   /psyphys/status    onset f, condition s, detail s (time_jump: "heart 166.636000 s", the input and
+ *                      its gap)
  *   /psyphys/provisional/{label,rmssd,lfhf,resonance,coherence}: a beat's provisional label and
  *                      HRV, arguments as above.
  * Nothing here allocates; every buffer is the caller's. */

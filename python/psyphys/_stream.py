@@ -35,6 +35,11 @@ class Stream(_core.Stream):
     of `psyphys stream`, and onset in s; hrv and scl dicts say why a value is None in
     na_reasons).
     An hrv line comes every hrv_interval_s (default 5 s; 0: after every NN interval).
+    gap(seconds) tells it that samples went missing (a device pause, dropped packets): what is
+    pushed after it lies that much later, no beat interval spans it (the first beat after it has
+    rr_ms None) and a status dict (condition "time_jump", gap_s) says so. A recording's
+    channel with gaps (Recording.channel(...).times) is replayed stretch by stretch with a gap()
+    before each, as `psyphys stream --replay` does, and gives the beats of psyphys.beats().
     Pushes release the GIL; any thread may push or poll (pushes are serialised among
     themselves, polls among themselves, as the library requires). finish() at the end.
 

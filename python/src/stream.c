@@ -131,6 +131,26 @@ static PyObject *push_rr(ext_stream *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* gap(seconds): a gap in every sampled channel of the stream (psy_stream_push_gap). */
+static PyObject *gap(ext_stream *self, PyObject *args)
+{
+    double seconds;
+    if (!ready(self) || !PyArg_ParseTuple(args, "d", &seconds)) return NULL;
+    const psy_stream_config *c = psy_stream_get_config(self->s);
+    int has[PSY_STREAM_INPUT_COUNT] = {c->ecg_rate_hz > 0 || c->ppg_rate_hz > 0, c->eda_rate_hz > 0,
+                                       c->resp_rate_hz > 0};
+    psy_status st = PSY_E_INVALID;
+    Py_BEGIN_ALLOW_THREADS
+    PyThread_acquire_lock(self->push_lock, WAIT_LOCK);
+    for (int k = 0; k < PSY_STREAM_INPUT_COUNT; k++)
+        if (has[k] && (st = psy_stream_push_gap(self->s, (psy_stream_input)k, seconds)) != PSY_OK) break;
+    PyThread_release_lock(self->push_lock);
+    Py_END_ALLOW_THREADS
+    if (st != PSY_OK)
+        return ext_raise(st, NULL, "gap (seconds not finite, finished, or only RR input: push_rr takes times)");
+    Py_RETURN_NONE;
+}
+
 static PyObject *finish(ext_stream *self, PyObject *noargs)
 {
     (void)noargs;
@@ -193,6 +213,11 @@ static PyObject *output_dict(const psy_stream_output *o)
                              o->u.scr.peak_s, "amplitude_us", o->u.scr.amplitude_us, "rise_time_s",
                              o->u.scr.rise_time_s, "half_recovery_s", ext_float_or_none(o->u.scr.half_recovery_s));
     default:
+        if (o->u.status.condition == PSY_STREAM_TIME_JUMP)
+            return Py_BuildValue("{s:s,s:d,s:s,s:s,s:d}", "kind", kind, "onset", o->onset_s, "condition",
+                                 psy_stream_condition_name(o->u.status.condition), "input",
+                                 psy_stream_input_name((psy_stream_input)o->u.status.reason), "gap_s",
+                                 o->u.status.gap_s);
         return Py_BuildValue("{s:s,s:d,s:s,s:L}", "kind", kind, "onset", o->onset_s, "condition",
                              psy_stream_condition_name(o->u.status.condition), "count",
                              (long long)o->u.status.count);
@@ -231,6 +256,8 @@ static PyMethodDef stream_methods[] = {
     {"push_ecg", (PyCFunction)push_ecg, METH_VARARGS, "Pushes ECG samples (any unit; NaN = missing)."},
     {"push_eda", (PyCFunction)push_eda, METH_VARARGS, "Pushes skin conductance samples (uS; NaN = missing)."},
     {"push_rr", (PyCFunction)push_rr, METH_VARARGS, "Pushes RR intervals (ms), with their end times (s) or not."},
+    {"gap", (PyCFunction)gap, METH_VARARGS,
+     "A gap of seconds in every sampled channel: what is pushed after it lies that much later."},
     {"finish", (PyCFunction)finish, METH_NOARGS, "The end of every channel: drains the lookahead."},
     {"reset", (PyCFunction)reset, METH_NOARGS, "Back to the state right after creation."},
     {"poll", (PyCFunction)poll, METH_VARARGS, "The outputs made since the last poll, oldest first."},

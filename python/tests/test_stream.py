@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import psyphys
-from conftest import BUNDLED
+from conftest import BUNDLED, shared
 
 
 def ecg():
@@ -146,3 +146,58 @@ def test_outputs_keyed_as_the_json_lines(cli):
     assert out[0].get("absent", 7) == 7
     with pytest.raises(KeyError):
         out[0]["bpm"]
+
+
+def test_gap():
+    """gap(seconds): what is pushed after it lies that much later, no interval spans it, a
+    time_jump status says so; not finite, or after finish: refused."""
+    x, fs = ecg()
+    half = len(x) // 2
+    s = psyphys.Stream(ecg_rate_hz=fs, eda_rate_hz=32)
+    s.push_ecg(x[:half])
+    s.gap(30.0)
+    s.push_ecg(x[half:])
+    with pytest.raises(psyphys.Error, match="gap"):
+        s.gap(float("nan"))
+    s.finish()
+    with pytest.raises(psyphys.Error):
+        s.gap(1.0)
+    out = s.poll()
+    jumps = [o for o in out if o["type"] == "status" and o["condition"] == "time_jump"]
+    assert [(j["input"], j["gap_s"]) for j in jumps] == [("heart", 30.0), ("eda", 30.0)]
+    assert abs(jumps[0]["onset"] - half / fs) < 1e-9
+    plain = [o for o in replay(x, fs) if o["type"] == "beat"]
+    beats = [o for o in out if o["type"] == "beat"]
+    assert len(beats) == len(plain)
+    first_after = next(i for i, o in enumerate(plain) if o["sample"] >= half)
+    for i, (a, b) in enumerate(zip(plain, beats)):
+        assert abs(b["onset"] - a["onset"] - (30 if i >= first_after else 0)) < 1e-9
+        assert b["rr_ms"] == (None if i == first_after else a["rr_ms"])
+
+
+def test_gaps_of_a_recording():
+    """A Movesense recording with a 166.6-s pause and 6 dropouts (8 stretches), pushed stretch by
+    stretch with gap() before each: the beats of psyphys.beats() (ux21b F12; without the gaps
+    one interval spanned the pause, 17 930 ms)."""
+    path = shared("dyadic_movesense", "data", "234130000540", "ECG-2025_01_25-16_42_59.csv")
+    ch = psyphys.read(path).channels[0]
+    x, t, fs = ch.data, ch.times, ch.rate_hz
+    shift = t - np.arange(len(t)) / fs  # each sample's time less index / rate: a step at each gap
+    starts = np.flatnonzero(np.abs(np.diff(shift)) > 1e-7) + 1
+    assert len(starts) == 7
+    s = psyphys.Stream(ecg_rate_hz=fs)
+    out, done = [], 0
+    for a, b in zip(np.r_[0, starts], np.r_[starts, len(x)]):
+        if a:
+            s.gap(shift[a] - shift[a - 1])
+        s.push_ecg(x[a:b])
+        out += s.poll()
+    s.finish()
+    out += s.poll()
+    beats = [o for o in out if o["type"] == "beat"]
+    offline = psyphys.beats(path)
+    assert len(beats) == len(offline.onset) > 860
+    assert np.allclose([o["onset"] for o in beats], offline.onset, rtol=0, atol=1e-9)
+    rr = np.array([np.nan if o["rr_ms"] is None else o["rr_ms"] for o in beats])
+    assert np.allclose(rr, offline.rr_ms, rtol=1e-12, equal_nan=True)
+    assert np.nanmax(rr) < 2000
