@@ -60,9 +60,34 @@ void eda_collect_flush(collector *c)
     r->flags_1hz[c->bin] = (unsigned char)c->bin_flags;
 }
 
+/* Adds the flagged analysis sample at t_s (covering 1/analysis_rate_hz s) to the excluded
+ * stretches, clipped to the channel. */
+static void exclude(collector *c, double t_s)
+{
+    psy_eda_result *r = c->r;
+    double a = fmax(t_s, 0), b = fmin(t_s + 1.0 / r->analysis_rate_hz, r->duration_s);
+    if (!(b > a)) return;
+    if (r->n_excluded && r->excluded[r->n_excluded - 1].end_s >= a - 1e-9) {
+        r->excluded[r->n_excluded - 1].end_s = b;
+        return;
+    }
+    if (r->n_excluded == c->cap_excluded) {
+        size_t cap = c->cap_excluded ? c->cap_excluded * 2 : 64;
+        psy_eda_span *p = realloc(r->excluded, cap * sizeof *p);
+        if (!p) {
+            c->nomem = 1;
+            return;
+        }
+        r->excluded = p;
+        c->cap_excluded = cap;
+    }
+    r->excluded[r->n_excluded++] = (psy_eda_span){a, b};
+}
+
 void eda_collect_tonic(void *ctx, double t_s, double tonic, unsigned flags)
 {
     collector *c = ctx;
+    if (isnan(tonic)) exclude(c, t_s);
     int64_t b = t_s < 0 ? 0 : (int64_t)floor(t_s);
     if (b != c->bin) {
         eda_collect_flush(c);
@@ -245,6 +270,7 @@ void psy_eda_result_free(psy_eda_result *r)
     free(r->tonic_1hz_us);
     free(r->flags_1hz);
     free(r->phasic_area_1hz_us_s);
+    free(r->excluded);
     free(r);
 }
 

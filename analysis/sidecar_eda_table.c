@@ -51,7 +51,9 @@ psy_status psy_sidecar_set_eda_settings(psy_sidecar *sc, const char *key, const 
     json_object_set_new(o, "event_related", json_pack("{s:[f,f],s:s}", "latency_window_s", lat_min,
                                                       lat_max, "rule",
                                                       "largest SCR whose onset lies in the window; "
-                                                      "amplitude 0 when none"));
+                                                      "amplitude 0 when none; n/a when the window was "
+                                                      "not wholly valid signal (artefact, missing "
+                                                      "samples, outside the recording)"));
     return psy_sidecar_set_new(sc, key, o);
 }
 
@@ -139,6 +141,18 @@ psy_status psy_sidecar_add_eda_warnings(psy_sidecar *sc, const psy_eda_result *r
     return PSY_OK;
 }
 
+psy_status psy_sidecar_add_eda_event_warnings(psy_sidecar *sc, const psy_reader *reader, const psy_eda_events *ev)
+{
+    if (!sc || !reader || !ev) return PSY_E_INVALID;
+    json_t *w = psy_sidecar_warnings_array(sc);
+    if (!w) return PSY_E_NOMEM;
+    for (size_t i = 0; i < ev->n_events; i++)
+        if (ev->epochs[i].na_reason)
+            warn(w, "epoch '%s' at %.3f s: SCR n/a (%s)", psy_reader_event(reader, i)->label, ev->event_s[i],
+                 ev->epochs[i].na_reason);
+    return PSY_OK;
+}
+
 static json_t *scr_columns(void)
 {
     return json_pack(
@@ -157,8 +171,10 @@ static json_t *epochs_columns(void)
         "{s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
         "label", "Description", "the event's label", "onset", "Units", "s", "Description",
         "the event's onset from the recording start", "scr_found", "Description",
-        "1 when an SCR has its onset in the latency window after the event, else 0", "scr_amplitude_us", "Units",
-        "uS", "Description", "amplitude of the largest SCR with its onset in the latency window; 0 when none",
+        "1 when an SCR has its onset in the latency window after the event, else 0; n/a when the window was not "
+        "observed", "scr_amplitude_us", "Units", "uS", "Description",
+        "amplitude of the largest SCR with its onset in the latency window; 0 when none; n/a when the window was "
+        "not wholly valid signal (artefact, missing samples, outside the recording: see the warnings)",
         "scr_latency_s", "Units", "s", "Description", "its onset minus the event's onset (n/a when none)",
         "scr_rise_time_s", "Units", "s", "Description", "its rise time (n/a when none)", "scr_peak_onset", "Units",
         "s", "Description", "its peak from the recording start (n/a when none)", "scl_baseline_us", "Units", "uS",

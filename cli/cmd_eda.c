@@ -233,6 +233,7 @@ int cmd_eda(int argc, char **argv)
     if (st == PSY_OK) st = psy_sidecar_set_eda_unit_conversion(lib, "unit_conversion", r, ch);
     if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
     if (st == PSY_OK) st = psy_sidecar_add_eda_warnings(lib, res, r, ch);
+    if (st == PSY_OK) st = psy_sidecar_add_eda_event_warnings(lib, r, &ev);
     if (!cli_sidecar_merge_library(sidecar, lib, st)) goto nomem;
     json_t *warnings = json_object_get(sidecar, "warnings");
     for (size_t i = 0; i < json_array_size(warnings); i++)

@@ -3,6 +3,23 @@
 
 #include "psyphys/eda.h"
 
+/* Why [lo, hi] (s) was not observed, or NULL when it was: wholly within the channel and meeting
+ * no excluded stretch (binary search: they are in time order). */
+static const char *unobserved(const psy_eda_result *r, double lo, double hi)
+{
+    if (lo < 0) return "SCR latency window not observed: it begins before the recording";
+    if (hi > r->duration_s) return "SCR latency window not observed: it ends after the recording";
+    size_t a = 0, b = r->n_excluded; /* the first stretch ending after lo */
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (r->excluded[mid].end_s <= lo) a = mid + 1;
+        else b = mid;
+    }
+    if (a < r->n_excluded && r->excluded[a].start_s <= hi)
+        return "SCR latency window not observed: artefact or missing samples in it";
+    return NULL;
+}
+
 psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
                                    double latency_min_s, double latency_max_s,
                                    psy_eda_event_response *out)
@@ -13,7 +30,15 @@ psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_
         double t = event_s[e], lo = t + latency_min_s, hi = t + latency_max_s;
         psy_eda_event_response o = {.event_s = t, .found = 0, .amplitude_us = 0,
                                     .latency_s = NAN, .rise_time_s = NAN, .peak_s = NAN,
-                                    .scl_us = NAN};
+                                    .scl_us = NAN, .na_reason = unobserved(r, lo, hi)};
+        /* tonic level in the second before the stimulus */
+        double sec = floor(t) - 1;
+        if (sec >= 0 && sec < (double)r->n_tonic) o.scl_us = r->tonic_1hz_us[(size_t)sec];
+        if (o.na_reason) {
+            o.amplitude_us = NAN;
+            out[e] = o;
+            continue;
+        }
         /* first SCR with onset >= lo (binary search: the list is in onset order) */
         size_t a = 0, b = r->n;
         while (a < b) {
@@ -31,9 +56,6 @@ psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_
                 o.peak_s = s->peak_s;
             }
         }
-        /* tonic level in the second before the stimulus */
-        double sec = floor(t) - 1;
-        if (sec >= 0 && sec < (double)r->n_tonic) o.scl_us = r->tonic_1hz_us[(size_t)sec];
         out[e] = o;
     }
     return PSY_OK;
@@ -79,7 +101,7 @@ psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end
         amp += r->scr[i].amplitude_us;
         if (!specific(t, event_s, n_events, latency_min_s, latency_max_s)) s.ns_scr_count++;
     }
-    s.scr_amplitude_sum_us = amp;
+    s.scr_amplitude_sum_us = m ? amp : NAN; /* nothing observed: no count, not a zero one */
     if (s.scr_count) s.scr_amplitude_mean_us = amp / (double)s.scr_count;
     if (s.valid_s >= PSY_EDA_MIN_RATE_S) s.ns_scr_per_min = (double)s.ns_scr_count / (s.valid_s / 60.0);
     else s.ns_scr_per_min_na = m ? "less than 60 s of valid skin conductance for a rate per minute"

@@ -92,6 +92,30 @@ awk -F '\t' 'NR == 2 && $8 >= 29 && $8 <= 30 { ok = 1 } END { exit !ok }' "$TMP/
     fail "segment with the loss: 29-30 s excluded"
 [ "$(awk -F '\t' 'NR == 3 { print $8 }' "$TMP/loss_seg.tsv")" = "0" ] || fail "segment after it: none excluded"
 expect_grep '"artifact_radius_s": 5' "$TMP/loss_seg.json"
+# a response needs its latency window observed: in the loss or past the end it is n/a with the
+# reason (warned), not a zero response; a phase wholly lost has no SCR count
+printf 'onset,duration,label\n10,0,quiet\n96,0,lost\n298,0,late\n100,10,gone\n' >"$TMP/unseen.csv"
+expect_exit 0 "$PSYPHYS" eda "$TMP/loss.csv" --events "$TMP/unseen.csv" --epochs "$TMP/unseen_ep.tsv" \
+    --segments "$TMP/unseen_seg.tsv" -o /dev/null
+expect_grep '^quiet	10\.0000	0	0\.00000	n/a	' "$TMP/unseen_ep.tsv"
+expect_grep '^lost	96\.0000	n/a	n/a	n/a	' "$TMP/unseen_ep.tsv"
+expect_grep '^late	298\.0000	n/a	n/a	n/a	' "$TMP/unseen_ep.tsv"
+expect_grep "epoch 'lost' at 96\.000 s: SCR n/a \(SCR latency window not observed: artefact or missing" "$TMP/err"
+expect_grep "epoch 'late' at 298\.000 s: SCR n/a \(SCR latency window not observed: it ends after" "$TMP/err"
+expect_grep "epoch 'late' at 298\.000 s: SCR n/a" "$TMP/unseen_ep.json"
+# analyze: the same n/a with its reason in na_reasons; the label's magnitude over the observed epochs
+printf 'onset,duration,trial_type\n149.5,0,Negative\n' >"$TMP/late.csv"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/late.csv" -o "$TMP/late"
+expect_grep "epoch 'Negative' at 149\.500 s: SCR n/a \(SCR latency window not observed: it ends after" "$TMP/err"
+expect_grep '^  Negative +149\.50 .* n/a$' "$TMP/out"
+L=$TMP/late/neurokit_eventrelated
+tr -d ' \n' <"${L}_epochs.json" | grep -q '"scr_amplitude_us":{"SCRlatencywindownotobserved:itendsaftertherecording":1}' ||
+    fail "epochs sidecar: the late event's reason"
+awk -F'\t' '$1 == "Negative" && $2 < 140 { s += $9; n++ } $1 == "Negative" && $2 == 149.5 && $9 != "n/a" { bad = 1 }
+    END { printf "%.4f\n", bad ? -1 : s / n }' "${L}_epochs.tsv" >"$TMP/want"
+awk -F'\t' '$1 == "Negative" { print $2 " " $6 }' "${L}_epoch-means.tsv" >"$TMP/got"
+[ "$(cat "$TMP/got")" = "3 $(cat "$TMP/want")" ] || fail "epoch-means: Negative $(cat "$TMP/got"), want 3 epochs, magnitude $(cat "$TMP/want")"
+expect_grep '^gone	100\.0000	10\.0000	n/a	n/a	n/a	n/a	10	n/a	n/a	' "$TMP/unseen_seg.tsv"
 expect_exit 2 "$PSYPHYS" eda "$TMP/loss.csv" --drop 2
 # 10 min at 4 Hz with 6 nS of white noise, a 0.1 uS one-sample dip every 20 s, and the level
 # falling from 2 to 0.8 uS at 500 s: no SCR, the dips repaired, the fall a drop. Each rule's flag

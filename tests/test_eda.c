@@ -367,6 +367,48 @@ static void event_related(void **state)
     free(x);
 }
 
+/* A response needs its whole latency window observed: a window meeting missing samples, or
+ * reaching before the start or after the end, is n/a with the reason (a missing value, not a
+ * zero); a clean window without an SCR is a zero response. */
+static void unobserved_windows(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 3, &tr, &n);
+    for (int64_t i = 200 * 32; i < 230 * 32; i++) x[i] = NAN;
+    psy_eda_config c = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    assert_true(r->n_excluded >= 1);
+    double excluded = 0;
+    for (size_t k = 0; k < r->n_excluded; k++) {
+        assert_true(r->excluded[k].start_s < r->excluded[k].end_s);
+        if (k) assert_true(r->excluded[k].start_s > r->excluded[k - 1].end_s);
+        excluded += r->excluded[k].end_s - r->excluded[k].start_s;
+    }
+    assert_true(fabs(excluded - 30) < 0.5);
+    double quiet = tr.onset[0] - 8.0 > 0 ? tr.onset[0] - 8.0 : 0.5;
+    double ev[] = {quiet, 205, 198, 228, 597.5, -2};
+    psy_eda_event_response out[6];
+    assert_int_equal(psy_eda_event_responses(r, ev, 6, 1.0, 4.0, out), PSY_OK);
+    assert_null(out[0].na_reason); /* observed, no SCR: a zero response */
+    assert_int_equal(out[0].found, 0);
+    assert_true(out[0].amplitude_us == 0.0);
+    for (size_t k = 1; k < 6; k++) {
+        assert_non_null(out[k].na_reason);
+        assert_int_equal(out[k].found, 0);
+        assert_true(isnan(out[k].amplitude_us) && isnan(out[k].latency_s));
+    }
+    assert_non_null(strstr(out[1].na_reason, "missing samples")); /* wholly in the gap */
+    assert_non_null(strstr(out[2].na_reason, "missing samples")); /* 199-202 s: partly */
+    assert_non_null(strstr(out[3].na_reason, "missing samples")); /* 229-232 s: partly */
+    assert_non_null(strstr(out[4].na_reason, "after the recording"));
+    assert_non_null(strstr(out[5].na_reason, "before the recording"));
+    psy_eda_result_free(r);
+    free(x);
+}
+
 /* The event tables of a recording (psy_eda_events_of): one response per event, one summary per
  * event with a duration, the whole channel's; the same numbers as the calls they gather. */
 static void event_tables(void **state)
@@ -541,7 +583,7 @@ int main(void)
         cmocka_unit_test(fast_4hz),   cmocka_unit_test(fast_32hz),   cmocka_unit_test(fast_1000hz),
         cmocka_unit_test(deconv_4hz), cmocka_unit_test(deconv_32hz), cmocka_unit_test(deconv_1000hz),
         cmocka_unit_test(stream_chunks_equal_one_shot), cmocka_unit_test(single_scr_analytic),
-        cmocka_unit_test(event_related), cmocka_unit_test(relative_threshold),
+        cmocka_unit_test(event_related), cmocka_unit_test(unobserved_windows), cmocka_unit_test(relative_threshold),
         cmocka_unit_test(reader_equals_array), cmocka_unit_test(event_tables),
         cmocka_unit_test(bad_input),
     };

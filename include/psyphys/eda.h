@@ -196,6 +196,11 @@ PSY_API void psy_eda_stream_destroy(psy_eda_stream *s); /* NULL-safe */
 
 /* ---- Offline analysis of a whole channel ----------------------------------------------------- */
 
+/* A stretch of the channel, [start_s, end_s) in s from its start. */
+typedef struct psy_eda_span {
+    double start_s, end_s;
+} psy_eda_span;
+
 typedef struct psy_eda_result {
     psy_eda_method method;
     psy_eda_config config;      /* as applied (rate_hz from the channel) */
@@ -222,6 +227,11 @@ typedef struct psy_eda_result {
     double scr_amplitude_mean_us, scr_amplitude_sum_us;
     double phasic_driver_area_us_s; /* deconv: area of the positive phasic driver; fast: NaN */
     char why_na[160];
+    /* the stretches without valid skin conductance: flagged analysis samples (artefacts, missing
+       samples), each covering 1/analysis_rate_hz s, merged, in time order, within
+       [0, duration_s) */
+    size_t n_excluded;
+    psy_eda_span *excluded;
 } psy_eda_result;
 
 /* Analyses n samples at config->rate_hz (the signal is read in blocks; x is not modified).
@@ -248,14 +258,23 @@ PSY_API void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction
 typedef struct psy_eda_event_response {
     double event_s;          /* stimulus time */
     int found;               /* 1 when an SCR onset lies in [event + latency_min, event + latency_max] */
-    double amplitude_us;     /* of the largest such SCR; 0 when none (magnitude = mean with zeros) */
+    double amplitude_us;     /* of the largest such SCR; 0 when none (magnitude = mean with zeros);
+                                NaN when the window was not observed (na_reason) */
     double latency_s;        /* its onset - event_s; NaN when none */
     double rise_time_s;      /* NaN when none */
     double peak_s;           /* NaN when none */
     double scl_us;           /* tonic level in the second before the event (NaN if unknown) */
+    const char *na_reason;   /* NULL, or why the latency window was not observed (static text):
+                                then found is 0 and amplitude_us NaN, a missing value, no response */
 } psy_eda_event_response;
 
 /* For each stimulus time, the largest SCR whose onset falls in the latency window (inclusive).
+ * A response is scored only where the whole window was observed: it lies in [0, duration_s] and
+ * meets no excluded stretch (psy_eda_result.excluded: artefact, missing samples). Otherwise
+ * nothing can be said — an SCR may have been lost to the artefact or fallen outside the
+ * recording — so the response is a missing value (amplitude NaN, na_reason), not a zero: a
+ * trial whose response cannot be scored is left out, and the magnitude is the mean over the
+ * scored trials, zeros included (Boucsein et al. 2012, Psychophysiology 49:1017-1034).
  * scr must be in onset order. Writes n_events responses. PSY_OK or PSY_E_INVALID
  * (latency_min_s > latency_max_s, NULL). */
 PSY_API psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
@@ -269,10 +288,12 @@ typedef struct psy_eda_summary {
     double valid_s;              /* seconds of the span with a valid tonic level (1 s resolution) */
     double excluded_s;           /* seconds of the span's signal without one (artefacts, gaps) */
     double scl_us;               /* mean of the 1 s tonic levels in the span; NaN when none */
-    size_t scr_count;            /* SCRs with onset in [start_s, end_s) */
-    size_t ns_scr_count;         /* of them, not in the latency window of any event */
+    size_t scr_count;            /* SCRs with onset in [start_s, end_s); undefined (0, tables
+                                    print n/a) when valid_s is 0: nothing was observed */
+    size_t ns_scr_count;         /* of them, not in the latency window of any event (idem) */
     double ns_scr_per_min;       /* ns_scr_count per valid minute; NaN when valid_s is 0 */
-    double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0 */
+    double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0, sum
+                                    NaN when valid_s is 0 */
     double phasic_driver_area_us_s; /* deconv: over the seconds of the span; NaN for fast */
     const char *ns_scr_per_min_na;  /* static reason when ns_scr_per_min is NaN, else NULL */
 } psy_eda_summary;
