@@ -28,6 +28,7 @@ static void write_epochs(FILE *fp, const psy_reader *rd, const psy_eda_events *e
                 "\tscl_baseline_us\n");
     const psy_eda_event_response *e = ev->epochs;
     for (size_t i = 0; i < ev->n_events; i++) {
+        if (!ev->has_epoch[i]) continue;
         put_label(fp, psy_reader_event(rd, i)->label);
         if (e[i].na_reason) fprintf(fp, "\t%.4f\tn/a\tn/a\t", e[i].event_s);
         else fprintf(fp, "\t%.4f\t%d\t%.5f\t", e[i].event_s, e[i].found, e[i].amplitude_us);

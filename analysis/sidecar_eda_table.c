@@ -141,16 +141,29 @@ psy_status psy_sidecar_add_eda_warnings(psy_sidecar *sc, const psy_eda_result *r
     return PSY_OK;
 }
 
-psy_status psy_sidecar_add_eda_event_warnings(psy_sidecar *sc, const psy_reader *reader, const psy_eda_events *ev)
+psy_status psy_sidecar_add_eda_events(psy_sidecar *sc, const psy_reader *reader, const psy_eda_events *ev)
 {
     if (!sc || !reader || !ev) return PSY_E_INVALID;
-    json_t *w = psy_sidecar_warnings_array(sc);
-    if (!w) return PSY_E_NOMEM;
-    for (size_t i = 0; i < ev->n_events; i++)
-        if (ev->epochs[i].na_reason)
-            warn(w, "epoch '%s' at %.3f s: SCR n/a (%s)", psy_reader_event(reader, i)->label, ev->event_s[i],
-                 ev->epochs[i].na_reason);
-    return PSY_OK;
+    json_t *w = psy_sidecar_warnings_array(sc), *skipped = json_array();
+    if (!w || !skipped) {
+        json_decref(skipped);
+        return PSY_E_NOMEM;
+    }
+    for (size_t i = 0; i < ev->n_events; i++) {
+        const psy_event *e = psy_reader_event(reader, i);
+        if (ev->skipped[i].text[0]) {
+            warn(w, "event '%s' at %.3f s skipped: %s", e->label, e->onset_s, ev->skipped[i].text);
+            json_array_append_new(skipped, json_pack("{s:s,s:f,s:s,s:s}", "label", e->label, "onset_s", e->onset_s,
+                                                     "source", psy_event_source_name(e->source), "reason",
+                                                     ev->skipped[i].text));
+        } else if (ev->has_epoch[i] && ev->epochs[i].na_reason)
+            warn(w, "epoch '%s' at %.3f s: SCR n/a (%s)", e->label, e->onset_s, ev->epochs[i].na_reason);
+    }
+    if (!ev->n_events) { /* nothing to skip: the sidecar of a recording without events as it was */
+        json_decref(skipped);
+        return PSY_OK;
+    }
+    return psy_sidecar_set_new(sc, "skipped_events", skipped);
 }
 
 static json_t *scr_columns(void)

@@ -103,6 +103,19 @@ expect_grep '^late	298\.0000	n/a	n/a	n/a	' "$TMP/unseen_ep.tsv"
 expect_grep "epoch 'lost' at 96\.000 s: SCR n/a \(SCR latency window not observed: artefact or missing" "$TMP/err"
 expect_grep "epoch 'late' at 298\.000 s: SCR n/a \(SCR latency window not observed: it ends after" "$TMP/err"
 expect_grep "epoch 'late' at 298\.000 s: SCR n/a" "$TMP/unseen_ep.json"
+# events analyze skips (onsets typed in ms: outside the recording) are skipped by eda too, with
+# analyze's warning and skipped_events: no epoch, no phase (ux21a F5)
+printf 'onset\tduration\ttrial_type\n10240\t3000\tNegative\n49580\t3000\tNeutral\n' >"$TMP/ev_ms.tsv"
+expect_exit 0 "$PSYPHYS" eda "$DEMO" --events "$TMP/ev_ms.tsv" --epochs "$TMP/ms_ep.tsv" --segments "$TMP/ms_seg.tsv" \
+    -o /dev/null
+expect_grep "event 'Negative' at 10240\.000 s skipped: it lies outside the recording \(0 \.\. 150\.000 s\): no epoch" "$TMP/err"
+expect_grep "event 'Neutral' at 49580\.000 s skipped" "$TMP/err"
+if grep -q '^Negative	10240' "$TMP/ms_ep.tsv" "$TMP/ms_seg.tsv"; then fail "an event outside the recording has a row"; fi
+[ "$(wc -l <"$TMP/ms_ep.tsv")" -eq 5 ] || fail "epochs: the recording's 4 events only"
+tr -d ' \n' <"$TMP/ms_ep.json" | grep -q '"skipped_events":\[{"label":"Negative","onset_s":10240' ||
+    fail "epochs sidecar: skipped_events"
+expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/ev_ms.tsv" -o "$TMP/ms"
+expect_grep "event 'Negative' at 10240\.000 s skipped: it lies outside the recording \(0 \.\. 150\.000 s\): no epoch" "$TMP/err"
 # analyze: the same n/a with its reason in na_reasons; the label's magnitude over the observed epochs
 printf 'onset,duration,trial_type\n149.5,0,Negative\n' >"$TMP/late.csv"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/late.csv" -o "$TMP/late"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "psyphys/eda.h"
+#include "psyphys/segments.h"
 #include "test_util.h"
 
 #define MAX_TRUE 256
@@ -457,6 +458,49 @@ static void event_tables(void **state)
     free(x);
 }
 
+/* Events analyze skips (outside the recording, repeated) have neither an epoch nor a phase in
+ * the event tables, and say why: the one rule of psy_event_skipped. */
+static void event_tables_skip(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 3, &tr, &n);
+    psy_event ev[5] = {{.onset_s = -5, .duration_s = 20, .label = "before"},
+                       {.onset_s = 100, .duration_s = 60, .label = "rest"},
+                       {.onset_s = 100, .duration_s = 60, .label = "rest"},
+                       {.onset_s = 10240, .duration_s = 3000, .label = "ms"},
+                       {.onset_s = 600, .duration_s = NAN, .label = "end"}};
+    psy_array_channel c = {.label = "EDA", .type = PSY_CH_EDA, .unit = "uS", .rate_hz = 32, .samples = x, .n = n};
+    psy_reader *rd = NULL;
+    assert_int_equal(psy_reader_from_arrays(&c, 1, ev, 5, &rd, NULL), PSY_OK);
+    psy_eda_config cfg = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze(rd, 0, &cfg, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    psy_eda_events t;
+    assert_int_equal(psy_eda_events_of(r, rd, 1, 4, &t), PSY_OK);
+    assert_int_equal(t.n_events, 5);
+    size_t kept = 0;
+    for (size_t i = 0; i < 5; i++) {
+        const psy_event *e = psy_reader_event(rd, i);
+        psy_message why;
+        assert_int_equal(t.has_epoch[i], !psy_event_skipped(rd, i, &why));
+        assert_string_equal(t.skipped[i].text, why.text);
+        if (t.has_epoch[i]) {
+            kept++;
+            assert_string_equal(e->label, "rest");
+        } else if (strcmp(e->label, "rest") == 0) assert_non_null(strstr(why.text, "repeats the event at 100.000 s"));
+        else assert_non_null(strstr(why.text, "outside the recording (0 .. 600.000 s)"));
+    }
+    assert_int_equal(kept, 1);
+    assert_int_equal(t.n_segments, 1); /* rest once; ms and before skipped */
+    assert_string_equal(psy_reader_event(rd, t.segment_event[0])->label, "rest");
+    psy_eda_events_free(&t);
+    psy_eda_result_free(r);
+    psy_reader_close(rd);
+    free(x);
+}
+
 /* The reader path (block reads of a file) gives exactly what the array path gives. */
 static void reader_equals_array(void **state)
 {
@@ -584,7 +628,7 @@ int main(void)
         cmocka_unit_test(deconv_4hz), cmocka_unit_test(deconv_32hz), cmocka_unit_test(deconv_1000hz),
         cmocka_unit_test(stream_chunks_equal_one_shot), cmocka_unit_test(single_scr_analytic),
         cmocka_unit_test(event_related), cmocka_unit_test(unobserved_windows), cmocka_unit_test(relative_threshold),
-        cmocka_unit_test(reader_equals_array), cmocka_unit_test(event_tables),
+        cmocka_unit_test(reader_equals_array), cmocka_unit_test(event_tables), cmocka_unit_test(event_tables_skip),
         cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

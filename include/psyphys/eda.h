@@ -319,17 +319,23 @@ PSY_API psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, do
 typedef struct psy_eda_events {
     size_t n_events;                /* the reader's events, in its order */
     double *event_s;                /* their onsets (s) */
-    psy_eda_event_response *epochs; /* the response to each (psy_eda_event_responses) */
-    size_t n_segments;              /* events with a duration > 0: the session's phases */
+    psy_eda_event_response *epochs; /* the response to each (psy_eda_event_responses); a row of
+                                       the tables only where has_epoch */
+    size_t n_segments;              /* events with an epoch and a duration > 0: the phases */
     size_t *segment_event;          /* each phase's event index */
     psy_eda_summary *segments;      /* over [onset, onset + duration) of that event */
     psy_eda_summary whole;          /* over the whole channel (-inf, inf) */
+    unsigned char *has_epoch;       /* per event: 1 for a session event analyze gives an epoch
+                                       (psy_is_session_event, not psy_event_skipped) */
+    psy_message *skipped;           /* per event: why a session event was skipped ("" otherwise) */
 } psy_eda_events;
 
 /* Fills *out (zeroed first; psy_eda_events_free it, also after a failure) from an analysed
  * channel and the events of the reader it came from: epochs with the latency window [latency_min_s,
  * latency_max_s] after each event, the phase summaries and the whole channel's (psy_eda_summarize:
- * SCRs in an event's latency window are specific, the rest NS-SCRs). PSY_OK, PSY_E_INVALID (NULL,
+ * SCRs in an event's latency window are specific, the rest NS-SCRs). The events analyze skips
+ * (outside the recording, in a gap, repeated: psy_event_skipped) and those that are no session
+ * events (beat annotations) have no epoch and no phase. PSY_OK, PSY_E_INVALID (NULL,
  * latency_min_s > latency_max_s), PSY_E_NOMEM. */
 PSY_API psy_status psy_eda_events_of(const psy_eda_result *r, const psy_reader *reader, double latency_min_s,
                                      double latency_max_s, psy_eda_events *out);

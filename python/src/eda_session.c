@@ -112,6 +112,7 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     epochs = PyList_New(0), segments = PyList_New(0);
     for (size_t i = 0; epochs && i < ev.n_events; i++) {
         const psy_eda_event_response *p = &ev.epochs[i];
+        if (!ev.has_epoch[i]) continue; /* skipped as analyze skips it, or no session event */
         PyObject *row = Py_BuildValue("(sdNdNNNN)", psy_reader_event(r, i)->label, p->event_s,
                                       ext_float_or_none(p->na_reason ? NAN : p->found), p->amplitude_us, ext_float_or_none(p->found ? p->latency_s : NAN),
                                       ext_float_or_none(p->found ? p->rise_time_s : NAN),
