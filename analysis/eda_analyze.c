@@ -155,7 +155,7 @@ static psy_status run_fast(const sample_source *src, int64_t n, collector *c, do
 
 static void summarize(psy_eda_result *r, double tonic_sum, int64_t tonic_n)
 {
-    r->valid_s = (double)tonic_n / r->analysis_rate_hz;
+    r->valid_s = psy_eda_valid_seconds(r, 0, r->duration_s);
     r->scl_us = r->ns_scr_per_min = r->scr_amplitude_mean_us = r->scr_amplitude_sum_us = NAN;
     if (r->duration_s < MIN_DURATION_S) {
         snprintf(r->why_na, sizeof r->why_na, "the channel is %.1f s long; EDA needs at least %.0f s",

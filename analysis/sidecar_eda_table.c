@@ -67,8 +67,9 @@ psy_status psy_sidecar_set_eda_summary(psy_sidecar *sc, const char *key, const p
     if (!o) return PSY_E_NOMEM;
     json_object_set_new(o, "scl_us", psy_json_number(r->scl_us));
     json_object_set_new(o, "ns_scr_per_min", psy_json_number(isnan(r->scl_us) ? NAN : whole->ns_scr_per_min));
-    json_object_set_new(o, "scr_count", json_integer((json_int_t)r->n));
-    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)whole->ns_scr_count));
+    int analysed = !isnan(r->scl_us); /* else nothing was: no count, not a zero one */
+    json_object_set_new(o, "scr_count", analysed ? json_integer((json_int_t)r->n) : json_null());
+    json_object_set_new(o, "ns_scr_count", analysed ? json_integer((json_int_t)whole->ns_scr_count) : json_null());
     json_object_set_new(o, "scr_amplitude_mean_us", psy_json_number(r->scr_amplitude_mean_us));
     json_object_set_new(o, "scr_amplitude_sum_us", psy_json_number(r->scr_amplitude_sum_us));
     json_object_set_new(o, "phasic_driver_area_us_s", psy_json_number(r->phasic_driver_area_us_s));

@@ -61,6 +61,17 @@ psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_
     return PSY_OK;
 }
 
+double psy_eda_valid_seconds(const psy_eda_result *r, double start_s, double end_s)
+{
+    if (!r) return 0;
+    double a = fmax(start_s, 0), b = fmin(end_s, r->duration_s);
+    if (!(b > a)) return 0;
+    double valid = b - a;
+    for (size_t k = 0; k < r->n_excluded && r->excluded[k].start_s < b; k++)
+        valid -= fmax(0, fmin(b, r->excluded[k].end_s) - fmax(a, r->excluded[k].start_s));
+    return fmax(valid, 0);
+}
+
 /* 1 when t lies in the latency window of one of the (sorted or unsorted) events. */
 static int specific(double t, const double *ev, size_t n, double lo, double hi)
 {
@@ -79,19 +90,18 @@ psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end
     psy_eda_summary s = {.start_s = start_s, .end_s = end_s, .scl_us = NAN, .ns_scr_per_min = NAN,
                          .scr_amplitude_mean_us = NAN};
     double sum = 0, area = 0;
-    size_t m = 0, seconds = 0;
+    size_t m = 0;
     for (size_t i = 0; i < r->n_tonic; i++) {
         double t = (double)i;
         if (t < floor(start_s) || t + 1 > ceil(end_s)) continue;
-        seconds++;
         if (r->phasic_area_1hz_us_s) area += r->phasic_area_1hz_us_s[i];
         if (isnan(r->tonic_1hz_us[i])) continue;
         sum += r->tonic_1hz_us[i];
         m++;
     }
     s.phasic_driver_area_us_s = r->phasic_area_1hz_us_s ? area : NAN;
-    s.valid_s = (double)m;
-    s.excluded_s = (double)(seconds - m);
+    s.valid_s = psy_eda_valid_seconds(r, start_s, end_s);
+    s.excluded_s = fmax(0, fmin(end_s, r->duration_s) - fmax(start_s, 0)) - s.valid_s;
     if (m) s.scl_us = sum / (double)m;
     double amp = 0;
     for (size_t i = 0; i < r->n; i++) {
@@ -101,10 +111,10 @@ psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end
         amp += r->scr[i].amplitude_us;
         if (!specific(t, event_s, n_events, latency_min_s, latency_max_s)) s.ns_scr_count++;
     }
-    s.scr_amplitude_sum_us = m ? amp : NAN; /* nothing observed: no count, not a zero one */
+    s.scr_amplitude_sum_us = s.valid_s > 0 ? amp : NAN; /* nothing observed: no count, not a zero one */
     if (s.scr_count) s.scr_amplitude_mean_us = amp / (double)s.scr_count;
     if (s.valid_s >= PSY_EDA_MIN_RATE_S) s.ns_scr_per_min = (double)s.ns_scr_count / (s.valid_s / 60.0);
-    else s.ns_scr_per_min_na = m ? "less than 60 s of valid skin conductance for a rate per minute"
+    else s.ns_scr_per_min_na = s.valid_s > 0 ? "less than 60 s of valid skin conductance for a rate per minute"
                                  : "no valid skin conductance in the span";
     *out = s;
     return PSY_OK;

@@ -206,7 +206,7 @@ typedef struct psy_eda_result {
     psy_eda_config config;      /* as applied (rate_hz from the channel) */
     double analysis_rate_hz;
     double duration_s;          /* of the channel */
-    double valid_s;             /* not flagged */
+    double valid_s;             /* not flagged: psy_eda_valid_seconds over the channel */
     psy_eda_artifacts artifacts;
     psy_eda_noise noise;
     double signal_min_us, signal_max_us, signal_median_us; /* raw valid values (median: of the
@@ -249,6 +249,13 @@ PSY_API psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_con
 
 PSY_API void psy_eda_result_free(psy_eda_result *r); /* NULL-safe */
 
+/* The one definition of valid time, which every output of the channel gives (the summary, the
+ * segments, analyze's summary line and warnings): the seconds of [start_s, end_s) that lie in
+ * the channel, [0, duration_s), and outside its excluded stretches (sample resolution). The
+ * excluded seconds of a span are its seconds in the channel minus these: artefacts and missing
+ * samples (time outside the channel is neither). 0 for NULL. */
+PSY_API double psy_eda_valid_seconds(const psy_eda_result *r, double start_s, double end_s);
+
 /* Drops SCRs below `fraction` of the largest amplitude and updates the summary (relative
  * threshold, an option; the default scoring is absolute). */
 PSY_API void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
@@ -285,9 +292,11 @@ PSY_API psy_status psy_eda_event_responses(const psy_eda_result *r, const double
 
 typedef struct psy_eda_summary {
     double start_s, end_s;
-    double valid_s;              /* seconds of the span with a valid tonic level (1 s resolution) */
-    double excluded_s;           /* seconds of the span's signal without one (artefacts, gaps) */
-    double scl_us;               /* mean of the 1 s tonic levels in the span; NaN when none */
+    double valid_s;              /* psy_eda_valid_seconds of the span */
+    double excluded_s;           /* the rest of the span's seconds in the channel: artefacts,
+                                    missing samples */
+    double scl_us;               /* mean of the 1 s tonic levels in the span (its seconds, widened
+                                    to whole ones); NaN when none */
     size_t scr_count;            /* SCRs with onset in [start_s, end_s); undefined (0, tables
                                     print n/a) when valid_s is 0: nothing was observed */
     size_t ns_scr_count;         /* of them, not in the latency window of any event (idem) */
@@ -306,7 +315,7 @@ typedef struct psy_eda_summary {
 /* Metrics over the span [start_s, end_s) of an analysed channel (a session phase); SCRs whose
  * onset lies in [event + latency_min_s, event + latency_max_s] of one of the n_events event
  * times are specific, the rest non-specific (NS-SCRs). The one definition of a span's NS-SCR rate
- * (per valid minute, 1 s resolution; n/a below PSY_EDA_MIN_RATE_S of valid signal): the analyze
+ * (per valid minute, psy_eda_valid_seconds; n/a below PSY_EDA_MIN_RATE_S of valid signal): the analyze
  * summary, segments table and `psyphys eda` all print it. PSY_OK or PSY_E_INVALID (NULL, end_s <
  * start_s, latency_min_s > latency_max_s). */
 PSY_API psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
