@@ -8,6 +8,7 @@
 #include "eda_collect.h"
 #include "eda_internal.h"
 #include "psy_core.h"
+#include "reader_impl.h" /* psy_grow */
 
 #define MIN_DURATION_S 10.0
 
@@ -71,15 +72,9 @@ static void exclude(collector *c, double t_s)
         r->excluded[r->n_excluded - 1].end_s = b;
         return;
     }
-    if (r->n_excluded == c->cap_excluded) {
-        size_t cap = c->cap_excluded ? c->cap_excluded * 2 : 64;
-        psy_eda_span *p = realloc(r->excluded, cap * sizeof *p);
-        if (!p) {
-            c->nomem = 1;
-            return;
-        }
-        r->excluded = p;
-        c->cap_excluded = cap;
+    if (!psy_grow(&r->excluded, sizeof *r->excluded, &c->cap_excluded, r->n_excluded + 1)) {
+        c->nomem = 1;
+        return;
     }
     r->excluded[r->n_excluded++] = (psy_eda_span){a, b};
 }
