@@ -8,6 +8,7 @@
 #include "eda_collect.h"
 #include "eda_internal.h"
 #include "psy_core.h"
+#include "reader_impl.h" /* psy_grow */
 
 #define MIN_DURATION_S 10.0
 
@@ -60,9 +61,28 @@ void eda_collect_flush(collector *c)
     r->flags_1hz[c->bin] = (unsigned char)c->bin_flags;
 }
 
+/* Adds the flagged analysis sample at t_s (covering 1/analysis_rate_hz s) to the excluded
+ * stretches, clipped to the channel. */
+static void exclude(collector *c, double t_s)
+{
+    psy_eda_result *r = c->r;
+    double a = fmax(t_s, 0), b = fmin(t_s + 1.0 / r->analysis_rate_hz, r->duration_s);
+    if (!(b > a)) return;
+    if (r->n_excluded && r->excluded[r->n_excluded - 1].end_s >= a - 1e-9) {
+        r->excluded[r->n_excluded - 1].end_s = b;
+        return;
+    }
+    if (!psy_grow(&r->excluded, sizeof *r->excluded, &c->cap_excluded, r->n_excluded + 1)) {
+        c->nomem = 1;
+        return;
+    }
+    r->excluded[r->n_excluded++] = (psy_eda_span){a, b};
+}
+
 void eda_collect_tonic(void *ctx, double t_s, double tonic, unsigned flags)
 {
     collector *c = ctx;
+    if (isnan(tonic)) exclude(c, t_s);
     int64_t b = t_s < 0 ? 0 : (int64_t)floor(t_s);
     if (b != c->bin) {
         eda_collect_flush(c);
@@ -130,7 +150,7 @@ static psy_status run_fast(const sample_source *src, int64_t n, collector *c, do
 
 static void summarize(psy_eda_result *r, double tonic_sum, int64_t tonic_n)
 {
-    r->valid_s = (double)tonic_n / r->analysis_rate_hz;
+    r->valid_s = psy_eda_valid_seconds(r, 0, r->duration_s);
     r->scl_us = r->ns_scr_per_min = r->scr_amplitude_mean_us = r->scr_amplitude_sum_us = NAN;
     if (r->duration_s < MIN_DURATION_S) {
         snprintf(r->why_na, sizeof r->why_na, "the channel is %.1f s long; EDA needs at least %.0f s",
@@ -245,6 +265,7 @@ void psy_eda_result_free(psy_eda_result *r)
     free(r->tonic_1hz_us);
     free(r->flags_1hz);
     free(r->phasic_area_1hz_us_s);
+    free(r->excluded);
     free(r);
 }
 

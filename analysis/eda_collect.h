@@ -20,7 +20,7 @@ typedef struct sample_source {
 /* Growing outputs: the SCR list and the 1 s tonic series of r, and the tonic totals. */
 typedef struct collector {
     psy_eda_result *r;
-    size_t cap_scr, cap_tonic;
+    size_t cap_scr, cap_tonic, cap_excluded;
     double bin_sum;
     unsigned bin_flags;     /* the current second's psy_eda_flag bits */
     int64_t bin_n, bin; /* current second */

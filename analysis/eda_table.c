@@ -28,8 +28,10 @@ static void write_epochs(FILE *fp, const psy_reader *rd, const psy_eda_events *e
                 "\tscl_baseline_us\n");
     const psy_eda_event_response *e = ev->epochs;
     for (size_t i = 0; i < ev->n_events; i++) {
+        if (!ev->has_epoch[i]) continue;
         put_label(fp, psy_reader_event(rd, i)->label);
-        fprintf(fp, "\t%.4f\t%d\t%.5f\t", e[i].event_s, e[i].found, e[i].amplitude_us);
+        if (e[i].na_reason) fprintf(fp, "\t%.4f\tn/a\tn/a\t", e[i].event_s);
+        else fprintf(fp, "\t%.4f\t%d\t%.5f\t", e[i].event_s, e[i].found, e[i].amplitude_us);
         if (e[i].found) fprintf(fp, "%.4f\t%.4f\t%.4f\t", e[i].latency_s, e[i].rise_time_s, e[i].peak_s);
         else fprintf(fp, "n/a\tn/a\tn/a\t");
         if (isnan(e[i].scl_us)) fprintf(fp, "n/a\n");
@@ -47,7 +49,8 @@ static void write_segments(FILE *fp, const psy_reader *rd, const psy_eda_events 
         const psy_eda_summary *s = &ev->segments[k];
         put_label(fp, e->label);
         fprintf(fp, "\t%.4f\t%.4f", e->onset_s, e->duration_s);
-        double v[] = {s->scl_us, (double)s->scr_count, (double)s->ns_scr_count, s->ns_scr_per_min,
+        double counted = s->valid_s > 0 ? 1 : NAN; /* nothing observed: no count */
+        double v[] = {s->scl_us, counted * (double)s->scr_count, counted * (double)s->ns_scr_count, s->ns_scr_per_min,
                       s->excluded_s, s->scr_amplitude_mean_us, s->scr_amplitude_sum_us,
                       s->phasic_driver_area_us_s};
         for (size_t c = 0; c < sizeof v / sizeof v[0]; c++) {

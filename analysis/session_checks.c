@@ -11,9 +11,6 @@
 
 #include "session_internal.h"
 
-/* Two onsets this close (s) with the same label are one event given twice. */
-#define SAME_ONSET_S 0.001
-
 /* A copy of text, or NULL (s->nomem) when out of memory. */
 static char *copy_of(psy_session *s, const char *text)
 {
@@ -59,35 +56,13 @@ static int skip(psy_session *s, size_t i, const char *fmt, ...)
     return 1;
 }
 
-/* The stretch holding time t, or -1 (in a gap, before the start or after the end). */
-static int stretch_at(const psy_reader *r, double t)
-{
-    for (int k = 0; k < psy_reader_stretch_count(r); k++) {
-        const psy_stretch *st = psy_reader_stretch(r, k);
-        if (t >= st->onset_s && t < st->onset_s + st->duration_s) return k;
-    }
-    return -1;
-}
-
 /* 1 when [a, b] lies in one stretch. */
 int psy_session_covered(const psy_reader *r, double a, double b)
 {
-    int k = stretch_at(r, a);
+    int k = psy_session_stretch_at(r, a);
     if (k < 0) return 0;
     const psy_stretch *st = psy_reader_stretch(r, k);
     return b <= st->onset_s + st->duration_s + 1e-9;
-}
-
-/* The gap (between stretches) around t: its start and end. */
-static void gap_around(const psy_reader *r, double t, double *from, double *to)
-{
-    *from = 0, *to = psy_reader_duration(r);
-    for (int k = 0; k < psy_reader_stretch_count(r); k++) {
-        const psy_stretch *st = psy_reader_stretch(r, k);
-        double end = st->onset_s + st->duration_s;
-        if (end <= t && end > *from) *from = end;
-        if (st->onset_s > t && st->onset_s < *to) *to = st->onset_s;
-    }
 }
 
 int psy_session_check_events(psy_session *s)
@@ -95,31 +70,10 @@ int psy_session_check_events(psy_session *s)
     size_t ne = psy_reader_event_count(s->r);
     s->event_skipped = calloc(ne + 1, 1);
     if (!s->event_skipped) return 0;
-    double end = psy_reader_duration(s->r);
     for (size_t i = 0; i < ne; i++) {
-        const psy_event *e = psy_reader_event(s->r, i);
-        if (!psy_is_session_event(e)) continue;
-        if (e->onset_s < 0 || e->onset_s >= end) {
-            skip(s, i, "it lies outside the recording (0 .. %.3f s): no epoch", end);
-            continue;
-        }
-        if (stretch_at(s->r, e->onset_s) < 0) {
-            double from, to;
-            gap_around(s->r, e->onset_s, &from, &to);
-            skip(s, i, "it lies in a gap of the recording (no data from %.3f to %.3f s): no epoch", from, to);
-            continue;
-        }
-        /* Events are in onset order: an earlier twin is among the few just before. */
-        for (size_t j = i; j-- > 0;) {
-            const psy_event *f = psy_reader_event(s->r, j);
-            if (e->onset_s - f->onset_s > SAME_ONSET_S) break;
-            if (psy_is_session_event(f) && !s->event_skipped[j] && strcmp(f->label, e->label) == 0 &&
-                (f->duration_s == e->duration_s || (isnan(f->duration_s) && isnan(e->duration_s)))) {
-                skip(s, i, "it repeats the event at %.3f s (%s): counted once", f->onset_s,
-                     psy_event_source_name(f->source));
-                break;
-            }
-        }
+        psy_message why;
+        if (psy_is_session_event(psy_reader_event(s->r, i)) && psy_event_skipped(s->r, i, &why))
+            skip(s, i, "%s", why.text);
     }
     /* Rows of the event files that gave no event (no onset): skipped too, with their line. */
     for (size_t f = 0; f < s->cfg.n_events_files; f++) {

@@ -66,6 +66,8 @@ int psy_session_make_epochs(psy_session *s)
             psy_session_warn(s, "epoch '%s' at %.3f s: heart rate n/a (%s)", e->label, e->onset_s, row->hr.why);
         row->has_scr = s->scr && psy_eda_event_responses(s->scr, &e->onset_s, 1, o->latency_min_s,
                                                          o->latency_max_s, &row->scr) == PSY_OK;
+        if (row->has_scr && row->scr.na_reason)
+            psy_session_warn(s, "epoch '%s' at %.3f s: SCR n/a (%s)", e->label, e->onset_s, row->scr.na_reason);
     }
     s->n_rows = n;
     size_t over = 0; /* above the responses' own limit (psyphys/hr_response.h), kept */

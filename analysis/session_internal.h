@@ -95,6 +95,9 @@ void psy_session_check_segments(psy_session *s);
 /* The plausibility checks, each finding a warning. 1, or 0 when out of memory. */
 int psy_session_check_plausibility(psy_session *s);
 
+/* The stretch of the recording holding time t (s), or -1 (in a gap, before the start or after the end). */
+int psy_session_stretch_at(const psy_reader *r, double t);
+
 /* 1 when [a, b] (s) lies in one stretch of the recording (no gap, inside it). */
 int psy_session_covered(const psy_reader *r, double a, double b);
 

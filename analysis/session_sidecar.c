@@ -221,7 +221,8 @@ static json_t *epochs_columns(void)
         {"hr_max_change_bpm", "bpm", "highest heart rate over (0, post] minus the baseline (acceleration)"},
         {"hr_min_time_s", "s", "when the lowest rate occurs, from the onset"},
         {"hr_max_time_s", "s", "when the highest rate occurs, from the onset"},
-        {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none"},
+        {"scr_amplitude_us", "uS", "largest SCR with its onset in the latency window; 0 when none; n/a when the "
+                                   "window was not observed (artefact, missing samples, outside the recording)"},
         {"scr_latency_s", "s", "its onset minus the event's onset (n/a when none)"},
         {"quality", "", "1 - share of the epoch's beats whose interval was corrected"},
         {"nn_corrected_pct", "%", "share of the epoch's NN intervals that correction changed"},
@@ -240,7 +241,8 @@ static json_t *epoch_means_columns(void)
         {"hr_mean_change_bpm", "bpm", "mean of the epochs' hr_mean_change_bpm"},
         {"hr_min_change_bpm", "bpm", "mean of the epochs' hr_min_change_bpm"},
         {"hr_max_change_bpm", "bpm", "mean of the epochs' hr_max_change_bpm"},
-        {"scr_magnitude_us", "uS", "mean SCR amplitude, zeros included (magnitude)"},
+        {"scr_magnitude_us", "uS", "mean SCR amplitude, zeros included (magnitude), over the epochs whose latency "
+                                   "window was observed"},
         {"scr_count", "", "epochs with an SCR in the latency window"},
         {"resp_rate_per_min", "1/min", "mean of the epochs' resp_rate_per_min (n/a: no epoch has one)"},
         {"resp_depth", "RSP channel unit (arbitrary for ECG-derived breaths)",

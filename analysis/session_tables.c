@@ -112,12 +112,13 @@ static void write_segments(FILE *fp, psy_session *s, psy_na_reasons *na)
         int has_eda = psy_session_eda_over(s, start, end, &e);
         const char *eda_why = s->eda < 0 ? "no EDA channel" : !s->scr ? "no skin conductance analysis"
                               : !has_eda ? "no skin conductance in the segment" : "no SCR in the segment";
+        if (has_eda && !(e.valid_s > 0)) eda_why = e.ns_scr_per_min_na; /* nothing observed: no count */
         put_or_note(fp, na, "scl_us", e.scl_us, -1, eda_why);
         put_or_note(fp, na, "ns_scr_per_min", e.ns_scr_per_min, -1,
                     has_eda && e.ns_scr_per_min_na ? e.ns_scr_per_min_na : eda_why);
         put_or_note(fp, na, "eda_excluded_s", has_eda ? e.excluded_s : NAN, 0, eda_why);
         fputc('\t', fp);
-        if (has_eda) fprintf(fp, "%zu", e.scr_count);
+        if (has_eda && e.valid_s > 0) fprintf(fp, "%zu", e.scr_count);
         else fputs("n/a", fp), na_note(na, "scr_count", eda_why);
         put_or_note(fp, na, "scr_amplitude_sum_us", has_eda ? e.scr_amplitude_sum_us : NAN, -1, eda_why);
         put_or_note(fp, na, "scr_amplitude_mean_us", e.scr_amplitude_mean_us, -1, eda_why);
@@ -173,6 +174,7 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
         for (size_t k = 0; k < 6; k++) why[k] = h->why;
         why[6] = why[7] = scr_why;
         if (r->has_scr) why[7] = "no SCR in the latency window";
+        if (r->has_scr && r->scr.na_reason) why[6] = why[7] = r->scr.na_reason;
         why[8] = why[9] = h->valid ? psy_session_no_beats_reason(s) : h->why;
         fprintf(fp, "%s\t%.6f", r->event->label, r->event->onset_s);
         for (size_t k = 0; k < N_COLUMNS; k++)
@@ -182,8 +184,9 @@ static void write_epochs(FILE *fp, const psy_session *s, psy_na_reasons *na)
     }
 }
 
-/* Per label: the count and the means of the responses (SCR magnitude: zeros included) and of the
- * epochs' breathing rate and depth (over the epochs that have one). */
+/* Per label: the count and the means of the responses (SCR magnitude: zeros included, over the
+ * epochs whose latency window was observed) and of the epochs' breathing rate and depth (over the
+ * epochs that have one). */
 static void write_epoch_means(FILE *fp, const psy_session *s)
 {
     const psy_session_epoch *rows = s->rows;
@@ -205,7 +208,7 @@ static void write_epoch_means(FILE *fp, const psy_session *s)
                 sum[0] += r->hr.mean_bpm, sum[1] += r->hr.min_bpm, sum[2] += r->hr.max_bpm;
                 cnt[0]++, cnt[1]++, cnt[2]++;
             }
-            if (r->has_scr) sum[3] += r->scr.amplitude_us, cnt[3]++, found += r->scr.found;
+            if (r->has_scr && !r->scr.na_reason) sum[3] += r->scr.amplitude_us, cnt[3]++, found += r->scr.found;
             double rate, depth;
             const char *why;
             epoch_breathing(s, r, &rate, &why, &depth, &why);

@@ -11,7 +11,7 @@ psy_status psy_sidecar_set_eda_artifacts(psy_sidecar *sc, const char *key, const
         "{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "missing_s", (double)a->missing * dt, "below_range_s",
         (double)a->below_min * dt, "above_range_s", (double)a->above_max * dt, "slope_s", (double)a->slope * dt,
         "flat_s", (double)a->flat * dt, "drop_s", (double)a->drop * dt, "transition_s", (double)a->near * dt,
-        "excluded_s", (double)flagged * dt, "spike_repaired_s", (double)a->spike * dt, "flagged_fraction",
+        "excluded_s", r->duration_s - r->valid_s, /* the one definition (psy_eda_valid_seconds) */ "spike_repaired_s", (double)a->spike * dt, "flagged_fraction",
         a->total ? (double)flagged / (double)a->total : 0.0));
 }
 

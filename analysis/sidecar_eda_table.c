@@ -51,7 +51,9 @@ psy_status psy_sidecar_set_eda_settings(psy_sidecar *sc, const char *key, const 
     json_object_set_new(o, "event_related", json_pack("{s:[f,f],s:s}", "latency_window_s", lat_min,
                                                       lat_max, "rule",
                                                       "largest SCR whose onset lies in the window; "
-                                                      "amplitude 0 when none"));
+                                                      "amplitude 0 when none; n/a when the window was "
+                                                      "not wholly valid signal (artefact, missing "
+                                                      "samples, outside the recording)"));
     return psy_sidecar_set_new(sc, key, o);
 }
 
@@ -65,8 +67,9 @@ psy_status psy_sidecar_set_eda_summary(psy_sidecar *sc, const char *key, const p
     if (!o) return PSY_E_NOMEM;
     json_object_set_new(o, "scl_us", psy_json_number(r->scl_us));
     json_object_set_new(o, "ns_scr_per_min", psy_json_number(isnan(r->scl_us) ? NAN : whole->ns_scr_per_min));
-    json_object_set_new(o, "scr_count", json_integer((json_int_t)r->n));
-    json_object_set_new(o, "ns_scr_count", json_integer((json_int_t)whole->ns_scr_count));
+    int analysed = !isnan(r->scl_us); /* else nothing was: no count, not a zero one */
+    json_object_set_new(o, "scr_count", analysed ? json_integer((json_int_t)r->n) : json_null());
+    json_object_set_new(o, "ns_scr_count", analysed ? json_integer((json_int_t)whole->ns_scr_count) : json_null());
     json_object_set_new(o, "scr_amplitude_mean_us", psy_json_number(r->scr_amplitude_mean_us));
     json_object_set_new(o, "scr_amplitude_sum_us", psy_json_number(r->scr_amplitude_sum_us));
     json_object_set_new(o, "phasic_driver_area_us_s", psy_json_number(r->phasic_driver_area_us_s));
@@ -139,6 +142,31 @@ psy_status psy_sidecar_add_eda_warnings(psy_sidecar *sc, const psy_eda_result *r
     return PSY_OK;
 }
 
+psy_status psy_sidecar_add_eda_events(psy_sidecar *sc, const psy_reader *reader, const psy_eda_events *ev)
+{
+    if (!sc || !reader || !ev) return PSY_E_INVALID;
+    json_t *w = psy_sidecar_warnings_array(sc), *skipped = json_array();
+    if (!w || !skipped) {
+        json_decref(skipped);
+        return PSY_E_NOMEM;
+    }
+    for (size_t i = 0; i < ev->n_events; i++) {
+        const psy_event *e = psy_reader_event(reader, i);
+        if (ev->skipped[i].text[0]) {
+            warn(w, "event '%s' at %.3f s skipped: %s", e->label, e->onset_s, ev->skipped[i].text);
+            json_array_append_new(skipped, json_pack("{s:s,s:f,s:s,s:s}", "label", e->label, "onset_s", e->onset_s,
+                                                     "source", psy_event_source_name(e->source), "reason",
+                                                     ev->skipped[i].text));
+        } else if (ev->has_epoch[i] && ev->epochs[i].na_reason)
+            warn(w, "epoch '%s' at %.3f s: SCR n/a (%s)", e->label, e->onset_s, ev->epochs[i].na_reason);
+    }
+    if (!ev->n_events) { /* nothing to skip: the sidecar of a recording without events as it was */
+        json_decref(skipped);
+        return PSY_OK;
+    }
+    return psy_sidecar_set_new(sc, "skipped_events", skipped);
+}
+
 static json_t *scr_columns(void)
 {
     return json_pack(
@@ -157,8 +185,10 @@ static json_t *epochs_columns(void)
         "{s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}",
         "label", "Description", "the event's label", "onset", "Units", "s", "Description",
         "the event's onset from the recording start", "scr_found", "Description",
-        "1 when an SCR has its onset in the latency window after the event, else 0", "scr_amplitude_us", "Units",
-        "uS", "Description", "amplitude of the largest SCR with its onset in the latency window; 0 when none",
+        "1 when an SCR has its onset in the latency window after the event, else 0; n/a when the window was not "
+        "observed", "scr_amplitude_us", "Units", "uS", "Description",
+        "amplitude of the largest SCR with its onset in the latency window; 0 when none; n/a when the window was "
+        "not wholly valid signal (artefact, missing samples, outside the recording: see the warnings)",
         "scr_latency_s", "Units", "s", "Description", "its onset minus the event's onset (n/a when none)",
         "scr_rise_time_s", "Units", "s", "Description", "its rise time (n/a when none)", "scr_peak_onset", "Units",
         "s", "Description", "its peak from the recording start (n/a when none)", "scl_baseline_us", "Units", "uS",

@@ -17,7 +17,7 @@ static void print_epochs(const psy_session_epoch *rows, size_t n_rows)
             printf("%+9.2f %+9.2f %+9.2f ", no_minus_zero(r->hr.mean_bpm), no_minus_zero(r->hr.min_bpm),
                    no_minus_zero(r->hr.max_bpm));
         else printf("%9s %9s %9s ", "n/a", "n/a", "n/a");
-        if (r->has_scr) printf("%10.3f\n", r->scr.amplitude_us);
+        if (r->has_scr && !r->scr.na_reason) printf("%10.3f\n", r->scr.amplitude_us);
         else printf("%10s\n", "n/a");
     }
 }

@@ -25,7 +25,8 @@ static void help(FILE *out)
             "                           deconv: Bateman deconvolution (Benedek & Kaernbach 2010)\n"
             "  -o FILE                  SCR table: onset, peak_onset, amplitude_us, rise_time_s,\n"
             "                           half_recovery_s (s from the recording start); sidecar FILE.json\n"
-            "  --epochs FILE            event-related SCRs, one row per event of the recording\n"
+            "  --epochs FILE            event-related SCRs, one row per session event (those\n"
+            "                           outside the recording, in a gap or repeated: skipped, warned)\n"
             "  --segments FILE          SCL and SCR metrics per event with a duration (session phase)\n"
             "  --json                   summary on stdout: scl_us, ns_scr_per_min, scr_count, ...\n"
             "                           (NS-SCRs: outside every event's latency window)\n"
@@ -233,6 +234,7 @@ int cmd_eda(int argc, char **argv)
     if (st == PSY_OK) st = psy_sidecar_set_eda_unit_conversion(lib, "unit_conversion", r, ch);
     if (st == PSY_OK) st = psy_sidecar_add_reader_warnings(lib, r);
     if (st == PSY_OK) st = psy_sidecar_add_eda_warnings(lib, res, r, ch);
+    if (st == PSY_OK) st = psy_sidecar_add_eda_events(lib, r, &ev);
     if (!cli_sidecar_merge_library(sidecar, lib, st)) goto nomem;
     json_t *warnings = json_object_get(sidecar, "warnings");
     for (size_t i = 0; i < json_array_size(warnings); i++)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "psyphys/eda.h"
+#include "psyphys/segments.h"
 #include "test_util.h"
 
 #define MAX_TRUE 256
@@ -367,6 +368,48 @@ static void event_related(void **state)
     free(x);
 }
 
+/* A response needs its whole latency window observed: a window meeting missing samples, or
+ * reaching before the start or after the end, is n/a with the reason (a missing value, not a
+ * zero); a clean window without an SCR is a zero response. */
+static void unobserved_windows(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 3, &tr, &n);
+    for (int64_t i = 200 * 32; i < 230 * 32; i++) x[i] = NAN;
+    psy_eda_config c = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze_signal(x, n, &c, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    assert_true(r->n_excluded >= 1);
+    double excluded = 0;
+    for (size_t k = 0; k < r->n_excluded; k++) {
+        assert_true(r->excluded[k].start_s < r->excluded[k].end_s);
+        if (k) assert_true(r->excluded[k].start_s > r->excluded[k - 1].end_s);
+        excluded += r->excluded[k].end_s - r->excluded[k].start_s;
+    }
+    assert_true(fabs(excluded - 30) < 0.5);
+    double quiet = tr.onset[0] - 8.0 > 0 ? tr.onset[0] - 8.0 : 0.5;
+    double ev[] = {quiet, 205, 198, 228, 597.5, -2};
+    psy_eda_event_response out[6];
+    assert_int_equal(psy_eda_event_responses(r, ev, 6, 1.0, 4.0, out), PSY_OK);
+    assert_null(out[0].na_reason); /* observed, no SCR: a zero response */
+    assert_int_equal(out[0].found, 0);
+    assert_true(out[0].amplitude_us == 0.0);
+    for (size_t k = 1; k < 6; k++) {
+        assert_non_null(out[k].na_reason);
+        assert_int_equal(out[k].found, 0);
+        assert_true(isnan(out[k].amplitude_us) && isnan(out[k].latency_s));
+    }
+    assert_non_null(strstr(out[1].na_reason, "missing samples")); /* wholly in the gap */
+    assert_non_null(strstr(out[2].na_reason, "missing samples")); /* 199-202 s: partly */
+    assert_non_null(strstr(out[3].na_reason, "missing samples")); /* 229-232 s: partly */
+    assert_non_null(strstr(out[4].na_reason, "after the recording"));
+    assert_non_null(strstr(out[5].na_reason, "before the recording"));
+    psy_eda_result_free(r);
+    free(x);
+}
+
 /* The event tables of a recording (psy_eda_events_of): one response per event, one summary per
  * event with a duration, the whole channel's; the same numbers as the calls they gather. */
 static void event_tables(void **state)
@@ -409,6 +452,49 @@ static void event_tables(void **state)
     assert_int_equal(t.segments[0].scr_count + t.segments[1].scr_count, r->n);
     psy_eda_events_free(&t);
     assert_int_equal(psy_eda_events_of(r, rd, 4, 1, &t), PSY_E_INVALID);
+    psy_eda_events_free(&t);
+    psy_eda_result_free(r);
+    psy_reader_close(rd);
+    free(x);
+}
+
+/* Events analyze skips (outside the recording, repeated) have neither an epoch nor a phase in
+ * the event tables, and say why: the one rule of psy_event_skipped. */
+static void event_tables_skip(void **state)
+{
+    (void)state;
+    truth tr;
+    int64_t n;
+    double *x = synth(32, 600, 0.0005, 3, &tr, &n);
+    psy_event ev[5] = {{.onset_s = -5, .duration_s = 20, .label = "before"},
+                       {.onset_s = 100, .duration_s = 60, .label = "rest"},
+                       {.onset_s = 100, .duration_s = 60, .label = "rest"},
+                       {.onset_s = 10240, .duration_s = 3000, .label = "ms"},
+                       {.onset_s = 600, .duration_s = NAN, .label = "end"}};
+    psy_array_channel c = {.label = "EDA", .type = PSY_CH_EDA, .unit = "uS", .rate_hz = 32, .samples = x, .n = n};
+    psy_reader *rd = NULL;
+    assert_int_equal(psy_reader_from_arrays(&c, 1, ev, 5, &rd, NULL), PSY_OK);
+    psy_eda_config cfg = psy_eda_config_default(32);
+    psy_eda_result *r = NULL;
+    assert_int_equal(psy_eda_analyze(rd, 0, &cfg, PSY_EDA_FAST, &r, NULL), PSY_OK);
+    psy_eda_events t;
+    assert_int_equal(psy_eda_events_of(r, rd, 1, 4, &t), PSY_OK);
+    assert_int_equal(t.n_events, 5);
+    size_t kept = 0;
+    for (size_t i = 0; i < 5; i++) {
+        const psy_event *e = psy_reader_event(rd, i);
+        psy_message why;
+        assert_int_equal(t.has_epoch[i], !psy_event_skipped(rd, i, &why));
+        assert_string_equal(t.skipped[i].text, why.text);
+        if (t.has_epoch[i]) {
+            kept++;
+            assert_string_equal(e->label, "rest");
+        } else if (strcmp(e->label, "rest") == 0) assert_non_null(strstr(why.text, "repeats the event at 100.000 s"));
+        else assert_non_null(strstr(why.text, "outside the recording (0 .. 600.000 s)"));
+    }
+    assert_int_equal(kept, 1);
+    assert_int_equal(t.n_segments, 1); /* rest once; ms and before skipped */
+    assert_string_equal(psy_reader_event(rd, t.segment_event[0])->label, "rest");
     psy_eda_events_free(&t);
     psy_eda_result_free(r);
     psy_reader_close(rd);
@@ -541,8 +627,8 @@ int main(void)
         cmocka_unit_test(fast_4hz),   cmocka_unit_test(fast_32hz),   cmocka_unit_test(fast_1000hz),
         cmocka_unit_test(deconv_4hz), cmocka_unit_test(deconv_32hz), cmocka_unit_test(deconv_1000hz),
         cmocka_unit_test(stream_chunks_equal_one_shot), cmocka_unit_test(single_scr_analytic),
-        cmocka_unit_test(event_related), cmocka_unit_test(relative_threshold),
-        cmocka_unit_test(reader_equals_array), cmocka_unit_test(event_tables),
+        cmocka_unit_test(event_related), cmocka_unit_test(unobserved_windows), cmocka_unit_test(relative_threshold),
+        cmocka_unit_test(reader_equals_array), cmocka_unit_test(event_tables), cmocka_unit_test(event_tables_skip),
         cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,12 +196,17 @@ PSY_API void psy_eda_stream_destroy(psy_eda_stream *s); /* NULL-safe */
 
 /* ---- Offline analysis of a whole channel ----------------------------------------------------- */
 
+/* A stretch of the channel, [start_s, end_s) in s from its start. */
+typedef struct psy_eda_span {
+    double start_s, end_s;
+} psy_eda_span;
+
 typedef struct psy_eda_result {
     psy_eda_method method;
     psy_eda_config config;      /* as applied (rate_hz from the channel) */
     double analysis_rate_hz;
     double duration_s;          /* of the channel */
-    double valid_s;             /* not flagged */
+    double valid_s;             /* not flagged: psy_eda_valid_seconds over the channel */
     psy_eda_artifacts artifacts;
     psy_eda_noise noise;
     double signal_min_us, signal_max_us, signal_median_us; /* raw valid values (median: of the
@@ -222,6 +227,11 @@ typedef struct psy_eda_result {
     double scr_amplitude_mean_us, scr_amplitude_sum_us;
     double phasic_driver_area_us_s; /* deconv: area of the positive phasic driver; fast: NaN */
     char why_na[160];
+    /* the stretches without valid skin conductance: flagged analysis samples (artefacts, missing
+       samples), each covering 1/analysis_rate_hz s, merged, in time order, within
+       [0, duration_s) */
+    size_t n_excluded;
+    psy_eda_span *excluded;
 } psy_eda_result;
 
 /* Analyses n samples at config->rate_hz (the signal is read in blocks; x is not modified).
@@ -239,6 +249,13 @@ PSY_API psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_con
 
 PSY_API void psy_eda_result_free(psy_eda_result *r); /* NULL-safe */
 
+/* The one definition of valid time, which every output of the channel gives (the summary, the
+ * segments, analyze's summary line and warnings): the seconds of [start_s, end_s) that lie in
+ * the channel, [0, duration_s), and outside its excluded stretches (sample resolution). The
+ * excluded seconds of a span are its seconds in the channel minus these: artefacts and missing
+ * samples (time outside the channel is neither). 0 for NULL. */
+PSY_API double psy_eda_valid_seconds(const psy_eda_result *r, double start_s, double end_s);
+
 /* Drops SCRs below `fraction` of the largest amplitude and updates the summary (relative
  * threshold, an option; the default scoring is absolute). */
 PSY_API void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction);
@@ -248,14 +265,23 @@ PSY_API void psy_eda_apply_relative_threshold(psy_eda_result *r, double fraction
 typedef struct psy_eda_event_response {
     double event_s;          /* stimulus time */
     int found;               /* 1 when an SCR onset lies in [event + latency_min, event + latency_max] */
-    double amplitude_us;     /* of the largest such SCR; 0 when none (magnitude = mean with zeros) */
+    double amplitude_us;     /* of the largest such SCR; 0 when none (magnitude = mean with zeros);
+                                NaN when the window was not observed (na_reason) */
     double latency_s;        /* its onset - event_s; NaN when none */
     double rise_time_s;      /* NaN when none */
     double peak_s;           /* NaN when none */
     double scl_us;           /* tonic level in the second before the event (NaN if unknown) */
+    const char *na_reason;   /* NULL, or why the latency window was not observed (static text):
+                                then found is 0 and amplitude_us NaN, a missing value, no response */
 } psy_eda_event_response;
 
 /* For each stimulus time, the largest SCR whose onset falls in the latency window (inclusive).
+ * A response is scored only where the whole window was observed: it lies in [0, duration_s] and
+ * meets no excluded stretch (psy_eda_result.excluded: artefact, missing samples). Otherwise
+ * nothing can be said — an SCR may have been lost to the artefact or fallen outside the
+ * recording — so the response is a missing value (amplitude NaN, na_reason), not a zero: a
+ * trial whose response cannot be scored is left out, and the magnitude is the mean over the
+ * scored trials, zeros included (Boucsein et al. 2012, Psychophysiology 49:1017-1034).
  * scr must be in onset order. Writes n_events responses. PSY_OK or PSY_E_INVALID
  * (latency_min_s > latency_max_s, NULL). */
 PSY_API psy_status psy_eda_event_responses(const psy_eda_result *r, const double *event_s, size_t n_events,
@@ -266,13 +292,17 @@ PSY_API psy_status psy_eda_event_responses(const psy_eda_result *r, const double
 
 typedef struct psy_eda_summary {
     double start_s, end_s;
-    double valid_s;              /* seconds of the span with a valid tonic level (1 s resolution) */
-    double excluded_s;           /* seconds of the span's signal without one (artefacts, gaps) */
-    double scl_us;               /* mean of the 1 s tonic levels in the span; NaN when none */
-    size_t scr_count;            /* SCRs with onset in [start_s, end_s) */
-    size_t ns_scr_count;         /* of them, not in the latency window of any event */
+    double valid_s;              /* psy_eda_valid_seconds of the span */
+    double excluded_s;           /* the rest of the span's seconds in the channel: artefacts,
+                                    missing samples */
+    double scl_us;               /* mean of the 1 s tonic levels in the span (its seconds, widened
+                                    to whole ones); NaN when none */
+    size_t scr_count;            /* SCRs with onset in [start_s, end_s); undefined (0, tables
+                                    print n/a) when valid_s is 0: nothing was observed */
+    size_t ns_scr_count;         /* of them, not in the latency window of any event (idem) */
     double ns_scr_per_min;       /* ns_scr_count per valid minute; NaN when valid_s is 0 */
-    double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0 */
+    double scr_amplitude_mean_us, scr_amplitude_sum_us; /* over scr_count; mean NaN when 0, sum
+                                    NaN when valid_s is 0 */
     double phasic_driver_area_us_s; /* deconv: over the seconds of the span; NaN for fast */
     const char *ns_scr_per_min_na;  /* static reason when ns_scr_per_min is NaN, else NULL */
 } psy_eda_summary;
@@ -285,7 +315,7 @@ typedef struct psy_eda_summary {
 /* Metrics over the span [start_s, end_s) of an analysed channel (a session phase); SCRs whose
  * onset lies in [event + latency_min_s, event + latency_max_s] of one of the n_events event
  * times are specific, the rest non-specific (NS-SCRs). The one definition of a span's NS-SCR rate
- * (per valid minute, 1 s resolution; n/a below PSY_EDA_MIN_RATE_S of valid signal): the analyze
+ * (per valid minute, psy_eda_valid_seconds; n/a below PSY_EDA_MIN_RATE_S of valid signal): the analyze
  * summary, segments table and `psyphys eda` all print it. PSY_OK or PSY_E_INVALID (NULL, end_s <
  * start_s, latency_min_s > latency_max_s). */
 PSY_API psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, double end_s,
@@ -298,17 +328,23 @@ PSY_API psy_status psy_eda_summarize(const psy_eda_result *r, double start_s, do
 typedef struct psy_eda_events {
     size_t n_events;                /* the reader's events, in its order */
     double *event_s;                /* their onsets (s) */
-    psy_eda_event_response *epochs; /* the response to each (psy_eda_event_responses) */
-    size_t n_segments;              /* events with a duration > 0: the session's phases */
+    psy_eda_event_response *epochs; /* the response to each (psy_eda_event_responses); a row of
+                                       the tables only where has_epoch */
+    size_t n_segments;              /* events with an epoch and a duration > 0: the phases */
     size_t *segment_event;          /* each phase's event index */
     psy_eda_summary *segments;      /* over [onset, onset + duration) of that event */
     psy_eda_summary whole;          /* over the whole channel (-inf, inf) */
+    unsigned char *has_epoch;       /* per event: 1 for a session event analyze gives an epoch
+                                       (psy_is_session_event, not psy_event_skipped) */
+    psy_message *skipped;           /* per event: why a session event was skipped ("" otherwise) */
 } psy_eda_events;
 
 /* Fills *out (zeroed first; psy_eda_events_free it, also after a failure) from an analysed
  * channel and the events of the reader it came from: epochs with the latency window [latency_min_s,
  * latency_max_s] after each event, the phase summaries and the whole channel's (psy_eda_summarize:
- * SCRs in an event's latency window are specific, the rest NS-SCRs). PSY_OK, PSY_E_INVALID (NULL,
+ * SCRs in an event's latency window are specific, the rest NS-SCRs). The events analyze skips
+ * (outside the recording, in a gap, repeated: psy_event_skipped) and those that are no session
+ * events (beat annotations) have no epoch and no phase. PSY_OK, PSY_E_INVALID (NULL,
  * latency_min_s > latency_max_s), PSY_E_NOMEM. */
 PSY_API psy_status psy_eda_events_of(const psy_eda_result *r, const psy_reader *reader, double latency_min_s,
                                      double latency_max_s, psy_eda_events *out);

@@ -81,6 +81,14 @@ PSY_API psy_status psy_sidecar_set_eda_summary(psy_sidecar *sidecar, const char 
 PSY_API psy_status psy_sidecar_add_eda_warnings(psy_sidecar *sidecar, const psy_eda_result *result,
                                                 const psy_reader *reader, int ch);
 
+/* What a person must know of the events (psy_eda_events_of on reader), as analyze says it:
+ * appends to "warnings" each skipped event ("event 'LABEL' at T s skipped: why") and each epoch
+ * whose SCR latency window was not observed ("epoch 'LABEL' at T s: SCR n/a (why)"), and sets
+ * "skipped_events" to [{label, onset_s, source, reason}]. PSY_OK, PSY_E_INVALID (NULL),
+ * PSY_E_NOMEM. */
+PSY_API psy_status psy_sidecar_add_eda_events(psy_sidecar *sidecar, const psy_reader *reader,
+                                              const psy_eda_events *events);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "psyphys/recording.h"
+#include "psyphys/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +25,12 @@ typedef struct psy_segment {
  * scored stretches, or one of psyphys's own gap marks ("psyphys: ..."). A device's event-marker
  * button (PSY_EVENTS_MARKER) is a session event. */
 PSY_API int psy_is_session_event(const psy_event *event);
+
+/* 1 when session event i of the reader (in its onset order) gets no epoch, with the reason in
+ * why (may be NULL; "" when 0): it lies outside the recording or in a gap between its stretches,
+ * or repeats an earlier placed session event (same label and duration, onset within 1 ms). The
+ * one rule of `analyze` and `eda` (psy_eda_events_of). 0 for i out of range. */
+PSY_API int psy_event_skipped(const psy_reader *reader, size_t i, psy_message *why);
 
 /* The segments of a recording by a rule, the whole recording first (label "recording").
  * Session events only (psy_is_session_event); segments are clipped to the recording and those

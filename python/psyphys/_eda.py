@@ -41,8 +41,10 @@ class Eda:
 
     def _summary(self):
         d, w = self._d, self._d["whole"]
-        s = dict(scl_us=d["scl_us"], ns_scr_per_min=None if d["scl_us"] is None else w["ns_scr_per_min"],
-                 scr_count=len(d["scr"]["onset"]), ns_scr_count=w["ns_scr_count"],
+        analysed = d["scl_us"] is not None  # else nothing was: no count, not a zero one
+        s = dict(scl_us=d["scl_us"], ns_scr_per_min=w["ns_scr_per_min"] if analysed else None,
+                 scr_count=len(d["scr"]["onset"]) if analysed else None,
+                 ns_scr_count=w["ns_scr_count"] if analysed else None,
                  scr_amplitude_mean_us=d["scr_amplitude_mean_us"], scr_amplitude_sum_us=d["scr_amplitude_sum_us"],
                  phasic_driver_area_us_s=d["phasic_driver_area_us_s"], duration_s=d["duration_s"],
                  valid_s=d["valid_s"], excluded_s=max(0.0, d["duration_s"] - d["valid_s"]), noise=d["noise"])
@@ -54,6 +56,7 @@ class Eda:
             s["phasic_driver_area_n/a_reason"] = "deconv method only"
         a, dt = d["artifacts"], 1.0 / self.analysis_rate_hz
         s["artifacts"] = {name: a[key] * dt for name, key in ARTIFACT_SECONDS}
+        s["artifacts"]["excluded_s"] = s["excluded_s"]
         s["artifacts"]["flagged_fraction"] = a["excluded"] / a["total"] if a["total"] else 0.0
         return s
 

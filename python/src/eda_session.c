@@ -15,10 +15,18 @@ static const ext_field eda_settings[] = {
 #undef D
 #define N_EDA_SETTINGS (sizeof eda_settings / sizeof eda_settings[0])
 
+/* A span's count, or None when nothing of the span was observed (psyphys/eda.h). */
+static PyObject *count_or_none(const psy_eda_summary *s, size_t count)
+{
+    if (s->valid_s > 0) return PyLong_FromSize_t(count);
+    Py_INCREF(Py_None);
+    return Py_None;
+}
+
 static PyObject *summary_dict(const psy_eda_summary *s)
 {
-    return Py_BuildValue("{s:d,s:d,s:d,s:d,s:N,s:n,s:n,s:N,s:N,s:N,s:N,s:z}", "start_s", s->start_s, "end_s",
-                         s->end_s, "valid_s", s->valid_s, "excluded_s", s->excluded_s, "scl_us", ext_float_or_none(s->scl_us), "scr_count", (Py_ssize_t)s->scr_count, "ns_scr_count", (Py_ssize_t)s->ns_scr_count,
+    return Py_BuildValue("{s:d,s:d,s:d,s:d,s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:z}", "start_s", s->start_s, "end_s",
+                         s->end_s, "valid_s", s->valid_s, "excluded_s", s->excluded_s, "scl_us", ext_float_or_none(s->scl_us), "scr_count", count_or_none(s, s->scr_count), "ns_scr_count", count_or_none(s, s->ns_scr_count),
                          "ns_scr_per_min", ext_float_or_none(s->ns_scr_per_min), "scr_amplitude_mean_us",
                          ext_float_or_none(s->scr_amplitude_mean_us), "scr_amplitude_sum_us", ext_float_or_none(s->scr_amplitude_sum_us), "phasic_driver_area_us_s", ext_float_or_none(s->phasic_driver_area_us_s), "ns_scr_per_min_na", s->ns_scr_per_min_na);
 }
@@ -104,8 +112,9 @@ PyObject *ext_eda(PyObject *self, PyObject *args, PyObject *kw)
     epochs = PyList_New(0), segments = PyList_New(0);
     for (size_t i = 0; epochs && i < ev.n_events; i++) {
         const psy_eda_event_response *p = &ev.epochs[i];
-        PyObject *row = Py_BuildValue("(sdidNNNN)", psy_reader_event(r, i)->label, p->event_s, p->found,
-                                      p->amplitude_us, ext_float_or_none(p->found ? p->latency_s : NAN),
+        if (!ev.has_epoch[i]) continue; /* skipped as analyze skips it, or no session event */
+        PyObject *row = Py_BuildValue("(sdNdNNNN)", psy_reader_event(r, i)->label, p->event_s,
+                                      ext_float_or_none(p->na_reason ? NAN : p->found), p->amplitude_us, ext_float_or_none(p->found ? p->latency_s : NAN),
                                       ext_float_or_none(p->found ? p->rise_time_s : NAN),
                                       ext_float_or_none(p->found ? p->peak_s : NAN), ext_float_or_none(p->scl_us));
         if (!row || PyList_Append(epochs, row) < 0) Py_CLEAR(epochs);

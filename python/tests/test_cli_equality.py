@@ -181,7 +181,7 @@ def eda_check(cli, tmp_path, path, mine, *args):
         f"{s['onset'][i]:.4f}\t{s['peak_onset'][i]:.4f}\t{s['amplitude_us'][i]:.5f}\t{s['rise_time_s'][i]:.4f}\t"
         + f(s["half_recovery_s"][i], 4) for i in range(len(s["onset"]))]
     assert ep.read_text().splitlines()[1:] == [
-        f"{lab}\t{on:.4f}\t{found}\t{amp:.5f}\t{f(lat, 4)}\t{f(rise, 4)}\t{f(peak, 4)}\t{f(scl, 5)}"
+        f"{lab}\t{on:.4f}\t{f(found, 0)}\t{f(amp, 5)}\t{f(lat, 4)}\t{f(rise, 4)}\t{f(peak, 4)}\t{f(scl, 5)}"
         for lab, on, found, amp, lat, rise, peak, scl in mine._d["epochs"]]
     keys = ("scl_us", "scr_count", "ns_scr_count", "ns_scr_per_min", "excluded_s", "scr_amplitude_mean_us",
             "scr_amplitude_sum_us", "phasic_driver_area_us_s")
