@@ -208,7 +208,7 @@ typedef struct psy_hrv_result {
     psy_hrv_values ar;     /* frequency keys of the Burg AR spectrum (others NaN) */
     double gap_s;        /* seconds of the series' span in gaps between beats (max_gap_pct):
                             what the resampled spectra interpolate across when they are computed.
-                            Since 0.2 (appended) */
+                            Since 0.3 (appended) */
 } psy_hrv_result;
 
 typedef struct psy_hrv psy_hrv;

@@ -57,7 +57,7 @@ typedef struct psy_hrv_series {
     psy_beat_list *ecg_beats; /* an ECG channel's R-peaks, lean (psyphys/beats.h: n, counts and
                                  the gaps kept, per-beat columns and NN series NULL): where the
                                  signal was unusable, for a sidecar (psy_sidecar_add_beat_gaps);
-                                 NULL for other sources. Freed with the series. Since 0.2 (appended) */
+                                 NULL for other sources. Freed with the series. Since 0.3 (appended) */
 } psy_hrv_series;
 
 /* Every psy_hrv_series_* below fills *out (zeroed first; psy_hrv_series_free it, also after a

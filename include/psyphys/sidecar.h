@@ -100,7 +100,7 @@ PSY_API psy_status psy_sidecar_add_pulse_variability(psy_sidecar *sidecar, psy_r
  * "gaps" ({onset, duration, kind} each, as psy_sidecar_add_beats writes them), and why they are
  * unusable and why the channel gave few or no beats appended to "warnings" (the words of
  * psy_sidecar_add_beats). For an HRV analysis of a channel's beats (psyphys hrv: the series'
- * beats, psyphys/hrv_series.h). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. Since 0.2. */
+ * beats, psyphys/hrv_series.h). PSY_OK, PSY_E_INVALID, PSY_E_NOMEM. Since 0.3. */
 PSY_API psy_status psy_sidecar_add_beat_gaps(psy_sidecar *sidecar, psy_reader *reader, int ch,
                                              const psy_beat_list *beats);
 

@@ -9,7 +9,7 @@
 #include "psyphys/export.h"
 
 #define PSYPHYS_VERSION_MAJOR 0
-#define PSYPHYS_VERSION_MINOR 2
+#define PSYPHYS_VERSION_MINOR 3
 #define PSYPHYS_VERSION_PATCH 0
 #define PSYPHYS_VERSION_STR_(x) #x
 #define PSYPHYS_VERSION_STR(x) PSYPHYS_VERSION_STR_(x)

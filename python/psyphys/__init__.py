@@ -19,7 +19,7 @@ from ._recording import Channel, Recording, read
 from ._stream import Stream
 
 Error = _core.Error
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 library_version = _core.version()
 
 __all__ = ["read", "Recording", "Channel", "beats", "Beats", "BEAT_CLASSES", "load_beat_times", "hrv",
