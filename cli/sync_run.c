@@ -59,7 +59,8 @@ static int open_both(const char *path[2], const sync_run_options *o, psy_reader 
             json_array_append_new(warn, json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
                                                      "recording's start", ev->path[i], ev->unix_shift_s[i]));
     in = o->input;
-    in.events_path = NULL;
+    in.events_path = NULL; /* --events and its --events-columns are A's */
+    in.events_columns = NULL;
     in.pair_bids_events = 0;
     r[1] = cli_open_recording(path[1], &in);
     return r[1] != NULL;

@@ -26,6 +26,12 @@ expect_grep '"b_start_minus_a_start_s": 4\.806' "$TMP/res/dyad_sync.json"
 expect_grep 'the timestamps give 198\.950 Hz' "$TMP/res/dyad_sync.json"
 expect_grep 'clipped to the time both recordings cover' "$TMP/res/dyad_sync.json"
 expect_grep '<svg' "$TMP/res/dyad_sync-report.html"
+
+# --events-columns maps the --events file's columns (A's), never B's (which has no --events)
+expect_exit 0 "$PSYPHYS" sync "$A" "$B" --events "$D/Annotations-2025_01_25-16_42_59.csv" --segments markers \
+    --events-columns onset=Timestamp,label=Type -o "$TMP/cols" --stem dyad
+expect_grep "label from 'Type'" "$TMP/err"
+expect_grep '^VideoAnnotationStart	190\.497	543\.991	hr	' "$TMP/cols/dyad_sync.tsv"
 expect_grep 'VideoAnnotationStart' "$TMP/res/dyad_sync-report.html"
 
 # the sensors' own beat lists (HR-*.csv: running average and R-R interval per beat, no time
