@@ -99,7 +99,7 @@ int psy_session_check_events(psy_session *s)
     for (size_t i = 0; i < ne; i++) {
         const psy_event *e = psy_reader_event(s->r, i);
         if (!psy_is_session_event(e)) continue;
-        if (e->onset_s < 0 || e->onset_s >= end) {
+        if (psy_event_placement(e, 0, end) & PSY_EVENT_ONSET_OUTSIDE) {
             skip(s, i, "it lies outside the recording (0 .. %.3f s): no epoch", end);
             continue;
         }
@@ -173,7 +173,7 @@ void psy_session_check_segments(psy_session *s)
     for (size_t i = 0; s->cfg.rule == PSY_SEGMENTS_EVENTS && i < psy_reader_event_count(s->r); i++) {
         const psy_event *e = psy_reader_event(s->r, i);
         double a = e->onset_s, b = a + e->duration_s;
-        if (psy_is_session_event(e) && e->duration_s > 0 && (a < 0 || b > end) && b > 0 && a < end)
+        if (psy_is_session_event(e) && (psy_event_placement(e, 0, end) & PSY_EVENT_SEGMENT_CLIPPED))
             psy_session_warn(s, "segment '%s' (%.3f .. %.3f s) clipped to the recording: %.3f .. %.3f s",
                          e->label, a, b, fmax(a, 0), fmin(b, end));
     }

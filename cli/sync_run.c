@@ -91,6 +91,33 @@ static const char *const signal_source[PSY_SYNC_SIGNAL_COUNT] = {
     "seconds",
     "phasic skin conductance (uS): the mean of the samples in each grid step minus the tonic level"};
 
+/* A's session events against the time both recordings cover, by the rule analyze judges them
+ * against the recording (psy_event_placement): none left out or cut without a word. */
+static void check_events(const psy_reader *r, psy_segment_rule rule, double t0, double t1, json_t *warn)
+{
+    if (rule == PSY_SEGMENTS_WINDOWS) return; /* windows: laid out without the events */
+    size_t n_events = 0, n_durations = 0;
+    for (size_t i = 0; i < psy_reader_event_count(r); i++) {
+        const psy_event *e = psy_reader_event(r, i);
+        if (!psy_is_session_event(e)) continue;
+        n_events++;
+        n_durations += e->duration_s > 0;
+        int where = psy_event_placement(e, t0, t1);
+        double a = e->onset_s, b = a + e->duration_s;
+        if (where & (rule == PSY_SEGMENTS_EVENTS ? PSY_EVENT_SEGMENT_OUTSIDE : PSY_EVENT_ONSET_OUTSIDE))
+            json_array_append_new(warn, json_sprintf("event '%s' at %.3f s lies outside the time both recordings "
+                                                     "cover (%.3f .. %.3f s)%s", e->label, a, t0, t1,
+                                                     rule == PSY_SEGMENTS_EVENTS ? ": no row" : ""));
+        else if (rule == PSY_SEGMENTS_EVENTS && (where & PSY_EVENT_SEGMENT_CLIPPED))
+            json_array_append_new(warn, json_sprintf("segment '%s' (%.3f .. %.3f s) clipped to the time both "
+                                                     "recordings cover: %.3f .. %.3f s", e->label, a, b,
+                                                     fmax(a, t0), fmin(b, t1)));
+    }
+    if (rule == PSY_SEGMENTS_EVENTS && n_events && !n_durations)
+        json_array_append_new(warn, json_sprintf("%zu session events, none with a duration: no segment from them "
+                                                 "(--segments markers: from each event to the next)", n_events));
+}
+
 static void put_num(FILE *fp, double v, int decimals)
 {
     if (isfinite(v)) fprintf(fp, "\t%.*f", decimals, v);
@@ -385,7 +412,9 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         cli_error(a, "segments: %s", psy_strerror(st));
         goto done;
     }
+    check_events(r[0], o->rule, t0, t1, warn);
     size_t m = 0;
+    int said = o->rule == PSY_SEGMENTS_EVENTS; /* by check_events, event by event */
     for (size_t g = 0; g < n_seg; g++) {
         psy_segment s = seg[g];
         if (g == 0) {
@@ -395,11 +424,12 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         } else {
             double lo = fmax(s.onset_s, t0), hi = fmin(s.onset_s + s.duration_s, t1);
             if (!(hi > lo)) {
-                json_array_append_new(warn, json_sprintf("segment '%s' at %.3f s lies outside the time both "
+                if (!said)
+                    json_array_append_new(warn, json_sprintf("segment '%s' at %.3f s lies outside the time both "
                                                          "recordings cover: no row", s.label, s.onset_s));
                 continue;
             }
-            if (lo != s.onset_s || hi != s.onset_s + s.duration_s)
+            if (!said && (lo != s.onset_s || hi != s.onset_s + s.duration_s))
                 json_array_append_new(warn, json_sprintf("segment '%s' at %.3f s clipped to the time both "
                                                          "recordings cover", s.label, s.onset_s));
             s.onset_s = lo;
