@@ -49,7 +49,8 @@ typedef struct psy_sync_config {
     double window_s;       /* window length, default 30 s (>= 4 grid samples) */
     double step_s;         /* window step, default 5 s (> 0) */
     double max_lag_s;      /* largest lag either way, default 5 s (0 .. window_s / 2) */
-    size_t n_surrogates;   /* default 1000 (0: no p values; at most 100000) */
+    size_t n_surrogates;   /* default 1000 (0: no p values; else PSY_SYNC_MIN_SHIFTS .. 100000:
+                              fewer could never give p < 0.05) */
     uint64_t seed;         /* surrogate draws, default 1 */
     int keep_profiles;     /* 1: keep every window's r at every lag (psy_sync_result.profile) */
     int concordance;       /* 1: also the Marci et al. 2007 concordance index (skin conductance;
