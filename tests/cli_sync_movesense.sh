@@ -22,6 +22,20 @@ expect_grep '^session	4\.807	735\.393	hr	' "$T"
 # the analysis window: VideoAnnotationStart (1737823570.853) to VideoAnnotationStop, 544 s
 expect_grep '^VideoAnnotationStart	190\.497	543\.991	hr	0\.[0-9]{4}	-?[0-9]\.[0-9]{2}	0\.[0-9]{4}	(9[0-9]|10[0-9])	' "$T"
 [ "$(wc -l <"$T")" -eq 8 ] || fail "want the session and 6 segments"
+# the README's figures (Accuracy, a real dyad) within a stated tolerance: r +-0.02, lag +-0.5 s, p +-0.03
+near() { # LABEL R LAG P: the hr row of LABEL in $T
+    awk -F'\t' -v l="$1" -v r="$2" -v lag="$3" -v p="$4" 'function abs(x) { return x < 0 ? -x : x }
+        $1 == l && $4 == "hr" { found = 1; ok = abs($5 - r) <= 0.02 && abs($6 - lag) <= 0.5 && abs($7 - p) <= 0.03 }
+        END { exit !(found && ok) }' "$T" || fail "$1: r/lag/p not near $2 $3 $4: $(grep "^$1	" "$T")"
+}
+near session 0.473 1.75 0.086
+near VideoAnnotationStart 0.467 1.75 0.102
+for ab in "$A 869" "$B 1032"; do
+    set -- $ab
+    expect_exit 0 "$PSYPHYS" beats "$1" -o "$TMP/beats$2.tsv"
+    n=$(($(wc -l <"$TMP/beats$2.tsv") - 1))
+    [ $n -ge $(($2 - 3)) ] && [ $n -le $(($2 + 3)) ] || fail "$1: $n beats, the README says $2 (+-3)"
+done
 expect_grep '"b_start_minus_a_start_s": 4\.806' "$TMP/res/dyad_sync.json"
 expect_grep 'the timestamps give 198\.950 Hz' "$TMP/res/dyad_sync.json"
 expect_grep 'clipped to the time both recordings cover' "$TMP/res/dyad_sync.json"
@@ -54,5 +68,7 @@ expect_exit 0 "$PSYPHYS" sync "$D/234130000540/HR-2025_01_25-16_42_59.csv" "$D/2
     -o "$TMP/res" --stem devices --signal hr
 expect_grep 'a start time is unknown' "$TMP/err"
 expect_grep '^session	0\.000	549\.704	hr	0\.[0-9]{4}	' "$TMP/res/devices_sync.tsv"
+T=$TMP/res/devices_sync.tsv
+near session 0.401 2.25 0.144
 
 finish
