@@ -143,7 +143,7 @@ static json_t *column(const char *units, const char *text)
 }
 
 static json_t *settings_json(const sync_run_options *o, const psy_sync_config *c, double offset, int known,
-                             double t0, double t1)
+                             double t0, double t1, double both)
 {
     json_t *s = json_object();
     json_object_set_new(s, "grid_hz", json_real(c->grid_hz));
@@ -157,6 +157,7 @@ static json_t *settings_json(const sync_run_options *o, const psy_sync_config *c
     json_object_set_new(s, "starts_known", json_boolean(known));
     json_object_set_new(s, "align", json_string(o->align_starts ? "start" : "clock"));
     json_object_set_new(s, "common_span_s", json_pack("[f,f]", t0, t1));
+    json_object_set_new(s, "both_recorded_s", json_real(both));
     json_object_set_new(s, "segments", json_string(o->segments_text));
     json_object_set_new(s, "method", json_pack(
         "{s:s,s:s,s:s,s:s,s:s}",
@@ -200,7 +201,7 @@ static json_t *base_sidecar(const char *path[2], psy_reader *r[2], const sync_ru
     }
     json_object_set(sc, "input_b", json_object_get(sb, "input"));
     json_decref(sb);
-    json_t *s = settings_json(o, c, offset, known, t0, t1);
+    json_t *s = settings_json(o, c, offset, known, t0, t1, psy_sync_both_recorded_s(r[0], r[1], offset, t0, t1));
     json_object_set_new(s, "channels", channels_json(r, sig, n_sig));
     if (ev->n) json_object_set_new(s, "events_files", cli_events_files_json(ev));
     json_object_set_new(sc, "settings", s);
@@ -485,10 +486,13 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         if (strcmp(pa.stem, pb.stem) == 0) snprintf(stem, sizeof stem, "%s", pa.stem);
         else snprintf(stem, sizeof stem, "%s_%s", pa.stem, pb.stem);
     }
+    double both = psy_sync_both_recorded_s(r[0], r[1], offset, t0, t1);
     if (!cli_make_dir(o->outdir)) goto done;
     if (!write_outputs(path, r, o, stem, offset, known, t0, t1, seg, n_seg, sig, n_sig, &ev, warn)) goto done;
     if (!o->quiet) {
-        printf("%s + %s: %.1f s together (B starts %+.3f s after A)\n", a, b, t1 - t0, offset);
+        printf("%s + %s: %.1f s together", a, b, t1 - t0);
+        if (both < t1 - t0 - 0.05) printf(", %.1f s with both signals (a pause or dropouts)", both);
+        printf(" (B starts %+.3f s after A)\n", offset);
         print_summary(seg, n_seg, sig, n_sig);
         printf("  wrote %s/%s_sync.tsv, %s_sync-windows.tsv (with .json sidecars)", o->outdir, stem, stem);
         if (o->report) printf(", %s_sync-report.html", stem);

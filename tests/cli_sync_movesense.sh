@@ -16,6 +16,9 @@ expect_grep '8 stretches' "$TMP/out"
 expect_exit 0 "$PSYPHYS" sync "$A" "$B" --events "$D/Annotations-2025_01_25-16_42_59.csv" --segments markers \
     -o "$TMP/res" --stem dyad --report
 expect_grep 'B starts \+4\.807 s after A' "$TMP/out"
+# the pause neither recorded (A 17.45-184.09 s) is not time with both signals
+expect_grep '735\.4 s together, 5[0-9]{2}\.[0-9] s with both signals' "$TMP/out"
+expect_grep '"both_recorded_s": 5[0-9]{2}\.' "$TMP/res/dyad_sync.json"
 expect_grep 'Unix times' "$TMP/err"
 T=$TMP/res/dyad_sync.tsv
 expect_grep '^session	4\.807	735\.393	hr	' "$T"

@@ -149,6 +149,12 @@ PSY_API int psy_sync_find_channel(const psy_reader *reader, psy_sync_signal sign
 PSY_API psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_signal signal, double t0_s,
                                    double grid_hz, size_t n, double *out, psy_message *why);
 
+/* Seconds in [from_s, to_s) (on A's time axis) where both recordings have data: A's stretches
+ * against B's shifted by b_minus_a_s (psy_sync_start_offset); a pause or dropout of either is
+ * left out. NaN for a NULL reader. */
+PSY_API double psy_sync_both_recorded_s(const psy_reader *a, const psy_reader *b, double b_minus_a_s, double from_s,
+                                        double to_s);
+
 /* Seconds from A's start to B's start (psy_reader_start of each), plus extra_s. *known is 0 when
  * either start is unknown (then *b_minus_a_s is extra_s: taken as starting together). PSY_OK or
  * PSY_E_INVALID. */
