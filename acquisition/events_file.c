@@ -308,7 +308,8 @@ static psy_status read_events(psy_reader *r, psy_source *src, int has_header,
         if (sample >= 0) skip[sample] = 1;
         if (label >= 0) skip[label] = 1;
         int replaced = 0;
-        char *lab = label >= 0 ? field_dup(&fields[label], &replaced) : strdup("");
+        /* no label in the row: n/a (BIDS), never an empty cell in a table */
+        char *lab = label >= 0 ? field_dup(&fields[label], &replaced) : strdup("n/a");
         char *det = join_detail(names, fields, n_cols, skip, &replaced);
         garbled += replaced > 0;
         e.label = lab;

@@ -36,7 +36,7 @@ static int unplaced(const psy_reader *r, size_t i, psy_message *why)
 {
     const psy_event *e = psy_reader_event(r, i);
     double end = psy_reader_duration(r);
-    if (e->onset_s < 0 || e->onset_s >= end) {
+    if (psy_event_placement(e, 0, end) & PSY_EVENT_ONSET_OUTSIDE) { /* sync's rule too */
         if (why) snprintf(why->text, sizeof why->text, "it lies outside the recording (0 .. %.3f s): no epoch", end);
         return 1;
     }

@@ -13,6 +13,16 @@ int psy_is_session_event(const psy_event *e)
     return strncmp(e->label, "psyphys:", 8) != 0;
 }
 
+int psy_event_placement(const psy_event *e, double from, double to)
+{
+    if (!e) return 0;
+    double a = e->onset_s, b = a + e->duration_s;
+    int where = a < from || a >= to ? PSY_EVENT_ONSET_OUTSIDE : 0;
+    if (e->duration_s > 0 && (a < from || b > to))
+        where |= b > from && a < to ? PSY_EVENT_SEGMENT_CLIPPED : PSY_EVENT_SEGMENT_OUTSIDE;
+    return where;
+}
+
 typedef struct seg_list {
     psy_segment *v;
     size_t n, cap;

@@ -127,7 +127,7 @@ void psy_session_check_segments(psy_session *s)
     for (size_t i = 0; s->cfg.rule == PSY_SEGMENTS_EVENTS && i < psy_reader_event_count(s->r); i++) {
         const psy_event *e = psy_reader_event(s->r, i);
         double a = e->onset_s, b = a + e->duration_s;
-        if (psy_is_session_event(e) && e->duration_s > 0 && (a < 0 || b > end) && b > 0 && a < end)
+        if (psy_is_session_event(e) && (psy_event_placement(e, 0, end) & PSY_EVENT_SEGMENT_CLIPPED))
             psy_session_warn(s, "segment '%s' (%.3f .. %.3f s) clipped to the recording: %.3f .. %.3f s",
                          e->label, a, b, fmax(a, 0), fmin(b, end));
     }

@@ -224,3 +224,30 @@ psy_status psy_sync_start_offset(const psy_reader *a, const psy_reader *b, doubl
     *b_minus_a_s = (*known ? tb - ta : 0) + extra_s;
     return PSY_OK;
 }
+
+/* Stretch k of r as [lo, hi) shifted by shift; a reader without stretches is one. */
+static void stretch_span(const psy_reader *r, int k, double shift, double *lo, double *hi)
+{
+    const psy_stretch *st = psy_reader_stretch_count(r) > 0 ? psy_reader_stretch(r, k) : NULL;
+    *lo = (st ? st->onset_s : 0) + shift;
+    *hi = (st ? st->onset_s + st->duration_s : psy_reader_duration(r)) + shift;
+}
+
+double psy_sync_both_recorded_s(const psy_reader *a, const psy_reader *b, double b_minus_a_s, double from_s,
+                                double to_s)
+{
+    if (!a || !b) return NAN;
+    int na = psy_reader_stretch_count(a), nb = psy_reader_stretch_count(b);
+    double total = 0;
+    for (int i = 0; i < (na > 0 ? na : 1); i++) {
+        double a0, a1;
+        stretch_span(a, i, 0, &a0, &a1);
+        for (int j = 0; j < (nb > 0 ? nb : 1); j++) {
+            double b0, b1;
+            stretch_span(b, j, b_minus_a_s, &b0, &b1);
+            double lo = fmax(fmax(a0, b0), from_s), hi = fmin(fmin(a1, b1), to_s);
+            if (hi > lo) total += hi - lo;
+        }
+    }
+    return total;
+}

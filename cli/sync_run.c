@@ -67,7 +67,8 @@ static int open_both(const char *path[2], const sync_run_options *o, psy_reader 
             warn_add(warn, path[0], json_sprintf("the onsets of %s are Unix times: shifted by %.6f s to the "
                                                  "recording's start", ev->path[i], ev->unix_shift_s[i]));
     in = o->input;
-    in.events_path = NULL;
+    in.events_path = NULL; /* --events and its --events-columns are A's */
+    in.events_columns = NULL;
     in.pair_bids_events = 0;
     r[1] = cli_open_recording(path[1], &in);
     if (r[1]) cli_warn_reader(path[1], r[1]); /* "B: ..." */
@@ -99,6 +100,33 @@ static const char *const signal_source[PSY_SYNC_SIGNAL_COUNT] = {
     "seconds",
     "phasic skin conductance (uS): the mean of the samples in each grid step minus the tonic level"};
 
+/* A's session events against the time both recordings cover, by the rule analyze judges them
+ * against the recording (psy_event_placement): none left out or cut without a word. */
+static void check_events(const psy_reader *r, psy_segment_rule rule, double t0, double t1, json_t *warn)
+{
+    if (rule == PSY_SEGMENTS_WINDOWS) return; /* windows: laid out without the events */
+    size_t n_events = 0, n_durations = 0;
+    for (size_t i = 0; i < psy_reader_event_count(r); i++) {
+        const psy_event *e = psy_reader_event(r, i);
+        if (!psy_is_session_event(e)) continue;
+        n_events++;
+        n_durations += e->duration_s > 0;
+        int where = psy_event_placement(e, t0, t1);
+        double a = e->onset_s, b = a + e->duration_s;
+        if (where & (rule == PSY_SEGMENTS_EVENTS ? PSY_EVENT_SEGMENT_OUTSIDE : PSY_EVENT_ONSET_OUTSIDE))
+            json_array_append_new(warn, json_sprintf("event '%s' at %.3f s lies outside the time both recordings "
+                                                     "cover (%.3f .. %.3f s)%s", e->label, a, t0, t1,
+                                                     rule == PSY_SEGMENTS_EVENTS ? ": no row" : ""));
+        else if (rule == PSY_SEGMENTS_EVENTS && (where & PSY_EVENT_SEGMENT_CLIPPED))
+            json_array_append_new(warn, json_sprintf("segment '%s' (%.3f .. %.3f s) clipped to the time both "
+                                                     "recordings cover: %.3f .. %.3f s", e->label, a, b,
+                                                     fmax(a, t0), fmin(b, t1)));
+    }
+    if (rule == PSY_SEGMENTS_EVENTS && n_events && !n_durations)
+        json_array_append_new(warn, json_sprintf("%zu session events, none with a duration: no segment from them "
+                                                 "(--segments markers: from each event to the next)", n_events));
+}
+
 static void put_num(FILE *fp, double v, int decimals)
 {
     if (isfinite(v)) fprintf(fp, "\t%.*f", decimals, v);
@@ -124,7 +152,7 @@ static json_t *column(const char *units, const char *text)
 }
 
 static json_t *settings_json(const sync_run_options *o, const psy_sync_config *c, double offset, int known,
-                             double t0, double t1)
+                             double t0, double t1, double both)
 {
     json_t *s = json_object();
     json_object_set_new(s, "grid_hz", json_real(c->grid_hz));
@@ -138,6 +166,7 @@ static json_t *settings_json(const sync_run_options *o, const psy_sync_config *c
     json_object_set_new(s, "starts_known", json_boolean(known));
     json_object_set_new(s, "align", json_string(o->align_starts ? "start" : "clock"));
     json_object_set_new(s, "common_span_s", json_pack("[f,f]", t0, t1));
+    json_object_set_new(s, "both_recorded_s", json_real(both));
     json_object_set_new(s, "segments", json_string(o->segments_text));
     json_object_set_new(s, "method", json_pack(
         "{s:s,s:s,s:s,s:s,s:s}",
@@ -181,7 +210,7 @@ static json_t *base_sidecar(const char *path[2], psy_reader *r[2], const sync_ru
     }
     json_object_set(sc, "input_b", json_object_get(sb, "input"));
     json_decref(sb);
-    json_t *s = settings_json(o, c, offset, known, t0, t1);
+    json_t *s = settings_json(o, c, offset, known, t0, t1, psy_sync_both_recorded_s(r[0], r[1], offset, t0, t1));
     json_object_set_new(s, "channels", channels_json(r, sig, n_sig));
     if (ev->n) json_object_set_new(s, "events_files", cli_events_files_json(ev));
     json_object_set_new(sc, "settings", s);
@@ -389,7 +418,9 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         cli_error(a, "segments: %s", psy_strerror(st));
         goto done;
     }
+    check_events(r[0], o->rule, t0, t1, warn);
     size_t m = 0;
+    int said = o->rule == PSY_SEGMENTS_EVENTS; /* by check_events, event by event */
     for (size_t g = 0; g < n_seg; g++) {
         psy_segment s = seg[g];
         if (g == 0) {
@@ -399,11 +430,12 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         } else {
             double lo = fmax(s.onset_s, t0), hi = fmin(s.onset_s + s.duration_s, t1);
             if (!(hi > lo)) {
-                warn_add(warn, a, json_sprintf("segment '%s' at %.3f s lies outside the time both "
-                                               "recordings cover: no row", s.label, s.onset_s));
+                if (!said)
+                    warn_add(warn, a, json_sprintf("segment '%s' at %.3f s lies outside the time both "
+                                                   "recordings cover: no row", s.label, s.onset_s));
                 continue;
             }
-            if (lo != s.onset_s || hi != s.onset_s + s.duration_s)
+            if (!said && (lo != s.onset_s || hi != s.onset_s + s.duration_s))
                 warn_add(warn, a, json_sprintf("segment '%s' at %.3f s clipped to the time both "
                                                "recordings cover", s.label, s.onset_s));
             s.onset_s = lo;
@@ -459,10 +491,13 @@ int sync_run(const char *a, const char *b, const sync_run_options *o)
         if (strcmp(pa.stem, pb.stem) == 0) snprintf(stem, sizeof stem, "%s", pa.stem);
         else snprintf(stem, sizeof stem, "%s_%s", pa.stem, pb.stem);
     }
+    double both = psy_sync_both_recorded_s(r[0], r[1], offset, t0, t1);
     if (!cli_make_dir(o->outdir)) goto done;
     if (!write_outputs(path, r, o, stem, offset, known, t0, t1, seg, n_seg, sig, n_sig, &ev, warn)) goto done;
     if (!o->quiet) {
-        printf("%s + %s: %.1f s together (B starts %+.3f s after A)\n", a, b, t1 - t0, offset);
+        printf("%s + %s: %.1f s together", a, b, t1 - t0);
+        if (both < t1 - t0 - 0.05) printf(", %.1f s with both signals (a pause or dropouts)", both);
+        printf(" (B starts %+.3f s after A)\n", offset);
         print_summary(seg, n_seg, sig, n_sig);
         printf("  wrote %s/%s_sync.tsv, %s_sync-windows.tsv (with .json sidecars)", o->outdir, stem, stem);
         if (o->report) printf(", %s_sync-report.html", stem);

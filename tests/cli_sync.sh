@@ -24,6 +24,7 @@ expect_grep '^8\.000	hr	0\.[0-9]{4}	-?[0-9]\.[0-9]{2}$' "$W"
 expect_grep '"b_start_minus_a_start_s": 3\.0' "$TMP/res/A_B_sync.json"
 expect_grep '"n_surrogates": 1000' "$TMP/res/A_B_sync.json"
 expect_grep '"input_b"' "$TMP/res/A_B_sync.json"
+expect_grep '"both_recorded_s": 597' "$TMP/res/A_B_sync.json"
 expect_grep 'Moulder, Boker' "$TMP/res/A_B_sync.json"
 expect_grep '"concordance": \{' "$TMP/res/A_B_sync.json"
 expect_grep '"lag_s": \{' "$TMP/res/A_B_sync-windows.json"
@@ -51,6 +52,19 @@ expect_grep '^talk	300\.000	290\.000	scl	0\.[0-9]{4}	' "$TMP/res/parts_sync.tsv"
 expect_grep '^talk	300\.000	290\.000	phasic	0\.[0-9]{4}	[12]\.[0-9]{2}	0\.0100	' "$TMP/res/parts_sync.tsv"
 [ "$(grep -c '	eda	\|	hr	' "$TMP/res/parts_sync.tsv")" -eq 0 ] || fail "--signal scl/phasic wrote other signals"
 expect_grep '"tonic skin conductance level' "$TMP/res/parts_sync.json"
+
+# events outside the time both cover, or cut by it, are said (as analyze says them of the
+# recording); a row without a label is n/a; events without durations give no segment: said
+printf 'onset\tduration\ttrial_type\n-5\t10\tpre\n10\t60\trest\n2000\t30\tlate\n200\t30\t\n' >"$TMP/out.tsv"
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/out.tsv" -o "$TMP/res" --stem outside --signal hr
+expect_grep "segment 'pre' \(-5\.000 \.\. 5\.000 s\) clipped to the time both recordings cover: 3\.000 \.\. 5\.000 s" \
+    "$TMP/res/outside_sync.json"
+expect_grep "event 'late' at 2000\.000 s lies outside the time both recordings cover \(3\.000 \.\. 600\.000 s\): no row" \
+    "$TMP/res/outside_sync.json"
+expect_grep '^n/a	200\.000	30\.000	hr	' "$TMP/res/outside_sync.tsv"
+printf 'onset,trial_type\n10,a\n200,b\n' >"$TMP/points.csv"
+expect_exit 0 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" --events "$TMP/points.csv" -o "$TMP/res" --stem points --signal hr
+expect_grep '2 session events, none with a duration: no segment from them \(--segments markers' "$TMP/res/points_sync.json"
 
 # Unix-time events are read as such
 printf 'onset,duration,trial_type\n1700000300,290,talk\n' >"$TMP/unix.csv"
@@ -152,6 +166,9 @@ expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --window 2
 expect_grep 'lag' "$TMP/err"
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --signal pulse
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --surrogates 1.5
+# below 19 shifts p could never reach 0.05: refused, naming the count (not "session too short")
+expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --surrogates 5
+expect_grep 'sync: 5 surrogates: fewer than 19 can never give p < 0\.05' "$TMP/err"
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --bogus
 expect_exit 0 "$PSYPHYS" sync --help
 expect_grep 'Boker' "$TMP/out"

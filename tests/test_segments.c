@@ -77,8 +77,24 @@ static void test_rules(void **state)
     psy_reader_close(r);
 }
 
+/* Where an event lies against a span: the rule analyze and sync share. */
+static void test_placement(void **state)
+{
+    (void)state;
+    psy_event e = {.label = "x", .onset_s = 10, .duration_s = 20};
+    assert_int_equal(psy_event_placement(&e, 0, 100), 0);
+    assert_int_equal(psy_event_placement(&e, 15, 100), PSY_EVENT_ONSET_OUTSIDE | PSY_EVENT_SEGMENT_CLIPPED);
+    assert_int_equal(psy_event_placement(&e, 0, 20), PSY_EVENT_SEGMENT_CLIPPED);
+    assert_int_equal(psy_event_placement(&e, 30, 100), PSY_EVENT_ONSET_OUTSIDE | PSY_EVENT_SEGMENT_OUTSIDE);
+    assert_int_equal(psy_event_placement(&e, 0, 10), PSY_EVENT_ONSET_OUTSIDE | PSY_EVENT_SEGMENT_OUTSIDE);
+    e.duration_s = NAN; /* a point event: its onset only */
+    assert_int_equal(psy_event_placement(&e, 0, 100), 0);
+    assert_int_equal(psy_event_placement(&e, 10.5, 100), PSY_EVENT_ONSET_OUTSIDE);
+    assert_int_equal(psy_event_placement(NULL, 0, 1), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_rules)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_rules), cmocka_unit_test(test_placement)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

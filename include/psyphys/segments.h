@@ -32,6 +32,15 @@ PSY_API int psy_is_session_event(const psy_event *event);
  * one rule of `analyze` and `eda` (psy_eda_events_of). 0 for i out of range. */
 PSY_API int psy_event_skipped(const psy_reader *reader, size_t i, psy_message *why);
 
+/* Where a session event lies against the span [from, to) (s from the recording's start), the one
+ * rule analyze (the recording) and sync (the time both recordings cover) judge events by: a bit set
+ * of PSY_EVENT_ONSET_OUTSIDE (its onset is not in the span: no epoch, no marker segment from it),
+ * PSY_EVENT_SEGMENT_CLIPPED (it has a duration > 0, part of it lies in the span and part not: its
+ * segment is cut to the span) and PSY_EVENT_SEGMENT_OUTSIDE (it has a duration > 0 and none of it
+ * lies in the span: no segment); 0: wholly inside. NULL event: 0. */
+enum { PSY_EVENT_ONSET_OUTSIDE = 1, PSY_EVENT_SEGMENT_CLIPPED = 2, PSY_EVENT_SEGMENT_OUTSIDE = 4 };
+PSY_API int psy_event_placement(const psy_event *event, double from, double to);
+
 /* The segments of a recording by a rule, the whole recording first (label "recording").
  * Session events only (psy_is_session_event); segments are clipped to the recording and those
  * left empty are dropped. *out is released with psy_segments_free. PSY_OK, PSY_E_INVALID,

@@ -49,7 +49,8 @@ typedef struct psy_sync_config {
     double window_s;       /* window length, default 30 s (>= 4 grid samples) */
     double step_s;         /* window step, default 5 s (> 0) */
     double max_lag_s;      /* largest lag either way, default 5 s (0 .. window_s / 2) */
-    size_t n_surrogates;   /* default 1000 (0: no p values; at most 100000) */
+    size_t n_surrogates;   /* default 1000 (0: no p values; else PSY_SYNC_MIN_SHIFTS .. 100000:
+                              fewer could never give p < 0.05) */
     uint64_t seed;         /* surrogate draws, default 1 */
     int keep_profiles;     /* 1: keep every window's r at every lag (psy_sync_result.profile) */
     int concordance;       /* 1: also the Marci et al. 2007 concordance index (skin conductance;
@@ -147,6 +148,12 @@ PSY_API int psy_sync_find_channel(const psy_reader *reader, psy_sync_signal sign
  * wrong kind), PSY_E_NOMEM, or a read/detection error (why says it). */
 PSY_API psy_status psy_sync_signal_on_grid(psy_reader *reader, int ch, psy_sync_signal signal, double t0_s,
                                    double grid_hz, size_t n, double *out, psy_message *why);
+
+/* Seconds in [from_s, to_s) (on A's time axis) where both recordings have data: A's stretches
+ * against B's shifted by b_minus_a_s (psy_sync_start_offset); a pause or dropout of either is
+ * left out. NaN for a NULL reader. */
+PSY_API double psy_sync_both_recorded_s(const psy_reader *a, const psy_reader *b, double b_minus_a_s, double from_s,
+                                        double to_s);
 
 /* Seconds from A's start to B's start (psy_reader_start of each), plus extra_s. *known is 0 when
  * either start is unknown (then *b_minus_a_s is extra_s: taken as starting together). PSY_OK or
