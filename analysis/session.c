@@ -57,6 +57,19 @@ void psy_session_warn(psy_session *s, const char *fmt, ...)
     s->warnings[s->n_warnings++] = copy;
 }
 
+/* A warning with the seconds of channel ch's missing samples (NaN: empty cells, dropouts) among
+ * its gaps (flat stretches are the detectors' own warnings), when there are any. */
+static void warn_missing(psy_session *s, int ch, const psy_ecg_gap *gaps, size_t n_gaps, const char *consequence)
+{
+    const psy_channel_info *c = psy_reader_channel(s->r, ch);
+    int64_t missing = 0;
+    for (size_t g = 0; g < n_gaps; g++)
+        if (!gaps[g].flat) missing += gaps[g].end - gaps[g].start;
+    if (missing > 0 && c->rate_hz > 0)
+        psy_session_warn(s, "%s channel '%s': %.2f s of missing samples (empty or NaN): %s",
+                         psy_channel_type_name(c->type), c->label, (double)missing / c->rate_hz, consequence);
+}
+
 /* The breaths of the RSP channel, or, without one and with cfg.edr, ECG-derived from the beats;
  * their RSA against the beats. A channel the detector cannot take is a warning, not a failure. */
 static psy_status detect_breaths(psy_session *s)
@@ -69,6 +82,8 @@ static psy_status detect_breaths(psy_session *s)
             psy_session_warn(s, "RSP channel: %s", reason.text);
             return PSY_OK;
         }
+        if (st == PSY_OK) warn_missing(s, s->rsp, s->breaths->gaps, s->breaths->n_gaps,
+                                       "no breath spans them and the breathing rate leaves them out");
     } else if (s->cfg.edr && s->beats && s->heart == PSY_HEART_ECG) {
         st = psy_breaths_from_ecg(s->r, s->ecg, s->beats, &s->breaths, &reason);
         if (st == PSY_E_TOO_SHORT) {
@@ -200,6 +215,7 @@ static psy_status compute(psy_session *s, psy_message *why)
     psy_message reason = {{0}};
     s->beats_cfg = psy_beats_config_default();
     if (s->ecg >= 0 && detect_beats(s, &reason) != PSY_OK) psy_session_warn(s, "no beats: %s", reason.text);
+    else if (s->ecg >= 0) warn_missing(s, s->ecg, s->beats->gaps, s->beats->n_gaps, "no beat interval spans them");
     psy_status st;
     if (s->ppg >= 0 && (s->heart == PSY_HEART_PPG || s->beats) && (st = pulses_and_pat(s)) != PSY_OK)
         return psy_fail(why, st, "PPG channel: %s", psy_strerror(st));
