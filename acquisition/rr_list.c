@@ -172,8 +172,9 @@ static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
         int numeric = nf >= 1 && nf <= 3;
         for (size_t i = 0; numeric && i < nf; i++) {
             /* a missing value (NaN, NA, n/a, an empty cell) once the list's columns are known */
-            numeric = dev_parse_number(f[i].p, f[i].n, &v[i]) || (p->columns && text_is_missing(f[i].p, f[i].n));
-            if (numeric && p->columns && text_is_missing(f[i].p, f[i].n)) v[i] = NAN;
+            int missing = p->columns && text_is_missing(f[i].p, f[i].n);
+            numeric = missing || dev_parse_number(f[i].p, f[i].n, &v[i]);
+            if (missing) v[i] = NAN;
         }
         if (p->columns == 0 && !p->has_header && !numeric) {
             /* the first line may be a header of our words; anything else is not ours */
@@ -262,11 +263,10 @@ static psy_status build_beat_times(const parsed *p, int unit, result *res, psy_m
     const rows *r = &p->r;
     double to_s = unit_scale_to_s(unit);
     res->format = "beat times";
-    double prev = NAN; /* the previous beat's time; NaN after a missing one */
     int64_t first = 0;
     while (first < r->n && isnan(r->a[first])) note_skipped(res, r->line[first++]);
-    double last = first < r->n ? r->a[first] : NAN;
-    prev = last;
+    double last = first < r->n ? r->a[first] : NAN; /* the last beat's time */
+    double prev = last;                              /* likewise, NaN after a missing one */
     for (int64_t i = first + 1; i < r->n; i++) {
         if (isnan(r->a[i])) { /* a missing beat: the interval after it is unknown */
             note_skipped(res, r->line[i]);
