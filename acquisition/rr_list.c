@@ -22,6 +22,7 @@
 
 #include "device_readers.h"
 #include "device_util.h"
+#include "text_lines.h" /* text_is_missing */
 
 enum { ROLE_NONE, ROLE_RR, ROLE_TIME };
 enum { UNIT_NONE, UNIT_MS, UNIT_S };
@@ -169,7 +170,12 @@ static psy_status read_rows(psy_source *src, parsed *p, psy_message *why)
         size_t nf = dev_split(line, len, delim, f, 4);
         double v[3];
         int numeric = nf >= 1 && nf <= 3;
-        for (size_t i = 0; numeric && i < nf; i++) numeric = dev_parse_number(f[i].p, f[i].n, &v[i]);
+        for (size_t i = 0; numeric && i < nf; i++) {
+            /* a missing value (NaN, NA, n/a, an empty cell) once the list's columns are known */
+            int missing = p->columns && text_is_missing(f[i].p, f[i].n);
+            numeric = missing || dev_parse_number(f[i].p, f[i].n, &v[i]);
+            if (missing) v[i] = NAN;
+        }
         if (p->columns == 0 && !p->has_header && !numeric) {
             /* the first line may be a header of our words; anything else is not ours */
             if (!parse_header(f, nf, p)) { st = PSY_E_UNKNOWN_FORMAT; break; }
@@ -220,13 +226,16 @@ static double unit_scale_to_s(int unit) { return unit == UNIT_MS ? 1e-3 : 1.0; }
 /* The rule for a value column whose unit is not stated: median > 20 → ms, else s. */
 static int unit_by_median(double median) { return median > 20 ? UNIT_MS : UNIT_S; }
 
-/* Fraction of values (in s) in the range a human RR can take, generously: 0.2 .. 5 s. */
+/* Fraction of the values (in s) that are not missing in the range a human RR can take,
+ * generously: 0.2 .. 5 s. */
 static double plausible_fraction(const double *v, int64_t n, double to_s)
 {
-    int64_t ok = 0;
-    for (int64_t i = 0; i < n; i++)
+    int64_t ok = 0, given = 0;
+    for (int64_t i = 0; i < n; i++) {
+        given += !isnan(v[i]);
         if (v[i] * to_s >= 0.2 && v[i] * to_s <= 5.0) ok++;
-    return n ? (double)ok / (double)n : 0;
+    }
+    return given ? (double)ok / (double)given : 0;
 }
 
 typedef struct result {
@@ -236,7 +245,17 @@ typedef struct result {
     double mismatch_step, mismatch_rr;
     int unit_guessed, unit;
     double median;
+    int64_t skipped, first_skipped_line; /* missing or out-of-range intervals, the first's line */
+    int64_t missing_rr;                  /* missing lines of a one-column RR list among them */
 } result;
+
+/* Plausible RR interval bounds, as psy_hrv_compute's (psyphys/hrv.h): 1 ms .. 10 s. */
+static int interval_kept(double rr_ms) { return rr_ms >= 1 && rr_ms <= 10000; }
+
+static void note_skipped(result *res, int64_t line)
+{
+    if (!res->skipped++) res->first_skipped_line = line;
+}
 
 /* Beat times a[i] → intervals between successive beats, timed at the later beat. */
 static psy_status build_beat_times(const parsed *p, int unit, result *res, psy_message *why)
@@ -244,13 +263,24 @@ static psy_status build_beat_times(const parsed *p, int unit, result *res, psy_m
     const rows *r = &p->r;
     double to_s = unit_scale_to_s(unit);
     res->format = "beat times";
-    for (int64_t i = 1; i < r->n; i++) {
-        if (!(r->a[i] > r->a[i - 1]))
+    int64_t first = 0;
+    while (first < r->n && isnan(r->a[first])) note_skipped(res, r->line[first++]);
+    double last = first < r->n ? r->a[first] : NAN; /* the last beat's time */
+    double prev = last;                              /* likewise, NaN after a missing one */
+    for (int64_t i = first + 1; i < r->n; i++) {
+        if (isnan(r->a[i])) { /* a missing beat: the interval after it is unknown */
+            note_skipped(res, r->line[i]);
+            prev = NAN;
+            continue;
+        }
+        if (!(r->a[i] > last))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: beat time %g is not after the previous %g",
-                            (long long)r->line[i], r->a[i], r->a[i - 1]);
-        double rr_ms = (r->a[i] - r->a[i - 1]) * to_s * 1e3;
+                            (long long)r->line[i], r->a[i], last);
+        double rr_ms = (r->a[i] - prev) * to_s * 1e3;
+        if (!isnan(rr_ms) && !interval_kept(rr_ms)) note_skipped(res, r->line[i]), rr_ms = NAN;
         psy_status st = dev_store_push(res->store, 0, rr_ms, r->a[i] * to_s, why);
         if (st != PSY_OK) return st;
+        prev = last = r->a[i];
     }
     return PSY_OK;
 }
@@ -262,11 +292,18 @@ static psy_status build_rr_list(const parsed *p, int unit, result *res, psy_mess
     double to_s = unit_scale_to_s(unit), t = 0;
     res->format = "RR list";
     for (int64_t i = 0; i < r->n; i++) {
+        if (isnan(r->a[i])) { /* a missing interval: its time is unknown, the list runs on without it */
+            note_skipped(res, r->line[i]);
+            res->missing_rr++;
+            continue;
+        }
         if (!(r->a[i] > 0))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: RR interval %g is not positive",
                             (long long)r->line[i], r->a[i]);
         t += r->a[i] * to_s;
-        psy_status st = dev_store_push(res->store, 0, r->a[i] * to_s * 1e3, t, why);
+        double rr_ms = r->a[i] * to_s * 1e3;
+        if (!interval_kept(rr_ms)) note_skipped(res, r->line[i]), rr_ms = NAN; /* time passed, no beat interval */
+        psy_status st = dev_store_push(res->store, 0, rr_ms, t, why);
         if (st != PSY_OK) return st;
     }
     return PSY_OK;
@@ -282,15 +319,22 @@ static psy_status build_time_rr(const parsed *p, const double *t, const double *
 {
     const rows *r = &p->r;
     res->format = "RR list";
+    int64_t kept = 0;
     for (int64_t i = 0; i < r->n; i++) {
-        if (!(rr[i] > 0))
+        if (isnan(t[i])) { /* a beat without a time: left out */
+            note_skipped(res, r->line[i]);
+            continue;
+        }
+        double rr_ms = rr[i] * rr_to_s * 1e3;
+        if (!isnan(rr_ms) && !(rr_ms > 0))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: RR interval %g is not positive",
                             (long long)r->line[i], rr[i]);
-        if (i > 0 && !(t[i] > t[i - 1]))
+        if (kept > 0 && !(t[i] > t[kept - 1]))
             return psy_fail(why, PSY_E_FORMAT, "line %lld: beat time %g is not after the previous %g",
-                            (long long)r->line[i], t[i], t[i - 1]);
-        if (i > 0) {
-            double step = (t[i] - t[i - 1]) * t_to_s, rr_s = rr[i] * rr_to_s;
+                            (long long)r->line[i], t[i], t[kept - 1]);
+        if (!interval_kept(rr_ms)) note_skipped(res, r->line[i]), rr_ms = NAN; /* a beat without an interval: a gap */
+        if (kept > 0 && !isnan(rr_ms)) {
+            double step = (t[i] - t[kept - 1]) * t_to_s, rr_s = rr[i] * rr_to_s;
             if (!steps_match(step, rr_s)) {
                 if (!res->mismatches++) {
                     res->first_mismatch_line = r->line[i];
@@ -299,16 +343,25 @@ static psy_status build_time_rr(const parsed *p, const double *t, const double *
                 }
             }
         }
-        psy_status st = dev_store_push(res->store, 0, rr[i] * rr_to_s * 1e3, t[i] * t_to_s, why);
+        psy_status st = dev_store_push(res->store, 0, rr_ms, t[i] * t_to_s, why);
         if (st != PSY_OK) return st;
+        kept = i + 1;
     }
     return PSY_OK;
 }
 
+/* The median of the values that are not missing (NaN). */
 static psy_status median_of(const double *v, int64_t n, double *out, psy_message *why)
 {
-    int ok;
-    *out = dev_median(v, n, &ok);
+    double *kept = malloc((size_t)(n > 0 ? n : 1) * sizeof *kept);
+    if (!kept) return psy_fail(why, PSY_E_NOMEM, "out of memory");
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!isnan(v[i])) kept[k++] = v[i];
+    int ok = 0;
+    *out = k ? dev_median(kept, k, &ok) : NAN;
+    free(kept);
+    if (!k) return psy_fail(why, PSY_E_FORMAT, "every value is missing");
     return ok ? PSY_OK : psy_fail(why, PSY_E_NOMEM, "out of memory");
 }
 
@@ -341,9 +394,9 @@ static psy_status classify_one_column(const parsed *p, int forced, int rate_give
         /* Beat times rise at every line by about one RR; an RR list goes up and down. */
         double *d = differences(r->a, r->n);
         if (!d) return psy_fail(why, PSY_E_NOMEM, "out of memory");
-        int64_t rising = 0;
-        for (int64_t i = 0; i < r->n - 1; i++) rising += d[i] > 0;
-        beat_times = (double)rising >= 0.9 * (double)(r->n - 1);
+        int64_t rising = 0, steps = 0; /* among the steps between values that are not missing */
+        for (int64_t i = 0; i < r->n - 1; i++) rising += d[i] > 0, steps += !isnan(d[i]);
+        beat_times = steps && (double)rising >= 0.9 * (double)steps;
         st = beat_times ? median_of(d, r->n - 1, &diff_median, why) : PSY_OK;
         free(d);
         if (st != PSY_OK) return st;
@@ -421,6 +474,12 @@ static void warn_all(psy_reader *rd, const parsed *p, const result *res)
                         strcmp(res->format, "beat times") == 0 ? "beat time steps" : "intervals",
                         res->unit == UNIT_MS ? "ms" : "s", res->median,
                         res->unit == UNIT_MS ? ">" : "<=");
+    if (res->skipped)
+        psy_reader_warn(rd, "%lld interval(s) missing (NaN, NA, n/a, empty) or outside 1 ms .. 10 s skipped, the "
+                        "first at line %lld%s", (long long)res->skipped, (long long)res->first_skipped_line,
+                        res->missing_rr ? " (a missing interval's length is unknown: the beat times after it run on "
+                                          "without it)"
+                                        : "");
     if (res->mismatches)
         psy_reader_warn(rd, "time column and RR disagree at %lld of %lld beats (first at line %lld: "
                         "time step %.3f s, RR %.3f s; a recording-start artefact or dropped beats); "

@@ -14,6 +14,7 @@ void psy_breath_list_free(psy_breath_list *list)
     free(list->peak_s);
     free(list->end_s);
     free(list->rate_windows);
+    free(list->gaps);
     free(list);
 }
 
@@ -30,6 +31,31 @@ psy_status breaths_drain(psy_resp_detector *d, psy_breath_list *l, size_t *cap)
         }
         memcpy(l->b + l->n, tmp, k * sizeof *tmp);
         l->n += k;
+    }
+    return PSY_OK;
+}
+
+/* Adds the missing samples (NaN) of x[0..n), the channel's samples from index at, to l's gaps,
+ * a run that goes on from the previous block extended. */
+static psy_status note_gaps(psy_breath_list *l, size_t *cap, const double *x, size_t n, int64_t at)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isnan(x[i])) continue;
+        size_t j = i;
+        while (j < n && isnan(x[j])) j++;
+        int64_t a = at + (int64_t)i, z = at + (int64_t)j;
+        if (l->n_gaps && l->gaps[l->n_gaps - 1].end == a) {
+            l->gaps[l->n_gaps - 1].end = z;
+        } else {
+            if (l->n_gaps == *cap) {
+                size_t c = 2 * *cap + 16;
+                psy_ecg_gap *p = realloc(l->gaps, c * sizeof *p);
+                if (!p) return PSY_E_NOMEM;
+                l->gaps = p, *cap = c;
+            }
+            l->gaps[l->n_gaps++] = (psy_ecg_gap){a, z, 0};
+        }
+        i = j;
     }
     return PSY_OK;
 }
@@ -79,7 +105,7 @@ psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *conf
     }
     psy_breath_list *l = calloc(1, sizeof *l);
     double *x = malloc(65536 * sizeof *x);
-    size_t cap = 0;
+    size_t cap = 0, gaps_cap = 0;
     if (!l || !x) st = PSY_E_NOMEM;
     for (int64_t at = 0; st == PSY_OK && at < info->frames;) {
         int64_t n = info->frames - at < 65536 ? info->frames - at : 65536;
@@ -90,6 +116,7 @@ psy_status psy_breaths_detect(psy_reader *r, int ch, const psy_resp_config *conf
                          (long long)at, psy_strerror(st));
             break;
         }
+        st = note_gaps(l, &gaps_cap, x, (size_t)n, at);
         for (size_t off = 0; off < (size_t)n && st == PSY_OK;) {
             size_t used = 0;
             psy_resp_detector_push(d, x + off, (size_t)n - off, &used);

@@ -58,6 +58,19 @@ void psy_session_warn(psy_session *s, const char *fmt, ...)
     s->warnings[s->n_warnings++] = copy;
 }
 
+/* A warning with the seconds of channel ch's missing samples (NaN: empty cells, dropouts) among
+ * its gaps (flat stretches are the detectors' own warnings), when there are any. */
+static void warn_missing(psy_session *s, int ch, const psy_ecg_gap *gaps, size_t n_gaps, const char *consequence)
+{
+    const psy_channel_info *c = psy_reader_channel(s->r, ch);
+    int64_t missing = 0;
+    for (size_t g = 0; g < n_gaps; g++)
+        if (!gaps[g].flat) missing += gaps[g].end - gaps[g].start;
+    if (missing > 0 && c->rate_hz > 0)
+        psy_session_warn(s, "%s channel '%s': %.2f s of missing samples (empty or NaN): %s",
+                         psy_channel_type_name(c->type), c->label, (double)missing / c->rate_hz, consequence);
+}
+
 /* The breaths of the RSP channel, or, without one and with cfg.edr, ECG-derived from the beats;
  * their RSA against the beats. A channel the detector cannot take is a warning, not a failure. */
 static psy_status detect_breaths(psy_session *s)
@@ -70,6 +83,8 @@ static psy_status detect_breaths(psy_session *s)
             psy_session_warn(s, "RSP channel: %s", reason.text);
             return PSY_OK;
         }
+        if (st == PSY_OK) warn_missing(s, s->rsp, s->breaths->gaps, s->breaths->n_gaps,
+                                       "no breath spans them and the breathing rate leaves them out");
     } else if (s->cfg.edr && s->beats && s->heart == PSY_HEART_ECG) {
         st = psy_breaths_from_ecg(s->r, s->ecg, s->beats, &s->breaths, &reason);
         if (st == PSY_E_TOO_SHORT) {

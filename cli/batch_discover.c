@@ -76,9 +76,9 @@ static char *pair_events(const char *path)
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
     const char *base = path + dir_len;
-    const char *dot = strchr(base + 1, '.');
-    size_t stem_len = dot ? (size_t)(dot - base) : strlen(base);
     char cand[PATH_MAX];
+    int stem_n = psy_path_stem(base, cand, sizeof cand);
+    size_t stem_len = stem_n > 0 && (size_t)stem_n < sizeof cand ? (size_t)stem_n : strlen(base);
     const char *us = NULL; /* the last '_' of the stem: before the BIDS suffix */
     for (const char *p = base; p < base + stem_len; p++)
         if (*p == '_') us = p;

@@ -60,11 +60,7 @@ int cli_output_place_for(const char *input, const char *root, cli_layout layout,
     }
     if ((size_t)snprintf(out->dir, sizeof out->dir, "%s", root) >= sizeof out->dir)
         return say(why, why_size, "the output path is too long");
-    const char *base = strrchr(input, '/');
-    base = base ? base + 1 : input;
-    snprintf(out->stem, sizeof out->stem, "%s", base);
-    char *dot = strchr(out->stem, '.');
-    if (dot && dot != out->stem) *dot = '\0';
+    psy_path_stem(input, out->stem, sizeof out->stem);
     return 1;
 }
 

@@ -41,10 +41,7 @@ void report_batch_output_set(const char *file, const char *outputs, char *subdir
             return;
         }
     }
-    const char *base = strrchr(file, '/');
-    snprintf(stem, stem_size, "%s", base ? base + 1 : file);
-    char *dot = strchr(stem, '.');
-    if (dot && dot != stem) *dot = '\0';
+    psy_path_stem(file, stem, stem_size);
 }
 
 /* A relative path as a URL path: unreserved characters and '/' kept, the rest percent-encoded. */

@@ -43,6 +43,12 @@ psy_status psy_breath_list_rate_over(const psy_breath_list *l, double t0_s, doub
         if (!k) first = l->b[i].onset;
         last = l->b[i].end, k++;
     }
-    rate_of(k, (double)(last - first) / l->rate_hz, out);
+    int64_t observed = last - first; /* missing samples between the breaths were not breathing seen */
+    for (size_t g = 0; g < l->n_gaps && l->gaps; g++) {
+        int64_t a = l->gaps[g].start > first ? l->gaps[g].start : first;
+        int64_t z = l->gaps[g].end < last ? l->gaps[g].end : last;
+        if (z > a) observed -= z - a;
+    }
+    rate_of(k, (double)observed / l->rate_hz, out);
     return PSY_OK;
 }

@@ -485,4 +485,17 @@ expect_grep 'nowhere: cannot read it' "$TMP/err"
 expect_exit 0 "$PSYPHYS" batch --help
 expect_grep '^usage: psyphys batch INPUT\.\.\. -o OUTDIR' "$TMP/out"
 
+# ---- dotted names (versioned exports): the stem keeps all but the extension; events paired by it ----
+D=$TMP/dotted
+mkdir -p "$D"
+cp "$SRC/recordings/neurokit_eventrelated.edf" "$D/physio-5.0.1.edf"
+cp "$SRC/recordings/neurokit_eventrelated.edf" "$D/physio-5.0.1-c.edf"
+cp "$SRC/recordings/neurokit_eventrelated_events.tsv" "$D/physio-5.0.1_events.tsv"
+expect_exit 0 "$PSYPHYS" batch "$D" -o "$TMP/dotted_out" -j 1 --quiet
+expect_grep '^physio-5\.0\.1\.edf	ok	.*physio-5\.0\.1_epochs\.tsv' "$TMP/dotted_out/batch_status.tsv"
+expect_grep '^physio-5\.0\.1-c\.edf	ok	.*physio-5\.0\.1-c_segments\.tsv' "$TMP/dotted_out/batch_status.tsv"
+expect_grep '^physio-5\.0\.1\.edf	n/a	n/a	n/a	n/a	Negative	' "$TMP/dotted_out/group_segments.tsv"
+expect_exit 0 "$PSYPHYS" report "$TMP/dotted_out"
+expect_grep 'href="physio-5\.0\.1_report\.html"' "$TMP/dotted_out/index.html"
+
 finish

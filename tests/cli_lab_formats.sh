@@ -45,8 +45,8 @@ expect_grep ' 7\.6990 +0\.0000 +annotation +O  1' "$TMP/out"
 expect_exit 0 "$PSYPHYS" analyze "$F/acq/physio-5.0.1.acq" -o "$TMP/an"
 expect_grep "heart +'EKG - ERS100C': 6[0-9] beats" "$TMP/out"
 expect_grep "skin +'EDA - GSR100C': [1-9][0-9]* SCRs" "$TMP/out"
-[ -s "$TMP/an/physio-5_epochs.tsv" ] || fail "no epochs table"
-expect_grep '^Deep Breath 3' "$TMP/an/physio-5_epochs.tsv"
+[ -s "$TMP/an/physio-5.0.1_epochs.tsv" ] || fail "no epochs table"
+expect_grep '^Deep Breath 3' "$TMP/an/physio-5.0.1_epochs.tsv"
 
 # batch over a folder of them: the .acq, .xdf and .vhdr are recordings (not the .eeg and .vmrk)
 mkdir "$TMP/lab"

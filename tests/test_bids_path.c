@@ -48,11 +48,36 @@ static void test_events_for(void **state)
     assert_int_equal(psy_bids_events_for(DS "/sub-01/ses-1/beh/sub-01_ses-1_task-demo_beh.edf", out, 8), 0);
 }
 
+/* Only the extension is cut: dotted versions stay in the name (ux21b F2). */
+static void test_path_stem(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"D/formats/acq/physio-5.0.1.acq", "physio-5.0.1"}, {"P01.T2.edf", "P01.T2"},
+        {"a/100.hea", "100"},                              {"sub-01_task-x_physio.tsv.gz", "sub-01_task-x_physio"},
+        {"rec.CSV.GZ", "rec"},                             {"x.gz", "x"},
+        {"polar.hrm", "polar"},                            {"v5.0.1", "v5.0.1"},
+        {"S2_E4_Data", "S2_E4_Data"},                      {".edf", ".edf"},
+        {"dir.d/name", "name"},                            {"n.a-b", "n.a-b"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(psy_path_stem(cases[i][0], out, sizeof out), (int)strlen(cases[i][1]));
+        assert_string_equal(out, cases[i][1]);
+    }
+    char small[4];
+    assert_int_equal(psy_path_stem("physio.edf", small, sizeof small), 6);
+    assert_string_equal(small, "phy");
+    assert_int_equal(psy_path_stem(NULL, out, sizeof out), -1);
+    assert_int_equal(psy_path_stem("x.edf", out, 0), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_events_for),
+        cmocka_unit_test(test_path_stem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,6 +187,41 @@ static void test_time_rr_columns(void **state)
     expect_fail("rr_zero2.txt", "time,RR\n0.8,0.8\n1.6,0\n", PSY_E_FORMAT, "line 3");
 }
 
+/* Missing values (NaN, NA, n/a, empty cells) and intervals outside 1 ms .. 10 s are skipped with a
+ * warning naming the first line, as docs/usage/hrv.md says (ux21a F11): a 2000-line export keeps
+ * its other intervals. An out-of-range interval's time passes (the beat after it has no
+ * interval); a missing one's is unknown (the list runs on without it). */
+static void test_rr_missing_and_implausible(void **state)
+{
+    (void)state;
+    static const char *const spellings[] = {"NaN", "nan", "NA", "n/a"};
+    for (int k = 0; k < 4; k++) {
+        char text[64];
+        snprintf(text, sizeof text, "800\n810\n%s\n790\n800\n", spellings[k]);
+        psy_reader *r = open_ok("missing.txt", text);
+        double v[4], t[4];
+        read_all(r, 0, v, t, 4);
+        assert_true(v[2] == 790 && fabs(t[2] - 2.4) < 1e-9);
+        assert_true(has_warning(r, "1 interval(s) missing (NaN, NA, n/a, empty) or outside 1 ms .. 10 s skipped, "
+                                   "the first at line 3 (a missing interval's length is unknown"));
+        psy_reader_close(r);
+    }
+    psy_reader *r = open_ok("pause.txt", "800\n810\n20000\n790\n800\n820\n830\n840\n850\n860\n870\n");
+    double v[11], t[11];
+    read_all(r, 0, v, t, 11);
+    assert_true(isnan(v[2]) && fabs(t[2] - 21.61) < 1e-9 && v[3] == 790);
+    assert_true(has_warning(r, "1 interval(s) missing (NaN, NA, n/a, empty) or outside 1 ms .. 10 s skipped, the "
+                               "first at line 3"));
+    assert_false(has_warning(r, "length is unknown"));
+    psy_reader_close(r);
+    /* time + RR columns: an empty or NA RR cell is a beat without an interval */
+    r = open_ok("polar_na.txt", "0.8,0.8\n1.6,\n2.4,0.8\n3.2,NA\n4.0,0.8\n");
+    read_all(r, 0, v, t, 5);
+    assert_true(isnan(v[1]) && isnan(v[3]) && v[4] == 800 && fabs(t[3] - 3.2) < 1e-9);
+    assert_true(has_warning(r, "2 interval(s) missing"));
+    psy_reader_close(r);
+}
+
 static void test_rr_malformed(void **state)
 {
     (void)state;
@@ -814,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_rr_ms_auto_unit),   cmocka_unit_test(test_rr_s_auto_unit),
         cmocka_unit_test(test_header_unit_wins),  cmocka_unit_test(test_beat_times),
         cmocka_unit_test(test_time_rr_columns),   cmocka_unit_test(test_rr_malformed),
+        cmocka_unit_test(test_rr_missing_and_implausible),
         cmocka_unit_test(test_generic_csv_falls_through), cmocka_unit_test(test_empatica),
         cmocka_unit_test(test_empatica_cut),      cmocka_unit_test(test_lines_cut_rule),
         cmocka_unit_test(test_empatica_blocks),

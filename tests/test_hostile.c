@@ -59,7 +59,6 @@ static const struct {
     {"csv_header_only.csv", PSY_E_FORMAT, "a header row but no data rows"},
     {"csv_time_constant.csv", PSY_E_FORMAT, "the time column 'time' is not increasing ('0')"},
     {"csv_time_nan_inf.csv", PSY_E_FORMAT, "line 3: the time column 'time' is empty"},
-    {"rr_nan.txt", PSY_E_FORMAT, "line 3: 'nan' is not a number"},
     {"rr_negative_zero_huge.txt", PSY_E_FORMAT, "no time column and no sampling rate"},
     {"acq_channels_zero.acq", PSY_E_FORMAT, "number of channels 0 is not 1..1024"},
     {"acq_samples_terabytes.acq", PSY_E_TRUNCATED, "the channels need 4294967294 bytes of samples from byte 2204"},

@@ -740,7 +740,7 @@ static void test_rate_on_recording_axis(void **state)
         double jump = i >= 10 ? 100 : 0;
         on[i] = 4.0 * i + jump, pk[i] = on[i] + 1.6, end[i] = on[i] + 4.0;
     }
-    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10), NULL, 0, NULL};
+    psy_breath_list l = {20, b, on, pk, end, 10, PSY_BREATHS_RESP, psy_resp_config_default(10), NULL, 0, NULL, 0, NULL};
     psy_breath_rate r;
     assert_int_equal(psy_breath_list_rate_over(&l, 0, 60, &r), PSY_OK);
     assert_int_equal(r.n_breaths, 10);
@@ -756,6 +756,41 @@ static void test_rate_on_recording_axis(void **state)
     assert_true(fabs(sum.rate.per_min - 15) < 1e-12);
     assert_int_equal(psy_breath_list_rate_over(NULL, 0, 60, &r), PSY_E_INVALID);
     assert_int_equal(psy_breath_list_rate_over(&l, 60, 0, &r), PSY_E_INVALID);
+}
+
+/* Missing samples are not breathing time (ux21a F9): 15 /min breathing at 10 Hz for 180 s with
+ * the samples of 60-100 s missing (NaN, a CSV's empty cells). The breaths lie on both sides; the
+ * list's gaps hold the 40 s, and the rate over the whole list is ~15 /min, not the ~11 /min of
+ * the breaths counted over all the time they span. */
+static void test_rate_leaves_missing_samples_out(void **state)
+{
+    (void)state;
+    enum { FS = 10, N = 180 * FS };
+    double *x = malloc(N * sizeof *x);
+    for (int i = 0; i < N; i++)
+        x[i] = i >= 60 * FS && i < 100 * FS ? NAN : sin(2 * M_PI * 0.25 * i / FS);
+    psy_array_channel c = {"RSP", PSY_CH_RESP, "a.u.", FS, x, NULL, N};
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_from_arrays(&c, 1, NULL, 0, &r, NULL), PSY_OK);
+    psy_breath_list *l = NULL;
+    assert_int_equal(psy_breaths_detect(r, 0, NULL, &l, NULL), PSY_OK);
+    assert_int_equal(l->n_gaps, 1);
+    assert_int_equal(l->gaps[0].start, 60 * FS);
+    assert_int_equal(l->gaps[0].end, 100 * FS);
+    psy_breath_summary sum;
+    assert_int_equal(psy_breath_summarize(l, &sum), PSY_OK);
+    print_message("gap: %zu breaths, %.2f /min over %.1f s\n", sum.n_breaths, sum.rate.per_min, sum.rate.span_s);
+    /* the span from the first breath's onset to the last one's end, less the 40 s: the rate loses
+     * only the part-breaths at the gap's edges (14.1 /min; 10.9 counting the gap as breathing) */
+    double span = (double)(l->b[l->n - 1].end - l->b[0].onset) / FS - 40;
+    assert_true(fabs(sum.rate.span_s - span) < 1e-9);
+    assert_true(sum.rate.per_min > 13.5 && sum.rate.per_min < 15.5);
+    psy_breath_rate before;
+    assert_int_equal(psy_breath_list_rate_over(l, 0, 60, &before), PSY_OK);
+    assert_true(fabs(before.per_min - 15) < 0.5);
+    psy_breath_list_free(l);
+    psy_reader_close(r);
+    free(x);
 }
 
 /* NeuroKit2 0.2.12 on bio_resting_5min_100hz.csv: RSP_Rate_Mean 15.860 breaths/min
@@ -955,6 +990,7 @@ int main(void)
                                        cmocka_unit_test(test_falling_baseline),
                                        cmocka_unit_test(test_rate_minimum),
                                        cmocka_unit_test(test_rate_on_recording_axis),
+                                       cmocka_unit_test(test_rate_leaves_missing_samples_out),
                                        cmocka_unit_test(test_neurokit_rate),
                                        cmocka_unit_test(test_edr_and_summary),
                                        cmocka_unit_test(test_edr_rate_windows),

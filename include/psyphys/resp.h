@@ -199,6 +199,12 @@ typedef struct psy_breath_list {
      * beats span (0 and NULL for a respiration channel). Since 0.2 (appended). */
     size_t n_rate_windows;
     psy_edr_rate_window *rate_windows;
+    /* A respiration channel's runs of missing samples (NaN: empty cells, a device's dropouts),
+     * [start, end) on rate_hz, in time order (flat is 0); no breath spans one, and the breathing
+     * rate leaves them out (psy_breath_list_rate_over). 0 and NULL for ECG-derived breaths.
+     * Since 0.2 (appended). */
+    size_t n_gaps;
+    psy_ecg_gap *gaps;
 } psy_breath_list;
 
 PSY_API void psy_breath_list_free(psy_breath_list *list); /* NULL-safe */
@@ -230,7 +236,7 @@ PSY_API psy_status psy_breaths_from_ecg(psy_reader *r, int ch, const psy_beat_li
  * time axis (onset_s, end_s: the breaths that psy_session_breath_depth and psy_session_rsa_p2t
  * take), over the span they were observed for: from the first one's onset to the last one's end on
  * the channel's sample axis, which leaves out the time a discontinuous recording (EDF+D) skips
- * between them. The minimum data of psy_breath_rate_over. PSY_OK or PSY_E_INVALID (NULL, a list
+ * between them, less the missing samples (list->gaps) in it. The minimum data of psy_breath_rate_over. PSY_OK or PSY_E_INVALID (NULL, a list
  * without times, t1_s < t0_s). */
 PSY_API psy_status psy_breath_list_rate_over(const psy_breath_list *list, double t0_s, double t1_s,
                                              psy_breath_rate *out);
