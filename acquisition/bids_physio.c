@@ -119,9 +119,10 @@ static void declared_types(psy_reader *r, json_t *root, const char **names, int 
     for (int i = 0; i < n; i++) {
         json_t *desc = json_object_get(root, names[i]);
         json_t *declared = json_is_object(desc) ? json_object_get(desc, BIDS_CHANNEL_TYPE_KEY) : NULL;
+        const char *type_name = json_string_value(declared); /* NULL when not a string */
         psy_channel_type type;
         int ch = psy_reader_find_channel(r, names[i]);
-        if (ch >= 0 && json_is_string(declared) && psy_channel_type_parse(json_string_value(declared), &type) == PSY_OK)
+        if (ch >= 0 && type_name && psy_channel_type_parse(type_name, &type) == PSY_OK)
             psy_reader_set_channel_type(r, ch, type);
     }
 }

@@ -204,8 +204,8 @@ static int set_signal(edf_out *o, int k, psy_message *why)
     char label[17], unit[9], transducer[40];
     if (psy_edf_ascii(c->info->label, label, sizeof label))
         psy_write_note(o->job, "label '%s' -> '%s'", c->info->label, label);
-    if (psy_edf_ascii(psy_edf_unit_symbol(c->info->unit), unit, sizeof unit) ||
-        strcmp(psy_edf_unit_symbol(c->info->unit), c->info->unit) != 0)
+    const char *symbol = psy_edf_unit_symbol(c->info->unit);
+    if (psy_edf_ascii(symbol, unit, sizeof unit) || symbol != c->info->unit)
         psy_write_note(o->job, "unit '%s' -> '%s'", c->info->unit, unit);
     snprintf(transducer, sizeof transducer, "%s%s", EDF_TYPE_MARK, psy_channel_type_name(c->info->type));
     int h = o->handle;

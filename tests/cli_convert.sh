@@ -104,7 +104,9 @@ MV=$SHARED/data/dyadic_movesense/data/234130000540/ECG-2025_01_25-16_42_59.csv
 if [ -f "$MV" ]; then
     for out in mv.edf sub-mv_task-x_physio.tsv.gz; do
         expect_exit 0 "$PSYPHYS" convert "$MV" "$TMP/$out"
-        case $out in *.tsv.gz) expect_grep 'start date-time 2025-01-25T..:..:.. not written: BIDS physio has no field' "$TMP/err" ;; esac
+        case $out in
+        *.tsv.gz) expect_grep 'start date-time 2025-01-25T..:..:.. not written: BIDS physio has no field' "$TMP/err" ;;
+        esac
         expect_exit 0 "$PSYPHYS" info "$TMP/$out"
         expect_grep ' Sample +ECG ' "$TMP/out"
         expect_exit 0 "$PSYPHYS" beats "$TMP/$out" -o "$TMP/mvbeats.tsv"
