@@ -1,7 +1,7 @@
 /* BIDS physio (BIDS 1.10, "Physiological recordings"): a headerless, tab-separated
  * *_physio.tsv.gz described by *_physio.json (REQUIRED: SamplingFrequency, StartTime, Columns;
- * optional "<column>": {"Units": ...}), and *_physioevents.tsv.gz + .json beside it (columns
- * onset, duration, then those its "Columns" names).
+ * optional "<column>": {"Units": ..., "ChannelType": ...}), and *_physioevents.tsv.gz + .json
+ * beside it (columns onset, duration, then those its "Columns" names).
  *
  * Time base: StartTime is the time of the first sample relative to the time zero of the run's
  * _events.tsv. It becomes the onset of the recording's single stretch, so sample i sits at
@@ -14,6 +14,7 @@
 
 #include "bids_physio.h"
 #include "gz_source.h"
+#include "reference_marks.h"
 #include "text_table.h"
 
 #define MAX_SIDECAR (16 << 20)
@@ -36,6 +37,16 @@ static char *sibling_name(const char *path, const char *from, const char *to)
         strcpy(s + n - k, to);
     }
     return s;
+}
+
+/* What a physio table's related names replace: ".tsv[.gz]" for the sidecar (sub-01_physio.json,
+ * and psyphys convert's x.json beside x.tsv.gz); for the events also "_physio" of a BIDS name
+ * (sub-01_physioevents.tsv.gz; convert's x_physioevents.tsv.gz). */
+static const char *table_ext(const char *name, int events)
+{
+    int gz = psy_has_suffix_ci(name, ".gz");
+    if (events && bids_is_physio_name(name)) return gz ? "_physio.tsv.gz" : "_physio.tsv";
+    return gz ? ".tsv.gz" : ".tsv";
 }
 
 static psy_status load_json(psy_source *s, json_t **out, psy_message *why)
@@ -102,10 +113,24 @@ static psy_channel_type bids_column_type(const char *name)
     return PSY_CH_OTHER;
 }
 
+/* The types the sidecar declares (BIDS_CHANNEL_TYPE_KEY) replace those guessed from the names. */
+static void declared_types(psy_reader *r, json_t *root, const char **names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        json_t *desc = json_object_get(root, names[i]);
+        json_t *declared = json_is_object(desc) ? json_object_get(desc, BIDS_CHANNEL_TYPE_KEY) : NULL;
+        const char *type_name = json_string_value(declared); /* NULL when not a string */
+        psy_channel_type type;
+        int ch = psy_reader_find_channel(r, names[i]);
+        if (ch >= 0 && type_name && psy_channel_type_parse(type_name, &type) == PSY_OK)
+            psy_reader_set_channel_type(r, ch, type);
+    }
+}
+
 static psy_status load_physioevents(psy_reader *r, psy_source *src, psy_message *why)
 {
     const char *name = psy_source_name(src);
-    const char *gz = psy_has_suffix_ci(name, ".gz") ? "_physio.tsv.gz" : "_physio.tsv";
+    const char *gz = table_ext(name, 1);
     char *cand[2] = {sibling_name(name, gz, "_physioevents.tsv.gz"),
                      sibling_name(name, gz, "_physioevents.tsv")};
     char *json_name = sibling_name(name, gz, "_physioevents.json");
@@ -157,6 +182,7 @@ static psy_status load_physioevents(psy_reader *r, psy_source *src, psy_message 
         read_from = dec;
     }
     st = text_events_load(r, read_from, 0, cols, n, 0, why);
+    if (st == PSY_OK) psy_reader_unmark_references(r); /* convert's copies of WFDB annotations */
 done:
     if (st != PSY_OK && why) {
         char inner[PSY_MESSAGE_SIZE];
@@ -211,6 +237,20 @@ static psy_status load_run_events(psy_reader *r, psy_source *src, psy_message *w
     return st;
 }
 
+int bids_has_physio_sidecar(psy_source *src)
+{
+    char *name = sibling_name(psy_source_name(src), table_ext(psy_source_name(src), 0), ".json");
+    psy_source *side = name ? open_first_related(src, &name, 1) : NULL;
+    free(name);
+    json_t *root = NULL;
+    int yes = side && load_json(side, &root, NULL) == PSY_OK &&
+              json_is_number(json_object_get(root, "SamplingFrequency")) &&
+              json_is_array(json_object_get(root, "Columns"));
+    json_decref(root);
+    psy_source_close(side);
+    return yes;
+}
+
 psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_reader **out,
                             psy_message *why)
 {
@@ -221,12 +261,12 @@ psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_re
             return psy_fail(why, PSY_E_NOT_FOUND, "cannot open the sidecar given");
     } else {
         const char *name = psy_source_name(src);
-        char *j = sibling_name(name, psy_has_suffix_ci(name, ".gz") ? "_physio.tsv.gz" : "_physio.tsv",
-                               "_physio.json");
+        char *j = sibling_name(name, table_ext(name, 0), ".json");
         if (j) psy_source_open_related(src, j, &side);
         if (!side) {
             psy_status st = psy_fail(why, PSY_E_FORMAT, "BIDS physio: sidecar '%s' not found (it gives "
-                                     "the columns and the sampling rate)", j ? j : "_physio.json");
+                                     "the columns and the sampling rate)",
+                                     j ? j : "<the table's name with .json for .tsv.gz>");
             free(j);
             return st;
         }
@@ -281,6 +321,7 @@ psy_status bids_physio_open(psy_source *src, const psy_open_options *opt, psy_re
     cfg.start_s = start ? json_number_value(start) : 0;
     st = text_table_open(src, &cfg, &r, why);
     if (st != PSY_OK) goto done;
+    declared_types(r, root, names, n);
     if (!start) psy_reader_warn(r, "BIDS sidecar has no \"StartTime\" (REQUIRED): 0 assumed");
     psy_reader_set_rate_origin(r, declared ? PSY_RATE_FILE : PSY_RATE_GIVEN);
     if (!declared) psy_reader_warn(r, "BIDS sidecar has no \"SamplingFrequency\" (REQUIRED): the given %g Hz is used", rate);

@@ -1,6 +1,7 @@
 /* BIDS physiological recordings (BIDS spec, "Physiological recordings"): <name>_physio.tsv.gz
  * without a header row, one column per channel, all at one rate, "n/a" for missing values;
- * <name>_physio.json with SamplingFrequency, StartTime and Columns (plus per-column Units);
+ * <name>_physio.json with SamplingFrequency, StartTime and Columns (plus per-column Units and
+ * psyphys's ChannelType);
  * events in <name>_physioevents.tsv.gz + .json (onset, duration, trial_type). */
 #include <jansson.h>
 #include <math.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bids_physio.h" /* BIDS_CHANNEL_TYPE_KEY */
 #include "reader_impl.h"
+#include "reference_marks.h"
 #include "writer_impl.h"
 
 /* gzip level 1: at level 6 zlib took half the writing time for files only ~6% smaller. */
@@ -114,13 +117,21 @@ static psy_status write_physio_json(psy_write_job *job, double rate, const char 
         json_decref(cols);
         return psy_fail(why, PSY_E_NOMEM, "out of memory");
     }
+    /* BIDS keeps a run's date-time in the dataset's _scans.tsv (acq_time), which a single file's
+     * copy cannot write; StartTime is the offset to the run's events, not a clock time. */
+    psy_datetime t = psy_reader_start(job->reader);
+    if (t.known)
+        psy_write_note(job, "start date-time %04d-%02d-%02dT%02d:%02d:%02d not written: BIDS physio has no field "
+                       "for it (a dataset's _scans.tsv has, as acq_time)", t.year, t.month, t.day, t.hour,
+                       t.minute, t.second);
     json_object_set_new(root, "SamplingFrequency", json_real(rate));
     json_object_set_new(root, "StartTime", json_real(0));
     json_object_set_new(root, "Columns", cols);
     for (int k = 0; k < job->n; k++) {
         const psy_channel_info *c = psy_reader_channel(job->reader, job->chans[k]);
         json_array_append_new(cols, json_string(c->label));
-        json_object_set_new(root, c->label, json_pack("{s:s}", "Units", c->unit));
+        json_object_set_new(root, c->label, json_pack("{s:s, s:s}", "Units", c->unit, BIDS_CHANNEL_TYPE_KEY,
+                                                      psy_channel_type_name(c->type)));
     }
     return dump_json(root, path, why);
 }
@@ -150,11 +161,11 @@ static psy_status write_events(psy_write_job *job, const char *tsv, const char *
     psy_status st = PSY_OK;
     for (size_t i = 0; st == PSY_OK && i < psy_reader_event_count(job->reader); i++) {
         const psy_event *e = psy_reader_event(job->reader, i);
-        char onset[CELL_MAX], dur[CELL_MAX], label[512];
+        char onset[CELL_MAX], dur[CELL_MAX], label[512], mark[PSY_LABEL_SIZE + 32];
         psy_write_format_number(onset, sizeof onset, e->onset_s, 10);
         if (isfinite(e->duration_s)) psy_write_format_number(dur, sizeof dur, e->duration_s, 10);
         else memcpy(dur, "n/a", 4);
-        clean_text(e->label, label, sizeof label);
+        clean_text(psy_reference_mark(e, mark, sizeof mark), label, sizeof label);
         if (gzprintf(gz, "%s\t%s\t%s\n", onset, dur, label) <= 0)
             st = psy_fail(why, PSY_E_IO, "cannot write the events TSV");
     }

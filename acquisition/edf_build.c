@@ -25,7 +25,8 @@ psy_status edf_add_channels(psy_reader *r, const edf_header *hdr, int **map, psy
         info.resolution = fabs(s->bitvalue);
         info.digital_min = s->dig_min;
         info.digital_max = s->dig_max;
-        if (psy_reader_add_channel(r, &info, 1) < 0) {
+        info.type = s->type; /* declared by psyphys convert, else guessed from the label */
+        if (psy_reader_add_channel(r, &info, !s->type_declared) < 0) {
             free(*map);
             *map = NULL;
             return psy_fail(why, PSY_E_NOMEM, "out of memory for channel %d", ch + 1);

@@ -139,6 +139,21 @@ static psy_status integer(const unsigned char *p, size_t len, const char *what, 
     return psy_fail(why, PSY_E_FORMAT, "%s is not an integer: \"%.*s\"", what, (int)len, (const char *)p);
 }
 
+/* The type psyphys convert wrote into the transducer field ("psyphys type: ECG"), read raw: a
+ * transducer text of another writer is not looked at (nor warned about). */
+static void declared_type(const unsigned char *field, edf_signal *s)
+{
+    size_t k = sizeof EDF_TYPE_MARK - 1, n = 0;
+    char name[16];
+    if (memcmp(field, EDF_TYPE_MARK, k) != 0) return;
+    while (k + n < W_TRANSDUCER && n + 1 < sizeof name && field[k + n] != ' ') {
+        name[n] = (char)field[k + n];
+        n++;
+    }
+    name[n] = '\0';
+    s->type_declared = psy_channel_type_parse(name, &s->type) == PSY_OK;
+}
+
 static psy_status parse_signal(psy_reader *r, const edf_header *hdr, const unsigned char *sh, int i,
                                edf_signal *s, psy_message *why)
 {
@@ -171,6 +186,7 @@ static psy_status parse_signal(psy_reader *r, const edf_header *hdr, const unsig
         (st = integer(FIELD(O_DMIN, W_DMIN), W_DMIN, "digital minimum", i, &s->dig_min, why)) ||
         (st = integer(FIELD(O_DMAX, W_DMAX), W_DMAX, "digital maximum", i, &s->dig_max, why)))
         return st;
+    declared_type(FIELD(O_TRANSDUCER, W_TRANSDUCER), s);
 #undef FIELD
     if (s->dig_min >= s->dig_max)
         return psy_fail(why, PSY_E_FORMAT, "digital minimum %lld >= digital maximum %lld in signal %d",

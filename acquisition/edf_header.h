@@ -7,6 +7,13 @@
 
 #include "reader_impl.h"
 
+/* psyphys convert writes a channel's type into the transducer field (80 free-text characters,
+ * EDF spec: "e.g. AgAgCl electrode"): "psyphys type: ECG" (psy_channel_type_name). EDF labels
+ * say no type (EDF+'s "ECG ..." label convention has none for skin conductance or a derived
+ * signal, and 16 characters cut "EDA filtered, differentiated" to an EDA-sounding label), so the
+ * reader takes this type before guessing one from the label. */
+#define EDF_TYPE_MARK "psyphys type: "
+
 typedef struct edf_signal {
     char label[PSY_LABEL_SIZE];
     char unit[PSY_UNIT_SIZE];
@@ -15,6 +22,8 @@ typedef struct edf_signal {
     int64_t samples_per_record;
     int64_t offset_in_record;  /* bytes from the start of a data record */
     int is_annotation;         /* "EDF Annotations" / "BDF Annotations" */
+    int type_declared;         /* the transducer field holds EDF_TYPE_MARK and a type name */
+    psy_channel_type type;     /* that type (PSY_CH_OTHER when not declared) */
     double bitvalue, offset;   /* physical = bitvalue * (offset + digital), as EDFlib computes it */
 } edf_signal;
 

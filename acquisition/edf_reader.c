@@ -10,6 +10,7 @@
 #include "edf_build.h"
 #include "edf_data.h"
 #include "edf_tal.h"
+#include "reference_marks.h"
 
 typedef struct own_impl {
     edf_data *data;
@@ -243,6 +244,7 @@ psy_status psy_open_edf(psy_source *src, const psy_open_options *opt, psy_reader
     }
     edf_data_free(d);
     free(map);
+    if (st == PSY_OK) psy_reader_unmark_references(r);
     if (st == PSY_OK && continuous) st = edf_apply_fill_marks(r, data_end_s);
     if (st == PSY_OK) st = psy_reader_finish(r);
     return psy_reader_conclude(r, st, src, out);

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edf_header.h" /* EDF_TYPE_MARK */
 #include "edf_writer.h"
 #include "edflib_lock.h"
 #include "reader_impl.h"
+#include "reference_marks.h"
 #include "writer_impl.h"
 
 enum {
@@ -199,16 +201,18 @@ static double for_edflib(double v) { return v + v * 1e-12; }
 static int set_signal(edf_out *o, int k, psy_message *why)
 {
     const edf_chan *c = &o->ch[k];
-    char label[17], unit[9];
+    char label[17], unit[9], transducer[40];
     if (psy_edf_ascii(c->info->label, label, sizeof label))
         psy_write_note(o->job, "label '%s' -> '%s'", c->info->label, label);
-    if (psy_edf_ascii(c->info->unit, unit, sizeof unit))
+    const char *symbol = psy_edf_unit_symbol(c->info->unit);
+    if (psy_edf_ascii(symbol, unit, sizeof unit) || symbol != c->info->unit)
         psy_write_note(o->job, "unit '%s' -> '%s'", c->info->unit, unit);
+    snprintf(transducer, sizeof transducer, "%s%s", EDF_TYPE_MARK, psy_channel_type_name(c->info->type));
     int h = o->handle;
     if (edf_set_samplefrequency(h, k, c->count) || edf_set_physical_maximum(h, k, for_edflib(c->pmax)) ||
         edf_set_physical_minimum(h, k, for_edflib(c->pmin)) || edf_set_digital_maximum(h, k, o->dmax) ||
         edf_set_digital_minimum(h, k, o->dmin) || edf_set_label(h, k, label) ||
-        edf_set_physical_dimension(h, k, unit)) {
+        edf_set_physical_dimension(h, k, unit) || edf_set_transducer(h, k, transducer)) {
         psy_fail(why, PSY_E_IO, "EDFlib refused the header of channel '%s'", c->info->label);
         return 0;
     }
@@ -326,8 +330,9 @@ static void write_events(edf_out *o)
     size_t skipped = 0;
     for (size_t i = 0; i < psy_reader_event_count(r); i++) {
         const psy_event *e = psy_reader_event(r, i);
+        char mark[PSY_LABEL_SIZE + 32];
         if (e->onset_s < 0) skipped++;
-        else annotate(o, e->onset_s, e->duration_s, e->label);
+        else annotate(o, e->onset_s, e->duration_s, psy_reference_mark(e, mark, sizeof mark));
     }
     if (skipped) psy_write_note(o->job, "%zu events before the start not written", skipped);
     for (int s = 1; s < psy_reader_stretch_count(r); s++) {

@@ -18,6 +18,11 @@ psy_status psy_edf_record_duration(const double *rates, int n, int64_t *units_10
  * 1 on success, 0 when |v| is too large. */
 int psy_edf_field8(double v, int dir, double *out);
 
+/* The symbol for a unit spelt out too long for EDF's 8-byte physical dimension ("microsiemens" ->
+ * "uS", "millivolts" -> "mV", as EDF+'s standard texts write them), case-insensitive; else the
+ * unit itself. */
+const char *psy_edf_unit_symbol(const char *unit);
+
 /* Copies UTF-8 text as printable ASCII (EDF header fields): "µ"/"μ" -> "u", "°" -> "deg",
  * "Ω" -> "Ohm", other characters -> '_'. Truncates at size - 1 bytes. Returns 1 when the text
  * changed (replaced or truncated), else 0. */

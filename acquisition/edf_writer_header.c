@@ -63,6 +63,17 @@ int psy_edf_field8(double v, int dir, double *out)
     return 0;
 }
 
+const char *psy_edf_unit_symbol(const char *unit)
+{
+    static const struct { const char *name, *symbol; } units[] = {
+        {"microsiemens", "uS"}, {"microsiemen", "uS"}, {"nanosiemens", "nS"}, {"millisiemens", "mS"},
+        {"microvolts", "uV"}, {"microvolt", "uV"}, {"millivolts", "mV"}, {"millivolt", "mV"},
+        {"degrees celsius", "degC"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (psy_strieq(unit, units[i].name)) return units[i].symbol;
+    return unit;
+}
+
 int psy_edf_ascii(const char *utf8, char *out, size_t size)
 {
     static const struct { const char *from, *to; } translit[] = {

@@ -483,6 +483,11 @@ const psy_event *psy_reader_event(const psy_reader *r, size_t i)
     return r && i < r->n_events ? &r->events[i].ev : NULL;
 }
 
+psy_event *psy_reader_event_edit(psy_reader *r, size_t i)
+{
+    return r && i < r->n_events ? &r->events[i].ev : NULL;
+}
+
 size_t psy_reader_warning_count(const psy_reader *r) { return r ? r->n_warnings : 0; }
 
 const char *psy_reader_warning(const psy_reader *r, size_t i)

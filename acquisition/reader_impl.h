@@ -55,6 +55,9 @@ void psy_reader_set_impl(psy_reader *reader, const psy_reader_ops *ops, void *im
 int psy_reader_add_channel(psy_reader *reader, const psy_channel_info *info, int infer_type);
 
 psy_status psy_reader_add_event(psy_reader *reader, const psy_event *event);
+/* Event i of a reader under construction, to be changed in place (its strings stay the reader's:
+ * a label may point into the text it had); NULL when out of range. */
+psy_event *psy_reader_event_edit(psy_reader *reader, size_t i);
 /* Drops the events added after the first `keep` (their strings stay until the reader closes). */
 void psy_reader_drop_events(psy_reader *reader, size_t keep);
 psy_status psy_reader_add_stretch(psy_reader *reader, double onset_s, double duration_s);

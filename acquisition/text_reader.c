@@ -23,7 +23,8 @@ static psy_status open_decoded(psy_source *src, const psy_open_options *opt, psy
     int generic = opt->format && (psy_strieq(opt->format, "csv") || psy_strieq(opt->format, "tsv"));
     int bids = (bids_is_physio_name(psy_source_name(src)) && !generic) ||
                (opt->format && psy_strieq(opt->format, "bids")) ||
-               (opt->sidecar_path && psy_has_suffix_ci(opt->sidecar_path, ".json"));
+               (opt->sidecar_path && psy_has_suffix_ci(opt->sidecar_path, ".json")) ||
+               (!opt->format && !opt->sidecar_path && bids_has_physio_sidecar(src));
     /* Device exports first, unless the file is named or declared as BIDS physio (whose
      * header-less columns could pass for an RR list). */
     psy_status st = bids ? PSY_E_UNKNOWN_FORMAT : psy_open_device_text(src, opt, out, why);

@@ -66,6 +66,69 @@ if [ -f "$R105" ]; then
     rm -f "$TMP"/105*
 fi
 
+# A WFDB record's reference beats (MARSH 0017's .atr: 1164) come back from the copies as
+# reference annotations (source wfdb), not as session events: analyze finds the 2 session events
+# of the events file, 2 epochs, as on the original (they were 1166 epochs named N).
+M17=$SHARED/data/marsh/0017_ecg.hea
+if [ -f "$M17" ]; then
+    printf 'onset\tduration\ttrial_type\n10\t60\trest\n100\t30\ttalk\n' >"$TMP/m17ev.tsv"
+    for out in m17.edf sub-17_task-m_physio.tsv.gz; do
+        expect_exit 0 "$PSYPHYS" convert "$M17" "$TMP/$out" --events "$TMP/m17ev.tsv"
+        expect_exit 0 "$PSYPHYS" info "$TMP/$out" --first-events 2000
+        [ "$(grep -c ' wfdb  *N$' "$TMP/out")" = 1164 ] || fail "$out: not 1164 wfdb N annotations"
+        expect_exit 0 "$PSYPHYS" analyze "$TMP/$out" -o "$TMP/m17an"
+        expect_grep ', 2 session events' "$TMP/out"
+        [ "$(cat "$TMP"/m17an/*_epochs.tsv | wc -l)" = 3 ] || fail "$out: epochs are not rest and talk"
+        rm -r "$TMP/m17an" "$TMP/$out"
+    done
+    rm -f "$TMP"/sub-17_* "$TMP/m17ev.tsv"
+fi
+
+# OUT.tsv.gz, the documented form without BIDS's _physio in the name, reads back: OUT.json and
+# OUT_physioevents.tsv.gz are found as for a BIDS name (it read as a CSV without a rate).
+mkdir "$TMP/plain"
+expect_exit 0 "$PSYPHYS" convert "$DEMO" "$TMP/plain/rec.tsv.gz"
+expect_exit 0 "$PSYPHYS" info "$TMP/plain/rec.tsv.gz"
+expect_grep '^channels +4' "$TMP/out"
+expect_grep ' ECG +ECG +mV +100 +15000 ' "$TMP/out"
+expect_grep '^events +4' "$TMP/out"
+expect_exit 0 "$PSYPHYS" beats "$TMP/plain/rec.tsv.gz" -o "$TMP/plain/a.tsv"
+expect_exit 0 "$PSYPHYS" beats "$DEMO" -o "$TMP/plain/b.tsv"
+cmp -s "$TMP/plain/a.tsv" "$TMP/plain/b.tsv" || fail "beats differ between the recording and its OUT.tsv.gz copy"
+rm -r "$TMP/plain"
+
+# Channel types survive the copies (EDF's transducer field, the BIDS sidecar's ChannelType): the
+# Movesense ECG labelled "Sample" stays ECG (it became OTHER: beats found no ECG). BIDS physio has
+# no field for the start date-time: said, not dropped silently.
+MV=$SHARED/data/dyadic_movesense/data/234130000540/ECG-2025_01_25-16_42_59.csv
+if [ -f "$MV" ]; then
+    for out in mv.edf sub-mv_task-x_physio.tsv.gz; do
+        expect_exit 0 "$PSYPHYS" convert "$MV" "$TMP/$out"
+        case $out in
+        *.tsv.gz) expect_grep 'start date-time 2025-01-25T..:..:.. not written: BIDS physio has no field' "$TMP/err" ;;
+        esac
+        expect_exit 0 "$PSYPHYS" info "$TMP/$out"
+        expect_grep ' Sample +ECG ' "$TMP/out"
+        expect_exit 0 "$PSYPHYS" beats "$TMP/$out" -o "$TMP/mvbeats.tsv"
+        rm -f "$TMP/$out" "$TMP"/mvbeats.* "$TMP"/sub-mv_*
+    done
+fi
+# Biopac: "EDA filtered, differentiated" (OTHER, microsiemens) is cut to "EDA filtered, di" in EDF's
+# 16 characters; it stays OTHER in uS (not "microsie"), so analyze takes "EDA - GSR100C" as the EDA
+# channel, as on the original (it took the derivative: SCL n/a, no SCRs).
+ACQ=$SHARED/data/formats/acq/physio-5.0.1.acq
+if [ -f "$ACQ" ]; then
+    expect_exit 0 "$PSYPHYS" convert "$ACQ" "$TMP/acq.edf"
+    expect_grep "label 'EDA filtered, differentiated' -> 'EDA filtered, di'" "$TMP/err"
+    expect_grep "unit 'microsiemens' -> 'uS'" "$TMP/err"
+    expect_exit 0 "$PSYPHYS" info "$TMP/acq.edf"
+    expect_grep ' EDA filtered, di +OTHER +uS ' "$TMP/out"
+    expect_grep ' EDA - GSR100C +EDA +uS ' "$TMP/out"
+    expect_exit 0 "$PSYPHYS" analyze "$TMP/acq.edf" -o "$TMP/acqan"
+    expect_grep '"eda": "EDA - GSR100C"' "$TMP/acqan/acq_segments.json"
+    rm -r "$TMP/acq.edf" "$TMP/acqan"
+fi
+
 # A failed conversion leaves no output and no temporary file.
 printf 'GDF 2.10 xxxxxxxxxxxx' >"$TMP/x.gdf"
 expect_exit 1 "$PSYPHYS" convert "$TMP/x.gdf" "$TMP/none.edf"

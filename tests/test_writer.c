@@ -707,6 +707,90 @@ static void test_padding_marked(void **state)
     assert_no_temporaries();
 }
 
+/* The channel types a reader knew come back from the copies, before a guess from the label:
+ * "EDA" declared OTHER (a derived signal whose label no longer says so) stays OTHER, "RESP"
+ * declared PPG stays PPG; a unit spelt out, "microsiemens", is written as EDF's "uS", not cut to
+ * "microsie". */
+static void test_channel_types_kept(void **state)
+{
+    (void)state;
+    static const double rates[] = {100, 100, 100};
+    static const psy_channel_type want[] = {PSY_CH_ECG, PSY_CH_OTHER, PSY_CH_PPG};
+    psy_reader *r = make_recording(3, rates, -1);
+    for (int c = 0; c < 3; c++) assert_int_equal(psy_reader_set_channel_type(r, c, want[c]), PSY_OK);
+    assert_int_equal(psy_reader_set_channel_unit(r, 1, "microsiemens"), PSY_OK);
+    static const char *const names[] = {"types.edf", "types.bdf", "sub-01_task-types_physio.tsv.gz"};
+    static const psy_write_format formats[] = {PSY_WRITE_EDF, PSY_WRITE_BDF, PSY_WRITE_BIDS_TSV};
+    for (int f = 0; f < 3; f++) {
+        const char *path = tmp_path(names[f]);
+        psy_message why = {{0}};
+        psy_status st = psy_write_recording(r, path, formats[f], NULL, &why);
+        if (st != PSY_OK) fail_msg("%s: %s", psy_strerror(st), why.text);
+        if (f < 2 && !strstr(why.text, "unit 'microsiemens' -> 'uS'")) fail_msg("%s: notes '%s'", names[f], why.text);
+        for (int libedf = 0; libedf < (f < 2 ? 2 : 1); libedf++) {
+            psy_open_options o = psy_open_options_default();
+            o.use_libedf = libedf;
+            psy_reader *back = NULL;
+            assert_int_equal(psy_reader_open(path, &o, &back, &why), PSY_OK);
+            assert_int_equal(psy_reader_channel_count(back), 3);
+            for (int c = 0; c < 3; c++)
+                if (psy_reader_channel(back, c)->type != want[c])
+                    fail_msg("%s (libedf %d): channel %d is %s", names[f], libedf, c,
+                             psy_channel_type_name(psy_reader_channel(back, c)->type));
+            assert_string_equal(psy_reader_channel(back, 1)->unit, f < 2 ? "uS" : "microsiemens");
+            psy_reader_close(back);
+        }
+    }
+    psy_reader_close(r);
+    assert_no_temporaries();
+}
+
+/* Reference annotations (WFDB beats, a device's beat list) are no session events: written as
+ * "psyphys: wfdb N" / "psyphys: device N" (EDF+ annotations, BIDS physioevents), they read back
+ * as what they were, by both EDF parsers and the BIDS reader; session events stay session events. */
+static void test_reference_annotations_kept(void **state)
+{
+    (void)state;
+    static const double rates[] = {250, 250, 250};
+    psy_reader *r = make_recording(3, rates, -1);
+    psy_event ev[] = {
+        {.onset_s = 2.5, .label = "N", .detail = "", .source = PSY_EVENTS_WFDB, .sample = 900, .code = 1},
+        {.onset_s = 3.25, .label = "V", .detail = "", .source = PSY_EVENTS_WFDB, .sample = -1, .code = 5},
+        {.onset_s = 4, .label = "N", .detail = "", .source = PSY_EVENTS_DEVICE, .sample = -1, .code = 1}};
+    assert_int_equal(psy_reader_add_events(r, ev, 3), PSY_OK);
+    static const char *const names[] = {"ref.edf", "ref.bdf", "sub-01_task-ref_physio.tsv.gz"};
+    static const psy_write_format formats[] = {PSY_WRITE_EDF, PSY_WRITE_BDF, PSY_WRITE_BIDS_TSV};
+    for (int f = 0; f < 3; f++) {
+        const char *path = tmp_path(names[f]);
+        psy_message why = {{0}};
+        psy_status st = psy_write_recording(r, path, formats[f], NULL, &why);
+        if (st != PSY_OK) fail_msg("%s: %s", psy_strerror(st), why.text);
+        for (int libedf = 0; libedf < (f < 2 ? 2 : 1); libedf++) {
+            psy_open_options o = psy_open_options_default();
+            o.use_libedf = libedf;
+            psy_reader *back = NULL;
+            assert_int_equal(psy_reader_open(path, &o, &back, &why), PSY_OK);
+            int wfdb_n = 0, wfdb_v = 0, device_n = 0, session = 0, marks = 0;
+            for (size_t i = 0; i < psy_reader_event_count(back); i++) {
+                const psy_event *e = psy_reader_event(back, i);
+                int n = strcmp(e->label, "N") == 0, v = strcmp(e->label, "V") == 0;
+                wfdb_n += n && e->source == PSY_EVENTS_WFDB && e->code == 1 && fabs(e->onset_s - 2.5) < 1e-4;
+                wfdb_v += v && e->source == PSY_EVENTS_WFDB && e->code == 5 && fabs(e->onset_s - 3.25) < 1e-4;
+                device_n += n && e->source == PSY_EVENTS_DEVICE && e->code == 1 && fabs(e->onset_s - 4) < 1e-4;
+                session += (strcmp(e->label, "rest") == 0 || strcmp(e->label, "stim A") == 0) &&
+                           e->source == (f < 2 ? PSY_EVENTS_ANNOTATION : PSY_EVENTS_FILE);
+                marks += strncmp(e->label, "psyphys: wfdb", 13) == 0 || strncmp(e->label, "psyphys: device", 15) == 0;
+            }
+            if (wfdb_n != 1 || wfdb_v != 1 || device_n != 1 || session != 2 || marks != 0)
+                fail_msg("%s (libedf %d): wfdb N %d, V %d, device N %d, session %d, marks left %d", names[f],
+                         libedf, wfdb_n, wfdb_v, device_n, session, marks);
+            psy_reader_close(back);
+        }
+    }
+    psy_reader_close(r);
+    assert_no_temporaries();
+}
+
 /* WFDB annotations as bytes (annot(5)): a short interval in the word, a long one in a SKIP word
  * with the 32-bit interval high half first, the end mark; the size asked first; bad input. */
 static void test_wfdb_annotations_encode(void **state)
@@ -743,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_bids_round_trip), cmocka_unit_test(test_bids_quoted_labels),
         cmocka_unit_test(test_gaps_and_edge_cases),
         cmocka_unit_test(test_padding_marked),
+        cmocka_unit_test(test_channel_types_kept), cmocka_unit_test(test_reference_annotations_kept),
         cmocka_unit_test(test_wfdb_annotations_encode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,12 +42,19 @@ PSY_API psy_status psy_write_format_from_path(const char *path, psy_write_format
  * relative (PSY_E_UNSUPPORTED naming the rates when none does). Physical min/max come from the
  * channel info when finite, else from a first pass over the samples; samples round-trip within
  * one digital step (16-bit EDF, 24-bit BDF). Labels (16 bytes) and units (8) are made ASCII
- * ("µ" -> "u"); events become UTF-8 annotations (onset/duration at 100 us, texts cut at 40
- * bytes, events before the start dropped). BIDS: all written channels must share one rate, else
- * PSY_E_UNSUPPORTED; the events go to <name with _physio -> _physioevents>.tsv.gz + .json.
+ * ("µ" -> "u"), a unit spelt out as its symbol ("microsiemens" -> "uS"); each channel's type
+ * goes into the transducer field ("psyphys type: ECG"); events become UTF-8 annotations
+ * (onset/duration at 100 us, texts cut at 40 bytes, events before the start dropped). BIDS: all
+ * written channels must share one rate, else PSY_E_UNSUPPORTED; each column's description in the
+ * JSON carries "Units" and "ChannelType"; the events go to <name with _physio -> _physioevents>
+ * (or <name>_physioevents).tsv.gz + .json; the start date-time is not written (BIDS physio has no
+ * field for it). In both formats a reference annotation (source WFDB or device) is written as
+ * "psyphys: wfdb N" / "psyphys: device N", which psyphys's readers read back as the reference
+ * annotation it was (source, label, WFDB code), not as a session event.
  *
  * `why` (may be NULL) gets the reason on failure and, on PSY_OK, the warnings ("; "-separated,
- * "" when none): skipped channels, transliterated or cut labels, cut or dropped annotations.
+ * "" when none): skipped channels, transliterated or cut labels and units, cut or dropped
+ * annotations, a start date-time BIDS cannot hold.
  * The target (and for BIDS each sidecar) must not exist unless options->overwrite; the input
  * file itself is never overwritten (PSY_E_INVALID).
  * Returns PSY_OK, PSY_E_EXISTS,
