@@ -65,6 +65,25 @@ PSY_API const char *psy_hrv_window_gap_reason(double recorded_pct);
  * interval, then psy_hrv_result_set_na(result, reason). */
 PSY_API const char *psy_hrv_window_na_reason(const psy_reader *r, const psy_hrv_window *w, double *recorded_pct);
 
+/* The share (0-100) of [onset_s, onset_s + duration_s) that the series nn_ms / t_s (n intervals in
+ * ms ending at t_s, s, in time order) covers with its usable intervals (finite, > 0, <= 10 s, as
+ * psy_hrv_compute takes them): each covers the time back to the beat before it, or only its own
+ * length where the two beats are two of its lengths apart or more (an interval is missing there);
+ * the series' first interval and its last beat cover one length more each (no beat can be found
+ * before the first or after the last one). Whatever left the data out (a gap of the recording,
+ * missing, flat or unusable signal of the channel, a device's dropped beats, a channel that
+ * starts late), the time no interval covers is missing. 0 for a NULL array or a span of no length.
+ * O(log n + intervals in the span). Since 0.2. */
+PSY_API double psy_hrv_covered_pct(const double *nn_ms, const double *t_s, size_t n, double onset_s,
+                                   double duration_s);
+
+/* Why window w of the series nn_ms / t_s is not analysed, or NULL: PCST's too_little
+ * (PSY_HRV_PCST_WINDOW_NA_REASON) first, else psy_hrv_window_gap_reason of its
+ * psy_hrv_covered_pct, which *recorded_pct (may be NULL) gets. The rule psyphys hrv, analyze and
+ * the Python package apply to every window. Since 0.2. */
+PSY_API const char *psy_hrv_window_na_reason_of(const double *nn_ms, const double *t_s, size_t n,
+                                                const psy_hrv_window *w, double *recorded_pct);
+
 /* Every value of r that is n/a-able becomes n/a with this (static) reason: a window too empty to
  * analyse. */
 PSY_API void psy_hrv_result_set_na(psy_hrv_result *r, const char *why);
