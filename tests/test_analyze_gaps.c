@@ -152,6 +152,8 @@ static void test_recorded_pct(void **state)
     assert_true(fabs(psy_reader_recorded_pct(r, 40, 30) - 200.0 / 3) < 1e-9);
     assert_true(fabs(psy_reader_recorded_pct(r, 90, 20) - 50) < 1e-9);
     assert_true(psy_reader_recorded_pct(r, 150, 30) == 100); /* after the end: no gap */
+    assert_true(psy_reader_recorded_pct(r, 170, 30) == 100); /* wholly after it (r21a finding 5: 0) */
+    assert_true(psy_reader_recorded_pct(r, -50, 30) == 100); /* wholly before the start */
     assert_true(psy_reader_recorded_pct(r, 70, 0) == 0 && psy_reader_recorded_pct(r, 30, 0) == 100);
     assert_true(psy_reader_recorded_pct(NULL, 0, 10) == 100);
     psy_reader_close(r);
@@ -159,6 +161,10 @@ static void test_recorded_pct(void **state)
     assert_string_equal(psy_hrv_window_gap_reason(84.9), PSY_HRV_WINDOW_OVER_GAP_REASON);
     assert_null(psy_hrv_window_gap_reason(85));
     assert_null(psy_hrv_window_gap_reason(100));
+    /* the reasons spell the share the rule takes (r21a finding 9: one literal each, kept together) */
+    assert_true(fabs(PSY_HRV_WINDOW_MIN_RECORDED_PCT - 85) < 1e-9);
+    assert_non_null(strstr(PSY_HRV_WINDOW_OVER_GAP_REASON, "85 %"));
+    assert_non_null(strstr(PSY_HRV_PCST_WINDOW_NA_REASON, "85 %"));
 }
 
 /* analyze's HRV windows table on the recording's axis: 30-s windows every 10 s over 0 .. 160 s,

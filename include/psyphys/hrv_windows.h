@@ -45,11 +45,11 @@ typedef struct psy_hrv_window {
 PSY_API void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, const double *t_s, size_t n, double t_first_s,
                        double window_s, double step_s, size_t k, size_t *cursor, psy_hrv_window *out);
 
-/* Windows over a gap of the recording (psy_reader_recorded_pct): a window with less than this
- * share of its length recorded is not analysed (every value n/a with one of the reasons below);
- * one that crosses a gap with at least this share is analysed from its data and counted for a
- * warning. The share is PCST's window rule (85 % of a window's length in NN intervals,
- * PSY_HRV_PCST_WINDOW_TOLERANCE): the one minimum of data the library asks of a window. */
+/* Windows over a gap (psy_hrv_covered_pct: of the recording, of the channel's signal, of a
+ * device's beats): a window with less than this share of its length covered is not analysed
+ * (every value n/a with one of the reasons below); one that crosses a gap with at least this share
+ * is analysed from its data and counted for a warning. The share is PCST's window rule (85 % of a
+ * window's length in NN intervals, PSY_HRV_PCST_WINDOW_TOLERANCE). */
 #define PSY_HRV_WINDOW_MIN_RECORDED_PCT (100.0 * (1 - PSY_HRV_PCST_WINDOW_TOLERANCE))
 #define PSY_HRV_WINDOW_IN_GAP_REASON "the window lies in a gap of the recording (no data)"
 #define PSY_HRV_WINDOW_OVER_GAP_REASON "the window crosses a gap of the recording: less than 85 % of it has data"
@@ -58,8 +58,10 @@ PSY_API void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, co
  * reason above), or NULL when it is. */
 PSY_API const char *psy_hrv_window_gap_reason(double recorded_pct);
 
-/* Why window w of a series from recording r (NULL: a series without one, no gaps known) is not
- * analysed, or NULL: a gap (psy_hrv_window_gap_reason of its psy_reader_recorded_pct, first),
+/* The recording's stretches only (not the channel's own gaps; psy_hrv_window_na_reason_of is the
+ * rule psyphys applies): why window w of a series from recording r (NULL: a series without one,
+ * no gaps known) is not analysed, or NULL: a gap (psy_hrv_window_gap_reason of its
+ * psy_reader_recorded_pct, first),
  * else PCST's too_little (PSY_HRV_PCST_WINDOW_NA_REASON). *recorded_pct (may be NULL): the
  * window's recorded share, 100 without gaps. A window with a reason is computed from no
  * interval, then psy_hrv_result_set_na(result, reason). */
