@@ -463,7 +463,9 @@ double psy_reader_recorded_pct(const psy_reader *r, double onset_s, double durat
 {
     if (!r || r->n_stretches < 2) return 100;
     const psy_stretch *first = &r->stretches[0], *last = &r->stretches[r->n_stretches - 1];
-    double a = fmax(onset_s, first->onset_s), b = fmin(onset_s + duration_s, last->onset_s + last->duration_s);
+    double end = last->onset_s + last->duration_s;
+    if (onset_s + duration_s < first->onset_s || onset_s > end) return 100; /* wholly outside: no gap */
+    double a = fmax(onset_s, first->onset_s), b = fmin(onset_s + duration_s, end);
     double covered = 0;
     int inside = 0;
     for (int k = 0; k < r->n_stretches; k++) {

@@ -45,9 +45,9 @@ static void write_tsv_header(FILE *fp, int spectra, int recorded)
     fprintf(fp, recorded ? "\trecorded_pct\n" : "\n");
 }
 
-/* recorded_pct: the last column, or NaN for none. */
+/* recorded: the recorded_pct column, its value recorded_pct (NaN: n/a). */
 static void write_tsv_row(FILE *fp, double onset, double duration, const psy_hrv_result *r, int spectra,
-                          double recorded_pct)
+                          int recorded, double recorded_pct)
 {
     fprintf(fp, "%.6f\t%.6f\t%zu", onset, duration, r->n_nn);
     put_tsv(fp, r->nn_corrected_pct);
@@ -58,15 +58,17 @@ static void write_tsv_row(FILE *fp, double onset, double duration, const psy_hrv
         const psy_hrv_values *v = spectrum_values(r, spectra_names[q].flag);
         for (int k = PSY_HRV_FIRST_FREQ_KEY; k <= PSY_HRV_LAST_FREQ_KEY; k++) put_tsv(fp, v->v[k]);
     }
-    if (!isnan(recorded_pct)) fprintf(fp, "\t%.2f", recorded_pct);
+    if (recorded && isnan(recorded_pct)) fputs("\tn/a", fp);
+    else if (recorded) fprintf(fp, "\t%.2f", recorded_pct);
     fprintf(fp, "\n");
 }
 
-static json_t *row_json(double onset, double duration, const psy_hrv_result *r, int spectra, double recorded_pct)
+static json_t *row_json(double onset, double duration, const psy_hrv_result *r, int spectra, int recorded,
+                        double recorded_pct)
 {
     json_t *o = json_pack("{s:f,s:f,s:I,s:o}", "onset", onset, "duration", duration, "n_nn",
                           (json_int_t)r->n_nn, "nn_corrected_pct", psy_json_number(r->nn_corrected_pct));
-    if (!isnan(recorded_pct)) json_object_set_new(o, "recorded_pct", json_real(floor(recorded_pct * 100 + 0.5) / 100));
+    if (recorded) json_object_set_new(o, "recorded_pct", psy_json_number(floor(recorded_pct * 100 + 0.5) / 100));
     int nest = n_spectra(spectra) > 1;
     for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
         if (!nest || !psy_hrv_key_is_frequency((psy_hrv_key)k))
@@ -170,17 +172,16 @@ psy_status psy_hrv_table_row_recorded(psy_hrv_table *t, double onset_s, double d
                                       const psy_hrv_result *r)
 {
     if (!t || !r || t->ended) return PSY_E_INVALID;
-    if (!t->recorded) recorded_pct = NAN;
     na_add(t->na, r, t->spectra);
     if (t->format == PSY_HRV_TABLE_JSON) {
-        json_t *o = row_json(onset_s, duration_s, r, t->spectra, recorded_pct);
+        json_t *o = row_json(onset_s, duration_s, r, t->spectra, t->recorded, recorded_pct);
         if (!o) return PSY_E_NOMEM;
         /* the separator before each row but the first: rows are written as they come */
         fprintf(t->fp, t->rows ? ",\n  " : "  ");
         json_dumpf(o, t->fp, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         json_decref(o);
     } else {
-        write_tsv_row(t->fp, onset_s, duration_s, r, t->spectra, recorded_pct);
+        write_tsv_row(t->fp, onset_s, duration_s, r, t->spectra, t->recorded, recorded_pct);
     }
     t->rows++;
     return ferror(t->fp) ? PSY_E_IO : PSY_OK;

@@ -1,6 +1,7 @@
 /* The windows of an NN series for HRV: the standard rule and PCST's (Vest et al. 2018, Physiol
  * Meas 39(10):105004; its CreateWindowRRintervals). */
 #include <math.h>
+#include <stdint.h>
 
 #include "psyphys/hrv_windows.h"
 
@@ -57,4 +58,59 @@ void psy_hrv_result_set_na(psy_hrv_result *r, const char *why)
     for (int q = 0; q < 4; q++)
         for (int k = 0; k < PSY_HRV_KEY_COUNT; k++)
             if (all[q]->na[k]) all[q]->na[k] = why;
+}
+
+/* The longest interval psy_hrv_compute takes (ms): longer ones cover nothing. */
+#define USABLE_MAX_MS 10000.0
+
+static int usable(double nn_ms) { return nn_ms > 0 && nn_ms <= USABLE_MAX_MS; }
+
+/* Where the usable interval i starts covering: at the beat before it when the two beats are less
+ * than two of its lengths apart (no interval missing between them; a corrected interval's value
+ * may differ from their distance), else its own length before its beat (an interval or more is
+ * missing: a gap of the channel or the recording, a dropped beat). The series' first interval
+ * covers one more of its lengths: no beat can be found before the first one. */
+static double covered_from(const double *nn_ms, const double *t_s, size_t i)
+{
+    double len = nn_ms[i] / 1000.0;
+    if (i == 0) return t_s[0] - 2 * len;
+    return t_s[i] - t_s[i - 1] < 2 * len ? t_s[i - 1] : t_s[i] - len;
+}
+
+double psy_hrv_covered_pct(const double *nn_ms, const double *t_s, size_t n, double onset_s, double duration_s)
+{
+    if (!nn_ms || !t_s || !(duration_s > 0)) return 0;
+    double end = onset_s + duration_s, covered = 0;
+    size_t lo = 0, hi = n; /* the first beat after onset_s (the interval that covers it ends there) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t_s[mid] > onset_s) hi = mid;
+        else lo = mid + 1;
+    }
+    size_t last = SIZE_MAX; /* the last usable interval, for the series' end */
+    for (size_t i = lo; i < n && (i == 0 || t_s[i - 1] < end); i++) {
+        if (!usable(nn_ms[i])) continue;
+        double a = fmax(covered_from(nn_ms, t_s, i), onset_s), b = fmin(t_s[i], end);
+        if (b > a) covered += b - a;
+    }
+    for (size_t i = n; i-- > 0;)
+        if (usable(nn_ms[i])) {
+            last = i;
+            break;
+        }
+    if (last != SIZE_MAX) { /* after the last beat, one more of its interval's length (as before the first) */
+        double a = fmax(t_s[last], onset_s), b = fmin(t_s[last] + nn_ms[last] / 1000.0, end);
+        if (b > a) covered += b - a;
+    }
+    /* whole up to rounding of the times (the sum of many spans) */
+    return covered >= duration_s * (1 - 1e-9) ? 100 : 100.0 * covered / duration_s;
+}
+
+const char *psy_hrv_window_na_reason_of(const double *nn_ms, const double *t_s, size_t n, const psy_hrv_window *w,
+                                        double *recorded_pct)
+{
+    double recorded = psy_hrv_covered_pct(nn_ms, t_s, n, w->onset_s, w->duration_s);
+    if (recorded_pct) *recorded_pct = recorded;
+    if (w->too_little) return PSY_HRV_PCST_WINDOW_NA_REASON; /* PCST's own rule first: its windows as PCST's */
+    return psy_hrv_window_gap_reason(recorded);
 }

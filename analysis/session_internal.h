@@ -107,6 +107,15 @@ int psy_session_make_epochs(psy_session *s);
 /* The session's NN series (the beats' arrays, or s->nn): what every reader of it takes. */
 nn_view psy_session_nn(const psy_session *s);
 
+/* The share (0-100) of [start, start + length) (s) the session's NN series covers
+ * (psy_hrv_covered_pct), a spooled series read by a slice of it into buf; NaN when the spool
+ * cannot be read. */
+double psy_session_nn_covered_pct(const psy_session *s, nn_buf *buf, double start, double length);
+
+/* 1 when the HRV windows table says how much of each window the beats cover (recorded_pct): the
+ * recording has gaps, or the heart channel has (missing, flat or unusable signal). */
+int psy_session_windows_gapped(const psy_session *s);
+
 /* Test only (tests/test_session_lean.c runs its cases both ways): the sessions run after it read a
  * spooled span of more than min intervals as an HRV source (nn_view_hrv); 0 restores
  * NN_VIEW_SOURCE_MIN. Not exported; call it while no session runs. Its threshold is the library's

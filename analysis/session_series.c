@@ -119,6 +119,27 @@ void psy_session_hrv_over(psy_session *s, double start, double end, psy_hrv_resu
     nn_buf_free(&buf);
 }
 
+double psy_session_nn_covered_pct(const psy_session *s, nn_buf *buf, double start, double length)
+{
+    if (!s->beats) return 0;
+    nn_view v = psy_session_nn(s);
+    size_t n = s->beats->n_nn;
+    if (!v.spool) return psy_hrv_covered_pct(s->beats->nn_ms, s->beats->nn_onset_s, n, start, length);
+    /* the slice from the last beat up to start (its interval's beat before) to the first beat past
+     * the end: the intervals that may cover the span, as the whole series' would */
+    psy_status st = PSY_OK;
+    size_t a = nn_view_bound(&v, start, 1, &st), b = nn_view_bound(&v, start + length, 1, &st);
+    a = a ? a - 1 : 0, b = b < n ? b + 1 : n;
+    nn_slice sl;
+    if (st != PSY_OK || nn_view_slice(&v, a, b, buf, &sl) != PSY_OK) return NAN;
+    return psy_hrv_covered_pct(sl.nn, sl.t, sl.n, start, length);
+}
+
+int psy_session_windows_gapped(const psy_session *s)
+{
+    return psy_reader_stretch_count(s->r) > 1 || (s->beats && s->beats->n_gaps > 0);
+}
+
 /* Window k of the HRV windows table: [k step, k step + window). */
 static size_t n_hrv_windows(const psy_session *s, const psy_session_config *o)
 {
@@ -163,23 +184,23 @@ int psy_session_window(const psy_session *s, size_t k, psy_hrv_result *out)
 /* The HRV of the windows by analyser h into s->win_hrv (whole results), s->win_rows (rows in
  * memory) or s->win_file (rows in a temporary file: one fixed-size row a window, its n/a reasons
  * static strings read back by this same process). *over: the windows above the corrected-share
- * limit; *crossing: the windows analysed across a gap of the recording (psy_hrv_window_na_reason
- * refuses the others). 0, or the errno of the file's write that failed (errno is the writing
+ * limit; *crossing: the windows analysed across a gap of the recording or the heart channel
+ * (psy_hrv_window_gap_reason of the series' coverage refuses the others). 0, or the errno of the file's write that failed (errno is the writing
  * thread's). Touches nothing else of s: it may run beside the segments (psy_session_hrv_rows). */
 static int hrv_windows(psy_session *s, psy_hrv *h, size_t *over, size_t *crossing)
 {
     *over = *crossing = 0;
     double start = 0;
+    int gapped = psy_session_windows_gapped(s); /* else the series' ends only: no gap to warn of */
     nn_buf buf = {0}; /* this thread's slices of a spooled series (read by pread: no shared offset) */
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         psy_hrv_result r, *out = s->win_hrv ? &s->win_hrv[k] : &r;
-        psy_hrv_window w = {start, s->cfg.hrv_window_s, 0, 0, 0};
-        double recorded;
-        const char *why = psy_hrv_window_na_reason(s->r, &w, &recorded);
+        double recorded = psy_session_nn_covered_pct(s, &buf, start, s->cfg.hrv_window_s);
+        const char *why = isnan(recorded) ? nn_status_why(PSY_E_IO) : psy_hrv_window_gap_reason(recorded);
         if (why) hrv_none(out, why);
         else hrv_over(s, h, &buf, start, start + s->cfg.hrv_window_s, out);
         *over += out->over_corrected;
-        *crossing += !why && recorded < 100;
+        *crossing += !why && recorded < 100 && gapped;
         if (s->win_rows) compact_row(out, &s->win_rows[k]);
         if (s->win_file) {
             session_window_row row;

@@ -238,21 +238,25 @@ static int write_hrv_windows(FILE *fp, psy_session *s, psy_na_reasons *na)
     size_t n_columns;
     const psy_hrv_key *columns = psy_session_hrv_columns(&n_columns);
     for (size_t k = 0; k < n_columns; k++) fprintf(fp, "\t%s", psy_hrv_key_name(columns[k]));
-    int gapped = psy_reader_stretch_count(s->r) > 1; /* how much of each window is recorded: a column */
+    int gapped = psy_session_windows_gapped(s); /* how much of each window the beats cover: a column */
+    nn_buf buf = {0};
     fputs(gapped ? "\trecorded_pct\n" : "\n", fp);
     double start = 0;
     for (size_t k = 0; k < s->n_win; k++, start += s->cfg.hrv_step_s) {
         psy_hrv_result h;
-        if (!psy_session_window(s, k, &h)) return 0;
+        if (!psy_session_window(s, k, &h)) {
+            nn_buf_free(&buf);
+            return 0;
+        }
         fprintf(fp, "%.3f\t%.3f\t%zu", start, s->cfg.hrv_window_s, h.n_nn);
-        psy_hrv_window w = {start, s->cfg.hrv_window_s, 0, 0, 0};
-        double recorded;
-        const char *gap = psy_hrv_window_na_reason(s->r, &w, &recorded);
+        double recorded = psy_session_nn_covered_pct(s, &buf, start, s->cfg.hrv_window_s); /* NaN: unread */
+        const char *gap = isnan(recorded) ? nn_status_why(PSY_E_IO) : psy_hrv_window_gap_reason(recorded);
         put_or_note(fp, na, "nn_corrected_pct", h.nn_corrected_pct, 2, gap ? gap : "no NN interval in the window");
         put_hrv(fp, na, s, &h);
-        if (gapped) fprintf(fp, "\t%.2f", recorded);
+        if (gapped) fputc('\t', fp), put_number(fp, recorded, 2);
         fputc('\n', fp);
     }
+    nn_buf_free(&buf);
     return 1;
 }
 

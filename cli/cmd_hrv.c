@@ -400,10 +400,11 @@ int cmd_hrv(int argc, char **argv)
         if (!ok) goto done;
         fp = outs[0].fp;
     }
-    /* windows of a recording with gaps: how much of each is recorded (a column), the rule of
-     * psy_hrv_window_na_reason */
+    /* windows of a series with gaps (of the recording or of the channel, the series shows both):
+     * how much of each its intervals cover (a column), the rule of psy_hrv_window_na_reason_of */
     psy_hrv_table_format format = json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV;
-    int gapped = window > 0 && psy_reader_stretch_count(r) > 1;
+    int gapped = window > 0 && (psy_reader_stretch_count(r) > 1 ||
+                                psy_hrv_covered_pct(s.nn_ms, s.t_s, s.n, t_first, t_last - t_first) < 100);
     if ((gapped ? psy_hrv_table_begin_recorded : psy_hrv_table_begin)(fp, format, cfg.spectra, &table) != PSY_OK) {
         cli_error(path, "out of memory");
         goto done;
@@ -418,7 +419,7 @@ int cmd_hrv(int argc, char **argv)
             psy_hrv_window_at(rule, s.nn_ms, s.t_s, s.n, t_first, window, step, k, &lo, &win);
             onset = win.onset_s, duration = win.duration_s;
             a = win.first, b = win.end;
-            na_why = psy_hrv_window_na_reason(r, &win, &recorded);
+            na_why = psy_hrv_window_na_reason_of(s.nn_ms, s.t_s, s.n, &win, &recorded);
             over_gap += !na_why && recorded < 100;
         }
         psy_hrv_result res;

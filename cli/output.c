@@ -23,6 +23,9 @@ int cli_outputs_share_stdout(const char *command, const char *const *paths, int 
     return 0;
 }
 
+static int stdout_errno;     /* why a write to stdout failed (-1: an earlier one, its errno gone); 0: none */
+static int stdout_may_leave; /* 1: EPIPE is no error */
+
 /* A stream output: stdout, or the device or FIFO opened as it is. */
 static int open_stream(cli_output *o, const char *path)
 {
@@ -85,15 +88,25 @@ void cli_output_abort_all(cli_output *outs, int n)
     }
 }
 
+/* 1 when a write to stdout failed for good (a reader that may leave and left is no failure). */
+static int stdout_failed(void)
+{
+    return !cli_stdout_flush() && !(stdout_errno == EPIPE && stdout_may_leave);
+}
+
 int cli_output_commit_all(cli_output *outs, int n)
 {
+    if (stdout_failed()) { /* a table that did not reach stdout: no other output either (said once, by
+                              cli_stdout_close) */
+        cli_output_abort_all(outs, n);
+        return 0;
+    }
     for (int i = 0; i < n; i++) {
         if (!outs[i].fp) continue;
-        int to_stdout = outs[i].fp == stdout; /* said once, by cli_stdout_close */
-        int bad = to_stdout ? !cli_stdout_flush() : ferror(outs[i].fp) | (fclose(outs[i].fp) != 0);
+        int bad = outs[i].fp != stdout && (ferror(outs[i].fp) | (fclose(outs[i].fp) != 0)); /* stdout: flushed */
         outs[i].fp = NULL;
         if (bad) {
-            if (!to_stdout) cli_error(outs[i].path, "writing failed (disk full?)");
+            cli_error(outs[i].path, "writing failed (disk full?)");
             cli_output_abort_all(outs, n);
             return 0;
         }
@@ -111,8 +124,6 @@ int cli_output_commit_all(cli_output *outs, int n)
     return 1;
 }
 
-static int stdout_errno;     /* why a write to stdout failed (-1: an earlier one, its errno gone); 0: none */
-static int stdout_may_leave; /* 1: EPIPE is no error */
 
 void cli_stdout_lost(int err)
 {

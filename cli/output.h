@@ -26,8 +26,10 @@ int cli_outputs_share_stdout(const char *command, const char *const *paths, int 
  * exists and overwrite is 0, or when the directory is not writable. Returns 1 on success. */
 int cli_output_open(cli_output *o, const char *path, int overwrite);
 
-/* Closes and renames every output of a command into place (all opened ones). Returns 1 when all
- * succeeded; otherwise prints why, removes the temporaries and returns 0. */
+/* Closes and renames every output of a command into place (all opened ones), once what the
+ * command wrote to stdout so far has reached it (else none: all outputs or none). Returns 1 when
+ * all succeeded; otherwise prints why (stdout's by cli_stdout_close), removes the temporaries and
+ * returns 0. */
 int cli_output_commit_all(cli_output *outs, int n);
 
 /* Removes the temporaries of outputs not committed (NULL-safe per entry). */

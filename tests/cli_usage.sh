@@ -140,6 +140,11 @@ if [ -w /dev/full ]; then
     # a table to -o - on a full disk leaves the other outputs uncommitted (all or nothing)
     full "$PSYPHYS" eda "$DEMO" -o - --epochs "$TMP/full_epochs.tsv"
     [ ! -e "$TMP/full_epochs.tsv" ] || fail "eda -o - on a full disk: --epochs FILE written all the same"
+    # ... and so does a table to stdout by default (r21a finding 4: the file was committed first)
+    full "$PSYPHYS" beats "$DEMO" --nn "$TMP/full_nn.tsv"
+    [ ! -e "$TMP/full_nn.tsv" ] || fail "beats on a full stdout: --nn FILE written all the same"
+    full "$PSYPHYS" eda "$DEMO" --epochs "$TMP/full_epochs2.tsv"
+    [ ! -e "$TMP/full_epochs2.tsv" ] || fail "eda on a full stdout: --epochs FILE written all the same"
 fi
 # A stream's reader that leaves (stream ignores SIGPIPE and goes on) is not an error.
 "$PSYPHYS" stream --replay "$DEMO" --speed max 2>"$TMP/err" | head -n 1 >/dev/null

@@ -28,9 +28,11 @@ static double ecg(double t)
     return exp(-0.5 * (d / 0.012) * (d / 0.012)) + 0.25 * exp(-0.5 * ((d - 0.25) / 0.05) * ((d - 0.25) / 0.05));
 }
 
-static const char *write_edf_d(void)
+/* flat: the same recording without its gap (EDF+C, 0 .. 160 s), the ECG flat at 0 mV where the
+ * other has none (60 .. 100 s): the same missing data, another kind of gap. */
+static const char *write_edf(int flat)
 {
-    const int n_rec = 2 * RUN_S, ann = 64; /* annotation samples (bytes / 2) per record */
+    const int n_rec = flat ? 160 : 2 * RUN_S, ann = 64; /* annotation samples (bytes / 2) per record */
     size_t hdr = 256 * 3, rec = (size_t)(RATE + ann) * 2, size = hdr + (size_t)n_rec * rec;
     char *b = calloc(size, 1);
     char num[32];
@@ -41,7 +43,7 @@ static const char *write_edf_d(void)
     field(b + 176, 8, "10.00.00");
     snprintf(num, sizeof num, "%zu", hdr);
     field(b + 184, 8, num);
-    field(b + 192, 44, "EDF+D");
+    field(b + 192, 44, flat ? "EDF+C" : "EDF+D");
     snprintf(num, sizeof num, "%d", n_rec);
     field(b + 236, 8, num);
     field(b + 244, 8, "1");
@@ -61,10 +63,11 @@ static const char *write_edf_d(void)
     field(s + 440, 8, num);
     field(s + 448, 32, ""), field(s + 480, 32, "");
     for (int r = 0; r < n_rec; r++) {
-        double onset = r < RUN_S ? r : 100 + (r - RUN_S);
+        double onset = flat || r < RUN_S ? r : 100 + (r - RUN_S);
         unsigned char *p = (unsigned char *)b + hdr + (size_t)r * rec;
         for (int i = 0; i < RATE; i++) {
-            long v = lround(ecg(onset + (double)i / RATE) / 5.0 * 32767);
+            double t = onset + (double)i / RATE;
+            long v = flat && t >= RUN_S && t < 100 ? 0 : lround(ecg(t) / 5.0 * 32767);
             p[2 * i] = (unsigned char)(v & 0xff), p[2 * i + 1] = (unsigned char)((v >> 8) & 0xff);
         }
         char *tal = (char *)p + 2 * RATE;
@@ -75,10 +78,12 @@ static const char *write_edf_d(void)
             memcpy(tal + n, events, sizeof events);
         }
     }
-    const char *path = write_temp_file("gaps.edf", b, size);
+    const char *path = write_temp_file(flat ? "flat.edf" : "gaps.edf", b, size);
     free(b);
     return path;
 }
+
+static const char *write_edf_d(void) { return write_edf(0); }
 
 /* The line of text starting with start ("\n..."; static, without its newlines), or NULL. */
 static const char *line_of(const char *text, const char *start)
@@ -147,6 +152,8 @@ static void test_recorded_pct(void **state)
     assert_true(fabs(psy_reader_recorded_pct(r, 40, 30) - 200.0 / 3) < 1e-9);
     assert_true(fabs(psy_reader_recorded_pct(r, 90, 20) - 50) < 1e-9);
     assert_true(psy_reader_recorded_pct(r, 150, 30) == 100); /* after the end: no gap */
+    assert_true(psy_reader_recorded_pct(r, 170, 30) == 100); /* wholly after it (r21a finding 5: 0) */
+    assert_true(psy_reader_recorded_pct(r, -50, 30) == 100); /* wholly before the start */
     assert_true(psy_reader_recorded_pct(r, 70, 0) == 0 && psy_reader_recorded_pct(r, 30, 0) == 100);
     assert_true(psy_reader_recorded_pct(NULL, 0, 10) == 100);
     psy_reader_close(r);
@@ -154,6 +161,10 @@ static void test_recorded_pct(void **state)
     assert_string_equal(psy_hrv_window_gap_reason(84.9), PSY_HRV_WINDOW_OVER_GAP_REASON);
     assert_null(psy_hrv_window_gap_reason(85));
     assert_null(psy_hrv_window_gap_reason(100));
+    /* the reasons spell the share the rule takes (r21a finding 9: one literal each, kept together) */
+    assert_true(fabs(PSY_HRV_WINDOW_MIN_RECORDED_PCT - 85) < 1e-9);
+    assert_non_null(strstr(PSY_HRV_WINDOW_OVER_GAP_REASON, "85 %"));
+    assert_non_null(strstr(PSY_HRV_PCST_WINDOW_NA_REASON, "85 %"));
 }
 
 /* analyze's HRV windows table on the recording's axis: 30-s windows every 10 s over 0 .. 160 s,
@@ -170,25 +181,44 @@ static void test_analyze_windows(void **state)
     const char *tsv = slurp(path);
     assert_non_null(tsv);
     assert_non_null(strstr(tsv, "\tdfa_alpha2\trecorded_pct\n"));
-    assert_non_null(strstr(tsv, "\n30.000\t30.000\t37\t0.00\t800\t")); /* whole: analysed */
-    assert_true(ends_with(line_of(tsv, "\n30.000\t"), "\t100.00"));
+    assert_true(ends_with(line_of(tsv, "\n20.000\t"), "\t100.00"));
+    /* 30 .. 60 s: the beats cover it to the last one before the gap, 59.6 s: analysed, warned */
+    assert_non_null(strstr(tsv, "\n30.000\t30.000\t37\t0.00\t800\t"));
+    assert_true(ends_with(line_of(tsv, "\n30.000\t"), "\t98.67"));
     const char *in_gap = line_of(tsv, "\n60.000\t30.000\t");
     assert_non_null(in_gap);
     assert_non_null(strstr(in_gap, "\t0\tn/a\tn/a\t")); /* no NN, nothing */
     assert_true(ends_with(in_gap, "\t0.00"));
-    const char *crossing = line_of(tsv, "\n40.000\t30.000\t"); /* 20 of its 30 s recorded */
+    const char *crossing = line_of(tsv, "\n40.000\t30.000\t"); /* 19.6 of its 30 s covered */
     assert_non_null(crossing);
     assert_non_null(strstr(crossing, "\t0\tn/a\tn/a\t")); /* refused: 25 intervals before */
-    assert_true(ends_with(crossing, "\t66.67"));
+    assert_true(ends_with(crossing, "\t65.33"));
+    char *expect = strdup(tsv);
     snprintf(path, sizeof path, "%s/gaps_hrv-windows.json", out);
     const char *side = slurp(path);
     assert_non_null(side);
     assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_IN_GAP_REASON "\": 2"));
     assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_OVER_GAP_REASON "\": 4"));
+    assert_non_null(strstr(side, "2 HRV window(s) cross a gap")); /* 30 .. 60 s and 100 .. 130 s */
+    /* r21a finding 1: the flat ECG of a recording without gaps, the same rows */
+    snprintf(out, sizeof out, "%s/winflat", test_tmpdir());
+    argv[1] = (char *)write_edf(1);
+    assert_int_equal(cmd_analyze(6, argv), CLI_OK);
+    snprintf(path, sizeof path, "%s/flat_hrv-windows.tsv", out);
+    tsv = slurp(path);
+    assert_non_null(tsv);
+    const char *rows[] = {"\n40.000\t", "\n60.000\t", "\n70.000\t", "\n90.000\t"};
+    for (int i = 0; i < 4; i++) {
+        char want[4096];
+        snprintf(want, sizeof want, "%s", line_of(expect, rows[i]));
+        assert_string_equal(line_of(tsv, rows[i]), want);
+    }
+    free(expect);
 }
 
 /* psyphys hrv's windows count from the first beat (0.4 s): 30.4 .. 60.4 s crosses the gap with
- * 98.67 % recorded (analysed, warned), 60.4 .. 90.4 s lies in it, 70.4 .. 100.4 s has 0.4 s. */
+ * 97.33 % covered by intervals (to the last beat before it, 59.6 s: analysed, warned), 60.4 ..
+ * 90.4 s and 70.4 .. 100.4 s lie in it (the first beat after it, 100.4 s, ends no interval). */
 static void test_hrv_windows(void **state)
 {
     (void)state;
@@ -202,7 +232,7 @@ static void test_hrv_windows(void **state)
     assert_non_null(strstr(tsv, "\tlomb_hf_peak_hz\trecorded_pct\n"));
     const char *crossing = line_of(tsv, "\n30.400000\t30.000000\t37\t0\t800\t");
     assert_non_null(crossing);
-    assert_true(ends_with(crossing, "\t98.67"));
+    assert_true(ends_with(crossing, "\t97.33"));
     const char *in_gap = line_of(tsv, "\n60.400000\t30.000000\t0\tn/a\tn/a\t");
     assert_non_null(in_gap);
     assert_true(ends_with(in_gap, "\t0.00"));
@@ -211,13 +241,59 @@ static void test_hrv_windows(void **state)
     const char *side = slurp(path);
     assert_non_null(side);
     assert_non_null(strstr(side, "1 of 13 window(s) cross a gap of the recording"));
-    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_IN_GAP_REASON "\": 1"));
-    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_OVER_GAP_REASON "\": 5"));
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_IN_GAP_REASON "\": 2"));
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_OVER_GAP_REASON "\": 4"));
+}
+
+/* r21a finding 1: 40 s of flat ECG in a recording without gaps are as missing as the EDF+D's gap:
+ * psyphys hrv refuses the same windows for the same reasons (the intervals' coverage, not the
+ * recording's stretches, decides), and says how much of each the beats cover. */
+static void test_hrv_windows_flat(void **state)
+{
+    (void)state;
+    const char *edf = write_edf(1);
+    char out[512], path[600];
+    snprintf(out, sizeof out, "%s/flat.tsv", test_tmpdir());
+    char *argv[] = {"hrv", (char *)edf, "--window", "30", "--step", "10", "-o", out, NULL};
+    assert_int_equal(cmd_hrv(8, argv), CLI_OK);
+    const char *tsv = slurp(out);
+    assert_non_null(tsv);
+    assert_non_null(strstr(tsv, "\tlomb_hf_peak_hz\trecorded_pct\n"));
+    assert_non_null(line_of(tsv, "\n30.400000\t30.000000\t37\t0\t800\t")); /* crossing: analysed */
+    const char *in_flat = line_of(tsv, "\n60.400000\t30.000000\t0\tn/a\tn/a\t");
+    assert_non_null(in_flat);
+    assert_true(ends_with(in_flat, "\t0.00"));
+    assert_null(line_of(tsv, "\n40.400000\t30.000000\t24\t")); /* 2/3 covered: refused */
+    snprintf(path, sizeof path, "%s/flat.json", test_tmpdir());
+    const char *side = slurp(path);
+    assert_non_null(side);
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_IN_GAP_REASON "\": 2")); /* as test_hrv_windows' */
+    assert_non_null(strstr(side, "\"" PSY_HRV_WINDOW_OVER_GAP_REASON "\": 4"));
+}
+
+/* The coverage of a series by its intervals (psy_hrv_covered_pct): beats every 0.8 s, one
+ * dropped (a hole of one interval), then none for 20 s. */
+static void test_covered_pct(void **state)
+{
+    (void)state;
+    double nn[40], t[40];
+    size_t n = 0;
+    for (int k = 1; k <= 20; k++) nn[n] = 800, t[n++] = 0.8 * k; /* 0 .. 16 s */
+    t[n - 1] += 1.0; /* the beat at 16 s dropped (the next 0.2 s late: clear of the 2-interval limit) */
+    for (int k = 0; k < 10; k++) nn[n] = 800, t[n++] = 36.8 + 0.8 * k; /* 36.0 .. 44 s */
+    assert_true(psy_hrv_covered_pct(nn, t, n, 1, 10) == 100);
+    assert_true(fabs(psy_hrv_covered_pct(nn, t, n, 10, 8) - 75) < 1e-9); /* 15.2 .. 16, 16.8 .. 18 */
+    assert_true(psy_hrv_covered_pct(nn, t, n, 20, 10) == 0);
+    assert_true(fabs(psy_hrv_covered_pct(nn, t, n, 30, 10) - 40) < 1e-9); /* from 36 s */
+    assert_true(psy_hrv_covered_pct(nn, t, n, -0.8, 2) == 100); /* one interval before the first beat */
+    assert_true(psy_hrv_covered_pct(nn, t, n, 44, 0.8) == 100);  /* one after the last */
+    assert_true(psy_hrv_covered_pct(NULL, t, n, 0, 10) == 0 && psy_hrv_covered_pct(nn, t, n, 0, 0) == 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_gaps), cmocka_unit_test(test_recorded_pct),
-                                       cmocka_unit_test(test_analyze_windows), cmocka_unit_test(test_hrv_windows)};
+                                       cmocka_unit_test(test_analyze_windows), cmocka_unit_test(test_hrv_windows),
+                                       cmocka_unit_test(test_hrv_windows_flat), cmocka_unit_test(test_covered_pct)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,56 @@ static void json_rows(void **state)
     psy_hrv_destroy(h);
 }
 
+/* The fields of line `line` (0: the header) of text, tab-separated. */
+static int fields_of_line(const char *text, int line)
+{
+    for (; line > 0; line--) text = strchr(text, '\n') + 1;
+    int n = 1;
+    for (; *text && *text != '\n'; text++) n += *text == '\t';
+    return n;
+}
+
+/* r21a finding 6: a recorded table's row with NaN keeps its last cell (n/a, JSON null), and
+ * psy_hrv_table_row on it writes 100. */
+static void recorded_column(void **state)
+{
+    (void)state;
+    static double nn[N_NN], t[N_NN];
+    rhythm(nn, t);
+    psy_hrv_config cfg = psy_hrv_config_default();
+    psy_hrv *h = NULL;
+    assert_int_equal(psy_hrv_create(&cfg, &h, NULL), PSY_OK);
+    psy_hrv_result r;
+    assert_int_equal(psy_hrv_compute(h, nn, t, 300, &r, NULL), PSY_OK);
+    for (int json = 0; json <= 1; json++) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *fp = open_memstream(&buf, &size);
+        psy_hrv_table *tab = NULL;
+        assert_int_equal(psy_hrv_table_begin_recorded(fp, json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV,
+                                                      cfg.spectra, &tab), PSY_OK);
+        assert_int_equal(psy_hrv_table_row_recorded(tab, 0, 250, NAN, &r), PSY_OK);
+        assert_int_equal(psy_hrv_table_row(tab, 250, 250, &r), PSY_OK);
+        assert_int_equal(psy_hrv_table_end(tab), PSY_OK);
+        fclose(fp);
+        if (!json) {
+            assert_int_equal(fields_of_line(buf, 1), fields_of_line(buf, 0));
+            assert_non_null(strstr(buf, "\tn/a\n"));
+            assert_non_null(strstr(buf, "\t100.00\n"));
+        } else {
+            json_t *o = json_loads(buf, 0, NULL);
+            assert_non_null(o);
+            json_t *w = json_object_get(o, "windows");
+            assert_true(json_is_null(json_object_get(json_array_get(w, 0), "recorded_pct")));
+            assert_true(json_real_value(json_object_get(json_array_get(w, 1), "recorded_pct")) == 100);
+            json_decref(o);
+        }
+        free(buf);
+        psy_hrv_table_free(tab);
+    }
+    psy_hrv_destroy(h);
+}
+
 static void sidecar_and_spectra(void **state)
 {
     (void)state;
@@ -221,6 +271,6 @@ static void sidecar_and_spectra(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(tsv_rows_and_na), cmocka_unit_test(json_rows),
-                                       cmocka_unit_test(sidecar_and_spectra)};
+                                       cmocka_unit_test(sidecar_and_spectra), cmocka_unit_test(recorded_column)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,8 +48,8 @@ typedef struct psy_hrv_table psy_hrv_table;
 PSY_API psy_status psy_hrv_table_begin(FILE *fp, psy_hrv_table_format format, int spectra, psy_hrv_table **out);
 
 /* psy_hrv_table_begin for the windows of a recording with gaps: each row also gives
- * recorded_pct, the share (0-100) of its span the recording has data for
- * (psy_reader_recorded_pct): the TSV's last column, a JSON row's key after nn_corrected_pct.
+ * recorded_pct, the share (0-100) of its span the beats' intervals cover
+ * (psy_hrv_covered_pct): the TSV's last column, a JSON row's key after nn_corrected_pct.
  * Its rows are written by psy_hrv_table_row_recorded. Same return codes. */
 PSY_API psy_status psy_hrv_table_begin_recorded(FILE *fp, psy_hrv_table_format format, int spectra,
                                                 psy_hrv_table **out);
@@ -59,8 +59,9 @@ PSY_API psy_status psy_hrv_table_begin_recorded(FILE *fp, psy_hrv_table_format f
 PSY_API psy_status psy_hrv_table_row(psy_hrv_table *table, double onset_s, double duration_s,
                                      const psy_hrv_result *result);
 
-/* psy_hrv_table_row with the row's recorded_pct (a psy_hrv_table_begin_recorded table's column;
- * ignored by other tables). Same return codes. */
+/* psy_hrv_table_row with the row's recorded_pct (a psy_hrv_table_begin_recorded table's column,
+ * n/a (JSON null) for NaN; ignored by other tables). psy_hrv_table_row on such a table writes 100.
+ * Same return codes. */
 PSY_API psy_status psy_hrv_table_row_recorded(psy_hrv_table *table, double onset_s, double duration_s,
                                               double recorded_pct, const psy_hrv_result *result);
 

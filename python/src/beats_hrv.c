@@ -225,8 +225,8 @@ PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args)
 
 /* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s, reader or None) -> [(onset, duration,
  * first, end, na_reason or None, recorded_pct or None), ...] (psy_hrv_windows_count,
- * psy_hrv_window_at, psy_hrv_window_na_reason of the series' recording; recorded_pct for a
- * recording with gaps, as psyphys hrv's column). */
+ * psy_hrv_window_at, psy_hrv_window_na_reason_of the series; recorded_pct for a series with
+ * gaps, of the recording or of the channel, as psyphys hrv's column). */
 PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -248,13 +248,14 @@ PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
     const double *tv = PyArray_DATA(t);
     size_t rows = psy_hrv_windows_count(rule, t_first, tv[n - 1], window, step);
-    int gapped = psy_reader_stretch_count(r) > 1;
+    const double *nv = PyArray_DATA(nn);
+    int gapped = psy_reader_stretch_count(r) > 1 || psy_hrv_covered_pct(nv, tv, n, t_first, tv[n - 1] - t_first) < 100;
     list = PyList_New((Py_ssize_t)rows);
     for (size_t k = 0; list && k < rows; k++) {
         psy_hrv_window w;
         psy_hrv_window_at(rule, PyArray_DATA(nn), tv, n, t_first, window, step, k, &cursor, &w);
         double recorded;
-        const char *why = psy_hrv_window_na_reason(r, &w, &recorded);
+        const char *why = psy_hrv_window_na_reason_of(nv, tv, n, &w, &recorded);
         PyObject *row = Py_BuildValue("(ddnnzN)", w.onset_s, w.duration_s, (Py_ssize_t)w.first, (Py_ssize_t)w.end,
                                       why, gapped ? PyFloat_FromDouble(recorded) : Py_NewRef(Py_None));
         if (!row) Py_CLEAR(list);
