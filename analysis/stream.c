@@ -569,7 +569,9 @@ psy_status psy_stream_push_gap(psy_stream *s, psy_stream_input input, double gap
               : input == PSY_STREAM_INPUT_EDA   ? s->eda != NULL
               : input == PSY_STREAM_INPUT_RESP  ? s->resp != NULL
                                                 : 0;
-    if (!has || !isfinite(gap_s) || s->finished) return PSY_E_INVALID;
+    if (!has || !isfinite(gap_s) || gap_s == 0 || s->finished) return PSY_E_INVALID;
+    /* the EDA fill is bounded: it costs a push per missing sample */
+    if (input == PSY_STREAM_INPUT_EDA && gap_s > PSY_STREAM_MAX_EDA_GAP_S) return PSY_E_INVALID;
     double rate = input == PSY_STREAM_INPUT_HEART ? (s->det ? s->cfg.ecg_rate_hz : s->cfg.ppg_rate_hz)
                   : input == PSY_STREAM_INPUT_EDA ? s->cfg.eda_rate_hz
                                                   : s->cfg.resp_rate_hz;

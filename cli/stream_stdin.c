@@ -1,5 +1,5 @@
 /* psyphys stream input from stdin: interleaved little-endian float32 or int16 frames, or CSV
- * lines (one frame per line; with a time column, jumps are filled with missing samples). Bad
+ * lines (one frame per line; with a time column, a jump is a gap: psy_stream_push_gap). Bad
  * input is reported as a status and skipped; the stream goes on. */
 #include <errno.h>
 #include <math.h>
@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include "stream_cli.h"
-
-#define MAX_FILL_S 60.0 /* a time jump is filled with at most this much missing signal */
 
 /* read() on stdin; when stdin does not block (shared with a non-blocking descriptor), waits for
  * data in steps of 100 ms so that a stop request is seen. */
@@ -129,13 +127,37 @@ static int parse_line(const char *line, double *v, int max)
 typedef struct csv_state {
     int64_t line, frames;
     double last_t;  /* time column of the previous frame (NaN: none yet) */
+    double gap_s;   /* the gaps pushed so far (s) */
 } csv_state;
 
 static void malformed(stream_input *in, csv_state *st, const char *why)
 {
     char detail[160];
     snprintf(detail, sizeof detail, "stdin line %lld: %s; skipped", (long long)st->line, why);
-    stream_out_status(in->out, (double)st->frames / in->frame_rate_hz, "malformed_input", detail);
+    stream_out_status(in->out, (double)st->frames / in->frame_rate_hz + st->gap_s, "malformed_input", detail);
+}
+
+/* Samples went missing: the library shifts each sampled input's clock (psy_stream_push_gap; its
+ * time_jump status says so). An EDA gap beyond PSY_STREAM_MAX_EDA_GAP_S is refused: a status
+ * says so and the frames after it are pushed without the gap (their times early by it). */
+static void push_gap(stream_input *in, csv_state *st, double gap_s)
+{
+    int has[PSY_STREAM_INPUT_COUNT] = {0};
+    for (int c = 0; c < in->n_columns; c++) {
+        has[PSY_STREAM_INPUT_HEART] |= in->columns[c] == COL_ECG || in->columns[c] == COL_PPG;
+        has[PSY_STREAM_INPUT_EDA] |= in->columns[c] == COL_EDA;
+        has[PSY_STREAM_INPUT_RESP] |= in->columns[c] == COL_RESP;
+    }
+    if (has[PSY_STREAM_INPUT_EDA] && gap_s > PSY_STREAM_MAX_EDA_GAP_S) {
+        char why[128];
+        snprintf(why, sizeof why, "time jumps by %.3f s, more than an EDA gap may be (%.0f s); pushed without the gap",
+                 gap_s, PSY_STREAM_MAX_EDA_GAP_S);
+        malformed(in, st, why);
+        return;
+    }
+    for (int k = 0; k < PSY_STREAM_INPUT_COUNT; k++)
+        if (has[k]) psy_stream_push_gap(in->s, (psy_stream_input)k, gap_s);
+    st->gap_s += gap_s;
 }
 
 static void csv_line(stream_input *in, csv_state *st, const char *line)
@@ -176,18 +198,7 @@ static void csv_line(stream_input *in, csv_state *st, const char *line)
             malformed(in, st, "time does not increase");
             return;
         }
-        if (dt > 1.5 * period) { /* samples went missing: the gap is filled with NaN */
-            double fill_s = fmin(dt - period, MAX_FILL_S);
-            int64_t k = (int64_t)llround(fill_s * in->frame_rate_hz);
-            char detail[160];
-            snprintf(detail, sizeof detail, "stdin line %lld: time jumps by %.3f s; %lld missing frames%s",
-                     (long long)st->line, dt, (long long)k, dt - period > MAX_FILL_S ? " (capped at 60 s)" : "");
-            stream_out_status(in->out, (double)st->frames / in->frame_rate_hz, "time_jump", detail);
-            double nan8[8];
-            for (int c = 0; c < 8; c++) nan8[c] = NAN;
-            for (int64_t i = 0; i < k; i++) stream_push_frame(in, nan8);
-            st->frames += k;
-        }
+        if (dt > 1.5 * period) push_gap(in, st, dt - period); /* samples went missing */
     }
     st->last_t = t;
     stream_push_frame(in, v);
@@ -198,7 +209,7 @@ static int read_csv(stream_input *in)
 {
     char buf[65536];
     size_t have = 0;
-    csv_state st = {0, 0, NAN};
+    csv_state st = {0, 0, NAN, 0};
     int too_long = 0;
     for (;;) {
         if (*in->stop) break;

@@ -607,6 +607,10 @@ static void test_push_gap(void **state)
         assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_HEART, NAN), PSY_E_INVALID);
         assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_COUNT, 1), PSY_E_INVALID);
         assert_int_equal(psy_stream_push_gap(NULL, PSY_STREAM_INPUT_HEART, 1), PSY_E_INVALID);
+        /* no gap; an EDA gap beyond the bound (its NaN fill would run for 3.2e13 samples) */
+        assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_HEART, 0), PSY_E_INVALID);
+        assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_EDA, 1e12), PSY_E_INVALID);
+        assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_EDA, PSY_STREAM_MAX_EDA_GAP_S + 1), PSY_E_INVALID);
         psy_stream_finish(s);
         assert_int_equal(psy_stream_push_gap(s, PSY_STREAM_INPUT_HEART, 1), PSY_E_INVALID);
         collect(s, &l[gap]);

@@ -255,19 +255,26 @@ typedef enum psy_stream_input {
 /* "heart", "eda", "resp". Never NULL. */
 PSY_API const char *psy_stream_input_name(psy_stream_input input);
 
-/* A gap in an input: the samples pushed on it from now on lie gap_s later than they would
- * (gap_s more than one sample period between the last sample before and the first after; a
- * device that paused or dropped packets; negative when its clock went back). A
+/* The longest EDA gap psy_stream_push_gap takes (s): an EDA gap is filled with missing samples,
+ * so its cost grows with its length (one hour at 32 Hz: 115200 samples). */
+#define PSY_STREAM_MAX_EDA_GAP_S 3600.0
+
+/* A gap in an input: the samples pushed on it from now on lie gap_s later than they would (the
+ * time missing between the last sample before and the first after, beyond their one sample
+ * period: a device that paused or dropped packets; negative when its clock went back). A
  * PSY_STREAM_TIME_JUMP status says so, at the end of the last sample before the gap. As the
  * offline analysis reads a recording's stretches (EDF+D, a Movesense export with a pause):
  *  - heart (ECG, PPG) and respiration: the detector goes on over the samples as they come, and
  *    every time after the gap (beats, labels, HRV, breaths, statuses) is gap_s later; no beat
  *    interval spans the gap (it differs from the samples' distance by more than half a sample,
  *    psy_beats_detect's rule): the first beat after it has rr_ms NaN and starts a new stretch
- *    of labels;
+ *    of labels; any finite gap_s (a clock shift);
  *  - EDA: the gap is filled with missing samples (NaN; round(gap_s x rate) of them, none for a
- *    negative gap_s), so SCRs and SCL keep their times and none spans the gap.
- * PSY_OK, PSY_E_INVALID (NULL, no such input, gap_s not finite, after finish). */
+ *    negative gap_s), so SCRs and SCL keep their times and none spans the gap; gap_s at most
+ *    PSY_STREAM_MAX_EDA_GAP_S. (psy_stream_replay pushes no EDA gap: it reads EDA as
+ *    psy_eda_analyze does, back to back.)
+ * PSY_OK, PSY_E_INVALID (NULL, no such input, gap_s 0 or not finite, an EDA gap_s above
+ * PSY_STREAM_MAX_EDA_GAP_S, after finish; nothing is pushed then). */
 PSY_API psy_status psy_stream_push_gap(psy_stream *s, psy_stream_input input, double gap_s);
 
 /* The end of every channel: drains the detectors' lookahead and makes all labels final.

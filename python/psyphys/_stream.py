@@ -40,6 +40,10 @@ class Stream(_core.Stream):
     rr_ms None) and a status dict (condition "time_jump", gap_s) says so. A recording's
     channel with gaps (Recording.channel(...).times) is replayed stretch by stretch with a gap()
     before each, as `psyphys stream --replay` does, and gives the beats of psyphys.beats().
+    gap() fills the EDA with missing samples (NaN: SCL None over it; at most 3600 s), so scl and
+    scr keep the recording's time axis; `--replay` instead reads the EDA back to back as offline
+    psyphys.eda() does (its SCL/SCR onsets after a pause are earlier by the time missing, while
+    beats and breaths follow the recording's axis): there the two differ. gap(0) is refused.
     Pushes release the GIL; any thread may push or poll (pushes are serialised among
     themselves, polls among themselves, as the library requires). finish() at the end.
 

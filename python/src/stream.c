@@ -140,6 +140,7 @@ static PyObject *gap(ext_stream *self, PyObject *args)
     int has[PSY_STREAM_INPUT_COUNT] = {c->ecg_rate_hz > 0 || c->ppg_rate_hz > 0, c->eda_rate_hz > 0,
                                        c->resp_rate_hz > 0};
     psy_status st = PSY_E_INVALID;
+    if (has[PSY_STREAM_INPUT_EDA] && seconds > PSY_STREAM_MAX_EDA_GAP_S) has[0] = has[1] = has[2] = 0; /* none */
     Py_BEGIN_ALLOW_THREADS
     PyThread_acquire_lock(self->push_lock, WAIT_LOCK);
     for (int k = 0; k < PSY_STREAM_INPUT_COUNT; k++)
@@ -147,7 +148,7 @@ static PyObject *gap(ext_stream *self, PyObject *args)
     PyThread_release_lock(self->push_lock);
     Py_END_ALLOW_THREADS
     if (st != PSY_OK)
-        return ext_raise(st, NULL, "gap (seconds not finite, finished, or only RR input: push_rr takes times)");
+        return ext_raise(st, NULL, "gap (seconds 0 or not finite, over 3600 with EDA, finished, or only RR input: push_rr takes times)");
     Py_RETURN_NONE;
 }
 

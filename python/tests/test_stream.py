@@ -150,7 +150,7 @@ def test_outputs_keyed_as_the_json_lines(cli):
 
 def test_gap():
     """gap(seconds): what is pushed after it lies that much later, no interval spans it, a
-    time_jump status says so; not finite, or after finish: refused."""
+    time_jump status says so; 0, not finite, over 3600 s with EDA, or after finish: refused."""
     x, fs = ecg()
     half = len(x) // 2
     s = psyphys.Stream(ecg_rate_hz=fs, eda_rate_hz=32)
@@ -159,6 +159,9 @@ def test_gap():
     s.push_ecg(x[half:])
     with pytest.raises(psyphys.Error, match="gap"):
         s.gap(float("nan"))
+    for refused in (0.0, 1e12):  # no gap; an EDA NaN fill beyond the bound: nothing pushed
+        with pytest.raises(psyphys.Error, match="gap"):
+            s.gap(refused)
     s.finish()
     with pytest.raises(psyphys.Error):
         s.gap(1.0)
