@@ -161,8 +161,8 @@ typedef struct psy_hrv_config {
                                   the one before: deleted beats, a device's dropouts) may cover
                                   at most this share of the series' span, default 5 %: above it
                                   the resampled spectra (Welch, AR), which a spline bridges
-                                  across the gaps, are n/a; the Lomb periodogram, which uses only
-                                  the beats present (Clifford & Tarassenko 2005, IEEE TBME
+                                  across the gaps, are n/a; the Lomb periodogram, taken at the
+                                  beats present (its trend from the bridged grid; Clifford & Tarassenko 2005, IEEE TBME
                                   52:630-638), up to 3 x this share. 0: no limit (PCST: its 85 %
                                   window rule) */
     uint64_t reserved[PSY_RESERVED_WORDS - 1]; /* zero: room for settings to come (psyphys/export.h) */
