@@ -276,8 +276,10 @@ typedef struct psy_eda_event_response {
 } psy_eda_event_response;
 
 /* For each stimulus time, the largest SCR whose onset falls in the latency window (inclusive).
- * A response is scored only where the whole window was observed: it lies in [0, duration_s] and
- * meets no excluded stretch (psy_eda_result.excluded: artefact, missing samples). Otherwise
+ * A response is scored only where the whole window, and the SCR rise after it, was observed: an
+ * SCR counts once its peak is seen, up to config.max_rise_s after its onset, so
+ * [event + latency_min, event + latency_max + max_rise_s] must lie in [0, duration_s] and meet no
+ * excluded stretch (psy_eda_result.excluded: artefact, missing samples). Otherwise
  * nothing can be said — an SCR may have been lost to the artefact or fallen outside the
  * recording — so the response is a missing value (amplitude NaN, na_reason), not a zero: a
  * trial whose response cannot be scored is left out, and the magnitude is the mean over the
