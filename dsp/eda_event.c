@@ -9,6 +9,8 @@
  * search: they are in time order); otherwise an SCR starting late in the window goes unseen. */
 static const char *unobserved(const psy_eda_result *r, double lo, double hi)
 {
+    if (r->skips_time)
+        return "the recording has several stretches (EDF+D): EDA times are not mapped to its time axis";
     hi += r->config.max_rise_s;
     if (lo < 0) return "SCR latency window not observed: it begins before the recording";
     if (hi > r->duration_s)

@@ -232,6 +232,10 @@ typedef struct psy_eda_result {
        [0, duration_s) */
     size_t n_excluded;
     psy_eda_span *excluded;
+    /* 1 when the recording skips time between stretches (EDF+D): every time above is on the
+       channel's data axis (the stretches concatenated), not the recording's, so event-related
+       responses are refused (n/a with the reason) rather than given at a wrong time */
+    int skips_time;
 } psy_eda_result;
 
 /* Analyses n samples at config->rate_hz (the signal is read in blocks; x is not modified).
