@@ -243,6 +243,17 @@ psy_status psy_eda_analyze_signal(const double *x, int64_t n, const psy_eda_conf
     return analyze(&src, n, config, method, out, why);
 }
 
+/* 1 when the channel's samples do not lie evenly on the recording's time axis (EDF+D gaps): the
+ * last sample's time differs from index / rate by more than half a sample. */
+static int skips_time(psy_reader *reader, int ch, const psy_channel_info *info)
+{
+    double first, last;
+    if (info->frames < 2 || psy_reader_read_times(reader, ch, 0, 1, &first) != PSY_OK ||
+        psy_reader_read_times(reader, ch, info->frames - 1, 1, &last) != PSY_OK)
+        return 0;
+    return fabs(last - first - (double)(info->frames - 1) / info->rate_hz) > 0.5 / info->rate_hz;
+}
+
 psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_config *config,
                            psy_eda_method method, psy_eda_result **out, psy_message *why)
 {
@@ -255,7 +266,9 @@ psy_status psy_eda_analyze(psy_reader *reader, int ch, const psy_eda_config *con
     psy_eda_config c = config ? *config : psy_eda_config_default(info->rate_hz);
     c.rate_hz = info->rate_hz;
     sample_source src = {.reader = reader, .ch = ch};
-    return analyze(&src, info->frames, &c, method, out, why);
+    psy_status st = analyze(&src, info->frames, &c, method, out, why);
+    if (st == PSY_OK) (*out)->skips_time = skips_time(reader, ch, info);
+    return st;
 }
 
 void psy_eda_result_free(psy_eda_result *r)

@@ -3,12 +3,18 @@
 
 #include "psyphys/eda.h"
 
-/* Why [lo, hi] (s) was not observed, or NULL when it was: wholly within the channel and meeting
- * no excluded stretch (binary search: they are in time order). */
+/* Why the latency window [lo, hi] (s) was not observed, or NULL when it was. An SCR is scored
+ * only once its peak is seen (onset to peak, Boucsein et al. 2012), at most max_rise_s after its
+ * onset, so [lo, hi + max_rise_s] must lie within the channel and meet no excluded stretch (binary
+ * search: they are in time order); otherwise an SCR starting late in the window goes unseen. */
 static const char *unobserved(const psy_eda_result *r, double lo, double hi)
 {
+    if (r->skips_time)
+        return "the recording has several stretches (EDF+D): EDA times are not mapped to its time axis";
+    hi += r->config.max_rise_s;
     if (lo < 0) return "SCR latency window not observed: it begins before the recording";
-    if (hi > r->duration_s) return "SCR latency window not observed: it ends after the recording";
+    if (hi > r->duration_s)
+        return "SCR latency window not observed: it or the SCR rise after it ends after the recording";
     size_t a = 0, b = r->n_excluded; /* the first stretch ending after lo */
     while (a < b) {
         size_t mid = a + (b - a) / 2;
@@ -16,7 +22,7 @@ static const char *unobserved(const psy_eda_result *r, double lo, double hi)
         else b = mid;
     }
     if (a < r->n_excluded && r->excluded[a].start_s <= hi)
-        return "SCR latency window not observed: artefact or missing samples in it";
+        return "SCR latency window not observed: artefact or missing samples in it or the SCR rise after it";
     return NULL;
 }
 

@@ -104,7 +104,7 @@ expect_grep '^quiet	10\.0000	0	0\.00000	n/a	' "$TMP/unseen_ep.tsv"
 expect_grep '^lost	96\.0000	n/a	n/a	n/a	' "$TMP/unseen_ep.tsv"
 expect_grep '^late	298\.0000	n/a	n/a	n/a	' "$TMP/unseen_ep.tsv"
 expect_grep "epoch 'lost' at 96\.000 s: SCR n/a \(SCR latency window not observed: artefact or missing" "$TMP/err"
-expect_grep "epoch 'late' at 298\.000 s: SCR n/a \(SCR latency window not observed: it ends after" "$TMP/err"
+expect_grep "epoch 'late' at 298\.000 s: SCR n/a \(SCR latency window not observed: it or the SCR rise after it ends after" "$TMP/err"
 expect_grep "epoch 'late' at 298\.000 s: SCR n/a" "$TMP/unseen_ep.json"
 # events analyze skips (onsets typed in ms: outside the recording) are skipped by eda too, with
 # analyze's warning and skipped_events: no epoch, no phase (ux21a F5)
@@ -122,10 +122,10 @@ expect_grep "event 'Negative' at 10240\.000 s skipped: it lies outside the recor
 # analyze: the same n/a with its reason in na_reasons; the label's magnitude over the observed epochs
 printf 'onset,duration,trial_type\n149.5,0,Negative\n' >"$TMP/late.csv"
 expect_exit 0 "$PSYPHYS" analyze "$DEMO" --events "$TMP/late.csv" -o "$TMP/late"
-expect_grep "epoch 'Negative' at 149\.500 s: SCR n/a \(SCR latency window not observed: it ends after" "$TMP/err"
+expect_grep "epoch 'Negative' at 149\.500 s: SCR n/a \(SCR latency window not observed: it or the SCR rise after it ends after" "$TMP/err"
 expect_grep '^  Negative +149\.50 .* n/a$' "$TMP/out"
 L=$TMP/late/neurokit_eventrelated
-tr -d ' \n' <"${L}_epochs.json" | grep -q '"scr_amplitude_us":{"SCRlatencywindownotobserved:itendsaftertherecording":1}' ||
+tr -d ' \n' <"${L}_epochs.json" | grep -q '"scr_amplitude_us":{"SCRlatencywindownotobserved:itortheSCRriseafteritendsaftertherecording":1}' ||
     fail "epochs sidecar: the late event's reason"
 awk -F'\t' '$1 == "Negative" && $2 < 140 { s += $9; n++ } $1 == "Negative" && $2 == 149.5 && $9 != "n/a" { bad = 1 }
     END { printf "%.4f\n", bad ? -1 : s / n }' "${L}_epochs.tsv" >"$TMP/want"

@@ -167,6 +167,29 @@ static void test_recorded_pct(void **state)
     assert_non_null(strstr(PSY_HRV_PCST_WINDOW_NA_REASON, "85 %"));
 }
 
+/* EDA times lie on the channel's data axis (the stretches concatenated): on EDF+D an event
+ * response would compare them with recording times (an SCR at 130 s would sit at 90 s), so it
+ * is refused with the reason; a regular channel is not marked. */
+static void test_eda_refused(void **state)
+{
+    (void)state;
+    psy_reader *r = NULL;
+    assert_int_equal(psy_reader_open(write_edf_d(), NULL, &r, NULL), PSY_OK);
+    psy_eda_result *e = NULL;
+    assert_int_equal(psy_eda_analyze(r, 0, NULL, PSY_EDA_FAST, &e, NULL), PSY_OK);
+    assert_int_equal(e->skips_time, 1);
+    double ev[] = {20, 130};
+    psy_eda_event_response out[2];
+    assert_int_equal(psy_eda_event_responses(e, ev, 2, 1, 4, out), PSY_OK);
+    for (int k = 0; k < 2; k++) {
+        assert_non_null(out[k].na_reason);
+        assert_non_null(strstr(out[k].na_reason, "several stretches"));
+        assert_true(isnan(out[k].amplitude_us));
+    }
+    psy_eda_result_free(e);
+    psy_reader_close(r);
+}
+
 /* analyze's HRV windows table on the recording's axis: 30-s windows every 10 s over 0 .. 160 s,
  * the gap 60 .. 100 s. */
 static void test_analyze_windows(void **state)
@@ -294,6 +317,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_gaps), cmocka_unit_test(test_recorded_pct),
                                        cmocka_unit_test(test_analyze_windows), cmocka_unit_test(test_hrv_windows),
-                                       cmocka_unit_test(test_hrv_windows_flat), cmocka_unit_test(test_covered_pct)};
+                                       cmocka_unit_test(test_hrv_windows_flat), cmocka_unit_test(test_covered_pct),
+                                       cmocka_unit_test(test_eda_refused)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -406,6 +406,15 @@ static void unobserved_windows(void **state)
     assert_non_null(strstr(out[3].na_reason, "missing samples")); /* 229-232 s: partly */
     assert_non_null(strstr(out[4].na_reason, "after the recording"));
     assert_non_null(strstr(out[5].na_reason, "before the recording"));
+    /* an SCR is seen only at its peak, up to max_rise_s (5 s) after its onset: a window whose
+       rise time runs into the gap or past the end is not observed either */
+    double rise[] = {189, 193, 590, 592};
+    assert_int_equal(psy_eda_event_responses(r, rise, 4, 1.0, 4.0, out), PSY_OK);
+    assert_null(out[0].na_reason);          /* 190-193 s + 5 s: before the gap */
+    assert_non_null(strstr(out[1].na_reason, "missing samples")); /* 194-197 s + 5 s */
+    assert_null(out[2].na_reason);          /* 591-594 s + 5 s: before the end */
+    assert_non_null(strstr(out[3].na_reason, "after the recording")); /* 593-596 s + 5 s */
+    assert_true(isnan(out[1].amplitude_us) && isnan(out[3].amplitude_us));
     psy_eda_result_free(r);
     free(x);
 }

@@ -232,6 +232,10 @@ typedef struct psy_eda_result {
        [0, duration_s) */
     size_t n_excluded;
     psy_eda_span *excluded;
+    /* 1 when the recording skips time between stretches (EDF+D): every time above is on the
+       channel's data axis (the stretches concatenated), not the recording's, so event-related
+       responses are refused (n/a with the reason) rather than given at a wrong time */
+    int skips_time;
 } psy_eda_result;
 
 /* Analyses n samples at config->rate_hz (the signal is read in blocks; x is not modified).
@@ -276,8 +280,10 @@ typedef struct psy_eda_event_response {
 } psy_eda_event_response;
 
 /* For each stimulus time, the largest SCR whose onset falls in the latency window (inclusive).
- * A response is scored only where the whole window was observed: it lies in [0, duration_s] and
- * meets no excluded stretch (psy_eda_result.excluded: artefact, missing samples). Otherwise
+ * A response is scored only where the whole window, and the SCR rise after it, was observed: an
+ * SCR counts once its peak is seen, up to config.max_rise_s after its onset, so
+ * [event + latency_min, event + latency_max + max_rise_s] must lie in [0, duration_s] and meet no
+ * excluded stretch (psy_eda_result.excluded: artefact, missing samples). Otherwise
  * nothing can be said — an SCR may have been lost to the artefact or fallen outside the
  * recording — so the response is a missing value (amplitude NaN, na_reason), not a zero: a
  * trial whose response cannot be scored is left out, and the magnitude is the mean over the
