@@ -3,12 +3,7 @@
 #include <string.h>
 
 #include "psyphys/bids_path.h"
-
-/* Whether s[0..n) ends with ".gz", any case. */
-static int ends_gz(const char *s, size_t n)
-{
-    return n > 3 && s[n - 3] == '.' && (s[n - 2] == 'g' || s[n - 2] == 'G') && (s[n - 1] == 'z' || s[n - 1] == 'Z');
-}
+#include "reader_impl.h"
 
 static int is_ascii_letter(char c)
 {
@@ -30,7 +25,7 @@ int psy_path_stem(const char *path, char *out, size_t size)
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     size_t n = strlen(base);
-    if (ends_gz(base, n)) n -= 3;
+    if (n > 3 && psy_has_suffix_ci(base, ".gz")) n -= 3; /* a file named ".gz" keeps its name */
     size_t dot = n;
     while (dot > 0 && base[dot - 1] != '.') dot--;
     if (dot > 1 && is_extension(base + dot, n - dot)) n = dot - 1;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psyphys/hrv.h"
 #include "device_readers.h"
 #include "device_util.h"
 #include "text_lines.h" /* text_is_missing */
@@ -249,8 +250,8 @@ typedef struct result {
     int64_t missing_rr;                  /* missing lines of a one-column RR list among them */
 } result;
 
-/* Plausible RR interval bounds, as psy_hrv_compute's (psyphys/hrv.h): 1 ms .. 10 s. */
-static int interval_kept(double rr_ms) { return rr_ms >= 1 && rr_ms <= 10000; }
+/* Plausible RR intervals: psy_hrv_compute's bounds, 1 ms .. 10 s. */
+static int interval_kept(double rr_ms) { return rr_ms >= PSY_HRV_MIN_INTERVAL_MS && rr_ms <= PSY_HRV_MAX_INTERVAL_MS; }
 
 static void note_skipped(result *res, int64_t line)
 {

@@ -128,6 +128,7 @@ psy_status psy_hrv_series_from_table(const psy_beats_table *t, psy_hrv_correctio
     start(out, c);
     if (!t || (t->n && (!t->onset_s || !t->rr_ms))) return psy_fail(why, PSY_E_INVALID, "no table");
     out->table = t->classes ? 2 : 1;
+    out->of_pulses = t->pulses != 0;
     if (c != PSY_HRV_CORRECT_LIPPONEN) return take_rr(out, t->rr_ms, t->onset_s, t->n, t->n, why);
     out->beats = t->n;
     if (!room(out, 2 * t->n + 1)) return psy_fail(why, PSY_E_NOMEM, "out of memory");
@@ -154,6 +155,7 @@ psy_status psy_hrv_series_from_beats(const psy_beat_list *b, psy_hrv_correction 
     if (!out) return psy_fail(why, PSY_E_INVALID, "no series");
     start(out, c);
     if (!b) return psy_fail(why, PSY_E_INVALID, "no beats");
+    out->of_pulses = b->pulses != 0;
     int nn = c == PSY_HRV_CORRECT_LIPPONEN; /* the list's own NN series */
     if (!nn && b->n && (!b->rr_ms || !b->onset_s))
         return psy_fail(why, PSY_E_INVALID, "lean beats (psyphys/session.h) keep no raw intervals");

@@ -44,14 +44,6 @@ const char *psy_hrv_window_gap_reason(double recorded_pct)
     return recorded_pct < PSY_HRV_WINDOW_MIN_RECORDED_PCT ? PSY_HRV_WINDOW_OVER_GAP_REASON : NULL;
 }
 
-const char *psy_hrv_window_na_reason(const psy_reader *r, const psy_hrv_window *w, double *recorded_pct)
-{
-    double recorded = psy_reader_recorded_pct(r, w->onset_s, w->duration_s);
-    if (recorded_pct) *recorded_pct = recorded;
-    const char *why = psy_hrv_window_gap_reason(recorded);
-    return why ? why : w->too_little ? PSY_HRV_PCST_WINDOW_NA_REASON : NULL;
-}
-
 void psy_hrv_result_set_na(psy_hrv_result *r, const char *why)
 {
     psy_hrv_values *all[4] = {&r->values, &r->welch, &r->lomb, &r->ar};
@@ -60,10 +52,8 @@ void psy_hrv_result_set_na(psy_hrv_result *r, const char *why)
             if (all[q]->na[k]) all[q]->na[k] = why;
 }
 
-/* The longest interval psy_hrv_compute takes (ms): longer ones cover nothing. */
-#define USABLE_MAX_MS 10000.0
-
-static int usable(double nn_ms) { return nn_ms > 0 && nn_ms <= USABLE_MAX_MS; }
+/* Longer intervals than psy_hrv_compute takes cover nothing. */
+static int usable(double nn_ms) { return nn_ms > 0 && nn_ms <= PSY_HRV_MAX_INTERVAL_MS; }
 
 /* Where the usable interval i starts covering: at the beat before it when the two beats are less
  * than two of its lengths apart (no interval missing between them; a corrected interval's value
@@ -104,6 +94,11 @@ double psy_hrv_covered_pct(const double *nn_ms, const double *t_s, size_t n, dou
     }
     /* whole up to rounding of the times (the sum of many spans) */
     return covered >= duration_s * (1 - 1e-9) ? 100 : 100.0 * covered / duration_s;
+}
+
+int psy_hrv_windows_gapped(const psy_reader *r, const double *nn_ms, const double *t_s, size_t n, double t_first_s)
+{
+    return n && (psy_reader_stretch_count(r) > 1 || psy_hrv_covered_pct(nn_ms, t_s, n, t_first_s, t_s[n - 1] - t_first_s) < 100);
 }
 
 const char *psy_hrv_window_na_reason_of(const double *nn_ms, const double *t_s, size_t n, const psy_hrv_window *w,

@@ -12,7 +12,7 @@
 #include "breaths_internal.h" /* BREATHS_NO_HEARTBEATS */
 #include "nn_spool.h"
 #include "session_internal.h"
-#include "sidecar_internal.h" /* beats_gaps_warning */
+#include "sidecar_internal.h" /* beats_gaps_warning, gaps_seconds */
 
 psy_session_config psy_session_config_default(void)
 {
@@ -63,12 +63,11 @@ void psy_session_warn(psy_session *s, const char *fmt, ...)
 static void warn_missing(psy_session *s, int ch, const psy_ecg_gap *gaps, size_t n_gaps, const char *consequence)
 {
     const psy_channel_info *c = psy_reader_channel(s->r, ch);
-    int64_t missing = 0;
-    for (size_t g = 0; g < n_gaps; g++)
-        if (!gaps[g].flat) missing += gaps[g].end - gaps[g].start;
-    if (missing > 0 && c->rate_hz > 0)
+    if (!(c->rate_hz > 0)) return;
+    double flat_s, missing_s = gaps_seconds(gaps, n_gaps, c->rate_hz, &flat_s) - flat_s;
+    if (missing_s > 0)
         psy_session_warn(s, "%s channel '%s': %.2f s of missing samples (empty or NaN): %s",
-                         psy_channel_type_name(c->type), c->label, (double)missing / c->rate_hz, consequence);
+                         psy_channel_type_name(c->type), c->label, missing_s, consequence);
 }
 
 /* The breaths of the RSP channel, or, without one and with cfg.edr, ECG-derived from the beats;

@@ -5,17 +5,22 @@
 
 #include "sidecar_internal.h"
 
-/* Seconds of b's gaps on channel c, all and flat ones. */
-static double gaps_s(const psy_beat_list *b, const psy_channel_info *c, double *flat_s)
+double gaps_seconds(const psy_ecg_gap *gaps, size_t n_gaps, double rate_hz, double *flat_s)
 {
     double gap_s = 0;
     *flat_s = 0;
-    for (size_t g = 0; g < b->n_gaps; g++) {
-        double d = (double)(b->gaps[g].end - b->gaps[g].start) / c->rate_hz;
+    for (size_t g = 0; g < n_gaps; g++) {
+        double d = (double)(gaps[g].end - gaps[g].start) / rate_hz;
         gap_s += d;
-        if (b->gaps[g].flat) *flat_s += d;
+        if (gaps[g].flat) *flat_s += d;
     }
     return gap_s;
+}
+
+/* Seconds of b's gaps on channel c, all and flat ones. */
+static double gaps_s(const psy_beat_list *b, const psy_channel_info *c, double *flat_s)
+{
+    return gaps_seconds(b->gaps, b->n_gaps, c->rate_hz, flat_s);
 }
 
 int beats_gaps_warning(const psy_beat_list *b, const psy_channel_info *c, char *text, size_t size)

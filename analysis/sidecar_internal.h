@@ -33,6 +33,8 @@ psy_status sidecar_add_beats_counted(psy_sidecar *sc, psy_reader *r, const int c
 /* The warning about b's gaps on channel c, as a beats table's sidecar gives it ("X s of Y s
  * without usable signal (F s flat, M s missing): no beats there"; pulses: "... without usable
  * pulses ..."), into text; 0 (text untouched) when b has no gaps. */
+/* Seconds of gaps[0..n_gaps) at rate_hz: all of them, and the flat ones in *flat_s. */
+double gaps_seconds(const psy_ecg_gap *gaps, size_t n_gaps, double rate_hz, double *flat_s);
 int beats_gaps_warning(const psy_beat_list *b, const psy_channel_info *c, char *text, size_t size);
 
 #endif

@@ -77,13 +77,16 @@ psy_status psy_stream_replay_create(psy_stream *s, psy_reader *r, int heart_ch, 
         f->frames = c->frames;
         f->cap = k == FEED_RR ? RR_BLOCK : (size_t)ceil(c->rate_hz * BLOCK_S) + 1;
         if (!(f->x = malloc(f->cap * sizeof *f->x))) st = PSY_E_NOMEM;
-        /* the EDA as psy_eda_analyze reads it: its samples back to back */
-        if ((k == FEED_HEART || k == FEED_RESP) && !(f->t = malloc(f->cap * sizeof *f->t))) st = PSY_E_NOMEM;
         double dur = c->rate_hz > 0 ? (double)c->frames / c->rate_hz : 0, last = 0;
         if (k == FEED_RR && c->frames > 0) psy_reader_read_times(r, f->ch, c->frames - 1, 1, &dur);
-        else if (f->t && c->frames > 0 && psy_reader_read_times(r, f->ch, c->frames - 1, 1, &last) == PSY_OK &&
-                 fabs(last - (double)(c->frames - 1) / c->rate_hz) > JUMP_S)
+        else if ((k == FEED_HEART || k == FEED_RESP) && c->frames > 0 &&
+                 psy_reader_read_times(r, f->ch, c->frames - 1, 1, &last) == PSY_OK &&
+                 fabs(last - (double)(c->frames - 1) / c->rate_hz) > JUMP_S) {
+            /* Its time axis skips (gaps only add, so the last sample shows any): the blocks' times
+             * are read to find the jumps. The EDA goes as psy_eda_analyze reads it, back to back. */
             dur = last + 1 / c->rate_hz; /* the last stretch's end */
+            if (!(f->t = malloc(f->cap * sizeof *f->t))) st = PSY_E_NOMEM;
+        }
         if (dur > p->end_s) p->end_s = dur;
     }
     if (rr && !(p->times = malloc(RR_BLOCK * sizeof *p->times))) st = PSY_E_NOMEM;

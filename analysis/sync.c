@@ -41,7 +41,7 @@ psy_status psy_sync_config_check(const psy_sync_config *c, psy_message *why)
     if (c->n_surrogates > 100000)
         return psy_fail(why, PSY_E_INVALID, "%zu surrogates: at most 100000", c->n_surrogates);
     if (c->n_surrogates > 0 && c->n_surrogates < PSY_SYNC_MIN_SHIFTS)
-        return psy_fail(why, PSY_E_INVALID, "%zu surrogates: fewer than %d can never give p < 0.05 (0: no p "
+        return psy_fail(why, PSY_E_INVALID, "%zu surrogates: fewer than %d can never give p <= 0.05 (0: no p "
                         "values)", c->n_surrogates, PSY_SYNC_MIN_SHIFTS);
     if (c->concordance && !(c->grid_hz >= 1))
         return psy_fail(why, PSY_E_INVALID, "the concordance index needs a grid of at least 1 Hz");

@@ -95,8 +95,8 @@ static int is_beats_table(const char *path)
 }
 
 /* Reads a beats table into its series (psy_hrv_series_from_table: its labels honoured when it has
- * them); *pulses 1 for a table of a PPG channel's pulses. */
-static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hrv_series *s, int *pulses)
+ * them). */
+static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hrv_series *s)
 {
     psy_source *src = NULL;
     if (psy_source_open_path(path, &src) != PSY_OK) {
@@ -108,7 +108,6 @@ static int read_beats_table(const char *path, psy_hrv_correction correct, psy_hr
     psy_status st = psy_beats_table_read(src, &t, &why);
     psy_source_close(src);
     if (st == PSY_OK) {
-        *pulses = t.pulses;
         st = psy_hrv_series_from_table(&t, correct, s, &why);
         psy_beats_table_free(&t);
     }
@@ -307,9 +306,9 @@ int cmd_hrv(int argc, char **argv)
     cli_output outs[3] = {{0}};
     int n_out = 0;
     int rc = CLI_FAILED, ch = -1;
-    int from_table = is_beats_table(path), of_pulses = 0;
+    int from_table = is_beats_table(path);
     if (from_table) {
-        if (!read_beats_table(path, correct, &s, &of_pulses)) goto done;
+        if (!read_beats_table(path, correct, &s)) goto done;
         char sha[65];
         if (psy_sha256_file(path, sha) != PSY_OK) {
             cli_error(path, "cannot read");
@@ -319,7 +318,7 @@ int cmd_hrv(int argc, char **argv)
                             "input", "path", path, "sha256", sha, "format", "psyphys beats table");
         json_object_set_new(sidecar, "beat_classes", json_string(psy_hrv_series_classes(&s)));
         json_object_set_new(sidecar, "warnings", json_array());
-        if (of_pulses) json_object_set_new(sidecar, "variability", json_string(psy_pulse_rate_variability_note()));
+        if (s.of_pulses) json_object_set_new(sidecar, "variability", json_string(psy_pulse_rate_variability_note()));
     } else {
         r = cli_open_recording(path, &in);
         if (!r) goto done;
@@ -353,7 +352,6 @@ int cmd_hrv(int argc, char **argv)
         cli_sidecar_warnings(sidecar, r);
         cli_hrv_series_sidecar(sidecar, r, &s);
         cli_print_warnings(path, sidecar); /* the reader's and the beats': on stderr also without -o */
-        of_pulses = s.pulses != NULL;
     }
     psy_hrv_window_rule rule = pcst ? PSY_HRV_WINDOWS_PCST : PSY_HRV_WINDOWS_STANDARD;
     psy_sidecar *lib = NULL;
@@ -386,7 +384,7 @@ int cmd_hrv(int argc, char **argv)
     if (!cli_outputs_share_stdout("hrv", outputs, 2, 0)) goto done;
     FILE *fp = stdout;
     int stream = out_path && cli_output_is_stream(out_path); /* stdout or a device: no sidecar beside it */
-    if (of_pulses && (!out_path || stream)) /* the sidecar that says so is not written */
+    if (s.of_pulses && (!out_path || stream)) /* the sidecar that says so is not written */
         fprintf(stderr, "psyphys: %s: note: %s%s%s gives a PPG's pulse intervals: %s\n", path, ch >= 0 ? "'" : "",
                 ch >= 0 ? psy_reader_channel(r, ch)->label : "the pulses table", ch >= 0 ? "'" : "",
                 psy_pulse_rate_variability_note());
@@ -403,8 +401,7 @@ int cmd_hrv(int argc, char **argv)
     /* windows of a series with gaps (of the recording or of the channel, the series shows both):
      * how much of each its intervals cover (a column), the rule of psy_hrv_window_na_reason_of */
     psy_hrv_table_format format = json ? PSY_HRV_TABLE_JSON : PSY_HRV_TABLE_TSV;
-    int gapped = window > 0 && (psy_reader_stretch_count(r) > 1 ||
-                                psy_hrv_covered_pct(s.nn_ms, s.t_s, s.n, t_first, t_last - t_first) < 100);
+    int gapped = window > 0 && psy_hrv_windows_gapped(r, s.nn_ms, s.t_s, s.n, t_first);
     if ((gapped ? psy_hrv_table_begin_recorded : psy_hrv_table_begin)(fp, format, cfg.spectra, &table) != PSY_OK) {
         cli_error(path, "out of memory");
         goto done;

@@ -13,8 +13,8 @@
 psy_status hrv_compute_left_out(psy_hrv *h, const double *nn_ms, const double *t_s, const uint8_t *corrected,
                                 size_t n, size_t left_out, psy_hrv_result *r, size_t *skipped);
 
-#define MAX_INTERVAL_MS 10000.0 /* longer "intervals" are absurd: skipped */
-#define MIN_INTERVAL_MS 1.0     /* so are shorter ones (and 60000 / NN must stay finite) */
+#define MAX_INTERVAL_MS PSY_HRV_MAX_INTERVAL_MS /* longer "intervals" are absurd: skipped */
+#define MIN_INTERVAL_MS PSY_HRV_MIN_INTERVAL_MS /* so are shorter ones (and 60000 / NN must stay finite) */
 
 /* 1 when the HRV keeps interval nn_ms ending at t_s after a kept one ending at last_t (-inf for
  * the first): finite, 1 ms to 10 s, its time finite and later. The others are skipped. */

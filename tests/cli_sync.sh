@@ -168,7 +168,7 @@ expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --signal p
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --surrogates 1.5
 # below 19 shifts p could never reach 0.05: refused, naming the count (not "session too short")
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --surrogates 5
-expect_grep 'sync: 5 surrogates: fewer than 19 can never give p < 0\.05' "$TMP/err"
+expect_grep 'sync: 5 surrogates: fewer than 19 can never give p <= 0\.05' "$TMP/err"
 expect_exit 2 "$PSYPHYS" sync "$TMP/A.csv" "$TMP/B.csv" -o "$TMP/bad" --bogus
 expect_exit 0 "$PSYPHYS" sync --help
 expect_grep 'Boker' "$TMP/out"

@@ -233,6 +233,11 @@ PSY_API const psy_hrv_config *psy_hrv_get_config(const psy_hrv *h);
  * welch_segment_s 0 over a long span asks), PSY_E_NOMEM. */
 PSY_API psy_status psy_hrv_reserve(psy_hrv *h, size_t max_nn, double max_span_s, psy_message *why);
 
+/* The intervals HRV takes, in ms: shorter or longer ones are absurd and skipped (also by the RR
+ * list reader). */
+#define PSY_HRV_MIN_INTERVAL_MS 1.0
+#define PSY_HRV_MAX_INTERVAL_MS 10000.0
+
 /* Analyses n NN intervals nn_ms[i] ending at beat times t_s[i] (seconds, increasing; NULL: the
  * cumulative sum of the intervals). Intervals that are NaN, < 1 ms or > 10 000 ms, and beats whose
  * time does not increase, are skipped (counted in *skipped when not NULL). Metrics that lack data

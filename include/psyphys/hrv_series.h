@@ -58,6 +58,9 @@ typedef struct psy_hrv_series {
                                  the gaps kept, per-beat columns and NN series NULL): where the
                                  signal was unusable, for a sidecar (psy_sidecar_add_beat_gaps);
                                  NULL for other sources. Freed with the series. Since 0.3 (appended) */
+    int of_pulses;            /* 1 when the intervals are a PPG's pulses (a PPG channel, a beat list
+                                 or beats table of pulses): pulse rate variability, which outputs
+                                 say (psy_pulse_rate_variability_note). Since 0.3 (appended) */
 } psy_hrv_series;
 
 /* Every psy_hrv_series_* below fills *out (zeroed first; psy_hrv_series_free it, also after a

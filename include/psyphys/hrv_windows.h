@@ -58,15 +58,6 @@ PSY_API void psy_hrv_window_at(psy_hrv_window_rule rule, const double *nn_ms, co
  * reason above), or NULL when it is. */
 PSY_API const char *psy_hrv_window_gap_reason(double recorded_pct);
 
-/* The recording's stretches only (not the channel's own gaps; psy_hrv_window_na_reason_of is the
- * rule psyphys applies): why window w of a series from recording r (NULL: a series without one,
- * no gaps known) is not analysed, or NULL: a gap (psy_hrv_window_gap_reason of its
- * psy_reader_recorded_pct, first),
- * else PCST's too_little (PSY_HRV_PCST_WINDOW_NA_REASON). *recorded_pct (may be NULL): the
- * window's recorded share, 100 without gaps. A window with a reason is computed from no
- * interval, then psy_hrv_result_set_na(result, reason). */
-PSY_API const char *psy_hrv_window_na_reason(const psy_reader *r, const psy_hrv_window *w, double *recorded_pct);
-
 /* The share (0-100) of [onset_s, onset_s + duration_s) that the series nn_ms / t_s (n intervals in
  * ms ending at t_s, s, in time order) covers with its usable intervals (finite, > 0, <= 10 s, as
  * psy_hrv_compute takes them): each covers the time back to the beat before it, or only its own
@@ -75,16 +66,24 @@ PSY_API const char *psy_hrv_window_na_reason(const psy_reader *r, const psy_hrv_
  * before the first or after the last one). Whatever left the data out (a gap of the recording,
  * missing, flat or unusable signal of the channel, a device's dropped beats, a channel that
  * starts late), the time no interval covers is missing. 0 for a NULL array or a span of no length.
- * O(log n + intervals in the span). Since 0.2. */
+ * O(log n + intervals in the span). Since 0.3. */
 PSY_API double psy_hrv_covered_pct(const double *nn_ms, const double *t_s, size_t n, double onset_s,
                                    double duration_s);
 
 /* Why window w of the series nn_ms / t_s is not analysed, or NULL: PCST's too_little
  * (PSY_HRV_PCST_WINDOW_NA_REASON) first, else psy_hrv_window_gap_reason of its
  * psy_hrv_covered_pct, which *recorded_pct (may be NULL) gets. The rule psyphys hrv, analyze and
- * the Python package apply to every window. Since 0.2. */
+ * the Python package apply to every window; a window with a reason is computed from no interval,
+ * then psy_hrv_result_set_na(result, reason). Since 0.3. */
 PSY_API const char *psy_hrv_window_na_reason_of(const double *nn_ms, const double *t_s, size_t n,
                                                 const psy_hrv_window *w, double *recorded_pct);
+
+/* 1 when the windows of the series nn_ms / t_s (n intervals, from t_first_s) state their
+ * recorded_pct (psy_hrv_table_begin_recorded): recording r (may be NULL) has several stretches, or
+ * the intervals leave part of the series' span uncovered (psy_hrv_covered_pct below 100): the rule
+ * of psyphys hrv and the Python package. Since 0.3. */
+PSY_API int psy_hrv_windows_gapped(const psy_reader *r, const double *nn_ms, const double *t_s, size_t n,
+                                   double t_first_s);
 
 /* Every value of r that is n/a-able becomes n/a with this (static) reason: a window too empty to
  * analyse. */

@@ -50,7 +50,7 @@ typedef struct psy_sync_config {
     double step_s;         /* window step, default 5 s (> 0) */
     double max_lag_s;      /* largest lag either way, default 5 s (0 .. window_s / 2) */
     size_t n_surrogates;   /* default 1000 (0: no p values; else PSY_SYNC_MIN_SHIFTS .. 100000:
-                              fewer could never give p < 0.05) */
+                              fewer could never give p <= 0.05: (1 + k) / (1 + n)) */
     uint64_t seed;         /* surrogate draws, default 1 */
     int keep_profiles;     /* 1: keep every window's r at every lag (psy_sync_result.profile) */
     int concordance;       /* 1: also the Marci et al. 2007 concordance index (skin conductance;

@@ -123,15 +123,15 @@ PyObject *ext_beats_sidecar(PyObject *self, PyObject *args)
 }
 
 /* The series as a dict: nn_ms, t, corrected, t_first, beats, n_corrected, counts (classes and
- * left_out), pcst_removed, channel, annotations, pulses (intervals of a PPG's pulses: s's, or
- * of_pulses for a beat list or table of pulses) and variability (then
+ * left_out), pcst_removed, channel, annotations, pulses (intervals of a PPG's pulses: the
+ * series' of_pulses) and variability (then
  * psy_pulse_rate_variability_note, as the command's sidecar; else None); raises when nothing is
  * usable (psy_hrv_series_check). Frees s. */
-static PyObject *series_dict(psy_hrv_series *s, int of_pulses, psy_status st, const psy_message *why)
+static PyObject *series_dict(psy_hrv_series *s, psy_status st, const psy_message *why)
 {
     psy_message short_why = {{0}};
     if (st == PSY_OK) st = psy_hrv_series_check(s, &short_why), why = &short_why;
-    int pulses = of_pulses || s->pulses;
+    int pulses = s->of_pulses;
     PyObject *out = NULL, *counts = st == PSY_OK ? counts_dict(&s->counts) : NULL, *left = NULL;
     if (st != PSY_OK) ext_raise(st, why, NULL);
     else if (counts && (left = PyLong_FromSize_t(s->counts.nn_left_out)) &&
@@ -180,7 +180,7 @@ PyObject *ext_hrv_series_rr(PyObject *self, PyObject *args)
     psy_status st = psy_hrv_series_from_rr(PyArray_DATA(rr), PyArray_DATA(t), (size_t)n, c, &s, &why);
     Py_DECREF(rr);
     Py_DECREF(t);
-    return series_dict(&s, 0, st, &why);
+    return series_dict(&s, st, &why);
 }
 
 /* hrv_series_beats(beats list capsule, correction) -> series dict (psy_hrv_series_from_beats). */
@@ -196,7 +196,7 @@ PyObject *ext_hrv_series_beats(PyObject *self, PyObject *args)
     psy_hrv_series s;
     psy_message why = {{0}};
     psy_status st = psy_hrv_series_from_beats(b, c, &s, &why);
-    return series_dict(&s, b->pulses, st, &why);
+    return series_dict(&s, st, &why);
 }
 
 /* hrv_series_reader(reader, label or None, annotations -1|0|1, correction) -> series dict
@@ -220,7 +220,7 @@ PyObject *ext_hrv_series_reader(PyObject *self, PyObject *args)
     ext_reader_release(ro);
     if (st == PSY_E_NOT_FOUND && !label)
         snprintf(why.text + strlen(why.text), sizeof why.text - strlen(why.text), "; name one with channel=LABEL");
-    return series_dict(&s, 0, st, &why);
+    return series_dict(&s, st, &why);
 }
 
 /* hrv_windows(pcst, nn_ms, t_s, t_first, window_s, step_s, reader or None) -> [(onset, duration,
@@ -249,7 +249,7 @@ PyObject *ext_hrv_windows(PyObject *self, PyObject *args)
     const double *tv = PyArray_DATA(t);
     size_t rows = psy_hrv_windows_count(rule, t_first, tv[n - 1], window, step);
     const double *nv = PyArray_DATA(nn);
-    int gapped = psy_reader_stretch_count(r) > 1 || psy_hrv_covered_pct(nv, tv, n, t_first, tv[n - 1] - t_first) < 100;
+    int gapped = psy_hrv_windows_gapped(r, nv, tv, n, t_first);
     list = PyList_New((Py_ssize_t)rows);
     for (size_t k = 0; list && k < rows; k++) {
         psy_hrv_window w;
@@ -332,7 +332,7 @@ static PyObject *values_tuple(const psy_hrv_values *v)
 }
 
 /* compute(nn_ms, t_s, corrected or None, na_reason=None) -> dict (psy_hrv_compute_flagged; a
- * window not analysed, psy_hrv_window_na_reason: every value n/a with that reason). */
+ * window not analysed, psy_hrv_window_na_reason_of: every value n/a with that reason). */
 static PyObject *hrv_compute(ext_hrv *self, PyObject *args)
 {
     PyObject *no, *to, *co;
@@ -510,7 +510,6 @@ PyObject *ext_hrv_series_table(PyObject *self, PyObject *args)
     psy_hrv_series s;
     psy_message why = {{0}};
     psy_status st = psy_hrv_series_from_table(&t, c, &s, &why);
-    int pulses = t.pulses;
     psy_beats_table_free(&t);
-    return series_dict(&s, pulses, st, &why);
+    return series_dict(&s, st, &why);
 }
